@@ -1,0 +1,84 @@
+package domain
+
+import (
+	"fmt"
+	"time"
+)
+
+// Date is a calendar date with no time or zone, written YYYY-MM-DD.
+// Grant periods and deadlines are dates, not instants.
+type Date struct {
+	t time.Time // always midnight UTC; the zero value is "no date"
+}
+
+const dateLayout = "2006-01-02"
+
+// ParseDate reads a YYYY-MM-DD date, refusing anything else (including
+// impossible days such as 2025-02-30).
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(dateLayout, s)
+	if err != nil || t.Format(dateLayout) != s {
+		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+	}
+	if t.Year() < 1900 || t.Year() > 2200 {
+		return Date{}, fmt.Errorf("%q is outside the years 1900-2200", s)
+	}
+	return Date{t: t}, nil
+}
+
+// MustDate is ParseDate for constants in tests and seed data.
+func MustDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// DateOf returns the date of t in UTC.
+func DateOf(t time.Time) Date {
+	y, m, d := t.UTC().Date()
+	return Date{t: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+}
+
+// IsZero reports whether d is unset.
+func (d Date) IsZero() bool { return d.t.IsZero() }
+
+// Before reports whether d is strictly before o.
+func (d Date) Before(o Date) bool { return d.t.Before(o.t) }
+
+// After reports whether d is strictly after o.
+func (d Date) After(o Date) bool { return d.t.After(o.t) }
+
+// Time returns midnight UTC on d.
+func (d Date) Time() time.Time { return d.t }
+
+// DaysUntil returns the number of days from d to o (negative if o is earlier).
+func (d Date) DaysUntil(o Date) int { return int(o.t.Sub(d.t).Hours() / 24) }
+
+// AddDays returns d moved by n days.
+func (d Date) AddDays(n int) Date { return Date{t: d.t.AddDate(0, 0, n)} }
+
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.t.Format(dateLayout)
+}
+
+// MarshalText writes YYYY-MM-DD (JSON and DynamoDB both use it).
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads YYYY-MM-DD; an empty string is the zero date.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

@@ -1,0 +1,98 @@
+// Package domain holds fundtrack's types and rules: what a programme, grant,
+// post or outcome is, what makes one valid, and who may do what with it.
+// It imports no AWS code, so the rules read (and test) on their own.
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Code names a kind of failure. Each code maps to exactly one HTTP status,
+// in one place (httpapi), so the rest of the code never thinks in statuses.
+type Code string
+
+// The error codes of the SPEC. The string is what clients see.
+const (
+	CodeValidation           Code = "validation_failed"
+	CodeUnauthenticated      Code = "unauthenticated"
+	CodeForbidden            Code = "forbidden"
+	CodeNotFound             Code = "not_found"
+	CodeMethodNotAllowed     Code = "method_not_allowed"
+	CodeConflict             Code = "conflict"
+	CodeRequestInProgress    Code = "request_in_progress"
+	CodePreconditionFailed   Code = "precondition_failed"
+	CodePreconditionRequired Code = "precondition_required"
+	CodeTooLarge             Code = "payload_too_large"
+	CodeUnsupportedMedia     Code = "unsupported_media_type"
+	CodePersonalData         Code = "personal_data_detected"
+	CodeIdempotencyKeyReused Code = "idempotency_key_reused"
+	CodeUnavailable          Code = "service_unavailable"
+	CodeInternal             Code = "internal"
+)
+
+// Error is a failure a client can act on. Fields names each bad input field
+// (as a JSON path such as "roles[0].projectId") with what is wrong with it.
+type Error struct {
+	Code    Code
+	Message string
+	Fields  map[string]string
+}
+
+func (e *Error) Error() string {
+	if len(e.Fields) == 0 {
+		return fmt.Sprintf("%s: %s", e.Code, e.Message)
+	}
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + ": " + e.Fields[k]
+	}
+	return fmt.Sprintf("%s: %s (%s)", e.Code, e.Message, strings.Join(parts, "; "))
+}
+
+// Errorf makes an *Error with a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, or
+// CodeInternal for any other error: an unknown failure is never the client's.
+func ErrorCode(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// NotFound is the answer for anything missing or not visible to the caller:
+// the two are deliberately indistinguishable.
+func NotFound(what string) *Error {
+	return Errorf(CodeNotFound, "%s not found", what)
+}
+
+// Problems collects field errors while validating; Err returns nil when
+// nothing was wrong.
+type Problems map[string]string
+
+// Add records a problem with a field; the first problem found is kept.
+func (p Problems) Add(field, problem string) {
+	if _, ok := p[field]; !ok {
+		p[field] = problem
+	}
+}
+
+// Err turns the problems into a validation *Error, or nil if there are none.
+func (p Problems) Err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &Error{Code: CodeValidation, Message: "the request has invalid fields", Fields: map[string]string(p)}
+}

@@ -1,0 +1,345 @@
+package domain
+
+import (
+	"net/mail"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on sizes of things people type, so a typo of a few extra zeros is
+// refused rather than stored.
+const (
+	MaxNameLen        = 200
+	MaxDescriptionLen = 4000
+	MaxAmountPence    = 100_000_000_000_00 // £100bn: no grant in this sector comes near
+	MaxContacts       = 20
+	MaxRoles          = 50
+	CurrencyGBP       = "GBP"
+)
+
+// Programme is a funded programme, such as a network of NHS trusts delivering
+// employment support, with a lead organisation and member projects.
+type Programme struct {
+	ID               string    `json:"id"`
+	Name             string    `json:"name"`
+	LeadOrganisation string    `json:"leadOrganisation"`
+	Region           string    `json:"region,omitempty"`
+	StartDate        Date      `json:"startDate"`
+	EndDate          Date      `json:"endDate"`
+	Description      string    `json:"description,omitempty"`
+	CreatedAt        time.Time `json:"createdAt"`
+	CreatedBy        string    `json:"createdBy,omitempty"`
+}
+
+// ProgrammeInput is the body of POST /programmes.
+type ProgrammeInput struct {
+	Name             string `json:"name"`
+	LeadOrganisation string `json:"leadOrganisation"`
+	Region           string `json:"region"`
+	StartDate        Date   `json:"startDate"`
+	EndDate          Date   `json:"endDate"`
+	Description      string `json:"description"`
+}
+
+// Validate checks a programme before it is stored.
+func (in ProgrammeInput) Validate() error {
+	p := Problems{}
+	requiredText(p, "name", in.Name, MaxNameLen)
+	requiredText(p, "leadOrganisation", in.LeadOrganisation, MaxNameLen)
+	optionalText(p, "region", in.Region, MaxNameLen)
+	optionalText(p, "description", in.Description, MaxDescriptionLen)
+	period(p, "startDate", in.StartDate, "endDate", in.EndDate)
+	return p.Err()
+}
+
+// Member is a person (by email) and the roles they hold in one programme.
+type Member struct {
+	Email     string    `json:"email"`
+	Roles     []Role    `json:"roles"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	UpdatedBy string    `json:"updatedBy,omitempty"`
+}
+
+// MemberInput is the body of PUT /programmes/{id}/members/{email}.
+type MemberInput struct {
+	Roles []Role `json:"roles"`
+}
+
+// Validate checks the shape of the roles; that each project and funder exists
+// is checked against the store by the service.
+func (in MemberInput) Validate() error {
+	p := Problems{}
+	if len(in.Roles) == 0 {
+		p.Add("roles", "at least one role is required")
+	}
+	if len(in.Roles) > MaxRoles {
+		p.Add("roles", "too many roles")
+	}
+	seen := map[Role]bool{}
+	for i, r := range in.Roles {
+		f := "roles[" + strconv.Itoa(i) + "]"
+		switch r.Role {
+		case RoleLead:
+			if r.ProjectID != "" {
+				p.Add(f+".projectId", "only a project-lead names a project")
+			}
+			if r.FunderID != "" {
+				p.Add(f+".funderId", "only a funder names a funder")
+			}
+		case RoleProjectLead:
+			if !ValidID(r.ProjectID) {
+				p.Add(f+".projectId", "required: the project this person leads")
+			}
+			if r.FunderID != "" {
+				p.Add(f+".funderId", "only a funder names a funder")
+			}
+		case RoleFunder:
+			if !ValidID(r.FunderID) {
+				p.Add(f+".funderId", "required: the funder this person acts for")
+			}
+			if r.ProjectID != "" {
+				p.Add(f+".projectId", "only a project-lead names a project")
+			}
+		case "":
+			p.Add(f+".role", "required")
+		default:
+			p.Add(f+".role", `must be "lead", "project-lead" or "funder"`)
+		}
+		if seen[r] {
+			p.Add(f, "duplicate role")
+		}
+		seen[r] = true
+	}
+	return p.Err()
+}
+
+// ValidateEmail checks an email address given as a member's identity.
+func ValidateEmail(field, s string) error {
+	p := Problems{}
+	email(p, field, s)
+	return p.Err()
+}
+
+// Funder is an organisation that awards grants to the programme.
+type Funder struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	OrgID     string    `json:"orgId,omitempty"`
+	Contacts  []string  `json:"contacts"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// FunderInput is the body of POST /programmes/{id}/funders.
+type FunderInput struct {
+	Name     string   `json:"name"`
+	OrgID    string   `json:"orgId"`
+	Contacts []string `json:"contacts"`
+}
+
+// orgIDPattern follows org-id.guide: a list prefix (country code and list
+// code) then the identifier within that list, e.g. GB-GOR-DWP or GB-CHC-1234567.
+var orgIDPattern = regexp.MustCompile(`^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$`)
+
+// Validate checks a funder before it is stored.
+func (in FunderInput) Validate() error {
+	p := Problems{}
+	requiredText(p, "name", in.Name, MaxNameLen)
+	if in.OrgID != "" && !orgIDPattern.MatchString(in.OrgID) {
+		p.Add("orgId", "must be an org-id.guide identifier such as GB-GOR-DWP")
+	}
+	if len(in.Contacts) == 0 {
+		p.Add("contacts", "at least one contact email is required")
+	}
+	if len(in.Contacts) > MaxContacts {
+		p.Add("contacts", "at most 20 contacts")
+	}
+	for i, c := range in.Contacts {
+		email(p, "contacts["+strconv.Itoa(i)+"]", c)
+	}
+	return p.Err()
+}
+
+// Project is one member project of a programme, such as one trust's IPS service.
+type Project struct {
+	ID               string    `json:"id"`
+	Name             string    `json:"name"`
+	LeadOrganisation string    `json:"leadOrganisation"`
+	Area             string    `json:"area,omitempty"`
+	StartDate        Date      `json:"startDate"`
+	EndDate          Date      `json:"endDate"`
+	CreatedAt        time.Time `json:"createdAt"`
+}
+
+// ProjectInput is the body of POST /programmes/{id}/projects.
+type ProjectInput struct {
+	Name             string `json:"name"`
+	LeadOrganisation string `json:"leadOrganisation"`
+	Area             string `json:"area"`
+	StartDate        Date   `json:"startDate"`
+	EndDate          Date   `json:"endDate"`
+}
+
+// Validate checks a project before it is stored.
+func (in ProjectInput) Validate() error {
+	p := Problems{}
+	requiredText(p, "name", in.Name, MaxNameLen)
+	requiredText(p, "leadOrganisation", in.LeadOrganisation, MaxNameLen)
+	optionalText(p, "area", in.Area, MaxNameLen)
+	period(p, "startDate", in.StartDate, "endDate", in.EndDate)
+	return p.Err()
+}
+
+// Grant is one award of money from one funder, to the programme as a whole or
+// to one of its projects.
+type Grant struct {
+	ID          string    `json:"id"`
+	FunderID    string    `json:"funderId"`
+	ProjectID   string    `json:"projectId,omitempty"`
+	Title       string    `json:"title"`
+	Description string    `json:"description,omitempty"`
+	AmountPence int64     `json:"amountPence"`
+	Currency    string    `json:"currency"`
+	AwardDate   Date      `json:"awardDate"`
+	StartDate   Date      `json:"startDate"`
+	EndDate     Date      `json:"endDate"`
+	Version     int64     `json:"version"`
+	CreatedAt   time.Time `json:"createdAt"`
+	UpdatedAt   time.Time `json:"updatedAt"`
+}
+
+// GrantInput is the body of POST /programmes/{id}/grants.
+type GrantInput struct {
+	FunderID    string `json:"funderId"`
+	ProjectID   string `json:"projectId"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	AmountPence int64  `json:"amountPence"`
+	Currency    string `json:"currency"`
+	AwardDate   Date   `json:"awardDate"`
+	StartDate   Date   `json:"startDate"`
+	EndDate     Date   `json:"endDate"`
+}
+
+// Validate checks a grant's own fields; that its funder and project exist is
+// checked against the store by the service.
+func (in GrantInput) Validate() error {
+	p := Problems{}
+	if !ValidID(in.FunderID) {
+		p.Add("funderId", "required: the id of one of the programme's funders")
+	}
+	if in.ProjectID != "" && !ValidID(in.ProjectID) {
+		p.Add("projectId", "must be the id of one of the programme's projects")
+	}
+	requiredText(p, "title", in.Title, MaxNameLen)
+	optionalText(p, "description", in.Description, MaxDescriptionLen)
+	switch {
+	case in.AmountPence <= 0:
+		p.Add("amountPence", "must be a positive whole number of pence")
+	case in.AmountPence > MaxAmountPence:
+		p.Add("amountPence", "is implausibly large (over £100bn)")
+	}
+	if in.Currency != CurrencyGBP {
+		p.Add("currency", `must be "GBP"`)
+	}
+	if in.AwardDate.IsZero() {
+		p.Add("awardDate", "required")
+	}
+	period(p, "startDate", in.StartDate, "endDate", in.EndDate)
+	if !in.AwardDate.IsZero() && !in.EndDate.IsZero() && in.AwardDate.After(in.EndDate) {
+		p.Add("awardDate", "must not be after endDate")
+	}
+	return p.Err()
+}
+
+// Input returns the grant's changeable fields, for applying a patch.
+func (g Grant) Input() GrantInput {
+	return GrantInput{FunderID: g.FunderID, ProjectID: g.ProjectID, Title: g.Title, Description: g.Description,
+		AmountPence: g.AmountPence, Currency: g.Currency, AwardDate: g.AwardDate, StartDate: g.StartDate, EndDate: g.EndDate}
+}
+
+// GrantPatch is the body of PATCH …/grants/{id}: only the fields present change.
+// An empty projectId moves the grant to the programme as a whole.
+type GrantPatch struct {
+	FunderID    *string `json:"funderId"`
+	ProjectID   *string `json:"projectId"`
+	Title       *string `json:"title"`
+	Description *string `json:"description"`
+	AmountPence *int64  `json:"amountPence"`
+	Currency    *string `json:"currency"`
+	AwardDate   *Date   `json:"awardDate"`
+	StartDate   *Date   `json:"startDate"`
+	EndDate     *Date   `json:"endDate"`
+}
+
+// Apply returns in with the patch's fields replaced; the result must be
+// validated as a whole, since a new end date can clash with the old start.
+func (pt GrantPatch) Apply(in GrantInput) GrantInput {
+	set(&in.FunderID, pt.FunderID)
+	set(&in.ProjectID, pt.ProjectID)
+	set(&in.Title, pt.Title)
+	set(&in.Description, pt.Description)
+	set(&in.AmountPence, pt.AmountPence)
+	set(&in.Currency, pt.Currency)
+	set(&in.AwardDate, pt.AwardDate)
+	set(&in.StartDate, pt.StartDate)
+	set(&in.EndDate, pt.EndDate)
+	return in
+}
+
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// --- shared field checks ---
+
+func requiredText(p Problems, field, s string, max int) {
+	if strings.TrimSpace(s) == "" {
+		p.Add(field, "required")
+		return
+	}
+	optionalText(p, field, s, max)
+}
+
+func optionalText(p Problems, field, s string, max int) {
+	if !utf8.ValidString(s) {
+		p.Add(field, "must be valid UTF-8 text")
+		return
+	}
+	if utf8.RuneCountInString(s) > max {
+		p.Add(field, "must be at most "+strconv.Itoa(max)+" characters")
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' {
+			p.Add(field, "must not contain control characters")
+			return
+		}
+	}
+}
+
+func period(p Problems, startField string, start Date, endField string, end Date) {
+	if start.IsZero() {
+		p.Add(startField, "required")
+	}
+	if end.IsZero() {
+		p.Add(endField, "required")
+	}
+	if !start.IsZero() && !end.IsZero() && end.Before(start) {
+		p.Add(endField, "must not be before "+startField)
+	}
+}
+
+func email(p Problems, field, s string) {
+	if s == "" {
+		p.Add(field, "required")
+		return
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" || len(s) > 254 || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
+		p.Add(field, "must be an email address such as name@example.org")
+	}
+}

@@ -1,0 +1,88 @@
+package domain
+
+// RoleName is one of the roles a member can hold inside a programme.
+type RoleName string
+
+// The roles of the SPEC's roles table.
+const (
+	RoleLead        RoleName = "lead"
+	RoleProjectLead RoleName = "project-lead"
+	RoleFunder      RoleName = "funder"
+)
+
+// Role is one role held by a member: project-lead names its project, funder
+// names its funder.
+type Role struct {
+	Role      RoleName `json:"role"`
+	ProjectID string   `json:"projectId,omitempty"`
+	FunderID  string   `json:"funderId,omitempty"`
+}
+
+// Access is what one caller may do inside one programme. It is built from the
+// caller's identity and membership and answers every question of the SPEC's
+// roles table, so handlers and web pages share one copy of each rule.
+type Access struct {
+	Admin    bool
+	Lead     bool
+	Projects map[string]bool // projects the caller leads
+	Funders  map[string]bool // funders the caller acts for
+}
+
+// NewAccess derives the caller's access from their roles in a programme.
+func NewAccess(id Identity, roles []Role) Access {
+	a := Access{Admin: id.IsAdmin(), Projects: map[string]bool{}, Funders: map[string]bool{}}
+	for _, r := range roles {
+		switch r.Role {
+		case RoleLead:
+			a.Lead = true
+		case RoleProjectLead:
+			a.Projects[r.ProjectID] = true
+		case RoleFunder:
+			a.Funders[r.FunderID] = true
+		}
+	}
+	return a
+}
+
+// IsMember reports whether the caller can see the programme at all; anyone
+// else is told it does not exist.
+func (a Access) IsMember() bool {
+	return a.Admin || a.Lead || len(a.Projects) > 0 || len(a.Funders) > 0
+}
+
+// CanManage covers members, funders, projects, targets, grants and the audit trail.
+func (a Access) CanManage() bool { return a.Admin || a.Lead }
+
+// CanWriteProject covers posts, cohorts and outcome submissions of a project.
+func (a Access) CanWriteProject(projectID string) bool {
+	return a.CanManage() || a.Projects[projectID]
+}
+
+// CanReadGrant reports whether the caller may read a grant: leads all of them,
+// a project lead those of its own project, a funder those it funds.
+func (a Access) CanReadGrant(g Grant) bool {
+	if a.CanManage() {
+		return true
+	}
+	if g.ProjectID != "" && a.Projects[g.ProjectID] {
+		return true
+	}
+	return a.Funders[g.FunderID]
+}
+
+// CanReadAllGrants reports whether the caller sees every grant of the programme.
+func (a Access) CanReadAllGrants() bool { return a.CanManage() }
+
+// CanReadNotification reports whether the caller may see a notification sent
+// on behalf of the given funders: leads all, a funder only its own.
+func (a Access) CanReadNotification(funderIDs []string) bool {
+	if a.CanManage() {
+		return true
+	}
+	for _, f := range funderIDs {
+		if a.Funders[f] {
+			return true
+		}
+	}
+	return false
+}
