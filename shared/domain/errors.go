@@ -39,7 +39,11 @@ type Error struct {
 	Code    Code
 	Message string
 	Fields  map[string]string
+	Err     error // the cause, for logs; never shown to clients
 }
+
+// Unwrap exposes the cause to errors.Is and errors.As.
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	if len(e.Fields) == 0 {
@@ -95,4 +99,28 @@ func (p Problems) Err() error {
 		return nil
 	}
 	return &Error{Code: CodeValidation, Message: "the request has invalid fields", Fields: map[string]string(p)}
+}
+
+// MergeProblems combines validation errors so one answer names every bad
+// field: decoding problems (wrong types) and rule problems (missing, out of
+// range) alike. The first problem reported for a field wins. Any error that
+// is not a validation error is returned as it is.
+func MergeProblems(errs ...error) error {
+	p := Problems{}
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var e *Error
+		if !errors.As(err, &e) || e.Code != CodeValidation {
+			return err
+		}
+		if len(e.Fields) == 0 {
+			return err
+		}
+		for f, msg := range e.Fields {
+			p.Add(f, msg)
+		}
+	}
+	return p.Err()
 }

@@ -24,3 +24,13 @@ type Function struct {
 	Routes  []string
 	Handler http.Handler
 }
+
+// Functions lists the API's Lambda functions with their routes and handlers.
+// The local runner mounts them all; the template test checks that each
+// route here has a route in template.yaml and the reverse.
+func Functions(d Deps) []Function {
+	return []Function{
+		{Name: "programmes", Routes: patterns((&server{}).programmesRoutes()), Handler: NewProgrammesHandler(d)},
+		{Name: "grants", Routes: patterns((&server{}).grantsRoutes()), Handler: NewGrantsHandler(d)},
+	}
+}

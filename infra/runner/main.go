@@ -1,0 +1,133 @@
+// Command runner serves every fundtrack API function on one local port, the
+// way API Gateway would route to them in AWS, over DynamoDB Local. It checks
+// tokens itself (the SPEC's local HS256 tokens) since there is no API
+// Gateway authorizer here, creates the table from template.yaml, and prints
+// a ready-made token for each role.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/fundtrack/fundtrack/infra/cfn"
+	"github.com/fundtrack/fundtrack/shared/auth"
+	"github.com/fundtrack/fundtrack/shared/httpapi"
+	"github.com/fundtrack/fundtrack/shared/platform"
+)
+
+func main() {
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func getenv(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+func run() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	os.Setenv("FUNDTRACK_TABLE", getenv("FUNDTRACK_TABLE", "fundtrack"))
+	os.Setenv("FUNDTRACK_DYNAMODB_ENDPOINT", getenv("FUNDTRACK_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000"))
+	addr := getenv("FUNDTRACK_ADDR", "127.0.0.1:8080")
+	mailPage := getenv("FUNDTRACK_SES_ENDPOINT", "http://127.0.0.1:8005")
+
+	c, err := platform.FromEnv()
+	if err != nil {
+		return err
+	}
+	cfg, err := c.AWS(ctx)
+	if err != nil {
+		return err
+	}
+	db := c.DynamoDB(cfg)
+	if err := ensureTable(ctx, db, c.Table); err != nil {
+		return err
+	}
+
+	local := auth.LocalFromEnv()
+	deps := platform.APIDeps(c, db, local)
+	mux := http.NewServeMux()
+	fns := httpapi.Functions(deps)
+	for _, fn := range fns {
+		for _, pattern := range fn.Routes {
+			mux.Handle(pattern, fn.Handler)
+		}
+	}
+	mux.Handle("/", fns[0].Handler) // unknown paths get the API's 404 shape
+
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+
+	printWelcome(addr, mailPage, local)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	}
+}
+
+func ensureTable(ctx context.Context, db *dynamodb.Client, table string) error {
+	path, err := cfn.FindTemplate()
+	if err != nil {
+		return err
+	}
+	tpl, err := cfn.Load(path)
+	if err != nil {
+		return err
+	}
+	in, ttl, err := cfn.TableInput(tpl, "Table", table)
+	if err != nil {
+		return err
+	}
+	return cfn.EnsureTable(ctx, db, in, ttl)
+}
+
+// demoUsers are the people `make seed` gives roles; their tokens work as soon
+// as the seed has run (admin's at once).
+var demoUsers = []struct{ role, email, groups string }{
+	{"admin", "admin@example.org", "admins"},
+	{"network lead", "lead@example.org", ""},
+	{"project lead", "project.lead@example.org", ""},
+	{"funder", "funder@example.org", ""},
+}
+
+func printWelcome(addr, mailPage string, local auth.Local) {
+	fmt.Printf("\nfundtrack is serving on http://%s\n\n", addr)
+	fmt.Println("Tokens (valid 12 hours; `make token EMAIL=... GROUPS=...` makes more):")
+	for _, u := range demoUsers {
+		var groups []string
+		if u.groups != "" {
+			groups = []string{u.groups}
+		}
+		tok, err := auth.MintLocal(local.Secret, u.email, "", groups, 12*time.Hour, time.Now())
+		if err != nil {
+			fmt.Printf("  %s: %v\n", u.role, err)
+			continue
+		}
+		fmt.Printf("  %-13s %-26s %s\n", u.role, u.email, tok)
+	}
+	fmt.Printf("\nSent mail: %s (the SES emulator's page; JSON at %s/store)\n", mailPage, mailPage)
+	fmt.Printf("Try: curl -s http://%s/health\n\n", addr)
+}

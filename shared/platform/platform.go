@@ -1,0 +1,101 @@
+// Package platform builds the AWS clients and API dependencies every binary
+// needs from its environment, so each functions/<name>/main.go stays a few
+// lines of wiring and the local runner wires the same way.
+package platform
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+
+	"github.com/fundtrack/fundtrack/shared/httpapi"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/store"
+)
+
+// Config is read from the environment.
+type Config struct {
+	Table            string // FUNDTRACK_TABLE
+	DynamoDBEndpoint string // FUNDTRACK_DYNAMODB_ENDPOINT: set only for DynamoDB Local
+	SESEndpoint      string // FUNDTRACK_SES_ENDPOINT: set only for the SES emulator
+}
+
+// FromEnv reads the configuration; the table name is required.
+func FromEnv() (Config, error) {
+	c := Config{
+		Table:            os.Getenv("FUNDTRACK_TABLE"),
+		DynamoDBEndpoint: os.Getenv("FUNDTRACK_DYNAMODB_ENDPOINT"),
+		SESEndpoint:      os.Getenv("FUNDTRACK_SES_ENDPOINT"),
+	}
+	if c.Table == "" {
+		return c, fmt.Errorf("FUNDTRACK_TABLE is not set")
+	}
+	return c, nil
+}
+
+// AWS loads the AWS configuration. Against local emulators it uses fixed
+// dummy credentials and a region, since there is no account to sign for.
+func (c Config) AWS(ctx context.Context) (aws.Config, error) {
+	var opts []func(*config.LoadOptions) error
+	if c.DynamoDBEndpoint != "" || c.SESEndpoint != "" {
+		opts = append(opts, config.WithRegion("eu-west-2"),
+			config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return cfg, fmt.Errorf("load AWS config: %w", err)
+	}
+	return cfg, nil
+}
+
+// DynamoDB returns a DynamoDB client, pointed at DynamoDB Local when configured.
+func (c Config) DynamoDB(cfg aws.Config) *dynamodb.Client {
+	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+		if c.DynamoDBEndpoint != "" {
+			o.BaseEndpoint = aws.String(c.DynamoDBEndpoint)
+		}
+	})
+}
+
+// APIDeps wires the API's dependencies over one DynamoDB client.
+func APIDeps(c Config, db store.DB, auth httpapi.Authenticator) httpapi.Deps {
+	st := store.New(db, c.Table)
+	return httpapi.Deps{
+		Service:     service.New(st, nil),
+		Auth:        auth,
+		Idempotency: st,
+		Logger:      slog.New(slog.NewJSONHandler(os.Stderr, nil)),
+	}
+}
+
+// LambdaRequestID is API Gateway's id for the request, so our logs and audit
+// events line up with API Gateway's access logs.
+func LambdaRequestID(r *http.Request) string {
+	if rc, ok := core.GetAPIGatewayV2ContextFromContext(r.Context()); ok {
+		return rc.RequestID
+	}
+	return ""
+}
+
+// LambdaAPI builds the dependencies of an API function running in Lambda.
+func LambdaAPI(ctx context.Context, auth httpapi.Authenticator) (httpapi.Deps, error) {
+	c, err := FromEnv()
+	if err != nil {
+		return httpapi.Deps{}, err
+	}
+	cfg, err := c.AWS(ctx)
+	if err != nil {
+		return httpapi.Deps{}, err
+	}
+	d := APIDeps(c, c.DynamoDB(cfg), auth)
+	d.RequestID = LambdaRequestID
+	return d, nil
+}

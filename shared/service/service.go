@@ -1,0 +1,81 @@
+// Package service is what fundtrack does, whoever asks: each operation loads
+// the caller's access to the programme, applies the roles table, validates
+// the input and writes through the store. The JSON API and the web pages
+// both call it, so every rule exists once.
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/store"
+)
+
+// Service runs fundtrack's operations against a store.
+type Service struct {
+	store *store.Store
+	now   func() time.Time
+}
+
+// New returns a service over st. now may be nil (wall clock).
+func New(st *store.Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: st, now: func() time.Time { return now().UTC().Truncate(time.Millisecond) }}
+}
+
+// Decoder fills v from the request's input (a JSON body, a form). Operations
+// call it only after the caller's access is checked, so a non-member learns
+// nothing from a validation error.
+type Decoder func(v any) error
+
+// Page re-exports the store's page request for callers of the service.
+type Page = store.Page
+
+// scope is a caller inside one programme.
+type scope struct {
+	programme domain.Programme
+	access    domain.Access
+	caller    domain.Caller
+}
+
+// open loads the programme and the caller's roles in it. Non-members, and
+// ids that could not be ids, get the same not-found as a missing programme.
+func (s *Service) open(ctx context.Context, c domain.Caller, programmeID string) (scope, error) {
+	if !domain.ValidID(programmeID) {
+		return scope{}, domain.NotFound("programme")
+	}
+	email := c.Email
+	if c.IsAdmin() {
+		email = "" // admins need no membership; skip reading it
+	}
+	p, roles, err := s.store.ProgrammeAndRoles(ctx, programmeID, email)
+	if err != nil {
+		return scope{}, err
+	}
+	a := domain.NewAccess(c.Identity, roles)
+	if !a.IsMember() {
+		return scope{}, domain.NotFound("programme")
+	}
+	return scope{programme: p, access: a, caller: c}, nil
+}
+
+func forbidden(what string) error {
+	return domain.Errorf(domain.CodeForbidden, "your role in this programme does not allow you to %s", what)
+}
+
+func (sc scope) audit(s *Service, entity domain.Entity, id string, action domain.Action, before, after any) domain.AuditEvent {
+	return domain.NewAuditEvent(sc.caller, sc.programme.ID, entity, id, action, before, after, s.now())
+}
+
+// decodeValid decodes and validates an input.
+func decodeValid[T interface{ Validate() error }](body Decoder) (T, error) {
+	var in T
+	if err := body(&in); err != nil {
+		// Still check the rules, so one answer names every bad field.
+		return in, domain.MergeProblems(err, in.Validate())
+	}
+	return in, in.Validate()
+}

@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// Page asks for one page of a list: at most Limit items after Cursor.
+type Page struct {
+	Limit  int
+	Cursor string
+}
+
+// Default and largest page sizes of the SPEC.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 100
+)
+
+// query is one Query on the table or an index: items whose partition key
+// attribute pkAttr equals pk and whose sort key begins with prefix.
+type query struct {
+	index   string // "" for the table
+	pkAttr  string
+	skAttr  string
+	pk      string
+	prefix  string
+	reverse bool // newest first
+	filter  func(Item) bool
+}
+
+// list runs q for one page and decodes each item through decode. The cursor
+// is the last evaluated key, base64url-encoded; it is checked to belong to
+// the same partition, so a cursor from one programme cannot read another's.
+func (s *Store) list(ctx context.Context, q query, p Page, decode func(Item) error) (string, error) {
+	limit := p.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	start, err := decodeCursor(p.Cursor, q)
+	if err != nil {
+		return "", err
+	}
+	in := &dynamodb.QueryInput{
+		TableName:              &s.table,
+		KeyConditionExpression: aws.String("#pk = :pk AND begins_with(#sk, :prefix)"),
+		ExpressionAttributeNames: map[string]string{
+			"#pk": q.pkAttr, "#sk": q.skAttr,
+		},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(q.pk), ":prefix": str(q.prefix)},
+		ExclusiveStartKey:         start,
+		ScanIndexForward:          aws.Bool(!q.reverse),
+		ConsistentRead:            aws.Bool(q.index == ""),
+	}
+	if q.index != "" {
+		in.IndexName = aws.String(q.index)
+	}
+	n := 0
+	var last Item
+	for {
+		// Ask for one more than needed so we know whether another page exists
+		// without handing out a cursor that leads to an empty page.
+		in.Limit = aws.Int32(int32(limit - n + 1))
+		out, err := s.db.Query(ctx, in)
+		if err != nil {
+			return "", classify(err)
+		}
+		for _, item := range out.Items {
+			if q.filter != nil && !q.filter(item) {
+				continue
+			}
+			if n == limit {
+				return encodeCursor(last, q), nil
+			}
+			if err := decode(item); err != nil {
+				return "", err
+			}
+			last = item
+			n++
+		}
+		if out.LastEvaluatedKey == nil {
+			return "", nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+}
+
+// cursorAttrs are the key attributes a cursor carries for q.
+func cursorAttrs(q query) []string {
+	attrs := []string{"PK", "SK"}
+	if q.index != "" {
+		attrs = append(attrs, q.pkAttr, q.skAttr)
+	}
+	return attrs
+}
+
+func encodeCursor(item Item, q query) string {
+	m := map[string]string{}
+	for _, a := range cursorAttrs(q) {
+		if v, ok := item[a].(*types.AttributeValueMemberS); ok {
+			m[a] = v.Value
+		}
+	}
+	raw, _ := json.Marshal(m)
+	return base64.RawURLEncoding.EncodeToString(raw)
+}
+
+func decodeCursor(c string, q query) (Item, error) {
+	if c == "" {
+		return nil, nil
+	}
+	bad := &domain.Error{Code: domain.CodeValidation, Message: "the cursor is not valid for this list",
+		Fields: map[string]string{"cursor": "not a cursor this list handed out"}}
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(raw) > 2048 {
+		return nil, bad
+	}
+	var m map[string]string
+	if json.Unmarshal(raw, &m) != nil {
+		return nil, bad
+	}
+	attrs := cursorAttrs(q)
+	if len(m) != len(attrs) || m[q.pkAttr] != q.pk || !strings.HasPrefix(m[q.skAttr], q.prefix) {
+		return nil, bad
+	}
+	item := Item{}
+	for _, a := range attrs {
+		v, ok := m[a]
+		if !ok || v == "" {
+			return nil, bad
+		}
+		item[a] = str(v)
+	}
+	return item, nil
+}

@@ -1,0 +1,216 @@
+// Package store keeps fundtrack's records in one DynamoDB table. The key
+// design (docs/dynamodb.md) puts everything of a programme in one partition,
+// so each page of the API is served by one or two requests, and every change
+// is one transaction that also writes its totals and its audit event.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// DB is the part of the DynamoDB client the store uses. *dynamodb.Client
+// satisfies it; tests wrap it only to inject faults DynamoDB Local cannot
+// produce (transaction conflicts, throttling, timeouts).
+type DB interface {
+	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	DeleteItem(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	BatchGetItem(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+}
+
+// Store reads and writes fundtrack's records in one table.
+type Store struct {
+	db    DB
+	table string
+	// maxTxRetries bounds retries of a transaction cancelled by a conflict
+	// with another transaction on the same items (totals are hot items).
+	maxTxRetries int
+}
+
+// New returns a store over the named table.
+func New(db DB, table string) *Store {
+	return &Store{db: db, table: table, maxTxRetries: 8}
+}
+
+// Table is the name of the table the store uses.
+func (s *Store) Table() string { return s.table }
+
+// Item is a raw DynamoDB item.
+type Item = map[string]types.AttributeValue
+
+func marshal(v any) (Item, error) {
+	return attributevalue.MarshalMapWithOptions(v, func(o *attributevalue.EncoderOptions) {
+		o.TagKey = "json"
+		o.UseEncodingMarshalers = true
+	})
+}
+
+func unmarshal(item Item, v any) error {
+	return attributevalue.UnmarshalMapWithOptions(item, v, func(o *attributevalue.DecoderOptions) {
+		o.TagKey = "json"
+		o.UseEncodingUnmarshalers = true
+	})
+}
+
+// record marshals a domain value and adds its keys and type.
+func record(v any, typ string, k keys) (Item, error) {
+	item, err := marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("marshal %s: %w", typ, err)
+	}
+	k.apply(item)
+	item["type"] = str(typ)
+	return item, nil
+}
+
+func str(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
+
+func num(n int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+}
+
+// keys are an item's primary and index keys; empty index keys are left out,
+// which keeps the item out of that (sparse) index.
+type keys struct {
+	PK, SK         string
+	GSI1PK, GSI1SK string
+	GSI2PK, GSI2SK string
+}
+
+func (k keys) apply(item Item) {
+	item["PK"], item["SK"] = str(k.PK), str(k.SK)
+	if k.GSI1PK != "" {
+		item["GSI1PK"], item["GSI1SK"] = str(k.GSI1PK), str(k.GSI1SK)
+	}
+	if k.GSI2PK != "" {
+		item["GSI2PK"], item["GSI2SK"] = str(k.GSI2PK), str(k.GSI2SK)
+	}
+}
+
+func key(pk, sk string) Item { return Item{"PK": str(pk), "SK": str(sk)} }
+
+// get reads one item by key into v, reporting whether it exists.
+func (s *Store) get(ctx context.Context, pk, sk string, v any) (bool, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return false, classify(err)
+	}
+	if out.Item == nil {
+		return false, nil
+	}
+	return true, unmarshal(out.Item, v)
+}
+
+// txCancelled is a transaction refused because a condition failed: Index is
+// the position of the first failing item, so callers can say which record
+// was missing or stale.
+type txCancelled struct {
+	Index   int
+	Reasons []types.CancellationReason
+}
+
+func (e *txCancelled) Error() string {
+	return fmt.Sprintf("transaction cancelled: condition failed on item %d", e.Index)
+}
+
+// transact writes items atomically. A cancellation caused only by conflicts
+// with concurrent transactions (or throttling) is retried with jittered
+// backoff; a failed condition returns *txCancelled.
+func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) error {
+	if len(items) > 100 {
+		return fmt.Errorf("transaction of %d items exceeds the DynamoDB limit of 100", len(items))
+	}
+	for attempt := 0; ; attempt++ {
+		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err == nil {
+			return nil
+		}
+		var tce *types.TransactionCanceledException
+		if !errors.As(err, &tce) {
+			return classify(err)
+		}
+		retry := false
+		for i, r := range tce.CancellationReasons {
+			switch aws.ToString(r.Code) {
+			case "ConditionalCheckFailed":
+				return &txCancelled{Index: i, Reasons: tce.CancellationReasons}
+			case "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded":
+				retry = true
+			}
+		}
+		if !retry || attempt >= s.maxTxRetries {
+			return classify(err)
+		}
+		if err := sleep(ctx, backoff(attempt)); err != nil {
+			return err
+		}
+	}
+}
+
+func backoff(attempt int) time.Duration {
+	base := 10 * time.Millisecond << min(attempt, 6)
+	return base/2 + rand.N(base)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// classify turns failures that are nobody's fault but the database's
+// (unreachable, throttled after the SDK's own retries, timed out) into
+// CodeUnavailable, so clients get 503 and may retry; anything else stays
+// an internal error.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	unavailable := errors.Is(err, context.DeadlineExceeded)
+	var ne net.Error
+	if errors.As(err, &ne) {
+		unavailable = true
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		unavailable = true
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch ae.ErrorCode() {
+		case "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
+			"InternalServerError", "ServiceUnavailable", "TransactionCanceledException", "TransactionInProgressException":
+			unavailable = true
+		}
+	}
+	if unavailable {
+		return &domain.Error{Code: domain.CodeUnavailable, Message: "the database is unavailable; try again shortly", Err: err}
+	}
+	return err
+}

@@ -1,0 +1,182 @@
+// Package testenv gives tests of other packages the local AWS stand-ins that
+// `make test` (or `infra/stack.sh start --test`) runs: DynamoDB Local and the
+// SES v2 emulator. Each test gets its own fresh table built from the table
+// definition in template.yaml, so tests never see each other's data and the
+// store is always tested against the table that is deployed.
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/fundtrack/fundtrack/infra/cfn"
+)
+
+const (
+	// DefaultEndpoint is where the test stack serves DynamoDB Local (the
+	// development stack uses 8000, so tests never touch development data).
+	DefaultEndpoint = "http://127.0.0.1:8100"
+	// DefaultSESEndpoint is where the test stack serves the SES v2 emulator.
+	DefaultSESEndpoint = "http://127.0.0.1:8105"
+	// Region is the region tests sign requests for; DynamoDB Local keeps a
+	// separate database per access key and region, so it must not vary.
+	Region = "eu-west-2"
+)
+
+// Endpoint returns the DynamoDB endpoint tests use: FUNDTRACK_DYNAMODB_ENDPOINT,
+// or DefaultEndpoint.
+func Endpoint() string {
+	if e := os.Getenv("FUNDTRACK_DYNAMODB_ENDPOINT"); e != "" {
+		return e
+	}
+	return DefaultEndpoint
+}
+
+// SESEndpoint returns the SES v2 endpoint tests use: FUNDTRACK_SES_ENDPOINT,
+// or DefaultSESEndpoint.
+func SESEndpoint() string {
+	if e := os.Getenv("FUNDTRACK_SES_ENDPOINT"); e != "" {
+		return e
+	}
+	return DefaultSESEndpoint
+}
+
+// Credentials are the fixed static credentials the local stand-ins accept.
+var Credentials = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+	return aws.Credentials{AccessKeyID: "local", SecretAccessKey: "local", Source: "testenv"}, nil
+})
+
+// newClient builds a DynamoDB client for Endpoint without reading the
+// environment's AWS configuration, so a developer's real profile can never
+// be picked up by a test.
+func newClient(optFns ...func(*dynamodb.Options)) *dynamodb.Client {
+	return dynamodb.New(dynamodb.Options{
+		Region:       Region,
+		BaseEndpoint: aws.String(Endpoint()),
+		Credentials:  Credentials,
+	}, optFns...)
+}
+
+var reachable sync.Map // endpoint → error (nil when reachable)
+
+// checkReachable fails the test at once, with the command that fixes it,
+// when DynamoDB Local is not running, instead of letting every test time out
+// through the SDK's retries. The answer is remembered per endpoint.
+func checkReachable(t testing.TB) {
+	t.Helper()
+	ep := Endpoint()
+	v, ok := reachable.Load(ep)
+	if !ok {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		_, err := newClient(func(o *dynamodb.Options) { o.RetryMaxAttempts = 1 }).
+			ListTables(ctx, &dynamodb.ListTablesInput{Limit: aws.Int32(1)})
+		v, _ = reachable.LoadOrStore(ep, err)
+	}
+	if err, _ := v.(error); err != nil {
+		t.Fatalf("DynamoDB Local not reachable at %s: run `make test` or `infra/stack.sh start --test` (%v)", ep, err)
+	}
+}
+
+// Client returns a DynamoDB client for the local test endpoint (static
+// credentials "local"/"local", region eu-west-2), after checking that
+// DynamoDB Local answers. optFns adjust the client as dynamodb.New does.
+func Client(t testing.TB, optFns ...func(*dynamodb.Options)) *dynamodb.Client {
+	t.Helper()
+	checkReachable(t)
+	return newClient(optFns...)
+}
+
+// Table creates a fresh table for the test from template.yaml's definition,
+// deletes it when the test ends, and returns a client and the table's name.
+func Table(t testing.TB) (*dynamodb.Client, string) {
+	t.Helper()
+	return TableWith(t)
+}
+
+// TableWith is Table with options for the returned client, e.g. middleware
+// that counts requests. The table is created and deleted through a separate
+// plain client, so those calls never show up in what the options observe.
+func TableWith(t testing.TB, optFns ...func(*dynamodb.Options)) (*dynamodb.Client, string) {
+	t.Helper()
+	checkReachable(t)
+	tpl, err := template()
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	name := TableName(t.Name())
+	in, ttl, err := cfn.TableInput(tpl, cfn.TableLogicalID, name)
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	admin := newClient()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := cfn.EnsureTable(ctx, admin, in, ttl); err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	t.Cleanup(func() {
+		// t.Context is already cancelled when cleanups run.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, err := admin.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)})
+		var gone *types.ResourceNotFoundException
+		if err != nil && !errors.As(err, &gone) {
+			t.Logf("testenv: delete table %s: %v", name, err)
+		}
+	})
+	return newClient(optFns...), name
+}
+
+var (
+	tplOnce sync.Once
+	tpl     map[string]any
+	tplErr  error
+)
+
+// template parses template.yaml once per test binary: every test that makes
+// a table needs it and the file does not change during a run.
+func template() (map[string]any, error) {
+	tplOnce.Do(func() {
+		var path string
+		if path, tplErr = cfn.FindTemplate(); tplErr == nil {
+			tpl, tplErr = cfn.Load(path)
+		}
+	})
+	return tpl, tplErr
+}
+
+// TableName makes a valid, unique DynamoDB table name from a test name:
+// characters outside [A-Za-z0-9_.-] become '_', the name is cut short
+// enough for the 255-character limit and a random suffix is added so reruns
+// and parallel tests never collide.
+func TableName(testName string) string {
+	var b strings.Builder
+	for _, r := range testName {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '.', r == '-':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	base := b.String()
+	if len(base) > 200 {
+		base = base[:200]
+	}
+	if base == "" {
+		base = "test"
+	}
+	// rand.Text is base32 (A–Z, 2–7): valid table-name characters.
+	return base + "-" + rand.Text()[:10]
+}
