@@ -58,6 +58,13 @@ func (a Access) CanWriteProject(projectID string) bool {
 	return a.CanManage() || a.Projects[projectID]
 }
 
+// CanReadProject covers reading a project's posts, cohorts and outcome
+// submissions: leads and funders read every project, a project lead only
+// their own.
+func (a Access) CanReadProject(projectID string) bool {
+	return a.CanWriteProject(projectID) || len(a.Funders) > 0
+}
+
 // CanReadGrant reports whether the caller may read a grant: leads all of them,
 // a project lead those of its own project, a funder those it funds.
 func (a Access) CanReadGrant(g Grant) bool {

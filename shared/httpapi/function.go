@@ -32,5 +32,7 @@ func Functions(d Deps) []Function {
 	return []Function{
 		{Name: "programmes", Routes: patterns((&server{}).programmesRoutes()), Handler: NewProgrammesHandler(d)},
 		{Name: "grants", Routes: patterns((&server{}).grantsRoutes()), Handler: NewGrantsHandler(d)},
+		{Name: "delivery", Routes: patterns((&server{}).deliveryRoutes()), Handler: NewDeliveryHandler(d)},
+		{Name: "progress", Routes: patterns((&server{}).progressRoutes()), Handler: NewProgressHandler(d)},
 	}
 }

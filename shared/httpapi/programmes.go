@@ -5,28 +5,56 @@ import (
 	"net/url"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
 )
 
 // NewProgrammesHandler serves programmes, their members, funders and
 // projects, and the health check: the "programmes" Lambda function.
 func NewProgrammesHandler(d Deps) http.Handler { return newHandler(d, (*server).programmesRoutes) }
 
+func pid(r *http.Request) string { return r.PathValue("programmeId") }
+
 func (s *server) programmesRoutes() []route {
 	return []route{
 		{pattern: "GET /health", public: true, serve: s.health},
-		{pattern: "POST /programmes", serve: s.createProgramme},
-		{pattern: "GET /programmes", serve: s.listProgrammes},
-		{pattern: "GET /programmes/{programmeId}", serve: s.getProgramme},
-		{pattern: "GET /programmes/{programmeId}/members", serve: s.listMembers},
-		{pattern: "GET /programmes/{programmeId}/members/{email}", serve: s.getMember},
+		{pattern: "POST /programmes", serve: creating(func(r *http.Request, c domain.Caller, b service.Decoder) (domain.Programme, error) {
+			return s.Service.CreateProgramme(r.Context(), c, b)
+		}, func(r *http.Request, p domain.Programme) string { return "/programmes/" + p.ID }, nil)},
+		{pattern: "GET /programmes", serve: listing(func(r *http.Request, c domain.Caller, p service.Page) ([]domain.Programme, string, error) {
+			return s.Service.ListProgrammes(r.Context(), c, p)
+		})},
+		{pattern: "GET /programmes/{programmeId}", serve: reading(func(r *http.Request, c domain.Caller) (domain.Programme, error) {
+			return s.Service.Programme(r.Context(), c, pid(r))
+		}, nil)},
+
+		{pattern: "GET /programmes/{programmeId}/members", serve: listing(func(r *http.Request, c domain.Caller, p service.Page) ([]domain.Member, string, error) {
+			return s.Service.ListMembers(r.Context(), c, pid(r), p)
+		})},
+		{pattern: "GET /programmes/{programmeId}/members/{email}", serve: reading(func(r *http.Request, c domain.Caller) (domain.Member, error) {
+			return s.Service.Member(r.Context(), c, pid(r), r.PathValue("email"))
+		}, nil)},
 		{pattern: "PUT /programmes/{programmeId}/members/{email}", serve: s.putMember},
 		{pattern: "DELETE /programmes/{programmeId}/members/{email}", serve: s.deleteMember},
-		{pattern: "POST /programmes/{programmeId}/funders", serve: s.createFunder},
-		{pattern: "GET /programmes/{programmeId}/funders", serve: s.listFunders},
-		{pattern: "GET /programmes/{programmeId}/funders/{funderId}", serve: s.getFunder},
-		{pattern: "POST /programmes/{programmeId}/projects", serve: s.createProject},
-		{pattern: "GET /programmes/{programmeId}/projects", serve: s.listProjects},
-		{pattern: "GET /programmes/{programmeId}/projects/{projectId}", serve: s.getProject},
+
+		{pattern: "POST /programmes/{programmeId}/funders", serve: creating(func(r *http.Request, c domain.Caller, b service.Decoder) (domain.Funder, error) {
+			return s.Service.CreateFunder(r.Context(), c, pid(r), b)
+		}, func(r *http.Request, f domain.Funder) string { return here(r) + "/" + f.ID }, nil)},
+		{pattern: "GET /programmes/{programmeId}/funders", serve: listing(func(r *http.Request, c domain.Caller, p service.Page) ([]domain.Funder, string, error) {
+			return s.Service.ListFunders(r.Context(), c, pid(r), p)
+		})},
+		{pattern: "GET /programmes/{programmeId}/funders/{funderId}", serve: reading(func(r *http.Request, c domain.Caller) (domain.Funder, error) {
+			return s.Service.Funder(r.Context(), c, pid(r), r.PathValue("funderId"))
+		}, nil)},
+
+		{pattern: "POST /programmes/{programmeId}/projects", serve: creating(func(r *http.Request, c domain.Caller, b service.Decoder) (domain.Project, error) {
+			return s.Service.CreateProject(r.Context(), c, pid(r), b)
+		}, func(r *http.Request, p domain.Project) string { return here(r) + "/" + p.ID }, nil)},
+		{pattern: "GET /programmes/{programmeId}/projects", serve: listing(func(r *http.Request, c domain.Caller, p service.Page) ([]domain.Project, string, error) {
+			return s.Service.ListProjects(r.Context(), c, pid(r), p)
+		})},
+		{pattern: "GET /programmes/{programmeId}/projects/{projectId}", serve: reading(func(r *http.Request, c domain.Caller) (domain.Project, error) {
+			return s.Service.Project(r.Context(), c, pid(r), r.PathValue("projectId"))
+		}, nil)},
 	}
 }
 
@@ -35,67 +63,15 @@ func (s *server) health(w http.ResponseWriter, r *http.Request, _ domain.Caller)
 	return nil
 }
 
-func (s *server) createProgramme(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	p, err := s.Service.CreateProgramme(r.Context(), c, bodyDecoder(r))
-	if err != nil {
-		return err
-	}
-	created(w, "/programmes/"+p.ID, p)
-	return nil
-}
-
-func (s *server) listProgrammes(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	page, err := pageOf(r)
-	if err != nil {
-		return err
-	}
-	items, next, err := s.Service.ListProgrammes(r.Context(), c, page)
-	if err != nil {
-		return err
-	}
-	writeList(w, items, next)
-	return nil
-}
-
-func (s *server) getProgramme(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	p, err := s.Service.Programme(r.Context(), c, r.PathValue("programmeId"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, p)
-	return nil
-}
-
-func (s *server) listMembers(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	page, err := pageOf(r)
-	if err != nil {
-		return err
-	}
-	items, next, err := s.Service.ListMembers(r.Context(), c, r.PathValue("programmeId"), page)
-	if err != nil {
-		return err
-	}
-	writeList(w, items, next)
-	return nil
-}
-
-func (s *server) getMember(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	m, err := s.Service.Member(r.Context(), c, r.PathValue("programmeId"), r.PathValue("email"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, m)
-	return nil
-}
-
+// putMember answers 201 when the person is new to the programme, 200 when
+// their roles were replaced.
 func (s *server) putMember(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	pid := r.PathValue("programmeId")
-	m, isNew, err := s.Service.PutMember(r.Context(), c, pid, r.PathValue("email"), bodyDecoder(r))
+	m, isNew, err := s.Service.PutMember(r.Context(), c, pid(r), r.PathValue("email"), bodyDecoder(r))
 	if err != nil {
 		return err
 	}
 	if isNew {
-		created(w, "/programmes/"+pid+"/members/"+url.PathEscape(m.Email), m)
+		created(w, "/programmes/"+pid(r)+"/members/"+url.PathEscape(m.Email), m)
 		return nil
 	}
 	writeJSON(w, http.StatusOK, m)
@@ -103,73 +79,9 @@ func (s *server) putMember(w http.ResponseWriter, r *http.Request, c domain.Call
 }
 
 func (s *server) deleteMember(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	if err := s.Service.DeleteMember(r.Context(), c, r.PathValue("programmeId"), r.PathValue("email")); err != nil {
+	if err := s.Service.DeleteMember(r.Context(), c, pid(r), r.PathValue("email")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-func (s *server) createFunder(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	pid := r.PathValue("programmeId")
-	f, err := s.Service.CreateFunder(r.Context(), c, pid, bodyDecoder(r))
-	if err != nil {
-		return err
-	}
-	created(w, "/programmes/"+pid+"/funders/"+f.ID, f)
-	return nil
-}
-
-func (s *server) listFunders(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	page, err := pageOf(r)
-	if err != nil {
-		return err
-	}
-	items, next, err := s.Service.ListFunders(r.Context(), c, r.PathValue("programmeId"), page)
-	if err != nil {
-		return err
-	}
-	writeList(w, items, next)
-	return nil
-}
-
-func (s *server) getFunder(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	f, err := s.Service.Funder(r.Context(), c, r.PathValue("programmeId"), r.PathValue("funderId"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, f)
-	return nil
-}
-
-func (s *server) createProject(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	pid := r.PathValue("programmeId")
-	p, err := s.Service.CreateProject(r.Context(), c, pid, bodyDecoder(r))
-	if err != nil {
-		return err
-	}
-	created(w, "/programmes/"+pid+"/projects/"+p.ID, p)
-	return nil
-}
-
-func (s *server) listProjects(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	page, err := pageOf(r)
-	if err != nil {
-		return err
-	}
-	items, next, err := s.Service.ListProjects(r.Context(), c, r.PathValue("programmeId"), page)
-	if err != nil {
-		return err
-	}
-	writeList(w, items, next)
-	return nil
-}
-
-func (s *server) getProject(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	p, err := s.Service.Project(r.Context(), c, r.PathValue("programmeId"), r.PathValue("projectId"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, p)
 	return nil
 }

@@ -215,4 +215,3 @@ func (s *Service) ListProjects(ctx context.Context, c domain.Caller, programmeID
 	}
 	return s.store.ListProjects(ctx, programmeID, p)
 }
-

@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -23,29 +23,15 @@ func grantKeys(programmeID string, g domain.Grant) keys {
 	return k
 }
 
-// fundingDelta adds amount to the programme's awarded total and to the
-// funder's, so progress reads funding from one item however many grants exist.
-func (s *Store) fundingDelta(programmeID string, deltas map[string]int64) types.TransactWriteItem {
-	names := map[string]string{"#total": "awardedPence"}
-	values := map[string]types.AttributeValue{}
-	expr := "ADD #total :total"
-	var total int64
-	i := 0
-	for funder, d := range deltas {
-		n, v := "#f"+strconv.Itoa(i), ":f"+strconv.Itoa(i)
-		names[n] = "fund_" + funder
-		values[v] = num(d)
-		expr += ", " + n + " " + v
-		total += d
-		i++
+// fundingDelta moves the programme's awarded total and each funder's by the
+// given amounts, so progress reads funding from one item however many grants exist.
+func (s *Store) fundingDelta(programmeID string, byFunder map[string]int64) types.TransactWriteItem {
+	d := deltas{}
+	for funder, n := range byFunder {
+		d.add("awardedPence", float64(n))
+		d.add("fund_"+funder, float64(n))
 	}
-	values[":total"] = num(total)
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName: &s.table, Key: key(pkProgramme(programmeID), skTotals),
-		UpdateExpression:          aws.String(expr),
-		ExpressionAttributeNames:  names,
-		ExpressionAttributeValues: values,
-	}}
+	return s.totalsUpdate(programmeID, d, time.Time{})
 }
 
 // CreateGrant stores a new grant, adds it to the funding totals, and checks

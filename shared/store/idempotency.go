@@ -59,7 +59,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, scope, k, hash string, now 
 	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: &s.table, Item: item,
 		// Free, expired (TTL deletes lazily), or abandoned by a holder whose lease ran out.
-		ConditionExpression: aws.String("attribute_not_exists(PK) OR #ttl < :nowSec OR (#state = :pending AND leaseUntil < :nowMs AND #hash = :hash)"),
+		ConditionExpression:      aws.String("attribute_not_exists(PK) OR #ttl < :nowSec OR (#state = :pending AND leaseUntil < :nowMs AND #hash = :hash)"),
 		ExpressionAttributeNames: map[string]string{"#ttl": "ttl", "#state": "state", "#hash": "hash"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":nowSec": num(now.Unix()), ":nowMs": num(now.UnixMilli()), ":pending": str(idemPending), ":hash": str(hash),
@@ -129,4 +129,3 @@ func (s *Store) AbandonIdempotent(ctx context.Context, scope, k string) error {
 	}
 	return nil
 }
-

@@ -1,0 +1,302 @@
+package domain
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Metric is a count of people kept per period. Counts are added up over
+// submissions; a correction replaces a submission's counts.
+type Metric string
+
+// The metrics of the SPEC, in the order they are shown.
+const (
+	MetricReferrals            Metric = "referrals"
+	MetricPeopleIntoWork       Metric = "peopleIntoWork"
+	MetricJobStarts            Metric = "jobStarts"
+	MetricSustainedJobs13Weeks Metric = "sustainedJobs13Weeks"
+	MetricVolunteeringStarts   Metric = "volunteeringStarts"
+	MetricTrainingStarts       Metric = "trainingStarts"
+	MetricInternsEnrolled      Metric = "internsEnrolled"
+	MetricInternsCompleted     Metric = "internsCompleted"
+)
+
+// Metrics lists every metric in display order.
+var Metrics = []Metric{MetricReferrals, MetricPeopleIntoWork, MetricJobStarts, MetricSustainedJobs13Weeks,
+	MetricVolunteeringStarts, MetricTrainingStarts, MetricInternsEnrolled, MetricInternsCompleted}
+
+// ValidMetric reports whether m is one of Metrics.
+func ValidMetric(m Metric) bool {
+	for _, k := range Metrics {
+		if k == m {
+			return true
+		}
+	}
+	return false
+}
+
+func metricList() string {
+	s := make([]string, len(Metrics))
+	for i, m := range Metrics {
+		s[i] = string(m)
+	}
+	return strings.Join(s, ", ")
+}
+
+// Limits on figures, so a slipped key is refused rather than counted.
+const (
+	MaxCount       = 100_000 // people in one period for one project
+	MaxPlaces      = 1_000
+	MaxFTE         = 1.0
+	MaxMeasures    = 20
+	MaxNotesLen    = 2000
+	MaxRespondents = 100_000
+	MaxMeanScore   = 1_000
+)
+
+// PostContract and PostStatus are the allowed values of a post's fields.
+type (
+	PostContract string
+	PostStatus   string
+)
+
+// Post contracts and statuses.
+const (
+	ContractTemporary PostContract = "temporary"
+	ContractPermanent PostContract = "permanent"
+	PostVacant        PostStatus   = "vacant"
+	PostFilled        PostStatus   = "filled"
+	PostEnded         PostStatus   = "ended"
+)
+
+// Post is a job funded by a grant, such as an employment specialist.
+type Post struct {
+	ID        string       `json:"id"`
+	ProjectID string       `json:"projectId"`
+	Title     string       `json:"title"`
+	GrantID   string       `json:"grantId"`
+	FTE       float64      `json:"fte"`
+	Contract  PostContract `json:"contract"`
+	StartDate Date         `json:"startDate"`
+	EndDate   Date         `json:"endDate,omitzero"`
+	Status    PostStatus   `json:"status"`
+	Version   int64        `json:"version"`
+	CreatedAt time.Time    `json:"createdAt"`
+	UpdatedAt time.Time    `json:"updatedAt"`
+}
+
+// PostInput is the body of POST …/posts.
+type PostInput struct {
+	Title     string       `json:"title"`
+	GrantID   string       `json:"grantId"`
+	FTE       float64      `json:"fte"`
+	Contract  PostContract `json:"contract"`
+	StartDate Date         `json:"startDate"`
+	EndDate   Date         `json:"endDate"`
+	Status    PostStatus   `json:"status"`
+}
+
+// Validate checks a post's own fields; its grant is checked by the service.
+func (in PostInput) Validate() error {
+	p := Problems{}
+	requiredText(p, "title", in.Title, MaxNameLen)
+	if !ValidID(in.GrantID) {
+		p.Add("grantId", "required: the id of the grant that pays for this post")
+	}
+	if !(in.FTE > 0 && in.FTE <= MaxFTE) {
+		p.Add("fte", "must be more than 0 and at most 1 (full time)")
+	}
+	if in.Contract != ContractTemporary && in.Contract != ContractPermanent {
+		p.Add("contract", `must be "temporary" or "permanent"`)
+	}
+	if in.StartDate.IsZero() {
+		p.Add("startDate", "required")
+	}
+	if !in.EndDate.IsZero() && !in.StartDate.IsZero() && in.EndDate.Before(in.StartDate) {
+		p.Add("endDate", "must not be before startDate")
+	}
+	switch in.Status {
+	case PostVacant, PostFilled, PostEnded:
+	default:
+		p.Add("status", `must be "vacant", "filled" or "ended"`)
+	}
+	return p.Err()
+}
+
+// Input returns the post's changeable fields.
+func (x Post) Input() PostInput {
+	return PostInput{Title: x.Title, GrantID: x.GrantID, FTE: x.FTE, Contract: x.Contract, StartDate: x.StartDate, EndDate: x.EndDate, Status: x.Status}
+}
+
+// PostPatch is the body of PATCH …/posts/{id}; only present fields change.
+type PostPatch struct {
+	Title     *string       `json:"title"`
+	GrantID   *string       `json:"grantId"`
+	FTE       *float64      `json:"fte"`
+	Contract  *PostContract `json:"contract"`
+	StartDate *Date         `json:"startDate"`
+	EndDate   *Date         `json:"endDate"`
+	Status    *PostStatus   `json:"status"`
+}
+
+// Apply returns in with the patch's fields replaced.
+func (pt PostPatch) Apply(in PostInput) PostInput {
+	set(&in.Title, pt.Title)
+	set(&in.GrantID, pt.GrantID)
+	set(&in.FTE, pt.FTE)
+	set(&in.Contract, pt.Contract)
+	set(&in.StartDate, pt.StartDate)
+	set(&in.EndDate, pt.EndDate)
+	set(&in.Status, pt.Status)
+	return in
+}
+
+// Cohort is a group of interns who start together (Aspiro's cohorts of four).
+type Cohort struct {
+	ID        string    `json:"id"`
+	ProjectID string    `json:"projectId"`
+	Name      string    `json:"name"`
+	Places    int64     `json:"places"`
+	StartDate Date      `json:"startDate"`
+	EndDate   Date      `json:"endDate"`
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// CohortInput is the body of POST …/cohorts.
+type CohortInput struct {
+	Name      string `json:"name"`
+	Places    int64  `json:"places"`
+	StartDate Date   `json:"startDate"`
+	EndDate   Date   `json:"endDate"`
+}
+
+// Validate checks a cohort.
+func (in CohortInput) Validate() error {
+	p := Problems{}
+	requiredText(p, "name", in.Name, MaxNameLen)
+	if in.Places < 1 || in.Places > MaxPlaces {
+		p.Add("places", "must be a whole number from 1 to 1000")
+	}
+	period(p, "startDate", in.StartDate, "endDate", in.EndDate)
+	return p.Err()
+}
+
+// Input returns the cohort's changeable fields.
+func (c Cohort) Input() CohortInput {
+	return CohortInput{Name: c.Name, Places: c.Places, StartDate: c.StartDate, EndDate: c.EndDate}
+}
+
+// CohortPatch is the body of PATCH …/cohorts/{id}.
+type CohortPatch struct {
+	Name      *string `json:"name"`
+	Places    *int64  `json:"places"`
+	StartDate *Date   `json:"startDate"`
+	EndDate   *Date   `json:"endDate"`
+}
+
+// Apply returns in with the patch's fields replaced.
+func (pt CohortPatch) Apply(in CohortInput) CohortInput {
+	set(&in.Name, pt.Name)
+	set(&in.Places, pt.Places)
+	set(&in.StartDate, pt.StartDate)
+	set(&in.EndDate, pt.EndDate)
+	return in
+}
+
+// Measure is a wellbeing score averaged over respondents, at the start
+// (baseline) and most recently, such as a self-confidence scale.
+type Measure struct {
+	Name         string  `json:"name"`
+	BaselineMean float64 `json:"baselineMean"`
+	LatestMean   float64 `json:"latestMean"`
+	Respondents  int64   `json:"respondents"`
+}
+
+// measureName keeps measure names to short slugs: they become parts of
+// attribute names in the totals item.
+var measureName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
+
+// Outcome is one immutable submission of counts for a period. A correction
+// is a new Outcome naming the one it Replaces.
+type Outcome struct {
+	ID          string           `json:"id"`
+	ProjectID   string           `json:"projectId"`
+	PeriodStart Date             `json:"periodStart"`
+	PeriodEnd   Date             `json:"periodEnd"`
+	CohortID    string           `json:"cohortId,omitempty"`
+	Counts      map[Metric]int64 `json:"counts"`
+	Measures    []Measure        `json:"measures,omitempty"`
+	Notes       string           `json:"notes,omitempty"`
+	Replaces    string           `json:"replaces,omitempty"`
+	SubmittedAt time.Time        `json:"submittedAt"`
+	SubmittedBy string           `json:"submittedBy"`
+}
+
+// OutcomeInput is the body of POST …/outcomes.
+type OutcomeInput struct {
+	PeriodStart Date             `json:"periodStart"`
+	PeriodEnd   Date             `json:"periodEnd"`
+	CohortID    string           `json:"cohortId"`
+	Counts      map[Metric]int64 `json:"counts"`
+	Measures    []Measure        `json:"measures"`
+	Notes       string           `json:"notes"`
+	Replaces    string           `json:"replaces"`
+}
+
+// Validate checks a submission's figures. Personal data in the notes is a
+// separate check (CheckPersonalData) with its own error code.
+func (in OutcomeInput) Validate() error {
+	p := Problems{}
+	period(p, "periodStart", in.PeriodStart, "periodEnd", in.PeriodEnd)
+	if !in.PeriodStart.IsZero() && !in.PeriodEnd.IsZero() && in.PeriodStart.DaysUntil(in.PeriodEnd) > 366 {
+		p.Add("periodEnd", "a period is at most a year; submit longer spans as several periods")
+	}
+	if in.CohortID != "" && !ValidID(in.CohortID) {
+		p.Add("cohortId", "must be the id of one of the project's cohorts")
+	}
+	if in.Replaces != "" && !ValidID(in.Replaces) {
+		p.Add("replaces", "must be the id of an earlier submission of this project")
+	}
+	if len(in.Counts) == 0 {
+		p.Add("counts", "at least one count is required, e.g. {\"referrals\": 12}")
+	}
+	for m, n := range in.Counts {
+		f := "counts." + string(m)
+		switch {
+		case !ValidMetric(m):
+			p.Add(f, "is not a metric; use one of "+metricList())
+		case n < 0:
+			p.Add(f, "must not be negative")
+		case n > MaxCount:
+			p.Add(f, "is implausibly large (over 100000 people in one period)")
+		}
+	}
+	if len(in.Measures) > MaxMeasures {
+		p.Add("measures", "at most 20 measures")
+	}
+	seen := map[string]bool{}
+	for i, m := range in.Measures {
+		f := "measures[" + strconv.Itoa(i) + "]"
+		if !measureName.MatchString(m.Name) {
+			p.Add(f+".name", "must be a short lower-case name such as self-confidence")
+		} else if seen[m.Name] {
+			p.Add(f+".name", "appears twice")
+		}
+		seen[m.Name] = true
+		if m.BaselineMean <= 0 || m.BaselineMean > MaxMeanScore {
+			p.Add(f+".baselineMean", "must be more than 0 and at most 1000")
+		}
+		if m.LatestMean < 0 || m.LatestMean > MaxMeanScore {
+			p.Add(f+".latestMean", "must be from 0 to 1000")
+		}
+		if m.Respondents < 1 || m.Respondents > MaxRespondents {
+			p.Add(f+".respondents", "must be a whole number from 1 to 100000")
+		}
+	}
+	optionalText(p, "notes", in.Notes, MaxNotesLen)
+	return p.Err()
+}

@@ -1,0 +1,70 @@
+package domain
+
+import (
+	"regexp"
+	"strings"
+)
+
+// fundtrack holds aggregate counts only. Free text is checked for the
+// personal data most likely to slip in (an NHS number, an email address, a
+// phone number) and refused, since once stored it would be hard to purge.
+
+var (
+	// Ten digits, optionally grouped 3-3-4 by spaces or hyphens, standing alone.
+	nhsCandidate = regexp.MustCompile(`(?:^|[^0-9])([0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4})(?:[^0-9]|$)`)
+	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+`)
+	// UK numbers: +44 or 0, then 9 or 10 more digits, with optional spaces,
+	// hyphens or brackets.
+	phonePattern = regexp.MustCompile(`(?:\+44\s?\(?0?\)?|\(?0)[0-9](?:[\s()-]?[0-9]){8,9}`)
+)
+
+// ValidNHSNumber reports whether ten digits carry a valid modulus 11 check digit.
+func ValidNHSNumber(digits string) bool {
+	if len(digits) != 10 {
+		return false
+	}
+	sum := 0
+	for i := 0; i < 9; i++ {
+		c := digits[i]
+		if c < '0' || c > '9' {
+			return false
+		}
+		sum += int(c-'0') * (10 - i)
+	}
+	check := 11 - sum%11
+	if check == 11 {
+		check = 0
+	}
+	return check != 10 && int(digits[9]-'0') == check
+}
+
+// CheckPersonalData refuses text that holds an NHS number, an email address
+// or a phone number, naming the field and what kind of data was found (never
+// echoing it).
+func CheckPersonalData(field, text string) error {
+	kind := ""
+	switch {
+	case emailPattern.MatchString(text):
+		kind = "an email address"
+	case containsNHSNumber(text):
+		kind = "an NHS number"
+	case phonePattern.MatchString(text):
+		kind = "a phone number"
+	}
+	if kind == "" {
+		return nil
+	}
+	return &Error{Code: CodePersonalData,
+		Message: "fundtrack keeps counts only; remove personal details of the people supported",
+		Fields:  map[string]string{field: "appears to contain " + kind}}
+}
+
+func containsNHSNumber(text string) bool {
+	for _, m := range nhsCandidate.FindAllStringSubmatch(text, -1) {
+		d := strings.NewReplacer(" ", "", "-", "").Replace(m[1])
+		if ValidNHSNumber(d) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,137 @@
+package domain
+
+import (
+	"math"
+	"sort"
+	"time"
+)
+
+// Progress is the answer of GET /programmes/{id}/progress.
+type Progress struct {
+	ProgrammeID                string            `json:"programmeId"`
+	AsOf                       time.Time         `json:"asOf"`
+	Funding                    FundingProgress   `json:"funding"`
+	Posts                      PostCounts        `json:"posts"`
+	Cohorts                    CohortCounts      `json:"cohorts"`
+	Totals                     map[Metric]int64  `json:"totals"`
+	Projects                   []ProjectProgress `json:"projects"`
+	Targets                    []TargetProgress  `json:"targets"`
+	CostPerPersonIntoWorkPence *int64            `json:"costPerPersonIntoWorkPence"`
+	Measures                   []MeasureProgress `json:"measures"`
+	// Monthly is the programme's totals by month, oldest first: the series
+	// behind the people-into-work chart.
+	Monthly []MonthTotals `json:"monthly"`
+}
+
+// FundingProgress is money awarded, in all and by funder.
+type FundingProgress struct {
+	AwardedPence int64           `json:"awardedPence"`
+	ByFunder     []FunderFunding `json:"byFunder"`
+}
+
+// FunderFunding is one funder's awards.
+type FunderFunding struct {
+	FunderID     string `json:"funderId"`
+	Name         string `json:"name"`
+	AwardedPence int64  `json:"awardedPence"`
+}
+
+// PostCounts counts funded posts by status.
+type PostCounts struct {
+	Total  int64 `json:"total"`
+	Vacant int64 `json:"vacant"`
+	Filled int64 `json:"filled"`
+	Ended  int64 `json:"ended"`
+}
+
+// CohortCounts counts internship cohorts and their places.
+type CohortCounts struct {
+	Count  int64 `json:"count"`
+	Places int64 `json:"places"`
+}
+
+// ProjectProgress is one project's totals.
+type ProjectProgress struct {
+	ProjectID string           `json:"projectId"`
+	Name      string           `json:"name"`
+	Totals    map[Metric]int64 `json:"totals"`
+}
+
+// MeasureProgress is a wellbeing measure combined over submissions.
+type MeasureProgress struct {
+	Name          string  `json:"name"`
+	BaselineMean  float64 `json:"baselineMean"`
+	LatestMean    float64 `json:"latestMean"`
+	ChangePercent float64 `json:"changePercent"`
+	Respondents   int64   `json:"respondents"`
+}
+
+// MonthTotals is the programme's totals for submissions whose period ended
+// in one month.
+type MonthTotals struct {
+	Month  string           `json:"month"`
+	Totals map[Metric]int64 `json:"totals"`
+}
+
+// allMetrics returns m with every metric present (zero where missing), so
+// clients never have to guess whether a missing metric means zero.
+func allMetrics(m map[Metric]int64) map[Metric]int64 {
+	out := make(map[Metric]int64, len(Metrics))
+	for _, k := range Metrics {
+		out[k] = m[k]
+	}
+	return out
+}
+
+// BuildProgress assembles the progress answer from the running totals and
+// the names of funders and projects: no history is read.
+func BuildProgress(p Programme, t Totals, funders []Funder, projects []Project, targets []Target, asOf time.Time) Progress {
+	pr := Progress{ProgrammeID: p.ID, AsOf: asOf.UTC().Truncate(time.Second), Totals: allMetrics(t.Programme),
+		Projects: []ProjectProgress{}, Targets: []TargetProgress{}, Measures: []MeasureProgress{}, Monthly: []MonthTotals{}}
+	pr.Funding.AwardedPence = t.AwardedPence
+	pr.Funding.ByFunder = []FunderFunding{}
+	for _, f := range funders {
+		pr.Funding.ByFunder = append(pr.Funding.ByFunder, FunderFunding{FunderID: f.ID, Name: f.Name, AwardedPence: t.ByFunder[f.ID]})
+	}
+	pr.Posts = PostCounts{Vacant: t.Posts[PostVacant], Filled: t.Posts[PostFilled], Ended: t.Posts[PostEnded]}
+	pr.Posts.Total = pr.Posts.Vacant + pr.Posts.Filled + pr.Posts.Ended
+	pr.Cohorts = CohortCounts{Count: t.CohortCount, Places: t.Places}
+	for _, p := range projects {
+		pr.Projects = append(pr.Projects, ProjectProgress{ProjectID: p.ID, Name: p.Name, Totals: allMetrics(t.ByProject[p.ID])})
+	}
+	today := DateOf(asOf)
+	for _, tg := range targets {
+		current := t.Programme[tg.Metric]
+		if tg.ProjectID != "" {
+			current = t.ByProject[tg.ProjectID][tg.Metric]
+		}
+		pr.Targets = append(pr.Targets, tg.Evaluate(current, p.StartDate, today))
+	}
+	if n := t.Programme[MetricPeopleIntoWork]; n > 0 && t.AwardedPence > 0 {
+		cost := int64(math.Round(float64(t.AwardedPence) / float64(n)))
+		pr.CostPerPersonIntoWorkPence = &cost
+	}
+	names := make([]string, 0, len(t.Measures))
+	for name, ms := range t.Measures {
+		if ms.Respondents > 0 {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		ms := t.Measures[name]
+		base := ms.BaselineSum / float64(ms.Respondents)
+		latest := ms.LatestSum / float64(ms.Respondents)
+		pr.Measures = append(pr.Measures, MeasureProgress{Name: name, BaselineMean: round2(base), LatestMean: round2(latest),
+			ChangePercent: round1((latest - base) / base * 100), Respondents: ms.Respondents})
+	}
+	months := make([]string, 0, len(t.Monthly))
+	for m := range t.Monthly {
+		months = append(months, m)
+	}
+	sort.Strings(months)
+	for _, m := range months {
+		pr.Monthly = append(pr.Monthly, MonthTotals{Month: m, Totals: allMetrics(t.Monthly[m])})
+	}
+	return pr
+}

@@ -1,0 +1,178 @@
+package domain
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Target is a figure a programme or one project means to reach by a
+// deadline, such as 60 people into work in 18 months. Funders in Notify are
+// emailed as it crosses each threshold (percent of Value).
+type Target struct {
+	ID         string    `json:"id"`
+	Metric     Metric    `json:"metric"`
+	Value      int64     `json:"value"`
+	Deadline   Date      `json:"deadline"`
+	StartDate  Date      `json:"startDate,omitzero"`
+	ProjectID  string    `json:"projectId,omitempty"`
+	Notify     []string  `json:"notify"`
+	Thresholds []int64   `json:"thresholds"`
+	Version    int64     `json:"version"`
+	CreatedAt  time.Time `json:"createdAt"`
+	UpdatedAt  time.Time `json:"updatedAt"`
+}
+
+// TargetInput is the body of POST …/targets.
+type TargetInput struct {
+	Metric     Metric   `json:"metric"`
+	Value      int64    `json:"value"`
+	Deadline   Date     `json:"deadline"`
+	StartDate  Date     `json:"startDate"`
+	ProjectID  string   `json:"projectId"`
+	Notify     []string `json:"notify"`
+	Thresholds []int64  `json:"thresholds"`
+}
+
+// Validate checks a target; that its project and funders exist is checked
+// by the service. Thresholds default to [100].
+func (in *TargetInput) Validate() error {
+	p := Problems{}
+	if !ValidMetric(in.Metric) {
+		p.Add("metric", "must be one of "+metricList())
+	}
+	if in.Value < 1 || in.Value > MaxCount*100 {
+		p.Add("value", "must be a whole number from 1 to 10000000")
+	}
+	if in.Deadline.IsZero() {
+		p.Add("deadline", "required")
+	}
+	if !in.StartDate.IsZero() && !in.Deadline.IsZero() && !in.StartDate.Before(in.Deadline) {
+		p.Add("startDate", "must be before deadline")
+	}
+	if in.ProjectID != "" && !ValidID(in.ProjectID) {
+		p.Add("projectId", "must be the id of one of the programme's projects")
+	}
+	if len(in.Notify) > MaxContacts {
+		p.Add("notify", "at most 20 funders")
+	}
+	seen := map[string]bool{}
+	for i, f := range in.Notify {
+		if !ValidID(f) {
+			p.Add("notify["+strconv.Itoa(i)+"]", "must be the id of one of the programme's funders")
+		} else if seen[f] {
+			p.Add("notify["+strconv.Itoa(i)+"]", "appears twice")
+		}
+		seen[f] = true
+	}
+	if in.Thresholds == nil {
+		in.Thresholds = []int64{100}
+	}
+	if len(in.Thresholds) == 0 || len(in.Thresholds) > 10 {
+		p.Add("thresholds", "give from 1 to 10 percentages, e.g. [50, 100]")
+	}
+	seenT := map[int64]bool{}
+	for i, t := range in.Thresholds {
+		if t < 1 || t > 1000 {
+			p.Add("thresholds["+strconv.Itoa(i)+"]", "must be a percentage from 1 to 1000")
+		} else if seenT[t] {
+			p.Add("thresholds["+strconv.Itoa(i)+"]", "appears twice")
+		}
+		seenT[t] = true
+	}
+	slices.Sort(in.Thresholds)
+	return p.Err()
+}
+
+// TargetStatus is how a target stands.
+type TargetStatus string
+
+// Target statuses.
+const (
+	StatusOnTrack TargetStatus = "on-track"
+	StatusAtRisk  TargetStatus = "at-risk"
+	StatusReached TargetStatus = "reached"
+	StatusMissed  TargetStatus = "missed"
+)
+
+// TargetProgress is a target with where it stands today.
+type TargetProgress struct {
+	TargetID            string       `json:"targetId"`
+	Metric              Metric       `json:"metric"`
+	Value               int64        `json:"value"`
+	Deadline            Date         `json:"deadline"`
+	ProjectID           *string      `json:"projectId"`
+	Current             int64        `json:"current"`
+	Percent             float64      `json:"percent"`
+	Status              TargetStatus `json:"status"`
+	ProjectedAtDeadline int64        `json:"projectedAtDeadline"`
+}
+
+// Evaluate says where a target stands given its current figure, on day
+// today. periodStart is the target's StartDate, or the programme's start.
+// The projection is a straight line from the start through today's figure;
+// a target is at risk once a quarter of its period has gone and the line
+// falls short.
+func (t Target) Evaluate(current int64, periodStart, today Date) TargetProgress {
+	if !t.StartDate.IsZero() {
+		periodStart = t.StartDate
+	}
+	tp := TargetProgress{TargetID: t.ID, Metric: t.Metric, Value: t.Value, Deadline: t.Deadline, Current: current,
+		Percent: round1(float64(current) * 100 / float64(t.Value))}
+	if t.ProjectID != "" {
+		id := t.ProjectID
+		tp.ProjectID = &id
+	}
+	total := periodStart.DaysUntil(t.Deadline)
+	elapsed := periodStart.DaysUntil(today)
+	switch {
+	case today.After(t.Deadline) || elapsed <= 0 || total <= 0:
+		tp.ProjectedAtDeadline = current
+	default:
+		tp.ProjectedAtDeadline = int64(math.Round(float64(current) * float64(total) / float64(elapsed)))
+	}
+	switch {
+	case current >= t.Value:
+		tp.Status = StatusReached
+	case today.After(t.Deadline):
+		tp.Status = StatusMissed
+	case total > 0 && elapsed*4 >= total && tp.ProjectedAtDeadline < t.Value:
+		tp.Status = StatusAtRisk
+	default:
+		tp.Status = StatusOnTrack
+	}
+	return tp
+}
+
+func round1(f float64) float64 { return math.Round(f*10) / 10 }
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
+
+// Input returns the target's changeable fields.
+func (t Target) Input() TargetInput {
+	return TargetInput{Metric: t.Metric, Value: t.Value, Deadline: t.Deadline, StartDate: t.StartDate,
+		ProjectID: t.ProjectID, Notify: slices.Clone(t.Notify), Thresholds: slices.Clone(t.Thresholds)}
+}
+
+// TargetPatch is the body of PATCH …/targets/{id}; only present fields change.
+type TargetPatch struct {
+	Metric     *Metric   `json:"metric"`
+	Value      *int64    `json:"value"`
+	Deadline   *Date     `json:"deadline"`
+	StartDate  *Date     `json:"startDate"`
+	ProjectID  *string   `json:"projectId"`
+	Notify     *[]string `json:"notify"`
+	Thresholds *[]int64  `json:"thresholds"`
+}
+
+// Apply returns in with the patch's fields replaced.
+func (pt TargetPatch) Apply(in TargetInput) TargetInput {
+	set(&in.Metric, pt.Metric)
+	set(&in.Value, pt.Value)
+	set(&in.Deadline, pt.Deadline)
+	set(&in.StartDate, pt.StartDate)
+	set(&in.ProjectID, pt.ProjectID)
+	set(&in.Notify, pt.Notify)
+	set(&in.Thresholds, pt.Thresholds)
+	return in
+}

@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+func skTarget(id string) string { return "TARGET#" + id }
+
+// targetRefs are the checks that a target's project and funders belong to
+// the programme, with the field each failure names.
+func (s *Store) targetRefs(programmeID string, t domain.Target, items []types.TransactWriteItem, fields map[int]string) []types.TransactWriteItem {
+	pk := pkProgramme(programmeID)
+	if t.ProjectID != "" {
+		fields[len(items)] = "projectId"
+		items = append(items, s.mustExist(pk, skProject(t.ProjectID)))
+	}
+	for i, f := range t.Notify {
+		fields[len(items)] = fmt.Sprintf("notify[%d]", i)
+		items = append(items, s.mustExist(pk, skFunder(f)))
+	}
+	return items
+}
+
+// CreateTarget stores a target, checking its project and funders exist.
+func (s *Store) CreateTarget(ctx context.Context, programmeID string, t domain.Target, ev domain.AuditEvent) error {
+	item, err := record(t, "target", keys{PK: pkProgramme(programmeID), SK: skTarget(t.ID)})
+	if err != nil {
+		return err
+	}
+	audit, err := s.auditPut(ev)
+	if err != nil {
+		return err
+	}
+	fields := map[int]string{}
+	items := s.targetRefs(programmeID, t, []types.TransactWriteItem{s.put(item), audit}, fields)
+	if err := refError(s.transact(ctx, items), fields); err != nil {
+		return fmt.Errorf("create target %s: %w", t.ID, err)
+	}
+	return nil
+}
+
+// UpdateTarget replaces a target still at before's version.
+func (s *Store) UpdateTarget(ctx context.Context, programmeID string, before, after domain.Target, ev domain.AuditEvent) error {
+	item, err := record(after, "target", keys{PK: pkProgramme(programmeID), SK: skTarget(after.ID)})
+	if err != nil {
+		return err
+	}
+	audit, err := s.auditPut(ev)
+	if err != nil {
+		return err
+	}
+	fields := map[int]string{0: ""}
+	items := s.targetRefs(programmeID, after, []types.TransactWriteItem{s.versioned(item, before.Version), audit}, fields)
+	if err := refError(s.transact(ctx, items), fields); err != nil {
+		return fmt.Errorf("update target %s: %w", after.ID, err)
+	}
+	return nil
+}
+
+// Target returns one target of a programme.
+func (s *Store) Target(ctx context.Context, programmeID, id string) (domain.Target, error) {
+	var t domain.Target
+	return t, s.getChild(ctx, programmeID, skTarget(id), "target", &t)
+}
+
+// ListTargets lists a programme's targets, oldest first.
+func (s *Store) ListTargets(ctx context.Context, programmeID string, p Page) ([]domain.Target, string, error) {
+	var out []domain.Target
+	next, err := s.listChildren(ctx, programmeID, "TARGET#", p, func(item Item) error { return appendDecoded(item, &out) })
+	return out, next, err
+}
+
+// All pages through a list, for the few answers (progress) that need every
+// funder, project or target of a programme; each page is one Query of up to
+// MaxLimit items, so a typical programme costs one request per list.
+func All[T any](ctx context.Context, list func(context.Context, string, Page) ([]T, string, error), programmeID string) ([]T, error) {
+	var out []T
+	p := Page{Limit: MaxLimit}
+	for {
+		items, next, err := list(ctx, programmeID, p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+		if next == "" {
+			return out, nil
+		}
+		p.Cursor = next
+	}
+}

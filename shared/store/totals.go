@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// The totals item (PK=PROG#id, SK=TOTALS) holds one number attribute per
+// running figure. Every write that changes a figure ADDs its delta in the
+// same transaction, so the figures are exact whatever runs concurrently.
+// Attribute names:
+//
+//	awardedPence, fund_<funderId>            funding
+//	posts_<status>, cohorts, places          posts and cohorts
+//	m_<metric>                               programme totals
+//	pm_<projectId>_<metric>                  project totals
+//	cm_<cohortId>_<metric>                   cohort totals
+//	ms_<measure>_n|_b|_l                     measure sums (respondents, weighted baseline, weighted latest)
+//	sm_<YYYY-MM>_<metric>                    programme totals by month of period end
+//	changedAt                                when an outcome last changed the figures
+type deltas map[string]float64
+
+func (d deltas) add(attr string, n float64) {
+	if n != 0 {
+		d[attr] += n
+	}
+}
+
+// outcomeDeltas are the changes one submission makes to the totals (sign +1
+// to count it, -1 to take it back when it is corrected).
+func outcomeDeltas(d deltas, o domain.Outcome, sign float64) {
+	month := o.PeriodEnd.String()[:7]
+	for m, n := range o.Counts {
+		v := sign * float64(n)
+		d.add("m_"+string(m), v)
+		d.add("pm_"+o.ProjectID+"_"+string(m), v)
+		d.add("sm_"+month+"_"+string(m), v)
+		if o.CohortID != "" {
+			d.add("cm_"+o.CohortID+"_"+string(m), v)
+		}
+	}
+	for _, ms := range o.Measures {
+		r := float64(ms.Respondents)
+		d.add("ms_"+ms.Name+"_n", sign*r)
+		d.add("ms_"+ms.Name+"_b", sign*r*ms.BaselineMean)
+		d.add("ms_"+ms.Name+"_l", sign*r*ms.LatestMean)
+	}
+}
+
+func formatNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// totalsUpdate is the transaction item that applies d (and sets changedAt
+// when given) to a programme's totals.
+func (s *Store) totalsUpdate(programmeID string, d deltas, changedAt time.Time) types.TransactWriteItem {
+	names := map[string]string{}
+	values := map[string]types.AttributeValue{}
+	attrs := make([]string, 0, len(d))
+	for a := range d {
+		attrs = append(attrs, a)
+	}
+	sort.Strings(attrs) // stable expressions are easier to read in logs
+	var adds []string
+	for i, a := range attrs {
+		if d[a] == 0 {
+			continue
+		}
+		n, v := "#a"+strconv.Itoa(i), ":a"+strconv.Itoa(i)
+		names[n] = a
+		values[v] = &types.AttributeValueMemberN{Value: formatNum(d[a])}
+		adds = append(adds, n+" "+v)
+	}
+	var expr []string
+	if len(adds) > 0 {
+		expr = append(expr, "ADD "+strings.Join(adds, ", "))
+	}
+	if !changedAt.IsZero() {
+		names["#changed"] = "changedAt"
+		values[":changed"] = str(changedAt.UTC().Format(time.RFC3339Nano))
+		expr = append(expr, "SET #changed = :changed")
+	}
+	if len(expr) == 0 { // nothing to change; still touch the item so the transaction is valid
+		names["#touched"] = "touched"
+		values[":one"] = num(1)
+		expr = append(expr, "ADD #touched :one")
+	}
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), skTotals),
+		UpdateExpression:          aws.String(strings.Join(expr, " ")),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: values,
+	}}
+}
+
+// Totals reads a programme's running figures: one GetItem.
+func (s *Store) Totals(ctx context.Context, programmeID string) (domain.Totals, error) {
+	t := domain.NewTotals()
+	item, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pkProgramme(programmeID), skTotals), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return t, fmt.Errorf("get totals of %s: %w", programmeID, classify(err))
+	}
+	for attr, av := range item.Item {
+		if s, ok := av.(*types.AttributeValueMemberS); ok && attr == "changedAt" {
+			t.ChangedAt, _ = time.Parse(time.RFC3339Nano, s.Value)
+			continue
+		}
+		nv, ok := av.(*types.AttributeValueMemberN)
+		if !ok {
+			continue
+		}
+		f, _ := strconv.ParseFloat(nv.Value, 64)
+		n := int64(f)
+		switch {
+		case attr == "awardedPence":
+			t.AwardedPence = n
+		case attr == "cohorts":
+			t.CohortCount = n
+		case attr == "places":
+			t.Places = n
+		case strings.HasPrefix(attr, "fund_"):
+			t.ByFunder[attr[5:]] = n
+		case strings.HasPrefix(attr, "posts_"):
+			t.Posts[domain.PostStatus(attr[6:])] = n
+		case strings.HasPrefix(attr, "m_"):
+			t.Programme[domain.Metric(attr[2:])] = n
+		case strings.HasPrefix(attr, "pm_"), strings.HasPrefix(attr, "cm_"), strings.HasPrefix(attr, "sm_"):
+			id, metric, ok := cutLast(attr[3:])
+			if !ok {
+				continue
+			}
+			into := map[string]map[string]map[domain.Metric]int64{"pm_": t.ByProject, "cm_": t.ByCohort, "sm_": t.Monthly}[attr[:3]]
+			if into[id] == nil {
+				into[id] = map[domain.Metric]int64{}
+			}
+			into[id][domain.Metric(metric)] = n
+		case strings.HasPrefix(attr, "ms_"):
+			name, part, ok := cutLast(attr[3:])
+			if !ok {
+				continue
+			}
+			ms := t.Measures[name]
+			switch part {
+			case "n":
+				ms.Respondents = n
+			case "b":
+				ms.BaselineSum = f
+			case "l":
+				ms.LatestSum = f
+			}
+			t.Measures[name] = ms
+		}
+	}
+	return t, nil
+}
+
+// cutLast splits "a_b_c" into "a_b" and "c": ids and months never contain
+// "_" and metrics and measure parts come last.
+func cutLast(s string) (string, string, bool) {
+	i := strings.LastIndexByte(s, '_')
+	if i <= 0 || i == len(s)-1 {
+		return "", "", false
+	}
+	return s[:i], s[i+1:], true
+}
