@@ -157,7 +157,7 @@ func (s *server) wrap(rt route) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		if r.Method == http.MethodPost && r.Header.Get("Idempotency-Key") != "" {
+		if r.Method == http.MethodPost && header(r, "Idempotency-Key") != "" {
 			s.idempotent(w, r, c, body, rt)
 			return
 		}
@@ -192,7 +192,7 @@ func (s *server) readBody(r *http.Request) ([]byte, error) {
 // runs and its answer is saved; repeats within 24 hours get that answer back.
 // Keys are scoped to the caller, so one user's key never replays another's.
 func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c domain.Caller, body []byte, rt route) {
-	key := r.Header.Get("Idempotency-Key")
+	key := header(r, "Idempotency-Key")
 	if len(key) > 255 || strings.IndexFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
 		s.writeError(w, r, &domain.Error{Code: domain.CodeValidation, Message: "the Idempotency-Key header is not valid",
 			Fields: map[string]string{"Idempotency-Key": "must be 1 to 255 printable ASCII characters"}})
@@ -381,10 +381,17 @@ func created(w http.ResponseWriter, location string, v any) {
 // etag is a record's version as a strong entity tag.
 func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
 
+// header returns a request header whole. The Lambda proxy splits header
+// values at commas into several values, so Header.Get would return only the
+// part before the first comma there and the whole value locally.
+func header(r *http.Request, name string) string {
+	return strings.TrimSpace(strings.Join(r.Header.Values(name), ","))
+}
+
 // ifMatch reads the If-Match header as a test of the version a change is
 // based on; "*" accepts whatever version is current.
 func ifMatch(r *http.Request) (func(current int64) bool, error) {
-	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	h := header(r, "If-Match")
 	if h == "" {
 		return nil, domain.Errorf(domain.CodePreconditionRequired, "send If-Match with the ETag you read, so changes by others are not overwritten")
 	}
