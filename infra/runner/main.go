@@ -20,7 +20,9 @@ import (
 
 	"github.com/fundtrack/fundtrack/infra/cfn"
 	"github.com/fundtrack/fundtrack/shared/auth"
+	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
+	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/platform"
 )
 
@@ -74,6 +76,10 @@ func run() error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 
+	os.Setenv("FUNDTRACK_SES_ENDPOINT", mailPage)
+	c.SESEndpoint = mailPage
+	go notifyEveryMinute(ctx, platform.Notifier(c, db, email.SES{Client: c.SES(cfg), From: c.MailFrom}))
+
 	printWelcome(addr, mailPage, local)
 	select {
 	case err := <-errc:
@@ -102,6 +108,25 @@ func ensureTable(ctx context.Context, db *dynamodb.Client, table string) error {
 		return err
 	}
 	return cfn.EnsureTable(ctx, db, in, ttl)
+}
+
+// notifyEveryMinute runs the milestone notifier as the scheduler would in
+// AWS (there every 15 minutes; here every minute, so a demo is quick).
+func notifyEveryMinute(ctx context.Context, n *notify.Notifier) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		if rep, err := n.Run(ctx); err != nil {
+			log.Printf("notifier: %v", err)
+		} else if rep.Claimed+rep.Sent+rep.Failed+rep.Retrying > 0 {
+			log.Printf("notifier: %+v", rep)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // demoUsers are the people `make seed` gives roles; their tokens work as soon

@@ -7,8 +7,8 @@ import (
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
-// NewProgressHandler serves targets and the progress report (the
-// "progress" Lambda function).
+// NewProgressHandler serves targets, the progress report and milestone
+// notifications (the "progress" Lambda function).
 func NewProgressHandler(d Deps) http.Handler { return newHandler(d, (*server).progressRoutes) }
 
 func targetVersion(t domain.Target) int64 { return t.Version }
@@ -27,6 +27,9 @@ func (s *server) progressRoutes() []route {
 		{pattern: "GET /programmes/{programmeId}/targets/{targetId}", serve: reading(func(r *http.Request, c domain.Caller) (domain.Target, error) {
 			return s.Service.Target(r.Context(), c, r.PathValue("programmeId"), r.PathValue("targetId"))
 		}, targetVersion)},
+		{pattern: "GET /programmes/{programmeId}/notifications", serve: listing(func(r *http.Request, c domain.Caller, p service.Page) ([]domain.Notification, string, error) {
+			return s.Service.ListNotifications(r.Context(), c, r.PathValue("programmeId"), p)
+		})},
 		{pattern: "PATCH /programmes/{programmeId}/targets/{targetId}", serve: patching(func(r *http.Request, c domain.Caller, m func(int64) bool, b service.Decoder) (domain.Target, error) {
 			return s.Service.UpdateTarget(r.Context(), c, r.PathValue("programmeId"), r.PathValue("targetId"), m, b)
 		}, targetVersion)},

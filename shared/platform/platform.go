@@ -14,7 +14,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+
+	"github.com/fundtrack/fundtrack/shared/email"
+	"github.com/fundtrack/fundtrack/shared/notify"
 
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -26,6 +30,7 @@ type Config struct {
 	Table            string // FUNDTRACK_TABLE
 	DynamoDBEndpoint string // FUNDTRACK_DYNAMODB_ENDPOINT: set only for DynamoDB Local
 	SESEndpoint      string // FUNDTRACK_SES_ENDPOINT: set only for the SES emulator
+	MailFrom         string // FUNDTRACK_MAIL_FROM: the verified address milestone emails come from
 }
 
 // FromEnv reads the configuration; the table name is required.
@@ -34,6 +39,10 @@ func FromEnv() (Config, error) {
 		Table:            os.Getenv("FUNDTRACK_TABLE"),
 		DynamoDBEndpoint: os.Getenv("FUNDTRACK_DYNAMODB_ENDPOINT"),
 		SESEndpoint:      os.Getenv("FUNDTRACK_SES_ENDPOINT"),
+		MailFrom:         os.Getenv("FUNDTRACK_MAIL_FROM"),
+	}
+	if c.MailFrom == "" {
+		c.MailFrom = "fundtrack@example.org"
 	}
 	if c.Table == "" {
 		return c, fmt.Errorf("FUNDTRACK_TABLE is not set")
@@ -98,4 +107,31 @@ func LambdaAPI(ctx context.Context, auth httpapi.Authenticator) (httpapi.Deps, e
 	d := APIDeps(c, c.DynamoDB(cfg), auth)
 	d.RequestID = LambdaRequestID
 	return d, nil
+}
+
+// SES returns an SES v2 client, pointed at the emulator when configured.
+func (c Config) SES(cfg aws.Config) *sesv2.Client {
+	return sesv2.NewFromConfig(cfg, func(o *sesv2.Options) {
+		if c.SESEndpoint != "" {
+			o.BaseEndpoint = aws.String(c.SESEndpoint)
+		}
+	})
+}
+
+// Notifier wires the milestone notifier over a DynamoDB client and an email sender.
+func Notifier(c Config, db store.DB, sender email.Sender) *notify.Notifier {
+	return &notify.Notifier{Store: store.New(db, c.Table), Email: sender, Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil))}
+}
+
+// LambdaNotifier builds the notifier as it runs in Lambda.
+func LambdaNotifier(ctx context.Context) (*notify.Notifier, error) {
+	c, err := FromEnv()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := c.AWS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return Notifier(c, c.DynamoDB(cfg), email.SES{Client: c.SES(cfg), From: c.MailFrom}), nil
 }

@@ -23,7 +23,8 @@ func (s *Service) CreateTarget(ctx context.Context, c domain.Caller, programmeID
 	now := s.now()
 	t := domain.Target{ID: domain.NewID(), Metric: in.Metric, Value: in.Value, Deadline: in.Deadline, StartDate: in.StartDate,
 		ProjectID: in.ProjectID, Notify: nonNil(in.Notify), Thresholds: in.Thresholds, Version: 1, CreatedAt: now, UpdatedAt: now}
-	return t, s.store.CreateTarget(ctx, programmeID, t, sc.audit(s, domain.EntityTarget, t.ID, domain.ActionCreate, nil, t))
+	due := t.NextCheck(sc.programme.StartDate, domain.DateOf(now))
+	return t, s.store.CreateTarget(ctx, programmeID, t, due, sc.audit(s, domain.EntityTarget, t.ID, domain.ActionCreate, nil, t))
 }
 
 func nonNil(s []string) []string {
@@ -83,5 +84,6 @@ func (s *Service) UpdateTarget(ctx context.Context, c domain.Caller, programmeID
 	after.ProjectID, after.Notify, after.Thresholds = in.ProjectID, nonNil(in.Notify), in.Thresholds
 	after.Version, after.UpdatedAt = before.Version+1, s.now()
 	ev := sc.audit(s, domain.EntityTarget, id, domain.ActionChange, before, after)
-	return after, s.store.UpdateTarget(ctx, programmeID, before, after, ev)
+	due := after.NextCheck(sc.programme.StartDate, domain.DateOf(after.UpdatedAt))
+	return after, s.store.UpdateTarget(ctx, programmeID, before, after, due, ev)
 }

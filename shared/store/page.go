@@ -50,15 +50,18 @@ func (s *Store) list(ctx context.Context, q query, p Page, decode func(Item) err
 		return "", err
 	}
 	in := &dynamodb.QueryInput{
-		TableName:              &s.table,
-		KeyConditionExpression: aws.String("#pk = :pk AND begins_with(#sk, :prefix)"),
-		ExpressionAttributeNames: map[string]string{
-			"#pk": q.pkAttr, "#sk": q.skAttr,
-		},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(q.pk), ":prefix": str(q.prefix)},
+		TableName:                 &s.table,
+		KeyConditionExpression:    aws.String("#pk = :pk"),
+		ExpressionAttributeNames:  map[string]string{"#pk": q.pkAttr},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(q.pk)},
 		ExclusiveStartKey:         start,
 		ScanIndexForward:          aws.Bool(!q.reverse),
 		ConsistentRead:            aws.Bool(q.index == ""),
+	}
+	if q.prefix != "" { // DynamoDB refuses begins_with on an empty string
+		in.KeyConditionExpression = aws.String("#pk = :pk AND begins_with(#sk, :prefix)")
+		in.ExpressionAttributeNames["#sk"] = q.skAttr
+		in.ExpressionAttributeValues[":prefix"] = str(q.prefix)
 	}
 	if q.index != "" {
 		in.IndexName = aws.String(q.index)

@@ -26,9 +26,21 @@ func (s *Store) targetRefs(programmeID string, t domain.Target, items []types.Tr
 	return items
 }
 
-// CreateTarget stores a target, checking its project and funders exist.
-func (s *Store) CreateTarget(ctx context.Context, programmeID string, t domain.Target, ev domain.AuditEvent) error {
-	item, err := record(t, "target", keys{PK: pkProgramme(programmeID), SK: skTarget(t.ID)})
+// targetKeys put a target in the due index on its next check date (none
+// when zero).
+func targetKeys(programmeID string, t domain.Target, due domain.Date) keys {
+	k := keys{PK: pkProgramme(programmeID), SK: skTarget(t.ID)}
+	if !due.IsZero() {
+		k.GSI2PK, k.GSI2SK = dueIndex, dueKey(programmeID, t.ID, due)
+	}
+	return k
+}
+
+// CreateTarget stores a target, checking its project and funders exist. It
+// goes into the due index for its first time-driven check, and marks the
+// programme changed so the notifier looks at it (it may be reached already).
+func (s *Store) CreateTarget(ctx context.Context, programmeID string, t domain.Target, due domain.Date, ev domain.AuditEvent) error {
+	item, err := record(t, "target", targetKeys(programmeID, t, due))
 	if err != nil {
 		return err
 	}
@@ -37,16 +49,18 @@ func (s *Store) CreateTarget(ctx context.Context, programmeID string, t domain.T
 		return err
 	}
 	fields := map[int]string{}
-	items := s.targetRefs(programmeID, t, []types.TransactWriteItem{s.put(item), audit}, fields)
+	items := s.targetRefs(programmeID, t, []types.TransactWriteItem{s.put(item), audit,
+		s.totalsUpdate(programmeID, deltas{}, t.UpdatedAt)}, fields)
 	if err := refError(s.transact(ctx, items), fields); err != nil {
 		return fmt.Errorf("create target %s: %w", t.ID, err)
 	}
 	return nil
 }
 
-// UpdateTarget replaces a target still at before's version.
-func (s *Store) UpdateTarget(ctx context.Context, programmeID string, before, after domain.Target, ev domain.AuditEvent) error {
-	item, err := record(after, "target", keys{PK: pkProgramme(programmeID), SK: skTarget(after.ID)})
+// UpdateTarget replaces a target still at before's version, rescheduling
+// its time-driven checks and marking the programme changed.
+func (s *Store) UpdateTarget(ctx context.Context, programmeID string, before, after domain.Target, due domain.Date, ev domain.AuditEvent) error {
+	item, err := record(after, "target", targetKeys(programmeID, after, due))
 	if err != nil {
 		return err
 	}
@@ -55,7 +69,8 @@ func (s *Store) UpdateTarget(ctx context.Context, programmeID string, before, af
 		return err
 	}
 	fields := map[int]string{0: ""}
-	items := s.targetRefs(programmeID, after, []types.TransactWriteItem{s.versioned(item, before.Version), audit}, fields)
+	items := s.targetRefs(programmeID, after, []types.TransactWriteItem{s.versioned(item, before.Version), audit,
+		s.totalsUpdate(programmeID, deltas{}, after.UpdatedAt)}, fields)
 	if err := refError(s.transact(ctx, items), fields); err != nil {
 		return fmt.Errorf("update target %s: %w", after.ID, err)
 	}

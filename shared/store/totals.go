@@ -27,7 +27,11 @@ import (
 //	cm_<cohortId>_<metric>                   cohort totals
 //	ms_<measure>_n|_b|_l                     measure sums (respondents, weighted baseline, weighted latest)
 //	sm_<YYYY-MM>_<metric>                    programme totals by month of period end
-//	changedAt                                when an outcome last changed the figures
+//	changedAt                                when an outcome or target last changed the figures
+//
+// While the figures have changed since the notifier last looked, the item
+// also carries GSI1PK=DIRTY, GSI1SK=<programmeId>: a sparse index of the
+// programmes the notifier must visit.
 type deltas map[string]float64
 
 func (d deltas) add(attr string, n float64) {
@@ -84,9 +88,12 @@ func (s *Store) totalsUpdate(programmeID string, d deltas, changedAt time.Time) 
 		expr = append(expr, "ADD "+strings.Join(adds, ", "))
 	}
 	if !changedAt.IsZero() {
-		names["#changed"] = "changedAt"
+		// Figures changed: put the programme in the sparse "dirty" index the
+		// notifier reads, in the same transaction as the change itself.
+		names["#changed"], names["#g1pk"], names["#g1sk"] = "changedAt", "GSI1PK", "GSI1SK"
 		values[":changed"] = str(changedAt.UTC().Format(time.RFC3339Nano))
-		expr = append(expr, "SET #changed = :changed")
+		values[":dirty"], values[":pid"] = str(dirtyIndex), str(programmeID)
+		expr = append(expr, "SET #changed = :changed, #g1pk = :dirty, #g1sk = :pid")
 	}
 	if len(expr) == 0 { // nothing to change; still touch the item so the transaction is valid
 		names["#touched"] = "touched"

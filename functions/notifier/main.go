@@ -1,0 +1,21 @@
+// Command notifier is the Lambda function EventBridge Scheduler invokes to
+// email funders about milestones.
+package main
+
+import (
+	"context"
+	"log"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/fundtrack/fundtrack/shared/notify"
+	"github.com/fundtrack/fundtrack/shared/platform"
+)
+
+func main() {
+	n, err := platform.LambdaNotifier(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(notify.Handler(n))
+}

@@ -1,0 +1,42 @@
+// Command notify runs one notifier pass against the local stack (DynamoDB
+// Local and the SES emulator) and prints what it did: `make notify`.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"log"
+	"os"
+
+	"github.com/fundtrack/fundtrack/shared/email"
+	"github.com/fundtrack/fundtrack/shared/platform"
+)
+
+func getenv(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+func main() {
+	os.Setenv("FUNDTRACK_TABLE", getenv("FUNDTRACK_TABLE", "fundtrack"))
+	os.Setenv("FUNDTRACK_DYNAMODB_ENDPOINT", getenv("FUNDTRACK_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000"))
+	os.Setenv("FUNDTRACK_SES_ENDPOINT", getenv("FUNDTRACK_SES_ENDPOINT", "http://127.0.0.1:8005"))
+	ctx := context.Background()
+	c, err := platform.FromEnv()
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg, err := c.AWS(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	n := platform.Notifier(c, c.DynamoDB(cfg), email.SES{Client: c.SES(cfg), From: c.MailFrom})
+	rep, err := n.Run(ctx)
+	out, _ := json.MarshalIndent(rep, "", "  ")
+	os.Stdout.Write(append(out, '\n'))
+	if err != nil {
+		log.Fatal(err)
+	}
+}

@@ -1,0 +1,145 @@
+package domain
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// NotificationKind is why a milestone email is sent.
+type NotificationKind string
+
+// Notification kinds.
+const (
+	KindReached NotificationKind = "reached"
+	KindMissed  NotificationKind = "missed"
+	KindAtRisk  NotificationKind = "at-risk"
+)
+
+// NotificationStatus is where a milestone email stands.
+type NotificationStatus string
+
+// Notification statuses: pending until every recipient has it or a send
+// fails for good.
+const (
+	NotificationPending NotificationStatus = "pending"
+	NotificationSent    NotificationStatus = "sent"
+	NotificationFailed  NotificationStatus = "failed"
+)
+
+// Notification is one milestone email about one target: at most one ever
+// exists for each (target, kind, threshold), which is what makes each
+// milestone emailed at most once.
+type Notification struct {
+	ID          string             `json:"id"`
+	TargetID    string             `json:"targetId"`
+	Threshold   int64              `json:"threshold"`
+	Kind        NotificationKind   `json:"kind"`
+	Status      NotificationStatus `json:"status"`
+	Recipients  []string           `json:"recipients"`
+	Delivered   []string           `json:"delivered,omitempty"`
+	Attempts    int64              `json:"attempts"`
+	SentAt      *time.Time         `json:"sentAt,omitempty"`
+	LastError   string             `json:"lastError,omitempty"`
+	FunderIDs   []string           `json:"funderIds,omitempty"`
+	CreatedAt   time.Time          `json:"createdAt"`
+	ProgrammeID string             `json:"programmeId"`
+	// What the email says, fixed when the milestone was first seen so a
+	// retry days later reports the same figure and date.
+	Figure    int64  `json:"figure"`
+	Value     int64  `json:"value"`
+	Metric    Metric `json:"metric"`
+	ProjectID string `json:"projectId,omitempty"`
+	On        Date   `json:"on"`
+}
+
+// NotificationID is the fixed id of the notification for a milestone.
+func NotificationID(targetID string, kind NotificationKind, threshold int64) string {
+	return targetID + "." + string(kind) + "." + strconv.FormatInt(threshold, 10)
+}
+
+// Milestone is a notification a target calls for now.
+type Milestone struct {
+	Kind      NotificationKind
+	Threshold int64
+}
+
+// Milestones lists what a target calls for, given where it stands: one
+// "reached" per threshold crossed, "missed" once its deadline has passed
+// unreached, "at-risk" once it is projected to fall short.
+func (t Target) Milestones(tp TargetProgress) []Milestone {
+	var out []Milestone
+	for _, th := range t.Thresholds {
+		if tp.Current*100 >= th*t.Value {
+			out = append(out, Milestone{Kind: KindReached, Threshold: th})
+		}
+	}
+	switch tp.Status {
+	case StatusMissed:
+		out = append(out, Milestone{Kind: KindMissed, Threshold: 100})
+	case StatusAtRisk:
+		out = append(out, Milestone{Kind: KindAtRisk, Threshold: 100})
+	}
+	return out
+}
+
+// NextCheck is the next day a target must be looked at even if no figures
+// change: its quarter mark (when "at risk" can first apply), then weekly
+// until its deadline, then the day after the deadline (for "missed"). A zero
+// date means the target needs no more time-driven checks.
+func (t Target) NextCheck(periodStart, today Date) Date {
+	if !t.StartDate.IsZero() {
+		periodStart = t.StartDate
+	}
+	quarter := periodStart.AddDays(periodStart.DaysUntil(t.Deadline) / 4)
+	after := t.Deadline.AddDays(1)
+	switch {
+	case today.Before(quarter):
+		return quarter
+	case today.Before(after):
+		next := today.AddDays(7)
+		if next.After(after) {
+			return after
+		}
+		return next
+	default:
+		return Date{}
+	}
+}
+
+// MetricLabel is how a metric reads in a sentence.
+func MetricLabel(m Metric) string {
+	switch m {
+	case MetricReferrals:
+		return "referrals"
+	case MetricPeopleIntoWork:
+		return "people into work"
+	case MetricJobStarts:
+		return "job starts"
+	case MetricSustainedJobs13Weeks:
+		return "jobs sustained for 13 weeks"
+	case MetricVolunteeringStarts:
+		return "volunteering starts"
+	case MetricTrainingStarts:
+		return "training starts"
+	case MetricInternsEnrolled:
+		return "interns enrolled"
+	case MetricInternsCompleted:
+		return "interns completed"
+	}
+	return string(m)
+}
+
+// Headline is the one-line summary of a notification, used as the subject.
+func (n Notification) Headline(programme string) string {
+	switch n.Kind {
+	case KindMissed:
+		return fmt.Sprintf("Target missed: %d %s (%s)", n.Value, MetricLabel(n.Metric), programme)
+	case KindAtRisk:
+		return fmt.Sprintf("Target at risk: %d %s (%s)", n.Value, MetricLabel(n.Metric), programme)
+	}
+	if n.Threshold == 100 {
+		return fmt.Sprintf("Target reached: %d %s (%s)", n.Value, MetricLabel(n.Metric), programme)
+	}
+	return fmt.Sprintf("%d%% of target reached: %d %s (%s)", n.Threshold, n.Value, MetricLabel(n.Metric), programme)
+}

@@ -1,0 +1,100 @@
+// Package email sends fundtrack's milestone emails through Amazon SES v2 and
+// sorts failures into passing ones (retry later) and permanent ones (give up).
+package email
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
+	"github.com/aws/smithy-go"
+)
+
+// Message is one email to one recipient.
+type Message struct {
+	To      string
+	Subject string
+	Text    string
+	HTML    string
+}
+
+// Sender sends one email.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// SESAPI is the part of the SES v2 client used; tests wrap the real client
+// to inject faults (throttling, rejected addresses).
+type SESAPI interface {
+	SendEmail(ctx context.Context, in *sesv2.SendEmailInput, opts ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error)
+}
+
+// SES sends through Amazon SES v2 from a verified address.
+type SES struct {
+	Client SESAPI
+	From   string
+}
+
+// Send sends m. A failure that will not go away by retrying (SES rejected
+// the message or the address) is a *PermanentError.
+func (s SES) Send(ctx context.Context, m Message) error {
+	_, err := s.Client.SendEmail(ctx, &sesv2.SendEmailInput{
+		FromEmailAddress: aws.String(s.From),
+		Destination:      &types.Destination{ToAddresses: []string{m.To}},
+		Content: &types.EmailContent{Simple: &types.Message{
+			Subject: &types.Content{Data: aws.String(m.Subject), Charset: aws.String("UTF-8")},
+			Body: &types.Body{
+				Text: &types.Content{Data: aws.String(m.Text), Charset: aws.String("UTF-8")},
+				Html: &types.Content{Data: aws.String(m.HTML), Charset: aws.String("UTF-8")},
+			},
+		}},
+	})
+	if err == nil {
+		return nil
+	}
+	if Permanent(err) {
+		return &PermanentError{Err: err}
+	}
+	return fmt.Errorf("send email: %w", err)
+}
+
+// PermanentError is a send that must not be retried.
+type PermanentError struct{ Err error }
+
+func (e *PermanentError) Error() string { return "permanent email failure: " + e.Err.Error() }
+func (e *PermanentError) Unwrap() error { return e.Err }
+
+// IsPermanent reports whether err (from a Sender) is a *PermanentError.
+func IsPermanent(err error) bool {
+	var p *PermanentError
+	return errors.As(err, &p)
+}
+
+// permanentCodes are SES v2 errors that a retry cannot fix. Throttling
+// (TooManyRequestsException, LimitExceededException), 5xx and network
+// errors are passing and retried on a later run.
+var permanentCodes = map[string]bool{
+	"MessageRejected":                    true,
+	"BadRequestException":                true,
+	"MailFromDomainNotVerifiedException": true,
+	"AccountSuspendedException":          true,
+	"SendingPausedException":             true,
+	"NotFoundException":                  true,
+}
+
+// Permanent classifies an SES error.
+func Permanent(err error) bool {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.HTTPStatusCode() >= 500 {
+		return false
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return permanentCodes[ae.ErrorCode()]
+	}
+	return false
+}

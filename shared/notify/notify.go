@@ -1,0 +1,344 @@
+// Package notify is the milestone notifier: on each scheduled run it finds
+// the targets whose figures changed or whose time-driven check is due,
+// records each milestone they call for (at most once ever), and emails it,
+// retrying passing failures on later runs.
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/email"
+	"github.com/fundtrack/fundtrack/shared/store"
+)
+
+// Actor is who the audit trail says sent milestone emails.
+var Actor = domain.Caller{Identity: domain.Identity{Subject: "fundtrack-notifier", Email: "notifier@fundtrack"}}
+
+// MaxAttempts bounds retries of a notification that keeps failing for
+// passing reasons; after that it is marked failed so it is not retried forever.
+const MaxAttempts = 10
+
+// Notifier runs notifier passes.
+type Notifier struct {
+	Store  *store.Store
+	Email  email.Sender
+	Now    func() time.Time
+	Logger *slog.Logger
+	// Lease is how long one run may hold a notification while sending;
+	// longer than the function's timeout, so a live run is never overtaken.
+	Lease time.Duration
+}
+
+// Report says what one run did.
+type Report struct {
+	ProgrammesChanged int `json:"programmesChanged"`
+	TargetsRead       int `json:"targetsRead"`
+	TargetsDue        int `json:"targetsDue"`
+	Claimed           int `json:"claimed"`
+	Emails            int `json:"emails"`
+	Sent              int `json:"sent"`
+	Failed            int `json:"failed"`
+	Retrying          int `json:"retrying"`
+}
+
+func (n *Notifier) now() time.Time {
+	if n.Now != nil {
+		return n.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (n *Notifier) log() *slog.Logger {
+	if n.Logger != nil {
+		return n.Logger
+	}
+	return slog.Default()
+}
+
+// run is the state of one pass: what has been read, so each programme's
+// records are read once however many of its targets need them.
+type run struct {
+	*Notifier
+	now        time.Time
+	report     Report
+	programmes map[string]*programmeData
+}
+
+type programmeData struct {
+	programme domain.Programme
+	totals    domain.Totals
+	funders   map[string]domain.Funder
+	projects  map[string]domain.Project
+	leads     []string
+}
+
+// Run makes one pass. It is safe to run concurrently with itself and to
+// repeat: claims and leases in the store decide who sends what.
+func (n *Notifier) Run(ctx context.Context) (Report, error) {
+	r := &run{Notifier: n, now: n.now(), programmes: map[string]*programmeData{}}
+	err := errors.Join(r.changed(ctx), r.due(ctx))
+	// Send even if finding milestones failed part way: what was claimed stands.
+	err = errors.Join(err, r.send(ctx))
+	return r.report, err
+}
+
+// changed visits programmes whose figures changed since the last run.
+func (r *run) changed(ctx context.Context) error {
+	p := store.Page{Limit: store.MaxLimit}
+	for {
+		dirty, next, err := r.Store.DirtyProgrammes(ctx, p)
+		if err != nil {
+			return err
+		}
+		for _, d := range dirty {
+			r.report.ProgrammesChanged++
+			if err := r.checkProgramme(ctx, d); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		p.Cursor = next
+	}
+}
+
+func (r *run) checkProgramme(ctx context.Context, d store.DirtyProgramme) error {
+	pd, err := r.load(ctx, d.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	targets, err := store.All(ctx, r.Store.ListTargets, d.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	r.report.TargetsRead += len(targets)
+	for _, t := range targets {
+		if err := r.claimMilestones(ctx, pd, t); err != nil {
+			return err
+		}
+	}
+	// Only now, with every milestone claimed, may the marker go: a run that
+	// dies before this leaves it for the next run.
+	return r.Store.ClearDirty(ctx, d.ProgrammeID, d.ChangedAt)
+}
+
+// due visits targets whose time-driven check (quarter mark, weekly, day
+// after the deadline) has come.
+func (r *run) due(ctx context.Context) error {
+	today := domain.DateOf(r.now)
+	p := store.Page{Limit: store.MaxLimit}
+	for {
+		due, next, err := r.Store.DueTargets(ctx, today, p)
+		if err != nil {
+			return err
+		}
+		for _, d := range due {
+			r.report.TargetsDue++
+			pd, err := r.load(ctx, d.ProgrammeID)
+			if err != nil {
+				return err
+			}
+			if err := r.claimMilestones(ctx, pd, d.Target); err != nil {
+				return err
+			}
+			if err := r.Store.Reschedule(ctx, d, d.Target.NextCheck(pd.programme.StartDate, today)); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		p.Cursor = next
+	}
+}
+
+// load reads what a programme's emails need, once per run.
+func (r *run) load(ctx context.Context, programmeID string) (*programmeData, error) {
+	if pd, ok := r.programmes[programmeID]; ok {
+		return pd, nil
+	}
+	prog, err := r.Store.Programme(ctx, programmeID)
+	if err != nil {
+		return nil, err
+	}
+	totals, err := r.Store.Totals(ctx, programmeID)
+	if err != nil {
+		return nil, err
+	}
+	funders, err := store.All(ctx, r.Store.ListFunders, programmeID)
+	if err != nil {
+		return nil, err
+	}
+	projects, err := store.All(ctx, r.Store.ListProjects, programmeID)
+	if err != nil {
+		return nil, err
+	}
+	members, err := store.All(ctx, r.Store.ListMembers, programmeID)
+	if err != nil {
+		return nil, err
+	}
+	pd := &programmeData{programme: prog, totals: totals, funders: map[string]domain.Funder{}, projects: map[string]domain.Project{}}
+	for _, f := range funders {
+		pd.funders[f.ID] = f
+	}
+	for _, p := range projects {
+		pd.projects[p.ID] = p
+	}
+	for _, m := range members {
+		if slices.ContainsFunc(m.Roles, func(r domain.Role) bool { return r.Role == domain.RoleLead }) {
+			pd.leads = append(pd.leads, m.Email)
+		}
+	}
+	r.programmes[programmeID] = pd
+	return pd, nil
+}
+
+// claimMilestones records each milestone a target calls for that has
+// anyone to tell.
+func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.Target) error {
+	current := pd.totals.Programme[t.Metric]
+	if t.ProjectID != "" {
+		current = pd.totals.ByProject[t.ProjectID][t.Metric]
+	}
+	today := domain.DateOf(r.now)
+	tp := t.Evaluate(current, pd.programme.StartDate, today)
+	for _, m := range t.Milestones(tp) {
+		note := domain.Notification{
+			ID: domain.NotificationID(t.ID, m.Kind, m.Threshold), TargetID: t.ID, Threshold: m.Threshold, Kind: m.Kind,
+			Status: domain.NotificationPending, CreatedAt: r.now, ProgrammeID: pd.programme.ID,
+			Figure: current, Value: t.Value, Metric: t.Metric, ProjectID: t.ProjectID, On: today,
+		}
+		if m.Kind == domain.KindAtRisk {
+			note.Recipients = slices.Clone(pd.leads)
+		} else {
+			note.FunderIDs = slices.Clone(t.Notify)
+			for _, fid := range t.Notify {
+				note.Recipients = append(note.Recipients, pd.funders[fid].Contacts...)
+			}
+		}
+		slices.Sort(note.Recipients)
+		note.Recipients = slices.Compact(note.Recipients)
+		if len(note.Recipients) == 0 {
+			continue // nobody to tell; a later change to the target may add someone
+		}
+		claimed, err := r.Store.ClaimNotification(ctx, note)
+		if err != nil {
+			return err
+		}
+		if claimed {
+			r.report.Claimed++
+		}
+	}
+	return nil
+}
+
+// send delivers every pending notification this run can lease.
+func (r *run) send(ctx context.Context) error {
+	p := store.Page{Limit: store.MaxLimit}
+	for {
+		pending, next, err := r.Store.PendingNotifications(ctx, p)
+		if err != nil {
+			return err
+		}
+		for _, note := range pending {
+			if err := r.deliver(ctx, note); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		p.Cursor = next
+	}
+}
+
+func (r *run) deliver(ctx context.Context, note domain.Notification) error {
+	note, ok, err := r.Store.LeaseNotification(ctx, note.ProgrammeID, note.ID, r.now, r.lease())
+	if err != nil || !ok {
+		return err // !ok: another run is sending it, or it is done
+	}
+	pd, err := r.load(ctx, note.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	msg := Render(note, pd.programme, pd.projects[note.ProjectID])
+	var rejected []string
+	for _, to := range note.Recipients {
+		if slices.Contains(note.Delivered, to) {
+			continue
+		}
+		msg.To = to
+		r.report.Emails++
+		err := r.Email.Send(ctx, msg)
+		switch {
+		case err == nil:
+			if err := r.Store.MarkDelivered(ctx, note.ProgrammeID, note.ID, to); err != nil {
+				return err
+			}
+			note.Delivered = append(note.Delivered, to)
+		case email.IsPermanent(err):
+			rejected = append(rejected, to)
+			r.log().Warn("milestone email rejected", "notification", note.ID, "err", err)
+		default:
+			if note.Attempts >= MaxAttempts {
+				rejected = append(rejected, to)
+				continue
+			}
+			r.report.Retrying++
+			r.log().Warn("milestone email failed; will retry", "notification", note.ID, "attempt", note.Attempts, "err", err)
+			return r.Store.ReleaseNotification(ctx, note.ProgrammeID, note.ID, short(err))
+		}
+	}
+	note.Status = domain.NotificationSent
+	if len(rejected) > 0 {
+		note.Status = domain.NotificationFailed
+		note.LastError = "not delivered to " + strings.Join(rejected, ", ")
+		r.report.Failed++
+	} else {
+		r.report.Sent++
+	}
+	if len(note.Delivered) > 0 {
+		at := r.now
+		note.SentAt = &at
+	}
+	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionSend,
+		nil, map[string]any{"status": note.Status, "kind": note.Kind, "threshold": note.Threshold, "targetId": note.TargetID,
+			"recipients": note.Delivered, "figure": note.Figure}, r.now)
+	return r.Store.FinishNotification(ctx, note, ev)
+}
+
+func (r *run) lease() time.Duration {
+	if r.Lease > 0 {
+		return r.Lease
+	}
+	return 2 * time.Minute
+}
+
+// short keeps an error readable in the notifications list.
+func short(err error) string {
+	s := err.Error()
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+
+// Handler is the notifier's Lambda handler. The scheduler's event says only
+// that it is time; its content does not matter, which is also why a
+// duplicate delivery of it is harmless.
+func Handler(n *Notifier) func(ctx context.Context, event json.RawMessage) (Report, error) {
+	return func(ctx context.Context, _ json.RawMessage) (Report, error) {
+		rep, err := n.Run(ctx)
+		n.log().Info("notifier run", "report", rep, "err", err)
+		return rep, err
+	}
+}

@@ -1,0 +1,279 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// Sparse index partitions the notifier reads, so a run touches only what
+// needs it: programmes whose figures changed, targets due a time-driven
+// check, and notifications still to send.
+const (
+	dirtyIndex   = "DIRTY"   // GSI1 on a totals item
+	dueIndex     = "DUE"     // GSI2 on a target: GSI2SK = <next check date>#<programmeId>#<targetId>
+	pendingIndex = "PENDING" // GSI1 on a notification while it is pending
+)
+
+func skNotification(id string) string { return "NOTIF#" + id }
+
+// DirtyProgramme is a programme whose figures changed since the notifier
+// last looked, and when they last changed.
+type DirtyProgramme struct {
+	ProgrammeID string
+	ChangedAt   string
+}
+
+// DirtyProgrammes lists programmes in the dirty index (one Query a page).
+func (s *Store) DirtyProgrammes(ctx context.Context, p Page) ([]DirtyProgramme, string, error) {
+	var out []DirtyProgramme
+	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: dirtyIndex}, p, func(item Item) error {
+		var d struct {
+			ID        string `json:"GSI1SK"`
+			ChangedAt string `json:"changedAt"`
+		}
+		if err := unmarshal(item, &d); err != nil {
+			return err
+		}
+		out = append(out, DirtyProgramme{ProgrammeID: d.ID, ChangedAt: d.ChangedAt})
+		return nil
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("list changed programmes: %w", err)
+	}
+	return out, next, nil
+}
+
+// ClearDirty takes a programme out of the dirty index, unless its figures
+// changed again since changedAt (then the next run looks again).
+func (s *Store) ClearDirty(ctx context.Context, programmeID, changedAt string) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), skTotals),
+		UpdateExpression:          aws.String("REMOVE GSI1PK, GSI1SK"),
+		ConditionExpression:       aws.String("changedAt = :seen"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":seen": str(changedAt)},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return fmt.Errorf("clear changed marker of %s: %w", programmeID, classify(err))
+	}
+	return nil
+}
+
+// DueTarget is a target due a time-driven check.
+type DueTarget struct {
+	ProgrammeID string
+	Target      domain.Target
+	DueKey      string // the target's GSI2SK when read, to update it safely
+}
+
+// DueTargets lists targets whose next check falls on or before today.
+func (s *Store) DueTargets(ctx context.Context, today domain.Date, p Page) ([]DueTarget, string, error) {
+	start, err := decodeCursor(p.Cursor, query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK", pk: dueIndex})
+	if err != nil {
+		return nil, "", err
+	}
+	limit := p.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName: &s.table, IndexName: aws.String("GSI2"),
+		KeyConditionExpression:    aws.String("GSI2PK = :due AND GSI2SK < :until"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":due": str(dueIndex), ":until": str(today.AddDays(1).String())},
+		ExclusiveStartKey:         start, Limit: aws.Int32(int32(limit)),
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("list due targets: %w", classify(err))
+	}
+	var due []DueTarget
+	for _, item := range out.Items {
+		var t domain.Target
+		if err := unmarshal(item, &t); err != nil {
+			return nil, "", fmt.Errorf("decode due target: %w", err)
+		}
+		sk := item["GSI2SK"].(*types.AttributeValueMemberS).Value
+		parts := strings.Split(sk, "#")
+		if len(parts) != 3 {
+			continue
+		}
+		due = append(due, DueTarget{ProgrammeID: parts[1], Target: t, DueKey: sk})
+	}
+	next := ""
+	if out.LastEvaluatedKey != nil {
+		next = encodeCursor(out.LastEvaluatedKey, query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK"})
+	}
+	return due, next, nil
+}
+
+// dueKey is where a target sits in the due index.
+func dueKey(programmeID, targetID string, next domain.Date) string {
+	return next.String() + "#" + programmeID + "#" + targetID
+}
+
+// Reschedule moves a target to its next check date (or out of the due index
+// when next is zero), unless the target changed since it was read.
+func (s *Store) Reschedule(ctx context.Context, d DueTarget, next domain.Date) error {
+	in := &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(pkProgramme(d.ProgrammeID), skTarget(d.Target.ID)),
+		ConditionExpression:       aws.String("GSI2SK = :was"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":was": str(d.DueKey)},
+	}
+	if next.IsZero() {
+		in.UpdateExpression = aws.String("REMOVE GSI2PK, GSI2SK")
+	} else {
+		in.UpdateExpression = aws.String("SET GSI2SK = :next")
+		in.ExpressionAttributeValues[":next"] = str(dueKey(d.ProgrammeID, d.Target.ID, next))
+	}
+	_, err := s.db.UpdateItem(ctx, in)
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return fmt.Errorf("reschedule target %s: %w", d.Target.ID, classify(err))
+	}
+	return nil
+}
+
+// ClaimNotification records a milestone before anything is sent. It
+// reports false when the milestone was claimed before (by this run, an
+// earlier one or a concurrent one): the claim is what makes each milestone
+// emailed at most once, ever.
+func (s *Store) ClaimNotification(ctx context.Context, n domain.Notification) (bool, error) {
+	item, err := record(n, "notification", keys{PK: pkProgramme(n.ProgrammeID), SK: skNotification(n.ID),
+		GSI1PK: pendingIndex, GSI1SK: n.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + n.ProgrammeID + "#" + n.ID})
+	if err != nil {
+		return false, err
+	}
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(PK)")})
+	var ccf *types.ConditionalCheckFailedException
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &ccf):
+		return false, nil
+	default:
+		return false, fmt.Errorf("claim notification %s: %w", n.ID, classify(err))
+	}
+}
+
+// PendingNotifications lists notifications not yet sent or failed, oldest first.
+func (s *Store) PendingNotifications(ctx context.Context, p Page) ([]domain.Notification, string, error) {
+	var out []domain.Notification
+	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: pendingIndex}, p,
+		func(item Item) error { return appendDecoded(item, &out) })
+	if err != nil {
+		return nil, "", fmt.Errorf("list pending notifications: %w", err)
+	}
+	return out, next, nil
+}
+
+// LeaseNotification takes a pending notification for sending until the
+// lease runs out, counting the attempt. It reports false when another run
+// holds it or it is no longer pending. A run that dies mid-send leaves the
+// lease to expire, and a later run takes it over.
+func (s *Store) LeaseNotification(ctx context.Context, programmeID, id string, now time.Time, lease time.Duration) (domain.Notification, bool, error) {
+	var n domain.Notification
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
+		UpdateExpression:    aws.String("SET leaseUntil = :until ADD attempts :one"),
+		ConditionExpression: aws.String("#status = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":until": num(now.Add(lease).UnixMilli()), ":now": num(now.UnixMilli()), ":one": num(1),
+			":pending": str(string(domain.NotificationPending)),
+		},
+		ReturnValues: types.ReturnValueAllNew,
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return n, false, nil
+	}
+	if err != nil {
+		return n, false, fmt.Errorf("lease notification %s: %w", id, classify(err))
+	}
+	return n, true, unmarshal(out.Attributes, &n)
+}
+
+// MarkDelivered records that one recipient has the email, so a retry after
+// a later recipient's passing failure does not email them again.
+func (s *Store) MarkDelivered(ctx context.Context, programmeID, id, email string) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
+		UpdateExpression: aws.String("SET delivered = list_append(if_not_exists(delivered, :empty), :one)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":empty": &types.AttributeValueMemberL{}, ":one": &types.AttributeValueMemberL{Value: []types.AttributeValue{str(email)}},
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("mark %s delivered: %w", id, classify(err))
+	}
+	return nil
+}
+
+// ReleaseNotification gives back the lease after a passing failure, noting
+// the error; a later run retries.
+func (s *Store) ReleaseNotification(ctx context.Context, programmeID, id, lastError string) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
+		UpdateExpression:          aws.String("SET lastError = :e REMOVE leaseUntil"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":e": str(lastError)},
+	})
+	if err != nil {
+		return fmt.Errorf("release notification %s: %w", id, classify(err))
+	}
+	return nil
+}
+
+// FinishNotification marks a notification sent or failed for good, takes it
+// out of the pending index and writes its audit event, in one transaction.
+func (s *Store) FinishNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) error {
+	vals, err := marshal(map[string]any{":status": n.Status, ":pending": domain.NotificationPending, ":e": n.LastError, ":at": n.SentAt})
+	if err != nil {
+		return err
+	}
+	audit, err := s.auditPut(ev)
+	if err != nil {
+		return err
+	}
+	err = s.transact(ctx, []types.TransactWriteItem{{Update: &types.Update{
+		TableName: &s.table, Key: key(pkProgramme(n.ProgrammeID), skNotification(n.ID)),
+		UpdateExpression:          aws.String("SET #status = :status, lastError = :e, sentAt = :at REMOVE leaseUntil, GSI1PK, GSI1SK"),
+		ConditionExpression:       aws.String("#status = :pending"),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: vals,
+	}}, audit})
+	var tc *txCancelled
+	if asTx(err, &tc) {
+		return nil // finished by someone else already
+	}
+	if err != nil {
+		return fmt.Errorf("finish notification %s: %w", n.ID, err)
+	}
+	return nil
+}
+
+// ListNotifications lists a programme's notifications; keep filters them
+// (funders see only their own).
+func (s *Store) ListNotifications(ctx context.Context, programmeID string, keep func(domain.Notification) bool, p Page) ([]domain.Notification, string, error) {
+	var out []domain.Notification
+	q := query{pkAttr: "PK", skAttr: "SK", pk: pkProgramme(programmeID), prefix: "NOTIF#"}
+	if keep != nil {
+		q.filter = func(item Item) bool {
+			var n domain.Notification
+			return unmarshal(item, &n) == nil && keep(n)
+		}
+	}
+	next, err := s.list(ctx, q, p, func(item Item) error { return appendDecoded(item, &out) })
+	if err != nil {
+		return nil, "", fmt.Errorf("list notifications of %s: %w", programmeID, err)
+	}
+	return out, next, nil
+}
