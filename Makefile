@@ -1,0 +1,90 @@
+# fundtrack: the "Running it" section of the spec says what these do.
+#
+#   make run      local stack (DynamoDB Local :8000, SES emulator :8005) + runner on :8080
+#   make test     gofmt, go vet, go test -race against the test stack (:8100, :8105)
+#   make build    build/<function>.zip for every functions/<name>/ (linux/arm64, provided.al2023)
+#   make deploy   build + sam deploy (STACK, PARAMS)
+#   make token    EMAIL=a@b.org GROUPS=admins
+#   make seed | notify | bench | stop | clean
+
+STACK     ?= fundtrack
+PARAMS    ?=
+EMAIL     ?= lead@example.org
+GROUPS    ?=
+BUILD_DIR ?= build
+GO        ?= go
+
+# dev stack endpoints (infra/stack.sh start)
+DEV_DYNAMODB_ENDPOINT ?= http://127.0.0.1:8000
+DEV_SES_ENDPOINT      ?= http://127.0.0.1:8005
+DEV_API               ?= http://127.0.0.1:8080
+LOCAL_AWS_REGION      ?= eu-west-2
+
+# Environment for every command that talks to the local dev stack. Local
+# credentials keep the AWS SDK from looking for real ones.
+DEV_ENV = FUNDTRACK_DYNAMODB_ENDPOINT=$(DEV_DYNAMODB_ENDPOINT) \
+	FUNDTRACK_SES_ENDPOINT=$(DEV_SES_ENDPOINT) \
+	AWS_REGION=$(LOCAL_AWS_REGION) AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \
+	AWS_SESSION_TOKEN= AWS_PROFILE= AWS_EC2_METADATA_DISABLED=true
+
+# Lambda functions: every functions/<name>/ folder holding Go files.
+FUNCTIONS := $(sort $(patsubst functions/%/,%,$(dir $(wildcard functions/*/*.go))))
+
+LAMBDA_ENV   = GOOS=linux GOARCH=arm64 CGO_ENABLED=0
+LAMBDA_FLAGS = -tags lambda.norpc -trimpath -ldflags "-s -w"
+# build-lambda-zip comes from github.com/aws/aws-lambda-go, pinned in go.mod.
+ZIPPER = $(BUILD_DIR)/.tools/build-lambda-zip
+
+.PHONY: all run test build deploy token seed notify bench stop stop-test status clean
+
+all: test
+
+run:
+	infra/stack.sh start
+	$(DEV_ENV) $(GO) run ./infra/runner
+
+test:
+	infra/test.sh test
+
+bench:
+	infra/test.sh bench
+
+build:
+	@set -e; \
+	if [ -z "$(strip $(FUNCTIONS))" ]; then echo "build: no functions/<name>/ with Go files yet: nothing to build"; exit 0; fi; \
+	mkdir -p $(dir $(ZIPPER)); \
+	$(GO) build -o $(ZIPPER) github.com/aws/aws-lambda-go/cmd/build-lambda-zip; \
+	for fn in $(FUNCTIONS); do \
+		rm -rf $(BUILD_DIR)/$$fn $(BUILD_DIR)/$$fn.zip; \
+		$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(BUILD_DIR)/$$fn/bootstrap ./functions/$$fn; \
+		$(ZIPPER) -o $(BUILD_DIR)/$$fn.zip $(BUILD_DIR)/$$fn/bootstrap; \
+	done
+
+# Needs the AWS SAM CLI and AWS credentials. PARAMS is passed as
+# --parameter-overrides, e.g. PARAMS="SenderEmail=noreply@example.org".
+deploy: build
+	sam deploy --template-file template.yaml --stack-name $(STACK) --resolve-s3 \
+		--capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset \
+		$(if $(PARAMS),--parameter-overrides $(PARAMS))
+
+token:
+	@$(GO) run ./infra/token -email "$(EMAIL)" -groups "$(GROUPS)"
+
+seed:
+	$(DEV_ENV) FUNDTRACK_API=$(DEV_API) $(GO) run ./infra/seed
+
+notify:
+	$(DEV_ENV) $(GO) run ./infra/notify
+
+stop:
+	infra/stack.sh stop
+
+stop-test:
+	infra/stack.sh stop --test
+
+status:
+	-infra/stack.sh status
+	-infra/stack.sh status --test
+
+clean:
+	rm -rf $(BUILD_DIR)

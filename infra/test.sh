@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs the checks CI runs (`make test`) or the benchmarks (`make bench`)
+# against the TEST local stack (DynamoDB Local 127.0.0.1:8100, SES emulator
+# 127.0.0.1:8105). Services this run had to start are stopped again at the
+# end, whatever the outcome (set FUNDTRACK_KEEP_STACK=1 to leave them up);
+# services that were already up are left alone. The exit code is the checks'.
+#
+# usage: infra/test.sh [test|bench]
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+what="${1:-test}"
+case "$what" in test | bench) ;; *)
+	echo "usage: infra/test.sh [test|bench]" >&2
+	exit 2
+	;;
+esac
+
+started=()
+for s in dynamodb ses; do
+	infra/stack.sh status --test "$s" >/dev/null 2>&1 || started+=("$s")
+done
+
+cleanup() {
+	local rc=$?
+	trap - EXIT
+	if [ "${#started[@]}" -gt 0 ] && [ "${FUNDTRACK_KEEP_STACK:-}" != 1 ]; then
+		infra/stack.sh stop --test "${started[@]}" || true
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+infra/stack.sh start --test
+
+export FUNDTRACK_DYNAMODB_ENDPOINT="${FUNDTRACK_TEST_DYNAMODB_ENDPOINT:-http://127.0.0.1:8100}"
+export FUNDTRACK_SES_ENDPOINT="${FUNDTRACK_TEST_SES_ENDPOINT:-http://127.0.0.1:8105}"
+# Local credentials and region, so that the AWS SDK never looks for real ones
+# (no instance metadata lookups).
+export AWS_REGION="${AWS_REGION:-eu-west-2}"
+export AWS_ACCESS_KEY_ID="${FUNDTRACK_LOCAL_AWS_KEY:-local}"
+export AWS_SECRET_ACCESS_KEY="${FUNDTRACK_LOCAL_AWS_SECRET:-local}"
+unset AWS_SESSION_TOKEN AWS_PROFILE
+export AWS_EC2_METADATA_DISABLED=true
+
+go_files() {
+	find . \( -path ./.git -o -path ./.fundtrack -o -path ./build -o -path ./infra/node_modules \) -prune \
+		-o -type f -name '*.go' -print
+}
+
+case "$what" in
+test)
+	echo "== gofmt -l"
+	unformatted="$(go_files | xargs -r gofmt -l)"
+	if [ -n "$unformatted" ]; then
+		echo "gofmt: these files need formatting (run gofmt -w):" >&2
+		echo "$unformatted" >&2
+		exit 1
+	fi
+	echo "== go vet ./..."
+	go vet ./...
+	echo "== go test -race -count=1 -timeout 12m ./..."
+	go test -race -count=1 -timeout 12m ./...
+	;;
+bench)
+	mkdir -p build
+	echo "== go test -run '^\$' -bench . -benchmem -count=1 ./... (also in build/bench.txt)"
+	go test -run '^$' -bench . -benchmem -count=1 ./... | tee build/bench.txt
+	;;
+esac
