@@ -331,7 +331,6 @@ func short(err error) string {
 	return s
 }
 
-
 // Handler is the notifier's Lambda handler. The scheduler's event says only
 // that it is time; its content does not matter, which is also why a
 // duplicate delivery of it is harmless.

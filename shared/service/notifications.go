@@ -47,4 +47,3 @@ func (s *Service) ListNotifications(ctx context.Context, c domain.Caller, progra
 	}
 	return items, next, nil
 }
-

@@ -183,8 +183,8 @@ func (s *Store) LeaseNotification(ctx context.Context, programmeID, id string, n
 	var n domain.Notification
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
-		UpdateExpression:    aws.String("SET leaseUntil = :until ADD attempts :one"),
-		ConditionExpression: aws.String("#status = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)"),
+		UpdateExpression:         aws.String("SET leaseUntil = :until ADD attempts :one"),
+		ConditionExpression:      aws.String("#status = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)"),
 		ExpressionAttributeNames: map[string]string{"#status": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":until": num(now.Add(lease).UnixMilli()), ":now": num(now.UnixMilli()), ":one": num(1),
