@@ -1,0 +1,766 @@
+// Command seed loads the programmes of the SPEC's source documents into a
+// running fundtrack API as demo data (`make seed`). Everything goes through
+// the HTTP API, as the people in the demo would do it: the admin creates each
+// programme and makes lead@example.org its lead; the lead adds funders,
+// projects, grants, members and targets; the project lead records posts,
+// cohorts and outcomes of their own project (the lead does the others').
+//
+// Safe to run twice: a programme whose name already exists is left alone
+// ("already seeded"). Every POST carries an Idempotency-Key made from the seed
+// item, so a run that died half way and is retried within 24 hours picks up
+// where it stopped without duplicating anything; an incomplete programme
+// older than that is reported and left alone.
+//
+// Environment: FUNDTRACK_API (default http://127.0.0.1:8080) and
+// FUNDTRACK_LOCAL_JWT_SECRET (default: the local runner's default secret).
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/auth"
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+const defaultAPI = "http://127.0.0.1:8080"
+
+// keyPrefix starts every Idempotency-Key the seed sends; bump the version if
+// the demo data changes, so old keys are never replayed for new bodies.
+const keyPrefix = "fundtrack-seed/v1/"
+
+// resumeWindow is how old an incomplete programme may be for a rerun to
+// finish it: idempotency keys live 24 hours, and this leaves room for the
+// run itself.
+const resumeWindow = 23 * time.Hour
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	api := os.Getenv("FUNDTRACK_API")
+	if api == "" {
+		api = defaultAPI
+	}
+	if err := Run(ctx, api, auth.LocalSecretFromEnv(), os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "seed:", err)
+		os.Exit(1)
+	}
+}
+
+// Run seeds the API at baseURL, minting local tokens with secret, and
+// writes what it did to out.
+func Run(ctx context.Context, baseURL, secret string, out io.Writer) error {
+	return newSeeder(baseURL, secret, out).run(ctx)
+}
+
+type seeder struct {
+	base   string
+	secret []byte
+	out    io.Writer
+	client *http.Client
+	now    func() time.Time
+	tokens map[string]string
+	// retryWait is the first pause before retrying a busy or unavailable
+	// answer; it doubles up to maxWait, for at most retryFor in all.
+	retryWait, maxWait, retryFor time.Duration
+}
+
+func newSeeder(baseURL, secret string, out io.Writer) *seeder {
+	return &seeder{
+		base: strings.TrimRight(baseURL, "/"), secret: []byte(secret), out: out,
+		client: &http.Client{Timeout: 30 * time.Second}, now: time.Now, tokens: map[string]string{},
+		retryWait: 250 * time.Millisecond, maxWait: 4 * time.Second, retryFor: 45 * time.Second,
+	}
+}
+
+// result is what happened to one programme.
+type result struct {
+	name, id, state string
+	progress        *domain.Progress
+}
+
+func (s *seeder) run(ctx context.Context) error {
+	existing, err := s.listProgrammes(ctx)
+	if err != nil {
+		return err
+	}
+	var results []result
+	var problems []string
+	for _, d := range demos() {
+		r, err := s.seedProgramme(ctx, d, existing[d.Name])
+		if err != nil {
+			return fmt.Errorf("%s: %w", d.Name, err)
+		}
+		if r.state == "incomplete" {
+			problems = append(problems, d.Name)
+		}
+		results = append(results, r)
+	}
+	s.summary(results)
+	if len(problems) > 0 {
+		fmt.Fprintf(s.out, "\n%d programme(s) exist but are incomplete from an earlier run older than a day; "+
+			"they were left alone (start from a clean stack to reseed them).\n", len(problems))
+	}
+	return nil
+}
+
+// listProgrammes returns every programme by name, as the admin sees them.
+func (s *seeder) listProgrammes(ctx context.Context) (map[string][]domain.Programme, error) {
+	byName := map[string][]domain.Programme{}
+	cursor := ""
+	for {
+		path := "/programmes?limit=100"
+		if cursor != "" {
+			path += "&cursor=" + url.QueryEscape(cursor)
+		}
+		var page struct {
+			Items      []domain.Programme `json:"items"`
+			NextCursor string             `json:"nextCursor"`
+		}
+		if err := s.call(ctx, adminEmail, http.MethodGet, path, "", nil, &page); err != nil {
+			return nil, fmt.Errorf("list programmes: %w", err)
+		}
+		for _, p := range page.Items {
+			byName[p.Name] = append(byName[p.Name], p)
+		}
+		if page.NextCursor == "" {
+			return byName, nil
+		}
+		cursor = page.NextCursor
+	}
+}
+
+// seedProgramme creates d, or leaves it alone when it exists, or finishes it
+// when an earlier run died part way through less than a day ago.
+func (s *seeder) seedProgramme(ctx context.Context, d demo, existing []domain.Programme) (result, error) {
+	r := result{name: d.Name}
+	if len(existing) > 0 {
+		p := existing[0]
+		r.id = p.ID
+		prog, err := s.progress(ctx, p.ID)
+		if err != nil {
+			return r, err
+		}
+		r.progress = &prog
+		if len(existing) > 1 {
+			fmt.Fprintf(s.out, "%s: %d programmes have this name; checking the oldest listed\n", d.Name, len(existing))
+		}
+		// A programme showing at least the seed's figures is complete (its
+		// users may well have added more since).
+		diff := d.expected().shortfall(prog)
+		switch {
+		case diff == "":
+			r.state = "already seeded"
+			fmt.Fprintf(s.out, "%s: already seeded (%s)\n", d.Name, p.ID)
+			return r, nil
+		case !d.madeBySeed(p):
+			r.state = "incomplete"
+			fmt.Fprintf(s.out, "%s: exists (%s) but was not made by this seed (%s): left alone\n", d.Name, p.ID, diff)
+			return r, nil
+		case s.now().Sub(p.CreatedAt) > resumeWindow:
+			r.state = "incomplete"
+			fmt.Fprintf(s.out, "%s: exists (%s) but is incomplete (%s); created %s, too long ago to resume safely: left alone\n",
+				d.Name, p.ID, diff, p.CreatedAt.Format(time.RFC3339))
+			return r, nil
+		}
+		fmt.Fprintf(s.out, "%s: incomplete from an earlier run (%s); resuming\n", d.Name, p.ID)
+		r.state = "resumed"
+	} else {
+		r.state = "created"
+	}
+	id, err := s.create(ctx, d)
+	if err != nil {
+		return r, err
+	}
+	if r.id != "" && id != r.id {
+		return r, fmt.Errorf("resuming %s created another programme %s: its idempotency key had expired", r.id, id)
+	}
+	r.id = id
+	prog, err := s.progress(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	r.progress = &prog
+	if diff := d.expected().differences(prog); diff != "" {
+		if r.state == "created" {
+			return r, fmt.Errorf("seeded %s, but its progress differs from the seed data: %s", id, diff)
+		}
+		// Resumed: every item is there, but someone has changed figures since.
+		fmt.Fprintf(s.out, "%s: note: figures have changed since seeding (%s)\n", d.Name, diff)
+	}
+	if r.state == "created" {
+		fmt.Fprintf(s.out, "%s: created (%s)\n", d.Name, id)
+	} else {
+		fmt.Fprintf(s.out, "%s: completed (%s)\n", d.Name, id)
+	}
+	return r, nil
+}
+
+// madeBySeed reports whether p looks like d as this seed creates it, so a
+// rerun never "resumes" (and so duplicates) a programme someone else made.
+func (d demo) madeBySeed(p domain.Programme) bool {
+	return p.CreatedBy == adminEmail && p.LeadOrganisation == d.LeadOrganisation && p.Region == d.Region &&
+		p.StartDate.String() == d.Start && p.EndDate.String() == d.End && p.Description == d.Description
+}
+
+// create sends every item of d. Replaying it for the same d within a day
+// answers each POST from its Idempotency-Key, so nothing is created twice.
+func (s *seeder) create(ctx context.Context, d demo) (string, error) {
+	key := func(parts ...string) string { return keyPrefix + d.Key + "/" + strings.Join(parts, "/") }
+	var created struct {
+		ID string `json:"id"`
+	}
+	post := func(as, path, k string, body any) (string, error) {
+		created.ID = ""
+		if err := s.call(ctx, as, http.MethodPost, path, k, body, &created); err != nil {
+			return "", err
+		}
+		if created.ID == "" {
+			return "", fmt.Errorf("POST %s answered without an id", path)
+		}
+		return created.ID, nil
+	}
+
+	pid, err := post(adminEmail, "/programmes", key("programme"), programmeBody{
+		Name: d.Name, LeadOrganisation: d.LeadOrganisation, Region: d.Region,
+		StartDate: d.Start, EndDate: d.End, Description: d.Description})
+	if err != nil {
+		return "", err
+	}
+	base := "/programmes/" + pid
+	if err := s.putMember(ctx, adminEmail, base, leadEmail, []roleBody{{Role: "lead"}}); err != nil {
+		return pid, err
+	}
+
+	funders := map[string]string{}
+	for _, f := range d.Funders {
+		if funders[f.Key], err = post(leadEmail, base+"/funders", key("funder", f.Key),
+			funderBody{Name: f.Name, OrgID: f.OrgID, Contacts: f.Contacts}); err != nil {
+			return pid, err
+		}
+	}
+	projects := map[string]string{}
+	for _, p := range d.Projects {
+		if projects[p.Key], err = post(leadEmail, base+"/projects", key("project", p.Key), projectBody{
+			Name: p.Name, LeadOrganisation: p.LeadOrganisation, Area: p.Area, StartDate: p.Start, EndDate: p.End}); err != nil {
+			return pid, err
+		}
+	}
+	lookup := func(kind string, ids map[string]string, k string) (string, error) {
+		if k == "" {
+			return "", nil
+		}
+		if id, ok := ids[k]; ok {
+			return id, nil
+		}
+		return "", fmt.Errorf("seed data: no %s %q", kind, k)
+	}
+	grants := map[string]string{}
+	for _, g := range d.Grants {
+		fid, err := lookup("funder", funders, g.Funder)
+		if err != nil {
+			return pid, err
+		}
+		prj, err := lookup("project", projects, g.Project)
+		if err != nil {
+			return pid, err
+		}
+		if grants[g.Key], err = post(leadEmail, base+"/grants", key("grant", g.Key), grantBody{
+			FunderID: fid, ProjectID: prj, Title: g.Title, Description: g.Description, AmountPence: g.AmountPence,
+			Currency: domain.CurrencyGBP, AwardDate: g.Award, StartDate: g.Start, EndDate: g.End}); err != nil {
+			return pid, err
+		}
+	}
+
+	// Members, and who records each project's figures.
+	recorder := map[string]string{}
+	for _, m := range d.Members {
+		var roles []roleBody
+		for _, r := range m.Roles {
+			rb := roleBody{Role: r.Role}
+			if rb.ProjectID, err = lookup("project", projects, r.Project); err != nil {
+				return pid, err
+			}
+			if rb.FunderID, err = lookup("funder", funders, r.Funder); err != nil {
+				return pid, err
+			}
+			if r.Role == "project-lead" {
+				recorder[r.Project] = m.Email
+			}
+			roles = append(roles, rb)
+		}
+		if err := s.putMember(ctx, leadEmail, base, m.Email, roles); err != nil {
+			return pid, err
+		}
+	}
+
+	for _, p := range d.Projects {
+		as := recorder[p.Key]
+		if as == "" {
+			as = leadEmail
+		}
+		ppath := base + "/projects/" + projects[p.Key]
+		for _, x := range p.Posts {
+			gid, err := lookup("grant", grants, x.Grant)
+			if err != nil {
+				return pid, err
+			}
+			if _, err := post(as, ppath+"/posts", key("post", p.Key, x.Key), postBody{Title: x.Title, GrantID: gid,
+				FTE: x.FTE, Contract: x.Contract, StartDate: x.Start, EndDate: x.End, Status: x.Status}); err != nil {
+				return pid, err
+			}
+		}
+		cohorts := map[string]string{}
+		for _, c := range p.Cohorts {
+			if cohorts[c.Key], err = post(as, ppath+"/cohorts", key("cohort", p.Key, c.Key),
+				cohortBody{Name: c.Name, Places: c.Places, StartDate: c.Start, EndDate: c.End}); err != nil {
+				return pid, err
+			}
+		}
+		outcomes := map[string]string{}
+		for _, o := range p.Outcomes {
+			cid, err := lookup("cohort", cohorts, o.Cohort)
+			if err != nil {
+				return pid, err
+			}
+			replaces, err := lookup("outcome", outcomes, o.Replaces)
+			if err != nil {
+				return pid, err
+			}
+			if outcomes[o.Key], err = post(as, ppath+"/outcomes", key("outcome", p.Key, o.Key), outcomeBody{
+				PeriodStart: o.Start, PeriodEnd: o.End, CohortID: cid, Counts: o.Counts, Measures: o.Measures,
+				Notes: o.Notes, Replaces: replaces}); err != nil {
+				return pid, err
+			}
+		}
+	}
+
+	for _, t := range d.Targets {
+		prj, err := lookup("project", projects, t.Project)
+		if err != nil {
+			return pid, err
+		}
+		notify := []string{}
+		for _, f := range t.Notify {
+			fid, err := lookup("funder", funders, f)
+			if err != nil {
+				return pid, err
+			}
+			notify = append(notify, fid)
+		}
+		if _, err := post(leadEmail, base+"/targets", key("target", t.Key), targetBody{Metric: t.Metric, Value: t.Value,
+			Deadline: t.Deadline, StartDate: t.Start, ProjectID: prj, Notify: notify, Thresholds: t.Thresholds}); err != nil {
+			return pid, err
+		}
+	}
+	return pid, nil
+}
+
+func (s *seeder) putMember(ctx context.Context, as, base, email string, roles []roleBody) error {
+	return s.call(ctx, as, http.MethodPut, base+"/members/"+url.PathEscape(email), "", memberBody{Roles: roles}, nil)
+}
+
+func (s *seeder) progress(ctx context.Context, id string) (domain.Progress, error) {
+	var p domain.Progress
+	err := s.call(ctx, adminEmail, http.MethodGet, "/programmes/"+id+"/progress", "", nil, &p)
+	return p, err
+}
+
+// --- request bodies (optional fields left out when empty) ---
+
+type programmeBody struct {
+	Name             string `json:"name"`
+	LeadOrganisation string `json:"leadOrganisation"`
+	Region           string `json:"region,omitempty"`
+	StartDate        string `json:"startDate"`
+	EndDate          string `json:"endDate"`
+	Description      string `json:"description,omitempty"`
+}
+
+type roleBody struct {
+	Role      string `json:"role"`
+	ProjectID string `json:"projectId,omitempty"`
+	FunderID  string `json:"funderId,omitempty"`
+}
+
+type memberBody struct {
+	Roles []roleBody `json:"roles"`
+}
+
+type funderBody struct {
+	Name     string   `json:"name"`
+	OrgID    string   `json:"orgId,omitempty"`
+	Contacts []string `json:"contacts"`
+}
+
+type projectBody struct {
+	Name             string `json:"name"`
+	LeadOrganisation string `json:"leadOrganisation"`
+	Area             string `json:"area,omitempty"`
+	StartDate        string `json:"startDate"`
+	EndDate          string `json:"endDate"`
+}
+
+type grantBody struct {
+	FunderID    string `json:"funderId"`
+	ProjectID   string `json:"projectId,omitempty"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	AmountPence int64  `json:"amountPence"`
+	Currency    string `json:"currency"`
+	AwardDate   string `json:"awardDate"`
+	StartDate   string `json:"startDate"`
+	EndDate     string `json:"endDate"`
+}
+
+type postBody struct {
+	Title     string  `json:"title"`
+	GrantID   string  `json:"grantId"`
+	FTE       float64 `json:"fte"`
+	Contract  string  `json:"contract"`
+	StartDate string  `json:"startDate"`
+	EndDate   string  `json:"endDate,omitempty"`
+	Status    string  `json:"status"`
+}
+
+type cohortBody struct {
+	Name      string `json:"name"`
+	Places    int64  `json:"places"`
+	StartDate string `json:"startDate"`
+	EndDate   string `json:"endDate"`
+}
+
+type outcomeBody struct {
+	PeriodStart string           `json:"periodStart"`
+	PeriodEnd   string           `json:"periodEnd"`
+	CohortID    string           `json:"cohortId,omitempty"`
+	Counts      map[string]int64 `json:"counts"`
+	Measures    []measure        `json:"measures,omitempty"`
+	Notes       string           `json:"notes,omitempty"`
+	Replaces    string           `json:"replaces,omitempty"`
+}
+
+type targetBody struct {
+	Metric     string   `json:"metric"`
+	Value      int64    `json:"value"`
+	Deadline   string   `json:"deadline"`
+	StartDate  string   `json:"startDate,omitempty"`
+	ProjectID  string   `json:"projectId,omitempty"`
+	Notify     []string `json:"notify"`
+	Thresholds []int64  `json:"thresholds,omitempty"`
+}
+
+// --- HTTP ---
+
+// apiError is an answer other than the one expected.
+type apiError struct {
+	method, path string
+	status       int
+	code, msg    string
+	fields       map[string]string
+}
+
+func (e *apiError) Error() string {
+	s := fmt.Sprintf("%s %s: %d", e.method, e.path, e.status)
+	if e.code != "" {
+		s += " " + e.code
+	}
+	if e.msg != "" {
+		s += ": " + e.msg
+	}
+	if len(e.fields) > 0 {
+		b, _ := json.Marshal(e.fields)
+		s += " " + string(b)
+	}
+	return s
+}
+
+// token returns a local token for email; the admin is in group admins.
+func (s *seeder) token(email string) (string, error) {
+	if t, ok := s.tokens[email]; ok {
+		return t, nil
+	}
+	var groups []string
+	if email == adminEmail {
+		groups = []string{domain.AdminGroup}
+	}
+	t, err := auth.MintLocal(s.secret, email, "", groups, time.Hour, time.Now())
+	if err != nil {
+		return "", err
+	}
+	s.tokens[email] = t
+	return t, nil
+}
+
+// call sends one request as the given user and decodes the answer into out
+// (when not nil). A POST sends key as its Idempotency-Key and expects 201;
+// a PUT expects 200 or 201; a GET 200. Answers that say "busy, try again"
+// (409 request_in_progress, 429, 502-504) are retried with backoff, as are
+// failed connections, which is safe since every POST carries its key.
+func (s *seeder) call(ctx context.Context, as, method, path, key string, body, out any) error {
+	var raw []byte
+	if body != nil {
+		var err error
+		if raw, err = json.Marshal(body); err != nil {
+			return err
+		}
+	}
+	tok, err := s.token(as)
+	if err != nil {
+		return err
+	}
+	wait := s.retryWait
+	deadline := time.Now().Add(s.retryFor)
+	connFailures := 0
+	for {
+		status, resp, err := s.send(ctx, method, path, key, tok, raw)
+		retry := false
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			connFailures++
+			if connFailures >= 3 {
+				return fmt.Errorf("%s %s: %w (is the API running? `make run` starts it on %s)", method, path, err, defaultAPI)
+			}
+			retry = true
+		case status == http.StatusTooManyRequests || status == http.StatusBadGateway ||
+			status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
+			retry = true
+		case status == http.StatusConflict && errorCode(resp) == string(domain.CodeRequestInProgress):
+			retry = true // an earlier attempt with this key is still running, or died holding it
+		}
+		if retry && time.Now().Add(wait).Before(deadline) {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(wait):
+			}
+			wait = min(wait*2, s.maxWait)
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", method, path, err)
+		}
+		if !expected(method, status) {
+			e := &apiError{method: method, path: path, status: status}
+			var eb struct {
+				Error struct {
+					Code    string            `json:"code"`
+					Message string            `json:"message"`
+					Fields  map[string]string `json:"fields"`
+				} `json:"error"`
+			}
+			if json.Unmarshal(resp, &eb) == nil {
+				e.code, e.msg, e.fields = eb.Error.Code, eb.Error.Message, eb.Error.Fields
+			} else {
+				e.msg = strings.TrimSpace(string(resp))
+			}
+			return e
+		}
+		if out != nil {
+			if err := json.Unmarshal(resp, out); err != nil {
+				return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
+			}
+		}
+		return nil
+	}
+}
+
+func expected(method string, status int) bool {
+	switch method {
+	case http.MethodPost:
+		return status == http.StatusCreated
+	case http.MethodPut:
+		return status == http.StatusOK || status == http.StatusCreated
+	default:
+		return status == http.StatusOK
+	}
+}
+
+func errorCode(body []byte) string {
+	var eb struct {
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	json.Unmarshal(body, &eb)
+	return eb.Error.Code
+}
+
+func (s *seeder) send(ctx context.Context, method, path, key, token string, body []byte) (int, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, s.base+path, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	res, err := s.client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, 4<<20))
+	if err != nil {
+		return 0, nil, err
+	}
+	return res.StatusCode, raw, nil
+}
+
+// --- expectations and summary ---
+
+// expectation is what a programme's progress shows once all of d is in.
+type expectation struct {
+	awardedPence int64
+	posts        int64
+	cohorts      int64
+	places       int64
+	targets      int
+	totals       map[string]int64
+}
+
+func (d demo) expected() expectation {
+	e := expectation{targets: len(d.Targets), totals: map[string]int64{}}
+	for _, g := range d.Grants {
+		e.awardedPence += g.AmountPence
+	}
+	for _, p := range d.Projects {
+		e.posts += int64(len(p.Posts))
+		for _, c := range p.Cohorts {
+			e.cohorts++
+			e.places += c.Places
+		}
+		replaced := map[string]bool{}
+		for _, o := range p.Outcomes {
+			if o.Replaces != "" {
+				replaced[o.Replaces] = true
+			}
+		}
+		for _, o := range p.Outcomes {
+			if replaced[o.Key] {
+				continue
+			}
+			for m, n := range o.Counts {
+				e.totals[m] += n
+			}
+		}
+	}
+	return e
+}
+
+// differences says how progress differs from the expectation ("" when it
+// matches).
+func (e expectation) differences(p domain.Progress) string { return e.compare(p, false) }
+
+// shortfall says where progress is short of the expectation ("" when it has
+// at least every figure).
+func (e expectation) shortfall(p domain.Progress) string { return e.compare(p, true) }
+
+func (e expectation) compare(p domain.Progress, atLeast bool) string {
+	var d []string
+	check := func(what string, got, want int64) {
+		if got < want || (!atLeast && got != want) {
+			d = append(d, fmt.Sprintf("%s %d, want %d", what, got, want))
+		}
+	}
+	check("awardedPence", p.Funding.AwardedPence, e.awardedPence)
+	check("posts", p.Posts.Total, e.posts)
+	check("cohorts", p.Cohorts.Count, e.cohorts)
+	check("cohort places", p.Cohorts.Places, e.places)
+	check("targets", int64(len(p.Targets)), int64(e.targets))
+	for _, m := range domain.Metrics {
+		check(string(m), p.Totals[m], e.totals[string(m)])
+	}
+	return strings.Join(d, "; ")
+}
+
+func (s *seeder) summary(results []result) {
+	fmt.Fprintln(s.out, "\nDemo programmes:")
+	for _, r := range results {
+		fmt.Fprintf(s.out, "\n  %s\n    id %s (%s)\n", r.name, r.id, r.state)
+		p := r.progress
+		if p == nil {
+			continue
+		}
+		fmt.Fprintf(s.out, "    funding %s from %d funder(s)", pounds(p.Funding.AwardedPence), len(p.Funding.ByFunder))
+		if p.Posts.Total > 0 {
+			fmt.Fprintf(s.out, "; posts %d (filled %d, vacant %d, ended %d)", p.Posts.Total, p.Posts.Filled, p.Posts.Vacant, p.Posts.Ended)
+		}
+		if p.Cohorts.Count > 0 {
+			fmt.Fprintf(s.out, "; cohorts %d with %d places", p.Cohorts.Count, p.Cohorts.Places)
+		}
+		fmt.Fprintln(s.out)
+		var totals []string
+		for _, m := range domain.Metrics {
+			if n := p.Totals[m]; n > 0 {
+				totals = append(totals, fmt.Sprintf("%s %d", m, n))
+			}
+		}
+		if len(totals) > 0 {
+			fmt.Fprintf(s.out, "    totals: %s\n", strings.Join(totals, ", "))
+		}
+		for _, t := range p.Targets {
+			scope := "programme"
+			if t.ProjectID != nil {
+				scope = "project"
+				for _, pp := range p.Projects {
+					if pp.ProjectID == *t.ProjectID {
+						scope = pp.Name
+					}
+				}
+			}
+			fmt.Fprintf(s.out, "    target: %s %d/%d by %s (%s): %s\n", t.Metric, t.Current, t.Value, t.Deadline, scope, t.Status)
+		}
+		for _, m := range p.Measures {
+			fmt.Fprintf(s.out, "    measure: %s %.2f -> %.2f (%+.1f%%, %d respondents)\n", m.Name, m.BaselineMean, m.LatestMean, m.ChangePercent, m.Respondents)
+		}
+		if p.CostPerPersonIntoWorkPence != nil {
+			fmt.Fprintf(s.out, "    cost per person into work %s\n", pounds(*p.CostPerPersonIntoWorkPence))
+		}
+	}
+	fmt.Fprintf(s.out, "\nSign in as %s (lead of all four), %s (project lead) or %s (funder); `make token EMAIL=...` prints a token.\n",
+		leadEmail, projectLeadEmail, funderEmail)
+}
+
+// pounds writes pence as whole pounds with thousands separators: £810,000.
+func pounds(pence int64) string {
+	neg := pence < 0
+	if neg {
+		pence = -pence
+	}
+	s := strconv.FormatInt((pence+50)/100, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-£" + b.String()
+	}
+	return "£" + b.String()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

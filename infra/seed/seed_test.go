@@ -1,0 +1,333 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/auth"
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/httpapi"
+	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/testenv"
+)
+
+const testSecret = "seed-test-secret"
+
+// newAPI serves every API function over a fresh table, mounted as
+// infra/runner mounts them, with local tokens signed by testSecret.
+func newAPI(t *testing.T) string {
+	t.Helper()
+	db, table := testenv.Table(t)
+	local := auth.Local{Secret: []byte(testSecret), Issuer: auth.LocalIssuer}
+	deps := platform.APIDeps(platform.Config{Table: table}, db, local)
+	mux := http.NewServeMux()
+	fns := httpapi.Functions(deps)
+	for _, fn := range fns {
+		for _, pattern := range fn.Routes {
+			mux.Handle(pattern, fn.Handler)
+		}
+	}
+	mux.Handle("/", fns[0].Handler)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// get reads path as email and decodes the 200 answer into out.
+func get(t *testing.T, base, email, path string, out any) {
+	t.Helper()
+	var groups []string
+	if email == adminEmail {
+		groups = []string{domain.AdminGroup}
+	}
+	tok, err := auth.MintLocal([]byte(testSecret), email, "", groups, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer res.Body.Close()
+	var buf bytes.Buffer
+	buf.ReadFrom(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s as %s: %d %s", path, email, res.StatusCode, buf.String())
+	}
+	if err := json.Unmarshal(buf.Bytes(), out); err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+}
+
+// listAll reads every page of a collection.
+func listAll[T any](t *testing.T, base, email, path string) []T {
+	t.Helper()
+	var all []T
+	cursor := ""
+	for {
+		p := path + "?limit=100"
+		if cursor != "" {
+			p += "&cursor=" + url.QueryEscape(cursor)
+		}
+		var page struct {
+			Items      []T    `json:"items"`
+			NextCursor string `json:"nextCursor"`
+		}
+		get(t, base, email, p, &page)
+		all = append(all, page.Items...)
+		if page.NextCursor == "" {
+			return all
+		}
+		cursor = page.NextCursor
+	}
+}
+
+func runSeed(t *testing.T, s *seeder) string {
+	t.Helper()
+	var out bytes.Buffer
+	s.out = &out
+	err := s.run(context.Background())
+	t.Logf("seed output:\n%s", out.String())
+	if err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	return out.String()
+}
+
+func TestSeedTwice(t *testing.T) {
+	base := newAPI(t)
+	runSeed(t, newSeeder(base, testSecret, nil))
+	second := runSeed(t, newSeeder(base, testSecret, nil))
+	if n := strings.Count(second, ": already seeded ("); n != 4 {
+		t.Errorf("second run said %q %d times, want 4", "already seeded", n)
+	}
+	checkSeeded(t, base)
+}
+
+// TestSeedResumes kills a run part way through Working for Wellness, then
+// shows that a rerun more than a day later leaves the half-made programme
+// alone, and one within the day finishes it without duplicating anything.
+func TestSeedResumes(t *testing.T) {
+	base := newAPI(t)
+
+	crashing := newSeeder(base, testSecret, nil)
+	crashing.retryWait, crashing.maxWait = time.Millisecond, time.Millisecond
+	crashing.client = &http.Client{Transport: &crashAfter{n: 40, rt: http.DefaultTransport}}
+	var out bytes.Buffer
+	crashing.out = &out
+	if err := crashing.run(context.Background()); err == nil {
+		t.Fatalf("the crashing run succeeded:\n%s", out.String())
+	}
+
+	late := newSeeder(base, testSecret, nil)
+	late.now = func() time.Time { return time.Now().Add(25 * time.Hour) }
+	if o := runSeed(t, late); !strings.Contains(o, nameWfW+": exists") || !strings.Contains(o, "too long ago") {
+		t.Errorf("a run a day later should leave the incomplete programme alone")
+	}
+
+	o := runSeed(t, newSeeder(base, testSecret, nil))
+	if !strings.Contains(o, nameWfW+": incomplete from an earlier run") || strings.Count(o, ": already seeded (") != 3 {
+		t.Errorf("the rerun should resume Working for Wellness and find the rest seeded")
+	}
+	checkSeeded(t, base)
+}
+
+// crashAfter lets n requests through (the n-th reaches the server but its
+// answer is lost) and fails every later one, like a seed process that died.
+type crashAfter struct {
+	n     int64
+	count atomic.Int64
+	rt    http.RoundTripper
+}
+
+func (c *crashAfter) RoundTrip(r *http.Request) (*http.Response, error) {
+	k := c.count.Add(1)
+	if k > c.n {
+		return nil, errors.New("simulated crash")
+	}
+	res, err := c.rt.RoundTrip(r)
+	if k == c.n && err == nil {
+		res.Body.Close()
+		return nil, errors.New("simulated crash after the server answered")
+	}
+	return res, err
+}
+
+// checkSeeded asserts the demo data is there exactly once.
+func checkSeeded(t *testing.T, base string) {
+	t.Helper()
+	progs := listAll[domain.Programme](t, base, adminEmail, "/programmes")
+	ids := map[string]string{}
+	for _, p := range progs {
+		if _, dup := ids[p.Name]; dup {
+			t.Errorf("programme %q exists twice", p.Name)
+		}
+		ids[p.Name] = p.ID
+	}
+	for _, name := range []string{nameWfW, nameBradford, nameDerby, nameSYB} {
+		if ids[name] == "" {
+			t.Fatalf("programme %q missing; have %v", name, ids)
+		}
+	}
+	if len(progs) != 4 {
+		t.Errorf("%d programmes, want 4", len(progs))
+	}
+	progress := func(name string) domain.Progress {
+		var p domain.Progress
+		get(t, base, adminEmail, "/programmes/"+ids[name]+"/progress", &p)
+		return p
+	}
+	project := func(p domain.Progress, name string) domain.ProjectProgress {
+		for _, pp := range p.Projects {
+			if pp.Name == name {
+				return pp
+			}
+		}
+		t.Fatalf("project %q missing from progress", name)
+		return domain.ProjectProgress{}
+	}
+
+	// Working for Wellness.
+	wfw := progress(nameWfW)
+	if wfw.Funding.AwardedPence <= 80_000_000 || wfw.Funding.AwardedPence != 81_000_000 {
+		t.Errorf("WfW awarded %d pence, want 81,000,000 (over £800,000)", wfw.Funding.AwardedPence)
+	}
+	if len(wfw.Funding.ByFunder) != 3 {
+		t.Errorf("WfW funders %+v, want 3", wfw.Funding.ByFunder)
+	}
+	if wfw.Posts.Total != 30 || wfw.Posts.Filled+wfw.Posts.Vacant+wfw.Posts.Ended != 30 {
+		t.Errorf("WfW posts %+v, want 30", wfw.Posts)
+	}
+	if wfw.Cohorts.Count != 2 || wfw.Cohorts.Places != 8 {
+		t.Errorf("WfW cohorts %+v, want 2 with 8 places", wfw.Cohorts)
+	}
+	if got := wfw.Totals[domain.MetricPeopleIntoWork]; got <= 60 {
+		t.Errorf("WfW people into work %d, want more than 60", got)
+	}
+	aspiro := project(wfw, "Aspiro internship programme")
+	for m, want := range map[domain.Metric]int64{domain.MetricInternsEnrolled: 8, domain.MetricInternsCompleted: 4, domain.MetricPeopleIntoWork: 3} {
+		if aspiro.Totals[m] != want || wfw.Totals[m] < want {
+			t.Errorf("Aspiro %s = %d (programme %d), want %d", m, aspiro.Totals[m], wfw.Totals[m], want)
+		}
+	}
+	measures := map[string]domain.MeasureProgress{}
+	for _, m := range wfw.Measures {
+		measures[m.Name] = m
+	}
+	if m := measures["self-confidence"]; m.ChangePercent != 130 || m.BaselineMean != 3 || m.LatestMean != 6.9 || m.Respondents != 8 {
+		t.Errorf("self-confidence %+v, want 3.0 -> 6.9, +130%%, 8 respondents", m)
+	}
+	if m := measures["health"]; m.ChangePercent != 106 {
+		t.Errorf("health %+v, want +106%%", m)
+	}
+	if len(wfw.Targets) != 2 {
+		t.Errorf("WfW targets %+v, want 2", wfw.Targets)
+	}
+	for _, tg := range wfw.Targets {
+		if tg.Status != domain.StatusReached {
+			t.Errorf("WfW target %s %d/%d is %s, want reached", tg.Metric, tg.Current, tg.Value, tg.Status)
+		}
+	}
+	// The 30 posts are all paid by the DWP's grant.
+	wfwPath := "/programmes/" + ids[nameWfW]
+	var dwp string
+	for _, f := range listAll[domain.Funder](t, base, adminEmail, wfwPath+"/funders") {
+		if f.OrgID == "GB-GOR-DWP" {
+			dwp = f.ID
+			if len(f.Contacts) != 1 || f.Contacts[0] != funderEmail {
+				t.Errorf("DWP contacts %v, want [%s]", f.Contacts, funderEmail)
+			}
+		}
+	}
+	var dwpGrant string
+	grants := listAll[domain.Grant](t, base, adminEmail, wfwPath+"/grants")
+	for _, g := range grants {
+		if g.FunderID == dwp {
+			dwpGrant = g.ID
+		}
+	}
+	if len(grants) != 4 || dwpGrant == "" {
+		t.Fatalf("WfW grants %+v: want 4, one from the DWP", grants)
+	}
+	dwpPosts := 0
+	projects := listAll[domain.Project](t, base, adminEmail, wfwPath+"/projects")
+	if len(projects) != 9 {
+		t.Errorf("WfW has %d projects, want 9", len(projects))
+	}
+	for _, p := range projects {
+		for _, x := range listAll[domain.Post](t, base, adminEmail, wfwPath+"/projects/"+p.ID+"/posts") {
+			if x.GrantID == dwpGrant && x.Contract == domain.ContractTemporary {
+				dwpPosts++
+			}
+		}
+	}
+	if dwpPosts != 30 {
+		t.Errorf("%d temporary DWP-funded posts, want 30", dwpPosts)
+	}
+
+	// Bradford.
+	brad := progress(nameBradford)
+	if brad.Totals[domain.MetricReferrals] != 240 || brad.Totals[domain.MetricPeopleIntoWork] != 61 {
+		t.Errorf("Bradford totals %v, want referrals 240, peopleIntoWork 61", brad.Totals)
+	}
+	if len(brad.Targets) != 1 || brad.Targets[0].Value != 60 || brad.Targets[0].Current != 61 || brad.Targets[0].Status != domain.StatusReached {
+		t.Errorf("Bradford targets %+v, want 61/60 reached", brad.Targets)
+	}
+	bradTargets := listAll[domain.Target](t, base, adminEmail, "/programmes/"+ids[nameBradford]+"/targets")
+	if len(bradTargets) != 1 || len(bradTargets[0].Notify) != 1 {
+		t.Errorf("Bradford target should notify its funder: %+v", bradTargets)
+	}
+	ips := project(brad, "Bradford IPS employment service")
+	outcomes := listAll[domain.Outcome](t, base, adminEmail, "/programmes/"+ids[nameBradford]+"/projects/"+ips.ProjectID+"/outcomes")
+	corrections := 0
+	for _, o := range outcomes {
+		if o.Replaces != "" {
+			corrections++
+		}
+	}
+	if len(outcomes) != 6 || corrections != 1 {
+		t.Errorf("Bradford has %d submissions with %d corrections, want 6 with 1", len(outcomes), corrections)
+	}
+
+	// Derbyshire: five employment specialists and a service manager.
+	derby := progress(nameDerby)
+	if derby.Posts.Total != 6 {
+		t.Errorf("Derbyshire posts %+v, want 6", derby.Posts)
+	}
+	titles := map[string]int{}
+	dProj := project(derby, "IPS employment specialists in community mental health teams")
+	for _, x := range listAll[domain.Post](t, base, adminEmail, "/programmes/"+ids[nameDerby]+"/projects/"+dProj.ProjectID+"/posts") {
+		titles[x.Title]++
+	}
+	if titles["IPS employment specialist"] != 5 || titles["IPS service manager"] != 1 {
+		t.Errorf("Derbyshire post titles %v", titles)
+	}
+
+	// South Yorkshire and Bassetlaw.
+	if got := progress(nameSYB).Funding.AwardedPence; got != 110187700 {
+		t.Errorf("SY&B awarded %d pence, want 110187700", got)
+	}
+
+	// Memberships: what each demo user sees.
+	for email, want := range map[string]int{leadEmail: 4, projectLeadEmail: 4, funderEmail: 2} {
+		if got := len(listAll[domain.Programme](t, base, email, "/programmes")); got != want {
+			t.Errorf("%s sees %d programmes, want %d", email, got, want)
+		}
+	}
+	var funderView domain.Progress
+	get(t, base, funderEmail, "/programmes/"+ids[nameBradford]+"/progress", &funderView)
+	if funderView.Totals[domain.MetricPeopleIntoWork] != 61 {
+		t.Errorf("the funder's view of Bradford: %v", funderView.Totals)
+	}
+}
