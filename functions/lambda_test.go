@@ -26,6 +26,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/auth"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
@@ -190,12 +191,12 @@ type auditRecord struct {
 	RequestID  string `dynamodbav:"requestId"`
 }
 
-// audit reads a programme's audit events straight from the table, keyed by
-// request id, since no API route lists them yet.
+// audit reads a programme's audit events straight from the audit table,
+// keyed by request id, so the check does not depend on the audit routes.
 func (a *api) audit(programmeID string) map[string][]auditRecord {
 	a.t.Helper()
 	out, err := a.db.Query(a.t.Context(), &dynamodb.QueryInput{
-		TableName:              aws.String(a.table),
+		TableName:              aws.String(store.AuditTableName(a.table)),
 		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :sk)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk": &types.AttributeValueMemberS{Value: "PROG#" + programmeID},

@@ -19,6 +19,9 @@ const TemplateFile = "template.yaml"
 // TableLogicalID is the logical id of the single DynamoDB table in the template.
 const TableLogicalID = "Table"
 
+// AuditTableLogicalID is the logical id of the append-only audit table.
+const AuditTableLogicalID = "AuditTable"
+
 // shortForms maps each CloudFormation short-form tag to the key of its long
 // (JSON) form. !Ref and !Condition are not "Fn::" functions, hence the table.
 var shortForms = map[string]string{

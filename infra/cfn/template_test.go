@@ -651,32 +651,45 @@ func sorted(xs []string) []string {
 
 // ---------------------------------------------------------------- safety
 
-func TestTableIsProtected(t *testing.T) {
+func TestTablesAreProtected(t *testing.T) {
 	tpl := loadTemplate(t)
-	res := obj(cfn.Resources(tpl)[cfn.TableLogicalID])
-	if res["Type"] != "AWS::DynamoDB::Table" {
-		t.Fatalf("resource %s is %v, want AWS::DynamoDB::Table", cfn.TableLogicalID, res["Type"])
+	// The design has one table for the records and one, append-only, for
+	// the audit trail (IAM cannot make part of a table append-only).
+	if n := len(resourcesOfType(tpl, "AWS::DynamoDB::Table")); n != 2 {
+		t.Errorf("%d DynamoDB tables, the design has two (%s and %s)", n, cfn.TableLogicalID, cfn.AuditTableLogicalID)
 	}
-	if n := len(resourcesOfType(tpl, "AWS::DynamoDB::Table")); n != 1 {
-		t.Errorf("%d DynamoDB tables, the design has one", n)
-	}
-	p := obj(res["Properties"])
-	checks := []struct {
-		what     string
-		got, was any
-	}{
-		{"DeletionPolicy", res["DeletionPolicy"], "Retain"},
-		{"UpdateReplacePolicy", res["UpdateReplacePolicy"], "Retain"},
-		{"BillingMode", p["BillingMode"], "PAY_PER_REQUEST"},
-		{"point-in-time recovery", obj(p["PointInTimeRecoverySpecification"])["PointInTimeRecoveryEnabled"], true},
-		{"deletion protection", p["DeletionProtectionEnabled"], true},
-		{"encryption", obj(p["SSESpecification"])["SSEEnabled"], true},
-		{"TTL enabled", obj(p["TimeToLiveSpecification"])["Enabled"], true},
-		{"TTL attribute", obj(p["TimeToLiveSpecification"])["AttributeName"], "ttl"},
-	}
-	for _, c := range checks {
-		if !reflect.DeepEqual(c.got, c.was) {
-			t.Errorf("table %s is %v, want %v", c.what, c.got, c.was)
+	for _, id := range []string{cfn.TableLogicalID, cfn.AuditTableLogicalID} {
+		res := obj(cfn.Resources(tpl)[id])
+		if res["Type"] != "AWS::DynamoDB::Table" {
+			t.Fatalf("resource %s is %v, want AWS::DynamoDB::Table", id, res["Type"])
+		}
+		p := obj(res["Properties"])
+		checks := []struct {
+			what     string
+			got, was any
+		}{
+			{"DeletionPolicy", res["DeletionPolicy"], "Retain"},
+			{"UpdateReplacePolicy", res["UpdateReplacePolicy"], "Retain"},
+			{"BillingMode", p["BillingMode"], "PAY_PER_REQUEST"},
+			{"point-in-time recovery", obj(p["PointInTimeRecoverySpecification"])["PointInTimeRecoveryEnabled"], true},
+			{"deletion protection", p["DeletionProtectionEnabled"], true},
+			{"encryption", obj(p["SSESpecification"])["SSEEnabled"], true},
+		}
+		if id == cfn.TableLogicalID {
+			checks = append(checks,
+				struct {
+					what     string
+					got, was any
+				}{"TTL enabled", obj(p["TimeToLiveSpecification"])["Enabled"], true},
+				struct {
+					what     string
+					got, was any
+				}{"TTL attribute", obj(p["TimeToLiveSpecification"])["AttributeName"], "ttl"})
+		}
+		for _, c := range checks {
+			if !reflect.DeepEqual(c.got, c.was) {
+				t.Errorf("table %s: %s is %v, want %v", id, c.what, c.got, c.was)
+			}
 		}
 	}
 }
@@ -695,6 +708,17 @@ var tableResources = []any{
 	map[string]any{"Fn::GetAtt": []any{cfn.TableLogicalID, "Arn"}},
 	map[string]any{"Fn::Sub": "${" + cfn.TableLogicalID + ".Arn}/index/*"},
 }
+
+// auditResources are the audit table's ARNs; auditActions the only actions
+// any function may have on them: adding events and reading them. Nothing
+// may update or delete an audit event.
+var (
+	auditResources = []any{
+		map[string]any{"Fn::GetAtt": []any{cfn.AuditTableLogicalID, "Arn"}},
+		map[string]any{"Fn::Sub": "${" + cfn.AuditTableLogicalID + ".Arn}/index/*"},
+	}
+	auditActions = set([]string{"dynamodb:PutItem", "dynamodb:Query"})
+)
 
 func TestFunctionPoliciesAreLeastPrivilege(t *testing.T) {
 	tpl := loadTemplate(t)
@@ -721,6 +745,7 @@ func TestFunctionPoliciesAreLeastPrivilege(t *testing.T) {
 					t.Errorf("%s: NotAction/NotResource grant everything else", where)
 				}
 				touchesTable := false
+				var actions []string
 				for _, a := range list(s["Action"]) {
 					action, _ := a.(string)
 					lower := strings.ToLower(action)
@@ -731,6 +756,7 @@ func TestFunctionPoliciesAreLeastPrivilege(t *testing.T) {
 						t.Errorf("%s: %q: only the notifier may send email", where, action)
 					case strings.HasPrefix(lower, "dynamodb:"):
 						touchesTable = true
+						actions = append(actions, action)
 						if !allowedDynamoDB[action] {
 							t.Errorf("%s: DynamoDB action %q is not allowed (allowed: GetItem, BatchGetItem, Query, PutItem, UpdateItem, DeleteItem, ConditionCheckItem)", where, action)
 						}
@@ -738,7 +764,17 @@ func TestFunctionPoliciesAreLeastPrivilege(t *testing.T) {
 				}
 				if touchesTable {
 					for _, r := range list(s["Resource"]) {
-						if !slices.ContainsFunc(tableResources, func(ok any) bool { return reflect.DeepEqual(ok, r) }) {
+						in := func(rs []any) bool {
+							return slices.ContainsFunc(rs, func(ok any) bool { return reflect.DeepEqual(ok, r) })
+						}
+						switch {
+						case in(auditResources):
+							for _, a := range actions {
+								if !auditActions[a] {
+									t.Errorf("%s: %q on the audit table: audit events may only be added (PutItem) and read (Query)", where, a)
+								}
+							}
+						case !in(tableResources):
 							t.Errorf("%s: DynamoDB resource %v: want the table ARN or ${Table.Arn}/index/*", where, r)
 						}
 					}
@@ -821,5 +857,59 @@ func TestAuthAndOutputs(t *testing.T) {
 		if obj(outputs[o])["Value"] == nil {
 			t.Errorf("output %s missing", o)
 		}
+	}
+}
+
+// auditGrants lists every DynamoDB action any function is granted on the
+// audit table.
+func auditGrants(t *testing.T, tpl map[string]any) []string {
+	var out []string
+	for _, fn := range functions(t, tpl) {
+		for _, pol := range list(fn.props["Policies"]) {
+			for _, st := range list(obj(pol)["Statement"]) {
+				st := obj(st)
+				onAudit := slices.ContainsFunc(list(st["Resource"]), func(r any) bool {
+					return slices.ContainsFunc(auditResources, func(a any) bool { return reflect.DeepEqual(a, r) })
+				})
+				if !onAudit || st["Effect"] != "Allow" {
+					continue
+				}
+				for _, a := range list(st["Action"]) {
+					out = append(out, fn.id+" "+fmt.Sprint(a))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestAuditEventsAreImmutable(t *testing.T) {
+	tpl := loadTemplate(t)
+	grants := auditGrants(t, tpl)
+	writers := 0
+	for _, g := range grants {
+		_, action, _ := strings.Cut(g, " ")
+		if !auditActions[action] {
+			t.Errorf("%s: audit events may only be added and read", g)
+		}
+		if action == "dynamodb:PutItem" {
+			writers++
+		}
+	}
+	// Every function that changes records writes audit events in the same
+	// transaction, so each needs PutItem there.
+	if writers < 5 {
+		t.Errorf("only %d functions may add audit events: %v", writers, grants)
+	}
+
+	// The check bites: a grant of UpdateItem on the audit table is seen.
+	broken := loadTemplate(t)
+	fn := obj(obj(cfn.Resources(broken)["GrantsFunction"])["Properties"])
+	stmts := list(obj(list(fn["Policies"])[0])["Statement"])
+	stmts = append(stmts, map[string]any{"Effect": "Allow", "Action": []any{"dynamodb:UpdateItem"},
+		"Resource": []any{map[string]any{"Fn::GetAtt": []any{cfn.AuditTableLogicalID, "Arn"}}}})
+	obj(list(fn["Policies"])[0])["Statement"] = stmts
+	if !slices.Contains(auditGrants(t, broken), "GrantsFunction dynamodb:UpdateItem") {
+		t.Error("a grant of UpdateItem on the audit table went unseen")
 	}
 }

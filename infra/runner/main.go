@@ -24,6 +24,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/store"
 )
 
 func main() {
@@ -103,11 +104,17 @@ func ensureTable(ctx context.Context, db *dynamodb.Client, table string) error {
 	if err != nil {
 		return err
 	}
-	in, ttl, err := cfn.TableInput(tpl, "Table", table)
-	if err != nil {
-		return err
+	// The records and the append-only audit trail, as template.yaml defines them.
+	for logicalID, name := range map[string]string{cfn.TableLogicalID: table, cfn.AuditTableLogicalID: store.AuditTableName(table)} {
+		in, ttl, err := cfn.TableInput(tpl, logicalID, name)
+		if err != nil {
+			return err
+		}
+		if err := cfn.EnsureTable(ctx, db, in, ttl); err != nil {
+			return err
+		}
 	}
-	return cfn.EnsureTable(ctx, db, in, ttl)
+	return nil
 }
 
 // notifyEveryMinute runs the milestone notifier as the scheduler would in

@@ -3,6 +3,8 @@ package domain
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -115,4 +117,20 @@ func asMap(v any) map[string]any {
 		return nil
 	}
 	return m
+}
+
+// auditedEntities lists the entities in the order they are shown.
+var auditedEntities = []Entity{EntityProgramme, EntityMember, EntityFunder, EntityProject, EntityGrant,
+	EntityPost, EntityCohort, EntityOutcome, EntityTarget, EntityNotification}
+
+// ValidEntity reports whether e is an audited entity.
+func ValidEntity(e Entity) bool { return slices.Contains(auditedEntities, e) }
+
+// EntityList is the audited entities, comma separated, for error messages.
+func EntityList() string {
+	s := make([]string, len(auditedEntities))
+	for i, e := range auditedEntities {
+		s[i] = string(e)
+	}
+	return strings.Join(s, ", ")
 }

@@ -34,5 +34,6 @@ func Functions(d Deps) []Function {
 		{Name: "grants", Routes: patterns((&server{}).grantsRoutes()), Handler: NewGrantsHandler(d)},
 		{Name: "delivery", Routes: patterns((&server{}).deliveryRoutes()), Handler: NewDeliveryHandler(d)},
 		{Name: "progress", Routes: patterns((&server{}).progressRoutes()), Handler: NewProgressHandler(d)},
+		{Name: "audit", Routes: patterns((&server{}).auditRoutes()), Handler: NewAuditHandler(d)},
 	}
 }

@@ -28,9 +28,11 @@ import (
 // Config is read from the environment.
 type Config struct {
 	Table            string // FUNDTRACK_TABLE
+	AuditTable       string // FUNDTRACK_AUDIT_TABLE: defaults to store.AuditTableName(Table)
 	DynamoDBEndpoint string // FUNDTRACK_DYNAMODB_ENDPOINT: set only for DynamoDB Local
 	SESEndpoint      string // FUNDTRACK_SES_ENDPOINT: set only for the SES emulator
 	MailFrom         string // FUNDTRACK_MAIL_FROM: the verified address milestone emails come from
+	GivingPrefix     string // FUNDTRACK_360_PREFIX: the 360Giving prefix of exported identifiers; "" is "fundtrack"
 }
 
 // FromEnv reads the configuration; the table name is required.
@@ -40,6 +42,8 @@ func FromEnv() (Config, error) {
 		DynamoDBEndpoint: os.Getenv("FUNDTRACK_DYNAMODB_ENDPOINT"),
 		SESEndpoint:      os.Getenv("FUNDTRACK_SES_ENDPOINT"),
 		MailFrom:         os.Getenv("FUNDTRACK_MAIL_FROM"),
+		GivingPrefix:     os.Getenv("FUNDTRACK_360_PREFIX"),
+		AuditTable:       os.Getenv("FUNDTRACK_AUDIT_TABLE"),
 	}
 	if c.MailFrom == "" {
 		c.MailFrom = "fundtrack@example.org"
@@ -74,14 +78,21 @@ func (c Config) DynamoDB(cfg aws.Config) *dynamodb.Client {
 	})
 }
 
+// Store is the store over the configured tables.
+func (c Config) Store(db store.DB) *store.Store {
+	return store.New(db, c.Table).WithAuditTable(c.AuditTable)
+}
+
 // APIDeps wires the API's dependencies over one DynamoDB client.
 func APIDeps(c Config, db store.DB, auth httpapi.Authenticator) httpapi.Deps {
-	st := store.New(db, c.Table)
+	st := c.Store(db)
 	return httpapi.Deps{
 		Service:     service.New(st, nil),
 		Auth:        auth,
 		Idempotency: st,
 		Logger:      slog.New(slog.NewJSONHandler(os.Stderr, nil)),
+
+		GivingPrefix: c.GivingPrefix,
 	}
 }
 
@@ -120,7 +131,7 @@ func (c Config) SES(cfg aws.Config) *sesv2.Client {
 
 // Notifier wires the milestone notifier over a DynamoDB client and an email sender.
 func Notifier(c Config, db store.DB, sender email.Sender) *notify.Notifier {
-	return &notify.Notifier{Store: store.New(db, c.Table), Email: sender, Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil))}
+	return &notify.Notifier{Store: c.Store(db), Email: sender, Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil))}
 }
 
 // LambdaNotifier builds the notifier as it runs in Lambda.

@@ -35,18 +35,36 @@ type DB interface {
 	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 }
 
-// Store reads and writes fundtrack's records in one table.
+// Store reads and writes fundtrack's records in one table, and the audit
+// trail in a second, append-only one: IAM can then grant every function
+// PutItem on audit events and nothing that changes or removes one, which a
+// shared table could not express.
 type Store struct {
-	db    DB
-	table string
+	db         DB
+	table      string
+	auditTable string
 	// maxTxRetries bounds retries of a transaction cancelled by a conflict
 	// with another transaction on the same items (totals are hot items).
 	maxTxRetries int
 }
 
-// New returns a store over the named table.
+// New returns a store over the named table, with the audit trail in
+// AuditTableName(table) unless WithAuditTable names another.
 func New(db DB, table string) *Store {
-	return &Store{db: db, table: table, maxTxRetries: 8}
+	return &Store{db: db, table: table, auditTable: AuditTableName(table), maxTxRetries: 8}
+}
+
+// AuditTableName is the audit table that goes with a table when none is
+// configured (locally and in tests); in AWS it comes from the template.
+func AuditTableName(table string) string { return table + "-audit" }
+
+// WithAuditTable returns the store using the named audit table.
+func (s *Store) WithAuditTable(name string) *Store {
+	c := *s
+	if name != "" {
+		c.auditTable = name
+	}
+	return &c
 }
 
 // Table is the name of the table the store uses.

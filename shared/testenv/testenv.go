@@ -115,26 +115,31 @@ func TableWith(t testing.TB, optFns ...func(*dynamodb.Options)) (*dynamodb.Clien
 		t.Fatalf("testenv: %v", err)
 	}
 	name := TableName(t.Name())
-	in, ttl, err := cfn.TableInput(tpl, cfn.TableLogicalID, name)
-	if err != nil {
-		t.Fatalf("testenv: %v", err)
-	}
 	admin := newClient()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := cfn.EnsureTable(ctx, admin, in, ttl); err != nil {
-		t.Fatalf("testenv: %v", err)
-	}
-	t.Cleanup(func() {
-		// t.Context is already cancelled when cleanups run.
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_, err := admin.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)})
-		var gone *types.ResourceNotFoundException
-		if err != nil && !errors.As(err, &gone) {
-			t.Logf("testenv: delete table %s: %v", name, err)
+	// The audit trail has a table of its own, named as store.AuditTableName
+	// names it (testenv cannot import store: store's own tests use testenv).
+	for logicalID, table := range map[string]string{cfn.TableLogicalID: name, cfn.AuditTableLogicalID: name + "-audit"} {
+		in, ttl, err := cfn.TableInput(tpl, logicalID, table)
+		if err != nil {
+			t.Fatalf("testenv: %v", err)
 		}
-	})
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err = cfn.EnsureTable(ctx, admin, in, ttl)
+		cancel()
+		if err != nil {
+			t.Fatalf("testenv: %v", err)
+		}
+		t.Cleanup(func() {
+			// t.Context is already cancelled when cleanups run.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_, err := admin.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)})
+			var gone *types.ResourceNotFoundException
+			if err != nil && !errors.As(err, &gone) {
+				t.Logf("testenv: delete table %s: %v", table, err)
+			}
+		})
+	}
 	return newClient(optFns...), name
 }
 

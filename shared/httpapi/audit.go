@@ -1,0 +1,50 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// NewAuditHandler serves the audit trail and each record's history (the
+// "audit" Lambda function).
+func NewAuditHandler(d Deps) http.Handler { return newHandler(d, (*server).auditRoutes) }
+
+// historyRoutes are the records that have a history, by path: each is the
+// record's own path plus /history.
+var historyRoutes = []struct {
+	path   string
+	entity domain.Entity
+	idKey  string
+}{
+	{"/programmes/{programmeId}", domain.EntityProgramme, ""},
+	{"/programmes/{programmeId}/members/{email}", domain.EntityMember, "email"},
+	{"/programmes/{programmeId}/funders/{funderId}", domain.EntityFunder, "funderId"},
+	{"/programmes/{programmeId}/projects/{projectId}", domain.EntityProject, "projectId"},
+	{"/programmes/{programmeId}/grants/{grantId}", domain.EntityGrant, "grantId"},
+	{projectPath + "/posts/{postId}", domain.EntityPost, "postId"},
+	{projectPath + "/cohorts/{cohortId}", domain.EntityCohort, "cohortId"},
+	{projectPath + "/outcomes/{outcomeId}", domain.EntityOutcome, "outcomeId"},
+	{"/programmes/{programmeId}/targets/{targetId}", domain.EntityTarget, "targetId"},
+}
+
+func (s *server) auditRoutes() []route {
+	routes := []route{
+		{pattern: "GET /programmes/{programmeId}/audit", serve: listing(func(r *http.Request, c domain.Caller, p service.Page) ([]domain.AuditEvent, string, error) {
+			q := r.URL.Query()
+			f := service.AuditFilter{Entity: domain.Entity(q.Get("entity")), Email: q.Get("user")}
+			return s.Service.ListAudit(r.Context(), c, pid(r), f, p)
+		})},
+	}
+	for _, h := range historyRoutes {
+		routes = append(routes, route{pattern: "GET " + h.path + "/history", serve: listing(func(r *http.Request, c domain.Caller, p service.Page) ([]domain.AuditEvent, string, error) {
+			ref := service.RecordRef{Entity: h.entity, ProjectID: r.PathValue("projectId")}
+			if h.idKey != "" {
+				ref.ID = r.PathValue(h.idKey)
+			}
+			return s.Service.History(r.Context(), c, pid(r), ref, p)
+		})})
+	}
+	return routes
+}
