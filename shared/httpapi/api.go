@@ -43,6 +43,9 @@ type Deps struct {
 	// Gateway's request id. Nil makes a new id per request.
 	RequestID func(*http.Request) string
 	Now       func() time.Time
+	// GivingPrefix is the publisher's 360Giving prefix for grant and
+	// organisation identifiers (FUNDTRACK_360_PREFIX); "" means "fundtrack".
+	GivingPrefix string
 }
 
 // route is one API route: its pattern and the function serving it.

@@ -13,7 +13,7 @@ func NewGrantsHandler(d Deps) http.Handler { return newHandler(d, (*server).gran
 func grantVersion(g domain.Grant) int64 { return g.Version }
 
 func (s *server) grantsRoutes() []route {
-	return []route{
+	return append([]route{
 		{pattern: "POST /programmes/{programmeId}/grants", serve: creating(func(r *http.Request, c domain.Caller, b service.Decoder) (domain.Grant, error) {
 			return s.Service.CreateGrant(r.Context(), c, pid(r), b)
 		}, func(r *http.Request, g domain.Grant) string { return here(r) + "/" + g.ID }, grantVersion)},
@@ -26,5 +26,5 @@ func (s *server) grantsRoutes() []route {
 		{pattern: "PATCH /programmes/{programmeId}/grants/{grantId}", serve: patching(func(r *http.Request, c domain.Caller, m func(int64) bool, b service.Decoder) (domain.Grant, error) {
 			return s.Service.UpdateGrant(r.Context(), c, pid(r), r.PathValue("grantId"), m, b)
 		}, grantVersion)},
-	}
+	}, s.exportGrantRoutes()...)
 }

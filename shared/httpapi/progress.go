@@ -14,7 +14,7 @@ func NewProgressHandler(d Deps) http.Handler { return newHandler(d, (*server).pr
 func targetVersion(t domain.Target) int64 { return t.Version }
 
 func (s *server) progressRoutes() []route {
-	return []route{
+	return append([]route{
 		{pattern: "GET /programmes/{programmeId}/progress", serve: reading(func(r *http.Request, c domain.Caller) (domain.Progress, error) {
 			return s.Service.Progress(r.Context(), c, r.PathValue("programmeId"))
 		}, nil)},
@@ -33,5 +33,5 @@ func (s *server) progressRoutes() []route {
 		{pattern: "PATCH /programmes/{programmeId}/targets/{targetId}", serve: patching(func(r *http.Request, c domain.Caller, m func(int64) bool, b service.Decoder) (domain.Target, error) {
 			return s.Service.UpdateTarget(r.Context(), c, r.PathValue("programmeId"), r.PathValue("targetId"), m, b)
 		}, targetVersion)},
-	}
+	}, s.exportProgressRoutes()...)
 }

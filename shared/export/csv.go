@@ -1,0 +1,102 @@
+// Package export writes fundtrack's data in the formats people take away:
+// CSV files that open in a spreadsheet, the 360Giving data package, and the
+// open outcome summary with NHS disclosure control. It only formats what it
+// is given (the service gathers the data and applies the roles table), and
+// imports no AWS code.
+package export
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// BOM is the UTF-8 byte order mark. Excel reads a CSV file without it in the
+// machine's legacy code page, turning "£" into "Â£"; with it, as UTF-8.
+const BOM = "\ufeff"
+
+// CSVContentType is the media type of every CSV export.
+const CSVContentType = "text/csv; charset=utf-8"
+
+// WriteCSV writes a BOM, the header row and the rows as RFC 4180 CSV (CRLF
+// line ends, fields quoted when they hold a comma, quote or line break).
+// Cells are written as given: pass user text through Text first.
+func WriteCSV(w io.Writer, header []string, rows [][]string) error {
+	if _, err := io.WriteString(w, BOM); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	if err := cw.WriteAll(rows); err != nil { // WriteAll flushes
+		return err
+	}
+	return cw.Error()
+}
+
+// Text makes a cell of text someone typed safe to open in a spreadsheet.
+// A cell starting with =, +, -, @, a tab or a carriage return may be run as
+// a formula (CSV or formula injection: "=HYPERLINK(…)" leaking data, "=cmd|…"
+// running programs), so such a cell gets a leading apostrophe, which
+// spreadsheets show as text and do not display. Numbers and dates that
+// fundtrack formats itself do not go through Text, so they stay numbers.
+func Text(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// Pounds writes an amount in pence as pounds with two decimals and no
+// currency sign or thousands separator ("310000.00"), so spreadsheets read
+// it as a number. It is exact: no floating point is involved.
+func Pounds(pence int64) string {
+	sign := ""
+	u := uint64(pence)
+	if pence < 0 {
+		sign, u = "-", uint64(-pence) // -MinInt64 wraps to itself; as uint64 it is right
+	}
+	frac := strconv.FormatUint(u%100, 10)
+	if len(frac) == 1 {
+		frac = "0" + frac
+	}
+	return sign + strconv.FormatUint(u/100, 10) + "." + frac
+}
+
+// Date writes a date as YYYY-MM-DD, which spreadsheets recognise as a date
+// whatever the locale; an unset date is an empty cell.
+func Date(d domain.Date) string { return d.String() }
+
+// Slug turns a name into a short file-name part of lower-case ASCII letters,
+// digits and single hyphens ("Working for Wellness (2025)" becomes
+// "working-for-wellness-2025"); a name with none of those gives "programme".
+func Slug(name string) string {
+	const max = 60
+	var b strings.Builder
+	hyphen := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteRune(r)
+		default:
+			hyphen = true
+		}
+		if b.Len() >= max {
+			break
+		}
+	}
+	s := strings.TrimRight(b.String()[:min(b.Len(), max)], "-")
+	if s == "" {
+		return "programme"
+	}
+	return s
+}

@@ -1,0 +1,59 @@
+package export
+
+import (
+	"io"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// GrantSet is what the grant exports show: grants of one programme (only
+// those the caller may read, oldest first) with the programme and every
+// funder and project those grants may name.
+type GrantSet struct {
+	Programme domain.Programme
+	Grants    []domain.Grant
+	Funders   []domain.Funder
+	Projects  []domain.Project
+}
+
+func (s GrantSet) funders() map[string]domain.Funder {
+	m := make(map[string]domain.Funder, len(s.Funders))
+	for _, f := range s.Funders {
+		m[f.ID] = f
+	}
+	return m
+}
+
+func (s GrantSet) projects() map[string]domain.Project {
+	m := make(map[string]domain.Project, len(s.Projects))
+	for _, p := range s.Projects {
+		m[p.ID] = p
+	}
+	return m
+}
+
+// WholeProgramme is the "Recipient project" of a grant to the programme as
+// a whole rather than to one of its projects.
+const WholeProgramme = "Whole programme"
+
+// GrantsCSVHeader is the header row of the grants CSV.
+var GrantsCSVHeader = []string{"Grant ID", "Title", "Funder", "Funder org-id", "Recipient project",
+	"Amount (£)", "Currency", "Award date", "Start date", "End date"}
+
+// GrantsCSV writes the grants as CSV, one row per grant in the order given.
+// Amounts are pounds with two decimals, dates YYYY-MM-DD, and every text
+// cell is protected against formula injection.
+func GrantsCSV(w io.Writer, s GrantSet) error {
+	funders, projects := s.funders(), s.projects()
+	rows := make([][]string, 0, len(s.Grants))
+	for _, g := range s.Grants {
+		funder := funders[g.FunderID]
+		recipient := WholeProgramme
+		if g.ProjectID != "" {
+			recipient = projects[g.ProjectID].Name
+		}
+		rows = append(rows, []string{Text(g.ID), Text(g.Title), Text(funder.Name), Text(funder.OrgID), Text(recipient),
+			Pounds(g.AmountPence), Text(g.Currency), Date(g.AwardDate), Date(g.StartDate), Date(g.EndDate)})
+	}
+	return WriteCSV(w, GrantsCSVHeader, rows)
+}
