@@ -1,0 +1,188 @@
+package domain_test
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// tgtDate is MustDate, short for the tables below.
+func tgtDate(s string) domain.Date { return domain.MustDate(s) }
+
+// TestTargetEvaluate covers every status, the straight-line projection and
+// percent rounding to one decimal place.
+func TestTargetEvaluate(t *testing.T) {
+	t.Parallel()
+	// A 364-day period: 2026-01-01 to 2026-12-31; its quarter is day 91 (2026-04-02).
+	year := domain.Target{ID: "t1", Metric: domain.MetricPeopleIntoWork, Value: 60, Deadline: tgtDate("2026-12-31")}
+	start := tgtDate("2026-01-01")
+	cases := []struct {
+		name       string
+		target     domain.Target
+		current    int64
+		start      string
+		today      string
+		status     domain.TargetStatus
+		percent    float64
+		projection int64
+	}{
+		// Bradford: 60 into paid work in 18 months, 61 reached.
+		{"reached over", year, 61, "", "2026-06-01", domain.StatusReached, 101.7, 61 * 364 / 151},
+		{"reached exactly", year, 60, "", "2026-12-31", domain.StatusReached, 100, 60},
+		{"reached after deadline beats missed", year, 61, "", "2027-01-15", domain.StatusReached, 101.7, 61},
+		{"missed the day after the deadline", year, 59, "", "2027-01-01", domain.StatusMissed, 98.3, 59},
+		{"not missed on the deadline itself", year, 59, "", "2026-12-31", domain.StatusAtRisk, 98.3, 59},
+		{"on track before the quarter even at zero", year, 0, "", "2026-04-01", domain.StatusOnTrack, 0, 0},
+		{"at risk at the quarter at zero", year, 0, "", "2026-04-02", domain.StatusAtRisk, 0, 0},
+		// 10 people in 91 days of 364: projected 40 < 60.
+		{"at risk when projected short", year, 10, "", "2026-04-02", domain.StatusAtRisk, 16.7, 40},
+		// 15 in 91 of 364: projected exactly 60.
+		{"on track when projected to just make it", year, 15, "", "2026-04-02", domain.StatusOnTrack, 25, 60},
+		// 20 in 182 of 364: projected 40.
+		{"at risk half way", year, 20, "", "2026-07-02", domain.StatusAtRisk, 33.3, 40},
+		{"before the period starts", year, 5, "", "2025-12-01", domain.StatusOnTrack, 8.3, 5},
+		{"on the first day", year, 5, "", "2026-01-01", domain.StatusOnTrack, 8.3, 5},
+		// The target's own start date overrides the programme's.
+		{"own start date", domain.Target{ID: "t2", Metric: domain.MetricReferrals, Value: 240, StartDate: tgtDate("2026-07-01"),
+			Deadline: tgtDate("2026-12-31")}, 30, "", "2026-08-16", domain.StatusAtRisk, 12.5, 30 * 183 / 46},
+		{"own start date, before its quarter", domain.Target{ID: "t2", Metric: domain.MetricReferrals, Value: 240,
+			StartDate: tgtDate("2026-07-01"), Deadline: tgtDate("2026-12-31")}, 0, "", "2026-07-30", domain.StatusOnTrack, 0, 0},
+		{"two thirds rounds to one place", domain.Target{ID: "t3", Value: 3, Deadline: tgtDate("2026-12-31")}, 2, "",
+			"2026-12-30", domain.StatusAtRisk, 66.7, 2},
+		{"far over", domain.Target{ID: "t4", Value: 8, Deadline: tgtDate("2026-12-31")}, 24, "", "2026-02-01",
+			domain.StatusReached, 300, 24 * 364 / 31},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ps := start
+			if c.start != "" {
+				ps = tgtDate(c.start)
+			}
+			got := c.target.Evaluate(c.current, ps, tgtDate(c.today))
+			if got.Status != c.status || got.Percent != c.percent || got.Current != c.current {
+				t.Errorf("Evaluate(%d, %s) = status %s percent %v current %d, want %s %v %d",
+					c.current, c.today, got.Status, got.Percent, got.Current, c.status, c.percent, c.current)
+			}
+			// The projection is rounded, the integer division above truncates: allow either.
+			if d := got.ProjectedAtDeadline - c.projection; d < 0 || d > 1 {
+				t.Errorf("projection %d, want about %d", got.ProjectedAtDeadline, c.projection)
+			}
+			if got.TargetID != c.target.ID || got.Value != c.target.Value || got.Deadline != c.target.Deadline || got.Metric != c.target.Metric {
+				t.Errorf("identity fields not copied: %+v", got)
+			}
+		})
+	}
+}
+
+func TestTargetEvaluateProjectionRounds(t *testing.T) {
+	t.Parallel()
+	tg := domain.Target{Value: 100, Deadline: tgtDate("2026-01-11")} // 10 days from 2026-01-01
+	// 7 in 3 days of 10: 23.33 → 23; 5 in 3 days: 16.67 → 17.
+	if got := tg.Evaluate(7, tgtDate("2026-01-01"), tgtDate("2026-01-04")).ProjectedAtDeadline; got != 23 {
+		t.Errorf("7 in 3/10 days projects %d, want 23", got)
+	}
+	if got := tg.Evaluate(5, tgtDate("2026-01-01"), tgtDate("2026-01-04")).ProjectedAtDeadline; got != 17 {
+		t.Errorf("5 in 3/10 days projects %d, want 17", got)
+	}
+}
+
+func TestTargetEvaluateProjectID(t *testing.T) {
+	t.Parallel()
+	tg := domain.Target{ID: "t", Value: 10, Deadline: tgtDate("2026-12-31")}
+	if tp := tg.Evaluate(1, tgtDate("2026-01-01"), tgtDate("2026-02-01")); tp.ProjectID != nil {
+		t.Errorf("programme target has projectId %q", *tp.ProjectID)
+	}
+	tg.ProjectID = "p1"
+	tp := tg.Evaluate(1, tgtDate("2026-01-01"), tgtDate("2026-02-01"))
+	if tp.ProjectID == nil || *tp.ProjectID != "p1" {
+		t.Errorf("project target: projectId %v", tp.ProjectID)
+	}
+}
+
+// TestTargetNextCheck: the quarter mark, then weekly, then the day after the
+// deadline, then never.
+func TestTargetNextCheck(t *testing.T) {
+	t.Parallel()
+	year := domain.Target{Value: 60, Deadline: tgtDate("2026-12-31")} // quarter 2026-04-02
+	own := domain.Target{Value: 60, StartDate: tgtDate("2026-07-04"), Deadline: tgtDate("2026-12-31")}
+	cases := []struct {
+		name   string
+		target domain.Target
+		today  string
+		want   string
+	}{
+		{"before the period", year, "2025-11-01", "2026-04-02"},
+		{"at creation", year, "2026-01-05", "2026-04-02"},
+		{"day before the quarter", year, "2026-04-01", "2026-04-02"},
+		{"on the quarter: weekly", year, "2026-04-02", "2026-04-09"},
+		{"weekly", year, "2026-09-10", "2026-09-17"},
+		{"capped at the day after the deadline", year, "2026-12-28", "2027-01-01"},
+		{"on the deadline", year, "2026-12-31", "2027-01-01"},
+		{"the day after the deadline: done", year, "2027-01-01", ""},
+		{"long after: done", year, "2028-01-01", ""},
+		// 2026-07-04 to 2026-12-31 is 180 days; a quarter is 45 days.
+		{"own start date: its quarter", own, "2026-01-05", "2026-08-18"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := c.target.NextCheck(tgtDate("2026-01-01"), tgtDate(c.today))
+			if got.String() != c.want {
+				t.Errorf("NextCheck on %s = %q, want %q", c.today, got, c.want)
+			}
+		})
+	}
+}
+
+// TestTargetNextCheckFindsAtRiskOnTime: the time-driven check a target gets
+// at its quarter mark is there so "at risk" is noticed without new figures.
+// For every period length, a target with nothing achieved must be at risk on
+// the day NextCheck schedules (otherwise the at-risk email waits a week for
+// the next weekly check).
+func TestTargetNextCheckFindsAtRiskOnTime(t *testing.T) {
+	t.Parallel()
+	start := tgtDate("2026-01-01")
+	for days := 8; days <= 800; days++ {
+		tg := domain.Target{Value: 60, Deadline: start.AddDays(days)}
+		first := tg.NextCheck(start, start)
+		if tp := tg.Evaluate(0, start, first); tp.Status != domain.StatusAtRisk {
+			t.Errorf("period of %d days: first check %s (day %d) finds %s, not at-risk; at-risk begins on day %d",
+				days, first, start.DaysUntil(first), tp.Status, (days+3)/4)
+		}
+		if t.Failed() {
+			return // one period length is enough to show it
+		}
+	}
+}
+
+// TestTargetInputValidate: thresholds default to [100] and are sorted; bad
+// values name their field.
+func TestTargetInputValidate(t *testing.T) {
+	t.Parallel()
+	in := domain.TargetInput{Metric: domain.MetricPeopleIntoWork, Value: 60, Deadline: tgtDate("2026-12-31")}
+	if err := in.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(in.Thresholds, []int64{100}) {
+		t.Errorf("default thresholds %v", in.Thresholds)
+	}
+	in.Thresholds = []int64{100, 50, 75}
+	if err := in.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(in.Thresholds, []int64{50, 75, 100}) {
+		t.Errorf("thresholds not sorted: %v", in.Thresholds)
+	}
+	bad := domain.TargetInput{Metric: "happiness", Value: 0, StartDate: tgtDate("2027-01-01"), Deadline: tgtDate("2026-12-31"),
+		Thresholds: []int64{50, 50, 0}, Notify: []string{"nope"}}
+	var de *domain.Error
+	if err := bad.Validate(); !errors.As(err, &de) {
+		t.Fatalf("Validate: %v", err)
+	}
+	for _, f := range []string{"metric", "value", "startDate", "thresholds[1]", "thresholds[2]", "notify[0]"} {
+		if _, ok := de.Fields[f]; !ok {
+			t.Errorf("no problem named for %s: %v", f, de.Fields)
+		}
+	}
+}

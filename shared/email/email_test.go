@@ -1,0 +1,212 @@
+package email_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/fundtrack/fundtrack/shared/email"
+	"github.com/fundtrack/fundtrack/shared/testenv"
+)
+
+// sdkError wraps err the way the SDK hands a failed SendEmail back: an
+// OperationError around a ResponseError carrying the HTTP status.
+func sdkError(status int, err error) error {
+	return &smithy.OperationError{ServiceID: "SESv2", OperationName: "SendEmail", Err: &awshttp.ResponseError{
+		RequestID: "4b5c2d1e-0000-4000-8000-000000000000",
+		ResponseError: &smithyhttp.ResponseError{
+			Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status, Header: http.Header{}}},
+			Err:      err,
+		},
+	}}
+}
+
+// TestPermanent: what a retry cannot fix (rejected message or address,
+// unverified sender, suspended account) is permanent; throttling, 5xx,
+// network and timeout errors are passing.
+func TestPermanent(t *testing.T) {
+	t.Parallel()
+	msg := aws.String("x")
+	cases := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"nil", nil, false},
+		{"MessageRejected", sdkError(400, &types.MessageRejected{Message: aws.String("Email address is not verified.")}), true},
+		{"BadRequestException", sdkError(400, &types.BadRequestException{Message: msg}), true},
+		{"MailFromDomainNotVerified", sdkError(400, &types.MailFromDomainNotVerifiedException{Message: msg}), true},
+		{"AccountSuspended", sdkError(400, &types.AccountSuspendedException{Message: msg}), true},
+		{"SendingPaused", sdkError(400, &types.SendingPausedException{Message: msg}), true},
+		{"NotFound", sdkError(404, &types.NotFoundException{Message: msg}), true},
+		{"generic MessageRejected, bare", &smithy.GenericAPIError{Code: "MessageRejected", Message: "rejected"}, true},
+		{"generic MessageRejected, wrapped", fmt.Errorf("send: %w", &smithy.GenericAPIError{Code: "MessageRejected"}), true},
+		{"TooManyRequests", sdkError(429, &types.TooManyRequestsException{Message: msg}), false},
+		{"generic TooManyRequests", &smithy.GenericAPIError{Code: "TooManyRequestsException"}, false},
+		{"LimitExceeded", sdkError(400, &types.LimitExceededException{Message: msg}), false},
+		{"Throttling", sdkError(400, &smithy.GenericAPIError{Code: "Throttling"}), false},
+		{"500 InternalFailure", sdkError(500, &smithy.GenericAPIError{Code: "InternalFailure"}), false},
+		{"503 with no body", sdkError(503, errors.New("service unavailable")), false},
+		{"5xx wins over a permanent-looking code", sdkError(502, &smithy.GenericAPIError{Code: "MessageRejected"}), false},
+		{"plain error", errors.New("boom"), false},
+		{"deadline", context.DeadlineExceeded, false},
+		{"cancelled", fmt.Errorf("op: %w", context.Canceled), false},
+		{"network", &smithy.OperationError{ServiceID: "SESv2", OperationName: "SendEmail",
+			Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := email.Permanent(c.err); got != c.want {
+				t.Errorf("Permanent(%v) = %v, want %v", c.err, got, c.want)
+			}
+		})
+	}
+}
+
+func TestIsPermanent(t *testing.T) {
+	t.Parallel()
+	inner := &types.MessageRejected{Message: aws.String("no")}
+	p := &email.PermanentError{Err: inner}
+	if !email.IsPermanent(p) || !email.IsPermanent(fmt.Errorf("deliver: %w", p)) {
+		t.Error("a PermanentError, bare or wrapped, is permanent")
+	}
+	if email.IsPermanent(inner) || email.IsPermanent(errors.New("x")) || email.IsPermanent(nil) {
+		t.Error("only a PermanentError is permanent to IsPermanent")
+	}
+	var mr *types.MessageRejected
+	if !errors.As(p, &mr) || !strings.Contains(p.Error(), "permanent") {
+		t.Errorf("PermanentError hides its cause: %v", p)
+	}
+}
+
+// fakeSES records inputs and answers with err.
+type fakeSES struct {
+	mu  sync.Mutex
+	in  []*sesv2.SendEmailInput
+	err error
+}
+
+func (f *fakeSES) SendEmail(_ context.Context, in *sesv2.SendEmailInput, _ ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.in = append(f.in, in)
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &sesv2.SendEmailOutput{MessageId: aws.String("m1")}, nil
+}
+
+func TestSESSendBuildsOneMessage(t *testing.T) {
+	t.Parallel()
+	f := &fakeSES{}
+	s := email.SES{Client: f, From: "fundtrack@example.org"}
+	m := email.Message{To: "a@dwp.example.org", Subject: "Target reached", Text: "plain £", HTML: "<p>html</p>"}
+	if err := s.Send(t.Context(), m); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.in) != 1 {
+		t.Fatalf("%d calls", len(f.in))
+	}
+	in := f.in[0]
+	simple := in.Content.Simple
+	if aws.ToString(in.FromEmailAddress) != "fundtrack@example.org" ||
+		len(in.Destination.ToAddresses) != 1 || in.Destination.ToAddresses[0] != m.To ||
+		len(in.Destination.CcAddresses)+len(in.Destination.BccAddresses) != 0 ||
+		aws.ToString(simple.Subject.Data) != m.Subject || aws.ToString(simple.Body.Text.Data) != m.Text ||
+		aws.ToString(simple.Body.Html.Data) != m.HTML {
+		t.Errorf("input: %+v", in)
+	}
+	for _, c := range []*types.Content{simple.Subject, simple.Body.Text, simple.Body.Html} {
+		if aws.ToString(c.Charset) != "UTF-8" {
+			t.Errorf("charset %q", aws.ToString(c.Charset))
+		}
+	}
+}
+
+func TestSESSendClassifies(t *testing.T) {
+	t.Parallel()
+	rejected := email.SES{Client: &fakeSES{err: sdkError(400, &types.MessageRejected{Message: aws.String("bad address")})}, From: "f@example.org"}
+	err := rejected.Send(t.Context(), email.Message{To: "x@example.org"})
+	var mr *types.MessageRejected
+	if !email.IsPermanent(err) || !errors.As(err, &mr) {
+		t.Errorf("rejected: %v (permanent %v)", err, email.IsPermanent(err))
+	}
+	throttled := email.SES{Client: &fakeSES{err: sdkError(429, &types.TooManyRequestsException{Message: aws.String("slow down")})}, From: "f@example.org"}
+	err = throttled.Send(t.Context(), email.Message{To: "x@example.org"})
+	var tm *types.TooManyRequestsException
+	if err == nil || email.IsPermanent(err) || !errors.As(err, &tm) {
+		t.Errorf("throttled: %v (permanent %v)", err, email.IsPermanent(err))
+	}
+	down := email.SES{Client: &fakeSES{err: sdkError(500, &smithy.GenericAPIError{Code: "InternalFailure"})}, From: "f@example.org"}
+	if err := down.Send(t.Context(), email.Message{To: "x@example.org"}); err == nil || email.IsPermanent(err) {
+		t.Errorf("5xx: %v", err)
+	}
+}
+
+// TestSESSendThroughEmulator sends through a real SES v2 client to the
+// local emulator and finds the message in its store.
+func TestSESSendThroughEmulator(t *testing.T) {
+	t.Parallel()
+	ep := testenv.SESEndpoint()
+	probe := &http.Client{Timeout: 3 * time.Second}
+	resp, err := probe.Get(ep + "/store")
+	if err != nil {
+		t.Fatalf("SES emulator not reachable at %s: run `make test` or `infra/stack.sh start --test` (%v)", ep, err)
+	}
+	resp.Body.Close()
+	client := sesv2.New(sesv2.Options{Region: testenv.Region, BaseEndpoint: aws.String(ep), Credentials: testenv.Credentials})
+	to := "contact." + strings.ToLower(rand.Text()[:12]) + "@dwp.example.org"
+	s := email.SES{Client: client, From: "fundtrack@example.org"}
+	m := email.Message{To: to, Subject: "Target reached: 60 people into work (Test)", Text: "61 as of 2026-03-01", HTML: "<p>61 as of 2026-03-01</p>"}
+	if err := s.Send(t.Context(), m); err != nil {
+		t.Fatal(err)
+	}
+	resp, err = probe.Get(ep + "/store")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var store struct {
+		Emails []struct {
+			From        string `json:"from"`
+			Destination struct {
+				To []string `json:"to"`
+			} `json:"destination"`
+			Subject string `json:"subject"`
+			Body    struct {
+				Text string `json:"text"`
+				HTML string `json:"html"`
+			} `json:"body"`
+		} `json:"emails"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&store); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range store.Emails {
+		if len(e.Destination.To) == 1 && e.Destination.To[0] == to {
+			n++
+			if e.From != s.From || e.Subject != m.Subject || e.Body.Text != m.Text || e.Body.HTML != m.HTML {
+				t.Errorf("stored email: %+v", e)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d emails to %s in the emulator, want 1", n, to)
+	}
+}

@@ -1,0 +1,212 @@
+package notify_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// ddbCounter counts the DynamoDB requests a client makes, the items they
+// return and the programme partitions they touch.
+type ddbCounter struct {
+	mu         sync.Mutex
+	ops        map[string]int
+	items      int
+	programmes map[string]bool
+}
+
+func (c *ddbCounter) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ops, c.items, c.programmes = map[string]int{}, 0, map[string]bool{}
+}
+
+func (c *ddbCounter) snapshot() (ops map[string]int, total, items int, programmes []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ops = map[string]int{}
+	for k, v := range c.ops {
+		ops[k] = v
+		total += v
+	}
+	for p := range c.programmes {
+		programmes = append(programmes, p)
+	}
+	slices.Sort(programmes)
+	return ops, total, c.items, programmes
+}
+
+func (c *ddbCounter) option(o *dynamodb.Options) {
+	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("countRequests",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				out, md, err := next.HandleInitialize(ctx, in)
+				c.record(in.Parameters, out.Result)
+				return out, md, err
+			}), middleware.After)
+	})
+}
+
+func (c *ddbCounter) record(params, result any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ops == nil {
+		c.ops, c.programmes = map[string]int{}, map[string]bool{}
+	}
+	touch := func(av types.AttributeValue) {
+		if s, ok := av.(*types.AttributeValueMemberS); ok && strings.HasPrefix(s.Value, "PROG#") {
+			c.programmes[strings.TrimPrefix(s.Value, "PROG#")] = true
+		}
+	}
+	name := strings.TrimSuffix(strings.TrimPrefix(fmt.Sprintf("%T", params), "*dynamodb."), "Input")
+	switch p := params.(type) {
+	case *dynamodb.QueryInput:
+		if p.IndexName != nil {
+			name += "/" + *p.IndexName
+		}
+		for _, v := range p.ExpressionAttributeValues {
+			touch(v)
+		}
+	case *dynamodb.GetItemInput:
+		touch(p.Key["PK"])
+	case *dynamodb.UpdateItemInput:
+		touch(p.Key["PK"])
+	case *dynamodb.PutItemInput:
+		touch(p.Item["PK"])
+	case *dynamodb.TransactWriteItemsInput:
+		for _, it := range p.TransactItems {
+			switch {
+			case it.Update != nil:
+				touch(it.Update.Key["PK"])
+			case it.Put != nil:
+				touch(it.Put.Item["PK"])
+			}
+		}
+	}
+	c.ops[name]++
+	switch r := result.(type) {
+	case *dynamodb.QueryOutput:
+		c.items += int(r.Count)
+	case *dynamodb.ScanOutput:
+		c.items += int(r.Count)
+	case *dynamodb.GetItemOutput:
+		if r.Item != nil {
+			c.items++
+		}
+	case *dynamodb.BatchGetItemOutput:
+		for _, v := range r.Responses {
+			c.items += len(v)
+		}
+	}
+}
+
+// TestRunReadsOnlyWhatChanged: with 30 programmes, a run after no change
+// makes a fixed handful of index queries; a run after changes to 3 reads
+// only those 3 programmes (their targets and what their emails need); a run
+// on the day 2 targets are due a check reads only theirs.
+func TestRunReadsOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
+	counter := &ddbCounter{}
+	e := newEnv(t, counter.option)
+
+	type prog struct {
+		id, project string
+	}
+	const n = 30
+	progs := make([]prog, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			e := e.inGoroutine()
+			p := e.programme(fmt.Sprintf("Programme %02d", i), "2026-01-01", "2027-12-31")
+			pr := e.project(p.ID, "Project")
+			f := e.funder(p.ID, "Funder", e.addr(fmt.Sprintf("funder%02d", i), "example.org"))
+			deadline := "2026-12-31" // quarter mark 2026-04-02
+			if i%10 == 9 {
+				deadline = "2026-02-26" // 56 days: quarter mark 2026-01-15 (i = 9, 19, 29)
+			}
+			e.target(p.ID, obj{"metric": "peopleIntoWork", "value": 1000, "deadline": deadline, "projectId": pr.ID, "notify": []string{f.ID}})
+			progs[i] = prog{p.ID, pr.ID}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	// The first run visits every programme (each had a target created).
+	e.clk.Set("2026-01-06T09:00:00Z")
+	rep := e.run()
+	if rep.ProgrammesChanged != n || rep.TargetsRead != n || rep.TargetsDue != 0 || rep.Emails != 0 {
+		t.Fatalf("first run: %+v", rep)
+	}
+
+	// No change: only the three index queries (changed, due, pending).
+	counter.reset()
+	e.clk.Add(time.Minute)
+	rep = e.run()
+	ops, total, items, touched := counter.snapshot()
+	if rep.ProgrammesChanged != 0 || rep.TargetsRead != 0 || rep.TargetsDue != 0 {
+		t.Errorf("idle run: %+v", rep)
+	}
+	if total > 3 || items != 0 || len(touched) != 0 || ops["Query/GSI1"] != total-ops["Query/GSI2"] {
+		t.Errorf("idle run made %d requests returning %d items: %v, touching %v; want at most 3 index queries", total, items, ops, touched)
+	}
+	// And that stays so run after run.
+	counter.reset()
+	e.run()
+	if _, again, _, _ := counter.snapshot(); again != total {
+		t.Errorf("second idle run: %d requests, first %d", again, total)
+	}
+
+	// Figures change in 3 programmes.
+	changed := []string{progs[2].id, progs[11].id, progs[27].id}
+	for _, i := range []int{2, 11, 27} {
+		e.submit(progs[i].id, progs[i].project, 3, "")
+	}
+	counter.reset()
+	e.clk.Add(time.Minute)
+	rep = e.run()
+	ops, total, items, touched = counter.snapshot()
+	if rep.ProgrammesChanged != 3 || rep.TargetsRead != 3 || rep.TargetsDue != 0 || rep.Claimed != 0 {
+		t.Errorf("run after 3 changes: %+v", rep)
+	}
+	slices.Sort(changed)
+	if !slices.Equal(touched, changed) {
+		t.Errorf("run after 3 changes touched programmes %v, want only %v", touched, changed)
+	}
+	// Per programme: programme, totals, funders, projects, members, targets,
+	// clear marker (7); plus the 3 index queries.
+	if total > 3+3*7 || ops["Scan"] != 0 || items > 3*8 {
+		t.Errorf("run after 3 changes: %d requests, %d items: %v", total, items, ops)
+	}
+	t.Logf("run after 3 changes: %d requests, %d items: %v", total, items, ops)
+
+	// Three targets (i = 9, 19, 29) reach their quarter mark on 2026-01-15.
+	counter.reset()
+	e.clk.Set("2026-01-15T06:00:00Z")
+	rep = e.run()
+	_, total, _, touched = counter.snapshot()
+	due := []string{progs[9].id, progs[19].id, progs[29].id}
+	slices.Sort(due)
+	if rep.ProgrammesChanged != 0 || rep.TargetsRead != 0 || rep.TargetsDue != 3 {
+		t.Errorf("run on the due date: %+v", rep)
+	}
+	if !slices.Equal(touched, due) || total > 3+3*7 {
+		t.Errorf("run on the due date: %d requests touching %v, want only %v", total, touched, due)
+	}
+	// Rescheduled a week on: the next run finds nothing due.
+	counter.reset()
+	rep = e.run()
+	if _, total, _, _ = counter.snapshot(); rep.TargetsDue != 0 || total > 3 {
+		t.Errorf("run after rescheduling: %+v, %d requests", rep, total)
+	}
+}

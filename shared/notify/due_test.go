@@ -1,0 +1,156 @@
+package notify_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+const (
+	missedSubject = "Target missed: 60 people into work (Working for Wellness)"
+	atRiskSubject = "Target at risk: 60 people into work (Working for Wellness)"
+)
+
+// TestMissedDeadline: a target whose deadline passes unreached gets one
+// "missed" email to its funders' contacts once the clock passes the
+// deadline, found through the due index with no new figures.
+func TestMissedDeadline(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	// 2026-01-01 to 2026-03-31: 89 days.
+	tg := e.projectTarget(w, 60, "2026-03-31")
+	e.submit(w.prog.ID, w.project.ID, 10, "")
+	if rep := e.run(); rep.Emails != 0 || rep.ProgrammesChanged != 1 {
+		t.Fatalf("first run: %+v", rep)
+	}
+
+	// On the deadline itself the target is at risk, not yet missed: the
+	// leads hear of it, the funders do not.
+	e.clk.Set("2026-03-31T12:00:00Z")
+	rep := e.run()
+	if rep.ProgrammesChanged != 0 || rep.TargetsDue != 1 || rep.Claimed != 1 {
+		t.Errorf("run on the deadline: %+v", rep)
+	}
+	e.expectMail(each(atRiskSubject, w.lead))
+
+	e.clk.Set("2026-04-01T06:00:00Z")
+	rep = e.run()
+	if rep.ProgrammesChanged != 0 || rep.TargetsRead != 0 || rep.TargetsDue != 1 || rep.Claimed != 1 || rep.Emails != 4 || rep.Sent != 1 {
+		t.Errorf("run the day after the deadline: %+v", rep)
+	}
+	want := merge(each(atRiskSubject, w.lead), each(missedSubject, w.contacts...))
+	e.expectMail(want)
+	for _, m := range e.mail() {
+		if m.Subject == missedSubject && !strings.Contains(m.Body.Text,
+			"Bradford IPS (Working for Wellness) did not reach its target of 60 people into work by the deadline: 10 as of 2026-04-01.") {
+			t.Errorf("missed email:\n%s", m.Body.Text)
+		}
+	}
+	n := e.notifications(w.prog.ID)[domain.NotificationID(tg.ID, domain.KindMissed, 100)]
+	if n.Status != domain.NotificationSent || n.Kind != domain.KindMissed || !slices.Equal(n.Recipients, w.contacts) || n.Figure != 10 {
+		t.Errorf("missed notification %+v", n)
+	}
+
+	// The target has had its last time-driven check.
+	for _, at := range []string{"2026-04-01T07:00:00Z", "2026-04-08T06:00:00Z", "2026-09-01T06:00:00Z"} {
+		e.clk.Set(at)
+		if rep := e.run(); rep.TargetsDue != 0 || rep.Emails != 0 {
+			t.Errorf("run at %s: %+v", at, rep)
+		}
+	}
+	// New figures after the deadline (a late submission) do not send
+	// "missed" again.
+	e.submit(w.prog.ID, w.project.ID, 5, "")
+	if rep := e.run(); rep.ProgrammesChanged != 1 || rep.Emails != 0 {
+		t.Errorf("run after a late submission: %+v", rep)
+	}
+	e.expectMail(want)
+}
+
+// TestMissedFoundAfterSkippedDays: runs that did not happen for a while
+// (the schedule was off) do not lose the missed email: the due index holds
+// every check that is overdue.
+func TestMissedFoundAfterSkippedDays(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	e.projectTarget(w, 60, "2026-03-31")
+	e.run()
+	e.clk.Set("2026-06-15T06:00:00Z") // no run since 5 January
+	if rep := e.run(); rep.TargetsDue != 1 || rep.Emails != 4 {
+		t.Errorf("run: %+v", rep)
+	}
+	e.expectMail(each(missedSubject, w.contacts...))
+}
+
+// TestAtRiskToLeadsOnce: once a quarter of the period has gone, a target
+// projected to fall short emails the programme's leads (not funders, not
+// project leads), once however many runs follow.
+func TestAtRiskToLeadsOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	lead2 := e.addr("deputy.lead", "lpt.example.nhs.uk")
+	e.member(w.prog.ID, lead2, obj{"role": "lead"})
+	e.member(w.prog.ID, e.addr("project.lead", "bdct.example.nhs.uk"), obj{"role": "project-lead", "projectId": w.project.ID})
+	e.member(w.prog.ID, e.addr("funder.user", "dwp.example.gov.uk"), obj{"role": "funder", "funderId": w.dwp.ID})
+	leads := []string{w.lead, lead2}
+	slices.Sort(leads)
+
+	// 2026-01-01 to 2026-12-31: a quarter has gone on 2026-04-02.
+	tg := e.projectTarget(w, 60, "2026-12-31")
+	e.submit(w.prog.ID, w.project.ID, 5, "")
+	e.run()
+
+	e.clk.Set("2026-04-01T23:00:00Z")
+	if rep := e.run(); rep.TargetsDue != 0 || rep.Emails != 0 {
+		t.Errorf("run before the quarter: %+v", rep)
+	}
+	e.clk.Set("2026-04-02T06:00:00Z")
+	rep := e.run()
+	if rep.ProgrammesChanged != 0 || rep.TargetsDue != 1 || rep.Claimed != 1 || rep.Emails != 2 || rep.Sent != 1 {
+		t.Errorf("run at the quarter: %+v", rep)
+	}
+	e.expectMail(each(atRiskSubject, leads...))
+	for _, m := range e.mail() {
+		if !strings.Contains(m.Body.Text, "Bradford IPS (Working for Wellness) is projected to fall short of its target of 60 people into work: 5 so far, as of 2026-04-02.") {
+			t.Errorf("at-risk email:\n%s", m.Body.Text)
+		}
+	}
+	n := e.notifications(w.prog.ID)[domain.NotificationID(tg.ID, domain.KindAtRisk, 100)]
+	if n.Status != domain.NotificationSent || n.Kind != domain.KindAtRisk || !slices.Equal(n.Recipients, leads) || len(n.FunderIDs) != 0 {
+		t.Errorf("at-risk notification %+v", n)
+	}
+
+	// Weekly checks and new figures that leave it at risk send nothing more.
+	for i := range 4 {
+		e.clk.Add(7 * 24 * time.Hour)
+		if i == 1 {
+			e.submit(w.prog.ID, w.project.ID, 1, "")
+		}
+		if rep := e.run(); rep.Emails != 0 || (rep.TargetsDue != 1 && i != 1) {
+			t.Errorf("week %d: %+v", i+1, rep)
+		}
+	}
+	e.expectMail(each(atRiskSubject, leads...))
+}
+
+// TestOnTrackAtQuarterSendsNothing: a target on course at its quarter mark
+// is checked and sends nothing.
+func TestOnTrackAtQuarterSendsNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	e.projectTarget(w, 60, "2026-12-31")
+	e.submit(w.prog.ID, w.project.ID, 20, "") // 20 in the first quarter: 80 projected
+	e.run()
+	e.clk.Set("2026-04-02T06:00:00Z")
+	if rep := e.run(); rep.TargetsDue != 1 || rep.Claimed != 0 || rep.Emails != 0 {
+		t.Errorf("run at the quarter: %+v", rep)
+	}
+	e.expectMail(nil)
+}

@@ -1,0 +1,423 @@
+package notify_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/email"
+	"github.com/fundtrack/fundtrack/shared/notify"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/store"
+	"github.com/fundtrack/fundtrack/shared/testenv"
+)
+
+// clock is the fake time the service and the notifier share.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Set(s string) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// faultySES wraps the real SES v2 client (pointed at the emulator): every
+// call is recorded, and fail may answer a call with an error instead of
+// passing it on.
+type faultySES struct {
+	real email.SESAPI
+	mu   sync.Mutex
+	to   []string                        // recipient of every call, in order
+	fail func(to string, call int) error // call counts from 0 over all calls
+}
+
+func (f *faultySES) SendEmail(ctx context.Context, in *sesv2.SendEmailInput, opts ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error) {
+	to := strings.Join(in.Destination.ToAddresses, ",")
+	f.mu.Lock()
+	call := len(f.to)
+	f.to = append(f.to, to)
+	fail := f.fail
+	f.mu.Unlock()
+	if fail != nil {
+		if err := fail(to, call); err != nil {
+			return nil, err
+		}
+	}
+	return f.real.SendEmail(ctx, in, opts...)
+}
+
+// calls counts the SendEmail calls made for each recipient.
+func (f *faultySES) calls() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[string]int{}
+	for _, to := range f.to {
+		out[to]++
+	}
+	return out
+}
+
+func (f *faultySES) setFail(fn func(to string, call int) error) {
+	f.mu.Lock()
+	f.fail = fn
+	f.mu.Unlock()
+}
+
+const mailFrom = "fundtrack@example.org"
+
+var admin = domain.Caller{Identity: domain.Identity{Subject: "admin-1", Email: "admin@fundtrack.example.org", Groups: []string{domain.AdminGroup}}}
+
+// env is one test's world: its own table, a service and notifier sharing a
+// fake clock, and the SES emulator behind a fault-injecting wrapper. Every
+// email address the test makes contains tag, so its mail can be told apart
+// in the emulator that all tests share.
+type env struct {
+	t     testing.TB
+	db    *dynamodb.Client
+	table string
+	st    *store.Store
+	svc   *service.Service
+	clk   *clock
+	ses   *faultySES
+	tag   string
+}
+
+func newEnv(t *testing.T, optFns ...func(*dynamodb.Options)) *env {
+	t.Helper()
+	sesReachable(t)
+	db, table := testenv.TableWith(t, optFns...)
+	clk := &clock{}
+	clk.Set("2026-01-05T09:00:00Z")
+	st := store.New(db, table)
+	e := &env{t: t, db: db, table: table, st: st, svc: service.New(st, clk.Now), clk: clk,
+		tag: strings.ToLower(rand.Text()[:12])}
+	e.ses = &faultySES{real: sesv2.New(sesv2.Options{Region: testenv.Region, BaseEndpoint: aws.String(testenv.SESEndpoint()),
+		Credentials: testenv.Credentials})}
+	return e
+}
+
+// inGoroutine is a copy of e whose helpers may be called from a goroutine
+// other than the test's: a failure is reported and ends that goroutine only.
+func (e *env) inGoroutine() *env {
+	c := *e
+	c.t = goroutineTB{e.t}
+	return &c
+}
+
+type goroutineTB struct{ testing.TB }
+
+func (g goroutineTB) Fatal(args ...any) {
+	g.TB.Helper()
+	g.TB.Error(args...)
+	runtime.Goexit()
+}
+
+func (g goroutineTB) Fatalf(format string, args ...any) {
+	g.TB.Helper()
+	g.TB.Errorf(format, args...)
+	runtime.Goexit()
+}
+
+var (
+	sesOnce sync.Once
+	sesErr  error
+)
+
+func sesReachable(t *testing.T) {
+	t.Helper()
+	sesOnce.Do(func() {
+		c := &http.Client{Timeout: 3 * time.Second}
+		resp, err := c.Get(testenv.SESEndpoint() + "/store")
+		if err == nil {
+			resp.Body.Close()
+		}
+		sesErr = err
+	})
+	if sesErr != nil {
+		t.Fatalf("SES emulator not reachable at %s: run `make test` or `infra/stack.sh start --test` (%v)", testenv.SESEndpoint(), sesErr)
+	}
+}
+
+// notifier is a notifier over the test's table, emulator and clock. Its
+// lease is short so tests can step past it with the clock.
+func (e *env) notifier() *notify.Notifier {
+	return &notify.Notifier{Store: e.st, Email: email.SES{Client: e.ses, From: mailFrom}, Now: e.clk.Now,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Lease: time.Minute}
+}
+
+// run makes one notifier pass and fails the test if it errs.
+func (e *env) run() notify.Report {
+	e.t.Helper()
+	rep, err := runSafely(e.t.Context(), e.notifier())
+	if err != nil {
+		e.t.Fatalf("notifier run: %v (report %+v)", err, rep)
+	}
+	return rep
+}
+
+// runSafely runs n, turning a panic into an error so one failing test
+// does not take the whole package's tests down with it.
+func runSafely(ctx context.Context, n *notify.Notifier) (rep notify.Report, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			var frames []string // only fundtrack's own frames: the rest is noise
+			for _, l := range strings.Split(string(debug.Stack()), "\n") {
+				if strings.Contains(l, "fundtrack/shared/") && !strings.Contains(l, "_test") {
+					frames = append(frames, strings.TrimSpace(l))
+				}
+			}
+			err = fmt.Errorf("notifier panicked: %v\n\t%s", p, strings.Join(frames, "\n\t"))
+		}
+	}()
+	return n.Run(ctx)
+}
+
+// addr is a unique address for this test.
+func (e *env) addr(local, domainPart string) string {
+	return local + "." + e.tag + "@" + domainPart
+}
+
+// jsonBody is a service.Decoder over v, strict like the API's.
+func jsonBody(v any) service.Decoder {
+	b, err := json.Marshal(v)
+	return func(dst any) error {
+		if err != nil {
+			return err
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		return dec.Decode(dst)
+	}
+}
+
+type obj = map[string]any
+
+func (e *env) programme(name, start, end string) domain.Programme {
+	e.t.Helper()
+	p, err := e.svc.CreateProgramme(e.t.Context(), admin, jsonBody(obj{"name": name, "leadOrganisation": "Bradford District Care NHS Foundation Trust",
+		"startDate": start, "endDate": end}))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+func (e *env) project(programmeID, name string) domain.Project {
+	e.t.Helper()
+	p, err := e.svc.CreateProject(e.t.Context(), admin, programmeID, jsonBody(obj{"name": name, "leadOrganisation": "Aspiro",
+		"startDate": "2026-01-01", "endDate": "2027-12-31"}))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+func (e *env) funder(programmeID, name string, contacts ...string) domain.Funder {
+	e.t.Helper()
+	f, err := e.svc.CreateFunder(e.t.Context(), admin, programmeID, jsonBody(obj{"name": name, "contacts": contacts}))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return f
+}
+
+func (e *env) member(programmeID, who string, roles ...obj) {
+	e.t.Helper()
+	if _, _, err := e.svc.PutMember(e.t.Context(), admin, programmeID, who, jsonBody(obj{"roles": roles})); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *env) target(programmeID string, in obj) domain.Target {
+	e.t.Helper()
+	tg, err := e.svc.CreateTarget(e.t.Context(), admin, programmeID, jsonBody(in))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return tg
+}
+
+// submit records n people into work for a project (correcting replaces when given).
+func (e *env) submit(programmeID, projectID string, n int64, replaces string) domain.Outcome {
+	e.t.Helper()
+	in := obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "counts": obj{"peopleIntoWork": n, "referrals": 4 * n}}
+	if replaces != "" {
+		in["replaces"] = replaces
+	}
+	o, err := e.svc.SubmitOutcome(e.t.Context(), admin, programmeID, projectID, jsonBody(in))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return o
+}
+
+// notifications lists a programme's notifications as an admin sees them, by id.
+func (e *env) notifications(programmeID string) map[string]domain.Notification {
+	e.t.Helper()
+	items, _, err := e.svc.ListNotifications(e.t.Context(), admin, programmeID, service.Page{Limit: 100})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	out := map[string]domain.Notification{}
+	for _, n := range items {
+		out[n.ID] = n
+	}
+	return out
+}
+
+// sentMail is one email as the emulator's /store lists it.
+type sentMail struct {
+	MessageID   string `json:"messageId"`
+	From        string `json:"from"`
+	Destination struct {
+		To  []string `json:"to"`
+		Cc  []string `json:"cc"`
+		Bcc []string `json:"bcc"`
+	} `json:"destination"`
+	Subject string `json:"subject"`
+	Body    struct {
+		Text string `json:"text"`
+		HTML string `json:"html"`
+	} `json:"body"`
+}
+
+func (m sentMail) to() string { return strings.Join(m.Destination.To, ",") }
+
+// mail is every email the emulator holds for this test's addresses.
+func (e *env) mail() []sentMail {
+	e.t.Helper()
+	resp, err := http.Get(testenv.SESEndpoint() + "/store")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var s struct {
+		Emails []sentMail `json:"emails"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
+		e.t.Fatal(err)
+	}
+	var out []sentMail
+	for _, m := range s.Emails {
+		all := slices.Concat(m.Destination.To, m.Destination.Cc, m.Destination.Bcc)
+		if slices.ContainsFunc(all, func(a string) bool { return strings.Contains(a, e.tag) }) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// mailBySubject counts this test's emails per (recipient, subject).
+func (e *env) mailCount() map[[2]string]int {
+	out := map[[2]string]int{}
+	for _, m := range e.mail() {
+		out[[2]string{m.to(), m.Subject}]++
+	}
+	return out
+}
+
+// expectMail checks the emulator holds exactly want: each (recipient,
+// subject) once and nothing else of this test's.
+func (e *env) expectMail(want map[[2]string]int) {
+	e.t.Helper()
+	got := e.mailCount()
+	for k, n := range want {
+		if got[k] != n {
+			e.t.Errorf("%d emails to %s with subject %q, want %d", got[k], k[0], k[1], n)
+		}
+	}
+	for k, n := range got {
+		if _, ok := want[k]; !ok {
+			e.t.Errorf("unexpected: %d emails to %s with subject %q", n, k[0], k[1])
+		}
+	}
+}
+
+// each is want for one subject to several recipients once each.
+func each(subject string, to ...string) map[[2]string]int {
+	out := map[[2]string]int{}
+	for _, a := range to {
+		out[[2]string{a, subject}] = 1
+	}
+	return out
+}
+
+func merge(ms ...map[[2]string]int) map[[2]string]int {
+	out := map[[2]string]int{}
+	for _, m := range ms {
+		for k, v := range m {
+			out[k] += v
+		}
+	}
+	return out
+}
+
+// world is a programme with one project, two funders of two contacts each
+// and a lead: what most tests start from.
+type world struct {
+	prog     domain.Programme
+	project  domain.Project
+	dwp, doh domain.Funder
+	contacts []string // the four funder contacts, sorted
+	lead     string
+}
+
+func (e *env) world() world {
+	e.t.Helper()
+	w := world{prog: e.programme("Working for Wellness", "2026-01-01", "2027-12-31")}
+	w.project = e.project(w.prog.ID, "Bradford IPS")
+	w.dwp = e.funder(w.prog.ID, "Department for Work and Pensions", e.addr("grants", "dwp.example.gov.uk"), e.addr("officer", "dwp.example.gov.uk"))
+	w.doh = e.funder(w.prog.ID, "Department of Health", e.addr("commissioning", "dh.example.gov.uk"), e.addr("finance", "dh.example.gov.uk"))
+	w.contacts = slices.Concat(w.dwp.Contacts, w.doh.Contacts)
+	slices.Sort(w.contacts)
+	w.lead = e.addr("network.lead", "lpt.example.nhs.uk")
+	e.member(w.prog.ID, w.lead, obj{"role": "lead"})
+	return w
+}
+
+// projectTarget sets a target of value people into work for the world's
+// project, telling both funders.
+func (e *env) projectTarget(w world, value int64, deadline string, thresholds ...int64) domain.Target {
+	in := obj{"metric": "peopleIntoWork", "value": value, "deadline": deadline, "projectId": w.project.ID,
+		"notify": []string{w.dwp.ID, w.doh.ID}}
+	if thresholds != nil {
+		in["thresholds"] = thresholds
+	}
+	return e.target(w.prog.ID, in)
+}

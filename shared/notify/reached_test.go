@@ -1,0 +1,260 @@
+package notify_test
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/notify"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/store"
+)
+
+const reachedSubject = "Target reached: 60 people into work (Working for Wellness)"
+
+// TestReachedEmailsEveryFunderContactOnce: reaching a target emails each
+// contact of each funder it names, once, saying what was reached, the
+// figure, the date, the programme and the project; the notification shows
+// it sent. A second run sends nothing.
+func TestReachedEmailsEveryFunderContactOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	tg := e.projectTarget(w, 60, "2026-12-31")
+	// Another funder of the programme, not named by the target, hears nothing.
+	other := e.funder(w.prog.ID, "Yorkshire SHA", e.addr("other", "sha.example.nhs.uk"))
+
+	if rep := e.run(); rep.Claimed != 0 || rep.Emails != 0 {
+		t.Fatalf("nothing reached yet, but: %+v", rep)
+	}
+	e.clk.Set("2026-03-02T10:30:00Z")
+	e.submit(w.prog.ID, w.project.ID, 61, "")
+	rep := e.run()
+	if rep.ProgrammesChanged != 1 || rep.Claimed != 1 || rep.Emails != 4 || rep.Sent != 1 || rep.Failed != 0 || rep.Retrying != 0 {
+		t.Errorf("report %+v", rep)
+	}
+
+	e.expectMail(each(reachedSubject, w.contacts...))
+	for _, m := range e.mail() {
+		if m.From != mailFrom || len(m.Destination.To) != 1 || len(m.Destination.Cc)+len(m.Destination.Bcc) != 0 {
+			t.Errorf("email %s: from %q to %v cc %v bcc %v", m.MessageID, m.From, m.Destination.To, m.Destination.Cc, m.Destination.Bcc)
+		}
+		for _, want := range []string{
+			"Bradford IPS (Working for Wellness) has reached 100% of its target of 60 people into work: 61 as of 2026-03-02.",
+			"Programme: Working for Wellness", "Project: Bradford IPS",
+			"Figure: 61 people into work against a target of 60 (101.7%)", "Date: 2026-03-02",
+		} {
+			if !strings.Contains(m.Body.Text, want) {
+				t.Errorf("text to %s lacks %q:\n%s", m.to(), want, m.Body.Text)
+			}
+		}
+		for _, want := range []string{
+			"<title>" + reachedSubject + "</title>", "<td>Working for Wellness</td>", "<td>Bradford IPS</td>",
+			"<td>61 people into work against a target of 60 (101.7%)</td>", "<td>2026-03-02</td>",
+			"has reached 100% of its target of 60 people into work: 61 as of 2026-03-02.",
+		} {
+			if !strings.Contains(m.Body.HTML, want) {
+				t.Errorf("html to %s lacks %q:\n%s", m.to(), want, m.Body.HTML)
+			}
+		}
+		if strings.Contains(m.to(), "other.") {
+			t.Errorf("funder %s was not in the target's notify list but got %s", other.Name, m.Subject)
+		}
+	}
+
+	id := domain.NotificationID(tg.ID, domain.KindReached, 100)
+	notes := e.notifications(w.prog.ID)
+	n, ok := notes[id]
+	if len(notes) != 1 || !ok {
+		t.Fatalf("notifications %+v, want one with id %s", notes, id)
+	}
+	at := time.Date(2026, 3, 2, 10, 30, 0, 0, time.UTC)
+	if n.Status != domain.NotificationSent || n.Kind != domain.KindReached || n.Threshold != 100 || n.TargetID != tg.ID ||
+		n.Attempts != 1 || n.SentAt == nil || !n.SentAt.Equal(at) || n.LastError != "" ||
+		!slices.Equal(n.Recipients, w.contacts) || n.Figure != 61 || n.On.String() != "2026-03-02" {
+		t.Errorf("notification %+v", n)
+	}
+	got := slices.Clone(n.Delivered)
+	slices.Sort(got)
+	if !slices.Equal(got, w.contacts) {
+		t.Errorf("delivered %v, want %v", n.Delivered, w.contacts)
+	}
+
+	// One audit event says who was sent what.
+	hist, _, err := e.st.History(t.Context(), w.prog.ID, domain.EntityNotification, id, store.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != 1 || hist[0].Action != domain.ActionSend || hist[0].ActorEmail != notify.Actor.Email {
+		t.Errorf("audit: %+v", hist)
+	}
+
+	// A funder's own view lists only its own contacts.
+	funderUser := e.addr("viewer", "dwp.example.gov.uk")
+	e.member(w.prog.ID, funderUser, obj{"role": "funder", "funderId": w.dwp.ID})
+	asFunder := domain.Caller{Identity: domain.Identity{Subject: "f-1", Email: funderUser}}
+	items, _, err := e.svc.ListNotifications(t.Context(), asFunder, w.prog.ID, service.Page{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dwp := slices.Sorted(slices.Values(w.dwp.Contacts))
+	if len(items) != 1 || !slices.Equal(items[0].Recipients, dwp) || items[0].Status != domain.NotificationSent {
+		t.Errorf("funder's view: %+v, want recipients %v", items, dwp)
+	}
+
+	// Later runs, however many, send nothing more.
+	for range 2 {
+		e.clk.Add(time.Hour)
+		if rep := e.run(); rep.Claimed != 0 || rep.Emails != 0 || rep.ProgrammesChanged != 0 {
+			t.Errorf("repeat run: %+v", rep)
+		}
+	}
+	e.expectMail(each(reachedSubject, w.contacts...))
+	if n := e.notifications(w.prog.ID)[id]; n.Attempts != 1 || n.Status != domain.NotificationSent {
+		t.Errorf("after repeat runs: %+v", n)
+	}
+}
+
+// TestConcurrentRunsSendOnce: runs that overlap send each email once.
+func TestConcurrentRunsSendOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	e.projectTarget(w, 60, "2026-12-31")
+	e.clk.Set("2026-03-02T10:30:00Z")
+	e.submit(w.prog.ID, w.project.ID, 61, "")
+
+	const runs = 6
+	var wg sync.WaitGroup
+	reports := make([]notify.Report, runs)
+	errs := make([]error, runs)
+	start := make(chan struct{})
+	for i := range runs {
+		wg.Go(func() {
+			<-start
+			reports[i], errs[i] = runSafely(t.Context(), e.notifier())
+		})
+	}
+	close(start)
+	wg.Wait()
+	var total notify.Report
+	for i, r := range reports {
+		if errs[i] != nil {
+			t.Errorf("run %d: %v", i, errs[i])
+		}
+		total.Claimed += r.Claimed
+		total.Emails += r.Emails
+		total.Sent += r.Sent
+	}
+	if total.Claimed != 1 || total.Emails != 4 || total.Sent != 1 {
+		t.Errorf("all runs together: %+v (each %+v)", total, reports)
+	}
+	for to, n := range e.ses.calls() {
+		if n != 1 {
+			t.Errorf("%d SendEmail calls to %s", n, to)
+		}
+	}
+	e.expectMail(each(reachedSubject, w.contacts...))
+}
+
+// TestFallAndRiseSendsOnce: 59 → 61 → 58 → 62 through a submission and
+// corrections, the notifier running after each: the 100% email goes once,
+// at 61.
+func TestFallAndRiseSendsOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	tg := e.projectTarget(w, 60, "2026-12-31")
+	e.run()
+
+	steps := []struct {
+		count  int64
+		emails int
+	}{{59, 0}, {61, 4}, {58, 0}, {62, 0}}
+	prev := ""
+	for i, s := range steps {
+		e.clk.Add(24 * time.Hour)
+		prev = e.submit(w.prog.ID, w.project.ID, s.count, prev).ID
+		rep := e.run()
+		if rep.ProgrammesChanged != 1 || rep.Emails != s.emails {
+			t.Errorf("step %d (%d): report %+v, want %d emails", i, s.count, rep, s.emails)
+		}
+	}
+	e.expectMail(each(reachedSubject, w.contacts...))
+	n := e.notifications(w.prog.ID)[domain.NotificationID(tg.ID, domain.KindReached, 100)]
+	if n.Figure != 61 || n.Status != domain.NotificationSent || n.Attempts != 1 {
+		t.Errorf("notification %+v: want figure 61, sent once", n)
+	}
+	for _, m := range e.mail() {
+		if !strings.Contains(m.Body.Text, "61 as of 2026-01-07") {
+			t.Errorf("email says:\n%s", m.Body.Text)
+		}
+	}
+}
+
+// TestThresholdsSendAtTheirTimes: thresholds [50, 100] send one email each,
+// when each is crossed; a target crossed at several thresholds in one step
+// sends one email per threshold.
+func TestThresholdsSendAtTheirTimes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	tg := e.projectTarget(w, 60, "2026-12-31", 100, 50)
+	// Referrals for the whole programme (4 per person into work), told to DWP only.
+	ref := e.target(w.prog.ID, obj{"metric": "referrals", "value": 100, "deadline": "2026-12-31",
+		"notify": []string{w.dwp.ID}, "thresholds": []int64{25, 50, 100}})
+	e.run()
+
+	half := "50% of target reached: 60 people into work (Working for Wellness)"
+	e.clk.Set("2026-02-10T08:00:00Z")
+	e.submit(w.prog.ID, w.project.ID, 30, "") // 30 of 60 into work; 120 of 100 referrals
+	rep := e.run()
+	if rep.Claimed != 4 || rep.Sent != 4 || rep.Emails != 4+3*2 {
+		t.Errorf("first crossing: %+v", rep)
+	}
+	refMail := merge(
+		each("25% of target reached: 100 referrals (Working for Wellness)", w.dwp.Contacts...),
+		each("50% of target reached: 100 referrals (Working for Wellness)", w.dwp.Contacts...),
+		each("Target reached: 100 referrals (Working for Wellness)", w.dwp.Contacts...),
+	)
+	e.expectMail(merge(each(half, w.contacts...), refMail))
+	for _, m := range e.mail() {
+		if m.Subject == half && !strings.Contains(m.Body.Text, "has reached 50% of its target of 60 people into work: 30 as of 2026-02-10.") {
+			t.Errorf("50%% email:\n%s", m.Body.Text)
+		}
+	}
+
+	e.clk.Set("2026-05-20T08:00:00Z")
+	e.run()
+	e.expectMail(merge(each(half, w.contacts...), refMail)) // nothing new without new figures
+
+	e.submit(w.prog.ID, w.project.ID, 30, "") // 60 of 60
+	rep = e.run()
+	if rep.Claimed != 1 || rep.Sent != 1 || rep.Emails != 4 {
+		t.Errorf("second crossing: %+v", rep)
+	}
+	e.expectMail(merge(each(half, w.contacts...), each(reachedSubject, w.contacts...), refMail))
+	for _, m := range e.mail() {
+		if m.Subject == reachedSubject && !strings.Contains(m.Body.Text, "has reached 100% of its target of 60 people into work: 60 as of 2026-05-20.") {
+			t.Errorf("100%% email:\n%s", m.Body.Text)
+		}
+	}
+
+	notes := e.notifications(w.prog.ID)
+	n50, n100 := notes[domain.NotificationID(tg.ID, domain.KindReached, 50)], notes[domain.NotificationID(tg.ID, domain.KindReached, 100)]
+	if n50.Status != domain.NotificationSent || n50.Figure != 30 || n50.On.String() != "2026-02-10" ||
+		n100.Status != domain.NotificationSent || n100.Figure != 60 || n100.On.String() != "2026-05-20" {
+		t.Errorf("notifications 50: %+v\n100: %+v", n50, n100)
+	}
+	for _, th := range []int64{25, 50, 100} {
+		if n := notes[domain.NotificationID(ref.ID, domain.KindReached, th)]; n.Status != domain.NotificationSent || len(n.Recipients) != 2 {
+			t.Errorf("referrals %d%%: %+v", th, n)
+		}
+	}
+	if len(notes) != 5 {
+		t.Errorf("%d notifications, want 5", len(notes))
+	}
+}

@@ -1,0 +1,273 @@
+package notify_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/notify"
+)
+
+// sdkError is err as the SDK returns it from SendEmail: an OperationError
+// around a ResponseError with the HTTP status.
+func sdkError(status int, err error) error {
+	return &smithy.OperationError{ServiceID: "SESv2", OperationName: "SendEmail", Err: &awshttp.ResponseError{
+		RequestID: "0d6f1c5e-0000-4000-8000-000000000000",
+		ResponseError: &smithyhttp.ResponseError{
+			Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status, Header: http.Header{}}},
+			Err:      err,
+		},
+	}}
+}
+
+func throttled() error {
+	return sdkError(429, &types.TooManyRequestsException{Message: aws.String("Maximum sending rate exceeded.")})
+}
+
+func rejected() error {
+	return sdkError(400, &types.MessageRejected{Message: aws.String("Email address is not verified.")})
+}
+
+// reachedWorld is a world whose target has just been reached (61 of 60).
+func reachedWorld(e *env) (world, domain.Target) {
+	w := e.world()
+	tg := e.projectTarget(w, 60, "2026-12-31")
+	e.clk.Set("2026-03-02T10:30:00Z")
+	e.submit(w.prog.ID, w.project.ID, 61, "")
+	return w, tg
+}
+
+// TestPassingFailureRetriedNextRun: a throttled or 5xx send is retried on
+// the next run, and every contact gets the email once in all.
+func TestPassingFailureRetriedNextRun(t *testing.T) {
+	t.Parallel()
+	for name, c := range map[string]struct {
+		err  error
+		want string // in lastError
+	}{
+		"throttled": {throttled(), "TooManyRequestsException"},
+		"http 500":  {sdkError(500, &smithy.GenericAPIError{Code: "InternalFailure", Message: "internal failure"}), "500"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			w, tg := reachedWorld(e)
+			id := domain.NotificationID(tg.ID, domain.KindReached, 100)
+			e.ses.setFail(func(_ string, call int) error {
+				if call == 0 {
+					return c.err
+				}
+				return nil
+			})
+
+			rep := e.run()
+			if rep.Claimed != 1 || rep.Emails != 1 || rep.Retrying != 1 || rep.Sent != 0 || rep.Failed != 0 {
+				t.Errorf("first run: %+v", rep)
+			}
+			n := e.notifications(w.prog.ID)[id]
+			if n.Status != domain.NotificationPending || n.Attempts != 1 || !strings.Contains(n.LastError, c.want) || n.SentAt != nil {
+				t.Errorf("after the failure: %+v (lastError %q should mention %q)", n, n.LastError, c.want)
+			}
+			e.expectMail(nil)
+
+			e.clk.Add(5 * time.Minute)
+			rep = e.run()
+			if rep.Claimed != 0 || rep.Emails != 4 || rep.Sent != 1 || rep.Retrying != 0 {
+				t.Errorf("second run: %+v", rep)
+			}
+			n = e.notifications(w.prog.ID)[id]
+			if n.Status != domain.NotificationSent || n.Attempts != 2 || n.SentAt == nil ||
+				!n.SentAt.Equal(time.Date(2026, 3, 2, 10, 35, 0, 0, time.UTC)) {
+				t.Errorf("after the retry: %+v", n)
+			}
+			e.expectMail(each(reachedSubject, w.contacts...))
+
+			e.clk.Add(5 * time.Minute)
+			if rep := e.run(); rep.Emails != 0 {
+				t.Errorf("third run: %+v", rep)
+			}
+			calls := e.ses.calls()
+			if calls[w.contacts[0]] != 2 || calls[w.contacts[1]] != 1 || calls[w.contacts[2]] != 1 || calls[w.contacts[3]] != 1 {
+				t.Errorf("SendEmail calls %v: the first contact twice (throttled, then sent), the rest once", calls)
+			}
+		})
+	}
+}
+
+// TestPassingFailureMidListKeepsDelivered: a passing failure part way
+// through the recipients does not email again those who already have it.
+func TestPassingFailureMidListKeepsDelivered(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, _ := reachedWorld(e)
+	e.ses.setFail(func(to string, call int) error {
+		if call == 2 {
+			return throttled()
+		}
+		return nil
+	})
+	if rep := e.run(); rep.Emails != 3 || rep.Retrying != 1 {
+		t.Errorf("first run: %+v", rep)
+	}
+	e.expectMail(each(reachedSubject, w.contacts[:2]...))
+	e.clk.Add(time.Minute)
+	if rep := e.run(); rep.Emails != 2 || rep.Sent != 1 {
+		t.Errorf("second run: %+v", rep)
+	}
+	e.expectMail(each(reachedSubject, w.contacts...))
+}
+
+// TestRejectedAddressFailsForGood: a rejected address marks the
+// notification failed, the other contacts still get it, and later runs
+// do not try again.
+func TestRejectedAddressFailsForGood(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, tg := reachedWorld(e)
+	bad := w.contacts[1]
+	e.ses.setFail(func(to string, _ int) error {
+		if to == bad {
+			return rejected()
+		}
+		return nil
+	})
+	rep := e.run()
+	if rep.Emails != 4 || rep.Failed != 1 || rep.Sent != 0 || rep.Retrying != 0 {
+		t.Errorf("report %+v", rep)
+	}
+	good := []string{w.contacts[0], w.contacts[2], w.contacts[3]}
+	e.expectMail(each(reachedSubject, good...))
+	n := e.notifications(w.prog.ID)[domain.NotificationID(tg.ID, domain.KindReached, 100)]
+	if n.Status != domain.NotificationFailed || n.Attempts != 1 || !strings.Contains(n.LastError, bad) || len(n.Delivered) != 3 || n.SentAt == nil {
+		t.Errorf("notification %+v", n)
+	}
+	for range 3 {
+		e.clk.Add(10 * time.Minute)
+		if rep := e.run(); rep.Emails != 0 || rep.Claimed != 0 {
+			t.Errorf("later run: %+v", rep)
+		}
+	}
+	if calls := e.ses.calls(); calls[bad] != 1 || len(calls) != 4 {
+		t.Errorf("SendEmail calls %v: the rejected address must be tried once only", calls)
+	}
+	e.expectMail(each(reachedSubject, good...))
+}
+
+// TestRejectedAddressNotRetriedAfterPassingFailure: when one contact is
+// rejected and a later one is throttled in the same run, the retry on the
+// next run must not send to the rejected address again ("one that fails
+// for good is marked failed and not retried").
+func TestRejectedAddressNotRetriedAfterPassingFailure(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, tg := reachedWorld(e)
+	bad := w.contacts[0] // recipients go in sorted order: the rejected one first
+	e.ses.setFail(func(to string, call int) error {
+		switch {
+		case to == bad:
+			return rejected()
+		case call == 1:
+			return throttled()
+		}
+		return nil
+	})
+	e.run()
+	e.clk.Add(time.Minute)
+	e.run()
+	n := e.notifications(w.prog.ID)[domain.NotificationID(tg.ID, domain.KindReached, 100)]
+	if n.Status != domain.NotificationFailed || !strings.Contains(n.LastError, bad) {
+		t.Errorf("notification %+v", n)
+	}
+	e.expectMail(each(reachedSubject, w.contacts[1:]...))
+	if calls := e.ses.calls(); calls[bad] != 1 {
+		t.Errorf("the rejected address %s was sent to %d times; a permanent failure must not be retried", bad, calls[bad])
+	}
+}
+
+// TestPassingFailuresGiveUpAfterMaxAttempts: a notification that keeps
+// failing for passing reasons is marked failed after MaxAttempts runs and
+// then left alone.
+func TestPassingFailuresGiveUpAfterMaxAttempts(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, tg := reachedWorld(e)
+	e.ses.setFail(func(string, int) error { return throttled() })
+	id := domain.NotificationID(tg.ID, domain.KindReached, 100)
+	for i := 1; i <= notify.MaxAttempts; i++ {
+		rep := e.run()
+		n := e.notifications(w.prog.ID)[id]
+		if n.Attempts != int64(i) {
+			t.Fatalf("run %d: attempts %d", i, n.Attempts)
+		}
+		want := domain.NotificationPending
+		if i == notify.MaxAttempts {
+			want = domain.NotificationFailed
+		}
+		if n.Status != want {
+			t.Fatalf("run %d: status %s, want %s (report %+v)", i, n.Status, want, rep)
+		}
+		e.clk.Add(time.Minute)
+	}
+	if rep := e.run(); rep.Emails != 0 {
+		t.Errorf("after giving up: %+v", rep)
+	}
+	e.expectMail(nil)
+}
+
+// TestSenderDeadlineIsPassing: a timeout calling SES (a passing failure)
+// is retried like throttling.
+func TestSenderDeadlineIsPassing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, _ := reachedWorld(e)
+	e.ses.setFail(func(_ string, call int) error {
+		if call == 0 {
+			return &smithy.OperationError{ServiceID: "SESv2", OperationName: "SendEmail", Err: context.DeadlineExceeded}
+		}
+		return nil
+	})
+	if rep := e.run(); rep.Retrying != 1 {
+		t.Errorf("first run: %+v", rep)
+	}
+	e.clk.Add(time.Minute)
+	if rep := e.run(); rep.Sent != 1 {
+		t.Errorf("second run: %+v", rep)
+	}
+	e.expectMail(each(reachedSubject, w.contacts...))
+}
+
+// TestOnlyRecipientRejected: a target telling one funder whose one contact
+// is rejected: nothing is delivered, the notification is failed (no sentAt)
+// and the run carries on.
+func TestOnlyRecipientRejected(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	solo := e.funder(w.prog.ID, "Leeds Community Foundation", e.addr("bounces", "lcf.example.org"))
+	tg := e.target(w.prog.ID, obj{"metric": "peopleIntoWork", "value": 10, "deadline": "2026-12-31", "notify": []string{solo.ID}})
+	e.ses.setFail(func(string, int) error { return rejected() })
+	e.clk.Set("2026-03-02T10:30:00Z")
+	e.submit(w.prog.ID, w.project.ID, 12, "")
+	rep := e.run()
+	if rep.Failed != 1 || rep.Emails != 1 {
+		t.Errorf("report %+v", rep)
+	}
+	n := e.notifications(w.prog.ID)[domain.NotificationID(tg.ID, domain.KindReached, 100)]
+	if n.Status != domain.NotificationFailed || n.SentAt != nil || len(n.Delivered) != 0 || !strings.Contains(n.LastError, solo.Contacts[0]) {
+		t.Errorf("notification %+v", n)
+	}
+	e.clk.Add(time.Hour)
+	if rep := e.run(); rep.Emails != 0 {
+		t.Errorf("later run: %+v", rep)
+	}
+	e.expectMail(nil)
+}
