@@ -38,6 +38,7 @@ type Notification struct {
 	Status      NotificationStatus `json:"status"`
 	Recipients  []string           `json:"recipients"`
 	Delivered   []string           `json:"delivered,omitempty"`
+	Rejected    []string           `json:"rejected,omitempty"` // refused by SES for good; never retried
 	Attempts    int64              `json:"attempts"`
 	SentAt      *time.Time         `json:"sentAt,omitempty"`
 	LastError   string             `json:"lastError,omitempty"`
@@ -91,7 +92,8 @@ func (t Target) NextCheck(periodStart, today Date) Date {
 	if !t.StartDate.IsZero() {
 		periodStart = t.StartDate
 	}
-	quarter := periodStart.AddDays(periodStart.DaysUntil(t.Deadline) / 4)
+	// Round up, as Evaluate does: the quarter has passed once elapsed*4 >= total.
+	quarter := periodStart.AddDays((periodStart.DaysUntil(t.Deadline) + 3) / 4)
 	after := t.Deadline.AddDays(1)
 	switch {
 	case today.Before(quarter):

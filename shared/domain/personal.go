@@ -10,13 +10,38 @@ import (
 // phone number) and refused, since once stored it would be hard to purge.
 
 var (
-	// Ten digits, optionally grouped 3-3-4 by spaces or hyphens, standing alone.
-	nhsCandidate = regexp.MustCompile(`(?:^|[^0-9])([0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4})(?:[^0-9]|$)`)
+	// Ten digits, optionally grouped 3-3-4 by spaces or hyphens.
+	nhsNumber    = regexp.MustCompile(`^[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}`)
 	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+`)
-	// UK numbers: +44 or 0, then 9 or 10 more digits, with optional spaces,
-	// hyphens or brackets.
-	phonePattern = regexp.MustCompile(`(?:\+44\s?\(?0?\)?|\(?0)[0-9](?:[\s()-]?[0-9]){8,9}`)
+	// UK numbers: +44 (optionally "(0)") or a leading 0, then 9 or 10 more
+	// digits, with spaces, hyphens or brackets between groups.
+	phoneNumber = regexp.MustCompile(`^(?:\+44\s?(?:\(0\)\s?)?|\(?0)[0-9](?:[\s()-]{0,2}[0-9]){8,9}`)
 )
+
+// standsAlone finds the places in text where re (anchored with ^) matches a
+// run that neither starts nor ends inside a longer run of digits. Go's
+// regexp has no look-behind, and FindAll would skip a match that overlaps a
+// rejected one, so each possible start is tried in turn.
+func standsAlone(re *regexp.Regexp, text string, ok func(match string) bool) bool {
+	for i := 0; i < len(text); i++ {
+		if i > 0 && isDigit(text[i-1]) {
+			continue
+		}
+		m := re.FindString(text[i:])
+		if m == "" {
+			continue
+		}
+		if end := i + len(m); end < len(text) && isDigit(text[end]) {
+			continue
+		}
+		if ok == nil || ok(m) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // ValidNHSNumber reports whether ten digits carry a valid modulus 11 check digit.
 func ValidNHSNumber(digits string) bool {
@@ -48,7 +73,7 @@ func CheckPersonalData(field, text string) error {
 		kind = "an email address"
 	case containsNHSNumber(text):
 		kind = "an NHS number"
-	case phonePattern.MatchString(text):
+	case standsAlone(phoneNumber, text, nil):
 		kind = "a phone number"
 	}
 	if kind == "" {
@@ -60,11 +85,7 @@ func CheckPersonalData(field, text string) error {
 }
 
 func containsNHSNumber(text string) bool {
-	for _, m := range nhsCandidate.FindAllStringSubmatch(text, -1) {
-		d := strings.NewReplacer(" ", "", "-", "").Replace(m[1])
-		if ValidNHSNumber(d) {
-			return true
-		}
-	}
-	return false
+	return standsAlone(nhsNumber, text, func(m string) bool {
+		return ValidNHSNumber(strings.NewReplacer(" ", "", "-", "").Replace(m))
+	})
 }

@@ -270,9 +270,9 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 		return err
 	}
 	msg := Render(note, pd.programme, pd.projects[note.ProjectID])
-	var rejected []string
+	rejected := slices.Clone(note.Rejected)
 	for _, to := range note.Recipients {
-		if slices.Contains(note.Delivered, to) {
+		if slices.Contains(note.Delivered, to) || slices.Contains(note.Rejected, to) {
 			continue
 		}
 		msg.To = to
@@ -285,6 +285,9 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 			}
 			note.Delivered = append(note.Delivered, to)
 		case email.IsPermanent(err):
+			if err := r.Store.MarkRejected(ctx, note.ProgrammeID, note.ID, to); err != nil {
+				return err
+			}
 			rejected = append(rejected, to)
 			r.log().Warn("milestone email rejected", "notification", note.ID, "err", err)
 		default:

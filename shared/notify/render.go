@@ -22,6 +22,7 @@ type view struct {
 	Metric    string
 	Percent   string
 	On        string
+	Footer    string
 }
 
 var textBody = texttemplate.Must(texttemplate.New("text").Parse(`{{.Headline}}
@@ -33,7 +34,7 @@ Programme: {{.Programme}}
 {{end}}Figure: {{.Figure}} {{.Metric}} against a target of {{.Value}} ({{.Percent}})
 Date: {{.On}}
 
-You receive this because you are a contact for a funder of this programme in fundtrack.
+{{.Footer}}
 `))
 
 var htmlBody = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
@@ -47,7 +48,7 @@ var htmlBody = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 <tr><th scope="row" align="left">Figure</th><td>{{.Figure}} {{.Metric}} against a target of {{.Value}} ({{.Percent}})</td></tr>
 <tr><th scope="row" align="left">Date</th><td>{{.On}}</td></tr>
 </table>
-<p style="color: #4c6272">You receive this because you are a contact for a funder of this programme in fundtrack.</p>
+<p style="color: #4c6272">{{.Footer}}</p>
 </body></html>
 `))
 
@@ -55,6 +56,10 @@ var htmlBody = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 func Render(n domain.Notification, p domain.Programme, project domain.Project) email.Message {
 	v := view{Headline: n.Headline(p.Name), Programme: p.Name, Project: project.Name, Figure: n.Figure, Value: n.Value,
 		Metric: domain.MetricLabel(n.Metric), On: n.On.String(), Percent: fmt.Sprintf("%.1f%%", float64(n.Figure)*100/float64(n.Value))}
+	v.Footer = "You receive this because you are a contact for a funder of this programme in fundtrack."
+	if n.Kind == domain.KindAtRisk { // at-risk emails go to the programme's leads
+		v.Footer = "You receive this because you lead this programme in fundtrack."
+	}
 	where := p.Name
 	if project.Name != "" {
 		where = project.Name + " (" + p.Name + ")"

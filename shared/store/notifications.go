@@ -205,15 +205,26 @@ func (s *Store) LeaseNotification(ctx context.Context, programmeID, id string, n
 // MarkDelivered records that one recipient has the email, so a retry after
 // a later recipient's passing failure does not email them again.
 func (s *Store) MarkDelivered(ctx context.Context, programmeID, id, email string) error {
+	return s.appendRecipient(ctx, programmeID, id, "delivered", email)
+}
+
+// MarkRejected records that SES refused one recipient for good, so no later
+// run sends to that address again.
+func (s *Store) MarkRejected(ctx context.Context, programmeID, id, email string) error {
+	return s.appendRecipient(ctx, programmeID, id, "rejected", email)
+}
+
+func (s *Store) appendRecipient(ctx context.Context, programmeID, id, list, email string) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
-		UpdateExpression: aws.String("SET delivered = list_append(if_not_exists(delivered, :empty), :one)"),
+		UpdateExpression:         aws.String("SET #list = list_append(if_not_exists(#list, :empty), :one)"),
+		ExpressionAttributeNames: map[string]string{"#list": list},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":empty": &types.AttributeValueMemberL{}, ":one": &types.AttributeValueMemberL{Value: []types.AttributeValue{str(email)}},
 		},
 	})
 	if err != nil {
-		return fmt.Errorf("mark %s delivered: %w", id, classify(err))
+		return fmt.Errorf("mark %s %s for %s: %w", email, list, id, classify(err))
 	}
 	return nil
 }
@@ -235,7 +246,13 @@ func (s *Store) ReleaseNotification(ctx context.Context, programmeID, id, lastEr
 // FinishNotification marks a notification sent or failed for good, takes it
 // out of the pending index and writes its audit event, in one transaction.
 func (s *Store) FinishNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) error {
-	vals, err := marshal(map[string]any{":status": n.Status, ":pending": domain.NotificationPending, ":e": n.LastError, ":at": n.SentAt})
+	values := map[string]any{":status": n.Status, ":pending": domain.NotificationPending, ":e": n.LastError}
+	set := "SET #status = :status, lastError = :e"
+	if n.SentAt != nil { // nothing was delivered when every recipient was refused
+		values[":at"] = *n.SentAt
+		set += ", sentAt = :at"
+	}
+	vals, err := marshal(values)
 	if err != nil {
 		return err
 	}
@@ -245,7 +262,7 @@ func (s *Store) FinishNotification(ctx context.Context, n domain.Notification, e
 	}
 	err = s.transact(ctx, []types.TransactWriteItem{{Update: &types.Update{
 		TableName: &s.table, Key: key(pkProgramme(n.ProgrammeID), skNotification(n.ID)),
-		UpdateExpression:          aws.String("SET #status = :status, lastError = :e, sentAt = :at REMOVE leaseUntil, GSI1PK, GSI1SK"),
+		UpdateExpression:          aws.String(set + " REMOVE leaseUntil, GSI1PK, GSI1SK"),
 		ConditionExpression:       aws.String("#status = :pending"),
 		ExpressionAttributeNames:  map[string]string{"#status": "status"},
 		ExpressionAttributeValues: vals,
