@@ -1,0 +1,248 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/httpapi"
+)
+
+// dhRoles are the callers the roles table is checked for.
+var dhRoles = []string{dhAdmin, dhLead, dhPLA, dhFunder, dhOutsider, dhLeadQ}
+
+// dhRouteKind says which row of the SPEC's roles table a route follows.
+type dhRouteKind int
+
+const (
+	dhProjectRead   dhRouteKind = iota // a project's posts, cohorts, outcomes: read
+	dhProjectCreate                    // ... create
+	dhProjectChange                    // ... change (PATCH)
+	dhTargetCreate
+	dhTargetRead
+	dhTargetChange
+	dhProgressRead
+	dhNotificationsRead // leads all, a funder its own, project leads none
+)
+
+// dhExpect is the status the roles table gives role for a route of this
+// kind; own says whether the route is about the project that pl-a leads.
+func dhExpect(kind dhRouteKind, role string, own bool) int {
+	if role == dhOutsider || role == dhLeadQ {
+		return http.StatusNotFound // not a member of P: P does not exist for them
+	}
+	manager := role == dhAdmin || role == dhLead
+	okStatus := http.StatusOK
+	if kind == dhProjectCreate || kind == dhTargetCreate {
+		okStatus = http.StatusCreated
+	}
+	switch kind {
+	case dhProjectRead:
+		if role == dhPLA && !own {
+			return http.StatusNotFound // another project's records are not visible to a project lead
+		}
+		return http.StatusOK
+	case dhProjectCreate, dhProjectChange:
+		if manager || (role == dhPLA && own) {
+			return okStatus
+		}
+		return http.StatusForbidden // funders read only; a project lead may not write another project
+	case dhTargetCreate, dhTargetChange:
+		if manager {
+			return okStatus
+		}
+		return http.StatusForbidden
+	case dhNotificationsRead:
+		if role == dhPLA {
+			return http.StatusForbidden
+		}
+		return http.StatusOK
+	default: // dhTargetRead, dhProgressRead
+		return http.StatusOK
+	}
+}
+
+// dhRouteCase builds the request for one route against project prj.
+type dhRouteCase struct {
+	kind       dhRouteKind
+	perProject bool
+	req        func(w *dhWorld, items dhItems, prj string) (method, path string, body any, hdr []string)
+}
+
+// dhItems are records that exist in each project, for the {id} routes.
+type dhItems struct {
+	post, cohort, outcome map[string]string // project → id
+	target                string
+}
+
+func dhRouteCases() map[string]dhRouteCase {
+	get := func(rest func(it dhItems, prj string) string) func(*dhWorld, dhItems, string) (string, string, any, []string) {
+		return func(w *dhWorld, it dhItems, prj string) (string, string, any, []string) {
+			return "GET", w.prj(prj, rest(it, prj)), nil, nil
+		}
+	}
+	fixed := func(s string) func(dhItems, string) string { return func(dhItems, string) string { return s } }
+	return map[string]dhRouteCase{
+		"POST /programmes/{programmeId}/projects/{projectId}/posts": {kind: dhProjectCreate, perProject: true,
+			req: func(w *dhWorld, _ dhItems, prj string) (string, string, any, []string) {
+				g := w.GXA
+				if prj == w.B {
+					g = w.GYB
+				}
+				return "POST", w.prj(prj, "/posts"), dhPostBody(g, "vacant"), nil
+			}},
+		"GET /programmes/{programmeId}/projects/{projectId}/posts": {kind: dhProjectRead, perProject: true, req: get(fixed("/posts"))},
+		"GET /programmes/{programmeId}/projects/{projectId}/posts/{postId}": {kind: dhProjectRead, perProject: true,
+			req: get(func(it dhItems, prj string) string { return "/posts/" + it.post[prj] })},
+		"PATCH /programmes/{programmeId}/projects/{projectId}/posts/{postId}": {kind: dhProjectChange, perProject: true,
+			req: func(w *dhWorld, it dhItems, prj string) (string, string, any, []string) {
+				return "PATCH", w.prj(prj, "/posts/"+it.post[prj]), map[string]any{"title": "Employment specialist (renamed)"}, []string{"If-Match", "*"}
+			}},
+		"POST /programmes/{programmeId}/projects/{projectId}/cohorts": {kind: dhProjectCreate, perProject: true,
+			req: func(w *dhWorld, _ dhItems, prj string) (string, string, any, []string) {
+				return "POST", w.prj(prj, "/cohorts"), dhCohortBody(4), nil
+			}},
+		"GET /programmes/{programmeId}/projects/{projectId}/cohorts": {kind: dhProjectRead, perProject: true, req: get(fixed("/cohorts"))},
+		"GET /programmes/{programmeId}/projects/{projectId}/cohorts/{cohortId}": {kind: dhProjectRead, perProject: true,
+			req: get(func(it dhItems, prj string) string { return "/cohorts/" + it.cohort[prj] })},
+		"PATCH /programmes/{programmeId}/projects/{projectId}/cohorts/{cohortId}": {kind: dhProjectChange, perProject: true,
+			req: func(w *dhWorld, it dhItems, prj string) (string, string, any, []string) {
+				return "PATCH", w.prj(prj, "/cohorts/"+it.cohort[prj]), map[string]any{"name": "Renamed cohort"}, []string{"If-Match", "*"}
+			}},
+		"POST /programmes/{programmeId}/projects/{projectId}/outcomes": {kind: dhProjectCreate, perProject: true,
+			req: func(w *dhWorld, _ dhItems, prj string) (string, string, any, []string) {
+				return "POST", w.prj(prj, "/outcomes"), dhOutcomeBody(map[string]int64{"referrals": 1}), nil
+			}},
+		"GET /programmes/{programmeId}/projects/{projectId}/outcomes": {kind: dhProjectRead, perProject: true, req: get(fixed("/outcomes"))},
+		"GET /programmes/{programmeId}/projects/{projectId}/outcomes/{outcomeId}": {kind: dhProjectRead, perProject: true,
+			req: get(func(it dhItems, prj string) string { return "/outcomes/" + it.outcome[prj] })},
+
+		"GET /programmes/{programmeId}/progress": {kind: dhProgressRead,
+			req: func(w *dhWorld, _ dhItems, _ string) (string, string, any, []string) {
+				return "GET", w.pp("/progress"), nil, nil
+			}},
+		"GET /programmes/{programmeId}/outcomes/summary.csv": {kind: dhProgressRead, // the open summary: every member
+			req: func(w *dhWorld, _ dhItems, _ string) (string, string, any, []string) {
+				return "GET", w.pp("/outcomes/summary.csv"), nil, nil
+			}},
+		"GET /programmes/{programmeId}/notifications": {kind: dhNotificationsRead,
+			req: func(w *dhWorld, _ dhItems, _ string) (string, string, any, []string) {
+				return "GET", w.pp("/notifications"), nil, nil
+			}},
+		"POST /programmes/{programmeId}/targets": {kind: dhTargetCreate,
+			req: func(w *dhWorld, _ dhItems, _ string) (string, string, any, []string) {
+				return "POST", w.pp("/targets"), map[string]any{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "notify": []string{w.X}}, nil
+			}},
+		"GET /programmes/{programmeId}/targets": {kind: dhTargetRead,
+			req: func(w *dhWorld, _ dhItems, _ string) (string, string, any, []string) {
+				return "GET", w.pp("/targets"), nil, nil
+			}},
+		"GET /programmes/{programmeId}/targets/{targetId}": {kind: dhTargetRead,
+			req: func(w *dhWorld, it dhItems, _ string) (string, string, any, []string) {
+				return "GET", w.pp("/targets/" + it.target), nil, nil
+			}},
+		"PATCH /programmes/{programmeId}/targets/{targetId}": {kind: dhTargetChange,
+			req: func(w *dhWorld, it dhItems, _ string) (string, string, any, []string) {
+				return "PATCH", w.pp("/targets/" + it.target), map[string]any{"value": 61}, []string{"If-Match", "*"}
+			}},
+	}
+}
+
+// TestDeliveryRoles checks every route of the delivery and progress
+// functions against the SPEC's roles table, for each role, on the project
+// pl-a leads and on another one. A route without a case fails the test.
+func TestDeliveryRoles(t *testing.T) {
+	t.Parallel()
+	cases := dhRouteCases()
+	var routes []string
+	for _, fn := range httpapi.Functions(httpapi.Deps{}) {
+		if fn.Name == "delivery" || fn.Name == "progress" {
+			routes = append(routes, fn.Routes...)
+		}
+	}
+	if len(routes) == 0 {
+		t.Fatal("no routes for the delivery and progress functions")
+	}
+	for _, r := range routes {
+		if _, ok := cases[r]; !ok {
+			t.Errorf("route %q has no roles case", r)
+		}
+	}
+	for r := range cases {
+		if !slices.Contains(routes, r) {
+			t.Errorf("roles case %q is not a route of delivery or progress", r)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	a := dhNew(t)
+	w := dhSetup(t, a)
+	it := dhItems{post: map[string]string{}, cohort: map[string]string{}, outcome: map[string]string{}}
+	for prj, g := range map[string]string{w.A: w.GXA, w.B: w.GYB} {
+		it.post[prj], _ = a.create(t, dhAdmin, w.prj(prj, "/posts"), dhPostBody(g, "filled"))
+		it.cohort[prj], _ = a.create(t, dhAdmin, w.prj(prj, "/cohorts"), dhCohortBody(4))
+		it.outcome[prj], _ = a.create(t, dhAdmin, w.prj(prj, "/outcomes"), dhOutcomeBody(map[string]int64{"referrals": 2}))
+	}
+	it.target, _ = a.create(t, dhAdmin, w.pp("/targets"), map[string]any{"metric": "referrals", "value": 100, "deadline": "2026-12-31"})
+
+	// Each route runs in parallel with the others; its roles run in turn,
+	// since the PATCHes of one route change the same record.
+	t.Run("routes", func(t *testing.T) {
+		for _, route := range routes {
+			c := cases[route]
+			t.Run(route, func(t *testing.T) {
+				t.Parallel()
+				projects := []string{""}
+				if c.perProject {
+					projects = []string{w.A, w.B}
+				}
+				for _, prj := range projects {
+					for _, role := range dhRoles {
+						method, path, body, hdr := c.req(w, it, prj)
+						want := dhExpect(c.kind, role, prj == w.A)
+						r := a.call(t, method, path, role, body, hdr...)
+						if r.Status != want {
+							t.Errorf("%s %s as %s (project %s): got %s, want %d", method, path, role, dhProjectName(w, prj), r, want)
+							continue
+						}
+						switch want {
+						case http.StatusForbidden:
+							dhErr(t, r, want, "forbidden")
+						case http.StatusNotFound:
+							dhErr(t, r, want, "not_found")
+						}
+					}
+				}
+			})
+		}
+	})
+
+	// Refused writes left no trace: A and B still have what setup and the
+	// allowed writes made (3 creates each: admin, lead and, on A, pl-a).
+	for prj, n := range map[string]int{w.A: 4, w.B: 3} {
+		for _, coll := range []string{"/posts", "/cohorts", "/outcomes"} {
+			if got := len(dhList[struct{}](t, a, dhAdmin, w.prj(prj, coll))); got != n {
+				t.Errorf("%s of project %s: %d items, want %d", coll, dhProjectName(w, prj), got, n)
+			}
+		}
+	}
+	if got := len(dhList[struct{}](t, a, dhAdmin, w.pp("/targets"))); got != 3 {
+		t.Errorf("targets: %d, want 3 (setup, admin, lead)", got)
+	}
+	p := w.progress(t, dhAdmin)
+	if p.Totals["referrals"] != 2+2+3+2 { // setup 2 per project, then 1 per allowed POST (A: 3, B: 2)
+		t.Errorf("referrals %d, want 9", p.Totals["referrals"])
+	}
+}
+
+func dhProjectName(w *dhWorld, prj string) string {
+	switch prj {
+	case w.A:
+		return "A (pl-a's)"
+	case w.B:
+		return "B"
+	}
+	return "-"
+}
