@@ -104,10 +104,10 @@ func TestCheckPersonalData(t *testing.T) {
 	accepted := []string{
 		"",
 		"61 people, 240 referrals, 2011",
-		"ref 9434765918",       // check digit wrong: not an NHS number
-		"batch 1234567890",     // check digit would be 10
-		"case 94347659190",     // eleven digits
-		"id 19434765919",       // a valid number inside a longer run of digits is not standing alone
+		"ref 9434765918",   // check digit wrong: not an NHS number
+		"batch 1234567890", // check digit would be 10
+		"case 94347659190", // eleven digits
+		"id 19434765919",   // a valid number inside a longer run of digits is not standing alone
 		"£800,000 from three funders; self-confidence up 130%, health up 106%",
 		"period 01/04/2011 to 31/03/2012, reported 2012-04-15",
 		"8 interns so far, 4 graduated, 3 in work; 30 temporary posts",
