@@ -1,0 +1,359 @@
+package httpapi_test
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// validationCase is one bad request and the exact set of fields its 400
+// must name.
+type validationCase struct {
+	name   string
+	method string
+	path   string
+	body   string
+	header map[string]string
+	as     string // the caller; lead@ if empty
+	fields []string
+	// whole: the body as a whole is bad; the answer must name "body" and
+	// may also name the fields the rules then find missing.
+	whole bool
+}
+
+// TestAPIValidation sends bad bodies to every create and to the grant PATCH
+// and checks each answers 400 validation_failed naming every bad field (and
+// only those), then that none of them stored anything.
+func TestAPIValidation(t *testing.T) {
+	t.Parallel()
+	h := newAPI(t)
+	f := h.fixture(t)
+	before := h.tableSnapshot(t)
+
+	prog := func(name, body string, fields ...string) validationCase {
+		return validationCase{name: "programme " + name, method: "POST", path: "/programmes", body: body, as: uAdmin, fields: fields}
+	}
+	progWhole := func(name, body string, fields ...string) validationCase {
+		c := prog(name, body, fields...)
+		c.whole = true
+		return c
+	}
+	funder := func(name, body string, fields ...string) validationCase {
+		return validationCase{name: "funder " + name, method: "POST", path: f.p1("/funders"), body: body, fields: fields}
+	}
+	project := func(name, body string, fields ...string) validationCase {
+		return validationCase{name: "project " + name, method: "POST", path: f.p1("/projects"), body: body, fields: fields}
+	}
+	// grant builds a grant body from a valid one with fields replaced
+	// (a value of nil removes the field).
+	grantJSON := func(changes map[string]any) string {
+		b := grantBody("Grant", f.X, f.A)
+		for k, v := range changes {
+			if v == nil {
+				delete(b, k)
+			} else {
+				b[k] = v
+			}
+		}
+		return mustJSON(b)
+	}
+	grant := func(name string, changes map[string]any, fields ...string) validationCase {
+		return validationCase{name: "grant " + name, method: "POST", path: f.p1("/grants"), body: grantJSON(changes), fields: fields}
+	}
+	rawGrant := func(name, body string, fields ...string) validationCase {
+		return validationCase{name: "grant " + name, method: "POST", path: f.p1("/grants"), body: body, fields: fields}
+	}
+	member := func(name, body string, fields ...string) validationCase {
+		return validationCase{name: "member " + name, method: "PUT", path: f.p1("/members/new-member@example.org"), body: body, fields: fields}
+	}
+	patch := func(name, body string, fields ...string) validationCase {
+		return validationCase{name: "grant patch " + name, method: "PATCH", path: f.p1("/grants/" + f.GrantXA), body: body,
+			header: map[string]string{"If-Match": `"1"`}, fields: fields}
+	}
+	roles := func(rs ...string) string { return `{"roles":[` + strings.Join(rs, ",") + `]}` }
+	valid := `"name":"P","leadOrganisation":"L","startDate":"2025-01-01","endDate":"2025-12-31"`
+	contacts := func(n int) string {
+		var cs []string
+		for i := range n {
+			cs = append(cs, fmt.Sprintf("%q", fmt.Sprintf("c%d@example.org", i)))
+		}
+		return `{"name":"F","contacts":[` + strings.Join(cs, ",") + `]}`
+	}
+
+	cases := []validationCase{
+		prog("unknown field", `{`+valid+`,"colour":"red"}`, "colour"),
+		prog("wrong types", `{"name":5,"leadOrganisation":["L"],"region":true,"startDate":20250101,"endDate":"2025-12-31","description":{}}`,
+			"name", "leadOrganisation", "region", "startDate", "description"),
+		prog("missing required", `{}`, "name", "leadOrganisation", "startDate", "endDate"),
+		prog("null required", `{"name":null,"leadOrganisation":"L","startDate":"2025-01-01","endDate":null}`, "name", "endDate"),
+		prog("blank name", `{"name":"   ","leadOrganisation":"L","startDate":"2025-01-01","endDate":"2025-12-31"}`, "name"),
+		prog("name too long", `{"name":"`+strings.Repeat("n", domain.MaxNameLen+1)+`","leadOrganisation":"L","startDate":"2025-01-01","endDate":"2025-12-31"}`, "name"),
+		prog("control characters", `{"name":"a\u0000b","leadOrganisation":"L","startDate":"2025-01-01","endDate":"2025-12-31"}`, "name"),
+		prog("30 February", `{"name":"P","leadOrganisation":"L","startDate":"2025-02-30","endDate":"2025-12-31"}`, "startDate"),
+		prog("slashed date", `{"name":"P","leadOrganisation":"L","startDate":"2025/01/01","endDate":"2025-12-31"}`, "startDate"),
+		prog("empty dates", `{"name":"P","leadOrganisation":"L","startDate":"","endDate":""}`, "startDate", "endDate"),
+		prog("date with time", `{"name":"P","leadOrganisation":"L","startDate":"2025-01-01T00:00:00Z","endDate":"2025-12-31"}`, "startDate"),
+		prog("absurd year", `{"name":"P","leadOrganisation":"L","startDate":"0001-01-01","endDate":"9999-12-31"}`, "startDate", "endDate"),
+		prog("end before start", `{"name":"P","leadOrganisation":"L","startDate":"2025-06-01","endDate":"2025-05-31"}`, "endDate"),
+		prog("several problems", `{"name":"","leadOrganisation":1,"startDate":"2025-02-30","endDate":"2025/01/01","extra":true}`,
+			"name", "leadOrganisation", "startDate", "endDate", "extra"),
+		progWhole("array body", `[]`, "body"),
+		progWhole("string body", `"programme"`, "body"),
+		progWhole("null body", `null`, "body"),
+		progWhole("empty body", ``, "body"),
+		progWhole("not JSON", `{"name": "P",`, "body"),
+		progWhole("trailing garbage", `{`+valid+`} {}`, "body"),
+
+		funder("unknown field", `{"name":"F","contacts":["a@example.org"],"phone":"0113"}`, "phone"),
+		funder("missing required", `{}`, "name", "contacts"),
+		funder("empty contacts", `{"name":"F","contacts":[]}`, "contacts"),
+		funder("contacts not a list", `{"name":"F","contacts":"a@example.org"}`, "contacts"),
+		funder("contact of the wrong type", `{"name":"F","contacts":[5]}`, "contacts[0]"),
+		funder("bad contact emails", `{"name":"F","contacts":["not-an-email","Ann <ann@example.org>","a@b","","ok@example.org","two@@example.org"]}`,
+			"contacts[0]", "contacts[1]", "contacts[2]", "contacts[3]", "contacts[5]"),
+		funder("too many contacts", contacts(domain.MaxContacts+1), "contacts"),
+		funder("bad orgId", `{"name":"F","orgId":"dwp","contacts":["a@example.org"]}`, "orgId"),
+		funder("orgId without identifier", `{"name":"F","orgId":"GB-GOR-","contacts":["a@example.org"]}`, "orgId"),
+		funder("orgId of the wrong type", `{"name":"F","orgId":42,"contacts":["a@example.org"]}`, "orgId"),
+		funder("several problems", `{"name":3,"orgId":"x","contacts":["bad",""],"x":1}`, "name", "orgId", "contacts[0]", "contacts[1]", "x"),
+
+		project("unknown field", `{`+valid+`,"budget":1}`, "budget"),
+		project("missing required", `{}`, "name", "leadOrganisation", "startDate", "endDate"),
+		project("wrong types", `{"name":"P","leadOrganisation":"L","area":7,"startDate":"2025-01-01","endDate":false}`, "area", "endDate"),
+		project("end before start", `{"name":"P","leadOrganisation":"L","startDate":"2025-01-02","endDate":"2025-01-01"}`, "endDate"),
+		project("30 February", `{"name":"P","leadOrganisation":"L","startDate":"2025-01-01","endDate":"2025-02-30"}`, "endDate"),
+		project("several problems", `{"name":"","leadOrganisation":"","area":[],"startDate":"tomorrow","endDate":"","id":"x"}`,
+			"name", "leadOrganisation", "area", "startDate", "endDate", "id"),
+
+		grant("unknown field", map[string]any{"amount": 5}, "amount"),
+		grant("missing funderId", map[string]any{"funderId": nil}, "funderId"),
+		grant("funderId not an id", map[string]any{"funderId": "dwp"}, "funderId"),
+		grant("projectId not an id", map[string]any{"projectId": "project-a"}, "projectId"),
+		grant("zero amount", map[string]any{"amountPence": 0}, "amountPence"),
+		grant("negative amount", map[string]any{"amountPence": -100}, "amountPence"),
+		grant("absurd amount", map[string]any{"amountPence": domain.MaxAmountPence + 1}, "amountPence"),
+		grant("fractional amount", map[string]any{"amountPence": 10.5}, "amountPence"),
+		grant("amount as a string", map[string]any{"amountPence": "100"}, "amountPence"),
+		grant("amount beyond int64", map[string]any{"amountPence": 1e30}, "amountPence"),
+		rawGrant("amount overflowing int64", strings.Replace(grantJSON(nil), `"amountPence":3100000`, `"amountPence":9223372036854775808`, 1), "amountPence"),
+		grant("missing amount", map[string]any{"amountPence": nil}, "amountPence"),
+		grant("currency EUR", map[string]any{"currency": "EUR"}, "currency"),
+		grant("currency in lower case", map[string]any{"currency": "gbp"}, "currency"),
+		grant("missing currency", map[string]any{"currency": nil}, "currency"),
+		grant("missing awardDate", map[string]any{"awardDate": nil}, "awardDate"),
+		grant("award after end", map[string]any{"awardDate": "2026-02-01"}, "awardDate"),
+		grant("30 February", map[string]any{"startDate": "2025-02-30"}, "startDate"),
+		grant("slashed date", map[string]any{"endDate": "2026/01/31"}, "endDate"),
+		grant("empty date", map[string]any{"startDate": ""}, "startDate"),
+		grant("end before start", map[string]any{"startDate": "2025-03-01", "endDate": "2025-02-28"}, "endDate"),
+		grant("missing title", map[string]any{"title": nil}, "title"),
+		grant("funderId of another programme", map[string]any{"funderId": f.Z}, "funderId"),
+		grant("projectId of another programme", map[string]any{"projectId": f.C}, "projectId"),
+		grant("funderId that does not exist", map[string]any{"funderId": domain.NewID()}, "funderId"),
+		grant("funderId and projectId of another programme", map[string]any{"funderId": f.Z, "projectId": f.C}, "funderId", "projectId"),
+		grant("zero amount and funderId of another programme", map[string]any{"funderId": f.Z, "amountPence": 0}, "amountPence", "funderId"),
+		rawGrant("several problems", `{"funderId":1,"projectId":"bad","title":"","amountPence":-5,"currency":"USD","awardDate":"2025-02-30","startDate":"2025/01/01","endDate":"","bogus":true}`,
+			"funderId", "projectId", "title", "amountPence", "currency", "awardDate", "startDate", "endDate", "bogus"),
+
+		member("missing roles", `{}`, "roles"),
+		member("no roles", `{"roles":[]}`, "roles"),
+		member("roles not a list", `{"roles":{"role":"lead"}}`, "roles"),
+		member("unknown field", `{"roles":[{"role":"lead"}],"admin":true}`, "admin"),
+		member("unknown field in a role", roles(`{"role":"lead","since":"2025"}`), "roles[0].since"),
+		member("missing role name", roles(`{}`), "roles[0].role"),
+		member("unknown role", roles(`{"role":"boss"}`), "roles[0].role"),
+		member("project-lead without projectId", roles(`{"role":"project-lead"}`), "roles[0].projectId"),
+		member("funder without funderId", roles(`{"role":"funder"}`), "roles[0].funderId"),
+		member("lead naming a project", roles(`{"role":"lead","projectId":"`+f.A+`"}`), "roles[0].projectId"),
+		member("projectId not an id", roles(`{"role":"project-lead","projectId":"A"}`), "roles[0].projectId"),
+		member("projectId of another programme", roles(`{"role":"lead"}`, `{"role":"project-lead","projectId":"`+f.C+`"}`), "roles[1].projectId"),
+		member("funderId of another programme", roles(`{"role":"funder","funderId":"`+f.Z+`"}`), "roles[0].funderId"),
+		member("funderId that is a project", roles(`{"role":"funder","funderId":"`+f.A+`"}`), "roles[0].funderId"),
+		member("two references of another programme", roles(`{"role":"project-lead","projectId":"`+f.C+`"}`, `{"role":"funder","funderId":"`+f.Z+`"}`),
+			"roles[0].projectId", "roles[1].funderId"),
+		member("duplicate role", roles(`{"role":"lead"}`, `{"role":"lead"}`), "roles[1]"),
+		member("several problems", `{"roles":[{"role":"boss"},{"role":"project-lead"},{"role":"funder","projectId":"x"},{"role":7}],"extra":1}`,
+			"roles[0].role", "roles[1].projectId", "roles[2].funderId", "roles[2].projectId", "roles[3].role", "extra"),
+		{name: "member email in the path", method: "PUT", path: f.p1("/members/" + url.PathEscape("not-an-email")), body: roles(`{"role":"lead"}`), fields: []string{"email"}},
+
+		patch("unknown field", `{"title":"T","owner":"me"}`, "owner"),
+		patch("wrong type", `{"amountPence":"lots"}`, "amountPence"),
+		patch("zero amount", `{"amountPence":0}`, "amountPence"),
+		patch("absurd amount", fmt.Sprintf(`{"amountPence":%d}`, domain.MaxAmountPence+1), "amountPence"),
+		patch("currency", `{"currency":"EUR"}`, "currency"),
+		patch("blank title", `{"title":""}`, "title"),
+		patch("bad date", `{"startDate":"2025-02-30"}`, "startDate"),
+		patch("end before the stored start", `{"endDate":"2025-01-20"}`, "endDate"),
+		patch("funderId of another programme", `{"funderId":"`+f.Z+`"}`, "funderId"),
+		patch("projectId of another programme", `{"projectId":"`+f.C+`"}`, "projectId"),
+		patch("several problems", `{"title":"","amountPence":-1,"currency":"X","awardDate":"soon","bogus":1}`,
+			"title", "amountPence", "currency", "awardDate", "bogus"),
+		patch("empty body", ``, "body"),
+		patch("not JSON", `title=x`, "body"),
+		patch("array body", `[{"title":"x"}]`, "body"),
+
+		{name: "limit 0", method: "GET", path: f.p1("/funders?limit=0"), fields: []string{"limit"}},
+		{name: "limit 101", method: "GET", path: f.p1("/funders?limit=101"), fields: []string{"limit"}},
+		{name: "limit x", method: "GET", path: f.p1("/grants?limit=x"), fields: []string{"limit"}},
+		{name: "limit -1", method: "GET", path: f.p1("/projects?limit=-1"), fields: []string{"limit"}},
+		{name: "limit 1.5", method: "GET", path: "/programmes?limit=1.5", fields: []string{"limit"}},
+		{name: "limit huge", method: "GET", path: f.p1("/members?limit=99999999999999999999"), fields: []string{"limit"}},
+		{name: "random cursor", method: "GET", path: f.p1("/funders?cursor=" + base64.RawURLEncoding.EncodeToString([]byte("random bytes"))), fields: []string{"cursor"}},
+		{name: "cursor not base64", method: "GET", path: f.p1("/funders?cursor=%21%21%21"), fields: []string{"cursor"}},
+		{name: "forged cursor of another programme", method: "GET",
+			path:   f.p1("/funders?cursor=" + base64.RawURLEncoding.EncodeToString([]byte(`{"PK":"PROG#`+f.P2+`","SK":"FUNDER#`+f.Z+`"}`))),
+			fields: []string{"cursor"}},
+		{name: "forged cursor outside the list", method: "GET",
+			path:   f.p1("/funders?cursor=" + base64.RawURLEncoding.EncodeToString([]byte(`{"PK":"PROG#`+f.P1+`","SK":"MEMBER#`+uLead+`"}`))),
+			fields: []string{"cursor"}},
+	}
+
+	t.Run("cases", func(t *testing.T) {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				t.Parallel()
+				req := apiReq{Method: c.method, Path: c.path, As: c.as, Header: c.header}
+				if req.As == "" {
+					req.As = uLead
+				}
+				if c.method != "GET" {
+					req.Body = c.body
+				}
+				r := h.do(t, req)
+				if c.whole {
+					if e := wantErr(t, r, http.StatusBadRequest, "validation_failed"); e.Fields["body"] == "" {
+						t.Fatalf("fields %v do not name the body", e.Fields)
+					}
+					return
+				}
+				wantFields(t, r, c.fields...)
+			})
+		}
+	})
+
+	t.Run("cursor from another list", func(t *testing.T) {
+		// Cursors handed out by one list, used on another, are refused.
+		h.create(t, uAdmin, f.p2("/funders"), funderBody("Funder Z2"))
+		p1 := decode[apiList[apiIDed]](t, h.want(t, 200, apiReq{Method: "GET", Path: f.p1("/funders?limit=1"), As: uAdmin}))
+		p2 := decode[apiList[apiIDed]](t, h.want(t, 200, apiReq{Method: "GET", Path: f.p2("/funders?limit=1"), As: uAdmin}))
+		fx := decode[apiList[apiIDed]](t, h.want(t, 200, apiReq{Method: "GET", Path: f.p1("/grants?limit=1"), As: uFunderX}))
+		if p1.NextCursor == nil || p2.NextCursor == nil || fx.NextCursor == nil {
+			t.Fatalf("expected cursors: %v %v %v", p1.NextCursor, p2.NextCursor, fx.NextCursor)
+		}
+		c1, c2, cx := url.QueryEscape(*p1.NextCursor), url.QueryEscape(*p2.NextCursor), url.QueryEscape(*fx.NextCursor)
+		for _, r := range []apiReq{
+			{Method: "GET", Path: f.p2("/funders?cursor=" + c1), As: uAdmin},  // programme 1's cursor on programme 2
+			{Method: "GET", Path: f.p1("/funders?cursor=" + c2), As: uAdmin},  // and the reverse
+			{Method: "GET", Path: f.p1("/projects?cursor=" + c1), As: uAdmin}, // a funders cursor on projects
+			{Method: "GET", Path: f.p1("/grants?cursor=" + cx), As: uAdmin},   // funder-x's grants cursor on admin's list
+			{Method: "GET", Path: f.p1("/grants?cursor=" + cx), As: uPLA},     // and on pl-a's
+			{Method: "GET", Path: f.p1("/grants?cursor=" + c1), As: uFunderX}, // a funders cursor on funder-x's grants
+			{Method: "GET", Path: f.p1("/funders?cursor=" + c1[:len(c1)-2]), As: uAdmin},
+		} {
+			wantFields(t, h.do(t, r), "cursor")
+		}
+		// The right cursor works.
+		h.want(t, 200, apiReq{Method: "GET", Path: f.p1("/funders?cursor=" + c1), As: uAdmin})
+	})
+
+	t.Run("media type and size", func(t *testing.T) {
+		okBody := mustJSON(funderBody("Never stored"))
+		for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "", "application/jsonx", "json", "text/json"} {
+			r := h.do(t, apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: okBody, Header: map[string]string{"Content-Type": ct}})
+			wantErr(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type")
+		}
+		r := h.do(t, apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uLead, Body: `{"title":"x"}`,
+			Header: map[string]string{"Content-Type": "text/plain", "If-Match": `"1"`}})
+		wantErr(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type")
+		r = h.do(t, apiReq{Method: "PUT", Path: f.p1("/members/x@example.org"), As: uLead, Body: roles(`{"role":"lead"}`),
+			Header: map[string]string{"Content-Type": "text/plain"}})
+		wantErr(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type")
+
+		// One byte over 64 KiB is refused whole; exactly 64 KiB is read (and
+		// then refused as invalid, since the name is far too long).
+		big := func(size int) string {
+			pre, post := `{"name":"`, `","contacts":["a@example.org"]}`
+			return pre + strings.Repeat("n", size-len(pre)-len(post)) + post
+		}
+		r = h.do(t, apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: big(64<<10 + 1)})
+		wantErr(t, r, http.StatusRequestEntityTooLarge, "payload_too_large")
+		r = h.do(t, apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: big(1 << 20)})
+		wantErr(t, r, http.StatusRequestEntityTooLarge, "payload_too_large")
+		wantFields(t, h.do(t, apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: big(64 << 10)}), "name")
+
+		// A +json media type and parameters are fine (the body is then checked).
+		wantFields(t, h.do(t, apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: `{"name":""}`,
+			Header: map[string]string{"Content-Type": "application/merge-patch+json; charset=utf-8"}}), "name", "contacts")
+	})
+
+	t.Run("who is told what", func(t *testing.T) {
+		bad := `{"name":5}`
+		// A stranger learns nothing from validation: 404, not 400.
+		wantErr(t, h.do(t, apiReq{Method: "POST", Path: f.p1("/funders"), As: uOutsider, Body: bad}), 404, "not_found")
+		wantErr(t, h.do(t, apiReq{Method: "POST", Path: f.p1("/grants"), As: uOutsider, Body: bad}), 404, "not_found")
+		wantErr(t, h.do(t, apiReq{Method: "PUT", Path: f.p1("/members/a@example.org"), As: uOutsider, Body: bad}), 404, "not_found")
+		wantErr(t, h.do(t, apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uOutsider, Body: bad,
+			Header: map[string]string{"If-Match": `"1"`}}), 404, "not_found")
+		// A member who may not write is told so before the body is judged.
+		wantErr(t, h.do(t, apiReq{Method: "POST", Path: f.p1("/funders"), As: uPLA, Body: bad}), 403, "forbidden")
+		wantErr(t, h.do(t, apiReq{Method: "POST", Path: "/programmes", As: uLead, Body: bad}), 403, "forbidden")
+		wantErr(t, h.do(t, apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uFunderX, Body: bad,
+			Header: map[string]string{"If-Match": `"1"`}}), 403, "forbidden")
+	})
+
+	t.Run("routes and methods", func(t *testing.T) {
+		for _, p := range []string{"/nope", "/programmes/" + f.P1 + "/nope", "/programmes/" + f.P1 + "/grants/" + f.GrantXA + "/extra", "/"} {
+			wantErr(t, h.do(t, apiReq{Method: "GET", Path: p, As: uAdmin}), 404, "not_found")
+			wantErr(t, h.do(t, apiReq{Method: "GET", Path: p}), 404, "not_found")
+		}
+		for _, c := range []struct{ method, path, allow string }{
+			{"DELETE", "/programmes", "GET, POST"},
+			{"POST", "/health", "GET"},
+			{"PATCH", f.p1(""), "GET"},
+			{"DELETE", f.p1("/funders"), "GET, POST"},
+			{"PUT", f.p1("/projects/" + f.A), "GET"},
+			{"POST", f.p1("/members/" + uLead), "GET, PUT, DELETE"},
+			{"PUT", f.p1("/grants"), "GET, POST"},
+			{"DELETE", f.p1("/grants/" + f.GrantXA), "GET, PATCH"},
+			{"POST", f.p1("/grants/" + f.GrantXA), "GET, PATCH"},
+		} {
+			r := h.do(t, apiReq{Method: c.method, Path: c.path, As: uAdmin})
+			if r.Status != http.StatusMethodNotAllowed {
+				t.Errorf("%s %s: got %s, want 405 with Allow: %s", c.method, c.path, r, c.allow)
+				continue
+			}
+			wantErr(t, r, http.StatusMethodNotAllowed, "method_not_allowed")
+			if got := r.Header.Get("Allow"); got != c.allow {
+				t.Errorf("%s %s: Allow = %q, want %q", c.method, c.path, got, c.allow)
+			}
+		}
+	})
+
+	// None of the refused requests above wrote anything (the one funder the
+	// cursor test made on purpose aside).
+	after := h.tableSnapshot(t)
+	var kept []string
+	for _, l := range after {
+		if !strings.Contains(l, "Funder Z2") {
+			kept = append(kept, l)
+		}
+	}
+	if len(after)-len(kept) != 2 { // the funder and its audit event
+		t.Errorf("expected the cursor test's funder and its audit event, found %d items naming it", len(after)-len(kept))
+	}
+	sameSnapshot(t, "refused requests", before, kept)
+}
+
+func mustJSON(v any) string {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(raw)
+}
