@@ -122,10 +122,11 @@ func TestCheckPersonalData(t *testing.T) {
 	}
 }
 
-// TestCheckPersonalDataGaps holds texts the checker gets wrong today (see
-// the report of issue #3): a valid NHS number right after another
-// ten-digit number, a UK number written with its area code in brackets,
-// and runs of years or round numbers taken for phone numbers.
+// TestCheckPersonalDataGaps holds texts the first checker got wrong (a
+// valid NHS number right after another ten-digit number, a UK number with
+// its area code in brackets, runs of years or round numbers taken for
+// phone numbers), fixed when the checks began to look for numbers that
+// stand alone.
 func TestCheckPersonalDataGaps(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct{ text, kind string }{
