@@ -114,6 +114,15 @@ func TestTransactRetries(t *testing.T) {
 			return &smithy.OperationError{ServiceID: "DynamoDB", OperationName: "TransactWriteItems",
 				Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}
 		}), wantCalls: 1, check: func(t *testing.T, err error) { dsWantUnavailable(t, err, false) }},
+		// A cancellation for a reason that will not pass by retrying (an item
+		// too large, an invalid update) is not "the database is unavailable":
+		// a 503 with Retry-After would have clients repeat it for ever.
+		{name: "cancellation for a lasting reason is internal", answer: always(func() error { return dsCancel("None", "ValidationError", "None") }), wantCalls: 1,
+			check: func(t *testing.T, err error) {
+				if code := domain.ErrorCode(err); code != domain.CodeInternal {
+					t.Errorf("err = %v (code %s), want an internal error, not %s", err, code, domain.CodeUnavailable)
+				}
+			}},
 		{name: "some other failure stays internal", answer: always(func() error { return errors.New("boom") }), wantCalls: 1,
 			check: func(t *testing.T, err error) {
 				if err == nil || domain.ErrorCode(err) != domain.CodeInternal {
