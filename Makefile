@@ -3,6 +3,7 @@
 #   make run      local stack (DynamoDB Local :8000, SES emulator :8005) + runner on :8080
 #   make test     gofmt, go vet, go test -race against the test stack (:8100, :8105)
 #   make build    build/<function>.zip for every functions/<name>/ (linux/arm64, provided.al2023)
+#   make assets   the web app's front end (nhsuk-frontend from npm) into shared/web/static/
 #   make deploy   build + sam deploy (STACK, PARAMS)
 #   make token    EMAIL=a@b.org GROUPS=admins
 #   make seed | notify | bench | stop | clean
@@ -35,21 +36,23 @@ LAMBDA_FLAGS = -tags lambda.norpc -trimpath -ldflags "-s -w"
 # build-lambda-zip comes from github.com/aws/aws-lambda-go, pinned in go.mod.
 ZIPPER = $(BUILD_DIR)/.tools/build-lambda-zip
 
-.PHONY: all run test build deploy token seed notify bench stop stop-test status clean
+.PHONY: all run test build assets deploy token seed notify bench stop stop-test status clean
 
 all: test
 
-run:
+run: assets
 	infra/stack.sh start
 	$(DEV_ENV) $(GO) run ./infra/runner
 
-test:
-	infra/test.sh test
+# FUNDTRACK_REQUIRE_ASSETS makes the web app's budget test fail, not skip,
+# when the front-end assets are missing.
+test: assets
+	FUNDTRACK_REQUIRE_ASSETS=1 infra/test.sh test
 
 bench:
 	infra/test.sh bench
 
-build:
+build: assets
 	@set -e; \
 	if [ -z "$(strip $(FUNCTIONS))" ]; then echo "build: no functions/<name>/ with Go files yet: nothing to build"; exit 0; fi; \
 	mkdir -p $(dir $(ZIPPER)); \
@@ -66,6 +69,11 @@ deploy: build
 	sam deploy --template-file template.yaml --stack-name $(STACK) --resolve-s3 \
 		--capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset \
 		$(if $(PARAMS),--parameter-overrides $(PARAMS))
+
+# The web app's CSS, JavaScript and icons, copied from the pinned npm
+# package nhsuk-frontend (git-ignored; embedded by shared/web).
+assets:
+	infra/stack.sh assets
 
 token:
 	@$(GO) run ./infra/token -email "$(EMAIL)" -groups "$(GROUPS)"

