@@ -383,3 +383,48 @@ func TestDeliveryTransactionFaults(t *testing.T) {
 	a.want(t, http.StatusCreated, "POST", outA, dhPLA, dhOutcomeBody(map[string]int64{"referrals": 7, "peopleIntoWork": 1}), "Idempotency-Key", "throttled-1")
 	wantTotals("after the repeated throttled submission", 1016, 4, 5)
 }
+
+// TestDeliveryIfMatchAnyConcurrent: "If-Match: *" accepts whatever version
+// is current, so concurrent changes sent with it are never "stale" (412);
+// each applies in turn, and the post counts follow the last status.
+func TestDeliveryIfMatchAnyConcurrent(t *testing.T) {
+	t.Parallel()
+	a := dhNew(t)
+	w := dhSetup(t, a)
+	post, _ := a.create(t, dhPLA, w.prj(w.A, "/posts"), dhPostBody(w.GXA, "vacant"))
+	const n = 10
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			status := []string{"vacant", "filled", "ended"}[i%3]
+			r, err := a.send("PATCH", w.prj(w.A, "/posts/"+post), dhPLA, map[string]any{"title": fmt.Sprint("Employment specialist ", i), "status": status}, "If-Match", "*")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			statuses[i] = r.Status
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, s := range statuses {
+		if s == http.StatusOK {
+			ok++
+		}
+	}
+	if ok != n {
+		t.Errorf("%d of %d PATCHes with If-Match: * succeeded (statuses %v); none is stale", ok, n, statuses)
+	}
+	got := dhDecode[dhPost](t, a.want(t, http.StatusOK, "GET", w.prj(w.A, "/posts/"+post), dhAdmin, nil))
+	if got.Version != int64(1+ok) {
+		t.Errorf("post version %d after %d successful changes", got.Version, ok)
+	}
+	pc := w.progress(t, dhAdmin).Posts
+	want := map[string]int64{got.Status: 1}
+	if pc.Total != 1 || pc.Vacant != want["vacant"] || pc.Filled != want["filled"] || pc.Ended != want["ended"] {
+		t.Errorf("post counts %+v, want one %s post", pc, got.Status)
+	}
+}
