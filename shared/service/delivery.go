@@ -7,15 +7,16 @@ import (
 	"github.com/fundtrack/fundtrack/shared/store"
 )
 
-// project opens a programme and one of its projects for reading or writing.
-// A project the caller may not read is not found; one they may read but not
-// write is forbidden for writes.
+// project opens a programme and one of its projects. For reading, a
+// project whose records the caller may not see is not found. For writing,
+// every member can see that the project exists (GET …/projects/{id}), so a
+// caller who may not write to it is forbidden.
 func (s *Service) project(ctx context.Context, c domain.Caller, programmeID, projectID string, write bool) (scope, error) {
 	sc, err := s.open(ctx, c, programmeID)
 	if err != nil {
 		return sc, err
 	}
-	if !domain.ValidID(projectID) || !sc.access.CanReadProject(projectID) {
+	if !domain.ValidID(projectID) || (!write && !sc.access.CanReadProject(projectID)) {
 		return sc, domain.NotFound("project")
 	}
 	if _, err := s.store.Project(ctx, programmeID, projectID); err != nil {
@@ -86,34 +87,32 @@ func (s *Service) UpdatePost(ctx context.Context, c domain.Caller, programmeID, 
 	if !domain.ValidID(id) {
 		return domain.Post{}, domain.NotFound("post")
 	}
-	before, err := s.store.Post(ctx, programmeID, projectID, id)
-	if err != nil {
-		return domain.Post{}, err
-	}
 	var patch domain.PostPatch
 	derr := body(&patch)
-	in := patch.Apply(before.Input())
-	if err := domain.MergeProblems(derr, in.Validate()); err != nil {
-		return domain.Post{}, err
-	}
-	if in.GrantID != before.GrantID {
-		if err := s.checkPostGrant(ctx, programmeID, projectID, in.GrantID); err != nil {
+	return change(ifMatch, func() (domain.Post, error) {
+		before, err := s.store.Post(ctx, programmeID, projectID, id)
+		if err != nil {
 			return domain.Post{}, err
 		}
-	}
-	if !ifMatch(before.Version) {
-		return domain.Post{}, stale()
-	}
-	after := before
-	after.Title, after.GrantID, after.FTE, after.Contract = in.Title, in.GrantID, in.FTE, in.Contract
-	after.StartDate, after.EndDate, after.Status = in.StartDate, in.EndDate, in.Status
-	after.Version, after.UpdatedAt = before.Version+1, s.now()
-	ev := sc.audit(s, domain.EntityPost, id, domain.ActionChange, before, after)
-	return after, s.store.UpdatePost(ctx, programmeID, before, after, ev)
-}
-
-func stale() error {
-	return domain.Errorf(domain.CodePreconditionFailed, "the record has changed since you read it (If-Match is stale)")
+		in := patch.Apply(before.Input())
+		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
+			return domain.Post{}, err
+		}
+		if in.GrantID != before.GrantID {
+			if err := s.checkPostGrant(ctx, programmeID, projectID, in.GrantID); err != nil {
+				return domain.Post{}, err
+			}
+		}
+		if !ifMatch(before.Version) {
+			return domain.Post{}, stale()
+		}
+		after := before
+		after.Title, after.GrantID, after.FTE, after.Contract = in.Title, in.GrantID, in.FTE, in.Contract
+		after.StartDate, after.EndDate, after.Status = in.StartDate, in.EndDate, in.Status
+		after.Version, after.UpdatedAt = before.Version+1, s.now()
+		ev := sc.audit(s, domain.EntityPost, id, domain.ActionChange, before, after)
+		return after, s.store.UpdatePost(ctx, programmeID, before, after, ev)
+	})
 }
 
 // CreateCohort records an internship cohort.
@@ -160,24 +159,26 @@ func (s *Service) UpdateCohort(ctx context.Context, c domain.Caller, programmeID
 	if !domain.ValidID(id) {
 		return domain.Cohort{}, domain.NotFound("cohort")
 	}
-	before, err := s.store.Cohort(ctx, programmeID, projectID, id)
-	if err != nil {
-		return domain.Cohort{}, err
-	}
 	var patch domain.CohortPatch
 	derr := body(&patch)
-	in := patch.Apply(before.Input())
-	if err := domain.MergeProblems(derr, in.Validate()); err != nil {
-		return domain.Cohort{}, err
-	}
-	if !ifMatch(before.Version) {
-		return domain.Cohort{}, stale()
-	}
-	after := before
-	after.Name, after.Places, after.StartDate, after.EndDate = in.Name, in.Places, in.StartDate, in.EndDate
-	after.Version, after.UpdatedAt = before.Version+1, s.now()
-	ev := sc.audit(s, domain.EntityCohort, id, domain.ActionChange, before, after)
-	return after, s.store.UpdateCohort(ctx, programmeID, before, after, ev)
+	return change(ifMatch, func() (domain.Cohort, error) {
+		before, err := s.store.Cohort(ctx, programmeID, projectID, id)
+		if err != nil {
+			return domain.Cohort{}, err
+		}
+		in := patch.Apply(before.Input())
+		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
+			return domain.Cohort{}, err
+		}
+		if !ifMatch(before.Version) {
+			return domain.Cohort{}, stale()
+		}
+		after := before
+		after.Name, after.Places, after.StartDate, after.EndDate = in.Name, in.Places, in.StartDate, in.EndDate
+		after.Version, after.UpdatedAt = before.Version+1, s.now()
+		ev := sc.audit(s, domain.EntityCohort, id, domain.ActionChange, before, after)
+		return after, s.store.UpdateCohort(ctx, programmeID, before, after, ev)
+	})
 }
 
 // SubmitOutcome records counts for a period, or (with replaces) corrects an

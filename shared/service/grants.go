@@ -70,8 +70,7 @@ func (s *Service) UpdateGrant(ctx context.Context, c domain.Caller, programmeID,
 	if err != nil {
 		return domain.Grant{}, err
 	}
-	before, err := s.readableGrant(ctx, sc, id)
-	if err != nil {
+	if _, err := s.readableGrant(ctx, sc, id); err != nil {
 		return domain.Grant{}, err
 	}
 	if !sc.access.CanManage() {
@@ -79,21 +78,23 @@ func (s *Service) UpdateGrant(ctx context.Context, c domain.Caller, programmeID,
 	}
 	var patch domain.GrantPatch
 	derr := body(&patch)
-	in := patch.Apply(before.Input())
-	if err := domain.MergeProblems(derr, in.Validate()); err != nil {
-		return domain.Grant{}, err
-	}
-	if !ifMatch(before.Version) {
-		return domain.Grant{}, domain.Errorf(domain.CodePreconditionFailed, "the grant has changed since you read it (If-Match is stale)")
-	}
-	after := before
-	after.FunderID, after.ProjectID, after.Title, after.Description = in.FunderID, in.ProjectID, in.Title, in.Description
-	after.AmountPence, after.Currency, after.AwardDate, after.StartDate, after.EndDate = in.AmountPence, in.Currency, in.AwardDate, in.StartDate, in.EndDate
-	after.Version = before.Version + 1
-	after.UpdatedAt = s.now()
-	ev := sc.audit(s, domain.EntityGrant, id, domain.ActionChange, before, after)
-	if err := s.store.UpdateGrant(ctx, programmeID, before, after, ev); err != nil {
-		return domain.Grant{}, err
-	}
-	return after, nil
+	return change(ifMatch, func() (domain.Grant, error) {
+		before, err := s.readableGrant(ctx, sc, id)
+		if err != nil {
+			return domain.Grant{}, err
+		}
+		in := patch.Apply(before.Input())
+		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
+			return domain.Grant{}, err
+		}
+		if !ifMatch(before.Version) {
+			return domain.Grant{}, stale()
+		}
+		after := before
+		after.FunderID, after.ProjectID, after.Title, after.Description = in.FunderID, in.ProjectID, in.Title, in.Description
+		after.AmountPence, after.Currency, after.AwardDate, after.StartDate, after.EndDate = in.AmountPence, in.Currency, in.AwardDate, in.StartDate, in.EndDate
+		after.Version, after.UpdatedAt = before.Version+1, s.now()
+		ev := sc.audit(s, domain.EntityGrant, id, domain.ActionChange, before, after)
+		return after, s.store.UpdateGrant(ctx, programmeID, before, after, ev)
+	})
 }

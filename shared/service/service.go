@@ -6,6 +6,7 @@ package service
 
 import (
 	"context"
+	"math/rand/v2"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -78,4 +79,26 @@ func decodeValid[T interface{ Validate() error }](body Decoder) (T, error) {
 		return in, domain.MergeProblems(err, in.Validate())
 	}
 	return in, in.Validate()
+}
+
+// change runs one optimistic update: read, apply, check If-Match, write
+// conditioned on the version read. With "If-Match: *" the client accepts any
+// version, so losing a race to another writer is retried on the fresh
+// record, after a short random pause, instead of answering 412. Each round
+// some writer wins, so maxChangeAttempts covers that many racing writers.
+func change[T any](ifMatch func(version int64) bool, attempt func() (T, error)) (T, error) {
+	anyVersion := ifMatch(-1) // only "*" matches a version that cannot exist
+	for i := 1; ; i++ {
+		v, err := attempt()
+		if !anyVersion || i >= maxChangeAttempts || domain.ErrorCode(err) != domain.CodePreconditionFailed {
+			return v, err
+		}
+		time.Sleep(time.Duration(rand.N(10*i)+1) * time.Millisecond)
+	}
+}
+
+const maxChangeAttempts = 16
+
+func stale() error {
+	return domain.Errorf(domain.CodePreconditionFailed, "the record has changed since you read it (If-Match is stale)")
 }

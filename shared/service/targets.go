@@ -63,8 +63,7 @@ func (s *Service) UpdateTarget(ctx context.Context, c domain.Caller, programmeID
 	if !domain.ValidID(id) {
 		return domain.Target{}, domain.NotFound("target")
 	}
-	before, err := s.store.Target(ctx, programmeID, id)
-	if err != nil {
+	if _, err := s.store.Target(ctx, programmeID, id); err != nil {
 		return domain.Target{}, err
 	}
 	if !sc.access.CanManage() {
@@ -72,18 +71,24 @@ func (s *Service) UpdateTarget(ctx context.Context, c domain.Caller, programmeID
 	}
 	var patch domain.TargetPatch
 	derr := body(&patch)
-	in := patch.Apply(before.Input())
-	if err := domain.MergeProblems(derr, in.Validate()); err != nil {
-		return domain.Target{}, err
-	}
-	if !ifMatch(before.Version) {
-		return domain.Target{}, stale()
-	}
-	after := before
-	after.Metric, after.Value, after.Deadline, after.StartDate = in.Metric, in.Value, in.Deadline, in.StartDate
-	after.ProjectID, after.Notify, after.Thresholds = in.ProjectID, nonNil(in.Notify), in.Thresholds
-	after.Version, after.UpdatedAt = before.Version+1, s.now()
-	ev := sc.audit(s, domain.EntityTarget, id, domain.ActionChange, before, after)
-	due := after.NextCheck(sc.programme.StartDate, domain.DateOf(after.UpdatedAt))
-	return after, s.store.UpdateTarget(ctx, programmeID, before, after, due, ev)
+	return change(ifMatch, func() (domain.Target, error) {
+		before, err := s.store.Target(ctx, programmeID, id)
+		if err != nil {
+			return domain.Target{}, err
+		}
+		in := patch.Apply(before.Input())
+		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
+			return domain.Target{}, err
+		}
+		if !ifMatch(before.Version) {
+			return domain.Target{}, stale()
+		}
+		after := before
+		after.Metric, after.Value, after.Deadline, after.StartDate = in.Metric, in.Value, in.Deadline, in.StartDate
+		after.ProjectID, after.Notify, after.Thresholds = in.ProjectID, nonNil(in.Notify), in.Thresholds
+		after.Version, after.UpdatedAt = before.Version+1, s.now()
+		ev := sc.audit(s, domain.EntityTarget, id, domain.ActionChange, before, after)
+		due := after.NextCheck(sc.programme.StartDate, domain.DateOf(after.UpdatedAt))
+		return after, s.store.UpdateTarget(ctx, programmeID, before, after, due, ev)
+	})
 }

@@ -173,8 +173,13 @@ func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) e
 				retry = true
 			}
 		}
-		if !retry || attempt >= s.maxTxRetries {
-			return classify(err)
+		if !retry {
+			// Cancelled for a lasting reason (a validation error, an item
+			// collection too large): retrying will not help, so not a 503.
+			return fmt.Errorf("transaction cancelled: %w", err)
+		}
+		if attempt >= s.maxTxRetries {
+			return &domain.Error{Code: domain.CodeUnavailable, Message: "the database is busy; try again shortly", Err: err}
 		}
 		if err := sleep(ctx, backoff(attempt)); err != nil {
 			return err
@@ -223,7 +228,7 @@ func classify(err error) error {
 	if errors.As(err, &ae) {
 		switch ae.ErrorCode() {
 		case "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
-			"InternalServerError", "ServiceUnavailable", "TransactionCanceledException", "TransactionInProgressException":
+			"InternalServerError", "ServiceUnavailable", "TransactionInProgressException":
 			unavailable = true
 		}
 	}
