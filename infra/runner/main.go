@@ -64,16 +64,9 @@ func run() error {
 
 	local := auth.LocalFromEnv()
 	deps := platform.APIDeps(c, db, local)
-	mux := http.NewServeMux()
-	fns := httpapi.Functions(deps)
-	for _, fn := range fns {
-		for _, pattern := range fn.Routes {
-			mux.Handle(pattern, fn.Handler)
-		}
-	}
-	mux.Handle("/", fns[0].Handler) // unknown paths get the API's 404 shape
+	api := httpapi.Mount(httpapi.Functions(deps))
 
-	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: addr, Handler: api, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 

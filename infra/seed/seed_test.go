@@ -29,15 +29,8 @@ func newAPI(t *testing.T) string {
 	db, table := testenv.Table(t)
 	local := auth.Local{Secret: []byte(testSecret), Issuer: auth.LocalIssuer}
 	deps := platform.APIDeps(platform.Config{Table: table}, db, local)
-	mux := http.NewServeMux()
-	fns := httpapi.Functions(deps)
-	for _, fn := range fns {
-		for _, pattern := range fn.Routes {
-			mux.Handle(pattern, fn.Handler)
-		}
-	}
-	mux.Handle("/", fns[0].Handler)
-	srv := httptest.NewServer(mux)
+	// Mounted as the local runner mounts them (API Gateway routes by route in AWS).
+	srv := httptest.NewServer(httpapi.Mount(httpapi.Functions(deps)))
 	t.Cleanup(srv.Close)
 	return srv.URL
 }

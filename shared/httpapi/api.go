@@ -227,10 +227,12 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c domain.Cal
 	if err := rt.serve(rec, r, c); err != nil {
 		s.writeError(rec, r, err)
 	}
-	// A failure that was nobody's fault (5xx) releases the key so a retry
-	// runs again; anything else is the answer for good.
+	// Success, and refusals of the request itself (its body), are the answer
+	// for good. Anything that depends on the moment — a 5xx, a role not yet
+	// granted, a record not there yet, a stale version — releases the key,
+	// so a retry with it runs again.
 	ctx := context.WithoutCancel(r.Context())
-	if rec.status >= 500 {
+	if !replayable(rec.status) {
 		if err := s.Idempotency.AbandonIdempotent(ctx, scope, key); err != nil {
 			s.Logger.Error("release idempotency key", "err", err, "requestId", c.RequestID)
 		}
@@ -245,6 +247,16 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c domain.Cal
 	if err := s.Idempotency.CompleteIdempotent(ctx, scope, key, store.SavedResponse{Status: rec.status, Headers: headers, Body: rec.body.Bytes()}); err != nil {
 		s.Logger.Error("save idempotent response", "err", err, "requestId", c.RequestID)
 	}
+}
+
+// replayable reports whether an answer is kept for repeats of its request:
+// a success, or a refusal of the request's own content.
+func replayable(status int) bool {
+	switch status {
+	case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity:
+		return true
+	}
+	return status < 400
 }
 
 // recorder passes a response through while keeping a copy for replay.
@@ -402,8 +414,9 @@ func ifMatch(r *http.Request) (func(current int64) bool, error) {
 		return func(int64) bool { return true }, nil
 	}
 	return func(current int64) bool {
+		// Strong comparison (RFC 9110 13.1.1): a weak tag never matches.
 		for _, tag := range strings.Split(h, ",") {
-			if strings.TrimPrefix(strings.TrimSpace(tag), "W/") == etag(current) {
+			if strings.TrimSpace(tag) == etag(current) {
 				return true
 			}
 		}

@@ -97,15 +97,8 @@ func newAPIOver(t testing.TB, db store.DB, table string) *apiH {
 	deps := platform.APIDeps(platform.Config{Table: table}, db, local)
 	deps.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
 	// Mounted exactly as infra/runner/main.go mounts them.
-	mux := http.NewServeMux()
-	fns := httpapi.Functions(deps)
-	for _, fn := range fns {
-		for _, pattern := range fn.Routes {
-			mux.Handle(pattern, fn.Handler)
-		}
-	}
-	mux.Handle("/", fns[0].Handler)
-	srv := httptest.NewServer(mux)
+	// Mounted as the local runner mounts them (API Gateway routes by route in AWS).
+	srv := httptest.NewServer(httpapi.Mount(httpapi.Functions(deps)))
 	t.Cleanup(srv.Close)
 	h.URL = srv.URL
 	return h
@@ -451,9 +444,10 @@ func sameSet(a, b []string) bool {
 	return slices.Equal(a, b)
 }
 
-// tableSnapshot returns every item of the harness's table, each as one
-// canonical JSON line, sorted: comparing two snapshots shows whether a
-// request wrote anything at all (records, totals, audit events, keys).
+// tableSnapshot returns every item of the harness's tables (records and the
+// audit trail), each as one canonical JSON line, sorted: comparing two
+// snapshots shows whether a request wrote anything at all (records, totals,
+// audit events, keys).
 func (h *apiH) tableSnapshot(t testing.TB) []string {
 	t.Helper()
 	db, ok := h.db.(*dynamodb.Client)
@@ -461,11 +455,21 @@ func (h *apiH) tableSnapshot(t testing.TB) []string {
 		t.Fatalf("tableSnapshot needs a *dynamodb.Client")
 	}
 	var lines []string
-	in := &dynamodb.ScanInput{TableName: aws.String(h.table), ConsistentRead: aws.Bool(true)}
+	for _, table := range []string{h.table, store.AuditTableName(h.table)} {
+		lines = append(lines, scanLines(t, db, table)...)
+	}
+	sort.Strings(lines)
+	return lines
+}
+
+func scanLines(t testing.TB, db *dynamodb.Client, table string) []string {
+	t.Helper()
+	var lines []string
+	in := &dynamodb.ScanInput{TableName: aws.String(table), ConsistentRead: aws.Bool(true)}
 	for {
 		out, err := db.Scan(context.Background(), in)
 		if err != nil {
-			t.Fatalf("scan %s: %v", h.table, err)
+			t.Fatalf("scan %s: %v", table, err)
 		}
 		for _, item := range out.Items {
 			var m map[string]any

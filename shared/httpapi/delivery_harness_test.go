@@ -91,15 +91,8 @@ func dhOver(t testing.TB, db store.DB, raw *dynamodb.Client, table string) *dhAP
 	a := &dhAPI{raw: raw, table: table, logs: &dhLogs{}}
 	deps := platform.APIDeps(platform.Config{Table: table}, db, auth.Local{Secret: []byte(dhSecret), Issuer: auth.LocalIssuer})
 	deps.Logger = slog.New(slog.NewTextHandler(a.logs, nil))
-	mux := http.NewServeMux()
-	fns := httpapi.Functions(deps)
-	for _, fn := range fns {
-		for _, pattern := range fn.Routes {
-			mux.Handle(pattern, fn.Handler)
-		}
-	}
-	mux.Handle("/", fns[0].Handler)
-	srv := httptest.NewServer(mux)
+	// Mounted as the local runner mounts them (API Gateway routes by route in AWS).
+	srv := httptest.NewServer(httpapi.Mount(httpapi.Functions(deps)))
 	tr := &http.Transport{MaxIdleConns: 200, MaxIdleConnsPerHost: 200, IdleConnTimeout: 30 * time.Second}
 	a.http = &http.Client{Transport: tr, Timeout: 60 * time.Second}
 	a.URL = srv.URL

@@ -87,15 +87,8 @@ func exNew(t *testing.T) *exAPI {
 	deps := platform.APIDeps(platform.Config{Table: table, GivingPrefix: exPrefix}, db,
 		auth.Local{Secret: []byte(exSecret), Issuer: auth.LocalIssuer})
 	deps.Logger = slog.New(slog.NewTextHandler(a, nil))
-	mux := http.NewServeMux()
-	fns := httpapi.Functions(deps)
-	for _, fn := range fns {
-		for _, pattern := range fn.Routes {
-			mux.Handle(pattern, fn.Handler)
-		}
-	}
-	mux.Handle("/", fns[0].Handler)
-	srv := httptest.NewServer(mux)
+	// Mounted as the local runner mounts them (API Gateway routes by route in AWS).
+	srv := httptest.NewServer(httpapi.Mount(httpapi.Functions(deps)))
 	tr := &http.Transport{MaxIdleConnsPerHost: 32}
 	a.client = &http.Client{Transport: tr, Timeout: 60 * time.Second}
 	a.url = srv.URL

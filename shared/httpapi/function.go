@@ -4,6 +4,7 @@
 package httpapi
 
 import (
+	"log/slog"
 	"net/http"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -36,4 +37,22 @@ func Functions(d Deps) []Function {
 		{Name: "progress", Routes: patterns((&server{}).progressRoutes()), Handler: NewProgressHandler(d)},
 		{Name: "audit", Routes: patterns((&server{}).auditRoutes()), Handler: NewAuditHandler(d)},
 	}
+}
+
+// Mount serves several functions on one handler, routing each request to
+// the function that owns its route, as API Gateway does in AWS. A path that
+// exists for other methods answers 405 with Allow, across functions; any
+// other path 404, both in the SPEC's error shape. The local runner and the
+// tests use it.
+func Mount(fns []Function) http.Handler {
+	mux := http.NewServeMux()
+	for _, fn := range fns {
+		for _, pattern := range fn.Routes {
+			mux.Handle(pattern, fn.Handler)
+		}
+	}
+	fallback := &server{Deps: Deps{}, mux: mux}
+	fallback.Logger = slog.Default()
+	mux.Handle("/", fallback.recover(http.HandlerFunc(fallback.unmatched)))
+	return mux
 }

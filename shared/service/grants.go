@@ -18,7 +18,7 @@ func (s *Service) CreateGrant(ctx context.Context, c domain.Caller, programmeID 
 	}
 	in, err := decodeValid[domain.GrantInput](body)
 	if err != nil {
-		return domain.Grant{}, err
+		return domain.Grant{}, s.withRefs(ctx, programmeID, err, grantRefs(in)...)
 	}
 	now := s.now()
 	g := domain.Grant{ID: domain.NewID(), FunderID: in.FunderID, ProjectID: in.ProjectID, Title: in.Title,
@@ -85,7 +85,7 @@ func (s *Service) UpdateGrant(ctx context.Context, c domain.Caller, programmeID,
 		}
 		in := patch.Apply(before.Input())
 		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
-			return domain.Grant{}, err
+			return domain.Grant{}, s.withRefs(ctx, programmeID, err, grantRefs(in)...)
 		}
 		if !ifMatch(before.Version) {
 			return domain.Grant{}, stale()
@@ -97,4 +97,8 @@ func (s *Service) UpdateGrant(ctx context.Context, c domain.Caller, programmeID,
 		ev := sc.audit(s, domain.EntityGrant, id, domain.ActionChange, before, after)
 		return after, s.store.UpdateGrant(ctx, programmeID, before, after, ev)
 	})
+}
+
+func grantRefs(in domain.GrantInput) []store.Ref {
+	return []store.Ref{{Field: "funderId", Kind: domain.EntityFunder, ID: in.FunderID}, {Field: "projectId", Kind: domain.EntityProject, ID: in.ProjectID}}
 }

@@ -2,8 +2,10 @@ package service
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/store"
 )
 
 // CreateProgramme sets up a new programme (admins only).
@@ -59,7 +61,16 @@ func (s *Service) PutMember(ctx context.Context, c domain.Caller, programmeID, e
 	}
 	in, err := decodeValid[domain.MemberInput](body)
 	if err != nil {
-		return domain.Member{}, false, err
+		var refs []store.Ref
+		for i, r := range in.Roles {
+			switch r.Role {
+			case domain.RoleProjectLead:
+				refs = append(refs, store.Ref{Field: fmt.Sprintf("roles[%d].projectId", i), Kind: domain.EntityProject, ID: r.ProjectID})
+			case domain.RoleFunder:
+				refs = append(refs, store.Ref{Field: fmt.Sprintf("roles[%d].funderId", i), Kind: domain.EntityFunder, ID: r.FunderID})
+			}
+		}
+		return domain.Member{}, false, s.withRefs(ctx, programmeID, err, refs...)
 	}
 	var before *domain.Member
 	old, err := s.store.Member(ctx, programmeID, email)

@@ -102,3 +102,23 @@ const maxChangeAttempts = 16
 func stale() error {
 	return domain.Errorf(domain.CodePreconditionFailed, "the record has changed since you read it (If-Match is stale)")
 }
+
+// withRefs adds to a validation error any of refs that are not records of
+// the programme, so one answer names every bad field; other errors, and no
+// error, pass through (the write's own transaction checks references then).
+func (s *Service) withRefs(ctx context.Context, programmeID string, err error, refs ...store.Ref) error {
+	if domain.ErrorCode(err) != domain.CodeValidation {
+		return err
+	}
+	var valid []store.Ref
+	for _, r := range refs {
+		if domain.ValidID(r.ID) {
+			valid = append(valid, r)
+		}
+	}
+	missing, merr := s.store.MissingRefs(ctx, programmeID, valid)
+	if merr != nil {
+		return merr
+	}
+	return domain.MergeProblems(err, missing.Err())
+}

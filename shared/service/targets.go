@@ -2,8 +2,10 @@ package service
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/store"
 )
 
 // CreateTarget sets a target (leads and admins).
@@ -18,7 +20,7 @@ func (s *Service) CreateTarget(ctx context.Context, c domain.Caller, programmeID
 	var in domain.TargetInput
 	derr := body(&in)
 	if err := domain.MergeProblems(derr, in.Validate()); err != nil {
-		return domain.Target{}, err
+		return domain.Target{}, s.withRefs(ctx, programmeID, err, targetRefs(in)...)
 	}
 	now := s.now()
 	t := domain.Target{ID: domain.NewID(), Metric: in.Metric, Value: in.Value, Deadline: in.Deadline, StartDate: in.StartDate,
@@ -78,7 +80,7 @@ func (s *Service) UpdateTarget(ctx context.Context, c domain.Caller, programmeID
 		}
 		in := patch.Apply(before.Input())
 		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
-			return domain.Target{}, err
+			return domain.Target{}, s.withRefs(ctx, programmeID, err, targetRefs(in)...)
 		}
 		if !ifMatch(before.Version) {
 			return domain.Target{}, stale()
@@ -91,4 +93,12 @@ func (s *Service) UpdateTarget(ctx context.Context, c domain.Caller, programmeID
 		due := after.NextCheck(sc.programme.StartDate, domain.DateOf(after.UpdatedAt))
 		return after, s.store.UpdateTarget(ctx, programmeID, before, after, due, ev)
 	})
+}
+
+func targetRefs(in domain.TargetInput) []store.Ref {
+	refs := []store.Ref{{Field: "projectId", Kind: domain.EntityProject, ID: in.ProjectID}}
+	for i, f := range in.Notify {
+		refs = append(refs, store.Ref{Field: "notify[" + strconv.Itoa(i) + "]", Kind: domain.EntityFunder, ID: f})
+	}
+	return refs
 }

@@ -26,21 +26,27 @@ func (s *Store) versioned(item Item, version int64) types.TransactWriteItem {
 		ConditionExpression: aws.String("version = :v"), ExpressionAttributeValues: v}}
 }
 
-// refError turns a failed condition at index into a validation error on the
-// named field, a stale-version error (index 0 of a change), or passes err on.
+// refError turns a cancelled transaction into the client's error: a stale
+// version ("" in fields, index 0 of a change) is precondition-failed; every
+// failed reference check is named as a field of one validation error.
 func refError(err error, fields map[int]string) error {
 	var tc *txCancelled
 	if !asTx(err, &tc) {
 		return err
 	}
-	if f, ok := fields[tc.Index]; ok {
-		if f == "" {
-			return domain.Errorf(domain.CodePreconditionFailed, "the record has changed since you read it (If-Match is stale)")
-		}
-		return &domain.Error{Code: domain.CodeValidation, Message: "the request refers to something that is not there",
-			Fields: map[string]string{f: "not found in this programme or project"}}
+	if f, ok := fields[tc.Index]; ok && f == "" {
+		return domain.Errorf(domain.CodePreconditionFailed, "the record has changed since you read it (If-Match is stale)")
 	}
-	return err
+	p := domain.Problems{}
+	for i, r := range tc.Reasons {
+		if f := fields[i]; f != "" && aws.ToString(r.Code) == "ConditionalCheckFailed" {
+			p.Add(f, "not found in this programme or project")
+		}
+	}
+	if len(p) == 0 {
+		return err
+	}
+	return &domain.Error{Code: domain.CodeValidation, Message: "the request refers to something that is not there", Fields: p}
 }
 
 // CreatePost stores a funded post and counts it in the post totals.

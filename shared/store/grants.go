@@ -58,24 +58,10 @@ func (s *Store) CreateGrant(ctx context.Context, programmeID string, g domain.Gr
 	return nil
 }
 
-// grantRefError names the field whose reference failed (items 3 and 4 of a
+// grantRefError names every reference that failed (items 3 and 4 of a
 // grant transaction are the funder and project checks).
 func grantRefError(err error) error {
-	var tc *txCancelled
-	if !asTx(err, &tc) {
-		return err
-	}
-	switch tc.Index {
-	case 0:
-		return domain.Errorf(domain.CodePreconditionFailed, "the grant was changed since it was read")
-	case 3:
-		return &domain.Error{Code: domain.CodeValidation, Message: "the funder is not in this programme",
-			Fields: map[string]string{"funderId": "not a funder of this programme"}}
-	case 4:
-		return &domain.Error{Code: domain.CodeValidation, Message: "the project is not in this programme",
-			Fields: map[string]string{"projectId": "not a project of this programme"}}
-	}
-	return err
+	return refError(err, map[int]string{0: "", 3: "funderId", 4: "projectId"})
 }
 
 // Grant returns one grant of a programme, or a not-found error.

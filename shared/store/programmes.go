@@ -223,15 +223,19 @@ func (s *Store) PutMember(ctx context.Context, programmeID string, m domain.Memb
 	err = s.transact(ctx, items)
 	var tc *txCancelled
 	if asTx(err, &tc) {
-		switch {
-		case tc.Index == 0:
+		switch tc.Index {
+		case 0:
 			return domain.Errorf(domain.CodeConflict, "the member was changed by someone else at the same time; try again")
-		case tc.Index == 1:
+		case 1:
 			return domain.NotFound("programme")
-		case tc.Index < len(fields):
-			return &domain.Error{Code: domain.CodeValidation, Message: "a role names something that is not in this programme",
-				Fields: map[string]string{fields[tc.Index]: "not a project or funder of this programme"}}
 		}
+		refs := map[int]string{}
+		for i, f := range fields {
+			if f != "" {
+				refs[i] = f
+			}
+		}
+		err = refError(err, refs)
 	}
 	if err != nil {
 		return fmt.Errorf("put member %s of %s: %w", m.Email, programmeID, err)
@@ -361,4 +365,61 @@ func (s *Store) listChildren(ctx context.Context, programmeID, prefix string, p 
 		return "", fmt.Errorf("list %s of %s: %w", strings.TrimSuffix(prefix, "#"), programmeID, err)
 	}
 	return next, nil
+}
+
+// Ref is a record a request refers to, by the field that names it.
+type Ref struct {
+	Field string
+	Kind  domain.Entity // funder, project or grant
+	ID    string
+}
+
+// MissingRefs reports, as validation problems, which of refs are not records
+// of the programme: one BatchGetItem. The transaction that writes checks the
+// references again; this lets a request that is refused for other reasons
+// name a bad reference in the same answer.
+func (s *Store) MissingRefs(ctx context.Context, programmeID string, refs []Ref) (domain.Problems, error) {
+	p := domain.Problems{}
+	bySK := map[string][]string{}
+	var keys []Item
+	for _, r := range refs {
+		var sk string
+		switch r.Kind {
+		case domain.EntityFunder:
+			sk = skFunder(r.ID)
+		case domain.EntityProject:
+			sk = skProject(r.ID)
+		case domain.EntityGrant:
+			sk = skGrant(r.ID)
+		default:
+			continue
+		}
+		if bySK[sk] == nil {
+			keys = append(keys, key(pkProgramme(programmeID), sk))
+		}
+		bySK[sk] = append(bySK[sk], r.Field)
+	}
+	if len(keys) == 0 {
+		return p, nil
+	}
+	found := map[string]bool{}
+	req := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ProjectionExpression: aws.String("SK")}}
+	for len(req) > 0 {
+		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+		if err != nil {
+			return nil, fmt.Errorf("check references in %s: %w", programmeID, classify(err))
+		}
+		for _, item := range out.Responses[s.table] {
+			found[skOf(item)] = true
+		}
+		req = out.UnprocessedKeys
+	}
+	for sk, fields := range bySK {
+		if !found[sk] {
+			for _, f := range fields {
+				p.Add(f, "not found in this programme")
+			}
+		}
+	}
+	return p, nil
 }
