@@ -23,6 +23,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
+	"github.com/fundtrack/fundtrack/shared/web"
 )
 
 // Config is read from the environment.
@@ -121,6 +122,50 @@ func LambdaAPI(ctx context.Context, auth httpapi.Authenticator) (httpapi.Deps, e
 	}
 	d := APIDeps(c, c.DynamoDB(cfg), auth)
 	d.RequestID = LambdaRequestID
+	return d, nil
+}
+
+// WebDeps wires the web app over one DynamoDB client: the API's service,
+// over a client that sends each read once per page (web.ReadOnce). Sign-in
+// and the session key are the caller's: Cognito in Lambda (LambdaWeb), the
+// demo-user page locally.
+func WebDeps(c Config, db store.DB) web.Deps {
+	return web.Deps{
+		Service:      service.New(c.Store(web.ReadOnce(db)), nil),
+		Logger:       slog.New(slog.NewJSONHandler(os.Stderr, nil)),
+		GivingPrefix: c.GivingPrefix,
+	}
+}
+
+// LambdaWeb builds the web function's dependencies: sessions sealed with
+// FUNDTRACK_SESSION_KEY (base64, 32 bytes) and sign-in through Cognito
+// managed login (FUNDTRACK_COGNITO_DOMAIN, FUNDTRACK_COGNITO_CLIENT_ID,
+// FUNDTRACK_COGNITO_ISSUER; FUNDTRACK_WEB_BASE_URL if the app is not
+// reached at the request's own host).
+func LambdaWeb(ctx context.Context) (web.Deps, error) {
+	c, err := FromEnv()
+	if err != nil {
+		return web.Deps{}, err
+	}
+	cfg, err := c.AWS(ctx)
+	if err != nil {
+		return web.Deps{}, err
+	}
+	codec, err := web.CodecFromBase64(os.Getenv("FUNDTRACK_SESSION_KEY"))
+	if err != nil {
+		return web.Deps{}, fmt.Errorf("FUNDTRACK_SESSION_KEY: %w", err)
+	}
+	signIn, err := web.NewCognito(web.CognitoConfig{
+		Domain:   os.Getenv("FUNDTRACK_COGNITO_DOMAIN"),
+		ClientID: os.Getenv("FUNDTRACK_COGNITO_CLIENT_ID"),
+		Issuer:   os.Getenv("FUNDTRACK_COGNITO_ISSUER"),
+		BaseURL:  os.Getenv("FUNDTRACK_WEB_BASE_URL"),
+	}, codec, nil, nil)
+	if err != nil {
+		return web.Deps{}, err
+	}
+	d := WebDeps(c, c.DynamoDB(cfg))
+	d.Sessions, d.SignIn, d.RequestID = codec, signIn, LambdaRequestID
 	return d, nil
 }
 

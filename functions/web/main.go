@@ -1,0 +1,23 @@
+// Command web is the Lambda function serving fundtrack's web app under
+// /app/: server-rendered pages over the same service as the API, signing
+// people in through Cognito managed login (authorization code + PKCE).
+package main
+
+import (
+	"context"
+	"log"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/web"
+)
+
+func main() {
+	deps, err := platform.LambdaWeb(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(httpadapter.NewV2(web.New(deps)).ProxyWithContext)
+}

@@ -1,0 +1,409 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/httpapi"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// A form turns posted fields into the JSON body the API would take, so the
+// service decodes it with the API's own strict decoder and names bad fields
+// by the same paths ("amountPence", "counts.referrals"). Fields that cannot
+// even be converted (a figure that is not a number, a date that does not
+// exist) are field errors too, and are left out of the body.
+
+type kind int
+
+const (
+	kText    kind = iota // string; "" is sent as ""
+	kOptText             // string; left out when blank
+	kPounds              // "310,000.00" → pence
+	kInt                 // whole number; left out when blank
+	kFloat               // number; left out when blank
+	kDate                // NHS date input (name-day, -month, -year) or one YYYY-MM-DD field
+	kOptDate             // date; left out when blank
+	kChecks              // checkboxes: []string of the ticked values
+	kIntList             // "50, 100" → [50, 100]
+	kLines               // one item per line → []string
+)
+
+// field is one input of a form: its name is the JSON path it fills.
+type field struct {
+	Path  string
+	Kind  kind
+	Label string
+}
+
+// form is a form's state: what was typed (kept when errors are shown) and
+// what is wrong with it.
+type form struct {
+	Values url.Values
+	Errors map[string]string // by JSON path
+	Order  []string          // paths in the order of the form, for the summary
+	// General holds problems no field shows (a stale version, say).
+	General []string
+	fields  map[string]field
+}
+
+func newForm(fields []field, values url.Values) *form {
+	f := &form{Values: values, Errors: map[string]string{}, fields: map[string]field{}}
+	if f.Values == nil {
+		f.Values = url.Values{}
+	}
+	for _, fd := range fields {
+		f.fields[fd.Path] = fd
+		f.Order = append(f.Order, fd.Path)
+	}
+	return f
+}
+
+// Get is a field's value as typed.
+func (f *form) Get(name string) string { return f.Values.Get(name) }
+
+// Has reports whether a checkbox value is ticked.
+func (f *form) Has(name, value string) bool {
+	for _, v := range f.Values[name] {
+		if v == value {
+			return true
+		}
+	}
+	return false
+}
+
+// Err is the message shown beside a field.
+func (f *form) Err(path string) string { return f.Errors[path] }
+
+// HasErrors reports whether anything is wrong.
+func (f *form) HasErrors() bool { return len(f.Errors) > 0 || len(f.General) > 0 }
+
+// summaryItem is one line of the error summary.
+type summaryItem struct {
+	Text, Href string
+}
+
+// Summary lists every problem, in the order of the form, each linking to
+// its field.
+func (f *form) Summary() []summaryItem {
+	var out []summaryItem
+	for _, g := range f.General {
+		out = append(out, summaryItem{Text: g})
+	}
+	seen := map[string]bool{}
+	for _, p := range f.Order {
+		if msg, ok := f.Errors[p]; ok {
+			out = append(out, summaryItem{Text: msg, Href: "#" + f.anchor(p)})
+			seen[p] = true
+		}
+	}
+	var rest []string
+	for p := range f.Errors {
+		if !seen[p] {
+			rest = append(rest, p)
+		}
+	}
+	sort.Strings(rest)
+	for _, p := range rest {
+		out = append(out, summaryItem{Text: f.Errors[p], Href: "#" + f.anchor(p)})
+	}
+	return out
+}
+
+// anchor is the id the summary links to: a date's day box, else the field.
+func (f *form) anchor(p string) string {
+	if fd, ok := f.fields[p]; ok && (fd.Kind == kDate || fd.Kind == kOptDate) {
+		return fieldID(p) + "-day"
+	}
+	return fieldID(p)
+}
+
+var nonID = regexp.MustCompile(`[^A-Za-z0-9]+`)
+
+// fieldID is the HTML id of the input for a JSON path:
+// "counts.referrals" → "f-counts-referrals".
+func fieldID(path string) string {
+	return "f-" + strings.Trim(nonID.ReplaceAllString(path, "-"), "-")
+}
+
+// body converts the posted values into the JSON object the API takes,
+// noting every field that cannot be converted.
+func (f *form) body() (map[string]any, domain.Problems) {
+	out := map[string]any{}
+	bad := domain.Problems{}
+	for _, p := range f.Order {
+		fd := f.fields[p]
+		raw := strings.TrimSpace(f.Values.Get(p))
+		var v any
+		ok := true
+		switch fd.Kind {
+		case kText:
+			v = f.Values.Get(p)
+		case kOptText:
+			if raw == "" {
+				continue
+			}
+			v = f.Values.Get(p)
+		case kPounds:
+			if raw == "" {
+				continue
+			}
+			var err error
+			if v, err = parsePounds(raw); err != nil {
+				bad.Add(p, err.Error())
+				ok = false
+			}
+		case kInt:
+			if raw == "" {
+				continue
+			}
+			n, err := strconv.ParseInt(strings.ReplaceAll(raw, ",", ""), 10, 64)
+			if err != nil {
+				bad.Add(p, "must be a whole number, like 12")
+				ok = false
+			}
+			v = n
+		case kFloat:
+			if raw == "" {
+				continue
+			}
+			n, err := strconv.ParseFloat(raw, 64)
+			if err != nil {
+				bad.Add(p, "must be a number, like 0.5")
+				ok = false
+			}
+			v = n
+		case kDate, kOptDate:
+			s, present, err := f.date(p)
+			if err != nil {
+				bad.Add(p, err.Error())
+				ok = false
+			}
+			if !present {
+				if fd.Kind == kOptDate {
+					continue
+				}
+				s = "" // the service says it is required
+			}
+			v = s
+		case kChecks:
+			vals := []string{}
+			for _, x := range f.Values[p] {
+				if x = strings.TrimSpace(x); x != "" {
+					vals = append(vals, x)
+				}
+			}
+			v = vals
+		case kIntList:
+			if raw == "" {
+				continue
+			}
+			var ns []int64
+			for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+				n, err := strconv.ParseInt(strings.TrimSuffix(part, "%"), 10, 64)
+				if err != nil {
+					bad.Add(p, "must be whole percentages separated by commas, like 50, 100")
+					ok = false
+					break
+				}
+				ns = append(ns, n)
+			}
+			v = ns
+		case kLines:
+			lines := []string{}
+			for _, l := range strings.FieldsFunc(f.Values.Get(p), func(r rune) bool { return r == '\n' || r == '\r' || r == ',' }) {
+				if l = strings.TrimSpace(l); l != "" {
+					lines = append(lines, l)
+				}
+			}
+			v = lines
+		}
+		if ok {
+			setPath(out, p, v)
+		}
+	}
+	return out, bad
+}
+
+// date reads a date field: one YYYY-MM-DD input named p, or the NHS date
+// input's three boxes p-day, p-month, p-year. present is false when all
+// are blank.
+func (f *form) date(p string) (string, bool, error) {
+	if one := strings.TrimSpace(f.Values.Get(p)); one != "" {
+		if _, err := domain.ParseDate(one); err != nil {
+			return "", true, errors.New("must be a real date, like 2011-06-30")
+		}
+		return one, true, nil
+	}
+	d, m, y := strings.TrimSpace(f.Values.Get(p+"-day")), strings.TrimSpace(f.Values.Get(p+"-month")), strings.TrimSpace(f.Values.Get(p+"-year"))
+	if d == "" && m == "" && y == "" {
+		return "", false, nil
+	}
+	di, err1 := strconv.Atoi(d)
+	mi, err2 := strconv.Atoi(m)
+	yi, err3 := strconv.Atoi(y)
+	if err1 != nil || err2 != nil || err3 != nil || len(y) != 4 {
+		return "", true, errors.New("must be a real date with a day, month and 4-digit year, like 30 6 2011")
+	}
+	s := fmt.Sprintf("%04d-%02d-%02d", yi, mi, di)
+	if _, err := domain.ParseDate(s); err != nil {
+		return "", true, errors.New("must be a real date, like 30 6 2011")
+	}
+	return s, true, nil
+}
+
+var poundsPattern = regexp.MustCompile(`^\d+(\.\d{1,2})?$`)
+
+// parsePounds reads an amount typed in pounds ("£310,000.00", "310000")
+// as pence.
+func parsePounds(s string) (int64, error) {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "£")
+	s = strings.ReplaceAll(strings.ReplaceAll(s, ",", ""), " ", "")
+	bad := errors.New("must be an amount in pounds, like 310,000.00")
+	if !poundsPattern.MatchString(s) || len(s) > 16 {
+		return 0, bad
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	n, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil {
+		return 0, bad
+	}
+	return n, nil
+}
+
+// setPath sets a value at a JSON path such as "counts.referrals" or
+// "measures[1].name", making the maps and lists on the way.
+func setPath(m map[string]any, p string, v any) {
+	head, rest, nested := strings.Cut(p, ".")
+	name, idx, isList := listStep(head)
+	if isList {
+		list, _ := m[name].([]any)
+		for len(list) <= idx {
+			list = append(list, map[string]any{})
+		}
+		if nested {
+			child, _ := list[idx].(map[string]any)
+			if child == nil {
+				child = map[string]any{}
+			}
+			setPath(child, rest, v)
+			list[idx] = child
+		} else {
+			list[idx] = v
+		}
+		m[name] = list
+		return
+	}
+	if !nested {
+		m[head] = v
+		return
+	}
+	child, _ := m[head].(map[string]any)
+	if child == nil {
+		child = map[string]any{}
+		m[head] = child
+	}
+	setPath(child, rest, v)
+}
+
+var listStepPattern = regexp.MustCompile(`^(\w+)\[(\d+)\]$`)
+
+func listStep(s string) (string, int, bool) {
+	m := listStepPattern.FindStringSubmatch(s)
+	if m == nil {
+		return s, 0, false
+	}
+	n, _ := strconv.Atoi(m[2])
+	return m[1], n, true
+}
+
+// decoder is the service.Decoder of a posted form: its body, decoded by
+// the API's decoder, with the conversion problems first (they win).
+func (f *form) decoder() service.Decoder {
+	data, bad := f.body()
+	return func(v any) error {
+		raw, err := json.Marshal(data)
+		if err != nil {
+			return err
+		}
+		return domain.MergeProblems(bad.Err(), httpapi.DecodeJSON(raw, v))
+	}
+}
+
+// fail records the service's answer to the form. It reports false for an
+// error that is not about the form's fields (refused, not found, broken),
+// which the caller passes on to the error page.
+func (f *form) fail(err error) bool {
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		return false
+	}
+	switch {
+	case len(de.Fields) > 0:
+		for p, msg := range de.Fields {
+			p = f.owner(p)
+			if _, dup := f.Errors[p]; !dup {
+				f.Errors[p] = f.message(p, msg)
+			}
+		}
+		return true
+	case de.Code == domain.CodeValidation || de.Code == domain.CodePersonalData:
+		f.General = append(f.General, capitalise(de.Message))
+		return true
+	}
+	return false
+}
+
+// owner is the form field a problem belongs to: "contacts[1]" is shown
+// beside the contacts box.
+func (f *form) owner(p string) string {
+	if _, ok := f.fields[p]; ok {
+		return p
+	}
+	if i := strings.IndexByte(p, '['); i > 0 {
+		if _, ok := f.fields[p[:i]]; ok {
+			return p[:i]
+		}
+	}
+	return p
+}
+
+// message words a field problem for the page: "Enter the title",
+// "Amount must be an amount in pounds, like 310,000.00".
+func (f *form) message(p, msg string) string {
+	label := f.label(p)
+	if strings.HasPrefix(msg, "at least") {
+		msg, _, _ = strings.Cut(msg, ", e.g.")
+		return capitalise(msg)
+	}
+	if msg == "required" || strings.HasPrefix(msg, "required:") {
+		return "Enter " + strings.ToLower(label[:1]) + label[1:]
+	}
+	return label + " " + msg
+}
+
+func (f *form) label(p string) string {
+	if fd, ok := f.fields[p]; ok && fd.Label != "" {
+		return fd.Label
+	}
+	if m, ok := strings.CutPrefix(p, "counts."); ok {
+		return metricLabel(domain.Metric(m))
+	}
+	return capitalise(p)
+}
+
+// jsonCompact writes v as compact JSON text.
+func jsonCompact(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}

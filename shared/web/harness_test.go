@@ -1,0 +1,270 @@
+package web_test
+
+// The web app's test harness: the handler exactly as infra/runner mounts it
+// (local demo-user sign-in), over a fresh DynamoDB Local table, with one
+// cookie-jar browser per person and a fixture programme that gives each of
+// them a role, created through the service as an administrator.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/infra/websignin"
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/store"
+	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/web"
+)
+
+// The cast: the demo users, plus people the demo page does not list.
+const (
+	uAdmin    = "admin@example.org"
+	uLead     = "lead@example.org"
+	uPL       = "project.lead@example.org" // project-lead of project A
+	uFunder   = "funder@example.org"       // acts for funder X
+	uPLB      = "pl-b@example.org"         // project-lead of project B
+	uOutsider = "outsider@example.org"     // no membership
+)
+
+var cast = []websignin.User{
+	{Role: "administrator", Email: uAdmin, Groups: []string{domain.AdminGroup}},
+	{Role: "network lead", Email: uLead},
+	{Role: "project lead", Email: uPL},
+	{Role: "funder", Email: uFunder},
+	{Role: "project lead B", Email: uPLB},
+	{Role: "outsider", Email: uOutsider},
+}
+
+// logBuffer collects the app's log.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// webH is one running web app over one table.
+type webH struct {
+	URL   string
+	Svc   *service.Service // a plain service over the same table, for fixtures and checks
+	codec *web.Codec
+	logs  *logBuffer
+}
+
+func newWeb(t testing.TB) *webH {
+	t.Helper()
+	db, table := testenv.Table(t)
+	return newWebOver(t, db, table)
+}
+
+func newWebOver(t testing.TB, db store.DB, table string) *webH {
+	t.Helper()
+	h := &webH{codec: web.RandomCodec(), logs: &logBuffer{}}
+	c := platform.Config{Table: table}
+	deps := platform.WebDeps(c, db)
+	deps.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
+	deps.Sessions = h.codec
+	deps.SignIn = websignin.Local{Codec: h.codec, Users: cast}
+	srv := httptest.NewServer(web.New(deps))
+	t.Cleanup(srv.Close)
+	h.URL = srv.URL
+	h.Svc = service.New(c.Store(db), nil)
+	return h
+}
+
+// browser is one person's browser: a cookie jar, no automatic redirects
+// (tests look at each answer).
+type browser struct {
+	t    testing.TB
+	h    *webH
+	c    *http.Client
+	jar  *cookiejar.Jar
+	csrf string
+}
+
+func (h *webH) browser(t testing.TB) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, h: h, jar: jar, c: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// page is one answer.
+type page struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+func (b *browser) do(method, path string, form url.Values) page {
+	b.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, b.h.URL+path, body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	p := page{Status: resp.StatusCode, Header: resp.Header, Body: string(raw)}
+	if m := csrfInput.FindStringSubmatch(p.Body); m != nil {
+		b.csrf = m[1]
+	}
+	return p
+}
+
+var csrfInput = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func (b *browser) get(path string) page { b.t.Helper(); return b.do(http.MethodGet, path, nil) }
+
+// post sends a form with the browser's CSRF token (from the last page).
+func (b *browser) post(path string, form url.Values) page {
+	b.t.Helper()
+	f := url.Values{}
+	for k, v := range form {
+		f[k] = v
+	}
+	if _, ok := f["csrf"]; !ok {
+		f.Set("csrf", b.csrf)
+	}
+	return b.do(http.MethodPost, path, f)
+}
+
+var stateInput = regexp.MustCompile(`name="state" value="([^"]+)"`)
+
+// signIn signs in through the demo-user page, as a person would.
+func (b *browser) signIn(email string) {
+	b.t.Helper()
+	p := b.get("/app/auth/login")
+	m := stateInput.FindStringSubmatch(p.Body)
+	if p.Status != http.StatusOK || m == nil {
+		b.t.Fatalf("sign-in page: %d\n%s\nlogs: %s", p.Status, p.Body, b.h.logs.String())
+	}
+	p = b.do(http.MethodPost, "/app/auth/callback", url.Values{"state": {m[1]}, "email": {email}})
+	if p.Status != http.StatusSeeOther || p.Header.Get("Location") != "/app/" {
+		b.t.Fatalf("sign in as %s: %d %s\n%s", email, p.Status, p.Header.Get("Location"), p.Body)
+	}
+	p = b.get("/app/")
+	if p.Status != http.StatusOK || !strings.Contains(p.Body, email) {
+		b.t.Fatalf("after signing in as %s, /app/ answered %d", email, p.Status)
+	}
+}
+
+func (h *webH) as(t testing.TB, email string) *browser {
+	b := h.browser(t)
+	b.signIn(email)
+	return b
+}
+
+// ---------------------------------------------------------------- fixture
+
+// fixture is a programme with two projects, two funders, a grant, a target
+// and a member for each role.
+type fixture struct {
+	PID, ProjectA, ProjectB, FunderX, FunderY, GrantX, GrantY, TargetID, CohortA, PostA string
+}
+
+func caller(email string, groups ...string) domain.Caller {
+	sum := strings.NewReplacer("@", "-", ".", "-").Replace(email)
+	return domain.Caller{Identity: domain.Identity{Subject: "fixture-" + sum, Email: email, Groups: groups}, RequestID: "fixture"}
+}
+
+// body is a service.Decoder for a JSON value.
+func body(v any) service.Decoder {
+	return func(dst any) error {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(raw, dst)
+	}
+}
+
+// must stops the fixture at its first failure.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic("fixture: " + err.Error())
+	}
+	return v
+}
+
+func (h *webH) fixture(t testing.TB) fixture {
+	t.Helper()
+	ctx := context.Background()
+	admin := caller(uAdmin, domain.AdminGroup)
+	var f fixture
+	p := must(h.Svc.CreateProgramme(ctx, admin, body(map[string]any{"name": "Bradford IPS", "leadOrganisation": "Bradford District Care",
+		"region": "Yorkshire", "startDate": "2010-10-01", "endDate": "2012-03-31"})))
+	f.PID = p.ID
+	f.FunderX = must(h.Svc.CreateFunder(ctx, admin, f.PID, body(map[string]any{"name": "Department for Work and Pensions",
+		"orgId": "GB-GOR-DWP", "contacts": []string{"contracts@dwp.example.org"}}))).ID
+	f.FunderY = must(h.Svc.CreateFunder(ctx, admin, f.PID, body(map[string]any{"name": "East Midlands SHA",
+		"contacts": []string{"grants@emsha.example.org"}}))).ID
+	f.ProjectA = must(h.Svc.CreateProject(ctx, admin, f.PID, body(map[string]any{"name": "Bradford employment service",
+		"leadOrganisation": "Bradford District Care", "startDate": "2010-10-01", "endDate": "2012-03-31"}))).ID
+	f.ProjectB = must(h.Svc.CreateProject(ctx, admin, f.PID, body(map[string]any{"name": "Leeds internships",
+		"leadOrganisation": "Aspiro", "startDate": "2010-10-01", "endDate": "2012-03-31"}))).ID
+	roles := map[string][]map[string]string{
+		uLead:   {{"role": "lead"}},
+		uPL:     {{"role": "project-lead", "projectId": f.ProjectA}},
+		uPLB:    {{"role": "project-lead", "projectId": f.ProjectB}},
+		uFunder: {{"role": "funder", "funderId": f.FunderX}},
+	}
+	for email, rs := range roles {
+		must(func() (domain.Member, error) {
+			m, _, err := h.Svc.PutMember(ctx, admin, f.PID, email, body(map[string]any{"roles": rs}))
+			return m, err
+		}())
+	}
+	f.GrantX = must(h.Svc.CreateGrant(ctx, admin, f.PID, body(map[string]any{"funderId": f.FunderX, "projectId": f.ProjectA,
+		"title": "Employment specialists", "amountPence": 31000000, "currency": "GBP", "awardDate": "2010-09-01",
+		"startDate": "2010-10-01", "endDate": "2012-03-31"}))).ID
+	f.GrantY = must(h.Svc.CreateGrant(ctx, admin, f.PID, body(map[string]any{"funderId": f.FunderY,
+		"title": "Network coordination", "amountPence": 5000000, "currency": "GBP", "awardDate": "2010-09-01",
+		"startDate": "2010-10-01", "endDate": "2012-03-31"}))).ID
+	f.TargetID = must(h.Svc.CreateTarget(ctx, admin, f.PID, body(map[string]any{"metric": "peopleIntoWork", "value": 60,
+		"deadline": "2012-03-31", "notify": []string{f.FunderX}}))).ID
+	f.CohortA = must(h.Svc.CreateCohort(ctx, admin, f.PID, f.ProjectA, body(map[string]any{"name": "Cohort 1", "places": 4,
+		"startDate": "2011-01-01", "endDate": "2011-06-30"}))).ID
+	f.PostA = must(h.Svc.CreatePost(ctx, admin, f.PID, f.ProjectA, body(map[string]any{"title": "Employment specialist",
+		"grantId": f.GrantX, "fte": 1, "contract": "temporary", "startDate": "2010-10-01", "status": "filled"}))).ID
+	for _, o := range []map[string]any{
+		{"periodStart": "2011-01-01", "periodEnd": "2011-03-31", "counts": map[string]int{"referrals": 80, "peopleIntoWork": 20}},
+		{"periodStart": "2011-04-01", "periodEnd": "2011-06-30", "counts": map[string]int{"referrals": 90, "peopleIntoWork": 25}},
+	} {
+		must(h.Svc.SubmitOutcome(ctx, admin, f.PID, f.ProjectA, body(o)))
+	}
+	return f
+}

@@ -1,0 +1,96 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestPagesByRole: each page answers 200 to whoever the roles table lets
+// see it and the right refusal to everyone else (403 for a member whose
+// role does not allow it, 404 for a non-member or a record they may not
+// see), as an NHS-style page, never a stack trace.
+func TestPagesByRole(t *testing.T) {
+	h := newWeb(t)
+	f := h.fixture(t)
+	p := "/app/programmes/" + f.PID
+	pa := p + "/projects/" + f.ProjectA
+	people := []string{uAdmin, uLead, uPL, uFunder, uPLB, uOutsider}
+	browsers := map[string]*browser{}
+	for _, who := range people {
+		browsers[who] = h.as(t, who)
+	}
+	const ok, forbidden, missing = http.StatusOK, http.StatusForbidden, http.StatusNotFound
+	// want: status for admin, lead, project lead A, funder X, project lead B, outsider
+	cases := []struct {
+		path string
+		want [6]int
+	}{
+		{"/app/", [6]int{ok, ok, ok, ok, ok, ok}},
+		{"/app/programmes/new", [6]int{ok, forbidden, forbidden, forbidden, forbidden, forbidden}},
+		{p, [6]int{ok, ok, ok, ok, ok, missing}},
+		{p + "/grants", [6]int{ok, ok, ok, ok, ok, missing}},
+		{p + "/grants/new", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
+		{p + "/grants/" + f.GrantX, [6]int{ok, ok, ok, ok, missing, missing}},
+		{p + "/grants/" + f.GrantY, [6]int{ok, ok, missing, missing, missing, missing}},
+		{p + "/grants/" + f.GrantX + "/edit", [6]int{ok, ok, forbidden, forbidden, missing, missing}},
+		{p + "/grants.csv", [6]int{ok, ok, ok, ok, ok, missing}},
+		{p + "/grants/360giving", [6]int{ok, ok, ok, ok, missing, missing}},
+		{p + "/outcomes/summary.csv", [6]int{ok, ok, ok, ok, ok, missing}},
+		{p + "/projects", [6]int{ok, ok, ok, ok, ok, missing}},
+		{p + "/projects/new", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
+		{pa, [6]int{ok, ok, ok, ok, missing, missing}},
+		{pa + "/outcomes/new", [6]int{ok, ok, ok, forbidden, forbidden, missing}},
+		{pa + "/posts/new", [6]int{ok, ok, ok, forbidden, forbidden, missing}},
+		{pa + "/posts/" + f.PostA + "/edit", [6]int{ok, ok, ok, forbidden, forbidden, missing}},
+		{pa + "/cohorts/new", [6]int{ok, ok, ok, forbidden, forbidden, missing}},
+		{pa + "/cohorts/" + f.CohortA + "/edit", [6]int{ok, ok, ok, forbidden, forbidden, missing}},
+		{p + "/targets", [6]int{ok, ok, ok, ok, ok, missing}},
+		{p + "/targets/new", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
+		{p + "/targets/" + f.TargetID + "/edit", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
+		{p + "/notifications", [6]int{ok, ok, forbidden, ok, forbidden, missing}},
+		{p + "/funders", [6]int{ok, ok, ok, ok, ok, missing}},
+		{p + "/funders/new", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
+		{p + "/members", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
+		{p + "/members/new", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
+		{p + "/members/" + uPL + "/edit", [6]int{ok, ok, forbidden, missing, missing, missing}},
+		{p + "/audit", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
+		{p + "/history?entity=grant&id=" + f.GrantX, [6]int{ok, ok, ok, ok, missing, missing}},
+		{p + "/history?entity=target&id=" + f.TargetID, [6]int{ok, ok, ok, ok, ok, missing}},
+		{"/app/programmes/nonexistent", [6]int{missing, missing, missing, missing, missing, missing}},
+		{"/app/no-such-page", [6]int{missing, missing, missing, missing, missing, missing}},
+	}
+	for _, c := range cases {
+		for i, who := range people {
+			got := browsers[who].get(c.path)
+			if got.Status != c.want[i] {
+				t.Errorf("%s GET %s: %d, want %d\n%s", who, c.path, got.Status, c.want[i], excerpt(got.Body))
+				continue
+			}
+			ct := got.Header.Get("Content-Type")
+			if got.Status != ok || !strings.HasPrefix(ct, "text/html") {
+				if strings.HasPrefix(ct, "text/html") && !strings.Contains(got.Body, `data-testid="error-title"`) {
+					t.Errorf("%s GET %s: %d without the error page", who, c.path, got.Status)
+				}
+				continue
+			}
+			if strings.Contains(got.Body, "goroutine ") || strings.Contains(got.Body, "panic") {
+				t.Errorf("%s GET %s: page shows internals", who, c.path)
+			}
+		}
+	}
+	if logs := h.logs.String(); strings.Contains(logs, "level=ERROR") {
+		t.Errorf("the app logged errors:\n%s", logs)
+	}
+}
+
+// excerpt is the part of a page worth reading in a failure: its main content.
+func excerpt(body string) string {
+	if i := strings.Index(body, `<main`); i >= 0 {
+		body = body[i:]
+	}
+	if len(body) > 1500 {
+		body = body[:1500] + "…"
+	}
+	return body
+}

@@ -1,0 +1,338 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"math"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// view is what every page template gets.
+type view struct {
+	Title string
+	// Session is the signed-in person (nil on public pages).
+	Session *Session
+	// Nav is the programme's navigation, on programme pages.
+	Nav *nav
+	// Form is the page's form state (values, errors), if it has a form.
+	Form *form
+	// Data is the page's own data.
+	Data any
+	// Set by render.
+	Assets    *assets
+	RequestID string
+	// Error page.
+	Status  int
+	Message string
+	Body    template.HTML
+}
+
+// CSRF is the token every form of the page carries.
+func (v *view) CSRF() string {
+	if v.Session == nil {
+		return ""
+	}
+	return v.Session.CSRF
+}
+
+// nav is the programme navigation: only the sections the person may use.
+type nav struct {
+	Programme domain.Programme
+	Access    domain.Access
+	Current   string
+}
+
+// Links lists the sections of the programme the caller may open.
+func (n *nav) Links() []navLink {
+	base := "/app/programmes/" + n.Programme.ID
+	links := []navLink{{Key: "dashboard", Text: "Dashboard", Href: base}, {Key: "grants", Text: "Grants", Href: base + "/grants"},
+		{Key: "projects", Text: "Projects", Href: base + "/projects"}, {Key: "targets", Text: "Targets", Href: base + "/targets"}}
+	if n.Access.CanManage() || len(n.Access.Funders) > 0 {
+		links = append(links, navLink{Key: "notifications", Text: "Notifications", Href: base + "/notifications"})
+	}
+	if n.Access.CanManage() {
+		links = append(links, navLink{Key: "funders", Text: "Funders", Href: base + "/funders"}, navLink{Key: "members", Text: "Members", Href: base + "/members"},
+			navLink{Key: "audit", Text: "Audit trail", Href: base + "/audit"})
+	}
+	for i := range links {
+		links[i].Current = links[i].Key == n.Current
+	}
+	return links
+}
+
+type navLink struct {
+	Key, Text, Href string
+	Current         bool
+}
+
+// parseTemplates reads every page template with the layout and partials.
+func parseTemplates(as *assets) map[string]*template.Template {
+	funcs := template.FuncMap{
+		"asset":       as.URL,
+		"money":       money,
+		"pounds":      pounds,
+		"date":        dateText,
+		"datetime":    datetimeText,
+		"metric":      metricLabel,
+		"metrics":     func() []domain.Metric { return domain.Metrics },
+		"pct":         func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + "%" },
+		"barWidth":    barWidth,
+		"statusTag":   statusTag,
+		"statusText":  statusText,
+		"fieldID":     fieldID,
+		"pathEscape":  url.PathEscape,
+		"queryEscape": url.QueryEscape,
+		"join":        strings.Join,
+		"dict":        dict,
+		"add":         func(a, b int) int { return a + b },
+		"seq": func(n int) []int {
+			s := make([]int, n)
+			for i := range s {
+				s[i] = i
+			}
+			return s
+		},
+		"itoa":        strconv.Itoa,
+		"i64":         func(n int64) string { return strconv.FormatInt(n, 10) },
+		"fte":         func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
+		"changeValue": changeValue,
+		"capitalise":  capitalise,
+		"list":        func(s ...string) []string { return s },
+	}
+	base := template.Must(template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html"))
+	pages := map[string]*template.Template{}
+	names, _ := fs.Glob(templateFS, "templates/*.html")
+	for _, name := range names {
+		n := strings.TrimSuffix(path.Base(name), ".html")
+		if n == "layout" || n == "partials" {
+			continue
+		}
+		pages[n] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, name))
+	}
+	return pages
+}
+
+// render writes a page. A template failure is a 500 (logged), never a
+// half-written page.
+func (a *app) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
+	if v.Session == nil {
+		if s, ok := r.Context().Value(sessionKey).(*Session); ok {
+			v.Session = s
+		}
+	}
+	v.Assets = a.assets
+	v.RequestID = requestID(r)
+	t, ok := a.pages[page]
+	if !ok {
+		panic("web: no template " + page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		a.Logger.Error("web: render", "requestId", v.RequestID, "page", page, "err", err)
+		if page == "error" {
+			http.Error(w, "Sorry, there is a problem with the service. Request id "+v.RequestID, http.StatusInternalServerError)
+			return
+		}
+		a.render(w, r, http.StatusInternalServerError, "error", &view{Title: "Sorry, there is a problem with the service",
+			Status: http.StatusInternalServerError})
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-store")
+	}
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// Page renders a page of a SignIn implementation in the app's layout.
+func (a *app) Page(w http.ResponseWriter, r *http.Request, status int, title string, body template.HTML) {
+	a.render(w, r, status, "plain", &view{Title: title, Body: body})
+}
+
+// errorPage shows a refusal or failure as an NHS-style page: what happened
+// and what to do, never a stack trace. Failures that are ours say only the
+// request id; their detail goes to the log.
+func (a *app) errorPage(w http.ResponseWriter, r *http.Request, err error) {
+	v := &view{}
+	code := domain.ErrorCode(err)
+	switch {
+	case errors.Is(err, errCSRF):
+		v.Status, v.Title = http.StatusForbidden, "Your form could not be sent"
+		v.Message = "The page you sent it from had expired or did not come from this service. Nothing was saved. Go back, reload the page and try again."
+	case errors.Is(err, errSignedOut):
+		v.Status, v.Title = http.StatusForbidden, "You have been signed out"
+		v.Message = "Your session has ended, so what you sent was not saved. Sign in again and try once more."
+	case errors.Is(err, errSignInFailed):
+		v.Status, v.Title = http.StatusForbidden, "Sign-in failed"
+		v.Message = "We could not sign you in. The sign-in may have taken too long or been opened in another window. Try again."
+	case code == domain.CodeNotFound:
+		v.Status, v.Title = http.StatusNotFound, "Page not found"
+		v.Message = "The page does not exist, or you do not have access to it. If you typed the web address, check it is correct."
+	case code == domain.CodeForbidden:
+		v.Status, v.Title = http.StatusForbidden, "You cannot do this"
+		v.Message = "Your role in this programme does not allow it. Ask the programme's lead if you think you should be able to."
+		var de *domain.Error
+		if errors.As(err, &de) && de.Message != "" {
+			v.Message = capitalise(de.Message) + ". Ask the programme's lead if you think you should be able to."
+		}
+	case code == domain.CodeTooLarge, code == domain.CodeUnsupportedMedia, code == domain.CodeValidation:
+		v.Status, v.Title = http.StatusBadRequest, "Your form could not be read"
+		v.Message = "Go back and try again."
+	case code == domain.CodeUnavailable:
+		v.Status, v.Title = http.StatusServiceUnavailable, "Sorry, the service is unavailable"
+		v.Message = "Try again in a moment."
+		w.Header().Set("Retry-After", "1")
+	default:
+		v.Status, v.Title = http.StatusInternalServerError, "Sorry, there is a problem with the service"
+		a.Logger.Error("web: request failed", "requestId", requestID(r), "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if v.Status >= 500 {
+		v.Message = "Try again later. If the problem continues, quote this reference: " + requestID(r) + "."
+	}
+	a.render(w, r, v.Status, "error", v)
+}
+
+// ---------------------------------------------------------------- formatting
+
+// money writes pence as pounds: £310,000.00.
+func money(pence int64) string {
+	neg := pence < 0
+	if neg {
+		pence = -pence
+	}
+	s := "£" + groupThousands(pence/100) + fmt.Sprintf(".%02d", pence%100)
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+// pounds writes pence for a form field: 310000.00.
+func pounds(pence int64) string {
+	return fmt.Sprintf("%d.%02d", pence/100, pence%100)
+}
+
+func groupThousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// dateText writes a date the NHS way: 31 March 2012.
+func dateText(d domain.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Time().Format("2 January 2006")
+}
+
+func datetimeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2 January 2006 15:04 UTC")
+}
+
+var metricLabels = map[domain.Metric]string{
+	domain.MetricReferrals:            "Referrals",
+	domain.MetricPeopleIntoWork:       "People into work",
+	domain.MetricJobStarts:            "Job starts",
+	domain.MetricSustainedJobs13Weeks: "Jobs sustained 13 weeks",
+	domain.MetricVolunteeringStarts:   "Volunteering starts",
+	domain.MetricTrainingStarts:       "Training starts",
+	domain.MetricInternsEnrolled:      "Interns enrolled",
+	domain.MetricInternsCompleted:     "Interns completed",
+}
+
+func metricLabel(m domain.Metric) string {
+	if l, ok := metricLabels[m]; ok {
+		return l
+	}
+	return string(m)
+}
+
+// barWidth is a percentage for a progress bar, 0-100.
+func barWidth(pct float64) string {
+	return strconv.FormatFloat(math.Max(0, math.Min(100, pct)), 'f', 1, 64)
+}
+
+// statusTag is the NHS tag colour of a target or notification status.
+func statusTag(s string) string {
+	switch s {
+	case "reached", "sent", "filled":
+		return "nhsuk-tag--green"
+	case "on-track", "pending":
+		return "nhsuk-tag--blue"
+	case "at-risk", "vacant":
+		return "nhsuk-tag--yellow"
+	case "missed", "failed":
+		return "nhsuk-tag--red"
+	default:
+		return "nhsuk-tag--grey"
+	}
+}
+
+func statusText(s string) string {
+	switch s {
+	case "on-track":
+		return "On track"
+	case "at-risk":
+		return "At risk"
+	}
+	return capitalise(s)
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// changeValue writes one audited field value for the history tables.
+func changeValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "–"
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	default:
+		b, _ := jsonCompact(x)
+		return b
+	}
+}
+
+func dict(kv ...any) map[string]any {
+	m := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		k, _ := kv[i].(string)
+		m[k] = kv[i+1]
+	}
+	return m
+}

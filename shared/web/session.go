@@ -1,0 +1,199 @@
+package web
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// Cookie names. Both live under /app only.
+const (
+	SessionCookie = "fundtrack_session"
+	// AuthCookie holds a sign-in in flight (state, PKCE verifier, nonce,
+	// where to return) for ten minutes.
+	AuthCookie = "fundtrack_auth"
+	cookiePath = "/app"
+)
+
+// SessionLifetime is how long a sign-in lasts.
+const SessionLifetime = 8 * time.Hour
+
+// Codec seals values into cookie text with AES-256-GCM: nobody without the
+// key can read or forge them. The cookie's name is authenticated with it,
+// so a sealed value cannot be moved from one cookie to another.
+type Codec struct {
+	aead cipher.AEAD
+}
+
+// NewCodec makes a codec from a 32-byte key.
+func NewCodec(key []byte) (*Codec, error) {
+	if len(key) != 32 {
+		return nil, fmt.Errorf("session key must be 32 bytes, got %d", len(key))
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	return &Codec{aead: aead}, nil
+}
+
+// CodecFromBase64 makes a codec from a base64 key (standard or URL
+// alphabet, padded or not), as FUNDTRACK_SESSION_KEY holds it.
+func CodecFromBase64(s string) (*Codec, error) {
+	s = strings.TrimSpace(s)
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if key, err := enc.DecodeString(s); err == nil {
+			return NewCodec(key)
+		}
+	}
+	return nil, errors.New("session key is not base64")
+}
+
+// RandomCodec makes a codec with a fresh random key (sessions then end when
+// the process does): for tests and the local runner's default.
+func RandomCodec() *Codec {
+	c, err := NewCodec(randomBytes(32))
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// Seal encrypts v (as JSON) for the named cookie.
+func (c *Codec) Seal(name string, v any) (string, error) {
+	plain, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	nonce := randomBytes(c.aead.NonceSize())
+	sealed := c.aead.Seal(nonce, nonce, plain, []byte(name))
+	return base64.RawURLEncoding.EncodeToString(sealed), nil
+}
+
+// Open decrypts a value sealed for the named cookie into v.
+func (c *Codec) Open(name, text string, v any) error {
+	raw, err := base64.RawURLEncoding.DecodeString(text)
+	if err != nil || len(raw) < c.aead.NonceSize()+c.aead.Overhead() {
+		return errors.New("malformed cookie")
+	}
+	n := c.aead.NonceSize()
+	plain, err := c.aead.Open(nil, raw[:n], raw[n:], []byte(name))
+	if err != nil {
+		return errors.New("cookie does not authenticate")
+	}
+	return json.Unmarshal(plain, v)
+}
+
+// Session is a signed-in person, as kept in the session cookie.
+type Session struct {
+	Email   string    `json:"e"`
+	Subject string    `json:"s"`
+	Groups  []string  `json:"g,omitempty"`
+	Expires time.Time `json:"x"`
+	// CSRF is the secret every form of this session carries back.
+	CSRF string `json:"c"`
+}
+
+// NewSession starts a session for a verified identity.
+func NewSession(id domain.Identity, now time.Time) Session {
+	return Session{Email: domain.NormaliseEmail(id.Email), Subject: id.Subject, Groups: id.Groups,
+		Expires: now.Add(SessionLifetime).UTC().Truncate(time.Second), CSRF: randomToken()}
+}
+
+// Identity is the session's person.
+func (s Session) Identity() domain.Identity {
+	return domain.Identity{Subject: s.Subject, Email: s.Email, Groups: s.Groups}
+}
+
+// valid reports whether the session is complete and not expired.
+func (s Session) valid(now time.Time) bool {
+	return s.Email != "" && s.Subject != "" && len(s.CSRF) >= 16 && now.Before(s.Expires)
+}
+
+// CheckCSRF compares a form's token with the session's, in constant time.
+func (s Session) CheckCSRF(token string) bool {
+	return s.CSRF != "" && subtle.ConstantTimeCompare([]byte(s.CSRF), []byte(token)) == 1
+}
+
+// SetCookie writes a sealed value as a cookie under /app: HttpOnly,
+// SameSite=Lax and Secure except on plain-http localhost. maxAge 0 makes a
+// cookie that ends with the browser; negative deletes it.
+func (c *Codec) SetCookie(w http.ResponseWriter, r *http.Request, name string, v any, maxAge time.Duration) error {
+	text, err := c.Seal(name, v)
+	if err != nil {
+		return err
+	}
+	if len(text) > 3800 {
+		return fmt.Errorf("cookie %s too large (%d bytes)", name, len(text))
+	}
+	http.SetCookie(w, cookie(r, name, text, int(maxAge/time.Second)))
+	return nil
+}
+
+// ReadCookie opens the named cookie into v; any failure (missing, forged,
+// tampered, from another key) is an error and v is left alone.
+func (c *Codec) ReadCookie(r *http.Request, name string, v any) error {
+	ck, err := r.Cookie(name)
+	if err != nil {
+		return err
+	}
+	return c.Open(name, ck.Value, v)
+}
+
+// ClearCookie deletes the named cookie.
+func ClearCookie(w http.ResponseWriter, r *http.Request, name string) {
+	http.SetCookie(w, cookie(r, name, "", -1))
+}
+
+func cookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: name, Value: value, Path: cookiePath, MaxAge: maxAge,
+		HttpOnly: true, Secure: !PlainLocalhost(r), SameSite: http.SameSiteLaxMode}
+}
+
+// PlainLocalhost reports whether the request came over plain http to this
+// machine (the local runner, tests): the only place cookies go without
+// Secure, since browsers would drop Secure cookies there.
+func PlainLocalhost(r *http.Request) bool {
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		return false
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// randomToken is 32 random bytes, base64url: state, nonces, CSRF secrets.
+func randomToken() string { return base64.RawURLEncoding.EncodeToString(randomBytes(32)) }
+
+// RandomToken makes an unguessable token (for sign-in implementations).
+func RandomToken() string { return randomToken() }

@@ -1,0 +1,324 @@
+// Package web is fundtrack's web app: server-rendered pages in the style of
+// NHS digital services (NHS.UK frontend), served under /app/ by the web
+// Lambda function and by the local runner. Every page calls the same
+// service methods as the JSON API, with the same caller, so every rule of
+// the roles table lives once, in the service; pages only use
+// domain.Access to decide which links and forms to show.
+//
+// Sign-in is a SignIn: Cognito managed login (authorization code + PKCE) in
+// AWS, a page of demo users locally (infra/websignin, which only the local
+// runner imports). A signed-in person's session is an AES-GCM sealed,
+// HttpOnly, SameSite=Lax cookie; every form carries the session's CSRF
+// token and every POST is checked against it.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// Deps are what the web app needs.
+type Deps struct {
+	Service  *service.Service
+	Sessions *Codec
+	SignIn   SignIn
+	Logger   *slog.Logger
+	Now      func() time.Time
+	// RequestID names the request for logs and audit (API Gateway's id in
+	// Lambda); nil makes a new id per request.
+	RequestID func(*http.Request) string
+	// GivingPrefix is the publisher's 360Giving identifier prefix; "" is
+	// "fundtrack", as in the API.
+	GivingPrefix string
+}
+
+// SignIn is how people prove who they are.
+type SignIn interface {
+	// Begin answers GET /app/auth/login: a redirect to the identity
+	// provider, or a page of its own rendered through ui. next is the
+	// /app/ path to return to afterwards.
+	Begin(w http.ResponseWriter, r *http.Request, ui UI, next string)
+	// Complete answers the return to /app/auth/callback (GET or POST)
+	// with the verified person and the path to return to. Any error
+	// refuses the sign-in.
+	Complete(w http.ResponseWriter, r *http.Request) (domain.Identity, string, error)
+	// SignedOut is where the browser goes once the session is cleared
+	// (the identity provider's logout, say).
+	SignedOut(r *http.Request) string
+}
+
+// UI renders a page in the app's layout, for SignIn implementations.
+type UI interface {
+	Page(w http.ResponseWriter, r *http.Request, status int, title string, body template.HTML)
+}
+
+// Prefix is where the web app lives.
+const Prefix = "/app"
+
+// maxFormBytes bounds a form post, like the API's body limit.
+const maxFormBytes = 64 << 10
+
+type app struct {
+	Deps
+	assets *assets
+	pages  map[string]*template.Template
+}
+
+// New returns the web app's handler, serving everything under /app/.
+func New(d Deps) http.Handler {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	a := &app{Deps: d, assets: loadAssets()}
+	if a.assets.Missing {
+		d.Logger.Warn("web: NHS.UK frontend assets are missing from shared/web/static: run `make assets` and rebuild")
+	}
+	a.pages = parseTemplates(a.assets)
+	mux := http.NewServeMux()
+	a.routes(mux)
+	return a.outer(mux)
+}
+
+type ctxKey int
+
+const (
+	requestIDKey ctxKey = iota
+	sessionKey
+)
+
+// requestID is the id of the request being served.
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(requestIDKey).(string)
+	return id
+}
+
+// outer gives each request its id, its read memo and security headers, and
+// turns a panic into a 500 page that names only the request id.
+func (a *app) outer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := ""
+		if a.RequestID != nil {
+			id = a.RequestID(r)
+		}
+		if id == "" {
+			id = domain.NewID()
+		}
+		ctx := context.WithValue(withMemo(r.Context()), requestIDKey, id)
+		r = r.WithContext(ctx)
+		h := w.Header()
+		h.Set("X-Request-Id", id)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; font-src 'self' https://assets.nhs.uk; "+
+			"style-src 'self'; script-src 'self'; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'")
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				a.Logger.Error("web: panic", "requestId", id, "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
+				a.errorPage(w, r, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// route kinds: public pages need no session; the others redirect to
+// sign-in without one.
+type handler func(w http.ResponseWriter, r *http.Request, q *req) error
+
+// req is one signed-in request.
+type req struct {
+	Session Session
+	Caller  domain.Caller
+	// Form is the posted form, CSRF-checked, on POST.
+	Form url.Values
+}
+
+// ctx is the request's context.
+func (q *req) isAdmin() bool { return q.Caller.IsAdmin() }
+
+func (a *app) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /app", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/app/", http.StatusFound) })
+	mux.HandleFunc("GET /app/static/{version}/{file...}", a.assets.serve)
+	mux.HandleFunc("GET /app/auth/login", a.login)
+	mux.HandleFunc("GET /app/auth/callback", a.callback)
+	mux.HandleFunc("POST /app/auth/callback", a.callback)
+	mux.HandleFunc("POST /app/auth/logout", a.logout)
+	mux.HandleFunc("GET /app/auth/signed-out", a.signedOut)
+
+	for _, rt := range a.pageRoutes() {
+		mux.Handle(rt.pattern, a.signedIn(rt.serve))
+	}
+	mux.HandleFunc("/app/", func(w http.ResponseWriter, r *http.Request) {
+		a.errorPage(w, r, domain.NotFound("page"))
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		a.errorPage(w, r, domain.NotFound("page"))
+	})
+}
+
+type pageRoute struct {
+	pattern string
+	serve   handler
+}
+
+// session reads a valid session from the request, if there is one.
+func (a *app) session(r *http.Request) (Session, bool) {
+	var s Session
+	if a.Sessions.ReadCookie(r, SessionCookie, &s) != nil || !s.valid(a.Now()) {
+		return Session{}, false
+	}
+	return s, true
+}
+
+// signedIn runs a page for a signed-in person. Without a (valid) session a
+// GET goes to sign-in and comes back; a POST is refused, since what it
+// carried cannot be trusted. A POST must carry the session's CSRF token.
+func (a *app) signedIn(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s, ok := a.session(r)
+		if !ok {
+			if _, err := r.Cookie(SessionCookie); err == nil {
+				ClearCookie(w, r, SessionCookie) // expired or tampered: signed out
+			}
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				http.Redirect(w, r, "/app/auth/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusFound)
+				return
+			}
+			a.errorPage(w, r, errSignedOut)
+			return
+		}
+		q := &req{Session: s, Caller: domain.Caller{Identity: s.Identity(), RequestID: requestID(r)}}
+		r = r.WithContext(context.WithValue(r.Context(), sessionKey, &s))
+		if r.Method == http.MethodPost {
+			form, err := a.postedForm(w, r)
+			if err != nil {
+				a.errorPage(w, r, err)
+				return
+			}
+			if !s.CheckCSRF(form.Get("csrf")) {
+				a.Logger.Warn("web: CSRF token missing or wrong", "requestId", requestID(r), "path", r.URL.Path)
+				a.errorPage(w, r, errCSRF)
+				return
+			}
+			q.Form = form
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		if err := h(w, r, q); err != nil {
+			a.errorPage(w, r, err)
+		}
+	})
+}
+
+// postedForm reads an urlencoded form of at most 64 KiB.
+func (a *app) postedForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	ct := r.Header.Get("Content-Type")
+	if !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		return nil, domain.Errorf(domain.CodeUnsupportedMedia, "send the form as application/x-www-form-urlencoded")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, domain.Errorf(domain.CodeTooLarge, "the form is larger than %d bytes", maxFormBytes)
+		}
+		return nil, domain.Errorf(domain.CodeValidation, "the form could not be read")
+	}
+	return r.PostForm, nil
+}
+
+var (
+	errCSRF      = domain.Errorf(domain.CodeForbidden, "csrf")
+	errSignedOut = domain.Errorf(domain.CodeUnauthenticated, "signed out")
+)
+
+// ---------------------------------------------------------------- sign-in
+
+// safeNext keeps only a path inside the app, so a sign-in link cannot send
+// people to another site afterwards.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/app/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") ||
+		strings.HasPrefix(next, "/app/auth/") {
+		return "/app/"
+	}
+	return next
+}
+
+func (a *app) login(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	next := safeNext(r.URL.Query().Get("next"))
+	if _, ok := a.session(r); ok {
+		http.Redirect(w, r, next, http.StatusFound)
+		return
+	}
+	a.SignIn.Begin(w, r, a, next)
+}
+
+func (a *app) callback(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	}
+	id, next, err := a.SignIn.Complete(w, r)
+	ClearCookie(w, r, AuthCookie)
+	if err != nil {
+		a.Logger.Warn("web: sign-in refused", "requestId", requestID(r), "err", err)
+		a.errorPage(w, r, errSignInFailed)
+		return
+	}
+	if id.Email == "" || id.Subject == "" {
+		a.errorPage(w, r, errSignInFailed)
+		return
+	}
+	s := NewSession(id, a.Now())
+	if err := a.Sessions.SetCookie(w, r, SessionCookie, s, SessionLifetime); err != nil {
+		a.errorPage(w, r, err)
+		return
+	}
+	a.Logger.Info("web: signed in", "requestId", requestID(r), "email", s.Email)
+	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+}
+
+var errSignInFailed = domain.Errorf(domain.CodeUnauthenticated, "sign-in failed")
+
+// logout ends the session (a POST carrying the session's CSRF token, so
+// no other site can sign people out) and hands over to the sign-in's
+// own sign-out.
+func (a *app) logout(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	s, ok := a.session(r)
+	if ok {
+		form, err := a.postedForm(w, r)
+		if err != nil {
+			a.errorPage(w, r, err)
+			return
+		}
+		if !s.CheckCSRF(form.Get("csrf")) {
+			a.errorPage(w, r, errCSRF)
+			return
+		}
+	}
+	ClearCookie(w, r, SessionCookie)
+	http.Redirect(w, r, a.SignIn.SignedOut(r), http.StatusSeeOther)
+}
+
+func (a *app) signedOut(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	a.render(w, r, http.StatusOK, "signedout", &view{Title: "You have signed out"})
+}
