@@ -454,6 +454,16 @@ func templateRoutes(t *testing.T, tpl map[string]any) map[string][]string {
 				t.Errorf("%s.%s: Method %q Path %q: want an upper-case method and an absolute path", fn.id, evName, method, path)
 			}
 			route := method + " " + path
+			// The web app checks its own session cookie: API Gateway lets
+			// its two catch-alls under /app through (Auth NONE). They are
+			// no API routes, so they are left out of the comparison with
+			// httpapi.Functions (TestWebFunctionRoutes checks them).
+			if fn.name == webFunction {
+				if !webRoutes[route] || !reflect.DeepEqual(p["Auth"], map[string]any{"Authorizer": "NONE"}) {
+					t.Errorf("%s.%s: %s (Auth %v): the web function has only ANY /app and ANY /app/{proxy+}, with Auth NONE", fn.id, evName, route, p["Auth"])
+				}
+				continue
+			}
 			// The health check answers without a token; every other route
 			// keeps the default JWT authorizer.
 			if route == "GET /health" {
@@ -467,6 +477,30 @@ func templateRoutes(t *testing.T, tpl map[string]any) map[string][]string {
 		}
 	}
 	return out
+}
+
+// webFunction is the web app (functions/web) and webRoutes its routes.
+const webFunction = "web"
+
+var webRoutes = map[string]bool{"ANY /app": true, "ANY /app/{proxy+}": true}
+
+func TestWebFunctionRoutes(t *testing.T) {
+	tpl := loadTemplate(t)
+	for _, fn := range functions(t, tpl) {
+		if fn.name != webFunction {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, ev := range obj(fn.props["Events"]) {
+			p := obj(obj(ev)["Properties"])
+			seen[fmt.Sprint(p["Method"], " ", p["Path"])] = true
+		}
+		if !reflect.DeepEqual(seen, webRoutes) {
+			t.Errorf("%s routes %v, want %v", fn.id, seen, webRoutes)
+		}
+		return
+	}
+	t.Error("template.yaml has no web function (CodeUri build/web.zip)")
 }
 
 func TestRoutesMatchHandlers(t *testing.T) {
