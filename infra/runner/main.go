@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log"
@@ -19,12 +20,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/fundtrack/fundtrack/infra/cfn"
+	"github.com/fundtrack/fundtrack/infra/websignin"
 	"github.com/fundtrack/fundtrack/shared/auth"
 	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/store"
+	"github.com/fundtrack/fundtrack/shared/web"
 )
 
 func main() {
@@ -66,7 +69,18 @@ func run() error {
 	deps := platform.APIDeps(c, db, local)
 	api := httpapi.Mount(httpapi.Functions(deps))
 
-	srv := &http.Server{Addr: addr, Handler: api, ReadHeaderTimeout: 10 * time.Second}
+	// The web app under /app/, as API Gateway routes it to the web
+	// function; here people sign in on a page of demo users.
+	webApp, err := newWebApp(c, db, local)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/app", webApp)
+	mux.Handle("/app/", webApp)
+	mux.Handle("/", api)
+
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 
@@ -86,6 +100,27 @@ func run() error {
 		}
 		return nil
 	}
+}
+
+// newWebApp wires the web app with the local sign-in. Sessions are sealed
+// with FUNDTRACK_SESSION_KEY if set, else with a key derived from the local
+// token secret, so they survive a restart of the runner.
+func newWebApp(c platform.Config, db *dynamodb.Client, local auth.Local) (http.Handler, error) {
+	var codec *web.Codec
+	var err error
+	if k := os.Getenv("FUNDTRACK_SESSION_KEY"); k != "" {
+		codec, err = web.CodecFromBase64(k)
+	} else {
+		key := sha256.Sum256(append([]byte("fundtrack local web sessions\x00"), local.Secret...))
+		codec, err = web.NewCodec(key[:])
+	}
+	if err != nil {
+		return nil, fmt.Errorf("FUNDTRACK_SESSION_KEY: %w", err)
+	}
+	d := platform.WebDeps(c, db)
+	d.Sessions = codec
+	d.SignIn = websignin.Local{Codec: codec, AllowOthers: true}
+	return web.New(d), nil
 }
 
 func ensureTable(ctx context.Context, db *dynamodb.Client, table string) error {
@@ -140,6 +175,7 @@ var demoUsers = []struct{ role, email, groups string }{
 
 func printWelcome(addr, mailPage string, local auth.Local) {
 	fmt.Printf("\nfundtrack is serving on http://%s\n\n", addr)
+	fmt.Printf("Web app: http://%s/app/ (sign in as any demo user; `make seed` gives them roles)\n\n", addr)
 	fmt.Println("Tokens (valid 12 hours; `make token EMAIL=... GROUPS=...` makes more):")
 	for _, u := range demoUsers {
 		var groups []string
