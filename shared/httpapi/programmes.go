@@ -55,6 +55,8 @@ func (s *server) programmesRoutes() []route {
 		{pattern: "GET /programmes/{programmeId}/projects/{projectId}", serve: reading(func(r *http.Request, c domain.Caller) (domain.Project, error) {
 			return s.Service.Project(r.Context(), c, pid(r), r.PathValue("projectId"))
 		}, nil)},
+
+		{pattern: "GET /openapi.json", public: true, serve: s.openapi},
 	}
 }
 
