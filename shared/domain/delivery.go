@@ -49,7 +49,9 @@ func metricList() string {
 const (
 	MaxCount       = 100_000 // people in one period for one project
 	MaxPlaces      = 1_000
+	MinFTE         = 0.01
 	MaxFTE         = 1.0
+	MinMeanScore   = 0.01
 	MaxMeasures    = 20
 	MaxNotesLen    = 2000
 	MaxRespondents = 100_000
@@ -105,8 +107,8 @@ func (in PostInput) Validate() error {
 	if !ValidID(in.GrantID) {
 		p.Add("grantId", "required: the id of the grant that pays for this post")
 	}
-	if !(in.FTE > 0 && in.FTE <= MaxFTE) {
-		p.Add("fte", "must be more than 0 and at most 1 (full time)")
+	if !(in.FTE >= MinFTE && in.FTE <= MaxFTE) {
+		p.Add("fte", "must be from 0.01 to 1 (full time)")
 	}
 	if in.Contract != ContractTemporary && in.Contract != ContractPermanent {
 		p.Add("contract", `must be "temporary" or "permanent"`)
@@ -287,11 +289,11 @@ func (in OutcomeInput) Validate() error {
 			p.Add(f+".name", "appears twice")
 		}
 		seen[m.Name] = true
-		if m.BaselineMean <= 0 || m.BaselineMean > MaxMeanScore {
-			p.Add(f+".baselineMean", "must be more than 0 and at most 1000")
+		if m.BaselineMean < MinMeanScore || m.BaselineMean > MaxMeanScore {
+			p.Add(f+".baselineMean", "must be from 0.01 to 1000")
 		}
-		if m.LatestMean < 0 || m.LatestMean > MaxMeanScore {
-			p.Add(f+".latestMean", "must be from 0 to 1000")
+		if (m.LatestMean != 0 && m.LatestMean < MinMeanScore) || m.LatestMean < 0 || m.LatestMean > MaxMeanScore {
+			p.Add(f+".latestMean", "must be 0 or from 0.01 to 1000")
 		}
 		if m.Respondents < 1 || m.Respondents > MaxRespondents {
 			p.Add(f+".respondents", "must be a whole number from 1 to 100000")

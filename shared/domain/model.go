@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -314,7 +315,7 @@ func optionalText(p Problems, field, s string, max int) {
 		p.Add(field, "must be at most "+strconv.Itoa(max)+" characters")
 	}
 	for _, r := range s {
-		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' {
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
 			p.Add(field, "must not contain control characters")
 			return
 		}

@@ -51,7 +51,7 @@ type Deps struct {
 // route is one API route: its pattern and the function serving it.
 type route struct {
 	pattern string
-	public  bool // served without a token (only /health)
+	public  bool // served without a token (/health, /openapi.json)
 	serve   func(w http.ResponseWriter, r *http.Request, c domain.Caller) error
 }
 

@@ -33,6 +33,9 @@ func DecodeJSON(data []byte, v any) error {
 }
 
 func fieldPath(parent, name string) string {
+	if name == "" { // a key "" still needs a visible name in the error
+		name = `""`
+	}
 	if parent == "" {
 		return name
 	}
@@ -128,24 +131,12 @@ func decodeValue(raw []byte, v reflect.Value, path string, p domain.Problems) {
 		}
 		v.SetString(s)
 	case reflect.Int, reflect.Int64, reflect.Int32:
-		n, err := strconv.ParseInt(string(raw), 10, 64)
-		if err != nil {
-			if f, ferr := strconv.ParseFloat(string(raw), 64); ferr == nil {
-				switch {
-				case f == math.Trunc(f) && math.Abs(f) < 1<<53 && !v.OverflowInt(int64(f)):
-					v.SetInt(int64(f))
-				case f == math.Trunc(f):
-					p.Add(orBody(path), "is too large")
-				default:
-					p.Add(orBody(path), "must be a whole number")
-				}
-				return
-			}
-			p.Add(orBody(path), "must be a whole number")
-			return
+		n, problem := wholeNumber(string(raw))
+		if problem == "" && v.OverflowInt(n) {
+			problem = "is too large"
 		}
-		if v.OverflowInt(n) {
-			p.Add(orBody(path), "is too large")
+		if problem != "" {
+			p.Add(orBody(path), problem)
 			return
 		}
 		v.SetInt(n)
@@ -153,6 +144,12 @@ func decodeValue(raw []byte, v reflect.Value, path string, p domain.Problems) {
 		f, err := strconv.ParseFloat(string(raw), 64)
 		if err != nil || raw[0] == '"' {
 			p.Add(orBody(path), "must be a number")
+			return
+		}
+		// DynamoDB keeps numbers from 1e-130 to 1e126; nothing fundtrack
+		// measures comes near either end.
+		if a := math.Abs(f); a != 0 && (a < 1e-6 || a > 1e12) {
+			p.Add(orBody(path), "is out of range")
 			return
 		}
 		v.SetFloat(f)
@@ -188,4 +185,50 @@ func jsonFields(t reflect.Type) map[string]int {
 		out[name] = i
 	}
 	return out
+}
+
+// wholeNumber reads a JSON number that must be a whole number, deciding
+// from the literal itself, not a float64 rounding of it: 4.0 and 4e0 are 4,
+// 4.0000000000000001 is not whole. It returns a problem for the field, or "".
+func wholeNumber(lit string) (int64, string) {
+	if n, err := strconv.ParseInt(lit, 10, 64); err == nil {
+		return n, ""
+	}
+	if lit == "" || lit[0] == '"' || lit[0] == '{' || lit[0] == '[' || lit == "true" || lit == "false" {
+		return 0, "must be a whole number"
+	}
+	neg := lit[0] == '-'
+	s := strings.TrimPrefix(lit, "-")
+	mant, expPart, hasExp := strings.Cut(strings.ToLower(s), "e")
+	exp := 0
+	if hasExp {
+		e, err := strconv.Atoi(expPart)
+		if err != nil {
+			if strings.Trim(mant, "0.") == "" {
+				return 0, "" // zero, however large the exponent
+			}
+			return 0, "is too large"
+		}
+		exp = e
+	}
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := strings.TrimLeft(intPart+frac, "0")
+	point := len(intPart) - (len(intPart+frac) - len(digits)) + exp // digits before the decimal point
+	switch {
+	case digits == "":
+		return 0, ""
+	case point <= 0 || strings.Trim(digits[min(point, len(digits)):], "0") != "":
+		return 0, "must be a whole number"
+	case point > 19:
+		return 0, "is too large"
+	}
+	whole := digits[:min(point, len(digits))] + strings.Repeat("0", max(0, point-len(digits)))
+	if neg {
+		whole = "-" + whole
+	}
+	n, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil {
+		return 0, "is too large"
+	}
+	return n, ""
 }

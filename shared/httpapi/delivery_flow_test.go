@@ -109,7 +109,9 @@ func TestDeliveryPostsThroughProgress(t *testing.T) {
 	dhSame(t, "stale or invalid PATCH", before, w.state(t))
 
 	a.want(t, http.StatusOK, "PATCH", posts+"/"+id1, dhAdmin, map[string]any{"status": "ended", "endDate": "2025-12-31"}, "If-Match", `"1"`)
-	a.want(t, http.StatusOK, "PATCH", posts+"/"+id3, dhLead, map[string]any{"status": "filled"}, "If-Match", `W/"1"`)
+	// If-Match compares strongly (RFC 9110): a weak tag never matches.
+	dhErr(t, a.call(t, "PATCH", posts+"/"+id3, dhLead, map[string]any{"status": "filled"}, "If-Match", `W/"1"`), http.StatusPreconditionFailed, "precondition_failed")
+	a.want(t, http.StatusOK, "PATCH", posts+"/"+id3, dhLead, map[string]any{"status": "filled"}, "If-Match", `"1"`)
 	// A change that keeps the status leaves the counts alone.
 	a.want(t, http.StatusOK, "PATCH", posts+"/"+id3, dhLead, map[string]any{"title": "Service manager"}, "If-Match", `*`)
 	p = w.progress(t, dhFunder)

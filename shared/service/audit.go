@@ -40,6 +40,7 @@ type RecordRef struct {
 func (s *Service) History(ctx context.Context, c domain.Caller, programmeID string, ref RecordRef, p Page) ([]domain.AuditEvent, string, error) {
 	var err error
 	id := ref.ID
+	hideContacts := false
 	switch ref.Entity {
 	case domain.EntityProgramme:
 		_, err = s.Programme(ctx, c, programmeID)
@@ -49,7 +50,9 @@ func (s *Service) History(ctx context.Context, c domain.Caller, programmeID stri
 		m, err = s.Member(ctx, c, programmeID, ref.ID)
 		id = m.Email
 	case domain.EntityFunder:
-		_, err = s.Funder(ctx, c, programmeID, ref.ID)
+		var f domain.Funder
+		f, err = s.Funder(ctx, c, programmeID, ref.ID)
+		hideContacts = f.Contacts == nil // the same rule as the funder itself: see funderView
 	case domain.EntityProject:
 		_, err = s.Project(ctx, c, programmeID, ref.ID)
 	case domain.EntityGrant:
@@ -68,5 +71,11 @@ func (s *Service) History(ctx context.Context, c domain.Caller, programmeID stri
 	if err != nil {
 		return nil, "", err
 	}
-	return s.store.History(ctx, programmeID, ref.Entity, id, p)
+	events, next, err := s.store.History(ctx, programmeID, ref.Entity, id, p)
+	if hideContacts {
+		for _, ev := range events {
+			delete(ev.Changes, "contacts")
+		}
+	}
+	return events, next, err
 }

@@ -40,6 +40,7 @@ func (s *Service) ListNotifications(ctx context.Context, c domain.Caller, progra
 	for i, n := range items {
 		n.Recipients = slices.DeleteFunc(n.Recipients, func(e string) bool { return !own[e] })
 		n.Delivered = slices.DeleteFunc(n.Delivered, func(e string) bool { return !own[e] })
+		n.Rejected = slices.DeleteFunc(n.Rejected, func(e string) bool { return !own[e] })
 		if n.LastError != "" {
 			n.LastError = "not delivered to every recipient"
 		}
