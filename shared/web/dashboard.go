@@ -59,14 +59,11 @@ type chart struct {
 }
 
 type chartRow struct {
-	Month       string // "June 2011"
-	InMonth     int64
-	Cumulative  int64
-	HasFigures  bool
-	monthStart  time.Time
-	pointX      float64
-	pointY      float64
-	labelOnAxis bool
+	Month      string // "June 2011"
+	InMonth    int64
+	Cumulative int64
+	HasFigures bool
+	monthStart time.Time
 }
 
 // peopleIntoWorkChart draws the cumulative people into work, month by
@@ -161,7 +158,7 @@ func (c *chart) draw(last time.Time) template.HTML {
 
 	var b strings.Builder
 	title := "People into work over time"
-	desc := fmt.Sprintf("Cumulative people into work by month, %s to %s", c.Rows[0].Month, lastWithFigures(c.Rows, last))
+	desc := fmt.Sprintf("Cumulative people into work by month, %s to %s", c.Rows[0].Month, last.Format("January 2006"))
 	if c.Target > 0 {
 		desc += fmt.Sprintf(", against a target of %d", c.Target)
 	}
@@ -180,7 +177,17 @@ func (c *chart) draw(last time.Time) template.HTML {
 	step := max(1, (n+approxLabels-1)/approxLabels)
 	for i, r := range c.Rows {
 		if i%step == 0 || i == n-1 {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x(i), top+plotH+20, r.monthStart.Format("Jan 2006"))
+			anchor := "middle"
+			switch {
+			case i == n-1 && n > 1:
+				anchor = "end"
+			case i == 0 && n > 1:
+				anchor = "start"
+			}
+			if i == n-1 && i%step != 0 && x(i)-x(i-i%step) < 90 {
+				continue // too close to the label before it
+			}
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="%s">%s</text>`, x(i), top+plotH+20, anchor, r.monthStart.Format("Jan 2006"))
 		}
 	}
 	// Target line.
@@ -206,10 +213,6 @@ func (c *chart) draw(last time.Time) template.HTML {
 	fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">Month</text>`, left+plotW/2, h-8)
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
-}
-
-func lastWithFigures(rows []chartRow, last time.Time) string {
-	return last.Format("January 2006")
 }
 
 // niceCeil rounds up to 1, 2 or 5 times a power of ten (at least 4, so

@@ -1,9 +1,15 @@
 package web_test
 
 import (
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/fundtrack/fundtrack/infra/websignin"
+	"github.com/fundtrack/fundtrack/shared/web"
 )
 
 // TestPagesByRole: each page answers 200 to whoever the roles table lets
@@ -93,4 +99,30 @@ func excerpt(body string) string {
 		body = body[:1500] + "…"
 	}
 	return body
+}
+
+// TestPanicPage: a failure inside a page is a 500 page naming only the
+// request id (also in X-Request-Id); the detail goes to the log.
+func TestPanicPage(t *testing.T) {
+	h := &webH{codec: web.RandomCodec(), logs: &logBuffer{}}
+	srv := httptest.NewServer(web.New(web.Deps{ // no service: every page that reads panics
+		Sessions: h.codec, SignIn: websignin.Local{Codec: h.codec}, Logger: slog.New(slog.NewTextHandler(h.logs, nil))}))
+	t.Cleanup(srv.Close)
+	h.URL = srv.URL
+	b := h.browser(t)
+	p := b.get("/app/auth/login")
+	state := stateInput.FindStringSubmatch(p.Body)[1]
+	b.do(http.MethodPost, "/app/auth/callback", url.Values{"state": {state}, "email": {uLead}})
+	p = b.get("/app/")
+	id := p.Header.Get("X-Request-Id")
+	if p.Status != http.StatusInternalServerError || id == "" || !strings.Contains(p.Body, "Sorry, there is a problem with the service") ||
+		!strings.Contains(p.Body, id) {
+		t.Fatalf("panic: %d (request id %q)\n%s", p.Status, id, excerpt(p.Body))
+	}
+	if strings.Contains(p.Body, "nil pointer") || strings.Contains(p.Body, "goroutine") {
+		t.Error("the 500 page shows the panic")
+	}
+	if logs := h.logs.String(); !strings.Contains(logs, id) || !strings.Contains(logs, "panic") {
+		t.Errorf("the log lacks the panic and its request id:\n%s", logs)
+	}
 }

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"encoding/json"
+	"net/url"
+	"reflect"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+func TestParsePounds(t *testing.T) {
+	good := map[string]int64{"310,000.00": 31000000, "£310,000": 31000000, "0.5": 50, "12.34": 1234, " 1 000 ": 100000, "7": 700}
+	for in, want := range good {
+		if got, err := parsePounds(in); err != nil || got != want {
+			t.Errorf("parsePounds(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "abc", "1.234", "-5", "1e6", "£", "12.3.4", "99999999999999999999"} {
+		if _, err := parsePounds(in); err == nil {
+			t.Errorf("parsePounds(%q) accepted", in)
+		}
+	}
+}
+
+func TestFormBody(t *testing.T) {
+	fields := []field{{"title", kText, "Title"}, {"amountPence", kPounds, "Amount"}, {"startDate", kDate, "Start"},
+		{"endDate", kDate, "End"}, {"counts.referrals", kInt, "Referrals"}, {"counts.jobStarts", kInt, "Job starts"},
+		{"measures[0].name", kOptText, "Name"}, {"measures[0].respondents", kInt, "Respondents"}, {"notify", kChecks, "Notify"},
+		{"thresholds", kIntList, "Milestones"}, {"contacts", kLines, "Contacts"}, {"fte", kFloat, "FTE"}}
+	f := newForm(fields, url.Values{
+		"title": {"A"}, "amountPence": {"1,000.5"}, "startDate-day": {"1"}, "startDate-month": {"2"}, "startDate-year": {"2011"},
+		"endDate": {"2011-03-31"}, "counts.referrals": {"12"}, "counts.jobStarts": {""}, "measures[0].name": {"confidence"},
+		"measures[0].respondents": {"8"}, "notify": {"a", "", "b"}, "thresholds": {"50, 100%"}, "contacts": {"a@x.org\r\nb@x.org, c@x.org"},
+		"fte": {"0.5"},
+	})
+	got, bad := f.body()
+	if len(bad) != 0 {
+		t.Fatalf("problems %v", bad)
+	}
+	raw, _ := json.Marshal(got)
+	want := `{"amountPence":100050,"contacts":["a@x.org","b@x.org","c@x.org"],"counts":{"referrals":12},"endDate":"2011-03-31",` +
+		`"fte":0.5,"measures":[{"name":"confidence","respondents":8}],"notify":["a","b"],"startDate":"2011-02-01","thresholds":[50,100],"title":"A"}`
+	if string(raw) != want {
+		t.Errorf("body\n%s\nwant\n%s", raw, want)
+	}
+
+	f = newForm(fields, url.Values{"amountPence": {"lots"}, "startDate-day": {"31"}, "startDate-month": {"2"}, "startDate-year": {"2011"},
+		"endDate-day": {"1"}, "endDate-year": {"11"}, "counts.referrals": {"1.5"}, "thresholds": {"half"}, "fte": {"x"}})
+	_, bad = f.body()
+	for _, p := range []string{"amountPence", "startDate", "endDate", "counts.referrals", "thresholds", "fte"} {
+		if bad[p] == "" {
+			t.Errorf("no problem for %s (%v)", p, bad)
+		}
+	}
+	// The decoder names conversion problems first and the API's decoder's after.
+	var in domain.GrantInput
+	err := f.decoder()(&in)
+	var de *domain.Error
+	if !asDomainError(err, &de) || de.Fields["amountPence"] != "must be an amount in pounds, like 310,000.00" {
+		t.Errorf("decoder: %v", err)
+	}
+}
+
+func asDomainError(err error, de **domain.Error) bool {
+	e, ok := err.(*domain.Error)
+	*de = e
+	return ok
+}
+
+func TestFormMessagesAndSummary(t *testing.T) {
+	f := newForm([]field{{"title", kText, "Title"}, {"startDate", kDate, "Start date"}, {"contacts", kLines, "Contact emails"}}, nil)
+	f.fail(&domain.Error{Code: domain.CodeValidation, Fields: map[string]string{"title": "required", "startDate": "must not be before x",
+		"contacts[1]": "must be an email address", "roles": "at least one role is required, e.g. x"}})
+	want := []summaryItem{{"Enter title", "#f-title"}, {"Start date must not be before x", "#f-startDate-day"},
+		{"Contact emails must be an email address", "#f-contacts"}, {"At least one role is required", "#f-roles"}}
+	if got := f.Summary(); !reflect.DeepEqual(got, want) {
+		t.Errorf("summary %v\nwant %v", got, want)
+	}
+	if f.fail(domain.Errorf(domain.CodeForbidden, "no")) || f.fail(domain.NotFound("x")) {
+		t.Error("refusals are not form errors")
+	}
+}
+
+func TestCompactMeasures(t *testing.T) {
+	v := url.Values{"measures[1].name": {"b"}, "measures[1].respondents": {"3"}, "measures[2].name": {"c"}}
+	compactMeasures(v)
+	if v.Get("measures[0].name") != "b" || v.Get("measures[0].respondents") != "3" || v.Get("measures[1].name") != "c" || v.Has("measures[2].name") {
+		t.Errorf("compacted %v", v)
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	for pence, want := range map[int64]string{0: "£0.00", 5: "£0.05", 31000000: "£310,000.00", 123456789: "£1,234,567.89", -150: "-£1.50"} {
+		if got := money(pence); got != want {
+			t.Errorf("money(%d) = %q, want %q", pence, got, want)
+		}
+	}
+	if got := fieldID("measures[0].baselineMean"); got != "f-measures-0-baselineMean" {
+		t.Errorf("fieldID %q", got)
+	}
+	if got := dateText(domain.MustDate("2012-03-31")); got != "31 March 2012" {
+		t.Errorf("dateText %q", got)
+	}
+	for in, want := range map[string]string{"/app/x": "/app/x", "https://evil.org": "/app/", "//evil.org/app/": "/app/",
+		"/app/auth/login": "/app/", "/apple": "/app/", "/app/\\evil": "/app/"} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCanonical(t *testing.T) {
+	a := &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{"t": {ConsistentRead: aws.Bool(true),
+		Keys: []map[string]types.AttributeValue{{"PK": &types.AttributeValueMemberS{Value: "1"}, "SK": &types.AttributeValueMemberS{Value: "P"}}}}}}
+	b := &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{"t": {ConsistentRead: aws.Bool(true),
+		Keys: []map[string]types.AttributeValue{{"SK": &types.AttributeValueMemberS{Value: "P"}, "PK": &types.AttributeValueMemberS{Value: "1"}}}}}}
+	c := &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{"t": {ConsistentRead: aws.Bool(true),
+		Keys: []map[string]types.AttributeValue{{"PK": &types.AttributeValueMemberN{Value: "1"}, "SK": &types.AttributeValueMemberS{Value: "P"}}}}}}
+	if canonical(a) != canonical(b) {
+		t.Error("equal inputs differ")
+	}
+	if canonical(a) == canonical(c) {
+		t.Error("a number and a string key are the same")
+	}
+}
+
+func TestCodec(t *testing.T) {
+	c := RandomCodec()
+	s, err := c.Seal("a", map[string]int{"x": 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v map[string]int
+	if err := c.Open("a", s, &v); err != nil || v["x"] != 1 {
+		t.Fatalf("open: %v %v", v, err)
+	}
+	if c.Open("b", s, &v) == nil {
+		t.Error("a value sealed for one cookie opened as another")
+	}
+	if RandomCodec().Open("a", s, &v) == nil {
+		t.Error("another key opened the value")
+	}
+	if _, err := CodecFromBase64("c2hvcnQ="); err == nil {
+		t.Error("a short key was accepted")
+	}
+	if _, err := CodecFromBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="); err != nil {
+		t.Errorf("a 32-byte key: %v", err)
+	}
+}
