@@ -1,0 +1,92 @@
+package web_test
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/fundtrack/fundtrack/infra/websignin"
+	"github.com/fundtrack/fundtrack/shared/web"
+)
+
+// TestThroughLambdaProxy: behind API Gateway (through the Lambda proxy, as
+// functions/web serves it) cookies travel in the event's cookies lists and
+// are Secure, and compressed assets come back base64-encoded.
+func TestThroughLambdaProxy(t *testing.T) {
+	codec := web.RandomCodec()
+	adapter := httpadapter.NewV2(web.New(web.Deps{Sessions: codec, SignIn: websignin.Local{Codec: codec}}))
+	call := func(method, path string, cookies []string, form url.Values, headers map[string]string) events.APIGatewayV2HTTPResponse {
+		t.Helper()
+		ev := events.APIGatewayV2HTTPRequest{
+			Version: "2.0", RouteKey: "ANY /app/{proxy+}", RawPath: path, Cookies: cookies,
+			Headers: map[string]string{"host": "abc123.execute-api.eu-west-2.amazonaws.com", "x-forwarded-proto": "https"},
+			RequestContext: events.APIGatewayV2HTTPRequestContext{
+				DomainName: "abc123.execute-api.eu-west-2.amazonaws.com", RequestID: "req-1", Stage: "$default",
+				HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, Protocol: "HTTP/1.1", SourceIP: "192.0.2.1"},
+			},
+		}
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			ev.RawPath, ev.RawQueryString = path[:i], path[i+1:]
+			ev.RequestContext.HTTP.Path = ev.RawPath
+		}
+		for k, v := range headers {
+			ev.Headers[k] = v
+		}
+		if form != nil {
+			ev.Headers["content-type"] = "application/x-www-form-urlencoded"
+			ev.Body, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString([]byte(form.Encode())), true
+		}
+		resp, err := adapter.ProxyWithContext(context.Background(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	cookie := func(resp events.APIGatewayV2HTTPResponse, name string) string {
+		for _, c := range resp.Cookies {
+			if strings.HasPrefix(c, name+"=") {
+				return c
+			}
+		}
+		t.Fatalf("no %s cookie in %v", name, resp.Cookies)
+		return ""
+	}
+
+	login := call(http.MethodGet, "/app/auth/login", nil, nil, nil)
+	auth := cookie(login, web.AuthCookie)
+	if !strings.Contains(auth, "Secure") || !strings.Contains(auth, "HttpOnly") {
+		t.Errorf("sign-in cookie behind https: %q", auth)
+	}
+	body := login.Body
+	if login.IsBase64Encoded {
+		raw, _ := base64.StdEncoding.DecodeString(body)
+		body = string(raw)
+	}
+	state := stateInput.FindStringSubmatch(body)
+	if state == nil {
+		t.Fatalf("sign-in page: %d\n%s", login.StatusCode, body)
+	}
+	done := call(http.MethodPost, "/app/auth/callback", []string{strings.SplitN(auth, ";", 2)[0]},
+		url.Values{"state": {state[1]}, "email": {uLead}}, nil)
+	if done.StatusCode != http.StatusSeeOther {
+		t.Fatalf("callback: %d %v", done.StatusCode, done.Headers)
+	}
+	sess := cookie(done, web.SessionCookie)
+	for _, want := range []string{"Secure", "HttpOnly", "SameSite=Lax", "Path=/app"} {
+		if !strings.Contains(sess, want) {
+			t.Errorf("session cookie behind https lacks %s: %q", want, sess)
+		}
+	}
+
+	// A hashed asset, gzipped: base64 in the event.
+	css := call(http.MethodGet, "/app/static/anything/app.css", nil, nil, map[string]string{"accept-encoding": "gzip"})
+	if css.StatusCode != http.StatusOK || !css.IsBase64Encoded || css.Headers["Content-Encoding"] != "gzip" {
+		t.Errorf("asset through the proxy: %d base64 %v headers %v", css.StatusCode, css.IsBase64Encoded, css.Headers)
+	}
+}
