@@ -49,7 +49,9 @@ run: assets
 test: assets
 	FUNDTRACK_REQUIRE_ASSETS=1 infra/test.sh test
 
-bench:
+# bench/ (results and what each measures: BENCHMARKS.md); raw output in
+# build/bench.txt. Needs the assets, so the web function is built as `make build` builds it.
+bench: assets
 	infra/test.sh bench
 
 build: assets

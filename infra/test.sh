@@ -68,7 +68,16 @@ test)
 	;;
 bench)
 	mkdir -p build
-	echo "== go test -run '^\$' -bench . -benchmem -count=1 ./... (also in build/bench.txt)"
-	go test -run '^$' -bench . -benchmem -count=1 ./... | tee build/bench.txt
+	# The machine, for BENCHMARKS.md; the load says how busy it was.
+	{
+		echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores"
+		echo "# memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+		echo "# go: $(go version)"
+		echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+	} | tee build/bench.txt
+	echo "== go test -run '^\$' -bench . -benchmem -count=1 -timeout 30m ./... (also in build/bench.txt)"
+	go test -run '^$' -bench . -benchmem -count=1 -timeout 30m ./... | tee -a build/bench.txt
+	echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a build/bench.txt
 	;;
 esac

@@ -1,0 +1,415 @@
+package bench_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/testenv"
+)
+
+// BenchmarkColdStart builds every functions/<name> exactly as `make build`
+// does (but for this machine's GOARCH, so it can run here) and a hello-world
+// aws-lambda-go function (bench/hello) the same way, then starts each as a
+// process against a stand-in Lambda Runtime API and times process start →
+// its first GET /2018-06-01/runtime/invocation/next, which is when Lambda
+// considers the function initialised. Each iteration also starts hello, so
+// the ratio is taken against a baseline measured under the same load.
+//
+// Metrics: ms-p50 and ms-p90 (start → first /next), x-hello (median of the
+// function over median of hello), cpu-ms-p50 and cpu-x-hello (the same for
+// the process's CPU time), bin-bytes, zip-bytes (deflated as
+// build-lambda-zip does). whatif-* are the delivery function wired without
+// shared/platform (bench/apiconfig, bench/apilean), to size its fixes;
+// delivery-awsenv is delivery started without the local endpoints, as in
+// AWS (init contacts nothing either way).
+func BenchmarkColdStart(b *testing.B) {
+	if runtime.GOOS != "linux" {
+		b.Skip("cold start needs linux binaries runnable here")
+	}
+	root := moduleRoot(b)
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		b.Skip("no go command on PATH")
+	}
+	dir := b.TempDir()
+
+	// Every functions/<name>/ folder holding Go files, as the Makefile finds them.
+	matches, _ := filepath.Glob(filepath.Join(root, "functions", "*", "*.go"))
+	var names []string
+	for _, m := range matches {
+		n := filepath.Base(filepath.Dir(m))
+		if len(names) == 0 || names[len(names)-1] != n {
+			names = append(names, n)
+		}
+	}
+	pkgs := map[string]string{"hello": "./bench/hello"}
+	for _, n := range names {
+		pkgs[n] = "./functions/" + n
+	}
+	// What-ifs: the delivery function wired without shared/platform, to show
+	// what its fixes would gain (see BENCHMARKS.md).
+	whatIfs := []string{"whatif-apiconfig", "whatif-apilean"}
+	pkgs["whatif-apiconfig"], pkgs["whatif-apilean"] = "./bench/apiconfig", "./bench/apilean"
+	bins := map[string]string{}
+	for name, pkg := range pkgs {
+		out := filepath.Join(dir, name, "bootstrap")
+		cmd := exec.Command(goBin, "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+runtime.GOARCH, "CGO_ENABLED=0")
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("build %s: %v\n%s", pkg, err, msg)
+		}
+		bins[name] = out
+	}
+
+	rt := newRuntimeAPI()
+	defer rt.Close()
+	home := b.TempDir() // no ~/.aws files to read, as in Lambda
+
+	// The hello baseline first, so each function's ratio has it.
+	var helloP50 time.Duration
+	runs := append(append([]string{"hello"}, names...), whatIfs...)
+	if _, ok := bins["delivery"]; ok {
+		// delivery as deployed: no local endpoints, so shared/platform loads
+		// the default AWS configuration (credentials from the environment).
+		runs = append(runs, "delivery-awsenv")
+	}
+	for _, name := range runs {
+		b.Run(name, func(b *testing.B) {
+			fn, awsEnv := strings.CutSuffix(name, "-awsenv")
+			bin := bins[fn]
+			env := lambdaEnv(rt.Addr(), fn, home)
+			if awsEnv {
+				env = slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "FUNDTRACK_") && strings.Contains(kv, "_ENDPOINT=") })
+			} else {
+				sanityInvoke(b, rt, bin, env, fn, root)
+			}
+
+			var own, base, ownCPU, baseCPU []time.Duration
+			for b.Loop() {
+				d, cpu := rt.coldStart(b, bin, env)
+				own, ownCPU = append(own, d), append(ownCPU, cpu)
+				b.StopTimer()
+				if name != "hello" {
+					d, cpu := rt.coldStart(b, bins["hello"], lambdaEnv(rt.Addr(), "hello", home))
+					base, baseCPU = append(base, d), append(baseCPU, cpu)
+				}
+				b.StartTimer()
+			}
+			p50, cpu50 := percentile(own, 50), percentile(ownCPU, 50)
+			b.ReportMetric(ms(p50), "ms-p50")
+			b.ReportMetric(ms(percentile(own, 90)), "ms-p90")
+			b.ReportMetric(ms(cpu50), "cpu-ms-p50")
+			if name == "hello" {
+				helloP50 = p50
+				b.ReportMetric(1, "x-hello")
+				b.ReportMetric(1, "cpu-x-hello")
+			} else {
+				// Against hello measured alternately with this function.
+				b.ReportMetric(float64(p50)/float64(percentile(base, 50)), "x-hello")
+				b.ReportMetric(float64(cpu50)/float64(percentile(baseCPU, 50)), "cpu-x-hello")
+				b.Logf("%s: p50 %.2f ms (CPU %.2f ms); hello alternately %.2f ms (CPU %.2f ms); hello's own run %.2f ms",
+					name, ms(p50), ms(cpu50), ms(percentile(base, 50)), ms(percentile(baseCPU, 50)), ms(helloP50))
+			}
+			kb, allocs, top := initTrace(b, rt, bin, env)
+			b.ReportMetric(kb, "init-kB")
+			b.ReportMetric(float64(allocs), "init-allocs")
+			b.Logf("%s: package init allocates %.0f kB in %d allocations; most: %s", name, kb, allocs, top)
+			size, zipped := sizes(b, bin)
+			b.ReportMetric(float64(size), "bin-bytes")
+			b.ReportMetric(float64(zipped), "zip-bytes")
+		})
+	}
+}
+
+// lambdaEnv is the environment Lambda gives a provided.al2023 function,
+// plus what shared/platform reads (FromEnv, and LambdaWeb for the web
+// function). The endpoints point at the local test
+// stack, so the SDK is configured as for local use (static credentials),
+// and nothing is contacted during init anyway.
+func lambdaEnv(runtimeAPI, name, home string) []string {
+	return []string{
+		"AWS_LAMBDA_RUNTIME_API=" + runtimeAPI,
+		"AWS_LAMBDA_FUNCTION_NAME=fundtrack-" + name,
+		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256",
+		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/fundtrack-" + name,
+		"AWS_LAMBDA_LOG_STREAM_NAME=2026/01/31/[$LATEST]0123456789abcdef",
+		"AWS_EXECUTION_ENV=AWS_Lambda_provided.al2023",
+		"_HANDLER=bootstrap",
+		"LAMBDA_TASK_ROOT=/var/task",
+		"TZ=:UTC",
+		"HOME=" + home,
+		"AWS_REGION=" + testenv.Region,
+		"AWS_DEFAULT_REGION=" + testenv.Region,
+		"AWS_ACCESS_KEY_ID=local",
+		"AWS_SECRET_ACCESS_KEY=local",
+		"AWS_SESSION_TOKEN=local",
+		"AWS_EC2_METADATA_DISABLED=true",
+		"FUNDTRACK_TABLE=fundtrack-bench-coldstart",
+		"FUNDTRACK_DYNAMODB_ENDPOINT=" + testenv.Endpoint(),
+		"FUNDTRACK_SES_ENDPOINT=" + testenv.SESEndpoint(),
+		// The web function's sessions and Cognito sign-in (nothing is contacted at init).
+		"FUNDTRACK_SESSION_KEY=" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)),
+		"FUNDTRACK_COGNITO_DOMAIN=https://fundtrack-bench.auth.eu-west-2.amazoncognito.com",
+		"FUNDTRACK_COGNITO_CLIENT_ID=benchclient",
+		"FUNDTRACK_COGNITO_ISSUER=https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_Bench",
+		"FUNDTRACK_WEB_BASE_URL=https://fundtrack.example.org",
+	}
+}
+
+var initLine = regexp.MustCompile(`^init (\S+) @[0-9.]+ ms, ([0-9.]+) ms clock, ([0-9]+) bytes, ([0-9]+) allocs`)
+
+// initTrace starts bin once with GODEBUG=inittrace=1 and sums what its
+// packages' init functions allocate: unlike times, a figure the machine's
+// load does not change. top names the three biggest.
+func initTrace(b *testing.B, rt *runtimeAPI, bin string, env []string) (float64, int64, string) {
+	b.Helper()
+	st := rt.begin(nil)
+	cmd := exec.Command(bin)
+	cmd.Env = append(slices.Clone(env), "GODEBUG=inittrace=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	select {
+	case <-st.next:
+	case <-time.After(30 * time.Second):
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	type pkg struct {
+		name  string
+		bytes int64
+	}
+	var pkgs []pkg
+	var total, allocs int64
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		m := initLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		n, _ := strconv.ParseInt(m[3], 10, 64)
+		a, _ := strconv.ParseInt(m[4], 10, 64)
+		total, allocs = total+n, allocs+a
+		pkgs = append(pkgs, pkg{m[1], n})
+	}
+	slices.SortFunc(pkgs, func(x, y pkg) int { return int(y.bytes - x.bytes) })
+	var top []string
+	for _, p := range pkgs[:min(3, len(pkgs))] {
+		top = append(top, fmt.Sprintf("%s %.0f kB", p.name, float64(p.bytes)/1024))
+	}
+	return float64(total) / 1024, allocs, strings.Join(top, ", ")
+}
+
+// sizes are the binary's size and the size of its deployment zip, deflated
+// as build-lambda-zip writes it.
+func sizes(b *testing.B, bin string) (int64, int64) {
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateHeader(&zip.FileHeader{CreatorVersion: 3 << 8, ExternalAttrs: 0777 << 16, Name: "bootstrap", Method: zip.Deflate})
+	if err == nil {
+		_, err = w.Write(data)
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return int64(len(data)), int64(buf.Len())
+}
+
+// sanityInvoke proves the built function really runs: it starts it once,
+// hands it one sample event and waits for its answer (or error report) on
+// the Runtime API. API functions get events/health.json (200 from
+// programmes, a 404 in the SPEC's shape from the others); the notifier gets
+// events/schedule.json and reports an error, since the benchmark's table
+// does not exist. Not timed.
+func sanityInvoke(b *testing.B, rt *runtimeAPI, bin string, env []string, name, root string) {
+	b.Helper()
+	event := []byte(`{}`)
+	switch name {
+	case "hello":
+	case "notifier":
+		event = readEvent(b, root, "schedule.json")
+	default:
+		event = readEvent(b, root, "health.json")
+	}
+	done := rt.expect(event)
+	cmd := exec.Command(bin)
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	select {
+	case res := <-done:
+		switch {
+		case name == "hello" && (res.kind != "response" || string(res.body) != `"hello"`):
+			b.Fatalf("hello answered %s %s", res.kind, res.body)
+		case name == "notifier":
+			// Either answer shows the handler ran.
+		case name != "hello":
+			var resp struct {
+				StatusCode int `json:"statusCode"`
+			}
+			if res.kind != "response" || json.Unmarshal(res.body, &resp) != nil || resp.StatusCode == 0 {
+				b.Fatalf("%s answered %s %s", name, res.kind, res.body)
+			}
+		}
+	case <-time.After(30 * time.Second):
+		b.Fatalf("%s: no answer to the sample event in 30s; stderr:\n%s", name, stderr.String())
+	}
+}
+
+func readEvent(b *testing.B, root, name string) []byte {
+	raw, err := os.ReadFile(filepath.Join(root, "events", name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return raw
+}
+
+// runtimeAPI stands in for the Lambda Runtime API. Processes run one at a
+// time; the current one's first /next is reported on its channel and then
+// either held (cold-start runs) or answered with one event (sanity runs).
+type runtimeAPI struct {
+	srv *httptest.Server
+	mu  sync.Mutex
+	cur *startState
+}
+
+type startState struct {
+	next    chan time.Time // the first /next's arrival
+	event   []byte         // nil: hold /next
+	served  bool
+	answers chan answer
+}
+
+type answer struct {
+	kind string // "response" or "error"
+	body []byte
+}
+
+func newRuntimeAPI() *runtimeAPI {
+	rt := &runtimeAPI{}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", func(w http.ResponseWriter, r *http.Request) {
+		at := time.Now()
+		rt.mu.Lock()
+		st := rt.cur
+		var event []byte
+		if st != nil {
+			select {
+			case st.next <- at:
+			default:
+			}
+			if st.event != nil && !st.served {
+				st.served, event = true, st.event
+			}
+		}
+		rt.mu.Unlock()
+		if event == nil {
+			<-r.Context().Done() // hold until the process is killed
+			return
+		}
+		w.Header().Set("Lambda-Runtime-Aws-Request-Id", "bench-request-1")
+		w.Header().Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(time.Now().Add(time.Minute).UnixMilli(), 10))
+		w.Header().Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:eu-west-2:123456789012:function:bench")
+		w.Header().Set("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000")
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(event)
+	})
+	answerFn := func(kind string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			rt.mu.Lock()
+			st := rt.cur
+			rt.mu.Unlock()
+			if st != nil {
+				select {
+				case st.answers <- answer{kind: kind, body: body}:
+				default:
+				}
+			}
+			w.WriteHeader(http.StatusAccepted)
+		}
+	}
+	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", answerFn("response"))
+	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/error", answerFn("error"))
+	mux.HandleFunc("POST /2018-06-01/runtime/init/error", answerFn("error"))
+	rt.srv = httptest.NewServer(mux)
+	return rt
+}
+
+func (rt *runtimeAPI) Addr() string { return strings.TrimPrefix(rt.srv.URL, "http://") }
+
+func (rt *runtimeAPI) Close() { rt.srv.Close() }
+
+func (rt *runtimeAPI) begin(event []byte) *startState {
+	st := &startState{next: make(chan time.Time, 1), event: event, answers: make(chan answer, 1)}
+	rt.mu.Lock()
+	rt.cur = st
+	rt.mu.Unlock()
+	return st
+}
+
+// expect makes the next process's first /next get event, and returns where
+// its answer arrives.
+func (rt *runtimeAPI) expect(event []byte) <-chan answer { return rt.begin(event).answers }
+
+// coldStart starts bin and returns the time from just before the process
+// is started to its first /next, and the CPU time (user + system) the
+// process used, which is its init work: once blocked on /next it is idle
+// until it is killed. The CPU time is the steadier figure on a busy machine.
+func (rt *runtimeAPI) coldStart(b *testing.B, bin string, env []string) (time.Duration, time.Duration) {
+	st := rt.begin(nil)
+	cmd := exec.Command(bin)
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	exited := make(chan error, 1)
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	go func() { exited <- cmd.Wait() }()
+	var d time.Duration
+	select {
+	case at := <-st.next:
+		d = at.Sub(start)
+	case err := <-exited:
+		b.Fatalf("%s exited before asking for an event: %v\n%s", bin, err, stderr.String())
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		b.Fatalf("%s: no /next within 30s", bin)
+	}
+	_ = cmd.Process.Kill()
+	<-exited
+	return d, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+}
