@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -88,5 +89,20 @@ func TestThroughLambdaProxy(t *testing.T) {
 	css := call(http.MethodGet, "/app/static/anything/app.css", nil, nil, map[string]string{"accept-encoding": "gzip"})
 	if css.StatusCode != http.StatusOK || !css.IsBase64Encoded || css.Headers["Content-Encoding"] != "gzip" {
 		t.Errorf("asset through the proxy: %d base64 %v headers %v", css.StatusCode, css.IsBase64Encoded, css.Headers)
+	}
+}
+
+// TestLambdaHasNoLocalSignIn: the web Lambda cannot contain the demo-user
+// sign-in: only the local runner imports infra/websignin.
+func TestLambdaHasNoLocalSignIn(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "github.com/fundtrack/fundtrack/functions/web").CombinedOutput()
+	if err != nil {
+		t.Skipf("go list: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "github.com/fundtrack/fundtrack/shared/web\n") {
+		t.Fatalf("functions/web does not build on shared/web:\n%s", out)
+	}
+	if strings.Contains(string(out), "infra/websignin") {
+		t.Error("functions/web depends on infra/websignin")
 	}
 }
