@@ -23,6 +23,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testenv"
@@ -134,7 +135,7 @@ func TestScheduleEventThroughNotifierHandler(t *testing.T) {
 	}
 
 	ses := sesv2.New(sesv2.Options{Region: testenv.Region, BaseEndpoint: aws.String(testenv.SESEndpoint()), Credentials: testenv.Credentials})
-	n := platform.Notifier(platform.Config{Table: table}, client, email.SES{Client: ses, From: "fundtrack@example.org"})
+	n := notifierdeps.Notifier(platform.Config{Table: table}, client, email.SES{Client: ses, From: "fundtrack@example.org"})
 	n.Now, n.Logger, n.Lease = clk.Now, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Minute
 	handler := lambda.NewHandler(notify.Handler(n))
 	payload := loadEvent(t, "schedule.json", nil)

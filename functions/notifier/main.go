@@ -9,11 +9,11 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/fundtrack/fundtrack/shared/notify"
-	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
 )
 
 func main() {
-	n, err := platform.LambdaNotifier(context.Background())
+	n, err := notifierdeps.Lambda(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -10,12 +10,12 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
-	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
 
 func main() {
-	deps, err := platform.LambdaWeb(context.Background())
+	deps, err := webdeps.Lambda(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}

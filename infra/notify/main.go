@@ -10,6 +10,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
 )
 
 func getenv(k, def string) string {
@@ -32,7 +33,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	n := platform.Notifier(c, c.DynamoDB(cfg), email.SES{Client: c.SES(cfg), From: c.MailFrom})
+	n := notifierdeps.Notifier(c, c.DynamoDB(cfg), email.SES{Client: notifierdeps.SES(c, cfg), From: c.MailFrom})
 	rep, err := n.Run(ctx)
 	out, _ := json.MarshalIndent(rep, "", "  ")
 	os.Stdout.Write(append(out, '\n'))

@@ -26,6 +26,8 @@ import (
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
+	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
@@ -86,7 +88,7 @@ func run() error {
 
 	os.Setenv("FUNDTRACK_SES_ENDPOINT", mailPage)
 	c.SESEndpoint = mailPage
-	go notifyEveryMinute(ctx, platform.Notifier(c, db, email.SES{Client: c.SES(cfg), From: c.MailFrom}))
+	go notifyEveryMinute(ctx, notifierdeps.Notifier(c, db, email.SES{Client: notifierdeps.SES(c, cfg), From: c.MailFrom}))
 
 	printWelcome(addr, mailPage, local)
 	select {
@@ -117,7 +119,7 @@ func newWebApp(c platform.Config, db *dynamodb.Client, local auth.Local) (http.H
 	if err != nil {
 		return nil, fmt.Errorf("FUNDTRACK_SESSION_KEY: %w", err)
 	}
-	d := platform.WebDeps(c, db)
+	d := webdeps.Deps(c, db)
 	d.Sessions = codec
 	d.SignIn = websignin.Local{Codec: codec, AllowOthers: true}
 	return web.New(d), nil

@@ -21,6 +21,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
 	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
@@ -69,7 +70,7 @@ func TestAuditNotifierSend(t *testing.T) {
 
 	before := h.auditIDs(t)
 	ses := sesv2.New(sesv2.Options{Region: testenv.Region, BaseEndpoint: aws.String(testenv.SESEndpoint()), Credentials: testenv.Credentials})
-	n := platform.Notifier(platform.Config{Table: h.table}, h.db, email.SES{Client: ses, From: "fundtrack@example.org"})
+	n := notifierdeps.Notifier(platform.Config{Table: h.table}, h.db, email.SES{Client: ses, From: "fundtrack@example.org"})
 	n.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

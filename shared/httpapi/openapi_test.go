@@ -43,6 +43,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
 	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
@@ -818,7 +819,7 @@ func TestOpenAPIFlow(t *testing.T) {
 	}
 
 	// Milestone notifications, as the scheduled notifier makes them.
-	n := platform.Notifier(cfg, db, &oaSender{})
+	n := notifierdeps.Notifier(cfg, db, &oaSender{})
 	n.Logger = slog.New(slog.DiscardHandler)
 	if _, err := n.Run(t.Context()); err != nil {
 		t.Fatalf("notifier: %v", err)

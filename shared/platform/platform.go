@@ -11,19 +11,13 @@ import (
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
-
-	"github.com/fundtrack/fundtrack/shared/email"
-	"github.com/fundtrack/fundtrack/shared/notify"
 
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
-	"github.com/fundtrack/fundtrack/shared/web"
 )
 
 // Config is read from the environment.
@@ -55,19 +49,34 @@ func FromEnv() (Config, error) {
 	return c, nil
 }
 
-// AWS loads the AWS configuration. Against local emulators it uses fixed
-// dummy credentials and a region, since there is no account to sign for.
-func (c Config) AWS(ctx context.Context) (aws.Config, error) {
-	var opts []func(*config.LoadOptions) error
-	if c.DynamoDBEndpoint != "" || c.SESEndpoint != "" {
-		opts = append(opts, config.WithRegion("eu-west-2"),
-			config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
+// AWS is the AWS configuration from the environment: the region and the
+// credentials Lambda puts there (AWS_REGION, AWS_ACCESS_KEY_ID,
+// AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN). It deliberately avoids the
+// SDK's config.LoadDefaultConfig, whose shared-config, SSO, STS and IMDS
+// providers nearly double a function's cold start and are never used in
+// Lambda. Against local emulators it uses fixed dummy credentials.
+func (c Config) AWS(context.Context) (aws.Config, error) {
+	region := os.Getenv("AWS_REGION")
+	if region == "" {
+		region = os.Getenv("AWS_DEFAULT_REGION")
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return cfg, fmt.Errorf("load AWS config: %w", err)
+	local := c.DynamoDBEndpoint != "" || c.SESEndpoint != ""
+	key, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+	if local {
+		if region == "" {
+			region = "eu-west-2"
+		}
+		if key == "" || secret == "" {
+			key, secret = "local", "local"
+		}
 	}
-	return cfg, nil
+	if region == "" || key == "" || secret == "" {
+		return aws.Config{}, fmt.Errorf("AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set (Lambda sets them)")
+	}
+	return aws.Config{
+		Region:      region,
+		Credentials: credentials.NewStaticCredentialsProvider(key, secret, os.Getenv("AWS_SESSION_TOKEN")),
+	}, nil
 }
 
 // DynamoDB returns a DynamoDB client, pointed at DynamoDB Local when configured.
@@ -123,75 +132,4 @@ func LambdaAPI(ctx context.Context, auth httpapi.Authenticator) (httpapi.Deps, e
 	d := APIDeps(c, c.DynamoDB(cfg), auth)
 	d.RequestID = LambdaRequestID
 	return d, nil
-}
-
-// WebDeps wires the web app over one DynamoDB client: the API's service,
-// over a client that sends each read once per page (web.ReadOnce). Sign-in
-// and the session key are the caller's: Cognito in Lambda (LambdaWeb), the
-// demo-user page locally.
-func WebDeps(c Config, db store.DB) web.Deps {
-	return web.Deps{
-		Service:      service.New(c.Store(web.ReadOnce(db)), nil),
-		Logger:       slog.New(slog.NewJSONHandler(os.Stderr, nil)),
-		GivingPrefix: c.GivingPrefix,
-	}
-}
-
-// LambdaWeb builds the web function's dependencies: sessions sealed with
-// FUNDTRACK_SESSION_KEY (base64, 32 bytes) and sign-in through Cognito
-// managed login (FUNDTRACK_COGNITO_DOMAIN, FUNDTRACK_COGNITO_CLIENT_ID,
-// FUNDTRACK_COGNITO_ISSUER; FUNDTRACK_WEB_BASE_URL if the app is not
-// reached at the request's own host).
-func LambdaWeb(ctx context.Context) (web.Deps, error) {
-	c, err := FromEnv()
-	if err != nil {
-		return web.Deps{}, err
-	}
-	cfg, err := c.AWS(ctx)
-	if err != nil {
-		return web.Deps{}, err
-	}
-	codec, err := web.CodecFromBase64(os.Getenv("FUNDTRACK_SESSION_KEY"))
-	if err != nil {
-		return web.Deps{}, fmt.Errorf("FUNDTRACK_SESSION_KEY: %w", err)
-	}
-	signIn, err := web.NewCognito(web.CognitoConfig{
-		Domain:   os.Getenv("FUNDTRACK_COGNITO_DOMAIN"),
-		ClientID: os.Getenv("FUNDTRACK_COGNITO_CLIENT_ID"),
-		Issuer:   os.Getenv("FUNDTRACK_COGNITO_ISSUER"),
-		BaseURL:  os.Getenv("FUNDTRACK_WEB_BASE_URL"),
-	}, codec, nil, nil)
-	if err != nil {
-		return web.Deps{}, err
-	}
-	d := WebDeps(c, c.DynamoDB(cfg))
-	d.Sessions, d.SignIn, d.RequestID = codec, signIn, LambdaRequestID
-	return d, nil
-}
-
-// SES returns an SES v2 client, pointed at the emulator when configured.
-func (c Config) SES(cfg aws.Config) *sesv2.Client {
-	return sesv2.NewFromConfig(cfg, func(o *sesv2.Options) {
-		if c.SESEndpoint != "" {
-			o.BaseEndpoint = aws.String(c.SESEndpoint)
-		}
-	})
-}
-
-// Notifier wires the milestone notifier over a DynamoDB client and an email sender.
-func Notifier(c Config, db store.DB, sender email.Sender) *notify.Notifier {
-	return &notify.Notifier{Store: c.Store(db), Email: sender, Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil))}
-}
-
-// LambdaNotifier builds the notifier as it runs in Lambda.
-func LambdaNotifier(ctx context.Context) (*notify.Notifier, error) {
-	c, err := FromEnv()
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := c.AWS(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return Notifier(c, c.DynamoDB(cfg), email.SES{Client: c.SES(cfg), From: c.MailFrom}), nil
 }

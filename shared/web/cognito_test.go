@@ -19,6 +19,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/testenv"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
@@ -104,7 +105,7 @@ func (d *idp) token(w http.ResponseWriter, r *http.Request) {
 func cognitoWeb(t *testing.T, d *idp) *webH {
 	db, table := testenv.Table(t)
 	h := &webH{codec: web.RandomCodec(), logs: &logBuffer{}}
-	deps := platform.WebDeps(platform.Config{Table: table}, db)
+	deps := webdeps.Deps(platform.Config{Table: table}, db)
 	deps.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
 	deps.Sessions = h.codec
 	signIn, err := web.NewCognito(web.CognitoConfig{Domain: d.srv.URL, ClientID: d.clientID, Issuer: d.issuer}, h.codec, d.srv.Client(), nil)

@@ -24,6 +24,7 @@ import (
 	"github.com/fundtrack/fundtrack/infra/websignin"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testenv"
@@ -85,7 +86,7 @@ func newWebOver(t testing.TB, db store.DB, table string) *webH {
 	t.Helper()
 	h := &webH{codec: web.RandomCodec(), logs: &logBuffer{}}
 	c := platform.Config{Table: table}
-	deps := platform.WebDeps(c, db)
+	deps := webdeps.Deps(c, db)
 	deps.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
 	deps.Sessions = h.codec
 	deps.SignIn = websignin.Local{Codec: h.codec, Users: cast}

@@ -1,0 +1,44 @@
+// Package notifierdeps wires the milestone notifier from the environment.
+// It is apart from package platform so the API functions do not link SES.
+package notifierdeps
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/fundtrack/fundtrack/shared/email"
+	"github.com/fundtrack/fundtrack/shared/notify"
+	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/store"
+)
+
+// SES returns an SES v2 client, pointed at the emulator when configured.
+func SES(c platform.Config, cfg aws.Config) *sesv2.Client {
+	return sesv2.NewFromConfig(cfg, func(o *sesv2.Options) {
+		if c.SESEndpoint != "" {
+			o.BaseEndpoint = aws.String(c.SESEndpoint)
+		}
+	})
+}
+
+// Notifier wires the milestone notifier over a DynamoDB client and an email sender.
+func Notifier(c platform.Config, db store.DB, sender email.Sender) *notify.Notifier {
+	return &notify.Notifier{Store: c.Store(db), Email: sender, Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil))}
+}
+
+// Lambda builds the notifier as it runs in Lambda.
+func Lambda(ctx context.Context) (*notify.Notifier, error) {
+	c, err := platform.FromEnv()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := c.AWS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return Notifier(c, c.DynamoDB(cfg), email.SES{Client: SES(c, cfg), From: c.MailFrom}), nil
+}
