@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"errors"
+	"sync"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/store"
@@ -12,15 +14,15 @@ import (
 // every member can see that the project exists (GET …/projects/{id}), so a
 // caller who may not write to it is forbidden.
 func (s *Service) project(ctx context.Context, c domain.Caller, programmeID, projectID string, write bool) (scope, error) {
-	sc, err := s.open(ctx, c, programmeID)
+	if !domain.ValidID(projectID) {
+		projectID = "" // never looked up; answered below as not found
+	}
+	sc, project, err := s.openWith(ctx, c, programmeID, projectID)
 	if err != nil {
 		return sc, err
 	}
-	if !domain.ValidID(projectID) || (!write && !sc.access.CanReadProject(projectID)) {
+	if project == nil || (!write && !sc.access.CanReadProject(projectID)) {
 		return sc, domain.NotFound("project")
-	}
-	if _, err := s.store.Project(ctx, programmeID, projectID); err != nil {
-		return sc, err
 	}
 	if write && !sc.access.CanWriteProject(projectID) {
 		return sc, forbidden("record figures for this project")
@@ -240,26 +242,28 @@ func (s *Service) ListOutcomes(ctx context.Context, c domain.Caller, programmeID
 
 // Progress is the programme's standing from its running totals: a fixed
 // handful of DynamoDB requests however much history there is (see
-// docs/dynamodb.md).
+// docs/dynamodb.md). The four reads after the access check are independent,
+// so they go out together.
 func (s *Service) Progress(ctx context.Context, c domain.Caller, programmeID string) (domain.Progress, error) {
 	sc, err := s.open(ctx, c, programmeID)
 	if err != nil {
 		return domain.Progress{}, err
 	}
-	t, err := s.store.Totals(ctx, programmeID)
-	if err != nil {
-		return domain.Progress{}, err
-	}
-	funders, err := store.All(ctx, s.store.ListFunders, programmeID)
-	if err != nil {
-		return domain.Progress{}, err
-	}
-	projects, err := store.All(ctx, s.store.ListProjects, programmeID)
-	if err != nil {
-		return domain.Progress{}, err
-	}
-	targets, err := store.All(ctx, s.store.ListTargets, programmeID)
-	if err != nil {
+	var (
+		wg       sync.WaitGroup
+		t        domain.Totals
+		funders  []domain.Funder
+		projects []domain.Project
+		targets  []domain.Target
+		errs     [4]error
+	)
+	wg.Add(4)
+	go func() { defer wg.Done(); t, errs[0] = s.store.Totals(ctx, programmeID) }()
+	go func() { defer wg.Done(); funders, errs[1] = store.All(ctx, s.store.ListFunders, programmeID) }()
+	go func() { defer wg.Done(); projects, errs[2] = store.All(ctx, s.store.ListProjects, programmeID) }()
+	go func() { defer wg.Done(); targets, errs[3] = store.All(ctx, s.store.ListTargets, programmeID) }()
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
 		return domain.Progress{}, err
 	}
 	return domain.BuildProgress(sc.programme, t, funders, projects, targets, s.now()), nil

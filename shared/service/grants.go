@@ -70,7 +70,8 @@ func (s *Service) UpdateGrant(ctx context.Context, c domain.Caller, programmeID,
 	if err != nil {
 		return domain.Grant{}, err
 	}
-	if _, err := s.readableGrant(ctx, sc, id); err != nil {
+	first, err := s.readableGrant(ctx, sc, id)
+	if err != nil {
 		return domain.Grant{}, err
 	}
 	if !sc.access.CanManage() {
@@ -78,8 +79,9 @@ func (s *Service) UpdateGrant(ctx context.Context, c domain.Caller, programmeID,
 	}
 	var patch domain.GrantPatch
 	derr := body(&patch)
+	read := reuseFirst(first, func() (domain.Grant, error) { return s.readableGrant(ctx, sc, id) })
 	return change(ifMatch, func() (domain.Grant, error) {
-		before, err := s.readableGrant(ctx, sc, id)
+		before, err := read()
 		if err != nil {
 			return domain.Grant{}, err
 		}

@@ -45,22 +45,29 @@ type scope struct {
 // open loads the programme and the caller's roles in it. Non-members, and
 // ids that could not be ids, get the same not-found as a missing programme.
 func (s *Service) open(ctx context.Context, c domain.Caller, programmeID string) (scope, error) {
+	sc, _, err := s.openWith(ctx, c, programmeID, "")
+	return sc, err
+}
+
+// openWith is open that also reads one project in the same request (nil
+// when the programme has no such project).
+func (s *Service) openWith(ctx context.Context, c domain.Caller, programmeID, projectID string) (scope, *domain.Project, error) {
 	if !domain.ValidID(programmeID) {
-		return scope{}, domain.NotFound("programme")
+		return scope{}, nil, domain.NotFound("programme")
 	}
 	email := c.Email
 	if c.IsAdmin() {
 		email = "" // admins need no membership; skip reading it
 	}
-	p, roles, err := s.store.ProgrammeAndRoles(ctx, programmeID, email)
+	p, roles, project, err := s.store.ProgrammeRolesProject(ctx, programmeID, email, projectID)
 	if err != nil {
-		return scope{}, err
+		return scope{}, nil, err
 	}
 	a := domain.NewAccess(c.Identity, roles)
 	if !a.IsMember() {
-		return scope{}, domain.NotFound("programme")
+		return scope{}, nil, domain.NotFound("programme")
 	}
-	return scope{programme: p, access: a, caller: c}, nil
+	return scope{programme: p, access: a, caller: c}, project, nil
 }
 
 func forbidden(what string) error {
@@ -98,6 +105,19 @@ func change[T any](ifMatch func(version int64) bool, attempt func() (T, error)) 
 }
 
 const maxChangeAttempts = 16
+
+// reuseFirst returns a reader that answers first the record already read
+// (for the access check) and reads afresh only when change retries.
+func reuseFirst[T any](first T, read func() (T, error)) func() (T, error) {
+	used := false
+	return func() (T, error) {
+		if !used {
+			used = true
+			return first, nil
+		}
+		return read()
+	}
+}
 
 func stale() error {
 	return domain.Errorf(domain.CodePreconditionFailed, "the record has changed since you read it (If-Match is stale)")

@@ -65,7 +65,8 @@ func (s *Service) UpdateTarget(ctx context.Context, c domain.Caller, programmeID
 	if !domain.ValidID(id) {
 		return domain.Target{}, domain.NotFound("target")
 	}
-	if _, err := s.store.Target(ctx, programmeID, id); err != nil {
+	first, err := s.store.Target(ctx, programmeID, id)
+	if err != nil {
 		return domain.Target{}, err
 	}
 	if !sc.access.CanManage() {
@@ -73,8 +74,9 @@ func (s *Service) UpdateTarget(ctx context.Context, c domain.Caller, programmeID
 	}
 	var patch domain.TargetPatch
 	derr := body(&patch)
+	read := reuseFirst(first, func() (domain.Target, error) { return s.store.Target(ctx, programmeID, id) })
 	return change(ifMatch, func() (domain.Target, error) {
-		before, err := s.store.Target(ctx, programmeID, id)
+		before, err := read()
 		if err != nil {
 			return domain.Target{}, err
 		}

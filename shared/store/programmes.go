@@ -74,42 +74,59 @@ func (s *Store) Programme(ctx context.Context, id string) (domain.Programme, err
 // before it may do anything. A missing programme is a not-found error; a
 // non-member gets nil roles.
 func (s *Store) ProgrammeAndRoles(ctx context.Context, id, email string) (domain.Programme, []domain.Role, error) {
+	p, roles, _, err := s.ProgrammeRolesProject(ctx, id, email, "")
+	return p, roles, err
+}
+
+// ProgrammeRolesProject is ProgrammeAndRoles that also reads one project of
+// the programme in the same BatchGetItem (nil when it is not there), for
+// the routes under /projects/{projectId}.
+func (s *Store) ProgrammeRolesProject(ctx context.Context, id, email, projectID string) (domain.Programme, []domain.Role, *domain.Project, error) {
 	var p domain.Programme
 	keys := []Item{key(pkProgramme(id), skProgramme)}
 	if email != "" {
 		keys = append(keys, key(pkProgramme(id), skMember(email)))
+	}
+	if projectID != "" {
+		keys = append(keys, key(pkProgramme(id), skProject(projectID)))
 	}
 	req := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
 	var items []Item
 	for len(req) > 0 {
 		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
 		if err != nil {
-			return p, nil, fmt.Errorf("get programme %s and member: %w", id, classify(err))
+			return p, nil, nil, fmt.Errorf("get programme %s and member: %w", id, classify(err))
 		}
 		items = append(items, out.Responses[s.table]...)
 		req = out.UnprocessedKeys
 	}
 	var roles []domain.Role
+	var project *domain.Project
 	found := false
 	for _, item := range items {
-		switch skOf(item) {
-		case skProgramme:
+		switch sk := skOf(item); {
+		case sk == skProgramme:
 			if err := unmarshal(item, &p); err != nil {
-				return p, nil, fmt.Errorf("decode programme %s: %w", id, err)
+				return p, nil, nil, fmt.Errorf("decode programme %s: %w", id, err)
 			}
 			found = true
+		case strings.HasPrefix(sk, "PROJECT#"):
+			project = &domain.Project{}
+			if err := unmarshal(item, project); err != nil {
+				return p, nil, nil, fmt.Errorf("decode project %s: %w", projectID, err)
+			}
 		default:
 			var m domain.Member
 			if err := unmarshal(item, &m); err != nil {
-				return p, nil, fmt.Errorf("decode member of %s: %w", id, err)
+				return p, nil, nil, fmt.Errorf("decode member of %s: %w", id, err)
 			}
 			roles = m.Roles
 		}
 	}
 	if !found {
-		return p, nil, domain.NotFound("programme")
+		return p, nil, nil, domain.NotFound("programme")
 	}
-	return p, roles, nil
+	return p, roles, project, nil
 }
 
 func skOf(item Item) string {
