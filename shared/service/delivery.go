@@ -268,3 +268,33 @@ func (s *Service) Progress(ctx context.Context, c domain.Caller, programmeID str
 	}
 	return domain.BuildProgress(sc.programme, t, funders, projects, targets, s.now()), nil
 }
+
+// GrantOption is a grant a post may be paid from, as offered to whoever
+// records the post: only its id and title, since a project lead may not read
+// the programme-wide grants themselves.
+type GrantOption struct {
+	ID          string
+	Title       string
+	ProjectWide bool // a grant to the whole programme rather than this project
+}
+
+// PostGrants lists the grants a project's posts may be paid from: the
+// project's own and the programme's (the rule checkPostGrant enforces).
+func (s *Service) PostGrants(ctx context.Context, c domain.Caller, programmeID, projectID string) ([]GrantOption, error) {
+	if _, err := s.project(ctx, c, programmeID, projectID, true); err != nil {
+		return nil, err
+	}
+	grants, err := store.All(ctx, func(ctx context.Context, pid string, p Page) ([]domain.Grant, string, error) {
+		return s.store.ListGrants(ctx, pid, store.GrantFilter{}, p)
+	}, programmeID)
+	if err != nil {
+		return nil, err
+	}
+	var out []GrantOption
+	for _, g := range grants {
+		if g.ProjectID == "" || g.ProjectID == projectID {
+			out = append(out, GrantOption{ID: g.ID, Title: g.Title, ProjectWide: g.ProjectID == ""})
+		}
+	}
+	return out, nil
+}

@@ -656,17 +656,9 @@ func (a *app) postForm(w http.ResponseWriter, r *http.Request, q *req) error {
 			return err
 		}
 	}
-	grants, err := all(func(p service.Page) ([]domain.Grant, string, error) {
-		return a.Service.ListGrants(ctx, q.Caller, pid, p)
-	})
+	usable, err := a.Service.PostGrants(ctx, q.Caller, pid, prid)
 	if err != nil {
 		return err
-	}
-	var usable []domain.Grant
-	for _, g := range grants {
-		if g.ProjectID == "" || g.ProjectID == prid {
-			usable = append(usable, g)
-		}
 	}
 	f := newForm(postFields, q.Form)
 	if q.Form == nil {

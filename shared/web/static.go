@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 //go:embed static
@@ -27,16 +28,26 @@ const (
 	jsApp       = "app.js"
 )
 
-// asset is one static file, ready to serve.
+// asset is one static file, ready to serve. Its gzip form is made on first
+// request, not at start-up: compressing the stylesheet at BestCompression
+// took most of the web function's cold start.
 type asset struct {
-	body, gz    []byte
+	body        []byte
 	contentType string
+	compress    bool
+	gzOnce      sync.Once
+	gz          []byte
+}
+
+func (f *asset) gzipped() []byte {
+	f.gzOnce.Do(func() { f.gz = gzipBytes(f.body) })
+	return f.gz
 }
 
 // assets are the embedded static files under one content hash: a new build
 // with any changed file gets new URLs, so browsers may cache them for a year.
 type assets struct {
-	files   map[string]asset
+	files   map[string]*asset
 	version string // first 12 hex digits of the hash of every file
 	prefix  string // "/app/static/<version>/"
 	// Missing is true when nhsuk-frontend's files have not been copied in
@@ -45,7 +56,7 @@ type assets struct {
 }
 
 func loadAssets() *assets {
-	a := &assets{files: map[string]asset{}}
+	a := &assets{files: map[string]*asset{}}
 	var names []string
 	fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".md") {
@@ -81,11 +92,7 @@ func loadAssets() *assets {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		f := asset{body: body, contentType: ct}
-		if ct != "image/x-icon" {
-			f.gz = gzipBytes(body)
-		}
-		a.files[name] = f
+		a.files[name] = &asset{body: body, contentType: ct, compress: ct != "image/x-icon"}
 	}
 	a.version = hex.EncodeToString(sum.Sum(nil))[:12]
 	a.prefix = "/app/static/" + a.version + "/"
@@ -130,7 +137,7 @@ func (a *assets) serve(w http.ResponseWriter, r *http.Request) {
 		h.Set("Cache-Control", "no-cache")
 	}
 	h.Set("ETag", `"`+a.version+`"`)
-	if f.gz != nil {
+	if f.compress {
 		h.Add("Vary", "Accept-Encoding")
 	}
 	if match := r.Header.Get("If-None-Match"); match == `"`+a.version+`"` {
@@ -138,9 +145,9 @@ func (a *assets) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := f.body
-	if f.gz != nil && acceptsGzip(r) {
+	if f.compress && acceptsGzip(r) {
 		h.Set("Content-Encoding", "gzip")
-		body = f.gz
+		body = f.gzipped()
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	if r.Method == http.MethodHead {
