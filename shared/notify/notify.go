@@ -74,9 +74,12 @@ type run struct {
 type programmeData struct {
 	programme domain.Programme
 	totals    domain.Totals
-	funders   map[string]domain.Funder
-	projects  map[string]domain.Project
-	leads     []string
+	// Read only when a milestone needs them (recipients, names), so a
+	// changed programme whose targets call for nothing costs two requests.
+	detailed bool
+	funders  map[string]domain.Funder
+	projects map[string]domain.Project
+	leads    []string
 }
 
 // Run makes one pass. It is safe to run concurrently with itself and to
@@ -160,7 +163,7 @@ func (r *run) due(ctx context.Context) error {
 	}
 }
 
-// load reads what a programme's emails need, once per run.
+// load reads a programme and its totals, once per run.
 func (r *run) load(ctx context.Context, programmeID string) (*programmeData, error) {
 	if pd, ok := r.programmes[programmeID]; ok {
 		return pd, nil
@@ -173,19 +176,31 @@ func (r *run) load(ctx context.Context, programmeID string) (*programmeData, err
 	if err != nil {
 		return nil, err
 	}
-	funders, err := store.All(ctx, r.Store.ListFunders, programmeID)
-	if err != nil {
-		return nil, err
+	pd := &programmeData{programme: prog, totals: totals}
+	r.programmes[programmeID] = pd
+	return pd, nil
+}
+
+// details reads what a programme's emails need: funders' contacts, project
+// names and the leads. Once per run, and only for programmes with news.
+func (r *run) details(ctx context.Context, pd *programmeData) error {
+	if pd.detailed {
+		return nil
 	}
-	projects, err := store.All(ctx, r.Store.ListProjects, programmeID)
+	id := pd.programme.ID
+	funders, err := store.All(ctx, r.Store.ListFunders, id)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	members, err := store.All(ctx, r.Store.ListMembers, programmeID)
+	projects, err := store.All(ctx, r.Store.ListProjects, id)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	pd := &programmeData{programme: prog, totals: totals, funders: map[string]domain.Funder{}, projects: map[string]domain.Project{}}
+	members, err := store.All(ctx, r.Store.ListMembers, id)
+	if err != nil {
+		return err
+	}
+	pd.funders, pd.projects = map[string]domain.Funder{}, map[string]domain.Project{}
 	for _, f := range funders {
 		pd.funders[f.ID] = f
 	}
@@ -197,8 +212,8 @@ func (r *run) load(ctx context.Context, programmeID string) (*programmeData, err
 			pd.leads = append(pd.leads, m.Email)
 		}
 	}
-	r.programmes[programmeID] = pd
-	return pd, nil
+	pd.detailed = true
+	return nil
 }
 
 // claimMilestones records each milestone a target calls for that has
@@ -210,7 +225,14 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 	}
 	today := domain.DateOf(r.now)
 	tp := t.Evaluate(current, pd.programme.StartDate, today)
-	for _, m := range t.Milestones(tp) {
+	milestones := t.Milestones(tp)
+	if len(milestones) == 0 {
+		return nil
+	}
+	if err := r.details(ctx, pd); err != nil {
+		return err
+	}
+	for _, m := range milestones {
 		note := domain.Notification{
 			ID: domain.NotificationID(t.ID, m.Kind, m.Threshold), TargetID: t.ID, Threshold: m.Threshold, Kind: m.Kind,
 			Status: domain.NotificationPending, CreatedAt: r.now, ProgrammeID: pd.programme.ID,
@@ -267,6 +289,9 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 	}
 	pd, err := r.load(ctx, note.ProgrammeID)
 	if err != nil {
+		return err
+	}
+	if err := r.details(ctx, pd); err != nil {
 		return err
 	}
 	msg := Render(note, pd.programme, pd.projects[note.ProjectID])
