@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -220,7 +219,7 @@ type Measure struct {
 
 // measureName keeps measure names to short slugs: they become parts of
 // attribute names in the totals item.
-var measureName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
+var measureName = lazyRegexp(`^[a-z][a-z0-9-]{0,39}$`)
 
 // Outcome is one immutable submission of counts for a period. A correction
 // is a new Outcome naming the one it Replaces.
@@ -283,7 +282,7 @@ func (in OutcomeInput) Validate() error {
 	seen := map[string]bool{}
 	for i, m := range in.Measures {
 		f := "measures[" + strconv.Itoa(i) + "]"
-		if !measureName.MatchString(m.Name) {
+		if !measureName().MatchString(m.Name) {
 			p.Add(f+".name", "must be a short lower-case name such as self-confidence")
 		} else if seen[m.Name] {
 			p.Add(f+".name", "appears twice")

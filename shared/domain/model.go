@@ -2,7 +2,6 @@ package domain
 
 import (
 	"net/mail"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -142,13 +141,13 @@ type FunderInput struct {
 
 // orgIDPattern follows org-id.guide: a list prefix (country code and list
 // code) then the identifier within that list, e.g. GB-GOR-DWP or GB-CHC-1234567.
-var orgIDPattern = regexp.MustCompile(`^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$`)
+var orgIDPattern = lazyRegexp(`^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$`)
 
 // Validate checks a funder before it is stored.
 func (in FunderInput) Validate() error {
 	p := Problems{}
 	requiredText(p, "name", in.Name, MaxNameLen)
-	if in.OrgID != "" && !orgIDPattern.MatchString(in.OrgID) {
+	if in.OrgID != "" && !orgIDPattern().MatchString(in.OrgID) {
 		p.Add("orgId", "must be an org-id.guide identifier such as GB-GOR-DWP")
 	}
 	if len(in.Contacts) == 0 {

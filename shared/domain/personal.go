@@ -3,6 +3,7 @@ package domain
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // fundtrack holds aggregate counts only. Free text is checked for the
@@ -11,12 +12,18 @@ import (
 
 var (
 	// Ten digits, optionally grouped 3-3-4 by spaces or hyphens.
-	nhsNumber    = regexp.MustCompile(`^[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}`)
-	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+`)
+	nhsNumber    = lazyRegexp(`^[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}`)
+	emailPattern = lazyRegexp(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+`)
 	// UK numbers: +44 (optionally "(0)") or a leading 0, then 9 or 10 more
 	// digits, with spaces, hyphens or brackets between groups.
-	phoneNumber = regexp.MustCompile(`^(?:\+44\s?(?:\(0\)\s?)?|\(?0)[0-9](?:[\s()-]{0,2}[0-9]){8,9}`)
+	phoneNumber = lazyRegexp(`^(?:\+44\s?(?:\(0\)\s?)?|\(?0)[0-9](?:[\s()-]{0,2}[0-9]){8,9}`)
 )
+
+// lazyRegexp compiles a pattern on first use rather than at package init,
+// which every Lambda cold start would pay for, used or not.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
 
 // standsAlone finds the places in text where re (anchored with ^) matches a
 // run that neither starts nor ends inside a longer run of digits. Go's
@@ -69,11 +76,11 @@ func ValidNHSNumber(digits string) bool {
 func CheckPersonalData(field, text string) error {
 	kind := ""
 	switch {
-	case emailPattern.MatchString(text):
+	case emailPattern().MatchString(text):
 		kind = "an email address"
 	case containsNHSNumber(text):
 		kind = "an NHS number"
-	case standsAlone(phoneNumber, text, nil):
+	case standsAlone(phoneNumber(), text, nil):
 		kind = "a phone number"
 	}
 	if kind == "" {
@@ -85,7 +92,7 @@ func CheckPersonalData(field, text string) error {
 }
 
 func containsNHSNumber(text string) bool {
-	return standsAlone(nhsNumber, text, func(m string) bool {
+	return standsAlone(nhsNumber(), text, func(m string) bool {
 		return ValidNHSNumber(strings.NewReplacer(" ", "", "-", "").Replace(m))
 	})
 }
