@@ -5,6 +5,7 @@
 #
 # usage: infra/stack.sh start|stop|status|restart [--test] [dynamodb] [ses]
 #        infra/stack.sh assets   (npm packages + the web app's front-end assets)
+#        infra/stack.sh browser  (Debian's chromium, for the web app's browser tests)
 #
 #   dev  (default): DynamoDB Local  127.0.0.1:8000  data kept in .fundtrack/dynamodb
 #                   SES emulator    127.0.0.1:8005  (web page lists sent mail)
@@ -29,7 +30,7 @@ TIMEOUT="${FUNDTRACK_STACK_TIMEOUT:-60}"
 JAVA="${JAVA:-java}"
 
 usage() {
-	echo "usage: infra/stack.sh start|stop|status|restart [--test] [dynamodb] [ses] | assets" >&2
+	echo "usage: infra/stack.sh start|stop|status|restart [--test] [dynamodb] [ses] | assets | browser" >&2
 	exit 2
 }
 
@@ -144,6 +145,14 @@ copy_assets() {
 	cp "$src/nhsuk-frontend.min.css" "$src/nhsuk-frontend.min.js" "$dst/"
 	cp "$src"/assets/images/*.svg "$src/assets/images/favicon.ico" "$dst/assets/images/"
 	log "front-end assets copied to $dst (nhsuk-frontend $(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' infra/node_modules/nhsuk-frontend/package.json | head -n1))"
+}
+
+# ensure_chromium: the headless browser shared/web/browsertest drives
+# (FUNDTRACK_CHROMIUM names another one, which is then left alone).
+ensure_chromium() {
+	[ -z "${FUNDTRACK_CHROMIUM:-}" ] || return 0
+	[ -x /usr/bin/chromium ] || apt_install chromium
+	[ -x /usr/bin/chromium ] || die "chromium was installed but /usr/bin/chromium is missing"
 }
 
 # ---------------------------------------------------------------- services
@@ -346,6 +355,10 @@ assets)
 	lock
 	ensure_node_modules
 	copy_assets
+	;;
+browser)
+	lock
+	ensure_chromium
 	;;
 restart)
 	"$0" stop "$@"

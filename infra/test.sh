@@ -54,6 +54,9 @@ go_files() {
 
 case "$what" in
 test)
+	# The web app's browser tests (shared/web/browsertest) drive Debian's
+	# chromium. If it cannot be installed they fail, saying what to do.
+	infra/stack.sh browser || echo "test: could not install chromium: the browser tests will fail" >&2
 	echo "== gofmt -l"
 	unformatted="$(go_files | xargs -r gofmt -l)"
 	if [ -n "$unformatted" ]; then

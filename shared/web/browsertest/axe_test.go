@@ -1,0 +1,154 @@
+package browsertest
+
+// Accessibility: axe-core (the npm package pinned in infra/package.json)
+// runs in each page the scenarios visit. A serious or critical violation
+// fails the test; moderate and minor ones are logged and written to
+// build/screenshots/axe-report.txt.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// loadAxe reads axe-core's script from infra/node_modules.
+func loadAxe(t *testing.T, root string) string {
+	t.Helper()
+	path := filepath.Join(root, "infra", "node_modules", "axe-core", "axe.min.js")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("the browser tests need axe-core (%v): run `npm ci --prefix infra` "+
+			"(`make test` does, through infra/stack.sh)", err)
+	}
+	return string(src)
+}
+
+// axeViolation is one rule broken on a page.
+type axeViolation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	URL    string   `json:"helpUrl"`
+	Nodes  []string `json:"nodes"`
+	Count  int      `json:"count"`
+}
+
+// axeRun injects axe-core if the page lacks it and runs every rule axe runs
+// by default (WCAG 2.0, 2.1 and 2.2 A and AA, and best practices) on the
+// whole document. Both go through DevTools, so they work on a page whose
+// own scripts are switched off, and the page's Content-Security-Policy
+// does not apply to them.
+const axeRun = `axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => ({
+	id: v.id, impact: v.impact || '', help: v.help, helpUrl: v.helpUrl, count: v.nodes.length,
+	nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))
+})))`
+
+// a11yReport gathers the findings of every page, for the report.
+type a11yReport struct {
+	mu    sync.Mutex
+	pages []string
+	lines []string
+}
+
+func (r *a11yReport) add(page string, vs []axeViolation) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pages = append(r.pages, page)
+	for _, v := range vs {
+		r.lines = append(r.lines, fmt.Sprintf("%-8s %-26s %s: %s (%d element(s): %s) %s",
+			v.Impact, v.ID, page, v.Help, v.Count, strings.Join(v.Nodes, ", "), v.URL))
+	}
+}
+
+func (r *a11yReport) write(t *testing.T, path string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var b strings.Builder
+	fmt.Fprintf(&b, "axe-core on %d pages:\n", len(r.pages))
+	for _, p := range r.pages {
+		fmt.Fprintf(&b, "  %s\n", p)
+	}
+	if len(r.lines) == 0 {
+		b.WriteString("\nno violations\n")
+	} else {
+		lines := append([]string(nil), r.lines...)
+		sort.Strings(lines)
+		fmt.Fprintf(&b, "\n%d violation(s):\n  %s\n", len(lines), strings.Join(lines, "\n  "))
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Errorf("writing %s: %v", path, err)
+		return
+	}
+	t.Logf("%s\n(written to %s)", b.String(), path)
+}
+
+// runAxe runs axe-core on the page the tab shows.
+func (tb *tab) runAxe(page string) []axeViolation {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
+	defer cancel()
+	if !tb.js {
+		// axe-core waits on timers, which do not fire while the page's
+		// scripts are off. Switching them on now runs none of the page's
+		// own (they ran or not as it loaded), so axe sees the page as it
+		// is without JavaScript.
+		tb.scripts(ctx, true)
+		defer tb.scripts(ctx, false)
+	}
+	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof axe !== 'undefined'`))
+	if err == nil && !loaded {
+		_, err = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](tb.s.axe))
+	}
+	if err != nil {
+		tb.fail("injecting axe-core on %s: %v", page, err)
+	}
+	vs, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](axeRun, chromedp.EvalAwaitPromise))
+	if err != nil {
+		tb.fail("running axe-core on %s: %v", page, err)
+	}
+	return vs
+}
+
+// a11y runs axe-core on the page the tab shows. Serious and critical
+// violations fail the test; the others are logged.
+func (tb *tab) a11y(page string) {
+	tb.t.Helper()
+	page = fmt.Sprintf("%s [%s, %s] %s", page, tb.who, jsState(tb.js), tb.path())
+	vs := tb.runAxe(page)
+	tb.s.a11y.add(page, vs)
+	for _, v := range vs {
+		msg := fmt.Sprintf("axe %s %s on %s: %s (%d element(s): %s) %s", v.Impact, v.ID, page, v.Help, v.Count,
+			strings.Join(v.Nodes, ", "), v.URL)
+		switch v.Impact {
+		case "serious", "critical":
+			tb.t.Error(msg)
+		default:
+			tb.t.Log(msg)
+		}
+	}
+}
+
+// checkAxeFinds makes sure axe-core really runs here: on a page spoilt on
+// purpose (an image without a text alternative, a button without a name),
+// it must report both.
+func (s *suite) checkAxeFinds(t *testing.T) {
+	t.Helper()
+	tb := s.newTab(t, "nobody", true)
+	tb.open("/app/auth/login")
+	eval[chromedp.Void](tb, `document.querySelector('main').insertAdjacentHTML('beforeend',
+		'<img src="data:," width="10" height="10"><button type="button"></button>')`)
+	found := map[string]string{}
+	for _, v := range tb.runAxe("a spoilt page") {
+		found[v.ID] = v.Impact
+	}
+	if found["image-alt"] != "critical" || found["button-name"] != "critical" {
+		t.Fatalf("axe-core missed violations planted in a page: it found %v", found)
+	}
+}

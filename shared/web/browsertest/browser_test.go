@@ -1,0 +1,496 @@
+package browsertest
+
+// The browser: one headless Chromium for the whole test, a tab with a
+// browser context of its own (its own cookies) for each person, and the
+// helpers the scenarios use: every step waits for what it needs, bounded by
+// stepTimeout, and never sleeps.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+const (
+	// stepTimeout bounds each browser step: generous for a busy CI
+	// machine, short enough that a missing element fails the test quickly.
+	stepTimeout = 30 * time.Second
+	// startTimeout bounds starting Chromium.
+	startTimeout = 60 * time.Second
+	// DefaultChromium is Debian's chromium package.
+	DefaultChromium = "/usr/bin/chromium"
+)
+
+// repoRoot is the module's root, found from the package directory.
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("browsertest: go.mod not found above the package directory")
+		}
+		dir = parent
+	}
+}
+
+// chromiumPath is the browser to drive; a missing one fails the test with
+// what to do (CI installs it, so skipping would hide a broken setup).
+func chromiumPath(t testing.TB) string {
+	t.Helper()
+	path := DefaultChromium
+	if p := os.Getenv("FUNDTRACK_CHROMIUM"); p != "" {
+		path = p
+	}
+	if _, err := exec.LookPath(path); err != nil {
+		t.Fatalf("the browser tests need Chromium at %s (%v): install Debian's chromium "+
+			"(`sudo apt-get install -y chromium`; `make test` and .ci/run install it), "+
+			"or set FUNDTRACK_CHROMIUM to another Chromium or Chrome", path, err)
+	}
+	return path
+}
+
+// browser is one running Chromium.
+type browser struct {
+	ctx    context.Context // the browser's chromedp context; tabs derive from it
+	output *syncBuffer     // Chromium's own output, shown when a test fails
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startBrowser starts headless Chromium with a fresh profile. The flags
+// that stop background networking matter here: this machine's network is
+// closed, and Chromium's own connections would be refused.
+func startBrowser(t *testing.T) *browser {
+	t.Helper()
+	path := chromiumPath(t)
+	profile, err := os.MkdirTemp("", "fundtrack-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &browser{output: &syncBuffer{}}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.UserDataDir(profile),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter"),
+		chromedp.Flag("metrics-recording-only", true),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("use-mock-keychain", true),
+		chromedp.Flag("force-color-profile", "srgb"),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.WindowSize(1280, 900),
+		chromedp.CombinedOutput(b.output),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	b.ctx = ctx
+	t.Cleanup(func() {
+		cancelBrowser()
+		cancelAlloc() // waits for Chromium to exit
+		os.RemoveAll(profile)
+		if t.Failed() {
+			if out := strings.TrimSpace(b.output.String()); out != "" {
+				t.Logf("chromium output:\n%s", out)
+			}
+		}
+	})
+	// The first Run starts the browser and binds it to ctx, so it has no
+	// timeout of its own: a watchdog cancels a start that hangs.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(ctx) }()
+	select {
+	case err := <-started:
+		if err != nil {
+			t.Fatalf("starting %s: %v\n%s", path, err, b.output.String())
+		}
+	case <-time.After(startTimeout):
+		cancelBrowser()
+		t.Fatalf("%s did not start within %s\n%s", path, startTimeout, b.output.String())
+	}
+	version, err := chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) (string, error) {
+		return chromedp.Evaluate[string](`navigator.userAgent`)(ctx, tg)
+	})
+	if err == nil {
+		t.Logf("browser: %s (%s)", path, version)
+	}
+	return b
+}
+
+// ---------------------------------------------------------------- tabs
+
+// tab is one person's window, with cookies of its own.
+type tab struct {
+	t       *testing.T
+	s       *suite
+	ctx     context.Context
+	who     string
+	js      bool
+	console *consoleLog
+}
+
+// newTab opens a window in a new browser context (a fresh cookie jar);
+// js false switches the page's scripts off, as a browser with JavaScript
+// disabled would.
+func (s *suite) newTab(t *testing.T, who string, js bool) *tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(s.browser.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	tb := &tab{t: t, s: s, ctx: ctx, who: who, js: js, console: &consoleLog{}}
+	// Opening the tab, subscribing to its console and switching scripts
+	// off all come before the first page loads.
+	// (The first Do opens the tab and binds it to ctx, so it has no timeout.)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("opening a tab: %v", err)
+	}
+	tb.console.follow(ctx)
+	if !js {
+		sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+		defer cancel()
+		tb.scripts(sctx, false)
+	}
+	return tb
+}
+
+// scripts switches the page's scripts on or off.
+func (tb *tab) scripts(ctx context.Context, on bool) {
+	tb.t.Helper()
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled,
+		emulation.SetScriptExecutionDisabledParams{Value: !on}); err != nil {
+		tb.t.Fatalf("switching JavaScript on=%v: %v", on, err)
+	}
+}
+
+func (tb *tab) run(steps ...chromedp.Action[chromedp.Void]) error {
+	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
+	defer cancel()
+	return chromedp.Do(ctx, steps...)
+}
+
+// do runs steps and fails the test at the first that fails, naming the
+// page it was on.
+func (tb *tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
+	if err := tb.run(steps...); err != nil {
+		tb.fail("%s: %v", what, err)
+	}
+}
+
+// fail stops the test with where the browser was and what the page said.
+func (tb *tab) fail(format string, args ...any) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
+	defer cancel()
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	main, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('main') || document.body || {}).innerText || ''`))
+	if len(main) > 1500 {
+		main = main[:1500] + "…"
+	}
+	tb.t.Fatalf("%s (%s): %s\npage %s:\n%s", tb.who, jsState(tb.js), fmt.Sprintf(format, args...), loc, main)
+}
+
+func jsState(js bool) string {
+	if js {
+		return "JavaScript on"
+	}
+	return "JavaScript off"
+}
+
+// eval evaluates a JavaScript expression in the page through DevTools (it
+// works with the page's scripts switched off too).
+func eval[T any](tb *tab, expr string) T {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		tb.fail("evaluating %s: %v", expr, err)
+	}
+	return v
+}
+
+// open loads a path of the app and returns the HTTP status of the page.
+func (tb *tab) open(path string) int64 {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
+	defer cancel()
+	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(tb.s.srv.URL+path))
+	if err != nil {
+		tb.fail("opening %s: %v", path, err)
+	}
+	return resp.Status
+}
+
+// follow clicks what leads to another page (a link, a form's button) and
+// waits until that page has loaded; it returns the page's HTTP status.
+func (tb *tab) follow(sel string) int64 {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel)))
+	if err != nil {
+		tb.fail("following %s: %v", sel, err)
+	}
+	return resp.Status
+}
+
+// followWant is follow, failing unless the page answers want.
+func (tb *tab) followWant(sel string, want int64) {
+	tb.t.Helper()
+	if got := tb.follow(sel); got != want {
+		tb.fail("after %s the page answered %d, want %d", sel, got, want)
+	}
+}
+
+// fill types into a text box, replacing what it held, as a person would.
+func (tb *tab) fill(sel, text string) {
+	tb.t.Helper()
+	tb.do("waiting for "+sel, chromedp.WaitVisible(chromedp.CSS(sel)))
+	// Empty the box first. (chromedp v0.23's SetValue cannot set "": it
+	// leaves the argument out, and the box then holds "undefined".)
+	eval[chromedp.Void](tb, `document.querySelector(`+jsString(sel)+`).value = ''`)
+	tb.do("typing into "+sel, chromedp.SendKeys(chromedp.CSS(sel), text))
+	if got := tb.value(sel); got != text {
+		tb.fail("%s holds %q after typing %q", sel, got, text)
+	}
+}
+
+// fillDate fills an NHS date input (name-day, -month, -year).
+func (tb *tab) fillDate(id string, day, month, year int) {
+	tb.t.Helper()
+	tb.fill("#"+id+"-day", strconv.Itoa(day))
+	tb.fill("#"+id+"-month", strconv.Itoa(month))
+	tb.fill("#"+id+"-year", strconv.Itoa(year))
+}
+
+// choose picks the option with this value in a select box.
+func (tb *tab) choose(sel, value string) {
+	tb.t.Helper()
+	if n := eval[int](tb, fmt.Sprintf(`document.querySelectorAll(%s).length`, jsString(sel+` option[value="`+value+`"]`))); n != 1 {
+		tb.fail("%s has %d options with the value %q", sel, n, value)
+	}
+	tb.do("choosing "+value+" in "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.SetValue(chromedp.CSS(sel), value))
+}
+
+// tick clicks a checkbox's label until the box is ticked.
+func (tb *tab) tick(inputSel string) {
+	tb.t.Helper()
+	id := eval[string](tb, fmt.Sprintf(`(document.querySelector(%s) || {}).id || ''`, jsString(inputSel)))
+	if id == "" {
+		tb.fail("no checkbox %s", inputSel)
+	}
+	tb.do("ticking "+inputSel, chromedp.Click(chromedp.CSS(`label[for="`+id+`"]`)))
+	if !eval[bool](tb, fmt.Sprintf(`document.getElementById(%s).checked`, jsString(id))) {
+		tb.fail("%s is not ticked after clicking its label", inputSel)
+	}
+}
+
+func (tb *tab) value(sel string) string {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
+	if err != nil {
+		tb.fail("reading the value of %s: %v", sel, err)
+	}
+	return v
+}
+
+// text is an element's text as shown (visually hidden text included),
+// with spaces squeezed; it waits for the element.
+func (tb *tab) text(sel string) string {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(sel)))
+	if err != nil {
+		tb.fail("reading the text of %s: %v", sel, err)
+	}
+	return strings.Join(strings.Fields(v), " ")
+}
+
+// count is how many elements match now (no waiting: for absent things).
+func (tb *tab) count(sel string) int {
+	tb.t.Helper()
+	return eval[int](tb, fmt.Sprintf(`document.querySelectorAll(%s).length`, jsString(sel)))
+}
+
+// attr is an attribute of the first match, "" when absent.
+func (tb *tab) attr(sel, name string) string {
+	tb.t.Helper()
+	return eval[string](tb, fmt.Sprintf(`(document.querySelector(%s) || {getAttribute(){return ''}}).getAttribute(%s) || ''`,
+		jsString(sel), jsString(name)))
+}
+
+// path is the page's path and query.
+func (tb *tab) path() string {
+	tb.t.Helper()
+	return eval[string](tb, `location.pathname + location.search`)
+}
+
+// title is the document's title.
+func (tb *tab) title() string {
+	tb.t.Helper()
+	return eval[string](tb, `document.title`)
+}
+
+// waitFor waits until a JavaScript expression is true.
+func (tb *tab) waitFor(what, expr string) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		tb.fail("waiting until %s (%s): %v", what, expr, err)
+	}
+}
+
+// scriptsRan reports whether the app's own script ran on this page
+// (app.js marks the body).
+func (tb *tab) scriptsRan() bool {
+	tb.t.Helper()
+	return eval[bool](tb, `document.body.classList.contains('js-enabled')`)
+}
+
+// screenshot keeps a full-page PNG under build/screenshots/.
+func (tb *tab) screenshot(name string) string {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100: PNG
+	if err != nil {
+		tb.fail("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(tb.s.shots, name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		tb.t.Fatal(err)
+	}
+	tb.t.Logf("screenshot: %s (%d KB)", path, len(png)/1024)
+	return path
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string { return strconv.Quote(s) }
+
+// ---------------------------------------------------------------- sign-in
+
+// signIn signs in on the local sign-in page, as a person would: the app
+// sends a signed-out visitor there, and the person's button signs them in
+// and returns them to the page they asked for.
+func (tb *tab) signIn(email string) {
+	tb.t.Helper()
+	if st := tb.open("/app/"); st != 200 {
+		tb.fail("the sign-in page answered %d", st)
+	}
+	if p := tb.path(); !strings.HasPrefix(p, "/app/auth/login") {
+		tb.fail("a signed-out visitor to /app/ is at %s, not the sign-in page", p)
+	}
+	tb.a11y("sign-in page")
+	tb.followWant(`button[data-testid="sign-in-`+email+`"]`, 200)
+	if p := tb.path(); p != "/app/" {
+		tb.fail("after signing in as %s the browser is at %s, want /app/", email, p)
+	}
+	if got := tb.text(`[data-testid="signed-in-as"]`); got != email {
+		tb.fail("the header says signed in as %q, want %q", got, email)
+	}
+}
+
+// ---------------------------------------------------------------- console
+
+// consoleLog keeps what pages wrote to the console: script errors and
+// Content-Security-Policy refusals show up there.
+type consoleLog struct {
+	mu   sync.Mutex
+	msgs []chromedp.ConsoleMessage
+}
+
+func (c *consoleLog) follow(ctx context.Context) {
+	msgs := chromedp.Console(ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			c.mu.Lock()
+			c.msgs = append(c.msgs, m)
+			c.mu.Unlock()
+		}
+	}()
+}
+
+// problems are the errors and exceptions so far. Fonts NHS.UK frontend
+// loads from assets.nhs.uk (if any) are not reachable from this machine's
+// closed network; their failures are not the app's.
+func (c *consoleLog) problems() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, m := range c.msgs {
+		if m.Type != chromedp.ConsoleError && !m.IsException() {
+			continue
+		}
+		if strings.Contains(m.URL, "assets.nhs.uk") || strings.Contains(m.Text, "assets.nhs.uk") {
+			continue
+		}
+		// A page's own status (400 for a form with errors, 403 for a
+		// refusal) is the scenarios' to check; a stylesheet's or a
+		// script's is not expected to fail.
+		if strings.Contains(m.Text, "the server responded with a status of") && !strings.Contains(m.URL, "/app/static/") {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s (%s:%d)", m.String(), m.URL, m.Line))
+	}
+	return slices.Compact(out)
+}
+
+// checkConsole fails the test for script errors or refused resources.
+func (tb *tab) checkConsole() {
+	tb.t.Helper()
+	if p := tb.console.problems(); len(p) > 0 {
+		tb.t.Errorf("%s (%s): the browser console reported:\n  %s", tb.who, jsState(tb.js), strings.Join(p, "\n  "))
+	}
+}

@@ -1,0 +1,14 @@
+// Package browsertest holds the web app's tests in a real browser: Debian's
+// headless Chromium, driven from Go with chromedp, against the web app and
+// the JSON API mounted as the local runner mounts them (with the local
+// demo-user sign-in), over a fresh DynamoDB Local table. The tests walk the
+// jobs of the roles table through the pages (a lead records a grant and
+// sets a target, a project lead submits outcomes with and without
+// JavaScript, a funder sees the target reached and no edit forms), check
+// every page visited with axe-core, and keep screenshots of the dashboard
+// under build/screenshots/.
+//
+// They need /usr/bin/chromium (FUNDTRACK_CHROMIUM names another) and
+// infra/node_modules/axe-core; `make test` installs both, and the tests
+// fail, not skip, without them.
+package browsertest
