@@ -177,12 +177,11 @@ func (c *chart) draw(last time.Time) template.HTML {
 	step := max(1, (n+approxLabels-1)/approxLabels)
 	for i, r := range c.Rows {
 		if i%step == 0 || i == n-1 {
+			// Centred, but the last is right-aligned to stay inside the
+			// chart; the first has the axis margin to spread into.
 			anchor := "middle"
-			switch {
-			case i == n-1 && n > 1:
+			if i == n-1 && n > 1 {
 				anchor = "end"
-			case i == 0 && n > 1:
-				anchor = "start"
 			}
 			if i == n-1 && i%step != 0 && x(i)-x(i-i%step) < 90 {
 				continue // too close to the label before it
