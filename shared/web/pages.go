@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -357,12 +356,7 @@ func (a *app) grantsCSV(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := export.GrantsCSV(&buf, set); err != nil {
-		return err
-	}
-	download(w, export.CSVContentType, export.Slug(set.Programme.Name)+"-grants.csv", buf.Bytes())
-	return nil
+	return export.Serving(w)(export.GrantsFile(set))
 }
 
 func (a *app) grants360(w http.ResponseWriter, r *http.Request, q *req) error {
@@ -370,18 +364,7 @@ func (a *app) grants360(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	if len(set.Grants) == 0 {
-		return domain.Errorf(domain.CodeNotFound, "there are no grants you may read in this programme")
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(export.Giving(set, a.GivingPrefix, a.Now())); err != nil {
-		return err
-	}
-	download(w, "application/json", export.Slug(set.Programme.Name)+"-grants-360giving.json", buf.Bytes())
-	return nil
+	return export.Serving(w)(export.GivingFile(set, a.GivingPrefix, a.Now()))
 }
 
 func (a *app) outcomeSummaryCSV(w http.ResponseWriter, r *http.Request, q *req) error {
@@ -389,22 +372,7 @@ func (a *app) outcomeSummaryCSV(w http.ResponseWriter, r *http.Request, q *req) 
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := export.OutcomeSummaryCSV(&buf, set); err != nil {
-		return err
-	}
-	download(w, export.CSVContentType, export.Slug(set.Programme.Name)+"-outcomes-summary.csv", buf.Bytes())
-	return nil
-}
-
-func download(w http.ResponseWriter, contentType, filename string, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	w.Write(body)
+	return export.Serving(w)(export.OutcomeSummaryFile(set))
 }
 
 // ---------------------------------------------------------------- projects
