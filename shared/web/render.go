@@ -136,7 +136,7 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, status int, page st
 	}
 	v.Assets = a.assets
 	v.RequestID = requestID(r)
-	t, ok := a.pages[page]
+	t, ok := a.pages()[page]
 	if !ok {
 		panic("web: no template " + page)
 	}

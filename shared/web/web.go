@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -71,7 +72,9 @@ const maxFormBytes = 64 << 10
 type app struct {
 	Deps
 	assets *assets
-	pages  map[string]*template.Template
+	// pages are parsed on the first page served, not at start-up, which
+	// every Lambda cold start would pay for (static assets need no parse).
+	pages func() map[string]*template.Template
 }
 
 // New returns the web app's handler, serving everything under /app/.
@@ -86,7 +89,7 @@ func New(d Deps) http.Handler {
 	if a.assets.Missing {
 		d.Logger.Warn("web: NHS.UK frontend assets are missing from shared/web/static: run `make assets` and rebuild")
 	}
-	a.pages = parseTemplates(a.assets)
+	a.pages = sync.OnceValue(func() map[string]*template.Template { return parseTemplates(a.assets) })
 	mux := http.NewServeMux()
 	a.routes(mux)
 	return a.outer(mux)
