@@ -41,7 +41,7 @@ func TestAPIGrantETags(t *testing.T) {
 
 	t.Run("If-Match", func(t *testing.T) {
 		t.Parallel()
-		id := h.create(t, uLead, f.p1("/grants"), grantBody("ETag grant", f.X, f.A))
+		id, _ := h.create(t, uLead, f.p1("/grants"), grantBody("ETag grant", f.X, f.A, apiGrantPence))
 		g, r := get(t, id)
 		if et := r.Header.Get("ETag"); et != `"1"` || g.Version != 1 {
 			t.Fatalf("new grant: ETag %q, version %d; want \"1\" and 1", et, g.Version)
@@ -87,7 +87,7 @@ func TestAPIGrantETags(t *testing.T) {
 
 	t.Run("racing PATCHes", func(t *testing.T) {
 		t.Parallel()
-		id := h.create(t, uLead, f.p1("/grants"), grantBody("Raced grant", f.X, f.A))
+		id, _ := h.create(t, uLead, f.p1("/grants"), grantBody("Raced grant", f.X, f.A, apiGrantPence))
 		for round := 1; round <= 3; round++ {
 			tag := fmt.Sprintf(`"%d"`, round)
 			var wg sync.WaitGroup
@@ -97,7 +97,7 @@ func TestAPIGrantETags(t *testing.T) {
 			for i := range 2 {
 				wg.Go(func() {
 					<-start
-					answers[i], errs[i] = h.send(t, patch(id, tag, fmt.Sprintf(`{"title":"round %d writer %d","amountPence":%d}`, round, i, 1000+i)))
+					answers[i], errs[i] = h.send(patch(id, tag, fmt.Sprintf(`{"title":"round %d writer %d","amountPence":%d}`, round, i, 1000+i)))
 				})
 			}
 			close(start)
@@ -131,7 +131,7 @@ func TestAPIGrantETags(t *testing.T) {
 
 	t.Run("invalid changes", func(t *testing.T) {
 		t.Parallel()
-		id := h.create(t, uLead, f.p1("/grants"), grantBody("Guarded grant", f.X, f.A))
+		id, _ := h.create(t, uLead, f.p1("/grants"), grantBody("Guarded grant", f.X, f.A, apiGrantPence))
 		_, was := get(t, id)
 		wantFields(t, h.do(t, patch(id, `"1"`, `{"endDate":"2025-01-31"}`)), "endDate")
 		wantFields(t, h.do(t, patch(id, `"1"`, `{"endDate":"2025-01-10"}`)), "endDate", "awardDate")
@@ -148,7 +148,7 @@ func TestAPIGrantETags(t *testing.T) {
 
 	t.Run("moving a grant moves who sees it", func(t *testing.T) {
 		t.Parallel()
-		id := h.create(t, uLead, f.p1("/grants"), grantBody("Moving grant", f.X, f.A))
+		id, _ := h.create(t, uLead, f.p1("/grants"), grantBody("Moving grant", f.X, f.A, apiGrantPence))
 		sees := func(who string) bool {
 			r := h.do(t, apiReq{Method: "GET", Path: f.p1("/grants/" + id), As: who})
 			if r.Status != 200 && r.Status != 404 {

@@ -32,7 +32,7 @@ func TestAPIIdempotency(t *testing.T) {
 	// The subtests run one after another: several compare whole-table snapshots.
 
 	t.Run("repeat replays", func(t *testing.T) {
-		body := grantBody("Replayed grant", f.X, f.A)
+		body := grantBody("Replayed grant", f.X, f.A, apiGrantPence)
 		first := h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("replay-1")})
 		if first.Header.Get("Idempotent-Replayed") != "" {
 			t.Fatalf("first answer is marked replayed")
@@ -66,13 +66,13 @@ func TestAPIIdempotency(t *testing.T) {
 	})
 
 	t.Run("same key, other body", func(t *testing.T) {
-		h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: grantBody("Keyed grant", f.X, f.A), Header: key("reuse-1")})
+		h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: grantBody("Keyed grant", f.X, f.A, apiGrantPence), Header: key("reuse-1")})
 		snap := h.tableSnapshot(t)
 		for _, r := range []apiReq{
-			{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: grantBody("Keyed grant changed", f.X, f.A), Header: key("reuse-1")},
-			{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: grantBody("Keyed grant", f.Y, f.B), Header: key("reuse-1")},
+			{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: grantBody("Keyed grant changed", f.X, f.A, apiGrantPence), Header: key("reuse-1")},
+			{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: grantBody("Keyed grant", f.Y, f.B, apiGrantPence), Header: key("reuse-1")},
 			// the same bytes sent to another route are another request
-			{Method: "POST", Path: f.p2("/grants"), As: uLead, Body: grantBody("Keyed grant", f.X, f.A), Header: key("reuse-1")},
+			{Method: "POST", Path: f.p2("/grants"), As: uLead, Body: grantBody("Keyed grant", f.X, f.A, apiGrantPence), Header: key("reuse-1")},
 		} {
 			wantErr(t, h.do(t, r), 422, "idempotency_key_reused")
 		}
@@ -84,7 +84,7 @@ func TestAPIIdempotency(t *testing.T) {
 
 	t.Run("concurrent repeats", func(t *testing.T) {
 		const n = 20
-		body := mustJSON(grantBody("Concurrent grant", f.X, f.A))
+		body := mustJSON(grantBody("Concurrent grant", f.X, f.A, apiGrantPence))
 		type answer struct {
 			r   apiResp
 			err error
@@ -95,7 +95,7 @@ func TestAPIIdempotency(t *testing.T) {
 		for i := range n {
 			wg.Go(func() {
 				<-start
-				r, err := h.send(t, apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("concurrent-1")})
+				r, err := h.send(apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("concurrent-1")})
 				answers[i] = answer{r, err}
 			})
 		}
@@ -141,7 +141,7 @@ func TestAPIIdempotency(t *testing.T) {
 	})
 
 	t.Run("keys are per caller", func(t *testing.T) {
-		body := grantBody("Per-caller grant", f.X, f.A)
+		body := grantBody("Per-caller grant", f.X, f.A, apiGrantPence)
 		a := h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("shared-key")})
 		b := h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/grants"), As: uAdmin, Body: body, Header: key("shared-key")})
 		if a.Header.Get("Idempotent-Replayed") != "" || b.Header.Get("Idempotent-Replayed") != "" {
@@ -173,11 +173,11 @@ func TestAPIIdempotency(t *testing.T) {
 
 	t.Run("refusals are not saved as someone else's answer", func(t *testing.T) {
 		// pl-a is refused; the lead using the same key and body still creates.
-		body := grantBody("Refused then allowed", f.X, f.A)
+		body := grantBody("Refused then allowed", f.X, f.A, apiGrantPence)
 		wantErr(t, h.do(t, apiReq{Method: "POST", Path: f.p1("/grants"), As: uPLA, Body: body, Header: key("refused-1")}), 403, "forbidden")
 		h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("refused-1")})
 		// A validation failure, repeated with the same key, is the same answer.
-		bad := grantBody("", f.X, f.A)
+		bad := grantBody("", f.X, f.A, apiGrantPence)
 		r1 := h.do(t, apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: bad, Header: key("bad-1")})
 		wantFields(t, r1, "title")
 		r2 := h.do(t, apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: bad, Header: key("bad-1")})

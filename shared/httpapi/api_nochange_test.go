@@ -37,7 +37,7 @@ func (h *apiH) state(t *testing.T, f *apiFixture) apiState {
 	var wg sync.WaitGroup
 	for i, c := range counts {
 		wg.Go(func() {
-			r, err := h.send(t, apiReq{Method: "GET", Path: c.path + "?limit=100", As: uAdmin})
+			r, err := h.send(apiReq{Method: "GET", Path: c.path + "?limit=100", As: uAdmin})
 			var l apiList[json.RawMessage]
 			switch {
 			case err != nil:
@@ -49,10 +49,10 @@ func (h *apiH) state(t *testing.T, f *apiFixture) apiState {
 		})
 	}
 	wg.Go(func() {
-		g, errs[len(counts)] = h.send(t, apiReq{Method: "GET", Path: f.p1("/grants/" + f.GrantXA), As: uAdmin})
+		g, errs[len(counts)] = h.send(apiReq{Method: "GET", Path: f.p1("/grants/" + f.GrantXA), As: uAdmin})
 	})
 	wg.Go(func() {
-		m, errs[len(counts)+1] = h.send(t, apiReq{Method: "GET", Path: f.p1("/members/" + uPLA), As: uAdmin})
+		m, errs[len(counts)+1] = h.send(apiReq{Method: "GET", Path: f.p1("/members/" + uPLA), As: uAdmin})
 	})
 	wg.Wait()
 	for _, err := range errs {
@@ -97,14 +97,14 @@ func TestAPIRefusedWritesStoreNothing(t *testing.T) {
 		{"member without a token", 401, "unauthenticated", apiReq{Method: "PUT", Path: member(uOutsider), Body: lead}},
 		{"delete member without a token", 401, "unauthenticated", apiReq{Method: "DELETE", Path: member(uPLA)}},
 		{"grant with an expired admin token", 401, "unauthenticated", apiReq{Method: "POST", Path: f.p1("/grants"),
-			Body: grantBody("G", f.X, f.A), Header: map[string]string{"Authorization": "Bearer " + expired}}},
+			Body: grantBody("G", f.X, f.A, apiGrantPence), Header: map[string]string{"Authorization": "Bearer " + expired}}},
 		{"patch with a garbage token", 401, "unauthenticated", apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA),
 			Body: `{"title":"x"}`, Header: map[string]string{"Authorization": "Bearer x.y.z", "If-Match": `"1"`}}},
 
 		{"programme by a lead", 403, "forbidden", apiReq{Method: "POST", Path: "/programmes", As: uLead, Body: programmeBody("P")}},
 		{"funder by a project lead", 403, "forbidden", apiReq{Method: "POST", Path: f.p1("/funders"), As: uPLA, Body: funderBody("F")}},
 		{"project by a funder", 403, "forbidden", apiReq{Method: "POST", Path: f.p1("/projects"), As: uFunderX, Body: projectBody("P")}},
-		{"grant by a project lead", 403, "forbidden", apiReq{Method: "POST", Path: f.p1("/grants"), As: uPLA, Body: grantBody("G", f.X, f.A)}},
+		{"grant by a project lead", 403, "forbidden", apiReq{Method: "POST", Path: f.p1("/grants"), As: uPLA, Body: grantBody("G", f.X, f.A, apiGrantPence)}},
 		{"project lead making themself lead", 403, "forbidden", apiReq{Method: "PUT", Path: member(uPLA), As: uPLA, Body: lead}},
 		{"funder deleting a member", 403, "forbidden", apiReq{Method: "DELETE", Path: member(uPLA), As: uFunderX}},
 		{"project lead patching its grant", 403, "forbidden", apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uPLA,
@@ -114,7 +114,7 @@ func TestAPIRefusedWritesStoreNothing(t *testing.T) {
 		{"outsider making themself lead", 404, "not_found", apiReq{Method: "PUT", Path: member(uOutsider), As: uOutsider, Body: lead}},
 		{"patch by an outsider", 404, "not_found", apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uOutsider,
 			Body: `{"amountPence":1}`, Header: ifMatch(`"1"`)}},
-		{"grant in another programme", 404, "not_found", apiReq{Method: "POST", Path: f.p2("/grants"), As: uLead, Body: grantBody("G", f.Z, f.C)}},
+		{"grant in another programme", 404, "not_found", apiReq{Method: "POST", Path: f.p2("/grants"), As: uLead, Body: grantBody("G", f.Z, f.C, apiGrantPence)}},
 		{"patch of another programme's grant", 404, "not_found", apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantZC), As: uLead,
 			Body: `{"amountPence":1}`, Header: ifMatch(`"1"`)}},
 		{"patch of a grant that does not exist", 404, "not_found", apiReq{Method: "PATCH", Path: f.p1("/grants/" + domain.NewID()), As: uAdmin,
@@ -124,8 +124,8 @@ func TestAPIRefusedWritesStoreNothing(t *testing.T) {
 		{"member in a programme that does not exist", 404, "not_found", apiReq{Method: "PUT", Path: "/programmes/" + domain.NewID() + "/members/a@example.org", As: uAdmin, Body: lead}},
 
 		{"invalid funder", 400, "validation_failed", apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: `{"name":"","contacts":["x"]}`}},
-		{"grant naming another programme's funder", 400, "validation_failed", apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: grantBody("G", f.Z, f.A)}},
-		{"grant naming another programme's project", 400, "validation_failed", apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: grantBody("G", f.X, f.C)}},
+		{"grant naming another programme's funder", 400, "validation_failed", apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: grantBody("G", f.Z, f.A, apiGrantPence)}},
+		{"grant naming another programme's project", 400, "validation_failed", apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: grantBody("G", f.X, f.C, apiGrantPence)}},
 		{"new member naming another programme's project", 400, "validation_failed", apiReq{Method: "PUT", Path: member("new@example.org"), As: uLead,
 			Body: map[string]any{"roles": []any{rolePL(f.C)}}}},
 		{"existing member moved to another programme's project", 400, "validation_failed", apiReq{Method: "PUT", Path: member(uPLA), As: uLead,
@@ -143,7 +143,7 @@ func TestAPIRefusedWritesStoreNothing(t *testing.T) {
 		{"patch over 64 KiB", 413, "payload_too_large", apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uLead,
 			Body: `{"title":"` + strings.Repeat("x", 70<<10) + `"}`, Header: ifMatch(`"1"`)}},
 		{"grant as text", 415, "unsupported_media_type", apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead,
-			Body: mustJSON(grantBody("G", f.X, f.A)), Header: map[string]string{"Content-Type": "text/plain"}}},
+			Body: mustJSON(grantBody("G", f.X, f.A, apiGrantPence)), Header: map[string]string{"Content-Type": "text/plain"}}},
 		{"member as a form", 415, "unsupported_media_type", apiReq{Method: "PUT", Path: member("new@example.org"), As: uLead,
 			Body: "roles=lead", Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}},
 		{"idempotency key reused", 422, "idempotency_key_reused", apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead,

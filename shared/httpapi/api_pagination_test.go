@@ -83,7 +83,7 @@ func createMany(t *testing.T, h *apiH, pid string, n int) []string {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			r, err := h.send(t, apiReq{Method: "POST", Path: "/programmes/" + pid + "/funders", As: uLead, Body: funderBody(fmt.Sprintf("Funder %02d", i))})
+			r, err := h.send(apiReq{Method: "POST", Path: "/programmes/" + pid + "/funders", As: uLead, Body: funderBody(fmt.Sprintf("Funder %02d", i))})
 			var v apiIDed
 			switch {
 			case err != nil:
@@ -116,7 +116,7 @@ func TestAPIPagination(t *testing.T) {
 
 	t.Run("7 funders by 3", func(t *testing.T) {
 		t.Parallel()
-		pid := h.create(t, uAdmin, "/programmes", programmeBody("Seven funders"))
+		pid, _ := h.create(t, uAdmin, "/programmes", programmeBody("Seven funders"))
 		h.putMember(t, pid, uLead, roleLead())
 		created := createMany(t, h, pid, 7)
 		pp := pages(t, h, uLead, "/programmes/"+pid+"/funders", 3)
@@ -147,7 +147,7 @@ func TestAPIPagination(t *testing.T) {
 
 	t.Run("default limit 50", func(t *testing.T) {
 		t.Parallel()
-		pid := h.create(t, uAdmin, "/programmes", programmeBody("Fifty-one funders"))
+		pid, _ := h.create(t, uAdmin, "/programmes", programmeBody("Fifty-one funders"))
 		h.putMember(t, pid, uLead, roleLead())
 		created := createMany(t, h, pid, 51)
 		pp := pages(t, h, uLead, "/programmes/"+pid+"/funders", 0)
@@ -198,7 +198,7 @@ func TestAPIPagination(t *testing.T) {
 				t.Errorf("members = %v, want 6 sorted by email", emails)
 			}
 		}
-		other := h.create(t, uAdmin, "/programmes", programmeBody("Multi's second programme"))
+		other, _ := h.create(t, uAdmin, "/programmes", programmeBody("Multi's second programme"))
 		h.putMember(t, other, multi, roleLead())
 		pp := pages(t, h, multi, "/programmes", 1)
 		if !slices.Equal(sizes(pp), []int{1, 1}) || !sameSet(flat(pp), []string{f.P1, other}) {

@@ -89,7 +89,8 @@ func roleCases() []roleCase {
 	// grant cases: a fresh grant per role, so PATCHes never meet.
 	freshGrant := func(funder, project func(f *apiFixture) string) func(*testing.T, *apiH, *apiFixture, string) string {
 		return func(t *testing.T, h *apiH, f *apiFixture, role string) string {
-			return h.create(t, uAdmin, f.p1("/grants"), grantBody(h.uniq("grant for "+role), funder(f), project(f)))
+			id, _ := h.create(t, uAdmin, f.p1("/grants"), grantBody(h.uniq("grant for "+role), funder(f), project(f), apiGrantPence))
+			return id
 		}
 	}
 	patchGrant := func(f *apiFixture, role, id string) apiReq {
@@ -318,7 +319,7 @@ func roleCases() []roleCase {
 		{route: "POST /programmes/{programmeId}/grants", write: true, want: byRole(created, created, forbidden, forbidden, notFound),
 			setup: uniqName("grant"),
 			req: func(f *apiFixture, role, title string) apiReq {
-				return apiReq{Method: "POST", Path: f.p1("/grants"), As: emailOf(role), Body: grantBody(title, f.X, f.A)}
+				return apiReq{Method: "POST", Path: f.p1("/grants"), As: emailOf(role), Body: grantBody(title, f.X, f.A, apiGrantPence)}
 			},
 			ok: func(t *testing.T, h *apiH, f *apiFixture, role, title string, r apiResp) {
 				if et := r.Header.Get("ETag"); et != `"1"` {
@@ -585,7 +586,7 @@ func TestAPIRolesOtherMembers(t *testing.T) {
 	for _, p := range []string{"", "/members", "/funders", "/grants", "/grants/" + f.GrantZC} {
 		wantErr(t, h.do(t, apiReq{Method: "GET", Path: f.p2(p), As: uLead}), 404, "not_found")
 	}
-	wantErr(t, h.do(t, apiReq{Method: "POST", Path: f.p2("/grants"), As: uLead, Body: grantBody("sneaky", f.Z, f.C)}), 404, "not_found")
+	wantErr(t, h.do(t, apiReq{Method: "POST", Path: f.p2("/grants"), As: uLead, Body: grantBody("sneaky", f.Z, f.C, apiGrantPence)}), 404, "not_found")
 	if got := ids(t, h, uLead2, "/programmes"); !slices.Equal(got, []string{f.P2}) {
 		t.Errorf("lead2's programmes = %v, want [%s]", got, f.P2)
 	}

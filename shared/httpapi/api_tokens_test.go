@@ -35,7 +35,7 @@ func b64(v any) string {
 func TestAPITokens(t *testing.T) {
 	t.Parallel()
 	h := newAPI(t)
-	pid := h.create(t, uAdmin, "/programmes", programmeBody("Token programme"))
+	pid, _ := h.create(t, uAdmin, "/programmes", programmeBody("Token programme"))
 	h.putMember(t, pid, uLead, roleLead())
 	path := "/programmes/" + pid
 

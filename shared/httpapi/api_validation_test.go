@@ -53,7 +53,7 @@ func TestAPIValidation(t *testing.T) {
 	// grant builds a grant body from a valid one with fields replaced
 	// (a value of nil removes the field).
 	grantJSON := func(changes map[string]any) string {
-		b := grantBody("Grant", f.X, f.A)
+		b := grantBody("Grant", f.X, f.A, apiGrantPence)
 		for k, v := range changes {
 			if v == nil {
 				delete(b, k)

@@ -60,13 +60,13 @@ func TestAuditNotifierSend(t *testing.T) {
 	h := atNew(t)
 	contact := "milestones." + strings.ToLower(rand.Text()[:10]) + "@funder.example.org"
 
-	pid, _ := h.create(t, atAdmin, "/programmes", atProgrammeBody())
+	pid, _ := h.create(t, uAdmin, "/programmes", programmeBody("Working for Wellness"))
 	P := "/programmes/" + pid
-	funder, _ := h.create(t, atAdmin, P+"/funders", atFunderBody(contact))
-	project, _ := h.create(t, atAdmin, P+"/projects", atProjectBody("Project A"))
-	h.create(t, atAdmin, P+"/projects/"+project+"/outcomes", atOutcomeBody(map[string]int{"peopleIntoWork": 5}))
-	target, _ := h.create(t, atAdmin, P+"/targets", atTargetBody(5, funder)) // reached as soon as it is set
-	h.must(t, http.StatusCreated, atAdmin, "PUT", atMemberPath(pid, atLead), atRoles(atLeadRole()))
+	funder, _ := h.create(t, uAdmin, P+"/funders", funderBody("Department for Work and Pensions", contact))
+	project, _ := h.create(t, uAdmin, P+"/projects", projectBody("Project A"))
+	h.create(t, uAdmin, P+"/projects/"+project+"/outcomes", outcomeBody(map[string]int{"peopleIntoWork": 5}))
+	target, _ := h.create(t, uAdmin, P+"/targets", atTargetBody(5, funder)) // reached as soon as it is set
+	h.want(t, http.StatusCreated, rq("PUT", memberPath(pid, uLead), uAdmin, rolesBody(roleLead())))
 
 	before := h.auditIDs(t)
 	ses := sesv2.New(sesv2.Options{Region: testenv.Region, BaseEndpoint: aws.String(testenv.SESEndpoint()), Credentials: testenv.Credentials})
@@ -89,17 +89,17 @@ func TestAuditNotifierSend(t *testing.T) {
 	if len(after) != len(before)+1 {
 		t.Fatalf("the notifier's run added %d audit events, want 1", len(after)-len(before))
 	}
-	notes := atAll[struct {
+	notes := listAll[struct {
 		ID        string `json:"id"`
 		TargetID  string `json:"targetId"`
 		Status    string `json:"status"`
 		Threshold int    `json:"threshold"`
-	}](t, h, atAdmin, P+"/notifications")
+	}](t, h.apiH, uAdmin, P+"/notifications")
 	if len(notes) != 1 || notes[0].Status != "sent" || notes[0].TargetID != target {
 		t.Fatalf("notifications = %+v, want one sent for the target", notes)
 	}
 
-	evs := atAll[atEvent](t, h, atLead, P+"/audit?entity=notification")
+	evs := listAll[atEvent](t, h.apiH, uLead, P+"/audit?entity=notification")
 	if len(evs) != 1 {
 		t.Fatalf("audit?entity=notification = %+v, want the one send", evs)
 	}
@@ -115,10 +115,10 @@ func TestAuditNotifierSend(t *testing.T) {
 		ev.Changes["targetId"]["after"] != target {
 		t.Errorf("send event changes = %v, want status sent to %s for target %s", ev.Changes, contact, target)
 	}
-	if newest := atAll[atEvent](t, h, atAdmin, P+"/audit")[0]; newest.ID != ev.ID {
+	if newest := listAll[atEvent](t, h.apiH, uAdmin, P+"/audit")[0]; newest.ID != ev.ID {
 		t.Errorf("the newest event of the trail is %s %s, want the send", newest.Entity, newest.Action)
 	}
-	if byUser := atAll[atEvent](t, h, atAdmin, P+"/audit?user=notifier@fundtrack"); len(byUser) != 1 || byUser[0].ID != ev.ID {
+	if byUser := listAll[atEvent](t, h.apiH, uAdmin, P+"/audit?user=notifier@fundtrack"); len(byUser) != 1 || byUser[0].ID != ev.ID {
 		t.Errorf("audit?user=notifier@fundtrack = %v, want the send", atIDs(byUser))
 	}
 

@@ -50,21 +50,21 @@ func TestAuditReadTrail(t *testing.T) {
 
 	// Note each event the world wrote in programme 1, in the order written.
 	var written []string
-	for _, e := range atAll[atEvent](t, h, atAdmin, P+"/audit") {
+	for _, e := range listAll[atEvent](t, h.apiH, uAdmin, P+"/audit") {
 		written = append(written, e.ID)
 	}
 	slices.Reverse(written)
 	// …and a few more, by different people.
 	G := P + "/grants/" + w.grant
 	for _, amount := range []int{150, 175} {
-		_, ev := h.change(t, w.pid, http.StatusOK, atLead, "PATCH", G, map[string]any{"amountPence": amount}, "If-Match", h.etag(t, G))
+		_, ev := h.change(t, w.pid, http.StatusOK, uLead, "PATCH", G, map[string]any{"amountPence": amount}, "If-Match", h.etag(t, G))
 		written = append(written, ev.ID)
 	}
-	_, ev := h.change(t, w.pid, http.StatusCreated, atPLA, "POST", A+"/outcomes", atOutcomeBody(map[string]int{"jobStarts": 2}))
+	_, ev := h.change(t, w.pid, http.StatusCreated, uPLA, "POST", A+"/outcomes", outcomeBody(map[string]int{"jobStarts": 2}))
 	written = append(written, ev.ID)
 	slices.Reverse(written) // newest first
 
-	all := atAll[atEvent](t, h, atAdmin, P+"/audit")
+	all := listAll[atEvent](t, h.apiH, uAdmin, P+"/audit")
 	if !slices.Equal(atIDs(all), written) {
 		t.Fatalf("GET audit = %v,\nwant every event newest first %v", atIDs(all), written)
 	}
@@ -74,13 +74,13 @@ func TestAuditReadTrail(t *testing.T) {
 			t.Errorf("programme 1's trail lists event %s of programme %s", e.ID, e.ProgrammeID)
 		}
 	}
-	if n := len(atAll[atEvent](t, h, atAdmin, "/programmes/"+w.pid2+"/audit")); n != 4 {
+	if n := len(listAll[atEvent](t, h.apiH, uAdmin, "/programmes/"+w.pid2+"/audit")); n != 4 {
 		t.Errorf("programme 2's trail has %d events, want its own 4", n)
 	}
 
 	// Pagination: pages of 3 (and of 1) add up to the whole, in order.
 	for _, limit := range []int{1, 3} {
-		pages := atPages[atEvent](t, h, atAdmin, P+"/audit", limit)
+		pages := listPages[atEvent](t, h.apiH, uAdmin, P+"/audit", limit)
 		if got := atIDs(slices.Concat(pages...)); !slices.Equal(got, written) {
 			t.Errorf("pages of %d = %v, want %v", limit, got, written)
 		}
@@ -89,7 +89,7 @@ func TestAuditReadTrail(t *testing.T) {
 		}
 	}
 	// The lead reads it too; the default page is 50.
-	if got := atDecode[atList[atEvent]](t, h.must(t, 200, atLead, "GET", P+"/audit", nil)); len(got.Items) != len(written) || got.NextCursor != nil {
+	if got := decode[apiList[atEvent]](t, h.want(t, 200, rq("GET", P+"/audit", uLead, nil))); len(got.Items) != len(written) || got.NextCursor != nil {
 		t.Errorf("lead's GET audit: %d items (next %v), want all %d", len(got.Items), got.NextCursor, len(written))
 	}
 
@@ -103,15 +103,15 @@ func TestAuditReadTrail(t *testing.T) {
 		{"entity=member", func(e atEvent) bool { return e.Entity == "member" }},
 		{"entity=outcome", func(e atEvent) bool { return e.Entity == "outcome" }},
 		{"entity=notification", func(e atEvent) bool { return e.Entity == "notification" }},
-		{"user=" + url.QueryEscape(atPLA), func(e atEvent) bool { return e.ActorEmail == atPLA }},
-		{"user=" + url.QueryEscape(strings.ToUpper(atLead)), func(e atEvent) bool { return e.ActorEmail == atLead }},
-		{"user=" + url.QueryEscape(atLead) + "&entity=grant", func(e atEvent) bool { return e.ActorEmail == atLead && e.Entity == "grant" }},
-		{"user=" + url.QueryEscape(atOutsider), func(e atEvent) bool { return false }},
+		{"user=" + url.QueryEscape(uPLA), func(e atEvent) bool { return e.ActorEmail == uPLA }},
+		{"user=" + url.QueryEscape(strings.ToUpper(uLead)), func(e atEvent) bool { return e.ActorEmail == uLead }},
+		{"user=" + url.QueryEscape(uLead) + "&entity=grant", func(e atEvent) bool { return e.ActorEmail == uLead && e.Entity == "grant" }},
+		{"user=" + url.QueryEscape(uOutsider), func(e atEvent) bool { return false }},
 	}
 	for _, f := range filters {
 		want := atIDs(atKeep(all, f.keep))
 		for _, limit := range []int{1, 2, 100} {
-			got := atIDs(slices.Concat(atPages[atEvent](t, h, atAdmin, P+"/audit?"+f.query, limit)...))
+			got := atIDs(slices.Concat(listPages[atEvent](t, h.apiH, uAdmin, P+"/audit?"+f.query, limit)...))
 			if !slices.Equal(got, want) {
 				t.Errorf("audit?%s with limit %d = %v, want %v", f.query, limit, got, want)
 			}
@@ -122,22 +122,22 @@ func TestAuditReadTrail(t *testing.T) {
 	}
 
 	// Refusals.
-	r := h.call(t, atLead, "GET", P+"/audit?entity=spaceship", nil)
+	r := h.do(t, rq("GET", P+"/audit?entity=spaceship", uLead, nil))
 	if r.Status != http.StatusBadRequest || !strings.Contains(string(r.Body), `"entity"`) || !strings.Contains(string(r.Body), "validation_failed") {
 		t.Errorf("unknown entity: got %s, want 400 validation_failed naming entity", r)
 	}
 	for _, c := range []struct {
 		as     string
 		status int
-	}{{atPLA, 403}, {atFunder, 403}, {atOutsider, 404}, {atLead2, 404}, {"", 401}} {
-		if r := h.call(t, c.as, "GET", P+"/audit", nil); r.Status != c.status {
+	}{{uPLA, 403}, {uFunderX, 403}, {uOutsider, 404}, {uLead2, 404}, {"", 401}} {
+		if r := h.do(t, rq("GET", P+"/audit", c.as, nil)); r.Status != c.status {
 			t.Errorf("GET audit as %q: got %s, want %d", c.as, r, c.status)
 		}
 	}
-	if r := h.call(t, atAdmin, "GET", P+"/audit?limit=0", nil); r.Status != http.StatusBadRequest {
+	if r := h.do(t, rq("GET", P+"/audit?limit=0", uAdmin, nil)); r.Status != http.StatusBadRequest {
 		t.Errorf("limit=0: got %s, want 400", r)
 	}
-	if r := h.call(t, atAdmin, "GET", "/programmes/"+w.pid2+"/audit?cursor="+url.QueryEscape(*atDecode[atList[atEvent]](t, h.must(t, 200, atAdmin, "GET", P+"/audit?limit=1", nil)).NextCursor), nil); r.Status != http.StatusBadRequest {
+	if r := h.do(t, rq("GET", "/programmes/"+w.pid2+"/audit?cursor="+url.QueryEscape(*decode[apiList[atEvent]](t, h.want(t, 200, rq("GET", P+"/audit?limit=1", uAdmin, nil))).NextCursor), uAdmin, nil)); r.Status != http.StatusBadRequest {
 		t.Errorf("a cursor of programme 1's trail used on programme 2's: got %s, want 400", r)
 	}
 }
@@ -150,22 +150,22 @@ func TestAuditReadHistory(t *testing.T) {
 	G := P + "/grants/" + w.grant
 
 	// A second funder, with a member acting for it: not this grant's funder.
-	funderY, _ := h.create(t, atAdmin, P+"/funders", atFunderBody())
-	h.must(t, http.StatusCreated, atAdmin, "PUT", atMemberPath(w.pid, atFunder2), atRoles(atFunderRole(funderY)))
+	funderY, _ := h.create(t, uAdmin, P+"/funders", funderBody("Department for Work and Pensions"))
+	h.want(t, http.StatusCreated, rq("PUT", memberPath(w.pid, uFunderY), uAdmin, rolesBody(roleFunder(funderY))))
 
 	// Grant: created by the world, then changed twice.
 	var want []string
-	for _, e := range atAll[atEvent](t, h, atAdmin, P+"/audit?entity=grant") {
+	for _, e := range listAll[atEvent](t, h.apiH, uAdmin, P+"/audit?entity=grant") {
 		want = append(want, e.ID)
 	}
 	for _, amount := range []int{150, 175} {
-		_, ev := h.change(t, w.pid, http.StatusOK, atLead, "PATCH", G, map[string]any{"amountPence": amount}, "If-Match", h.etag(t, G))
+		_, ev := h.change(t, w.pid, http.StatusOK, uLead, "PATCH", G, map[string]any{"amountPence": amount}, "If-Match", h.etag(t, G))
 		want = slices.Insert(want, 0, ev.ID)
 	}
 	if len(want) != 3 {
 		t.Fatalf("grant events %v, want 3", want)
 	}
-	hist := h.history(t, atAdmin, G)
+	hist := h.history(t, uAdmin, G)
 	if !slices.Equal(atIDs(hist), want) {
 		t.Fatalf("grant history = %v, want newest first %v", atIDs(hist), want)
 	}
@@ -179,7 +179,7 @@ func TestAuditReadHistory(t *testing.T) {
 			t.Errorf("grant history holds an event of %s %s", e.Entity, e.EntityID)
 		}
 	}
-	if pages := atPages[atEvent](t, h, atAdmin, G+"/history", 1); len(pages) != 3 || !slices.Equal(atIDs(slices.Concat(pages...)), want) {
+	if pages := listPages[atEvent](t, h.apiH, uAdmin, G+"/history", 1); len(pages) != 3 || !slices.Equal(atIDs(slices.Concat(pages...)), want) {
 		t.Errorf("grant history in pages of 1 = %v", pages)
 	}
 
@@ -195,30 +195,30 @@ func TestAuditReadHistory(t *testing.T) {
 		events  int
 	}{
 		{"grant of project A from the funder", G, []reader{
-			{atAdmin, 200}, {atLead, 200}, {atPLA, 200}, {atFunder, 200},
-			{atPLB, 404}, {atFunder2, 404}, {atOutsider, 404}, {atLead2, 404}}, 3},
+			{uAdmin, 200}, {uLead, 200}, {uPLA, 200}, {uFunderX, 200},
+			{uPLB, 404}, {uFunderY, 404}, {uOutsider, 404}, {uLead2, 404}}, 3},
 		{"project A's outcome", A + "/outcomes/" + w.outcome, []reader{
-			{atAdmin, 200}, {atLead, 200}, {atPLA, 200}, {atFunder, 200}, {atFunder2, 200},
-			{atPLB, 404}, {atOutsider, 404}}, 1},
-		{"project A's post", A + "/posts/" + w.post, []reader{{atFunder, 200}, {atPLA, 200}, {atPLB, 404}}, 1},
-		{"project A's cohort", A + "/cohorts/" + w.cohort, []reader{{atFunder, 200}, {atPLA, 200}, {atPLB, 404}}, 1},
-		{"member pl-a, by themself", atMemberPath(w.pid, atPLA), []reader{
-			{atPLA, 200}, {atLead, 200}, {atAdmin, 200},
-			{atPLB, 404}, {atFunder, 404}, {atOutsider, 404}}, 1},
-		{"the programme", P, []reader{{atPLB, 200}, {atFunder, 200}, {atOutsider, 404}, {atLead2, 404}}, 1},
-		{"the funder", P + "/funders/" + w.funder, []reader{{atPLB, 200}, {atFunder2, 200}, {atOutsider, 404}}, 1},
-		{"project A", A, []reader{{atPLB, 200}, {atFunder, 200}, {atOutsider, 404}}, 1},
-		{"the target", P + "/targets/" + w.target, []reader{{atPLB, 200}, {atFunder, 200}, {atOutsider, 404}}, 1},
+			{uAdmin, 200}, {uLead, 200}, {uPLA, 200}, {uFunderX, 200}, {uFunderY, 200},
+			{uPLB, 404}, {uOutsider, 404}}, 1},
+		{"project A's post", A + "/posts/" + w.post, []reader{{uFunderX, 200}, {uPLA, 200}, {uPLB, 404}}, 1},
+		{"project A's cohort", A + "/cohorts/" + w.cohort, []reader{{uFunderX, 200}, {uPLA, 200}, {uPLB, 404}}, 1},
+		{"member pl-a, by themself", memberPath(w.pid, uPLA), []reader{
+			{uPLA, 200}, {uLead, 200}, {uAdmin, 200},
+			{uPLB, 404}, {uFunderX, 404}, {uOutsider, 404}}, 1},
+		{"the programme", P, []reader{{uPLB, 200}, {uFunderX, 200}, {uOutsider, 404}, {uLead2, 404}}, 1},
+		{"the funder", P + "/funders/" + w.funder, []reader{{uPLB, 200}, {uFunderY, 200}, {uOutsider, 404}}, 1},
+		{"project A", A, []reader{{uPLB, 200}, {uFunderX, 200}, {uOutsider, 404}}, 1},
+		{"the target", P + "/targets/" + w.target, []reader{{uPLB, 200}, {uFunderX, 200}, {uOutsider, 404}}, 1},
 	}
 	for _, c := range checks {
 		for _, rd := range c.readers {
-			r := h.call(t, rd.as, "GET", c.path+"/history", nil)
+			r := h.do(t, rq("GET", c.path+"/history", rd.as, nil))
 			if r.Status != rd.status {
 				t.Errorf("history of %s as %s: got %s, want %d", c.what, rd.as, r, rd.status)
 				continue
 			}
 			if rd.status == 200 {
-				if n := len(atDecode[atList[atEvent]](t, r).Items); n != c.events {
+				if n := len(decode[apiList[atEvent]](t, r).Items); n != c.events {
 					t.Errorf("history of %s as %s: %d events, want %d", c.what, rd.as, n, c.events)
 				}
 			} else if strings.Contains(string(r.Body), `"items"`) {
@@ -229,18 +229,18 @@ func TestAuditReadHistory(t *testing.T) {
 
 	// A member's history follows them by email across changes, and the
 	// member reads all of it themself.
-	h.must(t, http.StatusOK, atLead, "PUT", atMemberPath(w.pid, atPLA), atRoles(atPLRole(w.projA), atPLRole(w.projB)))
-	mh := h.history(t, atPLA, atMemberPath(w.pid, atPLA))
-	if len(mh) != 2 || mh[0].Action != "change" || mh[1].Action != "create" || mh[0].ActorEmail != atLead || mh[1].ActorEmail != atAdmin {
+	h.want(t, http.StatusOK, rq("PUT", memberPath(w.pid, uPLA), uLead, rolesBody(rolePL(w.projA), rolePL(w.projB))))
+	mh := h.history(t, uPLA, memberPath(w.pid, uPLA))
+	if len(mh) != 2 || mh[0].Action != "change" || mh[1].Action != "create" || mh[0].ActorEmail != uLead || mh[1].ActorEmail != uAdmin {
 		t.Errorf("pl-a's own history = %+v, want the lead's change then the admin's create", mh)
 	}
 	// The address as typed in the path does not matter.
-	if got := h.history(t, atPLA, atMemberPath(w.pid, strings.ToUpper(atPLA))); !slices.Equal(atIDs(got), atIDs(mh)) {
+	if got := h.history(t, uPLA, memberPath(w.pid, strings.ToUpper(uPLA))); !slices.Equal(atIDs(got), atIDs(mh)) {
 		t.Errorf("history by upper-case address = %v, want %v", atIDs(got), atIDs(mh))
 	}
 
 	// The replaced outcome's history and the correction's are each their own.
-	if ch := h.history(t, atFunder, A+"/outcomes/"+w.correct); len(ch) != 1 || ch[0].Action != "correct" || ch[0].EntityID != w.correct {
+	if ch := h.history(t, uFunderX, A+"/outcomes/"+w.correct); len(ch) != 1 || ch[0].Action != "correct" || ch[0].EntityID != w.correct {
 		t.Errorf("correction's history = %+v, want its one correct event", ch)
 	}
 
@@ -250,10 +250,10 @@ func TestAuditReadHistory(t *testing.T) {
 		P + "/grants/not-an-id",
 		"/programmes/" + w.pid2 + "/grants/" + w.grant,
 		P + "/projects/" + w.projB + "/outcomes/" + w.outcome, // right id, wrong project
-		atMemberPath(w.pid, "nobody@example.org"),
+		memberPath(w.pid, "nobody@example.org"),
 		P + "/targets/" + w.grant,
 	} {
-		if r := h.call(t, atAdmin, "GET", path+"/history", nil); r.Status != http.StatusNotFound {
+		if r := h.do(t, rq("GET", path+"/history", uAdmin, nil)); r.Status != http.StatusNotFound {
 			t.Errorf("GET %s/history: got %s, want 404", path, r)
 		}
 	}
@@ -269,15 +269,15 @@ func TestAuditHistoryHidesFunderContacts(t *testing.T) {
 	h := atNew(t)
 	w := h.world(t)
 	contact := "jo.contact@dwp.example.org"
-	funder, _ := h.create(t, atLead, w.P+"/funders", atFunderBody(contact))
+	funder, _ := h.create(t, uLead, w.P+"/funders", funderBody("Department for Work and Pensions", contact))
 	F := w.P + "/funders/" + funder
 
-	for _, as := range []string{atPLA, atPLB, atFunder} { // none manages, none acts for this funder
-		if r := h.must(t, http.StatusOK, as, "GET", F, nil); strings.Contains(string(r.Body), contact) {
+	for _, as := range []string{uPLA, uPLB, uFunderX} { // none manages, none acts for this funder
+		if r := h.want(t, http.StatusOK, rq("GET", F, as, nil)); strings.Contains(string(r.Body), contact) {
 			t.Fatalf("GET funder as %s shows the contact (%s): the premise of this test no longer holds", as, r.Body)
 		}
-		r := h.must(t, http.StatusOK, as, "GET", F+"/history", nil)
-		if n := len(atDecode[atList[atEvent]](t, r).Items); n != 1 {
+		r := h.want(t, http.StatusOK, rq("GET", F+"/history", as, nil))
+		if n := len(decode[apiList[atEvent]](t, r).Items); n != 1 {
 			t.Errorf("funder history as %s: %d events, want its create", as, n)
 		}
 		if strings.Contains(string(r.Body), contact) {
@@ -285,8 +285,8 @@ func TestAuditHistoryHidesFunderContacts(t *testing.T) {
 		}
 	}
 	// Those who may see the contacts see them in the history too.
-	for _, as := range []string{atLead, atAdmin} {
-		if r := h.must(t, http.StatusOK, as, "GET", F+"/history", nil); !strings.Contains(string(r.Body), contact) {
+	for _, as := range []string{uLead, uAdmin} {
+		if r := h.want(t, http.StatusOK, rq("GET", F+"/history", as, nil)); !strings.Contains(string(r.Body), contact) {
 			t.Errorf("funder history as %s lacks the contacts it may see: %s", as, r.Body)
 		}
 	}

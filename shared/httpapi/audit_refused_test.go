@@ -29,26 +29,26 @@ func (w atWorld) A() string { return w.P + "/projects/" + w.projA }
 func (h *atH) world(t *testing.T) atWorld {
 	t.Helper()
 	var w atWorld
-	w.pid2, _ = h.create(t, atAdmin, "/programmes", atProgrammeBody())
-	w.funder2, _ = h.create(t, atAdmin, "/programmes/"+w.pid2+"/funders", atFunderBody())
-	w.proj2, _ = h.create(t, atAdmin, "/programmes/"+w.pid2+"/projects", atProjectBody("Project C"))
-	h.must(t, http.StatusCreated, atAdmin, "PUT", atMemberPath(w.pid2, atLead2), atRoles(atLeadRole()))
+	w.pid2, _ = h.create(t, uAdmin, "/programmes", programmeBody("Working for Wellness"))
+	w.funder2, _ = h.create(t, uAdmin, "/programmes/"+w.pid2+"/funders", funderBody("Department for Work and Pensions"))
+	w.proj2, _ = h.create(t, uAdmin, "/programmes/"+w.pid2+"/projects", projectBody("Project C"))
+	h.want(t, http.StatusCreated, rq("PUT", memberPath(w.pid2, uLead2), uAdmin, rolesBody(roleLead())))
 
-	w.pid, _ = h.create(t, atAdmin, "/programmes", atProgrammeBody())
+	w.pid, _ = h.create(t, uAdmin, "/programmes", programmeBody("Working for Wellness"))
 	w.P = "/programmes/" + w.pid
-	w.funder, _ = h.create(t, atAdmin, w.P+"/funders", atFunderBody())
-	w.projA, _ = h.create(t, atAdmin, w.P+"/projects", atProjectBody("Project A"))
-	w.projB, _ = h.create(t, atAdmin, w.P+"/projects", atProjectBody("Project B"))
-	h.must(t, http.StatusCreated, atAdmin, "PUT", atMemberPath(w.pid, atLead), atRoles(atLeadRole()))
-	h.must(t, http.StatusCreated, atAdmin, "PUT", atMemberPath(w.pid, atPLA), atRoles(atPLRole(w.projA)))
-	h.must(t, http.StatusCreated, atAdmin, "PUT", atMemberPath(w.pid, atPLB), atRoles(atPLRole(w.projB)))
-	h.must(t, http.StatusCreated, atAdmin, "PUT", atMemberPath(w.pid, atFunder), atRoles(atFunderRole(w.funder)))
-	w.grant, _ = h.create(t, atLead, w.P+"/grants", atGrantBody(w.funder, w.projA, 100))
-	w.post, _ = h.create(t, atPLA, w.A()+"/posts", atPostBody(w.grant))
-	w.cohort, _ = h.create(t, atPLA, w.A()+"/cohorts", atCohortBody(4))
-	w.outcome, _ = h.create(t, atPLA, w.A()+"/outcomes", atOutcomeBody(map[string]int{"referrals": 5}))
-	w.correct, _ = h.create(t, atPLA, w.A()+"/outcomes", atOutcomeBody(map[string]int{"referrals": 6}, "replaces", w.outcome))
-	w.target, _ = h.create(t, atLead, w.P+"/targets", atTargetBody(60, w.funder))
+	w.funder, _ = h.create(t, uAdmin, w.P+"/funders", funderBody("Department for Work and Pensions"))
+	w.projA, _ = h.create(t, uAdmin, w.P+"/projects", projectBody("Project A"))
+	w.projB, _ = h.create(t, uAdmin, w.P+"/projects", projectBody("Project B"))
+	h.want(t, http.StatusCreated, rq("PUT", memberPath(w.pid, uLead), uAdmin, rolesBody(roleLead())))
+	h.want(t, http.StatusCreated, rq("PUT", memberPath(w.pid, uPLA), uAdmin, rolesBody(rolePL(w.projA))))
+	h.want(t, http.StatusCreated, rq("PUT", memberPath(w.pid, uPLB), uAdmin, rolesBody(rolePL(w.projB))))
+	h.want(t, http.StatusCreated, rq("PUT", memberPath(w.pid, uFunderX), uAdmin, rolesBody(roleFunder(w.funder))))
+	w.grant, _ = h.create(t, uLead, w.P+"/grants", grantBody("Employment specialists", w.funder, w.projA, 100))
+	w.post, _ = h.create(t, uPLA, w.A()+"/posts", postBody(w.grant, "vacant"))
+	w.cohort, _ = h.create(t, uPLA, w.A()+"/cohorts", cohortBody(4))
+	w.outcome, _ = h.create(t, uPLA, w.A()+"/outcomes", outcomeBody(map[string]int{"referrals": 5}))
+	w.correct, _ = h.create(t, uPLA, w.A()+"/outcomes", outcomeBody(map[string]int{"referrals": 6}, "replaces", w.outcome))
+	w.target, _ = h.create(t, uLead, w.P+"/targets", atTargetBody(60, w.funder))
 	return w
 }
 
@@ -81,53 +81,53 @@ func TestAuditRefusedWritesNothing(t *testing.T) {
 
 	cases := []atRefusal{
 		// 400: invalid bodies, on creates and on changes with a good If-Match.
-		{"grant with negative amount", 400, atLead, "POST", P + "/grants", atGrantBody(w.funder, w.projA, -1), nil},
-		{"grant patch to another currency", 400, atLead, "PATCH", G, map[string]any{"currency": "EUR"}, current(G)},
-		{"post patch with no title", 400, atPLA, "PATCH", PO, bad, current(PO)},
-		{"cohort patch with no places", 400, atPLA, "PATCH", CO, map[string]any{"places": -3}, current(CO)},
-		{"target patch with an unknown metric", 400, atLead, "PATCH", T, map[string]any{"metric": "smiles"}, current(T)},
-		{"member with an unknown role", 400, atLead, "PUT", atMemberPath(w.pid, atMember), atRoles(map[string]string{"role": "king"}), nil},
-		{"outcome without counts", 400, atPLA, "POST", A + "/outcomes", map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30"}, nil},
-		{"outcome with an unknown field", 400, atPLA, "POST", A + "/outcomes", atOutcomeBody(map[string]int{"referrals": 1}, "name", "Jo"), nil},
-		{"correction of nothing", 400, atPLA, "POST", A + "/outcomes", atOutcomeBody(map[string]int{"referrals": 1}, "replaces", "01kaaaaaaaaaaaaaaaaaaaaaaa"), nil},
-		{"programme without a name", 400, atAdmin, "POST", "/programmes", map[string]any{"leadOrganisation": "x", "startDate": "2025-01-01", "endDate": "2025-12-31"}, nil},
+		{"grant with negative amount", 400, uLead, "POST", P + "/grants", grantBody("Employment specialists", w.funder, w.projA, -1), nil},
+		{"grant patch to another currency", 400, uLead, "PATCH", G, map[string]any{"currency": "EUR"}, current(G)},
+		{"post patch with no title", 400, uPLA, "PATCH", PO, bad, current(PO)},
+		{"cohort patch with no places", 400, uPLA, "PATCH", CO, map[string]any{"places": -3}, current(CO)},
+		{"target patch with an unknown metric", 400, uLead, "PATCH", T, map[string]any{"metric": "smiles"}, current(T)},
+		{"member with an unknown role", 400, uLead, "PUT", memberPath(w.pid, uMember), rolesBody(map[string]string{"role": "king"}), nil},
+		{"outcome without counts", 400, uPLA, "POST", A + "/outcomes", map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30"}, nil},
+		{"outcome with an unknown field", 400, uPLA, "POST", A + "/outcomes", outcomeBody(map[string]int{"referrals": 1}, "name", "Jo"), nil},
+		{"correction of nothing", 400, uPLA, "POST", A + "/outcomes", outcomeBody(map[string]int{"referrals": 1}, "replaces", "01kaaaaaaaaaaaaaaaaaaaaaaa"), nil},
+		{"programme without a name", 400, uAdmin, "POST", "/programmes", map[string]any{"leadOrganisation": "x", "startDate": "2025-01-01", "endDate": "2025-12-31"}, nil},
 		// 401.
-		{"funder without a token", 401, "", "POST", P + "/funders", atFunderBody(), nil},
+		{"funder without a token", 401, "", "POST", P + "/funders", funderBody("Department for Work and Pensions"), nil},
 		// 403: members whose role does not allow the change.
-		{"project lead records a grant", 403, atPLA, "POST", P + "/grants", atGrantBody(w.funder, w.projA, 100), nil},
-		{"project lead changes a grant", 403, atPLA, "PATCH", G, map[string]any{"amountPence": 5}, current(G)},
-		{"funder records a post", 403, atFunder, "POST", A + "/posts", atPostBody(w.grant), nil},
-		{"funder submits outcomes", 403, atFunder, "POST", A + "/outcomes", atOutcomeBody(map[string]int{"referrals": 1}), nil},
-		{"project lead manages members", 403, atPLA, "PUT", atMemberPath(w.pid, atMember), atRoles(atLeadRole()), nil},
-		{"project lead removes a member", 403, atPLA, "DELETE", atMemberPath(w.pid, atFunder), nil, nil},
-		{"project lead sets a target", 403, atPLA, "POST", P + "/targets", atTargetBody(5), nil},
-		{"funder adds a funder", 403, atFunder, "POST", P + "/funders", atFunderBody(), nil},
-		{"lead creates a programme", 403, atLead, "POST", "/programmes", atProgrammeBody(), nil},
-		{"project lead B records a post on A", 403, atPLB, "POST", A + "/posts", atPostBody(w.grant), nil},
-		{"project lead B corrects A's outcome", 403, atPLB, "POST", A + "/outcomes", atOutcomeBody(map[string]int{"referrals": 1}, "replaces", w.correct), nil},
+		{"project lead records a grant", 403, uPLA, "POST", P + "/grants", grantBody("Employment specialists", w.funder, w.projA, 100), nil},
+		{"project lead changes a grant", 403, uPLA, "PATCH", G, map[string]any{"amountPence": 5}, current(G)},
+		{"funder records a post", 403, uFunderX, "POST", A + "/posts", postBody(w.grant, "vacant"), nil},
+		{"funder submits outcomes", 403, uFunderX, "POST", A + "/outcomes", outcomeBody(map[string]int{"referrals": 1}), nil},
+		{"project lead manages members", 403, uPLA, "PUT", memberPath(w.pid, uMember), rolesBody(roleLead()), nil},
+		{"project lead removes a member", 403, uPLA, "DELETE", memberPath(w.pid, uFunderX), nil, nil},
+		{"project lead sets a target", 403, uPLA, "POST", P + "/targets", atTargetBody(5), nil},
+		{"funder adds a funder", 403, uFunderX, "POST", P + "/funders", funderBody("Department for Work and Pensions"), nil},
+		{"lead creates a programme", 403, uLead, "POST", "/programmes", programmeBody("Working for Wellness"), nil},
+		{"project lead B records a post on A", 403, uPLB, "POST", A + "/posts", postBody(w.grant, "vacant"), nil},
+		{"project lead B corrects A's outcome", 403, uPLB, "POST", A + "/outcomes", outcomeBody(map[string]int{"referrals": 1}, "replaces", w.correct), nil},
 		// 404: outsiders, other projects, missing records.
-		{"outsider adds a funder", 404, atOutsider, "POST", P + "/funders", atFunderBody(), nil},
-		{"lead of another programme adds a project", 404, atLead2, "POST", P + "/projects", atProjectBody("X"), nil},
-		{"a post on a project that is not there", 404, atLead, "POST", P + "/projects/01kaaaaaaaaaaaaaaaaaaaaaaa/posts", atPostBody(w.grant), nil},
-		{"patch of a missing grant", 404, atLead, "PATCH", P + "/grants/01kaaaaaaaaaaaaaaaaaaaaaaa", map[string]any{"amountPence": 5}, []string{"If-Match", "*"}},
-		{"delete of a missing member", 404, atLead, "DELETE", atMemberPath(w.pid, "nobody@example.org"), nil, nil},
+		{"outsider adds a funder", 404, uOutsider, "POST", P + "/funders", funderBody("Department for Work and Pensions"), nil},
+		{"lead of another programme adds a project", 404, uLead2, "POST", P + "/projects", projectBody("X"), nil},
+		{"a post on a project that is not there", 404, uLead, "POST", P + "/projects/01kaaaaaaaaaaaaaaaaaaaaaaa/posts", postBody(w.grant, "vacant"), nil},
+		{"patch of a missing grant", 404, uLead, "PATCH", P + "/grants/01kaaaaaaaaaaaaaaaaaaaaaaa", map[string]any{"amountPence": 5}, []string{"If-Match", "*"}},
+		{"delete of a missing member", 404, uLead, "DELETE", memberPath(w.pid, "nobody@example.org"), nil, nil},
 		// 409: a second correction of the same submission.
-		{"second correction", 409, atPLA, "POST", A + "/outcomes", atOutcomeBody(map[string]int{"referrals": 7}, "replaces", w.outcome), nil},
+		{"second correction", 409, uPLA, "POST", A + "/outcomes", outcomeBody(map[string]int{"referrals": 7}, "replaces", w.outcome), nil},
 		// 412: stale If-Match on each versioned record.
-		{"stale grant", 412, atLead, "PATCH", G, map[string]any{"amountPence": 5}, stale},
-		{"stale post", 412, atPLA, "PATCH", PO, map[string]any{"status": "filled"}, stale},
-		{"stale cohort", 412, atPLA, "PATCH", CO, map[string]any{"places": 5}, stale},
-		{"stale target", 412, atLead, "PATCH", T, map[string]any{"value": 61}, stale},
+		{"stale grant", 412, uLead, "PATCH", G, map[string]any{"amountPence": 5}, stale},
+		{"stale post", 412, uPLA, "PATCH", PO, map[string]any{"status": "filled"}, stale},
+		{"stale cohort", 412, uPLA, "PATCH", CO, map[string]any{"places": 5}, stale},
+		{"stale target", 412, uLead, "PATCH", T, map[string]any{"value": 61}, stale},
 		// 428: no If-Match at all.
-		{"grant change without If-Match", 428, atLead, "PATCH", G, map[string]any{"amountPence": 5}, nil},
+		{"grant change without If-Match", 428, uLead, "PATCH", G, map[string]any{"amountPence": 5}, nil},
 		// 422: personal data in notes, on a submission and on a correction.
-		{"notes with an email address", 422, atPLA, "POST", A + "/outcomes", atOutcomeBody(map[string]int{"referrals": 1}, "notes", "ask jo.bloggs@example.com"), nil},
-		{"notes with a phone number", 422, atPLA, "POST", A + "/outcomes", atOutcomeBody(map[string]int{"referrals": 1}, "notes", "call 07700 900123"), nil},
-		{"correction with an NHS number", 422, atPLA, "POST", A + "/outcomes", atOutcomeBody(map[string]int{"referrals": 1}, "replaces", w.correct, "notes", "NHS 943 476 5919"), nil},
+		{"notes with an email address", 422, uPLA, "POST", A + "/outcomes", outcomeBody(map[string]int{"referrals": 1}, "notes", "ask jo.bloggs@example.com"), nil},
+		{"notes with a phone number", 422, uPLA, "POST", A + "/outcomes", outcomeBody(map[string]int{"referrals": 1}, "notes", "call 07700 900123"), nil},
+		{"correction with an NHS number", 422, uPLA, "POST", A + "/outcomes", outcomeBody(map[string]int{"referrals": 1}, "replaces", w.correct, "notes", "NHS 943 476 5919"), nil},
 	}
 	for _, c := range cases {
 		was := h.state(t)
-		r := h.call(t, c.as, c.method, c.path, c.body, c.hdr...)
+		r := h.do(t, rq(c.method, c.path, c.as, c.body, c.hdr...))
 		if r.Status != c.status {
 			t.Errorf("%s: %s %s as %q: got %s, want %d", c.name, c.method, c.path, c.as, r, c.status)
 		}
@@ -171,20 +171,20 @@ func TestAuditFailedTransactionWritesNothing(t *testing.T) {
 	}
 	body := func(v any) func() any { return func() any { return v } }
 	changes := []change{
-		{"create programme", atAdmin, "POST", "/programmes", body(atProgrammeBody()), none, 201},
-		{"create funder", atLead, "POST", P + "/funders", body(atFunderBody()), none, 201},
-		{"create project", atLead, "POST", P + "/projects", body(atProjectBody("Project D")), none, 201},
-		{"new member", atLead, "PUT", atMemberPath(w.pid, atMember), body(atRoles(atPLRole(w.projB))), none, 201},
-		{"changed member", atLead, "PUT", atMemberPath(w.pid, atPLB), body(atRoles(atPLRole(w.projA))), none, 200},
-		{"create grant", atLead, "POST", P + "/grants", body(atGrantBody(w.funder, "", 500)), none, 201},
-		{"change grant", atLead, "PATCH", G, body(map[string]any{"amountPence": 250}), match(G), 200},
-		{"create post", atPLA, "POST", A + "/posts", body(atPostBody(w.grant)), none, 201},
-		{"create cohort", atPLA, "POST", A + "/cohorts", body(atCohortBody(8)), none, 201},
-		{"submit outcome", atPLA, "POST", A + "/outcomes", body(atOutcomeBody(map[string]int{"peopleIntoWork": 2})), none, 201},
-		{"correct outcome", atPLA, "POST", A + "/outcomes", body(atOutcomeBody(map[string]int{"referrals": 9}, "replaces", w.correct)), none, 201},
-		{"create target", atLead, "POST", P + "/targets", body(atTargetBody(30)), none, 201},
-		{"change target", atLead, "PATCH", T, body(map[string]any{"value": 70}), match(T), 200},
-		{"delete member", atLead, "DELETE", atMemberPath(w.pid, atFunder), body(nil), none, 204},
+		{"create programme", uAdmin, "POST", "/programmes", body(programmeBody("Working for Wellness")), none, 201},
+		{"create funder", uLead, "POST", P + "/funders", body(funderBody("Department for Work and Pensions")), none, 201},
+		{"create project", uLead, "POST", P + "/projects", body(projectBody("Project D")), none, 201},
+		{"new member", uLead, "PUT", memberPath(w.pid, uMember), body(rolesBody(rolePL(w.projB))), none, 201},
+		{"changed member", uLead, "PUT", memberPath(w.pid, uPLB), body(rolesBody(rolePL(w.projA))), none, 200},
+		{"create grant", uLead, "POST", P + "/grants", body(grantBody("Employment specialists", w.funder, "", 500)), none, 201},
+		{"change grant", uLead, "PATCH", G, body(map[string]any{"amountPence": 250}), match(G), 200},
+		{"create post", uPLA, "POST", A + "/posts", body(postBody(w.grant, "vacant")), none, 201},
+		{"create cohort", uPLA, "POST", A + "/cohorts", body(cohortBody(8)), none, 201},
+		{"submit outcome", uPLA, "POST", A + "/outcomes", body(outcomeBody(map[string]int{"peopleIntoWork": 2})), none, 201},
+		{"correct outcome", uPLA, "POST", A + "/outcomes", body(outcomeBody(map[string]int{"referrals": 9}, "replaces", w.correct)), none, 201},
+		{"create target", uLead, "POST", P + "/targets", body(atTargetBody(30)), none, 201},
+		{"change target", uLead, "PATCH", T, body(map[string]any{"value": 70}), match(T), 200},
+		{"delete member", uLead, "DELETE", memberPath(w.pid, uFunderX), body(nil), none, 204},
 	}
 	names := []string{"cancelled on the audit event", "non-retryable error", "database unavailable", "plain error"}
 	for i, c := range changes {
@@ -192,11 +192,11 @@ func TestAuditFailedTransactionWritesNothing(t *testing.T) {
 		what := fmt.Sprintf("%s (%s)", c.name, failure)
 		hdr := c.hdr()
 		was := h.state(t)
-		injected := h.db.injectedCount()
-		h.db.failNextTx(failures[failure])
-		r := h.call(t, c.as, c.method, c.path, c.body(), hdr...)
-		if h.db.injectedCount() != injected+1 {
-			h.db.failNextTx(nil)
+		injected := h.watch.injectedCount()
+		h.watch.failNextTx(failures[failure])
+		r := h.do(t, rq(c.method, c.path, c.as, c.body(), hdr...))
+		if h.watch.injectedCount() != injected+1 {
+			h.watch.failNextTx(nil)
 			t.Fatalf("%s: the request never reached its transaction (answered %s)", what, r)
 		}
 		if r.Status < 400 {
@@ -227,17 +227,17 @@ func TestAuditConditionFailureWritesNothing(t *testing.T) {
 	G := P + "/grants/" + w.grant
 
 	refused := []atRefusal{
-		{"grant from another programme's funder", 400, atLead, "POST", P + "/grants", atGrantBody(w.funder2, "", 100), nil},
-		{"grant to another programme's project", 400, atLead, "POST", P + "/grants", atGrantBody(w.funder, w.proj2, 100), nil},
-		{"grant moved to another programme's funder", 400, atLead, "PATCH", G, map[string]any{"funderId": w.funder2}, []string{"If-Match", h.etag(t, G)}},
-		{"member leading another programme's project", 400, atLead, "PUT", atMemberPath(w.pid, atMember), atRoles(atPLRole(w.proj2)), nil},
-		{"member acting for another programme's funder", 400, atLead, "PUT", atMemberPath(w.pid, atMember), atRoles(atFunderRole(w.funder2)), nil},
-		{"target notifying another programme's funder", 400, atLead, "POST", P + "/targets", atTargetBody(10, w.funder2), nil},
-		{"outcome naming a cohort that is not there", 400, atPLA, "POST", A + "/outcomes", atOutcomeBody(map[string]int{"referrals": 1}, "cohortId", w.proj2), nil},
+		{"grant from another programme's funder", 400, uLead, "POST", P + "/grants", grantBody("Employment specialists", w.funder2, "", 100), nil},
+		{"grant to another programme's project", 400, uLead, "POST", P + "/grants", grantBody("Employment specialists", w.funder, w.proj2, 100), nil},
+		{"grant moved to another programme's funder", 400, uLead, "PATCH", G, map[string]any{"funderId": w.funder2}, []string{"If-Match", h.etag(t, G)}},
+		{"member leading another programme's project", 400, uLead, "PUT", memberPath(w.pid, uMember), rolesBody(rolePL(w.proj2)), nil},
+		{"member acting for another programme's funder", 400, uLead, "PUT", memberPath(w.pid, uMember), rolesBody(roleFunder(w.funder2)), nil},
+		{"target notifying another programme's funder", 400, uLead, "POST", P + "/targets", atTargetBody(10, w.funder2), nil},
+		{"outcome naming a cohort that is not there", 400, uPLA, "POST", A + "/outcomes", outcomeBody(map[string]int{"referrals": 1}, "cohortId", w.proj2), nil},
 	}
 	for _, c := range refused {
 		was := h.state(t)
-		r := h.call(t, c.as, c.method, c.path, c.body, c.hdr...)
+		r := h.do(t, rq(c.method, c.path, c.as, c.body, c.hdr...))
 		if r.Status != c.status {
 			t.Errorf("%s: got %s, want %d", c.name, r, c.status)
 		}
@@ -249,11 +249,11 @@ func TestAuditConditionFailureWritesNothing(t *testing.T) {
 	// fails inside DynamoDB: 412, and only the winner's event exists.
 	tag := h.etag(t, G)
 	before := h.auditIDs(t)
-	var winner atResp
-	h.db.beforeNextTx(func() {
-		winner = h.call(t, atAdmin, "PATCH", G, map[string]any{"title": "Renamed"}, "If-Match", tag)
+	var winner apiResp
+	h.watch.beforeNextTx(func() {
+		winner = h.do(t, rq("PATCH", G, uAdmin, map[string]any{"title": "Renamed"}, "If-Match", tag))
 	})
-	r := h.call(t, atLead, "PATCH", G, map[string]any{"amountPence": 300}, "If-Match", tag)
+	r := h.do(t, rq("PATCH", G, uLead, map[string]any{"amountPence": 300}, "If-Match", tag))
 	if winner.Status != http.StatusOK {
 		t.Fatalf("the concurrent change answered %s", winner)
 	}
@@ -264,11 +264,11 @@ func TestAuditConditionFailureWritesNothing(t *testing.T) {
 	if len(after) != len(before)+1 {
 		t.Fatalf("after a race of two changes, one lost: %d new events, want 1 (the winner's)", len(after)-len(before))
 	}
-	hist := h.history(t, atAdmin, G)
-	if len(hist) == 0 || hist[0].ActorEmail != atAdmin || hist[0].Changes["title"] == nil || hist[0].Changes["amountPence"] != nil {
+	hist := h.history(t, uAdmin, G)
+	if len(hist) == 0 || hist[0].ActorEmail != uAdmin || hist[0].Changes["title"] == nil || hist[0].Changes["amountPence"] != nil {
 		t.Errorf("newest grant event = %+v, want the winner's title change", hist[0])
 	}
-	if g := atFields(t, h.must(t, 200, atAdmin, "GET", G, nil).Body); g["amountPence"] != 100.0 || g["title"] != "Renamed" {
+	if g := atFields(t, h.want(t, 200, rq("GET", G, uAdmin, nil)).Body); g["amountPence"] != 100.0 || g["title"] != "Renamed" {
 		t.Errorf("grant after the race = %v, want the winner's title and the old amount", g)
 	}
 
@@ -277,26 +277,26 @@ func TestAuditConditionFailureWritesNothing(t *testing.T) {
 	// only the winner's event is written.
 	races := []struct {
 		name   string
-		winner func() atResp
-		loser  func() atResp
+		winner func() apiResp
+		loser  func() apiResp
 	}{
 		{"the same new member",
-			func() atResp { return h.call(t, atAdmin, "PUT", atMemberPath(w.pid, atMember), atRoles(atLeadRole())) },
-			func() atResp {
-				return h.call(t, atLead, "PUT", atMemberPath(w.pid, atMember), atRoles(atPLRole(w.projA)))
+			func() apiResp { return h.do(t, rq("PUT", memberPath(w.pid, uMember), uAdmin, rolesBody(roleLead()))) },
+			func() apiResp {
+				return h.do(t, rq("PUT", memberPath(w.pid, uMember), uLead, rolesBody(rolePL(w.projA))))
 			}},
 		{"two corrections of one submission",
-			func() atResp {
-				return h.call(t, atAdmin, "POST", A+"/outcomes", atOutcomeBody(map[string]int{"referrals": 8}, "replaces", w.correct))
+			func() apiResp {
+				return h.do(t, rq("POST", A+"/outcomes", uAdmin, outcomeBody(map[string]int{"referrals": 8}, "replaces", w.correct)))
 			},
-			func() atResp {
-				return h.call(t, atPLA, "POST", A+"/outcomes", atOutcomeBody(map[string]int{"referrals": 9}, "replaces", w.correct))
+			func() apiResp {
+				return h.do(t, rq("POST", A+"/outcomes", uPLA, outcomeBody(map[string]int{"referrals": 9}, "replaces", w.correct)))
 			}},
 	}
 	for _, race := range races {
 		before := h.auditIDs(t)
-		var won atResp
-		h.db.beforeNextTx(func() { won = race.winner() })
+		var won apiResp
+		h.watch.beforeNextTx(func() { won = race.winner() })
 		lost := race.loser()
 		if won.Status != http.StatusCreated && won.Status != http.StatusOK {
 			t.Fatalf("%s: the winner answered %s", race.name, won)
@@ -308,7 +308,7 @@ func TestAuditConditionFailureWritesNothing(t *testing.T) {
 			t.Errorf("%s: %d new events, want 1 (the winner's)", race.name, len(after)-len(before))
 		}
 	}
-	if mh := h.history(t, atAdmin, atMemberPath(w.pid, atMember)); len(mh) != 1 || mh[0].ActorEmail != atAdmin {
+	if mh := h.history(t, uAdmin, memberPath(w.pid, uMember)); len(mh) != 1 || mh[0].ActorEmail != uAdmin {
 		t.Errorf("history of the raced member = %+v, want the winner's create only", mh)
 	}
 	// With If-Match: * the loser of a race is retried on the fresh record:
@@ -316,19 +316,19 @@ func TestAuditConditionFailureWritesNothing(t *testing.T) {
 	// value, not from the value it first read.
 	CO := A + "/cohorts/" + w.cohort
 	before = h.auditIDs(t)
-	var first atResp
-	h.db.beforeNextTx(func() {
-		first = h.call(t, atAdmin, "PATCH", CO, map[string]any{"places": 10}, "If-Match", h.etag(t, CO))
+	var first apiResp
+	h.watch.beforeNextTx(func() {
+		first = h.do(t, rq("PATCH", CO, uAdmin, map[string]any{"places": 10}, "If-Match", h.etag(t, CO)))
 	})
-	second := h.call(t, atPLA, "PATCH", CO, map[string]any{"places": 12}, "If-Match", "*")
+	second := h.do(t, rq("PATCH", CO, uPLA, map[string]any{"places": 12}, "If-Match", "*"))
 	if first.Status != http.StatusOK || second.Status != http.StatusOK {
 		t.Fatalf("If-Match * race: answers %s and %s, want both 200", first, second)
 	}
 	if after := h.auditIDs(t); len(after) != len(before)+2 {
 		t.Fatalf("If-Match * race: %d new events, want 2", len(after)-len(before))
 	}
-	ch := h.history(t, atAdmin, CO)
-	if len(ch) < 2 || ch[0].ActorEmail != atPLA || ch[1].ActorEmail != atAdmin {
+	ch := h.history(t, uAdmin, CO)
+	if len(ch) < 2 || ch[0].ActorEmail != uPLA || ch[1].ActorEmail != uAdmin {
 		t.Fatalf("cohort history after the race = %+v", ch)
 	}
 	if c := ch[0].Changes["places"]; c["before"] != 10.0 || c["after"] != 12.0 || len(ch[0].Changes) != 1 {
@@ -345,19 +345,19 @@ func TestAuditConditionFailureWritesNothing(t *testing.T) {
 func TestAuditIdempotentReplayWritesNothing(t *testing.T) {
 	t.Parallel()
 	h := atNew(t)
-	pid, _ := h.create(t, atAdmin, "/programmes", atProgrammeBody())
+	pid, _ := h.create(t, uAdmin, "/programmes", programmeBody("Working for Wellness"))
 	P := "/programmes/" + pid
-	r, ev := h.change(t, pid, http.StatusCreated, atAdmin, "POST", P+"/funders", atFunderBody(), "Idempotency-Key", "audit-key-1")
-	atWant{pid, atAdmin, "funder", atID(t, r), "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
+	r, ev := h.change(t, pid, http.StatusCreated, uAdmin, "POST", P+"/funders", funderBody("Department for Work and Pensions"), "Idempotency-Key", "audit-key-1")
+	atWant{pid, uAdmin, "funder", idOf(t, r), "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 
 	was := h.state(t)
-	again := h.must(t, http.StatusCreated, atAdmin, "POST", P+"/funders", atFunderBody(), "Idempotency-Key", "audit-key-1")
-	if again.Header.Get("Idempotent-Replayed") != "true" || atID(t, again) != atID(t, r) {
+	again := h.want(t, http.StatusCreated, rq("POST", P+"/funders", uAdmin, funderBody("Department for Work and Pensions"), "Idempotency-Key", "audit-key-1"))
+	if again.Header.Get("Idempotent-Replayed") != "true" || idOf(t, again) != idOf(t, r) {
 		t.Errorf("replay answered %s (replayed %q), want the first answer again", again, again.Header.Get("Idempotent-Replayed"))
 	}
 	h.unchanged(t, "an idempotent replay", was)
 
-	other := h.call(t, atAdmin, "POST", P+"/funders", atFunderBody("someone@else.example.org"), "Idempotency-Key", "audit-key-1")
+	other := h.do(t, rq("POST", P+"/funders", uAdmin, funderBody("Department for Work and Pensions", "someone@else.example.org"), "Idempotency-Key", "audit-key-1"))
 	if other.Status != http.StatusUnprocessableEntity {
 		t.Errorf("same key, other body: got %s, want 422", other)
 	}

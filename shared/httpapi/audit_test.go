@@ -1,61 +1,35 @@
 package httpapi_test
 
-// Tests of the audit trail (SPEC "Audit trail") through the HTTP API with
-// every function mounted as infra/runner mounts them. This file holds the
-// audit tests' own harness (identifiers start with "at", so they never meet
-// the other harnesses of this package) and the test that each kind of change
-// leaves exactly one audit event saying who changed what, and how.
+// Tests of the audit trail (SPEC "Audit trail") through the HTTP API, run
+// by the package's harness (api_harness_test.go). This file holds what only
+// the audit tests need, and the test that each kind of change leaves exactly
+// one audit event saying who changed what, and how.
 //
-// The harness wraps the store's DynamoDB client (store.DB) to
+// The audit tests run the API on a wrapper of the store's DynamoDB client
+// (store.DB) that is made to
 //   - watch every write: any PutItem/UpdateItem/DeleteItem naming the audit
 //     table, any transaction item other than a conditional Put into it, or a
 //     transaction without exactly one audit event, fails the test; and
 //   - inject failures into TransactWriteItems for one request.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"reflect"
-	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/fundtrack/fundtrack/shared/auth"
 	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/httpapi"
-	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testenv"
-)
-
-const atSecret = "audit-test-secret"
-
-// The audit tests' cast.
-const (
-	atAdmin    = "audit-admin@example.org"
-	atLead     = "audit-lead@example.org"
-	atPLA      = "audit-pl-a@example.org"
-	atPLB      = "audit-pl-b@example.org"
-	atFunder   = "audit-funder@example.org"
-	atFunder2  = "audit-funder2@example.org"
-	atMember   = "audit-member@example.org"
-	atOutsider = "audit-outsider@example.org"
-	atLead2    = "audit-lead2@example.org"
 )
 
 // atSubject is the token subject of each test user: distinct from the email,
@@ -179,132 +153,35 @@ func atCancelledOnAudit(auditTable string) func(in *dynamodb.TransactWriteItemsI
 
 // ---- the running API ----
 
+// atH is the API over a fresh table pair on the watched client; its tokens
+// carry atSubject.
 type atH struct {
-	URL        string
-	db         *atDB
-	raw        *dynamodb.Client
-	table      string
+	*apiH
+	watch      *atDB
 	auditTable string
-	secret     []byte
 }
 
 // atNew starts the API over a fresh table pair, with the watched client.
 func atNew(t *testing.T) *atH {
 	t.Helper()
 	raw, table := testenv.Table(t)
-	h := &atH{raw: raw, table: table, auditTable: store.AuditTableName(table), secret: []byte(atSecret)}
-	h.db = &atDB{Client: raw, auditTable: h.auditTable}
-	deps := platform.APIDeps(platform.Config{Table: table}, h.db, auth.Local{Secret: h.secret, Issuer: auth.LocalIssuer})
-	deps.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	// Every function mounted as infra/runner mounts them.
-	srv := httptest.NewServer(httpapi.Mount(httpapi.Functions(deps)))
-	t.Cleanup(srv.Close)
-	h.URL = srv.URL
+	h := &atH{auditTable: store.AuditTableName(table)}
+	h.watch = &atDB{Client: raw, auditTable: h.auditTable}
+	h.apiH = startAPI(t, apiOptions{db: h.watch, raw: raw, table: table, subject: atSubject})
 	t.Cleanup(func() {
-		h.db.mu.Lock()
-		defer h.db.mu.Unlock()
-		for _, v := range h.db.violations {
+		h.watch.mu.Lock()
+		defer h.watch.mu.Unlock()
+		for _, v := range h.watch.violations {
 			t.Errorf("audit table policy violated: %s", v)
 		}
 	})
 	return h
 }
 
-func (h *atH) token(t testing.TB, email string) string {
-	t.Helper()
-	var groups []string
-	if email == atAdmin {
-		groups = []string{domain.AdminGroup}
-	}
-	tok, err := auth.MintLocal(h.secret, email, atSubject(email), groups, time.Hour, time.Now())
-	if err != nil {
-		t.Fatalf("mint token: %v", err)
-	}
-	return tok
-}
-
-type atResp struct {
-	Status int
-	Header http.Header
-	Body   []byte
-}
-
-func (r atResp) String() string { return fmt.Sprintf("%d %s", r.Status, bytes.TrimSpace(r.Body)) }
-
-// call sends one request as the given user ("" sends no token); hdr is
-// name, value pairs.
-func (h *atH) call(t testing.TB, as, method, path string, body any, hdr ...string) atResp {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(method, h.URL+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if as != "" {
-		req.Header.Set("Authorization", "Bearer "+h.token(t, as))
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return atResp{Status: res.StatusCode, Header: res.Header, Body: raw}
-}
-
-// must sends a request that has to answer status.
-func (h *atH) must(t testing.TB, status int, as, method, path string, body any, hdr ...string) atResp {
-	t.Helper()
-	r := h.call(t, as, method, path, body, hdr...)
-	if r.Status != status {
-		t.Fatalf("%s %s as %s: got %s, want %d", method, path, as, r, status)
-	}
-	return r
-}
-
-func atDecode[T any](t testing.TB, r atResp) T {
-	t.Helper()
-	var v T
-	if err := json.Unmarshal(r.Body, &v); err != nil {
-		t.Fatalf("decode %T from %s: %v", v, r.Body, err)
-	}
-	return v
-}
-
-func atID(t testing.TB, r atResp) string {
-	t.Helper()
-	return atDecode[struct {
-		ID string `json:"id"`
-	}](t, r).ID
-}
-
-// create POSTs and returns the new item's id and the response.
-func (h *atH) create(t testing.TB, as, path string, body any) (string, atResp) {
-	t.Helper()
-	r := h.must(t, http.StatusCreated, as, "POST", path, body)
-	return atID(t, r), r
-}
-
 // etag reads a record and returns its ETag.
 func (h *atH) etag(t testing.TB, path string) string {
 	t.Helper()
-	r := h.must(t, http.StatusOK, atAdmin, "GET", path, nil)
+	r := h.want(t, http.StatusOK, rq("GET", path, uAdmin, nil))
 	tag := r.Header.Get("ETag")
 	if tag == "" {
 		t.Fatalf("GET %s: no ETag", path)
@@ -319,54 +196,18 @@ func (h *atH) etag(t testing.TB, path string) string {
 func (h *atH) auditIDs(t testing.TB) map[string]bool {
 	t.Helper()
 	out := map[string]bool{}
-	in := &dynamodb.ScanInput{TableName: aws.String(h.auditTable), ConsistentRead: aws.Bool(true)}
-	for {
-		res, err := h.raw.Scan(context.Background(), in)
-		if err != nil {
-			t.Fatalf("scan audit table: %v", err)
+	for _, item := range h.scanItems(t, h.auditTable) {
+		id, ok := item["id"].(*types.AttributeValueMemberS)
+		if !ok {
+			t.Fatalf("audit item without an id: %v", item)
 		}
-		for _, item := range res.Items {
-			id, ok := item["id"].(*types.AttributeValueMemberS)
-			if !ok {
-				t.Fatalf("audit item without an id: %v", item)
-			}
-			out[id.Value] = true
-		}
-		if res.LastEvaluatedKey == nil {
-			return out
-		}
-		in.ExclusiveStartKey = res.LastEvaluatedKey
+		out[id.Value] = true
 	}
+	return out
 }
 
-// records is every item of the records table as sorted canonical JSON lines.
-func (h *atH) records(t testing.TB) []string {
-	t.Helper()
-	var lines []string
-	in := &dynamodb.ScanInput{TableName: aws.String(h.table), ConsistentRead: aws.Bool(true)}
-	for {
-		res, err := h.raw.Scan(context.Background(), in)
-		if err != nil {
-			t.Fatalf("scan table: %v", err)
-		}
-		for _, item := range res.Items {
-			var m map[string]any
-			if err := attributevalue.UnmarshalMap(item, &m); err != nil {
-				t.Fatal(err)
-			}
-			raw, _ := json.Marshal(m)
-			lines = append(lines, string(raw))
-		}
-		if res.LastEvaluatedKey == nil {
-			break
-		}
-		in.ExclusiveStartKey = res.LastEvaluatedKey
-	}
-	sort.Strings(lines)
-	return lines
-}
-
-// atState is both tables at one moment.
+// atState is both tables at one moment: the audit events' ids and every
+// item of the records table.
 type atState struct {
 	audit   map[string]bool
 	records []string
@@ -374,7 +215,7 @@ type atState struct {
 
 func (h *atH) state(t testing.TB) atState {
 	t.Helper()
-	return atState{audit: h.auditIDs(t), records: h.records(t)}
+	return atState{audit: h.auditIDs(t), records: h.scanLines(t, h.table)}
 }
 
 // unchanged fails the test unless both tables are as they were.
@@ -390,20 +231,7 @@ func (h *atH) unchanged(t testing.TB, what string, was atState) {
 		}
 		t.Errorf("%s: the audit trail went from %d to %d events (new: %v)", what, len(was.audit), len(now.audit), added)
 	}
-	if !slices.Equal(now.records, was.records) {
-		var added, removed []string
-		for _, l := range now.records {
-			if !slices.Contains(was.records, l) {
-				added = append(added, l)
-			}
-		}
-		for _, l := range was.records {
-			if !slices.Contains(now.records, l) {
-				removed = append(removed, l)
-			}
-		}
-		t.Errorf("%s changed the records table:\n added: %v\n removed: %v", what, added, removed)
-	}
+	sameSnapshot(t, what, was.records, now.records)
 }
 
 // atEvent is an audit event as the API answers it.
@@ -420,55 +248,13 @@ type atEvent struct {
 	RequestID    string                    `json:"requestId"`
 }
 
-type atList[T any] struct {
-	Items      []T     `json:"items"`
-	NextCursor *string `json:"nextCursor"`
-}
-
-// pages follows a list's cursors as the given user with the given page size
-// and returns each page's items.
-func atPages[T any](t testing.TB, h *atH, as, path string, limit int) [][]T {
-	t.Helper()
-	sep := "?"
-	if strings.Contains(path, "?") {
-		sep = "&"
-	}
-	var pages [][]T
-	cursor := ""
-	for range 500 {
-		p := fmt.Sprintf("%s%slimit=%d", path, sep, limit)
-		if cursor != "" {
-			p += "&cursor=" + url.QueryEscape(cursor)
-		}
-		page := atDecode[atList[T]](t, h.must(t, http.StatusOK, as, "GET", p, nil))
-		if len(page.Items) > limit {
-			t.Fatalf("GET %s: %d items, more than the limit", p, len(page.Items))
-		}
-		pages = append(pages, page.Items)
-		if page.NextCursor == nil {
-			return pages
-		}
-		if len(page.Items) != limit {
-			t.Fatalf("GET %s: a page of %d items (limit %d) yet a nextCursor", p, len(page.Items), limit)
-		}
-		cursor = *page.NextCursor
-	}
-	t.Fatalf("list %s never ended", path)
-	return nil
-}
-
-func atAll[T any](t testing.TB, h *atH, as, path string) []T {
-	t.Helper()
-	return slices.Concat(atPages[T](t, h, as, path, 100)...)
-}
-
 // change sends a request that must answer status and write exactly one
 // audit event; it returns the response and that event as the API lists it
 // (the newest of the programme's trail, so GET …/audit?limit=1 must show it).
-func (h *atH) change(t testing.TB, pid string, status int, as, method, path string, body any, hdr ...string) (atResp, atEvent) {
+func (h *atH) change(t testing.TB, pid string, status int, as, method, path string, body any, hdr ...string) (apiResp, atEvent) {
 	t.Helper()
 	before := h.auditIDs(t)
-	r := h.must(t, status, as, method, path, body, hdr...)
+	r := h.want(t, status, rq(method, path, as, body, hdr...))
 	after := h.auditIDs(t)
 	var added []string
 	for id := range after {
@@ -480,9 +266,9 @@ func (h *atH) change(t testing.TB, pid string, status int, as, method, path stri
 		t.Fatalf("%s %s: the audit trail went from %d to %d events (new %v), want exactly one new event", method, path, len(before), len(after), added)
 	}
 	if pid == "" { // creating the programme itself
-		pid = atID(t, r)
+		pid = idOf(t, r)
 	}
-	page := atDecode[atList[atEvent]](t, h.must(t, http.StatusOK, atAdmin, "GET", "/programmes/"+pid+"/audit?limit=1", nil))
+	page := decode[apiList[atEvent]](t, h.want(t, http.StatusOK, rq("GET", "/programmes/"+pid+"/audit?limit=1", uAdmin, nil)))
 	if len(page.Items) != 1 || page.Items[0].ID != added[0] {
 		t.Fatalf("%s %s: GET audit?limit=1 = %+v, want the new event %s first", method, path, page.Items, added[0])
 	}
@@ -496,7 +282,7 @@ type atWant struct {
 }
 
 // check compares an event with what the request that wrote it should say.
-func (w atWant) check(t testing.TB, ev atEvent, r atResp) {
+func (w atWant) check(t testing.TB, ev atEvent, r apiResp) {
 	t.Helper()
 	what := w.entity + " " + w.action
 	if ev.ProgrammeID != w.pid {
@@ -590,13 +376,13 @@ func atDiff(t testing.TB, before, after []byte) map[string]map[string]any {
 // history returns a record's history as the given user.
 func (h *atH) history(t testing.TB, as, recordPath string) []atEvent {
 	t.Helper()
-	return atAll[atEvent](t, h, as, recordPath+"/history")
+	return listAll[atEvent](t, h.apiH, as, recordPath+"/history")
 }
 
 // newestInHistory checks the event is the newest of the record's history.
 func (h *atH) newestInHistory(t testing.TB, recordPath string, ev atEvent) {
 	t.Helper()
-	page := atDecode[atList[atEvent]](t, h.must(t, http.StatusOK, atAdmin, "GET", recordPath+"/history?limit=1", nil))
+	page := decode[apiList[atEvent]](t, h.want(t, http.StatusOK, rq("GET", recordPath+"/history?limit=1", uAdmin, nil)))
 	if len(page.Items) != 1 || page.Items[0].ID != ev.ID {
 		t.Errorf("GET %s/history?limit=1 = %+v, want %s (%s %s) first", recordPath, page.Items, ev.ID, ev.Entity, ev.Action)
 	}
@@ -604,67 +390,11 @@ func (h *atH) newestInHistory(t testing.TB, recordPath string, ev atEvent) {
 
 // ---- bodies ----
 
-func atProgrammeBody() map[string]any {
-	return map[string]any{"name": "Working for Wellness", "leadOrganisation": "Leicestershire Partnership NHS Trust",
-		"region": "East Midlands", "startDate": "2025-01-01", "endDate": "2027-12-31"}
-}
-
-func atFunderBody(contacts ...string) map[string]any {
-	if len(contacts) == 0 {
-		contacts = []string{"grants@dwp.example.org"}
-	}
-	return map[string]any{"name": "Department for Work and Pensions", "orgId": "GB-GOR-DWP", "contacts": contacts}
-}
-
-func atProjectBody(name string) map[string]any {
-	return map[string]any{"name": name, "leadOrganisation": "Bradford District Care NHS FT", "area": "Bradford",
-		"startDate": "2025-01-01", "endDate": "2026-12-31"}
-}
-
-func atGrantBody(funderID, projectID string, amount int64) map[string]any {
-	b := map[string]any{"funderId": funderID, "title": "Employment specialists", "amountPence": amount, "currency": "GBP",
-		"awardDate": "2025-01-15", "startDate": "2025-02-01", "endDate": "2026-01-31"}
-	if projectID != "" {
-		b["projectId"] = projectID
-	}
-	return b
-}
-
-func atPostBody(grantID string) map[string]any {
-	return map[string]any{"title": "Employment specialist", "grantId": grantID, "fte": 1, "contract": "temporary",
-		"startDate": "2025-02-01", "status": "vacant"}
-}
-
-func atCohortBody(places int) map[string]any {
-	return map[string]any{"name": "Aspiro cohort 1", "places": places, "startDate": "2025-03-01", "endDate": "2025-08-31"}
-}
-
-func atOutcomeBody(counts map[string]int, extra ...any) map[string]any {
-	b := map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "counts": counts}
-	for i := 0; i+1 < len(extra); i += 2 {
-		b[extra[i].(string)] = extra[i+1]
-	}
-	return b
-}
-
 func atTargetBody(value int, notify ...string) map[string]any {
 	if notify == nil {
 		notify = []string{}
 	}
 	return map[string]any{"metric": "peopleIntoWork", "value": value, "deadline": "2027-12-31", "notify": notify}
-}
-
-func atRoles(roles ...map[string]string) map[string]any { return map[string]any{"roles": roles} }
-func atLeadRole() map[string]string                     { return map[string]string{"role": "lead"} }
-func atPLRole(project string) map[string]string {
-	return map[string]string{"role": "project-lead", "projectId": project}
-}
-func atFunderRole(funder string) map[string]string {
-	return map[string]string{"role": "funder", "funderId": funder}
-}
-
-func atMemberPath(pid, email string) string {
-	return "/programmes/" + pid + "/members/" + url.PathEscape(email)
 }
 
 // ---- the test ----
@@ -679,94 +409,94 @@ func TestAuditEachChange(t *testing.T) {
 	h := atNew(t)
 
 	// Programme (admin).
-	r, ev := h.change(t, "", http.StatusCreated, atAdmin, "POST", "/programmes", atProgrammeBody())
-	pid := atID(t, r)
+	r, ev := h.change(t, "", http.StatusCreated, uAdmin, "POST", "/programmes", programmeBody("Working for Wellness"))
+	pid := idOf(t, r)
 	P := "/programmes/" + pid
-	atWant{pid, atAdmin, "programme", pid, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
+	atWant{pid, uAdmin, "programme", pid, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	h.newestInHistory(t, P, ev)
 
 	// A lead (admin gives the role: a new member).
-	r, ev = h.change(t, pid, http.StatusCreated, atAdmin, "PUT", atMemberPath(pid, atLead), atRoles(atLeadRole()))
-	atWant{pid, atAdmin, "member", atLead, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
-	if ev.Changes["roles"]["after"] == nil || ev.Changes["email"]["after"] != atLead {
+	r, ev = h.change(t, pid, http.StatusCreated, uAdmin, "PUT", memberPath(pid, uLead), rolesBody(roleLead()))
+	atWant{pid, uAdmin, "member", uLead, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
+	if ev.Changes["roles"]["after"] == nil || ev.Changes["email"]["after"] != uLead {
 		t.Errorf("new member event: changes = %v, want email and roles after", ev.Changes)
 	}
-	h.newestInHistory(t, atMemberPath(pid, atLead), ev)
+	h.newestInHistory(t, memberPath(pid, uLead), ev)
 
 	// Funder and projects (lead).
-	r, ev = h.change(t, pid, http.StatusCreated, atLead, "POST", P+"/funders", atFunderBody())
-	funder := atID(t, r)
-	atWant{pid, atLead, "funder", funder, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
+	r, ev = h.change(t, pid, http.StatusCreated, uLead, "POST", P+"/funders", funderBody("Department for Work and Pensions"))
+	funder := idOf(t, r)
+	atWant{pid, uLead, "funder", funder, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	h.newestInHistory(t, P+"/funders/"+funder, ev)
 
-	r, ev = h.change(t, pid, http.StatusCreated, atLead, "POST", P+"/projects", atProjectBody("Project A"))
-	projA := atID(t, r)
-	atWant{pid, atLead, "project", projA, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
+	r, ev = h.change(t, pid, http.StatusCreated, uLead, "POST", P+"/projects", projectBody("Project A"))
+	projA := idOf(t, r)
+	atWant{pid, uLead, "project", projA, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	h.newestInHistory(t, P+"/projects/"+projA, ev)
 	A := P + "/projects/" + projA
 
 	// Members: new, changed roles, deleted (lead).
-	r, ev = h.change(t, pid, http.StatusCreated, atLead, "PUT", atMemberPath(pid, atPLA), atRoles(atPLRole(projA)))
-	atWant{pid, atLead, "member", atPLA, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
+	r, ev = h.change(t, pid, http.StatusCreated, uLead, "PUT", memberPath(pid, uPLA), rolesBody(rolePL(projA)))
+	atWant{pid, uLead, "member", uPLA, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 
-	r, ev = h.change(t, pid, http.StatusCreated, atLead, "PUT", atMemberPath(pid, atMember), atRoles(atFunderRole(funder)))
-	atWant{pid, atLead, "member", atMember, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
-	r, ev = h.change(t, pid, http.StatusOK, atLead, "PUT", atMemberPath(pid, atMember), atRoles(atFunderRole(funder), atPLRole(projA)))
-	atWant{pid, atLead, "member", atMember, "change", map[string]map[string]any{"roles": {
-		"before": []any{atFunderRole(funder)},
-		"after":  []any{atFunderRole(funder), atPLRole(projA)},
+	r, ev = h.change(t, pid, http.StatusCreated, uLead, "PUT", memberPath(pid, uMember), rolesBody(roleFunder(funder)))
+	atWant{pid, uLead, "member", uMember, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
+	r, ev = h.change(t, pid, http.StatusOK, uLead, "PUT", memberPath(pid, uMember), rolesBody(roleFunder(funder), rolePL(projA)))
+	atWant{pid, uLead, "member", uMember, "change", map[string]map[string]any{"roles": {
+		"before": []any{roleFunder(funder)},
+		"after":  []any{roleFunder(funder), rolePL(projA)},
 	}}}.check(t, ev, r)
-	h.newestInHistory(t, atMemberPath(pid, atMember), ev)
+	h.newestInHistory(t, memberPath(pid, uMember), ev)
 	last := r.Body
 
-	r, ev = h.change(t, pid, http.StatusNoContent, atLead, "DELETE", atMemberPath(pid, atMember), nil)
-	atWant{pid, atLead, "member", atMember, "delete", atDiff(t, last, nil)}.check(t, ev, r)
+	r, ev = h.change(t, pid, http.StatusNoContent, uLead, "DELETE", memberPath(pid, uMember), nil)
+	atWant{pid, uLead, "member", uMember, "delete", atDiff(t, last, nil)}.check(t, ev, r)
 	if got := ev.Changes["roles"]; got["before"] == nil || got["after"] != nil {
 		t.Errorf("delete member: roles change = %v, want only before", got)
 	}
 
 	// Grant: create with 100p, then change only the amount (lead).
-	r, ev = h.change(t, pid, http.StatusCreated, atLead, "POST", P+"/grants", atGrantBody(funder, projA, 100))
-	grant := atID(t, r)
-	atWant{pid, atLead, "grant", grant, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
+	r, ev = h.change(t, pid, http.StatusCreated, uLead, "POST", P+"/grants", grantBody("Employment specialists", funder, projA, 100))
+	grant := idOf(t, r)
+	atWant{pid, uLead, "grant", grant, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	if _, ok := ev.Changes["version"]; ok {
 		t.Errorf("create grant: changes hold the bookkeeping field version: %v", ev.Changes)
 	}
 	G := P + "/grants/" + grant
-	r, ev = h.change(t, pid, http.StatusOK, atLead, "PATCH", G, map[string]any{"amountPence": 200}, "If-Match", h.etag(t, G))
-	atWant{pid, atLead, "grant", grant, "change", map[string]map[string]any{"amountPence": {"before": 100, "after": 200}}}.check(t, ev, r)
+	r, ev = h.change(t, pid, http.StatusOK, uLead, "PATCH", G, map[string]any{"amountPence": 200}, "If-Match", h.etag(t, G))
+	atWant{pid, uLead, "grant", grant, "change", map[string]map[string]any{"amountPence": {"before": 100, "after": 200}}}.check(t, ev, r)
 	h.newestInHistory(t, G, ev)
 
 	// Post: create vacant, then fill it (project lead of A).
-	r, ev = h.change(t, pid, http.StatusCreated, atPLA, "POST", A+"/posts", atPostBody(grant))
-	post := atID(t, r)
-	atWant{pid, atPLA, "post", post, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
+	r, ev = h.change(t, pid, http.StatusCreated, uPLA, "POST", A+"/posts", postBody(grant, "vacant"))
+	post := idOf(t, r)
+	atWant{pid, uPLA, "post", post, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	PO := A + "/posts/" + post
-	r, ev = h.change(t, pid, http.StatusOK, atPLA, "PATCH", PO, map[string]any{"status": "filled"}, "If-Match", h.etag(t, PO))
-	atWant{pid, atPLA, "post", post, "change", map[string]map[string]any{"status": {"before": "vacant", "after": "filled"}}}.check(t, ev, r)
+	r, ev = h.change(t, pid, http.StatusOK, uPLA, "PATCH", PO, map[string]any{"status": "filled"}, "If-Match", h.etag(t, PO))
+	atWant{pid, uPLA, "post", post, "change", map[string]map[string]any{"status": {"before": "vacant", "after": "filled"}}}.check(t, ev, r)
 	h.newestInHistory(t, PO, ev)
 
 	// Cohort: 4 places, then 6.
-	r, ev = h.change(t, pid, http.StatusCreated, atPLA, "POST", A+"/cohorts", atCohortBody(4))
-	cohort := atID(t, r)
-	atWant{pid, atPLA, "cohort", cohort, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
+	r, ev = h.change(t, pid, http.StatusCreated, uPLA, "POST", A+"/cohorts", cohortBody(4))
+	cohort := idOf(t, r)
+	atWant{pid, uPLA, "cohort", cohort, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	CO := A + "/cohorts/" + cohort
-	r, ev = h.change(t, pid, http.StatusOK, atPLA, "PATCH", CO, map[string]any{"places": 6}, "If-Match", h.etag(t, CO))
-	atWant{pid, atPLA, "cohort", cohort, "change", map[string]map[string]any{"places": {"before": 4, "after": 6}}}.check(t, ev, r)
+	r, ev = h.change(t, pid, http.StatusOK, uPLA, "PATCH", CO, map[string]any{"places": 6}, "If-Match", h.etag(t, CO))
+	atWant{pid, uPLA, "cohort", cohort, "change", map[string]map[string]any{"places": {"before": 4, "after": 6}}}.check(t, ev, r)
 	h.newestInHistory(t, CO, ev)
 
 	// Outcome: a submission, then its correction.
-	r, ev = h.change(t, pid, http.StatusCreated, atPLA, "POST", A+"/outcomes",
-		atOutcomeBody(map[string]int{"referrals": 10, "peopleIntoWork": 3}, "notes", "first quarter",
+	r, ev = h.change(t, pid, http.StatusCreated, uPLA, "POST", A+"/outcomes",
+		outcomeBody(map[string]int{"referrals": 10, "peopleIntoWork": 3}, "notes", "first quarter",
 			"measures", []map[string]any{{"name": "self-confidence", "baselineMean": 3.0, "latestMean": 6.9, "respondents": 8}}))
-	first := atID(t, r)
+	first := idOf(t, r)
 	firstBody := r.Body
-	atWant{pid, atPLA, "outcome", first, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
+	atWant{pid, uPLA, "outcome", first, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	h.newestInHistory(t, A+"/outcomes/"+first, ev)
-	r, ev = h.change(t, pid, http.StatusCreated, atPLA, "POST", A+"/outcomes",
-		atOutcomeBody(map[string]int{"referrals": 12, "peopleIntoWork": 4}, "replaces", first))
-	second := atID(t, r)
-	atWant{pid, atPLA, "outcome", second, "correct", atDiff(t, firstBody, r.Body)}.check(t, ev, r)
+	r, ev = h.change(t, pid, http.StatusCreated, uPLA, "POST", A+"/outcomes",
+		outcomeBody(map[string]int{"referrals": 12, "peopleIntoWork": 4}, "replaces", first))
+	second := idOf(t, r)
+	atWant{pid, uPLA, "outcome", second, "correct", atDiff(t, firstBody, r.Body)}.check(t, ev, r)
 	// Spelled out: the before side is the replaced submission.
 	if c := ev.Changes["replaces"]; c["after"] != first || c["before"] != nil {
 		t.Errorf("correction: replaces change = %v, want after %s only", c, first)
@@ -784,17 +514,17 @@ func TestAuditEachChange(t *testing.T) {
 	h.newestInHistory(t, A+"/outcomes/"+second, ev)
 
 	// Target: set, then raise (lead).
-	r, ev = h.change(t, pid, http.StatusCreated, atLead, "POST", P+"/targets", atTargetBody(60, funder))
-	target := atID(t, r)
-	atWant{pid, atLead, "target", target, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
+	r, ev = h.change(t, pid, http.StatusCreated, uLead, "POST", P+"/targets", atTargetBody(60, funder))
+	target := idOf(t, r)
+	atWant{pid, uLead, "target", target, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	T := P + "/targets/" + target
-	r, ev = h.change(t, pid, http.StatusOK, atLead, "PATCH", T, map[string]any{"value": 80}, "If-Match", h.etag(t, T))
-	atWant{pid, atLead, "target", target, "change", map[string]map[string]any{"value": {"before": 60, "after": 80}}}.check(t, ev, r)
+	r, ev = h.change(t, pid, http.StatusOK, uLead, "PATCH", T, map[string]any{"value": 80}, "If-Match", h.etag(t, T))
+	atWant{pid, uLead, "target", target, "change", map[string]map[string]any{"value": {"before": 60, "after": 80}}}.check(t, ev, r)
 	h.newestInHistory(t, T, ev)
 
 	// Every event names a distinct request.
 	seen := map[string]bool{}
-	for _, e := range atAll[atEvent](t, h, atAdmin, P+"/audit") {
+	for _, e := range listAll[atEvent](t, h.apiH, uAdmin, P+"/audit") {
 		if seen[e.RequestID] {
 			t.Errorf("two events share request id %s", e.RequestID)
 		}
@@ -808,15 +538,15 @@ func TestAuditEachChange(t *testing.T) {
 func TestAuditEmptyListChange(t *testing.T) {
 	t.Parallel()
 	h := atNew(t)
-	pid, _ := h.create(t, atAdmin, "/programmes", atProgrammeBody())
+	pid, _ := h.create(t, uAdmin, "/programmes", programmeBody("Working for Wellness"))
 	P := "/programmes/" + pid
-	funder, _ := h.create(t, atAdmin, P+"/funders", atFunderBody())
-	r, ev := h.change(t, pid, http.StatusCreated, atAdmin, "POST", P+"/targets", atTargetBody(10))
-	target := atID(t, r)
-	atWant{pid, atAdmin, "target", target, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
+	funder, _ := h.create(t, uAdmin, P+"/funders", funderBody("Department for Work and Pensions"))
+	r, ev := h.change(t, pid, http.StatusCreated, uAdmin, "POST", P+"/targets", atTargetBody(10))
+	target := idOf(t, r)
+	atWant{pid, uAdmin, "target", target, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	T := P + "/targets/" + target
-	r, ev = h.change(t, pid, http.StatusOK, atAdmin, "PATCH", T, map[string]any{"notify": []string{funder}}, "If-Match", h.etag(t, T))
-	atWant{pid, atAdmin, "target", target, "change", map[string]map[string]any{"notify": {"before": []any{}, "after": []any{funder}}}}.check(t, ev, r)
-	r, ev = h.change(t, pid, http.StatusOK, atAdmin, "PATCH", T, map[string]any{"notify": []string{}}, "If-Match", h.etag(t, T))
-	atWant{pid, atAdmin, "target", target, "change", map[string]map[string]any{"notify": {"before": []any{funder}, "after": []any{}}}}.check(t, ev, r)
+	r, ev = h.change(t, pid, http.StatusOK, uAdmin, "PATCH", T, map[string]any{"notify": []string{funder}}, "If-Match", h.etag(t, T))
+	atWant{pid, uAdmin, "target", target, "change", map[string]map[string]any{"notify": {"before": []any{}, "after": []any{funder}}}}.check(t, ev, r)
+	r, ev = h.change(t, pid, http.StatusOK, uAdmin, "PATCH", T, map[string]any{"notify": []string{}}, "If-Match", h.etag(t, T))
+	atWant{pid, uAdmin, "target", target, "change", map[string]map[string]any{"notify": {"before": []any{funder}, "after": []any{}}}}.check(t, ev, r)
 }

@@ -44,81 +44,81 @@ type dhCohort struct {
 // counts of the progress report; If-Match guards every change.
 func TestDeliveryPostsThroughProgress(t *testing.T) {
 	t.Parallel()
-	a := dhNew(t)
+	a := newAPI(t)
 	w := dhSetup(t, a)
 	posts := w.prj(w.A, "/posts")
 
-	p := w.progress(t, dhFunder)
+	p := w.progress(t, uFunderX)
 	if p.Posts.Total != 0 || p.Cohorts.Count != 0 || p.CostPerPersonIntoWorkPence != nil {
 		t.Fatalf("fresh programme progress: posts %+v cohorts %+v cost %v", p.Posts, p.Cohorts, p.CostPerPersonIntoWorkPence)
 	}
 
 	// The project's own grant and the programme-wide grant both pay A's posts.
-	id1, r := a.create(t, dhPLA, posts, dhPostBody(w.GXA, "filled"))
+	id1, r := a.create(t, uPLA, posts, postBody(w.GXA, "filled"))
 	if r.Header.Get("ETag") != `"1"` {
 		t.Errorf("create post ETag %q, want \"1\"", r.Header.Get("ETag"))
 	}
-	created := dhDecode[dhPost](t, r)
+	created := decode[dhPost](t, r)
 	if created.GrantID != w.GXA || created.ProjectID != w.A || created.Status != "filled" || created.FTE != 1 || created.Version != 1 {
 		t.Errorf("created post %+v", created)
 	}
-	id2, _ := a.create(t, dhPLA, posts, dhPostBody(w.GXP, "vacant"))
-	body := dhPostBody(w.GXP, "vacant")
+	id2, _ := a.create(t, uPLA, posts, postBody(w.GXP, "vacant"))
+	body := postBody(w.GXP, "vacant")
 	body["fte"] = 0.5
-	id3, _ := a.create(t, dhLead, posts, body)
+	id3, _ := a.create(t, uLead, posts, body)
 
 	// Another project's grant, another programme's grant, no such grant: 400 grantId.
 	before := w.state(t)
-	dhFields(t, a.call(t, "POST", posts, dhPLA, dhPostBody(w.GYB, "filled")), "grantId")
-	dhFields(t, a.call(t, "POST", posts, dhAdmin, dhPostBody(w.GZC, "filled")), "grantId")
-	dhFields(t, a.call(t, "POST", posts, dhPLA, dhPostBody(domain.NewID(), "filled")), "grantId")
-	dhSame(t, "posts with a grant that does not pay for project A", before, w.state(t))
+	wantFields(t, a.do(t, rq("POST", posts, uPLA, postBody(w.GYB, "filled"))), "grantId")
+	wantFields(t, a.do(t, rq("POST", posts, uAdmin, postBody(w.GZC, "filled"))), "grantId")
+	wantFields(t, a.do(t, rq("POST", posts, uPLA, postBody(domain.NewID(), "filled"))), "grantId")
+	sameSnapshot(t, "posts with a grant that does not pay for project A", before, w.state(t))
 
-	p = w.progress(t, dhPLB)
+	p = w.progress(t, uPLB)
 	if p.Posts.Total != 3 || p.Posts.Filled != 1 || p.Posts.Vacant != 2 || p.Posts.Ended != 0 {
 		t.Fatalf("posts after three creates: %+v", p.Posts)
 	}
 
 	// GET answers the post with its ETag; the list has all three, oldest first.
-	r = a.want(t, http.StatusOK, "GET", posts+"/"+id2, dhFunder, nil)
+	r = a.want(t, http.StatusOK, rq("GET", posts+"/"+id2, uFunderX, nil))
 	if r.Header.Get("ETag") != `"1"` {
 		t.Errorf("GET post ETag %q", r.Header.Get("ETag"))
 	}
-	list := dhList[dhPost](t, a, dhFunder, posts)
+	list := listAll[dhPost](t, a, uFunderX, posts)
 	if len(list) != 3 || list[0].ID != id1 || list[1].ID != id2 || list[2].ID != id3 {
 		t.Errorf("posts list %+v, want %s %s %s", list, id1, id2, id3)
 	}
-	if got := dhList[dhPost](t, a, dhPLB, w.prj(w.B, "/posts")); len(got) != 0 {
+	if got := listAll[dhPost](t, a, uPLB, w.prj(w.B, "/posts")); len(got) != 0 {
 		t.Errorf("project B has posts %+v", got)
 	}
 
 	// PATCH needs If-Match; a current one moves the totals, a stale one is 412.
-	dhErr(t, a.call(t, "PATCH", posts+"/"+id2, dhPLA, map[string]any{"status": "filled"}), http.StatusPreconditionRequired, "precondition_required")
-	r = a.want(t, http.StatusOK, "PATCH", posts+"/"+id2, dhPLA, map[string]any{"status": "filled"}, "If-Match", `"1"`)
-	if r.Header.Get("ETag") != `"2"` || dhDecode[dhPost](t, r).Status != "filled" {
+	wantErr(t, a.do(t, rq("PATCH", posts+"/"+id2, uPLA, map[string]any{"status": "filled"})), http.StatusPreconditionRequired, "precondition_required")
+	r = a.want(t, http.StatusOK, rq("PATCH", posts+"/"+id2, uPLA, map[string]any{"status": "filled"}, "If-Match", `"1"`))
+	if r.Header.Get("ETag") != `"2"` || decode[dhPost](t, r).Status != "filled" {
 		t.Errorf("PATCH post: ETag %q body %s", r.Header.Get("ETag"), r.Body)
 	}
-	p = w.progress(t, dhLead)
+	p = w.progress(t, uLead)
 	if p.Posts.Total != 3 || p.Posts.Filled != 2 || p.Posts.Vacant != 1 || p.Posts.Ended != 0 {
 		t.Fatalf("posts after vacant→filled: %+v", p.Posts)
 	}
 	before = w.state(t)
-	dhErr(t, a.call(t, "PATCH", posts+"/"+id2, dhPLA, map[string]any{"status": "ended"}, "If-Match", `"1"`), http.StatusPreconditionFailed, "precondition_failed")
+	wantErr(t, a.do(t, rq("PATCH", posts+"/"+id2, uPLA, map[string]any{"status": "ended"}, "If-Match", `"1"`)), http.StatusPreconditionFailed, "precondition_failed")
 	// Moving the post onto a grant of another project is refused too.
-	dhFields(t, a.call(t, "PATCH", posts+"/"+id2, dhPLA, map[string]any{"grantId": w.GYB}, "If-Match", `"2"`), "grantId")
-	dhSame(t, "stale or invalid PATCH", before, w.state(t))
+	wantFields(t, a.do(t, rq("PATCH", posts+"/"+id2, uPLA, map[string]any{"grantId": w.GYB}, "If-Match", `"2"`)), "grantId")
+	sameSnapshot(t, "stale or invalid PATCH", before, w.state(t))
 
-	a.want(t, http.StatusOK, "PATCH", posts+"/"+id1, dhAdmin, map[string]any{"status": "ended", "endDate": "2025-12-31"}, "If-Match", `"1"`)
+	a.want(t, http.StatusOK, rq("PATCH", posts+"/"+id1, uAdmin, map[string]any{"status": "ended", "endDate": "2025-12-31"}, "If-Match", `"1"`))
 	// If-Match compares strongly (RFC 9110): a weak tag never matches.
-	dhErr(t, a.call(t, "PATCH", posts+"/"+id3, dhLead, map[string]any{"status": "filled"}, "If-Match", `W/"1"`), http.StatusPreconditionFailed, "precondition_failed")
-	a.want(t, http.StatusOK, "PATCH", posts+"/"+id3, dhLead, map[string]any{"status": "filled"}, "If-Match", `"1"`)
+	wantErr(t, a.do(t, rq("PATCH", posts+"/"+id3, uLead, map[string]any{"status": "filled"}, "If-Match", `W/"1"`)), http.StatusPreconditionFailed, "precondition_failed")
+	a.want(t, http.StatusOK, rq("PATCH", posts+"/"+id3, uLead, map[string]any{"status": "filled"}, "If-Match", `"1"`))
 	// A change that keeps the status leaves the counts alone.
-	a.want(t, http.StatusOK, "PATCH", posts+"/"+id3, dhLead, map[string]any{"title": "Service manager"}, "If-Match", `*`)
-	p = w.progress(t, dhFunder)
+	a.want(t, http.StatusOK, rq("PATCH", posts+"/"+id3, uLead, map[string]any{"title": "Service manager"}, "If-Match", `*`))
+	p = w.progress(t, uFunderX)
 	if p.Posts.Total != 3 || p.Posts.Filled != 2 || p.Posts.Vacant != 0 || p.Posts.Ended != 1 {
 		t.Fatalf("posts after changes: %+v", p.Posts)
 	}
-	if got := dhDecode[dhPost](t, a.want(t, http.StatusOK, "GET", posts+"/"+id3, dhPLA, nil)); got.Version != 3 || got.Status != "filled" || got.FTE != 0.5 {
+	if got := decode[dhPost](t, a.want(t, http.StatusOK, rq("GET", posts+"/"+id3, uPLA, nil))); got.Version != 3 || got.Status != "filled" || got.FTE != 0.5 {
 		t.Errorf("post 3 after two PATCHes: %+v", got)
 	}
 }
@@ -127,39 +127,39 @@ func TestDeliveryPostsThroughProgress(t *testing.T) {
 // and a change of places moves the places total by the difference.
 func TestDeliveryCohortsThroughProgress(t *testing.T) {
 	t.Parallel()
-	a := dhNew(t)
+	a := newAPI(t)
 	w := dhSetup(t, a)
 
-	ca, r := a.create(t, dhPLA, w.prj(w.A, "/cohorts"), dhCohortBody(4))
+	ca, r := a.create(t, uPLA, w.prj(w.A, "/cohorts"), cohortBody(4))
 	if r.Header.Get("ETag") != `"1"` {
 		t.Errorf("create cohort ETag %q", r.Header.Get("ETag"))
 	}
-	cb, _ := a.create(t, dhPLB, w.prj(w.B, "/cohorts"), dhCohortBody(4))
-	p := w.progress(t, dhFunder)
+	cb, _ := a.create(t, uPLB, w.prj(w.B, "/cohorts"), cohortBody(4))
+	p := w.progress(t, uFunderX)
 	if p.Cohorts.Count != 2 || p.Cohorts.Places != 8 {
 		t.Fatalf("cohorts %+v, want 2 with 8 places", p.Cohorts)
 	}
-	r = a.want(t, http.StatusOK, "PATCH", w.prj(w.A, "/cohorts/"+ca), dhPLA, map[string]any{"places": 6}, "If-Match", `"1"`)
-	if r.Header.Get("ETag") != `"2"` || dhDecode[dhCohort](t, r).Places != 6 {
+	r = a.want(t, http.StatusOK, rq("PATCH", w.prj(w.A, "/cohorts/"+ca), uPLA, map[string]any{"places": 6}, "If-Match", `"1"`))
+	if r.Header.Get("ETag") != `"2"` || decode[dhCohort](t, r).Places != 6 {
 		t.Errorf("PATCH cohort: ETag %q, %s", r.Header.Get("ETag"), r.Body)
 	}
-	p = w.progress(t, dhPLB)
+	p = w.progress(t, uPLB)
 	if p.Cohorts.Count != 2 || p.Cohorts.Places != 10 {
 		t.Fatalf("cohorts after 4→6 places: %+v", p.Cohorts)
 	}
 	before := w.state(t)
-	dhErr(t, a.call(t, "PATCH", w.prj(w.A, "/cohorts/"+ca), dhPLA, map[string]any{"places": 2}, "If-Match", `"1"`), http.StatusPreconditionFailed, "precondition_failed")
-	dhErr(t, a.call(t, "PATCH", w.prj(w.A, "/cohorts/"+ca), dhPLA, map[string]any{"places": 2}), http.StatusPreconditionRequired, "precondition_required")
-	dhSame(t, "stale cohort PATCH", before, w.state(t))
-	a.want(t, http.StatusOK, "PATCH", w.prj(w.B, "/cohorts/"+cb), dhLead, map[string]any{"places": 1}, "If-Match", `"1"`)
-	p = w.progress(t, dhLead)
+	wantErr(t, a.do(t, rq("PATCH", w.prj(w.A, "/cohorts/"+ca), uPLA, map[string]any{"places": 2}, "If-Match", `"1"`)), http.StatusPreconditionFailed, "precondition_failed")
+	wantErr(t, a.do(t, rq("PATCH", w.prj(w.A, "/cohorts/"+ca), uPLA, map[string]any{"places": 2})), http.StatusPreconditionRequired, "precondition_required")
+	sameSnapshot(t, "stale cohort PATCH", before, w.state(t))
+	a.want(t, http.StatusOK, rq("PATCH", w.prj(w.B, "/cohorts/"+cb), uLead, map[string]any{"places": 1}, "If-Match", `"1"`))
+	p = w.progress(t, uLead)
 	if p.Cohorts.Count != 2 || p.Cohorts.Places != 7 {
 		t.Fatalf("cohorts after 4→1 places: %+v", p.Cohorts)
 	}
-	if got := dhList[dhCohort](t, a, dhFunder, w.prj(w.A, "/cohorts")); len(got) != 1 || got[0].ID != ca || got[0].Places != 6 || got[0].Version != 2 {
+	if got := listAll[dhCohort](t, a, uFunderX, w.prj(w.A, "/cohorts")); len(got) != 1 || got[0].ID != ca || got[0].Places != 6 || got[0].Version != 2 {
 		t.Errorf("cohorts of A: %+v", got)
 	}
-	if got := dhDecode[dhCohort](t, a.want(t, http.StatusOK, "GET", w.prj(w.B, "/cohorts/"+cb), dhPLB, nil)); got.Places != 1 {
+	if got := decode[dhCohort](t, a.want(t, http.StatusOK, rq("GET", w.prj(w.B, "/cohorts/"+cb), uPLB, nil))); got.Places != 1 {
 		t.Errorf("cohort B: %+v", got)
 	}
 }
@@ -171,15 +171,15 @@ func TestDeliveryCohortsThroughProgress(t *testing.T) {
 // checks every part of the progress report after each step.
 func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 	t.Parallel()
-	a := dhNew(t)
+	a := newAPI(t)
 	w := dhSetup(t, a)
 	outA, outB := w.prj(w.A, "/outcomes"), w.prj(w.B, "/outcomes")
-	cohortB, _ := a.create(t, dhPLB, w.prj(w.B, "/cohorts"), dhCohortBody(8))
+	cohortB, _ := a.create(t, uPLB, w.prj(w.B, "/cohorts"), cohortBody(8))
 
 	// Targets, with dates around today so each status shows up.
 	today := domain.DateOf(time.Now())
 	target := func(body map[string]any) string {
-		id, _ := a.create(t, dhLead, w.pp("/targets"), body)
+		id, _ := a.create(t, uLead, w.pp("/targets"), body)
 		return id
 	}
 	tInto := target(map[string]any{"metric": "peopleIntoWork", "value": 60, "startDate": today.AddDays(-100).String(),
@@ -192,7 +192,7 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 		"startDate": today.AddDays(-400).String(), "deadline": today.AddDays(-30).String(), "notify": []string{w.Y}})
 
 	// Nothing submitted yet.
-	p := w.progress(t, dhFunder)
+	p := w.progress(t, uFunderX)
 	dhEqualTotals(t, "empty totals", p.Totals, nil)
 	if p.CostPerPersonIntoWorkPence != nil || len(p.Measures) != 0 {
 		t.Fatalf("empty progress: cost %v measures %+v", p.CostPerPersonIntoWorkPence, p.Measures)
@@ -213,28 +213,28 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 
 	// Project A: 120 referrals, 30 into work, 32 job starts; self-confidence
 	// 2.5 → 6.0 over 4 respondents.
-	oA, r := a.create(t, dhPLA, outA, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30",
+	oA, r := a.create(t, uPLA, outA, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30",
 		"counts":   map[string]int64{"referrals": 120, "peopleIntoWork": 30, "jobStarts": 32},
 		"measures": []any{map[string]any{"name": "self-confidence", "baselineMean": 2.5, "latestMean": 6.0, "respondents": 4}},
 		"notes":    "61 people, 240 referrals, 2011"})
 	if r.Header.Get("ETag") != "" {
 		t.Errorf("an outcome is immutable but was answered with ETag %q", r.Header.Get("ETag"))
 	}
-	got := dhDecode[dhOutcome](t, r)
-	if got.ProjectID != w.A || got.Counts["referrals"] != 120 || got.SubmittedBy != dhPLA || got.SubmittedAt.IsZero() || got.Replaces != "" {
+	got := decode[dhOutcome](t, r)
+	if got.ProjectID != w.A || got.Counts["referrals"] != 120 || got.SubmittedBy != uPLA || got.SubmittedAt.IsZero() || got.Replaces != "" {
 		t.Errorf("created outcome %+v", got)
 	}
 	// Project B: 120 referrals, 31 into work, 32 job starts, 8 interns
 	// enrolled and 4 completed in its cohort; self-confidence 3.5 → 7.8 over
 	// 4 respondents and health 2.0 → 4.12 over 5.
-	oB, _ := a.create(t, dhPLB, outB, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "cohortId": cohortB,
+	oB, _ := a.create(t, uPLB, outB, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "cohortId": cohortB,
 		"counts": map[string]int64{"referrals": 120, "peopleIntoWork": 31, "jobStarts": 32, "internsEnrolled": 8, "internsCompleted": 4},
 		"measures": []any{
 			map[string]any{"name": "self-confidence", "baselineMean": 3.5, "latestMean": 7.8, "respondents": 4},
 			map[string]any{"name": "health", "baselineMean": 2.0, "latestMean": 4.12, "respondents": 5},
 		}})
 
-	p = w.progress(t, dhPLA)
+	p = w.progress(t, uPLA)
 	dhEqualTotals(t, "programme totals", p.Totals, map[string]int64{"referrals": 240, "peopleIntoWork": 61, "jobStarts": 64,
 		"internsEnrolled": 8, "internsCompleted": 4})
 	dhEqualTotals(t, "project A totals", p.project(t, w.A), map[string]int64{"referrals": 120, "peopleIntoWork": 30, "jobStarts": 32})
@@ -286,26 +286,26 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 	checkTargets(p, 61, 32, 240, 4, "reached", "at-risk")
 
 	// Reading submissions: list, one, as every reader.
-	for _, as := range []string{dhPLA, dhLead, dhAdmin, dhFunder} {
-		l := dhList[dhOutcome](t, a, as, outA)
+	for _, as := range []string{uPLA, uLead, uAdmin, uFunderX} {
+		l := listAll[dhOutcome](t, a, as, outA)
 		if len(l) != 1 || l[0].ID != oA || l[0].Notes != "61 people, 240 referrals, 2011" {
 			t.Errorf("outcomes of A as %s: %+v", as, l)
 		}
 	}
-	one := dhDecode[dhOutcome](t, a.want(t, http.StatusOK, "GET", outB+"/"+oB, dhFunder, nil))
+	one := decode[dhOutcome](t, a.want(t, http.StatusOK, rq("GET", outB+"/"+oB, uFunderX, nil)))
 	if one.CohortID != cohortB || one.Counts["internsEnrolled"] != 8 || len(one.Measures) != 2 || one.PeriodEnd != "2025-06-30" {
 		t.Errorf("outcome B: %+v", one)
 	}
-	a.want(t, http.StatusNotFound, "GET", outA+"/"+oB, dhAdmin, nil) // B's submission is not under A
+	a.want(t, http.StatusNotFound, rq("GET", outA+"/"+oB, uAdmin, nil)) // B's submission is not under A
 
 	// A correction of A's submission: totals count the new figures instead.
-	cA, r := a.create(t, dhPLA, outA, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": oA,
+	cA, r := a.create(t, uPLA, outA, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": oA,
 		"counts":   map[string]int64{"referrals": 110, "peopleIntoWork": 29, "jobStarts": 30, "trainingStarts": 2},
 		"measures": []any{map[string]any{"name": "self-confidence", "baselineMean": 2.5, "latestMean": 5.0, "respondents": 4}}})
-	if got := dhDecode[dhOutcome](t, r); got.Replaces != oA {
+	if got := decode[dhOutcome](t, r); got.Replaces != oA {
 		t.Errorf("correction answers replaces %q, want %q", got.Replaces, oA)
 	}
-	p = w.progress(t, dhFunder)
+	p = w.progress(t, uFunderX)
 	dhEqualTotals(t, "programme totals after correction", p.Totals, map[string]int64{"referrals": 230, "peopleIntoWork": 60,
 		"jobStarts": 62, "trainingStarts": 2, "internsEnrolled": 8, "internsCompleted": 4})
 	dhEqualTotals(t, "project A totals after correction", p.project(t, w.A), map[string]int64{"referrals": 110, "peopleIntoWork": 29,
@@ -321,33 +321,33 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 		{Name: "self-confidence", BaselineMean: 3.0, LatestMean: 6.4, ChangePercent: 113.3, Respondents: 8},
 	})
 	checkTargets(p, 60, 30, 230, 4, "reached", "at-risk")
-	if l := dhList[dhOutcome](t, a, dhLead, outA); len(l) != 2 || l[0].ID != oA || l[1].ID != cA || l[1].Replaces != oA {
+	if l := listAll[dhOutcome](t, a, uLead, outA); len(l) != 2 || l[0].ID != oA || l[1].ID != cA || l[1].Replaces != oA {
 		t.Errorf("outcomes of A after correction: %+v (submissions are immutable; both stay)", l)
 	}
-	if old := dhDecode[dhOutcome](t, a.want(t, http.StatusOK, "GET", outA+"/"+oA, dhPLA, nil)); old.Counts["referrals"] != 120 {
+	if old := decode[dhOutcome](t, a.want(t, http.StatusOK, rq("GET", outA+"/"+oA, uPLA, nil))); old.Counts["referrals"] != 120 {
 		t.Errorf("the corrected submission changed: %+v", old)
 	}
 
 	// Correcting the same submission again: 409, nothing changes.
 	before := w.state(t)
-	dhErr(t, a.call(t, "POST", outA, dhPLA, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": oA,
-		"counts": map[string]int64{"referrals": 1}}), http.StatusConflict, "conflict")
+	wantErr(t, a.do(t, rq("POST", outA, uPLA, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": oA,
+		"counts": map[string]int64{"referrals": 1}})), http.StatusConflict, "conflict")
 	// replaces naming another project's submission, another programme's, or nothing: 400 replaces.
-	dhFields(t, a.call(t, "POST", outB, dhPLB, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": oA,
-		"counts": map[string]int64{"referrals": 1}}), "replaces")
-	dhFields(t, a.call(t, "POST", outB, dhLead, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": cA,
-		"counts": map[string]int64{"referrals": 1}}), "replaces")
-	dhFields(t, a.call(t, "POST", outA, dhAdmin, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": domain.NewID(),
-		"counts": map[string]int64{"referrals": 1}}), "replaces")
-	dhFields(t, a.call(t, "POST", outA, dhAdmin, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": "not-an-id",
-		"counts": map[string]int64{"referrals": 1}}), "replaces")
-	dhSame(t, "refused corrections", before, w.state(t))
+	wantFields(t, a.do(t, rq("POST", outB, uPLB, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": oA,
+		"counts": map[string]int64{"referrals": 1}})), "replaces")
+	wantFields(t, a.do(t, rq("POST", outB, uLead, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": cA,
+		"counts": map[string]int64{"referrals": 1}})), "replaces")
+	wantFields(t, a.do(t, rq("POST", outA, uAdmin, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": domain.NewID(),
+		"counts": map[string]int64{"referrals": 1}})), "replaces")
+	wantFields(t, a.do(t, rq("POST", outA, uAdmin, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": "not-an-id",
+		"counts": map[string]int64{"referrals": 1}})), "replaces")
+	sameSnapshot(t, "refused corrections", before, w.state(t))
 
 	// The correction itself can be corrected (by the lead), dropping the
 	// measure: it leaves the report once no respondents remain.
-	a.create(t, dhLead, outA, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": cA,
+	a.create(t, uLead, outA, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": cA,
 		"counts": map[string]int64{"referrals": 100, "peopleIntoWork": 25, "jobStarts": 25}})
-	p = w.progress(t, dhPLB)
+	p = w.progress(t, uPLB)
 	dhEqualTotals(t, "programme totals after second correction", p.Totals, map[string]int64{"referrals": 220, "peopleIntoWork": 56,
 		"jobStarts": 57, "internsEnrolled": 8, "internsCompleted": 4})
 	dhEqualTotals(t, "project A totals after second correction", p.project(t, w.A), map[string]int64{"referrals": 100, "peopleIntoWork": 25, "jobStarts": 25})
@@ -357,8 +357,8 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 	})
 	checkTargets(p, 56, 25, 220, 4, "on-track", "at-risk") // 56 by half time projects 112
 	// The older correction is now superseded as well.
-	dhErr(t, a.call(t, "POST", outA, dhPLA, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": cA,
-		"counts": map[string]int64{"referrals": 1}}), http.StatusConflict, "conflict")
+	wantErr(t, a.do(t, rq("POST", outA, uPLA, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": cA,
+		"counts": map[string]int64{"referrals": 1}})), http.StatusConflict, "conflict")
 }
 
 func dhWantMeasures(t testing.TB, got, want []dhMeasure) {

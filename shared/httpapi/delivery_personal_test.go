@@ -12,7 +12,7 @@ import (
 // full of numbers are accepted and kept as written.
 func TestDeliveryPersonalData(t *testing.T) {
 	t.Parallel()
-	a := dhNew(t)
+	a := newAPI(t)
 	w := dhSetup(t, a)
 	outA := w.prj(w.A, "/outcomes")
 
@@ -33,21 +33,21 @@ func TestDeliveryPersonalData(t *testing.T) {
 	for _, c := range refused {
 		t.Run("refused/"+c.name, func(t *testing.T) {
 			before := w.state(t)
-			body := dhOutcomeBody(map[string]int64{"referrals": 3})
+			body := outcomeBody(map[string]int64{"referrals": 3})
 			body["notes"] = c.notes
-			e := dhErr(t, a.call(t, "POST", outA, dhPLA, body), http.StatusUnprocessableEntity, "personal_data_detected")
+			e := wantErr(t, a.do(t, rq("POST", outA, uPLA, body)), http.StatusUnprocessableEntity, "personal_data_detected")
 			if len(e.Fields) != 1 || e.Fields["notes"] == "" {
 				t.Errorf("fields %v, want notes only", e.Fields)
 			}
-			raw := string(a.call(t, "POST", outA, dhPLA, body).Body)
+			raw := string(a.do(t, rq("POST", outA, uPLA, body)).Body)
 			for _, part := range strings.Fields(c.notes) {
 				if len(part) >= 6 && strings.ContainsAny(part, "0123456789@") && strings.Contains(raw, part) {
 					t.Errorf("the answer echoes the personal data %q: %s", part, raw)
 				}
 			}
 			// The same holds for an admin.
-			dhErr(t, a.call(t, "POST", outA, dhAdmin, body), http.StatusUnprocessableEntity, "personal_data_detected")
-			dhSame(t, c.name, before, w.state(t))
+			wantErr(t, a.do(t, rq("POST", outA, uAdmin, body)), http.StatusUnprocessableEntity, "personal_data_detected")
+			sameSnapshot(t, c.name, before, w.state(t))
 		})
 	}
 
@@ -64,21 +64,21 @@ func TestDeliveryPersonalData(t *testing.T) {
 	}
 	for _, c := range accepted {
 		t.Run("accepted/"+c.name, func(t *testing.T) {
-			body := dhOutcomeBody(map[string]int64{"referrals": 1})
+			body := outcomeBody(map[string]int64{"referrals": 1})
 			body["notes"] = c.notes
-			id, r := a.create(t, dhPLA, outA, body)
-			if got := dhDecode[dhOutcome](t, r); got.Notes != c.notes {
+			id, r := a.create(t, uPLA, outA, body)
+			if got := decode[dhOutcome](t, r); got.Notes != c.notes {
 				t.Errorf("notes answered as %q, want %q", got.Notes, c.notes)
 			}
-			if got := dhDecode[dhOutcome](t, a.want(t, http.StatusOK, "GET", outA+"/"+id, dhFunder, nil)); got.Notes != c.notes {
+			if got := decode[dhOutcome](t, a.want(t, http.StatusOK, rq("GET", outA+"/"+id, uFunderX, nil))); got.Notes != c.notes {
 				t.Errorf("notes stored as %q, want %q", got.Notes, c.notes)
 			}
 		})
 	}
-	if n := w.progress(t, dhAdmin).Totals["referrals"]; n != int64(len(accepted)) {
+	if n := w.progress(t, uAdmin).Totals["referrals"]; n != int64(len(accepted)) {
 		t.Errorf("referrals %d, want %d: only accepted submissions count", n, len(accepted))
 	}
-	if n := len(dhList[struct{}](t, a, dhAdmin, outA)); n != len(accepted) {
+	if n := len(listAll[struct{}](t, a, uAdmin, outA)); n != len(accepted) {
 		t.Errorf("%d submissions stored, want %d", n, len(accepted))
 	}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // dhRoles are the callers the roles table is checked for.
-var dhRoles = []string{dhAdmin, dhLead, dhPLA, dhFunder, dhOutsider, dhLeadQ}
+var dhRoles = []string{uAdmin, uLead, uPLA, uFunderX, uOutsider, uLead2}
 
 // dhRouteKind says which row of the SPEC's roles table a route follows.
 type dhRouteKind int
@@ -28,22 +28,22 @@ const (
 // dhExpect is the status the roles table gives role for a route of this
 // kind; own says whether the route is about the project that pl-a leads.
 func dhExpect(kind dhRouteKind, role string, own bool) int {
-	if role == dhOutsider || role == dhLeadQ {
+	if role == uOutsider || role == uLead2 {
 		return http.StatusNotFound // not a member of P: P does not exist for them
 	}
-	manager := role == dhAdmin || role == dhLead
+	manager := role == uAdmin || role == uLead
 	okStatus := http.StatusOK
 	if kind == dhProjectCreate || kind == dhTargetCreate {
 		okStatus = http.StatusCreated
 	}
 	switch kind {
 	case dhProjectRead:
-		if role == dhPLA && !own {
+		if role == uPLA && !own {
 			return http.StatusNotFound // another project's records are not visible to a project lead
 		}
 		return http.StatusOK
 	case dhProjectCreate, dhProjectChange:
-		if manager || (role == dhPLA && own) {
+		if manager || (role == uPLA && own) {
 			return okStatus
 		}
 		return http.StatusForbidden // funders read only; a project lead may not write another project
@@ -53,7 +53,7 @@ func dhExpect(kind dhRouteKind, role string, own bool) int {
 		}
 		return http.StatusForbidden
 	case dhNotificationsRead:
-		if role == dhPLA {
+		if role == uPLA {
 			return http.StatusForbidden
 		}
 		return http.StatusOK
@@ -89,7 +89,7 @@ func dhRouteCases() map[string]dhRouteCase {
 				if prj == w.B {
 					g = w.GYB
 				}
-				return "POST", w.prj(prj, "/posts"), dhPostBody(g, "vacant"), nil
+				return "POST", w.prj(prj, "/posts"), postBody(g, "vacant"), nil
 			}},
 		"GET /programmes/{programmeId}/projects/{projectId}/posts": {kind: dhProjectRead, perProject: true, req: get(fixed("/posts"))},
 		"GET /programmes/{programmeId}/projects/{projectId}/posts/{postId}": {kind: dhProjectRead, perProject: true,
@@ -100,7 +100,7 @@ func dhRouteCases() map[string]dhRouteCase {
 			}},
 		"POST /programmes/{programmeId}/projects/{projectId}/cohorts": {kind: dhProjectCreate, perProject: true,
 			req: func(w *dhWorld, _ dhItems, prj string) (string, string, any, []string) {
-				return "POST", w.prj(prj, "/cohorts"), dhCohortBody(4), nil
+				return "POST", w.prj(prj, "/cohorts"), cohortBody(4), nil
 			}},
 		"GET /programmes/{programmeId}/projects/{projectId}/cohorts": {kind: dhProjectRead, perProject: true, req: get(fixed("/cohorts"))},
 		"GET /programmes/{programmeId}/projects/{projectId}/cohorts/{cohortId}": {kind: dhProjectRead, perProject: true,
@@ -111,7 +111,7 @@ func dhRouteCases() map[string]dhRouteCase {
 			}},
 		"POST /programmes/{programmeId}/projects/{projectId}/outcomes": {kind: dhProjectCreate, perProject: true,
 			req: func(w *dhWorld, _ dhItems, prj string) (string, string, any, []string) {
-				return "POST", w.prj(prj, "/outcomes"), dhOutcomeBody(map[string]int64{"referrals": 1}), nil
+				return "POST", w.prj(prj, "/outcomes"), outcomeBody(map[string]int64{"referrals": 1}), nil
 			}},
 		"GET /programmes/{programmeId}/projects/{projectId}/outcomes": {kind: dhProjectRead, perProject: true, req: get(fixed("/outcomes"))},
 		"GET /programmes/{programmeId}/projects/{projectId}/outcomes/{outcomeId}": {kind: dhProjectRead, perProject: true,
@@ -177,15 +177,15 @@ func TestDeliveryRoles(t *testing.T) {
 		t.FailNow()
 	}
 
-	a := dhNew(t)
+	a := newAPI(t)
 	w := dhSetup(t, a)
 	it := dhItems{post: map[string]string{}, cohort: map[string]string{}, outcome: map[string]string{}}
 	for prj, g := range map[string]string{w.A: w.GXA, w.B: w.GYB} {
-		it.post[prj], _ = a.create(t, dhAdmin, w.prj(prj, "/posts"), dhPostBody(g, "filled"))
-		it.cohort[prj], _ = a.create(t, dhAdmin, w.prj(prj, "/cohorts"), dhCohortBody(4))
-		it.outcome[prj], _ = a.create(t, dhAdmin, w.prj(prj, "/outcomes"), dhOutcomeBody(map[string]int64{"referrals": 2}))
+		it.post[prj], _ = a.create(t, uAdmin, w.prj(prj, "/posts"), postBody(g, "filled"))
+		it.cohort[prj], _ = a.create(t, uAdmin, w.prj(prj, "/cohorts"), cohortBody(4))
+		it.outcome[prj], _ = a.create(t, uAdmin, w.prj(prj, "/outcomes"), outcomeBody(map[string]int64{"referrals": 2}))
 	}
-	it.target, _ = a.create(t, dhAdmin, w.pp("/targets"), map[string]any{"metric": "referrals", "value": 100, "deadline": "2026-12-31"})
+	it.target, _ = a.create(t, uAdmin, w.pp("/targets"), map[string]any{"metric": "referrals", "value": 100, "deadline": "2026-12-31"})
 
 	// Each route runs in parallel with the others; its roles run in turn,
 	// since the PATCHes of one route change the same record.
@@ -202,16 +202,16 @@ func TestDeliveryRoles(t *testing.T) {
 					for _, role := range dhRoles {
 						method, path, body, hdr := c.req(w, it, prj)
 						want := dhExpect(c.kind, role, prj == w.A)
-						r := a.call(t, method, path, role, body, hdr...)
+						r := a.do(t, rq(method, path, role, body, hdr...))
 						if r.Status != want {
 							t.Errorf("%s %s as %s (project %s): got %s, want %d", method, path, role, dhProjectName(w, prj), r, want)
 							continue
 						}
 						switch want {
 						case http.StatusForbidden:
-							dhErr(t, r, want, "forbidden")
+							wantErr(t, r, want, "forbidden")
 						case http.StatusNotFound:
-							dhErr(t, r, want, "not_found")
+							wantErr(t, r, want, "not_found")
 						}
 					}
 				}
@@ -223,15 +223,15 @@ func TestDeliveryRoles(t *testing.T) {
 	// allowed writes made (3 creates each: admin, lead and, on A, pl-a).
 	for prj, n := range map[string]int{w.A: 4, w.B: 3} {
 		for _, coll := range []string{"/posts", "/cohorts", "/outcomes"} {
-			if got := len(dhList[struct{}](t, a, dhAdmin, w.prj(prj, coll))); got != n {
+			if got := len(listAll[struct{}](t, a, uAdmin, w.prj(prj, coll))); got != n {
 				t.Errorf("%s of project %s: %d items, want %d", coll, dhProjectName(w, prj), got, n)
 			}
 		}
 	}
-	if got := len(dhList[struct{}](t, a, dhAdmin, w.pp("/targets"))); got != 3 {
+	if got := len(listAll[struct{}](t, a, uAdmin, w.pp("/targets"))); got != 3 {
 		t.Errorf("targets: %d, want 3 (setup, admin, lead)", got)
 	}
-	p := w.progress(t, dhAdmin)
+	p := w.progress(t, uAdmin)
 	if p.Totals["referrals"] != 2+2+3+2 { // setup 2 per project, then 1 per allowed POST (A: 3, B: 2)
 		t.Errorf("referrals %d, want 9", p.Totals["referrals"])
 	}

