@@ -130,7 +130,7 @@ func (r *run) checkProgramme(ctx context.Context, d store.DirtyProgramme) error 
 	}
 	// Only now, with every milestone claimed, may the marker go: a run that
 	// dies before this leaves it for the next run.
-	return r.Store.ClearDirty(ctx, d.ProgrammeID, d.ChangedAt)
+	return r.Store.ClearDirty(ctx, d.ProgrammeID, d.Changes)
 }
 
 // due visits targets whose time-driven check (quarter mark, weekly, day

@@ -29,7 +29,7 @@ func skNotification(id string) string { return "NOTIF#" + id }
 // last looked, and when they last changed.
 type DirtyProgramme struct {
 	ProgrammeID string
-	ChangedAt   string
+	Changes     int64 // how many changes the totals have counted
 }
 
 // DirtyProgrammes lists programmes in the dirty index (one Query a page).
@@ -37,13 +37,13 @@ func (s *Store) DirtyProgrammes(ctx context.Context, p Page) ([]DirtyProgramme, 
 	var out []DirtyProgramme
 	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: dirtyIndex}, p, func(item Item) error {
 		var d struct {
-			ID        string `json:"GSI1SK"`
-			ChangedAt string `json:"changedAt"`
+			ID      string `json:"GSI1SK"`
+			Changes int64  `json:"changes"`
 		}
 		if err := unmarshal(item, &d); err != nil {
 			return err
 		}
-		out = append(out, DirtyProgramme{ProgrammeID: d.ID, ChangedAt: d.ChangedAt})
+		out = append(out, DirtyProgramme{ProgrammeID: d.ID, Changes: d.Changes})
 		return nil
 	})
 	if err != nil {
@@ -53,13 +53,13 @@ func (s *Store) DirtyProgrammes(ctx context.Context, p Page) ([]DirtyProgramme, 
 }
 
 // ClearDirty takes a programme out of the dirty index, unless its figures
-// changed again since changedAt (then the next run looks again).
-func (s *Store) ClearDirty(ctx context.Context, programmeID, changedAt string) error {
+// changed again since it counted changes (then the next run looks again).
+func (s *Store) ClearDirty(ctx context.Context, programmeID string, changes int64) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(pkProgramme(programmeID), skTotals),
 		UpdateExpression:          aws.String("REMOVE GSI1PK, GSI1SK"),
-		ConditionExpression:       aws.String("changedAt = :seen"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":seen": str(changedAt)},
+		ConditionExpression:       aws.String("changes = :seen"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":seen": num(changes)},
 	})
 	var ccf *types.ConditionalCheckFailedException
 	if err != nil && !errors.As(err, &ccf) {

@@ -27,7 +27,7 @@ import (
 //	cm_<cohortId>_<metric>                   cohort totals
 //	ms_<measure>_n|_b|_l                     measure sums (respondents, weighted baseline, weighted latest)
 //	sm_<YYYY-MM>_<metric>                    programme totals by month of period end
-//	changedAt                                when an outcome or target last changed the figures
+//	changedAt, changes                       when an outcome or target last changed the figures, and how many times
 //
 // While the figures have changed since the notifier last looked, the item
 // also carries GSI1PK=DIRTY, GSI1SK=<programmeId>: a sparse index of the
@@ -84,12 +84,18 @@ func (s *Store) totalsUpdate(programmeID string, d deltas, changedAt time.Time) 
 		adds = append(adds, n+" "+v)
 	}
 	var expr []string
+	if !changedAt.IsZero() {
+		// Figures changed: count the change, and put the programme in the
+		// sparse "dirty" index the notifier reads, in the same transaction
+		// as the change itself. The notifier clears the marker only if the
+		// count is still what it saw (two changes can share a timestamp).
+		names["#changes"], values[":one"] = "changes", num(1)
+		adds = append(adds, "#changes :one")
+	}
 	if len(adds) > 0 {
 		expr = append(expr, "ADD "+strings.Join(adds, ", "))
 	}
 	if !changedAt.IsZero() {
-		// Figures changed: put the programme in the sparse "dirty" index the
-		// notifier reads, in the same transaction as the change itself.
 		names["#changed"], names["#g1pk"], names["#g1sk"] = "changedAt", "GSI1PK", "GSI1SK"
 		values[":changed"] = str(changedAt.UTC().Format(time.RFC3339Nano))
 		values[":dirty"], values[":pid"] = str(dirtyIndex), str(programmeID)
