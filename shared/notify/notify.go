@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -66,10 +67,24 @@ func (n *Notifier) log() *slog.Logger {
 // records are read once however many of its targets need them.
 type run struct {
 	*Notifier
-	now        time.Time
+	now time.Time
+
+	mu         sync.Mutex // guards report and programmes: changed programmes are visited in parallel
 	report     Report
 	programmes map[string]*programmeData
 }
+
+// count adds to the run's report.
+func (r *run) count(f func(*Report)) {
+	r.mu.Lock()
+	f(&r.report)
+	r.mu.Unlock()
+}
+
+// Workers bounds how many changed programmes one run visits at once: each
+// visit is a few sequential round trips, so a run with thousands of changed
+// programmes would otherwise approach the function's timeout.
+const Workers = 8
 
 type programmeData struct {
 	programme domain.Programme
@@ -89,6 +104,8 @@ func (n *Notifier) Run(ctx context.Context) (Report, error) {
 	err := errors.Join(r.changed(ctx), r.due(ctx))
 	// Send even if finding milestones failed part way: what was claimed stands.
 	err = errors.Join(err, r.send(ctx))
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	return r.report, err
 }
 
@@ -100,17 +117,41 @@ func (r *run) changed(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		for _, d := range dirty {
-			r.report.ProgrammesChanged++
-			if err := r.checkProgramme(ctx, d); err != nil {
-				return err
-			}
+		if err := r.eachParallel(ctx, dirty); err != nil {
+			return err
 		}
 		if next == "" {
 			return nil
 		}
 		p.Cursor = next
 	}
+}
+
+// eachParallel visits a page of changed programmes with up to Workers at
+// once. Each programme is visited by one worker; claims and the marker's
+// conditional clear keep concurrent work exact.
+func (r *run) eachParallel(ctx context.Context, dirty []store.DirtyProgramme) error {
+	work := make(chan store.DirtyProgramme)
+	errs := make([]error, Workers)
+	var wg sync.WaitGroup
+	for w := range Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for d := range work {
+				r.count(func(rep *Report) { rep.ProgrammesChanged++ })
+				if err := r.checkProgramme(ctx, d); err != nil {
+					errs[w] = errors.Join(errs[w], err)
+				}
+			}
+		}()
+	}
+	for _, d := range dirty {
+		work <- d
+	}
+	close(work)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func (r *run) checkProgramme(ctx context.Context, d store.DirtyProgramme) error {
@@ -122,7 +163,7 @@ func (r *run) checkProgramme(ctx context.Context, d store.DirtyProgramme) error 
 	if err != nil {
 		return err
 	}
-	r.report.TargetsRead += len(targets)
+	r.count(func(rep *Report) { rep.TargetsRead += len(targets) })
 	for _, t := range targets {
 		if err := r.claimMilestones(ctx, pd, t); err != nil {
 			return err
@@ -144,7 +185,7 @@ func (r *run) due(ctx context.Context) error {
 			return err
 		}
 		for _, d := range due {
-			r.report.TargetsDue++
+			r.count(func(rep *Report) { rep.TargetsDue++ })
 			pd, err := r.load(ctx, d.ProgrammeID)
 			if err != nil {
 				return err
@@ -165,7 +206,10 @@ func (r *run) due(ctx context.Context) error {
 
 // load reads a programme and its totals, once per run.
 func (r *run) load(ctx context.Context, programmeID string) (*programmeData, error) {
-	if pd, ok := r.programmes[programmeID]; ok {
+	r.mu.Lock()
+	pd, ok := r.programmes[programmeID]
+	r.mu.Unlock()
+	if ok {
 		return pd, nil
 	}
 	prog, err := r.Store.Programme(ctx, programmeID)
@@ -176,8 +220,10 @@ func (r *run) load(ctx context.Context, programmeID string) (*programmeData, err
 	if err != nil {
 		return nil, err
 	}
-	pd := &programmeData{programme: prog, totals: totals}
+	pd = &programmeData{programme: prog, totals: totals}
+	r.mu.Lock()
 	r.programmes[programmeID] = pd
+	r.mu.Unlock()
 	return pd, nil
 }
 
@@ -256,7 +302,7 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 			return err
 		}
 		if claimed {
-			r.report.Claimed++
+			r.count(func(rep *Report) { rep.Claimed++ })
 		}
 	}
 	return nil
@@ -301,7 +347,7 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 			continue
 		}
 		msg.To = to
-		r.report.Emails++
+		r.count(func(rep *Report) { rep.Emails++ })
 		err := r.Email.Send(ctx, msg)
 		switch {
 		case err == nil:
@@ -320,7 +366,7 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 				rejected = append(rejected, to)
 				continue
 			}
-			r.report.Retrying++
+			r.count(func(rep *Report) { rep.Retrying++ })
 			r.log().Warn("milestone email failed; will retry", "notification", note.ID, "attempt", note.Attempts, "err", err)
 			return r.Store.ReleaseNotification(ctx, note.ProgrammeID, note.ID, short(err))
 		}
@@ -329,9 +375,9 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 	if len(rejected) > 0 {
 		note.Status = domain.NotificationFailed
 		note.LastError = "not delivered to " + strings.Join(rejected, ", ")
-		r.report.Failed++
+		r.count(func(rep *Report) { rep.Failed++ })
 	} else {
-		r.report.Sent++
+		r.count(func(rep *Report) { rep.Sent++ })
 	}
 	if len(note.Delivered) > 0 {
 		at := r.now
