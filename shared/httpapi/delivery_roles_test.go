@@ -1,11 +1,15 @@
 package httpapi_test
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"testing"
+	"time"
 
+	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
+	"github.com/fundtrack/fundtrack/shared/store"
 )
 
 // dhRoles are the callers the roles table is checked for.
@@ -73,6 +77,7 @@ type dhRouteCase struct {
 type dhItems struct {
 	post, cohort, outcome map[string]string // project → id
 	target                string
+	notification          string // sent on behalf of funder X, whom funder-x acts for
 }
 
 func dhRouteCases() map[string]dhRouteCase {
@@ -128,6 +133,10 @@ func dhRouteCases() map[string]dhRouteCase {
 		"GET /programmes/{programmeId}/notifications": {kind: dhNotificationsRead,
 			req: func(w *dhWorld, _ dhItems, _ string) (string, string, any, []string) {
 				return "GET", w.pp("/notifications"), nil, nil
+			}},
+		"GET /programmes/{programmeId}/notifications/{notificationId}": {kind: dhNotificationsRead,
+			req: func(w *dhWorld, it dhItems, _ string) (string, string, any, []string) {
+				return "GET", w.pp("/notifications/" + it.notification), nil, nil
 			}},
 		"POST /programmes/{programmeId}/targets": {kind: dhTargetCreate,
 			req: func(w *dhWorld, _ dhItems, _ string) (string, string, any, []string) {
@@ -186,6 +195,14 @@ func TestDeliveryRoles(t *testing.T) {
 		it.outcome[prj], _ = a.create(t, uAdmin, w.prj(prj, "/outcomes"), outcomeBody(map[string]int64{"referrals": 2}))
 	}
 	it.target, _ = a.create(t, uAdmin, w.pp("/targets"), map[string]any{"metric": "referrals", "value": 100, "deadline": "2026-12-31"})
+	// A notification as the notifier claims one (no API route makes them).
+	note := domain.Notification{ID: domain.NotificationID(it.target, domain.KindReached, 50), TargetID: it.target, Threshold: 50,
+		Kind: domain.KindReached, Status: domain.NotificationPending, Recipients: []string{"grants@x.example.org"},
+		FunderIDs: []string{w.X}, CreatedAt: time.Now().UTC(), ProgrammeID: w.P, Figure: 50, Value: 100, Metric: domain.MetricReferrals}
+	if ok, err := store.New(a.db, a.table).ClaimNotification(context.Background(), note); err != nil || !ok {
+		t.Fatalf("claim notification: %v %v", ok, err)
+	}
+	it.notification = note.ID
 
 	// Each route runs in parallel with the others; its roles run in turn,
 	// since the PATCHes of one route change the same record.

@@ -690,9 +690,15 @@ func TestOpenAPIFlow(t *testing.T) {
 	if _, err := n.Run(t.Context()); err != nil {
 		t.Fatalf("notifier: %v", err)
 	}
-	if notes := decode[struct{ Items []domain.Notification }](t, a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/notifications", lead, nil))); len(notes.Items) == 0 {
+	notes := decode[struct{ Items []domain.Notification }](t, a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/notifications", lead, nil)))
+	if len(notes.Items) == 0 {
 		t.Fatal("no notifications after the notifier ran")
 	}
+	one := decode[domain.Notification](t, a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/notifications/"+notes.Items[0].ID, lead, nil)))
+	if one.ID != notes.Items[0].ID || one.Status != notes.Items[0].Status {
+		t.Errorf("GET notification %s = %+v, want the listed one", notes.Items[0].ID, one)
+	}
+	oaWantCode(t, a.want(t, http.StatusNotFound, rq(http.MethodGet, pp+"/notifications/not-a-notification", lead, nil)), domain.CodeNotFound)
 	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/notifications?limit=2", funder, nil))
 	oaWantCode(t, a.want(t, http.StatusForbidden, rq(http.MethodGet, pp+"/notifications", pl, nil)), domain.CodeForbidden)
 

@@ -30,6 +30,9 @@ func (s *server) progressRoutes() []route {
 		{pattern: "GET /programmes/{programmeId}/notifications", serve: listing(func(r *http.Request, c domain.Caller, p service.Page) ([]domain.Notification, string, error) {
 			return s.Service.ListNotifications(r.Context(), c, r.PathValue("programmeId"), p)
 		})},
+		{pattern: "GET /programmes/{programmeId}/notifications/{notificationId}", serve: reading(func(r *http.Request, c domain.Caller) (domain.Notification, error) {
+			return s.Service.Notification(r.Context(), c, r.PathValue("programmeId"), r.PathValue("notificationId"))
+		}, nil)},
 		{pattern: "PATCH /programmes/{programmeId}/targets/{targetId}", serve: patching(func(r *http.Request, c domain.Caller, m func(int64) bool, b service.Decoder) (domain.Target, error) {
 			return s.Service.UpdateTarget(r.Context(), c, r.PathValue("programmeId"), r.PathValue("targetId"), m, b)
 		}, targetVersion)},

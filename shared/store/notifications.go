@@ -277,6 +277,12 @@ func (s *Store) FinishNotification(ctx context.Context, n domain.Notification, e
 	return nil
 }
 
+// Notification returns one notification of a programme.
+func (s *Store) Notification(ctx context.Context, programmeID, id string) (domain.Notification, error) {
+	var n domain.Notification
+	return n, s.getChild(ctx, programmeID, skNotification(id), "notification", &n)
+}
+
 // ListNotifications lists a programme's notifications; keep filters them
 // (funders see only their own).
 func (s *Store) ListNotifications(ctx context.Context, programmeID string, keep func(domain.Notification) bool, p Page) ([]domain.Notification, string, error) {
