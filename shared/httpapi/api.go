@@ -27,9 +27,9 @@ const MaxBodyBytes = 64 << 10
 // IdempotencyStore keeps the answers to POSTs sent with an Idempotency-Key.
 // *store.Store implements it.
 type IdempotencyStore interface {
-	BeginIdempotent(ctx context.Context, scope, key, hash string, now time.Time, lease time.Duration) (*store.SavedResponse, error)
-	CompleteIdempotent(ctx context.Context, scope, key string, r store.SavedResponse) error
-	AbandonIdempotent(ctx context.Context, scope, key string) error
+	BeginIdempotent(ctx context.Context, scope, key, hash, claim string, now time.Time, lease time.Duration) (*store.SavedResponse, error)
+	CompleteIdempotent(ctx context.Context, scope, key, claim string, r store.SavedResponse) error
+	AbandonIdempotent(ctx context.Context, scope, key, claim string) error
 }
 
 // Deps are what the API handlers need. Handlers touch them only while
@@ -209,7 +209,8 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c domain.Cal
 	if scope == "" {
 		scope = "anonymous"
 	}
-	saved, err := s.Idempotency.BeginIdempotent(r.Context(), scope, key, hash, s.Now(), 30*time.Second)
+	claim := domain.NewID()
+	saved, err := s.Idempotency.BeginIdempotent(r.Context(), scope, key, hash, claim, s.Now(), 30*time.Second)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -224,6 +225,9 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c domain.Cal
 		return
 	}
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	// The change's own transaction marks the claim committed (see
+	// store.WithIdempotencyClaim), so it is applied at most once.
+	r = r.WithContext(store.WithIdempotencyClaim(r.Context(), scope, key, claim))
 	if err := rt.serve(rec, r, c); err != nil {
 		s.writeError(rec, r, err)
 	}
@@ -233,7 +237,7 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c domain.Cal
 	// so a retry with it runs again.
 	ctx := context.WithoutCancel(r.Context())
 	if !replayable(rec.status) {
-		if err := s.Idempotency.AbandonIdempotent(ctx, scope, key); err != nil {
+		if err := s.Idempotency.AbandonIdempotent(ctx, scope, key, claim); err != nil {
 			s.Logger.Error("release idempotency key", "err", err, "requestId", c.RequestID)
 		}
 		return
@@ -244,7 +248,7 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c domain.Cal
 			headers[h] = v
 		}
 	}
-	if err := s.Idempotency.CompleteIdempotent(ctx, scope, key, store.SavedResponse{Status: rec.status, Headers: headers, Body: rec.body.Bytes()}); err != nil {
+	if err := s.Idempotency.CompleteIdempotent(ctx, scope, key, claim, store.SavedResponse{Status: rec.status, Headers: headers, Body: rec.body.Bytes()}); err != nil {
 		s.Logger.Error("save idempotent response", "err", err, "requestId", c.RequestID)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"slices"
 	"strconv"
 	"time"
 
@@ -152,6 +153,11 @@ func (e *txCancelled) Error() string {
 // with concurrent transactions (or throttling) is retried with jittered
 // backoff; a failed condition returns *txCancelled.
 func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) error {
+	commit := -1
+	if item, ok := s.idemCommit(ctx); ok {
+		commit = len(items) // last, so callers' item indexes stay as they built them
+		items = append(slices.Clone(items), item)
+	}
 	if len(items) > 100 {
 		return fmt.Errorf("transaction of %d items exceeds the DynamoDB limit of 100", len(items))
 	}
@@ -168,6 +174,9 @@ func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) e
 		for i, r := range tce.CancellationReasons {
 			switch aws.ToString(r.Code) {
 			case "ConditionalCheckFailed":
+				if i == commit {
+					return domain.Errorf(domain.CodeRequestInProgress, "another request with this Idempotency-Key took over from this one")
+				}
 				return &txCancelled{Index: i, Reasons: tce.CancellationReasons}
 			case "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded":
 				retry = true
