@@ -34,6 +34,18 @@ func (s *Store) auditPut(ev domain.AuditEvent) (types.TransactWriteItem, error) 
 		ConditionExpression: aws.String("attribute_not_exists(PK)")}}, nil
 }
 
+// write makes a change and its audit event in one transaction. Every change
+// of a record goes through it, so none is written without its event. The
+// event goes last, so the caller's items keep the positions its error
+// mapping counts on.
+func (s *Store) write(ctx context.Context, ev domain.AuditEvent, items ...types.TransactWriteItem) error {
+	audit, err := s.auditPut(ev)
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, append(items, audit))
+}
+
 func asTx(err error, tc **txCancelled) bool { return err != nil && errors.As(err, tc) }
 
 // AuditFilter narrows the audit trail to one kind of record or one person.

@@ -56,15 +56,9 @@ func (s *Store) CreatePost(ctx context.Context, programmeID string, p domain.Pos
 	if err != nil {
 		return err
 	}
-	audit, err := s.auditPut(ev)
-	if err != nil {
-		return err
-	}
-	err = s.transact(ctx, []types.TransactWriteItem{
-		s.put(item), audit, s.mustExist(pk, skProject(p.ProjectID)), s.mustExist(pk, skGrant(p.GrantID)),
-		s.totalsUpdate(programmeID, deltas{"posts_" + string(p.Status): 1}, time.Time{}),
-	})
-	if err := refError(err, map[int]string{2: "projectId", 3: "grantId"}); err != nil {
+	err = s.write(ctx, ev, s.put(item), s.mustExist(pk, skProject(p.ProjectID)), s.mustExist(pk, skGrant(p.GrantID)),
+		s.totalsUpdate(programmeID, deltas{"posts_" + string(p.Status): 1}, time.Time{}))
+	if err := refError(err, map[int]string{1: "projectId", 2: "grantId"}); err != nil {
 		return fmt.Errorf("create post %s: %w", p.ID, err)
 	}
 	return nil
@@ -78,17 +72,11 @@ func (s *Store) UpdatePost(ctx context.Context, programmeID string, before, afte
 	if err != nil {
 		return err
 	}
-	audit, err := s.auditPut(ev)
-	if err != nil {
-		return err
-	}
 	d := deltas{}
 	d.add("posts_"+string(before.Status), -1)
 	d.add("posts_"+string(after.Status), 1)
-	err = s.transact(ctx, []types.TransactWriteItem{
-		s.versioned(item, before.Version), audit, s.mustExist(pk, skGrant(after.GrantID)), s.totalsUpdate(programmeID, d, time.Time{}),
-	})
-	if err := refError(err, map[int]string{0: "", 2: "grantId"}); err != nil {
+	err = s.write(ctx, ev, s.versioned(item, before.Version), s.mustExist(pk, skGrant(after.GrantID)), s.totalsUpdate(programmeID, d, time.Time{}))
+	if err := refError(err, map[int]string{0: "", 1: "grantId"}); err != nil {
 		return fmt.Errorf("update post %s: %w", after.ID, err)
 	}
 	return nil
@@ -114,15 +102,9 @@ func (s *Store) CreateCohort(ctx context.Context, programmeID string, c domain.C
 	if err != nil {
 		return err
 	}
-	audit, err := s.auditPut(ev)
-	if err != nil {
-		return err
-	}
-	err = s.transact(ctx, []types.TransactWriteItem{
-		s.put(item), audit, s.mustExist(pk, skProject(c.ProjectID)),
-		s.totalsUpdate(programmeID, deltas{"cohorts": 1, "places": float64(c.Places)}, time.Time{}),
-	})
-	if err := refError(err, map[int]string{2: "projectId"}); err != nil {
+	err = s.write(ctx, ev, s.put(item), s.mustExist(pk, skProject(c.ProjectID)),
+		s.totalsUpdate(programmeID, deltas{"cohorts": 1, "places": float64(c.Places)}, time.Time{}))
+	if err := refError(err, map[int]string{1: "projectId"}); err != nil {
 		return fmt.Errorf("create cohort %s: %w", c.ID, err)
 	}
 	return nil
@@ -135,13 +117,9 @@ func (s *Store) UpdateCohort(ctx context.Context, programmeID string, before, af
 	if err != nil {
 		return err
 	}
-	audit, err := s.auditPut(ev)
-	if err != nil {
-		return err
-	}
 	d := deltas{}
 	d.add("places", float64(after.Places-before.Places))
-	err = s.transact(ctx, []types.TransactWriteItem{s.versioned(item, before.Version), audit, s.totalsUpdate(programmeID, d, time.Time{})})
+	err = s.write(ctx, ev, s.versioned(item, before.Version), s.totalsUpdate(programmeID, d, time.Time{}))
 	if err := refError(err, map[int]string{0: ""}); err != nil {
 		return fmt.Errorf("update cohort %s: %w", after.ID, err)
 	}
@@ -173,14 +151,10 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, o domain.
 	if err != nil {
 		return err
 	}
-	audit, err := s.auditPut(ev)
-	if err != nil {
-		return err
-	}
 	d := deltas{}
 	outcomeDeltas(d, o, 1)
-	items := []types.TransactWriteItem{s.put(item), audit, s.mustExist(pk, skProject(o.ProjectID))}
-	fields := map[int]string{2: "projectId"}
+	items := []types.TransactWriteItem{s.put(item), s.mustExist(pk, skProject(o.ProjectID))}
+	fields := map[int]string{1: "projectId"}
 	if o.CohortID != "" {
 		fields[len(items)] = "cohortId"
 		items = append(items, s.mustExist(pk, skCohort(o.ProjectID, o.CohortID)))
@@ -198,7 +172,7 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, o domain.
 		items = append(items, s.mustExist(pk, skOutcome(o.ProjectID, old.ID)))
 	}
 	items = append(items, s.totalsUpdate(programmeID, d, o.SubmittedAt))
-	err = s.transact(ctx, items)
+	err = s.write(ctx, ev, items...)
 	var tc *txCancelled
 	if asTx(err, &tc) && tc.Index == supersede {
 		return domain.Errorf(domain.CodeConflict, "that submission has already been corrected; correct the newest one instead")

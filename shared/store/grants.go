@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -42,26 +41,21 @@ func (s *Store) CreateGrant(ctx context.Context, programmeID string, g domain.Gr
 	if err != nil {
 		return err
 	}
-	audit, err := s.auditPut(ev)
-	if err != nil {
-		return err
-	}
-	items := []types.TransactWriteItem{s.put(item), s.fundingDelta(programmeID, map[string]int64{g.FunderID: g.AmountPence}), audit,
+	items := []types.TransactWriteItem{s.put(item), s.fundingDelta(programmeID, map[string]int64{g.FunderID: g.AmountPence}),
 		s.mustExist(pk, skFunder(g.FunderID))}
 	if g.ProjectID != "" {
 		items = append(items, s.mustExist(pk, skProject(g.ProjectID)))
 	}
-	err = s.transact(ctx, items)
-	if err := grantRefError(err); err != nil {
+	if err := grantRefError(s.write(ctx, ev, items...)); err != nil {
 		return fmt.Errorf("create grant %s in %s: %w", g.ID, programmeID, err)
 	}
 	return nil
 }
 
-// grantRefError names every reference that failed (items 3 and 4 of a
+// grantRefError names every reference that failed (items 2 and 3 of a
 // grant transaction are the funder and project checks).
 func grantRefError(err error) error {
-	return refError(err, map[int]string{0: "", 3: "funderId", 4: "projectId"})
+	return refError(err, map[int]string{0: "", 2: "funderId", 3: "projectId"})
 }
 
 // Grant returns one grant of a programme, or a not-found error.
@@ -119,20 +113,13 @@ func (s *Store) UpdateGrant(ctx context.Context, programmeID string, before, aft
 	if err != nil {
 		return err
 	}
-	ver, _ := marshal(map[string]any{":v": before.Version})
-	put := types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item,
-		ConditionExpression: aws.String("version = :v"), ExpressionAttributeValues: ver}}
 	deltas := map[string]int64{after.FunderID: after.AmountPence}
 	deltas[before.FunderID] -= before.AmountPence
-	audit, err := s.auditPut(ev)
-	if err != nil {
-		return err
-	}
-	items := []types.TransactWriteItem{put, s.fundingDelta(programmeID, deltas), audit, s.mustExist(pk, skFunder(after.FunderID))}
+	items := []types.TransactWriteItem{s.versioned(item, before.Version), s.fundingDelta(programmeID, deltas), s.mustExist(pk, skFunder(after.FunderID))}
 	if after.ProjectID != "" {
 		items = append(items, s.mustExist(pk, skProject(after.ProjectID)))
 	}
-	if err := grantRefError(s.transact(ctx, items)); err != nil {
+	if err := grantRefError(s.write(ctx, ev, items...)); err != nil {
 		return fmt.Errorf("update grant %s in %s: %w", after.ID, programmeID, err)
 	}
 	return nil

@@ -256,17 +256,13 @@ func (s *Store) FinishNotification(ctx context.Context, n domain.Notification, e
 	if err != nil {
 		return err
 	}
-	audit, err := s.auditPut(ev)
-	if err != nil {
-		return err
-	}
-	err = s.transact(ctx, []types.TransactWriteItem{{Update: &types.Update{
+	err = s.write(ctx, ev, types.TransactWriteItem{Update: &types.Update{
 		TableName: &s.table, Key: key(pkProgramme(n.ProgrammeID), skNotification(n.ID)),
 		UpdateExpression:          aws.String(set + " REMOVE leaseUntil, GSI1PK, GSI1SK"),
 		ConditionExpression:       aws.String("#status = :pending"),
 		ExpressionAttributeNames:  map[string]string{"#status": "status"},
 		ExpressionAttributeValues: vals,
-	}}, audit})
+	}})
 	var tc *txCancelled
 	if asTx(err, &tc) {
 		return nil // finished by someone else already

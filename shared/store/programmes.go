@@ -46,11 +46,7 @@ func (s *Store) CreateProgramme(ctx context.Context, p domain.Programme, ev doma
 	if err != nil {
 		return err
 	}
-	audit, err := s.auditPut(ev)
-	if err != nil {
-		return err
-	}
-	if err := s.transact(ctx, []types.TransactWriteItem{s.put(item), audit}); err != nil {
+	if err := s.write(ctx, ev, s.put(item)); err != nil {
 		return fmt.Errorf("create programme %s: %w", p.ID, err)
 	}
 	return nil
@@ -232,12 +228,7 @@ func (s *Store) PutMember(ctx context.Context, programmeID string, m domain.Memb
 			fields = append(fields, fmt.Sprintf("roles[%d].funderId", i))
 		}
 	}
-	audit, err := s.auditPut(ev)
-	if err != nil {
-		return err
-	}
-	items = append(items, audit)
-	err = s.transact(ctx, items)
+	err = s.write(ctx, ev, items...)
 	var tc *txCancelled
 	if asTx(err, &tc) {
 		switch tc.Index {
@@ -268,11 +259,7 @@ func (s *Store) DeleteMember(ctx context.Context, programmeID string, before dom
 		ConditionExpression:       aws.String("updatedAt = :was"),
 		ExpressionAttributeValues: was,
 	}}
-	audit, err := s.auditPut(ev)
-	if err != nil {
-		return err
-	}
-	err = s.transact(ctx, []types.TransactWriteItem{del, audit})
+	err := s.write(ctx, ev, del)
 	var tc *txCancelled
 	if asTx(err, &tc) {
 		return domain.Errorf(domain.CodeConflict, "the member was changed by someone else at the same time; try again")
@@ -351,11 +338,7 @@ func (s *Store) createChild(ctx context.Context, programmeID string, v any, typ,
 	if err != nil {
 		return err
 	}
-	audit, err := s.auditPut(ev)
-	if err != nil {
-		return err
-	}
-	if err := s.transact(ctx, []types.TransactWriteItem{s.put(item), s.mustExist(pk, skProgramme), audit}); err != nil {
+	if err := s.write(ctx, ev, s.put(item), s.mustExist(pk, skProgramme)); err != nil {
 		var tc *txCancelled
 		if asTx(err, &tc) && tc.Index == 1 {
 			return domain.NotFound("programme")

@@ -44,14 +44,9 @@ func (s *Store) CreateTarget(ctx context.Context, programmeID string, t domain.T
 	if err != nil {
 		return err
 	}
-	audit, err := s.auditPut(ev)
-	if err != nil {
-		return err
-	}
 	fields := map[int]string{}
-	items := s.targetRefs(programmeID, t, []types.TransactWriteItem{s.put(item), audit,
-		s.totalsUpdate(programmeID, deltas{}, t.UpdatedAt)}, fields)
-	if err := refError(s.transact(ctx, items), fields); err != nil {
+	items := s.targetRefs(programmeID, t, []types.TransactWriteItem{s.put(item), s.totalsUpdate(programmeID, deltas{}, t.UpdatedAt)}, fields)
+	if err := refError(s.write(ctx, ev, items...), fields); err != nil {
 		return fmt.Errorf("create target %s: %w", t.ID, err)
 	}
 	return nil
@@ -64,14 +59,10 @@ func (s *Store) UpdateTarget(ctx context.Context, programmeID string, before, af
 	if err != nil {
 		return err
 	}
-	audit, err := s.auditPut(ev)
-	if err != nil {
-		return err
-	}
 	fields := map[int]string{0: ""}
-	items := s.targetRefs(programmeID, after, []types.TransactWriteItem{s.versioned(item, before.Version), audit,
+	items := s.targetRefs(programmeID, after, []types.TransactWriteItem{s.versioned(item, before.Version),
 		s.totalsUpdate(programmeID, deltas{}, after.UpdatedAt)}, fields)
-	if err := refError(s.transact(ctx, items), fields); err != nil {
+	if err := refError(s.write(ctx, ev, items...), fields); err != nil {
 		return fmt.Errorf("update target %s: %w", after.ID, err)
 	}
 	return nil
