@@ -119,7 +119,7 @@ func benchNotifier(b *testing.B, size int) {
 		return err
 	})
 	// A clone reads back like the original.
-	if pg, err := svc.Progress(ctx, benchAdmin, programmes[len(programmes)-1].prog); err != nil || len(pg.Targets) != targetsPerProgramme {
+	if pg, err := svc.Open(ctx, benchAdmin, programmes[len(programmes)-1].prog).Progress(); err != nil || len(pg.Targets) != targetsPerProgramme {
 		b.Fatalf("cloned programme: %d targets, %v", len(pg.Targets), err)
 	}
 	// A parent benchmark's log is not printed; say it on the output itself.
@@ -135,7 +135,7 @@ func benchNotifier(b *testing.B, size int) {
 			next++
 		}
 		parallel(b, k, 8, func(j int) error {
-			_, err := svc.SubmitOutcome(ctx, benchAdmin, picked[j].prog, picked[j].project, body(map[string]any{
+			_, err := svc.OpenProject(ctx, benchAdmin, picked[j].prog, picked[j].project).SubmitOutcome(body(map[string]any{
 				"periodStart": start, "periodEnd": start, "counts": map[string]int{"referrals": 3, "peopleIntoWork": 1, "jobStarts": 1}}))
 			return err
 		})
@@ -195,21 +195,21 @@ type template struct {
 func seedProgramme(ctx context.Context, db *dynamodb.Client, table string, svc *service.Service, start, end, deadline string) (*template, error) {
 	var ids []string
 	p, err := svc.CreateProgramme(ctx, benchAdmin, body(map[string]any{"name": "Bench programme",
-		"leadOrganisation": "Bench NHS Trust", "startDate": start, "endDate": end}))
+		"leadOrganisation": "Bench NHS Trust", "startDate": start, "endDate": end}), nil)
 	if err != nil {
 		return nil, err
 	}
-	f, err := svc.CreateFunder(ctx, benchAdmin, p.ID, body(map[string]any{"name": "Department for Work and Pensions",
+	f, err := svc.Open(ctx, benchAdmin, p.ID).CreateFunder(body(map[string]any{"name": "Department for Work and Pensions",
 		"contacts": []string{"grants@dwp.example.org"}}))
 	if err != nil {
 		return nil, err
 	}
-	pr, err := svc.CreateProject(ctx, benchAdmin, p.ID, body(map[string]any{"name": "IPS service",
+	pr, err := svc.Open(ctx, benchAdmin, p.ID).CreateProject(body(map[string]any{"name": "IPS service",
 		"leadOrganisation": "Bench NHS Trust", "startDate": start, "endDate": end}))
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := svc.PutMember(ctx, benchAdmin, p.ID, "lead@bench.example.org",
+	if _, _, err := svc.Open(ctx, benchAdmin, p.ID).PutMember("lead@bench.example.org",
 		body(map[string]any{"roles": []map[string]any{{"role": "lead"}}})); err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func seedProgramme(ctx context.Context, db *dynamodb.Client, table string, svc *
 		if t%2 == 1 {
 			in["projectId"], in["metric"] = pr.ID, "jobStarts"
 		}
-		tg, err := svc.CreateTarget(ctx, benchAdmin, p.ID, body(in))
+		tg, err := svc.Open(ctx, benchAdmin, p.ID).CreateTarget(body(in))
 		if err != nil {
 			return nil, err
 		}

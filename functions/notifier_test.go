@@ -106,21 +106,21 @@ func TestScheduleEventThroughNotifierHandler(t *testing.T) {
 	tag := strings.ToLower(rand.Text()[:12])
 
 	prog, err := svc.CreateProgramme(ctx, admin, notifierBody(t, map[string]any{"name": "Making IPS Work",
-		"leadOrganisation": "Leicestershire Partnership NHS Trust", "startDate": "2026-01-01", "endDate": "2027-12-31"}))
+		"leadOrganisation": "Leicestershire Partnership NHS Trust", "startDate": "2026-01-01", "endDate": "2027-12-31"}), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	project, err := svc.CreateProject(ctx, admin, prog.ID, notifierBody(t, map[string]any{"name": "Leicester IPS",
+	project, err := svc.Open(ctx, admin, prog.ID).CreateProject(notifierBody(t, map[string]any{"name": "Leicester IPS",
 		"leadOrganisation": "Leicestershire Partnership NHS Trust", "startDate": "2026-01-01", "endDate": "2027-12-31"}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	contacts := []string{"grants." + tag + "@dwp.example.gov.uk", "officer." + tag + "@dwp.example.gov.uk"}
-	funder, err := svc.CreateFunder(ctx, admin, prog.ID, notifierBody(t, map[string]any{"name": "DWP", "orgId": "GB-GOR-DWP", "contacts": contacts}))
+	funder, err := svc.Open(ctx, admin, prog.ID).CreateFunder(notifierBody(t, map[string]any{"name": "DWP", "orgId": "GB-GOR-DWP", "contacts": contacts}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	target, err := svc.CreateTarget(ctx, admin, prog.ID, notifierBody(t, map[string]any{"metric": "peopleIntoWork", "value": 60,
+	target, err := svc.Open(ctx, admin, prog.ID).CreateTarget(notifierBody(t, map[string]any{"metric": "peopleIntoWork", "value": 60,
 		"deadline": "2026-12-31", "projectId": project.ID, "notify": []string{funder.ID}, "thresholds": []int{50, 100}}))
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +128,7 @@ func TestScheduleEventThroughNotifierHandler(t *testing.T) {
 	submit := func(n int) {
 		t.Helper()
 		clk.Add(time.Hour)
-		if _, err := svc.SubmitOutcome(ctx, admin, prog.ID, project.ID, notifierBody(t, map[string]any{"periodStart": "2026-01-01",
+		if _, err := svc.OpenProject(ctx, admin, prog.ID, project.ID).SubmitOutcome(notifierBody(t, map[string]any{"periodStart": "2026-01-01",
 			"periodEnd": "2026-01-31", "counts": map[string]int{"peopleIntoWork": n}})); err != nil {
 			t.Fatal(err)
 		}
@@ -201,7 +201,7 @@ func TestScheduleEventThroughNotifierHandler(t *testing.T) {
 	if got := notifierMail(t, tag); !maps.Equal(got, want) {
 		t.Errorf("emails %v, want %v", got, want)
 	}
-	items, _, err := svc.ListNotifications(ctx, admin, prog.ID, service.Page{})
+	items, _, err := svc.Open(ctx, admin, prog.ID).ListNotifications(service.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}

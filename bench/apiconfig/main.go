@@ -43,7 +43,7 @@ func main() {
 		}
 	})
 	st := store.New(db, os.Getenv("FUNDTRACK_TABLE")).WithAuditTable(os.Getenv("FUNDTRACK_AUDIT_TABLE"))
-	h := httpapi.NewDeliveryHandler(httpapi.Deps{Service: service.New(st, nil), Auth: auth.Lambda{}, Idempotency: st,
+	h := httpapi.NewDeliveryHandler(httpapi.Deps{Service: service.New(st, nil), Auth: auth.Lambda{},
 		Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil)), GivingPrefix: os.Getenv("FUNDTRACK_360_PREFIX"),
 		RequestID: func(r *http.Request) string {
 			if rc, ok := core.GetAPIGatewayV2ContextFromContext(r.Context()); ok {

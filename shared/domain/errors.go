@@ -10,8 +10,9 @@ import (
 	"strings"
 )
 
-// Code names a kind of failure. Each code maps to exactly one HTTP status,
-// in one place (httpapi), so the rest of the code never thinks in statuses.
+// Code names a kind of failure. Each code maps to exactly one HTTP status
+// and wording, in one place (shared/present), so the rest of the code
+// never thinks in statuses.
 type Code string
 
 // The error codes of the SPEC. The string is what clients see.
@@ -33,12 +34,21 @@ const (
 	CodeInternal             Code = "internal"
 )
 
+// Codes lists every code, for the tests that check each has one status and
+// one wording wherever it is shown (shared/present).
+var Codes = []Code{CodeValidation, CodeUnauthenticated, CodeForbidden, CodeNotFound, CodeMethodNotAllowed,
+	CodeConflict, CodeRequestInProgress, CodePreconditionFailed, CodePreconditionRequired, CodeTooLarge,
+	CodeUnsupportedMedia, CodePersonalData, CodeIdempotencyKeyReused, CodeUnavailable, CodeInternal}
+
 // Error is a failure a client can act on. Fields names each bad input field
 // (as a JSON path such as "roles[0].projectId") with what is wrong with it.
 type Error struct {
 	Code    Code
 	Message string
 	Fields  map[string]string
+	// Related is the record the refusal points to, when there is one to
+	// go to instead (the newer submission that already corrected this one).
+	Related *RecordRef
 	Err     error // the cause, for logs; never shown to clients
 }
 

@@ -161,8 +161,15 @@ func TestAPIIdempotency(t *testing.T) {
 	t.Run("key shape", func(t *testing.T) {
 		ok := strings.Repeat("k", 255)
 		h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: funderBody("Long-key funder"), Header: key(ok)})
+		// Printable ASCII includes the space: clients use keys such as "q3 return Bradford".
+		spaced := apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: funderBody("Spaced-key funder"), Header: key("q3 return Bradford")}
+		first := h.want(t, 201, spaced)
+		again := h.want(t, 201, spaced)
+		if again.Header.Get("Idempotent-Replayed") != "true" || string(again.Body) != string(first.Body) {
+			t.Fatalf("a key with spaces was not replayed: %q %s", again.Header.Get("Idempotent-Replayed"), again.Body)
+		}
 		snap := h.tableSnapshot(t)
-		for _, k := range []string{strings.Repeat("k", 256), "has space", "tab\there", "caf\u00e9"} {
+		for _, k := range []string{strings.Repeat("k", 256), "tab\there", "caf\u00e9"} {
 			r := h.do(t, apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: funderBody("Bad-key funder"), Header: key(k)})
 			if e := wantErr(t, r, http.StatusBadRequest, "validation_failed"); e.Fields["Idempotency-Key"] == "" {
 				t.Fatalf("key %q: fields %v do not name Idempotency-Key", k, e.Fields)

@@ -31,19 +31,23 @@ var historyRoutes = []struct {
 
 func (s *server) auditRoutes() []route {
 	routes := []route{
-		{pattern: "GET /programmes/{programmeId}/audit", serve: listing(func(r *http.Request, c domain.Caller, p service.Page) ([]domain.AuditEvent, string, error) {
+		{pattern: "GET /programmes/{programmeId}/audit", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.AuditEvent, string, error) {
 			q := r.URL.Query()
 			f := service.AuditFilter{Entity: domain.Entity(q.Get("entity")), Email: q.Get("user")}
-			return s.Service.ListAudit(r.Context(), c, pid(r), f, p)
+			return s.open(r, c).ListAudit(f, p)
 		})},
 	}
 	for _, h := range historyRoutes {
-		routes = append(routes, route{pattern: "GET " + h.path + "/history", serve: listing(func(r *http.Request, c domain.Caller, p service.Page) ([]domain.AuditEvent, string, error) {
-			ref := service.RecordRef{Entity: h.entity, ProjectID: r.PathValue("projectId")}
+		routes = append(routes, route{pattern: "GET " + h.path + "/history", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.AuditEvent, string, error) {
+			ref := domain.RecordRef{Entity: h.entity, ProjectID: r.PathValue("projectId")}
 			if h.idKey != "" {
 				ref.ID = r.PathValue(h.idKey)
 			}
-			return s.Service.History(r.Context(), c, pid(r), ref, p)
+			sc := s.open(r, c)
+			if ref.ProjectID != "" {
+				sc = s.openProject(r, c)
+			}
+			return sc.History(ref, p)
 		})})
 	}
 	return routes

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testenv"
 )
@@ -70,7 +71,7 @@ func TestDeliveryProgressRequestCount(t *testing.T) {
 					PeriodEnd: domain.MustDate("2025-09-30"), Counts: map[domain.Metric]int64{domain.MetricReferrals: 2, domain.MetricPeopleIntoWork: 1},
 					SubmittedAt: now, SubmittedBy: uPLA}
 				ev := domain.NewAuditEvent(caller, w.P, domain.EntityOutcome, o.ID, domain.ActionCreate, nil, o, now)
-				if err := st.CreateOutcome(context.Background(), w.P, o, nil, ev); err != nil {
+				if err := st.CreateOutcome(context.Background(), w.P, o, nil, service.Change{Audit: ev}); err != nil {
 					errs <- err
 				}
 			}

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"net/http"
 
-	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/export"
 )
 
@@ -25,8 +24,8 @@ func (s *server) exportProgressRoutes() []route {
 }
 
 // grantsCSV serves every grant the caller may read as a spreadsheet file.
-func (s *server) grantsCSV(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	set, err := s.Service.GrantExport(r.Context(), c, pid(r))
+func (s *server) grantsCSV(w http.ResponseWriter, r *http.Request, c *call) error {
+	set, err := s.open(r, c).GrantExport()
 	if err != nil {
 		return err
 	}
@@ -34,8 +33,8 @@ func (s *server) grantsCSV(w http.ResponseWriter, r *http.Request, c domain.Call
 }
 
 // grants360 serves the grants the caller may read as a 360Giving data package.
-func (s *server) grants360(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	set, err := s.Service.GrantExport(r.Context(), c, pid(r))
+func (s *server) grants360(w http.ResponseWriter, r *http.Request, c *call) error {
+	set, err := s.open(r, c).GrantExport()
 	if err != nil {
 		return err
 	}
@@ -44,8 +43,8 @@ func (s *server) grants360(w http.ResponseWriter, r *http.Request, c domain.Call
 
 // outcomeSummaryCSV serves the open outcome summary, disclosure-controlled
 // for publication, to every member.
-func (s *server) outcomeSummaryCSV(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	set, err := s.Service.OutcomeSummary(r.Context(), c, pid(r))
+func (s *server) outcomeSummaryCSV(w http.ResponseWriter, r *http.Request, c *call) error {
+	set, err := s.open(r, c).OutcomeSummary()
 	if err != nil {
 		return err
 	}

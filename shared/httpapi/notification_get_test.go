@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
 )
 
@@ -20,12 +21,9 @@ func TestGetNotificationVisibility(t *testing.T) {
 	f := h.fixture(t)
 	target, _ := h.create(t, uAdmin, "/programmes/"+f.P1+"/targets",
 		map[string]any{"metric": "referrals", "value": 10, "deadline": "2026-12-31", "notify": []string{f.X, f.Y}})
-	x, err := store.New(h.db, h.table).Funder(context.Background(), f.P1, f.X)
-	if err != nil {
-		t.Fatal(err)
-	}
-	y, err := store.New(h.db, h.table).Funder(context.Background(), f.P1, f.Y)
-	if err != nil {
+	var x, y domain.Funder
+	if err := store.New(h.db, h.table).Read(context.Background(), f.P1,
+		&service.Get{Ref: domain.Ref(domain.EntityFunder, f.X), Into: &x}, &service.Get{Ref: domain.Ref(domain.EntityFunder, f.Y), Into: &y}); err != nil {
 		t.Fatal(err)
 	}
 	note := domain.Notification{ID: domain.NotificationID(target, domain.KindReached, 100), TargetID: target, Threshold: 100,

@@ -4,8 +4,6 @@ import (
 	_ "embed"
 	"net/http"
 	"strconv"
-
-	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
 // openAPIDocument is the OpenAPI 3.1 description of the whole API: every
@@ -22,7 +20,7 @@ var openAPIDocument []byte
 func OpenAPI() []byte { return append([]byte(nil), openAPIDocument...) }
 
 // openapi serves the embedded document as it is, without a token.
-func (s *server) openapi(w http.ResponseWriter, r *http.Request, _ domain.Caller) error {
+func (s *server) openapi(w http.ResponseWriter, r *http.Request, _ *call) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.Header().Set("Content-Length", strconv.Itoa(len(openAPIDocument)))

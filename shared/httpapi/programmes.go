@@ -12,63 +12,61 @@ import (
 // projects, and the health check: the "programmes" Lambda function.
 func NewProgrammesHandler(d Deps) http.Handler { return newHandler(d, (*server).programmesRoutes) }
 
-func pid(r *http.Request) string { return r.PathValue("programmeId") }
-
 func (s *server) programmesRoutes() []route {
 	return []route{
 		{pattern: "GET /health", public: true, serve: s.health},
-		{pattern: "POST /programmes", serve: creating(func(r *http.Request, c domain.Caller, b service.Decoder) (domain.Programme, error) {
-			return s.Service.CreateProgramme(r.Context(), c, b)
+		{pattern: "POST /programmes", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Programme, error) {
+			return s.Service.CreateProgramme(r.Context(), c.Caller, b, c.claim)
 		}, func(r *http.Request, p domain.Programme) string { return "/programmes/" + p.ID }, nil)},
-		{pattern: "GET /programmes", serve: listing(func(r *http.Request, c domain.Caller, p service.Page) ([]domain.Programme, string, error) {
-			return s.Service.ListProgrammes(r.Context(), c, p)
+		{pattern: "GET /programmes", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Programme, string, error) {
+			return s.Service.ListProgrammes(r.Context(), c.Caller, p)
 		})},
-		{pattern: "GET /programmes/{programmeId}", serve: reading(func(r *http.Request, c domain.Caller) (domain.Programme, error) {
-			return s.Service.Programme(r.Context(), c, pid(r))
+		{pattern: "GET /programmes/{programmeId}", serve: reading(func(r *http.Request, c *call) (domain.Programme, error) {
+			return s.open(r, c).Programme()
 		}, nil)},
 
-		{pattern: "GET /programmes/{programmeId}/members", serve: listing(func(r *http.Request, c domain.Caller, p service.Page) ([]domain.Member, string, error) {
-			return s.Service.ListMembers(r.Context(), c, pid(r), p)
+		{pattern: "GET /programmes/{programmeId}/members", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Member, string, error) {
+			return s.open(r, c).ListMembers(p)
 		})},
-		{pattern: "GET /programmes/{programmeId}/members/{email}", serve: reading(func(r *http.Request, c domain.Caller) (domain.Member, error) {
-			return s.Service.Member(r.Context(), c, pid(r), r.PathValue("email"))
+		{pattern: "GET /programmes/{programmeId}/members/{email}", serve: reading(func(r *http.Request, c *call) (domain.Member, error) {
+			return s.open(r, c).Member(r.PathValue("email"))
 		}, nil)},
 		{pattern: "PUT /programmes/{programmeId}/members/{email}", serve: s.putMember},
 		{pattern: "DELETE /programmes/{programmeId}/members/{email}", serve: s.deleteMember},
 
-		{pattern: "POST /programmes/{programmeId}/funders", serve: creating(func(r *http.Request, c domain.Caller, b service.Decoder) (domain.Funder, error) {
-			return s.Service.CreateFunder(r.Context(), c, pid(r), b)
+		{pattern: "POST /programmes/{programmeId}/funders", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Funder, error) {
+			return s.open(r, c).CreateFunder(b)
 		}, func(r *http.Request, f domain.Funder) string { return here(r) + "/" + f.ID }, nil)},
-		{pattern: "GET /programmes/{programmeId}/funders", serve: listing(func(r *http.Request, c domain.Caller, p service.Page) ([]domain.Funder, string, error) {
-			return s.Service.ListFunders(r.Context(), c, pid(r), p)
+		{pattern: "GET /programmes/{programmeId}/funders", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Funder, string, error) {
+			return s.open(r, c).ListFunders(p)
 		})},
-		{pattern: "GET /programmes/{programmeId}/funders/{funderId}", serve: reading(func(r *http.Request, c domain.Caller) (domain.Funder, error) {
-			return s.Service.Funder(r.Context(), c, pid(r), r.PathValue("funderId"))
+		{pattern: "GET /programmes/{programmeId}/funders/{funderId}", serve: reading(func(r *http.Request, c *call) (domain.Funder, error) {
+			return s.open(r, c).Funder(r.PathValue("funderId"))
 		}, nil)},
 
-		{pattern: "POST /programmes/{programmeId}/projects", serve: creating(func(r *http.Request, c domain.Caller, b service.Decoder) (domain.Project, error) {
-			return s.Service.CreateProject(r.Context(), c, pid(r), b)
+		{pattern: "POST /programmes/{programmeId}/projects", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Project, error) {
+			return s.open(r, c).CreateProject(b)
 		}, func(r *http.Request, p domain.Project) string { return here(r) + "/" + p.ID }, nil)},
-		{pattern: "GET /programmes/{programmeId}/projects", serve: listing(func(r *http.Request, c domain.Caller, p service.Page) ([]domain.Project, string, error) {
-			return s.Service.ListProjects(r.Context(), c, pid(r), p)
+		{pattern: "GET /programmes/{programmeId}/projects", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Project, string, error) {
+			return s.open(r, c).ListProjects(p)
 		})},
-		{pattern: "GET /programmes/{programmeId}/projects/{projectId}", serve: reading(func(r *http.Request, c domain.Caller) (domain.Project, error) {
-			return s.Service.Project(r.Context(), c, pid(r), r.PathValue("projectId"))
+		{pattern: "GET /programmes/{programmeId}/projects/{projectId}", serve: reading(func(r *http.Request, c *call) (domain.Project, error) {
+			return s.open(r, c).Project(r.PathValue("projectId"))
 		}, nil)},
 
 		{pattern: "GET /openapi.json", public: true, serve: s.openapi},
 	}
 }
 
-func (s *server) health(w http.ResponseWriter, r *http.Request, _ domain.Caller) error {
+func (s *server) health(w http.ResponseWriter, r *http.Request, _ *call) error {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	return nil
 }
 
 // putMember answers 201 when the person is new to the programme, 200 when
 // their roles were replaced.
-func (s *server) putMember(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	m, isNew, err := s.Service.PutMember(r.Context(), c, pid(r), r.PathValue("email"), bodyDecoder(r))
+func (s *server) putMember(w http.ResponseWriter, r *http.Request, c *call) error {
+	m, isNew, err := s.open(r, c).PutMember(r.PathValue("email"), bodyDecoder(r))
 	if err != nil {
 		return err
 	}
@@ -80,8 +78,8 @@ func (s *server) putMember(w http.ResponseWriter, r *http.Request, c domain.Call
 	return nil
 }
 
-func (s *server) deleteMember(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
-	if err := s.Service.DeleteMember(r.Context(), c, pid(r), r.PathValue("email")); err != nil {
+func (s *server) deleteMember(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := s.open(r, c).DeleteMember(r.PathValue("email")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -3,20 +3,15 @@ package httpapi
 import (
 	"net/http"
 
-	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
-
-// handlerFunc is a route's body: it returns an error for the middleware to
-// write in the SPEC's shape rather than writing errors itself.
-type handlerFunc = func(w http.ResponseWriter, r *http.Request, c domain.Caller) error
 
 // Most routes are one of four shapes; these build them so each route is
 // only the service call that differs.
 
 // listing serves a paginated collection.
-func listing[T any](list func(r *http.Request, c domain.Caller, p service.Page) ([]T, string, error)) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
+func listing[T any](list func(r *http.Request, c *call, p service.Page) ([]T, string, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, c *call) error {
 		page, err := pageOf(r)
 		if err != nil {
 			return err
@@ -31,8 +26,8 @@ func listing[T any](list func(r *http.Request, c domain.Caller, p service.Page) 
 }
 
 // reading serves one item; version, when not nil, gives its ETag.
-func reading[T any](get func(r *http.Request, c domain.Caller) (T, error), version func(T) int64) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
+func reading[T any](get func(r *http.Request, c *call) (T, error), version func(T) int64) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, c *call) error {
 		v, err := get(r, c)
 		if err != nil {
 			return err
@@ -47,8 +42,8 @@ func reading[T any](get func(r *http.Request, c domain.Caller) (T, error), versi
 
 // creating serves a POST that makes an item: 201, Location and, for
 // versioned items, ETag.
-func creating[T any](create func(r *http.Request, c domain.Caller, body service.Decoder) (T, error), location func(r *http.Request, v T) string, version func(T) int64) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
+func creating[T any](create func(r *http.Request, c *call, body service.Decoder) (T, error), location func(r *http.Request, v T) string, version func(T) int64) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, c *call) error {
 		v, err := create(r, c, bodyDecoder(r))
 		if err != nil {
 			return err
@@ -62,8 +57,8 @@ func creating[T any](create func(r *http.Request, c domain.Caller, body service.
 }
 
 // patching serves a PATCH guarded by If-Match.
-func patching[T any](update func(r *http.Request, c domain.Caller, match func(int64) bool, body service.Decoder) (T, error), version func(T) int64) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, c domain.Caller) error {
+func patching[T any](update func(r *http.Request, c *call, match func(int64) bool, body service.Decoder) (T, error), version func(T) int64) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, c *call) error {
 		match, err := ifMatch(r)
 		if err != nil {
 			return err

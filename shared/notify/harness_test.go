@@ -231,7 +231,7 @@ type obj = map[string]any
 func (e *env) programme(name, start, end string) domain.Programme {
 	e.t.Helper()
 	p, err := e.svc.CreateProgramme(e.t.Context(), admin, jsonBody(obj{"name": name, "leadOrganisation": "Bradford District Care NHS Foundation Trust",
-		"startDate": start, "endDate": end}))
+		"startDate": start, "endDate": end}), nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -240,7 +240,7 @@ func (e *env) programme(name, start, end string) domain.Programme {
 
 func (e *env) project(programmeID, name string) domain.Project {
 	e.t.Helper()
-	p, err := e.svc.CreateProject(e.t.Context(), admin, programmeID, jsonBody(obj{"name": name, "leadOrganisation": "Aspiro",
+	p, err := e.svc.Open(e.t.Context(), admin, programmeID).CreateProject(jsonBody(obj{"name": name, "leadOrganisation": "Aspiro",
 		"startDate": "2026-01-01", "endDate": "2027-12-31"}))
 	if err != nil {
 		e.t.Fatal(err)
@@ -250,7 +250,7 @@ func (e *env) project(programmeID, name string) domain.Project {
 
 func (e *env) funder(programmeID, name string, contacts ...string) domain.Funder {
 	e.t.Helper()
-	f, err := e.svc.CreateFunder(e.t.Context(), admin, programmeID, jsonBody(obj{"name": name, "contacts": contacts}))
+	f, err := e.svc.Open(e.t.Context(), admin, programmeID).CreateFunder(jsonBody(obj{"name": name, "contacts": contacts}))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -259,14 +259,14 @@ func (e *env) funder(programmeID, name string, contacts ...string) domain.Funder
 
 func (e *env) member(programmeID, who string, roles ...obj) {
 	e.t.Helper()
-	if _, _, err := e.svc.PutMember(e.t.Context(), admin, programmeID, who, jsonBody(obj{"roles": roles})); err != nil {
+	if _, _, err := e.svc.Open(e.t.Context(), admin, programmeID).PutMember(who, jsonBody(obj{"roles": roles})); err != nil {
 		e.t.Fatal(err)
 	}
 }
 
 func (e *env) target(programmeID string, in obj) domain.Target {
 	e.t.Helper()
-	tg, err := e.svc.CreateTarget(e.t.Context(), admin, programmeID, jsonBody(in))
+	tg, err := e.svc.Open(e.t.Context(), admin, programmeID).CreateTarget(jsonBody(in))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -280,7 +280,7 @@ func (e *env) submit(programmeID, projectID string, n int64, replaces string) do
 	if replaces != "" {
 		in["replaces"] = replaces
 	}
-	o, err := e.svc.SubmitOutcome(e.t.Context(), admin, programmeID, projectID, jsonBody(in))
+	o, err := e.svc.OpenProject(e.t.Context(), admin, programmeID, projectID).SubmitOutcome(jsonBody(in))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -290,7 +290,7 @@ func (e *env) submit(programmeID, projectID string, n int64, replaces string) do
 // notifications lists a programme's notifications as an admin sees them, by id.
 func (e *env) notifications(programmeID string) map[string]domain.Notification {
 	e.t.Helper()
-	items, _, err := e.svc.ListNotifications(e.t.Context(), admin, programmeID, service.Page{Limit: 100})
+	items, _, err := e.svc.Open(e.t.Context(), admin, programmeID).ListNotifications(service.Page{Limit: 100})
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/email"
+	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
 )
 
@@ -111,7 +112,7 @@ func (n *Notifier) Run(ctx context.Context) (Report, error) {
 
 // changed visits programmes whose figures changed since the last run.
 func (r *run) changed(ctx context.Context) error {
-	p := store.Page{Limit: store.MaxLimit}
+	p := service.Page{Limit: service.MaxLimit}
 	for {
 		dirty, next, err := r.Store.DirtyProgrammes(ctx, p)
 		if err != nil {
@@ -178,7 +179,7 @@ func (r *run) checkProgramme(ctx context.Context, d store.DirtyProgramme) error 
 // after the deadline) has come.
 func (r *run) due(ctx context.Context) error {
 	today := domain.DateOf(r.now)
-	p := store.Page{Limit: store.MaxLimit}
+	p := service.Page{Limit: service.MaxLimit}
 	for {
 		due, next, err := r.Store.DueTargets(ctx, today, p)
 		if err != nil {
@@ -310,7 +311,7 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 
 // send delivers every pending notification this run can lease.
 func (r *run) send(ctx context.Context) error {
-	p := store.Page{Limit: store.MaxLimit}
+	p := service.Page{Limit: service.MaxLimit}
 	for {
 		pending, next, err := r.Store.PendingNotifications(ctx, p)
 		if err != nil {

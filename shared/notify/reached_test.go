@@ -10,7 +10,6 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/service"
-	"github.com/fundtrack/fundtrack/shared/store"
 )
 
 const reachedSubject = "Target reached: 60 people into work (Working for Wellness)"
@@ -84,7 +83,7 @@ func TestReachedEmailsEveryFunderContactOnce(t *testing.T) {
 	}
 
 	// One audit event says who was sent what.
-	hist, _, err := e.st.History(t.Context(), w.prog.ID, domain.EntityNotification, id, store.Page{})
+	hist, _, err := e.st.History(t.Context(), w.prog.ID, domain.Ref(domain.EntityNotification, id), service.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +95,7 @@ func TestReachedEmailsEveryFunderContactOnce(t *testing.T) {
 	funderUser := e.addr("viewer", "dwp.example.gov.uk")
 	e.member(w.prog.ID, funderUser, obj{"role": "funder", "funderId": w.dwp.ID})
 	asFunder := domain.Caller{Identity: domain.Identity{Subject: "f-1", Email: funderUser}}
-	items, _, err := e.svc.ListNotifications(t.Context(), asFunder, w.prog.ID, service.Page{Limit: 10})
+	items, _, err := e.svc.Open(t.Context(), asFunder, w.prog.ID).ListNotifications(service.Page{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

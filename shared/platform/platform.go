@@ -101,10 +101,9 @@ func (c Config) Store(db store.DB) *store.Store {
 func APIDeps(c Config, db store.DB, auth httpapi.Authenticator) httpapi.Deps {
 	st := c.Store(db)
 	return httpapi.Deps{
-		Service:     service.New(st, nil),
-		Auth:        auth,
-		Idempotency: st,
-		Logger:      slog.New(slog.NewJSONHandler(os.Stderr, nil)),
+		Service: service.New(st, nil),
+		Auth:    auth,
+		Logger:  slog.New(slog.NewJSONHandler(os.Stderr, nil)),
 
 		GivingPrefix: c.GivingPrefix,
 	}

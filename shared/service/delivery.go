@@ -1,107 +1,143 @@
 package service
 
 import (
-	"context"
-	"errors"
-	"sync"
-
 	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/store"
 )
 
-// project opens a programme and one of its projects. For reading, a
-// project whose records the caller may not see is not found. For writing,
-// every member can see that the project exists (GET …/projects/{id}), so a
-// caller who may not write to it is forbidden.
-func (s *Service) project(ctx context.Context, c domain.Caller, programmeID, projectID string, write bool) (scope, error) {
-	if !domain.ValidID(projectID) {
-		projectID = "" // never looked up; answered below as not found
+// inProject checks the scope's project for a read or a write. For reading,
+// a project whose records the caller may not see is not found. For
+// writing, every member can see that the project exists (GET
+// …/projects/{id}), so a caller who may not write to it is forbidden.
+func (sc *Scope) inProject(write bool, gets ...*Get) error {
+	if err := sc.load(gets...); err != nil {
+		return err
 	}
-	sc, project, err := s.openWith(ctx, c, programmeID, projectID)
-	if err != nil {
-		return sc, err
+	if !sc.hasProj || (!write && !sc.access.CanReadProject(sc.projectID)) {
+		return domain.NotFound("project")
 	}
-	if project == nil || (!write && !sc.access.CanReadProject(projectID)) {
-		return sc, domain.NotFound("project")
+	if write && !sc.access.CanWriteProject(sc.projectID) {
+		return forbidden("record figures for this project")
 	}
-	if write && !sc.access.CanWriteProject(projectID) {
-		return sc, forbidden("record figures for this project")
+	return nil
+}
+
+// getInProject reads one record of the scope's project, with the access
+// check when it is not known yet; write says the record is read to change
+// it, which needs the right to write to the project.
+func (sc *Scope) getInProject(e domain.Entity, id string, into any, what string, w bool) error {
+	if sc.projectID == "" || !domain.ValidID(sc.projectID) {
+		if err := sc.load(); err != nil {
+			return err
+		}
+		return domain.NotFound("project")
 	}
-	return sc, nil
+	if !domain.ValidID(id) {
+		if err := sc.inProject(w); err != nil {
+			return err
+		}
+		return domain.NotFound(what)
+	}
+	g := &Get{Ref: domain.ProjectRef(e, sc.projectID, id), Into: into}
+	if err := sc.inProject(w, g); err != nil {
+		return err
+	}
+	if !g.Found {
+		return domain.NotFound(what)
+	}
+	return nil
+}
+
+// listInProject reads a list of the scope's project beside the access check.
+func listInProject[T any](sc *Scope, list func() ([]T, string, error)) ([]T, string, error) {
+	var items []T
+	var next string
+	err := sc.alongside(func() (err error) {
+		if !domain.ValidID(sc.projectID) {
+			return nil // answered below as not found
+		}
+		items, next, err = list()
+		return err
+	})
+	if err == nil {
+		err = sc.inProject(false)
+	}
+	return listErr(items, next, err)
 }
 
 // CreatePost records a post funded by a grant of the project or of the
 // programme as a whole.
-func (s *Service) CreatePost(ctx context.Context, c domain.Caller, programmeID, projectID string, body Decoder) (domain.Post, error) {
-	sc, err := s.project(ctx, c, programmeID, projectID, true)
-	if err != nil {
+func (sc *Scope) CreatePost(body Decoder) (domain.Post, error) {
+	if err := sc.inProject(true); err != nil {
 		return domain.Post{}, err
 	}
 	in, err := decodeValid[domain.PostInput](body)
 	if err != nil {
 		return domain.Post{}, err
 	}
-	if err := s.checkPostGrant(ctx, programmeID, projectID, in.GrantID); err != nil {
+	if err := sc.checkPostGrant(in.GrantID); err != nil {
 		return domain.Post{}, err
 	}
-	now := s.now()
-	p := domain.Post{ID: domain.NewID(), ProjectID: projectID, Title: in.Title, GrantID: in.GrantID, FTE: in.FTE,
+	now := sc.s.now()
+	p := domain.Post{ID: domain.NewID(), ProjectID: sc.projectID, Title: in.Title, GrantID: in.GrantID, FTE: in.FTE,
 		Contract: in.Contract, StartDate: in.StartDate, EndDate: in.EndDate, Status: in.Status, Version: 1, CreatedAt: now, UpdatedAt: now}
-	return p, s.store.CreatePost(ctx, programmeID, p, sc.audit(s, domain.EntityPost, p.ID, domain.ActionCreate, nil, p))
+	ch := sc.change(domain.EntityPost, p.ID, domain.ActionCreate, nil, p)
+	return p, storeErr(sc.s.store.CreatePost(sc.ctx, sc.programmeID, p, ch), "project", postRefs(p))
+}
+
+func postRefs(p domain.Post) refFields {
+	return refFields{}.add(domain.EntityProject, p.ProjectID, "projectId").add(domain.EntityGrant, p.GrantID, "grantId")
 }
 
 // checkPostGrant refuses a grant of another project: a post is paid from
 // its own project's grants or the programme's.
-func (s *Service) checkPostGrant(ctx context.Context, programmeID, projectID, grantID string) error {
-	g, err := s.store.Grant(ctx, programmeID, grantID)
-	if domain.ErrorCode(err) == domain.CodeNotFound || (err == nil && g.ProjectID != "" && g.ProjectID != projectID) {
+func (sc *Scope) checkPostGrant(grantID string) error {
+	var g domain.Grant
+	gt := &Get{Ref: domain.Ref(domain.EntityGrant, grantID), Into: &g}
+	if err := sc.load(gt); err != nil {
+		return err
+	}
+	if !gt.Found || (g.ProjectID != "" && g.ProjectID != sc.projectID) {
 		return &domain.Error{Code: domain.CodeValidation, Message: "the grant does not fund this project",
 			Fields: map[string]string{"grantId": "must be a grant of this project or of the programme as a whole"}}
 	}
-	return err
+	return nil
 }
 
 // Post returns one post.
-func (s *Service) Post(ctx context.Context, c domain.Caller, programmeID, projectID, id string) (domain.Post, error) {
-	if _, err := s.project(ctx, c, programmeID, projectID, false); err != nil {
-		return domain.Post{}, err
-	}
-	if !domain.ValidID(id) {
-		return domain.Post{}, domain.NotFound("post")
-	}
-	return s.store.Post(ctx, programmeID, projectID, id)
+func (sc *Scope) Post(id string) (domain.Post, error) {
+	var p domain.Post
+	return p, sc.getInProject(domain.EntityPost, id, &p, "post", false)
 }
 
-// ListPosts lists a project's posts.
-func (s *Service) ListPosts(ctx context.Context, c domain.Caller, programmeID, projectID string, p Page) ([]domain.Post, string, error) {
-	if _, err := s.project(ctx, c, programmeID, projectID, false); err != nil {
-		return nil, "", err
-	}
-	return s.store.ListPosts(ctx, programmeID, projectID, p)
+// ListPosts lists the project's posts.
+func (sc *Scope) ListPosts(p Page) ([]domain.Post, string, error) {
+	return listInProject(sc, func() ([]domain.Post, string, error) {
+		return sc.s.store.ListPosts(sc.ctx, sc.programmeID, sc.projectID, p)
+	})
 }
 
 // UpdatePost changes a post (its status, say) if ifMatch accepts its version.
-func (s *Service) UpdatePost(ctx context.Context, c domain.Caller, programmeID, projectID, id string, ifMatch func(int64) bool, body Decoder) (domain.Post, error) {
-	sc, err := s.project(ctx, c, programmeID, projectID, true)
-	if err != nil {
+func (sc *Scope) UpdatePost(id string, ifMatch func(int64) bool, body Decoder) (domain.Post, error) {
+	var first domain.Post
+	if err := sc.getInProject(domain.EntityPost, id, &first, "post", true); err != nil {
 		return domain.Post{}, err
-	}
-	if !domain.ValidID(id) {
-		return domain.Post{}, domain.NotFound("post")
 	}
 	var patch domain.PostPatch
 	derr := body(&patch)
-	return change(ifMatch, func() (domain.Post, error) {
-		before, err := s.store.Post(ctx, programmeID, projectID, id)
-		if err != nil {
-			return domain.Post{}, err
+	return updateLoop(sc.ctx, ifMatch, func(round int) (domain.Post, error) {
+		before := first
+		if round > 1 {
+			var err error
+			if before, err = sc.Post(id); err != nil {
+				return domain.Post{}, err
+			}
 		}
 		in := patch.Apply(before.Input())
 		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
 			return domain.Post{}, err
 		}
 		if in.GrantID != before.GrantID {
-			if err := s.checkPostGrant(ctx, programmeID, projectID, in.GrantID); err != nil {
+			if err := sc.checkPostGrant(in.GrantID); err != nil {
 				return domain.Post{}, err
 			}
 		}
@@ -111,62 +147,57 @@ func (s *Service) UpdatePost(ctx context.Context, c domain.Caller, programmeID, 
 		after := before
 		after.Title, after.GrantID, after.FTE, after.Contract = in.Title, in.GrantID, in.FTE, in.Contract
 		after.StartDate, after.EndDate, after.Status = in.StartDate, in.EndDate, in.Status
-		after.Version, after.UpdatedAt = before.Version+1, s.now()
-		ev := sc.audit(s, domain.EntityPost, id, domain.ActionChange, before, after)
-		return after, s.store.UpdatePost(ctx, programmeID, before, after, ev)
+		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
+		ch := sc.change(domain.EntityPost, id, domain.ActionChange, before, after)
+		return after, storeErr(sc.s.store.UpdatePost(sc.ctx, sc.programmeID, before, after, ch), "post", postRefs(after))
 	})
 }
 
 // CreateCohort records an internship cohort.
-func (s *Service) CreateCohort(ctx context.Context, c domain.Caller, programmeID, projectID string, body Decoder) (domain.Cohort, error) {
-	sc, err := s.project(ctx, c, programmeID, projectID, true)
-	if err != nil {
+func (sc *Scope) CreateCohort(body Decoder) (domain.Cohort, error) {
+	if err := sc.inProject(true); err != nil {
 		return domain.Cohort{}, err
 	}
 	in, err := decodeValid[domain.CohortInput](body)
 	if err != nil {
 		return domain.Cohort{}, err
 	}
-	now := s.now()
-	co := domain.Cohort{ID: domain.NewID(), ProjectID: projectID, Name: in.Name, Places: in.Places, StartDate: in.StartDate,
+	now := sc.s.now()
+	co := domain.Cohort{ID: domain.NewID(), ProjectID: sc.projectID, Name: in.Name, Places: in.Places, StartDate: in.StartDate,
 		EndDate: in.EndDate, Version: 1, CreatedAt: now, UpdatedAt: now}
-	return co, s.store.CreateCohort(ctx, programmeID, co, sc.audit(s, domain.EntityCohort, co.ID, domain.ActionCreate, nil, co))
+	ch := sc.change(domain.EntityCohort, co.ID, domain.ActionCreate, nil, co)
+	return co, storeErr(sc.s.store.CreateCohort(sc.ctx, sc.programmeID, co, ch), "project",
+		refFields{}.add(domain.EntityProject, co.ProjectID, "projectId"))
 }
 
 // Cohort returns one cohort.
-func (s *Service) Cohort(ctx context.Context, c domain.Caller, programmeID, projectID, id string) (domain.Cohort, error) {
-	if _, err := s.project(ctx, c, programmeID, projectID, false); err != nil {
-		return domain.Cohort{}, err
-	}
-	if !domain.ValidID(id) {
-		return domain.Cohort{}, domain.NotFound("cohort")
-	}
-	return s.store.Cohort(ctx, programmeID, projectID, id)
+func (sc *Scope) Cohort(id string) (domain.Cohort, error) {
+	var c domain.Cohort
+	return c, sc.getInProject(domain.EntityCohort, id, &c, "cohort", false)
 }
 
-// ListCohorts lists a project's cohorts.
-func (s *Service) ListCohorts(ctx context.Context, c domain.Caller, programmeID, projectID string, p Page) ([]domain.Cohort, string, error) {
-	if _, err := s.project(ctx, c, programmeID, projectID, false); err != nil {
-		return nil, "", err
-	}
-	return s.store.ListCohorts(ctx, programmeID, projectID, p)
+// ListCohorts lists the project's cohorts.
+func (sc *Scope) ListCohorts(p Page) ([]domain.Cohort, string, error) {
+	return listInProject(sc, func() ([]domain.Cohort, string, error) {
+		return sc.s.store.ListCohorts(sc.ctx, sc.programmeID, sc.projectID, p)
+	})
 }
 
 // UpdateCohort changes a cohort if ifMatch accepts its version.
-func (s *Service) UpdateCohort(ctx context.Context, c domain.Caller, programmeID, projectID, id string, ifMatch func(int64) bool, body Decoder) (domain.Cohort, error) {
-	sc, err := s.project(ctx, c, programmeID, projectID, true)
-	if err != nil {
+func (sc *Scope) UpdateCohort(id string, ifMatch func(int64) bool, body Decoder) (domain.Cohort, error) {
+	var first domain.Cohort
+	if err := sc.getInProject(domain.EntityCohort, id, &first, "cohort", true); err != nil {
 		return domain.Cohort{}, err
-	}
-	if !domain.ValidID(id) {
-		return domain.Cohort{}, domain.NotFound("cohort")
 	}
 	var patch domain.CohortPatch
 	derr := body(&patch)
-	return change(ifMatch, func() (domain.Cohort, error) {
-		before, err := s.store.Cohort(ctx, programmeID, projectID, id)
-		if err != nil {
-			return domain.Cohort{}, err
+	return updateLoop(sc.ctx, ifMatch, func(round int) (domain.Cohort, error) {
+		before := first
+		if round > 1 {
+			var err error
+			if before, err = sc.Cohort(id); err != nil {
+				return domain.Cohort{}, err
+			}
 		}
 		in := patch.Apply(before.Input())
 		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
@@ -177,18 +208,17 @@ func (s *Service) UpdateCohort(ctx context.Context, c domain.Caller, programmeID
 		}
 		after := before
 		after.Name, after.Places, after.StartDate, after.EndDate = in.Name, in.Places, in.StartDate, in.EndDate
-		after.Version, after.UpdatedAt = before.Version+1, s.now()
-		ev := sc.audit(s, domain.EntityCohort, id, domain.ActionChange, before, after)
-		return after, s.store.UpdateCohort(ctx, programmeID, before, after, ev)
+		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
+		ch := sc.change(domain.EntityCohort, id, domain.ActionChange, before, after)
+		return after, storeErr(sc.s.store.UpdateCohort(sc.ctx, sc.programmeID, before, after, ch), "cohort", nil)
 	})
 }
 
 // SubmitOutcome records counts for a period, or (with replaces) corrects an
-// earlier submission of the same project. Notes holding personal data of the
-// people supported are refused and nothing is stored.
-func (s *Service) SubmitOutcome(ctx context.Context, c domain.Caller, programmeID, projectID string, body Decoder) (domain.Outcome, error) {
-	sc, err := s.project(ctx, c, programmeID, projectID, true)
-	if err != nil {
+// earlier submission of the same project. Notes holding personal data of
+// the people supported are refused and nothing is stored.
+func (sc *Scope) SubmitOutcome(body Decoder) (domain.Outcome, error) {
+	if err := sc.inProject(true); err != nil {
 		return domain.Outcome{}, err
 	}
 	in, err := decodeValid[domain.OutcomeInput](body)
@@ -200,101 +230,107 @@ func (s *Service) SubmitOutcome(ctx context.Context, c domain.Caller, programmeI
 	}
 	var old *domain.Outcome
 	if in.Replaces != "" {
-		o, err := s.store.Outcome(ctx, programmeID, projectID, in.Replaces)
-		if domain.ErrorCode(err) == domain.CodeNotFound {
+		var o domain.Outcome
+		g := &Get{Ref: domain.ProjectRef(domain.EntityOutcome, sc.projectID, in.Replaces), Into: &o}
+		if domain.ValidID(in.Replaces) {
+			if err := sc.load(g); err != nil {
+				return domain.Outcome{}, err
+			}
+		}
+		if !g.Found {
 			return domain.Outcome{}, &domain.Error{Code: domain.CodeValidation, Message: "there is no such submission to correct",
 				Fields: map[string]string{"replaces": "not a submission of this project"}}
 		}
-		if err != nil {
-			return domain.Outcome{}, err
-		}
 		old = &o
 	}
-	o := domain.Outcome{ID: domain.NewID(), ProjectID: projectID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd,
+	o := domain.Outcome{ID: domain.NewID(), ProjectID: sc.projectID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd,
 		CohortID: in.CohortID, Counts: in.Counts, Measures: in.Measures, Notes: in.Notes, Replaces: in.Replaces,
-		SubmittedAt: s.now(), SubmittedBy: c.Email}
+		SubmittedAt: sc.s.now(), SubmittedBy: sc.caller.Email}
 	action := domain.ActionCreate
 	if old != nil {
 		action = domain.ActionCorrect
 	}
-	ev := sc.audit(s, domain.EntityOutcome, o.ID, action, old, o)
-	return o, s.store.CreateOutcome(ctx, programmeID, o, old, ev)
+	ch := sc.change(domain.EntityOutcome, o.ID, action, old, o)
+	refs := refFields{}.add(domain.EntityProject, o.ProjectID, "projectId")
+	if o.CohortID != "" {
+		refs = append(refs, refField{ref: domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID), field: "cohortId"})
+	}
+	if old != nil {
+		refs = append(refs, refField{ref: domain.ProjectRef(domain.EntityOutcome, o.ProjectID, old.ID), field: "replaces"})
+	}
+	return o, storeErr(sc.s.store.CreateOutcome(sc.ctx, sc.programmeID, o, old, ch), "project", refs)
 }
 
 // Outcome returns one submission.
-func (s *Service) Outcome(ctx context.Context, c domain.Caller, programmeID, projectID, id string) (domain.Outcome, error) {
-	if _, err := s.project(ctx, c, programmeID, projectID, false); err != nil {
-		return domain.Outcome{}, err
-	}
-	if !domain.ValidID(id) {
-		return domain.Outcome{}, domain.NotFound("outcome submission")
-	}
-	return s.store.Outcome(ctx, programmeID, projectID, id)
+func (sc *Scope) Outcome(id string) (domain.Outcome, error) {
+	var o domain.Outcome
+	return o, sc.getInProject(domain.EntityOutcome, id, &o, "outcome submission", false)
 }
 
-// ListOutcomes lists a project's submissions, corrections included.
-func (s *Service) ListOutcomes(ctx context.Context, c domain.Caller, programmeID, projectID string, p Page) ([]domain.Outcome, string, error) {
-	if _, err := s.project(ctx, c, programmeID, projectID, false); err != nil {
-		return nil, "", err
-	}
-	return s.store.ListOutcomes(ctx, programmeID, projectID, p)
-}
-
-// Progress is the programme's standing from its running totals: a fixed
-// handful of DynamoDB requests however much history there is (see
-// docs/dynamodb.md). The four reads after the access check are independent,
-// so they go out together.
-func (s *Service) Progress(ctx context.Context, c domain.Caller, programmeID string) (domain.Progress, error) {
-	sc, err := s.open(ctx, c, programmeID)
-	if err != nil {
-		return domain.Progress{}, err
-	}
-	var (
-		wg       sync.WaitGroup
-		t        domain.Totals
-		funders  []domain.Funder
-		projects []domain.Project
-		targets  []domain.Target
-		errs     [4]error
-	)
-	wg.Add(4)
-	go func() { defer wg.Done(); t, errs[0] = s.store.Totals(ctx, programmeID) }()
-	go func() { defer wg.Done(); funders, errs[1] = store.All(ctx, s.store.ListFunders, programmeID) }()
-	go func() { defer wg.Done(); projects, errs[2] = store.All(ctx, s.store.ListProjects, programmeID) }()
-	go func() { defer wg.Done(); targets, errs[3] = store.All(ctx, s.store.ListTargets, programmeID) }()
-	wg.Wait()
-	if err := errors.Join(errs[:]...); err != nil {
-		return domain.Progress{}, err
-	}
-	return domain.BuildProgress(sc.programme, t, funders, projects, targets, s.now()), nil
+// ListOutcomes lists the project's submissions, corrections included.
+func (sc *Scope) ListOutcomes(p Page) ([]domain.Outcome, string, error) {
+	return listInProject(sc, func() ([]domain.Outcome, string, error) {
+		return sc.s.store.ListOutcomes(sc.ctx, sc.programmeID, sc.projectID, p)
+	})
 }
 
 // GrantOption is a grant a post may be paid from, as offered to whoever
-// records the post: only its id and title, since a project lead may not read
-// the programme-wide grants themselves.
+// records the post: only its id and title, since a project lead may not
+// read the programme-wide grants themselves.
 type GrantOption struct {
 	ID          string
 	Title       string
 	ProjectWide bool // a grant to the whole programme rather than this project
 }
 
-// PostGrants lists the grants a project's posts may be paid from: the
+// PostGrants lists the grants the project's posts may be paid from: the
 // project's own and the programme's (the rule checkPostGrant enforces).
-func (s *Service) PostGrants(ctx context.Context, c domain.Caller, programmeID, projectID string) ([]GrantOption, error) {
-	if _, err := s.project(ctx, c, programmeID, projectID, true); err != nil {
+func (sc *Scope) PostGrants() ([]GrantOption, error) {
+	if err := sc.inProject(true); err != nil {
 		return nil, err
 	}
-	grants, err := store.All(ctx, func(ctx context.Context, pid string, p Page) ([]domain.Grant, string, error) {
-		return s.store.ListGrants(ctx, pid, store.GrantFilter{}, p)
-	}, programmeID)
+	grants, err := all(sc, func(p Page) ([]domain.Grant, string, error) {
+		return sc.s.store.ListGrants(sc.ctx, sc.programmeID, GrantFilter{}, p)
+	})
 	if err != nil {
 		return nil, err
 	}
 	var out []GrantOption
 	for _, g := range grants {
-		if g.ProjectID == "" || g.ProjectID == projectID {
+		if g.ProjectID == "" || g.ProjectID == sc.projectID {
 			out = append(out, GrantOption{ID: g.ID, Title: g.Title, ProjectWide: g.ProjectID == ""})
 		}
 	}
 	return out, nil
+}
+
+// all pages through a whole list of the programme, for the few answers
+// that need every item (progress, exports); each page is one Query of up
+// to MaxLimit items, so a typical programme costs one request per list.
+func all[T any](sc *Scope, list func(Page) ([]T, string, error)) ([]T, error) {
+	var out []T
+	p := Page{Limit: MaxLimit}
+	for {
+		items, next, err := list(p)
+		if err != nil {
+			return nil, storeErr(err, "", nil)
+		}
+		out = append(out, items...)
+		if next == "" {
+			return out, nil
+		}
+		p.Cursor = next
+	}
+}
+
+// ThisProject returns the project the scope was opened on: every member
+// may see that it exists (its records follow their own rules).
+func (sc *Scope) ThisProject() (domain.Project, error) {
+	if err := sc.load(); err != nil {
+		return domain.Project{}, err
+	}
+	if !sc.hasProj {
+		return domain.Project{}, domain.NotFound("project")
+	}
+	return sc.project, nil
 }

@@ -1,47 +1,31 @@
 package service
 
 import (
-	"context"
-
 	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/store"
 )
 
 // CreateGrant records a grant award (leads and admins).
-func (s *Service) CreateGrant(ctx context.Context, c domain.Caller, programmeID string, body Decoder) (domain.Grant, error) {
-	sc, err := s.open(ctx, c, programmeID)
-	if err != nil {
+func (sc *Scope) CreateGrant(body Decoder) (domain.Grant, error) {
+	if err := sc.manage("record grants"); err != nil {
 		return domain.Grant{}, err
 	}
-	if !sc.access.CanManage() {
-		return domain.Grant{}, forbidden("record grants")
-	}
 	in, err := decodeValid[domain.GrantInput](body)
+	refs := grantRefs(in)
 	if err != nil {
-		return domain.Grant{}, s.withRefs(ctx, programmeID, err, grantRefs(in)...)
+		return domain.Grant{}, sc.withRefs(err, refs)
 	}
-	now := s.now()
+	now := sc.s.now()
 	g := domain.Grant{ID: domain.NewID(), FunderID: in.FunderID, ProjectID: in.ProjectID, Title: in.Title,
 		Description: in.Description, AmountPence: in.AmountPence, Currency: in.Currency, AwardDate: in.AwardDate,
 		StartDate: in.StartDate, EndDate: in.EndDate, Version: 1, CreatedAt: now, UpdatedAt: now}
-	return g, s.store.CreateGrant(ctx, programmeID, g, sc.audit(s, domain.EntityGrant, g.ID, domain.ActionCreate, nil, g))
+	ch := sc.change(domain.EntityGrant, g.ID, domain.ActionCreate, nil, g)
+	return g, storeErr(sc.s.store.CreateGrant(sc.ctx, sc.programmeID, g, ch), "programme", refs)
 }
 
 // Grant returns one grant the caller may read; any other is not found.
-func (s *Service) Grant(ctx context.Context, c domain.Caller, programmeID, id string) (domain.Grant, error) {
-	sc, err := s.open(ctx, c, programmeID)
-	if err != nil {
-		return domain.Grant{}, err
-	}
-	return s.readableGrant(ctx, sc, id)
-}
-
-func (s *Service) readableGrant(ctx context.Context, sc scope, id string) (domain.Grant, error) {
-	if !domain.ValidID(id) {
-		return domain.Grant{}, domain.NotFound("grant")
-	}
-	g, err := s.store.Grant(ctx, sc.programme.ID, id)
-	if err != nil {
+func (sc *Scope) Grant(id string) (domain.Grant, error) {
+	var g domain.Grant
+	if err := sc.get(domain.Ref(domain.EntityGrant, id), &g, "grant"); err != nil {
 		return domain.Grant{}, err
 	}
 	if !sc.access.CanReadGrant(g) {
@@ -50,27 +34,37 @@ func (s *Service) readableGrant(ctx context.Context, sc scope, id string) (domai
 	return g, nil
 }
 
-// ListGrants lists the grants the caller may read.
-func (s *Service) ListGrants(ctx context.Context, c domain.Caller, programmeID string, p Page) ([]domain.Grant, string, error) {
-	sc, err := s.open(ctx, c, programmeID)
-	if err != nil {
+// grantFilter is what of the programme's grants the caller may list.
+func grantFilter(a domain.Access) GrantFilter {
+	if a.CanReadAllGrants() {
+		return GrantFilter{}
+	}
+	return GrantFilter{Funders: a.Funders, Projects: a.Projects}
+}
+
+// ListGrants lists the grants the caller may read. Leads, who read every
+// grant, are the common case: their list is read beside the access check;
+// anyone else's list depends on their roles, so it is read after it.
+func (sc *Scope) ListGrants(p Page) ([]domain.Grant, string, error) {
+	var items []domain.Grant
+	var next string
+	var allErr error // the speculative read's own failure, which only leads see
+	if err := sc.alongside(func() error {
+		items, next, allErr = sc.s.store.ListGrants(sc.ctx, sc.programmeID, GrantFilter{}, p)
+		return nil
+	}); err != nil {
 		return nil, "", err
 	}
-	var f store.GrantFilter
-	if !sc.access.CanReadAllGrants() {
-		f = store.GrantFilter{Funders: sc.access.Funders, Projects: sc.access.Projects}
+	if sc.access.CanReadAllGrants() {
+		return listErr(items, next, allErr)
 	}
-	return s.store.ListGrants(ctx, programmeID, f, p)
+	return listErr(sc.s.store.ListGrants(sc.ctx, sc.programmeID, grantFilter(sc.access), p))
 }
 
 // UpdateGrant changes a grant if ifMatch accepts its current version (the
 // ETag the client read), so no one overwrites a change they have not seen.
-func (s *Service) UpdateGrant(ctx context.Context, c domain.Caller, programmeID, id string, ifMatch func(version int64) bool, body Decoder) (domain.Grant, error) {
-	sc, err := s.open(ctx, c, programmeID)
-	if err != nil {
-		return domain.Grant{}, err
-	}
-	first, err := s.readableGrant(ctx, sc, id)
+func (sc *Scope) UpdateGrant(id string, ifMatch func(version int64) bool, body Decoder) (domain.Grant, error) {
+	first, err := sc.Grant(id)
 	if err != nil {
 		return domain.Grant{}, err
 	}
@@ -79,15 +73,17 @@ func (s *Service) UpdateGrant(ctx context.Context, c domain.Caller, programmeID,
 	}
 	var patch domain.GrantPatch
 	derr := body(&patch)
-	read := reuseFirst(first, func() (domain.Grant, error) { return s.readableGrant(ctx, sc, id) })
-	return change(ifMatch, func() (domain.Grant, error) {
-		before, err := read()
-		if err != nil {
-			return domain.Grant{}, err
+	return updateLoop(sc.ctx, ifMatch, func(round int) (domain.Grant, error) {
+		before := first
+		if round > 1 {
+			if before, err = sc.Grant(id); err != nil {
+				return domain.Grant{}, err
+			}
 		}
 		in := patch.Apply(before.Input())
+		refs := grantRefs(in)
 		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
-			return domain.Grant{}, s.withRefs(ctx, programmeID, err, grantRefs(in)...)
+			return domain.Grant{}, sc.withRefs(err, refs)
 		}
 		if !ifMatch(before.Version) {
 			return domain.Grant{}, stale()
@@ -95,12 +91,12 @@ func (s *Service) UpdateGrant(ctx context.Context, c domain.Caller, programmeID,
 		after := before
 		after.FunderID, after.ProjectID, after.Title, after.Description = in.FunderID, in.ProjectID, in.Title, in.Description
 		after.AmountPence, after.Currency, after.AwardDate, after.StartDate, after.EndDate = in.AmountPence, in.Currency, in.AwardDate, in.StartDate, in.EndDate
-		after.Version, after.UpdatedAt = before.Version+1, s.now()
-		ev := sc.audit(s, domain.EntityGrant, id, domain.ActionChange, before, after)
-		return after, s.store.UpdateGrant(ctx, programmeID, before, after, ev)
+		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
+		ch := sc.change(domain.EntityGrant, id, domain.ActionChange, before, after)
+		return after, storeErr(sc.s.store.UpdateGrant(sc.ctx, sc.programmeID, before, after, ch), "grant", refs)
 	})
 }
 
-func grantRefs(in domain.GrantInput) []store.Ref {
-	return []store.Ref{{Field: "funderId", Kind: domain.EntityFunder, ID: in.FunderID}, {Field: "projectId", Kind: domain.EntityProject, ID: in.ProjectID}}
+func grantRefs(in domain.GrantInput) refFields {
+	return refFields{}.add(domain.EntityFunder, in.FunderID, "funderId").add(domain.EntityProject, in.ProjectID, "projectId")
 }

@@ -1,84 +1,210 @@
-// Package service is what fundtrack does, whoever asks: each operation loads
-// the caller's access to the programme, applies the roles table, validates
-// the input and writes through the store. The JSON API and the web pages
-// both call it, so every rule exists once.
+// Package service is what fundtrack does, whoever asks. A request opens a
+// Scope (a caller inside one programme, perhaps one project); the scope
+// checks the caller's access once, with the first read it makes, and its
+// methods apply the roles table, validate input and write through storage.
+// The JSON API and the web pages both use it, so every rule exists once.
+//
+// Storage is reached only through the small interfaces in storage.go,
+// which the DynamoDB store and the in-memory fake of the rule tests
+// implement; storage errors become the client's errors here, in errors.go.
 package service
 
 import (
 	"context"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/store"
 )
 
-// Service runs fundtrack's operations against a store.
+// Service runs fundtrack's operations against storage.
 type Service struct {
-	store *store.Store
+	store Storer
 	now   func() time.Time
 }
 
 // New returns a service over st. now may be nil (wall clock).
-func New(st *store.Store, now func() time.Time) *Service {
+func New(st Storer, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
 	return &Service{store: st, now: func() time.Time { return now().UTC().Truncate(time.Millisecond) }}
 }
 
-// Decoder fills v from the request's input (a JSON body, a form). Operations
-// call it only after the caller's access is checked, so a non-member learns
-// nothing from a validation error.
+// Decoder fills v from the request's input (a JSON body, a form). Scopes
+// call it only after the caller's access is checked, so a non-member
+// learns nothing from a validation error.
 type Decoder func(v any) error
 
-// Page re-exports the store's page request for callers of the service.
-type Page = store.Page
+// Scope is one caller inside one programme (and perhaps one of its
+// projects) for one request. Opening it reads nothing: the first operation
+// reads the programme and the caller's membership together with its own
+// records (one BatchGetItem for a single record; the access read beside
+// the Query for a list) and checks access on the answer. Later operations
+// reuse what that read found. A Scope is for one request; its methods are
+// safe to call from the request's goroutines.
+type Scope struct {
+	s           *Service
+	ctx         context.Context
+	caller      domain.Caller
+	programmeID string
+	projectID   string // "" unless opened with OpenProject
+	claim       *Claim
 
-// scope is a caller inside one programme.
-type scope struct {
+	mu        sync.Mutex
+	loaded    bool
+	err       error
 	programme domain.Programme
 	access    domain.Access
-	caller    domain.Caller
+	project   domain.Project
+	hasProj   bool // the project exists in the programme
 }
 
-// open loads the programme and the caller's roles in it. Non-members, and
-// ids that could not be ids, get the same not-found as a missing programme.
-func (s *Service) open(ctx context.Context, c domain.Caller, programmeID string) (scope, error) {
-	sc, _, err := s.openWith(ctx, c, programmeID, "")
-	return sc, err
+// Open returns the caller's scope in a programme.
+func (s *Service) Open(ctx context.Context, c domain.Caller, programmeID string) *Scope {
+	return &Scope{s: s, ctx: ctx, caller: c, programmeID: programmeID}
 }
 
-// openWith is open that also reads one project in the same request (nil
-// when the programme has no such project).
-func (s *Service) openWith(ctx context.Context, c domain.Caller, programmeID, projectID string) (scope, *domain.Project, error) {
-	if !domain.ValidID(programmeID) {
-		return scope{}, nil, domain.NotFound("programme")
+// OpenProject returns the caller's scope in one project of a programme:
+// the project is read with the access check.
+func (s *Service) OpenProject(ctx context.Context, c domain.Caller, programmeID, projectID string) *Scope {
+	return &Scope{s: s, ctx: ctx, caller: c, programmeID: programmeID, projectID: projectID}
+}
+
+// WithClaim makes every change of the scope commit the request's
+// idempotency claim in its own transaction (see Claim).
+func (sc *Scope) WithClaim(c *Claim) *Scope {
+	sc.claim = c
+	return sc
+}
+
+// Access returns the programme and what the caller may do in it (for pages
+// that show or hide actions); a non-member gets not-found.
+func (sc *Scope) Access() (domain.Programme, domain.Access, error) {
+	if err := sc.load(); err != nil {
+		return domain.Programme{}, domain.Access{}, err
 	}
-	email := c.Email
-	if c.IsAdmin() {
+	return sc.programme, sc.access, nil
+}
+
+// Programme returns the programme the caller belongs to.
+func (sc *Scope) Programme() (domain.Programme, error) {
+	p, _, err := sc.Access()
+	return p, err
+}
+
+// load checks the caller's access, reading gets in the same round trip.
+// Once access is known, gets are read on their own.
+func (sc *Scope) load(gets ...*Get) error {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.loaded {
+		if sc.err != nil || len(gets) == 0 {
+			return sc.err
+		}
+		return storeErr(sc.s.store.Read(sc.ctx, sc.programmeID, gets...), "record", nil)
+	}
+	sc.loaded = true
+	sc.err = sc.check(gets)
+	return sc.err
+}
+
+func (sc *Scope) check(gets []*Get) error {
+	if !domain.ValidID(sc.programmeID) {
+		return domain.NotFound("programme")
+	}
+	email := sc.caller.Email
+	if sc.caller.IsAdmin() {
 		email = "" // admins need no membership; skip reading it
 	}
-	p, roles, project, err := s.store.ProgrammeRolesProject(ctx, programmeID, email, projectID)
+	var proj *Get
+	if sc.projectID != "" && domain.ValidID(sc.projectID) {
+		proj = &Get{Ref: domain.Ref(domain.EntityProject, sc.projectID), Into: &sc.project}
+		gets = append(gets, proj)
+	}
+	p, roles, err := sc.s.store.ReadAccess(sc.ctx, sc.programmeID, email, gets...)
 	if err != nil {
-		return scope{}, nil, err
+		return storeErr(err, "programme", nil)
 	}
-	a := domain.NewAccess(c.Identity, roles)
+	a := domain.NewAccess(sc.caller.Identity, roles)
 	if !a.IsMember() {
-		return scope{}, nil, domain.NotFound("programme")
+		for _, g := range gets { // nothing read may leak to a non-member
+			g.Found = false
+		}
+		return domain.NotFound("programme")
 	}
-	return scope{programme: p, access: a, caller: c}, project, nil
+	sc.programme, sc.access = p, a
+	sc.hasProj = proj != nil && proj.Found
+	return nil
+}
+
+// alongside runs read beside the access check when access is not known
+// yet, so a list costs one round trip; its result is dropped if access
+// fails. The read must not depend on the caller's roles.
+func (sc *Scope) alongside(read func() error) error {
+	sc.mu.Lock()
+	known := sc.loaded
+	sc.mu.Unlock()
+	if known {
+		if err := sc.load(); err != nil {
+			return err
+		}
+		return read()
+	}
+	var readErr error
+	done := make(chan struct{})
+	go func() { defer close(done); readErr = read() }()
+	err := sc.load()
+	<-done
+	if err != nil {
+		return err
+	}
+	return readErr
+}
+
+// get reads one record of the programme (with the access check when it is
+// not known yet), as not-found when it is not there.
+func (sc *Scope) get(ref domain.RecordRef, into any, what string) error {
+	if !domain.ValidID(ref.ID) || (ref.ProjectID != "" && !domain.ValidID(ref.ProjectID)) {
+		if err := sc.load(); err != nil {
+			return err
+		}
+		return domain.NotFound(what)
+	}
+	g := &Get{Ref: ref, Into: into}
+	if err := sc.load(g); err != nil {
+		return err
+	}
+	if !g.Found {
+		return domain.NotFound(what)
+	}
+	return nil
+}
+
+// change is the Change a write of this scope carries.
+func (sc *Scope) change(entity domain.Entity, id string, action domain.Action, before, after any) Change {
+	ev := domain.NewAuditEvent(sc.caller, sc.programmeID, entity, id, action, before, after, sc.s.now())
+	return Change{Audit: ev, Claim: sc.claim}
 }
 
 func forbidden(what string) error {
 	return domain.Errorf(domain.CodeForbidden, "your role in this programme does not allow you to %s", what)
 }
 
-func (sc scope) audit(s *Service, entity domain.Entity, id string, action domain.Action, before, after any) domain.AuditEvent {
-	return domain.NewAuditEvent(sc.caller, sc.programme.ID, entity, id, action, before, after, s.now())
+// manage opens the scope for an action of the roles table's "manage" rows.
+func (sc *Scope) manage(what string) error {
+	if err := sc.load(); err != nil {
+		return err
+	}
+	if !sc.access.CanManage() {
+		return forbidden(what)
+	}
+	return nil
 }
 
-// decodeValid decodes and validates an input.
+// decodeValid decodes and validates an input, and runs the personal-data
+// guard over its free text.
 func decodeValid[T interface{ Validate() error }](body Decoder) (T, error) {
 	var in T
 	if err := body(&in); err != nil {
@@ -88,57 +214,53 @@ func decodeValid[T interface{ Validate() error }](body Decoder) (T, error) {
 	return in, in.Validate()
 }
 
-// change runs one optimistic update: read, apply, check If-Match, write
-// conditioned on the version read. With "If-Match: *" the client accepts any
-// version, so losing a race to another writer is retried on the fresh
-// record, after a short random pause, instead of answering 412. Each round
-// some writer wins, so maxChangeAttempts covers that many racing writers.
-func change[T any](ifMatch func(version int64) bool, attempt func() (T, error)) (T, error) {
+// updateLoop runs one optimistic update: read, apply, check If-Match,
+// write conditioned on the version read. With "If-Match: *" the client
+// accepts any version, so losing a race to another writer is retried on
+// the fresh record, after a short random pause, instead of answering 412.
+// Each round some writer wins, so maxChangeAttempts covers that many
+// racing writers.
+func updateLoop[T any](ctx context.Context, ifMatch func(version int64) bool, attempt func(round int) (T, error)) (T, error) {
 	anyVersion := ifMatch(-1) // only "*" matches a version that cannot exist
 	for i := 1; ; i++ {
-		v, err := attempt()
+		v, err := attempt(i)
 		if !anyVersion || i >= maxChangeAttempts || domain.ErrorCode(err) != domain.CodePreconditionFailed {
 			return v, err
 		}
-		time.Sleep(time.Duration(rand.N(10*i)+1) * time.Millisecond)
+		t := time.NewTimer(time.Duration(rand.N(10*i)+1) * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return v, storeErr(ctx.Err(), "", nil)
+		case <-t.C:
+		}
 	}
 }
 
 const maxChangeAttempts = 16
 
-// reuseFirst returns a reader that answers first the record already read
-// (for the access check) and reads afresh only when change retries.
-func reuseFirst[T any](first T, read func() (T, error)) func() (T, error) {
-	used := false
-	return func() (T, error) {
-		if !used {
-			used = true
-			return first, nil
-		}
-		return read()
-	}
-}
-
-func stale() error {
-	return domain.Errorf(domain.CodePreconditionFailed, "the record has changed since you read it (If-Match is stale)")
-}
-
 // withRefs adds to a validation error any of refs that are not records of
 // the programme, so one answer names every bad field; other errors, and no
 // error, pass through (the write's own transaction checks references then).
-func (s *Service) withRefs(ctx context.Context, programmeID string, err error, refs ...store.Ref) error {
-	if domain.ErrorCode(err) != domain.CodeValidation {
+func (sc *Scope) withRefs(err error, refs refFields) error {
+	if domain.ErrorCode(err) != domain.CodeValidation || len(refs) == 0 {
 		return err
 	}
-	var valid []store.Ref
+	var valid []domain.RecordRef
 	for _, r := range refs {
-		if domain.ValidID(r.ID) {
-			valid = append(valid, r)
+		if domain.ValidID(r.ref.ID) && (r.ref.ProjectID == "" || domain.ValidID(r.ref.ProjectID)) {
+			valid = append(valid, r.ref)
 		}
 	}
-	missing, merr := s.store.MissingRefs(ctx, programmeID, valid)
-	if merr != nil {
-		return merr
+	if len(valid) == 0 {
+		return err
 	}
-	return domain.MergeProblems(err, missing.Err())
+	missing, merr := sc.s.store.MissingRefs(sc.ctx, sc.programmeID, valid)
+	if merr != nil {
+		return storeErr(merr, "", nil)
+	}
+	if len(missing) == 0 {
+		return err
+	}
+	return domain.MergeProblems(err, storeErr(&MissingRefError{Refs: missing}, "", refs))
 }

@@ -1,32 +1,28 @@
 package service
 
 import (
-	"context"
 	"strconv"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/store"
 )
 
 // CreateTarget sets a target (leads and admins).
-func (s *Service) CreateTarget(ctx context.Context, c domain.Caller, programmeID string, body Decoder) (domain.Target, error) {
-	sc, err := s.open(ctx, c, programmeID)
-	if err != nil {
+func (sc *Scope) CreateTarget(body Decoder) (domain.Target, error) {
+	if err := sc.manage("set targets"); err != nil {
 		return domain.Target{}, err
-	}
-	if !sc.access.CanManage() {
-		return domain.Target{}, forbidden("set targets")
 	}
 	var in domain.TargetInput
 	derr := body(&in)
+	refs := targetRefs(in)
 	if err := domain.MergeProblems(derr, in.Validate()); err != nil {
-		return domain.Target{}, s.withRefs(ctx, programmeID, err, targetRefs(in)...)
+		return domain.Target{}, sc.withRefs(err, refs)
 	}
-	now := s.now()
+	now := sc.s.now()
 	t := domain.Target{ID: domain.NewID(), Metric: in.Metric, Value: in.Value, Deadline: in.Deadline, StartDate: in.StartDate,
 		ProjectID: in.ProjectID, Notify: nonNil(in.Notify), Thresholds: in.Thresholds, Version: 1, CreatedAt: now, UpdatedAt: now}
 	due := t.NextCheck(sc.programme.StartDate, domain.DateOf(now))
-	return t, s.store.CreateTarget(ctx, programmeID, t, due, sc.audit(s, domain.EntityTarget, t.ID, domain.ActionCreate, nil, t))
+	ch := sc.change(domain.EntityTarget, t.ID, domain.ActionCreate, nil, t)
+	return t, storeErr(sc.s.store.CreateTarget(sc.ctx, sc.programmeID, t, due, ch), "programme", refs)
 }
 
 func nonNil(s []string) []string {
@@ -37,35 +33,26 @@ func nonNil(s []string) []string {
 }
 
 // Target returns one target; every member may read targets.
-func (s *Service) Target(ctx context.Context, c domain.Caller, programmeID, id string) (domain.Target, error) {
-	if _, err := s.open(ctx, c, programmeID); err != nil {
-		return domain.Target{}, err
-	}
-	if !domain.ValidID(id) {
-		return domain.Target{}, domain.NotFound("target")
-	}
-	return s.store.Target(ctx, programmeID, id)
+func (sc *Scope) Target(id string) (domain.Target, error) {
+	var t domain.Target
+	return t, sc.get(domain.Ref(domain.EntityTarget, id), &t, "target")
 }
 
-// ListTargets lists a programme's targets.
-func (s *Service) ListTargets(ctx context.Context, c domain.Caller, programmeID string, p Page) ([]domain.Target, string, error) {
-	if _, err := s.open(ctx, c, programmeID); err != nil {
-		return nil, "", err
-	}
-	return s.store.ListTargets(ctx, programmeID, p)
+// ListTargets lists the programme's targets.
+func (sc *Scope) ListTargets(p Page) ([]domain.Target, string, error) {
+	var items []domain.Target
+	var next string
+	err := sc.alongside(func() (err error) {
+		items, next, err = sc.s.store.ListTargets(sc.ctx, sc.programmeID, p)
+		return err
+	})
+	return listErr(items, next, err)
 }
 
 // UpdateTarget changes a target if ifMatch accepts its version. The fields
 // of TargetInput may change; a target's id and history stay.
-func (s *Service) UpdateTarget(ctx context.Context, c domain.Caller, programmeID, id string, ifMatch func(int64) bool, body Decoder) (domain.Target, error) {
-	sc, err := s.open(ctx, c, programmeID)
-	if err != nil {
-		return domain.Target{}, err
-	}
-	if !domain.ValidID(id) {
-		return domain.Target{}, domain.NotFound("target")
-	}
-	first, err := s.store.Target(ctx, programmeID, id)
+func (sc *Scope) UpdateTarget(id string, ifMatch func(int64) bool, body Decoder) (domain.Target, error) {
+	first, err := sc.Target(id)
 	if err != nil {
 		return domain.Target{}, err
 	}
@@ -74,15 +61,17 @@ func (s *Service) UpdateTarget(ctx context.Context, c domain.Caller, programmeID
 	}
 	var patch domain.TargetPatch
 	derr := body(&patch)
-	read := reuseFirst(first, func() (domain.Target, error) { return s.store.Target(ctx, programmeID, id) })
-	return change(ifMatch, func() (domain.Target, error) {
-		before, err := read()
-		if err != nil {
-			return domain.Target{}, err
+	return updateLoop(sc.ctx, ifMatch, func(round int) (domain.Target, error) {
+		before := first
+		if round > 1 {
+			if before, err = sc.Target(id); err != nil {
+				return domain.Target{}, err
+			}
 		}
 		in := patch.Apply(before.Input())
+		refs := targetRefs(in)
 		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
-			return domain.Target{}, s.withRefs(ctx, programmeID, err, targetRefs(in)...)
+			return domain.Target{}, sc.withRefs(err, refs)
 		}
 		if !ifMatch(before.Version) {
 			return domain.Target{}, stale()
@@ -90,17 +79,17 @@ func (s *Service) UpdateTarget(ctx context.Context, c domain.Caller, programmeID
 		after := before
 		after.Metric, after.Value, after.Deadline, after.StartDate = in.Metric, in.Value, in.Deadline, in.StartDate
 		after.ProjectID, after.Notify, after.Thresholds = in.ProjectID, nonNil(in.Notify), in.Thresholds
-		after.Version, after.UpdatedAt = before.Version+1, s.now()
-		ev := sc.audit(s, domain.EntityTarget, id, domain.ActionChange, before, after)
+		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
+		ch := sc.change(domain.EntityTarget, id, domain.ActionChange, before, after)
 		due := after.NextCheck(sc.programme.StartDate, domain.DateOf(after.UpdatedAt))
-		return after, s.store.UpdateTarget(ctx, programmeID, before, after, due, ev)
+		return after, storeErr(sc.s.store.UpdateTarget(sc.ctx, sc.programmeID, before, after, due, ch), "target", refs)
 	})
 }
 
-func targetRefs(in domain.TargetInput) []store.Ref {
-	refs := []store.Ref{{Field: "projectId", Kind: domain.EntityProject, ID: in.ProjectID}}
+func targetRefs(in domain.TargetInput) refFields {
+	refs := refFields{}.add(domain.EntityProject, in.ProjectID, "projectId")
 	for i, f := range in.Notify {
-		refs = append(refs, store.Ref{Field: "notify[" + strconv.Itoa(i) + "]", Kind: domain.EntityFunder, ID: f})
+		refs = refs.add(domain.EntityFunder, f, "notify["+strconv.Itoa(i)+"]")
 	}
 	return refs
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testenv"
 )
@@ -56,8 +57,38 @@ func dsSetup(t *testing.T, db store.DB, table string) *dsWorld {
 	return w
 }
 
-func (w *dsWorld) event(e domain.Entity, id string, a domain.Action, after any) domain.AuditEvent {
-	return domain.NewAuditEvent(w.caller, w.P, e, id, a, nil, after, time.Now().UTC())
+func (w *dsWorld) event(e domain.Entity, id string, a domain.Action, after any) service.Change {
+	return service.Change{Audit: domain.NewAuditEvent(w.caller, w.P, e, id, a, nil, after, time.Now().UTC())}
+}
+
+// read reads one record of the world's programme, reporting whether it is there.
+func read[T any](t *testing.T, st *store.Store, programmeID string, ref domain.RecordRef) (T, bool) {
+	t.Helper()
+	var v T
+	g := &service.Get{Ref: ref, Into: &v}
+	if err := st.Read(context.Background(), programmeID, g); err != nil {
+		t.Fatal(err)
+	}
+	return v, g.Found
+}
+
+// wantMissing checks err refuses the write naming exactly refs as missing.
+func wantMissing(t *testing.T, what string, err error, refs ...domain.RecordRef) {
+	t.Helper()
+	var m *service.MissingRefError
+	if !errors.As(err, &m) {
+		t.Errorf("%s: %v, want missing references %v", what, err, refs)
+		return
+	}
+	if len(m.Refs) != len(refs) {
+		t.Errorf("%s: missing %v, want %v", what, m.Refs, refs)
+		return
+	}
+	for i := range refs {
+		if m.Refs[i] != refs[i] {
+			t.Errorf("%s: missing %v, want %v", what, m.Refs, refs)
+		}
+	}
 }
 
 func (w *dsWorld) outcome(project, cohort string, end string, counts map[domain.Metric]int64, measures ...domain.Measure) domain.Outcome {
@@ -152,34 +183,35 @@ func TestStoreOutcomeTotals(t *testing.T) {
 	// A second correction of the same submission is a conflict and changes nothing.
 	c2 := w.outcome(w.A, "", "2025-06-30", dsM{dsRef: 1})
 	err := w.submit(t, c2, &o1)
-	if domain.ErrorCode(err) != domain.CodeConflict {
-		t.Errorf("second correction of o1: %v, want conflict", err)
+	var ac *service.AlreadyCorrectedError
+	if !errors.As(err, &ac) || ac.By.ID != c1.ID || ac.Replaced.ID != o1.ID {
+		t.Errorf("second correction of o1: %v, want already corrected by %s", err, c1.ID)
 	}
-	if _, err := w.st.Outcome(context.Background(), w.P, w.A, c2.ID); domain.ErrorCode(err) != domain.CodeNotFound {
-		t.Errorf("the refused correction was stored: %v", err)
+	if _, found := read[domain.Outcome](t, w.st, w.P, domain.ProjectRef(domain.EntityOutcome, w.A, c2.ID)); found {
+		t.Error("the refused correction was stored")
 	}
 	dsEqual(t, "programme after refused correction", w.totals(t).Programme, dsM{dsRef: 220, dsInto: 60})
 
 	// References that are not there: validation errors naming the field, nothing counted.
+	unknownCohort := w.outcome(w.A, domain.NewID(), "2025-06-30", dsM{dsRef: 5})
+	otherCohort := w.outcome(w.B, w.Coh, "2025-06-30", dsM{dsRef: 5})
+	unknownProject := w.outcome(domain.NewID(), "", "2025-06-30", dsM{dsRef: 5})
+	otherReplaced := w.outcome(w.B, "", "2025-06-30", dsM{dsRef: 5})
 	for _, c := range []struct {
-		name  string
-		o     domain.Outcome
-		old   *domain.Outcome
-		field string
+		name string
+		o    domain.Outcome
+		old  *domain.Outcome
+		want []domain.RecordRef
 	}{
-		{"unknown cohort", w.outcome(w.A, domain.NewID(), "2025-06-30", dsM{dsRef: 5}), nil, "cohortId"},
-		{"cohort of another project", w.outcome(w.B, w.Coh, "2025-06-30", dsM{dsRef: 5}), nil, "cohortId"},
-		{"unknown project", w.outcome(domain.NewID(), "", "2025-06-30", dsM{dsRef: 5}), nil, "projectId"},
-		{"replaced submission of another project", w.outcome(w.B, "", "2025-06-30", dsM{dsRef: 5}), &c1, "replaces"},
+		{"unknown cohort", unknownCohort, nil, []domain.RecordRef{domain.ProjectRef(domain.EntityCohort, w.A, unknownCohort.CohortID)}},
+		{"cohort of another project", otherCohort, nil, []domain.RecordRef{domain.ProjectRef(domain.EntityCohort, w.B, w.Coh)}},
+		{"unknown project", unknownProject, nil, []domain.RecordRef{domain.Ref(domain.EntityProject, unknownProject.ProjectID)}},
+		{"replaced submission of another project", otherReplaced, &c1, []domain.RecordRef{domain.ProjectRef(domain.EntityOutcome, w.B, c1.ID)}},
 	} {
-		err := w.submit(t, c.o, c.old)
-		var de *domain.Error
-		if !errors.As(err, &de) || de.Code != domain.CodeValidation || de.Fields[c.field] == "" {
-			t.Errorf("%s: %v, want a validation error on %s", c.name, err, c.field)
-		}
+		wantMissing(t, c.name, w.submit(t, c.o, c.old), c.want...)
 	}
 	dsEqual(t, "programme after refused submissions", w.totals(t).Programme, dsM{dsRef: 220, dsInto: 60})
-	out, _, err := w.st.ListOutcomes(context.Background(), w.P, w.A, store.Page{})
+	out, _, err := w.st.ListOutcomes(context.Background(), w.P, w.A, service.Page{})
 	if err != nil || len(out) != 2 {
 		t.Errorf("outcomes of A: %d (%v), want o1 and its correction", len(out), err)
 	}
@@ -208,10 +240,8 @@ func TestStorePostAndCohortTotals(t *testing.T) {
 	// A post paid by a grant that is not there is refused.
 	bad := post
 	bad.ID, bad.GrantID = domain.NewID(), domain.NewID()
-	var de *domain.Error
-	if err := w.st.CreatePost(ctx, w.P, bad, w.event(domain.EntityPost, bad.ID, domain.ActionCreate, bad)); !errors.As(err, &de) || de.Fields["grantId"] == "" {
-		t.Errorf("post with an unknown grant: %v", err)
-	}
+	wantMissing(t, "post with an unknown grant", w.st.CreatePost(ctx, w.P, bad, w.event(domain.EntityPost, bad.ID, domain.ActionCreate, bad)),
+		domain.Ref(domain.EntityGrant, bad.GrantID))
 	after := post
 	after.Status, after.Version = domain.PostFilled, 2
 	if err := w.st.UpdatePost(ctx, w.P, post, after, w.event(domain.EntityPost, post.ID, domain.ActionChange, after)); err != nil {
@@ -220,8 +250,8 @@ func TestStorePostAndCohortTotals(t *testing.T) {
 	// The same change again, from the stale version: 412, counts unchanged.
 	again := after
 	again.Status, again.Version = domain.PostEnded, 2
-	if err := w.st.UpdatePost(ctx, w.P, post, again, w.event(domain.EntityPost, post.ID, domain.ActionChange, again)); domain.ErrorCode(err) != domain.CodePreconditionFailed {
-		t.Errorf("stale post update: %v, want precondition_failed", err)
+	if err := w.st.UpdatePost(ctx, w.P, post, again, w.event(domain.EntityPost, post.ID, domain.ActionChange, again)); !errors.Is(err, service.ErrStale) {
+		t.Errorf("stale post update: %v, want %v", err, service.ErrStale)
 	}
 	tot := w.totals(t)
 	if tot.Posts[domain.PostVacant] != 0 || tot.Posts[domain.PostFilled] != 1 || tot.Posts[domain.PostEnded] != 0 {
@@ -231,16 +261,16 @@ func TestStorePostAndCohortTotals(t *testing.T) {
 		t.Errorf("funding %d %v", tot.AwardedPence, tot.ByFunder)
 	}
 
-	c, err := w.st.Cohort(ctx, w.P, w.A, w.Coh)
-	if err != nil {
-		t.Fatal(err)
+	c, found := read[domain.Cohort](t, w.st, w.P, domain.ProjectRef(domain.EntityCohort, w.A, w.Coh))
+	if !found {
+		t.Fatal("cohort not found")
 	}
 	c2 := c
 	c2.Places, c2.Version = 10, c.Version+1
 	if err := w.st.UpdateCohort(ctx, w.P, c, c2, w.event(domain.EntityCohort, c.ID, domain.ActionChange, c2)); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.st.UpdateCohort(ctx, w.P, c, c2, w.event(domain.EntityCohort, c.ID, domain.ActionChange, c2)); domain.ErrorCode(err) != domain.CodePreconditionFailed {
+	if err := w.st.UpdateCohort(ctx, w.P, c, c2, w.event(domain.EntityCohort, c.ID, domain.ActionChange, c2)); !errors.Is(err, service.ErrStale) {
 		t.Errorf("stale cohort update: %v", err)
 	}
 	if tot := w.totals(t); tot.CohortCount != 1 || tot.Places != 10 {
@@ -344,11 +374,11 @@ func TestStoreConflictRetries(t *testing.T) {
 	stuck := w.outcome(w.B, "", "2025-06-30", dsM{dsRef: 1000})
 	err := w.submit(t, stuck, nil)
 	db.set(nil)
-	if domain.ErrorCode(err) != domain.CodeUnavailable {
-		t.Errorf("persistent conflict: %v, want %s", err, domain.CodeUnavailable)
+	if !errors.Is(err, service.ErrUnavailable) {
+		t.Errorf("persistent conflict: %v, want %v", err, service.ErrUnavailable)
 	}
-	if _, err := w.st.Outcome(context.Background(), w.P, w.B, stuck.ID); domain.ErrorCode(err) != domain.CodeNotFound {
-		t.Errorf("the submission that never got through is stored: %v", err)
+	if _, found := read[domain.Outcome](t, w.st, w.P, domain.ProjectRef(domain.EntityOutcome, w.B, stuck.ID)); found {
+		t.Error("the submission that never got through is stored")
 	}
 	dsEqual(t, "programme after the persistent conflict", w.totals(t).Programme, dsM{dsRef: 5, dsInto: 1})
 	// And a correction can still be made of what stands.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testenv"
 )
@@ -13,7 +14,7 @@ import (
 // dirty returns the programme's entry in the changed-programmes index, if any.
 func dirty(t *testing.T, st *store.Store, programmeID string) (store.DirtyProgramme, bool) {
 	t.Helper()
-	all, _, err := st.DirtyProgrammes(context.Background(), store.Page{Limit: store.MaxLimit})
+	all, _, err := st.DirtyProgrammes(context.Background(), service.Page{Limit: service.MaxLimit})
 	if err != nil {
 		t.Fatal(err)
 	}

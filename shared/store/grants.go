@@ -8,9 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
 )
-
-func skGrant(id string) string { return "GRANT#" + id }
 
 // grantKeys index a grant by funder (GSI1: a funder's grants in one Query)
 // and by project (GSI2: a project's grants in one Query).
@@ -33,48 +32,34 @@ func (s *Store) fundingDelta(programmeID string, byFunder map[string]int64) type
 	return s.totalsUpdate(programmeID, d, time.Time{})
 }
 
+// grantRefs checks a grant's funder and project belong to the programme.
+func (s *Store) grantRefs(t *tx, programmeID string, g domain.Grant) *tx {
+	s.exists(t, programmeID, domain.Ref(domain.EntityFunder, g.FunderID))
+	if g.ProjectID != "" {
+		s.exists(t, programmeID, domain.Ref(domain.EntityProject, g.ProjectID))
+	}
+	return t
+}
+
 // CreateGrant stores a new grant, adds it to the funding totals, and checks
 // in the same transaction that its funder and project belong to the programme.
-func (s *Store) CreateGrant(ctx context.Context, programmeID string, g domain.Grant, ev domain.AuditEvent) error {
-	pk := pkProgramme(programmeID)
+func (s *Store) CreateGrant(ctx context.Context, programmeID string, g domain.Grant, ch service.Change) error {
 	item, err := record(g, "grant", grantKeys(programmeID, g))
 	if err != nil {
 		return err
 	}
-	items := []types.TransactWriteItem{s.put(item), s.fundingDelta(programmeID, map[string]int64{g.FunderID: g.AmountPence}),
-		s.mustExist(pk, skFunder(g.FunderID))}
-	if g.ProjectID != "" {
-		items = append(items, s.mustExist(pk, skProject(g.ProjectID)))
-	}
-	if err := grantRefError(s.write(ctx, ev, items...)); err != nil {
+	t := s.create(&tx{}, item)
+	t.add(s.fundingDelta(programmeID, map[string]int64{g.FunderID: g.AmountPence}), nil)
+	if err := s.write(ctx, ch, s.grantRefs(t, programmeID, g)); err != nil {
 		return fmt.Errorf("create grant %s in %s: %w", g.ID, programmeID, err)
 	}
 	return nil
 }
 
-// grantRefError names every reference that failed (items 2 and 3 of a
-// grant transaction are the funder and project checks).
-func grantRefError(err error) error {
-	return refError(err, map[int]string{0: "", 2: "funderId", 3: "projectId"})
-}
-
-// Grant returns one grant of a programme, or a not-found error.
-func (s *Store) Grant(ctx context.Context, programmeID, id string) (domain.Grant, error) {
-	var g domain.Grant
-	return g, s.getChild(ctx, programmeID, skGrant(id), "grant", &g)
-}
-
-// GrantFilter narrows a grant list to what a caller may read. The zero value
-// lists every grant of the programme.
-type GrantFilter struct {
-	Funders  map[string]bool
-	Projects map[string]bool
-}
-
 // ListGrants lists grants oldest first. A caller who reads only one funder's
 // or one project's grants is served from that index in one Query; a caller
 // with several such roles from the programme partition, filtered.
-func (s *Store) ListGrants(ctx context.Context, programmeID string, f GrantFilter, p Page) ([]domain.Grant, string, error) {
+func (s *Store) ListGrants(ctx context.Context, programmeID string, f service.GrantFilter, p service.Page) ([]domain.Grant, string, error) {
 	var out []domain.Grant
 	decode := func(item Item) error { return appendDecoded(item, &out) }
 	q := query{pkAttr: "PK", skAttr: "SK", pk: pkProgramme(programmeID), prefix: "GRANT#"}
@@ -105,21 +90,17 @@ func (s *Store) ListGrants(ctx context.Context, programmeID string, f GrantFilte
 }
 
 // UpdateGrant replaces a grant if it is still at before's version, moving
-// the funding totals by the difference, all in one transaction. A stale
-// version is a precondition-failed error.
-func (s *Store) UpdateGrant(ctx context.Context, programmeID string, before, after domain.Grant, ev domain.AuditEvent) error {
-	pk := pkProgramme(programmeID)
+// the funding totals by the difference, all in one transaction.
+func (s *Store) UpdateGrant(ctx context.Context, programmeID string, before, after domain.Grant, ch service.Change) error {
 	item, err := record(after, "grant", grantKeys(programmeID, after))
 	if err != nil {
 		return err
 	}
 	deltas := map[string]int64{after.FunderID: after.AmountPence}
 	deltas[before.FunderID] -= before.AmountPence
-	items := []types.TransactWriteItem{s.versioned(item, before.Version), s.fundingDelta(programmeID, deltas), s.mustExist(pk, skFunder(after.FunderID))}
-	if after.ProjectID != "" {
-		items = append(items, s.mustExist(pk, skProject(after.ProjectID)))
-	}
-	if err := grantRefError(s.write(ctx, ev, items...)); err != nil {
+	t := s.versioned(&tx{}, item, before.Version)
+	t.add(s.fundingDelta(programmeID, deltas), nil)
+	if err := s.write(ctx, ch, s.grantRefs(t, programmeID, after)); err != nil {
 		return fmt.Errorf("update grant %s in %s: %w", after.ID, programmeID, err)
 	}
 	return nil

@@ -2,27 +2,22 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
 )
 
 // IdempotencyTTL is how long a POST's answer is kept for replay.
 const IdempotencyTTL = 24 * time.Hour
-
-// SavedResponse is the first answer to an idempotent request, replayed to
-// every repeat of it.
-type SavedResponse struct {
-	Status  int               `json:"status"`
-	Headers map[string]string `json:"headers"`
-	Body    []byte            `json:"body"`
-}
 
 type idemRecord struct {
 	Hash       string            `json:"hash"`
@@ -41,53 +36,41 @@ const (
 	idemDone      = "done"
 )
 
-type idemCtxKey struct{}
-
-type idemClaim struct{ scope, key, claim string }
-
-// WithIdempotencyClaim marks ctx as serving a request that holds an
-// idempotency claim. Every transaction made under it also marks the claim
-// committed, atomically with the change: a retry can then never apply the
-// change twice, even if the first answer was lost after the commit (a
-// timeout, a crash) or the first claimant was taken over.
-func WithIdempotencyClaim(ctx context.Context, scope, key, claim string) context.Context {
-	return context.WithValue(ctx, idemCtxKey{}, idemClaim{scope: scope, key: key, claim: claim})
+// idemKey is where a claim lives. The caller's scope and the key are
+// hashed together, each prefixed with its length, so no choice of key or
+// scope can land on another caller's item ("abc" + "x#y" and "abc#x" + "y"
+// differ), and any bytes a key holds stay out of the table's key syntax.
+func idemKey(c service.Claim) Item {
+	h := sha256.New()
+	for _, part := range []string{c.Scope, c.Key} {
+		h.Write([]byte(strconv.Itoa(len(part)) + ":" + part))
+	}
+	return key("IDEM#"+hex.EncodeToString(h.Sum(nil)), "IDEM")
 }
 
-// idemCommit is the transaction item that marks the claim in ctx committed;
-// it fails if another claimant has taken the key over.
-func (s *Store) idemCommit(ctx context.Context) (types.TransactWriteItem, bool) {
-	c, ok := ctx.Value(idemCtxKey{}).(idemClaim)
-	if !ok {
-		return types.TransactWriteItem{}, false
-	}
+// idemCommit is the transaction item that marks c committed; it fails if
+// another claimant has taken the key over.
+func (s *Store) idemCommit(c service.Claim) types.TransactWriteItem {
 	return types.TransactWriteItem{Update: &types.Update{
-		TableName: &s.table, Key: idemKey(c.scope, c.key),
+		TableName: &s.table, Key: idemKey(c),
 		UpdateExpression:          aws.String("SET #state = :committed"),
 		ConditionExpression:       aws.String("claim = :claim"),
 		ExpressionAttributeNames:  map[string]string{"#state": "state"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":committed": str(idemCommitted), ":claim": str(c.claim)},
-	}}, true
+		ExpressionAttributeValues: map[string]types.AttributeValue{":committed": str(idemCommitted), ":claim": str(c.ID)},
+	}}
 }
 
-func idemKey(scope, k string) Item { return key("IDEM#"+scope+"#"+k, "IDEM") }
-
-// BeginIdempotent claims an idempotency key, as claimant claim, for a
-// request whose method, path and body hash to hash. It returns (nil, nil)
-// when the caller should go ahead; the saved response when this request was
-// already answered; 422 idempotency_key_reused when the key was used with
-// another request; 409 request_in_progress while the first is still
-// running, or conflict when the first was applied but its answer was lost.
-// A claim whose holder died before writing anything is taken over once its
-// lease runs out.
-func (s *Store) BeginIdempotent(ctx context.Context, scope, k, hash, claim string, now time.Time, lease time.Duration) (*SavedResponse, error) {
-	rec := idemRecord{Hash: hash, Claim: claim, State: idemPending, LeaseUntil: now.Add(lease).UnixMilli(), TTL: now.Add(IdempotencyTTL).Unix()}
+// BeginIdempotent claims c's key for a request whose method, path and body
+// hash to hash (see service.IdempotencyStore). A claim whose holder died
+// before writing anything is taken over once its lease runs out.
+func (s *Store) BeginIdempotent(ctx context.Context, c service.Claim, hash string, now time.Time, lease time.Duration) (*service.SavedAnswer, error) {
+	rec := idemRecord{Hash: hash, Claim: c.ID, State: idemPending, LeaseUntil: now.Add(lease).UnixMilli(), TTL: now.Add(IdempotencyTTL).Unix()}
 	item, err := marshal(rec)
 	if err != nil {
 		return nil, err
 	}
-	for k2, v := range idemKey(scope, k) {
-		item[k2] = v
+	for k, v := range idemKey(c) {
+		item[k] = v
 	}
 	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: &s.table, Item: item,
@@ -108,7 +91,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, scope, k, hash, claim strin
 	}
 	old := ccf.Item
 	if old == nil { // older DynamoDB Local versions do not return the item
-		out, gerr := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: idemKey(scope, k), ConsistentRead: aws.Bool(true)})
+		out, gerr := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: idemKey(c), ConsistentRead: aws.Bool(true)})
 		if gerr != nil {
 			return nil, fmt.Errorf("read idempotency key: %w", classify(gerr))
 		}
@@ -120,29 +103,33 @@ func (s *Store) BeginIdempotent(ctx context.Context, scope, k, hash, claim strin
 	}
 	switch {
 	case prev.Hash != hash:
-		return nil, domain.Errorf(domain.CodeIdempotencyKeyReused, "this Idempotency-Key was already used with a different request")
+		return nil, service.ErrKeyReused
 	case prev.State == idemDone:
-		return &SavedResponse{Status: prev.Status, Headers: prev.Headers, Body: prev.Body}, nil
+		return &service.SavedAnswer{Status: prev.Status, Headers: prev.Headers, Body: prev.Body}, nil
 	case prev.State == idemCommitted && prev.LeaseUntil < now.UnixMilli():
-		return nil, domain.Errorf(domain.CodeConflict, "a request with this Idempotency-Key was applied, but its answer was lost; look the record up rather than sending it again")
+		return nil, service.ErrAnswerLost
 	default:
-		return nil, domain.Errorf(domain.CodeRequestInProgress, "a request with this Idempotency-Key is still in progress")
+		return nil, service.ErrInProgress
 	}
 }
 
 // CompleteIdempotent saves the answer to a claimed request for replay.
-func (s *Store) CompleteIdempotent(ctx context.Context, scope, k, claim string, r SavedResponse) error {
-	vals, err := marshal(map[string]any{":done": idemDone, ":status": r.Status, ":headers": r.Headers, ":body": r.Body, ":claim": claim})
+func (s *Store) CompleteIdempotent(ctx context.Context, c service.Claim, a service.SavedAnswer) error {
+	vals, err := marshal(map[string]any{":done": idemDone, ":status": a.Status, ":headers": a.Headers, ":body": a.Body, ":claim": c.ID})
 	if err != nil {
 		return err
 	}
 	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &s.table, Key: idemKey(scope, k),
+		TableName: &s.table, Key: idemKey(c),
 		UpdateExpression:          aws.String("SET #state = :done, #status = :status, headers = :headers, body = :body"),
 		ConditionExpression:       aws.String("claim = :claim"),
 		ExpressionAttributeNames:  map[string]string{"#state": "state", "#status": "status"},
 		ExpressionAttributeValues: vals,
 	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return service.ErrClaimTaken
+	}
 	if err != nil {
 		return fmt.Errorf("save idempotent response: %w", classify(err))
 	}
@@ -150,15 +137,15 @@ func (s *Store) CompleteIdempotent(ctx context.Context, scope, k, claim string, 
 }
 
 // AbandonIdempotent releases a claim whose request failed without writing
-// anything (a 5xx before the commit, a refusal that depends on the moment),
-// so a retry with the same key runs again. A claim whose change was
-// committed is kept: the change happened, so a retry must not repeat it.
-func (s *Store) AbandonIdempotent(ctx context.Context, scope, k, claim string) error {
+// anything (a 5xx before the commit, a refusal that depends on the
+// moment), so a retry with the same key runs again. A claim whose change
+// was committed is kept: the change happened, so a retry must not repeat it.
+func (s *Store) AbandonIdempotent(ctx context.Context, c service.Claim) error {
 	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
-		TableName: &s.table, Key: idemKey(scope, k),
+		TableName: &s.table, Key: idemKey(c),
 		ConditionExpression:       aws.String("#state = :pending AND claim = :claim"),
 		ExpressionAttributeNames:  map[string]string{"#state": "state"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pending": str(idemPending), ":claim": str(claim)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pending": str(idemPending), ":claim": str(c.ID)},
 	})
 	var ccf *types.ConditionalCheckFailedException
 	if err != nil && !errors.As(err, &ccf) {

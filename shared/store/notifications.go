@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
 )
 
 // Sparse index partitions the notifier reads, so a run touches only what
@@ -23,8 +24,6 @@ const (
 	pendingIndex = "PENDING" // GSI1 on a notification while it is pending
 )
 
-func skNotification(id string) string { return "NOTIF#" + id }
-
 // DirtyProgramme is a programme whose figures changed since the notifier
 // last looked, and when they last changed.
 type DirtyProgramme struct {
@@ -33,7 +32,7 @@ type DirtyProgramme struct {
 }
 
 // DirtyProgrammes lists programmes in the dirty index (one Query a page).
-func (s *Store) DirtyProgrammes(ctx context.Context, p Page) ([]DirtyProgramme, string, error) {
+func (s *Store) DirtyProgrammes(ctx context.Context, p service.Page) ([]DirtyProgramme, string, error) {
 	var out []DirtyProgramme
 	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: dirtyIndex}, p, func(item Item) error {
 		var d struct {
@@ -76,14 +75,14 @@ type DueTarget struct {
 }
 
 // DueTargets lists targets whose next check falls on or before today.
-func (s *Store) DueTargets(ctx context.Context, today domain.Date, p Page) ([]DueTarget, string, error) {
+func (s *Store) DueTargets(ctx context.Context, today domain.Date, p service.Page) ([]DueTarget, string, error) {
 	start, err := decodeCursor(p.Cursor, query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK", pk: dueIndex})
 	if err != nil {
 		return nil, "", err
 	}
 	limit := p.Limit
 	if limit <= 0 {
-		limit = DefaultLimit
+		limit = service.DefaultLimit
 	}
 	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
 		TableName: &s.table, IndexName: aws.String("GSI2"),
@@ -165,7 +164,7 @@ func (s *Store) ClaimNotification(ctx context.Context, n domain.Notification) (b
 }
 
 // PendingNotifications lists notifications not yet sent or failed, oldest first.
-func (s *Store) PendingNotifications(ctx context.Context, p Page) ([]domain.Notification, string, error) {
+func (s *Store) PendingNotifications(ctx context.Context, p service.Page) ([]domain.Notification, string, error) {
 	var out []domain.Notification
 	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: pendingIndex}, p,
 		func(item Item) error { return appendDecoded(item, &out) })
@@ -256,15 +255,15 @@ func (s *Store) FinishNotification(ctx context.Context, n domain.Notification, e
 	if err != nil {
 		return err
 	}
-	err = s.write(ctx, ev, types.TransactWriteItem{Update: &types.Update{
+	t := (&tx{}).add(types.TransactWriteItem{Update: &types.Update{
 		TableName: &s.table, Key: key(pkProgramme(n.ProgrammeID), skNotification(n.ID)),
 		UpdateExpression:          aws.String(set + " REMOVE leaseUntil, GSI1PK, GSI1SK"),
 		ConditionExpression:       aws.String("#status = :pending"),
 		ExpressionAttributeNames:  map[string]string{"#status": "status"},
 		ExpressionAttributeValues: vals,
-	}})
-	var tc *txCancelled
-	if asTx(err, &tc) {
+	}}, errFinished)
+	err = s.write(ctx, service.Change{Audit: ev}, t)
+	if errors.Is(err, errFinished) {
 		return nil // finished by someone else already
 	}
 	if err != nil {
@@ -273,15 +272,11 @@ func (s *Store) FinishNotification(ctx context.Context, n domain.Notification, e
 	return nil
 }
 
-// Notification returns one notification of a programme.
-func (s *Store) Notification(ctx context.Context, programmeID, id string) (domain.Notification, error) {
-	var n domain.Notification
-	return n, s.getChild(ctx, programmeID, skNotification(id), "notification", &n)
-}
+var errFinished = errors.New("notification finished already")
 
 // ListNotifications lists a programme's notifications; keep filters them
 // (funders see only their own).
-func (s *Store) ListNotifications(ctx context.Context, programmeID string, keep func(domain.Notification) bool, p Page) ([]domain.Notification, string, error) {
+func (s *Store) ListNotifications(ctx context.Context, programmeID string, keep func(domain.Notification) bool, p service.Page) ([]domain.Notification, string, error) {
 	var out []domain.Notification
 	q := query{pkAttr: "PK", skAttr: "SK", pk: pkProgramme(programmeID), prefix: "NOTIF#"}
 	if keep != nil {

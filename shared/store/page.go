@@ -10,19 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/fundtrack/fundtrack/shared/domain"
-)
-
-// Page asks for one page of a list: at most Limit items after Cursor.
-type Page struct {
-	Limit  int
-	Cursor string
-}
-
-// Default and largest page sizes of the SPEC.
-const (
-	DefaultLimit = 50
-	MaxLimit     = 100
+	"github.com/fundtrack/fundtrack/shared/service"
 )
 
 // query is one Query on the table or an index: items whose partition key
@@ -40,10 +28,10 @@ type query struct {
 // list runs q for one page and decodes each item through decode. The cursor
 // is the last evaluated key, base64url-encoded; it is checked to belong to
 // the same partition, so a cursor from one programme cannot read another's.
-func (s *Store) list(ctx context.Context, q query, p Page, decode func(Item) error) (string, error) {
+func (s *Store) list(ctx context.Context, q query, p service.Page, decode func(Item) error) (string, error) {
 	limit := p.Limit
 	if limit <= 0 {
-		limit = DefaultLimit
+		limit = service.DefaultLimit
 	}
 	start, err := decodeCursor(p.Cursor, q)
 	if err != nil {
@@ -120,8 +108,7 @@ func decodeCursor(c string, q query) (Item, error) {
 	if c == "" {
 		return nil, nil
 	}
-	bad := &domain.Error{Code: domain.CodeValidation, Message: "the cursor is not valid for this list",
-		Fields: map[string]string{"cursor": "not a cursor this list handed out"}}
+	bad := service.ErrBadCursor
 	raw, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil || len(raw) > 2048 {
 		return nil, bad

@@ -1,7 +1,13 @@
-// Package store keeps fundtrack's records in one DynamoDB table. The key
-// design (docs/dynamodb.md) puts everything of a programme in one partition,
-// so each page of the API is served by one or two requests, and every change
-// is one transaction that also writes its totals and its audit event.
+// Package store keeps fundtrack's records in DynamoDB: one table for the
+// records and a second, append-only one for the audit trail. It implements
+// the storage interfaces the service declares (shared/service/storage.go)
+// and answers with the service's typed errors; it knows keys, items and
+// conditions, and nothing of the API's field names or wording.
+//
+// The key design (docs/dynamodb.md) puts everything of a programme in one
+// partition, so each page of the API is served by one or two requests, and
+// every change is one transaction that also writes its totals, its audit
+// event and, for an idempotent request, its claim.
 package store
 
 import (
@@ -10,7 +16,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
-	"slices"
 	"strconv"
 	"time"
 
@@ -20,7 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
 )
 
 // DB is the part of the DynamoDB client the store uses. *dynamodb.Client
@@ -137,65 +142,6 @@ func (s *Store) get(ctx context.Context, pk, sk string, v any) (bool, error) {
 	return true, unmarshal(out.Item, v)
 }
 
-// txCancelled is a transaction refused because a condition failed: Index is
-// the position of the first failing item, so callers can say which record
-// was missing or stale.
-type txCancelled struct {
-	Index   int
-	Reasons []types.CancellationReason
-}
-
-func (e *txCancelled) Error() string {
-	return fmt.Sprintf("transaction cancelled: condition failed on item %d", e.Index)
-}
-
-// transact writes items atomically. A cancellation caused only by conflicts
-// with concurrent transactions (or throttling) is retried with jittered
-// backoff; a failed condition returns *txCancelled.
-func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) error {
-	commit := -1
-	if item, ok := s.idemCommit(ctx); ok {
-		commit = len(items) // last, so callers' item indexes stay as they built them
-		items = append(slices.Clone(items), item)
-	}
-	if len(items) > 100 {
-		return fmt.Errorf("transaction of %d items exceeds the DynamoDB limit of 100", len(items))
-	}
-	for attempt := 0; ; attempt++ {
-		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-		if err == nil {
-			return nil
-		}
-		var tce *types.TransactionCanceledException
-		if !errors.As(err, &tce) {
-			return classify(err)
-		}
-		retry := false
-		for i, r := range tce.CancellationReasons {
-			switch aws.ToString(r.Code) {
-			case "ConditionalCheckFailed":
-				if i == commit {
-					return domain.Errorf(domain.CodeRequestInProgress, "another request with this Idempotency-Key took over from this one")
-				}
-				return &txCancelled{Index: i, Reasons: tce.CancellationReasons}
-			case "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded":
-				retry = true
-			}
-		}
-		if !retry {
-			// Cancelled for a lasting reason (a validation error, an item
-			// collection too large): retrying will not help, so not a 503.
-			return fmt.Errorf("transaction cancelled: %w", err)
-		}
-		if attempt >= s.maxTxRetries {
-			return &domain.Error{Code: domain.CodeUnavailable, Message: "the database is busy; try again shortly", Err: err}
-		}
-		if err := sleep(ctx, backoff(attempt)); err != nil {
-			return err
-		}
-	}
-}
-
 func backoff(attempt int) time.Duration {
 	base := 10 * time.Millisecond << min(attempt, 6)
 	return base/2 + rand.N(base)
@@ -212,16 +158,12 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// classify turns failures that are nobody's fault but the database's
-// (unreachable, throttled after the SDK's own retries, timed out) into
-// CodeUnavailable, so clients get 503 and may retry; anything else stays
-// an internal error.
+// classify marks failures that are nobody's fault but the database's
+// (unreachable, throttled after the SDK's own retries, timed out) as
+// service.ErrUnavailable, so clients get 503 and may retry; anything else
+// stays an internal error.
 func classify(err error) error {
-	if err == nil {
-		return nil
-	}
-	var de *domain.Error
-	if errors.As(err, &de) {
+	if err == nil || errors.Is(err, service.ErrUnavailable) {
 		return err
 	}
 	unavailable := errors.Is(err, context.DeadlineExceeded)
@@ -242,7 +184,9 @@ func classify(err error) error {
 		}
 	}
 	if unavailable {
-		return &domain.Error{Code: domain.CodeUnavailable, Message: "the database is unavailable; try again shortly", Err: err}
+		return fmt.Errorf("%w: %w", service.ErrUnavailable, err)
 	}
 	return err
 }
+
+var _ service.Storer = (*Store)(nil)

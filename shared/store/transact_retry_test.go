@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -18,7 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
 )
 
 // dsFakeDB answers TransactWriteItems from answer; any other call panics
@@ -59,15 +60,20 @@ func dsCancel(codes ...string) error {
 	}}
 }
 
-// dsItems is a transaction of n condition checks.
-func dsItems(n int) []types.TransactWriteItem {
-	items := make([]types.TransactWriteItem, n)
-	for i := range items {
-		items[i] = types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: aws.String("t"), Key: key("PK", "SK"),
-			ConditionExpression: aws.String("attribute_exists(PK)")}}
+// dsItems is a transaction of n condition checks; item i's failure is
+// dsFail(i).
+func dsItems(n int) *tx {
+	t := &tx{}
+	for i := range n {
+		t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: aws.String("t"), Key: key("PK", "SK"),
+			ConditionExpression: aws.String("attribute_exists(PK)")}}, dsFail(i))
 	}
-	return items
+	return t
 }
+
+type dsFail int
+
+func (f dsFail) Error() string { return fmt.Sprintf("item %d failed", int(f)) }
 
 func TestTransactRetries(t *testing.T) {
 	t.Parallel()
@@ -119,13 +125,13 @@ func TestTransactRetries(t *testing.T) {
 		// a 503 with Retry-After would have clients repeat it for ever.
 		{name: "cancellation for a lasting reason is internal", answer: always(func() error { return dsCancel("None", "ValidationError", "None") }), wantCalls: 1,
 			check: func(t *testing.T, err error) {
-				if code := domain.ErrorCode(err); code != domain.CodeInternal {
-					t.Errorf("err = %v (code %s), want an internal error, not %s", err, code, domain.CodeUnavailable)
+				if err == nil || errors.Is(err, service.ErrUnavailable) {
+					t.Errorf("err = %v, want an internal error, not %v", err, service.ErrUnavailable)
 				}
 			}},
 		{name: "some other failure stays internal", answer: always(func() error { return errors.New("boom") }), wantCalls: 1,
 			check: func(t *testing.T, err error) {
-				if err == nil || domain.ErrorCode(err) != domain.CodeInternal {
+				if err == nil || errors.Is(err, service.ErrUnavailable) {
 					t.Errorf("err = %v, want an internal error", err)
 				}
 			}},
@@ -156,24 +162,24 @@ func dsWantNil(t *testing.T, err error) {
 
 func dsWantUnavailable(t *testing.T, err error, cancelled bool) {
 	t.Helper()
-	if domain.ErrorCode(err) != domain.CodeUnavailable {
-		t.Errorf("err = %v, want %s", err, domain.CodeUnavailable)
+	if !errors.Is(err, service.ErrUnavailable) {
+		t.Errorf("err = %v, want %v", err, service.ErrUnavailable)
 	}
 	var tce *types.TransactionCanceledException
 	if cancelled != errors.As(err, &tce) {
 		t.Errorf("err = %v: the cause should be kept for the log", err)
 	}
-	var tc *txCancelled
-	if errors.As(err, &tc) {
+	var f dsFail
+	if errors.As(err, &f) {
 		t.Errorf("err = %v: a conflict is not a failed condition", err)
 	}
 }
 
 func dsWantCancelledAt(t *testing.T, err error, index int) {
 	t.Helper()
-	var tc *txCancelled
-	if !errors.As(err, &tc) || tc.Index != index {
-		t.Errorf("err = %v, want a failed condition at item %d", err, index)
+	var f dsFail
+	if !errors.As(err, &f) || int(f) != index {
+		t.Errorf("err = %v, want the failure of item %d", err, index)
 	}
 }
 

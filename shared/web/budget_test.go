@@ -183,7 +183,7 @@ func TestDashboardRequests(t *testing.T) {
 			t.Fatalf("dashboard: %d", pg.Status)
 		}
 		c.start()
-		if _, err := h.Svc.Progress(context.Background(), caller(who), f.PID); err != nil {
+		if _, err := h.Svc.Open(context.Background(), caller(who), f.PID).Progress(); err != nil {
 			t.Fatal(err)
 		}
 		progress := c.stop()
@@ -195,7 +195,7 @@ func TestDashboardRequests(t *testing.T) {
 	// More history costs nothing more.
 	admin := caller(uAdmin, domain.AdminGroup)
 	for i := range 30 {
-		must(h.Svc.SubmitOutcome(context.Background(), admin, f.PID, f.ProjectA, body(map[string]any{
+		must(h.Svc.OpenProject(context.Background(), admin, f.PID, f.ProjectA).SubmitOutcome(body(map[string]any{
 			"periodStart": fmt.Sprintf("2011-%02d-01", i%12+1), "periodEnd": fmt.Sprintf("2011-%02d-28", i%12+1),
 			"counts": map[string]int{"peopleIntoWork": 1}})))
 	}
@@ -204,7 +204,7 @@ func TestDashboardRequests(t *testing.T) {
 	b.get("/app/programmes/" + f.PID)
 	after := c.stop()
 	c.start()
-	h.Svc.Progress(context.Background(), caller(uLead), f.PID)
+	h.Svc.Open(context.Background(), caller(uLead), f.PID).Progress()
 	progress := c.stop()
 	if after != progress {
 		t.Errorf("with 30 more submissions the dashboard sent %s, progress %s", after, progress)

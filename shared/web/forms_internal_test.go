@@ -6,10 +6,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
@@ -111,21 +107,6 @@ func TestFormatting(t *testing.T) {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
 		}
-	}
-}
-
-func TestCanonical(t *testing.T) {
-	a := &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{"t": {ConsistentRead: aws.Bool(true),
-		Keys: []map[string]types.AttributeValue{{"PK": &types.AttributeValueMemberS{Value: "1"}, "SK": &types.AttributeValueMemberS{Value: "P"}}}}}}
-	b := &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{"t": {ConsistentRead: aws.Bool(true),
-		Keys: []map[string]types.AttributeValue{{"SK": &types.AttributeValueMemberS{Value: "P"}, "PK": &types.AttributeValueMemberS{Value: "1"}}}}}}
-	c := &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{"t": {ConsistentRead: aws.Bool(true),
-		Keys: []map[string]types.AttributeValue{{"PK": &types.AttributeValueMemberN{Value: "1"}, "SK": &types.AttributeValueMemberS{Value: "P"}}}}}}
-	if canonical(a) != canonical(b) {
-		t.Error("equal inputs differ")
-	}
-	if canonical(a) == canonical(c) {
-		t.Error("a number and a string key are the same")
 	}
 }
 

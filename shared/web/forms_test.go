@@ -15,7 +15,7 @@ import (
 
 func outcomesOf(t *testing.T, h *webH, f fixture) []domain.Outcome {
 	t.Helper()
-	items, _, err := h.Svc.ListOutcomes(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID, f.ProjectA, service.Page{Limit: 100})
+	items, _, err := h.Svc.OpenProject(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID, f.ProjectA).ListOutcomes(service.Page{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func outcomesOf(t *testing.T, h *webH, f fixture) []domain.Outcome {
 
 func grantsOf(t *testing.T, h *webH, f fixture) []domain.Grant {
 	t.Helper()
-	items, _, err := h.Svc.ListGrants(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID, service.Page{Limit: 100})
+	items, _, err := h.Svc.Open(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID).ListGrants(service.Page{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestOutcomeErrorsThenCorrected(t *testing.T) {
 	if p := pl.post(path, fix); p.Status != http.StatusSeeOther {
 		t.Fatalf("correction: %d\n%s", p.Status, excerpt(p.Body))
 	}
-	pr, err := h.Svc.Progress(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID)
+	pr, err := h.Svc.Open(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID).Progress()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,7 @@ func TestLeadRecordsAndEditsGrant(t *testing.T) {
 		!strings.Contains(pg.Body, `name="version" value="2"`) || !strings.Contains(pg.Body, `value="320000.00"`) {
 		t.Fatalf("stale edit: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
-	g, err := h.Svc.Grant(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID, gid)
+	g, err := h.Svc.Open(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID).Grant(gid)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +324,7 @@ func TestLeadSetsTargetAndMember(t *testing.T) {
 	if pg.Status != http.StatusSeeOther {
 		t.Fatalf("set target: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
-	ts, _, err := h.Svc.ListTargets(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID, service.Page{Limit: 100})
+	ts, _, err := h.Svc.Open(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID).ListTargets(service.Page{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,7 +351,7 @@ func TestLeadSetsTargetAndMember(t *testing.T) {
 	if pg.Status != http.StatusSeeOther {
 		t.Fatalf("add member: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
-	m, err := h.Svc.Member(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID, "new.person@example.org")
+	m, err := h.Svc.Open(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID).Member("new.person@example.org")
 	if err != nil || len(m.Roles) != 2 {
 		t.Fatalf("member stored as %+v (%v)", m, err)
 	}

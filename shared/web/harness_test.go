@@ -227,15 +227,15 @@ func (h *webH) fixture(t testing.TB) fixture {
 	admin := caller(uAdmin, domain.AdminGroup)
 	var f fixture
 	p := must(h.Svc.CreateProgramme(ctx, admin, body(map[string]any{"name": "Bradford IPS", "leadOrganisation": "Bradford District Care",
-		"region": "Yorkshire", "startDate": "2010-10-01", "endDate": "2012-03-31"})))
+		"region": "Yorkshire", "startDate": "2010-10-01", "endDate": "2012-03-31"}), nil))
 	f.PID = p.ID
-	f.FunderX = must(h.Svc.CreateFunder(ctx, admin, f.PID, body(map[string]any{"name": "Department for Work and Pensions",
+	f.FunderX = must(h.Svc.Open(ctx, admin, f.PID).CreateFunder(body(map[string]any{"name": "Department for Work and Pensions",
 		"orgId": "GB-GOR-DWP", "contacts": []string{"contracts@dwp.example.org"}}))).ID
-	f.FunderY = must(h.Svc.CreateFunder(ctx, admin, f.PID, body(map[string]any{"name": "East Midlands SHA",
+	f.FunderY = must(h.Svc.Open(ctx, admin, f.PID).CreateFunder(body(map[string]any{"name": "East Midlands SHA",
 		"contacts": []string{"grants@emsha.example.org"}}))).ID
-	f.ProjectA = must(h.Svc.CreateProject(ctx, admin, f.PID, body(map[string]any{"name": "Bradford employment service",
+	f.ProjectA = must(h.Svc.Open(ctx, admin, f.PID).CreateProject(body(map[string]any{"name": "Bradford employment service",
 		"leadOrganisation": "Bradford District Care", "startDate": "2010-10-01", "endDate": "2012-03-31"}))).ID
-	f.ProjectB = must(h.Svc.CreateProject(ctx, admin, f.PID, body(map[string]any{"name": "Leeds internships",
+	f.ProjectB = must(h.Svc.Open(ctx, admin, f.PID).CreateProject(body(map[string]any{"name": "Leeds internships",
 		"leadOrganisation": "Aspiro", "startDate": "2010-10-01", "endDate": "2012-03-31"}))).ID
 	roles := map[string][]map[string]string{
 		uLead:   {{"role": "lead"}},
@@ -245,27 +245,27 @@ func (h *webH) fixture(t testing.TB) fixture {
 	}
 	for email, rs := range roles {
 		must(func() (domain.Member, error) {
-			m, _, err := h.Svc.PutMember(ctx, admin, f.PID, email, body(map[string]any{"roles": rs}))
+			m, _, err := h.Svc.Open(ctx, admin, f.PID).PutMember(email, body(map[string]any{"roles": rs}))
 			return m, err
 		}())
 	}
-	f.GrantX = must(h.Svc.CreateGrant(ctx, admin, f.PID, body(map[string]any{"funderId": f.FunderX, "projectId": f.ProjectA,
+	f.GrantX = must(h.Svc.Open(ctx, admin, f.PID).CreateGrant(body(map[string]any{"funderId": f.FunderX, "projectId": f.ProjectA,
 		"title": "Employment specialists", "amountPence": 31000000, "currency": "GBP", "awardDate": "2010-09-01",
 		"startDate": "2010-10-01", "endDate": "2012-03-31"}))).ID
-	f.GrantY = must(h.Svc.CreateGrant(ctx, admin, f.PID, body(map[string]any{"funderId": f.FunderY,
+	f.GrantY = must(h.Svc.Open(ctx, admin, f.PID).CreateGrant(body(map[string]any{"funderId": f.FunderY,
 		"title": "Network coordination", "amountPence": 5000000, "currency": "GBP", "awardDate": "2010-09-01",
 		"startDate": "2010-10-01", "endDate": "2012-03-31"}))).ID
-	f.TargetID = must(h.Svc.CreateTarget(ctx, admin, f.PID, body(map[string]any{"metric": "peopleIntoWork", "value": 60,
+	f.TargetID = must(h.Svc.Open(ctx, admin, f.PID).CreateTarget(body(map[string]any{"metric": "peopleIntoWork", "value": 60,
 		"deadline": "2012-03-31", "notify": []string{f.FunderX}}))).ID
-	f.CohortA = must(h.Svc.CreateCohort(ctx, admin, f.PID, f.ProjectA, body(map[string]any{"name": "Cohort 1", "places": 4,
+	f.CohortA = must(h.Svc.OpenProject(ctx, admin, f.PID, f.ProjectA).CreateCohort(body(map[string]any{"name": "Cohort 1", "places": 4,
 		"startDate": "2011-01-01", "endDate": "2011-06-30"}))).ID
-	f.PostA = must(h.Svc.CreatePost(ctx, admin, f.PID, f.ProjectA, body(map[string]any{"title": "Employment specialist",
+	f.PostA = must(h.Svc.OpenProject(ctx, admin, f.PID, f.ProjectA).CreatePost(body(map[string]any{"title": "Employment specialist",
 		"grantId": f.GrantX, "fte": 1, "contract": "temporary", "startDate": "2010-10-01", "status": "filled"}))).ID
 	for _, o := range []map[string]any{
 		{"periodStart": "2011-01-01", "periodEnd": "2011-03-31", "counts": map[string]int{"referrals": 80, "peopleIntoWork": 20}},
 		{"periodStart": "2011-04-01", "periodEnd": "2011-06-30", "counts": map[string]int{"referrals": 90, "peopleIntoWork": 25}},
 	} {
-		must(h.Svc.SubmitOutcome(ctx, admin, f.PID, f.ProjectA, body(o)))
+		must(h.Svc.OpenProject(ctx, admin, f.PID, f.ProjectA).SubmitOutcome(body(o)))
 	}
 	return f
 }

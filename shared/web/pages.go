@@ -59,10 +59,24 @@ func (a *app) pageRoutes() []pageRoute {
 	return routes
 }
 
+// scope is the caller's scope in the page's programme, and in its project
+// when the path names one: opened once per request, so the access check
+// is made once whatever the page reads.
+func (a *app) scope(r *http.Request, q *req) *service.Scope {
+	if q.sc == nil {
+		if prid := r.PathValue("prid"); prid != "" {
+			q.sc = a.Service.OpenProject(r.Context(), q.Caller, r.PathValue("pid"), prid)
+		} else {
+			q.sc = a.Service.Open(r.Context(), q.Caller, r.PathValue("pid"))
+		}
+	}
+	return q.sc
+}
+
 // open reads the programme and what the caller may do in it; a non-member
 // gets not-found, exactly as from the API.
 func (a *app) open(r *http.Request, q *req, current string) (*nav, error) {
-	p, acc, err := a.Service.Access(r.Context(), q.Caller, r.PathValue("pid"))
+	p, acc, err := a.scope(r, q).Access()
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +163,7 @@ func (a *app) programmeNew(w http.ResponseWriter, r *http.Request, q *req) error
 	}
 	f := newForm(programmeFields, q.Form)
 	if q.Form != nil {
-		p, err := a.Service.CreateProgramme(r.Context(), q.Caller, f.decoder())
+		p, err := a.Service.CreateProgramme(r.Context(), q.Caller, f.decoder(), nil)
 		if err == nil {
 			return seeOther(w, r, "/app/programmes/"+p.ID)
 		}
@@ -167,9 +181,9 @@ func (a *app) dashboard(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	// The same reads as GET /progress: its programme-and-roles read is the
-	// one open made (see ReadOnce).
-	pr, err := a.Service.Progress(r.Context(), q.Caller, n.Programme.ID)
+	// The same reads as GET /progress: the scope's access check is the
+	// one open made.
+	pr, err := a.scope(r, q).Progress()
 	if err != nil {
 		return err
 	}
@@ -184,7 +198,7 @@ func (a *app) grants(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	items, next, err := a.Service.ListGrants(r.Context(), q.Caller, n.Programme.ID, pageOf(r))
+	items, next, err := a.scope(r, q).ListGrants(pageOf(r))
 	if err != nil {
 		return err
 	}
@@ -208,13 +222,13 @@ type names struct {
 
 func (a *app) names(r *http.Request, q *req, n *nav) (*names, error) {
 	fs, err := all(func(p service.Page) ([]domain.Funder, string, error) {
-		return a.Service.ListFunders(r.Context(), q.Caller, n.Programme.ID, p)
+		return a.scope(r, q).ListFunders(p)
 	})
 	if err != nil {
 		return nil, err
 	}
 	ps, err := all(func(p service.Page) ([]domain.Project, string, error) {
-		return a.Service.ListProjects(r.Context(), q.Caller, n.Programme.ID, p)
+		return a.scope(r, q).ListProjects(p)
 	})
 	if err != nil {
 		return nil, err
@@ -234,7 +248,7 @@ func (a *app) grant(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	g, err := a.Service.Grant(r.Context(), q.Caller, n.Programme.ID, r.PathValue("gid"))
+	g, err := a.scope(r, q).Grant(r.PathValue("gid"))
 	if err != nil {
 		return err
 	}
@@ -263,7 +277,7 @@ func (a *app) grantForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	gid := r.PathValue("gid")
 	var current domain.Grant
 	if gid != "" {
-		if current, err = a.Service.Grant(r.Context(), q.Caller, n.Programme.ID, gid); err != nil {
+		if current, err = a.scope(r, q).Grant(gid); err != nil {
 			return err
 		}
 	}
@@ -284,9 +298,9 @@ func (a *app) grantForm(w http.ResponseWriter, r *http.Request, q *req) error {
 		f.Values.Set("currency", domain.CurrencyGBP)
 		var saved domain.Grant
 		if gid == "" {
-			saved, err = a.Service.CreateGrant(r.Context(), q.Caller, n.Programme.ID, f.decoder())
+			saved, err = a.scope(r, q).CreateGrant(f.decoder())
 		} else {
-			saved, err = a.Service.UpdateGrant(r.Context(), q.Caller, n.Programme.ID, gid, versionMatch(q.Form), f.decoder())
+			saved, err = a.scope(r, q).UpdateGrant(gid, versionMatch(q.Form), f.decoder())
 		}
 		if err == nil {
 			return seeOther(w, r, base(n)+"/grants/"+saved.ID)
@@ -294,7 +308,7 @@ func (a *app) grantForm(w http.ResponseWriter, r *http.Request, q *req) error {
 		if domain.ErrorCode(err) == domain.CodePreconditionFailed {
 			f = newForm(grantFields, url.Values{})
 			f.Values.Set("currency", domain.CurrencyGBP)
-			if current, err = a.Service.Grant(r.Context(), q.Caller, n.Programme.ID, gid); err != nil {
+			if current, err = a.scope(r, q).Grant(gid); err != nil {
 				return err
 			}
 			setGrantValues(f.Values, current)
@@ -352,7 +366,7 @@ func setDate(v url.Values, name string, d domain.Date) {
 // The downloads call the same service exports as the API's routes.
 
 func (a *app) grantsCSV(w http.ResponseWriter, r *http.Request, q *req) error {
-	set, err := a.Service.GrantExport(r.Context(), q.Caller, r.PathValue("pid"))
+	set, err := a.scope(r, q).GrantExport()
 	if err != nil {
 		return err
 	}
@@ -360,7 +374,7 @@ func (a *app) grantsCSV(w http.ResponseWriter, r *http.Request, q *req) error {
 }
 
 func (a *app) grants360(w http.ResponseWriter, r *http.Request, q *req) error {
-	set, err := a.Service.GrantExport(r.Context(), q.Caller, r.PathValue("pid"))
+	set, err := a.scope(r, q).GrantExport()
 	if err != nil {
 		return err
 	}
@@ -368,7 +382,7 @@ func (a *app) grants360(w http.ResponseWriter, r *http.Request, q *req) error {
 }
 
 func (a *app) outcomeSummaryCSV(w http.ResponseWriter, r *http.Request, q *req) error {
-	set, err := a.Service.OutcomeSummary(r.Context(), q.Caller, r.PathValue("pid"))
+	set, err := a.scope(r, q).OutcomeSummary()
 	if err != nil {
 		return err
 	}
@@ -383,7 +397,7 @@ func (a *app) projects(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	}
 	items, err := all(func(p service.Page) ([]domain.Project, string, error) {
-		return a.Service.ListProjects(r.Context(), q.Caller, n.Programme.ID, p)
+		return a.scope(r, q).ListProjects(p)
 	})
 	if err != nil {
 		return err
@@ -407,7 +421,7 @@ func (a *app) projectNew(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	f := newForm(projectFields, q.Form)
 	if q.Form != nil {
-		p, err := a.Service.CreateProject(r.Context(), q.Caller, n.Programme.ID, f.decoder())
+		p, err := a.scope(r, q).CreateProject(f.decoder())
 		if err == nil {
 			return seeOther(w, r, base(n)+"/projects/"+p.ID)
 		}
@@ -423,25 +437,25 @@ func (a *app) project(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	ctx, pid, prid := r.Context(), n.Programme.ID, r.PathValue("prid")
+	prid := r.PathValue("prid")
 	// Reading the posts first applies the project's own read rule.
 	posts, err := all(func(p service.Page) ([]domain.Post, string, error) {
-		return a.Service.ListPosts(ctx, q.Caller, pid, prid, p)
+		return a.scope(r, q).ListPosts(p)
 	})
 	if err != nil {
 		return err
 	}
-	project, err := a.Service.Project(ctx, q.Caller, pid, prid)
+	project, err := a.scope(r, q).ThisProject()
 	if err != nil {
 		return err
 	}
 	cohorts, err := all(func(p service.Page) ([]domain.Cohort, string, error) {
-		return a.Service.ListCohorts(ctx, q.Caller, pid, prid, p)
+		return a.scope(r, q).ListCohorts(p)
 	})
 	if err != nil {
 		return err
 	}
-	outcomes, next, err := a.Service.ListOutcomes(ctx, q.Caller, pid, prid, pageOf(r))
+	outcomes, next, err := a.scope(r, q).ListOutcomes(pageOf(r))
 	if err != nil {
 		return err
 	}
@@ -510,10 +524,10 @@ func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	ctx, pid, prid := r.Context(), n.Programme.ID, r.PathValue("prid")
+	prid := r.PathValue("prid")
 	// Every member sees that the project exists; writing to it is the
 	// question (as the service answers a POST: 403, not 404).
-	project, err := a.Service.Project(ctx, q.Caller, pid, prid)
+	project, err := a.scope(r, q).ThisProject()
 	if err != nil {
 		return err
 	}
@@ -521,7 +535,7 @@ func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 		return refuse("submit outcomes for this project")
 	}
 	cohorts, err := all(func(p service.Page) ([]domain.Cohort, string, error) {
-		return a.Service.ListCohorts(ctx, q.Caller, pid, prid, p)
+		return a.scope(r, q).ListCohorts(p)
 	})
 	if err != nil {
 		return err
@@ -532,7 +546,7 @@ func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 	f.fields["counts"] = field{"counts", kInt, "Counts"}
 	if q.Form != nil {
 		compactMeasures(f.Values)
-		o, err := a.Service.SubmitOutcome(ctx, q.Caller, pid, prid, f.decoder())
+		o, err := a.scope(r, q).SubmitOutcome(f.decoder())
 		if err == nil {
 			return seeOther(w, r, base(n)+"/projects/"+prid+"/outcomes/"+o.ID+"?submitted=1")
 		}
@@ -541,7 +555,7 @@ func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 		}
 	} else if old := r.URL.Query().Get("replaces"); old != "" {
 		// A correction starts from the submission it replaces.
-		o, err := a.Service.Outcome(ctx, q.Caller, pid, prid, old)
+		o, err := a.scope(r, q).Outcome(old)
 		if err != nil {
 			return err
 		}
@@ -581,12 +595,12 @@ func (a *app) outcome(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	ctx, pid, prid := r.Context(), n.Programme.ID, r.PathValue("prid")
-	o, err := a.Service.Outcome(ctx, q.Caller, pid, prid, r.PathValue("oid"))
+	prid := r.PathValue("prid")
+	o, err := a.scope(r, q).Outcome(r.PathValue("oid"))
 	if err != nil {
 		return err
 	}
-	project, err := a.Service.Project(ctx, q.Caller, pid, prid)
+	project, err := a.scope(r, q).ThisProject()
 	if err != nil {
 		return err
 	}
@@ -610,8 +624,8 @@ func (a *app) postForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	ctx, pid, prid, id := r.Context(), n.Programme.ID, r.PathValue("prid"), r.PathValue("postid")
-	project, err := a.Service.Project(ctx, q.Caller, pid, prid)
+	prid, id := r.PathValue("prid"), r.PathValue("postid")
+	project, err := a.scope(r, q).ThisProject()
 	if err != nil {
 		return err
 	}
@@ -620,11 +634,11 @@ func (a *app) postForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	var current domain.Post
 	if id != "" {
-		if current, err = a.Service.Post(ctx, q.Caller, pid, prid, id); err != nil {
+		if current, err = a.scope(r, q).Post(id); err != nil {
 			return err
 		}
 	}
-	usable, err := a.Service.PostGrants(ctx, q.Caller, pid, prid)
+	usable, err := a.scope(r, q).PostGrants()
 	if err != nil {
 		return err
 	}
@@ -636,16 +650,16 @@ func (a *app) postForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	} else {
 		var saved domain.Post
 		if id == "" {
-			saved, err = a.Service.CreatePost(ctx, q.Caller, pid, prid, f.decoder())
+			saved, err = a.scope(r, q).CreatePost(f.decoder())
 		} else {
-			saved, err = a.Service.UpdatePost(ctx, q.Caller, pid, prid, id, versionMatch(q.Form), f.decoder())
+			saved, err = a.scope(r, q).UpdatePost(id, versionMatch(q.Form), f.decoder())
 		}
 		_ = saved
 		if err == nil {
 			return seeOther(w, r, base(n)+"/projects/"+prid)
 		}
 		if domain.ErrorCode(err) == domain.CodePreconditionFailed {
-			if current, err = a.Service.Post(ctx, q.Caller, pid, prid, id); err != nil {
+			if current, err = a.scope(r, q).Post(id); err != nil {
 				return err
 			}
 			f = newForm(postFields, url.Values{})
@@ -686,8 +700,8 @@ func (a *app) cohortForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	ctx, pid, prid, id := r.Context(), n.Programme.ID, r.PathValue("prid"), r.PathValue("cid")
-	project, err := a.Service.Project(ctx, q.Caller, pid, prid)
+	prid, id := r.PathValue("prid"), r.PathValue("cid")
+	project, err := a.scope(r, q).ThisProject()
 	if err != nil {
 		return err
 	}
@@ -696,7 +710,7 @@ func (a *app) cohortForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	var current domain.Cohort
 	if id != "" {
-		if current, err = a.Service.Cohort(ctx, q.Caller, pid, prid, id); err != nil {
+		if current, err = a.scope(r, q).Cohort(id); err != nil {
 			return err
 		}
 	}
@@ -707,15 +721,15 @@ func (a *app) cohortForm(w http.ResponseWriter, r *http.Request, q *req) error {
 		}
 	} else {
 		if id == "" {
-			_, err = a.Service.CreateCohort(ctx, q.Caller, pid, prid, f.decoder())
+			_, err = a.scope(r, q).CreateCohort(f.decoder())
 		} else {
-			_, err = a.Service.UpdateCohort(ctx, q.Caller, pid, prid, id, versionMatch(q.Form), f.decoder())
+			_, err = a.scope(r, q).UpdateCohort(id, versionMatch(q.Form), f.decoder())
 		}
 		if err == nil {
 			return seeOther(w, r, base(n)+"/projects/"+prid)
 		}
 		if domain.ErrorCode(err) == domain.CodePreconditionFailed {
-			if current, err = a.Service.Cohort(ctx, q.Caller, pid, prid, id); err != nil {
+			if current, err = a.scope(r, q).Cohort(id); err != nil {
 				return err
 			}
 			f = newForm(cohortFields, url.Values{})
@@ -752,7 +766,7 @@ func (a *app) targets(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	}
 	items, err := all(func(p service.Page) ([]domain.Target, string, error) {
-		return a.Service.ListTargets(r.Context(), q.Caller, n.Programme.ID, p)
+		return a.scope(r, q).ListTargets(p)
 	})
 	if err != nil {
 		return err
@@ -776,10 +790,10 @@ func (a *app) targetForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	ctx, pid, id := r.Context(), n.Programme.ID, r.PathValue("tid")
+	id := r.PathValue("tid")
 	var current domain.Target
 	if id != "" {
-		if current, err = a.Service.Target(ctx, q.Caller, pid, id); err != nil {
+		if current, err = a.scope(r, q).Target(id); err != nil {
 			return err
 		}
 	}
@@ -799,15 +813,15 @@ func (a *app) targetForm(w http.ResponseWriter, r *http.Request, q *req) error {
 		}
 	} else {
 		if id == "" {
-			_, err = a.Service.CreateTarget(ctx, q.Caller, pid, f.decoder())
+			_, err = a.scope(r, q).CreateTarget(f.decoder())
 		} else {
-			_, err = a.Service.UpdateTarget(ctx, q.Caller, pid, id, versionMatch(q.Form), f.decoder())
+			_, err = a.scope(r, q).UpdateTarget(id, versionMatch(q.Form), f.decoder())
 		}
 		if err == nil {
 			return seeOther(w, r, base(n)+"/targets")
 		}
 		if domain.ErrorCode(err) == domain.CodePreconditionFailed {
-			if current, err = a.Service.Target(ctx, q.Caller, pid, id); err != nil {
+			if current, err = a.scope(r, q).Target(id); err != nil {
 				return err
 			}
 			f = newForm(targetFields, url.Values{})
@@ -850,7 +864,7 @@ func (a *app) notifications(w http.ResponseWriter, r *http.Request, q *req) erro
 	if err != nil {
 		return err
 	}
-	items, next, err := a.Service.ListNotifications(r.Context(), q.Caller, n.Programme.ID, pageOf(r))
+	items, next, err := a.scope(r, q).ListNotifications(pageOf(r))
 	if err != nil {
 		return err
 	}
@@ -871,7 +885,7 @@ func (a *app) funders(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	}
 	items, err := all(func(p service.Page) ([]domain.Funder, string, error) {
-		return a.Service.ListFunders(r.Context(), q.Caller, n.Programme.ID, p)
+		return a.scope(r, q).ListFunders(p)
 	})
 	if err != nil {
 		return err
@@ -892,7 +906,7 @@ func (a *app) funderNew(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	f := newForm(funderFields, q.Form)
 	if q.Form != nil {
-		_, err := a.Service.CreateFunder(r.Context(), q.Caller, n.Programme.ID, f.decoder())
+		_, err := a.scope(r, q).CreateFunder(f.decoder())
 		if err == nil {
 			return seeOther(w, r, base(n)+"/funders")
 		}
@@ -911,7 +925,7 @@ func (a *app) members(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	}
 	items, err := all(func(p service.Page) ([]domain.Member, string, error) {
-		return a.Service.ListMembers(r.Context(), q.Caller, n.Programme.ID, p)
+		return a.scope(r, q).ListMembers(p)
 	})
 	if err != nil {
 		return err
@@ -931,11 +945,10 @@ func (a *app) memberForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	ctx, pid := r.Context(), n.Programme.ID
 	email := r.PathValue("email")
 	var current domain.Member
 	if email != "" {
-		if current, err = a.Service.Member(ctx, q.Caller, pid, email); err != nil {
+		if current, err = a.scope(r, q).Member(email); err != nil {
 			return err
 		}
 	}
@@ -980,7 +993,7 @@ func (a *app) memberForm(w http.ResponseWriter, r *http.Request, q *req) error {
 			raw, _ := json.Marshal(map[string]any{"roles": roles})
 			return httpapi.DecodeJSON(raw, v)
 		}
-		m, _, err := a.Service.PutMember(ctx, q.Caller, pid, f.Get("email"), body)
+		m, _, err := a.scope(r, q).PutMember(f.Get("email"), body)
 		if err == nil {
 			return seeOther(w, r, base(n)+"/members?saved="+url.QueryEscape(m.Email))
 		}
@@ -1001,7 +1014,7 @@ func (a *app) memberRemove(w http.ResponseWriter, r *http.Request, q *req) error
 	if err != nil {
 		return err
 	}
-	if err := a.Service.DeleteMember(r.Context(), q.Caller, n.Programme.ID, r.PathValue("email")); err != nil {
+	if err := a.scope(r, q).DeleteMember(r.PathValue("email")); err != nil {
 		return err
 	}
 	return seeOther(w, r, base(n)+"/members")
@@ -1016,7 +1029,7 @@ func (a *app) audit(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	qs := r.URL.Query()
 	filter := service.AuditFilter{Entity: domain.Entity(qs.Get("entity")), Email: qs.Get("user")}
-	items, next, err := a.Service.ListAudit(r.Context(), q.Caller, n.Programme.ID, filter, pageOf(r))
+	items, next, err := a.scope(r, q).ListAudit(filter, pageOf(r))
 	if err != nil && domain.ErrorCode(err) != domain.CodeValidation {
 		return err
 	}
@@ -1037,8 +1050,12 @@ func (a *app) history(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	}
 	qs := r.URL.Query()
-	ref := service.RecordRef{Entity: domain.Entity(qs.Get("entity")), ID: qs.Get("id"), ProjectID: qs.Get("project")}
-	items, next, err := a.Service.History(r.Context(), q.Caller, n.Programme.ID, ref, pageOf(r))
+	ref := domain.RecordRef{Entity: domain.Entity(qs.Get("entity")), ID: qs.Get("id"), ProjectID: qs.Get("project")}
+	sc := a.scope(r, q)
+	if ref.ProjectID != "" {
+		sc = a.Service.OpenProject(r.Context(), q.Caller, n.Programme.ID, ref.ProjectID)
+	}
+	items, next, err := sc.History(ref, pageOf(r))
 	if err != nil {
 		return err
 	}
@@ -1049,7 +1066,7 @@ func (a *app) history(w http.ResponseWriter, r *http.Request, q *req) error {
 }
 
 // backTo is the page of the record a history belongs to.
-func backTo(n *nav, ref service.RecordRef) string {
+func backTo(n *nav, ref domain.RecordRef) string {
 	b := base(n)
 	switch ref.Entity {
 	case domain.EntityGrant:

@@ -108,7 +108,7 @@ func requestID(r *http.Request) string {
 	return id
 }
 
-// outer gives each request its id, its read memo and security headers, and
+// outer gives each request its id and security headers, and
 // turns a panic into a 500 page that names only the request id.
 func (a *app) outer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -119,7 +119,7 @@ func (a *app) outer(next http.Handler) http.Handler {
 		if id == "" {
 			id = domain.NewID()
 		}
-		ctx := context.WithValue(withMemo(r.Context()), requestIDKey, id)
+		ctx := context.WithValue(r.Context(), requestIDKey, id)
 		r = r.WithContext(ctx)
 		h := w.Header()
 		h.Set("X-Request-Id", id)
@@ -151,6 +151,7 @@ type req struct {
 	Caller  domain.Caller
 	// Form is the posted form, CSRF-checked, on POST.
 	Form url.Values
+	sc   *service.Scope // see app.scope
 }
 
 // ctx is the request's context.

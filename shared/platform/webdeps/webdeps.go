@@ -14,13 +14,13 @@ import (
 	"github.com/fundtrack/fundtrack/shared/web"
 )
 
-// Deps wires the web app over one DynamoDB client: the API's service,
-// over a client that sends each read once per page (web.ReadOnce). Sign-in
+// Deps wires the web app over one DynamoDB client: the API's service.
+// Sign-in
 // and the session key are the caller's: Cognito in Lambda (Lambda), the
 // demo-user page locally.
 func Deps(c platform.Config, db store.DB) web.Deps {
 	return web.Deps{
-		Service:      service.New(c.Store(web.ReadOnce(db)), nil),
+		Service:      service.New(c.Store(db), nil),
 		Logger:       slog.New(slog.NewJSONHandler(os.Stderr, nil)),
 		GivingPrefix: c.GivingPrefix,
 	}

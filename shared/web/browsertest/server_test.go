@@ -267,7 +267,7 @@ var adminCaller = domain.Caller{Identity: domain.Identity{Subject: "browsertest-
 
 func (s *server) grants(t *testing.T, pid string) []domain.Grant {
 	t.Helper()
-	items, _, err := s.Svc.ListGrants(context.Background(), adminCaller, pid, service.Page{Limit: 100})
+	items, _, err := s.Svc.Open(context.Background(), adminCaller, pid).ListGrants(service.Page{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func (s *server) grants(t *testing.T, pid string) []domain.Grant {
 
 func (s *server) targets(t *testing.T, pid string) []domain.Target {
 	t.Helper()
-	items, _, err := s.Svc.ListTargets(context.Background(), adminCaller, pid, service.Page{Limit: 100})
+	items, _, err := s.Svc.Open(context.Background(), adminCaller, pid).ListTargets(service.Page{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +285,7 @@ func (s *server) targets(t *testing.T, pid string) []domain.Target {
 
 func (s *server) outcomes(t *testing.T, pid, prid string) []domain.Outcome {
 	t.Helper()
-	items, _, err := s.Svc.ListOutcomes(context.Background(), adminCaller, pid, prid, service.Page{Limit: 100})
+	items, _, err := s.Svc.OpenProject(context.Background(), adminCaller, pid, prid).ListOutcomes(service.Page{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +304,7 @@ func outcomeFor(items []domain.Outcome, from string) (domain.Outcome, bool) {
 
 func (s *server) progress(t *testing.T, pid string) domain.Progress {
 	t.Helper()
-	pr, err := s.Svc.Progress(context.Background(), adminCaller, pid)
+	pr, err := s.Svc.Open(context.Background(), adminCaller, pid).Progress()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,119 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// claimLease is how long a request holds its key while running; a holder
+// that died is taken over after it.
+const claimLease = 30 * time.Second
+
+// validKey reports whether an Idempotency-Key is 1 to 255 printable ASCII
+// characters, spaces included ("q3 return Bradford").
+func validKey(k string) bool {
+	return len(k) >= 1 && len(k) <= 255 && strings.IndexFunc(k, func(r rune) bool { return r < 0x20 || r > 0x7e }) < 0
+}
+
+// idempotent serves a POST carrying an Idempotency-Key: the first request
+// runs and its answer is saved; repeats within 24 hours get that answer
+// back. The answer is saved before it is sent, so an answer that reached
+// the client is always replayable.
+func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c *call, body []byte, rt route) {
+	key := header(r, "Idempotency-Key")
+	if !validKey(key) {
+		s.writeError(w, r, &domain.Error{Code: domain.CodeValidation, Message: "the Idempotency-Key header is not valid",
+			Fields: map[string]string{"Idempotency-Key": "must be 1 to 255 printable ASCII characters (spaces allowed)"}})
+		return
+	}
+	idem := s.Service.Idempotency()
+	claim := service.ClaimFor(c.Caller, key)
+	saved, err := idem.Begin(r.Context(), claim, service.RequestHash(r.Method, r.URL.EscapedPath(), body), s.Now(), claimLease)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if saved != nil {
+		for k, v := range saved.Headers {
+			w.Header().Set(k, v)
+		}
+		w.Header().Set("Idempotent-Replayed", "true")
+		w.WriteHeader(saved.Status)
+		w.Write(saved.Body)
+		return
+	}
+	rec := newBuffered()
+	c.claim = &claim // the change's own transaction commits the claim: applied at most once
+	if err := rt.serve(rec, r, c); err != nil {
+		s.writeError(rec, r, err)
+	}
+	// Success, and refusals of the request itself (its body), are the
+	// answer for good. Anything that depends on the moment — a 5xx, a role
+	// not yet granted, a record not there yet, a stale version — releases
+	// the key, so a retry with it runs again.
+	ctx := context.WithoutCancel(r.Context())
+	if !replayable(rec.status) {
+		if err := idem.Abandon(ctx, claim); err != nil {
+			s.Logger.Error("release idempotency key", "err", err, "requestId", c.RequestID)
+		}
+		rec.flush(w)
+		return
+	}
+	headers := map[string]string{}
+	for _, h := range []string{"Content-Type", "Location", "ETag"} {
+		if v := rec.Header().Get(h); v != "" {
+			headers[h] = v
+		}
+	}
+	if err := idem.Complete(ctx, claim, service.SavedAnswer{Status: rec.status, Headers: headers, Body: rec.body.Bytes()}); err != nil {
+		s.Logger.Error("save idempotent response", "err", err, "requestId", c.RequestID)
+		if rec.status < 300 {
+			// The change is made but its answer is not saved: sending it
+			// would hand out an answer a retry could not replay. The
+			// retry learns the change was applied (409) instead.
+			s.writeError(w, r, &domain.Error{Code: domain.CodeUnavailable, Message: "the answer could not be saved", Err: err})
+			return
+		}
+		if err := idem.Abandon(ctx, claim); err != nil { // a refusal changed nothing: let a retry run again
+			s.Logger.Error("release idempotency key", "err", err, "requestId", c.RequestID)
+		}
+	}
+	rec.flush(w)
+}
+
+// replayable reports whether an answer is kept for repeats of its request:
+// a success, or a refusal of the request's own content.
+func replayable(status int) bool {
+	switch status {
+	case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity:
+		return true
+	}
+	return status < 400
+}
+
+// buffered keeps a response until it is saved for replay, then sends it.
+type buffered struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func newBuffered() *buffered { return &buffered{header: http.Header{}, status: http.StatusOK} }
+
+func (b *buffered) Header() http.Header         { return b.header }
+func (b *buffered) WriteHeader(code int)        { b.status = code }
+func (b *buffered) Write(p []byte) (int, error) { return b.body.Write(p) }
+
+func (b *buffered) flush(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(b.status)
+	w.Write(b.body.Bytes())
+}

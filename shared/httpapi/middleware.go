@@ -1,0 +1,200 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// MaxBodyBytes is the largest request body accepted (64 KiB).
+const MaxBodyBytes = 64 << 10
+
+// Deps are what the API handlers need. Handlers touch them only while
+// serving, so Functions(Deps{}) can list routes without any of them.
+type Deps struct {
+	Service *service.Service
+	Auth    Authenticator
+	Logger  *slog.Logger
+	// RequestID names the request for logs and audit; in Lambda it is API
+	// Gateway's request id. Nil makes a new id per request.
+	RequestID func(*http.Request) string
+	Now       func() time.Time
+	// GivingPrefix is the publisher's 360Giving prefix for grant and
+	// organisation identifiers (FUNDTRACK_360_PREFIX); "" means "fundtrack".
+	GivingPrefix string
+}
+
+// call is one request as a route sees it: who is calling and, for a POST
+// sent with an Idempotency-Key, the claim its change must commit.
+type call struct {
+	domain.Caller
+	claim *service.Claim
+}
+
+// route is one API route: its pattern and the function serving it.
+type route struct {
+	pattern string
+	public  bool // served without a token (/health, /openapi.json)
+	serve   handlerFunc
+}
+
+// handlerFunc is a route's body: it returns an error for the middleware to
+// write in the SPEC's shape rather than writing errors itself.
+type handlerFunc = func(w http.ResponseWriter, r *http.Request, c *call) error
+
+// server is what every API function's handler shares: dependencies and the
+// middleware around its routes.
+type server struct {
+	Deps
+	mux *http.ServeMux
+}
+
+// newHandler builds one function's http.Handler from its routes.
+func newHandler(d Deps, routes func(*server) []route) http.Handler {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &server{Deps: d, mux: http.NewServeMux()}
+	for _, rt := range routes(s) {
+		s.mux.Handle(rt.pattern, s.wrap(rt))
+	}
+	s.mux.HandleFunc("/", s.unmatched)
+	return s.recover(s.mux)
+}
+
+func patterns(routes []route) []string {
+	out := make([]string, len(routes))
+	for i, r := range routes {
+		out[i] = r.pattern
+	}
+	return out
+}
+
+type ctxKey int
+
+const requestIDKey ctxKey = iota
+
+func (s *server) requestID(r *http.Request) string {
+	if id, ok := r.Context().Value(requestIDKey).(string); ok {
+		return id
+	}
+	return ""
+}
+
+// recover turns a panic into a 500 that names only the request id, and
+// gives every request its id before anything else runs.
+func (s *server) recover(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := ""
+		if s.RequestID != nil {
+			id = s.RequestID(r)
+		}
+		if id == "" {
+			id = domain.NewID()
+		}
+		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
+		w.Header().Set("X-Request-Id", id)
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.writeError(w, r, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// unmatched answers requests no route matched: 405 when the path exists
+// for another method, else 404, both in the SPEC's error shape.
+func (s *server) unmatched(w http.ResponseWriter, r *http.Request) {
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pat := s.mux.Handler(probe); pat != "/" && pat != "" {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) > 0 {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		s.writeError(w, r, domain.Errorf(domain.CodeMethodNotAllowed, "%s is not allowed here", r.Method))
+		return
+	}
+	s.writeError(w, r, domain.Errorf(domain.CodeNotFound, "no such resource"))
+}
+
+// wrap runs the checks every route shares, in the order that leaks least:
+// who is calling, then the body's size and type, then idempotency.
+func (s *server) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := &call{Caller: domain.Caller{RequestID: s.requestID(r)}}
+		if !rt.public {
+			id, err := s.Auth.Authenticate(r)
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			c.Identity = id
+		}
+		body, err := s.readBody(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if r.Method == http.MethodPost && header(r, "Idempotency-Key") != "" {
+			s.idempotent(w, r, c, body, rt)
+			return
+		}
+		if err := rt.serve(w, r, c); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+func (s *server) readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	if err != nil {
+		return nil, domain.Errorf(domain.CodeValidation, "could not read the request body")
+	}
+	if len(body) > MaxBodyBytes {
+		return nil, domain.Errorf(domain.CodeTooLarge, "the request body is larger than %d bytes", MaxBodyBytes)
+	}
+	switch r.Method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return nil, domain.Errorf(domain.CodeUnsupportedMedia, "send the body as JSON with Content-Type: application/json")
+		}
+	}
+	return body, nil
+}
+
+// open is the caller's scope in the request's programme.
+func (s *server) open(r *http.Request, c *call) *service.Scope {
+	return s.Service.Open(r.Context(), c.Caller, pid(r)).WithClaim(c.claim)
+}
+
+// openProject is the caller's scope in the request's project.
+func (s *server) openProject(r *http.Request, c *call) *service.Scope {
+	return s.Service.OpenProject(r.Context(), c.Caller, pid(r), r.PathValue("projectId")).WithClaim(c.claim)
+}
+
+func pid(r *http.Request) string { return r.PathValue("programmeId") }

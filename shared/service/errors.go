@@ -1,0 +1,100 @@
+package service
+
+import (
+	"context"
+	"errors"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// ErrUnavailable marks storage failures that are nobody's fault but the
+// database's (unreachable, throttled after retries, timed out): clients
+// get 503 and may retry. Storage wraps its errors with it.
+var ErrUnavailable = errors.New("storage unavailable")
+
+// refField is a reference an input makes and the field path that made it.
+type refField struct {
+	ref   domain.RecordRef
+	field string
+}
+
+// refFields are the references of one input, by field.
+type refFields []refField
+
+func (rf refFields) add(e domain.Entity, id, field string) refFields {
+	if id == "" {
+		return rf
+	}
+	return append(rf, refField{ref: domain.Ref(e, id), field: field})
+}
+
+// storeErr turns a storage error into the client's error: what names the
+// record for not-found; refs name the fields behind missing references.
+// Errors that are already the client's pass through; anything unknown
+// stays an internal error (logged, never shown).
+func storeErr(err error, what string, refs refFields) error {
+	if err == nil {
+		return nil
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	var missing *MissingRefError
+	var corrected *AlreadyCorrectedError
+	switch {
+	case errors.As(err, &missing):
+		p := domain.Problems{}
+		for _, m := range missing.Refs {
+			for _, r := range refs {
+				if r.ref == m {
+					p.Add(r.field, "not found in this programme or project")
+				}
+			}
+		}
+		if len(p) == 0 {
+			return err // a reference nobody named: ours, not the client's
+		}
+		return &domain.Error{Code: domain.CodeValidation, Message: "the request refers to something that is not there", Fields: p, Err: err}
+	case errors.As(err, &corrected):
+		by := corrected.By
+		return &domain.Error{Code: domain.CodeConflict, Related: &by, Err: err,
+			Message: "that submission has already been corrected; correct the newest one (" + by.ID + ") instead"}
+	case errors.Is(err, ErrNotFound):
+		if what == "" {
+			what = "record"
+		}
+		return &domain.Error{Code: domain.CodeNotFound, Message: what + " not found", Err: err}
+	case errors.Is(err, ErrStale):
+		return stale()
+	case errors.Is(err, ErrConflict):
+		return &domain.Error{Code: domain.CodeConflict, Message: "the " + orRecord(what) + " was changed by someone else at the same time; try again", Err: err}
+	case errors.Is(err, ErrClaimTaken):
+		return &domain.Error{Code: domain.CodeRequestInProgress, Message: "another request with this Idempotency-Key took over from this one", Err: err}
+	case errors.Is(err, ErrBadCursor):
+		return &domain.Error{Code: domain.CodeValidation, Message: "the cursor is not valid for this list",
+			Fields: map[string]string{"cursor": "not a cursor this list handed out"}}
+	case errors.Is(err, ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		return &domain.Error{Code: domain.CodeUnavailable, Message: "the database is unavailable; try again shortly", Err: err}
+	}
+	return err
+}
+
+func orRecord(what string) string {
+	if what == "" {
+		return "record"
+	}
+	return what
+}
+
+func stale() error {
+	return domain.Errorf(domain.CodePreconditionFailed, "the record has changed since you read it (If-Match is stale)")
+}
+
+// listErr maps a list's storage error.
+func listErr[T any](items []T, next string, err error) ([]T, string, error) {
+	if err != nil {
+		return nil, "", storeErr(err, "", nil)
+	}
+	return items, next, nil
+}

@@ -1,0 +1,103 @@
+package service
+
+import (
+	"errors"
+	"sync"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/export"
+)
+
+// Progress is the programme's standing from its running totals: a fixed
+// handful of DynamoDB requests however much history there is (see
+// docs/dynamodb.md). The reads do not depend on the caller's roles, so
+// they all go out beside the access check: one round trip.
+func (sc *Scope) Progress() (domain.Progress, error) {
+	var (
+		t        domain.Totals
+		funders  []domain.Funder
+		projects []domain.Project
+		targets  []domain.Target
+	)
+	err := sc.alongside(func() error {
+		var wg sync.WaitGroup
+		var errs [4]error
+		wg.Add(4)
+		go func() { defer wg.Done(); t, errs[0] = sc.s.store.Totals(sc.ctx, sc.programmeID) }()
+		go func() { defer wg.Done(); funders, errs[1] = all(sc, sc.listFunders) }()
+		go func() { defer wg.Done(); projects, errs[2] = all(sc, sc.listProjects) }()
+		go func() { defer wg.Done(); targets, errs[3] = all(sc, sc.listTargets) }()
+		wg.Wait()
+		return storeErr(errors.Join(errs[:]...), "", nil)
+	})
+	if err != nil {
+		return domain.Progress{}, err
+	}
+	return domain.BuildProgress(sc.programme, t, funders, projects, targets, sc.s.now()), nil
+}
+
+func (sc *Scope) listFunders(p Page) ([]domain.Funder, string, error) {
+	return sc.s.store.ListFunders(sc.ctx, sc.programmeID, p)
+}
+
+func (sc *Scope) listProjects(p Page) ([]domain.Project, string, error) {
+	return sc.s.store.ListProjects(sc.ctx, sc.programmeID, p)
+}
+
+func (sc *Scope) listTargets(p Page) ([]domain.Target, string, error) {
+	return sc.s.store.ListTargets(sc.ctx, sc.programmeID, p)
+}
+
+// GrantExport gathers what the grant exports (CSV, 360Giving) show: every
+// grant the caller may read, by the same rules as ListGrants, paged
+// through in full, with the programme's funders and projects to name them.
+// It costs the access read plus one Query per 100 grants, funders and
+// projects: a few requests for any real programme.
+func (sc *Scope) GrantExport() (export.GrantSet, error) {
+	if err := sc.load(); err != nil {
+		return export.GrantSet{}, err
+	}
+	f := grantFilter(sc.access)
+	grants, err := all(sc, func(p Page) ([]domain.Grant, string, error) {
+		return sc.s.store.ListGrants(sc.ctx, sc.programmeID, f, p)
+	})
+	if err != nil {
+		return export.GrantSet{}, err
+	}
+	set := export.GrantSet{Programme: sc.programme, Grants: grants}
+	if len(grants) == 0 {
+		return set, nil // nothing to name
+	}
+	if set.Funders, err = all(sc, sc.listFunders); err != nil {
+		return export.GrantSet{}, err
+	}
+	for i := range set.Funders {
+		set.Funders[i] = funderView(sc.access, set.Funders[i])
+	}
+	if set.Projects, err = all(sc, sc.listProjects); err != nil {
+		return export.GrantSet{}, err
+	}
+	return set, nil
+}
+
+// OutcomeSummary gathers the open outcome summary: the programme's projects
+// and running totals, for every member (it is meant for publication, and
+// export.OutcomeSummaryCSV applies disclosure control). Like Progress it
+// reads no history, and its reads go out beside the access check.
+func (sc *Scope) OutcomeSummary() (export.OutcomeSet, error) {
+	var t domain.Totals
+	var projects []domain.Project
+	err := sc.alongside(func() error {
+		var wg sync.WaitGroup
+		var errs [2]error
+		wg.Add(2)
+		go func() { defer wg.Done(); t, errs[0] = sc.s.store.Totals(sc.ctx, sc.programmeID) }()
+		go func() { defer wg.Done(); projects, errs[1] = all(sc, sc.listProjects) }()
+		wg.Wait()
+		return storeErr(errors.Join(errs[:]...), "", nil)
+	})
+	if err != nil {
+		return export.OutcomeSet{}, err
+	}
+	return export.OutcomeSet{Programme: sc.programme, Projects: projects, Totals: t}, nil
+}

@@ -1,0 +1,236 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// This file is the service's contract with storage: the small interfaces
+// it needs, by use, and the errors and request shapes they speak. The
+// DynamoDB store (shared/store) implements them; so does the in-memory fake
+// the rule tests use (shared/service/memstore). Nothing here knows keys,
+// items or field names of the API.
+
+// Page asks for one page of a list: at most Limit items after Cursor.
+type Page struct {
+	Limit  int
+	Cursor string
+}
+
+// Default and largest page sizes of the SPEC.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 100
+)
+
+// Errors storage returns. The service turns each into the client's
+// domain.Error with the right wording and field paths (see storeErr).
+var (
+	// ErrNotFound: the record asked for is not there.
+	ErrNotFound = errors.New("record not found")
+	// ErrStale: a versioned change lost to another change of the record.
+	ErrStale = errors.New("record changed since it was read")
+	// ErrConflict: an unversioned record (a member) changed meanwhile.
+	ErrConflict = errors.New("record changed concurrently")
+	// ErrClaimTaken: another request with the same idempotency key took
+	// the claim over while this one ran, so this change was not made.
+	ErrClaimTaken = errors.New("idempotency claim taken over")
+	// ErrBadCursor: a cursor that this list did not hand out.
+	ErrBadCursor = errors.New("cursor not valid for this list")
+)
+
+// AlreadyCorrectedError refuses a second correction of one submission: By
+// is the correction that already replaced it.
+type AlreadyCorrectedError struct {
+	Replaced, By domain.RecordRef
+}
+
+func (e *AlreadyCorrectedError) Error() string {
+	return fmt.Sprintf("%s %s already corrected by %s", e.Replaced.Entity, e.Replaced.ID, e.By.ID)
+}
+
+// MissingRefError refuses a write whose references are not records of the
+// programme: Refs are the missing ones, as the service named them.
+type MissingRefError struct {
+	Refs []domain.RecordRef
+}
+
+func (e *MissingRefError) Error() string {
+	parts := make([]string, len(e.Refs))
+	for i, r := range e.Refs {
+		parts[i] = string(r.Entity) + " " + r.ID
+	}
+	return "missing references: " + strings.Join(parts, ", ")
+}
+
+// Get asks for one record in a read: Into (a pointer to the domain value)
+// receives it, and Found says whether it was there.
+type Get struct {
+	Ref   domain.RecordRef
+	Into  any
+	Found bool
+}
+
+// Claim is the idempotency key held by the request making a change. A
+// write given a claim marks it committed in the change's own transaction,
+// so a retry can never apply the change twice, even when the first answer
+// was lost after the commit.
+type Claim struct {
+	Scope string // whose key: derived from the caller, so keys never cross callers
+	Key   string
+	ID    string // this claimant; a takeover gets a new one
+}
+
+// Change is what every write carries besides the record: its audit event
+// (written in the same transaction) and, when the request holds one, its
+// idempotency claim.
+type Change struct {
+	Audit domain.AuditEvent
+	Claim *Claim
+}
+
+// Reader reads records of a programme.
+type Reader interface {
+	// ReadAccess reads the programme, the roles email holds in it (email
+	// "" skips the membership) and each of gets, in one round trip. A
+	// missing programme is ErrNotFound.
+	ReadAccess(ctx context.Context, programmeID, email string, gets ...*Get) (domain.Programme, []domain.Role, error)
+	// Read reads each of gets in one round trip.
+	Read(ctx context.Context, programmeID string, gets ...*Get) error
+	// MissingRefs returns those of refs that are not records of the
+	// programme (one round trip), so a refused request can name every bad
+	// reference at once; each write checks its own references again.
+	MissingRefs(ctx context.Context, programmeID string, refs []domain.RecordRef) ([]domain.RecordRef, error)
+}
+
+// ProgrammeStore keeps programmes and their members.
+type ProgrammeStore interface {
+	CreateProgramme(ctx context.Context, p domain.Programme, ch Change) error
+	ListProgrammes(ctx context.Context, p Page) ([]domain.Programme, string, error)
+	ListProgrammesOf(ctx context.Context, email string, p Page) ([]domain.Programme, string, error)
+	// PutMember creates (before nil) or replaces a member still as before.
+	PutMember(ctx context.Context, programmeID string, m domain.Member, before *domain.Member, ch Change) error
+	DeleteMember(ctx context.Context, programmeID string, before domain.Member, ch Change) error
+	ListMembers(ctx context.Context, programmeID string, p Page) ([]domain.Member, string, error)
+}
+
+// OrganisationStore keeps a programme's funders and projects.
+type OrganisationStore interface {
+	CreateFunder(ctx context.Context, programmeID string, f domain.Funder, ch Change) error
+	ListFunders(ctx context.Context, programmeID string, p Page) ([]domain.Funder, string, error)
+	CreateProject(ctx context.Context, programmeID string, pr domain.Project, ch Change) error
+	ListProjects(ctx context.Context, programmeID string, p Page) ([]domain.Project, string, error)
+}
+
+// GrantFilter narrows a grant list to what a caller may read. The zero
+// value lists every grant of the programme.
+type GrantFilter struct {
+	Funders  map[string]bool
+	Projects map[string]bool
+}
+
+// GrantStore keeps grant awards and the funding totals they move.
+type GrantStore interface {
+	CreateGrant(ctx context.Context, programmeID string, g domain.Grant, ch Change) error
+	// UpdateGrant replaces a grant still at before's version.
+	UpdateGrant(ctx context.Context, programmeID string, before, after domain.Grant, ch Change) error
+	ListGrants(ctx context.Context, programmeID string, f GrantFilter, p Page) ([]domain.Grant, string, error)
+}
+
+// DeliveryStore keeps what projects record: posts, cohorts and outcome
+// submissions, with the totals each moves.
+type DeliveryStore interface {
+	CreatePost(ctx context.Context, programmeID string, p domain.Post, ch Change) error
+	UpdatePost(ctx context.Context, programmeID string, before, after domain.Post, ch Change) error
+	ListPosts(ctx context.Context, programmeID, projectID string, p Page) ([]domain.Post, string, error)
+	CreateCohort(ctx context.Context, programmeID string, c domain.Cohort, ch Change) error
+	UpdateCohort(ctx context.Context, programmeID string, before, after domain.Cohort, ch Change) error
+	ListCohorts(ctx context.Context, programmeID, projectID string, p Page) ([]domain.Cohort, string, error)
+	// CreateOutcome stores a submission; with old (the submission it
+	// replaces) it is a correction, refused with *AlreadyCorrectedError if
+	// old was corrected already.
+	CreateOutcome(ctx context.Context, programmeID string, o domain.Outcome, old *domain.Outcome, ch Change) error
+	ListOutcomes(ctx context.Context, programmeID, projectID string, p Page) ([]domain.Outcome, string, error)
+}
+
+// TargetStore keeps targets; due is a target's next time-driven check.
+type TargetStore interface {
+	CreateTarget(ctx context.Context, programmeID string, t domain.Target, due domain.Date, ch Change) error
+	UpdateTarget(ctx context.Context, programmeID string, before, after domain.Target, due domain.Date, ch Change) error
+	ListTargets(ctx context.Context, programmeID string, p Page) ([]domain.Target, string, error)
+}
+
+// TotalsStore reads a programme's running figures.
+type TotalsStore interface {
+	Totals(ctx context.Context, programmeID string) (domain.Totals, error)
+}
+
+// NotificationStore lists a programme's notifications; keep, when not nil,
+// chooses the ones the caller may see (pages are filled past the others).
+type NotificationStore interface {
+	ListNotifications(ctx context.Context, programmeID string, keep func(domain.Notification) bool, p Page) ([]domain.Notification, string, error)
+}
+
+// AuditFilter narrows the audit trail to one kind of record or one person.
+type AuditFilter struct {
+	Entity domain.Entity
+	Email  string
+}
+
+// AuditStore reads the audit trail, newest first.
+type AuditStore interface {
+	ListAudit(ctx context.Context, programmeID string, f AuditFilter, p Page) ([]domain.AuditEvent, string, error)
+	History(ctx context.Context, programmeID string, ref domain.RecordRef, p Page) ([]domain.AuditEvent, string, error)
+}
+
+// SavedAnswer is the first answer to an idempotent request, replayed to
+// every repeat of it.
+type SavedAnswer struct {
+	Status  int               `json:"status"`
+	Headers map[string]string `json:"headers"`
+	Body    []byte            `json:"body"`
+}
+
+// Errors of the idempotency contract (see IdempotencyStore).
+var (
+	// ErrKeyReused: the key was used with a different request.
+	ErrKeyReused = errors.New("idempotency key used with another request")
+	// ErrInProgress: the first request with the key is still running.
+	ErrInProgress = errors.New("idempotent request in progress")
+	// ErrAnswerLost: the first request's change was committed but its
+	// answer never saved (it died in between).
+	ErrAnswerLost = errors.New("idempotent request applied, answer lost")
+)
+
+// IdempotencyStore keeps claims on idempotency keys and the answers to
+// replay.
+type IdempotencyStore interface {
+	// BeginIdempotent claims c's key for a request whose content hashes to
+	// hash. It returns (nil, nil) to go ahead, the saved answer of an
+	// earlier identical request, or ErrKeyReused, ErrInProgress or
+	// ErrAnswerLost.
+	BeginIdempotent(ctx context.Context, c Claim, hash string, now time.Time, lease time.Duration) (*SavedAnswer, error)
+	// CompleteIdempotent saves the answer for replay.
+	CompleteIdempotent(ctx context.Context, c Claim, a SavedAnswer) error
+	// AbandonIdempotent releases a claim whose request changed nothing.
+	AbandonIdempotent(ctx context.Context, c Claim) error
+}
+
+// Storer is everything the service needs from storage.
+type Storer interface {
+	Reader
+	ProgrammeStore
+	OrganisationStore
+	GrantStore
+	DeliveryStore
+	TargetStore
+	TotalsStore
+	NotificationStore
+	AuditStore
+	IdempotencyStore
+}

@@ -1,0 +1,184 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// batchGet reads up to 100 keys of the table in one BatchGetItem,
+// consistently, asking again (with backoff) for any keys DynamoDB left
+// unprocessed: the one place the store reads in batches.
+func (s *Store) batchGet(ctx context.Context, keys []Item, projection string) ([]Item, error) {
+	var out []Item
+	if len(keys) == 0 {
+		return out, nil
+	}
+	ka := types.KeysAndAttributes{Keys: keys, ConsistentRead: aws.Bool(true)}
+	if projection != "" {
+		ka.ProjectionExpression = aws.String(projection)
+	}
+	req := map[string]types.KeysAndAttributes{s.table: ka}
+	for attempt := 0; len(req) > 0; attempt++ {
+		if attempt > 0 {
+			if err := sleep(ctx, backoff(attempt-1)); err != nil {
+				return nil, classify(err)
+			}
+		}
+		if attempt > s.maxTxRetries {
+			return nil, fmt.Errorf("%w: keys left unprocessed", service.ErrUnavailable)
+		}
+		res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+		if err != nil {
+			return nil, classify(err)
+		}
+		out = append(out, res.Responses[s.table]...)
+		req = res.UnprocessedKeys
+	}
+	return out, nil
+}
+
+// inPartition reads keys of one partition, answered by sort key.
+func (s *Store) inPartition(ctx context.Context, keys []Item, projection string) (map[string]Item, error) {
+	items, err := s.batchGet(ctx, keys, projection)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Item, len(items))
+	for _, item := range items {
+		out[skAttr(item)] = item
+	}
+	return out, nil
+}
+
+func skAttr(item Item) string {
+	if v, ok := item["SK"].(*types.AttributeValueMemberS); ok {
+		return v.Value
+	}
+	return ""
+}
+
+// ReadAccess reads the programme, the roles email holds in it (none when
+// email is "") and each of gets in one BatchGetItem: every request inside
+// a programme needs the first two before it may do anything, and a single
+// record then costs no second request.
+func (s *Store) ReadAccess(ctx context.Context, programmeID, email string, gets ...*service.Get) (domain.Programme, []domain.Role, error) {
+	var p domain.Programme
+	pk := pkProgramme(programmeID)
+	keys := []Item{key(pk, skProgramme)}
+	if email != "" {
+		keys = append(keys, key(pk, skMember(email)))
+	}
+	sks, keys, err := getKeys(programmeID, gets, keys)
+	if err != nil {
+		return p, nil, err
+	}
+	items, err := s.inPartition(ctx, keys, "")
+	if err != nil {
+		return p, nil, fmt.Errorf("read programme %s with access: %w", programmeID, err)
+	}
+	item, ok := items[skProgramme]
+	if !ok {
+		return p, nil, service.ErrNotFound
+	}
+	if err := unmarshal(item, &p); err != nil {
+		return p, nil, fmt.Errorf("decode programme %s: %w", programmeID, err)
+	}
+	var roles []domain.Role
+	if item, ok := items[skMember(email)]; ok && email != "" {
+		var m domain.Member
+		if err := unmarshal(item, &m); err != nil {
+			return p, nil, fmt.Errorf("decode member of %s: %w", programmeID, err)
+		}
+		roles = m.Roles
+	}
+	return p, roles, decodeGets(items, gets, sks)
+}
+
+// Read reads each of gets in one request.
+func (s *Store) Read(ctx context.Context, programmeID string, gets ...*service.Get) error {
+	sks, keys, err := getKeys(programmeID, gets, nil)
+	if err != nil || len(keys) == 0 {
+		return err
+	}
+	if len(keys) == 1 { // a GetItem is cheaper to send and read than a batch of one
+		g := gets[0]
+		ok, err := s.get(ctx, pkProgramme(programmeID), sks[0], g.Into)
+		if err != nil {
+			return fmt.Errorf("read %s %s of %s: %w", g.Ref.Entity, g.Ref.ID, programmeID, err)
+		}
+		g.Found = ok
+		return nil
+	}
+	items, err := s.inPartition(ctx, keys, "")
+	if err != nil {
+		return fmt.Errorf("read records of %s: %w", programmeID, err)
+	}
+	return decodeGets(items, gets, sks)
+}
+
+// getKeys adds the keys of gets to keys; sks[i] is gets[i]'s sort key.
+func getKeys(programmeID string, gets []*service.Get, keys []Item) ([]string, []Item, error) {
+	sks := make([]string, len(gets))
+	seen := map[string]bool{}
+	for _, k := range keys {
+		seen[skAttr(k)] = true
+	}
+	for i, g := range gets {
+		sk, ok := skOfRef(g.Ref)
+		if !ok {
+			return nil, nil, fmt.Errorf("no key for a %s", g.Ref.Entity)
+		}
+		sks[i] = sk
+		if !seen[sk] {
+			seen[sk] = true
+			keys = append(keys, key(pkProgramme(programmeID), sk))
+		}
+	}
+	return sks, keys, nil
+}
+
+func decodeGets(items map[string]Item, gets []*service.Get, sks []string) error {
+	for i, g := range gets {
+		item, ok := items[sks[i]]
+		g.Found = ok
+		if ok {
+			if err := unmarshal(item, g.Into); err != nil {
+				return fmt.Errorf("decode %s %s: %w", g.Ref.Entity, g.Ref.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// MissingRefs returns those of refs that are not records of the programme:
+// one BatchGetItem of their keys only. The transaction that writes checks
+// the references again; this lets a request that is refused for other
+// reasons name a bad reference in the same answer.
+func (s *Store) MissingRefs(ctx context.Context, programmeID string, refs []domain.RecordRef) ([]domain.RecordRef, error) {
+	gets := make([]*service.Get, len(refs))
+	for i, r := range refs {
+		gets[i] = &service.Get{Ref: r}
+	}
+	sks, keys, err := getKeys(programmeID, gets, nil)
+	if err != nil {
+		return nil, err
+	}
+	items, err := s.inPartition(ctx, keys, "SK")
+	if err != nil {
+		return nil, fmt.Errorf("check references in %s: %w", programmeID, err)
+	}
+	var missing []domain.RecordRef
+	for i, r := range refs {
+		if _, ok := items[sks[i]]; !ok {
+			missing = append(missing, r)
+		}
+	}
+	return missing, nil
+}

@@ -1,0 +1,176 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// tx is one change being built: its items and, for each, what it means
+// when its condition fails. Failures are read off the items themselves,
+// never off their positions, so items can be added in any order.
+type tx struct {
+	items []types.TransactWriteItem
+	fails []error // the error when item i's condition fails; nil: it has none
+}
+
+// add appends an item whose failed condition means fail.
+func (t *tx) add(item types.TransactWriteItem, fail error) *tx {
+	t.items = append(t.items, item)
+	t.fails = append(t.fails, fail)
+	return t
+}
+
+// create puts a new item, failing if it exists (ids are fresh, so only a
+// replayed write can hit that).
+func (s *Store) create(t *tx, item Item) *tx {
+	return t.add(types.TransactWriteItem{Put: &types.Put{
+		TableName: &s.table, Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(PK)"),
+	}}, fmt.Errorf("create: item exists"))
+}
+
+// versioned replaces an item only if it is still at the version the
+// change was based on.
+func (s *Store) versioned(t *tx, item Item, version int64) *tx {
+	v, _ := marshal(map[string]any{":v": version})
+	return t.add(types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item,
+		ConditionExpression: aws.String("version = :v"), ExpressionAttributeValues: v}}, service.ErrStale)
+}
+
+// exists checks that a record the change depends on is there; if not, the
+// change fails naming ref.
+func (s *Store) exists(t *tx, programmeID string, ref domain.RecordRef) *tx {
+	sk, ok := skOfRef(ref)
+	if !ok {
+		panic("store: no key for " + string(ref.Entity))
+	}
+	return t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), sk),
+		ConditionExpression: aws.String("attribute_exists(PK)"),
+	}}, &service.MissingRefError{Refs: []domain.RecordRef{ref}})
+}
+
+// programmeExists checks the programme is there: a change of a record of a
+// programme that is gone is a not-found.
+func (s *Store) programmeExists(t *tx, programmeID string) *tx {
+	return t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), skProgramme),
+		ConditionExpression: aws.String("attribute_exists(PK)"),
+	}}, service.ErrNotFound)
+}
+
+// auditPut is the transaction item that writes an audit event. Events are
+// only ever created (attribute_not_exists), never updated or deleted. GSI1
+// serves "changes by this user", GSI2 "history of this record".
+func (s *Store) auditPut(ev domain.AuditEvent) (types.TransactWriteItem, error) {
+	pk := pkProgramme(ev.ProgrammeID)
+	item, err := record(ev, "audit", keys{
+		PK: pk, SK: "AUDIT#" + ev.ID,
+		GSI1PK: "AUDITBY#" + ev.ProgrammeID + "#" + ev.ActorEmail, GSI1SK: "AUDIT#" + ev.ID,
+		GSI2PK: historyKey(ev.ProgrammeID, ev.Entity, ev.EntityID), GSI2SK: "AUDIT#" + ev.ID,
+	})
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return types.TransactWriteItem{Put: &types.Put{TableName: &s.auditTable, Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(PK)")}}, nil
+}
+
+// write makes a change in one transaction with its audit event and, when
+// the request holds one, its idempotency claim. Every change of a record
+// goes through it, so none is written without its event.
+func (s *Store) write(ctx context.Context, ch service.Change, t *tx) error {
+	audit, err := s.auditPut(ch.Audit)
+	if err != nil {
+		return err
+	}
+	t.add(audit, errors.New("audit event exists"))
+	if ch.Claim != nil {
+		t.add(s.idemCommit(*ch.Claim), service.ErrClaimTaken)
+	}
+	return s.transact(ctx, t)
+}
+
+// transact writes t's items atomically. A cancellation caused only by
+// conflicts with concurrent transactions (or throttling) is retried with
+// jittered backoff: the one place fundtrack retries writes. A failed
+// condition returns what that item means: every missing reference at once,
+// else the first item's failure.
+func (s *Store) transact(ctx context.Context, t *tx) error {
+	if len(t.items) > 100 {
+		return fmt.Errorf("transaction of %d items exceeds the DynamoDB limit of 100", len(t.items))
+	}
+	for attempt := 0; ; attempt++ {
+		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: t.items})
+		if err == nil {
+			return nil
+		}
+		var tce *types.TransactionCanceledException
+		if !errors.As(err, &tce) {
+			return classify(err)
+		}
+		if failed := t.failure(tce.CancellationReasons); failed != nil {
+			if lc, ok := failed.(*lazyCorrected); ok {
+				return lc.resolve()
+			}
+			return failed
+		}
+		retry := false
+		for _, r := range tce.CancellationReasons {
+			switch aws.ToString(r.Code) {
+			case "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded":
+				retry = true
+			}
+		}
+		if !retry {
+			// Cancelled for a lasting reason (a validation error, an item
+			// collection too large): retrying will not help, so not a 503.
+			return fmt.Errorf("transaction cancelled: %w", err)
+		}
+		if attempt >= s.maxTxRetries {
+			return fmt.Errorf("%w: the database stayed busy: %w", service.ErrUnavailable, err)
+		}
+		if err := sleep(ctx, backoff(attempt)); err != nil {
+			return classify(err)
+		}
+	}
+}
+
+// failure is what the failed conditions of a cancelled transaction mean,
+// or nil when none failed.
+func (t *tx) failure(reasons []types.CancellationReason) error {
+	var missing []domain.RecordRef
+	var first error
+	for i, r := range reasons {
+		if aws.ToString(r.Code) != "ConditionalCheckFailed" || i >= len(t.fails) {
+			continue
+		}
+		fail := t.fails[i]
+		var m *service.MissingRefError
+		if errors.As(fail, &m) {
+			missing = append(missing, m.Refs...)
+			continue
+		}
+		if first == nil && fail != nil {
+			first = fail
+		}
+	}
+	if first != nil {
+		// A stale version, a programme gone or a claim taken over decides
+		// the answer even when references are missing too: the change was
+		// based on something that is no longer so.
+		return first
+	}
+	if len(missing) > 0 {
+		return &service.MissingRefError{Refs: missing}
+	}
+	return nil
+}
