@@ -2,47 +2,8 @@ package domain
 
 import (
 	"strconv"
-	"strings"
 	"time"
 )
-
-// Metric is a count of people kept per period. Counts are added up over
-// submissions; a correction replaces a submission's counts.
-type Metric string
-
-// The metrics of the SPEC, in the order they are shown.
-const (
-	MetricReferrals            Metric = "referrals"
-	MetricPeopleIntoWork       Metric = "peopleIntoWork"
-	MetricJobStarts            Metric = "jobStarts"
-	MetricSustainedJobs13Weeks Metric = "sustainedJobs13Weeks"
-	MetricVolunteeringStarts   Metric = "volunteeringStarts"
-	MetricTrainingStarts       Metric = "trainingStarts"
-	MetricInternsEnrolled      Metric = "internsEnrolled"
-	MetricInternsCompleted     Metric = "internsCompleted"
-)
-
-// Metrics lists every metric in display order.
-var Metrics = []Metric{MetricReferrals, MetricPeopleIntoWork, MetricJobStarts, MetricSustainedJobs13Weeks,
-	MetricVolunteeringStarts, MetricTrainingStarts, MetricInternsEnrolled, MetricInternsCompleted}
-
-// ValidMetric reports whether m is one of Metrics.
-func ValidMetric(m Metric) bool {
-	for _, k := range Metrics {
-		if k == m {
-			return true
-		}
-	}
-	return false
-}
-
-func metricList() string {
-	s := make([]string, len(Metrics))
-	for i, m := range Metrics {
-		s[i] = string(m)
-	}
-	return strings.Join(s, ", ")
-}
 
 // Limits on figures, so a slipped key is refused rather than counted.
 const (

@@ -109,39 +109,16 @@ func (t Target) NextCheck(periodStart, today Date) Date {
 	}
 }
 
-// MetricLabel is how a metric reads in a sentence.
-func MetricLabel(m Metric) string {
-	switch m {
-	case MetricReferrals:
-		return "referrals"
-	case MetricPeopleIntoWork:
-		return "people into work"
-	case MetricJobStarts:
-		return "job starts"
-	case MetricSustainedJobs13Weeks:
-		return "jobs sustained for 13 weeks"
-	case MetricVolunteeringStarts:
-		return "volunteering starts"
-	case MetricTrainingStarts:
-		return "training starts"
-	case MetricInternsEnrolled:
-		return "interns enrolled"
-	case MetricInternsCompleted:
-		return "interns completed"
-	}
-	return string(m)
-}
-
 // Headline is the one-line summary of a notification, used as the subject.
 func (n Notification) Headline(programme string) string {
 	switch n.Kind {
 	case KindMissed:
-		return fmt.Sprintf("Target missed: %d %s (%s)", n.Value, MetricLabel(n.Metric), programme)
+		return fmt.Sprintf("Target missed: %d %s (%s)", n.Value, n.Metric.Phrase(), programme)
 	case KindAtRisk:
-		return fmt.Sprintf("Target at risk: %d %s (%s)", n.Value, MetricLabel(n.Metric), programme)
+		return fmt.Sprintf("Target at risk: %d %s (%s)", n.Value, n.Metric.Phrase(), programme)
 	}
 	if n.Threshold == 100 {
-		return fmt.Sprintf("Target reached: %d %s (%s)", n.Value, MetricLabel(n.Metric), programme)
+		return fmt.Sprintf("Target reached: %d %s (%s)", n.Value, n.Metric.Phrase(), programme)
 	}
-	return fmt.Sprintf("%d%% of target reached: %d %s (%s)", n.Threshold, n.Value, MetricLabel(n.Metric), programme)
+	return fmt.Sprintf("%d%% of target reached: %d %s (%s)", n.Threshold, n.Value, n.Metric.Phrase(), programme)
 }

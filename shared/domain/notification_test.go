@@ -115,22 +115,3 @@ func TestNotificationHeadline(t *testing.T) {
 		}
 	}
 }
-
-func TestMetricLabel(t *testing.T) {
-	t.Parallel()
-	for m, want := range map[domain.Metric]string{
-		domain.MetricReferrals:            "referrals",
-		domain.MetricPeopleIntoWork:       "people into work",
-		domain.MetricJobStarts:            "job starts",
-		domain.MetricSustainedJobs13Weeks: "jobs sustained for 13 weeks",
-		domain.MetricVolunteeringStarts:   "volunteering starts",
-		domain.MetricTrainingStarts:       "training starts",
-		domain.MetricInternsEnrolled:      "interns enrolled",
-		domain.MetricInternsCompleted:     "interns completed",
-		"somethingElse":                   "somethingElse",
-	} {
-		if got := domain.MetricLabel(m); got != want {
-			t.Errorf("MetricLabel(%s) = %q, want %q", m, got, want)
-		}
-	}
-}

@@ -187,7 +187,7 @@ func TestOutcomeSummaryCSVExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "\ufeff" +
-		"Project,Referrals,People into work,Job starts,Sustained jobs (13 weeks),Volunteering starts,Training starts,Interns enrolled,Interns completed\r\n" +
+		"Project,Referrals,People into work,Job starts,Jobs sustained for 13 weeks,Volunteering starts,Training starts,Interns enrolled,Interns completed\r\n" +
 		"IPS Bradford,10,*,10,*,0,0,0,0\r\n" +
 		"Aspiro,15,*,0,0,0,0,*,0\r\n" +
 		"'-Newcomers,0,0,0,0,0,0,0,0\r\n" +
@@ -202,9 +202,14 @@ func TestOutcomeSummaryHeaderCoversEveryMetric(t *testing.T) {
 	if len(h) != 1+len(domain.Metrics) {
 		t.Fatalf("header %q: want Project and one column per metric (%d)", h, len(domain.Metrics))
 	}
+	// Each column is headed by the metric's catalogue label, which an
+	// import reads back as that metric.
 	for i, m := range domain.Metrics {
-		if export.MetricLabels[m] == "" || h[i+1] != export.MetricLabels[m] {
-			t.Errorf("metric %s has column %q, label %q", m, h[i+1], export.MetricLabels[m])
+		if h[i+1] != m.Label() {
+			t.Errorf("metric %s has column %q, label %q", m, h[i+1], m.Label())
+		}
+		if got, ok := domain.ParseMetric(h[i+1]); !ok || got != m {
+			t.Errorf("column %q reads back as %q, want %s", h[i+1], got, m)
 		}
 	}
 }

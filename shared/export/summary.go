@@ -14,31 +14,17 @@ type OutcomeSet struct {
 	Totals    domain.Totals
 }
 
-// MetricLabels are the column headings of the metrics, as people read them.
-var MetricLabels = map[domain.Metric]string{
-	domain.MetricReferrals:            "Referrals",
-	domain.MetricPeopleIntoWork:       "People into work",
-	domain.MetricJobStarts:            "Job starts",
-	domain.MetricSustainedJobs13Weeks: "Sustained jobs (13 weeks)",
-	domain.MetricVolunteeringStarts:   "Volunteering starts",
-	domain.MetricTrainingStarts:       "Training starts",
-	domain.MetricInternsEnrolled:      "Interns enrolled",
-	domain.MetricInternsCompleted:     "Interns completed",
-}
-
 // ProgrammeTotal names the last row of the outcome summary.
 const ProgrammeTotal = "Programme total"
 
 // OutcomeSummaryHeader is the header row of the outcome summary: the
-// project, then one column per metric in domain.Metrics order.
+// project, then one column per metric in domain.Metrics order, headed by
+// its label in the metric catalogue (so a spreadsheet import can read the
+// file back).
 func OutcomeSummaryHeader() []string {
 	h := []string{"Project"}
 	for _, m := range domain.Metrics {
-		label := MetricLabels[m]
-		if label == "" {
-			label = string(m)
-		}
-		h = append(h, label)
+		h = append(h, m.Label())
 	}
 	return h
 }

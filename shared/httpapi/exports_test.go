@@ -468,7 +468,7 @@ func TestExportOutcomeSummary(t *testing.T) {
 		t.Helper()
 		return a.want(t, http.StatusOK, rq("GET", w.pp("/outcomes/summary.csv"), as, nil))
 	}
-	header := "\ufeffProject,Referrals,People into work,Job starts,Sustained jobs (13 weeks),Volunteering starts,Training starts,Interns enrolled,Interns completed\r\n"
+	header := "\ufeffProject,Referrals,People into work,Job starts,Jobs sustained for 13 weeks,Volunteering starts,Training starts,Interns enrolled,Interns completed\r\n"
 
 	t.Run("before any submission", func(t *testing.T) {
 		want := header + "IPS Bradford,0,0,0,0,0,0,0,0\r\nAspiro internships,0,0,0,0,0,0,0,0\r\nProgramme total,0,0,0,0,0,0,0,0\r\n"

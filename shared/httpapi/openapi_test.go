@@ -347,6 +347,127 @@ func TestOpenAPIMatchesDomain(t *testing.T) {
 	}
 }
 
+// oaMetricDescription is the Metric schema's description, written from the
+// metric catalogue: each API name with its label and what it counts.
+func oaMetricDescription() string {
+	s := "A count of people per period, added up over submissions. Each metric, with the label people read it by (the outcome summary CSV's column heading):\n"
+	for _, d := range domain.MetricDefs() {
+		s += fmt.Sprintf("\n- `%s` (%s): %s", d.Metric, d.Label, d.Description)
+	}
+	return s
+}
+
+// TestOpenAPIMetricsMatchCatalogue walks the whole document for the places
+// that list metrics by hand, so a metric added to domain's catalogue and not
+// to openapi.json (or the other way round) fails here: every enum naming a
+// metric, every object with metric-named properties (the totals), every
+// property called metric, every map keyed by metric (counts), and the
+// Metric schema's description.
+func TestOpenAPIMetricsMatchCatalogue(t *testing.T) {
+	t.Parallel()
+	var doc any
+	if err := json.Unmarshal(httpapi.OpenAPI(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	const metricRef = "#/components/schemas/Metric"
+	want := make([]string, len(domain.Metrics))
+	isMetric := map[string]bool{}
+	for i, m := range domain.Metrics {
+		want[i], isMetric[string(m)] = string(m), true
+	}
+	refsMetric := func(v any) bool { // v is, or allows only, a Metric
+		s, _ := v.(map[string]any)
+		if s["$ref"] == metricRef {
+			return true
+		}
+		for _, k := range []string{"anyOf", "oneOf"} {
+			for _, alt := range oaSlice(s[k]) {
+				if a, _ := alt.(map[string]any); a["$ref"] == metricRef {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	var enums, totals, metricProps, countMaps int
+	var walk func(at string, v any)
+	walk = func(at string, v any) {
+		switch v := v.(type) {
+		case []any:
+			for i, x := range v {
+				walk(at+"/"+strconv.Itoa(i), x)
+			}
+		case map[string]any:
+			if enum := oaStrings(v["enum"]); slices.ContainsFunc(enum, func(s string) bool { return isMetric[s] }) {
+				enums++
+				if !slices.Equal(enum, want) {
+					t.Errorf("%s: enum %v, want the catalogue's %v in its order", at, enum, want)
+				}
+			}
+			if props, ok := v["properties"].(map[string]any); ok {
+				var named []string
+				for k := range props {
+					if isMetric[k] {
+						named = append(named, k)
+					}
+				}
+				if len(named) > 0 {
+					totals++
+					if sort.Strings(named); !slices.Equal(named, oaSorted(domain.Metrics...)) {
+						t.Errorf("%s: properties name the metrics %v, want every one of %v", at, named, oaSorted(domain.Metrics...))
+					}
+					if req := oaStrings(v["required"]); !slices.Equal(req, want) {
+						t.Errorf("%s: required %v, want the catalogue's %v in its order", at, req, want)
+					}
+				}
+				if p, ok := props["metric"]; ok {
+					metricProps++
+					if !refsMetric(p) {
+						t.Errorf("%s/properties/metric is not a $ref to %s", at, metricRef)
+					}
+				}
+			}
+			if pn, ok := v["propertyNames"]; ok && refsMetric(pn) {
+				countMaps++
+				if n, _ := v["maxProperties"].(float64); int(n) != len(domain.Metrics) {
+					t.Errorf("%s: maxProperties %v, want %d (one per metric)", at, v["maxProperties"], len(domain.Metrics))
+				}
+			}
+			for k, x := range v {
+				if k != "examples" && k != "example" {
+					walk(at+"/"+k, x)
+				}
+			}
+		}
+	}
+	walk("#", doc)
+	// The document has each kind of place at least once, so the walk above
+	// cannot pass by finding nothing.
+	if enums == 0 || totals == 0 || metricProps == 0 || countMaps == 0 {
+		t.Errorf("found %d metric enums %d totals objects, %d metric properties, %d maps keyed by metric",
+			enums, totals, metricProps, countMaps)
+	}
+	schema, _ := doc.(map[string]any)["components"].(map[string]any)["schemas"].(map[string]any)["Metric"].(map[string]any)
+	if got, want := schema["description"], oaMetricDescription(); got != want {
+		t.Errorf("the Metric schema's description is not the catalogue's; want:\n%s", want)
+	}
+}
+
+func oaSlice(v any) []any {
+	s, _ := v.([]any)
+	return s
+}
+
+func oaStrings(v any) []string {
+	var out []string
+	for _, x := range oaSlice(v) {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // --- validation in the client's transport
 
 type oaBreaksKey struct{}

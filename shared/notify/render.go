@@ -55,7 +55,7 @@ var htmlBody = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 // Render writes a notification's email (To is left for the sender to fill).
 func Render(n domain.Notification, p domain.Programme, project domain.Project) email.Message {
 	v := view{Headline: n.Headline(p.Name), Programme: p.Name, Project: project.Name, Figure: n.Figure, Value: n.Value,
-		Metric: domain.MetricLabel(n.Metric), On: n.On.String(), Percent: fmt.Sprintf("%.1f%%", float64(n.Figure)*100/float64(n.Value))}
+		Metric: n.Metric.Phrase(), On: n.On.String(), Percent: fmt.Sprintf("%.1f%%", float64(n.Figure)*100/float64(n.Value))}
 	v.Footer = "You receive this because you are a contact for a funder of this programme in fundtrack."
 	if n.Kind == domain.KindAtRisk { // at-risk emails go to the programme's leads
 		v.Footer = "You receive this because you lead this programme in fundtrack."

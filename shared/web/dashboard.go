@@ -157,8 +157,8 @@ func (c *chart) draw(last time.Time) template.HTML {
 	y := func(v float64) float64 { return top + plotH - plotH*v/top10 }
 
 	var b strings.Builder
-	title := "People into work over time"
-	desc := fmt.Sprintf("Cumulative people into work by month, %s to %s", c.Rows[0].Month, last.Format("January 2006"))
+	title := domain.MetricPeopleIntoWork.Label() + " over time"
+	desc := fmt.Sprintf("Cumulative %s by month, %s to %s", domain.MetricPeopleIntoWork.Phrase(), c.Rows[0].Month, last.Format("January 2006"))
 	if c.Target > 0 {
 		desc += fmt.Sprintf(", against a target of %d", c.Target)
 	}

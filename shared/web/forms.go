@@ -397,7 +397,7 @@ func (f *form) label(p string) string {
 		return fd.Label
 	}
 	if m, ok := strings.CutPrefix(p, "counts."); ok {
-		return metricLabel(domain.Metric(m))
+		return domain.Metric(m).Label()
 	}
 	return capitalise(p)
 }

@@ -82,6 +82,27 @@ func TestFormMessagesAndSummary(t *testing.T) {
 	}
 }
 
+// TestMetricFieldsFromCatalogue: the outcome form's count boxes and their
+// error messages use the metric catalogue's labels.
+func TestMetricFieldsFromCatalogue(t *testing.T) {
+	labels := map[string]string{}
+	for _, fd := range outcomeFields() {
+		labels[fd.Path] = fd.Label
+	}
+	for _, m := range domain.Metrics {
+		if got := labels["counts."+string(m)]; got != m.Label() {
+			t.Errorf("the %s box is labelled %q, want %q", m, got, m.Label())
+		}
+	}
+	f := newForm(nil, nil)
+	if got := f.message("counts.sustainedJobs13Weeks", "must not be negative"); got != "Jobs sustained for 13 weeks must not be negative" {
+		t.Errorf("message %q", got)
+	}
+	if got := f.message("counts.peopleIntoWork", "required"); got != "Enter people into work" {
+		t.Errorf("message %q", got)
+	}
+}
+
 func TestCompactMeasures(t *testing.T) {
 	v := url.Values{"measures[1].name": {"b"}, "measures[1].respondents": {"3"}, "measures[2].name": {"c"}}
 	compactMeasures(v)

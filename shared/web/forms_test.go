@@ -157,6 +157,15 @@ func TestOutcomeErrorsThenCorrected(t *testing.T) {
 	// And the dashboard counts it: 20 + 25 + 16.
 	if p := pl.get("/app/programmes/" + f.PID); !strings.Contains(p.Body, `data-testid="total-peopleIntoWork"><span class="nhsuk-table-responsive__heading" aria-hidden="true">People into work </span><strong>61</strong>`) {
 		t.Errorf("dashboard total after the submission:\n%s", excerpt(p.Body))
+	} else {
+		// The totals table's narrow columns are headed by the short label,
+		// with the full one for screen readers.
+		for _, want := range []string{`scope="col">Referrals</th>`,
+			`scope="col"><span aria-hidden="true">Sustained 13 weeks</span><span class="nhsuk-u-visually-hidden">Jobs sustained for 13 weeks</span></th>`} {
+			if !strings.Contains(p.Body, want) {
+				t.Errorf("dashboard totals table lacks %q", want)
+			}
+		}
 	}
 
 	// A correction replaces it.

@@ -480,7 +480,7 @@ const measureRows = 3
 func outcomeFields() []field {
 	fs := []field{{"periodStart", kDate, "Period start"}, {"periodEnd", kDate, "Period end"}, {"cohortId", kText, "Cohort"}}
 	for _, m := range domain.Metrics {
-		fs = append(fs, field{"counts." + string(m), kInt, metricLabel(m)})
+		fs = append(fs, field{"counts." + string(m), kInt, m.Label()})
 	}
 	for i := range measureRows {
 		p := "measures[" + strconv.Itoa(i) + "]."

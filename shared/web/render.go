@@ -87,7 +87,8 @@ func parseTemplates(as *assets) map[string]*template.Template {
 		"pounds":      pounds,
 		"date":        dateText,
 		"datetime":    datetimeText,
-		"metric":      metricLabel,
+		"metric":      domain.Metric.Label,
+		"metricShort": domain.Metric.Short,
 		"metrics":     func() []domain.Metric { return domain.Metrics },
 		"pct":         func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + "%" },
 		"barWidth":    barWidth,
@@ -253,24 +254,6 @@ func datetimeText(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format("2 January 2006 15:04 UTC")
-}
-
-var metricLabels = map[domain.Metric]string{
-	domain.MetricReferrals:            "Referrals",
-	domain.MetricPeopleIntoWork:       "People into work",
-	domain.MetricJobStarts:            "Job starts",
-	domain.MetricSustainedJobs13Weeks: "Jobs sustained 13 weeks",
-	domain.MetricVolunteeringStarts:   "Volunteering starts",
-	domain.MetricTrainingStarts:       "Training starts",
-	domain.MetricInternsEnrolled:      "Interns enrolled",
-	domain.MetricInternsCompleted:     "Interns completed",
-}
-
-func metricLabel(m domain.Metric) string {
-	if l, ok := metricLabels[m]; ok {
-		return l
-	}
-	return string(m)
 }
 
 // barWidth is a percentage for a progress bar, 0-100.
