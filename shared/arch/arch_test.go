@@ -1,0 +1,136 @@
+package arch
+
+import (
+	"encoding/json"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/fundtrack/fundtrack/"
+
+// pkg is what `go list -json` says of one package.
+type pkg struct {
+	ImportPath string
+	Imports    []string
+	Deps       []string
+}
+
+func list(t *testing.T, patterns ...string) map[string]pkg {
+	t.Helper()
+	out, err := exec.Command("go", append([]string{"list", "-json=ImportPath,Imports,Deps"}, patterns...)...).Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	pkgs := map[string]pkg{}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for dec.More() {
+		var p pkg
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		pkgs[strings.TrimPrefix(p.ImportPath, module)] = p
+	}
+	return pkgs
+}
+
+// allowed lists, for each package, the fundtrack packages it may import.
+// A package not listed here fails the test, so a new one is placed in the
+// layers on purpose.
+var allowed = map[string][]string{
+	"shared/domain":                {},
+	"shared/email":                 {},
+	"shared/export":                {"shared/domain"},
+	"shared/present":               {"shared/domain"},
+	"shared/auth":                  {"shared/domain"},
+	"shared/service":               {"shared/domain", "shared/export"},
+	"shared/service/memstore":      {"shared/domain", "shared/service"},
+	"shared/store":                 {"shared/domain", "shared/service"},
+	"shared/httpapi":               {"shared/domain", "shared/export", "shared/present", "shared/service"},
+	"shared/web":                   {"shared/domain", "shared/export", "shared/present", "shared/service", "shared/httpapi"},
+	"shared/notify":                {"shared/domain", "shared/email", "shared/service", "shared/store"},
+	"shared/platform":              {"shared/httpapi", "shared/service", "shared/store"},
+	"shared/platform/notifierdeps": {"shared/email", "shared/notify", "shared/platform", "shared/store"},
+	"shared/platform/webdeps":      {"shared/platform", "shared/service", "shared/store", "shared/web"},
+	"shared/testenv":               {"infra/cfn"},
+	"shared/arch":                  {},
+	"shared/web/browsertest":       {},
+}
+
+// noAWS are packages that link no AWS code at all, however indirectly.
+var noAWS = []string{"shared/domain", "shared/export", "shared/present", "shared/service", "shared/web"}
+
+func TestImportsPointInward(t *testing.T) {
+	pkgs := list(t, module+"shared/...")
+	for path, p := range pkgs {
+		if strings.HasPrefix(path, "shared/testkit") {
+			continue // test support may use anything; TestFunctionsLinkNoTestSupport keeps it out of binaries
+		}
+		ok, known := allowed[path]
+		if !known {
+			t.Errorf("%s is not placed in the layers: add it to allowed in shared/arch", path)
+			continue
+		}
+		for _, imp := range p.Imports {
+			if !strings.HasPrefix(imp, module) {
+				continue
+			}
+			if dep := strings.TrimPrefix(imp, module); !slices.Contains(ok, dep) {
+				t.Errorf("%s imports %s: not allowed (it may import %v)", path, dep, ok)
+			}
+		}
+	}
+}
+
+func TestNoAWSInTheCore(t *testing.T) {
+	for _, path := range noAWS {
+		p := list(t, module+path)[path]
+		for _, d := range p.Deps {
+			if strings.HasPrefix(d, "github.com/aws/") {
+				t.Errorf("%s links AWS code (%s)", path, d)
+				break
+			}
+		}
+		if path == "shared/web" {
+			for _, d := range p.Deps {
+				if d == module+"shared/store" {
+					t.Error("shared/web depends on shared/store: pages reach storage only through the service")
+				}
+			}
+		}
+	}
+}
+
+// TestAPIFunctionsLinkOnlyTheAPI: a cold start pays for every package a
+// binary links, so the API functions link neither SES, the notifier, the
+// web app nor test support.
+func TestAPIFunctionsLinkOnlyTheAPI(t *testing.T) {
+	banned := []string{"github.com/aws/aws-sdk-go-v2/service/sesv2", "github.com/aws/aws-sdk-go-v2/service/ssm",
+		module + "shared/web", module + "shared/notify", module + "shared/email", module + "shared/testkit", module + "shared/testenv"}
+	for _, fn := range []string{"programmes", "grants", "delivery", "progress", "audit"} {
+		p := list(t, module+"functions/"+fn)["functions/"+fn]
+		if len(p.Deps) == 0 {
+			t.Fatalf("functions/%s: no dependencies listed", fn)
+		}
+		for _, d := range p.Deps {
+			for _, b := range banned {
+				if d == b || strings.HasPrefix(d, b+"/") {
+					t.Errorf("functions/%s links %s", fn, d)
+				}
+			}
+		}
+	}
+}
+
+// TestFunctionsLinkNoTestSupport: no Lambda binary carries test code.
+func TestFunctionsLinkNoTestSupport(t *testing.T) {
+	for path, p := range list(t, module+"functions/...") {
+		for _, d := range p.Deps {
+			if strings.HasPrefix(d, module+"shared/testkit") || strings.HasPrefix(d, module+"shared/testenv") ||
+				strings.HasPrefix(d, module+"infra/") {
+				t.Errorf("%s links %s", path, d)
+			}
+		}
+	}
+}
