@@ -89,6 +89,7 @@ func run() error {
 	os.Setenv("FUNDTRACK_SES_ENDPOINT", mailPage)
 	c.SESEndpoint = mailPage
 	go notifyEveryMinute(ctx, notifierdeps.Notifier(c, db, email.SES{Client: notifierdeps.SES(c, cfg), From: c.MailFrom}))
+	go keepTables(ctx, db, c.Table)
 
 	printWelcome(addr, mailPage, local)
 	select {
@@ -145,6 +146,27 @@ func ensureTable(ctx context.Context, db *dynamodb.Client, table string) error {
 		}
 	}
 	return nil
+}
+
+// keepTables recreates the tables if they disappear (DynamoDB Local
+// restarted in memory, say), so the runner picks up again without a
+// restart; meanwhile requests answer 503. EnsureTable is a DescribeTable
+// when the tables are there.
+func keepTables(ctx context.Context, db *dynamodb.Client, table string) {
+	tick := time.NewTicker(5 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		check, cancel := context.WithTimeout(ctx, 4*time.Second)
+		if err := ensureTable(check, db, table); err != nil && ctx.Err() == nil {
+			log.Printf("tables: %v", err)
+		}
+		cancel()
+	}
 }
 
 // notifyEveryMinute runs the milestone notifier as the scheduler would in

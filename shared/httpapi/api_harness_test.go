@@ -105,6 +105,7 @@ type apiOptions struct {
 	config    platform.Config           // Table is set to table
 	subject   func(email string) string // token subjects; nil: auth.MintLocal's
 	transport http.RoundTripper         // nil: a pool of the harness's own
+	timeout   time.Duration             // the requests' deadline; 0: the default
 }
 
 // newAPI starts the API over a fresh table of its own.
@@ -135,6 +136,7 @@ func startAPI(t testing.TB, o apiOptions) *apiH {
 	cfg.Table = o.table
 	deps := platform.APIDeps(cfg, o.db, auth.Local{Secret: h.secret, Issuer: auth.LocalIssuer})
 	deps.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
+	deps.RequestTimeout = o.timeout
 	// Mounted as the local runner mounts them (API Gateway routes by route in AWS).
 	srv := httptest.NewServer(httpapi.Mount(httpapi.Functions(deps)))
 	pool := &http.Transport{MaxIdleConns: 200, MaxIdleConnsPerHost: 200, IdleConnTimeout: 30 * time.Second}

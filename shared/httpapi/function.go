@@ -53,6 +53,6 @@ func Mount(fns []Function) http.Handler {
 	}
 	fallback := &server{Deps: Deps{}, mux: mux}
 	fallback.Logger = slog.Default()
-	mux.Handle("/", fallback.recover(http.HandlerFunc(fallback.unmatched)))
+	mux.Handle("/", fallback.identify(fallback.recover(http.HandlerFunc(fallback.unmatched))))
 	return mux
 }

@@ -18,6 +18,10 @@ import (
 // MaxBodyBytes is the largest request body accepted (64 KiB).
 const MaxBodyBytes = 64 << 10
 
+// DefaultRequestTimeout leaves a second of the functions' 10-second Lambda
+// timeout to answer in the SPEC's shape rather than be cut off by Lambda.
+const DefaultRequestTimeout = 9 * time.Second
+
 // Deps are what the API handlers need. Handlers touch them only while
 // serving, so Functions(Deps{}) can list routes without any of them.
 type Deps struct {
@@ -28,6 +32,10 @@ type Deps struct {
 	// Gateway's request id. Nil makes a new id per request.
 	RequestID func(*http.Request) string
 	Now       func() time.Time
+	// RequestTimeout bounds every request (default DefaultRequestTimeout):
+	// past it the request is answered 503 with Retry-After, whatever is
+	// still running, so a hung database never means a hung connection.
+	RequestTimeout time.Duration
 	// GivingPrefix is the publisher's 360Giving prefix for grant and
 	// organisation identifiers (FUNDTRACK_360_PREFIX); "" means "fundtrack".
 	GivingPrefix string
@@ -66,12 +74,15 @@ func newHandler(d Deps, routes func(*server) []route) http.Handler {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.RequestTimeout <= 0 {
+		d.RequestTimeout = DefaultRequestTimeout
+	}
 	s := &server{Deps: d, mux: http.NewServeMux()}
 	for _, rt := range routes(s) {
 		s.mux.Handle(rt.pattern, s.wrap(rt))
 	}
 	s.mux.HandleFunc("/", s.unmatched)
-	return s.recover(s.mux)
+	return s.identify(s.deadline(s.recover(s.mux)))
 }
 
 func patterns(routes []route) []string {
@@ -93,9 +104,8 @@ func (s *server) requestID(r *http.Request) string {
 	return ""
 }
 
-// recover turns a panic into a 500 that names only the request id, and
-// gives every request its id before anything else runs.
-func (s *server) recover(next http.Handler) http.Handler {
+// identify gives every request its id before anything else runs.
+func (s *server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := ""
 		if s.RequestID != nil {
@@ -106,6 +116,13 @@ func (s *server) recover(next http.Handler) http.Handler {
 		}
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
 		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recover turns a panic into a 500 that names only the request id.
+func (s *server) recover(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -115,6 +132,32 @@ func (s *server) recover(next http.Handler) http.Handler {
 			}
 		}()
 		next.ServeHTTP(w, r)
+	})
+}
+
+// deadline answers every request within RequestTimeout. The request's
+// context carries the deadline, so database calls give up by then; and
+// should anything still be running, the client gets 503 with Retry-After
+// at the deadline rather than waiting on it. The handler writes into a
+// buffer, so a late answer can never be mixed into the 503.
+func (s *server) deadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), s.RequestTimeout)
+		defer cancel()
+		r = r.WithContext(ctx)
+		buf := newBuffered()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			next.ServeHTTP(buf, r)
+		}()
+		select {
+		case <-done:
+			buf.flush(w)
+		case <-ctx.Done():
+			s.writeError(w, r, &domain.Error{Code: domain.CodeUnavailable, Message: "the request took too long",
+				Err: fmt.Errorf("no answer within %v: %w", s.RequestTimeout, ctx.Err())})
+		}
 	})
 }
 

@@ -58,7 +58,12 @@ func (s *server) programmesRoutes() []route {
 	}
 }
 
+// health answers 200 only when the table answers; otherwise 503 in the
+// error shape, so a load balancer or a person sees the service is down.
 func (s *server) health(w http.ResponseWriter, r *http.Request, _ *call) error {
+	if err := s.Service.Health(r.Context()); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	return nil
 }

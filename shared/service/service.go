@@ -32,6 +32,14 @@ func New(st Storer, now func() time.Time) *Service {
 	return &Service{store: st, now: func() time.Time { return now().UTC().Truncate(time.Millisecond) }}
 }
 
+// Health says whether storage answers: nil, or service_unavailable.
+func (s *Service) Health(ctx context.Context) error {
+	if err := s.store.Ping(ctx); err != nil {
+		return &domain.Error{Code: domain.CodeUnavailable, Message: "the database does not answer", Err: err}
+	}
+	return nil
+}
+
 // Decoder fills v from the request's input (a JSON body, a form). Scopes
 // call it only after the caller's access is checked, so a non-member
 // learns nothing from a validation error.

@@ -106,6 +106,8 @@ type Reader interface {
 	// programme (one round trip), so a refused request can name every bad
 	// reference at once; each write checks its own references again.
 	MissingRefs(ctx context.Context, programmeID string, refs []domain.RecordRef) ([]domain.RecordRef, error)
+	// Ping reads from the table, to say whether it answers.
+	Ping(ctx context.Context) error
 }
 
 // ProgrammeStore keeps programmes and their members.

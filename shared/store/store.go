@@ -179,7 +179,10 @@ func classify(err error) error {
 	if errors.As(err, &ae) {
 		switch ae.ErrorCode() {
 		case "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
-			"InternalServerError", "ServiceUnavailable", "TransactionInProgressException":
+			"InternalServerError", "ServiceUnavailable", "TransactionInProgressException",
+			// A table that is gone (DynamoDB Local restarted in memory, a
+			// table being restored) may come back: 503, not 500.
+			"ResourceNotFoundException":
 			unavailable = true
 		}
 	}

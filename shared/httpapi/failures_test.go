@@ -1,0 +1,163 @@
+package httpapi_test
+
+// Failures of the database as clients meet them: a table that goes away
+// and comes back, a database that hangs. Every request still answers, in
+// the SPEC's shape, within its deadline.
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/fundtrack/fundtrack/infra/cfn"
+	"github.com/fundtrack/fundtrack/shared/store"
+	"github.com/fundtrack/fundtrack/shared/testenv"
+)
+
+// faultDB answers every call with fail's error when it gives one, and
+// passes the call on otherwise: the faults DynamoDB Local cannot produce.
+type faultDB struct {
+	store.DB
+	fail func(op string) error
+}
+
+func (f faultDB) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	if err := f.fail("GetItem"); err != nil {
+		return nil, err
+	}
+	return f.DB.GetItem(ctx, in, o...)
+}
+
+func (f faultDB) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	if err := f.fail("PutItem"); err != nil {
+		return nil, err
+	}
+	return f.DB.PutItem(ctx, in, o...)
+}
+
+func (f faultDB) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	if err := f.fail("Query"); err != nil {
+		return nil, err
+	}
+	return f.DB.Query(ctx, in, o...)
+}
+
+func (f faultDB) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	if err := f.fail("BatchGetItem"); err != nil {
+		return nil, err
+	}
+	return f.DB.BatchGetItem(ctx, in, o...)
+}
+
+func (f faultDB) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	if err := f.fail("TransactWriteItems"); err != nil {
+		return nil, err
+	}
+	return f.DB.TransactWriteItems(ctx, in, o...)
+}
+
+// hungDB never answers a read: each call waits until its context is done,
+// or, when ignoreContext is set, forever (a client that misbehaves).
+type hungDB struct {
+	store.DB
+	ignoreContext bool
+	release       chan struct{}
+}
+
+func (h hungDB) wait(ctx context.Context) error {
+	if h.ignoreContext {
+		<-h.release
+		return errors.New("released")
+	}
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func (h hungDB) GetItem(ctx context.Context, _ *dynamodb.GetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	return nil, h.wait(ctx)
+}
+
+func (h hungDB) BatchGetItem(ctx context.Context, _ *dynamodb.BatchGetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	return nil, h.wait(ctx)
+}
+
+func (h hungDB) Query(ctx context.Context, _ *dynamodb.QueryInput, _ ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	return nil, h.wait(ctx)
+}
+
+func (h hungDB) TransactWriteItems(ctx context.Context, _ *dynamodb.TransactWriteItemsInput, _ ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	return nil, h.wait(ctx)
+}
+
+func (h hungDB) PutItem(ctx context.Context, _ *dynamodb.PutItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	return nil, h.wait(ctx)
+}
+
+// TestAPIHungDatabase: a database that never answers gives 503 with
+// Retry-After at the request's deadline, never a hung connection, whether
+// the client gives up with its context or ignores it.
+func TestAPIHungDatabase(t *testing.T) {
+	t.Parallel()
+	for _, ignore := range []bool{false, true} {
+		db, table := testenv.Table(t)
+		release := make(chan struct{})
+		t.Cleanup(func() { close(release) })
+		h := startAPI(t, apiOptions{db: hungDB{DB: db, ignoreContext: ignore, release: release}, table: table, raw: db,
+			timeout: 300 * time.Millisecond})
+		for _, req := range append(serverErrorRequests(), apiReq{Method: "GET", Path: "/health"}) {
+			r := h.do(t, req)
+			wantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
+			if r.Header.Get("Retry-After") == "" {
+				t.Errorf("%s %s (ignoring its context: %v): 503 without Retry-After", req.Method, req.Path, ignore)
+			}
+		}
+	}
+}
+
+// TestAPITableGoneAndBack: a table that disappears (DynamoDB Local
+// restarted in memory) is a 503 with Retry-After, never a 500, health says
+// so, and once the table is back the same handlers serve again.
+func TestAPITableGoneAndBack(t *testing.T) {
+	t.Parallel()
+	db, table := testenv.Table(t)
+	h := newAPIOver(t, db, table)
+	p, _ := h.create(t, uAdmin, "/programmes", programmeBody("Comes back"))
+	h.want(t, 200, apiReq{Method: "GET", Path: "/health"})
+
+	ctx := context.Background()
+	if _, err := db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, req := range append(serverErrorRequests(), apiReq{Method: "GET", Path: "/health"}) {
+		r := h.do(t, req)
+		wantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
+		if r.Header.Get("Retry-After") == "" {
+			t.Errorf("%s %s: 503 without Retry-After", req.Method, req.Path)
+		}
+	}
+
+	// The table comes back (empty, as DynamoDB Local restarted in memory would be).
+	path, err := cfn.FindTemplate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := cfn.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, ttl, err := cfn.TableInput(tpl, cfn.TableLogicalID, table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfn.EnsureTable(ctx, testenv.Client(t), in, ttl); err != nil {
+		t.Fatal(err)
+	}
+	h.want(t, 200, apiReq{Method: "GET", Path: "/health"})
+	h.want(t, 201, apiReq{Method: "POST", Path: "/programmes", As: uAdmin, Body: programmeBody("After")})
+	wantErr(t, h.do(t, apiReq{Method: "GET", Path: "/programmes/" + p, As: uAdmin}), 404, "not_found")
+}
