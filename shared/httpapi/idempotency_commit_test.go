@@ -72,3 +72,62 @@ func TestIdempotentRetryAfterLostAnswerAppliesOnce(t *testing.T) {
 		t.Fatalf("peopleIntoWork = %d, want 7 (counted once)", got)
 	}
 }
+
+// unsavedAnswerDB fails, while armed, the UpdateItem that saves an
+// idempotent request's answer for replay.
+type unsavedAnswerDB struct {
+	*dynamodb.Client
+	armed atomic.Bool
+}
+
+func (d *unsavedAnswerDB) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, o ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	if d.armed.CompareAndSwap(true, false) {
+		return nil, &net.OpError{Op: "read", Net: "tcp", Err: timeoutErr{}}
+	}
+	return d.Client.UpdateItem(ctx, in, o...)
+}
+
+// An answer that reached the client is always replayable: the answer is
+// saved before it is sent, so when it cannot be saved the client gets 503
+// rather than a 201 that a retry could not replay; and a 201 that was sent
+// comes back the same, never a 409.
+func TestIdempotentAnswerSavedBeforeSent(t *testing.T) {
+	t.Parallel()
+	client, table := testenv.Table(t)
+	db := &unsavedAnswerDB{Client: client}
+	h := startAPI(t, apiOptions{db: db, table: table, raw: client})
+	f := h.fixture(t)
+	path := f.p1("/funders")
+
+	db.armed.Store(true)
+	r := h.do(t, rq(http.MethodPost, path, uLead, funderBody("Unsaved answer"), "Idempotency-Key", "save-1"))
+	if db.armed.Load() {
+		t.Fatal("the fault was never injected")
+	}
+	wantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
+
+	first := h.want(t, http.StatusCreated, rq(http.MethodPost, path, uLead, funderBody("Saved answer"), "Idempotency-Key", "save-2"))
+	for range 3 {
+		again := h.want(t, http.StatusCreated, rq(http.MethodPost, path, uLead, funderBody("Saved answer"), "Idempotency-Key", "save-2"))
+		if again.Header.Get("Idempotent-Replayed") != "true" || string(again.Body) != string(first.Body) ||
+			again.Header.Get("Location") != first.Header.Get("Location") {
+			t.Fatalf("the replay differs from the 201 the client got:\n%s\n%s", first, again)
+		}
+	}
+}
+
+// No choice of token subject and key lets one caller's key reach another's
+// answer: subject "abc" with key "x#y" and subject "abc#x" with key "y"
+// used to share one record, and the second caller got the first's answer.
+func TestIdempotencyKeysCannotCrossCallers(t *testing.T) {
+	t.Parallel()
+	subjects := map[string]string{uAdmin: "abc", uLead: "abc#x"}
+	h := startAPI(t, apiOptions{subject: func(email string) string { return subjects[email] }})
+	f := h.fixture(t)
+	body := funderBody("Same body from two callers")
+	a := h.want(t, http.StatusCreated, rq(http.MethodPost, f.p1("/funders"), uAdmin, body, "Idempotency-Key", "x#y"))
+	b := h.want(t, http.StatusCreated, rq(http.MethodPost, f.p1("/funders"), uLead, body, "Idempotency-Key", "y"))
+	if b.Header.Get("Idempotent-Replayed") != "" || string(a.Body) == string(b.Body) {
+		t.Fatalf("the second caller got the first caller's answer:\n%s\n%s", a, b)
+	}
+}
