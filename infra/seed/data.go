@@ -243,7 +243,9 @@ func workingForWellness() demo {
 					// appointment and getting a job. The scale and the means are
 					// illustrative (chosen to give exactly those changes: 3.0 to
 					// 6.9 and 3.5 to 7.21); the 8 respondents are the 8 interns.
-					{Key: "into-work", Start: "2011-05-01", End: "2012-04-30",
+					// The period ends with the network's funded years, so the
+					// network's target counts it.
+					{Key: "into-work", Start: "2011-05-01", End: "2012-03-31",
 						Counts: map[string]int64{mPeopleIntoWork: 3, mJobStarts: 3},
 						Measures: []measure{
 							{Name: "self-confidence", BaselineMean: 3.0, LatestMean: 6.9, Respondents: 8},

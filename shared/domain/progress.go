@@ -83,9 +83,10 @@ func allMetrics(m map[Metric]int64) map[Metric]int64 {
 	return out
 }
 
-// BuildProgress assembles the progress answer from the running totals and
+// BuildProgress assembles the progress answer from the running totals,
+// each target's figure over its own window (currents, by target id) and
 // the names of funders and projects: no history is read.
-func BuildProgress(p Programme, t Totals, funders []Funder, projects []Project, targets []Target, asOf time.Time) Progress {
+func BuildProgress(p Programme, t Totals, funders []Funder, projects []Project, targets []Target, currents map[string]int64, asOf time.Time) Progress {
 	pr := Progress{ProgrammeID: p.ID, AsOf: asOf.UTC().Truncate(time.Second), Totals: allMetrics(t.Programme),
 		Projects: []ProjectProgress{}, Targets: []TargetProgress{}, Measures: []MeasureProgress{}, Monthly: []MonthTotals{}}
 	pr.Funding.AwardedPence = t.AwardedPence
@@ -101,11 +102,7 @@ func BuildProgress(p Programme, t Totals, funders []Funder, projects []Project, 
 	}
 	today := DateOf(asOf)
 	for _, tg := range targets {
-		current := t.Programme[tg.Metric]
-		if tg.ProjectID != "" {
-			current = t.ByProject[tg.ProjectID][tg.Metric]
-		}
-		pr.Targets = append(pr.Targets, tg.Evaluate(current, p.StartDate, today))
+		pr.Targets = append(pr.Targets, tg.Evaluate(currents[tg.ID], p.StartDate, today))
 	}
 	if n := t.Programme[MetricPeopleIntoWork]; n > 0 && t.AwardedPence > 0 {
 		cost := int64(math.Round(float64(t.AwardedPence) / float64(n)))

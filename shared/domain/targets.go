@@ -54,6 +54,9 @@ func (in *TargetInput) Validate() error {
 	if in.ProjectID != "" && !ValidID(in.ProjectID) {
 		p.Add("projectId", "must be the id of one of the programme's projects")
 	}
+	if in.Notify == nil {
+		p.Add("notify", "required: the ids of the funders to email, or [] for none")
+	}
 	if len(in.Notify) > MaxContacts {
 		p.Add("notify", "at most 20 funders")
 	}

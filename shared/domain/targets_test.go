@@ -3,6 +3,7 @@ package domain_test
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -156,11 +157,16 @@ func TestTargetNextCheckFindsAtRiskOnTime(t *testing.T) {
 	}
 }
 
-// TestTargetInputValidate: thresholds default to [100] and are sorted; bad
-// values name their field.
+// TestTargetInputValidate: thresholds default to [100] and are sorted;
+// notify is required ([] says nobody); bad values name their field.
 func TestTargetInputValidate(t *testing.T) {
 	t.Parallel()
 	in := domain.TargetInput{Metric: domain.MetricPeopleIntoWork, Value: 60, Deadline: tgtDate("2026-12-31")}
+	var missing *domain.Error
+	if err := in.Validate(); !errors.As(err, &missing) || missing.Fields["notify"] == "" || len(missing.Fields) != 1 {
+		t.Fatalf("a target without notify: %v, want notify required", err)
+	}
+	in.Notify = []string{}
 	if err := in.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -184,5 +190,61 @@ func TestTargetInputValidate(t *testing.T) {
 		if _, ok := de.Fields[f]; !ok {
 			t.Errorf("no problem named for %s: %v", f, de.Fields)
 		}
+	}
+}
+
+// TestTargetWindows: a target counts only the submissions whose period
+// ended inside its own window, both ends included; successive yearly
+// targets each count their own year, and a project target its project's.
+func TestTargetWindows(t *testing.T) {
+	start := domain.MustDate("2015-04-01")
+	y1 := domain.Target{ID: "y1", Metric: domain.MetricPeopleIntoWork, Value: 60, Deadline: domain.MustDate("2016-03-31")}
+	y2 := domain.Target{ID: "y2", Metric: domain.MetricPeopleIntoWork, Value: 80, StartDate: domain.MustDate("2016-04-01"), Deadline: domain.MustDate("2017-03-31")}
+	pj := domain.Target{ID: "pj", Metric: domain.MetricPeopleIntoWork, Value: 10, ProjectID: "A", StartDate: domain.MustDate("2016-04-01"), Deadline: domain.MustDate("2017-03-31")}
+	series := map[domain.SeriesKey]domain.DaySeries{}
+	add := func(o domain.Outcome) {
+		for k, days := range domain.SeriesDeltas(o, 1) {
+			if series[k] == nil {
+				series[k] = domain.DaySeries{}
+			}
+			for day, counts := range days {
+				if series[k][day] == nil {
+					series[k][day] = map[domain.Metric]int64{}
+				}
+				for m, n := range counts {
+					series[k][day][m] += n
+				}
+			}
+		}
+	}
+	sub := func(project, end string, n int64) domain.Outcome {
+		return domain.Outcome{ProjectID: project, PeriodEnd: domain.MustDate(end), Counts: map[domain.Metric]int64{domain.MetricPeopleIntoWork: n, domain.MetricReferrals: 100}}
+	}
+	add(sub("A", "2015-03-31", 1000)) // before the programme's first year: counted by neither
+	add(sub("A", "2015-06-30", 20))
+	add(sub("B", "2016-03-31", 45)) // the first year's last day: included
+	add(sub("A", "2016-04-01", 3))  // the second year's first day
+	add(sub("B", "2016-12-31", 50))
+	add(sub("A", "2017-03-31", 4)) // the second year's last day
+	add(sub("A", "2017-04-01", 999))
+	got := domain.Currents([]domain.Target{y1, y2, pj}, start, series)
+	if got["y1"] != 65 || got["y2"] != 57 || got["pj"] != 7 {
+		t.Errorf("currents %v, want y1 65 (20+45), y2 57 (3+50+4), project A 7 (3+4)", got)
+	}
+	keys := domain.SeriesKeys([]domain.Target{y1, y2, pj}, start)
+	want := []domain.SeriesKey{{Year: 2015}, {Year: 2016}, {Year: 2017}, {ProjectID: "A", Year: 2016}, {ProjectID: "A", Year: 2017}}
+	if !slices.Equal(keys, want) {
+		t.Errorf("series keys %v, want %v", keys, want)
+	}
+	// A correction takes the old figures back out of their own day.
+	for k, days := range domain.SeriesDeltas(sub("B", "2016-12-31", 50), -1) {
+		for day, counts := range days {
+			for m, n := range counts {
+				series[k][day][m] += n
+			}
+		}
+	}
+	if got := domain.Currents([]domain.Target{y2}, start, series)["y2"]; got != 7 {
+		t.Errorf("after taking 50 back out, y2 = %d, want 7", got)
 	}
 }

@@ -178,6 +178,11 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 
 	// Targets, with dates around today so each status shows up.
 	today := domain.DateOf(time.Now())
+	// Every submission covers a period ending 40 days ago: inside the
+	// windows of the people-into-work, job-starts and interns targets, and
+	// before the referrals target's window opened 10 days ago, so that
+	// target counts none of them.
+	from, to := today.AddDays(-60).String(), today.AddDays(-40).String()
 	target := func(body map[string]any) string {
 		id, _ := a.create(t, uLead, w.pp("/targets"), body)
 		return id
@@ -213,7 +218,7 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 
 	// Project A: 120 referrals, 30 into work, 32 job starts; self-confidence
 	// 2.5 → 6.0 over 4 respondents.
-	oA, r := a.create(t, uPLA, outA, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30",
+	oA, r := a.create(t, uPLA, outA, map[string]any{"periodStart": from, "periodEnd": to,
 		"counts":   map[string]int64{"referrals": 120, "peopleIntoWork": 30, "jobStarts": 32},
 		"measures": []any{map[string]any{"name": "self-confidence", "baselineMean": 2.5, "latestMean": 6.0, "respondents": 4}},
 		"notes":    "61 people, 240 referrals, 2011"})
@@ -227,7 +232,7 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 	// Project B: 120 referrals, 31 into work, 32 job starts, 8 interns
 	// enrolled and 4 completed in its cohort; self-confidence 3.5 → 7.8 over
 	// 4 respondents and health 2.0 → 4.12 over 5.
-	oB, _ := a.create(t, uPLB, outB, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "cohortId": cohortB,
+	oB, _ := a.create(t, uPLB, outB, map[string]any{"periodStart": from, "periodEnd": to, "cohortId": cohortB,
 		"counts": map[string]int64{"referrals": 120, "peopleIntoWork": 31, "jobStarts": 32, "internsEnrolled": 8, "internsCompleted": 4},
 		"measures": []any{
 			map[string]any{"name": "self-confidence", "baselineMean": 3.5, "latestMean": 7.8, "respondents": 4},
@@ -283,7 +288,7 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 		wantTarget(p, tRefs, "referrals", 300, refs, "", today.AddDays(-10), today.AddDays(290), "on-track")
 		wantTarget(p, tInternsB, "internsCompleted", 10, internsB, w.B, today.AddDays(-400), today.AddDays(-30), "missed")
 	}
-	checkTargets(p, 61, 32, 240, 4, "reached", "at-risk")
+	checkTargets(p, 61, 32, 0, 4, "reached", "at-risk")
 
 	// Reading submissions: list, one, as every reader.
 	for _, as := range []string{uPLA, uLead, uAdmin, uFunderX} {
@@ -293,13 +298,13 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 		}
 	}
 	one := decode[dhOutcome](t, a.want(t, http.StatusOK, rq("GET", outB+"/"+oB, uFunderX, nil)))
-	if one.CohortID != cohortB || one.Counts["internsEnrolled"] != 8 || len(one.Measures) != 2 || one.PeriodEnd != "2025-06-30" {
+	if one.CohortID != cohortB || one.Counts["internsEnrolled"] != 8 || len(one.Measures) != 2 || one.PeriodEnd != to {
 		t.Errorf("outcome B: %+v", one)
 	}
 	a.want(t, http.StatusNotFound, rq("GET", outA+"/"+oB, uAdmin, nil)) // B's submission is not under A
 
 	// A correction of A's submission: totals count the new figures instead.
-	cA, r := a.create(t, uPLA, outA, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": oA,
+	cA, r := a.create(t, uPLA, outA, map[string]any{"periodStart": from, "periodEnd": to, "replaces": oA,
 		"counts":   map[string]int64{"referrals": 110, "peopleIntoWork": 29, "jobStarts": 30, "trainingStarts": 2},
 		"measures": []any{map[string]any{"name": "self-confidence", "baselineMean": 2.5, "latestMean": 5.0, "respondents": 4}}})
 	if got := decode[dhOutcome](t, r); got.Replaces != oA {
@@ -320,7 +325,7 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 		{Name: "health", BaselineMean: 2.0, LatestMean: 4.12, ChangePercent: 106.0, Respondents: 5},
 		{Name: "self-confidence", BaselineMean: 3.0, LatestMean: 6.4, ChangePercent: 113.3, Respondents: 8},
 	})
-	checkTargets(p, 60, 30, 230, 4, "reached", "at-risk")
+	checkTargets(p, 60, 30, 0, 4, "reached", "at-risk")
 	if l := listAll[dhOutcome](t, a, uLead, outA); len(l) != 2 || l[0].ID != oA || l[1].ID != cA || l[1].Replaces != oA {
 		t.Errorf("outcomes of A after correction: %+v (submissions are immutable; both stay)", l)
 	}
@@ -330,22 +335,22 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 
 	// Correcting the same submission again: 409, nothing changes.
 	before := w.state(t)
-	wantErr(t, a.do(t, rq("POST", outA, uPLA, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": oA,
+	wantErr(t, a.do(t, rq("POST", outA, uPLA, map[string]any{"periodStart": from, "periodEnd": to, "replaces": oA,
 		"counts": map[string]int64{"referrals": 1}})), http.StatusConflict, "conflict")
 	// replaces naming another project's submission, another programme's, or nothing: 400 replaces.
-	wantFields(t, a.do(t, rq("POST", outB, uPLB, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": oA,
+	wantFields(t, a.do(t, rq("POST", outB, uPLB, map[string]any{"periodStart": from, "periodEnd": to, "replaces": oA,
 		"counts": map[string]int64{"referrals": 1}})), "replaces")
-	wantFields(t, a.do(t, rq("POST", outB, uLead, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": cA,
+	wantFields(t, a.do(t, rq("POST", outB, uLead, map[string]any{"periodStart": from, "periodEnd": to, "replaces": cA,
 		"counts": map[string]int64{"referrals": 1}})), "replaces")
-	wantFields(t, a.do(t, rq("POST", outA, uAdmin, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": domain.NewID(),
+	wantFields(t, a.do(t, rq("POST", outA, uAdmin, map[string]any{"periodStart": from, "periodEnd": to, "replaces": domain.NewID(),
 		"counts": map[string]int64{"referrals": 1}})), "replaces")
-	wantFields(t, a.do(t, rq("POST", outA, uAdmin, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": "not-an-id",
+	wantFields(t, a.do(t, rq("POST", outA, uAdmin, map[string]any{"periodStart": from, "periodEnd": to, "replaces": "not-an-id",
 		"counts": map[string]int64{"referrals": 1}})), "replaces")
 	sameSnapshot(t, "refused corrections", before, w.state(t))
 
 	// The correction itself can be corrected (by the lead), dropping the
 	// measure: it leaves the report once no respondents remain.
-	a.create(t, uLead, outA, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": cA,
+	a.create(t, uLead, outA, map[string]any{"periodStart": from, "periodEnd": to, "replaces": cA,
 		"counts": map[string]int64{"referrals": 100, "peopleIntoWork": 25, "jobStarts": 25}})
 	p = w.progress(t, uPLB)
 	dhEqualTotals(t, "programme totals after second correction", p.Totals, map[string]int64{"referrals": 220, "peopleIntoWork": 56,
@@ -355,9 +360,9 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 		{Name: "health", BaselineMean: 2.0, LatestMean: 4.12, ChangePercent: 106.0, Respondents: 5},
 		{Name: "self-confidence", BaselineMean: 3.5, LatestMean: 7.8, ChangePercent: 122.9, Respondents: 4},
 	})
-	checkTargets(p, 56, 25, 220, 4, "on-track", "at-risk") // 56 by half time projects 112
+	checkTargets(p, 56, 25, 0, 4, "on-track", "at-risk") // 56 by half time projects 112
 	// The older correction is now superseded as well.
-	wantErr(t, a.do(t, rq("POST", outA, uPLA, map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "replaces": cA,
+	wantErr(t, a.do(t, rq("POST", outA, uPLA, map[string]any{"periodStart": from, "periodEnd": to, "replaces": cA,
 		"counts": map[string]int64{"referrals": 1}})), http.StatusConflict, "conflict")
 }
 

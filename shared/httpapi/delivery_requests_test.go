@@ -25,7 +25,7 @@ func TestDeliveryProgressRequestCount(t *testing.T) {
 	a := startAPI(t, apiOptions{db: db, raw: plain, table: table})
 	w := dhSetup(t, a)
 	a.create(t, uLead, w.pp("/targets"), map[string]any{"metric": "peopleIntoWork", "value": 60, "deadline": "2027-03-31", "notify": []string{w.X}})
-	a.create(t, uLead, w.pp("/targets"), map[string]any{"metric": "referrals", "value": 600, "deadline": "2027-03-31", "projectId": w.A})
+	a.create(t, uLead, w.pp("/targets"), map[string]any{"metric": "referrals", "value": 600, "deadline": "2027-03-31", "projectId": w.A, "notify": []string{}})
 	a.create(t, uPLA, w.prj(w.A, "/posts"), postBody(w.GXA, "filled"))
 	a.create(t, uPLB, w.prj(w.B, "/cohorts"), cohortBody(4))
 	a.create(t, uPLA, w.prj(w.A, "/outcomes"), map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30",

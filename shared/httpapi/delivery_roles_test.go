@@ -194,7 +194,7 @@ func TestDeliveryRoles(t *testing.T) {
 		it.cohort[prj], _ = a.create(t, uAdmin, w.prj(prj, "/cohorts"), cohortBody(4))
 		it.outcome[prj], _ = a.create(t, uAdmin, w.prj(prj, "/outcomes"), outcomeBody(map[string]int64{"referrals": 2}))
 	}
-	it.target, _ = a.create(t, uAdmin, w.pp("/targets"), map[string]any{"metric": "referrals", "value": 100, "deadline": "2026-12-31"})
+	it.target, _ = a.create(t, uAdmin, w.pp("/targets"), map[string]any{"metric": "referrals", "value": 100, "deadline": "2026-12-31", "notify": []string{}})
 	// A notification as the notifier claims one (no API route makes them).
 	note := domain.Notification{ID: domain.NotificationID(it.target, domain.KindReached, 50), TargetID: it.target, Threshold: 50,
 		Kind: domain.KindReached, Status: domain.NotificationPending, Recipients: []string{"grants@x.example.org"},

@@ -485,7 +485,7 @@ func fzSaneOutcome(t *testing.T, in *domain.OutcomeInput) {
 		r := float64(m.Respondents)
 		tot.Measures[m.Name] = domain.MeasureSums{Respondents: m.Respondents, BaselineSum: r * m.BaselineMean, LatestSum: r * m.LatestMean}
 	}
-	pr := domain.BuildProgress(domain.Programme{ID: fzID1, StartDate: in.PeriodStart}, tot, nil, nil, nil, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	pr := domain.BuildProgress(domain.Programme{ID: fzID1, StartDate: in.PeriodStart}, tot, nil, nil, nil, nil, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	if _, err := json.Marshal(pr); err != nil {
 		fzFail(t, "tiny-float", "accepted figures make a progress report that cannot be encoded: %v\nmeasures: %+v", err, in.Measures)
 	}

@@ -42,6 +42,9 @@ import (
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/store"
+	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
 // oaLoad loads and validates the embedded document; each caller gets its own
@@ -165,7 +168,10 @@ func TestOpenAPIPublicRoutes(t *testing.T) {
 	// No dependencies but an authenticator that refuses everyone: a route
 	// that needs a token answers 401 before touching anything else.
 	// Mounted as infra/runner mounts them.
-	srv := httptest.NewServer(httpapi.Mount(httpapi.Functions(httpapi.Deps{Auth: oaNoAuth{}, Logger: slog.New(slog.DiscardHandler)})))
+	// The service is there for /health, which asks the table.
+	db, table := testenv.Table(t)
+	srv := httptest.NewServer(httpapi.Mount(httpapi.Functions(httpapi.Deps{Auth: oaNoAuth{}, Logger: slog.New(slog.DiscardHandler),
+		Service: service.New(store.New(db, table), nil)})))
 	t.Cleanup(srv.Close)
 	tr := oaNewTransport(t, doc)
 	client := &http.Client{Transport: tr}
@@ -797,7 +803,7 @@ func TestOpenAPIFlow(t *testing.T) {
 	tid, te := a.create(t, lead, pp+"/targets", map[string]any{"metric": "peopleIntoWork", "value": 5, "deadline": "2030-03-31",
 		"startDate": "2009-04-01", "notify": []string{fx}, "thresholds": []int{50, 100}})
 	a.create(t, lead, pp+"/targets", map[string]any{"metric": "jobStarts", "value": 60, "deadline": "2012-03-31", "notify": []string{fy}})
-	a.create(t, lead, pp+"/targets", map[string]any{"metric": "referrals", "value": 100, "deadline": "2030-12-31", "projectId": prjA})
+	a.create(t, lead, pp+"/targets", map[string]any{"metric": "referrals", "value": 100, "deadline": "2030-12-31", "projectId": prjA, "notify": []string{}})
 	a.want(t, http.StatusOK, patch(lead, pp+"/targets/"+tid, te.Header.Get("ETag"), map[string]any{"value": 6}))
 	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/targets/"+tid, funder, nil))
 	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/targets", pl, nil))

@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,7 +13,8 @@ import (
 )
 
 // afterTotalsRead calls hook once, right after the next read of a
-// programme's running totals returns, while it is armed.
+// programme's figures (the years of them its targets' windows need)
+// returns, while it is armed.
 type afterTotalsRead struct {
 	armed atomic.Bool
 	hook  func()
@@ -23,9 +25,13 @@ func (a *afterTotalsRead) option(o *dynamodb.Options) {
 		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("afterTotalsRead",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 				out, md, err := next.HandleInitialize(ctx, in)
-				if g, ok := in.Parameters.(*dynamodb.GetItemInput); ok {
-					if sk, ok := g.Key["SK"].(*types.AttributeValueMemberS); ok && sk.Value == "TOTALS" && a.armed.CompareAndSwap(true, false) {
-						a.hook()
+				if g, ok := in.Parameters.(*dynamodb.BatchGetItemInput); ok {
+					for _, ka := range g.RequestItems {
+						for _, k := range ka.Keys {
+							if sk, ok := k["SK"].(*types.AttributeValueMemberS); ok && strings.HasPrefix(sk.Value, "SERIES#") && a.armed.CompareAndSwap(true, false) {
+								a.hook()
+							}
+						}
 					}
 				}
 				return out, md, err
@@ -51,7 +57,7 @@ func TestChangeDuringRunIsNotLost(t *testing.T) {
 	h.armed.Store(true)
 	rep := e.run()
 	if h.armed.Load() {
-		t.Fatal("the run never read the totals")
+		t.Fatal("the run never read the figures")
 	}
 	if rep.ProgrammesChanged != 1 || rep.Emails != 0 {
 		t.Errorf("run that read 59: %+v", rep)

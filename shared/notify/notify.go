@@ -89,7 +89,8 @@ const Workers = 8
 
 type programmeData struct {
 	programme domain.Programme
-	totals    domain.Totals
+	mu        sync.Mutex // guards series: due targets and changed programmes may share it
+	series    map[domain.SeriesKey]domain.DaySeries
 	// Read only when a milestone needs them (recipients, names), so a
 	// changed programme whose targets call for nothing costs two requests.
 	detailed bool
@@ -165,8 +166,12 @@ func (r *run) checkProgramme(ctx context.Context, d store.DirtyProgramme) error 
 		return err
 	}
 	r.count(func(rep *Report) { rep.TargetsRead += len(targets) })
+	currents, err := r.currents(ctx, pd, targets)
+	if err != nil {
+		return err
+	}
 	for _, t := range targets {
-		if err := r.claimMilestones(ctx, pd, t); err != nil {
+		if err := r.claimMilestones(ctx, pd, t, currents[t.ID]); err != nil {
 			return err
 		}
 	}
@@ -191,7 +196,11 @@ func (r *run) due(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			if err := r.claimMilestones(ctx, pd, d.Target); err != nil {
+			currents, err := r.currents(ctx, pd, []domain.Target{d.Target})
+			if err != nil {
+				return err
+			}
+			if err := r.claimMilestones(ctx, pd, d.Target, currents[d.Target.ID]); err != nil {
 				return err
 			}
 			if err := r.Store.Reschedule(ctx, d, d.Target.NextCheck(pd.programme.StartDate, today)); err != nil {
@@ -205,7 +214,8 @@ func (r *run) due(ctx context.Context) error {
 	}
 }
 
-// load reads a programme and its totals, once per run.
+// load reads a programme, once per run (its figures are read by target
+// window, in currents).
 func (r *run) load(ctx context.Context, programmeID string) (*programmeData, error) {
 	r.mu.Lock()
 	pd, ok := r.programmes[programmeID]
@@ -217,11 +227,7 @@ func (r *run) load(ctx context.Context, programmeID string) (*programmeData, err
 	if err != nil {
 		return nil, err
 	}
-	totals, err := r.Store.Totals(ctx, programmeID)
-	if err != nil {
-		return nil, err
-	}
-	pd = &programmeData{programme: prog, totals: totals}
+	pd = &programmeData{programme: prog, series: map[domain.SeriesKey]domain.DaySeries{}}
 	r.mu.Lock()
 	r.programmes[programmeID] = pd
 	r.mu.Unlock()
@@ -263,13 +269,36 @@ func (r *run) details(ctx context.Context, pd *programmeData) error {
 	return nil
 }
 
-// claimMilestones records each milestone a target calls for that has
-// anyone to tell.
-func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.Target) error {
-	current := pd.totals.Programme[t.Metric]
-	if t.ProjectID != "" {
-		current = pd.totals.ByProject[t.ProjectID][t.Metric]
+// currents is each target's figure over its own window, reading only the
+// years of figures the windows need that this run has not read yet.
+func (r *run) currents(ctx context.Context, pd *programmeData, targets []domain.Target) (map[string]int64, error) {
+	var missing []domain.SeriesKey
+	pd.mu.Lock()
+	for _, k := range domain.SeriesKeys(targets, pd.programme.StartDate) {
+		if _, ok := pd.series[k]; !ok {
+			missing = append(missing, k)
+		}
 	}
+	pd.mu.Unlock()
+	if len(missing) > 0 {
+		got, err := r.Store.Series(ctx, pd.programme.ID, missing)
+		if err != nil {
+			return nil, err
+		}
+		pd.mu.Lock()
+		for k, v := range got {
+			pd.series[k] = v
+		}
+		pd.mu.Unlock()
+	}
+	pd.mu.Lock()
+	defer pd.mu.Unlock()
+	return domain.Currents(targets, pd.programme.StartDate, pd.series), nil
+}
+
+// claimMilestones records each milestone a target calls for (current is
+// its figure over its window) that has anyone to tell.
+func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.Target, current int64) error {
 	today := domain.DateOf(r.now)
 	tp := t.Evaluate(current, pd.programme.StartDate, today)
 	milestones := t.Milestones(tp)

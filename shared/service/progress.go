@@ -33,7 +33,25 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 	if err != nil {
 		return domain.Progress{}, err
 	}
-	return domain.BuildProgress(sc.programme, t, funders, projects, targets, sc.s.now()), nil
+	currents, err := sc.currents(targets)
+	if err != nil {
+		return domain.Progress{}, err
+	}
+	return domain.BuildProgress(sc.programme, t, funders, projects, targets, currents, sc.s.now()), nil
+}
+
+// currents is each target's figure over its own window: one more read,
+// of the years the windows cover, whatever the history.
+func (sc *Scope) currents(targets []domain.Target) (map[string]int64, error) {
+	keys := domain.SeriesKeys(targets, sc.programme.StartDate)
+	if len(keys) == 0 {
+		return map[string]int64{}, nil
+	}
+	series, err := sc.s.store.Series(sc.ctx, sc.programmeID, keys)
+	if err != nil {
+		return nil, storeErr(err, "", nil)
+	}
+	return domain.Currents(targets, sc.programme.StartDate, series), nil
 }
 
 func (sc *Scope) listFunders(p Page) ([]domain.Funder, string, error) {

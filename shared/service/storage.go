@@ -170,6 +170,9 @@ type TargetStore interface {
 // TotalsStore reads a programme's running figures.
 type TotalsStore interface {
 	Totals(ctx context.Context, programmeID string) (domain.Totals, error)
+	// Series reads years of figures by the day periods ended, for the
+	// targets' windows (a missing year is an empty series).
+	Series(ctx context.Context, programmeID string, keys []domain.SeriesKey) (map[domain.SeriesKey]domain.DaySeries, error)
 }
 
 // NotificationStore lists a programme's notifications; keep, when not nil,

@@ -105,6 +105,7 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, o domain.
 	}
 	d := deltas{}
 	outcomeDeltas(d, o, 1)
+	series := domain.SeriesDeltas(o, 1)
 	t := s.create(&tx{}, item)
 	s.exists(t, programmeID, domain.Ref(domain.EntityProject, o.ProjectID))
 	if o.CohortID != "" {
@@ -112,6 +113,7 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, o domain.
 	}
 	if old != nil {
 		outcomeDeltas(d, *old, -1)
+		mergeSeries(series, domain.SeriesDeltas(*old, -1))
 		marker, err := record(map[string]string{"outcomeId": old.ID, "supersededBy": o.ID}, "superseded", keys{PK: pk, SK: skSuperseded(old.ID)})
 		if err != nil {
 			return err
@@ -122,6 +124,9 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, o domain.
 		s.exists(t, programmeID, domain.ProjectRef(domain.EntityOutcome, o.ProjectID, old.ID))
 	}
 	t.add(s.totalsUpdate(programmeID, d, o.SubmittedAt), nil)
+	for _, u := range s.seriesUpdates(programmeID, series) {
+		t.add(u, nil)
+	}
 	if err := s.write(ctx, ch, t); err != nil {
 		return fmt.Errorf("create outcome %s: %w", o.ID, err)
 	}

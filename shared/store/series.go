@@ -1,0 +1,160 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// A series item (PK=PROG#<p>, SK=SERIES#<year> for the programme,
+// SERIES#<project>#<year> for a project) holds one year of figures by the
+// date each period ended: one number attribute "<YYYY-MM-DD>_<metric>".
+// Every submission ADDs to its programme's and its project's item of the
+// year its period ended, in the same transaction as the submission, so a
+// target reads only the years of its window (see domain.SeriesKeys). A
+// year has at most 366 days × 8 metrics, about 80 KB: far below the item
+// limit however many years or projects a programme has.
+
+func skSeries(k domain.SeriesKey) string { return "SERIES#" + k.String() }
+
+// seriesUpdates are the transaction items that apply d, one per series
+// item (a transaction may touch an item only once).
+func (s *Store) seriesUpdates(programmeID string, d map[domain.SeriesKey]map[domain.Date]map[domain.Metric]int64) []types.TransactWriteItem {
+	keys := make([]domain.SeriesKey, 0, len(d))
+	for k := range d {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
+	var items []types.TransactWriteItem
+	for _, k := range keys {
+		attrs := deltas{}
+		for day, counts := range d[k] {
+			for m, n := range counts {
+				attrs.add(day.String()+"_"+string(m), float64(n))
+			}
+		}
+		if len(attrs) == 0 {
+			continue
+		}
+		items = append(items, s.addUpdate(pkProgramme(programmeID), skSeries(k), attrs))
+	}
+	return items
+}
+
+// addUpdate is an Update that ADDs each of d to an item, creating it if
+// need be.
+func (s *Store) addUpdate(pk, sk string, d deltas) types.TransactWriteItem {
+	attrs := make([]string, 0, len(d))
+	for a := range d {
+		attrs = append(attrs, a)
+	}
+	sort.Strings(attrs)
+	names := map[string]string{}
+	values := map[string]types.AttributeValue{}
+	adds := make([]string, 0, len(attrs))
+	for i, a := range attrs {
+		n, v := "#a"+strconv.Itoa(i), ":a"+strconv.Itoa(i)
+		names[n] = a
+		values[v] = &types.AttributeValueMemberN{Value: formatNum(d[a])}
+		adds = append(adds, n+" "+v)
+	}
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: &s.table, Key: key(pk, sk),
+		UpdateExpression:          aws.String("ADD " + strings.Join(adds, ", ")),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: values,
+	}}
+}
+
+// mergeSeries adds b's deltas into a.
+func mergeSeries(a, b map[domain.SeriesKey]map[domain.Date]map[domain.Metric]int64) {
+	for k, days := range b {
+		if a[k] == nil {
+			a[k] = map[domain.Date]map[domain.Metric]int64{}
+		}
+		for day, counts := range days {
+			if a[k][day] == nil {
+				a[k][day] = map[domain.Metric]int64{}
+			}
+			for m, n := range counts {
+				a[k][day][m] += n
+			}
+		}
+	}
+}
+
+// Series reads the years of figures keys name: one BatchGetItem per 100
+// keys. A year with nothing in it is an empty series.
+func (s *Store) Series(ctx context.Context, programmeID string, keys []domain.SeriesKey) (map[domain.SeriesKey]domain.DaySeries, error) {
+	out := make(map[domain.SeriesKey]domain.DaySeries, len(keys))
+	bySK := map[string]domain.SeriesKey{}
+	var batch []Item
+	flush := func() error {
+		items, err := s.inPartition(ctx, batch, "")
+		if err != nil {
+			return fmt.Errorf("read series of %s: %w", programmeID, err)
+		}
+		for sk, item := range items {
+			out[bySK[sk]] = decodeSeries(item)
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for _, k := range keys {
+		out[k] = domain.DaySeries{}
+		sk := skSeries(k)
+		if _, dup := bySK[sk]; dup {
+			continue
+		}
+		bySK[sk] = k
+		batch = append(batch, key(pkProgramme(programmeID), sk))
+		if len(batch) == 100 {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(batch) > 0 {
+		if err := flush(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func decodeSeries(item Item) domain.DaySeries {
+	ds := domain.DaySeries{}
+	for attr, av := range item {
+		nv, ok := av.(*types.AttributeValueMemberN)
+		if !ok {
+			continue
+		}
+		dayText, metric, ok := strings.Cut(attr, "_")
+		if !ok {
+			continue
+		}
+		t, err := time.Parse(time.DateOnly, dayText)
+		if err != nil {
+			continue
+		}
+		n, err := strconv.ParseInt(nv.Value, 10, 64)
+		if err != nil {
+			f, _ := strconv.ParseFloat(nv.Value, 64)
+			n = int64(f)
+		}
+		day := domain.DateOf(t)
+		if ds[day] == nil {
+			ds[day] = map[domain.Metric]int64{}
+		}
+		ds[day][domain.Metric(metric)] = n
+	}
+	return ds
+}
