@@ -36,17 +36,22 @@ func (s *Store) seriesUpdates(programmeID string, d map[domain.SeriesKey]map[dom
 	var items []types.TransactWriteItem
 	for _, k := range keys {
 		attrs := deltas{}
-		for day, counts := range d[k] {
-			for m, n := range counts {
-				attrs.add(day.String()+"_"+string(m), float64(n))
-			}
-		}
+		seriesAttrs(attrs, d[k])
 		if len(attrs) == 0 {
 			continue
 		}
 		items = append(items, s.addUpdate(pkProgramme(programmeID), skSeries(k), attrs))
 	}
 	return items
+}
+
+// seriesAttrs adds a year's daily deltas to d under their attribute names.
+func seriesAttrs(d deltas, days map[domain.Date]map[domain.Metric]int64) {
+	for day, counts := range days {
+		for m, n := range counts {
+			d.add(day.String()+"_"+string(m), float64(n))
+		}
+	}
 }
 
 // addUpdate is an Update that ADDs each of d to an item, creating it if

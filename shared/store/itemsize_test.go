@@ -1,0 +1,157 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testenv"
+)
+
+// itemBytes is an item's size as DynamoDB counts it against the 400 KB
+// limit: each attribute's name plus its value (a number takes about one
+// byte per two significant digits, plus one).
+func itemBytes(item Item) int {
+	n := 0
+	for name, v := range item {
+		n += len(name)
+		switch v := v.(type) {
+		case *types.AttributeValueMemberS:
+			n += len(v.Value)
+		case *types.AttributeValueMemberN:
+			digits := len(strings.TrimLeft(strings.NewReplacer("-", "", ".", "").Replace(v.Value), "0"))
+			n += (digits+1)/2 + 1
+		default:
+			n += 64 // not used by these items
+		}
+	}
+	return n
+}
+
+// deltasItem is the item that ADDing d to nothing leaves.
+func deltasItem(pk, sk string, d deltas) Item {
+	item := key(pk, sk)
+	for a, v := range d {
+		item[a] = &types.AttributeValueMemberN{Value: formatNum(v)}
+	}
+	return item
+}
+
+// TestItemsStayUnderTheLimit builds the figures of the largest programme
+// the SPEC names — 100 projects, ten years of monthly submissions of every
+// metric, 200 cohorts and a few wellbeing measures — through the same
+// delta functions every write uses, and checks each item it leaves (the
+// totals item and every year of daily figures) stays well under
+// DynamoDB's 400 KB item limit. The largest of each kind is then written
+// to DynamoDB Local, which refuses an item over the limit.
+func TestItemsStayUnderTheLimit(t *testing.T) {
+	t.Parallel()
+	const projects, years, cohortsPerProject = 100, 10, 2
+	programme := "01hq3v7k8m9n0p1q2r3s4t5v6w"
+	totals := deltas{}
+	series := map[domain.SeriesKey]map[domain.Date]map[domain.Metric]int64{}
+	counts := map[domain.Metric]int64{}
+	for i, m := range domain.Metrics {
+		counts[m] = int64(1000 + i) // four-digit figures in every metric
+	}
+	submissions := 0
+	for p := range projects {
+		project := fmt.Sprintf("01hq3v7k8m9n0p1q2r3s4p%04d", p)
+		for month := range years * 12 {
+			start := time.Date(2016, time.Month(1+month), 1, 0, 0, 0, 0, time.UTC)
+			end := start.AddDate(0, 1, -1)
+			o := domain.Outcome{ProjectID: project, PeriodStart: domain.DateOf(start), PeriodEnd: domain.DateOf(end), Counts: counts,
+				CohortID: fmt.Sprintf("01hq3v7k8m9n0p1q2r3s4c%02d%02d", p, month%cohortsPerProject),
+				Measures: []domain.Measure{{Name: "self-confidence", BaselineMean: 3.1, LatestMean: 6.9, Respondents: 8},
+					{Name: "experience of health", BaselineMean: 3.5, LatestMean: 7.21, Respondents: 8},
+					{Name: "WEMWBS", BaselineMean: 41.2, LatestMean: 48.9, Respondents: 8}}}
+			outcomeDeltas(totals, o, 1)
+			mergeSeries(series, domain.SeriesDeltas(o, 1))
+			submissions++
+		}
+	}
+	for f := range 20 {
+		totals.add("fund_"+fmt.Sprintf("01hq3v7k8m9n0p1q2r3s4f%04d", f), 12345678901)
+	}
+	totals.add("awardedPence", 99999999999)
+	for _, s := range []string{"vacant", "filled", "ended"} {
+		totals.add("posts_"+s, 300)
+	}
+	totalsItem := deltasItem(pkProgramme(programme), skTotals, totals)
+	totalsItem["changedAt"] = str(time.Now().UTC().Format(time.RFC3339Nano))
+	totalsItem["GSI1PK"], totalsItem["GSI1SK"] = str(dirtyIndex), str(programme)
+
+	const limit = 400 * 1024
+	type sized struct {
+		sk    string
+		bytes int
+		item  Item
+	}
+	var all []sized
+	all = append(all, sized{skTotals, itemBytes(totalsItem), totalsItem})
+	for k, days := range series {
+		d := deltas{}
+		seriesAttrs(d, days)
+		item := deltasItem(pkProgramme(programme), skSeries(k), d)
+		all = append(all, sized{skSeries(k), itemBytes(item), item})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].bytes > all[j].bytes })
+	var programmeYear, projectYear sized
+	for _, s := range all {
+		if s.bytes > limit/2 {
+			t.Errorf("%s is %d bytes: over half the 400 KB item limit", s.sk, s.bytes)
+		}
+		if strings.Count(s.sk, "#") == 1 && programmeYear.item == nil {
+			programmeYear = s
+		}
+		if strings.Count(s.sk, "#") == 2 && projectYear.item == nil {
+			projectYear = s
+		}
+	}
+	t.Logf("%d submissions (%d projects × %d years × 12 months × %d metrics): TOTALS %d bytes (%d attributes); "+
+		"largest programme year %s %d bytes; largest project year %s %d bytes; %d items in all",
+		submissions, projects, years, len(domain.Metrics), itemBytes(totalsItem), len(totalsItem),
+		programmeYear.sk, programmeYear.bytes, projectYear.sk, projectYear.bytes, len(all))
+	if programmeYear.item == nil || projectYear.item == nil {
+		t.Fatal("no series items were built")
+	}
+
+	// DynamoDB Local refuses an item over 400 KB: write the largest of each kind.
+	db, table := testenv.Table(t)
+	for _, s := range []sized{all[0], programmeYear, projectYear} {
+		if _, err := db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(table), Item: s.item}); err != nil {
+			t.Errorf("DynamoDB Local refused %s (%d bytes): %v", s.sk, s.bytes, err)
+		}
+	}
+	// And a year of figures reads back exactly.
+	st := New(db, table)
+	k := domain.SeriesKey{Year: 2020}
+	want := series[k]
+	d := deltas{}
+	seriesAttrs(d, want)
+	if _, err := db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(table), Item: deltasItem(pkProgramme(programme), skSeries(k), d)}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Series(context.Background(), programme, []domain.SeriesKey{k})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got[k]) != len(want) {
+		t.Fatalf("2020 read back %d days, want %d", len(got[k]), len(want))
+	}
+	for day, counts := range want {
+		for m, n := range counts {
+			if got[k][day][m] != n {
+				t.Errorf("%s %s = %d, want %d", day, m, got[k][day][m], n)
+			}
+		}
+	}
+}
