@@ -221,6 +221,26 @@ func TestNamedResourcesCarryTheStage(t *testing.T) {
 	}
 }
 
+// TestTranslatedNamesCarryTheStage: after the SAM transform too, where the
+// schedule SAM makes is named from the event's Name.
+func TestTranslatedNamesCarryTheStage(t *testing.T) {
+	tpl := translated(t)
+	names, problems := stageNames(tpl)
+	problems = append(problems, collisions(names)...)
+	for _, p := range problems {
+		t.Error(p)
+	}
+	schedules := 0
+	for _, n := range names {
+		if n.typ == "AWS::Scheduler::Schedule" {
+			schedules++
+		}
+	}
+	if schedules != 1 {
+		t.Errorf("%d stage-named schedules after the transform, want 1", schedules)
+	}
+}
+
 // TestEveryFunctionHasALogGroupWithRetention: each function's logs go to
 // a log group of the template's, named as Lambda names it, whose retention
 // is the LogRetentionDays parameter (90 days unless set).
@@ -262,6 +282,23 @@ func TestEveryFunctionHasALogGroupWithRetention(t *testing.T) {
 	for id := range resourcesOfType(tpl, "AWS::Logs::LogGroup") {
 		if _, ok := used[id]; !ok {
 			t.Errorf("log group %s belongs to no function", id)
+		}
+	}
+}
+
+// TestTranslatedFunctionsLogToTheirGroups: SAM merges the function's
+// LoggingConfig with Globals' (it does not replace it), so each deployed
+// function logs JSON into its own group.
+func TestTranslatedFunctionsLogToTheirGroups(t *testing.T) {
+	tpl := translated(t)
+	fns := resourcesOfType(tpl, "AWS::Lambda::Function")
+	if len(fns) == 0 {
+		t.Fatal("no AWS::Lambda::Function after the transform")
+	}
+	for id, fn := range fns {
+		lc := obj(obj(fn["Properties"])["LoggingConfig"])
+		if lc["LogFormat"] != "JSON" || !reflect.DeepEqual(lc["LogGroup"], map[string]any{"Ref": strings.TrimSuffix(id, "Function") + "LogGroup"}) {
+			t.Errorf("%s: LoggingConfig %v, want JSON into !Ref %sLogGroup", id, lc, strings.TrimSuffix(id, "Function"))
 		}
 	}
 }
