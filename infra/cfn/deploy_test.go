@@ -1,8 +1,9 @@
 package cfn_test
 
 // What it takes for the template to deploy, twice, on a new account: every
-// named resource carries the stage, every function's logs expire, and no
-// concurrency is reserved unless asked for.
+// named resource carries the stage, every function's logs expire, no
+// concurrency is reserved unless asked for, and the web session key comes
+// from Parameter Store.
 
 import (
 	"fmt"
@@ -331,5 +332,68 @@ func TestNoConcurrencyIsReservedByDefault(t *testing.T) {
 	}
 	if _, set := obj(obj(tpl["Globals"])["Function"])["ReservedConcurrentExecutions"]; set {
 		t.Error("Globals reserve concurrency for every function")
+	}
+}
+
+// TestWebSessionKeyFromParameterStore: the web function gets the name of
+// a SecureString parameter, never the key itself, and may read that one
+// parameter and nothing else; no other function may read parameters or
+// secrets or decrypt anything.
+func TestWebSessionKeyFromParameterStore(t *testing.T) {
+	tpl := loadTemplate(t)
+	for name := range obj(tpl["Parameters"]) {
+		if strings.Contains(strings.ToLower(name), "sessionkey") {
+			t.Errorf("parameter %s: the session key must not pass through the template", name)
+		}
+	}
+	paramName := map[string]any{"Fn::Sub": "/fundtrack/${Stage}/session-key"}
+	paramARN := map[string]any{"Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/fundtrack/${Stage}/session-key"}
+	var web *function
+	for _, fn := range functions(t, tpl) {
+		env := obj(obj(setting(tpl, fn, "Environment"))["Variables"])
+		if _, ok := env["FUNDTRACK_SESSION_KEY"]; ok {
+			t.Errorf("%s: FUNDTRACK_SESSION_KEY in the environment: the key belongs in Parameter Store", fn.id)
+		}
+		var secretActions []string
+		for _, pol := range list(fn.props["Policies"]) {
+			for _, st := range list(obj(pol)["Statement"]) {
+				st := obj(st)
+				for _, a := range list(st["Action"]) {
+					action := strings.ToLower(fmt.Sprint(a))
+					if !strings.HasPrefix(action, "ssm:") && !strings.HasPrefix(action, "kms:") && !strings.HasPrefix(action, "secretsmanager:") {
+						continue
+					}
+					secretActions = append(secretActions, fmt.Sprint(a))
+					switch action {
+					case "ssm:getparameter":
+						if !reflect.DeepEqual(list(st["Resource"]), []any{paramARN}) {
+							t.Errorf("%s: ssm:GetParameter on %v, want only the session key's parameter %v", fn.id, st["Resource"], paramARN)
+						}
+					case "kms:decrypt":
+						cond := obj(obj(st["Condition"])["StringEquals"])
+						if !reflect.DeepEqual(cond["kms:ViaService"], map[string]any{"Fn::Sub": "ssm.${AWS::Region}.amazonaws.com"}) ||
+							!reflect.DeepEqual(cond["kms:EncryptionContext:PARAMETER_ARN"], paramARN) {
+							t.Errorf("%s: kms:Decrypt with condition %v: want it only through SSM, for the session key's parameter", fn.id, st["Condition"])
+						}
+					default:
+						t.Errorf("%s: %s is not needed to read the session key", fn.id, a)
+					}
+				}
+			}
+		}
+		if fn.name == webFunction {
+			web = &fn
+			if !reflect.DeepEqual(env["FUNDTRACK_SESSION_KEY_PARAM"], paramName) {
+				t.Errorf("%s: FUNDTRACK_SESSION_KEY_PARAM is %v, want %v", fn.id, env["FUNDTRACK_SESSION_KEY_PARAM"], paramName)
+			}
+			if !slices.Contains(secretActions, "ssm:GetParameter") {
+				t.Errorf("%s: may not read its session key (no ssm:GetParameter)", fn.id)
+			}
+		} else if len(secretActions) > 0 {
+			t.Errorf("%s: %v: only the web function reads the session key", fn.id, secretActions)
+		}
+	}
+	if web == nil {
+		t.Fatal("no web function")
 	}
 }

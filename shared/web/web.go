@@ -137,6 +137,16 @@ func (a *app) outer(next http.Handler) http.Handler {
 				a.errorPage(w, r, fmt.Errorf("panic: %v", v))
 			}
 		}()
+		// A codec that fetches its key (the web function's, from Parameter
+		// Store) does so here, on the first request that may need it, once
+		// per process; static assets never need it.
+		if !strings.HasPrefix(r.URL.Path, Prefix+"/static/") {
+			if err := a.Sessions.Ready(ctx); err != nil {
+				a.Logger.Error("web: the session key is unavailable", "requestId", id, "err", err)
+				a.errorPage(w, r, errKeyUnavailable)
+				return
+			}
+		}
 		next.ServeHTTP(w, r)
 	})
 }
@@ -247,8 +257,9 @@ func (a *app) postedForm(w http.ResponseWriter, r *http.Request) (url.Values, er
 }
 
 var (
-	errCSRF      = domain.Errorf(domain.CodeForbidden, "csrf")
-	errSignedOut = domain.Errorf(domain.CodeUnauthenticated, "signed out")
+	errCSRF           = domain.Errorf(domain.CodeForbidden, "csrf")
+	errSignedOut      = domain.Errorf(domain.CodeUnauthenticated, "signed out")
+	errKeyUnavailable = domain.Errorf(domain.CodeUnavailable, "the session key is unavailable")
 )
 
 // ---------------------------------------------------------------- sign-in
