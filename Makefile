@@ -69,7 +69,7 @@ build: assets
 # Parameter Store (README, "Deploying"). PARAMS is passed to sam deploy as
 # one --parameter-overrides argument, so values with spaces go in double
 # quotes, e.g.
-#   make deploy STACK=fundtrack-prod PARAMS='Stage=prod MailFrom=fundtrack@trust.nhs.uk AlarmEmail=ops@trust.nhs.uk'
+#   make deploy STACK=fundtrack-prod PARAMS='Stage=prod OperatorName="Leicestershire Partnership NHS Trust" OperatorIsNHS=true MailFrom=fundtrack@trust.nhs.uk AlarmEmail=ops@trust.nhs.uk'
 deploy: build
 	sam deploy --template-file template.yaml --stack-name $(STACK) --resolve-s3 \
 		--capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset \

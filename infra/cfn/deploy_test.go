@@ -2,8 +2,8 @@ package cfn_test
 
 // What it takes for the template to deploy, twice, on a new account: every
 // named resource carries the stage, every function's logs expire, no
-// concurrency is reserved unless asked for, and the web session key comes
-// from Parameter Store.
+// concurrency is reserved unless asked for, the web session key comes
+// from Parameter Store, and the operator's identity reaches the web app.
 
 import (
 	"fmt"
@@ -395,5 +395,35 @@ func TestWebSessionKeyFromParameterStore(t *testing.T) {
 	}
 	if web == nil {
 		t.Fatal("no web function")
+	}
+}
+
+// TestOperatorReachesTheWebApp: OperatorName and OperatorIsNHS ("false"
+// unless the operator is an NHS organisation) become the web function's
+// FUNDTRACK_OPERATOR_NAME and FUNDTRACK_OPERATOR_IS_NHS.
+func TestOperatorReachesTheWebApp(t *testing.T) {
+	tpl := loadTemplate(t)
+	params := obj(tpl["Parameters"])
+	name, isNHS := obj(params["OperatorName"]), obj(params["OperatorIsNHS"])
+	if name["Type"] != "String" || name["Default"] != nil || name["MinLength"] != 1 {
+		t.Errorf("OperatorName is %v, want a required String (no default, MinLength 1)", name)
+	}
+	if isNHS["Type"] != "String" || isNHS["Default"] != "false" || !reflect.DeepEqual(isNHS["AllowedValues"], []any{"true", "false"}) {
+		t.Errorf("OperatorIsNHS is %v, want \"true\" or \"false\", default \"false\"", isNHS)
+	}
+	for _, fn := range functions(t, tpl) {
+		env := obj(obj(setting(tpl, fn, "Environment"))["Variables"])
+		_, has := env["FUNDTRACK_OPERATOR_NAME"]
+		if fn.name != webFunction {
+			if has {
+				t.Errorf("%s: only the web app shows the operator", fn.id)
+			}
+			continue
+		}
+		for k, want := range map[string]string{"FUNDTRACK_OPERATOR_NAME": "OperatorName", "FUNDTRACK_OPERATOR_IS_NHS": "OperatorIsNHS"} {
+			if got := env[k]; !reflect.DeepEqual(got, map[string]any{"Ref": want}) {
+				t.Errorf("%s: %s is %v, want !Ref %s", fn.id, k, got, want)
+			}
+		}
 	}
 }

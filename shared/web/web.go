@@ -41,6 +41,18 @@ type Deps struct {
 	// GivingPrefix is the publisher's 360Giving identifier prefix; "" is
 	// "fundtrack", as in the API.
 	GivingPrefix string
+	// Operator is who runs this deployment, shown in every page's header.
+	Operator Operator
+}
+
+// Operator is the organisation that runs a deployment.
+type Operator struct {
+	// Name is shown beside the service name ("" shows the service name alone).
+	Name string
+	// NHS says the operator is an NHS organisation: only then does the
+	// header carry the NHS logo, which the NHS identity guidelines reserve
+	// for NHS organisations.
+	NHS bool
 }
 
 // SignIn is how people prove who they are.

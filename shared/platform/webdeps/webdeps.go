@@ -21,9 +21,10 @@ import (
 )
 
 // Deps wires the web app over one DynamoDB client: the API's service,
-// over a client that sends each read once per page (web.ReadOnce). Sign-in
-// and the session key are the caller's: Cognito and Parameter Store in
-// Lambda (Lambda), the demo-user page locally.
+// over a client that sends each read once per page (web.ReadOnce). Sign-in,
+// the session key and the operator are the caller's: Cognito, Parameter
+// Store and the template's parameters in Lambda (Lambda), the demo-user
+// page and local defaults locally.
 func Deps(c platform.Config, db store.DB) web.Deps {
 	return web.Deps{
 		Service:      service.New(c.Store(web.ReadOnce(db)), nil),
@@ -38,7 +39,7 @@ func Deps(c platform.Config, db store.DB) web.Deps {
 // SessionKeyFromSSM), sign-in through Cognito managed login
 // (FUNDTRACK_COGNITO_DOMAIN, FUNDTRACK_COGNITO_CLIENT_ID,
 // FUNDTRACK_COGNITO_ISSUER; FUNDTRACK_WEB_BASE_URL if the app is not
-// reached at the request's own host).
+// reached at the request's own host), and the operator of OperatorFromEnv.
 //
 // Without FUNDTRACK_SESSION_KEY_PARAM, FUNDTRACK_SESSION_KEY may hold the
 // key itself (base64), for running the binary outside AWS (benchmarks, sam
@@ -56,6 +57,10 @@ func Lambda(ctx context.Context) (web.Deps, error) {
 	if err != nil {
 		return web.Deps{}, err
 	}
+	operator, err := OperatorFromEnv()
+	if err != nil {
+		return web.Deps{}, err
+	}
 	signIn, err := web.NewCognito(web.CognitoConfig{
 		Domain:   os.Getenv("FUNDTRACK_COGNITO_DOMAIN"),
 		ClientID: os.Getenv("FUNDTRACK_COGNITO_CLIENT_ID"),
@@ -66,7 +71,7 @@ func Lambda(ctx context.Context) (web.Deps, error) {
 		return web.Deps{}, err
 	}
 	d := Deps(c, c.DynamoDB(cfg))
-	d.Sessions, d.SignIn, d.RequestID = codec, signIn, platform.LambdaRequestID
+	d.Sessions, d.SignIn, d.RequestID, d.Operator = codec, signIn, platform.LambdaRequestID, operator
 	return d, nil
 }
 
@@ -121,4 +126,18 @@ func SessionKeyFromSSM(client ParameterGetter, name string) func(context.Context
 		}
 		return key, nil
 	}
+}
+
+// OperatorFromEnv reads who runs the deployment: FUNDTRACK_OPERATOR_NAME
+// and FUNDTRACK_OPERATOR_IS_NHS ("true" or "false"; empty is "false").
+func OperatorFromEnv() (web.Operator, error) {
+	op := web.Operator{Name: os.Getenv("FUNDTRACK_OPERATOR_NAME")}
+	switch v := os.Getenv("FUNDTRACK_OPERATOR_IS_NHS"); v {
+	case "true":
+		op.NHS = true
+	case "false", "":
+	default:
+		return web.Operator{}, fmt.Errorf("FUNDTRACK_OPERATOR_IS_NHS is %q: want true or false", v)
+	}
+	return op, nil
 }

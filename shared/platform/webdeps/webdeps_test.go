@@ -102,6 +102,8 @@ func lambdaEnv(t *testing.T, ssmURL string) {
 		"FUNDTRACK_COGNITO_CLIENT_ID": "testclient",
 		"FUNDTRACK_COGNITO_ISSUER":    "https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_Test",
 		"FUNDTRACK_WEB_BASE_URL":      "https://fundtrack.example.org",
+		"FUNDTRACK_OPERATOR_NAME":     "Test Operator",
+		"FUNDTRACK_OPERATOR_IS_NHS":   "false",
 		// As Lambda sets them; no DynamoDB request is made here.
 		"AWS_REGION":                  "eu-west-2",
 		"AWS_ACCESS_KEY_ID":           "AKIDTEST",
@@ -150,6 +152,9 @@ func TestSessionKeyReadFromSSMOnce(t *testing.T) {
 	}
 	if n := fake.calls.Load(); n != 0 {
 		t.Fatalf("%d SSM calls at start-up: the key is read on the first request that needs it", n)
+	}
+	if deps.Operator != (web.Operator{Name: "Test Operator"}) {
+		t.Errorf("operator %+v, want Test Operator, not NHS", deps.Operator)
 	}
 	h := web.New(deps)
 
@@ -279,5 +284,26 @@ func TestLambdaSessionKeyWithoutSSM(t *testing.T) {
 	t.Setenv("FUNDTRACK_SESSION_KEY", "")
 	if _, err := webdeps.Lambda(context.Background()); err == nil || !strings.Contains(err.Error(), "FUNDTRACK_SESSION_KEY_PARAM") {
 		t.Errorf("no key configured: error %v, want one naming FUNDTRACK_SESSION_KEY_PARAM", err)
+	}
+}
+
+func TestOperatorFromEnv(t *testing.T) {
+	for _, tc := range []struct {
+		name, nhs string
+		want      web.Operator
+		fails     bool
+	}{
+		{"Leicestershire Partnership NHS Trust", "true", web.Operator{Name: "Leicestershire Partnership NHS Trust", NHS: true}, false},
+		{"Aspiro", "false", web.Operator{Name: "Aspiro"}, false},
+		{"Aspiro", "", web.Operator{Name: "Aspiro"}, false},
+		{"Aspiro", "yes", web.Operator{}, true},
+		{"Aspiro", "TRUE", web.Operator{}, true},
+	} {
+		t.Setenv("FUNDTRACK_OPERATOR_NAME", tc.name)
+		t.Setenv("FUNDTRACK_OPERATOR_IS_NHS", tc.nhs)
+		got, err := webdeps.OperatorFromEnv()
+		if (err != nil) != tc.fails || got != tc.want {
+			t.Errorf("%q %q: %+v, %v; want %+v (error: %v)", tc.name, tc.nhs, got, err, tc.want, tc.fails)
+		}
 	}
 }
