@@ -65,12 +65,15 @@ build: assets
 		$(ZIPPER) -o $(BUILD_DIR)/$$fn.zip $(BUILD_DIR)/$$fn/bootstrap; \
 	done
 
-# Needs the AWS SAM CLI and AWS credentials. PARAMS is passed as
-# --parameter-overrides, e.g. PARAMS="SenderEmail=noreply@example.org".
+# Needs the AWS SAM CLI and AWS credentials, and the stage's session key in
+# Parameter Store (README, "Deploying"). PARAMS is passed to sam deploy as
+# one --parameter-overrides argument, so values with spaces go in double
+# quotes, e.g.
+#   make deploy STACK=fundtrack-prod PARAMS='Stage=prod OperatorName="Leicestershire Partnership NHS Trust" OperatorIsNHS=true MailFrom=fundtrack@trust.nhs.uk AlarmEmail=ops@trust.nhs.uk'
 deploy: build
 	sam deploy --template-file template.yaml --stack-name $(STACK) --resolve-s3 \
 		--capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset \
-		$(if $(PARAMS),--parameter-overrides $(PARAMS))
+		$(if $(PARAMS),--parameter-overrides '$(PARAMS)')
 
 # The web app's CSS, JavaScript and icons, copied from the pinned npm
 # package nhsuk-frontend (git-ignored; embedded by shared/web).

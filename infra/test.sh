@@ -66,6 +66,15 @@ test)
 	fi
 	echo "== go vet ./..."
 	go vet ./...
+	# The template must lint clean: any error or warning fails the run.
+	echo "== cfn-lint template.yaml"
+	if command -v cfn-lint >/dev/null 2>&1; then
+		echo "cfn-lint $(cfn-lint --version 2>&1 | sed 's/^cfn-lint //')"
+		cfn-lint -- template.yaml
+		echo "cfn-lint: no errors, no warnings"
+	else
+		echo "cfn-lint: SKIPPED: cfn-lint is not on PATH (pip install cfn-lint), so template.yaml was not linted" >&2
+	fi
 	echo "== go test -race -count=1 -timeout 12m ./..."
 	go test -race -count=1 -timeout 12m ./...
 	;;

@@ -105,9 +105,16 @@ func run() error {
 	}
 }
 
+// defaultOperator runs the local demo: not an NHS organisation, so the
+// header shows no NHS logo unless FUNDTRACK_OPERATOR_IS_NHS=true says so.
+const defaultOperator = "fundtrack demo"
+
 // newWebApp wires the web app with the local sign-in. Sessions are sealed
 // with FUNDTRACK_SESSION_KEY if set, else with a key derived from the local
-// token secret, so they survive a restart of the runner.
+// token secret, so they survive a restart of the runner. The header names
+// FUNDTRACK_OPERATOR_NAME (default "fundtrack demo") and carries the NHS
+// logo only with FUNDTRACK_OPERATOR_IS_NHS=true, as the template's
+// OperatorName and OperatorIsNHS do in AWS.
 func newWebApp(c platform.Config, db *dynamodb.Client, local auth.Local) (http.Handler, error) {
 	var codec *web.Codec
 	var err error
@@ -120,8 +127,15 @@ func newWebApp(c platform.Config, db *dynamodb.Client, local auth.Local) (http.H
 	if err != nil {
 		return nil, fmt.Errorf("FUNDTRACK_SESSION_KEY: %w", err)
 	}
+	operator, err := webdeps.OperatorFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	if operator.Name == "" {
+		operator.Name = defaultOperator
+	}
 	d := webdeps.Deps(c, db)
-	d.Sessions = codec
+	d.Sessions, d.Operator = codec, operator
 	d.SignIn = websignin.Local{Codec: codec, AllowOthers: true}
 	return web.New(d), nil
 }

@@ -35,6 +35,7 @@ type view struct {
 	// Set by render.
 	Assets    *assets
 	RequestID string
+	Operator  Operator
 	// Error page.
 	Status  int
 	Message string
@@ -137,6 +138,7 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, status int, page st
 	}
 	v.Assets = a.assets
 	v.RequestID = requestID(r)
+	v.Operator = a.Operator
 	t, ok := a.pages()[page]
 	if !ok {
 		panic("web: no template " + page)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -12,6 +13,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -32,12 +35,29 @@ const SessionLifetime = 8 * time.Hour
 // Codec seals values into cookie text with AES-256-GCM: nobody without the
 // key can read or forge them. The cookie's name is authenticated with it,
 // so a sealed value cannot be moved from one cookie to another.
+//
+// A codec made by NewLazyCodec fetches its key the first time it is
+// needed; the others have it from the start.
 type Codec struct {
-	aead cipher.AEAD
+	ready atomic.Pointer[sealer] // set once the key is known
+	mu    sync.Mutex             // one load at a time
+	load  func(context.Context) ([]byte, error)
 }
+
+type sealer struct{ aead cipher.AEAD }
 
 // NewCodec makes a codec from a 32-byte key.
 func NewCodec(key []byte) (*Codec, error) {
+	s, err := newSealer(key)
+	if err != nil {
+		return nil, err
+	}
+	c := &Codec{}
+	c.ready.Store(s)
+	return c, nil
+}
+
+func newSealer(key []byte) (*sealer, error) {
 	if len(key) != 32 {
 		return nil, fmt.Errorf("session key must be 32 bytes, got %d", len(key))
 	}
@@ -49,16 +69,79 @@ func NewCodec(key []byte) (*Codec, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Codec{aead: aead}, nil
+	return &sealer{aead: aead}, nil
+}
+
+// NewLazyCodec makes a codec whose 32-byte key load fetches the first time
+// a request needs it (Ready, Seal, Open), not before: the web function
+// reads its key from Parameter Store then, not during its cold start, and
+// once per process. A load that fails is not remembered: the next request
+// tries again.
+func NewLazyCodec(load func(context.Context) ([]byte, error)) *Codec {
+	return &Codec{load: load}
+}
+
+// keyLoadTimeout bounds one attempt to fetch a lazy codec's key, so a
+// request does not hang on it for the whole function timeout.
+const keyLoadTimeout = 5 * time.Second
+
+// Ready fetches the key if the codec does not have it yet; an error means
+// no cookie can be sealed or opened for now.
+func (c *Codec) Ready(ctx context.Context) error {
+	if c == nil {
+		return nil
+	}
+	_, err := c.sealer(ctx)
+	return err
+}
+
+func (c *Codec) sealer(ctx context.Context) (*sealer, error) {
+	if s := c.ready.Load(); s != nil {
+		return s, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s := c.ready.Load(); s != nil { // loaded while we waited
+		return s, nil
+	}
+	if c.load == nil {
+		return nil, errors.New("session codec has no key")
+	}
+	ctx, cancel := context.WithTimeout(ctx, keyLoadTimeout)
+	defer cancel()
+	key, err := c.load(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("session key: %w", err)
+	}
+	s, err := newSealer(key)
+	if err != nil {
+		return nil, fmt.Errorf("session key: %w", err)
+	}
+	c.ready.Store(s)
+	return s, nil
 }
 
 // CodecFromBase64 makes a codec from a base64 key (standard or URL
 // alphabet, padded or not), as FUNDTRACK_SESSION_KEY holds it.
 func CodecFromBase64(s string) (*Codec, error) {
+	key, err := KeyFromBase64(s)
+	if err != nil {
+		return nil, err
+	}
+	return NewCodec(key)
+}
+
+// KeyFromBase64 decodes a session key written in base64 (standard or URL
+// alphabet, padded or not; `openssl rand -base64 32` writes one) and
+// checks it is 32 bytes.
+func KeyFromBase64(s string) ([]byte, error) {
 	s = strings.TrimSpace(s)
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 		if key, err := enc.DecodeString(s); err == nil {
-			return NewCodec(key)
+			if len(key) != 32 {
+				return nil, fmt.Errorf("session key must be 32 bytes, got %d", len(key))
+			}
+			return key, nil
 		}
 	}
 	return nil, errors.New("session key is not base64")
@@ -76,23 +159,31 @@ func RandomCodec() *Codec {
 
 // Seal encrypts v (as JSON) for the named cookie.
 func (c *Codec) Seal(name string, v any) (string, error) {
+	s, err := c.sealer(context.Background())
+	if err != nil {
+		return "", err
+	}
 	plain, err := json.Marshal(v)
 	if err != nil {
 		return "", err
 	}
-	nonce := randomBytes(c.aead.NonceSize())
-	sealed := c.aead.Seal(nonce, nonce, plain, []byte(name))
+	nonce := randomBytes(s.aead.NonceSize())
+	sealed := s.aead.Seal(nonce, nonce, plain, []byte(name))
 	return base64.RawURLEncoding.EncodeToString(sealed), nil
 }
 
 // Open decrypts a value sealed for the named cookie into v.
 func (c *Codec) Open(name, text string, v any) error {
+	s, err := c.sealer(context.Background())
+	if err != nil {
+		return err
+	}
 	raw, err := base64.RawURLEncoding.DecodeString(text)
-	if err != nil || len(raw) < c.aead.NonceSize()+c.aead.Overhead() {
+	if err != nil || len(raw) < s.aead.NonceSize()+s.aead.Overhead() {
 		return errors.New("malformed cookie")
 	}
-	n := c.aead.NonceSize()
-	plain, err := c.aead.Open(nil, raw[:n], raw[n:], []byte(name))
+	n := s.aead.NonceSize()
+	plain, err := s.aead.Open(nil, raw[:n], raw[n:], []byte(name))
 	if err != nil {
 		return errors.New("cookie does not authenticate")
 	}

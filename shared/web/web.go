@@ -41,6 +41,18 @@ type Deps struct {
 	// GivingPrefix is the publisher's 360Giving identifier prefix; "" is
 	// "fundtrack", as in the API.
 	GivingPrefix string
+	// Operator is who runs this deployment, shown in every page's header.
+	Operator Operator
+}
+
+// Operator is the organisation that runs a deployment.
+type Operator struct {
+	// Name is shown beside the service name ("" shows the service name alone).
+	Name string
+	// NHS says the operator is an NHS organisation: only then does the
+	// header carry the NHS logo, which the NHS identity guidelines reserve
+	// for NHS organisations.
+	NHS bool
 }
 
 // SignIn is how people prove who they are.
@@ -137,6 +149,16 @@ func (a *app) outer(next http.Handler) http.Handler {
 				a.errorPage(w, r, fmt.Errorf("panic: %v", v))
 			}
 		}()
+		// A codec that fetches its key (the web function's, from Parameter
+		// Store) does so here, on the first request that may need it, once
+		// per process; static assets never need it.
+		if !strings.HasPrefix(r.URL.Path, Prefix+"/static/") {
+			if err := a.Sessions.Ready(ctx); err != nil {
+				a.Logger.Error("web: the session key is unavailable", "requestId", id, "err", err)
+				a.errorPage(w, r, errKeyUnavailable)
+				return
+			}
+		}
 		next.ServeHTTP(w, r)
 	})
 }
@@ -248,8 +270,9 @@ func (a *app) postedForm(w http.ResponseWriter, r *http.Request) (url.Values, er
 }
 
 var (
-	errCSRF      = domain.Errorf(domain.CodeForbidden, "csrf")
-	errSignedOut = domain.Errorf(domain.CodeUnauthenticated, "signed out")
+	errCSRF           = domain.Errorf(domain.CodeForbidden, "csrf")
+	errSignedOut      = domain.Errorf(domain.CodeUnauthenticated, "signed out")
+	errKeyUnavailable = domain.Errorf(domain.CodeUnavailable, "the session key is unavailable")
 )
 
 // ---------------------------------------------------------------- sign-in

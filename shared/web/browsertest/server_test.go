@@ -97,7 +97,9 @@ type server struct {
 	secret   []byte
 }
 
-func startServer(t *testing.T) *server {
+// startServer starts the app; opts change the web app's dependencies
+// before it starts (the operator, say).
+func startServer(t *testing.T, opts ...func(*web.Deps)) *server {
 	t.Helper()
 	db, table := testenv.Table(t)
 	c := platform.Config{Table: table}
@@ -116,6 +118,9 @@ func startServer(t *testing.T) *server {
 	webDeps.Logger = logger
 	webDeps.Sessions = codec
 	webDeps.SignIn = websignin.Local{Codec: codec, AllowOthers: true}
+	for _, opt := range opts {
+		opt(&webDeps)
+	}
 	webApp := web.New(webDeps)
 
 	mux := http.NewServeMux()

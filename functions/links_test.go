@@ -1,0 +1,56 @@
+package functions_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestFunctionsLinkOnlyWhatTheyUse: each Lambda binary links only the
+// clients its job needs, which keeps the API functions' cold starts and
+// zips small and their reach narrow: only the notifier links SES, only
+// the web function links the web app and the SSM client it reads its
+// session key with.
+func TestFunctionsLinkOnlyWhatTheyUse(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("the go command is not on PATH, so the binaries' imports cannot be listed: %v", err)
+	}
+	out, err := exec.Command(goBin, "list", "-f", `{{.ImportPath}}{{range .Deps}} {{.}}{{end}}`,
+		"github.com/fundtrack/fundtrack/functions/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	only := map[string]string{ // package → the one function that may link it
+		"github.com/aws/aws-sdk-go-v2/service/sesv2": "notifier",
+		"github.com/aws/aws-sdk-go-v2/service/ssm":   "web",
+		"github.com/fundtrack/fundtrack/shared/web":  "web",
+	}
+	linked := map[string][]string{}
+	functions := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		fn, ok := strings.CutPrefix(fields[0], "github.com/fundtrack/fundtrack/functions/")
+		if !ok || strings.Contains(fn, "/") {
+			continue
+		}
+		functions++
+		for _, dep := range fields[1:] {
+			if owner, ok := only[dep]; ok {
+				linked[dep] = append(linked[dep], fn)
+				if fn != owner {
+					t.Errorf("functions/%s links %s: only functions/%s may", fn, dep, owner)
+				}
+			}
+		}
+	}
+	if functions < 7 {
+		t.Fatalf("go list saw %d functions:\n%s", functions, out)
+	}
+	// The check sees what it looks for: each package is linked by its owner.
+	for dep, owner := range only {
+		if got := linked[dep]; len(got) == 0 {
+			t.Errorf("functions/%s does not link %s: the check would not see it either", owner, dep)
+		}
+	}
+}

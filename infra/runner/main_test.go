@@ -1,0 +1,65 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/fundtrack/fundtrack/shared/auth"
+	"github.com/fundtrack/fundtrack/shared/platform"
+)
+
+// TestLocalOperator: `make run` serves a deployment of "fundtrack demo",
+// not an NHS organisation, so no NHS logo; FUNDTRACK_OPERATOR_NAME and
+// FUNDTRACK_OPERATOR_IS_NHS change it as the template's parameters do.
+func TestLocalOperator(t *testing.T) {
+	page := func(t *testing.T) string {
+		t.Helper()
+		// Nothing is read from the table to show the sign-in page.
+		h, err := newWebApp(platform.Config{Table: "fundtrack"}, dynamodb.New(dynamodb.Options{Region: "eu-west-2"}),
+			auth.Local{Secret: []byte("runner-test-secret"), Issuer: auth.LocalIssuer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/app/auth/login", nil))
+		body, _ := io.ReadAll(rec.Body)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("sign-in page: %d\n%s", rec.Code, body)
+		}
+		return string(body)
+	}
+	const logo = `data-testid="nhs-logo"`
+	const operator = `data-testid="operator-name">`
+
+	t.Setenv("FUNDTRACK_OPERATOR_NAME", "")
+	t.Setenv("FUNDTRACK_OPERATOR_IS_NHS", "")
+	body := page(t)
+	if !strings.Contains(body, operator+"fundtrack demo<") || strings.Contains(body, logo) {
+		t.Errorf("by default the header should name fundtrack demo and carry no NHS logo:\n%s", header(body))
+	}
+
+	t.Setenv("FUNDTRACK_OPERATOR_NAME", "Leicestershire Partnership NHS Trust")
+	t.Setenv("FUNDTRACK_OPERATOR_IS_NHS", "true")
+	body = page(t)
+	if !strings.Contains(body, operator+"Leicestershire Partnership NHS Trust<") || !strings.Contains(body, logo) {
+		t.Errorf("an NHS operator's header should name it and carry the NHS logo:\n%s", header(body))
+	}
+
+	t.Setenv("FUNDTRACK_OPERATOR_IS_NHS", "maybe")
+	if _, err := newWebApp(platform.Config{Table: "fundtrack"}, nil, auth.Local{Secret: []byte("x")}); err == nil {
+		t.Error("FUNDTRACK_OPERATOR_IS_NHS=maybe was accepted")
+	}
+}
+
+func header(body string) string {
+	start, end := strings.Index(body, "<header"), strings.Index(body, "</header>")
+	if start < 0 || end < start {
+		return body
+	}
+	return body[start:end]
+}
