@@ -1066,24 +1066,4 @@ func (a *app) history(w http.ResponseWriter, r *http.Request, q *req) error {
 }
 
 // backTo is the page of the record a history belongs to.
-func backTo(n *nav, ref domain.RecordRef) string {
-	b := base(n)
-	switch ref.Entity {
-	case domain.EntityGrant:
-		return b + "/grants/" + ref.ID
-	case domain.EntityOutcome:
-		return b + "/projects/" + ref.ProjectID + "/outcomes/" + ref.ID
-	case domain.EntityPost, domain.EntityCohort, domain.EntityProject:
-		if ref.ProjectID != "" {
-			return b + "/projects/" + ref.ProjectID
-		}
-		return b + "/projects/" + ref.ID
-	case domain.EntityTarget:
-		return b + "/targets"
-	case domain.EntityMember:
-		return b + "/members"
-	case domain.EntityFunder:
-		return b + "/funders"
-	}
-	return b
-}
+func backTo(n *nav, ref domain.RecordRef) string { return recordURL(n.Programme.ID, ref) }

@@ -247,11 +247,6 @@ func (a *app) postedForm(w http.ResponseWriter, r *http.Request) (url.Values, er
 	return r.PostForm, nil
 }
 
-var (
-	errCSRF      = domain.Errorf(domain.CodeForbidden, "csrf")
-	errSignedOut = domain.Errorf(domain.CodeUnauthenticated, "signed out")
-)
-
 // ---------------------------------------------------------------- sign-in
 
 // safeNext keeps only a path inside the app, so a sign-in link cannot send
@@ -298,8 +293,6 @@ func (a *app) callback(w http.ResponseWriter, r *http.Request) {
 	a.Logger.Info("web: signed in", "requestId", requestID(r), "email", s.Email)
 	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 }
-
-var errSignInFailed = domain.Errorf(domain.CodeUnauthenticated, "sign-in failed")
 
 // logout ends the session (a POST carrying the session's CSRF token, so
 // no other site can sign people out) and hands over to the sign-in's
