@@ -154,7 +154,7 @@ type req struct {
 	sc   *service.Scope // see app.scope
 }
 
-// ctx is the request's context.
+// isAdmin reports whether the caller is an administrator.
 func (q *req) isAdmin() bool { return q.Caller.IsAdmin() }
 
 func (a *app) routes(mux *http.ServeMux) {
