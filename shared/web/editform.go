@@ -105,6 +105,9 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 			return err
 		}
 	}
+	if data == nil {
+		data = map[string]any{}
+	}
 	data["Edit"] = editing
 
 	f := newForm(ef.Fields, q.Form)
