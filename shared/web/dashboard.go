@@ -4,12 +4,29 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
+
+// dashboard is the programme's page: its progress report, exactly the
+// DynamoDB requests of GET /progress (the reads go out beside the access
+// check; the navigation reuses what that check read).
+func (a *app) dashboard(w http.ResponseWriter, r *http.Request, q *req) error {
+	pr, err := a.scope(r, q).Progress()
+	if err != nil {
+		return err
+	}
+	n, err := a.open(r, q, "dashboard")
+	if err != nil {
+		return err
+	}
+	a.render(w, r, http.StatusOK, "dashboard", &view{Title: n.Programme.Name, Nav: n, Data: dashboardData(n, pr)})
+	return nil
+}
 
 // dashboard is what the programme dashboard shows, all from one progress
 // report.

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -39,6 +38,7 @@ type view struct {
 	// Error page.
 	Status  int
 	Message string
+	Related *relatedLink
 	Body    template.HTML
 }
 
@@ -166,49 +166,6 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, status int, page st
 // Page renders a page of a SignIn implementation in the app's layout.
 func (a *app) Page(w http.ResponseWriter, r *http.Request, status int, title string, body template.HTML) {
 	a.render(w, r, status, "plain", &view{Title: title, Body: body})
-}
-
-// errorPage shows a refusal or failure as an NHS-style page: what happened
-// and what to do, never a stack trace. Failures that are ours say only the
-// request id; their detail goes to the log.
-func (a *app) errorPage(w http.ResponseWriter, r *http.Request, err error) {
-	v := &view{}
-	code := domain.ErrorCode(err)
-	switch {
-	case errors.Is(err, errCSRF):
-		v.Status, v.Title = http.StatusForbidden, "Your form could not be sent"
-		v.Message = "The page you sent it from had expired or did not come from this service. Nothing was saved. Go back, reload the page and try again."
-	case errors.Is(err, errSignedOut):
-		v.Status, v.Title = http.StatusForbidden, "You have been signed out"
-		v.Message = "Your session has ended, so what you sent was not saved. Sign in again and try once more."
-	case errors.Is(err, errSignInFailed):
-		v.Status, v.Title = http.StatusForbidden, "Sign-in failed"
-		v.Message = "We could not sign you in. The sign-in may have taken too long or been opened in another window. Try again."
-	case code == domain.CodeNotFound:
-		v.Status, v.Title = http.StatusNotFound, "Page not found"
-		v.Message = "The page does not exist, or you do not have access to it. If you typed the web address, check it is correct."
-	case code == domain.CodeForbidden:
-		v.Status, v.Title = http.StatusForbidden, "You cannot do this"
-		v.Message = "Your role in this programme does not allow it. Ask the programme's lead if you think you should be able to."
-		var de *domain.Error
-		if errors.As(err, &de) && de.Message != "" {
-			v.Message = capitalise(de.Message) + ". Ask the programme's lead if you think you should be able to."
-		}
-	case code == domain.CodeTooLarge, code == domain.CodeUnsupportedMedia, code == domain.CodeValidation:
-		v.Status, v.Title = http.StatusBadRequest, "Your form could not be read"
-		v.Message = "Go back and try again."
-	case code == domain.CodeUnavailable:
-		v.Status, v.Title = http.StatusServiceUnavailable, "Sorry, the service is unavailable"
-		v.Message = "Try again in a moment."
-		w.Header().Set("Retry-After", "1")
-	default:
-		v.Status, v.Title = http.StatusInternalServerError, "Sorry, there is a problem with the service"
-		a.Logger.Error("web: request failed", "requestId", requestID(r), "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	if v.Status >= 500 {
-		v.Message = "Try again later. If the problem continues, quote this reference: " + requestID(r) + "."
-	}
-	a.render(w, r, v.Status, "error", v)
 }
 
 // ---------------------------------------------------------------- formatting

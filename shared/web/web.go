@@ -176,7 +176,7 @@ type req struct {
 	sc   *service.Scope // see app.scope
 }
 
-// ctx is the request's context.
+// isAdmin reports whether the caller is an administrator.
 func (q *req) isAdmin() bool { return q.Caller.IsAdmin() }
 
 func (a *app) routes(mux *http.ServeMux) {
@@ -269,11 +269,9 @@ func (a *app) postedForm(w http.ResponseWriter, r *http.Request) (url.Values, er
 	return r.PostForm, nil
 }
 
-var (
-	errCSRF           = domain.Errorf(domain.CodeForbidden, "csrf")
-	errSignedOut      = domain.Errorf(domain.CodeUnauthenticated, "signed out")
-	errKeyUnavailable = domain.Errorf(domain.CodeUnavailable, "the session key is unavailable")
-)
+// errKeyUnavailable is a page that needs the session key before Parameter
+// Store has answered: 503, so the person tries again.
+var errKeyUnavailable = domain.Errorf(domain.CodeUnavailable, "the session key is unavailable")
 
 // ---------------------------------------------------------------- sign-in
 
@@ -321,8 +319,6 @@ func (a *app) callback(w http.ResponseWriter, r *http.Request) {
 	a.Logger.Info("web: signed in", "requestId", requestID(r), "email", s.Email)
 	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 }
-
-var errSignInFailed = domain.Errorf(domain.CodeUnauthenticated, "sign-in failed")
 
 // logout ends the session (a POST carrying the session's CSRF token, so
 // no other site can sign people out) and hands over to the sign-in's

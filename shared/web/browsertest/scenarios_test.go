@@ -56,6 +56,7 @@ func TestWebAppInABrowser(t *testing.T) {
 		{"lead records a grant and sets a target", s.leadRecordsGrantAndSetsTarget},
 		{"project lead corrects a bad figure", func(t *testing.T) { s.projectLeadSubmitsOutcome(t, true) }},
 		{"project lead corrects a bad figure without JavaScript", func(t *testing.T) { s.projectLeadSubmitsOutcome(t, false) }},
+		{"project lead corrects a submission already corrected", s.projectLeadCorrectsTwice},
 		{"funder sees the target reached and no edit forms", s.funderSeesTargetReached},
 	}
 	for _, sc := range scenarios {

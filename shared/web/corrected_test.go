@@ -1,0 +1,69 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestCorrectingTwice: a project lead corrects a submission from the form,
+// then (from an old tab, or a link kept from before) corrects the same
+// submission again. The second is refused with a 409 page that says the
+// submission was already corrected and links to the correction; nothing
+// is stored, nothing is logged as a failure. It was a 500 page once.
+func TestCorrectingTwice(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	pl := h.as(t, uPL)
+	project := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA
+	original := outcomesOf(t, h, f)[0]
+
+	// The correction form starts from the submission, as its "Correct" link opens it.
+	pg := pl.get(project + "/outcomes/new?replaces=" + original.ID)
+	if pg.Status != http.StatusOK || !strings.Contains(pg.Body, `name="replaces" value="`+original.ID+`"`) {
+		t.Fatalf("correction form: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	fix := outcomeForm()
+	fix.Set("replaces", original.ID)
+	pg = pl.post(project+"/outcomes/new", fix)
+	if pg.Status != http.StatusSeeOther {
+		t.Fatalf("first correction: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	first := strings.TrimSuffix(pg.Header.Get("Location"), "?submitted=1")
+	if !strings.HasPrefix(first, project+"/outcomes/") {
+		t.Fatalf("first correction went to %q", first)
+	}
+	before := len(outcomesOf(t, h, f))
+
+	// The same submission again, from the form.
+	pl.get(project + "/outcomes/new?replaces=" + original.ID)
+	again := outcomeForm()
+	again.Set("replaces", original.ID)
+	again.Set("counts.peopleIntoWork", "17")
+	pg = pl.post(project+"/outcomes/new", again)
+	if pg.Status != http.StatusConflict {
+		t.Fatalf("second correction of the same submission: %d, want 409\n%s", pg.Status, excerpt(pg.Body))
+	}
+	for _, want := range []string{`data-testid="error-title"`, "This submission has already been corrected",
+		`href="` + first + `"`, "see the correction"} {
+		if !strings.Contains(pg.Body, want) {
+			t.Errorf("the 409 page lacks %q\n%s", want, excerpt(pg.Body))
+		}
+	}
+	if strings.Contains(pg.Body, "problem with the service") {
+		t.Error("the 409 page says the service failed")
+	}
+	if n := len(outcomesOf(t, h, f)); n != before {
+		t.Errorf("the refused correction stored something: %d submissions, were %d", n, before)
+	}
+
+	// The link leads to the correction.
+	pg = pl.get(first)
+	if pg.Status != http.StatusOK || !strings.Contains(pg.Body, `data-testid="count-peopleIntoWork">16<`) {
+		t.Errorf("the correction the page links to: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if logs := h.logs.String(); strings.Contains(logs, "level=ERROR") {
+		t.Errorf("an expected refusal was logged as a failure:\n%s", logs)
+	}
+}

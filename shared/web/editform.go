@@ -1,0 +1,220 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// editForm is one create/edit page of a record of type T. Every such page
+// runs the same flow (serve):
+//
+//  1. read the record being changed, if any: the page's first data call,
+//     so it rides in the scope's access check;
+//  2. the programme navigation (free by then), and whether the caller's
+//     role may use the form at all;
+//  3. what the page shows beside the form (Data);
+//  4. GET: the form, from the record or a new one's starting values;
+//     POST: create or update (with the version the form was opened at);
+//     saved, the browser goes on with a GET; the record changed since
+//     (412), nothing is saved and the form is shown again with the
+//     current values, the current version and the stale message; field
+//     problems are shown beside their fields; any other refusal is its
+//     own error page.
+type editForm[T any] struct {
+	// Page is the template; Nav the programme navigation's section ("" for
+	// a page outside any programme: creating one).
+	Page, Nav string
+	Fields    []field
+	// ID is the record being changed, from the path; "" creates one.
+	ID string
+	// What names the record in the stale message ("grant").
+	What string
+	// Title heads the page.
+	Title func(current T, f *form) string
+
+	// May refuses a caller whose role cannot use the form (n is nil
+	// outside a programme). The service refuses the POST by its own
+	// rules; this decides only what is shown.
+	May func(n *nav) error
+	// RefuseFirst checks May before reading the record: for the records
+	// of a project, which every member may see exists, so a caller who
+	// may not write to it is refused (403) rather than told the record is
+	// not there, as the service answers a POST.
+	RefuseFirst bool
+
+	// Read reads the record being changed; Values shows it in the form;
+	// Version is its version, carried by an edit (nil: the record has
+	// none, and there is no stale check).
+	Read    func(id string) (T, error)
+	Values  func(v url.Values, current T)
+	Version func(T) int64
+	// Start fills a new record's form when first shown (optional).
+	Start func(v url.Values) error
+	// Prepare readies a posted form before it is saved (optional).
+	Prepare func(f *form)
+	// Create saves a new record; Update changes the record ID, if the
+	// form's version still matches (nil for pages that only create).
+	Create func(f *form) (T, error)
+	Update func(f *form, ifMatch func(int64) bool) (T, error)
+	// Done is where the browser goes once the record is saved.
+	Done func(n *nav, saved T) string
+	// Data is what the page shows beside the form (optional); "Edit" is
+	// added to it.
+	Data func(n *nav, current T) (map[string]any, error)
+}
+
+// serve runs the flow for one request.
+func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *req) error {
+	editing := ef.ID != ""
+	var (
+		n       *nav
+		current T
+		err     error
+	)
+	read := func() error {
+		if editing {
+			current, err = ef.Read(ef.ID)
+		}
+		return err
+	}
+	if !ef.RefuseFirst {
+		if err := read(); err != nil {
+			return err
+		}
+	}
+	if ef.Nav != "" {
+		if n, err = a.open(r, q, ef.Nav); err != nil {
+			return err
+		}
+	}
+	if err := ef.May(n); err != nil {
+		return err
+	}
+	if ef.RefuseFirst {
+		if err := read(); err != nil {
+			return err
+		}
+	}
+	data := map[string]any{}
+	if ef.Data != nil {
+		if data, err = ef.Data(n, current); err != nil {
+			return err
+		}
+	}
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["Edit"] = editing
+
+	f := newForm(ef.Fields, q.Form)
+	switch {
+	case q.Form == nil && editing:
+		ef.Values(f.Values, current)
+	case q.Form == nil:
+		if ef.Start != nil {
+			if err := ef.Start(f.Values); err != nil {
+				return err
+			}
+		}
+	default:
+		if ef.Prepare != nil {
+			ef.Prepare(f)
+		}
+		var saved T
+		if editing {
+			saved, err = ef.Update(f, versionMatch(q.Form))
+		} else {
+			saved, err = ef.Create(f)
+		}
+		switch {
+		case err == nil:
+			return seeOther(w, r, ef.Done(n, saved))
+		case editing && ef.Version != nil && domain.ErrorCode(err) == domain.CodePreconditionFailed:
+			if current, err = ef.Read(ef.ID); err != nil {
+				return err
+			}
+			f = newForm(ef.Fields, url.Values{})
+			ef.Values(f.Values, current)
+			f.General = append(f.General, staleMessage(ef.What))
+		case !f.fail(err):
+			return err
+		}
+	}
+	// An edit carries the version it was based on: the record's, unless
+	// the form is shown again with the version it was posted with.
+	if editing && ef.Version != nil && (!f.HasErrors() || f.Get("version") == "") {
+		f.Values.Set("version", strconv.FormatInt(ef.Version(current), 10))
+	}
+	return a.showForm(w, r, ef.Page, &view{Title: ef.Title(current, f), Nav: n, Form: f, Data: data})
+}
+
+// titles is a page title for creating and for editing.
+func titles[T any](id, create, edit string) func(T, *form) string {
+	return func(T, *form) string {
+		if id != "" {
+			return edit
+		}
+		return create
+	}
+}
+
+// manages refuses a caller who may not manage the programme.
+func manages(what string) func(*nav) error {
+	return func(n *nav) error {
+		if !n.Access.CanManage() {
+			return refuse(what)
+		}
+		return nil
+	}
+}
+
+// writesProject refuses a caller who may not write to the scope's project
+// prid. Every member may see whether the project exists: one that does
+// not is not found, whoever asks.
+func writesProject(sc *service.Scope, prid, what string) func(*nav) error {
+	return func(n *nav) error {
+		if _, err := sc.ThisProject(); err != nil {
+			return err
+		}
+		if !n.Access.CanWriteProject(prid) {
+			return refuse(what)
+		}
+		return nil
+	}
+}
+
+// showForm renders a form page: 200 when first shown, 400 with its errors.
+func (a *app) showForm(w http.ResponseWriter, r *http.Request, page string, v *view) error {
+	status := http.StatusOK
+	if v.Form != nil && v.Form.HasErrors() {
+		status = http.StatusBadRequest
+	}
+	a.render(w, r, status, page, v)
+	return nil
+}
+
+func staleMessage(what string) string {
+	return "This " + what + " was changed by someone else after you opened it. Your changes have not been saved. " +
+		"The current details are shown below: make your changes again."
+}
+
+// versionMatch is the If-Match of a form: the version it was opened at.
+func versionMatch(form url.Values) func(int64) bool {
+	v, err := strconv.ParseInt(form.Get("version"), 10, 64)
+	return func(current int64) bool { return err == nil && v == current }
+}
+
+// setDate fills an NHS date input's three boxes.
+func setDate(v url.Values, name string, d domain.Date) {
+	if d.IsZero() {
+		return
+	}
+	t := d.Time()
+	v.Set(name+"-day", strconv.Itoa(t.Day()))
+	v.Set(name+"-month", strconv.Itoa(int(t.Month())))
+	v.Set(name+"-year", strconv.Itoa(t.Year()))
+}

@@ -1,0 +1,116 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/present"
+)
+
+// The refusals only the web app makes: a form without the session's CSRF
+// token, a form posted after the session ended, a sign-in that did not
+// complete. Each has its own page (webOnly); every other failure is shown
+// by its error code, as shared/present says.
+var (
+	errCSRF         = domain.Errorf(domain.CodeForbidden, "csrf")
+	errSignedOut    = domain.Errorf(domain.CodeUnauthenticated, "signed out")
+	errSignInFailed = domain.Errorf(domain.CodeUnauthenticated, "sign-in failed")
+)
+
+// webOnly words the web app's own refusals. They are refusals of their
+// codes (a CSRF failure is forbidden, a lost session unauthenticated) but
+// answer 403: a browser is never asked for credentials.
+var webOnly = []struct {
+	err    error
+	status int
+	title  string
+	advice string
+}{
+	{errCSRF, http.StatusForbidden, "Your form could not be sent",
+		"The page you sent it from had expired or did not come from this service. Nothing was saved. Go back, reload the page and try again."},
+	{errSignedOut, http.StatusForbidden, "You have been signed out",
+		"Your session has ended, so what you sent was not saved. Sign in again and try once more."},
+	{errSignInFailed, http.StatusForbidden, "Sign-in failed",
+		"We could not sign you in. The sign-in may have taken too long or been opened in another window. Try again."},
+}
+
+// relatedLink is the record a refusal points to instead, on its page:
+// "This submission has already been corrected — see the correction".
+type relatedLink struct {
+	Lead, Text, Href string
+}
+
+// errorPage shows a refusal or failure as an NHS-style page: what happened
+// and what to do, never a stack trace. Its status, title and advice are
+// shared/present's for the error's code, the same the API answers with.
+// Failures that are ours say only the request id; their detail goes to
+// the log.
+func (a *app) errorPage(w http.ResponseWriter, r *http.Request, err error) {
+	v := errorView(r, err)
+	if v.Status >= 500 {
+		a.Logger.Error("web: request failed", "requestId", requestID(r), "method", r.Method, "path", r.URL.Path,
+			"status", v.Status, "err", err)
+		if v.Status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", "1")
+		}
+	}
+	a.render(w, r, v.Status, "error", v)
+}
+
+// errorView is the error page for err.
+func errorView(r *http.Request, err error) *view {
+	for _, o := range webOnly {
+		if errors.Is(err, o.err) {
+			return &view{Status: o.status, Title: o.title, Message: o.advice}
+		}
+	}
+	p := present.Of(err)
+	v := &view{Status: p.Status, Title: p.Title, Message: p.Advice}
+	var de *domain.Error
+	errors.As(err, &de)
+	switch {
+	case p.Status >= 500:
+		v.Message = p.Advice + " If the problem continues, quote this reference: " + requestID(r) + "."
+	case p.Code == domain.CodeForbidden && de != nil && de.Message != "":
+		// The service says what the role does not allow.
+		v.Message = capitalise(de.Message) + ". Ask the programme's lead if you think you should be able to."
+	case p.Code == domain.CodeConflict && de != nil && de.Related != nil:
+		v.Related, v.Message = related(r, *de.Related)
+	}
+	return v
+}
+
+// related is the link to the record a conflict points to, and what to do.
+func related(r *http.Request, ref domain.RecordRef) (*relatedLink, string) {
+	href := recordURL(r.PathValue("pid"), ref)
+	if ref.Entity == domain.EntityOutcome {
+		return &relatedLink{Lead: "This submission has already been corrected —", Text: "see the correction", Href: href},
+			"To change the figures again, correct the newest submission. Nothing was saved."
+	}
+	return &relatedLink{Lead: "Someone has already changed this —", Text: "see it as it is now", Href: href},
+		"Make your change there if it is still needed. Nothing was saved."
+}
+
+// recordURL is the page of a record of programme pid.
+func recordURL(pid string, ref domain.RecordRef) string {
+	b := "/app/programmes/" + pid
+	switch ref.Entity {
+	case domain.EntityGrant:
+		return b + "/grants/" + ref.ID
+	case domain.EntityOutcome:
+		return b + "/projects/" + ref.ProjectID + "/outcomes/" + ref.ID
+	case domain.EntityPost, domain.EntityCohort, domain.EntityProject:
+		if ref.ProjectID != "" {
+			return b + "/projects/" + ref.ProjectID
+		}
+		return b + "/projects/" + ref.ID
+	case domain.EntityTarget:
+		return b + "/targets"
+	case domain.EntityMember:
+		return b + "/members"
+	case domain.EntityFunder:
+		return b + "/funders"
+	}
+	return b
+}

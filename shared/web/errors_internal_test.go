@@ -1,0 +1,125 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/present"
+)
+
+// errorApp is the web app with only what its error page needs.
+func errorApp() (*app, *strings.Builder) {
+	logs := &strings.Builder{}
+	a := &app{Deps: Deps{Logger: slog.New(slog.NewTextHandler(logs, nil))}, assets: loadAssets()}
+	a.pages = sync.OnceValue(func() map[string]*template.Template { return parseTemplates(a.assets) })
+	return a, logs
+}
+
+// showError renders err's page for a request under a programme.
+func showError(a *app, err error) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodPost, "/app/programmes/P1/projects/PR1/outcomes/new", nil)
+	r.SetPathValue("pid", "P1")
+	r = r.WithContext(context.WithValue(r.Context(), requestIDKey, "req-1"))
+	w := httptest.NewRecorder()
+	a.errorPage(w, r, err)
+	return w
+}
+
+// TestErrorPageEveryCode walks every error code through the web app's
+// error page: shared/present's status and title, its advice, and a 500
+// only for a failure of ours.
+func TestErrorPageEveryCode(t *testing.T) {
+	a, logs := errorApp()
+	for _, code := range domain.Codes {
+		t.Run(string(code), func(t *testing.T) {
+			err := domain.Errorf(code, "what happened")
+			p := present.Of(err)
+			if !present.Known(code) || p.Code != code || p.Title == "" || p.Advice == "" {
+				t.Fatalf("shared/present shows %s as %+v", code, p)
+			}
+			w := showError(a, err)
+			if w.Code != p.Status {
+				t.Errorf("status %d, want %d", w.Code, p.Status)
+			}
+			if (w.Code == http.StatusInternalServerError) != (code == domain.CodeInternal) {
+				t.Errorf("%s answered %d", code, w.Code)
+			}
+			body := w.Body.String()
+			if want := `data-testid="error-title">` + template.HTMLEscapeString(p.Title) + "<"; !strings.Contains(body, want) {
+				t.Errorf("the page lacks the title %q", p.Title)
+			}
+			msg := between(body, `data-testid="error-message">`, "</p>")
+			switch {
+			case code == domain.CodeForbidden:
+				// The service's own words say what the role does not allow.
+				if !strings.HasPrefix(msg, "What happened. Ask the programme") {
+					t.Errorf("forbidden says %q", msg)
+				}
+			case w.Code >= 500:
+				if !strings.HasPrefix(msg, template.HTMLEscapeString(p.Advice)) || !strings.Contains(msg, "req-1") ||
+					strings.Contains(body, "what happened") {
+					t.Errorf("a failure of ours says %q", msg)
+				}
+			default:
+				if msg != template.HTMLEscapeString(p.Advice) {
+					t.Errorf("the page says %q, want the advice %q", msg, p.Advice)
+				}
+			}
+			if h := w.Header().Get("Retry-After"); (h != "") != (w.Code == http.StatusServiceUnavailable) {
+				t.Errorf("Retry-After %q with status %d", h, w.Code)
+			}
+		})
+	}
+	if l := logs.String(); strings.Count(l, "level=ERROR") != 2 {
+		t.Errorf("want the two failures of ours (internal, unavailable) logged, and nothing else:\n%s", l)
+	}
+}
+
+// TestErrorPageWebOnly: the web app's own refusals keep their pages; an
+// error that is no domain.Error is a 500 naming only the request id; a
+// conflict that points to a newer record links to it.
+func TestErrorPageWebOnly(t *testing.T) {
+	a, _ := errorApp()
+	cases := []struct {
+		err    error
+		status int
+		title  string
+	}{
+		{errCSRF, http.StatusForbidden, "Your form could not be sent"},
+		{errSignedOut, http.StatusForbidden, "You have been signed out"},
+		{errSignInFailed, http.StatusForbidden, "Sign-in failed"},
+		{errors.New("boom"), http.StatusInternalServerError, "Sorry, there is a problem with the service"},
+	}
+	for _, c := range cases {
+		w := showError(a, c.err)
+		if w.Code != c.status || !strings.Contains(w.Body.String(), `data-testid="error-title">`+c.title+"<") {
+			t.Errorf("%v: %d, want %d %q", c.err, w.Code, c.status, c.title)
+		}
+		if strings.Contains(w.Body.String(), "boom") {
+			t.Error("the 500 page shows the error")
+		}
+	}
+
+	corrected := &domain.Error{Code: domain.CodeConflict, Message: "already corrected",
+		Related: &domain.RecordRef{Entity: domain.EntityOutcome, ProjectID: "PR1", ID: "O2"}}
+	w := showError(a, corrected)
+	body := w.Body.String()
+	if w.Code != http.StatusConflict || !strings.Contains(body, "This submission has already been corrected") ||
+		!strings.Contains(body, `href="/app/programmes/P1/projects/PR1/outcomes/O2">see the correction</a>`) {
+		t.Errorf("already corrected: %d\n%s", w.Code, between(body, "<main", "</main>"))
+	}
+}
+
+func between(s, from, to string) string {
+	_, s, _ = strings.Cut(s, from)
+	s, _, _ = strings.Cut(s, to)
+	return s
+}

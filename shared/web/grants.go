@@ -1,0 +1,83 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+func (a *app) grants(w http.ResponseWriter, r *http.Request, q *req) error {
+	items, next, err := a.scope(r, q).ListGrants(pageOf(r))
+	if err != nil {
+		return err
+	}
+	n, err := a.open(r, q, "grants")
+	if err != nil {
+		return err
+	}
+	names, err := a.names(r, q)
+	if err != nil {
+		return err
+	}
+	a.render(w, r, http.StatusOK, "grants", &view{Title: "Grants", Nav: n,
+		Data: map[string]any{"Items": items, "Next": nextURL(r, next), "Names": names}})
+	return nil
+}
+
+func (a *app) grant(w http.ResponseWriter, r *http.Request, q *req) error {
+	g, err := a.scope(r, q).Grant(r.PathValue("gid"))
+	if err != nil {
+		return err
+	}
+	n, err := a.open(r, q, "grants")
+	if err != nil {
+		return err
+	}
+	names, err := a.names(r, q)
+	if err != nil {
+		return err
+	}
+	a.render(w, r, http.StatusOK, "grant", &view{Title: g.Title, Nav: n, Data: map[string]any{"Grant": g, "Names": names}})
+	return nil
+}
+
+var grantFields = []field{
+	{"funderId", kText, "Funder"}, {"projectId", kText, "Recipient"}, {"title", kText, "Title"},
+	{"description", kText, "Description"}, {"amountPence", kPounds, "Amount"}, {"currency", kText, "Currency"},
+	{"awardDate", kDate, "Award date"}, {"startDate", kDate, "Start date"}, {"endDate", kDate, "End date"},
+}
+
+// grantForm records a grant (…/grants/new) or changes one (…/grants/{gid}/edit).
+func (a *app) grantForm(w http.ResponseWriter, r *http.Request, q *req) error {
+	sc, id := a.scope(r, q), r.PathValue("gid")
+	return editForm[domain.Grant]{
+		Page: "grant_form", Nav: "grants", Fields: grantFields, ID: id, What: "grant",
+		Title: titles[domain.Grant](id, "Record a grant", "Change grant"),
+		May:   manages("record or change grants"),
+		Read:  sc.Grant, Values: setGrantValues, Version: func(g domain.Grant) int64 { return g.Version },
+		Prepare: func(f *form) { f.Values.Set("currency", domain.CurrencyGBP) },
+		Create:  func(f *form) (domain.Grant, error) { return sc.CreateGrant(f.decoder()) },
+		Update: func(f *form, ifMatch func(int64) bool) (domain.Grant, error) {
+			return sc.UpdateGrant(id, ifMatch, f.decoder())
+		},
+		Done: func(n *nav, g domain.Grant) string { return base(n) + "/grants/" + g.ID },
+		Data: func(*nav, domain.Grant) (map[string]any, error) {
+			names, err := a.names(r, q)
+			return map[string]any{"Names": names}, err
+		},
+	}.serve(a, w, r, q)
+}
+
+func setGrantValues(v url.Values, g domain.Grant) {
+	v.Set("funderId", g.FunderID)
+	v.Set("projectId", g.ProjectID)
+	v.Set("title", g.Title)
+	v.Set("description", g.Description)
+	v.Set("amountPence", pounds(g.AmountPence))
+	setDate(v, "awardDate", g.AwardDate)
+	setDate(v, "startDate", g.StartDate)
+	setDate(v, "endDate", g.EndDate)
+	v.Set("version", strconv.FormatInt(g.Version, 10))
+}

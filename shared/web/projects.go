@@ -1,0 +1,75 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+func (a *app) projects(w http.ResponseWriter, r *http.Request, q *req) error {
+	items, err := all(a.scope(r, q).ListProjects)
+	if err != nil {
+		return err
+	}
+	n, err := a.open(r, q, "projects")
+	if err != nil {
+		return err
+	}
+	a.render(w, r, http.StatusOK, "projects", &view{Title: "Projects", Nav: n, Data: map[string]any{"Items": items}})
+	return nil
+}
+
+var projectFields = []field{
+	{"name", kText, "Name"}, {"leadOrganisation", kText, "Lead organisation"}, {"area", kText, "Area"},
+	{"startDate", kDate, "Start date"}, {"endDate", kDate, "End date"},
+}
+
+func (a *app) projectNew(w http.ResponseWriter, r *http.Request, q *req) error {
+	sc := a.scope(r, q)
+	return editForm[domain.Project]{
+		Page: "project_form", Nav: "projects", Fields: projectFields,
+		Title:  titles[domain.Project]("", "Add a project", ""),
+		May:    manages("add projects"),
+		Create: func(f *form) (domain.Project, error) { return sc.CreateProject(f.decoder()) },
+		Done:   func(n *nav, p domain.Project) string { return base(n) + "/projects/" + p.ID },
+	}.serve(a, w, r, q)
+}
+
+// project is a project's page: its posts, cohorts and submissions.
+func (a *app) project(w http.ResponseWriter, r *http.Request, q *req) error {
+	sc, prid := a.scope(r, q), r.PathValue("prid")
+	// Reading the posts first applies the project's own read rule; the
+	// list goes out beside the access check, which reads the project.
+	posts, err := all(sc.ListPosts)
+	if err != nil {
+		return err
+	}
+	n, err := a.open(r, q, "projects")
+	if err != nil {
+		return err
+	}
+	project, err := sc.ThisProject()
+	if err != nil {
+		return err
+	}
+	cohorts, err := all(sc.ListCohorts)
+	if err != nil {
+		return err
+	}
+	outcomes, next, err := sc.ListOutcomes(pageOf(r))
+	if err != nil {
+		return err
+	}
+	replaced := map[string]bool{}
+	for _, o := range outcomes {
+		if o.Replaces != "" {
+			replaced[o.Replaces] = true
+		}
+	}
+	a.render(w, r, http.StatusOK, "project", &view{Title: project.Name, Nav: n, Data: map[string]any{
+		"Project": project, "Posts": posts, "Cohorts": cohorts, "Outcomes": outcomes, "Next": nextURL(r, next),
+		"Replaced": replaced, "CanWrite": n.Access.CanWriteProject(prid),
+		"Base": base(n) + "/projects/" + prid,
+	}})
+	return nil
+}

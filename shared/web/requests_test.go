@@ -1,0 +1,74 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/testenv"
+)
+
+// TestPageRequests: a page makes its own data call first and takes the
+// navigation from the access check that call made, so it sends exactly
+// the DynamoDB requests of its service calls, nothing for the navigation.
+// A record's page costs what the API's GET of the record costs (one
+// BatchGetItem) plus the lists it names things from.
+func TestPageRequests(t *testing.T) {
+	var c opCounter
+	db, table := testenv.TableWith(t, c.option)
+	h := newWebOver(t, db, table)
+	f := h.fixture(t)
+	ctx := context.Background()
+	outcome := outcomesOf(t, h, f)[0].ID
+	p := "/app/programmes/" + f.PID
+	pa := p + "/projects/" + f.ProjectA
+	lead := h.as(t, uLead)
+	who := caller(uLead)
+	names := func(sc *service.Scope) {
+		sc.ListFunders(service.Page{Limit: 100})
+		sc.ListProjects(service.Page{Limit: 100})
+	}
+	cases := []struct {
+		path string
+		same func()
+	}{
+		{p + "/grants/" + f.GrantX, func() {
+			sc := h.Svc.Open(ctx, who, f.PID)
+			sc.Grant(f.GrantX)
+			names(sc)
+		}},
+		{p + "/grants/" + f.GrantX + "/edit", func() {
+			sc := h.Svc.Open(ctx, who, f.PID)
+			sc.Grant(f.GrantX)
+			names(sc)
+		}},
+		{p + "/targets/" + f.TargetID + "/edit", func() {
+			sc := h.Svc.Open(ctx, who, f.PID)
+			sc.Target(f.TargetID)
+			names(sc)
+		}},
+		{pa + "/outcomes/" + outcome, func() { h.Svc.OpenProject(ctx, who, f.PID, f.ProjectA).Outcome(outcome) }},
+		{p + "/funders", func() { h.Svc.Open(ctx, who, f.PID).ListFunders(service.Page{Limit: 100}) }},
+		{p + "/history?entity=outcome&project=" + f.ProjectA + "&id=" + outcome, func() {
+			h.Svc.OpenProject(ctx, who, f.PID, f.ProjectA).History(domain.RecordRef{Entity: domain.EntityOutcome,
+				ProjectID: f.ProjectA, ID: outcome}, service.Page{Limit: 50})
+		}},
+	}
+	for _, cs := range cases {
+		c.start()
+		pg := lead.get(cs.path)
+		page := c.stop()
+		if pg.Status != http.StatusOK {
+			t.Fatalf("%s: %d\n%s", cs.path, pg.Status, excerpt(pg.Body))
+		}
+		c.start()
+		cs.same()
+		want := c.stop()
+		t.Logf("%s: %s", cs.path, page)
+		if page != want {
+			t.Errorf("%s sent %s; its service calls alone %s", cs.path, page, want)
+		}
+	}
+}

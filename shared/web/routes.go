@@ -1,0 +1,162 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// The signed-in pages, one file per resource: programmes.go (and the
+// dashboard in dashboard.go), grants.go, projects.go, outcomes.go,
+// posts.go, cohorts.go, targets.go, notifications.go, funders.go,
+// members.go, audit.go (audit trail and record histories), exports.go.
+// Every create and edit page runs the one flow in editform.go.
+
+func (a *app) pageRoutes() []pageRoute {
+	const p = "/app/programmes/{pid}"
+	const pr = p + "/projects/{prid}"
+	var routes []pageRoute
+	get := func(pattern string, h handler) { routes = append(routes, pageRoute{"GET " + pattern, h}) }
+	both := func(pattern string, h handler) {
+		routes = append(routes, pageRoute{"GET " + pattern, h}, pageRoute{"POST " + pattern, h})
+	}
+	get("/app/{$}", a.programmes)
+	both("/app/programmes/new", a.programmeNew)
+	get(p, a.dashboard)
+
+	get(p+"/grants", a.grants)
+	both(p+"/grants/new", a.grantForm)
+	get(p+"/grants/{gid}", a.grant)
+	both(p+"/grants/{gid}/edit", a.grantForm)
+	get(p+"/grants.csv", a.grantsCSV)
+	get(p+"/grants/360giving", a.grants360)
+	get(p+"/outcomes/summary.csv", a.outcomeSummaryCSV)
+
+	get(p+"/projects", a.projects)
+	both(p+"/projects/new", a.projectNew)
+	get(pr, a.project)
+	both(pr+"/outcomes/new", a.outcomeNew)
+	get(pr+"/outcomes/{oid}", a.outcome)
+	both(pr+"/posts/new", a.postForm)
+	both(pr+"/posts/{postid}/edit", a.postForm)
+	both(pr+"/cohorts/new", a.cohortForm)
+	both(pr+"/cohorts/{cid}/edit", a.cohortForm)
+
+	get(p+"/targets", a.targets)
+	both(p+"/targets/new", a.targetForm)
+	both(p+"/targets/{tid}/edit", a.targetForm)
+	get(p+"/notifications", a.notifications)
+
+	get(p+"/funders", a.funders)
+	both(p+"/funders/new", a.funderNew)
+	get(p+"/members", a.members)
+	both(p+"/members/new", a.memberForm)
+	both(p+"/members/{email}/edit", a.memberForm)
+	routes = append(routes, pageRoute{"POST " + p + "/members/{email}/remove", a.memberRemove})
+	get(p+"/audit", a.audit)
+	get(p+"/history", a.history)
+	return routes
+}
+
+// scope is the caller's scope in the page's programme, and in its project
+// when the path names one: opened once per request, so the access check
+// is made once whatever the page reads. A page makes its own data call
+// first (a record rides in the access check's BatchGetItem; a list goes
+// out beside it), then asks open for the navigation, which costs nothing
+// more.
+func (a *app) scope(r *http.Request, q *req) *service.Scope {
+	if q.sc == nil {
+		if prid := r.PathValue("prid"); prid != "" {
+			q.sc = a.Service.OpenProject(r.Context(), q.Caller, r.PathValue("pid"), prid)
+		} else {
+			q.sc = a.Service.Open(r.Context(), q.Caller, r.PathValue("pid"))
+		}
+	}
+	return q.sc
+}
+
+// open reads the programme and what the caller may do in it; a non-member
+// gets not-found, exactly as from the API.
+func (a *app) open(r *http.Request, q *req, current string) (*nav, error) {
+	p, acc, err := a.scope(r, q).Access()
+	if err != nil {
+		return nil, err
+	}
+	return &nav{Programme: p, Access: acc, Current: current}, nil
+}
+
+// refuse is the page for a form the caller's role cannot use. Only what is
+// shown depends on it: the service refuses the POST by its own rules.
+func refuse(what string) error {
+	return domain.Errorf(domain.CodeForbidden, "your role in this programme does not allow you to %s", what)
+}
+
+// all pages through a whole list.
+func all[T any](list func(service.Page) ([]T, string, error)) ([]T, error) {
+	var out []T
+	p := service.Page{Limit: 100}
+	for {
+		items, next, err := list(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+		if next == "" {
+			return out, nil
+		}
+		p.Cursor = next
+	}
+}
+
+// pageOf reads ?cursor= for a list page of 50.
+func pageOf(r *http.Request) service.Page {
+	return service.Page{Limit: 50, Cursor: r.URL.Query().Get("cursor")}
+}
+
+// nextURL is the link to a list's next page.
+func nextURL(r *http.Request, cursor string) string {
+	if cursor == "" {
+		return ""
+	}
+	q := r.URL.Query()
+	q.Set("cursor", cursor)
+	return r.URL.Path + "?" + q.Encode()
+}
+
+func base(n *nav) string { return "/app/programmes/" + n.Programme.ID }
+
+// seeOther ends a successful POST: the browser loads the result with a GET,
+// so reloading it does not send the form again.
+func seeOther(w http.ResponseWriter, r *http.Request, to string) error {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// names are the programme's funders and projects by id, to name them in lists.
+type names struct {
+	Funders  map[string]string
+	Projects map[string]string
+	// In order, for select boxes.
+	FunderList  []domain.Funder
+	ProjectList []domain.Project
+}
+
+func (a *app) names(r *http.Request, q *req) (*names, error) {
+	fs, err := all(a.scope(r, q).ListFunders)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := all(a.scope(r, q).ListProjects)
+	if err != nil {
+		return nil, err
+	}
+	out := &names{Funders: map[string]string{}, Projects: map[string]string{}, FunderList: fs, ProjectList: ps}
+	for _, f := range fs {
+		out.Funders[f.ID] = f.Name
+	}
+	for _, p := range ps {
+		out.Projects[p.ID] = p.Name
+	}
+	return out, nil
+}
