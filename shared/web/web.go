@@ -78,6 +78,10 @@ type UI interface {
 // Prefix is where the web app lives.
 const Prefix = "/app"
 
+// RequestTimeout bounds a page's work, as httpapi.DefaultRequestTimeout
+// bounds an API request's: within the function's 10-second Lambda timeout.
+const RequestTimeout = 9 * time.Second
+
 // maxFormBytes bounds a form post, like the API's body limit.
 const maxFormBytes = 64 << 10
 
@@ -131,7 +135,10 @@ func (a *app) outer(next http.Handler) http.Handler {
 		if id == "" {
 			id = domain.NewID()
 		}
-		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		// Every page answers within the API's deadline: past it, database
+		// calls give up and the person sees the 503 page.
+		ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), requestIDKey, id), RequestTimeout)
+		defer cancel()
 		r = r.WithContext(ctx)
 		h := w.Header()
 		h.Set("X-Request-Id", id)
