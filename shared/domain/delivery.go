@@ -102,7 +102,7 @@ type PostInput struct {
 // Validate checks a post's own fields; its grant is checked by the service.
 func (in PostInput) Validate() error {
 	p := Problems{}
-	requiredText(p, "title", in.Title, MaxNameLen)
+	requiredLine(p, "title", in.Title, MaxNameLen)
 	if !ValidID(in.GrantID) {
 		p.Add("grantId", "required: the id of the grant that pays for this post")
 	}
@@ -178,7 +178,7 @@ type CohortInput struct {
 // Validate checks a cohort.
 func (in CohortInput) Validate() error {
 	p := Problems{}
-	requiredText(p, "name", in.Name, MaxNameLen)
+	requiredLine(p, "name", in.Name, MaxNameLen)
 	if in.Places < 1 || in.Places > MaxPlaces {
 		p.Add("places", "must be a whole number from 1 to 1000")
 	}
@@ -298,6 +298,6 @@ func (in OutcomeInput) Validate() error {
 			p.Add(f+".respondents", "must be a whole number from 1 to 100000")
 		}
 	}
-	optionalText(p, "notes", in.Notes, MaxNotesLen)
+	optionalMultiLine(p, "notes", in.Notes, MaxNotesLen)
 	return p.Err()
 }
