@@ -32,7 +32,10 @@ var historyRoutes = []struct {
 func (s *server) auditRoutes() []route {
 	routes := []route{
 		{pattern: "GET /programmes/{programmeId}/audit", serve: listing(func(r *http.Request, c domain.Caller, p service.Page) ([]domain.AuditEvent, string, error) {
-			q := r.URL.Query()
+			q, err := ParseQuery(r)
+			if err != nil {
+				return nil, "", err
+			}
 			f := service.AuditFilter{Entity: domain.Entity(q.Get("entity")), Email: q.Get("user")}
 			return s.Service.ListAudit(r.Context(), c, pid(r), f, p)
 		})},
