@@ -126,6 +126,11 @@ func (in PostInput) Validate() error {
 	return p.Err()
 }
 
+// TextFields lists the post's free text: its title.
+func (in PostInput) TextFields() []TextField {
+	return []TextField{{"title", in.Title}}
+}
+
 // Input returns the post's changeable fields.
 func (x Post) Input() PostInput {
 	return PostInput{Title: x.Title, GrantID: x.GrantID, FTE: x.FTE, Contract: x.Contract, StartDate: x.StartDate, EndDate: x.EndDate, Status: x.Status}
@@ -184,6 +189,11 @@ func (in CohortInput) Validate() error {
 	}
 	period(p, "startDate", in.StartDate, "endDate", in.EndDate)
 	return p.Err()
+}
+
+// TextFields lists the cohort's free text: its name.
+func (in CohortInput) TextFields() []TextField {
+	return []TextField{{"name", in.Name}}
 }
 
 // Input returns the cohort's changeable fields.
@@ -248,8 +258,8 @@ type OutcomeInput struct {
 	Replaces    string           `json:"replaces"`
 }
 
-// Validate checks a submission's figures. Personal data in the notes is a
-// separate check (CheckPersonalData) with its own error code.
+// Validate checks a submission's figures. Personal data in its text is a
+// separate check (CheckText) with its own error code.
 func (in OutcomeInput) Validate() error {
 	p := Problems{}
 	period(p, "periodStart", in.PeriodStart, "periodEnd", in.PeriodEnd)
@@ -300,4 +310,14 @@ func (in OutcomeInput) Validate() error {
 	}
 	optionalMultiLine(p, "notes", in.Notes, MaxNotesLen)
 	return p.Err()
+}
+
+// TextFields lists the submission's free text: each measure's name and
+// the notes.
+func (in OutcomeInput) TextFields() []TextField {
+	out := make([]TextField, 0, len(in.Measures)+1)
+	for i, m := range in.Measures {
+		out = append(out, TextField{"measures[" + strconv.Itoa(i) + "].name", m.Name})
+	}
+	return append(out, TextField{"notes", in.Notes})
 }

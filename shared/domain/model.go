@@ -56,6 +56,11 @@ func (in ProgrammeInput) Validate() error {
 	return p.Err()
 }
 
+// TextFields lists the programme's free text for the personal-data guard.
+func (in ProgrammeInput) TextFields() []TextField {
+	return []TextField{{"name", in.Name}, {"leadOrganisation", in.LeadOrganisation}, {"region", in.Region}, {"description", in.Description}}
+}
+
 // Member is a person (by email) and the roles they hold in one programme.
 type Member struct {
 	Email     string    `json:"email"`
@@ -117,6 +122,10 @@ func (in MemberInput) Validate() error {
 	return p.Err()
 }
 
+// TextFields is empty: roles hold names of roles and ids only, and the
+// member's email is a staff contact, not text.
+func (in MemberInput) TextFields() []TextField { return nil }
+
 // ValidateEmail checks an email address given as a member's identity.
 func ValidateEmail(field, s string) error {
 	p := Problems{}
@@ -163,6 +172,12 @@ func (in FunderInput) Validate() error {
 	return p.Err()
 }
 
+// TextFields lists the funder's free text: its name. Contacts are staff
+// addresses in their own field, and orgId a register identifier.
+func (in FunderInput) TextFields() []TextField {
+	return []TextField{{"name", in.Name}}
+}
+
 // Project is one member project of a programme, such as one trust's IPS service.
 type Project struct {
 	ID               string    `json:"id"`
@@ -191,6 +206,11 @@ func (in ProjectInput) Validate() error {
 	optionalLine(p, "area", in.Area, MaxNameLen)
 	period(p, "startDate", in.StartDate, "endDate", in.EndDate)
 	return p.Err()
+}
+
+// TextFields lists the project's free text for the personal-data guard.
+func (in ProjectInput) TextFields() []TextField {
+	return []TextField{{"name", in.Name}, {"leadOrganisation", in.LeadOrganisation}, {"area", in.Area}}
 }
 
 // Grant is one award of money from one funder, to the programme as a whole or
@@ -253,6 +273,11 @@ func (in GrantInput) Validate() error {
 		p.Add("awardDate", "must not be after endDate")
 	}
 	return p.Err()
+}
+
+// TextFields lists the grant's free text for the personal-data guard.
+func (in GrantInput) TextFields() []TextField {
+	return []TextField{{"title", in.Title}, {"description", in.Description}}
 }
 
 // Input returns the grant's changeable fields, for applying a patch.

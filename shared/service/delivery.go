@@ -100,6 +100,9 @@ func (s *Service) UpdatePost(ctx context.Context, c domain.Caller, programmeID, 
 		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
 			return domain.Post{}, err
 		}
+		if err := domain.CheckText(in); err != nil { // personal data, in the post as it would be stored
+			return domain.Post{}, err
+		}
 		if in.GrantID != before.GrantID {
 			if err := s.checkPostGrant(ctx, programmeID, projectID, in.GrantID); err != nil {
 				return domain.Post{}, err
@@ -172,6 +175,9 @@ func (s *Service) UpdateCohort(ctx context.Context, c domain.Caller, programmeID
 		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
 			return domain.Cohort{}, err
 		}
+		if err := domain.CheckText(in); err != nil { // personal data, in the cohort as it would be stored
+			return domain.Cohort{}, err
+		}
 		if !ifMatch(before.Version) {
 			return domain.Cohort{}, stale()
 		}
@@ -184,8 +190,9 @@ func (s *Service) UpdateCohort(ctx context.Context, c domain.Caller, programmeID
 }
 
 // SubmitOutcome records counts for a period, or (with replaces) corrects an
-// earlier submission of the same project. Notes holding personal data of the
-// people supported are refused and nothing is stored.
+// earlier submission of the same project. Notes or measure names holding
+// personal data of the people supported are refused (decodeValid) and
+// nothing is stored.
 func (s *Service) SubmitOutcome(ctx context.Context, c domain.Caller, programmeID, projectID string, body Decoder) (domain.Outcome, error) {
 	sc, err := s.project(ctx, c, programmeID, projectID, true)
 	if err != nil {
@@ -193,9 +200,6 @@ func (s *Service) SubmitOutcome(ctx context.Context, c domain.Caller, programmeI
 	}
 	in, err := decodeValid[domain.OutcomeInput](body)
 	if err != nil {
-		return domain.Outcome{}, err
-	}
-	if err := domain.CheckPersonalData("notes", in.Notes); err != nil {
 		return domain.Outcome{}, err
 	}
 	var old *domain.Outcome

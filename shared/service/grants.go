@@ -89,6 +89,9 @@ func (s *Service) UpdateGrant(ctx context.Context, c domain.Caller, programmeID,
 		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
 			return domain.Grant{}, s.withRefs(ctx, programmeID, err, grantRefs(in)...)
 		}
+		if err := domain.CheckText(in); err != nil { // personal data, in the grant as it would be stored
+			return domain.Grant{}, err
+		}
 		if !ifMatch(before.Version) {
 			return domain.Grant{}, stale()
 		}

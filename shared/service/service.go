@@ -78,14 +78,22 @@ func (sc scope) audit(s *Service, entity domain.Entity, id string, action domain
 	return domain.NewAuditEvent(sc.caller, sc.programme.ID, entity, id, action, before, after, s.now())
 }
 
-// decodeValid decodes and validates an input.
-func decodeValid[T interface{ Validate() error }](body Decoder) (T, error) {
+// decodeValid decodes and validates an input, then runs the personal-data
+// guard over all its free text (422 naming each field). Every input type
+// must list its text (domain.TextFielder), so a new one cannot skip the guard.
+func decodeValid[T interface {
+	Validate() error
+	domain.TextFielder
+}](body Decoder) (T, error) {
 	var in T
 	if err := body(&in); err != nil {
 		// Still check the rules, so one answer names every bad field.
 		return in, domain.MergeProblems(err, in.Validate())
 	}
-	return in, in.Validate()
+	if err := in.Validate(); err != nil {
+		return in, err
+	}
+	return in, domain.CheckText(in)
 }
 
 // change runs one optimistic update: read, apply, check If-Match, write
