@@ -208,7 +208,9 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // markDates marks groups that make dates (01/10/2016, 1.10.16, 2016-10-01)
 // and months (10/2016), with the same separator between the parts: ten
 // digits of a date range such as "01/10/2016-31/03/17" must not read as an
-// NHS or phone number.
+// NHS or phone number. A date starts its run of groups joined by that
+// separator, or follows another date ("2016-10-01–2017-03-31"), so the
+// middle of "94-12-05-16-21" is not one.
 func markDates(gs []digitGroup) {
 	num := func(g digitGroup, minLen, maxLen, lo, hi int) bool {
 		n, err := strconv.Atoi(g.digits)
@@ -216,8 +218,12 @@ func markDates(gs []digitGroup) {
 	}
 	datey := func(sep string) bool { s := strings.TrimSpace(sep); return s == "/" || s == "-" || s == "." }
 	year4 := func(g digitGroup) bool { return num(g, 4, 4, 1900, 2099) }
+	// starts reports whether a date with separator sep may start at group i.
+	starts := func(i int, sep string) bool {
+		return i == 0 || !gs[i].joined || gs[i].sep != sep || gs[i-1].date
+	}
 	for i := range gs {
-		if i+2 < len(gs) && gs[i+1].joined && gs[i+2].joined && gs[i+1].sep == gs[i+2].sep && datey(gs[i+1].sep) {
+		if i+2 < len(gs) && gs[i+1].joined && gs[i+2].joined && gs[i+1].sep == gs[i+2].sep && datey(gs[i+1].sep) && starts(i, gs[i+1].sep) {
 			a, b, c := gs[i], gs[i+1], gs[i+2]
 			dmy := num(a, 1, 2, 1, 31) && num(b, 1, 2, 1, 12) && (year4(c) || len(c.digits) == 2)
 			ymd := year4(a) && num(b, 1, 2, 1, 12) && num(c, 1, 2, 1, 31)
@@ -225,7 +231,7 @@ func markDates(gs []digitGroup) {
 				gs[i].date, gs[i+1].date, gs[i+2].date = true, true, true
 			}
 		}
-		if i+1 < len(gs) && gs[i+1].joined && datey(gs[i+1].sep) && strings.TrimSpace(gs[i+1].sep) != "." &&
+		if i+1 < len(gs) && gs[i+1].joined && datey(gs[i+1].sep) && strings.TrimSpace(gs[i+1].sep) != "." && starts(i, gs[i+1].sep) &&
 			num(gs[i], 1, 2, 1, 12) && year4(gs[i+1]) {
 			gs[i].date, gs[i+1].date = true, true
 		}
@@ -253,15 +259,14 @@ func nhsSep(sep string) string {
 // mixed separators (943-476 5919). A group is never split, so a valid number
 // inside a longer one (19434765919) is not one, while one next to another
 // number (1234567890 9434765919) still is. Left alone: dates, and amounts
-// after a currency sign (£1 311 475 000), and ten digits tied to more by a
+// after a currency sign written as amounts are (£9434765919, £1 311 475
+// 000; not £ 943 476 5919), and ten digits tied to more by a
 // bare dash, dot or slash (partOfLonger). About one in eleven arbitrary
 // ten-digit numbers passes the check digit, so such a reference number is
 // refused too: nothing tells it from an NHS number.
 func containsNHSNumber(norm string, gs []digitGroup) bool {
 	for i := range gs {
-		if !gs[i].joined && afterCurrency(norm, gs[i]) {
-			continue
-		}
+		money := !gs[i].joined && afterCurrency(norm, gs[i])
 		digits, kind := "", ""
 		for j := i; j < len(gs) && len(digits) < 10; j++ {
 			g := gs[j]
@@ -281,7 +286,7 @@ func containsNHSNumber(norm string, gs []digitGroup) bool {
 				break
 			}
 			digits += g.digits
-			if len(digits) == 10 && ValidNHSNumber(digits) && !partOfLonger(gs, i, j) {
+			if len(digits) == 10 && ValidNHSNumber(digits) && !partOfLonger(gs, i, j) && !(money && amountShaped(gs[i:j+1])) {
 				return true
 			}
 		}
@@ -303,6 +308,23 @@ func partOfLonger(gs []digitGroup, i, j int) bool {
 func isThreeThreeFour(gs []digitGroup) bool {
 	return len(gs) == 3 && len(gs[0].digits) == 3 && len(gs[1].digits) == 3 && len(gs[2].digits) == 4 &&
 		gs[1].joined && gs[2].joined && nhsSep(gs[1].sep) != "" && nhsSep(gs[2].sep) != ""
+}
+
+// amountShaped reports whether groups read as an amount: one run of digits,
+// or thousands (1 311 475 000: one to three digits, then threes).
+func amountShaped(gs []digitGroup) bool {
+	if len(gs) == 1 {
+		return true
+	}
+	if len(gs[0].digits) > 3 {
+		return false
+	}
+	for _, g := range gs[1:] {
+		if len(g.digits) != 3 {
+			return false
+		}
+	}
+	return true
 }
 
 // afterCurrency reports whether g comes right after a currency sign: the
