@@ -36,7 +36,10 @@ func writeList[T any](w http.ResponseWriter, items []T, next string) {
 
 // pageOf reads ?limit= (1-100, default 50) and ?cursor=.
 func pageOf(r *http.Request) (service.Page, error) {
-	q := r.URL.Query()
+	q, err := ParseQuery(r) // strictly: ?cursor=%%% is an error, not page one
+	if err != nil {
+		return service.Page{}, err
+	}
 	p := service.Page{Limit: service.DefaultLimit, Cursor: q.Get("cursor")}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)

@@ -136,6 +136,9 @@ func (sc *Scope) UpdatePost(id string, ifMatch func(int64) bool, body Decoder) (
 		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
 			return domain.Post{}, err
 		}
+		if err := domain.CheckText(in); err != nil { // personal data, in the post as it would be stored
+			return domain.Post{}, err
+		}
 		if in.GrantID != before.GrantID {
 			if err := sc.checkPostGrant(in.GrantID); err != nil {
 				return domain.Post{}, err
@@ -203,6 +206,9 @@ func (sc *Scope) UpdateCohort(id string, ifMatch func(int64) bool, body Decoder)
 		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
 			return domain.Cohort{}, err
 		}
+		if err := domain.CheckText(in); err != nil { // personal data, in the cohort as it would be stored
+			return domain.Cohort{}, err
+		}
 		if !ifMatch(before.Version) {
 			return domain.Cohort{}, stale()
 		}
@@ -215,17 +221,15 @@ func (sc *Scope) UpdateCohort(id string, ifMatch func(int64) bool, body Decoder)
 }
 
 // SubmitOutcome records counts for a period, or (with replaces) corrects an
-// earlier submission of the same project. Notes holding personal data of
-// the people supported are refused and nothing is stored.
+// earlier submission of the same project. Notes or measure names holding
+// personal data of the people supported are refused (decodeValid) and
+// nothing is stored.
 func (sc *Scope) SubmitOutcome(body Decoder) (domain.Outcome, error) {
 	if err := sc.inProject(true); err != nil {
 		return domain.Outcome{}, err
 	}
 	in, err := decodeValid[domain.OutcomeInput](body)
 	if err != nil {
-		return domain.Outcome{}, err
-	}
-	if err := domain.CheckPersonalData("notes", in.Notes); err != nil {
 		return domain.Outcome{}, err
 	}
 	var old *domain.Outcome

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
@@ -140,6 +141,12 @@ func (f *form) body() (map[string]any, domain.Problems) {
 	bad := domain.Problems{}
 	for _, p := range f.Order {
 		fd := f.fields[p]
+		if !utf8.ValidString(strings.Join(f.Values[p], "")) {
+			// json.Marshal below would turn such bytes into U+FFFD, and the
+			// API's decoder could no longer see that they were not text.
+			bad.Add(p, "must be valid UTF-8 text")
+			continue
+		}
 		raw := strings.TrimSpace(f.Values.Get(p))
 		var v any
 		ok := true
