@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
@@ -32,7 +33,7 @@ var historyRoutes = []struct {
 func (s *server) auditRoutes() []route {
 	routes := []route{
 		{pattern: "GET /programmes/{programmeId}/audit", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.AuditEvent, string, error) {
-			q, err := ParseQuery(r)
+			q, err := decode.Query(r)
 			if err != nil {
 				return nil, "", err
 			}

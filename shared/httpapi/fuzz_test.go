@@ -32,6 +32,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	strict "github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 )
@@ -130,8 +131,8 @@ type fzValidator[T any] interface {
 func fzInput[T any, PT fzValidator[T]](t *testing.T, body []byte, sane func(*testing.T, *T)) {
 	t.Helper()
 	var in, raw T // raw is never validated: TargetInput's Validate fills in defaults
-	derr := httpapi.DecodeJSON(body, &in)
-	httpapi.DecodeJSON(body, &raw)
+	derr := strict.JSON(body, &in)
+	strict.JSON(body, &raw)
 	var err error
 	if derr != nil { // as service.decodeValid
 		err = domain.MergeProblems(derr, PT(&in).Validate())
@@ -154,7 +155,7 @@ func fzInput[T any, PT fzValidator[T]](t *testing.T, body []byte, sane func(*tes
 		fzFail(t, "", "accepted value does not encode: %v\nvalue: %+v", jerr, in)
 	}
 	var back T
-	if err := httpapi.DecodeJSON(data, &back); err != nil {
+	if err := strict.JSON(data, &back); err != nil {
 		fzFail(t, "", "re-encoded value does not decode: %v\njson: %s", err, data)
 	}
 	if err := PT(&back).Validate(); err != nil {
@@ -170,9 +171,9 @@ func fzInput[T any, PT fzValidator[T]](t *testing.T, body []byte, sane func(*tes
 func fzPatch[P, I any, PI fzValidator[I]](t *testing.T, body []byte, base func() I, apply func(P, I) I, sane func(*testing.T, *I)) {
 	t.Helper()
 	var patch P
-	derr := httpapi.DecodeJSON(body, &patch)
+	derr := strict.JSON(body, &patch)
 	var pristine P // decoded again: Apply may alias the patch's slices
-	derr2 := httpapi.DecodeJSON(body, &pristine)
+	derr2 := strict.JSON(body, &pristine)
 	if (derr == nil) != (derr2 == nil) || !reflect.DeepEqual(patch, pristine) {
 		fzFail(t, "", "decoding the same body twice differs: %v / %v", derr, derr2)
 	}
@@ -194,7 +195,7 @@ func fzPatch[P, I any, PI fzValidator[I]](t *testing.T, body []byte, base func()
 		fzFail(t, "", "accepted patch does not encode: %v", jerr)
 	}
 	var back P
-	if err := httpapi.DecodeJSON(data, &back); err != nil {
+	if err := strict.JSON(data, &back); err != nil {
 		fzFail(t, "", "re-encoded patch does not decode: %v\njson: %s", err, data)
 	}
 	if !reflect.DeepEqual(pristine, back) {
@@ -876,7 +877,7 @@ func FuzzDecodeJSONPaths(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var v fzTree
-		err := httpapi.DecodeJSON(body, &v)
+		err := strict.JSON(body, &v)
 		if err != nil {
 			fzCheckErr(t, "DecodeJSON", err)
 			return
@@ -887,7 +888,7 @@ func FuzzDecodeJSONPaths(f *testing.F) {
 			fzFail(t, "", "accepted value does not encode: %v", jerr)
 		}
 		var back fzTree
-		if err := httpapi.DecodeJSON(data, &back); err != nil {
+		if err := strict.JSON(data, &back); err != nil {
 			fzFail(t, "", "re-encoded value does not decode: %v\njson: %s", err, data)
 		}
 		if !reflect.DeepEqual(v, back) {

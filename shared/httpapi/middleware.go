@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
@@ -192,6 +193,12 @@ func (s *server) wrap(rt route) http.Handler {
 				return
 			}
 			c.Identity = id
+		}
+		// Every query string is read one way, whether or not the route
+		// reads it, so "?cursor=%%%" is never quietly the first page.
+		if _, err := decode.Query(r); err != nil {
+			s.writeError(w, r, err)
+			return
 		}
 		body, err := s.readBody(r)
 		if err != nil {

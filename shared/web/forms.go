@@ -11,8 +11,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -343,7 +343,7 @@ func (f *form) decoder() service.Decoder {
 		if err != nil {
 			return err
 		}
-		return domain.MergeProblems(bad.Err(), httpapi.DecodeJSON(raw, v))
+		return domain.MergeProblems(bad.Err(), decode.JSON(raw, v))
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
@@ -235,6 +236,10 @@ func (a *app) signedIn(h handler) http.Handler {
 				return
 			}
 			a.errorPage(w, r, errSignedOut)
+			return
+		}
+		if _, err := decode.Query(r); err != nil { // a query read one way, as in the API
+			a.errorPage(w, r, err)
 			return
 		}
 		q := &req{Session: s, Caller: domain.Caller{Identity: s.Identity(), RequestID: requestID(r)}}

@@ -1,4 +1,4 @@
-package httpapi_test
+package decode_test
 
 import (
 	"errors"
@@ -7,8 +7,8 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/httpapi"
 )
 
 type decodeLeaf struct {
@@ -73,14 +73,14 @@ func TestDecodeJSONReadsOneWay(t *testing.T) {
 	}
 	for _, c := range refused {
 		var v decodeTree
-		if got := fieldsOf(t, httpapi.DecodeJSON([]byte(c.body), &v)); !slices.Equal(got, c.fields) {
+		if got := fieldsOf(t, decode.JSON([]byte(c.body), &v)); !slices.Equal(got, c.fields) {
 			t.Errorf("DecodeJSON(%q) names %v, want %v", c.body, got, c.fields)
 		}
 	}
 
 	var v decodeTree
 	body := `{"name":"\ud83d\ude80 \ufffd é","leaf":{"s":"s","n":1},"leaves":[{"s":"s"},{"s":"s"}],"any":{"a":{"a":1}}}`
-	if err := httpapi.DecodeJSON([]byte(body), &v); err != nil {
+	if err := decode.JSON([]byte(body), &v); err != nil {
 		t.Fatalf("DecodeJSON(%s): %v", body, err)
 	}
 	if v.Name != "🚀 \ufffd é" || v.Leaf.N != 1 || len(v.Leaves) != 2 || v.Any.(map[string]any)["a"].(map[string]any)["a"] != 1.0 {
@@ -107,7 +107,7 @@ func TestParseQuery(t *testing.T) {
 		{"limit=5&cursor=abc%3D&user=jo%40example.org", nil},
 	} {
 		r := httptest.NewRequest("GET", "/programmes?"+c.query, nil)
-		q, err := httpapi.ParseQuery(r)
+		q, err := decode.Query(r)
 		if got := fieldsOf(t, err); !slices.Equal(got, c.fields) {
 			t.Errorf("ParseQuery(%q) names %v, want %v", c.query, got, c.fields)
 		}

@@ -1,4 +1,9 @@
-package httpapi
+// Package decode reads what clients send — JSON bodies and query strings —
+// one way only: strictly, naming every bad field by its path, and refusing
+// anything a careless reader could read two ways (a name given twice,
+// bytes that are not UTF-8, lone surrogates, unparseable or repeated query
+// parameters). The JSON API and the web forms both read through it.
+package decode
 
 import (
 	"bytes"
@@ -24,7 +29,7 @@ const maxListLen = 1000
 
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 
-// DecodeJSON fills v (a pointer to a struct) from data, refusing unknown
+// JSON fills v (a pointer to a struct) from data, refusing unknown
 // fields and wrong types. Unlike encoding/json it does not stop at the first
 // problem: the validation error names every bad field by its JSON path
 // ("roles[0].projectId", "counts.referrals"), so a client fixes them all at once.
@@ -36,7 +41,7 @@ var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 // not UTF-8 or hold a lone surrogate escape such as "\ud800" (encoding/json
 // turns both into U+FFFD, so no later check could see them). Each is named
 // by its path. The JSON is read once, by jsontext's RFC 8259 tokenizer.
-func DecodeJSON(data []byte, v any) error {
+func JSON(data []byte, v any) error {
 	p := domain.Problems{}
 	root := parseJSON(data, p)
 	if root == nil {
@@ -402,17 +407,17 @@ func wholeNumber(lit string) (int64, string) {
 	return n, ""
 }
 
-// ParseQuery reads a request's query string strictly. r.URL.Query drops
+// Query reads a request's query string strictly. r.URL.Query drops
 // the pairs it cannot unescape, so "?cursor=%%%" read as no cursor and
 // answered the first page as if nothing were wrong; and a parameter given
 // twice ("?limit=5&limit=100") reads as whichever value a reader picks.
 // Both are refused, as are values that are not UTF-8, each naming the
 // parameter, or "query" when not even its name can be read.
-func ParseQuery(r *http.Request) (url.Values, error) {
+func Query(r *http.Request) (url.Values, error) {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	p := domain.Problems{}
 	if err != nil {
-		// ParseQuery says what failed but not where: find the pair.
+		// Query says what failed but not where: find the pair.
 		for _, pair := range strings.Split(r.URL.RawQuery, "&") {
 			k, v, _ := strings.Cut(pair, "=")
 			key, kerr := url.QueryUnescape(k)
