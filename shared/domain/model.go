@@ -32,6 +32,11 @@ type Programme struct {
 	Description      string    `json:"description,omitempty"`
 	CreatedAt        time.Time `json:"createdAt"`
 	CreatedBy        string    `json:"createdBy,omitempty"`
+	// OrgID, Postcode and BeneficiaryLocations describe the lead
+	// organisation and the people served for 360Giving (see Location).
+	OrgID                string     `json:"orgId,omitempty"`
+	Postcode             string     `json:"postcode,omitempty"`
+	BeneficiaryLocations []Location `json:"beneficiaryLocations,omitempty"`
 }
 
 // ProgrammeInput is the body of POST /programmes.
@@ -42,6 +47,11 @@ type ProgrammeInput struct {
 	StartDate        Date   `json:"startDate"`
 	EndDate          Date   `json:"endDate"`
 	Description      string `json:"description"`
+	// OrgID is the lead organisation's org-id.guide identifier, Postcode its
+	// postcode; BeneficiaryLocations are where the people served live.
+	OrgID                string     `json:"orgId"`
+	Postcode             string     `json:"postcode"`
+	BeneficiaryLocations []Location `json:"beneficiaryLocations"`
 }
 
 // Validate checks a programme before it is stored.
@@ -52,6 +62,9 @@ func (in ProgrammeInput) Validate() error {
 	optionalText(p, "region", in.Region, MaxNameLen)
 	optionalText(p, "description", in.Description, MaxDescriptionLen)
 	period(p, "startDate", in.StartDate, "endDate", in.EndDate)
+	orgID(p, "orgId", in.OrgID)
+	postcode(p, "postcode", in.Postcode)
+	locations(p, "beneficiaryLocations", in.BeneficiaryLocations)
 	return p.Err()
 }
 
@@ -139,17 +152,11 @@ type FunderInput struct {
 	Contacts []string `json:"contacts"`
 }
 
-// orgIDPattern follows org-id.guide: a list prefix (country code and list
-// code) then the identifier within that list, e.g. GB-GOR-DWP or GB-CHC-1234567.
-var orgIDPattern = lazyRegexp(`^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$`)
-
 // Validate checks a funder before it is stored.
 func (in FunderInput) Validate() error {
 	p := Problems{}
 	requiredText(p, "name", in.Name, MaxNameLen)
-	if in.OrgID != "" && !orgIDPattern().MatchString(in.OrgID) {
-		p.Add("orgId", "must be an org-id.guide identifier such as GB-GOR-DWP")
-	}
+	orgID(p, "orgId", in.OrgID)
 	if len(in.Contacts) == 0 {
 		p.Add("contacts", "at least one contact email is required")
 	}
@@ -171,6 +178,11 @@ type Project struct {
 	StartDate        Date      `json:"startDate"`
 	EndDate          Date      `json:"endDate"`
 	CreatedAt        time.Time `json:"createdAt"`
+	// OrgID, Postcode and BeneficiaryLocations describe the lead
+	// organisation and the people served for 360Giving (see Location).
+	OrgID                string     `json:"orgId,omitempty"`
+	Postcode             string     `json:"postcode,omitempty"`
+	BeneficiaryLocations []Location `json:"beneficiaryLocations,omitempty"`
 }
 
 // ProjectInput is the body of POST /programmes/{id}/projects.
@@ -180,6 +192,11 @@ type ProjectInput struct {
 	Area             string `json:"area"`
 	StartDate        Date   `json:"startDate"`
 	EndDate          Date   `json:"endDate"`
+	// OrgID is the lead organisation's org-id.guide identifier, Postcode its
+	// postcode; BeneficiaryLocations are where the people served live.
+	OrgID                string     `json:"orgId"`
+	Postcode             string     `json:"postcode"`
+	BeneficiaryLocations []Location `json:"beneficiaryLocations"`
 }
 
 // Validate checks a project before it is stored.
@@ -189,6 +206,9 @@ func (in ProjectInput) Validate() error {
 	requiredText(p, "leadOrganisation", in.LeadOrganisation, MaxNameLen)
 	optionalText(p, "area", in.Area, MaxNameLen)
 	period(p, "startDate", in.StartDate, "endDate", in.EndDate)
+	orgID(p, "orgId", in.OrgID)
+	postcode(p, "postcode", in.Postcode)
+	locations(p, "beneficiaryLocations", in.BeneficiaryLocations)
 	return p.Err()
 }
 
