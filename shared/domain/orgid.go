@@ -139,6 +139,13 @@ var orgLists = sync.OnceValues(func() (map[string]bool, map[string]bool) {
 	return live, deprecated
 })
 
+// OrgListCodes returns the code of every list on org-id.guide, deprecated
+// ones included, for checks that only ask whether an identifier starts with
+// a list code (as the 360Giving Data Quality Tool does).
+var OrgListCodes = sync.OnceValue(func() []string {
+	return append(strings.Fields(orgListCodes), strings.Fields(deprecatedOrgListCodes)...)
+})
+
 // UKOrgList returns the UK list with the given code.
 func UKOrgList(prefix string) (OrgList, bool) {
 	for _, l := range UKOrgLists {
