@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/export"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
 )
@@ -43,9 +44,9 @@ type Deps struct {
 	// Gateway's request id. Nil makes a new id per request.
 	RequestID func(*http.Request) string
 	Now       func() time.Time
-	// GivingPrefix is the publisher's 360Giving prefix for grant and
-	// organisation identifiers (FUNDTRACK_360_PREFIX); "" means "fundtrack".
-	GivingPrefix string
+	// Giving is how the deployment publishes 360Giving data: its prefix,
+	// publisher, licence and data source (FUNDTRACK_360_*).
+	Giving export.GivingConfig
 }
 
 // route is one API route: its pattern and the function serving it.

@@ -19,7 +19,9 @@ func (s *Service) CreateProgramme(ctx context.Context, c domain.Caller, body Dec
 	}
 	now := s.now()
 	p := domain.Programme{ID: domain.NewID(), Name: in.Name, LeadOrganisation: in.LeadOrganisation, Region: in.Region,
-		StartDate: in.StartDate, EndDate: in.EndDate, Description: in.Description, CreatedAt: now, CreatedBy: c.Email}
+		StartDate: in.StartDate, EndDate: in.EndDate, Description: in.Description, CreatedAt: now, CreatedBy: c.Email,
+		OrgID: in.OrgID, BeneficiaryLocations: in.BeneficiaryLocations}
+	p.Postcode, _ = domain.CanonicalPostcode(in.Postcode) // validated: "" stays ""
 	ev := domain.NewAuditEvent(c, p.ID, domain.EntityProgramme, p.ID, domain.ActionCreate, nil, p, now)
 	return p, s.store.CreateProgramme(ctx, p, ev)
 }
@@ -204,7 +206,8 @@ func (s *Service) CreateProject(ctx context.Context, c domain.Caller, programmeI
 		return domain.Project{}, err
 	}
 	pr := domain.Project{ID: domain.NewID(), Name: in.Name, LeadOrganisation: in.LeadOrganisation, Area: in.Area,
-		StartDate: in.StartDate, EndDate: in.EndDate, CreatedAt: s.now()}
+		StartDate: in.StartDate, EndDate: in.EndDate, CreatedAt: s.now(), OrgID: in.OrgID, BeneficiaryLocations: in.BeneficiaryLocations}
+	pr.Postcode, _ = domain.CanonicalPostcode(in.Postcode) // validated: "" stays ""
 	return pr, s.store.CreateProject(ctx, programmeID, pr, sc.audit(s, domain.EntityProject, pr.ID, domain.ActionCreate, nil, pr))
 }
 

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/export"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -38,9 +39,9 @@ type Deps struct {
 	// RequestID names the request for logs and audit (API Gateway's id in
 	// Lambda); nil makes a new id per request.
 	RequestID func(*http.Request) string
-	// GivingPrefix is the publisher's 360Giving identifier prefix; "" is
-	// "fundtrack", as in the API.
-	GivingPrefix string
+	// Giving is how the deployment publishes 360Giving data (see
+	// export.GivingConfig).
+	Giving export.GivingConfig
 }
 
 // SignIn is how people prove who they are.

@@ -20,9 +20,9 @@ import (
 // demo-user page locally.
 func Deps(c platform.Config, db store.DB) web.Deps {
 	return web.Deps{
-		Service:      service.New(c.Store(web.ReadOnce(db)), nil),
-		Logger:       slog.New(slog.NewJSONHandler(os.Stderr, nil)),
-		GivingPrefix: c.GivingPrefix,
+		Service: service.New(c.Store(web.ReadOnce(db)), nil),
+		Logger:  slog.New(slog.NewJSONHandler(os.Stderr, nil)),
+		Giving:  c.Giving,
 	}
 }
 
