@@ -60,11 +60,6 @@ func FromEnv() (Config, error) {
 	if c.Table == "" {
 		return c, fmt.Errorf("FUNDTRACK_TABLE is not set")
 	}
-	// A deployment parameter that would publish bad open data stops the
-	// function at start, where the deploy shows it, not in a funder's file.
-	if err := c.Giving.Validate(); err != nil {
-		return c, err
-	}
 	return c, nil
 }
 
@@ -142,6 +137,12 @@ func LambdaRequestID(r *http.Request) string {
 func LambdaAPI(ctx context.Context, auth httpapi.Authenticator) (httpapi.Deps, error) {
 	c, err := FromEnv()
 	if err != nil {
+		return httpapi.Deps{}, err
+	}
+	// 360Giving settings that would publish bad open data stop the API at
+	// start, where the deploy shows them, not in a funder's file. (The
+	// notifier does not publish, so it does not check them.)
+	if err := c.Giving.Validate(); err != nil {
 		return httpapi.Deps{}, err
 	}
 	cfg, err := c.AWS(ctx)

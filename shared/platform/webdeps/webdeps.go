@@ -36,6 +36,9 @@ func Lambda(ctx context.Context) (web.Deps, error) {
 	if err != nil {
 		return web.Deps{}, err
 	}
+	if err := c.Giving.Validate(); err != nil { // the web app serves 360Giving downloads too
+		return web.Deps{}, err
+	}
 	cfg, err := c.AWS(ctx)
 	if err != nil {
 		return web.Deps{}, err
