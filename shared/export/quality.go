@@ -287,16 +287,16 @@ func QualityNotices(pkg map[string]any, now time.Time) []Notice {
 				idsOfName[name] = fid
 			}
 		}
-		for _, orgs := range [][]map[string]any{funders, recipients} {
-			for _, o := range orgs {
-				if s, _ := o["id"].(string); strings.Contains(s, "\n") {
-					add("OrganizationIdUnexpectedChars", i, g, "/id", s)
-				}
+		for _, field := range []string{"fundingOrganization", "recipientOrganization"} {
+			orgs := funders
+			if field == "recipientOrganization" {
+				orgs = recipients
 			}
-		}
-		for field, orgs := range map[string][]map[string]any{"fundingOrganization": funders, "recipientOrganization": recipients} {
 			for j, o := range orgs {
 				s, _ := o["id"].(string)
+				if strings.Contains(s, "\n") {
+					add("OrganizationIdUnexpectedChars", i, g, fmt.Sprintf("/%s/%d/id", field, j), s)
+				}
 				u := strings.ToUpper(s)
 				if (strings.HasPrefix(u, "GB-CHC-") && !qualityCharityNumber(s[7:])) ||
 					(strings.HasPrefix(u, "GB-COH-") && !qualityCompany().MatchString(s[7:])) {
