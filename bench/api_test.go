@@ -158,7 +158,7 @@ func (a *api) programme(b *testing.B, name string) fixture {
 		"startDate": "2025-04-01", "endDate": "2028-03-31"})
 	p := "/programmes/" + f.prog
 	f.funder = a.create(b, asAdmin, p+"/funders", map[string]any{"name": "Department for Work and Pensions",
-		"orgId": "GB-GOR-DWP", "contacts": []string{"grants@dwp.example.org"}})
+		"orgId": "GB-GOR-D10", "contacts": []string{"grants@dwp.example.org"}})
 	f.project = a.create(b, asAdmin, p+"/projects", map[string]any{"name": "IPS Leicester", "leadOrganisation": "Bench NHS Trust",
 		"startDate": "2025-04-01", "endDate": "2028-03-31"})
 	a.do(b, asAdmin, http.MethodPut, p+"/members/"+asLead, map[string]any{"roles": []map[string]any{{"role": "lead"}}}, http.StatusCreated)

@@ -116,7 +116,7 @@ func TestScheduleEventThroughNotifierHandler(t *testing.T) {
 		t.Fatal(err)
 	}
 	contacts := []string{"grants." + tag + "@dwp.example.gov.uk", "officer." + tag + "@dwp.example.gov.uk"}
-	funder, err := svc.Open(ctx, admin, prog.ID).CreateFunder(notifierBody(t, map[string]any{"name": "DWP", "orgId": "GB-GOR-DWP", "contacts": contacts}))
+	funder, err := svc.Open(ctx, admin, prog.ID).CreateFunder(notifierBody(t, map[string]any{"name": "DWP", "orgId": "GB-GOR-D10", "contacts": contacts}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -236,7 +236,7 @@ func checkSeeded(t *testing.T, base string) {
 	wfwPath := "/programmes/" + ids[nameWfW]
 	var dwp string
 	for _, f := range listAll[domain.Funder](t, base, adminEmail, wfwPath+"/funders") {
-		if f.OrgID == "GB-GOR-DWP" {
+		if f.OrgID == "GB-GOR-D10" {
 			dwp = f.ID
 			if len(f.Contacts) != 1 || f.Contacts[0] != funderEmail {
 				t.Errorf("DWP contacts %v, want [%s]", f.Contacts, funderEmail)

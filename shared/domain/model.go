@@ -33,6 +33,11 @@ type Programme struct {
 	Description      string    `json:"description,omitempty"`
 	CreatedAt        time.Time `json:"createdAt"`
 	CreatedBy        string    `json:"createdBy,omitempty"`
+	// OrgID, Postcode and BeneficiaryLocations describe the lead
+	// organisation and the people served for 360Giving (see Location).
+	OrgID                string     `json:"orgId,omitempty"`
+	Postcode             string     `json:"postcode,omitempty"`
+	BeneficiaryLocations []Location `json:"beneficiaryLocations,omitempty"`
 }
 
 // ProgrammeInput is the body of POST /programmes.
@@ -43,6 +48,11 @@ type ProgrammeInput struct {
 	StartDate        Date   `json:"startDate"`
 	EndDate          Date   `json:"endDate"`
 	Description      string `json:"description"`
+	// OrgID is the lead organisation's org-id.guide identifier, Postcode its
+	// postcode; BeneficiaryLocations are where the people served live.
+	OrgID                string     `json:"orgId"`
+	Postcode             string     `json:"postcode"`
+	BeneficiaryLocations []Location `json:"beneficiaryLocations"`
 }
 
 // Validate checks a programme before it is stored.
@@ -53,12 +63,16 @@ func (in ProgrammeInput) Validate() error {
 	optionalLine(p, "region", in.Region, MaxNameLen)
 	optionalMultiLine(p, "description", in.Description, MaxDescriptionLen)
 	period(p, "startDate", in.StartDate, "endDate", in.EndDate)
+	orgID(p, "orgId", in.OrgID)
+	postcode(p, "postcode", in.Postcode)
+	locations(p, "beneficiaryLocations", in.BeneficiaryLocations)
 	return p.Err()
 }
 
 // TextFields lists the programme's free text for the personal-data guard.
 func (in ProgrammeInput) TextFields() []TextField {
-	return []TextField{{"name", in.Name}, {"leadOrganisation", in.LeadOrganisation}, {"region", in.Region}, {"description", in.Description}}
+	return append([]TextField{{"name", in.Name}, {"leadOrganisation", in.LeadOrganisation}, {"region", in.Region},
+		{"description", in.Description}, {"postcode", in.Postcode}}, locationTexts(in.BeneficiaryLocations)...)
 }
 
 // Member is a person (by email) and the roles they hold in one programme.
@@ -149,17 +163,11 @@ type FunderInput struct {
 	Contacts []string `json:"contacts"`
 }
 
-// orgIDPattern follows org-id.guide: a list prefix (country code and list
-// code) then the identifier within that list, e.g. GB-GOR-DWP or GB-CHC-1234567.
-var orgIDPattern = lazyRegexp(`^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$`)
-
 // Validate checks a funder before it is stored.
 func (in FunderInput) Validate() error {
 	p := Problems{}
 	requiredLine(p, "name", in.Name, MaxNameLen)
-	if in.OrgID != "" && !orgIDPattern().MatchString(in.OrgID) {
-		p.Add("orgId", "must be an org-id.guide identifier such as GB-GOR-DWP")
-	}
+	orgID(p, "orgId", in.OrgID)
 	if len(in.Contacts) == 0 {
 		p.Add("contacts", "at least one contact email is required")
 	}
@@ -187,6 +195,11 @@ type Project struct {
 	StartDate        Date      `json:"startDate"`
 	EndDate          Date      `json:"endDate"`
 	CreatedAt        time.Time `json:"createdAt"`
+	// OrgID, Postcode and BeneficiaryLocations describe the lead
+	// organisation and the people served for 360Giving (see Location).
+	OrgID                string     `json:"orgId,omitempty"`
+	Postcode             string     `json:"postcode,omitempty"`
+	BeneficiaryLocations []Location `json:"beneficiaryLocations,omitempty"`
 }
 
 // ProjectInput is the body of POST /programmes/{id}/projects.
@@ -196,6 +209,11 @@ type ProjectInput struct {
 	Area             string `json:"area"`
 	StartDate        Date   `json:"startDate"`
 	EndDate          Date   `json:"endDate"`
+	// OrgID is the lead organisation's org-id.guide identifier, Postcode its
+	// postcode; BeneficiaryLocations are where the people served live.
+	OrgID                string     `json:"orgId"`
+	Postcode             string     `json:"postcode"`
+	BeneficiaryLocations []Location `json:"beneficiaryLocations"`
 }
 
 // Validate checks a project before it is stored.
@@ -205,12 +223,16 @@ func (in ProjectInput) Validate() error {
 	requiredLine(p, "leadOrganisation", in.LeadOrganisation, MaxNameLen)
 	optionalLine(p, "area", in.Area, MaxNameLen)
 	period(p, "startDate", in.StartDate, "endDate", in.EndDate)
+	orgID(p, "orgId", in.OrgID)
+	postcode(p, "postcode", in.Postcode)
+	locations(p, "beneficiaryLocations", in.BeneficiaryLocations)
 	return p.Err()
 }
 
 // TextFields lists the project's free text for the personal-data guard.
 func (in ProjectInput) TextFields() []TextField {
-	return []TextField{{"name", in.Name}, {"leadOrganisation", in.LeadOrganisation}, {"area", in.Area}}
+	return append([]TextField{{"name", in.Name}, {"leadOrganisation", in.LeadOrganisation}, {"area", in.Area},
+		{"postcode", in.Postcode}}, locationTexts(in.BeneficiaryLocations)...)
 }
 
 // Grant is one award of money from one funder, to the programme as a whole or

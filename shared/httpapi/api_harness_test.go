@@ -621,7 +621,7 @@ func funderBody(name string, contacts ...string) map[string]any {
 	if len(contacts) == 0 {
 		contacts = []string{"grants@funder.example.org"}
 	}
-	return map[string]any{"name": name, "orgId": "GB-GOR-DWP", "contacts": contacts}
+	return map[string]any{"name": name, "orgId": "GB-GOR-D10", "contacts": contacts}
 }
 
 func projectBody(name string) map[string]any {

@@ -619,7 +619,7 @@ var (
 		{"region", `"North East"`}, {"startDate", `"2024-04-01"`}, {"endDate", `"2026-03-31"`},
 		{"description", `"IPS employment support across four trusts.\nYear one."`}}
 	fzMemberValid = []fzField{{"roles", `[{"role":"lead"},{"role":"project-lead","projectId":"` + fzID1 + `"},{"role":"funder","funderId":"` + fzID2 + `"}]`}}
-	fzFunderValid = []fzField{{"name", `"Department for Work and Pensions"`}, {"orgId", `"GB-GOR-DWP"`},
+	fzFunderValid = []fzField{{"name", `"Department for Work and Pensions"`}, {"orgId", `"GB-GOR-D10"`},
 		{"contacts", `["grants@dwp.example.org","ops.team+ips@dwp.example.org"]`}}
 	fzProjectValid = []fzField{{"name", `"IPS Durham"`}, {"leadOrganisation", `"TEWV"`}, {"area", `"County Durham"`},
 		{"startDate", `"2024-04-01"`}, {"endDate", `"2025-03-31"`}}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/export"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -37,9 +38,9 @@ type Deps struct {
 	// past it the request is answered 503 with Retry-After, whatever is
 	// still running, so a hung database never means a hung connection.
 	RequestTimeout time.Duration
-	// GivingPrefix is the publisher's 360Giving prefix for grant and
-	// organisation identifiers (FUNDTRACK_360_PREFIX); "" means "fundtrack".
-	GivingPrefix string
+	// Giving is how the deployment publishes 360Giving data: its prefix,
+	// publisher, licence and data source (FUNDTRACK_360_*).
+	Giving export.GivingConfig
 }
 
 // call is one request as a route sees it: who is calling and, for a POST

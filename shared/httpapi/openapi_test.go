@@ -695,7 +695,7 @@ func TestOpenAPIFlow(t *testing.T) {
 	}
 
 	// Funders and projects.
-	fx, _ := a.create(t, admin, pp+"/funders", map[string]any{"name": "Department for Work and Pensions", "orgId": "GB-GOR-DWP",
+	fx, _ := a.create(t, admin, pp+"/funders", map[string]any{"name": "Department for Work and Pensions", "orgId": "GB-GOR-D10",
 		"contacts": []string{"dwp.grants@example.org", "bounce@example.org"}})
 	fy, _ := a.create(t, admin, pp+"/funders", map[string]any{"name": "East Midlands SHA", "contacts": []string{"sha@example.org"}})
 	fpage := decode[struct {
@@ -710,7 +710,8 @@ func TestOpenAPIFlow(t *testing.T) {
 	}
 	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/funders/"+fx, admin, nil))
 	prjA, _ := a.create(t, admin, pp+"/projects", map[string]any{"name": "Leicester IPS", "leadOrganisation": "LPT",
-		"area": "Leicester", "startDate": "2009-04-01", "endDate": "2012-03-31"})
+		"area": "Leicester", "startDate": "2009-04-01", "endDate": "2012-03-31", "orgId": "GB-NHS-RT5", "postcode": "le3 8ra",
+		"beneficiaryLocations": []map[string]any{{"geoCode": "E06000016", "name": "Leicester"}}})
 	prjB, _ := a.create(t, admin, pp+"/projects", map[string]any{"name": "Bradford", "leadOrganisation": "Bradford District Care",
 		"startDate": "2010-01-01", "endDate": "2011-06-30"})
 	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/projects", admin, nil))
@@ -741,6 +742,12 @@ func TestOpenAPIFlow(t *testing.T) {
 	}
 	a.create(t, admin, pp+"/grants", map[string]any{"funderId": fy, "title": "Network manager", "description": "Whole programme",
 		"amountPence": 4900000, "currency": "GBP", "awardDate": "2009-02-01", "startDate": "2009-04-01", "endDate": "2011-03-31"})
+	// A grant the 360Giving Data Quality Tool would flag: stored, with warnings.
+	if w := decode[struct{ Warnings []domain.Warning }](t, a.want(t, http.StatusCreated, post(lead, pp+"/grants", map[string]any{
+		"funderId": fy, "title": strings.Repeat("Employment support ", 8), "description": strings.Repeat("Employment support ", 8),
+		"amountPence": 100000, "currency": "GBP", "awardDate": "2099-01-01", "startDate": "2009-04-01", "endDate": "2099-12-31"}))); len(w.Warnings) != 3 {
+		t.Fatalf("warnings %+v, want three", w.Warnings)
+	}
 	etag := a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/grants/"+gid, lead, nil)).Header.Get("ETag")
 	changed := a.want(t, http.StatusOK, patch(lead, pp+"/grants/"+gid, etag, map[string]any{"amountPence": 32000000, "description": nil}))
 	if changed.Header.Get("ETag") != `"2"` {
@@ -757,6 +764,7 @@ func TestOpenAPIFlow(t *testing.T) {
 	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/grants?limit=100", lead, nil))
 	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/grants.csv", lead, nil))
 	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/grants/360giving", funder, nil))
+	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/grants/360giving?funderId="+fx, lead, nil))
 
 	// Posts and cohorts of project A, by its project lead.
 	prj := pp + "/projects/" + prjA

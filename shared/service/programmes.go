@@ -18,7 +18,9 @@ func (s *Service) CreateProgramme(ctx context.Context, c domain.Caller, body Dec
 	}
 	now := s.now()
 	p := domain.Programme{ID: domain.NewID(), Name: in.Name, LeadOrganisation: in.LeadOrganisation, Region: in.Region,
-		StartDate: in.StartDate, EndDate: in.EndDate, Description: in.Description, CreatedAt: now, CreatedBy: c.Email}
+		StartDate: in.StartDate, EndDate: in.EndDate, Description: in.Description, CreatedAt: now, CreatedBy: c.Email,
+		OrgID: in.OrgID, BeneficiaryLocations: in.BeneficiaryLocations}
+	p.Postcode, _ = domain.CanonicalPostcode(in.Postcode) // validated: "" stays ""
 	ev := domain.NewAuditEvent(c, p.ID, domain.EntityProgramme, p.ID, domain.ActionCreate, nil, p, now)
 	return p, storeErr(s.store.CreateProgramme(ctx, p, Change{Audit: ev, Claim: claim}), "programme", nil)
 }
@@ -192,7 +194,8 @@ func (sc *Scope) CreateProject(body Decoder) (domain.Project, error) {
 		return domain.Project{}, err
 	}
 	pr := domain.Project{ID: domain.NewID(), Name: in.Name, LeadOrganisation: in.LeadOrganisation, Area: in.Area,
-		StartDate: in.StartDate, EndDate: in.EndDate, CreatedAt: sc.s.now()}
+		StartDate: in.StartDate, EndDate: in.EndDate, CreatedAt: sc.s.now(), OrgID: in.OrgID, BeneficiaryLocations: in.BeneficiaryLocations}
+	pr.Postcode, _ = domain.CanonicalPostcode(in.Postcode) // validated: "" stays ""
 	ch := sc.change(domain.EntityProject, pr.ID, domain.ActionCreate, nil, pr)
 	return pr, storeErr(sc.s.store.CreateProject(sc.ctx, sc.programmeID, pr, ch), "programme", nil)
 }

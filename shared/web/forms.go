@@ -35,6 +35,7 @@ const (
 	kChecks              // checkboxes: []string of the ticked values
 	kIntList             // "50, 100" → [50, 100]
 	kLines               // one item per line → []string
+	kAreas               // "E08000032 Bradford" per line → [{geoCode, name}]
 )
 
 // field is one input of a form: its name is the JSON path it fills.
@@ -231,6 +232,19 @@ func (f *form) body() (map[string]any, domain.Problems) {
 				}
 			}
 			v = lines
+		case kAreas:
+			// One area per line: its ONS code, then its name. The API checks
+			// both, and its problems ("beneficiaryLocations[1].geoCode") show
+			// beside this box.
+			locs := []map[string]string{}
+			for _, l := range strings.Split(f.Values.Get(p), "\n") {
+				if l = strings.TrimSpace(l); l != "" {
+					code, name, _ := strings.Cut(l, " ")
+					locs = append(locs, map[string]string{"geoCode": strings.TrimRight(code, ",:"),
+						"name": strings.TrimSpace(strings.TrimLeft(name, " \t-,:"))})
+				}
+			}
+			v = locs
 		}
 		if ok {
 			setPath(out, p, v)

@@ -230,7 +230,7 @@ func (h *webH) fixture(t testing.TB) fixture {
 		"region": "Yorkshire", "startDate": "2010-10-01", "endDate": "2012-03-31"}), nil))
 	f.PID = p.ID
 	f.FunderX = must(h.Svc.Open(ctx, admin, f.PID).CreateFunder(body(map[string]any{"name": "Department for Work and Pensions",
-		"orgId": "GB-GOR-DWP", "contacts": []string{"contracts@dwp.example.org"}}))).ID
+		"orgId": "GB-GOR-D10", "contacts": []string{"contracts@dwp.example.org"}}))).ID
 	f.FunderY = must(h.Svc.Open(ctx, admin, f.PID).CreateFunder(body(map[string]any{"name": "East Midlands SHA",
 		"contacts": []string{"grants@emsha.example.org"}}))).ID
 	f.ProjectA = must(h.Svc.Open(ctx, admin, f.PID).CreateProject(body(map[string]any{"name": "Bradford employment service",

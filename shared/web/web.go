@@ -26,6 +26,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/export"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -39,9 +40,9 @@ type Deps struct {
 	// RequestID names the request for logs and audit (API Gateway's id in
 	// Lambda); nil makes a new id per request.
 	RequestID func(*http.Request) string
-	// GivingPrefix is the publisher's 360Giving identifier prefix; "" is
-	// "fundtrack", as in the API.
-	GivingPrefix string
+	// Giving is how the deployment publishes 360Giving data (see
+	// export.GivingConfig).
+	Giving export.GivingConfig
 	// Operator is who runs this deployment, shown in every page's header.
 	Operator Operator
 }

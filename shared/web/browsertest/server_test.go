@@ -227,7 +227,7 @@ func (s *server) seed(t *testing.T) fixture {
 		"startDate": "2025-04-01", "endDate": "2027-03-31",
 		"description": "Individual placement and support for people with mental health problems"})
 	p := "/programmes/" + f.PID
-	f.DWP = s.create(t, p+"/funders", map[string]any{"name": dwpName, "orgId": "GB-GOR-DWP", "contacts": []string{dwpContact}})
+	f.DWP = s.create(t, p+"/funders", map[string]any{"name": dwpName, "orgId": "GB-GOR-D10", "contacts": []string{dwpContact}})
 	f.ICB = s.create(t, p+"/funders", map[string]any{"name": "West Yorkshire Integrated Care Board",
 		"contacts": []string{"grants@wyicb.example.org"}})
 	f.ProjectA = s.create(t, p+"/projects", map[string]any{"name": f.ProjectAName,
