@@ -9,8 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/fundtrack/fundtrack/shared/store"
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // lostAnswerDB commits transactions for real, and then, while armed, loses
@@ -41,30 +40,30 @@ func (d *lostAnswerDB) TransactWriteItems(ctx context.Context, in *dynamodb.Tran
 // Idempotency-Key is told it was applied, and the totals count it once.
 func TestIdempotentRetryAfterLostAnswerAppliesOnce(t *testing.T) {
 	t.Parallel()
-	client, table := testenv.Table(t)
-	db := &lostAnswerDB{Client: client}
-	h := startAPI(t, apiOptions{db: db, table: table, raw: client})
+	s := testkit.New(t)
+	db := &lostAnswerDB{Client: s.DB}
+	h := startAPI(t, s, db, testkit.APIConfig{})
 	f := h.fixture(t)
 	path := f.p1("/projects/" + f.A + "/outcomes")
-	body := outcomeBody(map[string]int64{"peopleIntoWork": 7})
+	body := testkit.OutcomeBody(map[string]int64{"peopleIntoWork": 7})
 	key := []string{"Idempotency-Key", "lost-answer-1"}
 
 	db.armed.Store(true)
-	wantErr(t, h.want(t, http.StatusServiceUnavailable, rq(http.MethodPost, path, uPLA, body, key...)), http.StatusServiceUnavailable, "service_unavailable")
+	testkit.WantErr(t, h.Want(t, http.StatusServiceUnavailable, testkit.Request(http.MethodPost, path, uPLA, body, key...)), http.StatusServiceUnavailable, "service_unavailable")
 	if db.armed.Load() {
 		t.Fatal("the fault was never injected")
 	}
 	// The retry comes after the first claim's lease; here, at once, it is
 	// still in progress (409) — either way, nothing is applied again.
-	r := h.do(t, rq(http.MethodPost, path, uPLA, body, key...))
+	r := h.Do(t, testkit.Request(http.MethodPost, path, uPLA, body, key...))
 	if r.Status != http.StatusConflict {
 		t.Fatalf("retry after a lost answer: %d %s, want 409", r.Status, r.Body)
 	}
-	outs := listAll[struct{ ID string }](t, h, uAdmin, path)
+	outs := testkit.ListAll[struct{ ID string }](t, h, uAdmin, path)
 	if len(outs) != 1 {
 		t.Fatalf("%d submissions stored, want exactly 1", len(outs))
 	}
-	tot, err := store.New(client, table).Totals(context.Background(), f.P1)
+	tot, err := h.Store.Totals(context.Background(), f.P1)
 	if err != nil {
 		t.Fatal(err)
 	}
