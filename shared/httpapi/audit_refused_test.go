@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go"
+
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
