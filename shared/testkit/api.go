@@ -108,6 +108,7 @@ type APIConfig struct {
 	Subject   func(email string) string // token subjects (see Tokens)
 	Transport http.RoundTripper         // nil: a connection pool of the API's own
 	Now       func() time.Time          // the service's clock; nil: the wall clock
+	Log       io.Writer                 // where the server logs; nil: the API's Logs
 }
 
 // API starts the API over the stack's (counted) client and table, on the
@@ -128,7 +129,11 @@ func NewAPI(t testing.TB, db store.DB, c APIConfig) *API {
 	t.Helper()
 	a := &API{Tokens: &Tokens{Secret: []byte(Secret), Subject: c.Subject}, Logs: &LogBuffer{}}
 	deps := platform.APIDeps(c.Config, db, auth.Local{Secret: a.Tokens.Secret, Issuer: auth.LocalIssuer})
-	deps.Logger = slog.New(slog.NewTextHandler(a.Logs, nil))
+	var log io.Writer = a.Logs
+	if c.Log != nil {
+		log = c.Log
+	}
+	deps.Logger = slog.New(slog.NewTextHandler(log, nil))
 	if c.Now != nil {
 		deps.Service = service.New(c.Config.Store(db), c.Now)
 	}
