@@ -41,7 +41,7 @@ type api struct {
 func newAPI(b *testing.B) *api {
 	b.Helper()
 	s := testkit.New(b)
-	k := testkit.NewAPI(b, s.DB, testkit.APIConfig{Config: s.Config(), Log: io.Discard})
+	k := testkit.NewAPI(b, s.DB, testkit.APIConfig{Config: s.Config(), Quiet: true})
 	return &api{Stack: s, h: k.Handler, tokens: k.Tokens}
 }
 

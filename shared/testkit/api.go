@@ -93,7 +93,7 @@ func (b *LogBuffer) String() string {
 // API is every API function's handler mounted on one mux as infra/runner
 // mounts them (API Gateway routes by route in AWS), served by httptest.
 type API struct {
-	URL     string
+	URL     string       // where the server listens
 	Handler http.Handler // the mounted functions, to serve in-process
 	Tokens  *Tokens      // what authenticates the requests' As
 	Logs    *LogBuffer   // the server's log, printed when the test fails
@@ -108,7 +108,11 @@ type APIConfig struct {
 	Subject   func(email string) string // token subjects (see Tokens)
 	Transport http.RoundTripper         // nil: a connection pool of the API's own
 	Now       func() time.Time          // the service's clock; nil: the wall clock
-	Log       io.Writer                 // where the server logs; nil: the API's Logs
+	Logs      *LogBuffer                // where the server logs; nil: a buffer of its own
+	Quiet     bool                      // discard the server's log instead (benchmarks)
+	// Around serves the API inside another handler, e.g. beside the web
+	// app as infra/runner serves them; nil: the API alone.
+	Around func(api http.Handler) http.Handler
 }
 
 // API starts the API over the stack's (counted) client and table, on the
@@ -127,18 +131,25 @@ func (s *Stack) API(t testing.TB) *API {
 // platform's API dependencies with a local HS256 authenticator.
 func NewAPI(t testing.TB, db store.DB, c APIConfig) *API {
 	t.Helper()
-	a := &API{Tokens: &Tokens{Secret: []byte(Secret), Subject: c.Subject}, Logs: &LogBuffer{}}
+	a := &API{Tokens: &Tokens{Secret: []byte(Secret), Subject: c.Subject}, Logs: c.Logs}
+	if a.Logs == nil {
+		a.Logs = &LogBuffer{}
+	}
 	deps := platform.APIDeps(c.Config, db, auth.Local{Secret: a.Tokens.Secret, Issuer: auth.LocalIssuer})
 	var log io.Writer = a.Logs
-	if c.Log != nil {
-		log = c.Log
+	if c.Quiet {
+		log = io.Discard
 	}
 	deps.Logger = slog.New(slog.NewTextHandler(log, nil))
 	if c.Now != nil {
 		deps.Service = service.New(c.Config.Store(db), c.Now)
 	}
 	a.Handler = httpapi.Mount(httpapi.Functions(deps))
-	srv := httptest.NewServer(a.Handler)
+	served := a.Handler
+	if c.Around != nil {
+		served = c.Around(a.Handler)
+	}
+	srv := httptest.NewServer(served)
 	pool := &http.Transport{MaxIdleConns: 200, MaxIdleConnsPerHost: 200, IdleConnTimeout: 30 * time.Second}
 	tr := c.Transport
 	if tr == nil {
