@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
@@ -13,9 +12,8 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/export"
 	"github.com/fundtrack/fundtrack/shared/export/givingtest"
-	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/platform"
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // givingConfig is a deployment's 360Giving settings, as its FUNDTRACK_360_*
@@ -38,17 +36,14 @@ var expectedNotices = map[string][]string{nameWfW: {"FundingOrg360GPrefix"}}
 // checks beyond the expected ones.
 func TestSeedGivingPackages(t *testing.T) {
 	givingtest.Schema(t) // skips, saying where it looked, when the schemas are absent
-	db, table := testenv.Table(t)
-	local := auth.Local{Secret: []byte(testSecret), Issuer: auth.LocalIssuer}
-	deps := platform.APIDeps(platform.Config{Table: table, Giving: givingConfig}, db, local)
-	srv := httptest.NewServer(httpapi.Mount(httpapi.Functions(deps)))
-	t.Cleanup(srv.Close)
-	base := srv.URL
-	runSeed(t, newSeeder(base, testSecret, nil))
+	s := testkit.New(t)
+	a := testkit.NewAPI(t, s.DB, testkit.APIConfig{Config: platform.Config{Table: s.Table, Giving: givingConfig}})
+	base := a.URL
+	runSeed(t, newSeeder(base, testkit.Secret, nil))
 
 	fetch := func(t *testing.T, path string) map[string]any {
 		t.Helper()
-		tok, err := auth.MintLocal([]byte(testSecret), adminEmail, "", []string{domain.AdminGroup}, time.Hour, time.Now())
+		tok, err := auth.MintLocal([]byte(testkit.Secret), adminEmail, "", []string{domain.AdminGroup}, time.Hour, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,7 +81,7 @@ func TestSeedGivingPackages(t *testing.T) {
 		return out
 	}
 
-	for _, p := range listAll[domain.Programme](t, base, adminEmail, "/programmes") {
+	for _, p := range testkit.ListAll[domain.Programme](t, a, adminEmail, "/programmes") {
 		t.Run(p.Name, func(t *testing.T) {
 			pp := "/programmes/" + p.ID
 			whole := fetch(t, pp+"/grants/360giving")
@@ -104,7 +99,7 @@ func TestSeedGivingPackages(t *testing.T) {
 				}
 			}
 			grants := 0
-			for _, f := range listAll[domain.Funder](t, base, adminEmail, pp+"/funders") {
+			for _, f := range testkit.ListAll[domain.Funder](t, a, adminEmail, pp+"/funders") {
 				doc := fetch(t, pp+"/grants/360giving?funderId="+f.ID)
 				pub := doc["publisher"].(map[string]any)
 				if pub["name"] != f.Name || (f.OrgID != "" && pub["identifier"] != f.OrgID) {

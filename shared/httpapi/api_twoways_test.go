@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // TestAPIRefusesBodiesThatReadTwoWays: a body a careless reader could read
@@ -16,7 +18,7 @@ func TestAPIRefusesBodiesThatReadTwoWays(t *testing.T) {
 	t.Parallel()
 	h := newAPI(t)
 	f := h.fixture(t)
-	before := h.tableSnapshot(t)
+	before := h.Snapshot(t)
 
 	outcomes := f.p1("/projects/" + f.A + "/outcomes")
 	period := `"periodStart":"2025-04-01","periodEnd":"2025-06-30"`
@@ -93,26 +95,26 @@ func TestAPIRefusesBodiesThatReadTwoWays(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				t.Parallel()
 				c := tc.c
-				req := apiReq{Method: c.method, Path: c.path, As: c.as, Header: c.header}
+				req := testkit.Req{Method: c.method, Path: c.path, As: c.as, Header: c.header}
 				if req.As == "" {
 					req.As = uLead
 				}
 				if c.method != "GET" {
 					req.Body = c.body
 				}
-				wantFields(t, h.do(t, req), c.fields...)
+				testkit.WantFields(t, h.Do(t, req), c.fields...)
 			})
 		}
 	})
-	sameSnapshot(t, "bodies that read two ways", before, h.tableSnapshot(t))
+	testkit.SameSnapshot(t, "bodies that read two ways", before, h.Snapshot(t))
 
 	// Multi-line fields keep their line breaks and tabs; a surrogate pair
 	// written as escapes is one character, not a lone surrogate.
-	id, _ := h.create(t, uLead, f.p1("/grants"), merge(grantBody("Rocket 🚀", f.X, f.A, apiGrantPence),
+	id, _ := h.Create(t, uLead, f.p1("/grants"), testkit.Merge(testkit.GrantBody("Rocket 🚀", f.X, f.A, testkit.GrantPence),
 		map[string]any{"description": "Line one\r\nLine two\n\tindented"}))
-	g := decode[map[string]any](t, h.want(t, http.StatusOK, apiReq{Method: "GET", Path: f.p1("/grants/" + id), As: uLead}))
+	g := testkit.Decode[map[string]any](t, h.Want(t, http.StatusOK, testkit.Req{Method: "GET", Path: f.p1("/grants/" + id), As: uLead}))
 	if g["description"] != "Line one\r\nLine two\n\tindented" || g["title"] != "Rocket 🚀" {
 		t.Errorf("stored grant %v", g)
 	}
-	h.create(t, uLead, f.p1("/projects"), `{"name":"Escaped \ud83d\ude80 pair",`+project+`}`)
+	h.Create(t, uLead, f.p1("/projects"), `{"name":"Escaped \ud83d\ude80 pair",`+project+`}`)
 }

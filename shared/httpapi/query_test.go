@@ -3,6 +3,8 @@ package httpapi_test
 import (
 	"net/http"
 	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // TestEveryRouteReadsItsQueryOneWay: a query string that cannot be read,
@@ -14,10 +16,10 @@ func TestEveryRouteReadsItsQueryOneWay(t *testing.T) {
 	f := h.fixture(t)
 	for _, path := range []string{"/programmes/" + f.P1, "/programmes/" + f.P1 + "/progress", "/programmes", "/programmes/" + f.P1 + "/grants"} {
 		for _, q := range []string{"?%%%", "?limit=%zz", "?a=1;b=2", "?cursor=x&cursor=y"} {
-			wantErr(t, h.do(t, apiReq{Method: "GET", Path: path + q, As: uLead}), http.StatusBadRequest, "validation_failed")
+			testkit.WantErr(t, h.Do(t, testkit.Req{Method: "GET", Path: path + q, As: uLead}), http.StatusBadRequest, "validation_failed")
 		}
-		h.want(t, http.StatusOK, apiReq{Method: "GET", Path: path + "?ignored=1", As: uLead})
+		h.Want(t, http.StatusOK, testkit.Req{Method: "GET", Path: path + "?ignored=1", As: uLead})
 	}
 	// Authentication still comes first.
-	wantErr(t, h.do(t, apiReq{Method: "GET", Path: "/programmes?%%%"}), http.StatusUnauthorized, "unauthenticated")
+	testkit.WantErr(t, h.Do(t, testkit.Req{Method: "GET", Path: "/programmes?%%%"}), http.StatusUnauthorized, "unauthenticated")
 }
