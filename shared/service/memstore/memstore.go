@@ -16,6 +16,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -225,10 +226,21 @@ func (s *Store) Totals(_ context.Context, programmeID string) (domain.Totals, er
 	}
 	defer s.mu.Unlock()
 	if p := s.progs[programmeID]; p != nil {
-		data, _ := json.Marshal(p.totals)
-		_ = json.Unmarshal(data, &t)
+		t = copyTotals(p.totals)
 	}
 	return t, nil
+}
+
+func copyTotals(t domain.Totals) domain.Totals {
+	c := t
+	c.ByFunder, c.Posts, c.Programme, c.Measures = maps.Clone(t.ByFunder), maps.Clone(t.Posts), maps.Clone(t.Programme), maps.Clone(t.Measures)
+	c.ByProject, c.ByCohort, c.Monthly = map[string]map[domain.Metric]int64{}, map[string]map[domain.Metric]int64{}, map[string]map[domain.Metric]int64{}
+	for into, from := range map[*map[string]map[domain.Metric]int64]map[string]map[domain.Metric]int64{&c.ByProject: t.ByProject, &c.ByCohort: t.ByCohort, &c.Monthly: t.Monthly} {
+		for id, m := range from {
+			(*into)[id] = maps.Clone(m)
+		}
+	}
+	return c
 }
 
 // ClaimNotification records a milestone notification, as the notifier
@@ -275,36 +287,51 @@ func (s *Store) ClearDirty(_ context.Context, programmeID string, changes int64)
 func (s *Store) Snapshot() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	type partView struct {
-		Records    map[string]json.RawMessage
-		Superseded map[string]string
-		Totals     domain.Totals
-		Changes    int64
-		Dirty      bool
-		Audit      []json.RawMessage
-	}
-	view := struct {
-		Programmes map[string]partView
-		Claims     map[string]claim
-	}{Programmes: map[string]partView{}, Claims: map[string]claim{}}
-	for id, p := range s.progs {
-		v := partView{Records: map[string]json.RawMessage{}, Superseded: p.superseded, Totals: p.totals, Changes: p.changes, Dirty: p.dirty}
-		for ref, data := range p.records {
-			v.Records[strings.Join([]string{string(ref.Entity), ref.ProjectID, ref.ID}, "/")] = data
+	var b strings.Builder
+	for _, id := range slices.Sorted(maps.Keys(s.progs)) {
+		p := s.progs[id]
+		if len(p.records) == 0 && len(p.audit) == 0 {
+			continue // made by a refused write
+		}
+		totals, _ := json.Marshal(p.totals)
+		fmt.Fprintf(&b, "programme %s: changes %d, dirty %v, totals %s\n", id, p.changes, p.dirty, totals)
+		refs := slices.Collect(maps.Keys(p.records))
+		slices.SortFunc(refs, func(a, b domain.RecordRef) int {
+			return cmp.Or(cmp.Compare(a.Entity, b.Entity), cmp.Compare(a.ProjectID, b.ProjectID), cmp.Compare(a.ID, b.ID))
+		})
+		for _, ref := range refs {
+			fmt.Fprintf(&b, "%v %s\n", ref, p.records[ref])
+		}
+		for _, old := range slices.Sorted(maps.Keys(p.superseded)) {
+			fmt.Fprintf(&b, "superseded %s by %s\n", old, p.superseded[old])
 		}
 		for _, e := range p.audit {
-			v.Audit = append(v.Audit, e.data)
-		}
-		if len(v.Records) > 0 || len(v.Audit) > 0 {
-			view.Programmes[id] = v
+			fmt.Fprintf(&b, "audit %s\n", e.data)
 		}
 	}
-	for k, c := range s.claims {
-		view.Claims[k[0]+"\x00"+k[1]] = *c
+	keys := slices.Collect(maps.Keys(s.claims))
+	slices.SortFunc(keys, func(a, b [2]string) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	for _, k := range keys {
+		claim, _ := json.Marshal(s.claims[k])
+		fmt.Fprintf(&b, "claim %q %s\n", k, claim)
 	}
-	out, err := json.MarshalIndent(view, "", " ")
-	if err != nil {
-		panic(err)
+	return b.String()
+}
+
+// Clone returns an independent copy of what the store holds (not its
+// faults or Before hook), so a test can build a world once and give each
+// case its own.
+func (s *Store) Clone() *Store {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := New()
+	for id, p := range s.progs {
+		c.progs[id] = &partition{records: maps.Clone(p.records), superseded: maps.Clone(p.superseded), totals: copyTotals(p.totals),
+			changes: p.changes, dirty: p.dirty, audit: slices.Clone(p.audit)}
 	}
-	return string(out)
+	for k, cl := range s.claims {
+		copied := *cl
+		c.claims[k] = &copied
+	}
+	return c
 }
