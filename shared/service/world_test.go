@@ -162,6 +162,15 @@ func must[T any](v T, err error) T {
 
 func must3[T any](v T, _ bool, err error) T { return must(v, err) }
 
+func mustList[T any](v T, _ string, err error) T { return must(v, err) }
+
+// sameJSON reports whether a and b are the same value in JSON.
+func sameJSON(a, b any) bool {
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
+}
+
 // body is the service.Decoder of a JSON request body, decoded strictly (an
 // unknown field is refused) as the API does.
 func body(v any) service.Decoder {
@@ -219,13 +228,15 @@ func code(err error) string {
 	return string(domain.ErrorCode(err))
 }
 
-// wantCode checks err has code want.
+// wantCode checks err has code want (an error that is not a
+// *domain.Error is internal) and returns the *domain.Error, if any.
 func wantCode(t *testing.T, what string, err error, want domain.Code) *domain.Error {
 	t.Helper()
-	var de *domain.Error
-	if !errors.As(err, &de) || de.Code != want {
+	if err == nil || domain.ErrorCode(err) != want {
 		t.Fatalf("%s: %v, want %s", what, err, want)
 	}
+	var de *domain.Error
+	errors.As(err, &de)
 	return de
 }
 
