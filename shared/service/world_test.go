@@ -18,6 +18,8 @@ import (
 	"github.com/fundtrack/fundtrack/shared/service/memstore"
 )
 
+var _ service.Storer = (*memstore.Store)(nil)
+
 // role is a kind of caller, relative to the world's records: "own" means
 // project A or funder X, "other" project B or funder Y.
 type role string

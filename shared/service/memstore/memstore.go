@@ -234,13 +234,16 @@ func (s *Store) Totals(_ context.Context, programmeID string) (domain.Totals, er
 func copyTotals(t domain.Totals) domain.Totals {
 	c := t
 	c.ByFunder, c.Posts, c.Programme, c.Measures = maps.Clone(t.ByFunder), maps.Clone(t.Posts), maps.Clone(t.Programme), maps.Clone(t.Measures)
-	c.ByProject, c.ByCohort, c.Monthly = map[string]map[domain.Metric]int64{}, map[string]map[domain.Metric]int64{}, map[string]map[domain.Metric]int64{}
-	for into, from := range map[*map[string]map[domain.Metric]int64]map[string]map[domain.Metric]int64{&c.ByProject: t.ByProject, &c.ByCohort: t.ByCohort, &c.Monthly: t.Monthly} {
-		for id, m := range from {
-			(*into)[id] = maps.Clone(m)
-		}
-	}
+	c.ByProject, c.ByCohort, c.Monthly = cloneNested(t.ByProject), cloneNested(t.ByCohort), cloneNested(t.Monthly)
 	return c
+}
+
+func cloneNested(m map[string]map[domain.Metric]int64) map[string]map[domain.Metric]int64 {
+	out := make(map[string]map[domain.Metric]int64, len(m))
+	for id, ms := range m {
+		out[id] = maps.Clone(ms)
+	}
+	return out
 }
 
 // ClaimNotification records a milestone notification, as the notifier

@@ -90,20 +90,9 @@ func (d delta) apply(p *partition) {
 	for m, n := range d.programme {
 		addNonZero(t.Programme, m, n)
 	}
-	for into, from := range map[*map[string]map[domain.Metric]int64]map[string]map[domain.Metric]int64{
-		&t.ByProject: d.byProject, &t.ByCohort: d.byCohort, &t.Monthly: d.monthly} {
-		for id, ms := range from {
-			for m, n := range ms {
-				if n == 0 {
-					continue
-				}
-				if (*into)[id] == nil {
-					(*into)[id] = map[domain.Metric]int64{}
-				}
-				(*into)[id][m] += n
-			}
-		}
-	}
+	addNested(t.ByProject, d.byProject)
+	addNested(t.ByCohort, d.byCohort)
+	addNested(t.Monthly, d.monthly)
 	for name, ms := range d.measures {
 		if ms == (domain.MeasureSums{}) {
 			continue
@@ -120,6 +109,20 @@ func (d delta) apply(p *partition) {
 		t.ChangedAt = d.at.UTC()
 		p.changes++
 		p.dirty = true
+	}
+}
+
+func addNested(into, from map[string]map[domain.Metric]int64) {
+	for id, ms := range from {
+		for m, n := range ms {
+			if n == 0 {
+				continue
+			}
+			if into[id] == nil {
+				into[id] = map[domain.Metric]int64{}
+			}
+			into[id][m] += n
+		}
 	}
 }
 
