@@ -72,7 +72,7 @@ func (sc *Scope) CreatePost(body Decoder) (domain.Post, error) {
 	}
 	in, err := decodeValid[domain.PostInput](body)
 	if err != nil {
-		return domain.Post{}, err
+		return domain.Post{}, sc.withPostGrant(err, in.GrantID)
 	}
 	if err := sc.checkPostGrant(in.GrantID); err != nil {
 		return domain.Post{}, err
@@ -101,6 +101,15 @@ func (sc *Scope) checkPostGrant(grantID string) error {
 			Fields: map[string]string{"grantId": "must be a grant of this project or of the programme as a whole"}}
 	}
 	return nil
+}
+
+// withPostGrant adds to a validation error the post's grant when it may
+// not pay for the post, so one answer names every bad field.
+func (sc *Scope) withPostGrant(err error, grantID string) error {
+	if domain.ErrorCode(err) != domain.CodeValidation || !domain.ValidID(grantID) {
+		return err
+	}
+	return domain.MergeProblems(err, sc.checkPostGrant(grantID))
 }
 
 // Post returns one post.
@@ -134,7 +143,10 @@ func (sc *Scope) UpdatePost(id string, ifMatch func(int64) bool, body Decoder) (
 		}
 		in := patch.Apply(before.Input())
 		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
-			return domain.Post{}, err
+			if in.GrantID == before.GrantID {
+				return domain.Post{}, err
+			}
+			return domain.Post{}, sc.withPostGrant(err, in.GrantID)
 		}
 		if err := domain.CheckText(in); err != nil { // personal data, in the post as it would be stored
 			return domain.Post{}, err
@@ -230,7 +242,15 @@ func (sc *Scope) SubmitOutcome(body Decoder) (domain.Outcome, error) {
 	}
 	in, err := decodeValid[domain.OutcomeInput](body)
 	if err != nil {
-		return domain.Outcome{}, err
+		// Name a cohort or replaced submission that is not there too.
+		refs := refFields{}
+		if in.CohortID != "" {
+			refs = append(refs, refField{ref: domain.ProjectRef(domain.EntityCohort, sc.projectID, in.CohortID), field: "cohortId"})
+		}
+		if in.Replaces != "" {
+			refs = append(refs, refField{ref: domain.ProjectRef(domain.EntityOutcome, sc.projectID, in.Replaces), field: "replaces"})
+		}
+		return domain.Outcome{}, sc.withRefs(err, refs)
 	}
 	var old *domain.Outcome
 	if in.Replaces != "" {

@@ -82,14 +82,20 @@ func memberRefs(in domain.MemberInput) refFields {
 	return refs
 }
 
-// DeleteMember removes a person's roles in the programme.
+// DeleteMember removes a person's roles in the programme. The role is
+// checked before the record, so someone who may not manage members learns
+// nothing of who is one (as with Member and PutMember).
 func (sc *Scope) DeleteMember(email string) error {
-	before, err := sc.memberRecord(email)
-	if err != nil {
+	var before domain.Member
+	g := &Get{Ref: domain.Ref(domain.EntityMember, domain.NormaliseEmail(email)), Into: &before}
+	if err := sc.load(g); err != nil {
 		return err
 	}
 	if !sc.access.CanManage() {
 		return forbidden("manage members")
+	}
+	if !g.Found {
+		return domain.NotFound("member")
 	}
 	ch := sc.change(domain.EntityMember, before.Email, domain.ActionDelete, before, nil)
 	return storeErr(sc.s.store.DeleteMember(sc.ctx, sc.programmeID, before, ch), "member", nil)
