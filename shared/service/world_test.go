@@ -91,7 +91,7 @@ func newWorld(t *testing.T) *world {
 	sc := w.open(admin)
 	w.A = must(sc.CreateProject(body(projectBody("Bradford IPS")))).ID
 	w.B = must(sc.CreateProject(body(projectBody("Leeds IPS")))).ID
-	w.X = must(sc.CreateFunder(body(map[string]any{"name": "DWP", "orgId": "GB-GOR-DWP", "contacts": contactsX}))).ID
+	w.X = must(sc.CreateFunder(body(map[string]any{"name": "DWP", "orgId": "GB-GOR-D10", "contacts": contactsX}))).ID
 	w.Y = must(sc.CreateFunder(body(map[string]any{"name": "NHS England", "contacts": contactsY}))).ID
 	for r, roles := range map[role][]domain.Role{
 		lead:        {{Role: domain.RoleLead}},
