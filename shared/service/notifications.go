@@ -10,14 +10,25 @@ import (
 // ListNotifications lists milestone notifications and their delivery
 // state: leads see all, a funder those sent on its behalf; project leads
 // none.
+// Leads, who see every notification, are the common case: their page is
+// read beside the access check; a funder's is read after it, filtered.
 func (sc *Scope) ListNotifications(p Page) ([]domain.Notification, string, error) {
+	var items []domain.Notification
+	var next string
+	var allErr error // the speculative read's own failure, which only leads see
+	if err := sc.alongside(func() error {
+		items, next, allErr = sc.s.store.ListNotifications(sc.ctx, sc.programmeID, nil, p)
+		return nil
+	}); err != nil {
+		return nil, "", err
+	}
 	if err := sc.canReadNotifications(); err != nil {
 		return nil, "", err
 	}
-	var keep func(domain.Notification) bool
-	if !sc.access.CanManage() {
-		keep = func(n domain.Notification) bool { return sc.access.CanReadNotification(n.FunderIDs) }
+	if sc.access.CanManage() {
+		return listErr(items, next, allErr)
 	}
+	keep := func(n domain.Notification) bool { return sc.access.CanReadNotification(n.FunderIDs) }
 	items, next, err := sc.s.store.ListNotifications(sc.ctx, sc.programmeID, keep, p)
 	if err != nil {
 		return nil, "", storeErr(err, "", nil)
