@@ -1,6 +1,6 @@
 // Package webdeps wires the web app from the environment. It is apart from
 // package platform so the API functions do not link the web app, nor the
-// SSM client the web function reads its session key with.
+// Parameter Store reader the web function reads its session key with.
 package webdeps
 
 import (
@@ -11,8 +11,6 @@ import (
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -79,12 +77,7 @@ func Lambda(ctx context.Context) (web.Deps, error) {
 // elsewhere, for tests) or, outside AWS, from FUNDTRACK_SESSION_KEY.
 func sessionCodec(cfg aws.Config) (*web.Codec, error) {
 	if name := os.Getenv("FUNDTRACK_SESSION_KEY_PARAM"); name != "" {
-		endpoint := os.Getenv("FUNDTRACK_SSM_ENDPOINT")
-		client := ssm.NewFromConfig(cfg, func(o *ssm.Options) {
-			if endpoint != "" {
-				o.BaseEndpoint = aws.String(endpoint)
-			}
-		})
+		client := &SSM{Endpoint: os.Getenv("FUNDTRACK_SSM_ENDPOINT"), Region: cfg.Region, Credentials: cfg.Credentials}
 		return web.NewLazyCodec(SessionKeyFromSSM(client, name)), nil
 	}
 	if k := os.Getenv("FUNDTRACK_SESSION_KEY"); k != "" {
@@ -97,9 +90,9 @@ func sessionCodec(cfg aws.Config) (*web.Codec, error) {
 	return nil, errors.New("FUNDTRACK_SESSION_KEY_PARAM is not set: it names the SSM SecureString parameter holding the session key")
 }
 
-// ParameterGetter is the one SSM call the web function makes.
+// ParameterGetter is the one SSM call the web function makes (SSM).
 type ParameterGetter interface {
-	GetParameter(ctx context.Context, in *ssm.GetParameterInput, opts ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
+	GetParameter(ctx context.Context, name string, decrypt bool) (Parameter, error)
 }
 
 // SessionKeyFromSSM returns the key loader of web.NewLazyCodec: it reads
@@ -108,18 +101,17 @@ type ParameterGetter interface {
 // String is refused: the key would sit unencrypted in Parameter Store.
 func SessionKeyFromSSM(client ParameterGetter, name string) func(context.Context) ([]byte, error) {
 	return func(ctx context.Context) ([]byte, error) {
-		out, err := client.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(true)})
+		p, err := client.GetParameter(ctx, name, true)
 		if err != nil {
 			return nil, fmt.Errorf("read SSM parameter %s: %w", name, err)
 		}
-		p := out.Parameter
-		if p == nil || p.Value == nil {
+		if p.Value == "" {
 			return nil, fmt.Errorf("SSM parameter %s has no value", name)
 		}
-		if p.Type != ssmtypes.ParameterTypeSecureString {
+		if p.Type != "SecureString" {
 			return nil, fmt.Errorf("SSM parameter %s is a %s: store the session key as a SecureString", name, p.Type)
 		}
-		key, err := web.KeyFromBase64(*p.Value)
+		key, err := web.KeyFromBase64(p.Value)
 		if err != nil {
 			return nil, fmt.Errorf("SSM parameter %s: %w", name, err)
 		}

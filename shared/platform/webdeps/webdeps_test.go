@@ -14,17 +14,15 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
 
 // fakeSSM is an HTTP endpoint speaking the part of Systems Manager's JSON
-// protocol the web function uses (GetParameter), as the SDK reaches it
-// through BaseEndpoint. It counts the calls and answers what it is told.
+// protocol the web function uses (GetParameter), reached through
+// FUNDTRACK_SSM_ENDPOINT. It counts the calls and answers what it is told.
 type fakeSSM struct {
 	*httptest.Server
 	calls atomic.Int64
@@ -240,8 +238,8 @@ func TestSessionKeyFailureIsRetried(t *testing.T) {
 // 32-byte base64 key.
 func TestSessionKeyFromSSMRefuses(t *testing.T) {
 	fake := newFakeSSM(t)
-	client := ssm.New(ssm.Options{Region: "eu-west-2", BaseEndpoint: aws.String(fake.URL),
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")})
+	client := &webdeps.SSM{Region: "eu-west-2", Endpoint: fake.URL,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")}
 	load := webdeps.SessionKeyFromSSM(client, paramName)
 	key, b64 := newKey(t)
 
@@ -305,5 +303,61 @@ func TestOperatorFromEnv(t *testing.T) {
 		if (err != nil) != tc.fails || got != tc.want {
 			t.Errorf("%q %q: %+v, %v; want %+v (error: %v)", tc.name, tc.nhs, got, err, tc.want, tc.fails)
 		}
+	}
+}
+
+// TestSSMRetriesTransientFailures: a throttled or failed (5xx) GetParameter
+// is tried again, up to three times in all, as the SDK's retryer would; a
+// refusal (an unknown parameter, say) is not. The request carries Lambda's
+// session token, signed.
+func TestSSMRetriesTransientFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		failures  []string // what the first answers are, before success
+		wantCalls int64
+		wantErr   string
+	}{
+		{"throttled once", []string{`429 {"__type":"ThrottlingException","message":"Rate exceeded"}`}, 2, ""},
+		{"5xx twice", []string{`500 {"__type":"InternalServerError"}`, `503 {}`}, 3, ""},
+		{"5xx three times", []string{`500 {}`, `500 {}`, `503 {"__type":"com.amazonaws.ssm#InternalServerError:http://internal.amazon.com/","Message":"busy"}`}, 3, "503 InternalServerError: busy"},
+		{"not found", []string{`400 {"__type":"com.amazonaws.ssm#ParameterNotFound","message":"nope"}`}, 1, "400 ParameterNotFound: nope"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var calls atomic.Int64
+			var tokens []string
+			var mu sync.Mutex
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				n := calls.Add(1)
+				mu.Lock()
+				tokens = append(tokens, r.Header.Get("X-Amz-Security-Token")+" "+r.Header.Get("Authorization"))
+				mu.Unlock()
+				if int(n) <= len(tc.failures) {
+					status, body, _ := strings.Cut(tc.failures[n-1], " ")
+					code := map[string]int{"400": 400, "429": 429, "500": 500, "503": 503}[status]
+					w.WriteHeader(code)
+					io.WriteString(w, body)
+					return
+				}
+				io.WriteString(w, `{"Parameter":{"Name":"/p","Type":"SecureString","Value":"v","Version":3}}`)
+			}))
+			defer srv.Close()
+			c := &webdeps.SSM{Region: "eu-west-2", Endpoint: srv.URL,
+				Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "session-token")}
+			p, err := c.GetParameter(context.Background(), "/p", true)
+			if tc.wantErr == "" && (err != nil || p != (webdeps.Parameter{Name: "/p", Type: "SecureString", Value: "v"})) {
+				t.Errorf("got %+v, %v", p, err)
+			}
+			if tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Errorf("error %v, want one saying %q", err, tc.wantErr)
+			}
+			if n := calls.Load(); n != tc.wantCalls {
+				t.Errorf("%d calls, want %d", n, tc.wantCalls)
+			}
+			for _, tok := range tokens {
+				if !strings.HasPrefix(tok, "session-token AWS4-HMAC-SHA256 ") || !strings.Contains(tok, "x-amz-security-token") {
+					t.Errorf("request without the signed session token: %q", tok)
+				}
+			}
+		})
 	}
 }
