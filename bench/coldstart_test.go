@@ -227,6 +227,8 @@ func lambdaEnv(runtimeAPI, name, home string) []string {
 		"FUNDTRACK_COGNITO_CLIENT_ID=benchclient",
 		"FUNDTRACK_COGNITO_ISSUER=https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_Bench",
 		"FUNDTRACK_WEB_BASE_URL=https://fundtrack.example.org",
+		// The web function links its static files at the stage's CDN.
+		"FUNDTRACK_STATIC_URL=https://d1234.cloudfront.net/3f2a9c0b1d4e/",
 	}
 }
 

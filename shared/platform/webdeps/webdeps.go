@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,13 +17,22 @@ import (
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/web"
+	"github.com/fundtrack/fundtrack/shared/web/static"
 )
 
-// Deps wires the web app over one DynamoDB client: the API's service.
-// Sign-in, the session key and the operator are the caller's: Cognito,
-// Parameter Store and the template's parameters in Lambda (Lambda), the
-// demo-user page and local defaults locally.
+// Deps wires the web app over one DynamoDB client, as it runs locally and
+// in tests: the API's service, and the static files embedded (package
+// shared/web/static) for the app to serve itself. Sign-in, the session key
+// and the operator are the caller's: the demo-user page and local
+// defaults. Lambda wires the web function in AWS.
 func Deps(c platform.Config, db store.DB) web.Deps {
+	d := deps(c, db)
+	d.Static = static.FS
+	return d
+}
+
+// deps is what the web app needs in AWS and locally alike.
+func deps(c platform.Config, db store.DB) web.Deps {
 	return web.Deps{
 		Service:      service.New(c.Store(db), nil),
 		Logger:       slog.New(slog.NewJSONHandler(os.Stderr, nil)),
@@ -36,7 +46,9 @@ func Deps(c platform.Config, db store.DB) web.Deps {
 // SessionKeyFromSSM), sign-in through Cognito managed login
 // (FUNDTRACK_COGNITO_DOMAIN, FUNDTRACK_COGNITO_CLIENT_ID,
 // FUNDTRACK_COGNITO_ISSUER; FUNDTRACK_WEB_BASE_URL if the app is not
-// reached at the request's own host), and the operator of OperatorFromEnv.
+// reached at the request's own host), the operator of OperatorFromEnv,
+// and the static files linked where the stage's CDN serves them
+// (FUNDTRACK_STATIC_URL, StaticURLFromEnv): the function carries none.
 //
 // Without FUNDTRACK_SESSION_KEY_PARAM, FUNDTRACK_SESSION_KEY may hold the
 // key itself (base64), for running the binary outside AWS (benchmarks, sam
@@ -58,6 +70,10 @@ func Lambda(ctx context.Context) (web.Deps, error) {
 	if err != nil {
 		return web.Deps{}, err
 	}
+	staticURL, err := StaticURLFromEnv()
+	if err != nil {
+		return web.Deps{}, err
+	}
 	signIn, err := web.NewCognito(web.CognitoConfig{
 		Domain:   os.Getenv("FUNDTRACK_COGNITO_DOMAIN"),
 		ClientID: os.Getenv("FUNDTRACK_COGNITO_CLIENT_ID"),
@@ -67,9 +83,28 @@ func Lambda(ctx context.Context) (web.Deps, error) {
 	if err != nil {
 		return web.Deps{}, err
 	}
-	d := Deps(c, c.DynamoDB(cfg))
+	// Not Deps: the embedded static files stay out of the binary (the
+	// linker drops what nothing reachable uses).
+	d := deps(c, c.DynamoDB(cfg))
 	d.Sessions, d.SignIn, d.RequestID, d.Operator = codec, signIn, platform.LambdaRequestID, operator
+	d.StaticURL = staticURL
 	return d, nil
+}
+
+// StaticURLFromEnv reads FUNDTRACK_STATIC_URL: where the deployment serves
+// this version of the web app's static files, an absolute http(s) URL
+// ("https://d1234.cloudfront.net/3f2a9c0b1d4e/"; the template builds it
+// from the assets distribution and AssetsVersion).
+func StaticURLFromEnv() (string, error) {
+	v := os.Getenv("FUNDTRACK_STATIC_URL")
+	if v == "" {
+		return "", errors.New("FUNDTRACK_STATIC_URL is not set: it says where the web app's static files are served (the template sets it)")
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("FUNDTRACK_STATIC_URL is %q: want an absolute http(s) URL with no query", v)
+	}
+	return v, nil
 }
 
 // sessionCodec is the web function's session codec, from Parameter Store

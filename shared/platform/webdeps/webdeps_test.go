@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
@@ -102,6 +103,7 @@ func lambdaEnv(t *testing.T, ssmURL string) {
 		"FUNDTRACK_WEB_BASE_URL":      "https://fundtrack.example.org",
 		"FUNDTRACK_OPERATOR_NAME":     "Test Operator",
 		"FUNDTRACK_OPERATOR_IS_NHS":   "false",
+		"FUNDTRACK_STATIC_URL":        "https://d1234.cloudfront.net/3f2a9c0b1d4e/",
 		// As Lambda sets them; no DynamoDB request is made here.
 		"AWS_REGION":                  "eu-west-2",
 		"AWS_ACCESS_KEY_ID":           "AKIDTEST",
@@ -282,6 +284,82 @@ func TestLambdaSessionKeyWithoutSSM(t *testing.T) {
 	t.Setenv("FUNDTRACK_SESSION_KEY", "")
 	if _, err := webdeps.Lambda(context.Background()); err == nil || !strings.Contains(err.Error(), "FUNDTRACK_SESSION_KEY_PARAM") {
 		t.Errorf("no key configured: error %v, want one naming FUNDTRACK_SESSION_KEY_PARAM", err)
+	}
+}
+
+// TestLambdaLinksStaticFilesAtTheCDN: the web function as deployed links
+// its static files where FUNDTRACK_STATIC_URL says (the stage's CDN), lets
+// the pages load them from there (CSP) and serves none itself; it refuses
+// to start without a usable URL.
+func TestLambdaLinksStaticFilesAtTheCDN(t *testing.T) {
+	lambdaEnv(t, "")
+	t.Setenv("FUNDTRACK_SESSION_KEY_PARAM", "")
+	_, b64 := newKey(t)
+	t.Setenv("FUNDTRACK_SESSION_KEY", b64)
+	deps, err := webdeps.Lambda(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deps.Static != nil {
+		t.Error("the web function carries static files: it should only link them")
+	}
+	h := web.New(deps)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/app/auth/signed-out", nil))
+	page := rec.Body.String()
+	for _, want := range []string{`href="https://d1234.cloudfront.net/3f2a9c0b1d4e/nhsuk-frontend.min.css"`,
+		`src="https://d1234.cloudfront.net/3f2a9c0b1d4e/app.js"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("signed-out page (%d) does not link %s", rec.Code, want)
+		}
+	}
+	if strings.Contains(page, "app-warning-assets") {
+		t.Error("the page says the styles are missing")
+	}
+	csp := rec.Header().Get("Content-Security-Policy")
+	for _, want := range []string{"style-src 'self' https://d1234.cloudfront.net;", "script-src 'self' https://d1234.cloudfront.net;", "img-src 'self' https://d1234.cloudfront.net data:;"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q: want %q", csp, want)
+		}
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/app/static/3f2a9c0b1d4e/app.css", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("the function served a static file itself: %d", rec.Code)
+	}
+
+	for _, bad := range []string{"", "d1234.cloudfront.net/v/", "/app/static/", "ftp://x/y/", "https://d1234.cloudfront.net/v/?x=1"} {
+		t.Setenv("FUNDTRACK_STATIC_URL", bad)
+		if _, err := webdeps.Lambda(context.Background()); err == nil || !strings.Contains(err.Error(), "FUNDTRACK_STATIC_URL") {
+			t.Errorf("FUNDTRACK_STATIC_URL=%q: error %v, want one naming it", bad, err)
+		}
+	}
+}
+
+// TestDepsServeTheEmbeddedStaticFiles: locally and in tests the app serves
+// the embedded static files itself, under their version.
+func TestDepsServeTheEmbeddedStaticFiles(t *testing.T) {
+	d := webdeps.Deps(platform.Config{Table: "t"}, nil)
+	if d.Static == nil || d.StaticURL != "" {
+		t.Fatalf("Static %v, StaticURL %q: want the embedded files", d.Static, d.StaticURL)
+	}
+	version, files := web.StaticFiles(d.Static)
+	var appCSS bool
+	for _, f := range files {
+		appCSS = appCSS || f.Name == "app.css"
+		if strings.HasSuffix(f.Name, ".go") || strings.HasSuffix(f.Name, ".md") {
+			t.Errorf("%s is served", f.Name)
+		}
+	}
+	if !appCSS {
+		t.Fatal("app.css is not among the static files")
+	}
+	d.Sessions = web.RandomCodec()
+	rec := httptest.NewRecorder()
+	web.New(d).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/app/static/"+version+"/app.css", nil))
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "text/css; charset=utf-8" ||
+		!strings.Contains(rec.Header().Get("Cache-Control"), "immutable") {
+		t.Errorf("app.css: %d %v", rec.Code, rec.Header())
 	}
 }
 
