@@ -85,7 +85,7 @@ func Lambda(ctx context.Context) (web.Deps, error) {
 	}
 	// Not Deps: the embedded static files stay out of the binary (the
 	// linker drops what nothing reachable uses).
-	d := deps(c, c.DynamoDB(cfg))
+	d := deps(c, platform.StoreDB(c.DynamoDB(cfg)))
 	d.Sessions, d.SignIn, d.RequestID, d.Operator = codec, signIn, platform.LambdaRequestID, operator
 	d.StaticURL = staticURL
 	return d, nil
