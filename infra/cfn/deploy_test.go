@@ -515,3 +515,25 @@ func TestWebStaticFilesFromTheCDN(t *testing.T) {
 		t.Errorf("AssetsBucketPolicy: distribution reads %v, TLS only %v", reads, tlsOnly)
 	}
 }
+
+// TestEveryFunctionChoosesItsMemory: each function sets its own memory
+// size, chosen by measurement (BENCHMARKS.md, section 4), rather than
+// inheriting one from Globals by default: Lambda's CPU follows memory, so
+// the size is each function's latency as much as its cost.
+func TestEveryFunctionChoosesItsMemory(t *testing.T) {
+	tpl := loadTemplate(t)
+	fns := functions(t, tpl)
+	if len(fns) < 7 {
+		t.Fatalf("%d functions", len(fns))
+	}
+	for _, fn := range fns {
+		mb, ok := fn.props["MemorySize"].(int)
+		if !ok {
+			t.Errorf("%s: no MemorySize of its own (%v): measure it with `go test ./bench -bench Invoke`", fn.id, fn.props["MemorySize"])
+			continue
+		}
+		if mb < 128 || mb > 10240 {
+			t.Errorf("%s: MemorySize %d is outside Lambda's 128-10,240 MB", fn.id, mb)
+		}
+	}
+}
