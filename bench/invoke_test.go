@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -53,6 +54,11 @@ const gravitonFactor = 2.0
 // first-cpu-ms): it pays one-off costs (the connection to DynamoDB, the
 // web pages' templates) that a cold start's first request pays.
 //
+// Before that, each function is started FUNDTRACK_BENCH_COLD_RUNS times (9
+// unless set) and given one event: cold-ms-p50 and cold-cpu-ms-p50 are
+// exec → the first answer, init and first request together, as a person
+// waits on a cold start (less Lambda's own set-up of the environment).
+//
 // Metrics: ms-p50, ms-p99, cpu-ms-mean, cpu-ms-p99, first-ms,
 // first-cpu-ms, rss-MB (the process's peak resident set, VmHWM), and for
 // each Lambda memory size M, cpu-ms-p99-at-<M>MB and first-cpu-ms-at-<M>MB:
@@ -66,7 +72,13 @@ const gravitonFactor = 2.0
 func BenchmarkInvoke(b *testing.B) {
 	root := moduleRoot(b)
 	bins := buildFunctions(b, root, nil)
-	n := 300
+	n, coldRuns := 300, 9
+	if v := os.Getenv("FUNDTRACK_BENCH_COLD_RUNS"); v != "" {
+		var err error
+		if coldRuns, err = strconv.Atoi(v); err != nil || coldRuns < 1 {
+			b.Fatalf("FUNDTRACK_BENCH_COLD_RUNS=%q: want a positive number", v)
+		}
+	}
 	if v := os.Getenv("FUNDTRACK_BENCH_INVOKES"); v != "" {
 		var err error
 		if n, err = strconv.Atoi(v); err != nil || n < 10 {
@@ -173,6 +185,33 @@ func BenchmarkInvoke(b *testing.B) {
 				return http.StatusOK
 			}
 
+			check := func(i int, res answer) {
+				if name == "notifier" {
+					if res.kind != "response" {
+						b.Fatalf("notifier run %d: %s %s", i, res.kind, res.body)
+					}
+					return
+				}
+				var resp events.APIGatewayV2HTTPResponse
+				if res.kind != "response" || json.Unmarshal(res.body, &resp) != nil || resp.StatusCode != want(i) {
+					b.Fatalf("%s invoke %d: %s %.300s (want status %d)", name, i, res.kind, res.body, want(i))
+				}
+			}
+
+			// Cold requests: a new process for each, exec → the answer to
+			// its first event (the mix's first, a read), which is what a
+			// person waits for after a cold start, less Lambda's own set-up.
+			var coldWall, coldCPU []time.Duration
+			for range coldRuns {
+				event := next(0)
+				t0 := time.Now()
+				proc := rt.start(b, bins[name], env)
+				res := rt.invoke(b, event)
+				coldWall, coldCPU = append(coldWall, time.Since(t0)), append(coldCPU, proc.cpu(b))
+				proc.stop()
+				check(0, res)
+			}
+
 			proc := rt.start(b, bins[name], env)
 			defer proc.stop()
 			var wall, cpu []time.Duration
@@ -182,16 +221,7 @@ func BenchmarkInvoke(b *testing.B) {
 				c0, t0 := proc.cpu(b), time.Now()
 				res := rt.invoke(b, event)
 				d, c := time.Since(t0), proc.cpu(b)-c0
-				if name == "notifier" {
-					if res.kind != "response" {
-						b.Fatalf("notifier run %d: %s %s", i, res.kind, res.body)
-					}
-				} else {
-					var resp events.APIGatewayV2HTTPResponse
-					if res.kind != "response" || json.Unmarshal(res.body, &resp) != nil || resp.StatusCode != want(i) {
-						b.Fatalf("%s invoke %d: %s %.300s (want status %d)", name, i, res.kind, res.body, want(i))
-					}
-				}
+				check(i, res)
 				if i == 0 {
 					firstWall, firstCPU = d, c
 					return
@@ -216,6 +246,8 @@ func BenchmarkInvoke(b *testing.B) {
 			}
 			b.ReportMetric(ms(total)/float64(len(cpu)), "cpu-ms-mean")
 			b.ReportMetric(ms(percentile(cpu, 99)), "cpu-ms-p99")
+			b.ReportMetric(ms(percentile(coldWall, 50)), "cold-ms-p50")
+			b.ReportMetric(ms(percentile(coldCPU, 50)), "cold-cpu-ms-p50")
 			b.ReportMetric(ms(firstWall), "first-ms")
 			b.ReportMetric(ms(firstCPU), "first-cpu-ms")
 			b.ReportMetric(float64(rss)/(1<<20), "rss-MB")
@@ -295,12 +327,15 @@ type invokeAPI struct {
 	events  chan []byte
 	answers chan answer
 	seq     int
+	waiting atomic.Int64 // GET /next requests waiting for an event
 }
 
 func newInvokeAPI() *invokeAPI {
 	rt := &invokeAPI{events: make(chan []byte), answers: make(chan answer, 1)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", func(w http.ResponseWriter, r *http.Request) {
+		rt.waiting.Add(1)
+		defer rt.waiting.Add(-1)
 		select {
 		case event := <-rt.events:
 			rt.seq++
@@ -316,7 +351,10 @@ func newInvokeAPI() *invokeAPI {
 		return func(w http.ResponseWriter, r *http.Request) {
 			body, _ := io.ReadAll(r.Body)
 			w.WriteHeader(http.StatusAccepted)
-			rt.answers <- answer{kind: kind, body: body}
+			select {
+			case rt.answers <- answer{kind: kind, body: body}:
+			case <-r.Context().Done(): // nobody is waiting: the benchmark failed
+			}
 		}
 	}
 	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", answerFn("response"))
@@ -349,13 +387,14 @@ func (rt *invokeAPI) invoke(b *testing.B, event []byte) answer {
 
 // process is a function's running binary.
 type process struct {
+	rt     *invokeAPI
 	cmd    *exec.Cmd
 	stderr *bytes.Buffer
 }
 
 func (rt *invokeAPI) start(b *testing.B, bin string, env []string) *process {
 	b.Helper()
-	p := &process{cmd: exec.Command(bin), stderr: &bytes.Buffer{}}
+	p := &process{rt: rt, cmd: exec.Command(bin), stderr: &bytes.Buffer{}}
 	p.cmd.Env, p.cmd.Stderr = env, p.stderr
 	if err := p.cmd.Start(); err != nil {
 		b.Fatal(err)
@@ -363,9 +402,14 @@ func (rt *invokeAPI) start(b *testing.B, bin string, env []string) *process {
 	return p
 }
 
+// stop kills the process and waits until its GET /next has left the
+// stand-in Runtime API too, so that it cannot take the next process's event.
 func (p *process) stop() {
 	_ = p.cmd.Process.Kill()
 	_ = p.cmd.Wait()
+	for deadline := time.Now().Add(5 * time.Second); p.rt.waiting.Load() > 0 && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Microsecond)
+	}
 }
 
 // cpu is the CPU time the process has used so far, all threads: its
