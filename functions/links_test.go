@@ -33,8 +33,8 @@ func TestFunctionsLinkOnlyWhatTheyUse(t *testing.T) {
 		// The schema-serde DynamoDB client (service/dynamodb v1.69.0 and
 		// later) builds a schema of every DynamoDB shape during package
 		// init: 573 kB in 3,151 allocations, which alone put a function
-		// that links it at 1.35-1.40× hello-world's cold start, against
-		// 1.06× for v1.68.0 (BENCHMARKS.md, section 1).
+		// that links it at 1.27-1.43× hello-world's cold start, against a
+		// median of 1.12× for v1.68.0 (BENCHMARKS.md, section 1).
 		// go.mod holds service/dynamodb at v1.68.0 for that reason;
 		// upgrading past it needs `make bench` to show the targets still hold.
 		"github.com/aws/aws-sdk-go-v2/service/dynamodb/schemas": "the schema-serde DynamoDB client's package init adds about 0.3× hello-world's cold start (see go.mod and BENCHMARKS.md)",

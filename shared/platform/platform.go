@@ -139,7 +139,7 @@ func LambdaAPI(ctx context.Context, auth httpapi.Authenticator) (httpapi.Deps, e
 // web function): templates call methods by name (reflect.Value.MethodByName),
 // so the linker keeps every exported method of every type reachable from
 // an interface, and the client's ~60 operations with their serializers
-// made the web binary 4 MB bigger, loaded on each cold start
+// made the web binary 2 MB bigger, loaded on each cold start
 // (BENCHMARKS.md). Hence method values, not a field holding the client.
 func StoreDB(client *dynamodb.Client) store.DB {
 	return storeDB{

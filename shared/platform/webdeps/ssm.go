@@ -21,7 +21,7 @@ import (
 // SigV4-signed GetParameter request each: the only SSM call the web
 // function makes. It stands in for the SDK's SSM client, whose package init
 // alone allocated 1.4 MB (a schema of every SSM shape) and which made the
-// web binary 3 MB bigger, on every cold start (BENCHMARKS.md, section 1);
+// web binary 4.7 MB bigger, on every cold start (BENCHMARKS.md, section 1);
 // the signer and HTTP client it uses are the DynamoDB client's.
 type SSM struct {
 	// Endpoint is where requests go: "" is Parameter Store in Region.
