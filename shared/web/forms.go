@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/fundtrack/fundtrack/shared/decode"
@@ -127,12 +128,14 @@ func (f *form) anchor(p string) string {
 	return fieldID(p)
 }
 
-var nonID = regexp.MustCompile(`[^A-Za-z0-9]+`)
+// The form patterns compile on first use, not in package init, which
+// every cold start of the web function would pay for, form or no form.
+var nonID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9]+`) })
 
 // fieldID is the HTML id of the input for a JSON path:
 // "counts.referrals" → "f-counts-referrals".
 func fieldID(path string) string {
-	return "f-" + strings.Trim(nonID.ReplaceAllString(path, "-"), "-")
+	return "f-" + strings.Trim(nonID().ReplaceAllString(path, "-"), "-")
 }
 
 // body converts the posted values into the JSON object the API takes,
@@ -280,7 +283,7 @@ func (f *form) date(p string) (string, bool, error) {
 	return s, true, nil
 }
 
-var poundsPattern = regexp.MustCompile(`^\d+(\.\d{1,2})?$`)
+var poundsPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+(\.\d{1,2})?$`) })
 
 // parsePounds reads an amount typed in pounds ("£310,000.00", "310000")
 // as pence.
@@ -288,7 +291,7 @@ func parsePounds(s string) (int64, error) {
 	s = strings.TrimPrefix(strings.TrimSpace(s), "£")
 	s = strings.ReplaceAll(strings.ReplaceAll(s, ",", ""), " ", "")
 	bad := errors.New("must be an amount in pounds, like 310,000.00")
-	if !poundsPattern.MatchString(s) || len(s) > 16 {
+	if !poundsPattern().MatchString(s) || len(s) > 16 {
 		return 0, bad
 	}
 	whole, frac, _ := strings.Cut(s, ".")
@@ -337,10 +340,10 @@ func setPath(m map[string]any, p string, v any) {
 	setPath(child, rest, v)
 }
 
-var listStepPattern = regexp.MustCompile(`^(\w+)\[(\d+)\]$`)
+var listStepPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\w+)\[(\d+)\]$`) })
 
 func listStep(s string) (string, int, bool) {
-	m := listStepPattern.FindStringSubmatch(s)
+	m := listStepPattern().FindStringSubmatch(s)
 	if m == nil {
 		return s, 0, false
 	}
