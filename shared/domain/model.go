@@ -23,15 +23,55 @@ const (
 // Programme is a funded programme, such as a network of NHS trusts delivering
 // employment support, with a lead organisation and member projects.
 type Programme struct {
-	ID               string    `json:"id"`
-	Name             string    `json:"name"`
-	LeadOrganisation string    `json:"leadOrganisation"`
-	Region           string    `json:"region,omitempty"`
-	StartDate        Date      `json:"startDate"`
-	EndDate          Date      `json:"endDate"`
-	Description      string    `json:"description,omitempty"`
-	CreatedAt        time.Time `json:"createdAt"`
-	CreatedBy        string    `json:"createdBy,omitempty"`
+	ID               string `json:"id"`
+	Name             string `json:"name"`
+	LeadOrganisation string `json:"leadOrganisation"`
+	Region           string `json:"region,omitempty"`
+	StartDate        Date   `json:"startDate"`
+	EndDate          Date   `json:"endDate"`
+	Description      string `json:"description,omitempty"`
+	// ReviewOutcomes makes every submission wait for a lead's approval
+	// before its figures count (the reporting cycle's sign-off).
+	ReviewOutcomes bool      `json:"reviewOutcomes"`
+	Version        int64     `json:"version"`
+	CreatedAt      time.Time `json:"createdAt"`
+	CreatedBy      string    `json:"createdBy,omitempty"`
+	UpdatedAt      time.Time `json:"updatedAt,omitzero"`
+}
+
+// Input returns the programme's changeable fields.
+func (p Programme) Input() ProgrammeInput {
+	return ProgrammeInput{Name: p.Name, LeadOrganisation: p.LeadOrganisation, Region: p.Region,
+		StartDate: p.StartDate, EndDate: p.EndDate, Description: p.Description}
+}
+
+// ProgrammePatch is the body of PATCH /programmes/{id}: only the fields
+// present change.
+type ProgrammePatch struct {
+	Name             *string `json:"name"`
+	LeadOrganisation *string `json:"leadOrganisation"`
+	Region           *string `json:"region"`
+	StartDate        *Date   `json:"startDate"`
+	EndDate          *Date   `json:"endDate"`
+	Description      *string `json:"description"`
+	ReviewOutcomes   *bool   `json:"reviewOutcomes"`
+}
+
+// Apply returns p with the patch's fields replaced and the problems of
+// the result, which is validated as a whole (a new end date can clash
+// with the old start).
+func (pt ProgrammePatch) Apply(p Programme) (Programme, error) {
+	in := p.Input()
+	set(&in.Name, pt.Name)
+	set(&in.LeadOrganisation, pt.LeadOrganisation)
+	set(&in.Region, pt.Region)
+	set(&in.StartDate, pt.StartDate)
+	set(&in.EndDate, pt.EndDate)
+	set(&in.Description, pt.Description)
+	set(&p.ReviewOutcomes, pt.ReviewOutcomes)
+	p.Name, p.LeadOrganisation, p.Region, p.StartDate, p.EndDate, p.Description =
+		in.Name, in.LeadOrganisation, in.Region, in.StartDate, in.EndDate, in.Description
+	return p, in.Validate()
 }
 
 // ProgrammeInput is the body of POST /programmes.
