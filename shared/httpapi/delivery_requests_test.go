@@ -71,7 +71,9 @@ func TestDeliveryProgressRequestCount(t *testing.T) {
 					PeriodEnd: domain.MustDate("2025-09-30"), Counts: map[domain.Metric]int64{domain.MetricReferrals: 2, domain.MetricPeopleIntoWork: 1},
 					SubmittedAt: now, SubmittedBy: uPLA}
 				ev := domain.NewAuditEvent(caller, w.P, domain.EntityOutcome, o.ID, domain.ActionCreate, nil, o, now)
-				if err := st.CreateOutcome(context.Background(), w.P, o, nil, service.Change{Audit: ev}); err != nil {
+				o = domain.NewSubmission(o, nil, false)
+				sub := service.Submission{Outcome: o, Figures: domain.Submitting(o, nil, nil)}
+				if err := st.CreateOutcome(context.Background(), w.P, sub, service.Change{Audit: ev}); err != nil {
 					errs <- err
 				}
 			}
