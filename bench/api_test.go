@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,18 +19,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/fundtrack/fundtrack/shared/auth"
-	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/httpapi"
-	"github.com/fundtrack/fundtrack/shared/platform"
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
-
-const benchSecret = "fundtrack-bench-secret"
 
 // The cast of the API benchmarks.
 const (
-	asAdmin = "admin@bench.example.org"
+	asAdmin = testkit.Admin
 	asLead  = "lead@bench.example.org"
 	asPL    = "project-lead@bench.example.org"
 )
@@ -38,48 +33,16 @@ const (
 // them, over a fresh DynamoDB Local table whose client counts requests.
 // Requests go straight to ServeHTTP (no sockets), with local HS256 tokens.
 type api struct {
+	*testkit.Stack
 	h      http.Handler
-	db     *dynamodb.Client
-	table  string
-	count  *counter
-	mu     sync.Mutex
-	tokens map[string]string
+	tokens *testkit.Tokens
 }
 
 func newAPI(b *testing.B) *api {
 	b.Helper()
-	a := &api{count: &counter{}, tokens: map[string]string{}}
-	a.db, a.table = testenv.TableWith(b, a.count.option)
-	deps := platform.APIDeps(platform.Config{Table: a.table}, a.db, auth.Local{Secret: []byte(benchSecret), Issuer: auth.LocalIssuer})
-	deps.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	mux := http.NewServeMux()
-	fns := httpapi.Functions(deps)
-	for _, fn := range fns {
-		for _, pattern := range fn.Routes {
-			mux.Handle(pattern, fn.Handler)
-		}
-	}
-	mux.Handle("/", fns[0].Handler)
-	a.h = mux
-	return a
-}
-
-func (a *api) token(email string) (string, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if t, ok := a.tokens[email]; ok {
-		return t, nil
-	}
-	var groups []string
-	if email == asAdmin {
-		groups = []string{domain.AdminGroup}
-	}
-	t, err := auth.MintLocal([]byte(benchSecret), email, "", groups, 24*time.Hour, time.Now())
-	if err != nil {
-		return "", err
-	}
-	a.tokens[email] = t
-	return t, nil
+	s := testkit.New(b)
+	k := testkit.NewAPI(b, s.DB, testkit.APIConfig{Config: s.Config(), Quiet: true})
+	return &api{Stack: s, h: k.Handler, tokens: k.Tokens}
 }
 
 // try serves one request and checks its status; body is JSON-encoded
@@ -97,7 +60,7 @@ func (a *api) try(as, method, path string, body any, want int, header ...string)
 	if body != nil {
 		r.Header.Set("Content-Type", "application/json")
 	}
-	tok, err := a.token(as)
+	tok, err := a.tokens.For(as)
 	if err != nil {
 		return nil, "", err
 	}
@@ -158,7 +121,7 @@ func (a *api) programme(b *testing.B, name string) fixture {
 		"startDate": "2025-04-01", "endDate": "2028-03-31"})
 	p := "/programmes/" + f.prog
 	f.funder = a.create(b, asAdmin, p+"/funders", map[string]any{"name": "Department for Work and Pensions",
-		"orgId": "GB-GOR-DWP", "contacts": []string{"grants@dwp.example.org"}})
+		"orgId": "GB-GOR-D10", "contacts": []string{"grants@dwp.example.org"}})
 	f.project = a.create(b, asAdmin, p+"/projects", map[string]any{"name": "IPS Leicester", "leadOrganisation": "Bench NHS Trust",
 		"startDate": "2025-04-01", "endDate": "2028-03-31"})
 	a.do(b, asAdmin, http.MethodPut, p+"/members/"+asLead, map[string]any{"roles": []map[string]any{{"role": "lead"}}}, http.StatusCreated)
@@ -275,7 +238,7 @@ func BenchmarkAPI(b *testing.B) {
 	for _, rt := range routes {
 		b.Run(rt.name, func(b *testing.B) {
 			var lat []time.Duration
-			before := a.count.snap()
+			before := a.Count.Snapshot()
 			i := 0
 			for b.Loop() {
 				var body any
@@ -294,11 +257,11 @@ func BenchmarkAPI(b *testing.B) {
 				}
 				i++
 			}
-			d := a.count.since(before)
+			d := a.Count.Snapshot().Since(before)
 			b.ReportMetric(ms(percentile(lat, 50)), "ms-p50")
 			b.ReportMetric(ms(percentile(lat, 99)), "ms-p99")
-			b.ReportMetric(float64(d.requests)/float64(i), "ddb-req/op")
-			b.ReportMetric(float64(d.items)/float64(i), "items/op")
+			b.ReportMetric(float64(d.Requests)/float64(i), "ddb-req/op")
+			b.ReportMetric(float64(d.Items)/float64(i), "items/op")
 			b.Logf("%s: %d calls, DynamoDB requests %v", rt.name, i, perCall(d, i))
 		})
 	}
@@ -306,15 +269,14 @@ func BenchmarkAPI(b *testing.B) {
 
 // perCall shows requests by operation per call, with the mean time of
 // each, and the HTTP attempts when the SDK had to retry.
-func perCall(d snapshot, calls int) string {
+func perCall(d testkit.Counts, calls int) string {
 	var parts []string
-	for _, op := range []string{"BatchGetItem", "GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems"} {
-		if n := d.byOp[op]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %.2f (%.2f ms each)", op, float64(n)/float64(calls), ms(d.timeOp[op])/float64(n)))
-		}
+	for _, op := range slices.Sorted(maps.Keys(d.Ops)) {
+		n := d.Ops[op]
+		parts = append(parts, fmt.Sprintf("%s %.2f (%.2f ms each)", op, float64(n)/float64(calls), ms(d.Time[op])/float64(n)))
 	}
-	if d.attempts != d.requests {
-		parts = append(parts, fmt.Sprintf("%d attempts for %d requests", d.attempts, d.requests))
+	if d.Attempts != d.Requests {
+		parts = append(parts, fmt.Sprintf("%d attempts for %d requests", d.Attempts, d.Requests))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -329,7 +291,7 @@ func BenchmarkGetGrantThroughput(b *testing.B) {
 	f := a.programme(b, "Throughput")
 	p := "/programmes/" + f.prog
 	grant := a.create(b, asLead, p+"/grants", grantBody(f, 0))
-	token, err := a.token(asLead)
+	token, err := a.tokens.For(asLead)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -343,7 +305,7 @@ func BenchmarkGetGrantThroughput(b *testing.B) {
 		b.SetParallelism(goroutinesPerProc)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				out, err := a.db.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(a.table), Key: key, ConsistentRead: aws.Bool(true)})
+				out, err := a.DB.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(a.Table), Key: key, ConsistentRead: aws.Bool(true)})
 				if err != nil || out.Item == nil {
 					b.Errorf("GetItem: %v", err)
 					return

@@ -2,7 +2,6 @@ package bench_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,11 +18,10 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/email"
-	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // targetsPerProgramme is how the notifier benchmark's targets are spread:
@@ -53,19 +51,7 @@ type noMail struct{}
 
 func (noMail) Send(context.Context, email.Message) error { return nil }
 
-var benchAdmin = domain.Caller{Identity: domain.Identity{Subject: "bench", Email: "admin@bench.example.org", Groups: []string{domain.AdminGroup}}}
-
-// body is a service.Decoder over a value, decoded as the API decodes a
-// request body.
-func body(v any) service.Decoder {
-	raw, err := json.Marshal(v)
-	return func(dst any) error {
-		if err != nil {
-			return err
-		}
-		return httpapi.DecodeJSON(raw, dst)
-	}
-}
+var benchAdmin = testkit.AdminCaller()
 
 // seeded is one programme of the notifier benchmark.
 type seeded struct{ prog, project string }
@@ -91,11 +77,10 @@ func BenchmarkNotifier(b *testing.B) {
 }
 
 func benchNotifier(b *testing.B, size int) {
-	count := &counter{}
-	db, table := testenv.TableWith(b, count.option)
-	plain := testenv.Client(b) // seeding and marking, not counted
-	svc := service.New(store.New(plain, table), nil)
-	n := &notify.Notifier{Store: store.New(db, table), Email: noMail{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := testkit.New(b)
+	count, plain, table := s.Count, s.Plain, s.Table
+	svc := service.New(store.New(plain, table), nil) // seeding and marking, not counted
+	n := &notify.Notifier{Store: s.Store, Email: noMail{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	ctx := context.Background()
 
 	today := domain.DateOf(time.Now())
@@ -135,7 +120,7 @@ func benchNotifier(b *testing.B, size int) {
 			next++
 		}
 		parallel(b, k, 8, func(j int) error {
-			_, err := svc.OpenProject(ctx, benchAdmin, picked[j].prog, picked[j].project).SubmitOutcome(body(map[string]any{
+			_, err := svc.OpenProject(ctx, benchAdmin, picked[j].prog, picked[j].project).SubmitOutcome(testkit.Body(map[string]any{
 				"periodStart": start, "periodEnd": start, "counts": map[string]int{"referrals": 3, "peopleIntoWork": 1, "jobStarts": 1}}))
 			return err
 		})
@@ -143,7 +128,7 @@ func benchNotifier(b *testing.B, size int) {
 
 	run := func(b *testing.B, changed int) {
 		var reports []notify.Report
-		before := count.snap()
+		before := count.Snapshot()
 		first := true
 		for b.Loop() {
 			// all_changed's first run finds every programme changed by seeding.
@@ -162,15 +147,15 @@ func benchNotifier(b *testing.B, size int) {
 			}
 			reports = append(reports, rep)
 		}
-		d := count.since(before)
+		d := count.Snapshot().Since(before)
 		runs := float64(len(reports))
 		var targets, progs int
 		for _, r := range reports {
 			targets += r.TargetsRead
 			progs += r.ProgrammesChanged
 		}
-		b.ReportMetric(float64(d.requests)/runs, "ddb-req/op")
-		b.ReportMetric(float64(d.items)/runs, "items/op")
+		b.ReportMetric(float64(d.Requests)/runs, "ddb-req/op")
+		b.ReportMetric(float64(d.Items)/runs, "items/op")
 		b.ReportMetric(float64(targets)/runs, "targets-read/op")
 		b.ReportMetric(float64(progs)/runs, "programmes/op")
 		b.Logf("%d targets, %d changed programmes: %d runs, DynamoDB requests per run %s", size, changed, len(reports), perCall(d, len(reports)))
@@ -194,23 +179,23 @@ type template struct {
 // project), none reached and none due a time-driven check for months.
 func seedProgramme(ctx context.Context, db *dynamodb.Client, table string, svc *service.Service, start, end, deadline string) (*template, error) {
 	var ids []string
-	p, err := svc.CreateProgramme(ctx, benchAdmin, body(map[string]any{"name": "Bench programme",
+	p, err := svc.CreateProgramme(ctx, benchAdmin, testkit.Body(map[string]any{"name": "Bench programme",
 		"leadOrganisation": "Bench NHS Trust", "startDate": start, "endDate": end}), nil)
 	if err != nil {
 		return nil, err
 	}
-	f, err := svc.Open(ctx, benchAdmin, p.ID).CreateFunder(body(map[string]any{"name": "Department for Work and Pensions",
+	f, err := svc.Open(ctx, benchAdmin, p.ID).CreateFunder(testkit.Body(map[string]any{"name": "Department for Work and Pensions",
 		"contacts": []string{"grants@dwp.example.org"}}))
 	if err != nil {
 		return nil, err
 	}
-	pr, err := svc.Open(ctx, benchAdmin, p.ID).CreateProject(body(map[string]any{"name": "IPS service",
+	pr, err := svc.Open(ctx, benchAdmin, p.ID).CreateProject(testkit.Body(map[string]any{"name": "IPS service",
 		"leadOrganisation": "Bench NHS Trust", "startDate": start, "endDate": end}))
 	if err != nil {
 		return nil, err
 	}
 	if _, _, err := svc.Open(ctx, benchAdmin, p.ID).PutMember("lead@bench.example.org",
-		body(map[string]any{"roles": []map[string]any{{"role": "lead"}}})); err != nil {
+		testkit.Body(map[string]any{"roles": []map[string]any{{"role": "lead"}}})); err != nil {
 		return nil, err
 	}
 	for t := range targetsPerProgramme {
@@ -219,7 +204,7 @@ func seedProgramme(ctx context.Context, db *dynamodb.Client, table string, svc *
 		if t%2 == 1 {
 			in["projectId"], in["metric"] = pr.ID, "jobStarts"
 		}
-		tg, err := svc.Open(ctx, benchAdmin, p.ID).CreateTarget(body(in))
+		tg, err := svc.Open(ctx, benchAdmin, p.ID).CreateTarget(testkit.Body(in))
 		if err != nil {
 			return nil, err
 		}

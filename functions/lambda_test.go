@@ -27,7 +27,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/store"
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // eventsDir is the repository's events/ folder, seen from functions/.
@@ -85,7 +85,8 @@ type api struct {
 }
 
 func newAPI(t *testing.T) *api {
-	client, table := testenv.Table(t)
+	s := testkit.New(t)
+	client, table := s.DB, s.Table
 	// What platform.LambdaAPI does, minus reading the environment.
 	deps := platform.APIDeps(platform.Config{Table: table}, client, auth.Lambda{})
 	deps.RequestID = platform.LambdaRequestID

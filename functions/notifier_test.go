@@ -2,93 +2,25 @@ package functions_test
 
 import (
 	"bytes"
-	"crypto/rand"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"maps"
-	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/notify"
-	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
 	"github.com/fundtrack/fundtrack/shared/service"
-	"github.com/fundtrack/fundtrack/shared/store"
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
-
-// notifierClock is the fake time the service and the notifier share.
-type notifierClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *notifierClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *notifierClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-// notifierBody is a service.Decoder over v.
-func notifierBody(t *testing.T, v any) service.Decoder {
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return func(dst any) error {
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		return dec.Decode(dst)
-	}
-}
-
-// notifierMail counts, per recipient and subject, the emails the SES
-// emulator holds for addresses containing tag.
-func notifierMail(t *testing.T, tag string) map[[2]string]int {
-	t.Helper()
-	resp, err := http.Get(testenv.SESEndpoint() + "/store")
-	if err != nil {
-		t.Fatalf("SES emulator not reachable at %s: run `make test` or `infra/stack.sh start --test` (%v)", testenv.SESEndpoint(), err)
-	}
-	defer resp.Body.Close()
-	var s struct {
-		Emails []struct {
-			Destination struct {
-				To []string `json:"to"`
-			} `json:"destination"`
-			Subject string `json:"subject"`
-		} `json:"emails"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
-		t.Fatal(err)
-	}
-	out := map[[2]string]int{}
-	for _, m := range s.Emails {
-		to := strings.Join(m.Destination.To, ",")
-		if strings.Contains(to, tag) {
-			out[[2]string{to, m.Subject}]++
-		}
-	}
-	return out
-}
 
 // TestScheduleEventThroughNotifierHandler feeds events/schedule.json to the
 // notifier's Lambda handler as lambda.Start would, wired as
@@ -98,44 +30,26 @@ func notifierMail(t *testing.T, tag string) map[[2]string]int {
 // milestone email once.
 func TestScheduleEventThroughNotifierHandler(t *testing.T) {
 	t.Parallel()
-	client, table := testenv.Table(t)
-	clk := &notifierClock{t: time.Date(2026, 1, 31, 12, 0, 0, 0, time.UTC)}
-	svc := service.New(store.New(client, table), clk.Now)
-	admin := domain.Caller{Identity: domain.Identity{Subject: "admin-1", Email: "admin@fundtrack.example.org", Groups: []string{domain.AdminGroup}}}
+	s := testkit.New(t, testkit.WithClock("2026-01-31T12:00:00Z"))
+	clk, b, inbox := s.Clock, s.Build(t), testkit.NewMailbox(t)
 	ctx := t.Context()
-	tag := strings.ToLower(rand.Text()[:12])
 
-	prog, err := svc.CreateProgramme(ctx, admin, notifierBody(t, map[string]any{"name": "Making IPS Work",
-		"leadOrganisation": "Leicestershire Partnership NHS Trust", "startDate": "2026-01-01", "endDate": "2027-12-31"}), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	project, err := svc.Open(ctx, admin, prog.ID).CreateProject(notifierBody(t, map[string]any{"name": "Leicester IPS",
-		"leadOrganisation": "Leicestershire Partnership NHS Trust", "startDate": "2026-01-01", "endDate": "2027-12-31"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	contacts := []string{"grants." + tag + "@dwp.example.gov.uk", "officer." + tag + "@dwp.example.gov.uk"}
-	funder, err := svc.Open(ctx, admin, prog.ID).CreateFunder(notifierBody(t, map[string]any{"name": "DWP", "orgId": "GB-GOR-DWP", "contacts": contacts}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	target, err := svc.Open(ctx, admin, prog.ID).CreateTarget(notifierBody(t, map[string]any{"metric": "peopleIntoWork", "value": 60,
-		"deadline": "2026-12-31", "projectId": project.ID, "notify": []string{funder.ID}, "thresholds": []int{50, 100}}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	prog := b.Programme(map[string]any{"name": "Making IPS Work",
+		"leadOrganisation": "Leicestershire Partnership NHS Trust", "startDate": "2026-01-01", "endDate": "2027-12-31"})
+	project := b.Project(prog.ID, map[string]any{"name": "Leicester IPS",
+		"leadOrganisation": "Leicestershire Partnership NHS Trust", "startDate": "2026-01-01", "endDate": "2027-12-31"})
+	contacts := []string{inbox.Addr("grants", "dwp.example.gov.uk"), inbox.Addr("officer", "dwp.example.gov.uk")}
+	funder := b.Funder(prog.ID, map[string]any{"name": "DWP", "orgId": "GB-GOR-D10", "contacts": contacts})
+	target := b.Target(prog.ID, map[string]any{"metric": "peopleIntoWork", "value": 60,
+		"deadline": "2026-12-31", "projectId": project.ID, "notify": []string{funder.ID}, "thresholds": []int{50, 100}})
 	submit := func(n int) {
 		t.Helper()
 		clk.Add(time.Hour)
-		if _, err := svc.OpenProject(ctx, admin, prog.ID, project.ID).SubmitOutcome(notifierBody(t, map[string]any{"periodStart": "2026-01-01",
-			"periodEnd": "2026-01-31", "counts": map[string]int{"peopleIntoWork": n}})); err != nil {
-			t.Fatal(err)
-		}
+		b.Outcome(prog.ID, project.ID, map[string]any{"periodStart": "2026-01-01",
+			"periodEnd": "2026-01-31", "counts": map[string]int{"peopleIntoWork": n}})
 	}
 
-	ses := sesv2.New(sesv2.Options{Region: testenv.Region, BaseEndpoint: aws.String(testenv.SESEndpoint()), Credentials: testenv.Credentials})
-	n := notifierdeps.Notifier(platform.Config{Table: table}, client, email.SES{Client: ses, From: "fundtrack@example.org"})
+	n := notifierdeps.Notifier(s.Config(), s.DB, email.SES{Client: testkit.SES(t), From: "fundtrack@example.org"})
 	n.Now, n.Logger, n.Lease = clk.Now, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Minute
 	handler := lambda.NewHandler(notify.Handler(n))
 	payload := loadEvent(t, "schedule.json", nil)
@@ -198,10 +112,10 @@ func TestScheduleEventThroughNotifierHandler(t *testing.T) {
 	want[[2]string{contacts[0], reached}] = 1
 	want[[2]string{contacts[1], reached}] = 1
 
-	if got := notifierMail(t, tag); !maps.Equal(got, want) {
+	if got := inbox.Count(t); !maps.Equal(got, want) {
 		t.Errorf("emails %v, want %v", got, want)
 	}
-	items, _, err := svc.Open(ctx, admin, prog.ID).ListNotifications(service.Page{})
+	items, _, err := s.Svc.Open(ctx, testkit.AdminCaller(), prog.ID).ListNotifications(service.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/fundtrack/fundtrack/shared/auth"
+	"github.com/fundtrack/fundtrack/shared/export"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
@@ -44,7 +45,7 @@ func main() {
 	})
 	st := store.New(db, os.Getenv("FUNDTRACK_TABLE")).WithAuditTable(os.Getenv("FUNDTRACK_AUDIT_TABLE"))
 	h := httpapi.NewDeliveryHandler(httpapi.Deps{Service: service.New(st, nil), Auth: auth.Lambda{},
-		Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil)), GivingPrefix: os.Getenv("FUNDTRACK_360_PREFIX"),
+		Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil)), Giving: export.GivingConfig{Prefix: os.Getenv("FUNDTRACK_360_PREFIX")},
 		RequestID: func(r *http.Request) string {
 			if rc, ok := core.GetAPIGatewayV2ContextFromContext(r.Context()); ok {
 				return rc.RequestID

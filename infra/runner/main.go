@@ -58,6 +58,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	if err := c.Giving.Validate(); err != nil {
+		return err
+	}
 	cfg, err := c.AWS(ctx)
 	if err != nil {
 		return err

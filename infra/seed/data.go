@@ -20,6 +20,72 @@ package main
 //   (The fifth document, a January 2010 DWP slide deck on Work, Recovery and
 //   Inclusion, is policy background and gives no programme figures.)
 
+// Identifiers. The organisations' public identifiers are used where a
+// public source confirms them; where none did, the field is left empty
+// rather than guessed (a grant to a project with no orgId is then shown as
+// held by the programme's lead, which has one). Checked December 2026:
+//
+//	GB-GOR-D10  Department for Work and Pensions, GB-GOR-D12 Department of
+//	            Health (now of Health and Social Care), GB-GOR-PB481 NHS
+//	            England: the Government Organisation Register's data
+//	            (openregister/government-organisation-data,
+//	            data/government-organisation/government-organisation.tsv).
+//	GB-NHS-RT5  Leicestershire Partnership NHS Trust, LE3 8RA; RWE University
+//	            Hospitals of Leicester, LE1 5WW; RNQ Kettering General
+//	            Hospital, NN16 8UZ; RXM Derbyshire Healthcare, DE22 3LZ; RHA
+//	            Nottinghamshire Healthcare, NG3 6AA; RP7 Lincolnshire
+//	            Partnership, LN1 1FS; RXE Rotherham Doncaster and South
+//	            Humber, DN4 8QN; RXG South West Yorkshire Partnership, WF1
+//	            3SP: NHS Digital's organisation list with ODS codes and
+//	            addresses (NHSDigital/record-a-vaccination-prototype,
+//	            app/data/organisations.js).
+//	GB-NHS-TAD  Bradford District Care NHS Foundation Trust: the CQC's
+//	            provider page (cqc.org.uk/provider/TAD), address New Mill,
+//	            Victoria Road, Saltaire BD18 3LA (nhs.uk trust page).
+//	GB-NHS-TAH  Sheffield Health and Social Care NHS Foundation Trust (since
+//	            renamed Sheffield Health Partnership University NHS FT): two
+//	            NHS analysts' code lookups (ODS code TAH, in the South
+//	            Yorkshire ICB QF7), not ODS itself; address Fulwood House,
+//	            Old Fulwood Road, Sheffield S10 3TH (its annual report).
+//	GB-NHS-QF7  South Yorkshire and Bassetlaw ICS: the ODS code of its
+//	            footprint (the STP, now NHS South Yorkshire ICB), from the
+//	            same two lookups.
+//	GB-SHPE-L0078 South Yorkshire Housing Association: the Regulator of
+//	            Social Housing's regulatory judgement (gov.uk, June 2023),
+//	            registered office 43-47 Wellington Street, Sheffield S1 4HF
+//	            (its 2016 financial statements).
+//
+// Not confirmed, so left without an identifier: the East Midlands Strategic
+// Health Authority (abolished 2013; its ODS code could not be found in a
+// public source), Aspiro, Leicester City Methodist Church, the Leicestershire
+// Citizens Advice Bureau (which bureau is not said), Citizen's Advice
+// Sheffield and Joined Up Care Derbyshire (a partnership with no legal
+// identity of its own).
+//
+// Beneficiary locations are ONS codes of the areas each organisation serves,
+// as the documents name them.
+var (
+	eastMidlands     = location{"E12000004", "East Midlands"}
+	leicester        = location{"E06000016", "Leicester"}
+	leicestershire   = location{"E10000018", "Leicestershire"}
+	rutland          = location{"E06000017", "Rutland"}
+	northamptonshire = location{"E10000021", "Northamptonshire"}
+	derby            = location{"E06000015", "Derby"}
+	derbyshireCty    = location{"E10000007", "Derbyshire"}
+	nottinghamshire  = location{"E10000024", "Nottinghamshire"}
+	lincolnshire     = location{"E10000019", "Lincolnshire"}
+	bradfordMD       = location{"E08000032", "Bradford"}
+	barnsley         = location{"E08000016", "Barnsley"}
+	doncaster        = location{"E08000017", "Doncaster"}
+	rotherham        = location{"E08000018", "Rotherham"}
+	sheffield        = location{"E08000019", "Sheffield"}
+	bassetlaw        = location{"E07000171", "Bassetlaw"}
+)
+
+func at(orgID, postcode string, ls ...location) lead {
+	return lead{OrgID: orgID, Postcode: postcode, Locations: ls}
+}
+
 // Demo users (the local runner prints a token for each).
 const (
 	adminEmail       = "admin@example.org"        // group admins
@@ -47,6 +113,7 @@ type demo struct {
 	Region           string
 	Start, End       string
 	Description      string
+	Lead             lead // the lead organisation's identifiers
 	Funders          []funder
 	Projects         []project
 	Grants           []grant
@@ -62,9 +129,24 @@ type funder struct {
 type project struct {
 	Key, Name, LeadOrganisation, Area string
 	Start, End                        string
+	Lead                              lead
 	Posts                             []post
 	Cohorts                           []cohort
 	Outcomes                          []outcome // submitted in this order
+}
+
+// lead is what 360Giving data says about a lead organisation and the people
+// it serves: its org-id.guide identifier and postcode (left empty where we
+// could not confirm them from a public source; see identifiers below) and
+// the ONS codes of the areas served.
+type lead struct {
+	OrgID, Postcode string
+	Locations       []location
+}
+
+type location struct {
+	GeoCode string `json:"geoCode"`
+	Name    string `json:"name"`
 }
 
 type grant struct {
@@ -191,6 +273,7 @@ func workingForWellness() demo {
 		Name:             nameWfW,
 		LeadOrganisation: "Leicestershire Partnership NHS Trust",
 		Region:           "East Midlands",
+		Lead:             at("GB-NHS-RT5", "LE3 8RA", eastMidlands),
 		Start:            start, End: end,
 		Description: "A partnership of the 28 NHS organisations in the East Midlands, led by Leicestershire " +
 			"Partnership NHS Trust and set up by the East Midlands Strategic Health Authority in 2009, to promote " +
@@ -202,11 +285,11 @@ func workingForWellness() demo {
 		Funders: []funder{
 			// [WfW]: "funding of more than £800,000 from the Department of
 			// Health, the East Midlands SHA and Department of Work and
-			// Pensions". Org-ids follow the SPEC's GB-GOR-DWP form; the SHA
-			// (abolished 2013) has none we could confirm, so none is given.
-			{Key: "dh", Name: "Department of Health", OrgID: "GB-GOR-DH", Contacts: []string{"dh.grants@example.org"}},
+			// Pensions". The SHA (abolished 2013) has no identifier we could
+			// confirm, so none is given (see Identifiers).
+			{Key: "dh", Name: "Department of Health", OrgID: "GB-GOR-D12", Contacts: []string{"dh.grants@example.org"}},
 			{Key: "sha", Name: "East Midlands Strategic Health Authority", Contacts: []string{"em-sha.grants@example.org"}},
-			{Key: "dwp", Name: "Department for Work and Pensions", OrgID: "GB-GOR-DWP", Contacts: []string{funderEmail}},
+			{Key: "dwp", Name: "Department for Work and Pensions", OrgID: "GB-GOR-D10", Contacts: []string{funderEmail}},
 		},
 		// Projects: [WfW] names Aspiro (Leicester social enterprise, internship
 		// programme), University Hospitals of Leicester, Kettering General
@@ -219,6 +302,7 @@ func workingForWellness() demo {
 		Projects: []project{
 			{
 				Key: "aspiro", Name: "Aspiro internship programme", LeadOrganisation: "Aspiro", Area: "Leicester",
+				Lead: at("", "", leicester),
 				// Dates illustrative; the release (May 2012) says a final cohort
 				// of four is still to be recruited under this funding, so the
 				// project runs past the network's formal end.
@@ -259,6 +343,7 @@ func workingForWellness() demo {
 			{
 				Key: "lpt", Name: "NHS employment opportunities in Leicestershire Partnership NHS Trust",
 				LeadOrganisation: "Leicestershire Partnership NHS Trust", Area: "Leicester, Leicestershire and Rutland",
+				Lead:  at("GB-NHS-RT5", "LE3 8RA", leicester, leicestershire, rutland),
 				Start: "2010-04-01", End: end,
 				Posts: wfwPosts("lpt",
 					wfwPost{"Administrative assistant", 1.0, "ended"}, wfwPost{"Ward housekeeper", 0.8, "ended"},
@@ -271,6 +356,7 @@ func workingForWellness() demo {
 			{
 				Key: "uhl", Name: "Work placements at University Hospitals of Leicester",
 				LeadOrganisation: "University Hospitals of Leicester NHS Trust", Area: "Leicester",
+				Lead:  at("GB-NHS-RWE", "LE1 5WW", leicester),
 				Start: "2010-04-01", End: end,
 				Posts: wfwPosts("uhl",
 					wfwPost{"Porter", 1.0, "ended"}, wfwPost{"Catering assistant", 0.8, "ended"},
@@ -281,6 +367,7 @@ func workingForWellness() demo {
 			{
 				Key: "kgh", Name: "Work placements at Kettering General Hospital",
 				LeadOrganisation: "Kettering General Hospital NHS Foundation Trust", Area: "Northamptonshire",
+				Lead:  at("GB-NHS-RNQ", "NN16 8UZ", northamptonshire),
 				Start: "2010-04-01", End: end,
 				Posts: wfwPosts("kgh",
 					wfwPost{"Porter", 1.0, "ended"}, wfwPost{"Administrative assistant", 0.8, "filled"},
@@ -291,6 +378,7 @@ func workingForWellness() demo {
 			{
 				Key: "derbys", Name: "NHS employment project in Derbyshire",
 				LeadOrganisation: "Derbyshire Healthcare NHS Foundation Trust", Area: "Derbyshire",
+				Lead:  at("GB-NHS-RXM", "DE22 3LZ", derby, derbyshireCty),
 				Start: "2010-04-01", End: end,
 				Posts: wfwPosts("derbys",
 					wfwPost{"Administrative assistant", 1.0, "ended"}, wfwPost{"Gardener", 0.6, "ended"},
@@ -300,6 +388,7 @@ func workingForWellness() demo {
 			{
 				Key: "notts", Name: "NHS employment project in Nottinghamshire",
 				LeadOrganisation: "Nottinghamshire Healthcare NHS Trust", Area: "Nottinghamshire",
+				Lead:  at("GB-NHS-RHA", "NG3 6AA", nottinghamshire),
 				Start: "2010-04-01", End: end,
 				Posts: wfwPosts("notts",
 					wfwPost{"Administrative assistant", 1.0, "ended"}, wfwPost{"Catering assistant", 0.8, "ended"},
@@ -309,6 +398,7 @@ func workingForWellness() demo {
 			{
 				Key: "lincs", Name: "NHS employment project in Lincolnshire",
 				LeadOrganisation: "Lincolnshire Partnership NHS Foundation Trust", Area: "Lincolnshire",
+				Lead:  at("GB-NHS-RP7", "LN1 1FS", lincolnshire),
 				Start: "2010-04-01", End: end,
 				Posts: wfwPosts("lincs",
 					wfwPost{"Administrative assistant", 0.8, "ended"}, wfwPost{"Receptionist", 0.8, "filled"},
@@ -318,12 +408,14 @@ func workingForWellness() demo {
 			{
 				Key: "cab", Name: "Citizens Advice Bureau work placements",
 				LeadOrganisation: "Citizens Advice Bureau", Area: "Leicestershire",
+				Lead:  at("", "", leicestershire),
 				Start: "2010-04-01", End: end,
 				Outcomes: wfwYears(2, 2),
 			},
 			{
 				Key: "methodist", Name: "Leicester City Methodist Church work placements",
 				LeadOrganisation: "Leicester City Methodist Church", Area: "Leicester",
+				Lead:  at("", "", leicester),
 				Start: "2010-04-01", End: end,
 				Outcomes: wfwYears(1, 2),
 			},
@@ -378,6 +470,7 @@ func bradford() demo {
 		Name:             nameBradford,
 		LeadOrganisation: "Bradford District Care NHS Foundation Trust",
 		Region:           "Yorkshire and the Humber",
+		Lead:             at("GB-NHS-TAD", "BD18 3LA", bradfordMD),
 		Start:            start, End: end,
 		Description: "Bradford's pilot of Making IPS Work, the Centre for Mental Health project funded by the " +
 			"Department of Health to extend Individual Placement and Support (IPS) to more of England; six pilot " +
@@ -386,11 +479,12 @@ func bradford() demo {
 			"Excellence, and the service continues across the District.",
 		Funders: []funder{
 			// [BDCFT]: "a project funded by the Department of Health".
-			{Key: "dh", Name: "Department of Health", OrgID: "GB-GOR-DH", Contacts: []string{funderEmail}},
+			{Key: "dh", Name: "Department of Health", OrgID: "GB-GOR-D12", Contacts: []string{funderEmail}},
 		},
 		Projects: []project{{
 			Key: "ips", Name: "Bradford IPS employment service",
 			LeadOrganisation: "Bradford District Care NHS Foundation Trust", Area: "Bradford District",
+			Lead:  at("GB-NHS-TAD", "BD18 3LA", bradfordMD),
 			Start: start, End: end,
 			// [BDCFT]: 61 people into paid work and over 240 referrals by May
 			// 2016. The quarterly split is illustrative, as are job starts
@@ -447,17 +541,22 @@ func derbyshire() demo {
 		Name:             nameDerby,
 		LeadOrganisation: "Joined Up Care Derbyshire",
 		Region:           "Derby and Derbyshire",
+		Lead:             at("", "", derby, derbyshireCty),
 		Start:            start, End: end,
 		Description: "Individual Placement and Support for people receiving care from community mental health " +
 			"teams for a severe mental illness, funded by NHS England and Improvement and awarded to Joined Up " +
 			"Care Derbyshire. A county-wide IPS Mental Health Steering Group brings together health, social care, " +
 			"the Department for Work and Pensions and employment organisations.",
 		Funders: []funder{
-			{Key: "nhsei", Name: "NHS England and NHS Improvement", Contacts: []string{"nhsei.ips@example.org"}},
+			// [DHCFT]: "awarded by NHS England and Improvement", the two bodies'
+			// joint working name in 2019; the IPS money was NHS England's (the
+			// Long Term Plan's), so its register key identifies the funder.
+			{Key: "nhsei", Name: "NHS England and NHS Improvement", OrgID: "GB-GOR-PB481", Contacts: []string{"nhsei.ips@example.org"}},
 		},
 		Projects: []project{{
 			Key: "cmht", Name: "IPS employment specialists in community mental health teams",
 			LeadOrganisation: "Derbyshire Healthcare NHS Foundation Trust", Area: "Derby and Derbyshire",
+			Lead:  at("GB-NHS-RXM", "DE22 3LZ", derby, derbyshireCty),
 			Start: start, End: end,
 			Posts: []post{
 				{Key: "manager", Title: "IPS service manager", Grant: "nhsei-ips", FTE: 1.0,
@@ -483,29 +582,34 @@ func southYorkshire() demo {
 	// [SYB] is undated; it cites the NHS Long Term Plan (2019) and says "over
 	// the next two years": April 2019 to March 2021 is chosen.
 	const start, end = "2019-04-01", "2021-03-31"
-	proj := func(key, name, lead, area string) project {
-		return project{Key: key, Name: name, LeadOrganisation: lead, Area: area, Start: start, End: end}
+	proj := func(key, name, leadOrg, area string, l lead) project {
+		return project{Key: key, Name: name, LeadOrganisation: leadOrg, Area: area, Start: start, End: end, Lead: l}
 	}
 	return demo{
 		Key:              "syb",
 		Name:             nameSYB,
 		LeadOrganisation: "South Yorkshire Housing Association",
 		Region:           "South Yorkshire and Bassetlaw",
+		Lead:             at("GB-SHPE-L0078", "S1 4HF", barnsley, doncaster, rotherham, sheffield, bassetlaw),
 		Start:            start, End: end,
 		Description: "A public and voluntary sector partnership led by South Yorkshire Housing Association to " +
 			"increase the number of IPS employment specialists in NHS secondary mental health services, with " +
 			"fast-track benefits and debt advice from Citizens Advice Sheffield. It aims to help between 500 and " +
 			"600 people with severe mental illness over two years.",
 		Funders: []funder{
-			{Key: "ics", Name: "South Yorkshire and Bassetlaw Integrated Care System", Contacts: []string{"syb-ics@example.org"}},
+			{Key: "ics", Name: "South Yorkshire and Bassetlaw Integrated Care System", OrgID: "GB-NHS-QF7", Contacts: []string{"syb-ics@example.org"}},
 		},
 		// [SYB] names the partners; one project each, by area.
 		Projects: []project{
-			proj("sheffield", "IPS in Sheffield", "Sheffield Health and Social Care NHS Foundation Trust", "Sheffield"),
-			proj("rdash", "IPS in Rotherham and Doncaster", "Rotherham, Doncaster and South Humber NHS Foundation Trust", "Rotherham and Doncaster"),
-			proj("barnsley", "IPS in Barnsley", "South West Yorkshire Partnership NHS Foundation Trust", "Barnsley"),
-			proj("bassetlaw", "IPS in Bassetlaw", "Nottinghamshire Healthcare NHS Foundation Trust", "Bassetlaw"),
-			proj("advice", "Fast-track benefits and debt advice", "Citizen's Advice Sheffield", "Sheffield"),
+			proj("sheffield", "IPS in Sheffield", "Sheffield Health and Social Care NHS Foundation Trust", "Sheffield",
+				at("GB-NHS-TAH", "S10 3TH", sheffield)),
+			proj("rdash", "IPS in Rotherham and Doncaster", "Rotherham, Doncaster and South Humber NHS Foundation Trust", "Rotherham and Doncaster",
+				at("GB-NHS-RXE", "DN4 8QN", rotherham, doncaster)),
+			proj("barnsley", "IPS in Barnsley", "South West Yorkshire Partnership NHS Foundation Trust", "Barnsley",
+				at("GB-NHS-RXG", "WF1 3SP", barnsley)),
+			proj("bassetlaw", "IPS in Bassetlaw", "Nottinghamshire Healthcare NHS Foundation Trust", "Bassetlaw",
+				at("GB-NHS-RHA", "NG3 6AA", bassetlaw)),
+			proj("advice", "Fast-track benefits and debt advice", "Citizen's Advice Sheffield", "Sheffield", at("", "", sheffield)),
 		},
 		// [SYB]: "awarded £1,101,877 in funding" to the partnership.
 		Grants: []grant{

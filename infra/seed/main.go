@@ -37,7 +37,7 @@ const defaultAPI = "http://127.0.0.1:8080"
 
 // keyPrefix starts every Idempotency-Key the seed sends; bump the version if
 // the demo data changes, so old keys are never replayed for new bodies.
-const keyPrefix = "fundtrack-seed/v1/"
+const keyPrefix = "fundtrack-seed/v2/"
 
 // resumeWindow is how old an incomplete programme may be for a rerun to
 // finish it: idempotency keys live 24 hours, and this leaves room for the
@@ -233,7 +233,8 @@ func (s *seeder) create(ctx context.Context, d demo) (string, error) {
 
 	pid, err := post(adminEmail, "/programmes", key("programme"), programmeBody{
 		Name: d.Name, LeadOrganisation: d.LeadOrganisation, Region: d.Region,
-		StartDate: d.Start, EndDate: d.End, Description: d.Description})
+		StartDate: d.Start, EndDate: d.End, Description: d.Description,
+		OrgID: d.Lead.OrgID, Postcode: d.Lead.Postcode, BeneficiaryLocations: d.Lead.Locations})
 	if err != nil {
 		return "", err
 	}
@@ -252,7 +253,8 @@ func (s *seeder) create(ctx context.Context, d demo) (string, error) {
 	projects := map[string]string{}
 	for _, p := range d.Projects {
 		if projects[p.Key], err = post(leadEmail, base+"/projects", key("project", p.Key), projectBody{
-			Name: p.Name, LeadOrganisation: p.LeadOrganisation, Area: p.Area, StartDate: p.Start, EndDate: p.End}); err != nil {
+			Name: p.Name, LeadOrganisation: p.LeadOrganisation, Area: p.Area, StartDate: p.Start, EndDate: p.End,
+			OrgID: p.Lead.OrgID, Postcode: p.Lead.Postcode, BeneficiaryLocations: p.Lead.Locations}); err != nil {
 			return pid, err
 		}
 	}
@@ -385,6 +387,11 @@ type programmeBody struct {
 	StartDate        string `json:"startDate"`
 	EndDate          string `json:"endDate"`
 	Description      string `json:"description,omitempty"`
+	// The lead organisation's identifier and postcode, and where the people
+	// served live, for 360Giving.
+	OrgID                string     `json:"orgId,omitempty"`
+	Postcode             string     `json:"postcode,omitempty"`
+	BeneficiaryLocations []location `json:"beneficiaryLocations,omitempty"`
 }
 
 type roleBody struct {
@@ -409,6 +416,10 @@ type projectBody struct {
 	Area             string `json:"area,omitempty"`
 	StartDate        string `json:"startDate"`
 	EndDate          string `json:"endDate"`
+	// As in programmeBody.
+	OrgID                string     `json:"orgId,omitempty"`
+	Postcode             string     `json:"postcode,omitempty"`
+	BeneficiaryLocations []location `json:"beneficiaryLocations,omitempty"`
 }
 
 type grantBody struct {

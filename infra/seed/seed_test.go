@@ -3,87 +3,22 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/fundtrack/fundtrack/shared/auth"
 	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/httpapi"
-	"github.com/fundtrack/fundtrack/shared/platform"
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
-const testSecret = "seed-test-secret"
-
-// newAPI serves every API function over a fresh table, mounted as
-// infra/runner mounts them, with local tokens signed by testSecret.
-func newAPI(t *testing.T) string {
+// progressOf reads a programme's progress report as email.
+func progressOf(t *testing.T, a *testkit.API, email, programmeID string) domain.Progress {
 	t.Helper()
-	db, table := testenv.Table(t)
-	local := auth.Local{Secret: []byte(testSecret), Issuer: auth.LocalIssuer}
-	deps := platform.APIDeps(platform.Config{Table: table}, db, local)
-	// Mounted as the local runner mounts them (API Gateway routes by route in AWS).
-	srv := httptest.NewServer(httpapi.Mount(httpapi.Functions(deps)))
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
-// get reads path as email and decodes the 200 answer into out.
-func get(t *testing.T, base, email, path string, out any) {
-	t.Helper()
-	var groups []string
-	if email == adminEmail {
-		groups = []string{domain.AdminGroup}
-	}
-	tok, err := auth.MintLocal([]byte(testSecret), email, "", groups, time.Hour, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, _ := http.NewRequest(http.MethodGet, base+path, nil)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("GET %s: %v", path, err)
-	}
-	defer res.Body.Close()
-	var buf bytes.Buffer
-	buf.ReadFrom(res.Body)
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s as %s: %d %s", path, email, res.StatusCode, buf.String())
-	}
-	if err := json.Unmarshal(buf.Bytes(), out); err != nil {
-		t.Fatalf("GET %s: %v", path, err)
-	}
-}
-
-// listAll reads every page of a collection.
-func listAll[T any](t *testing.T, base, email, path string) []T {
-	t.Helper()
-	var all []T
-	cursor := ""
-	for {
-		p := path + "?limit=100"
-		if cursor != "" {
-			p += "&cursor=" + url.QueryEscape(cursor)
-		}
-		var page struct {
-			Items      []T    `json:"items"`
-			NextCursor string `json:"nextCursor"`
-		}
-		get(t, base, email, p, &page)
-		all = append(all, page.Items...)
-		if page.NextCursor == "" {
-			return all
-		}
-		cursor = page.NextCursor
-	}
+	return testkit.Decode[domain.Progress](t, a.Want(t, http.StatusOK,
+		testkit.Request(http.MethodGet, "/programmes/"+programmeID+"/progress", email, nil)))
 }
 
 func runSeed(t *testing.T, s *seeder) string {
@@ -99,22 +34,22 @@ func runSeed(t *testing.T, s *seeder) string {
 }
 
 func TestSeedTwice(t *testing.T) {
-	base := newAPI(t)
-	runSeed(t, newSeeder(base, testSecret, nil))
-	second := runSeed(t, newSeeder(base, testSecret, nil))
+	a := testkit.New(t).API(t) // its tokens are signed with testkit.Secret
+	runSeed(t, newSeeder(a.URL, testkit.Secret, nil))
+	second := runSeed(t, newSeeder(a.URL, testkit.Secret, nil))
 	if n := strings.Count(second, ": already seeded ("); n != 4 {
 		t.Errorf("second run said %q %d times, want 4", "already seeded", n)
 	}
-	checkSeeded(t, base)
+	checkSeeded(t, a)
 }
 
 // TestSeedResumes kills a run part way through Working for Wellness, then
 // shows that a rerun more than a day later leaves the half-made programme
 // alone, and one within the day finishes it without duplicating anything.
 func TestSeedResumes(t *testing.T) {
-	base := newAPI(t)
+	a := testkit.New(t).API(t) // its tokens are signed with testkit.Secret
 
-	crashing := newSeeder(base, testSecret, nil)
+	crashing := newSeeder(a.URL, testkit.Secret, nil)
 	crashing.retryWait, crashing.maxWait = time.Millisecond, time.Millisecond
 	crashing.client = &http.Client{Transport: &crashAfter{n: 40, rt: http.DefaultTransport}}
 	var out bytes.Buffer
@@ -123,17 +58,17 @@ func TestSeedResumes(t *testing.T) {
 		t.Fatalf("the crashing run succeeded:\n%s", out.String())
 	}
 
-	late := newSeeder(base, testSecret, nil)
+	late := newSeeder(a.URL, testkit.Secret, nil)
 	late.now = func() time.Time { return time.Now().Add(25 * time.Hour) }
 	if o := runSeed(t, late); !strings.Contains(o, nameWfW+": exists") || !strings.Contains(o, "too long ago") {
 		t.Errorf("a run a day later should leave the incomplete programme alone")
 	}
 
-	o := runSeed(t, newSeeder(base, testSecret, nil))
+	o := runSeed(t, newSeeder(a.URL, testkit.Secret, nil))
 	if !strings.Contains(o, nameWfW+": incomplete from an earlier run") || strings.Count(o, ": already seeded (") != 3 {
 		t.Errorf("the rerun should resume Working for Wellness and find the rest seeded")
 	}
-	checkSeeded(t, base)
+	checkSeeded(t, a)
 }
 
 // crashAfter lets n requests through (the n-th reaches the server but its
@@ -158,9 +93,9 @@ func (c *crashAfter) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // checkSeeded asserts the demo data is there exactly once.
-func checkSeeded(t *testing.T, base string) {
+func checkSeeded(t *testing.T, a *testkit.API) {
 	t.Helper()
-	progs := listAll[domain.Programme](t, base, adminEmail, "/programmes")
+	progs := testkit.ListAll[domain.Programme](t, a, adminEmail, "/programmes")
 	ids := map[string]string{}
 	for _, p := range progs {
 		if _, dup := ids[p.Name]; dup {
@@ -177,9 +112,7 @@ func checkSeeded(t *testing.T, base string) {
 		t.Errorf("%d programmes, want 4", len(progs))
 	}
 	progress := func(name string) domain.Progress {
-		var p domain.Progress
-		get(t, base, adminEmail, "/programmes/"+ids[name]+"/progress", &p)
-		return p
+		return progressOf(t, a, adminEmail, ids[name])
 	}
 	project := func(p domain.Progress, name string) domain.ProjectProgress {
 		for _, pp := range p.Projects {
@@ -235,8 +168,8 @@ func checkSeeded(t *testing.T, base string) {
 	// The 30 posts are all paid by the DWP's grant.
 	wfwPath := "/programmes/" + ids[nameWfW]
 	var dwp string
-	for _, f := range listAll[domain.Funder](t, base, adminEmail, wfwPath+"/funders") {
-		if f.OrgID == "GB-GOR-DWP" {
+	for _, f := range testkit.ListAll[domain.Funder](t, a, adminEmail, wfwPath+"/funders") {
+		if f.OrgID == "GB-GOR-D10" {
 			dwp = f.ID
 			if len(f.Contacts) != 1 || f.Contacts[0] != funderEmail {
 				t.Errorf("DWP contacts %v, want [%s]", f.Contacts, funderEmail)
@@ -244,7 +177,7 @@ func checkSeeded(t *testing.T, base string) {
 		}
 	}
 	var dwpGrant string
-	grants := listAll[domain.Grant](t, base, adminEmail, wfwPath+"/grants")
+	grants := testkit.ListAll[domain.Grant](t, a, adminEmail, wfwPath+"/grants")
 	for _, g := range grants {
 		if g.FunderID == dwp {
 			dwpGrant = g.ID
@@ -254,12 +187,12 @@ func checkSeeded(t *testing.T, base string) {
 		t.Fatalf("WfW grants %+v: want 4, one from the DWP", grants)
 	}
 	dwpPosts := 0
-	projects := listAll[domain.Project](t, base, adminEmail, wfwPath+"/projects")
+	projects := testkit.ListAll[domain.Project](t, a, adminEmail, wfwPath+"/projects")
 	if len(projects) != 9 {
 		t.Errorf("WfW has %d projects, want 9", len(projects))
 	}
 	for _, p := range projects {
-		for _, x := range listAll[domain.Post](t, base, adminEmail, wfwPath+"/projects/"+p.ID+"/posts") {
+		for _, x := range testkit.ListAll[domain.Post](t, a, adminEmail, wfwPath+"/projects/"+p.ID+"/posts") {
 			if x.GrantID == dwpGrant && x.Contract == domain.ContractTemporary {
 				dwpPosts++
 			}
@@ -277,12 +210,12 @@ func checkSeeded(t *testing.T, base string) {
 	if len(brad.Targets) != 1 || brad.Targets[0].Value != 60 || brad.Targets[0].Current != 61 || brad.Targets[0].Status != domain.StatusReached {
 		t.Errorf("Bradford targets %+v, want 61/60 reached", brad.Targets)
 	}
-	bradTargets := listAll[domain.Target](t, base, adminEmail, "/programmes/"+ids[nameBradford]+"/targets")
+	bradTargets := testkit.ListAll[domain.Target](t, a, adminEmail, "/programmes/"+ids[nameBradford]+"/targets")
 	if len(bradTargets) != 1 || len(bradTargets[0].Notify) != 1 {
 		t.Errorf("Bradford target should notify its funder: %+v", bradTargets)
 	}
 	ips := project(brad, "Bradford IPS employment service")
-	outcomes := listAll[domain.Outcome](t, base, adminEmail, "/programmes/"+ids[nameBradford]+"/projects/"+ips.ProjectID+"/outcomes")
+	outcomes := testkit.ListAll[domain.Outcome](t, a, adminEmail, "/programmes/"+ids[nameBradford]+"/projects/"+ips.ProjectID+"/outcomes")
 	corrections := 0
 	for _, o := range outcomes {
 		if o.Replaces != "" {
@@ -300,7 +233,7 @@ func checkSeeded(t *testing.T, base string) {
 	}
 	titles := map[string]int{}
 	dProj := project(derby, "IPS employment specialists in community mental health teams")
-	for _, x := range listAll[domain.Post](t, base, adminEmail, "/programmes/"+ids[nameDerby]+"/projects/"+dProj.ProjectID+"/posts") {
+	for _, x := range testkit.ListAll[domain.Post](t, a, adminEmail, "/programmes/"+ids[nameDerby]+"/projects/"+dProj.ProjectID+"/posts") {
 		titles[x.Title]++
 	}
 	if titles["IPS employment specialist"] != 5 || titles["IPS service manager"] != 1 {
@@ -314,12 +247,11 @@ func checkSeeded(t *testing.T, base string) {
 
 	// Memberships: what each demo user sees.
 	for email, want := range map[string]int{leadEmail: 4, projectLeadEmail: 4, funderEmail: 2} {
-		if got := len(listAll[domain.Programme](t, base, email, "/programmes")); got != want {
+		if got := len(testkit.ListAll[domain.Programme](t, a, email, "/programmes")); got != want {
 			t.Errorf("%s sees %d programmes, want %d", email, got, want)
 		}
 	}
-	var funderView domain.Progress
-	get(t, base, funderEmail, "/programmes/"+ids[nameBradford]+"/progress", &funderView)
+	funderView := progressOf(t, a, funderEmail, ids[nameBradford])
 	if funderView.Totals[domain.MetricPeopleIntoWork] != 61 {
 		t.Errorf("the funder's view of Bradford: %v", funderView.Totals)
 	}

@@ -1,7 +1,7 @@
 // Package arch holds no code: its test checks the import rules that keep
 // fundtrack readable top-down. Dependencies point inward —
 //
-//	domain ← export, present, auth ← service ← store, httpapi, web, notify ← platform ← functions, infra
+//	domain ← decode, export, present, auth ← service ← store, httpapi, web, notify ← platform ← functions, infra
 //
 // — so the rules live in the domain and service, storage and transports
 // sit at the edge, and nothing runs back up or round in a circle. The

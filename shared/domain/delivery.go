@@ -63,7 +63,7 @@ type PostInput struct {
 // Validate checks a post's own fields; its grant is checked by the service.
 func (in PostInput) Validate() error {
 	p := Problems{}
-	requiredText(p, "title", in.Title, MaxNameLen)
+	requiredLine(p, "title", in.Title, MaxNameLen)
 	if !ValidID(in.GrantID) {
 		p.Add("grantId", "required: the id of the grant that pays for this post")
 	}
@@ -85,6 +85,11 @@ func (in PostInput) Validate() error {
 		p.Add("status", `must be "vacant", "filled" or "ended"`)
 	}
 	return p.Err()
+}
+
+// TextFields lists the post's free text: its title.
+func (in PostInput) TextFields() []TextField {
+	return []TextField{{"title", in.Title}}
 }
 
 // Input returns the post's changeable fields.
@@ -139,12 +144,17 @@ type CohortInput struct {
 // Validate checks a cohort.
 func (in CohortInput) Validate() error {
 	p := Problems{}
-	requiredText(p, "name", in.Name, MaxNameLen)
+	requiredLine(p, "name", in.Name, MaxNameLen)
 	if in.Places < 1 || in.Places > MaxPlaces {
 		p.Add("places", "must be a whole number from 1 to 1000")
 	}
 	period(p, "startDate", in.StartDate, "endDate", in.EndDate)
 	return p.Err()
+}
+
+// TextFields lists the cohort's free text: its name.
+func (in CohortInput) TextFields() []TextField {
+	return []TextField{{"name", in.Name}}
 }
 
 // Input returns the cohort's changeable fields.
@@ -216,8 +226,8 @@ type OutcomeInput struct {
 	Replaces    string           `json:"replaces"`
 }
 
-// Validate checks a submission's figures. Personal data in the notes is a
-// separate check (CheckPersonalData) with its own error code.
+// Validate checks a submission's figures. Personal data in its text is a
+// separate check (CheckText) with its own error code.
 func (in OutcomeInput) Validate() error {
 	p := Problems{}
 	period(p, "periodStart", in.PeriodStart, "periodEnd", in.PeriodEnd)
@@ -266,6 +276,16 @@ func (in OutcomeInput) Validate() error {
 			p.Add(f+".respondents", "must be a whole number from 1 to 100000")
 		}
 	}
-	optionalText(p, "notes", in.Notes, MaxNotesLen)
+	optionalMultiLine(p, "notes", in.Notes, MaxNotesLen)
 	return p.Err()
+}
+
+// TextFields lists the submission's free text: each measure's name and
+// the notes.
+func (in OutcomeInput) TextFields() []TextField {
+	out := make([]TextField, 0, len(in.Measures)+1)
+	for i, m := range in.Measures {
+		out = append(out, TextField{"measures[" + strconv.Itoa(i) + "].name", m.Name})
+	}
+	return append(out, TextField{"notes", in.Notes})
 }

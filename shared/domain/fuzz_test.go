@@ -7,6 +7,7 @@ package domain_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"regexp"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -108,8 +110,10 @@ func FuzzParseDate(f *testing.F) {
 // are put (with a space either side).
 var fzPersonal = []string{
 	"943 476 5919", "9434765919", "943-476-5919", // valid NHS numbers (modulus 11)
-	"jo.bloggs@example.org", "a+b@mail.example.co.uk",
+	"943 4765 919", "943.476.5919", "943/476/5919", "943  476  5919", "９４３ ４７６ ５９１９", "94 34 76 59 19",
+	"jo.bloggs@example.org", "a+b@mail.example.co.uk", "jöns@exämple.de", "用户@例子.广告", "jo＠example.org",
 	"07700 900123", "07700900123", "+44 7700 900123", "(01632) 960 001", "+44 (0)20 7946 0018",
+	"0044 7700 900123", "+44-7700-900123", "07700.900.123", "0113/496/0000", "＋４４ ７７００ ９００１２３",
 }
 
 var fzPersonalKinds = map[string]bool{
@@ -145,10 +149,19 @@ func FuzzCheckPersonalData(f *testing.F) {
 		}
 		pd := fzPersonal[int(which)%len(fzPersonal)]
 		withPD := text[:pos] + " " + pd + " " + text[pos:]
-		if err := fzCheckPD(t, field, withPD); err == nil {
+		if err := fzCheckPD(t, field, withPD); err == nil && !fzAmount(text[:pos], pd) {
 			fzFail(t, "", "CheckPersonalData missed %q in %q", pd, withPD)
 		}
 	})
+}
+
+// fzAmount reports whether digits written right after before read as
+// money, which the guard lets through: ten digits in one run after a
+// currency sign (and spaces).
+func fzAmount(before, written string) bool {
+	b := strings.TrimRight(before, " \t\u00a0\u2009\u3000")
+	return (strings.HasSuffix(b, "£") || strings.HasSuffix(b, "$") || strings.HasSuffix(b, "€")) &&
+		strings.IndexFunc(written, func(r rune) bool { return !unicode.IsDigit(r) }) < 0
 }
 
 func fzCheckPD(t *testing.T, field, text string) error {
@@ -222,6 +235,157 @@ func FuzzValidID(f *testing.F) {
 		}
 		if domain.ValidID(s) != ok {
 			fzFail(t, "", "ValidID(%q) = %v, want %v", s, !ok, ok)
+		}
+	})
+}
+
+// fzNHSGroupings are ways people group an NHS number's ten digits, and
+// fzNHSSeps the separators they put between the groups.
+var (
+	fzNHSGroupings = [][]int{{3, 3, 4}, {3, 4, 3}, {4, 3, 3}, {10}, {2, 2, 2, 2, 2}, {5, 5}, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+		{4, 4, 2}, {2, 4, 4}, {3, 3, 2, 2}, {6, 4}}
+	fzNHSSeps = []string{" ", "  ", "-", ".", "/", " - ", " / ", "\u00a0", "\u2013", "\u2009", "\u3000", "\uff0d", " . "}
+)
+
+// fzDigits writes the ASCII digits of s as full-width or Arabic-Indic
+// digits (script 1 or 2), or leaves them (0).
+func fzDigits(s string, script uint8) string {
+	base := map[uint8]rune{1: 0xFF10, 2: 0x0660}[script%3]
+	if base == 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return base + r - '0'
+		}
+		return r
+	}, s)
+}
+
+// FuzzNHSNumberForms builds a valid NHS number (modulus 11, computed here)
+// from the fuzzer's numbers, writes it grouped, separated and in digits of
+// any script as people type it, puts it between any two texts (with a space
+// either side), and checks the guard finds it. The one exception is money:
+// right after a currency sign, ten digits are an amount.
+func FuzzNHSNumberForms(f *testing.F) {
+	f.Add(uint32(43476591), uint8(0), uint8(0), uint8(0), "Client", "started work.")
+	f.Add(uint32(1023213), uint8(4), uint8(3), uint8(1), "", "")
+	f.Add(uint32(9999999), uint8(6), uint8(9), uint8(2), "ref 1234567890", "2016")
+	f.Add(uint32(12345678), uint8(1), uint8(6), uint8(0), "£", "pence")
+	f.Fuzz(func(t *testing.T, body uint32, grouping, sep, script uint8, before, after string) {
+		// A body of nine digits in the ranges England and Wales issue
+		// (400-499 and 600-708 million) or test numbers (900+).
+		first := []string{"4", "6", "9"}[body%3]
+		digits := first + fmt.Sprintf("%08d", (body/3)%100_000_000)
+		sum := 0
+		for i := range 9 {
+			sum += int(digits[i]-'0') * (10 - i)
+		}
+		check := (11 - sum%11) % 11
+		if check == 10 {
+			return // no valid number has this body
+		}
+		digits += strconv.Itoa(check)
+		if !domain.ValidNHSNumber(digits) {
+			fzFail(t, "", "ValidNHSNumber(%s) = false for a number with check digit %d", digits, check)
+		}
+		sizes := fzNHSGroupings[int(grouping)%len(fzNHSGroupings)]
+		var parts []string
+		at := 0
+		for _, n := range sizes {
+			parts = append(parts, digits[at:at+n])
+			at += n
+		}
+		written := fzDigits(strings.Join(parts, fzNHSSeps[int(sep)%len(fzNHSSeps)]), script)
+		text := before + " " + written + " " + after
+		if err := fzCheckPD(t, "notes", text); err == nil && !fzAmount(before, written) {
+			fzFail(t, "", "missed NHS number %s written %q in %q", digits, written, text)
+		}
+	})
+}
+
+// fzPhones are UK numbers (from Ofcom's ranges for drama) as groups of the
+// national number without its leading 0.
+var fzPhones = [][]string{{"7700", "900", "123"}, {"7700", "900123"}, {"113", "496", "0000"}, {"20", "7946", "0018"},
+	{"1632", "960", "001"}, {"1632", "960001"}, {"808", "157", "0000"}, {"161", "496", "0999"}, {"300", "123", "4567"}}
+
+// FuzzPhoneNumberForms writes a UK phone number in each written form
+// (0…, (0…) …, +44…, +44 (0)…, 0044…) with any of the separators people
+// use, in any digits, between any two texts, and checks the guard finds it.
+func FuzzPhoneNumberForms(f *testing.F) {
+	f.Add(uint8(0), uint8(0), uint8(0), uint8(0), "call", "on Monday")
+	f.Add(uint8(2), uint8(3), uint8(2), uint8(1), "", "")
+	f.Add(uint8(5), uint8(4), uint8(7), uint8(0), "ref 12", "45")
+	f.Fuzz(func(t *testing.T, number, form, sep, script uint8, before, after string) {
+		groups := fzPhones[int(number)%len(fzPhones)]
+		s := []string{" ", "-", ".", "/", "\u00a0", "\u2013", " - ", "", "\u3000"}[int(sep)%9]
+		rest := strings.Join(groups[1:], s)
+		var written string
+		switch form % 6 {
+		case 0:
+			written = "0" + groups[0] + s + rest
+		case 1:
+			written = "(0" + groups[0] + ") " + rest
+		case 2:
+			written = "+44" + s + groups[0] + s + rest
+		case 3:
+			written = "+44 (0)" + groups[0] + s + rest
+		case 4:
+			written = "0044" + s + groups[0] + s + rest
+		case 5:
+			written = "+44 (0) " + groups[0] + s + rest
+		}
+		written = fzDigits(written, script)
+		text := before + " " + written + " " + after
+		if err := fzCheckPD(t, "notes", text); err == nil {
+			fzFail(t, "", "missed phone number written %q in %q", written, text)
+		}
+	})
+}
+
+// FuzzTextProblem checks domain.TextProblem against the SPEC's text rule,
+// restated here: valid UTF-8; no control characters, except tab, CR and LF
+// in multi-line fields; no bidirectional-override or zero-width characters
+// (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF). TextProblem may
+// refuse more (U+061C, U+2060, line separators), never less.
+func FuzzTextProblem(f *testing.F) {
+	for _, s := range []string{"Leeds", "a\nb", "a\r\nb", "a\tb", "\u202eKROY", "Le\u200beds", "\ufeff", "\u2066x\u2069", "\x00",
+		"\x7f", "\u0085", "\u2028", "\xff", "\xed\xa0\x80", "Café 🚀", "\u061c", "\u2060", "\u00ad"} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, s string, multiLine bool) {
+		problem := domain.TextProblem(s, multiLine)
+		must := ""
+		if !utf8.ValidString(s) {
+			must = "invalid UTF-8"
+		}
+		for _, r := range s {
+			switch {
+			case r == '\t' || r == '\n' || r == '\r':
+				if !multiLine {
+					must = fmt.Sprintf("%U in one line", r)
+				}
+			case r < 0x20 || r >= 0x7f && r <= 0x9f:
+				must = fmt.Sprintf("control %U", r)
+			case r >= 0x200b && r <= 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0xfeff:
+				must = fmt.Sprintf("invisible %U", r)
+			}
+		}
+		if must != "" && problem == "" {
+			fzFail(t, "", "TextProblem(%q, %v) accepts text with %s", s, multiLine, must)
+		}
+		if must == "" && problem != "" {
+			// Allowed only for what TextProblem refuses beyond the SPEC.
+			extra := false
+			for _, r := range s {
+				if r == 0x061c || r == 0x2060 || r == 0x2028 || r == 0x2029 {
+					extra = true
+				}
+			}
+			if !extra {
+				fzFail(t, "", "TextProblem(%q, %v) = %q, but the SPEC allows it", s, multiLine, problem)
+			}
 		}
 	})
 }

@@ -1,7 +1,9 @@
 package domain
 
 import (
+	"fmt"
 	"net/mail"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,30 +39,39 @@ type Programme struct {
 	CreatedAt      time.Time `json:"createdAt"`
 	CreatedBy      string    `json:"createdBy,omitempty"`
 	UpdatedAt      time.Time `json:"updatedAt,omitzero"`
+	// OrgID, Postcode and BeneficiaryLocations describe the lead
+	// organisation and the people served for 360Giving (see Location).
+	OrgID                string     `json:"orgId,omitempty"`
+	Postcode             string     `json:"postcode,omitempty"`
+	BeneficiaryLocations []Location `json:"beneficiaryLocations,omitempty"`
 }
 
 // Input returns the programme's changeable fields.
 func (p Programme) Input() ProgrammeInput {
 	return ProgrammeInput{Name: p.Name, LeadOrganisation: p.LeadOrganisation, Region: p.Region,
-		StartDate: p.StartDate, EndDate: p.EndDate, Description: p.Description}
+		StartDate: p.StartDate, EndDate: p.EndDate, Description: p.Description,
+		OrgID: p.OrgID, Postcode: p.Postcode, BeneficiaryLocations: slices.Clone(p.BeneficiaryLocations)}
 }
 
 // ProgrammePatch is the body of PATCH /programmes/{id}: only the fields
 // present change.
 type ProgrammePatch struct {
-	Name             *string `json:"name"`
-	LeadOrganisation *string `json:"leadOrganisation"`
-	Region           *string `json:"region"`
-	StartDate        *Date   `json:"startDate"`
-	EndDate          *Date   `json:"endDate"`
-	Description      *string `json:"description"`
-	ReviewOutcomes   *bool   `json:"reviewOutcomes"`
+	Name                 *string     `json:"name"`
+	LeadOrganisation     *string     `json:"leadOrganisation"`
+	Region               *string     `json:"region"`
+	StartDate            *Date       `json:"startDate"`
+	EndDate              *Date       `json:"endDate"`
+	Description          *string     `json:"description"`
+	OrgID                *string     `json:"orgId"`
+	Postcode             *string     `json:"postcode"`
+	BeneficiaryLocations *[]Location `json:"beneficiaryLocations"`
+	ReviewOutcomes       *bool       `json:"reviewOutcomes"`
 }
 
-// Apply returns p with the patch's fields replaced and the problems of
-// the result, which is validated as a whole (a new end date can clash
-// with the old start).
-func (pt ProgrammePatch) Apply(p Programme) (Programme, error) {
+// Apply returns p with the patch's fields replaced, and its input as
+// patched, which the caller validates as a whole (a new end date can
+// clash with the old start).
+func (pt ProgrammePatch) Apply(p Programme) (Programme, ProgrammeInput) {
 	in := p.Input()
 	set(&in.Name, pt.Name)
 	set(&in.LeadOrganisation, pt.LeadOrganisation)
@@ -68,10 +79,14 @@ func (pt ProgrammePatch) Apply(p Programme) (Programme, error) {
 	set(&in.StartDate, pt.StartDate)
 	set(&in.EndDate, pt.EndDate)
 	set(&in.Description, pt.Description)
+	set(&in.OrgID, pt.OrgID)
+	set(&in.Postcode, pt.Postcode)
+	set(&in.BeneficiaryLocations, pt.BeneficiaryLocations)
 	set(&p.ReviewOutcomes, pt.ReviewOutcomes)
 	p.Name, p.LeadOrganisation, p.Region, p.StartDate, p.EndDate, p.Description =
 		in.Name, in.LeadOrganisation, in.Region, in.StartDate, in.EndDate, in.Description
-	return p, in.Validate()
+	p.OrgID, p.Postcode, p.BeneficiaryLocations = in.OrgID, in.Postcode, in.BeneficiaryLocations
+	return p, in
 }
 
 // ProgrammeInput is the body of POST /programmes.
@@ -82,17 +97,31 @@ type ProgrammeInput struct {
 	StartDate        Date   `json:"startDate"`
 	EndDate          Date   `json:"endDate"`
 	Description      string `json:"description"`
+	// OrgID is the lead organisation's org-id.guide identifier, Postcode its
+	// postcode; BeneficiaryLocations are where the people served live.
+	OrgID                string     `json:"orgId"`
+	Postcode             string     `json:"postcode"`
+	BeneficiaryLocations []Location `json:"beneficiaryLocations"`
 }
 
 // Validate checks a programme before it is stored.
 func (in ProgrammeInput) Validate() error {
 	p := Problems{}
-	requiredText(p, "name", in.Name, MaxNameLen)
-	requiredText(p, "leadOrganisation", in.LeadOrganisation, MaxNameLen)
-	optionalText(p, "region", in.Region, MaxNameLen)
-	optionalText(p, "description", in.Description, MaxDescriptionLen)
+	requiredLine(p, "name", in.Name, MaxNameLen)
+	requiredLine(p, "leadOrganisation", in.LeadOrganisation, MaxNameLen)
+	optionalLine(p, "region", in.Region, MaxNameLen)
+	optionalMultiLine(p, "description", in.Description, MaxDescriptionLen)
 	period(p, "startDate", in.StartDate, "endDate", in.EndDate)
+	orgID(p, "orgId", in.OrgID)
+	postcode(p, "postcode", in.Postcode)
+	locations(p, "beneficiaryLocations", in.BeneficiaryLocations)
 	return p.Err()
+}
+
+// TextFields lists the programme's free text for the personal-data guard.
+func (in ProgrammeInput) TextFields() []TextField {
+	return append([]TextField{{"name", in.Name}, {"leadOrganisation", in.LeadOrganisation}, {"region", in.Region},
+		{"description", in.Description}, {"postcode", in.Postcode}}, locationTexts(in.BeneficiaryLocations)...)
 }
 
 // Member is a person (by email) and the roles they hold in one programme.
@@ -156,6 +185,10 @@ func (in MemberInput) Validate() error {
 	return p.Err()
 }
 
+// TextFields is empty: roles hold names of roles and ids only, and the
+// member's email is a staff contact, not text.
+func (in MemberInput) TextFields() []TextField { return nil }
+
 // ValidateEmail checks an email address given as a member's identity.
 func ValidateEmail(field, s string) error {
 	p := Problems{}
@@ -179,17 +212,11 @@ type FunderInput struct {
 	Contacts []string `json:"contacts"`
 }
 
-// orgIDPattern follows org-id.guide: a list prefix (country code and list
-// code) then the identifier within that list, e.g. GB-GOR-DWP or GB-CHC-1234567.
-var orgIDPattern = lazyRegexp(`^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$`)
-
 // Validate checks a funder before it is stored.
 func (in FunderInput) Validate() error {
 	p := Problems{}
-	requiredText(p, "name", in.Name, MaxNameLen)
-	if in.OrgID != "" && !orgIDPattern().MatchString(in.OrgID) {
-		p.Add("orgId", "must be an org-id.guide identifier such as GB-GOR-DWP")
-	}
+	requiredLine(p, "name", in.Name, MaxNameLen)
+	orgID(p, "orgId", in.OrgID)
 	if len(in.Contacts) == 0 {
 		p.Add("contacts", "at least one contact email is required")
 	}
@@ -202,6 +229,12 @@ func (in FunderInput) Validate() error {
 	return p.Err()
 }
 
+// TextFields lists the funder's free text: its name. Contacts are staff
+// addresses in their own field, and orgId a register identifier.
+func (in FunderInput) TextFields() []TextField {
+	return []TextField{{"name", in.Name}}
+}
+
 // Project is one member project of a programme, such as one trust's IPS service.
 type Project struct {
 	ID               string    `json:"id"`
@@ -211,6 +244,11 @@ type Project struct {
 	StartDate        Date      `json:"startDate"`
 	EndDate          Date      `json:"endDate"`
 	CreatedAt        time.Time `json:"createdAt"`
+	// OrgID, Postcode and BeneficiaryLocations describe the lead
+	// organisation and the people served for 360Giving (see Location).
+	OrgID                string     `json:"orgId,omitempty"`
+	Postcode             string     `json:"postcode,omitempty"`
+	BeneficiaryLocations []Location `json:"beneficiaryLocations,omitempty"`
 }
 
 // ProjectInput is the body of POST /programmes/{id}/projects.
@@ -220,16 +258,30 @@ type ProjectInput struct {
 	Area             string `json:"area"`
 	StartDate        Date   `json:"startDate"`
 	EndDate          Date   `json:"endDate"`
+	// OrgID is the lead organisation's org-id.guide identifier, Postcode its
+	// postcode; BeneficiaryLocations are where the people served live.
+	OrgID                string     `json:"orgId"`
+	Postcode             string     `json:"postcode"`
+	BeneficiaryLocations []Location `json:"beneficiaryLocations"`
 }
 
 // Validate checks a project before it is stored.
 func (in ProjectInput) Validate() error {
 	p := Problems{}
-	requiredText(p, "name", in.Name, MaxNameLen)
-	requiredText(p, "leadOrganisation", in.LeadOrganisation, MaxNameLen)
-	optionalText(p, "area", in.Area, MaxNameLen)
+	requiredLine(p, "name", in.Name, MaxNameLen)
+	requiredLine(p, "leadOrganisation", in.LeadOrganisation, MaxNameLen)
+	optionalLine(p, "area", in.Area, MaxNameLen)
 	period(p, "startDate", in.StartDate, "endDate", in.EndDate)
+	orgID(p, "orgId", in.OrgID)
+	postcode(p, "postcode", in.Postcode)
+	locations(p, "beneficiaryLocations", in.BeneficiaryLocations)
 	return p.Err()
+}
+
+// TextFields lists the project's free text for the personal-data guard.
+func (in ProjectInput) TextFields() []TextField {
+	return append([]TextField{{"name", in.Name}, {"leadOrganisation", in.LeadOrganisation}, {"area", in.Area},
+		{"postcode", in.Postcode}}, locationTexts(in.BeneficiaryLocations)...)
 }
 
 // Grant is one award of money from one funder, to the programme as a whole or
@@ -273,8 +325,8 @@ func (in GrantInput) Validate() error {
 	if in.ProjectID != "" && !ValidID(in.ProjectID) {
 		p.Add("projectId", "must be the id of one of the programme's projects")
 	}
-	requiredText(p, "title", in.Title, MaxNameLen)
-	optionalText(p, "description", in.Description, MaxDescriptionLen)
+	requiredLine(p, "title", in.Title, MaxNameLen)
+	optionalMultiLine(p, "description", in.Description, MaxDescriptionLen)
 	switch {
 	case in.AmountPence <= 0:
 		p.Add("amountPence", "must be a positive whole number of pence")
@@ -292,6 +344,11 @@ func (in GrantInput) Validate() error {
 		p.Add("awardDate", "must not be after endDate")
 	}
 	return p.Err()
+}
+
+// TextFields lists the grant's free text for the personal-data guard.
+func (in GrantInput) TextFields() []TextField {
+	return []TextField{{"title", in.Title}, {"description", in.Description}}
 }
 
 // Input returns the grant's changeable fields, for applying a patch.
@@ -337,28 +394,87 @@ func set[T any](dst *T, v *T) {
 
 // --- shared field checks ---
 
-func requiredText(p Problems, field, s string, max int) {
+// Text fields are one line (names, titles, areas, regions, organisations:
+// they become headings, table cells, CSV cells and email subjects) or
+// multi-line (descriptions, notes, comments). Neither may hold a character
+// that makes text read differently from what it holds (see TextProblem).
+
+func requiredLine(p Problems, field, s string, max int) {
+	requiredText(p, field, s, max, false)
+}
+
+func optionalLine(p Problems, field, s string, max int) {
+	optionalText(p, field, s, max, false)
+}
+
+func optionalMultiLine(p Problems, field, s string, max int) {
+	optionalText(p, field, s, max, true)
+}
+
+func requiredText(p Problems, field, s string, max int, multiLine bool) {
 	if strings.TrimSpace(s) == "" {
 		p.Add(field, "required")
 		return
 	}
-	optionalText(p, field, s, max)
+	optionalText(p, field, s, max, multiLine)
 }
 
-func optionalText(p Problems, field, s string, max int) {
-	if !utf8.ValidString(s) {
-		p.Add(field, "must be valid UTF-8 text")
+func optionalText(p Problems, field, s string, max int, multiLine bool) {
+	if problem := TextProblem(s, multiLine); problem != "" {
+		p.Add(field, problem)
 		return
 	}
 	if utf8.RuneCountInString(s) > max {
 		p.Add(field, "must be at most "+strconv.Itoa(max)+" characters")
 	}
+}
+
+// TextProblem says what is wrong with s as the text of a field, or "" if
+// nothing is: it must be valid UTF-8 and hold no control character (tab,
+// CR and LF are allowed only when multiLine), no line or paragraph
+// separator in a one-line field, and no bidirectional-override or
+// zero-width character anywhere (IsInvisible). The last would let "Leeds"
+// display as something else in a page, a CSV file or an email subject, and
+// hide what a name really holds from the people who read it.
+func TextProblem(s string, multiLine bool) string {
+	if !utf8.ValidString(s) {
+		return "must be valid UTF-8 text"
+	}
 	for _, r := range s {
-		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
-			p.Add(field, "must not contain control characters")
-			return
+		switch {
+		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
+			if !multiLine {
+				return "must be a single line (no line breaks)"
+			}
+			if r > 0x7f { // Unicode separators: a line break only some readers see
+				return "must not contain the Unicode line or paragraph separator; use a plain line break"
+			}
+		case r == '\t':
+			if !multiLine {
+				return "must not contain tabs"
+			}
+		case unicode.IsControl(r):
+			return "must not contain control characters"
+		case IsInvisible(r):
+			return fmt.Sprintf("must not contain invisible or text-direction characters (U+%04X)", r)
 		}
 	}
+	return ""
+}
+
+// IsInvisible reports whether r is a bidirectional control or a zero-width
+// character: U+200B-U+200F (zero-width space, non-joiner, joiner, left-to-
+// right and right-to-left marks), U+202A-U+202E (embeddings and overrides),
+// U+2066-U+2069 (isolates), U+FEFF (zero-width no-break space, the byte
+// order mark), and two more of the same kinds: U+061C (Arabic letter mark)
+// and U+2060 (word joiner).
+func IsInvisible(r rune) bool {
+	switch {
+	case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069,
+		r == 0xFEFF, r == 0x061C, r == 0x2060:
+		return true
+	}
+	return false
 }
 
 func period(p Problems, startField string, start Date, endField string, end Date) {
@@ -379,7 +495,10 @@ func email(p Problems, field, s string) {
 		return
 	}
 	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || a.Name != "" || len(s) > 254 || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
+	// net/mail takes UTF-8 in addresses, bidi and zero-width characters
+	// included, so an address can look like another: refused like in text.
+	if err != nil || a.Address != s || a.Name != "" || len(s) > 254 || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") ||
+		TextProblem(s, false) != "" {
 		p.Add(field, "must be an email address such as name@example.org")
 	}
 }

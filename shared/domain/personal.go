@@ -2,22 +2,87 @@ package domain
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 )
 
 // fundtrack holds aggregate counts only. Free text is checked for the
 // personal data most likely to slip in (an NHS number, an email address, a
 // phone number) and refused, since once stored it would be hard to purge.
+// The check reads text as people really type it: numbers grouped and
+// separated any way, full-width or other non-ASCII digits, internationalised
+// email addresses. It must also let through what programmes write all the
+// time (grant amounts, dates, years, organisation and charity numbers), so
+// each rule below says what it leaves alone and why.
 
-var (
-	// Ten digits, optionally grouped 3-3-4 by spaces or hyphens.
-	nhsNumber    = lazyRegexp(`^[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}`)
-	emailPattern = lazyRegexp(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+`)
-	// UK numbers: +44 (optionally "(0)") or a leading 0, then 9 or 10 more
-	// digits, with spaces, hyphens or brackets between groups.
-	phoneNumber = lazyRegexp(`^(?:\+44\s?(?:\(0\)\s?)?|\(?0)[0-9](?:[\s()-]{0,2}[0-9]){8,9}`)
+// TextField is one free-text field of an input: its JSON path (as a
+// validation error names it, e.g. "measures[0].name") and what it holds.
+type TextField struct {
+	Path string
+	Text string
+}
+
+// TextFielder is an input with free text: every field a person types words
+// into, so the personal-data guard can cover them all. Identifiers, dates,
+// enumerations and staff contact addresses in their own fields are not text.
+type TextFielder interface {
+	TextFields() []TextField
+}
+
+// CheckText refuses an input if any of its free-text fields holds personal
+// data of the people supported: 422 personal_data_detected naming each such
+// field and the kind of data found (never the data). Run it after Validate,
+// on the value that would be stored (for a patch, the record after Apply).
+func CheckText(v TextFielder) error {
+	fields := map[string]string{}
+	for _, f := range v.TextFields() {
+		if kind := personalKind(f.Text); kind != "" {
+			fields[f.Path] = "appears to contain " + kind
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return &Error{Code: CodePersonalData, Message: personalMessage, Fields: fields}
+}
+
+// CheckPersonalData refuses text that holds an NHS number, an email address
+// or a phone number, naming the field and what kind of data was found (never
+// echoing it).
+func CheckPersonalData(field, text string) error {
+	kind := personalKind(text)
+	if kind == "" {
+		return nil
+	}
+	return &Error{Code: CodePersonalData, Message: personalMessage, Fields: map[string]string{field: "appears to contain " + kind}}
+}
+
+const personalMessage = "fundtrack keeps counts only; remove personal details of the people supported"
+
+// The kinds of personal data the guard names.
+const (
+	kindEmail = "an email address"
+	kindNHS   = "an NHS number"
+	kindPhone = "a phone number"
 )
+
+// personalKind names the first kind of personal data found in text, or "".
+func personalKind(text string) string {
+	norm := normaliseForGuard(text)
+	if emailPattern().MatchString(norm) {
+		return kindEmail
+	}
+	groups := digitGroups(norm)
+	if containsNHSNumber(norm, groups) {
+		return kindNHS
+	}
+	if containsPhoneNumber(norm, groups) {
+		return kindPhone
+	}
+	return ""
+}
 
 // lazyRegexp compiles a pattern on first use rather than at package init,
 // which every Lambda cold start would pay for, used or not.
@@ -25,30 +90,249 @@ func lazyRegexp(pattern string) func() *regexp.Regexp {
 	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
 }
 
-// standsAlone finds the places in text where re (anchored with ^) matches a
-// run that neither starts nor ends inside a longer run of digits. Go's
-// regexp has no look-behind, and FindAll would skip a match that overlaps a
-// rejected one, so each possible start is tried in turn.
-func standsAlone(re *regexp.Regexp, text string, ok func(match string) bool) bool {
-	for i := 0; i < len(text); i++ {
-		if i > 0 && isDigit(text[i-1]) {
+// normaliseForGuard maps what looks alike to one form, so that the checks
+// below need only know ASCII: every decimal digit (full-width ０-９, Arabic-
+// Indic, …) to 0-9, every kind of space to a space, dashes and minus signs
+// to "-", full-width and ideographic stops, slashes, brackets, plus and @
+// to their ASCII forms. Zero-width and other invisible format characters are
+// dropped, so they cannot split a number. Tabs become spaces (pasted tables);
+// line breaks stay, and end a number.
+func normaliseForGuard(text string) string {
+	var b strings.Builder
+	b.Grow(len(text))
+	for _, r := range text {
+		switch {
+		case r == '\t':
+			b.WriteByte(' ')
+		case r < 0x80:
+			b.WriteRune(r)
+		case unicode.Is(unicode.Nd, r):
+			b.WriteByte('0' + digitValue(r))
+		case r == 0x2028 || r == 0x2029:
+			b.WriteByte('\n')
+		case unicode.IsSpace(r):
+			b.WriteByte(' ')
+		case unicode.Is(unicode.Cf, r):
+		case unicode.Is(unicode.Pd, r) || r == 0x2212 || r == 0x2010 || r == 0x2011:
+			b.WriteByte('-')
+		case r == 0xFF0E || r == 0x3002 || r == 0xFF61 || r == 0xFE52:
+			b.WriteByte('.')
+		case r == 0xFF0F || r == 0x2215 || r == 0x2044:
+			b.WriteByte('/')
+		case r == 0xFF08 || r == 0xFE59:
+			b.WriteByte('(')
+		case r == 0xFF09 || r == 0xFE5A:
+			b.WriteByte(')')
+		case r == 0xFF0B || r == 0xFE62:
+			b.WriteByte('+')
+		case r == 0xFF20 || r == 0xFE6B:
+			b.WriteByte('@')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// digitValue is the value of a decimal digit of any script. Unicode encodes
+// each script's digits as ten consecutive code points from zero, and every
+// range of the Nd table begins at a zero, so the value is the distance from
+// the range's start, modulo 10 (ranges such as the mathematical digits hold
+// several sets of ten).
+func digitValue(r rune) byte {
+	for _, rg := range unicode.Nd.R16 {
+		if r >= rune(rg.Lo) && r <= rune(rg.Hi) {
+			return byte((r - rune(rg.Lo)) % 10)
+		}
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if r >= rune(rg.Lo) && r <= rune(rg.Hi) {
+			return byte((r - rune(rg.Lo)) % 10)
+		}
+	}
+	return 0
+}
+
+// emailPattern finds an address, internationalised ones included (RFC
+// 6531: letters of any script in the local part and the domain), and the
+// usual disguises "name [at] example [dot] org". The domain needs a dot and
+// a top-level label of two or more letters (or an xn-- label), so "met @ the
+// centre", "@IPSGrowNHS" and "2 @ £5" are not addresses. Run on normalised
+// text, so a full-width ＠ or 。 counts too.
+var emailPattern = lazyRegexp(`(?i)[\p{L}\p{M}\p{N}._%+'=&$!#*?^~|{}\x60/-]+` +
+	`(?:@|\s?[\[({]at[\])}]\s?)` +
+	`(?:[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?(?:\.|\s?[\[({]dot[\])}]\s?))+` +
+	`(?:\p{L}[\p{L}\p{M}]+|xn--[a-z0-9-]+)`)
+
+// digitGroup is one maximal run of digits in normalised text, and how it is
+// joined to the run before it.
+type digitGroup struct {
+	digits     string
+	start, end int    // byte offsets in the normalised text
+	joined     bool   // joined to the previous group by a short separator
+	sep        string // that separator, when joined
+	date       bool   // part of something dated (see markDates)
+}
+
+// digitGroups splits normalised text into runs of digits. Two runs are
+// joined when no more than three spaces, dashes, dots, slashes or brackets
+// stand between them, so "943 476 5919", "943.476.5919", "(0113) 496-0000"
+// and "01/10/2016" each read as one number written in groups.
+func digitGroups(norm string) []digitGroup {
+	var gs []digitGroup
+	for i := 0; i < len(norm); {
+		if !isDigit(norm[i]) {
+			i++
 			continue
 		}
-		m := re.FindString(text[i:])
-		if m == "" {
-			continue
+		j := i
+		for j < len(norm) && isDigit(norm[j]) {
+			j++
 		}
-		if end := i + len(m); end < len(text) && isDigit(text[end]) {
-			continue
+		g := digitGroup{digits: norm[i:j], start: i, end: j}
+		if n := len(gs); n > 0 {
+			between := norm[gs[n-1].end:i]
+			if len(between) <= 3 && strings.Trim(between, " -./()") == "" {
+				g.joined, g.sep = true, between
+			}
 		}
-		if ok == nil || ok(m) {
-			return true
+		gs = append(gs, g)
+		i = j
+	}
+	markDates(gs)
+	return gs
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// markDates marks groups that make dates (01/10/2016, 1.10.16, 2016-10-01)
+// and months (10/2016), with the same separator between the parts: ten
+// digits of a date range such as "01/10/2016-31/03/17" must not read as an
+// NHS or phone number. A date starts its run of groups joined by that
+// separator, or follows another date ("2016-10-01–2017-03-31"), so the
+// middle of "94-12-05-16-21" is not one.
+func markDates(gs []digitGroup) {
+	num := func(g digitGroup, minLen, maxLen, lo, hi int) bool {
+		n, err := strconv.Atoi(g.digits)
+		return err == nil && len(g.digits) >= minLen && len(g.digits) <= maxLen && n >= lo && n <= hi
+	}
+	datey := func(sep string) bool { s := strings.TrimSpace(sep); return s == "/" || s == "-" || s == "." }
+	year4 := func(g digitGroup) bool { return num(g, 4, 4, 1900, 2099) }
+	// starts reports whether a date with separator sep may start at group i.
+	starts := func(i int, sep string) bool {
+		return i == 0 || !gs[i].joined || gs[i].sep != sep || gs[i-1].date
+	}
+	for i := range gs {
+		if i+2 < len(gs) && gs[i+1].joined && gs[i+2].joined && gs[i+1].sep == gs[i+2].sep && datey(gs[i+1].sep) && starts(i, gs[i+1].sep) {
+			a, b, c := gs[i], gs[i+1], gs[i+2]
+			dmy := num(a, 1, 2, 1, 31) && num(b, 1, 2, 1, 12) && (year4(c) || len(c.digits) == 2)
+			ymd := year4(a) && num(b, 1, 2, 1, 12) && num(c, 1, 2, 1, 31)
+			if dmy || ymd {
+				gs[i].date, gs[i+1].date, gs[i+2].date = true, true, true
+			}
+		}
+		if i+1 < len(gs) && gs[i+1].joined && datey(gs[i+1].sep) && strings.TrimSpace(gs[i+1].sep) != "." && starts(i, gs[i+1].sep) &&
+			num(gs[i], 1, 2, 1, 12) && year4(gs[i+1]) {
+			gs[i].date, gs[i+1].date = true, true
+		}
+	}
+}
+
+// nhsSep is the kind of a separator inside an NHS number: " " for spaces
+// alone, else the one dash, dot or slash it holds; "" if it holds brackets
+// or more than one mark, which nobody puts inside an NHS number.
+func nhsSep(sep string) string {
+	marks := strings.Trim(sep, " ")
+	switch {
+	case marks == "":
+		return " "
+	case len(marks) == 1 && strings.Contains("-./", marks):
+		return marks
+	}
+	return ""
+}
+
+// containsNHSNumber finds ten digits with a valid modulus 11 check digit,
+// written as one run (9434765919) or as consecutive groups joined by the
+// same kind of separator however they are grouped (943 476 5919, 9434 765
+// 919, 94-34-76-59-19, 943.476.5919, 943  476  5919), or grouped 3-3-4 with
+// mixed separators (943-476 5919). A group is never split, so a valid number
+// inside a longer one (19434765919) is not one, while one next to another
+// number (1234567890 9434765919) still is. Left alone: dates, and amounts
+// after a currency sign written as amounts are (£9434765919, £1 311 475
+// 000; not £ 943 476 5919), and ten digits tied to more by a
+// bare dash, dot or slash (partOfLonger). About one in eleven arbitrary
+// ten-digit numbers passes the check digit, so such a reference number is
+// refused too: nothing tells it from an NHS number.
+func containsNHSNumber(norm string, gs []digitGroup) bool {
+	for i := range gs {
+		money := !gs[i].joined && afterCurrency(norm, gs[i])
+		digits, kind := "", ""
+		for j := i; j < len(gs) && len(digits) < 10; j++ {
+			g := gs[j]
+			if j > i {
+				k := nhsSep(g.sep)
+				if !g.joined || k == "" {
+					break
+				}
+				if kind == "" {
+					kind = k
+				}
+				if k != kind && !(j-i <= 2 && isThreeThreeFour(gs[i:min(i+3, len(gs))])) {
+					break
+				}
+			}
+			if g.date {
+				break
+			}
+			digits += g.digits
+			if len(digits) == 10 && ValidNHSNumber(digits) && !partOfLonger(gs, i, j) && !(money && amountShaped(gs[i:j+1])) {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+// partOfLonger reports whether groups i to j are tied to a group beyond
+// them by a bare dash, dot or slash: then they are part of one longer
+// identifier (ISBN 978-0-9571234-1-8, 2016-9434765919), not a number of
+// their own. Spaces leave them apart: "1234567890 9434765919" is two.
+func partOfLonger(gs []digitGroup, i, j int) bool {
+	bare := func(g digitGroup) bool { return g.joined && (g.sep == "-" || g.sep == "." || g.sep == "/") }
+	return bare(gs[i]) || (j+1 < len(gs) && bare(gs[j+1]))
+}
+
+// isThreeThreeFour reports whether three groups are 3, 3 and 4 digits long
+// and joined: the NHS's own layout, recognised whatever the separators.
+func isThreeThreeFour(gs []digitGroup) bool {
+	return len(gs) == 3 && len(gs[0].digits) == 3 && len(gs[1].digits) == 3 && len(gs[2].digits) == 4 &&
+		gs[1].joined && gs[2].joined && nhsSep(gs[1].sep) != "" && nhsSep(gs[2].sep) != ""
+}
+
+// amountShaped reports whether groups read as an amount: one run of digits,
+// or thousands (1 311 475 000: one to three digits, then threes).
+func amountShaped(gs []digitGroup) bool {
+	if len(gs) == 1 {
+		return true
+	}
+	if len(gs[0].digits) > 3 {
+		return false
+	}
+	for _, g := range gs[1:] {
+		if len(g.digits) != 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// afterCurrency reports whether g comes right after a currency sign: the
+// number is money ("£1 311 475 000").
+func afterCurrency(norm string, g digitGroup) bool {
+	before := strings.TrimRight(norm[:g.start], " ")
+	return strings.HasSuffix(before, "£") || strings.HasSuffix(before, "$") || strings.HasSuffix(before, "€")
+}
 
 // ValidNHSNumber reports whether ten digits carry a valid modulus 11 check digit.
 func ValidNHSNumber(digits string) bool {
@@ -70,29 +354,70 @@ func ValidNHSNumber(digits string) bool {
 	return check != 10 && int(digits[9]-'0') == check
 }
 
-// CheckPersonalData refuses text that holds an NHS number, an email address
-// or a phone number, naming the field and what kind of data was found (never
-// echoing it).
-func CheckPersonalData(field, text string) error {
-	kind := ""
-	switch {
-	case emailPattern().MatchString(text):
-		kind = "an email address"
-	case containsNHSNumber(text):
-		kind = "an NHS number"
-	case standsAlone(phoneNumber(), text, nil):
-		kind = "a phone number"
+// containsPhoneNumber finds a UK phone number: national (0…), international
+// (+44…, +44 (0)…, 0044…) with any spaces, dashes, dots, slashes or brackets
+// between groups of two or more digits. National numbers are 11 digits
+// (02, 03, 05, 07, 09), or 10 or 11 (01, 08); 04 and 06 are not in use.
+// Groups are never split, so a longer run of digits is not a phone number.
+// Left alone: dates (01/10/2016), and runs of single digits (0.1 0.2 0.3).
+func containsPhoneNumber(norm string, gs []digitGroup) bool {
+	for i := range gs {
+		plus := gs[i].start > 0 && norm[gs[i].start-1] == '+'
+		d := gs[i].digits
+		if !(plus && strings.HasPrefix(d, "44")) && !strings.HasPrefix(d, "0") {
+			continue
+		}
+		digits := ""
+		for j := i; j < len(gs) && j-i < 6; j++ {
+			g := gs[j]
+			if (j > i && !g.joined) || g.date {
+				break
+			}
+			if len(g.digits) < 2 && !bracketedZero(norm, g) {
+				break
+			}
+			digits += g.digits
+			if national, ok := ukNational(digits, plus); ok && validUKLength(national) {
+				return true
+			}
+			if len(digits) > 14 {
+				break
+			}
+		}
 	}
-	if kind == "" {
-		return nil
-	}
-	return &Error{Code: CodePersonalData,
-		Message: "fundtrack keeps counts only; remove personal details of the people supported",
-		Fields:  map[string]string{field: "appears to contain " + kind}}
+	return false
 }
 
-func containsNHSNumber(text string) bool {
-	return standsAlone(nhsNumber(), text, func(m string) bool {
-		return ValidNHSNumber(strings.NewReplacer(" ", "", "-", "").Replace(m))
-	})
+// bracketedZero reports whether g is the "(0)" of "+44 (0)20 …".
+func bracketedZero(norm string, g digitGroup) bool {
+	return g.digits == "0" && g.start > 0 && norm[g.start-1] == '(' && g.end < len(norm) && norm[g.end] == ')'
+}
+
+// ukNational turns the digits of a UK number in any of its written forms
+// into the national form starting with 0.
+func ukNational(digits string, plus bool) (string, bool) {
+	switch {
+	case plus && strings.HasPrefix(digits, "44"):
+		digits = digits[2:]
+	case strings.HasPrefix(digits, "0044"):
+		digits = digits[4:]
+	case strings.HasPrefix(digits, "0"):
+		return digits, true
+	default:
+		return "", false
+	}
+	return "0" + strings.TrimPrefix(digits, "0"), true // +44 (0)20 … drops the 0
+}
+
+func validUKLength(national string) bool {
+	if len(national) < 10 || national[0] != '0' {
+		return false
+	}
+	switch national[1] {
+	case '1', '8':
+		return len(national) == 10 || len(national) == 11
+	case '2', '3', '5', '7', '9':
+		return len(national) == 11
+	}
+	return false
 }

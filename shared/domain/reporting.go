@@ -99,7 +99,7 @@ type ScheduleInput struct {
 // checked by the service. dueDays and reminders take their defaults here.
 func (in *ScheduleInput) Validate() error {
 	p := Problems{}
-	requiredText(p, "name", in.Name, MaxNameLen)
+	requiredLine(p, "name", in.Name, MaxNameLen)
 	months := in.Frequency.Months()
 	if months == 0 {
 		p.Add("frequency", `must be "monthly", "quarterly", "half-yearly" or "yearly"`)
@@ -261,7 +261,7 @@ func (pt SchedulePatch) Apply(s Schedule) (Schedule, error) {
 	if pt.Name != nil {
 		s.Name = *pt.Name
 	}
-	requiredText(p, "name", s.Name, MaxNameLen)
+	requiredLine(p, "name", s.Name, MaxNameLen)
 	if pt.Reminders != nil {
 		if *pt.Reminders == nil {
 			p.Add("reminders", "must be a list of days before the due date, or [] for none")
@@ -400,7 +400,7 @@ func (in ReviewInput) Validate() error {
 	default:
 		p.Add("decision", `must be "approve" or "request-changes"`)
 	}
-	optionalText(p, "comment", in.Comment, MaxCommentLen)
+	optionalMultiLine(p, "comment", in.Comment, MaxCommentLen)
 	return p.Err()
 }
 
@@ -754,3 +754,13 @@ func (r Return) NoticeOn(reminders []int64, today Date) (ReturnNotice, bool) {
 	}
 	return ReturnNotice{Kind: KindReminder, Reminder: best}, true
 }
+
+// TextFields lists the schedule's free text for the personal-data guard.
+func (in ScheduleInput) TextFields() []TextField { return []TextField{{"name", in.Name}} }
+
+// TextFields lists the review's free text for the personal-data guard:
+// the comment goes to the project's leads by email.
+func (in ReviewInput) TextFields() []TextField { return []TextField{{"comment", in.Comment}} }
+
+// TextFields lists the schedule's free text, as patched, for the guard.
+func (s Schedule) TextFields() []TextField { return []TextField{{"name", s.Name}} }

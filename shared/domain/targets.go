@@ -88,6 +88,9 @@ func (in *TargetInput) Validate() error {
 	return p.Err()
 }
 
+// TextFields is empty: a target holds a metric, figures, dates and ids.
+func (in TargetInput) TextFields() []TextField { return nil }
+
 // TargetStatus is how a target stands.
 type TargetStatus string
 

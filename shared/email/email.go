@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -40,13 +42,15 @@ type SES struct {
 }
 
 // Send sends m. A failure that will not go away by retrying (SES rejected
-// the message or the address) is a *PermanentError.
+// the message or the address) is a *PermanentError. The subject goes
+// through HeaderText whoever built it, so no name stored in fundtrack can
+// end the Subject header and add one of its own.
 func (s SES) Send(ctx context.Context, m Message) error {
 	_, err := s.Client.SendEmail(ctx, &sesv2.SendEmailInput{
 		FromEmailAddress: aws.String(s.From),
 		Destination:      &types.Destination{ToAddresses: []string{m.To}},
 		Content: &types.EmailContent{Simple: &types.Message{
-			Subject: &types.Content{Data: aws.String(m.Subject), Charset: aws.String("UTF-8")},
+			Subject: &types.Content{Data: aws.String(HeaderText(m.Subject)), Charset: aws.String("UTF-8")},
 			Body: &types.Body{
 				Text: &types.Content{Data: aws.String(m.Text), Charset: aws.String("UTF-8")},
 				Html: &types.Content{Data: aws.String(m.HTML), Charset: aws.String("UTF-8")},
@@ -60,6 +64,44 @@ func (s SES) Send(ctx context.Context, m Message) error {
 		return &PermanentError{Err: err}
 	}
 	return fmt.Errorf("send email: %w", err)
+}
+
+// MaxSubjectRunes bounds a subject: far above any real one (names are at
+// most 200 characters), far below the 998 characters a header line may hold.
+const MaxSubjectRunes = 400
+
+// HeaderText makes s safe as one line of header text, such as a subject
+// built from programme, project or funder names. A CR or LF in a header
+// ends it, and what follows ("\r\nBcc: someone@evil.example") would be read
+// as a header of its own, so every line break, other control character,
+// Unicode line or paragraph separator, and invisible format character
+// (bidirectional overrides, zero-width characters, which would make the
+// subject read differently from what it says) becomes a space; runs of
+// spaces become one, and the ends are trimmed. Names are refused with such
+// characters at input, but data stored before that rule may hold them.
+// Encoding is left to SES: with the UTF-8 charset it writes a non-ASCII
+// subject as RFC 2047 encoded words, folded as RFC 5322 requires.
+func HeaderText(s string) string {
+	var b strings.Builder
+	space := false
+	n := 0
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		if unicode.IsControl(r) || unicode.IsSpace(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+			space = b.Len() > 0
+			continue
+		}
+		if n == MaxSubjectRunes {
+			b.WriteString("…")
+			break
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
 }
 
 // PermanentError is a send that must not be retried.

@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -208,5 +211,77 @@ func TestSESSendThroughEmulator(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d emails to %s in the emulator, want 1", n, to)
+	}
+}
+
+func TestHeaderText(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ in, want string }{
+		{"Target reached: 60 people into work (Working for Wellness)", "Target reached: 60 people into work (Working for Wellness)"},
+		{"Leeds\r\nBcc: x@evil.example", "Leeds Bcc: x@evil.example"},
+		{"Leeds\nBcc: x@evil.example\r\n\r\nbody", "Leeds Bcc: x@evil.example body"},
+		{"Leeds\rSubject: other", "Leeds Subject: other"},
+		{"  Leeds\t\v\f York  ", "Leeds York"},
+		{"Leeds\u2028Bcc: x@evil.example\u2029", "Leeds Bcc: x@evil.example"},
+		{"Leeds\u0085York\u0000", "Leeds York"},
+		{"Leeds \u202eKROY\u202c", "Leeds KROY"},
+		{"Le\u200beds\ufeff", "Le eds"},
+		{"Café — Réseau 🚀", "Café — Réseau 🚀"},
+		{"bad \xff byte", "bad \ufffd byte"},
+		{"", ""},
+		{strings.Repeat("a", email.MaxSubjectRunes+5), strings.Repeat("a", email.MaxSubjectRunes) + "…"},
+	} {
+		if got := email.HeaderText(c.in); got != c.want {
+			t.Errorf("HeaderText(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestSESRequestSubjectStaysOneLine: the SendEmail request the SDK puts on
+// the wire for a subject holding "\r\nBcc: …" (a name stored before names
+// were refused with line breaks) has a one-line subject and one recipient:
+// no header is added, nobody is copied in.
+func TestSESRequestSubjectStaysOneLine(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var bodies [][]byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, b)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"MessageId":"m1"}`)
+	}))
+	defer srv.Close()
+	client := sesv2.New(sesv2.Options{Region: testenv.Region, BaseEndpoint: aws.String(srv.URL), Credentials: testenv.Credentials})
+	s := email.SES{Client: client, From: "fundtrack <fundtrack@example.org>"}
+	hostile := "Target reached: 60 people into work (Leeds\r\nBcc: x@evil.example\r\n)"
+	if err := s.Send(t.Context(), email.Message{To: "grants@dwp.example.org", Subject: hostile, Text: "t", HTML: "<p>h</p>"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(bodies) != 1 {
+		t.Fatalf("%d requests", len(bodies))
+	}
+	var req struct {
+		Destination map[string][]string
+		Content     struct {
+			Simple struct {
+				Subject struct{ Data, Charset string }
+			}
+		}
+	}
+	if err := json.Unmarshal(bodies[0], &req); err != nil {
+		t.Fatalf("request %s: %v", bodies[0], err)
+	}
+	subject := req.Content.Simple.Subject.Data
+	if strings.ContainsAny(subject, "\r\n") || subject != "Target reached: 60 people into work (Leeds Bcc: x@evil.example )" {
+		t.Errorf("subject on the wire %q", subject)
+	}
+	if len(req.Destination) != 1 || !slices.Equal(req.Destination["ToAddresses"], []string{"grants@dwp.example.org"}) {
+		t.Errorf("destination on the wire %v", req.Destination)
+	}
+	if strings.Contains(string(bodies[0]), `\r\nBcc`) || strings.Contains(string(bodies[0]), `\nBcc`) {
+		t.Errorf("the request still carries the line break: %s", bodies[0])
 	}
 }

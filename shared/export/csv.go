@@ -10,6 +10,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -41,14 +42,28 @@ func WriteCSV(w io.Writer, header []string, rows [][]string) error {
 }
 
 // Text makes a cell of text someone typed safe to open in a spreadsheet.
-// A cell starting with =, +, -, @, a tab or a carriage return may be run as
-// a formula (CSV or formula injection: "=HYPERLINK(…)" leaking data, "=cmd|…"
-// running programs), so such a cell gets a leading apostrophe, which
-// spreadsheets show as text and do not display. Numbers and dates that
-// fundtrack formats itself do not go through Text, so they stay numbers.
+// A cell whose first non-blank character is =, +, - or @ may be run as a
+// formula (CSV or formula injection: "=HYPERLINK(…)" leaking data, "=cmd|…"
+// running programs), and spreadsheets skip leading blanks before deciding:
+// "\n=HYPERLINK(…)" and " =1+1" run too. So a cell whose first character
+// other than spaces, tabs, CR, LF (and any other Unicode space or invisible
+// format character) is one of those, or its full-width form, gets a leading
+// apostrophe, which spreadsheets show as text and do not display. A cell
+// that starts with a tab or CR is marked as well, as before. Numbers and
+// dates that fundtrack formats itself (Pounds, Date) do not go through
+// Text, so they stay numbers, negative ones included.
 func Text(s string) string {
-	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+	if s != "" && (s[0] == '\t' || s[0] == '\r') {
 		return "'" + s
+	}
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r) || unicode.Is(unicode.Cf, r):
+			continue
+		case strings.ContainsRune("=+-@\uFF1D\uFF0B\uFF0D\uFF20", r):
+			return "'" + s
+		}
+		break
 	}
 	return s
 }

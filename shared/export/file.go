@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -27,22 +28,53 @@ func GrantsFile(s GrantSet) (File, error) {
 	return File{Name: Slug(s.Programme.Name) + "-grants.csv", ContentType: CSVContentType, Body: buf.Bytes()}, nil
 }
 
-// GivingFile is the grants a caller may read as a 360Giving data package.
-// The standard requires at least one grant, so a caller who may read none
-// is told there is nothing to publish rather than handed a file that fails
-// validation.
-func GivingFile(s GrantSet, prefix string, now time.Time) (File, error) {
+// GivingFile is the grants a caller may read as a 360Giving data package:
+// every one, or with funderID those of that funder, published by it. The
+// standard requires at least one grant, so with none to publish the answer
+// is not found, saying so, rather than a file that fails validation.
+func GivingFile(s GrantSet, cfg GivingConfig, funderID string, now time.Time) (File, error) {
+	var funder *domain.Funder
+	name := Slug(s.Programme.Name) + "-grants-360giving.json"
+	if funderID != "" {
+		set, f, err := GivingFunder(s, funderID)
+		if err != nil {
+			return File{}, err
+		}
+		s, funder = set, &f
+		name = Slug(s.Programme.Name) + "-" + Slug(f.Name) + "-grants-360giving.json"
+	}
 	if len(s.Grants) == 0 {
-		return File{}, domain.Errorf(domain.CodeNotFound, "there are no grants you may read in this programme, and a 360Giving package needs at least one")
+		from := ""
+		if funder != nil && funder.Name != "" {
+			from = " from " + funder.Name
+		}
+		return File{}, domain.Errorf(domain.CodeNotFound, "there is nothing to publish yet: a 360Giving package needs at least one grant, "+
+			"and there are no grants%s in this programme that you may read", from)
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(Giving(s, prefix, now)); err != nil {
+	if err := enc.Encode(Giving(s, cfg, funder, now)); err != nil {
 		return File{}, err
 	}
-	return File{Name: Slug(s.Programme.Name) + "-grants-360giving.json", ContentType: "application/json", Body: buf.Bytes()}, nil
+	return File{Name: name, ContentType: "application/json", Body: buf.Bytes()}, nil
+}
+
+// RequestURL is the absolute address a request was made to, as the client
+// saw it: behind API Gateway and CloudFront the scheme is in
+// X-Forwarded-Proto. A 360Giving package names it as its data source when
+// the deployment names none.
+func RequestURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
+		scheme = p
+	}
+	u := url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
+	return u.String()
 }
 
 // OutcomeSummaryFile is the open outcome summary, disclosure-controlled for

@@ -2,33 +2,118 @@ package export
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
 // The 360Giving Data Standard (https://standard.threesixtygiving.org),
-// schema version 1.4, as a JSON data package. Grant and organisation
-// identifiers follow its identifier guidance:
+// schema version 1.4, as a JSON data package that a funder can publish as
+// it is: it validates against the standard's schema and raises none of the
+// 360Giving Data Quality Tool's notices that fundtrack's data can avoid
+// (quality.go re-implements those checks). Identifiers follow the
+// standard's identifier guidance:
 //
 //   - a grant is "360G-<prefix>-<grant id>", <prefix> being the publisher's
-//     360Giving prefix (FUNDTRACK_360_PREFIX, default "fundtrack");
-//   - a funder is its org-id.guide identifier (Funder.OrgID) when known,
-//     else "360G-<prefix>-org-<funder id>";
-//   - a recipient is the lead organisation of the grant's project, or of the
-//     programme for a grant to the whole programme. fundtrack keeps no org-id
-//     for those, so they are "360G-<prefix>-org-<project id>" and
-//     "360G-<prefix>-org-<programme id>": stable, unique to fundtrack's
-//     records, but not linkable to other publishers' data (and one
-//     organisation leading two projects gets two identifiers). Adding an
-//     orgId to projects and programmes would fix both.
+//     registered 360Giving prefix (GivingConfig.Prefix, a deployment
+//     parameter);
+//   - a funder is its org-id.guide identifier (Funder.OrgID), else
+//     "360G-<prefix>-org-<funder id>" (which the tool notes: give the funder
+//     an orgId);
+//   - a recipient is the lead organisation of the grant's project with its
+//     orgId. When the project has none, the grant is shown as received by
+//     the programme's lead organisation with the programme's orgId: in these
+//     networks the lead holds the funds for its members, and a real
+//     identifier for the holder is worth more to users of the data than a
+//     made-up one for the member. Only when neither has one is the recipient
+//     "360G-<prefix>-org-<project or programme id>";
+//   - a charity or company number is given beside the identifier when the
+//     identifier is one (GB-CHC, GB-SC, GB-NIC, GB-COH), and the postcode
+//     of the organisation named.
 
 // GivingVersion is the 360Giving schema version packages declare (major.minor).
 const GivingVersion = "1.4"
 
-// DefaultGivingPrefix is the 360Giving prefix used when none is configured.
+// DefaultGivingPrefix is the 360Giving prefix used when none is configured:
+// fine for trying fundtrack out, but a deployment whose data is published
+// sets the prefix 360Giving registered for its publisher.
 const DefaultGivingPrefix = "fundtrack"
+
+// DefaultGivingLicense is the licence packages carry when the deployment
+// names none: Creative Commons Attribution 4.0, the licence 360Giving
+// recommends to publishers.
+const DefaultGivingLicense = "https://creativecommons.org/licenses/by/4.0/"
+
+// GivingConfig is how a deployment publishes 360Giving data. Every field is
+// a deployment parameter (FUNDTRACK_360_* in the environment).
+type GivingConfig struct {
+	// Prefix is the publisher's registered 360Giving prefix, with or
+	// without its leading "360G-"; "" is DefaultGivingPrefix.
+	Prefix string
+	// PublisherName and PublisherID (an org-id.guide identifier) name who
+	// publishes packages of a whole programme. Empty, the programme's lead
+	// organisation does. A package of one funder's grants always names that
+	// funder.
+	PublisherName string
+	PublisherID   string
+	// License is the URL of the licence the data is published under; ""
+	// is DefaultGivingLicense.
+	License string
+	// DataSource is the web address each grant names as where its data
+	// comes from (the funder's open data page, say); "" is the address the
+	// package itself was downloaded from (see WithDataSource).
+	DataSource string
+}
+
+// givingPrefixPattern is compiled on first use, not at every cold start.
+var givingPrefixPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$`) })
+
+// Validate checks the configuration, naming the environment variable that
+// is wrong, so a deployment with a bad parameter fails at start rather
+// than publishing bad data.
+func (c GivingConfig) Validate() error {
+	var problems []string
+	if c.Prefix != "" && !givingPrefixPattern().MatchString(GivingPrefix(c.Prefix)) {
+		problems = append(problems, "FUNDTRACK_360_PREFIX must be a 360Giving prefix such as 360G-example (letters, digits, - and _)")
+	}
+	if c.PublisherID != "" {
+		if msg := domain.CheckOrgID(c.PublisherID); msg != "" {
+			problems = append(problems, "FUNDTRACK_360_PUBLISHER_ID "+msg)
+		}
+		if c.PublisherName == "" {
+			problems = append(problems, "FUNDTRACK_360_PUBLISHER_ID is set without FUNDTRACK_360_PUBLISHER_NAME")
+		}
+	}
+	for env, v := range map[string]string{"FUNDTRACK_360_LICENSE": c.License, "FUNDTRACK_360_DATA_SOURCE": c.DataSource} {
+		if v != "" && !webURL(v) {
+			problems = append(problems, env+" must be an http or https URL")
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("360Giving settings: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// WithDataSource returns c with DataSource set to fallback when the
+// deployment named none. The API passes the address a package was asked
+// for, so every grant links to the data it came from.
+func (c GivingConfig) WithDataSource(fallback string) GivingConfig {
+	if c.DataSource == "" && webURL(fallback) {
+		c.DataSource = fallback
+	}
+	return c
+}
+
+func webURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
 
 // GivingPackage is a 360Giving data package.
 type GivingPackage struct {
@@ -40,26 +125,33 @@ type GivingPackage struct {
 	Issued      string          `json:"issued"`
 	Modified    string          `json:"modified,omitempty"`
 	Publisher   GivingPublisher `json:"publisher"`
+	License     string          `json:"license"`
 }
 
-// GivingPublisher is who publishes a package.
+// GivingPublisher is who publishes a package. The 1.4 package schema has no
+// field for the publisher's 360Giving prefix (the registry holds it), so it
+// appears in the grant and package identifiers only; a field of our own
+// would be reported by the Data Quality Tool as one the standard lacks.
 type GivingPublisher struct {
-	Name string `json:"name"`
+	Name       string `json:"name"`
+	Identifier string `json:"identifier,omitempty"`
 }
 
 // GivingGrant is one grant in 360Giving's shape.
 type GivingGrant struct {
-	ID                    string          `json:"id"`
-	Title                 string          `json:"title"`
-	Description           string          `json:"description"`
-	Currency              string          `json:"currency"`
-	AmountAwarded         json.Number     `json:"amountAwarded"` // pounds, e.g. 310000 or 1234.5
-	AwardDate             string          `json:"awardDate"`
-	PlannedDates          []GivingEvent   `json:"plannedDates,omitempty"`
-	RecipientOrganization []GivingOrg     `json:"recipientOrganization"`
-	FundingOrganization   []GivingOrg     `json:"fundingOrganization"`
-	GrantProgramme        []GivingProgram `json:"grantProgramme"`
-	DateModified          string          `json:"dateModified"`
+	ID                    string           `json:"id"`
+	Title                 string           `json:"title"`
+	Description           string           `json:"description"`
+	Currency              string           `json:"currency"`
+	AmountAwarded         json.Number      `json:"amountAwarded"` // pounds, e.g. 310000 or 1234.5
+	AwardDate             string           `json:"awardDate"`
+	PlannedDates          []GivingEvent    `json:"plannedDates,omitempty"`
+	RecipientOrganization []GivingOrg      `json:"recipientOrganization"`
+	FundingOrganization   []GivingOrg      `json:"fundingOrganization"`
+	BeneficiaryLocation   []GivingLocation `json:"beneficiaryLocation,omitempty"`
+	GrantProgramme        []GivingProgram  `json:"grantProgramme"`
+	DateModified          string           `json:"dateModified"`
+	DataSource            string           `json:"dataSource,omitempty"`
 }
 
 // GivingEvent is a period of a grant.
@@ -70,8 +162,19 @@ type GivingEvent struct {
 
 // GivingOrg is a funding or recipient organisation.
 type GivingOrg struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID            string `json:"id"`
+	Name          string `json:"name"`
+	CharityNumber string `json:"charityNumber,omitempty"`
+	CompanyNumber string `json:"companyNumber,omitempty"`
+	PostalCode    string `json:"postalCode,omitempty"`
+}
+
+// GivingLocation is a place the people a grant serves live in.
+type GivingLocation struct {
+	Name        string `json:"name"`
+	GeoCode     string `json:"geoCode,omitempty"`
+	GeoCodeType string `json:"geoCodeType,omitempty"`
+	CountryCode string `json:"countryCode"`
 }
 
 // GivingProgram is the programme a grant was awarded under.
@@ -117,12 +220,98 @@ func Amount(pence int64) json.Number {
 
 func dateTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// Giving builds the 360Giving package of a set of grants, issued now. The
-// 360Giving schema requires at least one grant; callers refuse an empty set
-// before calling.
-func Giving(s GrantSet, prefix string, now time.Time) GivingPackage {
+// org is a 360Giving organisation for an identifier fundtrack holds (or,
+// when id is "", one it coins from the record's id).
+func org(prefix, id, recordID, name, postcode string) GivingOrg {
+	o := GivingOrg{ID: id, Name: name, PostalCode: postcode}
+	if o.ID == "" {
+		o.ID = GivingOrgID(prefix, recordID)
+	}
+	switch field, number := domain.OrgIDNumber(id); field {
+	case "charityNumber":
+		o.CharityNumber = number
+	case "companyNumber":
+		o.CompanyNumber = number
+	}
+	return o
+}
+
+// recipient is who a grant is shown as received by (see the package comment).
+func recipient(prefix string, p domain.Programme, pr *domain.Project) GivingOrg {
+	switch {
+	case pr != nil && pr.OrgID != "":
+		return org(prefix, pr.OrgID, pr.ID, pr.LeadOrganisation, pr.Postcode)
+	case p.OrgID != "":
+		return org(prefix, p.OrgID, p.ID, p.LeadOrganisation, p.Postcode)
+	case pr != nil:
+		return org(prefix, "", pr.ID, pr.LeadOrganisation, pr.Postcode)
+	}
+	return org(prefix, "", p.ID, p.LeadOrganisation, p.Postcode)
+}
+
+// beneficiaries are where the people a grant serves live: the project's
+// locations, else the programme's (its members serve parts of them), else
+// the place the project or programme names in words. A name without a code
+// is still published, since it tells a reader something, though the tool
+// asks for the code too.
+func beneficiaries(p domain.Programme, pr *domain.Project) []GivingLocation {
+	ls := p.BeneficiaryLocations
+	if pr != nil && len(pr.BeneficiaryLocations) > 0 {
+		ls = pr.BeneficiaryLocations
+	}
+	out := make([]GivingLocation, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, GivingLocation{Name: l.Name, GeoCode: l.GeoCode, GeoCodeType: domain.GeoCodeType(l.GeoCode), CountryCode: "GB"})
+	}
+	if len(out) > 0 {
+		return out
+	}
+	name := p.Region
+	if pr != nil && pr.Area != "" {
+		name = pr.Area
+	}
+	if name == "" {
+		return nil
+	}
+	return []GivingLocation{{Name: name, CountryCode: "GB"}}
+}
+
+// GivingFunder narrows s to the grants of one funder, for that funder to
+// publish. An id that is no funder of the programme is not found; a funder
+// with no grants gives an empty set, which GivingFile refuses.
+func GivingFunder(s GrantSet, funderID string) (GrantSet, domain.Funder, error) {
+	var f domain.Funder
+	found := false
+	for _, x := range s.Funders {
+		if x.ID == funderID {
+			f, found = x, true
+		}
+	}
+	var grants []domain.Grant
+	for _, g := range s.Grants {
+		if g.FunderID == funderID {
+			grants = append(grants, g)
+		}
+	}
+	if !found && len(s.Grants) > 0 {
+		// With grants in view the set holds every funder of the programme, so
+		// this one is not among them. (With none, the set holds no funders,
+		// and the answer is that there is nothing to publish.)
+		return GrantSet{}, domain.Funder{}, domain.NotFound("funder")
+	}
+	s.Grants = grants
+	return s, f, nil
+}
+
+// Giving builds the 360Giving package of a set of grants, issued now. With
+// a funder, the package is that funder's, published by it; without one it
+// holds every grant in the set, published by the configured publisher (or
+// the programme's lead organisation). The 360Giving schema requires at
+// least one grant; callers refuse an empty set before calling.
+func Giving(s GrantSet, cfg GivingConfig, funder *domain.Funder, now time.Time) GivingPackage {
 	funders, projects := s.funders(), s.projects()
 	p := s.Programme
+	prefix := cfg.Prefix
 	programme := []GivingProgram{{Code: p.ID, Title: p.Name}}
 	pkg := GivingPackage{
 		Grants:      make([]GivingGrant, 0, len(s.Grants)),
@@ -131,7 +320,20 @@ func Giving(s GrantSet, prefix string, now time.Time) GivingPackage {
 		Description: "Grants awarded to " + p.Name + ", led by " + p.LeadOrganisation + ", exported from fundtrack.",
 		Identifier:  "360G-" + GivingPrefix(prefix) + "-programme-" + p.ID,
 		Issued:      dateTime(now),
-		Publisher:   GivingPublisher{Name: p.LeadOrganisation},
+		Publisher:   GivingPublisher{Name: p.LeadOrganisation, Identifier: p.OrgID},
+		License:     cfg.License,
+	}
+	if pkg.License == "" {
+		pkg.License = DefaultGivingLicense
+	}
+	switch {
+	case funder != nil:
+		pkg.Title = p.Name + ": grants from " + funder.Name
+		pkg.Description = "Grants from " + funder.Name + " to " + p.Name + ", led by " + p.LeadOrganisation + ", exported from fundtrack."
+		pkg.Identifier += "-funder-" + funder.ID
+		pkg.Publisher = GivingPublisher{Name: funder.Name, Identifier: funder.OrgID}
+	case cfg.PublisherName != "":
+		pkg.Publisher = GivingPublisher{Name: cfg.PublisherName, Identifier: cfg.PublisherID}
 	}
 	var modified time.Time
 	for _, g := range s.Grants {
@@ -139,30 +341,28 @@ func Giving(s GrantSet, prefix string, now time.Time) GivingPackage {
 		if !ok {
 			f = domain.Funder{ID: g.FunderID, Name: g.FunderID}
 		}
-		funder := GivingOrg{ID: f.OrgID, Name: f.Name}
-		if funder.ID == "" {
-			funder.ID = GivingOrgID(prefix, f.ID)
-		}
-		recipient := GivingOrg{ID: GivingOrgID(prefix, p.ID), Name: p.LeadOrganisation}
+		var pr *domain.Project
 		if g.ProjectID != "" {
-			pr := projects[g.ProjectID]
-			recipient = GivingOrg{ID: GivingOrgID(prefix, g.ProjectID), Name: pr.LeadOrganisation}
+			x, ok := projects[g.ProjectID]
+			if !ok {
+				x = domain.Project{ID: g.ProjectID, LeadOrganisation: p.LeadOrganisation}
+			}
+			pr = &x
 		}
-		description := g.Description
-		if strings.TrimSpace(description) == "" {
-			description = g.Title // the standard requires one; the title is the best we have
-		}
+		rec := recipient(prefix, p, pr)
 		gg := GivingGrant{
 			ID:                    GivingGrantID(prefix, g.ID),
 			Title:                 g.Title,
-			Description:           description,
+			Description:           grantDescription(g, f, rec, p, pr),
 			Currency:              g.Currency,
 			AmountAwarded:         Amount(g.AmountPence),
 			AwardDate:             g.AwardDate.String(),
-			RecipientOrganization: []GivingOrg{recipient},
-			FundingOrganization:   []GivingOrg{funder},
+			RecipientOrganization: []GivingOrg{rec},
+			FundingOrganization:   []GivingOrg{org(prefix, f.OrgID, f.ID, f.Name, "")},
+			BeneficiaryLocation:   beneficiaries(p, pr),
 			GrantProgramme:        programme,
 			DateModified:          dateTime(g.UpdatedAt),
+			DataSource:            cfg.DataSource,
 		}
 		if !g.StartDate.IsZero() || !g.EndDate.IsZero() {
 			gg.PlannedDates = []GivingEvent{{StartDate: g.StartDate.String(), EndDate: g.EndDate.String()}}
@@ -176,4 +376,19 @@ func Giving(s GrantSet, prefix string, now time.Time) GivingPackage {
 		pkg.Modified = dateTime(modified)
 	}
 	return pkg
+}
+
+// grantDescription is the grant's description. The standard requires one,
+// and one that only repeats the title tells a reader nothing more (the tool
+// notes it), so a grant without a better one is described from its record:
+// who gave it, to whom, for what, under which programme.
+func grantDescription(g domain.Grant, f domain.Funder, rec GivingOrg, p domain.Programme, pr *domain.Project) string {
+	if d := strings.TrimSpace(g.Description); d != "" && d != strings.TrimSpace(g.Title) {
+		return g.Description
+	}
+	d := "Grant from " + f.Name + " to " + rec.Name
+	if pr != nil && pr.Name != "" {
+		d += " for " + pr.Name
+	}
+	return d + ", part of the programme " + p.Name + "."
 }

@@ -3,151 +3,88 @@ package export_test
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
+	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/export"
+	"github.com/fundtrack/fundtrack/shared/export/givingtest"
 )
 
-// The 360Giving schemas as the README of ../shared/schemas describes them:
-// the package schema refers to the grant schema by its 1.4.2 URL, while the
-// grant schema's own $id says 1.4.3; both URLs are served from the local file.
-const (
-	givingPackageFile = "360-giving-package-schema.json"
-	givingGrantFile   = "360-giving-schema.json"
-	givingGrantRef    = "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json"
-)
+var givingNow = time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)
 
-var giving struct {
-	once   sync.Once
-	schema *jsonschema.Schema
-	err    error
+// givingConfig is a deployment's 360Giving settings, as the environment
+// would set them.
+var givingConfig = export.GivingConfig{Prefix: "360G-ftk", PublisherName: "Open Data Services Co-operative",
+	PublisherID: "GB-COH-09506232", DataSource: "https://data.example.org/360giving/wfw.json"}
+
+// givingSet is fixtureSet with what 360Giving asks for: the lead
+// organisations' identifiers and postcodes and where the people served
+// live. Project B (Aspiro) has none of them, so its grant shows the
+// fallbacks.
+func givingSet() export.GrantSet {
+	s := fixtureSet()
+	s.Programme.Region = "East Midlands"
+	s.Programme.OrgID = "GB-NHS-RT5"
+	s.Programme.Postcode = "LE3 8RA"
+	s.Programme.BeneficiaryLocations = []domain.Location{{GeoCode: "E12000004", Name: "East Midlands"}}
+	s.Projects[0].OrgID = "GB-NHS-TAD"
+	s.Projects[0].Postcode = "BD18 3LA"
+	s.Projects[0].Area = "Bradford District"
+	s.Projects[0].BeneficiaryLocations = []domain.Location{{GeoCode: "E08000032", Name: "Bradford"}}
+	return s
 }
 
-// schemasDir is FUNDTRACK_SCHEMAS_DIR, else ../shared/schemas beside the
-// repository (the folder holding go.mod).
-func schemasDir(t *testing.T) string {
+func givingJSON(t *testing.T, s export.GrantSet, cfg export.GivingConfig, funder *domain.Funder) []byte {
 	t.Helper()
-	if d := os.Getenv("FUNDTRACK_SCHEMAS_DIR"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "schemas")
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Fatal("no go.mod above the test's folder")
-		}
-		dir = up
-	}
-}
-
-// givingSchema compiles the 360Giving package schema, with the grant schema
-// it refers to, once per run; it skips when the files are absent. Formats
-// are asserted: the schema's dates are oneOf a date-time format and a
-// YYYY-MM-DD pattern, which only tells them apart if format is checked.
-func givingSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	dir := schemasDir(t)
-	pkgPath, grantPath := filepath.Join(dir, givingPackageFile), filepath.Join(dir, givingGrantFile)
-	for _, p := range []string{pkgPath, grantPath} {
-		if _, err := os.Stat(p); err != nil {
-			t.Skipf("360Giving schema not found at %s (set FUNDTRACK_SCHEMAS_DIR to the folder holding %s and %s): %v",
-				p, givingPackageFile, givingGrantFile, err)
-		}
-	}
-	giving.once.Do(func() { giving.schema, giving.err = compileGiving(pkgPath, grantPath) })
-	if giving.err != nil {
-		t.Fatalf("compile 360Giving schemas: %v", giving.err)
-	}
-	return giving.schema
-}
-
-func compileGiving(pkgPath, grantPath string) (*jsonschema.Schema, error) {
-	load := func(path string) (map[string]any, error) {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		doc, err := jsonschema.UnmarshalJSON(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		m, _ := doc.(map[string]any)
-		if d, _ := m["$schema"].(string); !strings.Contains(d, "2020-12") {
-			return nil, fmt.Errorf("%s declares $schema %q, expected draft 2020-12: check the validator settings", path, d)
-		}
-		return m, nil
-	}
-	pkg, err := load(pkgPath)
-	if err != nil {
-		return nil, err
-	}
-	grant, err := load(grantPath)
-	if err != nil {
-		return nil, err
-	}
-	if ref := pkg["properties"].(map[string]any)["grants"].(map[string]any)["items"].(map[string]any)["$ref"]; ref != givingGrantRef {
-		return nil, fmt.Errorf("%s refers to the grant schema as %v, expected %s", pkgPath, ref, givingGrantRef)
-	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	c.AssertFormat()
-	if err := c.AddResource(givingGrantRef, grant); err != nil {
-		return nil, err
-	}
-	if err := c.AddResource(pkgPath, pkg); err != nil {
-		return nil, err
-	}
-	return c.Compile(pkgPath)
-}
-
-// validateGiving checks a package, as raw JSON, against the schemas.
-func validateGiving(t *testing.T, raw []byte) error {
-	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatalf("package is not JSON: %v\n%s", err, raw)
-	}
-	return givingSchema(t).Validate(doc)
-}
-
-func givingJSON(t *testing.T, prefix string) []byte {
-	t.Helper()
-	raw, err := json.Marshal(export.Giving(fixtureSet(), prefix, time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)))
+	raw, err := json.Marshal(export.Giving(s, cfg, funder, givingNow))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return raw
 }
 
+func decode(t *testing.T, raw []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestGivingPackageIsValid: with and without the deployment's settings and
+// the lead organisations' details, whole-programme and one funder's
+// packages all pass the official schema and add no field it lacks.
 func TestGivingPackageIsValid(t *testing.T) {
-	raw := givingJSON(t, "")
-	if err := validateGiving(t, raw); err != nil {
-		t.Fatalf("package fails the 360Giving schema: %v\n%s", err, raw)
+	funder := givingSet().Funders[0]
+	for name, raw := range map[string][]byte{
+		"configured":       givingJSON(t, givingSet(), givingConfig, nil),
+		"one funder":       givingJSON(t, givingSet(), givingConfig, &funder),
+		"nothing known":    givingJSON(t, fixtureSet(), export.GivingConfig{}, nil),
+		"funder, no orgId": givingJSON(t, fixtureSet(), export.GivingConfig{}, &fixtureSet().Funders[1]),
+	} {
+		if err := givingtest.Validate(t, raw); err != nil {
+			t.Errorf("%s: package fails the 360Giving schema: %v\n%s", name, err, raw)
+		}
+		if extra := givingtest.UnknownFields(t, decode(t, raw)); len(extra) > 0 {
+			t.Errorf("%s: fields the 360Giving schema lacks (CoVE reports them): %v", name, extra)
+		}
 	}
 }
 
 // TestGivingPackageContent pins the shape: identifiers, amounts in pounds,
-// organisations and dates.
+// organisations with their numbers and postcodes, locations, dates, the
+// publisher and the licence.
 func TestGivingPackageContent(t *testing.T) {
-	var pkg map[string]any
-	if err := json.Unmarshal(givingJSON(t, "360G-ftk"), &pkg); err != nil {
-		t.Fatal(err)
-	}
+	pkg := decode(t, givingJSON(t, givingSet(), givingConfig, nil))
+	const src = "https://data.example.org/360giving/wfw.json"
+	programme := []any{map[string]any{"code": "01jprog0000000000000000000", "title": "Working for Wellness"}}
+	dh := []any{map[string]any{"id": "GB-GOR-D12", "name": "Department of Health"}}
+	lpt := []any{map[string]any{"id": "GB-NHS-RT5", "name": "Leicestershire Partnership NHS Trust", "postalCode": "LE3 8RA"}}
+	eastMidlands := []any{map[string]any{"name": "East Midlands", "geoCode": "E12000004", "geoCodeType": "RGN/GOR", "countryCode": "GB"}}
 	want := map[string]any{
 		"version":     "1.4",
 		"title":       "Working for Wellness: grants",
@@ -155,37 +92,49 @@ func TestGivingPackageContent(t *testing.T) {
 		"identifier":  "360G-ftk-programme-01jprog0000000000000000000",
 		"issued":      "2025-06-01T09:00:00Z",
 		"modified":    "2025-03-04T11:20:30Z",
-		"publisher":   map[string]any{"name": "Leicestershire Partnership NHS Trust"},
+		"publisher":   map[string]any{"name": "Open Data Services Co-operative", "identifier": "GB-COH-09506232"},
+		"license":     "https://creativecommons.org/licenses/by/4.0/",
 		"grants": []any{
 			map[string]any{
 				"id": "360G-ftk-01jgrant100000000000000000", "title": "Employment specialists",
 				"description": "Two IPS employment specialists", "currency": "GBP", "amountAwarded": 310000.0,
-				"awardDate":             "2025-01-15",
-				"plannedDates":          []any{map[string]any{"startDate": "2025-02-01", "endDate": "2026-01-31"}},
-				"recipientOrganization": []any{map[string]any{"id": "360G-ftk-org-01jprojecta000000000000000", "name": "Bradford District Care NHS FT"}},
-				"fundingOrganization":   []any{map[string]any{"id": "GB-GOR-D12", "name": "Department of Health"}},
-				"grantProgramme":        []any{map[string]any{"code": "01jprog0000000000000000000", "title": "Working for Wellness"}},
-				"dateModified":          "2025-03-04T10:20:30Z",
+				"awardDate":    "2025-01-15",
+				"plannedDates": []any{map[string]any{"startDate": "2025-02-01", "endDate": "2026-01-31"}},
+				"recipientOrganization": []any{map[string]any{"id": "GB-NHS-TAD", "name": "Bradford District Care NHS FT",
+					"postalCode": "BD18 3LA"}},
+				"fundingOrganization": dh,
+				"beneficiaryLocation": []any{map[string]any{"name": "Bradford", "geoCode": "E08000032", "geoCodeType": "MD", "countryCode": "GB"}},
+				"grantProgramme":      programme,
+				"dateModified":        "2025-03-04T10:20:30Z",
+				"dataSource":          src,
 			},
 			map[string]any{
+				// Aspiro has no orgId: the grant is shown as held by the lead of
+				// the programme, with its identifier, postcode and locations.
+				// It has no description either, so one is made from the record.
 				"id": "360G-ftk-01jgrant200000000000000000", "title": `=HYPERLINK("http://evil.example","£ click")`,
-				"description": `=HYPERLINK("http://evil.example","£ click")`, "currency": "GBP", "amountAwarded": 12345.05,
+				"description": "Grant from Local Trust, Bradford to Leicestershire Partnership NHS Trust for Aspiro, part of the programme Working for Wellness.",
+				"currency":    "GBP", "amountAwarded": 12345.05,
 				"awardDate":             "2025-02-28",
 				"plannedDates":          []any{map[string]any{"startDate": "2025-03-01", "endDate": "2025-12-31"}},
-				"recipientOrganization": []any{map[string]any{"id": "360G-ftk-org-01jprojectb000000000000000", "name": "Aspiro CIC"}},
+				"recipientOrganization": lpt,
 				"fundingOrganization":   []any{map[string]any{"id": "360G-ftk-org-01jfundery0000000000000000", "name": "Local Trust, Bradford"}},
-				"grantProgramme":        []any{map[string]any{"code": "01jprog0000000000000000000", "title": "Working for Wellness"}},
+				"beneficiaryLocation":   eastMidlands,
+				"grantProgramme":        programme,
 				"dateModified":          "2025-03-04T11:20:30Z",
+				"dataSource":            src,
 			},
 			map[string]any{
 				"id": "360G-ftk-01jgrant300000000000000000", "title": "Network co-ordination",
 				"description": "Programme-wide", "currency": "GBP", "amountAwarded": 300000.0,
 				"awardDate":             "2025-01-15",
 				"plannedDates":          []any{map[string]any{"startDate": "2025-01-01", "endDate": "2027-12-31"}},
-				"recipientOrganization": []any{map[string]any{"id": "360G-ftk-org-01jprog0000000000000000000", "name": "Leicestershire Partnership NHS Trust"}},
-				"fundingOrganization":   []any{map[string]any{"id": "GB-GOR-D12", "name": "Department of Health"}},
-				"grantProgramme":        []any{map[string]any{"code": "01jprog0000000000000000000", "title": "Working for Wellness"}},
+				"recipientOrganization": lpt,
+				"fundingOrganization":   dh,
+				"beneficiaryLocation":   eastMidlands,
+				"grantProgramme":        programme,
 				"dateModified":          "2025-03-04T10:20:30Z",
+				"dataSource":            src,
 			},
 		},
 	}
@@ -193,6 +142,146 @@ func TestGivingPackageContent(t *testing.T) {
 	exp, _ := json.MarshalIndent(want, "", " ")
 	if !bytes.Equal(got, exp) {
 		t.Fatalf("package:\n%s\nwant:\n%s", got, exp)
+	}
+}
+
+// TestGivingRecipients: who a grant is shown as received by, and the
+// numbers that go with the identifier.
+func TestGivingRecipients(t *testing.T) {
+	recipient := func(s export.GrantSet, grant int) map[string]any {
+		pkg := decode(t, givingJSON(t, s, export.GivingConfig{}, nil))
+		return pkg["grants"].([]any)[grant].(map[string]any)["recipientOrganization"].([]any)[0].(map[string]any)
+	}
+	// The project's own identifier wins, with the number it carries.
+	s := givingSet()
+	s.Projects[1].OrgID, s.Projects[1].Postcode = "GB-CHC-1090095", "LE1 1AA"
+	if r := recipient(s, 1); r["id"] != "GB-CHC-1090095" || r["charityNumber"] != "1090095" || r["companyNumber"] != nil ||
+		r["name"] != "Aspiro CIC" || r["postalCode"] != "LE1 1AA" {
+		t.Errorf("a charity recipient: %v", r)
+	}
+	s.Projects[1].OrgID = "GB-COH-SC123456"
+	if r := recipient(s, 1); r["companyNumber"] != "SC123456" || r["charityNumber"] != nil {
+		t.Errorf("a company recipient: %v", r)
+	}
+	s.Projects[1].OrgID = "GB-SC-SC042386"
+	if r := recipient(s, 1); r["charityNumber"] != "SC042386" {
+		t.Errorf("a Scottish charity recipient: %v", r)
+	}
+	// Neither the project nor the programme has one: a coined identifier
+	// for the project's lead, as before orgIds existed.
+	s = fixtureSet()
+	if r := recipient(s, 1); r["id"] != "360G-fundtrack-org-01jprojectb000000000000000" || r["name"] != "Aspiro CIC" {
+		t.Errorf("a recipient nobody identified: %v", r)
+	}
+	if r := recipient(s, 2); r["id"] != "360G-fundtrack-org-01jprog0000000000000000000" {
+		t.Errorf("the programme, unidentified: %v", r)
+	}
+}
+
+// TestGivingBeneficiaries: the project's locations, else the programme's,
+// else the area named in words, else none.
+func TestGivingBeneficiaries(t *testing.T) {
+	locations := func(s export.GrantSet, grant int) []any {
+		pkg := decode(t, givingJSON(t, s, export.GivingConfig{}, nil))
+		l, _ := pkg["grants"].([]any)[grant].(map[string]any)["beneficiaryLocation"].([]any)
+		return l
+	}
+	s := givingSet()
+	s.Projects[0].BeneficiaryLocations = append(s.Projects[0].BeneficiaryLocations, domain.Location{GeoCode: "E07000163", Name: "Craven"})
+	if l := locations(s, 0); len(l) != 2 || l[1].(map[string]any)["geoCodeType"] != "NMD" {
+		t.Errorf("two project locations: %v", l)
+	}
+	s.Projects[0].BeneficiaryLocations = nil
+	if l := locations(s, 0); len(l) != 1 || l[0].(map[string]any)["geoCode"] != "E12000004" {
+		t.Errorf("project without locations: %v, want the programme's", l)
+	}
+	s.Programme.BeneficiaryLocations = nil
+	if l := locations(s, 0); len(l) != 1 || l[0].(map[string]any)["name"] != "Bradford District" || l[0].(map[string]any)["geoCode"] != nil {
+		t.Errorf("no codes anywhere: %v, want the project's area by name", l)
+	}
+	if l := locations(fixtureSet(), 2); l != nil {
+		t.Errorf("nothing known: %v, want no beneficiary location", l)
+	}
+}
+
+// TestGivingFunderPackage: ?funderId= gives that funder's grants only,
+// published by it.
+func TestGivingFunderPackage(t *testing.T) {
+	s := givingSet()
+	set, f, err := export.GivingFunder(s, "01jfunderx0000000000000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg := decode(t, givingJSON(t, set, givingConfig, &f))
+	var ids []string
+	for _, g := range pkg["grants"].([]any) {
+		ids = append(ids, g.(map[string]any)["id"].(string))
+	}
+	if !slices.Equal(ids, []string{"360G-ftk-01jgrant100000000000000000", "360G-ftk-01jgrant300000000000000000"}) {
+		t.Errorf("the Department of Health's package holds %v", ids)
+	}
+	if p := pkg["publisher"].(map[string]any); p["name"] != "Department of Health" || p["identifier"] != "GB-GOR-D12" {
+		t.Errorf("publisher %v, want the funder", p)
+	}
+	if pkg["identifier"] != "360G-ftk-programme-01jprog0000000000000000000-funder-01jfunderx0000000000000000" ||
+		pkg["title"] != "Working for Wellness: grants from Department of Health" {
+		t.Errorf("identifier %v, title %v", pkg["identifier"], pkg["title"])
+	}
+	for _, id := range []string{"01jnotafunder0000000000000", "not an id", ""} {
+		if _, _, err := export.GivingFunder(s, id); domain.ErrorCode(err) != domain.CodeNotFound {
+			t.Errorf("GivingFunder(%q): %v, want not found", id, err)
+		}
+	}
+}
+
+// TestGivingFileNothingToPublish: the standard needs a grant, so an empty
+// package is not found, saying why.
+func TestGivingFileNothingToPublish(t *testing.T) {
+	empty := givingSet()
+	empty.Grants, empty.Funders, empty.Projects = nil, nil, nil
+	_, err := export.GivingFile(empty, givingConfig, "", givingNow)
+	e, _ := err.(*domain.Error)
+	if e == nil || e.Code != domain.CodeNotFound || !strings.Contains(e.Message, "nothing to publish yet") {
+		t.Errorf("no grants: %v, want not found saying there is nothing to publish yet", err)
+	}
+	s := givingSet()
+	s.Funders = append(s.Funders, domain.Funder{ID: "01jfunderz0000000000000000", Name: "Newcomer Fund"})
+	_, err = export.GivingFile(s, givingConfig, "01jfunderz0000000000000000", givingNow)
+	if e, _ := err.(*domain.Error); e == nil || e.Code != domain.CodeNotFound || !strings.Contains(e.Message, "no grants from Newcomer Fund") {
+		t.Errorf("a funder with no grants: %v", err)
+	}
+	f, err := export.GivingFile(s, givingConfig, "01jfunderx0000000000000000", givingNow)
+	if err != nil || f.Name != "working-for-wellness-department-of-health-grants-360giving.json" {
+		t.Errorf("a funder's file: %q, %v", f.Name, err)
+	}
+}
+
+func TestGivingConfigValidate(t *testing.T) {
+	for _, c := range []export.GivingConfig{
+		{},
+		givingConfig,
+		{Prefix: "ftk", License: "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
+	} {
+		if err := c.Validate(); err != nil {
+			t.Errorf("%+v: %v", c, err)
+		}
+	}
+	for want, c := range map[string]export.GivingConfig{
+		"FUNDTRACK_360_PUBLISHER_ID":           {PublisherName: "DWP", PublisherID: "GB-GOR-DWP"},
+		"without FUNDTRACK_360_PUBLISHER_NAME": {PublisherID: "GB-GOR-D10"},
+		"FUNDTRACK_360_LICENSE":                {License: "CC-BY"},
+		"FUNDTRACK_360_DATA_SOURCE":            {DataSource: "ftp://example.org/data"},
+		"FUNDTRACK_360_PREFIX":                 {Prefix: "360G-a b"},
+	} {
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%+v: %v, want an error naming %s", c, err, want)
+		}
+	}
+	if c := (export.GivingConfig{}).WithDataSource("https://api.example.org/x"); c.DataSource != "https://api.example.org/x" {
+		t.Errorf("fallback data source not used: %q", c.DataSource)
+	}
+	if c := givingConfig.WithDataSource("https://api.example.org/x"); c.DataSource != givingConfig.DataSource {
+		t.Errorf("the configured data source was replaced: %q", c.DataSource)
 	}
 }
 
@@ -216,7 +305,7 @@ func TestGivingPrefix(t *testing.T) {
 // TestGivingSchemaCheckBites shows the validation would catch a broken
 // package: each change below breaks one rule of the 360Giving schemas.
 func TestGivingSchemaCheckBites(t *testing.T) {
-	givingSchema(t) // skip early when the schemas are absent
+	givingtest.Schema(t) // skip early when the schemas are absent
 	for name, breakIt := range map[string]func(p map[string]any, g map[string]any){
 		"no grants":                     func(p, g map[string]any) { p["grants"] = []any{} },
 		"grant without id":              func(p, g map[string]any) { delete(g, "id") },
@@ -232,19 +321,26 @@ func TestGivingSchemaCheckBites(t *testing.T) {
 		"dateModified not a date-time":  func(p, g map[string]any) { g["dateModified"] = "2025-03-04" },
 		"version not major.minor":       func(p, g map[string]any) { p["version"] = "1.4.3" },
 		"publisher without name":        func(p, g map[string]any) { p["publisher"] = map[string]any{} },
+		"licence not a URI":             func(p, g map[string]any) { p["license"] = "CC BY 4.0" },
+		"data source not a URI":         func(p, g map[string]any) { g["dataSource"] = "our website" },
+		"unknown country":               func(p, g map[string]any) { g["beneficiaryLocation"] = []any{map[string]any{"countryCode": "UK"}} },
 		"planned dates not a list":      func(p, g map[string]any) { g["plannedDates"] = map[string]any{"startDate": "2025-01-01"} },
 		"recipient and individual both": func(p, g map[string]any) { g["recipientIndividual"] = map[string]any{"id": "i", "name": "n"} },
 	} {
 		t.Run(name, func(t *testing.T) {
-			var p map[string]any
-			if err := json.Unmarshal(givingJSON(t, ""), &p); err != nil {
-				t.Fatal(err)
-			}
+			p := decode(t, givingJSON(t, givingSet(), givingConfig, nil))
 			breakIt(p, p["grants"].([]any)[0].(map[string]any))
 			raw, _ := json.Marshal(p)
-			if err := validateGiving(t, raw); err == nil {
+			if err := givingtest.Validate(t, raw); err == nil {
 				t.Fatalf("a package with %s passed the schema check:\n%s", name, raw)
 			}
 		})
+	}
+	// And the unknown-field check finds one.
+	p := decode(t, givingJSON(t, givingSet(), givingConfig, nil))
+	p["publisher"].(map[string]any)["prefix"] = "360G-ftk"
+	p["grants"].([]any)[0].(map[string]any)["recipientOrganization"].([]any)[0].(map[string]any)["orgId"] = "x"
+	if got := givingtest.UnknownFields(t, p); !slices.Equal(got, []string{"/grants/0/recipientOrganization/0/orgId", "/publisher/prefix"}) {
+		t.Errorf("unknown fields found: %v", got)
 	}
 }

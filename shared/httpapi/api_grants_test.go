@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // TestAPIGrantETags checks reading a grant with its ETag and changing it
@@ -18,20 +19,20 @@ func TestAPIGrantETags(t *testing.T) {
 	h := newAPI(t)
 	f := h.fixture(t)
 
-	get := func(t *testing.T, id string) (domain.Grant, apiResp) {
+	get := func(t *testing.T, id string) (domain.Grant, testkit.Resp) {
 		t.Helper()
-		r := h.want(t, 200, apiReq{Method: "GET", Path: f.p1("/grants/" + id), As: uLead})
-		return decode[domain.Grant](t, r), r
+		r := h.Want(t, 200, testkit.Req{Method: "GET", Path: f.p1("/grants/" + id), As: uLead})
+		return testkit.Decode[domain.Grant](t, r), r
 	}
-	patch := func(id, ifMatch, body string) apiReq {
-		req := apiReq{Method: "PATCH", Path: f.p1("/grants/" + id), As: uLead, Body: body}
+	patch := func(id, ifMatch, body string) testkit.Req {
+		req := testkit.Req{Method: "PATCH", Path: f.p1("/grants/" + id), As: uLead, Body: body}
 		if ifMatch != "" {
 			req.Header = map[string]string{"If-Match": ifMatch}
 		}
 		return req
 	}
 	// unchanged checks a grant reads exactly as it did.
-	unchanged := func(t *testing.T, id string, was apiResp) {
+	unchanged := func(t *testing.T, id string, was testkit.Resp) {
 		t.Helper()
 		_, now := get(t, id)
 		if !bytes.Equal(now.Body, was.Body) || now.Header.Get("ETag") != was.Header.Get("ETag") {
@@ -41,24 +42,24 @@ func TestAPIGrantETags(t *testing.T) {
 
 	t.Run("If-Match", func(t *testing.T) {
 		t.Parallel()
-		id, _ := h.create(t, uLead, f.p1("/grants"), grantBody("ETag grant", f.X, f.A, apiGrantPence))
+		id, _ := h.Create(t, uLead, f.p1("/grants"), testkit.GrantBody("ETag grant", f.X, f.A, testkit.GrantPence))
 		g, r := get(t, id)
 		if et := r.Header.Get("ETag"); et != `"1"` || g.Version != 1 {
 			t.Fatalf("new grant: ETag %q, version %d; want \"1\" and 1", et, g.Version)
 		}
 
-		wantErr(t, h.do(t, patch(id, "", `{"title":"No precondition"}`)), http.StatusPreconditionRequired, "precondition_required")
+		testkit.WantErr(t, h.Do(t, patch(id, "", `{"title":"No precondition"}`)), http.StatusPreconditionRequired, "precondition_required")
 		unchanged(t, id, r)
 		for _, stale := range []string{`"2"`, `"0"`, `1`, `"1 "`, `"01"`, `W/"2"`, `"2", "3"`} {
-			wantErr(t, h.do(t, patch(id, stale, `{"title":"Stale"}`)), http.StatusPreconditionFailed, "precondition_failed")
+			testkit.WantErr(t, h.Do(t, patch(id, stale, `{"title":"Stale"}`)), http.StatusPreconditionFailed, "precondition_failed")
 		}
 		unchanged(t, id, r)
 
-		ok := h.want(t, 200, patch(id, `"1"`, `{"title":"Renamed","amountPence":4500000,"endDate":"2026-03-31"}`))
+		ok := h.Want(t, 200, patch(id, `"1"`, `{"title":"Renamed","amountPence":4500000,"endDate":"2026-03-31"}`))
 		if et := ok.Header.Get("ETag"); et != `"2"` {
 			t.Fatalf("ETag after PATCH = %q, want \"2\"", et)
 		}
-		after := decode[domain.Grant](t, ok)
+		after := testkit.Decode[domain.Grant](t, ok)
 		g2, r2 := get(t, id)
 		if !bytes.Equal(ok.Body, r2.Body) || r2.Header.Get("ETag") != `"2"` {
 			t.Fatalf("PATCH answered %s but GET reads %s", ok.Body, r2.Body)
@@ -73,13 +74,13 @@ func TestAPIGrantETags(t *testing.T) {
 		}
 
 		// The old tag is now stale; a list holding the current tag, and "*", are accepted.
-		wantErr(t, h.do(t, patch(id, `"1"`, `{"title":"Late"}`)), http.StatusPreconditionFailed, "precondition_failed")
+		testkit.WantErr(t, h.Do(t, patch(id, `"1"`, `{"title":"Late"}`)), http.StatusPreconditionFailed, "precondition_failed")
 		unchanged(t, id, r2)
-		r3 := h.want(t, 200, patch(id, `"7", "2"`, `{"title":"Listed"}`))
+		r3 := h.Want(t, 200, patch(id, `"7", "2"`, `{"title":"Listed"}`))
 		if r3.Header.Get("ETag") != `"3"` {
 			t.Fatalf("ETag = %q, want \"3\"", r3.Header.Get("ETag"))
 		}
-		r4 := h.want(t, 200, patch(id, `*`, `{"title":"Starred"}`))
+		r4 := h.Want(t, 200, patch(id, `*`, `{"title":"Starred"}`))
 		if r4.Header.Get("ETag") != `"4"` {
 			t.Fatalf("ETag = %q, want \"4\"", r4.Header.Get("ETag"))
 		}
@@ -87,17 +88,17 @@ func TestAPIGrantETags(t *testing.T) {
 
 	t.Run("racing PATCHes", func(t *testing.T) {
 		t.Parallel()
-		id, _ := h.create(t, uLead, f.p1("/grants"), grantBody("Raced grant", f.X, f.A, apiGrantPence))
+		id, _ := h.Create(t, uLead, f.p1("/grants"), testkit.GrantBody("Raced grant", f.X, f.A, testkit.GrantPence))
 		for round := 1; round <= 3; round++ {
 			tag := fmt.Sprintf(`"%d"`, round)
 			var wg sync.WaitGroup
-			answers := make([]apiResp, 2)
+			answers := make([]testkit.Resp, 2)
 			errs := make([]error, 2)
 			start := make(chan struct{})
 			for i := range 2 {
 				wg.Go(func() {
 					<-start
-					answers[i], errs[i] = h.send(patch(id, tag, fmt.Sprintf(`{"title":"round %d writer %d","amountPence":%d}`, round, i, 1000+i)))
+					answers[i], errs[i] = h.Send(patch(id, tag, fmt.Sprintf(`{"title":"round %d writer %d","amountPence":%d}`, round, i, 1000+i)))
 				})
 			}
 			close(start)
@@ -114,7 +115,7 @@ func TestAPIGrantETags(t *testing.T) {
 					}
 					winner = i
 				case 412:
-					wantErr(t, a, 412, "precondition_failed")
+					testkit.WantErr(t, a, 412, "precondition_failed")
 				default:
 					t.Fatalf("round %d: PATCH answered %s, want 200 or 412", round, a)
 				}
@@ -131,16 +132,16 @@ func TestAPIGrantETags(t *testing.T) {
 
 	t.Run("invalid changes", func(t *testing.T) {
 		t.Parallel()
-		id, _ := h.create(t, uLead, f.p1("/grants"), grantBody("Guarded grant", f.X, f.A, apiGrantPence))
+		id, _ := h.Create(t, uLead, f.p1("/grants"), testkit.GrantBody("Guarded grant", f.X, f.A, testkit.GrantPence))
 		_, was := get(t, id)
-		wantFields(t, h.do(t, patch(id, `"1"`, `{"endDate":"2025-01-31"}`)), "endDate")
-		wantFields(t, h.do(t, patch(id, `"1"`, `{"endDate":"2025-01-10"}`)), "endDate", "awardDate")
-		wantFields(t, h.do(t, patch(id, `"1"`, `{"startDate":"2025-03-01","endDate":"2025-02-28"}`)), "endDate")
-		wantFields(t, h.do(t, patch(id, `"1"`, `{"funderId":"`+f.Z+`"}`)), "funderId")
-		wantFields(t, h.do(t, patch(id, `"1"`, `{"projectId":"`+f.C+`"}`)), "projectId")
-		wantFields(t, h.do(t, patch(id, `"1"`, `{"funderId":"`+f.A+`"}`)), "funderId")
+		testkit.WantFields(t, h.Do(t, patch(id, `"1"`, `{"endDate":"2025-01-31"}`)), "endDate")
+		testkit.WantFields(t, h.Do(t, patch(id, `"1"`, `{"endDate":"2025-01-10"}`)), "endDate", "awardDate")
+		testkit.WantFields(t, h.Do(t, patch(id, `"1"`, `{"startDate":"2025-03-01","endDate":"2025-02-28"}`)), "endDate")
+		testkit.WantFields(t, h.Do(t, patch(id, `"1"`, `{"funderId":"`+f.Z+`"}`)), "funderId")
+		testkit.WantFields(t, h.Do(t, patch(id, `"1"`, `{"projectId":"`+f.C+`"}`)), "projectId")
+		testkit.WantFields(t, h.Do(t, patch(id, `"1"`, `{"funderId":"`+f.A+`"}`)), "funderId")
 		// A bad body with a stale tag: either answer changes nothing.
-		if r := h.do(t, patch(id, `"9"`, `{"amountPence":-1}`)); r.Status != 400 && r.Status != 412 {
+		if r := h.Do(t, patch(id, `"9"`, `{"amountPence":-1}`)); r.Status != 400 && r.Status != 412 {
 			t.Fatalf("bad body with a stale tag: %s", r)
 		}
 		unchanged(t, id, was)
@@ -148,13 +149,13 @@ func TestAPIGrantETags(t *testing.T) {
 
 	t.Run("moving a grant moves who sees it", func(t *testing.T) {
 		t.Parallel()
-		id, _ := h.create(t, uLead, f.p1("/grants"), grantBody("Moving grant", f.X, f.A, apiGrantPence))
+		id, _ := h.Create(t, uLead, f.p1("/grants"), testkit.GrantBody("Moving grant", f.X, f.A, testkit.GrantPence))
 		sees := func(who string) bool {
-			r := h.do(t, apiReq{Method: "GET", Path: f.p1("/grants/" + id), As: who})
+			r := h.Do(t, testkit.Req{Method: "GET", Path: f.p1("/grants/" + id), As: who})
 			if r.Status != 200 && r.Status != 404 {
 				t.Fatalf("GET as %s: %s", who, r)
 			}
-			inList := slices.Contains(ids(t, h, who, f.p1("/grants")), id)
+			inList := slices.Contains(testkit.IDs(t, h, who, f.p1("/grants")), id)
 			if inList != (r.Status == 200) {
 				t.Fatalf("%s: GET says %d but list has it = %v", who, r.Status, inList)
 			}
@@ -169,9 +170,9 @@ func TestAPIGrantETags(t *testing.T) {
 			}
 		}
 		check("X to A", map[string]bool{uPLA: true, uPLB: false, uFunderX: true, uFunderY: false})
-		h.want(t, 200, patch(id, `"1"`, `{"funderId":"`+f.Y+`","projectId":"`+f.B+`"}`))
+		h.Want(t, 200, patch(id, `"1"`, `{"funderId":"`+f.Y+`","projectId":"`+f.B+`"}`))
 		check("Y to B", map[string]bool{uPLA: false, uPLB: true, uFunderX: false, uFunderY: true})
-		h.want(t, 200, patch(id, `"2"`, `{"projectId":""}`))
+		h.Want(t, 200, patch(id, `"2"`, `{"projectId":""}`))
 		check("Y to the programme", map[string]bool{uPLA: false, uPLB: false, uFunderX: false, uFunderY: true})
 	})
 }

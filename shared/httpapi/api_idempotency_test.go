@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/auth"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // grantsTitled returns, as admin, the ids of programme 1's grants with a title.
 func grantsTitled(t *testing.T, h *apiH, f *apiFixture, title string) []string {
 	t.Helper()
 	var out []string
-	for _, g := range listAll[apiIDed](t, h, uAdmin, f.p1("/grants")) {
+	for _, g := range testkit.ListAll[apiIDed](t, h, uAdmin, f.p1("/grants")) {
 		if g.Title == title {
 			out = append(out, g.ID)
 		}
@@ -32,14 +33,14 @@ func TestAPIIdempotency(t *testing.T) {
 	// The subtests run one after another: several compare whole-table snapshots.
 
 	t.Run("repeat replays", func(t *testing.T) {
-		body := grantBody("Replayed grant", f.X, f.A, apiGrantPence)
-		first := h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("replay-1")})
+		body := testkit.GrantBody("Replayed grant", f.X, f.A, testkit.GrantPence)
+		first := h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("replay-1")})
 		if first.Header.Get("Idempotent-Replayed") != "" {
 			t.Fatalf("first answer is marked replayed")
 		}
-		snap := h.tableSnapshot(t)
+		snap := h.Snapshot(t)
 		for range 2 {
-			again := h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("replay-1")})
+			again := h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("replay-1")})
 			if again.Header.Get("Idempotent-Replayed") != "true" {
 				t.Fatalf("repeat lacks Idempotent-Replayed: true (headers %v)", again.Header)
 			}
@@ -53,30 +54,30 @@ func TestAPIIdempotency(t *testing.T) {
 			}
 		}
 		// A fresh token for the same person still replays: keys belong to the caller, not the token.
-		tok, _ := auth.MintLocal(h.secret, uLead, "", nil, time.Hour, time.Now().Add(-time.Minute))
-		again := h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/grants"), Body: body,
+		tok, _ := auth.MintLocal(h.Tokens.Secret, uLead, "", nil, time.Hour, time.Now().Add(-time.Minute))
+		again := h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/grants"), Body: body,
 			Header: map[string]string{"Idempotency-Key": "replay-1", "Authorization": "Bearer " + tok}})
 		if again.Header.Get("Idempotent-Replayed") != "true" || !bytes.Equal(again.Body, first.Body) {
 			t.Fatalf("same caller with a new token did not replay: %s", again)
 		}
-		sameSnapshot(t, "replays", snap, h.tableSnapshot(t))
+		testkit.SameSnapshot(t, "replays", snap, h.Snapshot(t))
 		if got := grantsTitled(t, h, f, "Replayed grant"); len(got) != 1 {
 			t.Fatalf("%d grants stored, want 1", len(got))
 		}
 	})
 
 	t.Run("same key, other body", func(t *testing.T) {
-		h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: grantBody("Keyed grant", f.X, f.A, apiGrantPence), Header: key("reuse-1")})
-		snap := h.tableSnapshot(t)
-		for _, r := range []apiReq{
-			{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: grantBody("Keyed grant changed", f.X, f.A, apiGrantPence), Header: key("reuse-1")},
-			{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: grantBody("Keyed grant", f.Y, f.B, apiGrantPence), Header: key("reuse-1")},
+		h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: testkit.GrantBody("Keyed grant", f.X, f.A, testkit.GrantPence), Header: key("reuse-1")})
+		snap := h.Snapshot(t)
+		for _, r := range []testkit.Req{
+			{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: testkit.GrantBody("Keyed grant changed", f.X, f.A, testkit.GrantPence), Header: key("reuse-1")},
+			{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: testkit.GrantBody("Keyed grant", f.Y, f.B, testkit.GrantPence), Header: key("reuse-1")},
 			// the same bytes sent to another route are another request
-			{Method: "POST", Path: f.p2("/grants"), As: uLead, Body: grantBody("Keyed grant", f.X, f.A, apiGrantPence), Header: key("reuse-1")},
+			{Method: "POST", Path: f.p2("/grants"), As: uLead, Body: testkit.GrantBody("Keyed grant", f.X, f.A, testkit.GrantPence), Header: key("reuse-1")},
 		} {
-			wantErr(t, h.do(t, r), 422, "idempotency_key_reused")
+			testkit.WantErr(t, h.Do(t, r), 422, "idempotency_key_reused")
 		}
-		sameSnapshot(t, "reused keys", snap, h.tableSnapshot(t))
+		testkit.SameSnapshot(t, "reused keys", snap, h.Snapshot(t))
 		if got := grantsTitled(t, h, f, "Keyed grant changed"); len(got) != 0 {
 			t.Fatalf("a reused key stored a grant")
 		}
@@ -84,9 +85,9 @@ func TestAPIIdempotency(t *testing.T) {
 
 	t.Run("concurrent repeats", func(t *testing.T) {
 		const n = 20
-		body := mustJSON(grantBody("Concurrent grant", f.X, f.A, apiGrantPence))
+		body := mustJSON(testkit.GrantBody("Concurrent grant", f.X, f.A, testkit.GrantPence))
 		type answer struct {
-			r   apiResp
+			r   testkit.Resp
 			err error
 		}
 		answers := make([]answer, n)
@@ -95,7 +96,7 @@ func TestAPIIdempotency(t *testing.T) {
 		for i := range n {
 			wg.Go(func() {
 				<-start
-				r, err := h.send(apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("concurrent-1")})
+				r, err := h.Send(testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("concurrent-1")})
 				answers[i] = answer{r, err}
 			})
 		}
@@ -109,7 +110,7 @@ func TestAPIIdempotency(t *testing.T) {
 			}
 			switch a.r.Status {
 			case 201:
-				g := decode[apiIDed](t, a.r)
+				g := testkit.Decode[apiIDed](t, a.r)
 				if id != "" && g.ID != id {
 					t.Fatalf("two different grants answered: %s and %s", id, g.ID)
 				}
@@ -120,7 +121,7 @@ func TestAPIIdempotency(t *testing.T) {
 					originals++
 				}
 			case 409:
-				wantErr(t, a.r, 409, "request_in_progress")
+				testkit.WantErr(t, a.r, 409, "request_in_progress")
 				inProgress++
 			default:
 				t.Fatalf("concurrent repeat answered %s", a.r)
@@ -133,61 +134,61 @@ func TestAPIIdempotency(t *testing.T) {
 			t.Fatalf("stored %v, want exactly [%s]", got, id)
 		}
 		// Once done, a repeat replays.
-		r := h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("concurrent-1")})
-		if r.Header.Get("Idempotent-Replayed") != "true" || decode[apiIDed](t, r).ID != id {
+		r := h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("concurrent-1")})
+		if r.Header.Get("Idempotent-Replayed") != "true" || testkit.Decode[apiIDed](t, r).ID != id {
 			t.Fatalf("repeat after the race: %s", r)
 		}
 		t.Logf("20 concurrent: 1 original, %d replays, %d in progress", replays, inProgress)
 	})
 
 	t.Run("keys are per caller", func(t *testing.T) {
-		body := grantBody("Per-caller grant", f.X, f.A, apiGrantPence)
-		a := h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("shared-key")})
-		b := h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/grants"), As: uAdmin, Body: body, Header: key("shared-key")})
+		body := testkit.GrantBody("Per-caller grant", f.X, f.A, testkit.GrantPence)
+		a := h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("shared-key")})
+		b := h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uAdmin, Body: body, Header: key("shared-key")})
 		if a.Header.Get("Idempotent-Replayed") != "" || b.Header.Get("Idempotent-Replayed") != "" {
 			t.Fatalf("a different caller's key was replayed")
 		}
-		if decode[apiIDed](t, a).ID == decode[apiIDed](t, b).ID {
+		if testkit.Decode[apiIDed](t, a).ID == testkit.Decode[apiIDed](t, b).ID {
 			t.Fatalf("two callers got the same grant")
 		}
 		if got := grantsTitled(t, h, f, "Per-caller grant"); len(got) != 2 {
 			t.Fatalf("%d grants stored, want 2", len(got))
 		}
 		// And one caller's key never answers another caller's different request.
-		h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/funders"), As: uAdmin, Body: funderBody("Admin's funder"), Header: key("lead-only")})
-		h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/projects"), As: uLead, Body: projectBody("Lead's project"), Header: key("lead-only")})
+		h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uAdmin, Body: testkit.FunderBody("Admin's funder"), Header: key("lead-only")})
+		h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/projects"), As: uLead, Body: testkit.ProjectBody("Lead's project"), Header: key("lead-only")})
 	})
 
 	t.Run("key shape", func(t *testing.T) {
 		ok := strings.Repeat("k", 255)
-		h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: funderBody("Long-key funder"), Header: key(ok)})
+		h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: testkit.FunderBody("Long-key funder"), Header: key(ok)})
 		// Printable ASCII includes the space: clients use keys such as "q3 return Bradford".
-		spaced := apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: funderBody("Spaced-key funder"), Header: key("q3 return Bradford")}
-		first := h.want(t, 201, spaced)
-		again := h.want(t, 201, spaced)
+		spaced := testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: testkit.FunderBody("Spaced-key funder"), Header: key("q3 return Bradford")}
+		first := h.Want(t, 201, spaced)
+		again := h.Want(t, 201, spaced)
 		if again.Header.Get("Idempotent-Replayed") != "true" || string(again.Body) != string(first.Body) {
 			t.Fatalf("a key with spaces was not replayed: %q %s", again.Header.Get("Idempotent-Replayed"), again.Body)
 		}
-		snap := h.tableSnapshot(t)
+		snap := h.Snapshot(t)
 		for _, k := range []string{strings.Repeat("k", 256), "tab\there", "caf\u00e9"} {
-			r := h.do(t, apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: funderBody("Bad-key funder"), Header: key(k)})
-			if e := wantErr(t, r, http.StatusBadRequest, "validation_failed"); e.Fields["Idempotency-Key"] == "" {
+			r := h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: testkit.FunderBody("Bad-key funder"), Header: key(k)})
+			if e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed"); e.Fields["Idempotency-Key"] == "" {
 				t.Fatalf("key %q: fields %v do not name Idempotency-Key", k, e.Fields)
 			}
 		}
-		sameSnapshot(t, "bad keys", snap, h.tableSnapshot(t))
+		testkit.SameSnapshot(t, "bad keys", snap, h.Snapshot(t))
 	})
 
 	t.Run("refusals are not saved as someone else's answer", func(t *testing.T) {
 		// pl-a is refused; the lead using the same key and body still creates.
-		body := grantBody("Refused then allowed", f.X, f.A, apiGrantPence)
-		wantErr(t, h.do(t, apiReq{Method: "POST", Path: f.p1("/grants"), As: uPLA, Body: body, Header: key("refused-1")}), 403, "forbidden")
-		h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("refused-1")})
+		body := testkit.GrantBody("Refused then allowed", f.X, f.A, testkit.GrantPence)
+		testkit.WantErr(t, h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uPLA, Body: body, Header: key("refused-1")}), 403, "forbidden")
+		h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("refused-1")})
 		// A validation failure, repeated with the same key, is the same answer.
-		bad := grantBody("", f.X, f.A, apiGrantPence)
-		r1 := h.do(t, apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: bad, Header: key("bad-1")})
-		wantFields(t, r1, "title")
-		r2 := h.do(t, apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: bad, Header: key("bad-1")})
-		wantFields(t, r2, "title")
+		bad := testkit.GrantBody("", f.X, f.A, testkit.GrantPence)
+		r1 := h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: bad, Header: key("bad-1")})
+		testkit.WantFields(t, r1, "title")
+		r2 := h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: bad, Header: key("bad-1")})
+		testkit.WantFields(t, r2, "title")
 	})
 }

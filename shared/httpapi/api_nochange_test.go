@@ -12,6 +12,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/auth"
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // apiState is what an admin sees of programme 1: item counts of every
@@ -25,7 +26,7 @@ func (h *apiH) state(t *testing.T, f *apiFixture) apiState {
 	t.Helper()
 	// The reads are independent; run them together to keep the test quick.
 	var st apiState
-	var g, m apiResp
+	var g, m testkit.Resp
 	counts := []struct {
 		n    *int
 		path string
@@ -37,8 +38,8 @@ func (h *apiH) state(t *testing.T, f *apiFixture) apiState {
 	var wg sync.WaitGroup
 	for i, c := range counts {
 		wg.Go(func() {
-			r, err := h.send(apiReq{Method: "GET", Path: c.path + "?limit=100", As: uAdmin})
-			var l apiList[json.RawMessage]
+			r, err := h.Send(testkit.Req{Method: "GET", Path: c.path + "?limit=100", As: uAdmin})
+			var l testkit.List[json.RawMessage]
 			switch {
 			case err != nil:
 				errs[i] = err
@@ -49,10 +50,10 @@ func (h *apiH) state(t *testing.T, f *apiFixture) apiState {
 		})
 	}
 	wg.Go(func() {
-		g, errs[len(counts)] = h.send(apiReq{Method: "GET", Path: f.p1("/grants/" + f.GrantXA), As: uAdmin})
+		g, errs[len(counts)] = h.Send(testkit.Req{Method: "GET", Path: f.p1("/grants/" + f.GrantXA), As: uAdmin})
 	})
 	wg.Go(func() {
-		m, errs[len(counts)+1] = h.send(apiReq{Method: "GET", Path: f.p1("/members/" + uPLA), As: uAdmin})
+		m, errs[len(counts)+1] = h.Send(testkit.Req{Method: "GET", Path: f.p1("/members/" + uPLA), As: uAdmin})
 	})
 	wg.Wait()
 	for _, err := range errs {
@@ -78,77 +79,77 @@ func TestAPIRefusedWritesStoreNothing(t *testing.T) {
 	f := h.fixture(t)
 
 	// An idempotent create whose key the 422 case reuses.
-	h.want(t, 201, apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: funderBody("Keyed funder"),
+	h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: testkit.FunderBody("Keyed funder"),
 		Header: map[string]string{"Idempotency-Key": "nochange-key"}})
 
-	expired, _ := auth.MintLocal([]byte(apiSecret), uAdmin, "", []string{"admins"}, time.Minute, time.Now().Add(-time.Hour))
+	expired, _ := auth.MintLocal([]byte(testkit.Secret), uAdmin, "", []string{"admins"}, time.Minute, time.Now().Add(-time.Hour))
 	bigFunder := `{"name":"` + strings.Repeat("x", 70<<10) + `","contacts":["a@example.org"]}`
 	ifMatch := func(tag string) map[string]string { return map[string]string{"If-Match": tag} }
 	member := func(email string) string { return f.p1("/members/" + url.PathEscape(email)) }
-	lead := map[string]any{"roles": []any{roleLead()}}
+	lead := map[string]any{"roles": []any{testkit.RoleLead()}}
 
 	cases := []struct {
 		name   string
 		status int
 		code   string
-		req    apiReq
+		req    testkit.Req
 	}{
-		{"funder without a token", 401, "unauthenticated", apiReq{Method: "POST", Path: f.p1("/funders"), Body: funderBody("F")}},
-		{"member without a token", 401, "unauthenticated", apiReq{Method: "PUT", Path: member(uOutsider), Body: lead}},
-		{"delete member without a token", 401, "unauthenticated", apiReq{Method: "DELETE", Path: member(uPLA)}},
-		{"grant with an expired admin token", 401, "unauthenticated", apiReq{Method: "POST", Path: f.p1("/grants"),
-			Body: grantBody("G", f.X, f.A, apiGrantPence), Header: map[string]string{"Authorization": "Bearer " + expired}}},
-		{"patch with a garbage token", 401, "unauthenticated", apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA),
+		{"funder without a token", 401, "unauthenticated", testkit.Req{Method: "POST", Path: f.p1("/funders"), Body: testkit.FunderBody("F")}},
+		{"member without a token", 401, "unauthenticated", testkit.Req{Method: "PUT", Path: member(uOutsider), Body: lead}},
+		{"delete member without a token", 401, "unauthenticated", testkit.Req{Method: "DELETE", Path: member(uPLA)}},
+		{"grant with an expired admin token", 401, "unauthenticated", testkit.Req{Method: "POST", Path: f.p1("/grants"),
+			Body: testkit.GrantBody("G", f.X, f.A, testkit.GrantPence), Header: map[string]string{"Authorization": "Bearer " + expired}}},
+		{"patch with a garbage token", 401, "unauthenticated", testkit.Req{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA),
 			Body: `{"title":"x"}`, Header: map[string]string{"Authorization": "Bearer x.y.z", "If-Match": `"1"`}}},
 
-		{"programme by a lead", 403, "forbidden", apiReq{Method: "POST", Path: "/programmes", As: uLead, Body: programmeBody("P")}},
-		{"funder by a project lead", 403, "forbidden", apiReq{Method: "POST", Path: f.p1("/funders"), As: uPLA, Body: funderBody("F")}},
-		{"project by a funder", 403, "forbidden", apiReq{Method: "POST", Path: f.p1("/projects"), As: uFunderX, Body: projectBody("P")}},
-		{"grant by a project lead", 403, "forbidden", apiReq{Method: "POST", Path: f.p1("/grants"), As: uPLA, Body: grantBody("G", f.X, f.A, apiGrantPence)}},
-		{"project lead making themself lead", 403, "forbidden", apiReq{Method: "PUT", Path: member(uPLA), As: uPLA, Body: lead}},
-		{"funder deleting a member", 403, "forbidden", apiReq{Method: "DELETE", Path: member(uPLA), As: uFunderX}},
-		{"project lead patching its grant", 403, "forbidden", apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uPLA,
+		{"programme by a lead", 403, "forbidden", testkit.Req{Method: "POST", Path: "/programmes", As: uLead, Body: testkit.ProgrammeBody("P")}},
+		{"funder by a project lead", 403, "forbidden", testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uPLA, Body: testkit.FunderBody("F")}},
+		{"project by a funder", 403, "forbidden", testkit.Req{Method: "POST", Path: f.p1("/projects"), As: uFunderX, Body: testkit.ProjectBody("P")}},
+		{"grant by a project lead", 403, "forbidden", testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uPLA, Body: testkit.GrantBody("G", f.X, f.A, testkit.GrantPence)}},
+		{"project lead making themself lead", 403, "forbidden", testkit.Req{Method: "PUT", Path: member(uPLA), As: uPLA, Body: lead}},
+		{"funder deleting a member", 403, "forbidden", testkit.Req{Method: "DELETE", Path: member(uPLA), As: uFunderX}},
+		{"project lead patching its grant", 403, "forbidden", testkit.Req{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uPLA,
 			Body: `{"amountPence":1}`, Header: ifMatch(`"1"`)}},
 
-		{"funder by an outsider", 404, "not_found", apiReq{Method: "POST", Path: f.p1("/funders"), As: uOutsider, Body: funderBody("F")}},
-		{"outsider making themself lead", 404, "not_found", apiReq{Method: "PUT", Path: member(uOutsider), As: uOutsider, Body: lead}},
-		{"patch by an outsider", 404, "not_found", apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uOutsider,
+		{"funder by an outsider", 404, "not_found", testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uOutsider, Body: testkit.FunderBody("F")}},
+		{"outsider making themself lead", 404, "not_found", testkit.Req{Method: "PUT", Path: member(uOutsider), As: uOutsider, Body: lead}},
+		{"patch by an outsider", 404, "not_found", testkit.Req{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uOutsider,
 			Body: `{"amountPence":1}`, Header: ifMatch(`"1"`)}},
-		{"grant in another programme", 404, "not_found", apiReq{Method: "POST", Path: f.p2("/grants"), As: uLead, Body: grantBody("G", f.Z, f.C, apiGrantPence)}},
-		{"patch of another programme's grant", 404, "not_found", apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantZC), As: uLead,
+		{"grant in another programme", 404, "not_found", testkit.Req{Method: "POST", Path: f.p2("/grants"), As: uLead, Body: testkit.GrantBody("G", f.Z, f.C, testkit.GrantPence)}},
+		{"patch of another programme's grant", 404, "not_found", testkit.Req{Method: "PATCH", Path: f.p1("/grants/" + f.GrantZC), As: uLead,
 			Body: `{"amountPence":1}`, Header: ifMatch(`"1"`)}},
-		{"patch of a grant that does not exist", 404, "not_found", apiReq{Method: "PATCH", Path: f.p1("/grants/" + domain.NewID()), As: uAdmin,
+		{"patch of a grant that does not exist", 404, "not_found", testkit.Req{Method: "PATCH", Path: f.p1("/grants/" + domain.NewID()), As: uAdmin,
 			Body: `{"amountPence":1}`, Header: ifMatch("*")}},
-		{"delete of a member that does not exist", 404, "not_found", apiReq{Method: "DELETE", Path: member("nobody@example.org"), As: uLead}},
-		{"funder in a programme that does not exist", 404, "not_found", apiReq{Method: "POST", Path: "/programmes/" + domain.NewID() + "/funders", As: uAdmin, Body: funderBody("F")}},
-		{"member in a programme that does not exist", 404, "not_found", apiReq{Method: "PUT", Path: "/programmes/" + domain.NewID() + "/members/a@example.org", As: uAdmin, Body: lead}},
+		{"delete of a member that does not exist", 404, "not_found", testkit.Req{Method: "DELETE", Path: member("nobody@example.org"), As: uLead}},
+		{"funder in a programme that does not exist", 404, "not_found", testkit.Req{Method: "POST", Path: "/programmes/" + domain.NewID() + "/funders", As: uAdmin, Body: testkit.FunderBody("F")}},
+		{"member in a programme that does not exist", 404, "not_found", testkit.Req{Method: "PUT", Path: "/programmes/" + domain.NewID() + "/members/a@example.org", As: uAdmin, Body: lead}},
 
-		{"invalid funder", 400, "validation_failed", apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: `{"name":"","contacts":["x"]}`}},
-		{"grant naming another programme's funder", 400, "validation_failed", apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: grantBody("G", f.Z, f.A, apiGrantPence)}},
-		{"grant naming another programme's project", 400, "validation_failed", apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: grantBody("G", f.X, f.C, apiGrantPence)}},
-		{"new member naming another programme's project", 400, "validation_failed", apiReq{Method: "PUT", Path: member("new@example.org"), As: uLead,
-			Body: map[string]any{"roles": []any{rolePL(f.C)}}}},
-		{"existing member moved to another programme's project", 400, "validation_failed", apiReq{Method: "PUT", Path: member(uPLA), As: uLead,
-			Body: map[string]any{"roles": []any{roleLead(), rolePL(f.C)}}}},
-		{"member with a bad email", 400, "validation_failed", apiReq{Method: "PUT", Path: member("not an email"), As: uLead, Body: lead}},
-		{"patch to another programme's funder", 400, "validation_failed", apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uLead,
+		{"invalid funder", 400, "validation_failed", testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: `{"name":"","contacts":["x"]}`}},
+		{"grant naming another programme's funder", 400, "validation_failed", testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: testkit.GrantBody("G", f.Z, f.A, testkit.GrantPence)}},
+		{"grant naming another programme's project", 400, "validation_failed", testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: testkit.GrantBody("G", f.X, f.C, testkit.GrantPence)}},
+		{"new member naming another programme's project", 400, "validation_failed", testkit.Req{Method: "PUT", Path: member("new@example.org"), As: uLead,
+			Body: map[string]any{"roles": []any{testkit.RoleProjectLead(f.C)}}}},
+		{"existing member moved to another programme's project", 400, "validation_failed", testkit.Req{Method: "PUT", Path: member(uPLA), As: uLead,
+			Body: map[string]any{"roles": []any{testkit.RoleLead(), testkit.RoleProjectLead(f.C)}}}},
+		{"member with a bad email", 400, "validation_failed", testkit.Req{Method: "PUT", Path: member("not an email"), As: uLead, Body: lead}},
+		{"patch to another programme's funder", 400, "validation_failed", testkit.Req{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uLead,
 			Body: `{"funderId":"` + f.Z + `","amountPence":1}`, Header: ifMatch(`"1"`)}},
-		{"patch ending before it starts", 400, "validation_failed", apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uLead,
+		{"patch ending before it starts", 400, "validation_failed", testkit.Req{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uLead,
 			Body: `{"startDate":"2025-02-01","endDate":"2025-01-31","amountPence":1}`, Header: ifMatch(`"1"`)}},
 
-		{"wrong method", 405, "method_not_allowed", apiReq{Method: "DELETE", Path: f.p1("/funders"), As: uAdmin}},
-		{"stale If-Match", 412, "precondition_failed", apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uLead,
+		{"wrong method", 405, "method_not_allowed", testkit.Req{Method: "DELETE", Path: f.p1("/funders"), As: uAdmin}},
+		{"stale If-Match", 412, "precondition_failed", testkit.Req{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uLead,
 			Body: `{"amountPence":1}`, Header: ifMatch(`"7"`)}},
-		{"body over 64 KiB", 413, "payload_too_large", apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: bigFunder}},
-		{"patch over 64 KiB", 413, "payload_too_large", apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uLead,
+		{"body over 64 KiB", 413, "payload_too_large", testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: bigFunder}},
+		{"patch over 64 KiB", 413, "payload_too_large", testkit.Req{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uLead,
 			Body: `{"title":"` + strings.Repeat("x", 70<<10) + `"}`, Header: ifMatch(`"1"`)}},
-		{"grant as text", 415, "unsupported_media_type", apiReq{Method: "POST", Path: f.p1("/grants"), As: uLead,
-			Body: mustJSON(grantBody("G", f.X, f.A, apiGrantPence)), Header: map[string]string{"Content-Type": "text/plain"}}},
-		{"member as a form", 415, "unsupported_media_type", apiReq{Method: "PUT", Path: member("new@example.org"), As: uLead,
+		{"grant as text", 415, "unsupported_media_type", testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead,
+			Body: mustJSON(testkit.GrantBody("G", f.X, f.A, testkit.GrantPence)), Header: map[string]string{"Content-Type": "text/plain"}}},
+		{"member as a form", 415, "unsupported_media_type", testkit.Req{Method: "PUT", Path: member("new@example.org"), As: uLead,
 			Body: "roles=lead", Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}},
-		{"idempotency key reused", 422, "idempotency_key_reused", apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead,
-			Body: funderBody("Another funder"), Header: map[string]string{"Idempotency-Key": "nochange-key"}}},
-		{"patch without If-Match", 428, "precondition_required", apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uLead,
+		{"idempotency key reused", 422, "idempotency_key_reused", testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead,
+			Body: testkit.FunderBody("Another funder"), Header: map[string]string{"Idempotency-Key": "nochange-key"}}},
+		{"patch without If-Match", 428, "precondition_required", testkit.Req{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uLead,
 			Body: `{"amountPence":1}`}},
 	}
 
@@ -156,16 +157,16 @@ func TestAPIRefusedWritesStoreNothing(t *testing.T) {
 	if want.grantETag != `"1"` || want.funders != 3 || want.grants != 3 || want.members != 5 {
 		t.Fatalf("unexpected starting state %+v", want)
 	}
-	before := h.tableSnapshot(t)
+	before := h.Snapshot(t)
 	for _, c := range cases {
-		r := h.do(t, c.req)
+		r := h.Do(t, c.req)
 		if r.Status != c.status {
 			t.Errorf("%s: got %s, want %d", c.name, r, c.status)
 		} else {
-			wantErr(t, r, c.status, c.code)
+			testkit.WantErr(t, r, c.status, c.code)
 		}
-		after := h.tableSnapshot(t)
-		sameSnapshot(t, c.name, before, after)
+		after := h.Snapshot(t)
+		testkit.SameSnapshot(t, c.name, before, after)
 		before = after
 		if got := h.state(t, f); got != want {
 			t.Errorf("%s: an admin now sees\n %+v\nnot\n %+v", c.name, got, want)
@@ -173,5 +174,5 @@ func TestAPIRefusedWritesStoreNothing(t *testing.T) {
 	}
 
 	// And the refused requests left no way in: the outsider is still outside.
-	wantErr(t, h.do(t, apiReq{Method: "GET", Path: f.p1(""), As: uOutsider}), http.StatusNotFound, "not_found")
+	testkit.WantErr(t, h.Do(t, testkit.Req{Method: "GET", Path: f.p1(""), As: uOutsider}), http.StatusNotFound, "not_found")
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // pages walks a list with the given limit and returns each page's ids,
@@ -30,12 +32,12 @@ func pages(t *testing.T, h *apiH, as, path string, limit int) [][]string {
 		if len(q) > 0 {
 			p += "?" + q.Encode()
 		}
-		r := h.want(t, 200, apiReq{Method: "GET", Path: p, As: as})
+		r := h.Want(t, 200, testkit.Req{Method: "GET", Path: p, As: as})
 		var raw map[string]json.RawMessage
 		if err := json.Unmarshal(r.Body, &raw); err != nil {
 			t.Fatal(err)
 		}
-		page := decode[apiList[apiIDed]](t, r)
+		page := testkit.Decode[testkit.List[apiIDed]](t, r)
 		var ids []string
 		for _, it := range page.Items {
 			ids = append(ids, it.ID)
@@ -83,7 +85,7 @@ func createMany(t *testing.T, h *apiH, pid string, n int) []string {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			r, err := h.send(apiReq{Method: "POST", Path: "/programmes/" + pid + "/funders", As: uLead, Body: funderBody(fmt.Sprintf("Funder %02d", i))})
+			r, err := h.Send(testkit.Req{Method: "POST", Path: "/programmes/" + pid + "/funders", As: uLead, Body: testkit.FunderBody(fmt.Sprintf("Funder %02d", i))})
 			var v apiIDed
 			switch {
 			case err != nil:
@@ -116,8 +118,8 @@ func TestAPIPagination(t *testing.T) {
 
 	t.Run("7 funders by 3", func(t *testing.T) {
 		t.Parallel()
-		pid, _ := h.create(t, uAdmin, "/programmes", programmeBody("Seven funders"))
-		h.putMember(t, pid, uLead, roleLead())
+		pid, _ := h.Create(t, uAdmin, "/programmes", testkit.ProgrammeBody("Seven funders"))
+		h.PutMember(t, pid, uLead, testkit.RoleLead())
 		created := createMany(t, h, pid, 7)
 		pp := pages(t, h, uLead, "/programmes/"+pid+"/funders", 3)
 		if got := sizes(pp); !slices.Equal(got, []int{3, 3, 1}) {
@@ -137,7 +139,7 @@ func TestAPIPagination(t *testing.T) {
 			t.Fatalf("limit 1 over 7 funders: page sizes %v", got)
 		}
 		// A cursor stays valid after more items are added: nothing is skipped or repeated.
-		first := decode[apiList[apiIDed]](t, h.want(t, 200, apiReq{Method: "GET", Path: "/programmes/" + pid + "/funders?limit=3", As: uLead}))
+		first := testkit.Decode[testkit.List[apiIDed]](t, h.Want(t, 200, testkit.Req{Method: "GET", Path: "/programmes/" + pid + "/funders?limit=3", As: uLead}))
 		extra := createMany(t, h, pid, 1)[0]
 		rest := flat(pages(t, h, uLead, "/programmes/"+pid+"/funders?cursor="+url.QueryEscape(*first.NextCursor), 0))
 		if want := append(sorted[3:], extra); !slices.Equal(rest, want) {
@@ -147,14 +149,14 @@ func TestAPIPagination(t *testing.T) {
 
 	t.Run("default limit 50", func(t *testing.T) {
 		t.Parallel()
-		pid, _ := h.create(t, uAdmin, "/programmes", programmeBody("Fifty-one funders"))
-		h.putMember(t, pid, uLead, roleLead())
+		pid, _ := h.Create(t, uAdmin, "/programmes", testkit.ProgrammeBody("Fifty-one funders"))
+		h.PutMember(t, pid, uLead, testkit.RoleLead())
 		created := createMany(t, h, pid, 51)
 		pp := pages(t, h, uLead, "/programmes/"+pid+"/funders", 0)
 		if got := sizes(pp); !slices.Equal(got, []int{50, 1}) {
 			t.Fatalf("default page sizes = %v, want [50 1]", got)
 		}
-		if !sameSet(flat(pp), created) {
+		if !testkit.SameSet(flat(pp), created) {
 			t.Fatalf("default pages miss or repeat funders")
 		}
 		if got := sizes(pages(t, h, uLead, "/programmes/"+pid+"/funders", 100)); !slices.Equal(got, []int{51}) {
@@ -167,7 +169,7 @@ func TestAPIPagination(t *testing.T) {
 		// funder-x's grants come from the funder index, pl-a's from the
 		// project index, and a member with two roles gets a filtered list.
 		multi := "multi@example.org"
-		h.putMember(t, f.P1, multi, rolePL(f.A), roleFunder(f.Y))
+		h.PutMember(t, f.P1, multi, testkit.RoleProjectLead(f.A), testkit.RoleFunder(f.Y))
 		for _, c := range []struct {
 			as   string
 			want []string
@@ -191,17 +193,17 @@ func TestAPIPagination(t *testing.T) {
 			t.Errorf("members by 2: %v, want [2 2 2]", sizes(pp))
 		} else {
 			var emails []string
-			for _, m := range listAll[struct{ Email string }](t, h, uLead, f.p1("/members")) {
+			for _, m := range testkit.ListAll[struct{ Email string }](t, h, uLead, f.p1("/members")) {
 				emails = append(emails, m.Email)
 			}
 			if !slices.IsSorted(emails) || len(emails) != 6 || !strings.Contains(strings.Join(emails, " "), multi) {
 				t.Errorf("members = %v, want 6 sorted by email", emails)
 			}
 		}
-		other, _ := h.create(t, uAdmin, "/programmes", programmeBody("Multi's second programme"))
-		h.putMember(t, other, multi, roleLead())
+		other, _ := h.Create(t, uAdmin, "/programmes", testkit.ProgrammeBody("Multi's second programme"))
+		h.PutMember(t, other, multi, testkit.RoleLead())
 		pp := pages(t, h, multi, "/programmes", 1)
-		if !slices.Equal(sizes(pp), []int{1, 1}) || !sameSet(flat(pp), []string{f.P1, other}) {
+		if !slices.Equal(sizes(pp), []int{1, 1}) || !testkit.SameSet(flat(pp), []string{f.P1, other}) {
 			t.Errorf("multi's programmes by 1: %v, want %s and %s", pp, f.P1, other)
 		}
 	})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // rolesTableFunctions are the API functions whose every route TestAPIRoles covers.
@@ -36,10 +37,10 @@ type roleCase struct {
 	// setup (optional, as admin) makes what the request acts on and returns
 	// a value handed to req, ok and refused.
 	setup func(t *testing.T, h *apiH, f *apiFixture, role string) string
-	req   func(f *apiFixture, role, target string) apiReq
+	req   func(f *apiFixture, role, target string) testkit.Req
 	// ok checks a successful answer; refused checks a refused write
 	// changed nothing.
-	ok      func(t *testing.T, h *apiH, f *apiFixture, role, target string, r apiResp)
+	ok      func(t *testing.T, h *apiH, f *apiFixture, role, target string, r testkit.Resp)
 	refused func(t *testing.T, h *apiH, f *apiFixture, role, target string)
 }
 
@@ -47,27 +48,27 @@ type roleCase struct {
 func roleCases() []roleCase {
 	const ok, created, noContent, forbidden, notFound = 200, 201, 204, 403, 404
 	all := func(s int) map[string]int { return byRole(s, s, s, s, s) }
-	get := func(path func(f *apiFixture) string) func(*apiFixture, string, string) apiReq {
-		return func(f *apiFixture, role, _ string) apiReq {
-			return apiReq{Method: "GET", Path: path(f), As: emailOf(role)}
+	get := func(path func(f *apiFixture) string) func(*apiFixture, string, string) testkit.Req {
+		return func(f *apiFixture, role, _ string) testkit.Req {
+			return testkit.Req{Method: "GET", Path: path(f), As: emailOf(role)}
 		}
 	}
 	// noneNamed checks, as admin, that no item of a list carries name (a
 	// refused create stored nothing).
 	noneNamed := func(list func(f *apiFixture) string) func(*testing.T, *apiH, *apiFixture, string, string) {
 		return func(t *testing.T, h *apiH, f *apiFixture, _, name string) {
-			for _, it := range listAll[apiIDed](t, h, uAdmin, list(f)) {
+			for _, it := range testkit.ListAll[apiIDed](t, h, uAdmin, list(f)) {
 				if it.Name == name || it.Title == name {
 					t.Fatalf("refused create was stored anyway: %+v", it)
 				}
 			}
 		}
 	}
-	oneNamed := func(list func(f *apiFixture) string) func(*testing.T, *apiH, *apiFixture, string, string, apiResp) {
-		return func(t *testing.T, h *apiH, f *apiFixture, _, name string, r apiResp) {
-			got := decode[apiIDed](t, r)
+	oneNamed := func(list func(f *apiFixture) string) func(*testing.T, *apiH, *apiFixture, string, string, testkit.Resp) {
+		return func(t *testing.T, h *apiH, f *apiFixture, _, name string, r testkit.Resp) {
+			got := testkit.Decode[apiIDed](t, r)
 			n := 0
-			for _, it := range listAll[apiIDed](t, h, uAdmin, list(f)) {
+			for _, it := range testkit.ListAll[apiIDed](t, h, uAdmin, list(f)) {
 				if it.Name == name || it.Title == name {
 					n++
 					if it.ID != got.ID {
@@ -84,31 +85,31 @@ func roleCases() []roleCase {
 		}
 	}
 	uniqName := func(what string) func(*testing.T, *apiH, *apiFixture, string) string {
-		return func(_ *testing.T, h *apiH, _ *apiFixture, role string) string { return h.uniq(what + " by " + role) }
+		return func(_ *testing.T, h *apiH, _ *apiFixture, role string) string { return h.Uniq(what + " by " + role) }
 	}
 	// grant cases: a fresh grant per role, so PATCHes never meet.
 	freshGrant := func(funder, project func(f *apiFixture) string) func(*testing.T, *apiH, *apiFixture, string) string {
 		return func(t *testing.T, h *apiH, f *apiFixture, role string) string {
-			id, _ := h.create(t, uAdmin, f.p1("/grants"), grantBody(h.uniq("grant for "+role), funder(f), project(f), apiGrantPence))
+			id, _ := h.Create(t, uAdmin, f.p1("/grants"), testkit.GrantBody(h.Uniq("grant for "+role), funder(f), project(f), testkit.GrantPence))
 			return id
 		}
 	}
-	patchGrant := func(f *apiFixture, role, id string) apiReq {
-		return apiReq{Method: "PATCH", Path: f.p1("/grants/" + id), As: emailOf(role),
+	patchGrant := func(f *apiFixture, role, id string) testkit.Req {
+		return testkit.Req{Method: "PATCH", Path: f.p1("/grants/" + id), As: emailOf(role),
 			Body: map[string]any{"title": "changed by " + role, "amountPence": 4200}, Header: map[string]string{"If-Match": `"1"`}}
 	}
-	patched := func(t *testing.T, h *apiH, f *apiFixture, role, id string, r apiResp) {
+	patched := func(t *testing.T, h *apiH, f *apiFixture, role, id string, r testkit.Resp) {
 		if et := r.Header.Get("ETag"); et != `"2"` {
 			t.Fatalf("ETag after PATCH = %q, want \"2\"", et)
 		}
-		g := decode[domain.Grant](t, h.want(t, ok, apiReq{Method: "GET", Path: f.p1("/grants/" + id), As: uAdmin}))
+		g := testkit.Decode[domain.Grant](t, h.Want(t, ok, testkit.Req{Method: "GET", Path: f.p1("/grants/" + id), As: uAdmin}))
 		if g.Title != "changed by "+role || g.AmountPence != 4200 || g.Version != 2 {
 			t.Fatalf("after PATCH the grant is %+v", g)
 		}
 	}
 	grantUnchanged := func(t *testing.T, h *apiH, f *apiFixture, role, id string) {
-		r := h.want(t, ok, apiReq{Method: "GET", Path: f.p1("/grants/" + id), As: uAdmin})
-		g := decode[domain.Grant](t, r)
+		r := h.Want(t, ok, testkit.Req{Method: "GET", Path: f.p1("/grants/" + id), As: uAdmin})
+		g := testkit.Decode[domain.Grant](t, r)
 		if r.Header.Get("ETag") != `"1"` || g.Version != 1 || !strings.HasPrefix(g.Title, "grant for "+role+" ") || g.AmountPence != 3100000 {
 			t.Fatalf("refused PATCH changed the grant: ETag %s, %+v", r.Header.Get("ETag"), g)
 		}
@@ -120,23 +121,23 @@ func roleCases() []roleCase {
 	return []roleCase{
 		{route: "GET /health", name: "with token", want: all(ok),
 			req: get(func(*apiFixture) string { return "/health" }),
-			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r apiResp) {
-				if v := decode[map[string]string](t, r); v["status"] != "ok" {
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
+				if v := testkit.Decode[map[string]string](t, r); v["status"] != "ok" {
 					t.Fatalf("health = %v", v)
 				}
 			}},
 
 		{route: "POST /programmes", write: true, want: byRole(created, forbidden, forbidden, forbidden, forbidden),
 			setup: uniqName("programme"),
-			req: func(f *apiFixture, role, name string) apiReq {
-				return apiReq{Method: "POST", Path: "/programmes", As: emailOf(role), Body: programmeBody(name)}
+			req: func(f *apiFixture, role, name string) testkit.Req {
+				return testkit.Req{Method: "POST", Path: "/programmes", As: emailOf(role), Body: testkit.ProgrammeBody(name)}
 			},
 			ok:      oneNamed(func(*apiFixture) string { return "/programmes" }),
 			refused: noneNamed(func(*apiFixture) string { return "/programmes" })},
 
 		{route: "GET /programmes", want: all(ok), req: get(func(*apiFixture) string { return "/programmes" }),
-			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r apiResp) {
-				got := ids(t, h, emailOf(role), "/programmes")
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
+				got := testkit.IDs(t, h, emailOf(role), "/programmes")
 				switch role {
 				case "admin":
 					if !slices.Contains(got, f.P1) || !slices.Contains(got, f.P2) {
@@ -155,8 +156,8 @@ func roleCases() []roleCase {
 
 		{route: "GET /programmes/{programmeId}", name: "own programme", want: byRole(ok, ok, ok, ok, notFound),
 			req: get(func(f *apiFixture) string { return f.p1("") }),
-			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r apiResp) {
-				if p := decode[domain.Programme](t, r); p.ID != f.P1 || p.Name != "Programme 1" {
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
+				if p := testkit.Decode[domain.Programme](t, r); p.ID != f.P1 || p.Name != "Programme 1" {
 					t.Fatalf("got programme %+v", p)
 				}
 			}},
@@ -169,100 +170,100 @@ func roleCases() []roleCase {
 
 		{route: "GET /programmes/{programmeId}/members", want: byRole(ok, ok, forbidden, forbidden, notFound),
 			req: get(func(f *apiFixture) string { return f.p1("/members") }),
-			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r apiResp) {
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
 				var got []string
-				for _, m := range listAll[domain.Member](t, h, emailOf(role), f.p1("/members")) {
+				for _, m := range testkit.ListAll[domain.Member](t, h, emailOf(role), f.p1("/members")) {
 					got = append(got, m.Email)
 				}
-				if want := []string{uLead, uPLA, uPLB, uFunderX, uFunderY}; !sameSet(got, want) {
+				if want := []string{uLead, uPLA, uPLB, uFunderX, uFunderY}; !testkit.SameSet(got, want) {
 					t.Fatalf("members = %v, want %v", got, want)
 				}
 			}},
 
 		{route: "GET /programmes/{programmeId}/members/{email}", name: "another member", want: byRole(ok, ok, notFound, notFound, notFound),
 			req: get(func(f *apiFixture) string { return memberPath(f, uPLB) }),
-			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r apiResp) {
-				m := decode[domain.Member](t, r)
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
+				m := testkit.Decode[domain.Member](t, r)
 				if m.Email != uPLB || len(m.Roles) != 1 || m.Roles[0] != (domain.Role{Role: domain.RoleProjectLead, ProjectID: f.B}) {
 					t.Fatalf("member = %+v", m)
 				}
 			}},
 		{route: "GET /programmes/{programmeId}/members/{email}", name: "self", want: byRole(notFound, ok, ok, ok, notFound),
-			req: func(f *apiFixture, role, _ string) apiReq {
-				return apiReq{Method: "GET", Path: memberPath(f, emailOf(role)), As: emailOf(role)}
+			req: func(f *apiFixture, role, _ string) testkit.Req {
+				return testkit.Req{Method: "GET", Path: memberPath(f, emailOf(role)), As: emailOf(role)}
 			},
-			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r apiResp) {
-				if m := decode[domain.Member](t, r); m.Email != emailOf(role) || len(m.Roles) != 1 {
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
+				if m := testkit.Decode[domain.Member](t, r); m.Email != emailOf(role) || len(m.Roles) != 1 {
 					t.Fatalf("member = %+v", m)
 				}
 			}},
 		{route: "GET /programmes/{programmeId}/members/{email}", name: "self in capitals", want: byRole(notFound, ok, ok, ok, notFound),
-			req: func(f *apiFixture, role, _ string) apiReq {
-				return apiReq{Method: "GET", Path: memberPath(f, strings.ToUpper(emailOf(role))), As: emailOf(role)}
+			req: func(f *apiFixture, role, _ string) testkit.Req {
+				return testkit.Req{Method: "GET", Path: memberPath(f, strings.ToUpper(emailOf(role))), As: emailOf(role)}
 			}},
 		{route: "GET /programmes/{programmeId}/members/{email}", name: "member of another programme", want: all(notFound),
 			req: get(func(f *apiFixture) string { return memberPath(f, uLead2) })},
 
 		{route: "PUT /programmes/{programmeId}/members/{email}", write: true, want: byRole(created, created, forbidden, forbidden, notFound),
 			setup: func(_ *testing.T, h *apiH, _ *apiFixture, role string) string {
-				return strings.ReplaceAll(h.uniq("new-"+role), " ", "-") + "@example.org"
+				return strings.ReplaceAll(h.Uniq("new-"+role), " ", "-") + "@example.org"
 			},
-			req: func(f *apiFixture, role, email string) apiReq {
-				return apiReq{Method: "PUT", Path: memberPath(f, email), As: emailOf(role),
-					Body: map[string]any{"roles": []any{rolePL(f.A)}}}
+			req: func(f *apiFixture, role, email string) testkit.Req {
+				return testkit.Req{Method: "PUT", Path: memberPath(f, email), As: emailOf(role),
+					Body: map[string]any{"roles": []any{testkit.RoleProjectLead(f.A)}}}
 			},
-			ok: func(t *testing.T, h *apiH, f *apiFixture, role, email string, r apiResp) {
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, email string, r testkit.Resp) {
 				if loc := r.Header.Get("Location"); loc != memberPath(f, email) {
 					t.Fatalf("Location = %q", loc)
 				}
-				m := decode[domain.Member](t, h.want(t, ok, apiReq{Method: "GET", Path: memberPath(f, email), As: uAdmin}))
+				m := testkit.Decode[domain.Member](t, h.Want(t, ok, testkit.Req{Method: "GET", Path: memberPath(f, email), As: uAdmin}))
 				if len(m.Roles) != 1 || m.Roles[0].ProjectID != f.A || m.UpdatedBy != emailOf(role) {
 					t.Fatalf("stored member = %+v", m)
 				}
 				// The new member now sees the programme.
-				h.want(t, ok, apiReq{Method: "GET", Path: f.p1(""), As: email})
+				h.Want(t, ok, testkit.Req{Method: "GET", Path: f.p1(""), As: email})
 			},
 			refused: func(t *testing.T, h *apiH, f *apiFixture, _, email string) {
-				h.want(t, notFound, apiReq{Method: "GET", Path: memberPath(f, email), As: uAdmin})
-				h.want(t, notFound, apiReq{Method: "GET", Path: f.p1(""), As: email})
+				h.Want(t, notFound, testkit.Req{Method: "GET", Path: memberPath(f, email), As: uAdmin})
+				h.Want(t, notFound, testkit.Req{Method: "GET", Path: f.p1(""), As: email})
 			}},
 
 		{route: "DELETE /programmes/{programmeId}/members/{email}", write: true, want: byRole(noContent, noContent, forbidden, forbidden, notFound),
 			setup: func(t *testing.T, h *apiH, f *apiFixture, role string) string {
-				email := strings.ReplaceAll(h.uniq("victim-"+role), " ", "-") + "@example.org"
-				h.putMember(t, f.P1, email, roleFunder(f.Y))
+				email := strings.ReplaceAll(h.Uniq("victim-"+role), " ", "-") + "@example.org"
+				h.PutMember(t, f.P1, email, testkit.RoleFunder(f.Y))
 				return email
 			},
-			req: func(f *apiFixture, role, email string) apiReq {
-				return apiReq{Method: "DELETE", Path: memberPath(f, email), As: emailOf(role)}
+			req: func(f *apiFixture, role, email string) testkit.Req {
+				return testkit.Req{Method: "DELETE", Path: memberPath(f, email), As: emailOf(role)}
 			},
-			ok: func(t *testing.T, h *apiH, f *apiFixture, _, email string, r apiResp) {
+			ok: func(t *testing.T, h *apiH, f *apiFixture, _, email string, r testkit.Resp) {
 				if len(r.Body) != 0 {
 					t.Fatalf("204 with a body: %s", r.Body)
 				}
-				h.want(t, notFound, apiReq{Method: "GET", Path: memberPath(f, email), As: uAdmin})
-				h.want(t, notFound, apiReq{Method: "GET", Path: f.p1(""), As: email})
+				h.Want(t, notFound, testkit.Req{Method: "GET", Path: memberPath(f, email), As: uAdmin})
+				h.Want(t, notFound, testkit.Req{Method: "GET", Path: f.p1(""), As: email})
 			},
 			refused: func(t *testing.T, h *apiH, f *apiFixture, _, email string) {
-				m := decode[domain.Member](t, h.want(t, ok, apiReq{Method: "GET", Path: memberPath(f, email), As: uAdmin}))
+				m := testkit.Decode[domain.Member](t, h.Want(t, ok, testkit.Req{Method: "GET", Path: memberPath(f, email), As: uAdmin}))
 				if len(m.Roles) != 1 || m.Roles[0].FunderID != f.Y || m.UpdatedBy != uAdmin {
 					t.Fatalf("refused DELETE changed the member: %+v", m)
 				}
-				h.want(t, ok, apiReq{Method: "GET", Path: f.p1(""), As: email})
+				h.Want(t, ok, testkit.Req{Method: "GET", Path: f.p1(""), As: email})
 			}},
 
 		{route: "POST /programmes/{programmeId}/funders", write: true, want: byRole(created, created, forbidden, forbidden, notFound),
 			setup: uniqName("funder"),
-			req: func(f *apiFixture, role, name string) apiReq {
-				return apiReq{Method: "POST", Path: f.p1("/funders"), As: emailOf(role), Body: funderBody(name)}
+			req: func(f *apiFixture, role, name string) testkit.Req {
+				return testkit.Req{Method: "POST", Path: f.p1("/funders"), As: emailOf(role), Body: testkit.FunderBody(name)}
 			},
 			ok:      oneNamed(func(f *apiFixture) string { return f.p1("/funders") }),
 			refused: noneNamed(func(f *apiFixture) string { return f.p1("/funders") })},
 
 		{route: "GET /programmes/{programmeId}/funders", want: byRole(ok, ok, ok, ok, notFound),
 			req: get(func(f *apiFixture) string { return f.p1("/funders") }),
-			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r apiResp) {
-				fs := decode[apiList[domain.Funder]](t, r).Items
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
+				fs := testkit.Decode[testkit.List[domain.Funder]](t, r).Items
 				var got []string
 				for _, fu := range fs {
 					got = append(got, fu.ID)
@@ -275,8 +276,8 @@ func roleCases() []roleCase {
 
 		{route: "GET /programmes/{programmeId}/funders/{funderId}", name: "X", want: byRole(ok, ok, ok, ok, notFound),
 			req: get(func(f *apiFixture) string { return f.p1("/funders/" + f.X) }),
-			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r apiResp) {
-				fu := decode[domain.Funder](t, r)
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
+				fu := testkit.Decode[domain.Funder](t, r)
 				if fu.ID != f.X {
 					t.Fatalf("got funder %+v", fu)
 				}
@@ -284,32 +285,32 @@ func roleCases() []roleCase {
 			}},
 		{route: "GET /programmes/{programmeId}/funders/{funderId}", name: "Y", want: byRole(ok, ok, ok, ok, notFound),
 			req: get(func(f *apiFixture) string { return f.p1("/funders/" + f.Y) }),
-			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r apiResp) {
-				checkContacts(t, f, role, decode[domain.Funder](t, r))
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
+				checkContacts(t, f, role, testkit.Decode[domain.Funder](t, r))
 			}},
 		{route: "GET /programmes/{programmeId}/funders/{funderId}", name: "funder of another programme", want: all(notFound),
 			req: get(func(f *apiFixture) string { return f.p1("/funders/" + f.Z) })},
 
 		{route: "POST /programmes/{programmeId}/projects", write: true, want: byRole(created, created, forbidden, forbidden, notFound),
 			setup: uniqName("project"),
-			req: func(f *apiFixture, role, name string) apiReq {
-				return apiReq{Method: "POST", Path: f.p1("/projects"), As: emailOf(role), Body: projectBody(name)}
+			req: func(f *apiFixture, role, name string) testkit.Req {
+				return testkit.Req{Method: "POST", Path: f.p1("/projects"), As: emailOf(role), Body: testkit.ProjectBody(name)}
 			},
 			ok:      oneNamed(func(f *apiFixture) string { return f.p1("/projects") }),
 			refused: noneNamed(func(f *apiFixture) string { return f.p1("/projects") })},
 
 		{route: "GET /programmes/{programmeId}/projects", want: byRole(ok, ok, ok, ok, notFound),
 			req: get(func(f *apiFixture) string { return f.p1("/projects") }),
-			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r apiResp) {
-				if got := ids(t, h, emailOf(role), f.p1("/projects")); !slices.Equal(got, []string{f.A, f.B}) {
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
+				if got := testkit.IDs(t, h, emailOf(role), f.p1("/projects")); !slices.Equal(got, []string{f.A, f.B}) {
 					t.Fatalf("projects = %v, want [A B] = %v", got, []string{f.A, f.B})
 				}
 			}},
 
 		{route: "GET /programmes/{programmeId}/projects/{projectId}", name: "A", want: byRole(ok, ok, ok, ok, notFound),
 			req: get(func(f *apiFixture) string { return f.p1("/projects/" + f.A) }),
-			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r apiResp) {
-				if p := decode[domain.Project](t, r); p.ID != f.A || p.Name != "Project A" {
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
+				if p := testkit.Decode[domain.Project](t, r); p.ID != f.A || p.Name != "Project A" {
 					t.Fatalf("got project %+v", p)
 				}
 			}},
@@ -318,10 +319,10 @@ func roleCases() []roleCase {
 
 		{route: "POST /programmes/{programmeId}/grants", write: true, want: byRole(created, created, forbidden, forbidden, notFound),
 			setup: uniqName("grant"),
-			req: func(f *apiFixture, role, title string) apiReq {
-				return apiReq{Method: "POST", Path: f.p1("/grants"), As: emailOf(role), Body: grantBody(title, f.X, f.A, apiGrantPence)}
+			req: func(f *apiFixture, role, title string) testkit.Req {
+				return testkit.Req{Method: "POST", Path: f.p1("/grants"), As: emailOf(role), Body: testkit.GrantBody(title, f.X, f.A, testkit.GrantPence)}
 			},
-			ok: func(t *testing.T, h *apiH, f *apiFixture, role, title string, r apiResp) {
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, title string, r testkit.Resp) {
 				if et := r.Header.Get("ETag"); et != `"1"` {
 					t.Fatalf("ETag of a new grant = %q, want \"1\"", et)
 				}
@@ -331,14 +332,14 @@ func roleCases() []roleCase {
 
 		{route: "GET /programmes/{programmeId}/grants", want: byRole(ok, ok, ok, ok, notFound),
 			req: get(func(f *apiFixture) string { return f.p1("/grants") }),
-			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r apiResp) {
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
 				want := map[string][]string{
 					"admin":    {f.GrantXA, f.GrantYB, f.GrantXP},
 					"lead":     {f.GrantXA, f.GrantYB, f.GrantXP},
 					"pl-a":     {f.GrantXA},
 					"funder-x": {f.GrantXA, f.GrantXP},
 				}[role]
-				if got := ids(t, h, emailOf(role), f.p1("/grants")); !slices.Equal(got, want) {
+				if got := testkit.IDs(t, h, emailOf(role), f.p1("/grants")); !slices.Equal(got, want) {
 					t.Fatalf("%s's grants = %v, want %v (oldest first)", role, got, want)
 				}
 			}},
@@ -352,8 +353,8 @@ func roleCases() []roleCase {
 
 		{route: "GET /openapi.json", want: all(ok),
 			req: get(func(*apiFixture) string { return "/openapi.json" }),
-			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r apiResp) {
-				if v := decode[map[string]any](t, r); v["openapi"] == nil || v["paths"] == nil {
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
+				if v := testkit.Decode[map[string]any](t, r); v["openapi"] == nil || v["paths"] == nil {
 					t.Fatalf("not an OpenAPI document: %.200s", r.Body)
 				}
 			}},
@@ -406,8 +407,8 @@ func checkContacts(t *testing.T, f *apiFixture, role string, fu domain.Funder) {
 
 // exportShows checks a grant export holds exactly the grants the role may
 // read (by id) and no funder contact the role may not see.
-func exportShows(contentType string) func(*testing.T, *apiH, *apiFixture, string, string, apiResp) {
-	return func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r apiResp) {
+func exportShows(contentType string) func(*testing.T, *apiH, *apiFixture, string, string, testkit.Resp) {
+	return func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
 		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, contentType) {
 			t.Fatalf("Content-Type = %q, want %s", ct, contentType)
 		}
@@ -432,9 +433,9 @@ func exportShows(contentType string) func(*testing.T, *apiH, *apiFixture, string
 	}
 }
 
-func grantRead(id func(f *apiFixture) string) func(*testing.T, *apiH, *apiFixture, string, string, apiResp) {
-	return func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r apiResp) {
-		g := decode[domain.Grant](t, r)
+func grantRead(id func(f *apiFixture) string) func(*testing.T, *apiH, *apiFixture, string, string, testkit.Resp) {
+	return func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
+		g := testkit.Decode[domain.Grant](t, r)
 		if g.ID != id(f) || g.Version != 1 {
 			t.Fatalf("got grant %+v", g)
 		}
@@ -520,7 +521,7 @@ func TestAPIRoles(t *testing.T) {
 						target = c.setup(t, h, f, r.name)
 					}
 					req := c.req(f, r.name, target)
-					resp := h.do(t, req)
+					resp := h.Do(t, req)
 					want := c.want[r.name]
 					if resp.Status != want {
 						t.Fatalf("%s %s as %s: got %s, want %d", req.Method, req.Path, r.name, resp, want)
@@ -528,7 +529,7 @@ func TestAPIRoles(t *testing.T) {
 					switch {
 					case want >= 400:
 						code := map[int]string{403: "forbidden", 404: "not_found"}[want]
-						wantErr(t, resp, want, code)
+						testkit.WantErr(t, resp, want, code)
 						if c.refused != nil {
 							c.refused(t, h, f, r.name, target)
 						}
@@ -549,20 +550,20 @@ func TestAPIRolesOtherMembers(t *testing.T) {
 	h := newAPI(t)
 	f := h.fixture(t)
 
-	if got := ids(t, h, uPLB, f.p1("/grants")); !slices.Equal(got, []string{f.GrantYB}) {
+	if got := testkit.IDs(t, h, uPLB, f.p1("/grants")); !slices.Equal(got, []string{f.GrantYB}) {
 		t.Errorf("pl-b's grants = %v, want only Y to B %s", got, f.GrantYB)
 	}
-	if got := ids(t, h, uFunderY, f.p1("/grants")); !slices.Equal(got, []string{f.GrantYB}) {
+	if got := testkit.IDs(t, h, uFunderY, f.p1("/grants")); !slices.Equal(got, []string{f.GrantYB}) {
 		t.Errorf("funder-y's grants = %v, want only Y to B %s", got, f.GrantYB)
 	}
 	for _, g := range []string{f.GrantXA, f.GrantXP} {
-		wantErr(t, h.do(t, apiReq{Method: "GET", Path: f.p1("/grants/" + g), As: uPLB}), 404, "not_found")
-		wantErr(t, h.do(t, apiReq{Method: "GET", Path: f.p1("/grants/" + g), As: uFunderY}), 404, "not_found")
+		testkit.WantErr(t, h.Do(t, testkit.Req{Method: "GET", Path: f.p1("/grants/" + g), As: uPLB}), 404, "not_found")
+		testkit.WantErr(t, h.Do(t, testkit.Req{Method: "GET", Path: f.p1("/grants/" + g), As: uFunderY}), 404, "not_found")
 	}
-	h.want(t, 200, apiReq{Method: "GET", Path: f.p1("/grants/" + f.GrantYB), As: uFunderY})
+	h.Want(t, 200, testkit.Req{Method: "GET", Path: f.p1("/grants/" + f.GrantYB), As: uFunderY})
 
 	// funder-y sees Y's contacts, not X's.
-	for _, fu := range listAll[domain.Funder](t, h, uFunderY, f.p1("/funders")) {
+	for _, fu := range testkit.ListAll[domain.Funder](t, h, uFunderY, f.p1("/funders")) {
 		switch fu.ID {
 		case f.Y:
 			if !slices.Equal(fu.Contacts, []string{fixtureContacts["Y"]}) {
@@ -574,26 +575,26 @@ func TestAPIRolesOtherMembers(t *testing.T) {
 			}
 		}
 	}
-	x := decode[domain.Funder](t, h.want(t, 200, apiReq{Method: "GET", Path: f.p1("/funders/" + f.X), As: uFunderY}))
+	x := testkit.Decode[domain.Funder](t, h.Want(t, 200, testkit.Req{Method: "GET", Path: f.p1("/funders/" + f.X), As: uFunderY}))
 	if len(x.Contacts) != 0 {
 		t.Errorf("funder-y must not see X's contacts, got %v", x.Contacts)
 	}
 
 	// The lead of programme 2 is a stranger in programme 1, and the reverse.
 	for _, p := range []string{"", "/members", "/funders", "/projects", "/grants", "/grants/" + f.GrantXA, "/funders/" + f.X} {
-		wantErr(t, h.do(t, apiReq{Method: "GET", Path: f.p1(p), As: uLead2}), 404, "not_found")
+		testkit.WantErr(t, h.Do(t, testkit.Req{Method: "GET", Path: f.p1(p), As: uLead2}), 404, "not_found")
 	}
 	for _, p := range []string{"", "/members", "/funders", "/grants", "/grants/" + f.GrantZC} {
-		wantErr(t, h.do(t, apiReq{Method: "GET", Path: f.p2(p), As: uLead}), 404, "not_found")
+		testkit.WantErr(t, h.Do(t, testkit.Req{Method: "GET", Path: f.p2(p), As: uLead}), 404, "not_found")
 	}
-	wantErr(t, h.do(t, apiReq{Method: "POST", Path: f.p2("/grants"), As: uLead, Body: grantBody("sneaky", f.Z, f.C, apiGrantPence)}), 404, "not_found")
-	if got := ids(t, h, uLead2, "/programmes"); !slices.Equal(got, []string{f.P2}) {
+	testkit.WantErr(t, h.Do(t, testkit.Req{Method: "POST", Path: f.p2("/grants"), As: uLead, Body: testkit.GrantBody("sneaky", f.Z, f.C, testkit.GrantPence)}), 404, "not_found")
+	if got := testkit.IDs(t, h, uLead2, "/programmes"); !slices.Equal(got, []string{f.P2}) {
 		t.Errorf("lead2's programmes = %v, want [%s]", got, f.P2)
 	}
 
 	// GET /health answers without any token.
-	r := h.want(t, http.StatusOK, apiReq{Method: "GET", Path: "/health"})
-	if v := decode[map[string]string](t, r); v["status"] != "ok" {
+	r := h.Want(t, http.StatusOK, testkit.Req{Method: "GET", Path: "/health"})
+	if v := testkit.Decode[map[string]string](t, r); v["status"] != "ok" {
 		t.Errorf("health = %s", r.Body)
 	}
 }

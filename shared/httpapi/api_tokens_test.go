@@ -12,6 +12,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/fundtrack/fundtrack/shared/auth"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // signed makes an HS256-family token over arbitrary claims.
@@ -35,8 +36,8 @@ func b64(v any) string {
 func TestAPITokens(t *testing.T) {
 	t.Parallel()
 	h := newAPI(t)
-	pid, _ := h.create(t, uAdmin, "/programmes", programmeBody("Token programme"))
-	h.putMember(t, pid, uLead, roleLead())
+	pid, _ := h.Create(t, uAdmin, "/programmes", testkit.ProgrammeBody("Token programme"))
+	h.PutMember(t, pid, uLead, testkit.RoleLead())
 	path := "/programmes/" + pid
 
 	now := time.Now()
@@ -47,8 +48,8 @@ func TestAPITokens(t *testing.T) {
 	without := func(k string) jwt.MapClaims { c := good(); delete(c, k); return c }
 	with := func(k string, v any) jwt.MapClaims { c := good(); c[k] = v; return c }
 
-	valid := signed(t, jwt.SigningMethodHS256, apiSecret, good())
-	expired, err := auth.MintLocal([]byte(apiSecret), uLead, "", nil, time.Hour, now.Add(-2*time.Hour))
+	valid := signed(t, jwt.SigningMethodHS256, testkit.Secret, good())
+	expired, err := auth.MintLocal([]byte(testkit.Secret), uLead, "", nil, time.Hour, now.Add(-2*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,14 +74,14 @@ func TestAPITokens(t *testing.T) {
 		{"wrong secret", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, auth.DefaultLocalSecret, good())}},
 		{"alg none", []string{"Bearer " + algNone}},
 		{"alg none with a signature", []string{"Bearer " + algNoneSigned}},
-		{"HS512 with the right secret", []string{"Bearer " + signed(t, jwt.SigningMethodHS512, apiSecret, good())}},
-		{"wrong issuer", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, apiSecret, with("iss", "someone-else"))}},
-		{"no issuer", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, apiSecret, without("iss"))}},
-		{"no exp", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, apiSecret, without("exp"))}},
-		{"not yet valid", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, apiSecret, with("nbf", now.Add(time.Hour).Unix()))}},
-		{"no email", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, apiSecret, without("email"))}},
-		{"no subject", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, apiSecret, without("sub"))}},
-		{"groups of the wrong type", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, apiSecret, with("cognito:groups", 7))}},
+		{"HS512 with the right secret", []string{"Bearer " + signed(t, jwt.SigningMethodHS512, testkit.Secret, good())}},
+		{"wrong issuer", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, testkit.Secret, with("iss", "someone-else"))}},
+		{"no issuer", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, testkit.Secret, without("iss"))}},
+		{"no exp", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, testkit.Secret, without("exp"))}},
+		{"not yet valid", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, testkit.Secret, with("nbf", now.Add(time.Hour).Unix()))}},
+		{"no email", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, testkit.Secret, without("email"))}},
+		{"no subject", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, testkit.Secret, without("sub"))}},
+		{"groups of the wrong type", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, testkit.Secret, with("cognito:groups", 7))}},
 		{"tampered payload", []string{"Bearer " + tampered}},
 		{"two Authorization headers", []string{"Bearer " + valid, "Bearer " + valid}},
 	}
@@ -98,10 +99,10 @@ func TestAPITokens(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					r := apiResp{Status: res.StatusCode, Header: res.Header}
+					r := testkit.Resp{Status: res.StatusCode, Header: res.Header}
 					r.Body, _ = io.ReadAll(res.Body)
 					res.Body.Close()
-					e := wantErr(t, r, http.StatusUnauthorized, "unauthenticated")
+					e := testkit.WantErr(t, r, http.StatusUnauthorized, "unauthenticated")
 					if len(e.Fields) != 0 {
 						t.Errorf("401 names fields: %v", e.Fields)
 					}
@@ -118,7 +119,7 @@ func TestAPITokens(t *testing.T) {
 		}
 	})
 	// Nothing the bad tokens tried to create was stored.
-	if fs := listAll[apiIDed](t, h, uAdmin, path+"/funders"); len(fs) != 0 {
+	if fs := testkit.ListAll[apiIDed](t, h, uAdmin, path+"/funders"); len(fs) != 0 {
 		t.Errorf("requests with bad tokens stored funders: %+v", fs)
 	}
 
@@ -130,7 +131,7 @@ func TestAPITokens(t *testing.T) {
 			t.Fatalf("valid token: %v %v", res.Status, err)
 		}
 		// cognito:groups as a space-separated string makes an admin.
-		adm := signed(t, jwt.SigningMethodHS256, apiSecret, jwt.MapClaims{"iss": auth.LocalIssuer, "sub": "s2",
+		adm := signed(t, jwt.SigningMethodHS256, testkit.Secret, jwt.MapClaims{"iss": auth.LocalIssuer, "sub": "s2",
 			"email": "boss@example.org", "cognito:groups": "staff admins", "exp": now.Add(time.Hour).Unix()})
 		hr, _ = http.NewRequest("GET", h.URL+path, nil)
 		hr.Header.Set("Authorization", "bearer "+adm)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // validationCase is one bad request and the exact set of fields its 400
@@ -34,7 +35,7 @@ func TestAPIValidation(t *testing.T) {
 	t.Parallel()
 	h := newAPI(t)
 	f := h.fixture(t)
-	before := h.tableSnapshot(t)
+	before := h.Snapshot(t)
 
 	prog := func(name, body string, fields ...string) validationCase {
 		return validationCase{name: "programme " + name, method: "POST", path: "/programmes", body: body, as: uAdmin, fields: fields}
@@ -53,7 +54,7 @@ func TestAPIValidation(t *testing.T) {
 	// grant builds a grant body from a valid one with fields replaced
 	// (a value of nil removes the field).
 	grantJSON := func(changes map[string]any) string {
-		b := grantBody("Grant", f.X, f.A, apiGrantPence)
+		b := testkit.GrantBody("Grant", f.X, f.A, testkit.GrantPence)
 		for k, v := range changes {
 			if v == nil {
 				delete(b, k)
@@ -218,36 +219,36 @@ func TestAPIValidation(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				t.Parallel()
-				req := apiReq{Method: c.method, Path: c.path, As: c.as, Header: c.header}
+				req := testkit.Req{Method: c.method, Path: c.path, As: c.as, Header: c.header}
 				if req.As == "" {
 					req.As = uLead
 				}
 				if c.method != "GET" {
 					req.Body = c.body
 				}
-				r := h.do(t, req)
+				r := h.Do(t, req)
 				if c.whole {
-					if e := wantErr(t, r, http.StatusBadRequest, "validation_failed"); e.Fields["body"] == "" {
+					if e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed"); e.Fields["body"] == "" {
 						t.Fatalf("fields %v do not name the body", e.Fields)
 					}
 					return
 				}
-				wantFields(t, r, c.fields...)
+				testkit.WantFields(t, r, c.fields...)
 			})
 		}
 	})
 
 	t.Run("cursor from another list", func(t *testing.T) {
 		// Cursors handed out by one list, used on another, are refused.
-		h.create(t, uAdmin, f.p2("/funders"), funderBody("Funder Z2"))
-		p1 := decode[apiList[apiIDed]](t, h.want(t, 200, apiReq{Method: "GET", Path: f.p1("/funders?limit=1"), As: uAdmin}))
-		p2 := decode[apiList[apiIDed]](t, h.want(t, 200, apiReq{Method: "GET", Path: f.p2("/funders?limit=1"), As: uAdmin}))
-		fx := decode[apiList[apiIDed]](t, h.want(t, 200, apiReq{Method: "GET", Path: f.p1("/grants?limit=1"), As: uFunderX}))
+		h.Create(t, uAdmin, f.p2("/funders"), testkit.FunderBody("Funder Z2"))
+		p1 := testkit.Decode[testkit.List[apiIDed]](t, h.Want(t, 200, testkit.Req{Method: "GET", Path: f.p1("/funders?limit=1"), As: uAdmin}))
+		p2 := testkit.Decode[testkit.List[apiIDed]](t, h.Want(t, 200, testkit.Req{Method: "GET", Path: f.p2("/funders?limit=1"), As: uAdmin}))
+		fx := testkit.Decode[testkit.List[apiIDed]](t, h.Want(t, 200, testkit.Req{Method: "GET", Path: f.p1("/grants?limit=1"), As: uFunderX}))
 		if p1.NextCursor == nil || p2.NextCursor == nil || fx.NextCursor == nil {
 			t.Fatalf("expected cursors: %v %v %v", p1.NextCursor, p2.NextCursor, fx.NextCursor)
 		}
 		c1, c2, cx := url.QueryEscape(*p1.NextCursor), url.QueryEscape(*p2.NextCursor), url.QueryEscape(*fx.NextCursor)
-		for _, r := range []apiReq{
+		for _, r := range []testkit.Req{
 			{Method: "GET", Path: f.p2("/funders?cursor=" + c1), As: uAdmin},  // programme 1's cursor on programme 2
 			{Method: "GET", Path: f.p1("/funders?cursor=" + c2), As: uAdmin},  // and the reverse
 			{Method: "GET", Path: f.p1("/projects?cursor=" + c1), As: uAdmin}, // a funders cursor on projects
@@ -256,24 +257,24 @@ func TestAPIValidation(t *testing.T) {
 			{Method: "GET", Path: f.p1("/grants?cursor=" + c1), As: uFunderX}, // a funders cursor on funder-x's grants
 			{Method: "GET", Path: f.p1("/funders?cursor=" + c1[:len(c1)-2]), As: uAdmin},
 		} {
-			wantFields(t, h.do(t, r), "cursor")
+			testkit.WantFields(t, h.Do(t, r), "cursor")
 		}
 		// The right cursor works.
-		h.want(t, 200, apiReq{Method: "GET", Path: f.p1("/funders?cursor=" + c1), As: uAdmin})
+		h.Want(t, 200, testkit.Req{Method: "GET", Path: f.p1("/funders?cursor=" + c1), As: uAdmin})
 	})
 
 	t.Run("media type and size", func(t *testing.T) {
-		okBody := mustJSON(funderBody("Never stored"))
+		okBody := mustJSON(testkit.FunderBody("Never stored"))
 		for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "", "application/jsonx", "json", "text/json"} {
-			r := h.do(t, apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: okBody, Header: map[string]string{"Content-Type": ct}})
-			wantErr(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type")
+			r := h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: okBody, Header: map[string]string{"Content-Type": ct}})
+			testkit.WantErr(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type")
 		}
-		r := h.do(t, apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uLead, Body: `{"title":"x"}`,
+		r := h.Do(t, testkit.Req{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uLead, Body: `{"title":"x"}`,
 			Header: map[string]string{"Content-Type": "text/plain", "If-Match": `"1"`}})
-		wantErr(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type")
-		r = h.do(t, apiReq{Method: "PUT", Path: f.p1("/members/x@example.org"), As: uLead, Body: roles(`{"role":"lead"}`),
+		testkit.WantErr(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type")
+		r = h.Do(t, testkit.Req{Method: "PUT", Path: f.p1("/members/x@example.org"), As: uLead, Body: roles(`{"role":"lead"}`),
 			Header: map[string]string{"Content-Type": "text/plain"}})
-		wantErr(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type")
+		testkit.WantErr(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type")
 
 		// One byte over 64 KiB is refused whole; exactly 64 KiB is read (and
 		// then refused as invalid, since the name is far too long).
@@ -281,36 +282,36 @@ func TestAPIValidation(t *testing.T) {
 			pre, post := `{"name":"`, `","contacts":["a@example.org"]}`
 			return pre + strings.Repeat("n", size-len(pre)-len(post)) + post
 		}
-		r = h.do(t, apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: big(64<<10 + 1)})
-		wantErr(t, r, http.StatusRequestEntityTooLarge, "payload_too_large")
-		r = h.do(t, apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: big(1 << 20)})
-		wantErr(t, r, http.StatusRequestEntityTooLarge, "payload_too_large")
-		wantFields(t, h.do(t, apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: big(64 << 10)}), "name")
+		r = h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: big(64<<10 + 1)})
+		testkit.WantErr(t, r, http.StatusRequestEntityTooLarge, "payload_too_large")
+		r = h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: big(1 << 20)})
+		testkit.WantErr(t, r, http.StatusRequestEntityTooLarge, "payload_too_large")
+		testkit.WantFields(t, h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: big(64 << 10)}), "name")
 
 		// A +json media type and parameters are fine (the body is then checked).
-		wantFields(t, h.do(t, apiReq{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: `{"name":""}`,
+		testkit.WantFields(t, h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: `{"name":""}`,
 			Header: map[string]string{"Content-Type": "application/merge-patch+json; charset=utf-8"}}), "name", "contacts")
 	})
 
 	t.Run("who is told what", func(t *testing.T) {
 		bad := `{"name":5}`
 		// A stranger learns nothing from validation: 404, not 400.
-		wantErr(t, h.do(t, apiReq{Method: "POST", Path: f.p1("/funders"), As: uOutsider, Body: bad}), 404, "not_found")
-		wantErr(t, h.do(t, apiReq{Method: "POST", Path: f.p1("/grants"), As: uOutsider, Body: bad}), 404, "not_found")
-		wantErr(t, h.do(t, apiReq{Method: "PUT", Path: f.p1("/members/a@example.org"), As: uOutsider, Body: bad}), 404, "not_found")
-		wantErr(t, h.do(t, apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uOutsider, Body: bad,
+		testkit.WantErr(t, h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uOutsider, Body: bad}), 404, "not_found")
+		testkit.WantErr(t, h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uOutsider, Body: bad}), 404, "not_found")
+		testkit.WantErr(t, h.Do(t, testkit.Req{Method: "PUT", Path: f.p1("/members/a@example.org"), As: uOutsider, Body: bad}), 404, "not_found")
+		testkit.WantErr(t, h.Do(t, testkit.Req{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uOutsider, Body: bad,
 			Header: map[string]string{"If-Match": `"1"`}}), 404, "not_found")
 		// A member who may not write is told so before the body is judged.
-		wantErr(t, h.do(t, apiReq{Method: "POST", Path: f.p1("/funders"), As: uPLA, Body: bad}), 403, "forbidden")
-		wantErr(t, h.do(t, apiReq{Method: "POST", Path: "/programmes", As: uLead, Body: bad}), 403, "forbidden")
-		wantErr(t, h.do(t, apiReq{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uFunderX, Body: bad,
+		testkit.WantErr(t, h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uPLA, Body: bad}), 403, "forbidden")
+		testkit.WantErr(t, h.Do(t, testkit.Req{Method: "POST", Path: "/programmes", As: uLead, Body: bad}), 403, "forbidden")
+		testkit.WantErr(t, h.Do(t, testkit.Req{Method: "PATCH", Path: f.p1("/grants/" + f.GrantXA), As: uFunderX, Body: bad,
 			Header: map[string]string{"If-Match": `"1"`}}), 403, "forbidden")
 	})
 
 	t.Run("routes and methods", func(t *testing.T) {
 		for _, p := range []string{"/nope", "/programmes/" + f.P1 + "/nope", "/programmes/" + f.P1 + "/grants/" + f.GrantXA + "/extra", "/"} {
-			wantErr(t, h.do(t, apiReq{Method: "GET", Path: p, As: uAdmin}), 404, "not_found")
-			wantErr(t, h.do(t, apiReq{Method: "GET", Path: p}), 404, "not_found")
+			testkit.WantErr(t, h.Do(t, testkit.Req{Method: "GET", Path: p, As: uAdmin}), 404, "not_found")
+			testkit.WantErr(t, h.Do(t, testkit.Req{Method: "GET", Path: p}), 404, "not_found")
 		}
 		for _, c := range []struct{ method, path, allow string }{
 			{"DELETE", "/programmes", "GET, POST"},
@@ -323,12 +324,12 @@ func TestAPIValidation(t *testing.T) {
 			{"DELETE", f.p1("/grants/" + f.GrantXA), "GET, PATCH"},
 			{"POST", f.p1("/grants/" + f.GrantXA), "GET, PATCH"},
 		} {
-			r := h.do(t, apiReq{Method: c.method, Path: c.path, As: uAdmin})
+			r := h.Do(t, testkit.Req{Method: c.method, Path: c.path, As: uAdmin})
 			if r.Status != http.StatusMethodNotAllowed {
 				t.Errorf("%s %s: got %s, want 405 with Allow: %s", c.method, c.path, r, c.allow)
 				continue
 			}
-			wantErr(t, r, http.StatusMethodNotAllowed, "method_not_allowed")
+			testkit.WantErr(t, r, http.StatusMethodNotAllowed, "method_not_allowed")
 			if got := r.Header.Get("Allow"); got != c.allow {
 				t.Errorf("%s %s: Allow = %q, want %q", c.method, c.path, got, c.allow)
 			}
@@ -337,7 +338,7 @@ func TestAPIValidation(t *testing.T) {
 
 	// None of the refused requests above wrote anything (the one funder the
 	// cursor test made on purpose aside).
-	after := h.tableSnapshot(t)
+	after := h.Snapshot(t)
 	var kept []string
 	for _, l := range after {
 		if !strings.Contains(l, "Funder Z2") {
@@ -347,7 +348,7 @@ func TestAPIValidation(t *testing.T) {
 	if len(after)-len(kept) != 2 { // the funder and its audit event
 		t.Errorf("expected the cursor test's funder and its audit event, found %d items naming it", len(after)-len(kept))
 	}
-	sameSnapshot(t, "refused requests", before, kept)
+	testkit.SameSnapshot(t, "refused requests", before, kept)
 }
 
 func mustJSON(v any) string {

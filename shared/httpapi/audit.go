@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
@@ -33,7 +34,10 @@ var historyRoutes = []struct {
 func (s *server) auditRoutes() []route {
 	routes := []route{
 		{pattern: "GET /programmes/{programmeId}/audit", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.AuditEvent, string, error) {
-			q := r.URL.Query()
+			q, err := decode.Query(r)
+			if err != nil {
+				return nil, "", err
+			}
 			f := service.AuditFilter{Entity: domain.Entity(q.Get("entity")), Email: q.Get("user")}
 			return s.open(r, c).ListAudit(f, p)
 		})},

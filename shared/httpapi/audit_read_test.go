@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 func atIDs(evs []atEvent) []string {
@@ -50,7 +52,7 @@ func TestAuditReadTrail(t *testing.T) {
 
 	// Note each event the world wrote in programme 1, in the order written.
 	var written []string
-	for _, e := range listAll[atEvent](t, h.apiH, uAdmin, P+"/audit") {
+	for _, e := range testkit.ListAll[atEvent](t, h.apiH, uAdmin, P+"/audit") {
 		written = append(written, e.ID)
 	}
 	slices.Reverse(written)
@@ -60,11 +62,11 @@ func TestAuditReadTrail(t *testing.T) {
 		_, ev := h.change(t, w.pid, http.StatusOK, uLead, "PATCH", G, map[string]any{"amountPence": amount}, "If-Match", h.etag(t, G))
 		written = append(written, ev.ID)
 	}
-	_, ev := h.change(t, w.pid, http.StatusCreated, uPLA, "POST", A+"/outcomes", outcomeBody(map[string]int{"jobStarts": 2}))
+	_, ev := h.change(t, w.pid, http.StatusCreated, uPLA, "POST", A+"/outcomes", testkit.OutcomeBody(map[string]int{"jobStarts": 2}))
 	written = append(written, ev.ID)
 	slices.Reverse(written) // newest first
 
-	all := listAll[atEvent](t, h.apiH, uAdmin, P+"/audit")
+	all := testkit.ListAll[atEvent](t, h.apiH, uAdmin, P+"/audit")
 	if !slices.Equal(atIDs(all), written) {
 		t.Fatalf("GET audit = %v,\nwant every event newest first %v", atIDs(all), written)
 	}
@@ -74,13 +76,13 @@ func TestAuditReadTrail(t *testing.T) {
 			t.Errorf("programme 1's trail lists event %s of programme %s", e.ID, e.ProgrammeID)
 		}
 	}
-	if n := len(listAll[atEvent](t, h.apiH, uAdmin, "/programmes/"+w.pid2+"/audit")); n != 4 {
+	if n := len(testkit.ListAll[atEvent](t, h.apiH, uAdmin, "/programmes/"+w.pid2+"/audit")); n != 4 {
 		t.Errorf("programme 2's trail has %d events, want its own 4", n)
 	}
 
 	// Pagination: pages of 3 (and of 1) add up to the whole, in order.
 	for _, limit := range []int{1, 3} {
-		pages := listPages[atEvent](t, h.apiH, uAdmin, P+"/audit", limit)
+		pages := testkit.ListPages[atEvent](t, h.apiH, uAdmin, P+"/audit", limit)
 		if got := atIDs(slices.Concat(pages...)); !slices.Equal(got, written) {
 			t.Errorf("pages of %d = %v, want %v", limit, got, written)
 		}
@@ -89,7 +91,7 @@ func TestAuditReadTrail(t *testing.T) {
 		}
 	}
 	// The lead reads it too; the default page is 50.
-	if got := decode[apiList[atEvent]](t, h.want(t, 200, rq("GET", P+"/audit", uLead, nil))); len(got.Items) != len(written) || got.NextCursor != nil {
+	if got := testkit.Decode[testkit.List[atEvent]](t, h.Want(t, 200, testkit.Request("GET", P+"/audit", uLead, nil))); len(got.Items) != len(written) || got.NextCursor != nil {
 		t.Errorf("lead's GET audit: %d items (next %v), want all %d", len(got.Items), got.NextCursor, len(written))
 	}
 
@@ -111,7 +113,7 @@ func TestAuditReadTrail(t *testing.T) {
 	for _, f := range filters {
 		want := atIDs(atKeep(all, f.keep))
 		for _, limit := range []int{1, 2, 100} {
-			got := atIDs(slices.Concat(listPages[atEvent](t, h.apiH, uAdmin, P+"/audit?"+f.query, limit)...))
+			got := atIDs(slices.Concat(testkit.ListPages[atEvent](t, h.apiH, uAdmin, P+"/audit?"+f.query, limit)...))
 			if !slices.Equal(got, want) {
 				t.Errorf("audit?%s with limit %d = %v, want %v", f.query, limit, got, want)
 			}
@@ -122,7 +124,7 @@ func TestAuditReadTrail(t *testing.T) {
 	}
 
 	// Refusals.
-	r := h.do(t, rq("GET", P+"/audit?entity=spaceship", uLead, nil))
+	r := h.Do(t, testkit.Request("GET", P+"/audit?entity=spaceship", uLead, nil))
 	if r.Status != http.StatusBadRequest || !strings.Contains(string(r.Body), `"entity"`) || !strings.Contains(string(r.Body), "validation_failed") {
 		t.Errorf("unknown entity: got %s, want 400 validation_failed naming entity", r)
 	}
@@ -130,14 +132,14 @@ func TestAuditReadTrail(t *testing.T) {
 		as     string
 		status int
 	}{{uPLA, 403}, {uFunderX, 403}, {uOutsider, 404}, {uLead2, 404}, {"", 401}} {
-		if r := h.do(t, rq("GET", P+"/audit", c.as, nil)); r.Status != c.status {
+		if r := h.Do(t, testkit.Request("GET", P+"/audit", c.as, nil)); r.Status != c.status {
 			t.Errorf("GET audit as %q: got %s, want %d", c.as, r, c.status)
 		}
 	}
-	if r := h.do(t, rq("GET", P+"/audit?limit=0", uAdmin, nil)); r.Status != http.StatusBadRequest {
+	if r := h.Do(t, testkit.Request("GET", P+"/audit?limit=0", uAdmin, nil)); r.Status != http.StatusBadRequest {
 		t.Errorf("limit=0: got %s, want 400", r)
 	}
-	if r := h.do(t, rq("GET", "/programmes/"+w.pid2+"/audit?cursor="+url.QueryEscape(*decode[apiList[atEvent]](t, h.want(t, 200, rq("GET", P+"/audit?limit=1", uAdmin, nil))).NextCursor), uAdmin, nil)); r.Status != http.StatusBadRequest {
+	if r := h.Do(t, testkit.Request("GET", "/programmes/"+w.pid2+"/audit?cursor="+url.QueryEscape(*testkit.Decode[testkit.List[atEvent]](t, h.Want(t, 200, testkit.Request("GET", P+"/audit?limit=1", uAdmin, nil))).NextCursor), uAdmin, nil)); r.Status != http.StatusBadRequest {
 		t.Errorf("a cursor of programme 1's trail used on programme 2's: got %s, want 400", r)
 	}
 }
@@ -150,12 +152,12 @@ func TestAuditReadHistory(t *testing.T) {
 	G := P + "/grants/" + w.grant
 
 	// A second funder, with a member acting for it: not this grant's funder.
-	funderY, _ := h.create(t, uAdmin, P+"/funders", funderBody("Department for Work and Pensions"))
-	h.want(t, http.StatusCreated, rq("PUT", memberPath(w.pid, uFunderY), uAdmin, rolesBody(roleFunder(funderY))))
+	funderY, _ := h.Create(t, uAdmin, P+"/funders", testkit.FunderBody("Department for Work and Pensions"))
+	h.Want(t, http.StatusCreated, testkit.Request("PUT", testkit.MemberPath(w.pid, uFunderY), uAdmin, testkit.RolesBody(testkit.RoleFunder(funderY))))
 
 	// Grant: created by the world, then changed twice.
 	var want []string
-	for _, e := range listAll[atEvent](t, h.apiH, uAdmin, P+"/audit?entity=grant") {
+	for _, e := range testkit.ListAll[atEvent](t, h.apiH, uAdmin, P+"/audit?entity=grant") {
 		want = append(want, e.ID)
 	}
 	for _, amount := range []int{150, 175} {
@@ -179,7 +181,7 @@ func TestAuditReadHistory(t *testing.T) {
 			t.Errorf("grant history holds an event of %s %s", e.Entity, e.EntityID)
 		}
 	}
-	if pages := listPages[atEvent](t, h.apiH, uAdmin, G+"/history", 1); len(pages) != 3 || !slices.Equal(atIDs(slices.Concat(pages...)), want) {
+	if pages := testkit.ListPages[atEvent](t, h.apiH, uAdmin, G+"/history", 1); len(pages) != 3 || !slices.Equal(atIDs(slices.Concat(pages...)), want) {
 		t.Errorf("grant history in pages of 1 = %v", pages)
 	}
 
@@ -202,7 +204,7 @@ func TestAuditReadHistory(t *testing.T) {
 			{uPLB, 404}, {uOutsider, 404}}, 1},
 		{"project A's post", A + "/posts/" + w.post, []reader{{uFunderX, 200}, {uPLA, 200}, {uPLB, 404}}, 1},
 		{"project A's cohort", A + "/cohorts/" + w.cohort, []reader{{uFunderX, 200}, {uPLA, 200}, {uPLB, 404}}, 1},
-		{"member pl-a, by themself", memberPath(w.pid, uPLA), []reader{
+		{"member pl-a, by themself", testkit.MemberPath(w.pid, uPLA), []reader{
 			{uPLA, 200}, {uLead, 200}, {uAdmin, 200},
 			{uPLB, 404}, {uFunderX, 404}, {uOutsider, 404}}, 1},
 		{"the programme", P, []reader{{uPLB, 200}, {uFunderX, 200}, {uOutsider, 404}, {uLead2, 404}}, 1},
@@ -212,13 +214,13 @@ func TestAuditReadHistory(t *testing.T) {
 	}
 	for _, c := range checks {
 		for _, rd := range c.readers {
-			r := h.do(t, rq("GET", c.path+"/history", rd.as, nil))
+			r := h.Do(t, testkit.Request("GET", c.path+"/history", rd.as, nil))
 			if r.Status != rd.status {
 				t.Errorf("history of %s as %s: got %s, want %d", c.what, rd.as, r, rd.status)
 				continue
 			}
 			if rd.status == 200 {
-				if n := len(decode[apiList[atEvent]](t, r).Items); n != c.events {
+				if n := len(testkit.Decode[testkit.List[atEvent]](t, r).Items); n != c.events {
 					t.Errorf("history of %s as %s: %d events, want %d", c.what, rd.as, n, c.events)
 				}
 			} else if strings.Contains(string(r.Body), `"items"`) {
@@ -229,13 +231,13 @@ func TestAuditReadHistory(t *testing.T) {
 
 	// A member's history follows them by email across changes, and the
 	// member reads all of it themself.
-	h.want(t, http.StatusOK, rq("PUT", memberPath(w.pid, uPLA), uLead, rolesBody(rolePL(w.projA), rolePL(w.projB))))
-	mh := h.history(t, uPLA, memberPath(w.pid, uPLA))
+	h.Want(t, http.StatusOK, testkit.Request("PUT", testkit.MemberPath(w.pid, uPLA), uLead, testkit.RolesBody(testkit.RoleProjectLead(w.projA), testkit.RoleProjectLead(w.projB))))
+	mh := h.history(t, uPLA, testkit.MemberPath(w.pid, uPLA))
 	if len(mh) != 2 || mh[0].Action != "change" || mh[1].Action != "create" || mh[0].ActorEmail != uLead || mh[1].ActorEmail != uAdmin {
 		t.Errorf("pl-a's own history = %+v, want the lead's change then the admin's create", mh)
 	}
 	// The address as typed in the path does not matter.
-	if got := h.history(t, uPLA, memberPath(w.pid, strings.ToUpper(uPLA))); !slices.Equal(atIDs(got), atIDs(mh)) {
+	if got := h.history(t, uPLA, testkit.MemberPath(w.pid, strings.ToUpper(uPLA))); !slices.Equal(atIDs(got), atIDs(mh)) {
 		t.Errorf("history by upper-case address = %v, want %v", atIDs(got), atIDs(mh))
 	}
 
@@ -250,10 +252,10 @@ func TestAuditReadHistory(t *testing.T) {
 		P + "/grants/not-an-id",
 		"/programmes/" + w.pid2 + "/grants/" + w.grant,
 		P + "/projects/" + w.projB + "/outcomes/" + w.outcome, // right id, wrong project
-		memberPath(w.pid, "nobody@example.org"),
+		testkit.MemberPath(w.pid, "nobody@example.org"),
 		P + "/targets/" + w.grant,
 	} {
-		if r := h.do(t, rq("GET", path+"/history", uAdmin, nil)); r.Status != http.StatusNotFound {
+		if r := h.Do(t, testkit.Request("GET", path+"/history", uAdmin, nil)); r.Status != http.StatusNotFound {
 			t.Errorf("GET %s/history: got %s, want 404", path, r)
 		}
 	}
@@ -269,15 +271,15 @@ func TestAuditHistoryHidesFunderContacts(t *testing.T) {
 	h := atNew(t)
 	w := h.world(t)
 	contact := "jo.contact@dwp.example.org"
-	funder, _ := h.create(t, uLead, w.P+"/funders", funderBody("Department for Work and Pensions", contact))
+	funder, _ := h.Create(t, uLead, w.P+"/funders", testkit.FunderBody("Department for Work and Pensions", contact))
 	F := w.P + "/funders/" + funder
 
 	for _, as := range []string{uPLA, uPLB, uFunderX} { // none manages, none acts for this funder
-		if r := h.want(t, http.StatusOK, rq("GET", F, as, nil)); strings.Contains(string(r.Body), contact) {
+		if r := h.Want(t, http.StatusOK, testkit.Request("GET", F, as, nil)); strings.Contains(string(r.Body), contact) {
 			t.Fatalf("GET funder as %s shows the contact (%s): the premise of this test no longer holds", as, r.Body)
 		}
-		r := h.want(t, http.StatusOK, rq("GET", F+"/history", as, nil))
-		if n := len(decode[apiList[atEvent]](t, r).Items); n != 1 {
+		r := h.Want(t, http.StatusOK, testkit.Request("GET", F+"/history", as, nil))
+		if n := len(testkit.Decode[testkit.List[atEvent]](t, r).Items); n != 1 {
 			t.Errorf("funder history as %s: %d events, want its create", as, n)
 		}
 		if strings.Contains(string(r.Body), contact) {
@@ -286,7 +288,7 @@ func TestAuditHistoryHidesFunderContacts(t *testing.T) {
 	}
 	// Those who may see the contacts see them in the history too.
 	for _, as := range []string{uLead, uAdmin} {
-		if r := h.want(t, http.StatusOK, rq("GET", F+"/history", as, nil)); !strings.Contains(string(r.Body), contact) {
+		if r := h.Want(t, http.StatusOK, testkit.Request("GET", F+"/history", as, nil)); !strings.Contains(string(r.Body), contact) {
 			t.Errorf("funder history as %s lacks the contacts it may see: %s", as, r.Body)
 		}
 	}

@@ -28,8 +28,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/store"
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // atSubject is the token subject of each test user: distinct from the email,
@@ -164,10 +163,10 @@ type atH struct {
 // atNew starts the API over a fresh table pair, with the watched client.
 func atNew(t *testing.T) *atH {
 	t.Helper()
-	raw, table := testenv.Table(t)
-	h := &atH{auditTable: store.AuditTableName(table)}
-	h.watch = &atDB{Client: raw, auditTable: h.auditTable}
-	h.apiH = startAPI(t, apiOptions{db: h.watch, raw: raw, table: table, subject: atSubject})
+	s := testkit.New(t)
+	h := &atH{auditTable: s.AuditTable()}
+	h.watch = &atDB{Client: s.DB, auditTable: h.auditTable}
+	h.apiH = startAPI(t, s, h.watch, testkit.APIConfig{Subject: atSubject})
 	t.Cleanup(func() {
 		h.watch.mu.Lock()
 		defer h.watch.mu.Unlock()
@@ -181,7 +180,7 @@ func atNew(t *testing.T) *atH {
 // etag reads a record and returns its ETag.
 func (h *atH) etag(t testing.TB, path string) string {
 	t.Helper()
-	r := h.want(t, http.StatusOK, rq("GET", path, uAdmin, nil))
+	r := h.Want(t, http.StatusOK, testkit.Request("GET", path, uAdmin, nil))
 	tag := r.Header.Get("ETag")
 	if tag == "" {
 		t.Fatalf("GET %s: no ETag", path)
@@ -196,7 +195,7 @@ func (h *atH) etag(t testing.TB, path string) string {
 func (h *atH) auditIDs(t testing.TB) map[string]bool {
 	t.Helper()
 	out := map[string]bool{}
-	for _, item := range h.scanItems(t, h.auditTable) {
+	for _, item := range h.ScanItems(t, h.auditTable) {
 		id, ok := item["id"].(*types.AttributeValueMemberS)
 		if !ok {
 			t.Fatalf("audit item without an id: %v", item)
@@ -215,7 +214,7 @@ type atState struct {
 
 func (h *atH) state(t testing.TB) atState {
 	t.Helper()
-	return atState{audit: h.auditIDs(t), records: h.scanLines(t, h.table)}
+	return atState{audit: h.auditIDs(t), records: h.ScanLines(t, h.Table)}
 }
 
 // unchanged fails the test unless both tables are as they were.
@@ -231,7 +230,7 @@ func (h *atH) unchanged(t testing.TB, what string, was atState) {
 		}
 		t.Errorf("%s: the audit trail went from %d to %d events (new: %v)", what, len(was.audit), len(now.audit), added)
 	}
-	sameSnapshot(t, what, was.records, now.records)
+	testkit.SameSnapshot(t, what, was.records, now.records)
 }
 
 // atEvent is an audit event as the API answers it.
@@ -251,10 +250,10 @@ type atEvent struct {
 // change sends a request that must answer status and write exactly one
 // audit event; it returns the response and that event as the API lists it
 // (the newest of the programme's trail, so GET …/audit?limit=1 must show it).
-func (h *atH) change(t testing.TB, pid string, status int, as, method, path string, body any, hdr ...string) (apiResp, atEvent) {
+func (h *atH) change(t testing.TB, pid string, status int, as, method, path string, body any, hdr ...string) (testkit.Resp, atEvent) {
 	t.Helper()
 	before := h.auditIDs(t)
-	r := h.want(t, status, rq(method, path, as, body, hdr...))
+	r := h.Want(t, status, testkit.Request(method, path, as, body, hdr...))
 	after := h.auditIDs(t)
 	var added []string
 	for id := range after {
@@ -266,9 +265,9 @@ func (h *atH) change(t testing.TB, pid string, status int, as, method, path stri
 		t.Fatalf("%s %s: the audit trail went from %d to %d events (new %v), want exactly one new event", method, path, len(before), len(after), added)
 	}
 	if pid == "" { // creating the programme itself
-		pid = idOf(t, r)
+		pid = testkit.IDOf(t, r)
 	}
-	page := decode[apiList[atEvent]](t, h.want(t, http.StatusOK, rq("GET", "/programmes/"+pid+"/audit?limit=1", uAdmin, nil)))
+	page := testkit.Decode[testkit.List[atEvent]](t, h.Want(t, http.StatusOK, testkit.Request("GET", "/programmes/"+pid+"/audit?limit=1", uAdmin, nil)))
 	if len(page.Items) != 1 || page.Items[0].ID != added[0] {
 		t.Fatalf("%s %s: GET audit?limit=1 = %+v, want the new event %s first", method, path, page.Items, added[0])
 	}
@@ -282,7 +281,7 @@ type atWant struct {
 }
 
 // check compares an event with what the request that wrote it should say.
-func (w atWant) check(t testing.TB, ev atEvent, r apiResp) {
+func (w atWant) check(t testing.TB, ev atEvent, r testkit.Resp) {
 	t.Helper()
 	what := w.entity + " " + w.action
 	if ev.ProgrammeID != w.pid {
@@ -376,13 +375,13 @@ func atDiff(t testing.TB, before, after []byte) map[string]map[string]any {
 // history returns a record's history as the given user.
 func (h *atH) history(t testing.TB, as, recordPath string) []atEvent {
 	t.Helper()
-	return listAll[atEvent](t, h.apiH, as, recordPath+"/history")
+	return testkit.ListAll[atEvent](t, h.apiH, as, recordPath+"/history")
 }
 
 // newestInHistory checks the event is the newest of the record's history.
 func (h *atH) newestInHistory(t testing.TB, recordPath string, ev atEvent) {
 	t.Helper()
-	page := decode[apiList[atEvent]](t, h.want(t, http.StatusOK, rq("GET", recordPath+"/history?limit=1", uAdmin, nil)))
+	page := testkit.Decode[testkit.List[atEvent]](t, h.Want(t, http.StatusOK, testkit.Request("GET", recordPath+"/history?limit=1", uAdmin, nil)))
 	if len(page.Items) != 1 || page.Items[0].ID != ev.ID {
 		t.Errorf("GET %s/history?limit=1 = %+v, want %s (%s %s) first", recordPath, page.Items, ev.ID, ev.Entity, ev.Action)
 	}
@@ -409,55 +408,55 @@ func TestAuditEachChange(t *testing.T) {
 	h := atNew(t)
 
 	// Programme (admin).
-	r, ev := h.change(t, "", http.StatusCreated, uAdmin, "POST", "/programmes", programmeBody("Working for Wellness"))
-	pid := idOf(t, r)
+	r, ev := h.change(t, "", http.StatusCreated, uAdmin, "POST", "/programmes", testkit.ProgrammeBody("Working for Wellness"))
+	pid := testkit.IDOf(t, r)
 	P := "/programmes/" + pid
 	atWant{pid, uAdmin, "programme", pid, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	h.newestInHistory(t, P, ev)
 
 	// A lead (admin gives the role: a new member).
-	r, ev = h.change(t, pid, http.StatusCreated, uAdmin, "PUT", memberPath(pid, uLead), rolesBody(roleLead()))
+	r, ev = h.change(t, pid, http.StatusCreated, uAdmin, "PUT", testkit.MemberPath(pid, uLead), testkit.RolesBody(testkit.RoleLead()))
 	atWant{pid, uAdmin, "member", uLead, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	if ev.Changes["roles"]["after"] == nil || ev.Changes["email"]["after"] != uLead {
 		t.Errorf("new member event: changes = %v, want email and roles after", ev.Changes)
 	}
-	h.newestInHistory(t, memberPath(pid, uLead), ev)
+	h.newestInHistory(t, testkit.MemberPath(pid, uLead), ev)
 
 	// Funder and projects (lead).
-	r, ev = h.change(t, pid, http.StatusCreated, uLead, "POST", P+"/funders", funderBody("Department for Work and Pensions"))
-	funder := idOf(t, r)
+	r, ev = h.change(t, pid, http.StatusCreated, uLead, "POST", P+"/funders", testkit.FunderBody("Department for Work and Pensions"))
+	funder := testkit.IDOf(t, r)
 	atWant{pid, uLead, "funder", funder, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	h.newestInHistory(t, P+"/funders/"+funder, ev)
 
-	r, ev = h.change(t, pid, http.StatusCreated, uLead, "POST", P+"/projects", projectBody("Project A"))
-	projA := idOf(t, r)
+	r, ev = h.change(t, pid, http.StatusCreated, uLead, "POST", P+"/projects", testkit.ProjectBody("Project A"))
+	projA := testkit.IDOf(t, r)
 	atWant{pid, uLead, "project", projA, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	h.newestInHistory(t, P+"/projects/"+projA, ev)
 	A := P + "/projects/" + projA
 
 	// Members: new, changed roles, deleted (lead).
-	r, ev = h.change(t, pid, http.StatusCreated, uLead, "PUT", memberPath(pid, uPLA), rolesBody(rolePL(projA)))
+	r, ev = h.change(t, pid, http.StatusCreated, uLead, "PUT", testkit.MemberPath(pid, uPLA), testkit.RolesBody(testkit.RoleProjectLead(projA)))
 	atWant{pid, uLead, "member", uPLA, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 
-	r, ev = h.change(t, pid, http.StatusCreated, uLead, "PUT", memberPath(pid, uMember), rolesBody(roleFunder(funder)))
+	r, ev = h.change(t, pid, http.StatusCreated, uLead, "PUT", testkit.MemberPath(pid, uMember), testkit.RolesBody(testkit.RoleFunder(funder)))
 	atWant{pid, uLead, "member", uMember, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
-	r, ev = h.change(t, pid, http.StatusOK, uLead, "PUT", memberPath(pid, uMember), rolesBody(roleFunder(funder), rolePL(projA)))
+	r, ev = h.change(t, pid, http.StatusOK, uLead, "PUT", testkit.MemberPath(pid, uMember), testkit.RolesBody(testkit.RoleFunder(funder), testkit.RoleProjectLead(projA)))
 	atWant{pid, uLead, "member", uMember, "change", map[string]map[string]any{"roles": {
-		"before": []any{roleFunder(funder)},
-		"after":  []any{roleFunder(funder), rolePL(projA)},
+		"before": []any{testkit.RoleFunder(funder)},
+		"after":  []any{testkit.RoleFunder(funder), testkit.RoleProjectLead(projA)},
 	}}}.check(t, ev, r)
-	h.newestInHistory(t, memberPath(pid, uMember), ev)
+	h.newestInHistory(t, testkit.MemberPath(pid, uMember), ev)
 	last := r.Body
 
-	r, ev = h.change(t, pid, http.StatusNoContent, uLead, "DELETE", memberPath(pid, uMember), nil)
+	r, ev = h.change(t, pid, http.StatusNoContent, uLead, "DELETE", testkit.MemberPath(pid, uMember), nil)
 	atWant{pid, uLead, "member", uMember, "delete", atDiff(t, last, nil)}.check(t, ev, r)
 	if got := ev.Changes["roles"]; got["before"] == nil || got["after"] != nil {
 		t.Errorf("delete member: roles change = %v, want only before", got)
 	}
 
 	// Grant: create with 100p, then change only the amount (lead).
-	r, ev = h.change(t, pid, http.StatusCreated, uLead, "POST", P+"/grants", grantBody("Employment specialists", funder, projA, 100))
-	grant := idOf(t, r)
+	r, ev = h.change(t, pid, http.StatusCreated, uLead, "POST", P+"/grants", testkit.GrantBody("Employment specialists", funder, projA, 100))
+	grant := testkit.IDOf(t, r)
 	atWant{pid, uLead, "grant", grant, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	if _, ok := ev.Changes["version"]; ok {
 		t.Errorf("create grant: changes hold the bookkeeping field version: %v", ev.Changes)
@@ -468,8 +467,8 @@ func TestAuditEachChange(t *testing.T) {
 	h.newestInHistory(t, G, ev)
 
 	// Post: create vacant, then fill it (project lead of A).
-	r, ev = h.change(t, pid, http.StatusCreated, uPLA, "POST", A+"/posts", postBody(grant, "vacant"))
-	post := idOf(t, r)
+	r, ev = h.change(t, pid, http.StatusCreated, uPLA, "POST", A+"/posts", testkit.PostBody(grant, "vacant"))
+	post := testkit.IDOf(t, r)
 	atWant{pid, uPLA, "post", post, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	PO := A + "/posts/" + post
 	r, ev = h.change(t, pid, http.StatusOK, uPLA, "PATCH", PO, map[string]any{"status": "filled"}, "If-Match", h.etag(t, PO))
@@ -477,8 +476,8 @@ func TestAuditEachChange(t *testing.T) {
 	h.newestInHistory(t, PO, ev)
 
 	// Cohort: 4 places, then 6.
-	r, ev = h.change(t, pid, http.StatusCreated, uPLA, "POST", A+"/cohorts", cohortBody(4))
-	cohort := idOf(t, r)
+	r, ev = h.change(t, pid, http.StatusCreated, uPLA, "POST", A+"/cohorts", testkit.CohortBody(4))
+	cohort := testkit.IDOf(t, r)
 	atWant{pid, uPLA, "cohort", cohort, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	CO := A + "/cohorts/" + cohort
 	r, ev = h.change(t, pid, http.StatusOK, uPLA, "PATCH", CO, map[string]any{"places": 6}, "If-Match", h.etag(t, CO))
@@ -487,15 +486,15 @@ func TestAuditEachChange(t *testing.T) {
 
 	// Outcome: a submission, then its correction.
 	r, ev = h.change(t, pid, http.StatusCreated, uPLA, "POST", A+"/outcomes",
-		outcomeBody(map[string]int{"referrals": 10, "peopleIntoWork": 3}, "notes", "first quarter",
+		testkit.OutcomeBody(map[string]int{"referrals": 10, "peopleIntoWork": 3}, "notes", "first quarter",
 			"measures", []map[string]any{{"name": "self-confidence", "baselineMean": 3.0, "latestMean": 6.9, "respondents": 8}}))
-	first := idOf(t, r)
+	first := testkit.IDOf(t, r)
 	firstBody := r.Body
 	atWant{pid, uPLA, "outcome", first, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	h.newestInHistory(t, A+"/outcomes/"+first, ev)
 	r, ev = h.change(t, pid, http.StatusCreated, uPLA, "POST", A+"/outcomes",
-		outcomeBody(map[string]int{"referrals": 12, "peopleIntoWork": 4}, "replaces", first))
-	second := idOf(t, r)
+		testkit.OutcomeBody(map[string]int{"referrals": 12, "peopleIntoWork": 4}, "replaces", first))
+	second := testkit.IDOf(t, r)
 	atWant{pid, uPLA, "outcome", second, "correct", atDiff(t, firstBody, r.Body)}.check(t, ev, r)
 	// Spelled out: the before side is the replaced submission.
 	if c := ev.Changes["replaces"]; c["after"] != first || c["before"] != nil {
@@ -515,7 +514,7 @@ func TestAuditEachChange(t *testing.T) {
 
 	// Target: set, then raise (lead).
 	r, ev = h.change(t, pid, http.StatusCreated, uLead, "POST", P+"/targets", atTargetBody(60, funder))
-	target := idOf(t, r)
+	target := testkit.IDOf(t, r)
 	atWant{pid, uLead, "target", target, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	T := P + "/targets/" + target
 	r, ev = h.change(t, pid, http.StatusOK, uLead, "PATCH", T, map[string]any{"value": 80}, "If-Match", h.etag(t, T))
@@ -524,7 +523,7 @@ func TestAuditEachChange(t *testing.T) {
 
 	// Every event names a distinct request.
 	seen := map[string]bool{}
-	for _, e := range listAll[atEvent](t, h.apiH, uAdmin, P+"/audit") {
+	for _, e := range testkit.ListAll[atEvent](t, h.apiH, uAdmin, P+"/audit") {
 		if seen[e.RequestID] {
 			t.Errorf("two events share request id %s", e.RequestID)
 		}
@@ -538,11 +537,11 @@ func TestAuditEachChange(t *testing.T) {
 func TestAuditEmptyListChange(t *testing.T) {
 	t.Parallel()
 	h := atNew(t)
-	pid, _ := h.create(t, uAdmin, "/programmes", programmeBody("Working for Wellness"))
+	pid, _ := h.Create(t, uAdmin, "/programmes", testkit.ProgrammeBody("Working for Wellness"))
 	P := "/programmes/" + pid
-	funder, _ := h.create(t, uAdmin, P+"/funders", funderBody("Department for Work and Pensions"))
+	funder, _ := h.Create(t, uAdmin, P+"/funders", testkit.FunderBody("Department for Work and Pensions"))
 	r, ev := h.change(t, pid, http.StatusCreated, uAdmin, "POST", P+"/targets", atTargetBody(10))
-	target := idOf(t, r)
+	target := testkit.IDOf(t, r)
 	atWant{pid, uAdmin, "target", target, "create", atDiff(t, nil, r.Body)}.check(t, ev, r)
 	T := P + "/targets/" + target
 	r, ev = h.change(t, pid, http.StatusOK, uAdmin, "PATCH", T, map[string]any{"notify": []string{funder}}, "If-Match", h.etag(t, T))

@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // TestDeliveryConcurrentIdempotentSubmissions: 50 submitters each send
@@ -24,7 +24,10 @@ import (
 // pair answers with the same submission, and the totals are exact.
 func TestDeliveryConcurrentIdempotentSubmissions(t *testing.T) {
 	t.Parallel()
-	a := newAPI(t)
+	// Fifty submitters on one totals item queue behind each other's
+	// transactions; on a small, busy machine that can outlast the 9 s
+	// request deadline, which is not what this test is about.
+	a := startAPI(t, testkit.New(t), nil, testkit.APIConfig{Timeout: time.Minute})
 	w := dhSetup(t, a)
 	const n = 50
 	type answer struct {
@@ -43,7 +46,7 @@ func TestDeliveryConcurrentIdempotentSubmissions(t *testing.T) {
 		case 2:
 			as = uLead
 		}
-		body := outcomeBody(map[string]int64{"referrals": int64(i + 1), "peopleIntoWork": 1})
+		body := testkit.OutcomeBody(map[string]int64{"referrals": int64(i + 1), "peopleIntoWork": 1})
 		key := fmt.Sprintf("submission-%02d", i)
 		for j := range 2 {
 			wg.Add(1)
@@ -51,7 +54,7 @@ func TestDeliveryConcurrentIdempotentSubmissions(t *testing.T) {
 				defer wg.Done()
 				deadline := time.Now().Add(20 * time.Second)
 				for {
-					r, err := a.send(rq("POST", w.prj(prj, "/outcomes"), as, body, "Idempotency-Key", key))
+					r, err := a.Send(testkit.Request("POST", w.prj(prj, "/outcomes"), as, body, "Idempotency-Key", key))
 					if err != nil {
 						t.Errorf("submitter %d copy %d: %v", i, j, err)
 						return
@@ -109,7 +112,7 @@ func TestDeliveryConcurrentIdempotentSubmissions(t *testing.T) {
 	if len(ids) != n {
 		t.Errorf("%d distinct submissions answered, want %d", len(ids), n)
 	}
-	stored := append(listAll[dhOutcome](t, a, uAdmin, w.prj(w.A, "/outcomes")), listAll[dhOutcome](t, a, uAdmin, w.prj(w.B, "/outcomes"))...)
+	stored := append(testkit.ListAll[dhOutcome](t, a, uAdmin, w.prj(w.A, "/outcomes")), testkit.ListAll[dhOutcome](t, a, uAdmin, w.prj(w.B, "/outcomes"))...)
 	if len(stored) != n {
 		t.Errorf("%d submissions stored, want exactly %d", len(stored), n)
 	}
@@ -133,15 +136,15 @@ func TestDeliveryCorrectionRace(t *testing.T) {
 	t.Parallel()
 	a := newAPI(t)
 	w := dhSetup(t, a)
-	old, _ := a.create(t, uPLA, w.prj(w.A, "/outcomes"), outcomeBody(map[string]int64{"referrals": 100, "peopleIntoWork": 10}))
+	old, _ := a.Create(t, uPLA, w.prj(w.A, "/outcomes"), testkit.OutcomeBody(map[string]int64{"referrals": 100, "peopleIntoWork": 10}))
 
 	type result struct {
 		status int
 		body   string
 	}
 	corrections := []map[string]any{
-		merge(outcomeBody(map[string]int64{"referrals": 50, "peopleIntoWork": 5}), map[string]any{"replaces": old}),
-		merge(outcomeBody(map[string]int64{"referrals": 70, "peopleIntoWork": 7}), map[string]any{"replaces": old}),
+		testkit.Merge(testkit.OutcomeBody(map[string]int64{"referrals": 50, "peopleIntoWork": 5}), map[string]any{"replaces": old}),
+		testkit.Merge(testkit.OutcomeBody(map[string]int64{"referrals": 70, "peopleIntoWork": 7}), map[string]any{"replaces": old}),
 	}
 	results := make([]result, len(corrections))
 	var wg sync.WaitGroup
@@ -155,7 +158,7 @@ func TestDeliveryCorrectionRace(t *testing.T) {
 			if i%2 == 1 {
 				as, prj = uPLB, w.B
 			}
-			r, err := a.send(rq("POST", w.prj(prj, "/outcomes"), as, outcomeBody(map[string]int64{"referrals": int64(i + 1), "peopleIntoWork": 1})))
+			r, err := a.Send(testkit.Request("POST", w.prj(prj, "/outcomes"), as, testkit.OutcomeBody(map[string]int64{"referrals": int64(i + 1), "peopleIntoWork": 1})))
 			if err != nil || r.Status != http.StatusCreated {
 				t.Errorf("submission %d: %v %s", i, err, r)
 			}
@@ -166,7 +169,7 @@ func TestDeliveryCorrectionRace(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			r, err := a.send(rq("POST", w.prj(w.A, "/outcomes"), uPLA, c))
+			r, err := a.Send(testkit.Request("POST", w.prj(w.A, "/outcomes"), uPLA, c))
 			if err != nil {
 				t.Errorf("correction %d: %v", i, err)
 				return
@@ -201,7 +204,7 @@ func TestDeliveryCorrectionRace(t *testing.T) {
 	dhEqualTotals(t, "programme", p.Totals, map[string]int64{"referrals": 210 + c["referrals"], "peopleIntoWork": 20 + c["peopleIntoWork"]})
 	dhEqualTotals(t, "project A", p.project(t, w.A), map[string]int64{"referrals": 100 + c["referrals"], "peopleIntoWork": 10 + c["peopleIntoWork"]}) // 1+3+…+19 = 100
 	dhEqualTotals(t, "project B", p.project(t, w.B), map[string]int64{"referrals": 110, "peopleIntoWork": 10})                                        // 2+4+…+20 = 110
-	if got := len(listAll[struct{}](t, a, uAdmin, w.prj(w.A, "/outcomes"))); got != 1+10+1 {
+	if got := len(testkit.ListAll[struct{}](t, a, uAdmin, w.prj(w.A, "/outcomes"))); got != 1+10+1 {
 		t.Errorf("project A has %d submissions, want 12 (old, 10 new, 1 correction)", got)
 	}
 }
@@ -283,19 +286,19 @@ func dhFailFirst(n int, code string) func(int, *dynamodb.TransactWriteItemsInput
 // with the same Idempotency-Key.
 func TestDeliveryTransactionFaults(t *testing.T) {
 	t.Parallel()
-	client, table := testenv.Table(t)
-	db := &dhFaultDB{Client: client}
-	a := startAPI(t, apiOptions{db: db, raw: client, table: table})
+	s := testkit.New(t)
+	db := &dhFaultDB{Client: s.DB}
+	a := startAPI(t, s, db, testkit.APIConfig{})
 	w := dhSetup(t, a)
 	outA := w.prj(w.A, "/outcomes")
-	submit := func(referrals int64, hdr ...string) apiResp {
-		return a.do(t, rq("POST", outA, uPLA, outcomeBody(map[string]int64{"referrals": referrals, "peopleIntoWork": 1}), hdr...))
+	submit := func(referrals int64, hdr ...string) testkit.Resp {
+		return a.Do(t, testkit.Request("POST", outA, uPLA, testkit.OutcomeBody(map[string]int64{"referrals": referrals, "peopleIntoWork": 1}), hdr...))
 	}
 	wantTotals := func(what string, referrals, into, submissions int) {
 		t.Helper()
 		p := w.progress(t, uAdmin)
 		dhEqualTotals(t, what, p.Totals, map[string]int64{"referrals": int64(referrals), "peopleIntoWork": int64(into)})
-		if got := len(listAll[struct{}](t, a, uAdmin, outA)); got != submissions {
+		if got := len(testkit.ListAll[struct{}](t, a, uAdmin, outA)); got != submissions {
 			t.Errorf("%s: %d submissions stored, want %d", what, got, submissions)
 		}
 	}
@@ -311,7 +314,7 @@ func TestDeliveryTransactionFaults(t *testing.T) {
 	}
 	db.arm(nil)
 	wantTotals("after retried conflicts", 10, 1, 1)
-	firstID := decode[dhOutcome](t, first).ID
+	firstID := testkit.Decode[dhOutcome](t, first).ID
 
 	// Throttling reported as a cancellation reason is retried the same way.
 	db.arm(dhFailFirst(1, "ThrottlingError"))
@@ -323,15 +326,15 @@ func TestDeliveryTransactionFaults(t *testing.T) {
 
 	// A correction whose transaction conflicts twice: old figures come out once.
 	db.arm(dhFailFirst(2, "TransactionConflict"))
-	a.want(t, http.StatusCreated, rq("POST", outA, uPLA, merge(outcomeBody(map[string]int64{"referrals": 4, "peopleIntoWork": 1}), map[string]any{"replaces": firstID})))
+	a.Want(t, http.StatusCreated, testkit.Request("POST", outA, uPLA, testkit.Merge(testkit.OutcomeBody(map[string]int64{"referrals": 4, "peopleIntoWork": 1}), map[string]any{"replaces": firstID})))
 	db.arm(nil)
 	wantTotals("after a retried correction", 9, 2, 3)
-	wantErr(t, a.do(t, rq("POST", outA, uPLA, merge(outcomeBody(map[string]int64{"referrals": 1}), map[string]any{"replaces": firstID}))), http.StatusConflict, "conflict")
+	testkit.WantErr(t, a.Do(t, testkit.Request("POST", outA, uPLA, testkit.Merge(testkit.OutcomeBody(map[string]int64{"referrals": 1}), map[string]any{"replaces": firstID}))), http.StatusConflict, "conflict")
 
 	// A post status change that conflicts once moves the post counts once.
-	post, _ := a.create(t, uPLA, w.prj(w.A, "/posts"), postBody(w.GXA, "vacant"))
+	post, _ := a.Create(t, uPLA, w.prj(w.A, "/posts"), testkit.PostBody(w.GXA, "vacant"))
 	db.arm(dhFailFirst(1, "TransactionConflict"))
-	a.want(t, http.StatusOK, rq("PATCH", w.prj(w.A, "/posts/"+post), uPLA, map[string]any{"status": "filled"}, "If-Match", `"1"`))
+	a.Want(t, http.StatusOK, testkit.Request("PATCH", w.prj(w.A, "/posts/"+post), uPLA, map[string]any{"status": "filled"}, "If-Match", `"1"`))
 	db.arm(nil)
 	if pc := w.progress(t, uAdmin).Posts; pc.Total != 1 || pc.Filled != 1 || pc.Vacant != 0 {
 		t.Errorf("posts after a retried status change: %+v", pc)
@@ -346,7 +349,7 @@ func TestDeliveryTransactionFaults(t *testing.T) {
 	took := time.Since(began)
 	calls := db.transactCalls()
 	db.arm(nil)
-	wantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
+	testkit.WantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
 	if r.Header.Get("Retry-After") == "" {
 		t.Errorf("503 without Retry-After")
 	}
@@ -354,14 +357,14 @@ func TestDeliveryTransactionFaults(t *testing.T) {
 	if calls < 2 || calls > 20 {
 		t.Errorf("persistent conflict: %d calls; want a few retries, then give up", calls)
 	}
-	sameSnapshot(t, "a transaction that never got through", before, w.state(t))
+	testkit.SameSnapshot(t, "a transaction that never got through", before, w.state(t))
 	// The client repeats with the same key once the database recovers: it runs, once.
 	r = submit(1000, "Idempotency-Key", "stuck-1")
 	if r.Status != http.StatusCreated || r.Header.Get("Idempotent-Replayed") != "" {
 		t.Fatalf("repeat after 503: %s (replayed %q)", r, r.Header.Get("Idempotent-Replayed"))
 	}
 	if r2 := submit(1000, "Idempotency-Key", "stuck-1"); r2.Status != http.StatusCreated || r2.Header.Get("Idempotent-Replayed") != "true" ||
-		decode[dhOutcome](t, r2).ID != decode[dhOutcome](t, r).ID {
+		testkit.Decode[dhOutcome](t, r2).ID != testkit.Decode[dhOutcome](t, r).ID {
 		t.Errorf("third send with the key: %s (replayed %q), want the second's answer replayed", r2, r2.Header.Get("Idempotent-Replayed"))
 	}
 	wantTotals("after the repeated submission", 1009, 3, 4)
@@ -378,9 +381,9 @@ func TestDeliveryTransactionFaults(t *testing.T) {
 	})
 	r = submit(7, "Idempotency-Key", "throttled-1")
 	db.arm(nil)
-	wantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
-	sameSnapshot(t, "a throttled transaction", before, w.state(t))
-	a.want(t, http.StatusCreated, rq("POST", outA, uPLA, outcomeBody(map[string]int64{"referrals": 7, "peopleIntoWork": 1}), "Idempotency-Key", "throttled-1"))
+	testkit.WantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
+	testkit.SameSnapshot(t, "a throttled transaction", before, w.state(t))
+	a.Want(t, http.StatusCreated, testkit.Request("POST", outA, uPLA, testkit.OutcomeBody(map[string]int64{"referrals": 7, "peopleIntoWork": 1}), "Idempotency-Key", "throttled-1"))
 	wantTotals("after the repeated throttled submission", 1016, 4, 5)
 }
 
@@ -391,7 +394,7 @@ func TestDeliveryIfMatchAnyConcurrent(t *testing.T) {
 	t.Parallel()
 	a := newAPI(t)
 	w := dhSetup(t, a)
-	post, _ := a.create(t, uPLA, w.prj(w.A, "/posts"), postBody(w.GXA, "vacant"))
+	post, _ := a.Create(t, uPLA, w.prj(w.A, "/posts"), testkit.PostBody(w.GXA, "vacant"))
 	const n = 10
 	statuses := make([]int, n)
 	var wg sync.WaitGroup
@@ -400,7 +403,7 @@ func TestDeliveryIfMatchAnyConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			status := []string{"vacant", "filled", "ended"}[i%3]
-			r, err := a.send(rq("PATCH", w.prj(w.A, "/posts/"+post), uPLA, map[string]any{"title": fmt.Sprint("Employment specialist ", i), "status": status}, "If-Match", "*"))
+			r, err := a.Send(testkit.Request("PATCH", w.prj(w.A, "/posts/"+post), uPLA, map[string]any{"title": fmt.Sprint("Employment specialist ", i), "status": status}, "If-Match", "*"))
 			if err != nil {
 				t.Error(err)
 				return
@@ -418,7 +421,7 @@ func TestDeliveryIfMatchAnyConcurrent(t *testing.T) {
 	if ok != n {
 		t.Errorf("%d of %d PATCHes with If-Match: * succeeded (statuses %v); none is stale", ok, n, statuses)
 	}
-	got := decode[dhPost](t, a.want(t, http.StatusOK, rq("GET", w.prj(w.A, "/posts/"+post), uAdmin, nil)))
+	got := testkit.Decode[dhPost](t, a.Want(t, http.StatusOK, testkit.Request("GET", w.prj(w.A, "/posts/"+post), uAdmin, nil)))
 	if got.Version != int64(1+ok) {
 		t.Errorf("post version %d after %d successful changes", got.Version, ok)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // dhOutcome is an outcome submission as the API answers it.
@@ -54,25 +55,25 @@ func TestDeliveryPostsThroughProgress(t *testing.T) {
 	}
 
 	// The project's own grant and the programme-wide grant both pay A's posts.
-	id1, r := a.create(t, uPLA, posts, postBody(w.GXA, "filled"))
+	id1, r := a.Create(t, uPLA, posts, testkit.PostBody(w.GXA, "filled"))
 	if r.Header.Get("ETag") != `"1"` {
 		t.Errorf("create post ETag %q, want \"1\"", r.Header.Get("ETag"))
 	}
-	created := decode[dhPost](t, r)
+	created := testkit.Decode[dhPost](t, r)
 	if created.GrantID != w.GXA || created.ProjectID != w.A || created.Status != "filled" || created.FTE != 1 || created.Version != 1 {
 		t.Errorf("created post %+v", created)
 	}
-	id2, _ := a.create(t, uPLA, posts, postBody(w.GXP, "vacant"))
-	body := postBody(w.GXP, "vacant")
+	id2, _ := a.Create(t, uPLA, posts, testkit.PostBody(w.GXP, "vacant"))
+	body := testkit.PostBody(w.GXP, "vacant")
 	body["fte"] = 0.5
-	id3, _ := a.create(t, uLead, posts, body)
+	id3, _ := a.Create(t, uLead, posts, body)
 
 	// Another project's grant, another programme's grant, no such grant: 400 grantId.
 	before := w.state(t)
-	wantFields(t, a.do(t, rq("POST", posts, uPLA, postBody(w.GYB, "filled"))), "grantId")
-	wantFields(t, a.do(t, rq("POST", posts, uAdmin, postBody(w.GZC, "filled"))), "grantId")
-	wantFields(t, a.do(t, rq("POST", posts, uPLA, postBody(domain.NewID(), "filled"))), "grantId")
-	sameSnapshot(t, "posts with a grant that does not pay for project A", before, w.state(t))
+	testkit.WantFields(t, a.Do(t, testkit.Request("POST", posts, uPLA, testkit.PostBody(w.GYB, "filled"))), "grantId")
+	testkit.WantFields(t, a.Do(t, testkit.Request("POST", posts, uAdmin, testkit.PostBody(w.GZC, "filled"))), "grantId")
+	testkit.WantFields(t, a.Do(t, testkit.Request("POST", posts, uPLA, testkit.PostBody(domain.NewID(), "filled"))), "grantId")
+	testkit.SameSnapshot(t, "posts with a grant that does not pay for project A", before, w.state(t))
 
 	p = w.progress(t, uPLB)
 	if p.Posts.Total != 3 || p.Posts.Filled != 1 || p.Posts.Vacant != 2 || p.Posts.Ended != 0 {
@@ -80,22 +81,22 @@ func TestDeliveryPostsThroughProgress(t *testing.T) {
 	}
 
 	// GET answers the post with its ETag; the list has all three, oldest first.
-	r = a.want(t, http.StatusOK, rq("GET", posts+"/"+id2, uFunderX, nil))
+	r = a.Want(t, http.StatusOK, testkit.Request("GET", posts+"/"+id2, uFunderX, nil))
 	if r.Header.Get("ETag") != `"1"` {
 		t.Errorf("GET post ETag %q", r.Header.Get("ETag"))
 	}
-	list := listAll[dhPost](t, a, uFunderX, posts)
+	list := testkit.ListAll[dhPost](t, a, uFunderX, posts)
 	if len(list) != 3 || list[0].ID != id1 || list[1].ID != id2 || list[2].ID != id3 {
 		t.Errorf("posts list %+v, want %s %s %s", list, id1, id2, id3)
 	}
-	if got := listAll[dhPost](t, a, uPLB, w.prj(w.B, "/posts")); len(got) != 0 {
+	if got := testkit.ListAll[dhPost](t, a, uPLB, w.prj(w.B, "/posts")); len(got) != 0 {
 		t.Errorf("project B has posts %+v", got)
 	}
 
 	// PATCH needs If-Match; a current one moves the totals, a stale one is 412.
-	wantErr(t, a.do(t, rq("PATCH", posts+"/"+id2, uPLA, map[string]any{"status": "filled"})), http.StatusPreconditionRequired, "precondition_required")
-	r = a.want(t, http.StatusOK, rq("PATCH", posts+"/"+id2, uPLA, map[string]any{"status": "filled"}, "If-Match", `"1"`))
-	if r.Header.Get("ETag") != `"2"` || decode[dhPost](t, r).Status != "filled" {
+	testkit.WantErr(t, a.Do(t, testkit.Request("PATCH", posts+"/"+id2, uPLA, map[string]any{"status": "filled"})), http.StatusPreconditionRequired, "precondition_required")
+	r = a.Want(t, http.StatusOK, testkit.Request("PATCH", posts+"/"+id2, uPLA, map[string]any{"status": "filled"}, "If-Match", `"1"`))
+	if r.Header.Get("ETag") != `"2"` || testkit.Decode[dhPost](t, r).Status != "filled" {
 		t.Errorf("PATCH post: ETag %q body %s", r.Header.Get("ETag"), r.Body)
 	}
 	p = w.progress(t, uLead)
@@ -103,22 +104,22 @@ func TestDeliveryPostsThroughProgress(t *testing.T) {
 		t.Fatalf("posts after vacant→filled: %+v", p.Posts)
 	}
 	before = w.state(t)
-	wantErr(t, a.do(t, rq("PATCH", posts+"/"+id2, uPLA, map[string]any{"status": "ended"}, "If-Match", `"1"`)), http.StatusPreconditionFailed, "precondition_failed")
+	testkit.WantErr(t, a.Do(t, testkit.Request("PATCH", posts+"/"+id2, uPLA, map[string]any{"status": "ended"}, "If-Match", `"1"`)), http.StatusPreconditionFailed, "precondition_failed")
 	// Moving the post onto a grant of another project is refused too.
-	wantFields(t, a.do(t, rq("PATCH", posts+"/"+id2, uPLA, map[string]any{"grantId": w.GYB}, "If-Match", `"2"`)), "grantId")
-	sameSnapshot(t, "stale or invalid PATCH", before, w.state(t))
+	testkit.WantFields(t, a.Do(t, testkit.Request("PATCH", posts+"/"+id2, uPLA, map[string]any{"grantId": w.GYB}, "If-Match", `"2"`)), "grantId")
+	testkit.SameSnapshot(t, "stale or invalid PATCH", before, w.state(t))
 
-	a.want(t, http.StatusOK, rq("PATCH", posts+"/"+id1, uAdmin, map[string]any{"status": "ended", "endDate": "2025-12-31"}, "If-Match", `"1"`))
+	a.Want(t, http.StatusOK, testkit.Request("PATCH", posts+"/"+id1, uAdmin, map[string]any{"status": "ended", "endDate": "2025-12-31"}, "If-Match", `"1"`))
 	// If-Match compares strongly (RFC 9110): a weak tag never matches.
-	wantErr(t, a.do(t, rq("PATCH", posts+"/"+id3, uLead, map[string]any{"status": "filled"}, "If-Match", `W/"1"`)), http.StatusPreconditionFailed, "precondition_failed")
-	a.want(t, http.StatusOK, rq("PATCH", posts+"/"+id3, uLead, map[string]any{"status": "filled"}, "If-Match", `"1"`))
+	testkit.WantErr(t, a.Do(t, testkit.Request("PATCH", posts+"/"+id3, uLead, map[string]any{"status": "filled"}, "If-Match", `W/"1"`)), http.StatusPreconditionFailed, "precondition_failed")
+	a.Want(t, http.StatusOK, testkit.Request("PATCH", posts+"/"+id3, uLead, map[string]any{"status": "filled"}, "If-Match", `"1"`))
 	// A change that keeps the status leaves the counts alone.
-	a.want(t, http.StatusOK, rq("PATCH", posts+"/"+id3, uLead, map[string]any{"title": "Service manager"}, "If-Match", `*`))
+	a.Want(t, http.StatusOK, testkit.Request("PATCH", posts+"/"+id3, uLead, map[string]any{"title": "Service manager"}, "If-Match", `*`))
 	p = w.progress(t, uFunderX)
 	if p.Posts.Total != 3 || p.Posts.Filled != 2 || p.Posts.Vacant != 0 || p.Posts.Ended != 1 {
 		t.Fatalf("posts after changes: %+v", p.Posts)
 	}
-	if got := decode[dhPost](t, a.want(t, http.StatusOK, rq("GET", posts+"/"+id3, uPLA, nil))); got.Version != 3 || got.Status != "filled" || got.FTE != 0.5 {
+	if got := testkit.Decode[dhPost](t, a.Want(t, http.StatusOK, testkit.Request("GET", posts+"/"+id3, uPLA, nil))); got.Version != 3 || got.Status != "filled" || got.FTE != 0.5 {
 		t.Errorf("post 3 after two PATCHes: %+v", got)
 	}
 }
@@ -130,17 +131,17 @@ func TestDeliveryCohortsThroughProgress(t *testing.T) {
 	a := newAPI(t)
 	w := dhSetup(t, a)
 
-	ca, r := a.create(t, uPLA, w.prj(w.A, "/cohorts"), cohortBody(4))
+	ca, r := a.Create(t, uPLA, w.prj(w.A, "/cohorts"), testkit.CohortBody(4))
 	if r.Header.Get("ETag") != `"1"` {
 		t.Errorf("create cohort ETag %q", r.Header.Get("ETag"))
 	}
-	cb, _ := a.create(t, uPLB, w.prj(w.B, "/cohorts"), cohortBody(4))
+	cb, _ := a.Create(t, uPLB, w.prj(w.B, "/cohorts"), testkit.CohortBody(4))
 	p := w.progress(t, uFunderX)
 	if p.Cohorts.Count != 2 || p.Cohorts.Places != 8 {
 		t.Fatalf("cohorts %+v, want 2 with 8 places", p.Cohorts)
 	}
-	r = a.want(t, http.StatusOK, rq("PATCH", w.prj(w.A, "/cohorts/"+ca), uPLA, map[string]any{"places": 6}, "If-Match", `"1"`))
-	if r.Header.Get("ETag") != `"2"` || decode[dhCohort](t, r).Places != 6 {
+	r = a.Want(t, http.StatusOK, testkit.Request("PATCH", w.prj(w.A, "/cohorts/"+ca), uPLA, map[string]any{"places": 6}, "If-Match", `"1"`))
+	if r.Header.Get("ETag") != `"2"` || testkit.Decode[dhCohort](t, r).Places != 6 {
 		t.Errorf("PATCH cohort: ETag %q, %s", r.Header.Get("ETag"), r.Body)
 	}
 	p = w.progress(t, uPLB)
@@ -148,18 +149,18 @@ func TestDeliveryCohortsThroughProgress(t *testing.T) {
 		t.Fatalf("cohorts after 4→6 places: %+v", p.Cohorts)
 	}
 	before := w.state(t)
-	wantErr(t, a.do(t, rq("PATCH", w.prj(w.A, "/cohorts/"+ca), uPLA, map[string]any{"places": 2}, "If-Match", `"1"`)), http.StatusPreconditionFailed, "precondition_failed")
-	wantErr(t, a.do(t, rq("PATCH", w.prj(w.A, "/cohorts/"+ca), uPLA, map[string]any{"places": 2})), http.StatusPreconditionRequired, "precondition_required")
-	sameSnapshot(t, "stale cohort PATCH", before, w.state(t))
-	a.want(t, http.StatusOK, rq("PATCH", w.prj(w.B, "/cohorts/"+cb), uLead, map[string]any{"places": 1}, "If-Match", `"1"`))
+	testkit.WantErr(t, a.Do(t, testkit.Request("PATCH", w.prj(w.A, "/cohorts/"+ca), uPLA, map[string]any{"places": 2}, "If-Match", `"1"`)), http.StatusPreconditionFailed, "precondition_failed")
+	testkit.WantErr(t, a.Do(t, testkit.Request("PATCH", w.prj(w.A, "/cohorts/"+ca), uPLA, map[string]any{"places": 2})), http.StatusPreconditionRequired, "precondition_required")
+	testkit.SameSnapshot(t, "stale cohort PATCH", before, w.state(t))
+	a.Want(t, http.StatusOK, testkit.Request("PATCH", w.prj(w.B, "/cohorts/"+cb), uLead, map[string]any{"places": 1}, "If-Match", `"1"`))
 	p = w.progress(t, uLead)
 	if p.Cohorts.Count != 2 || p.Cohorts.Places != 7 {
 		t.Fatalf("cohorts after 4→1 places: %+v", p.Cohorts)
 	}
-	if got := listAll[dhCohort](t, a, uFunderX, w.prj(w.A, "/cohorts")); len(got) != 1 || got[0].ID != ca || got[0].Places != 6 || got[0].Version != 2 {
+	if got := testkit.ListAll[dhCohort](t, a, uFunderX, w.prj(w.A, "/cohorts")); len(got) != 1 || got[0].ID != ca || got[0].Places != 6 || got[0].Version != 2 {
 		t.Errorf("cohorts of A: %+v", got)
 	}
-	if got := decode[dhCohort](t, a.want(t, http.StatusOK, rq("GET", w.prj(w.B, "/cohorts/"+cb), uPLB, nil))); got.Places != 1 {
+	if got := testkit.Decode[dhCohort](t, a.Want(t, http.StatusOK, testkit.Request("GET", w.prj(w.B, "/cohorts/"+cb), uPLB, nil))); got.Places != 1 {
 		t.Errorf("cohort B: %+v", got)
 	}
 }
@@ -174,7 +175,7 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 	a := newAPI(t)
 	w := dhSetup(t, a)
 	outA, outB := w.prj(w.A, "/outcomes"), w.prj(w.B, "/outcomes")
-	cohortB, _ := a.create(t, uPLB, w.prj(w.B, "/cohorts"), cohortBody(8))
+	cohortB, _ := a.Create(t, uPLB, w.prj(w.B, "/cohorts"), testkit.CohortBody(8))
 
 	// Targets, with dates around today so each status shows up.
 	today := domain.DateOf(time.Now())
@@ -184,7 +185,7 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 	// target counts none of them.
 	from, to := today.AddDays(-60).String(), today.AddDays(-40).String()
 	target := func(body map[string]any) string {
-		id, _ := a.create(t, uLead, w.pp("/targets"), body)
+		id, _ := a.Create(t, uLead, w.pp("/targets"), body)
 		return id
 	}
 	tInto := target(map[string]any{"metric": "peopleIntoWork", "value": 60, "startDate": today.AddDays(-100).String(),
@@ -218,21 +219,21 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 
 	// Project A: 120 referrals, 30 into work, 32 job starts; self-confidence
 	// 2.5 → 6.0 over 4 respondents.
-	oA, r := a.create(t, uPLA, outA, map[string]any{"periodStart": from, "periodEnd": to,
+	oA, r := a.Create(t, uPLA, outA, map[string]any{"periodStart": from, "periodEnd": to,
 		"counts":   map[string]int64{"referrals": 120, "peopleIntoWork": 30, "jobStarts": 32},
 		"measures": []any{map[string]any{"name": "self-confidence", "baselineMean": 2.5, "latestMean": 6.0, "respondents": 4}},
 		"notes":    "61 people, 240 referrals, 2011"})
 	if r.Header.Get("ETag") != "" {
 		t.Errorf("an outcome is immutable but was answered with ETag %q", r.Header.Get("ETag"))
 	}
-	got := decode[dhOutcome](t, r)
+	got := testkit.Decode[dhOutcome](t, r)
 	if got.ProjectID != w.A || got.Counts["referrals"] != 120 || got.SubmittedBy != uPLA || got.SubmittedAt.IsZero() || got.Replaces != "" {
 		t.Errorf("created outcome %+v", got)
 	}
 	// Project B: 120 referrals, 31 into work, 32 job starts, 8 interns
 	// enrolled and 4 completed in its cohort; self-confidence 3.5 → 7.8 over
 	// 4 respondents and health 2.0 → 4.12 over 5.
-	oB, _ := a.create(t, uPLB, outB, map[string]any{"periodStart": from, "periodEnd": to, "cohortId": cohortB,
+	oB, _ := a.Create(t, uPLB, outB, map[string]any{"periodStart": from, "periodEnd": to, "cohortId": cohortB,
 		"counts": map[string]int64{"referrals": 120, "peopleIntoWork": 31, "jobStarts": 32, "internsEnrolled": 8, "internsCompleted": 4},
 		"measures": []any{
 			map[string]any{"name": "self-confidence", "baselineMean": 3.5, "latestMean": 7.8, "respondents": 4},
@@ -292,22 +293,22 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 
 	// Reading submissions: list, one, as every reader.
 	for _, as := range []string{uPLA, uLead, uAdmin, uFunderX} {
-		l := listAll[dhOutcome](t, a, as, outA)
+		l := testkit.ListAll[dhOutcome](t, a, as, outA)
 		if len(l) != 1 || l[0].ID != oA || l[0].Notes != "61 people, 240 referrals, 2011" {
 			t.Errorf("outcomes of A as %s: %+v", as, l)
 		}
 	}
-	one := decode[dhOutcome](t, a.want(t, http.StatusOK, rq("GET", outB+"/"+oB, uFunderX, nil)))
+	one := testkit.Decode[dhOutcome](t, a.Want(t, http.StatusOK, testkit.Request("GET", outB+"/"+oB, uFunderX, nil)))
 	if one.CohortID != cohortB || one.Counts["internsEnrolled"] != 8 || len(one.Measures) != 2 || one.PeriodEnd != to {
 		t.Errorf("outcome B: %+v", one)
 	}
-	a.want(t, http.StatusNotFound, rq("GET", outA+"/"+oB, uAdmin, nil)) // B's submission is not under A
+	a.Want(t, http.StatusNotFound, testkit.Request("GET", outA+"/"+oB, uAdmin, nil)) // B's submission is not under A
 
 	// A correction of A's submission: totals count the new figures instead.
-	cA, r := a.create(t, uPLA, outA, map[string]any{"periodStart": from, "periodEnd": to, "replaces": oA,
+	cA, r := a.Create(t, uPLA, outA, map[string]any{"periodStart": from, "periodEnd": to, "replaces": oA,
 		"counts":   map[string]int64{"referrals": 110, "peopleIntoWork": 29, "jobStarts": 30, "trainingStarts": 2},
 		"measures": []any{map[string]any{"name": "self-confidence", "baselineMean": 2.5, "latestMean": 5.0, "respondents": 4}}})
-	if got := decode[dhOutcome](t, r); got.Replaces != oA {
+	if got := testkit.Decode[dhOutcome](t, r); got.Replaces != oA {
 		t.Errorf("correction answers replaces %q, want %q", got.Replaces, oA)
 	}
 	p = w.progress(t, uFunderX)
@@ -326,31 +327,31 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 		{Name: "self-confidence", BaselineMean: 3.0, LatestMean: 6.4, ChangePercent: 113.3, Respondents: 8},
 	})
 	checkTargets(p, 60, 30, 0, 4, "reached", "at-risk")
-	if l := listAll[dhOutcome](t, a, uLead, outA); len(l) != 2 || l[0].ID != oA || l[1].ID != cA || l[1].Replaces != oA {
+	if l := testkit.ListAll[dhOutcome](t, a, uLead, outA); len(l) != 2 || l[0].ID != oA || l[1].ID != cA || l[1].Replaces != oA {
 		t.Errorf("outcomes of A after correction: %+v (submissions are immutable; both stay)", l)
 	}
-	if old := decode[dhOutcome](t, a.want(t, http.StatusOK, rq("GET", outA+"/"+oA, uPLA, nil))); old.Counts["referrals"] != 120 {
+	if old := testkit.Decode[dhOutcome](t, a.Want(t, http.StatusOK, testkit.Request("GET", outA+"/"+oA, uPLA, nil))); old.Counts["referrals"] != 120 {
 		t.Errorf("the corrected submission changed: %+v", old)
 	}
 
 	// Correcting the same submission again: 409, nothing changes.
 	before := w.state(t)
-	wantErr(t, a.do(t, rq("POST", outA, uPLA, map[string]any{"periodStart": from, "periodEnd": to, "replaces": oA,
+	testkit.WantErr(t, a.Do(t, testkit.Request("POST", outA, uPLA, map[string]any{"periodStart": from, "periodEnd": to, "replaces": oA,
 		"counts": map[string]int64{"referrals": 1}})), http.StatusConflict, "conflict")
 	// replaces naming another project's submission, another programme's, or nothing: 400 replaces.
-	wantFields(t, a.do(t, rq("POST", outB, uPLB, map[string]any{"periodStart": from, "periodEnd": to, "replaces": oA,
+	testkit.WantFields(t, a.Do(t, testkit.Request("POST", outB, uPLB, map[string]any{"periodStart": from, "periodEnd": to, "replaces": oA,
 		"counts": map[string]int64{"referrals": 1}})), "replaces")
-	wantFields(t, a.do(t, rq("POST", outB, uLead, map[string]any{"periodStart": from, "periodEnd": to, "replaces": cA,
+	testkit.WantFields(t, a.Do(t, testkit.Request("POST", outB, uLead, map[string]any{"periodStart": from, "periodEnd": to, "replaces": cA,
 		"counts": map[string]int64{"referrals": 1}})), "replaces")
-	wantFields(t, a.do(t, rq("POST", outA, uAdmin, map[string]any{"periodStart": from, "periodEnd": to, "replaces": domain.NewID(),
+	testkit.WantFields(t, a.Do(t, testkit.Request("POST", outA, uAdmin, map[string]any{"periodStart": from, "periodEnd": to, "replaces": domain.NewID(),
 		"counts": map[string]int64{"referrals": 1}})), "replaces")
-	wantFields(t, a.do(t, rq("POST", outA, uAdmin, map[string]any{"periodStart": from, "periodEnd": to, "replaces": "not-an-id",
+	testkit.WantFields(t, a.Do(t, testkit.Request("POST", outA, uAdmin, map[string]any{"periodStart": from, "periodEnd": to, "replaces": "not-an-id",
 		"counts": map[string]int64{"referrals": 1}})), "replaces")
-	sameSnapshot(t, "refused corrections", before, w.state(t))
+	testkit.SameSnapshot(t, "refused corrections", before, w.state(t))
 
 	// The correction itself can be corrected (by the lead), dropping the
 	// measure: it leaves the report once no respondents remain.
-	a.create(t, uLead, outA, map[string]any{"periodStart": from, "periodEnd": to, "replaces": cA,
+	a.Create(t, uLead, outA, map[string]any{"periodStart": from, "periodEnd": to, "replaces": cA,
 		"counts": map[string]int64{"referrals": 100, "peopleIntoWork": 25, "jobStarts": 25}})
 	p = w.progress(t, uPLB)
 	dhEqualTotals(t, "programme totals after second correction", p.Totals, map[string]int64{"referrals": 220, "peopleIntoWork": 56,
@@ -362,7 +363,7 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 	})
 	checkTargets(p, 56, 25, 0, 4, "on-track", "at-risk") // 56 by half time projects 112
 	// The older correction is now superseded as well.
-	wantErr(t, a.do(t, rq("POST", outA, uPLA, map[string]any{"periodStart": from, "periodEnd": to, "replaces": cA,
+	testkit.WantErr(t, a.Do(t, testkit.Request("POST", outA, uPLA, map[string]any{"periodStart": from, "periodEnd": to, "replaces": cA,
 		"counts": map[string]int64{"referrals": 1}})), http.StatusConflict, "conflict")
 }
 

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // TestDeliveryPersonalData: notes that hold an NHS number, an email address
@@ -33,21 +35,21 @@ func TestDeliveryPersonalData(t *testing.T) {
 	for _, c := range refused {
 		t.Run("refused/"+c.name, func(t *testing.T) {
 			before := w.state(t)
-			body := outcomeBody(map[string]int64{"referrals": 3})
+			body := testkit.OutcomeBody(map[string]int64{"referrals": 3})
 			body["notes"] = c.notes
-			e := wantErr(t, a.do(t, rq("POST", outA, uPLA, body)), http.StatusUnprocessableEntity, "personal_data_detected")
+			e := testkit.WantErr(t, a.Do(t, testkit.Request("POST", outA, uPLA, body)), http.StatusUnprocessableEntity, "personal_data_detected")
 			if len(e.Fields) != 1 || e.Fields["notes"] == "" {
 				t.Errorf("fields %v, want notes only", e.Fields)
 			}
-			raw := string(a.do(t, rq("POST", outA, uPLA, body)).Body)
+			raw := string(a.Do(t, testkit.Request("POST", outA, uPLA, body)).Body)
 			for _, part := range strings.Fields(c.notes) {
 				if len(part) >= 6 && strings.ContainsAny(part, "0123456789@") && strings.Contains(raw, part) {
 					t.Errorf("the answer echoes the personal data %q: %s", part, raw)
 				}
 			}
 			// The same holds for an admin.
-			wantErr(t, a.do(t, rq("POST", outA, uAdmin, body)), http.StatusUnprocessableEntity, "personal_data_detected")
-			sameSnapshot(t, c.name, before, w.state(t))
+			testkit.WantErr(t, a.Do(t, testkit.Request("POST", outA, uAdmin, body)), http.StatusUnprocessableEntity, "personal_data_detected")
+			testkit.SameSnapshot(t, c.name, before, w.state(t))
 		})
 	}
 
@@ -64,13 +66,13 @@ func TestDeliveryPersonalData(t *testing.T) {
 	}
 	for _, c := range accepted {
 		t.Run("accepted/"+c.name, func(t *testing.T) {
-			body := outcomeBody(map[string]int64{"referrals": 1})
+			body := testkit.OutcomeBody(map[string]int64{"referrals": 1})
 			body["notes"] = c.notes
-			id, r := a.create(t, uPLA, outA, body)
-			if got := decode[dhOutcome](t, r); got.Notes != c.notes {
+			id, r := a.Create(t, uPLA, outA, body)
+			if got := testkit.Decode[dhOutcome](t, r); got.Notes != c.notes {
 				t.Errorf("notes answered as %q, want %q", got.Notes, c.notes)
 			}
-			if got := decode[dhOutcome](t, a.want(t, http.StatusOK, rq("GET", outA+"/"+id, uFunderX, nil))); got.Notes != c.notes {
+			if got := testkit.Decode[dhOutcome](t, a.Want(t, http.StatusOK, testkit.Request("GET", outA+"/"+id, uFunderX, nil))); got.Notes != c.notes {
 				t.Errorf("notes stored as %q, want %q", got.Notes, c.notes)
 			}
 		})
@@ -78,7 +80,7 @@ func TestDeliveryPersonalData(t *testing.T) {
 	if n := w.progress(t, uAdmin).Totals["referrals"]; n != int64(len(accepted)) {
 		t.Errorf("referrals %d, want %d: only accepted submissions count", n, len(accepted))
 	}
-	if n := len(listAll[struct{}](t, a, uAdmin, outA)); n != len(accepted) {
+	if n := len(testkit.ListAll[struct{}](t, a, uAdmin, outA)); n != len(accepted) {
 		t.Errorf("%d submissions stored, want %d", n, len(accepted))
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // TestDeliveryProgressRequestCount: one GET /progress costs the same small
@@ -19,39 +19,34 @@ import (
 // every figure comes from the totals kept on write.
 func TestDeliveryProgressRequestCount(t *testing.T) {
 	t.Parallel()
-	counter := &dbCounter{ops: map[string]int{}}
-	db, table := testenv.TableWith(t, counter.option)
-	plain := testenv.Client(t)
-	a := startAPI(t, apiOptions{db: db, raw: plain, table: table})
+	a := newAPI(t)
 	w := dhSetup(t, a)
-	a.create(t, uLead, w.pp("/targets"), map[string]any{"metric": "peopleIntoWork", "value": 60, "deadline": "2027-03-31", "notify": []string{w.X}})
-	a.create(t, uLead, w.pp("/targets"), map[string]any{"metric": "referrals", "value": 600, "deadline": "2027-03-31", "projectId": w.A, "notify": []string{}})
-	a.create(t, uPLA, w.prj(w.A, "/posts"), postBody(w.GXA, "filled"))
-	a.create(t, uPLB, w.prj(w.B, "/cohorts"), cohortBody(4))
-	a.create(t, uPLA, w.prj(w.A, "/outcomes"), map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30",
+	a.Create(t, uLead, w.pp("/targets"), map[string]any{"metric": "peopleIntoWork", "value": 60, "deadline": "2027-03-31", "notify": []string{w.X}})
+	a.Create(t, uLead, w.pp("/targets"), map[string]any{"metric": "referrals", "value": 600, "deadline": "2027-03-31", "projectId": w.A, "notify": []string{}})
+	a.Create(t, uPLA, w.prj(w.A, "/posts"), testkit.PostBody(w.GXA, "filled"))
+	a.Create(t, uPLB, w.prj(w.B, "/cohorts"), testkit.CohortBody(4))
+	a.Create(t, uPLA, w.prj(w.A, "/outcomes"), map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30",
 		"counts":   map[string]int64{"referrals": 2, "peopleIntoWork": 1},
 		"measures": []any{map[string]any{"name": "self-confidence", "baselineMean": 3.0, "latestMean": 6.9, "respondents": 8}}})
 
 	measure := func(submissions int64) int {
 		t.Helper()
-		counter.start()
-		p := w.progress(t, uFunderX)
-		n, summary := counter.stop()
-		attempts := counter.attempts.Load()
-		t.Logf("GET /progress with %d submission(s): %d DynamoDB requests (%s), %d HTTP attempts", submissions, n, summary, attempts)
+		var p dhProgress
+		n := a.Count.Measure(func() { p = w.progress(t, uFunderX) })
+		t.Logf("GET /progress with %d submission(s): %d DynamoDB requests (%s), %d HTTP attempts", submissions, n.Requests, n, n.Attempts)
 		if p.Totals["referrals"] != 2*submissions || p.Totals["peopleIntoWork"] != submissions {
 			t.Errorf("with %d submissions: referrals %d peopleIntoWork %d", submissions, p.Totals["referrals"], p.Totals["peopleIntoWork"])
 		}
 		if len(p.Targets) != 2 || len(p.Projects) != 2 || len(p.Funding.ByFunder) != 2 || len(p.Measures) != 1 {
 			t.Errorf("progress lacks parts: %d targets, %d projects, %d funders, %d measures", len(p.Targets), len(p.Projects), len(p.Funding.ByFunder), len(p.Measures))
 		}
-		return n
+		return n.Requests
 	}
 	one := measure(1)
 
 	// 499 more, written through the store (one transaction each) by 4
 	// writers at once, the way many project leads would submit.
-	st := store.New(plain, table)
+	st := store.New(a.Plain, a.Table)
 	caller := domain.Caller{Identity: domain.Identity{Subject: "writer", Email: uPLA}, RequestID: "count-test"}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -94,11 +89,9 @@ func TestDeliveryProgressRequestCount(t *testing.T) {
 		t.Errorf("GET /progress made %d DynamoDB requests with 1 submission and %d with 500: want the same fixed number, at most 6", one, many)
 	}
 	// And the same for the admin, who needs no membership read.
-	counter.start()
-	a.want(t, http.StatusOK, rq("GET", w.pp("/progress"), uAdmin, nil))
-	n, summary := counter.stop()
-	t.Logf("GET /progress as admin: %d DynamoDB requests (%s)", n, summary)
-	if n > one {
-		t.Errorf("admin's progress made %d requests, more than a member's %d", n, one)
+	n := a.Count.Measure(func() { a.Want(t, http.StatusOK, testkit.Request("GET", w.pp("/progress"), uAdmin, nil)) })
+	t.Logf("GET /progress as admin: %d DynamoDB requests (%s)", n.Requests, n)
+	if n.Requests > one {
+		t.Errorf("admin's progress made %d requests, more than a member's %d", n.Requests, one)
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
-	"github.com/fundtrack/fundtrack/shared/store"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // dhRoles are the callers the roles table is checked for.
@@ -94,7 +94,7 @@ func dhRouteCases() map[string]dhRouteCase {
 				if prj == w.B {
 					g = w.GYB
 				}
-				return "POST", w.prj(prj, "/posts"), postBody(g, "vacant"), nil
+				return "POST", w.prj(prj, "/posts"), testkit.PostBody(g, "vacant"), nil
 			}},
 		"GET /programmes/{programmeId}/projects/{projectId}/posts": {kind: dhProjectRead, perProject: true, req: get(fixed("/posts"))},
 		"GET /programmes/{programmeId}/projects/{projectId}/posts/{postId}": {kind: dhProjectRead, perProject: true,
@@ -105,7 +105,7 @@ func dhRouteCases() map[string]dhRouteCase {
 			}},
 		"POST /programmes/{programmeId}/projects/{projectId}/cohorts": {kind: dhProjectCreate, perProject: true,
 			req: func(w *dhWorld, _ dhItems, prj string) (string, string, any, []string) {
-				return "POST", w.prj(prj, "/cohorts"), cohortBody(4), nil
+				return "POST", w.prj(prj, "/cohorts"), testkit.CohortBody(4), nil
 			}},
 		"GET /programmes/{programmeId}/projects/{projectId}/cohorts": {kind: dhProjectRead, perProject: true, req: get(fixed("/cohorts"))},
 		"GET /programmes/{programmeId}/projects/{projectId}/cohorts/{cohortId}": {kind: dhProjectRead, perProject: true,
@@ -116,7 +116,7 @@ func dhRouteCases() map[string]dhRouteCase {
 			}},
 		"POST /programmes/{programmeId}/projects/{projectId}/outcomes": {kind: dhProjectCreate, perProject: true,
 			req: func(w *dhWorld, _ dhItems, prj string) (string, string, any, []string) {
-				return "POST", w.prj(prj, "/outcomes"), outcomeBody(map[string]int64{"referrals": 1}), nil
+				return "POST", w.prj(prj, "/outcomes"), testkit.OutcomeBody(map[string]int64{"referrals": 1}), nil
 			}},
 		"GET /programmes/{programmeId}/projects/{projectId}/outcomes": {kind: dhProjectRead, perProject: true, req: get(fixed("/outcomes"))},
 		"GET /programmes/{programmeId}/projects/{projectId}/outcomes/{outcomeId}": {kind: dhProjectRead, perProject: true,
@@ -190,16 +190,16 @@ func TestDeliveryRoles(t *testing.T) {
 	w := dhSetup(t, a)
 	it := dhItems{post: map[string]string{}, cohort: map[string]string{}, outcome: map[string]string{}}
 	for prj, g := range map[string]string{w.A: w.GXA, w.B: w.GYB} {
-		it.post[prj], _ = a.create(t, uAdmin, w.prj(prj, "/posts"), postBody(g, "filled"))
-		it.cohort[prj], _ = a.create(t, uAdmin, w.prj(prj, "/cohorts"), cohortBody(4))
-		it.outcome[prj], _ = a.create(t, uAdmin, w.prj(prj, "/outcomes"), outcomeBody(map[string]int64{"referrals": 2}))
+		it.post[prj], _ = a.Create(t, uAdmin, w.prj(prj, "/posts"), testkit.PostBody(g, "filled"))
+		it.cohort[prj], _ = a.Create(t, uAdmin, w.prj(prj, "/cohorts"), testkit.CohortBody(4))
+		it.outcome[prj], _ = a.Create(t, uAdmin, w.prj(prj, "/outcomes"), testkit.OutcomeBody(map[string]int64{"referrals": 2}))
 	}
-	it.target, _ = a.create(t, uAdmin, w.pp("/targets"), map[string]any{"metric": "referrals", "value": 100, "deadline": "2026-12-31", "notify": []string{}})
+	it.target, _ = a.Create(t, uAdmin, w.pp("/targets"), map[string]any{"metric": "referrals", "value": 100, "deadline": "2026-12-31", "notify": []string{}})
 	// A notification as the notifier claims one (no API route makes them).
 	note := domain.Notification{ID: domain.NotificationID(it.target, domain.KindReached, 50), TargetID: it.target, Threshold: 50,
 		Kind: domain.KindReached, Status: domain.NotificationPending, Recipients: []string{"grants@x.example.org"},
 		FunderIDs: []string{w.X}, CreatedAt: time.Now().UTC(), ProgrammeID: w.P, Figure: 50, Value: 100, Metric: domain.MetricReferrals}
-	if ok, err := store.New(a.db, a.table).ClaimNotification(context.Background(), note); err != nil || !ok {
+	if ok, err := a.Store.ClaimNotification(context.Background(), note); err != nil || !ok {
 		t.Fatalf("claim notification: %v %v", ok, err)
 	}
 	it.notification = note.ID
@@ -219,16 +219,16 @@ func TestDeliveryRoles(t *testing.T) {
 					for _, role := range dhRoles {
 						method, path, body, hdr := c.req(w, it, prj)
 						want := dhExpect(c.kind, role, prj == w.A)
-						r := a.do(t, rq(method, path, role, body, hdr...))
+						r := a.Do(t, testkit.Request(method, path, role, body, hdr...))
 						if r.Status != want {
 							t.Errorf("%s %s as %s (project %s): got %s, want %d", method, path, role, dhProjectName(w, prj), r, want)
 							continue
 						}
 						switch want {
 						case http.StatusForbidden:
-							wantErr(t, r, want, "forbidden")
+							testkit.WantErr(t, r, want, "forbidden")
 						case http.StatusNotFound:
-							wantErr(t, r, want, "not_found")
+							testkit.WantErr(t, r, want, "not_found")
 						}
 					}
 				}
@@ -240,12 +240,12 @@ func TestDeliveryRoles(t *testing.T) {
 	// allowed writes made (3 creates each: admin, lead and, on A, pl-a).
 	for prj, n := range map[string]int{w.A: 4, w.B: 3} {
 		for _, coll := range []string{"/posts", "/cohorts", "/outcomes"} {
-			if got := len(listAll[struct{}](t, a, uAdmin, w.prj(prj, coll))); got != n {
+			if got := len(testkit.ListAll[struct{}](t, a, uAdmin, w.prj(prj, coll))); got != n {
 				t.Errorf("%s of project %s: %d items, want %d", coll, dhProjectName(w, prj), got, n)
 			}
 		}
 	}
-	if got := len(listAll[struct{}](t, a, uAdmin, w.pp("/targets"))); got != 3 {
+	if got := len(testkit.ListAll[struct{}](t, a, uAdmin, w.pp("/targets"))); got != 3 {
 		t.Errorf("targets: %d, want 3 (setup, admin, lead)", got)
 	}
 	p := w.progress(t, uAdmin)

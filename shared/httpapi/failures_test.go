@@ -17,6 +17,7 @@ import (
 	"github.com/fundtrack/fundtrack/infra/cfn"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // faultDB answers every call with fail's error when it gives one, and
@@ -104,14 +105,13 @@ func (h hungDB) PutItem(ctx context.Context, _ *dynamodb.PutItemInput, _ ...func
 func TestAPIHungDatabase(t *testing.T) {
 	t.Parallel()
 	for _, ignore := range []bool{false, true} {
-		db, table := testenv.Table(t)
+		s := testkit.New(t)
 		release := make(chan struct{})
 		t.Cleanup(func() { close(release) })
-		h := startAPI(t, apiOptions{db: hungDB{DB: db, ignoreContext: ignore, release: release}, table: table, raw: db,
-			timeout: 300 * time.Millisecond})
-		for _, req := range append(serverErrorRequests(), apiReq{Method: "GET", Path: "/health"}) {
-			r := h.do(t, req)
-			wantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
+		h := startAPI(t, s, hungDB{DB: s.DB, ignoreContext: ignore, release: release}, testkit.APIConfig{Timeout: 300 * time.Millisecond})
+		for _, req := range append(serverErrorRequests(), testkit.Req{Method: "GET", Path: "/health"}) {
+			r := h.Do(t, req)
+			testkit.WantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
 			if r.Header.Get("Retry-After") == "" {
 				t.Errorf("%s %s (ignoring its context: %v): 503 without Retry-After", req.Method, req.Path, ignore)
 			}
@@ -126,16 +126,16 @@ func TestAPITableGoneAndBack(t *testing.T) {
 	t.Parallel()
 	db, table := testenv.Table(t)
 	h := newAPIOver(t, db, table)
-	p, _ := h.create(t, uAdmin, "/programmes", programmeBody("Comes back"))
-	h.want(t, 200, apiReq{Method: "GET", Path: "/health"})
+	p, _ := h.Create(t, uAdmin, "/programmes", testkit.ProgrammeBody("Comes back"))
+	h.Want(t, 200, testkit.Req{Method: "GET", Path: "/health"})
 
 	ctx := context.Background()
 	if _, err := db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)}); err != nil {
 		t.Fatal(err)
 	}
-	for _, req := range append(serverErrorRequests(), apiReq{Method: "GET", Path: "/health"}) {
-		r := h.do(t, req)
-		wantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
+	for _, req := range append(serverErrorRequests(), testkit.Req{Method: "GET", Path: "/health"}) {
+		r := h.Do(t, req)
+		testkit.WantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
 		if r.Header.Get("Retry-After") == "" {
 			t.Errorf("%s %s: 503 without Retry-After", req.Method, req.Path)
 		}
@@ -157,7 +157,7 @@ func TestAPITableGoneAndBack(t *testing.T) {
 	if err := cfn.EnsureTable(ctx, testenv.Client(t), in, ttl); err != nil {
 		t.Fatal(err)
 	}
-	h.want(t, 200, apiReq{Method: "GET", Path: "/health"})
-	h.want(t, 201, apiReq{Method: "POST", Path: "/programmes", As: uAdmin, Body: programmeBody("After")})
-	wantErr(t, h.do(t, apiReq{Method: "GET", Path: "/programmes/" + p, As: uAdmin}), 404, "not_found")
+	h.Want(t, 200, testkit.Req{Method: "GET", Path: "/health"})
+	h.Want(t, 201, testkit.Req{Method: "POST", Path: "/programmes", As: uAdmin, Body: testkit.ProgrammeBody("After")})
+	testkit.WantErr(t, h.Do(t, testkit.Req{Method: "GET", Path: "/programmes/" + p, As: uAdmin}), 404, "not_found")
 }

@@ -9,8 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/fundtrack/fundtrack/shared/store"
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // lostAnswerDB commits transactions for real, and then, while armed, loses
@@ -41,30 +40,30 @@ func (d *lostAnswerDB) TransactWriteItems(ctx context.Context, in *dynamodb.Tran
 // Idempotency-Key is told it was applied, and the totals count it once.
 func TestIdempotentRetryAfterLostAnswerAppliesOnce(t *testing.T) {
 	t.Parallel()
-	client, table := testenv.Table(t)
-	db := &lostAnswerDB{Client: client}
-	h := startAPI(t, apiOptions{db: db, table: table, raw: client})
+	s := testkit.New(t)
+	db := &lostAnswerDB{Client: s.DB}
+	h := startAPI(t, s, db, testkit.APIConfig{})
 	f := h.fixture(t)
 	path := f.p1("/projects/" + f.A + "/outcomes")
-	body := outcomeBody(map[string]int64{"peopleIntoWork": 7})
+	body := testkit.OutcomeBody(map[string]int64{"peopleIntoWork": 7})
 	key := []string{"Idempotency-Key", "lost-answer-1"}
 
 	db.armed.Store(true)
-	wantErr(t, h.want(t, http.StatusServiceUnavailable, rq(http.MethodPost, path, uPLA, body, key...)), http.StatusServiceUnavailable, "service_unavailable")
+	testkit.WantErr(t, h.Want(t, http.StatusServiceUnavailable, testkit.Request(http.MethodPost, path, uPLA, body, key...)), http.StatusServiceUnavailable, "service_unavailable")
 	if db.armed.Load() {
 		t.Fatal("the fault was never injected")
 	}
 	// The retry comes after the first claim's lease; here, at once, it is
 	// still in progress (409) — either way, nothing is applied again.
-	r := h.do(t, rq(http.MethodPost, path, uPLA, body, key...))
+	r := h.Do(t, testkit.Request(http.MethodPost, path, uPLA, body, key...))
 	if r.Status != http.StatusConflict {
 		t.Fatalf("retry after a lost answer: %d %s, want 409", r.Status, r.Body)
 	}
-	outs := listAll[struct{ ID string }](t, h, uAdmin, path)
+	outs := testkit.ListAll[struct{ ID string }](t, h, uAdmin, path)
 	if len(outs) != 1 {
 		t.Fatalf("%d submissions stored, want exactly 1", len(outs))
 	}
-	tot, err := store.New(client, table).Totals(context.Background(), f.P1)
+	tot, err := h.Store.Totals(context.Background(), f.P1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,22 +92,22 @@ func (d *unsavedAnswerDB) UpdateItem(ctx context.Context, in *dynamodb.UpdateIte
 // comes back the same, never a 409.
 func TestIdempotentAnswerSavedBeforeSent(t *testing.T) {
 	t.Parallel()
-	client, table := testenv.Table(t)
-	db := &unsavedAnswerDB{Client: client}
-	h := startAPI(t, apiOptions{db: db, table: table, raw: client})
+	s := testkit.New(t)
+	db := &unsavedAnswerDB{Client: s.DB}
+	h := startAPI(t, s, db, testkit.APIConfig{})
 	f := h.fixture(t)
 	path := f.p1("/funders")
 
 	db.armed.Store(true)
-	r := h.do(t, rq(http.MethodPost, path, uLead, funderBody("Unsaved answer"), "Idempotency-Key", "save-1"))
+	r := h.Do(t, testkit.Request(http.MethodPost, path, uLead, testkit.FunderBody("Unsaved answer"), "Idempotency-Key", "save-1"))
 	if db.armed.Load() {
 		t.Fatal("the fault was never injected")
 	}
-	wantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
+	testkit.WantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
 
-	first := h.want(t, http.StatusCreated, rq(http.MethodPost, path, uLead, funderBody("Saved answer"), "Idempotency-Key", "save-2"))
+	first := h.Want(t, http.StatusCreated, testkit.Request(http.MethodPost, path, uLead, testkit.FunderBody("Saved answer"), "Idempotency-Key", "save-2"))
 	for range 3 {
-		again := h.want(t, http.StatusCreated, rq(http.MethodPost, path, uLead, funderBody("Saved answer"), "Idempotency-Key", "save-2"))
+		again := h.Want(t, http.StatusCreated, testkit.Request(http.MethodPost, path, uLead, testkit.FunderBody("Saved answer"), "Idempotency-Key", "save-2"))
 		if again.Header.Get("Idempotent-Replayed") != "true" || string(again.Body) != string(first.Body) ||
 			again.Header.Get("Location") != first.Header.Get("Location") {
 			t.Fatalf("the replay differs from the 201 the client got:\n%s\n%s", first, again)
@@ -122,11 +121,11 @@ func TestIdempotentAnswerSavedBeforeSent(t *testing.T) {
 func TestIdempotencyKeysCannotCrossCallers(t *testing.T) {
 	t.Parallel()
 	subjects := map[string]string{uAdmin: "abc", uLead: "abc#x"}
-	h := startAPI(t, apiOptions{subject: func(email string) string { return subjects[email] }})
+	h := startAPI(t, testkit.New(t), nil, testkit.APIConfig{Subject: func(email string) string { return subjects[email] }})
 	f := h.fixture(t)
-	body := funderBody("Same body from two callers")
-	a := h.want(t, http.StatusCreated, rq(http.MethodPost, f.p1("/funders"), uAdmin, body, "Idempotency-Key", "x#y"))
-	b := h.want(t, http.StatusCreated, rq(http.MethodPost, f.p1("/funders"), uLead, body, "Idempotency-Key", "y"))
+	body := testkit.FunderBody("Same body from two callers")
+	a := h.Want(t, http.StatusCreated, testkit.Request(http.MethodPost, f.p1("/funders"), uAdmin, body, "Idempotency-Key", "x#y"))
+	b := h.Want(t, http.StatusCreated, testkit.Request(http.MethodPost, f.p1("/funders"), uLead, body, "Idempotency-Key", "y"))
 	if b.Header.Get("Idempotent-Replayed") != "" || string(a.Body) == string(b.Body) {
 		t.Fatalf("the second caller got the first caller's answer:\n%s\n%s", a, b)
 	}

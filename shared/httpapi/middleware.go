@@ -11,7 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/export"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -36,9 +38,9 @@ type Deps struct {
 	// past it the request is answered 503 with Retry-After, whatever is
 	// still running, so a hung database never means a hung connection.
 	RequestTimeout time.Duration
-	// GivingPrefix is the publisher's 360Giving prefix for grant and
-	// organisation identifiers (FUNDTRACK_360_PREFIX); "" means "fundtrack".
-	GivingPrefix string
+	// Giving is how the deployment publishes 360Giving data: its prefix,
+	// publisher, licence and data source (FUNDTRACK_360_*).
+	Giving export.GivingConfig
 }
 
 // call is one request as a route sees it: who is calling and, for a POST
@@ -192,6 +194,12 @@ func (s *server) wrap(rt route) http.Handler {
 				return
 			}
 			c.Identity = id
+		}
+		// Every query string is read one way, whether or not the route
+		// reads it, so "?cursor=%%%" is never quietly the first page.
+		if _, err := decode.Query(r); err != nil {
+			s.writeError(w, r, err)
+			return
 		}
 		body, err := s.readBody(r)
 		if err != nil {

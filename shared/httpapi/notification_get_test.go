@@ -9,7 +9,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
-	"github.com/fundtrack/fundtrack/shared/store"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // One notification is readable as in the list: leads see it whole, the
@@ -19,31 +19,31 @@ func TestGetNotificationVisibility(t *testing.T) {
 	t.Parallel()
 	h := newAPI(t)
 	f := h.fixture(t)
-	target, _ := h.create(t, uAdmin, "/programmes/"+f.P1+"/targets",
+	target, _ := h.Create(t, uAdmin, "/programmes/"+f.P1+"/targets",
 		map[string]any{"metric": "referrals", "value": 10, "deadline": "2026-12-31", "notify": []string{f.X, f.Y}})
 	var x, y domain.Funder
-	if err := store.New(h.db, h.table).Read(context.Background(), f.P1,
+	if err := h.Store.Read(context.Background(), f.P1,
 		&service.Get{Ref: domain.Ref(domain.EntityFunder, f.X), Into: &x}, &service.Get{Ref: domain.Ref(domain.EntityFunder, f.Y), Into: &y}); err != nil {
 		t.Fatal(err)
 	}
 	note := domain.Notification{ID: domain.NotificationID(target, domain.KindReached, 100), TargetID: target, Threshold: 100,
 		Kind: domain.KindReached, Status: domain.NotificationPending, Recipients: append(slices.Clone(x.Contacts), y.Contacts...),
 		FunderIDs: []string{f.X}, CreatedAt: time.Now().UTC(), ProgrammeID: f.P1, Figure: 10, Value: 10, Metric: domain.MetricReferrals}
-	if ok, err := store.New(h.db, h.table).ClaimNotification(context.Background(), note); err != nil || !ok {
+	if ok, err := h.Store.ClaimNotification(context.Background(), note); err != nil || !ok {
 		t.Fatalf("claim: %v %v", ok, err)
 	}
 	path := "/programmes/" + f.P1 + "/notifications/" + note.ID
 
-	lead := decode[domain.Notification](t, h.want(t, http.StatusOK, rq(http.MethodGet, path, uLead, nil)))
+	lead := testkit.Decode[domain.Notification](t, h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, path, uLead, nil)))
 	if !slices.Equal(lead.Recipients, note.Recipients) {
 		t.Errorf("lead sees recipients %v, want all %v", lead.Recipients, note.Recipients)
 	}
-	fx := decode[domain.Notification](t, h.want(t, http.StatusOK, rq(http.MethodGet, path, uFunderX, nil)))
+	fx := testkit.Decode[domain.Notification](t, h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, path, uFunderX, nil)))
 	if !slices.Equal(fx.Recipients, x.Contacts) {
 		t.Errorf("funder X sees recipients %v, want only its own %v", fx.Recipients, x.Contacts)
 	}
-	wantErr(t, h.want(t, http.StatusNotFound, rq(http.MethodGet, path, uFunderY, nil)), http.StatusNotFound, "not_found")
-	wantErr(t, h.want(t, http.StatusForbidden, rq(http.MethodGet, path, uPLA, nil)), http.StatusForbidden, "forbidden")
-	wantErr(t, h.want(t, http.StatusNotFound, rq(http.MethodGet, path, uOutsider, nil)), http.StatusNotFound, "not_found")
-	wantErr(t, h.want(t, http.StatusNotFound, rq(http.MethodGet, "/programmes/"+f.P1+"/notifications/"+target+".reached.50", uLead, nil)), http.StatusNotFound, "not_found")
+	testkit.WantErr(t, h.Want(t, http.StatusNotFound, testkit.Request(http.MethodGet, path, uFunderY, nil)), http.StatusNotFound, "not_found")
+	testkit.WantErr(t, h.Want(t, http.StatusForbidden, testkit.Request(http.MethodGet, path, uPLA, nil)), http.StatusForbidden, "forbidden")
+	testkit.WantErr(t, h.Want(t, http.StatusNotFound, testkit.Request(http.MethodGet, path, uOutsider, nil)), http.StatusNotFound, "not_found")
+	testkit.WantErr(t, h.Want(t, http.StatusNotFound, testkit.Request(http.MethodGet, "/programmes/"+f.P1+"/notifications/"+target+".reached.50", uLead, nil)), http.StatusNotFound, "not_found")
 }

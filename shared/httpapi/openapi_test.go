@@ -40,11 +40,8 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
-	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
-	"github.com/fundtrack/fundtrack/shared/service"
-	"github.com/fundtrack/fundtrack/shared/store"
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // oaLoad loads and validates the embedded document; each caller gets its own
@@ -169,9 +166,9 @@ func TestOpenAPIPublicRoutes(t *testing.T) {
 	// that needs a token answers 401 before touching anything else.
 	// Mounted as infra/runner mounts them.
 	// The service is there for /health, which asks the table.
-	db, table := testenv.Table(t)
+	st := testkit.New(t)
 	srv := httptest.NewServer(httpapi.Mount(httpapi.Functions(httpapi.Deps{Auth: oaNoAuth{}, Logger: slog.New(slog.DiscardHandler),
-		Service: service.New(store.New(db, table), nil)})))
+		Service: st.Svc})))
 	t.Cleanup(srv.Close)
 	tr := oaNewTransport(t, doc)
 	client := &http.Client{Transport: tr}
@@ -611,9 +608,9 @@ var oaBreaking = context.WithValue(context.Background(), oaBreaksKey{}, true)
 
 // oaWantCode checks r is the SPEC's error with this code, naming at least
 // these fields.
-func oaWantCode(t *testing.T, r apiResp, code domain.Code, fields ...string) {
+func oaWantCode(t *testing.T, r testkit.Resp, code domain.Code, fields ...string) {
 	t.Helper()
-	e := wantErr(t, r, r.Status, string(code))
+	e := testkit.WantErr(t, r, r.Status, string(code))
 	for _, f := range fields {
 		if e.Fields[f] == "" {
 			t.Fatalf("want a problem with field %s, got %s", f, r)
@@ -643,8 +640,8 @@ func (s *oaSender) Send(_ context.Context, m email.Message) error {
 func TestOpenAPIFlow(t *testing.T) {
 	t.Parallel()
 	tr := oaNewTransport(t, oaLoad(t))
-	a := startAPI(t, apiOptions{transport: tr})
-	db, cfg := a.db, platform.Config{Table: a.table}
+	a := startAPI(t, testkit.New(t), nil, testkit.APIConfig{Transport: tr})
+	db, cfg := a.DB, a.Config()
 
 	const (
 		admin    = uAdmin // the harness mints admins' tokens for this address
@@ -653,72 +650,73 @@ func TestOpenAPIFlow(t *testing.T) {
 		funder   = "funder@example.org"
 		outsider = "outsider@example.org"
 	)
-	post := func(as, path string, body any, hdr ...string) apiReq {
-		return rq(http.MethodPost, path, as, body, hdr...)
+	post := func(as, path string, body any, hdr ...string) testkit.Req {
+		return testkit.Request(http.MethodPost, path, as, body, hdr...)
 	}
-	patch := func(as, path, ifMatch string, body any) apiReq {
-		return rq(http.MethodPatch, path, as, body, "If-Match", ifMatch)
+	patch := func(as, path, ifMatch string, body any) testkit.Req {
+		return testkit.Request(http.MethodPatch, path, as, body, "If-Match", ifMatch)
 	}
 
 	// Public routes.
-	a.want(t, http.StatusOK, rq(http.MethodGet, "/health", "", nil))
-	if r := a.want(t, http.StatusOK, rq(http.MethodGet, "/openapi.json", "", nil)); !bytes.Equal(r.Body, httpapi.OpenAPI()) {
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, "/health", "", nil))
+	if r := a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, "/openapi.json", "", nil)); !bytes.Equal(r.Body, httpapi.OpenAPI()) {
 		t.Fatal("GET /openapi.json does not serve the embedded document")
 	}
 
 	// A programme, created idempotently.
 	programme := map[string]any{"name": "Working for Wellness", "leadOrganisation": "Leicestershire Partnership NHS Trust",
 		"region": "East Midlands", "startDate": "2009-04-01", "endDate": "2012-03-31", "description": "IPS network"}
-	first := a.want(t, http.StatusCreated, post(admin, "/programmes", programme, "Idempotency-Key", "create-programme-1"))
-	pid := decode[domain.Programme](t, first).ID
-	again := a.want(t, http.StatusCreated, post(admin, "/programmes", programme, "Idempotency-Key", "create-programme-1"))
+	first := a.Want(t, http.StatusCreated, post(admin, "/programmes", programme, "Idempotency-Key", "create-programme-1"))
+	pid := testkit.Decode[domain.Programme](t, first).ID
+	again := a.Want(t, http.StatusCreated, post(admin, "/programmes", programme, "Idempotency-Key", "create-programme-1"))
 	if again.Header.Get("Idempotent-Replayed") != "true" || !bytes.Equal(again.Body, first.Body) {
 		t.Fatalf("replay: %v %s", again.Header, again)
 	}
-	reused := a.want(t, http.StatusUnprocessableEntity, post(admin, "/programmes", map[string]any{"name": "Other",
+	reused := a.Want(t, http.StatusUnprocessableEntity, post(admin, "/programmes", map[string]any{"name": "Other",
 		"leadOrganisation": "X", "startDate": "2010-01-01", "endDate": "2010-12-31"}, "Idempotency-Key", "create-programme-1"))
 	oaWantCode(t, reused, domain.CodeIdempotencyKeyReused)
-	a.create(t, admin, "/programmes", map[string]any{"name": "Second programme", "leadOrganisation": "Trust",
+	a.Create(t, admin, "/programmes", map[string]any{"name": "Second programme", "leadOrganisation": "Trust",
 		"startDate": "2010-01-01", "endDate": "2010-12-31"})
-	page := decode[struct {
+	page := testkit.Decode[struct {
 		Items      []domain.Programme
 		NextCursor string
-	}](t, a.want(t, http.StatusOK, rq(http.MethodGet, "/programmes?limit=1", admin, nil)))
+	}](t, a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, "/programmes?limit=1", admin, nil)))
 	if len(page.Items) != 1 || page.NextCursor == "" {
 		t.Fatalf("programmes page 1: %+v", page)
 	}
-	a.want(t, http.StatusOK, rq(http.MethodGet, "/programmes?limit=1&cursor="+url.QueryEscape(page.NextCursor), admin, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, "/programmes?limit=1&cursor="+url.QueryEscape(page.NextCursor), admin, nil))
 	pp := "/programmes/" + pid
-	a.want(t, http.StatusOK, rq(http.MethodGet, pp, admin, nil))
-	if pr := decode[domain.Progress](t, a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/progress", admin, nil))); pr.CostPerPersonIntoWorkPence != nil {
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp, admin, nil))
+	if pr := testkit.Decode[domain.Progress](t, a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/progress", admin, nil))); pr.CostPerPersonIntoWorkPence != nil {
 		t.Fatal("a new programme has a cost per person into work")
 	}
 
 	// Funders and projects.
-	fx, _ := a.create(t, admin, pp+"/funders", map[string]any{"name": "Department for Work and Pensions", "orgId": "GB-GOR-DWP",
+	fx, _ := a.Create(t, admin, pp+"/funders", map[string]any{"name": "Department for Work and Pensions", "orgId": "GB-GOR-D10",
 		"contacts": []string{"dwp.grants@example.org", "bounce@example.org"}})
-	fy, _ := a.create(t, admin, pp+"/funders", map[string]any{"name": "East Midlands SHA", "contacts": []string{"sha@example.org"}})
-	fpage := decode[struct {
+	fy, _ := a.Create(t, admin, pp+"/funders", map[string]any{"name": "East Midlands SHA", "contacts": []string{"sha@example.org"}})
+	fpage := testkit.Decode[struct {
 		Items      []domain.Funder
 		NextCursor string
-	}](t, a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/funders?limit=1", admin, nil)))
+	}](t, a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/funders?limit=1", admin, nil)))
 	if fpage.NextCursor == "" {
 		t.Fatal("funders: no nextCursor with limit=1 and two funders")
 	}
-	if last := a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/funders?limit=1&cursor="+url.QueryEscape(fpage.NextCursor), admin, nil)); strings.Contains(string(last.Body), "nextCursor") {
+	if last := a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/funders?limit=1&cursor="+url.QueryEscape(fpage.NextCursor), admin, nil)); strings.Contains(string(last.Body), "nextCursor") {
 		t.Fatalf("funders page 2 still has a nextCursor: %s", last)
 	}
-	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/funders/"+fx, admin, nil))
-	prjA, _ := a.create(t, admin, pp+"/projects", map[string]any{"name": "Leicester IPS", "leadOrganisation": "LPT",
-		"area": "Leicester", "startDate": "2009-04-01", "endDate": "2012-03-31"})
-	prjB, _ := a.create(t, admin, pp+"/projects", map[string]any{"name": "Bradford", "leadOrganisation": "Bradford District Care",
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/funders/"+fx, admin, nil))
+	prjA, _ := a.Create(t, admin, pp+"/projects", map[string]any{"name": "Leicester IPS", "leadOrganisation": "LPT",
+		"area": "Leicester", "startDate": "2009-04-01", "endDate": "2012-03-31", "orgId": "GB-NHS-RT5", "postcode": "le3 8ra",
+		"beneficiaryLocations": []map[string]any{{"geoCode": "E06000016", "name": "Leicester"}}})
+	prjB, _ := a.Create(t, admin, pp+"/projects", map[string]any{"name": "Bradford", "leadOrganisation": "Bradford District Care",
 		"startDate": "2010-01-01", "endDate": "2011-06-30"})
-	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/projects", admin, nil))
-	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/projects/"+prjA, admin, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/projects", admin, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/projects/"+prjA, admin, nil))
 
 	// Members: new (201), replaced (200), removed (204).
-	put := func(as, who string, want int, roles ...map[string]string) apiResp {
-		return a.want(t, want, apiReq{Method: http.MethodPut, Path: pp + "/members/" + url.PathEscape(who), As: as,
+	put := func(as, who string, want int, roles ...map[string]string) testkit.Resp {
+		return a.Want(t, want, testkit.Req{Method: http.MethodPut, Path: pp + "/members/" + url.PathEscape(who), As: as,
 			Body: map[string]any{"roles": roles}})
 	}
 	put(admin, lead, http.StatusCreated, map[string]string{"role": "lead"})
@@ -727,87 +725,94 @@ func TestOpenAPIFlow(t *testing.T) {
 	put(lead, pl, http.StatusOK, map[string]string{"role": "project-lead", "projectId": prjA},
 		map[string]string{"role": "project-lead", "projectId": prjB})
 	put(lead, "temp@example.org", http.StatusCreated, map[string]string{"role": "lead"})
-	a.want(t, http.StatusNoContent, apiReq{Method: http.MethodDelete, Path: pp + "/members/temp@example.org", As: lead})
-	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/members", lead, nil))
-	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/members/"+pl, pl, nil))
-	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/funders/"+fy, funder, nil)) // contacts hidden: null
+	a.Want(t, http.StatusNoContent, testkit.Req{Method: http.MethodDelete, Path: pp + "/members/temp@example.org", As: lead})
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/members", lead, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/members/"+pl, pl, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/funders/"+fy, funder, nil)) // contacts hidden: null
 
 	// Grants, with ETags.
 	grant := map[string]any{"funderId": fx, "projectId": prjA, "title": "Employment specialists", "amountPence": 31000000,
 		"currency": "GBP", "awardDate": "2009-03-01", "startDate": "2009-04-01", "endDate": "2012-03-31"}
-	gid, gr := a.create(t, lead, pp+"/grants", grant)
+	gid, gr := a.Create(t, lead, pp+"/grants", grant)
 	if gr.Header.Get("ETag") != `"1"` || !strings.HasSuffix(gr.Header.Get("Location"), "/grants/"+gid) {
 		t.Fatalf("create grant headers: %v", gr.Header)
 	}
-	a.create(t, admin, pp+"/grants", map[string]any{"funderId": fy, "title": "Network manager", "description": "Whole programme",
+	a.Create(t, admin, pp+"/grants", map[string]any{"funderId": fy, "title": "Network manager", "description": "Whole programme",
 		"amountPence": 4900000, "currency": "GBP", "awardDate": "2009-02-01", "startDate": "2009-04-01", "endDate": "2011-03-31"})
-	etag := a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/grants/"+gid, lead, nil)).Header.Get("ETag")
-	changed := a.want(t, http.StatusOK, patch(lead, pp+"/grants/"+gid, etag, map[string]any{"amountPence": 32000000, "description": nil}))
+	// A grant the 360Giving Data Quality Tool would flag: stored, with warnings.
+	if w := testkit.Decode[struct{ Warnings []domain.Warning }](t, a.Want(t, http.StatusCreated, post(lead, pp+"/grants", map[string]any{
+		"funderId": fy, "title": strings.Repeat("Employment support ", 8), "description": strings.Repeat("Employment support ", 8),
+		"amountPence": 100000, "currency": "GBP", "awardDate": "2099-01-01", "startDate": "2009-04-01", "endDate": "2099-12-31"}))); len(w.Warnings) != 3 {
+		t.Fatalf("warnings %+v, want three", w.Warnings)
+	}
+	etag := a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/grants/"+gid, lead, nil)).Header.Get("ETag")
+	changed := a.Want(t, http.StatusOK, patch(lead, pp+"/grants/"+gid, etag, map[string]any{"amountPence": 32000000, "description": nil}))
 	if changed.Header.Get("ETag") != `"2"` {
 		t.Fatalf("PATCH grant ETag %q", changed.Header.Get("ETag"))
 	}
-	oaWantCode(t, a.want(t, http.StatusPreconditionFailed, patch(lead, pp+"/grants/"+gid, etag, map[string]any{"title": "Stale"})),
+	oaWantCode(t, a.Want(t, http.StatusPreconditionFailed, patch(lead, pp+"/grants/"+gid, etag, map[string]any{"title": "Stale"})),
 		domain.CodePreconditionFailed)
-	oaWantCode(t, a.want(t, http.StatusPreconditionRequired, apiReq{Method: http.MethodPatch, Path: pp + "/grants/" + gid, As: lead,
+	oaWantCode(t, a.Want(t, http.StatusPreconditionRequired, testkit.Req{Method: http.MethodPatch, Path: pp + "/grants/" + gid, As: lead,
 		Body: map[string]any{"title": "No If-Match"}, Context: oaBreaking}), domain.CodePreconditionRequired)
-	a.want(t, http.StatusForbidden, patch(funder, pp+"/grants/"+gid, `"2"`, map[string]any{"title": "Funder edit"}))
-	if g := decode[struct{ Items []domain.Grant }](t, a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/grants", funder, nil))); len(g.Items) != 1 {
+	a.Want(t, http.StatusForbidden, patch(funder, pp+"/grants/"+gid, `"2"`, map[string]any{"title": "Funder edit"}))
+	if g := testkit.Decode[struct{ Items []domain.Grant }](t, a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/grants", funder, nil))); len(g.Items) != 1 {
 		t.Fatalf("funder sees %d grants, want 1", len(g.Items))
 	}
-	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/grants?limit=100", lead, nil))
-	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/grants.csv", lead, nil))
-	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/grants/360giving", funder, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/grants?limit=100", lead, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/grants.csv", lead, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/grants/360giving", funder, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/grants/360giving?funderId="+fx, lead, nil))
 
 	// Posts and cohorts of project A, by its project lead.
 	prj := pp + "/projects/" + prjA
-	postID, _ := a.create(t, pl, prj+"/posts", map[string]any{"title": "Employment specialist", "grantId": gid, "fte": 1,
+	postID, _ := a.Create(t, pl, prj+"/posts", map[string]any{"title": "Employment specialist", "grantId": gid, "fte": 1,
 		"contract": "temporary", "startDate": "2009-06-01", "status": "vacant"})
-	a.create(t, pl, prj+"/posts", map[string]any{"title": "Service manager", "grantId": gid, "fte": 0.5,
+	a.Create(t, pl, prj+"/posts", map[string]any{"title": "Service manager", "grantId": gid, "fte": 0.5,
 		"contract": "permanent", "startDate": "2009-06-01", "endDate": "2012-03-31", "status": "filled"})
-	pe := a.want(t, http.StatusOK, rq(http.MethodGet, prj+"/posts/"+postID, pl, nil)).Header.Get("ETag")
-	a.want(t, http.StatusOK, patch(pl, prj+"/posts/"+postID, pe, map[string]any{"status": "filled", "endDate": "2011-12-31"}))
-	a.want(t, http.StatusOK, rq(http.MethodGet, prj+"/posts", funder, nil))
-	cohortID, _ := a.create(t, pl, prj+"/cohorts", map[string]any{"name": "Aspiro cohort 1", "places": 4,
+	pe := a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, prj+"/posts/"+postID, pl, nil)).Header.Get("ETag")
+	a.Want(t, http.StatusOK, patch(pl, prj+"/posts/"+postID, pe, map[string]any{"status": "filled", "endDate": "2011-12-31"}))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, prj+"/posts", funder, nil))
+	cohortID, _ := a.Create(t, pl, prj+"/cohorts", map[string]any{"name": "Aspiro cohort 1", "places": 4,
 		"startDate": "2010-09-01", "endDate": "2011-03-31"})
-	ce := a.want(t, http.StatusOK, rq(http.MethodGet, prj+"/cohorts/"+cohortID, pl, nil)).Header.Get("ETag")
-	a.want(t, http.StatusOK, patch(pl, prj+"/cohorts/"+cohortID, ce, map[string]any{"places": 5}))
-	a.want(t, http.StatusOK, rq(http.MethodGet, prj+"/cohorts", lead, nil))
+	ce := a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, prj+"/cohorts/"+cohortID, pl, nil)).Header.Get("ETag")
+	a.Want(t, http.StatusOK, patch(pl, prj+"/cohorts/"+cohortID, ce, map[string]any{"places": 5}))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, prj+"/cohorts", lead, nil))
 
 	// Outcomes: a submission, its correction, refusals.
 	outcome := map[string]any{"periodStart": "2010-04-01", "periodEnd": "2010-06-30", "cohortId": cohortID,
 		"counts":   map[string]int{"referrals": 40, "peopleIntoWork": 6, "internsEnrolled": 4},
 		"measures": []map[string]any{{"name": "self-confidence", "baselineMean": 3.0, "latestMean": 6.9, "respondents": 8}},
 		"notes":    "A good quarter."}
-	oid, _ := a.create(t, pl, prj+"/outcomes", outcome)
+	oid, _ := a.Create(t, pl, prj+"/outcomes", outcome)
 	outcome["replaces"] = oid
 	outcome["counts"] = map[string]int{"referrals": 41, "peopleIntoWork": 7, "internsEnrolled": 4}
-	a.create(t, pl, prj+"/outcomes", outcome)
-	oaWantCode(t, a.want(t, http.StatusConflict, post(pl, prj+"/outcomes", outcome)), domain.CodeConflict)
+	a.Create(t, pl, prj+"/outcomes", outcome)
+	oaWantCode(t, a.Want(t, http.StatusConflict, post(pl, prj+"/outcomes", outcome)), domain.CodeConflict)
 	delete(outcome, "replaces")
 	outcome["notes"] = "Call Jo on 07700 900123 about her new job"
-	oaWantCode(t, a.want(t, http.StatusUnprocessableEntity, post(pl, prj+"/outcomes", outcome)), domain.CodePersonalData, "notes")
-	a.create(t, pl, pp+"/projects/"+prjB+"/outcomes", map[string]any{"periodStart": "2010-04-01", "periodEnd": "2010-09-30",
+	oaWantCode(t, a.Want(t, http.StatusUnprocessableEntity, post(pl, prj+"/outcomes", outcome)), domain.CodePersonalData, "notes")
+	a.Create(t, pl, pp+"/projects/"+prjB+"/outcomes", map[string]any{"periodStart": "2010-04-01", "periodEnd": "2010-09-30",
 		"counts": map[string]int{"peopleIntoWork": 2, "jobStarts": 3}})
-	opage := decode[struct {
+	opage := testkit.Decode[struct {
 		Items      []domain.Outcome
 		NextCursor string
-	}](t, a.want(t, http.StatusOK, rq(http.MethodGet, prj+"/outcomes?limit=1", funder, nil)))
+	}](t, a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, prj+"/outcomes?limit=1", funder, nil)))
 	if opage.NextCursor == "" {
 		t.Fatal("outcomes: no nextCursor with limit=1")
 	}
-	a.want(t, http.StatusOK, rq(http.MethodGet, prj+"/outcomes?limit=1&cursor="+url.QueryEscape(opage.NextCursor), funder, nil))
-	a.want(t, http.StatusOK, rq(http.MethodGet, prj+"/outcomes/"+oid, funder, nil))
-	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/outcomes/summary.csv", pl, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, prj+"/outcomes?limit=1&cursor="+url.QueryEscape(opage.NextCursor), funder, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, prj+"/outcomes/"+oid, funder, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/outcomes/summary.csv", pl, nil))
 
 	// Targets: one reached, one missed, one on a project.
-	tid, te := a.create(t, lead, pp+"/targets", map[string]any{"metric": "peopleIntoWork", "value": 5, "deadline": "2030-03-31",
+	tid, te := a.Create(t, lead, pp+"/targets", map[string]any{"metric": "peopleIntoWork", "value": 5, "deadline": "2030-03-31",
 		"startDate": "2009-04-01", "notify": []string{fx}, "thresholds": []int{50, 100}})
-	a.create(t, lead, pp+"/targets", map[string]any{"metric": "jobStarts", "value": 60, "deadline": "2012-03-31", "notify": []string{fy}})
-	a.create(t, lead, pp+"/targets", map[string]any{"metric": "referrals", "value": 100, "deadline": "2030-12-31", "projectId": prjA, "notify": []string{}})
-	a.want(t, http.StatusOK, patch(lead, pp+"/targets/"+tid, te.Header.Get("ETag"), map[string]any{"value": 6}))
-	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/targets/"+tid, funder, nil))
-	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/targets", pl, nil))
-	if pr := decode[domain.Progress](t, a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/progress", funder, nil))); pr.CostPerPersonIntoWorkPence == nil || len(pr.Targets) != 3 {
+	a.Create(t, lead, pp+"/targets", map[string]any{"metric": "jobStarts", "value": 60, "deadline": "2012-03-31", "notify": []string{fy}})
+	a.Create(t, lead, pp+"/targets", map[string]any{"metric": "referrals", "value": 100, "deadline": "2030-12-31", "projectId": prjA, "notify": []string{}})
+	a.Want(t, http.StatusOK, patch(lead, pp+"/targets/"+tid, te.Header.Get("ETag"), map[string]any{"value": 6}))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/targets/"+tid, funder, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/targets", pl, nil))
+	if pr := testkit.Decode[domain.Progress](t, a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/progress", funder, nil))); pr.CostPerPersonIntoWorkPence == nil || len(pr.Targets) != 3 {
 		t.Fatalf("progress: %+v", pr)
 	}
 
@@ -817,50 +822,50 @@ func TestOpenAPIFlow(t *testing.T) {
 	if _, err := n.Run(t.Context()); err != nil {
 		t.Fatalf("notifier: %v", err)
 	}
-	notes := decode[struct{ Items []domain.Notification }](t, a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/notifications", lead, nil)))
+	notes := testkit.Decode[struct{ Items []domain.Notification }](t, a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/notifications", lead, nil)))
 	if len(notes.Items) == 0 {
 		t.Fatal("no notifications after the notifier ran")
 	}
-	one := decode[domain.Notification](t, a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/notifications/"+notes.Items[0].ID, lead, nil)))
+	one := testkit.Decode[domain.Notification](t, a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/notifications/"+notes.Items[0].ID, lead, nil)))
 	if one.ID != notes.Items[0].ID || one.Status != notes.Items[0].Status {
 		t.Errorf("GET notification %s = %+v, want the listed one", notes.Items[0].ID, one)
 	}
-	oaWantCode(t, a.want(t, http.StatusNotFound, rq(http.MethodGet, pp+"/notifications/not-a-notification", lead, nil)), domain.CodeNotFound)
-	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/notifications?limit=2", funder, nil))
-	oaWantCode(t, a.want(t, http.StatusForbidden, rq(http.MethodGet, pp+"/notifications", pl, nil)), domain.CodeForbidden)
+	oaWantCode(t, a.Want(t, http.StatusNotFound, testkit.Request(http.MethodGet, pp+"/notifications/not-a-notification", lead, nil)), domain.CodeNotFound)
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/notifications?limit=2", funder, nil))
+	oaWantCode(t, a.Want(t, http.StatusForbidden, testkit.Request(http.MethodGet, pp+"/notifications", pl, nil)), domain.CodeForbidden)
 
 	// The audit trail and each kind of record's history.
-	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/audit", lead, nil))
-	a.want(t, http.StatusOK, rq(http.MethodGet, pp+"/audit?entity=grant&limit=5", lead, nil))
-	a.want(t, http.StatusForbidden, rq(http.MethodGet, pp+"/audit", pl, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/audit", lead, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/audit?entity=grant&limit=5", lead, nil))
+	a.Want(t, http.StatusForbidden, testkit.Request(http.MethodGet, pp+"/audit", pl, nil))
 	for _, rec := range []string{"", "/members/" + pl, "/funders/" + fx, "/projects/" + prjA, "/grants/" + gid,
 		"/projects/" + prjA + "/posts/" + postID, "/projects/" + prjA + "/cohorts/" + cohortID,
 		"/projects/" + prjA + "/outcomes/" + oid, "/targets/" + tid} {
-		a.want(t, http.StatusOK, rq(http.MethodGet, pp+rec+"/history", lead, nil))
+		a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+rec+"/history", lead, nil))
 	}
 
 	// Refusals, each in the error shape the document gives.
-	bad := a.want(t, http.StatusBadRequest, apiReq{Method: http.MethodPost, Path: pp + "/projects", As: lead, Context: oaBreaking,
+	bad := a.Want(t, http.StatusBadRequest, testkit.Req{Method: http.MethodPost, Path: pp + "/projects", As: lead, Context: oaBreaking,
 		Body: map[string]any{"name": "", "leadOrganisation": 7, "startDate": "2010-02-30", "endDate": "2010-01-01", "colour": "red"}})
 	oaWantCode(t, bad, domain.CodeValidation, "name", "leadOrganisation", "startDate", "colour")
-	oaWantCode(t, a.want(t, http.StatusBadRequest, apiReq{Method: http.MethodGet, Path: pp + "/grants?limit=0", As: lead, Context: oaBreaking}),
+	oaWantCode(t, a.Want(t, http.StatusBadRequest, testkit.Req{Method: http.MethodGet, Path: pp + "/grants?limit=0", As: lead, Context: oaBreaking}),
 		domain.CodeValidation, "limit")
-	oaWantCode(t, a.want(t, http.StatusBadRequest, rq(http.MethodGet, pp+"/funders?cursor=not-a-cursor", lead, nil)), domain.CodeValidation, "cursor")
-	oaWantCode(t, a.want(t, http.StatusBadRequest, apiReq{Method: http.MethodGet, Path: pp + "/audit?entity=budget", As: lead, Context: oaBreaking}),
+	oaWantCode(t, a.Want(t, http.StatusBadRequest, testkit.Request(http.MethodGet, pp+"/funders?cursor=not-a-cursor", lead, nil)), domain.CodeValidation, "cursor")
+	oaWantCode(t, a.Want(t, http.StatusBadRequest, testkit.Req{Method: http.MethodGet, Path: pp + "/audit?entity=budget", As: lead, Context: oaBreaking}),
 		domain.CodeValidation, "entity")
-	oaWantCode(t, a.want(t, http.StatusUnauthorized, apiReq{Method: http.MethodGet, Path: pp, Context: oaBreaking}), domain.CodeUnauthenticated)
-	oaWantCode(t, a.want(t, http.StatusUnauthorized, apiReq{Method: http.MethodGet, Path: pp,
+	oaWantCode(t, a.Want(t, http.StatusUnauthorized, testkit.Req{Method: http.MethodGet, Path: pp, Context: oaBreaking}), domain.CodeUnauthenticated)
+	oaWantCode(t, a.Want(t, http.StatusUnauthorized, testkit.Req{Method: http.MethodGet, Path: pp,
 		Header: map[string]string{"Authorization": "Bearer not.a.jwt"}}), domain.CodeUnauthenticated)
-	oaWantCode(t, a.want(t, http.StatusForbidden, post(pl, pp+"/funders", map[string]any{"name": "Self-funded",
+	oaWantCode(t, a.Want(t, http.StatusForbidden, post(pl, pp+"/funders", map[string]any{"name": "Self-funded",
 		"contacts": []string{"me@example.org"}})), domain.CodeForbidden)
-	oaWantCode(t, a.want(t, http.StatusForbidden, post(funder, "/programmes", programme)), domain.CodeForbidden)
-	oaWantCode(t, a.want(t, http.StatusNotFound, rq(http.MethodGet, pp, outsider, nil)), domain.CodeNotFound)
-	oaWantCode(t, a.want(t, http.StatusNotFound, rq(http.MethodGet, pp+"/grants/01hq3v7k8m9n0p1q2r3s4t5v6w", lead, nil)), domain.CodeNotFound)
-	oaWantCode(t, a.want(t, http.StatusUnsupportedMediaType, apiReq{Method: http.MethodPost, Path: pp + "/targets", As: lead,
+	oaWantCode(t, a.Want(t, http.StatusForbidden, post(funder, "/programmes", programme)), domain.CodeForbidden)
+	oaWantCode(t, a.Want(t, http.StatusNotFound, testkit.Request(http.MethodGet, pp, outsider, nil)), domain.CodeNotFound)
+	oaWantCode(t, a.Want(t, http.StatusNotFound, testkit.Request(http.MethodGet, pp+"/grants/01hq3v7k8m9n0p1q2r3s4t5v6w", lead, nil)), domain.CodeNotFound)
+	oaWantCode(t, a.Want(t, http.StatusUnsupportedMediaType, testkit.Req{Method: http.MethodPost, Path: pp + "/targets", As: lead,
 		Body: "metric=referrals", Header: map[string]string{"Content-Type": "text/plain"}, Context: oaBreaking}), domain.CodeUnsupportedMedia)
 	huge := map[string]any{"name": "Big", "leadOrganisation": "Trust", "startDate": "2010-01-01", "endDate": "2010-12-31",
 		"area": strings.Repeat("x", httpapi.MaxBodyBytes)}
-	oaWantCode(t, a.want(t, http.StatusRequestEntityTooLarge, apiReq{Method: http.MethodPost, Path: pp + "/projects", As: lead,
+	oaWantCode(t, a.Want(t, http.StatusRequestEntityTooLarge, testkit.Req{Method: http.MethodPost, Path: pp + "/projects", As: lead,
 		Body: huge, Context: oaBreaking}), domain.CodeTooLarge)
 
 	// Every operation served was exercised, and each answer above matched.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
@@ -36,7 +37,10 @@ func writeList[T any](w http.ResponseWriter, items []T, next string) {
 
 // pageOf reads ?limit= (1-100, default 50) and ?cursor=.
 func pageOf(r *http.Request) (service.Page, error) {
-	q := r.URL.Query()
+	q, err := decode.Query(r) // strictly: ?cursor=%%% is an error, not page one
+	if err != nil {
+		return service.Page{}, err
+	}
 	p := service.Page{Limit: service.DefaultLimit, Cursor: q.Get("cursor")}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
@@ -60,7 +64,7 @@ func bodyDecoder(r *http.Request) service.Decoder {
 			return &domain.Error{Code: domain.CodeValidation, Message: "the request body is empty",
 				Fields: map[string]string{"body": "required"}}
 		}
-		return DecodeJSON(data, v)
+		return decode.JSON(data, v)
 	}
 }
 

@@ -3,6 +3,8 @@ package httpapi_test
 import (
 	"net/http"
 	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // TestTargetsCountTheirOwnWindow: through the API, successive yearly
@@ -16,14 +18,14 @@ func TestTargetsCountTheirOwnWindow(t *testing.T) {
 	w := dhSetup(t, a)
 	target := func(body map[string]any) string {
 		body["metric"], body["notify"] = "peopleIntoWork", []string{}
-		id, _ := a.create(t, uLead, w.pp("/targets"), body)
+		id, _ := a.Create(t, uLead, w.pp("/targets"), body)
 		return id
 	}
 	y1 := target(map[string]any{"value": 60, "deadline": "2025-12-31"}) // from the programme's start
 	y2 := target(map[string]any{"value": 80, "startDate": "2026-01-01", "deadline": "2026-12-31"})
 	pa := target(map[string]any{"value": 10, "startDate": "2026-01-01", "deadline": "2026-12-31", "projectId": w.A})
 	submit := func(project, from, to string, n int64) string {
-		id, _ := a.create(t, uAdmin, w.prj(project, "/outcomes"), map[string]any{"periodStart": from, "periodEnd": to,
+		id, _ := a.Create(t, uAdmin, w.prj(project, "/outcomes"), map[string]any{"periodStart": from, "periodEnd": to,
 			"counts": map[string]int64{"peopleIntoWork": n}})
 		return id
 	}
@@ -50,7 +52,7 @@ func TestTargetsCountTheirOwnWindow(t *testing.T) {
 	want("submitted", map[string]int64{y1: 65, y2: 57, pa: 7})
 
 	// A correction moves a submission's figures to the year its new period ends in.
-	a.want(t, http.StatusCreated, rq("POST", w.prj(w.A, "/outcomes"), uPLA, map[string]any{"periodStart": "2025-12-01",
+	a.Want(t, http.StatusCreated, testkit.Request("POST", w.prj(w.A, "/outcomes"), uPLA, map[string]any{"periodStart": "2025-12-01",
 		"periodEnd": "2025-12-31", "counts": map[string]int64{"peopleIntoWork": 3}, "replaces": first2026}))
 	want("corrected", map[string]int64{y1: 68, y2: 54, pa: 4})
 }

@@ -1,112 +1,12 @@
 package notify_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/smithy-go/middleware"
 )
-
-// ddbCounter counts the DynamoDB requests a client makes, the items they
-// return and the programme partitions they touch.
-type ddbCounter struct {
-	mu         sync.Mutex
-	ops        map[string]int
-	items      int
-	programmes map[string]bool
-}
-
-func (c *ddbCounter) reset() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.ops, c.items, c.programmes = map[string]int{}, 0, map[string]bool{}
-}
-
-func (c *ddbCounter) snapshot() (ops map[string]int, total, items int, programmes []string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ops = map[string]int{}
-	for k, v := range c.ops {
-		ops[k] = v
-		total += v
-	}
-	for p := range c.programmes {
-		programmes = append(programmes, p)
-	}
-	slices.Sort(programmes)
-	return ops, total, c.items, programmes
-}
-
-func (c *ddbCounter) option(o *dynamodb.Options) {
-	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
-		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("countRequests",
-			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				out, md, err := next.HandleInitialize(ctx, in)
-				c.record(in.Parameters, out.Result)
-				return out, md, err
-			}), middleware.After)
-	})
-}
-
-func (c *ddbCounter) record(params, result any) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ops == nil {
-		c.ops, c.programmes = map[string]int{}, map[string]bool{}
-	}
-	touch := func(av types.AttributeValue) {
-		if s, ok := av.(*types.AttributeValueMemberS); ok && strings.HasPrefix(s.Value, "PROG#") {
-			c.programmes[strings.TrimPrefix(s.Value, "PROG#")] = true
-		}
-	}
-	name := strings.TrimSuffix(strings.TrimPrefix(fmt.Sprintf("%T", params), "*dynamodb."), "Input")
-	switch p := params.(type) {
-	case *dynamodb.QueryInput:
-		if p.IndexName != nil {
-			name += "/" + *p.IndexName
-		}
-		for _, v := range p.ExpressionAttributeValues {
-			touch(v)
-		}
-	case *dynamodb.GetItemInput:
-		touch(p.Key["PK"])
-	case *dynamodb.UpdateItemInput:
-		touch(p.Key["PK"])
-	case *dynamodb.PutItemInput:
-		touch(p.Item["PK"])
-	case *dynamodb.TransactWriteItemsInput:
-		for _, it := range p.TransactItems {
-			switch {
-			case it.Update != nil:
-				touch(it.Update.Key["PK"])
-			case it.Put != nil:
-				touch(it.Put.Item["PK"])
-			}
-		}
-	}
-	c.ops[name]++
-	switch r := result.(type) {
-	case *dynamodb.QueryOutput:
-		c.items += int(r.Count)
-	case *dynamodb.ScanOutput:
-		c.items += int(r.Count)
-	case *dynamodb.GetItemOutput:
-		if r.Item != nil {
-			c.items++
-		}
-	case *dynamodb.BatchGetItemOutput:
-		for _, v := range r.Responses {
-			c.items += len(v)
-		}
-	}
-}
 
 // TestRunReadsOnlyWhatChanged: with 30 programmes, a run after no change
 // makes a fixed handful of index queries; a run after changes to 3 reads
@@ -114,8 +14,7 @@ func (c *ddbCounter) record(params, result any) {
 // on the day 2 targets are due a check reads only theirs.
 func TestRunReadsOnlyWhatChanged(t *testing.T) {
 	t.Parallel()
-	counter := &ddbCounter{}
-	e := newEnv(t, counter.option)
+	e := newEnv(t)
 
 	type prog struct {
 		id, project string
@@ -150,10 +49,9 @@ func TestRunReadsOnlyWhatChanged(t *testing.T) {
 	}
 
 	// No change: only the three index queries (changed, due, pending).
-	counter.reset()
 	e.clk.Add(time.Minute)
-	rep = e.run()
-	ops, total, items, touched := counter.snapshot()
+	used := e.count.Measure(func() { rep = e.run() })
+	ops, total, items, touched := used.Ops, used.Requests, used.Items, used.ProgrammeIDs()
 	if rep.ProgrammesChanged != 0 || rep.TargetsRead != 0 || rep.TargetsDue != 0 {
 		t.Errorf("idle run: %+v", rep)
 	}
@@ -161,9 +59,7 @@ func TestRunReadsOnlyWhatChanged(t *testing.T) {
 		t.Errorf("idle run made %d requests returning %d items: %v, touching %v; want at most 3 index queries", total, items, ops, touched)
 	}
 	// And that stays so run after run.
-	counter.reset()
-	e.run()
-	if _, again, _, _ := counter.snapshot(); again != total {
+	if again := e.count.Measure(func() { e.run() }).Requests; again != total {
 		t.Errorf("second idle run: %d requests, first %d", again, total)
 	}
 
@@ -172,10 +68,9 @@ func TestRunReadsOnlyWhatChanged(t *testing.T) {
 	for _, i := range []int{2, 11, 27} {
 		e.submit(progs[i].id, progs[i].project, 3, "")
 	}
-	counter.reset()
 	e.clk.Add(time.Minute)
-	rep = e.run()
-	ops, total, items, touched = counter.snapshot()
+	used = e.count.Measure(func() { rep = e.run() })
+	ops, total, items, touched = used.Ops, used.Requests, used.Items, used.ProgrammeIDs()
 	if rep.ProgrammesChanged != 3 || rep.TargetsRead != 3 || rep.TargetsDue != 0 || rep.Claimed != 0 {
 		t.Errorf("run after 3 changes: %+v", rep)
 	}
@@ -191,10 +86,9 @@ func TestRunReadsOnlyWhatChanged(t *testing.T) {
 	t.Logf("run after 3 changes: %d requests, %d items: %v", total, items, ops)
 
 	// Three targets (i = 9, 19, 29) reach their quarter mark on 2026-01-15.
-	counter.reset()
 	e.clk.Set("2026-01-15T06:00:00Z")
-	rep = e.run()
-	_, total, _, touched = counter.snapshot()
+	used = e.count.Measure(func() { rep = e.run() })
+	total, touched = used.Requests, used.ProgrammeIDs()
 	due := []string{progs[9].id, progs[19].id, progs[29].id}
 	slices.Sort(due)
 	if rep.ProgrammesChanged != 0 || rep.TargetsRead != 0 || rep.TargetsDue != 3 {
@@ -204,9 +98,8 @@ func TestRunReadsOnlyWhatChanged(t *testing.T) {
 		t.Errorf("run on the due date: %d requests touching %v, want only %v", total, touched, due)
 	}
 	// Rescheduled a week on: the next run finds nothing due.
-	counter.reset()
-	rep = e.run()
-	if _, total, _, _ = counter.snapshot(); rep.TargetsDue != 0 || total > 3 {
+	used = e.count.Measure(func() { rep = e.run() })
+	if total = used.Requests; rep.TargetsDue != 0 || total > 3 {
 		t.Errorf("run after rescheduling: %+v, %d requests", rep, total)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 const (
@@ -95,9 +96,9 @@ func TestAtRiskToLeadsOnce(t *testing.T) {
 	e := newEnv(t)
 	w := e.world()
 	lead2 := e.addr("deputy.lead", "lpt.example.nhs.uk")
-	e.member(w.prog.ID, lead2, obj{"role": "lead"})
-	e.member(w.prog.ID, e.addr("project.lead", "bdct.example.nhs.uk"), obj{"role": "project-lead", "projectId": w.project.ID})
-	e.member(w.prog.ID, e.addr("funder.user", "dwp.example.gov.uk"), obj{"role": "funder", "funderId": w.dwp.ID})
+	e.member(w.prog.ID, lead2, testkit.RoleLead())
+	e.member(w.prog.ID, e.addr("project.lead", "bdct.example.nhs.uk"), testkit.RoleProjectLead(w.project.ID))
+	e.member(w.prog.ID, e.addr("funder.user", "dwp.example.gov.uk"), testkit.RoleFunder(w.dwp.ID))
 	leads := []string{w.lead, lead2}
 	slices.Sort(leads)
 

@@ -1,14 +1,10 @@
 package notify_test
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -17,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
@@ -26,36 +21,8 @@ import (
 	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
-
-// clock is the fake time the service and the notifier share.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(s string) {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		panic(err)
-	}
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // faultySES wraps the real SES v2 client (pointed at the emulator): every
 // call is recorded, and fail may answer a call with an error instead of
@@ -101,35 +68,27 @@ func (f *faultySES) setFail(fn func(to string, call int) error) {
 
 const mailFrom = "fundtrack@example.org"
 
-var admin = domain.Caller{Identity: domain.Identity{Subject: "admin-1", Email: "admin@fundtrack.example.org", Groups: []string{domain.AdminGroup}}}
-
-// env is one test's world: its own table, a service and notifier sharing a
-// fake clock, and the SES emulator behind a fault-injecting wrapper. Every
-// email address the test makes contains tag, so its mail can be told apart
-// in the emulator that all tests share.
+// env is one test's world: a testkit stack (its own table, a service on a
+// fake clock, the store the notifier uses), and the SES emulator behind a
+// fault-injecting wrapper. Every email address the test makes is its
+// mailbox's, so its mail can be told apart in the emulator all tests share.
 type env struct {
 	t     testing.TB
-	db    *dynamodb.Client
-	table string
 	st    *store.Store
 	svc   *service.Service
-	clk   *clock
+	clk   *testkit.Clock
+	count *testkit.Counter // the DynamoDB requests of the service and the notifier
 	ses   *faultySES
-	tag   string
+	inbox *testkit.Mailbox
 }
 
+// newEnv makes a test's world; optFns adjust its DynamoDB client.
 func newEnv(t *testing.T, optFns ...func(*dynamodb.Options)) *env {
 	t.Helper()
-	sesReachable(t)
-	db, table := testenv.TableWith(t, optFns...)
-	clk := &clock{}
-	clk.Set("2026-01-05T09:00:00Z")
-	st := store.New(db, table)
-	e := &env{t: t, db: db, table: table, st: st, svc: service.New(st, clk.Now), clk: clk,
-		tag: strings.ToLower(rand.Text()[:12])}
-	e.ses = &faultySES{real: sesv2.New(sesv2.Options{Region: testenv.Region, BaseEndpoint: aws.String(testenv.SESEndpoint()),
-		Credentials: testenv.Credentials})}
-	return e
+	inbox := testkit.NewMailbox(t)
+	s := testkit.New(t, testkit.WithClock("2026-01-05T09:00:00Z"), testkit.WithDBOptions(optFns...))
+	return &env{t: t, st: s.Store, svc: s.Svc, clk: s.Clock, count: s.Count, inbox: inbox,
+		ses: &faultySES{real: testkit.SES(t)}}
 }
 
 // inGoroutine is a copy of e whose helpers may be called from a goroutine
@@ -152,26 +111,6 @@ func (g goroutineTB) Fatalf(format string, args ...any) {
 	g.TB.Helper()
 	g.TB.Errorf(format, args...)
 	runtime.Goexit()
-}
-
-var (
-	sesOnce sync.Once
-	sesErr  error
-)
-
-func sesReachable(t *testing.T) {
-	t.Helper()
-	sesOnce.Do(func() {
-		c := &http.Client{Timeout: 3 * time.Second}
-		resp, err := c.Get(testenv.SESEndpoint() + "/store")
-		if err == nil {
-			resp.Body.Close()
-		}
-		sesErr = err
-	})
-	if sesErr != nil {
-		t.Fatalf("SES emulator not reachable at %s: run `make test` or `infra/stack.sh start --test` (%v)", testenv.SESEndpoint(), sesErr)
-	}
 }
 
 // notifier is a notifier over the test's table, emulator and clock. Its
@@ -209,68 +148,38 @@ func runSafely(ctx context.Context, n *notify.Notifier) (rep notify.Report, err 
 }
 
 // addr is a unique address for this test.
-func (e *env) addr(local, domainPart string) string {
-	return local + "." + e.tag + "@" + domainPart
-}
+func (e *env) addr(local, domainPart string) string { return e.inbox.Addr(local, domainPart) }
 
-// jsonBody is a service.Decoder over v, strict like the API's.
-func jsonBody(v any) service.Decoder {
-	b, err := json.Marshal(v)
-	return func(dst any) error {
-		if err != nil {
-			return err
-		}
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		return dec.Decode(dst)
-	}
-}
+// build makes records through the service as the administrator.
+func (e *env) build() *testkit.Builder { return testkit.NewBuilder(e.t, e.svc) }
 
 type obj = map[string]any
 
 func (e *env) programme(name, start, end string) domain.Programme {
 	e.t.Helper()
-	p, err := e.svc.CreateProgramme(e.t.Context(), admin, jsonBody(obj{"name": name, "leadOrganisation": "Bradford District Care NHS Foundation Trust",
-		"startDate": start, "endDate": end}), nil)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return p
+	return e.build().Programme(obj{"name": name, "leadOrganisation": "Bradford District Care NHS Foundation Trust",
+		"startDate": start, "endDate": end})
 }
 
 func (e *env) project(programmeID, name string) domain.Project {
 	e.t.Helper()
-	p, err := e.svc.Open(e.t.Context(), admin, programmeID).CreateProject(jsonBody(obj{"name": name, "leadOrganisation": "Aspiro",
-		"startDate": "2026-01-01", "endDate": "2027-12-31"}))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return p
+	return e.build().Project(programmeID, obj{"name": name, "leadOrganisation": "Aspiro",
+		"startDate": "2026-01-01", "endDate": "2027-12-31"})
 }
 
 func (e *env) funder(programmeID, name string, contacts ...string) domain.Funder {
 	e.t.Helper()
-	f, err := e.svc.Open(e.t.Context(), admin, programmeID).CreateFunder(jsonBody(obj{"name": name, "contacts": contacts}))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return f
+	return e.build().Funder(programmeID, obj{"name": name, "contacts": contacts})
 }
 
-func (e *env) member(programmeID, who string, roles ...obj) {
+func (e *env) member(programmeID, who string, roles ...map[string]string) {
 	e.t.Helper()
-	if _, _, err := e.svc.Open(e.t.Context(), admin, programmeID).PutMember(who, jsonBody(obj{"roles": roles})); err != nil {
-		e.t.Fatal(err)
-	}
+	e.build().Member(programmeID, who, roles...)
 }
 
 func (e *env) target(programmeID string, in obj) domain.Target {
 	e.t.Helper()
-	tg, err := e.svc.Open(e.t.Context(), admin, programmeID).CreateTarget(jsonBody(in))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return tg
+	return e.build().Target(programmeID, in)
 }
 
 // submit records n people into work for a project (correcting replaces when given).
@@ -280,17 +189,13 @@ func (e *env) submit(programmeID, projectID string, n int64, replaces string) do
 	if replaces != "" {
 		in["replaces"] = replaces
 	}
-	o, err := e.svc.OpenProject(e.t.Context(), admin, programmeID, projectID).SubmitOutcome(jsonBody(in))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return o
+	return e.build().Outcome(programmeID, projectID, in)
 }
 
 // notifications lists a programme's notifications as an admin sees them, by id.
 func (e *env) notifications(programmeID string) map[string]domain.Notification {
 	e.t.Helper()
-	items, _, err := e.svc.Open(e.t.Context(), admin, programmeID).ListNotifications(service.Page{Limit: 100})
+	items, _, err := e.svc.Open(e.t.Context(), testkit.AdminCaller(), programmeID).ListNotifications(service.Page{Limit: 100})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -301,62 +206,17 @@ func (e *env) notifications(programmeID string) map[string]domain.Notification {
 	return out
 }
 
-// sentMail is one email as the emulator's /store lists it.
-type sentMail struct {
-	MessageID   string `json:"messageId"`
-	From        string `json:"from"`
-	Destination struct {
-		To  []string `json:"to"`
-		Cc  []string `json:"cc"`
-		Bcc []string `json:"bcc"`
-	} `json:"destination"`
-	Subject string `json:"subject"`
-	Body    struct {
-		Text string `json:"text"`
-		HTML string `json:"html"`
-	} `json:"body"`
-}
-
-func (m sentMail) to() string { return strings.Join(m.Destination.To, ",") }
-
 // mail is every email the emulator holds for this test's addresses.
-func (e *env) mail() []sentMail {
+func (e *env) mail() []testkit.Mail {
 	e.t.Helper()
-	resp, err := http.Get(testenv.SESEndpoint() + "/store")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var s struct {
-		Emails []sentMail `json:"emails"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
-		e.t.Fatal(err)
-	}
-	var out []sentMail
-	for _, m := range s.Emails {
-		all := slices.Concat(m.Destination.To, m.Destination.Cc, m.Destination.Bcc)
-		if slices.ContainsFunc(all, func(a string) bool { return strings.Contains(a, e.tag) }) {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// mailBySubject counts this test's emails per (recipient, subject).
-func (e *env) mailCount() map[[2]string]int {
-	out := map[[2]string]int{}
-	for _, m := range e.mail() {
-		out[[2]string{m.to(), m.Subject}]++
-	}
-	return out
+	return e.inbox.Sent(e.t)
 }
 
 // expectMail checks the emulator holds exactly want: each (recipient,
 // subject) once and nothing else of this test's.
 func (e *env) expectMail(want map[[2]string]int) {
 	e.t.Helper()
-	got := e.mailCount()
+	got := e.inbox.Count(e.t)
 	for k, n := range want {
 		if got[k] != n {
 			e.t.Errorf("%d emails to %s with subject %q, want %d", got[k], k[0], k[1], n)
@@ -407,7 +267,7 @@ func (e *env) world() world {
 	w.contacts = slices.Concat(w.dwp.Contacts, w.doh.Contacts)
 	slices.Sort(w.contacts)
 	w.lead = e.addr("network.lead", "lpt.example.nhs.uk")
-	e.member(w.prog.ID, w.lead, obj{"role": "lead"})
+	e.member(w.prog.ID, w.lead, testkit.RoleLead())
 	return w
 }
 

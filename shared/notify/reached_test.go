@@ -10,6 +10,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 const reachedSubject = "Target reached: 60 people into work (Working for Wellness)"
@@ -47,7 +48,7 @@ func TestReachedEmailsEveryFunderContactOnce(t *testing.T) {
 			"Figure: 61 people into work against a target of 60 (101.7%)", "Date: 2026-03-02",
 		} {
 			if !strings.Contains(m.Body.Text, want) {
-				t.Errorf("text to %s lacks %q:\n%s", m.to(), want, m.Body.Text)
+				t.Errorf("text to %s lacks %q:\n%s", m.To(), want, m.Body.Text)
 			}
 		}
 		for _, want := range []string{
@@ -56,10 +57,10 @@ func TestReachedEmailsEveryFunderContactOnce(t *testing.T) {
 			"has reached 100% of its target of 60 people into work: 61 as of 2026-03-02.",
 		} {
 			if !strings.Contains(m.Body.HTML, want) {
-				t.Errorf("html to %s lacks %q:\n%s", m.to(), want, m.Body.HTML)
+				t.Errorf("html to %s lacks %q:\n%s", m.To(), want, m.Body.HTML)
 			}
 		}
-		if strings.Contains(m.to(), "other.") {
+		if strings.Contains(m.To(), "other.") {
 			t.Errorf("funder %s was not in the target's notify list but got %s", other.Name, m.Subject)
 		}
 	}
@@ -93,7 +94,7 @@ func TestReachedEmailsEveryFunderContactOnce(t *testing.T) {
 
 	// A funder's own view lists only its own contacts.
 	funderUser := e.addr("viewer", "dwp.example.gov.uk")
-	e.member(w.prog.ID, funderUser, obj{"role": "funder", "funderId": w.dwp.ID})
+	e.member(w.prog.ID, funderUser, testkit.RoleFunder(w.dwp.ID))
 	asFunder := domain.Caller{Identity: domain.Identity{Subject: "f-1", Email: funderUser}}
 	items, _, err := e.svc.Open(t.Context(), asFunder, w.prog.ID).ListNotifications(service.Page{Limit: 10})
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	htmltemplate "html/template"
-	"strings"
 	texttemplate "text/template"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -54,6 +53,10 @@ var htmlBody = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 
 // Render writes a notification's email (To is left for the sender to fill).
 func Render(n domain.Notification, p domain.Programme, project domain.Project) email.Message {
+	// Names go into the subject and into lines of the plain text: each is
+	// made one line of text first (email.HeaderText), so a name stored with
+	// a line break can neither add a header nor fake a line of the body.
+	p.Name, project.Name = email.HeaderText(p.Name), email.HeaderText(project.Name)
 	v := view{Headline: n.Headline(p.Name), Programme: p.Name, Project: project.Name, Figure: n.Figure, Value: n.Value,
 		Metric: n.Metric.Phrase(), On: n.On.String(), Percent: fmt.Sprintf("%.1f%%", float64(n.Figure)*100/float64(n.Value))}
 	v.Footer = "You receive this because you are a contact for a funder of this programme in fundtrack."
@@ -75,5 +78,5 @@ func Render(n domain.Notification, p domain.Programme, project domain.Project) e
 	var text, html bytes.Buffer
 	textBody.Execute(&text, v)
 	htmlBody.Execute(&html, v)
-	return email.Message{Subject: strings.TrimSpace(v.Headline), Text: text.String(), HTML: html.String()}
+	return email.Message{Subject: email.HeaderText(v.Headline), Text: text.String(), HTML: html.String()}
 }

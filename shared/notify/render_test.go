@@ -90,3 +90,26 @@ func TestRenderAtRiskFooterAddressesLeads(t *testing.T) {
 		t.Errorf("the at-risk email, sent to the programme's leads, says they are a funder's contact:\n%s", m.Text)
 	}
 }
+
+// TestRenderNamesStayOneLine: names stored with line breaks or invisible
+// characters (before such names were refused at input) reach neither the
+// subject as a header break nor the plain text as a line of their own.
+func TestRenderNamesStayOneLine(t *testing.T) {
+	t.Parallel()
+	p := domain.Programme{Name: "Working for Wellness\r\nBcc: x@evil.example"}
+	pr := domain.Project{Name: "Leeds\nFigure: 9999 people into work\u202e"}
+	for _, kind := range []domain.NotificationKind{domain.KindReached, domain.KindMissed, domain.KindAtRisk} {
+		m := notify.Render(renderNote(kind, 100, 61), p, pr)
+		if strings.ContainsAny(m.Subject, "\r\n\u202e") || !strings.HasSuffix(m.Subject, "(Working for Wellness Bcc: x@evil.example)") {
+			t.Errorf("%s: subject %q", kind, m.Subject)
+		}
+		for _, line := range strings.Split(m.Text, "\n") {
+			if strings.HasPrefix(line, "Bcc:") || strings.HasPrefix(line, "Figure: 9999") || strings.ContainsAny(line, "\r\u202e") {
+				t.Errorf("%s: a name made its own line %q:\n%s", kind, line, m.Text)
+			}
+		}
+		if !strings.Contains(m.Text, "Programme: Working for Wellness Bcc: x@evil.example\n") || !strings.Contains(m.Text, "Project: Leeds Figure: 9999 people into work\n") {
+			t.Errorf("%s: names not kept on their lines:\n%s", kind, m.Text)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 
+	"github.com/fundtrack/fundtrack/shared/export"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
@@ -27,7 +28,14 @@ type Config struct {
 	DynamoDBEndpoint string // FUNDTRACK_DYNAMODB_ENDPOINT: set only for DynamoDB Local
 	SESEndpoint      string // FUNDTRACK_SES_ENDPOINT: set only for the SES emulator
 	MailFrom         string // FUNDTRACK_MAIL_FROM: the verified address milestone emails come from
-	GivingPrefix     string // FUNDTRACK_360_PREFIX: the 360Giving prefix of exported identifiers; "" is "fundtrack"
+	// Giving is how 360Giving packages are published: FUNDTRACK_360_PREFIX
+	// (the publisher's registered prefix; "" is "fundtrack"),
+	// FUNDTRACK_360_PUBLISHER_NAME and FUNDTRACK_360_PUBLISHER_ID (who
+	// publishes whole-programme packages, and its org-id),
+	// FUNDTRACK_360_LICENSE (the licence URL; "" is CC BY 4.0) and
+	// FUNDTRACK_360_DATA_SOURCE (where the data is published; "" is the
+	// package's own address).
+	Giving export.GivingConfig
 }
 
 // FromEnv reads the configuration; the table name is required.
@@ -37,8 +45,14 @@ func FromEnv() (Config, error) {
 		DynamoDBEndpoint: os.Getenv("FUNDTRACK_DYNAMODB_ENDPOINT"),
 		SESEndpoint:      os.Getenv("FUNDTRACK_SES_ENDPOINT"),
 		MailFrom:         os.Getenv("FUNDTRACK_MAIL_FROM"),
-		GivingPrefix:     os.Getenv("FUNDTRACK_360_PREFIX"),
 		AuditTable:       os.Getenv("FUNDTRACK_AUDIT_TABLE"),
+		Giving: export.GivingConfig{
+			Prefix:        os.Getenv("FUNDTRACK_360_PREFIX"),
+			PublisherName: os.Getenv("FUNDTRACK_360_PUBLISHER_NAME"),
+			PublisherID:   os.Getenv("FUNDTRACK_360_PUBLISHER_ID"),
+			License:       os.Getenv("FUNDTRACK_360_LICENSE"),
+			DataSource:    os.Getenv("FUNDTRACK_360_DATA_SOURCE"),
+		},
 	}
 	if c.MailFrom == "" {
 		c.MailFrom = "fundtrack@example.org"
@@ -105,7 +119,7 @@ func APIDeps(c Config, db store.DB, auth httpapi.Authenticator) httpapi.Deps {
 		Auth:    auth,
 		Logger:  slog.New(slog.NewJSONHandler(os.Stderr, nil)),
 
-		GivingPrefix: c.GivingPrefix,
+		Giving: c.Giving,
 	}
 }
 
@@ -122,6 +136,12 @@ func LambdaRequestID(r *http.Request) string {
 func LambdaAPI(ctx context.Context, auth httpapi.Authenticator) (httpapi.Deps, error) {
 	c, err := FromEnv()
 	if err != nil {
+		return httpapi.Deps{}, err
+	}
+	// 360Giving settings that would publish bad open data stop the API at
+	// start, where the deploy shows them, not in a funder's file. (The
+	// notifier does not publish, so it does not check them.)
+	if err := c.Giving.Validate(); err != nil {
 		return httpapi.Deps{}, err
 	}
 	cfg, err := c.AWS(ctx)

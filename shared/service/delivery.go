@@ -74,7 +74,7 @@ func (sc *Scope) CreatePost(body Decoder) (domain.Post, error) {
 	}
 	in, err := decodeValid[domain.PostInput](body)
 	if err != nil {
-		return domain.Post{}, err
+		return domain.Post{}, sc.withPostGrant(err, in.GrantID)
 	}
 	if err := sc.checkPostGrant(in.GrantID); err != nil {
 		return domain.Post{}, err
@@ -103,6 +103,15 @@ func (sc *Scope) checkPostGrant(grantID string) error {
 			Fields: map[string]string{"grantId": "must be a grant of this project or of the programme as a whole"}}
 	}
 	return nil
+}
+
+// withPostGrant adds to a validation error the post's grant when it may
+// not pay for the post, so one answer names every bad field.
+func (sc *Scope) withPostGrant(err error, grantID string) error {
+	if domain.ErrorCode(err) != domain.CodeValidation || !domain.ValidID(grantID) {
+		return err
+	}
+	return domain.MergeProblems(err, sc.checkPostGrant(grantID))
 }
 
 // Post returns one post.
@@ -136,6 +145,12 @@ func (sc *Scope) UpdatePost(id string, ifMatch func(int64) bool, body Decoder) (
 		}
 		in := patch.Apply(before.Input())
 		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
+			if in.GrantID == before.GrantID {
+				return domain.Post{}, err
+			}
+			return domain.Post{}, sc.withPostGrant(err, in.GrantID)
+		}
+		if err := domain.CheckText(in); err != nil { // personal data, in the post as it would be stored
 			return domain.Post{}, err
 		}
 		if in.GrantID != before.GrantID {
@@ -205,6 +220,9 @@ func (sc *Scope) UpdateCohort(id string, ifMatch func(int64) bool, body Decoder)
 		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
 			return domain.Cohort{}, err
 		}
+		if err := domain.CheckText(in); err != nil { // personal data, in the cohort as it would be stored
+			return domain.Cohort{}, err
+		}
 		if !ifMatch(before.Version) {
 			return domain.Cohort{}, stale()
 		}
@@ -217,8 +235,9 @@ func (sc *Scope) UpdateCohort(id string, ifMatch func(int64) bool, body Decoder)
 }
 
 // SubmitOutcome records counts for a period, or (with replaces) corrects an
-// earlier submission of the same project. Notes holding personal data of
-// the people supported are refused and nothing is stored.
+// earlier submission of the same project. Notes or measure names holding
+// personal data of the people supported are refused (decodeValid) and
+// nothing is stored.
 //
 // When the programme reviews submissions it waits, pending, for a lead:
 // its figures count only once approved (a correction of an approved
@@ -235,10 +254,15 @@ func (sc *Scope) SubmitOutcome(body Decoder) (domain.Outcome, error) {
 	}
 	in, err := decodeValid[domain.OutcomeInput](body)
 	if err != nil {
-		return domain.Outcome{}, err
-	}
-	if err := domain.CheckPersonalData("notes", in.Notes); err != nil {
-		return domain.Outcome{}, err
+		// Name a cohort or replaced submission that is not there too.
+		refs := refFields{}
+		if in.CohortID != "" {
+			refs = append(refs, refField{ref: domain.ProjectRef(domain.EntityCohort, sc.projectID, in.CohortID), field: "cohortId"})
+		}
+		if in.Replaces != "" {
+			refs = append(refs, refField{ref: domain.ProjectRef(domain.EntityOutcome, sc.projectID, in.Replaces), field: "replaces"})
+		}
+		return domain.Outcome{}, sc.withRefs(err, refs)
 	}
 	base := domain.Outcome{ID: domain.NewID(), ProjectID: sc.projectID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd,
 		CohortID: in.CohortID, Counts: in.Counts, Measures: in.Measures, Notes: in.Notes, Replaces: in.Replaces,

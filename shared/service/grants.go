@@ -85,6 +85,9 @@ func (sc *Scope) UpdateGrant(id string, ifMatch func(version int64) bool, body D
 		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
 			return domain.Grant{}, sc.withRefs(err, refs)
 		}
+		if err := domain.CheckText(in); err != nil { // personal data, in the grant as it would be stored
+			return domain.Grant{}, err
+		}
 		if !ifMatch(before.Version) {
 			return domain.Grant{}, stale()
 		}

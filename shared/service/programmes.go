@@ -18,7 +18,9 @@ func (s *Service) CreateProgramme(ctx context.Context, c domain.Caller, body Dec
 	}
 	now := s.now()
 	p := domain.Programme{ID: domain.NewID(), Name: in.Name, LeadOrganisation: in.LeadOrganisation, Region: in.Region,
-		StartDate: in.StartDate, EndDate: in.EndDate, Description: in.Description, Version: 1, CreatedAt: now, CreatedBy: c.Email, UpdatedAt: now}
+		StartDate: in.StartDate, EndDate: in.EndDate, Description: in.Description, Version: 1, CreatedAt: now, CreatedBy: c.Email,
+		UpdatedAt: now, OrgID: in.OrgID, BeneficiaryLocations: in.BeneficiaryLocations}
+	p.Postcode, _ = domain.CanonicalPostcode(in.Postcode) // validated: "" stays ""
 	ev := domain.NewAuditEvent(c, p.ID, domain.EntityProgramme, p.ID, domain.ActionCreate, nil, p, now)
 	return p, storeErr(s.store.CreateProgramme(ctx, p, Change{Audit: ev, Claim: claim}), "programme", nil)
 }
@@ -43,13 +45,17 @@ func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain
 				return domain.Programme{}, domain.NotFound("programme")
 			}
 		}
-		after, perr := patch.Apply(before)
-		if err := domain.MergeProblems(derr, perr); err != nil {
+		after, in := patch.Apply(before)
+		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
+			return domain.Programme{}, err
+		}
+		if err := domain.CheckText(in); err != nil {
 			return domain.Programme{}, err
 		}
 		if !ifMatch(before.Version) {
 			return domain.Programme{}, stale()
 		}
+		after.Postcode, _ = domain.CanonicalPostcode(in.Postcode)
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
 		ch := sc.change(domain.EntityProgramme, sc.programmeID, domain.ActionChange, before, after)
 		return after, storeErr(sc.s.store.UpdateProgramme(sc.ctx, before, after, ch), "programme", nil)
@@ -113,14 +119,20 @@ func memberRefs(in domain.MemberInput) refFields {
 	return refs
 }
 
-// DeleteMember removes a person's roles in the programme.
+// DeleteMember removes a person's roles in the programme. The role is
+// checked before the record, so someone who may not manage members learns
+// nothing of who is one (as with Member and PutMember).
 func (sc *Scope) DeleteMember(email string) error {
-	before, err := sc.memberRecord(email)
-	if err != nil {
+	var before domain.Member
+	g := &Get{Ref: domain.Ref(domain.EntityMember, domain.NormaliseEmail(email)), Into: &before}
+	if err := sc.load(g); err != nil {
 		return err
 	}
 	if !sc.access.CanManage() {
 		return forbidden("manage members")
+	}
+	if !g.Found {
+		return domain.NotFound("member")
 	}
 	ch := sc.change(domain.EntityMember, before.Email, domain.ActionDelete, before, nil)
 	return storeErr(sc.s.store.DeleteMember(sc.ctx, sc.programmeID, before, ch), "member", nil)
@@ -231,7 +243,8 @@ func (sc *Scope) CreateProject(body Decoder) (domain.Project, error) {
 	}
 	now := sc.s.now()
 	pr := domain.Project{ID: domain.NewID(), Name: in.Name, LeadOrganisation: in.LeadOrganisation, Area: in.Area,
-		StartDate: in.StartDate, EndDate: in.EndDate, CreatedAt: now}
+		StartDate: in.StartDate, EndDate: in.EndDate, CreatedAt: now, OrgID: in.OrgID, BeneficiaryLocations: in.BeneficiaryLocations}
+	pr.Postcode, _ = domain.CanonicalPostcode(in.Postcode) // validated: "" stays ""
 	gen := generationFor(setup, sc.programmeID, pr.ID, now)
 	ch := sc.change(domain.EntityProject, pr.ID, domain.ActionCreate, nil, pr)
 	if err := sc.s.store.CreateProject(sc.ctx, sc.programmeID, pr, gen, ch); err != nil {

@@ -65,6 +65,9 @@ func (sc *Scope) CreateSchedule(body Decoder) (domain.Schedule, error) {
 	if err := domain.MergeProblems(derr, in.Validate(), unknownProjects(in.ProjectIDs, projects)); err != nil {
 		return domain.Schedule{}, err
 	}
+	if err := domain.CheckText(in); err != nil {
+		return domain.Schedule{}, err
+	}
 	now := sc.s.now()
 	s := domain.Schedule{ID: domain.NewID(), Name: in.Name, Frequency: in.Frequency, FirstPeriodStart: in.FirstPeriodStart,
 		LastPeriodEnd: in.LastPeriodEnd, DueDays: *in.DueDays, Reminders: in.Reminders, ProjectIDs: in.ProjectIDs,
@@ -142,6 +145,9 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 		}
 		after, perr := patch.Apply(before)
 		if err := domain.MergeProblems(derr, perr); err != nil {
+			return domain.Schedule{}, err
+		}
+		if err := domain.CheckText(after); err != nil {
 			return domain.Schedule{}, err
 		}
 		if !ifMatch(before.Version) {

@@ -25,11 +25,9 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 	if !sc.access.CanManage() {
 		return domain.Outcome{}, forbidden("review submissions")
 	}
+	// decodeValid runs the comment through the personal-data guard.
 	in, err := decodeValid[domain.ReviewInput](body)
 	if err != nil {
-		return domain.Outcome{}, err
-	}
-	if err := domain.CheckPersonalData("comment", in.Comment); err != nil {
 		return domain.Outcome{}, err
 	}
 	for plan := 1; ; plan++ {

@@ -211,15 +211,22 @@ func (sc *Scope) manage(what string) error {
 	return nil
 }
 
-// decodeValid decodes and validates an input, and runs the personal-data
-// guard over its free text.
-func decodeValid[T interface{ Validate() error }](body Decoder) (T, error) {
+// decodeValid decodes and validates an input, then runs the personal-data
+// guard over all its free text (422 naming each field). Every input type
+// must list its text (domain.TextFielder), so a new one cannot skip the guard.
+func decodeValid[T interface {
+	Validate() error
+	domain.TextFielder
+}](body Decoder) (T, error) {
 	var in T
 	if err := body(&in); err != nil {
 		// Still check the rules, so one answer names every bad field.
 		return in, domain.MergeProblems(err, in.Validate())
 	}
-	return in, in.Validate()
+	if err := in.Validate(); err != nil {
+		return in, err
+	}
+	return in, domain.CheckText(in)
 }
 
 // updateLoop runs one optimistic update: read, apply, check If-Match,

@@ -137,7 +137,7 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, sub servi
 		if err != nil {
 			return err
 		}
-		t.add(upd, service.ErrChanged)
+		t.add(upd, &lazyChanged{s: s, ctx: ctx, programmeID: programmeID, o: *old})
 	}
 	if err := s.figureItems(t, programmeID, sub.Figures, o.SubmittedAt); err != nil {
 		return err
@@ -161,6 +161,28 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, sub servi
 		return fmt.Errorf("create outcome %s: %w", o.ID, err)
 	}
 	return nil
+}
+
+// lazyChanged is the failure of a condition that a submission is still
+// as read: a submission that is not there at all is a missing reference
+// (read only if the refusal happens), anything else service.ErrChanged.
+type lazyChanged struct {
+	s           *Store
+	ctx         context.Context
+	programmeID string
+	o           domain.Outcome
+}
+
+func (l *lazyChanged) Error() string { return "submission " + l.o.ID + " changed" }
+
+func (l *lazyChanged) resolve() error {
+	var o domain.Outcome
+	ref := domain.ProjectRef(domain.EntityOutcome, l.o.ProjectID, l.o.ID)
+	ok, err := l.s.get(l.ctx, pkProgramme(l.programmeID), skOutcome(l.o.ProjectID, l.o.ID), &o)
+	if err == nil && !ok {
+		return &service.MissingRefError{Refs: []domain.RecordRef{ref}}
+	}
+	return service.ErrChanged
 }
 
 // outcomeStillAs is an update of a submission conditioned on its review

@@ -9,18 +9,10 @@ import (
 	"net/http"
 	"os"
 	"regexp"
-	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/smithy-go/middleware"
-
-	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // budget is the most CSS and JavaScript one page may make a browser
@@ -126,86 +118,39 @@ func TestPageWeight(t *testing.T) {
 
 // ---------------------------------------------------------------- requests
 
-// opCounter counts the DynamoDB operations a client sends.
-type opCounter struct {
-	on  atomic.Bool
-	mu  sync.Mutex
-	ops map[string]int
-}
-
-func (c *opCounter) option(o *dynamodb.Options) {
-	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
-		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("webCountOps",
-			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				if c.on.Load() {
-					c.mu.Lock()
-					c.ops[awsmiddleware.GetOperationName(ctx)]++
-					c.mu.Unlock()
-				}
-				return next.HandleInitialize(ctx, in)
-			}), middleware.After)
-	})
-}
-
-func (c *opCounter) start() {
-	c.mu.Lock()
-	c.ops = map[string]int{}
-	c.mu.Unlock()
-	c.on.Store(true)
-}
-
-func (c *opCounter) stop() string {
-	c.on.Store(false)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var parts []string
-	for op, n := range c.ops {
-		parts = append(parts, fmt.Sprintf("%s×%d", op, n))
-	}
-	sort.Strings(parts)
-	return strings.Join(parts, " ")
-}
-
 // TestDashboardRequests: the dashboard shows what the caller may do and
 // the whole progress report, from exactly the DynamoDB requests that the
 // progress report alone costs (GET /progress), however much history there is.
 func TestDashboardRequests(t *testing.T) {
-	var c opCounter
-	db, table := testenv.TableWith(t, c.option)
-	h := newWebOver(t, db, table)
+	s := testkit.New(t)
+	h := newWebOver(t, s)
 	f := h.fixture(t)
 	for _, who := range []string{uLead, uFunder} {
 		b := h.as(t, who)
-		c.start()
-		pg := b.get("/app/programmes/" + f.PID)
-		page := c.stop()
+		var pg page
+		dashboard := s.Count.Measure(func() { pg = b.get("/app/programmes/" + f.PID) }).String()
 		if pg.Status != http.StatusOK {
 			t.Fatalf("dashboard: %d", pg.Status)
 		}
-		c.start()
-		if _, err := h.Svc.Open(context.Background(), caller(who), f.PID).Progress(); err != nil {
+		var err error
+		progress := s.Count.Measure(func() { _, err = h.Svc.Open(context.Background(), caller(who), f.PID).Progress() }).String()
+		if err != nil {
 			t.Fatal(err)
 		}
-		progress := c.stop()
-		t.Logf("%s: dashboard %s; progress %s", who, page, progress)
-		if page != progress {
-			t.Errorf("%s: the dashboard sent %s, the progress report alone %s", who, page, progress)
+		t.Logf("%s: dashboard %s; progress %s", who, dashboard, progress)
+		if dashboard != progress {
+			t.Errorf("%s: the dashboard sent %s, the progress report alone %s", who, dashboard, progress)
 		}
 	}
 	// More history costs nothing more.
-	admin := caller(uAdmin, domain.AdminGroup)
 	for i := range 30 {
-		must(h.Svc.OpenProject(context.Background(), admin, f.PID, f.ProjectA).SubmitOutcome(body(map[string]any{
+		h.build.Outcome(f.PID, f.ProjectA, map[string]any{
 			"periodStart": fmt.Sprintf("2011-%02d-01", i%12+1), "periodEnd": fmt.Sprintf("2011-%02d-28", i%12+1),
-			"counts": map[string]int{"peopleIntoWork": 1}})))
+			"counts": map[string]int{"peopleIntoWork": 1}})
 	}
 	b := h.as(t, uLead)
-	c.start()
-	b.get("/app/programmes/" + f.PID)
-	after := c.stop()
-	c.start()
-	h.Svc.Open(context.Background(), caller(uLead), f.PID).Progress()
-	progress := c.stop()
+	after := s.Count.Measure(func() { b.get("/app/programmes/" + f.PID) }).String()
+	progress := s.Count.Measure(func() { h.Svc.Open(context.Background(), caller(uLead), f.PID).Progress() }).String()
 	if after != progress {
 		t.Errorf("with 30 more submissions the dashboard sent %s, progress %s", after, progress)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
 
@@ -104,7 +105,7 @@ func (d *idp) token(w http.ResponseWriter, r *http.Request) {
 // cognitoWeb is the web app signing in through the stand-in.
 func cognitoWeb(t *testing.T, d *idp) *webH {
 	db, table := testenv.Table(t)
-	h := &webH{codec: web.RandomCodec(), logs: &logBuffer{}}
+	h := &webH{codec: web.RandomCodec(), logs: &testkit.LogBuffer{}}
 	deps := webdeps.Deps(platform.Config{Table: table}, db)
 	deps.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
 	deps.Sessions = h.codec

@@ -21,7 +21,7 @@ func (a *app) grants360(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	return export.Serving(w)(export.GivingFile(set, a.GivingPrefix, a.Now()))
+	return export.Serving(w)(export.GivingFile(set, a.Giving.WithDataSource(export.RequestURL(r)), r.URL.Query().Get("funderId"), a.Now()))
 }
 
 func (a *app) outcomeSummaryCSV(w http.ResponseWriter, r *http.Request, q *req) error {

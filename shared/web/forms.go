@@ -9,9 +9,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -34,6 +35,7 @@ const (
 	kChecks              // checkboxes: []string of the ticked values
 	kIntList             // "50, 100" → [50, 100]
 	kLines               // one item per line → []string
+	kAreas               // "E08000032 Bradford" per line → [{geoCode, name}]
 )
 
 // field is one input of a form: its name is the JSON path it fills.
@@ -140,6 +142,12 @@ func (f *form) body() (map[string]any, domain.Problems) {
 	bad := domain.Problems{}
 	for _, p := range f.Order {
 		fd := f.fields[p]
+		if !utf8.ValidString(strings.Join(f.Values[p], "")) {
+			// json.Marshal below would turn such bytes into U+FFFD, and the
+			// API's decoder could no longer see that they were not text.
+			bad.Add(p, "must be valid UTF-8 text")
+			continue
+		}
 		raw := strings.TrimSpace(f.Values.Get(p))
 		var v any
 		ok := true
@@ -224,6 +232,19 @@ func (f *form) body() (map[string]any, domain.Problems) {
 				}
 			}
 			v = lines
+		case kAreas:
+			// One area per line: its ONS code, then its name. The API checks
+			// both, and its problems ("beneficiaryLocations[1].geoCode") show
+			// beside this box.
+			locs := []map[string]string{}
+			for _, l := range strings.Split(f.Values.Get(p), "\n") {
+				if l = strings.TrimSpace(l); l != "" {
+					code, name, _ := strings.Cut(l, " ")
+					locs = append(locs, map[string]string{"geoCode": strings.TrimRight(code, ",:"),
+						"name": strings.TrimSpace(strings.TrimLeft(name, " \t-,:"))})
+				}
+			}
+			v = locs
 		}
 		if ok {
 			setPath(out, p, v)
@@ -336,7 +357,7 @@ func (f *form) decoder() service.Decoder {
 		if err != nil {
 			return err
 		}
-		return domain.MergeProblems(bad.Err(), httpapi.DecodeJSON(raw, v))
+		return domain.MergeProblems(bad.Err(), decode.JSON(raw, v))
 	}
 }
 

@@ -23,6 +23,17 @@ func TestParsePounds(t *testing.T) {
 	}
 }
 
+// TestFormBodyRefusesBytesThatAreNotText: a posted field that is not UTF-8
+// is a problem of that field, not text quietly rewritten to U+FFFD.
+func TestFormBodyRefusesBytesThatAreNotText(t *testing.T) {
+	f := newForm([]field{{"name", kText, "Name"}, {"notes", kOptText, "Notes"}, {"contacts", kLines, "Contacts"}},
+		url.Values{"name": {"Leeds \xff"}, "notes": {"ok"}, "contacts": {"a@x.org\r\n\xed\xa0\x80@x.org"}})
+	got, bad := f.body()
+	if bad["name"] == "" || bad["contacts"] == "" || bad["notes"] != "" || got["notes"] != "ok" || got["name"] != nil {
+		t.Errorf("body %v, problems %v", got, bad)
+	}
+}
+
 func TestFormBody(t *testing.T) {
 	fields := []field{{"title", kText, "Title"}, {"amountPence", kPounds, "Amount"}, {"startDate", kDate, "Start"},
 		{"endDate", kDate, "End"}, {"counts.referrals", kInt, "Referrals"}, {"counts.jobStarts", kInt, "Job starts"},

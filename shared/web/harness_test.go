@@ -6,9 +6,6 @@ package web_test
 // them a role, created through the service as an administrator.
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,17 +14,14 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/fundtrack/fundtrack/infra/websignin"
 	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/service"
-	"github.com/fundtrack/fundtrack/shared/store"
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
 
@@ -50,50 +44,31 @@ var cast = []websignin.User{
 	{Role: "outsider", Email: uOutsider},
 }
 
-// logBuffer collects the app's log.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // webH is one running web app over one table.
 type webH struct {
 	URL   string
 	Svc   *service.Service // a plain service over the same table, for fixtures and checks
 	codec *web.Codec
-	logs  *logBuffer
+	logs  *testkit.LogBuffer
+	build *testkit.Builder // makes records through Svc as the administrator
 }
 
 func newWeb(t testing.TB) *webH {
 	t.Helper()
-	db, table := testenv.Table(t)
-	return newWebOver(t, db, table)
+	return newWebOver(t, testkit.New(t))
 }
 
-func newWebOver(t testing.TB, db store.DB, table string) *webH {
+// newWebOver starts the web app over a testkit stack's table and client.
+func newWebOver(t testing.TB, s *testkit.Stack) *webH {
 	t.Helper()
-	h := &webH{codec: web.RandomCodec(), logs: &logBuffer{}}
-	c := platform.Config{Table: table}
-	deps := webdeps.Deps(c, db)
+	h := &webH{codec: web.RandomCodec(), logs: &testkit.LogBuffer{}, Svc: s.Svc, build: s.Build(t)}
+	deps := webdeps.Deps(s.Config(), s.DB)
 	deps.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
 	deps.Sessions = h.codec
 	deps.SignIn = websignin.Local{Codec: h.codec, Users: cast}
 	srv := httptest.NewServer(web.New(deps))
 	t.Cleanup(srv.Close)
 	h.URL = srv.URL
-	h.Svc = service.New(c.Store(db), nil)
 	return h
 }
 
@@ -197,75 +172,55 @@ type fixture struct {
 	PID, ProjectA, ProjectB, FunderX, FunderY, GrantX, GrantY, TargetID, CohortA, PostA string
 }
 
-func caller(email string, groups ...string) domain.Caller {
-	sum := strings.NewReplacer("@", "-", ".", "-").Replace(email)
-	return domain.Caller{Identity: domain.Identity{Subject: "fixture-" + sum, Email: email, Groups: groups}, RequestID: "fixture"}
-}
+// caller is the identity of a request by email in groups (testkit's).
+func caller(email string, groups ...string) domain.Caller { return testkit.Caller(email, groups...) }
 
-// body is a service.Decoder for a JSON value.
-func body(v any) service.Decoder {
-	return func(dst any) error {
-		raw, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		return json.Unmarshal(raw, dst)
+// body is a service.Decoder for a JSON value (testkit's).
+func body(v any) service.Decoder { return testkit.Body(v) }
+
+func (h *webH) fixture(t testing.TB) fixture {
+	t.Helper()
+	b := h.build
+	var f fixture
+	f.PID = b.Programme(map[string]any{"name": "Bradford IPS", "leadOrganisation": "Bradford District Care",
+		"region": "Yorkshire", "startDate": "2010-10-01", "endDate": "2012-03-31"}).ID
+	f.FunderX = b.Funder(f.PID, map[string]any{"name": "Department for Work and Pensions",
+		"orgId": "GB-GOR-D10", "contacts": []string{"contracts@dwp.example.org"}}).ID
+	f.FunderY = b.Funder(f.PID, map[string]any{"name": "East Midlands SHA",
+		"contacts": []string{"grants@emsha.example.org"}}).ID
+	f.ProjectA = b.Project(f.PID, map[string]any{"name": "Bradford employment service",
+		"leadOrganisation": "Bradford District Care", "startDate": "2010-10-01", "endDate": "2012-03-31"}).ID
+	f.ProjectB = b.Project(f.PID, map[string]any{"name": "Leeds internships",
+		"leadOrganisation": "Aspiro", "startDate": "2010-10-01", "endDate": "2012-03-31"}).ID
+	b.Member(f.PID, uLead, testkit.RoleLead())
+	b.Member(f.PID, uPL, testkit.RoleProjectLead(f.ProjectA))
+	b.Member(f.PID, uPLB, testkit.RoleProjectLead(f.ProjectB))
+	b.Member(f.PID, uFunder, testkit.RoleFunder(f.FunderX))
+	f.GrantX = b.Grant(f.PID, map[string]any{"funderId": f.FunderX, "projectId": f.ProjectA,
+		"title": "Employment specialists", "amountPence": 31000000, "currency": "GBP", "awardDate": "2010-09-01",
+		"startDate": "2010-10-01", "endDate": "2012-03-31"}).ID
+	f.GrantY = b.Grant(f.PID, map[string]any{"funderId": f.FunderY,
+		"title": "Network coordination", "amountPence": 5000000, "currency": "GBP", "awardDate": "2010-09-01",
+		"startDate": "2010-10-01", "endDate": "2012-03-31"}).ID
+	f.TargetID = b.Target(f.PID, map[string]any{"metric": "peopleIntoWork", "value": 60,
+		"deadline": "2012-03-31", "notify": []string{f.FunderX}}).ID
+	f.CohortA = b.Cohort(f.PID, f.ProjectA, map[string]any{"name": "Cohort 1", "places": 4,
+		"startDate": "2011-01-01", "endDate": "2011-06-30"}).ID
+	f.PostA = b.Post(f.PID, f.ProjectA, map[string]any{"title": "Employment specialist",
+		"grantId": f.GrantX, "fte": 1, "contract": "temporary", "startDate": "2010-10-01", "status": "filled"}).ID
+	for _, o := range []map[string]any{
+		{"periodStart": "2011-01-01", "periodEnd": "2011-03-31", "counts": map[string]int{"referrals": 80, "peopleIntoWork": 20}},
+		{"periodStart": "2011-04-01", "periodEnd": "2011-06-30", "counts": map[string]int{"referrals": 90, "peopleIntoWork": 25}},
+	} {
+		b.Outcome(f.PID, f.ProjectA, o)
 	}
+	return f
 }
 
-// must stops the fixture at its first failure.
+// must is v, or a panic naming the fixture's failure.
 func must[T any](v T, err error) T {
 	if err != nil {
 		panic("fixture: " + err.Error())
 	}
 	return v
-}
-
-func (h *webH) fixture(t testing.TB) fixture {
-	t.Helper()
-	ctx := context.Background()
-	admin := caller(uAdmin, domain.AdminGroup)
-	var f fixture
-	p := must(h.Svc.CreateProgramme(ctx, admin, body(map[string]any{"name": "Bradford IPS", "leadOrganisation": "Bradford District Care",
-		"region": "Yorkshire", "startDate": "2010-10-01", "endDate": "2012-03-31"}), nil))
-	f.PID = p.ID
-	f.FunderX = must(h.Svc.Open(ctx, admin, f.PID).CreateFunder(body(map[string]any{"name": "Department for Work and Pensions",
-		"orgId": "GB-GOR-DWP", "contacts": []string{"contracts@dwp.example.org"}}))).ID
-	f.FunderY = must(h.Svc.Open(ctx, admin, f.PID).CreateFunder(body(map[string]any{"name": "East Midlands SHA",
-		"contacts": []string{"grants@emsha.example.org"}}))).ID
-	f.ProjectA = must(h.Svc.Open(ctx, admin, f.PID).CreateProject(body(map[string]any{"name": "Bradford employment service",
-		"leadOrganisation": "Bradford District Care", "startDate": "2010-10-01", "endDate": "2012-03-31"}))).ID
-	f.ProjectB = must(h.Svc.Open(ctx, admin, f.PID).CreateProject(body(map[string]any{"name": "Leeds internships",
-		"leadOrganisation": "Aspiro", "startDate": "2010-10-01", "endDate": "2012-03-31"}))).ID
-	roles := map[string][]map[string]string{
-		uLead:   {{"role": "lead"}},
-		uPL:     {{"role": "project-lead", "projectId": f.ProjectA}},
-		uPLB:    {{"role": "project-lead", "projectId": f.ProjectB}},
-		uFunder: {{"role": "funder", "funderId": f.FunderX}},
-	}
-	for email, rs := range roles {
-		must(func() (domain.Member, error) {
-			m, _, err := h.Svc.Open(ctx, admin, f.PID).PutMember(email, body(map[string]any{"roles": rs}))
-			return m, err
-		}())
-	}
-	f.GrantX = must(h.Svc.Open(ctx, admin, f.PID).CreateGrant(body(map[string]any{"funderId": f.FunderX, "projectId": f.ProjectA,
-		"title": "Employment specialists", "amountPence": 31000000, "currency": "GBP", "awardDate": "2010-09-01",
-		"startDate": "2010-10-01", "endDate": "2012-03-31"}))).ID
-	f.GrantY = must(h.Svc.Open(ctx, admin, f.PID).CreateGrant(body(map[string]any{"funderId": f.FunderY,
-		"title": "Network coordination", "amountPence": 5000000, "currency": "GBP", "awardDate": "2010-09-01",
-		"startDate": "2010-10-01", "endDate": "2012-03-31"}))).ID
-	f.TargetID = must(h.Svc.Open(ctx, admin, f.PID).CreateTarget(body(map[string]any{"metric": "peopleIntoWork", "value": 60,
-		"deadline": "2012-03-31", "notify": []string{f.FunderX}}))).ID
-	f.CohortA = must(h.Svc.OpenProject(ctx, admin, f.PID, f.ProjectA).CreateCohort(body(map[string]any{"name": "Cohort 1", "places": 4,
-		"startDate": "2011-01-01", "endDate": "2011-06-30"}))).ID
-	f.PostA = must(h.Svc.OpenProject(ctx, admin, f.PID, f.ProjectA).CreatePost(body(map[string]any{"title": "Employment specialist",
-		"grantId": f.GrantX, "fte": 1, "contract": "temporary", "startDate": "2010-10-01", "status": "filled"}))).ID
-	for _, o := range []map[string]any{
-		{"periodStart": "2011-01-01", "periodEnd": "2011-03-31", "counts": map[string]int{"referrals": 80, "peopleIntoWork": 20}},
-		{"periodStart": "2011-04-01", "periodEnd": "2011-06-30", "counts": map[string]int{"referrals": 90, "peopleIntoWork": 25}},
-	} {
-		must(h.Svc.OpenProject(ctx, admin, f.PID, f.ProjectA).SubmitOutcome(body(o)))
-	}
-	return f
 }

@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -90,7 +90,7 @@ func memberBody(f *form) service.Decoder {
 	}
 	return func(v any) error {
 		raw, _ := json.Marshal(map[string]any{"roles": roles})
-		return httpapi.DecodeJSON(raw, v)
+		return decode.JSON(raw, v)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/fundtrack/fundtrack/infra/websignin"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
 
@@ -104,7 +105,7 @@ func excerpt(body string) string {
 // TestPanicPage: a failure inside a page is a 500 page naming only the
 // request id (also in X-Request-Id); the detail goes to the log.
 func TestPanicPage(t *testing.T) {
-	h := &webH{codec: web.RandomCodec(), logs: &logBuffer{}}
+	h := &webH{codec: web.RandomCodec(), logs: &testkit.LogBuffer{}}
 	srv := httptest.NewServer(web.New(web.Deps{ // no service: every page that reads panics
 		Sessions: h.codec, SignIn: websignin.Local{Codec: h.codec}, Logger: slog.New(slog.NewTextHandler(h.logs, nil))}))
 	t.Cleanup(srv.Close)

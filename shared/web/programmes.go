@@ -21,6 +21,7 @@ func (a *app) programmes(w http.ResponseWriter, r *http.Request, q *req) error {
 var programmeFields = []field{
 	{"name", kText, "Name"}, {"leadOrganisation", kText, "Lead organisation"}, {"region", kText, "Region"},
 	{"startDate", kDate, "Start date"}, {"endDate", kDate, "End date"}, {"description", kText, "Description"},
+	{"orgId", kText, "Lead organisation's identifier"}, {"postcode", kText, "Postcode"}, {"beneficiaryLocations", kAreas, "Areas served"},
 }
 
 // programmeNew creates a programme (administrators).

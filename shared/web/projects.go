@@ -22,6 +22,7 @@ func (a *app) projects(w http.ResponseWriter, r *http.Request, q *req) error {
 var projectFields = []field{
 	{"name", kText, "Name"}, {"leadOrganisation", kText, "Lead organisation"}, {"area", kText, "Area"},
 	{"startDate", kDate, "Start date"}, {"endDate", kDate, "End date"},
+	{"orgId", kText, "Lead organisation's identifier"}, {"postcode", kText, "Postcode"}, {"beneficiaryLocations", kAreas, "Areas served"},
 }
 
 func (a *app) projectNew(w http.ResponseWriter, r *http.Request, q *req) error {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
-	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // TestPageRequests: a page makes its own data call first and takes the
@@ -16,9 +16,8 @@ import (
 // A record's page costs what the API's GET of the record costs (one
 // BatchGetItem) plus the lists it names things from.
 func TestPageRequests(t *testing.T) {
-	var c opCounter
-	db, table := testenv.TableWith(t, c.option)
-	h := newWebOver(t, db, table)
+	s := testkit.New(t)
+	h := newWebOver(t, s)
 	f := h.fixture(t)
 	ctx := context.Background()
 	outcome := outcomesOf(t, h, f)[0].ID
@@ -57,15 +56,12 @@ func TestPageRequests(t *testing.T) {
 		}},
 	}
 	for _, cs := range cases {
-		c.start()
-		pg := lead.get(cs.path)
-		page := c.stop()
+		var pg page
+		sent := s.Count.Measure(func() { pg = lead.get(cs.path) })
 		if pg.Status != http.StatusOK {
 			t.Fatalf("%s: %d\n%s", cs.path, pg.Status, excerpt(pg.Body))
 		}
-		c.start()
-		cs.same()
-		want := c.stop()
+		page, want := sent.String(), s.Count.Measure(cs.same).String()
 		t.Logf("%s: %s", cs.path, page)
 		if page != want {
 			t.Errorf("%s sent %s; its service calls alone %s", cs.path, page, want)

@@ -24,7 +24,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/export"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -38,9 +40,9 @@ type Deps struct {
 	// RequestID names the request for logs and audit (API Gateway's id in
 	// Lambda); nil makes a new id per request.
 	RequestID func(*http.Request) string
-	// GivingPrefix is the publisher's 360Giving identifier prefix; "" is
-	// "fundtrack", as in the API.
-	GivingPrefix string
+	// Giving is how the deployment publishes 360Giving data (see
+	// export.GivingConfig).
+	Giving export.GivingConfig
 	// Operator is who runs this deployment, shown in every page's header.
 	Operator Operator
 }
@@ -77,6 +79,10 @@ type UI interface {
 
 // Prefix is where the web app lives.
 const Prefix = "/app"
+
+// RequestTimeout bounds a page's work, as httpapi.DefaultRequestTimeout
+// bounds an API request's: within the function's 10-second Lambda timeout.
+const RequestTimeout = 9 * time.Second
 
 // maxFormBytes bounds a form post, like the API's body limit.
 const maxFormBytes = 64 << 10
@@ -131,7 +137,10 @@ func (a *app) outer(next http.Handler) http.Handler {
 		if id == "" {
 			id = domain.NewID()
 		}
-		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		// Every page answers within the API's deadline: past it, database
+		// calls give up and the person sees the 503 page.
+		ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), requestIDKey, id), RequestTimeout)
+		defer cancel()
 		r = r.WithContext(ctx)
 		h := w.Header()
 		h.Set("X-Request-Id", id)
@@ -228,6 +237,10 @@ func (a *app) signedIn(h handler) http.Handler {
 				return
 			}
 			a.errorPage(w, r, errSignedOut)
+			return
+		}
+		if _, err := decode.Query(r); err != nil { // a query read one way, as in the API
+			a.errorPage(w, r, err)
 			return
 		}
 		q := &req{Session: s, Caller: domain.Caller{Identity: s.Identity(), RequestID: requestID(r)}}

@@ -26,9 +26,9 @@ import (
 // demo-user page and local defaults locally.
 func Deps(c platform.Config, db store.DB) web.Deps {
 	return web.Deps{
-		Service:      service.New(c.Store(db), nil),
-		Logger:       slog.New(slog.NewJSONHandler(os.Stderr, nil)),
-		GivingPrefix: c.GivingPrefix,
+		Service: service.New(c.Store(db), nil),
+		Logger:  slog.New(slog.NewJSONHandler(os.Stderr, nil)),
+		Giving:  c.Giving,
 	}
 }
 
@@ -46,6 +46,9 @@ func Deps(c platform.Config, db store.DB) web.Deps {
 func Lambda(ctx context.Context) (web.Deps, error) {
 	c, err := platform.FromEnv()
 	if err != nil {
+		return web.Deps{}, err
+	}
+	if err := c.Giving.Validate(); err != nil { // the web app serves 360Giving downloads too
 		return web.Deps{}, err
 	}
 	cfg, err := c.AWS(ctx)

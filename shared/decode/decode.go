@@ -1,0 +1,452 @@
+// Package decode reads what clients send — JSON bodies and query strings —
+// one way only: strictly, naming every bad field by its path, and refusing
+// anything a careless reader could read two ways (a name given twice,
+// bytes that are not UTF-8, lone surrogates, unparseable or repeated query
+// parameters). The JSON API and the web forms both read through it.
+package decode
+
+import (
+	"bytes"
+	"encoding"
+	"errors"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// maxListLen bounds every JSON array in a request, long before the body limit
+// would, so a hostile body cannot make us allocate much.
+const maxListLen = 1000
+
+var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+
+// JSON fills v (a pointer to a struct) from data, refusing unknown
+// fields and wrong types. Unlike encoding/json it does not stop at the first
+// problem: the validation error names every bad field by its JSON path
+// ("roles[0].projectId", "counts.referrals"), so a client fixes them all at once.
+//
+// It also refuses a body that a careless reader could read two ways, which
+// encoding/json quietly reads one way: a name given twice in one object
+// (encoding/json keeps the last, so {"counts":{"peopleIntoWork":1},
+// "counts":{"peopleIntoWork":99999}} counted 99,999), and strings that are
+// not UTF-8 or hold a lone surrogate escape such as "\ud800" (encoding/json
+// turns both into U+FFFD, so no later check could see them). Each is named
+// by its path. The JSON is read once, by jsontext's RFC 8259 tokenizer.
+func JSON(data []byte, v any) error {
+	p := domain.Problems{}
+	root := parseJSON(data, p)
+	if root == nil {
+		return p.Err()
+	}
+	decodeValue(root, reflect.ValueOf(v).Elem(), "", p)
+	return p.Err()
+}
+
+// jsonNode is one JSON value as read from a request body.
+type jsonNode struct {
+	kind  jsontext.Kind // 'n' null, 't' true, 'f' false, '"' string, '0' number, '{' object, '[' array
+	text  string        // a string's value or a number's literal
+	names []string      // an object's member names, in order, each once
+	elems []*jsonNode   // an object's member values (by names) or an array's elements
+}
+
+const (
+	problemTwice   = "appears more than once"
+	problemBadText = "must be valid UTF-8 text: no invalid bytes and no unpaired surrogate escape such as \\ud800"
+)
+
+// errBadText marks a string that is well-formed JSON but not valid text.
+var errBadText = errors.New("invalid UTF-8 or unpaired surrogate")
+
+// parseJSON reads data as exactly one JSON value. Syntax errors refuse the
+// whole body; a repeated name or a string that is not valid text is
+// recorded against its path and reading goes on, so the rest of the body is
+// still checked. It returns nil when the body is not JSON at all.
+func parseJSON(data []byte, p domain.Problems) *jsonNode {
+	// Duplicate names and bad text are let through the tokenizer so that
+	// they are found here, where the field's path is known.
+	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	root, err := readNode(dec, "", p)
+	if err == nil {
+		// One value only: jsontext reads a stream, so "{}{}" is two values.
+		if _, err = dec.ReadToken(); err == io.EOF {
+			return root
+		}
+	}
+	p.Add("body", "is not valid JSON")
+	return nil
+}
+
+func readNode(dec *jsontext.Decoder, path string, p domain.Problems) (*jsonNode, error) {
+	switch kind := dec.PeekKind(); kind {
+	case '"':
+		s, err := readString(dec)
+		if err == errBadText {
+			p.Add(orBody(path), problemBadText)
+		} else if err != nil {
+			return nil, err
+		}
+		return &jsonNode{kind: kind, text: s}, nil
+	case '{':
+		if _, err := dec.ReadToken(); err != nil {
+			return nil, err
+		}
+		n := &jsonNode{kind: kind}
+		seen := map[string]bool{}
+		for dec.PeekKind() != '}' {
+			name, err := readString(dec)
+			if err != nil && err != errBadText {
+				return nil, err
+			}
+			member := fieldPath(path, name)
+			if err == errBadText {
+				p.Add(member, "has a name that "+problemBadText)
+			}
+			val, err := readNode(dec, member, p)
+			if err != nil {
+				return nil, err
+			}
+			if seen[name] {
+				p.Add(member, problemTwice)
+				continue
+			}
+			seen[name] = true
+			n.names, n.elems = append(n.names, name), append(n.elems, val)
+		}
+		_, err := dec.ReadToken()
+		return n, err
+	case '[':
+		if _, err := dec.ReadToken(); err != nil {
+			return nil, err
+		}
+		n := &jsonNode{kind: kind}
+		for dec.PeekKind() != ']' {
+			val, err := readNode(dec, path+"["+strconv.Itoa(len(n.elems))+"]", p)
+			if err != nil {
+				return nil, err
+			}
+			n.elems = append(n.elems, val)
+		}
+		_, err := dec.ReadToken()
+		return n, err
+	default: // a number or literal; anything else is a syntax error from ReadToken
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return nil, err
+		}
+		return &jsonNode{kind: tok.Kind(), text: tok.String()}, nil
+	}
+}
+
+// readString reads a string (a value or an object's member name) and
+// unquotes it strictly: errBadText if it is not valid UTF-8 or holds an
+// unpaired surrogate, which the decoder (allowing them) let through.
+func readString(dec *jsontext.Decoder) (string, error) {
+	raw, err := dec.ReadValue()
+	if err != nil {
+		return "", err
+	}
+	if len(raw) == 0 || raw[0] != '"' {
+		return "", errors.New("object member name is not a string")
+	}
+	s, err := jsontext.AppendUnquote(nil, raw)
+	if err != nil {
+		return string(s), errBadText
+	}
+	return string(s), nil
+}
+
+func fieldPath(parent, name string) string {
+	if name == "" { // a key "" still needs a visible name in the error
+		name = `""`
+	}
+	if parent == "" {
+		return name
+	}
+	return parent + "." + name
+}
+
+func orBody(path string) string {
+	if path == "" {
+		return "body"
+	}
+	return path
+}
+
+func decodeValue(n *jsonNode, v reflect.Value, path string, p domain.Problems) {
+	if n.kind == 'n' {
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+			v.SetZero()
+		default:
+			p.Add(orBody(path), "must not be null")
+		}
+		return
+	}
+	if v.Kind() != reflect.Pointer && v.CanAddr() && v.Addr().Type().Implements(textUnmarshaler) {
+		if n.kind != '"' {
+			p.Add(orBody(path), "must be a string")
+			return
+		}
+		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.text)); err != nil {
+			p.Add(orBody(path), "must be a date in the form YYYY-MM-DD")
+		}
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		elem := reflect.New(v.Type().Elem())
+		decodeValue(n, elem.Elem(), path, p)
+		v.Set(elem)
+	case reflect.Struct:
+		if n.kind != '{' {
+			p.Add(orBody(path), "must be a JSON object")
+			return
+		}
+		fields := jsonFields(v.Type())
+		for i, name := range n.names {
+			idx, ok := fields[name]
+			if !ok {
+				p.Add(fieldPath(path, name), "is not a known field")
+				continue
+			}
+			decodeValue(n.elems[i], v.Field(idx), fieldPath(path, name), p)
+		}
+	case reflect.Slice:
+		if n.kind != '[' {
+			p.Add(orBody(path), "must be a JSON array")
+			return
+		}
+		if len(n.elems) > maxListLen {
+			p.Add(orBody(path), "has too many entries")
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.elems), len(n.elems))
+		for i, item := range n.elems {
+			decodeValue(item, s.Index(i), path+"["+strconv.Itoa(i)+"]", p)
+		}
+		v.Set(s)
+	case reflect.Map:
+		if n.kind != '{' || v.Type().Key().Kind() != reflect.String {
+			p.Add(orBody(path), "must be a JSON object")
+			return
+		}
+		if len(n.names) > maxListLen {
+			p.Add(orBody(path), "has too many entries")
+			return
+		}
+		out := reflect.MakeMapWithSize(v.Type(), len(n.names))
+		for i, k := range n.names {
+			elem := reflect.New(v.Type().Elem()).Elem()
+			decodeValue(n.elems[i], elem, fieldPath(path, k), p)
+			out.SetMapIndex(reflect.ValueOf(k).Convert(v.Type().Key()), elem)
+		}
+		v.Set(out)
+	case reflect.String:
+		if n.kind != '"' {
+			p.Add(orBody(path), "must be a string")
+			return
+		}
+		v.SetString(n.text)
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		if n.kind != '0' {
+			p.Add(orBody(path), "must be a whole number")
+			return
+		}
+		i, problem := wholeNumber(n.text)
+		if problem == "" && v.OverflowInt(i) {
+			problem = "is too large"
+		}
+		if problem != "" {
+			p.Add(orBody(path), problem)
+			return
+		}
+		v.SetInt(i)
+	case reflect.Float64, reflect.Float32:
+		f, err := strconv.ParseFloat(n.text, 64)
+		if n.kind != '0' || err != nil {
+			p.Add(orBody(path), "must be a number")
+			return
+		}
+		// DynamoDB keeps numbers from 1e-130 to 1e126; nothing fundtrack
+		// measures comes near either end.
+		if a := math.Abs(f); a != 0 && (a < 1e-6 || a > 1e12) {
+			p.Add(orBody(path), "is out of range")
+			return
+		}
+		v.SetFloat(f)
+	case reflect.Bool:
+		if n.kind != 't' && n.kind != 'f' {
+			p.Add(orBody(path), "must be true or false")
+			return
+		}
+		v.SetBool(n.kind == 't')
+	case reflect.Interface:
+		a, ok := anyOf(n)
+		if !ok || v.NumMethod() > 0 {
+			p.Add(orBody(path), "has the wrong type")
+			return
+		}
+		if a != nil {
+			v.Set(reflect.ValueOf(a))
+		}
+	default:
+		p.Add(orBody(path), "has the wrong type")
+	}
+}
+
+// anyOf gives a node as encoding/json would decode it into an any: objects
+// as map[string]any, arrays as []any, numbers as float64. It reports false
+// for a number no float64 holds.
+func anyOf(n *jsonNode) (any, bool) {
+	switch n.kind {
+	case 'n':
+		return nil, true
+	case 't', 'f':
+		return n.kind == 't', true
+	case '"':
+		return n.text, true
+	case '0':
+		f, err := strconv.ParseFloat(n.text, 64)
+		return f, err == nil
+	case '[':
+		out := make([]any, len(n.elems))
+		for i, e := range n.elems {
+			a, ok := anyOf(e)
+			if !ok {
+				return nil, false
+			}
+			out[i] = a
+		}
+		return out, true
+	default:
+		out := make(map[string]any, len(n.names))
+		for i, k := range n.names {
+			a, ok := anyOf(n.elems[i])
+			if !ok {
+				return nil, false
+			}
+			out[k] = a
+		}
+		return out, true
+	}
+}
+
+// jsonFields maps a struct's JSON names to field indexes.
+func jsonFields(t reflect.Type) map[string]int {
+	out := map[string]int{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = i
+	}
+	return out
+}
+
+// wholeNumber reads a JSON number that must be a whole number, deciding
+// from the literal itself, not a float64 rounding of it: 4.0 and 4e0 are 4,
+// 4.0000000000000001 is not whole. It returns a problem for the field, or "".
+func wholeNumber(lit string) (int64, string) {
+	if n, err := strconv.ParseInt(lit, 10, 64); err == nil {
+		return n, ""
+	}
+	if lit == "" || lit[0] == '"' || lit[0] == '{' || lit[0] == '[' || lit == "true" || lit == "false" {
+		return 0, "must be a whole number"
+	}
+	neg := lit[0] == '-'
+	s := strings.TrimPrefix(lit, "-")
+	mant, expPart, hasExp := strings.Cut(strings.ToLower(s), "e")
+	exp := 0
+	if hasExp {
+		e, err := strconv.Atoi(expPart)
+		if err != nil {
+			if strings.Trim(mant, "0.") == "" {
+				return 0, "" // zero, however large the exponent
+			}
+			return 0, "is too large"
+		}
+		exp = e
+	}
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := strings.TrimLeft(intPart+frac, "0")
+	point := len(intPart) - (len(intPart+frac) - len(digits)) + exp // digits before the decimal point
+	switch {
+	case digits == "":
+		return 0, ""
+	case point <= 0 || strings.Trim(digits[min(point, len(digits)):], "0") != "":
+		return 0, "must be a whole number"
+	case point > 19:
+		return 0, "is too large"
+	}
+	whole := digits[:min(point, len(digits))] + strings.Repeat("0", max(0, point-len(digits)))
+	if neg {
+		whole = "-" + whole
+	}
+	n, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil {
+		return 0, "is too large"
+	}
+	return n, ""
+}
+
+// Query reads a request's query string strictly. r.URL.Query drops
+// the pairs it cannot unescape, so "?cursor=%%%" read as no cursor and
+// answered the first page as if nothing were wrong; and a parameter given
+// twice ("?limit=5&limit=100") reads as whichever value a reader picks.
+// Both are refused, as are values that are not UTF-8, each naming the
+// parameter, or "query" when not even its name can be read.
+func Query(r *http.Request) (url.Values, error) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	p := domain.Problems{}
+	if err != nil {
+		// Query says what failed but not where: find the pair.
+		for _, pair := range strings.Split(r.URL.RawQuery, "&") {
+			k, v, _ := strings.Cut(pair, "=")
+			key, kerr := url.QueryUnescape(k)
+			_, verr := url.QueryUnescape(v)
+			switch {
+			case kerr != nil || strings.Contains(pair, ";") || !utf8.ValidString(key):
+				p.Add("query", "is not a valid query string: use name=value pairs joined by & and %-encode special characters")
+			case verr != nil:
+				p.Add(key, "is not validly %-encoded")
+			}
+		}
+		if len(p) == 0 {
+			p.Add("query", "is not a valid query string")
+		}
+		return nil, p.Err()
+	}
+	for k, vs := range q {
+		name := k
+		if !utf8.ValidString(k) {
+			name = "query"
+		}
+		if len(vs) > 1 {
+			p.Add(name, problemTwice)
+		}
+		for _, v := range vs {
+			if !utf8.ValidString(k) || !utf8.ValidString(v) {
+				p.Add(name, "must be UTF-8 text")
+			}
+		}
+	}
+	return q, p.Err()
+}

@@ -1,0 +1,118 @@
+package decode_test
+
+import (
+	"errors"
+	"net/http/httptest"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/decode"
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+type decodeLeaf struct {
+	S string `json:"s"`
+	N int64  `json:"n"`
+}
+
+type decodeTree struct {
+	Name   string                             `json:"name"`
+	Leaf   *decodeLeaf                        `json:"leaf"`
+	Leaves []decodeLeaf                       `json:"leaves"`
+	ByName map[string][]map[string]decodeLeaf `json:"byName"`
+	Counts map[domain.Metric]int64            `json:"counts"`
+	Any    any                                `json:"any"`
+}
+
+// fieldsOf returns the sorted field paths of a validation error, or nil.
+func fieldsOf(t *testing.T, err error) []string {
+	t.Helper()
+	if err == nil {
+		return nil
+	}
+	var e *domain.Error
+	if !errors.As(err, &e) || e.Code != domain.CodeValidation {
+		t.Fatalf("%v is not a validation error", err)
+	}
+	var out []string
+	for k := range e.Fields {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestDecodeJSONReadsOneWay: names given twice, at any depth and however
+// escaped, and strings that are not valid text are refused by path; what
+// only looks odd (a surrogate pair, an escaped U+FFFD, the same name in
+// different objects) is read as written.
+func TestDecodeJSONReadsOneWay(t *testing.T) {
+	t.Parallel()
+	refused := []struct {
+		body   string
+		fields []string
+	}{
+		{`{"name":"a","name":"b"}`, []string{"name"}},
+		{`{"name":"a","\u006eame":"b"}`, []string{"name"}},
+		{`{"leaf":{"n":1,"n":2}}`, []string{"leaf.n"}},
+		{`{"leaves":[{"s":"a"},{"s":"b","n":1,"s":"c"}]}`, []string{"leaves[1].s"}},
+		{`{"byName":{"k":[{"x":{"n":1}},{"x":{"n":1},"x":{"n":2}}]}}`, []string{"byName.k[1].x"}},
+		{`{"counts":{"referrals":1,"referrals":99999}}`, []string{"counts.referrals"}},
+		{`{"any":{"a":1,"a":2}}`, []string{"any.a"}},
+		{`{"any":[[{"":1,"":2}]]}`, []string{`any[0][0].""`}},
+		{"{\"name\":\"\xc3\"}", []string{"name"}},
+		{"{\"leaf\":{\"s\":\"a\xed\xb0\x80\"}}", []string{"leaf.s"}},
+		{`{"leaves":[{"s":"\ud800"}]}`, []string{"leaves[0].s"}},
+		{`{"name":"\udfff\ud800"}`, []string{"name"}},
+		{`{"name":"\ud800\u0041"}`, []string{"name"}},
+		{`{"any":"\ud800"}`, []string{"any"}},
+		{`{"name":"ok"}{"name":"again"}`, []string{"body"}},
+		{"\ufeff{}", []string{"body"}},
+		{`{"name":"a",}`, []string{"body"}},
+	}
+	for _, c := range refused {
+		var v decodeTree
+		if got := fieldsOf(t, decode.JSON([]byte(c.body), &v)); !slices.Equal(got, c.fields) {
+			t.Errorf("DecodeJSON(%q) names %v, want %v", c.body, got, c.fields)
+		}
+	}
+
+	var v decodeTree
+	body := `{"name":"\ud83d\ude80 \ufffd é","leaf":{"s":"s","n":1},"leaves":[{"s":"s"},{"s":"s"}],"any":{"a":{"a":1}}}`
+	if err := decode.JSON([]byte(body), &v); err != nil {
+		t.Fatalf("DecodeJSON(%s): %v", body, err)
+	}
+	if v.Name != "🚀 \ufffd é" || v.Leaf.N != 1 || len(v.Leaves) != 2 || v.Any.(map[string]any)["a"].(map[string]any)["a"] != 1.0 {
+		t.Errorf("decoded %+v", v)
+	}
+}
+
+// TestParseQuery: a query string that url.Values would half read is
+// refused naming the parameter; a clean one reads as usual.
+func TestParseQuery(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		query  string
+		fields []string
+	}{
+		{"cursor=%%%", []string{"cursor"}},
+		{"limit=%zz", []string{"limit"}},
+		{"limit=5&cursor=%", []string{"cursor"}},
+		{"%zz=1", []string{"query"}},
+		{"limit=1;cursor=x", []string{"query"}},
+		{"limit=5&limit=100", []string{"limit"}},
+		{"user=%ff%fe", []string{"user"}},
+		{"", nil},
+		{"limit=5&cursor=abc%3D&user=jo%40example.org", nil},
+	} {
+		r := httptest.NewRequest("GET", "/programmes?"+c.query, nil)
+		q, err := decode.Query(r)
+		if got := fieldsOf(t, err); !slices.Equal(got, c.fields) {
+			t.Errorf("ParseQuery(%q) names %v, want %v", c.query, got, c.fields)
+		}
+		if err == nil && c.query != "" && (q.Get("limit") != "5" || q.Get("cursor") != "abc=" || q.Get("user") != "jo@example.org") {
+			t.Errorf("ParseQuery(%q) = %v", c.query, q)
+		}
+	}
+}

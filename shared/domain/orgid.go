@@ -1,0 +1,245 @@
+package domain
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+)
+
+// Organisation identifiers follow org-id.guide: the code of the list (the
+// register) the organisation is in, then its identifier in that list, e.g.
+// GB-CHC-1090095 (a charity in England and Wales) or GB-NHS-RT5 (an NHS
+// trust). 360Giving uses them to link a funder's grants to everyone else's
+// data about the same organisation, so fundtrack checks them when they are
+// typed rather than publishing a typo:
+//
+//   - the list must be one org-id.guide has (orgid_lists.go holds all their
+//     codes); a deprecated list is refused with its replacement where known;
+//   - for the UK lists below, the identifier must have that register's format
+//     (the formats are the registers' own, with org-id.guide's examples);
+//   - for other countries' lists fundtrack does not know the formats, so the
+//     identifier is only checked for shape: refusing a correct Irish charity
+//     number because fundtrack has no table for IE-CHY would stop a lead
+//     recording it at all, while the list code itself is still checked;
+//   - "360G-" identifiers are refused: they are what a publisher coins for
+//     an organisation with no register entry, and fundtrack coins those
+//     itself when orgId is left empty.
+
+// OrgList is one organisation identifier list on org-id.guide whose format
+// fundtrack checks.
+type OrgList struct {
+	Prefix string // the list code, e.g. "GB-CHC"
+	Name   string // the register, e.g. "Charity Commission for England and Wales"
+	// Format says what an identifier in the list looks like, for messages:
+	// "a charity number of 6 or 7 digits, like GB-CHC-1090095".
+	Format string
+	// Number is the 360Giving organisation field the identifier also fills:
+	// "charityNumber", "companyNumber" or "" (registers of public bodies
+	// issue neither).
+	Number  string
+	pattern func() *regexp.Regexp // nil: no published format, shape only
+}
+
+// Valid reports whether id (the part after the prefix) has the list's format.
+func (l OrgList) Valid(id string) bool {
+	if l.pattern == nil {
+		return orgLocalPattern().MatchString(id)
+	}
+	return l.pattern().MatchString(id)
+}
+
+// UKOrgLists are the UK lists of org-id.guide with the format of each
+// register's identifiers. Every GB list org-id.guide has is here, so a GB
+// identifier is always checked against its register.
+var UKOrgLists = []OrgList{
+	{Prefix: "GB-CHC", Name: "Charity Commission for England and Wales", Number: "charityNumber",
+		// Registered charity numbers are 6 or 7 digits. (An 8-digit number is no
+		// charity's, and the 360Giving Data Quality Tool flags one as invalid.)
+		Format: "a registered charity number of 6 or 7 digits, like GB-CHC-1090095", pattern: lazyRegexp(`^[0-9]{6,7}$`)},
+	{Prefix: "GB-SC", Name: "Scottish Charity Register (OSCR)", Number: "charityNumber",
+		Format: "SC and 6 digits, like GB-SC-SC042386", pattern: lazyRegexp(`^SC[0-9]{6}$`)},
+	{Prefix: "GB-NIC", Name: "Charity Commission for Northern Ireland", Number: "charityNumber",
+		// The register's "Reg charity number" is 6 digits; it is sometimes
+		// written NIC100019, but the identifier is the number alone.
+		Format: "a charity number of 6 digits without the NIC letters, like GB-NIC-100019", pattern: lazyRegexp(`^[0-9]{6}$`)},
+	{Prefix: "GB-COH", Name: "Companies House", Number: "companyNumber",
+		// 8 characters: 8 digits (England and Wales, with leading zeros), or two
+		// letters and 6 digits (SC Scotland, NI Northern Ireland, OC LLPs, …).
+		Format:  "a company number of 8 characters (8 digits, or 2 letters and 6 digits), like GB-COH-09506232 or GB-COH-SC123456",
+		pattern: lazyRegexp(`^([0-9]{8}|[A-Z]{2}[0-9]{6})$`)},
+	{Prefix: "GB-NHS", Name: "NHS Organisation Data Service (ODS)",
+		// ODS codes: 3 characters for trusts, ICBs and CCGs (RT5, 01F), 5 for
+		// sites (7A1A5, Z1070), 6 for GP practices (A81001).
+		Format: "an ODS code of 3 to 6 letters and digits, like GB-NHS-RT5", pattern: lazyRegexp(`^[A-Z0-9]{3,6}$`)},
+	{Prefix: "GB-GOR", Name: "Government Organisation Register",
+		// The register's keys are a type and a number: D departments (D10 is the
+		// DWP, D12 the Department of Health), DA devolved administrations, EA
+		// executive agencies, PB public bodies, OT others, PC public
+		// corporations, and a few CO, CS, EO and IM.
+		Format:  "a register key such as D10 (the DWP) or PB481 (NHS England), like GB-GOR-D10",
+		pattern: lazyRegexp(`^(CO|CS|D|DA|EA|EO|IM|OT|PB|PC)[0-9]{1,5}$`)},
+	{Prefix: "GB-GOV", Name: "UK government departments' IATI reference numbers",
+		Format: "a number of 1 to 3 digits, like GB-GOV-1", pattern: lazyRegexp(`^[0-9]{1,3}$`)},
+	{Prefix: "GB-LAE", Name: "Local authorities in England",
+		Format: "a 3-letter local authority code, like GB-LAE-BAS", pattern: lazyRegexp(`^[A-Z]{3}$`)},
+	{Prefix: "GB-LAS", Name: "Local authorities in Scotland",
+		Format: "a 3-letter local authority code, like GB-LAS-ORK", pattern: lazyRegexp(`^[A-Z]{3}$`)},
+	{Prefix: "GB-LANI", Name: "Local authorities in Northern Ireland",
+		Format: "a 3-letter local authority code, like GB-LANI-BFS", pattern: lazyRegexp(`^[A-Z]{3}$`)},
+	{Prefix: "GB-PLA", Name: "Principal local authorities in Wales",
+		Format: "a 3-letter local authority code, like GB-PLA-AGY", pattern: lazyRegexp(`^[A-Z]{3}$`)},
+	{Prefix: "GB-EDU", Name: "Register of Schools (England), Get Information about Schools",
+		Format: "a school URN of 6 digits, like GB-EDU-125554", pattern: lazyRegexp(`^[0-9]{6}$`)},
+	{Prefix: "GB-SCOTEDU", Name: "Register of Schools (Scotland)",
+		Format: "a SEED code of 7 digits, like GB-SCOTEDU-8212627", pattern: lazyRegexp(`^[0-9]{7}$`)},
+	{Prefix: "GB-WALEDU", Name: "Register of Schools (Wales)",
+		Format: "a school number of 7 digits, like GB-WALEDU-6602130", pattern: lazyRegexp(`^[0-9]{7}$`)},
+	{Prefix: "GB-IRN", Name: "Schools Plus (Department of Education, Northern Ireland)",
+		Format: "an institution reference number like GB-IRN-542-0059", pattern: lazyRegexp(`^[0-9]{3}-[0-9]{4}$`)},
+	{Prefix: "GB-UKPRN", Name: "UK Register of Learning Providers",
+		Format: "a UKPRN of 8 digits starting with 1, like GB-UKPRN-10000346", pattern: lazyRegexp(`^1[0-9]{7}$`)},
+	{Prefix: "GB-HESA", Name: "Higher Education Statistics Agency",
+		Format: "an institution id of 4 digits, like GB-HESA-0177", pattern: lazyRegexp(`^[0-9]{4}$`)},
+	{Prefix: "GB-MPR", Name: "Mutuals Public Register (FCA)",
+		// Society numbers: digits with a letter suffix (30039R, 235C), or the
+		// IP and RS forms (IP031455, RS007561).
+		Format: "a society number, like GB-MPR-30039R or GB-MPR-IP031455", pattern: lazyRegexp(`^(IP|RS)?[0-9]{1,6}[A-Z]?$`)},
+	{Prefix: "GB-SHPE", Name: "Registered social housing providers (England)",
+		Format: "a registered provider code, like GB-SHPE-L0078 or GB-SHPE-4793", pattern: lazyRegexp(`^[A-Z]{0,2}[0-9]{4}$`)},
+	{Prefix: "GB-REV", Name: "HM Revenue and Customs charity references",
+		Format: "an HMRC reference starting with X, like GB-REV-X6243", pattern: lazyRegexp(`^X[A-Z]{0,2}[0-9]{2,6}$`)},
+	{Prefix: "GB-COE", Name: "Church of England church codes",
+		Format: "a church code of 6 digits, like GB-COE-608393", pattern: lazyRegexp(`^[0-9]{6}$`)},
+	{Prefix: "GB-CASC", Name: "Community amateur sports clubs registered with HMRC",
+		Format: "an 8-character code of digits and a to f, like GB-CASC-df679063", pattern: lazyRegexp(`^[0-9a-f]{8}$`)},
+	{Prefix: "GB-CCSCUST", Name: "Crown Commercial Service customers",
+		Format: "a URN of 8 digits, like GB-CCSCUST-10032245", pattern: lazyRegexp(`^[0-9]{8}$`)},
+	{Prefix: "GB-SRS", Name: "Supplier Registration Service (Crown Commercial Service)",
+		Format:  "a domain, a slash and a code, like GB-SRS-sid4gov.cabinetoffice.gov.uk/tBq37PN7",
+		pattern: lazyRegexp(`^[a-z0-9-]+(\.[a-z0-9-]+)+/[A-Za-z0-9]+$`)},
+	// The UK's chart of accounts entry publishes no format or examples.
+	{Prefix: "GB-COA", Name: "United Kingdom chart of accounts", Format: "an identifier from the UK chart of accounts"},
+}
+
+// orgListReplacements points deprecated lists at their successors.
+var orgListReplacements = map[string]string{"GB-GOVUK": "GB-GOR"}
+
+// orgLocalPattern is the shape of any identifier within a list: no spaces,
+// starting with a letter or digit.
+var orgLocalPattern = lazyRegexp(`^[A-Za-z0-9][A-Za-z0-9._/:-]{0,99}$`)
+
+var orgLists = sync.OnceValues(func() (map[string]bool, map[string]bool) {
+	live, deprecated := map[string]bool{}, map[string]bool{}
+	for _, c := range strings.Fields(orgListCodes) {
+		live[c] = true
+	}
+	for _, c := range strings.Fields(deprecatedOrgListCodes) {
+		deprecated[c] = true
+	}
+	return live, deprecated
+})
+
+// OrgListCodes returns the code of every list on org-id.guide, deprecated
+// ones included, for checks that only ask whether an identifier starts with
+// a list code (as the 360Giving Data Quality Tool does).
+var OrgListCodes = sync.OnceValue(func() []string {
+	return append(strings.Fields(orgListCodes), strings.Fields(deprecatedOrgListCodes)...)
+})
+
+// UKOrgList returns the UK list with the given code.
+func UKOrgList(prefix string) (OrgList, bool) {
+	for _, l := range UKOrgLists {
+		if l.Prefix == prefix {
+			return l, true
+		}
+	}
+	return OrgList{}, false
+}
+
+// SplitOrgID splits an identifier into its list code and the identifier in
+// that list, choosing the longest code org-id.guide has (US-AK-CR before a
+// hypothetical US-AK). ok is false when no known list code starts it.
+func SplitOrgID(id string) (prefix, local string, ok bool) {
+	live, deprecated := orgLists()
+	parts := strings.SplitN(id, "-", 4)
+	for n := min(3, len(parts)-1); n >= 2; n-- {
+		p := strings.Join(parts[:n], "-")
+		if live[p] || deprecated[p] {
+			return p, id[len(p)+1:], true
+		}
+	}
+	return "", "", false
+}
+
+// CheckOrgID says what is wrong with an organisation identifier, or "" when
+// it is one fundtrack can publish.
+func CheckOrgID(id string) string {
+	const shape = "must be an org-id.guide identifier: the code of the register and the organisation's number in it, like GB-CHC-1090095 or GB-NHS-RT5"
+	if len(id) > 120 {
+		return "must be at most 120 characters"
+	}
+	if strings.HasPrefix(strings.ToUpper(id), "360G-") {
+		return "must be the organisation's identifier in a register such as GB-CHC or GB-COH, not a 360G- identifier (leave it empty and fundtrack uses one of its own)"
+	}
+	prefix, local, ok := SplitOrgID(id)
+	if !ok {
+		if p, _, found := SplitOrgID(strings.ToUpper(id)); found {
+			return "must start with the register code in capitals, " + p
+		}
+		if m := orgPrefixShape().FindString(id); m != "" {
+			return m + " is not a register on org-id.guide; UK registers include GB-CHC (charities), GB-COH (companies), GB-NHS (NHS bodies) and GB-GOR (government)"
+		}
+		return shape
+	}
+	if _, deprecated := orgLists(); deprecated[prefix] {
+		if r, ok := orgListReplacements[prefix]; ok {
+			return prefix + " is deprecated on org-id.guide: use " + r
+		}
+		return prefix + " is deprecated on org-id.guide"
+	}
+	if l, ok := UKOrgList(prefix); ok {
+		if !l.Valid(local) {
+			return "is not a " + l.Name + " identifier: " + prefix + " identifiers are " + l.Format
+		}
+		return ""
+	}
+	if strings.HasPrefix(prefix, "GB-") {
+		// orgid_lists.go has a GB list that UKOrgLists lacks: refuse rather than
+		// publish an identifier nobody checked (TestUKOrgListsComplete keeps
+		// the two in step).
+		return prefix + " identifiers cannot be checked by fundtrack yet"
+	}
+	if !orgLocalPattern().MatchString(local) {
+		return "must have the organisation's identifier after " + prefix + "-, without spaces"
+	}
+	return ""
+}
+
+// orgPrefixShape finds what looks like an intended list code, for messages.
+var orgPrefixShape = lazyRegexp(`^[A-Z]{2}(_[A-Z]{2})?-[A-Z0-9_]+`)
+
+// OrgIDNumber returns the 360Giving field an identifier also fills, and its
+// value: ("charityNumber", "1090095") for GB-CHC-1090095, ("companyNumber",
+// "09506232") for GB-COH-09506232, or ("", "") for lists of bodies that have
+// neither.
+func OrgIDNumber(id string) (field, number string) {
+	prefix, local, ok := SplitOrgID(id)
+	if !ok {
+		return "", ""
+	}
+	l, ok := UKOrgList(prefix)
+	if !ok || l.Number == "" || !l.Valid(local) {
+		return "", ""
+	}
+	return l.Number, local
+}
+
+// orgID checks an optional orgId field.
+func orgID(p Problems, field, id string) {
+	if id == "" {
+		return
+	}
+	if msg := CheckOrgID(id); msg != "" {
+		p.Add(field, msg)
+	}
+}

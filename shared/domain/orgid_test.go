@@ -1,0 +1,166 @@
+package domain_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// TestOrgIDRegisters checks each UK register's format with identifiers of
+// real organisations (or org-id.guide's own examples) and near misses.
+func TestOrgIDRegisters(t *testing.T) {
+	for _, tc := range []struct {
+		prefix  string
+		valid   []string
+		invalid []string
+	}{
+		{"GB-CHC", []string{"279417", "1090095", "1173575"},
+			[]string{"12345", "12345678", "1090095-1", "SC042386", "109OO95", ""}},
+		{"GB-SC", []string{"SC042386", "SC000587"},
+			[]string{"042386", "SC42386", "SC0423861", "sc042386", "SO042386"}},
+		{"GB-NIC", []string{"100019", "100048"},
+			[]string{"NIC100019", "10001", "1000190", "XN45123"}},
+		{"GB-COH", []string{"09506232", "07444723", "SC123456", "NI012345", "OC301234"},
+			[]string{"9506232", "095062321", "S1234567", "sc123456", "0950623A"}},
+		{"GB-NHS", []string{"RT5", "TAD", "RXM", "01F", "7A1A5", "Z1070", "A81001"},
+			[]string{"R5", "RT5X1234", "rt5", "RT-5"}},
+		{"GB-GOR", []string{"D10", "D12", "PB481", "EA1113", "OT1211", "DA1020", "PC1"},
+			[]string{"DWP", "DH", "D", "X10", "d10", "D123456", "PB-481"}},
+		{"GB-GOV", []string{"1", "4", "12"}, []string{"1234", "D10"}},
+		{"GB-LAE", []string{"BAS", "WOT", "GED"}, []string{"BA", "BASS", "bas", "E08000032"}},
+		{"GB-LAS", []string{"ZET", "ORK"}, []string{"ZE", "S12000027"}},
+		{"GB-LANI", []string{"BFS", "ANN"}, []string{"BELFAST"}},
+		{"GB-PLA", []string{"AGY", "TOF"}, []string{"AG1"}},
+		{"GB-EDU", []string{"125554", "134533"}, []string{"12555", "1255541", "URN125554"}},
+		{"GB-SCOTEDU", []string{"8212627"}, []string{"821262"}},
+		{"GB-WALEDU", []string{"6602130"}, []string{"66021300"}},
+		{"GB-IRN", []string{"542-0059"}, []string{"5420059", "54-20059"}},
+		{"GB-UKPRN", []string{"10000346", "10010014"}, []string{"20000346", "1000034", "100003461"}},
+		{"GB-HESA", []string{"0177", "0069"}, []string{"177", "01777"}},
+		{"GB-MPR", []string{"30039R", "235C", "IP031455", "RS007561"}, []string{"R30039", "IP-031455", "ABC123"}},
+		{"GB-SHPE", []string{"L0078", "LH4401", "H4244", "4793"}, []string{"L78", "LHX4401", "L00781"}},
+		{"GB-REV", []string{"X6243", "XN45123"}, []string{"6243", "Y6243"}},
+		{"GB-COE", []string{"608393"}, []string{"60839"}},
+		{"GB-CASC", []string{"df679063"}, []string{"DF679063", "zz679063"}},
+		{"GB-CCSCUST", []string{"10032245"}, []string{"1003224"}},
+		{"GB-SRS", []string{"sid4gov.cabinetoffice.gov.uk/tBq37PN7"}, []string{"tBq37PN7"}},
+	} {
+		l, ok := domain.UKOrgList(tc.prefix)
+		if !ok {
+			t.Errorf("%s is not in UKOrgLists", tc.prefix)
+			continue
+		}
+		for _, id := range tc.valid {
+			full := tc.prefix + "-" + id
+			if msg := domain.CheckOrgID(full); msg != "" {
+				t.Errorf("%s refused: %s", full, msg)
+			}
+		}
+		for _, id := range tc.invalid {
+			full := tc.prefix + "-" + id
+			msg := domain.CheckOrgID(full)
+			if msg == "" {
+				t.Errorf("%s accepted, want refused for not being %s", full, l.Format)
+				continue
+			}
+			// The message says what the register's identifiers look like.
+			if id != "" && !strings.Contains(msg, l.Format) {
+				t.Errorf("%s refused with %q, want it to say the format %q", full, msg, l.Format)
+			}
+		}
+	}
+}
+
+// TestUKOrgListsComplete: every GB list org-id.guide has carries a format
+// check, so no GB identifier is published unchecked.
+func TestUKOrgListsComplete(t *testing.T) {
+	for _, l := range domain.UKOrgLists {
+		if p, _, ok := domain.SplitOrgID(l.Prefix + "-X"); !ok || p != l.Prefix {
+			t.Errorf("%s is in UKOrgLists but not a list on org-id.guide", l.Prefix)
+		}
+	}
+	// Every GB code in the register: a well-formed identifier in each is
+	// either accepted (its format known) or refused as deprecated, never
+	// refused as unknown or unchecked.
+	for _, code := range []string{"GB-CASC", "GB-CCSCUST", "GB-CHC", "GB-COA", "GB-COE", "GB-COH", "GB-EDU", "GB-GOR",
+		"GB-GOV", "GB-HESA", "GB-IRN", "GB-LAE", "GB-LANI", "GB-LAS", "GB-MPR", "GB-NHS", "GB-NIC", "GB-PLA", "GB-REV",
+		"GB-SC", "GB-SCOTEDU", "GB-SHPE", "GB-SRS", "GB-UKPRN", "GB-WALEDU"} {
+		if _, ok := domain.UKOrgList(code); !ok {
+			t.Errorf("org-id.guide list %s has no format in UKOrgLists", code)
+		}
+	}
+}
+
+func TestOrgIDOtherCases(t *testing.T) {
+	for _, tc := range []struct {
+		id   string
+		want string // a part of the message; "" means accepted
+	}{
+		// Lists fundtrack has no format for: the list code is still checked.
+		{"IE-CHY-20001234", ""},
+		{"US-EIN-123456789", ""},
+		{"XI-IATI-GB-1", ""},
+		{"US-AK_CR-10001", ""},
+		{"CN-11-CR-110000000000001", ""},
+		{"IE-CHX-20001234", "IE-CHX is not a register on org-id.guide"},
+		{"IE-CHY-2000 1234", "without spaces"},
+		// Unknown or mistyped lists.
+		{"GB-CHARITY-1090095", "GB-CHARITY is not a register on org-id.guide"},
+		{"GB-XYZ-1", "GB-XYZ is not a register"},
+		{"1090095", "must be an org-id.guide identifier"},
+		{"Leicestershire Partnership NHS Trust", "must be an org-id.guide identifier"},
+		{"gb-chc-1090095", "in capitals, GB-CHC"},
+		// Deprecated lists point at their successor.
+		{"GB-GOVUK-department_for_work_pensions", "GB-GOVUK is deprecated on org-id.guide: use GB-GOR"},
+		// fundtrack's own coinage is not an identifier a lead types.
+		{"360G-fundtrack-org-01abc", "not a 360G- identifier"},
+		{"360g-ftk-1", "not a 360G- identifier"},
+		{"GB-CHC-" + strings.Repeat("1", 200), "at most 120 characters"},
+	} {
+		got := domain.CheckOrgID(tc.id)
+		switch {
+		case tc.want == "" && got != "":
+			t.Errorf("CheckOrgID(%q) = %q, want accepted", tc.id, got)
+		case tc.want != "" && !strings.Contains(got, tc.want):
+			t.Errorf("CheckOrgID(%q) = %q, want it to contain %q", tc.id, got, tc.want)
+		}
+	}
+}
+
+func TestOrgIDNumber(t *testing.T) {
+	for _, tc := range []struct{ id, field, number string }{
+		{"GB-CHC-1090095", "charityNumber", "1090095"},
+		{"GB-SC-SC042386", "charityNumber", "SC042386"},
+		{"GB-NIC-100019", "charityNumber", "100019"},
+		{"GB-COH-09506232", "companyNumber", "09506232"},
+		{"GB-NHS-RT5", "", ""},
+		{"GB-GOR-D10", "", ""},
+		{"GB-SHPE-L0078", "", ""},
+		{"GB-CHC-12", "", ""}, // not a charity number: fills nothing
+		{"IE-CHY-20001234", "", ""},
+		{"", "", ""},
+	} {
+		if f, n := domain.OrgIDNumber(tc.id); f != tc.field || n != tc.number {
+			t.Errorf("OrgIDNumber(%q) = %q, %q; want %q, %q", tc.id, f, n, tc.field, tc.number)
+		}
+	}
+}
+
+// TestOrgIDFieldsRefused: a bad orgId is a validation problem naming the
+// field, on funders, programmes and projects alike.
+func TestOrgIDFieldsRefused(t *testing.T) {
+	d := domain.MustDate
+	for name, err := range map[string]error{
+		"funder": domain.FunderInput{Name: "DWP", OrgID: "GB-GOR-DWP", Contacts: []string{"a@b.org"}}.Validate(),
+		"programme": domain.ProgrammeInput{Name: "P", LeadOrganisation: "L", StartDate: d("2020-01-01"), EndDate: d("2021-01-01"),
+			OrgID: "GB-CHC-12"}.Validate(),
+		"project": domain.ProjectInput{Name: "P", LeadOrganisation: "L", StartDate: d("2020-01-01"), EndDate: d("2021-01-01"),
+			OrgID: "GB-NHS-R"}.Validate(),
+	} {
+		e, ok := err.(*domain.Error)
+		if !ok || e.Code != domain.CodeValidation || e.Fields["orgId"] == "" || len(e.Fields) != 1 {
+			t.Errorf("%s with a bad orgId: %v, want validation_failed naming orgId only", name, err)
+		}
+	}
+}

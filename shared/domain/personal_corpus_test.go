@@ -1,0 +1,203 @@
+package domain_test
+
+import (
+	"bufio"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"reflect"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// corpusLine is one note of a corpus file, with the kind of personal data
+// it holds ("" in the clean corpus).
+type corpusLine struct {
+	line       int
+	kind, text string
+}
+
+// readCorpus reads a corpus file: one note a line, "\n" standing for a
+// line break, # comments; with kinds, each line is "kind<TAB>note".
+func readCorpus(t *testing.T, path string, withKind bool) []corpusLine {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []corpusLine
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		l := sc.Text()
+		if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		c := corpusLine{line: n, text: l}
+		if withKind {
+			var ok bool
+			c.kind, c.text, ok = strings.Cut(l, "\t")
+			if !ok {
+				t.Fatalf("%s:%d: no kind", path, n)
+			}
+		}
+		c.text = strings.ReplaceAll(c.text, `\n`, "\n")
+		out = append(out, c)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+var corpusKinds = map[string]string{
+	"nhs":   "appears to contain an NHS number",
+	"email": "appears to contain an email address",
+	"phone": "appears to contain a phone number",
+}
+
+// TestPersonalDataCorpus measures the guard on realistic notes: its hit
+// rate on notes holding personal data in the forms people type (every one
+// must be found, as the right kind) and its false-alarm rate on clean notes
+// full of amounts, dates, years, reference and organisation numbers (none
+// may be refused). Run with -v to see the rates.
+func TestPersonalDataCorpus(t *testing.T) {
+	t.Parallel()
+	positive := readCorpus(t, "testdata/personal/personal.txt", true)
+	clean := readCorpus(t, "testdata/personal/clean.txt", false)
+	if len(positive) < 100 || len(clean) < 150 {
+		t.Fatalf("corpus too small: %d with personal data (want 100+), %d clean (want 150+)", len(positive), len(clean))
+	}
+
+	hits, rightKind := 0, 0
+	byKind := map[string][2]int{} // kind: found, total
+	for _, c := range positive {
+		want, ok := corpusKinds[c.kind]
+		if !ok {
+			t.Fatalf("personal.txt:%d: unknown kind %q", c.line, c.kind)
+		}
+		err := domain.CheckPersonalData("notes", c.text)
+		var e *domain.Error
+		found := errors.As(err, &e) && e.Code == domain.CodePersonalData
+		k := byKind[c.kind]
+		k[1]++
+		switch {
+		case !found:
+			t.Errorf("personal.txt:%d: missed %s in %q", c.line, c.kind, c.text)
+		case e.Fields["notes"] != want:
+			hits++
+			k[0]++
+			t.Errorf("personal.txt:%d: %q found as %q, want %q", c.line, c.text, e.Fields["notes"], want)
+		default:
+			hits++
+			rightKind++
+			k[0]++
+		}
+		byKind[c.kind] = k
+	}
+	falseAlarms := 0
+	for _, c := range clean {
+		if err := domain.CheckPersonalData("notes", c.text); err != nil {
+			falseAlarms++
+			t.Errorf("clean.txt:%d: false alarm on %q: %v", c.line, c.text, err)
+		}
+	}
+	pct := func(a, b int) string { return strconv.FormatFloat(100*float64(a)/float64(b), 'f', 1, 64) + "%" }
+	t.Logf("hit rate %s (%d of %d notes with personal data; right kind %d): NHS %d/%d, email %d/%d, phone %d/%d",
+		pct(hits, len(positive)), hits, len(positive), rightKind,
+		byKind["nhs"][0], byKind["nhs"][1], byKind["email"][0], byKind["email"][1], byKind["phone"][0], byKind["phone"][1])
+	t.Logf("false-alarm rate %s (%d of %d clean notes)", pct(falseAlarms, len(clean)), falseAlarms, len(clean))
+}
+
+// TestPersonalDataArbitraryTenDigitNumbers measures what the guard cannot
+// avoid: a ten-digit reference number is refused when it passes the NHS
+// check digit (one in eleven: a tenth of the ten in eleven bodies whose
+// check digit is not 10) or reads as a UK phone number (01… and 08… may be
+// ten digits: one in fifty). Anything far from that means a rule is off.
+func TestPersonalDataArbitraryTenDigitNumbers(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(11, 2016))
+	const n = 20000
+	refused := 0
+	for range n {
+		d := strconv.FormatUint(r.Uint64N(10_000_000_000)+10_000_000_000, 10)[1:]
+		if domain.CheckPersonalData("notes", "ref "+d) != nil {
+			refused++
+		}
+	}
+	rate := float64(refused) / n
+	t.Logf("arbitrary ten-digit references refused: %.1f%% (%d of %d); expected about 1/11 + 1/50 = 11.1%%", 100*rate, refused, n)
+	if rate < 0.095 || rate > 0.125 {
+		t.Errorf("refused %.1f%% of arbitrary ten-digit numbers, want about 11.1%%", 100*rate)
+	}
+}
+
+// TestTextFieldsListEveryText: every string an input holds is either
+// listed by its TextFields (so the guard sees it) or one of the known
+// non-text fields (identifiers, enumerations, dates, staff addresses). A
+// new text field that is not listed fails here.
+func TestTextFieldsListEveryText(t *testing.T) {
+	t.Parallel()
+	notText := map[string]bool{
+		"funderId": true, "projectId": true, "grantId": true, "cohortId": true, "replaces": true, "currency": true,
+		"contract": true, "status": true, "metric": true, "orgId": true, "contacts[0]": true, "notify[0]": true,
+		"roles[0].role": true, "roles[0].projectId": true, "roles[0].funderId": true,
+	}
+	for _, in := range []domain.TextFielder{
+		&domain.ProgrammeInput{}, &domain.MemberInput{}, &domain.FunderInput{}, &domain.ProjectInput{}, &domain.GrantInput{},
+		&domain.PostInput{}, &domain.CohortInput{}, &domain.OutcomeInput{}, &domain.TargetInput{},
+	} {
+		var strs []string
+		fillStrings(reflect.ValueOf(in).Elem(), "", &strs)
+		var listed []string
+		for _, f := range in.TextFields() {
+			if f.Text != "text "+f.Path {
+				t.Errorf("%T: TextFields path %q holds %q, the text of another field", in, f.Path, f.Text)
+			}
+			listed = append(listed, f.Path)
+		}
+		var want []string
+		for _, s := range strs {
+			if !notText[s] {
+				want = append(want, s)
+			}
+		}
+		sort.Strings(listed)
+		sort.Strings(want)
+		if !slices.Equal(listed, want) {
+			t.Errorf("%T: TextFields lists %v, want every text field %v", in, listed, want)
+		}
+	}
+}
+
+// fillStrings sets every string in v to "text <path>" (giving each slice
+// one element) and collects the JSON paths.
+func fillStrings(v reflect.Value, path string, out *[]string) {
+	switch v.Kind() {
+	case reflect.String:
+		if v.Type().PkgPath() == "" || v.Type().Name() == "string" { // plain strings; typed ones are enumerations
+			v.SetString("text " + path)
+			*out = append(*out, path)
+		}
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[domain.Date]() {
+			return
+		}
+		for i := range v.NumField() {
+			name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+			p := name
+			if path != "" {
+				p = path + "." + name
+			}
+			fillStrings(v.Field(i), p, out)
+		}
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		fillStrings(v.Index(0), path+"[0]", out)
+	}
+}

@@ -1,0 +1,168 @@
+package domain_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// textField is one free-text field of one input type: how to set it on a
+// valid input and validate the result, and whether it may span lines.
+type textField struct {
+	input, path string
+	multiLine   bool
+	validate    func(s string) error
+}
+
+const (
+	tfID1 = "01jz8k3m4n5p6q7r8s9t0v1w2x"
+	tfID2 = "01jz8k3m4n5p6q7r8s9t0v1w2y"
+)
+
+func validProgramme() domain.ProgrammeInput {
+	return domain.ProgrammeInput{Name: "Working for Wellness", LeadOrganisation: "Bradford District Care NHS FT",
+		Region: "Yorkshire", StartDate: domain.MustDate("2010-10-01"), EndDate: domain.MustDate("2012-03-31"), Description: "IPS."}
+}
+
+func validProject() domain.ProjectInput {
+	return domain.ProjectInput{Name: "Bradford IPS", LeadOrganisation: "Bradford District Care NHS FT", Area: "Bradford",
+		StartDate: domain.MustDate("2010-10-01"), EndDate: domain.MustDate("2012-03-31")}
+}
+
+func validGrant() domain.GrantInput {
+	return domain.GrantInput{FunderID: tfID1, Title: "IPS expansion", Description: "Two posts.", AmountPence: 31_000_000,
+		Currency: "GBP", AwardDate: domain.MustDate("2010-09-01"), StartDate: domain.MustDate("2010-10-01"), EndDate: domain.MustDate("2012-03-31")}
+}
+
+func validPost() domain.PostInput {
+	return domain.PostInput{Title: "Employment specialist", GrantID: tfID1, FTE: 1, Contract: domain.ContractTemporary,
+		StartDate: domain.MustDate("2010-10-01"), Status: domain.PostFilled}
+}
+
+func validCohort() domain.CohortInput {
+	return domain.CohortInput{Name: "Cohort 1", Places: 4, StartDate: domain.MustDate("2011-09-01"), EndDate: domain.MustDate("2012-06-30")}
+}
+
+func validOutcome() domain.OutcomeInput {
+	return domain.OutcomeInput{PeriodStart: domain.MustDate("2011-01-01"), PeriodEnd: domain.MustDate("2011-03-31"),
+		Counts: map[domain.Metric]int64{domain.MetricReferrals: 12}, Notes: "Two employers joined."}
+}
+
+// textFields lists every free-text field of every input type.
+func textFields() []textField {
+	prog := func(set func(*domain.ProgrammeInput, string)) func(string) error {
+		return func(s string) error { in := validProgramme(); set(&in, s); return in.Validate() }
+	}
+	proj := func(set func(*domain.ProjectInput, string)) func(string) error {
+		return func(s string) error { in := validProject(); set(&in, s); return in.Validate() }
+	}
+	grant := func(set func(*domain.GrantInput, string)) func(string) error {
+		return func(s string) error { in := validGrant(); set(&in, s); return in.Validate() }
+	}
+	return []textField{
+		{"programme", "name", false, prog(func(in *domain.ProgrammeInput, s string) { in.Name = s })},
+		{"programme", "leadOrganisation", false, prog(func(in *domain.ProgrammeInput, s string) { in.LeadOrganisation = s })},
+		{"programme", "region", false, prog(func(in *domain.ProgrammeInput, s string) { in.Region = s })},
+		{"programme", "description", true, prog(func(in *domain.ProgrammeInput, s string) { in.Description = s })},
+		{"funder", "name", false, func(s string) error {
+			return domain.FunderInput{Name: s, Contacts: []string{"a@dwp.example.org"}}.Validate()
+		}},
+		{"project", "name", false, proj(func(in *domain.ProjectInput, s string) { in.Name = s })},
+		{"project", "leadOrganisation", false, proj(func(in *domain.ProjectInput, s string) { in.LeadOrganisation = s })},
+		{"project", "area", false, proj(func(in *domain.ProjectInput, s string) { in.Area = s })},
+		{"grant", "title", false, grant(func(in *domain.GrantInput, s string) { in.Title = s })},
+		{"grant", "description", true, grant(func(in *domain.GrantInput, s string) { in.Description = s })},
+		{"post", "title", false, func(s string) error { in := validPost(); in.Title = s; return in.Validate() }},
+		{"cohort", "name", false, func(s string) error { in := validCohort(); in.Name = s; return in.Validate() }},
+		{"outcome", "notes", true, func(s string) error { in := validOutcome(); in.Notes = s; return in.Validate() }},
+	}
+}
+
+// refusedIn checks err is a validation error naming field (and only it).
+func refusedIn(err error, field string) error {
+	var e *domain.Error
+	if !errors.As(err, &e) || e.Code != domain.CodeValidation {
+		return fmt.Errorf("got %v, want %s", err, domain.CodeValidation)
+	}
+	if len(e.Fields) != 1 || e.Fields[field] == "" {
+		return fmt.Errorf("fields %v, want only %q", e.Fields, field)
+	}
+	return nil
+}
+
+// TestTextFieldsRefuseWhatReadsTwoWays: every text field of every input
+// refuses control, bidirectional and zero-width characters; one-line
+// fields (names, titles, areas, regions, organisations) also refuse line
+// breaks and tabs, which multi-line fields (descriptions, notes) keep.
+func TestTextFieldsRefuseWhatReadsTwoWays(t *testing.T) {
+	t.Parallel()
+	everywhere := []string{
+		"\x00", "\x07", "\x1b[31m", "\x7f", "\u0085", "\u009b",
+		"\u200b", "\u200c", "\u200d", "\u200e", "\u200f",
+		"\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+		"\u2066", "\u2067", "\u2068", "\u2069", "\ufeff", "\u061c", "\u2060",
+		"\xff", "\xed\xa0\x80", // not UTF-8; an encoded lone surrogate
+	}
+	lineBreaks := []string{"\n", "\r", "\r\n", "\t", "\u2028", "\u2029"}
+	for _, f := range textFields() {
+		if err := f.validate("Leeds & York — ÉIRE 🚀 «ok» 100%"); err != nil {
+			t.Errorf("%s.%s refuses ordinary text: %v", f.input, f.path, err)
+		}
+		for _, bad := range everywhere {
+			for _, s := range []string{bad + "Leeds", "Le" + bad + "eds", "Leeds" + bad} {
+				if err := refusedIn(f.validate(s), f.path); err != nil {
+					t.Errorf("%s.%s = %q: %v", f.input, f.path, s, err)
+				}
+			}
+		}
+		for _, br := range lineBreaks {
+			s := "Leeds" + br + "Bcc: x@evil.example"
+			err := f.validate(s)
+			refusable := !f.multiLine || strings.ContainsAny(br, "\u2028\u2029")
+			switch {
+			case refusable:
+				if rerr := refusedIn(err, f.path); rerr != nil {
+					t.Errorf("%s.%s = %q (one line: %v): %v", f.input, f.path, s, !f.multiLine, rerr)
+				}
+			case err != nil:
+				t.Errorf("multi-line %s.%s refuses %q: %v", f.input, f.path, s, err)
+			}
+		}
+	}
+}
+
+// TestTextProblemNamesTheCharacter: the message says which invisible
+// character was found, since the person who typed it cannot see it.
+func TestTextProblemNamesTheCharacter(t *testing.T) {
+	t.Parallel()
+	if got := domain.TextProblem("Lee\u202eds", false); !strings.Contains(got, "U+202E") {
+		t.Errorf("TextProblem = %q, want it to name U+202E", got)
+	}
+	if got := domain.TextProblem("a\nb", true); got != "" {
+		t.Errorf("multi-line TextProblem(a\\nb) = %q", got)
+	}
+	if got := domain.TextProblem("a\nb", false); !strings.Contains(got, "single line") {
+		t.Errorf("one-line TextProblem(a\\nb) = %q", got)
+	}
+}
+
+// TestEmailsRefuseInvisibleCharacters: net/mail accepts bidi and zero-width
+// characters in an address; contacts and members must not hold them.
+func TestEmailsRefuseInvisibleCharacters(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"jo\u202e@example.org", "jo@exa\u200bmple.org", "\ufeffjo@example.org"} {
+		if err := refusedIn(domain.ValidateEmail("email", s), "email"); err != nil {
+			t.Errorf("ValidateEmail(%q): %v", s, err)
+		}
+		in := domain.FunderInput{Name: "DWP", Contacts: []string{s}}
+		if err := refusedIn(in.Validate(), "contacts[0]"); err != nil {
+			t.Errorf("contacts %q: %v", s, err)
+		}
+	}
+	if err := domain.ValidateEmail("email", "jöns@exämple.de"); err != nil {
+		t.Errorf("an internationalised address is refused: %v", err)
+	}
+}

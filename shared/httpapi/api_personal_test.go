@@ -1,0 +1,109 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/testkit"
+)
+
+// TestAPIPersonalDataInEveryTextField: personal data of the people supported
+// is refused in every free-text field of every create and change, not only
+// in outcome notes: 422 personal_data_detected naming exactly the fields
+// that hold it, nothing stored. Staff addresses in their own fields (a
+// member's email, a funder's contacts) are not text and pass.
+func TestAPIPersonalDataInEveryTextField(t *testing.T) {
+	t.Parallel()
+	h := newAPI(t)
+	f := h.fixture(t)
+	postID, _ := h.Create(t, uLead, f.p1("/projects/"+f.A+"/posts"), testkit.PostBody(f.GrantXA, "filled"))
+	cohortID, _ := h.Create(t, uLead, f.p1("/projects/"+f.A+"/cohorts"), testkit.CohortBody(4))
+	before := h.Snapshot(t)
+
+	// What people type, in the forms the guard must know.
+	pd := []string{
+		"Leeds 943 476 5919", "Leeds 943-4765-919", "Leeds ９４３４７６５９１９", "Leeds 943.476.5919",
+		"Leeds jöns@exämple.de", "Leeds 用户@例子.广告", "Leeds jo.bloggs@example.org",
+		"Leeds +44 (0)113 496 0000", "Leeds 0044 7700 900123", "Leeds 07700.900.123", "Leeds +44-20-7946-0018",
+	}
+	n := 0
+	next := func() string { n++; return pd[n%len(pd)] }
+	type tc struct {
+		name, method, path string
+		body               map[string]any
+		header             map[string]string
+		fields             []string
+		as                 string
+	}
+	var cases []tc
+	add := func(name, method, path string, valid map[string]any, hdr map[string]string, as string, fields ...string) {
+		body := testkit.Merge(valid, nil)
+		for _, fl := range fields {
+			body[fl] = next()
+		}
+		cases = append(cases, tc{name: name + " " + strings.Join(fields, "+"), method: method, path: path, body: body, header: hdr, fields: fields, as: as})
+	}
+	for _, fl := range []string{"name", "leadOrganisation", "region", "description"} {
+		add("programme", "POST", "/programmes", testkit.ProgrammeBody("P"), nil, uAdmin, fl)
+	}
+	add("funder", "POST", f.p1("/funders"), testkit.FunderBody("F"), nil, uLead, "name")
+	for _, fl := range []string{"name", "leadOrganisation", "area"} {
+		add("project", "POST", f.p1("/projects"), testkit.ProjectBody("P"), nil, uLead, fl)
+	}
+	add("project", "POST", f.p1("/projects"), testkit.ProjectBody("P"), nil, uLead, "name", "area")
+	for _, fl := range []string{"title", "description"} {
+		add("grant", "POST", f.p1("/grants"), testkit.GrantBody("G", f.X, f.A, testkit.GrantPence), nil, uLead, fl)
+		add("grant patch", "PATCH", f.p1("/grants/"+f.GrantXA), map[string]any{}, map[string]string{"If-Match": "*"}, uLead, fl)
+	}
+	add("post", "POST", f.p1("/projects/"+f.A+"/posts"), testkit.PostBody(f.GrantXA, "vacant"), nil, uPLA, "title")
+	add("post patch", "PATCH", f.p1("/projects/"+f.A+"/posts/"+postID), map[string]any{}, map[string]string{"If-Match": "*"}, uPLA, "title")
+	add("cohort", "POST", f.p1("/projects/"+f.A+"/cohorts"), testkit.CohortBody(4), nil, uPLA, "name")
+	add("cohort patch", "PATCH", f.p1("/projects/"+f.A+"/cohorts/"+cohortID), map[string]any{}, map[string]string{"If-Match": "*"}, uPLA, "name")
+	add("outcome", "POST", f.p1("/projects/"+f.A+"/outcomes"), testkit.OutcomeBody(map[string]int{"referrals": 1}), nil, uPLA, "notes")
+	measure := func(name string) []map[string]any {
+		return []map[string]any{{"name": "self-confidence", "baselineMean": 3, "latestMean": 4, "respondents": 8},
+			{"name": name, "baselineMean": 3, "latestMean": 4, "respondents": 8}}
+	}
+	for _, m := range []string{"nhs-943-476-5919", "call-07700-900123", "no-9434765919"} {
+		cases = append(cases, tc{name: "outcome measure " + m, method: "POST", path: f.p1("/projects/" + f.A + "/outcomes"),
+			body: testkit.OutcomeBody(map[string]int{"referrals": 1}, "measures", measure(m)), fields: []string{"measures[1].name"}, as: uPLA})
+	}
+
+	t.Run("refused", func(t *testing.T) {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				t.Parallel()
+				r := h.Do(t, testkit.Req{Method: c.method, Path: c.path, As: c.as, Body: c.body, Header: c.header})
+				e := testkit.WantErr(t, r, http.StatusUnprocessableEntity, "personal_data_detected")
+				var got []string
+				for k, v := range e.Fields {
+					got = append(got, k)
+					if !strings.HasPrefix(v, "appears to contain ") {
+						t.Errorf("field %s: %q", k, v)
+					}
+				}
+				sort.Strings(got)
+				want := slices.Sorted(slices.Values(c.fields))
+				if !slices.Equal(got, want) {
+					t.Errorf("fields %v, want %v (%s)", got, want, r)
+				}
+				for _, v := range c.body {
+					if s, ok := v.(string); ok && strings.HasPrefix(s, "Leeds ") && strings.Contains(string(r.Body), strings.TrimPrefix(s, "Leeds ")) {
+						t.Errorf("the answer echoes %q: %s", s, r)
+					}
+				}
+			})
+		}
+	})
+	testkit.SameSnapshot(t, "personal data in text fields", before, h.Snapshot(t))
+
+	// Staff addresses in their own fields are not text.
+	h.Create(t, uLead, f.p1("/funders"), testkit.FunderBody("Funder with contacts", "jöns@exämple.de", "grants.team@dwp.example.org"))
+	h.Want(t, http.StatusCreated, testkit.Request("PUT", testkit.MemberPath(f.P1, "new.lead@example.org"), uLead, testkit.RolesBody(testkit.RoleLead())))
+	// Text full of numbers that are not personal data is kept.
+	h.Create(t, uLead, f.p1("/grants"), testkit.Merge(testkit.GrantBody("IPS 2016–2018, £1,311,475 (GB-CHC-1234567)", f.X, f.A, testkit.GrantPence),
+		map[string]any{"description": "Awarded 01/10/2016; ref 9434765918; 31000000 pence over 2009–2012; ODS RT5."}))
+}

@@ -1,0 +1,355 @@
+// Package memstore is an in-memory fake of the service's storage
+// (service.Storer) for fast tests of the service's rules. At the interface
+// it behaves as the DynamoDB store (shared/store) does: the same typed
+// errors in the same situations, every change all or nothing together with
+// the running totals it moves, its audit event and its idempotency claim.
+// shared/store's contract test runs one table of behaviours against both,
+// so the two cannot drift apart.
+//
+// It is a fake, not a database: one mutex, each record kept as JSON (so
+// callers get copies, as they do from DynamoDB), lists sorted on every
+// read. Fail and Before inject faults and competing writes.
+package memstore
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// Store is the fake. The zero value is not ready: use New.
+type Store struct {
+	// Before, when set, runs before every operation, outside the store's
+	// lock, with the operation's name (the Storer method: "UpdateGrant").
+	// An error it returns is the operation's answer and nothing is read or
+	// written. Tests use it to slip a competing write in between a
+	// service's read and its write.
+	Before func(op string) error
+
+	mu     sync.Mutex
+	progs  map[string]*partition
+	claims map[[2]string]*claim // by (scope, key)
+	faults []fault
+}
+
+// partition is everything of one programme, as the DynamoDB store keeps it
+// in one partition (and the audit trail in its own table).
+type partition struct {
+	records    map[domain.RecordRef][]byte // JSON of each record, the programme included
+	superseded map[string]string           // outcome id → the correction that replaced it
+	totals     domain.Totals
+	changes    int64 // changes to the figures so far
+	dirty      bool  // figures changed since the notifier last looked
+	audit      []auditEntry
+}
+
+type auditEntry struct {
+	id, entity, entityID, actor string
+	data                        []byte
+}
+
+type fault struct {
+	op  string
+	err error
+}
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{progs: map[string]*partition{}, claims: map[[2]string]*claim{}}
+}
+
+var _ service.Storer = (*Store)(nil)
+
+// Fail makes the next call of the operation op ("" for any operation)
+// fail with err, reading and writing nothing. Faults queue up in order.
+func (s *Store) Fail(op string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, fault{op: op, err: err})
+}
+
+// enter runs the fault hooks of op and, if none fires, locks the store.
+// The caller must unlock it when enter returns nil.
+func (s *Store) enter(op string) error {
+	if s.Before != nil {
+		if err := s.Before(op); err != nil {
+			return err
+		}
+	}
+	s.mu.Lock()
+	for i, f := range s.faults {
+		if f.op == "" || f.op == op {
+			s.faults = slices.Delete(s.faults, i, i+1)
+			s.mu.Unlock()
+			return f.err
+		}
+	}
+	return nil
+}
+
+// part returns a programme's partition, made empty when missing.
+func (s *Store) part(programmeID string) *partition {
+	p := s.progs[programmeID]
+	if p == nil {
+		p = &partition{records: map[domain.RecordRef][]byte{}, superseded: map[string]string{}, totals: domain.NewTotals()}
+		s.progs[programmeID] = p
+	}
+	return p
+}
+
+// slot is where ref's record lives in its partition: the DynamoDB store
+// keys a record by entity and id, and records under a project by the
+// project too; a programme has one programme record whatever the id.
+func slot(ref domain.RecordRef) (domain.RecordRef, error) {
+	switch ref.Entity {
+	case domain.EntityProgramme:
+		return domain.RecordRef{Entity: ref.Entity}, nil
+	case domain.EntityMember, domain.EntityFunder, domain.EntityProject, domain.EntityGrant,
+		domain.EntityTarget, domain.EntityNotification:
+		return domain.Ref(ref.Entity, ref.ID), nil
+	case domain.EntityPost, domain.EntityCohort, domain.EntityOutcome:
+		return ref, nil
+	case domain.EntitySchedule, entitySetup, entityStats, entityGeneration:
+		return domain.Ref(ref.Entity, ref.ID), nil
+	case domain.EntityReturn:
+		if _, _, _, ok := domain.ParseReturnID(ref.ID); !ok {
+			return ref, fmt.Errorf("no key for return %q", ref.ID)
+		}
+		return domain.Ref(ref.Entity, ref.ID), nil
+	}
+	return ref, fmt.Errorf("no key for a %s", ref.Entity)
+}
+
+func (p *partition) has(ref domain.RecordRef) bool {
+	if p == nil {
+		return false
+	}
+	k, err := slot(ref)
+	_, ok := p.records[k]
+	return err == nil && ok
+}
+
+func (p *partition) put(ref domain.RecordRef, v any) {
+	k, err := slot(ref)
+	data, merr := json.Marshal(v)
+	if err != nil || merr != nil {
+		panic(fmt.Sprintf("memstore: cannot keep %v: %v %v", ref, err, merr))
+	}
+	p.records[k] = data
+}
+
+// decode reads ref's record into v, reporting whether it is there.
+func (p *partition) decode(ref domain.RecordRef, v any) (bool, error) {
+	k, err := slot(ref)
+	if err != nil || p == nil {
+		return false, err
+	}
+	data, ok := p.records[k]
+	if !ok {
+		return false, nil
+	}
+	if r, isReturn := v.(*domain.Return); isReturn {
+		// A return is kept with what the API does not show (see memReturn).
+		var m memReturn
+		err := json.Unmarshal(data, &m)
+		*r = m.domain()
+		return true, err
+	}
+	return true, json.Unmarshal(data, v)
+}
+
+// Reads.
+
+// ReadAccess implements service.Reader.
+func (s *Store) ReadAccess(_ context.Context, programmeID, email string, gets ...*service.Get) (domain.Programme, []domain.Role, error) {
+	var pr domain.Programme
+	if err := s.enter("ReadAccess"); err != nil {
+		return pr, nil, err
+	}
+	defer s.mu.Unlock()
+	p := s.progs[programmeID]
+	if ok, err := p.decode(domain.RecordRef{Entity: domain.EntityProgramme}, &pr); err != nil || !ok {
+		return pr, nil, cmp.Or(err, service.ErrNotFound)
+	}
+	var roles []domain.Role
+	if email != "" {
+		var m domain.Member
+		if ok, _ := p.decode(domain.Ref(domain.EntityMember, email), &m); ok {
+			roles = m.Roles
+		}
+	}
+	return pr, roles, readGets(p, gets)
+}
+
+// Read implements service.Reader.
+func (s *Store) Read(_ context.Context, programmeID string, gets ...*service.Get) error {
+	if err := s.enter("Read"); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	return readGets(s.progs[programmeID], gets)
+}
+
+func readGets(p *partition, gets []*service.Get) error {
+	for _, g := range gets {
+		if _, err := slot(g.Ref); err != nil {
+			return err
+		}
+	}
+	for _, g := range gets {
+		ok, err := p.decode(g.Ref, g.Into)
+		if err != nil {
+			return err
+		}
+		g.Found = ok
+	}
+	return nil
+}
+
+// MissingRefs implements service.Reader.
+func (s *Store) MissingRefs(_ context.Context, programmeID string, refs []domain.RecordRef) ([]domain.RecordRef, error) {
+	if err := s.enter("MissingRefs"); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	var missing []domain.RecordRef
+	for _, r := range refs {
+		if _, err := slot(r); err != nil {
+			return nil, err
+		}
+		if !s.progs[programmeID].has(r) {
+			missing = append(missing, r)
+		}
+	}
+	return missing, nil
+}
+
+// Totals implements service.TotalsStore: a copy of the running figures.
+func (s *Store) Totals(_ context.Context, programmeID string) (domain.Totals, error) {
+	t := domain.NewTotals()
+	if err := s.enter("Totals"); err != nil {
+		return t, err
+	}
+	defer s.mu.Unlock()
+	if p := s.progs[programmeID]; p != nil {
+		t = copyTotals(p.totals)
+	}
+	return t, nil
+}
+
+func copyTotals(t domain.Totals) domain.Totals {
+	c := t
+	c.ByFunder, c.Posts, c.Programme, c.Measures = maps.Clone(t.ByFunder), maps.Clone(t.Posts), maps.Clone(t.Programme), maps.Clone(t.Measures)
+	c.Pending = maps.Clone(t.Pending)
+	c.ByProject, c.ByCohort, c.Monthly = cloneNested(t.ByProject), cloneNested(t.ByCohort), cloneNested(t.Monthly)
+	return c
+}
+
+func cloneNested(m map[string]map[domain.Metric]int64) map[string]map[domain.Metric]int64 {
+	out := make(map[string]map[domain.Metric]int64, len(m))
+	for id, ms := range m {
+		out[id] = maps.Clone(ms)
+	}
+	return out
+}
+
+// ClaimNotification records a milestone notification, as the notifier
+// does through the DynamoDB store: false if it was claimed before.
+func (s *Store) ClaimNotification(_ context.Context, n domain.Notification) (bool, error) {
+	if err := s.enter("ClaimNotification"); err != nil {
+		return false, err
+	}
+	defer s.mu.Unlock()
+	ref := domain.Ref(domain.EntityNotification, n.ID)
+	if s.progs[n.ProgrammeID].has(ref) {
+		return false, nil
+	}
+	s.part(n.ProgrammeID).put(ref, n)
+	return true, nil
+}
+
+// Changes reports how many changes the programme's figures have counted
+// and whether they changed since the notifier last cleared the marker.
+func (s *Store) Changes(programmeID string) (changes int64, dirty bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p := s.progs[programmeID]; p != nil {
+		return p.changes, p.dirty
+	}
+	return 0, false
+}
+
+// ClearDirty clears the changed marker unless the figures changed again
+// since changes were counted (the DynamoDB store's condition).
+func (s *Store) ClearDirty(_ context.Context, programmeID string, changes int64) error {
+	if err := s.enter("ClearDirty"); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	if p := s.progs[programmeID]; p != nil && p.changes == changes {
+		p.dirty = false
+	}
+	return nil
+}
+
+// Snapshot is everything the store holds, as text: tests compare two to
+// prove a refused request changed nothing.
+func (s *Store) Snapshot() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var b strings.Builder
+	for _, id := range slices.Sorted(maps.Keys(s.progs)) {
+		p := s.progs[id]
+		if len(p.records) == 0 && len(p.audit) == 0 {
+			continue // made by a refused write
+		}
+		totals, _ := json.Marshal(p.totals)
+		fmt.Fprintf(&b, "programme %s: changes %d, dirty %v, totals %s\n", id, p.changes, p.dirty, totals)
+		refs := slices.Collect(maps.Keys(p.records))
+		slices.SortFunc(refs, func(a, b domain.RecordRef) int {
+			return cmp.Or(cmp.Compare(a.Entity, b.Entity), cmp.Compare(a.ProjectID, b.ProjectID), cmp.Compare(a.ID, b.ID))
+		})
+		for _, ref := range refs {
+			fmt.Fprintf(&b, "%v %s\n", ref, p.records[ref])
+		}
+		for _, old := range slices.Sorted(maps.Keys(p.superseded)) {
+			fmt.Fprintf(&b, "superseded %s by %s\n", old, p.superseded[old])
+		}
+		for _, e := range p.audit {
+			fmt.Fprintf(&b, "audit %s\n", e.data)
+		}
+	}
+	keys := slices.Collect(maps.Keys(s.claims))
+	slices.SortFunc(keys, func(a, b [2]string) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	for _, k := range keys {
+		claim, _ := json.Marshal(s.claims[k])
+		fmt.Fprintf(&b, "claim %q %s\n", k, claim)
+	}
+	return b.String()
+}
+
+// Clone returns an independent copy of what the store holds (not its
+// faults or Before hook), so a test can build a world once and give each
+// case its own.
+func (s *Store) Clone() *Store {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := New()
+	for id, p := range s.progs {
+		c.progs[id] = &partition{records: maps.Clone(p.records), superseded: maps.Clone(p.superseded), totals: copyTotals(p.totals),
+			changes: p.changes, dirty: p.dirty, audit: slices.Clone(p.audit)}
+	}
+	for k, cl := range s.claims {
+		copied := *cl
+		c.claims[k] = &copied
+	}
+	return c
+}

@@ -1,0 +1,252 @@
+package memstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// tx is one change being checked. Its conditions are checked in the order
+// the DynamoDB store lists its transaction's items, and it fails as that
+// transaction does: with the first failed condition that is not a
+// missing reference, else with every missing reference. Nothing of it is
+// applied unless every condition holds.
+type tx struct {
+	s       *Store
+	pid     string
+	p       *partition
+	first   error
+	missing []domain.RecordRef
+	writes  []func()
+}
+
+// check adds a condition that fails with fail.
+func (t *tx) check(ok bool, fail error) *tx {
+	if !ok && t.first == nil {
+		t.first = fail
+	}
+	return t
+}
+
+// exists adds the condition that ref is a record of the programme.
+func (t *tx) exists(ref domain.RecordRef) *tx {
+	if !t.p.has(ref) {
+		t.missing = append(t.missing, ref)
+	}
+	return t
+}
+
+// create adds a new record, which must not exist yet.
+func (t *tx) create(ref domain.RecordRef, v any) *tx {
+	t.check(!t.p.has(ref), errors.New("create: item exists"))
+	return t.then(func(p *partition) { p.put(ref, v) })
+}
+
+// versioned replaces a record still at version (else service.ErrStale).
+func (t *tx) versioned(ref domain.RecordRef, v any, version int64) *tx {
+	var cur struct{ Version int64 }
+	ok, _ := t.p.decode(ref, &cur)
+	t.check(ok && cur.Version == version, service.ErrStale)
+	return t.then(func(p *partition) { p.put(ref, v) })
+}
+
+func (t *tx) programmeExists() *tx {
+	return t.check(t.p.has(domain.RecordRef{Entity: domain.EntityProgramme}), service.ErrNotFound)
+}
+
+// then adds a write, made only if the change commits.
+func (t *tx) then(f func(p *partition)) *tx {
+	t.writes = append(t.writes, func() { f(t.s.part(t.pid)) })
+	return t
+}
+
+// commit checks the change's audit event and claim, the last items of the
+// DynamoDB store's transactions, then writes everything or nothing.
+func (t *tx) commit(ch service.Change) error {
+	ev, err := json.Marshal(ch.Audit)
+	if err != nil {
+		return err
+	}
+	dup := false
+	if p := t.s.progs[ch.Audit.ProgrammeID]; p != nil {
+		dup = slices.ContainsFunc(p.audit, func(e auditEntry) bool { return e.id == ch.Audit.ID })
+	}
+	t.check(!dup, errors.New("audit event exists"))
+	if ch.Claim != nil {
+		c := t.s.claims[claimKey(*ch.Claim)]
+		t.check(c != nil && c.ID == ch.Claim.ID, service.ErrClaimTaken)
+	}
+	switch {
+	case t.first != nil:
+		return t.first
+	case len(t.missing) > 0:
+		return &service.MissingRefError{Refs: t.missing}
+	}
+	for _, w := range t.writes {
+		w()
+	}
+	p := t.s.part(ch.Audit.ProgrammeID)
+	p.audit = append(p.audit, auditEntry{id: ch.Audit.ID, entity: string(ch.Audit.Entity), entityID: ch.Audit.EntityID, actor: ch.Audit.ActorEmail, data: ev})
+	if ch.Claim != nil {
+		t.s.claims[claimKey(*ch.Claim)].State = committed
+	}
+	return nil
+}
+
+// write makes one change: build lists its conditions and writes, as the
+// DynamoDB store's transaction lists its items, and commit makes them all
+// or none.
+func (s *Store) write(op, programmeID string, ch service.Change, build func(t *tx)) error {
+	if err := s.enter(op); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	t := &tx{s: s, pid: programmeID, p: s.progs[programmeID]}
+	build(t)
+	return t.commit(ch)
+}
+
+// CreateProgramme implements service.ProgrammeStore.
+func (s *Store) CreateProgramme(_ context.Context, pr domain.Programme, ch service.Change) error {
+	return s.write("CreateProgramme", pr.ID, ch, func(t *tx) { t.create(domain.Ref(domain.EntityProgramme, pr.ID), pr) })
+}
+
+// PutMember implements service.ProgrammeStore: the member must still be
+// as before (absent when before is nil), else service.ErrConflict.
+func (s *Store) PutMember(_ context.Context, programmeID string, m domain.Member, before *domain.Member, ch service.Change) error {
+	return s.write("PutMember", programmeID, ch, func(t *tx) {
+		ref := domain.Ref(domain.EntityMember, m.Email)
+		t.check(t.memberIs(ref, before), service.ErrConflict).then(func(p *partition) { p.put(ref, m) })
+		t.programmeExists()
+		for _, r := range m.Roles {
+			switch r.Role {
+			case domain.RoleProjectLead:
+				t.exists(domain.Ref(domain.EntityProject, r.ProjectID))
+			case domain.RoleFunder:
+				t.exists(domain.Ref(domain.EntityFunder, r.FunderID))
+			}
+		}
+	})
+}
+
+// memberIs reports whether the member at ref is still as before: absent
+// for nil, else changed at the same moment (the DynamoDB store's condition).
+func (t *tx) memberIs(ref domain.RecordRef, before *domain.Member) bool {
+	var cur domain.Member
+	ok, _ := t.p.decode(ref, &cur)
+	if before == nil {
+		return !ok
+	}
+	return ok && cur.UpdatedAt.Equal(before.UpdatedAt)
+}
+
+// DeleteMember implements service.ProgrammeStore.
+func (s *Store) DeleteMember(_ context.Context, programmeID string, before domain.Member, ch service.Change) error {
+	return s.write("DeleteMember", programmeID, ch, func(t *tx) {
+		ref := domain.Ref(domain.EntityMember, before.Email)
+		t.check(t.memberIs(ref, &before), service.ErrConflict).then(func(p *partition) { delete(p.records, ref) })
+	})
+}
+
+// CreateFunder implements service.OrganisationStore.
+func (s *Store) CreateFunder(_ context.Context, programmeID string, f domain.Funder, ch service.Change) error {
+	return s.write("CreateFunder", programmeID, ch, func(t *tx) {
+		t.create(domain.Ref(domain.EntityFunder, f.ID), f).programmeExists()
+	})
+}
+
+// CreateProject implements service.OrganisationStore.
+func (s *Store) CreateProject(_ context.Context, programmeID string, pr domain.Project, gen *service.Generation, ch service.Change) error {
+	return s.write("CreateProject", programmeID, ch, func(t *tx) {
+		t.create(domain.Ref(domain.EntityProject, pr.ID), pr).programmeExists().generation(gen)
+	})
+}
+
+// CreateGrant implements service.GrantStore: the funding totals move and
+// the funder and project are checked in the same change.
+func (s *Store) CreateGrant(_ context.Context, programmeID string, g domain.Grant, ch service.Change) error {
+	return s.write("CreateGrant", programmeID, ch, func(t *tx) {
+		t.create(domain.Ref(domain.EntityGrant, g.ID), g).totals(funding(map[string]int64{g.FunderID: g.AmountPence})).grantRefs(g)
+	})
+}
+
+// UpdateGrant implements service.GrantStore.
+func (s *Store) UpdateGrant(_ context.Context, programmeID string, before, after domain.Grant, ch service.Change) error {
+	byFunder := map[string]int64{after.FunderID: after.AmountPence}
+	byFunder[before.FunderID] -= before.AmountPence
+	return s.write("UpdateGrant", programmeID, ch, func(t *tx) {
+		t.versioned(domain.Ref(domain.EntityGrant, after.ID), after, before.Version).totals(funding(byFunder)).grantRefs(after)
+	})
+}
+
+func (t *tx) grantRefs(g domain.Grant) *tx {
+	t.exists(domain.Ref(domain.EntityFunder, g.FunderID))
+	if g.ProjectID != "" {
+		t.exists(domain.Ref(domain.EntityProject, g.ProjectID))
+	}
+	return t
+}
+
+// CreatePost implements service.DeliveryStore.
+func (s *Store) CreatePost(_ context.Context, programmeID string, po domain.Post, ch service.Change) error {
+	return s.write("CreatePost", programmeID, ch, func(t *tx) {
+		t.create(domain.ProjectRef(domain.EntityPost, po.ProjectID, po.ID), po)
+		t.exists(domain.Ref(domain.EntityProject, po.ProjectID)).exists(domain.Ref(domain.EntityGrant, po.GrantID))
+		t.totals(delta{posts: map[domain.PostStatus]int64{po.Status: 1}})
+	})
+}
+
+// UpdatePost implements service.DeliveryStore.
+func (s *Store) UpdatePost(_ context.Context, programmeID string, before, after domain.Post, ch service.Change) error {
+	posts := map[domain.PostStatus]int64{after.Status: 1}
+	posts[before.Status]--
+	return s.write("UpdatePost", programmeID, ch, func(t *tx) {
+		t.versioned(domain.ProjectRef(domain.EntityPost, after.ProjectID, after.ID), after, before.Version)
+		t.exists(domain.Ref(domain.EntityGrant, after.GrantID)).totals(delta{posts: posts})
+	})
+}
+
+// CreateCohort implements service.DeliveryStore.
+func (s *Store) CreateCohort(_ context.Context, programmeID string, c domain.Cohort, ch service.Change) error {
+	return s.write("CreateCohort", programmeID, ch, func(t *tx) {
+		t.create(domain.ProjectRef(domain.EntityCohort, c.ProjectID, c.ID), c)
+		t.exists(domain.Ref(domain.EntityProject, c.ProjectID)).totals(delta{cohorts: 1, places: c.Places})
+	})
+}
+
+// UpdateCohort implements service.DeliveryStore.
+func (s *Store) UpdateCohort(_ context.Context, programmeID string, before, after domain.Cohort, ch service.Change) error {
+	return s.write("UpdateCohort", programmeID, ch, func(t *tx) {
+		t.versioned(domain.ProjectRef(domain.EntityCohort, after.ProjectID, after.ID), after, before.Version)
+		t.totals(delta{places: after.Places - before.Places})
+	})
+}
+
+// CreateTarget implements service.TargetStore. Like the DynamoDB store it
+// marks the programme's figures changed, for the notifier.
+func (s *Store) CreateTarget(_ context.Context, programmeID string, tg domain.Target, _ domain.Date, ch service.Change) error {
+	return s.write("CreateTarget", programmeID, ch, func(t *tx) {
+		t.create(domain.Ref(domain.EntityTarget, tg.ID), tg).totals(delta{at: tg.UpdatedAt}).targetRefs(tg)
+	})
+}
+
+// UpdateTarget implements service.TargetStore.
+func (s *Store) UpdateTarget(_ context.Context, programmeID string, before, after domain.Target, _ domain.Date, ch service.Change) error {
+	return s.write("UpdateTarget", programmeID, ch, func(t *tx) {
+		t.versioned(domain.Ref(domain.EntityTarget, after.ID), after, before.Version).totals(delta{at: after.UpdatedAt}).targetRefs(after)
+	})
+}
+
+func (t *tx) targetRefs(tg domain.Target) *tx {
+	if tg.ProjectID != "" {
+		t.exists(domain.Ref(domain.EntityProject, tg.ProjectID))
+	}
+	for _, f := range tg.Notify {
+		t.exists(domain.Ref(domain.EntityFunder, f))
+	}
+	return t
+}

@@ -1,0 +1,679 @@
+package service_test
+
+// The service's rules besides who may do what (roles_test.go): one answer
+// names every bad field, nothing is stored on a refusal, If-Match,
+// corrections, the personal-data guard, what funders see of
+// notifications, the audit trail, idempotency claims and storage failures.
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+func TestValidationNamesEveryBadField(t *testing.T) {
+	w := newWorld(t)
+	noFunder, noProject, noCohort, noOutcome := domain.NewID(), domain.NewID(), domain.NewID(), domain.NewID()
+	outcomeB := must(w.svc.OpenProject(w.ctx, caller(admin), w.P, w.B).SubmitOutcome(body(outcomeBody(map[string]int64{"referrals": 1})))).ID
+	with := func(m map[string]any, kv ...any) map[string]any {
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
+	cases := []struct {
+		name   string
+		call   func() error
+		fields []string
+	}{
+		{"a programme with every field wrong", func() error {
+			_, err := w.svc.CreateProgramme(w.ctx, caller(admin), body(map[string]any{"name": "", "region": "East\x00Midlands",
+				"startDate": "2025-06-01", "endDate": "2025-01-01"}), nil)
+			return err
+		}, []string{"name", "leadOrganisation", "region", "endDate"}},
+		{"a project with every field wrong", func() error {
+			_, err := w.open(lead).CreateProject(body(map[string]any{"name": " ", "area": strings.Repeat("a", 201), "endDate": "2025-01-01"}))
+			return err
+		}, []string{"name", "leadOrganisation", "area", "startDate"}},
+		{"a funder with every field wrong", func() error {
+			_, err := w.open(lead).CreateFunder(body(map[string]any{"name": "", "orgId": "DWP", "contacts": []string{"a@dwp.example", "not an email"}}))
+			return err
+		}, []string{"name", "orgId", "contacts[1]"}},
+		{"a grant with every field wrong, references too", func() error {
+			_, err := w.open(lead).CreateGrant(body(map[string]any{"funderId": noFunder, "projectId": noProject, "title": "",
+				"amountPence": -5, "currency": "EUR", "startDate": "2026-01-01", "endDate": "2025-01-01"}))
+			return err
+		}, []string{"funderId", "projectId", "title", "amountPence", "currency", "awardDate", "endDate"}},
+		{"a grant whose only fault is its references", func() error {
+			_, err := w.open(lead).CreateGrant(body(grantBody(noFunder, noProject, 100)))
+			return err
+		}, []string{"funderId", "projectId"}},
+		{"a grant change to a funder not there and no money", func() error {
+			_, err := w.open(lead).UpdateGrant(w.GXA, always, body(map[string]any{"funderId": noFunder, "amountPence": 0}))
+			return err
+		}, []string{"funderId", "amountPence"}},
+		{"a member with every kind of bad role", func() error {
+			_, _, err := w.open(lead).PutMember("new@example.org", body(map[string]any{"roles": []domain.Role{
+				{Role: domain.RoleProjectLead, ProjectID: noProject}, {Role: domain.RoleFunder, FunderID: noFunder},
+				{Role: "boss"}, {Role: domain.RoleLead, ProjectID: w.A}, {Role: domain.RoleFunder, FunderID: w.X}}}))
+			return err
+		}, []string{"roles[0].projectId", "roles[1].funderId", "roles[2].role", "roles[3].projectId"}},
+		{"a member whose only fault is its references", func() error {
+			_, _, err := w.open(lead).PutMember("new@example.org", body(map[string]any{"roles": []domain.Role{
+				{Role: domain.RoleLead}, {Role: domain.RoleProjectLead, ProjectID: noProject}, {Role: domain.RoleFunder, FunderID: w.X},
+				{Role: domain.RoleFunder, FunderID: noFunder}}}))
+			return err
+		}, []string{"roles[1].projectId", "roles[3].funderId"}},
+		{"a member that is not an email", func() error {
+			_, _, err := w.open(lead).PutMember("not an email", body(map[string]any{"roles": []domain.Role{{Role: domain.RoleLead}}}))
+			return err
+		}, []string{"email"}},
+		{"a target with every field wrong", func() error {
+			_, err := w.open(lead).CreateTarget(body(map[string]any{"metric": "jobs", "value": 0, "projectId": noProject,
+				"notify": []string{w.X, noFunder, w.X}, "thresholds": []int{0, 50}}))
+			return err
+		}, []string{"metric", "value", "deadline", "projectId", "notify[1]", "notify[2]", "thresholds[0]"}},
+		{"a target whose only fault is its references", func() error {
+			_, err := w.open(lead).CreateTarget(body(map[string]any{"metric": "referrals", "value": 10, "deadline": "2026-12-31",
+				"projectId": noProject, "notify": []string{noFunder}}))
+			return err
+		}, []string{"projectId", "notify[0]"}},
+		{"a post paid by another project's grant", func() error {
+			_, err := w.openA(plOwn).CreatePost(body(postBody(w.GYB)))
+			return err
+		}, []string{"grantId"}},
+		{"a post with every field wrong, its grant too", func() error {
+			_, err := w.openA(plOwn).CreatePost(body(map[string]any{"title": "", "grantId": w.GYB, "fte": 2, "contract": "zero-hours", "status": "open"}))
+			return err
+		}, []string{"title", "grantId", "fte", "contract", "startDate", "status"}},
+		{"a post changed to another project's grant and no hours", func() error {
+			_, err := w.openA(plOwn).UpdatePost(w.PostA, always, body(map[string]any{"grantId": w.GYB, "fte": 0}))
+			return err
+		}, []string{"grantId", "fte"}},
+		{"a cohort with every field wrong", func() error {
+			_, err := w.openA(plOwn).CreateCohort(body(map[string]any{"name": "", "places": 0, "startDate": "2025-09-01", "endDate": "2025-03-01"}))
+			return err
+		}, []string{"name", "places", "endDate"}},
+		{"a cohort change with every field wrong", func() error {
+			_, err := w.openA(plOwn).UpdateCohort(w.CohortA, always, body(map[string]any{"name": "", "places": 1001, "endDate": "2024-01-01"}))
+			return err
+		}, []string{"name", "places", "endDate"}},
+		{"a submission with every field wrong, its cohort and the one it corrects too", func() error {
+			_, err := w.openA(plOwn).SubmitOutcome(body(map[string]any{"periodStart": "2025-06-30", "periodEnd": "2025-04-01",
+				"cohortId": noCohort, "replaces": noOutcome, "counts": map[string]int{"referrals": -1, "jobs": 3},
+				"measures": []map[string]any{{"name": "Self Confidence", "baselineMean": 0, "latestMean": 2000, "respondents": 0}}}))
+			return err
+		}, []string{"periodEnd", "cohortId", "replaces", "counts.referrals", "counts.jobs", "measures[0].name",
+			"measures[0].baselineMean", "measures[0].latestMean", "measures[0].respondents"}},
+		{"a submission for a cohort not there", func() error {
+			_, err := w.openA(plOwn).SubmitOutcome(body(with(outcomeBody(map[string]int64{"referrals": 1}), "cohortId", noCohort)))
+			return err
+		}, []string{"cohortId"}},
+		{"a correction of a submission not there", func() error {
+			_, err := w.openA(plOwn).SubmitOutcome(body(with(outcomeBody(map[string]int64{"referrals": 1}), "replaces", noOutcome)))
+			return err
+		}, []string{"replaces"}},
+		{"a correction of another project's submission", func() error {
+			_, err := w.openA(plOwn).SubmitOutcome(body(with(outcomeBody(map[string]int64{"referrals": 1}), "replaces", outcomeB)))
+			return err
+		}, []string{"replaces"}},
+		{"a target change with every field wrong", func() error {
+			_, err := w.open(lead).UpdateTarget(w.TargetA, always, body(map[string]any{"value": -1, "notify": []string{noFunder}, "startDate": "2027-01-01"}))
+			return err
+		}, []string{"value", "notify[0]", "startDate"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w.t = t
+			wantFields(t, c.name, w.unchanged(c.call), c.fields...)
+		})
+	}
+}
+
+// A change based on a version that is no longer current is refused (412)
+// and changes nothing, for every kind of record that changes by If-Match.
+func TestStaleIfMatchChangesNothing(t *testing.T) {
+	w := newWorld(t)
+	for _, c := range []struct {
+		name   string
+		update func(ifMatch func(int64) bool, title string) error
+	}{
+		{"grant", func(m func(int64) bool, title string) error {
+			_, err := w.open(lead).UpdateGrant(w.GXA, m, body(map[string]any{"title": title}))
+			return err
+		}},
+		{"post", func(m func(int64) bool, title string) error {
+			_, err := w.openA(plOwn).UpdatePost(w.PostA, m, body(map[string]any{"title": title}))
+			return err
+		}},
+		{"cohort", func(m func(int64) bool, title string) error {
+			_, err := w.openA(plOwn).UpdateCohort(w.CohortA, m, body(map[string]any{"name": title}))
+			return err
+		}},
+		{"target", func(m func(int64) bool, _ string) error {
+			_, err := w.open(lead).UpdateTarget(w.TargetA, m, body(map[string]any{"value": 70}))
+			return err
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w.t = t
+			if err := c.update(version(1), "Changed first"); err != nil {
+				t.Fatal(err)
+			}
+			err := w.unchanged(func() error { return c.update(version(1), "Changed again") })
+			wantCode(t, "a change based on version 1 of version 2", err, domain.CodePreconditionFailed)
+			if err := c.update(version(2), "Changed at version 2"); err != nil {
+				t.Errorf("a change based on the current version: %v", err)
+			}
+		})
+	}
+}
+
+// "If-Match: *" accepts whatever version is current, so a change that loses
+// a race to another writer is made again on the fresh record; with a
+// version, the same race is a 412 and the other writer's change stands.
+func TestAnyVersionRetriesALostRace(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		ifMatch func(int64) bool
+		want    domain.Code
+	}{{"If-Match: *", always, ""}, {`If-Match: "1"`, version(1), domain.CodePreconditionFailed}} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t)
+			raced := false
+			w.st.Before = func(op string) error {
+				if op == "UpdateGrant" && !raced {
+					// Another lead's change lands between this request's
+					// read of the grant and its write.
+					raced = true
+					if _, err := w.open(admin).UpdateGrant(w.GXA, always, body(map[string]any{"title": "Renamed meanwhile"})); err != nil {
+						t.Errorf("the other writer: %v", err)
+					}
+				}
+				return nil
+			}
+			got, err := w.open(lead).UpdateGrant(w.GXA, c.ifMatch, body(map[string]any{"amountPence": 12_345}))
+			w.st.Before = nil
+			stored := must(w.open(lead).Grant(w.GXA))
+			funding := must(w.open(lead).Progress()).Funding
+			if !raced {
+				t.Fatal("the race never happened")
+			}
+			if c.want != "" {
+				wantCode(t, "losing the race", err, c.want)
+				if stored.Version != 2 || stored.Title != "Renamed meanwhile" || stored.AmountPence != 31_000_00 {
+					t.Errorf("after the refused change the grant is %+v", stored)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("with If-Match: * the change was not retried: %v", err)
+			}
+			if got.Version != 3 || stored.Version != 3 || stored.Title != "Renamed meanwhile" || stored.AmountPence != 12_345 {
+				t.Errorf("answered %+v, stored %+v: want version 3 with both changes", got, stored)
+			}
+			if funding.AwardedPence != 12_345+20_000_00+50_000_00 {
+				t.Errorf("awarded %d after the retried change", funding.AwardedPence)
+			}
+		})
+	}
+}
+
+func TestCorrections(t *testing.T) {
+	w := newWorld(t)
+	correct := func(r role, replaces string, counts map[string]int64) (domain.Outcome, error) {
+		in := outcomeBody(counts)
+		in["replaces"] = replaces
+		return w.openA(r).SubmitOutcome(body(in))
+	}
+	progress := func() domain.Progress { return must(w.open(lead).Progress()) }
+	if got := progress().Totals[domain.MetricReferrals]; got != 10 {
+		t.Fatalf("referrals before the correction: %d", got)
+	}
+
+	fix, err := correct(plOwn, w.OutcomeA, map[string]int64{"referrals": 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fix.Replaces != w.OutcomeA {
+		t.Errorf("the correction replaces %q", fix.Replaces)
+	}
+	pr := progress()
+	if pr.Totals[domain.MetricReferrals] != 7 || pr.Totals[domain.MetricPeopleIntoWork] != 0 {
+		t.Errorf("programme totals after the correction: %v", pr.Totals)
+	}
+	if pr.Targets[0].Current != 0 {
+		t.Errorf("the target still counts the replaced submission: %+v", pr.Targets[0])
+	}
+	ev := newEvents(nil, mustList(w.openA(plOwn).History(domain.ProjectRef(domain.EntityOutcome, w.A, fix.ID), service.Page{})))
+	if len(ev) != 1 || ev[0].Action != domain.ActionCorrect || ev[0].Changes["counts"].Before == nil || ev[0].Changes["counts"].After == nil {
+		t.Errorf("the correction's audit event: %+v", ev)
+	}
+
+	// The same submission corrected again: refused, pointing to the newer one.
+	err = w.unchanged(func() error { _, err := correct(lead, w.OutcomeA, map[string]int64{"referrals": 1}); return err })
+	de := wantCode(t, "a second correction", err, domain.CodeConflict)
+	if want := domain.ProjectRef(domain.EntityOutcome, w.A, fix.ID); de.Related == nil || *de.Related != want {
+		t.Errorf("the refusal points to %v, want %v", de.Related, want)
+	}
+	if !strings.Contains(de.Message, fix.ID) {
+		t.Errorf("the message does not name the correction: %q", de.Message)
+	}
+
+	// The newest one can be corrected.
+	if _, err := correct(plOwn, fix.ID, map[string]int64{"referrals": 1}); err != nil {
+		t.Fatalf("correcting the correction: %v", err)
+	}
+	if got := progress().Totals[domain.MetricReferrals]; got != 1 {
+		t.Errorf("referrals after correcting the correction: %d, want 1", got)
+	}
+}
+
+// Notes holding personal data of the people supported are refused (422,
+// naming the field, never echoing the data) and nothing is stored.
+func TestPersonalDataInNotes(t *testing.T) {
+	w := newWorld(t)
+	submit := func(notes string) (domain.Outcome, error) {
+		in := outcomeBody(map[string]int64{"referrals": 4})
+		in["notes"] = notes
+		return w.openA(plOwn).SubmitOutcome(body(in))
+	}
+	for _, c := range []struct{ notes, secret string }{
+		{"Started work: NHS no 943 476 5919, at the garden centre", "943 476 5919"},
+		{"Contact j.smith@example.com about her job start", "j.smith@example.com"},
+		{"Call back on 07700 900123", "07700 900123"},
+		{"Her number is +44 7700 900123", "+44 7700 900123"},
+	} {
+		t.Run(c.secret, func(t *testing.T) {
+			w.t = t
+			err := w.unchanged(func() error { _, err := submit(c.notes); return err })
+			de := wantCode(t, "notes with personal data", err, domain.CodePersonalData)
+			if len(de.Fields) != 1 || de.Fields["notes"] == "" {
+				t.Errorf("fields %v, want notes alone", de.Fields)
+			}
+			if strings.Contains(de.Error(), c.secret) {
+				t.Errorf("the refusal repeats the personal data: %v", de)
+			}
+		})
+	}
+	w.t = t
+	clean := "Three people started work at the hospital trust in week 2; 12 referrals from 5 GP surgeries."
+	o, err := submit(clean)
+	if err != nil || o.Notes != clean {
+		t.Fatalf("aggregate notes refused: %v %q", err, o.Notes)
+	}
+	if got := must(w.openA(plOwn).Outcome(o.ID)); got.Notes != clean {
+		t.Errorf("stored notes %q", got.Notes)
+	}
+}
+
+// A funder sees only the notifications sent on its behalf, and among their
+// recipients only its own contacts; leads see everything.
+func TestNotificationsAFunderSees(t *testing.T) {
+	w := newWorld(t)
+	byID := func(ns []domain.Notification) map[string]domain.Notification {
+		m := map[string]domain.Notification{}
+		for _, n := range ns {
+			m[n.ID] = n
+		}
+		return m
+	}
+	all := byID(mustList(w.open(lead).ListNotifications(service.Page{})))
+	if len(all) != 3 || !slices.Equal(all[w.NXY].Recipients, append(slices.Clone(contactsX), contactsY...)) || all[w.NXY].LastError != "x2@dwp.example: mailbox full" {
+		t.Errorf("a lead's notifications: %+v", all)
+	}
+	for _, c := range []struct {
+		who      role
+		own, not string
+		contacts []string
+	}{{funderOwn, w.NX, w.NY, contactsX}, {funderOther, w.NY, w.NX, contactsY}} {
+		t.Run(string(c.who), func(t *testing.T) {
+			// Pages are filled past the notifications the funder may not see.
+			var got []domain.Notification
+			p := service.Page{Limit: 1}
+			for {
+				items, next, err := w.open(c.who).ListNotifications(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(items) != 1 {
+					t.Fatalf("a page of %d notifications, want 1", len(items))
+				}
+				got = append(got, items...)
+				if next == "" {
+					break
+				}
+				p.Cursor = next
+			}
+			seen := byID(got)
+			if len(seen) != 2 || seen[c.own].ID == "" || seen[w.NXY].ID == "" {
+				t.Fatalf("sees %v, want %s and %s", slices.Sorted(maps.Keys(seen)), c.own, w.NXY)
+			}
+			shared := seen[w.NXY]
+			if !slices.Equal(shared.Recipients, c.contacts) || !slices.Equal(shared.Delivered, c.contacts[:1]) {
+				t.Errorf("the shared notification shows recipients %v, delivered %v; want only its own contacts %v", shared.Recipients, shared.Delivered, c.contacts)
+			}
+			if strings.Contains(shared.LastError, "@") {
+				t.Errorf("the last error names someone else's contact: %q", shared.LastError)
+			}
+			one, err := w.open(c.who).Notification(w.NXY)
+			if err != nil || !slices.Equal(one.Recipients, c.contacts) {
+				t.Errorf("one notification: %v %v", one.Recipients, err)
+			}
+			_, err = w.open(c.who).Notification(c.not)
+			wantCode(t, "another funder's notification", err, domain.CodeNotFound)
+		})
+	}
+}
+
+// Every change writes one audit event, naming who made it and the fields
+// that changed with their values before and after.
+func TestAuditEventPerChange(t *testing.T) {
+	w := newWorld(t)
+	type fc = domain.FieldChange
+	cases := []struct {
+		name   string
+		by     role
+		entity domain.Entity
+		action domain.Action
+		change func() (string, error) // the record's id
+		fields map[string]fc          // some of the changes the event must hold
+	}{
+		{"a member added", lead, domain.EntityMember, domain.ActionCreate, func() (string, error) {
+			m, _, err := w.open(lead).PutMember("new@example.org", body(map[string]any{"roles": []domain.Role{{Role: domain.RoleLead}}}))
+			return m.Email, err
+		}, map[string]fc{"email": {After: "new@example.org"}}},
+		{"a member's roles changed", lead, domain.EntityMember, domain.ActionChange, func() (string, error) {
+			m, _, err := w.open(lead).PutMember(viewer, body(map[string]any{"roles": []domain.Role{{Role: domain.RoleLead}}}))
+			return m.Email, err
+		}, map[string]fc{"roles": {Before: []any{map[string]any{"role": "project-lead", "projectId": w.B}}, After: []any{map[string]any{"role": "lead"}}}}},
+		{"a member removed", lead, domain.EntityMember, domain.ActionDelete, func() (string, error) {
+			return "new@example.org", w.open(lead).DeleteMember("new@example.org")
+		}, map[string]fc{"email": {Before: "new@example.org"}}},
+		{"a funder", lead, domain.EntityFunder, domain.ActionCreate, func() (string, error) {
+			f, err := w.open(lead).CreateFunder(body(map[string]any{"name": "Lottery", "contacts": []string{"a@tnlcf.example"}}))
+			return f.ID, err
+		}, map[string]fc{"name": {After: "Lottery"}}},
+		{"a project", lead, domain.EntityProject, domain.ActionCreate, func() (string, error) {
+			p, err := w.open(lead).CreateProject(body(projectBody("Wakefield IPS")))
+			return p.ID, err
+		}, map[string]fc{"name": {After: "Wakefield IPS"}}},
+		{"a grant", lead, domain.EntityGrant, domain.ActionCreate, func() (string, error) {
+			g, err := w.open(lead).CreateGrant(body(grantBody(w.Y, w.A, 700)))
+			return g.ID, err
+		}, map[string]fc{"amountPence": {After: 700.0}, "funderId": {After: w.Y}}},
+		{"a grant changed", lead, domain.EntityGrant, domain.ActionChange, func() (string, error) {
+			g, err := w.open(lead).UpdateGrant(w.GXA, always, body(map[string]any{"title": "Renamed"}))
+			return g.ID, err
+		}, map[string]fc{"title": {Before: "Employment specialists", After: "Renamed"}}},
+		{"a post", plOwn, domain.EntityPost, domain.ActionCreate, func() (string, error) {
+			p, err := w.openA(plOwn).CreatePost(body(postBody(w.GX)))
+			return p.ID, err
+		}, map[string]fc{"grantId": {After: w.GX}}},
+		{"a post changed", plOwn, domain.EntityPost, domain.ActionChange, func() (string, error) {
+			p, err := w.openA(plOwn).UpdatePost(w.PostA, always, body(map[string]any{"status": "vacant"}))
+			return p.ID, err
+		}, map[string]fc{"status": {Before: "filled", After: "vacant"}}},
+		{"a cohort", plOwn, domain.EntityCohort, domain.ActionCreate, func() (string, error) {
+			c, err := w.openA(plOwn).CreateCohort(body(cohortBody()))
+			return c.ID, err
+		}, map[string]fc{"places": {After: 4.0}}},
+		{"a cohort changed", plOwn, domain.EntityCohort, domain.ActionChange, func() (string, error) {
+			c, err := w.openA(plOwn).UpdateCohort(w.CohortA, always, body(map[string]any{"places": 6}))
+			return c.ID, err
+		}, map[string]fc{"places": {Before: 4.0, After: 6.0}}},
+		{"a submission", plOwn, domain.EntityOutcome, domain.ActionCreate, func() (string, error) {
+			o, err := w.openA(plOwn).SubmitOutcome(body(outcomeBody(map[string]int64{"jobStarts": 2})))
+			return o.ID, err
+		}, map[string]fc{"counts": {After: map[string]any{"jobStarts": 2.0}}}},
+		{"a target", lead, domain.EntityTarget, domain.ActionCreate, func() (string, error) {
+			tg, err := w.open(lead).CreateTarget(body(map[string]any{"metric": "referrals", "value": 240, "deadline": "2026-06-30", "notify": []string{}}))
+			return tg.ID, err
+		}, map[string]fc{"value": {After: 240.0}}},
+		{"a target changed", lead, domain.EntityTarget, domain.ActionChange, func() (string, error) {
+			tg, err := w.open(lead).UpdateTarget(w.TargetA, always, body(map[string]any{"value": 80}))
+			return tg.ID, err
+		}, map[string]fc{"value": {Before: 60.0, After: 80.0}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w.t = t
+			before := w.auditTrail(w.P)
+			id, err := c.change()
+			if err != nil {
+				t.Fatal(err)
+			}
+			events := newEvents(before, w.auditTrail(w.P))
+			if len(events) != 1 {
+				t.Fatalf("%d events, want 1", len(events))
+			}
+			ev := events[0]
+			if ev.ActorEmail != emails[c.by] || ev.ActorSubject != caller(c.by).Subject || ev.RequestID != caller(c.by).RequestID || ev.Entity != c.entity || ev.EntityID != id || ev.Action != c.action ||
+				ev.ProgrammeID != w.P || !ev.At.Equal(clock) {
+				t.Errorf("event %+v, want %s %s %s by its caller at %v", ev, c.action, c.entity, id, clock)
+			}
+			for f, want := range c.fields {
+				if got, ok := ev.Changes[f]; !ok || !sameJSON(got, want) {
+					t.Errorf("change of %s: %+v, want %+v", f, got, want)
+				}
+			}
+			for _, f := range []string{"version", "updatedAt"} {
+				if _, ok := ev.Changes[f]; ok {
+					t.Errorf("the event records bookkeeping field %s", f)
+				}
+			}
+		})
+	}
+	t.Run("a programme", func(t *testing.T) {
+		p := must(w.svc.CreateProgramme(w.ctx, caller(admin), body(map[string]any{"name": "Aspiro", "leadOrganisation": "Aspiro",
+			"startDate": "2025-01-01", "endDate": "2025-12-31"}), nil))
+		w.t = t
+		events := w.auditTrail(p.ID)
+		if len(events) != 1 || events[0].Action != domain.ActionCreate || events[0].EntityID != p.ID || events[0].ActorEmail != emails[admin] ||
+			!sameJSON(events[0].Changes["name"], domain.FieldChange{After: "Aspiro"}) {
+			t.Errorf("the new programme's audit trail: %+v", events)
+		}
+	})
+}
+
+// A record's history lists its changes newest first.
+func TestHistoryNewestFirst(t *testing.T) {
+	w := newWorld(t)
+	for _, title := range []string{"Second", "Third"} {
+		// Event ids order by the millisecond they were made in: let one pass,
+		// so "newest" has one answer.
+		time.Sleep(2 * time.Millisecond)
+		must(w.open(lead).UpdateGrant(w.GXA, always, body(map[string]any{"title": title})))
+	}
+	events := mustList(w.open(funderOwn).History(domain.Ref(domain.EntityGrant, w.GXA), service.Page{}))
+	var titles []any
+	for _, ev := range events {
+		titles = append(titles, ev.Changes["title"].After)
+	}
+	if want := []any{"Third", "Second", "Employment specialists"}; !slices.Equal(titles, want) {
+		t.Errorf("history %v, want %v", titles, want)
+	}
+}
+
+// A change made under an idempotency claim commits the claim in the same
+// write: a retry can then never make the change twice.
+func TestIdempotencyClaimCommitsWithTheChange(t *testing.T) {
+	w := newWorld(t)
+	idem := w.svc.Idempotency()
+	lease := 30 * time.Second
+	claim := func(r role, key string) service.Claim { return service.ClaimFor(caller(r), key) }
+	begin := func(c service.Claim, hash string, at time.Time) (*service.SavedAnswer, error) {
+		return idem.Begin(w.ctx, c, hash, at, lease)
+	}
+
+	c := claim(lead, "q3 grant")
+	if saved, err := begin(c, "h", clock); saved != nil || err != nil {
+		t.Fatalf("first claim: %v %v", saved, err)
+	}
+	g := must(w.open(lead).WithClaim(&c).CreateGrant(body(grantBody(w.Y, w.A, 100))))
+	_, err := begin(claim(lead, "q3 grant"), "h", clock.Add(time.Second))
+	wantCode(t, "a retry while the first runs", err, domain.CodeRequestInProgress)
+	if err := idem.Abandon(w.ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	_, err = begin(claim(lead, "q3 grant"), "h", clock.Add(time.Hour))
+	wantCode(t, "a retry after the change was made and its answer lost", err, domain.CodeConflict)
+	_, err = begin(claim(lead, "q3 grant"), "other", clock.Add(time.Hour))
+	wantCode(t, "the key with another request", err, domain.CodeIdempotencyKeyReused)
+	if saved, err := begin(claim(plOwn, "q3 grant"), "h", clock); saved != nil || err != nil {
+		t.Errorf("another caller's same key: %v %v", saved, err)
+	}
+	answer := service.SavedAnswer{Status: 201, Body: []byte(`{"id":"` + g.ID + `"}`)}
+	if err := idem.Complete(w.ctx, c, answer); err != nil {
+		t.Fatal(err)
+	}
+	if saved, err := begin(claim(lead, "q3 grant"), "h", clock.Add(time.Hour)); err != nil || saved == nil || string(saved.Body) != string(answer.Body) {
+		t.Errorf("the replay: %v %v", saved, err)
+	}
+
+	// A refused change leaves the claim uncommitted: released, the key is free.
+	c2 := claim(lead, "bad grant")
+	must(begin(c2, "h", clock))
+	_, err = w.open(lead).WithClaim(&c2).CreateGrant(body(grantBody(w.Y, w.A, -1)))
+	wantCode(t, "a bad grant", err, domain.CodeValidation)
+	if err := idem.Abandon(w.ctx, c2); err != nil {
+		t.Fatal(err)
+	}
+	if saved, err := begin(claim(lead, "bad grant"), "h", clock.Add(time.Second)); saved != nil || err != nil {
+		t.Errorf("the key after a refused change was released: %v %v", saved, err)
+	}
+
+	// A claimant whose lease ran out and was taken over cannot change
+	// anything.
+	slow := claim(lead, "slow")
+	must(begin(slow, "h", clock))
+	if saved, err := begin(claim(lead, "slow"), "h", clock.Add(time.Minute)); saved != nil || err != nil {
+		t.Fatalf("takeover: %v %v", saved, err)
+	}
+	err = w.unchanged(func() error {
+		_, err := w.open(lead).WithClaim(&slow).CreateGrant(body(grantBody(w.Y, w.A, 100)))
+		return err
+	})
+	wantCode(t, "a change under a claim taken over", err, domain.CodeRequestInProgress)
+
+	// Creating a programme commits its claim too.
+	pc := claim(admin, "new programme")
+	must(begin(pc, "h", clock))
+	must(w.svc.CreateProgramme(w.ctx, caller(admin), body(map[string]any{"name": "Aspiro", "leadOrganisation": "Aspiro",
+		"startDate": "2025-01-01", "endDate": "2025-12-31"}), &pc))
+	_, err = begin(claim(admin, "new programme"), "h", clock.Add(time.Hour))
+	wantCode(t, "a retry of a programme made", err, domain.CodeConflict)
+}
+
+// Storage failures that are nobody's fault are 503 and store nothing;
+// anything else is an internal error, never shown as the client's fault.
+func TestStorageFailures(t *testing.T) {
+	unavailable := errors.Join(service.ErrUnavailable, errors.New("throttled"))
+	cases := []struct {
+		name string
+		op   string
+		err  error
+		call func(w *world) error
+		want domain.Code
+	}{
+		{"the write", "CreateGrant", unavailable, func(w *world) error {
+			_, err := w.open(lead).CreateGrant(body(grantBody(w.Y, w.A, 100)))
+			return err
+		}, domain.CodeUnavailable},
+		{"a submission's write times out", "CreateOutcome", context.DeadlineExceeded, func(w *world) error {
+			_, err := w.openA(plOwn).SubmitOutcome(body(outcomeBody(map[string]int64{"referrals": 1})))
+			return err
+		}, domain.CodeUnavailable},
+		{"the access read", "ReadAccess", unavailable, func(w *world) error { _, err := w.open(lead).Progress(); return err }, domain.CodeUnavailable},
+		{"a list read beside the access read", "ListFunders", unavailable, func(w *world) error {
+			_, _, err := w.open(funderOwn).ListFunders(service.Page{})
+			return err
+		}, domain.CodeUnavailable},
+		{"the totals", "Totals", unavailable, func(w *world) error { _, err := w.open(plOwn).Progress(); return err }, domain.CodeUnavailable},
+		{"the references check of a refused request", "MissingRefs", unavailable, func(w *world) error {
+			_, err := w.open(lead).CreateGrant(body(grantBody(domain.NewID(), "", -1)))
+			return err
+		}, domain.CodeUnavailable},
+		{"reading the submission to correct", "Read", unavailable, func(w *world) error {
+			in := outcomeBody(map[string]int64{"referrals": 1})
+			in["replaces"] = w.OutcomeA
+			_, err := w.openA(plOwn).SubmitOutcome(body(in))
+			return err
+		}, domain.CodeUnavailable},
+		{"a changed grant's write", "UpdateGrant", context.DeadlineExceeded, func(w *world) error {
+			_, err := w.open(lead).UpdateGrant(w.GXA, always, body(map[string]any{"title": "Renamed"}))
+			return err
+		}, domain.CodeUnavailable},
+		{"a funder's own contacts", "Read", unavailable, func(w *world) error {
+			_, _, err := w.open(funderOwn).ListNotifications(service.Page{})
+			return err
+		}, domain.CodeUnavailable},
+		{"an idempotency claim", "BeginIdempotent", unavailable, func(w *world) error {
+			_, err := w.svc.Idempotency().Begin(w.ctx, service.ClaimFor(caller(lead), "k"), "h", clock, time.Minute)
+			return err
+		}, domain.CodeUnavailable},
+		{"an unknown failure", "CreateGrant", errors.New("marshal: unsupported value"), func(w *world) error {
+			_, err := w.open(lead).CreateGrant(body(grantBody(w.Y, w.A, 100)))
+			return err
+		}, domain.CodeInternal},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.st.Fail(c.op, c.err)
+			err := w.unchanged(func() error { return c.call(w) })
+			wantCode(t, c.name+" failing", err, c.want)
+			// The fault was spent by the operation named: the call now works.
+			if err := c.call(w); err != nil && c.op != "MissingRefs" {
+				t.Errorf("the call again, storage well: %v", err)
+			}
+		})
+	}
+}
+
+// A cursor from another list is a bad request, not a page of this one.
+func TestForeignCursor(t *testing.T) {
+	w := newWorld(t)
+	_, cursor, err := w.open(lead).ListProjects(service.Page{Limit: 1})
+	if err != nil || cursor == "" {
+		t.Fatalf("a first page of projects: %q %v", cursor, err)
+	}
+	_, _, err = w.open(lead).ListFunders(service.Page{Limit: 1, Cursor: cursor})
+	wantFields(t, "a projects cursor on funders", err, "cursor")
+	_, _, err = w.svc.Open(w.ctx, caller(admin), w.P2).ListProjects(service.Page{Limit: 1, Cursor: cursor})
+	wantFields(t, "another programme's cursor", err, "cursor")
+}
+
+// Progress is read from the figures kept on write.
+func TestProgressFromRunningTotals(t *testing.T) {
+	w := newWorld(t)
+	pr := must(w.open(funderOther).Progress())
+	funding := map[string]int64{}
+	for _, f := range pr.Funding.ByFunder {
+		funding[f.FunderID] = f.AwardedPence
+	}
+	if pr.Funding.AwardedPence != 101_000_00 || funding[w.X] != 81_000_00 || funding[w.Y] != 20_000_00 {
+		t.Errorf("funding %+v", pr.Funding)
+	}
+	if pr.Posts != (domain.PostCounts{Total: 1, Filled: 1}) || pr.Cohorts != (domain.CohortCounts{Count: 1, Places: 4}) {
+		t.Errorf("posts %+v, cohorts %+v", pr.Posts, pr.Cohorts)
+	}
+	if pr.Totals[domain.MetricReferrals] != 10 || pr.Totals[domain.MetricPeopleIntoWork] != 2 || len(pr.Targets) != 1 || pr.Targets[0].Current != 2 {
+		t.Errorf("totals %v, targets %+v", pr.Totals, pr.Targets)
+	}
+	for _, p := range pr.Projects {
+		if want := map[string]int64{w.A: 10, w.B: 0}[p.ProjectID]; p.Totals[domain.MetricReferrals] != want {
+			t.Errorf("project %s referrals %d, want %d", p.Name, p.Totals[domain.MetricReferrals], want)
+		}
+	}
+	if pr.CostPerPersonIntoWorkPence == nil || *pr.CostPerPersonIntoWorkPence != 101_000_00/2 {
+		t.Errorf("cost per person into work %v", pr.CostPerPersonIntoWorkPence)
+	}
+}
