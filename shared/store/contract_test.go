@@ -276,7 +276,9 @@ func (c *ct) state(pid string) string {
 	for _, pr := range s.Projects {
 		s.Posts = append(s.Posts, ctAll(c, 100, func(p service.Page) ([]domain.Post, string, error) { return c.st.ListPosts(c.ctx, pid, pr.ID, p) })...)
 		s.Cohorts = append(s.Cohorts, ctAll(c, 100, func(p service.Page) ([]domain.Cohort, string, error) { return c.st.ListCohorts(c.ctx, pid, pr.ID, p) })...)
-		s.Outcomes = append(s.Outcomes, ctAll(c, 100, func(p service.Page) ([]domain.Outcome, string, error) { return c.st.ListOutcomes(c.ctx, pid, pr.ID, service.OutcomeFilter{}, p) })...)
+		s.Outcomes = append(s.Outcomes, ctAll(c, 100, func(p service.Page) ([]domain.Outcome, string, error) {
+			return c.st.ListOutcomes(c.ctx, pid, pr.ID, service.OutcomeFilter{}, p)
+		})...)
 	}
 	out, err := json.Marshal(s)
 	c.ok(err)
