@@ -298,16 +298,18 @@ func (q ReturnQuery) Validate() error {
 // its own project's.
 func (sc *Scope) Return(id string) (domain.Return, error) {
 	var r domain.Return
+	g := &Get{Ref: domain.Ref(domain.EntityReturn, id), Into: &r}
 	if _, _, _, ok := domain.ParseReturnID(id); !ok {
-		if err := sc.load(); err != nil {
-			return r, err
-		}
-		return r, domain.NotFound("return")
+		g = nil // not a return's id: nothing to read but the access
 	}
-	if err := sc.get(domain.Ref(domain.EntityReturn, id), &r, "return"); err != nil {
+	var gets []*Get
+	if g != nil {
+		gets = append(gets, g) // the return rides in the access read
+	}
+	if err := sc.load(gets...); err != nil {
 		return r, err
 	}
-	if !sc.access.CanReadProject(r.ProjectID) {
+	if g == nil || !g.Found || !sc.access.CanReadProject(r.ProjectID) {
 		return domain.Return{}, domain.NotFound("return")
 	}
 	return r.View(sc.today(), sc.funderOnly(r.ProjectID)), nil
