@@ -98,7 +98,7 @@ type programmeData struct {
 	series    map[domain.SeriesKey]domain.DaySeries
 	// Read only when a milestone needs them (recipients, names), so a
 	// changed programme whose targets call for nothing costs two requests.
-	detailed bool
+	detailed     bool
 	funders      map[string]domain.Funder
 	projects     map[string]domain.Project
 	leads        []string
