@@ -212,6 +212,27 @@ func ctSame(c *ct, what string, got, want any) {
 	}
 }
 
+// ctNonZero is series without the figures that are zero: the DynamoDB
+// store keeps a figure a correction brought back to zero, the fake never
+// had it; both mean nothing counted.
+func ctNonZero(series map[domain.SeriesKey]domain.DaySeries) map[domain.SeriesKey]domain.DaySeries {
+	out := map[domain.SeriesKey]domain.DaySeries{}
+	for k, days := range series {
+		out[k] = domain.DaySeries{}
+		for day, counts := range days {
+			for m, n := range counts {
+				if n != 0 {
+					if out[k][day] == nil {
+						out[k][day] = map[domain.Metric]int64{}
+					}
+					out[k][day][m] = n
+				}
+			}
+		}
+	}
+	return out
+}
+
 // ctMissing checks err is a *service.MissingRefError naming exactly refs,
 // in order.
 func ctMissing(c *ct, what string, err error, refs ...domain.RecordRef) {
@@ -719,6 +740,19 @@ func ctOutcomes(c *ct) {
 	ms := tot.Measures["self-confidence"]
 	if ms.Respondents != 2 || math.Abs(ms.BaselineSum-7) > 1e-9 || math.Abs(ms.LatestSum-10) > 1e-9 {
 		c.Errorf("measure after the correction: %+v, want 2 respondents, sums 7 and 10", ms)
+	}
+
+	// The daily figures the targets' windows add up: the correction's, in
+	// the year and on the day its period ended, for the programme and its
+	// project; the replaced submission's are gone from its day.
+	keys := []domain.SeriesKey{{Year: 2025}, {ProjectID: a.ID, Year: 2025}, {ProjectID: b.ID, Year: 2025}, {Year: 2024}}
+	series, err := c.st.Series(c.ctx, p.ID, keys)
+	c.ok(err)
+	end := domain.MustDate("2025-07-31")
+	if got, want := ctNonZero(series), (map[domain.SeriesKey]domain.DaySeries{
+		{Year: 2025}: {end: {ref: 13}}, {ProjectID: a.ID, Year: 2025}: {end: {ref: 8}}, {ProjectID: b.ID, Year: 2025}: {end: {ref: 5}},
+		{Year: 2024}: {}}); !reflect.DeepEqual(got, want) {
+		c.Errorf("daily figures after the correction:\n got  %v\n want %v", got, want)
 	}
 
 	// The same submission corrected again: refused, naming the correction

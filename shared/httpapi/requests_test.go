@@ -1,0 +1,158 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/store"
+	"github.com/fundtrack/fundtrack/shared/testkit"
+)
+
+// roundTrips watches, while armed, whether a route's reads go out
+// together. A read waits, before it is sent, for the next read to start
+// (or for all the reads the route is expected to make to have started, or
+// for wait): so reads a route sends together are all in flight at once,
+// whatever the scheduler does, and a read the route sends only once an
+// earlier one has answered starts after that one ended. Those are counted:
+// the route's round trips beyond the first.
+type roundTrips struct {
+	store.DB
+	wait time.Duration
+
+	mu         sync.Mutex
+	armed      bool
+	expected   int           // reads the route is expected to make
+	started    int           // reads started
+	ended      int           // reads that have answered
+	next       chan struct{} // closed when the next read starts
+	sequential int           // reads that started after another had answered
+}
+
+func (r *roundTrips) arm(expected int) {
+	r.mu.Lock()
+	r.armed, r.expected, r.started, r.ended, r.sequential, r.next = true, expected, 0, 0, 0, make(chan struct{})
+	r.mu.Unlock()
+}
+
+func (r *roundTrips) disarm() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.armed = false
+	return r.sequential
+}
+
+// read runs one read under watch.
+func (r *roundTrips) read(do func()) {
+	r.mu.Lock()
+	if !r.armed {
+		r.mu.Unlock()
+		do()
+		return
+	}
+	if r.ended > 0 {
+		r.sequential++
+	}
+	r.started++
+	close(r.next) // whoever waited has company now
+	wait := make(chan struct{})
+	r.next = wait
+	if r.started >= r.expected {
+		close(wait) // no one else is coming
+		r.next = make(chan struct{})
+	}
+	r.mu.Unlock()
+	select {
+	case <-wait:
+	case <-time.After(r.wait):
+	}
+	do()
+	r.mu.Lock()
+	r.ended++
+	r.mu.Unlock()
+}
+
+func (r *roundTrips) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (out *dynamodb.BatchGetItemOutput, err error) {
+	r.read(func() { out, err = r.DB.BatchGetItem(ctx, in, o...) })
+	return out, err
+}
+
+func (r *roundTrips) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (out *dynamodb.QueryOutput, err error) {
+	r.read(func() { out, err = r.DB.Query(ctx, in, o...) })
+	return out, err
+}
+
+func (r *roundTrips) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (out *dynamodb.GetItemOutput, err error) {
+	r.read(func() { out, err = r.DB.GetItem(ctx, in, o...) })
+	return out, err
+}
+
+// TestRequestsPerRoute: what each read costs in DynamoDB requests, as a
+// lead reads it: a single record is one request (it rides in the access
+// check's BatchGetItem); a list is the access read and its Query, sent
+// together (one round trip); progress is five requests sent together and,
+// with targets, one more for the years of figures their windows cover.
+// The counts are recorded in BENCHMARKS.md.
+func TestRequestsPerRoute(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t)
+	rt := &roundTrips{DB: s.DB, wait: 2 * time.Second}
+	h := startAPI(t, s, rt, testkit.APIConfig{})
+	f := s.Build(t).Fixture("Requests per route")
+	note := domain.Notification{ID: domain.NotificationID(f.Target, domain.KindReached, 100), TargetID: f.Target, Threshold: 100,
+		Kind: domain.KindReached, Status: domain.NotificationPending, Recipients: []string{testkit.ContactX}, FunderIDs: []string{f.X},
+		CreatedAt: time.Now().UTC(), ProgrammeID: f.Programme, Figure: 60, Value: 60, Metric: domain.MetricPeopleIntoWork}
+	if ok, err := s.Store.ClaimNotification(context.Background(), note); err != nil || !ok {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	p, pa := f.Path, func(rest string) string { return f.ProjectPath(f.A, rest) }
+	cases := []struct {
+		path string
+		want string // requests by operation
+		// sequential is how many reads go out after an earlier one has
+		// answered: the round trips beyond the first.
+		sequential int
+	}{
+		{p(""), "BatchGetItem×1", 0},
+		{p("/grants/" + f.GrantXA), "BatchGetItem×1", 0},
+		{p("/funders/" + f.X), "BatchGetItem×1", 0},
+		{p("/projects/" + f.A), "BatchGetItem×1", 0},
+		{p("/targets/" + f.Target), "BatchGetItem×1", 0},
+		{p("/members/" + testkit.LeadOfA), "BatchGetItem×1", 0},
+		{p("/notifications/" + note.ID), "BatchGetItem×1", 0},
+		{pa("/posts/" + f.Post), "BatchGetItem×1", 0},
+		{pa("/cohorts/" + f.Cohort), "BatchGetItem×1", 0},
+		{pa("/outcomes/" + f.Outcomes[0]), "BatchGetItem×1", 0},
+		{p("/grants"), "BatchGetItem×1 Query×1", 0},
+		{p("/funders"), "BatchGetItem×1 Query×1", 0},
+		{p("/projects"), "BatchGetItem×1 Query×1", 0},
+		{p("/targets"), "BatchGetItem×1 Query×1", 0},
+		{p("/members"), "BatchGetItem×1 Query×1", 0},
+		{p("/notifications"), "BatchGetItem×1 Query×1", 0},
+		{p("/audit"), "BatchGetItem×1 Query×1", 0},
+		{pa("/posts"), "BatchGetItem×1 Query×1", 0},
+		{pa("/cohorts"), "BatchGetItem×1 Query×1", 0},
+		{pa("/outcomes"), "BatchGetItem×1 Query×1", 0},
+		// Access, totals and the three lists together; then the years of
+		// figures the targets' windows cover.
+		{p("/progress"), "BatchGetItem×2 GetItem×1 Query×3", 1},
+		// The record is read with the access check (its own rules), then
+		// its history.
+		{p("/grants/" + f.GrantXA + "/history"), "BatchGetItem×1 Query/GSI2×1", 1},
+	}
+	for _, c := range cases {
+		rt.arm(strings.Count(c.want, "×1") + 2*strings.Count(c.want, "×2") + 3*strings.Count(c.want, "×3"))
+		n := s.Count.Measure(func() { h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, c.path, uLead, nil)) })
+		seq := rt.disarm()
+		t.Logf("GET %s: %s in %d round trips", c.path, n, seq+1)
+		if got := n.String(); got != c.want || seq != c.sequential {
+			t.Errorf("GET %s: %s in %d round trips; want %s in %d", c.path, got, seq+1, c.want, c.sequential+1)
+		}
+	}
+}
