@@ -69,14 +69,14 @@ type world struct {
 	st  *memstore.Store
 	svc *service.Service
 
-	P, P2           string // programmes
-	A, B            string // projects
-	X, Y            string // funders
-	GXA, GYB, GX    string // grants: X to A, Y to B, X to the programme as a whole
-	PostA, CohortA  string
-	OutcomeA        string // referrals 10, peopleIntoWork 2
-	TargetA         string // people into work in project A; notifies X
-	NX, NY, NXY     string // notifications on behalf of X, Y, and both
+	P, P2          string // programmes
+	A, B           string // projects
+	X, Y           string // funders
+	GXA, GYB, GX   string // grants: X to A, Y to B, X to the programme as a whole
+	PostA, CohortA string
+	OutcomeA       string // referrals 10, peopleIntoWork 2
+	TargetA        string // people into work in project A; notifies X
+	NX, NY, NXY    string // notifications on behalf of X, Y, and both
 	// The reporting cycle (addReporting): a quarterly schedule for 2025
 	// covering both projects; review switched on afterwards; A's quarter-2
 	// return, filled by OutcomeA (approved before review) and now by
