@@ -202,7 +202,9 @@ type Funder struct {
 	Name      string    `json:"name"`
 	OrgID     string    `json:"orgId,omitempty"`
 	Contacts  []string  `json:"contacts"`
+	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt,omitzero"`
 }
 
 // FunderInput is the body of POST /programmes/{id}/funders.
@@ -235,6 +237,28 @@ func (in FunderInput) TextFields() []TextField {
 	return []TextField{{"name", in.Name}}
 }
 
+// Input returns the funder's changeable fields, for applying a patch.
+func (f Funder) Input() FunderInput {
+	return FunderInput{Name: f.Name, OrgID: f.OrgID, Contacts: slices.Clone(f.Contacts)}
+}
+
+// FunderPatch is the body of PATCH …/funders/{id}: only the fields present
+// change. A funder's contacts change as people move on; the next email
+// goes to the contacts as they are then.
+type FunderPatch struct {
+	Name     *string   `json:"name"`
+	OrgID    *string   `json:"orgId"`
+	Contacts *[]string `json:"contacts"`
+}
+
+// Apply returns in with the patch's fields replaced.
+func (pt FunderPatch) Apply(in FunderInput) FunderInput {
+	set(&in.Name, pt.Name)
+	set(&in.OrgID, pt.OrgID)
+	set(&in.Contacts, pt.Contacts)
+	return in
+}
+
 // Project is one member project of a programme, such as one trust's IPS service.
 type Project struct {
 	ID               string    `json:"id"`
@@ -243,7 +267,9 @@ type Project struct {
 	Area             string    `json:"area,omitempty"`
 	StartDate        Date      `json:"startDate"`
 	EndDate          Date      `json:"endDate"`
+	Version          int64     `json:"version"`
 	CreatedAt        time.Time `json:"createdAt"`
+	UpdatedAt        time.Time `json:"updatedAt,omitzero"`
 	// OrgID, Postcode and BeneficiaryLocations describe the lead
 	// organisation and the people served for 360Giving (see Location).
 	OrgID                string     `json:"orgId,omitempty"`
@@ -282,6 +308,39 @@ func (in ProjectInput) Validate() error {
 func (in ProjectInput) TextFields() []TextField {
 	return append([]TextField{{"name", in.Name}, {"leadOrganisation", in.LeadOrganisation}, {"area", in.Area},
 		{"postcode", in.Postcode}}, locationTexts(in.BeneficiaryLocations)...)
+}
+
+// Input returns the project's changeable fields, for applying a patch.
+func (pr Project) Input() ProjectInput {
+	return ProjectInput{Name: pr.Name, LeadOrganisation: pr.LeadOrganisation, Area: pr.Area, StartDate: pr.StartDate,
+		EndDate: pr.EndDate, OrgID: pr.OrgID, Postcode: pr.Postcode, BeneficiaryLocations: slices.Clone(pr.BeneficiaryLocations)}
+}
+
+// ProjectPatch is the body of PATCH …/projects/{id}: only the fields
+// present change (a project's orgId can be added once it is known).
+type ProjectPatch struct {
+	Name                 *string     `json:"name"`
+	LeadOrganisation     *string     `json:"leadOrganisation"`
+	Area                 *string     `json:"area"`
+	StartDate            *Date       `json:"startDate"`
+	EndDate              *Date       `json:"endDate"`
+	OrgID                *string     `json:"orgId"`
+	Postcode             *string     `json:"postcode"`
+	BeneficiaryLocations *[]Location `json:"beneficiaryLocations"`
+}
+
+// Apply returns in with the patch's fields replaced; the result must be
+// validated as a whole.
+func (pt ProjectPatch) Apply(in ProjectInput) ProjectInput {
+	set(&in.Name, pt.Name)
+	set(&in.LeadOrganisation, pt.LeadOrganisation)
+	set(&in.Area, pt.Area)
+	set(&in.StartDate, pt.StartDate)
+	set(&in.EndDate, pt.EndDate)
+	set(&in.OrgID, pt.OrgID)
+	set(&in.Postcode, pt.Postcode)
+	set(&in.BeneficiaryLocations, pt.BeneficiaryLocations)
+	return in
 }
 
 // Grant is one award of money from one funder, to the programme as a whole or

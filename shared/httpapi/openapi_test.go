@@ -718,7 +718,12 @@ func TestOpenAPIFlow(t *testing.T) {
 	prjB, _ := a.Create(t, admin, pp+"/projects", map[string]any{"name": "Bradford", "leadOrganisation": "Bradford District Care",
 		"startDate": "2010-01-01", "endDate": "2011-06-30"})
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/projects", admin, nil))
-	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/projects/"+prjA, admin, nil))
+	prjTag := a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/projects/"+prjA, admin, nil)).Header.Get("ETag")
+	// Records change as organisations do: a project's org-id added, a funder's name corrected.
+	a.Want(t, http.StatusOK, patch(admin, pp+"/projects/"+prjB, `"1"`, map[string]any{"orgId": "GB-NHS-TAD", "area": "Bradford"}))
+	a.Want(t, http.StatusOK, patch(admin, pp+"/projects/"+prjA, prjTag, map[string]any{"postcode": "LE3 8RA"}))
+	fe := a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/funders/"+fy, admin, nil)).Header.Get("ETag")
+	a.Want(t, http.StatusOK, patch(admin, pp+"/funders/"+fy, fe, map[string]any{"name": "East Midlands Strategic Health Authority"}))
 
 	// Members: new (201), replaced (200), removed (204).
 	put := func(as, who string, want int, roles ...map[string]string) testkit.Resp {

@@ -13,6 +13,8 @@ import (
 func NewProgrammesHandler(d Deps) http.Handler { return newHandler(d, (*server).programmesRoutes) }
 
 func programmeVersion(p domain.Programme) int64 { return p.Version }
+func funderVersion(f domain.Funder) int64       { return f.Version }
+func projectVersion(p domain.Project) int64     { return p.Version }
 
 func (s *server) programmesRoutes() []route {
 	return []route{
@@ -47,7 +49,10 @@ func (s *server) programmesRoutes() []route {
 		})},
 		{pattern: "GET /programmes/{programmeId}/funders/{funderId}", serve: reading(func(r *http.Request, c *call) (domain.Funder, error) {
 			return s.open(r, c).Funder(r.PathValue("funderId"))
-		}, nil)},
+		}, funderVersion)},
+		{pattern: "PATCH /programmes/{programmeId}/funders/{funderId}", serve: patching(func(r *http.Request, c *call, m func(int64) bool, b service.Decoder) (domain.Funder, error) {
+			return s.open(r, c).UpdateFunder(r.PathValue("funderId"), m, b)
+		}, funderVersion)},
 
 		{pattern: "POST /programmes/{programmeId}/projects", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Project, error) {
 			return s.open(r, c).CreateProject(b)
@@ -57,7 +62,10 @@ func (s *server) programmesRoutes() []route {
 		})},
 		{pattern: "GET /programmes/{programmeId}/projects/{projectId}", serve: reading(func(r *http.Request, c *call) (domain.Project, error) {
 			return s.open(r, c).Project(r.PathValue("projectId"))
-		}, nil)},
+		}, projectVersion)},
+		{pattern: "PATCH /programmes/{programmeId}/projects/{projectId}", serve: patching(func(r *http.Request, c *call, m func(int64) bool, b service.Decoder) (domain.Project, error) {
+			return s.open(r, c).UpdateProject(r.PathValue("projectId"), m, b)
+		}, projectVersion)},
 
 		{pattern: "GET /openapi.json", public: true, serve: s.openapi},
 	}

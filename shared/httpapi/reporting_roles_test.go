@@ -62,7 +62,8 @@ func reportingRoleCases() []roleCase {
 		{route: "POST /programmes/{programmeId}/schedules", write: true, want: byRole(created, created, forbidden, forbidden, notFound),
 			setup: func(_ *testing.T, h *apiH, _ *apiFixture, role string) string { return h.Uniq("schedule by " + role) },
 			req: func(f *apiFixture, role, name string) testkit.Req {
-				return testkit.Request("POST", f.p1("/schedules"), emailOf(role), scheduleBody(name))
+				// Projects A and B: other cases add projects to this fixture meanwhile.
+				return testkit.Request("POST", f.p1("/schedules"), emailOf(role), testkit.Merge(scheduleBody(name), map[string]any{"projectIds": []string{f.A, f.B}}))
 			},
 			ok: func(t *testing.T, h *apiH, f *apiFixture, role, name string, r testkit.Resp) {
 				s := testkit.Decode[domain.Schedule](t, r)

@@ -185,11 +185,9 @@ func (sc *Scope) CreateFunder(body Decoder) (domain.Funder, error) {
 	if err != nil {
 		return domain.Funder{}, err
 	}
-	contacts := make([]string, len(in.Contacts))
-	for i, e := range in.Contacts {
-		contacts[i] = domain.NormaliseEmail(e)
-	}
-	f := domain.Funder{ID: domain.NewID(), Name: in.Name, OrgID: in.OrgID, Contacts: contacts, CreatedAt: sc.s.now()}
+	contacts := normaliseContacts(in.Contacts)
+	now := sc.s.now()
+	f := domain.Funder{ID: domain.NewID(), Name: in.Name, OrgID: in.OrgID, Contacts: contacts, Version: 1, CreatedAt: now, UpdatedAt: now}
 	ch := sc.change(domain.EntityFunder, f.ID, domain.ActionCreate, nil, f)
 	return f, storeErr(sc.s.store.CreateFunder(sc.ctx, sc.programmeID, f, ch), "programme", nil)
 }
@@ -243,7 +241,7 @@ func (sc *Scope) CreateProject(body Decoder) (domain.Project, error) {
 	}
 	now := sc.s.now()
 	pr := domain.Project{ID: domain.NewID(), Name: in.Name, LeadOrganisation: in.LeadOrganisation, Area: in.Area,
-		StartDate: in.StartDate, EndDate: in.EndDate, CreatedAt: now, OrgID: in.OrgID, BeneficiaryLocations: in.BeneficiaryLocations}
+		StartDate: in.StartDate, EndDate: in.EndDate, Version: 1, CreatedAt: now, UpdatedAt: now, OrgID: in.OrgID, BeneficiaryLocations: in.BeneficiaryLocations}
 	pr.Postcode, _ = domain.CanonicalPostcode(in.Postcode) // validated: "" stays ""
 	gen := generationFor(setup, sc.programmeID, pr.ID, now)
 	ch := sc.change(domain.EntityProject, pr.ID, domain.ActionCreate, nil, pr)
@@ -273,4 +271,91 @@ func (sc *Scope) ListProjects(p Page) ([]domain.Project, string, error) {
 		return err
 	})
 	return listErr(items, next, err)
+}
+
+// normaliseContacts lower-cases and trims contact addresses, so a funder's
+// contacts match members however they were typed.
+func normaliseContacts(in []string) []string {
+	out := make([]string, len(in))
+	for i, e := range in {
+		out[i] = domain.NormaliseEmail(e)
+	}
+	return out
+}
+
+// UpdateFunder changes a funder (its name, org-id or contacts) if ifMatch
+// accepts its version (leads and admins). Milestone emails go to the
+// contacts as they are when each is sent.
+func (sc *Scope) UpdateFunder(id string, ifMatch func(int64) bool, body Decoder) (domain.Funder, error) {
+	var first domain.Funder
+	if err := sc.get(domain.Ref(domain.EntityFunder, id), &first, "funder"); err != nil {
+		return domain.Funder{}, err
+	}
+	if !sc.access.CanManage() {
+		return domain.Funder{}, forbidden("manage funders")
+	}
+	var patch domain.FunderPatch
+	derr := body(&patch)
+	return updateLoop(sc.ctx, ifMatch, func(round int) (domain.Funder, error) {
+		before := first
+		if round > 1 {
+			if err := sc.get(domain.Ref(domain.EntityFunder, id), &before, "funder"); err != nil {
+				return domain.Funder{}, err
+			}
+		}
+		in := patch.Apply(before.Input())
+		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
+			return domain.Funder{}, err
+		}
+		if err := domain.CheckText(in); err != nil {
+			return domain.Funder{}, err
+		}
+		if !ifMatch(before.Version) {
+			return domain.Funder{}, stale()
+		}
+		after := before
+		after.Name, after.OrgID, after.Contacts = in.Name, in.OrgID, normaliseContacts(in.Contacts)
+		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
+		ch := sc.change(domain.EntityFunder, id, domain.ActionChange, before, after)
+		return after, storeErr(sc.s.store.UpdateFunder(sc.ctx, sc.programmeID, before, after, ch), "funder", nil)
+	})
+}
+
+// UpdateProject changes a project (its names, dates, org-id, postcode or
+// areas served) if ifMatch accepts its version (leads and admins).
+func (sc *Scope) UpdateProject(id string, ifMatch func(int64) bool, body Decoder) (domain.Project, error) {
+	var first domain.Project
+	if err := sc.get(domain.Ref(domain.EntityProject, id), &first, "project"); err != nil {
+		return domain.Project{}, err
+	}
+	if !sc.access.CanManage() {
+		return domain.Project{}, forbidden("manage projects")
+	}
+	var patch domain.ProjectPatch
+	derr := body(&patch)
+	return updateLoop(sc.ctx, ifMatch, func(round int) (domain.Project, error) {
+		before := first
+		if round > 1 {
+			if err := sc.get(domain.Ref(domain.EntityProject, id), &before, "project"); err != nil {
+				return domain.Project{}, err
+			}
+		}
+		in := patch.Apply(before.Input())
+		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
+			return domain.Project{}, err
+		}
+		if err := domain.CheckText(in); err != nil {
+			return domain.Project{}, err
+		}
+		if !ifMatch(before.Version) {
+			return domain.Project{}, stale()
+		}
+		after := before
+		after.Name, after.LeadOrganisation, after.Area = in.Name, in.LeadOrganisation, in.Area
+		after.StartDate, after.EndDate, after.OrgID, after.BeneficiaryLocations = in.StartDate, in.EndDate, in.OrgID, in.BeneficiaryLocations
+		after.Postcode, _ = domain.CanonicalPostcode(in.Postcode) // validated: "" stays ""
+		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
+		ch := sc.change(domain.EntityProject, id, domain.ActionChange, before, after)
+		return after, storeErr(sc.s.store.UpdateProject(sc.ctx, sc.programmeID, before, after, ch), "project", nil)
+	})
 }

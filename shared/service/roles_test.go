@@ -9,7 +9,9 @@ package service_test
 // nothing, and an allowed change must store its audit event.
 
 import (
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -197,6 +199,14 @@ func roleCases() []roleCase {
 			run: func(w *world, r role) (any, error) { return w.open(r).Project(w.A) }},
 		{name: "ListProjects", want: everyMember,
 			run: func(w *world, r role) (any, error) { return list(w.open(r).ListProjects(page)) }},
+		{name: "UpdateFunder", write: true, want: leadsOnly,
+			run: func(w *world, r role) (any, error) {
+				return w.open(r).UpdateFunder(w.X, func(int64) bool { return true }, body(map[string]any{"contacts": []string{"new@dwp.example"}}))
+			}},
+		{name: "UpdateProject", write: true, want: leadsOnly,
+			run: func(w *world, r role) (any, error) {
+				return w.open(r).UpdateProject(w.A, func(int64) bool { return true }, body(map[string]any{"orgId": "GB-NHS-TAD"}))
+			}},
 		{name: "ThisProject", want: everyMember,
 			run: func(w *world, r role) (any, error) { return w.openA(r).ThisProject() }},
 
@@ -451,6 +461,25 @@ func sortedIDs(ids ...string) []string {
 	ids = slices.Clone(ids)
 	slices.Sort(ids)
 	return ids
+}
+
+// TestRolesTableCoversEveryAction: every operation a Scope offers has a
+// row in the roles table, so a new one cannot skip the question of who may
+// use it.
+func TestRolesTableCoversEveryAction(t *testing.T) {
+	covered := map[string]bool{}
+	for _, c := range roleCases() {
+		name, _, _ := strings.Cut(c.name, " ")
+		covered[strings.TrimSuffix(name, ",")] = true
+	}
+	// Opening a scope and naming its claim are not actions.
+	skip := map[string]bool{"WithClaim": true}
+	st := reflect.TypeFor[*service.Scope]()
+	for i := range st.NumMethod() {
+		if m := st.Method(i).Name; !covered[m] && !skip[m] {
+			t.Errorf("Scope.%s has no row in the roles table", m)
+		}
+	}
 }
 
 func TestRolesTable(t *testing.T) {

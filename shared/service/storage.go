@@ -131,11 +131,15 @@ type ProgrammeStore interface {
 // OrganisationStore keeps a programme's funders and projects.
 type OrganisationStore interface {
 	CreateFunder(ctx context.Context, programmeID string, f domain.Funder, ch Change) error
+	// UpdateFunder replaces a funder still at before's version.
+	UpdateFunder(ctx context.Context, programmeID string, before, after domain.Funder, ch Change) error
 	ListFunders(ctx context.Context, programmeID string, p Page) ([]domain.Funder, string, error)
 	// CreateProject stores a project; gen, when not nil, marks the returns
 	// its schedules now expect of it as still to be written (see
 	// Generation), in the same transaction.
 	CreateProject(ctx context.Context, programmeID string, pr domain.Project, gen *Generation, ch Change) error
+	// UpdateProject replaces a project still at before's version.
+	UpdateProject(ctx context.Context, programmeID string, before, after domain.Project, ch Change) error
 	ListProjects(ctx context.Context, programmeID string, p Page) ([]domain.Project, string, error)
 }
 

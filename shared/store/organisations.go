@@ -47,3 +47,26 @@ func (s *Store) ListProjects(ctx context.Context, programmeID string, p service.
 	next, err := s.listChildren(ctx, programmeID, "PROJECT#", p, func(item Item) error { return appendDecoded(item, &out) })
 	return out, next, err
 }
+
+// UpdateFunder replaces a funder still at before's version.
+func (s *Store) UpdateFunder(ctx context.Context, programmeID string, before, after domain.Funder, ch service.Change) error {
+	return s.replaceChild(ctx, programmeID, after, "funder", skFunder(after.ID), before.Version, ch)
+}
+
+// UpdateProject replaces a project still at before's version.
+func (s *Store) UpdateProject(ctx context.Context, programmeID string, before, after domain.Project, ch service.Change) error {
+	return s.replaceChild(ctx, programmeID, after, "project", skProject(after.ID), before.Version, ch)
+}
+
+// replaceChild writes a new version of a record of a programme's
+// partition, if it is still at version, with its audit event.
+func (s *Store) replaceChild(ctx context.Context, programmeID string, v any, typ, sk string, version int64, ch service.Change) error {
+	item, err := record(v, typ, keys{PK: pkProgramme(programmeID), SK: sk})
+	if err != nil {
+		return err
+	}
+	if err := s.write(ctx, ch, s.versioned(&tx{}, item, version)); err != nil {
+		return fmt.Errorf("update %s %s in %s: %w", typ, sk, programmeID, err)
+	}
+	return nil
+}

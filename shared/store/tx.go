@@ -38,11 +38,15 @@ func (s *Store) create(t *tx, item Item) *tx {
 }
 
 // versioned replaces an item only if it is still at the version the
-// change was based on.
+// change was based on. Version 0 is a record written before it had
+// versions (funders and projects once had none): it must still have none.
 func (s *Store) versioned(t *tx, item Item, version int64) *tx {
-	v, _ := marshal(map[string]any{":v": version})
-	return t.add(types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item,
-		ConditionExpression: aws.String("version = :v"), ExpressionAttributeValues: v}}, service.ErrStale)
+	put := &types.Put{TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_exists(PK) AND attribute_not_exists(version)")}
+	if version != 0 {
+		v, _ := marshal(map[string]any{":v": version})
+		put.ConditionExpression, put.ExpressionAttributeValues = aws.String("version = :v"), v
+	}
+	return t.add(types.TransactWriteItem{Put: put}, service.ErrStale)
 }
 
 // exists checks that a record the change depends on is there; if not, the

@@ -2,6 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -21,13 +24,27 @@ func (a *app) funders(w http.ResponseWriter, r *http.Request, q *req) error {
 
 var funderFields = []field{{"name", kText, "Name"}, {"orgId", kText, "Organisation identifier"}, {"contacts", kLines, "Contact emails"}}
 
+// funderNew adds a funder (…/funders/new) or changes one
+// (…/funders/{fid}/edit): its name, org-id or contacts, as people move on.
 func (a *app) funderNew(w http.ResponseWriter, r *http.Request, q *req) error {
-	sc := a.scope(r, q)
+	sc, id := a.scope(r, q), r.PathValue("fid")
 	return editForm[domain.Funder]{
-		Page: "funder_form", Nav: "funders", Fields: funderFields,
-		Title:  titles[domain.Funder]("", "Add a funder", ""),
-		May:    manages("add funders"),
+		Page: "funder_form", Nav: "funders", Fields: funderFields, ID: id, What: "funder",
+		Title:  titles[domain.Funder](id, "Add a funder", "Change funder"),
+		May:    manages("add or change funders"),
+		Read:   sc.Funder,
+		Values: setFunderValues, Version: func(f domain.Funder) int64 { return f.Version },
 		Create: func(f *form) (domain.Funder, error) { return sc.CreateFunder(f.decoder()) },
-		Done:   func(n *nav, _ domain.Funder) string { return base(n) + "/funders" },
+		Update: func(f *form, ifMatch func(int64) bool) (domain.Funder, error) {
+			return sc.UpdateFunder(id, ifMatch, f.decoder())
+		},
+		Done: func(n *nav, _ domain.Funder) string { return base(n) + "/funders" },
 	}.serve(a, w, r, q)
+}
+
+func setFunderValues(v url.Values, f domain.Funder) {
+	v.Set("name", f.Name)
+	v.Set("orgId", f.OrgID)
+	v.Set("contacts", strings.Join(f.Contacts, "\n"))
+	v.Set("version", strconv.FormatInt(f.Version, 10))
 }

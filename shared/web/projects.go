@@ -2,6 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -34,6 +37,39 @@ func (a *app) projectNew(w http.ResponseWriter, r *http.Request, q *req) error {
 		Create: func(f *form) (domain.Project, error) { return sc.CreateProject(f.decoder()) },
 		Done:   func(n *nav, p domain.Project) string { return base(n) + "/projects/" + p.ID },
 	}.serve(a, w, r, q)
+}
+
+// projectForm changes a project: its names, dates, org-id, postcode and
+// the areas it serves (leads and admins).
+func (a *app) projectForm(w http.ResponseWriter, r *http.Request, q *req) error {
+	sc, id := a.scope(r, q), r.PathValue("prid")
+	return editForm[domain.Project]{
+		Page: "project_form", Nav: "projects", Fields: projectFields, ID: id, What: "project",
+		Title:  titles[domain.Project](id, "Add a project", "Change project"),
+		May:    manages("change projects"),
+		Read:   func(string) (domain.Project, error) { return sc.ThisProject() },
+		Values: setProjectValues, Version: func(p domain.Project) int64 { return p.Version },
+		Update: func(f *form, ifMatch func(int64) bool) (domain.Project, error) {
+			return sc.UpdateProject(id, ifMatch, f.decoder())
+		},
+		Done: func(n *nav, p domain.Project) string { return base(n) + "/projects/" + p.ID },
+	}.serve(a, w, r, q)
+}
+
+func setProjectValues(v url.Values, p domain.Project) {
+	v.Set("name", p.Name)
+	v.Set("leadOrganisation", p.LeadOrganisation)
+	v.Set("area", p.Area)
+	setDate(v, "startDate", p.StartDate)
+	setDate(v, "endDate", p.EndDate)
+	v.Set("orgId", p.OrgID)
+	v.Set("postcode", p.Postcode)
+	lines := make([]string, len(p.BeneficiaryLocations))
+	for i, l := range p.BeneficiaryLocations {
+		lines[i] = l.GeoCode + " " + l.Name
+	}
+	v.Set("beneficiaryLocations", strings.Join(lines, "\n"))
+	v.Set("version", strconv.FormatInt(p.Version, 10))
 }
 
 // project is a project's page: its posts, cohorts and submissions.

@@ -35,6 +35,7 @@ func (a *app) pageRoutes() []pageRoute {
 
 	get(p+"/projects", a.projects)
 	both(p+"/projects/new", a.projectNew)
+	both(pr+"/edit", a.projectForm)
 	get(pr, a.project)
 	both(pr+"/outcomes/new", a.outcomeNew)
 	get(pr+"/outcomes/{oid}", a.outcome)
@@ -50,6 +51,7 @@ func (a *app) pageRoutes() []pageRoute {
 
 	get(p+"/funders", a.funders)
 	both(p+"/funders/new", a.funderNew)
+	both(p+"/funders/{fid}/edit", a.funderNew)
 	get(p+"/members", a.members)
 	both(p+"/members/new", a.memberForm)
 	both(p+"/members/{email}/edit", a.memberForm)

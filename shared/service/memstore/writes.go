@@ -166,6 +166,20 @@ func (s *Store) CreateProject(_ context.Context, programmeID string, pr domain.P
 	})
 }
 
+// UpdateFunder implements service.OrganisationStore.
+func (s *Store) UpdateFunder(_ context.Context, programmeID string, before, after domain.Funder, ch service.Change) error {
+	return s.write("UpdateFunder", programmeID, ch, func(t *tx) {
+		t.versioned(domain.Ref(domain.EntityFunder, after.ID), after, before.Version)
+	})
+}
+
+// UpdateProject implements service.OrganisationStore.
+func (s *Store) UpdateProject(_ context.Context, programmeID string, before, after domain.Project, ch service.Change) error {
+	return s.write("UpdateProject", programmeID, ch, func(t *tx) {
+		t.versioned(domain.Ref(domain.EntityProject, after.ID), after, before.Version)
+	})
+}
+
 // CreateGrant implements service.GrantStore: the funding totals move and
 // the funder and project are checked in the same change.
 func (s *Store) CreateGrant(_ context.Context, programmeID string, g domain.Grant, ch service.Change) error {
