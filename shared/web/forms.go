@@ -25,20 +25,20 @@ import (
 type kind int
 
 const (
-	kText    kind = iota // string; "" is sent as ""
-	kOptText             // string; left out when blank
-	kPounds              // "310,000.00" → pence
-	kInt                 // whole number; left out when blank
-	kFloat               // number; left out when blank
-	kDate                // NHS date input (name-day, -month, -year) or one YYYY-MM-DD field
-	kOptDate             // date; left out when blank
-	kChecks              // checkboxes: []string of the ticked values
-	kIntList             // "50, 100" → [50, 100]
-	kLines               // one item per line → []string
-	kAreas               // "E08000032 Bradford" per line → [{geoCode, name}]
-	kOptChecks           // checkboxes: []string of the ticked values; left out when none is
-	kDays                // "14, 7" → [14, 7] (days); blank → []
-	kBool                // "true" / "false" (radios); left out when neither
+	kText      kind = iota // string; "" is sent as ""
+	kOptText               // string; left out when blank
+	kPounds                // "310,000.00" → pence
+	kInt                   // whole number; left out when blank
+	kFloat                 // number; left out when blank
+	kDate                  // NHS date input (name-day, -month, -year) or one YYYY-MM-DD field
+	kOptDate               // date; left out when blank
+	kChecks                // checkboxes: []string of the ticked values
+	kIntList               // "50, 100" → [50, 100]
+	kLines                 // one item per line → []string
+	kAreas                 // "E08000032 Bradford" per line → [{geoCode, name}]
+	kOptChecks             // checkboxes: []string of the ticked values; left out when none is
+	kDays                  // "14, 7" → [14, 7] (days); blank → []
+	kBool                  // "true" / "false" (radios); left out when neither
 )
 
 // field is one input of a form: its name is the JSON path it fills.

@@ -62,11 +62,11 @@ func (n *nav) Links() []navLink {
 	base := "/app/programmes/" + n.Programme.ID
 	links := []navLink{{Key: "dashboard", Text: "Dashboard", Href: base}, {Key: "grants", Text: "Grants", Href: base + "/grants"},
 		{Key: "projects", Text: "Projects", Href: base + "/projects"}, {Key: "targets", Text: "Targets", Href: base + "/targets"}}
-	links = append(links, navLink{Key: "returns", Text: "Returns", Href: base + "/returns"})
-	if n.Access.CanManage() {
-		links = append(links, navLink{Key: "reviews", Text: "Reviews", Href: base + "/reviews"})
-	}
-	links = append(links, navLink{Key: "notifications", Text: "Notifications", Href: base + "/notifications"})
+	// The review queue and the schedules are reached from the returns page:
+	// one more link in the header would push the lead's last ones under
+	// the header's "More" menu at common widths.
+	links = append(links, navLink{Key: "returns", Text: "Returns", Href: base + "/returns"},
+		navLink{Key: "notifications", Text: "Notifications", Href: base + "/notifications"})
 	if n.Access.CanManage() {
 		links = append(links, navLink{Key: "funders", Text: "Funders", Href: base + "/funders"}, navLink{Key: "members", Text: "Members", Href: base + "/members"},
 			navLink{Key: "audit", Text: "Audit trail", Href: base + "/audit"})

@@ -206,7 +206,7 @@ func (a *app) reviews(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	n, err := a.open(r, q, "reviews")
+	n, err := a.open(r, q, "returns")
 	if err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ var reviewFields = []field{{"decision", kText, "Decision"}, {"comment", kOptText
 func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	sc, prid, oid := a.scope(r, q), r.PathValue("prid"), r.PathValue("oid")
 	return editForm[domain.Outcome]{
-		Page: "review_form", Nav: "reviews", Fields: reviewFields,
+		Page: "review_form", Nav: "returns", Fields: reviewFields,
 		Title:       titles[domain.Outcome]("", "Review a submission", ""),
 		May:         manages("review submissions"),
 		RefuseFirst: true,
