@@ -105,6 +105,9 @@ func BenchmarkInvoke(b *testing.B) {
 		outcome = a.create(b, asPL, p+"/projects/"+f.project+"/outcomes", outcomeBody(i))
 	}
 	pr := p + "/projects/" + f.project
+	// A quarterly schedule over the two years of outcomes, for the reporting function.
+	a.create(b, asLead, p+"/schedules", map[string]any{"name": "Quarterly returns", "frequency": "quarterly",
+		"firstPeriodStart": "2025-01-01", "lastPeriodEnd": "2026-12-31"})
 
 	type call struct {
 		as, method, path string
@@ -131,6 +134,8 @@ func BenchmarkInvoke(b *testing.B) {
 		"progress": {get(asLead, p+"/progress"), get(asLead, p+"/targets"), get(asLead, p+"/targets/"+target),
 			get(asLead, p+"/notifications"), get(asLead, p+"/progress"), get(asLead, p+"/outcomes/summary.csv")},
 		"audit": {get(asLead, p+"/audit")},
+		"reporting": {get(asLead, p+"/returns"), get(asLead, p+"/schedules"), get(asLead, p+"/returns?status=overdue"),
+			get(asPL, p+"/returns?projectId="+f.project), get(asLead, p+"/outcomes/pending")},
 	}
 	const ap = "/app/programmes/"
 	pages := []string{"/app/", ap + f.prog, ap + f.prog + "/grants", ap + f.prog + "/grants/" + grants[0], ap + f.prog + "/projects",

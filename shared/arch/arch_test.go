@@ -111,7 +111,7 @@ func TestNoAWSInTheCore(t *testing.T) {
 func TestAPIFunctionsLinkOnlyTheAPI(t *testing.T) {
 	banned := []string{"github.com/aws/aws-sdk-go-v2/service/sesv2", "github.com/aws/aws-sdk-go-v2/service/ssm",
 		module + "shared/web", module + "shared/notify", module + "shared/email", module + "shared/testkit", module + "shared/testenv"}
-	for _, fn := range []string{"programmes", "grants", "delivery", "progress", "audit"} {
+	for _, fn := range []string{"programmes", "grants", "delivery", "progress", "audit", "reporting"} {
 		p := list(t, module+"functions/"+fn)["functions/"+fn]
 		if len(p.Deps) == 0 {
 			t.Fatalf("functions/%s: no dependencies listed", fn)

@@ -30,6 +30,10 @@ const (
 	EntityOutcome      Entity = "outcome"
 	EntityTarget       Entity = "target"
 	EntityNotification Entity = "notification"
+	EntitySchedule     Entity = "schedule"
+	// EntityReturn is a record, not an audited entity: its changes are
+	// the submissions and reviews that fill it, each audited as such.
+	EntityReturn Entity = "return"
 )
 
 // Action is what happened to a record.
@@ -42,6 +46,7 @@ const (
 	ActionCorrect Action = "correct"
 	ActionDelete  Action = "delete"
 	ActionSend    Action = "send"
+	ActionReview  Action = "review"
 )
 
 // FieldChange is one field's value before and after a change; a create has
@@ -121,7 +126,7 @@ func asMap(v any) map[string]any {
 
 // auditedEntities lists the entities in the order they are shown.
 var auditedEntities = []Entity{EntityProgramme, EntityMember, EntityFunder, EntityProject, EntityGrant,
-	EntityPost, EntityCohort, EntityOutcome, EntityTarget, EntityNotification}
+	EntityPost, EntityCohort, EntityOutcome, EntityTarget, EntityNotification, EntitySchedule}
 
 // ValidEntity reports whether e is an audited entity.
 func ValidEntity(e Entity) bool { return slices.Contains(auditedEntities, e) }

@@ -21,6 +21,10 @@ type Progress struct {
 	// Monthly is the programme's totals by month, oldest first: the series
 	// behind the people-into-work chart.
 	Monthly []MonthTotals `json:"monthly"`
+	// Pending and Returns are for leads and project leads only: funders
+	// never see figures a lead has not approved.
+	Pending *PendingFigures `json:"pending,omitempty"`
+	Returns *ReturnCounts   `json:"returns,omitempty"`
 }
 
 // FundingProgress is money awarded, in all and by funder.

@@ -28,6 +28,7 @@ var historyRoutes = []struct {
 	{projectPath + "/cohorts/{cohortId}", domain.EntityCohort, "cohortId"},
 	{projectPath + "/outcomes/{outcomeId}", domain.EntityOutcome, "outcomeId"},
 	{"/programmes/{programmeId}/targets/{targetId}", domain.EntityTarget, "targetId"},
+	{"/programmes/{programmeId}/schedules/{scheduleId}", domain.EntitySchedule, "scheduleId"},
 }
 
 func (s *server) auditRoutes() []route {

@@ -111,6 +111,12 @@ func TestRequestsPerRoute(t *testing.T) {
 	if ok, err := s.Store.ClaimNotification(context.Background(), note); err != nil || !ok {
 		t.Fatalf("claim: %v %v", ok, err)
 	}
+	sched, err := s.Svc.Open(context.Background(), testkit.AdminCaller(), f.Programme).CreateSchedule(testkit.Body(map[string]any{
+		"name": "Quarterly", "frequency": "quarterly", "firstPeriodStart": "2025-01-01", "lastPeriodEnd": "2026-12-31"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ret := domain.ReturnID(sched.ID, f.A, domain.MustDate("2025-04-01"))
 	p, pa := f.Path, func(rest string) string { return f.ProjectPath(f.A, rest) }
 	cases := []struct {
 		path string
@@ -139,15 +145,27 @@ func TestRequestsPerRoute(t *testing.T) {
 		{pa("/posts"), "BatchGetItem×1 Query×1", 0},
 		{pa("/cohorts"), "BatchGetItem×1 Query×1", 0},
 		{pa("/outcomes"), "BatchGetItem×1 Query×1", 0},
-		// Access, totals and the three lists together; then the years of
-		// figures the targets' windows cover.
-		{p("/progress"), "BatchGetItem×2 GetItem×1 Query×3", 1},
+		{p("/schedules/" + sched.ID), "BatchGetItem×1", 0},
+		{p("/returns/" + ret), "BatchGetItem×1", 0},
+		{p("/schedules"), "BatchGetItem×1 Query×1", 0},
+		{p("/returns"), "BatchGetItem×1 Query×1", 0},
+		{p("/returns?projectId=" + f.A), "BatchGetItem×1 Query×1", 0},
+		{p("/outcomes/pending"), "BatchGetItem×1 Query/GSI1×1", 0},
+		// A status is a range of each schedule's index partition: the
+		// access read and the schedules together, then one Query a
+		// schedule (and project), whatever the history.
+		{p("/returns?status=overdue"), "BatchGetItem×1 Query×1 Query/GSI1×1", 1},
+		{p("/returns?status=overdue&projectId=" + f.A), "BatchGetItem×1 Query×1 Query/GSI2×1", 1},
+		{p("/returns?scheduleId=" + sched.ID + "&status=accepted"), "BatchGetItem×1 Query×1 Query/GSI1×1", 1},
+		// Access, totals, the three lists and the reporting setup together;
+		// then the years of figures the targets' windows cover.
+		{p("/progress"), "BatchGetItem×2 GetItem×1 Query×4", 1},
 		// The record is read with the access check (its own rules), then
 		// its history.
 		{p("/grants/" + f.GrantXA + "/history"), "BatchGetItem×1 Query/GSI2×1", 1},
 	}
 	for _, c := range cases {
-		rt.arm(strings.Count(c.want, "×1") + 2*strings.Count(c.want, "×2") + 3*strings.Count(c.want, "×3"))
+		rt.arm(strings.Count(c.want, "×1") + 2*strings.Count(c.want, "×2") + 3*strings.Count(c.want, "×3") + 4*strings.Count(c.want, "×4"))
 		n := s.Count.Measure(func() { h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, c.path, uLead, nil)) })
 		seq := rt.disarm()
 		t.Logf("GET %s: %s in %d round trips", c.path, n, seq+1)

@@ -63,6 +63,8 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 		_, err = sc.Outcome(ref.ID)
 	case domain.EntityTarget:
 		_, err = sc.Target(ref.ID)
+	case domain.EntitySchedule:
+		_, err = sc.Schedule(ref.ID)
 	default:
 		err = domain.NotFound("record")
 	}

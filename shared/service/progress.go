@@ -18,15 +18,17 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 		funders  []domain.Funder
 		projects []domain.Project
 		targets  []domain.Target
+		setup    ReportingSetup
 	)
 	err := sc.alongside(func() error {
 		var wg sync.WaitGroup
-		var errs [4]error
-		wg.Add(4)
+		var errs [5]error
+		wg.Add(5)
 		go func() { defer wg.Done(); t, errs[0] = sc.s.store.Totals(sc.ctx, sc.programmeID) }()
 		go func() { defer wg.Done(); funders, errs[1] = all(sc, sc.listFunders) }()
 		go func() { defer wg.Done(); projects, errs[2] = all(sc, sc.listProjects) }()
 		go func() { defer wg.Done(); targets, errs[3] = all(sc, sc.listTargets) }()
+		go func() { defer wg.Done(); setup, errs[4] = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID) }()
 		wg.Wait()
 		return storeErr(errors.Join(errs[:]...), "", nil)
 	})
@@ -37,7 +39,15 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 	if err != nil {
 		return domain.Progress{}, err
 	}
-	return domain.BuildProgress(sc.programme, t, funders, projects, targets, currents, sc.s.now()), nil
+	pr := domain.BuildProgress(sc.programme, t, funders, projects, targets, currents, sc.s.now())
+	// Leads and project leads see what awaits review and how returns
+	// stand; funders never see figures a lead has not approved.
+	if sc.access.CanManage() || len(sc.access.Projects) > 0 {
+		pending := t.PendingFigures()
+		counts := domain.CountReturns(setup.Schedules, setup.Stats, domain.DateOf(pr.AsOf))
+		pr.Pending, pr.Returns = &pending, &counts
+	}
+	return pr, nil
 }
 
 // currents is each target's figure over its own window: one more read,

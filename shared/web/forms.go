@@ -26,17 +26,20 @@ import (
 type kind int
 
 const (
-	kText    kind = iota // string; "" is sent as ""
-	kOptText             // string; left out when blank
-	kPounds              // "310,000.00" → pence
-	kInt                 // whole number; left out when blank
-	kFloat               // number; left out when blank
-	kDate                // NHS date input (name-day, -month, -year) or one YYYY-MM-DD field
-	kOptDate             // date; left out when blank
-	kChecks              // checkboxes: []string of the ticked values
-	kIntList             // "50, 100" → [50, 100]
-	kLines               // one item per line → []string
-	kAreas               // "E08000032 Bradford" per line → [{geoCode, name}]
+	kText      kind = iota // string; "" is sent as ""
+	kOptText               // string; left out when blank
+	kPounds                // "310,000.00" → pence
+	kInt                   // whole number; left out when blank
+	kFloat                 // number; left out when blank
+	kDate                  // NHS date input (name-day, -month, -year) or one YYYY-MM-DD field
+	kOptDate               // date; left out when blank
+	kChecks                // checkboxes: []string of the ticked values
+	kIntList               // "50, 100" → [50, 100]
+	kLines                 // one item per line → []string
+	kAreas                 // "E08000032 Bradford" per line → [{geoCode, name}]
+	kOptChecks             // checkboxes: []string of the ticked values; left out when none is
+	kDays                  // "14, 7" → [14, 7] (days); blank → []
+	kBool                  // "true" / "false" (radios); left out when neither
 )
 
 // field is one input of a form: its name is the JSON path it fills.
@@ -212,6 +215,39 @@ func (f *form) body() (map[string]any, domain.Problems) {
 				}
 			}
 			v = vals
+		case kOptChecks:
+			var vals []string
+			for _, x := range f.Values[p] {
+				if x = strings.TrimSpace(x); x != "" {
+					vals = append(vals, x)
+				}
+			}
+			if len(vals) == 0 {
+				continue
+			}
+			v = vals
+		case kDays:
+			ns := []int64{}
+			for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+				n, err := strconv.ParseInt(part, 10, 64)
+				if err != nil {
+					bad.Add(p, "must be whole numbers of days separated by commas, like 14, 7")
+					ok = false
+					break
+				}
+				ns = append(ns, n)
+			}
+			v = ns
+		case kBool:
+			switch raw {
+			case "":
+				continue
+			case "true", "false":
+				v = raw == "true"
+			default:
+				bad.Add(p, "must be yes or no")
+				ok = false
+			}
 		case kIntList:
 			if raw == "" {
 				continue

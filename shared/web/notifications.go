@@ -17,7 +17,7 @@ func (a *app) notifications(w http.ResponseWriter, r *http.Request, q *req) erro
 	if err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "notifications", &view{Title: "Milestone notifications", Nav: n,
+	a.render(w, r, http.StatusOK, "notifications", &view{Title: "Notifications", Nav: n,
 		Data: map[string]any{"Items": items, "Next": nextURL(r, next), "Names": names}})
 	return nil
 }

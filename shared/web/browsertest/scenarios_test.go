@@ -26,6 +26,7 @@ type suite struct {
 
 	// Set as the story goes.
 	grantID, targetID string
+	rc                reportingStory
 }
 
 func (s *suite) base() string { return "/app/programmes/" + s.fx.PID }
@@ -35,7 +36,9 @@ func (s *suite) base() string { return "/app/programmes/" + s.fx.PID }
 // building on the one before: the lead records the DWP's grant and sets a
 // people-into-work target of 60; the project lead's outcomes take the
 // programme past it (once with JavaScript, once without); the funder then
-// sees it reached.
+// sees it reached. Then the reporting cycle, in a programme of its own
+// (reporting_test.go): a schedule, a late return, a change asked for and
+// made, an approval, and the funder seeing the figure only then.
 func TestWebAppInABrowser(t *testing.T) {
 	start := time.Now()
 	root := repoRoot(t)
@@ -58,6 +61,12 @@ func TestWebAppInABrowser(t *testing.T) {
 		{"project lead corrects a bad figure without JavaScript", func(t *testing.T) { s.projectLeadSubmitsOutcome(t, false) }},
 		{"project lead corrects a submission already corrected", s.projectLeadCorrectsTwice},
 		{"funder sees the target reached and no edit forms", s.funderSeesTargetReached},
+		{"lead sets a quarterly schedule and turns review on", s.leadSetsUpReturns},
+		{"project lead is told a return is overdue and submits it late", s.projectLeadSubmitsLate},
+		{"lead asks for a change", s.leadAsksForAChange},
+		{"project lead corrects without JavaScript", s.projectLeadCorrects},
+		{"lead approves the correction without JavaScript", s.leadApproves},
+		{"funder sees the approved figure and is emailed only then", s.funderSeesApprovedFigures},
 	}
 	for _, sc := range scenarios {
 		began := time.Now()
