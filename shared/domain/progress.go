@@ -112,20 +112,7 @@ func BuildProgress(p Programme, t Totals, funders []Funder, projects []Project, 
 		cost := int64(math.Round(float64(t.AwardedPence) / float64(n)))
 		pr.CostPerPersonIntoWorkPence = &cost
 	}
-	names := make([]string, 0, len(t.Measures))
-	for name, ms := range t.Measures {
-		if ms.Respondents > 0 {
-			names = append(names, name)
-		}
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		ms := t.Measures[name]
-		base := ms.BaselineSum / float64(ms.Respondents)
-		latest := ms.LatestSum / float64(ms.Respondents)
-		pr.Measures = append(pr.Measures, MeasureProgress{Name: name, BaselineMean: round2(base), LatestMean: round2(latest),
-			ChangePercent: round1((latest - base) / base * 100), Respondents: ms.Respondents})
-	}
+	pr.Measures = measureList(t.Measures)
 	months := make([]string, 0, len(t.Monthly))
 	for m := range t.Monthly {
 		months = append(months, m)

@@ -1,0 +1,111 @@
+package domain
+
+// A person's portfolio is every programme they belong to, each with its
+// headline figures as far as their roles let them see: one line per
+// programme, built from the running figures the programme keeps on write,
+// so a page of them costs the same whatever the history.
+
+// FundingKey says whose money a figure is: one funder's, to one project
+// (ProjectID "" for grants to the programme as a whole). Money is kept by
+// this key so each caller's share (a funder's grants, a project lead's
+// project's grants) is added up from the running figures, with no grant
+// read.
+type FundingKey struct {
+	FunderID  string
+	ProjectID string
+}
+
+// SeesFunding reports whether the caller may see the money of grants
+// keyed k: leads all of it, a funder its own grants, a project lead its
+// own project's. It is CanReadGrant's rule for a whole class of grants.
+func (a Access) SeesFunding(k FundingKey) bool {
+	if a.CanManage() || a.Funders[k.FunderID] {
+		return true
+	}
+	return k.ProjectID != "" && a.Projects[k.ProjectID]
+}
+
+// PortfolioItem is one programme on a person's portfolio (GET /portfolio).
+type PortfolioItem struct {
+	ProgrammeID string `json:"programmeId"`
+	Name        string `json:"name"`
+	// Roles are the caller's in the programme: none for an administrator,
+	// who sees every programme without belonging to it.
+	Roles []Role `json:"roles"`
+	// AwardedPence and PaidPence cover the grants the caller may read:
+	// all of them for leads, a funder's own, a project lead's project's.
+	AwardedPence int64 `json:"awardedPence"`
+	PaidPence    int64 `json:"paidPence"`
+	// PeopleIntoWork is the programme's counted (approved) figure: every
+	// member reads the programme's progress.
+	PeopleIntoWork int64             `json:"peopleIntoWork"`
+	Targets        []PortfolioTarget `json:"targets"`
+	// ReturnsOverdue counts the programme's returns past their due date
+	// with nothing sent, as progress counts them.
+	ReturnsOverdue int64 `json:"returnsOverdue"`
+	// PaymentsDue counts the payments due and not yet paid of the grants
+	// the caller may read.
+	PaymentsDue int64 `json:"paymentsDue"`
+}
+
+// PortfolioTarget is a target's standing on a portfolio line.
+type PortfolioTarget struct {
+	TargetID  string       `json:"targetId"`
+	Metric    Metric       `json:"metric"`
+	Value     int64        `json:"value"`
+	Deadline  Date         `json:"deadline"`
+	ProjectID *string      `json:"projectId"`
+	Current   int64        `json:"current"`
+	Percent   float64      `json:"percent"`
+	Status    TargetStatus `json:"status"`
+}
+
+// ProgrammeSummary is what a portfolio line is built from: the programme,
+// its running figures, its targets and its schedules with their return
+// counts. Nothing in it grows with the history.
+type ProgrammeSummary struct {
+	Programme Programme
+	Totals    Totals
+	Targets   []Target
+	Schedules []Schedule
+	Stats     map[string]ReturnStats
+}
+
+// BuildPortfolioItem is one programme's portfolio line for a caller with
+// roles (access a), on day today; currents are the targets' figures over
+// their windows, by target id.
+func BuildPortfolioItem(s ProgrammeSummary, roles []Role, a Access, currents map[string]int64, today Date) PortfolioItem {
+	t := s.Totals
+	it := PortfolioItem{ProgrammeID: s.Programme.ID, Name: s.Programme.Name, Roles: roles, Targets: []PortfolioTarget{},
+		PeopleIntoWork: t.Programme[MetricPeopleIntoWork]}
+	if it.Roles == nil {
+		it.Roles = []Role{}
+	}
+	if a.CanManage() {
+		// The programme's totals hold every grant, including any awarded
+		// before money was kept by funder and project.
+		it.AwardedPence, it.PaidPence, it.PaymentsDue = t.AwardedPence, t.PaidPence, t.PaymentsDue
+	} else {
+		it.AwardedPence = sumSeen(a, t.Awarded)
+		it.PaidPence = sumSeen(a, t.Paid)
+		it.PaymentsDue = sumSeen(a, t.Due)
+	}
+	for _, tg := range s.Targets {
+		tp := tg.Evaluate(currents[tg.ID], s.Programme.StartDate, today)
+		it.Targets = append(it.Targets, PortfolioTarget{TargetID: tp.TargetID, Metric: tp.Metric, Value: tp.Value,
+			Deadline: tp.Deadline, ProjectID: tp.ProjectID, Current: tp.Current, Percent: tp.Percent, Status: tp.Status})
+	}
+	it.ReturnsOverdue = CountReturns(s.Schedules, s.Stats, today).Overdue
+	return it
+}
+
+// sumSeen adds up the figures by key that a may see.
+func sumSeen(a Access, by map[FundingKey]int64) int64 {
+	var n int64
+	for k, v := range by {
+		if a.SeesFunding(k) {
+			n += v
+		}
+	}
+	return n
+}

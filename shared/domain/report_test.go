@@ -1,0 +1,271 @@
+package domain_test
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// TestParsePeriod: both dates required and real, to not before from, and
+// at most MaxReportYears apart; one answer names every bad field.
+func TestParsePeriod(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		from, to string
+		fields   []string // bad fields, none for a good period
+	}{
+		{"2011-01-01", "2011-03-31", nil},
+		{"2011-03-31", "2011-03-31", nil}, // one day
+		{"2000-01-01", "2025-01-01", nil}, // exactly 25 years
+		{"2000-01-01", "2025-01-02", []string{"to"}},
+		{"", "", []string{"from", "to"}},
+		{"2011-02-30", "2011-03-31", []string{"from"}},
+		{"2011-01-01", "31/03/2011", []string{"to"}},
+		{"2011-04-01", "2011-03-31", []string{"to"}},
+		{"yesterday", "tomorrow", []string{"from", "to"}},
+	}
+	for _, c := range cases {
+		p, err := domain.ParsePeriod(c.from, c.to)
+		if c.fields == nil {
+			if err != nil || p.Start.String() != c.from || p.End.String() != c.to {
+				t.Errorf("%s..%s: %+v %v", c.from, c.to, p, err)
+			}
+			continue
+		}
+		var e *domain.Error
+		if !errors.As(err, &e) || e.Code != domain.CodeValidation {
+			t.Fatalf("%s..%s: %v, want validation_failed", c.from, c.to, err)
+		}
+		var got []string
+		for f := range e.Fields {
+			got = append(got, f)
+		}
+		if !sameSet(got, c.fields) {
+			t.Errorf("%s..%s: fields %v, want %v", c.from, c.to, e.Fields, c.fields)
+		}
+	}
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	m := map[string]bool{}
+	for _, s := range a {
+		m[s] = true
+	}
+	for _, s := range b {
+		if !m[s] {
+			return false
+		}
+	}
+	return true
+}
+
+// reportWorld is a programme running 2010-04-01 to 2012-03-31 with
+// figures on both sides of a report of the first quarter of 2011.
+func reportWorld() domain.ReportInput {
+	d := domain.MustDate
+	prog := domain.Programme{ID: "p", Name: "Working for Wellness", StartDate: d("2010-04-01"), EndDate: d("2012-03-31")}
+	series := map[domain.SeriesKey]domain.DaySeries{
+		{Year: 2010}: {d("2010-12-31"): {domain.MetricPeopleIntoWork: 5, domain.MetricReferrals: 20}},
+		{Year: 2011}: {
+			d("2011-01-31"): {domain.MetricPeopleIntoWork: 2, domain.MetricReferrals: 10},
+			d("2011-03-31"): {domain.MetricPeopleIntoWork: 4, domain.MetricJobStarts: 5},
+			d("2011-04-30"): {domain.MetricPeopleIntoWork: 100}, // after the period
+		},
+		{ProjectID: "a", Year: 2011}: {d("2011-03-31"): {domain.MetricPeopleIntoWork: 4}, d("2011-04-30"): {domain.MetricPeopleIntoWork: 100}},
+	}
+	return domain.ReportInput{
+		Programme: prog,
+		Period:    domain.Period{Start: d("2011-01-01"), End: d("2011-03-31")},
+		Targets: []domain.Target{
+			// The whole programme: 5 + 2 + 4 by the period's end.
+			{ID: "whole", Metric: domain.MetricPeopleIntoWork, Value: 20, Deadline: d("2012-03-31")},
+			// Project a's, 2011 only: 4 by the period's end (not April's 100).
+			{ID: "a", Metric: domain.MetricPeopleIntoWork, Value: 8, StartDate: d("2011-01-01"), Deadline: d("2011-12-31"), ProjectID: "a"},
+			// Over before the period began: left out.
+			{ID: "old", Metric: domain.MetricReferrals, Value: 10, StartDate: d("2010-04-01"), Deadline: d("2010-12-31")},
+		},
+		Series: series,
+		Measures: domain.DayMeasures{
+			d("2011-03-31"): {"self-confidence": {Respondents: 4, BaselineSum: 12, LatestSum: 24}},
+			d("2010-12-31"): {"self-confidence": {Respondents: 100, BaselineSum: 100, LatestSum: 100}}, // outside
+		},
+		Schedules: []domain.Schedule{{ID: "q", DueDays: 20}},
+		Stats: map[string]domain.ReturnStats{"q": {ScheduleID: "q",
+			// Periods ending 2010-12-31 (due 2011-01-20: in), 2011-03-31
+			// (due 2011-04-20: out).
+			Expected: map[domain.Date]int64{d("2010-12-31"): 4, d("2011-03-31"): 4},
+			Unsent:   map[domain.Date]int64{d("2010-12-31"): 1, d("2011-03-31"): 4},
+			OnTime:   map[domain.Date]int64{d("2010-12-31"): 2},
+		}},
+		Paid:  map[domain.FundingKey]int64{{FunderID: "x", ProjectID: "a"}: 1000, {FunderID: "y"}: 500},
+		Spent: map[domain.FundingKey]int64{{FunderID: "x", ProjectID: "a"}: 300, {FunderID: "y", ProjectID: "b"}: 70},
+		Today: d("2011-06-30"),
+	}
+}
+
+// TestBuildReport: the period's counts in all and by month (only days in
+// the period), each target as at the period's last day, the measures
+// reported in it, the returns due in it.
+func TestBuildReport(t *testing.T) {
+	t.Parallel()
+	in := reportWorld()
+	r := domain.BuildReport(in, domain.Access{Lead: true})
+	if r.From.String() != "2011-01-01" || r.To.String() != "2011-03-31" || r.ProgrammeID != "p" {
+		t.Errorf("report of %s %s..%s", r.ProgrammeID, r.From, r.To)
+	}
+	want := map[domain.Metric]int64{domain.MetricPeopleIntoWork: 6, domain.MetricReferrals: 10, domain.MetricJobStarts: 5}
+	for _, m := range domain.Metrics {
+		if r.Totals[m] != want[m] {
+			t.Errorf("totals[%s] = %d, want %d", m, r.Totals[m], want[m])
+		}
+	}
+	var months []string
+	var into []int64
+	for _, m := range r.ByMonth {
+		months = append(months, m.Month)
+		into = append(into, m.Totals[domain.MetricPeopleIntoWork])
+		if len(m.Totals) != len(domain.Metrics) {
+			t.Errorf("%s has %d metrics, want every one", m.Month, len(m.Totals))
+		}
+	}
+	if !reflect.DeepEqual(months, []string{"2011-01", "2011-02", "2011-03"}) || !reflect.DeepEqual(into, []int64{2, 0, 4}) {
+		t.Errorf("by month %v %v", months, into)
+	}
+	if len(r.Targets) != 2 {
+		t.Fatalf("targets %+v, want the two overlapping the period", r.Targets)
+	}
+	whole, a := r.Targets[0], r.Targets[1]
+	if whole.TargetID != "whole" || whole.Current != 11 || whole.Percent != 55 {
+		t.Errorf("whole-programme target as at the end of March: %+v", whole)
+	}
+	if a.TargetID != "a" || a.Current != 4 || a.Status != domain.StatusOnTrack || a.ProjectID == nil || *a.ProjectID != "a" {
+		t.Errorf("project target as at the end of March: %+v", a)
+	}
+	if len(r.Measures) != 1 || r.Measures[0].BaselineMean != 3 || r.Measures[0].LatestMean != 6 || r.Measures[0].Respondents != 4 {
+		t.Errorf("measures %+v", r.Measures)
+	}
+	if r.Returns.Due != 4 || r.Returns.Received != 3 || r.Returns.OnTime != 2 || r.Returns.OnTimePercent == nil || *r.Returns.OnTimePercent != 50 {
+		t.Errorf("returns %+v", r.Returns)
+	}
+	if r.Money != (domain.ReportMoney{PaidPence: 1500, SpentPence: 370}) {
+		t.Errorf("a lead's money %+v", r.Money)
+	}
+}
+
+// TestReportMoneyByRole: a funder sees its own grants' money, a project
+// lead its project's, as CanReadGrant decides for single grants.
+func TestReportMoneyByRole(t *testing.T) {
+	t.Parallel()
+	in := reportWorld()
+	cases := []struct {
+		name string
+		a    domain.Access
+		want domain.ReportMoney
+	}{
+		{"funder x", domain.Access{Funders: map[string]bool{"x": true}}, domain.ReportMoney{PaidPence: 1000, SpentPence: 300}},
+		{"funder y", domain.Access{Funders: map[string]bool{"y": true}}, domain.ReportMoney{PaidPence: 500, SpentPence: 70}},
+		{"lead of b", domain.Access{Projects: map[string]bool{"b": true}}, domain.ReportMoney{SpentPence: 70}},
+		{"lead of a and funder y", domain.Access{Projects: map[string]bool{"a": true}, Funders: map[string]bool{"y": true}},
+			domain.ReportMoney{PaidPence: 1500, SpentPence: 370}},
+	}
+	for _, c := range cases {
+		if got := domain.BuildReport(in, c.a).Money; got != c.want {
+			t.Errorf("%s: %+v, want %+v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestReportReturnsNotYetDue: returns due in the period but not yet past
+// their due date count as due and are left out of the on-time share.
+func TestReportReturnsNotYetDue(t *testing.T) {
+	t.Parallel()
+	in := reportWorld()
+	in.Period = domain.Period{Start: domain.MustDate("2011-04-01"), End: domain.MustDate("2011-06-30")}
+	in.Today = domain.MustDate("2011-04-10") // 2011-03-31's returns are due on 2011-04-20
+	r := domain.BuildReport(in, domain.Access{Lead: true})
+	if r.Returns.Due != 4 || r.Returns.Received != 0 || r.Returns.OnTimePercent != nil {
+		t.Errorf("returns %+v", r.Returns)
+	}
+}
+
+// TestReportSeriesKeys: the programme's years of the period, and each
+// target's years up to the period's end, no more.
+func TestReportSeriesKeys(t *testing.T) {
+	t.Parallel()
+	in := reportWorld()
+	targets := domain.ReportTargets(in.Targets, in.Programme.StartDate, in.Period)
+	got := domain.ReportSeriesKeys(in.Period, targets, in.Programme.StartDate)
+	want := []domain.SeriesKey{{Year: 2010}, {Year: 2011}, {ProjectID: "a", Year: 2011}}
+	if !sameKeys(got, want) {
+		t.Errorf("keys %v, want %v", got, want)
+	}
+}
+
+func sameKeys(a, b []domain.SeriesKey) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	m := map[domain.SeriesKey]bool{}
+	for _, k := range a {
+		m[k] = true
+	}
+	for _, k := range b {
+		if !m[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestPortfolioItemByRole: money by what each role may read, the counted
+// people into work, targets and overdue returns for everyone.
+func TestPortfolioItemByRole(t *testing.T) {
+	t.Parallel()
+	d := domain.MustDate
+	tot := domain.NewTotals()
+	tot.AwardedPence = 10_000
+	tot.Awarded = map[domain.FundingKey]int64{{FunderID: "x", ProjectID: "a"}: 3_000, {FunderID: "x"}: 5_000, {FunderID: "y", ProjectID: "b"}: 2_000}
+	tot.PaidPence, tot.Paid = 1_500, map[domain.FundingKey]int64{{FunderID: "x", ProjectID: "a"}: 1_000, {FunderID: "y", ProjectID: "b"}: 500}
+	tot.PaymentsDue, tot.Due = 2, map[domain.FundingKey]int64{{FunderID: "x"}: 1, {FunderID: "y", ProjectID: "b"}: 1}
+	tot.Programme[domain.MetricPeopleIntoWork] = 61
+	s := domain.ProgrammeSummary{
+		Programme: domain.Programme{ID: "p", Name: "Bradford", StartDate: d("2010-01-01")},
+		Totals:    tot,
+		Targets:   []domain.Target{{ID: "t", Metric: domain.MetricPeopleIntoWork, Value: 60, Deadline: d("2011-06-30")}},
+		Schedules: []domain.Schedule{{ID: "q", DueDays: 20}},
+		Stats: map[string]domain.ReturnStats{"q": {Expected: map[domain.Date]int64{d("2011-03-31"): 3},
+			Unsent: map[domain.Date]int64{d("2011-03-31"): 2}}},
+	}
+	today := d("2011-05-01") // the quarter's returns were due on 2011-04-20
+	cases := []struct {
+		name                 string
+		a                    domain.Access
+		awarded, paid, count int64
+	}{
+		{"lead", domain.Access{Lead: true}, 10_000, 1_500, 2},
+		{"funder x", domain.Access{Funders: map[string]bool{"x": true}}, 8_000, 1_000, 1},
+		{"project lead of b", domain.Access{Projects: map[string]bool{"b": true}}, 2_000, 500, 1},
+		{"project lead of c", domain.Access{Projects: map[string]bool{"c": true}}, 0, 0, 0},
+	}
+	for _, c := range cases {
+		roles := []domain.Role{{Role: domain.RoleLead}}
+		it := domain.BuildPortfolioItem(s, roles, c.a, map[string]int64{"t": 61}, today)
+		if it.AwardedPence != c.awarded || it.PaidPence != c.paid || it.PaymentsDue != c.count {
+			t.Errorf("%s: awarded %d paid %d due %d, want %d %d %d", c.name, it.AwardedPence, it.PaidPence, it.PaymentsDue, c.awarded, c.paid, c.count)
+		}
+		if it.PeopleIntoWork != 61 || it.ReturnsOverdue != 2 || it.Name != "Bradford" || !reflect.DeepEqual(it.Roles, roles) {
+			t.Errorf("%s: %+v", c.name, it)
+		}
+		if len(it.Targets) != 1 || it.Targets[0].Current != 61 || it.Targets[0].Status != domain.StatusReached || it.Targets[0].Percent != 101.7 {
+			t.Errorf("%s: targets %+v", c.name, it.Targets)
+		}
+	}
+	if it := domain.BuildPortfolioItem(s, nil, domain.Access{Admin: true}, nil, today); it.Roles == nil || len(it.Roles) != 0 {
+		t.Errorf("an administrator's roles %v, want []", it.Roles)
+	}
+}
