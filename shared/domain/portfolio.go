@@ -109,3 +109,6 @@ func sumSeen(a Access, by map[FundingKey]int64) int64 {
 	}
 	return n
 }
+
+// FundingKey is whose money the grant is.
+func (g Grant) FundingKey() FundingKey { return FundingKey{FunderID: g.FunderID, ProjectID: g.ProjectID} }

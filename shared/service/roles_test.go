@@ -20,9 +20,10 @@ import (
 )
 
 const (
-	ok        = "ok"
-	forbidden = string(domain.CodeForbidden)
-	notFound  = string(domain.CodeNotFound)
+	ok         = "ok"
+	forbidden  = string(domain.CodeForbidden)
+	notFound   = string(domain.CodeNotFound)
+	validation = string(domain.CodeValidation)
 )
 
 // by lists the answers for admin, lead, project-lead of own project,
@@ -450,6 +451,62 @@ func roleCases() []roleCase {
 				// The approved figures stay counted until the correction is approved.
 				if pr.Totals[domain.MetricReferrals] != 10 {
 					t.Errorf("referrals counted %d, want the approved 10", pr.Totals[domain.MetricReferrals])
+				}
+			}},
+		// A period report: every member, each seeing the counted
+		// (approved) figures; a non-member learns nothing, not even that
+		// its dates were wrong.
+		{name: "Report", want: everyMember,
+			run: func(w *world, r role) (any, error) { return w.open(r).Report("2025-04-01", "2025-06-30") },
+			check: func(t *testing.T, w *world, r role, got any) {
+				rep := got.(domain.Report)
+				if rep.Totals[domain.MetricReferrals] != 10 || rep.Totals[domain.MetricPeopleIntoWork] != 2 {
+					t.Errorf("report totals %v, want the approved 10 referrals and 2 into work", rep.Totals)
+				}
+				// The first quarter's returns fall due on 2025-04-20: one a project, neither sent.
+				if rep.Returns.Due != 2 || rep.Returns.Received != 0 || len(rep.Targets) != 1 || rep.Targets[0].Current != 2 {
+					t.Errorf("report returns %+v, targets %+v", rep.Returns, rep.Targets)
+				}
+			}},
+		{name: "Report with reversed dates", want: by(validation, validation, validation, validation, validation, validation, notFound),
+			run: func(w *world, r role) (any, error) { return w.open(r).Report("2025-06-30", "2025-04-01") }},
+		// A portfolio: the programmes each person belongs to (every one,
+		// for an administrator), each with the money of the grants they
+		// may read.
+		{name: "Portfolio", want: by(ok, ok, ok, ok, ok, ok, ok),
+			run: func(w *world, r role) (any, error) { return list(w.svc.Portfolio(w.ctx, caller(r), page)) },
+			check: func(t *testing.T, w *world, r role, got any) {
+				items := got.([]domain.PortfolioItem)
+				var ids []string
+				for _, it := range items {
+					ids = append(ids, it.ProgrammeID)
+				}
+				want := map[role][]string{admin: sortedIDs(w.P, w.P2), outsider: {w.P2}}[r]
+				if want == nil {
+					want = []string{w.P}
+				}
+				if !slices.Equal(ids, want) {
+					t.Fatalf("portfolio %v, want %v", ids, want)
+				}
+				awarded := map[role]int64{admin: 101_000_00, lead: 101_000_00, plOwn: 31_000_00, plOther: 20_000_00,
+					funderOwn: 81_000_00, funderOther: 20_000_00, outsider: 0}[r]
+				it := items[slices.Index(ids, want[0])]
+				if r == admin {
+					it = items[slices.Index(ids, w.P)]
+				}
+				if it.AwardedPence != awarded {
+					t.Errorf("awarded %d, want %d", it.AwardedPence, awarded)
+				}
+				if r == outsider {
+					return
+				}
+				if (r == admin) != (len(it.Roles) == 0) {
+					t.Errorf("roles %+v", it.Roles)
+				}
+				// Five returns are past due with nothing sent: A's first and
+				// third quarters, B's first three.
+				if it.PeopleIntoWork != 2 || it.ReturnsOverdue != 5 || len(it.Targets) != 1 || it.Targets[0].Current != 2 {
+					t.Errorf("portfolio line %+v", it)
 				}
 			}},
 		{name: "OutcomeSummary", want: everyMember,

@@ -302,6 +302,52 @@ type TotalsStore interface {
 	Series(ctx context.Context, programmeID string, keys []domain.SeriesKey) (map[domain.SeriesKey]domain.DaySeries, error)
 }
 
+// ReportStore reads what a period report needs beyond the running figures.
+type ReportStore interface {
+	// PeriodSeries reads the years of figures keys name (a missing year is
+	// an empty series) with, from the programme's own years among them,
+	// the wellbeing measures' sums by the day periods ended: one
+	// BatchGetItem per 100 keys.
+	PeriodSeries(ctx context.Context, programmeID string, keys []domain.SeriesKey) (map[domain.SeriesKey]domain.DaySeries, domain.DayMeasures, error)
+	// PeriodMoney reads the money paid (by the date paid) and spent (by
+	// the end of each spend return's period) in the period, by funder and
+	// project.
+	PeriodMoney(ctx context.Context, programmeID string, p domain.Period) (paid, spent map[domain.FundingKey]int64, err error)
+}
+
+// Membership is a programme a person belongs to, with their roles in it.
+type Membership struct {
+	ProgrammeID string
+	Roles       []domain.Role
+}
+
+// FigureKeys asks for one programme's figures: years of its daily series
+// and its schedules' return counts.
+type FigureKeys struct {
+	Series    []domain.SeriesKey
+	Schedules []string
+}
+
+// Figures are one programme's figures as FigureKeys asked for them.
+type Figures struct {
+	Series map[domain.SeriesKey]domain.DaySeries
+	Stats  map[string]domain.ReturnStats
+}
+
+// PortfolioStore reads many programmes at once, for a portfolio: each
+// method is one request per 100 records, whatever the programmes hold.
+type PortfolioStore interface {
+	// Memberships lists the programmes email belongs to with its roles
+	// in each (one Query a page).
+	Memberships(ctx context.Context, email string, p Page) ([]Membership, string, error)
+	// Summaries reads each programme with its running figures, its
+	// targets and its schedules (no return counts: see Figures), by id; a
+	// programme not there is left out.
+	Summaries(ctx context.Context, ids []string) (map[string]domain.ProgrammeSummary, error)
+	// Figures reads what want asks of each programme, by programme id.
+	Figures(ctx context.Context, want map[string]FigureKeys) (map[string]Figures, error)
+}
+
 // NotificationStore lists a programme's notifications; keep, when not nil,
 // chooses the ones the caller may see (pages are filled past the others).
 type NotificationStore interface {
@@ -362,6 +408,8 @@ type Storer interface {
 	DeliveryStore
 	TargetStore
 	TotalsStore
+	ReportStore
+	PortfolioStore
 	NotificationStore
 	AuditStore
 	IdempotencyStore

@@ -249,6 +249,7 @@ func copyTotals(t domain.Totals) domain.Totals {
 	c := t
 	c.ByFunder, c.Posts, c.Programme, c.Measures = maps.Clone(t.ByFunder), maps.Clone(t.Posts), maps.Clone(t.Programme), maps.Clone(t.Measures)
 	c.Pending = maps.Clone(t.Pending)
+	c.Awarded, c.Paid, c.Due = maps.Clone(t.Awarded), maps.Clone(t.Paid), maps.Clone(t.Due)
 	c.ByProject, c.ByCohort, c.Monthly = cloneNested(t.ByProject), cloneNested(t.ByCohort), cloneNested(t.Monthly)
 	return c
 }

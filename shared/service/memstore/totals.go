@@ -15,6 +15,7 @@ import (
 type delta struct {
 	awarded         int64
 	byFunder        map[string]int64
+	byKey           map[domain.FundingKey]int64 // awards by funder and project
 	posts           map[domain.PostStatus]int64
 	cohorts, places int64
 	programme       map[domain.Metric]int64
@@ -39,11 +40,13 @@ func (d *delta) pend(o domain.Outcome, sign int64) {
 	d.pendingCount += sign
 }
 
-// funding moves each funder's awards, and the programme's, by byFunder.
-func funding(byFunder map[string]int64) delta {
-	d := delta{byFunder: byFunder}
-	for _, n := range byFunder {
+// funding moves the awards by funder and project, each funder's and the
+// programme's, by byKey.
+func funding(byKey map[domain.FundingKey]int64) delta {
+	d := delta{byFunder: map[string]int64{}, byKey: byKey}
+	for k, n := range byKey {
 		d.awarded += n
+		d.byFunder[k.FunderID] += n
 	}
 	return d
 }
@@ -96,6 +99,9 @@ func (d delta) apply(p *partition) {
 	t.AwardedPence += d.awarded
 	for f, n := range d.byFunder {
 		addNonZero(t.ByFunder, f, n)
+	}
+	for k, n := range d.byKey {
+		addNonZero(t.Awarded, k, n)
 	}
 	for s, n := range d.posts {
 		addNonZero(t.Posts, s, n)
@@ -161,36 +167,8 @@ func (s *Store) Series(_ context.Context, programmeID string, keys []domain.Seri
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	out := make(map[domain.SeriesKey]domain.DaySeries, len(keys))
-	want := map[domain.SeriesKey]bool{}
-	for _, k := range keys {
-		out[k], want[k] = domain.DaySeries{}, true
-	}
-	p := s.progs[programmeID]
-	if p == nil {
-		return out, nil
-	}
-	counted, err := p.counted()
-	if err != nil {
-		return nil, err
-	}
-	for _, o := range counted {
-		year := o.PeriodEnd.Time().Year()
-		for _, k := range []domain.SeriesKey{{Year: year}, {ProjectID: o.ProjectID, Year: year}} {
-			if !want[k] {
-				continue
-			}
-			day := out[k][o.PeriodEnd]
-			if day == nil {
-				day = map[domain.Metric]int64{}
-				out[k][o.PeriodEnd] = day
-			}
-			for m, n := range o.Counts {
-				day[m] += n
-			}
-		}
-	}
-	return out, nil
+	series, _, err := s.progs[programmeID].series(keys)
+	return series, err
 }
 
 // Ping implements service.Reader: the fake always answers, unless a fault

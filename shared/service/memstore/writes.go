@@ -184,16 +184,16 @@ func (s *Store) UpdateProject(_ context.Context, programmeID string, before, aft
 // the funder and project are checked in the same change.
 func (s *Store) CreateGrant(_ context.Context, programmeID string, g domain.Grant, ch service.Change) error {
 	return s.write("CreateGrant", programmeID, ch, func(t *tx) {
-		t.create(domain.Ref(domain.EntityGrant, g.ID), g).totals(funding(map[string]int64{g.FunderID: g.AmountPence})).grantRefs(g)
+		t.create(domain.Ref(domain.EntityGrant, g.ID), g).totals(funding(map[domain.FundingKey]int64{g.FundingKey(): g.AmountPence})).grantRefs(g)
 	})
 }
 
 // UpdateGrant implements service.GrantStore.
 func (s *Store) UpdateGrant(_ context.Context, programmeID string, before, after domain.Grant, ch service.Change) error {
-	byFunder := map[string]int64{after.FunderID: after.AmountPence}
-	byFunder[before.FunderID] -= before.AmountPence
+	byKey := map[domain.FundingKey]int64{after.FundingKey(): after.AmountPence}
+	byKey[before.FundingKey()] -= before.AmountPence
 	return s.write("UpdateGrant", programmeID, ch, func(t *tx) {
-		t.versioned(domain.Ref(domain.EntityGrant, after.ID), after, before.Version).totals(funding(byFunder)).grantRefs(after)
+		t.versioned(domain.Ref(domain.EntityGrant, after.ID), after, before.Version).totals(funding(byKey)).grantRefs(after)
 	})
 }
 

@@ -1,0 +1,193 @@
+package memstore
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// Memberships implements service.PortfolioStore: the programmes email
+// holds roles in, by programme id (as the DynamoDB store's index orders
+// them), with the roles.
+func (s *Store) Memberships(_ context.Context, email string, p service.Page) ([]service.Membership, string, error) {
+	if err := s.enter("Memberships"); err != nil {
+		return nil, "", err
+	}
+	defer s.mu.Unlock()
+	type row struct {
+		ProgrammeID string        `json:"programmeId"`
+		Roles       []domain.Role `json:"roles"`
+	}
+	var es []entry
+	for id, part := range s.progs {
+		var m domain.Member
+		if ok, err := part.decode(domain.Ref(domain.EntityMember, email), &m); err != nil {
+			return nil, "", err
+		} else if !ok {
+			continue
+		}
+		data, err := json.Marshal(row{ProgrammeID: id, Roles: m.Roles})
+		if err != nil {
+			return nil, "", err
+		}
+		es = append(es, entry{key: id, data: data})
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].key < es[j].key })
+	rows, next, err := page[row]("memberships of "+email, es, false, nil, p)
+	out := make([]service.Membership, len(rows))
+	for i, r := range rows {
+		out[i] = service.Membership{ProgrammeID: r.ProgrammeID, Roles: r.Roles}
+	}
+	return out, next, err
+}
+
+// Summaries implements service.PortfolioStore from the records themselves
+// (the DynamoDB store keeps a summary of targets and schedules on write;
+// the contract test holds the two to the same answers). Schedules carry
+// their id and due days, all a portfolio needs of them.
+func (s *Store) Summaries(_ context.Context, ids []string) (map[string]domain.ProgrammeSummary, error) {
+	if err := s.enter("Summaries"); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	out := map[string]domain.ProgrammeSummary{}
+	for _, id := range ids {
+		p := s.progs[id]
+		var sum domain.ProgrammeSummary
+		if ok, err := p.decode(domain.RecordRef{Entity: domain.EntityProgramme}, &sum.Programme); err != nil {
+			return nil, err
+		} else if !ok {
+			continue
+		}
+		sum.Totals = copyTotals(p.totals)
+		for _, e := range p.entries(domain.EntityTarget, "") {
+			var t domain.Target
+			if err := json.Unmarshal(e.data, &t); err != nil {
+				return nil, err
+			}
+			sum.Targets = append(sum.Targets, summaryTarget(t))
+		}
+		for _, e := range p.entries(domain.EntitySchedule, "") {
+			var sc domain.Schedule
+			if err := json.Unmarshal(e.data, &sc); err != nil {
+				return nil, err
+			}
+			sum.Schedules = append(sum.Schedules, domain.Schedule{ID: sc.ID, DueDays: sc.DueDays})
+		}
+		out[id] = sum
+	}
+	return out, nil
+}
+
+// summaryTarget is what a summary keeps of a target: what its window and
+// its standing need.
+func summaryTarget(t domain.Target) domain.Target {
+	return domain.Target{ID: t.ID, Metric: t.Metric, Value: t.Value, Deadline: t.Deadline, StartDate: t.StartDate, ProjectID: t.ProjectID}
+}
+
+// Figures implements service.PortfolioStore.
+func (s *Store) Figures(_ context.Context, want map[string]service.FigureKeys) (map[string]service.Figures, error) {
+	if err := s.enter("Figures"); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	out := map[string]service.Figures{}
+	for id, fk := range want {
+		p := s.progs[id]
+		series, _, err := p.series(fk.Series)
+		if err != nil {
+			return nil, err
+		}
+		f := service.Figures{Series: series, Stats: map[string]domain.ReturnStats{}}
+		for _, sid := range fk.Schedules {
+			f.Stats[sid] = p.stats(sid)
+		}
+		out[id] = f
+	}
+	return out, nil
+}
+
+// stats is a schedule's return counts (empty when it has none).
+func (p *partition) stats(scheduleID string) domain.ReturnStats {
+	var st statsRecord
+	if p != nil {
+		p.decode(domain.Ref(entityStats, scheduleID), &st)
+	}
+	return domain.ReturnStats{ScheduleID: scheduleID, Expected: dates(st.Expected), Unsent: dates(st.Unsent), OnTime: dates(st.OnTime), Submitted: st.Submitted}
+}
+
+// PeriodSeries implements service.ReportStore.
+func (s *Store) PeriodSeries(_ context.Context, programmeID string, keys []domain.SeriesKey) (map[domain.SeriesKey]domain.DaySeries, domain.DayMeasures, error) {
+	if err := s.enter("PeriodSeries"); err != nil {
+		return nil, nil, err
+	}
+	defer s.mu.Unlock()
+	return s.progs[programmeID].series(keys)
+}
+
+// PeriodMoney implements service.ReportStore. No payments or spend are
+// kept yet: nothing was paid or spent in any period.
+func (s *Store) PeriodMoney(_ context.Context, programmeID string, _ domain.Period) (map[domain.FundingKey]int64, map[domain.FundingKey]int64, error) {
+	if err := s.enter("PeriodMoney"); err != nil {
+		return nil, nil, err
+	}
+	defer s.mu.Unlock()
+	return map[domain.FundingKey]int64{}, map[domain.FundingKey]int64{}, nil
+}
+
+// series adds up the submissions that count into the years keys name
+// (each present, empty when nothing counts in it) and, for the
+// programme's own years among them, the measures' sums by day. As Series,
+// it works from the submissions, not from figures kept on write, so the
+// contract test checks the DynamoDB store's daily items against it.
+func (p *partition) series(keys []domain.SeriesKey) (map[domain.SeriesKey]domain.DaySeries, domain.DayMeasures, error) {
+	out := make(map[domain.SeriesKey]domain.DaySeries, len(keys))
+	measures := domain.DayMeasures{}
+	want := map[domain.SeriesKey]bool{}
+	for _, k := range keys {
+		out[k], want[k] = domain.DaySeries{}, true
+	}
+	if p == nil {
+		return out, measures, nil
+	}
+	counted, err := p.counted()
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, o := range counted {
+		year := o.PeriodEnd.Time().Year()
+		for _, k := range []domain.SeriesKey{{Year: year}, {ProjectID: o.ProjectID, Year: year}} {
+			if !want[k] {
+				continue
+			}
+			day := out[k][o.PeriodEnd]
+			if day == nil {
+				day = map[domain.Metric]int64{}
+				out[k][o.PeriodEnd] = day
+			}
+			for m, n := range o.Counts {
+				day[m] += n
+			}
+		}
+		if !want[domain.SeriesKey{Year: year}] || len(o.Measures) == 0 {
+			continue
+		}
+		day := measures[o.PeriodEnd]
+		if day == nil {
+			day = map[string]domain.MeasureSums{}
+			measures[o.PeriodEnd] = day
+		}
+		for _, ms := range o.Measures {
+			cur := day[ms.Name]
+			r := float64(ms.Respondents)
+			cur.Respondents += ms.Respondents
+			cur.BaselineSum += r * ms.BaselineMean
+			cur.LatestSum += r * ms.LatestMean
+			day[ms.Name] = cur
+		}
+	}
+	return out, measures, nil
+}
