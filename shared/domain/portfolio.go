@@ -111,4 +111,6 @@ func sumSeen(a Access, by map[FundingKey]int64) int64 {
 }
 
 // FundingKey is whose money the grant is.
-func (g Grant) FundingKey() FundingKey { return FundingKey{FunderID: g.FunderID, ProjectID: g.ProjectID} }
+func (g Grant) FundingKey() FundingKey {
+	return FundingKey{FunderID: g.FunderID, ProjectID: g.ProjectID}
+}
