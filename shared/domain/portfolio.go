@@ -1,5 +1,10 @@
 package domain
 
+import (
+	"fmt"
+	"strings"
+)
+
 // A person's portfolio is every programme they belong to, each with its
 // headline figures as far as their roles let them see: one line per
 // programme, built from the running figures the programme keeps on write,
@@ -60,12 +65,28 @@ type PortfolioTarget struct {
 	Status    TargetStatus `json:"status"`
 }
 
+// FundingFigures are a programme's money by funder and project, kept on
+// write like the totals, so each caller's share (a funder's grants, a
+// project lead's project's) is added up with no grant read: awarded,
+// paid, and the number of payments due and not yet paid.
+type FundingFigures struct {
+	Awarded map[FundingKey]int64
+	Paid    map[FundingKey]int64
+	Due     map[FundingKey]int64
+}
+
+// NewFundingFigures returns empty figures with every map ready.
+func NewFundingFigures() FundingFigures {
+	return FundingFigures{Awarded: map[FundingKey]int64{}, Paid: map[FundingKey]int64{}, Due: map[FundingKey]int64{}}
+}
+
 // ProgrammeSummary is what a portfolio line is built from: the programme,
-// its running figures, its targets and its schedules with their return
-// counts. Nothing in it grows with the history.
+// its running figures and money by funder and project, its targets and its
+// schedules with their return counts. Nothing in it grows with the history.
 type ProgrammeSummary struct {
 	Programme Programme
 	Totals    Totals
+	Funding   FundingFigures
 	Targets   []Target
 	Schedules []Schedule
 	Stats     map[string]ReturnStats
@@ -75,20 +96,19 @@ type ProgrammeSummary struct {
 // roles (access a), on day today; currents are the targets' figures over
 // their windows, by target id.
 func BuildPortfolioItem(s ProgrammeSummary, roles []Role, a Access, currents map[string]int64, today Date) PortfolioItem {
-	t := s.Totals
+	t, f := s.Totals, s.Funding
 	it := PortfolioItem{ProgrammeID: s.Programme.ID, Name: s.Programme.Name, Roles: roles, Targets: []PortfolioTarget{},
 		PeopleIntoWork: t.Programme[MetricPeopleIntoWork]}
 	if it.Roles == nil {
 		it.Roles = []Role{}
 	}
+	it.AwardedPence = sumSeen(a, f.Awarded)
+	it.PaidPence = sumSeen(a, f.Paid)
+	it.PaymentsDue = sumSeen(a, f.Due)
 	if a.CanManage() {
-		// The programme's totals hold every grant, including any awarded
-		// before money was kept by funder and project.
-		it.AwardedPence, it.PaidPence, it.PaymentsDue = t.AwardedPence, t.PaidPence, t.PaymentsDue
-	} else {
-		it.AwardedPence = sumSeen(a, t.Awarded)
-		it.PaidPence = sumSeen(a, t.Paid)
-		it.PaymentsDue = sumSeen(a, t.Due)
+		// The running total holds every grant, including any awarded
+		// before awards were kept by funder and project.
+		it.AwardedPence = t.AwardedPence
 	}
 	for _, tg := range s.Targets {
 		tp := tg.Evaluate(currents[tg.ID], s.Programme.StartDate, today)
@@ -113,4 +133,18 @@ func sumSeen(a Access, by map[FundingKey]int64) int64 {
 // FundingKey is whose money the grant is.
 func (g Grant) FundingKey() FundingKey {
 	return FundingKey{FunderID: g.FunderID, ProjectID: g.ProjectID}
+}
+
+// MarshalText writes the key as "<funder>/<project>" ("<funder>/" for the
+// programme as a whole), so figures by key can be JSON objects.
+func (k FundingKey) MarshalText() ([]byte, error) { return []byte(k.FunderID + "/" + k.ProjectID), nil }
+
+// UnmarshalText reads what MarshalText writes.
+func (k *FundingKey) UnmarshalText(b []byte) error {
+	f, p, ok := strings.Cut(string(b), "/")
+	if !ok {
+		return fmt.Errorf("%q is not <funder>/<project>", b)
+	}
+	*k = FundingKey{FunderID: f, ProjectID: p}
+	return nil
 }

@@ -229,13 +229,16 @@ func TestPortfolioItemByRole(t *testing.T) {
 	d := domain.MustDate
 	tot := domain.NewTotals()
 	tot.AwardedPence = 10_000
-	tot.Awarded = map[domain.FundingKey]int64{{FunderID: "x", ProjectID: "a"}: 3_000, {FunderID: "x"}: 5_000, {FunderID: "y", ProjectID: "b"}: 2_000}
-	tot.PaidPence, tot.Paid = 1_500, map[domain.FundingKey]int64{{FunderID: "x", ProjectID: "a"}: 1_000, {FunderID: "y", ProjectID: "b"}: 500}
-	tot.PaymentsDue, tot.Due = 2, map[domain.FundingKey]int64{{FunderID: "x"}: 1, {FunderID: "y", ProjectID: "b"}: 1}
+	fund := domain.FundingFigures{
+		Awarded: map[domain.FundingKey]int64{{FunderID: "x", ProjectID: "a"}: 3_000, {FunderID: "x"}: 5_000, {FunderID: "y", ProjectID: "b"}: 2_000},
+		Paid:    map[domain.FundingKey]int64{{FunderID: "x", ProjectID: "a"}: 1_000, {FunderID: "y", ProjectID: "b"}: 500},
+		Due:     map[domain.FundingKey]int64{{FunderID: "x"}: 1, {FunderID: "y", ProjectID: "b"}: 1},
+	}
 	tot.Programme[domain.MetricPeopleIntoWork] = 61
 	s := domain.ProgrammeSummary{
 		Programme: domain.Programme{ID: "p", Name: "Bradford", StartDate: d("2010-01-01")},
 		Totals:    tot,
+		Funding:   fund,
 		Targets:   []domain.Target{{ID: "t", Metric: domain.MetricPeopleIntoWork, Value: 60, Deadline: d("2011-06-30")}},
 		Schedules: []domain.Schedule{{ID: "q", DueDays: 20}},
 		Stats: map[string]domain.ReturnStats{"q": {Expected: map[domain.Date]int64{d("2011-03-31"): 3},

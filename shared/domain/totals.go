@@ -30,24 +30,14 @@ type Totals struct {
 	// submissions that is: kept beside the counted figures, never in them.
 	Pending      map[Metric]int64
 	PendingCount int64
-	// Awarded is the awards by funder and project, so a funder's or a
-	// project lead's share is read from the totals as a lead's is. Paid
-	// and Due are the money paid and the payments due and not paid (a
-	// count) the same way, and PaidPence and PaymentsDue their sums.
-	Awarded     map[FundingKey]int64
-	Paid        map[FundingKey]int64
-	Due         map[FundingKey]int64
-	PaidPence   int64
-	PaymentsDue int64
-	ChangedAt   time.Time
+	ChangedAt    time.Time
 }
 
 // NewTotals returns empty totals with every map ready.
 func NewTotals() Totals {
 	return Totals{ByFunder: map[string]int64{}, Posts: map[PostStatus]int64{}, Programme: map[Metric]int64{},
 		ByProject: map[string]map[Metric]int64{}, ByCohort: map[string]map[Metric]int64{},
-		Measures: map[string]MeasureSums{}, Monthly: map[string]map[Metric]int64{}, Pending: map[Metric]int64{},
-		Awarded: map[FundingKey]int64{}, Paid: map[FundingKey]int64{}, Due: map[FundingKey]int64{}}
+		Measures: map[string]MeasureSums{}, Monthly: map[string]map[Metric]int64{}, Pending: map[Metric]int64{}}
 }
 
 // PendingFigures is the pending part of the totals, every metric present.

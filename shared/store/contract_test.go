@@ -337,6 +337,7 @@ var ctCases = []struct {
 	{"audit trail", ctAudit},
 	{"idempotency claims", ctIdempotency},
 	{"notifications", ctNotifications},
+	{"portfolio summaries and period figures", ctPortfolio},
 }
 
 func ctReads(c *ct) {
@@ -1022,4 +1023,151 @@ func ctNotifications(c *ct) {
 	if !g.Found || n.ID != all[0].ID {
 		c.Errorf("a notification read as a record: %v %+v", g.Found, n)
 	}
+}
+
+// ctPortfolio: what a portfolio and a period report read. The DynamoDB
+// store keeps summaries on write (awards by funder and project, targets,
+// schedules' due days, measures by day); the fake works them out from the
+// records. Both must give the same answers, through every kind of change.
+func ctPortfolio(c *ct) {
+	p, q := c.programme(), c.programme()
+	x, y := c.funder(p.ID), c.funder(p.ID)
+	a, b := c.project(p.ID), c.project(p.ID)
+	now := time.Now().UTC()
+
+	// Memberships: a funder in p and a lead in q, one page at a time.
+	dwp := "dwp@example.org"
+	for pid, roles := range map[string][]domain.Role{p.ID: {{Role: domain.RoleFunder, FunderID: x.ID}}, q.ID: {{Role: domain.RoleLead}}} {
+		m := domain.Member{Email: dwp, Roles: roles, UpdatedAt: now}
+		c.ok(c.st.PutMember(c.ctx, pid, m, nil, c.change(pid, domain.EntityMember, dwp, domain.ActionCreate, nil, m)))
+	}
+	ms := ctAll(c, 1, func(pg service.Page) ([]service.Membership, string, error) { return c.st.Memberships(c.ctx, dwp, pg) })
+	want := []service.Membership{{ProgrammeID: p.ID, Roles: []domain.Role{{Role: domain.RoleFunder, FunderID: x.ID}}},
+		{ProgrammeID: q.ID, Roles: []domain.Role{{Role: domain.RoleLead}}}}
+	slices.SortFunc(want, func(a, b service.Membership) int { return cmpString(a.ProgrammeID, b.ProgrammeID) })
+	ctSame(c, "memberships", ms, want)
+
+	// Awards by funder and project, through a grant moving funder, project
+	// and amount.
+	c.grant(p.ID, x.ID, a.ID, 100)
+	c.grant(p.ID, x.ID, "", 50)
+	gyb := c.grant(p.ID, y.ID, b.ID, 30)
+	moved := gyb
+	moved.FunderID, moved.ProjectID, moved.AmountPence, moved.Version = x.ID, a.ID, 40, 2
+	c.ok(c.st.UpdateGrant(c.ctx, p.ID, gyb, moved, c.change(p.ID, domain.EntityGrant, gyb.ID, domain.ActionChange, gyb, moved)))
+
+	// Targets, one changed after it was set; a quarterly schedule whose
+	// due days change.
+	t1 := domain.Target{ID: domain.NewID(), Metric: domain.MetricPeopleIntoWork, Value: 10, Deadline: domain.MustDate("2026-12-31"),
+		Notify: []string{}, Thresholds: []int64{100}, Version: 1, CreatedAt: now, UpdatedAt: now}
+	t2 := domain.Target{ID: domain.NewID(), Metric: domain.MetricReferrals, Value: 40, StartDate: domain.MustDate("2025-06-01"),
+		Deadline: domain.MustDate("2025-12-31"), ProjectID: a.ID, Notify: []string{x.ID}, Thresholds: []int64{50, 100}, Version: 1, CreatedAt: now, UpdatedAt: now}
+	for _, t := range []domain.Target{t1, t2} {
+		c.ok(c.st.CreateTarget(c.ctx, p.ID, t, domain.Date{}, c.change(p.ID, domain.EntityTarget, t.ID, domain.ActionCreate, nil, t)))
+	}
+	t1b := t1
+	t1b.Value, t1b.Version = 12, 2
+	c.ok(c.st.UpdateTarget(c.ctx, p.ID, t1, t1b, domain.Date{}, c.change(p.ID, domain.EntityTarget, t1.ID, domain.ActionChange, t1, t1b)))
+	// Figures: a submission with a measure, corrected (before the
+	// schedule: a submission plans on the reporting setup it read).
+	piw, ref := domain.MetricPeopleIntoWork, domain.MetricReferrals
+	o1 := ctOutcome(a.ID, "", "2025-06-30", map[domain.Metric]int64{piw: 3, ref: 9}, domain.Measure{Name: "self_confidence", BaselineMean: 3, LatestMean: 6, Respondents: 4})
+	c.ok(c.submit(p.ID, o1, nil))
+	fix := ctOutcome(a.ID, "", "2025-07-31", map[domain.Metric]int64{piw: 4, ref: 10}, domain.Measure{Name: "self_confidence", BaselineMean: 2, LatestMean: 5, Respondents: 2})
+	c.ok(c.submit(p.ID, fix, &o1))
+	c.ok(c.submit(p.ID, ctOutcome(b.ID, "", "2025-07-31", map[domain.Metric]int64{piw: 1}), nil))
+
+	setup, err := c.st.ReportingSetup(c.ctx, p.ID)
+	c.ok(err)
+	sched := domain.Schedule{ID: domain.NewID(), Name: "Quarterly", Frequency: domain.Quarterly, FirstPeriodStart: domain.MustDate("2025-01-01"),
+		LastPeriodEnd: domain.MustDate("2025-12-31"), DueDays: 20, Reminders: []int64{7}, Version: 1, CreatedAt: now, UpdatedAt: now}
+	c.ok(c.st.CreateSchedule(c.ctx, p.ID, sched, setup.Seq, nil, c.change(p.ID, domain.EntitySchedule, sched.ID, domain.ActionCreate, nil, sched)))
+	later := sched
+	later.DueDays, later.Version = 30, 2
+	c.ok(c.st.UpdateSchedule(c.ctx, p.ID, sched, later, setup.Seq+1, nil, c.change(p.ID, domain.EntitySchedule, sched.ID, domain.ActionChange, sched, later)))
+	c.ok(c.st.CreateReturns(c.ctx, p.ID, domain.ExpectedReturns(later, []domain.Project{a, b}, now)))
+
+	sums, err := c.st.Summaries(c.ctx, []string{p.ID, q.ID, domain.NewID()})
+	c.ok(err)
+	if len(sums) != 2 {
+		c.Fatalf("%d summaries, want the two programmes there", len(sums))
+	}
+	sp := sums[p.ID]
+	if sp.Programme.ID != p.ID || sp.Totals.AwardedPence != 190 || sp.Totals.Programme[piw] != 5 {
+		c.Errorf("summary of p: %+v", sp)
+	}
+	if got, want := nonZero(sp.Funding.Awarded), (map[domain.FundingKey]int64{{FunderID: x.ID, ProjectID: a.ID}: 140, {FunderID: x.ID}: 50}); !reflect.DeepEqual(got, want) {
+		c.Errorf("awards by funder and project: %v, want %v", got, want)
+	}
+	wantTargets := []domain.Target{{ID: t1.ID, Metric: piw, Value: 12, Deadline: t1.Deadline},
+		{ID: t2.ID, Metric: ref, Value: 40, StartDate: t2.StartDate, Deadline: t2.Deadline, ProjectID: a.ID}}
+	slices.SortFunc(wantTargets, func(a, b domain.Target) int { return cmpString(a.ID, b.ID) })
+	ctSame(c, "targets summarised", sp.Targets, wantTargets)
+	ctSame(c, "schedules summarised", sp.Schedules, []domain.Schedule{{ID: sched.ID, DueDays: 30}})
+	if sq := sums[q.ID]; sq.Programme.ID != q.ID || len(sq.Targets) != 0 || len(sq.Schedules) != 0 || sq.Totals.AwardedPence != 0 {
+		c.Errorf("summary of an empty programme: %+v", sq)
+	}
+
+	// The figures the portfolio reads next, as the single-programme reads
+	// give them.
+	keys := domain.SeriesKeys(sp.Targets, p.StartDate)
+	figs, err := c.st.Figures(c.ctx, map[string]service.FigureKeys{p.ID: {Series: keys, Schedules: []string{sched.ID}}})
+	c.ok(err)
+	series, err := c.st.Series(c.ctx, p.ID, keys)
+	c.ok(err)
+	setup, err = c.st.ReportingSetup(c.ctx, p.ID)
+	c.ok(err)
+	if got, want := ctNonZero(figs[p.ID].Series), ctNonZero(series); !reflect.DeepEqual(got, want) || len(got) == 0 {
+		c.Errorf("figures' series %v, want %v", got, want)
+	}
+	ctSame(c, "figures' return counts", figs[p.ID].Stats[sched.ID], setup.Stats[sched.ID])
+	if n := setup.Stats[sched.ID].Expected[domain.MustDate("2025-03-31")]; n != 2 {
+		c.Errorf("expected returns for the first quarter: %d, want 2", n)
+	}
+
+	// A report's series: the counts as Series gives them, and the measures
+	// of the programme's years by day (the correction's, not the first's).
+	ps, measures, err := c.st.PeriodSeries(c.ctx, p.ID, []domain.SeriesKey{{Year: 2025}, {ProjectID: a.ID, Year: 2025}, {Year: 2024}})
+	c.ok(err)
+	if got, want := ctNonZero(ps), (map[domain.SeriesKey]domain.DaySeries{
+		{Year: 2025}: {domain.MustDate("2025-07-31"): {piw: 5, ref: 10}}, {ProjectID: a.ID, Year: 2025}: {domain.MustDate("2025-07-31"): {piw: 4, ref: 10}}, {Year: 2024}: {}}); !reflect.DeepEqual(got, want) {
+		c.Errorf("period series %v, want %v", got, want)
+	}
+	got := map[domain.Date]map[string]domain.MeasureSums{}
+	for day, byName := range measures {
+		for name, s := range byName {
+			if s.Respondents != 0 {
+				if got[day] == nil {
+					got[day] = map[string]domain.MeasureSums{}
+				}
+				got[day][name] = s
+			}
+		}
+	}
+	if want := (map[domain.Date]map[string]domain.MeasureSums{
+		domain.MustDate("2025-07-31"): {"self_confidence": {Respondents: 2, BaselineSum: 4, LatestSum: 10}}}); !reflect.DeepEqual(got, want) {
+		c.Errorf("measures by day %v, want %v", got, want)
+	}
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// nonZero is m without its zero figures: a figure moved back to zero is
+// kept by DynamoDB, never by the fake.
+func nonZero[K comparable](m map[K]int64) map[K]int64 {
+	out := map[K]int64{}
+	for k, v := range m {
+		if v != 0 {
+			out[k] = v
+		}
+	}
+	return out
 }

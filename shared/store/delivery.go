@@ -218,13 +218,16 @@ func (s *Store) outcomeStillAs(programmeID string, o domain.Outcome, expr string
 func (s *Store) figureItems(t *tx, programmeID string, fc domain.FigureChange, at time.Time) error {
 	d := deltas{}
 	series := map[domain.SeriesKey]map[domain.Date]map[domain.Metric]int64{}
+	measures := map[domain.SeriesKey]deltas{}
 	for _, o := range fc.Count {
 		outcomeDeltas(d, o, 1)
 		mergeSeries(series, domain.SeriesDeltas(o, 1))
+		measureSeriesDeltas(measures, o, 1)
 	}
 	for _, o := range fc.Uncount {
 		outcomeDeltas(d, o, -1)
 		mergeSeries(series, domain.SeriesDeltas(o, -1))
+		measureSeriesDeltas(measures, o, -1)
 	}
 	for _, o := range fc.Pend {
 		pendingDeltas(d, o, 1)
@@ -237,7 +240,7 @@ func (s *Store) figureItems(t *tx, programmeID string, fc domain.FigureChange, a
 		changedAt = at
 	}
 	t.add(s.totalsUpdate(programmeID, d, changedAt), nil)
-	for _, u := range s.seriesUpdates(programmeID, series) {
+	for _, u := range s.seriesUpdates(programmeID, series, measures) {
 		t.add(u, nil)
 	}
 	return nil

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -21,15 +23,100 @@ func grantKeys(programmeID string, g domain.Grant) keys {
 	return k
 }
 
-// fundingDelta moves the programme's awarded total and each funder's by the
-// given amounts, so progress reads funding from one item however many grants exist.
-func (s *Store) fundingDelta(programmeID string, byFunder map[string]int64) types.TransactWriteItem {
+// fundingDelta moves the programme's awarded total and each funder's by
+// the given amounts (on the totals item), so progress reads funding from
+// one item however many grants exist.
+func (s *Store) fundingDelta(programmeID string, byKey map[domain.FundingKey]int64) types.TransactWriteItem {
 	d := deltas{}
-	for funder, n := range byFunder {
+	for k, n := range byKey {
 		d.add("awardedPence", float64(n))
-		d.add("fund_"+funder, float64(n))
+		d.add("fund_"+k.FunderID, float64(n))
 	}
 	return s.totalsUpdate(programmeID, d, time.Time{})
+}
+
+// fundingWrites are the transaction items that move a grant change's
+// totals (fundingDelta) and its money by funder and project.
+func (s *Store) fundingWrites(t *tx, programmeID string, byKey map[domain.FundingKey]int64) *tx {
+	t.add(s.fundingDelta(programmeID, byKey), nil)
+	d := deltas{}
+	for k, n := range byKey {
+		d.add(fundingAttr("fa_", k), float64(n))
+	}
+	if item, ok := s.fundingUpdate(programmeID, d); ok {
+		t.add(item, nil)
+	}
+	return t
+}
+
+// The funding item (PK=PROG#<p>, SK=FUNDING) holds a programme's money by
+// funder and project, one number attribute each, so a funder's or a
+// project lead's share of it is added up from one item, as a lead's is
+// from the totals:
+//
+//	fa_<funderId>_<projectId|->   awarded ("-": to the programme as a whole)
+//
+// It is an item of its own, not part of the totals, because the totals
+// are already the largest item of a programme (BENCHMARKS.md) and these
+// figures grow with the number of funder and project pairs.
+const skFunding = "FUNDING"
+
+// fundingUpdate is the Update that ADDs d to the funding item; ok is false
+// when d moves nothing.
+func (s *Store) fundingUpdate(programmeID string, d deltas) (types.TransactWriteItem, bool) {
+	for a, n := range d {
+		if n == 0 {
+			delete(d, a)
+		}
+	}
+	if len(d) == 0 {
+		return types.TransactWriteItem{}, false
+	}
+	return s.addUpdate(pkProgramme(programmeID), skFunding, d), true
+}
+
+// fundingAttr is the funding item's attribute of a figure: prefix, the
+// funder, "_", the project or "-".
+func fundingAttr(prefix string, k domain.FundingKey) string {
+	p := k.ProjectID
+	if p == "" {
+		p = "-"
+	}
+	return prefix + k.FunderID + "_" + p
+}
+
+// decodeFunding reads a funding item (nil: nothing kept yet).
+func decodeFunding(item Item) domain.FundingFigures {
+	f := domain.NewFundingFigures()
+	for attr, av := range item {
+		nv, ok := av.(*types.AttributeValueMemberN)
+		prefix, rest, cut := strings.Cut(attr, "_")
+		if !ok || !cut {
+			continue
+		}
+		k, ok := fundingKeyOf(rest)
+		if !ok {
+			continue
+		}
+		n, _ := strconv.ParseFloat(nv.Value, 64)
+		switch prefix {
+		case "fa":
+			f.Awarded[k] = int64(n)
+		}
+	}
+	return f
+}
+
+// fundingKeyOf reads "<funder>_<project|->" (see fundingAttr).
+func fundingKeyOf(s string) (domain.FundingKey, bool) {
+	f, p, ok := cutLast(s)
+	if !ok {
+		return domain.FundingKey{}, false
+	}
+	if p == "-" {
+		p = ""
+	}
+	return domain.FundingKey{FunderID: f, ProjectID: p}, true
 }
 
 // grantRefs checks a grant's funder and project belong to the programme.
@@ -48,8 +135,7 @@ func (s *Store) CreateGrant(ctx context.Context, programmeID string, g domain.Gr
 	if err != nil {
 		return err
 	}
-	t := s.create(&tx{}, item)
-	t.add(s.fundingDelta(programmeID, map[string]int64{g.FunderID: g.AmountPence}), nil)
+	t := s.fundingWrites(s.create(&tx{}, item), programmeID, map[domain.FundingKey]int64{g.FundingKey(): g.AmountPence})
 	if err := s.write(ctx, ch, s.grantRefs(t, programmeID, g)); err != nil {
 		return fmt.Errorf("create grant %s in %s: %w", g.ID, programmeID, err)
 	}
@@ -96,10 +182,9 @@ func (s *Store) UpdateGrant(ctx context.Context, programmeID string, before, aft
 	if err != nil {
 		return err
 	}
-	deltas := map[string]int64{after.FunderID: after.AmountPence}
-	deltas[before.FunderID] -= before.AmountPence
-	t := s.versioned(&tx{}, item, before.Version)
-	t.add(s.fundingDelta(programmeID, deltas), nil)
+	deltas := map[domain.FundingKey]int64{after.FundingKey(): after.AmountPence}
+	deltas[before.FundingKey()] -= before.AmountPence
+	t := s.fundingWrites(s.versioned(&tx{}, item, before.Version), programmeID, deltas)
 	if err := s.write(ctx, ch, s.grantRefs(t, programmeID, after)); err != nil {
 		return fmt.Errorf("update grant %s in %s: %w", after.ID, programmeID, err)
 	}

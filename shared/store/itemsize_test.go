@@ -29,6 +29,8 @@ func itemBytes(item Item) int {
 		case *types.AttributeValueMemberN:
 			digits := len(strings.TrimLeft(strings.NewReplacer("-", "", ".", "").Replace(v.Value), "0"))
 			n += (digits+1)/2 + 1
+		case *types.AttributeValueMemberM:
+			n += 3 + itemBytes(v.Value) // a map: its names and values, and a little overhead
 		default:
 			n += 64 // not used by these items
 		}
@@ -58,6 +60,7 @@ func TestItemsStayUnderTheLimit(t *testing.T) {
 	programme := "01hq3v7k8m9n0p1q2r3s4t5v6w"
 	totals := deltas{}
 	series := map[domain.SeriesKey]map[domain.Date]map[domain.Metric]int64{}
+	measures := map[domain.SeriesKey]deltas{}
 	counts := map[domain.Metric]int64{}
 	for i, m := range domain.Metrics {
 		counts[m] = int64(1000 + i) // four-digit figures in every metric
@@ -75,6 +78,7 @@ func TestItemsStayUnderTheLimit(t *testing.T) {
 					{Name: "WEMWBS", BaselineMean: 41.2, LatestMean: 48.9, Respondents: 8}}}
 			outcomeDeltas(totals, o, 1)
 			mergeSeries(series, domain.SeriesDeltas(o, 1))
+			measureSeriesDeltas(measures, o, 1)
 			submissions++
 		}
 	}
@@ -86,7 +90,36 @@ func TestItemsStayUnderTheLimit(t *testing.T) {
 		totals.add("posts_"+s, 300)
 	}
 	totalsItem := deltasItem(pkProgramme(programme), skTotals, totals)
+	// Fifty targets' summaries, each on a project, with its own start.
+	for i := range 50 {
+		sum, err := targetSummary(domain.Target{ID: fmt.Sprintf("01hq3v7k8m9n0p1q2r3s4t%04d", i), Metric: domain.MetricSustainedJobs13Weeks,
+			Value: 1000000, StartDate: domain.MustDate("2016-01-01"), Deadline: domain.MustDate("2025-12-31"),
+			ProjectID: fmt.Sprintf("01hq3v7k8m9n0p1q2r3s4p%04d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for a, v := range sum {
+			totalsItem[a] = v
+		}
+	}
 	totalsItem["changedAt"] = str(time.Now().UTC().Format(time.RFC3339Nano))
+	// Money by funder and project: twenty funders, each funding a third
+	// of the projects (some seven funders a project) and the programme as
+	// a whole, each pair with its awarded, paid and due figures.
+	funding := deltas{}
+	for f := range 20 {
+		funder := fmt.Sprintf("01hq3v7k8m9n0p1q2r3s4f%04d", f)
+		keys := []domain.FundingKey{{FunderID: funder}}
+		for p := f % 3; p < projects; p += 3 {
+			keys = append(keys, domain.FundingKey{FunderID: funder, ProjectID: fmt.Sprintf("01hq3v7k8m9n0p1q2r3s4p%04d", p)})
+		}
+		for _, k := range keys {
+			for _, prefix := range []string{"fa_", "fp_", "fd_"} {
+				funding.add(fundingAttr(prefix, k), 12345678901)
+			}
+		}
+	}
+	fundingItem := deltasItem(pkProgramme(programme), skFunding, funding)
 	totalsItem["GSI1PK"], totalsItem["GSI1SK"] = str(dirtyIndex), str(programme)
 
 	const limit = 400 * 1024
@@ -96,10 +129,13 @@ func TestItemsStayUnderTheLimit(t *testing.T) {
 		item  Item
 	}
 	var all []sized
-	all = append(all, sized{skTotals, itemBytes(totalsItem), totalsItem})
+	all = append(all, sized{skTotals, itemBytes(totalsItem), totalsItem}, sized{skFunding, itemBytes(fundingItem), fundingItem})
 	for k, days := range series {
 		d := deltas{}
 		seriesAttrs(d, days)
+		for a, n := range measures[k] {
+			d.add(a, n)
+		}
 		item := deltasItem(pkProgramme(programme), skSeries(k), d)
 		all = append(all, sized{skSeries(k), itemBytes(item), item})
 	}
@@ -120,13 +156,14 @@ func TestItemsStayUnderTheLimit(t *testing.T) {
 		"largest programme year %s %d bytes; largest project year %s %d bytes; %d items in all",
 		submissions, projects, years, len(domain.Metrics), itemBytes(totalsItem), len(totalsItem),
 		programmeYear.sk, programmeYear.bytes, projectYear.sk, projectYear.bytes, len(all))
+	t.Logf("FUNDING %d bytes (%d attributes)", itemBytes(fundingItem), len(fundingItem))
 	if programmeYear.item == nil || projectYear.item == nil {
 		t.Fatal("no series items were built")
 	}
 
 	// DynamoDB Local refuses an item over 400 KB: write the largest of each kind.
 	db, table := testenv.Table(t)
-	for _, s := range []sized{all[0], programmeYear, projectYear} {
+	for _, s := range []sized{all[0], programmeYear, projectYear, {skFunding, itemBytes(fundingItem), fundingItem}} {
 		if _, err := db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(table), Item: s.item}); err != nil {
 			t.Errorf("DynamoDB Local refused %s (%d bytes): %v", s.sk, s.bytes, err)
 		}

@@ -18,7 +18,8 @@ import (
 
 // The reporting cycle's items (docs/dynamodb.md, "Returns"):
 //
-//	SCHED                 the setup: seq, moved on by every schedule added or extended
+//	SCHED                 the setup: seq, moved on by every schedule added or extended;
+//	                      dd_<s>, each schedule's due days (for a portfolio)
 //	SCHED#<s>             a schedule
 //	SCHEDSTAT#<s>         its return counts by period end: e_<end> (expected),
 //	                      u_<end> (nothing sent), ot_<end> (sent by the due date),
@@ -154,16 +155,20 @@ func mergeStats(by map[string]domain.StatsDelta, scheduleID string, b domain.Sta
 
 // setupMove moves the setup's sequence on from seq: a submission planned
 // on the schedules before this change then fails its check and plans
-// again, so no schedule is missed.
-func (s *Store) setupMove(programmeID string, seq int64) (types.TransactWriteItem, error) {
-	vals, err := marshal(map[string]any{":cur": seq, ":next": seq + 1})
+// again, so no schedule is missed. It also keeps the schedule's due days
+// on the setup (dd_<scheduleId>), which is all a portfolio needs of a
+// schedule besides its counts: so a page of programmes reads them with
+// their totals, by key, instead of one Query a programme.
+func (s *Store) setupMove(programmeID string, seq int64, sc domain.Schedule) (types.TransactWriteItem, error) {
+	vals, err := marshal(map[string]any{":cur": seq, ":next": seq + 1, ":dd": sc.DueDays})
 	if err != nil {
 		return types.TransactWriteItem{}, err
 	}
 	return types.TransactWriteItem{Update: &types.Update{
 		TableName: &s.table, Key: key(pkProgramme(programmeID), skSetup),
-		UpdateExpression:          aws.String("SET seq = :next"),
+		UpdateExpression:          aws.String("SET seq = :next, #dd = :dd"),
 		ConditionExpression:       aws.String("attribute_not_exists(seq) OR seq = :cur"),
+		ExpressionAttributeNames:  map[string]string{"#dd": "dd_" + sc.ID},
 		ExpressionAttributeValues: vals,
 	}}, nil
 }
@@ -211,7 +216,7 @@ func (s *Store) CreateSchedule(ctx context.Context, programmeID string, sc domai
 		return err
 	}
 	t := s.programmeExists(s.create(&tx{}, item), programmeID)
-	if err := s.scheduleExtras(t, programmeID, seq, gen); err != nil {
+	if err := s.scheduleExtras(t, programmeID, seq, gen, sc); err != nil {
 		return err
 	}
 	if err := s.write(ctx, ch, t); err != nil {
@@ -220,8 +225,8 @@ func (s *Store) CreateSchedule(ctx context.Context, programmeID string, sc domai
 	return nil
 }
 
-func (s *Store) scheduleExtras(t *tx, programmeID string, seq int64, gen *service.Generation) error {
-	move, err := s.setupMove(programmeID, seq)
+func (s *Store) scheduleExtras(t *tx, programmeID string, seq int64, gen *service.Generation, sc domain.Schedule) error {
+	move, err := s.setupMove(programmeID, seq, sc)
 	if err != nil {
 		return err
 	}
@@ -243,7 +248,7 @@ func (s *Store) UpdateSchedule(ctx context.Context, programmeID string, before, 
 		return err
 	}
 	t := s.versioned(&tx{}, item, before.Version)
-	if err := s.scheduleExtras(t, programmeID, seq, gen); err != nil {
+	if err := s.scheduleExtras(t, programmeID, seq, gen, after); err != nil {
 		return err
 	}
 	if err := s.write(ctx, ch, t); err != nil {

@@ -17,6 +17,9 @@ import (
 // A series item (PK=PROG#<p>, SK=SERIES#<year> for the programme,
 // SERIES#<project>#<year> for a project) holds one year of figures by the
 // date each period ended: one number attribute "<YYYY-MM-DD>_<metric>".
+// The programme's items also hold the wellbeing measures' sums by that
+// date, "<YYYY-MM-DD>_ms_<measure>_n|b|l" (respondents, weighted baseline,
+// weighted latest, as the totals keep them), for period reports.
 // Every submission ADDs to its programme's and its project's item of the
 // year its period ended, in the same transaction as the submission, so a
 // target reads only the years of its window (see domain.SeriesKeys). A
@@ -25,18 +28,26 @@ import (
 
 func skSeries(k domain.SeriesKey) string { return "SERIES#" + k.String() }
 
-// seriesUpdates are the transaction items that apply d, one per series
-// item (a transaction may touch an item only once).
-func (s *Store) seriesUpdates(programmeID string, d map[domain.SeriesKey]map[domain.Date]map[domain.Metric]int64) []types.TransactWriteItem {
+// seriesUpdates are the transaction items that apply d and the measures'
+// deltas, one per series item (a transaction may touch an item only once).
+func (s *Store) seriesUpdates(programmeID string, d map[domain.SeriesKey]map[domain.Date]map[domain.Metric]int64, measures map[domain.SeriesKey]deltas) []types.TransactWriteItem {
 	keys := make([]domain.SeriesKey, 0, len(d))
 	for k := range d {
 		keys = append(keys, k)
+	}
+	for k := range measures {
+		if _, ok := d[k]; !ok {
+			keys = append(keys, k)
+		}
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
 	var items []types.TransactWriteItem
 	for _, k := range keys {
 		attrs := deltas{}
 		seriesAttrs(attrs, d[k])
+		for a, n := range measures[k] {
+			attrs.add(a, n)
+		}
 		if len(attrs) == 0 {
 			continue
 		}
@@ -51,6 +62,26 @@ func seriesAttrs(d deltas, days map[domain.Date]map[domain.Metric]int64) {
 		for m, n := range counts {
 			d.add(day.String()+"_"+string(m), float64(n))
 		}
+	}
+}
+
+// measureSeriesDeltas adds a submission's measures (sign +1 to count it,
+// -1 to take it back) to the programme's series item of its period end's
+// year, by that date.
+func measureSeriesDeltas(into map[domain.SeriesKey]deltas, o domain.Outcome, sign float64) {
+	if len(o.Measures) == 0 {
+		return
+	}
+	k := domain.SeriesKey{Year: o.PeriodEnd.Time().Year()}
+	if into[k] == nil {
+		into[k] = deltas{}
+	}
+	day := o.PeriodEnd.String()
+	for _, ms := range o.Measures {
+		r := float64(ms.Respondents)
+		into[k].add(day+"_ms_"+ms.Name+"_n", sign*r)
+		into[k].add(day+"_ms_"+ms.Name+"_b", sign*r*ms.BaselineMean)
+		into[k].add(day+"_ms_"+ms.Name+"_l", sign*r*ms.LatestMean)
 	}
 }
 
@@ -143,8 +174,8 @@ func decodeSeries(item Item) domain.DaySeries {
 			continue
 		}
 		dayText, metric, ok := strings.Cut(attr, "_")
-		if !ok {
-			continue
+		if !ok || strings.HasPrefix(metric, "ms_") {
+			continue // a measure's sums: see decodeMeasures
 		}
 		t, err := time.Parse(time.DateOnly, dayText)
 		if err != nil {
@@ -162,4 +193,38 @@ func decodeSeries(item Item) domain.DaySeries {
 		ds[day][domain.Metric(metric)] = n
 	}
 	return ds
+}
+
+// decodeMeasures reads the measures' sums of a programme's series item,
+// adding them into out by day.
+func decodeMeasures(item Item, out domain.DayMeasures) {
+	for attr, av := range item {
+		nv, ok := av.(*types.AttributeValueMemberN)
+		if !ok {
+			continue
+		}
+		dayText, rest, ok := strings.Cut(attr, "_ms_")
+		if !ok {
+			continue
+		}
+		name, part, ok := cutLast(rest)
+		day, err := domain.ParseDate(dayText)
+		if !ok || err != nil {
+			continue
+		}
+		f, _ := strconv.ParseFloat(nv.Value, 64)
+		if out[day] == nil {
+			out[day] = map[string]domain.MeasureSums{}
+		}
+		ms := out[day][name]
+		switch part {
+		case "n":
+			ms.Respondents = int64(f)
+		case "b":
+			ms.BaselineSum = f
+		case "l":
+			ms.LatestSum = f
+		}
+		out[day][name] = ms
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
@@ -30,6 +32,28 @@ func targetKeys(programmeID string, t domain.Target, due domain.Date) keys {
 	return k
 }
 
+// targetSummary is the totals' copy of a target (tg_<id>): what its window
+// and standing need, so a portfolio reads every target of a page of
+// programmes with their totals, in the same BatchGetItem, instead of one
+// Query a programme. Every write of a target writes it.
+func targetSummary(t domain.Target) (map[string]types.AttributeValue, error) {
+	v, err := marshal(summarisedTarget{ID: t.ID, Metric: t.Metric, Value: t.Value, Deadline: t.Deadline, StartDate: t.StartDate, ProjectID: t.ProjectID})
+	if err != nil {
+		return nil, fmt.Errorf("marshal target summary: %w", err)
+	}
+	return map[string]types.AttributeValue{"tg_" + t.ID: &types.AttributeValueMemberM{Value: v}}, nil
+}
+
+// summarisedTarget is a target as its summary keeps it.
+type summarisedTarget struct {
+	ID        string        `json:"id"`
+	Metric    domain.Metric `json:"metric"`
+	Value     int64         `json:"value"`
+	Deadline  domain.Date   `json:"deadline"`
+	StartDate domain.Date   `json:"startDate,omitzero"`
+	ProjectID string        `json:"projectId,omitempty"`
+}
+
 // CreateTarget stores a target, checking its project and funders exist. It
 // goes into the due index for its first time-driven check, and marks the
 // programme changed so the notifier looks at it (it may be reached already).
@@ -38,7 +62,11 @@ func (s *Store) CreateTarget(ctx context.Context, programmeID string, tg domain.
 	if err != nil {
 		return err
 	}
-	t := s.create(&tx{}, item).add(s.totalsUpdate(programmeID, deltas{}, tg.UpdatedAt), nil)
+	sum, err := targetSummary(tg)
+	if err != nil {
+		return err
+	}
+	t := s.create(&tx{}, item).add(s.totalsUpdateSet(programmeID, deltas{}, tg.UpdatedAt, sum), nil)
 	if err := s.write(ctx, ch, s.targetRefs(t, programmeID, tg)); err != nil {
 		return fmt.Errorf("create target %s: %w", tg.ID, err)
 	}
@@ -52,7 +80,11 @@ func (s *Store) UpdateTarget(ctx context.Context, programmeID string, before, af
 	if err != nil {
 		return err
 	}
-	t := s.versioned(&tx{}, item, before.Version).add(s.totalsUpdate(programmeID, deltas{}, after.UpdatedAt), nil)
+	sum, err := targetSummary(after)
+	if err != nil {
+		return err
+	}
+	t := s.versioned(&tx{}, item, before.Version).add(s.totalsUpdateSet(programmeID, deltas{}, after.UpdatedAt, sum), nil)
 	if err := s.write(ctx, ch, s.targetRefs(t, programmeID, after)); err != nil {
 		return fmt.Errorf("update target %s: %w", after.ID, err)
 	}

@@ -21,6 +21,7 @@ import (
 // Attribute names:
 //
 //	awardedPence, fund_<funderId>            funding
+//	tg_<targetId>                            a target's summary (a map: what its window and standing need)
 //	posts_<status>, cohorts, places          posts and cohorts
 //	m_<metric>                               programme totals
 //	pm_<projectId>_<metric>                  project totals
@@ -76,6 +77,13 @@ func formatNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 // totalsUpdate is the transaction item that applies d (and sets changedAt
 // when given) to a programme's totals.
 func (s *Store) totalsUpdate(programmeID string, d deltas, changedAt time.Time) types.TransactWriteItem {
+	return s.totalsUpdateSet(programmeID, d, changedAt, nil)
+}
+
+// totalsUpdateSet is totalsUpdate that also sets attributes to values (a
+// transaction touches an item once, so everything it changes on the
+// totals goes in one update).
+func (s *Store) totalsUpdateSet(programmeID string, d deltas, changedAt time.Time, set map[string]types.AttributeValue) types.TransactWriteItem {
 	names := map[string]string{}
 	values := map[string]types.AttributeValue{}
 	attrs := make([]string, 0, len(d))
@@ -105,11 +113,25 @@ func (s *Store) totalsUpdate(programmeID string, d deltas, changedAt time.Time) 
 	if len(adds) > 0 {
 		expr = append(expr, "ADD "+strings.Join(adds, ", "))
 	}
+	var sets []string
 	if !changedAt.IsZero() {
 		names["#changed"], names["#g1pk"], names["#g1sk"] = "changedAt", "GSI1PK", "GSI1SK"
 		values[":changed"] = str(changedAt.UTC().Format(time.RFC3339Nano))
 		values[":dirty"], values[":pid"] = str(dirtyIndex), str(programmeID)
-		expr = append(expr, "SET #changed = :changed, #g1pk = :dirty, #g1sk = :pid")
+		sets = append(sets, "#changed = :changed, #g1pk = :dirty, #g1sk = :pid")
+	}
+	setNames := make([]string, 0, len(set))
+	for a := range set {
+		setNames = append(setNames, a)
+	}
+	sort.Strings(setNames)
+	for i, a := range setNames {
+		n, v := "#s"+strconv.Itoa(i), ":s"+strconv.Itoa(i)
+		names[n], values[v] = a, set[a]
+		sets = append(sets, n+" = "+v)
+	}
+	if len(sets) > 0 {
+		expr = append(expr, "SET "+strings.Join(sets, ", "))
 	}
 	if len(expr) == 0 { // nothing to change; still touch the item so the transaction is valid
 		names["#touched"] = "touched"
@@ -126,12 +148,17 @@ func (s *Store) totalsUpdate(programmeID string, d deltas, changedAt time.Time) 
 
 // Totals reads a programme's running figures: one GetItem.
 func (s *Store) Totals(ctx context.Context, programmeID string) (domain.Totals, error) {
-	t := domain.NewTotals()
 	item, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pkProgramme(programmeID), skTotals), ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return t, fmt.Errorf("get totals of %s: %w", programmeID, classify(err))
+		return domain.NewTotals(), fmt.Errorf("get totals of %s: %w", programmeID, classify(err))
 	}
-	for attr, av := range item.Item {
+	return decodeTotals(item.Item), nil
+}
+
+// decodeTotals reads the running figures of a totals item (nil: none yet).
+func decodeTotals(item Item) domain.Totals {
+	t := domain.NewTotals()
+	for attr, av := range item {
 		if s, ok := av.(*types.AttributeValueMemberS); ok && attr == "changedAt" {
 			t.ChangedAt, _ = time.Parse(time.RFC3339Nano, s.Value)
 			continue
@@ -186,7 +213,7 @@ func (s *Store) Totals(ctx context.Context, programmeID string) (domain.Totals, 
 			t.Measures[name] = ms
 		}
 	}
-	return t, nil
+	return t
 }
 
 // cutLast splits "a_b_c" into "a_b" and "c": ids and months never contain

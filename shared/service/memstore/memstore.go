@@ -46,8 +46,9 @@ type partition struct {
 	records    map[domain.RecordRef][]byte // JSON of each record, the programme included
 	superseded map[string]string           // outcome id → the correction that replaced it
 	totals     domain.Totals
-	changes    int64 // changes to the figures so far
-	dirty      bool  // figures changed since the notifier last looked
+	funding    domain.FundingFigures // money by funder and project
+	changes    int64                 // changes to the figures so far
+	dirty      bool                  // figures changed since the notifier last looked
 	audit      []auditEntry
 }
 
@@ -99,7 +100,8 @@ func (s *Store) enter(op string) error {
 func (s *Store) part(programmeID string) *partition {
 	p := s.progs[programmeID]
 	if p == nil {
-		p = &partition{records: map[domain.RecordRef][]byte{}, superseded: map[string]string{}, totals: domain.NewTotals()}
+		p = &partition{records: map[domain.RecordRef][]byte{}, superseded: map[string]string{}, totals: domain.NewTotals(),
+			funding: domain.NewFundingFigures()}
 		s.progs[programmeID] = p
 	}
 	return p
@@ -249,7 +251,6 @@ func copyTotals(t domain.Totals) domain.Totals {
 	c := t
 	c.ByFunder, c.Posts, c.Programme, c.Measures = maps.Clone(t.ByFunder), maps.Clone(t.Posts), maps.Clone(t.Programme), maps.Clone(t.Measures)
 	c.Pending = maps.Clone(t.Pending)
-	c.Awarded, c.Paid, c.Due = maps.Clone(t.Awarded), maps.Clone(t.Paid), maps.Clone(t.Due)
 	c.ByProject, c.ByCohort, c.Monthly = cloneNested(t.ByProject), cloneNested(t.ByCohort), cloneNested(t.Monthly)
 	return c
 }
@@ -313,7 +314,8 @@ func (s *Store) Snapshot() string {
 			continue // made by a refused write
 		}
 		totals, _ := json.Marshal(p.totals)
-		fmt.Fprintf(&b, "programme %s: changes %d, dirty %v, totals %s\n", id, p.changes, p.dirty, totals)
+		funding, _ := json.Marshal(p.funding)
+		fmt.Fprintf(&b, "programme %s: changes %d, dirty %v, totals %s, funding %s\n", id, p.changes, p.dirty, totals, funding)
 		refs := slices.Collect(maps.Keys(p.records))
 		slices.SortFunc(refs, func(a, b domain.RecordRef) int {
 			return cmp.Or(cmp.Compare(a.Entity, b.Entity), cmp.Compare(a.ProjectID, b.ProjectID), cmp.Compare(a.ID, b.ID))
@@ -346,6 +348,7 @@ func (s *Store) Clone() *Store {
 	c := New()
 	for id, p := range s.progs {
 		c.progs[id] = &partition{records: maps.Clone(p.records), superseded: maps.Clone(p.superseded), totals: copyTotals(p.totals),
+			funding: domain.FundingFigures{Awarded: maps.Clone(p.funding.Awarded), Paid: maps.Clone(p.funding.Paid), Due: maps.Clone(p.funding.Due)},
 			changes: p.changes, dirty: p.dirty, audit: slices.Clone(p.audit)}
 	}
 	for k, cl := range s.claims {

@@ -3,6 +3,7 @@ package memstore
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"sort"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -63,6 +64,7 @@ func (s *Store) Summaries(_ context.Context, ids []string) (map[string]domain.Pr
 			continue
 		}
 		sum.Totals = copyTotals(p.totals)
+		sum.Funding = domain.FundingFigures{Awarded: maps.Clone(p.funding.Awarded), Paid: maps.Clone(p.funding.Paid), Due: maps.Clone(p.funding.Due)}
 		for _, e := range p.entries(domain.EntityTarget, "") {
 			var t domain.Target
 			if err := json.Unmarshal(e.data, &t); err != nil {

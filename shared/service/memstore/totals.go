@@ -101,7 +101,7 @@ func (d delta) apply(p *partition) {
 		addNonZero(t.ByFunder, f, n)
 	}
 	for k, n := range d.byKey {
-		addNonZero(t.Awarded, k, n)
+		addNonZero(p.funding.Awarded, k, n)
 	}
 	for s, n := range d.posts {
 		addNonZero(t.Posts, s, n)

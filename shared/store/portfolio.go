@@ -1,0 +1,258 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// A portfolio reads a page of programmes with everything its lines show,
+// in requests that do not grow with any programme's history
+// (docs/dynamodb.md, "Portfolio"):
+//
+//  1. the page of memberships: one Query of the person's index (GSI1
+//     USER#<email>; the member items carry their roles);
+//  2. each programme's PROG, TOTALS, SCHED and FUNDING items by key: the
+//     totals hold the running figures and a summary of each target
+//     (tg_<id>), the setup each schedule's due days (dd_<id>), the
+//     funding item money by funder and project; one BatchGetItem per 100
+//     keys, sent together;
+//  3. the years of daily figures the targets' windows need and each
+//     schedule's return counts (SCHEDSTAT#<id>), by key, likewise.
+
+// Memberships lists the programmes email belongs to, with its roles in
+// each, in programme id order: one Query of its index a page.
+func (s *Store) Memberships(ctx context.Context, email string, p service.Page) ([]service.Membership, string, error) {
+	var out []service.Membership
+	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: pkUser(email), prefix: "PROG#"}, p,
+		func(item Item) error {
+			var m domain.Member
+			if err := unmarshal(item, &m); err != nil {
+				return fmt.Errorf("decode membership: %w", err)
+			}
+			if v, ok := item["PK"].(*types.AttributeValueMemberS); ok {
+				out = append(out, service.Membership{ProgrammeID: strings.TrimPrefix(v.Value, "PROG#"), Roles: m.Roles})
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, "", fmt.Errorf("list memberships: %w", err)
+	}
+	return out, next, nil
+}
+
+// Summaries reads each programme with its running figures, its money by
+// funder and project, its targets' summaries and its schedules' due days:
+// four keys a programme, in
+// BatchGetItems of 100 sent together.
+func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]domain.ProgrammeSummary, error) {
+	keys := make([]Item, 0, 3*len(ids))
+	for _, id := range ids {
+		pk := pkProgramme(id)
+		keys = append(keys, key(pk, skProgramme), key(pk, skTotals), key(pk, skSetup), key(pk, skFunding))
+	}
+	items, err := s.batchGetMany(ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("read programme summaries: %w", err)
+	}
+	type parts struct{ prog, totals, setup, funding Item }
+	byID := map[string]*parts{}
+	for _, item := range items {
+		pk, _ := item["PK"].(*types.AttributeValueMemberS)
+		if pk == nil {
+			continue
+		}
+		id := strings.TrimPrefix(pk.Value, "PROG#")
+		if byID[id] == nil {
+			byID[id] = &parts{}
+		}
+		switch skAttr(item) {
+		case skProgramme:
+			byID[id].prog = item
+		case skTotals:
+			byID[id].totals = item
+		case skSetup:
+			byID[id].setup = item
+		case skFunding:
+			byID[id].funding = item
+		}
+	}
+	out := make(map[string]domain.ProgrammeSummary, len(byID))
+	for id, p := range byID {
+		if p.prog == nil {
+			continue // not there (any more)
+		}
+		var sum domain.ProgrammeSummary
+		if err := unmarshal(p.prog, &sum.Programme); err != nil {
+			return nil, fmt.Errorf("decode programme %s: %w", id, err)
+		}
+		sum.Totals = decodeTotals(p.totals)
+		sum.Funding = decodeFunding(p.funding)
+		if sum.Targets, err = decodeTargetSummaries(p.totals); err != nil {
+			return nil, fmt.Errorf("decode targets of %s: %w", id, err)
+		}
+		sum.Schedules = decodeScheduleSummaries(p.setup)
+		out[id] = sum
+	}
+	return out, nil
+}
+
+// decodeTargetSummaries reads the targets kept on a totals item, by id.
+func decodeTargetSummaries(item Item) ([]domain.Target, error) {
+	var out []domain.Target
+	for attr, av := range item {
+		m, ok := av.(*types.AttributeValueMemberM)
+		if !ok || !strings.HasPrefix(attr, "tg_") {
+			continue
+		}
+		var t summarisedTarget
+		if err := unmarshal(m.Value, &t); err != nil {
+			return nil, err
+		}
+		out = append(out, domain.Target{ID: t.ID, Metric: t.Metric, Value: t.Value, Deadline: t.Deadline, StartDate: t.StartDate, ProjectID: t.ProjectID})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// decodeScheduleSummaries reads the schedules' due days kept on a
+// reporting setup item, by id.
+func decodeScheduleSummaries(item Item) []domain.Schedule {
+	var out []domain.Schedule
+	for attr, av := range item {
+		nv, ok := av.(*types.AttributeValueMemberN)
+		if !ok || !strings.HasPrefix(attr, "dd_") {
+			continue
+		}
+		var days int64
+		fmt.Sscan(nv.Value, &days)
+		out = append(out, domain.Schedule{ID: attr[3:], DueDays: days})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Figures reads what want asks of each programme (years of daily figures,
+// schedules' return counts), all programmes' keys together in
+// BatchGetItems of 100 sent together. A year or a schedule with nothing
+// kept is empty.
+func (s *Store) Figures(ctx context.Context, want map[string]service.FigureKeys) (map[string]service.Figures, error) {
+	out := make(map[string]service.Figures, len(want))
+	var keys []Item
+	for id, fk := range want {
+		f := service.Figures{Series: map[domain.SeriesKey]domain.DaySeries{}, Stats: map[string]domain.ReturnStats{}}
+		pk := pkProgramme(id)
+		seen := map[string]bool{}
+		for _, k := range fk.Series {
+			f.Series[k] = domain.DaySeries{}
+			if sk := skSeries(k); !seen[sk] {
+				seen[sk] = true
+				keys = append(keys, key(pk, sk))
+			}
+		}
+		for _, sid := range fk.Schedules {
+			f.Stats[sid] = decodeStats(sid, nil)
+			if sk := skScheduleStats(sid); !seen[sk] {
+				seen[sk] = true
+				keys = append(keys, key(pk, sk))
+			}
+		}
+		out[id] = f
+	}
+	items, err := s.batchGetMany(ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("read programmes' figures: %w", err)
+	}
+	for _, item := range items {
+		pk, _ := item["PK"].(*types.AttributeValueMemberS)
+		if pk == nil {
+			continue
+		}
+		f, ok := out[strings.TrimPrefix(pk.Value, "PROG#")]
+		if !ok {
+			continue
+		}
+		sk := skAttr(item)
+		switch {
+		case strings.HasPrefix(sk, "SCHEDSTAT#"):
+			id := strings.TrimPrefix(sk, "SCHEDSTAT#")
+			f.Stats[id] = decodeStats(id, item)
+		case strings.HasPrefix(sk, "SERIES#"):
+			for k := range f.Series {
+				if skSeries(k) == sk {
+					f.Series[k] = decodeSeries(item)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// batchGetMany reads keys of any partitions: one BatchGetItem per 100,
+// sent together (each asks again for what DynamoDB leaves unprocessed).
+func (s *Store) batchGetMany(ctx context.Context, keys []Item) ([]Item, error) {
+	n := (len(keys) + 99) / 100
+	results := make([][]Item, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = s.batchGet(ctx, keys[i*100:min((i+1)*100, len(keys))], "")
+		}()
+	}
+	wg.Wait()
+	var out []Item
+	for i := range n {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		out = append(out, results[i]...)
+	}
+	return out, nil
+}
+
+// PeriodSeries reads the years of figures keys name, and the measures'
+// sums by day from the programme's own years among them: one
+// BatchGetItem per 100 keys.
+func (s *Store) PeriodSeries(ctx context.Context, programmeID string, keys []domain.SeriesKey) (map[domain.SeriesKey]domain.DaySeries, domain.DayMeasures, error) {
+	out := make(map[domain.SeriesKey]domain.DaySeries, len(keys))
+	measures := domain.DayMeasures{}
+	bySK := map[string]domain.SeriesKey{}
+	var ks []Item
+	for _, k := range keys {
+		out[k] = domain.DaySeries{}
+		sk := skSeries(k)
+		if _, dup := bySK[sk]; !dup {
+			bySK[sk] = k
+			ks = append(ks, key(pkProgramme(programmeID), sk))
+		}
+	}
+	items, err := s.batchGetMany(ctx, ks)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read series of %s: %w", programmeID, err)
+	}
+	for _, item := range items {
+		k := bySK[skAttr(item)]
+		out[k] = decodeSeries(item)
+		if k.ProjectID == "" {
+			decodeMeasures(item, measures)
+		}
+	}
+	return out, measures, nil
+}
+
+// PeriodMoney reads the money paid and spent in a period. No payments or
+// spend returns are kept yet, so nothing was paid or spent in any period
+// and there is nothing to read.
+func (s *Store) PeriodMoney(context.Context, string, domain.Period) (map[domain.FundingKey]int64, map[domain.FundingKey]int64, error) {
+	return map[domain.FundingKey]int64{}, map[domain.FundingKey]int64{}, nil
+}
