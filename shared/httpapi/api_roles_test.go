@@ -154,6 +154,38 @@ func roleCases() []roleCase {
 				}
 			}},
 
+		// A portfolio: each person's programmes, with the money of the
+		// grants they may read (P1 holds X to A, Y to B and X to the
+		// whole programme).
+		{route: "GET /portfolio", want: all(ok), req: get(func(*apiFixture) string { return "/portfolio?limit=100" }),
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
+				items := testkit.ListAll[domain.PortfolioItem](t, h, emailOf(role), "/portfolio")
+				byID := map[string]domain.PortfolioItem{}
+				for _, it := range items {
+					byID[it.ProgrammeID] = it
+				}
+				want := map[string]int64{"admin": 3, "lead": 3, "pl-a": 1, "funder-x": 2}[role] * testkit.GrantPence
+				switch role {
+				case "outsider":
+					if len(items) != 0 || !strings.Contains(string(r.Body), `"items":[]`) {
+						t.Fatalf("outsider's portfolio = %s, want items: []", r.Body)
+					}
+					return
+				case "admin":
+					if _, ok := byID[f.P2]; !ok {
+						t.Fatalf("admin's portfolio lacks %s", f.P2)
+					}
+				default:
+					// Write cases build fixtures of their own with the same
+					// people: programme 2 is the one they must not see.
+					if _, ok := byID[f.P2]; ok {
+						t.Fatalf("%s's portfolio %+v holds programme 2", role, items)
+					}
+				}
+				if it, ok := byID[f.P1]; !ok || it.AwardedPence != want || it.Name != "Programme 1" {
+					t.Fatalf("%s's line for programme 1: %+v, want %d awarded", role, it, want)
+				}
+			}},
 		{route: "GET /programmes/{programmeId}", name: "own programme", want: byRole(ok, ok, ok, ok, notFound),
 			req: get(func(f *apiFixture) string { return f.p1("") }),
 			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {

@@ -9,7 +9,8 @@ import (
 )
 
 // NewProgrammesHandler serves programmes, their members, funders and
-// projects, and the health check: the "programmes" Lambda function.
+// projects, a person's portfolio of programmes, and the health check: the
+// "programmes" Lambda function.
 func NewProgrammesHandler(d Deps) http.Handler { return newHandler(d, (*server).programmesRoutes) }
 
 func programmeVersion(p domain.Programme) int64 { return p.Version }
@@ -24,6 +25,11 @@ func (s *server) programmesRoutes() []route {
 		}, func(r *http.Request, p domain.Programme) string { return "/programmes/" + p.ID }, programmeVersion)},
 		{pattern: "GET /programmes", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Programme, string, error) {
 			return s.Service.ListProgrammes(r.Context(), c.Caller, p)
+		})},
+		// Every programme the caller belongs to, with its headline
+		// figures as far as the caller may see them.
+		{pattern: "GET /portfolio", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.PortfolioItem, string, error) {
+			return s.Service.Portfolio(r.Context(), c.Caller, p)
 		})},
 		{pattern: "GET /programmes/{programmeId}", serve: reading(func(r *http.Request, c *call) (domain.Programme, error) {
 			return s.open(r, c).Programme()

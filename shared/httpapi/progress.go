@@ -3,12 +3,13 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
-// NewProgressHandler serves targets, the progress report and milestone
-// notifications (the "progress" Lambda function).
+// NewProgressHandler serves targets, the progress report, period reports
+// and milestone notifications (the "progress" Lambda function).
 func NewProgressHandler(d Deps) http.Handler { return newHandler(d, (*server).progressRoutes) }
 
 func targetVersion(t domain.Target) int64 { return t.Version }
@@ -17,6 +18,13 @@ func (s *server) progressRoutes() []route {
 	return append([]route{
 		{pattern: "GET /programmes/{programmeId}/progress", serve: reading(func(r *http.Request, c *call) (domain.Progress, error) {
 			return s.open(r, c).Progress()
+		}, nil)},
+		{pattern: "GET /programmes/{programmeId}/report", serve: reading(func(r *http.Request, c *call) (domain.Report, error) {
+			q, err := decode.Query(r)
+			if err != nil {
+				return domain.Report{}, err
+			}
+			return s.open(r, c).Report(q.Get("from"), q.Get("to"))
 		}, nil)},
 		{pattern: "POST /programmes/{programmeId}/targets", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Target, error) {
 			return s.open(r, c).CreateTarget(b)

@@ -1,0 +1,118 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit"
+)
+
+// TestPortfolioRequestsAt100Programmes: a funder in 100 programmes, each
+// with a grant, a target over two years and a reporting schedule, reads
+// its portfolio's full page of 100 in three round trips and eight
+// requests: its memberships (one Query of its index), the programmes with
+// their totals, setups and funding (400 keys: four BatchGetItems sent
+// together), then the two years of figures each target needs and each
+// schedule's return counts (300 keys: three, together). Ten years of
+// submissions to some of them change nothing of that. The counts are
+// recorded in BENCHMARKS.md.
+func TestPortfolioRequestsAt100Programmes(t *testing.T) {
+	t.Parallel()
+	const programmes = 100
+	s := testkit.New(t, testkit.WithClock("2026-06-30T12:00:00Z"))
+	rt := &roundTrips{DB: s.DB, wait: 2 * time.Second}
+	h := startAPI(t, s, rt, testkit.APIConfig{})
+	const dwp = "grants@dwp.example.org"
+	ids := make([]string, programmes)
+	projects := make([]string, programmes)
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b := s.Build(t)
+			for i := range work {
+				p := b.Programme(testkit.ProgrammeBody(fmt.Sprintf("Programme %03d", i))).ID
+				x := b.Funder(p, testkit.FunderBody("DWP", dwp)).ID
+				other := b.Funder(p, testkit.FunderBody("Lottery")).ID
+				projects[i] = b.Project(p, testkit.ProjectBody("Project")).ID
+				b.Member(p, dwp, testkit.RoleFunder(x))
+				b.Grant(p, testkit.GrantBody("DWP's", x, "", int64(1000+i)))
+				b.Grant(p, testkit.GrantBody("Lottery's", other, "", 5000))
+				b.Target(p, map[string]any{"metric": "peopleIntoWork", "value": 60, "startDate": "2025-04-01", "deadline": "2026-03-31", "notify": []string{x}})
+				if _, err := s.Svc.Open(t.Context(), testkit.AdminCaller(), p).CreateSchedule(testkit.Body(map[string]any{
+					"name": "Yearly", "frequency": "yearly", "firstPeriodStart": "2025-04-01", "lastPeriodEnd": "2026-03-31"})); err != nil {
+					t.Error(err)
+				}
+				ids[i] = p
+			}
+		}()
+	}
+	for i := range programmes {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	read := func(what string) []domain.PortfolioItem {
+		t.Helper()
+		rt.arm(8)
+		var r testkit.Resp
+		n := s.Count.Measure(func() { r = h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, "/portfolio?limit=100", dwp, nil)) })
+		later := rt.disarm()
+		t.Logf("GET /portfolio, %s: %s; %d reads waited on an earlier answer", what, n, later)
+		// The Query alone, then four BatchGetItems together, then three:
+		// the seven after the first round each waited on the Query's (or
+		// the summaries') answer.
+		if got := n.String(); got != "BatchGetItem×7 Query/GSI1×1" || later != 7 {
+			t.Errorf("%s: %s with %d reads after the first round; want BatchGetItem×7 Query/GSI1×1 with 7", what, got, later)
+		}
+		page := testkit.Decode[struct {
+			Items      []domain.PortfolioItem
+			NextCursor string
+		}](t, r)
+		if len(page.Items) != programmes || page.NextCursor != "" {
+			t.Fatalf("%s: %d items, next %q", what, len(page.Items), page.NextCursor)
+		}
+		return page.Items
+	}
+	items := read("no submissions")
+	for _, it := range items {
+		var i int
+		fmt.Sscanf(it.Name, "Programme %03d", &i)
+		if it.ProgrammeID != ids[i] || it.AwardedPence != int64(1000+i) || len(it.Targets) != 1 {
+			t.Fatalf("line %+v: want programme %d with its DWP grant alone", it, i)
+		}
+	}
+
+	// Ten years of quarterly figures in three programmes: the same requests,
+	// and the targets count their own window only.
+	b := s.Build(t)
+	for i := range 3 {
+		for y := 2016; y < 2026; y++ {
+			for _, q := range [][2]string{{"01-01", "03-31"}, {"04-01", "06-30"}, {"07-01", "09-30"}, {"10-01", "12-31"}} {
+				b.Outcome(ids[i], projects[i], testkit.OutcomeBody(map[string]int{"peopleIntoWork": 1},
+					"periodStart", fmt.Sprintf("%d-%s", y, q[0]), "periodEnd", fmt.Sprintf("%d-%s", y, q[1])))
+			}
+		}
+	}
+	for _, it := range read("ten years of figures in three programmes") {
+		var i int
+		fmt.Sscanf(it.Name, "Programme %03d", &i)
+		want := int64(0)
+		if i < 3 {
+			want = 3 // 2025's last three quarters end in the window
+		}
+		if it.Targets[0].Current != want || (i < 3 && it.PeopleIntoWork != 40) {
+			t.Errorf("programme %d: target at %d, %d into work; want %d", i, it.Targets[0].Current, it.PeopleIntoWork, want)
+		}
+	}
+}
