@@ -66,7 +66,9 @@ func TestPortfolioRequestsAt100Programmes(t *testing.T) {
 		t.Helper()
 		rt.arm(8)
 		var r testkit.Resp
-		n := s.Count.Measure(func() { r = h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, "/portfolio?limit=100", dwp, nil)) })
+		n := s.Count.Measure(func() {
+			r = h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, "/portfolio?limit=100", dwp, nil))
+		})
 		later := rt.disarm()
 		t.Logf("GET /portfolio, %s: %s; %d reads waited on an earlier answer", what, n, later)
 		// The Query alone, then four BatchGetItems together, then three:
