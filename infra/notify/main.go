@@ -8,7 +8,6 @@ import (
 	"log"
 	"os"
 
-	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
 )
@@ -33,7 +32,10 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	n := notifierdeps.Notifier(c, c.DynamoDB(cfg), email.SES{Client: notifierdeps.SES(c, cfg), From: c.MailFrom})
+	if c.WebBaseURL == "" {
+		c.WebBaseURL = "http://127.0.0.1:8080" // the local runner's web app
+	}
+	n := notifierdeps.Notifier(c, c.DynamoDB(cfg), notifierdeps.Sender(c, cfg))
 	rep, err := n.Run(ctx)
 	out, _ := json.MarshalIndent(rep, "", "  ")
 	os.Stdout.Write(append(out, '\n'))

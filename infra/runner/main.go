@@ -22,7 +22,6 @@ import (
 	"github.com/fundtrack/fundtrack/infra/cfn"
 	"github.com/fundtrack/fundtrack/infra/websignin"
 	"github.com/fundtrack/fundtrack/shared/auth"
-	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/platform"
@@ -91,7 +90,10 @@ func run() error {
 
 	os.Setenv("FUNDTRACK_SES_ENDPOINT", mailPage)
 	c.SESEndpoint = mailPage
-	go notifyEveryMinute(ctx, notifierdeps.Notifier(c, db, email.SES{Client: notifierdeps.SES(c, cfg), From: c.MailFrom}))
+	if c.WebBaseURL == "" {
+		c.WebBaseURL = "http://" + addr // emails link to this runner's web app
+	}
+	go notifyEveryMinute(ctx, notifierdeps.Notifier(c, db, notifierdeps.Sender(c, cfg)))
 	go keepTables(ctx, db, c.Table)
 
 	printWelcome(addr, mailPage, local)

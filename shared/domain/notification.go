@@ -71,13 +71,20 @@ type Notification struct {
 	Metric    Metric `json:"metric"`
 	ProjectID string `json:"projectId,omitempty"`
 	On        Date   `json:"on"`
-	// The reporting cycle's emails name the period, when it is due and,
-	// when changes are requested, the lead's comment.
+	// The period the email's figures cover: a milestone's, its target's
+	// window; a reporting-cycle email's, the return's period, with when it
+	// is due and, when changes are requested, the lead's comment.
 	PeriodStart Date   `json:"periodStart,omitzero"`
 	PeriodEnd   Date   `json:"periodEnd,omitzero"`
 	DueDate     Date   `json:"dueDate,omitzero"`
 	Reminder    *int64 `json:"reminderDays,omitempty"`
 	Comment     string `json:"comment,omitempty"`
+	// When one change crosses several thresholds of a target, one email
+	// goes, naming the highest: its notification Covers the lower ones,
+	// and each of those is recorded sent, CoveredBy it, so each threshold
+	// is still notified at most once.
+	Covers    []int64 `json:"covers,omitempty"`
+	CoveredBy string  `json:"coveredBy,omitempty"`
 }
 
 // NotificationID is the fixed id of the notification for a milestone.

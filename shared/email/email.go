@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/mail"
 	"strings"
 	"unicode"
 
@@ -39,6 +40,30 @@ type SESAPI interface {
 type SES struct {
 	Client SESAPI
 	From   string
+	// Name is the sender's name people see ("fundtrack"): the email
+	// comes from "Name <From>". SES matches the sending identity, and IAM
+	// its ses:FromAddress condition, on the address alone.
+	Name string
+}
+
+// SenderName is the name fundtrack's emails come from.
+const SenderName = "fundtrack"
+
+// FromHeader is the From address with a display name: "fundtrack
+// <fundtrack@example.org>". A name of plain words is written as it is; any
+// other is quoted or encoded (RFC 5322, RFC 2047) by net/mail. The name is
+// made one line first (HeaderText), as a subject is.
+func FromHeader(name, addr string) string {
+	name = HeaderText(name)
+	if name == "" {
+		return addr
+	}
+	for _, r := range name {
+		if !(r == ' ' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("!#$%&'*+-/=?^_`{|}~", r)) {
+			return (&mail.Address{Name: name, Address: addr}).String()
+		}
+	}
+	return name + " <" + addr + ">"
 }
 
 // Send sends m. A failure that will not go away by retrying (SES rejected
@@ -47,7 +72,7 @@ type SES struct {
 // end the Subject header and add one of its own.
 func (s SES) Send(ctx context.Context, m Message) error {
 	_, err := s.Client.SendEmail(ctx, &sesv2.SendEmailInput{
-		FromEmailAddress: aws.String(s.From),
+		FromEmailAddress: aws.String(FromHeader(s.Name, s.From)),
 		Destination:      &types.Destination{ToAddresses: []string{m.To}},
 		Content: &types.EmailContent{Simple: &types.Message{
 			Subject: &types.Content{Data: aws.String(HeaderText(m.Subject)), Charset: aws.String("UTF-8")},

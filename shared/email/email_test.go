@@ -285,3 +285,30 @@ func TestSESRequestSubjectStaysOneLine(t *testing.T) {
 		t.Errorf("the request still carries the line break: %s", bodies[0])
 	}
 }
+
+// TestFromHeader: emails come from a named sender. A name of plain words
+// is written as it is ("fundtrack <addr>"); any other is quoted or
+// encoded, and a name with a line break cannot add a header.
+func TestFromHeader(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		email.SenderName:                   "fundtrack <fundtrack@example.org>",
+		"":                                 "fundtrack@example.org",
+		"Leicestershire Partnership":       "Leicestershire Partnership <fundtrack@example.org>",
+		`LPT "East", Ltd`:                  `"LPT \"East\", Ltd" <fundtrack@example.org>`,
+		"Zoë's Trust":                      "=?utf-8?b?Wm/DqydzIFRydXN0?= <fundtrack@example.org>",
+		"fundtrack\r\nBcc: x@evil.example": `"fundtrack Bcc: x@evil.example" <fundtrack@example.org>`,
+	}
+	for name, want := range cases {
+		if got := email.FromHeader(name, "fundtrack@example.org"); got != want {
+			t.Errorf("FromHeader(%q) = %q, want %q", name, got, want)
+		}
+	}
+	f := &fakeSES{}
+	if err := (email.SES{Client: f, From: "fundtrack@example.org", Name: email.SenderName}).Send(t.Context(), email.Message{To: "a@example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(f.in[0].FromEmailAddress); got != "fundtrack <fundtrack@example.org>" {
+		t.Errorf("SendEmail from %q", got)
+	}
+}

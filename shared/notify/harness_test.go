@@ -68,6 +68,13 @@ func (f *faultySES) setFail(fn func(to string, call int) error) {
 
 const mailFrom = "fundtrack@example.org"
 
+// sender is who the emails come from, as people see it: fundtrack, by
+// name. webBase is where the test's web app would be.
+const (
+	sender  = "fundtrack <" + mailFrom + ">"
+	webBase = "https://fundtrack.example.org"
+)
+
 // env is one test's world: a testkit stack (its own table, a service on a
 // fake clock, the store the notifier uses), and the SES emulator behind a
 // fault-injecting wrapper. Every email address the test makes is its
@@ -116,7 +123,8 @@ func (g goroutineTB) Fatalf(format string, args ...any) {
 // notifier is a notifier over the test's table, emulator and clock. Its
 // lease is short so tests can step past it with the clock.
 func (e *env) notifier() *notify.Notifier {
-	return &notify.Notifier{Store: e.st, Email: email.SES{Client: e.ses, From: mailFrom}, Now: e.clk.Now,
+	return &notify.Notifier{Store: e.st, Email: email.SES{Client: e.ses, From: mailFrom, Name: email.SenderName}, Now: e.clk.Now,
+		Links: notify.Links{Base: webBase},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Lease: time.Minute}
 }
 

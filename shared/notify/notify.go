@@ -36,6 +36,8 @@ type Notifier struct {
 	// Lease is how long one run may hold a notification while sending;
 	// longer than the function's timeout, so a live run is never overtaken.
 	Lease time.Duration
+	// Links make the web app's addresses the emails link to.
+	Links Links
 }
 
 // Report says what one run did.
@@ -313,6 +315,16 @@ func (r *run) currents(ctx context.Context, pd *programmeData, targets []domain.
 
 // claimMilestones records each milestone a target calls for (current is
 // its figure over its window) that has anyone to tell.
+//
+// When the figures crossed several of the target's thresholds since it
+// was last looked at, the contacts get one email, naming the highest: each
+// lower threshold is claimed first as covered by it (recorded sent, with
+// no email of its own), then the highest, to be sent, saying which it
+// covers. Each threshold keeps its fixed id, so each is still notified at
+// most once: a lower one claimed earlier (emailed when it was crossed)
+// stays as it was and is not mentioned again, and a run that dies between
+// the claims leaves the rest to the next run, whose claims of what is done
+// fail harmlessly.
 func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.Target, current int64) error {
 	today := domain.DateOf(r.now)
 	tp := t.Evaluate(current, pd.programme.StartDate, today)
@@ -323,11 +335,28 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 	if err := r.details(ctx, pd); err != nil {
 		return err
 	}
+	highest := int64(-1)
+	for _, m := range milestones {
+		if m.Kind == domain.KindReached {
+			highest = max(highest, m.Threshold)
+		}
+	}
+	isHighest := func(m domain.Milestone) bool { return m.Kind == domain.KindReached && m.Threshold == highest }
+	// Lower thresholds first (ascending), the highest last of them.
+	slices.SortStableFunc(milestones, func(a, b domain.Milestone) int {
+		if a.Kind == domain.KindReached && b.Kind == domain.KindReached {
+			return int(a.Threshold - b.Threshold)
+		}
+		return 0
+	})
+	from, to := t.Window(pd.programme.StartDate)
+	var covered []int64 // lower thresholds this run covered
 	for _, m := range milestones {
 		note := domain.Notification{
 			ID: domain.NotificationID(t.ID, m.Kind, m.Threshold), TargetID: t.ID, Threshold: m.Threshold, Kind: m.Kind,
 			Status: domain.NotificationPending, CreatedAt: r.now, ProgrammeID: pd.programme.ID,
 			Figure: current, Value: t.Value, Metric: t.Metric, ProjectID: t.ProjectID, On: today,
+			PeriodStart: from, PeriodEnd: to,
 		}
 		if m.Kind == domain.KindAtRisk {
 			note.Recipients = slices.Clone(pd.leads)
@@ -342,12 +371,23 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 		if len(note.Recipients) == 0 {
 			continue // nobody to tell; a later change to the target may add someone
 		}
+		switch {
+		case isHighest(m):
+			note.Covers = covered
+		case m.Kind == domain.KindReached:
+			note.CoveredBy = domain.NotificationID(t.ID, domain.KindReached, highest)
+			note.Status = domain.NotificationSent
+		}
 		claimed, err := r.Store.ClaimNotification(ctx, note)
 		if err != nil {
 			return err
 		}
-		if claimed {
-			r.count(func(rep *Report) { rep.Claimed++ })
+		if !claimed {
+			continue
+		}
+		r.count(func(rep *Report) { rep.Claimed++ })
+		if m.Kind == domain.KindReached && !isHighest(m) {
+			covered = append(covered, m.Threshold)
 		}
 	}
 	return nil
@@ -392,7 +432,7 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 			return err
 		}
 	}
-	msg := Render(note, pd.programme, pd.projects[note.ProjectID])
+	msg := Render(note, pd.programme, pd.projects[note.ProjectID], r.Links)
 	rejected := slices.Clone(note.Rejected)
 	for _, to := range note.Recipients {
 		if slices.Contains(note.Delivered, to) || slices.Contains(note.Rejected, to) {

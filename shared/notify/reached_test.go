@@ -39,21 +39,26 @@ func TestReachedEmailsEveryFunderContactOnce(t *testing.T) {
 
 	e.expectMail(each(reachedSubject, w.contacts...))
 	for _, m := range e.mail() {
-		if m.From != mailFrom || len(m.Destination.To) != 1 || len(m.Destination.Cc)+len(m.Destination.Bcc) != 0 {
+		if m.From != sender || len(m.Destination.To) != 1 || len(m.Destination.Cc)+len(m.Destination.Bcc) != 0 {
 			t.Errorf("email %s: from %q to %v cc %v bcc %v", m.MessageID, m.From, m.Destination.To, m.Destination.Cc, m.Destination.Bcc)
 		}
 		for _, want := range []string{
 			"Bradford IPS (Working for Wellness) has reached 100% of its target of 60 people into work: 61 as of 2026-03-02.",
 			"Programme: Working for Wellness", "Project: Bradford IPS",
 			"Figure: 61 people into work against a target of 60 (101.7%)", "Date: 2026-03-02",
+			// The period the figure covers (the target's window, from the
+			// programme's start) and the way back to the programme.
+			"Figures cover: periods ending 2026-01-01 to 2026-03-02", "Target period: 2026-01-01 to 2026-12-31",
+			webBase + "/app/programmes/" + w.prog.ID,
 		} {
 			if !strings.Contains(m.Body.Text, want) {
 				t.Errorf("text to %s lacks %q:\n%s", m.To(), want, m.Body.Text)
 			}
 		}
 		for _, want := range []string{
-			"<title>" + reachedSubject + "</title>", "<td>Working for Wellness</td>", "<td>Bradford IPS</td>",
-			"<td>61 people into work against a target of 60 (101.7%)</td>", "<td>2026-03-02</td>",
+			"<title>" + reachedSubject + "</title>", ">Working for Wellness</td>", ">Bradford IPS</td>",
+			">61 people into work against a target of 60 (101.7%)</td>", ">2026-03-02</td>",
+			`href="` + webBase + "/app/programmes/" + w.prog.ID + `"`, `<meta name="color-scheme" content="light dark">`,
 			"has reached 100% of its target of 60 people into work: 61 as of 2026-03-02.",
 		} {
 			if !strings.Contains(m.Body.HTML, want) {
@@ -195,9 +200,11 @@ func TestFallAndRiseSendsOnce(t *testing.T) {
 	}
 }
 
-// TestThresholdsSendAtTheirTimes: thresholds [50, 100] send one email each,
-// when each is crossed; a target crossed at several thresholds in one step
-// sends one email per threshold.
+// TestThresholdsSendAtTheirTimes: thresholds [50, 100] crossed one at a
+// time send one email each, when each is crossed; a target that crosses
+// several thresholds in one change (referrals 0 → 120%, past 25, 50 and
+// 100) sends each contact one email, naming the highest, and every
+// threshold is still recorded as notified, once.
 func TestThresholdsSendAtTheirTimes(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -209,21 +216,29 @@ func TestThresholdsSendAtTheirTimes(t *testing.T) {
 	e.run()
 
 	half := "50% of target reached: 60 people into work (Working for Wellness)"
+	refReached := "Target reached: 100 referrals (Working for Wellness)"
 	e.clk.Set("2026-02-10T08:00:00Z")
 	e.submit(w.prog.ID, w.project.ID, 30, "") // 30 of 60 into work; 120 of 100 referrals
 	rep := e.run()
-	if rep.Claimed != 4 || rep.Sent != 4 || rep.Emails != 4+3*2 {
+	// Four claims: 50% into work; 25% and 50% of referrals covered by
+	// 100%. Two emails to send: one to each of four contacts, one to each
+	// of DWP's two.
+	if rep.Claimed != 4 || rep.Sent != 2 || rep.Emails != 4+2 {
 		t.Errorf("first crossing: %+v", rep)
 	}
-	refMail := merge(
-		each("25% of target reached: 100 referrals (Working for Wellness)", w.dwp.Contacts...),
-		each("50% of target reached: 100 referrals (Working for Wellness)", w.dwp.Contacts...),
-		each("Target reached: 100 referrals (Working for Wellness)", w.dwp.Contacts...),
-	)
+	refMail := each(refReached, w.dwp.Contacts...)
 	e.expectMail(merge(each(half, w.contacts...), refMail))
 	for _, m := range e.mail() {
-		if m.Subject == half && !strings.Contains(m.Body.Text, "has reached 50% of its target of 60 people into work: 30 as of 2026-02-10.") {
-			t.Errorf("50%% email:\n%s", m.Body.Text)
+		switch m.Subject {
+		case half:
+			if !strings.Contains(m.Body.Text, "has reached 50% of its target of 60 people into work: 30 as of 2026-02-10.") || strings.Contains(m.Body.Text, "On the way") {
+				t.Errorf("50%% email:\n%s", m.Body.Text)
+			}
+		case refReached:
+			if !strings.Contains(m.Body.Text, "Working for Wellness has reached 100% of its target of 100 referrals: 120 as of 2026-02-10.") ||
+				!strings.Contains(m.Body.Text, "On the way it passed 25% and 50% of the target too") {
+				t.Errorf("the one referrals email:\n%s", m.Body.Text)
+			}
 		}
 	}
 
@@ -238,23 +253,72 @@ func TestThresholdsSendAtTheirTimes(t *testing.T) {
 	}
 	e.expectMail(merge(each(half, w.contacts...), each(reachedSubject, w.contacts...), refMail))
 	for _, m := range e.mail() {
-		if m.Subject == reachedSubject && !strings.Contains(m.Body.Text, "has reached 100% of its target of 60 people into work: 60 as of 2026-05-20.") {
+		// 50% went months ago, in its own email: this one covers nothing.
+		if m.Subject == reachedSubject && (!strings.Contains(m.Body.Text, "has reached 100% of its target of 60 people into work: 60 as of 2026-05-20.") ||
+			strings.Contains(m.Body.Text, "On the way")) {
 			t.Errorf("100%% email:\n%s", m.Body.Text)
 		}
 	}
 
 	notes := e.notifications(w.prog.ID)
 	n50, n100 := notes[domain.NotificationID(tg.ID, domain.KindReached, 50)], notes[domain.NotificationID(tg.ID, domain.KindReached, 100)]
-	if n50.Status != domain.NotificationSent || n50.Figure != 30 || n50.On.String() != "2026-02-10" ||
-		n100.Status != domain.NotificationSent || n100.Figure != 60 || n100.On.String() != "2026-05-20" {
+	if n50.Status != domain.NotificationSent || n50.Figure != 30 || n50.On.String() != "2026-02-10" || n50.CoveredBy != "" ||
+		n100.Status != domain.NotificationSent || n100.Figure != 60 || n100.On.String() != "2026-05-20" || len(n100.Covers) != 0 {
 		t.Errorf("notifications 50: %+v\n100: %+v", n50, n100)
 	}
-	for _, th := range []int64{25, 50, 100} {
-		if n := notes[domain.NotificationID(ref.ID, domain.KindReached, th)]; n.Status != domain.NotificationSent || len(n.Recipients) != 2 {
-			t.Errorf("referrals %d%%: %+v", th, n)
+	top := domain.NotificationID(ref.ID, domain.KindReached, 100)
+	for _, th := range []int64{25, 50} {
+		n := notes[domain.NotificationID(ref.ID, domain.KindReached, th)]
+		if n.Status != domain.NotificationSent || n.CoveredBy != top || len(n.Delivered) != 0 || n.Attempts != 0 || len(n.Recipients) != 2 {
+			t.Errorf("referrals %d%%, covered by the 100%% email: %+v", th, n)
 		}
+	}
+	if n := notes[top]; n.Status != domain.NotificationSent || !slices.Equal(n.Covers, []int64{25, 50}) || len(n.Delivered) != 2 || n.CoveredBy != "" {
+		t.Errorf("referrals 100%%: %+v", n)
 	}
 	if len(notes) != 5 {
 		t.Errorf("%d notifications, want 5", len(notes))
+	}
+}
+
+// TestSeveralThresholdsCoveredAfterACrash: a run that claimed the highest
+// threshold crossed and died before covering the lower ones leaves them to
+// the next run, which covers them without a second email; and overlapping
+// runs over the same crossing send the one email once.
+func TestSeveralThresholdsCoveredAfterACrash(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	tg := e.projectTarget(w, 60, "2026-12-31", 50, 100)
+	e.run()
+	e.clk.Set("2026-02-10T08:00:00Z")
+	e.submit(w.prog.ID, w.project.ID, 72, "") // 0 → 120%: past 50 and 100
+
+	// As a run that died after its first claim would leave it: the 100%
+	// notification claimed, pending, the 50% one not.
+	top := domain.NotificationID(tg.ID, domain.KindReached, 100)
+	claimed, err := e.st.ClaimNotification(t.Context(), domain.Notification{ID: top, TargetID: tg.ID, Threshold: 100,
+		Kind: domain.KindReached, Status: domain.NotificationPending, Recipients: w.contacts, FunderIDs: []string{w.dwp.ID, w.doh.ID},
+		CreatedAt: e.clk.Now(), ProgrammeID: w.prog.ID, Figure: 72, Value: 60, Metric: domain.MetricPeopleIntoWork,
+		ProjectID: w.project.ID, On: domain.MustDate("2026-02-10")})
+	if err != nil || !claimed {
+		t.Fatalf("claim: %v %v", claimed, err)
+	}
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			if _, err := runSafely(t.Context(), e.notifier()); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	e.expectMail(each(reachedSubject, w.contacts...))
+	notes := e.notifications(w.prog.ID)
+	if n := notes[domain.NotificationID(tg.ID, domain.KindReached, 50)]; n.Status != domain.NotificationSent || n.CoveredBy != top {
+		t.Errorf("50%%: %+v, want covered by %s", n, top)
+	}
+	if n := notes[top]; n.Status != domain.NotificationSent || len(n.Delivered) != len(w.contacts) {
+		t.Errorf("100%%: %+v", n)
 	}
 }

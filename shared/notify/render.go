@@ -1,70 +1,46 @@
 package notify
 
 import (
-	"bytes"
 	"fmt"
-	htmltemplate "html/template"
-	texttemplate "text/template"
+	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/email"
 )
 
-// view is what both email bodies say.
-type view struct {
-	Headline  string
-	Sentence  string
-	Programme string
-	Project   string
-	Figure    int64
-	Value     int64
-	Metric    string
-	Percent   string
-	On        string
-	Footer    string
-}
-
-var textBody = texttemplate.Must(texttemplate.New("text").Parse(`{{.Headline}}
-
-{{.Sentence}}
-
-Programme: {{.Programme}}
-{{if .Project}}Project: {{.Project}}
-{{end}}Figure: {{.Figure}} {{.Metric}} against a target of {{.Value}} ({{.Percent}})
-Date: {{.On}}
-
-{{.Footer}}
-`))
-
-var htmlBody = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Headline}}</title></head>
-<body style="font-family: Arial, sans-serif; color: #212b32">
-<h1 style="font-size: 24px">{{.Headline}}</h1>
-<p>{{.Sentence}}</p>
-<table>
-<tr><th scope="row" align="left">Programme</th><td>{{.Programme}}</td></tr>
-{{if .Project}}<tr><th scope="row" align="left">Project</th><td>{{.Project}}</td></tr>{{end}}
-<tr><th scope="row" align="left">Figure</th><td>{{.Figure}} {{.Metric}} against a target of {{.Value}} ({{.Percent}})</td></tr>
-<tr><th scope="row" align="left">Date</th><td>{{.On}}</td></tr>
-</table>
-<p style="color: #4c6272">{{.Footer}}</p>
-</body></html>
-`))
-
-// Render writes a notification's email (To is left for the sender to fill).
-func Render(n domain.Notification, p domain.Programme, project domain.Project) email.Message {
+// Render writes a notification's email (To is left for the sender to
+// fill), linking to the web app through links.
+func Render(n domain.Notification, p domain.Programme, project domain.Project, links Links) email.Message {
 	if n.Kind.Reporting() {
-		return renderReturn(n, p, project)
+		return renderReturn(n, p, project, links)
 	}
 	// Names go into the subject and into lines of the plain text: each is
 	// made one line of text first (email.HeaderText), so a name stored with
 	// a line break can neither add a header nor fake a line of the body.
 	p.Name, project.Name = email.HeaderText(p.Name), email.HeaderText(project.Name)
-	v := view{Headline: n.Headline(p.Name), Programme: p.Name, Project: project.Name, Figure: n.Figure, Value: n.Value,
-		Metric: n.Metric.Phrase(), On: n.On.String(), Percent: fmt.Sprintf("%.1f%%", float64(n.Figure)*100/float64(n.Value))}
-	v.Footer = "You receive this because you are a contact for a funder of this programme in fundtrack."
+	metric := n.Metric.Phrase()
+	on := n.On.String()
+	m := mail{Headline: n.Headline(p.Name), Rows: []row{{"Programme", p.Name}}}
+	if project.Name != "" {
+		m.Rows = append(m.Rows, row{"Project", project.Name})
+	}
+	m.Rows = append(m.Rows, row{"Figure", fmt.Sprintf("%d %s against a target of %d (%.1f%%)", n.Figure, metric, n.Value, float64(n.Figure)*100/float64(n.Value))})
+	if !n.PeriodStart.IsZero() && !n.PeriodEnd.IsZero() {
+		// The figures are the counted submissions whose periods ended in
+		// the target's window, up to the day of the email.
+		upTo := n.PeriodEnd
+		if !n.On.IsZero() && n.On.Before(upTo) {
+			upTo = n.On
+		}
+		m.Rows = append(m.Rows, row{"Figures cover", "periods ending " + n.PeriodStart.String() + " to " + upTo.String()},
+			row{"Target period", n.PeriodStart.String() + " to " + n.PeriodEnd.String()})
+	}
+	m.Rows = append(m.Rows, row{"Date", on})
+	m.Footer = "You receive this because you are a contact for a funder of this programme in fundtrack."
 	if n.Kind == domain.KindAtRisk { // at-risk emails go to the programme's leads
-		v.Footer = "You receive this because you lead this programme in fundtrack."
+		m.Footer = "You receive this because you lead this programme in fundtrack."
 	}
 	where := p.Name
 	if project.Name != "" {
@@ -72,14 +48,87 @@ func Render(n domain.Notification, p domain.Programme, project domain.Project) e
 	}
 	switch n.Kind {
 	case domain.KindReached:
-		v.Sentence = fmt.Sprintf("%s has reached %d%% of its target of %d %s: %d as of %s.", where, n.Threshold, n.Value, v.Metric, n.Figure, v.On)
+		m.Sentence = fmt.Sprintf("%s has reached %d%% of its target of %d %s: %d as of %s.", where, n.Threshold, n.Value, metric, n.Figure, on)
+		if len(n.Covers) > 0 {
+			// One change crossed several thresholds: this email stands
+			// for all of them.
+			m.Also = "On the way it passed " + percents(n.Covers) + " of the target too: this one email covers them all."
+		}
 	case domain.KindMissed:
-		v.Sentence = fmt.Sprintf("%s did not reach its target of %d %s by the deadline: %d as of %s.", where, n.Value, v.Metric, n.Figure, v.On)
+		m.Sentence = fmt.Sprintf("%s did not reach its target of %d %s by the deadline: %d as of %s.", where, n.Value, metric, n.Figure, on)
 	case domain.KindAtRisk:
-		v.Sentence = fmt.Sprintf("%s is projected to fall short of its target of %d %s: %d so far, as of %s.", where, n.Value, v.Metric, n.Figure, v.On)
+		m.Sentence = fmt.Sprintf("%s is projected to fall short of its target of %d %s: %d so far, as of %s.", where, n.Value, metric, n.Figure, on)
 	}
-	var text, html bytes.Buffer
-	textBody.Execute(&text, v)
-	htmlBody.Execute(&html, v)
-	return email.Message{Subject: email.HeaderText(v.Headline), Text: text.String(), HTML: html.String()}
+	m.Link, m.LinkText = links.Programme(n.ProgrammeID), "See the programme's progress in fundtrack"
+	m.ProgrammeLink = m.Link
+	return m.message()
+}
+
+// percents writes thresholds as "25% and 50%", "10%, 25% and 50%".
+func percents(ths []int64) string {
+	parts := make([]string, len(ths))
+	for i, th := range ths {
+		parts[i] = strconv.FormatInt(th, 10) + "%"
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// renderReturn writes a reporting-cycle email: a reminder or overdue
+// notice to the project's leads, a submission awaiting review to the
+// programme's leads, or changes requested (with the lead's comment) to the
+// project's leads. Only dates, names and the comment (which passed the
+// personal-data guard) appear: no figures. Each links to where the job is
+// done in the web app.
+func renderReturn(n domain.Notification, p domain.Programme, project domain.Project, links Links) email.Message {
+	p.Name, project.Name = email.HeaderText(p.Name), email.HeaderText(project.Name)
+	period := n.PeriodStart.String() + " to " + n.PeriodEnd.String()
+	m := mail{Headline: n.Headline(p.Name), Comment: strings.TrimSpace(n.Comment), Rows: []row{{"Programme", p.Name}}}
+	if project.Name != "" {
+		m.Rows = append(m.Rows, row{"Project", project.Name})
+	}
+	m.Rows = append(m.Rows, row{"Period", period})
+	due := ""
+	if !n.DueDate.IsZero() {
+		due = n.DueDate.String()
+		m.Rows = append(m.Rows, row{"Due", due})
+	}
+	who := project.Name
+	if who == "" {
+		who = "Your project"
+	}
+	projectPage := "/projects/" + url.PathEscape(n.ProjectID)
+	m.Footer = "You receive this because you lead this project in fundtrack."
+	switch n.Kind {
+	case domain.KindReminder:
+		m.Sentence = fmt.Sprintf("%s's return for %s is due on %s, and nothing has been submitted for it yet.", who, period, due)
+		m.Action = "Submit the period's figures in fundtrack before the due date."
+		m.Link, m.LinkText = links.page(n.ProgrammeID, projectPage+"/outcomes/new?"+submitQuery(n)), "Submit the return"
+	case domain.KindOverdue:
+		m.Sentence = fmt.Sprintf("%s's return for %s was due on %s and has not been submitted.", who, period, due)
+		m.Action = "Submit the period's figures in fundtrack as soon as you can."
+		m.Link, m.LinkText = links.page(n.ProgrammeID, projectPage+"/outcomes/new?"+submitQuery(n)), "Submit the return"
+	case domain.KindAwaitingReview:
+		m.Sentence = fmt.Sprintf("%s has submitted figures for %s. They count only once a lead approves them.", who, period)
+		m.Action = "Review the submission in fundtrack: approve it, or ask for changes."
+		m.Link, m.LinkText = links.page(n.ProgrammeID, projectPage+"/outcomes/"+url.PathEscape(n.SubmissionID)+"/review"), "Review the submission"
+		m.Footer = "You receive this because you lead this programme in fundtrack."
+	case domain.KindChangesRequested:
+		m.Sentence = fmt.Sprintf("A lead has asked for changes to %s's submission for %s. Its figures are not counted.", who, period)
+		m.Action = "Correct the submission in fundtrack; it will be reviewed again."
+		m.Link, m.LinkText = links.page(n.ProgrammeID, projectPage+"/outcomes/new?replaces="+url.QueryEscape(n.SubmissionID)), "Correct the submission"
+	}
+	if n.ProjectID == "" || (n.SubmissionID == "" && (n.Kind == domain.KindAwaitingReview || n.Kind == domain.KindChangesRequested)) {
+		m.Link = links.page(n.ProgrammeID, "/returns") // nothing more precise to link
+		m.LinkText = "See the programme's returns"
+	}
+	m.ProgrammeLink = links.Programme(n.ProgrammeID)
+	return m.message()
+}
+
+// submitQuery fills in the outcome form with the return's period.
+func submitQuery(n domain.Notification) string {
+	return url.Values{"periodStart": {n.PeriodStart.String()}, "periodEnd": {n.PeriodEnd.String()}}.Encode()
 }

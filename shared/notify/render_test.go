@@ -11,13 +11,19 @@ import (
 
 func renderNote(kind domain.NotificationKind, threshold, figure int64) domain.Notification {
 	return domain.Notification{ID: "n", TargetID: "t", Kind: kind, Threshold: threshold, Figure: figure, Value: 60,
-		Metric: domain.MetricPeopleIntoWork, On: domain.MustDate("2026-03-02"), CreatedAt: time.Now()}
+		Metric: domain.MetricPeopleIntoWork, On: domain.MustDate("2026-03-02"), CreatedAt: time.Now(), ProgrammeID: "p1",
+		PeriodStart: domain.MustDate("2025-04-01"), PeriodEnd: domain.MustDate("2026-12-31")}
 }
+
+// links are a deployment's web app addresses.
+var links = notify.Links{Base: "https://fundtrack.example.org/"}
+
+const programmePage = "https://fundtrack.example.org/app/programmes/p1"
 
 func TestRenderReached(t *testing.T) {
 	t.Parallel()
 	p := domain.Programme{Name: "Working for Wellness"}
-	m := notify.Render(renderNote(domain.KindReached, 100, 61), p, domain.Project{Name: "Bradford IPS"})
+	m := notify.Render(renderNote(domain.KindReached, 100, 61), p, domain.Project{Name: "Bradford IPS"}, links)
 	if m.Subject != "Target reached: 60 people into work (Working for Wellness)" || m.To != "" {
 		t.Errorf("subject %q to %q", m.Subject, m.To)
 	}
@@ -25,20 +31,24 @@ func TestRenderReached(t *testing.T) {
 		"Bradford IPS (Working for Wellness) has reached 100% of its target of 60 people into work: 61 as of 2026-03-02.",
 		"Programme: Working for Wellness\n", "Project: Bradford IPS\n",
 		"Figure: 61 people into work against a target of 60 (101.7%)\n", "Date: 2026-03-02\n",
+		// The period the figures cover: the target's window, up to the day.
+		"Figures cover: periods ending 2025-04-01 to 2026-03-02\n", "Target period: 2025-04-01 to 2026-12-31\n",
+		"See the programme's progress in fundtrack: " + programmePage + "\n",
 	} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("text lacks %q:\n%s", want, m.Text)
 		}
 	}
 	if !strings.HasPrefix(m.HTML, "<!DOCTYPE html>") || !strings.Contains(m.HTML, `<html lang="en">`) ||
-		!strings.Contains(m.HTML, "<td>Bradford IPS</td>") || !strings.Contains(m.HTML, "(101.7%)") {
+		!strings.Contains(m.HTML, ">Bradford IPS</td>") || !strings.Contains(m.HTML, "(101.7%)") ||
+		!strings.Contains(m.HTML, `href="`+programmePage+`"`) || !strings.Contains(m.HTML, ">periods ending 2025-04-01 to 2026-03-02</td>") {
 		t.Errorf("html:\n%s", m.HTML)
 	}
 }
 
 func TestRenderProgrammeTargetHasNoProjectLine(t *testing.T) {
 	t.Parallel()
-	m := notify.Render(renderNote(domain.KindReached, 50, 30), domain.Programme{Name: "Working for Wellness"}, domain.Project{})
+	m := notify.Render(renderNote(domain.KindReached, 50, 30), domain.Programme{Name: "Working for Wellness"}, domain.Project{}, links)
 	if strings.Contains(m.Text, "Project:") || strings.Contains(m.HTML, ">Project<") {
 		t.Errorf("a programme target's email names a project:\n%s\n%s", m.Text, m.HTML)
 	}
@@ -53,12 +63,12 @@ func TestRenderMissedAndAtRisk(t *testing.T) {
 	t.Parallel()
 	p := domain.Programme{Name: "Working for Wellness"}
 	pr := domain.Project{Name: "Bradford IPS"}
-	missed := notify.Render(renderNote(domain.KindMissed, 100, 10), p, pr)
+	missed := notify.Render(renderNote(domain.KindMissed, 100, 10), p, pr, links)
 	if missed.Subject != "Target missed: 60 people into work (Working for Wellness)" ||
 		!strings.Contains(missed.Text, "Bradford IPS (Working for Wellness) did not reach its target of 60 people into work by the deadline: 10 as of 2026-03-02.") {
 		t.Errorf("missed: %q\n%s", missed.Subject, missed.Text)
 	}
-	risk := notify.Render(renderNote(domain.KindAtRisk, 100, 5), p, pr)
+	risk := notify.Render(renderNote(domain.KindAtRisk, 100, 5), p, pr, links)
 	if risk.Subject != "Target at risk: 60 people into work (Working for Wellness)" ||
 		!strings.Contains(risk.Text, "Bradford IPS (Working for Wellness) is projected to fall short of its target of 60 people into work: 5 so far, as of 2026-03-02.") {
 		t.Errorf("at risk: %q\n%s", risk.Subject, risk.Text)
@@ -70,7 +80,7 @@ func TestRenderMissedAndAtRisk(t *testing.T) {
 func TestRenderEscapesHTMLOnly(t *testing.T) {
 	t.Parallel()
 	p := domain.Programme{Name: `Mind & Work <IPS> "East"`}
-	m := notify.Render(renderNote(domain.KindReached, 100, 60), p, domain.Project{Name: "Leeds & York"})
+	m := notify.Render(renderNote(domain.KindReached, 100, 60), p, domain.Project{Name: "Leeds & York"}, links)
 	if !strings.Contains(m.Subject, `(Mind & Work <IPS> "East")`) || !strings.Contains(m.Text, "Programme: Mind & Work <IPS> \"East\"") ||
 		!strings.Contains(m.Text, "Project: Leeds & York") {
 		t.Errorf("subject %q text:\n%s", m.Subject, m.Text)
@@ -85,7 +95,7 @@ func TestRenderEscapesHTMLOnly(t *testing.T) {
 // they receive it "because you are a contact for a funder".
 func TestRenderAtRiskFooterAddressesLeads(t *testing.T) {
 	t.Parallel()
-	m := notify.Render(renderNote(domain.KindAtRisk, 100, 5), domain.Programme{Name: "Working for Wellness"}, domain.Project{})
+	m := notify.Render(renderNote(domain.KindAtRisk, 100, 5), domain.Programme{Name: "Working for Wellness"}, domain.Project{}, links)
 	if strings.Contains(m.Text, "contact for a funder") || strings.Contains(m.HTML, "contact for a funder") {
 		t.Errorf("the at-risk email, sent to the programme's leads, says they are a funder's contact:\n%s", m.Text)
 	}
@@ -99,7 +109,7 @@ func TestRenderNamesStayOneLine(t *testing.T) {
 	p := domain.Programme{Name: "Working for Wellness\r\nBcc: x@evil.example"}
 	pr := domain.Project{Name: "Leeds\nFigure: 9999 people into work\u202e"}
 	for _, kind := range []domain.NotificationKind{domain.KindReached, domain.KindMissed, domain.KindAtRisk} {
-		m := notify.Render(renderNote(kind, 100, 61), p, pr)
+		m := notify.Render(renderNote(kind, 100, 61), p, pr, links)
 		if strings.ContainsAny(m.Subject, "\r\n\u202e") || !strings.HasSuffix(m.Subject, "(Working for Wellness Bcc: x@evil.example)") {
 			t.Errorf("%s: subject %q", kind, m.Subject)
 		}
@@ -110,6 +120,115 @@ func TestRenderNamesStayOneLine(t *testing.T) {
 		}
 		if !strings.Contains(m.Text, "Programme: Working for Wellness Bcc: x@evil.example\n") || !strings.Contains(m.Text, "Project: Leeds Figure: 9999 people into work\n") {
 			t.Errorf("%s: names not kept on their lines:\n%s", kind, m.Text)
+		}
+	}
+}
+
+// TestRenderMissedCoversTheWholeWindow: once the deadline has passed, the
+// figures cover the whole window, not up to the day the email goes.
+func TestRenderMissedCoversTheWholeWindow(t *testing.T) {
+	t.Parallel()
+	n := renderNote(domain.KindMissed, 100, 10)
+	n.On = domain.MustDate("2027-01-01")
+	m := notify.Render(n, domain.Programme{Name: "Working for Wellness"}, domain.Project{}, links)
+	if !strings.Contains(m.Text, "Figures cover: periods ending 2025-04-01 to 2026-12-31\n") {
+		t.Errorf("text:\n%s", m.Text)
+	}
+}
+
+// TestRenderOneEmailForSeveralThresholds: the email for the highest
+// threshold crossed says which lower ones it covers.
+func TestRenderOneEmailForSeveralThresholds(t *testing.T) {
+	t.Parallel()
+	n := renderNote(domain.KindReached, 100, 72)
+	n.Covers = []int64{25, 50}
+	m := notify.Render(n, domain.Programme{Name: "Working for Wellness"}, domain.Project{}, links)
+	want := "On the way it passed 25% and 50% of the target too: this one email covers them all."
+	if m.Subject != "Target reached: 60 people into work (Working for Wellness)" || !strings.Contains(m.Text, want) || !strings.Contains(m.HTML, want) {
+		t.Errorf("subject %q\n%s", m.Subject, m.Text)
+	}
+	if one := notify.Render(renderNote(domain.KindReached, 100, 61), domain.Programme{Name: "W"}, domain.Project{}, links); strings.Contains(one.Text, "On the way") {
+		t.Errorf("an email covering nothing says it does:\n%s", one.Text)
+	}
+}
+
+// kindCase is one notification and where its email must link.
+type kindCase struct {
+	note domain.Notification
+	link string
+}
+
+// everyKind is one notification of each kind.
+func everyKind() map[domain.NotificationKind]kindCase {
+	ret := func(kind domain.NotificationKind) domain.Notification {
+		return domain.Notification{ID: "r." + string(kind), Kind: kind, ProgrammeID: "p1", ProjectID: "j1", SubmissionID: "o1",
+			PeriodStart: domain.MustDate("2026-01-01"), PeriodEnd: domain.MustDate("2026-03-31"), DueDate: domain.MustDate("2026-04-20"),
+			Comment: "Split referrals by source, please.", On: domain.MustDate("2026-04-13")}
+	}
+	submit := programmePage + "/projects/j1/outcomes/new?periodEnd=2026-03-31&periodStart=2026-01-01"
+	return map[domain.NotificationKind]kindCase{
+		domain.KindReached:          {renderNote(domain.KindReached, 50, 30), programmePage},
+		domain.KindMissed:           {renderNote(domain.KindMissed, 100, 5), programmePage},
+		domain.KindAtRisk:           {renderNote(domain.KindAtRisk, 100, 5), programmePage},
+		domain.KindReminder:         {ret(domain.KindReminder), submit},
+		domain.KindOverdue:          {ret(domain.KindOverdue), submit},
+		domain.KindAwaitingReview:   {ret(domain.KindAwaitingReview), programmePage + "/projects/j1/outcomes/o1/review"},
+		domain.KindChangesRequested: {ret(domain.KindChangesRequested), programmePage + "/projects/j1/outcomes/new?replaces=o1"},
+	}
+}
+
+// TestRenderEveryKindLinksBackAndSuitsDarkMode: every kind of email links
+// to where its job is done and to the programme, names the period, keeps a
+// plain-text part, and its HTML part reads in dark mode: it says it
+// supports both schemes, gives every colour explicitly (background and
+// text together), switches them for dark mode, and has no images.
+func TestRenderEveryKindLinksBackAndSuitsDarkMode(t *testing.T) {
+	t.Parallel()
+	p := domain.Programme{Name: "Working for Wellness"}
+	pr := domain.Project{ID: "j1", Name: "Bradford IPS"}
+	for kind, c := range everyKind() {
+		m := notify.Render(c.note, p, pr, links)
+		period := "Figures cover: periods ending 2025-04-01 to 2026-03-02"
+		if kind.Reporting() {
+			period = "Period: 2026-01-01 to 2026-03-31"
+		}
+		for _, want := range []string{c.link, programmePage, period, "Programme: Working for Wellness", "Project: Bradford IPS"} {
+			if !strings.Contains(m.Text, want) {
+				t.Errorf("%s: text lacks %q:\n%s", kind, want, m.Text)
+			}
+		}
+		for _, want := range []string{
+			`<meta name="color-scheme" content="light dark">`, "@media (prefers-color-scheme: dark)",
+			`href="` + strings.ReplaceAll(c.link, "&", "&amp;") + `"`, `href="` + programmePage + `"`,
+			// The page, the card and the button each carry both colours.
+			`<body class="ft-page" style="margin:0;padding:0;background-color:#f0f4f5;color:#212b32;`,
+			`class="ft-card" style="max-width:600px;margin:0 auto;padding:24px;background-color:#ffffff;color:#212b32;`,
+			`background-color:#007f3b;color:#ffffff;`,
+		} {
+			if !strings.Contains(m.HTML, want) {
+				t.Errorf("%s: html lacks %q:\n%s", kind, want, m.HTML)
+			}
+		}
+		if strings.Contains(m.HTML, "<img") || strings.Contains(m.HTML, "url(") {
+			t.Errorf("%s: the html has an image", kind)
+		}
+		if (kind == domain.KindReminder || kind == domain.KindOverdue) && !strings.Contains(m.Text, "Due: 2026-04-20") {
+			t.Errorf("%s: no due date:\n%s", kind, m.Text)
+		}
+		if kind == domain.KindChangesRequested && (!strings.Contains(m.Text, "Split referrals by source, please.") || !strings.Contains(m.HTML, "Split referrals by source, please.")) {
+			t.Errorf("%s: no comment:\n%s", kind, m.Text)
+		}
+	}
+}
+
+// TestRenderWithoutAWebAddress: a deployment that gives no web address
+// sends emails without links, rather than links that lead nowhere.
+func TestRenderWithoutAWebAddress(t *testing.T) {
+	t.Parallel()
+	for kind, c := range everyKind() {
+		m := notify.Render(c.note, domain.Programme{Name: "W"}, domain.Project{Name: "B"}, notify.Links{})
+		if strings.Contains(m.Text, "http") || strings.Contains(m.HTML, "href=") {
+			t.Errorf("%s: links with no base:\n%s", kind, m.Text)
 		}
 	}
 }

@@ -214,6 +214,30 @@ func TestReturnCycleEmails(t *testing.T) {
 	want = merge(want, each(reached10, c.contact))
 	e.expectMail(want)
 
+	// Every email, as the emulator received it, comes from fundtrack by
+	// name, names its period and links to where its job is done and to the
+	// programme, in both parts.
+	page := webBase + "/app/programmes/" + c.prog.ID
+	project := page + "/projects/" + c.project.ID
+	links := map[string]string{reminderQ1: project + "/outcomes/new?periodEnd=2026-03-31&periodStart=2026-01-01",
+		overdueQ1: project + "/outcomes/new?periodEnd=2026-03-31&periodStart=2026-01-01",
+		reviewQ1:  project + "/outcomes/" + first.ID + "/review", changesQ1: project + "/outcomes/new?replaces=" + first.ID,
+		reached10: page}
+	for _, m := range e.mail() {
+		link := links[m.Subject]
+		if m.Subject == reviewQ1 && strings.Contains(m.Body.Text, second.ID) {
+			link = project + "/outcomes/" + second.ID + "/review"
+		}
+		period := "Period: 2026-01-01 to 2026-03-31"
+		if m.Subject == reached10 {
+			period = "Figures cover: periods ending 2026-01-01 to "
+		}
+		if m.From != sender || link == "" || !strings.Contains(m.Body.Text, link) || !strings.Contains(m.Body.Text, page) ||
+			!strings.Contains(m.Body.HTML, `href="`+strings.ReplaceAll(link, "&", "&amp;")+`"`) || !strings.Contains(m.Body.Text, period) {
+			t.Errorf("%q from %q does not link to %s or name its period:\n%s", m.Subject, m.From, link, m.Body.Text)
+		}
+	}
+
 	// Every email is listed among the programme's notifications, with what
 	// it is about.
 	kinds := map[domain.NotificationKind]int{}

@@ -28,6 +28,9 @@ type Config struct {
 	DynamoDBEndpoint string // FUNDTRACK_DYNAMODB_ENDPOINT: set only for DynamoDB Local
 	SESEndpoint      string // FUNDTRACK_SES_ENDPOINT: set only for the SES emulator
 	MailFrom         string // FUNDTRACK_MAIL_FROM: the verified address milestone emails come from
+	// WebBaseURL is where people reach the web app (https://host, no
+	// /app), for the links in emails: FUNDTRACK_WEB_BASE_URL.
+	WebBaseURL string
 	// Giving is how 360Giving packages are published: FUNDTRACK_360_PREFIX
 	// (the publisher's registered prefix; "" is "fundtrack"),
 	// FUNDTRACK_360_PUBLISHER_NAME and FUNDTRACK_360_PUBLISHER_ID (who
@@ -45,6 +48,7 @@ func FromEnv() (Config, error) {
 		DynamoDBEndpoint: os.Getenv("FUNDTRACK_DYNAMODB_ENDPOINT"),
 		SESEndpoint:      os.Getenv("FUNDTRACK_SES_ENDPOINT"),
 		MailFrom:         os.Getenv("FUNDTRACK_MAIL_FROM"),
+		WebBaseURL:       os.Getenv("FUNDTRACK_WEB_BASE_URL"),
 		AuditTable:       os.Getenv("FUNDTRACK_AUDIT_TABLE"),
 		Giving: export.GivingConfig{
 			Prefix:        os.Getenv("FUNDTRACK_360_PREFIX"),

@@ -162,13 +162,19 @@ func (s *Store) ClaimNotification(ctx context.Context, n domain.Notification) (b
 	}
 }
 
-// notificationPut creates a pending notification (in the pending index),
-// failing if it exists: its fixed id is what makes each email go at most
-// once. The reporting cycle's submission emails are claimed this way in
-// the transaction of the submission or review that calls for them.
+// notificationPut creates a notification (in the pending index while it
+// is pending), failing if it exists: its fixed id is what makes each email
+// go at most once. The reporting cycle's submission emails are claimed
+// this way in the transaction of the submission or review that calls for
+// them.
 func (s *Store) notificationPut(n domain.Notification) (types.TransactWriteItem, error) {
-	item, err := record(n, "notification", keys{PK: pkProgramme(n.ProgrammeID), SK: skNotification(n.ID),
-		GSI1PK: pendingIndex, GSI1SK: n.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + n.ProgrammeID + "#" + n.ID})
+	k := keys{PK: pkProgramme(n.ProgrammeID), SK: skNotification(n.ID)}
+	if n.Status == domain.NotificationPending {
+		// Only what is still to send is in the index the sender reads: a
+		// threshold covered by another's email is recorded sent at once.
+		k.GSI1PK, k.GSI1SK = pendingIndex, n.CreatedAt.UTC().Format(time.RFC3339Nano)+"#"+n.ProgrammeID+"#"+n.ID
+	}
+	item, err := record(n, "notification", k)
 	if err != nil {
 		return types.TransactWriteItem{}, err
 	}

@@ -25,9 +25,17 @@ func SES(c platform.Config, cfg aws.Config) *sesv2.Client {
 	})
 }
 
-// Notifier wires the milestone notifier over a DynamoDB client and an email sender.
+// Sender sends the notifier's emails through SES from the configured
+// address, under fundtrack's name.
+func Sender(c platform.Config, cfg aws.Config) email.SES {
+	return email.SES{Client: SES(c, cfg), From: c.MailFrom, Name: email.SenderName}
+}
+
+// Notifier wires the milestone notifier over a DynamoDB client and an
+// email sender, its emails linking to the web app at c.WebBaseURL.
 func Notifier(c platform.Config, db store.DB, sender email.Sender) *notify.Notifier {
-	return &notify.Notifier{Store: c.Store(db), Email: sender, Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil))}
+	return &notify.Notifier{Store: c.Store(db), Email: sender, Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil)),
+		Links: notify.Links{Base: c.WebBaseURL}}
 }
 
 // Lambda builds the notifier as it runs in Lambda.
@@ -40,5 +48,5 @@ func Lambda(ctx context.Context) (*notify.Notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Notifier(c, c.DynamoDB(cfg), email.SES{Client: SES(c, cfg), From: c.MailFrom}), nil
+	return Notifier(c, c.DynamoDB(cfg), Sender(c, cfg)), nil
 }
