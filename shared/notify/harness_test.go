@@ -124,7 +124,7 @@ func (g goroutineTB) Fatalf(format string, args ...any) {
 // lease is short so tests can step past it with the clock.
 func (e *env) notifier() *notify.Notifier {
 	return &notify.Notifier{Store: e.st, Email: email.SES{Client: e.ses, From: mailFrom, Name: email.SenderName}, Now: e.clk.Now,
-		Links: notify.Links{Base: webBase},
+		Links:  notify.Links{Base: webBase},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Lease: time.Minute}
 }
 
