@@ -45,9 +45,10 @@ run: assets
 	$(DEV_ENV) $(GO) run ./infra/runner
 
 # FUNDTRACK_REQUIRE_ASSETS makes the web app's budget test fail, not skip,
-# when the front-end assets are missing.
+# when the front-end assets are missing; FUNDTRACK_REQUIRE_PDFTOTEXT makes
+# the browser test of the printed report fail, not skip, without pdftotext.
 test: assets
-	FUNDTRACK_REQUIRE_ASSETS=1 infra/test.sh test
+	FUNDTRACK_REQUIRE_ASSETS=1 FUNDTRACK_REQUIRE_PDFTOTEXT=1 infra/test.sh test
 
 # bench/ (results and what each measures: BENCHMARKS.md); raw output in
 # build/bench.txt. Needs the assets, so the web function is built as `make build` builds it.

@@ -5,7 +5,7 @@
 #
 # usage: infra/stack.sh start|stop|status|restart [--test] [dynamodb] [ses]
 #        infra/stack.sh assets   (npm packages + the web app's front-end assets)
-#        infra/stack.sh browser  (Debian's chromium, for the web app's browser tests)
+#        infra/stack.sh browser  (Debian's chromium and poppler-utils, for the web app's browser tests)
 #
 #   dev  (default): DynamoDB Local  127.0.0.1:8000  data kept in .fundtrack/dynamodb
 #                   SES emulator    127.0.0.1:8005  (web page lists sent mail)
@@ -153,6 +153,14 @@ ensure_chromium() {
 	[ -z "${FUNDTRACK_CHROMIUM:-}" ] || return 0
 	[ -x /usr/bin/chromium ] || apt_install chromium
 	[ -x /usr/bin/chromium ] || die "chromium was installed but /usr/bin/chromium is missing"
+}
+
+# ensure_pdftotext: poppler-utils' pdftotext and pdfinfo, with which the
+# browser tests read the period report Chromium prints to PDF.
+ensure_pdftotext() {
+	command -v pdftotext >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 && return 0
+	apt_install poppler-utils
+	command -v pdftotext >/dev/null 2>&1 || die "poppler-utils was installed but pdftotext is missing"
 }
 
 # ---------------------------------------------------------------- services
@@ -359,6 +367,7 @@ assets)
 browser)
 	lock
 	ensure_chromium
+	ensure_pdftotext
 	;;
 restart)
 	"$0" stop "$@"

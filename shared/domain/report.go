@@ -68,6 +68,11 @@ type Report struct {
 	Money    ReportMoney       `json:"money"`
 	Returns  ReportReturns     `json:"returns"`
 	Measures []MeasureProgress `json:"measures"`
+	// Trend is each of Targets' figure at the end of each month of
+	// ByMonth (the period's last day for its last month), by target id:
+	// what a chart of the period draws against the target. It is not part
+	// of the API's answer.
+	Trend map[string][]int64 `json:"-"`
 }
 
 // ReportMoney is the money of the grants the caller may read paid (by the
@@ -174,9 +179,19 @@ func BuildReport(in ReportInput, a Access) Report {
 			}
 		}
 	}
+	r.Trend = map[string][]int64{}
 	for _, t := range ReportTargets(in.Targets, in.Programme.StartDate, p) {
 		current := t.upTo(p.End).Current(in.Programme.StartDate, in.Series)
 		r.Targets = append(r.Targets, t.Evaluate(current, in.Programme.StartDate, p.End))
+		trend := make([]int64, len(r.ByMonth))
+		for i := range r.ByMonth {
+			end := DateOf(monthOf(p.Start.Time()).AddDate(0, i+1, -1))
+			if end.After(p.End) {
+				end = p.End
+			}
+			trend[i] = t.upTo(end).Current(in.Programme.StartDate, in.Series)
+		}
+		r.Trend[t.ID] = trend
 	}
 	sums := map[string]MeasureSums{}
 	for day, ms := range in.Measures {

@@ -146,6 +146,11 @@ func TestBuildReport(t *testing.T) {
 	if a.TargetID != "a" || a.Current != 4 || a.Status != domain.StatusOnTrack || a.ProjectID == nil || *a.ProjectID != "a" {
 		t.Errorf("project target as at the end of March: %+v", a)
 	}
+	// Month by month: the whole-programme target counts 5 from 2010, then
+	// January's 2 and March's 4; project a's window opens in 2011.
+	if !reflect.DeepEqual(r.Trend, map[string][]int64{"whole": {7, 7, 11}, "a": {0, 0, 4}}) {
+		t.Errorf("trend %v", r.Trend)
+	}
 	if len(r.Measures) != 1 || r.Measures[0].BaselineMean != 3 || r.Measures[0].LatestMean != 6 || r.Measures[0].Respondents != 4 {
 		t.Errorf("measures %+v", r.Measures)
 	}

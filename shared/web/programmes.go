@@ -6,16 +6,65 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
-// programmes lists the programmes the caller belongs to (all, for an
-// administrator).
+// programmes is the home page: the person's portfolio, every programme
+// they belong to (all, for an administrator) as a card with its headline
+// figures, as far as their roles let them see, and its targets' progress
+// bars. A page of 50 costs what GET /portfolio costs.
 func (a *app) programmes(w http.ResponseWriter, r *http.Request, q *req) error {
-	items, next, err := a.Service.ListProgrammes(r.Context(), q.Caller, pageOf(r))
+	items, next, err := a.Service.Portfolio(r.Context(), q.Caller, pageOf(r))
 	if err != nil {
 		return err
 	}
+	cards := make([]portfolioCard, len(items))
+	for i, it := range items {
+		cards[i] = portfolioCard{PortfolioItem: it, Base: "/app/programmes/" + it.ProgrammeID, Roles: roleNames(it.Roles)}
+		for _, t := range it.Targets {
+			row := targetRow{TargetProgress: domain.TargetProgress{TargetID: t.TargetID, Metric: t.Metric, Value: t.Value,
+				Deadline: t.Deadline, ProjectID: t.ProjectID, Current: t.Current, Percent: t.Percent, Status: t.Status}, Bar: barWidth(t.Percent)}
+			cards[i].Targets = append(cards[i].Targets, row)
+		}
+	}
 	a.render(w, r, http.StatusOK, "programmes", &view{Title: "Your programmes",
-		Data: map[string]any{"Items": items, "Next": nextURL(r, next), "CanCreate": q.isAdmin()}})
+		Data: map[string]any{"Items": cards, "Next": nextURL(r, next), "CanCreate": q.isAdmin(), "Admin": q.isAdmin()}})
 	return nil
+}
+
+// portfolioCard is one programme on the home page.
+type portfolioCard struct {
+	domain.PortfolioItem
+	Base    string
+	Roles   string
+	Targets []targetRow
+}
+
+// roleNames says what someone is in a programme: "Lead", "Funder and
+// project lead".
+func roleNames(roles []domain.Role) string {
+	seen := map[domain.RoleName]bool{}
+	var names []string
+	for _, r := range roles {
+		if seen[r.Role] {
+			continue
+		}
+		seen[r.Role] = true
+		names = append(names, map[domain.RoleName]string{domain.RoleLead: "lead", domain.RoleProjectLead: "project lead",
+			domain.RoleFunder: "funder"}[r.Role])
+	}
+	switch len(names) {
+	case 0:
+		return "Administrator"
+	case 1:
+		return capitalise(names[0])
+	}
+	out := capitalise(names[0])
+	for i, n := range names[1:] {
+		if i == len(names)-2 {
+			out += " and " + n
+		} else {
+			out += ", " + n
+		}
+	}
+	return out
 }
 
 var programmeFields = []field{

@@ -50,6 +50,14 @@ func TestPageRequests(t *testing.T) {
 		}},
 		{pa + "/outcomes/" + outcome, func() { h.Svc.OpenProject(ctx, who, f.PID, f.ProjectA).Outcome(outcome) }},
 		{p + "/funders", func() { h.Svc.Open(ctx, who, f.PID).ListFunders(service.Page{Limit: 100}) }},
+		// The portfolio is GET /portfolio's reads; a report GET …/report's
+		// and the projects, to name project targets.
+		{"/app/", func() { h.Svc.Portfolio(ctx, who, service.Page{Limit: 50}) }},
+		{p + "/report?period=2011-01-01..2011-03-31", func() {
+			sc := h.Svc.Open(ctx, who, f.PID)
+			sc.Report("2011-01-01", "2011-03-31")
+			sc.ListProjects(service.Page{Limit: 100})
+		}},
 		{p + "/history?entity=outcome&project=" + f.ProjectA + "&id=" + outcome, func() {
 			h.Svc.OpenProject(ctx, who, f.PID, f.ProjectA).History(domain.RecordRef{Entity: domain.EntityOutcome,
 				ProjectID: f.ProjectA, ID: outcome}, service.Page{Limit: 50})

@@ -24,6 +24,7 @@ func (a *app) pageRoutes() []pageRoute {
 	get("/app/{$}", a.programmes)
 	both("/app/programmes/new", a.programmeNew)
 	get(p, a.dashboard)
+	get(p+"/report", a.report)
 
 	get(p+"/grants", a.grants)
 	both(p+"/grants/new", a.grantForm)

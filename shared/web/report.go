@@ -1,0 +1,351 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// The period report: what a programme did between two dates, laid out to
+// print on A4 (app.css's print rules) so a funder can save it as a PDF
+// from the browser. The period is chosen from presets (the programme's
+// quarters and financial years) or typed in; the form is a GET, so a
+// report is a link that can be shared and works without JavaScript.
+
+var reportFields = []field{{"from", kDate, "From"}, {"to", kDate, "To"}}
+
+// report serves the period report: the DynamoDB requests of GET …/report,
+// and the project list to name project targets.
+func (a *app) report(w http.ResponseWriter, r *http.Request, q *req) error {
+	query := r.URL.Query()
+	f := newForm(reportFields, query)
+	from, to, chosen := reportPeriod(f)
+	if f.HasErrors() {
+		n, err := a.open(r, q, "report")
+		if err != nil {
+			return err // a non-member learns nothing from the dates
+		}
+		return a.renderReport(w, r, q, n, f, nil, http.StatusBadRequest)
+	}
+	if !chosen {
+		// No period asked for: the latest quarter, once the programme is read.
+		n, err := a.open(r, q, "report")
+		if err != nil {
+			return err
+		}
+		presets := reportPresets(n.Programme, a.today())
+		from, to = presets.Default.From, presets.Default.To
+	}
+	rep, err := a.scope(r, q).Report(from, to)
+	if err != nil {
+		if f.fail(err) {
+			n, nerr := a.open(r, q, "report")
+			if nerr != nil {
+				return nerr
+			}
+			return a.renderReport(w, r, q, n, f, nil, http.StatusBadRequest)
+		}
+		return err
+	}
+	n, err := a.open(r, q, "report")
+	if err != nil {
+		return err
+	}
+	// The custom dates' boxes show the period shown.
+	for name, d := range map[string]domain.Date{"from": rep.From, "to": rep.To} {
+		t := d.Time()
+		f.Values.Set(name+"-day", strconv.Itoa(t.Day()))
+		f.Values.Set(name+"-month", strconv.Itoa(int(t.Month())))
+		f.Values.Set(name+"-year", strconv.Itoa(t.Year()))
+	}
+	return a.renderReport(w, r, q, n, f, &rep, http.StatusOK)
+}
+
+func (a *app) today() domain.Date { return domain.DateOf(a.Now()) }
+
+// reportPeriod reads the period asked for: a preset ("2011-01-01..2011-03-31")
+// or the from and to dates (one YYYY-MM-DD box each, or the NHS date
+// input's three). chosen is false when none was given.
+func reportPeriod(f *form) (from, to string, chosen bool) {
+	if p := strings.TrimSpace(f.Get("period")); p != "" {
+		from, to, _ = strings.Cut(p, "..")
+		if _, err := domain.ParsePeriod(from, to); err != nil {
+			f.Errors["period"] = "Choose a period from the list"
+			f.Order = append(f.Order, "period")
+		}
+		return from, to, true
+	}
+	var any bool
+	for _, p := range []string{"from", "to"} {
+		v, present, err := f.date(p)
+		switch {
+		case err != nil:
+			f.Errors[p] = f.label(p) + " " + err.Error()
+		case !present:
+			f.Errors[p] = "Enter the " + map[string]string{"from": "first", "to": "last"}[p] + " day of the report"
+		}
+		any = any || present
+		if p == "from" {
+			from = v
+		} else {
+			to = v
+		}
+	}
+	if !any {
+		f.Errors = map[string]string{} // nothing typed: not a mistake, the default period
+		return "", "", false
+	}
+	return from, to, true
+}
+
+// reportPage is what the report page shows.
+type reportPage struct {
+	Report   *domain.Report
+	Presets  presets
+	Selected string // the preset shown, if the period is one
+	Base     string
+	Projects map[string]string
+	// Period in words; Prepared is when.
+	Period, Prepared string
+	Chart            template.HTML
+	ChartTarget      int64 // the programme-wide people-into-work target drawn, 0 for none
+	Targets          []reportTarget
+	ByMonth          []reportMonth
+	// MoneyNote says whose money the figures cover.
+	MoneyNote string
+}
+
+type reportTarget struct {
+	domain.TargetProgress
+	Project string
+	Bar     string
+}
+
+type reportMonth struct {
+	Month  string // "January 2011"
+	Totals map[domain.Metric]int64
+}
+
+func (a *app) renderReport(w http.ResponseWriter, r *http.Request, q *req, n *nav, f *form, rep *domain.Report, status int) error {
+	d := reportPage{Presets: reportPresets(n.Programme, a.today()), Base: base(n), Prepared: datetimeText(a.Now())}
+	if rep != nil {
+		d.Report = rep
+		d.Period = dateText(rep.From) + " to " + dateText(rep.To)
+		d.Selected = rep.From.String() + ".." + rep.To.String()
+		names, err := a.projectNames(r, q)
+		if err != nil {
+			return err
+		}
+		d.Projects = names
+		for _, t := range rep.Targets {
+			row := reportTarget{TargetProgress: t, Bar: barWidth(t.Percent)}
+			if t.ProjectID != nil {
+				row.Project = names[*t.ProjectID]
+			}
+			d.Targets = append(d.Targets, row)
+		}
+		for _, m := range rep.ByMonth {
+			month, _ := time.Parse("2006-01", m.Month)
+			d.ByMonth = append(d.ByMonth, reportMonth{Month: month.Format("January 2006"), Totals: m.Totals})
+		}
+		d.Chart, d.ChartTarget = reportChart(*rep)
+		d.MoneyNote = "Payments and spend of every grant of the programme."
+		if !n.Access.CanManage() {
+			d.MoneyNote = "Payments and spend of the grants you can see in your role: " + strings.ToLower(roleList(n.Access)) + "."
+		}
+	}
+	title := n.Programme.Name + ": report"
+	if rep != nil {
+		title = n.Programme.Name + ": report, " + d.Period
+	}
+	a.render(w, r, status, "report", &view{Title: title, Nav: n, Form: f, Data: d})
+	return nil
+}
+
+// projectNames names the programme's projects, for project targets.
+func (a *app) projectNames(r *http.Request, q *req) (map[string]string, error) {
+	ps, err := all(a.scope(r, q).ListProjects)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(ps))
+	for _, p := range ps {
+		out[p.ID] = p.Name
+	}
+	return out, nil
+}
+
+// roleList says what the caller is in the programme.
+func roleList(a domain.Access) string {
+	var roles []domain.Role
+	if a.Lead {
+		roles = append(roles, domain.Role{Role: domain.RoleLead})
+	}
+	for range a.Projects {
+		roles = append(roles, domain.Role{Role: domain.RoleProjectLead})
+	}
+	for range a.Funders {
+		roles = append(roles, domain.Role{Role: domain.RoleFunder})
+	}
+	return roleNames(roles)
+}
+
+// presets are the periods offered: each quarter (April to June, July
+// to September…, as UK financial quarters run) and each financial year
+// (April to March) the programme has run into by today, newest first.
+type presets struct {
+	Quarters []preset
+	Years    []preset
+	Whole    preset
+	Default  preset
+}
+
+type preset struct {
+	Label, From, To string
+}
+
+// Value is the preset as the form sends it.
+func (p preset) Value() string { return p.From + ".." + p.To }
+
+// maxPresets bounds each list: ten years of quarters.
+const maxPresets = 40
+
+func reportPresets(p domain.Programme, today domain.Date) presets {
+	var out presets
+	start, end := p.StartDate.Time(), p.EndDate.Time()
+	if start.IsZero() || end.IsZero() || end.Before(start) {
+		return out
+	}
+	last := end
+	if t := today.Time(); t.Before(last) {
+		last = t
+	}
+	if last.Before(start) {
+		last = start
+	}
+	out.Whole = preset{Label: "The whole programme, " + dateText(p.StartDate) + " to " + dateText(p.EndDate),
+		From: p.StartDate.String(), To: p.EndDate.String()}
+	q := time.Date(start.Year(), start.Month()-(start.Month()-1)%3, 1, 0, 0, 0, 0, time.UTC)
+	for ; !q.After(last); q = q.AddDate(0, 3, 0) {
+		qe := q.AddDate(0, 3, -1)
+		out.Quarters = append([]preset{{Label: q.Format("January") + " to " + qe.Format("March 2006"),
+			From: q.Format(time.DateOnly), To: qe.Format(time.DateOnly)}}, out.Quarters...)
+	}
+	fy := time.Date(start.Year(), time.April, 1, 0, 0, 0, 0, time.UTC)
+	if start.Before(fy) {
+		fy = fy.AddDate(-1, 0, 0)
+	}
+	for ; !fy.After(last); fy = fy.AddDate(1, 0, 0) {
+		fe := fy.AddDate(1, 0, -1)
+		out.Years = append([]preset{{Label: "April " + strconv.Itoa(fy.Year()) + " to March " + strconv.Itoa(fe.Year()),
+			From: fy.Format(time.DateOnly), To: fe.Format(time.DateOnly)}}, out.Years...)
+	}
+	out.Quarters = out.Quarters[:min(len(out.Quarters), maxPresets)]
+	out.Years = out.Years[:min(len(out.Years), maxPresets)]
+	// The default: the latest quarter that is over (the current one while
+	// none is).
+	for i, q := range out.Quarters {
+		if q.To < today.String() || i == len(out.Quarters)-1 {
+			out.Default = q
+			break
+		}
+	}
+	return out
+}
+
+// reportChart draws people into work month by month in the period (bars)
+// and, when the programme has a people-into-work target of its own whose
+// window overlaps the period, that target's counted figure at each month's
+// end (a line) against its value (a dashed line). Like the dashboard's
+// chart it uses attributes only, no inline styles, for the page's
+// Content-Security-Policy; the same figures are in the tables below it.
+func reportChart(rep domain.Report) (template.HTML, int64) {
+	n := len(rep.ByMonth)
+	if n == 0 {
+		return "", 0
+	}
+	var target *domain.TargetProgress
+	for i, t := range rep.Targets {
+		if t.Metric == domain.MetricPeopleIntoWork && t.ProjectID == nil && (target == nil || t.Value > target.Value) {
+			target = &rep.Targets[i]
+		}
+	}
+	var trend []int64
+	var maxY int64
+	for _, m := range rep.ByMonth {
+		maxY = max(maxY, m.Totals[domain.MetricPeopleIntoWork])
+	}
+	if target != nil {
+		trend = rep.Trend[target.TargetID]
+		maxY = max(maxY, target.Value)
+		for _, v := range trend {
+			maxY = max(maxY, v)
+		}
+	}
+	const (
+		w, h                     = 720.0, 300.0
+		left, right, top, bottom = 56.0, 16.0, 16.0, 48.0
+		plotW, plotH             = w - left - right, h - top - bottom
+	)
+	topY := niceCeil(float64(maxY) * 1.1)
+	slot := plotW / float64(n)
+	x := func(i int) float64 { return left + slot*(float64(i)+0.5) }
+	y := func(v float64) float64 { return top + plotH - plotH*v/topY }
+	var b strings.Builder
+	title := domain.MetricPeopleIntoWork.Label() + " by month"
+	desc := fmt.Sprintf("%s in each month of the period, %s to %s", domain.MetricPeopleIntoWork.Label(), monthName(rep.ByMonth[0].Month), monthName(rep.ByMonth[n-1].Month))
+	if target != nil {
+		desc += fmt.Sprintf(", with the programme's target of %d and its counted figure at each month's end", target.Value)
+	}
+	desc += ". The figures are also in the tables below."
+	fmt.Fprintf(&b, `<svg class="app-chart" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-labelledby="report-chart-title report-chart-desc" data-testid="report-chart" xmlns="http://www.w3.org/2000/svg">`, w, h, w, h)
+	fmt.Fprintf(&b, `<title id="report-chart-title">%s</title><desc id="report-chart-desc">%s</desc>`, template.HTMLEscapeString(title), template.HTMLEscapeString(desc))
+	for i := 0; i <= 4; i++ {
+		v := topY * float64(i) / 4
+		fmt.Fprintf(&b, `<line class="app-chart__grid" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, left, w-right, y(v), y(v))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`, left-8, y(v)+4, strconv.FormatFloat(v, 'f', -1, 64))
+	}
+	fmt.Fprintf(&b, `<line class="app-chart__axis" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, left, w-right, top+plotH, top+plotH)
+	fmt.Fprintf(&b, `<line class="app-chart__axis" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, left, left, top, top+plotH)
+	step := max(1, (n+11)/12)
+	for i, m := range rep.ByMonth {
+		v := float64(m.Totals[domain.MetricPeopleIntoWork])
+		bw := slot * 0.6
+		fmt.Fprintf(&b, `<rect class="app-chart__bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f" data-testid="report-bar"/>`, x(i)-bw/2, y(v), bw, top+plotH-y(v))
+		if i%step == 0 {
+			t, _ := time.Parse("2006-01", m.Month)
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x(i), top+plotH+20, t.Format("Jan 2006"))
+		}
+	}
+	if target != nil {
+		ty := y(float64(target.Value))
+		fmt.Fprintf(&b, `<line class="app-chart__target" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" data-testid="report-target-line"/>`, left, w-right, ty, ty)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end">Target %d</text>`, w-right, ty-6, target.Value)
+		var pts []string
+		for i, v := range trend {
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(float64(v))))
+		}
+		fmt.Fprintf(&b, `<polyline class="app-chart__line" points="%s"/>`, strings.Join(pts, " "))
+		for i, v := range trend {
+			fmt.Fprintf(&b, `<circle class="app-chart__point" cx="%.1f" cy="%.1f" r="4"/>`, x(i), y(float64(v)))
+		}
+	}
+	b.WriteString(`</svg>`)
+	if target == nil {
+		return template.HTML(b.String()), 0
+	}
+	return template.HTML(b.String()), target.Value
+}
+
+func monthName(m string) string {
+	t, err := time.Parse("2006-01", m)
+	if err != nil {
+		return m
+	}
+	return t.Format("January 2006")
+}

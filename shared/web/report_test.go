@@ -1,0 +1,98 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestPortfolioPage: the home page is the person's portfolio, a card a
+// programme, with money as their roles let them see it: the funder sees
+// its own grant's award, the lead the whole programme's.
+func TestPortfolioPage(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	for who, want := range map[string]string{uLead: "£360,000.00", uFunder: "£310,000.00", uPLB: "£0.00"} {
+		p := h.as(t, who).get("/app/")
+		if p.Status != http.StatusOK {
+			t.Fatalf("%s: %d", who, p.Status)
+		}
+		card := between(p.Body, `data-testid="programme-`+f.PID+`"`, `</li>`)
+		for _, s := range []string{`data-testid="portfolio-awarded">` + want + `<`, `data-testid="portfolio-people-into-work">45<`,
+			`href="/app/programmes/` + f.PID + `/report"`, `data-testid="portfolio-target-` + f.TargetID + `"`, `45 of 60`} {
+			if !strings.Contains(card, s) {
+				t.Errorf("%s's card lacks %q:\n%s", who, s, excerpt(card))
+			}
+		}
+	}
+	if p := h.as(t, uOutsider).get("/app/"); p.Status != http.StatusOK || !strings.Contains(p.Body, "You do not belong to any programme yet") {
+		t.Errorf("outsider: %d\n%s", p.Status, excerpt(p.Body))
+	}
+}
+
+// TestReportPage: a quarter's report for a funder, from a preset or typed
+// dates; bad or reversed dates are a form error, not a failure; a
+// non-member is told there is no such programme.
+func TestReportPage(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID + "/report"
+	funder := h.as(t, uFunder)
+
+	p := funder.get(base + "?period=2011-01-01..2011-03-31")
+	if p.Status != http.StatusOK {
+		t.Fatalf("preset: %d\n%s", p.Status, excerpt(p.Body))
+	}
+	for _, s := range []string{"Report for 1 January 2011 to 31 March 2011", `data-testid="report-total-peopleIntoWork">20<`,
+		`data-testid="report-total-referrals">80<`, `data-testid="report-chart"`, `data-testid="report-target-line"`,
+		`data-testid="report-target-` + f.TargetID + `"`, "20 (33.3%)", `<option value="2011-01-01..2011-03-31" selected>January to March 2011</option>`,
+		`<option value="2011-04-01..2012-03-31">April 2011 to March 2012</option>`, `data-print hidden`,
+		// The typed dates' boxes show the period shown.
+		`name="to-day" type="text" inputmode="numeric" value="31"`} {
+		if !strings.Contains(p.Body, s) {
+			t.Errorf("the funder's Q1 report lacks %q", s)
+		}
+	}
+	if n := strings.Count(p.Body, `data-testid="report-bar"`); n != 3 {
+		t.Errorf("%d bars, want one a month", n)
+	}
+
+	typed := funder.get(base + "?from-day=1&from-month=4&from-year=2011&to-day=30&to-month=6&to-year=2011")
+	if typed.Status != http.StatusOK || !strings.Contains(typed.Body, `data-testid="report-total-peopleIntoWork">25<`) {
+		t.Errorf("typed dates: %d\n%s", typed.Status, excerpt(typed.Body))
+	}
+	reversed := funder.get(base + "?from-day=30&from-month=6&from-year=2011&to-day=1&to-month=4&to-year=2011")
+	if reversed.Status != http.StatusBadRequest || !strings.Contains(reversed.Body, `data-testid="error-summary"`) ||
+		!strings.Contains(reversed.Body, "must not be before from") || strings.Contains(reversed.Body, `data-testid="report"`) {
+		t.Errorf("reversed dates: %d\n%s", reversed.Status, excerpt(reversed.Body))
+	}
+	bad := funder.get(base + "?from-day=31&from-month=2&from-year=2011&to-day=&to-month=&to-year=")
+	if bad.Status != http.StatusBadRequest || !strings.Contains(bad.Body, "From must be a real date") || !strings.Contains(bad.Body, "Enter the last day of the report") {
+		t.Errorf("bad dates: %d\n%s", bad.Status, excerpt(bad.Body))
+	}
+	if p := funder.get(base + "?period=nonsense"); p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Choose a period from the list") {
+		t.Errorf("a made-up preset: %d", p.Status)
+	}
+	// No period: the latest quarter that is over.
+	if p := funder.get(base); p.Status != http.StatusOK || !strings.Contains(p.Body, "Report for 1 January 2012 to 31 March 2012") {
+		t.Errorf("the default period: %d\n%s", p.Status, excerpt(p.Body))
+	}
+	if p := h.as(t, uOutsider).get(base + "?from-day=30&from-month=6&from-year=2011&to-day=1&to-month=4&to-year=2011"); p.Status != http.StatusNotFound {
+		t.Errorf("an outsider with reversed dates: %d, want 404", p.Status)
+	}
+}
+
+// between is s from the first from to the next until after it.
+func between(s, from, until string) string {
+	i := strings.Index(s, from)
+	if i < 0 {
+		return ""
+	}
+	s = s[i:]
+	if j := strings.Index(s, until); j >= 0 {
+		return s[:j]
+	}
+	return s
+}
