@@ -312,7 +312,7 @@ func reportChart(rep domain.Report) (template.HTML, int64) {
 	}
 	fmt.Fprintf(&b, `<line class="app-chart__axis" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, left, w-right, top+plotH, top+plotH)
 	fmt.Fprintf(&b, `<line class="app-chart__axis" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, left, left, top, top+plotH)
-	step := max(1, (n+11)/12)
+	step := max(1, (n+7)/8) // at most eight labels: they must not run together in print
 	for i, m := range rep.ByMonth {
 		v := float64(m.Totals[domain.MetricPeopleIntoWork])
 		bw := slot * 0.6
