@@ -108,25 +108,25 @@ func TestReadImportNamesEachBadCellByItsRow(t *testing.T) {
 	sh.Rows = append(sh.Rows[:4], append([]SheetRow{{Number: 40, Cells: sh.Rows[4].Cells}}, sh.Rows[5:]...)...)
 	f := ReadImport(sh, importProjects)
 	want := map[string]string{
-		"rows[3].project":          "no project named",
-		"rows[4].project":          "more than one project",
-		"rows[40].periodStart":     "must be a date",
-		"rows[6].periodEnd":        "must not be before",
-		"rows[7].referrals":        "must not be negative",
-		"rows[7].peopleIntoWork":   "whole number",
-		"rows[8].referrals":        "whole number of people, not \"many\"",
-		"rows[8].peopleIntoWork":   "implausibly large",
-		"rows[9].periodEnd":        "at most a year",
-		"rows[9].notes":            "appears to contain a phone number",
-		"rows[10].notes":           "appears to contain an email address",
-		"rows[11].project":         "appears to contain an NHS number",
-		"rows[12].cohort":          "invisible",
-		"rows[13].periodStart":     "row 2 already has",
-		"rows[14].H":               "no heading",
-		"rows[14].project":         "required",
-		"rows[14].periodStart":     "required",
-		"rows[14].periodEnd":       "required",
-		"rows[40].periodEnd":       "", // row 40's start is bad, so its end is only checked as a date
+		"rows[3].project":        "no project named",
+		"rows[4].project":        "more than one project",
+		"rows[40].periodStart":   "must be a date",
+		"rows[6].periodEnd":      "must not be before",
+		"rows[7].referrals":      "must not be negative",
+		"rows[7].peopleIntoWork": "whole number",
+		"rows[8].referrals":      "whole number of people, not \"many\"",
+		"rows[8].peopleIntoWork": "implausibly large",
+		"rows[9].periodEnd":      "at most a year",
+		"rows[9].notes":          "appears to contain a phone number",
+		"rows[10].notes":         "appears to contain an email address",
+		"rows[11].project":       "appears to contain an NHS number",
+		"rows[12].cohort":        "invisible",
+		"rows[13].periodStart":   "row 2 already has",
+		"rows[14].H":             "no heading",
+		"rows[14].project":       "required",
+		"rows[14].periodStart":   "required",
+		"rows[14].periodEnd":     "required",
+		"rows[40].periodEnd":     "", // row 40's start is bad, so its end is only checked as a date
 	}
 	for k, frag := range want {
 		if frag == "" {
