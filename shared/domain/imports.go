@@ -298,7 +298,13 @@ func importText(p Problems, field, s string, multiLine bool, max int) string {
 func importProject(p Problems, row int, s string, byName map[string][]string, byID map[string]bool) string {
 	field := RowField(row, ColProject)
 	s = importText(p, field, s, false, MaxNameLen)
-	switch ids := byName[metricKey(s)]; {
+	ids := byName[metricKey(s)]
+	if bare, ok := strings.CutPrefix(s, "'"); ok && len(ids) == 0 {
+		// A name starting with a formula character comes back from our
+		// own CSV template with the apostrophe that kept it text.
+		ids = byName[metricKey(bare)]
+	}
+	switch {
 	case s == "":
 		if _, bad := p[field]; !bad {
 			p.Add(field, "required: the project's name or id")
@@ -316,6 +322,8 @@ func importProject(p Problems, row int, s string, byName map[string][]string, by
 	return ""
 }
 
+var earliestSerialDate = Date{t: time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC)}
+
 var dayMonthYear = lazyRegexp(`^(\d{1,2})/(\d{1,2})/(\d{4})$`)
 
 // importDate reads a date as YYYY-MM-DD, DD/MM/YYYY (the UK's order), or a
@@ -327,9 +335,12 @@ func importDate(p Problems, field string, c SheetCell, date1904 bool) Date {
 		return Date{}
 	}
 	if c.Numeric {
+		// No programme reports on periods before 1950: a smaller number is
+		// a count or a year typed into a date cell, not a date.
 		d, ok := SerialDate(s, date1904)
-		if !ok {
-			p.Add(field, "is a number, not a date: format the cell as a date")
+		if !ok || d.Before(earliestSerialDate) {
+			p.Add(field, "is a number, not a date: type a date such as 01/04/2025, or format the cell as a date")
+			return Date{}
 		}
 		return d
 	}
