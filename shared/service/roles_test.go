@@ -284,6 +284,48 @@ func roleCases() []roleCase {
 		{name: "ListOutcomes", want: projectRead,
 			run: func(w *world, r role) (any, error) { return list(w.openA(r).ListOutcomes(page)) }},
 
+		// Imports: each row a submission, so a project lead imports its own
+		// project's rows only; funders read only.
+		{name: "Import", write: true, want: projectWrite,
+			run: func(w *world, r role) (any, error) {
+				return w.open(r).Import(csv(importHeader, "Bradford IPS,2025-10-01,2025-12-31,4,1,"), false)
+			}},
+		{name: "Import dry run", want: projectWrite,
+			run: func(w *world, r role) (any, error) {
+				return w.open(r).Import(csv(importHeader, "Bradford IPS,2025-10-01,2025-12-31,4,1,"), true)
+			}},
+		{name: "PreviewImport", want: projectWrite,
+			run: func(w *world, r role) (any, error) {
+				_, id, err := w.open(r).PreviewImport(csv(importHeader, "Bradford IPS,2025-10-01,2025-12-31,4,1,"), "f.csv")
+				return id, err
+			}},
+		// A file kept for its preview is its uploader's alone.
+		{name: "StagedImport of the lead's file", want: by(notFound, ok, notFound, notFound, forbidden, forbidden, notFound),
+			run: func(w *world, r role) (any, error) {
+				_, id, err := w.open(lead).PreviewImport(csv(importHeader, "Leeds IPS,2025-10-01,2025-12-31,4,1,"), "f.csv")
+				if err != nil {
+					return nil, err
+				}
+				return w.open(r).StagedImport(id)
+			}},
+		{name: "ImportTemplate", want: by(ok, ok, ok, ok, forbidden, forbidden, notFound),
+			run: func(w *world, r role) (any, error) { return w.open(r).ImportTemplate(domain.MediaCSV) },
+			check: func(t *testing.T, w *world, r role, got any) {
+				data := string(got.(service.ImportTemplate).Data)
+				want := map[role][]string{plOwn: {"Bradford IPS"}, plOther: {"Leeds IPS"}}[r]
+				if want == nil {
+					want = []string{"Bradford IPS", "Leeds IPS"}
+				}
+				if lines := strings.Split(strings.TrimSpace(data), "\r\n"); len(lines) != 1+len(want) || !strings.Contains(lines[0], "People into work") {
+					t.Errorf("template:\n%s", data)
+				}
+				for _, name := range want {
+					if !strings.Contains(data, "\r\n"+name+",") {
+						t.Errorf("template lacks %s:\n%s", name, data)
+					}
+				}
+			}},
+
 		{name: "CreateTarget", write: true, want: leadsOnly,
 			run: func(w *world, r role) (any, error) {
 				return w.open(r).CreateTarget(body(map[string]any{"metric": "referrals", "value": 240, "deadline": "2026-06-30", "notify": []string{}}))

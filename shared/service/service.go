@@ -20,8 +20,9 @@ import (
 
 // Service runs fundtrack's operations against storage.
 type Service struct {
-	store Storer
-	now   func() time.Time
+	store     Storer
+	now       func() time.Time
+	workbooks Workbooks // nil unless WithWorkbooks: see imports.go
 }
 
 // New returns a service over st. now may be nil (wall clock).

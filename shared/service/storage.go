@@ -353,6 +353,29 @@ type IdempotencyStore interface {
 	AbandonIdempotent(ctx context.Context, c Claim) error
 }
 
+// ImportStore keeps what spreadsheet imports need beyond submissions.
+type ImportStore interface {
+	// ImportOutcomes writes b's submissions in order, in as few
+	// transactions as DynamoDB's limits allow: each all or nothing, with
+	// the figures, returns and emails its submissions move (merged where
+	// several touch one item), their audit events, and a check that b.Lock
+	// still holds the programme's import lock (else ErrConflict). It
+	// returns how many submissions were written (always a prefix) with the
+	// error that stopped it: ErrChanged or *AlreadyCorrectedError when a
+	// submission was planned on something that changed, as CreateOutcome.
+	ImportOutcomes(ctx context.Context, programmeID string, b ImportBatch) (int, error)
+	// LockImports takes the programme's import lock for holder until
+	// now+lease, if it is free or its holder's lease ran out; else
+	// ErrConflict.
+	LockImports(ctx context.Context, programmeID, holder string, now time.Time, lease time.Duration) error
+	// UnlockImports releases holder's lock (nothing if another holds it).
+	UnlockImports(ctx context.Context, programmeID, holder string) error
+	// StageFile keeps an uploaded file until f.Expires.
+	StageFile(ctx context.Context, programmeID string, f StagedFile) error
+	// StagedFile reads a kept file, or ErrNotFound.
+	StagedFile(ctx context.Context, programmeID, id string) (StagedFile, error)
+}
+
 // Storer is everything the service needs from storage.
 type Storer interface {
 	Reader
@@ -366,4 +389,5 @@ type Storer interface {
 	AuditStore
 	IdempotencyStore
 	ReportingStore
+	ImportStore
 }

@@ -33,11 +33,16 @@ type Store struct {
 	// written. Tests use it to slip a competing write in between a
 	// service's read and its write.
 	Before func(op string) error
+	// ImportBatch is how many submissions an import writes per
+	// transaction (0: DefaultImportBatch).
+	ImportBatch int
 
 	mu     sync.Mutex
 	progs  map[string]*partition
 	claims map[[2]string]*claim // by (scope, key)
 	faults []fault
+	locks  map[string]*importLock        // by programme
+	staged map[string]service.StagedFile // by programme/id
 }
 
 // partition is everything of one programme, as the DynamoDB store keeps it
@@ -63,7 +68,8 @@ type fault struct {
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{progs: map[string]*partition{}, claims: map[[2]string]*claim{}}
+	return &Store{progs: map[string]*partition{}, claims: map[[2]string]*claim{}, locks: map[string]*importLock{},
+		staged: map[string]service.StagedFile{}}
 }
 
 var _ service.Storer = (*Store)(nil)
@@ -344,8 +350,7 @@ func (s *Store) Clone() *Store {
 	defer s.mu.Unlock()
 	c := New()
 	for id, p := range s.progs {
-		c.progs[id] = &partition{records: maps.Clone(p.records), superseded: maps.Clone(p.superseded), totals: copyTotals(p.totals),
-			changes: p.changes, dirty: p.dirty, audit: slices.Clone(p.audit)}
+		c.progs[id] = p.clone()
 	}
 	for k, cl := range s.claims {
 		copied := *cl
