@@ -26,6 +26,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/sheet/xlsx"
 	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/store"
@@ -72,6 +73,7 @@ func run() error {
 
 	local := auth.LocalFromEnv()
 	deps := platform.APIDeps(c, db, local)
+	deps.Service.WithWorkbooks(xlsx.Workbooks{}) // as the imports function reads workbooks
 	api := httpapi.Mount(httpapi.Functions(deps))
 
 	// The web app under /app/, as API Gateway routes it to the web

@@ -528,6 +528,8 @@ func oaOptions() *openapi3filter.Options {
 
 func oaNewTransport(t testing.TB, doc *openapi3.T) *oaTransport {
 	t.Helper()
+	// Workbooks are files: checked as bytes, as kin-openapi checks other binary bodies.
+	openapi3filter.RegisterBodyDecoder(domain.MediaXLSX, openapi3filter.FileBodyDecoder)
 	doc.Servers = nil // match any host: the test server's
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
@@ -882,6 +884,25 @@ func TestOpenAPIFlow(t *testing.T) {
 	oaWantCode(t, a.Want(t, http.StatusBadRequest, testkit.Req{Method: http.MethodGet, Path: pp + "/returns?status=late", As: lead, Context: oaBreaking}),
 		domain.CodeValidation, "status")
 	oaWantCode(t, a.Want(t, http.StatusPreconditionFailed, patch(lead, pp, `"1"`, map[string]any{"reviewOutcomes": false})), domain.CodePreconditionFailed)
+
+	// Spreadsheet imports: the templates, a dry run, the import, a bad
+	// file and a file of the wrong kind.
+	csvBody := "Project,Period start,Period end,Referrals,People into work\r\nLeicester IPS,2011-07-01,2011-09-30,5,1\r\n"
+	imp := func(as, query, contentType, body string, ctx context.Context) testkit.Req {
+		return testkit.Req{Method: http.MethodPost, Path: pp + "/imports" + query, As: as, Body: body,
+			Header: map[string]string{"Content-Type": contentType}, Context: ctx}
+	}
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/imports/template.csv", pl, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/imports/template.xlsx", lead, nil))
+	oaWantCode(t, a.Want(t, http.StatusForbidden, testkit.Request(http.MethodGet, pp+"/imports/template.csv", funder, nil)), domain.CodeForbidden)
+	if r := testkit.Decode[domain.ImportResult](t, a.Want(t, http.StatusOK, imp(pl, "?dryRun=true", "text/csv", csvBody, nil))); r.Created != 1 {
+		t.Fatalf("dry run: %+v", r)
+	}
+	a.Want(t, http.StatusOK, imp(pl, "", "text/csv; charset=utf-8", csvBody, nil))
+	oaWantCode(t, a.Want(t, http.StatusBadRequest, imp(pl, "?dryRun=false", "text/csv", csvBody+"Leicester IPS,2011-10-01,2011-12-31,x,1\r\n", nil)),
+		domain.CodeValidation, "rows[3].referrals")
+	oaWantCode(t, a.Want(t, http.StatusUnsupportedMediaType, imp(pl, "", "application/json", `{"rows":[]}`, oaBreaking)), domain.CodeUnsupportedMedia)
+	oaWantCode(t, a.Want(t, http.StatusUnsupportedMediaType, imp(pl, "", domain.MediaXLSX, "PK not a workbook", nil)), domain.CodeUnsupportedMedia)
 
 	// The audit trail and each kind of record's history.
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/audit", lead, nil))
