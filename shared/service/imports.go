@@ -273,7 +273,7 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 	history := map[string][]domain.Outcome{}
 	var mu sync.Mutex
 	err := eachParallel(slices.Sorted(maps.Keys(projects)), func(pid string) error {
-		os, err := all(sc, func(p Page) ([]domain.Outcome, string, error) {
+		os, err := allOf(sc, historyPage, func(p Page) ([]domain.Outcome, string, error) {
 			return sc.s.store.ListOutcomes(sc.ctx, sc.programmeID, pid, OutcomeFilter{}, p)
 		})
 		mu.Lock()
@@ -472,8 +472,9 @@ func (sc *Scope) cutOff(err error, written, total int) error {
 	if written == 0 || !errors.As(err, &de) {
 		return err
 	}
-	return &domain.Error{Code: de.Code, Err: err, Message: "the import stopped after storing " + strconv.Itoa(written) + " of its " +
-		strconv.Itoa(total) + " new or corrected rows (" + de.Message + "): send the same file again to finish it; rows already stored count once"}
+	return &domain.Error{Code: de.Code, Err: err, Public: true, Fields: de.Fields, Message: "the import stopped after storing " +
+		strconv.Itoa(written) + " of its " + strconv.Itoa(total) + " new or corrected rows (" + de.Message +
+		"): send the same file again to finish it; the rows already stored are unchanged by it, so none counts twice"}
 }
 
 // PreviewImport checks a file as Import does with dryRun and, when it is
@@ -555,6 +556,28 @@ func (sc *Scope) ImportTemplate(mediaType string) (ImportTemplate, error) {
 		return ImportTemplate{Name: "figures-template.xlsx", MediaType: domain.MediaXLSX, Data: data}, err
 	}
 	return ImportTemplate{}, domain.Errorf(domain.CodeNotFound, "no template of that kind")
+}
+
+// historyPage is the page size of an import's reads of submissions: as
+// many as a Query returns (1 MB, about 2,000 submissions), so a project's
+// whole history is usually one request.
+const historyPage = 2000
+
+// allOf pages through a whole list, limit items a page.
+func allOf[T any](sc *Scope, limit int, list func(Page) ([]T, string, error)) ([]T, error) {
+	var out []T
+	p := Page{Limit: limit}
+	for {
+		items, next, err := list(p)
+		if err != nil {
+			return nil, storeErr(err, "", nil)
+		}
+		out = append(out, items...)
+		if next == "" {
+			return out, nil
+		}
+		p.Cursor = next
+	}
 }
 
 // parallel runs fns at once and returns the first error.

@@ -70,6 +70,8 @@ func errorView(r *http.Request, err error) *view {
 	var de *domain.Error
 	errors.As(err, &de)
 	switch {
+	case p.Status >= 500 && de != nil && de.Public:
+		v.Message = capitalise(de.Message) + ". If the problem continues, quote this reference: " + requestID(r) + "."
 	case p.Status >= 500:
 		v.Message = p.Advice + " If the problem continues, quote this reference: " + requestID(r) + "."
 	case p.Code == domain.CodeForbidden && de != nil && de.Message != "":
