@@ -337,6 +337,9 @@ var ctCases = []struct {
 	{"audit trail", ctAudit},
 	{"idempotency claims", ctIdempotency},
 	{"notifications", ctNotifications},
+	{"imports: batches, totals and corrections", ctImports},
+	{"imports: the lock", ctImportLock},
+	{"imports: staged files", ctStagedFiles},
 }
 
 func ctReads(c *ct) {
