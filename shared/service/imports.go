@@ -92,6 +92,11 @@ type ImportTemplate struct {
 	Data            []byte
 }
 
+// ReadSheet reads an uploaded file by its media type, as Import does: the
+// web app shows the cells of the rows an import refused beside their
+// problems.
+func (s *Service) ReadSheet(f ImportFile) (domain.Sheet, error) { return s.readSheet(f) }
+
 // readSheet reads an uploaded file by its media type.
 func (s *Service) readSheet(f ImportFile) (domain.Sheet, error) {
 	if len(f.Data) > domain.MaxImportBytes {

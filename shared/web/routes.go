@@ -49,6 +49,12 @@ func (a *app) pageRoutes() []pageRoute {
 	both(p+"/targets/{tid}/edit", a.targetForm)
 	get(p+"/notifications", a.notifications)
 
+	both(p+"/imports", a.imports)
+	routes = append(routes, pageRoute{"POST " + p + "/imports/confirm", a.importConfirm})
+	get(p+"/imports/result", a.importResult)
+	get(p+"/imports/template.csv", a.importTemplate(domain.MediaCSV))
+	get(p+"/imports/template.xlsx", a.importTemplate(domain.MediaXLSX))
+
 	get(p+"/returns", a.returns)
 	get(p+"/reviews", a.reviews)
 	both(pr+"/outcomes/{oid}/review", a.reviewForm)

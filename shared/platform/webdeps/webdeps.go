@@ -15,6 +15,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/sheet/xlsx"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/web"
 	"github.com/fundtrack/fundtrack/shared/web/static"
@@ -34,7 +35,8 @@ func Deps(c platform.Config, db store.DB) web.Deps {
 // deps is what the web app needs in AWS and locally alike.
 func deps(c platform.Config, db store.DB) web.Deps {
 	return web.Deps{
-		Service: service.New(c.Store(db), nil),
+		// The web app takes spreadsheet imports, workbooks included.
+		Service: service.New(c.Store(db), nil).WithWorkbooks(xlsx.Workbooks{}),
 		Logger:  slog.New(slog.NewJSONHandler(os.Stderr, nil)),
 		Giving:  c.Giving,
 	}
