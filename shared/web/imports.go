@@ -179,8 +179,17 @@ func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importR
 	cells := map[int][]string{}
 	for i, sr := range sh.Rows {
 		var texts []string
-		for _, c := range sr.Cells {
-			texts = append(texts, c.Text)
+		for j, c := range sr.Cells {
+			text := c.Text
+			// A workbook's date is a number of days: shown as the date it is.
+			if c.Numeric && i > 0 && j < len(header) {
+				if k := columnKey(header[j]); k == domain.ColPeriodStart || k == domain.ColPeriodEnd {
+					if d, ok := domain.SerialDate(c.Text, sh.Date1904); ok {
+						text = d.Time().Format("02/01/2006")
+					}
+				}
+			}
+			texts = append(texts, text)
 		}
 		if i == 0 {
 			header = texts

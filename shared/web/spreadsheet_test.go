@@ -129,7 +129,7 @@ func TestImportPagesAsAProjectLead(t *testing.T) {
 	p = b.upload(base+"/imports", "figures.xlsx", yearWorkbook(t, "Bradford employment service", "six"), b.csrf)
 	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "nhsuk-error-summary") ||
 		!strings.Contains(p.Body, `href="#row-3"`) || !strings.Contains(p.Body, "Row 3, People into work: Must be a whole number of people") ||
-		!strings.Contains(p.Body, `id="row-3"`) || !strings.Contains(p.Body, "People into work: six") {
+		!strings.Contains(p.Body, `id="row-3"`) || !strings.Contains(p.Body, "People into work: six") || !strings.Contains(p.Body, "Period start: 01/10/2011") {
 		t.Fatalf("a bad cell: %d\n%s", p.Status, p.Body)
 	}
 	if got := strings.Count(p.Body, `<tr class="nhsuk-table__row" id="row-`); got != 1 {
