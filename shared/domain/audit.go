@@ -30,6 +30,9 @@ const (
 	EntityOutcome      Entity = "outcome"
 	EntityTarget       Entity = "target"
 	EntityNotification Entity = "notification"
+	// A grant's payments and spend returns live under it (see GrantRef).
+	EntityPayment Entity = "payment"
+	EntitySpend   Entity = "spend"
 )
 
 // Action is what happened to a record.
@@ -121,7 +124,7 @@ func asMap(v any) map[string]any {
 
 // auditedEntities lists the entities in the order they are shown.
 var auditedEntities = []Entity{EntityProgramme, EntityMember, EntityFunder, EntityProject, EntityGrant,
-	EntityPost, EntityCohort, EntityOutcome, EntityTarget, EntityNotification}
+	EntityPost, EntityCohort, EntityOutcome, EntityTarget, EntityNotification, EntityPayment, EntitySpend}
 
 // ValidEntity reports whether e is an audited entity.
 func ValidEntity(e Entity) bool { return slices.Contains(auditedEntities, e) }

@@ -14,6 +14,9 @@ const (
 	KindReached NotificationKind = "reached"
 	KindMissed  NotificationKind = "missed"
 	KindAtRisk  NotificationKind = "at-risk"
+	// KindPaymentDue is about a payment that fell due: to the funder's
+	// contacts and the programme's leads.
+	KindPaymentDue NotificationKind = "payment-due"
 )
 
 // NotificationStatus is where a milestone email stands.
@@ -52,6 +55,20 @@ type Notification struct {
 	Metric    Metric `json:"metric"`
 	ProjectID string `json:"projectId,omitempty"`
 	On        Date   `json:"on"`
+	// A payment-due email names the payment, its grant, the amount and
+	// why it fell due, fixed when it fell due.
+	PaymentID   string `json:"paymentId,omitempty"`
+	GrantID     string `json:"grantId,omitempty"`
+	GrantTitle  string `json:"grantTitle,omitempty"`
+	AmountPence int64  `json:"amountPence,omitempty"`
+	Because     string `json:"because,omitempty"`
+}
+
+// PaymentNotificationID is the fixed id of the email about a payment
+// falling due: each payment falls due at most once, and is emailed at
+// most once.
+func PaymentNotificationID(paymentID string) string {
+	return paymentID + "." + string(KindPaymentDue)
 }
 
 // NotificationID is the fixed id of the notification for a milestone.
@@ -112,6 +129,8 @@ func (t Target) NextCheck(periodStart, today Date) Date {
 // Headline is the one-line summary of a notification, used as the subject.
 func (n Notification) Headline(programme string) string {
 	switch n.Kind {
+	case KindPaymentDue:
+		return fmt.Sprintf("Payment due: %s for %s (%s)", Pounds(n.AmountPence), n.GrantTitle, programme)
 	case KindMissed:
 		return fmt.Sprintf("Target missed: %d %s (%s)", n.Value, n.Metric.Phrase(), programme)
 	case KindAtRisk:
