@@ -149,13 +149,14 @@ func (sc *Scope) check(gets []*Get) error {
 
 // alongside runs read beside the access check when access is not known
 // yet, so a list costs one round trip; its result is dropped if access
-// fails. The read must not depend on the caller's roles.
-func (sc *Scope) alongside(read func() error) error {
+// fails. The read must not depend on the caller's roles. gets ride in the
+// access check (the grant whose payments a list shows, say).
+func (sc *Scope) alongside(read func() error, gets ...*Get) error {
 	sc.mu.Lock()
 	known := sc.loaded
 	sc.mu.Unlock()
 	if known {
-		if err := sc.load(); err != nil {
+		if err := sc.load(gets...); err != nil {
 			return err
 		}
 		return read()
@@ -163,7 +164,7 @@ func (sc *Scope) alongside(read func() error) error {
 	var readErr error
 	done := make(chan struct{})
 	go func() { defer close(done); readErr = read() }()
-	err := sc.load()
+	err := sc.load(gets...)
 	<-done
 	if err != nil {
 		return err

@@ -49,6 +49,7 @@ type partition struct {
 	changes    int64 // changes to the figures so far
 	dirty      bool  // figures changed since the notifier last looked
 	audit      []auditEntry
+	money      moneyState // grants' money figures and corrected spend returns
 }
 
 type auditEntry struct {
@@ -117,6 +118,8 @@ func slot(ref domain.RecordRef) (domain.RecordRef, error) {
 		return domain.Ref(ref.Entity, ref.ID), nil
 	case domain.EntityPost, domain.EntityCohort, domain.EntityOutcome:
 		return ref, nil
+	case domain.EntityPayment, domain.EntitySpend: // under their grant
+		return domain.GrantRef(ref.Entity, ref.GrantID, ref.ID), nil
 	}
 	return ref, fmt.Errorf("no key for a %s", ref.Entity)
 }
@@ -308,6 +311,7 @@ func (s *Store) Snapshot() string {
 		for _, old := range slices.Sorted(maps.Keys(p.superseded)) {
 			fmt.Fprintf(&b, "superseded %s by %s\n", old, p.superseded[old])
 		}
+		b.WriteString(p.money.String())
 		for _, e := range p.audit {
 			fmt.Fprintf(&b, "audit %s\n", e.data)
 		}
@@ -330,7 +334,7 @@ func (s *Store) Clone() *Store {
 	c := New()
 	for id, p := range s.progs {
 		c.progs[id] = &partition{records: maps.Clone(p.records), superseded: maps.Clone(p.superseded), totals: copyTotals(p.totals),
-			changes: p.changes, dirty: p.dirty, audit: slices.Clone(p.audit)}
+			changes: p.changes, dirty: p.dirty, audit: slices.Clone(p.audit), money: p.money.clone()}
 	}
 	for k, cl := range s.claims {
 		copied := *cl
