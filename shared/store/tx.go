@@ -122,8 +122,8 @@ func (s *Store) transact(ctx context.Context, t *tx) error {
 			return classify(err)
 		}
 		if failed := t.failure(tce.CancellationReasons); failed != nil {
-			if lc, ok := failed.(*lazyCorrected); ok {
-				return lc.resolve()
+			if lazy, ok := failed.(interface{ resolve() error }); ok {
+				return lazy.resolve()
 			}
 			return failed
 		}
