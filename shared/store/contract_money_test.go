@@ -66,7 +66,9 @@ func ctPayments(c *ct) {
 	noTarget := domain.NewID()
 	c.unchanged(p.ID, func() error {
 		return c.pay(p.ID, other, ctPayment(other.ID, 1, domain.Trigger{Kind: domain.TriggerMilestone, TargetID: noTarget, Threshold: 100}, ""))
-	}, func(err error) { ctMissing(c, "a payment on a target not there", err, domain.Ref(domain.EntityTarget, noTarget)) })
+	}, func(err error) {
+		ctMissing(c, "a payment on a target not there", err, domain.Ref(domain.EntityTarget, noTarget))
+	})
 	ghost := ctGrant(x.ID, "", 10_00)
 	c.unchanged(p.ID, func() error { return c.pay(p.ID, ghost, ctPayment(ghost.ID, 1, dated, "2025-07-01")) }, func(err error) {
 		ctMissing(c, "a payment of a grant not there", err, domain.Ref(domain.EntityGrant, ghost.ID))
@@ -81,7 +83,9 @@ func ctPayments(c *ct) {
 	if _, ok := ctGet[domain.Payment](c, p.ID, domain.GrantRef(domain.EntityPayment, other.ID, p1.ID)); ok {
 		c.Error("a payment was read under another grant")
 	}
-	list := ctAll(c, 1, func(pg service.Page) ([]domain.Payment, string, error) { return c.st.ListPayments(c.ctx, p.ID, g.ID, pg) })
+	list := ctAll(c, 1, func(pg service.Page) ([]domain.Payment, string, error) {
+		return c.st.ListPayments(c.ctx, p.ID, g.ID, pg)
+	})
 	if got := ids(list, func(p domain.Payment) string { return p.ID }); !slices.Equal(got, sorted([]string{p1.ID, p2.ID})) {
 		c.Errorf("the grant's payments %v, want %v", got, sorted([]string{p1.ID, p2.ID}))
 	}
@@ -245,7 +249,9 @@ func ctSpend(c *ct) {
 	c.unchanged(p.ID, func() error { return submit(lost, nil) }, func(err error) {
 		ctMissing(c, "spend on a grant not there", err, domain.Ref(domain.EntityGrant, ghost.ID))
 	})
-	list := ctAll(c, 2, func(pg service.Page) ([]domain.SpendReturn, string, error) { return c.st.ListSpend(c.ctx, p.ID, g.ID, pg) })
+	list := ctAll(c, 2, func(pg service.Page) ([]domain.SpendReturn, string, error) {
+		return c.st.ListSpend(c.ctx, p.ID, g.ID, pg)
+	})
 	if got := ids(list, func(s domain.SpendReturn) string { return s.ID }); !slices.Equal(got, sorted([]string{s1.ID, s2.ID, fix.ID})) {
 		c.Errorf("spend returns %v", got)
 	}
