@@ -27,7 +27,7 @@ func withPayments(s export.GrantSet) export.GrantSet {
 			Reference: "=cmd|' /C calc'!A0", Version: 3, CreatedAt: at, UpdatedAt: at.Add(48 * time.Hour)},
 		{ID: "01jpay2000000000000000000a", GrantID: g1, AmountPence: 7_750_050, DueDate: d("2025-12-31"),
 			Trigger: domain.Trigger{Kind: "milestone", TargetID: "01jtarget00000000000000000", Threshold: 50},
-			Status: domain.PaymentDue, DueSince: domain.MustDate("2025-08-30"), Version: 2, CreatedAt: at, UpdatedAt: at},
+			Status:  domain.PaymentDue, DueSince: domain.MustDate("2025-08-30"), Version: 2, CreatedAt: at, UpdatedAt: at},
 		{ID: "01jpay3000000000000000000a", GrantID: g1, AmountPence: 1_000_000, Trigger: domain.Trigger{Kind: "return", ReturnID: "ret-q2"},
 			Status: domain.PaymentScheduled, Version: 1, CreatedAt: at, UpdatedAt: at},
 		{ID: "01jpay4000000000000000000a", GrantID: g2, AmountPence: 500, DueDate: d("2025-05-01"), Trigger: domain.Trigger{Kind: "date"},
