@@ -118,7 +118,7 @@ func roleCases() []roleCase {
 		return f.p1("/members/" + url.PathEscape(email))
 	}
 
-	return []roleCase{
+	return append([]roleCase{
 		{route: "GET /health", name: "with token", want: all(ok),
 			req: get(func(*apiFixture) string { return "/health" }),
 			ok: func(t *testing.T, h *apiH, f *apiFixture, role, _ string, r testkit.Resp) {
@@ -379,7 +379,7 @@ func roleCases() []roleCase {
 			want:  byRole(ok, ok, notFound, notFound, notFound),
 			setup: freshGrant(func(f *apiFixture) string { return f.Y }, func(f *apiFixture) string { return f.B }),
 			req:   patchGrant, ok: patched, refused: grantUnchanged},
-	}
+	}, moneyRoleCases()...)
 }
 
 func emailOf(role string) string {
