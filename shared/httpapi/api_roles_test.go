@@ -290,6 +290,25 @@ func roleCases() []roleCase {
 			}},
 		{route: "GET /programmes/{programmeId}/funders/{funderId}", name: "funder of another programme", want: all(notFound),
 			req: get(func(f *apiFixture) string { return f.p1("/funders/" + f.Z) })},
+		// A fresh funder for each role, so each change starts from version 1.
+		{route: "PATCH /programmes/{programmeId}/funders/{funderId}", write: true, want: byRole(ok, ok, forbidden, forbidden, notFound),
+			setup: func(t *testing.T, h *apiH, f *apiFixture, role string) string {
+				id, _ := h.Create(t, uAdmin, f.p1("/funders"), testkit.FunderBody("Funder for "+role))
+				return id
+			},
+			req: func(f *apiFixture, role, id string) testkit.Req {
+				return testkit.Request("PATCH", f.p1("/funders/"+id), emailOf(role), map[string]any{"name": "Renamed by " + role}, "If-Match", `"1"`)
+			},
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, id string, r testkit.Resp) {
+				if fu := testkit.Decode[domain.Funder](t, r); fu.Name != "Renamed by "+role || fu.Version != 2 {
+					t.Fatalf("changed funder %+v", fu)
+				}
+			},
+			refused: func(t *testing.T, h *apiH, f *apiFixture, role, id string) {
+				if fu := testkit.Decode[domain.Funder](t, h.Want(t, 200, testkit.Request("GET", f.p1("/funders/"+id), uAdmin, nil))); fu.Version != 1 {
+					t.Fatalf("a refused change changed the funder: %+v", fu)
+				}
+			}},
 
 		{route: "POST /programmes/{programmeId}/projects", write: true, want: byRole(created, created, forbidden, forbidden, notFound),
 			setup: uniqName("project"),
@@ -316,6 +335,24 @@ func roleCases() []roleCase {
 			}},
 		{route: "GET /programmes/{programmeId}/projects/{projectId}", name: "project of another programme", want: all(notFound),
 			req: get(func(f *apiFixture) string { return f.p1("/projects/" + f.C) })},
+		{route: "PATCH /programmes/{programmeId}/projects/{projectId}", write: true, want: byRole(ok, ok, forbidden, forbidden, notFound),
+			setup: func(t *testing.T, h *apiH, f *apiFixture, role string) string {
+				id, _ := h.Create(t, uAdmin, f.p1("/projects"), testkit.ProjectBody("Project for "+role))
+				return id
+			},
+			req: func(f *apiFixture, role, id string) testkit.Req {
+				return testkit.Request("PATCH", f.p1("/projects/"+id), emailOf(role), map[string]any{"orgId": "GB-NHS-TAD"}, "If-Match", `"1"`)
+			},
+			ok: func(t *testing.T, h *apiH, f *apiFixture, role, id string, r testkit.Resp) {
+				if p := testkit.Decode[domain.Project](t, r); p.OrgID != "GB-NHS-TAD" || p.Version != 2 {
+					t.Fatalf("changed project %+v", p)
+				}
+			},
+			refused: func(t *testing.T, h *apiH, f *apiFixture, role, id string) {
+				if p := testkit.Decode[domain.Project](t, h.Want(t, 200, testkit.Request("GET", f.p1("/projects/"+id), uAdmin, nil))); p.Version != 1 {
+					t.Fatalf("a refused change changed the project: %+v", p)
+				}
+			}},
 
 		{route: "POST /programmes/{programmeId}/grants", write: true, want: byRole(created, created, forbidden, forbidden, notFound),
 			setup: uniqName("grant"),

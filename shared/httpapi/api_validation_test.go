@@ -318,7 +318,7 @@ func TestAPIValidation(t *testing.T) {
 			{"POST", "/health", "GET"},
 			{"PATCH", f.p1(""), "GET"},
 			{"DELETE", f.p1("/funders"), "GET, POST"},
-			{"PUT", f.p1("/projects/" + f.A), "GET"},
+			{"PUT", f.p1("/projects/" + f.A), "GET, PATCH"},
 			{"POST", f.p1("/members/" + uLead), "GET, PUT, DELETE"},
 			{"PUT", f.p1("/grants"), "GET, POST"},
 			{"DELETE", f.p1("/grants/" + f.GrantXA), "GET, PATCH"},
