@@ -35,8 +35,8 @@ const (
 // milestone emailed at most once.
 type Notification struct {
 	ID          string             `json:"id"`
-	TargetID    string             `json:"targetId"`
-	Threshold   int64              `json:"threshold"`
+	TargetID    string             `json:"targetId,omitempty"` // milestones only
+	Threshold   int64              `json:"threshold,omitempty"`
 	Kind        NotificationKind   `json:"kind"`
 	Status      NotificationStatus `json:"status"`
 	Recipients  []string           `json:"recipients"`
@@ -51,8 +51,8 @@ type Notification struct {
 	// What the email says, fixed when the milestone was first seen so a
 	// retry days later reports the same figure and date.
 	Figure    int64  `json:"figure"`
-	Value     int64  `json:"value"`
-	Metric    Metric `json:"metric"`
+	Value     int64  `json:"value,omitempty"` // milestones only, as metric
+	Metric    Metric `json:"metric,omitempty"`
 	ProjectID string `json:"projectId,omitempty"`
 	On        Date   `json:"on"`
 	// A payment-due email names the payment, its grant, the amount and
