@@ -100,13 +100,14 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 		return domain.Payment{}, forbidden("manage payments")
 	}
 	in, err := decodeValid[domain.PaymentInput](body)
+	if in.AmountPence > g.AmountPence && (err == nil || domain.ErrorCode(err) == domain.CodeValidation) {
+		// One answer names every bad field: this one too.
+		err = domain.MergeProblems(err, &domain.Error{Code: domain.CodeValidation, Message: "the payment is more than the grant",
+			Fields: map[string]string{"amountPence": "is more than the grant's amount of " + domain.Pounds(g.AmountPence)}})
+	}
 	refs := paymentRefs(in)
 	if err != nil {
 		return domain.Payment{}, sc.withRefs(err, refs)
-	}
-	if in.AmountPence > g.AmountPence {
-		return domain.Payment{}, &domain.Error{Code: domain.CodeValidation, Message: "the payment is more than the grant",
-			Fields: map[string]string{"amountPence": "is more than the grant's amount of " + domain.Pounds(g.AmountPence)}}
 	}
 	now := sc.s.now()
 	p := domain.Payment{ID: domain.NewID(), GrantID: g.ID, AmountPence: in.AmountPence, Trigger: *in.Trigger,
