@@ -348,6 +348,63 @@ func (sc *Scope) namesAndPayments(set *export.GrantSet) error {
 	return nil
 }
 
+// GrantAccount is a grant with its money: its figures (budget against
+// spend, the projection), its payments and its spend returns, oldest
+// first.
+type GrantAccount struct {
+	Grant    domain.Grant
+	Money    domain.GrantMoneyProgress
+	Payments []domain.Payment
+	Spend    []domain.SpendReturn
+}
+
+// GrantAccount reads a grant the caller may read with its money, for the
+// grant's page: the grant rides in the access check, and its figures,
+// payments and spend returns are read beside it, in one round trip.
+func (sc *Scope) GrantAccount(grantID string) (GrantAccount, error) {
+	if !domain.ValidID(grantID) {
+		_, err := sc.moneyGrant(grantID)
+		return GrantAccount{}, err
+	}
+	var (
+		acc     GrantAccount
+		figures domain.GrantMoney
+		readErr error // the reads' own failure, which only a reader of the grant sees
+	)
+	gg := &Get{Ref: domain.Ref(domain.EntityGrant, grantID), Into: &acc.Grant}
+	if err := sc.alongside(func() error {
+		var wg sync.WaitGroup
+		var errs [3]error
+		wg.Add(3)
+		go func() { defer wg.Done(); figures, errs[0] = sc.s.store.GrantMoney(sc.ctx, sc.programmeID, grantID) }()
+		go func() {
+			defer wg.Done()
+			acc.Payments, errs[1] = all(sc, func(p Page) ([]domain.Payment, string, error) {
+				return sc.s.store.ListPayments(sc.ctx, sc.programmeID, grantID, p)
+			})
+		}()
+		go func() {
+			defer wg.Done()
+			acc.Spend, errs[2] = all(sc, func(p Page) ([]domain.SpendReturn, string, error) {
+				return sc.s.store.ListSpend(sc.ctx, sc.programmeID, grantID, p)
+			})
+		}()
+		wg.Wait()
+		readErr = errors.Join(errs[:]...)
+		return nil
+	}, gg); err != nil {
+		return GrantAccount{}, err
+	}
+	if !gg.Found || !sc.access.CanReadGrant(acc.Grant) {
+		return GrantAccount{}, domain.NotFound("grant")
+	}
+	if readErr != nil {
+		return GrantAccount{}, storeErr(readErr, "", nil)
+	}
+	acc.Money = domain.BuildMoney([]domain.Grant{acc.Grant}, map[string]domain.GrantMoney{grantID: figures}, domain.DateOf(sc.s.now())).ByGrant[0]
+	return acc, nil
+}
+
 // money is the money part of progress: the grants the caller may read,
 // from their running figures. The programme's cost per person into work on
 // spend is for callers who read every grant only (see domain.Progress).

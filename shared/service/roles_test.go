@@ -289,6 +289,17 @@ func roleCases() []roleCase {
 					t.Errorf("spend returns %+v, want %s", ss, w.SpendXA)
 				}
 			}},
+		{name: "GrantAccount", want: grantXARead,
+			run: func(w *world, r role) (any, error) { return w.open(r).GrantAccount(w.GXA) },
+			check: func(t *testing.T, w *world, r role, got any) {
+				acc := got.(service.GrantAccount)
+				if acc.Grant.ID != w.GXA || len(acc.Payments) != 1 || len(acc.Spend) != 1 || acc.Money.SpentPence != 5_300_00 ||
+					len(acc.Money.Budget) != 2 || acc.Money.Budget[0].SpentPence != 5_000_00 {
+					t.Errorf("GXA's account: %+v", acc)
+				}
+			}},
+		{name: "GrantAccount of the programme's grant", want: by(ok, ok, notFound, notFound, ok, notFound, notFound),
+			run: func(w *world, r role) (any, error) { return w.open(r).GrantAccount(w.GX) }},
 		{name: "PaymentExport", want: everyMember,
 			run: func(w *world, r role) (any, error) { return w.open(r).PaymentExport() },
 			check: func(t *testing.T, w *world, r role, got any) {

@@ -194,6 +194,8 @@ type MoneyStore interface {
 	// Money reads the running money figures of the programme's grants, by
 	// grant id (a grant with none yet is missing).
 	Money(ctx context.Context, programmeID string) (map[string]domain.GrantMoney, error)
+	// GrantMoney reads one grant's (zero when it has none yet).
+	GrantMoney(ctx context.Context, programmeID, grantID string) (domain.GrantMoney, error)
 }
 
 // TargetStore keeps targets; due is a target's next time-driven check.

@@ -305,6 +305,21 @@ func (s *Store) Money(ctx context.Context, programmeID string) (map[string]domai
 	}
 }
 
+// GrantMoney reads one grant's money figures: one GetItem (zero figures
+// when the grant has none yet).
+func (s *Store) GrantMoney(ctx context.Context, programmeID, grantID string) (domain.GrantMoney, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pkProgramme(programmeID), skMoney(grantID)),
+		ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return domain.GrantMoney{}, fmt.Errorf("get money of grant %s: %w", grantID, classify(err))
+	}
+	if out.Item == nil {
+		return domain.GrantMoney{}, nil
+	}
+	_, gm := decodeMoney(out.Item)
+	return gm, nil
+}
+
 func decodeMoney(item Item) (string, domain.GrantMoney) {
 	var gm domain.GrantMoney
 	id := strings.TrimPrefix(skAttr(item), "MONEY#")

@@ -207,6 +207,12 @@ func (s *Store) Money(_ context.Context, programmeID string) (map[string]domain.
 	if err := s.enter("Money"); err != nil {
 		return nil, err
 	}
+	s.mu.Unlock()
+	return s.moneyOf(programmeID)
+}
+
+func (s *Store) moneyOf(programmeID string) (map[string]domain.GrantMoney, error) {
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := map[string]domain.GrantMoney{}
 	if p := s.progs[programmeID]; p != nil {
@@ -224,6 +230,16 @@ func (s *Store) Money(_ context.Context, programmeID string) (map[string]domain.
 		}
 	}
 	return out, nil
+}
+
+// GrantMoney implements service.MoneyStore.
+func (s *Store) GrantMoney(ctx context.Context, programmeID, grantID string) (domain.GrantMoney, error) {
+	if err := s.enter("GrantMoney"); err != nil {
+		return domain.GrantMoney{}, err
+	}
+	s.mu.Unlock()
+	all, err := s.moneyOf(programmeID)
+	return all[grantID], err
 }
 
 // Waiting is how many of the programme's payments wait on a target or a
