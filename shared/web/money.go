@@ -64,6 +64,9 @@ func paymentRows(ps []domain.Payment, targets []domain.Target, names *names) []p
 			}
 		}
 		words := p.Trigger.Describe(p.Due(), tg)
+		if p.Trigger.Kind == domain.TriggerDate {
+			words = "on " + dateText(p.Due())
+		}
 		if tg != nil && tg.ProjectID != "" {
 			words += " (" + names.Projects[tg.ProjectID] + ")"
 		}

@@ -101,7 +101,7 @@ func TestMoneyPages(t *testing.T) {
 		for _, want := range []string{`data-testid="money-spent">£41,250.50<`, `data-testid="money-paid">£0.00<`,
 			`data-testid="budget-staff"`, `£40,000.00`, `data-testid="budget-table"`, `aria-hidden="true" data-testid="budget-bars"`,
 			`data-testid="payment-` + acc.Payments[0].ID + `"`, `data-testid="payment-` + acc.Payments[1].ID + `"`,
-			"When 50% of the target of 60 people into work is reached", "Due on 2011-04-01"} {
+			"When 50% of the target of 60 people into work is reached", "On 1 April 2011"} {
 			if !strings.Contains(pg.Body, want) {
 				t.Errorf("%s's grant page lacks %q", who, want)
 			}

@@ -2,8 +2,8 @@ package web
 
 import "net/http"
 
-// notifications lists milestone notifications and their delivery: all to
-// leads, a funder's own to the funder.
+// notifications lists the emails (milestones, payments due) and their
+// delivery: all to leads, a funder's own to the funder.
 func (a *app) notifications(w http.ResponseWriter, r *http.Request, q *req) error {
 	items, next, err := a.scope(r, q).ListNotifications(pageOf(r))
 	if err != nil {
@@ -17,7 +17,7 @@ func (a *app) notifications(w http.ResponseWriter, r *http.Request, q *req) erro
 	if err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "notifications", &view{Title: "Milestone notifications", Nav: n,
+	a.render(w, r, http.StatusOK, "notifications", &view{Title: "Notifications", Nav: n,
 		Data: map[string]any{"Items": items, "Next": nextURL(r, next), "Names": names}})
 	return nil
 }
