@@ -4,7 +4,7 @@
 #   make test     gofmt, go vet, go test -race against the test stack (:8100, :8105)
 #   make build    build/<function>.zip for every functions/<name>/ (linux/arm64, provided.al2023)
 #   make assets   the web app's front end (nhsuk-frontend from npm) into shared/web/static/
-#   make deploy   build + sam deploy (STACK, PARAMS)
+#   make deploy   build + sam deploy (STACK, PARAMS) + the web app's static files to S3/CloudFront
 #   make token    EMAIL=a@b.org GROUPS=admins
 #   make seed | notify | bench | stop | clean
 
@@ -65,18 +65,39 @@ build: assets
 		$(ZIPPER) -o $(BUILD_DIR)/$$fn.zip $(BUILD_DIR)/$$fn/bootstrap; \
 	done
 
-# Needs the AWS SAM CLI and AWS credentials, and the stage's session key in
-# Parameter Store (README, "Deploying"). PARAMS is passed to sam deploy as
-# one --parameter-overrides argument, so values with spaces go in double
-# quotes, e.g.
+# Needs the AWS SAM CLI, the AWS CLI and AWS credentials, and the stage's
+# session key in Parameter Store (README, "Deploying"). PARAMS is passed to
+# sam deploy as one --parameter-overrides argument, so values with spaces go
+# in double quotes, e.g.
 #   make deploy STACK=fundtrack-prod PARAMS='Stage=prod OperatorName="Leicestershire Partnership NHS Trust" OperatorIsNHS=true MailFrom=fundtrack@trust.nhs.uk AlarmEmail=ops@trust.nhs.uk'
+#
+# The web app's static files go to the stage's assets bucket (served by
+# CloudFront) under their version, which the template passes to the web
+# function (AssetsVersion). They are uploaded before the stack changes when
+# the bucket exists already, so pages never link a version not there yet,
+# and again after (the first deploy creates the bucket). Old versions stay
+# for pages still open in browsers.
+STATIC_DIR = $(BUILD_DIR)/static
+upload_assets = bucket=$$(aws cloudformation describe-stacks --stack-name $(STACK) \
+		--query "Stacks[0].Outputs[?OutputKey=='AssetsBucketName'].OutputValue" --output text 2>/dev/null || true); \
+	if [ -n "$$bucket" ] && [ "$$bucket" != None ]; then \
+		aws s3 sync $(STATIC_DIR)/$$version s3://$$bucket/$$version \
+			--cache-control 'public, max-age=31536000, immutable' --only-show-errors; \
+		echo "deploy: static files $$version in s3://$$bucket/"; \
+	else $(1); fi
+
 deploy: build
+	@set -e; \
+	version=$$($(GO) run ./infra/assets -out $(STATIC_DIR)); \
+	$(call upload_assets,:); \
 	sam deploy --template-file template.yaml --stack-name $(STACK) --resolve-s3 \
 		--capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset \
-		$(if $(PARAMS),--parameter-overrides '$(PARAMS)')
+		--parameter-overrides 'AssetsVersion='"$$version"' $(PARAMS)'; \
+	$(call upload_assets,echo "deploy: stack $(STACK) has no AssetsBucketName output" >&2; exit 1)
 
 # The web app's CSS, JavaScript and icons, copied from the pinned npm
-# package nhsuk-frontend (git-ignored; embedded by shared/web).
+# package nhsuk-frontend (git-ignored; embedded by shared/web/static for the
+# local runner and tests, uploaded to S3 by make deploy).
 assets:
 	infra/stack.sh assets
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -27,30 +29,116 @@ import (
 // BenchmarkColdStart builds every functions/<name> exactly as `make build`
 // does (but for this machine's GOARCH, so it can run here) and a hello-world
 // aws-lambda-go function (bench/hello) the same way, then starts each as a
-// process against a stand-in Lambda Runtime API and times process start →
-// its first GET /2018-06-01/runtime/invocation/next, which is when Lambda
-// considers the function initialised. Each iteration also starts hello, so
-// the ratio is taken against a baseline measured under the same load.
+// process against a stand-in Lambda Runtime API served by the benchmark and
+// times exec → its first request to that API (GET
+// /2018-06-01/runtime/invocation/next), which is when Lambda considers the
+// function initialised.
 //
-// Metrics: ms-p50 and ms-p90 (start → first /next), x-hello (median of the
-// function over median of hello), cpu-ms-p50 and cpu-x-hello (the same for
-// the process's CPU time), bin-bytes, zip-bytes (deflated as
-// build-lambda-zip does). whatif-* are the delivery function wired without
-// shared/platform (bench/apiconfig, bench/apilean), to size its fixes;
-// delivery-awsenv is delivery started without the local endpoints, as in
-// AWS (init contacts nothing either way).
+// Each function is measured against hello in alternation: run i starts the
+// function then hello, run i+1 hello then the function, so both see the
+// same load and neither always goes first. The ratio is of the two medians
+// over coldStartRuns() pairs (9 unless FUNDTRACK_BENCH_COLDSTART_RUNS
+// says otherwise; more if -benchtime asks for more iterations, each one
+// pair; `make bench` passes -benchtime 9x).
+//
+// Metrics: ms-p50 and ms-p90 (exec → first request), x-hello (median of the
+// function over median of hello), x-hello-pairs (median of the pairs' own
+// ratios, steadier when the load drifts), cpu-ms-p50 and cpu-x-hello (the same for
+// the process's user + system CPU time), faults (median minor page faults
+// up to then), bin-bytes, zip-bytes (deflated as build-lambda-zip does),
+// init-kB and init-allocs (what package inits allocate: GODEBUG=inittrace=1).
+// The whatif-* binaries size what is not the functions' own:
+// whatif-hellodb is hello plus a DynamoDB client (the least any function
+// reading DynamoDB can cost), whatif-apiconfig the delivery function with
+// config.LoadDefaultConfig put back. delivery-awsenv is delivery started
+// without the local endpoints, as in AWS (init contacts nothing either way).
 func BenchmarkColdStart(b *testing.B) {
-	if runtime.GOOS != "linux" {
-		b.Skip("cold start needs linux binaries runnable here")
-	}
 	root := moduleRoot(b)
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		b.Skip("no go command on PATH")
-	}
-	dir := b.TempDir()
+	names := functionNames(b, root)
+	whatIfs := []string{"whatif-hellodb", "whatif-apiconfig"}
+	bins := buildFunctions(b, root, map[string]string{"hello": "./bench/hello",
+		"whatif-hellodb": "./bench/hellodb", "whatif-apiconfig": "./bench/apiconfig"})
 
-	// Every functions/<name>/ folder holding Go files, as the Makefile finds them.
+	rt := newRuntimeAPI()
+	defer rt.Close()
+	home := b.TempDir() // no ~/.aws files to read, as in Lambda
+	runs := coldStartRuns(b)
+
+	all := append(append([]string{"hello"}, names...), whatIfs...)
+	if _, ok := bins["delivery"]; ok {
+		// delivery as deployed: no local endpoints, so shared/platform
+		// configures the client for AWS (credentials from the environment).
+		all = append(all, "delivery-awsenv")
+	}
+	for _, name := range all {
+		b.Run(name, func(b *testing.B) {
+			fn, awsEnv := strings.CutSuffix(name, "-awsenv")
+			bin := bins[fn]
+			env := lambdaEnv(rt.Addr(), fn, home)
+			if awsEnv {
+				env = slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "FUNDTRACK_") && strings.Contains(kv, "_ENDPOINT=") })
+			} else {
+				sanityInvoke(b, rt, bin, env, fn, root)
+			}
+			helloEnv := lambdaEnv(rt.Addr(), "hello", home)
+
+			var own, base []start
+			pair := func() {
+				// Alternate which goes first, so that neither always
+				// follows the other (a warmer cache, a quieter moment).
+				first := len(own)%2 == 0
+				if name != "hello" && !first {
+					base = append(base, rt.coldStart(b, bins["hello"], helloEnv))
+				}
+				own = append(own, rt.coldStart(b, bin, env))
+				if name != "hello" && first {
+					base = append(base, rt.coldStart(b, bins["hello"], helloEnv))
+				}
+			}
+			for b.Loop() {
+				pair()
+			}
+			for len(own) < runs {
+				pair()
+			}
+			p50, cpu50 := median(own, start.wallTime), median(own, start.cpuTime)
+			b.ReportMetric(ms(p50), "ms-p50")
+			b.ReportMetric(ms(percentile(collect(own, start.wallTime), 90)), "ms-p90")
+			b.ReportMetric(ms(cpu50), "cpu-ms-p50")
+			b.ReportMetric(float64(median(own, start.minorFaults)), "faults")
+			if name == "hello" {
+				b.ReportMetric(1, "x-hello")
+				b.ReportMetric(1, "cpu-x-hello")
+			} else {
+				hp50, hcpu50 := median(base, start.wallTime), median(base, start.cpuTime)
+				b.ReportMetric(float64(p50)/float64(hp50), "x-hello")
+				b.ReportMetric(float64(cpu50)/float64(hcpu50), "cpu-x-hello")
+				// The median of each pair's own ratio: a pair runs back to
+				// back, so a busy moment slows both and cancels out.
+				ratios := make([]float64, len(own))
+				for i := range own {
+					ratios[i] = float64(own[i].wall) / float64(base[i].wall)
+				}
+				slices.Sort(ratios)
+				b.ReportMetric(ratios[len(ratios)/2], "x-hello-pairs")
+				b.Logf("%s: %d runs alternated with hello: p50 %.2f ms (CPU %.2f ms, %d faults); hello %.2f ms (CPU %.2f ms, %d faults)",
+					name, len(own), ms(p50), ms(cpu50), median(own, start.minorFaults), ms(hp50), ms(hcpu50), median(base, start.minorFaults))
+			}
+			kb, allocs, top := initTrace(b, rt, bin, env)
+			b.ReportMetric(kb, "init-kB")
+			b.ReportMetric(float64(allocs), "init-allocs")
+			b.Logf("%s: package init allocates %.0f kB in %d allocations; most: %s", name, kb, allocs, top)
+			size, zipped := sizes(b, bin)
+			b.ReportMetric(float64(size), "bin-bytes")
+			b.ReportMetric(float64(zipped), "zip-bytes")
+		})
+	}
+}
+
+// functionNames are the functions/<name>/ folders holding Go files, as the
+// Makefile finds them.
+func functionNames(b *testing.B, root string) []string {
+	b.Helper()
 	matches, _ := filepath.Glob(filepath.Join(root, "functions", "*", "*.go"))
 	var names []string
 	for _, m := range matches {
@@ -59,14 +147,31 @@ func BenchmarkColdStart(b *testing.B) {
 			names = append(names, n)
 		}
 	}
-	pkgs := map[string]string{"hello": "./bench/hello"}
-	for _, n := range names {
+	if len(names) == 0 {
+		b.Fatal("no functions/<name>/ folders")
+	}
+	return names
+}
+
+// buildFunctions builds every function, and the extra name → package
+// given, exactly as `make build` does but for this machine's GOARCH (so it
+// runs here): CGO_ENABLED=0, -tags lambda.norpc -trimpath -ldflags "-s
+// -w". It returns name → binary.
+func buildFunctions(b *testing.B, root string, extra map[string]string) map[string]string {
+	b.Helper()
+	if runtime.GOOS != "linux" {
+		b.Skip("the functions are linux binaries: they run only on linux")
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		b.Skip("no go command on PATH")
+	}
+	pkgs := map[string]string{}
+	maps.Copy(pkgs, extra)
+	for _, n := range functionNames(b, root) {
 		pkgs[n] = "./functions/" + n
 	}
-	// What-ifs: the delivery function wired without shared/platform, to show
-	// what its fixes would gain (see BENCHMARKS.md).
-	whatIfs := []string{"whatif-apiconfig", "whatif-apilean"}
-	pkgs["whatif-apiconfig"], pkgs["whatif-apilean"] = "./bench/apiconfig", "./bench/apilean"
+	dir := b.TempDir()
 	bins := map[string]string{}
 	for name, pkg := range pkgs {
 		out := filepath.Join(dir, name, "bootstrap")
@@ -78,65 +183,45 @@ func BenchmarkColdStart(b *testing.B) {
 		}
 		bins[name] = out
 	}
+	return bins
+}
 
-	rt := newRuntimeAPI()
-	defer rt.Close()
-	home := b.TempDir() // no ~/.aws files to read, as in Lambda
-
-	// The hello baseline first, so each function's ratio has it.
-	var helloP50 time.Duration
-	runs := append(append([]string{"hello"}, names...), whatIfs...)
-	if _, ok := bins["delivery"]; ok {
-		// delivery as deployed: no local endpoints, so shared/platform loads
-		// the default AWS configuration (credentials from the environment).
-		runs = append(runs, "delivery-awsenv")
+// coldStartRuns is how many alternated pairs each function gets at least:
+// FUNDTRACK_BENCH_COLDSTART_RUNS, or 9.
+func coldStartRuns(b *testing.B) int {
+	if v := os.Getenv("FUNDTRACK_BENCH_COLDSTART_RUNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			b.Fatalf("FUNDTRACK_BENCH_COLDSTART_RUNS=%q: want a positive number", v)
+		}
+		return n
 	}
-	for _, name := range runs {
-		b.Run(name, func(b *testing.B) {
-			fn, awsEnv := strings.CutSuffix(name, "-awsenv")
-			bin := bins[fn]
-			env := lambdaEnv(rt.Addr(), fn, home)
-			if awsEnv {
-				env = slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "FUNDTRACK_") && strings.Contains(kv, "_ENDPOINT=") })
-			} else {
-				sanityInvoke(b, rt, bin, env, fn, root)
-			}
+	return 9
+}
 
-			var own, base, ownCPU, baseCPU []time.Duration
-			for b.Loop() {
-				d, cpu := rt.coldStart(b, bin, env)
-				own, ownCPU = append(own, d), append(ownCPU, cpu)
-				b.StopTimer()
-				if name != "hello" {
-					d, cpu := rt.coldStart(b, bins["hello"], lambdaEnv(rt.Addr(), "hello", home))
-					base, baseCPU = append(base, d), append(baseCPU, cpu)
-				}
-				b.StartTimer()
-			}
-			p50, cpu50 := percentile(own, 50), percentile(ownCPU, 50)
-			b.ReportMetric(ms(p50), "ms-p50")
-			b.ReportMetric(ms(percentile(own, 90)), "ms-p90")
-			b.ReportMetric(ms(cpu50), "cpu-ms-p50")
-			if name == "hello" {
-				helloP50 = p50
-				b.ReportMetric(1, "x-hello")
-				b.ReportMetric(1, "cpu-x-hello")
-			} else {
-				// Against hello measured alternately with this function.
-				b.ReportMetric(float64(p50)/float64(percentile(base, 50)), "x-hello")
-				b.ReportMetric(float64(cpu50)/float64(percentile(baseCPU, 50)), "cpu-x-hello")
-				b.Logf("%s: p50 %.2f ms (CPU %.2f ms); hello alternately %.2f ms (CPU %.2f ms); hello's own run %.2f ms",
-					name, ms(p50), ms(cpu50), ms(percentile(base, 50)), ms(percentile(baseCPU, 50)), ms(helloP50))
-			}
-			kb, allocs, top := initTrace(b, rt, bin, env)
-			b.ReportMetric(kb, "init-kB")
-			b.ReportMetric(float64(allocs), "init-allocs")
-			b.Logf("%s: package init allocates %.0f kB in %d allocations; most: %s", name, kb, allocs, top)
-			size, zipped := sizes(b, bin)
-			b.ReportMetric(float64(size), "bin-bytes")
-			b.ReportMetric(float64(zipped), "zip-bytes")
-		})
+// start is one measured cold start.
+type start struct {
+	wall, cpu time.Duration
+	faults    int64
+}
+
+func (s start) wallTime() time.Duration { return s.wall }
+func (s start) cpuTime() time.Duration  { return s.cpu }
+func (s start) minorFaults() int64      { return s.faults }
+
+func collect[T any](s []start, f func(start) T) []T {
+	out := make([]T, len(s))
+	for i, x := range s {
+		out[i] = f(x)
 	}
+	return out
+}
+
+// median is the middle value (the upper middle of an even count).
+func median[T time.Duration | int64](s []start, f func(start) T) T {
+	v := collect(s, f)
+	slices.Sort(v)
+	return v[len(v)/2]
 }
 
 // lambdaEnv is the environment Lambda gives a provided.al2023 function,
@@ -172,6 +257,8 @@ func lambdaEnv(runtimeAPI, name, home string) []string {
 		"FUNDTRACK_COGNITO_CLIENT_ID=benchclient",
 		"FUNDTRACK_COGNITO_ISSUER=https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_Bench",
 		"FUNDTRACK_WEB_BASE_URL=https://fundtrack.example.org",
+		// The web function links its static files at the stage's CDN.
+		"FUNDTRACK_STATIC_URL=https://d1234.cloudfront.net/3f2a9c0b1d4e/",
 	}
 }
 
@@ -251,9 +338,10 @@ func sizes(b *testing.B, bin string) (int64, int64) {
 func sanityInvoke(b *testing.B, rt *runtimeAPI, bin string, env []string, name, root string) {
 	b.Helper()
 	event := []byte(`{}`)
-	switch name {
-	case "hello":
-	case "notifier":
+	hello := name == "hello" || name == "whatif-hellodb"
+	switch {
+	case hello:
+	case name == "notifier":
 		event = readEvent(b, root, "schedule.json")
 	default:
 		event = readEvent(b, root, "health.json")
@@ -270,11 +358,11 @@ func sanityInvoke(b *testing.B, rt *runtimeAPI, bin string, env []string, name, 
 	select {
 	case res := <-done:
 		switch {
-		case name == "hello" && (res.kind != "response" || string(res.body) != `"hello"`):
-			b.Fatalf("hello answered %s %s", res.kind, res.body)
+		case hello && (res.kind != "response" || string(res.body) != `"hello"`):
+			b.Fatalf("%s answered %s %s", name, res.kind, res.body)
 		case name == "notifier":
 			// Either answer shows the handler ran.
-		case name != "hello":
+		case !hello:
 			var resp struct {
 				StatusCode int `json:"statusCode"`
 			}
@@ -383,18 +471,19 @@ func (rt *runtimeAPI) begin(event []byte) *startState {
 // its answer arrives.
 func (rt *runtimeAPI) expect(event []byte) <-chan answer { return rt.begin(event).answers }
 
-// coldStart starts bin and returns the time from just before the process
-// is started to its first /next, and the CPU time (user + system) the
-// process used, which is its init work: once blocked on /next it is idle
-// until it is killed. The CPU time is the steadier figure on a busy machine.
-func (rt *runtimeAPI) coldStart(b *testing.B, bin string, env []string) (time.Duration, time.Duration) {
+// coldStart starts bin and returns the time from just before exec to the
+// arrival of its first request at the stand-in Runtime API, and the CPU
+// time (user + system) and minor page faults of the process: its init work,
+// since once blocked on /next it is idle until it is killed. CPU time is
+// the steadier figure on a busy machine.
+func (rt *runtimeAPI) coldStart(b *testing.B, bin string, env []string) start {
 	st := rt.begin(nil)
 	cmd := exec.Command(bin)
 	cmd.Env = env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	exited := make(chan error, 1)
-	start := time.Now()
+	began := time.Now()
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
@@ -402,7 +491,7 @@ func (rt *runtimeAPI) coldStart(b *testing.B, bin string, env []string) (time.Du
 	var d time.Duration
 	select {
 	case at := <-st.next:
-		d = at.Sub(start)
+		d = at.Sub(began)
 	case err := <-exited:
 		b.Fatalf("%s exited before asking for an event: %v\n%s", bin, err, stderr.String())
 	case <-time.After(30 * time.Second):
@@ -411,5 +500,9 @@ func (rt *runtimeAPI) coldStart(b *testing.B, bin string, env []string) (time.Du
 	}
 	_ = cmd.Process.Kill()
 	<-exited
-	return d, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	var faults int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		faults = ru.Minflt
+	}
+	return start{wall: d, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), faults: faults}
 }

@@ -11,21 +11,35 @@ import (
 	"testing"
 
 	"github.com/fundtrack/fundtrack/shared/web"
+	"github.com/fundtrack/fundtrack/shared/web/static"
 )
 
 // BenchmarkWebNew is the web function's handler construction (web.New),
-// which its main runs during init on every cold start: it hashes and
-// gzips every embedded static file and parses the page templates.
+// which its main runs during init on every cold start, as in AWS: the
+// static files linked at the CDN, the page templates parsed on the first
+// page, not here (BenchmarkWebNew/lambda). BenchmarkWebNew/local is the
+// local runner's, which also hashes the embedded static files.
 func BenchmarkWebNew(b *testing.B) {
 	d := web.Deps{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	for b.Loop() {
-		web.New(d)
-	}
+	b.Run("lambda", func(b *testing.B) {
+		d := d
+		d.StaticURL = "https://d1234.cloudfront.net/3f2a9c0b1d4e/"
+		for b.Loop() {
+			web.New(d)
+		}
+	})
+	b.Run("local", func(b *testing.B) {
+		d := d
+		d.Static = static.FS
+		for b.Loop() {
+			web.New(d)
+		}
+	})
 }
 
-// BenchmarkWebStaticGzip is the part of web.New that compresses the static
-// files in shared/web/static at gzip.BestCompression, as
-// shared/web/static.go's loadAssets does.
+// BenchmarkWebStaticGzip is what serving the static files locally costs
+// once: compressing each at gzip.BestCompression, as shared/web/static.go
+// does on a file's first request.
 func BenchmarkWebStaticGzip(b *testing.B) {
 	var files [][]byte
 	root := filepath.Join(moduleRoot(b), "shared", "web", "static")

@@ -18,8 +18,8 @@ import (
 )
 
 // nameProperty is, per resource type, the property that names the resource
-// in the account and region (where two stages would collide), and the
-// longest name AWS accepts.
+// in the account and region (where two stages would collide; a dotted path
+// for a name inside a property), and the longest name AWS accepts.
 var nameProperty = map[string]struct {
 	prop   string
 	maxLen int
@@ -38,6 +38,10 @@ var nameProperty = map[string]struct {
 	"AWS::Logs::LogGroup":          {"LogGroupName", 512},
 	"AWS::Scheduler::Schedule":     {"Name", 64},
 	"AWS::IAM::Role":               {"RoleName", 64},
+	// S3 bucket names are global, so the account and region follow the stage.
+	"AWS::S3::Bucket":                        {"BucketName", 63},
+	"AWS::CloudFront::OriginAccessControl":   {"OriginAccessControlConfig.Name", 64},
+	"AWS::CloudFront::ResponseHeadersPolicy": {"ResponseHeadersPolicyConfig.Name", 128},
 }
 
 // unnamed are the resource types that have no name of their own in the
@@ -48,6 +52,8 @@ var unnamed = map[string]string{
 	"AWS::SNS::Subscription":             "has no name",
 	"AWS::Lambda::Permission":            "has no name",
 	"AWS::ApiGatewayV2::Stage":           "the $default stage lives inside its API",
+	"AWS::S3::BucketPolicy":              "belongs to its bucket",
+	"AWS::CloudFront::Distribution":      "has no name: CloudFront gives it an id (its Comment names the stage)",
 }
 
 // mustBeNamed are the types the template names itself, with the stage,
@@ -56,7 +62,8 @@ var unnamed = map[string]string{
 var mustBeNamed = []string{
 	"AWS::Serverless::Function", "AWS::Lambda::Function", "AWS::DynamoDB::Table", "AWS::SQS::Queue",
 	"AWS::SNS::Topic", "AWS::CloudWatch::Alarm", "AWS::Logs::LogGroup", "AWS::Scheduler::Schedule",
-	"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolDomain",
+	"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolDomain", "AWS::S3::Bucket",
+	"AWS::CloudFront::OriginAccessControl", "AWS::CloudFront::ResponseHeadersPolicy",
 }
 
 // stageName is a resource's name as a pattern around the stage: the name
@@ -134,7 +141,7 @@ func stageNames(tpl map[string]any) ([]stageName, []string) {
 			continue
 		}
 		if named {
-			if v, ok := props[np.prop]; ok {
+			if v, ok := property(props, np.prop); ok {
 				add(id+"."+np.prop, typ, v, np.maxLen)
 			} else if slices.Contains(mustBeNamed, typ) {
 				problems = append(problems, fmt.Sprintf("%s: %s has no %s: name it fundtrack-${Stage}-…", id, typ, np.prop))
@@ -154,6 +161,16 @@ func stageNames(tpl map[string]any) ([]stageName, []string) {
 		}
 	}
 	return names, problems
+}
+
+// property is the value at a dotted path of properties.
+func property(props map[string]any, path string) (any, bool) {
+	first, rest, nested := strings.Cut(path, ".")
+	v, ok := props[first]
+	if !ok || !nested {
+		return v, ok
+	}
+	return property(obj(v), rest)
 }
 
 // collisions finds two names of one kind that are equal for two different
@@ -207,6 +224,7 @@ func TestNamedResourcesCarryTheStage(t *testing.T) {
 	delete(obj(obj(obj(obj(obj(res["NotifierFunction"])["Properties"])["Events"])["Every15Minutes"])["Properties"]), "Name")
 	obj(obj(res["Table"])["Properties"])["TableName"] = map[string]any{"Fn::Sub": "fundtrack-${Stage}"}
 	delete(obj(obj(res["AlarmTopic"])["Properties"]), "TopicName")
+	obj(obj(obj(res["AssetsOriginAccessControl"])["Properties"])["OriginAccessControlConfig"])["Name"] = "fundtrack-assets"
 	names, problems := stageNames(broken)
 	problems = append(problems, collisions(names)...)
 	for _, want := range []string{
@@ -214,6 +232,7 @@ func TestNamedResourcesCarryTheStage(t *testing.T) {
 		"NotifierFunction.Events.Every15Minutes.Name: no Name",
 		`AuditTable.TableName in stage "a" and Table.TableName in stage "a-audit" are both named "fundtrack-a-audit"`,
 		"AlarmTopic: AWS::SNS::Topic has no TopicName",
+		`AssetsOriginAccessControl.OriginAccessControlConfig.Name: name "fundtrack-assets" does not carry ${Stage}`,
 	} {
 		found := slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, want) })
 		if !found {
@@ -424,6 +443,97 @@ func TestOperatorReachesTheWebApp(t *testing.T) {
 			if got := env[k]; !reflect.DeepEqual(got, map[string]any{"Ref": want}) {
 				t.Errorf("%s: %s is %v, want !Ref %s", fn.id, k, got, want)
 			}
+		}
+	}
+}
+
+// TestWebStaticFilesFromTheCDN: the web pages link their static files at
+// the stage's CloudFront distribution, under the AssetsVersion `make
+// deploy` uploaded; the bucket behind it is private, read by that
+// distribution alone (origin access control) and only over TLS.
+func TestWebStaticFilesFromTheCDN(t *testing.T) {
+	tpl := loadTemplate(t)
+	res := cfn.Resources(tpl)
+	version := obj(obj(tpl["Parameters"])["AssetsVersion"])
+	if version["Type"] != "String" || version["Default"] != nil || version["AllowedPattern"] != "^[0-9a-f]{12}$" {
+		t.Errorf("AssetsVersion is %v, want a required 12-hex-digit String", version)
+	}
+	var found bool
+	for _, fn := range functions(t, tpl) {
+		env := obj(obj(setting(tpl, fn, "Environment"))["Variables"])
+		got, has := env["FUNDTRACK_STATIC_URL"]
+		if fn.name != webFunction {
+			if has {
+				t.Errorf("%s: only the web app links static files", fn.id)
+			}
+			continue
+		}
+		found = true
+		want := map[string]any{"Fn::Sub": "https://${AssetsDistribution.DomainName}/${AssetsVersion}/"}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: FUNDTRACK_STATIC_URL is %v, want %v", fn.id, got, want)
+		}
+	}
+	if !found {
+		t.Fatal("no web function")
+	}
+
+	bucket := obj(obj(res["AssetsBucket"])["Properties"])
+	for _, k := range []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"} {
+		if obj(bucket["PublicAccessBlockConfiguration"])[k] != true {
+			t.Errorf("AssetsBucket: %s is not set: the bucket must stay private", k)
+		}
+	}
+	dist := obj(obj(obj(res["AssetsDistribution"])["Properties"])["DistributionConfig"])
+	origins, _ := dist["Origins"].([]any)
+	if len(origins) != 1 || !reflect.DeepEqual(obj(origins[0])["OriginAccessControlId"], map[string]any{"Fn::GetAtt": []any{"AssetsOriginAccessControl", "Id"}}) ||
+		!reflect.DeepEqual(obj(origins[0])["DomainName"], map[string]any{"Fn::GetAtt": []any{"AssetsBucket", "RegionalDomainName"}}) {
+		t.Errorf("AssetsDistribution origins %v: want the bucket, through AssetsOriginAccessControl", origins)
+	}
+	behaviour := obj(dist["DefaultCacheBehavior"])
+	if behaviour["ViewerProtocolPolicy"] == "allow-all" || behaviour["Compress"] != true ||
+		!reflect.DeepEqual(behaviour["AllowedMethods"], []any{"GET", "HEAD"}) {
+		t.Errorf("AssetsDistribution default behaviour %v: want HTTPS, compression, GET and HEAD only", behaviour)
+	}
+	policy := obj(obj(obj(res["AssetsBucketPolicy"])["Properties"])["PolicyDocument"])
+	var reads, tlsOnly bool
+	for _, st := range policy["Statement"].([]any) {
+		st := obj(st)
+		switch st["Effect"] {
+		case "Allow":
+			cond := obj(obj(st["Condition"])["StringEquals"])["AWS:SourceArn"]
+			reads = st["Action"] == "s3:GetObject" && reflect.DeepEqual(obj(st["Principal"])["Service"], "cloudfront.amazonaws.com") &&
+				reflect.DeepEqual(cond, map[string]any{"Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${AssetsDistribution}"})
+			if !reads {
+				t.Errorf("AssetsBucketPolicy allows %v: want s3:GetObject for this stage's distribution only", st)
+			}
+		case "Deny":
+			tlsOnly = obj(obj(st["Condition"])["Bool"])["aws:SecureTransport"] == "false"
+		}
+	}
+	if !reads || !tlsOnly {
+		t.Errorf("AssetsBucketPolicy: distribution reads %v, TLS only %v", reads, tlsOnly)
+	}
+}
+
+// TestEveryFunctionChoosesItsMemory: each function sets its own memory
+// size, chosen by measurement (BENCHMARKS.md, section 4), rather than
+// inheriting one from Globals by default: Lambda's CPU follows memory, so
+// the size is each function's latency as much as its cost.
+func TestEveryFunctionChoosesItsMemory(t *testing.T) {
+	tpl := loadTemplate(t)
+	fns := functions(t, tpl)
+	if len(fns) < 7 {
+		t.Fatalf("%d functions", len(fns))
+	}
+	for _, fn := range fns {
+		mb, ok := fn.props["MemorySize"].(int)
+		if !ok {
+			t.Errorf("%s: no MemorySize of its own (%v): measure it with `go test ./bench -bench Invoke`", fn.id, fn.props["MemorySize"])
+			continue
+		}
+		if mb < 128 || mb > 10240 {
+			t.Errorf("%s: MemorySize %d is outside Lambda's 128-10,240 MB", fn.id, mb)
 		}
 	}
 }

@@ -626,6 +626,9 @@ func TestTableDefinitionInDynamoDBLocal(t *testing.T) {
 	fixed := map[string]string{
 		"GSI1": fmt.Sprint([]string{"GSI1PK HASH", "GSI1SK RANGE"}, " ALL ", []string(nil)),
 		"GSI2": fmt.Sprint([]string{"GSI2PK HASH", "GSI2SK RANGE"}, " ALL ", []string(nil)),
+		// Sparse: returns not yet sent, by the day the notifier next looks
+		// at them (docs/dynamodb.md, "Returns").
+		"GSI3": fmt.Sprint([]string{"GSI3PK HASH", "GSI3SK RANGE"}, " ALL ", []string(nil)),
 	}
 	if !reflect.DeepEqual(got, fixed) {
 		t.Errorf("global secondary indexes %v, the fixed design is %v", got, fixed)

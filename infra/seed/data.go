@@ -119,6 +119,29 @@ type demo struct {
 	Grants           []grant
 	Members          []member // besides lead@, whom the admin makes lead first
 	Targets          []target
+	// The reporting cycle, set up once the history above is in: schedules
+	// (which fill their returns from the submissions with their exact
+	// periods), then review switched on, then submissions that await it.
+	Schedules      []schedule
+	ReviewOutcomes bool
+	AwaitingReview []awaiting
+}
+
+// schedule is a reporting schedule; Projects names its projects by key
+// (none: every project, including any added later).
+type schedule struct {
+	Key, Name, Frequency string
+	First, Last          string
+	DueDays              int64
+	Reminders            []int64
+	Projects             []string
+}
+
+// awaiting is a submission sent after review was switched on: it waits for
+// a lead's decision, so it counts in no total yet.
+type awaiting struct {
+	Project string
+	outcome
 }
 
 type funder struct {
@@ -453,6 +476,15 @@ func workingForWellness() demo {
 			{Key: "aspiro-interns", Metric: mInternsEnrolled, Value: 8, Start: "2011-05-01", Deadline: "2012-05-31",
 				Project: "aspiro", Notify: []string{"dh"}},
 		},
+		// Illustrative: a yearly return from each of the eight projects that
+		// report by year; Aspiro reports by cohort, so it is left out (a
+		// schedule for named projects). Every one is filled by the yearly
+		// submissions above, late (see Bradford).
+		Schedules: []schedule{
+			{Key: "yearly", Name: "Yearly returns to the network", Frequency: "yearly",
+				First: "2010-04-01", Last: "2012-03-31", DueDays: 30, Reminders: []int64{14, 7},
+				Projects: []string{"lpt", "uhl", "kgh", "derbys", "notts", "lincs", "cab", "methodist"}},
+		},
 	}
 }
 
@@ -519,6 +551,24 @@ func bradford() demo {
 			// during the entire length of the programme" (18 months).
 			{Key: "into-work", Metric: mPeopleIntoWork, Value: 60, Start: start, Deadline: end,
 				Notify: []string{"dh"}, Thresholds: []int64{50, 100}},
+		},
+		// The reporting cycle is illustrative ([BDCFT] says nothing of
+		// returns): quarterly returns to the Department of Health over the
+		// 18 months, due 20 days after each quarter. The four quarters to
+		// March 2016 are filled by the submissions above (accepted, and late,
+		// since the seed sends them years after their due dates); April to
+		// June 2016 was sent as April alone, which fills no quarterly return,
+		// so it stays overdue; July to September 2016 is sent once the lead
+		// has switched review on, and waits in the review queue (late too).
+		// Returns due this long ago are shown overdue but never emailed.
+		Schedules: []schedule{
+			{Key: "quarterly", Name: "Quarterly returns to the Department of Health", Frequency: "quarterly",
+				First: start, Last: end, DueDays: 20, Reminders: []int64{7}},
+		},
+		ReviewOutcomes: true,
+		AwaitingReview: []awaiting{
+			{Project: "ips", outcome: outcome{Key: "2016-q6", Start: "2016-07-01", End: "2016-09-30", Counts: q(38, 9, 9),
+				Notes: "The pilot's last quarter, sent after it closed."}},
 		},
 	}
 }

@@ -3,7 +3,10 @@
 // the HTTP API, as the people in the demo would do it: the admin creates each
 // programme and makes lead@example.org its lead; the lead adds funders,
 // projects, grants, members and targets; the project lead records posts,
-// cohorts and outcomes of their own project (the lead does the others').
+// cohorts and outcomes of their own project (the lead does the others');
+// then the lead sets up reporting schedules (filled from that history),
+// switches review on where the data says so, and the project lead sends a
+// return that awaits review.
 //
 // Safe to run twice: a programme whose name already exists is left alone
 // ("already seeded"). Every POST carries an Idempotency-Key made from the seed
@@ -25,6 +28,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -158,6 +162,11 @@ func (s *seeder) seedProgramme(ctx context.Context, d demo, existing []domain.Pr
 		// A programme showing at least the seed's figures is complete (its
 		// users may well have added more since).
 		diff := d.expected().shortfall(prog)
+		if diff == "" {
+			if diff, err = s.reportingShortfall(ctx, p.ID, d); err != nil {
+				return r, err
+			}
+		}
 		switch {
 		case diff == "":
 			r.state = "already seeded"
@@ -197,6 +206,13 @@ func (s *seeder) seedProgramme(ctx context.Context, d demo, existing []domain.Pr
 		}
 		// Resumed: every item is there, but someone has changed figures since.
 		fmt.Fprintf(s.out, "%s: note: figures have changed since seeding (%s)\n", d.Name, diff)
+	}
+	gap, err := s.reportingShortfall(ctx, id, d)
+	if err != nil {
+		return r, err
+	}
+	if gap != "" {
+		return r, fmt.Errorf("seeded %s, but its reporting differs from the seed data: %s", id, gap)
 	}
 	if r.state == "created" {
 		fmt.Fprintf(s.out, "%s: created (%s)\n", d.Name, id)
@@ -365,7 +381,163 @@ func (s *seeder) create(ctx context.Context, d demo) (string, error) {
 			return pid, err
 		}
 	}
+
+	// The reporting cycle: schedules after the history, so their returns
+	// are filled from it; then review on, and what awaits it.
+	for _, sc := range d.Schedules {
+		ids := []string{}
+		for _, k := range sc.Projects {
+			id, err := lookup("project", projects, k)
+			if err != nil {
+				return pid, err
+			}
+			ids = append(ids, id)
+		}
+		if _, err := post(leadEmail, base+"/schedules", key("schedule", sc.Key), scheduleBody{Name: sc.Name,
+			Frequency: sc.Frequency, FirstPeriodStart: sc.First, LastPeriodEnd: sc.Last, DueDays: sc.DueDays,
+			Reminders: sc.Reminders, ProjectIDs: ids}); err != nil {
+			return pid, err
+		}
+	}
+	if d.ReviewOutcomes {
+		if err := s.reviewOn(ctx, base); err != nil {
+			return pid, err
+		}
+	}
+	for _, a := range d.AwaitingReview {
+		prj, err := lookup("project", projects, a.Project)
+		if err != nil {
+			return pid, err
+		}
+		as := recorder[a.Project]
+		if as == "" {
+			as = leadEmail
+		}
+		if _, err := post(as, base+"/projects/"+prj+"/outcomes", key("outcome", a.Project, a.Key), outcomeBody{
+			PeriodStart: a.Start, PeriodEnd: a.End, Counts: a.Counts, Notes: a.Notes}); err != nil {
+			return pid, err
+		}
+	}
 	return pid, nil
+}
+
+// reviewOn switches review on with PATCH and If-Match, as the lead's form
+// does; a rerun finds it on and leaves it.
+func (s *seeder) reviewOn(ctx context.Context, base string) error {
+	var p domain.Programme
+	if err := s.call(ctx, leadEmail, http.MethodGet, base, "", nil, &p); err != nil {
+		return err
+	}
+	if p.ReviewOutcomes {
+		return nil
+	}
+	return s.do(ctx, leadEmail, http.MethodPatch, base, http.Header{"If-Match": {`"` + strconv.FormatInt(p.Version, 10) + `"`}},
+		map[string]bool{"reviewOutcomes": true}, nil)
+}
+
+// sentReturns is how many returns the seed's submissions send under each
+// schedule (by name): those whose period is exactly one of the schedule's,
+// from a project it covers.
+func (d demo) sentReturns() map[string]int {
+	type key struct{ project, start, end string }
+	sent := map[key]bool{}
+	for _, p := range d.Projects {
+		for _, o := range p.Outcomes {
+			sent[key{p.Key, o.Start, o.End}] = true
+		}
+	}
+	for _, a := range d.AwaitingReview {
+		sent[key{a.Project, a.Start, a.End}] = true
+	}
+	out := map[string]int{}
+	for _, sc := range d.Schedules {
+		first, _ := domain.ParseDate(sc.First)
+		last, _ := domain.ParseDate(sc.Last)
+		out[sc.Name] = 0
+		for _, p := range d.Projects {
+			if len(sc.Projects) > 0 && !slices.Contains(sc.Projects, p.Key) {
+				continue
+			}
+			for _, per := range domain.PeriodsOf(domain.Frequency(sc.Frequency), first, last) {
+				if sent[key{p.Key, per.Start.String(), per.End.String()}] {
+					out[sc.Name]++
+				}
+			}
+		}
+	}
+	return out
+}
+
+// reportingShortfall says what of d's reporting cycle is missing from the
+// programme ("" when nothing): a schedule, or fewer returns sent under it
+// than the seed sends (a lead may have decided on them since: any state
+// but not sent counts).
+func (s *seeder) reportingShortfall(ctx context.Context, pid string, d demo) (string, error) {
+	if len(d.Schedules) == 0 {
+		return "", nil
+	}
+	base := "/programmes/" + pid
+	schedules, err := listAll[domain.Schedule](ctx, s, base+"/schedules")
+	if err != nil {
+		return "", err
+	}
+	var missing []string
+	for name, want := range d.sentReturns() {
+		id := ""
+		for _, sc := range schedules {
+			if sc.Name == name {
+				id = sc.ID
+			}
+		}
+		if id == "" {
+			missing = append(missing, "no schedule "+strconv.Quote(name))
+			continue
+		}
+		returns, err := listAll[domain.Return](ctx, s, base+"/returns?scheduleId="+url.QueryEscape(id))
+		if err != nil {
+			return "", err
+		}
+		got := 0
+		for _, r := range returns {
+			switch r.Status {
+			case domain.ReturnSubmitted, domain.ReturnChangesRequested, domain.ReturnAccepted:
+				got++
+			}
+		}
+		if got < want {
+			missing = append(missing, fmt.Sprintf("%d returns sent under %q, want %d", got, name, want))
+		}
+	}
+	slices.Sort(missing)
+	return strings.Join(missing, "; "), nil
+}
+
+// listAll reads every page of a list as the lead.
+func listAll[T any](ctx context.Context, s *seeder, path string) ([]T, error) {
+	var all []T
+	cursor := ""
+	for {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		p := path + sep + "limit=100"
+		if cursor != "" {
+			p += "&cursor=" + url.QueryEscape(cursor)
+		}
+		var page struct {
+			Items      []T    `json:"items"`
+			NextCursor string `json:"nextCursor"`
+		}
+		if err := s.call(ctx, leadEmail, http.MethodGet, p, "", nil, &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Items...)
+		if page.NextCursor == "" {
+			return all, nil
+		}
+		cursor = page.NextCursor
+	}
 }
 
 func (s *seeder) putMember(ctx context.Context, as, base, email string, roles []roleBody) error {
@@ -461,6 +633,16 @@ type outcomeBody struct {
 	Replaces    string           `json:"replaces,omitempty"`
 }
 
+type scheduleBody struct {
+	Name             string   `json:"name"`
+	Frequency        string   `json:"frequency"`
+	FirstPeriodStart string   `json:"firstPeriodStart"`
+	LastPeriodEnd    string   `json:"lastPeriodEnd"`
+	DueDays          int64    `json:"dueDays"`
+	Reminders        []int64  `json:"reminders"`
+	ProjectIDs       []string `json:"projectIds,omitempty"`
+}
+
 type targetBody struct {
 	Metric     string   `json:"metric"`
 	Value      int64    `json:"value"`
@@ -519,6 +701,15 @@ func (s *seeder) token(email string) (string, error) {
 // (409 request_in_progress, 429, 502-504) are retried with backoff, as are
 // failed connections, which is safe since every POST carries its key.
 func (s *seeder) call(ctx context.Context, as, method, path, key string, body, out any) error {
+	hdr := http.Header{}
+	if key != "" {
+		hdr.Set("Idempotency-Key", key)
+	}
+	return s.do(ctx, as, method, path, hdr, body, out)
+}
+
+// do is call with any request headers.
+func (s *seeder) do(ctx context.Context, as, method, path string, hdr http.Header, body, out any) error {
 	var raw []byte
 	if body != nil {
 		var err error
@@ -534,7 +725,7 @@ func (s *seeder) call(ctx context.Context, as, method, path, key string, body, o
 	deadline := time.Now().Add(s.retryFor)
 	connFailures := 0
 	for {
-		status, resp, err := s.send(ctx, method, path, key, tok, raw)
+		status, resp, err := s.send(ctx, method, path, hdr, tok, raw)
 		retry := false
 		switch {
 		case err != nil:
@@ -610,7 +801,7 @@ func errorCode(body []byte) string {
 	return eb.Error.Code
 }
 
-func (s *seeder) send(ctx context.Context, method, path, key, token string, body []byte) (int, []byte, error) {
+func (s *seeder) send(ctx context.Context, method, path string, hdr http.Header, token string, body []byte) (int, []byte, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -624,8 +815,8 @@ func (s *seeder) send(ctx context.Context, method, path, key, token string, body
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if key != "" {
-		req.Header.Set("Idempotency-Key", key)
+	for k, v := range hdr {
+		req.Header[k] = v
 	}
 	res, err := s.client.Do(req)
 	if err != nil {
@@ -745,6 +936,13 @@ func (s *seeder) summary(results []result) {
 		}
 		for _, m := range p.Measures {
 			fmt.Fprintf(s.out, "    measure: %s %.2f -> %.2f (%+.1f%%, %d respondents)\n", m.Name, m.BaselineMean, m.LatestMean, m.ChangePercent, m.Respondents)
+		}
+		if rc := p.Returns; rc != nil && (rc.Due+rc.Overdue+rc.Submitted > 0 || rc.OnTimePercent != nil) {
+			fmt.Fprintf(s.out, "    returns: %d due, %d overdue, %d awaiting review", rc.Due, rc.Overdue, rc.Submitted)
+			if rc.OnTimePercent != nil {
+				fmt.Fprintf(s.out, "; %.1f%% of those past due sent on time", *rc.OnTimePercent)
+			}
+			fmt.Fprintln(s.out)
 		}
 		if p.CostPerPersonIntoWorkPence != nil {
 			fmt.Fprintf(s.out, "    cost per person into work %s\n", pounds(*p.CostPerPersonIntoWorkPence))

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -216,14 +218,18 @@ func checkSeeded(t *testing.T, a *testkit.API) {
 	}
 	ips := project(brad, "Bradford IPS employment service")
 	outcomes := testkit.ListAll[domain.Outcome](t, a, adminEmail, "/programmes/"+ids[nameBradford]+"/projects/"+ips.ProjectID+"/outcomes")
-	corrections := 0
+	corrections, pending := 0, 0
 	for _, o := range outcomes {
 		if o.Replaces != "" {
 			corrections++
 		}
+		if o.Status == domain.OutcomePending {
+			pending++
+		}
 	}
-	if len(outcomes) != 6 || corrections != 1 {
-		t.Errorf("Bradford has %d submissions with %d corrections, want 6 with 1", len(outcomes), corrections)
+	// Six from the history, and the last quarter awaiting review.
+	if len(outcomes) != 7 || corrections != 1 || pending != 1 {
+		t.Errorf("Bradford has %d submissions with %d corrections and %d pending, want 7 with 1 and 1", len(outcomes), corrections, pending)
 	}
 
 	// Derbyshire: five employment specialists and a service manager.
@@ -252,7 +258,62 @@ func checkSeeded(t *testing.T, a *testkit.API) {
 		}
 	}
 	funderView := progressOf(t, a, funderEmail, ids[nameBradford])
-	if funderView.Totals[domain.MetricPeopleIntoWork] != 61 {
-		t.Errorf("the funder's view of Bradford: %v", funderView.Totals)
+	if funderView.Totals[domain.MetricPeopleIntoWork] != 61 || funderView.Pending != nil || funderView.Returns != nil {
+		t.Errorf("the funder's view of Bradford: %v, pending %v, returns %v", funderView.Totals, funderView.Pending, funderView.Returns)
+	}
+	checkReporting(t, a, ids)
+}
+
+// checkReporting checks the reporting cycle: Bradford's quarterly returns
+// are a mix of accepted (late), overdue and awaiting review; Working for
+// Wellness's yearly returns cover the eight projects named, all accepted.
+func checkReporting(t *testing.T, a *testkit.API, ids map[string]string) {
+	t.Helper()
+	bradPath := "/programmes/" + ids[nameBradford]
+	if p := testkit.Decode[domain.Programme](t, a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, bradPath, leadEmail, nil))); !p.ReviewOutcomes {
+		t.Errorf("Bradford's review is off")
+	}
+	schedules := testkit.ListAll[domain.Schedule](t, a, leadEmail, bradPath+"/schedules")
+	if len(schedules) != 1 || schedules[0].Frequency != domain.Quarterly || schedules[0].DueDays != 20 {
+		t.Fatalf("Bradford's schedules: %+v", schedules)
+	}
+	got := map[string]string{}
+	for _, r := range testkit.ListAll[domain.Return](t, a, leadEmail, bradPath+"/returns?scheduleId="+schedules[0].ID) {
+		got[r.PeriodStart.String()] = fmt.Sprintf("%s late=%v", r.Status, r.Late)
+	}
+	want := map[string]string{
+		"2015-04-01": "accepted late=true", "2015-07-01": "accepted late=true", "2015-10-01": "accepted late=true",
+		"2016-01-01": "accepted late=true", "2016-04-01": "overdue late=false", "2016-07-01": "submitted late=true",
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("Bradford's returns: %v, want %v", got, want)
+	}
+	lead := progressOf(t, a, leadEmail, ids[nameBradford])
+	if rc := lead.Returns; rc == nil || rc.Overdue != 1 || rc.Submitted != 1 || rc.Due != 0 || rc.OnTimePercent == nil || *rc.OnTimePercent != 0 {
+		t.Errorf("Bradford's returns for the lead: %+v", rc)
+	}
+	if pd := lead.Pending; pd == nil || pd.Submissions != 1 || pd.Totals[domain.MetricPeopleIntoWork] != 9 || lead.Totals[domain.MetricPeopleIntoWork] != 61 {
+		t.Errorf("Bradford's pending figures for the lead: %+v, totals %v", pd, lead.Totals)
+	}
+	queue := testkit.ListAll[domain.Outcome](t, a, leadEmail, bradPath+"/outcomes/pending")
+	if len(queue) != 1 || queue[0].PeriodStart.String() != "2016-07-01" || queue[0].Status != domain.OutcomePending {
+		t.Errorf("Bradford's review queue: %+v", queue)
+	}
+
+	wfwPath := "/programmes/" + ids[nameWfW]
+	schedules = testkit.ListAll[domain.Schedule](t, a, leadEmail, wfwPath+"/schedules")
+	if len(schedules) != 1 || len(schedules[0].ProjectIDs) != 8 {
+		t.Fatalf("WfW's schedules: %+v", schedules)
+	}
+	returns := testkit.ListAll[domain.Return](t, a, leadEmail, wfwPath+"/returns")
+	projects := map[string]bool{}
+	for _, r := range returns {
+		projects[r.ProjectID] = true
+		if r.Status != domain.ReturnAccepted || r.SubmissionID == "" {
+			t.Errorf("WfW return %s is %s", r.ID, r.Status)
+		}
+	}
+	if len(returns) != 16 || len(projects) != 8 {
+		t.Errorf("WfW has %d returns from %d projects, want 16 from 8", len(returns), len(projects))
 	}
 }

@@ -30,6 +30,10 @@ const (
 	EntityOutcome      Entity = "outcome"
 	EntityTarget       Entity = "target"
 	EntityNotification Entity = "notification"
+	EntitySchedule     Entity = "schedule"
+	// EntityReturn is a record, not an audited entity: its changes are
+	// the submissions and reviews that fill it, each audited as such.
+	EntityReturn Entity = "return"
 	// A grant's payments and spend returns live under it (see GrantRef).
 	EntityPayment Entity = "payment"
 	EntitySpend   Entity = "spend"
@@ -45,6 +49,7 @@ const (
 	ActionCorrect Action = "correct"
 	ActionDelete  Action = "delete"
 	ActionSend    Action = "send"
+	ActionReview  Action = "review"
 )
 
 // FieldChange is one field's value before and after a change; a create has
@@ -124,7 +129,7 @@ func asMap(v any) map[string]any {
 
 // auditedEntities lists the entities in the order they are shown.
 var auditedEntities = []Entity{EntityProgramme, EntityMember, EntityFunder, EntityProject, EntityGrant,
-	EntityPost, EntityCohort, EntityOutcome, EntityTarget, EntityNotification, EntityPayment, EntitySpend}
+	EntityPost, EntityCohort, EntityOutcome, EntityTarget, EntityNotification, EntitySchedule, EntityPayment, EntitySpend}
 
 // ValidEntity reports whether e is an audited entity.
 func ValidEntity(e Entity) bool { return slices.Contains(auditedEntities, e) }

@@ -206,6 +206,13 @@ type Outcome struct {
 	Replaces    string           `json:"replaces,omitempty"`
 	SubmittedAt time.Time        `json:"submittedAt"`
 	SubmittedBy string           `json:"submittedBy"`
+	// Status is where the submission stands in review (see review.go).
+	Status OutcomeStatus `json:"status"`
+	// Review is a lead's decision on it, once made.
+	Review *Review `json:"review,omitempty"`
+	// ReplacesApproved is, for a correction awaiting review, the approved
+	// submission whose figures still count until it is approved.
+	ReplacesApproved string `json:"replacesApproved,omitempty"`
 }
 
 // OutcomeInput is the body of POST …/outcomes.

@@ -25,20 +25,68 @@ const (
 // Programme is a funded programme, such as a network of NHS trusts delivering
 // employment support, with a lead organisation and member projects.
 type Programme struct {
-	ID               string    `json:"id"`
-	Name             string    `json:"name"`
-	LeadOrganisation string    `json:"leadOrganisation"`
-	Region           string    `json:"region,omitempty"`
-	StartDate        Date      `json:"startDate"`
-	EndDate          Date      `json:"endDate"`
-	Description      string    `json:"description,omitempty"`
-	CreatedAt        time.Time `json:"createdAt"`
-	CreatedBy        string    `json:"createdBy,omitempty"`
+	ID               string `json:"id"`
+	Name             string `json:"name"`
+	LeadOrganisation string `json:"leadOrganisation"`
+	Region           string `json:"region,omitempty"`
+	StartDate        Date   `json:"startDate"`
+	EndDate          Date   `json:"endDate"`
+	Description      string `json:"description,omitempty"`
+	// ReviewOutcomes makes every submission wait for a lead's approval
+	// before its figures count (the reporting cycle's sign-off).
+	ReviewOutcomes bool      `json:"reviewOutcomes"`
+	Version        int64     `json:"version"`
+	CreatedAt      time.Time `json:"createdAt"`
+	CreatedBy      string    `json:"createdBy,omitempty"`
+	UpdatedAt      time.Time `json:"updatedAt,omitzero"`
 	// OrgID, Postcode and BeneficiaryLocations describe the lead
 	// organisation and the people served for 360Giving (see Location).
 	OrgID                string     `json:"orgId,omitempty"`
 	Postcode             string     `json:"postcode,omitempty"`
 	BeneficiaryLocations []Location `json:"beneficiaryLocations,omitempty"`
+}
+
+// Input returns the programme's changeable fields.
+func (p Programme) Input() ProgrammeInput {
+	return ProgrammeInput{Name: p.Name, LeadOrganisation: p.LeadOrganisation, Region: p.Region,
+		StartDate: p.StartDate, EndDate: p.EndDate, Description: p.Description,
+		OrgID: p.OrgID, Postcode: p.Postcode, BeneficiaryLocations: slices.Clone(p.BeneficiaryLocations)}
+}
+
+// ProgrammePatch is the body of PATCH /programmes/{id}: only the fields
+// present change.
+type ProgrammePatch struct {
+	Name                 *string     `json:"name"`
+	LeadOrganisation     *string     `json:"leadOrganisation"`
+	Region               *string     `json:"region"`
+	StartDate            *Date       `json:"startDate"`
+	EndDate              *Date       `json:"endDate"`
+	Description          *string     `json:"description"`
+	OrgID                *string     `json:"orgId"`
+	Postcode             *string     `json:"postcode"`
+	BeneficiaryLocations *[]Location `json:"beneficiaryLocations"`
+	ReviewOutcomes       *bool       `json:"reviewOutcomes"`
+}
+
+// Apply returns p with the patch's fields replaced, and its input as
+// patched, which the caller validates as a whole (a new end date can
+// clash with the old start).
+func (pt ProgrammePatch) Apply(p Programme) (Programme, ProgrammeInput) {
+	in := p.Input()
+	set(&in.Name, pt.Name)
+	set(&in.LeadOrganisation, pt.LeadOrganisation)
+	set(&in.Region, pt.Region)
+	set(&in.StartDate, pt.StartDate)
+	set(&in.EndDate, pt.EndDate)
+	set(&in.Description, pt.Description)
+	set(&in.OrgID, pt.OrgID)
+	set(&in.Postcode, pt.Postcode)
+	set(&in.BeneficiaryLocations, pt.BeneficiaryLocations)
+	set(&p.ReviewOutcomes, pt.ReviewOutcomes)
+	p.Name, p.LeadOrganisation, p.Region, p.StartDate, p.EndDate, p.Description =
+		in.Name, in.LeadOrganisation, in.Region, in.StartDate, in.EndDate, in.Description
+	p.OrgID, p.Postcode, p.BeneficiaryLocations = in.OrgID, in.Postcode, in.BeneficiaryLocations
+	return p, in
 }
 
 // ProgrammeInput is the body of POST /programmes.

@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -14,10 +15,26 @@ const (
 	KindReached NotificationKind = "reached"
 	KindMissed  NotificationKind = "missed"
 	KindAtRisk  NotificationKind = "at-risk"
+	// The reporting cycle's kinds: about a return or a submission rather
+	// than a target.
+	KindReminder         NotificationKind = "reminder"
+	KindOverdue          NotificationKind = "overdue"
+	KindAwaitingReview   NotificationKind = "awaiting-review"
+	KindChangesRequested NotificationKind = "changes-requested"
 	// KindPaymentDue is about a payment that fell due: to the funder's
 	// contacts and the programme's leads.
 	KindPaymentDue NotificationKind = "payment-due"
 )
+
+// Reporting reports whether the kind is one of the reporting cycle's,
+// which go to the programme's staff, never to funders.
+func (k NotificationKind) Reporting() bool {
+	switch k {
+	case KindReminder, KindOverdue, KindAwaitingReview, KindChangesRequested:
+		return true
+	}
+	return false
+}
 
 // NotificationStatus is where a milestone email stands.
 type NotificationStatus string
@@ -34,20 +51,22 @@ const (
 // exists for each (target, kind, threshold), which is what makes each
 // milestone emailed at most once.
 type Notification struct {
-	ID          string             `json:"id"`
-	TargetID    string             `json:"targetId,omitempty"` // milestones only
-	Threshold   int64              `json:"threshold,omitempty"`
-	Kind        NotificationKind   `json:"kind"`
-	Status      NotificationStatus `json:"status"`
-	Recipients  []string           `json:"recipients"`
-	Delivered   []string           `json:"delivered,omitempty"`
-	Rejected    []string           `json:"rejected,omitempty"` // refused by SES for good; never retried
-	Attempts    int64              `json:"attempts"`
-	SentAt      *time.Time         `json:"sentAt,omitempty"`
-	LastError   string             `json:"lastError,omitempty"`
-	FunderIDs   []string           `json:"funderIds,omitempty"`
-	CreatedAt   time.Time          `json:"createdAt"`
-	ProgrammeID string             `json:"programmeId"`
+	ID           string             `json:"id"`
+	TargetID     string             `json:"targetId,omitempty"`
+	Threshold    int64              `json:"threshold,omitempty"`
+	ReturnID     string             `json:"returnId,omitempty"`
+	SubmissionID string             `json:"submissionId,omitempty"`
+	Kind         NotificationKind   `json:"kind"`
+	Status       NotificationStatus `json:"status"`
+	Recipients   []string           `json:"recipients"`
+	Delivered    []string           `json:"delivered,omitempty"`
+	Rejected     []string           `json:"rejected,omitempty"` // refused by SES for good; never retried
+	Attempts     int64              `json:"attempts"`
+	SentAt       *time.Time         `json:"sentAt,omitempty"`
+	LastError    string             `json:"lastError,omitempty"`
+	FunderIDs    []string           `json:"funderIds,omitempty"`
+	CreatedAt    time.Time          `json:"createdAt"`
+	ProgrammeID  string             `json:"programmeId"`
 	// What the email says, fixed when the milestone was first seen so a
 	// retry days later reports the same figure and date.
 	Figure    int64  `json:"figure"`
@@ -55,6 +74,13 @@ type Notification struct {
 	Metric    Metric `json:"metric,omitempty"`
 	ProjectID string `json:"projectId,omitempty"`
 	On        Date   `json:"on"`
+	// The reporting cycle's emails name the period, when it is due and,
+	// when changes are requested, the lead's comment.
+	PeriodStart Date   `json:"periodStart,omitzero"`
+	PeriodEnd   Date   `json:"periodEnd,omitzero"`
+	DueDate     Date   `json:"dueDate,omitzero"`
+	Reminder    *int64 `json:"reminderDays,omitempty"`
+	Comment     string `json:"comment,omitempty"`
 	// A payment-due email names the payment, its grant, the amount and
 	// why it fell due, fixed when it fell due.
 	PaymentID   string `json:"paymentId,omitempty"`
@@ -74,6 +100,35 @@ func PaymentNotificationID(paymentID string) string {
 // NotificationID is the fixed id of the notification for a milestone.
 func NotificationID(targetID string, kind NotificationKind, threshold int64) string {
 	return targetID + "." + string(kind) + "." + strconv.FormatInt(threshold, 10)
+}
+
+// ReturnNotificationID is the fixed id of a return's reminder (days
+// before the due date) or overdue email: each is sent at most once.
+func ReturnNotificationID(returnID string, n ReturnNotice) string {
+	if n.Kind == KindReminder {
+		return returnID + "." + string(KindReminder) + "." + strconv.FormatInt(n.Reminder, 10)
+	}
+	return returnID + "." + string(n.Kind)
+}
+
+// SubmissionNotificationID is the fixed id of the email about a
+// submission awaiting review, or about changes requested of it.
+func SubmissionNotificationID(submissionID string, kind NotificationKind) string {
+	return submissionID + "." + string(kind)
+}
+
+// ValidNotificationID reports whether id could be a notification's id:
+// anything else in a path is refused before it reaches the database.
+func ValidNotificationID(id string) bool {
+	first, _, ok := strings.Cut(id, ".")
+	if !ok || len(id) > 200 {
+		return false
+	}
+	if ValidID(first) {
+		return true
+	}
+	_, _, _, isReturn := ParseReturnID(first)
+	return isReturn
 }
 
 // Milestone is a notification a target calls for now.
@@ -128,9 +183,18 @@ func (t Target) NextCheck(periodStart, today Date) Date {
 
 // Headline is the one-line summary of a notification, used as the subject.
 func (n Notification) Headline(programme string) string {
+	period := n.PeriodStart.String() + " to " + n.PeriodEnd.String()
 	switch n.Kind {
 	case KindPaymentDue:
 		return fmt.Sprintf("Payment due: %s for %s (%s)", Pounds(n.AmountPence), n.GrantTitle, programme)
+	case KindReminder:
+		return fmt.Sprintf("Return due %s: %s (%s)", n.DueDate, period, programme)
+	case KindOverdue:
+		return fmt.Sprintf("Return overdue: %s, due %s (%s)", period, n.DueDate, programme)
+	case KindAwaitingReview:
+		return fmt.Sprintf("Submission awaiting review: %s (%s)", period, programme)
+	case KindChangesRequested:
+		return fmt.Sprintf("Changes requested to your submission: %s (%s)", period, programme)
 	case KindMissed:
 		return fmt.Sprintf("Target missed: %d %s (%s)", n.Value, n.Metric.Phrase(), programme)
 	case KindAtRisk:

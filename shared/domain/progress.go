@@ -28,6 +28,10 @@ type Progress struct {
 	// and their own grants' spend over everyone's outcomes would mislead.
 	Money                           MoneyProgress `json:"money"`
 	CostPerPersonIntoWorkSpentPence *int64        `json:"costPerPersonIntoWorkSpentPence"`
+	// Pending and Returns are for leads and project leads only: funders
+	// never see figures a lead has not approved.
+	Pending *PendingFigures `json:"pending,omitempty"`
+	Returns *ReturnCounts   `json:"returns,omitempty"`
 }
 
 // FundingProgress is money awarded, in all and by funder.

@@ -25,13 +25,22 @@ type Totals struct {
 	Measures     map[string]MeasureSums
 	// Monthly holds programme totals by the month ("2011-06") in which each
 	// submission's period ended: the series behind the people-into-work chart.
-	Monthly   map[string]map[Metric]int64
-	ChangedAt time.Time
+	Monthly map[string]map[Metric]int64
+	// Pending are the figures of submissions awaiting review, and how many
+	// submissions that is: kept beside the counted figures, never in them.
+	Pending      map[Metric]int64
+	PendingCount int64
+	ChangedAt    time.Time
 }
 
 // NewTotals returns empty totals with every map ready.
 func NewTotals() Totals {
 	return Totals{ByFunder: map[string]int64{}, Posts: map[PostStatus]int64{}, Programme: map[Metric]int64{},
 		ByProject: map[string]map[Metric]int64{}, ByCohort: map[string]map[Metric]int64{},
-		Measures: map[string]MeasureSums{}, Monthly: map[string]map[Metric]int64{}}
+		Measures: map[string]MeasureSums{}, Monthly: map[string]map[Metric]int64{}, Pending: map[Metric]int64{}}
+}
+
+// PendingFigures is the pending part of the totals, every metric present.
+func (t Totals) PendingFigures() PendingFigures {
+	return PendingFigures{Totals: allMetrics(t.Pending), Submissions: t.PendingCount}
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // rolesTableFunctions are the API functions whose every route TestAPIRoles covers.
-var rolesTableFunctions = []string{"programmes", "grants"}
+var rolesTableFunctions = []string{"programmes", "grants", "reporting"}
 
 // apiRoles are the callers every route is tried with.
 var apiRoles = []struct{ name, email string }{
@@ -416,7 +416,7 @@ func roleCases() []roleCase {
 			want:  byRole(ok, ok, notFound, notFound, notFound),
 			setup: freshGrant(func(f *apiFixture) string { return f.Y }, func(f *apiFixture) string { return f.B }),
 			req:   patchGrant, ok: patched, refused: grantUnchanged},
-	}, moneyRoleCases()...)
+	}, append(moneyRoleCases(), reportingRoleCases()...)...)
 }
 
 func emailOf(role string) string {

@@ -30,6 +30,7 @@ var historyRoutes = []struct {
 	{"/programmes/{programmeId}/targets/{targetId}", domain.EntityTarget, "targetId"},
 	{grantPath + "/payments/{paymentId}", domain.EntityPayment, "paymentId"},
 	{grantPath + "/spend/{spendId}", domain.EntitySpend, "spendId"},
+	{"/programmes/{programmeId}/schedules/{scheduleId}", domain.EntitySchedule, "scheduleId"},
 }
 
 func (s *server) auditRoutes() []route {

@@ -26,7 +26,8 @@ const (
 	dhTargetRead
 	dhTargetChange
 	dhProgressRead
-	dhNotificationsRead // leads all, a funder its own, project leads none
+	dhNotificationsRead // leads all, a funder its own, a project lead its project's returns' emails
+	dhNotificationRead  // one milestone notification: not a project lead's
 )
 
 // dhExpect is the status the roles table gives role for a route of this
@@ -56,9 +57,9 @@ func dhExpect(kind dhRouteKind, role string, own bool) int {
 			return okStatus
 		}
 		return http.StatusForbidden
-	case dhNotificationsRead:
+	case dhNotificationRead:
 		if role == uPLA {
-			return http.StatusForbidden
+			return http.StatusNotFound // a milestone is not among a project lead's notifications
 		}
 		return http.StatusOK
 	default: // dhTargetRead, dhProgressRead
@@ -134,7 +135,7 @@ func dhRouteCases() map[string]dhRouteCase {
 			req: func(w *dhWorld, _ dhItems, _ string) (string, string, any, []string) {
 				return "GET", w.pp("/notifications"), nil, nil
 			}},
-		"GET /programmes/{programmeId}/notifications/{notificationId}": {kind: dhNotificationsRead,
+		"GET /programmes/{programmeId}/notifications/{notificationId}": {kind: dhNotificationRead,
 			req: func(w *dhWorld, it dhItems, _ string) (string, string, any, []string) {
 				return "GET", w.pp("/notifications/" + it.notification), nil, nil
 			}},

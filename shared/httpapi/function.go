@@ -36,6 +36,7 @@ func Functions(d Deps) []Function {
 		{Name: "delivery", Routes: patterns((&server{}).deliveryRoutes()), Handler: NewDeliveryHandler(d)},
 		{Name: "progress", Routes: patterns((&server{}).progressRoutes()), Handler: NewProgressHandler(d)},
 		{Name: "audit", Routes: patterns((&server{}).auditRoutes()), Handler: NewAuditHandler(d)},
+		{Name: "reporting", Routes: patterns((&server{}).reportingRoutes()), Handler: NewReportingHandler(d)},
 	}
 }
 

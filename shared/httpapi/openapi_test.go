@@ -304,7 +304,12 @@ func TestOpenAPIMatchesDomain(t *testing.T) {
 	check("target statuses", oaEnum(t, sch("TargetStatus"), "TargetStatus"),
 		oaSorted(domain.StatusOnTrack, domain.StatusAtRisk, domain.StatusReached, domain.StatusMissed))
 	check("notification kinds", oaEnum(t, prop("Notification", "kind"), "kind"), oaSorted(domain.KindReached, domain.KindMissed, domain.KindAtRisk,
-		domain.KindPaymentDue))
+		domain.KindReminder, domain.KindOverdue, domain.KindAwaitingReview, domain.KindChangesRequested, domain.KindPaymentDue))
+	check("return statuses", oaEnum(t, sch("ReturnStatus"), "ReturnStatus"), oaSorted(domain.ReturnStatuses...))
+	check("frequencies", oaEnum(t, sch("Frequency"), "Frequency"), oaSorted(domain.Monthly, domain.Quarterly, domain.HalfYearly, domain.Yearly))
+	check("submission statuses", oaEnum(t, prop("Outcome", "status"), "status"),
+		oaSorted(domain.OutcomePending, domain.OutcomeApproved, domain.OutcomeChangesRequested))
+	check("review decisions", oaEnum(t, prop("ReviewInput", "decision"), "decision"), oaSorted(domain.DecisionApprove, domain.DecisionRequestChanges))
 	check("budget categories", oaEnum(t, sch("BudgetCategory"), "BudgetCategory"), oaSorted(domain.BudgetCategories...))
 	check("payment statuses", oaEnum(t, sch("PaymentStatus"), "PaymentStatus"),
 		oaSorted(domain.PaymentScheduled, domain.PaymentDue, domain.PaymentPaid, domain.PaymentCancelled))
@@ -318,9 +323,9 @@ func TestOpenAPIMatchesDomain(t *testing.T) {
 		oaSorted(domain.NotificationPending, domain.NotificationSent, domain.NotificationFailed))
 	check("audit entities", oaEnum(t, sch("AuditEntity"), "AuditEntity"), oaSorted(domain.EntityProgramme, domain.EntityMember,
 		domain.EntityFunder, domain.EntityProject, domain.EntityGrant, domain.EntityPost, domain.EntityCohort, domain.EntityOutcome,
-		domain.EntityTarget, domain.EntityNotification, domain.EntityPayment, domain.EntitySpend))
+		domain.EntityTarget, domain.EntityNotification, domain.EntitySchedule, domain.EntityPayment, domain.EntitySpend))
 	check("audit actions", oaEnum(t, prop("AuditEvent", "action"), "action"), oaSorted(domain.ActionCreate, domain.ActionChange,
-		domain.ActionCorrect, domain.ActionDelete, domain.ActionSend))
+		domain.ActionCorrect, domain.ActionDelete, domain.ActionSend, domain.ActionReview))
 	var roles []string
 	for _, r := range sch("Role").OneOf {
 		roles = append(roles, fmt.Sprint(r.Value.Properties["role"].Value.Const))
@@ -853,14 +858,14 @@ func TestOpenAPIFlow(t *testing.T) {
 	gspend := pp + "/grants/" + gid + "/spend"
 	spend := map[string]any{"periodStart": "2009-04-01", "periodEnd": "2009-06-30", "notes": "First quarter",
 		"lines": []map[string]any{{"category": "staff", "amountPence": 2500000}, {"category": "travel", "amountPence": 45000}}}
-	sid, _ := a.Create(t, pl, gspend, spend)
-	spend["replaces"] = sid
+	spendID, _ := a.Create(t, pl, gspend, spend)
+	spend["replaces"] = spendID
 	spend["lines"] = []map[string]any{{"category": "staff", "amountPence": 2400000}, {"category": "travel", "amountPence": 45000}}
 	a.Create(t, pl, gspend, spend)
 	oaWantCode(t, a.Want(t, http.StatusConflict, post(pl, gspend, spend)), domain.CodeConflict)
 	oaWantCode(t, a.Want(t, http.StatusForbidden, post(funder, gspend, spend)), domain.CodeForbidden)
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, gspend, funder, nil))
-	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, gspend+"/"+sid, funder, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, gspend+"/"+spendID, funder, nil))
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/payments.csv", funder, nil))
 
 	// Milestone notifications, as the scheduled notifier makes them.
@@ -879,7 +884,45 @@ func TestOpenAPIFlow(t *testing.T) {
 	}
 	oaWantCode(t, a.Want(t, http.StatusNotFound, testkit.Request(http.MethodGet, pp+"/notifications/not-a-notification", lead, nil)), domain.CodeNotFound)
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/notifications?limit=2", funder, nil))
-	oaWantCode(t, a.Want(t, http.StatusForbidden, testkit.Request(http.MethodGet, pp+"/notifications", pl, nil)), domain.CodeForbidden)
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/notifications", pl, nil)) // its project's returns' emails
+
+	// The reporting cycle: review switched on, a quarterly schedule, a
+	// submission sent back, corrected and approved.
+	prog := a.Want(t, http.StatusOK, patch(lead, pp, a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp, lead, nil)).Header.Get("ETag"),
+		map[string]any{"reviewOutcomes": true}))
+	if !testkit.Decode[domain.Programme](t, prog).ReviewOutcomes {
+		t.Fatal("review not switched on")
+	}
+	sid, _ := a.Create(t, lead, pp+"/schedules", map[string]any{"name": "Quarterly returns", "frequency": "quarterly",
+		"firstPeriodStart": "2011-04-01", "lastPeriodEnd": "2012-03-31", "dueDays": 30, "reminders": []int{14, 7}}, "Idempotency-Key", "schedule-1")
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/schedules", funder, nil))
+	schedTag := a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/schedules/"+sid, pl, nil)).Header.Get("ETag")
+	a.Want(t, http.StatusOK, patch(lead, pp+"/schedules/"+sid, schedTag, map[string]any{"name": "Quarterly returns 2011-12"}))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/returns?status=overdue&scheduleId="+sid, lead, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/returns?projectId="+prjA+"&limit=2", pl, nil))
+	sent, _ := a.Create(t, pl, pp+"/projects/"+prjA+"/outcomes", map[string]any{"periodStart": "2011-04-01", "periodEnd": "2011-06-30",
+		"counts": map[string]int{"referrals": 9, "peopleIntoWork": 2}})
+	ret := testkit.Decode[domain.Return](t, a.Want(t, http.StatusOK, testkit.Request(http.MethodGet,
+		pp+"/returns/"+domain.ReturnID(sid, prjA, domain.MustDate("2011-04-01")), funder, nil)))
+	if ret.Status != domain.ReturnSubmitted || !ret.Late || ret.SubmissionID != "" {
+		t.Fatalf("the return as its funder sees it: %+v", ret)
+	}
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/outcomes/pending", lead, nil))
+	review := pp + "/projects/" + prjA + "/outcomes/"
+	a.Want(t, http.StatusOK, post(lead, review+sent+"/review", map[string]any{"decision": "request-changes", "comment": "Split referrals by source, please."}))
+	fix, _ := a.Create(t, pl, pp+"/projects/"+prjA+"/outcomes", map[string]any{"periodStart": "2011-04-01", "periodEnd": "2011-06-30",
+		"counts": map[string]int{"referrals": 8, "peopleIntoWork": 2}, "replaces": sent})
+	oaWantCode(t, a.Want(t, http.StatusConflict, post(lead, review+sent+"/review", map[string]any{"decision": "approve"})), domain.CodeConflict)
+	oaWantCode(t, a.Want(t, http.StatusBadRequest, post(lead, review+fix+"/review", map[string]any{"decision": "request-changes"})),
+		domain.CodeValidation, "comment")
+	oaWantCode(t, a.Want(t, http.StatusUnprocessableEntity, post(lead, review+fix+"/review", map[string]any{"decision": "request-changes",
+		"comment": "Ring 07700 900123"})), domain.CodePersonalData, "comment")
+	oaWantCode(t, a.Want(t, http.StatusForbidden, post(pl, review+fix+"/review", map[string]any{"decision": "approve"})), domain.CodeForbidden)
+	a.Want(t, http.StatusOK, post(lead, review+fix+"/review", map[string]any{"decision": "approve"}))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/schedules/"+sid+"/history", pl, nil))
+	oaWantCode(t, a.Want(t, http.StatusBadRequest, testkit.Req{Method: http.MethodGet, Path: pp + "/returns?status=late", As: lead, Context: oaBreaking}),
+		domain.CodeValidation, "status")
+	oaWantCode(t, a.Want(t, http.StatusPreconditionFailed, patch(lead, pp, `"1"`, map[string]any{"reviewOutcomes": false})), domain.CodePreconditionFailed)
 
 	// The audit trail and each kind of record's history.
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/audit", lead, nil))
@@ -887,7 +930,7 @@ func TestOpenAPIFlow(t *testing.T) {
 	a.Want(t, http.StatusForbidden, testkit.Request(http.MethodGet, pp+"/audit", pl, nil))
 	for _, rec := range []string{"", "/members/" + pl, "/funders/" + fx, "/projects/" + prjA, "/grants/" + gid,
 		"/projects/" + prjA + "/posts/" + postID, "/projects/" + prjA + "/cohorts/" + cohortID,
-		"/projects/" + prjA + "/outcomes/" + oid, "/targets/" + tid, "/grants/" + gid + "/payments/" + pay1, "/grants/" + gid + "/spend/" + sid} {
+		"/projects/" + prjA + "/outcomes/" + oid, "/targets/" + tid, "/grants/" + gid + "/payments/" + pay1, "/grants/" + gid + "/spend/" + spendID} {
 		a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+rec+"/history", lead, nil))
 	}
 

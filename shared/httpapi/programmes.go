@@ -12,21 +12,25 @@ import (
 // projects, and the health check: the "programmes" Lambda function.
 func NewProgrammesHandler(d Deps) http.Handler { return newHandler(d, (*server).programmesRoutes) }
 
-func funderVersion(f domain.Funder) int64   { return f.Version }
-func projectVersion(p domain.Project) int64 { return p.Version }
+func programmeVersion(p domain.Programme) int64 { return p.Version }
+func funderVersion(f domain.Funder) int64       { return f.Version }
+func projectVersion(p domain.Project) int64     { return p.Version }
 
 func (s *server) programmesRoutes() []route {
 	return []route{
 		{pattern: "GET /health", public: true, serve: s.health},
 		{pattern: "POST /programmes", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Programme, error) {
 			return s.Service.CreateProgramme(r.Context(), c.Caller, b, c.claim)
-		}, func(r *http.Request, p domain.Programme) string { return "/programmes/" + p.ID }, nil)},
+		}, func(r *http.Request, p domain.Programme) string { return "/programmes/" + p.ID }, programmeVersion)},
 		{pattern: "GET /programmes", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Programme, string, error) {
 			return s.Service.ListProgrammes(r.Context(), c.Caller, p)
 		})},
 		{pattern: "GET /programmes/{programmeId}", serve: reading(func(r *http.Request, c *call) (domain.Programme, error) {
 			return s.open(r, c).Programme()
-		}, nil)},
+		}, programmeVersion)},
+		{pattern: "PATCH /programmes/{programmeId}", serve: patching(func(r *http.Request, c *call, m func(int64) bool, b service.Decoder) (domain.Programme, error) {
+			return s.open(r, c).UpdateProgramme(m, b)
+		}, programmeVersion)},
 
 		{pattern: "GET /programmes/{programmeId}/members", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Member, string, error) {
 			return s.open(r, c).ListMembers(p)

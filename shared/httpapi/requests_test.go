@@ -121,6 +121,12 @@ func TestRequestsPerRoute(t *testing.T) {
 	if ok, err := s.Store.ClaimNotification(context.Background(), note); err != nil || !ok {
 		t.Fatalf("claim: %v %v", ok, err)
 	}
+	sched, err := s.Svc.Open(context.Background(), testkit.AdminCaller(), f.Programme).CreateSchedule(testkit.Body(map[string]any{
+		"name": "Quarterly", "frequency": "quarterly", "firstPeriodStart": "2025-01-01", "lastPeriodEnd": "2026-12-31"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ret := domain.ReturnID(sched.ID, f.A, domain.MustDate("2025-04-01"))
 	pay := s.Build(t).Payment(f.Programme, f.GrantXA, testkit.DatedPaymentBody(100_000, "2025-06-30"))
 	spend := s.Build(t).Spend(f.Programme, f.GrantXA, testkit.SpendBody("2025-04-01", "2025-06-30", "staff", 50_000))
 	p, pa := f.Path, func(rest string) string { return f.ProjectPath(f.A, rest) }
@@ -158,12 +164,24 @@ func TestRequestsPerRoute(t *testing.T) {
 		// The grant rides in the access read, the list beside it.
 		{pg("/payments"), "BatchGetItem×1 Query×1", 0},
 		{pg("/spend"), "BatchGetItem×1 Query×1", 0},
-		// Access, totals, the grants' money figures and the four lists
-		// (funders, projects, targets, grants) together; then the years of
-		// figures the targets' windows cover.
-		{p("/progress"), "BatchGetItem×2 GetItem×1 Query×5", 1},
 		// Access beside the grants, payments, funders and projects.
 		{p("/payments.csv"), "BatchGetItem×1 Query×4", 0},
+		{p("/schedules/" + sched.ID), "BatchGetItem×1", 0},
+		{p("/returns/" + ret), "BatchGetItem×1", 0},
+		{p("/schedules"), "BatchGetItem×1 Query×1", 0},
+		{p("/returns"), "BatchGetItem×1 Query×1", 0},
+		{p("/returns?projectId=" + f.A), "BatchGetItem×1 Query×1", 0},
+		{p("/outcomes/pending"), "BatchGetItem×1 Query/GSI1×1", 0},
+		// A status is a range of each schedule's index partition: the
+		// access read and the schedules together, then one Query a
+		// schedule (and project), whatever the history.
+		{p("/returns?status=overdue"), "BatchGetItem×1 Query×1 Query/GSI1×1", 1},
+		{p("/returns?status=overdue&projectId=" + f.A), "BatchGetItem×1 Query×1 Query/GSI2×1", 1},
+		{p("/returns?scheduleId=" + sched.ID + "&status=accepted"), "BatchGetItem×1 Query×1 Query/GSI1×1", 1},
+		// Access, totals, the grants' money figures, the four lists
+		// (funders, projects, targets, grants) and the reporting setup
+		// together; then the years of figures the targets' windows cover.
+		{p("/progress"), "BatchGetItem×2 GetItem×1 Query×6", 1},
 		// The record is read with the access check (its own rules), then
 		// its history.
 		{p("/grants/" + f.GrantXA + "/history"), "BatchGetItem×1 Query/GSI2×1", 1},

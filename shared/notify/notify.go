@@ -49,6 +49,11 @@ type Report struct {
 	Sent              int `json:"sent"`
 	Failed            int `json:"failed"`
 	Retrying          int `json:"retrying"`
+	// ReturnsDue are the returns the run looked at (found through the
+	// index of returns not yet sent, by day); GenerationsFinished the
+	// schedules' or projects' returns a failed request left unwritten.
+	ReturnsDue          int `json:"returnsDue"`
+	GenerationsFinished int `json:"generationsFinished"`
 	// PaymentsDue are the payments this run made due (each with its email).
 	PaymentsDue int `json:"paymentsDue"`
 }
@@ -96,17 +101,20 @@ type programmeData struct {
 	series    map[domain.SeriesKey]domain.DaySeries
 	// Read only when a milestone needs them (recipients, names), so a
 	// changed programme whose targets call for nothing costs two requests.
-	detailed bool
-	funders  map[string]domain.Funder
-	projects map[string]domain.Project
-	leads    []string
+	detailed     bool
+	funders      map[string]domain.Funder
+	projects     map[string]domain.Project
+	leads        []string
+	projectLeads map[string][]string // by project
+	// schedules are read when a return of theirs is due, once a run.
+	schedules map[string]domain.Schedule
 }
 
 // Run makes one pass. It is safe to run concurrently with itself and to
 // repeat: claims and leases in the store decide who sends what.
 func (n *Notifier) Run(ctx context.Context) (Report, error) {
 	r := &run{Notifier: n, now: n.now(), programmes: map[string]*programmeData{}}
-	err := errors.Join(r.changed(ctx), r.due(ctx), r.duePayments(ctx))
+	err := errors.Join(r.changed(ctx), r.due(ctx), r.returns(ctx), r.generations(ctx), r.duePayments(ctx))
 	// Send even if finding milestones failed part way: what was claimed stands.
 	err = errors.Join(err, r.send(ctx))
 	r.mu.Lock()
@@ -267,11 +275,18 @@ func (r *run) details(ctx context.Context, pd *programmeData) error {
 	for _, p := range projects {
 		pd.projects[p.ID] = p
 	}
+	pd.projectLeads = map[string][]string{}
 	for _, m := range members {
-		if slices.ContainsFunc(m.Roles, func(r domain.Role) bool { return r.Role == domain.RoleLead }) {
-			pd.leads = append(pd.leads, m.Email)
+		for _, role := range m.Roles {
+			switch role.Role {
+			case domain.RoleLead:
+				pd.leads = append(pd.leads, m.Email)
+			case domain.RoleProjectLead:
+				pd.projectLeads[role.ProjectID] = append(pd.projectLeads[role.ProjectID], m.Email)
+			}
 		}
 	}
+	pd.leads = slices.Compact(pd.leads)
 	pd.detailed = true
 	return nil
 }
@@ -377,6 +392,13 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 	if err := r.details(ctx, pd); err != nil {
 		return err
 	}
+	if note.Recipients == nil && note.Kind.Reporting() {
+		// Recorded with the submission or review that called for it: it
+		// goes to whoever holds the role now.
+		if note.Recipients, err = r.Store.SetRecipients(ctx, note.ProgrammeID, note.ID, r.reportingRecipients(pd, note)); err != nil {
+			return err
+		}
+	}
 	msg := Render(note, pd.programme, pd.projects[note.ProjectID])
 	rejected := slices.Clone(note.Rejected)
 	for _, to := range note.Recipients {
@@ -409,11 +431,18 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 		}
 	}
 	note.Status = domain.NotificationSent
-	if len(rejected) > 0 {
+	switch {
+	case len(note.Recipients) == 0:
+		// Nobody holds the role it is for: say so in the list, rather
+		// than claim it was sent.
+		note.Status = domain.NotificationFailed
+		note.LastError = "nobody to email: no one holds the role this goes to"
+		r.count(func(rep *Report) { rep.Failed++ })
+	case len(rejected) > 0:
 		note.Status = domain.NotificationFailed
 		note.LastError = "not delivered to " + strings.Join(rejected, ", ")
 		r.count(func(rep *Report) { rep.Failed++ })
-	} else {
+	default:
 		r.count(func(rep *Report) { rep.Sent++ })
 	}
 	if len(note.Delivered) > 0 {
@@ -421,8 +450,7 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 		note.SentAt = &at
 	}
 	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionSend,
-		nil, map[string]any{"status": note.Status, "kind": note.Kind, "threshold": note.Threshold, "targetId": note.TargetID,
-			"recipients": note.Delivered, "figure": note.Figure}, r.now)
+		nil, sentRecord(note), r.now)
 	return r.Store.FinishNotification(ctx, note, ev)
 }
 

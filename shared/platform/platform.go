@@ -152,3 +152,56 @@ func LambdaAPI(ctx context.Context, auth httpapi.Authenticator) (httpapi.Deps, e
 	d.RequestID = LambdaRequestID
 	return d, nil
 }
+
+// StoreDB is client as the store uses it: the calls of store.DB and no
+// more. It keeps *dynamodb.Client out of every interface and every type
+// that is in one, which matters to a binary that links text/template (the
+// web function): templates call methods by name (reflect.Value.MethodByName),
+// so the linker keeps every exported method of every type reachable from
+// an interface, and the client's ~60 operations with their serializers
+// made the web binary 2 MB bigger, loaded on each cold start
+// (BENCHMARKS.md). Hence method values, not a field holding the client.
+func StoreDB(client *dynamodb.Client) store.DB {
+	return storeDB{
+		getItem: client.GetItem, putItem: client.PutItem, updateItem: client.UpdateItem, deleteItem: client.DeleteItem,
+		query: client.Query, batchGetItem: client.BatchGetItem, transactWriteItems: client.TransactWriteItems,
+	}
+}
+
+type storeDB struct {
+	getItem            func(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	putItem            func(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	updateItem         func(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	deleteItem         func(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	query              func(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	batchGetItem       func(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+	transactWriteItems func(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+}
+
+func (d storeDB) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	return d.getItem(ctx, in, o...)
+}
+
+func (d storeDB) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	return d.putItem(ctx, in, o...)
+}
+
+func (d storeDB) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, o ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	return d.updateItem(ctx, in, o...)
+}
+
+func (d storeDB) DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, o ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error) {
+	return d.deleteItem(ctx, in, o...)
+}
+
+func (d storeDB) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	return d.query(ctx, in, o...)
+}
+
+func (d storeDB) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	return d.batchGetItem(ctx, in, o...)
+}
+
+func (d storeDB) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	return d.transactWriteItems(ctx, in, o...)
+}

@@ -68,6 +68,8 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 		_, err = sc.Payment(ref.GrantID, ref.ID)
 	case domain.EntitySpend:
 		_, err = sc.Spend(ref.GrantID, ref.ID)
+	case domain.EntitySchedule:
+		_, err = sc.Schedule(ref.ID)
 	default:
 		err = domain.NotFound("record")
 	}

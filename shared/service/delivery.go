@@ -1,6 +1,8 @@
 package service
 
 import (
+	"errors"
+
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
@@ -236,8 +238,18 @@ func (sc *Scope) UpdateCohort(id string, ifMatch func(int64) bool, body Decoder)
 // earlier submission of the same project. Notes or measure names holding
 // personal data of the people supported are refused (decodeValid) and
 // nothing is stored.
+//
+// When the programme reviews submissions it waits, pending, for a lead:
+// its figures count only once approved (a correction of an approved
+// submission leaves the approved figures counted until then). It fills
+// the returns for its exact period (see Return.Fill) in the same
+// transaction.
 func (sc *Scope) SubmitOutcome(body Decoder) (domain.Outcome, error) {
-	if err := sc.inProject(true); err != nil {
+	var setup ReportingSetup
+	if err := sc.beside(func() (err error) {
+		setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID)
+		return err
+	}, func() error { return sc.inProject(true) }); err != nil {
 		return domain.Outcome{}, err
 	}
 	in, err := decodeValid[domain.OutcomeInput](body)
@@ -252,50 +264,184 @@ func (sc *Scope) SubmitOutcome(body Decoder) (domain.Outcome, error) {
 		}
 		return domain.Outcome{}, sc.withRefs(err, refs)
 	}
-	var old *domain.Outcome
-	if in.Replaces != "" {
-		var o domain.Outcome
-		g := &Get{Ref: domain.ProjectRef(domain.EntityOutcome, sc.projectID, in.Replaces), Into: &o}
-		if domain.ValidID(in.Replaces) {
-			if err := sc.load(g); err != nil {
+	base := domain.Outcome{ID: domain.NewID(), ProjectID: sc.projectID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd,
+		CohortID: in.CohortID, Counts: in.Counts, Measures: in.Measures, Notes: in.Notes, Replaces: in.Replaces,
+		SubmittedAt: sc.s.now(), SubmittedBy: sc.caller.Email}
+	for plan := 1; ; plan++ {
+		if plan > 1 {
+			if setup, err = sc.setup(); err != nil {
 				return domain.Outcome{}, err
 			}
 		}
+		sub, err := sc.planSubmission(base, setup)
+		if err != nil {
+			return domain.Outcome{}, err
+		}
+		o := sub.Outcome
+		refs := refFields{}.add(domain.EntityProject, o.ProjectID, "projectId")
+		if o.CohortID != "" {
+			refs = append(refs, refField{ref: domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID), field: "cohortId"})
+		}
+		action := domain.ActionCreate
+		var before any
+		if sub.Old != nil {
+			action, before = domain.ActionCorrect, sub.Old
+			refs = append(refs, refField{ref: domain.ProjectRef(domain.EntityOutcome, o.ProjectID, sub.Old.ID), field: "replaces"})
+		}
+		ch := sc.change(domain.EntityOutcome, o.ID, action, before, o)
+		err = sc.s.store.CreateOutcome(sc.ctx, sc.programmeID, sub, ch)
+		if !errors.Is(err, ErrChanged) || plan >= maxPlans {
+			return o, storeErr(err, "project", refs)
+		}
+	}
+}
+
+// planSubmission reads what storing base depends on (the submission it
+// corrects, the approved one it takes over from, the returns it fills)
+// and settles what the write moves.
+func (sc *Scope) planSubmission(base domain.Outcome, setup ReportingSetup) (Submission, error) {
+	var old, counted *domain.Outcome
+	if base.Replaces != "" {
+		var o domain.Outcome
+		g := &Get{Ref: domain.ProjectRef(domain.EntityOutcome, sc.projectID, base.Replaces), Into: &o}
+		if domain.ValidID(base.Replaces) {
+			if err := sc.load(g); err != nil {
+				return Submission{}, err
+			}
+		}
 		if !g.Found {
-			return domain.Outcome{}, &domain.Error{Code: domain.CodeValidation, Message: "there is no such submission to correct",
+			return Submission{}, &domain.Error{Code: domain.CodeValidation, Message: "there is no such submission to correct",
 				Fields: map[string]string{"replaces": "not a submission of this project"}}
 		}
 		old = &o
 	}
-	o := domain.Outcome{ID: domain.NewID(), ProjectID: sc.projectID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd,
-		CohortID: in.CohortID, Counts: in.Counts, Measures: in.Measures, Notes: in.Notes, Replaces: in.Replaces,
-		SubmittedAt: sc.s.now(), SubmittedBy: sc.caller.Email}
-	action := domain.ActionCreate
-	if old != nil {
-		action = domain.ActionCorrect
+	o := domain.NewSubmission(base, old, sc.programme.ReviewOutcomes)
+	if o.Status == domain.OutcomeApproved && o.ReplacesApproved != "" {
+		// It counts at once, in place of the approved figures.
+		if old.ID == o.ReplacesApproved {
+			counted = old
+		} else {
+			c, err := sc.readOutcome(o.ReplacesApproved)
+			if err != nil {
+				return Submission{}, err
+			}
+			counted = &c
+		}
 	}
-	ch := sc.change(domain.EntityOutcome, o.ID, action, old, o)
-	refs := refFields{}.add(domain.EntityProject, o.ProjectID, "projectId")
-	if o.CohortID != "" {
-		refs = append(refs, refField{ref: domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID), field: "cohortId"})
+	sub := Submission{Outcome: o, Old: old, Figures: domain.Submitting(o, old, counted), Seq: setup.Seq}
+	ws, err := sc.fills(setup, o, func(r domain.Return) (domain.Return, bool) { return r.Fill(o) })
+	if err != nil {
+		return Submission{}, err
 	}
-	if old != nil {
-		refs = append(refs, refField{ref: domain.ProjectRef(domain.EntityOutcome, o.ProjectID, old.ID), field: "replaces"})
+	sub.Returns = ws
+	if o.Status == domain.OutcomePending {
+		n := sc.submissionNotice(o, domain.KindAwaitingReview, ws)
+		sub.Notify = &n
 	}
-	return o, storeErr(sc.s.store.CreateOutcome(sc.ctx, sc.programmeID, o, old, ch), "project", refs)
+	return sub, nil
 }
 
-// Outcome returns one submission.
+// readOutcome reads a submission of the scope's project, which must be there.
+func (sc *Scope) readOutcome(id string) (domain.Outcome, error) {
+	var o domain.Outcome
+	g := &Get{Ref: domain.ProjectRef(domain.EntityOutcome, sc.projectID, id), Into: &o}
+	if err := sc.load(g); err != nil {
+		return o, err
+	}
+	if !g.Found {
+		return o, errors.New("submission " + id + " is missing")
+	}
+	return o, nil
+}
+
+// fills reads the returns of the scope's project for o's exact period, one
+// per schedule covering the project that has that period (one request),
+// and plans what change does to each. A return not written yet (its
+// schedule was created a moment ago and its returns are still being
+// written) is written here, so no return misses its submission.
+func (sc *Scope) fills(setup ReportingSetup, o domain.Outcome, change func(domain.Return) (domain.Return, bool)) ([]ReturnWrite, error) {
+	var gets []*Get
+	var expected []domain.Return
+	for _, s := range setup.Schedules {
+		if !s.Covers(o.ProjectID) {
+			continue
+		}
+		p, ok := s.PeriodOf(o.PeriodStart, o.PeriodEnd)
+		if !ok {
+			continue
+		}
+		e := domain.Return{ID: domain.ReturnID(s.ID, o.ProjectID, p.Start), ScheduleID: s.ID, ProjectID: o.ProjectID,
+			PeriodStart: p.Start, PeriodEnd: p.End, DueDate: s.DueDate(p), State: domain.StateExpected, CreatedAt: sc.s.now()}
+		expected = append(expected, e)
+		gets = append(gets, &Get{Ref: domain.Ref(domain.EntityReturn, e.ID), Into: &domain.Return{}})
+	}
+	if len(gets) == 0 {
+		return nil, nil
+	}
+	if err := sc.load(gets...); err != nil {
+		return nil, err
+	}
+	var ws []ReturnWrite
+	for i, g := range gets {
+		var before *domain.Return
+		cur := expected[i]
+		if g.Found {
+			r := *g.Into.(*domain.Return)
+			before, cur = &r, r
+		}
+		if after, ok := change(cur); ok {
+			ws = append(ws, ReturnWrite{Before: before, After: after})
+		}
+	}
+	return ws, nil
+}
+
+// submissionNotice is the email a submission calls for: to the leads when
+// it awaits review, to the project's leads when changes are requested.
+// Its recipients are the people in those roles when it is sent.
+func (sc *Scope) submissionNotice(o domain.Outcome, kind domain.NotificationKind, ws []ReturnWrite) domain.Notification {
+	now := sc.s.now()
+	n := domain.Notification{ID: domain.SubmissionNotificationID(o.ID, kind), Kind: kind, Status: domain.NotificationPending,
+		SubmissionID: o.ID, ProjectID: o.ProjectID, PeriodStart: o.PeriodStart, PeriodEnd: o.PeriodEnd,
+		CreatedAt: now, ProgrammeID: sc.programmeID, On: domain.DateOf(now)}
+	if len(ws) > 0 {
+		n.ReturnID, n.DueDate = ws[0].After.ID, ws[0].After.DueDate
+	}
+	if o.Review != nil {
+		n.Comment = o.Review.Comment
+	}
+	return n
+}
+
+// Outcome returns one submission. Funders read approved figures only: a
+// submission not approved is not there for them.
 func (sc *Scope) Outcome(id string) (domain.Outcome, error) {
 	var o domain.Outcome
-	return o, sc.getInProject(domain.EntityOutcome, id, &o, "outcome submission", false)
+	if err := sc.getInProject(domain.EntityOutcome, id, &o, "outcome submission", false); err != nil {
+		return o, err
+	}
+	o.Status = o.EffectiveStatus()
+	if sc.funderOnly(sc.projectID) && !o.Counted() {
+		return domain.Outcome{}, domain.NotFound("outcome submission")
+	}
+	return o, nil
 }
 
-// ListOutcomes lists the project's submissions, corrections included.
+// ListOutcomes lists the project's submissions, corrections included
+// (funders: approved ones only). Those who write to the project, the
+// common case, have their list read beside the access check; a funder's
+// depends on being a funder, so it is read after it.
 func (sc *Scope) ListOutcomes(p Page) ([]domain.Outcome, string, error) {
-	return listInProject(sc, func() ([]domain.Outcome, string, error) {
-		return sc.s.store.ListOutcomes(sc.ctx, sc.programmeID, sc.projectID, p)
+	items, next, err := listInProject(sc, func() ([]domain.Outcome, string, error) {
+		return sc.s.store.ListOutcomes(sc.ctx, sc.programmeID, sc.projectID, OutcomeFilter{}, p)
 	})
+	if err == nil && sc.funderOnly(sc.projectID) {
+		items, next, err = listErr(sc.s.store.ListOutcomes(sc.ctx, sc.programmeID, sc.projectID, OutcomeFilter{ApprovedOnly: true}, p))
+	}
+	for i := range items {
+		items[i].Status = items[i].EffectiveStatus()
+	}
+	return listErr(items, next, err)
 }
 
 // GrantOption is a grant a post may be paid from, as offered to whoever

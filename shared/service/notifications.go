@@ -2,16 +2,16 @@ package service
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
-// ListNotifications lists milestone notifications and their delivery
-// state: leads see all, a funder those sent on its behalf; project leads
-// none.
+// ListNotifications lists notifications and their delivery state: leads
+// see all, a funder the milestones sent on its behalf, a project lead its
+// own project's reporting emails (reminders, overdue returns, submissions
+// awaiting review, changes requested).
 // Leads, who see every notification, are the common case: their page is
-// read beside the access check; a funder's is read after it, filtered.
+// read beside the access check; anyone else's is read after it, filtered.
 func (sc *Scope) ListNotifications(p Page) ([]domain.Notification, string, error) {
 	var items []domain.Notification
 	var next string
@@ -28,8 +28,7 @@ func (sc *Scope) ListNotifications(p Page) ([]domain.Notification, string, error
 	if sc.access.CanManage() {
 		return listErr(items, next, allErr)
 	}
-	keep := func(n domain.Notification) bool { return sc.access.CanReadNotification(n.FunderIDs) }
-	items, next, err := sc.s.store.ListNotifications(sc.ctx, sc.programmeID, keep, p)
+	items, next, err := sc.s.store.ListNotifications(sc.ctx, sc.programmeID, sc.canReadNotification, p)
 	if err != nil {
 		return nil, "", storeErr(err, "", nil)
 	}
@@ -41,8 +40,7 @@ func (sc *Scope) ListNotifications(p Page) ([]domain.Notification, string, error
 func (sc *Scope) Notification(id string) (domain.Notification, error) {
 	var n domain.Notification
 	g := &Get{Ref: domain.Ref(domain.EntityNotification, id), Into: &n}
-	target, _, _ := strings.Cut(id, ".")
-	if domain.ValidID(target) {
+	if domain.ValidNotificationID(id) {
 		if err := sc.load(g); err != nil { // the notification rides in the access read
 			return domain.Notification{}, err
 		}
@@ -53,22 +51,27 @@ func (sc *Scope) Notification(id string) (domain.Notification, error) {
 	if !g.Found {
 		return domain.Notification{}, domain.NotFound("notification")
 	}
-	if !sc.access.CanReadNotification(n.FunderIDs) {
+	if !sc.access.CanManage() && !sc.canReadNotification(n) {
 		return domain.Notification{}, domain.NotFound("notification")
 	}
 	items := []domain.Notification{n}
 	return items[0], sc.ownContactsOnly(items)
 }
 
-// canReadNotifications: leads and funders may; project leads may not.
+// canReadNotifications: every member may read some (see
+// canReadNotification).
 func (sc *Scope) canReadNotifications() error {
-	if err := sc.load(); err != nil {
-		return err
+	return sc.load()
+}
+
+// canReadNotification says whether a caller who does not manage the
+// programme may see n: a funder its milestones, a project lead its
+// project's reporting emails.
+func (sc *Scope) canReadNotification(n domain.Notification) bool {
+	if n.Kind.Reporting() {
+		return n.ProjectID != "" && sc.access.Projects[n.ProjectID]
 	}
-	if !sc.access.CanManage() && len(sc.access.Funders) == 0 {
-		return forbidden("read notifications")
-	}
-	return nil
+	return sc.access.CanReadNotification(n.FunderIDs)
 }
 
 // ownContactsOnly shows a funder only its own contacts among a
@@ -94,7 +97,20 @@ func (sc *Scope) ownContactsOnly(items []domain.Notification) error {
 		}
 	}
 	notOwn := func(e string) bool { return !own[e] }
+	notMe := func(e string) bool { return e != sc.caller.Email }
 	for i, n := range items {
+		if n.Kind.Reporting() {
+			// A project lead sees only itself among the recipients:
+			// the others are other people's addresses.
+			n.Recipients = slices.DeleteFunc(n.Recipients, notMe)
+			n.Delivered = slices.DeleteFunc(n.Delivered, notMe)
+			n.Rejected = slices.DeleteFunc(n.Rejected, notMe)
+			if n.LastError != "" {
+				n.LastError = "not delivered to every recipient"
+			}
+			items[i] = n
+			continue
+		}
 		n.Recipients = slices.DeleteFunc(n.Recipients, notOwn)
 		n.Delivered = slices.DeleteFunc(n.Delivered, notOwn)
 		n.Rejected = slices.DeleteFunc(n.Rejected, notOwn)

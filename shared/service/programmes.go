@@ -18,11 +18,48 @@ func (s *Service) CreateProgramme(ctx context.Context, c domain.Caller, body Dec
 	}
 	now := s.now()
 	p := domain.Programme{ID: domain.NewID(), Name: in.Name, LeadOrganisation: in.LeadOrganisation, Region: in.Region,
-		StartDate: in.StartDate, EndDate: in.EndDate, Description: in.Description, CreatedAt: now, CreatedBy: c.Email,
-		OrgID: in.OrgID, BeneficiaryLocations: in.BeneficiaryLocations}
+		StartDate: in.StartDate, EndDate: in.EndDate, Description: in.Description, Version: 1, CreatedAt: now, CreatedBy: c.Email,
+		UpdatedAt: now, OrgID: in.OrgID, BeneficiaryLocations: in.BeneficiaryLocations}
 	p.Postcode, _ = domain.CanonicalPostcode(in.Postcode) // validated: "" stays ""
 	ev := domain.NewAuditEvent(c, p.ID, domain.EntityProgramme, p.ID, domain.ActionCreate, nil, p, now)
 	return p, storeErr(s.store.CreateProgramme(ctx, p, Change{Audit: ev, Claim: claim}), "programme", nil)
+}
+
+// UpdateProgramme changes a programme (leads and admins), its review
+// setting included, if ifMatch accepts its version.
+func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain.Programme, error) {
+	if err := sc.manage("change the programme"); err != nil {
+		return domain.Programme{}, err
+	}
+	first := sc.programme
+	var patch domain.ProgrammePatch
+	derr := body(&patch)
+	return updateLoop(sc.ctx, ifMatch, func(round int) (domain.Programme, error) {
+		before := first
+		if round > 1 {
+			g := &Get{Ref: domain.Ref(domain.EntityProgramme, sc.programmeID), Into: &before}
+			if err := sc.load(g); err != nil {
+				return domain.Programme{}, err
+			}
+			if !g.Found {
+				return domain.Programme{}, domain.NotFound("programme")
+			}
+		}
+		after, in := patch.Apply(before)
+		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
+			return domain.Programme{}, err
+		}
+		if err := domain.CheckText(in); err != nil {
+			return domain.Programme{}, err
+		}
+		if !ifMatch(before.Version) {
+			return domain.Programme{}, stale()
+		}
+		after.Postcode, _ = domain.CanonicalPostcode(in.Postcode)
+		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
+		ch := sc.change(domain.EntityProgramme, sc.programmeID, domain.ActionChange, before, after)
+		return after, storeErr(sc.s.store.UpdateProgramme(sc.ctx, before, after, ch), "programme", nil)
+	})
 }
 
 // ListProgrammes lists the programmes the caller belongs to (all, for admins).
@@ -188,21 +225,35 @@ func (sc *Scope) ListFunders(p Page) ([]domain.Funder, string, error) {
 	return listErr(items, next, err)
 }
 
-// CreateProject adds a project to the programme.
+// CreateProject adds a project to the programme, and the returns the
+// schedules that cover every project now expect of it.
 func (sc *Scope) CreateProject(body Decoder) (domain.Project, error) {
-	if err := sc.manage("manage projects"); err != nil {
+	var setup ReportingSetup
+	if err := sc.beside(func() (err error) {
+		setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID)
+		return err
+	}, func() error { return sc.manage("manage projects") }); err != nil {
 		return domain.Project{}, err
 	}
 	in, err := decodeValid[domain.ProjectInput](body)
 	if err != nil {
 		return domain.Project{}, err
 	}
+	now := sc.s.now()
 	pr := domain.Project{ID: domain.NewID(), Name: in.Name, LeadOrganisation: in.LeadOrganisation, Area: in.Area,
-		StartDate: in.StartDate, EndDate: in.EndDate, Version: 1, CreatedAt: sc.s.now(), OrgID: in.OrgID, BeneficiaryLocations: in.BeneficiaryLocations}
-	pr.UpdatedAt = pr.CreatedAt
+		StartDate: in.StartDate, EndDate: in.EndDate, Version: 1, CreatedAt: now, UpdatedAt: now, OrgID: in.OrgID, BeneficiaryLocations: in.BeneficiaryLocations}
 	pr.Postcode, _ = domain.CanonicalPostcode(in.Postcode) // validated: "" stays ""
+	gen := generationFor(setup, sc.programmeID, pr.ID, now)
 	ch := sc.change(domain.EntityProject, pr.ID, domain.ActionCreate, nil, pr)
-	return pr, storeErr(sc.s.store.CreateProject(sc.ctx, sc.programmeID, pr, ch), "programme", nil)
+	if err := sc.s.store.CreateProject(sc.ctx, sc.programmeID, pr, gen, ch); err != nil {
+		return domain.Project{}, storeErr(err, "programme", nil)
+	}
+	if gen != nil {
+		// Should this fail, the notifier finishes the generation: the
+		// project stands either way.
+		_ = sc.s.CompleteGeneration(sc.ctx, *gen)
+	}
+	return pr, nil
 }
 
 // Project returns one project of the programme.

@@ -20,11 +20,12 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 		targets  []domain.Target
 		grants   []domain.Grant
 		money    map[string]domain.GrantMoney
+		setup    ReportingSetup
 	)
 	err := sc.alongside(func() error {
 		var wg sync.WaitGroup
-		var errs [6]error
-		wg.Add(6)
+		var errs [7]error
+		wg.Add(7)
 		go func() { defer wg.Done(); t, errs[0] = sc.s.store.Totals(sc.ctx, sc.programmeID) }()
 		go func() { defer wg.Done(); funders, errs[1] = all(sc, sc.listFunders) }()
 		go func() { defer wg.Done(); projects, errs[2] = all(sc, sc.listProjects) }()
@@ -38,6 +39,7 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 			})
 		}()
 		go func() { defer wg.Done(); money, errs[5] = sc.s.store.Money(sc.ctx, sc.programmeID) }()
+		go func() { defer wg.Done(); setup, errs[6] = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID) }()
 		wg.Wait()
 		return storeErr(errors.Join(errs[:]...), "", nil)
 	})
@@ -50,6 +52,13 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 	}
 	pr := domain.BuildProgress(sc.programme, t, funders, projects, targets, currents, sc.s.now())
 	sc.money(&pr, t, grants, money)
+	// Leads and project leads see what awaits review and how returns
+	// stand; funders never see figures a lead has not approved.
+	if sc.access.CanManage() || len(sc.access.Projects) > 0 {
+		pending := t.PendingFigures()
+		counts := domain.CountReturns(setup.Schedules, setup.Stats, domain.DateOf(pr.AsOf))
+		pr.Pending, pr.Returns = &pending, &counts
+	}
 	return pr, nil
 }
 

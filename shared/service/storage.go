@@ -46,6 +46,11 @@ var (
 	// not cancelled adding up to more than its amount (a new payment, or
 	// a smaller amount), so it was not made.
 	ErrOverCommitted = errors.New("payments would exceed the grant's amount")
+	// ErrChanged: something a write was planned on changed before it was
+	// made (a return filled meanwhile, a submission reviewed meanwhile, a
+	// schedule added): nothing was written, and the service plans the
+	// write again from a fresh read.
+	ErrChanged = errors.New("records changed while the write was planned")
 )
 
 // AlreadyCorrectedError refuses a second correction of one submission: By
@@ -117,6 +122,8 @@ type Reader interface {
 // ProgrammeStore keeps programmes and their members.
 type ProgrammeStore interface {
 	CreateProgramme(ctx context.Context, p domain.Programme, ch Change) error
+	// UpdateProgramme replaces a programme still at before's version.
+	UpdateProgramme(ctx context.Context, before, after domain.Programme, ch Change) error
 	ListProgrammes(ctx context.Context, p Page) ([]domain.Programme, string, error)
 	ListProgrammesOf(ctx context.Context, email string, p Page) ([]domain.Programme, string, error)
 	// PutMember creates (before nil) or replaces a member still as before.
@@ -131,7 +138,10 @@ type OrganisationStore interface {
 	// UpdateFunder replaces a funder still at before's version.
 	UpdateFunder(ctx context.Context, programmeID string, before, after domain.Funder, ch Change) error
 	ListFunders(ctx context.Context, programmeID string, p Page) ([]domain.Funder, string, error)
-	CreateProject(ctx context.Context, programmeID string, pr domain.Project, ch Change) error
+	// CreateProject stores a project; gen, when not nil, marks the returns
+	// its schedules now expect of it as still to be written (see
+	// Generation), in the same transaction.
+	CreateProject(ctx context.Context, programmeID string, pr domain.Project, gen *Generation, ch Change) error
 	// UpdateProject replaces a project still at before's version.
 	UpdateProject(ctx context.Context, programmeID string, before, after domain.Project, ch Change) error
 	ListProjects(ctx context.Context, programmeID string, p Page) ([]domain.Project, string, error)
@@ -162,11 +172,124 @@ type DeliveryStore interface {
 	CreateCohort(ctx context.Context, programmeID string, c domain.Cohort, ch Change) error
 	UpdateCohort(ctx context.Context, programmeID string, before, after domain.Cohort, ch Change) error
 	ListCohorts(ctx context.Context, programmeID, projectID string, p Page) ([]domain.Cohort, string, error)
-	// CreateOutcome stores a submission; with old (the submission it
-	// replaces) it is a correction, refused with *AlreadyCorrectedError if
-	// old was corrected already.
-	CreateOutcome(ctx context.Context, programmeID string, o domain.Outcome, old *domain.Outcome, ch Change) error
-	ListOutcomes(ctx context.Context, programmeID, projectID string, p Page) ([]domain.Outcome, string, error)
+	// CreateOutcome stores a submission and everything it moves (see
+	// Submission). A correction of a submission corrected already is
+	// refused with *AlreadyCorrectedError; anything else the write was
+	// planned on that changed meanwhile, with ErrChanged.
+	CreateOutcome(ctx context.Context, programmeID string, sub Submission, ch Change) error
+	ListOutcomes(ctx context.Context, programmeID, projectID string, f OutcomeFilter, p Page) ([]domain.Outcome, string, error)
+}
+
+// OutcomeFilter narrows a project's submissions: funders read approved
+// ones only.
+type OutcomeFilter struct {
+	ApprovedOnly bool
+}
+
+// ReturnWrite is one return a change writes: Before is the return as read
+// (nil: it is not written yet, and this write creates it), After what it
+// becomes. Each is conditioned on Before still being so.
+type ReturnWrite struct {
+	Before *domain.Return
+	After  domain.Return
+}
+
+// Submission is everything storing one outcome submission writes in its
+// transaction.
+type Submission struct {
+	Outcome domain.Outcome
+	// Old is the submission it corrects, as read: the write is refused
+	// (ErrChanged) if its status changed meanwhile.
+	Old *domain.Outcome
+	// Figures is how the counted and pending figures move.
+	Figures domain.FigureChange
+	// Returns are the returns it fills.
+	Returns []ReturnWrite
+	// Seq is the reporting setup's sequence as read, checked unchanged so
+	// a schedule added meanwhile is not missed (ErrChanged).
+	Seq int64
+	// Notify is the email to the leads about a submission awaiting
+	// review, recorded with it so it goes exactly when it should.
+	Notify *domain.Notification
+}
+
+// OutcomeReview is everything a lead's decision on a submission writes.
+type OutcomeReview struct {
+	Before, After domain.Outcome
+	Figures       domain.FigureChange
+	Returns       []ReturnWrite
+	Notify        *domain.Notification
+}
+
+// ReportingSetup is a programme's reporting schedules with their return
+// counts, and a sequence number that changes whenever schedules are added
+// or extended.
+type ReportingSetup struct {
+	Seq       int64
+	Schedules []domain.Schedule
+	Stats     map[string]domain.ReturnStats
+}
+
+// Generation is returns still to write: those schedule ScheduleID ("":
+// each of the programme's) expects of project ProjectID ("": each it
+// covers). A schedule expects a return of every project for every period,
+// often more than one transaction holds, so they are written after the
+// change that calls for them; the change records the generation in its
+// own transaction and it is cleared once every return is written. One a
+// failure leaves behind is finished by the notifier.
+type Generation struct {
+	ID          string
+	ProgrammeID string
+	ScheduleID  string
+	ProjectID   string
+	StartedAt   time.Time
+}
+
+// ReturnRange is one part of a list of returns: those of a schedule in a
+// state whose periods end in [From, To) (either zero for no bound).
+type ReturnRange struct {
+	ScheduleID string
+	State      domain.ReturnState
+	From, To   domain.Date
+}
+
+// ReturnFilter narrows a list of returns. With no ranges it is every
+// return of the programme (of ProjectIDs, when given); with ranges, the
+// returns in any of them (of ProjectIDs, when given). The store reads each
+// part from an index in one request a page, whatever the history.
+type ReturnFilter struct {
+	ProjectIDs []string
+	Ranges     []ReturnRange
+}
+
+// ReportingStore keeps schedules, their returns and the review of
+// submissions.
+type ReportingStore interface {
+	ReportingSetup(ctx context.Context, programmeID string) (ReportingSetup, error)
+	// CreateSchedule stores a schedule with gen, moving the setup's
+	// sequence on from seq (ErrChanged if it moved meanwhile).
+	CreateSchedule(ctx context.Context, programmeID string, s domain.Schedule, seq int64, gen *Generation, ch Change) error
+	// UpdateSchedule replaces a schedule still at before's version; gen,
+	// when not nil, is the returns its new periods call for.
+	UpdateSchedule(ctx context.Context, programmeID string, before, after domain.Schedule, seq int64, gen *Generation, ch Change) error
+	ListSchedules(ctx context.Context, programmeID string, p Page) ([]domain.Schedule, string, error)
+	// CreateReturns writes those of returns not written yet, with their
+	// schedules' counts; any written meanwhile are left as they are.
+	CreateReturns(ctx context.Context, programmeID string, returns []domain.Return) error
+	// FinishGeneration clears a generation once its returns are written.
+	FinishGeneration(ctx context.Context, programmeID, genID string) error
+	ListReturns(ctx context.Context, programmeID string, f ReturnFilter, p Page) ([]domain.Return, string, error)
+	// RecheckReturns has the notifier look again on day on at the
+	// schedule's returns not yet sent whose periods end in [from, to)
+	// (their reminders changed).
+	RecheckReturns(ctx context.Context, programmeID, scheduleID string, from, to, on domain.Date) error
+	// ReviewOutcome records a lead's decision: refused with ErrChanged if
+	// the submission is no longer as read, with *AlreadyCorrectedError if
+	// it was corrected meanwhile.
+	ReviewOutcome(ctx context.Context, programmeID string, rv OutcomeReview, ch Change) error
+	// ListPendingOutcomes lists the programme's submissions awaiting
+	// review, oldest first.
+	ListPendingOutcomes(ctx context.Context, programmeID string, p Page) ([]domain.Outcome, string, error)
 }
 
 // MoneyStore keeps a grant's payments and spend returns, with the grant's
@@ -277,4 +400,5 @@ type Storer interface {
 	AuditStore
 	IdempotencyStore
 	MoneyStore
+	ReportingStore
 }

@@ -69,16 +69,25 @@ type world struct {
 	st  *memstore.Store
 	svc *service.Service
 
-	P, P2           string // programmes
-	A, B            string // projects
-	X, Y            string // funders
-	GXA, GYB, GX    string // grants: X to A, Y to B, X to the programme as a whole
-	PostA, CohortA  string
-	OutcomeA        string // referrals 10, peopleIntoWork 2
-	TargetA         string // people into work in project A; notifies X
-	PayXA           string // a dated payment of GXA, £10,000 on 2025-06-30
-	SpendXA         string // spend on GXA: staff £5,000, travel £300 in Q2 2025
-	NX, NY, NXY     string // notifications on behalf of X, Y, and both
+	P, P2          string // programmes
+	A, B           string // projects
+	X, Y           string // funders
+	GXA, GYB, GX   string // grants: X to A, Y to B, X to the programme as a whole
+	PostA, CohortA string
+	OutcomeA       string // referrals 10, peopleIntoWork 2
+	TargetA        string // people into work in project A; notifies X
+	NX, NY, NXY    string // notifications on behalf of X, Y, and both
+	PayXA          string // a dated payment of GXA, £10,000 on 2025-06-30
+	SpendXA        string // spend on GXA: staff £5,000, travel £300 in Q2 2025
+	// The reporting cycle (addReporting): a quarterly schedule for 2025
+	// covering both projects; review switched on afterwards; A's quarter-2
+	// return, filled by OutcomeA (approved before review) and now by
+	// OutcomeAPending, a correction awaiting review; a reminder about B's
+	// quarter-3 return.
+	Schedule        string
+	ReturnA         string
+	OutcomeAPending string // referrals 11, peopleIntoWork 3
+	NRemindB        string
 	programmeNumber int
 }
 
@@ -128,6 +137,27 @@ func newWorld(t *testing.T) *world {
 	w.NXY = w.notification(100, []string{w.X, w.Y}, append(slices.Clone(contactsX), contactsY...),
 		[]string{contactsX[0], contactsY[0]}, "x2@dwp.example: mailbox full")
 	return w
+}
+
+// addReporting adds the reporting cycle's records (see world), for the
+// roles table.
+func (w *world) addReporting() {
+	t := w.t
+	sc := w.open(admin)
+	w.Schedule = must(sc.CreateSchedule(body(map[string]any{"name": "Quarterly returns", "frequency": "quarterly",
+		"firstPeriodStart": "2025-01-01", "lastPeriodEnd": "2025-12-31"}))).ID
+	w.ReturnA = domain.ReturnID(w.Schedule, w.A, domain.MustDate("2025-04-01"))
+	must(sc.UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
+	in := outcomeBody(map[string]int64{"referrals": 11, "peopleIntoWork": 3})
+	in["replaces"] = w.OutcomeA
+	w.OutcomeAPending = must(w.openA(admin).SubmitOutcome(body(in))).ID // a new request: review is on
+	remindB := domain.Notification{ID: domain.ReturnNotificationID(domain.ReturnID(w.Schedule, w.B, domain.MustDate("2025-07-01")),
+		domain.ReturnNotice{Kind: domain.KindReminder, Reminder: 7}), ProgrammeID: w.P, Kind: domain.KindReminder,
+		Status: domain.NotificationPending, Recipients: []string{emails[plOther], viewer}, ProjectID: w.B, CreatedAt: clock}
+	if ok, err := w.st.ClaimNotification(w.ctx, remindB); err != nil || !ok {
+		t.Fatalf("reminder: %v %v", ok, err)
+	}
+	w.NRemindB = remindB.ID
 }
 
 func (w *world) programme() string {

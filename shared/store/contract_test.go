@@ -143,7 +143,7 @@ func (c *ct) project(pid string) domain.Project {
 	c.Helper()
 	pr := domain.Project{ID: domain.NewID(), Name: "Bradford IPS", LeadOrganisation: "BDCFT",
 		StartDate: domain.MustDate("2025-01-01"), EndDate: domain.MustDate("2026-12-31"), CreatedAt: time.Now().UTC()}
-	c.ok(c.st.CreateProject(c.ctx, pid, pr, c.change(pid, domain.EntityProject, pr.ID, domain.ActionCreate, nil, pr)))
+	c.ok(c.st.CreateProject(c.ctx, pid, pr, nil, c.change(pid, domain.EntityProject, pr.ID, domain.ActionCreate, nil, pr)))
 	return pr
 }
 
@@ -172,7 +172,10 @@ func (c *ct) submit(pid string, o domain.Outcome, old *domain.Outcome) error {
 	if old != nil {
 		o.Replaces, action = old.ID, domain.ActionCorrect
 	}
-	return c.st.CreateOutcome(c.ctx, pid, o, old, c.change(pid, domain.EntityOutcome, o.ID, action, old, o))
+	// Without review it counts at once, in place of old's figures.
+	o = domain.NewSubmission(o, old, false)
+	sub := service.Submission{Outcome: o, Old: old, Figures: domain.Submitting(o, old, old)}
+	return c.st.CreateOutcome(c.ctx, pid, sub, c.change(pid, domain.EntityOutcome, o.ID, action, old, o))
 }
 
 func (c *ct) totals(pid string) domain.Totals {
@@ -321,7 +324,9 @@ func (c *ct) state(pid string) string {
 	for _, pr := range s.Projects {
 		s.Posts = append(s.Posts, ctAll(c, 100, func(p service.Page) ([]domain.Post, string, error) { return c.st.ListPosts(c.ctx, pid, pr.ID, p) })...)
 		s.Cohorts = append(s.Cohorts, ctAll(c, 100, func(p service.Page) ([]domain.Cohort, string, error) { return c.st.ListCohorts(c.ctx, pid, pr.ID, p) })...)
-		s.Outcomes = append(s.Outcomes, ctAll(c, 100, func(p service.Page) ([]domain.Outcome, string, error) { return c.st.ListOutcomes(c.ctx, pid, pr.ID, p) })...)
+		s.Outcomes = append(s.Outcomes, ctAll(c, 100, func(p service.Page) ([]domain.Outcome, string, error) {
+			return c.st.ListOutcomes(c.ctx, pid, pr.ID, service.OutcomeFilter{}, p)
+		})...)
 	}
 	out, err := json.Marshal(s)
 	c.ok(err)
@@ -577,7 +582,7 @@ func ctOrganisations(c *ct) {
 		c.st.CreateFunder(c.ctx, gone, f, c.change(gone, domain.EntityFunder, f.ID, domain.ActionCreate, nil, f)), service.ErrNotFound)
 	pr := domain.Project{ID: domain.NewID(), Name: "Lost"}
 	ctIs(c, "a project of a programme that is not there",
-		c.st.CreateProject(c.ctx, gone, pr, c.change(gone, domain.EntityProject, pr.ID, domain.ActionCreate, nil, pr)), service.ErrNotFound)
+		c.st.CreateProject(c.ctx, gone, pr, nil, c.change(gone, domain.EntityProject, pr.ID, domain.ActionCreate, nil, pr)), service.ErrNotFound)
 	if events, _, err := c.st.ListAudit(c.ctx, gone, service.AuditFilter{}, service.Page{}); err != nil || len(events) != 0 {
 		c.Errorf("refused creates wrote audit events: %v %v", events, err)
 	}
@@ -809,7 +814,7 @@ func ctOutcomes(c *ct) {
 		c.Errorf("referrals after correcting the correction: %d, want 14", got)
 	}
 	listed := ctAll(c, 2, func(pg service.Page) ([]domain.Outcome, string, error) {
-		return c.st.ListOutcomes(c.ctx, p.ID, a.ID, pg)
+		return c.st.ListOutcomes(c.ctx, p.ID, a.ID, service.OutcomeFilter{}, pg)
 	})
 	if len(listed) != 3 {
 		c.Errorf("project A lists %d submissions, want 3 (corrections included)", len(listed))

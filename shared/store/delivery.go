@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
@@ -90,30 +93,37 @@ func (s *Store) ListCohorts(ctx context.Context, programmeID, projectID string, 
 	return out, next, err
 }
 
-// CreateOutcome stores a submission and adds its figures to every total it
-// touches (programme, project, cohort, month, measures) in one transaction.
-// A correction (o.Replaces, with the replaced submission in old) also
-// takes the old figures back out and marks the old one superseded; the
-// marker's condition makes a second correction of the same submission
-// fail (*service.AlreadyCorrectedError), so the old figures can never be
-// subtracted twice.
-func (s *Store) CreateOutcome(ctx context.Context, programmeID string, o domain.Outcome, old *domain.Outcome, ch service.Change) error {
+// CreateOutcome stores a submission and, in the same transaction,
+// everything it moves: the counted figures (programme, project, cohort,
+// month, measures and the daily series) when it counts at once, else the
+// pending figures; the returns it fills and their schedules' counts; the
+// email to the leads when it awaits review. A correction (sub.Old) also
+// marks the old one superseded; the marker's condition makes a second
+// correction of the same submission fail (*service.AlreadyCorrectedError),
+// so the old figures can never be taken back twice, and the old one must
+// still be in the review state it was read in (else service.ErrChanged),
+// so a correction racing a lead's decision never counts anything twice.
+func (s *Store) CreateOutcome(ctx context.Context, programmeID string, sub service.Submission, ch service.Change) error {
+	o, old := sub.Outcome, sub.Old
+	if old != nil && old.ProjectID != o.ProjectID {
+		// A submission corrects one of its own project only.
+		return &service.MissingRefError{Refs: []domain.RecordRef{domain.ProjectRef(domain.EntityOutcome, o.ProjectID, old.ID)}}
+	}
 	pk := pkProgramme(programmeID)
-	item, err := record(o, "outcome", keys{PK: pk, SK: skOutcome(o.ProjectID, o.ID)})
+	k := keys{PK: pk, SK: skOutcome(o.ProjectID, o.ID)}
+	if o.Status == domain.OutcomePending {
+		k.GSI1PK, k.GSI1SK = pendingSubs+programmeID, o.SubmittedAt.UTC().Format(time.RFC3339Nano)+"#"+o.ID
+	}
+	item, err := record(o, "outcome", k)
 	if err != nil {
 		return err
 	}
-	d := deltas{}
-	outcomeDeltas(d, o, 1)
-	series := domain.SeriesDeltas(o, 1)
 	t := s.create(&tx{}, item)
 	s.exists(t, programmeID, domain.Ref(domain.EntityProject, o.ProjectID))
 	if o.CohortID != "" {
 		s.exists(t, programmeID, domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID))
 	}
 	if old != nil {
-		outcomeDeltas(d, *old, -1)
-		mergeSeries(series, domain.SeriesDeltas(*old, -1))
 		marker, err := record(map[string]string{"outcomeId": old.ID, "supersededBy": o.ID}, "superseded", keys{PK: pk, SK: skSuperseded(old.ID)})
 		if err != nil {
 			return err
@@ -121,14 +131,114 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, o domain.
 		s.create(t, marker)
 		// The marker's failure is a correction that came first: say which.
 		t.fails[len(t.fails)-1] = s.alreadyCorrected(ctx, programmeID, *old)
-		s.exists(t, programmeID, domain.ProjectRef(domain.EntityOutcome, o.ProjectID, old.ID))
+		// The old one leaves the review queue, if it was in it, and must
+		// still be as read: its status decides what the correction moves.
+		upd, err := s.outcomeStillAs(programmeID, *old, "REMOVE GSI1PK, GSI1SK", nil)
+		if err != nil {
+			return err
+		}
+		t.add(upd, &lazyChanged{s: s, ctx: ctx, programmeID: programmeID, o: *old})
 	}
-	t.add(s.totalsUpdate(programmeID, d, o.SubmittedAt), nil)
-	for _, u := range s.seriesUpdates(programmeID, series) {
+	if err := s.figureItems(t, programmeID, sub.Figures, o.SubmittedAt); err != nil {
+		return err
+	}
+	stats := map[string]domain.StatsDelta{}
+	if err := s.returnWrites(t, programmeID, sub.Returns, stats); err != nil {
+		return err
+	}
+	for _, u := range s.statsUpdates(programmeID, stats) {
 		t.add(u, nil)
+	}
+	t.add(s.setupCheck(programmeID, sub.Seq), service.ErrChanged)
+	if sub.Notify != nil {
+		put, err := s.notificationPut(*sub.Notify)
+		if err != nil {
+			return err
+		}
+		t.add(put, nil)
 	}
 	if err := s.write(ctx, ch, t); err != nil {
 		return fmt.Errorf("create outcome %s: %w", o.ID, err)
+	}
+	return nil
+}
+
+// lazyChanged is the failure of a condition that a submission is still
+// as read: a submission that is not there at all is a missing reference
+// (read only if the refusal happens), anything else service.ErrChanged.
+type lazyChanged struct {
+	s           *Store
+	ctx         context.Context
+	programmeID string
+	o           domain.Outcome
+}
+
+func (l *lazyChanged) Error() string { return "submission " + l.o.ID + " changed" }
+
+func (l *lazyChanged) resolve() error {
+	var o domain.Outcome
+	ref := domain.ProjectRef(domain.EntityOutcome, l.o.ProjectID, l.o.ID)
+	ok, err := l.s.get(l.ctx, pkProgramme(l.programmeID), skOutcome(l.o.ProjectID, l.o.ID), &o)
+	if err == nil && !ok {
+		return &service.MissingRefError{Refs: []domain.RecordRef{ref}}
+	}
+	return service.ErrChanged
+}
+
+// outcomeStillAs is an update of a submission conditioned on its review
+// status still being o's: expr changes it, with values.
+func (s *Store) outcomeStillAs(programmeID string, o domain.Outcome, expr string, values map[string]any) (types.TransactWriteItem, error) {
+	cond := "attribute_exists(PK) AND #status = :was"
+	if values == nil {
+		values = map[string]any{}
+	}
+	values[":was"] = o.Status
+	if o.EffectiveStatus() == domain.OutcomeApproved {
+		// Submissions recorded before review existed carry no status and
+		// count as approved.
+		cond = "attribute_exists(PK) AND (attribute_not_exists(#status) OR #status = :was)"
+		values[":was"] = domain.OutcomeApproved
+	}
+	u := &types.Update{TableName: &s.table, Key: key(pkProgramme(programmeID), skOutcome(o.ProjectID, o.ID)),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond),
+		ExpressionAttributeNames: map[string]string{"#status": "status"}}
+	if len(values) > 0 {
+		vals, err := marshal(values)
+		if err != nil {
+			return types.TransactWriteItem{}, err
+		}
+		u.ExpressionAttributeValues = vals
+	}
+	return types.TransactWriteItem{Update: u}, nil
+}
+
+// figureItems adds the totals and series updates of a figure change. Only
+// counted figures mark the programme changed for the notifier: pending
+// ones are nobody's milestone yet.
+func (s *Store) figureItems(t *tx, programmeID string, fc domain.FigureChange, at time.Time) error {
+	d := deltas{}
+	series := map[domain.SeriesKey]map[domain.Date]map[domain.Metric]int64{}
+	for _, o := range fc.Count {
+		outcomeDeltas(d, o, 1)
+		mergeSeries(series, domain.SeriesDeltas(o, 1))
+	}
+	for _, o := range fc.Uncount {
+		outcomeDeltas(d, o, -1)
+		mergeSeries(series, domain.SeriesDeltas(o, -1))
+	}
+	for _, o := range fc.Pend {
+		pendingDeltas(d, o, 1)
+	}
+	for _, o := range fc.Unpend {
+		pendingDeltas(d, o, -1)
+	}
+	changedAt := time.Time{}
+	if len(fc.Count)+len(fc.Uncount) > 0 {
+		changedAt = at
+	}
+	t.add(s.totalsUpdate(programmeID, d, changedAt), nil)
+	for _, u := range s.seriesUpdates(programmeID, series) {
+		t.add(u, nil)
 	}
 	return nil
 }
@@ -163,9 +273,81 @@ func (l *lazyCorrected) resolve() error {
 	return &service.AlreadyCorrectedError{Replaced: replaced, By: domain.ProjectRef(domain.EntityOutcome, l.old.ProjectID, m.SupersededBy)}
 }
 
-// ListOutcomes lists a project's submissions, oldest first.
-func (s *Store) ListOutcomes(ctx context.Context, programmeID, projectID string, p service.Page) ([]domain.Outcome, string, error) {
+// ListOutcomes lists a project's submissions (projectID "": every
+// project's), oldest first; approved ones only when f says so (pages are
+// filled past the others).
+func (s *Store) ListOutcomes(ctx context.Context, programmeID, projectID string, f service.OutcomeFilter, p service.Page) ([]domain.Outcome, string, error) {
 	var out []domain.Outcome
-	next, err := s.listChildren(ctx, programmeID, "OUTCOME#"+projectID+"#", p, func(item Item) error { return appendDecoded(item, &out) })
-	return out, next, err
+	prefix := "OUTCOME#"
+	if projectID != "" {
+		prefix += projectID + "#"
+	}
+	q := query{pkAttr: "PK", skAttr: "SK", pk: pkProgramme(programmeID), prefix: prefix}
+	if f.ApprovedOnly {
+		q.filter = func(item Item) bool {
+			v, ok := item["status"].(*types.AttributeValueMemberS)
+			return !ok || v.Value == "" || v.Value == string(domain.OutcomeApproved)
+		}
+	}
+	next, err := s.list(ctx, q, p, func(item Item) error { return appendDecoded(item, &out) })
+	if err != nil {
+		return nil, "", fmt.Errorf("list outcomes of %s: %w", projectID, err)
+	}
+	return out, next, nil
+}
+
+// ReviewOutcome records a lead's decision on a pending submission, and in
+// the same transaction everything it moves: approving swaps its figures
+// into the counted totals and series (and the approved submission it
+// corrects out); either decision takes it out of the pending figures and
+// the review queue, moves the returns it fills and their counts, and
+// records the email the decision calls for. The submission must still be
+// pending (else service.ErrChanged) and not corrected meanwhile (else
+// *service.AlreadyCorrectedError): two leads deciding at once, or a
+// decision racing a correction, never count anything twice.
+func (s *Store) ReviewOutcome(ctx context.Context, programmeID string, rv service.OutcomeReview, ch service.Change) error {
+	after := rv.After
+	upd, err := s.outcomeStillAs(programmeID, rv.Before, "SET #status = :status, review = :review REMOVE GSI1PK, GSI1SK",
+		map[string]any{":status": after.Status, ":review": after.Review})
+	if err != nil {
+		return err
+	}
+	t := (&tx{}).add(upd, service.ErrChanged)
+	t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), skSuperseded(after.ID)),
+		ConditionExpression: aws.String("attribute_not_exists(PK)"),
+	}}, s.alreadyCorrected(ctx, programmeID, rv.Before))
+	if err := s.figureItems(t, programmeID, rv.Figures, after.Review.At); err != nil {
+		return err
+	}
+	stats := map[string]domain.StatsDelta{}
+	if err := s.returnWrites(t, programmeID, rv.Returns, stats); err != nil {
+		return err
+	}
+	for _, u := range s.statsUpdates(programmeID, stats) {
+		t.add(u, nil)
+	}
+	if rv.Notify != nil {
+		put, err := s.notificationPut(*rv.Notify)
+		if err != nil {
+			return err
+		}
+		t.add(put, nil)
+	}
+	if err := s.write(ctx, ch, t); err != nil {
+		return fmt.Errorf("review outcome %s: %w", after.ID, err)
+	}
+	return nil
+}
+
+// ListPendingOutcomes lists the submissions awaiting review, oldest
+// first: one Query of the programme's review queue (a sparse index).
+func (s *Store) ListPendingOutcomes(ctx context.Context, programmeID string, p service.Page) ([]domain.Outcome, string, error) {
+	var out []domain.Outcome
+	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: pendingSubs + programmeID}, p,
+		func(item Item) error { return appendDecoded(item, &out) })
+	if err != nil {
+		return nil, "", fmt.Errorf("list pending outcomes of %s: %w", programmeID, err)
+	}
+	return out, next, nil
 }

@@ -28,6 +28,31 @@ func skOutcome(projectID, id string) string { return "OUTCOME#" + projectID + "#
 func skSuperseded(outcomeID string) string  { return "SUPERSEDED#" + outcomeID }
 func skNotification(id string) string       { return "NOTIF#" + id }
 
+// The reporting cycle (docs/dynamodb.md, "Returns"). The setup item, the
+// schedules and their counts share the prefix "SCHED", so one Query reads
+// all three.
+const skSetup = "SCHED"
+
+func skSchedule(id string) string      { return "SCHED#" + id }
+func skScheduleStats(id string) string { return "SCHEDSTAT#" + id }
+func skGeneration(id string) string    { return "RETGEN#" + id }
+
+// A return lives under its project, so a project's returns are one Query;
+// its id names its key (domain.ReturnID), so a submission reads the
+// returns it fills by key.
+func skReturn(projectID, scheduleID string, periodStart domain.Date) string {
+	return "RETURN#" + projectID + "#" + scheduleID + "#" + periodStart.String()
+}
+
+// skReturnID is the sort key of the return with that id.
+func skReturnID(id string) (string, bool) {
+	s, j, ps, ok := domain.ParseReturnID(id)
+	if !ok {
+		return "", false
+	}
+	return skReturn(j, s, ps), true
+}
+
 // skOfRef is the sort key of the record ref names, in its programme's
 // partition.
 func skOfRef(ref domain.RecordRef) (string, bool) {
@@ -56,6 +81,10 @@ func skOfRef(ref domain.RecordRef) (string, bool) {
 		return skPayment(ref.GrantID, ref.ID), true
 	case domain.EntitySpend:
 		return skSpend(ref.GrantID, ref.ID), true
+	case domain.EntitySchedule:
+		return skSchedule(ref.ID), true
+	case domain.EntityReturn:
+		return skReturnID(ref.ID)
 	}
 	return "", false
 }

@@ -150,13 +150,12 @@ func (s *Store) Reschedule(ctx context.Context, d DueTarget, next domain.Date) e
 // earlier one or a concurrent one): the claim is what makes each milestone
 // emailed at most once, ever.
 func (s *Store) ClaimNotification(ctx context.Context, n domain.Notification) (bool, error) {
-	item, err := record(n, "notification", keys{PK: pkProgramme(n.ProgrammeID), SK: skNotification(n.ID),
-		GSI1PK: pendingIndex, GSI1SK: n.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + n.ProgrammeID + "#" + n.ID})
+	put, err := s.notificationPut(n)
 	if err != nil {
 		return false, err
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item,
-		ConditionExpression: aws.String("attribute_not_exists(PK)")})
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: put.Put.Item,
+		ConditionExpression: put.Put.ConditionExpression})
 	var ccf *types.ConditionalCheckFailedException
 	switch {
 	case err == nil:
@@ -166,6 +165,50 @@ func (s *Store) ClaimNotification(ctx context.Context, n domain.Notification) (b
 	default:
 		return false, fmt.Errorf("claim notification %s: %w", n.ID, classify(err))
 	}
+}
+
+// notificationPut creates a pending notification (in the pending index),
+// failing if it exists: its fixed id is what makes each email go at most
+// once. The reporting cycle's submission emails are claimed this way in
+// the transaction of the submission or review that calls for them.
+func (s *Store) notificationPut(n domain.Notification) (types.TransactWriteItem, error) {
+	item, err := record(n, "notification", keys{PK: pkProgramme(n.ProgrammeID), SK: skNotification(n.ID),
+		GSI1PK: pendingIndex, GSI1SK: n.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + n.ProgrammeID + "#" + n.ID})
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	if n.Recipients == nil {
+		delete(item, "recipients") // fixed when sent: see SetRecipients
+	}
+	return types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(PK)")}}, nil
+}
+
+// SetRecipients fixes who a notification goes to, when it was recorded
+// without (a submission's email is recorded with the submission, and its
+// recipients are the people in those roles when it is sent). It reports
+// the recipients the notification has: a concurrent run may have fixed
+// them first.
+func (s *Store) SetRecipients(ctx context.Context, programmeID, id string, recipients []string) ([]string, error) {
+	vals, err := marshal(map[string]any{":r": recipients})
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
+		UpdateExpression:          aws.String("SET recipients = if_not_exists(recipients, :r)"),
+		ConditionExpression:       aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: vals,
+		ReturnValues:              types.ReturnValueAllNew,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("set recipients of %s: %w", id, classify(err))
+	}
+	var n domain.Notification
+	if err := unmarshal(out.Attributes, &n); err != nil {
+		return nil, err
+	}
+	return n.Recipients, nil
 }
 
 // PendingNotifications lists notifications not yet sent or failed, oldest first.

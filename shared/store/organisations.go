@@ -20,9 +20,25 @@ func (s *Store) ListFunders(ctx context.Context, programmeID string, p service.P
 	return out, next, err
 }
 
-// CreateProject stores a new project of a programme.
-func (s *Store) CreateProject(ctx context.Context, programmeID string, pr domain.Project, ch service.Change) error {
-	return s.createChild(ctx, programmeID, pr, "project", skProject(pr.ID), ch)
+// CreateProject stores a new project of a programme, with the
+// generation of the returns its schedules expect of it, if any.
+func (s *Store) CreateProject(ctx context.Context, programmeID string, pr domain.Project, gen *service.Generation, ch service.Change) error {
+	item, err := record(pr, "project", keys{PK: pkProgramme(programmeID), SK: skProject(pr.ID)})
+	if err != nil {
+		return err
+	}
+	t := s.programmeExists(s.create(&tx{}, item), programmeID)
+	if gen != nil {
+		put, err := s.genPut(*gen)
+		if err != nil {
+			return err
+		}
+		t.add(put, nil)
+	}
+	if err := s.write(ctx, ch, t); err != nil {
+		return fmt.Errorf("create project %s in %s: %w", pr.ID, programmeID, err)
+	}
+	return nil
 }
 
 // ListProjects lists a programme's projects, oldest first.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -19,6 +20,24 @@ func (s *Store) CreateProgramme(ctx context.Context, p domain.Programme, ch serv
 	}
 	if err := s.write(ctx, ch, s.create(&tx{}, item)); err != nil {
 		return fmt.Errorf("create programme %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+// UpdateProgramme replaces a programme still at before's version.
+// Programmes made before programmes had versions count as version 0.
+func (s *Store) UpdateProgramme(ctx context.Context, before, after domain.Programme, ch service.Change) error {
+	item, err := record(after, "programme", keys{PK: pkProgramme(after.ID), SK: skProgramme, GSI1PK: allProgrammes, GSI1SK: pkProgramme(after.ID)})
+	if err != nil {
+		return err
+	}
+	put := &types.Put{TableName: &s.table, Item: item, ConditionExpression: aws.String("version = :v"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": num(before.Version)}}
+	if before.Version == 0 {
+		put.ConditionExpression = aws.String("attribute_exists(PK) AND (attribute_not_exists(version) OR version = :v)")
+	}
+	if err := s.write(ctx, ch, (&tx{}).add(types.TransactWriteItem{Put: put}, service.ErrStale)); err != nil {
+		return fmt.Errorf("update programme %s: %w", after.ID, err)
 	}
 	return nil
 }

@@ -149,7 +149,7 @@ func decodeGets(items map[string]Item, gets []*service.Get, sks []string) error 
 		item, ok := items[sks[i]]
 		g.Found = ok
 		if ok {
-			if err := unmarshal(item, g.Into); err != nil {
+			if err := decodeInto(item, g.Into); err != nil {
 				return fmt.Errorf("decode %s %s: %w", g.Ref.Entity, g.Ref.ID, err)
 			}
 		}

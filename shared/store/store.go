@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -116,6 +117,7 @@ type keys struct {
 	PK, SK         string
 	GSI1PK, GSI1SK string
 	GSI2PK, GSI2SK string
+	GSI3PK, GSI3SK string
 }
 
 func (k keys) apply(item Item) {
@@ -125,6 +127,9 @@ func (k keys) apply(item Item) {
 	}
 	if k.GSI2PK != "" {
 		item["GSI2PK"], item["GSI2SK"] = str(k.GSI2PK), str(k.GSI2SK)
+	}
+	if k.GSI3PK != "" {
+		item["GSI3PK"], item["GSI3SK"] = str(k.GSI3PK), str(k.GSI3SK)
 	}
 }
 
@@ -139,7 +144,19 @@ func (s *Store) get(ctx context.Context, pk, sk string, v any) (bool, error) {
 	if out.Item == nil {
 		return false, nil
 	}
-	return true, unmarshal(out.Item, v)
+	return true, decodeInto(out.Item, v)
+}
+
+// decodeInto decodes a record into v. A return's item holds more than the
+// API shows (its state and version: see returnItem), so it is decoded
+// through the stored shape.
+func decodeInto(item Item, v any) error {
+	if r, ok := v.(*domain.Return); ok {
+		d, err := decodeReturn(item)
+		*r = d
+		return err
+	}
+	return unmarshal(item, v)
 }
 
 func backoff(attempt int) time.Duration {

@@ -27,6 +27,7 @@ import (
 //	cm_<cohortId>_<metric>                   cohort totals
 //	ms_<measure>_n|_b|_l                     measure sums (respondents, weighted baseline, weighted latest)
 //	sm_<YYYY-MM>_<metric>                    programme totals by month of period end
+//	pd_<metric>, pd_n                        figures of submissions awaiting review, and how many
 //	changedAt, changes                       when an outcome or target last changed the figures, and how many times
 //
 // While the figures have changed since the notifier last looked, the item
@@ -59,6 +60,15 @@ func outcomeDeltas(d deltas, o domain.Outcome, sign float64) {
 		d.add("ms_"+ms.Name+"_b", sign*r*ms.BaselineMean)
 		d.add("ms_"+ms.Name+"_l", sign*r*ms.LatestMean)
 	}
+}
+
+// pendingDeltas are the changes a submission makes to the pending
+// figures (sign +1 while it awaits review, -1 once it no longer does).
+func pendingDeltas(d deltas, o domain.Outcome, sign float64) {
+	for m, n := range o.Counts {
+		d.add("pd_"+string(m), sign*float64(n))
+	}
+	d.add("pd_n", sign)
 }
 
 func formatNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
@@ -139,6 +149,10 @@ func (s *Store) Totals(ctx context.Context, programmeID string) (domain.Totals, 
 			t.CohortCount = n
 		case attr == "places":
 			t.Places = n
+		case attr == "pd_n":
+			t.PendingCount = n
+		case strings.HasPrefix(attr, "pd_"):
+			t.Pending[domain.Metric(attr[3:])] = n
 		case strings.HasPrefix(attr, "fund_"):
 			t.ByFunder[attr[5:]] = n
 		case strings.HasPrefix(attr, "posts_"):

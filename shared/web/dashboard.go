@@ -24,7 +24,16 @@ func (a *app) dashboard(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "dashboard", &view{Title: n.Programme.Name, Nav: n, Data: dashboardData(n, pr)})
+	d := dashboardData(n, pr)
+	if len(n.Access.Projects) > 0 {
+		// A project lead's home: its returns due and overdue, each with a
+		// link to submit it.
+		names := &names{Projects: d.Projects}
+		if d.Due, err = a.dueReturns(r, q, n, names); err != nil {
+			return err
+		}
+	}
+	a.render(w, r, http.StatusOK, "dashboard", &view{Title: n.Programme.Name, Nav: n, Data: d})
 	return nil
 }
 
@@ -36,6 +45,8 @@ type dashboard struct {
 	Chart    chart
 	Projects map[string]string
 	Base     string
+	// Due are a project lead's returns open or overdue.
+	Due []dueReturn
 }
 
 // targetRow is a target with what its progress bar needs.

@@ -13,12 +13,13 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/present"
+	"github.com/fundtrack/fundtrack/shared/web/static"
 )
 
 // errorApp is the web app with only what its error page needs.
 func errorApp() (*app, *strings.Builder) {
 	logs := &strings.Builder{}
-	a := &app{Deps: Deps{Logger: slog.New(slog.NewTextHandler(logs, nil))}, assets: loadAssets()}
+	a := &app{Deps: Deps{Logger: slog.New(slog.NewTextHandler(logs, nil))}, assets: newAssets(Deps{Static: static.FS})}
 	a.pages = sync.OnceValue(func() map[string]*template.Template { return parseTemplates(a.assets) })
 	return a, logs
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/fundtrack/fundtrack/shared/decode"
@@ -25,17 +26,20 @@ import (
 type kind int
 
 const (
-	kText    kind = iota // string; "" is sent as ""
-	kOptText             // string; left out when blank
-	kPounds              // "310,000.00" → pence
-	kInt                 // whole number; left out when blank
-	kFloat               // number; left out when blank
-	kDate                // NHS date input (name-day, -month, -year) or one YYYY-MM-DD field
-	kOptDate             // date; left out when blank
-	kChecks              // checkboxes: []string of the ticked values
-	kIntList             // "50, 100" → [50, 100]
-	kLines               // one item per line → []string
-	kAreas               // "E08000032 Bradford" per line → [{geoCode, name}]
+	kText      kind = iota // string; "" is sent as ""
+	kOptText               // string; left out when blank
+	kPounds                // "310,000.00" → pence
+	kInt                   // whole number; left out when blank
+	kFloat                 // number; left out when blank
+	kDate                  // NHS date input (name-day, -month, -year) or one YYYY-MM-DD field
+	kOptDate               // date; left out when blank
+	kChecks                // checkboxes: []string of the ticked values
+	kIntList               // "50, 100" → [50, 100]
+	kLines                 // one item per line → []string
+	kAreas                 // "E08000032 Bradford" per line → [{geoCode, name}]
+	kOptChecks             // checkboxes: []string of the ticked values; left out when none is
+	kDays                  // "14, 7" → [14, 7] (days); blank → []
+	kBool                  // "true" / "false" (radios); left out when neither
 	// kBudgetLines is one amount in pounds per budget category, in inputs
 	// named <path>.<category> → [{category, amountPence}] of the filled
 	// ones, in category order (a grant's budget, a spend return's lines).
@@ -143,12 +147,14 @@ func (f *form) anchor(p string) string {
 	return fieldID(p)
 }
 
-var nonID = regexp.MustCompile(`[^A-Za-z0-9]+`)
+// The form patterns compile on first use, not in package init, which
+// every cold start of the web function would pay for, form or no form.
+var nonID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9]+`) })
 
 // fieldID is the HTML id of the input for a JSON path:
 // "counts.referrals" → "f-counts-referrals".
 func fieldID(path string) string {
-	return "f-" + strings.Trim(nonID.ReplaceAllString(path, "-"), "-")
+	return "f-" + strings.Trim(nonID().ReplaceAllString(path, "-"), "-")
 }
 
 // body converts the posted values into the JSON object the API takes,
@@ -225,6 +231,39 @@ func (f *form) body() (map[string]any, domain.Problems) {
 				}
 			}
 			v = vals
+		case kOptChecks:
+			var vals []string
+			for _, x := range f.Values[p] {
+				if x = strings.TrimSpace(x); x != "" {
+					vals = append(vals, x)
+				}
+			}
+			if len(vals) == 0 {
+				continue
+			}
+			v = vals
+		case kDays:
+			ns := []int64{}
+			for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+				n, err := strconv.ParseInt(part, 10, 64)
+				if err != nil {
+					bad.Add(p, "must be whole numbers of days separated by commas, like 14, 7")
+					ok = false
+					break
+				}
+				ns = append(ns, n)
+			}
+			v = ns
+		case kBool:
+			switch raw {
+			case "":
+				continue
+			case "true", "false":
+				v = raw == "true"
+			default:
+				bad.Add(p, "must be yes or no")
+				ok = false
+			}
 		case kIntList:
 			if raw == "" {
 				continue
@@ -320,7 +359,7 @@ func (f *form) date(p string) (string, bool, error) {
 	return s, true, nil
 }
 
-var poundsPattern = regexp.MustCompile(`^\d+(\.\d{1,2})?$`)
+var poundsPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+(\.\d{1,2})?$`) })
 
 // parsePounds reads an amount typed in pounds ("£310,000.00", "310000")
 // as pence.
@@ -328,7 +367,7 @@ func parsePounds(s string) (int64, error) {
 	s = strings.TrimPrefix(strings.TrimSpace(s), "£")
 	s = strings.ReplaceAll(strings.ReplaceAll(s, ",", ""), " ", "")
 	bad := errors.New("must be an amount in pounds, like 310,000.00")
-	if !poundsPattern.MatchString(s) || len(s) > 16 {
+	if !poundsPattern().MatchString(s) || len(s) > 16 {
 		return 0, bad
 	}
 	whole, frac, _ := strings.Cut(s, ".")
@@ -377,10 +416,10 @@ func setPath(m map[string]any, p string, v any) {
 	setPath(child, rest, v)
 }
 
-var listStepPattern = regexp.MustCompile(`^(\w+)\[(\d+)\]$`)
+var listStepPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\w+)\[(\d+)\]$`) })
 
 func listStep(s string) (string, int, bool) {
-	m := listStepPattern.FindStringSubmatch(s)
+	m := listStepPattern().FindStringSubmatch(s)
 	if m == nil {
 		return s, 0, false
 	}

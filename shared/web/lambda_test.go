@@ -14,14 +14,16 @@ import (
 
 	"github.com/fundtrack/fundtrack/infra/websignin"
 	"github.com/fundtrack/fundtrack/shared/web"
+	"github.com/fundtrack/fundtrack/shared/web/static"
 )
 
 // TestThroughLambdaProxy: behind API Gateway (through the Lambda proxy, as
 // functions/web serves it) cookies travel in the event's cookies lists and
-// are Secure, and compressed assets come back base64-encoded.
+// are Secure, and compressed answers (a static file, served as the local
+// runner serves them) come back base64-encoded.
 func TestThroughLambdaProxy(t *testing.T) {
 	codec := web.RandomCodec()
-	adapter := httpadapter.NewV2(web.New(web.Deps{Sessions: codec, SignIn: websignin.Local{Codec: codec}}))
+	adapter := httpadapter.NewV2(web.New(web.Deps{Sessions: codec, SignIn: websignin.Local{Codec: codec}, Static: static.FS}))
 	call := func(method, path string, cookies []string, form url.Values, headers map[string]string) events.APIGatewayV2HTTPResponse {
 		t.Helper()
 		ev := events.APIGatewayV2HTTPRequest{

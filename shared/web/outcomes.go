@@ -74,6 +74,12 @@ func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 		Start: func(v url.Values) error {
 			old := r.URL.Query().Get("replaces")
 			if old == "" {
+				// A return's "submit" link names its period.
+				for _, k := range []string{"periodStart", "periodEnd"} {
+					if d, err := domain.ParseDate(r.URL.Query().Get(k)); err == nil {
+						setDate(v, k, d)
+					}
+				}
 				return nil
 			}
 			// A correction starts from the submission it replaces.
@@ -143,7 +149,8 @@ func (a *app) outcome(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	a.render(w, r, http.StatusOK, "outcome", &view{Title: "Outcome submission", Nav: n, Data: map[string]any{
 		"Outcome": o, "Project": project, "CanWrite": n.Access.CanWriteProject(prid),
-		"Submitted": r.URL.Query().Get("submitted") == "1", "Base": base(n) + "/projects/" + prid,
+		"Submitted": r.URL.Query().Get("submitted") == "1", "Reviewed": r.URL.Query().Get("reviewed") == "1",
+		"Base": base(n) + "/projects/" + prid,
 	}})
 	return nil
 }

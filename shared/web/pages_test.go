@@ -55,7 +55,7 @@ func TestPagesByRole(t *testing.T) {
 		{p + "/targets", [6]int{ok, ok, ok, ok, ok, missing}},
 		{p + "/targets/new", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
 		{p + "/targets/" + f.TargetID + "/edit", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
-		{p + "/notifications", [6]int{ok, ok, forbidden, ok, forbidden, missing}},
+		{p + "/notifications", [6]int{ok, ok, ok, ok, ok, missing}},
 		{p + "/funders", [6]int{ok, ok, ok, ok, ok, missing}},
 		{p + "/funders/new", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
 		{p + "/members", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},

@@ -62,9 +62,11 @@ func (n *nav) Links() []navLink {
 	base := "/app/programmes/" + n.Programme.ID
 	links := []navLink{{Key: "dashboard", Text: "Dashboard", Href: base}, {Key: "grants", Text: "Grants", Href: base + "/grants"},
 		{Key: "projects", Text: "Projects", Href: base + "/projects"}, {Key: "targets", Text: "Targets", Href: base + "/targets"}}
-	if n.Access.CanManage() || len(n.Access.Funders) > 0 {
-		links = append(links, navLink{Key: "notifications", Text: "Notifications", Href: base + "/notifications"})
-	}
+	// The review queue and the schedules are reached from the returns page:
+	// one more link in the header would push the lead's last ones under
+	// the header's "More" menu at common widths.
+	links = append(links, navLink{Key: "returns", Text: "Returns", Href: base + "/returns"},
+		navLink{Key: "notifications", Text: "Notifications", Href: base + "/notifications"})
 	if n.Access.CanManage() {
 		links = append(links, navLink{Key: "funders", Text: "Funders", Href: base + "/funders"}, navLink{Key: "members", Text: "Members", Href: base + "/members"},
 			navLink{Key: "audit", Text: "Audit trail", Href: base + "/audit"})
@@ -224,6 +226,9 @@ func barWidth(pct float64) string {
 
 // statusTag is the NHS tag colour of a target or notification status.
 func statusTag(s string) string {
+	if t := returnStatusTag(s); t != "" {
+		return t
+	}
 	switch s {
 	case "reached", "sent", "filled":
 		return "nhsuk-tag--green"
@@ -258,6 +263,10 @@ func statusText(s string) string {
 		return "On track"
 	case "at-risk":
 		return "At risk"
+	case "changes-requested":
+		return "Changes requested"
+	case "awaiting-review":
+		return "Awaiting review"
 	}
 	return capitalise(s)
 }

@@ -54,6 +54,14 @@ func (a *app) pageRoutes() []pageRoute {
 	both(p+"/targets/{tid}/edit", a.targetForm)
 	get(p+"/notifications", a.notifications)
 
+	get(p+"/returns", a.returns)
+	get(p+"/reviews", a.reviews)
+	both(pr+"/outcomes/{oid}/review", a.reviewForm)
+	get(p+"/schedules", a.schedules)
+	both(p+"/schedules/new", a.scheduleForm)
+	both(p+"/schedules/{sid}/edit", a.scheduleForm)
+	both(p+"/edit", a.programmeEdit)
+
 	get(p+"/funders", a.funders)
 	both(p+"/funders/new", a.funderNew)
 	both(p+"/funders/{fid}/edit", a.funderNew)

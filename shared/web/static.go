@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
-	"embed"
 	"encoding/hex"
 	"io/fs"
-	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"sort"
 	"strconv"
@@ -16,11 +15,9 @@ import (
 	"sync"
 )
 
-//go:embed static
-var staticFS embed.FS
-
 // The files the layout links. nhsuk-frontend's are copied in by `make
-// assets`; ours are committed.
+// assets`; ours are committed. All of them live in shared/web/static,
+// whose package embeds them for whoever serves them (see Deps.Static).
 const (
 	cssFrontend = "nhsuk-frontend.min.css"
 	jsFrontend  = "nhsuk-frontend.min.js"
@@ -28,9 +25,75 @@ const (
 	jsApp       = "app.js"
 )
 
-// asset is one static file, ready to serve. Its gzip form is made on first
-// request, not at start-up: compressing the stylesheet at BestCompression
-// took most of the web function's cold start.
+// StaticFile is one static file as the web app serves it.
+type StaticFile struct {
+	Name        string // its path under the version, "assets/images/favicon.svg"
+	ContentType string
+	Body        []byte
+}
+
+// StaticFiles returns the static files in fsys (package
+// shared/web/static's FS) as the web app serves them, and their version:
+// the first 12 hex digits of a hash of them all, so that any change gives
+// every file a new URL and browsers may cache each URL for a year. `make
+// deploy` uploads them to the assets bucket under <version>/ (infra/assets),
+// where the web function's FUNDTRACK_STATIC_URL points.
+func StaticFiles(fsys fs.FS) (version string, files []StaticFile) {
+	var names []string
+	fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && path.Ext(p) != ".md" && path.Ext(p) != ".go" {
+			names = append(names, p)
+		}
+		return nil
+	})
+	sort.Strings(names)
+	sum := sha256.New()
+	for _, name := range names {
+		body, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			continue
+		}
+		if name == cssFrontend {
+			// The stylesheet names its icons from the site root; they are
+			// served beside it, under the same versioned prefix.
+			body = bytes.ReplaceAll(body, []byte("url(/assets/"), []byte("url(assets/"))
+		}
+		sum.Write([]byte(name))
+		sum.Write(body)
+		files = append(files, StaticFile{Name: name, ContentType: contentType(name), Body: body})
+	}
+	return hex.EncodeToString(sum.Sum(nil))[:12], files
+}
+
+// contentType is a static file's type, from its extension. A table of the
+// few the app has rather than mime.TypeByExtension, which reads the
+// system's MIME databases on first use: that was 13% of the web function's
+// cold start here.
+func contentType(name string) string {
+	switch path.Ext(name) {
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".js", ".mjs":
+		return "text/javascript; charset=utf-8"
+	case ".svg":
+		return "image/svg+xml"
+	case ".ico":
+		return "image/x-icon"
+	case ".png":
+		return "image/png"
+	case ".woff2":
+		return "font/woff2"
+	case ".json", ".map":
+		return "application/json"
+	case ".txt":
+		return "text/plain; charset=utf-8"
+	}
+	return "application/octet-stream"
+}
+
+// asset is one static file the app serves itself. Its gzip form is made on
+// first request, not at start-up: compressing the stylesheet at
+// BestCompression took most of the web function's cold start.
 type asset struct {
 	body        []byte
 	contentType string
@@ -44,57 +107,41 @@ func (f *asset) gzipped() []byte {
 	return f.gz
 }
 
-// assets are the embedded static files under one content hash: a new build
-// with any changed file gets new URLs, so browsers may cache them for a year.
+// assets are where the pages link the static files: under the app's own
+// /app/static/<version>/ (Deps.Static), or under the deployment's
+// Deps.StaticURL, which serves them instead.
 type assets struct {
-	files   map[string]*asset
-	version string // first 12 hex digits of the hash of every file
-	prefix  string // "/app/static/<version>/"
+	files   map[string]*asset // what the app serves; nil with StaticURL
+	version string
+	prefix  string // "/app/static/<version>/", or StaticURL
+	origin  string // StaticURL's scheme://host, for the CSP; "" when the app serves them
 	// Missing is true when nhsuk-frontend's files have not been copied in
 	// (`make assets`): pages then say so.
 	Missing bool
 }
 
-func loadAssets() *assets {
-	a := &assets{files: map[string]*asset{}}
-	var names []string
-	fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".md") {
-			names = append(names, strings.TrimPrefix(p, "static/"))
+// newAssets serves d.Static, or links d.StaticURL. With neither, the pages
+// link nothing that exists and say the styles are missing.
+func newAssets(d Deps) *assets {
+	if d.StaticURL != "" {
+		prefix := d.StaticURL
+		if !strings.HasSuffix(prefix, "/") {
+			prefix += "/"
 		}
-		return nil
-	})
-	sort.Strings(names)
-	sum := sha256.New()
-	for _, name := range names {
-		body, err := staticFS.ReadFile("static/" + name)
-		if err != nil {
-			continue
+		a := &assets{prefix: prefix}
+		if u, err := url.Parse(prefix); err == nil && u.Host != "" {
+			a.origin = u.Scheme + "://" + u.Host
 		}
-		if name == cssFrontend {
-			// The stylesheet names its icons from the site root; they are
-			// served beside it, under the same versioned prefix.
-			body = bytes.ReplaceAll(body, []byte("url(/assets/"), []byte("url(assets/"))
-		}
-		sum.Write([]byte(name))
-		sum.Write(body)
-		ct := mime.TypeByExtension(path.Ext(name))
-		switch path.Ext(name) {
-		case ".js":
-			ct = "text/javascript; charset=utf-8"
-		case ".css":
-			ct = "text/css; charset=utf-8"
-		case ".svg":
-			ct = "image/svg+xml"
-		case ".ico":
-			ct = "image/x-icon"
-		}
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		a.files[name] = &asset{body: body, contentType: ct, compress: ct != "image/x-icon"}
+		return a
 	}
-	a.version = hex.EncodeToString(sum.Sum(nil))[:12]
+	a := &assets{files: map[string]*asset{}}
+	if d.Static != nil {
+		var files []StaticFile
+		a.version, files = StaticFiles(d.Static)
+		for _, f := range files {
+			a.files[f.Name] = &asset{body: f.Body, contentType: f.ContentType, compress: f.ContentType != "image/x-icon"}
+		}
+	}
 	a.prefix = "/app/static/" + a.version + "/"
 	_, hasCSS := a.files[cssFrontend]
 	_, hasJS := a.files[jsFrontend]
@@ -110,7 +157,7 @@ func gzipBytes(b []byte) []byte {
 	return buf.Bytes()
 }
 
-// URL is where a static file is served.
+// URL is where a static file is linked.
 func (a *assets) URL(name string) string { return a.prefix + name }
 
 // serve answers GET /app/static/{version}/{file...}. A file asked for under

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -45,6 +46,15 @@ type Deps struct {
 	Giving export.GivingConfig
 	// Operator is who runs this deployment, shown in every page's header.
 	Operator Operator
+	// Static are the static files (package shared/web/static's FS), for
+	// the app to serve itself under /app/static/<version>/: locally and
+	// in tests.
+	Static fs.FS
+	// StaticURL is where a deployment serves the static files instead, one
+	// version of them ("https://d1234.cloudfront.net/3f2a9c0b1d4e/"): the
+	// pages link them there and the app serves none. The web function in
+	// AWS takes it from FUNDTRACK_STATIC_URL. It wins over Static.
+	StaticURL string
 }
 
 // Operator is the organisation that runs a deployment.
@@ -90,6 +100,7 @@ const maxFormBytes = 64 << 10
 type app struct {
 	Deps
 	assets *assets
+	csp    string // the Content-Security-Policy of every answer
 	// pages are parsed on the first page served, not at start-up, which
 	// every Lambda cold start would pay for (static assets need no parse).
 	pages func() map[string]*template.Template
@@ -103,10 +114,11 @@ func New(d Deps) http.Handler {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	a := &app{Deps: d, assets: loadAssets()}
+	a := &app{Deps: d, assets: newAssets(d)}
 	if a.assets.Missing {
 		d.Logger.Warn("web: NHS.UK frontend assets are missing from shared/web/static: run `make assets` and rebuild")
 	}
+	a.csp = contentSecurityPolicy(a.assets.origin)
 	a.pages = sync.OnceValue(func() map[string]*template.Template { return parseTemplates(a.assets) })
 	mux := http.NewServeMux()
 	a.routes(mux)
@@ -147,8 +159,7 @@ func (a *app) outer(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; font-src 'self' https://assets.nhs.uk; "+
-			"style-src 'self'; script-src 'self'; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Content-Security-Policy", a.csp)
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -172,6 +183,18 @@ func (a *app) outer(next http.Handler) http.Handler {
 	})
 }
 
+// contentSecurityPolicy allows the pages' styles, scripts and images from
+// the app itself and from where the static files are served (origin, ""
+// when that is the app).
+func contentSecurityPolicy(origin string) string {
+	own := "'self'"
+	if origin != "" {
+		own += " " + origin
+	}
+	return "default-src 'self'; img-src " + own + " data:; font-src 'self' https://assets.nhs.uk; " +
+		"style-src " + own + "; script-src " + own + "; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'"
+}
+
 // route kinds: public pages need no session; the others redirect to
 // sign-in without one.
 type handler func(w http.ResponseWriter, r *http.Request, q *req) error
@@ -190,7 +213,9 @@ func (q *req) isAdmin() bool { return q.Caller.IsAdmin() }
 
 func (a *app) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /app", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/app/", http.StatusFound) })
-	mux.HandleFunc("GET /app/static/{version}/{file...}", a.assets.serve)
+	if a.assets.files != nil {
+		mux.HandleFunc("GET /app/static/{version}/{file...}", a.assets.serve)
+	}
 	mux.HandleFunc("GET /app/auth/login", a.login)
 	mux.HandleFunc("GET /app/auth/callback", a.callback)
 	mux.HandleFunc("POST /app/auth/callback", a.callback)

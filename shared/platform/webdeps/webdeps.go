@@ -1,6 +1,6 @@
 // Package webdeps wires the web app from the environment. It is apart from
 // package platform so the API functions do not link the web app, nor the
-// SSM client the web function reads its session key with.
+// Parameter Store reader the web function reads its session key with.
 package webdeps
 
 import (
@@ -8,23 +8,31 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/web"
+	"github.com/fundtrack/fundtrack/shared/web/static"
 )
 
-// Deps wires the web app over one DynamoDB client: the API's service.
-// Sign-in, the session key and the operator are the caller's: Cognito,
-// Parameter Store and the template's parameters in Lambda (Lambda), the
-// demo-user page and local defaults locally.
+// Deps wires the web app over one DynamoDB client, as it runs locally and
+// in tests: the API's service, and the static files embedded (package
+// shared/web/static) for the app to serve itself. Sign-in, the session key
+// and the operator are the caller's: the demo-user page and local
+// defaults. Lambda wires the web function in AWS.
 func Deps(c platform.Config, db store.DB) web.Deps {
+	d := deps(c, db)
+	d.Static = static.FS
+	return d
+}
+
+// deps is what the web app needs in AWS and locally alike.
+func deps(c platform.Config, db store.DB) web.Deps {
 	return web.Deps{
 		Service: service.New(c.Store(db), nil),
 		Logger:  slog.New(slog.NewJSONHandler(os.Stderr, nil)),
@@ -38,7 +46,9 @@ func Deps(c platform.Config, db store.DB) web.Deps {
 // SessionKeyFromSSM), sign-in through Cognito managed login
 // (FUNDTRACK_COGNITO_DOMAIN, FUNDTRACK_COGNITO_CLIENT_ID,
 // FUNDTRACK_COGNITO_ISSUER; FUNDTRACK_WEB_BASE_URL if the app is not
-// reached at the request's own host), and the operator of OperatorFromEnv.
+// reached at the request's own host), the operator of OperatorFromEnv,
+// and the static files linked where the stage's CDN serves them
+// (FUNDTRACK_STATIC_URL, StaticURLFromEnv): the function carries none.
 //
 // Without FUNDTRACK_SESSION_KEY_PARAM, FUNDTRACK_SESSION_KEY may hold the
 // key itself (base64), for running the binary outside AWS (benchmarks, sam
@@ -63,6 +73,10 @@ func Lambda(ctx context.Context) (web.Deps, error) {
 	if err != nil {
 		return web.Deps{}, err
 	}
+	staticURL, err := StaticURLFromEnv()
+	if err != nil {
+		return web.Deps{}, err
+	}
 	signIn, err := web.NewCognito(web.CognitoConfig{
 		Domain:   os.Getenv("FUNDTRACK_COGNITO_DOMAIN"),
 		ClientID: os.Getenv("FUNDTRACK_COGNITO_CLIENT_ID"),
@@ -72,9 +86,28 @@ func Lambda(ctx context.Context) (web.Deps, error) {
 	if err != nil {
 		return web.Deps{}, err
 	}
-	d := Deps(c, c.DynamoDB(cfg))
+	// Not Deps: the embedded static files stay out of the binary (the
+	// linker drops what nothing reachable uses).
+	d := deps(c, platform.StoreDB(c.DynamoDB(cfg)))
 	d.Sessions, d.SignIn, d.RequestID, d.Operator = codec, signIn, platform.LambdaRequestID, operator
+	d.StaticURL = staticURL
 	return d, nil
+}
+
+// StaticURLFromEnv reads FUNDTRACK_STATIC_URL: where the deployment serves
+// this version of the web app's static files, an absolute http(s) URL
+// ("https://d1234.cloudfront.net/3f2a9c0b1d4e/"; the template builds it
+// from the assets distribution and AssetsVersion).
+func StaticURLFromEnv() (string, error) {
+	v := os.Getenv("FUNDTRACK_STATIC_URL")
+	if v == "" {
+		return "", errors.New("FUNDTRACK_STATIC_URL is not set: it says where the web app's static files are served (the template sets it)")
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("FUNDTRACK_STATIC_URL is %q: want an absolute http(s) URL with no query", v)
+	}
+	return v, nil
 }
 
 // sessionCodec is the web function's session codec, from Parameter Store
@@ -82,12 +115,7 @@ func Lambda(ctx context.Context) (web.Deps, error) {
 // elsewhere, for tests) or, outside AWS, from FUNDTRACK_SESSION_KEY.
 func sessionCodec(cfg aws.Config) (*web.Codec, error) {
 	if name := os.Getenv("FUNDTRACK_SESSION_KEY_PARAM"); name != "" {
-		endpoint := os.Getenv("FUNDTRACK_SSM_ENDPOINT")
-		client := ssm.NewFromConfig(cfg, func(o *ssm.Options) {
-			if endpoint != "" {
-				o.BaseEndpoint = aws.String(endpoint)
-			}
-		})
+		client := &SSM{Endpoint: os.Getenv("FUNDTRACK_SSM_ENDPOINT"), Region: cfg.Region, Credentials: cfg.Credentials}
 		return web.NewLazyCodec(SessionKeyFromSSM(client, name)), nil
 	}
 	if k := os.Getenv("FUNDTRACK_SESSION_KEY"); k != "" {
@@ -100,9 +128,9 @@ func sessionCodec(cfg aws.Config) (*web.Codec, error) {
 	return nil, errors.New("FUNDTRACK_SESSION_KEY_PARAM is not set: it names the SSM SecureString parameter holding the session key")
 }
 
-// ParameterGetter is the one SSM call the web function makes.
+// ParameterGetter is the one SSM call the web function makes (SSM).
 type ParameterGetter interface {
-	GetParameter(ctx context.Context, in *ssm.GetParameterInput, opts ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
+	GetParameter(ctx context.Context, name string, decrypt bool) (Parameter, error)
 }
 
 // SessionKeyFromSSM returns the key loader of web.NewLazyCodec: it reads
@@ -111,18 +139,17 @@ type ParameterGetter interface {
 // String is refused: the key would sit unencrypted in Parameter Store.
 func SessionKeyFromSSM(client ParameterGetter, name string) func(context.Context) ([]byte, error) {
 	return func(ctx context.Context) ([]byte, error) {
-		out, err := client.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(true)})
+		p, err := client.GetParameter(ctx, name, true)
 		if err != nil {
 			return nil, fmt.Errorf("read SSM parameter %s: %w", name, err)
 		}
-		p := out.Parameter
-		if p == nil || p.Value == nil {
+		if p.Value == "" {
 			return nil, fmt.Errorf("SSM parameter %s has no value", name)
 		}
-		if p.Type != ssmtypes.ParameterTypeSecureString {
+		if p.Type != "SecureString" {
 			return nil, fmt.Errorf("SSM parameter %s is a %s: store the session key as a SecureString", name, p.Type)
 		}
-		key, err := web.KeyFromBase64(*p.Value)
+		key, err := web.KeyFromBase64(p.Value)
 		if err != nil {
 			return nil, fmt.Errorf("SSM parameter %s: %w", name, err)
 		}

@@ -14,17 +14,16 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
+	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
 
 // fakeSSM is an HTTP endpoint speaking the part of Systems Manager's JSON
-// protocol the web function uses (GetParameter), as the SDK reaches it
-// through BaseEndpoint. It counts the calls and answers what it is told.
+// protocol the web function uses (GetParameter), reached through
+// FUNDTRACK_SSM_ENDPOINT. It counts the calls and answers what it is told.
 type fakeSSM struct {
 	*httptest.Server
 	calls atomic.Int64
@@ -104,6 +103,7 @@ func lambdaEnv(t *testing.T, ssmURL string) {
 		"FUNDTRACK_WEB_BASE_URL":      "https://fundtrack.example.org",
 		"FUNDTRACK_OPERATOR_NAME":     "Test Operator",
 		"FUNDTRACK_OPERATOR_IS_NHS":   "false",
+		"FUNDTRACK_STATIC_URL":        "https://d1234.cloudfront.net/3f2a9c0b1d4e/",
 		// As Lambda sets them; no DynamoDB request is made here.
 		"AWS_REGION":                  "eu-west-2",
 		"AWS_ACCESS_KEY_ID":           "AKIDTEST",
@@ -240,8 +240,8 @@ func TestSessionKeyFailureIsRetried(t *testing.T) {
 // 32-byte base64 key.
 func TestSessionKeyFromSSMRefuses(t *testing.T) {
 	fake := newFakeSSM(t)
-	client := ssm.New(ssm.Options{Region: "eu-west-2", BaseEndpoint: aws.String(fake.URL),
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")})
+	client := &webdeps.SSM{Region: "eu-west-2", Endpoint: fake.URL,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")}
 	load := webdeps.SessionKeyFromSSM(client, paramName)
 	key, b64 := newKey(t)
 
@@ -287,6 +287,82 @@ func TestLambdaSessionKeyWithoutSSM(t *testing.T) {
 	}
 }
 
+// TestLambdaLinksStaticFilesAtTheCDN: the web function as deployed links
+// its static files where FUNDTRACK_STATIC_URL says (the stage's CDN), lets
+// the pages load them from there (CSP) and serves none itself; it refuses
+// to start without a usable URL.
+func TestLambdaLinksStaticFilesAtTheCDN(t *testing.T) {
+	lambdaEnv(t, "")
+	t.Setenv("FUNDTRACK_SESSION_KEY_PARAM", "")
+	_, b64 := newKey(t)
+	t.Setenv("FUNDTRACK_SESSION_KEY", b64)
+	deps, err := webdeps.Lambda(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deps.Static != nil {
+		t.Error("the web function carries static files: it should only link them")
+	}
+	h := web.New(deps)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/app/auth/signed-out", nil))
+	page := rec.Body.String()
+	for _, want := range []string{`href="https://d1234.cloudfront.net/3f2a9c0b1d4e/nhsuk-frontend.min.css"`,
+		`src="https://d1234.cloudfront.net/3f2a9c0b1d4e/app.js"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("signed-out page (%d) does not link %s", rec.Code, want)
+		}
+	}
+	if strings.Contains(page, "app-warning-assets") {
+		t.Error("the page says the styles are missing")
+	}
+	csp := rec.Header().Get("Content-Security-Policy")
+	for _, want := range []string{"style-src 'self' https://d1234.cloudfront.net;", "script-src 'self' https://d1234.cloudfront.net;", "img-src 'self' https://d1234.cloudfront.net data:;"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q: want %q", csp, want)
+		}
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/app/static/3f2a9c0b1d4e/app.css", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("the function served a static file itself: %d", rec.Code)
+	}
+
+	for _, bad := range []string{"", "d1234.cloudfront.net/v/", "/app/static/", "ftp://x/y/", "https://d1234.cloudfront.net/v/?x=1"} {
+		t.Setenv("FUNDTRACK_STATIC_URL", bad)
+		if _, err := webdeps.Lambda(context.Background()); err == nil || !strings.Contains(err.Error(), "FUNDTRACK_STATIC_URL") {
+			t.Errorf("FUNDTRACK_STATIC_URL=%q: error %v, want one naming it", bad, err)
+		}
+	}
+}
+
+// TestDepsServeTheEmbeddedStaticFiles: locally and in tests the app serves
+// the embedded static files itself, under their version.
+func TestDepsServeTheEmbeddedStaticFiles(t *testing.T) {
+	d := webdeps.Deps(platform.Config{Table: "t"}, nil)
+	if d.Static == nil || d.StaticURL != "" {
+		t.Fatalf("Static %v, StaticURL %q: want the embedded files", d.Static, d.StaticURL)
+	}
+	version, files := web.StaticFiles(d.Static)
+	var appCSS bool
+	for _, f := range files {
+		appCSS = appCSS || f.Name == "app.css"
+		if strings.HasSuffix(f.Name, ".go") || strings.HasSuffix(f.Name, ".md") {
+			t.Errorf("%s is served", f.Name)
+		}
+	}
+	if !appCSS {
+		t.Fatal("app.css is not among the static files")
+	}
+	d.Sessions = web.RandomCodec()
+	rec := httptest.NewRecorder()
+	web.New(d).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/app/static/"+version+"/app.css", nil))
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "text/css; charset=utf-8" ||
+		!strings.Contains(rec.Header().Get("Cache-Control"), "immutable") {
+		t.Errorf("app.css: %d %v", rec.Code, rec.Header())
+	}
+}
+
 func TestOperatorFromEnv(t *testing.T) {
 	for _, tc := range []struct {
 		name, nhs string
@@ -305,5 +381,61 @@ func TestOperatorFromEnv(t *testing.T) {
 		if (err != nil) != tc.fails || got != tc.want {
 			t.Errorf("%q %q: %+v, %v; want %+v (error: %v)", tc.name, tc.nhs, got, err, tc.want, tc.fails)
 		}
+	}
+}
+
+// TestSSMRetriesTransientFailures: a throttled or failed (5xx) GetParameter
+// is tried again, up to three times in all, as the SDK's retryer would; a
+// refusal (an unknown parameter, say) is not. The request carries Lambda's
+// session token, signed.
+func TestSSMRetriesTransientFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		failures  []string // what the first answers are, before success
+		wantCalls int64
+		wantErr   string
+	}{
+		{"throttled once", []string{`429 {"__type":"ThrottlingException","message":"Rate exceeded"}`}, 2, ""},
+		{"5xx twice", []string{`500 {"__type":"InternalServerError"}`, `503 {}`}, 3, ""},
+		{"5xx three times", []string{`500 {}`, `500 {}`, `503 {"__type":"com.amazonaws.ssm#InternalServerError:http://internal.amazon.com/","Message":"busy"}`}, 3, "503 InternalServerError: busy"},
+		{"not found", []string{`400 {"__type":"com.amazonaws.ssm#ParameterNotFound","message":"nope"}`}, 1, "400 ParameterNotFound: nope"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var calls atomic.Int64
+			var tokens []string
+			var mu sync.Mutex
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				n := calls.Add(1)
+				mu.Lock()
+				tokens = append(tokens, r.Header.Get("X-Amz-Security-Token")+" "+r.Header.Get("Authorization"))
+				mu.Unlock()
+				if int(n) <= len(tc.failures) {
+					status, body, _ := strings.Cut(tc.failures[n-1], " ")
+					code := map[string]int{"400": 400, "429": 429, "500": 500, "503": 503}[status]
+					w.WriteHeader(code)
+					io.WriteString(w, body)
+					return
+				}
+				io.WriteString(w, `{"Parameter":{"Name":"/p","Type":"SecureString","Value":"v","Version":3}}`)
+			}))
+			defer srv.Close()
+			c := &webdeps.SSM{Region: "eu-west-2", Endpoint: srv.URL,
+				Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "session-token")}
+			p, err := c.GetParameter(context.Background(), "/p", true)
+			if tc.wantErr == "" && (err != nil || p != (webdeps.Parameter{Name: "/p", Type: "SecureString", Value: "v"})) {
+				t.Errorf("got %+v, %v", p, err)
+			}
+			if tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Errorf("error %v, want one saying %q", err, tc.wantErr)
+			}
+			if n := calls.Load(); n != tc.wantCalls {
+				t.Errorf("%d calls, want %d", n, tc.wantCalls)
+			}
+			for _, tok := range tokens {
+				if !strings.HasPrefix(tok, "session-token AWS4-HMAC-SHA256 ") || !strings.Contains(tok, "x-amz-security-token") {
+					t.Errorf("request without the signed session token: %q", tok)
+				}
+			}
+		})
 	}
 }

@@ -175,9 +175,20 @@ func (s *Store) ListCohorts(_ context.Context, programmeID, projectID string, p 
 	return listOf[domain.Cohort](s, "ListCohorts", programmeID, domain.EntityCohort, projectID, nil, p)
 }
 
-// ListOutcomes implements service.DeliveryStore.
-func (s *Store) ListOutcomes(_ context.Context, programmeID, projectID string, p service.Page) ([]domain.Outcome, string, error) {
-	return listOf[domain.Outcome](s, "ListOutcomes", programmeID, domain.EntityOutcome, projectID, nil, p)
+// ListOutcomes implements service.DeliveryStore (projectID "": every
+// project's submissions, in project then id order as the table keeps them).
+func (s *Store) ListOutcomes(_ context.Context, programmeID, projectID string, f service.OutcomeFilter, p service.Page) ([]domain.Outcome, string, error) {
+	var keep func(domain.Outcome) bool
+	list := "outcomes"
+	if f.ApprovedOnly {
+		list, keep = "approved outcomes", func(o domain.Outcome) bool { return o.Counted() }
+	}
+	if err := s.enter("ListOutcomes"); err != nil {
+		return nil, "", err
+	}
+	defer s.mu.Unlock()
+	es := s.progs[programmeID].outcomeEntries(projectID)
+	return page(programmeID+"/"+list+"/"+projectID, es, false, keep, p)
 }
 
 // ListTargets implements service.TargetStore.

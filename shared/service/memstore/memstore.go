@@ -120,6 +120,13 @@ func slot(ref domain.RecordRef) (domain.RecordRef, error) {
 		return ref, nil
 	case domain.EntityPayment, domain.EntitySpend: // under their grant
 		return domain.GrantRef(ref.Entity, ref.GrantID, ref.ID), nil
+	case domain.EntitySchedule, entitySetup, entityStats, entityGeneration:
+		return domain.Ref(ref.Entity, ref.ID), nil
+	case domain.EntityReturn:
+		if _, _, _, ok := domain.ParseReturnID(ref.ID); !ok {
+			return ref, fmt.Errorf("no key for return %q", ref.ID)
+		}
+		return domain.Ref(ref.Entity, ref.ID), nil
 	}
 	return ref, fmt.Errorf("no key for a %s", ref.Entity)
 }
@@ -151,6 +158,13 @@ func (p *partition) decode(ref domain.RecordRef, v any) (bool, error) {
 	data, ok := p.records[k]
 	if !ok {
 		return false, nil
+	}
+	if r, isReturn := v.(*domain.Return); isReturn {
+		// A return is kept with what the API does not show (see memReturn).
+		var m memReturn
+		err := json.Unmarshal(data, &m)
+		*r = m.domain()
+		return true, err
 	}
 	return true, json.Unmarshal(data, v)
 }
@@ -237,6 +251,7 @@ func (s *Store) Totals(_ context.Context, programmeID string) (domain.Totals, er
 func copyTotals(t domain.Totals) domain.Totals {
 	c := t
 	c.ByFunder, c.Posts, c.Programme, c.Measures = maps.Clone(t.ByFunder), maps.Clone(t.Posts), maps.Clone(t.Programme), maps.Clone(t.Measures)
+	c.Pending = maps.Clone(t.Pending)
 	c.ByProject, c.ByCohort, c.Monthly = cloneNested(t.ByProject), cloneNested(t.ByCohort), cloneNested(t.Monthly)
 	return c
 }

@@ -160,9 +160,9 @@ func (s *Store) CreateFunder(_ context.Context, programmeID string, f domain.Fun
 }
 
 // CreateProject implements service.OrganisationStore.
-func (s *Store) CreateProject(_ context.Context, programmeID string, pr domain.Project, ch service.Change) error {
+func (s *Store) CreateProject(_ context.Context, programmeID string, pr domain.Project, gen *service.Generation, ch service.Change) error {
 	return s.write("CreateProject", programmeID, ch, func(t *tx) {
-		t.create(domain.Ref(domain.EntityProject, pr.ID), pr).programmeExists()
+		t.create(domain.Ref(domain.EntityProject, pr.ID), pr).programmeExists().generation(gen)
 	})
 }
 
@@ -242,33 +242,6 @@ func (s *Store) UpdateCohort(_ context.Context, programmeID string, before, afte
 	return s.write("UpdateCohort", programmeID, ch, func(t *tx) {
 		t.versioned(domain.ProjectRef(domain.EntityCohort, after.ProjectID, after.ID), after, before.Version)
 		t.totals(delta{places: after.Places - before.Places})
-	})
-}
-
-// CreateOutcome implements service.DeliveryStore. A correction takes the
-// old figures out and marks the old submission superseded in the same
-// change; a second correction of it is *service.AlreadyCorrectedError
-// naming the first.
-func (s *Store) CreateOutcome(_ context.Context, programmeID string, o domain.Outcome, old *domain.Outcome, ch service.Change) error {
-	return s.write("CreateOutcome", programmeID, ch, func(t *tx) {
-		d := delta{at: o.SubmittedAt}
-		d.outcome(o, 1)
-		t.create(domain.ProjectRef(domain.EntityOutcome, o.ProjectID, o.ID), o)
-		t.exists(domain.Ref(domain.EntityProject, o.ProjectID))
-		if o.CohortID != "" {
-			t.exists(domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID))
-		}
-		if old != nil {
-			d.outcome(*old, -1)
-			replaced := domain.ProjectRef(domain.EntityOutcome, old.ProjectID, old.ID)
-			by := ""
-			if t.p != nil {
-				by = t.p.superseded[old.ID]
-			}
-			t.check(by == "", &service.AlreadyCorrectedError{Replaced: replaced, By: domain.ProjectRef(domain.EntityOutcome, old.ProjectID, by)})
-			t.then(func(p *partition) { p.superseded[old.ID] = o.ID }).exists(replaced)
-		}
-		t.totals(d)
 	})
 }
 

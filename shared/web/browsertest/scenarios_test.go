@@ -27,6 +27,7 @@ type suite struct {
 	// Set as the story goes.
 	grantID, targetID string
 	money             moneyState
+	rc                reportingStory
 }
 
 func (s *suite) base() string { return "/app/programmes/" + s.fx.PID }
@@ -37,7 +38,10 @@ func (s *suite) base() string { return "/app/programmes/" + s.fx.PID }
 // people-into-work target of 60; the project lead's outcomes take the
 // programme past it (once with JavaScript, once without); the funder then
 // sees it reached. Then its money (money_test.go): a budget and tranches,
-// spend, tranches falling due and paid, what the funder sees.
+// spend, tranches falling due and paid, what the funder sees. Then the
+// reporting cycle, in a programme of its own (reporting_test.go): a
+// schedule, a late return, a change asked for and made, an approval, and
+// the funder seeing the figure only then.
 func TestWebAppInABrowser(t *testing.T) {
 	start := time.Now()
 	root := repoRoot(t)
@@ -64,6 +68,12 @@ func TestWebAppInABrowser(t *testing.T) {
 		{"project lead reports spend and corrects it without JavaScript", s.projectLeadReportsSpend},
 		{"tranches fall due, the DWP is emailed once, the lead pays on a stale page and again", s.tranchesFallDue},
 		{"funder sees the money and no way to change it", s.funderSeesMoney},
+		{"lead sets a quarterly schedule and turns review on", s.leadSetsUpReturns},
+		{"project lead is told a return is overdue and submits it late", s.projectLeadSubmitsLate},
+		{"lead asks for a change", s.leadAsksForAChange},
+		{"project lead corrects without JavaScript", s.projectLeadCorrects},
+		{"lead approves the correction without JavaScript", s.leadApproves},
+		{"funder sees the approved figure and is emailed only then", s.funderSeesApprovedFigures},
 	}
 	for _, sc := range scenarios {
 		began := time.Now()

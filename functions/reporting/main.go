@@ -1,0 +1,22 @@
+// Command reporting is the Lambda function serving fundtrack's reporting-cycle API routes (schedules, returns, review).
+package main
+
+import (
+	"context"
+	"log"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/fundtrack/fundtrack/shared/auth"
+	"github.com/fundtrack/fundtrack/shared/httpapi"
+	"github.com/fundtrack/fundtrack/shared/platform"
+)
+
+func main() {
+	deps, err := platform.LambdaAPI(context.Background(), auth.Lambda{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(httpadapter.NewV2(httpapi.NewReportingHandler(deps)).ProxyWithContext)
+}

@@ -1,0 +1,766 @@
+package domain
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The reporting cycle: a schedule expects one return per project per
+// period; each return is due some days after its period ends, reminders go
+// out before that, and a lead reviews what is sent before funders see it.
+
+// Limits of a reporting schedule. MaxPeriods keeps one schedule's returns
+// to ten years of monthly periods per project, so creating one stays a
+// bounded amount of work.
+const (
+	MaxPeriods       = 120
+	MaxDueDays       = 90
+	DefaultDueDays   = 20
+	MaxReminders     = 10
+	MaxReminderDays  = 90
+	MaxScheduleProjs = 200
+	MaxCommentLen    = 2000
+	// OverdueEmailWindow is how long past its due date a return may be,
+	// when fundtrack first expects it, and still be emailed as overdue:
+	// returns older than that are shown overdue but nobody is told.
+	OverdueEmailWindow = 90
+)
+
+// DefaultReminders is when project leads are reminded when a schedule
+// names no reminders: a week before the due date.
+var DefaultReminders = []int64{7}
+
+// Frequency is how long each period of a schedule runs.
+type Frequency string
+
+// The frequencies of the SPEC: periods of one, three, six or twelve
+// calendar months.
+const (
+	Monthly    Frequency = "monthly"
+	Quarterly  Frequency = "quarterly"
+	HalfYearly Frequency = "half-yearly"
+	Yearly     Frequency = "yearly"
+)
+
+// Months is the length of one period in calendar months (0 for an
+// unknown frequency).
+func (f Frequency) Months() int {
+	switch f {
+	case Monthly:
+		return 1
+	case Quarterly:
+		return 3
+	case HalfYearly:
+		return 6
+	case Yearly:
+		return 12
+	}
+	return 0
+}
+
+// Period is one reporting period, both dates included.
+type Period struct {
+	Start Date
+	End   Date
+}
+
+// Schedule is a programme's reporting schedule: which projects send
+// returns, for which periods, and when they are due.
+type Schedule struct {
+	ID               string    `json:"id"`
+	Name             string    `json:"name"`
+	Frequency        Frequency `json:"frequency"`
+	FirstPeriodStart Date      `json:"firstPeriodStart"`
+	LastPeriodEnd    Date      `json:"lastPeriodEnd"`
+	DueDays          int64     `json:"dueDays"`
+	Reminders        []int64   `json:"reminders"`
+	// ProjectIDs lists the projects that report; none means every project
+	// of the programme, including projects added later.
+	ProjectIDs []string  `json:"projectIds,omitempty"`
+	Version    int64     `json:"version"`
+	CreatedAt  time.Time `json:"createdAt"`
+	UpdatedAt  time.Time `json:"updatedAt"`
+}
+
+// ScheduleInput is the body of POST …/schedules.
+type ScheduleInput struct {
+	Name             string    `json:"name"`
+	Frequency        Frequency `json:"frequency"`
+	FirstPeriodStart Date      `json:"firstPeriodStart"`
+	LastPeriodEnd    Date      `json:"lastPeriodEnd"`
+	DueDays          *int64    `json:"dueDays"`
+	Reminders        []int64   `json:"reminders"`
+	ProjectIDs       []string  `json:"projectIds"`
+}
+
+// Validate checks a schedule's own fields; that its projects exist is
+// checked by the service. dueDays and reminders take their defaults here.
+func (in *ScheduleInput) Validate() error {
+	p := Problems{}
+	requiredLine(p, "name", in.Name, MaxNameLen)
+	months := in.Frequency.Months()
+	if months == 0 {
+		p.Add("frequency", `must be "monthly", "quarterly", "half-yearly" or "yearly"`)
+	}
+	switch {
+	case in.FirstPeriodStart.IsZero():
+		p.Add("firstPeriodStart", "required")
+	case in.FirstPeriodStart.Time().Day() != 1:
+		p.Add("firstPeriodStart", "must be the first day of a month, e.g. 2026-04-01")
+	}
+	if in.LastPeriodEnd.IsZero() {
+		p.Add("lastPeriodEnd", "required")
+	} else if months > 0 && !in.FirstPeriodStart.IsZero() && in.FirstPeriodStart.Time().Day() == 1 {
+		periods := PeriodsOf(in.Frequency, in.FirstPeriodStart, in.LastPeriodEnd)
+		switch {
+		case in.LastPeriodEnd.Before(in.FirstPeriodStart):
+			p.Add("lastPeriodEnd", "must be after firstPeriodStart")
+		case len(periods) == 0 || periods[len(periods)-1].End != in.LastPeriodEnd:
+			p.Add("lastPeriodEnd", "must be the last day of a period, e.g. "+periodEndExample(in.Frequency, in.FirstPeriodStart))
+		case len(periods) > MaxPeriods:
+			p.Add("lastPeriodEnd", "a schedule has at most "+strconv.Itoa(MaxPeriods)+" periods; make a second schedule for later ones")
+		}
+	}
+	if in.DueDays == nil {
+		d := int64(DefaultDueDays)
+		in.DueDays = &d
+	} else if *in.DueDays < 0 || *in.DueDays > MaxDueDays {
+		p.Add("dueDays", "must be a whole number of days from 0 to 90")
+	}
+	if in.Reminders == nil {
+		in.Reminders = slices.Clone(DefaultReminders)
+	}
+	validReminders(p, in.Reminders)
+	if in.ProjectIDs != nil {
+		if len(in.ProjectIDs) == 0 {
+			p.Add("projectIds", "name at least one project, or leave projectIds out for every project")
+		}
+		if len(in.ProjectIDs) > MaxScheduleProjs {
+			p.Add("projectIds", "at most 200 projects; leave projectIds out for every project")
+		}
+		seen := map[string]bool{}
+		for i, id := range in.ProjectIDs {
+			f := "projectIds[" + strconv.Itoa(i) + "]"
+			switch {
+			case !ValidID(id):
+				p.Add(f, "must be the id of one of the programme's projects")
+			case seen[id]:
+				p.Add(f, "appears twice")
+			}
+			seen[id] = true
+		}
+	}
+	return p.Err()
+}
+
+func validReminders(p Problems, reminders []int64) {
+	if len(reminders) > MaxReminders {
+		p.Add("reminders", "at most 10 reminders")
+	}
+	seen := map[int64]bool{}
+	for i, r := range reminders {
+		f := "reminders[" + strconv.Itoa(i) + "]"
+		switch {
+		case r < 0 || r > MaxReminderDays:
+			p.Add(f, "must be a whole number of days before the due date, from 0 to 90")
+		case seen[r]:
+			p.Add(f, "appears twice")
+		}
+		seen[r] = true
+	}
+}
+
+// periodEndExample is a valid lastPeriodEnd, for the error message: the
+// end of the schedule's first year of periods.
+func periodEndExample(f Frequency, first Date) string {
+	ps := PeriodsOf(f, first, DateOf(first.Time().AddDate(1, 0, -1)))
+	if len(ps) == 0 {
+		return "2027-03-31"
+	}
+	return ps[len(ps)-1].End.String()
+}
+
+// PeriodsOf lists the periods of a frequency from first (the first of a
+// month) that end on or before last. It stops after MaxPeriods+1 periods,
+// enough for Validate to refuse.
+func PeriodsOf(f Frequency, first, last Date) []Period {
+	months := f.Months()
+	if months == 0 || first.IsZero() || last.IsZero() {
+		return nil
+	}
+	var out []Period
+	for i := 0; len(out) <= MaxPeriods; i++ {
+		start := first.Time().AddDate(0, i*months, 0)
+		end := start.AddDate(0, months, -1)
+		if end.After(last.Time()) {
+			break
+		}
+		out = append(out, Period{Start: DateOf(start), End: DateOf(end)})
+	}
+	return out
+}
+
+// Periods are the schedule's periods, oldest first.
+func (s Schedule) Periods() []Period {
+	return PeriodsOf(s.Frequency, s.FirstPeriodStart, s.LastPeriodEnd)
+}
+
+// DueDate is when the return for a period is due.
+func (s Schedule) DueDate(p Period) Date { return p.End.AddDays(int(s.DueDays)) }
+
+// Covers reports whether a project sends returns under the schedule.
+func (s Schedule) Covers(projectID string) bool {
+	return len(s.ProjectIDs) == 0 || slices.Contains(s.ProjectIDs, projectID)
+}
+
+// PeriodOf returns the schedule's period that is exactly start to end.
+func (s Schedule) PeriodOf(start, end Date) (Period, bool) {
+	for _, p := range s.Periods() {
+		if p.Start == start && p.End == end {
+			return p, true
+		}
+	}
+	return Period{}, false
+}
+
+// SchedulePatch is the body of PATCH …/schedules/{id}. A schedule's
+// returns are laid out by its frequency, first period, due days and
+// projects, so those stay as they are (make a new schedule to change
+// them); its name and reminders may change, and its last period may move
+// later, which adds returns.
+type SchedulePatch struct {
+	Name             *string    `json:"name"`
+	Reminders        *[]int64   `json:"reminders"`
+	LastPeriodEnd    *Date      `json:"lastPeriodEnd"`
+	Frequency        *Frequency `json:"frequency"`
+	FirstPeriodStart *Date      `json:"firstPeriodStart"`
+	DueDays          *int64     `json:"dueDays"`
+	ProjectIDs       *[]string  `json:"projectIds"`
+}
+
+// Apply returns the schedule with the patch applied, or the problems with
+// the patch (a fixed field sent with a new value, a last period moved
+// earlier, a bad name or reminder).
+func (pt SchedulePatch) Apply(s Schedule) (Schedule, error) {
+	p := Problems{}
+	fixed := "cannot change once returns are expected; make a new schedule instead"
+	if pt.Frequency != nil && *pt.Frequency != s.Frequency {
+		p.Add("frequency", fixed)
+	}
+	if pt.FirstPeriodStart != nil && *pt.FirstPeriodStart != s.FirstPeriodStart {
+		p.Add("firstPeriodStart", fixed)
+	}
+	if pt.DueDays != nil && *pt.DueDays != s.DueDays {
+		p.Add("dueDays", fixed)
+	}
+	if pt.ProjectIDs != nil && !slices.Equal(*pt.ProjectIDs, s.ProjectIDs) {
+		p.Add("projectIds", fixed)
+	}
+	if pt.Name != nil {
+		s.Name = *pt.Name
+	}
+	requiredLine(p, "name", s.Name, MaxNameLen)
+	if pt.Reminders != nil {
+		if *pt.Reminders == nil {
+			p.Add("reminders", "must be a list of days before the due date, or [] for none")
+		} else {
+			s.Reminders = slices.Clone(*pt.Reminders)
+			validReminders(p, s.Reminders)
+		}
+	}
+	if pt.LastPeriodEnd != nil && *pt.LastPeriodEnd != s.LastPeriodEnd {
+		in := ScheduleInput{Name: "x", Frequency: s.Frequency, FirstPeriodStart: s.FirstPeriodStart, LastPeriodEnd: *pt.LastPeriodEnd,
+			DueDays: &s.DueDays, Reminders: []int64{}}
+		var e *Error
+		switch {
+		case pt.LastPeriodEnd.IsZero():
+			p.Add("lastPeriodEnd", "required")
+		case pt.LastPeriodEnd.Before(s.LastPeriodEnd):
+			p.Add("lastPeriodEnd", "may only move later: returns already expected stay expected")
+		default:
+			if err := in.Validate(); err != nil && asError(err, &e) && e.Fields["lastPeriodEnd"] != "" {
+				p.Add("lastPeriodEnd", e.Fields["lastPeriodEnd"])
+			}
+		}
+		s.LastPeriodEnd = *pt.LastPeriodEnd
+	}
+	return s, p.Err()
+}
+
+func asError(err error, e **Error) bool {
+	de, ok := err.(*Error)
+	if ok {
+		*e = de
+	}
+	return ok
+}
+
+// ReturnState is what has happened to a return, as stored; its status
+// (ReturnStatus) adds what the calendar says about a return not yet sent.
+type ReturnState string
+
+// Return states.
+const (
+	StateExpected         ReturnState = "expected" // nothing sent yet
+	StateSubmitted        ReturnState = "submitted"
+	StateChangesRequested ReturnState = "changes-requested"
+	StateAccepted         ReturnState = "accepted"
+)
+
+// ReturnStates lists every state, in the order lists show them.
+var ReturnStates = []ReturnState{StateExpected, StateSubmitted, StateChangesRequested, StateAccepted}
+
+// ReturnStatus is a return's status in the API.
+type ReturnStatus string
+
+// Return statuses of the SPEC.
+const (
+	ReturnUpcoming         ReturnStatus = "upcoming"
+	ReturnOpen             ReturnStatus = "open"
+	ReturnOverdue          ReturnStatus = "overdue"
+	ReturnSubmitted        ReturnStatus = "submitted"
+	ReturnChangesRequested ReturnStatus = "changes-requested"
+	ReturnAccepted         ReturnStatus = "accepted"
+)
+
+// ReturnStatuses lists every status, for validation and the web app.
+var ReturnStatuses = []ReturnStatus{ReturnUpcoming, ReturnOpen, ReturnOverdue, ReturnSubmitted, ReturnChangesRequested, ReturnAccepted}
+
+// ValidReturnStatus reports whether s is a status of the SPEC.
+func ValidReturnStatus(s ReturnStatus) bool { return slices.Contains(ReturnStatuses, s) }
+
+// State is the stored state behind a status.
+func (s ReturnStatus) State() ReturnState {
+	switch s {
+	case ReturnSubmitted:
+		return StateSubmitted
+	case ReturnChangesRequested:
+		return StateChangesRequested
+	case ReturnAccepted:
+		return StateAccepted
+	}
+	return StateExpected
+}
+
+// PeriodEnds is the range of period ends a status covers among a
+// schedule's returns not yet sent, on day today: from (inclusive) and to
+// (exclusive), either zero for no bound. Within one schedule every return
+// is due the same number of days after its period ends, so each
+// time-derived status is one range of period ends: that is what lets a
+// list by status be read from an index ordered by period end.
+func (s ReturnStatus) PeriodEnds(today Date, dueDays int64) (from, to Date) {
+	switch s {
+	case ReturnUpcoming: // the period is not over: it ends today or later
+		return today, Date{}
+	case ReturnOpen: // over, not yet due: today-dueDays <= end < today
+		return today.AddDays(-int(dueDays)), today
+	case ReturnOverdue: // past due: end + dueDays < today
+		return Date{}, today.AddDays(-int(dueDays))
+	}
+	return Date{}, Date{}
+}
+
+// ReviewDecision is a lead's decision on a submission.
+type ReviewDecision string
+
+// Review decisions.
+const (
+	DecisionApprove        ReviewDecision = "approve"
+	DecisionRequestChanges ReviewDecision = "request-changes"
+)
+
+// Review is a lead's decision on a submission: who, when and why.
+type Review struct {
+	Decision ReviewDecision `json:"decision"`
+	By       string         `json:"by"`
+	At       time.Time      `json:"at"`
+	Comment  string         `json:"comment,omitempty"`
+}
+
+// ReviewInput is the body of POST …/outcomes/{id}/review.
+type ReviewInput struct {
+	Decision ReviewDecision `json:"decision"`
+	Comment  string         `json:"comment"`
+}
+
+// Validate checks a review; a request for changes says why. The comment
+// goes through the personal-data guard separately (CheckPersonalData).
+func (in ReviewInput) Validate() error {
+	p := Problems{}
+	switch in.Decision {
+	case DecisionApprove:
+	case DecisionRequestChanges:
+		if strings.TrimSpace(in.Comment) == "" {
+			p.Add("comment", "required: say what needs to change")
+		}
+	case "":
+		p.Add("decision", "required")
+	default:
+		p.Add("decision", `must be "approve" or "request-changes"`)
+	}
+	optionalMultiLine(p, "comment", in.Comment, MaxCommentLen)
+	return p.Err()
+}
+
+// Return is one project's return for one period of a schedule.
+type Return struct {
+	ID           string       `json:"id"`
+	ScheduleID   string       `json:"scheduleId"`
+	ProjectID    string       `json:"projectId"`
+	PeriodStart  Date         `json:"periodStart"`
+	PeriodEnd    Date         `json:"periodEnd"`
+	DueDate      Date         `json:"dueDate"`
+	Status       ReturnStatus `json:"status"`
+	SubmissionID string       `json:"submissionId,omitempty"`
+	SubmittedAt  *time.Time   `json:"submittedAt,omitempty"`
+	Late         bool         `json:"late"`
+	Review       *Review      `json:"review,omitempty"`
+
+	// State is what has happened to it; Status adds the calendar.
+	State ReturnState `json:"-"`
+	// Version guards concurrent fills and reviews of the return.
+	Version int64 `json:"-"`
+	// CreatedAt is when fundtrack first expected the return (the schedule,
+	// or the project, was created): overdue emails catch up from then.
+	CreatedAt time.Time `json:"-"`
+}
+
+// ReturnID is the id of a project's return for the period of a schedule
+// starting on periodStart. Ids are made from what the return is, so a
+// submission finds the returns it fills without looking them up, and
+// writing a return twice writes the same record.
+func ReturnID(scheduleID, projectID string, periodStart Date) string {
+	return scheduleID + "-" + projectID + "-" + strings.ReplaceAll(periodStart.String(), "-", "")
+}
+
+// ParseReturnID splits a return id into its schedule, project and period
+// start, reporting whether it is one.
+func ParseReturnID(id string) (scheduleID, projectID string, periodStart Date, ok bool) {
+	parts := strings.Split(id, "-")
+	if len(parts) != 3 || !ValidID(parts[0]) || !ValidID(parts[1]) || len(parts[2]) != 8 {
+		return "", "", Date{}, false
+	}
+	d := parts[2]
+	ps, err := ParseDate(d[:4] + "-" + d[4:6] + "-" + d[6:])
+	if err != nil {
+		return "", "", Date{}, false
+	}
+	return parts[0], parts[1], ps, true
+}
+
+// StatusOn is the return's status on day today.
+func (r Return) StatusOn(today Date) ReturnStatus {
+	switch r.State {
+	case StateSubmitted:
+		return ReturnSubmitted
+	case StateChangesRequested:
+		return ReturnChangesRequested
+	case StateAccepted:
+		return ReturnAccepted
+	}
+	switch {
+	case !today.After(r.PeriodEnd):
+		return ReturnUpcoming
+	case !today.After(r.DueDate):
+		return ReturnOpen
+	default:
+		return ReturnOverdue
+	}
+}
+
+// Sent reports whether anything has been submitted for the return.
+func (r Return) Sent() bool { return r.State != StateExpected && r.State != "" }
+
+// ExpectedReturns are the returns a schedule expects of the given
+// projects, each not yet sent, as first expected at now.
+func ExpectedReturns(s Schedule, projects []Project, now time.Time) []Return {
+	var out []Return
+	periods := s.Periods()
+	for _, pr := range projects {
+		if !s.Covers(pr.ID) {
+			continue
+		}
+		for _, p := range periods {
+			out = append(out, Return{ID: ReturnID(s.ID, pr.ID, p.Start), ScheduleID: s.ID, ProjectID: pr.ID,
+				PeriodStart: p.Start, PeriodEnd: p.End, DueDate: s.DueDate(p), State: StateExpected, Version: 1, CreatedAt: now})
+		}
+	}
+	return out
+}
+
+// Fill is what a submission does to a return it fills: its new state,
+// and whether that is its first sending (then SubmittedAt and Late are
+// set). ok is false when the submission leaves the return as it is.
+//
+// A submission fills a return for its exact period when nothing was sent
+// yet, when changes were requested, or when it corrects the submission
+// the return holds; another submission for the same period leaves a
+// return already sent as it is.
+func (r Return) Fill(o Outcome) (Return, bool) {
+	state := StateAccepted
+	if o.Status == OutcomePending {
+		state = StateSubmitted
+	}
+	switch r.State {
+	case StateExpected, StateChangesRequested, "":
+	case StateSubmitted, StateAccepted:
+		if o.Replaces == "" || o.Replaces != r.SubmissionID {
+			return r, false
+		}
+	}
+	if !r.Sent() {
+		at := o.SubmittedAt
+		r.SubmittedAt = &at
+		r.Late = DateOf(at).After(r.DueDate)
+	}
+	r.State, r.SubmissionID, r.Review = state, o.ID, nil
+	return r, true
+}
+
+// Reviewed is the return after a lead's decision on the submission it
+// holds.
+func (r Return) Reviewed(rv Review) Return {
+	switch rv.Decision {
+	case DecisionApprove:
+		r.State = StateAccepted
+	case DecisionRequestChanges:
+		r.State = StateChangesRequested
+	}
+	r.Review = &rv
+	return r
+}
+
+// View is the return as a caller sees it on day today. Funders read
+// statuses and approved figures only: the submission a return holds is
+// theirs to follow once accepted, and a lead's review is not theirs.
+func (r Return) View(today Date, funderOnly bool) Return {
+	r.Status = r.StatusOn(today)
+	if funderOnly {
+		r.Review = nil
+		if r.State != StateAccepted {
+			r.SubmissionID = ""
+		}
+	}
+	return r
+}
+
+// FillFromHistory is the state a new return takes from the submissions
+// already made for its project (a schedule set up part way through a
+// programme): among those for its exact period, the newest submission not
+// corrected by another fills it, and it was first sent when the earliest
+// of them was.
+func (r Return) FillFromHistory(outcomes []Outcome) Return {
+	corrected := map[string]bool{}
+	var matching []Outcome
+	for _, o := range outcomes {
+		if o.Replaces != "" {
+			corrected[o.Replaces] = true
+		}
+		if o.ProjectID == r.ProjectID && o.PeriodStart == r.PeriodStart && o.PeriodEnd == r.PeriodEnd {
+			matching = append(matching, o)
+		}
+	}
+	if len(matching) == 0 {
+		return r
+	}
+	first := matching[0].SubmittedAt
+	var head *Outcome
+	for i, o := range matching {
+		if o.SubmittedAt.Before(first) {
+			first = o.SubmittedAt
+		}
+		if !corrected[o.ID] && (head == nil || !o.SubmittedAt.Before(head.SubmittedAt)) {
+			head = &matching[i]
+		}
+	}
+	if head == nil {
+		return r
+	}
+	switch head.EffectiveStatus() {
+	case OutcomePending:
+		r.State = StateSubmitted
+	case OutcomeChangesRequested:
+		r.State = StateChangesRequested
+		r.Review = head.Review
+	default:
+		r.State = StateAccepted
+		r.Review = head.Review
+	}
+	r.SubmissionID = head.ID
+	r.SubmittedAt = &first
+	r.Late = DateOf(first).After(r.DueDate)
+	return r
+}
+
+// ReturnStats are one schedule's counts of returns, by period end, kept up
+// to date with every return written, filled and reviewed, so progress
+// counts returns without reading them.
+type ReturnStats struct {
+	ScheduleID string
+	Expected   map[Date]int64 // returns for the period
+	Unsent     map[Date]int64 // of which nothing is sent yet
+	OnTime     map[Date]int64 // of which the first sending came by the due date
+	Submitted  int64          // returns awaiting review
+}
+
+// StatsDelta is how writing a return (from before, nil when new, to
+// after) moves its schedule's counts.
+type StatsDelta struct {
+	Expected, Unsent, OnTime map[Date]int64
+	Submitted                int64
+}
+
+// Add counts a return's contribution (sign +1) or takes it back (-1).
+func (d *StatsDelta) Add(r Return, sign int64) {
+	if d.Expected == nil {
+		d.Expected, d.Unsent, d.OnTime = map[Date]int64{}, map[Date]int64{}, map[Date]int64{}
+	}
+	d.Expected[r.PeriodEnd] += sign
+	if !r.Sent() {
+		d.Unsent[r.PeriodEnd] += sign
+	} else if !r.Late {
+		d.OnTime[r.PeriodEnd] += sign
+	}
+	if r.State == StateSubmitted {
+		d.Submitted += sign
+	}
+}
+
+// ReturnStatsChange is the delta of replacing before (nil: a new return)
+// with after.
+func ReturnStatsChange(before *Return, after Return) StatsDelta {
+	var d StatsDelta
+	if before != nil {
+		d.Add(*before, -1)
+	}
+	d.Add(after, 1)
+	return d
+}
+
+// ReturnCounts are the returns figures of the progress report.
+type ReturnCounts struct {
+	Due           int64    `json:"due"`
+	Overdue       int64    `json:"overdue"`
+	Submitted     int64    `json:"submitted"`
+	OnTimePercent *float64 `json:"onTimePercent"`
+}
+
+// CountReturns adds up the schedules' counts on day today: due are the
+// returns open now, overdue those past due with nothing sent, submitted
+// those awaiting review, and onTimePercent the share of returns past their
+// due date that were sent by it (nil when none is past its due date).
+func CountReturns(schedules []Schedule, stats map[string]ReturnStats, today Date) ReturnCounts {
+	var c ReturnCounts
+	var past, onTime int64
+	for _, s := range schedules {
+		st := stats[s.ID]
+		c.Submitted += st.Submitted
+		for end, n := range st.Unsent {
+			due := end.AddDays(int(s.DueDays))
+			switch {
+			case today.After(due):
+				c.Overdue += n
+			case today.After(end):
+				c.Due += n
+			}
+		}
+		for end, n := range st.Expected {
+			if today.After(end.AddDays(int(s.DueDays))) {
+				past += n
+				onTime += st.OnTime[end]
+			}
+		}
+	}
+	if past > 0 {
+		pct := round1(float64(onTime) * 100 / float64(past))
+		c.OnTimePercent = &pct
+	}
+	return c
+}
+
+// ReturnNotice is an email a return calls for on some day.
+type ReturnNotice struct {
+	Kind     NotificationKind
+	Reminder int64 // days before the due date, for a reminder
+}
+
+// eventDates are the days something may happen to a return not yet sent:
+// the first look (when any reminder could first apply), each reminder and
+// the day after the due date. None falls before the return was first
+// expected.
+func (r Return) eventDates(reminders []int64) []Date {
+	created := DateOf(r.CreatedAt)
+	at := func(d Date) Date {
+		if d.Before(created) {
+			return created
+		}
+		return d
+	}
+	dates := []Date{at(r.DueDate.AddDays(-MaxReminderDays))}
+	for _, n := range reminders {
+		dates = append(dates, at(r.DueDate.AddDays(-int(n))))
+	}
+	dates = append(dates, at(r.DueDate.AddDays(1)))
+	slices.SortFunc(dates, func(a, b Date) int { return a.Time().Compare(b.Time()) })
+	return slices.Compact(dates)
+}
+
+// FirstCheck is the first day the notifier must look at a new return:
+// the earliest any reminder could apply (reminders can change), or the
+// day it was first expected.
+func (r Return) FirstCheck() Date {
+	return r.eventDates(nil)[0]
+}
+
+// NextCheck is the next day after today the notifier must look at the
+// return while nothing is sent, or the zero date when it never needs to
+// again (the overdue email's day has passed).
+func (r Return) NextCheck(reminders []int64, today Date) Date {
+	for _, d := range r.eventDates(reminders) {
+		if d.After(today) {
+			return d
+		}
+	}
+	return Date{}
+}
+
+// NoticeOn is the email a return not yet sent calls for when the notifier
+// looks at it on day today, if any: past its due date, the overdue email
+// (unless it was already due more than OverdueEmailWindow days before
+// fundtrack first expected it); otherwise the reminder of the most recent
+// reminder day that has come (earlier ones the notifier missed are not
+// sent late: one reminder is enough).
+func (r Return) NoticeOn(reminders []int64, today Date) (ReturnNotice, bool) {
+	if r.Sent() {
+		return ReturnNotice{}, false
+	}
+	created := DateOf(r.CreatedAt)
+	if today.After(r.DueDate) {
+		if r.DueDate.Before(created.AddDays(-OverdueEmailWindow)) {
+			return ReturnNotice{}, false
+		}
+		return ReturnNotice{Kind: KindOverdue}, true
+	}
+	best := int64(-1)
+	for _, n := range reminders {
+		if day := r.DueDate.AddDays(-int(n)); !day.After(today) && (best < 0 || n < best) {
+			best = n
+		}
+	}
+	if best < 0 {
+		return ReturnNotice{}, false
+	}
+	return ReturnNotice{Kind: KindReminder, Reminder: best}, true
+}
+
+// TextFields lists the schedule's free text for the personal-data guard.
+func (in ScheduleInput) TextFields() []TextField { return []TextField{{"name", in.Name}} }
+
+// TextFields lists the review's free text for the personal-data guard:
+// the comment goes to the project's leads by email.
+func (in ReviewInput) TextFields() []TextField { return []TextField{{"comment", in.Comment}} }
+
+// TextFields lists the schedule's free text, as patched, for the guard.
+func (s Schedule) TextFields() []TextField { return []TextField{{"name", s.Name}} }

@@ -1,0 +1,386 @@
+package domain
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+func d(s string) Date { return MustDate(s) }
+
+func TestPeriodsAreCalendarPeriods(t *testing.T) {
+	cases := []struct {
+		f           Frequency
+		first, last string
+		want        []string // start..end of each period
+	}{
+		{Quarterly, "2026-04-01", "2027-03-31", []string{"2026-04-01..2026-06-30", "2026-07-01..2026-09-30", "2026-10-01..2026-12-31", "2027-01-01..2027-03-31"}},
+		{Monthly, "2024-01-01", "2024-03-31", []string{"2024-01-01..2024-01-31", "2024-02-01..2024-02-29", "2024-03-01..2024-03-31"}},
+		{HalfYearly, "2025-10-01", "2026-09-30", []string{"2025-10-01..2026-03-31", "2026-04-01..2026-09-30"}},
+		{Yearly, "2009-04-01", "2011-03-31", []string{"2009-04-01..2010-03-31", "2010-04-01..2011-03-31"}},
+		{Quarterly, "2026-04-01", "2026-06-29", nil}, // ends before the first period does
+	}
+	for _, c := range cases {
+		var got []string
+		for _, p := range PeriodsOf(c.f, d(c.first), d(c.last)) {
+			got = append(got, p.Start.String()+".."+p.End.String())
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s from %s to %s: %v, want %v", c.f, c.first, c.last, got, c.want)
+		}
+	}
+}
+
+func TestScheduleInputValidate(t *testing.T) {
+	ok := func() ScheduleInput {
+		return ScheduleInput{Name: "Quarterly returns", Frequency: Quarterly, FirstPeriodStart: d("2026-04-01"), LastPeriodEnd: d("2027-03-31")}
+	}
+	in := ok()
+	if err := in.Validate(); err != nil {
+		t.Fatalf("valid schedule refused: %v", err)
+	}
+	if *in.DueDays != DefaultDueDays || !slices.Equal(in.Reminders, []int64{7}) {
+		t.Errorf("defaults: dueDays %d reminders %v, want 20 and [7]", *in.DueDays, in.Reminders)
+	}
+	bad := func(mutate func(*ScheduleInput), fields ...string) {
+		t.Helper()
+		in := ok()
+		mutate(&in)
+		err := in.Validate()
+		var e *Error
+		if !asError(err, &e) || e.Code != CodeValidation {
+			t.Fatalf("want a validation error naming %v, got %v", fields, err)
+		}
+		var got []string
+		for f := range e.Fields {
+			got = append(got, f)
+		}
+		slices.Sort(got)
+		slices.Sort(fields)
+		if !slices.Equal(got, fields) {
+			t.Errorf("fields %v, want %v (%v)", got, fields, e.Fields)
+		}
+	}
+	n := func(v int64) *int64 { return &v }
+	bad(func(in *ScheduleInput) { in.Name = "" }, "name")
+	bad(func(in *ScheduleInput) { in.Frequency = "weekly" }, "frequency")
+	bad(func(in *ScheduleInput) { in.FirstPeriodStart = d("2026-04-02") }, "firstPeriodStart")
+	bad(func(in *ScheduleInput) { in.FirstPeriodStart = Date{} }, "firstPeriodStart")
+	bad(func(in *ScheduleInput) { in.LastPeriodEnd = d("2027-03-30") }, "lastPeriodEnd")
+	bad(func(in *ScheduleInput) { in.LastPeriodEnd = d("2026-03-31") }, "lastPeriodEnd")
+	bad(func(in *ScheduleInput) { in.Frequency, in.LastPeriodEnd = Monthly, d("2036-04-30") }, "lastPeriodEnd")
+	bad(func(in *ScheduleInput) { in.DueDays = n(91) }, "dueDays")
+	bad(func(in *ScheduleInput) { in.DueDays = n(-1) }, "dueDays")
+	bad(func(in *ScheduleInput) { in.Reminders = []int64{7, 7, 91, -1} }, "reminders[1]", "reminders[2]", "reminders[3]")
+	bad(func(in *ScheduleInput) { in.ProjectIDs = []string{} }, "projectIds")
+	bad(func(in *ScheduleInput) { id := NewID(); in.ProjectIDs = []string{id, "nope", id} }, "projectIds[1]", "projectIds[2]")
+	// The boundaries are allowed.
+	in = ok()
+	in.DueDays, in.Reminders = n(0), []int64{}
+	if err := in.Validate(); err != nil {
+		t.Errorf("dueDays 0 and no reminders refused: %v", err)
+	}
+	in = ok()
+	in.Frequency, in.FirstPeriodStart, in.LastPeriodEnd, in.DueDays, in.Reminders = Monthly, d("2026-01-01"), d("2035-12-31"), n(90), []int64{0, 90}
+	if err := in.Validate(); err != nil {
+		t.Errorf("120 monthly periods, dueDays 90, reminders 0 and 90 refused: %v", err)
+	}
+}
+
+func TestSchedulePatchChangesOnlyWhatMayChange(t *testing.T) {
+	s := Schedule{ID: NewID(), Name: "Q", Frequency: Quarterly, FirstPeriodStart: d("2026-04-01"), LastPeriodEnd: d("2027-03-31"), DueDays: 20, Reminders: []int64{7}}
+	str := func(v string) *string { return &v }
+	later := d("2028-03-31")
+	got, err := SchedulePatch{Name: str("Quarterly"), Reminders: &[]int64{14, 3}, LastPeriodEnd: &later}.Apply(s)
+	if err != nil || got.Name != "Quarterly" || !slices.Equal(got.Reminders, []int64{14, 3}) || got.LastPeriodEnd != later {
+		t.Fatalf("patch: %+v, %v", got, err)
+	}
+	same := s.Frequency
+	if _, err := (SchedulePatch{Frequency: &same}).Apply(s); err != nil {
+		t.Errorf("sending a fixed field unchanged is refused: %v", err)
+	}
+	m, dd, earlier, notEnd := Monthly, int64(30), d("2026-12-31"), d("2028-03-30")
+	for name, pt := range map[string]SchedulePatch{
+		"frequency": {Frequency: &m}, "dueDays": {DueDays: &dd}, "projectIds": {ProjectIDs: &[]string{NewID()}},
+		"lastPeriodEnd": {LastPeriodEnd: &earlier}, "reminders[0]": {Reminders: &[]int64{100}}, "name": {Name: str(" ")},
+	} {
+		_, err := pt.Apply(s)
+		var e *Error
+		if !asError(err, &e) || e.Fields[name] == "" {
+			t.Errorf("patch of %s: %v, want a problem with %s", name, err, name)
+		}
+	}
+	if _, err := (SchedulePatch{LastPeriodEnd: &notEnd}).Apply(s); err == nil {
+		t.Error("a lastPeriodEnd that ends no period was accepted")
+	}
+}
+
+func TestReturnIDRoundTrip(t *testing.T) {
+	s, p := NewID(), NewID()
+	id := ReturnID(s, p, d("2026-04-01"))
+	gs, gp, gd, ok := ParseReturnID(id)
+	if !ok || gs != s || gp != p || gd != d("2026-04-01") {
+		t.Fatalf("ParseReturnID(%q) = %s %s %s %v", id, gs, gp, gd, ok)
+	}
+	for _, bad := range []string{"", s, s + "-" + p, s + "-" + p + "-20260231", s + "-" + p + "-2026040", "x-" + p + "-20260401", s + "-" + p + "-20260401-1"} {
+		if _, _, _, ok := ParseReturnID(bad); ok {
+			t.Errorf("ParseReturnID(%q) accepted", bad)
+		}
+	}
+	if !ValidNotificationID(id+".overdue") || !ValidNotificationID(s+".reached.100") || ValidNotificationID("nope.x") || ValidNotificationID(id) {
+		t.Error("ValidNotificationID")
+	}
+}
+
+func TestReturnStatusByCalendarAndState(t *testing.T) {
+	r := Return{PeriodStart: d("2026-04-01"), PeriodEnd: d("2026-06-30"), DueDate: d("2026-07-20"), State: StateExpected}
+	for today, want := range map[string]ReturnStatus{
+		"2026-05-01": ReturnUpcoming, "2026-06-30": ReturnUpcoming, "2026-07-01": ReturnOpen,
+		"2026-07-20": ReturnOpen, "2026-07-21": ReturnOverdue, "2030-01-01": ReturnOverdue,
+	} {
+		if got := r.StatusOn(d(today)); got != want {
+			t.Errorf("on %s: %s, want %s", today, got, want)
+		}
+	}
+	for state, want := range map[ReturnState]ReturnStatus{StateSubmitted: ReturnSubmitted, StateChangesRequested: ReturnChangesRequested, StateAccepted: ReturnAccepted} {
+		r.State = state
+		if got := r.StatusOn(d("2030-01-01")); got != want {
+			t.Errorf("%s: %s", state, got)
+		}
+	}
+}
+
+// TestStatusPeriodEndsMatchStatusOn: the period-end range each
+// time-derived status reads from the index holds exactly the returns
+// StatusOn gives that status, for every due-days setting and day.
+func TestStatusPeriodEndsMatchStatusOn(t *testing.T) {
+	today := d("2026-08-15")
+	for _, dueDays := range []int64{0, 1, 20, 45, 90} {
+		for i := -200; i <= 200; i++ {
+			end := today.AddDays(i)
+			r := Return{PeriodEnd: end, DueDate: end.AddDays(int(dueDays)), State: StateExpected}
+			for _, st := range []ReturnStatus{ReturnUpcoming, ReturnOpen, ReturnOverdue} {
+				from, to := st.PeriodEnds(today, dueDays)
+				in := (from.IsZero() || !end.Before(from)) && (to.IsZero() || end.Before(to))
+				if in != (r.StatusOn(today) == st) {
+					t.Fatalf("dueDays %d, period end %s: in %s's range %v, StatusOn %s", dueDays, end, st, in, r.StatusOn(today))
+				}
+			}
+		}
+	}
+}
+
+func TestFillAndReview(t *testing.T) {
+	r := Return{ID: "r", PeriodEnd: d("2026-06-30"), DueDate: d("2026-07-20"), State: StateExpected}
+	at := func(s string) time.Time { return d(s).Time().Add(10 * time.Hour) }
+	o1 := Outcome{ID: "o1", SubmittedAt: at("2026-07-25"), Status: OutcomePending}
+	r1, ok := r.Fill(o1)
+	if !ok || r1.State != StateSubmitted || r1.SubmissionID != "o1" || !r1.Late || !r1.SubmittedAt.Equal(o1.SubmittedAt) {
+		t.Fatalf("late pending submission: %+v %v", r1, ok)
+	}
+	// Another submission for the same period leaves it as it is.
+	if _, ok := r1.Fill(Outcome{ID: "o9", SubmittedAt: at("2026-07-26"), Status: OutcomePending}); ok {
+		t.Error("an unrelated submission refilled a submitted return")
+	}
+	r2 := r1.Reviewed(Review{Decision: DecisionRequestChanges, By: "lead@x", Comment: "Referrals look doubled"})
+	if r2.State != StateChangesRequested || r2.Review.Comment == "" {
+		t.Fatalf("changes requested: %+v", r2)
+	}
+	// The correction fills it again; when it was first sent stays, and so does late.
+	o2 := Outcome{ID: "o2", SubmittedAt: at("2026-08-01"), Status: OutcomePending, Replaces: "o1"}
+	r3, ok := r2.Fill(o2)
+	if !ok || r3.State != StateSubmitted || r3.SubmissionID != "o2" || !r3.SubmittedAt.Equal(o1.SubmittedAt) || !r3.Late || r3.Review != nil {
+		t.Fatalf("correction: %+v %v", r3, ok)
+	}
+	r4 := r3.Reviewed(Review{Decision: DecisionApprove})
+	if r4.State != StateAccepted || r4.StatusOn(d("2026-09-01")) != ReturnAccepted {
+		t.Fatalf("approved: %+v", r4)
+	}
+	// Correcting the accepted submission sends it back for review; without
+	// review it stays accepted.
+	if r5, ok := r4.Fill(Outcome{ID: "o3", Replaces: "o2", Status: OutcomePending, SubmittedAt: at("2026-09-01")}); !ok || r5.State != StateSubmitted || r5.SubmissionID != "o3" {
+		t.Fatalf("correction of an accepted return: %+v %v", r5, ok)
+	}
+	if r5, ok := r4.Fill(Outcome{ID: "o3", Replaces: "o2", Status: OutcomeApproved, SubmittedAt: at("2026-09-01")}); !ok || r5.State != StateAccepted {
+		t.Fatalf("correction without review: %+v %v", r5, ok)
+	}
+	// On time: sent on the due date itself.
+	if r6, _ := r.Fill(Outcome{ID: "o4", SubmittedAt: at("2026-07-20"), Status: OutcomeApproved}); r6.Late || r6.State != StateAccepted {
+		t.Fatalf("on the due date: %+v", r6)
+	}
+	// Funders see statuses: no review, and the submission only once accepted.
+	if v := r3.View(d("2026-08-02"), true); v.Review != nil || v.SubmissionID != "" || v.Status != ReturnSubmitted {
+		t.Errorf("funder's view of a submitted return: %+v", v)
+	}
+	if v := r4.View(d("2026-08-02"), true); v.SubmissionID != "o2" || v.Review != nil {
+		t.Errorf("funder's view of an accepted return: %+v", v)
+	}
+}
+
+func TestFillFromHistory(t *testing.T) {
+	r := Return{ProjectID: "j", PeriodStart: d("2026-04-01"), PeriodEnd: d("2026-06-30"), DueDate: d("2026-07-20"), State: StateExpected}
+	at := func(s string) time.Time { return d(s).Time() }
+	hist := []Outcome{
+		{ID: "a", ProjectID: "j", PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, SubmittedAt: at("2026-07-10")},
+		{ID: "b", ProjectID: "j", PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, SubmittedAt: at("2026-07-30"), Replaces: "a", Status: OutcomePending},
+		{ID: "c", ProjectID: "k", PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, SubmittedAt: at("2026-07-01")},
+		{ID: "e", ProjectID: "j", PeriodStart: r.PeriodStart, PeriodEnd: d("2026-06-29"), SubmittedAt: at("2026-07-01")},
+	}
+	got := r.FillFromHistory(hist)
+	if got.State != StateSubmitted || got.SubmissionID != "b" || got.Late || !got.SubmittedAt.Equal(at("2026-07-10")) {
+		t.Fatalf("filled from history: %+v", got)
+	}
+	if got := r.FillFromHistory(hist[2:]); got.Sent() {
+		t.Fatalf("other projects' and periods' submissions filled it: %+v", got)
+	}
+}
+
+func TestReturnNotices(t *testing.T) {
+	created := d("2026-01-10").Time()
+	r := Return{ID: "r", PeriodEnd: d("2026-06-30"), DueDate: d("2026-07-20"), State: StateExpected, CreatedAt: created}
+	reminders := []int64{14, 7}
+	if got := r.FirstCheck(); got != d("2026-04-21") {
+		t.Errorf("first check %s, want 90 days before due", got)
+	}
+	type step struct {
+		today string
+		kind  NotificationKind
+		days  int64
+		next  string
+	}
+	for _, s := range []step{
+		{"2026-04-21", "", 0, "2026-07-06"},
+		{"2026-07-06", KindReminder, 14, "2026-07-13"},
+		{"2026-07-13", KindReminder, 7, "2026-07-21"},
+		{"2026-07-15", KindReminder, 7, "2026-07-21"}, // a late run: the most recent reminder only
+		{"2026-07-21", KindOverdue, 0, ""},
+	} {
+		n, ok := r.NoticeOn(reminders, d(s.today))
+		if ok != (s.kind != "") || n.Kind != s.kind || n.Reminder != s.days {
+			t.Errorf("on %s: %+v %v, want %s %d", s.today, n, ok, s.kind, s.days)
+		}
+		if next := r.NextCheck(reminders, d(s.today)); next.String() != s.next {
+			t.Errorf("after %s: next %s, want %q", s.today, next, s.next)
+		}
+	}
+	// Sent: nothing.
+	sent := r
+	sent.State = StateSubmitted
+	if _, ok := sent.NoticeOn(reminders, d("2026-07-21")); ok {
+		t.Error("a sent return is reminded")
+	}
+	// Expected only after its due date: the overdue email on the first
+	// look, if it was due in the 90 days before.
+	late := r
+	late.CreatedAt = d("2026-09-01").Time()
+	if late.FirstCheck() != d("2026-09-01") {
+		t.Errorf("first check of a return already overdue: %s", late.FirstCheck())
+	}
+	if n, ok := late.NoticeOn(reminders, d("2026-09-01")); !ok || n.Kind != KindOverdue {
+		t.Errorf("already overdue, due 43 days before: %+v %v", n, ok)
+	}
+	old := r
+	old.CreatedAt = d("2026-10-19").Time() // due 91 days before
+	if _, ok := old.NoticeOn(reminders, d("2026-10-19")); ok {
+		t.Error("a return due more than 90 days before it was expected is emailed")
+	}
+	if next := old.NextCheck(reminders, d("2026-10-19")); !next.IsZero() {
+		t.Errorf("an old overdue return is looked at again on %s", next)
+	}
+	// Expected three days before its due date with a 7-day reminder: it
+	// is reminded at once.
+	soon := r
+	soon.CreatedAt = d("2026-07-17").Time()
+	if n, ok := soon.NoticeOn(reminders, d("2026-07-17")); !ok || n.Kind != KindReminder || n.Reminder != 7 {
+		t.Errorf("expected 3 days before due: %+v %v", n, ok)
+	}
+}
+
+func TestCountReturns(t *testing.T) {
+	s := Schedule{ID: "s", DueDays: 20}
+	st := ReturnStats{
+		Expected: map[Date]int64{d("2026-03-31"): 4, d("2026-06-30"): 4, d("2026-09-30"): 4},
+		Unsent:   map[Date]int64{d("2026-03-31"): 1, d("2026-06-30"): 2, d("2026-09-30"): 4},
+		OnTime:   map[Date]int64{d("2026-03-31"): 2},
+	}
+	st.Submitted = 3
+	c := CountReturns([]Schedule{s}, map[string]ReturnStats{"s": st}, d("2026-07-10"))
+	if c.Overdue != 1 || c.Due != 2 || c.Submitted != 3 || c.OnTimePercent == nil || *c.OnTimePercent != 50 {
+		t.Fatalf("counts on 2026-07-10: %+v", c)
+	}
+	c = CountReturns([]Schedule{s}, map[string]ReturnStats{"s": st}, d("2026-07-21"))
+	if c.Overdue != 3 || c.Due != 0 || *c.OnTimePercent != 25 {
+		t.Fatalf("counts on 2026-07-21: %+v (on time %v)", c, *c.OnTimePercent)
+	}
+	if c := CountReturns([]Schedule{s}, map[string]ReturnStats{}, d("2026-07-21")); c.OnTimePercent != nil {
+		t.Errorf("no returns past due, yet an on-time rate: %v", *c.OnTimePercent)
+	}
+	// The stats a return's life writes add up to those counts.
+	var delta StatsDelta
+	r := Return{PeriodEnd: d("2026-06-30"), DueDate: d("2026-07-20"), State: StateExpected}
+	delta.Add(r, 1)
+	filled, _ := r.Fill(Outcome{ID: "o", Status: OutcomePending, SubmittedAt: d("2026-07-01").Time()})
+	ch := ReturnStatsChange(&r, filled)
+	for k, v := range ch.Unsent {
+		delta.Unsent[k] += v
+	}
+	for k, v := range ch.OnTime {
+		delta.OnTime[k] += v
+	}
+	if delta.Unsent[r.PeriodEnd] != 0 || delta.OnTime[r.PeriodEnd] != 1 || ch.Submitted != 1 || ch.Expected[r.PeriodEnd] != 0 {
+		t.Errorf("filling moved the stats by %+v", ch)
+	}
+}
+
+func TestSubmissionFigures(t *testing.T) {
+	x := Outcome{ID: "x", Counts: map[Metric]int64{MetricReferrals: 10}}
+	// Without review a submission counts at once; a correction swaps.
+	y := NewSubmission(Outcome{ID: "y"}, &x, false)
+	if y.Status != OutcomeApproved || y.ReplacesApproved != "x" {
+		t.Fatalf("correction without review: %+v", y)
+	}
+	fc := Submitting(y, &x, &x)
+	if len(fc.Count) != 1 || len(fc.Uncount) != 1 || fc.Uncount[0].ID != "x" || len(fc.Pend) != 0 {
+		t.Fatalf("correction without review moves %+v", fc)
+	}
+	// With review: pending, the approved figures stay counted.
+	z := NewSubmission(Outcome{ID: "z"}, &x, true)
+	fc = Submitting(z, &x, nil)
+	if z.Status != OutcomePending || z.ReplacesApproved != "x" || len(fc.Count)+len(fc.Uncount) != 0 || len(fc.Pend) != 1 {
+		t.Fatalf("correction with review: %+v moves %+v", z, fc)
+	}
+	// Correcting the pending correction takes it out of the pending figures
+	// and keeps the approved one it waits to replace.
+	w := NewSubmission(Outcome{ID: "w"}, &z, true)
+	fc = Submitting(w, &z, nil)
+	if w.ReplacesApproved != "x" || len(fc.Unpend) != 1 || fc.Unpend[0].ID != "z" || len(fc.Pend) != 1 {
+		t.Fatalf("correction of a pending correction: %+v moves %+v", w, fc)
+	}
+	// Approving swaps; requesting changes counts nothing.
+	fc = Reviewing(w, DecisionApprove, &x)
+	if len(fc.Count) != 1 || fc.Count[0].ID != "w" || fc.Uncount[0].ID != "x" || fc.Unpend[0].ID != "w" {
+		t.Fatalf("approval moves %+v", fc)
+	}
+	fc = Reviewing(w, DecisionRequestChanges, &x)
+	if len(fc.Count)+len(fc.Uncount)+len(fc.Pend) != 0 || len(fc.Unpend) != 1 {
+		t.Fatalf("request for changes moves %+v", fc)
+	}
+	// Legacy submissions (no status) are approved.
+	if !(Outcome{}).Counted() {
+		t.Error("a submission without a status is not counted")
+	}
+}
+
+func TestReviewInputValidate(t *testing.T) {
+	if err := (ReviewInput{Decision: DecisionApprove}).Validate(); err != nil {
+		t.Errorf("approve without comment: %v", err)
+	}
+	for _, in := range []ReviewInput{{Decision: DecisionRequestChanges}, {Decision: DecisionRequestChanges, Comment: "  "}, {Decision: "maybe"}, {}} {
+		if err := in.Validate(); err == nil {
+			t.Errorf("%+v accepted", in)
+		}
+	}
+	if err := (ReviewInput{Decision: DecisionRequestChanges, Comment: "Line one\nline two"}).Validate(); err != nil {
+		t.Errorf("a multi-line comment refused: %v", err)
+	}
+}

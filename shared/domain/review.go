@@ -1,0 +1,97 @@
+package domain
+
+// OutcomeStatus is where a submission stands in review.
+type OutcomeStatus string
+
+// Submission statuses. Without review every submission is approved at
+// once; with it (a programme's reviewOutcomes) each starts pending and
+// counts only once a lead approves it.
+const (
+	OutcomePending          OutcomeStatus = "pending"
+	OutcomeApproved         OutcomeStatus = "approved"
+	OutcomeChangesRequested OutcomeStatus = "changes-requested"
+)
+
+// EffectiveStatus is the submission's status; submissions recorded before
+// review existed carry none and were counted at once: approved.
+func (o Outcome) EffectiveStatus() OutcomeStatus {
+	if o.Status == "" {
+		return OutcomeApproved
+	}
+	return o.Status
+}
+
+// Counted reports whether the submission's figures are in the totals
+// while it is the newest of its corrections: only approved ones are.
+func (o Outcome) Counted() bool { return o.EffectiveStatus() == OutcomeApproved }
+
+// NewSubmission settles a new submission's status and, for a correction,
+// which approved submission it takes over from once it counts: with review,
+// a correction leaves the approved figures counted until it is approved
+// itself, so it remembers which they are (old's, when old is approved, else
+// those old was waiting to take over from).
+func NewSubmission(o Outcome, old *Outcome, review bool) Outcome {
+	o.Status = OutcomeApproved
+	if review {
+		o.Status = OutcomePending
+	}
+	o.ReplacesApproved = ""
+	if old != nil {
+		if old.Counted() {
+			o.ReplacesApproved = old.ID
+		} else {
+			o.ReplacesApproved = old.ReplacesApproved
+		}
+	}
+	return o
+}
+
+// FigureChange is how a change of submissions moves the figures: what
+// enters the counted totals (Count) and leaves them (Uncount), and what
+// enters and leaves the pending figures. Each is a submission whose
+// counts move as a whole.
+type FigureChange struct {
+	Count, Uncount []Outcome
+	Pend, Unpend   []Outcome
+}
+
+// Submitting is the figure change of storing o (settled by NewSubmission),
+// correcting old when old is not nil. counted is the approved submission
+// o takes over from (o.ReplacesApproved, read), needed when o counts at
+// once.
+func Submitting(o Outcome, old, counted *Outcome) FigureChange {
+	var fc FigureChange
+	if old != nil && old.EffectiveStatus() == OutcomePending {
+		fc.Unpend = append(fc.Unpend, *old) // old no longer awaits review
+	}
+	if o.Status == OutcomePending {
+		fc.Pend = append(fc.Pend, o)
+		return fc
+	}
+	fc.Count = append(fc.Count, o)
+	if counted != nil {
+		fc.Uncount = append(fc.Uncount, *counted)
+	}
+	return fc
+}
+
+// Reviewing is the figure change of a lead's decision on the pending
+// submission o: approving swaps o in for the approved submission it takes
+// over from (counted, nil when none); requesting changes counts nothing.
+func Reviewing(o Outcome, d ReviewDecision, counted *Outcome) FigureChange {
+	fc := FigureChange{Unpend: []Outcome{o}}
+	if d == DecisionApprove {
+		fc.Count = []Outcome{o}
+		if counted != nil {
+			fc.Uncount = []Outcome{*counted}
+		}
+	}
+	return fc
+}
+
+// PendingFigures are the figures of submissions awaiting review, for
+// leads and project leads in the progress report.
+type PendingFigures struct {
+	Totals      map[Metric]int64 `json:"totals"`
+	Submissions int64            `json:"submissions"`
+}

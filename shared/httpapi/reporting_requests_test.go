@@ -1,0 +1,82 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit"
+)
+
+// TestReportingWriteRequests: what each change of the reporting cycle
+// costs in DynamoDB requests, whatever the history: the reads a change
+// needs go out with the access check, and the change itself is one
+// transaction (a schedule's returns follow in transactions of up to 99).
+// No Idempotency-Key, so none of the key's own requests is counted.
+func TestReportingWriteRequests(t *testing.T) {
+	t.Parallel()
+	w := newRCWorld(t, nil)
+	a, s := w.a, w.s
+	measure := func(what, want string, req testkit.Req, status int) testkit.Resp {
+		t.Helper()
+		var res testkit.Resp
+		n := s.Count.Measure(func() { res = a.Want(t, status, req) })
+		t.Logf("%s: %s", what, n)
+		if got := n.String(); got != want {
+			t.Errorf("%s: %s, want %s", what, got, want)
+		}
+		return res
+	}
+	get := func(path string) string {
+		return a.Want(t, http.StatusOK, testkit.Request("GET", path, w.lead, nil)).Header.Get("ETag")
+	}
+
+	// The access read (with the programme), then the version-conditioned
+	// Put, the audit event and the history in one transaction.
+	measure("PATCH programme", "BatchGetItem×1 TransactWriteItems×1",
+		testkit.Request("PATCH", w.path(""), w.lead, map[string]any{"reviewOutcomes": true}, "If-Match", get(w.path(""))), http.StatusOK)
+
+	// The access read, the reporting setup and the projects; the
+	// schedule's transaction (with the generation marker); then its
+	// returns, as the notifier would finish them had this request died:
+	// the setup, the projects and their history read again, one
+	// transaction for the four returns and their counts (one per 99
+	// returns), and the marker deleted.
+	res := measure("POST schedule", "BatchGetItem×1 DeleteItem×1 Query×5 TransactWriteItems×2",
+		testkit.Request("POST", w.path("/schedules"), w.lead, map[string]any{"name": "Quarterly returns", "frequency": "quarterly",
+			"firstPeriodStart": "2026-01-01", "lastPeriodEnd": "2026-12-31"}), http.StatusCreated)
+	sched := testkit.Decode[domain.Schedule](t, res).ID
+
+	// The access read with the project, beside the reporting setup; the
+	// return the submission fills read by its key (one a schedule with
+	// that exact period); one transaction.
+	w.s.Clock.Set("2026-04-24T10:00:00Z")
+	res = measure("POST outcome (review on, fills a return)", "BatchGetItem×1 GetItem×1 Query×1 TransactWriteItems×1",
+		testkit.Request("POST", w.outcomes(), w.pl, map[string]any{"periodStart": "2026-01-01", "periodEnd": "2026-03-31",
+			"counts": map[string]int{"peopleIntoWork": 12}}), http.StatusCreated)
+	first := testkit.Decode[domain.Outcome](t, res).ID
+
+	// The access read with the submission, beside the setup; its return
+	// read by key; one transaction for the decision, the return, the
+	// counts and the email.
+	review := func(id string) string { return w.outcomes() + "/" + id + "/review" }
+	measure("POST review (request changes)", "BatchGetItem×1 GetItem×1 Query×1 TransactWriteItems×1",
+		testkit.Request("POST", review(first), w.lead, map[string]any{"decision": "request-changes", "comment": "Please check the count."}), http.StatusOK)
+
+	// As a submission, plus the submission it corrects.
+	res = measure("POST outcome (correction)", "BatchGetItem×1 GetItem×2 Query×1 TransactWriteItems×1",
+		testkit.Request("POST", w.outcomes(), w.pl, map[string]any{"periodStart": "2026-01-01", "periodEnd": "2026-03-31",
+			"counts": map[string]int{"peopleIntoWork": 11}, "replaces": first}), http.StatusCreated)
+	fix := testkit.Decode[domain.Outcome](t, res).ID
+
+	// Approval moves the figures into the totals and the daily series in
+	// the same transaction.
+	measure("POST review (approve)", "BatchGetItem×1 GetItem×1 Query×1 TransactWriteItems×1",
+		testkit.Request("POST", review(fix), w.lead, map[string]any{"decision": "approve"}), http.StatusOK)
+
+	// The access read with the schedule, the reporting setup; one
+	// transaction (a new name changes no return).
+	measure("PATCH schedule (name)", "BatchGetItem×1 Query×1 TransactWriteItems×1",
+		testkit.Request("PATCH", w.path("/schedules/"+sched), w.lead, map[string]any{"name": "Quarterly returns to the DWP"},
+			"If-Match", get(w.path("/schedules/"+sched))), http.StatusOK)
+}

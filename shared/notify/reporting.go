@@ -1,0 +1,162 @@
+package notify
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/store"
+)
+
+// The reporting cycle's emails. Reminders and overdue notices are found
+// through the index of returns not yet sent, keyed by the day the notifier
+// must next look at each (store.DueReturns), so a run reads the returns
+// due a look and no others. Each notice has a fixed id, claimed before it
+// is sent, so it goes at most once however runs overlap or repeat. The
+// emails about submissions (awaiting review, changes requested) are
+// claimed by the submission or review itself, in its own transaction; the
+// run only sends them.
+
+// GenerationGrace is how long a generation of returns may run in its
+// request before a run takes it for abandoned and finishes it: longer
+// than any request lives.
+const GenerationGrace = time.Minute
+
+// returns looks at every return due a look today.
+func (r *run) returns(ctx context.Context) error {
+	today := domain.DateOf(r.now)
+	p := service.Page{Limit: service.MaxLimit}
+	for {
+		due, next, err := r.Store.DueReturns(ctx, today, p)
+		if err != nil {
+			return err
+		}
+		for _, d := range due {
+			r.count(func(rep *Report) { rep.ReturnsDue++ })
+			if err := r.lookAt(ctx, d, today); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		p.Cursor = next
+	}
+}
+
+// lookAt claims the notice a return calls for today, if any, then moves
+// it to the next day it must be looked at (or out of the index). A run
+// that dies in between leaves the return where it was: the next run looks
+// again, and the notice's fixed id keeps it from going twice.
+func (r *run) lookAt(ctx context.Context, d store.DueReturn, today domain.Date) error {
+	pd, err := r.load(ctx, d.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	sched, ok, err := r.schedule(ctx, pd, d.Return.ScheduleID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return r.Store.RescheduleReturn(ctx, d, domain.Date{}) // its schedule is gone
+	}
+	ret := d.Return
+	if notice, ok := ret.NoticeOn(sched.Reminders, today); ok {
+		if err := r.details(ctx, pd); err != nil {
+			return err
+		}
+		note := domain.Notification{ID: domain.ReturnNotificationID(ret.ID, notice), Kind: notice.Kind, Status: domain.NotificationPending,
+			ReturnID: ret.ID, ProjectID: ret.ProjectID, PeriodStart: ret.PeriodStart, PeriodEnd: ret.PeriodEnd, DueDate: ret.DueDate,
+			CreatedAt: r.now, ProgrammeID: d.ProgrammeID, On: today,
+			Recipients: r.reportingRecipients(pd, domain.Notification{Kind: notice.Kind, ProjectID: ret.ProjectID})}
+		if notice.Kind == domain.KindReminder {
+			days := notice.Reminder
+			note.Reminder = &days
+		}
+		if len(note.Recipients) > 0 { // nobody leads the project: nobody to tell
+			claimed, err := r.Store.ClaimNotification(ctx, note)
+			if err != nil {
+				return err
+			}
+			if claimed {
+				r.count(func(rep *Report) { rep.Claimed++ })
+			}
+		}
+	}
+	return r.Store.RescheduleReturn(ctx, d, ret.NextCheck(sched.Reminders, today))
+}
+
+// schedule reads a schedule once a run.
+func (r *run) schedule(ctx context.Context, pd *programmeData, id string) (domain.Schedule, bool, error) {
+	pd.mu.Lock()
+	s, ok := pd.schedules[id]
+	pd.mu.Unlock()
+	if ok {
+		return s, true, nil
+	}
+	s, found, err := r.Store.Schedule(ctx, pd.programme.ID, id)
+	if err != nil || !found {
+		return s, found, err
+	}
+	pd.mu.Lock()
+	if pd.schedules == nil {
+		pd.schedules = map[string]domain.Schedule{}
+	}
+	pd.schedules[id] = s
+	pd.mu.Unlock()
+	return s, true, nil
+}
+
+// generations finishes the returns a failed request left unwritten: those
+// of a schedule (or a project) whose request died after recording it.
+func (r *run) generations(ctx context.Context) error {
+	svc := service.New(r.Store, func() time.Time { return r.now })
+	p := service.Page{Limit: service.MaxLimit}
+	for {
+		gens, next, err := r.Store.Generations(ctx, r.now.Add(-GenerationGrace), p)
+		if err != nil {
+			return err
+		}
+		for _, g := range gens {
+			if err := svc.CompleteGeneration(ctx, g); err != nil {
+				return err
+			}
+			r.count(func(rep *Report) { rep.GenerationsFinished++ })
+		}
+		if next == "" {
+			return nil
+		}
+		p.Cursor = next
+	}
+}
+
+// reportingRecipients are who a submission's email goes to, as the roles
+// stand when it is sent: the programme's leads for one awaiting review,
+// the project's leads for changes requested.
+func (r *run) reportingRecipients(pd *programmeData, n domain.Notification) []string {
+	var to []string
+	if n.Kind == domain.KindAwaitingReview {
+		to = slices.Clone(pd.leads)
+	} else {
+		to = slices.Clone(pd.projectLeads[n.ProjectID])
+	}
+	slices.Sort(to)
+	return slices.Compact(to)
+}
+
+// sentRecord is what the audit trail says of a notification sent.
+func sentRecord(n domain.Notification) map[string]any {
+	rec := map[string]any{"status": n.Status, "kind": n.Kind, "recipients": n.Delivered}
+	if n.Kind.Reporting() {
+		for k, v := range map[string]string{"returnId": n.ReturnID, "submissionId": n.SubmissionID, "projectId": n.ProjectID} {
+			if v != "" {
+				rec[k] = v
+			}
+		}
+		return rec
+	}
+	rec["threshold"], rec["targetId"], rec["figure"] = n.Threshold, n.TargetID, n.Figure
+	return rec
+}

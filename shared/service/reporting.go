@@ -1,0 +1,437 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// The reporting cycle: schedules and the returns they expect. A schedule
+// expects a return of each project it covers for each period; returns are
+// records of their own (see docs/dynamodb.md, "Returns"), written when the
+// schedule (or a project) is created, so listing them by status is a range
+// of an index rather than arithmetic over history.
+
+// maxPlans bounds how often a write is planned again after what it was
+// planned on changed meanwhile (ErrChanged): each round some other writer
+// got in first, so this covers that many racing writers.
+const maxPlans = 8
+
+// beside runs read in parallel with first, the scope's first read (which
+// checks access), so both cost one round trip; read's result is dropped if
+// first fails. read must not depend on the caller's roles.
+func (sc *Scope) beside(read func() error, first func() error) error {
+	var readErr error
+	done := make(chan struct{})
+	go func() { defer close(done); readErr = read() }()
+	err := first()
+	<-done
+	if err != nil {
+		return err
+	}
+	return storeErr(readErr, "", nil)
+}
+
+// setup reads the programme's reporting setup.
+func (sc *Scope) setup() (ReportingSetup, error) {
+	st, err := sc.s.store.ReportingSetup(sc.ctx, sc.programmeID)
+	return st, storeErr(err, "", nil)
+}
+
+func (sc *Scope) today() domain.Date { return domain.DateOf(sc.s.now()) }
+
+// CreateSchedule sets up a reporting schedule (leads and admins) and the
+// returns it expects: one per covered project and period, each filled by
+// any submission already made for its exact period.
+func (sc *Scope) CreateSchedule(body Decoder) (domain.Schedule, error) {
+	var setup ReportingSetup
+	var projects []domain.Project
+	err := sc.beside(func() (err error) {
+		if setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID); err != nil {
+			return err
+		}
+		projects, err = all(sc, sc.listProjects)
+		return err
+	}, func() error { return sc.manage("manage reporting schedules") })
+	if err != nil {
+		return domain.Schedule{}, err
+	}
+	var in domain.ScheduleInput
+	derr := body(&in)
+	if err := domain.MergeProblems(derr, in.Validate(), unknownProjects(in.ProjectIDs, projects)); err != nil {
+		return domain.Schedule{}, err
+	}
+	if err := domain.CheckText(in); err != nil {
+		return domain.Schedule{}, err
+	}
+	now := sc.s.now()
+	s := domain.Schedule{ID: domain.NewID(), Name: in.Name, Frequency: in.Frequency, FirstPeriodStart: in.FirstPeriodStart,
+		LastPeriodEnd: in.LastPeriodEnd, DueDays: *in.DueDays, Reminders: in.Reminders, ProjectIDs: in.ProjectIDs,
+		Version: 1, CreatedAt: now, UpdatedAt: now}
+	gen := &Generation{ID: domain.NewID(), ProgrammeID: sc.programmeID, ScheduleID: s.ID, StartedAt: now}
+	ch := sc.change(domain.EntitySchedule, s.ID, domain.ActionCreate, nil, s)
+	for round := 1; ; round++ {
+		err := sc.s.store.CreateSchedule(sc.ctx, sc.programmeID, s, setup.Seq, gen, ch)
+		if !errors.Is(err, ErrChanged) || round >= maxPlans {
+			if err != nil {
+				return domain.Schedule{}, storeErr(err, "programme", nil)
+			}
+			break
+		}
+		if setup, err = sc.setup(); err != nil {
+			return domain.Schedule{}, err
+		}
+	}
+	// The schedule stands; its returns follow. Should writing them fail,
+	// the generation recorded with the schedule is finished by the
+	// notifier, so the answer is still the schedule created.
+	_ = sc.s.CompleteGeneration(sc.ctx, *gen)
+	return s, nil
+}
+
+// unknownProjects names each of ids that is not one of projects.
+func unknownProjects(ids []string, projects []domain.Project) error {
+	p := domain.Problems{}
+	for i, id := range ids {
+		if domain.ValidID(id) && !slices.ContainsFunc(projects, func(pr domain.Project) bool { return pr.ID == id }) {
+			p.Add("projectIds["+strconv.Itoa(i)+"]", "not found in this programme")
+		}
+	}
+	return p.Err()
+}
+
+// Schedule returns one schedule; every member may read schedules, which
+// say what the returns they can see are.
+func (sc *Scope) Schedule(id string) (domain.Schedule, error) {
+	var s domain.Schedule
+	return s, sc.get(domain.Ref(domain.EntitySchedule, id), &s, "schedule")
+}
+
+// ListSchedules lists the programme's schedules.
+func (sc *Scope) ListSchedules(p Page) ([]domain.Schedule, string, error) {
+	var items []domain.Schedule
+	var next string
+	err := sc.alongside(func() (err error) {
+		items, next, err = sc.s.store.ListSchedules(sc.ctx, sc.programmeID, p)
+		return err
+	})
+	return listErr(items, next, err)
+}
+
+// UpdateSchedule changes a schedule's name or reminders, or moves its last
+// period later (adding the returns the new periods expect), if ifMatch
+// accepts its version.
+func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decoder) (domain.Schedule, error) {
+	first, err := sc.Schedule(id)
+	if err != nil {
+		return domain.Schedule{}, err
+	}
+	if !sc.access.CanManage() {
+		return domain.Schedule{}, forbidden("manage reporting schedules")
+	}
+	var patch domain.SchedulePatch
+	derr := body(&patch)
+	var gen *Generation
+	after, err := updateLoop(sc.ctx, ifMatch, func(round int) (domain.Schedule, error) {
+		before := first
+		if round > 1 {
+			if before, err = sc.Schedule(id); err != nil {
+				return domain.Schedule{}, err
+			}
+		}
+		after, perr := patch.Apply(before)
+		if err := domain.MergeProblems(derr, perr); err != nil {
+			return domain.Schedule{}, err
+		}
+		if err := domain.CheckText(after); err != nil {
+			return domain.Schedule{}, err
+		}
+		if !ifMatch(before.Version) {
+			return domain.Schedule{}, stale()
+		}
+		now := sc.s.now()
+		after.Version, after.UpdatedAt = before.Version+1, now
+		gen = nil
+		if after.LastPeriodEnd != before.LastPeriodEnd {
+			gen = &Generation{ID: domain.NewID(), ProgrammeID: sc.programmeID, ScheduleID: id, StartedAt: now}
+		}
+		ch := sc.change(domain.EntitySchedule, id, domain.ActionChange, before, after)
+		for plan := 1; ; plan++ {
+			// Another schedule added meanwhile moves the setup on; that is
+			// no change to this schedule, so plan again rather than refuse.
+			setup, err := sc.setup()
+			if err != nil {
+				return domain.Schedule{}, err
+			}
+			err = sc.s.store.UpdateSchedule(sc.ctx, sc.programmeID, before, after, setup.Seq, gen, ch)
+			if !errors.Is(err, ErrChanged) || plan >= maxPlans {
+				return after, storeErr(err, "schedule", nil)
+			}
+		}
+	})
+	if err != nil {
+		return domain.Schedule{}, err
+	}
+	if !slices.Equal(first.Reminders, after.Reminders) {
+		// Returns due within the reach of any reminder were placed in the
+		// notifier's index by the old reminders: have it look at them
+		// again today (best effort: the others are placed as they come).
+		today := sc.today()
+		_ = sc.s.store.RecheckReturns(sc.ctx, sc.programmeID, id, today.AddDays(-int(after.DueDays)),
+			today.AddDays(domain.MaxReminderDays+1-int(after.DueDays)), today)
+	}
+	if gen != nil {
+		_ = sc.s.CompleteGeneration(sc.ctx, *gen)
+	}
+	return after, nil
+}
+
+// CompleteGeneration writes the returns a generation calls for that are
+// not written yet, each in the state the submissions already made give it,
+// and clears the generation. It is safe to run again, and beside
+// submissions: a return written meanwhile (a submission fills a return of
+// a new schedule by writing it) is left as it is. The API runs it after
+// the change that records the generation; the notifier runs it for any a
+// failure left behind.
+func (s *Service) CompleteGeneration(ctx context.Context, g Generation) error {
+	setup, err := s.store.ReportingSetup(ctx, g.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	var schedules []domain.Schedule
+	for _, sc := range setup.Schedules {
+		if g.ScheduleID == "" || sc.ID == g.ScheduleID {
+			schedules = append(schedules, sc)
+		}
+	}
+	var projects []domain.Project
+	if len(schedules) > 0 {
+		if g.ProjectID != "" {
+			var pr domain.Project
+			get := &Get{Ref: domain.Ref(domain.EntityProject, g.ProjectID), Into: &pr}
+			if err := s.store.Read(ctx, g.ProgrammeID, get); err != nil {
+				return err
+			}
+			if get.Found {
+				projects = append(projects, pr)
+			}
+		} else if projects, err = pages(func(p Page) ([]domain.Project, string, error) {
+			return s.store.ListProjects(ctx, g.ProgrammeID, p)
+		}); err != nil {
+			return err
+		}
+	}
+	var returns []domain.Return
+	for _, sc := range schedules {
+		returns = append(returns, domain.ExpectedReturns(sc, projects, g.StartedAt)...)
+	}
+	if len(returns) > 0 {
+		outcomes, err := pages(func(p Page) ([]domain.Outcome, string, error) {
+			return s.store.ListOutcomes(ctx, g.ProgrammeID, g.ProjectID, OutcomeFilter{}, p)
+		})
+		if err != nil {
+			return err
+		}
+		byProject := map[string][]domain.Outcome{}
+		for _, o := range outcomes {
+			byProject[o.ProjectID] = append(byProject[o.ProjectID], o)
+		}
+		for i, r := range returns {
+			returns[i] = r.FillFromHistory(byProject[r.ProjectID])
+		}
+		if err := s.store.CreateReturns(ctx, g.ProgrammeID, returns); err != nil {
+			return err
+		}
+	}
+	return s.store.FinishGeneration(ctx, g.ProgrammeID, g.ID)
+}
+
+// pages reads a whole list, a page of MaxLimit at a time.
+func pages[T any](list func(Page) ([]T, string, error)) ([]T, error) {
+	var out []T
+	p := Page{Limit: MaxLimit}
+	for {
+		items, next, err := list(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+		if next == "" {
+			return out, nil
+		}
+		p.Cursor = next
+	}
+}
+
+// ReturnQuery is what a list of returns asks for: a status, a project, a
+// schedule, each optional.
+type ReturnQuery struct {
+	Status     domain.ReturnStatus
+	ProjectID  string
+	ScheduleID string
+	// PeriodEnds narrows to returns whose periods end in [From, To) (the
+	// web app's grid of periods); either may be zero.
+	From, To domain.Date
+}
+
+// Validate checks a list's query parameters, naming each bad one.
+func (q ReturnQuery) Validate() error {
+	p := domain.Problems{}
+	if q.Status != "" && !domain.ValidReturnStatus(q.Status) {
+		p.Add("status", "must be one of upcoming, open, overdue, submitted, changes-requested, accepted")
+	}
+	if q.ProjectID != "" && !domain.ValidID(q.ProjectID) {
+		p.Add("projectId", "must be the id of one of the programme's projects")
+	}
+	if q.ScheduleID != "" && !domain.ValidID(q.ScheduleID) {
+		p.Add("scheduleId", "must be the id of one of the programme's schedules")
+	}
+	return p.Err()
+}
+
+// Return returns one return the caller may read: leads and funders every
+// return (funders its status and approved figures only), a project lead
+// its own project's.
+func (sc *Scope) Return(id string) (domain.Return, error) {
+	var r domain.Return
+	g := &Get{Ref: domain.Ref(domain.EntityReturn, id), Into: &r}
+	if _, _, _, ok := domain.ParseReturnID(id); !ok {
+		g = nil // not a return's id: nothing to read but the access
+	}
+	var gets []*Get
+	if g != nil {
+		gets = append(gets, g) // the return rides in the access read
+	}
+	if err := sc.load(gets...); err != nil {
+		return r, err
+	}
+	if g == nil || !g.Found || !sc.access.CanReadProject(r.ProjectID) {
+		return domain.Return{}, domain.NotFound("return")
+	}
+	return r.View(sc.today(), sc.funderOnly(r.ProjectID)), nil
+}
+
+// funderOnly reports whether the caller reads a project's records only as
+// a funder: then they see approved figures only.
+func (sc *Scope) funderOnly(projectID string) bool {
+	return !sc.access.CanWriteProject(projectID)
+}
+
+// ListReturns lists the returns the caller may read that q asks for, a
+// page at a time: each status is a range of an index, one Query a schedule
+// (and project), so a page costs a bounded number of requests whatever
+// the history. A project lead lists its own project's returns.
+func (sc *Scope) ListReturns(q ReturnQuery, p Page) ([]domain.Return, string, error) {
+	var setup ReportingSetup
+	needSetup := q.Status != "" || q.ScheduleID != "" || !q.From.IsZero() || !q.To.IsZero()
+	// Beside the access check goes the setup a filtered list needs, or an
+	// unfiltered list as a lead or funder reads it (a project lead's is
+	// its own projects' and is read after): one round trip for the
+	// commonest lists.
+	var items []domain.Return
+	var next string
+	var speculative, specErr error
+	if err := sc.beside(func() (err error) {
+		switch {
+		case needSetup:
+			setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID)
+		case q.Validate() == nil:
+			f := ReturnFilter{}
+			if q.ProjectID != "" {
+				f.ProjectIDs = []string{q.ProjectID}
+			}
+			items, next, specErr = sc.s.store.ListReturns(sc.ctx, sc.programmeID, f, p)
+			speculative = errors.New("read")
+		}
+		return err
+	}, func() error { return sc.load() }); err != nil {
+		return nil, "", err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, "", err
+	}
+	everyProject := sc.access.CanManage() || len(sc.access.Funders) > 0
+	var f ReturnFilter
+	switch {
+	case everyProject:
+		if q.ProjectID != "" {
+			f.ProjectIDs = []string{q.ProjectID}
+		}
+	case q.ProjectID != "":
+		if !sc.access.Projects[q.ProjectID] {
+			return nil, "", domain.NotFound("project")
+		}
+		f.ProjectIDs = []string{q.ProjectID}
+	default:
+		for id := range sc.access.Projects {
+			f.ProjectIDs = append(f.ProjectIDs, id)
+		}
+		slices.Sort(f.ProjectIDs)
+	}
+	if needSetup {
+		states := domain.ReturnStates
+		if q.Status != "" {
+			states = []domain.ReturnState{q.Status.State()}
+		}
+		today := sc.today()
+		for _, s := range setup.Schedules {
+			if q.ScheduleID != "" && s.ID != q.ScheduleID {
+				continue
+			}
+			for _, st := range states {
+				from, to := q.From, q.To
+				if q.Status != "" {
+					from, to = narrow(from, to, q.Status, today, s.DueDays)
+				}
+				if !from.IsZero() && !to.IsZero() && !from.Before(to) {
+					continue // no period end can be in an empty range
+				}
+				f.Ranges = append(f.Ranges, ReturnRange{ScheduleID: s.ID, State: st, From: from, To: to})
+			}
+		}
+		if len(f.Ranges) == 0 {
+			return []domain.Return{}, "", nil // no such schedule (yet): nothing is expected
+		}
+	}
+	if speculative == nil || !(everyProject || q.ProjectID != "") {
+		var err error
+		items, next, err = sc.s.store.ListReturns(sc.ctx, sc.programmeID, f, p)
+		if err != nil {
+			return nil, "", storeErr(err, "", nil)
+		}
+	} else if specErr != nil {
+		return nil, "", storeErr(specErr, "", nil)
+	}
+	today := sc.today()
+	for i, r := range items {
+		items[i] = r.View(today, sc.funderOnly(r.ProjectID))
+	}
+	return items, next, nil
+}
+
+// narrow intersects [from, to) with the period ends a status covers.
+func narrow(from, to domain.Date, st domain.ReturnStatus, today domain.Date, dueDays int64) (domain.Date, domain.Date) {
+	sf, stt := st.PeriodEnds(today, dueDays)
+	if !sf.IsZero() && (from.IsZero() || sf.After(from)) {
+		from = sf
+	}
+	if !stt.IsZero() && (to.IsZero() || stt.Before(to)) {
+		to = stt
+	}
+	return from, to
+}
+
+// generationFor is the generation a new project calls for: the returns
+// the schedules covering every project expect of it, if any does.
+func generationFor(setup ReportingSetup, programmeID, projectID string, now time.Time) *Generation {
+	for _, s := range setup.Schedules {
+		if len(s.ProjectIDs) == 0 {
+			return &Generation{ID: domain.NewID(), ProgrammeID: programmeID, ProjectID: projectID, StartedAt: now}
+		}
+	}
+	return nil
+}

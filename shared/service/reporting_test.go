@@ -1,0 +1,521 @@
+package service_test
+
+// The reporting cycle's rules, against the in-memory fake: schedules and
+// the returns they expect, every status a return passes through, review
+// and sign-off (what counts, when, and for whom), and the races a lead's
+// decision can meet. The store's own tests check the same against
+// DynamoDB; these check the rules, in milliseconds.
+
+import (
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// rclock is a clock the test moves.
+type rclock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *rclock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *rclock) set(s string) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// reportingWorld is the rule tests' world on a clock the test moves, at
+// 2026-01-15 to start with.
+func reportingWorld(t *testing.T) (*world, *rclock) {
+	w := newWorld(t)
+	c := &rclock{}
+	c.set("2026-01-15T12:00:00Z")
+	w.svc = service.New(w.st, c.now)
+	return w, c
+}
+
+func quarterly2026(extra ...any) map[string]any {
+	b := map[string]any{"name": "Quarterly returns", "frequency": "quarterly", "firstPeriodStart": "2026-01-01", "lastPeriodEnd": "2026-12-31"}
+	for i := 0; i+1 < len(extra); i += 2 {
+		b[extra[i].(string)] = extra[i+1]
+	}
+	return b
+}
+
+func returnsOf(t *testing.T, w *world, r role, q service.ReturnQuery) []domain.Return {
+	t.Helper()
+	var out []domain.Return
+	p := service.Page{Limit: 3} // small pages: the merge of parts is paged through too
+	for range 100 {
+		items, next, err := w.open(r).ListReturns(q, p)
+		if err != nil {
+			t.Fatalf("ListReturns %+v as %s: %v", q, r, err)
+		}
+		if len(items) > p.Limit || (next != "" && len(items) != p.Limit) {
+			t.Fatalf("a page of %d returns (limit %d), next %q", len(items), p.Limit, next)
+		}
+		out = append(out, items...)
+		if next == "" {
+			return out
+		}
+		p.Cursor = next
+	}
+	t.Fatal("the list never ended")
+	return nil
+}
+
+func returnIDs(rs []domain.Return) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.ID)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestScheduleValidationNamesEveryFieldAndStoresNothing(t *testing.T) {
+	w, _ := reportingWorld(t)
+	noProject := domain.NewID()
+	for _, c := range []struct {
+		name   string
+		body   map[string]any
+		fields []string
+	}{
+		{"every field wrong", map[string]any{"name": "", "frequency": "fortnightly", "firstPeriodStart": "2026-01-02",
+			"lastPeriodEnd": "2025-12-31", "dueDays": 91, "reminders": []int64{-1, 7, 7}, "projectIds": []string{"x"}},
+			[]string{"name", "frequency", "firstPeriodStart", "dueDays", "reminders[0]", "reminders[2]", "projectIds[0]"}},
+		{"a last period end that ends no period", quarterly2026("lastPeriodEnd", "2026-12-30"), []string{"lastPeriodEnd"}},
+		{"more than ten years of months", quarterly2026("frequency", "monthly", "lastPeriodEnd", "2036-01-31"), []string{"lastPeriodEnd"}},
+		{"a project not in the programme", quarterly2026("projectIds", []string{w.A, noProject}), []string{"projectIds[1]"}},
+		{"no projects", quarterly2026("projectIds", []string{}), []string{"projectIds"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := w.st.Snapshot()
+			_, err := w.open(lead).CreateSchedule(body(c.body))
+			wantFields(t, c.name, err, c.fields...)
+			if w.st.Snapshot() != before {
+				t.Error("a refused schedule stored something")
+			}
+		})
+	}
+	before := w.st.Snapshot()
+	_, err := w.open(lead).CreateSchedule(body(quarterly2026("name", "Returns for 943 476 5919")))
+	wantCode(t, "a name holding an NHS number", err, domain.CodePersonalData)
+	if w.st.Snapshot() != before {
+		t.Error("a refused schedule stored something")
+	}
+}
+
+// TestReturnStatuses walks returns through every status: upcoming while
+// the period runs, open once it ends, overdue once past due with nothing
+// sent; submitted (on time or late), changes requested, accepted; and,
+// without review, accepted as soon as it is sent.
+func TestReturnStatuses(t *testing.T) {
+	w, clk := reportingWorld(t)
+	s := must(w.open(lead).CreateSchedule(body(quarterly2026())))
+	if s.DueDays != 20 || !slices.Equal(s.Reminders, []int64{7}) || s.Version != 1 {
+		t.Fatalf("schedule defaults: %+v", s)
+	}
+	all := returnsOf(t, w, lead, service.ReturnQuery{})
+	if len(all) != 8 {
+		t.Fatalf("%d returns, want 2 projects × 4 quarters", len(all))
+	}
+	q := func(project, start string) string { return domain.ReturnID(s.ID, project, domain.MustDate(start)) }
+	status := func(id string) domain.Return { return must(w.open(lead).Return(id)) }
+	for _, r := range all {
+		if r.Status != domain.ReturnUpcoming || r.DueDate != r.PeriodEnd.AddDays(20) {
+			t.Errorf("on 2026-01-15: %+v", r)
+		}
+	}
+	clk.set("2026-04-01T08:00:00Z")
+	if st := status(q(w.A, "2026-01-01")).Status; st != domain.ReturnOpen {
+		t.Errorf("Q1 the day after it ended: %s", st)
+	}
+	clk.set("2026-04-20T23:59:00Z")
+	if st := status(q(w.A, "2026-01-01")).Status; st != domain.ReturnOpen {
+		t.Errorf("Q1 on its due date: %s", st)
+	}
+	clk.set("2026-04-21T00:00:00Z")
+	if st := status(q(w.A, "2026-01-01")).Status; st != domain.ReturnOverdue {
+		t.Errorf("Q1 the day after its due date: %s", st)
+	}
+	// Without review a submission is accepted at once; this one is late.
+	must(w.openA(admin).SubmitOutcome(body(map[string]any{"periodStart": "2026-01-01", "periodEnd": "2026-03-31", "counts": map[string]int{"referrals": 5}})))
+	if r := status(q(w.A, "2026-01-01")); r.Status != domain.ReturnAccepted || !r.Late {
+		t.Errorf("Q1 of A sent late without review: %+v", r)
+	}
+	// With review: B's Q1 (late), then changes, then corrected, then accepted.
+	must(w.open(lead).UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
+	sub := must(w.svc.OpenProject(w.ctx, caller(plOther), w.P, w.B).SubmitOutcome(body(map[string]any{"periodStart": "2026-01-01",
+		"periodEnd": "2026-03-31", "counts": map[string]int{"referrals": 7}})))
+	if r := status(q(w.B, "2026-01-01")); r.Status != domain.ReturnSubmitted || !r.Late || r.SubmissionID != sub.ID {
+		t.Errorf("B's Q1 submitted: %+v", r)
+	}
+	openB := w.svc.OpenProject(w.ctx, caller(lead), w.P, w.B)
+	must(openB.ReviewOutcome(sub.ID, body(map[string]any{"decision": "request-changes", "comment": "Please split referrals by source."})))
+	if r := status(q(w.B, "2026-01-01")); r.Status != domain.ReturnChangesRequested || r.Review.Comment == "" {
+		t.Errorf("B's Q1 after changes were asked for: %+v", r)
+	}
+	fixed := must(w.svc.OpenProject(w.ctx, caller(plOther), w.P, w.B).SubmitOutcome(body(map[string]any{"periodStart": "2026-01-01",
+		"periodEnd": "2026-03-31", "counts": map[string]int{"referrals": 6}, "replaces": sub.ID})))
+	if r := status(q(w.B, "2026-01-01")); r.Status != domain.ReturnSubmitted || r.Review != nil || r.SubmissionID != fixed.ID {
+		t.Errorf("B's Q1 corrected: %+v", r)
+	}
+	must(w.svc.OpenProject(w.ctx, caller(lead), w.P, w.B).ReviewOutcome(fixed.ID, body(map[string]any{"decision": "approve"})))
+	if r := status(q(w.B, "2026-01-01")); r.Status != domain.ReturnAccepted || !r.Late || r.Review.Decision != domain.DecisionApprove {
+		t.Errorf("B's Q1 approved: %+v", r)
+	}
+	// On time: A's Q2, sent the day its period ends... is still upcoming
+	// until then; sent in the open window it is submitted and not late.
+	clk.set("2026-07-10T09:00:00Z")
+	must(w.openA(plOwn).SubmitOutcome(body(map[string]any{"periodStart": "2026-04-01", "periodEnd": "2026-06-30", "counts": map[string]int{"referrals": 1}})))
+	if r := status(q(w.A, "2026-04-01")); r.Status != domain.ReturnSubmitted || r.Late {
+		t.Errorf("A's Q2 sent on time: %+v", r)
+	}
+	// A submission for another period fills nothing.
+	must(w.openA(plOwn).SubmitOutcome(body(map[string]any{"periodStart": "2026-04-01", "periodEnd": "2026-05-31", "counts": map[string]int{"referrals": 1}})))
+	if r := status(q(w.A, "2026-04-01")); r.SubmissionID == "" {
+		t.Errorf("A's Q2 lost its submission: %+v", r)
+	}
+	// Every status filter lists exactly the returns StatusOn gives it.
+	clk.set("2026-10-05T09:00:00Z")
+	all = returnsOf(t, w, lead, service.ReturnQuery{})
+	for _, st := range domain.ReturnStatuses {
+		var want []string
+		for _, r := range all {
+			if r.Status == st {
+				want = append(want, r.ID)
+			}
+		}
+		slices.Sort(want)
+		if got := returnIDs(returnsOf(t, w, lead, service.ReturnQuery{Status: st})); !slices.Equal(got, want) {
+			t.Errorf("status %s: %v, want %v", st, got, want)
+		}
+	}
+}
+
+func TestReturnsFollowProjectsAndHistory(t *testing.T) {
+	w, clk := reportingWorld(t)
+	// OutcomeA (Q2 2025, submitted 2026-01-15) is there before the schedule.
+	s := must(w.open(lead).CreateSchedule(body(map[string]any{"name": "2025", "frequency": "quarterly",
+		"firstPeriodStart": "2025-01-01", "lastPeriodEnd": "2025-12-31", "projectIds": []string{w.A}})))
+	every := must(w.open(lead).CreateSchedule(body(quarterly2026())))
+	q2 := must(w.open(lead).Return(domain.ReturnID(s.ID, w.A, domain.MustDate("2025-04-01"))))
+	if q2.Status != domain.ReturnAccepted || q2.SubmissionID != w.OutcomeA || !q2.Late {
+		t.Errorf("a return filled from history: %+v", q2)
+	}
+	if n := len(returnsOf(t, w, lead, service.ReturnQuery{ScheduleID: s.ID})); n != 4 {
+		t.Errorf("%d returns of a schedule naming one project, want 4", n)
+	}
+	// A project added later reports under the schedule of every project,
+	// not under the one naming projects.
+	clk.set("2026-02-01T09:00:00Z")
+	c := must(w.open(lead).CreateProject(body(projectBody("Wakefield IPS"))))
+	if n := len(returnsOf(t, w, lead, service.ReturnQuery{ProjectID: c.ID})); n != 4 {
+		t.Errorf("%d returns of the new project, want 4 (the 2026 schedule's)", n)
+	}
+	if n := len(returnsOf(t, w, lead, service.ReturnQuery{ProjectID: c.ID, ScheduleID: every.ID, Status: domain.ReturnUpcoming})); n != 4 {
+		t.Errorf("%d upcoming returns of the new project, want 4", n)
+	}
+	// A project lead lists its own project's returns; another project is
+	// not there for it; a funder lists every project's statuses.
+	for _, r := range returnsOf(t, w, plOwn, service.ReturnQuery{}) {
+		if r.ProjectID != w.A {
+			t.Errorf("project lead of A listed %+v", r)
+		}
+	}
+	_, _, err := w.open(plOwn).ListReturns(service.ReturnQuery{ProjectID: w.B}, service.Page{})
+	wantCode(t, "a project lead listing another project's returns", err, domain.CodeNotFound)
+	_, _, err = w.open(lead).ListReturns(service.ReturnQuery{Status: "late", ProjectID: "x", ScheduleID: "y"}, service.Page{})
+	wantFields(t, "a list with every parameter wrong", err, "status", "projectId", "scheduleId")
+	if n := len(returnsOf(t, w, funderOther, service.ReturnQuery{})); n != 16 {
+		t.Errorf("a funder lists %d returns, want all 16", n)
+	}
+}
+
+func TestUpdateSchedule(t *testing.T) {
+	w, _ := reportingWorld(t)
+	s := must(w.open(lead).CreateSchedule(body(quarterly2026())))
+	_, err := w.open(lead).UpdateSchedule(s.ID, version(1), body(map[string]any{"dueDays": 30, "frequency": "monthly", "lastPeriodEnd": "2026-09-30"}))
+	wantFields(t, "changing what lays out the returns", err, "dueDays", "frequency", "lastPeriodEnd")
+	_, err = w.open(lead).UpdateSchedule(s.ID, version(7), body(map[string]any{"name": "Q"}))
+	wantCode(t, "a stale If-Match", err, domain.CodePreconditionFailed)
+	got := must(w.open(lead).UpdateSchedule(s.ID, version(1), body(map[string]any{"name": "Quarters", "reminders": []int64{14, 7},
+		"lastPeriodEnd": "2027-06-30", "dueDays": 20})))
+	if got.Name != "Quarters" || got.Version != 2 || !slices.Equal(got.Reminders, []int64{14, 7}) {
+		t.Errorf("schedule after the change: %+v", got)
+	}
+	if n := len(returnsOf(t, w, lead, service.ReturnQuery{ScheduleID: s.ID})); n != 12 {
+		t.Errorf("%d returns after two more quarters, want 12", n)
+	}
+	// (Events of the same millisecond have no order between them: look
+	// them up by action.)
+	ev := byAction(mustList(w.open(lead).History(domain.Ref(domain.EntitySchedule, s.ID), service.Page{})))
+	if len(ev) != 2 || ev[domain.ActionCreate].ID == "" || ev[domain.ActionChange].Changes["name"].After != "Quarters" {
+		t.Errorf("schedule history: %+v", ev)
+	}
+}
+
+func TestUpdateProgramme(t *testing.T) {
+	w, _ := reportingWorld(t)
+	p := must(w.open(lead).Programme())
+	if p.Version != 1 || p.ReviewOutcomes {
+		t.Fatalf("a new programme: %+v", p)
+	}
+	before := w.st.Snapshot()
+	// (A reviewOutcomes that is not true or false is the decoder's to
+	// name: the API's tests send one.)
+	_, err := w.open(lead).UpdateProgramme(version(1), body(map[string]any{"name": "", "endDate": "2024-01-01"}))
+	wantFields(t, "a programme change with every field wrong", err, "name", "endDate")
+	_, err = w.open(lead).UpdateProgramme(version(3), body(map[string]any{"reviewOutcomes": true}))
+	wantCode(t, "a stale If-Match", err, domain.CodePreconditionFailed)
+	_, err = w.open(lead).UpdateProgramme(version(1), body(map[string]any{"description": "Call 07700 900123 for details"}))
+	wantCode(t, "a description holding a phone number", err, domain.CodePersonalData)
+	if w.st.Snapshot() != before {
+		t.Error("a refused change stored something")
+	}
+	got := must(w.open(lead).UpdateProgramme(version(1), body(map[string]any{"reviewOutcomes": true})))
+	if !got.ReviewOutcomes || got.Version != 2 || got.Name != p.Name {
+		t.Errorf("after switching review on: %+v", got)
+	}
+	ev := byAction(mustList(w.open(lead).History(domain.Ref(domain.EntityProgramme, w.P), service.Page{})))
+	if ev[domain.ActionChange].Changes["reviewOutcomes"].After != true || ev[domain.ActionChange].ActorEmail != emails[lead] {
+		t.Errorf("the programme's history: %+v", ev)
+	}
+}
+
+// TestReviewCountsOnlyApprovedFigures: with review, a submission counts
+// only once approved; a correction of an approved one leaves the approved
+// figures counted until it is approved, then swaps them; changes
+// requested count nothing; funders never see figures awaiting review.
+func TestReviewCountsOnlyApprovedFigures(t *testing.T) {
+	w, _ := reportingWorld(t)
+	must(w.open(lead).UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
+	totals := func() (int64, int64, int64) {
+		pr := must(w.open(lead).Progress())
+		return pr.Totals[domain.MetricReferrals], pr.Pending.Totals[domain.MetricReferrals], pr.Pending.Submissions
+	}
+	check := func(what string, counted, pending, n int64) {
+		t.Helper()
+		if c, p, k := totals(); c != counted || p != pending || k != n {
+			t.Errorf("%s: counted %d, pending %d in %d submissions; want %d, %d in %d", what, c, p, k, counted, pending, n)
+		}
+	}
+	check("at the start", 10, 0, 0) // OutcomeA, made before review
+	q3 := map[string]any{"periodStart": "2025-07-01", "periodEnd": "2025-09-30", "counts": map[string]int{"referrals": 5}}
+	a := must(w.openA(plOwn).SubmitOutcome(body(q3)))
+	check("a submission awaiting review", 10, 5, 1)
+	// Funders see none of it.
+	fp := must(w.open(funderOwn).Progress())
+	if fp.Pending != nil || fp.Returns != nil || fp.Totals[domain.MetricReferrals] != 10 {
+		t.Errorf("a funder's progress: %+v %+v %d", fp.Pending, fp.Returns, fp.Totals[domain.MetricReferrals])
+	}
+	_, err := w.openA(funderOwn).Outcome(a.ID)
+	wantCode(t, "a funder reading a submission awaiting review", err, domain.CodeNotFound)
+	for _, o := range mustList(w.openA(funderOwn).ListOutcomes(service.Page{})) {
+		if o.ID == a.ID {
+			t.Error("a funder lists a submission awaiting review")
+		}
+	}
+	// Bad reviews: refused, nothing stored.
+	before := w.st.Snapshot()
+	_, err = w.openA(lead).ReviewOutcome(a.ID, body(map[string]any{"decision": "request-changes"}))
+	wantFields(t, "changes asked for without a comment", err, "comment")
+	_, err = w.openA(lead).ReviewOutcome(a.ID, body(map[string]any{"decision": "reject"}))
+	wantFields(t, "an unknown decision", err, "decision")
+	_, err = w.openA(lead).ReviewOutcome(a.ID, body(map[string]any{"decision": "request-changes", "comment": "Check Jo's NHS number 943 476 5919"}))
+	wantCode(t, "a comment holding an NHS number", err, domain.CodePersonalData)
+	_, err = w.openA(plOwn).ReviewOutcome(a.ID, body(map[string]any{"decision": "approve"}))
+	wantCode(t, "a project lead approving its own submission", err, domain.CodeForbidden)
+	if w.st.Snapshot() != before {
+		t.Error("a refused review stored something")
+	}
+	// Changes requested: nothing counts, nothing pending.
+	rv := must(w.openA(lead).ReviewOutcome(a.ID, body(map[string]any{"decision": "request-changes", "comment": "Referrals look high."})))
+	if rv.Status != domain.OutcomeChangesRequested || rv.Review.By != emails[lead] {
+		t.Errorf("after changes were asked for: %+v", rv)
+	}
+	check("changes requested", 10, 0, 0)
+	_, err = w.openA(lead).ReviewOutcome(a.ID, body(map[string]any{"decision": "approve"}))
+	wantCode(t, "approving a submission sent back for changes", err, domain.CodeConflict)
+	// Corrected and approved: counts.
+	b := must(w.openA(plOwn).SubmitOutcome(body(map[string]any{"periodStart": "2025-07-01", "periodEnd": "2025-09-30",
+		"counts": map[string]int{"referrals": 4}, "replaces": a.ID})))
+	check("the correction awaiting review", 10, 4, 1)
+	must(w.openA(lead).ReviewOutcome(b.ID, body(map[string]any{"decision": "approve"})))
+	check("the correction approved", 14, 0, 0)
+	_, err = w.openA(lead).ReviewOutcome(b.ID, body(map[string]any{"decision": "approve"}))
+	wantCode(t, "approving twice", err, domain.CodeConflict)
+	// A correction of the approved one: the approved 4 stay counted until
+	// the correction is approved, then 9 replaces them.
+	c := must(w.openA(plOwn).SubmitOutcome(body(map[string]any{"periodStart": "2025-07-01", "periodEnd": "2025-09-30",
+		"counts": map[string]int{"referrals": 8}, "replaces": b.ID})))
+	if c.ReplacesApproved != b.ID {
+		t.Errorf("the correction takes over from %q, want %s", c.ReplacesApproved, b.ID)
+	}
+	check("a correction of approved figures, awaiting review", 14, 8, 1)
+	// Corrected again before review: the pending one leaves the queue.
+	d := must(w.openA(plOwn).SubmitOutcome(body(map[string]any{"periodStart": "2025-07-01", "periodEnd": "2025-09-30",
+		"counts": map[string]int{"referrals": 9}, "replaces": c.ID})))
+	check("the pending correction corrected", 14, 9, 1)
+	_, err = w.openA(lead).ReviewOutcome(c.ID, body(map[string]any{"decision": "approve"}))
+	wantCode(t, "approving a submission corrected since", err, domain.CodeConflict)
+	if q := mustList(w.open(lead).ListPendingOutcomes(service.Page{})); len(q) != 1 || q[0].ID != d.ID {
+		t.Errorf("the review queue: %+v", q)
+	}
+	must(w.openA(lead).ReviewOutcome(d.ID, body(map[string]any{"decision": "approve"})))
+	check("the correction of the correction approved", 19, 0, 0)
+	if q := mustList(w.open(lead).ListPendingOutcomes(service.Page{})); len(q) != 0 {
+		t.Errorf("the review queue after every decision: %+v", q)
+	}
+	// And the audit trail says who decided what.
+	ev := byAction(mustList(w.openA(lead).History(domain.ProjectRef(domain.EntityOutcome, w.A, d.ID), service.Page{})))
+	if rv := ev[domain.ActionReview]; len(ev) != 2 || rv.ActorEmail != emails[lead] || rv.Changes["status"].After != "approved" {
+		t.Errorf("the submission's history: %+v", ev)
+	}
+}
+
+// race runs compete inside the next call of op, before it writes: the
+// service then finds what it planned on changed, and plans again.
+func race(w *world, op string, compete func()) {
+	var once sync.Once
+	w.st.Before = func(got string) error {
+		if got == op {
+			once.Do(func() {
+				w.st.Before = nil
+				compete()
+			})
+		}
+		return nil
+	}
+}
+
+// TestReviewRacesNeverDoubleCount: two leads approving at once, a lead
+// approving while a correction arrives, a correction arriving while a
+// lead approves: whichever writes first, the figures are counted once.
+func TestReviewRacesNeverDoubleCount(t *testing.T) {
+	setup := func(t *testing.T) (*world, domain.Outcome) {
+		w, _ := reportingWorld(t)
+		must(w.open(lead).UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
+		pending := must(w.openA(plOwn).SubmitOutcome(body(map[string]any{"periodStart": "2025-07-01", "periodEnd": "2025-09-30",
+			"counts": map[string]int{"referrals": 5}})))
+		return w, pending
+	}
+	counted := func(w *world) (int64, int64) {
+		pr := must(w.open(lead).Progress())
+		return pr.Totals[domain.MetricReferrals], pr.Pending.Totals[domain.MetricReferrals]
+	}
+	approve := body(map[string]any{"decision": "approve"})
+
+	t.Run("two leads approve", func(t *testing.T) {
+		w, p := setup(t)
+		var inner error
+		race(w, "ReviewOutcome", func() { _, inner = w.openA(admin).ReviewOutcome(p.ID, approve) })
+		_, outer := w.openA(lead).ReviewOutcome(p.ID, approve)
+		if inner != nil || domain.ErrorCode(outer) != domain.CodeConflict {
+			t.Errorf("first approval %v, second %v; want ok and conflict", inner, outer)
+		}
+		if c, pend := counted(w); c != 15 || pend != 0 {
+			t.Errorf("counted %d, pending %d; want 15 and 0", c, pend)
+		}
+	})
+	t.Run("a correction arrives while a lead approves", func(t *testing.T) {
+		w, p := setup(t)
+		var fix domain.Outcome
+		var inner error
+		race(w, "ReviewOutcome", func() {
+			fix, inner = w.openA(plOwn).SubmitOutcome(body(map[string]any{"periodStart": "2025-07-01", "periodEnd": "2025-09-30",
+				"counts": map[string]int{"referrals": 6}, "replaces": p.ID}))
+		})
+		_, outer := w.openA(lead).ReviewOutcome(p.ID, approve)
+		var de *domain.Error
+		if inner != nil || !errors.As(outer, &de) || de.Code != domain.CodeConflict || de.Related == nil || de.Related.ID != fix.ID {
+			t.Errorf("correction %v, approval %v; want the approval refused, pointing at the correction", inner, outer)
+		}
+		if c, pend := counted(w); c != 10 || pend != 6 {
+			t.Errorf("counted %d, pending %d; want 10 (nothing approved) and 6", c, pend)
+		}
+	})
+	t.Run("a lead approves while a correction arrives", func(t *testing.T) {
+		w, p := setup(t)
+		var inner error
+		race(w, "CreateOutcome", func() { _, inner = w.openA(lead).ReviewOutcome(p.ID, approve) })
+		fix, outer := w.openA(plOwn).SubmitOutcome(body(map[string]any{"periodStart": "2025-07-01", "periodEnd": "2025-09-30",
+			"counts": map[string]int{"referrals": 6}, "replaces": p.ID}))
+		if inner != nil || outer != nil || fix.ReplacesApproved != p.ID {
+			t.Fatalf("approval %v, correction %v (%+v)", inner, outer, fix)
+		}
+		if c, pend := counted(w); c != 15 || pend != 6 {
+			t.Errorf("counted %d, pending %d; want 15 (the approved 5) and 6", c, pend)
+		}
+		must(w.openA(lead).ReviewOutcome(fix.ID, approve))
+		if c, pend := counted(w); c != 16 || pend != 0 {
+			t.Errorf("after the correction's approval: counted %d, pending %d; want 16 and 0", c, pend)
+		}
+	})
+	t.Run("a schedule appears while a submission is planned", func(t *testing.T) {
+		w, _ := setup(t)
+		var s domain.Schedule
+		race(w, "CreateOutcome", func() {
+			s = must(w.open(lead).CreateSchedule(body(map[string]any{"name": "2025", "frequency": "quarterly",
+				"firstPeriodStart": "2025-01-01", "lastPeriodEnd": "2025-12-31"})))
+		})
+		o := must(w.openB(plOther).SubmitOutcome(body(map[string]any{"periodStart": "2025-10-01", "periodEnd": "2025-12-31",
+			"counts": map[string]int{"referrals": 2}})))
+		r := must(w.open(lead).Return(domain.ReturnID(s.ID, w.B, domain.MustDate("2025-10-01"))))
+		if r.SubmissionID != o.ID || r.Status != domain.ReturnSubmitted {
+			t.Errorf("B's Q4 return after a submission planned before its schedule existed: %+v", r)
+		}
+	})
+}
+
+// byAction is a record's history by action (one event each).
+func byAction(events []domain.AuditEvent) map[domain.Action]domain.AuditEvent {
+	out := map[domain.Action]domain.AuditEvent{}
+	for _, e := range events {
+		out[e.Action] = e
+	}
+	return out
+}
+
+func (w *world) openB(r role) *service.Scope { return w.svc.OpenProject(w.ctx, caller(r), w.P, w.B) }
+
+func TestProgressReturnCounts(t *testing.T) {
+	w, clk := reportingWorld(t)
+	must(w.open(lead).CreateSchedule(body(quarterly2026())))
+	send := func(project, start, end string) {
+		must(w.svc.OpenProject(w.ctx, caller(admin), w.P, project).SubmitOutcome(body(map[string]any{"periodStart": start, "periodEnd": end,
+			"counts": map[string]int{"referrals": 1}})))
+	}
+	clk.set("2026-04-10T09:00:00Z")
+	send(w.A, "2026-01-01", "2026-03-31") // on time
+	clk.set("2026-05-01T09:00:00Z")
+	send(w.B, "2026-01-01", "2026-03-31") // late
+	clk.set("2026-07-05T09:00:00Z")
+	send(w.A, "2026-04-01", "2026-06-30") // on time; B's Q2 is open
+	must(w.open(lead).UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
+	clk.set("2026-07-25T09:00:00Z")
+	send(w.B, "2026-04-01", "2026-06-30") // late, awaiting review
+	clk.set("2026-10-25T09:00:00Z")       // Q3 overdue for both
+	c := must(w.open(plOwn).Progress()).Returns
+	// Past due: Q1 (2 sent, 1 on time), Q2 (2 sent, 1 on time), Q3 (none).
+	if c.Due != 0 || c.Overdue != 2 || c.Submitted != 1 || c.OnTimePercent == nil || *c.OnTimePercent != 33.3 {
+		t.Errorf("returns on 2026-10-25: %+v (on time %v)", c, c.OnTimePercent)
+	}
+	clk.set("2026-10-15T09:00:00Z") // Q3 open for both
+	c = must(w.open(lead).Progress()).Returns
+	if c.Due != 2 || c.Overdue != 0 || *c.OnTimePercent != 50 {
+		t.Errorf("returns on 2026-10-15: %+v (on time %v)", c, *c.OnTimePercent)
+	}
+}

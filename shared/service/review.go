@@ -1,0 +1,110 @@
+package service
+
+import (
+	"errors"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// ReviewOutcome records a lead's decision on a submission awaiting review
+// (leads and admins): approving counts its figures, in place of the
+// approved submission it corrects if any, in the same transaction as the
+// decision; requesting changes counts nothing and, through the
+// personal-data guard, tells the project's leads why. Either moves the
+// returns the submission fills. A submission already decided, or
+// corrected meanwhile, is a conflict: nothing is counted twice.
+func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) {
+	var setup ReportingSetup
+	var y domain.Outcome
+	if err := sc.beside(func() (err error) {
+		setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID)
+		return err
+	}, func() error { return sc.getInProject(domain.EntityOutcome, id, &y, "outcome submission", false) }); err != nil {
+		return domain.Outcome{}, err
+	}
+	if !sc.access.CanManage() {
+		return domain.Outcome{}, forbidden("review submissions")
+	}
+	// decodeValid runs the comment through the personal-data guard.
+	in, err := decodeValid[domain.ReviewInput](body)
+	if err != nil {
+		return domain.Outcome{}, err
+	}
+	for plan := 1; ; plan++ {
+		if plan > 1 {
+			if y, err = sc.readOutcome(id); err != nil {
+				return domain.Outcome{}, err
+			}
+			if setup, err = sc.setup(); err != nil {
+				return domain.Outcome{}, err
+			}
+		}
+		rv, err := sc.planReview(y, in, setup)
+		if err != nil {
+			return domain.Outcome{}, err
+		}
+		ch := sc.change(domain.EntityOutcome, id, domain.ActionReview, rv.Before, rv.After)
+		err = sc.s.store.ReviewOutcome(sc.ctx, sc.programmeID, rv, ch)
+		if !errors.Is(err, ErrChanged) || plan >= maxPlans {
+			return rv.After, storeErr(err, "outcome submission", nil)
+		}
+	}
+}
+
+// planReview settles what a decision on y writes.
+func (sc *Scope) planReview(y domain.Outcome, in domain.ReviewInput, setup ReportingSetup) (OutcomeReview, error) {
+	if st := y.EffectiveStatus(); st != domain.OutcomePending {
+		what := "approved"
+		if st == domain.OutcomeChangesRequested {
+			what = "sent back for changes"
+		}
+		return OutcomeReview{}, domain.Errorf(domain.CodeConflict, "this submission has already been %s; only a submission awaiting review can be reviewed", what)
+	}
+	var counted *domain.Outcome
+	if in.Decision == domain.DecisionApprove && y.ReplacesApproved != "" {
+		c, err := sc.readOutcome(y.ReplacesApproved)
+		if err != nil {
+			return OutcomeReview{}, err
+		}
+		counted = &c
+	}
+	review := domain.Review{Decision: in.Decision, By: sc.caller.Email, At: sc.s.now(), Comment: in.Comment}
+	after := y
+	after.Review = &review
+	after.Status = domain.OutcomeApproved
+	if in.Decision == domain.DecisionRequestChanges {
+		after.Status = domain.OutcomeChangesRequested
+	}
+	rv := OutcomeReview{Before: y, After: after, Figures: domain.Reviewing(y, in.Decision, counted)}
+	ws, err := sc.fills(setup, y, func(r domain.Return) (domain.Return, bool) {
+		if r.SubmissionID != y.ID || r.State != domain.StateSubmitted {
+			return r, false
+		}
+		return r.Reviewed(review), true
+	})
+	if err != nil {
+		return OutcomeReview{}, err
+	}
+	rv.Returns = ws
+	if in.Decision == domain.DecisionRequestChanges {
+		n := sc.submissionNotice(after, domain.KindChangesRequested, ws)
+		rv.Notify = &n
+	}
+	return rv, nil
+}
+
+// ListPendingOutcomes lists the programme's submissions awaiting review,
+// oldest first (leads and admins): the review queue, read from an index
+// of pending submissions alone.
+func (sc *Scope) ListPendingOutcomes(p Page) ([]domain.Outcome, string, error) {
+	var items []domain.Outcome
+	var next string
+	err := sc.alongside(func() (err error) {
+		items, next, err = sc.s.store.ListPendingOutcomes(sc.ctx, sc.programmeID, p)
+		return err
+	})
+	if err == nil && !sc.access.CanManage() {
+		return nil, "", forbidden("see the submissions awaiting review")
+	}
+	return listErr(items, next, err)
+}

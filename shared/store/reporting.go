@@ -1,0 +1,418 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// The reporting cycle's items (docs/dynamodb.md, "Returns"):
+//
+//	SCHED                 the setup: seq, moved on by every schedule added or extended
+//	SCHED#<s>             a schedule
+//	SCHEDSTAT#<s>         its return counts by period end: e_<end> (expected),
+//	                      u_<end> (nothing sent), ot_<end> (sent by the due date),
+//	                      sub (awaiting review)
+//	RETGEN#<g>            returns still to write (GSI1 RETGEN / <startedAt>#<p>#<g>)
+//	RETURN#<j>#<s>#<start> a return (see returns.go)
+const (
+	genIndex    = "RETGEN" // GSI1 on a generation marker
+	returnsDue  = "RDUE"   // GSI3 on a return the notifier must look at
+	pendingSubs = "PENDSUB#"
+)
+
+// ReportingSetup reads the programme's setup, schedules and their counts:
+// one Query of the prefix they share, a page of 100 (a programme with more
+// schedules pages on).
+func (s *Store) ReportingSetup(ctx context.Context, programmeID string) (service.ReportingSetup, error) {
+	setup := service.ReportingSetup{Stats: map[string]domain.ReturnStats{}}
+	p := service.Page{Limit: service.MaxLimit}
+	for {
+		next, err := s.list(ctx, query{pkAttr: "PK", skAttr: "SK", pk: pkProgramme(programmeID), prefix: skSetup}, p, func(item Item) error {
+			sk := skAttr(item)
+			switch {
+			case sk == skSetup:
+				var v struct {
+					Seq int64 `json:"seq"`
+				}
+				if err := unmarshal(item, &v); err != nil {
+					return err
+				}
+				setup.Seq = v.Seq
+			case strings.HasPrefix(sk, "SCHED#"):
+				var sc domain.Schedule
+				if err := unmarshal(item, &sc); err != nil {
+					return fmt.Errorf("decode schedule: %w", err)
+				}
+				setup.Schedules = append(setup.Schedules, sc)
+			case strings.HasPrefix(sk, "SCHEDSTAT#"):
+				id := strings.TrimPrefix(sk, "SCHEDSTAT#")
+				setup.Stats[id] = decodeStats(id, item)
+			}
+			return nil
+		})
+		if err != nil {
+			return setup, fmt.Errorf("read reporting setup of %s: %w", programmeID, err)
+		}
+		if next == "" {
+			return setup, nil
+		}
+		p.Cursor = next
+	}
+}
+
+func decodeStats(id string, item Item) domain.ReturnStats {
+	st := domain.ReturnStats{ScheduleID: id, Expected: map[domain.Date]int64{}, Unsent: map[domain.Date]int64{}, OnTime: map[domain.Date]int64{}}
+	for attr, av := range item {
+		nv, ok := av.(*types.AttributeValueMemberN)
+		if !ok {
+			continue
+		}
+		var n int64
+		fmt.Sscan(nv.Value, &n)
+		if attr == "sub" {
+			st.Submitted = n
+			continue
+		}
+		kind, day, ok := strings.Cut(attr, "_")
+		if !ok {
+			continue
+		}
+		d, err := domain.ParseDate(day)
+		if err != nil {
+			continue
+		}
+		switch kind {
+		case "e":
+			st.Expected[d] = n
+		case "u":
+			st.Unsent[d] = n
+		case "ot":
+			st.OnTime[d] = n
+		}
+	}
+	return st
+}
+
+// statsUpdates are the transaction items that move each schedule's counts
+// (one item per schedule: a transaction touches an item once).
+func (s *Store) statsUpdates(programmeID string, by map[string]domain.StatsDelta) []types.TransactWriteItem {
+	ids := make([]string, 0, len(by))
+	for id := range by {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var out []types.TransactWriteItem
+	for _, id := range ids {
+		sd := by[id]
+		d := deltas{}
+		for day, n := range sd.Expected {
+			d.add("e_"+day.String(), float64(n))
+		}
+		for day, n := range sd.Unsent {
+			d.add("u_"+day.String(), float64(n))
+		}
+		for day, n := range sd.OnTime {
+			d.add("ot_"+day.String(), float64(n))
+		}
+		d.add("sub", float64(sd.Submitted))
+		if len(d) > 0 {
+			out = append(out, s.addUpdate(pkProgramme(programmeID), skScheduleStats(id), d))
+		}
+	}
+	return out
+}
+
+// mergeStats adds b into the delta for its schedule.
+func mergeStats(by map[string]domain.StatsDelta, scheduleID string, b domain.StatsDelta) {
+	a := by[scheduleID]
+	if a.Expected == nil {
+		a.Expected, a.Unsent, a.OnTime = map[domain.Date]int64{}, map[domain.Date]int64{}, map[domain.Date]int64{}
+	}
+	for k, v := range b.Expected {
+		a.Expected[k] += v
+	}
+	for k, v := range b.Unsent {
+		a.Unsent[k] += v
+	}
+	for k, v := range b.OnTime {
+		a.OnTime[k] += v
+	}
+	a.Submitted += b.Submitted
+	by[scheduleID] = a
+}
+
+// setupMove moves the setup's sequence on from seq: a submission planned
+// on the schedules before this change then fails its check and plans
+// again, so no schedule is missed.
+func (s *Store) setupMove(programmeID string, seq int64) (types.TransactWriteItem, error) {
+	vals, err := marshal(map[string]any{":cur": seq, ":next": seq + 1})
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), skSetup),
+		UpdateExpression:          aws.String("SET seq = :next"),
+		ConditionExpression:       aws.String("attribute_not_exists(seq) OR seq = :cur"),
+		ExpressionAttributeValues: vals,
+	}}, nil
+}
+
+// setupCheck checks the setup's sequence is still seq.
+func (s *Store) setupCheck(programmeID string, seq int64) types.TransactWriteItem {
+	cond := "seq = :cur"
+	if seq == 0 {
+		cond = "attribute_not_exists(seq)"
+	}
+	cc := &types.ConditionCheck{TableName: &s.table, Key: key(pkProgramme(programmeID), skSetup), ConditionExpression: aws.String(cond)}
+	if seq != 0 {
+		cc.ExpressionAttributeValues = map[string]types.AttributeValue{":cur": num(seq)}
+	}
+	return types.TransactWriteItem{ConditionCheck: cc}
+}
+
+// genPut is the transaction item recording a generation.
+func (s *Store) genPut(g service.Generation) (types.TransactWriteItem, error) {
+	item, err := record(genItem(g), "generation", keys{PK: pkProgramme(g.ProgrammeID), SK: skGeneration(g.ID),
+		GSI1PK: genIndex, GSI1SK: g.StartedAt.UTC().Format(time.RFC3339Nano) + "#" + g.ProgrammeID + "#" + g.ID})
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item}}, nil
+}
+
+type genRecord struct {
+	ID          string    `json:"id"`
+	ProgrammeID string    `json:"programmeId"`
+	ScheduleID  string    `json:"scheduleId,omitempty"`
+	ProjectID   string    `json:"projectId,omitempty"`
+	StartedAt   time.Time `json:"startedAt"`
+}
+
+func genItem(g service.Generation) genRecord {
+	return genRecord{ID: g.ID, ProgrammeID: g.ProgrammeID, ScheduleID: g.ScheduleID, ProjectID: g.ProjectID, StartedAt: g.StartedAt}
+}
+
+// CreateSchedule stores a new schedule with its audit event and, when its
+// returns are still to be written, the generation that says so.
+func (s *Store) CreateSchedule(ctx context.Context, programmeID string, sc domain.Schedule, seq int64, gen *service.Generation, ch service.Change) error {
+	item, err := record(sc, "schedule", keys{PK: pkProgramme(programmeID), SK: skSchedule(sc.ID)})
+	if err != nil {
+		return err
+	}
+	t := s.programmeExists(s.create(&tx{}, item), programmeID)
+	if err := s.scheduleExtras(t, programmeID, seq, gen); err != nil {
+		return err
+	}
+	if err := s.write(ctx, ch, t); err != nil {
+		return fmt.Errorf("create schedule %s: %w", sc.ID, err)
+	}
+	return nil
+}
+
+func (s *Store) scheduleExtras(t *tx, programmeID string, seq int64, gen *service.Generation) error {
+	move, err := s.setupMove(programmeID, seq)
+	if err != nil {
+		return err
+	}
+	t.add(move, service.ErrChanged)
+	if gen != nil {
+		put, err := s.genPut(*gen)
+		if err != nil {
+			return err
+		}
+		t.add(put, nil)
+	}
+	return nil
+}
+
+// UpdateSchedule replaces a schedule still at before's version.
+func (s *Store) UpdateSchedule(ctx context.Context, programmeID string, before, after domain.Schedule, seq int64, gen *service.Generation, ch service.Change) error {
+	item, err := record(after, "schedule", keys{PK: pkProgramme(programmeID), SK: skSchedule(after.ID)})
+	if err != nil {
+		return err
+	}
+	t := s.versioned(&tx{}, item, before.Version)
+	if err := s.scheduleExtras(t, programmeID, seq, gen); err != nil {
+		return err
+	}
+	if err := s.write(ctx, ch, t); err != nil {
+		return fmt.Errorf("update schedule %s: %w", after.ID, err)
+	}
+	return nil
+}
+
+// ListSchedules lists a programme's schedules, oldest first.
+func (s *Store) ListSchedules(ctx context.Context, programmeID string, p service.Page) ([]domain.Schedule, string, error) {
+	var out []domain.Schedule
+	next, err := s.listChildren(ctx, programmeID, "SCHED#", p, func(item Item) error { return appendDecoded(item, &out) })
+	return out, next, err
+}
+
+// FinishGeneration removes a generation's marker once its returns are
+// all written.
+func (s *Store) FinishGeneration(ctx context.Context, programmeID, genID string) error {
+	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: key(pkProgramme(programmeID), skGeneration(genID))})
+	if err != nil {
+		return fmt.Errorf("finish generation %s: %w", genID, classify(err))
+	}
+	return nil
+}
+
+// Generations lists generations started before before, oldest first: those
+// a failed request left unfinished, for the notifier to finish.
+func (s *Store) Generations(ctx context.Context, before time.Time, p service.Page) ([]service.Generation, string, error) {
+	var out []service.Generation
+	q := query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: genIndex}
+	q.filter = func(item Item) bool {
+		v, ok := item["GSI1SK"].(*types.AttributeValueMemberS)
+		return ok && v.Value < before.UTC().Format(time.RFC3339Nano)
+	}
+	next, err := s.list(ctx, q, p, func(item Item) error {
+		var g genRecord
+		if err := unmarshal(item, &g); err != nil {
+			return err
+		}
+		out = append(out, service.Generation{ID: g.ID, ProgrammeID: g.ProgrammeID, ScheduleID: g.ScheduleID, ProjectID: g.ProjectID, StartedAt: g.StartedAt})
+		return nil
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("list unfinished generations: %w", err)
+	}
+	return out, next, nil
+}
+
+// DueReturn is a return the notifier must look at.
+type DueReturn struct {
+	ProgrammeID string
+	Return      domain.Return
+	DueKey      string // its GSI3SK when read, to move it safely
+}
+
+// DueReturns lists returns not yet sent whose next check falls on or
+// before today: one Query of the sparse index a page, so a run reads the
+// returns that need it and no others.
+func (s *Store) DueReturns(ctx context.Context, today domain.Date, p service.Page) ([]DueReturn, string, error) {
+	q := query{index: "GSI3", pkAttr: "GSI3PK", skAttr: "GSI3SK", pk: returnsDue}
+	start, err := decodeCursor(p.Cursor, q)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := p.Limit
+	if limit <= 0 {
+		limit = service.DefaultLimit
+	}
+	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName: &s.table, IndexName: aws.String("GSI3"),
+		KeyConditionExpression:    aws.String("GSI3PK = :due AND GSI3SK < :until"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":due": str(returnsDue), ":until": str(today.AddDays(1).String())},
+		ExclusiveStartKey:         start, Limit: aws.Int32(int32(limit)),
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("list due returns: %w", classify(err))
+	}
+	var due []DueReturn
+	for _, item := range out.Items {
+		r, err := decodeReturn(item)
+		if err != nil {
+			return nil, "", err
+		}
+		sk := item["GSI3SK"].(*types.AttributeValueMemberS).Value
+		parts := strings.Split(sk, "#")
+		if len(parts) != 3 {
+			continue
+		}
+		due = append(due, DueReturn{ProgrammeID: parts[1], Return: r, DueKey: sk})
+	}
+	next := ""
+	if out.LastEvaluatedKey != nil {
+		next = encodeCursor(out.LastEvaluatedKey, q)
+	}
+	return due, next, nil
+}
+
+func returnDueKey(programmeID, returnID string, next domain.Date) string {
+	return next.String() + "#" + programmeID + "#" + returnID
+}
+
+// RescheduleReturn moves a return to its next check (or out of the index
+// when next is zero), unless it changed since it was read (filled, or
+// moved by another run): then there is nothing to move.
+func (s *Store) RescheduleReturn(ctx context.Context, d DueReturn, next domain.Date) error {
+	r := d.Return
+	in := &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(pkProgramme(d.ProgrammeID), skReturn(r.ProjectID, r.ScheduleID, r.PeriodStart)),
+		ConditionExpression:       aws.String("GSI3SK = :was"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":was": str(d.DueKey)},
+	}
+	if next.IsZero() {
+		in.UpdateExpression = aws.String("REMOVE GSI3PK, GSI3SK")
+	} else {
+		in.UpdateExpression = aws.String("SET GSI3SK = :next")
+		in.ExpressionAttributeValues[":next"] = str(returnDueKey(d.ProgrammeID, r.ID, next))
+	}
+	_, err := s.db.UpdateItem(ctx, in)
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return fmt.Errorf("reschedule return %s: %w", r.ID, classify(err))
+	}
+	return nil
+}
+
+// Schedule reads one schedule (for the notifier, which reads without a
+// caller).
+func (s *Store) Schedule(ctx context.Context, programmeID, id string) (domain.Schedule, bool, error) {
+	var sc domain.Schedule
+	ok, err := s.get(ctx, pkProgramme(programmeID), skSchedule(id), &sc)
+	if err != nil {
+		return sc, false, fmt.Errorf("get schedule %s: %w", id, err)
+	}
+	return sc, ok, nil
+}
+
+// RecheckReturns puts the schedule's returns not yet sent whose periods
+// end in [from, to) in the notifier's index for day on: one Query of the
+// schedule's "expected" partition and an update a return. A return filled
+// meanwhile is left out of the index (the update's condition).
+func (s *Store) RecheckReturns(ctx context.Context, programmeID, scheduleID string, from, to, on domain.Date) error {
+	qs, _ := returnQueries(programmeID, service.ReturnFilter{Ranges: []service.ReturnRange{{ScheduleID: scheduleID, State: domain.StateExpected, From: from, To: to}}})
+	p := service.Page{Limit: service.MaxLimit}
+	for {
+		items, next, err := s.mergeList(ctx, qs, p, skAttr)
+		if err != nil {
+			return fmt.Errorf("recheck returns of %s: %w", scheduleID, err)
+		}
+		for _, item := range items {
+			r, err := decodeReturn(item)
+			if err != nil {
+				return err
+			}
+			vals, _ := marshal(map[string]any{":due": returnsDue, ":key": returnDueKey(programmeID, r.ID, on), ":expected": domain.StateExpected})
+			_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+				TableName: &s.table, Key: key(pkProgramme(programmeID), skReturn(r.ProjectID, r.ScheduleID, r.PeriodStart)),
+				UpdateExpression:          aws.String("SET GSI3PK = :due, GSI3SK = :key"),
+				ConditionExpression:       aws.String("#state = :expected"),
+				ExpressionAttributeNames:  map[string]string{"#state": "state"},
+				ExpressionAttributeValues: vals,
+			})
+			var ccf *types.ConditionalCheckFailedException
+			if err != nil && !errors.As(err, &ccf) {
+				return fmt.Errorf("recheck return %s: %w", r.ID, classify(err))
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		p.Cursor = next
+	}
+}

@@ -1,0 +1,207 @@
+package store_test
+
+// Returns on DynamoDB Local: a list by status reads that status's range of
+// the index partitions and nothing else, pages merge the parts of several
+// schedules and projects without losing or repeating a return, and a
+// schedule's returns (written in several transactions) are counted once
+// each, even when some were written first by a submission.
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/testkit"
+)
+
+func TestReturnListsReadOnlyWhatTheyList(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t, testkit.WithClock("2025-01-10T09:00:00Z"))
+	b := s.Build(t)
+	pid := b.Programme(testkit.ProgrammeBody("Returns")).ID
+	var projects []string
+	for _, name := range []string{"A", "B", "C"} {
+		projects = append(projects, b.Project(pid, testkit.ProjectBody("Project "+name)).ID)
+	}
+	admin := func() *service.Scope { return s.Svc.Open(context.Background(), testkit.AdminCaller(), pid) }
+	// Two years of months for every project (72 returns, written in
+	// transactions of up to 99), and a quarterly schedule of project A's
+	// with a due date of its own.
+	monthly, err := admin().CreateSchedule(testkit.Body(map[string]any{"name": "Monthly", "frequency": "monthly",
+		"firstPeriodStart": "2025-01-01", "lastPeriodEnd": "2026-12-31", "dueDays": 10}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	quarterly, err := admin().CreateSchedule(testkit.Body(map[string]any{"name": "Quarterly", "frequency": "quarterly",
+		"firstPeriodStart": "2025-01-01", "lastPeriodEnd": "2026-12-31", "dueDays": 45, "projectIds": []string{projects[0]}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Some months sent: A's and B's first six, on time.
+	for m := 1; m <= 6; m++ {
+		start := domain.MustDate("2025-01-01").Time().AddDate(0, m-1, 0)
+		s.Clock.Set(start.AddDate(0, 1, 2).Format("2006-01-02") + "T09:00:00Z")
+		for _, j := range projects[:2] {
+			_, err := s.Svc.OpenProject(context.Background(), testkit.AdminCaller(), pid, j).SubmitOutcome(testkit.Body(map[string]any{
+				"periodStart": start.Format("2006-01-02"), "periodEnd": start.AddDate(0, 1, -1).Format("2006-01-02"), "counts": map[string]int{"referrals": 1}}))
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	s.Clock.Set("2025-09-05T09:00:00Z")
+	today := domain.DateOf(s.Clock.Now())
+
+	all := listReturns(t, admin, service.ReturnQuery{}, 7)
+	if len(all) != 72+8 {
+		t.Fatalf("%d returns, want 72 monthly and 8 quarterly", len(all))
+	}
+	setup, err := s.Store.ReportingSetup(context.Background(), pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := setup.Stats[monthly.ID]; st.Expected[domain.MustDate("2025-01-31")] != 3 || st.OnTime[domain.MustDate("2025-01-31")] != 2 ||
+		st.Unsent[domain.MustDate("2025-01-31")] != 1 || st.Unsent[domain.MustDate("2026-12-31")] != 3 {
+		t.Errorf("the monthly schedule's counts: %+v", st)
+	}
+	for _, st := range domain.ReturnStatuses {
+		var want []string
+		for _, r := range all {
+			if r.StatusOn(today) == st {
+				want = append(want, r.ID)
+			}
+		}
+		for _, q := range []service.ReturnQuery{{Status: st}, {Status: st, ProjectID: projects[0]}, {Status: st, ScheduleID: quarterly.ID}} {
+			var got []domain.Return
+			used := s.Count.Measure(func() { got = listReturns(t, admin, q, 4) })
+			var wantHere []string
+			for _, id := range want {
+				r := byID(all, id)
+				if (q.ProjectID == "" || r.ProjectID == q.ProjectID) && (q.ScheduleID == "" || r.ScheduleID == q.ScheduleID) {
+					wantHere = append(wantHere, id)
+				}
+			}
+			slices.Sort(wantHere)
+			if ids := returnIDs(got); !slices.Equal(ids, wantHere) {
+				t.Errorf("%+v: %d returns, want %d", q, len(ids), len(wantHere))
+				continue
+			}
+			// Bounded by the page, not the history: each page reads at most
+			// one more than a page from each part (one range of one index
+			// partition a schedule, so nothing of another status is read);
+			// a list of one part reads what it lists and one more a page.
+			// The rest is the access read and the setup (2 schedules, their
+			// counts and the sequence) a page.
+			pages := max(1, (len(wantHere)+3)/4)
+			parts := 2
+			if q.ScheduleID != "" {
+				parts = 1
+			}
+			indexItems := used.Items - pages*1 - pages*(2*2+1)
+			bound := pages * parts * (4 + 1)
+			if parts == 1 {
+				bound = len(wantHere) + pages
+			}
+			if indexItems < len(wantHere) || indexItems > bound {
+				t.Errorf("%+v: %d items read from the index for %d returns in %d pages, want at most %d (%s)", q, indexItems, len(wantHere), pages, bound, used)
+			}
+		}
+	}
+}
+
+func listReturns(t *testing.T, open func() *service.Scope, q service.ReturnQuery, limit int) []domain.Return {
+	t.Helper()
+	var out []domain.Return
+	p := service.Page{Limit: limit}
+	seen := map[string]bool{}
+	for range 1000 {
+		items, next, err := open().ListReturns(q, p)
+		if err != nil {
+			t.Fatalf("list %+v: %v", q, err)
+		}
+		if len(items) > limit || (next != "" && len(items) != limit) {
+			t.Fatalf("list %+v: a page of %d (limit %d) with next %q", q, len(items), limit, next)
+		}
+		for _, r := range items {
+			if seen[r.ID] {
+				t.Fatalf("list %+v: %s listed twice", q, r.ID)
+			}
+			seen[r.ID] = true
+		}
+		out = append(out, items...)
+		if next == "" {
+			return out
+		}
+		p.Cursor = next
+	}
+	t.Fatalf("list %+v never ended", q)
+	return nil
+}
+
+func byID(rs []domain.Return, id string) domain.Return {
+	for _, r := range rs {
+		if r.ID == id {
+			return r
+		}
+	}
+	return domain.Return{}
+}
+
+func returnIDs(rs []domain.Return) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.ID)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestCreateReturnsCountsEachOnce: writing a schedule's returns again (a
+// finished generation run again), or after a submission wrote one of them
+// first, leaves each return as it is and counts it once.
+func TestCreateReturnsCountsEachOnce(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t, testkit.WithClock("2026-05-01T09:00:00Z"))
+	b := s.Build(t)
+	pid := b.Programme(testkit.ProgrammeBody("Returns twice")).ID
+	j := b.Project(pid, testkit.ProjectBody("Project")).ID
+	ctx := context.Background()
+	sc := domain.Schedule{ID: domain.NewID(), Name: "Q", Frequency: domain.Quarterly, FirstPeriodStart: domain.MustDate("2026-01-01"),
+		LastPeriodEnd: domain.MustDate("2026-12-31"), DueDays: 20, Reminders: []int64{7}, Version: 1, CreatedAt: s.Clock.Now(), UpdatedAt: s.Clock.Now()}
+	ev := domain.NewAuditEvent(testkit.AdminCaller(), pid, domain.EntitySchedule, sc.ID, domain.ActionCreate, nil, sc, s.Clock.Now())
+	if err := s.Store.CreateSchedule(ctx, pid, sc, 0, nil, service.Change{Audit: ev}); err != nil {
+		t.Fatal(err)
+	}
+	// A submission for Q1 arrives before the returns are written: it
+	// writes its return itself.
+	o, err := s.Svc.OpenProject(ctx, testkit.AdminCaller(), pid, j).SubmitOutcome(testkit.Body(map[string]any{
+		"periodStart": "2026-01-01", "periodEnd": "2026-03-31", "counts": map[string]int{"referrals": 3}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	returns := domain.ExpectedReturns(sc, []domain.Project{{ID: j}}, s.Clock.Now())
+	for range 2 {
+		if err := s.Store.CreateReturns(ctx, pid, returns); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q1, err := s.Svc.Open(ctx, testkit.AdminCaller(), pid).Return(domain.ReturnID(sc.ID, j, domain.MustDate("2026-01-01")))
+	if err != nil || q1.SubmissionID != o.ID || q1.Status != domain.ReturnAccepted || !q1.Late {
+		t.Fatalf("Q1 written first by its submission: %+v %v", q1, err)
+	}
+	setup, err := s.Store.ReportingSetup(ctx, pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := setup.Stats[sc.ID]
+	for _, end := range []string{"2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"} {
+		if st.Expected[domain.MustDate(end)] != 1 {
+			t.Errorf("period ending %s counted %d times", end, st.Expected[domain.MustDate(end)])
+		}
+	}
+	if st.Unsent[domain.MustDate("2026-03-31")] != 0 || st.Unsent[domain.MustDate("2026-06-30")] != 1 || st.OnTime[domain.MustDate("2026-03-31")] != 0 {
+		t.Errorf("counts after writing the returns twice: %+v", st)
+	}
+}

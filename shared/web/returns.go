@@ -1,0 +1,370 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// The reporting cycle's pages: the returns grid (projects × periods of a
+// schedule, each cell a status, with "submit" where the caller may), a
+// project lead's returns due and overdue, the review queue and a
+// submission's review, schedules, and the programme's settings (review
+// on or off).
+
+// gridPeriods is how many periods the returns grid shows at once.
+const gridPeriods = 6
+
+// gridCell is one return in the grid, or none (a project the schedule
+// does not cover).
+type gridCell struct {
+	Return  *domain.Return
+	Submit  string // the form that submits it, for those who may
+	Outcome string // its submission's page, for those who may read it
+}
+
+type gridRow struct {
+	Project domain.Project
+	Cells   []gridCell
+}
+
+// returnsPage is what the returns page shows.
+type returnsPage struct {
+	Schedules []domain.Schedule
+	Schedule  *domain.Schedule
+	Periods   []domain.Period
+	Rows      []gridRow
+	Earlier   string
+	Later     string
+	Due       []dueReturn // a project lead's returns open or overdue
+	Statuses  []domain.ReturnStatus
+}
+
+// dueReturn is a return a project lead should send, with its project.
+type dueReturn struct {
+	domain.Return
+	Project string
+	Submit  string
+}
+
+// returns is the programme's returns: the grid of one schedule (every
+// member sees statuses; funders no more than that) and, for a project
+// lead, its returns due and overdue with a link to submit each.
+func (a *app) returns(w http.ResponseWriter, r *http.Request, q *req) error {
+	sc := a.scope(r, q)
+	schedules, err := all(sc.ListSchedules) // beside the access check
+	if err != nil {
+		return err
+	}
+	n, err := a.open(r, q, "returns")
+	if err != nil {
+		return err
+	}
+	names, err := a.names(r, q)
+	if err != nil {
+		return err
+	}
+	d := returnsPage{Schedules: schedules, Statuses: domain.ReturnStatuses}
+	if len(n.Access.Projects) > 0 {
+		if d.Due, err = a.dueReturns(r, q, n, names); err != nil {
+			return err
+		}
+	}
+	if len(schedules) > 0 {
+		if err := a.grid(r, q, n, names, &d); err != nil {
+			return err
+		}
+	}
+	a.render(w, r, http.StatusOK, "returns", &view{Title: "Returns", Nav: n, Data: map[string]any{"Page": d, "Names": names, "Base": base(n)}})
+	return nil
+}
+
+// grid fills the grid of the schedule the page asks for (?schedule=, else
+// the first), a window of periods around today (?at= moves it).
+func (a *app) grid(r *http.Request, q *req, n *nav, names *names, d *returnsPage) error {
+	s := d.Schedules[0]
+	if id := r.URL.Query().Get("schedule"); id != "" {
+		i := slices.IndexFunc(d.Schedules, func(x domain.Schedule) bool { return x.ID == id })
+		if i < 0 {
+			return domain.NotFound("schedule")
+		}
+		s = d.Schedules[i]
+	}
+	d.Schedule = &s
+	periods := s.Periods()
+	today := domain.DateOf(a.Now())
+	// Start the window so the period running today is near its right end,
+	// the recent ones (the returns people chase) on its left.
+	at := slices.IndexFunc(periods, func(p domain.Period) bool { return !p.End.Before(today) })
+	if at < 0 {
+		at = len(periods)
+	}
+	first := max(0, at-gridPeriods+2)
+	if v := r.URL.Query().Get("at"); v != "" {
+		i, err := strconv.Atoi(v)
+		if err != nil || i < 0 || i >= len(periods) {
+			return &domain.Error{Code: domain.CodeValidation, Message: "there is no such period", Fields: map[string]string{"at": "not a period of this schedule"}}
+		}
+		first = i
+	}
+	first = min(first, max(0, len(periods)-gridPeriods))
+	d.Periods = periods[first:min(len(periods), first+gridPeriods)]
+	link := func(i int) string {
+		v := url.Values{"schedule": {s.ID}, "at": {strconv.Itoa(i)}}
+		return "?" + v.Encode()
+	}
+	if first > 0 {
+		d.Earlier = link(max(0, first-gridPeriods))
+	}
+	if first+gridPeriods < len(periods) {
+		d.Later = link(first + gridPeriods)
+	}
+	if len(d.Periods) == 0 {
+		return nil
+	}
+	rs, err := all(func(p service.Page) ([]domain.Return, string, error) {
+		return a.scope(r, q).ListReturns(service.ReturnQuery{ScheduleID: s.ID, From: d.Periods[0].End,
+			To: d.Periods[len(d.Periods)-1].End.AddDays(1)}, p)
+	})
+	if err != nil {
+		return err
+	}
+	byKey := map[string]domain.Return{}
+	for _, ret := range rs {
+		byKey[ret.ProjectID+"#"+ret.PeriodStart.String()] = ret
+	}
+	for _, pr := range names.ProjectList {
+		if !s.Covers(pr.ID) || !n.Access.CanReadProject(pr.ID) {
+			continue
+		}
+		row := gridRow{Project: pr}
+		for _, p := range d.Periods {
+			var cell gridCell
+			if ret, ok := byKey[pr.ID+"#"+p.Start.String()]; ok {
+				cell.Return = &ret
+				cell.Submit, cell.Outcome = a.returnLinks(n, ret)
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	return nil
+}
+
+// returnLinks are where a return's cell leads: to submit it, for those who
+// write to its project while it awaits figures; to its submission, for
+// those who may read that (a funder once it is accepted).
+func (a *app) returnLinks(n *nav, ret domain.Return) (submit, outcome string) {
+	project := base(n) + "/projects/" + ret.ProjectID
+	if ret.SubmissionID != "" {
+		outcome = project + "/outcomes/" + ret.SubmissionID
+	}
+	if !n.Access.CanWriteProject(ret.ProjectID) {
+		return "", outcome
+	}
+	switch ret.Status {
+	case domain.ReturnOpen, domain.ReturnOverdue, domain.ReturnUpcoming:
+		v := url.Values{"periodStart": {ret.PeriodStart.String()}, "periodEnd": {ret.PeriodEnd.String()}}
+		submit = project + "/outcomes/new?" + v.Encode()
+	case domain.ReturnChangesRequested:
+		submit = project + "/outcomes/new?replaces=" + ret.SubmissionID
+	}
+	return submit, outcome
+}
+
+// dueReturns are a project lead's returns open or overdue, oldest due
+// first: two lists of an index each.
+func (a *app) dueReturns(r *http.Request, q *req, n *nav, names *names) ([]dueReturn, error) {
+	var out []dueReturn
+	for _, st := range []domain.ReturnStatus{domain.ReturnOverdue, domain.ReturnOpen} {
+		for id := range n.Access.Projects {
+			rs, err := all(func(p service.Page) ([]domain.Return, string, error) {
+				return a.scope(r, q).ListReturns(service.ReturnQuery{Status: st, ProjectID: id}, p)
+			})
+			if err != nil {
+				return nil, err
+			}
+			for _, ret := range rs {
+				submit, _ := a.returnLinks(n, ret)
+				out = append(out, dueReturn{Return: ret, Project: names.Projects[ret.ProjectID], Submit: submit})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(x, y dueReturn) int { return x.DueDate.Time().Compare(y.DueDate.Time()) })
+	return out, nil
+}
+
+// reviews is the review queue: submissions awaiting a lead's decision,
+// oldest first (leads).
+func (a *app) reviews(w http.ResponseWriter, r *http.Request, q *req) error {
+	items, next, err := a.scope(r, q).ListPendingOutcomes(pageOf(r))
+	if err != nil {
+		return err
+	}
+	n, err := a.open(r, q, "returns")
+	if err != nil {
+		return err
+	}
+	names, err := a.names(r, q)
+	if err != nil {
+		return err
+	}
+	a.render(w, r, http.StatusOK, "reviews", &view{Title: "Submissions to review", Nav: n,
+		Data: map[string]any{"Items": items, "Next": nextURL(r, next), "Names": names, "Base": base(n)}})
+	return nil
+}
+
+var reviewFields = []field{{"decision", kText, "Decision"}, {"comment", kOptText, "Comment"}}
+
+// reviewForm is a lead's decision on one submission: approve it, or ask
+// for changes (with a comment the project's leads are emailed).
+func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
+	sc, prid, oid := a.scope(r, q), r.PathValue("prid"), r.PathValue("oid")
+	return editForm[domain.Outcome]{
+		Page: "review_form", Nav: "returns", Fields: reviewFields,
+		Title:       titles[domain.Outcome]("", "Review a submission", ""),
+		May:         manages("review submissions"),
+		RefuseFirst: true,
+		Create:      func(f *form) (domain.Outcome, error) { return sc.ReviewOutcome(oid, f.decoder()) },
+		Done: func(n *nav, o domain.Outcome) string {
+			return base(n) + "/projects/" + prid + "/outcomes/" + o.ID + "?reviewed=1"
+		},
+		Data: func(n *nav, _ domain.Outcome) (map[string]any, error) {
+			o, err := sc.Outcome(oid)
+			if err != nil {
+				return nil, err
+			}
+			project, err := sc.ThisProject()
+			return map[string]any{"Outcome": o, "Project": project, "Base": base(n) + "/projects/" + prid}, err
+		},
+	}.serve(a, w, r, q)
+}
+
+// schedules lists the programme's reporting schedules.
+func (a *app) schedules(w http.ResponseWriter, r *http.Request, q *req) error {
+	items, err := all(a.scope(r, q).ListSchedules)
+	if err != nil {
+		return err
+	}
+	n, err := a.open(r, q, "returns")
+	if err != nil {
+		return err
+	}
+	names, err := a.names(r, q)
+	if err != nil {
+		return err
+	}
+	a.render(w, r, http.StatusOK, "schedules", &view{Title: "Reporting schedules", Nav: n,
+		Data: map[string]any{"Items": items, "Names": names, "Base": base(n)}})
+	return nil
+}
+
+var scheduleFields = []field{
+	{"name", kText, "Name"}, {"frequency", kText, "How often"}, {"firstPeriodStart", kDate, "First period starts"},
+	{"lastPeriodEnd", kDate, "Last period ends"}, {"dueDays", kInt, "Days to send each return"},
+	{"reminders", kDays, "Reminders"}, {"projectIds", kOptChecks, "Projects"},
+}
+
+// A schedule's frequency, first period, due days and projects lay out its
+// returns, so a change offers only what may change.
+var scheduleChangeFields = []field{{"name", kText, "Name"}, {"lastPeriodEnd", kDate, "Last period ends"}, {"reminders", kDays, "Reminders"}}
+
+// scheduleForm sets up a schedule, or changes one (leads).
+func (a *app) scheduleForm(w http.ResponseWriter, r *http.Request, q *req) error {
+	sc, id := a.scope(r, q), r.PathValue("sid")
+	fields := scheduleFields
+	if id != "" {
+		fields = scheduleChangeFields
+	}
+	return editForm[domain.Schedule]{
+		Page: "schedule_form", Nav: "returns", Fields: fields, ID: id, What: "schedule",
+		Title: titles[domain.Schedule](id, "Set up a reporting schedule", "Change schedule"),
+		May:   manages("manage reporting schedules"),
+		Read:  sc.Schedule, Values: setScheduleValues, Version: func(s domain.Schedule) int64 { return s.Version },
+		Start: func(v url.Values) error {
+			v.Set("frequency", string(domain.Quarterly))
+			v.Set("dueDays", strconv.Itoa(domain.DefaultDueDays))
+			v.Set("reminders", "7")
+			return nil
+		},
+		Create: func(f *form) (domain.Schedule, error) { return sc.CreateSchedule(f.decoder()) },
+		Update: func(f *form, ifMatch func(int64) bool) (domain.Schedule, error) {
+			return sc.UpdateSchedule(id, ifMatch, f.decoder())
+		},
+		Done: func(n *nav, s domain.Schedule) string { return base(n) + "/returns?schedule=" + s.ID },
+		Data: func(n *nav, s domain.Schedule) (map[string]any, error) {
+			names, err := a.names(r, q)
+			return map[string]any{"Names": names, "Schedule": s, "Frequencies": []domain.Frequency{domain.Monthly, domain.Quarterly,
+				domain.HalfYearly, domain.Yearly}, "Base": base(n)}, err
+		},
+	}.serve(a, w, r, q)
+}
+
+func setScheduleValues(v url.Values, s domain.Schedule) {
+	v.Set("name", s.Name)
+	setDate(v, "lastPeriodEnd", s.LastPeriodEnd)
+	days := make([]string, len(s.Reminders))
+	for i, n := range s.Reminders {
+		days[i] = strconv.FormatInt(n, 10)
+	}
+	v.Set("reminders", strings.Join(days, ", "))
+}
+
+var programmeChangeFields = append(slices.Clone(programmeFields), field{"reviewOutcomes", kBool, "Review of submissions"})
+
+// programmeEdit changes the programme: its details and whether a lead
+// reviews each submission before it counts (leads).
+func (a *app) programmeEdit(w http.ResponseWriter, r *http.Request, q *req) error {
+	sc, id := a.scope(r, q), r.PathValue("pid")
+	return editForm[domain.Programme]{
+		Page: "programme_settings", Nav: "dashboard", Fields: programmeChangeFields, ID: id, What: "programme",
+		Title: titles[domain.Programme](id, "", "Change programme"),
+		May:   manages("change the programme"),
+		Read:  func(string) (domain.Programme, error) { return sc.Programme() },
+		Values: func(v url.Values, p domain.Programme) {
+			v.Set("name", p.Name)
+			v.Set("leadOrganisation", p.LeadOrganisation)
+			v.Set("region", p.Region)
+			setDate(v, "startDate", p.StartDate)
+			setDate(v, "endDate", p.EndDate)
+			v.Set("description", p.Description)
+			v.Set("orgId", p.OrgID)
+			v.Set("postcode", p.Postcode)
+			lines := make([]string, len(p.BeneficiaryLocations))
+			for i, l := range p.BeneficiaryLocations {
+				lines[i] = l.GeoCode + " " + l.Name
+			}
+			v.Set("beneficiaryLocations", strings.Join(lines, "\n"))
+			v.Set("reviewOutcomes", strconv.FormatBool(p.ReviewOutcomes))
+		},
+		Version: func(p domain.Programme) int64 { return p.Version },
+		Update: func(f *form, ifMatch func(int64) bool) (domain.Programme, error) {
+			return sc.UpdateProgramme(ifMatch, f.decoder())
+		},
+		Done: func(n *nav, _ domain.Programme) string { return base(n) },
+	}.serve(a, w, r, q)
+}
+
+// returnStatusTag is the tag colour of a return's or submission's status.
+func returnStatusTag(s string) string {
+	switch s {
+	case "upcoming":
+		return "nhsuk-tag--grey"
+	case "open":
+		return "nhsuk-tag--blue"
+	case "overdue":
+		return "nhsuk-tag--red"
+	case "submitted":
+		return "nhsuk-tag--purple"
+	case "changes-requested":
+		return "nhsuk-tag--orange"
+	case "accepted", "approved":
+		return "nhsuk-tag--green"
+	}
+	return ""
+}

@@ -1,0 +1,217 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/testkit"
+)
+
+// reportingFixture adds the reporting cycle to the fixture: a quarterly
+// schedule for 2011 (every return is past its due date by now: A's first
+// two quarters are filled by the fixture's submissions, sent late; the rest
+// are overdue), review switched on, and a submission of project A awaiting
+// review (its third quarter).
+func (h *webH) reportingFixture(t *testing.T, f fixture) (schedule, pending string) {
+	t.Helper()
+	ctx := context.Background()
+	admin := h.Svc.Open(ctx, testkit.AdminCaller(), f.PID)
+	s, err := admin.CreateSchedule(body(map[string]any{"name": "Quarterly returns 2011", "frequency": "quarterly",
+		"firstPeriodStart": "2011-01-01", "lastPeriodEnd": "2011-12-31"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.UpdateProgramme(func(int64) bool { return true }, body(map[string]any{"reviewOutcomes": true})); err != nil {
+		t.Fatal(err)
+	}
+	o, err := h.Svc.OpenProject(ctx, testkit.AdminCaller(), f.PID, f.ProjectA).SubmitOutcome(body(map[string]any{
+		"periodStart": "2011-07-01", "periodEnd": "2011-09-30", "counts": map[string]int{"referrals": 70, "peopleIntoWork": 15}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.ID, o.ID
+}
+
+// TestReportingPagesByRole: who may open each reporting page; refusals are
+// the error pages of the presentation table.
+func TestReportingPagesByRole(t *testing.T) {
+	h := newWeb(t)
+	f := h.fixture(t)
+	sid, pending := h.reportingFixture(t, f)
+	p := "/app/programmes/" + f.PID
+	pa := p + "/projects/" + f.ProjectA
+	people := []string{uAdmin, uLead, uPL, uFunder, uPLB, uOutsider}
+	const ok, forbidden, missing = http.StatusOK, http.StatusForbidden, http.StatusNotFound
+	cases := []struct {
+		path string
+		want [6]int
+	}{
+		{p + "/returns", [6]int{ok, ok, ok, ok, ok, missing}},
+		{p + "/returns?schedule=" + sid + "&at=2", [6]int{ok, ok, ok, ok, ok, missing}},
+		{p + "/returns?schedule=" + domain.NewID(), [6]int{missing, missing, missing, missing, missing, missing}},
+		{p + "/reviews", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
+		{pa + "/outcomes/" + pending + "/review", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
+		{pa + "/outcomes/" + pending, [6]int{ok, ok, ok, missing, missing, missing}},
+		{p + "/schedules", [6]int{ok, ok, ok, ok, ok, missing}},
+		{p + "/schedules/new", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
+		{p + "/schedules/" + sid + "/edit", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
+		{p + "/edit", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
+		{p + "/notifications", [6]int{ok, ok, ok, ok, ok, missing}},
+	}
+	for i, who := range people {
+		b := h.as(t, who)
+		for _, c := range cases {
+			got := b.get(c.path)
+			if got.Status != c.want[i] {
+				t.Errorf("%s GET %s: %d, want %d\n%s\n%s", who, c.path, got.Status, c.want[i], excerpt(got.Body), h.logs.String())
+			}
+			if got.Status != ok && !strings.Contains(got.Body, `data-testid="error-title"`) {
+				t.Errorf("%s GET %s: %d without the error page", who, c.path, got.Status)
+			}
+		}
+	}
+}
+
+// TestReturnsPages: a project lead's returns due and overdue, each with
+// "submit" prefilled with its period; the grid by status for everyone, a
+// funder's without submit links or submissions not accepted; the review
+// queue, a request for changes that needs a comment, and the approval.
+func TestReturnsPages(t *testing.T) {
+	h := newWeb(t)
+	f := h.fixture(t)
+	sid, pending := h.reportingFixture(t, f)
+	p := "/app/programmes/" + f.PID
+	pa := p + "/projects/" + f.ProjectA
+	q3 := domain.ReturnID(sid, f.ProjectA, domain.MustDate("2011-07-01"))
+	q4 := domain.ReturnID(sid, f.ProjectA, domain.MustDate("2011-10-01"))
+	q1 := domain.ReturnID(sid, f.ProjectA, domain.MustDate("2011-01-01"))
+
+	pl := h.as(t, uPL)
+	home := pl.get(p)
+	if home.Status != http.StatusOK || !strings.Contains(home.Body, `data-testid="due-`+q4+`"`) || strings.Contains(home.Body, `data-testid="due-`+q3+`"`) {
+		t.Fatalf("the project lead's dashboard should list Q4 (overdue) and not Q3 (awaiting review):\n%s", excerpt(home.Body))
+	}
+	submitQ4 := pa + "/outcomes/new?" + url.Values{"periodEnd": {"2011-12-31"}, "periodStart": {"2011-10-01"}}.Encode()
+	if !strings.Contains(home.Body, `href="`+strings.ReplaceAll(submitQ4, "&", "&amp;")+`"`) {
+		t.Errorf("Q4's submit link %s is not on the dashboard", submitQ4)
+	}
+	form := pl.get(submitQ4)
+	for _, v := range []string{`name="periodStart-day" type="text" inputmode="numeric" value="1"`, `name="periodStart-month" type="text" inputmode="numeric" value="10"`,
+		`name="periodEnd-year" type="text" inputmode="numeric" value="2011"`} {
+		if !strings.Contains(form.Body, v) {
+			t.Errorf("the submit form is not filled with Q4's period (%s)", v)
+		}
+	}
+	grid := pl.get(p + "/returns")
+	for id, st := range map[string]string{q1: "accepted", q3: "submitted", q4: "overdue"} {
+		if !strings.Contains(grid.Body, `data-testid="cell-`+id+`" data-status="`+st+`"`) {
+			t.Errorf("the grid does not show %s as %s", id, st)
+		}
+	}
+	if strings.Contains(grid.Body, domain.ReturnID(sid, f.ProjectB, domain.MustDate("2011-01-01"))) {
+		t.Error("a project lead's grid shows another project's returns")
+	}
+
+	// The funder sees every project's statuses, no submit link, and no way
+	// to the submission awaiting review.
+	fu := h.as(t, uFunder).get(p + "/returns")
+	if !strings.Contains(fu.Body, domain.ReturnID(sid, f.ProjectB, domain.MustDate("2011-01-01"))) || strings.Contains(fu.Body, "/outcomes/new") ||
+		strings.Contains(fu.Body, pending) {
+		t.Errorf("the funder's returns page:\n%s", excerpt(fu.Body))
+	}
+
+	// The lead's queue, and a request for changes that needs a comment.
+	lead := h.as(t, uLead)
+	queue := lead.get(p + "/reviews")
+	if !strings.Contains(queue.Body, `data-testid="pending-`+pending+`"`) {
+		t.Fatalf("the review queue lacks the pending submission:\n%s", excerpt(queue.Body))
+	}
+	review := pa + "/outcomes/" + pending + "/review"
+	lead.get(review)
+	bad := lead.post(review, url.Values{"decision": {"request-changes"}, "comment": {" "}})
+	if bad.Status != http.StatusBadRequest || !strings.Contains(bad.Body, `data-testid="error-f-comment"`) {
+		t.Fatalf("changes asked for without a comment: %d\n%s", bad.Status, excerpt(bad.Body))
+	}
+	personal := lead.post(review, url.Values{"decision": {"request-changes"}, "comment": {"Call Jo on 07700 900123"}})
+	if personal.Status != http.StatusBadRequest || !strings.Contains(personal.Body, `data-testid="error-f-comment"`) {
+		t.Fatalf("a comment holding a phone number: %d\n%s", personal.Status, excerpt(personal.Body))
+	}
+	done := lead.post(review, url.Values{"decision": {"request-changes"}, "comment": {"Please split referrals by source."}})
+	if done.Status != http.StatusSeeOther || done.Header.Get("Location") != pa+"/outcomes/"+pending+"?reviewed=1" {
+		t.Fatalf("changes asked for: %d %s\n%s", done.Status, done.Header.Get("Location"), excerpt(done.Body))
+	}
+	page := pl.get(pa + "/outcomes/" + pending)
+	if !strings.Contains(page.Body, "Please split referrals by source.") || !strings.Contains(page.Body, "Changes requested") {
+		t.Errorf("the submission's page after changes were asked for:\n%s", excerpt(page.Body))
+	}
+	// Deciding again is a conflict page, not a 500.
+	lead.get(review)
+	again := lead.post(review, url.Values{"decision": {"approve"}})
+	if again.Status != http.StatusConflict || !strings.Contains(again.Body, `data-testid="error-title"`) {
+		t.Errorf("approving a submission sent back: %d\n%s", again.Status, excerpt(again.Body))
+	}
+}
+
+// TestScheduleAndProgrammeForms: a lead sets up a schedule through the
+// form (problems shown beside their fields, nothing stored), renames it,
+// and switches review on.
+func TestScheduleAndProgrammeForms(t *testing.T) {
+	h := newWeb(t)
+	f := h.fixture(t)
+	p := "/app/programmes/" + f.PID
+	lead := h.as(t, uLead)
+	lead.get(p + "/schedules/new")
+	bad := lead.post(p+"/schedules/new", url.Values{"name": {""}, "frequency": {"quarterly"}, "firstPeriodStart-day": {"2"},
+		"firstPeriodStart-month": {"1"}, "firstPeriodStart-year": {"2011"}, "lastPeriodEnd-day": {"30"}, "lastPeriodEnd-month": {"12"},
+		"lastPeriodEnd-year": {"2011"}, "dueDays": {"100"}, "reminders": {"seven"}})
+	for _, id := range []string{"f-name", "f-firstPeriodStart", "f-dueDays", "f-reminders"} {
+		if !strings.Contains(bad.Body, `data-testid="error-`+id+`"`) {
+			t.Errorf("the schedule form does not show the problem with %s", id)
+		}
+	}
+	if bad.Status != http.StatusBadRequest {
+		t.Errorf("a bad schedule: %d", bad.Status)
+	}
+	if items, _, _ := h.Svc.Open(context.Background(), testkit.AdminCaller(), f.PID).ListSchedules(pageAll); len(items) != 0 {
+		t.Fatalf("a refused schedule was stored: %+v", items)
+	}
+	ok := lead.post(p+"/schedules/new", url.Values{"name": {"Quarterly returns"}, "frequency": {"quarterly"}, "firstPeriodStart-day": {"1"},
+		"firstPeriodStart-month": {"1"}, "firstPeriodStart-year": {"2011"}, "lastPeriodEnd-day": {"31"}, "lastPeriodEnd-month": {"12"},
+		"lastPeriodEnd-year": {"2011"}, "dueDays": {"30"}, "reminders": {"14, 7"}, "projectIds": {f.ProjectA}})
+	if ok.Status != http.StatusSeeOther || !strings.HasPrefix(ok.Header.Get("Location"), p+"/returns?schedule=") {
+		t.Fatalf("setting up a schedule: %d %s\n%s", ok.Status, ok.Header.Get("Location"), excerpt(ok.Body))
+	}
+	items, _, err := h.Svc.Open(context.Background(), testkit.AdminCaller(), f.PID).ListSchedules(pageAll)
+	if err != nil || len(items) != 1 || items[0].DueDays != 30 || len(items[0].ProjectIDs) != 1 || len(items[0].Reminders) != 2 {
+		t.Fatalf("the schedule stored: %+v %v", items, err)
+	}
+	sid := items[0].ID
+	lead.get(p + "/schedules/" + sid + "/edit")
+	renamed := lead.post(p+"/schedules/"+sid+"/edit", url.Values{"version": {"1"}, "name": {"Quarters of 2011"}, "reminders": {""},
+		"lastPeriodEnd-day": {"31"}, "lastPeriodEnd-month": {"12"}, "lastPeriodEnd-year": {"2011"}})
+	if renamed.Status != http.StatusSeeOther {
+		t.Fatalf("renaming the schedule: %d\n%s", renamed.Status, excerpt(renamed.Body))
+	}
+	s := must(h.Svc.Open(context.Background(), testkit.AdminCaller(), f.PID).Schedule(sid))
+	if s.Name != "Quarters of 2011" || len(s.Reminders) != 0 || s.Version != 2 {
+		t.Errorf("after the change: %+v", s)
+	}
+
+	lead.get(p + "/edit")
+	on := lead.post(p+"/edit", url.Values{"version": {"1"}, "reviewOutcomes": {"true"}, "name": {"Bradford IPS"},
+		"leadOrganisation": {"Bradford District Care"}, "region": {"Yorkshire"}, "startDate-day": {"1"}, "startDate-month": {"10"},
+		"startDate-year": {"2010"}, "endDate-day": {"31"}, "endDate-month": {"3"}, "endDate-year": {"2012"}})
+	if on.Status != http.StatusSeeOther {
+		t.Fatalf("switching review on: %d\n%s", on.Status, excerpt(on.Body))
+	}
+	if prog := must(h.Svc.Open(context.Background(), testkit.AdminCaller(), f.PID).Programme()); !prog.ReviewOutcomes || prog.Version != 2 {
+		t.Errorf("the programme after the change: %+v", prog)
+	}
+}
+
+var pageAll = service.Page{Limit: service.MaxLimit}
