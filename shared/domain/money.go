@@ -253,7 +253,7 @@ func (in PaymentInput) Validate() error {
 			p.Add("trigger.threshold", "must be a percentage of the target from 1 to 1000, e.g. 100")
 		}
 	case TriggerReturn:
-		if !validReturnRef(t.ReturnID) {
+		if _, _, _, ok := ParseReturnID(t.ReturnID); !ok {
 			p.Add("trigger.returnId", "required: the id of one of the programme's returns")
 		}
 	case "":
@@ -262,12 +262,6 @@ func (in PaymentInput) Validate() error {
 		p.Add("trigger.kind", `must be "date", "milestone" or "return"`)
 	}
 	return p.Err()
-}
-
-// validReturnRef reports whether s could name a return; the service
-// checks it is one of the programme's.
-func validReturnRef(s string) bool {
-	return s != "" && len(s) <= 200 && TextProblem(s, false) == "" && !strings.ContainsAny(s, " /")
 }
 
 // TextFields lists the payment's free text: its reference.
@@ -354,6 +348,26 @@ func (p Payment) FallDue(since Date, at time.Time) (Payment, bool) {
 	return p, true
 }
 
+// CheckGrant checks a trigger against the grant it pays: a payment of a
+// project's grant waits on a return of that project (a grant to the whole
+// programme may wait on any project's).
+func (t Trigger) CheckGrant(g Grant) error {
+	if t.Kind != TriggerReturn || g.ProjectID == "" {
+		return nil
+	}
+	if _, project, _, ok := ParseReturnID(t.ReturnID); ok && project != g.ProjectID {
+		return &Error{Code: CodeValidation, Message: "the return is not the grant's project's",
+			Fields: map[string]string{"trigger.returnId": "must be a return of the grant's project"}}
+	}
+	return nil
+}
+
+// Accepts reports whether a return trigger has fired: its return is
+// accepted (approved, or received when the programme does not review).
+func (t Trigger) Accepts(r Return) bool {
+	return t.Kind == TriggerReturn && r.ID == t.ReturnID && r.State == StateAccepted
+}
+
 // Reached reports whether a milestone trigger has fired: its target's
 // figure current has reached threshold percent of the target's value
 // (the rule of Target.Milestones).
@@ -372,6 +386,9 @@ func (t Trigger) Describe(due Date, target *Target) string {
 		}
 		return fmt.Sprintf("when %d%% of target %s is reached", t.Threshold, t.TargetID)
 	case TriggerReturn:
+		if _, _, start, ok := ParseReturnID(t.ReturnID); ok {
+			return "when the return for the period from " + start.String() + " is accepted"
+		}
 		return "when return " + t.ReturnID + " is accepted"
 	}
 	return ""

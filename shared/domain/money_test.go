@@ -128,8 +128,11 @@ func TestPaymentInput(t *testing.T) {
 			in.Trigger = &domain.Trigger{Kind: domain.TriggerMilestone, TargetID: target, Threshold: 100}
 		}), nil},
 		{"a return payment", paymentInput(func(in *domain.PaymentInput) {
-			in.Trigger = &domain.Trigger{Kind: domain.TriggerReturn, ReturnID: "some-return"}
+			in.Trigger = &domain.Trigger{Kind: domain.TriggerReturn, ReturnID: domain.ReturnID(target, target, tgtDate("2025-04-01"))}
 		}), nil},
+		{"a return payment naming no return", paymentInput(func(in *domain.PaymentInput) {
+			in.Trigger = &domain.Trigger{Kind: domain.TriggerReturn, ReturnID: "q2-return"}
+		}), []string{"trigger.returnId"}},
 		{"with a reference", paymentInput(func(in *domain.PaymentInput) { in.Reference = "PO 2011/004" }), nil},
 		{"no amount", paymentInput(func(in *domain.PaymentInput) { in.AmountPence = 0 }), []string{"amountPence"}},
 		{"a negative amount", paymentInput(func(in *domain.PaymentInput) { in.AmountPence = -1 }), []string{"amountPence"}},
@@ -307,6 +310,36 @@ func TestMilestoneTrigger(t *testing.T) {
 		t.Error("a date trigger fired on a target")
 	}
 	if d := half.Describe(domain.Date{}, &target); !strings.Contains(d, "50% of the target of 60") {
+		t.Errorf("described as %q", d)
+	}
+}
+
+// TestReturnTrigger: a return trigger fires when its return is accepted,
+// and a project's grant waits only on its own project's returns.
+func TestReturnTrigger(t *testing.T) {
+	t.Parallel()
+	s, a, b := "01hq3v7k8m9n0p1q2r3s4t5v6w", "01hq3v7k8m9n0p1q2r3s4t5v6x", "01hq3v7k8m9n0p1q2r3s4t5v6y"
+	rid := domain.ReturnID(s, a, tgtDate("2025-04-01"))
+	tr := domain.Trigger{Kind: domain.TriggerReturn, ReturnID: rid}
+	for state, want := range map[domain.ReturnState]bool{domain.StateExpected: false, domain.StateSubmitted: false,
+		domain.StateChangesRequested: false, domain.StateAccepted: true} {
+		if got := tr.Accepts(domain.Return{ID: rid, State: state}); got != want {
+			t.Errorf("a %s return: %v, want %v", state, got, want)
+		}
+	}
+	if tr.Accepts(domain.Return{ID: domain.ReturnID(s, b, tgtDate("2025-04-01")), State: domain.StateAccepted}) {
+		t.Error("another return's acceptance fired the trigger")
+	}
+	if err := tr.CheckGrant(domain.Grant{ProjectID: a}); err != nil {
+		t.Errorf("a return of the grant's project: %v", err)
+	}
+	if err := tr.CheckGrant(domain.Grant{}); err != nil {
+		t.Errorf("a programme grant on any project's return: %v", err)
+	}
+	if got := fieldsOf(t, tr.CheckGrant(domain.Grant{ProjectID: b})); len(got) != 1 || got[0] != "trigger.returnId" {
+		t.Errorf("a return of another project names %v", got)
+	}
+	if d := tr.Describe(domain.Date{}, nil); d != "when the return for the period from 2025-04-01 is accepted" {
 		t.Errorf("described as %q", d)
 	}
 }

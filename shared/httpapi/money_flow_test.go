@@ -1,11 +1,11 @@
 package httpapi_test
 
 // The issue's "done when", end to end through HTTP, the notifier and the
-// SES emulator: a lead records a grant with a budget and tranches (dated,
-// on a target milestone); the project lead submits spend and outcomes; the
-// notifier makes the tranches due and emails the funder and the lead once;
-// the lead marks them paid; progress, the payments CSV and the 360Giving
-// package then agree to the penny.
+// SES emulator: a lead records a grant with a budget and three tranches
+// (dated, on a target milestone, on a return being accepted); the project
+// lead submits spend and outcomes; the notifier makes the tranches due and
+// emails the funder and the lead once; the lead marks them paid; progress,
+// the payments CSV and the 360Giving package then agree to the penny.
 
 import (
 	"encoding/csv"
@@ -67,12 +67,20 @@ func TestMoneyFlow(t *testing.T) {
 		"trigger": map[string]any{"kind": "date"}, "reference": "PO 2025/041"})
 	milestone, _ := h.Create(t, lead, G+"/payments", map[string]any{"amountPence": 35_000_00, "dueDate": "2026-09-30",
 		"trigger": map[string]any{"kind": "milestone", "targetId": target, "threshold": 50}})
+	// The third is released when the project's return for the last quarter
+	// of 2025 is accepted (the programme does not review, so on receipt).
+	sched, _ := h.Create(t, lead, P+"/schedules", map[string]any{"name": "Quarterly returns", "frequency": "quarterly",
+		"firstPeriodStart": "2025-10-01", "lastPeriodEnd": "2027-03-31"})
+	q4 := domain.ReturnID(sched, prj, domain.MustDate("2025-10-01"))
+	onReturn, _ := h.Create(t, lead, G+"/payments", map[string]any{"amountPence": 20_000_00, "dueDate": "2026-01-31",
+		"trigger": map[string]any{"kind": "return", "returnId": q4}})
 	// A fourth tranche would take the payments past the award.
-	testkit.WantFields(t, h.Do(t, testkit.Request("POST", G+"/payments", lead, map[string]any{"amountPence": 25_000_01, "dueDate": "2027-03-31",
+	testkit.WantFields(t, h.Do(t, testkit.Request("POST", G+"/payments", lead, map[string]any{"amountPence": 5_000_01, "dueDate": "2027-03-31",
 		"trigger": map[string]any{"kind": "date"}})), "amountPence")
 
 	// The project lead submits spend (and corrects it) and outcomes: 31 of
-	// 60 people into work crosses the tranche's 50%.
+	// 60 people into work crosses the tranche's 50%, and the quarter's
+	// figures fill (and, without review, accept) its return.
 	first, _ := h.Create(t, pl, G+"/spend", testkit.SpendBody("2025-10-01", "2025-12-31", "staff", 18_000_00, "travel", 900_00))
 	fix := testkit.SpendBody("2025-10-01", "2025-12-31", "staff", 18_000_00, "travel", 750_50)
 	fix["replaces"] = first
@@ -81,8 +89,11 @@ func TestMoneyFlow(t *testing.T) {
 	h.Create(t, pl, P+"/projects/"+prj+"/outcomes", map[string]any{"periodStart": "2025-10-01", "periodEnd": "2025-12-31",
 		"counts": map[string]int{"referrals": 120, "peopleIntoWork": 31}})
 
-	// The notifier: both tranches fall due; the funder's contact and the
-	// lead get one email each for each, whatever runs overlap.
+	if r := testkit.Decode[domain.Return](t, h.Want(t, http.StatusOK, testkit.Request("GET", P+"/returns/"+q4, lead, nil))); r.Status != domain.ReturnAccepted {
+		t.Fatalf("the quarter's return is %s, want accepted", r.Status)
+	}
+	// The notifier: the three tranches fall due; the funder's contact and
+	// the lead get one email each for each, whatever runs overlap.
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	due := 0
@@ -96,13 +107,14 @@ func TestMoneyFlow(t *testing.T) {
 	}
 	wg.Wait()
 	run()
-	if due != 2 {
-		t.Errorf("overlapping runs made %d payments due, want 2", due)
+	if due != 3 {
+		t.Errorf("overlapping runs made %d payments due, want 3", due)
 	}
 	want := map[[2]string]int{}
 	for _, to := range []string{contact, lead} {
 		want[[2]string{to, "Payment due: £40,000.00 for Employment specialists (Working for Wellness)"}] = 1
 		want[[2]string{to, "Payment due: £35,000.00 for Employment specialists (Working for Wellness)"}] = 1
+		want[[2]string{to, "Payment due: £20,000.00 for Employment specialists (Working for Wellness)"}] = 1
 	}
 	got := mail.Count(t)
 	for k, n := range want {
@@ -126,8 +138,8 @@ func TestMoneyFlow(t *testing.T) {
 			}
 		}
 	}
-	if seen != 2 {
-		t.Errorf("the funder sees %d payment emails, want 2", seen)
+	if seen != 3 {
+		t.Errorf("the funder sees %d payment emails, want 3", seen)
 	}
 	// The project lead reads its project's reporting emails, not payments'.
 	for _, n := range testkit.ListAll[domain.Notification](t, h, pl, P+"/notifications") {
@@ -140,7 +152,7 @@ func TestMoneyFlow(t *testing.T) {
 	// left; the version read before it fell due is stale.
 	testkit.WantErr(t, h.Do(t, testkit.Request("PATCH", G+"/payments/"+dated, lead, map[string]any{"status": "paid", "paidDate": "2026-01-10"},
 		"If-Match", `"1"`)), http.StatusPreconditionFailed, "precondition_failed")
-	for id, paid := range map[string]string{dated: "2026-01-10", milestone: "2026-01-15"} {
+	for id, paid := range map[string]string{dated: "2026-01-10", milestone: "2026-01-15", onReturn: "2026-01-14"} {
 		tag := h.Want(t, http.StatusOK, testkit.Request("GET", G+"/payments/"+id, lead, nil)).Header.Get("ETag")
 		p := testkit.Decode[domain.Payment](t, h.Want(t, http.StatusOK, testkit.Request("PATCH", G+"/payments/"+id, lead,
 			map[string]any{"status": "paid", "paidDate": paid, "reference": "BACS " + paid}, "If-Match", tag)))
@@ -149,10 +161,10 @@ func TestMoneyFlow(t *testing.T) {
 		}
 	}
 
-	// Progress, the CSV and 360Giving agree to the penny: £75,000 paid,
+	// Progress, the CSV and 360Giving agree to the penny: £95,000 paid,
 	// nothing due, £54,750.50 spent (staff £48,000, travel £750.50,
 	// overheads £6,000).
-	const paid, spent = 75_000_00, 54_750_50
+	const paid, spent = 95_000_00, 54_750_50
 	for _, who := range []string{lead, funderUser, pl} {
 		pr := testkit.Decode[domain.Progress](t, h.Want(t, http.StatusOK, testkit.Request("GET", P+"/progress", who, nil)))
 		m := pr.Money
@@ -177,7 +189,7 @@ func TestMoneyFlow(t *testing.T) {
 	}
 	r := h.Want(t, http.StatusOK, testkit.Request("GET", P+"/payments.csv", funderUser, nil))
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(r.Body), "\ufeff"))).ReadAll()
-	if err != nil || len(rows) != 3 {
+	if err != nil || len(rows) != 4 {
 		t.Fatalf("payments CSV: %v %q", err, rows)
 	}
 	var csvPaid int64
@@ -202,7 +214,7 @@ func TestMoneyFlow(t *testing.T) {
 	if err := json.Unmarshal(h.Want(t, http.StatusOK, testkit.Request("GET", P+"/grants/360giving?funderId="+dwp, funderUser, nil)).Body, &pkg); err != nil {
 		t.Fatal(err)
 	}
-	if len(pkg.Grants) != 1 || penceOf(t, pkg.Grants[0].AmountDisbursed.String()) != paid || len(pkg.Grants[0].DisbursementTransaction) != 2 {
+	if len(pkg.Grants) != 1 || penceOf(t, pkg.Grants[0].AmountDisbursed.String()) != paid || len(pkg.Grants[0].DisbursementTransaction) != 3 {
 		t.Fatalf("360Giving: %+v", pkg)
 	}
 	var sum int64
@@ -212,14 +224,14 @@ func TestMoneyFlow(t *testing.T) {
 	if sum != paid || pkg.Grants[0].DisbursementTransaction[0].TransactionDate != "2026-01-10" {
 		t.Errorf("360Giving transactions add up to %d: %+v", sum, pkg.Grants[0].DisbursementTransaction)
 	}
-	// Every change is in the audit trail: the grant, three payments made
-	// or changed by people (two created, two paid), two by the notifier,
-	// three spend returns.
+	// Every change is in the audit trail: payments created and paid by the
+	// lead (three each), made due by the notifier (three), three spend
+	// returns.
 	byEntity := map[string]int{}
 	for _, ev := range testkit.ListAll[domain.AuditEvent](t, h, lead, P+"/audit") {
 		byEntity[string(ev.Entity)+"/"+ev.ActorEmail]++
 	}
-	if byEntity["payment/"+lead] != 4 || byEntity["payment/"+notify.Actor.Email] != 2 || byEntity["spend/"+pl] != 3 {
+	if byEntity["payment/"+lead] != 6 || byEntity["payment/"+notify.Actor.Email] != 3 || byEntity["spend/"+pl] != 3 {
 		t.Errorf("audit trail: %v", byEntity)
 	}
 }

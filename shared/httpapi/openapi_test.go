@@ -895,6 +895,9 @@ func TestOpenAPIFlow(t *testing.T) {
 	}
 	sid, _ := a.Create(t, lead, pp+"/schedules", map[string]any{"name": "Quarterly returns", "frequency": "quarterly",
 		"firstPeriodStart": "2011-04-01", "lastPeriodEnd": "2012-03-31", "dueDays": 30, "reminders": []int{14, 7}}, "Idempotency-Key", "schedule-1")
+	// A tranche released when a return of the schedule is accepted.
+	a.Create(t, lead, gpay, map[string]any{"amountPence": 100000, "dueDate": "2011-08-31",
+		"trigger": map[string]any{"kind": "return", "returnId": domain.ReturnID(sid, prjA, domain.MustDate("2011-04-01"))}})
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/schedules", funder, nil))
 	schedTag := a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/schedules/"+sid, pl, nil)).Header.Get("ETag")
 	a.Want(t, http.StatusOK, patch(lead, pp+"/schedules/"+sid, schedTag, map[string]any{"name": "Quarterly returns 2011-12"}))

@@ -11,10 +11,12 @@ import (
 
 // A payment falls due in the notifier run that sees its trigger fire: a
 // dated payment once its date has come (found through the index of
-// scheduled date payments by due date), a payment on a target once the
-// target's figure over its window, on counted figures, reaches the
-// threshold (looked at when the programme's figures changed, through the
-// index of payments waiting on something). Falling due and recording the
+// scheduled date payments by due date); a payment on a target once the
+// target's figure over its window, on counted (approved) figures, reaches
+// the threshold; a payment on a return once the return is accepted. The
+// last two are looked at when the programme's figures changed (accepting a
+// return counts its figures, and a new payment on one marks the figures
+// changed too), through the index of payments waiting on something. Falling due and recording the
 // email to the funder's contacts and the programme's leads are one
 // transaction conditioned on the payment still being scheduled, so each
 // payment falls due, and is emailed, at most once however runs overlap;
@@ -46,9 +48,11 @@ func (r *run) duePayments(ctx context.Context) error {
 }
 
 // waitingPayments makes due the payments of a changed programme whose
-// target has reached their threshold. targets are the programme's, with
-// their figures (currents) as this run counted them. A programme with no
-// payment waiting (the count read with its changed marker) costs nothing.
+// target has reached their threshold, or whose return has been accepted.
+// targets are the programme's, with their figures (currents) as this run
+// counted them; the returns waited on are read by key, a hundred a
+// request. A programme with no payment waiting (the count read with its
+// changed marker) costs nothing.
 func (r *run) waitingPayments(ctx context.Context, pd *programmeData, d store.DirtyProgramme, targets []domain.Target, currents map[string]int64) error {
 	if d.PaymentsWaiting <= 0 {
 		return nil
@@ -57,20 +61,69 @@ func (r *run) waitingPayments(ctx context.Context, pd *programmeData, d store.Di
 	if err != nil {
 		return err
 	}
+	returns, err := r.returnsOf(ctx, d.ProgrammeID, waiting)
+	if err != nil {
+		return err
+	}
 	today := domain.DateOf(r.now)
 	for _, p := range waiting {
-		if p.Trigger.Kind != domain.TriggerMilestone {
+		var target *domain.Target
+		switch p.Trigger.Kind {
+		case domain.TriggerMilestone:
+			i := slices.IndexFunc(targets, func(t domain.Target) bool { return t.ID == p.Trigger.TargetID })
+			if i < 0 || !p.Trigger.Reached(targets[i], currents[targets[i].ID]) {
+				continue
+			}
+			target = &targets[i]
+		case domain.TriggerReturn:
+			if !p.Trigger.Accepts(returns[p.Trigger.ReturnID]) {
+				continue
+			}
+		default:
 			continue
 		}
-		i := slices.IndexFunc(targets, func(t domain.Target) bool { return t.ID == p.Trigger.TargetID })
-		if i < 0 || !p.Trigger.Reached(targets[i], currents[targets[i].ID]) {
-			continue
-		}
-		if err := r.fallDue(ctx, pd, p, today, &targets[i]); err != nil {
+		if err := r.fallDue(ctx, pd, p, today, target); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// returnsOf reads the returns payments wait on, by id.
+func (r *run) returnsOf(ctx context.Context, programmeID string, payments []domain.Payment) (map[string]domain.Return, error) {
+	out := map[string]domain.Return{}
+	var gets []*service.Get
+	flush := func() error {
+		if len(gets) == 0 {
+			return nil
+		}
+		if err := r.Store.Read(ctx, programmeID, gets...); err != nil {
+			return err
+		}
+		for _, g := range gets {
+			if g.Found {
+				ret := *g.Into.(*domain.Return)
+				out[ret.ID] = ret
+			}
+		}
+		gets = gets[:0]
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, p := range payments {
+		id := p.Trigger.ReturnID
+		if p.Trigger.Kind != domain.TriggerReturn || seen[id] {
+			continue
+		}
+		seen[id] = true
+		gets = append(gets, &service.Get{Ref: domain.Ref(domain.EntityReturn, id), Into: &domain.Return{}})
+		if len(gets) == 100 { // a BatchGetItem's most
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, flush()
 }
 
 // fallDue makes payment p due since since, with its email (at most once:

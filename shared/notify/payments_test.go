@@ -212,3 +212,67 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestPaymentsOnApprovedFigures: with review on, a submission that would
+// cross a milestone payment's threshold and fill a return a payment waits
+// on makes neither due while it awaits review; the lead's approval counts
+// its figures and accepts the return, and the next run makes both due,
+// emailing the funder's contacts and the lead once each.
+func TestPaymentsOnApprovedFigures(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, g := e.moneyWorld()
+	tg := e.projectTarget(w, 60, "2026-12-31")
+	admin := e.svc.Open(t.Context(), testkit.AdminCaller(), w.prog.ID)
+	sched := must(admin.CreateSchedule(testkit.Body(obj{"name": "Quarterly returns", "frequency": "quarterly",
+		"firstPeriodStart": "2026-01-01", "lastPeriodEnd": "2026-12-31"})))
+	must(admin.UpdateProgramme(func(int64) bool { return true }, testkit.Body(obj{"reviewOutcomes": true})))
+	q1 := domain.ReturnID(sched.ID, w.project.ID, domain.MustDate("2026-01-01"))
+	b := e.build()
+	onReturn := b.Payment(w.prog.ID, g.ID, obj{"amountPence": 20_000_00, "trigger": obj{"kind": "return", "returnId": q1}})
+	onTarget := b.Payment(w.prog.ID, g.ID, testkit.MilestonePaymentBody(30_000_00, tg.ID, 50))
+	if rep := e.run(); rep.PaymentsDue != 0 {
+		t.Fatalf("before anything was sent: %+v", rep)
+	}
+
+	e.clk.Set("2026-04-03T09:00:00Z")
+	sub := b.Outcome(w.prog.ID, w.project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-03-31",
+		"counts": obj{"peopleIntoWork": 40, "referrals": 150}})
+	if sub.Status != domain.OutcomePending {
+		t.Fatalf("the submission is %s, want pending", sub.Status)
+	}
+	if rep := e.run(); rep.PaymentsDue != 0 {
+		t.Errorf("a submission awaiting review made payments due: %+v", rep)
+	}
+	for _, id := range []string{onReturn.ID, onTarget.ID} {
+		if p := e.payment(w.prog.ID, g.ID, id); p.Status != domain.PaymentScheduled {
+			t.Errorf("payment %s before approval: %s", id, p.Status)
+		}
+	}
+
+	e.clk.Set("2026-04-07T09:00:00Z")
+	if _, err := e.svc.OpenProject(t.Context(), testkit.AdminCaller(), w.prog.ID, w.project.ID).ReviewOutcome(sub.ID,
+		testkit.Body(obj{"decision": "approve"})); err != nil {
+		t.Fatal(err)
+	}
+	if rep := e.run(); rep.PaymentsDue != 2 {
+		t.Errorf("after approval: %+v, want both payments due", rep)
+	}
+	for _, id := range []string{onReturn.ID, onTarget.ID} {
+		if p := e.payment(w.prog.ID, g.ID, id); p.Status != domain.PaymentDue || p.DueSince.String() != "2026-04-07" {
+			t.Errorf("payment %s after approval: %+v", id, p)
+		}
+	}
+	e.run()
+	recipients := append(slices.Clone(w.dwp.Contacts), w.lead)
+	want := merge(each(paymentSubject("£20,000.00"), recipients...), each(paymentSubject("£30,000.00"), recipients...))
+	got := e.inbox.Count(t)
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%d emails to %s: %q, want %d", got[k], k[0], k[1], n)
+		}
+	}
+	if n := e.notifications(w.prog.ID)[domain.PaymentNotificationID(onReturn.ID)]; !strings.Contains(n.Because, "the return for the period from 2026-01-01 is accepted") {
+		t.Errorf("the return payment's email says it fell due %q", n.Because)
+	}
+}

@@ -90,7 +90,9 @@ func overCommitted(g domain.Grant) error {
 }
 
 // CreatePayment records a tranche of a grant (leads and admins). Its
-// target, for a milestone trigger, must be one of the programme's.
+// target, for a milestone trigger, must be one of the programme's; its
+// return, for a return trigger, one of the programme's returns (of the
+// grant's project, for a project's grant).
 func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, error) {
 	g, err := sc.moneyGrant(grantID)
 	if err != nil {
@@ -100,10 +102,15 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 		return domain.Payment{}, forbidden("manage payments")
 	}
 	in, err := decodeValid[domain.PaymentInput](body)
-	if in.AmountPence > g.AmountPence && (err == nil || domain.ErrorCode(err) == domain.CodeValidation) {
-		// One answer names every bad field: this one too.
-		err = domain.MergeProblems(err, &domain.Error{Code: domain.CodeValidation, Message: "the payment is more than the grant",
-			Fields: map[string]string{"amountPence": "is more than the grant's amount of " + domain.Pounds(g.AmountPence)}})
+	if err == nil || domain.ErrorCode(err) == domain.CodeValidation {
+		// One answer names every bad field: these too.
+		if in.AmountPence > g.AmountPence {
+			err = domain.MergeProblems(err, &domain.Error{Code: domain.CodeValidation, Message: "the payment is more than the grant",
+				Fields: map[string]string{"amountPence": "is more than the grant's amount of " + domain.Pounds(g.AmountPence)}})
+		}
+		if in.Trigger != nil {
+			err = domain.MergeProblems(err, in.Trigger.CheckGrant(g))
+		}
 	}
 	refs := paymentRefs(in)
 	if err != nil {
@@ -126,8 +133,14 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 
 func paymentRefs(in domain.PaymentInput) refFields {
 	var refs refFields
-	if in.Trigger != nil && in.Trigger.Kind == domain.TriggerMilestone {
+	switch {
+	case in.Trigger == nil:
+	case in.Trigger.Kind == domain.TriggerMilestone:
 		refs = refs.add(domain.EntityTarget, in.Trigger.TargetID, "trigger.targetId")
+	case in.Trigger.Kind == domain.TriggerReturn:
+		if _, _, _, ok := domain.ParseReturnID(in.Trigger.ReturnID); ok {
+			refs = refs.add(domain.EntityReturn, in.Trigger.ReturnID, "trigger.returnId")
+		}
 	}
 	return refs
 }

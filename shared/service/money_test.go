@@ -16,7 +16,10 @@ import (
 
 func TestMoneyValidationNamesEveryBadField(t *testing.T) {
 	w := newWorld(t)
+	w.addReporting()
 	noTarget, noSpend := domain.NewID(), domain.NewID()
+	returnB := domain.ReturnID(w.Schedule, w.B, domain.MustDate("2025-04-01"))
+	noReturn := domain.ReturnID(domain.NewID(), w.A, domain.MustDate("2025-04-01"))
 	cases := []struct {
 		name   string
 		call   func() error
@@ -48,6 +51,21 @@ func TestMoneyValidationNamesEveryBadField(t *testing.T) {
 				"trigger": map[string]any{"kind": "milestone", "targetId": noTarget, "threshold": 100}}))
 			return err
 		}, []string{"trigger.targetId"}},
+		{"a payment on another project's return", func() error {
+			_, err := w.open(lead).CreatePayment(w.GXA, body(map[string]any{"amountPence": 100,
+				"trigger": map[string]any{"kind": "return", "returnId": returnB}}))
+			return err
+		}, []string{"trigger.returnId"}},
+		{"a payment on a return not there, and no money", func() error {
+			_, err := w.open(lead).CreatePayment(w.GX, body(map[string]any{"amountPence": 0,
+				"trigger": map[string]any{"kind": "return", "returnId": noReturn}}))
+			return err
+		}, []string{"amountPence", "trigger.returnId"}},
+		{"a payment whose only fault is its return", func() error {
+			_, err := w.open(lead).CreatePayment(w.GX, body(map[string]any{"amountPence": 100,
+				"trigger": map[string]any{"kind": "return", "returnId": noReturn}}))
+			return err
+		}, []string{"trigger.returnId"}},
 		{"a dated payment without its date", func() error {
 			_, err := w.open(lead).CreatePayment(w.GXA, body(map[string]any{"amountPence": 100, "trigger": map[string]any{"kind": "date"}}))
 			return err

@@ -251,6 +251,11 @@ func roleCases() []roleCase {
 				return w.open(r).CreatePayment(w.GXA, body(map[string]any{"amountPence": 1_000_00,
 					"trigger": map[string]any{"kind": "milestone", "targetId": w.TargetA, "threshold": 50}}))
 			}},
+		{name: "CreatePayment on a return", write: true, want: grantXAManage,
+			run: func(w *world, r role) (any, error) {
+				return w.open(r).CreatePayment(w.GXA, body(map[string]any{"amountPence": 1_000_00,
+					"trigger": map[string]any{"kind": "return", "returnId": w.ReturnA}}))
+			}},
 		{name: "Payment", want: grantXARead,
 			run: func(w *world, r role) (any, error) { return w.open(r).Payment(w.GXA, w.PayXA) }},
 		{name: "ListPayments", want: grantXARead,

@@ -255,6 +255,19 @@ func updateLoop[T any](ctx context.Context, ifMatch func(version int64) bool, at
 
 const maxChangeAttempts = 16
 
+// validRef reports whether ref could name a record: only such refs are
+// looked up. A return's id is made from what it is (domain.ReturnID).
+func validRef(ref domain.RecordRef) bool {
+	if ref.ProjectID != "" && !domain.ValidID(ref.ProjectID) {
+		return false
+	}
+	if ref.Entity == domain.EntityReturn {
+		_, _, _, ok := domain.ParseReturnID(ref.ID)
+		return ok
+	}
+	return domain.ValidID(ref.ID)
+}
+
 // withRefs adds to a validation error any of refs that are not records of
 // the programme, so one answer names every bad field; other errors, and no
 // error, pass through (the write's own transaction checks references then).
@@ -264,7 +277,7 @@ func (sc *Scope) withRefs(err error, refs refFields) error {
 	}
 	var valid []domain.RecordRef
 	for _, r := range refs {
-		if domain.ValidID(r.ref.ID) && (r.ref.ProjectID == "" || domain.ValidID(r.ref.ProjectID)) {
+		if validRef(r.ref) {
 			valid = append(valid, r.ref)
 		}
 	}

@@ -69,6 +69,10 @@ func ctPayments(c *ct) {
 	}, func(err error) {
 		ctMissing(c, "a payment on a target not there", err, domain.Ref(domain.EntityTarget, noTarget))
 	})
+	noReturn := domain.ReturnID(domain.NewID(), a.ID, domain.MustDate("2025-04-01"))
+	c.unchanged(p.ID, func() error {
+		return c.pay(p.ID, other, ctPayment(other.ID, 1, domain.Trigger{Kind: domain.TriggerReturn, ReturnID: noReturn}, ""))
+	}, func(err error) { ctMissing(c, "a payment on a return not there", err, domain.Ref(domain.EntityReturn, noReturn)) })
 	ghost := ctGrant(x.ID, "", 10_00)
 	c.unchanged(p.ID, func() error { return c.pay(p.ID, ghost, ctPayment(ghost.ID, 1, dated, "2025-07-01")) }, func(err error) {
 		ctMissing(c, "a payment of a grant not there", err, domain.Ref(domain.EntityGrant, ghost.ID))
@@ -237,6 +241,12 @@ func ctSpend(c *ct) {
 	c.ok(submit(fix, &s1))
 	want = domain.GrantMoney{SpentPence: 66_00, SpentBy: map[domain.BudgetCategory]int64{"staff": 65_00, "equipment": 1_00}}
 	ctSame(c, "spend after a correction", c.money(p.ID, g.ID), want)
+	one, err := c.st.GrantMoney(c.ctx, p.ID, g.ID)
+	c.ok(err)
+	ctSame(c, "one grant's money", one, want)
+	none, err := c.st.GrantMoney(c.ctx, p.ID, domain.NewID())
+	c.ok(err)
+	ctSame(c, "a grant with no money yet", none, domain.GrantMoney{})
 	c.unchanged(p.ID, func() error { return submit(spend(domain.BudgetLine{Category: "staff", AmountPence: 1}), &s1) }, func(err error) {
 		var ac *service.AlreadyCorrectedError
 		if !errors.As(err, &ac) || ac.By != domain.GrantRef(domain.EntitySpend, g.ID, fix.ID) || ac.Replaced != domain.GrantRef(domain.EntitySpend, g.ID, s1.ID) {

@@ -145,8 +145,11 @@ func (s *Store) CreatePayment(ctx context.Context, programmeID string, g domain.
 	}
 	t := s.create(&tx{}, item)
 	s.exists(t, programmeID, domain.Ref(domain.EntityGrant, g.ID))
-	if p.Trigger.Kind == domain.TriggerMilestone {
+	switch p.Trigger.Kind {
+	case domain.TriggerMilestone:
 		s.exists(t, programmeID, domain.Ref(domain.EntityTarget, p.Trigger.TargetID))
+	case domain.TriggerReturn:
+		s.exists(t, programmeID, domain.Ref(domain.EntityReturn, p.Trigger.ReturnID))
 	}
 	d := domain.PaymentDelta(nil, p)
 	var at time.Time

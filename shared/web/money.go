@@ -7,6 +7,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/export"
+	"github.com/fundtrack/fundtrack/shared/service"
 )
 
 // A grant's money in the pages: its page shows its tranches, its budget
@@ -104,7 +105,7 @@ func budgetBars(m domain.GrantMoneyProgress) []budgetBar {
 var paymentFields = []field{
 	{"amountPence", kPounds, "Amount"}, {"trigger.kind", kText, "Falls due"}, {"dueDate", kOptDate, "Due date"},
 	{"trigger.targetId", kOptText, "Target"}, {"trigger.threshold", kInt, "Share of the target"},
-	{"reference", kOptText, "Reference"},
+	{"trigger.returnId", kOptText, "Return"}, {"reference", kOptText, "Reference"},
 }
 
 // paymentNew records a tranche of a grant (leads).
@@ -120,11 +121,15 @@ func (a *app) paymentNew(w http.ResponseWriter, r *http.Request, q *req) error {
 			return nil
 		},
 		Prepare: func(f *form) {
-			// The target's boxes belong to a milestone payment only: left
-			// filled in when another kind is chosen, they are not sent.
+			// The target's boxes belong to a milestone payment only, the
+			// return's to a return payment: left filled in when another
+			// kind is chosen, they are not sent.
 			if f.Get("trigger.kind") != string(domain.TriggerMilestone) {
 				f.Values.Del("trigger.targetId")
 				f.Values.Del("trigger.threshold")
+			}
+			if f.Get("trigger.kind") != string(domain.TriggerReturn) {
+				f.Values.Del("trigger.returnId")
 			}
 		},
 		Create: func(f *form) (domain.Payment, error) { return sc.CreatePayment(gid, f.decoder()) },
@@ -138,8 +143,14 @@ func (a *app) paymentNew(w http.ResponseWriter, r *http.Request, q *req) error {
 			if err != nil {
 				return nil, err
 			}
+			// The returns it may wait on: of the grant's project, or of any
+			// project for a grant to the whole programme (a page of them).
+			returns, _, err := sc.ListReturns(service.ReturnQuery{ProjectID: g.ProjectID}, service.Page{Limit: service.MaxLimit})
+			if err != nil {
+				return nil, err
+			}
 			names, err := a.names(r, q)
-			return map[string]any{"Grant": g, "Targets": targets, "Names": names, "Kinds": []string{"date", "milestone"}}, err
+			return map[string]any{"Grant": g, "Targets": targets, "Returns": returns, "Names": names}, err
 		},
 	}.serve(a, w, r, q)
 }

@@ -246,3 +246,34 @@ func mustList[T any](v T, _ string, err error) T { return must(v, err) }
 
 // money is pence as the pages write it.
 func money(pence int64) string { return domain.Pounds(pence) }
+
+// TestReturnTranche: the lead records a tranche released by a return being
+// accepted, choosing the return from the project's; a return of another
+// project is refused beside the box.
+func TestReturnTranche(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	lead := h.as(t, uLead)
+	g := "/app/programmes/" + f.PID + "/grants/" + f.GrantX
+	sched := must(h.Svc.Open(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID).CreateSchedule(body(map[string]any{
+		"name": "Quarterly returns", "frequency": "quarterly", "firstPeriodStart": "2011-01-01", "lastPeriodEnd": "2011-12-31"})))
+	q2A := domain.ReturnID(sched.ID, f.ProjectA, domain.MustDate("2011-04-01"))
+	q2B := domain.ReturnID(sched.ID, f.ProjectB, domain.MustDate("2011-04-01"))
+	pg := lead.get(g + "/payments/new")
+	if !strings.Contains(pg.Body, `value="`+q2A+`"`) || strings.Contains(pg.Body, `value="`+q2B+`"`) {
+		t.Fatalf("the form offers the wrong returns:\n%s", excerpt(pg.Body))
+	}
+	tranche := url.Values{"amountPence": {"25,000"}, "trigger.kind": {"return"}, "trigger.returnId": {q2B}}
+	if pg = lead.post(g+"/payments/new", tranche); pg.Status != http.StatusBadRequest ||
+		!strings.Contains(pg.Body, `data-testid="error-f-trigger-returnId"`) {
+		t.Fatalf("a return of another project: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	tranche.Set("trigger.returnId", q2A)
+	if pg = lead.post(g+"/payments/new", tranche); pg.Status != http.StatusSeeOther {
+		t.Fatalf("a return tranche: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if pg = lead.get(g); !strings.Contains(pg.Body, "When the return for the period from 2011-04-01 is accepted") {
+		t.Errorf("the grant page does not say what releases the tranche:\n%s", excerpt(pg.Body))
+	}
+}

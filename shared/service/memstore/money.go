@@ -108,8 +108,11 @@ func (t *tx) money(g domain.Grant, d domain.MoneyDelta, need int64) *tx {
 func (s *Store) CreatePayment(_ context.Context, programmeID string, g domain.Grant, pay domain.Payment, ch service.Change) error {
 	return s.write("CreatePayment", programmeID, ch, func(t *tx) {
 		t.create(domain.GrantRef(domain.EntityPayment, g.ID, pay.ID), pay).exists(domain.Ref(domain.EntityGrant, g.ID))
-		if pay.Trigger.Kind == domain.TriggerMilestone {
+		switch pay.Trigger.Kind {
+		case domain.TriggerMilestone:
 			t.exists(domain.Ref(domain.EntityTarget, pay.Trigger.TargetID))
+		case domain.TriggerReturn:
+			t.exists(domain.Ref(domain.EntityReturn, pay.Trigger.ReturnID))
 		}
 		d := domain.PaymentDelta(nil, pay)
 		t.money(g, d, pay.AmountPence)

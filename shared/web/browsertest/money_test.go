@@ -7,21 +7,22 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // The money part of the story (issue 14), as each role lives it: the lead
-// gives the DWP's grant a budget and three tranches (one already due by
-// date, one released by the target the outcomes have reached, one to come)
-// and opens one to mark paid; the project lead reports spend and corrects
-// it, without JavaScript; the notifier makes two tranches due and emails
-// the DWP once for each; the lead's form, opened before, meets the
-// stale-version page, then records the payment; the funder sees the money
-// and no way to change it. The pages' figures agree with the service's to
-// the penny.
+// gives the DWP's grant a budget and tranches (one already due by date, one
+// released by the target the outcomes have reached, one by a return
+// already accepted, one to come); the project lead reports spend and
+// corrects it, without JavaScript; the notifier makes three tranches due
+// and emails the DWP once for each; the lead's form, opened before, meets
+// the stale-version page, then records the payment; the funder sees the
+// money and no way to change it. The pages' figures agree with the
+// service's to the penny.
 
 // moneyState is what the money scenarios hand on.
 type moneyState struct {
-	dated, milestone, later string // payment ids
+	dated, milestone, onReturn, later string // payment ids
 }
 
 func (s *suite) paymentByAmount(t *testing.T, pence int64) domain.Payment {
@@ -40,6 +41,15 @@ func (s *suite) paymentByAmount(t *testing.T, pence int64) domain.Payment {
 }
 
 func (s *suite) leadBudgetsAndRecordsTranches(t *testing.T) {
+	// Quarterly returns, set up (as the reporting story sets them up in its
+	// own programme); the quarters the fixture's outcomes already cover
+	// are accepted.
+	sched, err := s.srv.Svc.Open(context.Background(), adminCaller, s.fx.PID).CreateSchedule(testkit.Body(map[string]any{
+		"name": "Quarterly returns", "frequency": "quarterly", "firstPeriodStart": "2025-04-01", "lastPeriodEnd": "2027-03-31"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q3 := domain.ReturnID(sched.ID, s.fx.ProjectA, domain.MustDate("2025-07-01"))
 	tb := s.newTab(t, uLead, true)
 	defer tb.checkConsole()
 	tb.signIn(uLead)
@@ -81,11 +91,12 @@ func (s *suite) leadBudgetsAndRecordsTranches(t *testing.T) {
 		tb.fill("#f-trigger-threshold", "100")
 		tb.fillDate("f-dueDate", 30, 6, 2026) // expected
 	})
-	tranche("50,000.00", "date", func() { tb.fillDate("f-dueDate", 31, 3, 2027) })
-	// A fourth would take the grant past its award: refused beside the amount.
+	tranche("50,000.00", "return", func() { tb.choose("#f-trigger-returnId", q3) })
+	tranche("40,000.00", "date", func() { tb.fillDate("f-dueDate", 31, 3, 2027) })
+	// A fifth would take the grant past its award: refused beside the amount.
 	tb.followWant("#record-payment", 200)
 	tb.a11y("record a payment")
-	tb.fill("#f-amountPence", "100,000.01")
+	tb.fill("#f-amountPence", "60,000.01")
 	tb.fillDate("f-dueDate", 31, 3, 2027)
 	tb.followWant("#submit", 400)
 	if got := tb.text(`[data-testid="error-f-amountPence"]`); !strings.Contains(got, "£310,000.00") {
@@ -95,9 +106,10 @@ func (s *suite) leadBudgetsAndRecordsTranches(t *testing.T) {
 
 	s.money.dated = s.paymentByAmount(t, 100_000_00).ID
 	s.money.milestone = s.paymentByAmount(t, 60_000_00).ID
-	s.money.later = s.paymentByAmount(t, 50_000_00).ID
+	s.money.onReturn = s.paymentByAmount(t, 50_000_00).ID
+	s.money.later = s.paymentByAmount(t, 40_000_00).ID
 	tb.open(grant)
-	for _, id := range []string{s.money.dated, s.money.milestone, s.money.later} {
+	for _, id := range []string{s.money.dated, s.money.milestone, s.money.onReturn, s.money.later} {
 		if got := tb.text(`[data-testid="payment-` + id + `"] [data-testid="payment-status"]`); got != "Scheduled" {
 			tb.fail("payment %s shows %q, want Scheduled", id, got)
 		}
@@ -178,7 +190,7 @@ func (s *suite) tranchesFallDue(t *testing.T) {
 	for _, m := range s.srv.Mail.To(dwpContact)[before:] {
 		subjects = append(subjects, m.Subject)
 	}
-	for _, amount := range []string{"£100,000.00", "£60,000.00"} {
+	for _, amount := range []string{"£100,000.00", "£60,000.00", "£50,000.00"} {
 		want := "Payment due: " + amount + " for Employment specialists (" + s.fx.Name + ")"
 		n := 0
 		for _, sub := range subjects {
@@ -190,11 +202,11 @@ func (s *suite) tranchesFallDue(t *testing.T) {
 			t.Errorf("%d emails %q to the DWP, want 1 (all: %q)", n, want, subjects)
 		}
 	}
-	if len(subjects) != 2 {
-		t.Errorf("the DWP got %d emails, want 2: %q", len(subjects), subjects)
+	if len(subjects) != 3 {
+		t.Errorf("the DWP got %d emails, want 3: %q", len(subjects), subjects)
 	}
-	if n := len(s.srv.Mail.To(uLead)); n < 2 {
-		t.Errorf("the lead got %d emails, want the 2 payment emails", n)
+	if n := len(s.srv.Mail.To(uLead)); n < 3 {
+		t.Errorf("the lead got %d emails, want the 3 payment emails", n)
 	}
 
 	// The lead's form, opened before the notifier made the tranche due:
@@ -224,7 +236,7 @@ func (s *suite) tranchesFallDue(t *testing.T) {
 
 	pr := s.srv.progress(t, s.fx.PID)
 	m := pr.Money
-	if m.PaidPence != 160_000_00 || m.DuePence != 0 || m.SpentPence != 42_400_00 {
+	if m.PaidPence != 160_000_00 || m.DuePence != 50_000_00 || m.SpentPence != 42_400_00 {
 		t.Fatalf("the service's money: %s", describe(m))
 	}
 	tb.open(s.base())
@@ -259,7 +271,8 @@ func (s *suite) funderSeesMoney(t *testing.T) {
 	grant := s.base() + "/grants/" + s.grantID
 	tb.open(grant)
 	tb.noEditForms("grant with money")
-	for id, status := range map[string]string{s.money.dated: "Paid", s.money.milestone: "Paid", s.money.later: "Scheduled"} {
+	for id, status := range map[string]string{s.money.dated: "Paid", s.money.milestone: "Paid", s.money.onReturn: "Due",
+		s.money.later: "Scheduled"} {
 		if got := tb.text(`[data-testid="payment-` + id + `"] [data-testid="payment-status"]`); got != status {
 			tb.fail("the funder sees payment %s as %q, want %q", id, got, status)
 		}
@@ -281,7 +294,8 @@ func (s *suite) funderSeesMoney(t *testing.T) {
 	if st := tb.open(s.base() + "/notifications"); st != 200 {
 		tb.fail("the notifications page answered %d", st)
 	}
-	if got := tb.text(`[data-testid="notifications-table"] tbody`); !strings.Contains(got, "Payment due £100,000.00") || !strings.Contains(got, "Payment due £60,000.00") {
+	if got := tb.text(`[data-testid="notifications-table"] tbody`); !strings.Contains(got, "Payment due £100,000.00") ||
+		!strings.Contains(got, "Payment due £60,000.00") || !strings.Contains(got, "Payment due £50,000.00") {
 		tb.fail("the funder's notifications do not list the payments: %s", got)
 	}
 	tb.a11y("notifications with payments")
