@@ -72,7 +72,9 @@ func ctPayments(c *ct) {
 	noReturn := domain.ReturnID(domain.NewID(), a.ID, domain.MustDate("2025-04-01"))
 	c.unchanged(p.ID, func() error {
 		return c.pay(p.ID, other, ctPayment(other.ID, 1, domain.Trigger{Kind: domain.TriggerReturn, ReturnID: noReturn}, ""))
-	}, func(err error) { ctMissing(c, "a payment on a return not there", err, domain.Ref(domain.EntityReturn, noReturn)) })
+	}, func(err error) {
+		ctMissing(c, "a payment on a return not there", err, domain.Ref(domain.EntityReturn, noReturn))
+	})
 	ghost := ctGrant(x.ID, "", 10_00)
 	c.unchanged(p.ID, func() error { return c.pay(p.ID, ghost, ctPayment(ghost.ID, 1, dated, "2025-07-01")) }, func(err error) {
 		ctMissing(c, "a payment of a grant not there", err, domain.Ref(domain.EntityGrant, ghost.ID))
