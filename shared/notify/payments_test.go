@@ -99,6 +99,15 @@ func TestMilestonePaymentFallsDueOnce(t *testing.T) {
 		!slices.Equal(note.FunderIDs, []string{w.dwp.ID}) || len(note.Delivered) != 3 {
 		t.Errorf("the payment's notification: %+v", note)
 	}
+	// Its send is in the audit trail, naming the payment and the amount.
+	sent, _, err := e.st.History(t.Context(), w.prog.ID, domain.Ref(domain.EntityNotification, note.ID), service.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sent) != 1 || sent[0].Action != domain.ActionSend || sent[0].Changes["paymentId"].After != pay.ID ||
+		pence(sent[0].Changes["amountPence"].After) != 25_000_00 {
+		t.Errorf("the notification's audit: %+v", sent)
+	}
 
 	// The count falls below half, then rises again: the payment stays due
 	// and nobody is emailed again.
@@ -275,4 +284,16 @@ func TestPaymentsOnApprovedFigures(t *testing.T) {
 	if n := e.notifications(w.prog.ID)[domain.PaymentNotificationID(onReturn.ID)]; !strings.Contains(n.Because, "the return for the period from 2026-01-01 is accepted") {
 		t.Errorf("the return payment's email says it fell due %q", n.Because)
 	}
+}
+
+// pence is an amount read back from the audit trail, where numbers come
+// back as JSON numbers (float64) from the table, or as stored in memory.
+func pence(v any) int64 {
+	switch n := v.(type) {
+	case int64:
+		return n
+	case float64:
+		return int64(n)
+	}
+	return -1
 }
