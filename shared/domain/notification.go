@@ -21,6 +21,9 @@ const (
 	KindOverdue          NotificationKind = "overdue"
 	KindAwaitingReview   NotificationKind = "awaiting-review"
 	KindChangesRequested NotificationKind = "changes-requested"
+	// KindPaymentDue is about a payment that fell due: to the funder's
+	// contacts and the programme's leads.
+	KindPaymentDue NotificationKind = "payment-due"
 )
 
 // Reporting reports whether the kind is one of the reporting cycle's,
@@ -67,8 +70,8 @@ type Notification struct {
 	// What the email says, fixed when the milestone was first seen so a
 	// retry days later reports the same figure and date.
 	Figure    int64  `json:"figure"`
-	Value     int64  `json:"value"`
-	Metric    Metric `json:"metric"`
+	Value     int64  `json:"value,omitempty"` // milestones only, as metric
+	Metric    Metric `json:"metric,omitempty"`
 	ProjectID string `json:"projectId,omitempty"`
 	On        Date   `json:"on"`
 	// The reporting cycle's emails name the period, when it is due and,
@@ -78,6 +81,20 @@ type Notification struct {
 	DueDate     Date   `json:"dueDate,omitzero"`
 	Reminder    *int64 `json:"reminderDays,omitempty"`
 	Comment     string `json:"comment,omitempty"`
+	// A payment-due email names the payment, its grant, the amount and
+	// why it fell due, fixed when it fell due.
+	PaymentID   string `json:"paymentId,omitempty"`
+	GrantID     string `json:"grantId,omitempty"`
+	GrantTitle  string `json:"grantTitle,omitempty"`
+	AmountPence int64  `json:"amountPence,omitempty"`
+	Because     string `json:"because,omitempty"`
+}
+
+// PaymentNotificationID is the fixed id of the email about a payment
+// falling due: each payment falls due at most once, and is emailed at
+// most once.
+func PaymentNotificationID(paymentID string) string {
+	return paymentID + "." + string(KindPaymentDue)
 }
 
 // NotificationID is the fixed id of the notification for a milestone.
@@ -168,6 +185,8 @@ func (t Target) NextCheck(periodStart, today Date) Date {
 func (n Notification) Headline(programme string) string {
 	period := n.PeriodStart.String() + " to " + n.PeriodEnd.String()
 	switch n.Kind {
+	case KindPaymentDue:
+		return fmt.Sprintf("Payment due: %s for %s (%s)", Pounds(n.AmountPence), n.GrantTitle, programme)
 	case KindReminder:
 		return fmt.Sprintf("Return due %s: %s (%s)", n.DueDate, period, programme)
 	case KindOverdue:

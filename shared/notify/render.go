@@ -53,7 +53,10 @@ var htmlBody = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 
 // Render writes a notification's email (To is left for the sender to fill).
 func Render(n domain.Notification, p domain.Programme, project domain.Project) email.Message {
-	if n.Kind.Reporting() {
+	switch {
+	case n.Kind == domain.KindPaymentDue:
+		return renderPayment(n, p, project)
+	case n.Kind.Reporting():
 		return renderReturn(n, p, project)
 	}
 	// Names go into the subject and into lines of the plain text: each is

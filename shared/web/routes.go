@@ -8,7 +8,7 @@ import (
 )
 
 // The signed-in pages, one file per resource: programmes.go (and the
-// dashboard in dashboard.go), grants.go, projects.go, outcomes.go,
+// dashboard in dashboard.go), grants.go (and their money in money.go), projects.go, outcomes.go,
 // posts.go, cohorts.go, targets.go, notifications.go, funders.go,
 // members.go, audit.go (audit trail and record histories), exports.go.
 // Every create and edit page runs the one flow in editform.go.
@@ -29,6 +29,11 @@ func (a *app) pageRoutes() []pageRoute {
 	both(p+"/grants/new", a.grantForm)
 	get(p+"/grants/{gid}", a.grant)
 	both(p+"/grants/{gid}/edit", a.grantForm)
+	both(p+"/grants/{gid}/payments/new", a.paymentNew)
+	both(p+"/grants/{gid}/payments/{payid}/change", a.paymentChange)
+	both(p+"/grants/{gid}/spend/new", a.spendNew)
+	get(p+"/grants/{gid}/spend/{sid}", a.spendReturn)
+	get(p+"/payments.csv", a.paymentsCSV)
 	get(p+"/grants.csv", a.grantsCSV)
 	get(p+"/grants/360giving", a.grants360)
 	get(p+"/outcomes/summary.csv", a.outcomeSummaryCSV)

@@ -99,7 +99,7 @@ func (s *Store) importChunk(programmeID string, b service.ImportBatch, from, n i
 // clone copies a partition, to put it back when a transaction fails.
 func (p *partition) clone() *partition {
 	return &partition{records: maps.Clone(p.records), superseded: maps.Clone(p.superseded), totals: copyTotals(p.totals),
-		changes: p.changes, dirty: p.dirty, audit: slices.Clone(p.audit)}
+		changes: p.changes, dirty: p.dirty, audit: slices.Clone(p.audit), money: p.money.clone()}
 }
 
 // LockImports implements service.ImportStore.

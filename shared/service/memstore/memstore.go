@@ -54,6 +54,7 @@ type partition struct {
 	changes    int64 // changes to the figures so far
 	dirty      bool  // figures changed since the notifier last looked
 	audit      []auditEntry
+	money      moneyState // grants' money figures and corrected spend returns
 }
 
 type auditEntry struct {
@@ -123,6 +124,8 @@ func slot(ref domain.RecordRef) (domain.RecordRef, error) {
 		return domain.Ref(ref.Entity, ref.ID), nil
 	case domain.EntityPost, domain.EntityCohort, domain.EntityOutcome:
 		return ref, nil
+	case domain.EntityPayment, domain.EntitySpend: // under their grant
+		return domain.GrantRef(ref.Entity, ref.GrantID, ref.ID), nil
 	case domain.EntitySchedule, entitySetup, entityStats, entityGeneration:
 		return domain.Ref(ref.Entity, ref.ID), nil
 	case domain.EntityReturn:
@@ -329,6 +332,7 @@ func (s *Store) Snapshot() string {
 		for _, old := range slices.Sorted(maps.Keys(p.superseded)) {
 			fmt.Fprintf(&b, "superseded %s by %s\n", old, p.superseded[old])
 		}
+		b.WriteString(p.money.String())
 		for _, e := range p.audit {
 			fmt.Fprintf(&b, "audit %s\n", e.data)
 		}
