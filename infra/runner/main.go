@@ -140,6 +140,7 @@ func newWebApp(c platform.Config, db *dynamodb.Client, local auth.Local) (http.H
 		operator.Name = defaultOperator
 	}
 	d := webdeps.Deps(c, db)
+	d.Service.WithWorkbooks(xlsx.Workbooks{}) // the import pages, which the imports function serves in AWS
 	d.Sessions, d.Operator = codec, operator
 	d.SignIn = websignin.Local{Codec: codec, AllowOthers: true}
 	return web.New(d), nil

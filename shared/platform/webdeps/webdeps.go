@@ -15,7 +15,6 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/service"
-	"github.com/fundtrack/fundtrack/shared/sheet/xlsx"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/web"
 	"github.com/fundtrack/fundtrack/shared/web/static"
@@ -35,8 +34,11 @@ func Deps(c platform.Config, db store.DB) web.Deps {
 // deps is what the web app needs in AWS and locally alike.
 func deps(c platform.Config, db store.DB) web.Deps {
 	return web.Deps{
-		// The web app takes spreadsheet imports, workbooks included.
-		Service: service.New(c.Store(db), nil).WithWorkbooks(xlsx.Workbooks{}),
+		// No reader of workbooks: the web function does not link excelize
+		// (its package init alone is 1.3 MB in 21,000 allocations), and
+		// API Gateway routes the import pages to the imports function,
+		// which adds one (functions/imports).
+		Service: service.New(c.Store(db), nil),
 		Logger:  slog.New(slog.NewJSONHandler(os.Stderr, nil)),
 		Giving:  c.Giving,
 	}
