@@ -133,7 +133,8 @@ func BenchmarkInvoke(b *testing.B) {
 				body: func(i int) any { return outcomeBody(100 + i) }}},
 		"progress": {get(asLead, p+"/progress"), get(asLead, p+"/targets"), get(asLead, p+"/targets/"+target),
 			get(asLead, p+"/notifications"), get(asLead, p+"/progress"), get(asLead, p+"/outcomes/summary.csv")},
-		"audit": {get(asLead, p+"/audit")},
+		"audit":   {get(asLead, p+"/audit")},
+		"imports": {get(asLead, p+"/imports/template.csv"), get(asPL, p+"/imports/template.xlsx")},
 		"reporting": {get(asLead, p+"/returns"), get(asLead, p+"/schedules"), get(asLead, p+"/returns?status=overdue"),
 			get(asPL, p+"/returns?projectId="+f.project), get(asLead, p+"/outcomes/pending")},
 	}

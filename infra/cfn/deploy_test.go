@@ -400,8 +400,10 @@ func TestWebSessionKeyFromParameterStore(t *testing.T) {
 				}
 			}
 		}
-		if fn.name == webFunction {
-			web = &fn
+		if servesPages(fn.name) {
+			if fn.name == webFunction {
+				web = &fn
+			}
 			if !reflect.DeepEqual(env["FUNDTRACK_SESSION_KEY_PARAM"], paramName) {
 				t.Errorf("%s: FUNDTRACK_SESSION_KEY_PARAM is %v, want %v", fn.id, env["FUNDTRACK_SESSION_KEY_PARAM"], paramName)
 			}
@@ -409,7 +411,7 @@ func TestWebSessionKeyFromParameterStore(t *testing.T) {
 				t.Errorf("%s: may not read its session key (no ssm:GetParameter)", fn.id)
 			}
 		} else if len(secretActions) > 0 {
-			t.Errorf("%s: %v: only the web function reads the session key", fn.id, secretActions)
+			t.Errorf("%s: %v: only the functions serving web pages read the session key", fn.id, secretActions)
 		}
 	}
 	if web == nil {
@@ -433,7 +435,7 @@ func TestOperatorReachesTheWebApp(t *testing.T) {
 	for _, fn := range functions(t, tpl) {
 		env := obj(obj(setting(tpl, fn, "Environment"))["Variables"])
 		_, has := env["FUNDTRACK_OPERATOR_NAME"]
-		if fn.name != webFunction {
+		if !servesPages(fn.name) {
 			if has {
 				t.Errorf("%s: only the web app shows the operator", fn.id)
 			}
@@ -462,7 +464,7 @@ func TestWebStaticFilesFromTheCDN(t *testing.T) {
 	for _, fn := range functions(t, tpl) {
 		env := obj(obj(setting(tpl, fn, "Environment"))["Variables"])
 		got, has := env["FUNDTRACK_STATIC_URL"]
-		if fn.name != webFunction {
+		if !servesPages(fn.name) {
 			if has {
 				t.Errorf("%s: only the web app links static files", fn.id)
 			}

@@ -27,6 +27,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
+	"github.com/fundtrack/fundtrack/shared/sheet/xlsx"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
@@ -71,6 +72,7 @@ func run() error {
 
 	local := auth.LocalFromEnv()
 	deps := platform.APIDeps(c, db, local)
+	deps.Service.WithWorkbooks(xlsx.Workbooks{}) // as the imports function reads workbooks
 	api := httpapi.Mount(httpapi.Functions(deps))
 
 	// The web app under /app/, as API Gateway routes it to the web
@@ -140,6 +142,7 @@ func newWebApp(c platform.Config, db *dynamodb.Client, local auth.Local) (http.H
 		operator.Name = defaultOperator
 	}
 	d := webdeps.Deps(c, db)
+	d.Service.WithWorkbooks(xlsx.Workbooks{}) // the import pages, which the imports function serves in AWS
 	d.Sessions, d.Operator = codec, operator
 	d.SignIn = websignin.Local{Codec: codec, AllowOthers: true}
 	return web.New(d), nil

@@ -177,6 +177,38 @@ type grant struct {
 	Title, Description   string
 	AmountPence          int64
 	Award, Start, End    string
+	// Budget lines (category → pence) adding up to AmountPence; the
+	// tranches the grant is paid in; and the spend reported against it
+	// (by the project's lead, or the network lead for a programme grant),
+	// in this order.
+	Budget   map[string]int64
+	Tranches []tranche
+	Spend    []spendReturn
+}
+
+// tranche is one payment of a grant: on a date (Due), on a target
+// reaching Threshold percent (Target, by key), or on the return of
+// Schedule (by key) for the period starting ReturnStart of the grant's
+// project. Paid, when set, is the date it was paid, with Reference.
+type tranche struct {
+	Key             string
+	AmountPence     int64
+	Due             string
+	Target          string
+	Threshold       int64
+	Schedule        string
+	ReturnStart     string
+	Paid, Reference string
+}
+
+// spendReturn is spend on a grant over a period, by category; Replaces
+// names (by key) an earlier return it corrects.
+type spendReturn struct {
+	Key        string
+	Start, End string
+	Lines      map[string]int64
+	Notes      string
+	Replaces   string
 }
 
 type post struct {
@@ -460,7 +492,26 @@ func workingForWellness() demo {
 				AmountPence: 60_000_00, Award: "2010-09-01", Start: "2010-10-01", End: "2012-12-31"},
 			{Key: "dwp-posts", Funder: "dwp", Title: "Temporary NHS posts",
 				Description: "30 temporary posts in the NHS for people with mental health difficulties and/or learning disabilities.",
-				AmountPence: 300_000_00, Award: "2010-06-01", Start: "2010-07-01", End: end},
+				AmountPence: 300_000_00, Award: "2010-06-01", Start: "2010-07-01", End: end,
+				// Illustrative ([WfW] gives no budget or payments): the posts'
+				// pay and their training, paid in three equal tranches six
+				// months apart, each a few days after it fell due; spend
+				// reported by year, the first year's corrected once.
+				Budget: map[string]int64{"staff": 270_000_00, "training": 15_000_00, "overheads": 15_000_00},
+				Tranches: []tranche{
+					{Key: "first", AmountPence: 100_000_00, Due: "2010-07-01", Paid: "2010-07-06", Reference: "DWP remittance 2010-07"},
+					{Key: "second", AmountPence: 100_000_00, Due: "2011-01-01", Paid: "2011-01-10", Reference: "DWP remittance 2011-01"},
+					{Key: "third", AmountPence: 100_000_00, Due: "2011-07-01", Paid: "2011-07-08", Reference: "DWP remittance 2011-07"},
+				},
+				Spend: []spendReturn{
+					{Key: "2010-11", Start: "2010-07-01", End: "2011-03-31",
+						Lines: map[string]int64{"staff": 118_500_00, "training": 6_000_00, "overheads": 5_500_00}},
+					{Key: "2010-11-fix", Start: "2010-07-01", End: "2011-03-31", Replaces: "2010-11",
+						Lines: map[string]int64{"staff": 117_900_00, "training": 6_000_00, "overheads": 5_500_00},
+						Notes: "Correction: one post's March pay had been counted twice."},
+					{Key: "2011-12", Start: "2011-04-01", End: "2012-03-31",
+						Lines: map[string]int64{"staff": 146_000_00, "training": 8_250_00, "overheads": 9_100_00}},
+				}},
 		},
 		Members: []member{
 			{Email: projectLeadEmail, Roles: []role{projectLeadRole("aspiro")}},
@@ -540,7 +591,28 @@ func bradford() demo {
 		Grants: []grant{
 			{Key: "dh-pilot", Funder: "dh", Project: "ips", Title: "Making IPS Work pilot site: Bradford",
 				Description: "Department of Health funding through Centre for Mental Health's Making IPS Work project.",
-				AmountPence: 250_000_00, Award: "2015-03-01", Start: start, End: end},
+				AmountPence: 250_000_00, Award: "2015-03-01", Start: start, End: end,
+				// Illustrative: a first tranche at the start, paid; payment by
+				// results on reaching the target of 60 into work (reached, so
+				// the notifier makes it due); a tranche on the January to
+				// March 2016 return being accepted (it was); £25,000 held
+				// back. Spend by quarter, from the project lead.
+				Budget: map[string]int64{"staff": 200_000_00, "travel": 10_000_00, "training": 15_000_00, "overheads": 25_000_00},
+				Tranches: []tranche{
+					{Key: "start", AmountPence: 100_000_00, Due: "2015-04-01", Paid: "2015-04-14", Reference: "DH grant payment 1"},
+					{Key: "sixty-into-work", AmountPence: 75_000_00, Due: "2016-09-30", Target: "into-work", Threshold: 100},
+					{Key: "q4-return", AmountPence: 50_000_00, Due: "2016-04-30", Schedule: "quarterly", ReturnStart: "2016-01-01"},
+				},
+				Spend: []spendReturn{
+					{Key: "2015-q1", Start: "2015-04-01", End: "2015-06-30",
+						Lines: map[string]int64{"staff": 30_000_00, "travel": 1_200_00, "training": 4_000_00, "overheads": 4_000_00}},
+					{Key: "2015-q2", Start: "2015-07-01", End: "2015-09-30",
+						Lines: map[string]int64{"staff": 34_500_00, "travel": 1_650_00, "training": 2_000_00, "overheads": 4_100_00}},
+					{Key: "2015-q3", Start: "2015-10-01", End: "2015-12-31",
+						Lines: map[string]int64{"staff": 35_000_00, "travel": 1_800_00, "training": 1_500_00, "overheads": 4_100_00}},
+					{Key: "2016-q4", Start: "2016-01-01", End: "2016-03-31",
+						Lines: map[string]int64{"staff": 36_000_00, "travel": 1_700_00, "training": 2_500_00, "overheads": 4_200_00}},
+				}},
 		},
 		Members: []member{
 			{Email: projectLeadEmail, Roles: []role{projectLeadRole("ips")}},

@@ -295,7 +295,8 @@ func (s *seeder) create(ctx context.Context, d demo) (string, error) {
 		}
 		if grants[g.Key], err = post(leadEmail, base+"/grants", key("grant", g.Key), grantBody{
 			FunderID: fid, ProjectID: prj, Title: g.Title, Description: g.Description, AmountPence: g.AmountPence,
-			Currency: domain.CurrencyGBP, AwardDate: g.Award, StartDate: g.Start, EndDate: g.End}); err != nil {
+			Currency: domain.CurrencyGBP, AwardDate: g.Award, StartDate: g.Start, EndDate: g.End,
+			Budget: budgetLines(g.Budget)}); err != nil {
 			return pid, err
 		}
 	}
@@ -363,6 +364,7 @@ func (s *seeder) create(ctx context.Context, d demo) (string, error) {
 		}
 	}
 
+	targets := map[string]string{}
 	for _, t := range d.Targets {
 		prj, err := lookup("project", projects, t.Project)
 		if err != nil {
@@ -376,7 +378,7 @@ func (s *seeder) create(ctx context.Context, d demo) (string, error) {
 			}
 			notify = append(notify, fid)
 		}
-		if _, err := post(leadEmail, base+"/targets", key("target", t.Key), targetBody{Metric: t.Metric, Value: t.Value,
+		if targets[t.Key], err = post(leadEmail, base+"/targets", key("target", t.Key), targetBody{Metric: t.Metric, Value: t.Value,
 			Deadline: t.Deadline, StartDate: t.Start, ProjectID: prj, Notify: notify, Thresholds: t.Thresholds}); err != nil {
 			return pid, err
 		}
@@ -384,6 +386,7 @@ func (s *seeder) create(ctx context.Context, d demo) (string, error) {
 
 	// The reporting cycle: schedules after the history, so their returns
 	// are filled from it; then review on, and what awaits it.
+	schedules := map[string]string{}
 	for _, sc := range d.Schedules {
 		ids := []string{}
 		for _, k := range sc.Projects {
@@ -393,7 +396,7 @@ func (s *seeder) create(ctx context.Context, d demo) (string, error) {
 			}
 			ids = append(ids, id)
 		}
-		if _, err := post(leadEmail, base+"/schedules", key("schedule", sc.Key), scheduleBody{Name: sc.Name,
+		if schedules[sc.Key], err = post(leadEmail, base+"/schedules", key("schedule", sc.Key), scheduleBody{Name: sc.Name,
 			Frequency: sc.Frequency, FirstPeriodStart: sc.First, LastPeriodEnd: sc.Last, DueDays: sc.DueDays,
 			Reminders: sc.Reminders, ProjectIDs: ids}); err != nil {
 			return pid, err
@@ -418,7 +421,87 @@ func (s *seeder) create(ctx context.Context, d demo) (string, error) {
 			return pid, err
 		}
 	}
+
+	// Money, once the targets and returns tranches wait on exist: each
+	// grant's tranches (marking paid those the funder has paid), then the
+	// spend reported on it.
+	for _, g := range d.Grants {
+		gbase := base + "/grants/" + grants[g.Key]
+		for _, tr := range g.Tranches {
+			body := paymentBody{AmountPence: tr.AmountPence, DueDate: tr.Due, Trigger: triggerBody{Kind: string(domain.TriggerDate)}}
+			switch {
+			case tr.Target != "":
+				tid, err := lookup("target", targets, tr.Target)
+				if err != nil {
+					return pid, err
+				}
+				body.Trigger = triggerBody{Kind: string(domain.TriggerMilestone), TargetID: tid, Threshold: tr.Threshold}
+			case tr.Schedule != "":
+				sid, err := lookup("schedule", schedules, tr.Schedule)
+				if err != nil {
+					return pid, err
+				}
+				start, err := domain.ParseDate(tr.ReturnStart)
+				if err != nil {
+					return pid, fmt.Errorf("seed data: tranche %s: %w", tr.Key, err)
+				}
+				body.Trigger = triggerBody{Kind: string(domain.TriggerReturn), ReturnID: domain.ReturnID(sid, projects[g.Project], start)}
+			}
+			id, err := post(leadEmail, gbase+"/payments", key("payment", g.Key, tr.Key), body)
+			if err != nil {
+				return pid, err
+			}
+			if tr.Paid != "" {
+				if err := s.markPaid(ctx, gbase+"/payments/"+id, tr.Paid, tr.Reference); err != nil {
+					return pid, err
+				}
+			}
+		}
+		as := recorder[g.Project]
+		if as == "" {
+			as = leadEmail
+		}
+		spends := map[string]string{}
+		for _, sp := range g.Spend {
+			replaces, err := lookup("spend return", spends, sp.Replaces)
+			if err != nil {
+				return pid, err
+			}
+			if spends[sp.Key], err = post(as, gbase+"/spend", key("spend", g.Key, sp.Key), spendBody{PeriodStart: sp.Start,
+				PeriodEnd: sp.End, Lines: budgetLines(sp.Lines), Notes: sp.Notes, Replaces: replaces}); err != nil {
+				return pid, err
+			}
+		}
+	}
 	return pid, nil
+}
+
+// markPaid records a payment as paid on the version read, as the lead's
+// form does; a rerun finds it paid and leaves it.
+func (s *seeder) markPaid(ctx context.Context, path, paid, reference string) error {
+	var p domain.Payment
+	if err := s.call(ctx, leadEmail, http.MethodGet, path, "", nil, &p); err != nil {
+		return err
+	}
+	if p.Status == domain.PaymentPaid {
+		return nil
+	}
+	hdr := http.Header{}
+	hdr.Set("If-Match", `"`+strconv.FormatInt(p.Version, 10)+`"`)
+	return s.do(ctx, leadEmail, http.MethodPatch, path, hdr,
+		map[string]any{"status": domain.PaymentPaid, "paidDate": paid, "reference": reference}, nil)
+}
+
+// budgetLines are a grant's budget or a spend return's lines, in the
+// categories' order.
+func budgetLines(m map[string]int64) []lineBody {
+	var out []lineBody
+	for _, c := range domain.BudgetCategories {
+		if n, ok := m[string(c)]; ok {
+			out = append(out, lineBody{Category: string(c), AmountPence: n})
+		}
+	}
+	return out
 }
 
 // reviewOn switches review on with PATCH and If-Match, as the lead's form
@@ -595,15 +678,42 @@ type projectBody struct {
 }
 
 type grantBody struct {
-	FunderID    string `json:"funderId"`
-	ProjectID   string `json:"projectId,omitempty"`
-	Title       string `json:"title"`
-	Description string `json:"description,omitempty"`
+	FunderID    string     `json:"funderId"`
+	ProjectID   string     `json:"projectId,omitempty"`
+	Title       string     `json:"title"`
+	Description string     `json:"description,omitempty"`
+	AmountPence int64      `json:"amountPence"`
+	Currency    string     `json:"currency"`
+	AwardDate   string     `json:"awardDate"`
+	StartDate   string     `json:"startDate"`
+	EndDate     string     `json:"endDate"`
+	Budget      []lineBody `json:"budget,omitempty"`
+}
+
+type lineBody struct {
+	Category    string `json:"category"`
 	AmountPence int64  `json:"amountPence"`
-	Currency    string `json:"currency"`
-	AwardDate   string `json:"awardDate"`
-	StartDate   string `json:"startDate"`
-	EndDate     string `json:"endDate"`
+}
+
+type paymentBody struct {
+	AmountPence int64       `json:"amountPence"`
+	DueDate     string      `json:"dueDate,omitempty"`
+	Trigger     triggerBody `json:"trigger"`
+}
+
+type triggerBody struct {
+	Kind      string `json:"kind"`
+	TargetID  string `json:"targetId,omitempty"`
+	Threshold int64  `json:"threshold,omitempty"`
+	ReturnID  string `json:"returnId,omitempty"`
+}
+
+type spendBody struct {
+	PeriodStart string     `json:"periodStart"`
+	PeriodEnd   string     `json:"periodEnd"`
+	Lines       []lineBody `json:"lines"`
+	Notes       string     `json:"notes,omitempty"`
+	Replaces    string     `json:"replaces,omitempty"`
 }
 
 type postBody struct {
@@ -835,6 +945,8 @@ func (s *seeder) send(ctx context.Context, method, path string, hdr http.Header,
 // expectation is what a programme's progress shows once all of d is in.
 type expectation struct {
 	awardedPence int64
+	paidPence    int64
+	spentPence   int64
 	posts        int64
 	cohorts      int64
 	places       int64
@@ -846,6 +958,22 @@ func (d demo) expected() expectation {
 	e := expectation{targets: len(d.Targets), totals: map[string]int64{}}
 	for _, g := range d.Grants {
 		e.awardedPence += g.AmountPence
+		for _, tr := range g.Tranches {
+			if tr.Paid != "" {
+				e.paidPence += tr.AmountPence
+			}
+		}
+		corrected := map[string]bool{}
+		for _, sp := range g.Spend {
+			corrected[sp.Replaces] = true
+		}
+		for _, sp := range g.Spend {
+			if !corrected[sp.Key] {
+				for _, n := range sp.Lines {
+					e.spentPence += n
+				}
+			}
+		}
 	}
 	for _, p := range d.Projects {
 		e.posts += int64(len(p.Posts))
@@ -887,6 +1015,8 @@ func (e expectation) compare(p domain.Progress, atLeast bool) string {
 		}
 	}
 	check("awardedPence", p.Funding.AwardedPence, e.awardedPence)
+	check("paidPence", p.Money.PaidPence, e.paidPence)
+	check("spentPence", p.Money.SpentPence, e.spentPence)
 	check("posts", p.Posts.Total, e.posts)
 	check("cohorts", p.Cohorts.Count, e.cohorts)
 	check("cohort places", p.Cohorts.Places, e.places)
@@ -943,6 +1073,9 @@ func (s *seeder) summary(results []result) {
 				fmt.Fprintf(s.out, "; %.1f%% of those past due sent on time", *rc.OnTimePercent)
 			}
 			fmt.Fprintln(s.out)
+		}
+		if m := p.Money; m.PaidPence+m.DuePence+m.SpentPence > 0 {
+			fmt.Fprintf(s.out, "    money: %s paid, %s due, %s spent\n", pounds(m.PaidPence), pounds(m.DuePence), pounds(m.SpentPence))
 		}
 		if p.CostPerPersonIntoWorkPence != nil {
 			fmt.Fprintf(s.out, "    cost per person into work %s\n", pounds(*p.CostPerPersonIntoWorkPence))

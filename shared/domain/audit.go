@@ -34,6 +34,9 @@ const (
 	// EntityReturn is a record, not an audited entity: its changes are
 	// the submissions and reviews that fill it, each audited as such.
 	EntityReturn Entity = "return"
+	// A grant's payments and spend returns live under it (see GrantRef).
+	EntityPayment Entity = "payment"
+	EntitySpend   Entity = "spend"
 )
 
 // Action is what happened to a record.
@@ -126,7 +129,7 @@ func asMap(v any) map[string]any {
 
 // auditedEntities lists the entities in the order they are shown.
 var auditedEntities = []Entity{EntityProgramme, EntityMember, EntityFunder, EntityProject, EntityGrant,
-	EntityPost, EntityCohort, EntityOutcome, EntityTarget, EntityNotification, EntitySchedule}
+	EntityPost, EntityCohort, EntityOutcome, EntityTarget, EntityNotification, EntitySchedule, EntityPayment, EntitySpend}
 
 // ValidEntity reports whether e is an audited entity.
 func ValidEntity(e Entity) bool { return slices.Contains(auditedEntities, e) }

@@ -49,7 +49,11 @@ type Error struct {
 	// Related is the record the refusal points to, when there is one to
 	// go to instead (the newer submission that already corrected this one).
 	Related *RecordRef
-	Err     error // the cause, for logs; never shown to clients
+	// Public says Message is written for the client even when the code is
+	// a failure on our side, whose messages are otherwise never shown: an
+	// import stopped half way says how far it got and how to finish it.
+	Public bool
+	Err    error // the cause, for logs; never shown to clients
 }
 
 // Unwrap exposes the cause to errors.Is and errors.As.

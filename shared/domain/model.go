@@ -359,6 +359,9 @@ type Grant struct {
 	Version     int64     `json:"version"`
 	CreatedAt   time.Time `json:"createdAt"`
 	UpdatedAt   time.Time `json:"updatedAt"`
+	// Budget is how the amount is meant to be spent, by category; its
+	// lines add up to AmountPence. A grant may have none.
+	Budget []BudgetLine `json:"budget,omitempty"`
 }
 
 // GrantInput is the body of POST /programmes/{id}/grants.
@@ -372,6 +375,9 @@ type GrantInput struct {
 	AwardDate   Date   `json:"awardDate"`
 	StartDate   Date   `json:"startDate"`
 	EndDate     Date   `json:"endDate"`
+	// Budget, when given, has one line per category it uses, adding up to
+	// AmountPence.
+	Budget []BudgetLine `json:"budget"`
 }
 
 // Validate checks a grant's own fields; that its funder and project exist is
@@ -402,6 +408,7 @@ func (in GrantInput) Validate() error {
 	if !in.AwardDate.IsZero() && !in.EndDate.IsZero() && in.AwardDate.After(in.EndDate) {
 		p.Add("awardDate", "must not be after endDate")
 	}
+	budget(p, in.Budget, in.AmountPence)
 	return p.Err()
 }
 
@@ -413,7 +420,8 @@ func (in GrantInput) TextFields() []TextField {
 // Input returns the grant's changeable fields, for applying a patch.
 func (g Grant) Input() GrantInput {
 	return GrantInput{FunderID: g.FunderID, ProjectID: g.ProjectID, Title: g.Title, Description: g.Description,
-		AmountPence: g.AmountPence, Currency: g.Currency, AwardDate: g.AwardDate, StartDate: g.StartDate, EndDate: g.EndDate}
+		AmountPence: g.AmountPence, Currency: g.Currency, AwardDate: g.AwardDate, StartDate: g.StartDate, EndDate: g.EndDate,
+		Budget: slices.Clone(g.Budget)}
 }
 
 // GrantPatch is the body of PATCH …/grants/{id}: only the fields present change.
@@ -428,6 +436,9 @@ type GrantPatch struct {
 	AwardDate   *Date   `json:"awardDate"`
 	StartDate   *Date   `json:"startDate"`
 	EndDate     *Date   `json:"endDate"`
+	// Budget replaces the whole budget; [] removes it. A new amount needs a
+	// budget that adds up to it.
+	Budget *[]BudgetLine `json:"budget"`
 }
 
 // Apply returns in with the patch's fields replaced; the result must be
@@ -442,6 +453,7 @@ func (pt GrantPatch) Apply(in GrantInput) GrantInput {
 	set(&in.AwardDate, pt.AwardDate)
 	set(&in.StartDate, pt.StartDate)
 	set(&in.EndDate, pt.EndDate)
+	set(&in.Budget, pt.Budget)
 	return in
 }
 

@@ -21,6 +21,9 @@ const (
 	KindOverdue          NotificationKind = "overdue"
 	KindAwaitingReview   NotificationKind = "awaiting-review"
 	KindChangesRequested NotificationKind = "changes-requested"
+	// KindPaymentDue is about a payment that fell due: to the funder's
+	// contacts and the programme's leads.
+	KindPaymentDue NotificationKind = "payment-due"
 )
 
 // Reporting reports whether the kind is one of the reporting cycle's,
@@ -67,8 +70,8 @@ type Notification struct {
 	// What the email says, fixed when the milestone was first seen so a
 	// retry days later reports the same figure and date.
 	Figure    int64  `json:"figure"`
-	Value     int64  `json:"value"`
-	Metric    Metric `json:"metric"`
+	Value     int64  `json:"value,omitempty"` // milestones only, as metric
+	Metric    Metric `json:"metric,omitempty"`
 	ProjectID string `json:"projectId,omitempty"`
 	On        Date   `json:"on"`
 	// The period the email's figures cover: a milestone's, its target's
@@ -85,6 +88,20 @@ type Notification struct {
 	// is still notified at most once.
 	Covers    []int64 `json:"covers,omitempty"`
 	CoveredBy string  `json:"coveredBy,omitempty"`
+	// A payment-due email names the payment, its grant, the amount and
+	// why it fell due, fixed when it fell due.
+	PaymentID   string `json:"paymentId,omitempty"`
+	GrantID     string `json:"grantId,omitempty"`
+	GrantTitle  string `json:"grantTitle,omitempty"`
+	AmountPence int64  `json:"amountPence,omitempty"`
+	Because     string `json:"because,omitempty"`
+}
+
+// PaymentNotificationID is the fixed id of the email about a payment
+// falling due: each payment falls due at most once, and is emailed at
+// most once.
+func PaymentNotificationID(paymentID string) string {
+	return paymentID + "." + string(KindPaymentDue)
 }
 
 // NotificationID is the fixed id of the notification for a milestone.
@@ -175,6 +192,8 @@ func (t Target) NextCheck(periodStart, today Date) Date {
 func (n Notification) Headline(programme string) string {
 	period := n.PeriodStart.String() + " to " + n.PeriodEnd.String()
 	switch n.Kind {
+	case KindPaymentDue:
+		return fmt.Sprintf("Payment due: %s for %s (%s)", Pounds(n.AmountPence), n.GrantTitle, programme)
 	case KindReminder:
 		return fmt.Sprintf("Return due %s: %s (%s)", n.DueDate, period, programme)
 	case KindOverdue:

@@ -21,6 +21,13 @@ type Progress struct {
 	// Monthly is the programme's totals by month, oldest first: the series
 	// behind the people-into-work chart.
 	Monthly []MonthTotals `json:"monthly"`
+	// Money is awarded, paid, due and spent over the grants the caller
+	// may read. CostPerPersonIntoWorkSpentPence is the programme's spend
+	// per person into work, shown only to callers who read every grant:
+	// for anyone else it would reveal spend on grants they may not read,
+	// and their own grants' spend over everyone's outcomes would mislead.
+	Money                           MoneyProgress `json:"money"`
+	CostPerPersonIntoWorkSpentPence *int64        `json:"costPerPersonIntoWorkSpentPence"`
 	// Pending and Returns are for leads and project leads only: funders
 	// never see figures a lead has not approved.
 	Pending *PendingFigures `json:"pending,omitempty"`

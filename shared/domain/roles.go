@@ -77,6 +77,13 @@ func (a Access) CanReadGrant(g Grant) bool {
 	return a.Funders[g.FunderID]
 }
 
+// CanSubmitSpend reports whether the caller may report spend against a
+// grant: leads any grant, a project lead those of its own project. Funders
+// read spend returns of the grants they fund, and submit none.
+func (a Access) CanSubmitSpend(g Grant) bool {
+	return a.CanManage() || (g.ProjectID != "" && a.Projects[g.ProjectID])
+}
+
 // CanReadAllGrants reports whether the caller sees every grant of the programme.
 func (a Access) CanReadAllGrants() bool { return a.CanManage() }
 

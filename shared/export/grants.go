@@ -7,13 +7,15 @@ import (
 )
 
 // GrantSet is what the grant exports show: grants of one programme (only
-// those the caller may read, oldest first) with the programme and every
-// funder and project those grants may name.
+// those the caller may read, oldest first) with the programme, every
+// funder and project those grants may name, and those grants' payments
+// (oldest first).
 type GrantSet struct {
 	Programme domain.Programme
 	Grants    []domain.Grant
 	Funders   []domain.Funder
 	Projects  []domain.Project
+	Payments  []domain.Payment
 }
 
 func (s GrantSet) funders() map[string]domain.Funder {

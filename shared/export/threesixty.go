@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +37,18 @@ import (
 //   - a charity or company number is given beside the identifier when the
 //     identifier is one (GB-CHC, GB-SC, GB-NIC, GB-COH), and the postcode
 //     of the organisation named.
+//
+// Payments: the standard has amountDisbursed ("total amount disbursed
+// (paid) to this grantee when this record was last updated", which "should
+// equal the sum of all the disbursement transactions") and
+// disbursementTransaction (one per payment made: transactionDate, value,
+// provider and recipient). So a grant with payments recorded in fundtrack
+// carries both: each paid payment as a transaction on its paid date, and
+// their sum. Payments scheduled or due are not disbursements and the
+// standard has no field for planned tranches, so they are left out; so is
+// spend, which the standard does not cover (it describes grants, not what
+// recipients spend). A grant with no payments recorded says nothing of
+// disbursement, since fundtrack cannot know what was paid outside it.
 
 // GivingVersion is the 360Giving schema version packages declare (major.minor).
 const GivingVersion = "1.4"
@@ -144,14 +158,29 @@ type GivingGrant struct {
 	Description           string           `json:"description"`
 	Currency              string           `json:"currency"`
 	AmountAwarded         json.Number      `json:"amountAwarded"` // pounds, e.g. 310000 or 1234.5
+	AmountDisbursed       *json.Number     `json:"amountDisbursed,omitempty"`
 	AwardDate             string           `json:"awardDate"`
 	PlannedDates          []GivingEvent    `json:"plannedDates,omitempty"`
 	RecipientOrganization []GivingOrg      `json:"recipientOrganization"`
 	FundingOrganization   []GivingOrg      `json:"fundingOrganization"`
 	BeneficiaryLocation   []GivingLocation `json:"beneficiaryLocation,omitempty"`
 	GrantProgramme        []GivingProgram  `json:"grantProgramme"`
-	DateModified          string           `json:"dateModified"`
-	DataSource            string           `json:"dataSource,omitempty"`
+	// DisbursementTransaction is each payment made, oldest first.
+	DisbursementTransaction []GivingTransaction `json:"disbursementTransaction,omitempty"`
+	DateModified            string              `json:"dateModified"`
+	DataSource              string              `json:"dataSource,omitempty"`
+}
+
+// GivingTransaction is one payment of a grant to its recipient.
+type GivingTransaction struct {
+	ID              string      `json:"id"`
+	TransactionDate string      `json:"transactionDate"`
+	Currency        string      `json:"currency"`
+	Value           json.Number `json:"value"`
+	Description     string      `json:"description,omitempty"`
+	Provider        string      `json:"provider"`
+	Recipient       string      `json:"recipient"`
+	DateModified    string      `json:"dateModified"`
 }
 
 // GivingEvent is a period of a grant.
@@ -336,6 +365,10 @@ func Giving(s GrantSet, cfg GivingConfig, funder *domain.Funder, now time.Time) 
 		pkg.Publisher = GivingPublisher{Name: cfg.PublisherName, Identifier: cfg.PublisherID}
 	}
 	var modified time.Time
+	payments := map[string][]domain.Payment{}
+	for _, pay := range s.Payments {
+		payments[pay.GrantID] = append(payments[pay.GrantID], pay)
+	}
 	for _, g := range s.Grants {
 		f, ok := funders[g.FunderID]
 		if !ok {
@@ -367,15 +400,65 @@ func Giving(s GrantSet, cfg GivingConfig, funder *domain.Funder, now time.Time) 
 		if !g.StartDate.IsZero() || !g.EndDate.IsZero() {
 			gg.PlannedDates = []GivingEvent{{StartDate: g.StartDate.String(), EndDate: g.EndDate.String()}}
 		}
+		changed := disbursements(&gg, prefix, g, payments[g.ID])
+		if g.UpdatedAt.After(changed) {
+			changed = g.UpdatedAt
+		}
+		gg.DateModified = dateTime(changed)
 		pkg.Grants = append(pkg.Grants, gg)
-		if g.UpdatedAt.After(modified) {
-			modified = g.UpdatedAt
+		if changed.After(modified) {
+			modified = changed
 		}
 	}
 	if !modified.IsZero() {
 		pkg.Modified = dateTime(modified)
 	}
 	return pkg
+}
+
+// disbursements adds to gg what was paid of its grant g: the sum and a
+// transaction per payment made (see the package comment), and returns
+// when its payments last changed (zero with none).
+func disbursements(gg *GivingGrant, prefix string, g domain.Grant, payments []domain.Payment) time.Time {
+	var changed time.Time
+	var paid int64
+	recorded := false
+	for _, p := range payments {
+		if p.UpdatedAt.After(changed) {
+			changed = p.UpdatedAt
+		}
+		if p.Status == domain.PaymentCancelled {
+			continue
+		}
+		recorded = true
+		if p.Status != domain.PaymentPaid {
+			continue
+		}
+		paid += p.AmountPence
+		gg.DisbursementTransaction = append(gg.DisbursementTransaction, GivingTransaction{
+			ID: "360G-" + GivingPrefix(prefix) + "-payment-" + p.ID, TransactionDate: p.PaidDate.String(), Currency: g.Currency,
+			Value: Amount(p.AmountPence), Description: "Payment of a tranche of the grant (" + TriggerWords(p.Trigger) + ")",
+			Provider: gg.FundingOrganization[0].ID, Recipient: gg.RecipientOrganization[0].ID, DateModified: dateTime(p.UpdatedAt)})
+	}
+	slices.SortStableFunc(gg.DisbursementTransaction, func(a, b GivingTransaction) int {
+		return strings.Compare(a.TransactionDate, b.TransactionDate)
+	})
+	if recorded {
+		n := Amount(paid)
+		gg.AmountDisbursed = &n
+	}
+	return changed
+}
+
+// TriggerWords says what made a payment due, for a reader of the data.
+func TriggerWords(t domain.Trigger) string {
+	switch t.Kind {
+	case domain.TriggerMilestone:
+		return "payment by results: " + strconv.FormatInt(t.Threshold, 10) + "% of a target reached"
+	case domain.TriggerReturn:
+		return "on a report being accepted"
+	}
+	return "on a date"
 }
 
 // grantDescription is the grant's description. The standard requires one,

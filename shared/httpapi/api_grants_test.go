@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -66,7 +67,7 @@ func TestAPIGrantETags(t *testing.T) {
 		}
 		want := g
 		want.Title, want.AmountPence, want.EndDate, want.Version, want.UpdatedAt = "Renamed", 4500000, domain.MustDate("2026-03-31"), 2, after.UpdatedAt
-		if g2 != want {
+		if !reflect.DeepEqual(g2, want) {
 			t.Fatalf("after PATCH:\n got  %+v\n want %+v", g2, want)
 		}
 		if !g2.UpdatedAt.After(g.UpdatedAt) && !g2.UpdatedAt.Equal(g.UpdatedAt) {

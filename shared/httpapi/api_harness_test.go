@@ -76,12 +76,15 @@ type apiIDed struct {
 //	  grants X→A, Y→B, X→P1 (programme-wide); members lead@ (lead),
 //	  pl-a@ (project-lead A), pl-b@ (project-lead B), funder-x@ (funder X),
 //	  funder-y@ (funder Y).
+//	  A dated payment and a spend return of each of X→A and Y→B.
 //	programme P2: funder Z, project C, grant Z→C; member lead2@ (lead).
 type apiFixture struct {
 	P1, P2                    string
 	X, Y, A, B                string
 	GrantXA, GrantYB, GrantXP string
 	Z, C, GrantZC             string
+	// A dated payment and a spend return of X→A and of Y→B.
+	PayXA, PayYB, SpendXA, SpendYB string
 }
 
 func (f *apiFixture) p1(rest string) string { return "/programmes/" + f.P1 + rest }
@@ -101,5 +104,9 @@ func (h *apiH) fixture(t testing.TB) *apiFixture {
 	p1 := b.Core("Programme 1")
 	f.P1, f.X, f.Y, f.A, f.B = p1.Programme, p1.X, p1.Y, p1.A, p1.B
 	f.GrantXA, f.GrantYB, f.GrantXP = p1.GrantXA, p1.GrantYB, p1.GrantXP
+	f.PayXA = b.Payment(f.P1, f.GrantXA, testkit.DatedPaymentBody(1_000_000, "2025-06-30")).ID
+	f.PayYB = b.Payment(f.P1, f.GrantYB, testkit.DatedPaymentBody(2_000_000, "2025-09-30")).ID
+	f.SpendXA = b.Spend(f.P1, f.GrantXA, testkit.SpendBody("2025-04-01", "2025-06-30", "staff", 400_000)).ID
+	f.SpendYB = b.Spend(f.P1, f.GrantYB, testkit.SpendBody("2025-04-01", "2025-06-30", "travel", 5_000)).ID
 	return f
 }

@@ -448,7 +448,7 @@ func roleCases() []roleCase {
 			want:  byRole(ok, ok, notFound, notFound, notFound),
 			setup: freshGrant(func(f *apiFixture) string { return f.Y }, func(f *apiFixture) string { return f.B }),
 			req:   patchGrant, ok: patched, refused: grantUnchanged},
-	}, reportingRoleCases()...)
+	}, append(moneyRoleCases(), reportingRoleCases()...)...)
 }
 
 func emailOf(role string) string {

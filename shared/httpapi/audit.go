@@ -28,6 +28,8 @@ var historyRoutes = []struct {
 	{projectPath + "/cohorts/{cohortId}", domain.EntityCohort, "cohortId"},
 	{projectPath + "/outcomes/{outcomeId}", domain.EntityOutcome, "outcomeId"},
 	{"/programmes/{programmeId}/targets/{targetId}", domain.EntityTarget, "targetId"},
+	{grantPath + "/payments/{paymentId}", domain.EntityPayment, "paymentId"},
+	{grantPath + "/spend/{spendId}", domain.EntitySpend, "spendId"},
 	{"/programmes/{programmeId}/schedules/{scheduleId}", domain.EntitySchedule, "scheduleId"},
 }
 
@@ -45,6 +47,9 @@ func (s *server) auditRoutes() []route {
 	for _, h := range historyRoutes {
 		routes = append(routes, route{pattern: "GET " + h.path + "/history", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.AuditEvent, string, error) {
 			ref := domain.RecordRef{Entity: h.entity, ProjectID: r.PathValue("projectId")}
+			if h.entity == domain.EntityPayment || h.entity == domain.EntitySpend {
+				ref.GrantID = r.PathValue("grantId") // they live under their grant
+			}
 			if h.idKey != "" {
 				ref.ID = r.PathValue(h.idKey)
 			}

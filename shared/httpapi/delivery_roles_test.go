@@ -127,6 +127,10 @@ func dhRouteCases() map[string]dhRouteCase {
 			req: func(w *dhWorld, _ dhItems, _ string) (string, string, any, []string) {
 				return "GET", w.pp("/progress"), nil, nil
 			}},
+		"GET /programmes/{programmeId}/report": {kind: dhProgressRead, // a period report: every member
+			req: func(w *dhWorld, _ dhItems, _ string) (string, string, any, []string) {
+				return "GET", w.pp("/report?from=2025-01-01&to=2026-12-31"), nil, nil
+			}},
 		"GET /programmes/{programmeId}/outcomes/summary.csv": {kind: dhProgressRead, // the open summary: every member
 			req: func(w *dhWorld, _ dhItems, _ string) (string, string, any, []string) {
 				return "GET", w.pp("/outcomes/summary.csv"), nil, nil

@@ -36,6 +36,9 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			body.Error.Message = "the service is briefly unavailable; try again (request id " + id + ")"
 			w.Header().Set("Retry-After", "1")
 		}
+		if de != nil && de.Public {
+			body.Error.Message = de.Message + " (request id " + id + ")"
+		}
 	}
 	if p.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="fundtrack"`)

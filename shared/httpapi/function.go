@@ -37,6 +37,7 @@ func Functions(d Deps) []Function {
 		{Name: "progress", Routes: patterns((&server{}).progressRoutes()), Handler: NewProgressHandler(d)},
 		{Name: "audit", Routes: patterns((&server{}).auditRoutes()), Handler: NewAuditHandler(d)},
 		{Name: "reporting", Routes: patterns((&server{}).reportingRoutes()), Handler: NewReportingHandler(d)},
+		{Name: "imports", Routes: patterns((&server{}).importsRoutes()), Handler: NewImportsHandler(d)},
 	}
 }
 

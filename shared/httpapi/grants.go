@@ -7,7 +7,8 @@ import (
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
-// NewGrantsHandler serves grant awards: the "grants" Lambda function.
+// NewGrantsHandler serves grant awards, their payments and spend: the
+// "grants" Lambda function.
 func NewGrantsHandler(d Deps) http.Handler { return newHandler(d, (*server).grantsRoutes) }
 
 func grantVersion(g domain.Grant) int64 { return g.Version }
@@ -46,5 +47,5 @@ func (s *server) grantsRoutes() []route {
 		{pattern: "PATCH /programmes/{programmeId}/grants/{grantId}", serve: patching(func(r *http.Request, c *call, m func(int64) bool, b service.Decoder) (grantAnswer, error) {
 			return s.withWarnings(s.open(r, c).UpdateGrant(r.PathValue("grantId"), m, b))
 		}, answerVersion)},
-	}, s.exportGrantRoutes()...)
+	}, append(s.exportGrantRoutes(), s.moneyRoutes()...)...)
 }

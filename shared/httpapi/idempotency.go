@@ -34,7 +34,7 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c *call, bod
 	}
 	idem := s.Service.Idempotency()
 	claim := service.ClaimFor(c.Caller, key)
-	saved, err := idem.Begin(r.Context(), claim, service.RequestHash(r.Method, r.URL.EscapedPath(), body), s.Now(), claimLease)
+	saved, err := idem.Begin(r.Context(), claim, service.RequestHash(r.Method, hashedPath(r), body), s.Now(), claimLease)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -85,6 +85,16 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c *call, bod
 		}
 	}
 	rec.flush(w)
+}
+
+// hashedPath is the path a request's hash covers: with its query string
+// when it has one, so an import's ?dryRun=true and ?dryRun=false are two
+// requests, never one answer replayed for the other.
+func hashedPath(r *http.Request) string {
+	if r.URL.RawQuery == "" {
+		return r.URL.EscapedPath()
+	}
+	return r.URL.EscapedPath() + "?" + r.URL.RawQuery
 }
 
 // replayable reports whether an answer is kept for repeats of its request:

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,6 +56,17 @@ type route struct {
 	pattern string
 	public  bool // served without a token (/health, /openapi.json)
 	serve   handlerFunc
+	// files, when set, is the body a route takes instead of JSON (an
+	// import's spreadsheet): its media types and size limit.
+	files *fileBody
+}
+
+// fileBody is a route's body of files: one of Media, at most Max bytes.
+type fileBody struct {
+	Media []string
+	Max   int
+	// Refuse is the 415 for any other media type.
+	Refuse string
 }
 
 // handlerFunc is a route's body: it returns an error for the middleware to
@@ -201,7 +213,7 @@ func (s *server) wrap(rt route) http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		body, err := s.readBody(r)
+		body, err := s.readBody(r, rt.files)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -217,16 +229,30 @@ func (s *server) wrap(rt route) http.Handler {
 	})
 }
 
-func (s *server) readBody(r *http.Request) ([]byte, error) {
+func (s *server) readBody(r *http.Request, files *fileBody) ([]byte, error) {
 	if r.Body == nil {
 		return nil, nil
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	limit := MaxBodyBytes
+	if files != nil {
+		limit = files.Max
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
 	if err != nil {
 		return nil, domain.Errorf(domain.CodeValidation, "could not read the request body")
 	}
-	if len(body) > MaxBodyBytes {
+	if len(body) > limit {
+		if files != nil {
+			return nil, domain.Errorf(domain.CodeTooLarge, "the file is larger than %d MiB: split it into parts", limit>>20)
+		}
 		return nil, domain.Errorf(domain.CodeTooLarge, "the request body is larger than %d bytes", MaxBodyBytes)
+	}
+	if files != nil {
+		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if !slices.Contains(files.Media, mt) {
+			return nil, domain.Errorf(domain.CodeUnsupportedMedia, "%s", files.Refuse)
+		}
+		return body, nil
 	}
 	switch r.Method {
 	case http.MethodPost, http.MethodPut, http.MethodPatch:

@@ -304,17 +304,26 @@ func TestOpenAPIMatchesDomain(t *testing.T) {
 	check("target statuses", oaEnum(t, sch("TargetStatus"), "TargetStatus"),
 		oaSorted(domain.StatusOnTrack, domain.StatusAtRisk, domain.StatusReached, domain.StatusMissed))
 	check("notification kinds", oaEnum(t, prop("Notification", "kind"), "kind"), oaSorted(domain.KindReached, domain.KindMissed, domain.KindAtRisk,
-		domain.KindReminder, domain.KindOverdue, domain.KindAwaitingReview, domain.KindChangesRequested))
+		domain.KindReminder, domain.KindOverdue, domain.KindAwaitingReview, domain.KindChangesRequested, domain.KindPaymentDue))
 	check("return statuses", oaEnum(t, sch("ReturnStatus"), "ReturnStatus"), oaSorted(domain.ReturnStatuses...))
 	check("frequencies", oaEnum(t, sch("Frequency"), "Frequency"), oaSorted(domain.Monthly, domain.Quarterly, domain.HalfYearly, domain.Yearly))
 	check("submission statuses", oaEnum(t, prop("Outcome", "status"), "status"),
 		oaSorted(domain.OutcomePending, domain.OutcomeApproved, domain.OutcomeChangesRequested))
 	check("review decisions", oaEnum(t, prop("ReviewInput", "decision"), "decision"), oaSorted(domain.DecisionApprove, domain.DecisionRequestChanges))
+	check("budget categories", oaEnum(t, sch("BudgetCategory"), "BudgetCategory"), oaSorted(domain.BudgetCategories...))
+	check("payment statuses", oaEnum(t, sch("PaymentStatus"), "PaymentStatus"),
+		oaSorted(domain.PaymentScheduled, domain.PaymentDue, domain.PaymentPaid, domain.PaymentCancelled))
+	var kinds []string
+	for _, k := range sch("Trigger").OneOf {
+		kinds = append(kinds, fmt.Sprint(k.Value.Properties["kind"].Value.Const))
+	}
+	sort.Strings(kinds)
+	check("trigger kinds", kinds, oaSorted(domain.TriggerKinds...))
 	check("notification statuses", oaEnum(t, prop("Notification", "status"), "status"),
 		oaSorted(domain.NotificationPending, domain.NotificationSent, domain.NotificationFailed))
 	check("audit entities", oaEnum(t, sch("AuditEntity"), "AuditEntity"), oaSorted(domain.EntityProgramme, domain.EntityMember,
 		domain.EntityFunder, domain.EntityProject, domain.EntityGrant, domain.EntityPost, domain.EntityCohort, domain.EntityOutcome,
-		domain.EntityTarget, domain.EntityNotification, domain.EntitySchedule))
+		domain.EntityTarget, domain.EntityNotification, domain.EntitySchedule, domain.EntityPayment, domain.EntitySpend))
 	check("audit actions", oaEnum(t, prop("AuditEvent", "action"), "action"), oaSorted(domain.ActionCreate, domain.ActionChange,
 		domain.ActionCorrect, domain.ActionDelete, domain.ActionSend, domain.ActionReview))
 	var roles []string
@@ -531,6 +540,8 @@ func oaOptions() *openapi3filter.Options {
 
 func oaNewTransport(t testing.TB, doc *openapi3.T) *oaTransport {
 	t.Helper()
+	// Workbooks are files: checked as bytes, as kin-openapi checks other binary bodies.
+	openapi3filter.RegisterBodyDecoder(domain.MediaXLSX, openapi3filter.FileBodyDecoder)
 	doc.Servers = nil // match any host: the test server's
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
@@ -830,6 +841,38 @@ func TestOpenAPIFlow(t *testing.T) {
 		t.Fatalf("progress: %+v", pr)
 	}
 
+	// Money: a budget, tranches (one dated and paid, one on the target
+	// above, which the notifier below makes due), spend and its correction.
+	gtag := a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/grants/"+gid, lead, nil)).Header.Get("ETag")
+	a.Want(t, http.StatusOK, patch(lead, pp+"/grants/"+gid, gtag, map[string]any{"budget": []map[string]any{
+		{"category": "staff", "amountPence": 28000000}, {"category": "travel", "amountPence": 2000000}, {"category": "overheads", "amountPence": 2000000}}}))
+	gpay := pp + "/grants/" + gid + "/payments"
+	pay1, _ := a.Create(t, lead, gpay, map[string]any{"amountPence": 16000000, "dueDate": "2009-10-01", "trigger": map[string]any{"kind": "date"},
+		"reference": "PO 2009/17"})
+	a.Create(t, lead, gpay, map[string]any{"amountPence": 8000000, "trigger": map[string]any{"kind": "milestone", "targetId": tid, "threshold": 100}})
+	oaWantCode(t, a.Want(t, http.StatusBadRequest, post(lead, gpay, map[string]any{"amountPence": 8000001, "dueDate": "2010-10-01",
+		"trigger": map[string]any{"kind": "date"}})), domain.CodeValidation, "amountPence")
+	oaWantCode(t, a.Want(t, http.StatusForbidden, post(funder, gpay, map[string]any{"amountPence": 1, "dueDate": "2010-10-01",
+		"trigger": map[string]any{"kind": "date"}})), domain.CodeForbidden)
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, gpay+"?limit=1", funder, nil))
+	ptag := a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, gpay+"/"+pay1, funder, nil)).Header.Get("ETag")
+	a.Want(t, http.StatusOK, patch(lead, gpay+"/"+pay1, ptag, map[string]any{"status": "paid", "paidDate": "2009-10-05", "reference": "BACS 000123"}))
+	oaWantCode(t, a.Want(t, http.StatusConflict, patch(lead, gpay+"/"+pay1, "*", map[string]any{"status": "cancelled"})), domain.CodeConflict)
+	oaWantCode(t, a.Want(t, http.StatusPreconditionFailed, patch(lead, gpay+"/"+pay1, ptag, map[string]any{"status": "cancelled"})),
+		domain.CodePreconditionFailed)
+	gspend := pp + "/grants/" + gid + "/spend"
+	spend := map[string]any{"periodStart": "2009-04-01", "periodEnd": "2009-06-30", "notes": "First quarter",
+		"lines": []map[string]any{{"category": "staff", "amountPence": 2500000}, {"category": "travel", "amountPence": 45000}}}
+	spendID, _ := a.Create(t, pl, gspend, spend)
+	spend["replaces"] = spendID
+	spend["lines"] = []map[string]any{{"category": "staff", "amountPence": 2400000}, {"category": "travel", "amountPence": 45000}}
+	a.Create(t, pl, gspend, spend)
+	oaWantCode(t, a.Want(t, http.StatusConflict, post(pl, gspend, spend)), domain.CodeConflict)
+	oaWantCode(t, a.Want(t, http.StatusForbidden, post(funder, gspend, spend)), domain.CodeForbidden)
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, gspend, funder, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, gspend+"/"+spendID, funder, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/payments.csv", funder, nil))
+
 	// Milestone notifications, as the scheduled notifier makes them.
 	n := notifierdeps.Notifier(cfg, db, &oaSender{})
 	n.Logger = slog.New(slog.DiscardHandler)
@@ -857,6 +900,9 @@ func TestOpenAPIFlow(t *testing.T) {
 	}
 	sid, _ := a.Create(t, lead, pp+"/schedules", map[string]any{"name": "Quarterly returns", "frequency": "quarterly",
 		"firstPeriodStart": "2011-04-01", "lastPeriodEnd": "2012-03-31", "dueDays": 30, "reminders": []int{14, 7}}, "Idempotency-Key", "schedule-1")
+	// A tranche released when a return of the schedule is accepted.
+	a.Create(t, lead, gpay, map[string]any{"amountPence": 100000, "dueDate": "2011-08-31",
+		"trigger": map[string]any{"kind": "return", "returnId": domain.ReturnID(sid, prjA, domain.MustDate("2011-04-01"))}})
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/schedules", funder, nil))
 	schedTag := a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/schedules/"+sid, pl, nil)).Header.Get("ETag")
 	a.Want(t, http.StatusOK, patch(lead, pp+"/schedules/"+sid, schedTag, map[string]any{"name": "Quarterly returns 2011-12"}))
@@ -902,13 +948,32 @@ func TestOpenAPIFlow(t *testing.T) {
 	oaWantCode(t, a.Want(t, http.StatusNotFound, testkit.Request(http.MethodGet, pp+"/report?from=2011-03-31&to=2010-04-01", outsider, nil)),
 		domain.CodeNotFound)
 
+	// Spreadsheet imports: the templates, a dry run, the import, a bad
+	// file and a file of the wrong kind.
+	csvBody := "Project,Period start,Period end,Referrals,People into work\r\nLeicester IPS,2011-07-01,2011-09-30,5,1\r\n"
+	imp := func(as, query, contentType, body string, ctx context.Context) testkit.Req {
+		return testkit.Req{Method: http.MethodPost, Path: pp + "/imports" + query, As: as, Body: body,
+			Header: map[string]string{"Content-Type": contentType}, Context: ctx}
+	}
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/imports/template.csv", pl, nil))
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/imports/template.xlsx", lead, nil))
+	oaWantCode(t, a.Want(t, http.StatusForbidden, testkit.Request(http.MethodGet, pp+"/imports/template.csv", funder, nil)), domain.CodeForbidden)
+	if r := testkit.Decode[domain.ImportResult](t, a.Want(t, http.StatusOK, imp(pl, "?dryRun=true", "text/csv", csvBody, nil))); r.Created != 1 {
+		t.Fatalf("dry run: %+v", r)
+	}
+	a.Want(t, http.StatusOK, imp(pl, "", "text/csv; charset=utf-8", csvBody, nil))
+	oaWantCode(t, a.Want(t, http.StatusBadRequest, imp(pl, "?dryRun=false", "text/csv", csvBody+"Leicester IPS,2011-10-01,2011-12-31,x,1\r\n", nil)),
+		domain.CodeValidation, "rows[3].referrals")
+	oaWantCode(t, a.Want(t, http.StatusUnsupportedMediaType, imp(pl, "", "application/json", `{"rows":[]}`, oaBreaking)), domain.CodeUnsupportedMedia)
+	oaWantCode(t, a.Want(t, http.StatusUnsupportedMediaType, imp(pl, "", domain.MediaXLSX, "PK not a workbook", nil)), domain.CodeUnsupportedMedia)
+
 	// The audit trail and each kind of record's history.
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/audit", lead, nil))
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/audit?entity=grant&limit=5", lead, nil))
 	a.Want(t, http.StatusForbidden, testkit.Request(http.MethodGet, pp+"/audit", pl, nil))
 	for _, rec := range []string{"", "/members/" + pl, "/funders/" + fx, "/projects/" + prjA, "/grants/" + gid,
 		"/projects/" + prjA + "/posts/" + postID, "/projects/" + prjA + "/cohorts/" + cohortID,
-		"/projects/" + prjA + "/outcomes/" + oid, "/targets/" + tid} {
+		"/projects/" + prjA + "/outcomes/" + oid, "/targets/" + tid, "/grants/" + gid + "/payments/" + pay1, "/grants/" + gid + "/spend/" + spendID} {
 		a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+rec+"/history", lead, nil))
 	}
 

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -16,12 +17,13 @@ import (
 )
 
 // roundTrips watches, while armed, whether a route's reads go out
-// together. A read waits, before it is sent, for the next read to start
-// (or for all the reads the route is expected to make to have started, or
-// for wait): so reads a route sends together are all in flight at once,
-// whatever the scheduler does, and a read the route sends only once an
-// earlier one has answered starts after that one ended. Those are counted:
-// the route's round trips beyond the first.
+// together. A read that has answered is held back (its answer not yet
+// counted as in) until every read the route is expected to make has
+// started, or for wait: so reads a route sends together all start before
+// any has ended, however slowly the scheduler starts their goroutines, and
+// a read the route sends only once an earlier one has answered starts
+// after that one ended. Those are counted: the route's round trips beyond
+// the first.
 type roundTrips struct {
 	store.DB
 	wait time.Duration
@@ -31,13 +33,13 @@ type roundTrips struct {
 	expected   int           // reads the route is expected to make
 	started    int           // reads started
 	ended      int           // reads that have answered
-	next       chan struct{} // closed when the next read starts
+	all        chan struct{} // closed when every expected read has started
 	sequential int           // reads that started after another had answered
 }
 
 func (r *roundTrips) arm(expected int) {
 	r.mu.Lock()
-	r.armed, r.expected, r.started, r.ended, r.sequential, r.next = true, expected, 0, 0, 0, make(chan struct{})
+	r.armed, r.expected, r.started, r.ended, r.sequential, r.all = true, expected, 0, 0, 0, make(chan struct{})
 	r.mu.Unlock()
 }
 
@@ -60,19 +62,16 @@ func (r *roundTrips) read(do func()) {
 		r.sequential++
 	}
 	r.started++
-	close(r.next) // whoever waited has company now
-	wait := make(chan struct{})
-	r.next = wait
-	if r.started >= r.expected {
-		close(wait) // no one else is coming
-		r.next = make(chan struct{})
+	if r.started == r.expected {
+		close(r.all) // no one else is coming
 	}
+	all := r.all
 	r.mu.Unlock()
+	do()
 	select {
-	case <-wait:
+	case <-all:
 	case <-time.After(r.wait):
 	}
-	do()
 	r.mu.Lock()
 	r.ended++
 	r.mu.Unlock()
@@ -93,10 +92,21 @@ func (r *roundTrips) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o .
 	return out, err
 }
 
+// expectedReads is how many reads a want such as "BatchGetItem×2 Query×5" counts.
+func expectedReads(want string) int {
+	n := 0
+	for _, part := range strings.Fields(want) {
+		_, count, _ := strings.Cut(part, "×")
+		k, _ := strconv.Atoi(count)
+		n += k
+	}
+	return n
+}
+
 // TestRequestsPerRoute: what each read costs in DynamoDB requests, as a
 // lead reads it: a single record is one request (it rides in the access
 // check's BatchGetItem); a list is the access read and its Query, sent
-// together (one round trip); progress is five requests sent together and,
+// together (one round trip); progress is seven requests sent together and,
 // with targets, one more for the years of figures their windows cover.
 // The counts are recorded in BENCHMARKS.md.
 func TestRequestsPerRoute(t *testing.T) {
@@ -117,7 +127,10 @@ func TestRequestsPerRoute(t *testing.T) {
 		t.Fatal(err)
 	}
 	ret := domain.ReturnID(sched.ID, f.A, domain.MustDate("2025-04-01"))
+	pay := s.Build(t).Payment(f.Programme, f.GrantXA, testkit.DatedPaymentBody(100_000, "2025-06-30"))
+	spend := s.Build(t).Spend(f.Programme, f.GrantXA, testkit.SpendBody("2025-04-01", "2025-06-30", "staff", 50_000))
 	p, pa := f.Path, func(rest string) string { return f.ProjectPath(f.A, rest) }
+	pg := func(rest string) string { return f.Path("/grants/" + f.GrantXA + rest) }
 	cases := []struct {
 		path string
 		want string // requests by operation
@@ -135,6 +148,9 @@ func TestRequestsPerRoute(t *testing.T) {
 		{pa("/posts/" + f.Post), "BatchGetItem×1", 0},
 		{pa("/cohorts/" + f.Cohort), "BatchGetItem×1", 0},
 		{pa("/outcomes/" + f.Outcomes[0]), "BatchGetItem×1", 0},
+		// A payment or spend return rides in the access read with its grant.
+		{pg("/payments/" + pay.ID), "BatchGetItem×1", 0},
+		{pg("/spend/" + spend.ID), "BatchGetItem×1", 0},
 		{p("/grants"), "BatchGetItem×1 Query×1", 0},
 		{p("/funders"), "BatchGetItem×1 Query×1", 0},
 		{p("/projects"), "BatchGetItem×1 Query×1", 0},
@@ -145,6 +161,11 @@ func TestRequestsPerRoute(t *testing.T) {
 		{pa("/posts"), "BatchGetItem×1 Query×1", 0},
 		{pa("/cohorts"), "BatchGetItem×1 Query×1", 0},
 		{pa("/outcomes"), "BatchGetItem×1 Query×1", 0},
+		// The grant rides in the access read, the list beside it.
+		{pg("/payments"), "BatchGetItem×1 Query×1", 0},
+		{pg("/spend"), "BatchGetItem×1 Query×1", 0},
+		// Access beside the grants, payments, funders and projects.
+		{p("/payments.csv"), "BatchGetItem×1 Query×4", 0},
 		{p("/schedules/" + sched.ID), "BatchGetItem×1", 0},
 		{p("/returns/" + ret), "BatchGetItem×1", 0},
 		{p("/schedules"), "BatchGetItem×1 Query×1", 0},
@@ -157,9 +178,10 @@ func TestRequestsPerRoute(t *testing.T) {
 		{p("/returns?status=overdue"), "BatchGetItem×1 Query×1 Query/GSI1×1", 1},
 		{p("/returns?status=overdue&projectId=" + f.A), "BatchGetItem×1 Query×1 Query/GSI2×1", 1},
 		{p("/returns?scheduleId=" + sched.ID + "&status=accepted"), "BatchGetItem×1 Query×1 Query/GSI1×1", 1},
-		// Access, totals, the three lists and the reporting setup together;
-		// then the years of figures the targets' windows cover.
-		{p("/progress"), "BatchGetItem×2 GetItem×1 Query×4", 1},
+		// Access, totals, the grants' money figures, the four lists
+		// (funders, projects, targets, grants) and the reporting setup
+		// together; then the years of figures the targets' windows cover.
+		{p("/progress"), "BatchGetItem×2 GetItem×1 Query×6", 1},
 		// A period report: access, the targets, the reporting setup
 		// together; then the years of figures the period and the targets'
 		// windows cover, by key.
@@ -169,7 +191,7 @@ func TestRequestsPerRoute(t *testing.T) {
 		{p("/grants/" + f.GrantXA + "/history"), "BatchGetItem×1 Query/GSI2×1", 1},
 	}
 	for _, c := range cases {
-		rt.arm(strings.Count(c.want, "×1") + 2*strings.Count(c.want, "×2") + 3*strings.Count(c.want, "×3") + 4*strings.Count(c.want, "×4"))
+		rt.arm(expectedReads(c.want))
 		n := s.Count.Measure(func() { h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, c.path, uLead, nil)) })
 		seq := rt.disarm()
 		t.Logf("GET %s: %s in %d round trips", c.path, n, seq+1)

@@ -1,6 +1,7 @@
 // Package notify is the milestone notifier: on each scheduled run it finds
 // the targets whose figures changed or whose time-driven check is due,
-// records each milestone they call for (at most once ever), and emails it,
+// records each milestone they call for (at most once ever), makes due the
+// payments whose trigger has fired (payments.go), and emails each,
 // retrying passing failures on later runs.
 package notify
 
@@ -55,6 +56,8 @@ type Report struct {
 	// schedules' or projects' returns a failed request left unwritten.
 	ReturnsDue          int `json:"returnsDue"`
 	GenerationsFinished int `json:"generationsFinished"`
+	// PaymentsDue are the payments this run made due (each with its email).
+	PaymentsDue int `json:"paymentsDue"`
 }
 
 func (n *Notifier) now() time.Time {
@@ -113,7 +116,7 @@ type programmeData struct {
 // repeat: claims and leases in the store decide who sends what.
 func (n *Notifier) Run(ctx context.Context) (Report, error) {
 	r := &run{Notifier: n, now: n.now(), programmes: map[string]*programmeData{}}
-	err := errors.Join(r.changed(ctx), r.due(ctx), r.returns(ctx), r.generations(ctx))
+	err := errors.Join(r.changed(ctx), r.due(ctx), r.returns(ctx), r.generations(ctx), r.duePayments(ctx))
 	// Send even if finding milestones failed part way: what was claimed stands.
 	err = errors.Join(err, r.send(ctx))
 	r.mu.Lock()
@@ -185,8 +188,12 @@ func (r *run) checkProgramme(ctx context.Context, d store.DirtyProgramme) error 
 			return err
 		}
 	}
-	// Only now, with every milestone claimed, may the marker go: a run that
-	// dies before this leaves it for the next run.
+	if err := r.waitingPayments(ctx, pd, d, targets, currents); err != nil {
+		return err
+	}
+	// Only now, with every milestone claimed and every payment it calls
+	// for made due, may the marker go: a run that dies before this leaves
+	// it for the next run.
 	return r.Store.ClearDirty(ctx, d.ProgrammeID, d.Changes)
 }
 

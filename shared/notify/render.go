@@ -13,7 +13,10 @@ import (
 // Render writes a notification's email (To is left for the sender to
 // fill), linking to the web app through links.
 func Render(n domain.Notification, p domain.Programme, project domain.Project, links Links) email.Message {
-	if n.Kind.Reporting() {
+	switch {
+	case n.Kind == domain.KindPaymentDue:
+		return renderPayment(n, p, project, links)
+	case n.Kind.Reporting():
 		return renderReturn(n, p, project, links)
 	}
 	// Names go into the subject and into lines of the plain text: each is

@@ -157,6 +157,10 @@ func sentRecord(n domain.Notification) map[string]any {
 		}
 		return rec
 	}
+	if n.Kind == domain.KindPaymentDue {
+		rec["paymentId"], rec["grantId"], rec["amountPence"] = n.PaymentID, n.GrantID, n.AmountPence
+		return rec
+	}
 	rec["threshold"], rec["targetId"], rec["figure"] = n.Threshold, n.TargetID, n.Figure
 	return rec
 }

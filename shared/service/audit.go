@@ -34,7 +34,8 @@ func (sc *Scope) ListAudit(f AuditFilter, p Page) ([]domain.AuditEvent, string, 
 
 // History lists one record's changes, newest first, to anyone who may read
 // the record itself: reading it first applies exactly the record's own
-// rules. Records under a project need a scope opened on that project.
+// rules. Records under a project need a scope opened on that project;
+// those under a grant name it (ref.GrantID).
 func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, string, error) {
 	var err error
 	id := ref.ID
@@ -63,6 +64,10 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 		_, err = sc.Outcome(ref.ID)
 	case domain.EntityTarget:
 		_, err = sc.Target(ref.ID)
+	case domain.EntityPayment:
+		_, err = sc.Payment(ref.GrantID, ref.ID)
+	case domain.EntitySpend:
+		_, err = sc.Spend(ref.GrantID, ref.ID)
 	case domain.EntitySchedule:
 		_, err = sc.Schedule(ref.ID)
 	default:

@@ -58,8 +58,12 @@ func storeErr(err error, what string, refs refFields) error {
 		return &domain.Error{Code: domain.CodeValidation, Message: "the request refers to something that is not there", Fields: p, Err: err}
 	case errors.As(err, &corrected):
 		by := corrected.By
+		kind := "submission"
+		if corrected.Replaced.Entity == domain.EntitySpend {
+			kind = "spend return"
+		}
 		return &domain.Error{Code: domain.CodeConflict, Related: &by, Err: err,
-			Message: "that submission has already been corrected; correct the newest one (" + by.ID + ") instead"}
+			Message: "that " + kind + " has already been corrected; correct the newest one (" + by.ID + ") instead"}
 	case errors.Is(err, ErrNotFound):
 		if what == "" {
 			what = "record"

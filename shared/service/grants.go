@@ -1,6 +1,8 @@
 package service
 
 import (
+	"errors"
+
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
@@ -17,7 +19,7 @@ func (sc *Scope) CreateGrant(body Decoder) (domain.Grant, error) {
 	now := sc.s.now()
 	g := domain.Grant{ID: domain.NewID(), FunderID: in.FunderID, ProjectID: in.ProjectID, Title: in.Title,
 		Description: in.Description, AmountPence: in.AmountPence, Currency: in.Currency, AwardDate: in.AwardDate,
-		StartDate: in.StartDate, EndDate: in.EndDate, Version: 1, CreatedAt: now, UpdatedAt: now}
+		StartDate: in.StartDate, EndDate: in.EndDate, Budget: nonEmpty(in.Budget), Version: 1, CreatedAt: now, UpdatedAt: now}
 	ch := sc.change(domain.EntityGrant, g.ID, domain.ActionCreate, nil, g)
 	return g, storeErr(sc.s.store.CreateGrant(sc.ctx, sc.programmeID, g, ch), "programme", refs)
 }
@@ -94,10 +96,24 @@ func (sc *Scope) UpdateGrant(id string, ifMatch func(version int64) bool, body D
 		after := before
 		after.FunderID, after.ProjectID, after.Title, after.Description = in.FunderID, in.ProjectID, in.Title, in.Description
 		after.AmountPence, after.Currency, after.AwardDate, after.StartDate, after.EndDate = in.AmountPence, in.Currency, in.AwardDate, in.StartDate, in.EndDate
+		after.Budget = nonEmpty(in.Budget)
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
 		ch := sc.change(domain.EntityGrant, id, domain.ActionChange, before, after)
-		return after, storeErr(sc.s.store.UpdateGrant(sc.ctx, sc.programmeID, before, after, ch), "grant", refs)
+		err := sc.s.store.UpdateGrant(sc.ctx, sc.programmeID, before, after, ch)
+		if errors.Is(err, ErrOverCommitted) {
+			return domain.Grant{}, &domain.Error{Code: domain.CodeValidation, Message: "the grant's payments add up to more than that",
+				Fields: map[string]string{"amountPence": "is less than the payments of this grant that are not cancelled add up to; cancel some first"}}
+		}
+		return after, storeErr(err, "grant", refs)
 	})
+}
+
+// nonEmpty keeps "no budget" one value: an empty list is none.
+func nonEmpty(b []domain.BudgetLine) []domain.BudgetLine {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }
 
 func grantRefs(in domain.GrantInput) refFields {

@@ -49,6 +49,11 @@ var (
 	// Grant GXA, funded by X for project A: leads, the project lead of A and
 	// funder X read it; anyone else is not shown it.
 	grantXARead = by(ok, ok, ok, notFound, ok, notFound, notFound)
+	// Payments of GXA: leads manage them; whoever else reads GXA may not,
+	// and anyone who may not read GXA is told it is not there.
+	grantXAManage = by(ok, ok, forbidden, notFound, forbidden, notFound, notFound)
+	// Spend on GXA: leads and A's project lead report it; funder X reads it.
+	grantXASpend = by(ok, ok, ok, notFound, forbidden, notFound, notFound)
 )
 
 type roleCase struct {
@@ -238,6 +243,85 @@ func roleCases() []roleCase {
 				checkFunders(t, w, r, set.Funders)
 			}},
 
+		{name: "CreatePayment", write: true, want: grantXAManage,
+			run: func(w *world, r role) (any, error) {
+				return w.open(r).CreatePayment(w.GXA, body(paymentBody(1_000_00, "2026-03-31")))
+			}},
+		{name: "CreatePayment on a target", write: true, want: grantXAManage,
+			run: func(w *world, r role) (any, error) {
+				return w.open(r).CreatePayment(w.GXA, body(map[string]any{"amountPence": 1_000_00,
+					"trigger": map[string]any{"kind": "milestone", "targetId": w.TargetA, "threshold": 50}}))
+			}},
+		{name: "CreatePayment on a return", write: true, want: grantXAManage,
+			run: func(w *world, r role) (any, error) {
+				return w.open(r).CreatePayment(w.GXA, body(map[string]any{"amountPence": 1_000_00,
+					"trigger": map[string]any{"kind": "return", "returnId": w.ReturnA}}))
+			}},
+		{name: "Payment", want: grantXARead,
+			run: func(w *world, r role) (any, error) { return w.open(r).Payment(w.GXA, w.PayXA) }},
+		{name: "ListPayments", want: grantXARead,
+			run: func(w *world, r role) (any, error) { return list(w.open(r).ListPayments(w.GXA, page)) },
+			check: func(t *testing.T, w *world, r role, got any) {
+				if ps := got.([]domain.Payment); len(ps) != 1 || ps[0].ID != w.PayXA {
+					t.Errorf("payments %+v, want %s", ps, w.PayXA)
+				}
+			}},
+		{name: "ListPayments of another project's grant", want: by(ok, ok, notFound, ok, notFound, ok, notFound),
+			run: func(w *world, r role) (any, error) { return list(w.open(r).ListPayments(w.GYB, page)) }},
+		{name: "UpdatePayment", write: true, want: grantXAManage,
+			run: func(w *world, r role) (any, error) {
+				return w.open(r).UpdatePayment(w.GXA, w.PayXA, version(1), body(map[string]any{"status": "paid", "paidDate": "2025-07-02"}))
+			}},
+		{name: "SubmitSpend", write: true, want: grantXASpend,
+			run: func(w *world, r role) (any, error) { return w.open(r).SubmitSpend(w.GXA, body(spendBody(1_00, 0))) }},
+		{name: "SubmitSpend correcting", write: true, want: grantXASpend,
+			run: func(w *world, r role) (any, error) {
+				in := spendBody(4_900_00, 300_00)
+				in["replaces"] = w.SpendXA
+				return w.open(r).SubmitSpend(w.GXA, body(in))
+			}},
+		// A grant to the whole programme: no project lead reports on it.
+		{name: "SubmitSpend on the programme's grant", write: true, want: by(ok, ok, notFound, notFound, forbidden, notFound, notFound),
+			run: func(w *world, r role) (any, error) {
+				return w.open(r).SubmitSpend(w.GX, body(map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30",
+					"lines": []map[string]any{{"category": "equipment", "amountPence": 1_00}}}))
+			}},
+		{name: "Spend", want: grantXARead,
+			run: func(w *world, r role) (any, error) { return w.open(r).Spend(w.GXA, w.SpendXA) }},
+		{name: "ListSpend", want: grantXARead,
+			run: func(w *world, r role) (any, error) { return list(w.open(r).ListSpend(w.GXA, page)) },
+			check: func(t *testing.T, w *world, r role, got any) {
+				if ss := got.([]domain.SpendReturn); len(ss) != 1 || ss[0].ID != w.SpendXA {
+					t.Errorf("spend returns %+v, want %s", ss, w.SpendXA)
+				}
+			}},
+		{name: "GrantAccount", want: grantXARead,
+			run: func(w *world, r role) (any, error) { return w.open(r).GrantAccount(w.GXA) },
+			check: func(t *testing.T, w *world, r role, got any) {
+				acc := got.(service.GrantAccount)
+				if acc.Grant.ID != w.GXA || len(acc.Payments) != 1 || len(acc.Spend) != 1 || acc.Money.SpentPence != 5_300_00 ||
+					len(acc.Money.Budget) != 2 || acc.Money.Budget[0].SpentPence != 5_000_00 {
+					t.Errorf("GXA's account: %+v", acc)
+				}
+			}},
+		{name: "GrantAccount of the programme's grant", want: by(ok, ok, notFound, notFound, ok, notFound, notFound),
+			run: func(w *world, r role) (any, error) { return w.open(r).GrantAccount(w.GX) }},
+		{name: "PaymentExport", want: everyMember,
+			run: func(w *world, r role) (any, error) { return w.open(r).PaymentExport() },
+			check: func(t *testing.T, w *world, r role, got any) {
+				set := got.(export.GrantSet)
+				if g := grantIDs(set.Grants); !slices.Equal(g, grantsFor(w, r)) {
+					t.Errorf("exported grants %v, want %v", g, grantsFor(w, r))
+				}
+				var want []string
+				if slices.Contains(grantsFor(w, r), w.GXA) {
+					want = []string{w.PayXA}
+				}
+				if got := ids(set.Payments, func(p domain.Payment) string { return p.ID }); !slices.Equal(got, want) {
+					t.Errorf("exported payments %v, want %v", got, want)
+				}
+			}},
+
 		{name: "CreatePost", write: true, want: projectWrite,
 			run: func(w *world, r role) (any, error) { return w.openA(r).CreatePost(body(postBody(w.GX))) }},
 		{name: "Post", want: projectRead,
@@ -284,6 +368,48 @@ func roleCases() []roleCase {
 			run: func(w *world, r role) (any, error) { return w.openA(r).Outcome(w.OutcomeA) }},
 		{name: "ListOutcomes", want: projectRead,
 			run: func(w *world, r role) (any, error) { return list(w.openA(r).ListOutcomes(page)) }},
+
+		// Imports: each row a submission, so a project lead imports its own
+		// project's rows only; funders read only.
+		{name: "Import", write: true, want: projectWrite,
+			run: func(w *world, r role) (any, error) {
+				return w.open(r).Import(csv(importHeader, "Bradford IPS,2025-10-01,2025-12-31,4,1,"), false)
+			}},
+		{name: "Import dry run", want: projectWrite,
+			run: func(w *world, r role) (any, error) {
+				return w.open(r).Import(csv(importHeader, "Bradford IPS,2025-10-01,2025-12-31,4,1,"), true)
+			}},
+		{name: "PreviewImport", want: projectWrite,
+			run: func(w *world, r role) (any, error) {
+				_, id, err := w.open(r).PreviewImport(csv(importHeader, "Bradford IPS,2025-10-01,2025-12-31,4,1,"), "f.csv")
+				return id, err
+			}},
+		// A file kept for its preview is its uploader's alone.
+		{name: "StagedImport of the lead's file", want: by(notFound, ok, notFound, notFound, forbidden, forbidden, notFound),
+			run: func(w *world, r role) (any, error) {
+				_, id, err := w.open(lead).PreviewImport(csv(importHeader, "Leeds IPS,2025-10-01,2025-12-31,4,1,"), "f.csv")
+				if err != nil {
+					return nil, err
+				}
+				return w.open(r).StagedImport(id)
+			}},
+		{name: "ImportTemplate", want: by(ok, ok, ok, ok, forbidden, forbidden, notFound),
+			run: func(w *world, r role) (any, error) { return w.open(r).ImportTemplate(domain.MediaCSV) },
+			check: func(t *testing.T, w *world, r role, got any) {
+				data := string(got.(service.ImportTemplate).Data)
+				want := map[role][]string{plOwn: {"Bradford IPS"}, plOther: {"Leeds IPS"}}[r]
+				if want == nil {
+					want = []string{"Bradford IPS", "Leeds IPS"}
+				}
+				if lines := strings.Split(strings.TrimSpace(data), "\r\n"); len(lines) != 1+len(want) || !strings.Contains(lines[0], "People into work") {
+					t.Errorf("template:\n%s", data)
+				}
+				for _, name := range want {
+					if !strings.Contains(data, "\r\n"+name+",") {
+						t.Errorf("template lacks %s:\n%s", name, data)
+					}
+				}
+			}},
 
 		{name: "CreateTarget", write: true, want: leadsOnly,
 			run: func(w *world, r role) (any, error) {
@@ -413,6 +539,14 @@ func roleCases() []roleCase {
 			run: func(w *world, r role) (any, error) {
 				return list(w.open(r).History(domain.Ref(domain.EntityGrant, w.GXA), page))
 			}},
+		{name: "History of a payment", want: grantXARead,
+			run: func(w *world, r role) (any, error) {
+				return list(w.open(r).History(domain.GrantRef(domain.EntityPayment, w.GXA, w.PayXA), page))
+			}},
+		{name: "History of a spend return", want: grantXARead,
+			run: func(w *world, r role) (any, error) {
+				return list(w.open(r).History(domain.GrantRef(domain.EntitySpend, w.GXA, w.SpendXA), page))
+			}},
 		{name: "History of a post", want: projectRead,
 			run: func(w *world, r role) (any, error) {
 				return list(w.openA(r).History(domain.ProjectRef(domain.EntityPost, w.A, w.PostA), page))
@@ -440,6 +574,25 @@ func roleCases() []roleCase {
 		{name: "Progress", want: everyMember,
 			run: func(w *world, r role) (any, error) { return w.open(r).Progress() },
 			check: func(t *testing.T, w *world, r role, got any) {
+				// Money over the grants the caller may read, and nothing of the others.
+				m := got.(domain.Progress).Money
+				var g []string
+				for _, gm := range m.ByGrant {
+					g = append(g, gm.GrantID)
+				}
+				if slices.Sort(g); !slices.Equal(g, grantsFor(w, r)) {
+					t.Errorf("money of grants %v, want %v", g, grantsFor(w, r))
+				}
+				spent := int64(0)
+				if slices.Contains(grantsFor(w, r), w.GXA) {
+					spent = 5_300_00
+				}
+				if m.SpentPence != spent {
+					t.Errorf("spent %d, want %d", m.SpentPence, spent)
+				}
+				if cost := got.(domain.Progress).CostPerPersonIntoWorkSpentPence; (cost != nil) != (r == admin || r == lead) {
+					t.Errorf("cost per person on spend shown: %v", cost)
+				}
 				pr := got.(domain.Progress)
 				funder := r == funderOwn || r == funderOther
 				if (pr.Pending == nil) != funder || (pr.Returns == nil) != funder {
@@ -614,6 +767,14 @@ func newEvents(before, after []domain.AuditEvent) []domain.AuditEvent {
 		if !slices.ContainsFunc(before, func(b domain.AuditEvent) bool { return b.ID == ev.ID }) {
 			out = append(out, ev)
 		}
+	}
+	return out
+}
+
+func ids[T any](items []T, id func(T) string) []string {
+	var out []string
+	for _, it := range items {
+		out = append(out, id(it))
 	}
 	return out
 }

@@ -193,22 +193,22 @@ func TestAnyVersionRetriesALostRace(t *testing.T) {
 					// Another lead's change lands between this request's
 					// read of the grant and its write.
 					raced = true
-					if _, err := w.open(admin).UpdateGrant(w.GXA, always, body(map[string]any{"title": "Renamed meanwhile"})); err != nil {
+					if _, err := w.open(admin).UpdateGrant(w.GX, always, body(map[string]any{"title": "Renamed meanwhile"})); err != nil {
 						t.Errorf("the other writer: %v", err)
 					}
 				}
 				return nil
 			}
-			got, err := w.open(lead).UpdateGrant(w.GXA, c.ifMatch, body(map[string]any{"amountPence": 12_345}))
+			got, err := w.open(lead).UpdateGrant(w.GX, c.ifMatch, body(map[string]any{"amountPence": 12_345}))
 			w.st.Before = nil
-			stored := must(w.open(lead).Grant(w.GXA))
+			stored := must(w.open(lead).Grant(w.GX))
 			funding := must(w.open(lead).Progress()).Funding
 			if !raced {
 				t.Fatal("the race never happened")
 			}
 			if c.want != "" {
 				wantCode(t, "losing the race", err, c.want)
-				if stored.Version != 2 || stored.Title != "Renamed meanwhile" || stored.AmountPence != 31_000_00 {
+				if stored.Version != 2 || stored.Title != "Renamed meanwhile" || stored.AmountPence != 50_000_00 {
 					t.Errorf("after the refused change the grant is %+v", stored)
 				}
 				return
@@ -219,7 +219,7 @@ func TestAnyVersionRetriesALostRace(t *testing.T) {
 			if got.Version != 3 || stored.Version != 3 || stored.Title != "Renamed meanwhile" || stored.AmountPence != 12_345 {
 				t.Errorf("answered %+v, stored %+v: want version 3 with both changes", got, stored)
 			}
-			if funding.AwardedPence != 12_345+20_000_00+50_000_00 {
+			if funding.AwardedPence != 31_000_00+20_000_00+12_345 {
 				t.Errorf("awarded %d after the retried change", funding.AwardedPence)
 			}
 		})
@@ -617,6 +617,23 @@ func TestStorageFailures(t *testing.T) {
 		}, domain.CodeUnavailable},
 		{"an idempotency claim", "BeginIdempotent", unavailable, func(w *world) error {
 			_, err := w.svc.Idempotency().Begin(w.ctx, service.ClaimFor(caller(lead), "k"), "h", clock, time.Minute)
+			return err
+		}, domain.CodeUnavailable},
+		{"a payment's write", "CreatePayment", unavailable, func(w *world) error {
+			_, err := w.open(lead).CreatePayment(w.GXA, body(paymentBody(100, "2026-01-01")))
+			return err
+		}, domain.CodeUnavailable},
+		{"a payment's change times out", "UpdatePayment", context.DeadlineExceeded, func(w *world) error {
+			_, err := w.open(lead).UpdatePayment(w.GXA, w.PayXA, always, body(map[string]any{"status": "cancelled"}))
+			return err
+		}, domain.CodeUnavailable},
+		{"a spend return's write", "CreateSpend", unavailable, func(w *world) error {
+			_, err := w.open(plOwn).SubmitSpend(w.GXA, body(spendBody(1, 1)))
+			return err
+		}, domain.CodeUnavailable},
+		{"the money figures", "Money", unavailable, func(w *world) error { _, err := w.open(funderOwn).Progress(); return err }, domain.CodeUnavailable},
+		{"a list of payments", "ListPayments", unavailable, func(w *world) error {
+			_, _, err := w.open(plOwn).ListPayments(w.GXA, service.Page{})
 			return err
 		}, domain.CodeUnavailable},
 		{"an unknown failure", "CreateGrant", errors.New("marshal: unsupported value"), func(w *world) error {

@@ -20,8 +20,9 @@ import (
 
 // Service runs fundtrack's operations against storage.
 type Service struct {
-	store Storer
-	now   func() time.Time
+	store     Storer
+	now       func() time.Time
+	workbooks Workbooks // nil unless WithWorkbooks: see imports.go
 }
 
 // New returns a service over st. now may be nil (wall clock).
@@ -149,13 +150,14 @@ func (sc *Scope) check(gets []*Get) error {
 
 // alongside runs read beside the access check when access is not known
 // yet, so a list costs one round trip; its result is dropped if access
-// fails. The read must not depend on the caller's roles.
-func (sc *Scope) alongside(read func() error) error {
+// fails. The read must not depend on the caller's roles. gets ride in the
+// access check (the grant whose payments a list shows, say).
+func (sc *Scope) alongside(read func() error, gets ...*Get) error {
 	sc.mu.Lock()
 	known := sc.loaded
 	sc.mu.Unlock()
 	if known {
-		if err := sc.load(); err != nil {
+		if err := sc.load(gets...); err != nil {
 			return err
 		}
 		return read()
@@ -163,7 +165,7 @@ func (sc *Scope) alongside(read func() error) error {
 	var readErr error
 	done := make(chan struct{})
 	go func() { defer close(done); readErr = read() }()
-	err := sc.load()
+	err := sc.load(gets...)
 	<-done
 	if err != nil {
 		return err
@@ -254,6 +256,19 @@ func updateLoop[T any](ctx context.Context, ifMatch func(version int64) bool, at
 
 const maxChangeAttempts = 16
 
+// validRef reports whether ref could name a record: only such refs are
+// looked up. A return's id is made from what it is (domain.ReturnID).
+func validRef(ref domain.RecordRef) bool {
+	if ref.ProjectID != "" && !domain.ValidID(ref.ProjectID) {
+		return false
+	}
+	if ref.Entity == domain.EntityReturn {
+		_, _, _, ok := domain.ParseReturnID(ref.ID)
+		return ok
+	}
+	return domain.ValidID(ref.ID)
+}
+
 // withRefs adds to a validation error any of refs that are not records of
 // the programme, so one answer names every bad field; other errors, and no
 // error, pass through (the write's own transaction checks references then).
@@ -263,7 +278,7 @@ func (sc *Scope) withRefs(err error, refs refFields) error {
 	}
 	var valid []domain.RecordRef
 	for _, r := range refs {
-		if domain.ValidID(r.ref.ID) && (r.ref.ProjectID == "" || domain.ValidID(r.ref.ProjectID)) {
+		if validRef(r.ref) {
 			valid = append(valid, r.ref)
 		}
 	}

@@ -42,6 +42,10 @@ var (
 	ErrClaimTaken = errors.New("idempotency claim taken over")
 	// ErrBadCursor: a cursor that this list did not hand out.
 	ErrBadCursor = errors.New("cursor not valid for this list")
+	// ErrOverCommitted: the change would leave a grant's payments that are
+	// not cancelled adding up to more than its amount (a new payment, or
+	// a smaller amount), so it was not made.
+	ErrOverCommitted = errors.New("payments would exceed the grant's amount")
 	// ErrChanged: something a write was planned on changed before it was
 	// made (a return filled meanwhile, a submission reviewed meanwhile, a
 	// schedule added): nothing was written, and the service plans the
@@ -153,7 +157,8 @@ type GrantFilter struct {
 // GrantStore keeps grant awards and the funding totals they move.
 type GrantStore interface {
 	CreateGrant(ctx context.Context, programmeID string, g domain.Grant, ch Change) error
-	// UpdateGrant replaces a grant still at before's version.
+	// UpdateGrant replaces a grant still at before's version; a smaller
+	// amount than its payments not cancelled add up to is ErrOverCommitted.
 	UpdateGrant(ctx context.Context, programmeID string, before, after domain.Grant, ch Change) error
 	ListGrants(ctx context.Context, programmeID string, f GrantFilter, p Page) ([]domain.Grant, string, error)
 }
@@ -287,6 +292,35 @@ type ReportingStore interface {
 	ListPendingOutcomes(ctx context.Context, programmeID string, p Page) ([]domain.Outcome, string, error)
 }
 
+// MoneyStore keeps a grant's payments and spend returns, with the grant's
+// money figures (domain.GrantMoney) each moves, in the same change.
+type MoneyStore interface {
+	// CreatePayment stores a payment of grant g, refused with
+	// ErrOverCommitted when g's payments that are not cancelled would then
+	// add up to more than g's amount. That is checked on a running figure
+	// in the same change, so payments made at the same moment cannot
+	// together exceed it. A payment waiting on a target or return marks
+	// the programme's figures changed, for the notifier to look at.
+	CreatePayment(ctx context.Context, programmeID string, g domain.Grant, p domain.Payment, ch Change) error
+	// UpdatePayment replaces a payment of g still at before's version.
+	UpdatePayment(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, ch Change) error
+	// ListPayments lists a grant's payments (every payment of the
+	// programme when grantID is ""), oldest first.
+	ListPayments(ctx context.Context, programmeID, grantID string, p Page) ([]domain.Payment, string, error)
+	// CreateSpend stores a spend return; with old (the return it replaces)
+	// it is a correction, refused with *AlreadyCorrectedError if old was
+	// corrected already.
+	CreateSpend(ctx context.Context, programmeID string, s domain.SpendReturn, old *domain.SpendReturn, ch Change) error
+	// ListSpend lists a grant's spend returns, corrections included,
+	// oldest first.
+	ListSpend(ctx context.Context, programmeID, grantID string, p Page) ([]domain.SpendReturn, string, error)
+	// Money reads the running money figures of the programme's grants, by
+	// grant id (a grant with none yet is missing).
+	Money(ctx context.Context, programmeID string) (map[string]domain.GrantMoney, error)
+	// GrantMoney reads one grant's (zero when it has none yet).
+	GrantMoney(ctx context.Context, programmeID, grantID string) (domain.GrantMoney, error)
+}
+
 // TargetStore keeps targets; due is a target's next time-driven check.
 type TargetStore interface {
 	CreateTarget(ctx context.Context, programmeID string, t domain.Target, due domain.Date, ch Change) error
@@ -399,6 +433,29 @@ type IdempotencyStore interface {
 	AbandonIdempotent(ctx context.Context, c Claim) error
 }
 
+// ImportStore keeps what spreadsheet imports need beyond submissions.
+type ImportStore interface {
+	// ImportOutcomes writes b's submissions in order, in as few
+	// transactions as DynamoDB's limits allow: each all or nothing, with
+	// the figures, returns and emails its submissions move (merged where
+	// several touch one item), their audit events, and a check that b.Lock
+	// still holds the programme's import lock (else ErrConflict). It
+	// returns how many submissions were written (always a prefix) with the
+	// error that stopped it: ErrChanged or *AlreadyCorrectedError when a
+	// submission was planned on something that changed, as CreateOutcome.
+	ImportOutcomes(ctx context.Context, programmeID string, b ImportBatch) (int, error)
+	// LockImports takes the programme's import lock for holder until
+	// now+lease, if it is free or its holder's lease ran out; else
+	// ErrConflict.
+	LockImports(ctx context.Context, programmeID, holder string, now time.Time, lease time.Duration) error
+	// UnlockImports releases holder's lock (nothing if another holds it).
+	UnlockImports(ctx context.Context, programmeID, holder string) error
+	// StageFile keeps an uploaded file until f.Expires.
+	StageFile(ctx context.Context, programmeID string, f StagedFile) error
+	// StagedFile reads a kept file, or ErrNotFound.
+	StagedFile(ctx context.Context, programmeID, id string) (StagedFile, error)
+}
+
 // Storer is everything the service needs from storage.
 type Storer interface {
 	Reader
@@ -413,5 +470,7 @@ type Storer interface {
 	NotificationStore
 	AuditStore
 	IdempotencyStore
+	MoneyStore
 	ReportingStore
+	ImportStore
 }

@@ -77,6 +77,8 @@ type world struct {
 	OutcomeA       string // referrals 10, peopleIntoWork 2
 	TargetA        string // people into work in project A; notifies X
 	NX, NY, NXY    string // notifications on behalf of X, Y, and both
+	PayXA          string // a dated payment of GXA, £10,000 on 2025-06-30
+	SpendXA        string // spend on GXA: staff £5,000, travel £300 in Q2 2025
 	// The reporting cycle (addReporting): a quarterly schedule for 2025
 	// covering both projects; review switched on afterwards; A's quarter-2
 	// return, filled by OutcomeA (approved before review) and now by
@@ -114,7 +116,9 @@ func newWorld(t *testing.T) *world {
 	must3(sc.PutMember(viewer, body(map[string]any{"roles": []domain.Role{{Role: domain.RoleProjectLead, ProjectID: w.B}}})))
 	must3(w.svc.Open(w.ctx, caller(admin), w.P2).PutMember(emails[outsider], body(map[string]any{"roles": []domain.Role{{Role: domain.RoleLead}}})))
 
-	w.GXA = must(sc.CreateGrant(body(grantBody(w.X, w.A, 31_000_00)))).ID
+	gxa := grantBody(w.X, w.A, 31_000_00)
+	gxa["budget"] = []map[string]any{{"category": "staff", "amountPence": 25_000_00}, {"category": "travel", "amountPence": 6_000_00}}
+	w.GXA = must(sc.CreateGrant(body(gxa))).ID
 	w.GYB = must(sc.CreateGrant(body(grantBody(w.Y, w.B, 20_000_00)))).ID
 	w.GX = must(sc.CreateGrant(body(grantBody(w.X, "", 50_000_00)))).ID
 	pa := w.openA(admin)
@@ -123,6 +127,8 @@ func newWorld(t *testing.T) *world {
 	w.OutcomeA = must(pa.SubmitOutcome(body(outcomeBody(map[string]int64{"referrals": 10, "peopleIntoWork": 2})))).ID
 	w.TargetA = must(sc.CreateTarget(body(map[string]any{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31",
 		"projectId": w.A, "notify": []string{w.X}}))).ID
+	w.PayXA = must(sc.CreatePayment(w.GXA, body(paymentBody(10_000_00, "2025-06-30")))).ID
+	w.SpendXA = must(sc.SubmitSpend(w.GXA, body(spendBody(5_000_00, 300_00)))).ID
 
 	// Notifications, as the notifier makes them: one on behalf of each
 	// funder and one on behalf of both.
@@ -245,6 +251,17 @@ func cohortBody() map[string]any {
 
 func outcomeBody(counts map[string]int64) map[string]any {
 	return map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "counts": counts}
+}
+
+// paymentBody is a dated payment.
+func paymentBody(pence int64, due string) map[string]any {
+	return map[string]any{"amountPence": pence, "dueDate": due, "trigger": map[string]any{"kind": "date"}}
+}
+
+// spendBody is a spend return for Q2 2025 on staff and travel.
+func spendBody(staff, travel int64) map[string]any {
+	return map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30",
+		"lines": []map[string]any{{"category": "staff", "amountPence": staff}, {"category": "travel", "amountPence": travel}}}
 }
 
 // always and version are If-Match answers: "*" and one ETag.

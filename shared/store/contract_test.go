@@ -34,14 +34,17 @@ type ctStore interface {
 	service.Storer
 	ClaimNotification(ctx context.Context, n domain.Notification) (bool, error)
 	ClearDirty(ctx context.Context, programmeID string, changes int64) error
+	FallDue(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent) (bool, error)
 }
 
 // ctImpl opens a fresh, empty store and says how to read a programme's
-// changed marker from it.
+// changed marker, and its count of payments waiting on a target or return
+// (read while the programme is marked changed), from it.
 type ctImpl struct {
-	name  string
-	open  func(t *testing.T) ctStore
-	dirty func(t *testing.T, st ctStore, programmeID string) (changes int64, ok bool)
+	name    string
+	open    func(t *testing.T) ctStore
+	dirty   func(t *testing.T, st ctStore, programmeID string) (changes int64, ok bool)
+	waiting func(t *testing.T, st ctStore, programmeID string) int64
 }
 
 var ctImpls = []ctImpl{
@@ -53,12 +56,22 @@ var ctImpls = []ctImpl{
 		dirty: func(t *testing.T, st ctStore, programmeID string) (int64, bool) {
 			d, ok := dirty(t, st.(*store.Store), programmeID)
 			return d.Changes, ok
+		},
+		waiting: func(t *testing.T, st ctStore, programmeID string) int64 {
+			d, ok := dirty(t, st.(*store.Store), programmeID)
+			if !ok {
+				t.Fatal("the programme is not marked changed: its waiting payments cannot be read")
+			}
+			return d.PaymentsWaiting
 		}},
 	{name: "memstore",
 		open: func(*testing.T) ctStore { return memstore.New() },
 		dirty: func(_ *testing.T, st ctStore, programmeID string) (int64, bool) {
 			n, ok := st.(*memstore.Store).Changes(programmeID)
 			return n, ok
+		},
+		waiting: func(_ *testing.T, st ctStore, programmeID string) int64 {
+			return st.(*memstore.Store).Waiting(programmeID)
 		}},
 }
 
@@ -70,7 +83,8 @@ func TestContract(t *testing.T) {
 					t.Parallel()
 					st := im.open(t)
 					c.run(&ct{T: t, st: st, ctx: context.Background(), dirty: func(p string) (int64, bool) { return im.dirty(t, st, p) },
-						who: domain.Caller{Identity: domain.Identity{Subject: "sub-lead", Email: "lead@example.org"}}})
+						waiting: func(p string) int64 { return im.waiting(t, st, p) },
+						who:     domain.Caller{Identity: domain.Identity{Subject: "sub-lead", Email: "lead@example.org"}}})
 				})
 			}
 		})
@@ -81,12 +95,13 @@ func TestContract(t *testing.T) {
 // through it as the service would.
 type ct struct {
 	*testing.T
-	st     ctStore
-	ctx    context.Context
-	dirty  func(programmeID string) (int64, bool)
-	who    domain.Caller
-	events int
-	base   string // prefix of this case's audit event ids
+	st      ctStore
+	ctx     context.Context
+	dirty   func(programmeID string) (int64, bool)
+	waiting func(programmeID string) int64
+	who     domain.Caller
+	events  int
+	base    string // prefix of this case's audit event ids
 }
 
 // change is the Change a write carries. Event ids rise in the order the
@@ -281,6 +296,9 @@ func (c *ct) state(pid string) string {
 		Posts    []domain.Post
 		Cohorts  []domain.Cohort
 		Outcomes []domain.Outcome
+		Payments []domain.Payment
+		Spend    []domain.SpendReturn
+		Money    map[string]domain.GrantMoney
 	}
 	s := snap{Totals: t,
 		Audit: ctAll(c, 100, func(p service.Page) ([]domain.AuditEvent, string, error) {
@@ -294,6 +312,15 @@ func (c *ct) state(pid string) string {
 		}),
 		Targets: ctAll(c, 100, func(p service.Page) ([]domain.Target, string, error) { return c.st.ListTargets(c.ctx, pid, p) }),
 	}
+	s.Payments = ctAll(c, 100, func(p service.Page) ([]domain.Payment, string, error) { return c.st.ListPayments(c.ctx, pid, "", p) })
+	for _, g := range s.Grants {
+		s.Spend = append(s.Spend, ctAll(c, 100, func(p service.Page) ([]domain.SpendReturn, string, error) {
+			return c.st.ListSpend(c.ctx, pid, g.ID, p)
+		})...)
+	}
+	money, err := c.st.Money(c.ctx, pid)
+	c.ok(err)
+	s.Money = money
 	for _, pr := range s.Projects {
 		s.Posts = append(s.Posts, ctAll(c, 100, func(p service.Page) ([]domain.Post, string, error) { return c.st.ListPosts(c.ctx, pid, pr.ID, p) })...)
 		s.Cohorts = append(s.Cohorts, ctAll(c, 100, func(p service.Page) ([]domain.Cohort, string, error) { return c.st.ListCohorts(c.ctx, pid, pr.ID, p) })...)
@@ -337,6 +364,12 @@ var ctCases = []struct {
 	{"audit trail", ctAudit},
 	{"idempotency claims", ctIdempotency},
 	{"notifications", ctNotifications},
+	{"payments and the award", ctPayments},
+	{"a payment's life", ctPaymentLife},
+	{"spend returns and corrections", ctSpend},
+	{"imports: batches, totals and corrections", ctImports},
+	{"imports: the lock", ctImportLock},
+	{"imports: staged files", ctStagedFiles},
 	{"portfolio summaries and period figures", ctPortfolio},
 }
 

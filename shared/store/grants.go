@@ -176,7 +176,10 @@ func (s *Store) ListGrants(ctx context.Context, programmeID string, f service.Gr
 }
 
 // UpdateGrant replaces a grant if it is still at before's version, moving
-// the funding totals by the difference, all in one transaction.
+// the funding totals by the difference, all in one transaction. A new
+// amount moves the grant's headroom (see money.go) by the difference; a
+// smaller one is conditioned on leaving room for its payments that are
+// not cancelled (service.ErrOverCommitted).
 func (s *Store) UpdateGrant(ctx context.Context, programmeID string, before, after domain.Grant, ch service.Change) error {
 	item, err := record(after, "grant", grantKeys(programmeID, after))
 	if err != nil {
@@ -185,6 +188,9 @@ func (s *Store) UpdateGrant(ctx context.Context, programmeID string, before, aft
 	deltas := map[domain.FundingKey]int64{after.FundingKey(): after.AmountPence}
 	deltas[before.FundingKey()] -= before.AmountPence
 	t := s.fundingWrites(s.versioned(&tx{}, item, before.Version), programmeID, deltas)
+	if d := after.AmountPence - before.AmountPence; d != 0 {
+		s.addMoney(t, programmeID, before, domain.MoneyDelta{Headroom: d}, max(-d, 0), time.Time{})
+	}
 	if err := s.write(ctx, ch, s.grantRefs(t, programmeID, after)); err != nil {
 		return fmt.Errorf("update grant %s in %s: %w", after.ID, programmeID, err)
 	}

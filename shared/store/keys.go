@@ -77,6 +77,10 @@ func skOfRef(ref domain.RecordRef) (string, bool) {
 		return skCohort(ref.ProjectID, ref.ID), true
 	case domain.EntityOutcome:
 		return skOutcome(ref.ProjectID, ref.ID), true
+	case domain.EntityPayment:
+		return skPayment(ref.GrantID, ref.ID), true
+	case domain.EntitySpend:
+		return skSpend(ref.GrantID, ref.ID), true
 	case domain.EntitySchedule:
 		return skSchedule(ref.ID), true
 	case domain.EntityReturn:

@@ -29,6 +29,10 @@ const (
 type DirtyProgramme struct {
 	ProgrammeID string
 	Changes     int64 // how many changes the totals have counted
+	// PaymentsWaiting is how many of its payments wait on a target or a
+	// return: read off the same item, so a programme with none costs the
+	// notifier no query of them.
+	PaymentsWaiting int64
 }
 
 // DirtyProgrammes lists programmes in the dirty index (one Query a page).
@@ -38,11 +42,12 @@ func (s *Store) DirtyProgrammes(ctx context.Context, p service.Page) ([]DirtyPro
 		var d struct {
 			ID      string `json:"GSI1SK"`
 			Changes int64  `json:"changes"`
+			Waiting int64  `json:"paywait"`
 		}
 		if err := unmarshal(item, &d); err != nil {
 			return err
 		}
-		out = append(out, DirtyProgramme{ProgrammeID: d.ID, Changes: d.Changes})
+		out = append(out, DirtyProgramme{ProgrammeID: d.ID, Changes: d.Changes, PaymentsWaiting: d.Waiting})
 		return nil
 	})
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/sheet/xlsx"
 	"github.com/fundtrack/fundtrack/shared/store"
 )
 
@@ -99,6 +100,7 @@ func NewAPI(t testing.TB, db store.DB, c APIConfig) *API {
 	if c.Now != nil {
 		deps.Service = service.New(c.Config.Store(db), c.Now)
 	}
+	deps.Service.WithWorkbooks(xlsx.Workbooks{}) // as the imports function reads workbooks
 	a.Handler = httpapi.Mount(httpapi.Functions(deps))
 	served := a.Handler
 	if c.Around != nil {

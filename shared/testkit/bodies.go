@@ -40,6 +40,27 @@ func GrantBody(title, funderID, projectID string, pence int64) map[string]any {
 	return b
 }
 
+// DatedPaymentBody is a tranche that falls due on due (YYYY-MM-DD).
+func DatedPaymentBody(pence int64, due string) map[string]any {
+	return map[string]any{"amountPence": pence, "dueDate": due, "trigger": map[string]any{"kind": "date"}}
+}
+
+// MilestonePaymentBody is a tranche that falls due when the target reaches
+// threshold percent of its value.
+func MilestonePaymentBody(pence int64, targetID string, threshold int64) map[string]any {
+	return map[string]any{"amountPence": pence, "trigger": map[string]any{"kind": "milestone", "targetId": targetID, "threshold": threshold}}
+}
+
+// SpendBody is a spend return for a period, from category and pence pairs:
+// SpendBody("2025-04-01", "2025-06-30", "staff", 1250000, "travel", 4500).
+func SpendBody(start, end string, lines ...any) map[string]any {
+	var ls []map[string]any
+	for i := 0; i+1 < len(lines); i += 2 {
+		ls = append(ls, map[string]any{"category": lines[i], "amountPence": lines[i+1]})
+	}
+	return map[string]any{"periodStart": start, "periodEnd": end, "lines": ls}
+}
+
 // PostBody is a valid post paid by a grant.
 func PostBody(grantID, status string) map[string]any {
 	return map[string]any{"title": "Employment specialist", "grantId": grantID, "fte": 1, "contract": "temporary",

@@ -135,6 +135,28 @@ func (b *Builder) Outcome(pid, project string, body any) domain.Outcome {
 	return must(b, "submit outcome", o, err)
 }
 
+// Payment records a tranche of grant grantID in programme pid.
+func (b *Builder) Payment(pid, grantID string, body any) domain.Payment {
+	b.t.Helper()
+	p, err := b.open(pid).CreatePayment(grantID, Body(body))
+	return must(b, "create payment", p, err)
+}
+
+// PayNow marks a payment of grant grantID paid on paidDate, whatever its version.
+func (b *Builder) PayNow(pid, grantID, paymentID, paidDate string) domain.Payment {
+	b.t.Helper()
+	p, err := b.open(pid).UpdatePayment(grantID, paymentID, func(int64) bool { return true },
+		Body(map[string]any{"status": "paid", "paidDate": paidDate}))
+	return must(b, "pay payment", p, err)
+}
+
+// Spend submits a spend return on grant grantID in programme pid.
+func (b *Builder) Spend(pid, grantID string, body any) domain.SpendReturn {
+	b.t.Helper()
+	s, err := b.open(pid).SubmitSpend(grantID, Body(body))
+	return must(b, "submit spend", s, err)
+}
+
 // Fixture is the standard programme's ids:
 //
 //	funders X (contact ContactX) and Y (ContactY); projects A and B;

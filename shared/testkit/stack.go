@@ -34,6 +34,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/sheet/xlsx"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testenv"
 )
@@ -86,7 +87,7 @@ func New(t testing.TB, opts ...Option) *Stack {
 	if s.Clock != nil {
 		now = s.Clock.Now
 	}
-	s.Svc = service.New(s.Store, now)
+	s.Svc = service.New(s.Store, now).WithWorkbooks(xlsx.Workbooks{})
 	return s
 }
 

@@ -25,7 +25,7 @@ func (a *app) audit(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	a.render(w, r, http.StatusOK, "audit", &view{Title: "Audit trail", Nav: n, Data: map[string]any{
 		"Items": items, "Next": nextURL(r, next), "Entity": string(filter.Entity), "User": filter.Email,
-		"Entities": []string{"programme", "member", "funder", "project", "grant", "post", "cohort", "outcome", "target", "notification"},
+		"Entities": []string{"programme", "member", "funder", "project", "grant", "payment", "spend", "post", "cohort", "outcome", "target", "notification"},
 	}})
 	return nil
 }
@@ -35,7 +35,7 @@ func (a *app) audit(w http.ResponseWriter, r *http.Request, q *req) error {
 // which serves the page's navigation too.
 func (a *app) history(w http.ResponseWriter, r *http.Request, q *req) error {
 	qs := r.URL.Query()
-	ref := domain.RecordRef{Entity: domain.Entity(qs.Get("entity")), ID: qs.Get("id"), ProjectID: qs.Get("project")}
+	ref := domain.RecordRef{Entity: domain.Entity(qs.Get("entity")), ID: qs.Get("id"), ProjectID: qs.Get("project"), GrantID: qs.Get("grant")}
 	if ref.ProjectID != "" {
 		q.sc = a.Service.OpenProject(r.Context(), q.Caller, r.PathValue("pid"), ref.ProjectID)
 	}

@@ -70,6 +70,8 @@ func errorView(r *http.Request, err error) *view {
 	var de *domain.Error
 	errors.As(err, &de)
 	switch {
+	case p.Status >= 500 && de != nil && de.Public:
+		v.Message = capitalise(de.Message) + ". If the problem continues, quote this reference: " + requestID(r) + "."
 	case p.Status >= 500:
 		v.Message = p.Advice + " If the problem continues, quote this reference: " + requestID(r) + "."
 	case p.Code == domain.CodeForbidden && de != nil && de.Message != "":
@@ -88,6 +90,10 @@ func related(r *http.Request, ref domain.RecordRef) (*relatedLink, string) {
 		return &relatedLink{Lead: "This submission has already been corrected —", Text: "see the correction", Href: href},
 			"To change the figures again, correct the newest submission. Nothing was saved."
 	}
+	if ref.Entity == domain.EntitySpend {
+		return &relatedLink{Lead: "This spend return has already been corrected —", Text: "see the correction", Href: href},
+			"To change the spend again, correct the newest return. Nothing was saved."
+	}
 	return &relatedLink{Lead: "Someone has already changed this —", Text: "see it as it is now", Href: href},
 		"Make your change there if it is still needed. Nothing was saved."
 }
@@ -98,6 +104,10 @@ func recordURL(pid string, ref domain.RecordRef) string {
 	switch ref.Entity {
 	case domain.EntityGrant:
 		return b + "/grants/" + ref.ID
+	case domain.EntityPayment:
+		return b + "/grants/" + ref.GrantID + "#payments"
+	case domain.EntitySpend:
+		return b + "/grants/" + ref.GrantID + "/spend/" + ref.ID
 	case domain.EntityOutcome:
 		return b + "/projects/" + ref.ProjectID + "/outcomes/" + ref.ID
 	case domain.EntityPost, domain.EntityCohort, domain.EntityProject:

@@ -40,6 +40,11 @@ const (
 	kOptChecks             // checkboxes: []string of the ticked values; left out when none is
 	kDays                  // "14, 7" → [14, 7] (days); blank → []
 	kBool                  // "true" / "false" (radios); left out when neither
+	// kBudgetLines is one amount in pounds per budget category, in inputs
+	// named <path>.<category> → [{category, amountPence}] of the filled
+	// ones, in category order (a grant's budget, a spend return's lines).
+	kBudgetLines
+	kPart // one input of a kBudgetLines group: read with the group
 )
 
 // field is one input of a form: its name is the JSON path it fills.
@@ -58,16 +63,27 @@ type form struct {
 	// General holds problems no field shows (a stale version, say).
 	General []string
 	fields  map[string]field
+	// lines is, for each kBudgetLines group, the category of each line the
+	// body sent, in order: "lines[1].amountPence" is shown beside the
+	// input of lines[1]'s category.
+	lines map[string][]domain.BudgetCategory
 }
 
 func newForm(fields []field, values url.Values) *form {
-	f := &form{Values: values, Errors: map[string]string{}, fields: map[string]field{}}
+	f := &form{Values: values, Errors: map[string]string{}, fields: map[string]field{}, lines: map[string][]domain.BudgetCategory{}}
 	if f.Values == nil {
 		f.Values = url.Values{}
 	}
 	for _, fd := range fields {
 		f.fields[fd.Path] = fd
 		f.Order = append(f.Order, fd.Path)
+		if fd.Kind == kBudgetLines {
+			for _, c := range domain.BudgetCategories {
+				p := fd.Path + "." + string(c)
+				f.fields[p] = field{p, kPart, c.Label()}
+				f.Order = append(f.Order, p)
+			}
+		}
 	}
 	return f
 }
@@ -271,6 +287,30 @@ func (f *form) body() (map[string]any, domain.Problems) {
 				}
 			}
 			v = lines
+		case kBudgetLines:
+			var ls []map[string]any
+			var cats []domain.BudgetCategory
+			for _, c := range domain.BudgetCategories {
+				in := strings.TrimSpace(f.Values.Get(p + "." + string(c)))
+				if in == "" {
+					continue
+				}
+				n, err := parsePounds(in)
+				if err != nil {
+					bad.Add(p+"."+string(c), err.Error())
+					ok = false
+					continue
+				}
+				ls = append(ls, map[string]any{"category": c, "amountPence": n})
+				cats = append(cats, c)
+			}
+			if ls == nil {
+				ls = []map[string]any{} // none: no budget, or a return with no lines
+			}
+			f.lines[p] = cats
+			v = ls
+		case kPart:
+			continue // read with its group
 		case kAreas:
 			// One area per line: its ONS code, then its name. The API checks
 			// both, and its problems ("beneficiaryLocations[1].geoCode") show
@@ -431,6 +471,10 @@ func (f *form) owner(p string) string {
 		return p
 	}
 	if i := strings.IndexByte(p, '['); i > 0 {
+		// A line of a budget group: the input of its category.
+		if name, n, ok := listStep(strings.SplitN(p, ".", 2)[0]); ok && n < len(f.lines[name]) {
+			return name + "." + string(f.lines[name][n])
+		}
 		if _, ok := f.fields[p[:i]]; ok {
 			return p[:i]
 		}
@@ -453,6 +497,10 @@ func (f *form) message(p, msg string) string {
 }
 
 func (f *form) label(p string) string {
+	if fd, ok := f.fields[p]; ok && fd.Kind == kPart {
+		group, _, _ := strings.Cut(p, ".")
+		return f.fields[group].Label + ": " + strings.ToLower(fd.Label)
+	}
 	if fd, ok := f.fields[p]; ok && fd.Label != "" {
 		return fd.Label
 	}

@@ -26,27 +26,11 @@ func (a *app) grants(w http.ResponseWriter, r *http.Request, q *req) error {
 	return nil
 }
 
-func (a *app) grant(w http.ResponseWriter, r *http.Request, q *req) error {
-	g, err := a.scope(r, q).Grant(r.PathValue("gid"))
-	if err != nil {
-		return err
-	}
-	n, err := a.open(r, q, "grants")
-	if err != nil {
-		return err
-	}
-	names, err := a.names(r, q)
-	if err != nil {
-		return err
-	}
-	a.render(w, r, http.StatusOK, "grant", &view{Title: g.Title, Nav: n, Data: map[string]any{"Grant": g, "Names": names}})
-	return nil
-}
-
 var grantFields = []field{
 	{"funderId", kText, "Funder"}, {"projectId", kText, "Recipient"}, {"title", kText, "Title"},
 	{"description", kText, "Description"}, {"amountPence", kPounds, "Amount"}, {"currency", kText, "Currency"},
 	{"awardDate", kDate, "Award date"}, {"startDate", kDate, "Start date"}, {"endDate", kDate, "End date"},
+	{"budget", kBudgetLines, "Budget"},
 }
 
 // grantForm records a grant (…/grants/new) or changes one (…/grants/{gid}/edit).
@@ -79,5 +63,8 @@ func setGrantValues(v url.Values, g domain.Grant) {
 	setDate(v, "awardDate", g.AwardDate)
 	setDate(v, "startDate", g.StartDate)
 	setDate(v, "endDate", g.EndDate)
+	for _, l := range g.Budget {
+		v.Set("budget."+string(l.Category), pounds(l.AmountPence))
+	}
 	v.Set("version", strconv.FormatInt(g.Version, 10))
 }

@@ -21,6 +21,8 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/sheet/xlsx"
+	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
@@ -51,6 +53,7 @@ type webH struct {
 	codec *web.Codec
 	logs  *testkit.LogBuffer
 	build *testkit.Builder // makes records through Svc as the administrator
+	store *store.Store     // the stack's store, for what only the notifier writes
 }
 
 func newWeb(t testing.TB) *webH {
@@ -61,8 +64,9 @@ func newWeb(t testing.TB) *webH {
 // newWebOver starts the web app over a testkit stack's table and client.
 func newWebOver(t testing.TB, s *testkit.Stack) *webH {
 	t.Helper()
-	h := &webH{codec: web.RandomCodec(), logs: &testkit.LogBuffer{}, Svc: s.Svc, build: s.Build(t)}
+	h := &webH{codec: web.RandomCodec(), logs: &testkit.LogBuffer{}, Svc: s.Svc, build: s.Build(t), store: s.Store}
 	deps := webdeps.Deps(s.Config(), s.DB)
+	deps.Service.WithWorkbooks(xlsx.Workbooks{}) // as the imports function serves the import pages
 	deps.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
 	deps.Sessions = h.codec
 	deps.SignIn = websignin.Local{Codec: h.codec, Users: cast}

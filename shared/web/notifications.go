@@ -2,8 +2,8 @@ package web
 
 import "net/http"
 
-// notifications lists milestone notifications and their delivery: all to
-// leads, a funder's own to the funder.
+// notifications lists the emails (milestones, payments due) and their
+// delivery: all to leads, a funder's own to the funder.
 func (a *app) notifications(w http.ResponseWriter, r *http.Request, q *req) error {
 	items, next, err := a.scope(r, q).ListNotifications(pageOf(r))
 	if err != nil {

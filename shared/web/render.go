@@ -94,9 +94,11 @@ func parseTemplates(as *assets) map[string]*template.Template {
 		"metricShort":  domain.Metric.Short,
 		"metricPhrase": domain.Metric.Phrase,
 		"metrics":      func() []domain.Metric { return domain.Metrics },
+		"categories":   func() []domain.BudgetCategory { return domain.BudgetCategories },
 		"pct":          func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + "%" },
 		"barWidth":     barWidth,
 		"statusTag":    statusTag,
+		"paymentTag":   paymentTag,
 		"statusText":   statusText,
 		"fieldID":      fieldID,
 		"pathEscape":   url.PathEscape,
@@ -240,6 +242,20 @@ func statusTag(s string) string {
 	default:
 		return "nhsuk-tag--grey"
 	}
+}
+
+// paymentTag is the NHS tag colour of a payment's status: what needs doing
+// (due) stands out.
+func paymentTag(s string) string {
+	switch s {
+	case "paid":
+		return "nhsuk-tag--green"
+	case "due":
+		return "nhsuk-tag--orange"
+	case "scheduled":
+		return "nhsuk-tag--blue"
+	}
+	return "nhsuk-tag--grey"
 }
 
 func statusText(s string) string {

@@ -33,9 +33,11 @@ func TestPageRequests(t *testing.T) {
 		path string
 		same func()
 	}{
+		// The grant with its money, payments and spend returns in one
+		// round trip; the names of funders and projects.
 		{p + "/grants/" + f.GrantX, func() {
 			sc := h.Svc.Open(ctx, who, f.PID)
-			sc.Grant(f.GrantX)
+			sc.GrantAccount(f.GrantX)
 			names(sc)
 		}},
 		{p + "/grants/" + f.GrantX + "/edit", func() {

@@ -8,7 +8,7 @@ import (
 )
 
 // The signed-in pages, one file per resource: programmes.go (and the
-// dashboard in dashboard.go), grants.go, projects.go, outcomes.go,
+// dashboard in dashboard.go), grants.go (and their money in money.go), projects.go, outcomes.go,
 // posts.go, cohorts.go, targets.go, notifications.go, funders.go,
 // members.go, audit.go (audit trail and record histories), exports.go.
 // Every create and edit page runs the one flow in editform.go.
@@ -30,6 +30,11 @@ func (a *app) pageRoutes() []pageRoute {
 	both(p+"/grants/new", a.grantForm)
 	get(p+"/grants/{gid}", a.grant)
 	both(p+"/grants/{gid}/edit", a.grantForm)
+	both(p+"/grants/{gid}/payments/new", a.paymentNew)
+	both(p+"/grants/{gid}/payments/{payid}/change", a.paymentChange)
+	both(p+"/grants/{gid}/spend/new", a.spendNew)
+	get(p+"/grants/{gid}/spend/{sid}", a.spendReturn)
+	get(p+"/payments.csv", a.paymentsCSV)
 	get(p+"/grants.csv", a.grantsCSV)
 	get(p+"/grants/360giving", a.grants360)
 	get(p+"/outcomes/summary.csv", a.outcomeSummaryCSV)
@@ -49,6 +54,12 @@ func (a *app) pageRoutes() []pageRoute {
 	both(p+"/targets/new", a.targetForm)
 	both(p+"/targets/{tid}/edit", a.targetForm)
 	get(p+"/notifications", a.notifications)
+
+	both(p+"/imports", a.imports)
+	routes = append(routes, pageRoute{"POST " + p + "/imports/confirm", a.importConfirm})
+	get(p+"/imports/result", a.importResult)
+	get(p+"/imports/template.csv", a.importTemplate(domain.MediaCSV))
+	get(p+"/imports/template.xlsx", a.importTemplate(domain.MediaXLSX))
 
 	get(p+"/returns", a.returns)
 	get(p+"/reviews", a.reviews)

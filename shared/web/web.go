@@ -151,7 +151,11 @@ func (a *app) outer(next http.Handler) http.Handler {
 		}
 		// Every page answers within the API's deadline: past it, database
 		// calls give up and the person sees the 503 page.
-		ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), requestIDKey, id), RequestTimeout)
+		timeout := RequestTimeout
+		if importPage(r) {
+			timeout = ImportRequestTimeout
+		}
+		ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), requestIDKey, id), timeout)
 		defer cancel()
 		r = r.WithContext(ctx)
 		h := w.Header()
@@ -205,6 +209,8 @@ type req struct {
 	Caller  domain.Caller
 	// Form is the posted form, CSRF-checked, on POST.
 	Form url.Values
+	// File is the file a multipart form uploaded (imports only).
+	File *upload
 	sc   *service.Scope // see app.scope
 }
 
@@ -271,7 +277,7 @@ func (a *app) signedIn(h handler) http.Handler {
 		q := &req{Session: s, Caller: domain.Caller{Identity: s.Identity(), RequestID: requestID(r)}}
 		r = r.WithContext(context.WithValue(r.Context(), sessionKey, &s))
 		if r.Method == http.MethodPost {
-			form, err := a.postedForm(w, r)
+			form, file, err := a.postedForm(w, r)
 			if err != nil {
 				a.errorPage(w, r, err)
 				return
@@ -281,7 +287,7 @@ func (a *app) signedIn(h handler) http.Handler {
 				a.errorPage(w, r, errCSRF)
 				return
 			}
-			q.Form = form
+			q.Form, q.File = form, file
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		if err := h(w, r, q); err != nil {
@@ -290,21 +296,25 @@ func (a *app) signedIn(h handler) http.Handler {
 	})
 }
 
-// postedForm reads an urlencoded form of at most 64 KiB.
-func (a *app) postedForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+// postedForm reads an urlencoded form of at most 64 KiB, or, on the
+// import upload page, a multipart form with its one file.
+func (a *app) postedForm(w http.ResponseWriter, r *http.Request) (url.Values, *upload, error) {
 	ct := r.Header.Get("Content-Type")
+	if strings.HasPrefix(ct, "multipart/form-data") && importPage(r) {
+		return a.uploadForm(w, r)
+	}
 	if !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
-		return nil, domain.Errorf(domain.CodeUnsupportedMedia, "send the form as application/x-www-form-urlencoded")
+		return nil, nil, domain.Errorf(domain.CodeUnsupportedMedia, "send the form as application/x-www-form-urlencoded")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, domain.Errorf(domain.CodeTooLarge, "the form is larger than %d bytes", maxFormBytes)
+			return nil, nil, domain.Errorf(domain.CodeTooLarge, "the form is larger than %d bytes", maxFormBytes)
 		}
-		return nil, domain.Errorf(domain.CodeValidation, "the form could not be read")
+		return nil, nil, domain.Errorf(domain.CodeValidation, "the form could not be read")
 	}
-	return r.PostForm, nil
+	return r.PostForm, nil, nil
 }
 
 // errKeyUnavailable is a page that needs the session key before Parameter
@@ -365,7 +375,7 @@ func (a *app) logout(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	s, ok := a.session(r)
 	if ok {
-		form, err := a.postedForm(w, r)
+		form, _, err := a.postedForm(w, r)
 		if err != nil {
 			a.errorPage(w, r, err)
 			return

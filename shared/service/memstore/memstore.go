@@ -33,11 +33,16 @@ type Store struct {
 	// written. Tests use it to slip a competing write in between a
 	// service's read and its write.
 	Before func(op string) error
+	// ImportBatch is how many submissions an import writes per
+	// transaction (0: DefaultImportBatch).
+	ImportBatch int
 
 	mu     sync.Mutex
 	progs  map[string]*partition
 	claims map[[2]string]*claim // by (scope, key)
 	faults []fault
+	locks  map[string]*importLock        // by programme
+	staged map[string]service.StagedFile // by programme/id
 }
 
 // partition is everything of one programme, as the DynamoDB store keeps it
@@ -50,6 +55,7 @@ type partition struct {
 	changes    int64                 // changes to the figures so far
 	dirty      bool                  // figures changed since the notifier last looked
 	audit      []auditEntry
+	money      moneyState // grants' money figures and corrected spend returns
 }
 
 type auditEntry struct {
@@ -64,7 +70,8 @@ type fault struct {
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{progs: map[string]*partition{}, claims: map[[2]string]*claim{}}
+	return &Store{progs: map[string]*partition{}, claims: map[[2]string]*claim{}, locks: map[string]*importLock{},
+		staged: map[string]service.StagedFile{}}
 }
 
 var _ service.Storer = (*Store)(nil)
@@ -119,6 +126,8 @@ func slot(ref domain.RecordRef) (domain.RecordRef, error) {
 		return domain.Ref(ref.Entity, ref.ID), nil
 	case domain.EntityPost, domain.EntityCohort, domain.EntityOutcome:
 		return ref, nil
+	case domain.EntityPayment, domain.EntitySpend: // under their grant
+		return domain.GrantRef(ref.Entity, ref.GrantID, ref.ID), nil
 	case domain.EntitySchedule, entitySetup, entityStats, entityGeneration:
 		return domain.Ref(ref.Entity, ref.ID), nil
 	case domain.EntityReturn:
@@ -326,6 +335,7 @@ func (s *Store) Snapshot() string {
 		for _, old := range slices.Sorted(maps.Keys(p.superseded)) {
 			fmt.Fprintf(&b, "superseded %s by %s\n", old, p.superseded[old])
 		}
+		b.WriteString(p.money.String())
 		for _, e := range p.audit {
 			fmt.Fprintf(&b, "audit %s\n", e.data)
 		}
@@ -347,9 +357,7 @@ func (s *Store) Clone() *Store {
 	defer s.mu.Unlock()
 	c := New()
 	for id, p := range s.progs {
-		c.progs[id] = &partition{records: maps.Clone(p.records), superseded: maps.Clone(p.superseded), totals: copyTotals(p.totals),
-			funding: domain.FundingFigures{Awarded: maps.Clone(p.funding.Awarded), Paid: maps.Clone(p.funding.Paid), Due: maps.Clone(p.funding.Due)},
-			changes: p.changes, dirty: p.dirty, audit: slices.Clone(p.audit)}
+		c.progs[id] = p.clone()
 	}
 	for k, cl := range s.claims {
 		copied := *cl

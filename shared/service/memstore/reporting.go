@@ -170,26 +170,31 @@ func (s *Store) CreateOutcome(_ context.Context, programmeID string, sub service
 	if old != nil && old.ProjectID != o.ProjectID {
 		return &service.MissingRefError{Refs: []domain.RecordRef{domain.ProjectRef(domain.EntityOutcome, o.ProjectID, old.ID)}}
 	}
-	return s.write("CreateOutcome", programmeID, ch, func(t *tx) {
-		t.create(domain.ProjectRef(domain.EntityOutcome, o.ProjectID, o.ID), o)
-		t.exists(domain.Ref(domain.EntityProject, o.ProjectID))
-		if o.CohortID != "" {
-			t.exists(domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID))
+	return s.write("CreateOutcome", programmeID, ch, func(t *tx) { t.submission(sub) })
+}
+
+// submission adds what storing one submission checks and writes, in the
+// order of the DynamoDB store's transaction items.
+func (t *tx) submission(sub service.Submission) {
+	o, old := sub.Outcome, sub.Old
+	t.create(domain.ProjectRef(domain.EntityOutcome, o.ProjectID, o.ID), o)
+	t.exists(domain.Ref(domain.EntityProject, o.ProjectID))
+	if o.CohortID != "" {
+		t.exists(domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID))
+	}
+	if old != nil {
+		replaced := domain.ProjectRef(domain.EntityOutcome, old.ProjectID, old.ID)
+		by := ""
+		if t.p != nil {
+			by = t.p.superseded[old.ID]
 		}
-		if old != nil {
-			replaced := domain.ProjectRef(domain.EntityOutcome, old.ProjectID, old.ID)
-			by := ""
-			if t.p != nil {
-				by = t.p.superseded[old.ID]
-			}
-			t.check(by == "", &service.AlreadyCorrectedError{Replaced: replaced, By: domain.ProjectRef(domain.EntityOutcome, old.ProjectID, by)})
-			t.outcomeStillAs(*old)
-			t.then(func(p *partition) { p.superseded[old.ID] = o.ID })
-		}
-		t.figures(sub.Figures, o.SubmittedAt).returnWrites(sub.Returns)
-		t.check(t.p.seq() == sub.Seq, service.ErrChanged)
-		t.notify(sub.Notify)
-	})
+		t.check(by == "", &service.AlreadyCorrectedError{Replaced: replaced, By: domain.ProjectRef(domain.EntityOutcome, old.ProjectID, by)})
+		t.outcomeStillAs(*old)
+		t.then(func(p *partition) { p.superseded[old.ID] = o.ID })
+	}
+	t.figures(sub.Figures, o.SubmittedAt).returnWrites(sub.Returns)
+	t.check(t.p.seq() == sub.Seq, service.ErrChanged)
+	t.notify(sub.Notify)
 }
 
 // ReviewOutcome implements service.ReportingStore.

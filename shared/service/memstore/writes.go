@@ -188,12 +188,17 @@ func (s *Store) CreateGrant(_ context.Context, programmeID string, g domain.Gran
 	})
 }
 
-// UpdateGrant implements service.GrantStore.
+// UpdateGrant implements service.GrantStore. A new amount moves the
+// grant's headroom by the difference; a smaller one must leave room for
+// its payments that are not cancelled (service.ErrOverCommitted).
 func (s *Store) UpdateGrant(_ context.Context, programmeID string, before, after domain.Grant, ch service.Change) error {
 	byKey := map[domain.FundingKey]int64{after.FundingKey(): after.AmountPence}
 	byKey[before.FundingKey()] -= before.AmountPence
 	return s.write("UpdateGrant", programmeID, ch, func(t *tx) {
 		t.versioned(domain.Ref(domain.EntityGrant, after.ID), after, before.Version).totals(funding(byKey)).grantRefs(after)
+		if d := after.AmountPence - before.AmountPence; d != 0 {
+			t.money(before, domain.MoneyDelta{Headroom: d}, max(-d, 0))
+		}
 	})
 }
 

@@ -26,6 +26,7 @@ type suite struct {
 
 	// Set as the story goes.
 	grantID, targetID string
+	money             moneyState
 	rc                reportingStory
 }
 
@@ -36,9 +37,11 @@ func (s *suite) base() string { return "/app/programmes/" + s.fx.PID }
 // building on the one before: the lead records the DWP's grant and sets a
 // people-into-work target of 60; the project lead's outcomes take the
 // programme past it (once with JavaScript, once without); the funder then
-// sees it reached. Then the reporting cycle, in a programme of its own
-// (reporting_test.go): a schedule, a late return, a change asked for and
-// made, an approval, and the funder seeing the figure only then.
+// sees it reached. Then its money (money_test.go): a budget and tranches,
+// spend, tranches falling due and paid, what the funder sees. Then the
+// reporting cycle, in a programme of its own (reporting_test.go): a
+// schedule, a late return, a change asked for and made, an approval, and
+// the funder seeing the figure only then.
 func TestWebAppInABrowser(t *testing.T) {
 	start := time.Now()
 	root := repoRoot(t)
@@ -61,12 +64,17 @@ func TestWebAppInABrowser(t *testing.T) {
 		{"project lead corrects a bad figure without JavaScript", func(t *testing.T) { s.projectLeadSubmitsOutcome(t, false) }},
 		{"project lead corrects a submission already corrected", s.projectLeadCorrectsTwice},
 		{"funder sees the target reached and no edit forms", s.funderSeesTargetReached},
+		{"lead budgets the grant and records three tranches", s.leadBudgetsAndRecordsTranches},
+		{"project lead reports spend and corrects it without JavaScript", s.projectLeadReportsSpend},
+		{"tranches fall due, the DWP is emailed once, the lead pays on a stale page and again", s.tranchesFallDue},
+		{"funder sees the money and no way to change it", s.funderSeesMoney},
 		{"lead sets a quarterly schedule and turns review on", s.leadSetsUpReturns},
 		{"project lead is told a return is overdue and submits it late", s.projectLeadSubmitsLate},
 		{"lead asks for a change", s.leadAsksForAChange},
 		{"project lead corrects without JavaScript", s.projectLeadCorrects},
 		{"lead approves the correction without JavaScript", s.leadApproves},
 		{"funder sees the approved figure and is emailed only then", s.funderSeesApprovedFigures},
+		{"project lead imports a year of figures from Excel", s.projectLeadImportsFromExcel},
 	}
 	for _, sc := range scenarios {
 		began := time.Now()
@@ -353,6 +361,7 @@ func (tb *tab) signOut() {
 var editControls = []string{
 	"main form", "#record-grant", "#change-grant", "#set-target", "#add-project", "#submit-outcomes", "#add-post",
 	"#add-cohort", "#correct-outcome", "#add-member", "#create-programme",
+	"#record-payment", "#report-spend", "#correct-spend", `[data-testid="change-payment"]`,
 	`main a[href$="/new"]`, `main a[href*="/new?"]`, `main a[href$="/edit"]`, `main a[href*="/remove"]`,
 	"main input:not([type=hidden])", "main select", "main textarea", "main button",
 }

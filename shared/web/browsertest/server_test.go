@@ -24,6 +24,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/sheet/xlsx"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
@@ -81,6 +82,7 @@ func startServer(t *testing.T, opts ...func(*web.Deps)) *server {
 	// codec; the app under /app/, the API everywhere else.
 	codec := web.RandomCodec()
 	webDeps := webdeps.Deps(st.Config(), st.DB)
+	webDeps.Service.WithWorkbooks(xlsx.Workbooks{}) // as the imports function serves the import pages
 	webDeps.Logger = logger
 	webDeps.Sessions = codec
 	webDeps.SignIn = websignin.Local{Codec: codec, AllowOthers: true}

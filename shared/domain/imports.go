@@ -1,0 +1,561 @@
+package domain
+
+import (
+	"errors"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Spreadsheet imports (SPEC, "Spreadsheet import"): a sheet of outcome
+// figures, one row per project and period, each row a submission made by
+// the caller under every rule of the API. This file holds the rules that
+// need no storage: reading the header, reading and checking each row,
+// and deciding what a row does to the submissions already there.
+
+// Limits and media types of an import.
+const (
+	// MaxImportBytes bounds a file: base64-encoded by API Gateway, 4 MiB
+	// is about 5.6 MB, within Lambda's 6 MB request limit.
+	MaxImportBytes = 4 << 20
+	// MaxImportRows bounds the rows of figures (the header not counted).
+	MaxImportRows = 5000
+	MediaCSV      = "text/csv"
+	MediaXLSX     = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
+// Sheet is a spreadsheet's first sheet as read from a CSV file or a
+// workbook: its rows in order, blank ones left out.
+type Sheet struct {
+	Rows []SheetRow
+	// Date1904 says the workbook counts dates from 1904 (old Mac Excel)
+	// rather than 1900.
+	Date1904 bool
+}
+
+// SheetRow is one row: Number is the spreadsheet's own row number (from
+// 1), which every problem names.
+type SheetRow struct {
+	Number int
+	Cells  []SheetCell
+}
+
+// SheetCell is one cell. Numeric marks a workbook cell stored as a number,
+// Text then being the number as stored ("45748", "12"): a date-formatted
+// cell is such a number of days (a serial date).
+type SheetCell struct {
+	Text    string
+	Numeric bool
+}
+
+// ImportColumns says which of the columns fundtrack reads a sheet has.
+type ImportColumns struct {
+	Metrics []Metric // in the sheet's order
+	Cohort  bool
+	Notes   bool
+}
+
+// ImportRow is one row of figures, read and checked.
+type ImportRow struct {
+	Row         int // the spreadsheet's row number
+	ProjectID   string
+	CohortText  string // the cohort cell as written, until resolved
+	CohortID    string
+	PeriodStart Date
+	PeriodEnd   Date
+	Counts      map[Metric]int64 // one per metric column; an empty cell is 0
+	Notes       string
+}
+
+// ImportFile is a sheet read: its columns and rows, and the problems found
+// in it, keyed rows[N].column.
+type ImportFile struct {
+	Columns  ImportColumns
+	Rows     []ImportRow
+	Problems Problems
+}
+
+// ImportResult is the answer to an import: how many rows it read and what
+// each did, and the submission now holding each row's figures, in the
+// sheet's order (none for a dry run).
+type ImportResult struct {
+	Rows        int      `json:"rows"`
+	Created     int      `json:"created"`
+	Corrected   int      `json:"corrected"`
+	Unchanged   int      `json:"unchanged"`
+	Submissions []string `json:"submissions"`
+	DryRun      bool     `json:"dryRun"`
+}
+
+// The column names of an import, as field paths name them; metrics go by
+// their API names.
+const (
+	ColProject     = "project"
+	ColPeriodStart = "periodStart"
+	ColPeriodEnd   = "periodEnd"
+	ColCohort      = "cohort"
+	ColNotes       = "notes"
+)
+
+// RowField is the field path of a problem with a column of a row.
+func RowField(row int, column string) string {
+	return "rows[" + strconv.Itoa(row) + "]." + column
+}
+
+// ImportHeaders are the headings of an import's template: every column
+// fundtrack reads, labelled as people read them.
+func ImportHeaders() []string {
+	h := []string{"Project", "Period start", "Period end"}
+	for _, d := range metricCatalogue {
+		h = append(h, d.Label)
+	}
+	return append(h, "Cohort", "Notes")
+}
+
+// importColumn reads a heading: one of the fixed columns, or a metric by
+// API name or label, in any case and spacing.
+func importColumn(h string) (string, bool) {
+	switch k := strings.ReplaceAll(metricKey(h), " ", ""); k {
+	case "project":
+		return ColProject, true
+	case "periodstart":
+		return ColPeriodStart, true
+	case "periodend":
+		return ColPeriodEnd, true
+	case "cohort":
+		return ColCohort, true
+	case "notes":
+		return ColNotes, true
+	}
+	if m, ok := ParseMetric(h); ok {
+		return string(m), true
+	}
+	return "", false
+}
+
+// columnLetter is a column's spreadsheet name: A, B, … Z, AA, AB…
+func columnLetter(i int) string {
+	s := ""
+	for i++; i > 0; i = (i - 1) / 26 {
+		s = string(rune('A'+(i-1)%26)) + s
+	}
+	return s
+}
+
+// ReadImport reads a sheet's header and rows against the programme's
+// projects and checks every cell, so one answer names every bad one.
+// Cohorts are resolved afterwards (ResolveCohorts), once the projects'
+// cohorts are read.
+func ReadImport(sh Sheet, projects []Project) ImportFile {
+	f := ImportFile{Problems: Problems{}}
+	if len(sh.Rows) == 0 {
+		f.Problems.Add("rows", "the file is empty: the first row must be a header naming the columns (download the template)")
+		return f
+	}
+	if n := len(sh.Rows) - 1; n > MaxImportRows {
+		f.Problems.Add("rows", "the file has "+strconv.Itoa(n)+" rows of figures; send at most "+strconv.Itoa(MaxImportRows)+" at a time")
+		return f
+	}
+	header := sh.Rows[0]
+	cols := make([]string, len(header.Cells)) // "" for a column not read
+	at := map[string]int{}
+	for i, c := range header.Cells {
+		h := strings.TrimSpace(c.Text)
+		if h == "" {
+			continue
+		}
+		name, ok := importColumn(h)
+		field := RowField(header.Number, name)
+		if !ok {
+			f.Problems.Add(RowField(header.Number, columnLetter(i)), "the heading "+quoteCell(h)+
+				" is not a column fundtrack reads: use project, periodStart, periodEnd, cohort, notes or a metric ("+metricList()+") by name or label")
+			continue
+		}
+		if _, dup := at[name]; dup {
+			f.Problems.Add(field, "appears twice in the header (columns "+columnLetter(at[name])+" and "+columnLetter(i)+")")
+			continue
+		}
+		at[name], cols[i] = i, name
+		if m := Metric(name); ValidMetric(m) {
+			f.Columns.Metrics = append(f.Columns.Metrics, m)
+		}
+	}
+	_, f.Columns.Cohort = at[ColCohort]
+	_, f.Columns.Notes = at[ColNotes]
+	for _, need := range []string{ColProject, ColPeriodStart, ColPeriodEnd} {
+		if _, ok := at[need]; !ok {
+			f.Problems.Add(RowField(header.Number, need), "missing: the header needs a column headed "+need)
+		}
+	}
+	if len(f.Columns.Metrics) == 0 {
+		f.Problems.Add(RowField(header.Number, "metrics"), "the header names no metric: add a column per figure, such as People into work")
+	}
+	if len(f.Problems) > 0 {
+		return f // rows cannot be read without their columns
+	}
+	byName := map[string][]string{}
+	byID := map[string]bool{}
+	for _, p := range projects {
+		byName[metricKey(p.Name)] = append(byName[metricKey(p.Name)], p.ID)
+		byID[p.ID] = true
+	}
+	seen := map[string]int{}
+	for _, sr := range sh.Rows[1:] {
+		row := ImportRow{Row: sr.Number, Counts: map[Metric]int64{}}
+		p := Problems{}
+		cell := func(name string) SheetCell {
+			if i, ok := at[name]; ok && i < len(sr.Cells) {
+				return sr.Cells[i]
+			}
+			return SheetCell{}
+		}
+		for i, c := range sr.Cells {
+			if (i >= len(cols) || cols[i] == "") && strings.TrimSpace(c.Text) != "" {
+				if i < len(header.Cells) && strings.TrimSpace(header.Cells[i].Text) != "" {
+					continue // an unknown heading, named once on the header row
+				}
+				p.Add(RowField(sr.Number, columnLetter(i)), "has a value, but its column has no heading")
+			}
+		}
+		row.ProjectID = importProject(p, sr.Number, cell(ColProject).Text, byName, byID)
+		row.PeriodStart = importDate(p, RowField(sr.Number, ColPeriodStart), cell(ColPeriodStart), sh.Date1904)
+		row.PeriodEnd = importDate(p, RowField(sr.Number, ColPeriodEnd), cell(ColPeriodEnd), sh.Date1904)
+		for _, m := range f.Columns.Metrics {
+			row.Counts[m] = importCount(p, RowField(sr.Number, string(m)), cell(string(m)))
+		}
+		if f.Columns.Cohort {
+			row.CohortText = importText(p, RowField(sr.Number, ColCohort), cell(ColCohort).Text, false, MaxNameLen)
+		}
+		if f.Columns.Notes {
+			row.Notes = importText(p, RowField(sr.Number, ColNotes), cell(ColNotes).Text, true, MaxNotesLen)
+		}
+		// The API's own rules for a submission, named by column.
+		in := OutcomeInput{PeriodStart: row.PeriodStart, PeriodEnd: row.PeriodEnd, Counts: row.Counts}
+		var verr *Error
+		if errors.As(in.Validate(), &verr) {
+			for field, problem := range verr.Fields {
+				p.Add(RowField(sr.Number, strings.TrimPrefix(field, "counts.")), problem)
+			}
+		}
+		if len(p) == 0 {
+			key := row.ProjectID + "|" + metricKey(row.CohortText) + "|" + row.PeriodStart.String() + "|" + row.PeriodEnd.String()
+			if first, dup := seen[key]; dup {
+				p.Add(RowField(sr.Number, ColPeriodStart), "row "+strconv.Itoa(first)+" already has this project and period; give each period one row")
+			} else {
+				seen[key] = sr.Number
+			}
+		}
+		for k, v := range p {
+			f.Problems.Add(k, v)
+		}
+		f.Rows = append(f.Rows, row)
+	}
+	if len(f.Rows) == 0 {
+		f.Problems.Add("rows", "the file has a header but no rows of figures")
+	}
+	return f
+}
+
+// quoteCell quotes a cell for a message, shortened: only cells the guard
+// passed are ever quoted.
+func quoteCell(s string) string {
+	if utf8.RuneCountInString(s) > 60 {
+		s = string([]rune(s)[:57]) + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// guarded says what is wrong with a text cell, or "": not text (control
+// or invisible characters, a line break in a one-line column), or the
+// personal data of the people supported, which a message must never echo.
+func guarded(s string, multiLine bool) string {
+	if problem := TextProblem(s, multiLine); problem != "" {
+		return problem
+	}
+	if kind := personalKind(s); kind != "" {
+		return "appears to contain " + kind + ": " + personalMessage
+	}
+	return ""
+}
+
+func importText(p Problems, field, s string, multiLine bool, max int) string {
+	s = strings.TrimSpace(s)
+	if problem := guarded(s, multiLine); problem != "" {
+		p.Add(field, problem)
+		return ""
+	}
+	if utf8.RuneCountInString(s) > max {
+		p.Add(field, "must be at most "+strconv.Itoa(max)+" characters")
+	}
+	return s
+}
+
+// importProject finds a row's project by id, else by name (any case and
+// spacing).
+func importProject(p Problems, row int, s string, byName map[string][]string, byID map[string]bool) string {
+	field := RowField(row, ColProject)
+	s = importText(p, field, s, false, MaxNameLen)
+	ids := byName[metricKey(s)]
+	if bare, ok := strings.CutPrefix(s, "'"); ok && len(ids) == 0 {
+		// A name starting with a formula character comes back from our
+		// own CSV template with the apostrophe that kept it text.
+		ids = byName[metricKey(bare)]
+	}
+	switch {
+	case s == "":
+		if _, bad := p[field]; !bad {
+			p.Add(field, "required: the project's name or id")
+		}
+		return ""
+	case byID[s]:
+		return s
+	case len(ids) == 1:
+		return ids[0]
+	case len(ids) > 1:
+		p.Add(field, "more than one project is named "+quoteCell(s)+": give the project's id instead")
+	default:
+		p.Add(field, "no project named "+quoteCell(s)+" in this programme")
+	}
+	return ""
+}
+
+var earliestSerialDate = Date{t: time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC)}
+
+var dayMonthYear = lazyRegexp(`^(\d{1,2})/(\d{1,2})/(\d{4})$`)
+
+// importDate reads a date as YYYY-MM-DD, DD/MM/YYYY (the UK's order), or a
+// workbook's date (a number of days).
+func importDate(p Problems, field string, c SheetCell, date1904 bool) Date {
+	s := strings.TrimSpace(c.Text)
+	if s == "" {
+		p.Add(field, "required: a date such as 2025-04-01 or 01/04/2025")
+		return Date{}
+	}
+	if c.Numeric {
+		// No programme reports on periods before 1950: a smaller number is
+		// a count or a year typed into a date cell, not a date.
+		d, ok := SerialDate(s, date1904)
+		if !ok || d.Before(earliestSerialDate) {
+			p.Add(field, "is a number, not a date: type a date such as 01/04/2025, or format the cell as a date")
+			return Date{}
+		}
+		return d
+	}
+	// Spreadsheets writing dates as text often add midnight.
+	for _, midnight := range []string{" 00:00:00", "T00:00:00", " 00:00"} {
+		s = strings.TrimSuffix(s, midnight)
+	}
+	if d, err := ParseDate(s); err == nil {
+		return d
+	}
+	if m := dayMonthYear().FindStringSubmatch(s); m != nil {
+		if d, err := ParseDate(m[3] + "-" + pad2(m[2]) + "-" + pad2(m[1])); err == nil {
+			return d
+		}
+	}
+	p.Add(field, "must be a date such as 2025-04-01 or 01/04/2025 (day, month, year)")
+	return Date{}
+}
+
+func pad2(s string) string {
+	if len(s) == 1 {
+		return "0" + s
+	}
+	return s
+}
+
+// SerialDate reads a spreadsheet's serial date: days since 1899-12-30
+// (Excel's 1900 system, which counts a 29 February 1900 that never was,
+// so serials before 61 are a day off) or since 1904-01-01. A time of day
+// (a fraction) is dropped.
+func SerialDate(s string, date1904 bool) (Date, bool) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || f < 1 || f > 2_958_465 { // 9999-12-31
+		return Date{}, false
+	}
+	days := int(math.Floor(f))
+	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+	switch {
+	case date1904:
+		base = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
+	case days < 61:
+		base = base.AddDate(0, 0, 1)
+	}
+	d, err := ParseDate(base.AddDate(0, 0, days).Format(dateLayout))
+	return d, err == nil
+}
+
+var thousands = lazyRegexp(`^\d{1,3}(,\d{3})+$`)
+
+// importCount reads a count: a whole number of people, an empty cell
+// being 0.
+func importCount(p Problems, field string, c SheetCell) int64 {
+	s := strings.TrimSpace(c.Text)
+	if s == "" {
+		return 0
+	}
+	if thousands().MatchString(s) {
+		s = strings.ReplaceAll(s, ",", "")
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(s, 64)
+		switch {
+		case ferr != nil || math.IsNaN(f) || math.IsInf(f, 0):
+			if problem := guarded(s, false); problem != "" {
+				p.Add(field, problem)
+			} else {
+				p.Add(field, "must be a whole number of people, not "+quoteCell(s))
+			}
+			return 0
+		case f != math.Trunc(f):
+			p.Add(field, "must be a whole number of people")
+			return 0
+		case f < 0:
+			n = -1
+		case f > MaxCount:
+			n = MaxCount + 1
+		default:
+			n = int64(f)
+		}
+	}
+	switch {
+	case n < 0:
+		p.Add(field, "must not be negative")
+	case n > MaxCount:
+		p.Add(field, "is implausibly large (over 100000 people in one period)")
+	}
+	return n
+}
+
+// ResolveCohorts finds each row's cohort among its project's cohorts
+// (cohorts by project id), by id or by name.
+func (f *ImportFile) ResolveCohorts(cohorts map[string][]Cohort) {
+	for i := range f.Rows {
+		r := &f.Rows[i]
+		if r.CohortText == "" || r.ProjectID == "" {
+			continue
+		}
+		var found []string
+		for _, c := range cohorts[r.ProjectID] {
+			if c.ID == r.CohortText {
+				found = []string{c.ID}
+				break
+			}
+			if metricKey(c.Name) == metricKey(r.CohortText) {
+				found = append(found, c.ID)
+			}
+		}
+		switch len(found) {
+		case 1:
+			r.CohortID = found[0]
+		case 0:
+			f.Problems.Add(RowField(r.Row, ColCohort), "no cohort named "+quoteCell(r.CohortText)+" in this row's project")
+		default:
+			f.Problems.Add(RowField(r.Row, ColCohort), "more than one cohort is named "+quoteCell(r.CohortText)+": give the cohort's id instead")
+		}
+	}
+}
+
+// Err is the file's problems as one validation error, or nil.
+func (f ImportFile) Err() error {
+	if len(f.Problems) == 0 {
+		return nil
+	}
+	return &Error{Code: CodeValidation, Message: "the file has problems: nothing was imported; fix the cells named and send it again",
+		Fields: map[string]string(f.Problems)}
+}
+
+// ImportAction is what a row does.
+type ImportAction string
+
+// Row actions.
+const (
+	ImportCreate    ImportAction = "created"
+	ImportCorrect   ImportAction = "corrected"
+	ImportUnchanged ImportAction = "unchanged"
+)
+
+// CurrentSubmissions are those of outcomes no other one corrects: the
+// newest of each correction chain.
+func CurrentSubmissions(outcomes []Outcome) []Outcome {
+	replaced := map[string]bool{}
+	for _, o := range outcomes {
+		if o.Replaces != "" {
+			replaced[o.Replaces] = true
+		}
+	}
+	var out []Outcome
+	for _, o := range outcomes {
+		if !replaced[o.ID] {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// PlanRow decides what a row does, given its project's current
+// submissions: unchanged when one for its period (and cohort) already has
+// its figures, a correction of the newest such when none does, else a new
+// submission. It returns the submission's figures (the row's, over what
+// the corrected one holds in columns the sheet does not have: its measures
+// and any metric the sheet has no column for) and the submission it
+// corrects or that already holds them.
+func PlanRow(row ImportRow, cols ImportColumns, current []Outcome) (ImportAction, OutcomeInput, *Outcome) {
+	in := OutcomeInput{PeriodStart: row.PeriodStart, PeriodEnd: row.PeriodEnd, CohortID: row.CohortID,
+		Counts: row.Counts, Notes: row.Notes}
+	var newest *Outcome
+	for i, o := range current {
+		if o.ProjectID != row.ProjectID || o.CohortID != row.CohortID || o.PeriodStart != row.PeriodStart || o.PeriodEnd != row.PeriodEnd {
+			continue
+		}
+		if sameFigures(row, cols, o) {
+			return ImportUnchanged, in, &current[i]
+		}
+		if newest == nil || o.SubmittedAt.After(newest.SubmittedAt) || (o.SubmittedAt.Equal(newest.SubmittedAt) && o.ID > newest.ID) {
+			newest = &current[i]
+		}
+	}
+	if newest == nil {
+		return ImportCreate, in, nil
+	}
+	counts := make(map[Metric]int64, len(newest.Counts)+len(row.Counts))
+	for m, n := range newest.Counts {
+		counts[m] = n
+	}
+	for _, m := range cols.Metrics {
+		counts[m] = row.Counts[m]
+	}
+	in.Counts, in.Measures, in.Replaces = counts, slices.Clone(newest.Measures), newest.ID
+	if !cols.Notes {
+		in.Notes = newest.Notes
+	}
+	return ImportCorrect, in, newest
+}
+
+// sameFigures reports whether o holds the row's figures in every column
+// the sheet has (a metric o lacks counts 0).
+func sameFigures(row ImportRow, cols ImportColumns, o Outcome) bool {
+	for _, m := range cols.Metrics {
+		if o.Counts[m] != row.Counts[m] {
+			return false
+		}
+	}
+	return !cols.Notes || o.Notes == row.Notes
+}
+
+// MediaOf names a file's kind from its Content-Type (parameters ignored):
+// MediaCSV, MediaXLSX, or "" for any other.
+func MediaOf(contentType string) string {
+	mt, _, _ := strings.Cut(contentType, ";")
+	switch mt = strings.ToLower(strings.TrimSpace(mt)); mt {
+	case MediaCSV, "application/csv":
+		return MediaCSV
+	case MediaXLSX:
+		return MediaXLSX
+	}
+	return ""
+}

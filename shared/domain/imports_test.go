@@ -1,0 +1,267 @@
+package domain
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// sheetOf makes a sheet of text cells, rows numbered from 1.
+func sheetOf(rows ...[]string) Sheet {
+	var sh Sheet
+	for i, r := range rows {
+		row := SheetRow{Number: i + 1}
+		for _, c := range r {
+			row.Cells = append(row.Cells, SheetCell{Text: c})
+		}
+		sh.Rows = append(sh.Rows, row)
+	}
+	return sh
+}
+
+var importProjects = []Project{
+	{ID: "01hq3v7k8m9n0p1q2r3s4t5v6a", Name: "Bradford IPS"},
+	{ID: "01hq3v7k8m9n0p1q2r3s4t5v6b", Name: "Leeds  IPS"},
+	{ID: "01hq3v7k8m9n0p1q2r3s4t5v6c", Name: "Twin"},
+	{ID: "01hq3v7k8m9n0p1q2r3s4t5v6d", Name: "twin"},
+}
+
+func problemKeys(p Problems) []string {
+	return slices.Sorted(maps.Keys(p))
+}
+
+func TestReadImportHeadersInAnyCaseAndOrder(t *testing.T) {
+	f := ReadImport(sheetOf(
+		[]string{" People into work ", "PERIOD END", "project", "Period start", "referrals", "Notes", "COHORT", "jobstarts"},
+		[]string{"3", "30/06/2025", "bradford ips", "2025-04-01", "", "good quarter", "", "1,200"},
+		[]string{"", "2025-09-30", "01hq3v7k8m9n0p1q2r3s4t5v6b", "1/7/2025", "12", "", "", "0"},
+	), importProjects)
+	if len(f.Problems) > 0 {
+		t.Fatalf("problems: %v", f.Problems)
+	}
+	if want := []Metric{MetricPeopleIntoWork, MetricReferrals, MetricJobStarts}; !slices.Equal(f.Columns.Metrics, want) || !f.Columns.Notes || !f.Columns.Cohort {
+		t.Fatalf("columns %+v", f.Columns)
+	}
+	r := f.Rows[0]
+	if r.Row != 2 || r.ProjectID != importProjects[0].ID || r.PeriodStart != MustDate("2025-04-01") || r.PeriodEnd != MustDate("2025-06-30") ||
+		r.Counts[MetricPeopleIntoWork] != 3 || r.Counts[MetricReferrals] != 0 || r.Counts[MetricJobStarts] != 1200 || r.Notes != "good quarter" {
+		t.Errorf("row 2: %+v", r)
+	}
+	if len(r.Counts) != 3 {
+		t.Errorf("an empty metric cell is 0, and only the sheet's metrics are counted: %v", r.Counts)
+	}
+	r = f.Rows[1]
+	if r.ProjectID != importProjects[1].ID || r.PeriodStart != MustDate("2025-07-01") || r.Counts[MetricPeopleIntoWork] != 0 {
+		t.Errorf("row 3 (project by id, a D/M/YYYY date): %+v", r)
+	}
+}
+
+func TestReadImportHeaderProblems(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		header []string
+		want   []string
+	}{
+		{"missing columns", []string{"Project", "Referrals"}, []string{"rows[1].periodEnd", "rows[1].periodStart"}},
+		{"no metric", []string{"Project", "Period start", "Period end", "Notes"}, []string{"rows[1].metrics"}},
+		{"unknown heading", []string{"Project", "Period start", "Period end", "Peple into work"}, []string{"rows[1].D", "rows[1].metrics"}},
+		{"twice", []string{"Project", "periodStart", "Period start", "Period end", "Referrals"}, []string{"rows[1].periodStart"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := ReadImport(sheetOf(c.header, []string{"Bradford IPS", "2025-04-01", "2025-06-30", "1"}), importProjects)
+			if got := problemKeys(f.Problems); !slices.Equal(got, c.want) {
+				t.Errorf("problems %v, want %v (%v)", got, c.want, f.Problems)
+			}
+			if f.Err() == nil || ErrorCode(f.Err()) != CodeValidation {
+				t.Errorf("Err %v", f.Err())
+			}
+		})
+	}
+	if f := ReadImport(Sheet{}, importProjects); problemKeys(f.Problems)[0] != "rows" {
+		t.Errorf("empty file: %v", f.Problems)
+	}
+	if f := ReadImport(sheetOf([]string{"Project", "Period start", "Period end", "Referrals"}), importProjects); !strings.Contains(f.Problems["rows"], "no rows") {
+		t.Errorf("header only: %v", f.Problems)
+	}
+}
+
+func TestReadImportNamesEachBadCellByItsRow(t *testing.T) {
+	header := []string{"Project", "Period start", "Period end", "Referrals", "People into work", "Cohort", "Notes"}
+	sh := sheetOf(header,
+		[]string{"Bradford IPS", "2025-04-01", "2025-06-30", "4", "1", "", ""}, // row 2: good
+		[]string{"Nowhere", "2025-04-01", "2025-06-30", "4", "1", "", ""},      // 3: no such project
+		[]string{"Twin", "2025-04-01", "2025-06-30", "4", "1", "", ""},         // 4: two projects named so
+		[]string{"Bradford IPS", "31/02/2025", "2025-06-30", "4", "1", "", ""}, // 5: no such day
+		[]string{"Bradford IPS", "2025-07-01", "2025-06-30", "4", "1", "", ""}, // 6: end before start
+		[]string{"Bradford IPS", "2025-07-01", "2025-09-30", "-1", "2.5", "", ""},
+		[]string{"Bradford IPS", "2025-10-01", "2025-12-31", "many", "100001", "", ""},
+		[]string{"Bradford IPS", "2025-10-01", "2026-12-31", "1", "1", "", "Called 07700 900123 about work"},
+		[]string{"Bradford IPS", "2026-01-01", "2026-03-31", "1", "1", "", "Discussed with jo@example.org"},
+		[]string{"943 476 5919", "2026-01-01", "2026-03-31", "1", "1", "", ""},
+		[]string{"Bradford IPS", "2026-04-01", "2026-06-30", "1", "1", "Cohort\u202e1", ""},
+		[]string{"Bradford IPS", "2025-04-01", "2025-06-30", "5", "1", "", ""}, // 13: row 2's period again
+		[]string{"", "", "", "", "", "", "", "stray"},
+	)
+	sh.Rows = append(sh.Rows[:4], append([]SheetRow{{Number: 40, Cells: sh.Rows[4].Cells}}, sh.Rows[5:]...)...)
+	f := ReadImport(sh, importProjects)
+	want := map[string]string{
+		"rows[3].project":        "no project named",
+		"rows[4].project":        "more than one project",
+		"rows[40].periodStart":   "must be a date",
+		"rows[6].periodEnd":      "must not be before",
+		"rows[7].referrals":      "must not be negative",
+		"rows[7].peopleIntoWork": "whole number",
+		"rows[8].referrals":      "whole number of people, not \"many\"",
+		"rows[8].peopleIntoWork": "implausibly large",
+		"rows[9].periodEnd":      "at most a year",
+		"rows[9].notes":          "appears to contain a phone number",
+		"rows[10].notes":         "appears to contain an email address",
+		"rows[11].project":       "appears to contain an NHS number",
+		"rows[12].cohort":        "invisible",
+		"rows[13].periodStart":   "row 2 already has",
+		"rows[14].H":             "no heading",
+		"rows[14].project":       "required",
+		"rows[14].periodStart":   "required",
+		"rows[14].periodEnd":     "required",
+		"rows[40].periodEnd":     "", // row 40's start is bad, so its end is only checked as a date
+	}
+	for k, frag := range want {
+		if frag == "" {
+			continue
+		}
+		if got, ok := f.Problems[k]; !ok || !strings.Contains(got, frag) {
+			t.Errorf("%s: %q, want it to say %q", k, got, frag)
+		}
+	}
+	for k := range f.Problems {
+		if _, ok := want[k]; !ok {
+			t.Errorf("unexpected problem %s: %s", k, f.Problems[k])
+		}
+	}
+	// Personal data is named, never echoed.
+	for k, v := range f.Problems {
+		if strings.Contains(v, "07700") || strings.Contains(v, "jo@") || strings.Contains(v, "943") {
+			t.Errorf("%s echoes personal data: %s", k, v)
+		}
+	}
+	if !strings.Contains(f.Problems["rows[9].notes"], "counts only") {
+		t.Errorf("a personal-data problem says why: %s", f.Problems["rows[9].notes"])
+	}
+}
+
+func TestReadImportRowLimit(t *testing.T) {
+	rows := [][]string{{"Project", "Period start", "Period end", "Referrals"}}
+	for i := range MaxImportRows + 1 {
+		rows = append(rows, []string{"Bradford IPS", "2025-04-01", "2025-06-30", strconv.Itoa(i)})
+	}
+	if f := ReadImport(sheetOf(rows...), importProjects); !strings.Contains(f.Problems["rows"], "at most 5000") {
+		t.Errorf("5,001 rows: %v", problemKeys(f.Problems)[:1])
+	}
+	if f := ReadImport(sheetOf(rows[:MaxImportRows+1]...), importProjects); f.Problems["rows"] != "" {
+		t.Errorf("5,000 rows refused: %s", f.Problems["rows"])
+	}
+}
+
+func TestSerialDates(t *testing.T) {
+	for _, c := range []struct {
+		serial string
+		d1904  bool
+		want   string
+	}{
+		{"45748", false, "2025-04-01"}, {"45838.75", false, "2025-06-30"}, {"1", false, "1900-01-01"},
+		{"61", false, "1900-03-01"}, {"44286", true, "2025-04-01"}, {"0", false, ""}, {"-3", false, ""}, {"x", false, ""},
+		{"3000000", false, ""},
+	} {
+		d, ok := SerialDate(c.serial, c.d1904)
+		if got := d.String(); got != c.want || ok != (c.want != "") {
+			t.Errorf("SerialDate(%s, 1904=%v) = %s %v, want %s", c.serial, c.d1904, got, ok, c.want)
+		}
+	}
+	sh := sheetOf([]string{"Project", "Period start", "Period end", "Referrals"}, []string{"Bradford IPS", "", "", "1"})
+	sh.Rows[1].Cells[1] = SheetCell{Text: "45748", Numeric: true}
+	sh.Rows[1].Cells[2] = SheetCell{Text: "45838", Numeric: true}
+	if f := ReadImport(sh, importProjects); len(f.Problems) > 0 || f.Rows[0].PeriodEnd != MustDate("2025-06-30") {
+		t.Fatalf("workbook dates: %v %+v", f.Problems, f.Rows)
+	}
+	// A number typed as text in a CSV is not taken for a date.
+	sh.Rows[1].Cells[1] = SheetCell{Text: "45748"}
+	if f := ReadImport(sh, importProjects); f.Problems["rows[2].periodStart"] == "" {
+		t.Error("text 45748 read as a date")
+	}
+}
+
+func TestResolveCohorts(t *testing.T) {
+	f := ReadImport(sheetOf([]string{"Project", "Period start", "Period end", "Interns enrolled", "Cohort"},
+		[]string{"Bradford IPS", "2025-04-01", "2025-06-30", "4", "aspiro  cohort 1"},
+		[]string{"Bradford IPS", "2025-07-01", "2025-09-30", "4", "01hq3v7k8m9n0p1q2r3s4t5v6z"},
+		[]string{"Bradford IPS", "2025-10-01", "2025-12-31", "4", "Cohort 9"},
+		[]string{"Bradford IPS", "2026-01-01", "2026-03-31", "4", ""},
+	), importProjects)
+	f.ResolveCohorts(map[string][]Cohort{importProjects[0].ID: {{ID: "01hq3v7k8m9n0p1q2r3s4t5v6y", Name: "Aspiro cohort 1"},
+		{ID: "01hq3v7k8m9n0p1q2r3s4t5v6z", Name: "Aspiro cohort 2"}}})
+	if got := problemKeys(f.Problems); !slices.Equal(got, []string{"rows[4].cohort"}) {
+		t.Fatalf("problems %v", f.Problems)
+	}
+	if f.Rows[0].CohortID != "01hq3v7k8m9n0p1q2r3s4t5v6y" || f.Rows[1].CohortID != "01hq3v7k8m9n0p1q2r3s4t5v6z" || f.Rows[3].CohortID != "" {
+		t.Errorf("cohorts %+v", f.Rows)
+	}
+}
+
+func TestPlanRow(t *testing.T) {
+	pid := importProjects[0].ID
+	row := ImportRow{ProjectID: pid, PeriodStart: MustDate("2025-04-01"), PeriodEnd: MustDate("2025-06-30"),
+		Counts: map[Metric]int64{MetricReferrals: 10, MetricPeopleIntoWork: 0}, Notes: "n"}
+	cols := ImportColumns{Metrics: []Metric{MetricReferrals, MetricPeopleIntoWork}}
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	old := Outcome{ID: "a", ProjectID: pid, PeriodStart: row.PeriodStart, PeriodEnd: row.PeriodEnd, SubmittedAt: at,
+		Counts: map[Metric]int64{MetricReferrals: 10, MetricJobStarts: 7}, Notes: "old", Measures: []Measure{{Name: "confidence", BaselineMean: 3, LatestMean: 5, Respondents: 4}}}
+	other := Outcome{ID: "b", ProjectID: pid, PeriodStart: row.PeriodStart, PeriodEnd: MustDate("2025-06-29"), Counts: map[Metric]int64{MetricReferrals: 10}}
+
+	if a, _, _ := PlanRow(row, cols, []Outcome{other}); a != ImportCreate {
+		t.Errorf("another period: %s", a)
+	}
+	// Same figures in the sheet's columns (peopleIntoWork absent = 0;
+	// jobStarts is no column of the sheet); notes not in the sheet.
+	if a, _, o := PlanRow(row, cols, []Outcome{other, old}); a != ImportUnchanged || o.ID != "a" {
+		t.Errorf("same figures: %s %v", a, o)
+	}
+	// With a notes column, other notes are other figures.
+	cols.Notes = true
+	a, in, o := PlanRow(row, cols, []Outcome{old})
+	if a != ImportCorrect || o.ID != "a" || in.Replaces != "a" || in.Notes != "n" {
+		t.Fatalf("new notes: %s %+v", a, in)
+	}
+	// A correction keeps what the sheet cannot say: other metrics, measures.
+	if in.Counts[MetricJobStarts] != 7 || in.Counts[MetricReferrals] != 10 || len(in.Measures) != 1 {
+		t.Errorf("correction figures %+v", in)
+	}
+	// Of two current submissions for the period, the newest is corrected.
+	newer := old
+	newer.ID, newer.SubmittedAt, newer.Counts = "c", at.Add(time.Hour), map[Metric]int64{MetricReferrals: 3}
+	if _, in, _ := PlanRow(row, cols, []Outcome{newer, old}); in.Replaces != "c" {
+		t.Errorf("corrects %s, want the newest", in.Replaces)
+	}
+	// A cohort's figures are their own submission.
+	row.CohortID = "co"
+	if a, _, _ := PlanRow(row, cols, []Outcome{old}); a != ImportCreate {
+		t.Errorf("a cohort row against the project's submission: %s", a)
+	}
+	if got := CurrentSubmissions([]Outcome{{ID: "x"}, {ID: "y", Replaces: "x"}, {ID: "z", Replaces: "y"}, {ID: "w"}}); len(got) != 2 || got[0].ID != "z" || got[1].ID != "w" {
+		t.Errorf("current %+v", got)
+	}
+}
+
+func TestImportHeadersReadBack(t *testing.T) {
+	f := ReadImport(sheetOf(ImportHeaders(), []string{"Bradford IPS", "2025-04-01", "2025-06-30"}), importProjects)
+	if len(f.Problems) > 0 || len(f.Columns.Metrics) != len(Metrics) || !f.Columns.Cohort || !f.Columns.Notes {
+		t.Fatalf("the template's own header: %v %+v", f.Problems, f.Columns)
+	}
+	for in, want := range map[string]string{"text/csv; charset=utf-8": MediaCSV, MediaXLSX: MediaXLSX, "application/json": "", "": ""} {
+		if got := MediaOf(in); got != want {
+			t.Errorf("MediaOf(%q) = %q", in, got)
+		}
+	}
+}

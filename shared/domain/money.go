@@ -1,0 +1,669 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Grants are paid in tranches (payments), some on dates and some on
+// results, and spent against a budget (spend returns). Money is whole
+// pence throughout; nothing here rounds except the spend projection, which
+// says so.
+
+// BudgetCategory is one line of a grant's budget, and of a spend return.
+type BudgetCategory string
+
+// The budget categories of the SPEC, in the order they are shown.
+const (
+	CategoryStaff     BudgetCategory = "staff"
+	CategoryTraining  BudgetCategory = "training"
+	CategoryEquipment BudgetCategory = "equipment"
+	CategoryTravel    BudgetCategory = "travel"
+	CategoryOverheads BudgetCategory = "overheads"
+	CategoryOther     BudgetCategory = "other"
+)
+
+// BudgetCategories lists every category in the order they are shown.
+var BudgetCategories = []BudgetCategory{CategoryStaff, CategoryTraining, CategoryEquipment, CategoryTravel,
+	CategoryOverheads, CategoryOther}
+
+// ValidCategory reports whether c is a budget category.
+func ValidCategory(c BudgetCategory) bool { return slices.Contains(BudgetCategories, c) }
+
+// Label is the category as people read it ("Staff").
+func (c BudgetCategory) Label() string {
+	if c == "" {
+		return ""
+	}
+	return strings.ToUpper(string(c[:1])) + string(c[1:])
+}
+
+func categoryList() string {
+	s := make([]string, len(BudgetCategories))
+	for i, c := range BudgetCategories {
+		s[i] = `"` + string(c) + `"`
+	}
+	return strings.Join(s, ", ")
+}
+
+// BudgetLine is an amount for one category: a line of a grant's budget or
+// of a spend return.
+type BudgetLine struct {
+	Category    BudgetCategory `json:"category"`
+	AmountPence int64          `json:"amountPence"`
+}
+
+// MaxPeriodDays is the longest period a submission (of outcomes or spend)
+// may cover: a year, leap day included.
+const MaxPeriodDays = 366
+
+// lines checks budget or spend lines at field (each category once, a known
+// one, each amount whole pence from min to MaxAmountPence) and returns
+// their sum.
+func lines(p Problems, field string, ls []BudgetLine, min int64) int64 {
+	seen := map[BudgetCategory]bool{}
+	var sum int64
+	for i, l := range ls {
+		f := field + "[" + strconv.Itoa(i) + "]"
+		switch {
+		case l.Category == "":
+			p.Add(f+".category", "required")
+		case !ValidCategory(l.Category):
+			p.Add(f+".category", "must be one of "+categoryList())
+		case seen[l.Category]:
+			p.Add(f+".category", "appears twice; give each category once")
+		}
+		seen[l.Category] = true
+		switch {
+		case l.AmountPence < min && min > 0:
+			p.Add(f+".amountPence", "must be a positive whole number of pence")
+		case l.AmountPence < min:
+			p.Add(f+".amountPence", "must not be negative")
+		case l.AmountPence > MaxAmountPence:
+			p.Add(f+".amountPence", "is implausibly large (over £100bn)")
+		default:
+			sum += l.AmountPence
+		}
+	}
+	return sum
+}
+
+// budget checks a grant's budget: when there is one, its lines add up to
+// the grant's amount exactly.
+func budget(p Problems, ls []BudgetLine, amountPence int64) {
+	if len(ls) == 0 {
+		return
+	}
+	if len(ls) > len(BudgetCategories) {
+		p.Add("budget", "has more lines than there are categories")
+		return
+	}
+	before := len(p)
+	sum := lines(p, "budget", ls, 1)
+	if len(p) == before && amountPence > 0 && sum != amountPence {
+		p.Add("budget", fmt.Sprintf("lines add up to %s, not the grant's amount of %s", Pounds(sum), Pounds(amountPence)))
+	}
+}
+
+// Budgeted reports whether the grant has a budget line for c (a grant
+// without a budget takes spend in any category).
+func (g Grant) Budgeted(c BudgetCategory) bool {
+	return len(g.Budget) == 0 || slices.ContainsFunc(g.Budget, func(l BudgetLine) bool { return l.Category == c })
+}
+
+// Pounds writes pence as "£1,234.50", for messages and emails.
+func Pounds(pence int64) string {
+	sign := ""
+	if pence < 0 {
+		sign, pence = "-", -pence
+	}
+	whole := strconv.FormatInt(pence/100, 10)
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return fmt.Sprintf("%s£%s.%02d", sign, b.String(), pence%100)
+}
+
+// --- payments ---
+
+// PaymentStatus is where a payment stands: scheduled until its trigger
+// fires, then due until it is paid; or cancelled.
+type PaymentStatus string
+
+// Payment statuses.
+const (
+	PaymentScheduled PaymentStatus = "scheduled"
+	PaymentDue       PaymentStatus = "due"
+	PaymentPaid      PaymentStatus = "paid"
+	PaymentCancelled PaymentStatus = "cancelled"
+)
+
+// TriggerKind is what makes a payment fall due.
+type TriggerKind string
+
+// Trigger kinds: a date, a target crossing a threshold (payment by
+// results), or a reporting return being accepted.
+const (
+	TriggerDate      TriggerKind = "date"
+	TriggerMilestone TriggerKind = "milestone"
+	TriggerReturn    TriggerKind = "return"
+)
+
+// TriggerKinds lists the kinds a payment may have.
+var TriggerKinds = []TriggerKind{TriggerDate, TriggerMilestone, TriggerReturn}
+
+// Trigger is what makes a payment fall due: {kind: "date"} (its dueDate),
+// {kind: "milestone", targetId, threshold} (the target reaching threshold
+// percent of its value, on counted figures) or {kind: "return", returnId}
+// (that return being accepted).
+type Trigger struct {
+	Kind      TriggerKind `json:"kind"`
+	TargetID  string      `json:"targetId,omitempty"`
+	Threshold int64       `json:"threshold,omitempty"`
+	ReturnID  string      `json:"returnId,omitempty"`
+}
+
+// Waits reports whether a payment with this trigger waits on something
+// the notifier must look at (a target's figures, a return's status) rather
+// than on a date.
+func (t Trigger) Waits() bool { return t.Kind == TriggerMilestone || t.Kind == TriggerReturn }
+
+// Payment is one tranche of a grant.
+type Payment struct {
+	ID          string `json:"id"`
+	GrantID     string `json:"grantId"`
+	AmountPence int64  `json:"amountPence"`
+	// DueDate is when a date payment falls due; for the other triggers
+	// the date it is expected, for forecasts, or null.
+	DueDate   *Date         `json:"dueDate"`
+	Trigger   Trigger       `json:"trigger"`
+	Status    PaymentStatus `json:"status"`
+	DueSince  Date          `json:"dueSince,omitzero"`
+	PaidDate  Date          `json:"paidDate,omitzero"`
+	Reference string        `json:"reference,omitempty"`
+	Version   int64         `json:"version"`
+	CreatedAt time.Time     `json:"createdAt"`
+	UpdatedAt time.Time     `json:"updatedAt"`
+}
+
+// Due is the payment's due or expected date (zero when it has none).
+func (p Payment) Due() Date {
+	if p.DueDate == nil {
+		return Date{}
+	}
+	return *p.DueDate
+}
+
+// MaxReferenceLen bounds a payment's reference (a remittance or purchase
+// order number).
+const MaxReferenceLen = 100
+
+// PaymentInput is the body of POST …/grants/{g}/payments.
+type PaymentInput struct {
+	AmountPence int64    `json:"amountPence"`
+	DueDate     Date     `json:"dueDate"`
+	Trigger     *Trigger `json:"trigger"`
+	Reference   string   `json:"reference"`
+}
+
+// Validate checks a payment's own fields. That it fits in its grant's
+// amount, and that its target or return exists, is for the service.
+func (in PaymentInput) Validate() error {
+	p := Problems{}
+	switch {
+	case in.AmountPence <= 0:
+		p.Add("amountPence", "must be a positive whole number of pence")
+	case in.AmountPence > MaxAmountPence:
+		p.Add("amountPence", "is implausibly large (over £100bn)")
+	}
+	optionalLine(p, "reference", in.Reference, MaxReferenceLen)
+	t := in.Trigger
+	if t == nil {
+		p.Add("trigger", `required: {"kind": "date"}, {"kind": "milestone", "targetId", "threshold"} or {"kind": "return", "returnId"}`)
+		return p.Err()
+	}
+	if t.Kind != TriggerMilestone {
+		if t.TargetID != "" {
+			p.Add("trigger.targetId", "only a milestone trigger names a target")
+		}
+		if t.Threshold != 0 {
+			p.Add("trigger.threshold", "only a milestone trigger has a threshold")
+		}
+	}
+	if t.Kind != TriggerReturn && t.ReturnID != "" {
+		p.Add("trigger.returnId", "only a return trigger names a return")
+	}
+	switch t.Kind {
+	case TriggerDate:
+		if in.DueDate.IsZero() {
+			p.Add("dueDate", "required: the date the payment falls due")
+		}
+	case TriggerMilestone:
+		if !ValidID(t.TargetID) {
+			p.Add("trigger.targetId", "required: the id of one of the programme's targets")
+		}
+		if t.Threshold < 1 || t.Threshold > 1000 {
+			p.Add("trigger.threshold", "must be a percentage of the target from 1 to 1000, e.g. 100")
+		}
+	case TriggerReturn:
+		if _, _, _, ok := ParseReturnID(t.ReturnID); !ok {
+			p.Add("trigger.returnId", "required: the id of one of the programme's returns")
+		}
+	case "":
+		p.Add("trigger.kind", "required")
+	default:
+		p.Add("trigger.kind", `must be "date", "milestone" or "return"`)
+	}
+	return p.Err()
+}
+
+// TextFields lists the payment's free text: its reference.
+func (in PaymentInput) TextFields() []TextField {
+	return []TextField{{"reference", in.Reference}}
+}
+
+// PaymentChange is the body of PATCH …/payments/{id}: {status: "paid",
+// paidDate, reference?} or {status: "cancelled"}.
+type PaymentChange struct {
+	Status    PaymentStatus `json:"status"`
+	PaidDate  Date          `json:"paidDate"`
+	Reference *string       `json:"reference"`
+}
+
+// Validate checks a change's own fields; today bounds the paid date (a
+// payment is recorded as paid once it has been).
+func (ch PaymentChange) Validate(today Date) error {
+	p := Problems{}
+	switch ch.Status {
+	case PaymentPaid:
+		switch {
+		case ch.PaidDate.IsZero():
+			p.Add("paidDate", "required: the date the payment was made")
+		case ch.PaidDate.After(today):
+			p.Add("paidDate", "must not be in the future: record a payment as paid once it has been made")
+		}
+		if ch.Reference != nil {
+			optionalLine(p, "reference", *ch.Reference, MaxReferenceLen)
+		}
+	case PaymentCancelled:
+		if !ch.PaidDate.IsZero() {
+			p.Add("paidDate", "only a paid payment has a paid date")
+		}
+		if ch.Reference != nil {
+			p.Add("reference", "a cancellation takes no reference")
+		}
+	case "":
+		p.Add("status", `required: "paid" or "cancelled"`)
+	default:
+		p.Add("status", `must be "paid" or "cancelled"; a payment falls due by its trigger`)
+	}
+	return p.Err()
+}
+
+// TextFields lists the change's free text: the reference.
+func (ch PaymentChange) TextFields() []TextField {
+	if ch.Reference == nil {
+		return nil
+	}
+	return []TextField{{"reference", *ch.Reference}}
+}
+
+// Apply returns p as the change leaves it, or a conflict when p's status
+// does not allow it: a cancelled payment stays cancelled and a paid one
+// cannot be cancelled. Marking a paid payment paid again corrects its
+// paid date or reference. A payment may be paid before it falls due (a
+// funder paying early); it then never falls due.
+func (ch PaymentChange) Apply(p Payment) (Payment, error) {
+	switch {
+	case p.Status == PaymentCancelled:
+		return p, Errorf(CodeConflict, "this payment was cancelled; record a new payment instead")
+	case ch.Status == PaymentCancelled && p.Status == PaymentPaid:
+		return p, Errorf(CodeConflict, "this payment has been paid, so it cannot be cancelled")
+	}
+	p.Status = ch.Status
+	if ch.Status == PaymentPaid {
+		p.PaidDate = ch.PaidDate
+		if ch.Reference != nil {
+			p.Reference = *ch.Reference
+		}
+	}
+	return p, nil
+}
+
+// FallDue returns p as it is once its trigger fires: due since since. Only
+// a scheduled payment falls due; once due it stays due until it is paid or
+// cancelled, whatever happens to the figures that triggered it.
+func (p Payment) FallDue(since Date, at time.Time) (Payment, bool) {
+	if p.Status != PaymentScheduled {
+		return p, false
+	}
+	p.Status, p.DueSince, p.Version, p.UpdatedAt = PaymentDue, since, p.Version+1, at
+	return p, true
+}
+
+// CheckGrant checks a trigger against the grant it pays: a payment of a
+// project's grant waits on a return of that project (a grant to the whole
+// programme may wait on any project's).
+func (t Trigger) CheckGrant(g Grant) error {
+	if t.Kind != TriggerReturn || g.ProjectID == "" {
+		return nil
+	}
+	if _, project, _, ok := ParseReturnID(t.ReturnID); ok && project != g.ProjectID {
+		return &Error{Code: CodeValidation, Message: "the return is not the grant's project's",
+			Fields: map[string]string{"trigger.returnId": "must be a return of the grant's project"}}
+	}
+	return nil
+}
+
+// Accepts reports whether a return trigger has fired: its return is
+// accepted (approved, or received when the programme does not review).
+func (t Trigger) Accepts(r Return) bool {
+	return t.Kind == TriggerReturn && r.ID == t.ReturnID && r.State == StateAccepted
+}
+
+// Reached reports whether a milestone trigger has fired: its target's
+// figure current has reached threshold percent of the target's value
+// (the rule of Target.Milestones).
+func (t Trigger) Reached(target Target, current int64) bool {
+	return t.Kind == TriggerMilestone && target.ID == t.TargetID && current*100 >= t.Threshold*target.Value
+}
+
+// Describe says in words what makes the payment fall due.
+func (t Trigger) Describe(due Date, target *Target) string {
+	switch t.Kind {
+	case TriggerDate:
+		return "due on " + due.String()
+	case TriggerMilestone:
+		if target != nil {
+			return fmt.Sprintf("when %d%% of the target of %d %s is reached", t.Threshold, target.Value, target.Metric.Phrase())
+		}
+		return fmt.Sprintf("when %d%% of target %s is reached", t.Threshold, t.TargetID)
+	case TriggerReturn:
+		if _, _, start, ok := ParseReturnID(t.ReturnID); ok {
+			return "when the return for the period from " + start.String() + " is accepted"
+		}
+		return "when return " + t.ReturnID + " is accepted"
+	}
+	return ""
+}
+
+// MoneyDelta is how a change moves one grant's money figures: its
+// headroom (the amount not yet committed to payments that are not
+// cancelled), what is paid, due and spent (in all and by category), and
+// how many of the programme's payments wait on a target or return.
+type MoneyDelta struct {
+	Headroom, Paid, Due, Spent int64
+	SpentBy                    map[BudgetCategory]int64
+	Waiting                    int64
+}
+
+// IsZero reports whether the delta moves nothing.
+func (d MoneyDelta) IsZero() bool {
+	for _, n := range d.SpentBy {
+		if n != 0 {
+			return false
+		}
+	}
+	return d.Headroom == 0 && d.Paid == 0 && d.Due == 0 && d.Spent == 0 && d.Waiting == 0
+}
+
+// PaymentDelta is how a payment going from before (nil: it is new) to
+// after moves its grant's figures.
+func PaymentDelta(before *Payment, after Payment) MoneyDelta {
+	committed := func(p Payment) int64 {
+		if p.Status == PaymentCancelled {
+			return 0
+		}
+		return p.AmountPence
+	}
+	in := func(p Payment, s PaymentStatus) int64 {
+		if p.Status == s {
+			return p.AmountPence
+		}
+		return 0
+	}
+	waits := func(p Payment) int64 {
+		if p.Status == PaymentScheduled && p.Trigger.Waits() {
+			return 1
+		}
+		return 0
+	}
+	d := MoneyDelta{Headroom: -committed(after), Paid: in(after, PaymentPaid), Due: in(after, PaymentDue), Waiting: waits(after)}
+	if before != nil {
+		d.Headroom += committed(*before)
+		d.Paid -= in(*before, PaymentPaid)
+		d.Due -= in(*before, PaymentDue)
+		d.Waiting -= waits(*before)
+	}
+	return d
+}
+
+// --- spend returns ---
+
+// SpendReturn is one immutable report of what a grant's money was spent
+// on over a period, by budget line. A correction is a new one naming the
+// one it Replaces.
+type SpendReturn struct {
+	ID          string       `json:"id"`
+	GrantID     string       `json:"grantId"`
+	PeriodStart Date         `json:"periodStart"`
+	PeriodEnd   Date         `json:"periodEnd"`
+	Lines       []BudgetLine `json:"lines"`
+	TotalPence  int64        `json:"totalPence"`
+	Notes       string       `json:"notes,omitempty"`
+	Replaces    string       `json:"replaces,omitempty"`
+	SubmittedAt time.Time    `json:"submittedAt"`
+	SubmittedBy string       `json:"submittedBy"`
+}
+
+// SpendInput is the body of POST …/grants/{g}/spend.
+type SpendInput struct {
+	PeriodStart Date         `json:"periodStart"`
+	PeriodEnd   Date         `json:"periodEnd"`
+	Lines       []BudgetLine `json:"lines"`
+	Notes       string       `json:"notes"`
+	Replaces    string       `json:"replaces"`
+}
+
+// Validate checks a spend return's own fields; that it fits its grant's
+// period and budget is CheckGrant's.
+func (in SpendInput) Validate() error {
+	p := Problems{}
+	period(p, "periodStart", in.PeriodStart, "periodEnd", in.PeriodEnd)
+	if !in.PeriodStart.IsZero() && !in.PeriodEnd.IsZero() && in.PeriodStart.DaysUntil(in.PeriodEnd) >= MaxPeriodDays {
+		p.Add("periodEnd", "a period is at most a year; report longer spans as several returns")
+	}
+	switch {
+	case len(in.Lines) == 0:
+		p.Add("lines", `at least one line is required, e.g. [{"category": "staff", "amountPence": 1250000}]`)
+	case len(in.Lines) > len(BudgetCategories):
+		p.Add("lines", "has more lines than there are categories")
+	default:
+		lines(p, "lines", in.Lines, 0)
+	}
+	if in.Replaces != "" && !ValidID(in.Replaces) {
+		p.Add("replaces", "must be the id of an earlier spend return of this grant")
+	}
+	optionalMultiLine(p, "notes", in.Notes, MaxNotesLen)
+	return p.Err()
+}
+
+// TextFields lists the spend return's free text: its notes.
+func (in SpendInput) TextFields() []TextField {
+	return []TextField{{"notes", in.Notes}}
+}
+
+// CheckGrant checks a spend return against its grant: its period lies in
+// the grant's, and each line is a line of the grant's budget (when it has
+// one).
+func (in SpendInput) CheckGrant(g Grant) error {
+	p := Problems{}
+	if !in.PeriodStart.IsZero() && in.PeriodStart.Before(g.StartDate) {
+		p.Add("periodStart", "must not be before the grant starts ("+g.StartDate.String()+")")
+	}
+	if !in.PeriodEnd.IsZero() && in.PeriodEnd.After(g.EndDate) {
+		p.Add("periodEnd", "must not be after the grant ends ("+g.EndDate.String()+")")
+	}
+	for i, l := range in.Lines {
+		if ValidCategory(l.Category) && !g.Budgeted(l.Category) {
+			p.Add("lines["+strconv.Itoa(i)+"].category", "is not a line of this grant's budget")
+		}
+	}
+	return p.Err()
+}
+
+// Total is what the lines add up to.
+func Total(ls []BudgetLine) int64 {
+	var n int64
+	for _, l := range ls {
+		n += l.AmountPence
+	}
+	return n
+}
+
+// SpendDelta is how counting a spend return (sign +1), or taking it back
+// when it is corrected (-1), moves its grant's figures.
+func SpendDelta(s SpendReturn, sign int64) MoneyDelta {
+	d := MoneyDelta{SpentBy: map[BudgetCategory]int64{}}
+	for _, l := range s.Lines {
+		d.Spent += sign * l.AmountPence
+		d.SpentBy[l.Category] += sign * l.AmountPence
+	}
+	return d
+}
+
+// Add returns d and o added up.
+func (d MoneyDelta) Add(o MoneyDelta) MoneyDelta {
+	out := MoneyDelta{Headroom: d.Headroom + o.Headroom, Paid: d.Paid + o.Paid, Due: d.Due + o.Due, Spent: d.Spent + o.Spent,
+		Waiting: d.Waiting + o.Waiting, SpentBy: map[BudgetCategory]int64{}}
+	for c, n := range d.SpentBy {
+		out.SpentBy[c] += n
+	}
+	for c, n := range o.SpentBy {
+		out.SpentBy[c] += n
+	}
+	return out
+}
+
+// --- the figures progress shows ---
+
+// GrantMoney is one grant's running money figures, kept up to date by
+// every payment and spend return in the same transaction.
+type GrantMoney struct {
+	PaidPence  int64                    `json:"paidPence"`
+	DuePence   int64                    `json:"duePence"`
+	SpentPence int64                    `json:"spentPence"`
+	SpentBy    map[BudgetCategory]int64 `json:"spentBy,omitempty"`
+}
+
+// MoneyProgress is the money part of the progress answer: over the grants
+// the caller may read.
+type MoneyProgress struct {
+	AwardedPence int64                `json:"awardedPence"`
+	PaidPence    int64                `json:"paidPence"`
+	DuePence     int64                `json:"duePence"`
+	SpentPence   int64                `json:"spentPence"`
+	ByGrant      []GrantMoneyProgress `json:"byGrant"`
+}
+
+// GrantMoneyProgress is one grant's money.
+type GrantMoneyProgress struct {
+	GrantID             string        `json:"grantId"`
+	Title               string        `json:"title"`
+	FunderID            string        `json:"funderId"`
+	AwardedPence        int64         `json:"awardedPence"`
+	PaidPence           int64         `json:"paidPence"`
+	DuePence            int64         `json:"duePence"`
+	SpentPence          int64         `json:"spentPence"`
+	ProjectedSpendPence int64         `json:"projectedSpendPence"`
+	Budget              []BudgetSpend `json:"budget"`
+}
+
+// BudgetSpend is one budget line against what has been spent on it.
+type BudgetSpend struct {
+	Category    BudgetCategory `json:"category"`
+	AmountPence int64          `json:"amountPence"`
+	SpentPence  int64          `json:"spentPence"`
+}
+
+// BuildMoney is the money of the grants given (those the caller may
+// read, in list order) from their running figures, on day today.
+func BuildMoney(grants []Grant, figures map[string]GrantMoney, today Date) MoneyProgress {
+	out := MoneyProgress{ByGrant: []GrantMoneyProgress{}}
+	for _, g := range grants {
+		f := figures[g.ID]
+		gm := GrantMoneyProgress{GrantID: g.ID, Title: g.Title, FunderID: g.FunderID, AwardedPence: g.AmountPence,
+			PaidPence: f.PaidPence, DuePence: f.DuePence, SpentPence: f.SpentPence,
+			ProjectedSpendPence: ProjectedSpend(f.SpentPence, g.StartDate, g.EndDate, today), Budget: BudgetAgainstSpend(g.Budget, f.SpentBy)}
+		out.AwardedPence += gm.AwardedPence
+		out.PaidPence += gm.PaidPence
+		out.DuePence += gm.DuePence
+		out.SpentPence += gm.SpentPence
+		out.ByGrant = append(out.ByGrant, gm)
+	}
+	return out
+}
+
+// BudgetAgainstSpend is each budget line with what has been spent on it,
+// in category order. A category with spend but no budget line (a grant
+// without a budget, or a line taken out of the budget after spend was
+// reported against it) is shown with no budget, so every penny spent is
+// on some line.
+func BudgetAgainstSpend(budget []BudgetLine, spentBy map[BudgetCategory]int64) []BudgetSpend {
+	out := []BudgetSpend{}
+	for _, c := range BudgetCategories {
+		i := slices.IndexFunc(budget, func(l BudgetLine) bool { return l.Category == c })
+		if i < 0 && spentBy[c] == 0 {
+			continue
+		}
+		bs := BudgetSpend{Category: c, SpentPence: spentBy[c]}
+		if i >= 0 {
+			bs.AmountPence = budget[i].AmountPence
+		}
+		out = append(out, bs)
+	}
+	return out
+}
+
+// ProjectedSpend extends spend to date in a straight line from the grant's
+// start to its end. "To date" is today clamped to the grant's period,
+// counting whole days with both ends included: on the grant's first day
+// one day has passed, on its last day all of them. So the projection is
+// spent × (days in the grant) ÷ (days passed), rounded to the nearest
+// penny (halves up). Before the grant starts there is no line to draw, and
+// from its last day on the period is over: both give spend to date as it
+// is. Spend reported for periods after today still counts, as it was
+// reported.
+func ProjectedSpend(spent int64, start, end, today Date) int64 {
+	if spent <= 0 || start.IsZero() || end.IsZero() || end.Before(start) || today.Before(start) {
+		return spent
+	}
+	total := int64(start.DaysUntil(end)) + 1
+	asOf := today
+	if asOf.After(end) {
+		asOf = end
+	}
+	elapsed := int64(start.DaysUntil(asOf)) + 1
+	if elapsed >= total {
+		return spent
+	}
+	// spent ≤ MaxAmountPence (1e13) × total days (under 1e5): no overflow.
+	return (2*spent*total + elapsed) / (2 * elapsed)
+}
+
+// CostPerPersonSpent is spend divided by people into work, to the nearest
+// penny, or nil when either is nothing.
+func CostPerPersonSpent(spent, people int64) *int64 {
+	if spent <= 0 || people <= 0 {
+		return nil
+	}
+	c := (2*spent + people) / (2 * people)
+	return &c
+}

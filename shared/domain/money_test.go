@@ -1,0 +1,489 @@
+package domain_test
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// fieldsOf is the fields a validation error names, sorted; nil for no error.
+func fieldsOf(t *testing.T, err error) []string {
+	t.Helper()
+	if err == nil {
+		return nil
+	}
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Code != domain.CodeValidation {
+		t.Fatalf("not a validation error: %v", err)
+	}
+	var out []string
+	for f := range de.Fields {
+		out = append(out, f)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func grantInput(amount int64, budget ...domain.BudgetLine) domain.GrantInput {
+	return domain.GrantInput{FunderID: "01hq3v7k8m9n0p1q2r3s4t5v6w", Title: "Employment specialists", AmountPence: amount,
+		Currency: "GBP", AwardDate: tgtDate("2025-01-01"), StartDate: tgtDate("2025-01-01"), EndDate: tgtDate("2026-12-31"),
+		Budget: budget}
+}
+
+func line(c domain.BudgetCategory, pence int64) domain.BudgetLine {
+	return domain.BudgetLine{Category: c, AmountPence: pence}
+}
+
+// TestGrantBudget: a budget's lines add up to the grant's amount, each
+// category once, every amount positive; a grant may have none.
+func TestGrantBudget(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		in     domain.GrantInput
+		fields []string
+	}{
+		{"no budget", grantInput(100_00), nil},
+		{"an empty budget is none", grantInput(100_00, []domain.BudgetLine{}...), nil},
+		{"lines add up", grantInput(100_00, line("staff", 70_00), line("travel", 20_00), line("overheads", 10_00)), nil},
+		{"every category", grantInput(600, line("staff", 100), line("training", 100), line("equipment", 100),
+			line("travel", 100), line("overheads", 100), line("other", 100)), nil},
+		{"short by a penny", grantInput(100_00, line("staff", 70_00), line("travel", 29_99)), []string{"budget"}},
+		{"over", grantInput(100_00, line("staff", 100_01)), []string{"budget"}},
+		{"an unknown category", grantInput(100_00, line("salaries", 100_00)), []string{"budget[0].category"}},
+		{"no category", grantInput(100_00, line("", 100_00)), []string{"budget[0].category"}},
+		{"a category twice", grantInput(100_00, line("staff", 50_00), line("staff", 50_00)), []string{"budget[1].category"}},
+		{"a zero line", grantInput(100_00, line("staff", 100_00), line("travel", 0)), []string{"budget[1].amountPence"}},
+		{"a negative line", grantInput(100_00, line("staff", 110_00), line("travel", -10_00)), []string{"budget[1].amountPence"}},
+		{"too many lines", grantInput(700, line("staff", 100), line("training", 100), line("equipment", 100),
+			line("travel", 100), line("overheads", 100), line("other", 100), line("staff", 100)), []string{"budget"}},
+		// A bad amount is named once, not again as a budget that fails to add up to it.
+		{"a bad amount with a budget", grantInput(0, line("staff", 100)), []string{"amountPence"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := fieldsOf(t, c.in.Validate()); !slices.Equal(got, c.fields) {
+				t.Errorf("names %v, want %v (%v)", got, c.fields, c.in.Validate())
+			}
+		})
+	}
+	err := grantInput(100_00, line("staff", 70_00), line("travel", 20_00)).Validate()
+	var de *domain.Error
+	if !errors.As(err, &de) || !strings.Contains(de.Fields["budget"], "£90.00") || !strings.Contains(de.Fields["budget"], "£100.00") {
+		t.Errorf("the problem does not say both sums: %v", err)
+	}
+
+	// A patch of the amount alone leaves a budget that no longer adds up.
+	g := domain.Grant{FunderID: "01hq3v7k8m9n0p1q2r3s4t5v6w", Title: "t", AmountPence: 100_00, Currency: "GBP",
+		AwardDate: tgtDate("2025-01-01"), StartDate: tgtDate("2025-01-01"), EndDate: tgtDate("2026-12-31"),
+		Budget: []domain.BudgetLine{line("staff", 100_00)}}
+	amount := int64(120_00)
+	if got := fieldsOf(t, domain.GrantPatch{AmountPence: &amount}.Apply(g.Input()).Validate()); !slices.Equal(got, []string{"budget"}) {
+		t.Errorf("a new amount with the old budget names %v, want budget", got)
+	}
+	both := []domain.BudgetLine{line("staff", 120_00)}
+	if err := (domain.GrantPatch{AmountPence: &amount, Budget: &both}).Apply(g.Input()).Validate(); err != nil {
+		t.Errorf("a new amount with a new budget: %v", err)
+	}
+	none := []domain.BudgetLine{}
+	if err := (domain.GrantPatch{AmountPence: &amount, Budget: &none}).Apply(g.Input()).Validate(); err != nil {
+		t.Errorf("a new amount, budget removed: %v", err)
+	}
+	// Input copies the budget: changing the input leaves the grant alone.
+	in := g.Input()
+	in.Budget[0].AmountPence = 1
+	if g.Budget[0].AmountPence != 100_00 {
+		t.Error("Input shares the grant's budget")
+	}
+}
+
+func paymentInput(f func(*domain.PaymentInput)) domain.PaymentInput {
+	in := domain.PaymentInput{AmountPence: 50_00, DueDate: tgtDate("2025-06-30"), Trigger: &domain.Trigger{Kind: domain.TriggerDate}}
+	if f != nil {
+		f(&in)
+	}
+	return in
+}
+
+// TestPaymentInput names every bad field of a payment, alone and together.
+func TestPaymentInput(t *testing.T) {
+	t.Parallel()
+	target := "01hq3v7k8m9n0p1q2r3s4t5v6w"
+	cases := []struct {
+		name   string
+		in     domain.PaymentInput
+		fields []string
+	}{
+		{"a dated payment", paymentInput(nil), nil},
+		{"a milestone payment", paymentInput(func(in *domain.PaymentInput) {
+			in.DueDate, in.Trigger = domain.Date{}, &domain.Trigger{Kind: domain.TriggerMilestone, TargetID: target, Threshold: 50}
+		}), nil},
+		{"a milestone payment with an expected date", paymentInput(func(in *domain.PaymentInput) {
+			in.Trigger = &domain.Trigger{Kind: domain.TriggerMilestone, TargetID: target, Threshold: 100}
+		}), nil},
+		{"a return payment", paymentInput(func(in *domain.PaymentInput) {
+			in.Trigger = &domain.Trigger{Kind: domain.TriggerReturn, ReturnID: domain.ReturnID(target, target, tgtDate("2025-04-01"))}
+		}), nil},
+		{"a return payment naming no return", paymentInput(func(in *domain.PaymentInput) {
+			in.Trigger = &domain.Trigger{Kind: domain.TriggerReturn, ReturnID: "q2-return"}
+		}), []string{"trigger.returnId"}},
+		{"with a reference", paymentInput(func(in *domain.PaymentInput) { in.Reference = "PO 2011/004" }), nil},
+		{"no amount", paymentInput(func(in *domain.PaymentInput) { in.AmountPence = 0 }), []string{"amountPence"}},
+		{"a negative amount", paymentInput(func(in *domain.PaymentInput) { in.AmountPence = -1 }), []string{"amountPence"}},
+		{"an absurd amount", paymentInput(func(in *domain.PaymentInput) { in.AmountPence = domain.MaxAmountPence + 1 }), []string{"amountPence"}},
+		{"no trigger", paymentInput(func(in *domain.PaymentInput) { in.Trigger = nil }), []string{"trigger"}},
+		{"no kind", paymentInput(func(in *domain.PaymentInput) { in.Trigger = &domain.Trigger{} }), []string{"trigger.kind"}},
+		{"an unknown kind", paymentInput(func(in *domain.PaymentInput) { in.Trigger = &domain.Trigger{Kind: "invoice"} }), []string{"trigger.kind"}},
+		{"a date payment without its date", paymentInput(func(in *domain.PaymentInput) { in.DueDate = domain.Date{} }), []string{"dueDate"}},
+		{"a date payment naming a target", paymentInput(func(in *domain.PaymentInput) {
+			in.Trigger = &domain.Trigger{Kind: domain.TriggerDate, TargetID: target, Threshold: 10, ReturnID: "r"}
+		}), []string{"trigger.returnId", "trigger.targetId", "trigger.threshold"}},
+		{"a milestone without target or threshold", paymentInput(func(in *domain.PaymentInput) {
+			in.Trigger = &domain.Trigger{Kind: domain.TriggerMilestone}
+		}), []string{"trigger.targetId", "trigger.threshold"}},
+		{"a milestone with a bad target id", paymentInput(func(in *domain.PaymentInput) {
+			in.Trigger = &domain.Trigger{Kind: domain.TriggerMilestone, TargetID: "../x", Threshold: 100}
+		}), []string{"trigger.targetId"}},
+		{"a threshold over 1000%", paymentInput(func(in *domain.PaymentInput) {
+			in.Trigger = &domain.Trigger{Kind: domain.TriggerMilestone, TargetID: target, Threshold: 1001}
+		}), []string{"trigger.threshold"}},
+		{"a return trigger without a return", paymentInput(func(in *domain.PaymentInput) {
+			in.Trigger = &domain.Trigger{Kind: domain.TriggerReturn, TargetID: target}
+		}), []string{"trigger.returnId", "trigger.targetId"}},
+		{"a two-line reference", paymentInput(func(in *domain.PaymentInput) { in.Reference = "PO 1\nPO 2" }), []string{"reference"}},
+		{"a long reference", paymentInput(func(in *domain.PaymentInput) { in.Reference = strings.Repeat("x", 101) }), []string{"reference"}},
+		{"everything wrong", domain.PaymentInput{AmountPence: -5, Reference: "a\u202eb", Trigger: &domain.Trigger{Kind: domain.TriggerDate}},
+			[]string{"amountPence", "dueDate", "reference"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := fieldsOf(t, c.in.Validate()); !slices.Equal(got, c.fields) {
+				t.Errorf("names %v, want %v (%v)", got, c.fields, c.in.Validate())
+			}
+		})
+	}
+	if tf := paymentInput(func(in *domain.PaymentInput) { in.Reference = "call 07700 900123" }); domain.CheckText(tf) == nil {
+		t.Error("a phone number in a payment's reference passed the personal-data guard")
+	}
+}
+
+// TestPaymentChanges: what a PATCH may do from each status, and what it
+// names when it is wrong.
+func TestPaymentChanges(t *testing.T) {
+	t.Parallel()
+	today := tgtDate("2026-01-15")
+	ref := func(s string) *string { return &s }
+	paid := domain.PaymentChange{Status: domain.PaymentPaid, PaidDate: tgtDate("2026-01-10"), Reference: ref("BACS 001")}
+	cancel := domain.PaymentChange{Status: domain.PaymentCancelled}
+
+	bad := []struct {
+		name   string
+		ch     domain.PaymentChange
+		fields []string
+	}{
+		{"no status", domain.PaymentChange{}, []string{"status"}},
+		{"back to scheduled", domain.PaymentChange{Status: domain.PaymentScheduled}, []string{"status"}},
+		{"to due by hand", domain.PaymentChange{Status: domain.PaymentDue}, []string{"status"}},
+		{"paid without a date", domain.PaymentChange{Status: domain.PaymentPaid}, []string{"paidDate"}},
+		{"paid tomorrow", domain.PaymentChange{Status: domain.PaymentPaid, PaidDate: today.AddDays(1)}, []string{"paidDate"}},
+		{"paid with a two-line reference", domain.PaymentChange{Status: domain.PaymentPaid, PaidDate: today, Reference: ref("a\nb")}, []string{"reference"}},
+		{"cancelled with a paid date", domain.PaymentChange{Status: domain.PaymentCancelled, PaidDate: today}, []string{"paidDate"}},
+		{"cancelled with a reference", domain.PaymentChange{Status: domain.PaymentCancelled, Reference: ref("x")}, []string{"reference"}},
+	}
+	for _, c := range bad {
+		if got := fieldsOf(t, c.ch.Validate(today)); !slices.Equal(got, c.fields) {
+			t.Errorf("%s: names %v, want %v", c.name, got, c.fields)
+		}
+	}
+	if err := (domain.PaymentChange{Status: domain.PaymentPaid, PaidDate: today}).Validate(today); err != nil {
+		t.Errorf("paid today: %v", err)
+	}
+
+	p := domain.Payment{ID: "p", AmountPence: 100, Status: domain.PaymentScheduled, Reference: "PO 1"}
+	moves := []struct {
+		from domain.PaymentStatus
+		ch   domain.PaymentChange
+		want domain.PaymentStatus // "" refused as a conflict
+	}{
+		{domain.PaymentScheduled, paid, domain.PaymentPaid},
+		{domain.PaymentDue, paid, domain.PaymentPaid},
+		{domain.PaymentPaid, paid, domain.PaymentPaid}, // correcting the date or reference
+		{domain.PaymentCancelled, paid, ""},
+		{domain.PaymentScheduled, cancel, domain.PaymentCancelled},
+		{domain.PaymentDue, cancel, domain.PaymentCancelled},
+		{domain.PaymentPaid, cancel, ""},
+		{domain.PaymentCancelled, cancel, ""},
+	}
+	for _, m := range moves {
+		from := p
+		from.Status = m.from
+		got, err := m.ch.Apply(from)
+		switch {
+		case m.want == "" && domain.ErrorCode(err) != domain.CodeConflict:
+			t.Errorf("%s → %s: %v, want a conflict", m.from, m.ch.Status, err)
+		case m.want != "" && (err != nil || got.Status != m.want):
+			t.Errorf("%s → %s: %s %v, want %s", m.from, m.ch.Status, got.Status, err, m.want)
+		}
+	}
+	got, _ := paid.Apply(p)
+	if got.PaidDate != paid.PaidDate || got.Reference != "BACS 001" {
+		t.Errorf("paid: %+v", got)
+	}
+	got, _ = domain.PaymentChange{Status: domain.PaymentPaid, PaidDate: today}.Apply(p)
+	if got.Reference != "PO 1" {
+		t.Errorf("a change without a reference lost the old one: %q", got.Reference)
+	}
+
+	// Only a scheduled payment falls due, once.
+	at := time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
+	due, ok := p.FallDue(today, at)
+	if !ok || due.Status != domain.PaymentDue || due.DueSince != today || due.Version != p.Version+1 || !due.UpdatedAt.Equal(at) {
+		t.Errorf("falling due: %v %+v", ok, due)
+	}
+	for _, s := range []domain.PaymentStatus{domain.PaymentDue, domain.PaymentPaid, domain.PaymentCancelled} {
+		q := p
+		q.Status = s
+		if _, ok := q.FallDue(today, at); ok {
+			t.Errorf("a %s payment fell due", s)
+		}
+	}
+}
+
+// TestPaymentDelta: how each payment's life moves its grant's figures.
+func TestPaymentDelta(t *testing.T) {
+	t.Parallel()
+	pay := func(s domain.PaymentStatus, k domain.TriggerKind) domain.Payment {
+		return domain.Payment{AmountPence: 300, Status: s, Trigger: domain.Trigger{Kind: k}}
+	}
+	ptr := func(p domain.Payment) *domain.Payment { return &p }
+	cases := []struct {
+		name   string
+		before *domain.Payment
+		after  domain.Payment
+		want   domain.MoneyDelta
+	}{
+		{"a new dated payment", nil, pay("scheduled", "date"), domain.MoneyDelta{Headroom: -300}},
+		{"a new milestone payment waits", nil, pay("scheduled", "milestone"), domain.MoneyDelta{Headroom: -300, Waiting: 1}},
+		{"a new return payment waits", nil, pay("scheduled", "return"), domain.MoneyDelta{Headroom: -300, Waiting: 1}},
+		{"falling due", ptr(pay("scheduled", "date")), pay("due", "date"), domain.MoneyDelta{Due: 300}},
+		{"a milestone falling due stops waiting", ptr(pay("scheduled", "milestone")), pay("due", "milestone"), domain.MoneyDelta{Due: 300, Waiting: -1}},
+		{"paid when due", ptr(pay("due", "date")), pay("paid", "date"), domain.MoneyDelta{Due: -300, Paid: 300}},
+		{"paid early", ptr(pay("scheduled", "milestone")), pay("paid", "milestone"), domain.MoneyDelta{Paid: 300, Waiting: -1}},
+		{"paid again (a corrected date)", ptr(pay("paid", "date")), pay("paid", "date"), domain.MoneyDelta{}},
+		{"cancelled before it fell due", ptr(pay("scheduled", "return")), pay("cancelled", "return"), domain.MoneyDelta{Headroom: 300, Waiting: -1}},
+		{"cancelled when due", ptr(pay("due", "date")), pay("cancelled", "date"), domain.MoneyDelta{Headroom: 300, Due: -300}},
+	}
+	for _, c := range cases {
+		if got := domain.PaymentDelta(c.before, c.after); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: %+v, want %+v", c.name, got, c.want)
+		}
+	}
+	if !(domain.MoneyDelta{SpentBy: map[domain.BudgetCategory]int64{"staff": 0}}).IsZero() {
+		t.Error("a delta of zeros is not zero")
+	}
+	if (domain.MoneyDelta{SpentBy: map[domain.BudgetCategory]int64{"staff": 1}}).IsZero() {
+		t.Error("a delta of spend by category is zero")
+	}
+}
+
+// TestMilestoneTrigger: a milestone payment's trigger fires when its
+// target's figure reaches the threshold percent of the target's value.
+func TestMilestoneTrigger(t *testing.T) {
+	t.Parallel()
+	target := domain.Target{ID: "t", Value: 60, Metric: domain.MetricPeopleIntoWork}
+	half := domain.Trigger{Kind: domain.TriggerMilestone, TargetID: "t", Threshold: 50}
+	for current, want := range map[int64]bool{0: false, 29: false, 30: true, 61: true} {
+		if got := half.Reached(target, current); got != want {
+			t.Errorf("50%% of 60 at %d: %v, want %v", current, got, want)
+		}
+	}
+	if half.Reached(domain.Target{ID: "other", Value: 1}, 100) {
+		t.Error("a trigger fired on another target")
+	}
+	if (domain.Trigger{Kind: domain.TriggerDate}).Reached(target, 100) {
+		t.Error("a date trigger fired on a target")
+	}
+	if d := half.Describe(domain.Date{}, &target); !strings.Contains(d, "50% of the target of 60") {
+		t.Errorf("described as %q", d)
+	}
+}
+
+// TestReturnTrigger: a return trigger fires when its return is accepted,
+// and a project's grant waits only on its own project's returns.
+func TestReturnTrigger(t *testing.T) {
+	t.Parallel()
+	s, a, b := "01hq3v7k8m9n0p1q2r3s4t5v6w", "01hq3v7k8m9n0p1q2r3s4t5v6x", "01hq3v7k8m9n0p1q2r3s4t5v6y"
+	rid := domain.ReturnID(s, a, tgtDate("2025-04-01"))
+	tr := domain.Trigger{Kind: domain.TriggerReturn, ReturnID: rid}
+	for state, want := range map[domain.ReturnState]bool{domain.StateExpected: false, domain.StateSubmitted: false,
+		domain.StateChangesRequested: false, domain.StateAccepted: true} {
+		if got := tr.Accepts(domain.Return{ID: rid, State: state}); got != want {
+			t.Errorf("a %s return: %v, want %v", state, got, want)
+		}
+	}
+	if tr.Accepts(domain.Return{ID: domain.ReturnID(s, b, tgtDate("2025-04-01")), State: domain.StateAccepted}) {
+		t.Error("another return's acceptance fired the trigger")
+	}
+	if err := tr.CheckGrant(domain.Grant{ProjectID: a}); err != nil {
+		t.Errorf("a return of the grant's project: %v", err)
+	}
+	if err := tr.CheckGrant(domain.Grant{}); err != nil {
+		t.Errorf("a programme grant on any project's return: %v", err)
+	}
+	if got := fieldsOf(t, tr.CheckGrant(domain.Grant{ProjectID: b})); len(got) != 1 || got[0] != "trigger.returnId" {
+		t.Errorf("a return of another project names %v", got)
+	}
+	if d := tr.Describe(domain.Date{}, nil); d != "when the return for the period from 2025-04-01 is accepted" {
+		t.Errorf("described as %q", d)
+	}
+}
+
+// TestSpendInput names every bad field of a spend return and checks it
+// against its grant.
+func TestSpendInput(t *testing.T) {
+	t.Parallel()
+	ok := domain.SpendInput{PeriodStart: tgtDate("2025-04-01"), PeriodEnd: tgtDate("2025-06-30"),
+		Lines: []domain.BudgetLine{line("staff", 12_500_00), line("travel", 0)}}
+	with := func(f func(*domain.SpendInput)) domain.SpendInput {
+		in := ok
+		in.Lines = slices.Clone(ok.Lines)
+		f(&in)
+		return in
+	}
+	cases := []struct {
+		name   string
+		in     domain.SpendInput
+		fields []string
+	}{
+		{"a quarter", ok, nil},
+		{"no lines", with(func(in *domain.SpendInput) { in.Lines = nil }), []string{"lines"}},
+		{"a negative line", with(func(in *domain.SpendInput) { in.Lines[1].AmountPence = -1 }), []string{"lines[1].amountPence"}},
+		{"an unknown category", with(func(in *domain.SpendInput) { in.Lines[0].Category = "wages" }), []string{"lines[0].category"}},
+		{"a category twice", with(func(in *domain.SpendInput) { in.Lines[1].Category = "staff" }), []string{"lines[1].category"}},
+		{"an end before the start", with(func(in *domain.SpendInput) { in.PeriodEnd = tgtDate("2025-03-31") }), []string{"periodEnd"}},
+		{"over a year", with(func(in *domain.SpendInput) { in.PeriodEnd = tgtDate("2026-04-02") }), []string{"periodEnd"}},
+		{"no period", with(func(in *domain.SpendInput) { in.PeriodStart, in.PeriodEnd = domain.Date{}, domain.Date{} }),
+			[]string{"periodEnd", "periodStart"}},
+		{"a bad replaces", with(func(in *domain.SpendInput) { in.Replaces = "nope" }), []string{"replaces"}},
+		{"notes with a control character", with(func(in *domain.SpendInput) { in.Notes = "a\x00b" }), []string{"notes"}},
+	}
+	for _, c := range cases {
+		if got := fieldsOf(t, c.in.Validate()); !slices.Equal(got, c.fields) {
+			t.Errorf("%s: names %v, want %v (%v)", c.name, got, c.fields, c.in.Validate())
+		}
+	}
+	if domain.CheckText(with(func(in *domain.SpendInput) { in.Notes = "Mentor for NHS 943 476 5919" })) == nil {
+		t.Error("an NHS number in a spend return's notes passed the personal-data guard")
+	}
+
+	g := domain.Grant{StartDate: tgtDate("2025-01-01"), EndDate: tgtDate("2025-12-31"),
+		Budget: []domain.BudgetLine{line("staff", 100), line("travel", 100)}}
+	if err := ok.CheckGrant(g); err != nil {
+		t.Errorf("a return inside its grant: %v", err)
+	}
+	outside := with(func(in *domain.SpendInput) {
+		in.PeriodStart, in.PeriodEnd = tgtDate("2024-12-01"), tgtDate("2026-01-31")
+		in.Lines = append(in.Lines, line("equipment", 5))
+	})
+	if got := fieldsOf(t, outside.CheckGrant(g)); !slices.Equal(got, []string{"lines[2].category", "periodEnd", "periodStart"}) {
+		t.Errorf("a return outside its grant names %v", got)
+	}
+	g.Budget = nil
+	if err := with(func(in *domain.SpendInput) { in.Lines = append(in.Lines, line("equipment", 5)) }).CheckGrant(g); err != nil {
+		t.Errorf("a grant without a budget refused a category: %v", err)
+	}
+
+	s := domain.SpendReturn{Lines: []domain.BudgetLine{line("staff", 700), line("travel", 50)}}
+	want := domain.MoneyDelta{Spent: -750, SpentBy: map[domain.BudgetCategory]int64{"staff": -700, "travel": -50}}
+	if got := domain.SpendDelta(s, -1); !reflect.DeepEqual(got, want) {
+		t.Errorf("taking a return back: %+v, want %+v", got, want)
+	}
+	if got := domain.SpendDelta(s, 1).Add(domain.SpendDelta(s, -1)); !got.IsZero() {
+		t.Errorf("a return and its removal add up to %+v", got)
+	}
+}
+
+// TestProjectedSpend: a straight line from the grant's start through spend
+// to date, to its end; "to date" is today clamped to the grant's period,
+// whole days, both ends included.
+func TestProjectedSpend(t *testing.T) {
+	t.Parallel()
+	// 2025 is 365 days.
+	start, end := tgtDate("2025-01-01"), tgtDate("2025-12-31")
+	cases := []struct {
+		name  string
+		spent int64
+		today string
+		want  int64
+	}{
+		{"before the grant starts: spend as it is", 1000, "2024-12-31", 1000},
+		{"on the first day, one day of 365", 10, "2025-01-01", 3650},
+		{"a quarter of the way (73 of 365 days)", 25_000_00, "2025-03-14", 125_000_00},
+		{"half way, rounded to the penny", 1, "2025-07-02", 2},            // 1 × 365 / 183 = 1.99
+		{"halves round up", 1, "2025-01-02", 183},                         // 1 × 365 / 2 = 182.5
+		{"on the last day: spend as it is", 98_765, "2025-12-31", 98_765}, // every day has passed
+		{"after the end: spend as it is", 98_765, "2026-06-30", 98_765},
+		{"nothing spent", 0, "2025-06-30", 0},
+	}
+	for _, c := range cases {
+		if got := domain.ProjectedSpend(c.spent, start, end, tgtDate(c.today)); got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, got, c.want)
+		}
+	}
+	// The largest amounts do not overflow.
+	if got := domain.ProjectedSpend(domain.MaxAmountPence, tgtDate("1900-01-01"), tgtDate("2199-12-31"), tgtDate("1900-01-01")); got <= domain.MaxAmountPence {
+		t.Errorf("the largest projection overflowed: %d", got)
+	}
+	if got := domain.ProjectedSpend(500, end, start, tgtDate("2025-06-01")); got != 500 {
+		t.Errorf("a period that ends before it starts: %d", got)
+	}
+}
+
+// TestBuildMoney: the money of the grants given, their totals, and every
+// penny spent on some line.
+func TestBuildMoney(t *testing.T) {
+	t.Parallel()
+	a := domain.Grant{ID: "a", Title: "A", FunderID: "x", AmountPence: 1000, StartDate: tgtDate("2025-01-01"), EndDate: tgtDate("2025-12-31"),
+		Budget: []domain.BudgetLine{line("staff", 800), line("travel", 200)}}
+	b := domain.Grant{ID: "b", Title: "B", FunderID: "y", AmountPence: 500, StartDate: tgtDate("2025-01-01"), EndDate: tgtDate("2025-12-31")}
+	figures := map[string]domain.GrantMoney{
+		"a": {PaidPence: 400, DuePence: 100, SpentPence: 300, SpentBy: map[domain.BudgetCategory]int64{"staff": 250, "other": 50}},
+		"b": {SpentPence: 20, SpentBy: map[domain.BudgetCategory]int64{"equipment": 20}},
+		"c": {PaidPence: 999_999}, // a grant the caller may not read: not counted
+	}
+	m := domain.BuildMoney([]domain.Grant{a, b}, figures, tgtDate("2025-12-31"))
+	if m.AwardedPence != 1500 || m.PaidPence != 400 || m.DuePence != 100 || m.SpentPence != 320 || len(m.ByGrant) != 2 {
+		t.Errorf("totals: %+v", m)
+	}
+	wantA := []domain.BudgetSpend{{"staff", 800, 250}, {"travel", 200, 0}, {"other", 0, 50}}
+	if !reflect.DeepEqual(m.ByGrant[0].Budget, wantA) {
+		t.Errorf("A's budget against spend: %+v, want %+v", m.ByGrant[0].Budget, wantA)
+	}
+	if want := []domain.BudgetSpend{{"equipment", 0, 20}}; !reflect.DeepEqual(m.ByGrant[1].Budget, want) {
+		t.Errorf("B's spend with no budget: %+v", m.ByGrant[1].Budget)
+	}
+	if raw, _ := json.Marshal(domain.BuildMoney(nil, nil, tgtDate("2025-01-01"))); !strings.Contains(string(raw), `"byGrant":[]`) {
+		t.Errorf("no grants: %s", raw)
+	}
+	if c := domain.CostPerPersonSpent(1000, 3); c == nil || *c != 333 {
+		t.Errorf("cost per person: %v", c)
+	}
+	if domain.CostPerPersonSpent(0, 3) != nil || domain.CostPerPersonSpent(10, 0) != nil {
+		t.Error("a cost per person of nothing")
+	}
+}
+
+func TestPounds(t *testing.T) {
+	t.Parallel()
+	for pence, want := range map[int64]string{0: "£0.00", 5: "£0.05", 123456: "£1,234.56", 100_000_000_00: "£100,000,000.00", -250: "-£2.50"} {
+		if got := domain.Pounds(pence); got != want {
+			t.Errorf("Pounds(%d) = %q, want %q", pence, got, want)
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package httpapi
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/decode"
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// ImportRequestTimeout bounds an import request: 5,000 rows are written in
+// about a hundred transactions one after another, more than the other
+// routes' 9 seconds allow. It stays under API Gateway's 30-second
+// integration limit, so the client always gets fundtrack's answer (an
+// import cut off by it says how to finish), and the imports function's
+// 30-second Lambda timeout leaves it a few seconds to give it.
+const ImportRequestTimeout = 26 * time.Second
+
+// NewImportsHandler serves spreadsheet imports and their templates (the
+// "imports" Lambda function). Only this function is given a reader of
+// Excel workbooks (service.WithWorkbooks), so only it links excelize.
+func NewImportsHandler(d Deps) http.Handler {
+	if d.RequestTimeout <= 0 {
+		d.RequestTimeout = ImportRequestTimeout
+	}
+	return newHandler(d, (*server).importsRoutes)
+}
+
+const importsPath = "/programmes/{programmeId}/imports"
+
+func (s *server) importsRoutes() []route {
+	return []route{
+		{pattern: "POST " + importsPath, files: &fileBody{Media: []string{domain.MediaCSV, domain.MediaXLSX}, Max: domain.MaxImportBytes,
+			Refuse: "send the spreadsheet as text/csv or " + domain.MediaXLSX}, serve: s.importFile},
+		{pattern: "GET " + importsPath + "/template.csv", serve: s.importTemplate(domain.MediaCSV)},
+		{pattern: "GET " + importsPath + "/template.xlsx", serve: s.importTemplate(domain.MediaXLSX)},
+	}
+}
+
+// importFile answers 200 with what the import did (or, with ?dryRun=true,
+// would do).
+func (s *server) importFile(w http.ResponseWriter, r *http.Request, c *call) error {
+	q, err := decode.Query(r)
+	if err != nil {
+		return err
+	}
+	dryRun := false
+	if v := q.Get("dryRun"); v != "" {
+		if dryRun, err = strconv.ParseBool(v); err != nil || (v != "true" && v != "false") {
+			return &domain.Error{Code: domain.CodeValidation, Message: "dryRun is not valid",
+				Fields: map[string]string{"dryRun": `must be "true" or "false"`}}
+		}
+	}
+	data, err := io.ReadAll(r.Body) // read and bounded by the middleware already
+	if err != nil {
+		return domain.Errorf(domain.CodeValidation, "could not read the request body")
+	}
+	f := service.ImportFile{MediaType: domain.MediaOf(r.Header.Get("Content-Type")), Data: data}
+	res, err := s.open(r, c).Import(f, dryRun)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+func (s *server) importTemplate(mediaType string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, c *call) error {
+		t, err := s.open(r, c).ImportTemplate(mediaType)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", t.MediaType)
+		w.Header().Set("Content-Disposition", `attachment; filename="`+t.Name+`"`)
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusOK)
+		w.Write(t.Data)
+		return nil
+	}
+}

@@ -1,0 +1,305 @@
+package httpapi_test
+
+// Spreadsheet imports end to end: through HTTP, over DynamoDB Local, as
+// CSV and as Excel workbooks; re-sends; Idempotency-Key over file bodies;
+// an import cut off half way by throttling and finished by sending it
+// again; the requests an import costs.
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/smithy-go"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit"
+)
+
+func importReq(as, path, contentType string, body []byte, hdr ...string) testkit.Req {
+	r := testkit.Request(http.MethodPost, path, as, body, hdr...)
+	if r.Header == nil {
+		r.Header = map[string]string{}
+	}
+	r.Header["Content-Type"] = contentType
+	return r
+}
+
+// quarterlyWorkbook is a year of quarterly figures for a project, as a
+// person keeps them in Excel: real dates, numbers, a notes column; bad, when
+// not "", replaces one cell (D3) with it.
+func quarterlyWorkbook(t *testing.T, project, bad string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	const s = "Sheet1"
+	set := func(cell string, v any) {
+		if err := f.SetCellValue(s, cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, h := range []string{"Project", "Period start", "Period end", "People into work", "Referrals", "Notes"} {
+		c, _ := excelize.CoordinatesToCellName(i+1, 1)
+		set(c, h)
+	}
+	for q := range 4 {
+		row := q + 2
+		start := time.Date(2025, time.Month(4+3*q), 1, 0, 0, 0, 0, time.UTC)
+		set(fmt.Sprintf("A%d", row), project)
+		set(fmt.Sprintf("B%d", row), start)
+		set(fmt.Sprintf("C%d", row), start.AddDate(0, 3, -1))
+		set(fmt.Sprintf("D%d", row), q+1)
+		set(fmt.Sprintf("E%d", row), 10*(q+1))
+	}
+	set("F4", "A good quarter")
+	if bad != "" {
+		set("D3", bad)
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestImportExcelAsAProjectLead(t *testing.T) {
+	t.Parallel()
+	h := startAPI(t, testkit.New(t), nil, testkit.APIConfig{})
+	f := h.fixture(t)
+	path := f.p1("/imports")
+
+	// One bad cell: the whole file is refused, the cell named by its row.
+	before := h.Snapshot(t)
+	r := h.Want(t, http.StatusBadRequest, importReq(testkit.LeadOfA, path, domain.MediaXLSX, quarterlyWorkbook(t, "Project A", "three")))
+	testkit.WantFields(t, r, "rows[3].peopleIntoWork")
+	testkit.SameSnapshot(t, "a refused import", before, h.Snapshot(t))
+
+	// Fixed: four submissions, counted.
+	good := quarterlyWorkbook(t, "Project A", "")
+	dry := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.LeadOfA, path+"?dryRun=true", domain.MediaXLSX, good)))
+	testkit.SameSnapshot(t, "a dry run", before, h.Snapshot(t))
+	res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.LeadOfA, path, domain.MediaXLSX, good)))
+	if res.Rows != 4 || res.Created != 4 || len(res.Submissions) != 4 || dry.Created != 4 || !dry.DryRun {
+		t.Fatalf("import %+v, dry run %+v", res, dry)
+	}
+	pr := testkit.Decode[domain.Progress](t, h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, f.p1("/progress"), testkit.Lead, nil)))
+	if pr.Totals[domain.MetricPeopleIntoWork] != 10 || pr.Totals[domain.MetricReferrals] != 100 {
+		t.Errorf("totals %v", pr.Totals)
+	}
+	o := testkit.Decode[domain.Outcome](t, h.Want(t, http.StatusOK, testkit.Request(http.MethodGet,
+		f.p1("/projects/"+f.A+"/outcomes/"+res.Submissions[2]), testkit.LeadOfA, nil)))
+	if o.PeriodStart != domain.MustDate("2025-10-01") || o.PeriodEnd != domain.MustDate("2025-12-31") || o.Notes != "A good quarter" || o.SubmittedBy != testkit.LeadOfA {
+		t.Errorf("row 4's submission %+v", o)
+	}
+	// Audited as the API's submissions are.
+	hist := testkit.ListAll[domain.AuditEvent](t, h, testkit.Lead, f.p1("/projects/"+f.A+"/outcomes/"+res.Submissions[0]+"/history"))
+	if len(hist) != 1 || hist[0].Action != domain.ActionCreate || hist[0].ActorEmail != testkit.LeadOfA {
+		t.Errorf("history %+v", hist)
+	}
+
+	// The same file again: nothing changes.
+	before = h.Snapshot(t)
+	again := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.LeadOfA, path, domain.MediaXLSX, good)))
+	if again.Unchanged != 4 || again.Created+again.Corrected != 0 || fmt.Sprint(again.Submissions) != fmt.Sprint(res.Submissions) {
+		t.Errorf("re-sent: %+v", again)
+	}
+	testkit.SameSnapshot(t, "the same file again", before, h.Snapshot(t))
+
+	// Another project's rows are not a project lead's to import.
+	r = h.Want(t, http.StatusForbidden, importReq(testkit.LeadOfA, path, domain.MediaXLSX, quarterlyWorkbook(t, "Project B", "")))
+	if e := testkit.WantErr(t, r, http.StatusForbidden, "forbidden"); len(e.Fields) != 4 || e.Fields["rows[2].project"] == "" {
+		t.Errorf("fields %v", e.Fields)
+	}
+	h.Want(t, http.StatusForbidden, importReq(testkit.FunderOfX, path, domain.MediaXLSX, good))
+	testkit.WantErr(t, h.Want(t, http.StatusNotFound, importReq(uLead2, path, domain.MediaXLSX, good)), http.StatusNotFound, "not_found")
+}
+
+func TestImportRefusals(t *testing.T) {
+	t.Parallel()
+	h := startAPI(t, testkit.New(t), nil, testkit.APIConfig{})
+	f := h.fixture(t)
+	path := f.p1("/imports")
+	before := h.Snapshot(t)
+	for name, c := range map[string]struct {
+		contentType string
+		body        []byte
+		query       string
+		status      int
+		code        string
+	}{
+		"JSON":               {"application/json", []byte(`{}`), "", 415, "unsupported_media_type"},
+		"no content type":    {"", []byte("a,b"), "", 415, "unsupported_media_type"},
+		"not a workbook":     {domain.MediaXLSX, []byte("Project,Period start"), "", 415, "unsupported_media_type"},
+		"old xls":            {domain.MediaXLSX, append([]byte{0xD0, 0xCF, 0x11, 0xE0}, make([]byte, 100)...), "", 415, "unsupported_media_type"},
+		"over 4 MiB":         {domain.MediaCSV, make([]byte, domain.MaxImportBytes+1), "", 413, "payload_too_large"},
+		"not UTF-8":          {domain.MediaCSV, []byte("Project\nCaf\xe9\n"), "", 400, "validation_failed"},
+		"bad dryRun":         {domain.MediaCSV, []byte("Project\n"), "?dryRun=yes", 400, "validation_failed"},
+		"header only":        {domain.MediaCSV, []byte("Project,Period start,Period end,Referrals\n"), "", 400, "validation_failed"},
+		"personal data":      {domain.MediaCSV, []byte("Project,Period start,Period end,Referrals,Notes\nProject A,2025-04-01,2025-06-30,1,jo@example.org\n"), "", 400, "validation_failed"},
+		"unknown heading":    {domain.MediaCSV, []byte("Project,Period start,Period end,Refferals\nProject A,2025-04-01,2025-06-30,1\n"), "", 400, "validation_failed"},
+		"5,001 rows of data": {domain.MediaCSV, []byte("Project,Period start,Period end,Referrals\n" + strings.Repeat("Project A,2025-04-01,2025-06-30,1\n", 5001)), "", 400, "validation_failed"},
+	} {
+		r := h.Do(t, importReq(testkit.Lead, path+c.query, c.contentType, c.body))
+		e := testkit.WantErr(t, r, c.status, c.code)
+		if name == "personal data" && (!strings.Contains(e.Fields["rows[2].notes"], "email address") || strings.Contains(string(r.Body), "jo@")) {
+			t.Errorf("%s: %s", name, r)
+		}
+		if name == "unknown heading" && e.Fields["rows[1].D"] == "" {
+			t.Errorf("%s: %s", name, r)
+		}
+	}
+	testkit.SameSnapshot(t, "refused imports", before, h.Snapshot(t))
+}
+
+// Idempotency-Key on an import: the hash covers the file's bytes and the
+// query, so the same key replays the same import and refuses another file
+// or a dry run of the same one.
+func TestImportIdempotencyKey(t *testing.T) {
+	t.Parallel()
+	h := startAPI(t, testkit.New(t), nil, testkit.APIConfig{})
+	f := h.fixture(t)
+	path := f.p1("/imports")
+	file := []byte("Project,Period start,Period end,Referrals\r\nProject A,2025-04-01,2025-06-30,7\r\n")
+	first := h.Want(t, http.StatusOK, importReq(testkit.Lead, path, domain.MediaCSV, file, "Idempotency-Key", "q1 figures"))
+	before := h.Snapshot(t)
+	again := h.Want(t, http.StatusOK, importReq(testkit.Lead, path, domain.MediaCSV, file, "Idempotency-Key", "q1 figures"))
+	if again.Header.Get("Idempotent-Replayed") != "true" || !bytes.Equal(again.Body, first.Body) {
+		t.Errorf("replay: %v %s", again.Header, again)
+	}
+	testkit.SameSnapshot(t, "a replay", before, h.Snapshot(t))
+	other := append(bytes.Clone(file), []byte("Project B,2025-04-01,2025-06-30,7\r\n")...)
+	testkit.WantErr(t, h.Want(t, http.StatusUnprocessableEntity, importReq(testkit.Lead, path, domain.MediaCSV, other, "Idempotency-Key", "q1 figures")),
+		http.StatusUnprocessableEntity, "idempotency_key_reused")
+	testkit.WantErr(t, h.Want(t, http.StatusUnprocessableEntity, importReq(testkit.Lead, path+"?dryRun=true", domain.MediaCSV, file, "Idempotency-Key", "q1 figures")),
+		http.StatusUnprocessableEntity, "idempotency_key_reused")
+}
+
+// throttled fails TransactWriteItems calls from the nth on with
+// DynamoDB's throttling error, while armed.
+type throttled struct {
+	faultDB
+	calls, from atomic.Int64
+}
+
+func newThrottled(s *testkit.Stack) *throttled {
+	th := &throttled{}
+	th.faultDB = faultDB{DB: s.DB, fail: func(op string) error {
+		if op != "TransactWriteItems" || th.from.Load() == 0 {
+			return nil
+		}
+		if th.calls.Add(1) >= th.from.Load() {
+			return &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate of requests exceeds the allowed throughput."}
+		}
+		return nil
+	}}
+	return th
+}
+
+// manyRows is a CSV file of n rows over projects, three metrics a row, a
+// period a month from 2020 on.
+func manyRows(n int, projects ...string) []byte {
+	var b strings.Builder
+	b.WriteString("Project,Period start,Period end,Referrals,People into work,Job starts\r\n")
+	for i := range n {
+		p := projects[i%len(projects)]
+		m := i / len(projects)
+		start := time.Date(2020, time.Month(1+m), 1, 0, 0, 0, 0, time.UTC)
+		fmt.Fprintf(&b, "%s,%s,%s,%d,%d,%d\r\n", p, start.Format(time.DateOnly), start.AddDate(0, 1, -1).Format(time.DateOnly), 5+i%7, i%3, 1+i%2)
+	}
+	return []byte(b.String())
+}
+
+// An import cut off half way by throttling keeps what it wrote counted
+// once, answers 503 saying so, and is finished by sending it again: the
+// figures are then those of one clean import.
+func TestImportCutOffByThrottlingIsFinishedBySendingItAgain(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t)
+	th := newThrottled(s)
+	h := startAPI(t, s, th, testkit.APIConfig{})
+	f := h.fixture(t)
+	clean := startAPI(t, testkit.New(t), nil, testkit.APIConfig{})
+	cf := clean.fixture(t)
+	file := manyRows(300, "Project A", "Project B")
+
+	th.from.Store(4) // the fourth transaction and every one after it
+	r := h.Want(t, http.StatusServiceUnavailable, importReq(testkit.Lead, f.p1("/imports"), domain.MediaCSV, file))
+	e := testkit.WantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
+	if !strings.Contains(e.Message, "send the same file again") || !strings.Contains(e.Message, "of its 300") {
+		t.Errorf("message %q", e.Message)
+	}
+	stored := 0
+	fmt.Sscanf(e.Message[strings.Index(e.Message, "storing ")+len("storing "):], "%d", &stored)
+	if stored == 0 || stored >= 300 {
+		t.Fatalf("stored %d before the cut", stored)
+	}
+	th.from.Store(0)
+	res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, f.p1("/imports"), domain.MediaCSV, file)))
+	if res.Unchanged != stored || res.Created != 300-stored {
+		t.Errorf("re-sent after %d stored: %+v", stored, res)
+	}
+	want := testkit.Decode[domain.ImportResult](t, clean.Want(t, http.StatusOK, importReq(testkit.Lead, cf.p1("/imports"), domain.MediaCSV, file)))
+	if want.Created != 300 {
+		t.Fatalf("clean import %+v", want)
+	}
+	got := testkit.Decode[domain.Progress](t, h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, f.p1("/progress"), testkit.Lead, nil)))
+	exp := testkit.Decode[domain.Progress](t, clean.Want(t, http.StatusOK, testkit.Request(http.MethodGet, cf.p1("/progress"), testkit.Lead, nil)))
+	if fmt.Sprint(got.Totals, got.Monthly) != fmt.Sprint(exp.Totals, exp.Monthly) {
+		t.Errorf("after a cut-off and a re-send:\n%v\nwant as one clean import:\n%v", got.Totals, exp.Totals)
+	}
+	for i := range got.Projects {
+		if fmt.Sprint(got.Projects[i].Totals) != fmt.Sprint(exp.Projects[i].Totals) {
+			t.Errorf("project %s: %v, want %v", got.Projects[i].Name, got.Projects[i].Totals, exp.Projects[i].Totals)
+		}
+	}
+	// The lock went with the first import: a third send runs, changing nothing.
+	before := h.Snapshot(t)
+	third := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, f.p1("/imports"), domain.MediaCSV, file)))
+	if third.Unchanged != 300 {
+		t.Errorf("third send %+v", third)
+	}
+	testkit.SameSnapshot(t, "a third send", before, h.Snapshot(t))
+}
+
+// The requests an import costs: its reads, then one transaction per
+// batch of submissions, far fewer than one per row.
+func TestImportRequests(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t)
+	h := startAPI(t, s, nil, testkit.APIConfig{})
+	f := h.fixture(t)
+	const rows = 400
+	file := manyRows(rows, "Project A", "Project B")
+	var res domain.ImportResult
+	n := s.Count.Measure(func() {
+		res = testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, f.p1("/imports"), domain.MediaCSV, file)))
+	})
+	if res.Created != rows {
+		t.Fatalf("%+v", res)
+	}
+	// Reads: access (a BatchGetItem), projects and setup, each project's
+	// submissions (a Query each: one page); then
+	// the lock, the transactions and the unlock.
+	txs := n.Ops["TransactWriteItems"]
+	if txs < rows/48 || txs > rows/20 {
+		t.Errorf("%d transactions for %d rows (%s): want 2 to 5 items a row in transactions of up to 100", txs, rows, n)
+	}
+	if reads := n.Requests - txs - n.Ops["PutItem"] - n.Ops["DeleteItem"]; reads > 5 {
+		t.Errorf("%d reads (%s)", reads, n)
+	}
+	if n.Ops["PutItem"] != 1 || n.Ops["DeleteItem"] != 1 {
+		t.Errorf("lock and unlock: %s", n)
+	}
+	t.Logf("%d rows: %s", rows, n)
+
+	// The same file again: reads only.
+	n = s.Count.Measure(func() { h.Want(t, http.StatusOK, importReq(testkit.Lead, f.p1("/imports"), domain.MediaCSV, file)) })
+	if n.Ops["TransactWriteItems"]+n.Ops["PutItem"] != 0 || n.Requests != 5 {
+		t.Errorf("re-send: %s", n)
+	}
+}

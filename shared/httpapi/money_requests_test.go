@@ -1,0 +1,86 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit"
+)
+
+// TestMoneyWriteRequests: what each change of money costs in DynamoDB
+// requests, whatever the grant's history: what a change needs is read with
+// the access check or beside it, and the change is one transaction (the
+// record, the grant's money item with its condition, the totals, the
+// audit event). No Idempotency-Key, so none of the key's own requests is
+// counted.
+func TestMoneyWriteRequests(t *testing.T) {
+	t.Parallel()
+	w := newRCWorld(t, nil)
+	a, s := w.a, w.s
+	measure := func(what, want string, req testkit.Req, status int) testkit.Resp {
+		t.Helper()
+		var res testkit.Resp
+		n := s.Count.Measure(func() { res = a.Want(t, status, req) })
+		t.Logf("%s: %s", what, n)
+		if got := n.String(); got != want {
+			t.Errorf("%s: %s, want %s", what, got, want)
+		}
+		return res
+	}
+	etag := func(path string) string {
+		return a.Want(t, http.StatusOK, testkit.Request("GET", path, w.lead, nil)).Header.Get("ETag")
+	}
+	target, _ := a.Create(t, w.lead, w.path("/targets"), map[string]any{"metric": "peopleIntoWork", "value": 20,
+		"deadline": "2027-12-31", "projectId": w.project, "notify": []string{}})
+	sched, _ := a.Create(t, w.lead, w.path("/schedules"), map[string]any{"name": "Quarterly", "frequency": "quarterly",
+		"firstPeriodStart": "2026-01-01", "lastPeriodEnd": "2026-12-31"})
+	ret := domain.ReturnID(sched, w.project, domain.MustDate("2026-01-01"))
+	budget := []map[string]any{{"category": "staff", "amountPence": 80_000_00}, {"category": "travel", "amountPence": 20_000_00}}
+
+	// The access read with the funder and the project; one transaction
+	// (the grant, its money item, the totals).
+	res := measure("POST grant (budget)", "BatchGetItem×1 TransactWriteItems×1",
+		testkit.Request("POST", w.path("/grants"), w.lead, map[string]any{"funderId": w.fund, "projectId": w.project,
+			"title": "Employment specialists", "amountPence": 100_000_00, "currency": "GBP", "awardDate": "2025-12-01",
+			"startDate": "2026-01-01", "endDate": "2026-12-31", "budget": budget}), http.StatusCreated)
+	g := testkit.Decode[domain.Grant](t, res).ID
+	G := w.path("/grants/" + g)
+	// The access read with the grant; one transaction conditioned on the
+	// version (and, were the award lowered, on the money item's headroom).
+	measure("PATCH grant (budget)", "BatchGetItem×1 TransactWriteItems×1",
+		testkit.Request("PATCH", G, w.lead, map[string]any{"budget": []map[string]any{{"category": "staff", "amountPence": 85_000_00},
+			{"category": "travel", "amountPence": 15_000_00}}}, "If-Match", etag(G)), http.StatusOK)
+
+	// The access read with the grant (and the target or return the
+	// trigger names); one transaction: the payment, the money item's
+	// headroom conditioned to cover it, the totals.
+	res = measure("POST payment (date)", "BatchGetItem×1 TransactWriteItems×1",
+		testkit.Request("POST", G+"/payments", w.lead, testkit.DatedPaymentBody(40_000_00, "2026-01-31")), http.StatusCreated)
+	dated := testkit.Decode[domain.Payment](t, res).ID
+	measure("POST payment (milestone)", "BatchGetItem×1 TransactWriteItems×1",
+		testkit.Request("POST", G+"/payments", w.lead, testkit.MilestonePaymentBody(30_000_00, target, 50)), http.StatusCreated)
+	measure("POST payment (return)", "BatchGetItem×1 TransactWriteItems×1",
+		testkit.Request("POST", G+"/payments", w.lead, map[string]any{"amountPence": 20_000_00,
+			"trigger": map[string]any{"kind": "return", "returnId": ret}}), http.StatusCreated)
+	// Over the award: refused after the same reads, the transaction
+	// cancelled by the headroom's condition.
+	measure("POST payment (over the award)", "BatchGetItem×1 TransactWriteItems×1",
+		testkit.Request("POST", G+"/payments", w.lead, testkit.DatedPaymentBody(10_000_01, "2026-02-28")), http.StatusBadRequest)
+
+	// The access read with the grant and the payment; one transaction
+	// conditioned on the payment's version.
+	P := G + "/payments/" + dated
+	measure("PATCH payment (paid)", "BatchGetItem×1 TransactWriteItems×1",
+		testkit.Request("PATCH", P, w.lead, map[string]any{"status": "paid", "paidDate": "2026-01-05"}, "If-Match", etag(P)), http.StatusOK)
+
+	// The access read with the grant; one transaction: the return, the
+	// money item, the totals.
+	res = measure("POST spend", "BatchGetItem×1 TransactWriteItems×1",
+		testkit.Request("POST", G+"/spend", w.pl, testkit.SpendBody("2026-01-01", "2026-01-04", "staff", 3_000_00)), http.StatusCreated)
+	first := testkit.Decode[domain.SpendReturn](t, res).ID
+	// As spend, plus the return it corrects, read by its key.
+	body := testkit.SpendBody("2026-01-01", "2026-01-04", "staff", 2_500_00)
+	body["replaces"] = first
+	measure("POST spend (correction)", "BatchGetItem×1 GetItem×1 TransactWriteItems×1", testkit.Request("POST", G+"/spend", w.pl, body), http.StatusCreated)
+}

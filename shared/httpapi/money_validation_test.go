@@ -1,0 +1,164 @@
+package httpapi_test
+
+// Money through HTTP: every bad body is 400 naming each field (422 for
+// personal data), and stores nothing; payments sent at once never add up to
+// more than the award; an idempotent payment is made once.
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit"
+)
+
+func TestMoneyBadInputs(t *testing.T) {
+	t.Parallel()
+	h := newAPI(t)
+	f := h.fixture(t)
+	G := f.p1("/grants/" + f.GrantXA)
+	payments, spend := G+"/payments", G+"/spend"
+	before := func() string {
+		return fmt.Sprint(testkit.IDs(t, h, uAdmin, payments), testkit.IDs(t, h, uAdmin, spend),
+			string(h.Want(t, http.StatusOK, testkit.Request("GET", payments+"/"+f.PayXA, uAdmin, nil)).Body),
+			string(h.Want(t, http.StatusOK, testkit.Request("GET", G, uAdmin, nil)).Body))
+	}
+	raw := func(method, path, body string, hdr ...string) testkit.Req {
+		return testkit.Req{Method: method, Path: path, As: uLead, Body: body, Header: map[string]string{"If-Match": "*"}}
+	}
+	cases := []struct {
+		name   string
+		req    testkit.Req
+		status int
+		fields []string
+	}{
+		{"a payment with unknown and mistyped fields", raw("POST", payments,
+			`{"amountPence": "10", "dueDate": "2025-02-30", "trigger": {"kind": "date", "when": "soon"}, "colour": "red"}`),
+			400, []string{"amountPence", "dueDate", "trigger.when", "colour"}},
+		{"a payment with no body", raw("POST", payments, ``), 400, []string{"body", "amountPence", "trigger"}},
+		{"a payment with a key twice", raw("POST", payments,
+			`{"amountPence": 100, "amountPence": 1, "dueDate": "2025-06-30", "trigger": {"kind": "date"}}`), 400, []string{"amountPence"}},
+		{"a payment with pence as a fraction", raw("POST", payments,
+			`{"amountPence": 100.5, "dueDate": "2025-06-30", "trigger": {"kind": "date"}}`), 400, []string{"amountPence"}},
+		{"a payment with a trigger of null", raw("POST", payments, `{"amountPence": 100, "dueDate": "2025-06-30", "trigger": null}`),
+			400, []string{"trigger"}},
+		{"a milestone payment of a target not there, and too much", raw("POST", payments,
+			`{"amountPence": 99999999, "trigger": {"kind": "milestone", "targetId": "01hq3v7k8m9n0p1q2r3s4t5v6w", "threshold": 50}}`),
+			400, []string{"amountPence", "trigger.targetId"}},
+		{"a payment with a reference in two directions", raw("POST", payments,
+			`{"amountPence": 100, "dueDate": "2025-06-30", "trigger": {"kind": "date"}, "reference": "PO \u202e1"}`), 400, []string{"reference"}},
+		{"a payment with an email in its reference", raw("POST", payments,
+			`{"amountPence": 100, "dueDate": "2025-06-30", "trigger": {"kind": "date"}, "reference": "ask jo@example.com"}`), 422, []string{"reference"}},
+		{"a payment marked paid with no date, an extra field", raw("PATCH", payments+"/"+f.PayXA,
+			`{"status": "paid", "amount": 5}`), 400, []string{"paidDate", "amount"}},
+		{"a payment marked paid in the future", raw("PATCH", payments+"/"+f.PayXA,
+			`{"status": "paid", "paidDate": "2199-01-01"}`), 400, []string{"paidDate"}},
+		{"a payment made due by hand", raw("PATCH", payments+"/"+f.PayXA, `{"status": "due"}`), 400, []string{"status"}},
+		{"spend with every field wrong", raw("POST", spend,
+			`{"periodStart": "2025-13-01", "periodEnd": "2025-06-30", "lines": [{"category": "staff", "amountPence": -1}, {"category": "wages", "amountPence": 1}, {"category": "staff"}], "notes": 7}`),
+			400, []string{"periodStart", "lines[0].amountPence", "lines[1].category", "lines[2].category", "notes"}},
+		{"spend with lines that are not a list", raw("POST", spend,
+			`{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "lines": {"staff": 100}}`), 400, []string{"lines"}},
+		{"spend outside the grant", raw("POST", spend,
+			`{"periodStart": "2024-01-01", "periodEnd": "2026-12-31", "lines": [{"category": "staff", "amountPence": 1}]}`),
+			400, []string{"periodStart", "periodEnd"}},
+		{"spend correcting one not there", raw("POST", spend,
+			`{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "lines": [{"category": "staff", "amountPence": 1}], "replaces": "01hq3v7k8m9n0p1q2r3s4t5v6w"}`),
+			400, []string{"replaces"}},
+		{"spend with an NHS number in its notes", raw("POST", spend,
+			`{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "lines": [{"category": "staff", "amountPence": 1}], "notes": "travel for 943 476 5919"}`),
+			422, []string{"notes"}},
+		{"a budget that does not add up", raw("PATCH", G, `{"budget": [{"category": "staff", "amountPence": 1}]}`), 400, []string{"budget"}},
+		{"a grant smaller than its payments", raw("PATCH", G, `{"amountPence": 999999}`), 400, []string{"amountPence"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			was := before()
+			r := h.Do(t, c.req)
+			code := map[int]string{400: "validation_failed", 422: "personal_data_detected"}[c.status]
+			e := testkit.WantErr(t, r, c.status, code)
+			got := []string{}
+			for k := range e.Fields {
+				got = append(got, k)
+			}
+			if !sameSet(got, c.fields) {
+				t.Errorf("names %v, want %v (%s)", got, c.fields, r.Body)
+			}
+			if before() != was {
+				t.Error("a refused request changed what is stored")
+			}
+		})
+	}
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	m := map[string]bool{}
+	for _, x := range a {
+		m[x] = true
+	}
+	for _, x := range b {
+		if !m[x] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestConcurrentPaymentsThroughTheAPI: twelve leads' requests for £5,000
+// each at once against a £31,000 grant: six get in, the rest are told
+// they would exceed the award, and what is stored adds up.
+func TestConcurrentPaymentsThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	h := newAPI(t)
+	f := h.fixture(t)
+	G := f.p1("/grants/" + f.GrantXP) // £31,000, no payments yet
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	for i := range 12 {
+		wg.Go(func() {
+			r := h.Do(t, testkit.Request("POST", G+"/payments", uLead, testkit.DatedPaymentBody(5_000_00, "2026-01-31"),
+				"Idempotency-Key", fmt.Sprintf("tranche %d", i)))
+			mu.Lock()
+			statuses[r.Status]++
+			mu.Unlock()
+			if r.Status == http.StatusBadRequest && !strings.Contains(string(r.Body), "amountPence") {
+				t.Errorf("a refusal that does not name amountPence: %s", r.Body)
+			}
+		})
+	}
+	wg.Wait()
+	var sum int64
+	for _, p := range testkit.ListAll[domain.Payment](t, h, uAdmin, G+"/payments") {
+		sum += p.AmountPence
+	}
+	if statuses[http.StatusCreated] != 6 || statuses[http.StatusBadRequest] != 6 || sum != 30_000_00 {
+		t.Errorf("answers %v, stored £%d: want 6 made (£30,000) and 6 refused", statuses, sum/100)
+	}
+}
+
+// TestPaymentIdempotent: the same POST with the same key makes one payment
+// and answers the same 201 again.
+func TestPaymentIdempotent(t *testing.T) {
+	t.Parallel()
+	h := newAPI(t)
+	f := h.fixture(t)
+	G := f.p1("/grants/" + f.GrantXP)
+	body := testkit.DatedPaymentBody(1_000_00, "2026-03-31")
+	first := h.Want(t, http.StatusCreated, testkit.Request("POST", G+"/payments", uLead, body, "Idempotency-Key", "q1 tranche"))
+	again := h.Want(t, http.StatusCreated, testkit.Request("POST", G+"/payments", uLead, body, "Idempotency-Key", "q1 tranche"))
+	if again.Header.Get("Idempotent-Replayed") != "true" || string(again.Body) != string(first.Body) {
+		t.Errorf("replay: %v %s", again.Header, again.Body)
+	}
+	testkit.WantErr(t, h.Do(t, testkit.Request("POST", G+"/payments", uLead, testkit.DatedPaymentBody(2, "2026-03-31"),
+		"Idempotency-Key", "q1 tranche")), http.StatusUnprocessableEntity, "idempotency_key_reused")
+	if n := len(testkit.IDs(t, h, uAdmin, G+"/payments")); n != 1 {
+		t.Errorf("%d payments stored, want 1", n)
+	}
+}

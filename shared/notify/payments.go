@@ -1,0 +1,165 @@
+package notify
+
+import (
+	"context"
+	"slices"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/store"
+)
+
+// A payment falls due in the notifier run that sees its trigger fire: a
+// dated payment once its date has come (found through the index of
+// scheduled date payments by due date); a payment on a target once the
+// target's figure over its window, on counted (approved) figures, reaches
+// the threshold; a payment on a return once the return is accepted. The
+// last two are looked at when the programme's figures changed (accepting a
+// return counts its figures, and a new payment on one marks the figures
+// changed too), through the index of payments waiting on something. Falling due and recording the
+// email to the funder's contacts and the programme's leads are one
+// transaction conditioned on the payment still being scheduled, so each
+// payment falls due, and is emailed, at most once however runs overlap;
+// once due it stays due whatever the figures do after.
+
+// duePayments makes due the dated payments whose date has come.
+func (r *run) duePayments(ctx context.Context) error {
+	today := domain.DateOf(r.now)
+	p := service.Page{Limit: service.MaxLimit}
+	for {
+		due, next, err := r.Store.DuePayments(ctx, today, p)
+		if err != nil {
+			return err
+		}
+		for _, d := range due {
+			pd, err := r.load(ctx, d.ProgrammeID)
+			if err != nil {
+				return err
+			}
+			if err := r.fallDue(ctx, pd, d.Payment, d.Payment.Due(), nil); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		p.Cursor = next
+	}
+}
+
+// waitingPayments makes due the payments of a changed programme whose
+// target has reached their threshold, or whose return has been accepted.
+// targets are the programme's, with their figures (currents) as this run
+// counted them; the returns waited on are read by key, a hundred a
+// request. A programme with no payment waiting (the count read with its
+// changed marker) costs nothing.
+func (r *run) waitingPayments(ctx context.Context, pd *programmeData, d store.DirtyProgramme, targets []domain.Target, currents map[string]int64) error {
+	if d.PaymentsWaiting <= 0 {
+		return nil
+	}
+	waiting, err := store.All(ctx, r.Store.WaitingPayments, d.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	returns, err := r.returnsOf(ctx, d.ProgrammeID, waiting)
+	if err != nil {
+		return err
+	}
+	today := domain.DateOf(r.now)
+	for _, p := range waiting {
+		var target *domain.Target
+		switch p.Trigger.Kind {
+		case domain.TriggerMilestone:
+			i := slices.IndexFunc(targets, func(t domain.Target) bool { return t.ID == p.Trigger.TargetID })
+			if i < 0 || !p.Trigger.Reached(targets[i], currents[targets[i].ID]) {
+				continue
+			}
+			target = &targets[i]
+		case domain.TriggerReturn:
+			if !p.Trigger.Accepts(returns[p.Trigger.ReturnID]) {
+				continue
+			}
+		default:
+			continue
+		}
+		if err := r.fallDue(ctx, pd, p, today, target); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// returnsOf reads the returns payments wait on, by id.
+func (r *run) returnsOf(ctx context.Context, programmeID string, payments []domain.Payment) (map[string]domain.Return, error) {
+	out := map[string]domain.Return{}
+	var gets []*service.Get
+	flush := func() error {
+		if len(gets) == 0 {
+			return nil
+		}
+		if err := r.Store.Read(ctx, programmeID, gets...); err != nil {
+			return err
+		}
+		for _, g := range gets {
+			if g.Found {
+				ret := *g.Into.(*domain.Return)
+				out[ret.ID] = ret
+			}
+		}
+		gets = gets[:0]
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, p := range payments {
+		id := p.Trigger.ReturnID
+		if p.Trigger.Kind != domain.TriggerReturn || seen[id] {
+			continue
+		}
+		seen[id] = true
+		gets = append(gets, &service.Get{Ref: domain.Ref(domain.EntityReturn, id), Into: &domain.Return{}})
+		if len(gets) == 100 { // a BatchGetItem's most
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, flush()
+}
+
+// fallDue makes payment p due since since, with its email (at most once:
+// see the file comment). target, for a milestone payment, words why.
+func (r *run) fallDue(ctx context.Context, pd *programmeData, p domain.Payment, since domain.Date, target *domain.Target) error {
+	after, ok := p.FallDue(since, r.now)
+	if !ok {
+		return nil
+	}
+	if err := r.details(ctx, pd); err != nil {
+		return err
+	}
+	var g domain.Grant
+	get := &service.Get{Ref: domain.Ref(domain.EntityGrant, p.GrantID), Into: &g}
+	if err := r.Store.Read(ctx, pd.programme.ID, get); err != nil {
+		return err
+	}
+	if !get.Found {
+		r.log().Warn("payment of a grant that is not there", "payment", p.ID, "grant", p.GrantID)
+		return nil
+	}
+	// To whoever holds the roles now: the funder's contacts and the
+	// programme's leads.
+	recipients := append(slices.Clone(pd.funders[g.FunderID].Contacts), pd.leads...)
+	slices.Sort(recipients)
+	note := domain.Notification{ID: domain.PaymentNotificationID(p.ID), Kind: domain.KindPaymentDue, Status: domain.NotificationPending,
+		Recipients: slices.Compact(recipients), FunderIDs: []string{g.FunderID}, CreatedAt: r.now, ProgrammeID: pd.programme.ID,
+		ProjectID: g.ProjectID, On: since, PaymentID: p.ID, GrantID: g.ID, GrantTitle: g.Title, AmountPence: p.AmountPence,
+		Because: p.Trigger.Describe(p.Due(), target), PeriodStart: g.StartDate, PeriodEnd: g.EndDate}
+	ev := domain.NewAuditEvent(Actor, pd.programme.ID, domain.EntityPayment, p.ID, domain.ActionChange, p, after, r.now)
+	fell, err := r.Store.FallDue(ctx, pd.programme.ID, g, p, after, note, ev)
+	if err != nil {
+		return err
+	}
+	if fell {
+		r.count(func(rep *Report) { rep.PaymentsDue++; rep.Claimed++ })
+	}
+	return nil
+}

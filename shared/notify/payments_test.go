@@ -1,0 +1,299 @@
+package notify_test
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/testkit"
+)
+
+// moneyWorld is a world with a DWP grant of £100,000 to its project.
+func (e *env) moneyWorld() (world, domain.Grant) {
+	e.t.Helper()
+	w := e.world()
+	g := e.build().Grant(w.prog.ID, obj{"funderId": w.dwp.ID, "projectId": w.project.ID, "title": "Employment specialists",
+		"amountPence": 100_000_00, "currency": "GBP", "awardDate": "2026-01-01", "startDate": "2026-01-01", "endDate": "2027-12-31"})
+	return w, g
+}
+
+// payment reads a payment as a lead would.
+func (e *env) payment(programmeID, grantID, id string) domain.Payment {
+	e.t.Helper()
+	p, err := e.svc.Open(e.t.Context(), testkit.AdminCaller(), programmeID).Payment(grantID, id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+func paymentSubject(pounds string) string {
+	return "Payment due: " + pounds + " for Employment specialists (Working for Wellness)"
+}
+
+// TestMilestonePaymentFallsDueOnce: a payment on a target falls due in the
+// run that sees the target cross its threshold; the funder's contacts and
+// the programme's leads are emailed once, whatever runs overlap; the
+// payment stays due, and nobody is emailed again, when the figures fall
+// and rise again.
+func TestMilestonePaymentFallsDueOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, g := e.moneyWorld()
+	tg := e.projectTarget(w, 60, "2026-12-31")
+	pay := e.build().Payment(w.prog.ID, g.ID, testkit.MilestonePaymentBody(25_000_00, tg.ID, 50))
+	want := each(paymentSubject("£25,000.00"), append(slices.Clone(w.dwp.Contacts), w.lead)...)
+
+	if rep := e.run(); rep.PaymentsDue != 0 || rep.Emails != 0 {
+		t.Fatalf("nothing reached yet, but: %+v", rep)
+	}
+	if p := e.payment(w.prog.ID, g.ID, pay.ID); p.Status != domain.PaymentScheduled {
+		t.Fatalf("before the threshold: %+v", p)
+	}
+	e.clk.Set("2026-03-02T10:30:00Z")
+	first := e.submit(w.prog.ID, w.project.ID, 29, "") // 29 of 60: under half
+	if rep := e.run(); rep.PaymentsDue != 0 {
+		t.Fatalf("29 of 60 made a 50%% payment due: %+v", rep)
+	}
+	e.clk.Set("2026-03-09T08:00:00Z")
+	second := e.submit(w.prog.ID, w.project.ID, 1, "") // 30 of 60
+	// Four runs at once see it: one makes it due and records the email.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	due := 0
+	for range 4 {
+		wg.Go(func() {
+			rep, err := runSafely(t.Context(), e.notifier())
+			if err != nil {
+				t.Errorf("overlapping run: %v", err)
+			}
+			mu.Lock()
+			due += rep.PaymentsDue
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	e.run() // and any email a run left half sent goes now
+	if due != 1 {
+		t.Errorf("overlapping runs made the payment due %d times", due)
+	}
+	p := e.payment(w.prog.ID, g.ID, pay.ID)
+	if p.Status != domain.PaymentDue || p.DueSince.String() != "2026-03-09" || p.Version != 2 {
+		t.Errorf("after the threshold: %+v", p)
+	}
+	e.expectMail(want)
+	for _, m := range e.mail() {
+		for _, s := range []string{"Amount: £25,000.00", "Grant: Employment specialists", "Project: Bradford IPS",
+			"Due since: 2026-03-09", "when 50% of the target of 60 people into work is reached"} {
+			if !strings.Contains(m.Body.Text, s) {
+				t.Errorf("email to %s lacks %q:\n%s", m.To(), s, m.Body.Text)
+			}
+		}
+	}
+	note := e.notifications(w.prog.ID)[domain.PaymentNotificationID(pay.ID)]
+	if note.Kind != domain.KindPaymentDue || note.Status != domain.NotificationSent || note.PaymentID != pay.ID || note.AmountPence != 25_000_00 ||
+		!slices.Equal(note.FunderIDs, []string{w.dwp.ID}) || len(note.Delivered) != 3 {
+		t.Errorf("the payment's notification: %+v", note)
+	}
+	// Its send is in the audit trail, naming the payment and the amount.
+	sent, _, err := e.st.History(t.Context(), w.prog.ID, domain.Ref(domain.EntityNotification, note.ID), service.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sent) != 1 || sent[0].Action != domain.ActionSend || sent[0].Changes["paymentId"].After != pay.ID ||
+		pence(sent[0].Changes["amountPence"].After) != 25_000_00 {
+		t.Errorf("the notification's audit: %+v", sent)
+	}
+
+	// The count falls below half, then rises again: the payment stays due
+	// and nobody is emailed again.
+	e.clk.Add(time.Hour)
+	fixed := e.submit(w.prog.ID, w.project.ID, 0, second.ID) // 29 of 60
+	e.run()
+	if p := e.payment(w.prog.ID, g.ID, pay.ID); p.Status != domain.PaymentDue {
+		t.Errorf("after the figures fell: %+v", p)
+	}
+	e.clk.Add(time.Hour)
+	e.submit(w.prog.ID, w.project.ID, 40, first.ID) // 40 of 60
+	e.submit(w.prog.ID, w.project.ID, 5, fixed.ID)
+	if rep := e.run(); rep.PaymentsDue != 0 || rep.Claimed != 0 {
+		t.Errorf("the figures rose again: %+v", rep)
+	}
+	e.expectMail(want)
+	// The audit trail has the payment falling due, by the notifier.
+	hist, _, err := e.st.History(t.Context(), w.prog.ID, domain.Ref(domain.EntityPayment, pay.ID), service.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != 2 || hist[0].ActorEmail != "notifier@fundtrack" || hist[0].Changes["status"].After != "due" {
+		t.Errorf("the payment's history: %+v", hist)
+	}
+}
+
+// TestDatedPaymentFallsDueOnItsDate: a dated payment falls due in the
+// first run on or after its date (due since that date), once; one paid or
+// cancelled first never does.
+func TestDatedPaymentFallsDueOnItsDate(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, g := e.moneyWorld()
+	b := e.build()
+	march := b.Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(30_000_00, "2026-03-01"))
+	past := b.Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(10_000_00, "2025-12-31")) // already past on 5 January
+	early := b.Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(5_000_00, "2026-02-01"))
+	b.PayNow(w.prog.ID, g.ID, early.ID, "2026-01-05")
+	gone := b.Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(1_00, "2026-01-01"))
+	if _, err := e.svc.Open(t.Context(), testkit.AdminCaller(), w.prog.ID).UpdatePayment(g.ID, gone.ID, func(int64) bool { return true },
+		testkit.Body(obj{"status": "cancelled"})); err != nil {
+		t.Fatal(err)
+	}
+
+	rep := e.run() // 2026-01-05
+	if rep.PaymentsDue != 1 {
+		t.Errorf("first run: %+v, want the payment already past its date due", rep)
+	}
+	if p := e.payment(w.prog.ID, g.ID, past.ID); p.Status != domain.PaymentDue || p.DueSince.String() != "2025-12-31" {
+		t.Errorf("a payment past its date: %+v", p)
+	}
+	e.clk.Set("2026-02-28T23:59:00Z")
+	if rep := e.run(); rep.PaymentsDue != 0 {
+		t.Errorf("the day before: %+v", rep)
+	}
+	e.clk.Set("2026-03-01T00:01:00Z")
+	if rep := e.run(); rep.PaymentsDue != 1 {
+		t.Errorf("on the day: %+v", rep)
+	}
+	e.clk.Add(24 * time.Hour)
+	if rep := e.run(); rep.PaymentsDue != 0 || rep.Emails != 0 {
+		t.Errorf("the day after: %+v", rep)
+	}
+	if p := e.payment(w.prog.ID, g.ID, march.ID); p.Status != domain.PaymentDue || p.DueSince.String() != "2026-03-01" {
+		t.Errorf("the March payment: %+v", p)
+	}
+	recipients := append(slices.Clone(w.dwp.Contacts), w.lead)
+	e.expectMail(merge(each(paymentSubject("£30,000.00"), recipients...), each(paymentSubject("£10,000.00"), recipients...)))
+	for _, id := range []string{early.ID, gone.ID} {
+		if _, ok := e.notifications(w.prog.ID)[domain.PaymentNotificationID(id)]; ok {
+			t.Errorf("payment %s, paid or cancelled before its date, was emailed", id)
+		}
+	}
+	// Progress: £40,000 due, £5,000 paid.
+	m := must(e.svc.Open(t.Context(), testkit.AdminCaller(), w.prog.ID).Progress()).Money
+	if m.DuePence != 40_000_00 || m.PaidPence != 5_000_00 {
+		t.Errorf("money: %+v", m)
+	}
+}
+
+// TestPaymentEmailRetried: a payment's email that fails for a passing
+// reason is retried on the next run, to whoever did not get it.
+func TestPaymentEmailRetried(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, g := e.moneyWorld()
+	e.build().Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(7_500_00, "2026-01-01"))
+	e.ses.setFail(func(to string, _ int) error {
+		if to == w.lead {
+			return throttled()
+		}
+		return nil
+	})
+	if rep := e.run(); rep.PaymentsDue != 1 || rep.Retrying != 1 {
+		t.Errorf("first run: %+v", rep)
+	}
+	e.ses.setFail(nil)
+	e.clk.Add(time.Minute)
+	if rep := e.run(); rep.PaymentsDue != 0 || rep.Sent != 1 {
+		t.Errorf("second run: %+v", rep)
+	}
+	e.expectMail(each(paymentSubject("£7,500.00"), append(slices.Clone(w.dwp.Contacts), w.lead)...))
+	if calls := e.ses.calls(); calls[w.lead] != 2 || calls[w.dwp.Contacts[0]] != 1 {
+		t.Errorf("send calls: %v", calls)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// TestPaymentsOnApprovedFigures: with review on, a submission that would
+// cross a milestone payment's threshold and fill a return a payment waits
+// on makes neither due while it awaits review; the lead's approval counts
+// its figures and accepts the return, and the next run makes both due,
+// emailing the funder's contacts and the lead once each.
+func TestPaymentsOnApprovedFigures(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, g := e.moneyWorld()
+	tg := e.projectTarget(w, 60, "2026-12-31")
+	admin := e.svc.Open(t.Context(), testkit.AdminCaller(), w.prog.ID)
+	sched := must(admin.CreateSchedule(testkit.Body(obj{"name": "Quarterly returns", "frequency": "quarterly",
+		"firstPeriodStart": "2026-01-01", "lastPeriodEnd": "2026-12-31"})))
+	must(admin.UpdateProgramme(func(int64) bool { return true }, testkit.Body(obj{"reviewOutcomes": true})))
+	q1 := domain.ReturnID(sched.ID, w.project.ID, domain.MustDate("2026-01-01"))
+	b := e.build()
+	onReturn := b.Payment(w.prog.ID, g.ID, obj{"amountPence": 20_000_00, "trigger": obj{"kind": "return", "returnId": q1}})
+	onTarget := b.Payment(w.prog.ID, g.ID, testkit.MilestonePaymentBody(30_000_00, tg.ID, 50))
+	if rep := e.run(); rep.PaymentsDue != 0 {
+		t.Fatalf("before anything was sent: %+v", rep)
+	}
+
+	e.clk.Set("2026-04-03T09:00:00Z")
+	sub := b.Outcome(w.prog.ID, w.project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-03-31",
+		"counts": obj{"peopleIntoWork": 40, "referrals": 150}})
+	if sub.Status != domain.OutcomePending {
+		t.Fatalf("the submission is %s, want pending", sub.Status)
+	}
+	if rep := e.run(); rep.PaymentsDue != 0 {
+		t.Errorf("a submission awaiting review made payments due: %+v", rep)
+	}
+	for _, id := range []string{onReturn.ID, onTarget.ID} {
+		if p := e.payment(w.prog.ID, g.ID, id); p.Status != domain.PaymentScheduled {
+			t.Errorf("payment %s before approval: %s", id, p.Status)
+		}
+	}
+
+	e.clk.Set("2026-04-07T09:00:00Z")
+	if _, err := e.svc.OpenProject(t.Context(), testkit.AdminCaller(), w.prog.ID, w.project.ID).ReviewOutcome(sub.ID,
+		testkit.Body(obj{"decision": "approve"})); err != nil {
+		t.Fatal(err)
+	}
+	if rep := e.run(); rep.PaymentsDue != 2 {
+		t.Errorf("after approval: %+v, want both payments due", rep)
+	}
+	for _, id := range []string{onReturn.ID, onTarget.ID} {
+		if p := e.payment(w.prog.ID, g.ID, id); p.Status != domain.PaymentDue || p.DueSince.String() != "2026-04-07" {
+			t.Errorf("payment %s after approval: %+v", id, p)
+		}
+	}
+	e.run()
+	recipients := append(slices.Clone(w.dwp.Contacts), w.lead)
+	want := merge(each(paymentSubject("£20,000.00"), recipients...), each(paymentSubject("£30,000.00"), recipients...))
+	got := e.inbox.Count(t)
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%d emails to %s: %q, want %d", got[k], k[0], k[1], n)
+		}
+	}
+	if n := e.notifications(w.prog.ID)[domain.PaymentNotificationID(onReturn.ID)]; !strings.Contains(n.Because, "the return for the period from 2026-01-01 is accepted") {
+		t.Errorf("the return payment's email says it fell due %q", n.Because)
+	}
+}
+
+// pence is an amount read back from the audit trail, where numbers come
+// back as JSON numbers (float64) from the table, or as stored in memory.
+func pence(v any) int64 {
+	switch n := v.(type) {
+	case int64:
+		return n
+	case float64:
+		return int64(n)
+	}
+	return -1
+}

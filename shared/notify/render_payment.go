@@ -1,0 +1,35 @@
+package notify
+
+import (
+	"net/url"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/email"
+)
+
+// renderPayment writes a payment-due email: only the grant, the amount,
+// the grant's period and why it fell due (aggregate figures, never
+// people), linking to the grant's page where the payment is recorded.
+// Names become one line of text first (email.HeaderText), as in Render.
+func renderPayment(n domain.Notification, p domain.Programme, project domain.Project, links Links) email.Message {
+	p.Name, project.Name, n.GrantTitle = email.HeaderText(p.Name), email.HeaderText(project.Name), email.HeaderText(n.GrantTitle)
+	amount, because, on := domain.Pounds(n.AmountPence), email.HeaderText(n.Because), n.On.String()
+	m := mail{Headline: n.Headline(p.Name), Rows: []row{{"Programme", p.Name}}}
+	if project.Name != "" {
+		m.Rows = append(m.Rows, row{"Project", project.Name})
+	}
+	m.Rows = append(m.Rows, row{"Grant", n.GrantTitle}, row{"Amount", amount})
+	if !n.PeriodStart.IsZero() && !n.PeriodEnd.IsZero() {
+		m.Rows = append(m.Rows, row{"Grant period", n.PeriodStart.String() + " to " + n.PeriodEnd.String()})
+	}
+	m.Rows = append(m.Rows, row{"Due", because}, row{"Due since", on})
+	m.Sentence = "A payment of " + amount + " of the grant \"" + n.GrantTitle + "\" fell due on " + on + ": " + because + "."
+	m.Action = "Record it in fundtrack once it is paid."
+	m.Link, m.LinkText = links.page(n.ProgrammeID, "/grants/"+url.PathEscape(n.GrantID)), "See the grant and its payments"
+	if n.GrantID == "" {
+		m.Link = links.Programme(n.ProgrammeID)
+	}
+	m.ProgrammeLink = links.Programme(n.ProgrammeID)
+	m.Footer = "You receive this because you are a contact for the funder of this grant, or lead this programme, in fundtrack."
+	return m.message()
+}

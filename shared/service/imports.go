@@ -1,0 +1,635 @@
+package service
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/export"
+	"github.com/fundtrack/fundtrack/shared/sheet"
+)
+
+// Spreadsheet imports (SPEC, "Spreadsheet import"). The whole file is read
+// and checked before anything is written; then each row is planned as the
+// API would plan its submission (review, the submission it corrects, the
+// returns it fills, the email a pending one calls for) and the rows are
+// written in a few large transactions (ImportStore.ImportOutcomes). The
+// import is idempotent by content: a row whose figures are already there
+// is unchanged, so a file sent twice stores nothing the second time, and
+// one cut off half way is finished by sending it again.
+
+// Workbooks reads and writes Excel workbooks. Only the functions that take
+// imports are given one (WithWorkbooks), since the library behind it is
+// large: without one, a workbook is refused as an unsupported media type.
+type Workbooks interface {
+	// Read reads a workbook's first sheet, refusing what is not a workbook.
+	Read(data []byte) (domain.Sheet, error)
+	// Template writes a workbook with the header row and a row per project name.
+	Template(header []string, projects []string) ([]byte, error)
+}
+
+// WithWorkbooks gives the service a reader and writer of workbooks.
+func (s *Service) WithWorkbooks(w Workbooks) *Service {
+	s.workbooks = w
+	return s
+}
+
+// ImportFile is a spreadsheet as uploaded: its media type (domain.MediaCSV
+// or domain.MediaXLSX) and bytes.
+type ImportFile struct {
+	MediaType string
+	Data      []byte
+}
+
+// ImportLease is how long an import holds its programme's import lock:
+// longer than any import request lives (the imports function's timeout),
+// so a lock is only ever taken over from an import that is dead.
+const ImportLease = 90 * time.Second
+
+// StagedTTL is how long an uploaded file waits, in storage, for the web
+// app's confirmation after its preview.
+const StagedTTL = time.Hour
+
+// StagedFile is an uploaded file kept between the web app's preview and
+// the confirmation that imports it, so what is imported is the very file
+// previewed. Only the person who uploaded it may import it.
+type StagedFile struct {
+	ID        string
+	Owner     string // the caller's subject
+	Name      string // the file's name, to show
+	MediaType string
+	Data      []byte
+	SHA256    string
+	Expires   time.Time
+}
+
+// ImportBatch is a run of planned submissions to write, in order.
+type ImportBatch struct {
+	Submissions []Submission
+	Changes     []Change // each submission's audit event (Claim unused)
+	// Lock is the holder of the programme's import lock: every
+	// transaction checks it still holds it.
+	Lock string
+	// Claim, when the request holds one, is committed with the last
+	// transaction, so a retry of an import cut off half way runs again.
+	Claim *Claim
+}
+
+// ImportTemplate is a template for an import: its file name, media type
+// and bytes.
+type ImportTemplate struct {
+	Name, MediaType string
+	Data            []byte
+}
+
+// ReadSheet reads an uploaded file by its media type, as Import does: the
+// web app shows the cells of the rows an import refused beside their
+// problems.
+func (s *Service) ReadSheet(f ImportFile) (domain.Sheet, error) { return s.readSheet(f) }
+
+// readSheet reads an uploaded file by its media type.
+func (s *Service) readSheet(f ImportFile) (domain.Sheet, error) {
+	if len(f.Data) > domain.MaxImportBytes {
+		return domain.Sheet{}, domain.Errorf(domain.CodeTooLarge, "the file is larger than 4 MiB: split it, or send it as CSV")
+	}
+	switch f.MediaType {
+	case domain.MediaCSV:
+		return sheet.ReadCSV(f.Data)
+	case domain.MediaXLSX:
+		if s.workbooks != nil {
+			return s.workbooks.Read(f.Data)
+		}
+	}
+	return domain.Sheet{}, domain.Errorf(domain.CodeUnsupportedMedia,
+		"send a CSV file (text/csv) or an Excel workbook (%s)", domain.MediaXLSX)
+}
+
+// canImport checks the caller may import at all: leads, and project leads
+// (for their own projects, checked row by row). Funders read only.
+func (sc *Scope) canImport() error {
+	if err := sc.load(); err != nil {
+		return err
+	}
+	if !sc.access.CanManage() && len(sc.access.Projects) == 0 {
+		return forbidden("import figures")
+	}
+	return nil
+}
+
+// Import reads a file of figures and, unless dryRun, stores each row as a
+// submission by the caller. Any bad cell refuses the whole file (400,
+// naming rows[N].column, personal data included); a row for a project the
+// caller may not record figures for refuses it too (403, naming the row).
+func (sc *Scope) Import(f ImportFile, dryRun bool) (domain.ImportResult, error) {
+	if err := sc.canImport(); err != nil {
+		return domain.ImportResult{}, err
+	}
+	sh, err := sc.s.readSheet(f)
+	if err != nil {
+		return domain.ImportResult{}, err
+	}
+	file, setup, err := sc.readImport(sh)
+	if err != nil {
+		return domain.ImportResult{}, err
+	}
+	plan, err := sc.planImport(file, setup)
+	if err != nil {
+		return domain.ImportResult{}, err
+	}
+	res := plan.result(dryRun)
+	if dryRun || len(plan.writes()) == 0 {
+		return res, nil
+	}
+	return sc.writeImport(file, plan)
+}
+
+// readImport reads the programme's projects and reporting setup, then the
+// sheet's rows against them and the cohorts they name, and applies the
+// roles table row by row.
+func (sc *Scope) readImport(sh domain.Sheet) (domain.ImportFile, ReportingSetup, error) {
+	var projects []domain.Project
+	var setup ReportingSetup
+	err := parallel(
+		func() (err error) {
+			projects, err = all(sc, func(p Page) ([]domain.Project, string, error) {
+				return sc.s.store.ListProjects(sc.ctx, sc.programmeID, p)
+			})
+			return err
+		},
+		func() (err error) { setup, err = sc.setup(); return err })
+	if err != nil {
+		return domain.ImportFile{}, setup, err
+	}
+	file := domain.ReadImport(sh, projects)
+	withCohorts := map[string]bool{}
+	for _, r := range file.Rows {
+		if r.CohortText != "" && r.ProjectID != "" {
+			withCohorts[r.ProjectID] = true
+		}
+	}
+	cohorts := map[string][]domain.Cohort{}
+	var mu sync.Mutex
+	err = eachParallel(slices.Sorted(maps.Keys(withCohorts)), func(pid string) error {
+		cs, err := all(sc, func(p Page) ([]domain.Cohort, string, error) {
+			return sc.s.store.ListCohorts(sc.ctx, sc.programmeID, pid, p)
+		})
+		mu.Lock()
+		cohorts[pid] = cs
+		mu.Unlock()
+		return err
+	})
+	if err != nil {
+		return file, setup, err
+	}
+	file.ResolveCohorts(cohorts)
+	refused := domain.Problems{}
+	for _, r := range file.Rows {
+		if r.ProjectID != "" && !sc.access.CanWriteProject(r.ProjectID) {
+			refused.Add(domain.RowField(r.Row, domain.ColProject), "your role allows you to record figures for your own project only")
+		}
+	}
+	if err := file.Err(); err != nil {
+		// One answer names every bad cell, rows the caller may not write included.
+		for k, v := range refused {
+			file.Problems.Add(k, v)
+		}
+		return file, setup, file.Err()
+	}
+	if len(refused) > 0 {
+		return file, setup, &domain.Error{Code: domain.CodeForbidden, Fields: refused,
+			Message: "your role in this programme does not allow you to record figures for the projects of the rows named: nothing was imported"}
+	}
+	return file, setup, nil
+}
+
+// importPlan is what each row of a file does.
+type importPlan struct {
+	rows []plannedRow
+}
+
+type plannedRow struct {
+	action domain.ImportAction
+	id     string      // the submission holding the row's figures once written
+	sub    *Submission // to write; nil when unchanged
+	change Change
+}
+
+func (p importPlan) result(dryRun bool) domain.ImportResult {
+	res := domain.ImportResult{Rows: len(p.rows), Submissions: []string{}, DryRun: dryRun}
+	for _, r := range p.rows {
+		switch r.action {
+		case domain.ImportCreate:
+			res.Created++
+		case domain.ImportCorrect:
+			res.Corrected++
+		default:
+			res.Unchanged++
+		}
+		if !dryRun {
+			res.Submissions = append(res.Submissions, r.id)
+		}
+	}
+	return res
+}
+
+// writes are the indexes of the rows that write a submission.
+func (p importPlan) writes() []int {
+	var out []int
+	for i, r := range p.rows {
+		if r.sub != nil {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// planImport decides what each row does against the submissions there
+// now (read per project, every correction chain with it) and plans each
+// write as SubmitOutcome plans its one: its review status, the approved
+// figures it takes over from, the returns it fills (rows of one return
+// chained in the file's order) and the email a pending one calls for.
+func (sc *Scope) planImport(file domain.ImportFile, setup ReportingSetup) (importPlan, error) {
+	return sc.replan(file, setup, nil, nil)
+}
+
+// replan plans the rows of file; only, when not nil, limits it to those
+// rows (by index), the others keeping their plan in prev.
+func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int, prev *importPlan) (importPlan, error) {
+	todo := only
+	if todo == nil {
+		todo = make([]int, len(file.Rows))
+		for i := range todo {
+			todo[i] = i
+		}
+	}
+	projects := map[string]bool{}
+	for _, i := range todo {
+		projects[file.Rows[i].ProjectID] = true
+	}
+	history := map[string][]domain.Outcome{}
+	var mu sync.Mutex
+	err := eachParallel(slices.Sorted(maps.Keys(projects)), func(pid string) error {
+		os, err := allOf(sc, historyPage, func(p Page) ([]domain.Outcome, string, error) {
+			return sc.s.store.ListOutcomes(sc.ctx, sc.programmeID, pid, OutcomeFilter{}, p)
+		})
+		mu.Lock()
+		history[pid] = os
+		mu.Unlock()
+		return err
+	})
+	if err != nil {
+		return importPlan{}, err
+	}
+	current := map[string][]domain.Outcome{}
+	byID := map[string]domain.Outcome{}
+	for pid, os := range history {
+		current[pid] = domain.CurrentSubmissions(os)
+		for _, o := range os {
+			byID[o.ID] = o
+		}
+	}
+	plan := importPlan{rows: make([]plannedRow, len(file.Rows))}
+	if prev != nil {
+		copy(plan.rows, prev.rows)
+	}
+	now := sc.s.now()
+	var subs []*Submission
+	for _, i := range todo {
+		row := file.Rows[i]
+		action, in, old := domain.PlanRow(row, file.Columns, current[row.ProjectID])
+		if action == domain.ImportUnchanged {
+			plan.rows[i] = plannedRow{action: action, id: old.ID}
+			continue
+		}
+		base := domain.Outcome{ID: domain.NewID(), ProjectID: row.ProjectID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd,
+			CohortID: in.CohortID, Counts: in.Counts, Measures: in.Measures, Notes: in.Notes, Replaces: in.Replaces,
+			SubmittedAt: now, SubmittedBy: sc.caller.Email}
+		o := domain.NewSubmission(base, old, sc.programme.ReviewOutcomes)
+		var counted *domain.Outcome
+		if o.Status == domain.OutcomeApproved && o.ReplacesApproved != "" {
+			c, ok := byID[o.ReplacesApproved]
+			if !ok {
+				return importPlan{}, fmt.Errorf("submission %s is missing", o.ReplacesApproved)
+			}
+			counted = &c
+		}
+		sub := &Submission{Outcome: o, Old: old, Figures: domain.Submitting(o, old, counted), Seq: setup.Seq}
+		action2, before := domain.ActionCreate, any(nil)
+		if old != nil {
+			action2, before = domain.ActionCorrect, old
+		}
+		ch := sc.change(domain.EntityOutcome, o.ID, action2, before, o)
+		ch.Claim = nil // an import commits its claim once, with its last transaction
+		plan.rows[i] = plannedRow{action: action, id: o.ID, sub: sub, change: ch}
+		subs = append(subs, sub)
+	}
+	if err := sc.importFills(setup, subs); err != nil {
+		return importPlan{}, err
+	}
+	return plan, nil
+}
+
+// importFills plans the returns the submissions fill, reading every return
+// they may fill at once (a BatchGetItem per 100), each then passed from
+// row to row in order, as it would be if each were submitted on its own.
+func (sc *Scope) importFills(setup ReportingSetup, subs []*Submission) error {
+	type slot struct {
+		cur   domain.Return
+		found bool
+	}
+	slots := map[string]*slot{}
+	var gets []*Get
+	perSub := make([][]string, len(subs))
+	for i, sub := range subs {
+		o := sub.Outcome
+		for _, s := range setup.Schedules {
+			if !s.Covers(o.ProjectID) {
+				continue
+			}
+			p, ok := s.PeriodOf(o.PeriodStart, o.PeriodEnd)
+			if !ok {
+				continue
+			}
+			e := domain.Return{ID: domain.ReturnID(s.ID, o.ProjectID, p.Start), ScheduleID: s.ID, ProjectID: o.ProjectID,
+				PeriodStart: p.Start, PeriodEnd: p.End, DueDate: s.DueDate(p), State: domain.StateExpected, CreatedAt: sc.s.now()}
+			perSub[i] = append(perSub[i], e.ID)
+			if slots[e.ID] == nil {
+				slots[e.ID] = &slot{cur: e}
+				gets = append(gets, &Get{Ref: domain.Ref(domain.EntityReturn, e.ID), Into: &domain.Return{}})
+			}
+		}
+	}
+	var chunks [][]*Get
+	for len(gets) > 0 {
+		n := min(len(gets), 100)
+		chunks = append(chunks, gets[:n])
+		gets = gets[n:]
+	}
+	if err := eachParallel(chunks, func(c []*Get) error { return sc.load(c...) }); err != nil {
+		return err
+	}
+	for _, c := range chunks {
+		for _, g := range c {
+			if g.Found {
+				s := slots[g.Ref.ID]
+				s.cur, s.found = *g.Into.(*domain.Return), true
+			}
+		}
+	}
+	for i, sub := range subs {
+		o := sub.Outcome
+		var ws []ReturnWrite
+		for _, id := range perSub[i] {
+			s := slots[id]
+			after, ok := s.cur.Fill(o)
+			if !ok {
+				continue
+			}
+			var before *domain.Return
+			if s.found {
+				b := s.cur
+				before = &b
+				after.Version = b.Version + 1
+			} else {
+				after.Version = 1
+			}
+			ws = append(ws, ReturnWrite{Before: before, After: after})
+			s.cur, s.found = after, true // the next row filling it finds it so
+		}
+		sub.Returns = ws
+		if o.Status == domain.OutcomePending {
+			n := sc.submissionNotice(o, domain.KindAwaitingReview, ws)
+			sub.Notify = &n
+		}
+	}
+	return nil
+}
+
+// writeImport takes the programme's import lock and writes the planned
+// rows. When a transaction finds something it was planned on changed (a
+// submission corrected or reviewed meanwhile, a return filled, a schedule
+// added), the rows not yet written are planned again from a fresh read and
+// the import goes on. A failure that stops it leaves what was written
+// counted once, and the answer says to send the file again to finish.
+func (sc *Scope) writeImport(file domain.ImportFile, plan importPlan) (domain.ImportResult, error) {
+	lock := domain.NewID()
+	if err := sc.s.store.LockImports(sc.ctx, sc.programmeID, lock, sc.s.now(), ImportLease); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return domain.ImportResult{}, domain.Errorf(domain.CodeConflict,
+				"another import into this programme is still running: wait for it to finish, then send this file again")
+		}
+		return domain.ImportResult{}, storeErr(err, "programme", nil)
+	}
+	defer func() {
+		// Released even when the request's time ran out: ctx may be done.
+		_ = sc.s.store.UnlockImports(context.WithoutCancel(sc.ctx), sc.programmeID, lock)
+	}()
+	written := map[int]bool{}
+	todo := plan.writes()
+	// Written grouped by project and in period order, whatever the file's
+	// order: a transaction then touches few projects' checks and series
+	// items, so more rows fit in each (twice as many for a file sorted by
+	// month). Rows of one project and period keep the file's order.
+	slices.SortStableFunc(todo, func(a, b int) int {
+		ra, rb := file.Rows[a], file.Rows[b]
+		return cmp.Or(cmp.Compare(ra.ProjectID, rb.ProjectID), ra.PeriodEnd.Time().Compare(rb.PeriodEnd.Time()))
+	})
+	for round := 1; ; round++ {
+		b := ImportBatch{Lock: lock, Claim: sc.claim}
+		for _, i := range todo {
+			b.Submissions = append(b.Submissions, *plan.rows[i].sub)
+			b.Changes = append(b.Changes, plan.rows[i].change)
+		}
+		n, err := sc.s.store.ImportOutcomes(sc.ctx, sc.programmeID, b)
+		for _, i := range todo[:n] {
+			written[i] = true
+		}
+		todo = todo[n:]
+		if err == nil {
+			res := plan.result(false)
+			return res, nil
+		}
+		var corrected *AlreadyCorrectedError
+		if round < maxPlans && (errors.Is(err, ErrChanged) || errors.As(err, &corrected)) {
+			setup, serr := sc.setup()
+			if serr != nil {
+				return domain.ImportResult{}, sc.cutOff(serr, len(written), len(plan.writes()))
+			}
+			if plan, err = sc.replan(file, setup, todo, &plan); err != nil {
+				return domain.ImportResult{}, sc.cutOff(err, len(written), len(plan.writes()))
+			}
+			todo = slices.DeleteFunc(slices.Clone(todo), func(i int) bool { return plan.rows[i].sub == nil })
+			if len(todo) == 0 {
+				return plan.result(false), nil
+			}
+			continue
+		}
+		return domain.ImportResult{}, sc.cutOff(err, len(written), len(written)+len(todo))
+	}
+}
+
+// cutOff is the answer to an import stopped after writing some rows: the
+// storage error's own code, and a message saying how to finish it.
+func (sc *Scope) cutOff(err error, written, total int) error {
+	err = storeErr(err, "programme", nil)
+	var de *domain.Error
+	if written == 0 || !errors.As(err, &de) {
+		return err
+	}
+	return &domain.Error{Code: de.Code, Err: err, Public: true, Fields: de.Fields, Message: "the import stopped after storing " +
+		strconv.Itoa(written) + " of its " + strconv.Itoa(total) + " new or corrected rows (" + de.Message +
+		"): send the same file again to finish it; the rows already stored are unchanged by it, so none counts twice"}
+}
+
+// PreviewImport checks a file as Import does with dryRun and, when it is
+// clean, keeps it for StagedImport to import: the web app's preview,
+// whose confirmation imports the very file previewed. It returns the
+// counts and the staged file's id ("" when the file has problems, which
+// are the error).
+func (sc *Scope) PreviewImport(f ImportFile, name string) (domain.ImportResult, string, error) {
+	res, err := sc.Import(f, true)
+	if err != nil {
+		return res, "", err
+	}
+	sum := sha256.Sum256(f.Data)
+	st := StagedFile{ID: domain.NewID(), Owner: sc.caller.Subject, Name: name, MediaType: f.MediaType, Data: f.Data,
+		SHA256: hex.EncodeToString(sum[:]), Expires: sc.s.now().Add(StagedTTL)}
+	if err := sc.s.store.StageFile(sc.ctx, sc.programmeID, st); err != nil {
+		return res, "", storeErr(err, "programme", nil)
+	}
+	return res, st.ID, nil
+}
+
+// StagedImport returns a file PreviewImport kept, for its owner only;
+// anyone else, or a file expired, is not found.
+func (sc *Scope) StagedImport(id string) (StagedFile, error) {
+	if err := sc.canImport(); err != nil {
+		return StagedFile{}, err
+	}
+	if !domain.ValidID(id) {
+		return StagedFile{}, domain.NotFound("uploaded file")
+	}
+	st, err := sc.s.store.StagedFile(sc.ctx, sc.programmeID, id)
+	if errors.Is(err, ErrNotFound) || (err == nil && (st.Owner != sc.caller.Subject || !st.Expires.After(sc.s.now()))) {
+		return StagedFile{}, domain.NotFound("uploaded file (it is kept for an hour: upload it again)")
+	}
+	if err != nil {
+		return StagedFile{}, storeErr(err, "", nil)
+	}
+	sum := sha256.Sum256(st.Data)
+	if hex.EncodeToString(sum[:]) != st.SHA256 {
+		return StagedFile{}, fmt.Errorf("staged file %s does not match its hash", id)
+	}
+	return st, nil
+}
+
+// ImportTemplate is the empty sheet of an import, as CSV or as a workbook
+// (mediaType), with the headers and a row for each project the caller may
+// submit figures for.
+func (sc *Scope) ImportTemplate(mediaType string) (ImportTemplate, error) {
+	if err := sc.canImport(); err != nil {
+		return ImportTemplate{}, err
+	}
+	projects, err := all(sc, func(p Page) ([]domain.Project, string, error) {
+		return sc.s.store.ListProjects(sc.ctx, sc.programmeID, p)
+	})
+	if err != nil {
+		return ImportTemplate{}, err
+	}
+	var names []string
+	for _, p := range projects {
+		if sc.access.CanWriteProject(p.ID) {
+			names = append(names, p.Name)
+		}
+	}
+	switch mediaType {
+	case domain.MediaCSV:
+		rows := make([][]string, len(names))
+		for i, n := range names {
+			rows[i] = make([]string, len(domain.ImportHeaders())) // a full row: every column there to fill
+			rows[i][0] = export.Text(n)
+		}
+		var buf bytes.Buffer
+		err := export.WriteCSV(&buf, domain.ImportHeaders(), rows)
+		return ImportTemplate{Name: "figures-template.csv", MediaType: export.CSVContentType, Data: buf.Bytes()}, err
+	case domain.MediaXLSX:
+		if sc.s.workbooks == nil {
+			break
+		}
+		data, err := sc.s.workbooks.Template(domain.ImportHeaders(), names)
+		return ImportTemplate{Name: "figures-template.xlsx", MediaType: domain.MediaXLSX, Data: data}, err
+	}
+	return ImportTemplate{}, domain.Errorf(domain.CodeNotFound, "no template of that kind")
+}
+
+// historyPage is the page size of an import's reads of submissions: as
+// many as a Query returns (1 MB, about 2,000 submissions), so a project's
+// whole history is usually one request.
+const historyPage = 2000
+
+// allOf pages through a whole list, limit items a page.
+func allOf[T any](sc *Scope, limit int, list func(Page) ([]T, string, error)) ([]T, error) {
+	var out []T
+	p := Page{Limit: limit}
+	for {
+		items, next, err := list(p)
+		if err != nil {
+			return nil, storeErr(err, "", nil)
+		}
+		out = append(out, items...)
+		if next == "" {
+			return out, nil
+		}
+		p.Cursor = next
+	}
+}
+
+// parallel runs fns at once and returns the first error.
+func parallel(fns ...func() error) error {
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, f := range fns {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = f() }()
+	}
+	wg.Wait()
+	return storeErr(errors.Join(errs...), "", nil)
+}
+
+// eachParallel runs f for each item, a few at a time.
+func eachParallel[T any](items []T, f func(T) error) error {
+	const workers = 8
+	errs := make([]error, len(items))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(items)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				errs[i] = f(items[i])
+			}
+		}()
+	}
+	for i := range items {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return storeErr(err, "", nil)
+		}
+	}
+	return nil
+}

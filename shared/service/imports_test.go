@@ -1,0 +1,329 @@
+package service_test
+
+// Rules of spreadsheet imports on the in-memory fake: every row a
+// submission under the API's rules, the whole file checked first, re-sends
+// that store nothing, corrections of the newest submission, review, the
+// roles, and an import cut off half way finished by sending it again.
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// csv is an import file of the given lines.
+func csv(lines ...string) service.ImportFile {
+	return service.ImportFile{MediaType: domain.MediaCSV, Data: []byte(strings.Join(lines, "\r\n") + "\r\n")}
+}
+
+const importHeader = "Project,Period start,Period end,Referrals,People into work,Notes"
+
+// yearOfQuarters is a year of quarterly figures for a project, referrals
+// 10, 11, 12, 13 and people into work 1, 2, 3, 4.
+func yearOfQuarters(project string) []string {
+	return []string{
+		project + ",2025-04-01,2025-06-30,10,1,",
+		project + ",01/07/2025,30/09/2025,11,2,",
+		project + ",2025-10-01,2025-12-31,12,3,steady",
+		project + ",2026-01-01,2026-03-31,13,4,",
+	}
+}
+
+func (w *world) totals() domain.Totals {
+	w.t.Helper()
+	return must(w.st.Totals(w.ctx, w.P))
+}
+
+func wantResult(t *testing.T, got domain.ImportResult, rows, created, corrected, unchanged int) {
+	t.Helper()
+	if got.Rows != rows || got.Created != created || got.Corrected != corrected || got.Unchanged != unchanged {
+		t.Fatalf("result %+v, want rows %d created %d corrected %d unchanged %d", got, rows, created, corrected, unchanged)
+	}
+}
+
+func TestImportCreatesThenLeavesUnchanged(t *testing.T) {
+	w := newWorld(t)
+	file := csv(append([]string{importHeader}, yearOfQuarters("Leeds IPS")...)...)
+	before := w.totals()
+	audit := w.auditTrail(w.P)
+
+	res := must(w.open(lead).Import(file, false))
+	wantResult(t, res, 4, 4, 0, 0)
+	if len(res.Submissions) != 4 {
+		t.Fatalf("submissions %v", res.Submissions)
+	}
+	after := w.totals()
+	if got := after.ByProject[w.B][domain.MetricReferrals] - before.ByProject[w.B][domain.MetricReferrals]; got != 46 {
+		t.Errorf("Leeds referrals rose by %d, want 46", got)
+	}
+	if got := after.Programme[domain.MetricPeopleIntoWork] - before.Programme[domain.MetricPeopleIntoWork]; got != 10 {
+		t.Errorf("people into work rose by %d, want 10", got)
+	}
+	// Each row is a submission by the caller, audited as the API's are.
+	events := newEvents(audit, w.auditTrail(w.P))
+	if len(events) != 4 {
+		t.Fatalf("%d audit events, want one a row", len(events))
+	}
+	for _, ev := range events {
+		if ev.Entity != domain.EntityOutcome || ev.Action != domain.ActionCreate || ev.ActorEmail != emails[lead] {
+			t.Errorf("audit event %+v", ev)
+		}
+	}
+	o := must(w.svc.OpenProject(w.ctx, caller(lead), w.P, w.B).Outcome(res.Submissions[2]))
+	if o.Notes != "steady" || o.PeriodStart != domain.MustDate("2025-10-01") || o.SubmittedBy != emails[lead] || o.Counts[domain.MetricReferrals] != 12 {
+		t.Errorf("row 4's submission %+v", o)
+	}
+
+	// The same file again stores nothing and names the same submissions.
+	snap := w.st.Snapshot()
+	again := must(w.open(lead).Import(file, false))
+	wantResult(t, again, 4, 0, 0, 4)
+	if fmt.Sprint(again.Submissions) != fmt.Sprint(res.Submissions) {
+		t.Errorf("re-sent: %v, first %v", again.Submissions, res.Submissions)
+	}
+	if w.st.Snapshot() != snap {
+		t.Error("sending the same file again changed what is stored")
+	}
+}
+
+func TestImportCorrectsTheNewestSubmission(t *testing.T) {
+	w := newWorld(t)
+	// OutcomeA (referrals 10, into work 2, Q2 2025) was corrected through the API.
+	in := outcomeBody(map[string]int64{"referrals": 9, "peopleIntoWork": 2})
+	in["replaces"] = w.OutcomeA
+	newest := must(w.openA(admin).SubmitOutcome(body(in))).ID
+
+	res := must(w.open(lead).Import(csv("project,periodStart,periodEnd,referrals",
+		"Bradford IPS,2025-04-01,2025-06-30,9", // the same as the newest: unchanged
+	), false))
+	wantResult(t, res, 1, 0, 0, 1)
+	if res.Submissions[0] != newest {
+		t.Errorf("unchanged row names %s, want the newest %s", res.Submissions[0], newest)
+	}
+	audit := w.auditTrail(w.P)
+	res = must(w.open(lead).Import(csv("project,periodStart,periodEnd,referrals", "Bradford IPS,2025-04-01,2025-06-30,12"), false))
+	wantResult(t, res, 1, 0, 1, 0)
+	o := must(w.openA(lead).Outcome(res.Submissions[0]))
+	// It corrects the newest, and keeps what the sheet has no column for.
+	if o.Replaces != newest || o.Counts[domain.MetricReferrals] != 12 || o.Counts[domain.MetricPeopleIntoWork] != 2 {
+		t.Errorf("correction %+v", o)
+	}
+	if ev := newEvents(audit, w.auditTrail(w.P)); len(ev) != 1 || ev[0].Action != domain.ActionCorrect {
+		t.Errorf("audit %+v", ev)
+	}
+	if got := w.totals().ByProject[w.A][domain.MetricReferrals]; got != 12 {
+		t.Errorf("A's referrals %d, want the correction's 12 counted once", got)
+	}
+}
+
+func TestImportDryRunStoresNothing(t *testing.T) {
+	w := newWorld(t)
+	snap := w.st.Snapshot()
+	res := must(w.open(plOwn).Import(csv(append([]string{importHeader}, yearOfQuarters("bradford ips")...)...), true))
+	if !res.DryRun || len(res.Submissions) != 0 {
+		t.Errorf("dry run %+v", res)
+	}
+	// Q2 2025 holds OutcomeA's referrals 10, people into work 2: the
+	// sheet's 10 and 1 differ, so it would be corrected.
+	wantResult(t, res, 4, 3, 1, 0)
+	if w.st.Snapshot() != snap {
+		t.Error("a dry run stored something")
+	}
+}
+
+func TestImportRefusesTheWholeFile(t *testing.T) {
+	w := newWorld(t)
+	err := w.unchanged(func() error {
+		_, err := w.open(lead).Import(csv(importHeader,
+			"Bradford IPS,2025-04-01,2025-06-30,10,1,",
+			"Bradford IPS,2025-07-01,2025-09-30,-1,2,",
+			"Leeds IPS,2025-07-01,2025-09-30,3,2,call 07700 900123",
+			"Nowhere,2025-07-01,2025-09-30,3,2,"), false)
+		return err
+	})
+	wantFields(t, "bad rows", err, "rows[3].referrals", "rows[4].notes", "rows[5].project")
+	if msg := err.(*domain.Error).Fields["rows[4].notes"]; !strings.Contains(msg, "phone number") || strings.Contains(msg, "07700") {
+		t.Errorf("personal data: %q", msg)
+	}
+}
+
+func TestImportRoles(t *testing.T) {
+	w := newWorld(t)
+	file := csv(append([]string{importHeader}, append(yearOfQuarters("Bradford IPS")[1:2], yearOfQuarters("Leeds IPS")[1:2]...)...)...)
+	// A project lead: its own project only, each other project's row named.
+	err := w.unchanged(func() error { _, err := w.open(plOwn).Import(file, false); return err })
+	de := wantCode(t, "another project's row", err, domain.CodeForbidden)
+	if len(de.Fields) != 1 || de.Fields["rows[3].project"] == "" {
+		t.Errorf("fields %v", de.Fields)
+	}
+	// Bad cells and another project's rows are named in one answer.
+	err = w.unchanged(func() error {
+		_, err := w.open(plOwn).Import(csv(importHeader, "Bradford IPS,2025-07-01,2025-09-30,x,1,", "Leeds IPS,2025-07-01,2025-09-30,1,1,"), false)
+		return err
+	})
+	wantFields(t, "bad cell and another project", err, "rows[2].referrals", "rows[3].project")
+	// Funders read only; a non-member learns nothing.
+	w.unchanged(func() error {
+		_, err := w.open(funderOwn).Import(file, false)
+		wantCode(t, "funder", err, domain.CodeForbidden)
+		return err
+	})
+	w.unchanged(func() error {
+		_, err := w.open(outsider).Import(file, false)
+		wantCode(t, "outsider", err, domain.CodeNotFound)
+		return err
+	})
+	// A project lead's own rows are imported.
+	res := must(w.open(plOther).Import(csv(importHeader, "Leeds IPS,2025-07-01,2025-09-30,1,1,"), false))
+	wantResult(t, res, 1, 1, 0, 0)
+}
+
+func TestImportUnderReview(t *testing.T) {
+	w := newWorld(t)
+	w.addReporting() // quarterly returns for 2025, review on
+	n0 := len(mustList(w.open(lead).ListNotifications(service.Page{Limit: 100})))
+	before := w.totals()
+	res := must(w.open(plOther).Import(csv(importHeader, yearOfQuarters("Leeds IPS")[1], yearOfQuarters("Leeds IPS")[2]), false))
+	wantResult(t, res, 2, 2, 0, 0)
+	after := w.totals()
+	if after.Programme[domain.MetricReferrals] != before.Programme[domain.MetricReferrals] {
+		t.Error("figures awaiting review were counted")
+	}
+	if got := after.Pending[domain.MetricReferrals] - before.Pending[domain.MetricReferrals]; got != 23 || after.PendingCount-before.PendingCount != 2 {
+		t.Errorf("pending referrals rose by %d (%d submissions)", got, after.PendingCount-before.PendingCount)
+	}
+	// Each fills its return and tells the leads, as a submission through the API does.
+	ret := must(w.open(lead).Return(domain.ReturnID(w.Schedule, w.B, domain.MustDate("2025-07-01"))))
+	if ret.Status != domain.ReturnSubmitted || ret.SubmissionID != res.Submissions[0] {
+		t.Errorf("Q3 return %+v", ret)
+	}
+	if n := len(mustList(w.open(lead).ListNotifications(service.Page{Limit: 100}))); n != n0+2 {
+		t.Errorf("%d notifications, want %d", n, n0+2)
+	}
+	// The lead approves one; the same file again leaves both unchanged.
+	must(w.svc.OpenProject(w.ctx, caller(lead), w.P, w.B).ReviewOutcome(res.Submissions[0], body(map[string]any{"decision": "approve"})))
+	again := must(w.open(plOther).Import(csv(importHeader, yearOfQuarters("Leeds IPS")[1], yearOfQuarters("Leeds IPS")[2]), false))
+	wantResult(t, again, 2, 0, 0, 2)
+}
+
+// An import cut off half way (the database gives up on the third
+// transaction) keeps what it wrote counted once and says to send the file
+// again, which finishes it.
+func TestImportCutOffIsFinishedBySendingItAgain(t *testing.T) {
+	w := newWorld(t)
+	clean := w.clone(t)
+	var lines []string
+	for _, p := range []string{"Bradford IPS", "Leeds IPS"} {
+		for y := 2030; y < 2035; y++ {
+			for q := 0; q < 4; q++ {
+				lines = append(lines, fmt.Sprintf("%s,%d-%02d-01,%d-%02d-28,%d,%d,", p, y, 1+3*q, y, 3+3*q, y-2000+q, q))
+			}
+		}
+	}
+	file := csv(append([]string{importHeader}, lines...)...)
+	w.st.ImportBatch, clean.st.ImportBatch = 7, 7
+	calls := 0
+	w.st.Before = func(op string) error {
+		if op == "ImportOutcomes" {
+			if calls++; calls == 3 {
+				return fmt.Errorf("%w: throttled", service.ErrUnavailable)
+			}
+		}
+		return nil
+	}
+	_, err := w.open(lead).Import(file, false)
+	de := wantCode(t, "cut off", err, domain.CodeUnavailable)
+	if !strings.Contains(de.Message, "14 of its 40") || !strings.Contains(de.Message, "send the same file again") {
+		t.Errorf("message %q", de.Message)
+	}
+	if w.st.Locked(w.P) {
+		t.Error("the import lock is still held")
+	}
+	res := must(w.open(lead).Import(file, false))
+	wantResult(t, res, 40, 26, 0, 14)
+	want := must(clean.open(lead).Import(file, false))
+	wantResult(t, want, 40, 40, 0, 0)
+	if got, want := fmt.Sprint(w.totals().Programme, w.totals().ByProject), fmt.Sprint(clean.totals().Programme, clean.totals().ByProject); got != want {
+		t.Errorf("totals after a cut-off and a re-send:\n%s\nwant as one import:\n%s", got, want)
+	}
+	again := must(w.open(lead).Import(file, false))
+	wantResult(t, again, 40, 0, 0, 40)
+}
+
+// A submission corrected through the API while an import runs: the
+// import's transaction is refused, its remaining rows are planned again
+// and it finishes, correcting the newest.
+func TestImportPlansAgainWhenSubmissionsChange(t *testing.T) {
+	w := newWorld(t)
+	w.st.ImportBatch = 1
+	raced := false
+	var newest string
+	w.st.Before = func(op string) error {
+		if op == "ImportOutcomes" && !raced {
+			raced = true
+			in := outcomeBody(map[string]int64{"referrals": 7})
+			in["replaces"] = w.OutcomeA
+			newest = must(w.openA(admin).SubmitOutcome(body(in))).ID
+		}
+		return nil
+	}
+	res := must(w.open(lead).Import(csv("project,periodStart,periodEnd,referrals", "Bradford IPS,2025-04-01,2025-06-30,12"), false))
+	wantResult(t, res, 1, 0, 1, 0)
+	if o := must(w.openA(lead).Outcome(res.Submissions[0])); o.Replaces != newest {
+		t.Errorf("corrects %s, want the newest %s", o.Replaces, newest)
+	}
+	if got := w.totals().ByProject[w.A][domain.MetricReferrals]; got != 12 {
+		t.Errorf("A's referrals %d, want 12", got)
+	}
+}
+
+func TestImportWhileAnotherRuns(t *testing.T) {
+	w := newWorld(t)
+	if err := w.st.LockImports(w.ctx, w.P, "someone-else", clock, service.ImportLease); err != nil {
+		t.Fatal(err)
+	}
+	err := w.unchanged(func() error {
+		_, err := w.open(lead).Import(csv(importHeader, yearOfQuarters("Leeds IPS")[0]), false)
+		return err
+	})
+	wantCode(t, "locked", err, domain.CodeConflict)
+	// A dry run takes no lock.
+	must(w.open(lead).Import(csv(importHeader, yearOfQuarters("Leeds IPS")[0]), true))
+}
+
+func TestImportFileKinds(t *testing.T) {
+	w := newWorld(t)
+	_, err := w.open(lead).Import(service.ImportFile{MediaType: domain.MediaXLSX, Data: []byte("PK")}, true)
+	wantCode(t, "a workbook where none is read", err, domain.CodeUnsupportedMedia)
+	_, err = w.open(lead).Import(service.ImportFile{MediaType: "application/json", Data: []byte("{}")}, true)
+	wantCode(t, "JSON", err, domain.CodeUnsupportedMedia)
+	_, err = w.open(lead).Import(service.ImportFile{MediaType: domain.MediaCSV, Data: make([]byte, domain.MaxImportBytes+1)}, true)
+	wantCode(t, "over 4 MiB", err, domain.CodeTooLarge)
+	_, err = w.open(lead).Import(csv(), true)
+	wantFields(t, "empty", err, "rows")
+}
+
+func TestStagedImportIsTheOwners(t *testing.T) {
+	w := newWorld(t)
+	file := csv(importHeader, yearOfQuarters("Leeds IPS")[1])
+	res, id, err := w.open(lead).PreviewImport(file, "figures.csv")
+	if err != nil || id == "" {
+		t.Fatalf("preview: %v %q", err, id)
+	}
+	wantResult(t, res, 1, 1, 0, 0)
+	st := must(w.open(lead).StagedImport(id))
+	if string(st.Data) != string(file.Data) || st.Name != "figures.csv" || st.MediaType != domain.MediaCSV {
+		t.Errorf("staged %+v", st)
+	}
+	_, err = w.open(admin).StagedImport(id)
+	wantCode(t, "someone else's file", err, domain.CodeNotFound)
+	// A file with problems is not kept.
+	if _, id, err := w.open(lead).PreviewImport(csv(importHeader, "Nowhere,2025-07-01,2025-09-30,1,1,"), "x.csv"); id != "" || err == nil {
+		t.Errorf("a bad file was staged: %q %v", id, err)
+	}
+	_, err = w.open(lead).StagedImport(domain.NewID())
+	wantCode(t, "no such file", err, domain.CodeNotFound)
+}

@@ -1,0 +1,257 @@
+package memstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// moneyState is a programme's money figures, as the DynamoDB store keeps
+// them on one item per grant (MONEY#<grant>) and the count of payments
+// waiting on a target or return on its totals item.
+type moneyState struct {
+	grants  map[string]grantMoney // by grant id
+	waiting int64
+	fixed   map[string]string // spend return id → the correction that replaced it
+}
+
+// grantMoney is one grant's figures. Headroom (the amount not committed
+// to payments that are not cancelled) is nil until a payment or a new
+// amount first sets it: until then it is the grant's amount.
+type grantMoney struct {
+	Headroom *int64                          `json:"headroom,omitempty"`
+	Paid     int64                           `json:"paid"`
+	Due      int64                           `json:"due"`
+	Spent    int64                           `json:"spent"`
+	SpentBy  map[domain.BudgetCategory]int64 `json:"spentBy,omitempty"`
+}
+
+func (m moneyState) clone() moneyState {
+	c := moneyState{grants: map[string]grantMoney{}, waiting: m.waiting, fixed: maps.Clone(m.fixed)}
+	for id, g := range m.grants {
+		if g.Headroom != nil {
+			h := *g.Headroom
+			g.Headroom = &h
+		}
+		g.SpentBy = maps.Clone(g.SpentBy)
+		c.grants[id] = g
+	}
+	return c
+}
+
+// String is the state as text, for Snapshot.
+func (m moneyState) String() string {
+	var b strings.Builder
+	for _, id := range slices.Sorted(maps.Keys(m.grants)) {
+		data, _ := json.Marshal(m.grants[id])
+		fmt.Fprintf(&b, "money %s %s\n", id, data)
+	}
+	if m.waiting != 0 {
+		fmt.Fprintf(&b, "payments waiting %d\n", m.waiting)
+	}
+	for _, old := range slices.Sorted(maps.Keys(m.fixed)) {
+		fmt.Fprintf(&b, "spend %s corrected by %s\n", old, m.fixed[old])
+	}
+	return b.String()
+}
+
+// money adds the condition that grant g's headroom is at least need (a
+// grant whose headroom was never set has its whole amount), and d's move
+// of its figures, as the DynamoDB store's conditional update of the
+// grant's money item does.
+func (t *tx) money(g domain.Grant, d domain.MoneyDelta, need int64) *tx {
+	if need > 0 && t.p != nil {
+		if h := t.p.money.grants[g.ID].Headroom; h != nil && *h < need {
+			t.check(false, service.ErrOverCommitted)
+		}
+	}
+	return t.then(func(p *partition) {
+		if d.IsZero() {
+			return
+		}
+		if p.money.grants == nil {
+			p.money.grants = map[string]grantMoney{}
+		}
+		cur := p.money.grants[g.ID]
+		if d.Headroom != 0 {
+			h := g.AmountPence
+			if cur.Headroom != nil {
+				h = *cur.Headroom
+			}
+			h += d.Headroom
+			cur.Headroom = &h
+		}
+		cur.Paid += d.Paid
+		cur.Due += d.Due
+		cur.Spent += d.Spent
+		for c, n := range d.SpentBy {
+			if n != 0 {
+				if cur.SpentBy == nil {
+					cur.SpentBy = map[domain.BudgetCategory]int64{}
+				}
+				cur.SpentBy[c] += n
+			}
+		}
+		p.money.grants[g.ID] = cur
+		p.money.waiting += d.Waiting
+	})
+}
+
+// CreatePayment implements service.MoneyStore.
+func (s *Store) CreatePayment(_ context.Context, programmeID string, g domain.Grant, pay domain.Payment, ch service.Change) error {
+	return s.write("CreatePayment", programmeID, ch, func(t *tx) {
+		t.create(domain.GrantRef(domain.EntityPayment, g.ID, pay.ID), pay).exists(domain.Ref(domain.EntityGrant, g.ID))
+		switch pay.Trigger.Kind {
+		case domain.TriggerMilestone:
+			t.exists(domain.Ref(domain.EntityTarget, pay.Trigger.TargetID))
+		case domain.TriggerReturn:
+			t.exists(domain.Ref(domain.EntityReturn, pay.Trigger.ReturnID))
+		}
+		d := domain.PaymentDelta(nil, pay)
+		t.money(g, d, pay.AmountPence)
+		if d.Waiting != 0 {
+			// For the notifier to look: the target may be reached already.
+			t.totals(delta{at: pay.CreatedAt})
+		}
+	})
+}
+
+// UpdatePayment implements service.MoneyStore.
+func (s *Store) UpdatePayment(_ context.Context, programmeID string, g domain.Grant, before, after domain.Payment, ch service.Change) error {
+	return s.write("UpdatePayment", programmeID, ch, func(t *tx) {
+		t.versioned(domain.GrantRef(domain.EntityPayment, g.ID, after.ID), after, before.Version)
+		t.money(g, domain.PaymentDelta(&before, after), 0)
+	})
+}
+
+// FallDue makes a scheduled payment due and records its email, as the
+// notifier does through the DynamoDB store: false when the payment is no
+// longer as read (paid, cancelled, or made due by another run).
+func (s *Store) FallDue(_ context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent) (bool, error) {
+	err := s.write("FallDue", programmeID, service.Change{Audit: ev}, func(t *tx) {
+		ref := domain.GrantRef(domain.EntityPayment, g.ID, after.ID)
+		var cur domain.Payment
+		ok, _ := t.p.decode(ref, &cur)
+		t.check(ok && cur.Version == before.Version && cur.Status == domain.PaymentScheduled, service.ErrStale)
+		t.then(func(p *partition) { p.put(ref, after) })
+		t.money(g, domain.PaymentDelta(&before, after), 0)
+		t.create(domain.Ref(domain.EntityNotification, note.ID), note)
+	})
+	if err == service.ErrStale {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// ListPayments implements service.MoneyStore: by grant, then oldest first,
+// as the DynamoDB store's sort keys order them.
+func (s *Store) ListPayments(_ context.Context, programmeID, grantID string, p service.Page) ([]domain.Payment, string, error) {
+	return underGrant[domain.Payment](s, "ListPayments", programmeID, domain.EntityPayment, grantID, p)
+}
+
+// ListSpend implements service.MoneyStore.
+func (s *Store) ListSpend(_ context.Context, programmeID, grantID string, p service.Page) ([]domain.SpendReturn, string, error) {
+	return underGrant[domain.SpendReturn](s, "ListSpend", programmeID, domain.EntitySpend, grantID, p)
+}
+
+func underGrant[T any](s *Store, op, programmeID string, e domain.Entity, grantID string, p service.Page) ([]T, string, error) {
+	if err := s.enter(op); err != nil {
+		return nil, "", err
+	}
+	defer s.mu.Unlock()
+	var es []entry
+	if part := s.progs[programmeID]; part != nil {
+		for ref, data := range part.records {
+			if ref.Entity == e && (grantID == "" || ref.GrantID == grantID) {
+				es = append(es, entry{key: ref.GrantID + "#" + ref.ID, data: data})
+			}
+		}
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].key < es[j].key })
+	return page[T](programmeID+"/"+string(e)+"/"+grantID, es, false, nil, p)
+}
+
+// CreateSpend implements service.MoneyStore. A correction takes the old
+// return's spend out in the same change; a second correction of it is
+// *service.AlreadyCorrectedError naming the first.
+func (s *Store) CreateSpend(_ context.Context, programmeID string, sp domain.SpendReturn, old *domain.SpendReturn, ch service.Change) error {
+	return s.write("CreateSpend", programmeID, ch, func(t *tx) {
+		g := domain.Grant{ID: sp.GrantID}
+		d := domain.SpendDelta(sp, 1)
+		t.create(domain.GrantRef(domain.EntitySpend, sp.GrantID, sp.ID), sp).exists(domain.Ref(domain.EntityGrant, sp.GrantID))
+		if old != nil {
+			d = d.Add(domain.SpendDelta(*old, -1))
+			replaced := domain.GrantRef(domain.EntitySpend, old.GrantID, old.ID)
+			by := ""
+			if t.p != nil {
+				by = t.p.money.fixed[old.ID]
+			}
+			t.check(by == "", &service.AlreadyCorrectedError{Replaced: replaced, By: domain.GrantRef(domain.EntitySpend, old.GrantID, by)})
+			t.then(func(p *partition) {
+				if p.money.fixed == nil {
+					p.money.fixed = map[string]string{}
+				}
+				p.money.fixed[old.ID] = sp.ID
+			}).exists(replaced)
+		}
+		t.money(g, d, 0)
+	})
+}
+
+// Money implements service.MoneyStore.
+func (s *Store) Money(_ context.Context, programmeID string) (map[string]domain.GrantMoney, error) {
+	if err := s.enter("Money"); err != nil {
+		return nil, err
+	}
+	s.mu.Unlock()
+	return s.moneyOf(programmeID)
+}
+
+func (s *Store) moneyOf(programmeID string) (map[string]domain.GrantMoney, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]domain.GrantMoney{}
+	if p := s.progs[programmeID]; p != nil {
+		for id, g := range p.money.grants {
+			gm := domain.GrantMoney{PaidPence: g.Paid, DuePence: g.Due, SpentPence: g.Spent}
+			for c, n := range g.SpentBy {
+				if n != 0 {
+					if gm.SpentBy == nil {
+						gm.SpentBy = map[domain.BudgetCategory]int64{}
+					}
+					gm.SpentBy[c] = n
+				}
+			}
+			out[id] = gm
+		}
+	}
+	return out, nil
+}
+
+// GrantMoney implements service.MoneyStore.
+func (s *Store) GrantMoney(ctx context.Context, programmeID, grantID string) (domain.GrantMoney, error) {
+	if err := s.enter("GrantMoney"); err != nil {
+		return domain.GrantMoney{}, err
+	}
+	s.mu.Unlock()
+	all, err := s.moneyOf(programmeID)
+	return all[grantID], err
+}
+
+// Waiting is how many of the programme's payments wait on a target or a
+// return: what the notifier reads beside the changed marker.
+func (s *Store) Waiting(programmeID string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p := s.progs[programmeID]; p != nil {
+		return p.money.waiting
+	}
+	return 0
+}

@@ -1,0 +1,435 @@
+package service
+
+import (
+	"errors"
+	"sync"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/export"
+)
+
+// Payments and spend returns live under their grant, and follow its
+// rules: whoever may not read a grant is told it is not there, and so are
+// its payments and spend returns. Leads manage payments; a project lead
+// reports spend on its own project's grants; a funder reads both for the
+// grants it funds (the SPEC's roles table).
+
+// moneyGrant reads a grant for a money action, with gets in the same
+// request (the access check's, when access is not known yet). A grant the
+// caller may not read is not found.
+func (sc *Scope) moneyGrant(grantID string, gets ...*Get) (domain.Grant, error) {
+	var g domain.Grant
+	if !domain.ValidID(grantID) {
+		if err := sc.load(); err != nil {
+			return g, err
+		}
+		return g, domain.NotFound("grant")
+	}
+	gg := &Get{Ref: domain.Ref(domain.EntityGrant, grantID), Into: &g}
+	if err := sc.load(append([]*Get{gg}, gets...)...); err != nil {
+		return g, err
+	}
+	if !gg.Found || !sc.access.CanReadGrant(g) {
+		return domain.Grant{}, domain.NotFound("grant")
+	}
+	return g, nil
+}
+
+// underGrant reads a grant and one record under it (a payment, a spend
+// return) in one request: the record is not found unless its grant may be
+// read and it is there.
+func (sc *Scope) underGrant(e domain.Entity, grantID, id string, into any, what string) (domain.Grant, error) {
+	var gets []*Get
+	rec := &Get{Ref: domain.GrantRef(e, grantID, id), Into: into}
+	if domain.ValidID(id) && domain.ValidID(grantID) {
+		gets = append(gets, rec)
+	}
+	g, err := sc.moneyGrant(grantID, gets...)
+	if err != nil {
+		return g, err
+	}
+	if !rec.Found {
+		return g, domain.NotFound(what)
+	}
+	return g, nil
+}
+
+// listUnderGrant reads a page of a grant's records beside the access
+// check and the grant (one round trip), dropped unless the caller may read
+// the grant.
+func listUnderGrant[T any](sc *Scope, grantID string, list func() ([]T, string, error)) ([]T, string, error) {
+	if !domain.ValidID(grantID) {
+		_, err := sc.moneyGrant(grantID)
+		return nil, "", err
+	}
+	var (
+		items   []T
+		next    string
+		readErr error // the page's own failure, which only a reader of the grant sees
+		g       domain.Grant
+	)
+	gg := &Get{Ref: domain.Ref(domain.EntityGrant, grantID), Into: &g}
+	if err := sc.alongside(func() error {
+		items, next, readErr = list()
+		return nil
+	}, gg); err != nil {
+		return nil, "", err
+	}
+	if !gg.Found || !sc.access.CanReadGrant(g) {
+		return nil, "", domain.NotFound("grant")
+	}
+	return listErr(items, next, readErr)
+}
+
+// overCommitted is the refusal of a payment that would take its grant's
+// payments past its amount.
+func overCommitted(g domain.Grant) error {
+	return &domain.Error{Code: domain.CodeValidation, Message: "the grant's payments would add up to more than its amount",
+		Fields: map[string]string{"amountPence": "would bring the payments of this grant that are not cancelled to more than its amount of " +
+			domain.Pounds(g.AmountPence)}}
+}
+
+// CreatePayment records a tranche of a grant (leads and admins). Its
+// target, for a milestone trigger, must be one of the programme's; its
+// return, for a return trigger, one of the programme's returns (of the
+// grant's project, for a project's grant).
+func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, error) {
+	g, err := sc.moneyGrant(grantID)
+	if err != nil {
+		return domain.Payment{}, err
+	}
+	if !sc.access.CanManage() {
+		return domain.Payment{}, forbidden("manage payments")
+	}
+	in, err := decodeValid[domain.PaymentInput](body)
+	if err == nil || domain.ErrorCode(err) == domain.CodeValidation {
+		// One answer names every bad field: these too.
+		if in.AmountPence > g.AmountPence {
+			err = domain.MergeProblems(err, &domain.Error{Code: domain.CodeValidation, Message: "the payment is more than the grant",
+				Fields: map[string]string{"amountPence": "is more than the grant's amount of " + domain.Pounds(g.AmountPence)}})
+		}
+		if in.Trigger != nil {
+			err = domain.MergeProblems(err, in.Trigger.CheckGrant(g))
+		}
+	}
+	refs := paymentRefs(in)
+	if err != nil {
+		return domain.Payment{}, sc.withRefs(err, refs)
+	}
+	now := sc.s.now()
+	p := domain.Payment{ID: domain.NewID(), GrantID: g.ID, AmountPence: in.AmountPence, Trigger: *in.Trigger,
+		Status: domain.PaymentScheduled, Reference: in.Reference, Version: 1, CreatedAt: now, UpdatedAt: now}
+	if !in.DueDate.IsZero() {
+		due := in.DueDate
+		p.DueDate = &due
+	}
+	ch := sc.change(domain.EntityPayment, p.ID, domain.ActionCreate, nil, p)
+	err = sc.s.store.CreatePayment(sc.ctx, sc.programmeID, g, p, ch)
+	if errors.Is(err, ErrOverCommitted) {
+		return domain.Payment{}, overCommitted(g)
+	}
+	return p, storeErr(err, "grant", refs)
+}
+
+func paymentRefs(in domain.PaymentInput) refFields {
+	var refs refFields
+	switch {
+	case in.Trigger == nil:
+	case in.Trigger.Kind == domain.TriggerMilestone:
+		refs = refs.add(domain.EntityTarget, in.Trigger.TargetID, "trigger.targetId")
+	case in.Trigger.Kind == domain.TriggerReturn:
+		if _, _, _, ok := domain.ParseReturnID(in.Trigger.ReturnID); ok {
+			refs = refs.add(domain.EntityReturn, in.Trigger.ReturnID, "trigger.returnId")
+		}
+	}
+	return refs
+}
+
+// Payment returns one payment of a grant the caller may read.
+func (sc *Scope) Payment(grantID, id string) (domain.Payment, error) {
+	var p domain.Payment
+	_, err := sc.underGrant(domain.EntityPayment, grantID, id, &p, "payment")
+	return p, err
+}
+
+// ListPayments lists a grant's payments, oldest first.
+func (sc *Scope) ListPayments(grantID string, p Page) ([]domain.Payment, string, error) {
+	return listUnderGrant(sc, grantID, func() ([]domain.Payment, string, error) {
+		return sc.s.store.ListPayments(sc.ctx, sc.programmeID, grantID, p)
+	})
+}
+
+// UpdatePayment marks a payment paid (with the date it was paid, and
+// perhaps a reference) or cancels it, if ifMatch accepts its version:
+// the notifier may have made it due meanwhile, and a lead must see that
+// before changing it. Leads and admins only.
+func (sc *Scope) UpdatePayment(grantID, id string, ifMatch func(int64) bool, body Decoder) (domain.Payment, error) {
+	var first domain.Payment
+	g, err := sc.underGrant(domain.EntityPayment, grantID, id, &first, "payment")
+	if err != nil {
+		return domain.Payment{}, err
+	}
+	if !sc.access.CanManage() {
+		return domain.Payment{}, forbidden("change payments")
+	}
+	var change domain.PaymentChange
+	derr := body(&change)
+	return updateLoop(sc.ctx, ifMatch, func(round int) (domain.Payment, error) {
+		before := first
+		if round > 1 {
+			if before, err = sc.Payment(grantID, id); err != nil {
+				return domain.Payment{}, err
+			}
+		}
+		now := sc.s.now()
+		if err := domain.MergeProblems(derr, change.Validate(domain.DateOf(now))); err != nil {
+			return domain.Payment{}, err
+		}
+		if err := domain.CheckText(change); err != nil {
+			return domain.Payment{}, err
+		}
+		if !ifMatch(before.Version) {
+			return domain.Payment{}, stale()
+		}
+		after, err := change.Apply(before)
+		if err != nil {
+			return domain.Payment{}, err
+		}
+		after.Version, after.UpdatedAt = before.Version+1, now
+		ch := sc.change(domain.EntityPayment, id, domain.ActionChange, before, after)
+		return after, storeErr(sc.s.store.UpdatePayment(sc.ctx, sc.programmeID, g, before, after, ch), "payment", nil)
+	})
+}
+
+// SubmitSpend records what was spent on a grant over a period, by budget
+// line, or (with replaces) corrects an earlier spend return of the grant:
+// leads, and the project lead of a project's grant. Notes holding personal
+// data of the people supported are refused and nothing is stored.
+func (sc *Scope) SubmitSpend(grantID string, body Decoder) (domain.SpendReturn, error) {
+	g, err := sc.moneyGrant(grantID)
+	if err != nil {
+		return domain.SpendReturn{}, err
+	}
+	if !sc.access.CanSubmitSpend(g) {
+		return domain.SpendReturn{}, forbidden("report spend on this grant")
+	}
+	in, err := decodeValid[domain.SpendInput](body)
+	if err != nil {
+		if domain.ErrorCode(err) != domain.CodeValidation {
+			return domain.SpendReturn{}, err
+		}
+		// One answer names every bad field: against the grant too, and a
+		// replaced return that is not there.
+		err = domain.MergeProblems(err, in.CheckGrant(g))
+		if domain.ValidID(in.Replaces) {
+			err = sc.withRefs(err, refFields{{ref: domain.GrantRef(domain.EntitySpend, g.ID, in.Replaces), field: "replaces"}})
+		}
+		return domain.SpendReturn{}, err
+	}
+	var old *domain.SpendReturn
+	if in.Replaces != "" {
+		var o domain.SpendReturn
+		og := &Get{Ref: domain.GrantRef(domain.EntitySpend, g.ID, in.Replaces), Into: &o}
+		if err := sc.load(og); err != nil {
+			return domain.SpendReturn{}, err
+		}
+		if !og.Found {
+			return domain.SpendReturn{}, domain.MergeProblems(in.CheckGrant(g), &domain.Error{Code: domain.CodeValidation,
+				Message: "there is no such spend return to correct", Fields: map[string]string{"replaces": "not a spend return of this grant"}})
+		}
+		old = &o
+	}
+	if err := in.CheckGrant(g); err != nil {
+		return domain.SpendReturn{}, err
+	}
+	s := domain.SpendReturn{ID: domain.NewID(), GrantID: g.ID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd,
+		Lines: in.Lines, TotalPence: domain.Total(in.Lines), Notes: in.Notes, Replaces: in.Replaces,
+		SubmittedAt: sc.s.now(), SubmittedBy: sc.caller.Email}
+	action := domain.ActionCreate
+	if old != nil {
+		action = domain.ActionCorrect
+	}
+	ch := sc.change(domain.EntitySpend, s.ID, action, old, s)
+	refs := refFields{}.add(domain.EntityGrant, g.ID, "grantId")
+	if old != nil {
+		refs = append(refs, refField{ref: domain.GrantRef(domain.EntitySpend, g.ID, old.ID), field: "replaces"})
+	}
+	return s, storeErr(sc.s.store.CreateSpend(sc.ctx, sc.programmeID, s, old, ch), "grant", refs)
+}
+
+// Spend returns one spend return of a grant the caller may read.
+func (sc *Scope) Spend(grantID, id string) (domain.SpendReturn, error) {
+	var s domain.SpendReturn
+	_, err := sc.underGrant(domain.EntitySpend, grantID, id, &s, "spend return")
+	return s, err
+}
+
+// ListSpend lists a grant's spend returns, corrections included.
+func (sc *Scope) ListSpend(grantID string, p Page) ([]domain.SpendReturn, string, error) {
+	return listUnderGrant(sc, grantID, func() ([]domain.SpendReturn, string, error) {
+		return sc.s.store.ListSpend(sc.ctx, sc.programmeID, grantID, p)
+	})
+}
+
+// PaymentExport gathers the payments CSV: every payment of the grants the
+// caller may read (by ListGrants' rules), with those grants and the
+// programme's funders and projects to name them. None of the reads
+// depends on the caller's roles, so all four lists (one Query per 100
+// each) go out beside the access check, in one round trip, and what the
+// caller may not read is dropped once access is known.
+func (sc *Scope) PaymentExport() (export.GrantSet, error) {
+	var (
+		grants   []domain.Grant
+		payments []domain.Payment
+		set      export.GrantSet
+	)
+	err := sc.alongside(func() error {
+		var wg sync.WaitGroup
+		var errs [4]error
+		wg.Add(4)
+		go func() {
+			defer wg.Done()
+			grants, errs[0] = all(sc, func(p Page) ([]domain.Grant, string, error) {
+				return sc.s.store.ListGrants(sc.ctx, sc.programmeID, GrantFilter{}, p)
+			})
+		}()
+		go func() {
+			defer wg.Done()
+			payments, errs[1] = all(sc, func(p Page) ([]domain.Payment, string, error) {
+				return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", p)
+			})
+		}()
+		go func() { defer wg.Done(); set.Funders, errs[2] = all(sc, sc.listFunders) }()
+		go func() { defer wg.Done(); set.Projects, errs[3] = all(sc, sc.listProjects) }()
+		wg.Wait()
+		return errors.Join(errs[:]...)
+	})
+	if err != nil {
+		return export.GrantSet{}, err
+	}
+	set.Programme = sc.programme
+	readable := map[string]bool{}
+	for _, g := range grants {
+		if sc.access.CanReadGrant(g) {
+			set.Grants = append(set.Grants, g)
+			readable[g.ID] = true
+		}
+	}
+	for _, p := range payments {
+		if readable[p.GrantID] {
+			set.Payments = append(set.Payments, p)
+		}
+	}
+	for i := range set.Funders {
+		set.Funders[i] = funderView(sc.access, set.Funders[i])
+	}
+	return set, nil
+}
+
+// namesAndPayments adds to set the programme's funders (as the caller may
+// see them) and projects, and the payments of set's grants: three reads
+// sent together.
+func (sc *Scope) namesAndPayments(set *export.GrantSet) error {
+	var payments []domain.Payment
+	var wg sync.WaitGroup
+	var errs [3]error
+	wg.Add(3)
+	go func() { defer wg.Done(); set.Funders, errs[0] = all(sc, sc.listFunders) }()
+	go func() { defer wg.Done(); set.Projects, errs[1] = all(sc, sc.listProjects) }()
+	go func() {
+		defer wg.Done()
+		payments, errs[2] = all(sc, func(p Page) ([]domain.Payment, string, error) {
+			return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", p)
+		})
+	}()
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		return err
+	}
+	for i := range set.Funders {
+		set.Funders[i] = funderView(sc.access, set.Funders[i])
+	}
+	in := map[string]bool{}
+	for _, g := range set.Grants {
+		in[g.ID] = true
+	}
+	for _, p := range payments {
+		if in[p.GrantID] {
+			set.Payments = append(set.Payments, p)
+		}
+	}
+	return nil
+}
+
+// GrantAccount is a grant with its money: its figures (budget against
+// spend, the projection), its payments and its spend returns, oldest
+// first.
+type GrantAccount struct {
+	Grant    domain.Grant
+	Money    domain.GrantMoneyProgress
+	Payments []domain.Payment
+	Spend    []domain.SpendReturn
+}
+
+// GrantAccount reads a grant the caller may read with its money, for the
+// grant's page: the grant rides in the access check, and its figures,
+// payments and spend returns are read beside it, in one round trip.
+func (sc *Scope) GrantAccount(grantID string) (GrantAccount, error) {
+	if !domain.ValidID(grantID) {
+		_, err := sc.moneyGrant(grantID)
+		return GrantAccount{}, err
+	}
+	var (
+		acc     GrantAccount
+		figures domain.GrantMoney
+		readErr error // the reads' own failure, which only a reader of the grant sees
+	)
+	gg := &Get{Ref: domain.Ref(domain.EntityGrant, grantID), Into: &acc.Grant}
+	if err := sc.alongside(func() error {
+		var wg sync.WaitGroup
+		var errs [3]error
+		wg.Add(3)
+		go func() { defer wg.Done(); figures, errs[0] = sc.s.store.GrantMoney(sc.ctx, sc.programmeID, grantID) }()
+		go func() {
+			defer wg.Done()
+			acc.Payments, errs[1] = all(sc, func(p Page) ([]domain.Payment, string, error) {
+				return sc.s.store.ListPayments(sc.ctx, sc.programmeID, grantID, p)
+			})
+		}()
+		go func() {
+			defer wg.Done()
+			acc.Spend, errs[2] = all(sc, func(p Page) ([]domain.SpendReturn, string, error) {
+				return sc.s.store.ListSpend(sc.ctx, sc.programmeID, grantID, p)
+			})
+		}()
+		wg.Wait()
+		readErr = errors.Join(errs[:]...)
+		return nil
+	}, gg); err != nil {
+		return GrantAccount{}, err
+	}
+	if !gg.Found || !sc.access.CanReadGrant(acc.Grant) {
+		return GrantAccount{}, domain.NotFound("grant")
+	}
+	if readErr != nil {
+		return GrantAccount{}, storeErr(readErr, "", nil)
+	}
+	acc.Money = domain.BuildMoney([]domain.Grant{acc.Grant}, map[string]domain.GrantMoney{grantID: figures}, domain.DateOf(sc.s.now())).ByGrant[0]
+	return acc, nil
+}
+
+// money is the money part of progress: the grants the caller may read,
+// from their running figures. The programme's cost per person into work on
+// spend is for callers who read every grant only (see domain.Progress).
+func (sc *Scope) money(pr *domain.Progress, t domain.Totals, grants []domain.Grant, figures map[string]domain.GrantMoney) {
+	var visible []domain.Grant
+	for _, g := range grants {
+		if sc.access.CanReadGrant(g) {
+			visible = append(visible, g)
+		}
+	}
+	pr.Money = domain.BuildMoney(visible, figures, domain.DateOf(pr.AsOf))
+	if sc.access.CanReadAllGrants() {
+		pr.CostPerPersonIntoWorkSpentPence = domain.CostPerPersonSpent(pr.Money.SpentPence, t.Programme[domain.MetricPeopleIntoWork])
+	}
+}

@@ -1,0 +1,381 @@
+package service_test
+
+// The rules of money (the SPEC's "Money: payments and spend"): budgets add
+// up, payments never add up to more than their grant, a payment's life,
+// spend returns and their corrections, what progress shows of money and
+// to whom, and the personal-data guard on references and notes.
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+func TestMoneyValidationNamesEveryBadField(t *testing.T) {
+	w := newWorld(t)
+	w.addReporting()
+	noTarget, noSpend := domain.NewID(), domain.NewID()
+	returnB := domain.ReturnID(w.Schedule, w.B, domain.MustDate("2025-04-01"))
+	noReturn := domain.ReturnID(domain.NewID(), w.A, domain.MustDate("2025-04-01"))
+	cases := []struct {
+		name   string
+		call   func() error
+		fields []string
+	}{
+		{"a grant whose budget does not add up", func() error {
+			in := grantBody(w.X, w.A, 100_00)
+			in["budget"] = []map[string]any{{"category": "staff", "amountPence": 60_00}, {"category": "wages", "amountPence": 40_00}}
+			_, err := w.open(lead).CreateGrant(body(in))
+			return err
+		}, []string{"budget[1].category"}},
+		{"a grant whose budget is short", func() error {
+			in := grantBody(w.X, w.A, 100_00)
+			in["budget"] = []map[string]any{{"category": "staff", "amountPence": 60_00}}
+			_, err := w.open(lead).CreateGrant(body(in))
+			return err
+		}, []string{"budget"}},
+		{"a new amount that leaves the budget behind", func() error {
+			_, err := w.open(lead).UpdateGrant(w.GXA, always, body(map[string]any{"amountPence": 40_000_00}))
+			return err
+		}, []string{"budget"}},
+		{"a payment with every field wrong, its target too", func() error {
+			_, err := w.open(lead).CreatePayment(w.GXA, body(map[string]any{"amountPence": -1, "reference": "a\nb",
+				"trigger": map[string]any{"kind": "milestone", "targetId": noTarget, "threshold": 0}}))
+			return err
+		}, []string{"amountPence", "reference", "trigger.targetId", "trigger.threshold"}},
+		{"a payment whose only fault is its target", func() error {
+			_, err := w.open(lead).CreatePayment(w.GXA, body(map[string]any{"amountPence": 100,
+				"trigger": map[string]any{"kind": "milestone", "targetId": noTarget, "threshold": 100}}))
+			return err
+		}, []string{"trigger.targetId"}},
+		{"a payment on another project's return", func() error {
+			_, err := w.open(lead).CreatePayment(w.GXA, body(map[string]any{"amountPence": 100,
+				"trigger": map[string]any{"kind": "return", "returnId": returnB}}))
+			return err
+		}, []string{"trigger.returnId"}},
+		{"a payment on a return not there, and no money", func() error {
+			_, err := w.open(lead).CreatePayment(w.GX, body(map[string]any{"amountPence": 0,
+				"trigger": map[string]any{"kind": "return", "returnId": noReturn}}))
+			return err
+		}, []string{"amountPence", "trigger.returnId"}},
+		{"a payment whose only fault is its return", func() error {
+			_, err := w.open(lead).CreatePayment(w.GX, body(map[string]any{"amountPence": 100,
+				"trigger": map[string]any{"kind": "return", "returnId": noReturn}}))
+			return err
+		}, []string{"trigger.returnId"}},
+		{"a dated payment without its date", func() error {
+			_, err := w.open(lead).CreatePayment(w.GXA, body(map[string]any{"amountPence": 100, "trigger": map[string]any{"kind": "date"}}))
+			return err
+		}, []string{"dueDate"}},
+		{"a payment without a trigger", func() error {
+			_, err := w.open(lead).CreatePayment(w.GXA, body(map[string]any{"amountPence": 100, "dueDate": "2026-01-01"}))
+			return err
+		}, []string{"trigger"}},
+		{"a payment of more than the grant", func() error {
+			_, err := w.open(lead).CreatePayment(w.GXA, body(paymentBody(31_000_01, "2026-01-01")))
+			return err
+		}, []string{"amountPence"}},
+		{"a payment paid without a date", func() error {
+			_, err := w.open(lead).UpdatePayment(w.GXA, w.PayXA, always, body(map[string]any{"status": "paid"}))
+			return err
+		}, []string{"paidDate"}},
+		{"a payment paid tomorrow", func() error {
+			_, err := w.open(lead).UpdatePayment(w.GXA, w.PayXA, always, body(map[string]any{"status": "paid", "paidDate": "2026-01-16"}))
+			return err
+		}, []string{"paidDate"}},
+		{"a payment made due by hand", func() error {
+			_, err := w.open(lead).UpdatePayment(w.GXA, w.PayXA, always, body(map[string]any{"status": "due"}))
+			return err
+		}, []string{"status"}},
+		{"a cancellation with a paid date", func() error {
+			_, err := w.open(lead).UpdatePayment(w.GXA, w.PayXA, always, body(map[string]any{"status": "cancelled", "paidDate": "2026-01-01"}))
+			return err
+		}, []string{"paidDate"}},
+		{"spend with every field wrong, outside its grant, correcting one not there", func() error {
+			_, err := w.open(plOwn).SubmitSpend(w.GXA, body(map[string]any{"periodStart": "2024-10-01", "periodEnd": "2024-12-31",
+				"replaces": noSpend, "notes": "x\x00", "lines": []map[string]any{{"category": "staff", "amountPence": -1},
+					{"category": "equipment", "amountPence": 100}, {"category": "rent", "amountPence": 1}}}))
+			return err
+		}, []string{"periodStart", "replaces", "notes", "lines[0].amountPence", "lines[1].category", "lines[2].category"}},
+		{"spend correcting one not there", func() error {
+			in := spendBody(1, 1)
+			in["replaces"] = noSpend
+			_, err := w.open(plOwn).SubmitSpend(w.GXA, body(in))
+			return err
+		}, []string{"replaces"}},
+		{"spend with no lines", func() error {
+			_, err := w.open(plOwn).SubmitSpend(w.GXA, body(map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30"}))
+			return err
+		}, []string{"lines"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			wantFields(t, c.name, w.unchanged(c.call), c.fields...)
+		})
+	}
+}
+
+// TestPaymentsNeverExceedTheAward: a grant's payments that are not
+// cancelled add up to its amount at most, however they are made, and a
+// smaller amount must leave room for them.
+func TestPaymentsNeverExceedTheAward(t *testing.T) {
+	w := newWorld(t)
+	sc := w.open(lead)
+	// GXA awards £31,000 and has a £10,000 payment.
+	rest := must(sc.CreatePayment(w.GXA, body(paymentBody(21_000_00, "2026-06-30"))))
+	wantFields(t, "a penny more", w.unchanged(func() error {
+		_, err := sc.CreatePayment(w.GXA, body(paymentBody(1, "2026-06-30")))
+		return err
+	}), "amountPence")
+	must(sc.UpdatePayment(w.GXA, rest.ID, always, body(map[string]any{"status": "cancelled"})))
+	must(sc.CreatePayment(w.GXA, body(paymentBody(20_000_00, "2026-06-30"))))
+
+	// £30,000 is committed now: the grant cannot shrink below it.
+	smaller := func(pence int64) error {
+		_, err := sc.UpdateGrant(w.GXA, always, body(map[string]any{"amountPence": pence,
+			"budget": []map[string]any{{"category": "staff", "amountPence": pence}}}))
+		return err
+	}
+	de := wantCode(t, "shrinking below the payments", w.unchanged(func() error { return smaller(29_999_99) }), domain.CodeValidation)
+	if de.Fields["amountPence"] == "" {
+		t.Errorf("the refusal names %v, want amountPence", de.Fields)
+	}
+	if err := smaller(30_000_00); err != nil {
+		t.Fatalf("shrinking to exactly the payments: %v", err)
+	}
+	wantFields(t, "after shrinking, a penny more", w.unchanged(func() error {
+		_, err := sc.CreatePayment(w.GXA, body(paymentBody(1, "2026-06-30")))
+		return err
+	}), "amountPence")
+	if err := smaller(40_000_00); err != nil {
+		t.Fatal(err)
+	}
+	must(sc.CreatePayment(w.GXA, body(paymentBody(10_000_00, "2026-06-30"))))
+
+	// Twenty requests at once for £5,000 each of GX's £50,000: ten get in.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	okN := 0
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := w.open(lead).CreatePayment(w.GX, body(paymentBody(5_000_00, "2026-06-30")))
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				okN++
+			case domain.ErrorCode(err) != domain.CodeValidation: // over the award is the only refusal
+				t.Errorf("a concurrent payment: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	ps := mustList(sc.ListPayments(w.GX, pageAll))
+	var sum int64
+	for _, p := range ps {
+		sum += p.AmountPence
+	}
+	if okN != 10 || len(ps) != 10 || sum != 50_000_00 {
+		t.Errorf("%d concurrent payments made (%d listed, £%d), want 10 adding up to the award", okN, len(ps), sum/100)
+	}
+}
+
+var pageAll = service.Page{Limit: service.MaxLimit}
+
+// TestPaymentLife: scheduled, due (by its trigger), paid or cancelled; a
+// stale version changes nothing; what each step does to the figures.
+func TestPaymentLife(t *testing.T) {
+	w := newWorld(t)
+	sc := w.open(lead)
+	wantCode(t, "paid on a stale version", w.unchanged(func() error {
+		_, err := sc.UpdatePayment(w.GXA, w.PayXA, version(7), body(map[string]any{"status": "paid", "paidDate": "2026-01-10"}))
+		return err
+	}), domain.CodePreconditionFailed)
+
+	// A milestone payment falls due (as the notifier makes it) and stays
+	// due whatever the figures do; then it is paid.
+	ms := must(sc.CreatePayment(w.GXA, body(map[string]any{"amountPence": 3_000_00,
+		"trigger": map[string]any{"kind": "milestone", "targetId": w.TargetA, "threshold": 50}})))
+	if ms.DueDate != nil || ms.Status != domain.PaymentScheduled {
+		t.Errorf("a new milestone payment: %+v", ms)
+	}
+	if n := w.st.Waiting(w.P); n != 1 {
+		t.Errorf("%d payments waiting on a target, want 1", n)
+	}
+	if _, dirty := w.st.Changes(w.P); !dirty {
+		t.Error("a payment on a target did not mark the programme's figures changed for the notifier")
+	}
+	g := must(sc.Grant(w.GXA))
+	due, _ := ms.FallDue(domain.DateOf(clock), clock)
+	note := domain.Notification{ID: domain.PaymentNotificationID(ms.ID), Kind: domain.KindPaymentDue, ProgrammeID: w.P,
+		PaymentID: ms.ID, Status: domain.NotificationPending, FunderIDs: []string{w.X}, Recipients: contactsX, CreatedAt: clock}
+	ev := domain.NewAuditEvent(caller(admin), w.P, domain.EntityPayment, ms.ID, domain.ActionChange, ms, due, clock)
+	if ok, err := w.st.FallDue(w.ctx, w.P, g, ms, due, note, ev); !ok || err != nil {
+		t.Fatalf("falling due: %v %v", ok, err)
+	}
+	if ok, err := w.st.FallDue(w.ctx, w.P, g, ms, due, note, ev); ok || err != nil {
+		t.Errorf("fell due twice: %v %v", ok, err)
+	}
+	money := must(sc.Progress()).Money
+	if money.DuePence != 3_000_00 || money.PaidPence != 0 || w.st.Waiting(w.P) != 0 {
+		t.Errorf("once due: due %d, paid %d, waiting %d", money.DuePence, money.PaidPence, w.st.Waiting(w.P))
+	}
+	paid := must(sc.UpdatePayment(w.GXA, ms.ID, version(2), body(map[string]any{"status": "paid", "paidDate": "2026-01-14", "reference": "BACS 0042"})))
+	if paid.Status != domain.PaymentPaid || paid.DueSince != domain.DateOf(clock) || paid.Reference != "BACS 0042" || paid.Version != 3 {
+		t.Errorf("paid: %+v", paid)
+	}
+	money = must(sc.Progress()).Money
+	if money.DuePence != 0 || money.PaidPence != 3_000_00 || money.AwardedPence != 101_000_00 {
+		t.Errorf("once paid: %+v", money)
+	}
+	wantCode(t, "cancelling a paid payment", w.unchanged(func() error {
+		_, err := sc.UpdatePayment(w.GXA, ms.ID, always, body(map[string]any{"status": "cancelled"}))
+		return err
+	}), domain.CodeConflict)
+	// Correcting the paid date of a paid payment moves no figure.
+	must(sc.UpdatePayment(w.GXA, ms.ID, always, body(map[string]any{"status": "paid", "paidDate": "2026-01-13"})))
+	if m := must(sc.Progress()).Money; m.PaidPence != 3_000_00 {
+		t.Errorf("paid after a corrected date: %d", m.PaidPence)
+	}
+
+	// Paying a scheduled payment early: it never falls due.
+	early := must(sc.UpdatePayment(w.GXA, w.PayXA, always, body(map[string]any{"status": "paid", "paidDate": "2025-06-01"})))
+	if early.DueSince != (domain.Date{}) {
+		t.Errorf("paid early: %+v", early)
+	}
+	if m := must(sc.Progress()).Money; m.PaidPence != 13_000_00 || m.DuePence != 0 {
+		t.Errorf("after paying early: %+v", m)
+	}
+	cancelled := must(sc.CreatePayment(w.GX, body(paymentBody(1_00, "2026-02-01"))))
+	must(sc.UpdatePayment(w.GX, cancelled.ID, version(1), body(map[string]any{"status": "cancelled"})))
+	wantCode(t, "paying a cancelled payment", w.unchanged(func() error {
+		_, err := sc.UpdatePayment(w.GX, cancelled.ID, always, body(map[string]any{"status": "paid", "paidDate": "2026-01-01"}))
+		return err
+	}), domain.CodeConflict)
+	// Another grant's payment is not found under this one.
+	wantCode(t, "a payment under another grant", func() error { _, err := sc.Payment(w.GYB, ms.ID); return err }(), domain.CodeNotFound)
+}
+
+// TestSpendCorrections: a correction counts instead of what it corrects;
+// a second correction of one return is refused, naming the first.
+func TestSpendCorrections(t *testing.T) {
+	w := newWorld(t)
+	pl := w.open(plOwn)
+	spent := func() domain.GrantMoneyProgress {
+		t.Helper()
+		for _, g := range must(w.open(lead).Progress()).Money.ByGrant {
+			if g.GrantID == w.GXA {
+				return g
+			}
+		}
+		t.Fatal("no money for GXA")
+		return domain.GrantMoneyProgress{}
+	}
+	if g := spent(); g.SpentPence != 5_300_00 || g.Budget[0].SpentPence != 5_000_00 || g.Budget[1].SpentPence != 300_00 {
+		t.Errorf("before the correction: %+v", g)
+	}
+	in := spendBody(4_000_00, 350_00)
+	in["replaces"] = w.SpendXA
+	fix := must(pl.SubmitSpend(w.GXA, body(in)))
+	if fix.TotalPence != 4_350_00 || fix.SubmittedBy != emails[plOwn] || fix.Replaces != w.SpendXA {
+		t.Errorf("the correction: %+v", fix)
+	}
+	if g := spent(); g.SpentPence != 4_350_00 || g.Budget[0].SpentPence != 4_000_00 || g.Budget[1].SpentPence != 350_00 {
+		t.Errorf("after the correction: %+v", g)
+	}
+	in["lines"] = []map[string]any{{"category": "staff", "amountPence": 1}}
+	err := w.unchanged(func() error { _, err := pl.SubmitSpend(w.GXA, body(in)); return err })
+	de := wantCode(t, "a second correction of the same return", err, domain.CodeConflict)
+	if de.Related == nil || de.Related.ID != fix.ID || de.Related.GrantID != w.GXA || !strings.Contains(de.Message, "spend return") {
+		t.Errorf("the refusal points to %+v (%s), want the correction %s", de.Related, de.Message, fix.ID)
+	}
+	// Correcting the correction is fine.
+	in["replaces"] = fix.ID
+	must(pl.SubmitSpend(w.GXA, body(in)))
+	if g := spent(); g.SpentPence != 1 {
+		t.Errorf("after correcting the correction: %d", g.SpentPence)
+	}
+	if n := len(mustList(pl.ListSpend(w.GXA, pageAll))); n != 3 {
+		t.Errorf("%d spend returns listed, want all 3", n)
+	}
+}
+
+// TestMoneyInProgress: money figures per grant, the projection, and the
+// cost per person into work on spend.
+func TestMoneyInProgress(t *testing.T) {
+	w := newWorld(t)
+	pr := must(w.open(lead).Progress())
+	m := pr.Money
+	if m.AwardedPence != 101_000_00 || m.SpentPence != 5_300_00 || m.PaidPence != 0 || m.DuePence != 0 || len(m.ByGrant) != 3 {
+		t.Errorf("money: %+v", m)
+	}
+	var gxa domain.GrantMoneyProgress
+	for _, g := range m.ByGrant {
+		if g.GrantID == w.GXA {
+			gxa = g
+		}
+	}
+	// GXA runs 2025-01-01 to 2026-12-31 (730 days); on 2026-01-15, 380
+	// days have passed: £5,300 × 730 ÷ 380 = £10,181.578… → £10,181.58.
+	if gxa.GrantID != w.GXA || gxa.ProjectedSpendPence != 10_181_58 {
+		t.Errorf("GXA: %+v", gxa)
+	}
+	if want := []domain.BudgetSpend{{Category: "staff", AmountPence: 25_000_00, SpentPence: 5_000_00},
+		{Category: "travel", AmountPence: 6_000_00, SpentPence: 300_00}}; !sameJSON(gxa.Budget, want) {
+		t.Errorf("GXA's budget against spend: %+v", gxa.Budget)
+	}
+	// 2 people into work (the world's one submission): £5,300 ÷ 2.
+	if c := pr.CostPerPersonIntoWorkSpentPence; c == nil || *c != 2_650_00 {
+		t.Errorf("cost per person into work on spend: %v", c)
+	}
+	if c := pr.CostPerPersonIntoWorkPence; c == nil || *c != 101_000_00/2 {
+		t.Errorf("cost per person into work on awards: %v", c)
+	}
+	// A funder sees its own grants' money only: X funds GXA and GX.
+	fm := must(w.open(funderOwn).Progress()).Money
+	if fm.AwardedPence != 81_000_00 || fm.SpentPence != 5_300_00 || len(fm.ByGrant) != 2 {
+		t.Errorf("funder X's money: %+v", fm)
+	}
+	if pm := must(w.open(plOther).Progress()).Money; pm.AwardedPence != 20_000_00 || pm.SpentPence != 0 {
+		t.Errorf("B's project lead's money: %+v", pm)
+	}
+}
+
+// TestPersonalDataInMoney: references and notes go through the guard.
+func TestPersonalDataInMoney(t *testing.T) {
+	w := newWorld(t)
+	cases := []struct {
+		name  string
+		call  func() error
+		field string
+	}{
+		{"a payment's reference", func() error {
+			in := paymentBody(100, "2026-01-01")
+			in["reference"] = "remit to jo.bloggs@example.com"
+			_, err := w.open(lead).CreatePayment(w.GXA, body(in))
+			return err
+		}, "reference"},
+		{"a paid payment's reference", func() error {
+			_, err := w.open(lead).UpdatePayment(w.GXA, w.PayXA, always, body(map[string]any{"status": "paid", "paidDate": "2026-01-01",
+				"reference": "ring 07700 900 123"}))
+			return err
+		}, "reference"},
+		{"a spend return's notes", func() error {
+			in := spendBody(100, 0)
+			in["notes"] = "travel for 943 476 5919"
+			_, err := w.open(plOwn).SubmitSpend(w.GXA, body(in))
+			return err
+		}, "notes"},
+	}
+	for _, c := range cases {
+		de := wantCode(t, c.name, w.unchanged(c.call), domain.CodePersonalData)
+		if de.Fields[c.field] == "" {
+			t.Errorf("%s: names %v, want %s", c.name, de.Fields, c.field)
+		}
+	}
+}

@@ -1,0 +1,199 @@
+package xlsx_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/sheet/xlsx"
+)
+
+// workbook builds a workbook as a person would in Excel: text, numbers and
+// real dates (a date-formatted number), on its first sheet, with blank rows.
+func workbook(t *testing.T, build func(f *excelize.File, sheet string)) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	build(f, "Sheet1")
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func set(t *testing.T, f *excelize.File, sheet, cell string, v any) {
+	t.Helper()
+	if err := f.SetCellValue(sheet, cell, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReadFirstSheet(t *testing.T) {
+	data := workbook(t, func(f *excelize.File, s string) {
+		for i, h := range []string{"Project", "Period start", "Period end", "People into work", "Notes"} {
+			cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+			set(t, f, s, cell, h)
+		}
+		set(t, f, s, "A2", "Bradford IPS")
+		set(t, f, s, "B2", time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC))
+		set(t, f, s, "C2", "30/06/2025")
+		set(t, f, s, "D2", 3)
+		set(t, f, s, "E2", "=not a formula, text")
+		// Row 3 is left blank; row 4 has a formula whose value is read.
+		set(t, f, s, "A4", "Leeds IPS")
+		if err := f.SetCellFormula(s, "D4", "1+2"); err != nil {
+			t.Fatal(err)
+		}
+		// A second sheet is not read.
+		f.NewSheet("Other")
+		set(t, f, "Other", "A1", "ignored")
+	})
+	sh, err := xlsx.Workbooks{}.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sh.Rows) != 3 || sh.Rows[0].Number != 1 || sh.Rows[1].Number != 2 || sh.Rows[2].Number != 4 {
+		t.Fatalf("rows %+v", sh.Rows)
+	}
+	r := sh.Rows[1].Cells
+	if r[0].Text != "Bradford IPS" || r[0].Numeric || !r[1].Numeric || r[1].Text != "45748" || r[2].Text != "30/06/2025" || r[2].Numeric ||
+		r[3].Text != "3" || !r[3].Numeric || r[4].Text != "=not a formula, text" {
+		t.Errorf("row 2 %+v", r)
+	}
+	// The sheet reads as an import: the date cell as a date.
+	f := domain.ReadImport(sh, []domain.Project{{ID: "01hq3v7k8m9n0p1q2r3s4t5v6a", Name: "Bradford IPS"}, {ID: "01hq3v7k8m9n0p1q2r3s4t5v6b", Name: "Leeds IPS"}})
+	if f.Rows[0].PeriodStart != domain.MustDate("2025-04-01") || f.Rows[0].Counts[domain.MetricPeopleIntoWork] != 3 {
+		t.Errorf("imported row 2: %+v", f.Rows[0])
+	}
+	if _, bad := f.Problems["rows[4].periodStart"]; !bad {
+		t.Errorf("row 4 has no dates: %v", f.Problems)
+	}
+}
+
+func TestRead1904Dates(t *testing.T) {
+	data := workbook(t, func(f *excelize.File, s string) {
+		yes := true
+		if err := f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &yes}); err != nil {
+			t.Fatal(err)
+		}
+		set(t, f, s, "A1", "x")
+		set(t, f, s, "B1", time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC))
+	})
+	sh, err := xlsx.Workbooks{}.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := domain.SerialDate(sh.Rows[0].Cells[1].Text, sh.Date1904)
+	if !sh.Date1904 || !ok || d != domain.MustDate("2025-04-01") {
+		t.Errorf("1904 workbook: %v %+v → %s", sh.Date1904, sh.Rows[0], d)
+	}
+}
+
+// zipOf writes a zip of the named parts.
+func zipOf(t *testing.T, parts map[string][]byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range parts {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(body)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// withPart is a real workbook with one part added or replaced.
+func withPart(t *testing.T, name string, body []byte) []byte {
+	t.Helper()
+	good := workbook(t, func(f *excelize.File, s string) { set(t, f, s, "A1", "Project") })
+	zr, err := zip.NewReader(bytes.NewReader(good), int64(len(good)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		var b bytes.Buffer
+		b.ReadFrom(rc)
+		rc.Close()
+		parts[f.Name] = b.Bytes()
+	}
+	parts[name] = body
+	return zipOf(t, parts)
+}
+
+func TestRefusesWhatIsNotAWorkbook(t *testing.T) {
+	contentTypes := func(main string) []byte {
+		return []byte(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="` + main + `"/></Types>`)
+	}
+	manyParts := map[string][]byte{"[Content_Types].xml": contentTypes("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")}
+	for i := range xlsx.MaxParts + 1 {
+		manyParts["xl/media/p"+strings.Repeat("x", i%7)+string(rune('a'+i%26))+"-"+time.Duration(i).String()] = []byte("x")
+	}
+	for name, c := range map[string]struct {
+		data []byte
+		code domain.Code
+		says string
+	}{
+		"random bytes": {[]byte("Project,Period start\n"), domain.CodeUnsupportedMedia, "not an Excel workbook"},
+		"old xls":      {append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 512)...), domain.CodeUnsupportedMedia, ".xls"},
+		"word document": {zipOf(t, map[string][]byte{"[Content_Types].xml": contentTypes("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml")}),
+			domain.CodeUnsupportedMedia, "not an Excel workbook"},
+		"zip without content types": {zipOf(t, map[string][]byte{"a.txt": []byte("a")}), domain.CodeUnsupportedMedia, "not an Excel workbook"},
+		"macros":                    {withPart(t, "xl/vbaProject.bin", []byte("macro")), domain.CodeUnsupportedMedia, "macros"},
+		"macro-enabled content type": {withPart(t, "[Content_Types].xml", contentTypes("application/vnd.ms-excel.sheet.macroEnabled.main+xml")),
+			domain.CodeUnsupportedMedia, "macro-enabled"},
+		// 64 MiB of zeros deflate to about 64 kB.
+		"zip bomb":       {withPart(t, "xl/worksheets/sheet1.xml", make([]byte, 64<<20)), domain.CodeTooLarge, "uncompressed"},
+		"shared strings": {withPart(t, "xl/sharedStrings.xml", make([]byte, xlsx.MaxSharedStrings+1)), domain.CodeTooLarge, "shared strings"},
+		"many parts":     {zipOf(t, manyParts), domain.CodeTooLarge, "parts"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if name == "zip bomb" && len(c.data) > 1<<20 {
+				t.Fatalf("the bomb is %d bytes: it should be small", len(c.data))
+			}
+			var before runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := xlsx.Workbooks{}.Read(c.data)
+			var after runtime.MemStats
+			runtime.ReadMemStats(&after)
+			if domain.ErrorCode(err) != c.code || !strings.Contains(err.Error(), c.says) {
+				t.Fatalf("%v, want %s saying %q", err, c.code, c.says)
+			}
+			// Refused before anything is inflated: nowhere near the part's size.
+			if grew := after.TotalAlloc - before.TotalAlloc; grew > 8<<20 {
+				t.Errorf("refusing it allocated %d MB", grew>>20)
+			}
+		})
+	}
+}
+
+func TestTemplateReadsBack(t *testing.T) {
+	data, err := xlsx.Workbooks{}.Template(domain.ImportHeaders(), []string{"Bradford IPS", "=Leeds", "0123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, err := xlsx.Workbooks{}.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sh.Rows) != 4 || sh.Rows[0].Cells[0].Text != "Project" || sh.Rows[2].Cells[0].Text != "=Leeds" || sh.Rows[3].Cells[0].Text != "0123" {
+		t.Fatalf("template rows %+v", sh.Rows)
+	}
+	f := domain.ReadImport(sh, []domain.Project{{ID: "01hq3v7k8m9n0p1q2r3s4t5v6a", Name: "Bradford IPS"}})
+	if f.Problems["rows[2].periodStart"] == "" || len(f.Columns.Metrics) != len(domain.Metrics) {
+		t.Errorf("the template's header reads, its rows want dates: %v", f.Problems)
+	}
+}

@@ -1,0 +1,172 @@
+package store_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// ctImportBatch plans submissions as an import does (without review).
+func (c *ct) importBatch(pid, lock string, os []domain.Outcome, olds []*domain.Outcome) service.ImportBatch {
+	b := service.ImportBatch{Lock: lock}
+	for i, o := range os {
+		var old *domain.Outcome
+		if olds != nil {
+			old = olds[i]
+		}
+		action := domain.ActionCreate
+		if old != nil {
+			o.Replaces, action = old.ID, domain.ActionCorrect
+		}
+		o = domain.NewSubmission(o, old, false)
+		b.Submissions = append(b.Submissions, service.Submission{Outcome: o, Old: old, Figures: domain.Submitting(o, old, old)})
+		b.Changes = append(b.Changes, c.change(pid, domain.EntityOutcome, o.ID, action, old, o))
+	}
+	return b
+}
+
+// ctImports: many submissions, every metric over many months and two
+// projects (more attributes than one update may name, more items than
+// one transaction holds), then corrections of half of them: the totals,
+// series and audit trail are as if each were stored on its own.
+func ctImports(c *ct) {
+	p := c.programme()
+	a, b := c.project(p.ID), c.project(p.ID)
+	lock := domain.NewID()
+	c.ok(c.st.LockImports(c.ctx, p.ID, lock, time.Now(), time.Minute))
+	var os []domain.Outcome
+	want := map[domain.Metric]int64{}
+	for i := range 120 {
+		project := []string{a.ID, b.ID}[i%2]
+		end := time.Date(2015+i/24, time.Month(1+(i/2)%12), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, -1)
+		counts := map[domain.Metric]int64{}
+		for j, m := range domain.Metrics {
+			counts[m] = int64(1 + (i+j)%5)
+			want[m] += counts[m]
+		}
+		os = append(os, ctOutcome(project, "", end.Format(time.DateOnly), counts))
+	}
+	n, err := c.st.ImportOutcomes(c.ctx, p.ID, c.importBatch(p.ID, lock, os, nil))
+	c.ok(err)
+	if n != len(os) {
+		c.Fatalf("%d of %d written", n, len(os))
+	}
+	tot := c.totals(p.ID)
+	ctSame(c, "programme totals", tot.Programme, want)
+	if len(tot.Monthly) != 60 {
+		c.Errorf("%d months, want 60", len(tot.Monthly))
+	}
+	var keys []domain.SeriesKey
+	for y := 2015; y < 2020; y++ {
+		keys = append(keys, domain.SeriesKey{Year: y})
+	}
+	series, err := c.st.Series(c.ctx, p.ID, keys)
+	c.ok(err)
+	var inSeries int64
+	for _, k := range keys {
+		for _, day := range series[k] {
+			inSeries += day[domain.MetricReferrals]
+		}
+	}
+	if inSeries != want[domain.MetricReferrals] {
+		c.Errorf("the programme's series hold %d referrals, want %d", inSeries, want[domain.MetricReferrals])
+	}
+
+	// Correct every other one, to referrals 100.
+	var fixes []domain.Outcome
+	var olds []*domain.Outcome
+	for i := 0; i < len(os); i += 2 {
+		old := domain.NewSubmission(os[i], nil, false) // as stored
+		fix := ctOutcome(old.ProjectID, "", old.PeriodEnd.String(), map[domain.Metric]int64{domain.MetricReferrals: 100})
+		fixes, olds = append(fixes, fix), append(olds, &old)
+		want[domain.MetricReferrals] += 100 - old.Counts[domain.MetricReferrals]
+		for _, m := range domain.Metrics[1:] {
+			want[m] -= old.Counts[m]
+		}
+	}
+	n, err = c.st.ImportOutcomes(c.ctx, p.ID, c.importBatch(p.ID, lock, fixes, olds))
+	c.ok(err)
+	if n != len(fixes) {
+		c.Fatalf("%d of %d corrections written", n, len(fixes))
+	}
+	for m, v := range want {
+		if v == 0 {
+			delete(want, m)
+		}
+	}
+	ctSame(c, "totals after corrections", c.totals(p.ID).Programme, want)
+	// A correction of one corrected already is refused, and nothing of its
+	// transaction is written.
+	before := c.totals(p.ID)
+	again := c.importBatch(p.ID, lock, []domain.Outcome{ctOutcome(a.ID, "", olds[0].PeriodEnd.String(), map[domain.Metric]int64{domain.MetricReferrals: 1})}, olds[:1])
+	n, err = c.st.ImportOutcomes(c.ctx, p.ID, again)
+	var ac *service.AlreadyCorrectedError
+	if n != 0 || !errors.As(err, &ac) || ac.By.ID != fixes[0].ID {
+		c.Errorf("a second correction: %d, %v", n, err)
+	}
+	ctSame(c, "totals after a refused correction", c.totals(p.ID), before)
+	events := 0
+	for pg := (service.Page{Limit: service.MaxLimit}); ; {
+		evs, next, err := c.st.ListAudit(c.ctx, p.ID, service.AuditFilter{Entity: domain.EntityOutcome}, pg)
+		c.ok(err)
+		events += len(evs)
+		if next == "" {
+			break
+		}
+		pg.Cursor = next
+	}
+	if events != len(os)+len(fixes) {
+		c.Errorf("%d audit events of submissions, want %d", events, len(os)+len(fixes))
+	}
+}
+
+// ctImportLock: one import at a time; a holder whose lease ran out is
+// taken over, and its transactions then refused.
+func ctImportLock(c *ct) {
+	p := c.programme()
+	a := c.project(p.ID)
+	now := time.Now()
+	c.ok(c.st.LockImports(c.ctx, p.ID, "first", now, time.Minute))
+	if err := c.st.LockImports(c.ctx, p.ID, "second", now.Add(time.Second), time.Minute); !errors.Is(err, service.ErrConflict) {
+		c.Errorf("a second holder: %v", err)
+	}
+	c.ok(c.st.LockImports(c.ctx, p.ID, "second", now.Add(2*time.Minute), time.Minute))
+	before := c.totals(p.ID)
+	b := c.importBatch(p.ID, "first", []domain.Outcome{ctOutcome(a.ID, "", "2025-06-30", map[domain.Metric]int64{domain.MetricReferrals: 4})}, nil)
+	if n, err := c.st.ImportOutcomes(c.ctx, p.ID, b); n != 0 || !errors.Is(err, service.ErrConflict) {
+		c.Errorf("the first holder writes after a takeover: %d %v", n, err)
+	}
+	ctSame(c, "totals", c.totals(p.ID), before)
+	c.ok(c.st.UnlockImports(c.ctx, p.ID, "first")) // not its lock: nothing happens
+	if err := c.st.LockImports(c.ctx, p.ID, "third", now.Add(2*time.Minute), time.Minute); !errors.Is(err, service.ErrConflict) {
+		c.Errorf("unlocked by a former holder: %v", err)
+	}
+	c.ok(c.st.UnlockImports(c.ctx, p.ID, "second"))
+	c.ok(c.st.LockImports(c.ctx, p.ID, "third", now.Add(2*time.Minute), time.Minute))
+}
+
+// ctStagedFiles: a file kept whole, whatever its size.
+func ctStagedFiles(c *ct) {
+	p := c.programme()
+	for _, size := range []int{0, 10, 1 << 20, 4<<20 + 7} {
+		data := make([]byte, size)
+		for i := range data {
+			data[i] = byte(i * 7 % 251)
+		}
+		f := service.StagedFile{ID: domain.NewID(), Owner: "sub-1", Name: fmt.Sprintf("f%d.xlsx", size), MediaType: domain.MediaXLSX,
+			Data: data, SHA256: "h", Expires: time.Now().Add(time.Hour).UTC().Truncate(time.Millisecond)}
+		c.ok(c.st.StageFile(c.ctx, p.ID, f))
+		got, err := c.st.StagedFile(c.ctx, p.ID, f.ID)
+		c.ok(err)
+		if !slices.Equal(got.Data, f.Data) || got.Owner != f.Owner || got.Name != f.Name || !got.Expires.Equal(f.Expires) {
+			c.Errorf("%d bytes: got %d bytes, %+v", size, len(got.Data), got.Name)
+		}
+	}
+	if _, err := c.st.StagedFile(c.ctx, p.ID, domain.NewID()); !errors.Is(err, service.ErrNotFound) {
+		c.Errorf("no such file: %v", err)
+	}
+}

@@ -1,0 +1,276 @@
+package store_test
+
+// The storage contract of money (see contract_test.go): payments never add
+// up to more than their grant, the money figures each change moves, a
+// payment falling due at most once, spend returns and their corrections.
+
+import (
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+func ctPayment(grantID string, pence int64, trigger domain.Trigger, due string) domain.Payment {
+	now := time.Now().UTC()
+	p := domain.Payment{ID: domain.NewID(), GrantID: grantID, AmountPence: pence, Trigger: trigger, Status: domain.PaymentScheduled,
+		Version: 1, CreatedAt: now, UpdatedAt: now}
+	if due != "" {
+		d := domain.MustDate(due)
+		p.DueDate = &d
+	}
+	return p
+}
+
+func (c *ct) pay(pid string, g domain.Grant, p domain.Payment) error {
+	return c.st.CreatePayment(c.ctx, pid, g, p, c.change(pid, domain.EntityPayment, p.ID, domain.ActionCreate, nil, p))
+}
+
+func (c *ct) changePayment(pid string, g domain.Grant, before, after domain.Payment) error {
+	return c.st.UpdatePayment(c.ctx, pid, g, before, after, c.change(pid, domain.EntityPayment, after.ID, domain.ActionChange, before, after))
+}
+
+func (c *ct) money(pid, grantID string) domain.GrantMoney {
+	c.Helper()
+	m, err := c.st.Money(c.ctx, pid)
+	c.ok(err)
+	return m[grantID]
+}
+
+var dated = domain.Trigger{Kind: domain.TriggerDate}
+
+func ctPayments(c *ct) {
+	p := c.programme()
+	x, a := c.funder(p.ID), c.project(p.ID)
+	g := c.grant(p.ID, x.ID, a.ID, 100_00)
+	other := c.grant(p.ID, x.ID, "", 50_00)
+	tg := domain.Target{ID: domain.NewID(), Metric: domain.MetricPeopleIntoWork, Value: 10, Deadline: domain.MustDate("2026-12-31"), Notify: []string{}}
+	c.ok(c.st.CreateTarget(c.ctx, p.ID, tg, domain.Date{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionCreate, nil, tg)))
+	changes, _ := c.dirty(p.ID)
+
+	p1 := ctPayment(g.ID, 60_00, dated, "2025-06-30")
+	c.ok(c.pay(p.ID, g, p1))
+	p2 := ctPayment(g.ID, 40_00, domain.Trigger{Kind: domain.TriggerMilestone, TargetID: tg.ID, Threshold: 50}, "")
+	c.ok(c.pay(p.ID, g, p2))
+	if n, ok := c.dirty(p.ID); !ok || n != changes+1 {
+		c.Errorf("a payment on a target: changes %d (was %d), marked %v; want the figures marked changed", n, changes, ok)
+	}
+	if n := c.waiting(p.ID); n != 1 {
+		c.Errorf("%d payments waiting, want 1", n)
+	}
+	c.unchanged(p.ID, func() error { return c.pay(p.ID, g, ctPayment(g.ID, 1, dated, "2025-07-01")) }, func(err error) {
+		ctIs(c, "a penny over the award", err, service.ErrOverCommitted)
+	})
+	noTarget := domain.NewID()
+	c.unchanged(p.ID, func() error {
+		return c.pay(p.ID, other, ctPayment(other.ID, 1, domain.Trigger{Kind: domain.TriggerMilestone, TargetID: noTarget, Threshold: 100}, ""))
+	}, func(err error) {
+		ctMissing(c, "a payment on a target not there", err, domain.Ref(domain.EntityTarget, noTarget))
+	})
+	noReturn := domain.ReturnID(domain.NewID(), a.ID, domain.MustDate("2025-04-01"))
+	c.unchanged(p.ID, func() error {
+		return c.pay(p.ID, other, ctPayment(other.ID, 1, domain.Trigger{Kind: domain.TriggerReturn, ReturnID: noReturn}, ""))
+	}, func(err error) {
+		ctMissing(c, "a payment on a return not there", err, domain.Ref(domain.EntityReturn, noReturn))
+	})
+	ghost := ctGrant(x.ID, "", 10_00)
+	c.unchanged(p.ID, func() error { return c.pay(p.ID, ghost, ctPayment(ghost.ID, 1, dated, "2025-07-01")) }, func(err error) {
+		ctMissing(c, "a payment of a grant not there", err, domain.Ref(domain.EntityGrant, ghost.ID))
+	})
+	c.ok(c.pay(p.ID, other, ctPayment(other.ID, 50_00, dated, "2025-01-31")))
+
+	if got, ok := ctGet[domain.Payment](c, p.ID, domain.GrantRef(domain.EntityPayment, g.ID, p1.ID)); !ok {
+		c.Error("a payment was not read back")
+	} else {
+		ctSame(c, "payment", got, p1)
+	}
+	if _, ok := ctGet[domain.Payment](c, p.ID, domain.GrantRef(domain.EntityPayment, other.ID, p1.ID)); ok {
+		c.Error("a payment was read under another grant")
+	}
+	list := ctAll(c, 1, func(pg service.Page) ([]domain.Payment, string, error) {
+		return c.st.ListPayments(c.ctx, p.ID, g.ID, pg)
+	})
+	if got := ids(list, func(p domain.Payment) string { return p.ID }); !slices.Equal(got, sorted([]string{p1.ID, p2.ID})) {
+		c.Errorf("the grant's payments %v, want %v", got, sorted([]string{p1.ID, p2.ID}))
+	}
+	all := ctAll(c, 2, func(pg service.Page) ([]domain.Payment, string, error) { return c.st.ListPayments(c.ctx, p.ID, "", pg) })
+	if len(all) != 3 {
+		c.Errorf("%d payments in the programme, want 3", len(all))
+	}
+	_, next, err := c.st.ListPayments(c.ctx, p.ID, g.ID, service.Page{Limit: 1})
+	c.ok(err)
+	_, _, err = c.st.ListPayments(c.ctx, p.ID, other.ID, service.Page{Limit: 1, Cursor: next})
+	ctIs(c, "one grant's cursor on another's payments", err, service.ErrBadCursor)
+
+	// Cancelling gives the amount back; a smaller award must leave room.
+	cancelled := p1
+	cancelled.Status, cancelled.Version = domain.PaymentCancelled, 2
+	c.ok(c.changePayment(p.ID, g, p1, cancelled))
+	c.unchanged(p.ID, func() error { return c.changePayment(p.ID, g, p1, cancelled) }, func(err error) {
+		ctIs(c, "a change on a stale version", err, service.ErrStale)
+	})
+	c.ok(c.pay(p.ID, g, ctPayment(g.ID, 55_00, dated, "2025-09-30")))
+	smaller := func(pence int64) (domain.Grant, error) {
+		cur, _ := ctGet[domain.Grant](c, p.ID, domain.Ref(domain.EntityGrant, g.ID))
+		next := cur
+		next.AmountPence, next.Version = pence, cur.Version+1
+		return next, c.st.UpdateGrant(c.ctx, p.ID, cur, next, c.change(p.ID, domain.EntityGrant, g.ID, domain.ActionChange, cur, next))
+	}
+	c.unchanged(p.ID, func() error { _, err := smaller(94_99); return err }, func(err error) {
+		ctIs(c, "an award below its payments", err, service.ErrOverCommitted)
+	})
+	g, err = smaller(95_00)
+	c.ok(err)
+	c.unchanged(p.ID, func() error { return c.pay(p.ID, g, ctPayment(g.ID, 1, dated, "2025-07-01")) }, func(err error) {
+		ctIs(c, "a penny over the smaller award", err, service.ErrOverCommitted)
+	})
+	g, err = smaller(100_00)
+	c.ok(err)
+	c.ok(c.pay(p.ID, g, ctPayment(g.ID, 5_00, dated, "2025-07-01")))
+	// A grant whose headroom was never set (no payment yet) may shrink to
+	// anything, and then takes payments up to its new amount.
+	fresh := c.grant(p.ID, x.ID, "", 10_00)
+	moved := fresh
+	moved.AmountPence, moved.Version = 8_00, 2
+	c.ok(c.st.UpdateGrant(c.ctx, p.ID, fresh, moved, c.change(p.ID, domain.EntityGrant, fresh.ID, domain.ActionChange, fresh, moved)))
+	c.unchanged(p.ID, func() error { return c.pay(p.ID, moved, ctPayment(moved.ID, 8_01, dated, "2025-07-01")) }, func(err error) {
+		ctIs(c, "more than a shrunk award", err, service.ErrOverCommitted)
+	})
+	c.ok(c.pay(p.ID, moved, ctPayment(moved.ID, 8_00, dated, "2025-07-01")))
+	for _, id := range []string{g.ID, other.ID, moved.ID} {
+		if m := c.money(p.ID, id); m.PaidPence != 0 || m.DuePence != 0 || m.SpentPence != 0 {
+			c.Errorf("scheduled payments moved the paid or due figures of %s: %+v", id, m)
+		}
+	}
+}
+
+func ctPaymentLife(c *ct) {
+	p := c.programme()
+	x := c.funder(p.ID)
+	g := c.grant(p.ID, x.ID, "", 100_00)
+	tg := domain.Target{ID: domain.NewID(), Metric: domain.MetricPeopleIntoWork, Value: 10, Deadline: domain.MustDate("2026-12-31"), Notify: []string{}}
+	c.ok(c.st.CreateTarget(c.ctx, p.ID, tg, domain.Date{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionCreate, nil, tg)))
+	ms := ctPayment(g.ID, 30_00, domain.Trigger{Kind: domain.TriggerMilestone, TargetID: tg.ID, Threshold: 100}, "2026-03-31")
+	c.ok(c.pay(p.ID, g, ms))
+
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	due, _ := ms.FallDue(domain.DateOf(now), now)
+	note := domain.Notification{ID: domain.PaymentNotificationID(ms.ID), Kind: domain.KindPaymentDue, ProgrammeID: p.ID, PaymentID: ms.ID,
+		Status: domain.NotificationPending, Recipients: []string{"grants@dwp.example"}, FunderIDs: []string{x.ID}, CreatedAt: now,
+		GrantID: g.ID, AmountPence: ms.AmountPence}
+	ev := func() domain.AuditEvent {
+		return c.change(p.ID, domain.EntityPayment, ms.ID, domain.ActionChange, ms, due).Audit
+	}
+	events := len(ctAll(c, 100, func(pg service.Page) ([]domain.AuditEvent, string, error) {
+		return c.st.History(c.ctx, p.ID, domain.Ref(domain.EntityPayment, ms.ID), pg)
+	}))
+	ok, err := c.st.FallDue(c.ctx, p.ID, g, ms, due, note, ev())
+	c.ok(err)
+	if !ok {
+		c.Fatal("a scheduled payment did not fall due")
+	}
+	before := c.state(p.ID)
+	if again, err := c.st.FallDue(c.ctx, p.ID, g, ms, due, note, ev()); err != nil || again {
+		c.Errorf("fell due twice: %v %v", again, err)
+	}
+	if c.state(p.ID) != before {
+		c.Error("falling due again changed something")
+	}
+	if got, _ := ctGet[domain.Payment](c, p.ID, domain.GrantRef(domain.EntityPayment, g.ID, ms.ID)); got.Status != domain.PaymentDue || got.Version != 2 {
+		c.Errorf("after falling due: %+v", got)
+	}
+	if got, ok := ctGet[domain.Notification](c, p.ID, domain.Ref(domain.EntityNotification, note.ID)); !ok || got.PaymentID != ms.ID {
+		c.Errorf("the payment's email was not recorded with it: %v %+v", ok, got)
+	}
+	history := ctAll(c, 100, func(pg service.Page) ([]domain.AuditEvent, string, error) {
+		return c.st.History(c.ctx, p.ID, domain.Ref(domain.EntityPayment, ms.ID), pg)
+	})
+	if len(history) != events+1 {
+		c.Errorf("falling due wrote %d audit events, want 1", len(history)-events)
+	}
+	if m := c.money(p.ID, g.ID); m.DuePence != 30_00 || m.PaidPence != 0 {
+		c.Errorf("once due: %+v", m)
+	}
+	if n := c.waiting(p.ID); n != 0 {
+		c.Errorf("%d payments waiting once it fell due", n)
+	}
+	paid := due
+	paid.Status, paid.PaidDate, paid.Version = domain.PaymentPaid, domain.DateOf(now), 3
+	c.ok(c.changePayment(p.ID, g, due, paid))
+	if m := c.money(p.ID, g.ID); m.DuePence != 0 || m.PaidPence != 30_00 {
+		c.Errorf("once paid: %+v", m)
+	}
+	// A paid payment does not fall due, nor does a cancelled one.
+	if again, err := c.st.FallDue(c.ctx, p.ID, g, paid, paid, domain.Notification{ID: "x.payment-due", ProgrammeID: p.ID}, ev()); err != nil || again {
+		c.Errorf("a paid payment fell due: %v %v", again, err)
+	}
+	gone := ctPayment(g.ID, 10_00, dated, "2025-01-01")
+	c.ok(c.pay(p.ID, g, gone))
+	cancelled := gone
+	cancelled.Status, cancelled.Version = domain.PaymentCancelled, 2
+	c.ok(c.changePayment(p.ID, g, gone, cancelled))
+	fell, _ := gone.FallDue(domain.DateOf(now), now)
+	if again, err := c.st.FallDue(c.ctx, p.ID, g, gone, fell, domain.Notification{ID: domain.PaymentNotificationID(gone.ID), ProgrammeID: p.ID}, ev()); err != nil || again {
+		c.Errorf("a cancelled payment fell due: %v %v", again, err)
+	}
+}
+
+func ctSpend(c *ct) {
+	p := c.programme()
+	x := c.funder(p.ID)
+	g := c.grant(p.ID, x.ID, "", 100_00)
+	spend := func(lines ...domain.BudgetLine) domain.SpendReturn {
+		return domain.SpendReturn{ID: domain.NewID(), GrantID: g.ID, PeriodStart: domain.MustDate("2025-04-01"), PeriodEnd: domain.MustDate("2025-06-30"),
+			Lines: lines, TotalPence: domain.Total(lines), SubmittedAt: time.Now().UTC(), SubmittedBy: "pl@example.org"}
+	}
+	submit := func(s domain.SpendReturn, old *domain.SpendReturn) error {
+		action := domain.ActionCreate
+		if old != nil {
+			s.Replaces, action = old.ID, domain.ActionCorrect
+		}
+		return c.st.CreateSpend(c.ctx, p.ID, s, old, c.change(p.ID, domain.EntitySpend, s.ID, action, old, s))
+	}
+	s1 := spend(domain.BudgetLine{Category: "staff", AmountPence: 70_00}, domain.BudgetLine{Category: "travel", AmountPence: 5_00})
+	c.ok(submit(s1, nil))
+	s2 := spend(domain.BudgetLine{Category: "equipment", AmountPence: 1_00})
+	c.ok(submit(s2, nil))
+	want := domain.GrantMoney{SpentPence: 76_00, SpentBy: map[domain.BudgetCategory]int64{"staff": 70_00, "travel": 5_00, "equipment": 1_00}}
+	ctSame(c, "spend", c.money(p.ID, g.ID), want)
+
+	fix := spend(domain.BudgetLine{Category: "staff", AmountPence: 65_00})
+	c.ok(submit(fix, &s1))
+	want = domain.GrantMoney{SpentPence: 66_00, SpentBy: map[domain.BudgetCategory]int64{"staff": 65_00, "equipment": 1_00}}
+	ctSame(c, "spend after a correction", c.money(p.ID, g.ID), want)
+	one, err := c.st.GrantMoney(c.ctx, p.ID, g.ID)
+	c.ok(err)
+	ctSame(c, "one grant's money", one, want)
+	none, err := c.st.GrantMoney(c.ctx, p.ID, domain.NewID())
+	c.ok(err)
+	ctSame(c, "a grant with no money yet", none, domain.GrantMoney{})
+	c.unchanged(p.ID, func() error { return submit(spend(domain.BudgetLine{Category: "staff", AmountPence: 1}), &s1) }, func(err error) {
+		var ac *service.AlreadyCorrectedError
+		if !errors.As(err, &ac) || ac.By != domain.GrantRef(domain.EntitySpend, g.ID, fix.ID) || ac.Replaced != domain.GrantRef(domain.EntitySpend, g.ID, s1.ID) {
+			c.Errorf("a second correction: %v (%+v), want one naming %s", err, ac, fix.ID)
+		}
+	})
+	ghost := ctGrant(x.ID, "", 1)
+	lost := spend(domain.BudgetLine{Category: "staff", AmountPence: 1})
+	lost.GrantID = ghost.ID
+	c.unchanged(p.ID, func() error { return submit(lost, nil) }, func(err error) {
+		ctMissing(c, "spend on a grant not there", err, domain.Ref(domain.EntityGrant, ghost.ID))
+	})
+	list := ctAll(c, 2, func(pg service.Page) ([]domain.SpendReturn, string, error) {
+		return c.st.ListSpend(c.ctx, p.ID, g.ID, pg)
+	})
+	if got := ids(list, func(s domain.SpendReturn) string { return s.ID }); !slices.Equal(got, sorted([]string{s1.ID, s2.ID, fix.ID})) {
+		c.Errorf("spend returns %v", got)
+	}
+	if got, ok := ctGet[domain.SpendReturn](c, p.ID, domain.GrantRef(domain.EntitySpend, g.ID, fix.ID)); !ok {
+		c.Error("a spend return was not read back")
+	} else {
+		fix.Replaces = s1.ID
+		ctSame(c, "spend return", got, fix)
+	}
+}

@@ -1,0 +1,415 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// Money (docs/dynamodb.md, "Money"). A grant's payments and spend returns
+// live under it in the programme's partition, so "this grant's payments"
+// and "every payment of the programme" are both one Query. Each grant's
+// running money figures are one small item of their own, MONEY#<grant>,
+// with a fixed set of number attributes:
+//
+//	headroom             the grant's amount not yet committed to payments
+//	                     that are not cancelled (absent until a payment or a
+//	                     new amount first sets it: the whole amount)
+//	paid, due, spent     pence paid, due and not paid, spent
+//	spent_<category>     pence spent on one budget line
+//
+// Every payment and spend return moves them in its own transaction. A new
+// payment is conditioned on headroom >= its amount, so payments made at
+// the same moment serialise on the item and can never together exceed the
+// award; a smaller amount for the grant is conditioned the same way.
+//
+// Two sparse indexes let the notifier find what may fall due without
+// reading payments: a scheduled date payment is in GSI2 under PAYDUE by
+// its due date, and a scheduled payment waiting on a target or return is in
+// GSI1 under PAYWAIT#<programme>. The totals item counts the latter
+// ("paywait"), so the notifier queries them only for a programme that has
+// some.
+const (
+	payDueIndex = "PAYDUE" // GSI2 on a scheduled date payment: GSI2SK = <dueDate>#<programmeId>#<paymentId>
+	payWaitKey  = "PAYWAIT#"
+)
+
+func skPayment(grantID, id string) string { return "PAYMENT#" + grantID + "#" + id }
+func skSpend(grantID, id string) string   { return "SPEND#" + grantID + "#" + id }
+func skSpendFixed(id string) string       { return "SPENDFIX#" + id }
+func skMoney(grantID string) string       { return "MONEY#" + grantID }
+
+// paymentKeys put a scheduled payment in the index its trigger needs; a
+// payment that is due, paid or cancelled is in neither.
+func paymentKeys(programmeID string, p domain.Payment) keys {
+	k := keys{PK: pkProgramme(programmeID), SK: skPayment(p.GrantID, p.ID)}
+	if p.Status != domain.PaymentScheduled {
+		return k
+	}
+	switch {
+	case p.Trigger.Kind == domain.TriggerDate && p.DueDate != nil:
+		k.GSI2PK, k.GSI2SK = payDueIndex, p.DueDate.String()+"#"+programmeID+"#"+p.ID
+	case p.Trigger.Waits():
+		k.GSI1PK, k.GSI1SK = payWaitKey+programmeID, p.GrantID+"#"+p.ID
+	}
+	return k
+}
+
+// moneyUpdate is the transaction item that moves grant g's figures by d,
+// conditioned, when need > 0, on the grant's headroom being at least need.
+// ok is false when there is nothing to write.
+func (s *Store) moneyUpdate(programmeID string, g domain.Grant, d domain.MoneyDelta, need int64) (types.TransactWriteItem, bool) {
+	names := map[string]string{}
+	values := map[string]types.AttributeValue{}
+	var adds, sets []string
+	add := func(attr string, n int64) {
+		if n == 0 {
+			return
+		}
+		i := strconv.Itoa(len(names))
+		names["#a"+i], values[":a"+i] = attr, num(n)
+		adds = append(adds, "#a"+i+" :a"+i)
+	}
+	add("paid", d.Paid)
+	add("due", d.Due)
+	add("spent", d.Spent)
+	cats := make([]string, 0, len(d.SpentBy))
+	for c := range d.SpentBy {
+		cats = append(cats, string(c))
+	}
+	sort.Strings(cats)
+	for _, c := range cats {
+		add("spent_"+c, d.SpentBy[domain.BudgetCategory(c)])
+	}
+	if d.Headroom != 0 || need > 0 {
+		names["#h"] = "headroom"
+	}
+	if d.Headroom != 0 {
+		// A grant whose headroom was never set has its whole amount.
+		values[":award"], values[":dh"] = num(g.AmountPence), num(d.Headroom)
+		sets = append(sets, "#h = if_not_exists(#h, :award) + :dh")
+	}
+	if len(adds) == 0 && len(sets) == 0 && need <= 0 {
+		return types.TransactWriteItem{}, false
+	}
+	names["#g"], values[":g"] = "grantId", str(g.ID)
+	sets = append(sets, "#g = :g")
+	expr := "SET " + strings.Join(sets, ", ")
+	if len(adds) > 0 {
+		expr += " ADD " + strings.Join(adds, ", ")
+	}
+	u := &types.Update{TableName: &s.table, Key: key(pkProgramme(programmeID), skMoney(g.ID)),
+		UpdateExpression: aws.String(expr), ExpressionAttributeNames: names, ExpressionAttributeValues: values}
+	if need > 0 {
+		values[":need"] = num(need)
+		u.ConditionExpression = aws.String("attribute_not_exists(#h) OR #h >= :need")
+	}
+	return types.TransactWriteItem{Update: u}, true
+}
+
+// addMoney adds grant g's money update (and the programme's count of
+// waiting payments, marking its figures changed at when given) to t.
+func (s *Store) addMoney(t *tx, programmeID string, g domain.Grant, d domain.MoneyDelta, need int64, at time.Time) *tx {
+	if item, ok := s.moneyUpdate(programmeID, g, d, need); ok {
+		var fail error
+		if need > 0 {
+			fail = service.ErrOverCommitted
+		}
+		t.add(item, fail)
+	}
+	if d.Waiting != 0 || !at.IsZero() {
+		t.add(s.totalsUpdate(programmeID, deltas{"paywait": float64(d.Waiting)}, at), nil)
+	}
+	return t
+}
+
+// CreatePayment stores a payment with its grant's figures, refused with
+// service.ErrOverCommitted when the grant's headroom is less than its
+// amount. A payment waiting on a target marks the programme's figures
+// changed, so the notifier looks at once (the target may be reached).
+func (s *Store) CreatePayment(ctx context.Context, programmeID string, g domain.Grant, p domain.Payment, ch service.Change) error {
+	item, err := record(p, "payment", paymentKeys(programmeID, p))
+	if err != nil {
+		return err
+	}
+	t := s.create(&tx{}, item)
+	s.exists(t, programmeID, domain.Ref(domain.EntityGrant, g.ID))
+	switch p.Trigger.Kind {
+	case domain.TriggerMilestone:
+		s.exists(t, programmeID, domain.Ref(domain.EntityTarget, p.Trigger.TargetID))
+	case domain.TriggerReturn:
+		s.exists(t, programmeID, domain.Ref(domain.EntityReturn, p.Trigger.ReturnID))
+	}
+	d := domain.PaymentDelta(nil, p)
+	var at time.Time
+	if d.Waiting != 0 {
+		at = p.CreatedAt
+	}
+	if err := s.write(ctx, ch, s.addMoney(t, programmeID, g, d, p.AmountPence, at)); err != nil {
+		return fmt.Errorf("create payment %s of grant %s: %w", p.ID, g.ID, err)
+	}
+	return nil
+}
+
+// UpdatePayment replaces a payment still at before's version, moving its
+// grant's figures by the difference.
+func (s *Store) UpdatePayment(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, ch service.Change) error {
+	item, err := record(after, "payment", paymentKeys(programmeID, after))
+	if err != nil {
+		return err
+	}
+	t := s.versioned(&tx{}, item, before.Version)
+	if err := s.write(ctx, ch, s.addMoney(t, programmeID, g, domain.PaymentDelta(&before, after), 0, time.Time{})); err != nil {
+		return fmt.Errorf("update payment %s: %w", after.ID, err)
+	}
+	return nil
+}
+
+var errNotScheduled = errors.New("payment no longer scheduled")
+
+// FallDue makes a scheduled payment due (after) and records the email
+// about it (note), with its grant's figures and its audit event, in one
+// transaction conditioned on the payment still being scheduled at
+// before's version. It reports false when it is not (paid, cancelled, or
+// made due by another run): so a payment falls due, and is emailed, at
+// most once, however runs overlap.
+func (s *Store) FallDue(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent) (bool, error) {
+	item, err := record(after, "payment", paymentKeys(programmeID, after))
+	if err != nil {
+		return false, err
+	}
+	vals, err := marshal(map[string]any{":v": before.Version, ":scheduled": domain.PaymentScheduled})
+	if err != nil {
+		return false, err
+	}
+	t := (&tx{}).add(types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item,
+		ConditionExpression:      aws.String("version = :v AND #status = :scheduled"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"}, ExpressionAttributeValues: vals}}, errNotScheduled)
+	s.addMoney(t, programmeID, g, domain.PaymentDelta(&before, after), 0, time.Time{})
+	noteItem, err := record(note, "notification", keys{PK: pkProgramme(note.ProgrammeID), SK: skNotification(note.ID),
+		GSI1PK: pendingIndex, GSI1SK: note.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + note.ProgrammeID + "#" + note.ID})
+	if err != nil {
+		return false, err
+	}
+	s.create(t, noteItem)
+	err = s.write(ctx, service.Change{Audit: ev}, t)
+	switch {
+	case errors.Is(err, errNotScheduled):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("payment %s falling due: %w", after.ID, err)
+	}
+	return true, nil
+}
+
+// ListPayments lists a grant's payments oldest first, or with grantID ""
+// every payment of the programme, by grant.
+func (s *Store) ListPayments(ctx context.Context, programmeID, grantID string, p service.Page) ([]domain.Payment, string, error) {
+	var out []domain.Payment
+	prefix := "PAYMENT#"
+	if grantID != "" {
+		prefix += grantID + "#"
+	}
+	next, err := s.listChildren(ctx, programmeID, prefix, p, func(item Item) error { return appendDecoded(item, &out) })
+	return out, next, err
+}
+
+// CreateSpend stores a spend return and adds it to its grant's figures in
+// one transaction. A correction (old, the return it replaces) takes the
+// old spend back out and marks the old return corrected; the marker's
+// condition makes a second correction of it fail
+// (*service.AlreadyCorrectedError), so old spend is never subtracted twice.
+func (s *Store) CreateSpend(ctx context.Context, programmeID string, sp domain.SpendReturn, old *domain.SpendReturn, ch service.Change) error {
+	pk := pkProgramme(programmeID)
+	item, err := record(sp, "spend", keys{PK: pk, SK: skSpend(sp.GrantID, sp.ID)})
+	if err != nil {
+		return err
+	}
+	t := s.create(&tx{}, item)
+	s.exists(t, programmeID, domain.Ref(domain.EntityGrant, sp.GrantID))
+	d := domain.SpendDelta(sp, 1)
+	if old != nil {
+		d = d.Add(domain.SpendDelta(*old, -1))
+		marker, err := record(map[string]string{"spendId": old.ID, "supersededBy": sp.ID}, "spendfix", keys{PK: pk, SK: skSpendFixed(old.ID)})
+		if err != nil {
+			return err
+		}
+		s.create(t, marker)
+		// The marker's failure is a correction that came first: say which.
+		t.fails[len(t.fails)-1] = &lazySpendFixed{s: s, ctx: ctx, programmeID: programmeID, old: *old}
+		s.exists(t, programmeID, domain.GrantRef(domain.EntitySpend, old.GrantID, old.ID))
+	}
+	s.addMoney(t, programmeID, domain.Grant{ID: sp.GrantID}, d, 0, time.Time{})
+	if err := s.write(ctx, ch, t); err != nil {
+		return fmt.Errorf("create spend return %s: %w", sp.ID, err)
+	}
+	return nil
+}
+
+// lazySpendFixed resolves to *service.AlreadyCorrectedError naming the
+// correction, read only when the transaction is refused.
+type lazySpendFixed struct {
+	s           *Store
+	ctx         context.Context
+	programmeID string
+	old         domain.SpendReturn
+}
+
+func (l *lazySpendFixed) Error() string { return "spend return " + l.old.ID + " already corrected" }
+
+func (l *lazySpendFixed) resolve() error {
+	var m struct {
+		SupersededBy string `json:"supersededBy"`
+	}
+	replaced := domain.GrantRef(domain.EntitySpend, l.old.GrantID, l.old.ID)
+	ok, err := l.s.get(l.ctx, pkProgramme(l.programmeID), skSpendFixed(l.old.ID), &m)
+	if err != nil || !ok {
+		return &service.AlreadyCorrectedError{Replaced: replaced}
+	}
+	return &service.AlreadyCorrectedError{Replaced: replaced, By: domain.GrantRef(domain.EntitySpend, l.old.GrantID, m.SupersededBy)}
+}
+
+// ListSpend lists a grant's spend returns, oldest first.
+func (s *Store) ListSpend(ctx context.Context, programmeID, grantID string, p service.Page) ([]domain.SpendReturn, string, error) {
+	var out []domain.SpendReturn
+	next, err := s.listChildren(ctx, programmeID, "SPEND#"+grantID+"#", p, func(item Item) error { return appendDecoded(item, &out) })
+	return out, next, err
+}
+
+// Money reads every grant's money figures: one Query a page of up to
+// service.MaxLimit grants.
+func (s *Store) Money(ctx context.Context, programmeID string) (map[string]domain.GrantMoney, error) {
+	out := map[string]domain.GrantMoney{}
+	p := service.Page{Limit: service.MaxLimit}
+	for {
+		next, err := s.listChildren(ctx, programmeID, "MONEY#", p, func(item Item) error {
+			id, gm := decodeMoney(item)
+			out[id] = gm
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if next == "" {
+			return out, nil
+		}
+		p.Cursor = next
+	}
+}
+
+// GrantMoney reads one grant's money figures: one GetItem (zero figures
+// when the grant has none yet).
+func (s *Store) GrantMoney(ctx context.Context, programmeID, grantID string) (domain.GrantMoney, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pkProgramme(programmeID), skMoney(grantID)),
+		ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return domain.GrantMoney{}, fmt.Errorf("get money of grant %s: %w", grantID, classify(err))
+	}
+	if out.Item == nil {
+		return domain.GrantMoney{}, nil
+	}
+	_, gm := decodeMoney(out.Item)
+	return gm, nil
+}
+
+func decodeMoney(item Item) (string, domain.GrantMoney) {
+	var gm domain.GrantMoney
+	id := strings.TrimPrefix(skAttr(item), "MONEY#")
+	for attr, av := range item {
+		nv, ok := av.(*types.AttributeValueMemberN)
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseInt(nv.Value, 10, 64)
+		if err != nil {
+			continue
+		}
+		switch {
+		case attr == "paid":
+			gm.PaidPence = n
+		case attr == "due":
+			gm.DuePence = n
+		case attr == "spent":
+			gm.SpentPence = n
+		case strings.HasPrefix(attr, "spent_") && n != 0:
+			if gm.SpentBy == nil {
+				gm.SpentBy = map[domain.BudgetCategory]int64{}
+			}
+			gm.SpentBy[domain.BudgetCategory(attr[len("spent_"):])] = n
+		}
+	}
+	return id, gm
+}
+
+// DuePayment is a scheduled date payment whose date has come.
+type DuePayment struct {
+	ProgrammeID string
+	Payment     domain.Payment
+}
+
+// DuePayments lists scheduled date payments due on or before today, from
+// their index (one Query a page): payments themselves are never scanned.
+func (s *Store) DuePayments(ctx context.Context, today domain.Date, p service.Page) ([]DuePayment, string, error) {
+	q := query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK", pk: payDueIndex}
+	start, err := decodeCursor(p.Cursor, q)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := p.Limit
+	if limit <= 0 {
+		limit = service.DefaultLimit
+	}
+	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName: &s.table, IndexName: aws.String("GSI2"),
+		KeyConditionExpression:    aws.String("GSI2PK = :due AND GSI2SK < :until"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":due": str(payDueIndex), ":until": str(today.AddDays(1).String())},
+		ExclusiveStartKey:         start, Limit: aws.Int32(int32(limit)),
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("list due payments: %w", classify(err))
+	}
+	var due []DuePayment
+	for _, item := range out.Items {
+		var pay domain.Payment
+		if err := unmarshal(item, &pay); err != nil {
+			return nil, "", fmt.Errorf("decode due payment: %w", err)
+		}
+		sk, _ := item["GSI2SK"].(*types.AttributeValueMemberS)
+		if sk == nil {
+			continue
+		}
+		parts := strings.Split(sk.Value, "#")
+		if len(parts) != 3 {
+			continue
+		}
+		due = append(due, DuePayment{ProgrammeID: parts[1], Payment: pay})
+	}
+	next := ""
+	if out.LastEvaluatedKey != nil {
+		next = encodeCursor(out.LastEvaluatedKey, q)
+	}
+	return due, next, nil
+}
+
+// WaitingPayments lists a programme's scheduled payments that wait on a
+// target or a return, from their index (one Query a page).
+func (s *Store) WaitingPayments(ctx context.Context, programmeID string, p service.Page) ([]domain.Payment, string, error) {
+	var out []domain.Payment
+	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: payWaitKey + programmeID}, p,
+		func(item Item) error { return appendDecoded(item, &out) })
+	if err != nil {
+		return nil, "", fmt.Errorf("list waiting payments of %s: %w", programmeID, err)
+	}
+	return out, next, nil
+}

@@ -1,0 +1,202 @@
+package store_test
+
+// Store tests of money on DynamoDB Local that the contract cannot state:
+// payments made at the same moment never together exceed their grant (real
+// transaction conflicts), and the notifier's two indexes hold exactly the
+// payments that may fall due.
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/testenv"
+)
+
+func (w *dsWorld) grant(t *testing.T, pence int64) domain.Grant {
+	t.Helper()
+	f := domain.Funder{ID: domain.NewID(), Name: "DWP", Contacts: []string{"grants@dwp.example"}, Version: 1}
+	if err := w.st.CreateFunder(context.Background(), w.P, f, w.event(domain.EntityFunder, f.ID, domain.ActionCreate, f)); err != nil {
+		t.Fatal(err)
+	}
+	g := ctGrant(f.ID, "", pence)
+	if err := w.st.CreateGrant(context.Background(), w.P, g, w.event(domain.EntityGrant, g.ID, domain.ActionCreate, g)); err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func (w *dsWorld) pay(g domain.Grant, p domain.Payment) error {
+	return w.st.CreatePayment(context.Background(), w.P, g, p, w.event(domain.EntityPayment, p.ID, domain.ActionCreate, p))
+}
+
+// TestConcurrentPaymentsNeverExceedTheAward: twenty payments of £5,000
+// sent at once against a £50,000 grant. They conflict on the grant's money
+// item; whatever the interleaving, those stored add up to the award at
+// most, the headroom figure agrees with them, and every refusal is the
+// award's (or, after the retries are spent, a busy database).
+func TestConcurrentPaymentsNeverExceedTheAward(t *testing.T) {
+	t.Parallel()
+	db, table := testenv.Table(t)
+	w := dsSetup(t, db, table)
+	g := w.grant(t, 50_000_00)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	made, over, busy := 0, 0, 0
+	start := make(chan struct{})
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			err := w.pay(g, ctPayment(g.ID, 5_000_00, dated, "2026-03-31"))
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				made++
+			case errors.Is(err, service.ErrOverCommitted):
+				over++
+			case errors.Is(err, service.ErrUnavailable):
+				busy++
+			default:
+				t.Errorf("a concurrent payment: %v", err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	t.Logf("20 concurrent payments of £5,000 against £50,000: %d made, %d refused over the award, %d refused busy", made, over, busy)
+	stored, _, err := w.st.ListPayments(context.Background(), w.P, g.ID, service.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	for _, p := range stored {
+		sum += p.AmountPence
+	}
+	if len(stored) != made || sum > g.AmountPence {
+		t.Fatalf("%d payments stored adding up to %d pence (%d reported made): over the award of %d", len(stored), sum, made, g.AmountPence)
+	}
+	if over == 0 || made+over+busy != 20 {
+		t.Errorf("made %d, over %d, busy %d: want some refused over the award", made, over, busy)
+	}
+	// The headroom figure is exact: as many more payments fit as it says.
+	rest := g.AmountPence - sum
+	if rest > 0 {
+		if err := w.pay(g, ctPayment(g.ID, rest, dated, "2026-03-31")); err != nil {
+			t.Errorf("the £%d left: %v", rest/100, err)
+		}
+	}
+	if err := w.pay(g, ctPayment(g.ID, 1, dated, "2026-03-31")); !errors.Is(err, service.ErrOverCommitted) {
+		t.Errorf("a penny over a full grant: %v", err)
+	}
+}
+
+// TestPaymentIndexes: the notifier finds dated payments by due date and
+// payments waiting on a target or return by programme, and nothing else;
+// a payment leaves its index when it falls due, is paid or is cancelled.
+func TestPaymentIndexes(t *testing.T) {
+	t.Parallel()
+	db, table := testenv.Table(t)
+	w := dsSetup(t, db, table)
+	ctx := context.Background()
+	g := w.grant(t, 1_000_00)
+	tg := domain.Target{ID: domain.NewID(), Metric: domain.MetricPeopleIntoWork, Value: 10, Deadline: domain.MustDate("2026-12-31"), Notify: []string{}}
+	if err := w.st.CreateTarget(ctx, w.P, tg, domain.Date{}, w.event(domain.EntityTarget, tg.ID, domain.ActionCreate, tg)); err != nil {
+		t.Fatal(err)
+	}
+	today := domain.MustDate("2026-01-15")
+	yesterday := ctPayment(g.ID, 1_00, dated, "2026-01-14")
+	onDay := ctPayment(g.ID, 2_00, dated, "2026-01-15")
+	tomorrow := ctPayment(g.ID, 3_00, dated, "2026-01-16")
+	paidEarly := ctPayment(g.ID, 4_00, dated, "2026-01-01")
+	milestone := ctPayment(g.ID, 5_00, domain.Trigger{Kind: domain.TriggerMilestone, TargetID: tg.ID, Threshold: 100}, "2026-01-01")
+	for _, p := range []domain.Payment{yesterday, onDay, tomorrow, paidEarly, milestone} {
+		if err := w.pay(g, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	paid := paidEarly
+	paid.Status, paid.PaidDate, paid.Version = domain.PaymentPaid, domain.MustDate("2025-12-20"), 2
+	if err := w.st.UpdatePayment(ctx, w.P, g, paidEarly, paid, w.event(domain.EntityPayment, paid.ID, domain.ActionChange, paid)); err != nil {
+		t.Fatal(err)
+	}
+	dueIDs := func(day domain.Date) []string {
+		t.Helper()
+		var out []string
+		p := service.Page{Limit: 2}
+		for {
+			due, next, err := w.st.DuePayments(ctx, day, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range due {
+				if d.ProgrammeID != w.P {
+					t.Errorf("a due payment of programme %s, want %s", d.ProgrammeID, w.P)
+				}
+				out = append(out, d.Payment.ID)
+			}
+			if next == "" {
+				return out
+			}
+			p.Cursor = next
+		}
+	}
+	if got, want := dueIDs(today), []string{yesterday.ID, onDay.ID}; !slices.Equal(got, want) {
+		t.Errorf("due by %s: %v, want yesterday's and today's %v (oldest first)", today, got, want)
+	}
+	waiting, _, err := w.st.WaitingPayments(ctx, w.P, service.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(waiting) != 1 || waiting[0].ID != milestone.ID {
+		t.Errorf("waiting: %+v, want the milestone payment", waiting)
+	}
+	d, ok := dirty(t, w.st, w.P)
+	if !ok || d.PaymentsWaiting != 1 {
+		t.Errorf("the changed marker: %+v %v, want one payment waiting", d, ok)
+	}
+
+	now := time.Date(2026, 1, 15, 8, 0, 0, 0, time.UTC)
+	for _, p := range []domain.Payment{yesterday, milestone} {
+		after, _ := p.FallDue(today, now)
+		note := domain.Notification{ID: domain.PaymentNotificationID(p.ID), Kind: domain.KindPaymentDue, ProgrammeID: w.P, PaymentID: p.ID,
+			Status: domain.NotificationPending, CreatedAt: now}
+		ok, err := w.st.FallDue(ctx, w.P, g, p, after, note, w.event(domain.EntityPayment, p.ID, domain.ActionChange, after).Audit)
+		if err != nil || !ok {
+			t.Fatalf("falling due: %v %v", ok, err)
+		}
+	}
+	if got := dueIDs(today); !slices.Equal(got, []string{onDay.ID}) {
+		t.Errorf("due after one fell due: %v, want %v", got, []string{onDay.ID})
+	}
+	if got := dueIDs(domain.MustDate("2026-02-01")); !slices.Equal(got, []string{onDay.ID, tomorrow.ID}) {
+		t.Errorf("due by February: %v", got)
+	}
+	if waiting, _, _ := w.st.WaitingPayments(ctx, w.P, service.Page{}); len(waiting) != 0 {
+		t.Errorf("still waiting after it fell due: %+v", waiting)
+	}
+	if d, _ := dirty(t, w.st, w.P); d.PaymentsWaiting != 0 {
+		t.Errorf("%d payments counted waiting after the only one fell due", d.PaymentsWaiting)
+	}
+	// Pending emails: the two that fell due, in the notifier's index.
+	pending, _, err := w.st.PendingNotifications(ctx, service.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mine []string
+	for _, n := range pending {
+		if n.ProgrammeID == w.P {
+			mine = append(mine, n.PaymentID)
+		}
+	}
+	if slices.Sort(mine); !slices.Equal(mine, sorted([]string{yesterday.ID, milestone.ID})) {
+		t.Errorf("pending payment emails for %v", mine)
+	}
+}

@@ -1,0 +1,302 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/export"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// A grant's money in the pages: its page shows its tranches, its budget
+// against spend and its spend returns (grant); leads record tranches
+// (paymentNew) and mark them paid or cancel them (paymentChange, where a
+// tranche the notifier made due meanwhile shows the stale-version page);
+// leads and the grant's project lead report spend and correct it
+// (spendNew, spendReturn); the payments CSV downloads (paymentsCSV).
+
+// grant is a grant's page, with its money: one round trip for the grant,
+// its figures, payments and spend returns (service.GrantAccount).
+func (a *app) grant(w http.ResponseWriter, r *http.Request, q *req) error {
+	acc, err := a.scope(r, q).GrantAccount(r.PathValue("gid"))
+	if err != nil {
+		return err
+	}
+	n, err := a.open(r, q, "grants")
+	if err != nil {
+		return err
+	}
+	names, err := a.names(r, q)
+	if err != nil {
+		return err
+	}
+	var targets []domain.Target
+	for _, p := range acc.Payments {
+		if p.Trigger.Kind == domain.TriggerMilestone {
+			if targets, err = all(a.scope(r, q).ListTargets); err != nil {
+				return err
+			}
+			break
+		}
+	}
+	a.render(w, r, http.StatusOK, "grant", &view{Title: acc.Grant.Title, Nav: n, Data: map[string]any{
+		"Grant": acc.Grant, "Names": names, "Money": acc.Money, "Payments": paymentRows(acc.Payments, targets, names),
+		"Spend": acc.Spend, "Bars": budgetBars(acc.Money), "CanSpend": n.Access.CanSubmitSpend(acc.Grant),
+		"Paid": r.URL.Query().Get("paid"), "Reported": r.URL.Query().Get("reported"),
+	}})
+	return nil
+}
+
+// paymentRow is a payment as the grant's page lists it.
+type paymentRow struct {
+	domain.Payment
+	Words string // what makes it due, in words
+}
+
+func paymentRows(ps []domain.Payment, targets []domain.Target, names *names) []paymentRow {
+	rows := make([]paymentRow, len(ps))
+	for i, p := range ps {
+		var tg *domain.Target
+		for j := range targets {
+			if targets[j].ID == p.Trigger.TargetID {
+				tg = &targets[j]
+			}
+		}
+		words := p.Trigger.Describe(p.Due(), tg)
+		if p.Trigger.Kind == domain.TriggerDate {
+			words = "on " + dateText(p.Due())
+		}
+		if tg != nil && tg.ProjectID != "" {
+			words += " (" + names.Projects[tg.ProjectID] + ")"
+		}
+		rows[i] = paymentRow{Payment: p, Words: capitalise(words)}
+	}
+	return rows
+}
+
+// budgetBar is one budget line drawn as a bar: spend against the line,
+// the bar full at the line's amount (over it, full and marked over). The
+// page shows the same figures in a table, which is what assistive
+// technology reads; the bars are hidden from it.
+type budgetBar struct {
+	domain.BudgetSpend
+	Label string
+	Width string // of the bar, percent of the line
+	Over  bool
+	Left  int64 // pence left on the line (negative when over)
+}
+
+func budgetBars(m domain.GrantMoneyProgress) []budgetBar {
+	out := make([]budgetBar, 0, len(m.Budget))
+	for _, b := range m.Budget {
+		bar := budgetBar{BudgetSpend: b, Label: b.Category.Label(), Left: b.AmountPence - b.SpentPence, Over: b.SpentPence > b.AmountPence}
+		pct := 100.0
+		if b.AmountPence > 0 {
+			pct = float64(b.SpentPence) * 100 / float64(b.AmountPence)
+		}
+		bar.Width = barWidth(pct)
+		out = append(out, bar)
+	}
+	return out
+}
+
+var paymentFields = []field{
+	{"amountPence", kPounds, "Amount"}, {"trigger.kind", kText, "Falls due"}, {"dueDate", kOptDate, "Due date"},
+	{"trigger.targetId", kOptText, "Target"}, {"trigger.threshold", kInt, "Share of the target"},
+	{"trigger.returnId", kOptText, "Return"}, {"reference", kOptText, "Reference"},
+}
+
+// paymentNew records a tranche of a grant (leads).
+func (a *app) paymentNew(w http.ResponseWriter, r *http.Request, q *req) error {
+	sc, gid := a.scope(r, q), r.PathValue("gid")
+	return editForm[domain.Payment]{
+		Page: "payment_form", Nav: "grants", Fields: paymentFields, What: "payment",
+		Title: titles[domain.Payment]("", "Record a payment", ""),
+		May:   manages("record payments"),
+		Start: func(v url.Values) error {
+			v.Set("trigger.kind", string(domain.TriggerDate))
+			v.Set("trigger.threshold", "100")
+			return nil
+		},
+		Prepare: func(f *form) {
+			// The target's boxes belong to a milestone payment only, the
+			// return's to a return payment: left filled in when another
+			// kind is chosen, they are not sent.
+			if f.Get("trigger.kind") != string(domain.TriggerMilestone) {
+				f.Values.Del("trigger.targetId")
+				f.Values.Del("trigger.threshold")
+			}
+			if f.Get("trigger.kind") != string(domain.TriggerReturn) {
+				f.Values.Del("trigger.returnId")
+			}
+		},
+		Create: func(f *form) (domain.Payment, error) { return sc.CreatePayment(gid, f.decoder()) },
+		Done:   func(n *nav, p domain.Payment) string { return base(n) + "/grants/" + gid + "#payments" },
+		Data: func(*nav, domain.Payment) (map[string]any, error) {
+			g, err := sc.Grant(gid)
+			if err != nil {
+				return nil, err
+			}
+			targets, err := all(sc.ListTargets)
+			if err != nil {
+				return nil, err
+			}
+			// The returns it may wait on: of the grant's project, or of any
+			// project for a grant to the whole programme (a page of them).
+			returns, _, err := sc.ListReturns(service.ReturnQuery{ProjectID: g.ProjectID}, service.Page{Limit: service.MaxLimit})
+			if err != nil {
+				return nil, err
+			}
+			names, err := a.names(r, q)
+			return map[string]any{"Grant": g, "Targets": targets, "Returns": returns, "Names": names}, err
+		},
+	}.serve(a, w, r, q)
+}
+
+var paymentChangeFields = []field{
+	{"status", kText, "What happened"}, {"paidDate", kOptDate, "Date paid"}, {"reference", kOptText, "Reference"},
+}
+
+// paymentChange marks a tranche paid, or cancels it (leads), on the
+// version the lead opened: if the notifier made it due (or another lead
+// changed it) meanwhile, nothing is saved and the form is shown again as
+// the tranche now is, saying so.
+func (a *app) paymentChange(w http.ResponseWriter, r *http.Request, q *req) error {
+	sc, gid, id := a.scope(r, q), r.PathValue("gid"), r.PathValue("payid")
+	return editForm[domain.Payment]{
+		Page: "payment_change", Nav: "grants", Fields: paymentChangeFields, ID: id, What: "payment",
+		Title: titles[domain.Payment](id, "", "Record a payment made, or cancel it"),
+		May:   manages("change payments"),
+		Read:  func(id string) (domain.Payment, error) { return sc.Payment(gid, id) },
+		Values: func(v url.Values, p domain.Payment) {
+			v.Set("status", string(domain.PaymentPaid))
+			setDate(v, "paidDate", p.PaidDate)
+			v.Set("reference", p.Reference)
+			v.Set("version", strconv.FormatInt(p.Version, 10))
+		},
+		Version: func(p domain.Payment) int64 { return p.Version },
+		Prepare: func(f *form) {
+			// A cancellation takes no date or reference: boxes left filled
+			// in for a payment are not sent with one.
+			if f.Get("status") == string(domain.PaymentCancelled) {
+				for _, k := range []string{"paidDate", "paidDate-day", "paidDate-month", "paidDate-year", "reference"} {
+					f.Values.Del(k)
+				}
+			}
+		},
+		Update: func(f *form, ifMatch func(int64) bool) (domain.Payment, error) {
+			return sc.UpdatePayment(gid, id, ifMatch, f.decoder())
+		},
+		Done: func(n *nav, p domain.Payment) string {
+			return base(n) + "/grants/" + gid + "?paid=" + string(p.Status) + "#payments"
+		},
+		Data: func(_ *nav, p domain.Payment) (map[string]any, error) {
+			g, err := sc.Grant(gid)
+			return map[string]any{"Grant": g, "Payment": p, "Statuses": []string{"paid", "cancelled"}}, err
+		},
+	}.serve(a, w, r, q)
+}
+
+var spendFields = []field{
+	{"periodStart", kDate, "Period start"}, {"periodEnd", kDate, "Period end"}, {"lines", kBudgetLines, "Spend"},
+	{"notes", kText, "Notes"}, {"replaces", kOptText, "Spend return corrected"},
+}
+
+// spendNew reports spend on a grant, or (?replaces=) corrects a spend
+// return, starting from its figures. Spend returns are never changed in
+// place; correcting one already corrected is the 409 page linking to the
+// correction.
+func (a *app) spendNew(w http.ResponseWriter, r *http.Request, q *req) error {
+	sc, gid := a.scope(r, q), r.PathValue("gid")
+	var g domain.Grant
+	return editForm[domain.SpendReturn]{
+		Page: "spend_form", Nav: "grants", Fields: spendFields, What: "spend return",
+		Title: func(_ domain.SpendReturn, f *form) string {
+			if f.Get("replaces") != "" {
+				return "Correct a spend return"
+			}
+			return "Report spend"
+		},
+		RefuseFirst: true,
+		May: func(n *nav) error {
+			var err error
+			if g, err = sc.Grant(gid); err != nil {
+				return err // a grant the caller may not read is not there
+			}
+			if !n.Access.CanSubmitSpend(g) {
+				return refuse("report spend on this grant")
+			}
+			return nil
+		},
+		Start: func(v url.Values) error {
+			old := r.URL.Query().Get("replaces")
+			if old == "" {
+				return nil
+			}
+			s, err := sc.Spend(gid, old)
+			if err == nil {
+				setSpendValues(v, s)
+			}
+			return err
+		},
+		Prepare: func(f *form) {
+			// "lines" names the group's own errors ("at least one line").
+			f.fields["lines"] = field{"lines", kBudgetLines, "Spend"}
+		},
+		Create: func(f *form) (domain.SpendReturn, error) { return sc.SubmitSpend(gid, f.decoder()) },
+		Done: func(n *nav, s domain.SpendReturn) string {
+			return base(n) + "/grants/" + gid + "/spend/" + s.ID + "?reported=1"
+		},
+		Data: func(*nav, domain.SpendReturn) (map[string]any, error) {
+			// A box for each line of the grant's budget (every category
+			// when it has none); a box for another category shows only
+			// when it was filled in, beside what is wrong with it.
+			budgeted := map[domain.BudgetCategory]bool{}
+			for _, c := range domain.BudgetCategories {
+				budgeted[c] = g.Budgeted(c)
+			}
+			return map[string]any{"Grant": g, "Budgeted": budgeted}, nil
+		},
+	}.serve(a, w, r, q)
+}
+
+func setSpendValues(v url.Values, s domain.SpendReturn) {
+	setDate(v, "periodStart", s.PeriodStart)
+	setDate(v, "periodEnd", s.PeriodEnd)
+	for _, l := range s.Lines {
+		v.Set("lines."+string(l.Category), pounds(l.AmountPence))
+	}
+	v.Set("notes", s.Notes)
+	v.Set("replaces", s.ID)
+}
+
+// spendReturn is one spend return's page.
+func (a *app) spendReturn(w http.ResponseWriter, r *http.Request, q *req) error {
+	sc, gid := a.scope(r, q), r.PathValue("gid")
+	s, err := sc.Spend(gid, r.PathValue("sid"))
+	if err != nil {
+		return err
+	}
+	n, err := a.open(r, q, "grants")
+	if err != nil {
+		return err
+	}
+	g, err := sc.Grant(gid)
+	if err != nil {
+		return err
+	}
+	a.render(w, r, http.StatusOK, "spend", &view{Title: "Spend return", Nav: n, Data: map[string]any{
+		"Spend": s, "Grant": g, "CanSpend": n.Access.CanSubmitSpend(g), "Reported": r.URL.Query().Get("reported") == "1",
+	}})
+	return nil
+}
+
+func (a *app) paymentsCSV(w http.ResponseWriter, r *http.Request, q *req) error {
+	set, err := a.scope(r, q).PaymentExport()
+	if err != nil {
+		return err
+	}
+	return export.Serving(w)(export.PaymentsFile(set))
+}

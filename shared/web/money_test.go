@@ -1,0 +1,279 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/testkit"
+)
+
+// TestMoneyPages: the lead gives a grant a budget and records tranches; the
+// project lead reports spend; the grant page shows each, as each role may
+// see it, and the figures agree with the service's.
+func TestMoneyPages(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	lead, pl, funder, plB := h.as(t, uLead), h.as(t, uPL), h.as(t, uFunder), h.as(t, uPLB)
+	g := "/app/programmes/" + f.PID + "/grants/" + f.GrantX
+
+	// A budget that does not add up is shown beside the budget, and stored nothing.
+	form := grantEditForm(lead, g)
+	form.Set("funderId", f.FunderX)
+	form.Set("projectId", f.ProjectA)
+	form.Set("budget.staff", "300,000.00")
+	form.Set("budget.travel", "5,000")
+	pg := lead.post(g+"/edit", form)
+	if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, `data-testid="error-f-budget"`) ||
+		!strings.Contains(pg.Body, "£305,000.00") {
+		t.Fatalf("a budget short of the amount: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	form.Set("budget.travel", "abc")
+	pg = lead.post(g+"/edit", form)
+	if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, `data-testid="error-f-budget-travel"`) {
+		t.Fatalf("a budget line that is not an amount: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	form.Set("budget.travel", "10,000")
+	if pg = lead.post(g+"/edit", form); pg.Status != http.StatusSeeOther {
+		t.Fatalf("a budget that adds up: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if gr := must(h.Svc.Open(context.Background(), caller(uLead), f.PID).Grant(f.GrantX)); len(gr.Budget) != 2 || gr.Budget[0].AmountPence != 300_000_00 {
+		t.Fatalf("the budget stored: %+v", gr.Budget)
+	}
+
+	// Tranches: one dated, one on the target; one more than the grant is refused beside the amount.
+	lead.get(g + "/payments/new")
+	pg = lead.post(g+"/payments/new", url.Values{"amountPence": {"100,000.00"}, "trigger.kind": {"date"},
+		"dueDate-day": {"1"}, "dueDate-month": {"4"}, "dueDate-year": {"2011"}, "reference": {"PO 2011/7"},
+		"trigger.targetId": {f.TargetID}, "trigger.threshold": {"50"}}) // left over from choosing a milestone first: not sent
+	if pg.Status != http.StatusSeeOther || pg.Header.Get("Location") != g+"#payments" {
+		t.Fatalf("a dated tranche: %d %s\n%s", pg.Status, pg.Header.Get("Location"), excerpt(pg.Body))
+	}
+	pg = lead.post(g+"/payments/new", url.Values{"amountPence": {"150,000"}, "trigger.kind": {"milestone"},
+		"trigger.targetId": {f.TargetID}, "trigger.threshold": {"50"}})
+	if pg.Status != http.StatusSeeOther {
+		t.Fatalf("a milestone tranche: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	pg = lead.post(g+"/payments/new", url.Values{"amountPence": {"60,000.01"}, "trigger.kind": {"date"},
+		"dueDate-day": {"1"}, "dueDate-month": {"10"}, "dueDate-year": {"2011"}})
+	if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, `data-testid="error-f-amountPence"`) {
+		t.Fatalf("a tranche over the grant: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	pg = lead.post(g+"/payments/new", url.Values{"amountPence": {"1"}, "trigger.kind": {"milestone"}, "trigger.threshold": {"0"}})
+	for _, want := range []string{`data-testid="error-f-trigger-targetId"`, `data-testid="error-f-trigger-threshold"`} {
+		if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, want) {
+			t.Errorf("a milestone with no target: %d, lacks %s\n%s", pg.Status, want, excerpt(pg.Body))
+		}
+	}
+
+	// Spend by the project lead: a line not in the budget is shown beside its box.
+	pl.get(g + "/spend/new")
+	spend := url.Values{"periodStart-day": {"1"}, "periodStart-month": {"1"}, "periodStart-year": {"2011"},
+		"periodEnd-day": {"31"}, "periodEnd-month": {"3"}, "periodEnd-year": {"2011"},
+		"lines.staff": {"40,000.00"}, "lines.travel": {"1,250.50"}, "lines.equipment": {"99"}}
+	pg = pl.post(g+"/spend/new", spend)
+	if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, `data-testid="error-f-lines-equipment"`) {
+		t.Fatalf("spend on a line not in the budget: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	spend.Del("lines.equipment")
+	pg = pl.post(g+"/spend/new", spend)
+	if pg.Status != http.StatusSeeOther || !strings.Contains(pg.Header.Get("Location"), "/spend/") {
+		t.Fatalf("spend: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	returned := pl.get(strings.TrimSuffix(pg.Header.Get("Location"), "?reported=1"))
+	if !strings.Contains(returned.Body, `data-testid="spend-total">£41,250.50<`) || !strings.Contains(returned.Body, `id="correct-spend"`) {
+		t.Errorf("the spend return's page:\n%s", excerpt(returned.Body))
+	}
+
+	// The grant's page, as each may see it.
+	acc := must(h.Svc.Open(context.Background(), caller(uLead), f.PID).GrantAccount(f.GrantX))
+	for who, b := range map[string]*browser{"lead": lead, "project lead": pl, "funder": funder} {
+		pg := b.get(g)
+		if pg.Status != http.StatusOK {
+			t.Fatalf("%s: grant page %d", who, pg.Status)
+		}
+		for _, want := range []string{`data-testid="money-spent">£41,250.50<`, `data-testid="money-paid">£0.00<`,
+			`data-testid="budget-staff"`, `£40,000.00`, `data-testid="budget-table"`, `aria-hidden="true" data-testid="budget-bars"`,
+			`data-testid="payment-` + acc.Payments[0].ID + `"`, `data-testid="payment-` + acc.Payments[1].ID + `"`,
+			"When 50% of the target of 60 people into work is reached", "On 1 April 2011"} {
+			if !strings.Contains(pg.Body, want) {
+				t.Errorf("%s's grant page lacks %q", who, want)
+			}
+		}
+		_, manages := map[string]bool{"lead": true}[who]
+		if got := strings.Contains(pg.Body, `id="record-payment"`) || strings.Contains(pg.Body, `data-testid="change-payment"`); got != manages {
+			t.Errorf("%s sees payment forms: %v", who, got)
+		}
+		if got := strings.Contains(pg.Body, `id="report-spend"`); got != (who != "funder") {
+			t.Errorf("%s sees Report spend: %v", who, got)
+		}
+	}
+	if pg := plB.get(g); pg.Status != http.StatusNotFound {
+		t.Errorf("another project's lead: grant page %d", pg.Status)
+	}
+	for _, path := range []string{"/payments/new", "/payments/" + acc.Payments[0].ID + "/change"} {
+		if pg := funder.get(g + path); pg.Status != http.StatusForbidden {
+			t.Errorf("the funder opening %s: %d", path, pg.Status)
+		}
+	}
+	if pg := funder.get(g + "/spend/new"); pg.Status != http.StatusForbidden {
+		t.Errorf("the funder opening the spend form: %d", pg.Status)
+	}
+
+	// The dashboard's money panel agrees with the service to the penny.
+	pr := must(h.Svc.Open(context.Background(), caller(uFunder), f.PID).Progress())
+	dash := funder.get("/app/programmes/" + f.PID)
+	for _, want := range []string{`data-testid="money-awarded">` + money(pr.Money.AwardedPence) + `<`,
+		`data-testid="money-spent">£41,250.50<`, `data-testid="money-` + f.GrantX + `"`} {
+		if !strings.Contains(dash.Body, want) {
+			t.Errorf("the funder's money panel lacks %q\n%s", want, excerpt(dash.Body))
+		}
+	}
+	if strings.Contains(dash.Body, `data-testid="money-`+f.GrantY+`"`) || strings.Contains(dash.Body, "money-cost-spent") {
+		t.Error("the funder's money panel shows a grant it does not fund, or the programme's cost per person on spend")
+	}
+	if csv := funder.get("/app/programmes/" + f.PID + "/payments.csv"); csv.Status != http.StatusOK ||
+		!strings.Contains(csv.Body, "100000.00") || !strings.Contains(csv.Body, "150000.00") {
+		t.Errorf("the funder's payments CSV: %d %s", csv.Status, csv.Body)
+	}
+}
+
+// TestMarkPaidOnARace: the lead opens "record paid" on a scheduled tranche;
+// the notifier makes it due before the lead sends the form. Nothing is
+// saved: the form comes back as the tranche now is (due), saying someone
+// changed it; sent again, it is paid.
+func TestMarkPaidOnARace(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	lead := h.as(t, uLead)
+	g := "/app/programmes/" + f.PID + "/grants/" + f.GrantX
+	p := h.build.Payment(f.PID, f.GrantX, testkit.DatedPaymentBody(10_000_00, "2011-04-01"))
+	change := g + "/payments/" + p.ID + "/change"
+	if pg := lead.get(change); pg.Status != http.StatusOK || !strings.Contains(pg.Body, `name="version" value="1"`) {
+		t.Fatalf("the form: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+
+	// The notifier makes it due meanwhile (as its transaction does).
+	now := time.Now().UTC()
+	due, _ := p.FallDue(domain.MustDate("2011-04-01"), now)
+	gr := must(h.Svc.Open(context.Background(), caller(uLead), f.PID).Grant(f.GrantX))
+	if ok, err := h.store.FallDue(context.Background(), f.PID, gr, p, due, domain.Notification{ID: domain.PaymentNotificationID(p.ID),
+		Kind: domain.KindPaymentDue, ProgrammeID: f.PID, PaymentID: p.ID, Status: domain.NotificationPending, CreatedAt: now},
+		domain.NewAuditEvent(caller(uLead), f.PID, domain.EntityPayment, p.ID, domain.ActionChange, p, due, now)); !ok || err != nil {
+		t.Fatalf("falling due: %v %v", ok, err)
+	}
+
+	paid := url.Values{"version": {"1"}, "status": {"paid"}, "paidDate-day": {"5"}, "paidDate-month": {"4"}, "paidDate-year": {"2011"},
+		"reference": {"BACS 77"}}
+	pg := lead.post(change, paid)
+	if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, "was changed by someone else") ||
+		!strings.Contains(pg.Body, `name="version" value="2"`) || !strings.Contains(pg.Body, `data-testid="payment-status">Due<`) {
+		t.Fatalf("paying on a stale version: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if got := must(h.Svc.Open(context.Background(), caller(uLead), f.PID).Payment(f.GrantX, p.ID)); got.Status != domain.PaymentDue {
+		t.Fatalf("the stale form saved: %+v", got)
+	}
+	paid.Set("version", "2")
+	if pg = lead.post(change, paid); pg.Status != http.StatusSeeOther {
+		t.Fatalf("paying again: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	got := must(h.Svc.Open(context.Background(), caller(uLead), f.PID).Payment(f.GrantX, p.ID))
+	if got.Status != domain.PaymentPaid || got.PaidDate.String() != "2011-04-05" || got.Reference != "BACS 77" || got.DueSince.String() != "2011-04-01" {
+		t.Errorf("paid: %+v", got)
+	}
+	// Cancelling a paid tranche is a conflict page, not a form error or a 500.
+	pg = lead.post(change, url.Values{"version": {"3"}, "status": {"cancelled"}, "reference": {"left over"}})
+	if pg.Status != http.StatusConflict || strings.Contains(pg.Body, "problem with the service") {
+		t.Errorf("cancelling a paid tranche: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+}
+
+// TestSpendCorrectedTwice: a second correction of one spend return is the
+// 409 page linking to the first correction.
+func TestSpendCorrectedTwice(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	pl := h.as(t, uPL)
+	g := "/app/programmes/" + f.PID + "/grants/" + f.GrantX
+	orig := h.build.Spend(f.PID, f.GrantX, testkit.SpendBody("2011-01-01", "2011-03-31", "staff", 500_00))
+	pg := pl.get(g + "/spend/new?replaces=" + orig.ID)
+	if !strings.Contains(pg.Body, `name="replaces" value="`+orig.ID+`"`) || !strings.Contains(pg.Body, `value="500.00"`) {
+		t.Fatalf("the correction form does not start from the return:\n%s", excerpt(pg.Body))
+	}
+	fix := url.Values{"replaces": {orig.ID}, "periodStart-day": {"1"}, "periodStart-month": {"1"}, "periodStart-year": {"2011"},
+		"periodEnd-day": {"31"}, "periodEnd-month": {"3"}, "periodEnd-year": {"2011"}, "lines.staff": {"450"}}
+	pg = pl.post(g+"/spend/new", fix)
+	if pg.Status != http.StatusSeeOther {
+		t.Fatalf("the correction: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	first := strings.TrimSuffix(pg.Header.Get("Location"), "?reported=1")
+	pg = pl.post(g+"/spend/new", fix)
+	if pg.Status != http.StatusConflict || !strings.Contains(pg.Body, "This spend return has already been corrected") ||
+		!strings.Contains(pg.Body, `href="`+first+`"`) {
+		t.Errorf("a second correction: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	spent := must(h.Svc.Open(context.Background(), caller(uLead), f.PID).GrantAccount(f.GrantX)).Money.SpentPence
+	if spent != 450_00 {
+		t.Errorf("spent %d after the refused correction", spent)
+	}
+	if n := len(mustList(h.Svc.Open(context.Background(), caller(uLead), f.PID).ListSpend(f.GrantX, service.Page{Limit: 10}))); n != 2 {
+		t.Errorf("%d spend returns stored, want 2", n)
+	}
+}
+
+// grantEditForm is the fixture's grant X in its edit form, at version 1.
+func grantEditForm(b *browser, g string) url.Values {
+	b.t.Helper()
+	b.get(g + "/edit") // for the form's CSRF token
+	f := url.Values{"title": {"Employment specialists"}, "amountPence": {"310,000.00"}, "currency": {"GBP"}, "version": {"1"}}
+	for name, d := range map[string][3]string{"awardDate": {"1", "9", "2010"}, "startDate": {"1", "10", "2010"}, "endDate": {"31", "3", "2012"}} {
+		f.Set(name+"-day", d[0])
+		f.Set(name+"-month", d[1])
+		f.Set(name+"-year", d[2])
+	}
+	return f
+}
+
+func mustList[T any](v T, _ string, err error) T { return must(v, err) }
+
+// money is pence as the pages write it.
+func money(pence int64) string { return domain.Pounds(pence) }
+
+// TestReturnTranche: the lead records a tranche released by a return being
+// accepted, choosing the return from the project's; a return of another
+// project is refused beside the box.
+func TestReturnTranche(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	lead := h.as(t, uLead)
+	g := "/app/programmes/" + f.PID + "/grants/" + f.GrantX
+	sched := must(h.Svc.Open(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID).CreateSchedule(body(map[string]any{
+		"name": "Quarterly returns", "frequency": "quarterly", "firstPeriodStart": "2011-01-01", "lastPeriodEnd": "2011-12-31"})))
+	q2A := domain.ReturnID(sched.ID, f.ProjectA, domain.MustDate("2011-04-01"))
+	q2B := domain.ReturnID(sched.ID, f.ProjectB, domain.MustDate("2011-04-01"))
+	pg := lead.get(g + "/payments/new")
+	if !strings.Contains(pg.Body, `value="`+q2A+`"`) || strings.Contains(pg.Body, `value="`+q2B+`"`) {
+		t.Fatalf("the form offers the wrong returns:\n%s", excerpt(pg.Body))
+	}
+	tranche := url.Values{"amountPence": {"25,000"}, "trigger.kind": {"return"}, "trigger.returnId": {q2B}}
+	if pg = lead.post(g+"/payments/new", tranche); pg.Status != http.StatusBadRequest ||
+		!strings.Contains(pg.Body, `data-testid="error-f-trigger-returnId"`) {
+		t.Fatalf("a return of another project: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	tranche.Set("trigger.returnId", q2A)
+	if pg = lead.post(g+"/payments/new", tranche); pg.Status != http.StatusSeeOther {
+		t.Fatalf("a return tranche: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if pg = lead.get(g); !strings.Contains(pg.Body, "When the return for the period from 2011-04-01 is accepted") {
+		t.Errorf("the grant page does not say what releases the tranche:\n%s", excerpt(pg.Body))
+	}
+}

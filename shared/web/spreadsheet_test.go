@@ -1,0 +1,221 @@
+package web_test
+
+// The import pages: a project lead uploads a year of quarterly figures as
+// an Excel workbook, sees the one bad cell named beside its row, fixes it,
+// previews the counts, confirms, and sends the same file again to find
+// nothing to import. Refusals show as pages, never as a 500.
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// submissions counts a project's submissions, read as the lead.
+func submissions(t *testing.T, h *webH, pid, project string) int {
+	t.Helper()
+	items, _, err := h.Svc.OpenProject(t.Context(), caller(uLead), pid, project).ListOutcomes(service.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(items)
+}
+
+// upload posts a multipart form with one file and the browser's CSRF token.
+func (b *browser) upload(path, name string, data []byte, csrf string) page {
+	b.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", csrf)
+	if name != "" {
+		fw, err := mw.CreateFormFile("file", name)
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		fw.Write(data)
+	}
+	mw.Close()
+	req, err := http.NewRequest(http.MethodPost, b.h.URL+path, &buf)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	p := page{Status: resp.StatusCode, Header: resp.Header, Body: string(raw)}
+	if m := csrfInput.FindStringSubmatch(p.Body); m != nil {
+		b.csrf = m[1]
+	}
+	return p
+}
+
+// yearWorkbook is a year of quarterly figures for project, in Excel with
+// real dates; bad, when set, is typed into the people-into-work cell of
+// row 3.
+func yearWorkbook(t *testing.T, project, bad string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	set := func(cell string, v any) {
+		if err := f.SetCellValue("Sheet1", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, h := range []string{"Project", "Period start", "Period end", "Referrals", "People into work"} {
+		c, _ := excelize.CoordinatesToCellName(i+1, 1)
+		set(c, h)
+	}
+	for q := range 4 {
+		start := time.Date(2011, time.Month(7+3*q), 1, 0, 0, 0, 0, time.UTC)
+		set(fmt.Sprintf("A%d", q+2), project)
+		set(fmt.Sprintf("B%d", q+2), start)
+		set(fmt.Sprintf("C%d", q+2), start.AddDate(0, 3, -1))
+		set(fmt.Sprintf("D%d", q+2), 30+q)
+		set(fmt.Sprintf("E%d", q+2), 5+q)
+	}
+	if bad != "" {
+		set("E3", bad)
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+var stagedInput = regexp.MustCompile(`name="staged" value="([^"]+)"`)
+
+func TestImportPagesAsAProjectLead(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	b := h.as(t, uPL)
+	base := "/app/programmes/" + f.PID
+
+	// The returns page leads to the upload page.
+	if p := b.get(base + "/returns"); !strings.Contains(p.Body, base+"/imports") {
+		t.Fatalf("no link to imports on the returns page")
+	}
+	p := b.get(base + "/imports")
+	if p.Status != http.StatusOK || !strings.Contains(p.Body, `enctype="multipart/form-data"`) {
+		t.Fatalf("upload page: %d", p.Status)
+	}
+	// The templates name the project lead's own project only.
+	tpl := b.get(base + "/imports/template.csv")
+	if tpl.Status != http.StatusOK || !strings.Contains(tpl.Body, "Bradford employment service") || strings.Contains(tpl.Body, "Leeds internships") {
+		t.Errorf("CSV template: %d\n%s", tpl.Status, tpl.Body)
+	}
+	if x := b.get(base + "/imports/template.xlsx"); x.Status != http.StatusOK || x.Header.Get("Content-Type") != domain.MediaXLSX {
+		t.Errorf("workbook template: %d %s", x.Status, x.Header.Get("Content-Type"))
+	}
+
+	// One bad cell: named in the error summary, beside its row.
+	p = b.upload(base+"/imports", "figures.xlsx", yearWorkbook(t, "Bradford employment service", "six"), b.csrf)
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "nhsuk-error-summary") ||
+		!strings.Contains(p.Body, `href="#row-3"`) || !strings.Contains(p.Body, "Row 3, People into work: Must be a whole number of people") ||
+		!strings.Contains(p.Body, `id="row-3"`) || !strings.Contains(p.Body, "People into work: six") || !strings.Contains(p.Body, "Period start: 01/10/2011") {
+		t.Fatalf("a bad cell: %d\n%s", p.Status, p.Body)
+	}
+	if got := strings.Count(p.Body, `<tr class="nhsuk-table__row" id="row-`); got != 1 {
+		t.Errorf("%d bad rows shown, want 1", got)
+	}
+
+	// Fixed: the preview counts four new submissions; nothing is saved yet.
+	good := yearWorkbook(t, "Bradford employment service", "")
+	p = b.upload(base+"/imports", "figures.xlsx", good, b.csrf)
+	m := stagedInput.FindStringSubmatch(p.Body)
+	if p.Status != http.StatusOK || m == nil || !strings.Contains(p.Body, `data-testid="count-created">4<`) {
+		t.Fatalf("preview: %d\n%s", p.Status, p.Body)
+	}
+	before := submissions(t, h, f.PID, f.ProjectA)
+	if before != 2 {
+		t.Fatalf("%d submissions before confirming, want the fixture's 2", before)
+	}
+	// Confirmed: imported, shown on the result page.
+	p = b.post(base+"/imports/confirm", url.Values{"staged": {m[1]}})
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d\n%s", p.Status, p.Body)
+	}
+	p = b.get(p.Header.Get("Location"))
+	if p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="count-created">4<`) || !strings.Contains(p.Body, "figures.xlsx") {
+		t.Fatalf("result: %d\n%s", p.Status, p.Body)
+	}
+	if n := submissions(t, h, f.PID, f.ProjectA); n != 6 {
+		t.Errorf("%d submissions after the import, want 6", n)
+	}
+
+	// The same file again: nothing to import.
+	p = b.upload(base+"/imports", "figures.xlsx", good, b.csrf)
+	if p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="count-unchanged">4<`) || !strings.Contains(p.Body, "nothing to import") ||
+		stagedInput.MatchString(p.Body) {
+		t.Errorf("the same file again: %d\n%s", p.Status, p.Body)
+	}
+	// Confirming the same staged file again changes nothing either.
+	p = b.post(base+"/imports/confirm", url.Values{"staged": {m[1]}})
+	if loc := p.Header.Get("Location"); p.Status != http.StatusSeeOther || !strings.Contains(loc, "unchanged=4") {
+		t.Errorf("confirm again: %d %s", p.Status, loc)
+	}
+}
+
+func TestImportPagesRefuse(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+
+	b := h.as(t, uPL)
+	b.get(base + "/imports")
+	// Another project's rows: 403, each named.
+	p := b.upload(base+"/imports", "figures.xlsx", yearWorkbook(t, "Leeds internships", ""), b.csrf)
+	if p.Status != http.StatusForbidden || !strings.Contains(p.Body, "Row 2, Project: Your role allows you to record figures for your own project only") {
+		t.Errorf("another project's rows: %d\n%s", p.Status, p.Body)
+	}
+	// Personal data is named, never shown back.
+	csv := "Project,Period start,Period end,Referrals,Notes\r\nBradford employment service,01/07/2011,30/09/2011,4,Ring Jo on 07700 900123\r\n"
+	p = b.upload(base+"/imports", "figures.csv", []byte(csv), b.csrf)
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "phone number") || strings.Contains(p.Body, "07700") ||
+		!strings.Contains(p.Body, "(hidden: personal data)") {
+		t.Errorf("personal data: %d\n%s", p.Status, p.Body)
+	}
+	// No file; not a workbook; no CSRF token.
+	if p = b.upload(base+"/imports", "", nil, b.csrf); p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Choose a") {
+		t.Errorf("no file: %d", p.Status)
+	}
+	if p = b.upload(base+"/imports", "figures.xlsx", []byte("not a workbook"), b.csrf); p.Status != http.StatusUnsupportedMediaType {
+		t.Errorf("not a workbook: %d\n%s", p.Status, p.Body)
+	}
+	if p = b.upload(base+"/imports", "figures.csv", []byte(csv), "forged"); p.Status != http.StatusForbidden || !strings.Contains(p.Body, "could not be sent") {
+		t.Errorf("no CSRF token: %d", p.Status)
+	}
+	// Another person's staged file, or none: not found.
+	p = b.upload(base+"/imports", "figures.xlsx", yearWorkbook(t, "Bradford employment service", ""), b.csrf)
+	staged := stagedInput.FindStringSubmatch(p.Body)[1]
+	lead := h.as(t, uLead)
+	lead.get(base + "/imports")
+	if p = lead.post(base+"/imports/confirm", url.Values{"staged": {staged}}); p.Status != http.StatusNotFound {
+		t.Errorf("someone else's file: %d", p.Status)
+	}
+	// Funders read only; outsiders see nothing.
+	if p = h.as(t, uFunder).get(base + "/imports"); p.Status != http.StatusForbidden {
+		t.Errorf("funder: %d", p.Status)
+	}
+	if p = h.as(t, uOutsider).get(base + "/imports"); p.Status != http.StatusNotFound {
+		t.Errorf("outsider: %d", p.Status)
+	}
+}
