@@ -402,6 +402,9 @@ type MoneyDelta struct {
 	Headroom, Paid, Due, Spent int64
 	SpentBy                    map[BudgetCategory]int64
 	Waiting                    int64
+	// DueCount is how many payments are due and not paid: a portfolio
+	// counts them.
+	DueCount int64
 }
 
 // IsZero reports whether the delta moves nothing.
@@ -411,7 +414,7 @@ func (d MoneyDelta) IsZero() bool {
 			return false
 		}
 	}
-	return d.Headroom == 0 && d.Paid == 0 && d.Due == 0 && d.Spent == 0 && d.Waiting == 0
+	return d.Headroom == 0 && d.Paid == 0 && d.Due == 0 && d.Spent == 0 && d.Waiting == 0 && d.DueCount == 0
 }
 
 // PaymentDelta is how a payment going from before (nil: it is new) to
@@ -435,12 +438,20 @@ func PaymentDelta(before *Payment, after Payment) MoneyDelta {
 		}
 		return 0
 	}
-	d := MoneyDelta{Headroom: -committed(after), Paid: in(after, PaymentPaid), Due: in(after, PaymentDue), Waiting: waits(after)}
+	isDue := func(p Payment) int64 {
+		if p.Status == PaymentDue {
+			return 1
+		}
+		return 0
+	}
+	d := MoneyDelta{Headroom: -committed(after), Paid: in(after, PaymentPaid), Due: in(after, PaymentDue), Waiting: waits(after),
+		DueCount: isDue(after)}
 	if before != nil {
 		d.Headroom += committed(*before)
 		d.Paid -= in(*before, PaymentPaid)
 		d.Due -= in(*before, PaymentDue)
 		d.Waiting -= waits(*before)
+		d.DueCount -= isDue(*before)
 	}
 	return d
 }
@@ -542,7 +553,7 @@ func SpendDelta(s SpendReturn, sign int64) MoneyDelta {
 // Add returns d and o added up.
 func (d MoneyDelta) Add(o MoneyDelta) MoneyDelta {
 	out := MoneyDelta{Headroom: d.Headroom + o.Headroom, Paid: d.Paid + o.Paid, Due: d.Due + o.Due, Spent: d.Spent + o.Spent,
-		Waiting: d.Waiting + o.Waiting, SpentBy: map[BudgetCategory]int64{}}
+		Waiting: d.Waiting + o.Waiting, DueCount: d.DueCount + o.DueCount, SpentBy: map[BudgetCategory]int64{}}
 	for c, n := range d.SpentBy {
 		out.SpentBy[c] += n
 	}

@@ -148,3 +148,37 @@ func (k *FundingKey) UnmarshalText(b []byte) error {
 	*k = FundingKey{FunderID: f, ProjectID: p}
 	return nil
 }
+
+// PaidDays is how a payment going from before (nil: it is new) to after
+// moves the money paid by day: what a period report adds up. A payment
+// counts on the day it was paid, while it stands paid.
+func PaidDays(before *Payment, after Payment) map[Date]int64 {
+	out := map[Date]int64{}
+	if before != nil && before.Status == PaymentPaid && !before.PaidDate.IsZero() {
+		out[before.PaidDate] -= before.AmountPence
+	}
+	if after.Status == PaymentPaid && !after.PaidDate.IsZero() {
+		out[after.PaidDate] += after.AmountPence
+	}
+	for d, n := range out {
+		if n == 0 {
+			delete(out, d)
+		}
+	}
+	return out
+}
+
+// SpentDays is how storing a spend return, correcting old when old is
+// not nil, moves the money spent by the day periods ended.
+func SpentDays(sp SpendReturn, old *SpendReturn) map[Date]int64 {
+	out := map[Date]int64{sp.PeriodEnd: sp.TotalPence}
+	if old != nil {
+		out[old.PeriodEnd] -= old.TotalPence
+	}
+	for d, n := range out {
+		if n == 0 {
+			delete(out, d)
+		}
+	}
+	return out
+}

@@ -182,10 +182,11 @@ func TestRequestsPerRoute(t *testing.T) {
 		// (funders, projects, targets, grants) and the reporting setup
 		// together; then the years of figures the targets' windows cover.
 		{p("/progress"), "BatchGetItem×2 GetItem×1 Query×6", 1},
-		// A period report: access, the targets, the reporting setup
-		// together; then the years of figures the period and the targets'
-		// windows cover, by key.
-		{p("/report?from=2025-01-01&to=2025-12-31"), "BatchGetItem×2 Query×2", 1},
+		// A period report: access, the targets, the reporting setup and
+		// the period's money (the funding item and the months' money, by
+		// key) together; then the years of figures the period and the
+		// targets' windows cover, by key.
+		{p("/report?from=2025-01-01&to=2025-12-31"), "BatchGetItem×3 Query×2", 1},
 		// The record is read with the access check (its own rules), then
 		// its history.
 		{p("/grants/" + f.GrantXA + "/history"), "BatchGetItem×1 Query/GSI2×1", 1},

@@ -87,8 +87,15 @@ func TestMilestonePaymentFallsDueOnce(t *testing.T) {
 	}
 	e.expectMail(want)
 	for _, m := range e.mail() {
+		// Like every email: from fundtrack by name, naming its period (the
+		// grant's) and linking to the grant in the web app.
+		if m.From != sender {
+			t.Errorf("email to %s from %q", m.To(), m.From)
+		}
 		for _, s := range []string{"Amount: £25,000.00", "Grant: Employment specialists", "Project: Bradford IPS",
-			"Due since: 2026-03-09", "when 50% of the target of 60 people into work is reached"} {
+			"Due since: 2026-03-09", "when 50% of the target of 60 people into work is reached",
+			"Grant period: " + g.StartDate.String() + " to " + g.EndDate.String(),
+			webBase + "/app/programmes/" + w.prog.ID + "/grants/" + g.ID} {
 			if !strings.Contains(m.Body.Text, s) {
 				t.Errorf("email to %s lacks %q:\n%s", m.To(), s, m.Body.Text)
 			}

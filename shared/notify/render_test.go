@@ -174,6 +174,10 @@ func everyKind() map[domain.NotificationKind]kindCase {
 		domain.KindOverdue:          {ret(domain.KindOverdue), submit},
 		domain.KindAwaitingReview:   {ret(domain.KindAwaitingReview), programmePage + "/projects/j1/outcomes/o1/review"},
 		domain.KindChangesRequested: {ret(domain.KindChangesRequested), programmePage + "/projects/j1/outcomes/new?replaces=o1"},
+		domain.KindPaymentDue: {domain.Notification{ID: "pay1.payment-due", Kind: domain.KindPaymentDue, ProgrammeID: "p1", ProjectID: "j1",
+			PaymentID: "pay1", GrantID: "g1", GrantTitle: "Employment specialists", AmountPence: 2500000, Because: "due on 2026-04-01",
+			On: domain.MustDate("2026-04-01"), PeriodStart: domain.MustDate("2025-04-01"), PeriodEnd: domain.MustDate("2027-03-31")},
+			programmePage + "/grants/g1"},
 	}
 }
 
@@ -189,8 +193,11 @@ func TestRenderEveryKindLinksBackAndSuitsDarkMode(t *testing.T) {
 	for kind, c := range everyKind() {
 		m := notify.Render(c.note, p, pr, links)
 		period := "Figures cover: periods ending 2025-04-01 to 2026-03-02"
-		if kind.Reporting() {
+		switch {
+		case kind.Reporting():
 			period = "Period: 2026-01-01 to 2026-03-31"
+		case kind == domain.KindPaymentDue:
+			period = "Grant period: 2025-04-01 to 2027-03-31"
 		}
 		for _, want := range []string{c.link, programmePage, period, "Programme: Working for Wellness", "Project: Bradford IPS"} {
 			if !strings.Contains(m.Text, want) {

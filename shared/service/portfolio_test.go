@@ -106,3 +106,64 @@ func TestReportMeasuresAndPeriod(t *testing.T) {
 		t.Error("a month without every metric")
 	}
 }
+
+// TestPortfolioAndReportMoneyByRole: paid, payments due and spend show to
+// each role as far as it may read the grants they are of: leads all,
+// funder X its grants (to A and to the whole programme), funder Y its
+// grant to B, A's project lead A's grant, B's B's.
+func TestPortfolioAndReportMoneyByRole(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	sc := w.open(admin)
+	pay := func(grant string, pence int64, due string) domain.Payment {
+		return must(sc.CreatePayment(grant, body(map[string]any{"amountPence": pence, "dueDate": due, "trigger": map[string]any{"kind": "date"}})))
+	}
+	// Paid on X's grant to A in May, on Y's to B in August; one of X's
+	// whole-programme grant still to pay, made due by hand as the
+	// notifier would.
+	for _, p := range []struct {
+		grant     string
+		pence     int64
+		paidOn    string
+		reference string
+	}{{w.GXA, 1_000_00, "2025-05-10", "REM-1"}, {w.GYB, 2_000_00, "2025-08-01", "REM-2"}} {
+		pm := pay(p.grant, p.pence, "2025-04-01")
+		must(sc.UpdatePayment(p.grant, pm.ID, always, body(map[string]any{"status": "paid", "paidDate": p.paidOn, "reference": p.reference})))
+	}
+	due := pay(w.GX, 500_00, "2025-06-01")
+	after := due
+	after.Status, after.DueSince, after.Version = domain.PaymentDue, domain.MustDate("2025-06-01"), due.Version+1
+	if ok, err := w.st.FallDue(w.ctx, w.P, must(sc.Grant(w.GX)), due, after,
+		domain.Notification{ID: domain.PaymentNotificationID(due.ID), Kind: domain.KindPaymentDue, Status: domain.NotificationPending,
+			ProgrammeID: w.P, CreatedAt: clock, Recipients: contactsX}, domain.NewAuditEvent(caller(admin), w.P, domain.EntityPayment, due.ID,
+			domain.ActionChange, due, after, clock)); err != nil || !ok {
+		t.Fatalf("falling due: %v %v", ok, err)
+	}
+	// More spend on A's grant for the quarter to June (the world has
+	// £5,300 there already).
+	must(w.openA(admin).SubmitSpend(w.GXA, body(map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30",
+		"lines": []map[string]any{{"category": "staff", "amountPence": 300_00}}})))
+
+	want := map[role]struct{ paid, due, q2paid, q2spent int64 }{
+		admin:       {3_000_00, 1, 1_000_00, 5_600_00},
+		lead:        {3_000_00, 1, 1_000_00, 5_600_00},
+		plOwn:       {1_000_00, 0, 1_000_00, 5_600_00},
+		plOther:     {2_000_00, 0, 0, 0},
+		funderOwn:   {1_000_00, 1, 1_000_00, 5_600_00},
+		funderOther: {2_000_00, 0, 0, 0},
+	}
+	for r, wt := range want {
+		items := mustList(w.svc.Portfolio(w.ctx, caller(r), service.Page{Limit: 10}))
+		i := slices.IndexFunc(items, func(it domain.PortfolioItem) bool { return it.ProgrammeID == w.P })
+		if i < 0 {
+			t.Fatalf("%s: no line for the programme", r)
+		}
+		if it := items[i]; it.PaidPence != wt.paid || it.PaymentsDue != wt.due {
+			t.Errorf("%s: paid %d, %d due; want %d, %d", r, it.PaidPence, it.PaymentsDue, wt.paid, wt.due)
+		}
+		rep := must(w.open(r).Report("2025-04-01", "2025-06-30"))
+		if rep.Money != (domain.ReportMoney{PaidPence: wt.q2paid, SpentPence: wt.q2spent}) {
+			t.Errorf("%s: the quarter's money %+v, want paid %d spent %d", r, rep.Money, wt.q2paid, wt.q2spent)
+		}
+	}
+}

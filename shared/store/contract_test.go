@@ -1082,8 +1082,8 @@ func ctPortfolio(c *ct) {
 
 	// Awards by funder and project, through a grant moving funder, project
 	// and amount.
-	c.grant(p.ID, x.ID, a.ID, 100)
-	c.grant(p.ID, x.ID, "", 50)
+	gxa := c.grant(p.ID, x.ID, a.ID, 100)
+	gx := c.grant(p.ID, x.ID, "", 50)
 	gyb := c.grant(p.ID, y.ID, b.ID, 30)
 	moved := gyb
 	moved.FunderID, moved.ProjectID, moved.AmountPence, moved.Version = x.ID, a.ID, 40, 2
@@ -1120,6 +1120,38 @@ func ctPortfolio(c *ct) {
 	c.ok(c.st.UpdateSchedule(c.ctx, p.ID, sched, later, setup.Seq+1, nil, c.change(p.ID, domain.EntitySchedule, sched.ID, domain.ActionChange, sched, later)))
 	c.ok(c.st.CreateReturns(c.ctx, p.ID, domain.ExpectedReturns(later, []domain.Project{a, b}, now)))
 
+	// Money: a payment paid in May (on X's whole-programme grant, which
+	// then moves to Y: its money goes with it), one due on X's grant to A,
+	// one cancelled; spend on X's grant to A for the quarter to June,
+	// corrected.
+	pay := func(g domain.Grant, amount int64, status domain.PaymentStatus) domain.Payment {
+		due := domain.MustDate("2025-05-01")
+		pm := domain.Payment{ID: domain.NewID(), GrantID: g.ID, AmountPence: amount, DueDate: &due, Trigger: domain.Trigger{Kind: domain.TriggerDate},
+			Status: status, Version: 1, CreatedAt: now, UpdatedAt: now}
+		c.ok(c.st.CreatePayment(c.ctx, p.ID, g, pm, c.change(p.ID, domain.EntityPayment, pm.ID, domain.ActionCreate, nil, pm)))
+		return pm
+	}
+	paid := pay(gx, 20, domain.PaymentScheduled)
+	paidAfter := paid
+	paidAfter.Status, paidAfter.PaidDate, paidAfter.Version = domain.PaymentPaid, domain.MustDate("2025-05-10"), 2
+	c.ok(c.st.UpdatePayment(c.ctx, p.ID, gx, paid, paidAfter, c.change(p.ID, domain.EntityPayment, paid.ID, domain.ActionChange, paid, paidAfter)))
+	pay(gxa, 30, domain.PaymentDue)
+	cancelled := pay(gxa, 5, domain.PaymentDue)
+	cancelledAfter := cancelled
+	cancelledAfter.Status, cancelledAfter.Version = domain.PaymentCancelled, 2
+	c.ok(c.st.UpdatePayment(c.ctx, p.ID, gxa, cancelled, cancelledAfter, c.change(p.ID, domain.EntityPayment, cancelled.ID, domain.ActionChange, cancelled, cancelledAfter)))
+	spend := func(amount int64, old *domain.SpendReturn) domain.SpendReturn {
+		sp := domain.SpendReturn{ID: domain.NewID(), GrantID: gxa.ID, PeriodStart: domain.MustDate("2025-04-01"), PeriodEnd: domain.MustDate("2025-06-30"),
+			Lines: []domain.BudgetLine{{Category: domain.CategoryStaff, AmountPence: amount}}, TotalPence: amount, SubmittedAt: now, SubmittedBy: "pl@example.org"}
+		c.ok(c.st.CreateSpend(c.ctx, p.ID, sp, old, c.change(p.ID, domain.EntitySpend, sp.ID, domain.ActionCreate, old, sp)))
+		return sp
+	}
+	first := spend(12, nil)
+	spend(15, &first)
+	gxMoved := gx
+	gxMoved.FunderID, gxMoved.Version = y.ID, 2
+	c.ok(c.st.UpdateGrant(c.ctx, p.ID, gx, gxMoved, c.change(p.ID, domain.EntityGrant, gx.ID, domain.ActionChange, gx, gxMoved)))
+
 	sums, err := c.st.Summaries(c.ctx, []string{p.ID, q.ID, domain.NewID()})
 	c.ok(err)
 	if len(sums) != 2 {
@@ -1129,8 +1161,28 @@ func ctPortfolio(c *ct) {
 	if sp.Programme.ID != p.ID || sp.Totals.AwardedPence != 190 || sp.Totals.Programme[piw] != 5 {
 		c.Errorf("summary of p: %+v", sp)
 	}
-	if got, want := nonZero(sp.Funding.Awarded), (map[domain.FundingKey]int64{{FunderID: x.ID, ProjectID: a.ID}: 140, {FunderID: x.ID}: 50}); !reflect.DeepEqual(got, want) {
+	if got, want := nonZero(sp.Funding.Awarded), (map[domain.FundingKey]int64{{FunderID: x.ID, ProjectID: a.ID}: 140, {FunderID: y.ID}: 50}); !reflect.DeepEqual(got, want) {
 		c.Errorf("awards by funder and project: %v, want %v", got, want)
+	}
+	if got, want := nonZero(sp.Funding.Paid), (map[domain.FundingKey]int64{{FunderID: y.ID}: 20}); !reflect.DeepEqual(got, want) {
+		c.Errorf("paid by funder and project: %v, want %v", got, want)
+	}
+	if got, want := nonZero(sp.Funding.Due), (map[domain.FundingKey]int64{{FunderID: x.ID, ProjectID: a.ID}: 1}); !reflect.DeepEqual(got, want) {
+		c.Errorf("payments due by funder and project: %v, want %v", got, want)
+	}
+	for _, cs := range []struct {
+		from, to    string
+		paid, spent map[domain.FundingKey]int64
+	}{
+		{"2025-04-01", "2025-06-30", map[domain.FundingKey]int64{{FunderID: y.ID}: 20}, map[domain.FundingKey]int64{{FunderID: x.ID, ProjectID: a.ID}: 15}},
+		{"2025-05-11", "2025-06-29", map[domain.FundingKey]int64{}, map[domain.FundingKey]int64{}},
+		{"2024-01-01", "2025-05-10", map[domain.FundingKey]int64{{FunderID: y.ID}: 20}, map[domain.FundingKey]int64{}},
+	} {
+		paid, spent, err := c.st.PeriodMoney(c.ctx, p.ID, domain.Period{Start: domain.MustDate(cs.from), End: domain.MustDate(cs.to)})
+		c.ok(err)
+		if !reflect.DeepEqual(nonZero(paid), cs.paid) || !reflect.DeepEqual(nonZero(spent), cs.spent) {
+			c.Errorf("money from %s to %s: paid %v spent %v, want %v %v", cs.from, cs.to, paid, spent, cs.paid, cs.spent)
+		}
 	}
 	wantTargets := []domain.Target{{ID: t1.ID, Metric: piw, Value: 12, Deadline: t1.Deadline},
 		{ID: t2.ID, Metric: ref, Value: 40, StartDate: t2.StartDate, Deadline: t2.Deadline, ProjectID: a.ID}}

@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -36,44 +38,80 @@ func (s *Store) fundingDelta(programmeID string, byKey map[domain.FundingKey]int
 }
 
 // fundingWrites are the transaction items that move a grant change's
-// totals (fundingDelta) and its money by funder and project.
-func (s *Store) fundingWrites(t *tx, programmeID string, byKey map[domain.FundingKey]int64) *tx {
+// totals (fundingDelta) and its awards by funder and project, and say
+// whose money the grant g now is.
+func (s *Store) fundingWrites(t *tx, programmeID string, byKey map[domain.FundingKey]int64, g domain.Grant) *tx {
 	t.add(s.fundingDelta(programmeID, byKey), nil)
 	d := deltas{}
 	for k, n := range byKey {
 		d.add(fundingAttr("fa_", k), float64(n))
 	}
-	if item, ok := s.fundingUpdate(programmeID, d); ok {
-		t.add(item, nil)
-	}
+	t.add(s.fundingUpdate(programmeID, d, map[string]types.AttributeValue{"gk_" + g.ID: str(grantKey(g.FundingKey()))}, nil), nil)
 	return t
 }
 
 // The funding item (PK=PROG#<p>, SK=FUNDING) holds a programme's money by
-// funder and project, one number attribute each, so a funder's or a
-// project lead's share of it is added up from one item, as a lead's is
-// from the totals:
+// funder and project, so a funder's or a project lead's share of it is
+// added up from one item, as a lead's is from the totals:
 //
 //	fa_<funderId>_<projectId|->   awarded ("-": to the programme as a whole)
+//	gk_<grantId>                  whose money the grant is: "<funder>/<project>"
+//	gp_<grantId>                  paid on the grant
+//	gn_<grantId>                  the grant's payments due and not paid (a count)
 //
-// It is an item of its own, not part of the totals, because the totals
-// are already the largest item of a programme (BENCHMARKS.md) and these
-// figures grow with the number of funder and project pairs.
+// Awards are kept by funder and project, moved by each grant change; paid
+// and due by grant, moved by each payment, which knows its grant but not
+// always whose it is (a spend return names the grant alone), and which
+// must not have to move when a grant changes funder. It is an item of its
+// own, not part of the totals, because the totals are already the largest
+// item of a programme (BENCHMARKS.md).
 const skFunding = "FUNDING"
 
-// fundingUpdate is the Update that ADDs d to the funding item; ok is false
-// when d moves nothing.
-func (s *Store) fundingUpdate(programmeID string, d deltas) (types.TransactWriteItem, bool) {
+// fundingUpdate is the Update that ADDs d to the funding item, SETs set
+// and SETs each of ifMissing unless it is there already.
+func (s *Store) fundingUpdate(programmeID string, d deltas, set, ifMissing map[string]types.AttributeValue) types.TransactWriteItem {
+	names := map[string]string{}
+	values := map[string]types.AttributeValue{}
+	var adds, sets []string
+	attrs := make([]string, 0, len(d))
 	for a, n := range d {
-		if n == 0 {
-			delete(d, a)
+		if n != 0 {
+			attrs = append(attrs, a)
 		}
 	}
-	if len(d) == 0 {
-		return types.TransactWriteItem{}, false
+	sort.Strings(attrs)
+	for _, a := range attrs {
+		i := strconv.Itoa(len(names))
+		names["#f"+i], values[":f"+i] = a, &types.AttributeValueMemberN{Value: formatNum(d[a])}
+		adds = append(adds, "#f"+i+" :f"+i)
 	}
-	return s.addUpdate(pkProgramme(programmeID), skFunding, d), true
+	for a, v := range set {
+		i := strconv.Itoa(len(names))
+		names["#f"+i], values[":f"+i] = a, v
+		sets = append(sets, "#f"+i+" = :f"+i)
+	}
+	for a, v := range ifMissing {
+		i := strconv.Itoa(len(names))
+		names["#f"+i], values[":f"+i] = a, v
+		sets = append(sets, "#f"+i+" = if_not_exists(#f"+i+", :f"+i+")")
+	}
+	var expr []string
+	if len(adds) > 0 {
+		expr = append(expr, "ADD "+strings.Join(adds, ", "))
+	}
+	if len(sets) > 0 {
+		expr = append(expr, "SET "+strings.Join(sets, ", "))
+	}
+	if len(expr) == 0 { // nothing to change; still touch the item so the transaction is valid
+		names["#touched"], values[":one"] = "touched", num(1)
+		expr = append(expr, "ADD #touched :one")
+	}
+	return types.TransactWriteItem{Update: &types.Update{TableName: &s.table, Key: key(pkProgramme(programmeID), skFunding),
+		UpdateExpression: aws.String(strings.Join(expr, " ")), ExpressionAttributeNames: names, ExpressionAttributeValues: values}}
 }
+
+// grantKey writes whose money a grant is as the funding item keeps it.
+func grantKey(k domain.FundingKey) string { return k.FunderID + "/" + k.ProjectID }
 
 // fundingAttr is the funding item's attribute of a figure: prefix, the
 // funder, "_", the project or "-".
@@ -85,26 +123,50 @@ func fundingAttr(prefix string, k domain.FundingKey) string {
 	return prefix + k.FunderID + "_" + p
 }
 
-// decodeFunding reads a funding item (nil: nothing kept yet).
+// decodeFunding reads a funding item (nil: nothing kept yet): awards by
+// funder and project as kept, paid and due added up by whose each grant is.
 func decodeFunding(item Item) domain.FundingFigures {
 	f := domain.NewFundingFigures()
+	keys := grantOwners(item)
 	for attr, av := range item {
 		nv, ok := av.(*types.AttributeValueMemberN)
 		prefix, rest, cut := strings.Cut(attr, "_")
 		if !ok || !cut {
 			continue
 		}
-		k, ok := fundingKeyOf(rest)
-		if !ok {
-			continue
-		}
 		n, _ := strconv.ParseFloat(nv.Value, 64)
 		switch prefix {
 		case "fa":
-			f.Awarded[k] = int64(n)
+			if k, ok := fundingKeyOf(rest); ok {
+				f.Awarded[k] = int64(n)
+			}
+		case "gp":
+			if k, ok := keys[rest]; ok && n != 0 {
+				f.Paid[k] += int64(n)
+			}
+		case "gn":
+			if k, ok := keys[rest]; ok && n != 0 {
+				f.Due[k] += int64(n)
+			}
 		}
 	}
 	return f
+}
+
+// grantOwners reads whose money each grant is, from a funding item.
+func grantOwners(item Item) map[string]domain.FundingKey {
+	out := map[string]domain.FundingKey{}
+	for attr, av := range item {
+		sv, ok := av.(*types.AttributeValueMemberS)
+		if !ok || !strings.HasPrefix(attr, "gk_") {
+			continue
+		}
+		var k domain.FundingKey
+		if k.UnmarshalText([]byte(sv.Value)) == nil {
+			out[attr[3:]] = k
+		}
+	}
+	return out
 }
 
 // fundingKeyOf reads "<funder>_<project|->" (see fundingAttr).
@@ -135,7 +197,7 @@ func (s *Store) CreateGrant(ctx context.Context, programmeID string, g domain.Gr
 	if err != nil {
 		return err
 	}
-	t := s.fundingWrites(s.create(&tx{}, item), programmeID, map[domain.FundingKey]int64{g.FundingKey(): g.AmountPence})
+	t := s.fundingWrites(s.create(&tx{}, item), programmeID, map[domain.FundingKey]int64{g.FundingKey(): g.AmountPence}, g)
 	if err := s.write(ctx, ch, s.grantRefs(t, programmeID, g)); err != nil {
 		return fmt.Errorf("create grant %s in %s: %w", g.ID, programmeID, err)
 	}
@@ -187,7 +249,7 @@ func (s *Store) UpdateGrant(ctx context.Context, programmeID string, before, aft
 	}
 	deltas := map[domain.FundingKey]int64{after.FundingKey(): after.AmountPence}
 	deltas[before.FundingKey()] -= before.AmountPence
-	t := s.fundingWrites(s.versioned(&tx{}, item, before.Version), programmeID, deltas)
+	t := s.fundingWrites(s.versioned(&tx{}, item, before.Version), programmeID, deltas, after)
 	if d := after.AmountPence - before.AmountPence; d != 0 {
 		s.addMoney(t, programmeID, before, domain.MoneyDelta{Headroom: d}, max(-d, 0), time.Time{})
 	}

@@ -106,7 +106,8 @@ func TestItemsStayUnderTheLimit(t *testing.T) {
 	totalsItem["changedAt"] = str(time.Now().UTC().Format(time.RFC3339Nano))
 	// Money by funder and project: twenty funders, each funding a third
 	// of the projects (some seven funders a project) and the programme as
-	// a whole, each pair with its awarded, paid and due figures.
+	// a whole; and by grant, whose each is, paid and payments due, for
+	// 1,000 grants (ten a project).
 	funding := deltas{}
 	for f := range 20 {
 		funder := fmt.Sprintf("01hq3v7k8m9n0p1q2r3s4f%04d", f)
@@ -115,12 +116,21 @@ func TestItemsStayUnderTheLimit(t *testing.T) {
 			keys = append(keys, domain.FundingKey{FunderID: funder, ProjectID: fmt.Sprintf("01hq3v7k8m9n0p1q2r3s4p%04d", p)})
 		}
 		for _, k := range keys {
-			for _, prefix := range []string{"fa_", "fp_", "fd_"} {
-				funding.add(fundingAttr(prefix, k), 12345678901)
-			}
+			funding.add(fundingAttr("fa_", k), 12345678901)
 		}
 	}
+	owners := map[string]string{}
+	for g := range 1000 {
+		id := fmt.Sprintf("01hq3v7k8m9n0p1q2r3s4g%04d", g)
+		funding.add("gp_"+id, 12345678901)
+		funding.add("gn_"+id, 3)
+		owners["gk_"+id] = grantKey(domain.FundingKey{FunderID: fmt.Sprintf("01hq3v7k8m9n0p1q2r3s4f%04d", g%20),
+			ProjectID: fmt.Sprintf("01hq3v7k8m9n0p1q2r3s4p%04d", g%projects)})
+	}
 	fundingItem := deltasItem(pkProgramme(programme), skFunding, funding)
+	for a, v := range owners {
+		fundingItem[a] = str(v)
+	}
 	totalsItem["GSI1PK"], totalsItem["GSI1SK"] = str(dirtyIndex), str(programme)
 
 	const limit = 400 * 1024

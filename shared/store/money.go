@@ -131,6 +131,16 @@ func (s *Store) addMoney(t *tx, programmeID string, g domain.Grant, d domain.Mon
 	if d.Waiting != 0 || !at.IsZero() {
 		t.add(s.totalsUpdate(programmeID, deltas{"paywait": float64(d.Waiting)}, at), nil)
 	}
+	// What a portfolio reads: the grant's paid and its payments due, on
+	// the funding item (see grants.go).
+	if fd := (deltas{"gp_" + g.ID: float64(d.Paid), "gn_" + g.ID: float64(d.DueCount)}); d.Paid != 0 || d.DueCount != 0 {
+		var owner map[string]types.AttributeValue
+		if g.FunderID != "" {
+			// A grant recorded before the funding item said whose it is.
+			owner = map[string]types.AttributeValue{"gk_" + g.ID: str(grantKey(g.FundingKey()))}
+		}
+		t.add(s.fundingUpdate(programmeID, fd, nil, owner), nil)
+	}
 	return t
 }
 
@@ -156,7 +166,8 @@ func (s *Store) CreatePayment(ctx context.Context, programmeID string, g domain.
 	if d.Waiting != 0 {
 		at = p.CreatedAt
 	}
-	if err := s.write(ctx, ch, s.addMoney(t, programmeID, g, d, p.AmountPence, at)); err != nil {
+	s.moneyDays(s.addMoney(t, programmeID, g, d, p.AmountPence, at), programmeID, g.ID, domain.PaidDays(nil, p), nil)
+	if err := s.write(ctx, ch, t); err != nil {
 		return fmt.Errorf("create payment %s of grant %s: %w", p.ID, g.ID, err)
 	}
 	return nil
@@ -170,7 +181,9 @@ func (s *Store) UpdatePayment(ctx context.Context, programmeID string, g domain.
 		return err
 	}
 	t := s.versioned(&tx{}, item, before.Version)
-	if err := s.write(ctx, ch, s.addMoney(t, programmeID, g, domain.PaymentDelta(&before, after), 0, time.Time{})); err != nil {
+	s.addMoney(t, programmeID, g, domain.PaymentDelta(&before, after), 0, time.Time{})
+	s.moneyDays(t, programmeID, g.ID, domain.PaidDays(&before, after), nil)
+	if err := s.write(ctx, ch, t); err != nil {
 		return fmt.Errorf("update payment %s: %w", after.ID, err)
 	}
 	return nil
@@ -197,6 +210,7 @@ func (s *Store) FallDue(ctx context.Context, programmeID string, g domain.Grant,
 		ConditionExpression:      aws.String("version = :v AND #status = :scheduled"),
 		ExpressionAttributeNames: map[string]string{"#status": "status"}, ExpressionAttributeValues: vals}}, errNotScheduled)
 	s.addMoney(t, programmeID, g, domain.PaymentDelta(&before, after), 0, time.Time{})
+	s.moneyDays(t, programmeID, g.ID, domain.PaidDays(&before, after), nil)
 	noteItem, err := record(note, "notification", keys{PK: pkProgramme(note.ProgrammeID), SK: skNotification(note.ID),
 		GSI1PK: pendingIndex, GSI1SK: note.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + note.ProgrammeID + "#" + note.ID})
 	if err != nil {
@@ -251,6 +265,7 @@ func (s *Store) CreateSpend(ctx context.Context, programmeID string, sp domain.S
 		s.exists(t, programmeID, domain.GrantRef(domain.EntitySpend, old.GrantID, old.ID))
 	}
 	s.addMoney(t, programmeID, domain.Grant{ID: sp.GrantID}, d, 0, time.Time{})
+	s.moneyDays(t, programmeID, sp.GrantID, nil, domain.SpentDays(sp, old))
 	if err := s.write(ctx, ch, t); err != nil {
 		return fmt.Errorf("create spend return %s: %w", sp.ID, err)
 	}

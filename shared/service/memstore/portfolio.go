@@ -64,7 +64,31 @@ func (s *Store) Summaries(_ context.Context, ids []string) (map[string]domain.Pr
 			continue
 		}
 		sum.Totals = copyTotals(p.totals)
-		sum.Funding = domain.FundingFigures{Awarded: maps.Clone(p.funding.Awarded), Paid: maps.Clone(p.funding.Paid), Due: maps.Clone(p.funding.Due)}
+		sum.Funding = domain.FundingFigures{Awarded: maps.Clone(p.funding.Awarded), Paid: map[domain.FundingKey]int64{}, Due: map[domain.FundingKey]int64{}}
+		// Paid and due are worked out from the grants' figures and the
+		// payments themselves; the DynamoDB store keeps them on write.
+		keys, err := p.grantKeys()
+		if err != nil {
+			return nil, err
+		}
+		for id, k := range keys {
+			if paid := p.money.grants[id].Paid; paid != 0 {
+				sum.Funding.Paid[k] += paid
+			}
+		}
+		err = p.each(domain.EntityPayment, func(data []byte) error {
+			var pay domain.Payment
+			if err := json.Unmarshal(data, &pay); err != nil {
+				return err
+			}
+			if pay.Status == domain.PaymentDue {
+				sum.Funding.Due[keys[pay.GrantID]]++
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
 		for _, e := range p.entries(domain.EntityTarget, "") {
 			var t domain.Target
 			if err := json.Unmarshal(e.data, &t); err != nil {
@@ -130,14 +154,73 @@ func (s *Store) PeriodSeries(_ context.Context, programmeID string, keys []domai
 	return s.progs[programmeID].series(keys)
 }
 
-// PeriodMoney implements service.ReportStore. No payments or spend are
-// kept yet: nothing was paid or spent in any period.
-func (s *Store) PeriodMoney(_ context.Context, programmeID string, _ domain.Period) (map[domain.FundingKey]int64, map[domain.FundingKey]int64, error) {
+// PeriodMoney implements service.ReportStore from the payments and spend
+// returns themselves: payments paid in the period, by the day paid; spend
+// returns that count (not corrected) whose period ended in it.
+func (s *Store) PeriodMoney(_ context.Context, programmeID string, per domain.Period) (map[domain.FundingKey]int64, map[domain.FundingKey]int64, error) {
 	if err := s.enter("PeriodMoney"); err != nil {
 		return nil, nil, err
 	}
 	defer s.mu.Unlock()
-	return map[domain.FundingKey]int64{}, map[domain.FundingKey]int64{}, nil
+	paid, spent := map[domain.FundingKey]int64{}, map[domain.FundingKey]int64{}
+	p := s.progs[programmeID]
+	keys, err := p.grantKeys()
+	if err != nil {
+		return nil, nil, err
+	}
+	err = p.each(domain.EntityPayment, func(data []byte) error {
+		var pay domain.Payment
+		if err := json.Unmarshal(data, &pay); err != nil {
+			return err
+		}
+		if pay.Status == domain.PaymentPaid && per.Contains(pay.PaidDate) {
+			paid[keys[pay.GrantID]] += pay.AmountPence
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	err = p.each(domain.EntitySpend, func(data []byte) error {
+		var sp domain.SpendReturn
+		if err := json.Unmarshal(data, &sp); err != nil {
+			return err
+		}
+		if _, corrected := p.money.fixed[sp.ID]; !corrected && per.Contains(sp.PeriodEnd) {
+			spent[keys[sp.GrantID]] += sp.TotalPence
+		}
+		return nil
+	})
+	return paid, spent, err
+}
+
+// grantKeys is whose money each grant is, by grant id.
+func (p *partition) grantKeys() (map[string]domain.FundingKey, error) {
+	out := map[string]domain.FundingKey{}
+	err := p.each(domain.EntityGrant, func(data []byte) error {
+		var g domain.Grant
+		if err := json.Unmarshal(data, &g); err != nil {
+			return err
+		}
+		out[g.ID] = g.FundingKey()
+		return nil
+	})
+	return out, err
+}
+
+// each calls f with every record of one kind (a nil partition has none).
+func (p *partition) each(e domain.Entity, f func([]byte) error) error {
+	if p == nil {
+		return nil
+	}
+	for ref, data := range p.records {
+		if ref.Entity == e {
+			if err := f(data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // series adds up the submissions that count into the years keys name

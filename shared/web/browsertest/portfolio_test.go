@@ -76,10 +76,18 @@ func (s *suite) seedPortfolio(t *testing.T) portfolioStory {
 		project := b.Project(c.pid, map[string]any{"name": "Leicester employment service", "leadOrganisation": "LPT",
 			"startDate": "2010-04-01", "endDate": "2012-03-31"}).ID
 		b.Member(c.pid, uDWP, testkit.RoleFunder(dwp))
-		b.Grant(c.pid, map[string]any{"funderId": dwp, "projectId": project, "title": "Employment specialists", "amountPence": c.own,
-			"currency": "GBP", "awardDate": "2010-03-01", "startDate": "2010-04-01", "endDate": "2012-03-31"})
-		b.Grant(c.pid, map[string]any{"funderId": sha, "title": "Network coordination", "amountPence": c.other,
-			"currency": "GBP", "awardDate": "2010-03-01", "startDate": "2010-04-01", "endDate": "2012-03-31"})
+		own := b.Grant(c.pid, map[string]any{"funderId": dwp, "projectId": project, "title": "Employment specialists", "amountPence": c.own,
+			"currency": "GBP", "awardDate": "2010-03-01", "startDate": "2010-04-01", "endDate": "2012-03-31"}).ID
+		other := b.Grant(c.pid, map[string]any{"funderId": sha, "title": "Network coordination", "amountPence": c.other,
+			"currency": "GBP", "awardDate": "2010-03-01", "startDate": "2010-04-01", "endDate": "2012-03-31"}).ID
+		// A tranche of each grant paid in February 2011, spend on the
+		// DWP's for the quarter: the funder sees its own grant's alone.
+		for _, g := range []string{own, other} {
+			pay := b.Payment(c.pid, g, map[string]any{"amountPence": 2500000, "dueDate": "2011-02-01", "trigger": map[string]any{"kind": "date"}})
+			b.PayNow(c.pid, g, pay.ID, "2011-02-14")
+		}
+		b.Spend(c.pid, own, map[string]any{"periodStart": "2011-01-01", "periodEnd": "2011-03-31",
+			"lines": []map[string]any{{"category": "staff", "amountPence": 1875000}}})
 		tg := b.Target(c.pid, map[string]any{"metric": "peopleIntoWork", "value": 60, "deadline": "2012-03-31", "notify": []string{dwp}}).ID
 		if c.pid == st.p1 {
 			st.target1 = tg
@@ -135,6 +143,9 @@ func TestFunderPortfolioAndPrintedReport(t *testing.T) {
 		if got := tb.text(card + ` [data-testid="portfolio-awarded"]`); got != money(want) {
 			tb.fail("programme %s shows %s awarded, want %s: its own grant alone", pid, got, money(want))
 		}
+		if got := tb.text(card + ` [data-testid="portfolio-paid"]`); got != "£25,000.00" {
+			tb.fail("programme %s shows %s paid, want £25,000.00: its own grant's tranche alone", pid, got)
+		}
 		if got := tb.text(card + ` [data-testid="portfolio-people-into-work"]`); got != "35" {
 			tb.fail("programme %s shows %s into work, want 35", pid, got)
 		}
@@ -152,8 +163,8 @@ func TestFunderPortfolioAndPrintedReport(t *testing.T) {
 	if got := tb.text(`[data-testid="report-period"]`); got != "Report for 1 January 2011 to 31 March 2011" {
 		tb.fail("the report is for %q", got)
 	}
-	want := map[string]string{"report-total-peopleIntoWork": "14", "report-total-referrals": "42", "report-paid": "£0.00",
-		"report-returns-due": "0"}
+	want := map[string]string{"report-total-peopleIntoWork": "14", "report-total-referrals": "42", "report-paid": "£25,000.00",
+		"report-spent": "£18,750.00", "report-returns-due": "0"}
 	for id, v := range want {
 		if got := tb.text(`[data-testid="` + id + `"]`); got != v {
 			tb.fail("%s shows %q, want %q", id, got, v)
@@ -187,7 +198,7 @@ func TestFunderPortfolioAndPrintedReport(t *testing.T) {
 	text := pdfText(t, pdftotext, path)
 	for _, s := range []string{st.name1, "Report for 1 January 2011 to 31 March 2011", "Outcomes in the period", "People into work by month",
 		"January 2011", "February 2011", "March 2011", "Targets as at 31 March 2011", "60 people into work by 31 March 2012", "23 (38.3%)",
-		"Returns due in the period", "self-confidence", "130.0%"} {
+		"Returns due in the period", "self-confidence", "130.0%", "£25,000.00", "£18,750.00"} {
 		if !strings.Contains(text, s) {
 			t.Errorf("the PDF's text lacks %q", s)
 		}
