@@ -271,13 +271,13 @@ func TestPaymentDelta(t *testing.T) {
 		{"a new dated payment", nil, pay("scheduled", "date"), domain.MoneyDelta{Headroom: -300}},
 		{"a new milestone payment waits", nil, pay("scheduled", "milestone"), domain.MoneyDelta{Headroom: -300, Waiting: 1}},
 		{"a new return payment waits", nil, pay("scheduled", "return"), domain.MoneyDelta{Headroom: -300, Waiting: 1}},
-		{"falling due", ptr(pay("scheduled", "date")), pay("due", "date"), domain.MoneyDelta{Due: 300}},
-		{"a milestone falling due stops waiting", ptr(pay("scheduled", "milestone")), pay("due", "milestone"), domain.MoneyDelta{Due: 300, Waiting: -1}},
-		{"paid when due", ptr(pay("due", "date")), pay("paid", "date"), domain.MoneyDelta{Due: -300, Paid: 300}},
+		{"falling due", ptr(pay("scheduled", "date")), pay("due", "date"), domain.MoneyDelta{Due: 300, DueCount: 1}},
+		{"a milestone falling due stops waiting", ptr(pay("scheduled", "milestone")), pay("due", "milestone"), domain.MoneyDelta{Due: 300, Waiting: -1, DueCount: 1}},
+		{"paid when due", ptr(pay("due", "date")), pay("paid", "date"), domain.MoneyDelta{Due: -300, Paid: 300, DueCount: -1}},
 		{"paid early", ptr(pay("scheduled", "milestone")), pay("paid", "milestone"), domain.MoneyDelta{Paid: 300, Waiting: -1}},
 		{"paid again (a corrected date)", ptr(pay("paid", "date")), pay("paid", "date"), domain.MoneyDelta{}},
 		{"cancelled before it fell due", ptr(pay("scheduled", "return")), pay("cancelled", "return"), domain.MoneyDelta{Headroom: 300, Waiting: -1}},
-		{"cancelled when due", ptr(pay("due", "date")), pay("cancelled", "date"), domain.MoneyDelta{Headroom: 300, Due: -300}},
+		{"cancelled when due", ptr(pay("due", "date")), pay("cancelled", "date"), domain.MoneyDelta{Headroom: 300, Due: -300, DueCount: -1}},
 	}
 	for _, c := range cases {
 		if got := domain.PaymentDelta(c.before, c.after); !reflect.DeepEqual(got, c.want) {
@@ -286,6 +286,9 @@ func TestPaymentDelta(t *testing.T) {
 	}
 	if !(domain.MoneyDelta{SpentBy: map[domain.BudgetCategory]int64{"staff": 0}}).IsZero() {
 		t.Error("a delta of zeros is not zero")
+	}
+	if (domain.MoneyDelta{DueCount: 1}).IsZero() {
+		t.Error("a payment falling due moves nothing")
 	}
 	if (domain.MoneyDelta{SpentBy: map[domain.BudgetCategory]int64{"staff": 1}}).IsZero() {
 		t.Error("a delta of spend by category is zero")

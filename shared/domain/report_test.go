@@ -277,3 +277,39 @@ func TestPortfolioItemByRole(t *testing.T) {
 		t.Errorf("an administrator's roles %v, want []", it.Roles)
 	}
 }
+
+// TestPaidAndSpentDays: a payment counts on the day it was paid while it
+// stands paid; a spend return on the day its period ends, its correction
+// taking the old one's figure back.
+func TestPaidAndSpentDays(t *testing.T) {
+	t.Parallel()
+	d := domain.MustDate
+	due := domain.Payment{AmountPence: 300, Status: domain.PaymentDue}
+	paid := domain.Payment{AmountPence: 300, Status: domain.PaymentPaid, PaidDate: d("2025-05-10")}
+	moved := paid
+	moved.PaidDate = d("2025-06-01")
+	cases := []struct {
+		name   string
+		before *domain.Payment
+		after  domain.Payment
+		want   map[domain.Date]int64
+	}{
+		{"paid", &due, paid, map[domain.Date]int64{d("2025-05-10"): 300}},
+		{"its date corrected", &paid, moved, map[domain.Date]int64{d("2025-05-10"): -300, d("2025-06-01"): 300}},
+		{"paid again, the same", &paid, paid, map[domain.Date]int64{}},
+		{"falling due", nil, due, map[domain.Date]int64{}},
+	}
+	for _, c := range cases {
+		if got := domain.PaidDays(c.before, c.after); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	old := domain.SpendReturn{PeriodEnd: d("2025-06-30"), TotalPence: 120}
+	fix := domain.SpendReturn{PeriodEnd: d("2025-06-30"), TotalPence: 150}
+	if got := domain.SpentDays(fix, &old); !reflect.DeepEqual(got, map[domain.Date]int64{d("2025-06-30"): 30}) {
+		t.Errorf("a correction: %v", got)
+	}
+	if got := domain.SpentDays(old, nil); !reflect.DeepEqual(got, map[domain.Date]int64{d("2025-06-30"): 120}) {
+		t.Errorf("a first return: %v", got)
+	}
+}
