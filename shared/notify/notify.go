@@ -124,49 +124,66 @@ func (n *Notifier) Run(ctx context.Context) (Report, error) {
 	return r.report, err
 }
 
-// changed visits programmes whose figures changed since the last run.
+// changed visits programmes whose figures changed since the last run. The
+// changed-programme index is spread over store.Shards partitions: one
+// reader a shard pages through it, all at once, and Workers visit what
+// they find, whichever shard it came from.
 func (r *run) changed(ctx context.Context) error {
+	work := make(chan store.DirtyProgramme)
+	readErrs := make([]error, store.Shards)
+	var readers sync.WaitGroup
+	for shard := range store.Shards {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			readErrs[shard] = r.readShard(ctx, shard, work)
+		}()
+	}
+	go func() {
+		readers.Wait()
+		close(work)
+	}()
+	workErrs := make([]error, Workers)
+	var workers sync.WaitGroup
+	for w := range Workers {
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
+			for d := range work {
+				r.count(func(rep *Report) { rep.ProgrammesChanged++ })
+				if err := r.checkProgramme(ctx, d); err != nil {
+					workErrs[w] = errors.Join(workErrs[w], err)
+				}
+			}
+		}()
+	}
+	workers.Wait()
+	return errors.Join(append(readErrs, workErrs...)...)
+}
+
+// readShard sends every programme in one shard of the changed-programme
+// index to work, a page at a time. Each programme is visited by one
+// worker; claims and the marker's conditional clear keep concurrent work
+// (overlapping runs) exact.
+func (r *run) readShard(ctx context.Context, shard int, work chan<- store.DirtyProgramme) error {
 	p := service.Page{Limit: service.MaxLimit}
 	for {
-		dirty, next, err := r.Store.DirtyProgrammes(ctx, p)
+		dirty, next, err := r.Store.DirtyProgrammes(ctx, shard, p)
 		if err != nil {
 			return err
 		}
-		if err := r.eachParallel(ctx, dirty); err != nil {
-			return err
+		for _, d := range dirty {
+			select {
+			case work <- d:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
 		}
 		if next == "" {
 			return nil
 		}
 		p.Cursor = next
 	}
-}
-
-// eachParallel visits a page of changed programmes with up to Workers at
-// once. Each programme is visited by one worker; claims and the marker's
-// conditional clear keep concurrent work exact.
-func (r *run) eachParallel(ctx context.Context, dirty []store.DirtyProgramme) error {
-	work := make(chan store.DirtyProgramme)
-	errs := make([]error, Workers)
-	var wg sync.WaitGroup
-	for w := range Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for d := range work {
-				r.count(func(rep *Report) { rep.ProgrammesChanged++ })
-				if err := r.checkProgramme(ctx, d); err != nil {
-					errs[w] = errors.Join(errs[w], err)
-				}
-			}
-		}()
-	}
-	for _, d := range dirty {
-		work <- d
-	}
-	close(work)
-	wg.Wait()
-	return errors.Join(errs...)
 }
 
 func (r *run) checkProgramme(ctx context.Context, d store.DirtyProgramme) error {
@@ -197,13 +214,31 @@ func (r *run) checkProgramme(ctx context.Context, d store.DirtyProgramme) error 
 	return r.Store.ClearDirty(ctx, d.ProgrammeID, d.Changes)
 }
 
+// eachShard runs each for every shard of the notifier's indexes at once
+// and waits for them all. A shard holds whole programmes (store.ShardOf),
+// so one programme's work stays in order while the shards, on the day
+// after a shared deadline each with thousands of entries, go in parallel.
+func (r *run) eachShard(ctx context.Context, each func(ctx context.Context, shard int) error) error {
+	errs := make([]error, store.Shards)
+	var wg sync.WaitGroup
+	for shard := range store.Shards {
+		wg.Go(func() { errs[shard] = each(ctx, shard) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
 // due visits targets whose time-driven check (quarter mark, weekly, day
 // after the deadline) has come.
 func (r *run) due(ctx context.Context) error {
+	return r.eachShard(ctx, r.dueShard)
+}
+
+func (r *run) dueShard(ctx context.Context, shard int) error {
 	today := domain.DateOf(r.now)
 	p := service.Page{Limit: service.MaxLimit}
 	for {
-		due, next, err := r.Store.DueTargets(ctx, today, p)
+		due, next, err := r.Store.DueTargets(ctx, shard, today, p)
 		if err != nil {
 			return err
 		}
@@ -400,11 +435,16 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 	return nil
 }
 
-// send delivers every pending notification this run can lease.
+// send delivers every pending notification this run can lease, a shard
+// of the pending index at a time each.
 func (r *run) send(ctx context.Context) error {
+	return r.eachShard(ctx, r.sendShard)
+}
+
+func (r *run) sendShard(ctx context.Context, shard int) error {
 	p := service.Page{Limit: service.MaxLimit}
 	for {
-		pending, next, err := r.Store.PendingNotifications(ctx, p)
+		pending, next, err := r.Store.PendingNotifications(ctx, shard, p)
 		if err != nil {
 			return err
 		}

@@ -24,10 +24,14 @@ import (
 
 // duePayments makes due the dated payments whose date has come.
 func (r *run) duePayments(ctx context.Context) error {
+	return r.eachShard(ctx, r.duePaymentsShard)
+}
+
+func (r *run) duePaymentsShard(ctx context.Context, shard int) error {
 	today := domain.DateOf(r.now)
 	p := service.Page{Limit: service.MaxLimit}
 	for {
-		due, next, err := r.Store.DuePayments(ctx, today, p)
+		due, next, err := r.Store.DuePayments(ctx, shard, today, p)
 		if err != nil {
 			return err
 		}

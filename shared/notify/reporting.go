@@ -26,10 +26,14 @@ const GenerationGrace = time.Minute
 
 // returns looks at every return due a look today.
 func (r *run) returns(ctx context.Context) error {
+	return r.eachShard(ctx, r.returnsShard)
+}
+
+func (r *run) returnsShard(ctx context.Context, shard int) error {
 	today := domain.DateOf(r.now)
 	p := service.Page{Limit: service.MaxLimit}
 	for {
-		due, next, err := r.Store.DueReturns(ctx, today, p)
+		due, next, err := r.Store.DueReturns(ctx, shard, today, p)
 		if err != nil {
 			return err
 		}
@@ -113,9 +117,13 @@ func (r *run) schedule(ctx context.Context, pd *programmeData, id string) (domai
 // of a schedule (or a project) whose request died after recording it.
 func (r *run) generations(ctx context.Context) error {
 	svc := service.New(r.Store, func() time.Time { return r.now })
+	return r.eachShard(ctx, func(ctx context.Context, shard int) error { return r.generationsShard(ctx, svc, shard) })
+}
+
+func (r *run) generationsShard(ctx context.Context, svc *service.Service, shard int) error {
 	p := service.Page{Limit: service.MaxLimit}
 	for {
-		gens, next, err := r.Store.Generations(ctx, r.now.Add(-GenerationGrace), p)
+		gens, next, err := r.Store.Generations(ctx, shard, r.now.Add(-GenerationGrace), p)
 		if err != nil {
 			return err
 		}

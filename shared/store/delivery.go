@@ -239,7 +239,7 @@ func (s *Store) figureItems(t *tx, programmeID string, fc domain.FigureChange, a
 	if len(fc.Count)+len(fc.Uncount) > 0 {
 		changedAt = at
 	}
-	t.add(s.totalsUpdate(programmeID, d, changedAt), nil)
+	s.addTotals(t, programmeID, d, changedAt, nil)
 	for _, u := range s.seriesUpdates(programmeID, series, measures) {
 		t.add(u, nil)
 	}

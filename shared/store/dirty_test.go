@@ -11,10 +11,11 @@ import (
 	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
-// dirty returns the programme's entry in the changed-programmes index, if any.
+// dirty returns the programme's entry in its shard of the
+// changed-programmes index, if any.
 func dirty(t *testing.T, st *store.Store, programmeID string) (store.DirtyProgramme, bool) {
 	t.Helper()
-	all, _, err := st.DirtyProgrammes(context.Background(), service.Page{Limit: service.MaxLimit})
+	all, _, err := st.DirtyProgrammes(context.Background(), store.ShardOf(programmeID), service.Page{Limit: service.MaxLimit})
 	if err != nil {
 		t.Fatal(err)
 	}

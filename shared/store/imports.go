@@ -100,7 +100,7 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 		newProject := !projects[o.ProjectID]
 		cohort := domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID)
 		newCohort := o.CohortID != "" && !cohorts[cohort]
-		shared := 3 + len(rs) + len(projects) + len(cohorts) // lock, setup, totals; stats
+		shared := 4 + len(rs) + len(projects) + len(cohorts) // lock, setup, totals, changed marker; stats
 		if newProject {
 			shared++
 		}
@@ -228,7 +228,7 @@ func figureDeltas(d deltas, series map[domain.SeriesKey]map[domain.Date]map[doma
 		pendingDeltas(d, o, -1)
 	}
 	if len(fc.Count)+len(fc.Uncount) > 0 {
-		d["changes"] = 1 // changedAt and the dirty marker: named as one more
+		d["changes"] = 1 // changedAt: named as one more
 	}
 }
 

@@ -37,9 +37,9 @@ import (
 // Two sparse indexes let the notifier find what may fall due without
 // reading payments: a scheduled date payment is in GSI2 under PAYDUE by
 // its due date, and a scheduled payment waiting on a target or return is in
-// GSI1 under PAYWAIT#<programme>. The totals item counts the latter
-// ("paywait"), so the notifier queries them only for a programme that has
-// some.
+// GSI1 under PAYWAIT#<programme>. The programme's changed marker counts
+// the latter ("paywait", changed.go), so the notifier queries them only for
+// a programme that has some.
 const (
 	payDueIndex = "PAYDUE" // GSI2 on a scheduled date payment: GSI2SK = <dueDate>#<programmeId>#<paymentId>
 	payWaitKey  = "PAYWAIT#"
@@ -59,7 +59,7 @@ func paymentKeys(programmeID string, p domain.Payment) keys {
 	}
 	switch {
 	case p.Trigger.Kind == domain.TriggerDate && p.DueDate != nil:
-		k.GSI2PK, k.GSI2SK = payDueIndex, p.DueDate.String()+"#"+programmeID+"#"+p.ID
+		k.GSI2PK, k.GSI2SK = shardKeyOf(payDueIndex, programmeID), p.DueDate.String()+"#"+programmeID+"#"+p.ID
 	case p.Trigger.Waits():
 		k.GSI1PK, k.GSI1SK = payWaitKey+programmeID, p.GrantID+"#"+p.ID
 	}
@@ -129,7 +129,8 @@ func (s *Store) addMoney(t *tx, programmeID string, g domain.Grant, d domain.Mon
 		t.add(item, fail)
 	}
 	if d.Waiting != 0 || !at.IsZero() {
-		t.add(s.totalsUpdate(programmeID, deltas{"paywait": float64(d.Waiting)}, at), nil)
+		// The changed marker only: a payment moves no figure of TOTALS.
+		t.add(s.markerUpdate(programmeID, d.Waiting, !at.IsZero()), nil)
 	}
 	// What a portfolio reads: the grant's paid and its payments due, on
 	// the funding item (see grants.go).
@@ -212,7 +213,7 @@ func (s *Store) FallDue(ctx context.Context, programmeID string, g domain.Grant,
 	s.addMoney(t, programmeID, g, domain.PaymentDelta(&before, after), 0, time.Time{})
 	s.moneyDays(t, programmeID, g.ID, domain.PaidDays(&before, after), nil)
 	noteItem, err := record(note, "notification", keys{PK: pkProgramme(note.ProgrammeID), SK: skNotification(note.ID),
-		GSI1PK: pendingIndex, GSI1SK: note.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + note.ProgrammeID + "#" + note.ID})
+		GSI1PK: shardKeyOf(pendingIndex, note.ProgrammeID), GSI1SK: note.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + note.ProgrammeID + "#" + note.ID})
 	if err != nil {
 		return false, err
 	}
@@ -375,8 +376,11 @@ type DuePayment struct {
 
 // DuePayments lists scheduled date payments due on or before today, from
 // their index (one Query a page): payments themselves are never scanned.
-func (s *Store) DuePayments(ctx context.Context, today domain.Date, p service.Page) ([]DuePayment, string, error) {
-	q := query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK", pk: payDueIndex}
+func (s *Store) DuePayments(ctx context.Context, shard int, today domain.Date, p service.Page) ([]DuePayment, string, error) {
+	if err := checkShard("due payments", shard); err != nil {
+		return nil, "", err
+	}
+	q := query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK", pk: shardKey(payDueIndex, shard)}
 	start, err := decodeCursor(p.Cursor, q)
 	if err != nil {
 		return nil, "", err
@@ -388,7 +392,7 @@ func (s *Store) DuePayments(ctx context.Context, today domain.Date, p service.Pa
 	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
 		TableName: &s.table, IndexName: aws.String("GSI2"),
 		KeyConditionExpression:    aws.String("GSI2PK = :due AND GSI2SK < :until"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":due": str(payDueIndex), ":until": str(today.AddDays(1).String())},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":due": str(q.pk), ":until": str(today.AddDays(1).String())},
 		ExclusiveStartKey:         start, Limit: aws.Int32(int32(limit)),
 	})
 	if err != nil {

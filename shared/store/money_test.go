@@ -15,6 +15,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
@@ -132,7 +133,7 @@ func TestPaymentIndexes(t *testing.T) {
 		var out []string
 		p := service.Page{Limit: 2}
 		for {
-			due, next, err := w.st.DuePayments(ctx, day, p)
+			due, next, err := w.st.DuePayments(ctx, store.ShardOf(w.P), day, p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -186,7 +187,7 @@ func TestPaymentIndexes(t *testing.T) {
 		t.Errorf("%d payments counted waiting after the only one fell due", d.PaymentsWaiting)
 	}
 	// Pending emails: the two that fell due, in the notifier's index.
-	pending, _, err := w.st.PendingNotifications(ctx, service.Page{Limit: 100})
+	pending, _, err := w.st.PendingNotifications(ctx, store.ShardOf(w.P), service.Page{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

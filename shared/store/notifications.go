@@ -19,58 +19,10 @@ import (
 // needs it: programmes whose figures changed, targets due a time-driven
 // check, and notifications still to send.
 const (
-	dirtyIndex   = "DIRTY"   // GSI1 on a totals item
+	dirtyIndex   = "DIRTY"   // GSI1 on a programme's changed marker, DIRTY#<shard> (changed.go)
 	dueIndex     = "DUE"     // GSI2 on a target: GSI2SK = <next check date>#<programmeId>#<targetId>
 	pendingIndex = "PENDING" // GSI1 on a notification while it is pending
 )
-
-// DirtyProgramme is a programme whose figures changed since the notifier
-// last looked, and when they last changed.
-type DirtyProgramme struct {
-	ProgrammeID string
-	Changes     int64 // how many changes the totals have counted
-	// PaymentsWaiting is how many of its payments wait on a target or a
-	// return: read off the same item, so a programme with none costs the
-	// notifier no query of them.
-	PaymentsWaiting int64
-}
-
-// DirtyProgrammes lists programmes in the dirty index (one Query a page).
-func (s *Store) DirtyProgrammes(ctx context.Context, p service.Page) ([]DirtyProgramme, string, error) {
-	var out []DirtyProgramme
-	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: dirtyIndex}, p, func(item Item) error {
-		var d struct {
-			ID      string `json:"GSI1SK"`
-			Changes int64  `json:"changes"`
-			Waiting int64  `json:"paywait"`
-		}
-		if err := unmarshal(item, &d); err != nil {
-			return err
-		}
-		out = append(out, DirtyProgramme{ProgrammeID: d.ID, Changes: d.Changes, PaymentsWaiting: d.Waiting})
-		return nil
-	})
-	if err != nil {
-		return nil, "", fmt.Errorf("list changed programmes: %w", err)
-	}
-	return out, next, nil
-}
-
-// ClearDirty takes a programme out of the dirty index, unless its figures
-// changed again since it counted changes (then the next run looks again).
-func (s *Store) ClearDirty(ctx context.Context, programmeID string, changes int64) error {
-	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &s.table, Key: key(pkProgramme(programmeID), skTotals),
-		UpdateExpression:          aws.String("REMOVE GSI1PK, GSI1SK"),
-		ConditionExpression:       aws.String("changes = :seen"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":seen": num(changes)},
-	})
-	var ccf *types.ConditionalCheckFailedException
-	if err != nil && !errors.As(err, &ccf) {
-		return fmt.Errorf("clear changed marker of %s: %w", programmeID, classify(err))
-	}
-	return nil
-}
 
 // DueTarget is a target due a time-driven check.
 type DueTarget struct {
@@ -80,8 +32,12 @@ type DueTarget struct {
 }
 
 // DueTargets lists targets whose next check falls on or before today.
-func (s *Store) DueTargets(ctx context.Context, today domain.Date, p service.Page) ([]DueTarget, string, error) {
-	start, err := decodeCursor(p.Cursor, query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK", pk: dueIndex})
+func (s *Store) DueTargets(ctx context.Context, shard int, today domain.Date, p service.Page) ([]DueTarget, string, error) {
+	if err := checkShard("due targets", shard); err != nil {
+		return nil, "", err
+	}
+	pk := shardKey(dueIndex, shard)
+	start, err := decodeCursor(p.Cursor, query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK", pk: pk})
 	if err != nil {
 		return nil, "", err
 	}
@@ -92,7 +48,7 @@ func (s *Store) DueTargets(ctx context.Context, today domain.Date, p service.Pag
 	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
 		TableName: &s.table, IndexName: aws.String("GSI2"),
 		KeyConditionExpression:    aws.String("GSI2PK = :due AND GSI2SK < :until"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":due": str(dueIndex), ":until": str(today.AddDays(1).String())},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":due": str(pk), ":until": str(today.AddDays(1).String())},
 		ExclusiveStartKey:         start, Limit: aws.Int32(int32(limit)),
 	})
 	if err != nil {
@@ -177,7 +133,7 @@ func (s *Store) notificationPut(n domain.Notification) (types.TransactWriteItem,
 	if n.Status == domain.NotificationPending {
 		// Only what is still to send is in the index the sender reads: a
 		// threshold covered by another's email is recorded sent at once.
-		k.GSI1PK, k.GSI1SK = pendingIndex, n.CreatedAt.UTC().Format(time.RFC3339Nano)+"#"+n.ProgrammeID+"#"+n.ID
+		k.GSI1PK, k.GSI1SK = shardKeyOf(pendingIndex, n.ProgrammeID), n.CreatedAt.UTC().Format(time.RFC3339Nano)+"#"+n.ProgrammeID+"#"+n.ID
 	}
 	item, err := record(n, "notification", k)
 	if err != nil {
@@ -218,9 +174,12 @@ func (s *Store) SetRecipients(ctx context.Context, programmeID, id string, recip
 }
 
 // PendingNotifications lists notifications not yet sent or failed, oldest first.
-func (s *Store) PendingNotifications(ctx context.Context, p service.Page) ([]domain.Notification, string, error) {
+func (s *Store) PendingNotifications(ctx context.Context, shard int, p service.Page) ([]domain.Notification, string, error) {
+	if err := checkShard("pending notifications", shard); err != nil {
+		return nil, "", err
+	}
 	var out []domain.Notification
-	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: pendingIndex}, p,
+	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: shardKey(pendingIndex, shard)}, p,
 		func(item Item) error { return appendDecoded(item, &out) })
 	if err != nil {
 		return nil, "", fmt.Errorf("list pending notifications: %w", err)

@@ -189,7 +189,7 @@ func (s *Store) setupCheck(programmeID string, seq int64) types.TransactWriteIte
 // genPut is the transaction item recording a generation.
 func (s *Store) genPut(g service.Generation) (types.TransactWriteItem, error) {
 	item, err := record(genItem(g), "generation", keys{PK: pkProgramme(g.ProgrammeID), SK: skGeneration(g.ID),
-		GSI1PK: genIndex, GSI1SK: g.StartedAt.UTC().Format(time.RFC3339Nano) + "#" + g.ProgrammeID + "#" + g.ID})
+		GSI1PK: shardKeyOf(genIndex, g.ProgrammeID), GSI1SK: g.StartedAt.UTC().Format(time.RFC3339Nano) + "#" + g.ProgrammeID + "#" + g.ID})
 	if err != nil {
 		return types.TransactWriteItem{}, err
 	}
@@ -276,9 +276,12 @@ func (s *Store) FinishGeneration(ctx context.Context, programmeID, genID string)
 
 // Generations lists generations started before before, oldest first: those
 // a failed request left unfinished, for the notifier to finish.
-func (s *Store) Generations(ctx context.Context, before time.Time, p service.Page) ([]service.Generation, string, error) {
+func (s *Store) Generations(ctx context.Context, shard int, before time.Time, p service.Page) ([]service.Generation, string, error) {
+	if err := checkShard("unfinished generations", shard); err != nil {
+		return nil, "", err
+	}
 	var out []service.Generation
-	q := query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: genIndex}
+	q := query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: shardKey(genIndex, shard)}
 	q.filter = func(item Item) bool {
 		v, ok := item["GSI1SK"].(*types.AttributeValueMemberS)
 		return ok && v.Value < before.UTC().Format(time.RFC3339Nano)
@@ -307,8 +310,11 @@ type DueReturn struct {
 // DueReturns lists returns not yet sent whose next check falls on or
 // before today: one Query of the sparse index a page, so a run reads the
 // returns that need it and no others.
-func (s *Store) DueReturns(ctx context.Context, today domain.Date, p service.Page) ([]DueReturn, string, error) {
-	q := query{index: "GSI3", pkAttr: "GSI3PK", skAttr: "GSI3SK", pk: returnsDue}
+func (s *Store) DueReturns(ctx context.Context, shard int, today domain.Date, p service.Page) ([]DueReturn, string, error) {
+	if err := checkShard("due returns", shard); err != nil {
+		return nil, "", err
+	}
+	q := query{index: "GSI3", pkAttr: "GSI3PK", skAttr: "GSI3SK", pk: shardKey(returnsDue, shard)}
 	start, err := decodeCursor(p.Cursor, q)
 	if err != nil {
 		return nil, "", err
@@ -320,7 +326,7 @@ func (s *Store) DueReturns(ctx context.Context, today domain.Date, p service.Pag
 	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
 		TableName: &s.table, IndexName: aws.String("GSI3"),
 		KeyConditionExpression:    aws.String("GSI3PK = :due AND GSI3SK < :until"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":due": str(returnsDue), ":until": str(today.AddDays(1).String())},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":due": str(q.pk), ":until": str(today.AddDays(1).String())},
 		ExclusiveStartKey:         start, Limit: aws.Int32(int32(limit)),
 	})
 	if err != nil {
@@ -402,7 +408,7 @@ func (s *Store) RecheckReturns(ctx context.Context, programmeID, scheduleID stri
 			if err != nil {
 				return err
 			}
-			vals, _ := marshal(map[string]any{":due": returnsDue, ":key": returnDueKey(programmeID, r.ID, on), ":expected": domain.StateExpected})
+			vals, _ := marshal(map[string]any{":due": shardKeyOf(returnsDue, programmeID), ":key": returnDueKey(programmeID, r.ID, on), ":expected": domain.StateExpected})
 			_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 				TableName: &s.table, Key: key(pkProgramme(programmeID), skReturn(r.ProjectID, r.ScheduleID, r.PeriodStart)),
 				UpdateExpression:          aws.String("SET GSI3PK = :due, GSI3SK = :key"),

@@ -85,7 +85,7 @@ func returnRecord(programmeID string, r domain.Return) (Item, error) {
 		GSI1PK: returnPartition(programmeID, r.ScheduleID, r.State), GSI1SK: r.PeriodEnd.String() + "#" + r.ProjectID,
 		GSI2PK: projectReturnPartition(programmeID, r.ProjectID, r.ScheduleID, r.State), GSI2SK: r.PeriodEnd.String()}
 	if !r.Sent() {
-		k.GSI3PK, k.GSI3SK = returnsDue, returnDueKey(programmeID, r.ID, r.FirstCheck())
+		k.GSI3PK, k.GSI3SK = shardKeyOf(returnsDue, programmeID), returnDueKey(programmeID, r.ID, r.FirstCheck())
 	}
 	return record(toItem(r), "return", k)
 }

@@ -27,7 +27,7 @@ func (s *Store) targetRefs(t *tx, programmeID string, tg domain.Target) *tx {
 func targetKeys(programmeID string, t domain.Target, due domain.Date) keys {
 	k := keys{PK: pkProgramme(programmeID), SK: skTarget(t.ID)}
 	if !due.IsZero() {
-		k.GSI2PK, k.GSI2SK = dueIndex, dueKey(programmeID, t.ID, due)
+		k.GSI2PK, k.GSI2SK = shardKeyOf(dueIndex, programmeID), dueKey(programmeID, t.ID, due)
 	}
 	return k
 }
@@ -66,7 +66,7 @@ func (s *Store) CreateTarget(ctx context.Context, programmeID string, tg domain.
 	if err != nil {
 		return err
 	}
-	t := s.create(&tx{}, item).add(s.totalsUpdateSet(programmeID, deltas{}, tg.UpdatedAt, sum), nil)
+	t := s.addTotals(s.create(&tx{}, item), programmeID, deltas{}, tg.UpdatedAt, sum)
 	if err := s.write(ctx, ch, s.targetRefs(t, programmeID, tg)); err != nil {
 		return fmt.Errorf("create target %s: %w", tg.ID, err)
 	}
@@ -84,7 +84,7 @@ func (s *Store) UpdateTarget(ctx context.Context, programmeID string, before, af
 	if err != nil {
 		return err
 	}
-	t := s.versioned(&tx{}, item, before.Version).add(s.totalsUpdateSet(programmeID, deltas{}, after.UpdatedAt, sum), nil)
+	t := s.addTotals(s.versioned(&tx{}, item, before.Version), programmeID, deltas{}, after.UpdatedAt, sum)
 	if err := s.write(ctx, ch, s.targetRefs(t, programmeID, after)); err != nil {
 		return fmt.Errorf("update target %s: %w", after.ID, err)
 	}

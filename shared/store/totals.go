@@ -29,11 +29,10 @@ import (
 //	ms_<measure>_n|_b|_l                     measure sums (respondents, weighted baseline, weighted latest)
 //	sm_<YYYY-MM>_<metric>                    programme totals by month of period end
 //	pd_<metric>, pd_n                        figures of submissions awaiting review, and how many
-//	changedAt, changes                       when an outcome or target last changed the figures, and how many times
+//	changedAt                                when an outcome or target last changed the figures
 //
-// While the figures have changed since the notifier last looked, the item
-// also carries GSI1PK=DIRTY, GSI1SK=<programmeId>: a sparse index of the
-// programmes the notifier must visit.
+// The item is in no index: the marker that tells the notifier the figures
+// changed is a small item of its own (changed.go), written beside it.
 type deltas map[string]float64
 
 func (d deltas) add(attr string, n float64) {
@@ -75,7 +74,8 @@ func pendingDeltas(d deltas, o domain.Outcome, sign float64) {
 func formatNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // totalsUpdate is the transaction item that applies d (and sets changedAt
-// when given) to a programme's totals.
+// when given) to a programme's totals. It does not mark the programme
+// changed for the notifier: addTotals does both.
 func (s *Store) totalsUpdate(programmeID string, d deltas, changedAt time.Time) types.TransactWriteItem {
 	return s.totalsUpdateSet(programmeID, d, changedAt, nil)
 }
@@ -102,23 +102,15 @@ func (s *Store) totalsUpdateSet(programmeID string, d deltas, changedAt time.Tim
 		adds = append(adds, n+" "+v)
 	}
 	var expr []string
-	if !changedAt.IsZero() {
-		// Figures changed: count the change, and put the programme in the
-		// sparse "dirty" index the notifier reads, in the same transaction
-		// as the change itself. The notifier clears the marker only if the
-		// count is still what it saw (two changes can share a timestamp).
-		names["#changes"], values[":one"] = "changes", num(1)
-		adds = append(adds, "#changes :one")
-	}
 	if len(adds) > 0 {
 		expr = append(expr, "ADD "+strings.Join(adds, ", "))
 	}
 	var sets []string
 	if !changedAt.IsZero() {
-		names["#changed"], names["#g1pk"], names["#g1sk"] = "changedAt", "GSI1PK", "GSI1SK"
+		// The marker the notifier reads is a separate item (addTotals).
+		names["#changed"] = "changedAt"
 		values[":changed"] = str(changedAt.UTC().Format(time.RFC3339Nano))
-		values[":dirty"], values[":pid"] = str(dirtyIndex), str(programmeID)
-		sets = append(sets, "#changed = :changed, #g1pk = :dirty, #g1sk = :pid")
+		sets = append(sets, "#changed = :changed")
 	}
 	setNames := make([]string, 0, len(set))
 	for a := range set {

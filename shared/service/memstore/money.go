@@ -118,7 +118,9 @@ func (s *Store) CreatePayment(_ context.Context, programmeID string, g domain.Gr
 		t.money(g, d, pay.AmountPence)
 		if d.Waiting != 0 {
 			// For the notifier to look: the target may be reached already.
-			t.totals(delta{at: pay.CreatedAt})
+			// As in the DynamoDB store, only the changed marker moves: no
+			// figure of the totals changed.
+			t.markChanged()
 		}
 	})
 }

@@ -89,6 +89,16 @@ func addIn(m *map[string]map[domain.Metric]int64, id string, metric domain.Metri
 	(*m)[id][metric] += n
 }
 
+// markChanged marks the programme changed for the notifier when the
+// change commits, without moving any figure (the DynamoDB store's changed
+// marker, written on its own).
+func (t *tx) markChanged() *tx {
+	return t.then(func(p *partition) {
+		p.changes++
+		p.dirty = true
+	})
+}
+
 // totals adds d to the programme's figures when the change commits.
 func (t *tx) totals(d delta) *tx {
 	return t.then(func(p *partition) { d.apply(p) })
@@ -130,7 +140,7 @@ func (d delta) apply(p *partition) {
 	}
 	if !d.at.IsZero() {
 		// The figures changed: count the change and mark the programme for
-		// the notifier, as the DynamoDB store's dirty index does.
+		// the notifier, as the DynamoDB store's changed marker does.
 		t.ChangedAt = d.at.UTC()
 		p.changes++
 		p.dirty = true

@@ -1,0 +1,49 @@
+package store
+
+import (
+	"fmt"
+	"hash/fnv"
+	"strconv"
+)
+
+// The notifier's indexes (DIRTY, DUE, PENDING, RDUE, RETGEN, PAYDUE) each
+// gather every programme under one constant partition key, and at 100,000
+// programmes some of those keys would take more than a partition's 1,000
+// writes a second: DIRTY on the busiest submission day, DUE, RDUE and
+// PENDING on the day after a shared deadline, when the notifier moves
+// every target and return of every programme at once (BENCHMARKS.md,
+// section 8; docs/dynamodb.md, "Partitions at scale"). So each key is
+// spread over Shards partition keys, <KEY>#0 … <KEY>#7, by a hash of the
+// programme id, and the notifier reads the shards of a key at once.
+//
+// A shard holds whole programmes: everything one programme has in an index
+// is under the same shard, so the notifier handles one programme's due
+// targets, returns and emails in order, and different shards in parallel.
+
+// Shards is how many partition keys each of the notifier's indexes is
+// spread over. Changing it strands entries written under the old spread:
+// the notifier would not find them until they were rewritten.
+const Shards = 8
+
+// ShardOf is the shard a programme's index entries go to: FNV-1a of its
+// id, so every writer and the notifier agree without reading anything.
+func ShardOf(programmeID string) int {
+	h := fnv.New32a()
+	h.Write([]byte(programmeID))
+	return int(h.Sum32() % Shards)
+}
+
+// shardKey is the partition key of shard in the index named base.
+func shardKey(base string, shard int) string { return base + "#" + strconv.Itoa(shard) }
+
+// shardKeyOf is the partition key a programme's entries in base take.
+func shardKeyOf(base, programmeID string) string { return shardKey(base, ShardOf(programmeID)) }
+
+// checkShard refuses a shard outside 0 … Shards-1: a caller's bug, not a
+// missing entry.
+func checkShard(what string, shard int) error {
+	if shard < 0 || shard >= Shards {
+		return fmt.Errorf("list %s: no shard %d (there are %d)", what, shard, Shards)
+	}
+	return nil
+}
