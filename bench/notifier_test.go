@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -259,7 +260,9 @@ func (tpl *template) clone(ctx context.Context, db *dynamodb.Client, table strin
 	r := strings.NewReplacer(pairs...)
 	var reqs []types.WriteRequest
 	for _, item := range tpl.items {
-		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: rewriteItem(item, r)}})
+		item = rewriteItem(item, r)
+		reshard(item, fresh[tpl.prog])
+		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 	}
 	for len(reqs) > 0 {
 		batch := reqs[:min(25, len(reqs))]
@@ -275,6 +278,26 @@ func (tpl *template) clone(ctx context.Context, db *dynamodb.Client, table strin
 	}
 	return seeded{prog: fresh[tpl.prog], project: fresh[tpl.project]}, len(tpl.items), nil
 }
+
+// reshard puts a cloned item's entries in the notifier's indexes
+// (<KEY>#<shard>) under the clone's own shard, as the store would have
+// written them: the shard follows the programme id, which the clone changed.
+func reshard(item map[string]types.AttributeValue, programmeID string) {
+	for _, attr := range []string{"GSI1PK", "GSI2PK", "GSI3PK"} {
+		v, ok := item[attr].(*types.AttributeValueMemberS)
+		if !ok {
+			continue
+		}
+		base, n, found := strings.Cut(v.Value, "#")
+		if _, err := strconv.Atoi(n); !found || err != nil || !slices.Contains(notifierIndexes, base) {
+			continue
+		}
+		item[attr] = &types.AttributeValueMemberS{Value: base + "#" + strconv.Itoa(store.ShardOf(programmeID))}
+	}
+}
+
+// notifierIndexes are the index keys spread over shards (store/shards.go).
+var notifierIndexes = []string{"DIRTY", "DUE", "PENDING", "RDUE", "RETGEN", "PAYDUE"}
 
 func rewriteItem(item map[string]types.AttributeValue, r *strings.Replacer) map[string]types.AttributeValue {
 	out := make(map[string]types.AttributeValue, len(item))

@@ -134,7 +134,7 @@ func benchReturns(b *testing.B, size int) {
 			if _, err := s.Plain.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table),
 				Key:              map[string]types.AttributeValue{"PK": pk, "SK": &types.AttributeValueMemberS{Value: "RETURN#" + r.ProjectID + "#" + r.ScheduleID + "#" + r.PeriodStart.String()}},
 				UpdateExpression: aws.String("SET GSI3PK = :due, GSI3SK = :key"),
-				ExpressionAttributeValues: map[string]types.AttributeValue{":due": &types.AttributeValueMemberS{Value: "RDUE"},
+				ExpressionAttributeValues: map[string]types.AttributeValue{":due": &types.AttributeValueMemberS{Value: "RDUE#" + strconv.Itoa(store.ShardOf(p.ID))},
 					":key": &types.AttributeValueMemberS{Value: "2026-03-13#" + p.ID + "#" + r.ID}}}); err != nil {
 				return err
 			}
