@@ -348,6 +348,7 @@ func BilledMs(a Action, cold bool) float64 {
 // Month works out a profile's usage and bill.
 func Month(p Profile, pr Prices) Bill {
 	u := Usage{}
+	invocations := 0.0
 	invoke := func(a Action, n, coldShare float64, viaAPI bool) {
 		f := Functions[a.Function]
 		gb := float64(f.MemoryMB) / 1024
@@ -361,7 +362,7 @@ func Month(p Profile, pr Prices) Bill {
 		u[LineDynamoReads] += n * a.RRU
 		u[LineSES] += n * float64(a.Emails)
 		u[LineLogsIngest] += n * ((1-coldShare)*LogBytesWarm + coldShare*LogBytesCold) / 1e9
-		u["invocations"] += n
+		invocations += n
 	}
 	nets := float64(p.Networks)
 	// One deployment, one notifier: its quiet runs are the runs that
@@ -403,10 +404,8 @@ func Month(p Profile, pr Prices) Bill {
 	// Kept RetentionDays: what is stored is that many days of ingestion.
 	u[LineLogsStorage] = u[LineLogsIngest] * RetentionDays / (SecondsPerMonth / 86400)
 	u[LineAlarms] = Alarms
-	inv := u["invocations"]
 	reservoir := XRayReservoirPerSecond * SecondsPerMonth
-	u[LineXRay] = math.Min(inv, reservoir) + XRaySampleRate*math.Max(0, inv-reservoir)
-	delete(u, "invocations")
+	u[LineXRay] = math.Min(invocations, reservoir) + XRaySampleRate*math.Max(0, invocations-reservoir)
 
 	price := map[string]float64{
 		LineLambdaRequests: pr.LambdaRequest, LineLambdaDuration: pr.LambdaGBSecond, LineHTTPAPI: pr.HTTPAPIRequest,
