@@ -6,6 +6,7 @@
 #   make assets   the web app's front end (nhsuk-frontend from npm) into shared/web/static/
 #   make deploy   build + sam deploy (STACK, PARAMS) + the web app's static files to S3/CloudFront
 #   make token    EMAIL=a@b.org GROUPS=admins
+#   make cost     the monthly AWS bill in pounds (BENCHMARKS.md, section 9)
 #   make seed | notify | bench | stop | clean
 
 STACK     ?= fundtrack
@@ -36,7 +37,7 @@ LAMBDA_FLAGS = -tags lambda.norpc -trimpath -ldflags "-s -w"
 # build-lambda-zip comes from github.com/aws/aws-lambda-go, pinned in go.mod.
 ZIPPER = $(BUILD_DIR)/.tools/build-lambda-zip
 
-.PHONY: all run test build assets deploy token seed notify bench stop stop-test status clean
+.PHONY: all run test build assets deploy token seed notify bench cost stop stop-test status clean
 
 all: test
 
@@ -110,6 +111,11 @@ seed:
 
 notify:
 	$(DEV_ENV) $(GO) run ./infra/notify
+
+# The cost model's tables; `go run ./infra/cost -w` writes them into
+# BENCHMARKS.md (a test in make test holds the two together).
+cost:
+	@$(GO) run ./infra/cost
 
 stop:
 	infra/stack.sh stop
