@@ -331,13 +331,14 @@ func (c *loadClient) act(kind int) int {
 		if c.role == "lead" {
 			projects = []int{0, 1, 2, 3, 4, 5}
 		}
-		// Their sheet of 2024's months so far: mostly rows fundtrack
-		// already has (unchanged), and a month or so new.
+		// Their sheet of 2024's months so far: rows fundtrack already
+		// has (unchanged) but the last month's, revised or not (so a
+		// correction or unchanged).
 		months := 1 + c.rng.IntN(12)
 		if c.role == "lead" {
 			months = 1 + c.rng.IntN(3)
 		}
-		c.timed(kind, 200, "POST", pp+"/imports", loadWorkbook(p, projects, months), domain.MediaXLSX)
+		c.timed(kind, 200, "POST", pp+"/imports", loadWorkbook(p, projects, months, c.rng.IntN(4)), domain.MediaXLSX)
 	default:
 		panic("no such kind")
 	}
@@ -367,16 +368,21 @@ func (c *loadClient) someGrant() int {
 
 // loadWorkbook is a programme's outcome figures as a project keeps them in
 // Excel: a row per project and month of 2024 up to months, the same
-// figures for the same project and month every time.
-func loadWorkbook(p *loadProg, projects []int, months int) []byte {
+// figures for the same project and month every time but the last month's
+// referrals, which are revised by revise.
+func loadWorkbook(p *loadProg, projects []int, months, revise int) []byte {
 	f := excelize.NewFile()
 	defer f.Close()
 	rows := [][]any{{"Project", "Period start", "Period end", "Referrals", "People into work", "Job starts"}}
 	for _, j := range projects {
 		for m := range months {
 			start := time.Date(2024, time.Month(1+m), 1, 0, 0, 0, 0, time.UTC)
+			referrals := 8 + (j+m)%7
+			if m == months-1 {
+				referrals += revise
+			}
 			rows = append(rows, []any{p.names[j], start.Format(time.DateOnly), start.AddDate(0, 1, -1).Format(time.DateOnly),
-				8 + (j+m)%7, (j + m) % 3, 1 + (j*m)%3})
+				referrals, (j + m) % 3, 1 + (j*m)%3})
 		}
 	}
 	for i, r := range rows {
@@ -772,7 +778,7 @@ func seedLoadProgramme(admin *loadClient, p *loadProg, i int, cast []*loadClient
 		return err
 	}
 	// 2024's figures, imported before review is on so they count.
-	if _, _, err = call(200, "POST", pp+"/imports", loadWorkbook(p, []int{0, 1, 2, 3, 4, 5}, 12), domain.MediaXLSX); err != nil {
+	if _, _, err = call(200, "POST", pp+"/imports", loadWorkbook(p, []int{0, 1, 2, 3, 4, 5}, 12, 0), domain.MediaXLSX); err != nil {
 		return err
 	}
 	h, _, err := call(200, "GET", pp, nil, "")
