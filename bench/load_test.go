@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -533,6 +534,7 @@ func BenchmarkLoad(b *testing.B) {
 	// The load: every client acts, one request after another, until the
 	// time is up.
 	loadBefore := loadAverage()
+	cpuBefore := processCPU()
 	before := s.Count.Snapshot()
 	began := time.Now()
 	deadline := began.Add(time.Duration(seconds) * time.Second)
@@ -557,6 +559,7 @@ func BenchmarkLoad(b *testing.B) {
 	wg.Wait()
 	elapsed := time.Since(began)
 	during := s.Count.Snapshot().Since(before)
+	cpu := processCPU() - cpuBefore
 	loadAfter := loadAverage()
 
 	var lat [nKinds][]time.Duration
@@ -661,6 +664,9 @@ func BenchmarkLoad(b *testing.B) {
 		b.ReportMetric(predicted/float64(max(1, len(all))), "ddb-req/action-alone")
 		b.ReportMetric(float64(loadErrs), "errors")
 		b.ReportMetric(float64(clients), "clients")
+		// This process's CPU (the runner's handler and the clients, not
+		// DynamoDB Local) per action, for what the machine spent where.
+		b.ReportMetric(ms(cpu)/float64(max(1, len(all))), "cpu-ms/action")
 		if b.N > 1 {
 			return
 		}
@@ -830,4 +836,13 @@ func opsPer(c testkit.Counts, actions int) string {
 		parts = append(parts, fmt.Sprintf("%s %.2f", op, float64(c.Ops[op])/float64(actions)))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// processCPU is the CPU time this process has used, user and system.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
