@@ -112,7 +112,6 @@ var loadRoles = []string{"lead", "project-lead", "funder", "project-lead", "proj
 // loadProg is one seeded programme.
 type loadProg struct {
 	id       string
-	etag     string // the programme's, to turn review on
 	projects [loadProjects]string
 	names    [loadProjects]string
 	funders  [loadFunders]string
@@ -127,6 +126,7 @@ type loadProg struct {
 	importing atomic.Bool
 }
 
+// pendingSub is a submission awaiting review: its project and id.
 type pendingSub struct{ project, id string }
 
 func (p *loadProg) path() string { return "/programmes/" + p.id }
@@ -304,7 +304,8 @@ func (c *loadClient) act(kind int) int {
 	case kPatchGrant:
 		// Each lead changes its own share of the grants, so two leads of
 		// a programme never race on one grant's ETag (that is a 412).
-		g := p.grants[c.rank+p.leads*c.rng.IntN(loadGrants/p.leads)]
+		// (With more than 12 leads a programme, some would share.)
+		g := p.grants[(c.rank+p.leads*c.rng.IntN(max(1, loadGrants/p.leads)))%loadGrants]
 		h, _, ok := c.timed(kGrant, 200, "GET", pp+"/grants/"+g, nil, "")
 		if !ok {
 			return kGrant
