@@ -1,6 +1,7 @@
 // Package bench_test holds fundtrack's benchmarks (`make bench`): cold
 // starts of the built Lambda functions, API latency and DynamoDB requests
-// per call, and the notifier at 2,000 and 10,000 targets. It has no Test
+// per call, the notifier at 2,000 and 10,000 targets, and a load of
+// concurrent clients over HTTP against the local runner. It has no Test
 // functions, so `go test ./...` only compiles it; everything here runs
 // under -bench. BENCHMARKS.md records and explains the results.
 package bench_test

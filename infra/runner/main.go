@@ -7,7 +7,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log"
@@ -20,16 +19,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/fundtrack/fundtrack/infra/cfn"
-	"github.com/fundtrack/fundtrack/infra/websignin"
+	"github.com/fundtrack/fundtrack/infra/runner/serve"
 	"github.com/fundtrack/fundtrack/shared/auth"
-	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
-	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
-	"github.com/fundtrack/fundtrack/shared/sheet/xlsx"
 	"github.com/fundtrack/fundtrack/shared/store"
-	"github.com/fundtrack/fundtrack/shared/web"
 )
 
 func main() {
@@ -71,22 +66,12 @@ func run() error {
 	}
 
 	local := auth.LocalFromEnv()
-	deps := platform.APIDeps(c, db, local)
-	deps.Service.WithWorkbooks(xlsx.Workbooks{}) // as the imports function reads workbooks
-	api := httpapi.Mount(httpapi.Functions(deps))
-
-	// The web app under /app/, as API Gateway routes it to the web
-	// function; here people sign in on a page of demo users.
-	webApp, err := newWebApp(c, db, local)
+	h, err := serve.Handler(c, db, local)
 	if err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/app", webApp)
-	mux.Handle("/app/", webApp)
-	mux.Handle("/", api)
 
-	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 
@@ -110,42 +95,6 @@ func run() error {
 		}
 		return nil
 	}
-}
-
-// defaultOperator runs the local demo: not an NHS organisation, so the
-// header shows no NHS logo unless FUNDTRACK_OPERATOR_IS_NHS=true says so.
-const defaultOperator = "fundtrack demo"
-
-// newWebApp wires the web app with the local sign-in. Sessions are sealed
-// with FUNDTRACK_SESSION_KEY if set, else with a key derived from the local
-// token secret, so they survive a restart of the runner. The header names
-// FUNDTRACK_OPERATOR_NAME (default "fundtrack demo") and carries the NHS
-// logo only with FUNDTRACK_OPERATOR_IS_NHS=true, as the template's
-// OperatorName and OperatorIsNHS do in AWS.
-func newWebApp(c platform.Config, db *dynamodb.Client, local auth.Local) (http.Handler, error) {
-	var codec *web.Codec
-	var err error
-	if k := os.Getenv("FUNDTRACK_SESSION_KEY"); k != "" {
-		codec, err = web.CodecFromBase64(k)
-	} else {
-		key := sha256.Sum256(append([]byte("fundtrack local web sessions\x00"), local.Secret...))
-		codec, err = web.NewCodec(key[:])
-	}
-	if err != nil {
-		return nil, fmt.Errorf("FUNDTRACK_SESSION_KEY: %w", err)
-	}
-	operator, err := webdeps.OperatorFromEnv()
-	if err != nil {
-		return nil, err
-	}
-	if operator.Name == "" {
-		operator.Name = defaultOperator
-	}
-	d := webdeps.Deps(c, db)
-	d.Service.WithWorkbooks(xlsx.Workbooks{}) // the import pages, which the imports function serves in AWS
-	d.Sessions, d.Operator = codec, operator
-	d.SignIn = websignin.Local{Codec: codec, AllowOthers: true}
-	return web.New(d), nil
 }
 
 func ensureTable(ctx context.Context, db *dynamodb.Client, table string) error {
