@@ -94,7 +94,7 @@ func importEvent(b *testing.B, path string, data []byte, as string) []byte {
 // (VmHWM, the Lambda memory size's measure), then the same for sending
 // the same file again (nothing to write) and for a dry run; and, from the
 // same import made in-process over a counted client, the DynamoDB requests
-// and transactions it takes. BENCHMARKS.md, section 5, records them.
+// and transactions it takes. BENCHMARKS.md, section 6, records them.
 func BenchmarkImport(b *testing.B) {
 	root := moduleRoot(b)
 	if runtime.GOOS != "linux" {

@@ -13,8 +13,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fundtrack/fundtrack/infra/cfn"
+	"github.com/fundtrack/fundtrack/shared/notify"
 )
 
 // nameProperty is, per resource type, the property that names the resource
@@ -538,4 +540,25 @@ func TestEveryFunctionChoosesItsMemory(t *testing.T) {
 			t.Errorf("%s: MemorySize %d is outside Lambda's 128-10,240 MB", fn.id, mb)
 		}
 	}
+}
+
+// TestNotifierLeaseOutlastsItsTimeout: a run holds an email's lease while
+// it sends; if the function's timeout were longer than the lease, a run
+// still alive could be overtaken mid-send and the email go twice.
+func TestNotifierLeaseOutlastsItsTimeout(t *testing.T) {
+	tpl := loadTemplate(t)
+	for _, fn := range functions(t, tpl) {
+		if fn.id != "NotifierFunction" {
+			continue
+		}
+		secs, ok := fn.props["Timeout"].(int)
+		if !ok {
+			t.Fatalf("NotifierFunction: no Timeout of its own (%v)", fn.props["Timeout"])
+		}
+		if timeout := time.Duration(secs) * time.Second; timeout >= notify.DefaultLease {
+			t.Errorf("NotifierFunction: Timeout %v is not shorter than notify.DefaultLease %v", timeout, notify.DefaultLease)
+		}
+		return
+	}
+	t.Fatal("no NotifierFunction in template.yaml")
 }

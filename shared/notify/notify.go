@@ -538,8 +538,13 @@ func (r *run) lease() time.Duration {
 	if r.Lease > 0 {
 		return r.Lease
 	}
-	return 2 * time.Minute
+	return DefaultLease
 }
+
+// DefaultLease outlasts the notifier function's 300 s timeout
+// (template.yaml), so a run still alive is never overtaken mid-send; a run
+// that died leaves its emails to the first run after the lease.
+const DefaultLease = 6 * time.Minute
 
 // short keeps an error readable in the notifications list.
 func short(err error) string {
