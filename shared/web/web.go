@@ -55,6 +55,9 @@ type Deps struct {
 	// pages link them there and the app serves none. The web function in
 	// AWS takes it from FUNDTRACK_STATIC_URL. It wins over Static.
 	StaticURL string
+	// Timeout bounds a page's work (RequestTimeout when zero; the import
+	// pages ImportRequestTimeout whatever it is). Tests shorten it.
+	Timeout time.Duration
 }
 
 // Operator is the organisation that runs a deployment.
@@ -152,6 +155,9 @@ func (a *app) outer(next http.Handler) http.Handler {
 		// Every page answers within the API's deadline: past it, database
 		// calls give up and the person sees the 503 page.
 		timeout := RequestTimeout
+		if a.Timeout > 0 {
+			timeout = a.Timeout
+		}
 		if importPage(r) {
 			timeout = ImportRequestTimeout
 		}

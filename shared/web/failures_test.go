@@ -1,0 +1,95 @@
+package web_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/fundtrack/fundtrack/infra/websignin"
+	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
+	"github.com/fundtrack/fundtrack/shared/store"
+	"github.com/fundtrack/fundtrack/shared/testkit"
+	"github.com/fundtrack/fundtrack/shared/web"
+)
+
+// hangingDB passes requests through until hang is set; then every read
+// waits for its context to end, as a database that stopped answering.
+type hangingDB struct {
+	store.DB
+	hang *atomic.Bool
+}
+
+func (h hangingDB) wait(ctx context.Context) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func (h hangingDB) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	if h.hang.Load() {
+		return nil, h.wait(ctx)
+	}
+	return h.DB.GetItem(ctx, in, o...)
+}
+
+func (h hangingDB) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	if h.hang.Load() {
+		return nil, h.wait(ctx)
+	}
+	return h.DB.BatchGetItem(ctx, in, o...)
+}
+
+func (h hangingDB) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	if h.hang.Load() {
+		return nil, h.wait(ctx)
+	}
+	return h.DB.Query(ctx, in, o...)
+}
+
+// TestPagesAnswerInTimeWhenTheDatabaseHangs: a page whose database stops
+// answering gives the 503 page, with Retry-After, once the page's deadline
+// passes, not a hang until Lambda's timeout cuts the person off.
+func TestPagesAnswerInTimeWhenTheDatabaseHangs(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t)
+	hang := &atomic.Bool{}
+	h := &webH{codec: web.RandomCodec(), logs: &testkit.LogBuffer{}, Svc: s.Svc, build: s.Build(t), store: s.Store}
+	deps := webdeps.Deps(s.Config(), hangingDB{DB: s.DB, hang: hang})
+	deps.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
+	deps.Sessions = h.codec
+	deps.SignIn = websignin.Local{Codec: h.codec, Users: cast}
+	deps.Timeout = 300 * time.Millisecond
+	srv := httptest.NewServer(web.New(deps))
+	t.Cleanup(srv.Close)
+	h.URL = srv.URL
+	f := h.fixture(t)
+	b := h.as(t, uLead)
+
+	hang.Store(true)
+	for _, path := range []string{"/app/", "/app/programmes/" + f.PID, "/app/programmes/" + f.PID + "/grants"} {
+		start := time.Now()
+		p := b.get(path)
+		took := time.Since(start)
+		if p.Status != http.StatusServiceUnavailable || p.Header.Get("Retry-After") == "" {
+			t.Errorf("GET %s with the database hung: %d, Retry-After %q", path, p.Status, p.Header.Get("Retry-After"))
+		}
+		if !strings.Contains(p.Body, "Try again") && !strings.Contains(p.Body, "try again") {
+			t.Errorf("GET %s: the 503 page does not ask to try again:\n%s", path, p.Body)
+		}
+		// Far past 300 ms would mean the deadline did not reach the
+		// database call (the 30 s client timeout would end it instead).
+		if took > 5*time.Second {
+			t.Errorf("GET %s took %v with a 300 ms deadline", path, took)
+		}
+	}
+	hang.Store(false)
+	if p := b.get("/app/programmes/" + f.PID); p.Status != http.StatusOK {
+		t.Errorf("once the database answers again: %d", p.Status)
+	}
+}
