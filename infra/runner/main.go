@@ -16,15 +16,11 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
-	"github.com/fundtrack/fundtrack/infra/cfn"
 	"github.com/fundtrack/fundtrack/infra/runner/serve"
 	"github.com/fundtrack/fundtrack/shared/auth"
 	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
-	"github.com/fundtrack/fundtrack/shared/store"
 )
 
 func main() {
@@ -61,7 +57,7 @@ func run() error {
 		return err
 	}
 	db := c.DynamoDB(cfg)
-	if err := ensureTable(ctx, db, c.Table); err != nil {
+	if err := serve.EnsureTables(ctx, db, c.Table); err != nil {
 		return err
 	}
 
@@ -81,7 +77,7 @@ func run() error {
 		c.WebBaseURL = "http://" + addr // emails link to this runner's web app
 	}
 	go notifyEveryMinute(ctx, notifierdeps.Notifier(c, db, notifierdeps.Sender(c, cfg)))
-	go keepTables(ctx, db, c.Table)
+	go serve.KeepTables(ctx, db, c.Table, 5*time.Second)
 
 	printWelcome(addr, mailPage, local)
 	select {
@@ -94,49 +90,6 @@ func run() error {
 			return err
 		}
 		return nil
-	}
-}
-
-func ensureTable(ctx context.Context, db *dynamodb.Client, table string) error {
-	path, err := cfn.FindTemplate()
-	if err != nil {
-		return err
-	}
-	tpl, err := cfn.Load(path)
-	if err != nil {
-		return err
-	}
-	// The records and the append-only audit trail, as template.yaml defines them.
-	for logicalID, name := range map[string]string{cfn.TableLogicalID: table, cfn.AuditTableLogicalID: store.AuditTableName(table)} {
-		in, ttl, err := cfn.TableInput(tpl, logicalID, name)
-		if err != nil {
-			return err
-		}
-		if err := cfn.EnsureTable(ctx, db, in, ttl); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// keepTables recreates the tables if they disappear (DynamoDB Local
-// restarted in memory, say), so the runner picks up again without a
-// restart; meanwhile requests answer 503. EnsureTable is a DescribeTable
-// when the tables are there.
-func keepTables(ctx context.Context, db *dynamodb.Client, table string) {
-	tick := time.NewTicker(5 * time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		check, cancel := context.WithTimeout(ctx, 4*time.Second)
-		if err := ensureTable(check, db, table); err != nil && ctx.Err() == nil {
-			log.Printf("tables: %v", err)
-		}
-		cancel()
 	}
 }
 
