@@ -95,6 +95,10 @@ bench)
 	go test -run '^$' -bench ColdStart -benchtime 9x -count=1 -timeout 30m ./bench/ | tee -a build/bench.txt
 	echo "== go test -run '^\$' -bench . -skip ColdStart -benchmem -count=1 -timeout 30m ./... (also in build/bench.txt)"
 	go test -run '^$' -bench . -skip ColdStart -benchmem -count=1 -timeout 30m ./... | tee -a build/bench.txt
+	# What a month costs, from the model whose inputs infra/cost's test
+	# keeps equal to the measured requests and units (BENCHMARKS.md, 9).
+	echo "== go run ./infra/cost (also in build/bench.txt)"
+	go run ./infra/cost | tee -a build/bench.txt
 	echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a build/bench.txt
 	;;
 esac
