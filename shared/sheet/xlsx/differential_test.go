@@ -355,3 +355,37 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadAsExcelize: whatever the bytes, the reader answers as excelize
+// did, but where it differs on purpose or by leaving parts unread:
+//   - a part that cannot be read whole (cut short, failing its checksum)
+//     is refused, where excelize read what it could of it;
+//   - parts the reader never reads (styles, theme, calculation chain,
+//     docProps) are not parsed, so their damage refuses nothing, where
+//     excelize refused the workbook.
+func FuzzReadAsExcelize(f *testing.F) {
+	for _, data := range differentialCases(f, 20) {
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var want domain.Sheet
+		var wantErr error
+		if panicked := func() (panicked bool) {
+			defer func() { panicked = recover() != nil }()
+			want, wantErr = excelizeRead(data)
+			return false
+		}(); panicked {
+			return
+		}
+		got, err := xlsx.Workbooks{}.Read(data)
+		if err != nil && strings.Contains(err.Error(), "cannot be read whole") {
+			return
+		}
+		if err == nil && wantErr != nil && strings.Contains(wantErr.Error(), "cannot be opened") {
+			return
+		}
+		if domain.ErrorCode(err) != domain.ErrorCode(wantErr) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("got %v %+v\nexcelize %v %+v", err, got, wantErr, want)
+		}
+	})
+}

@@ -57,18 +57,24 @@ func newPkg(zr *zip.Reader) pkg {
 }
 
 // read is a part's bytes, nil if there is no such part. Check has bounded
-// every part's size, and archive/zip inflates none past it.
+// every part's size, and archive/zip inflates none past it. A part that
+// cannot be read whole (cut short, or failing its checksum) is an error,
+// where excelize ignored it and read what it could: the one place this
+// reader is stricter on purpose, as such a part's cells cannot be trusted.
 func (p pkg) read(name string) ([]byte, error) {
 	f, ok := p[name]
 	if !ok {
 		return nil, nil
 	}
 	rc, err := f.Open()
-	if err != nil {
-		return nil, err
+	if err == nil {
+		defer rc.Close()
+		var b []byte
+		if b, err = io.ReadAll(rc); err == nil {
+			return b, nil
+		}
 	}
-	defer rc.Close()
-	return io.ReadAll(rc)
+	return nil, errors.New("its part " + name + " cannot be read whole: " + err.Error())
 }
 
 // sheetEntry is a <sheet> of xl/workbook.xml.
