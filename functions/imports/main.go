@@ -2,8 +2,9 @@
 // outcome figures: the API's import routes and their templates, and the
 // web app's import pages (API Gateway routes /app/programmes/{p}/imports…
 // here rather than to the web function). It is the only function that
-// reads Excel workbooks, so the only one that links excelize, whose
-// package init would otherwise add to every web page's cold start.
+// reads Excel workbooks (shared/sheet/xlsx, with the standard library
+// only: it links no excelize, whose package init alone put this function
+// at 2–3× a hello-world function's cold start; BENCHMARKS.md, section 6).
 package main
 
 import (

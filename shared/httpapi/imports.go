@@ -21,7 +21,7 @@ const ImportRequestTimeout = 26 * time.Second
 
 // NewImportsHandler serves spreadsheet imports and their templates (the
 // "imports" Lambda function). Only this function is given a reader of
-// Excel workbooks (service.WithWorkbooks), so only it links excelize.
+// Excel workbooks (service.WithWorkbooks), so only it links sheet/xlsx.
 func NewImportsHandler(d Deps) http.Handler {
 	if d.RequestTimeout <= 0 {
 		d.RequestTimeout = ImportRequestTimeout

@@ -1,8 +1,8 @@
 // Package sheet reads the spreadsheets people import (SPEC, "Spreadsheet
-// import") into domain.Sheet: CSV here, with only the standard library, and
-// Excel workbooks in sheet/xlsx, which links excelize and so only the
-// functions that take workbooks link it. Reading knows nothing of columns
-// or projects: domain.ReadImport does.
+// import") into domain.Sheet: CSV here and Excel workbooks in sheet/xlsx,
+// both with only the standard library (no package init of their own to
+// add to a cold start). Reading knows nothing of columns or projects:
+// domain.ReadImport does.
 package sheet
 
 import (

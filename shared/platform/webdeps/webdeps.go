@@ -34,10 +34,9 @@ func Deps(c platform.Config, db store.DB) web.Deps {
 // deps is what the web app needs in AWS and locally alike.
 func deps(c platform.Config, db store.DB) web.Deps {
 	return web.Deps{
-		// No reader of workbooks: the web function does not link excelize
-		// (its package init alone is 1.3 MB in 21,000 allocations), and
-		// API Gateway routes the import pages to the imports function,
-		// which adds one (functions/imports).
+		// No reader of workbooks: API Gateway routes the import pages
+		// to the imports function, which adds one (functions/imports),
+		// so the web function links no workbook code.
 		Service: service.New(c.Store(db), nil),
 		Logger:  slog.New(slog.NewJSONHandler(os.Stderr, nil)),
 		Giving:  c.Giving,

@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -195,5 +197,82 @@ func TestTemplateReadsBack(t *testing.T) {
 	f := domain.ReadImport(sh, []domain.Project{{ID: "01hq3v7k8m9n0p1q2r3s4t5v6a", Name: "Bradford IPS"}})
 	if f.Problems["rows[2].periodStart"] == "" || len(f.Columns.Metrics) != len(domain.Metrics) {
 		t.Errorf("the template's header reads, its rows want dates: %v", f.Problems)
+	}
+}
+
+// TestTemplateOpensInExcelize: the hand-written template is a workbook
+// excelize opens and reads as written: one sheet, "Figures", its header in
+// bold, project names as text (number format 49, "@"), columns B and C
+// formatted as dates (14), and the columns' widths.
+func TestTemplateOpensInExcelize(t *testing.T) {
+	header := domain.ImportHeaders()
+	projects := []string{"Bradford IPS", "=Leeds", "0123", "  spaced  ", `<&>"`, "a_x0041_b", "tab\there", "日本"}
+	data, err := xlsx.Workbooks{}.Template(header, projects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if list := f.GetSheetList(); len(list) != 1 || list[0] != "Figures" {
+		t.Fatalf("sheets %v", list)
+	}
+	rows, err := f.GetRows("Figures", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1+len(projects) || !slices.Equal(rows[0], header) {
+		t.Fatalf("rows %q", rows)
+	}
+	for i, p := range projects {
+		if len(rows[i+1]) != 1 || rows[i+1][0] != p {
+			t.Errorf("row %d: %q, want %q", i+2, rows[i+1], p)
+		}
+	}
+	numFmt := func(style int) (int, bool) {
+		s, err := f.GetStyle(style)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.NumFmt, s.Font != nil && s.Font.Bold
+	}
+	for i := range header {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+		style, err := f.GetCellStyle("Figures", cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, bold := numFmt(style); !bold {
+			t.Errorf("%s is not bold", cell)
+		}
+	}
+	for i := range projects {
+		style, _ := f.GetCellStyle("Figures", "A"+strconv.Itoa(i+2))
+		if n, bold := numFmt(style); n != 49 || bold {
+			t.Errorf("A%d: number format %d (bold %v), want 49, text", i+2, n, bold)
+		}
+	}
+	for col, want := range map[string]int{"A": 0, "B": 14, "C": 14, "D": 0, "M": 0} {
+		style, err := f.GetColStyle("Figures", col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := numFmt(style); n != want {
+			t.Errorf("column %s: number format %d, want %d", col, n, want)
+		}
+	}
+	for col, want := range map[string]float64{"A": 30, "B": 16, "C": 16, "M": 16} {
+		if w, err := f.GetColWidth("Figures", col); err != nil || w != want {
+			t.Errorf("column %s: width %v (%v), want %v", col, w, err, want)
+		}
+	}
+	// A date typed into B2 reads as a date.
+	if err := f.SetCellValue("Figures", "B2", 45748); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := f.GetCellValue("Figures", "B2"); v == "45748" {
+		t.Errorf("B2 shows %q: not formatted as a date", v)
 	}
 }
