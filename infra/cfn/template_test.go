@@ -464,14 +464,9 @@ func templateRoutes(t *testing.T, tpl map[string]any) map[string][]string {
 				}
 				continue
 			}
-			// The import pages are the web app's too, served by the imports
-			// function (the only one reading workbooks): Auth NONE, and no
-			// API route.
+			// Every page, the import pages too, is the web function's.
 			if strings.HasPrefix(path, "/app") {
-				if fn.name != importsFunction || !importPageRoutes[route] || !reflect.DeepEqual(p["Auth"], map[string]any{"Authorizer": "NONE"}) {
-					t.Errorf("%s.%s: %s (Auth %v): only the imports function serves web pages besides the web function: %v with Auth NONE",
-						fn.id, evName, route, p["Auth"], importPageRoutes)
-				}
+				t.Errorf("%s.%s: %s: only the web function serves pages under /app", fn.id, evName, route)
 				continue
 			}
 			// The health check and the OpenAPI document answer without a
@@ -494,16 +489,9 @@ const webFunction = "web"
 
 var webRoutes = map[string]bool{"ANY /app": true, "ANY /app/{proxy+}": true}
 
-// importsFunction serves the web app's import pages (importPageRoutes)
-// besides the API's import routes: only it reads Excel workbooks.
-const importsFunction = "imports"
-
-var importPageRoutes = map[string]bool{"ANY /app/programmes/{programmeId}/imports": true,
-	"ANY /app/programmes/{programmeId}/imports/{proxy+}": true}
-
 // servesPages reports whether a function serves web pages, and so needs
 // the web app's settings (session key, operator, static files).
-func servesPages(name string) bool { return name == webFunction || name == importsFunction }
+func servesPages(name string) bool { return name == webFunction }
 
 func TestWebFunctionRoutes(t *testing.T) {
 	tpl := loadTemplate(t)

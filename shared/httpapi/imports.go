@@ -20,8 +20,9 @@ import (
 const ImportRequestTimeout = 26 * time.Second
 
 // NewImportsHandler serves spreadsheet imports and their templates (the
-// "imports" Lambda function). Only this function is given a reader of
-// Excel workbooks (service.WithWorkbooks), so only it links sheet/xlsx.
+// "imports" Lambda function). Of the API functions only this one is given
+// a reader of Excel workbooks (service.WithWorkbooks), so only it links
+// sheet/xlsx; the web function's import pages have one too.
 func NewImportsHandler(d Deps) http.Handler {
 	if d.RequestTimeout <= 0 {
 		d.RequestTimeout = ImportRequestTimeout

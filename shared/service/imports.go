@@ -29,8 +29,9 @@ import (
 // one cut off half way is finished by sending it again.
 
 // Workbooks reads and writes Excel workbooks. Only the functions that take
-// imports are given one (WithWorkbooks), so no other links the code
-// behind it: without one, a workbook is refused as an unsupported media type.
+// imports (imports, and web for its import pages) are given one
+// (WithWorkbooks), so no other links the code behind it: without one, a
+// workbook is refused as an unsupported media type.
 type Workbooks interface {
 	// Read reads a workbook's first sheet, refusing what is not a workbook.
 	Read(data []byte) (domain.Sheet, error)

@@ -100,7 +100,7 @@ func NewAPI(t testing.TB, db store.DB, c APIConfig) *API {
 	if c.Now != nil {
 		deps.Service = service.New(c.Config.Store(db), c.Now)
 	}
-	deps.Service.WithWorkbooks(xlsx.Workbooks{}) // as the imports function reads workbooks
+	deps.Service.WithWorkbooks(xlsx.Workbooks{}) // as the imports function reads workbooks (the web app has its own)
 	a.Handler = httpapi.Mount(httpapi.Functions(deps))
 	served := a.Handler
 	if c.Around != nil {

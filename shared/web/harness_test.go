@@ -21,7 +21,6 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/service"
-	"github.com/fundtrack/fundtrack/shared/sheet/xlsx"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 	"github.com/fundtrack/fundtrack/shared/web"
@@ -66,7 +65,6 @@ func newWebOver(t testing.TB, s *testkit.Stack) *webH {
 	t.Helper()
 	h := &webH{codec: web.RandomCodec(), logs: &testkit.LogBuffer{}, Svc: s.Svc, build: s.Build(t), store: s.Store}
 	deps := webdeps.Deps(s.Config(), s.DB)
-	deps.Service.WithWorkbooks(xlsx.Workbooks{}) // as the imports function serves the import pages
 	deps.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
 	deps.Sessions = h.codec
 	deps.SignIn = websignin.Local{Codec: h.codec, Users: cast}

@@ -26,7 +26,7 @@ import (
 // no API Gateway authorizer here) and the web app at /app/.
 func Handler(c platform.Config, db store.DB, local auth.Local) (http.Handler, error) {
 	deps := platform.APIDeps(c, db, local)
-	deps.Service.WithWorkbooks(xlsx.Workbooks{}) // as the imports function reads workbooks
+	deps.Service.WithWorkbooks(xlsx.Workbooks{}) // as the imports function reads workbooks (the web app has its own)
 	api := httpapi.Mount(httpapi.Functions(deps))
 
 	// The web app under /app/, as API Gateway routes it to the web
@@ -72,7 +72,6 @@ func newWebApp(c platform.Config, db store.DB, local auth.Local) (http.Handler, 
 		operator.Name = defaultOperator
 	}
 	d := webdeps.Deps(c, db)
-	d.Service.WithWorkbooks(xlsx.Workbooks{}) // the import pages, which the imports function serves in AWS
 	d.Sessions, d.Operator = codec, operator
 	d.SignIn = websignin.Local{Codec: codec, AllowOthers: true}
 	return web.New(d), nil
