@@ -56,7 +56,7 @@ var allowed = map[string][]string{
 	"shared/notify":                {"shared/domain", "shared/email", "shared/service", "shared/store"},
 	"shared/platform":              {"shared/export", "shared/httpapi", "shared/service", "shared/store"},
 	"shared/platform/notifierdeps": {"shared/email", "shared/notify", "shared/platform", "shared/store"},
-	"shared/platform/webdeps":      {"shared/platform", "shared/service", "shared/store", "shared/web", "shared/web/static"},
+	"shared/platform/webdeps":      {"shared/platform", "shared/service", "shared/sheet/xlsx", "shared/store", "shared/web", "shared/web/static"},
 	"shared/web/static":            {},
 	"shared/testenv":               {"infra/cfn"},
 	"shared/arch":                  {},
