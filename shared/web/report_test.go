@@ -96,3 +96,31 @@ func between(s, from, until string) string {
 	}
 	return s
 }
+
+// TestMeasuresOnDashboardAndReport: the wellbeing measures' table, one
+// partial, shows the same figures on the dashboard and in the period
+// report that covers the submission.
+func TestMeasuresOnDashboardAndReport(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	h.build.Outcome(f.PID, f.ProjectA, map[string]any{"periodStart": "2011-02-01", "periodEnd": "2011-02-28",
+		"counts":   map[string]any{"referrals": 1},
+		"measures": []map[string]any{{"name": "self-confidence", "baselineMean": 3.0, "latestMean": 6.9, "respondents": 8}}})
+	lead := h.as(t, uLead)
+	for path, table := range map[string]string{
+		"/app/programmes/" + f.PID: `<h2 id="wellbeing">`,
+		"/app/programmes/" + f.PID + "/report?period=2011-01-01..2011-03-31": `data-testid="report-measures"`,
+	} {
+		p := lead.get(path)
+		if p.Status != http.StatusOK {
+			t.Fatalf("%s: %d", path, p.Status)
+		}
+		got := between(p.Body, table, `</table>`)
+		for _, s := range []string{">self-confidence<", ">3<", ">6.9<", ">130.0%<", ">8<", `scope="col">Respondents<`} {
+			if !strings.Contains(got, s) {
+				t.Errorf("%s: the measures table lacks %q:\n%s", path, s, excerpt(got))
+			}
+		}
+	}
+}
