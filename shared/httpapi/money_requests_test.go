@@ -17,20 +17,8 @@ import (
 func TestMoneyWriteRequests(t *testing.T) {
 	t.Parallel()
 	w := newRCWorld(t, nil)
-	a, s := w.a, w.s
-	measure := func(what, want string, req testkit.Req, status int) testkit.Resp {
-		t.Helper()
-		var res testkit.Resp
-		n := s.Count.Measure(func() { res = a.Want(t, status, req) })
-		t.Logf("%s: %s", what, n)
-		if got := n.String(); got != want {
-			t.Errorf("%s: %s, want %s", what, got, want)
-		}
-		return res
-	}
-	etag := func(path string) string {
-		return a.Want(t, http.StatusOK, testkit.Request("GET", path, w.lead, nil)).Header.Get("ETag")
-	}
+	a := w.a
+	measure, etag := w.measure(t), w.etag(t)
 	target, _ := a.Create(t, w.lead, w.path("/targets"), map[string]any{"metric": "peopleIntoWork", "value": 20,
 		"deadline": "2027-12-31", "projectId": w.project, "notify": []string{}})
 	sched, _ := a.Create(t, w.lead, w.path("/schedules"), map[string]any{"name": "Quarterly", "frequency": "quarterly",

@@ -16,25 +16,12 @@ import (
 func TestReportingWriteRequests(t *testing.T) {
 	t.Parallel()
 	w := newRCWorld(t, nil)
-	a, s := w.a, w.s
-	measure := func(what, want string, req testkit.Req, status int) testkit.Resp {
-		t.Helper()
-		var res testkit.Resp
-		n := s.Count.Measure(func() { res = a.Want(t, status, req) })
-		t.Logf("%s: %s", what, n)
-		if got := n.String(); got != want {
-			t.Errorf("%s: %s, want %s", what, got, want)
-		}
-		return res
-	}
-	get := func(path string) string {
-		return a.Want(t, http.StatusOK, testkit.Request("GET", path, w.lead, nil)).Header.Get("ETag")
-	}
+	measure, etag := w.measure(t), w.etag(t)
 
 	// The access read (with the programme), then the version-conditioned
 	// Put, the audit event and the history in one transaction.
 	measure("PATCH programme", "BatchGetItem×1 TransactWriteItems×1",
-		testkit.Request("PATCH", w.path(""), w.lead, map[string]any{"reviewOutcomes": true}, "If-Match", get(w.path(""))), http.StatusOK)
+		testkit.Request("PATCH", w.path(""), w.lead, map[string]any{"reviewOutcomes": true}, "If-Match", etag(w.path(""))), http.StatusOK)
 
 	// The access read, the reporting setup and the projects; the
 	// schedule's transaction (with the generation marker); then its
@@ -78,5 +65,5 @@ func TestReportingWriteRequests(t *testing.T) {
 	// transaction (a new name changes no return).
 	measure("PATCH schedule (name)", "BatchGetItem×1 Query×1 TransactWriteItems×1",
 		testkit.Request("PATCH", w.path("/schedules/"+sched), w.lead, map[string]any{"name": "Quarterly returns to the DWP"},
-			"If-Match", get(w.path("/schedules/"+sched))), http.StatusOK)
+			"If-Match", etag(w.path("/schedules/"+sched))), http.StatusOK)
 }

@@ -37,6 +37,29 @@ type rcWorld struct {
 	returnPath, outcome string
 }
 
+// measure sends a request as req says, wants status, and checks the
+// DynamoDB requests it made against want (testkit.Counts' String):
+// what a change costs, asserted.
+func (w *rcWorld) measure(t *testing.T) func(what, want string, req testkit.Req, status int) testkit.Resp {
+	return func(what, want string, req testkit.Req, status int) testkit.Resp {
+		t.Helper()
+		var res testkit.Resp
+		n := w.s.Count.Measure(func() { res = w.a.Want(t, status, req) })
+		t.Logf("%s: %s", what, n)
+		if got := n.String(); got != want {
+			t.Errorf("%s: %s, want %s", what, got, want)
+		}
+		return res
+	}
+}
+
+// etag reads a record as the lead, for its ETag.
+func (w *rcWorld) etag(t *testing.T) func(path string) string {
+	return func(path string) string {
+		return w.a.Want(t, http.StatusOK, testkit.Request("GET", path, w.lead, nil)).Header.Get("ETag")
+	}
+}
+
 func newRCWorld(t *testing.T, db func(s *testkit.Stack) *dhFaultDB) *rcWorld {
 	t.Helper()
 	s := testkit.New(t, testkit.WithClock("2026-01-05T09:00:00Z"))
