@@ -249,31 +249,36 @@ func (s *Store) figureItems(t *tx, programmeID string, fc domain.FigureChange, a
 // alreadyCorrected is the error for a second correction of old; the
 // correction that came first is read only if the refusal happens.
 func (s *Store) alreadyCorrected(ctx context.Context, programmeID string, old domain.Outcome) error {
-	return &lazyCorrected{s: s, ctx: ctx, programmeID: programmeID, old: old}
+	return &lazyCorrected{s: s, ctx: ctx, programmeID: programmeID, what: "submission", oldID: old.ID,
+		marker: skSuperseded(old.ID),
+		ref:    func(id string) domain.RecordRef { return domain.ProjectRef(domain.EntityOutcome, old.ProjectID, id) }}
 }
 
 // lazyCorrected resolves to *service.AlreadyCorrectedError naming the
-// correction, read when the transaction is refused.
+// correction, read when the transaction is refused: a submission's or a
+// spend return's, whose correction marker (marker) names its correction.
 type lazyCorrected struct {
 	s           *Store
 	ctx         context.Context
 	programmeID string
-	old         domain.Outcome
+	what, oldID string                           // "submission", "spend return"; the record corrected
+	marker      string                           // the sort key of its correction marker
+	ref         func(id string) domain.RecordRef // a record of its kind, by id
 }
 
-func (l *lazyCorrected) Error() string { return "submission " + l.old.ID + " already corrected" }
+func (l *lazyCorrected) Error() string { return l.what + " " + l.oldID + " already corrected" }
 
-// resolve reads the superseded marker to name the correction.
+// resolve reads the correction marker to name the correction.
 func (l *lazyCorrected) resolve() error {
 	var m struct {
 		SupersededBy string `json:"supersededBy"`
 	}
-	replaced := domain.ProjectRef(domain.EntityOutcome, l.old.ProjectID, l.old.ID)
-	ok, err := l.s.get(l.ctx, pkProgramme(l.programmeID), skSuperseded(l.old.ID), &m)
+	replaced := l.ref(l.oldID)
+	ok, err := l.s.get(l.ctx, pkProgramme(l.programmeID), l.marker, &m)
 	if err != nil || !ok {
 		return &service.AlreadyCorrectedError{Replaced: replaced}
 	}
-	return &service.AlreadyCorrectedError{Replaced: replaced, By: domain.ProjectRef(domain.EntityOutcome, l.old.ProjectID, m.SupersededBy)}
+	return &service.AlreadyCorrectedError{Replaced: replaced, By: l.ref(m.SupersededBy)}
 }
 
 // ListOutcomes lists a project's submissions (projectID "": every

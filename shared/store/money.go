@@ -262,7 +262,10 @@ func (s *Store) CreateSpend(ctx context.Context, programmeID string, sp domain.S
 		}
 		s.create(t, marker)
 		// The marker's failure is a correction that came first: say which.
-		t.fails[len(t.fails)-1] = &lazySpendFixed{s: s, ctx: ctx, programmeID: programmeID, old: *old}
+		grantID := old.GrantID
+		t.fails[len(t.fails)-1] = &lazyCorrected{s: s, ctx: ctx, programmeID: programmeID, what: "spend return", oldID: old.ID,
+			marker: skSpendFixed(old.ID),
+			ref:    func(id string) domain.RecordRef { return domain.GrantRef(domain.EntitySpend, grantID, id) }}
 		s.exists(t, programmeID, domain.GrantRef(domain.EntitySpend, old.GrantID, old.ID))
 	}
 	s.addMoney(t, programmeID, domain.Grant{ID: sp.GrantID}, d, 0, time.Time{})
@@ -271,29 +274,6 @@ func (s *Store) CreateSpend(ctx context.Context, programmeID string, sp domain.S
 		return fmt.Errorf("create spend return %s: %w", sp.ID, err)
 	}
 	return nil
-}
-
-// lazySpendFixed resolves to *service.AlreadyCorrectedError naming the
-// correction, read only when the transaction is refused.
-type lazySpendFixed struct {
-	s           *Store
-	ctx         context.Context
-	programmeID string
-	old         domain.SpendReturn
-}
-
-func (l *lazySpendFixed) Error() string { return "spend return " + l.old.ID + " already corrected" }
-
-func (l *lazySpendFixed) resolve() error {
-	var m struct {
-		SupersededBy string `json:"supersededBy"`
-	}
-	replaced := domain.GrantRef(domain.EntitySpend, l.old.GrantID, l.old.ID)
-	ok, err := l.s.get(l.ctx, pkProgramme(l.programmeID), skSpendFixed(l.old.ID), &m)
-	if err != nil || !ok {
-		return &service.AlreadyCorrectedError{Replaced: replaced}
-	}
-	return &service.AlreadyCorrectedError{Replaced: replaced, By: domain.GrantRef(domain.EntitySpend, l.old.GrantID, m.SupersededBy)}
 }
 
 // ListSpend lists a grant's spend returns, oldest first.
