@@ -289,15 +289,12 @@ func reshard(item map[string]types.AttributeValue, programmeID string) {
 			continue
 		}
 		base, n, found := strings.Cut(v.Value, "#")
-		if _, err := strconv.Atoi(n); !found || err != nil || !slices.Contains(notifierIndexes, base) {
+		if _, err := strconv.Atoi(n); !found || err != nil || !slices.Contains(store.ShardedIndexes, base) {
 			continue
 		}
 		item[attr] = &types.AttributeValueMemberS{Value: base + "#" + strconv.Itoa(store.ShardOf(programmeID))}
 	}
 }
-
-// notifierIndexes are the index keys spread over shards (store/shards.go).
-var notifierIndexes = []string{"DIRTY", "DUE", "PENDING", "RDUE", "RETGEN", "PAYDUE"}
 
 func rewriteItem(item map[string]types.AttributeValue, r *strings.Replacer) map[string]types.AttributeValue {
 	out := make(map[string]types.AttributeValue, len(item))

@@ -25,6 +25,10 @@ import (
 // the notifier would not find them until they were rewritten.
 const Shards = 8
 
+// ShardedIndexes are the index keys spread over Shards, each written as
+// <KEY>#<shard>.
+var ShardedIndexes = []string{dirtyIndex, dueIndex, pendingIndex, returnsDue, genIndex, payDueIndex}
+
 // ShardOf is the shard a programme's index entries go to: FNV-1a of its
 // id, so every writer and the notifier agree without reading anything.
 func ShardOf(programmeID string) int {
