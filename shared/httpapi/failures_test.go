@@ -6,7 +6,6 @@ package httpapi_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -62,43 +61,6 @@ func (f faultDB) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWr
 	return f.DB.TransactWriteItems(ctx, in, o...)
 }
 
-// hungDB never answers a read: each call waits until its context is done,
-// or, when ignoreContext is set, forever (a client that misbehaves).
-type hungDB struct {
-	store.DB
-	ignoreContext bool
-	release       chan struct{}
-}
-
-func (h hungDB) wait(ctx context.Context) error {
-	if h.ignoreContext {
-		<-h.release
-		return errors.New("released")
-	}
-	<-ctx.Done()
-	return ctx.Err()
-}
-
-func (h hungDB) GetItem(ctx context.Context, _ *dynamodb.GetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
-	return nil, h.wait(ctx)
-}
-
-func (h hungDB) BatchGetItem(ctx context.Context, _ *dynamodb.BatchGetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
-	return nil, h.wait(ctx)
-}
-
-func (h hungDB) Query(ctx context.Context, _ *dynamodb.QueryInput, _ ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
-	return nil, h.wait(ctx)
-}
-
-func (h hungDB) TransactWriteItems(ctx context.Context, _ *dynamodb.TransactWriteItemsInput, _ ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
-	return nil, h.wait(ctx)
-}
-
-func (h hungDB) PutItem(ctx context.Context, _ *dynamodb.PutItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
-	return nil, h.wait(ctx)
-}
-
 // TestAPIHungDatabase: a database that never answers gives 503 with
 // Retry-After at the request's deadline, never a hung connection, whether
 // the client gives up with its context or ignores it.
@@ -108,7 +70,7 @@ func TestAPIHungDatabase(t *testing.T) {
 		s := testkit.New(t)
 		release := make(chan struct{})
 		t.Cleanup(func() { close(release) })
-		h := startAPI(t, s, hungDB{DB: s.DB, ignoreContext: ignore, release: release}, testkit.APIConfig{Timeout: 300 * time.Millisecond})
+		h := startAPI(t, s, testkit.HungDB{DB: s.DB, IgnoreContext: ignore, Release: release}, testkit.APIConfig{Timeout: 300 * time.Millisecond})
 		for _, req := range append(serverErrorRequests(), testkit.Req{Method: "GET", Path: "/health"}) {
 			r := h.Do(t, req)
 			testkit.WantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")

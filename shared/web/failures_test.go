@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -10,47 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"github.com/fundtrack/fundtrack/infra/websignin"
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
-	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
-
-// hangingDB passes requests through until hang is set; then every read
-// waits for its context to end, as a database that stopped answering.
-type hangingDB struct {
-	store.DB
-	hang *atomic.Bool
-}
-
-func (h hangingDB) wait(ctx context.Context) error {
-	<-ctx.Done()
-	return ctx.Err()
-}
-
-func (h hangingDB) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
-	if h.hang.Load() {
-		return nil, h.wait(ctx)
-	}
-	return h.DB.GetItem(ctx, in, o...)
-}
-
-func (h hangingDB) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
-	if h.hang.Load() {
-		return nil, h.wait(ctx)
-	}
-	return h.DB.BatchGetItem(ctx, in, o...)
-}
-
-func (h hangingDB) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
-	if h.hang.Load() {
-		return nil, h.wait(ctx)
-	}
-	return h.DB.Query(ctx, in, o...)
-}
 
 // TestPagesAnswerInTimeWhenTheDatabaseHangs: a page whose database stops
 // answering gives the 503 page, with Retry-After, once the page's deadline
@@ -60,7 +23,7 @@ func TestPagesAnswerInTimeWhenTheDatabaseHangs(t *testing.T) {
 	s := testkit.New(t)
 	hang := &atomic.Bool{}
 	h := &webH{codec: web.RandomCodec(), logs: &testkit.LogBuffer{}, Svc: s.Svc, build: s.Build(t), store: s.Store}
-	deps := webdeps.Deps(s.Config(), hangingDB{DB: s.DB, hang: hang})
+	deps := webdeps.Deps(s.Config(), testkit.HungDB{DB: s.DB, Hang: hang})
 	deps.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
 	deps.Sessions = h.codec
 	deps.SignIn = websignin.Local{Codec: h.codec, Users: cast}
