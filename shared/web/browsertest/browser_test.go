@@ -272,11 +272,26 @@ func (tb *tab) follow(sel string) int64 {
 	tb.t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
 	defer cancel()
-	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel)))
-	if err != nil {
+	for try := 1; ; try++ {
+		resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel)))
+		if err == nil {
+			return resp.Status
+		}
+		// The page's own script (the NHS.UK header's menu) may rebuild
+		// the node between finding it and clicking it; the click was not
+		// sent then, so finding it again is safe.
+		if try < 3 && isStaleNode(err) {
+			continue
+		}
 		tb.fail("following %s: %v", sel, err)
 	}
-	return resp.Status
+}
+
+// isStaleNode reports whether DevTools refused a node it had just handed
+// out, because the document changed in between.
+func isStaleNode(err error) bool {
+	return strings.Contains(err.Error(), "Could not find node with given id") ||
+		strings.Contains(err.Error(), "Node is detached from document")
 }
 
 // followWant is follow, failing unless the page answers want.
