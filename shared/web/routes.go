@@ -17,10 +17,10 @@ func (a *app) pageRoutes() []pageRoute {
 	const p = "/app/programmes/{pid}"
 	const pr = p + "/projects/{prid}"
 	var routes []pageRoute
-	get := func(pattern string, h handler) { routes = append(routes, pageRoute{"GET " + pattern, h}) }
-	both := func(pattern string, h handler) {
-		routes = append(routes, pageRoute{"GET " + pattern, h}, pageRoute{"POST " + pattern, h})
-	}
+	get := func(path string, h handler) { routes = append(routes, pageRoute{"GET", path, h}) }
+	post := func(path string, h handler) { routes = append(routes, pageRoute{"POST", path, h}) }
+	// A form is shown and posted at one address.
+	both := func(path string, h handler) { routes = append(routes, pageRoute{"GET POST", path, h}) }
 	get("/app/{$}", a.programmes)
 	both("/app/programmes/new", a.programmeNew)
 	get(p, a.dashboard)
@@ -56,7 +56,7 @@ func (a *app) pageRoutes() []pageRoute {
 	get(p+"/notifications", a.notifications)
 
 	both(p+"/imports", a.imports)
-	routes = append(routes, pageRoute{"POST " + p + "/imports/confirm", a.importConfirm})
+	post(p+"/imports/confirm", a.importConfirm)
 	get(p+"/imports/result", a.importResult)
 	get(p+"/imports/template.csv", a.importTemplate(domain.MediaCSV))
 	get(p+"/imports/template.xlsx", a.importTemplate(domain.MediaXLSX))
@@ -75,7 +75,7 @@ func (a *app) pageRoutes() []pageRoute {
 	get(p+"/members", a.members)
 	both(p+"/members/new", a.memberForm)
 	both(p+"/members/{email}/edit", a.memberForm)
-	routes = append(routes, pageRoute{"POST " + p + "/members/{email}/remove", a.memberRemove})
+	post(p+"/members/{email}/remove", a.memberRemove)
 	get(p+"/audit", a.audit)
 	get(p+"/history", a.history)
 	return routes

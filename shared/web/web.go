@@ -234,20 +234,17 @@ func (a *app) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /app/auth/logout", a.logout)
 	mux.HandleFunc("GET /app/auth/signed-out", a.signedOut)
 
-	for _, rt := range a.pageRoutes() {
-		mux.Handle(rt.pattern, a.signedIn(rt.serve))
+	notFound := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.errorPage(w, r, domain.NotFound("page"))
+	})
+	pages := newRouter(a.pageRoutes(), a.signedIn)
+	pages.notFound = notFound
+	pages.refuse = func(w http.ResponseWriter, r *http.Request, allow []string) {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		a.errorPage(w, r, domain.Errorf(domain.CodeMethodNotAllowed, "%s is not allowed here", r.Method))
 	}
-	mux.HandleFunc("/app/", func(w http.ResponseWriter, r *http.Request) {
-		a.errorPage(w, r, domain.NotFound("page"))
-	})
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		a.errorPage(w, r, domain.NotFound("page"))
-	})
-}
-
-type pageRoute struct {
-	pattern string
-	serve   handler
+	mux.Handle("/app/", pages)
+	mux.Handle("/", notFound)
 }
 
 // session reads a valid session from the request, if there is one.
