@@ -17,7 +17,7 @@ import (
 // member's email, a funder's contacts) are not text and pass.
 func TestAPIPersonalDataInEveryTextField(t *testing.T) {
 	t.Parallel()
-	h := newAPI(t)
+	h := newMemAPI(t)
 	f := h.fixture(t)
 	postID, _ := h.Create(t, uLead, f.p1("/projects/"+f.A+"/posts"), testkit.PostBody(f.GrantXA, "filled"))
 	cohortID, _ := h.Create(t, uLead, f.p1("/projects/"+f.A+"/cohorts"), testkit.CohortBody(4))

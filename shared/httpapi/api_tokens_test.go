@@ -35,7 +35,7 @@ func b64(v any) string {
 // message never echoes the token.
 func TestAPITokens(t *testing.T) {
 	t.Parallel()
-	h := newAPI(t)
+	h := newMemAPI(t)
 	pid, _ := h.Create(t, uAdmin, "/programmes", testkit.ProgrammeBody("Token programme"))
 	h.PutMember(t, pid, uLead, testkit.RoleLead())
 	path := "/programmes/" + pid

@@ -16,7 +16,7 @@ import (
 // 11 the duplicate counts below were stored as 99,999 people into work.
 func TestAPIRefusesBodiesThatReadTwoWays(t *testing.T) {
 	t.Parallel()
-	h := newAPI(t)
+	h := newMemAPI(t)
 	f := h.fixture(t)
 	before := h.Snapshot(t)
 

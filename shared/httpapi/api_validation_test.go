@@ -33,7 +33,7 @@ type validationCase struct {
 // only those), then that none of them stored anything.
 func TestAPIValidation(t *testing.T) {
 	t.Parallel()
-	h := newAPI(t)
+	h := newMemAPI(t)
 	f := h.fixture(t)
 	before := h.Snapshot(t)
 
