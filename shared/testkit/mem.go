@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -67,9 +68,33 @@ func (m *Mem) Snapshot(t testing.TB) []string {
 // NewMemAPI starts the API over an in-memory store, wired as NewAPI wires
 // it but for the service's storage. c.Config needs no table: nothing
 // reaches DynamoDB (the API reaches storage only through the service).
+// Each request starts in a millisecond of its own (see nextMillisecond).
 func NewMemAPI(t testing.TB, st *memstore.Store, c APIConfig) *API {
 	t.Helper()
+	around := c.Around
+	c.Around = func(api http.Handler) http.Handler {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			nextMillisecond()
+			api.ServeHTTP(w, r)
+		})
+		if around != nil {
+			return around(h)
+		}
+		return h
+	}
 	return serveAPI(t, c, func(deps *httpapi.Deps) {
 		deps.Service = service.New(st, c.Now)
 	}, nil)
+}
+
+// nextMillisecond waits for the wall clock's next millisecond. Ids (and
+// audit events' ids) sort by the millisecond they were made in, then at
+// random, and tests expect lists oldest first in the order they made
+// things. Over DynamoDB each write takes longer than a millisecond, so
+// that holds by itself; over memory two writes can share one, so the
+// kit starts each of its writes (a Builder's, a request to a memory API)
+// in a millisecond after the one in which the previous write had ended.
+func nextMillisecond() {
+	now := time.Now()
+	time.Sleep(now.Truncate(time.Millisecond).Add(time.Millisecond).Sub(now))
 }
