@@ -2,8 +2,9 @@ package httpapi_test
 
 // The API tests' harness, on shared/testkit: every httpapi.Function mounted
 // on one mux as infra/runner mounts them, over a fresh DynamoDB Local table
-// (or any store.DB wrapped around one), with the kit's local HS256 tokens
-// and request helpers. Here: the cast's short names, the API tests'
+// (or any store.DB wrapped around one) or, for the tests of rules, over the
+// in-memory store (newMemAPI), with the kit's local HS256 tokens and
+// request helpers. Here: the cast's short names, the API tests'
 // fixture (two programmes) and what little else only this package needs.
 
 import (

@@ -86,17 +86,17 @@ func (s *Stack) API(t testing.TB) *API {
 // platform's API dependencies with a local HS256 authenticator.
 func NewAPI(t testing.TB, db store.DB, c APIConfig) *API {
 	t.Helper()
-	return serveAPI(t, c, func(deps *httpapi.Deps) {
+	return serveAPI(t, db, c, func(deps *httpapi.Deps) {
 		if c.Now != nil {
 			deps.Service = service.New(c.Config.Store(db), c.Now)
 		}
-	}, db)
+	})
 }
 
 // serveAPI wires the platform's API dependencies over db as the runner
 // does, lets swap change them (the service's clock, its storage), and
 // serves every API function mounted on one mux.
-func serveAPI(t testing.TB, c APIConfig, swap func(*httpapi.Deps), db store.DB) *API {
+func serveAPI(t testing.TB, db store.DB, c APIConfig, swap func(*httpapi.Deps)) *API {
 	t.Helper()
 	a := &API{Tokens: &Tokens{Secret: []byte(Secret), Subject: c.Subject}, Logs: c.Logs}
 	if a.Logs == nil {

@@ -82,9 +82,9 @@ func NewMemAPI(t testing.TB, st *memstore.Store, c APIConfig) *API {
 		}
 		return h
 	}
-	return serveAPI(t, c, func(deps *httpapi.Deps) {
+	return serveAPI(t, nil, c, func(deps *httpapi.Deps) {
 		deps.Service = service.New(st, c.Now)
-	}, nil)
+	})
 }
 
 // nextMillisecond waits for the wall clock's next millisecond. Ids (and
