@@ -579,14 +579,12 @@ func TestAPIRoles(t *testing.T) {
 			name += " " + c.name
 		}
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
 			f := read
 			if c.write {
 				f = write
 			}
 			for _, r := range apiRoles {
 				t.Run(r.name, func(t *testing.T) {
-					t.Parallel()
 					target := ""
 					if c.setup != nil {
 						target = c.setup(t, h, f, r.name)

@@ -88,7 +88,6 @@ func TestAPITokens(t *testing.T) {
 	t.Run("refused", func(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				t.Parallel()
 				for _, req := range []struct{ method, path string }{{"GET", path}, {"GET", "/programmes"}, {"POST", path + "/funders"}} {
 					hr, _ := http.NewRequest(req.method, h.URL+req.path, strings.NewReader(`{"name":"F","contacts":["a@b.org"]}`))
 					hr.Header.Set("Content-Type", "application/json")

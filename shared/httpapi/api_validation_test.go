@@ -218,7 +218,6 @@ func TestAPIValidation(t *testing.T) {
 	t.Run("cases", func(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				t.Parallel()
 				req := testkit.Req{Method: c.method, Path: c.path, As: c.as, Header: c.header}
 				if req.As == "" {
 					req.As = uLead
