@@ -2,13 +2,16 @@ package httpapi_test
 
 // The API tests' harness, on shared/testkit: every httpapi.Function mounted
 // on one mux as infra/runner mounts them, over a fresh DynamoDB Local table
-// (or any store.DB wrapped around one), with the kit's local HS256 tokens
-// and request helpers. Here: the cast's short names, the API tests'
+// (or any store.DB wrapped around one) or, for the tests of rules, over the
+// in-memory store (newMemAPI), with the kit's local HS256 tokens and
+// request helpers. Here: the cast's short names, the API tests'
 // fixture (two programmes) and what little else only this package needs.
 
 import (
+	"context"
 	"testing"
 
+	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testkit"
@@ -29,11 +32,13 @@ const (
 	uLead2    = "lead2@example.org"    // lead of programme 2 only
 )
 
-// apiH is one running API and, unless it runs over a table of no stack
-// (newAPIOver), the stack whose table it serves.
+// apiH is one running API and what it serves: the stack whose table it
+// serves (nil over a table of no stack, newAPIOver) or, over memory
+// (newMemAPI), the in-memory store.
 type apiH struct {
 	*testkit.API
 	*testkit.Stack
+	mem *testkit.Mem
 }
 
 // newAPI starts the API over a fresh stack of its own.
@@ -41,6 +46,48 @@ func newAPI(t testing.TB) *apiH {
 	t.Helper()
 	s := testkit.New(t)
 	return &apiH{API: s.API(t), Stack: s}
+}
+
+// newMemAPI starts the API over a fresh in-memory store, for the tests of
+// rules (roles, refusals): they check what the service decides, which is
+// the same over either storage, and the cases are many. The contract with
+// DynamoDB is proved once per route over a stack (TestEveryRouteOverDynamoDB).
+func newMemAPI(t testing.TB) *apiH {
+	t.Helper()
+	m := testkit.NewMem(t)
+	return &apiH{API: m.API(t), mem: m}
+}
+
+// Build returns a Builder over the service the API runs.
+func (h *apiH) Build(t testing.TB) *testkit.Builder {
+	if h.mem != nil {
+		return h.mem.Build(t)
+	}
+	return h.Stack.Build(t)
+}
+
+// claimNotification records a milestone notification as the notifier does
+// (no API route makes them), in whichever storage the API runs over.
+func (h *apiH) claimNotification(t testing.TB, n domain.Notification) {
+	t.Helper()
+	var claim func(context.Context, domain.Notification) (bool, error)
+	if h.mem != nil {
+		claim = h.mem.Store.ClaimNotification
+	} else {
+		claim = h.Stack.Store.ClaimNotification
+	}
+	if ok, err := claim(context.Background(), n); err != nil || !ok {
+		t.Fatalf("claim notification: %v %v", ok, err)
+	}
+}
+
+// Snapshot is everything the API's storage holds, for SameSnapshot.
+func (h *apiH) Snapshot(t testing.TB) []string {
+	t.Helper()
+	if h.mem != nil {
+		return h.mem.Snapshot(t)
+	}
+	return h.Stack.Snapshot(t)
 }
 
 // startAPI starts the API over the stack's tables through db (a wrapper

@@ -17,7 +17,7 @@ import (
 // member's email, a funder's contacts) are not text and pass.
 func TestAPIPersonalDataInEveryTextField(t *testing.T) {
 	t.Parallel()
-	h := newAPI(t)
+	h := newMemAPI(t)
 	f := h.fixture(t)
 	postID, _ := h.Create(t, uLead, f.p1("/projects/"+f.A+"/posts"), testkit.PostBody(f.GrantXA, "filled"))
 	cohortID, _ := h.Create(t, uLead, f.p1("/projects/"+f.A+"/cohorts"), testkit.CohortBody(4))
@@ -75,7 +75,6 @@ func TestAPIPersonalDataInEveryTextField(t *testing.T) {
 	t.Run("refused", func(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				t.Parallel()
 				r := h.Do(t, testkit.Req{Method: c.method, Path: c.path, As: c.as, Body: c.body, Header: c.header})
 				e := testkit.WantErr(t, r, http.StatusUnprocessableEntity, "personal_data_detected")
 				var got []string

@@ -35,7 +35,7 @@ func b64(v any) string {
 // message never echoes the token.
 func TestAPITokens(t *testing.T) {
 	t.Parallel()
-	h := newAPI(t)
+	h := newMemAPI(t)
 	pid, _ := h.Create(t, uAdmin, "/programmes", testkit.ProgrammeBody("Token programme"))
 	h.PutMember(t, pid, uLead, testkit.RoleLead())
 	path := "/programmes/" + pid
@@ -88,7 +88,6 @@ func TestAPITokens(t *testing.T) {
 	t.Run("refused", func(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				t.Parallel()
 				for _, req := range []struct{ method, path string }{{"GET", path}, {"GET", "/programmes"}, {"POST", path + "/funders"}} {
 					hr, _ := http.NewRequest(req.method, h.URL+req.path, strings.NewReader(`{"name":"F","contacts":["a@b.org"]}`))
 					hr.Header.Set("Content-Type", "application/json")

@@ -33,7 +33,7 @@ type validationCase struct {
 // only those), then that none of them stored anything.
 func TestAPIValidation(t *testing.T) {
 	t.Parallel()
-	h := newAPI(t)
+	h := newMemAPI(t)
 	f := h.fixture(t)
 	before := h.Snapshot(t)
 
@@ -218,7 +218,6 @@ func TestAPIValidation(t *testing.T) {
 	t.Run("cases", func(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				t.Parallel()
 				req := testkit.Req{Method: c.method, Path: c.path, As: c.as, Header: c.header}
 				if req.As == "" {
 					req.As = uLead

@@ -67,11 +67,49 @@ type atRefusal struct {
 
 // TestAuditRefusedWritesNothing sends changes the API must refuse (400, 401,
 // 403, 404, 409, 412, 422, 428) and checks that neither the audit trail nor
-// the records table changed.
+// the records changed: every case over the in-memory store (whose snapshot
+// holds its audit trail), the first of each status over DynamoDB Local too,
+// reading both tables directly.
 func TestAuditRefusedWritesNothing(t *testing.T) {
 	t.Parallel()
-	h := atNew(t)
-	w := h.world(t)
+	t.Run("memory", func(t *testing.T) {
+		t.Parallel()
+		h := &atH{apiH: newMemAPI(t)}
+		w := h.world(t)
+		for _, c := range atRefusals(t, h, w) {
+			was := h.Snapshot(t)
+			r := h.Do(t, testkit.Request(c.method, c.path, c.as, c.body, c.hdr...))
+			if r.Status != c.status {
+				t.Errorf("%s: %s %s as %q: got %s, want %d", c.name, c.method, c.path, c.as, r, c.status)
+			}
+			testkit.SameSnapshot(t, c.name, was, h.Snapshot(t))
+		}
+	})
+	t.Run("DynamoDB", func(t *testing.T) {
+		t.Parallel()
+		h := atNew(t)
+		w := h.world(t)
+		seen := map[int]bool{}
+		for _, c := range atRefusals(t, h, w) {
+			if seen[c.status] {
+				continue
+			}
+			seen[c.status] = true
+			was := h.state(t)
+			r := h.Do(t, testkit.Request(c.method, c.path, c.as, c.body, c.hdr...))
+			if r.Status != c.status {
+				t.Errorf("%s: %s %s as %q: got %s, want %d", c.name, c.method, c.path, c.as, r, c.status)
+			}
+			h.unchanged(t, c.name, was)
+		}
+		if len(seen) != 8 {
+			t.Errorf("the cases cover %d statuses, want the 8 named above", len(seen))
+		}
+	})
+}
+
+// atRefusals are the changes TestAuditRefusedWritesNothing sends, in w.
+func atRefusals(t *testing.T, h *atH, w atWorld) []atRefusal {
 	P, A := w.P, w.A()
 	G := P + "/grants/" + w.grant
 	PO := A + "/posts/" + w.post
@@ -81,7 +119,7 @@ func TestAuditRefusedWritesNothing(t *testing.T) {
 	current := func(path string) []string { return []string{"If-Match", h.etag(t, path)} }
 	bad := map[string]any{"title": ""}
 
-	cases := []atRefusal{
+	return []atRefusal{
 		// 400: invalid bodies, on creates and on changes with a good If-Match.
 		{"grant with negative amount", 400, uLead, "POST", P + "/grants", testkit.GrantBody("Employment specialists", w.funder, w.projA, -1), nil},
 		{"grant patch to another currency", 400, uLead, "PATCH", G, map[string]any{"currency": "EUR"}, current(G)},
@@ -126,14 +164,6 @@ func TestAuditRefusedWritesNothing(t *testing.T) {
 		{"notes with an email address", 422, uPLA, "POST", A + "/outcomes", testkit.OutcomeBody(map[string]int{"referrals": 1}, "notes", "ask jo.bloggs@example.com"), nil},
 		{"notes with a phone number", 422, uPLA, "POST", A + "/outcomes", testkit.OutcomeBody(map[string]int{"referrals": 1}, "notes", "call 07700 900123"), nil},
 		{"correction with an NHS number", 422, uPLA, "POST", A + "/outcomes", testkit.OutcomeBody(map[string]int{"referrals": 1}, "replaces", w.correct, "notes", "NHS 943 476 5919"), nil},
-	}
-	for _, c := range cases {
-		was := h.state(t)
-		r := h.Do(t, testkit.Request(c.method, c.path, c.as, c.body, c.hdr...))
-		if r.Status != c.status {
-			t.Errorf("%s: %s %s as %q: got %s, want %d", c.name, c.method, c.path, c.as, r, c.status)
-		}
-		h.unchanged(t, c.name, was)
 	}
 }
 

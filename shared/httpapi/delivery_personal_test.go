@@ -14,7 +14,7 @@ import (
 // full of numbers are accepted and kept as written.
 func TestDeliveryPersonalData(t *testing.T) {
 	t.Parallel()
-	a := newAPI(t)
+	a := newMemAPI(t)
 	w := dhSetup(t, a)
 	outA := w.prj(w.A, "/outcomes")
 

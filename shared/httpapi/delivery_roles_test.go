@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"net/http"
 	"slices"
 	"testing"
@@ -165,6 +164,8 @@ func dhRouteCases() map[string]dhRouteCase {
 // TestDeliveryRoles checks every route of the delivery and progress
 // functions against the SPEC's roles table, for each role, on the project
 // pl-a leads and on another one. A route without a case fails the test.
+// It runs over the in-memory store: the roles are the service's rules,
+// whatever the storage.
 func TestDeliveryRoles(t *testing.T) {
 	t.Parallel()
 	cases := dhRouteCases()
@@ -191,31 +192,17 @@ func TestDeliveryRoles(t *testing.T) {
 		t.FailNow()
 	}
 
-	a := newAPI(t)
+	a := newMemAPI(t)
 	w := dhSetup(t, a)
-	it := dhItems{post: map[string]string{}, cohort: map[string]string{}, outcome: map[string]string{}}
-	for prj, g := range map[string]string{w.A: w.GXA, w.B: w.GYB} {
-		it.post[prj], _ = a.Create(t, uAdmin, w.prj(prj, "/posts"), testkit.PostBody(g, "filled"))
-		it.cohort[prj], _ = a.Create(t, uAdmin, w.prj(prj, "/cohorts"), testkit.CohortBody(4))
-		it.outcome[prj], _ = a.Create(t, uAdmin, w.prj(prj, "/outcomes"), testkit.OutcomeBody(map[string]int64{"referrals": 2}))
-	}
-	it.target, _ = a.Create(t, uAdmin, w.pp("/targets"), map[string]any{"metric": "referrals", "value": 100, "deadline": "2026-12-31", "notify": []string{}})
-	// A notification as the notifier claims one (no API route makes them).
-	note := domain.Notification{ID: domain.NotificationID(it.target, domain.KindReached, 50), TargetID: it.target, Threshold: 50,
-		Kind: domain.KindReached, Status: domain.NotificationPending, Recipients: []string{"grants@x.example.org"},
-		FunderIDs: []string{w.X}, CreatedAt: time.Now().UTC(), ProgrammeID: w.P, Figure: 50, Value: 100, Metric: domain.MetricReferrals}
-	if ok, err := a.Store.ClaimNotification(context.Background(), note); err != nil || !ok {
-		t.Fatalf("claim notification: %v %v", ok, err)
-	}
-	it.notification = note.ID
+	it := dhMakeItems(t, a, w)
 
-	// Each route runs in parallel with the others; its roles run in turn,
-	// since the PATCHes of one route change the same record.
+	// The routes and roles run in turn: over memory each request is quick,
+	// and subtests in parallel would wait for the package's few parallel
+	// slots behind tests that hold theirs waiting on DynamoDB.
 	t.Run("routes", func(t *testing.T) {
 		for _, route := range routes {
 			c := cases[route]
 			t.Run(route, func(t *testing.T) {
-				t.Parallel()
 				projects := []string{""}
 				if c.perProject {
 					projects = []string{w.A, w.B}
@@ -257,6 +244,27 @@ func TestDeliveryRoles(t *testing.T) {
 	if p.Totals["referrals"] != 2+2+3+2 { // setup 2 per project, then 1 per allowed POST (A: 3, B: 2)
 		t.Errorf("referrals %d, want 9", p.Totals["referrals"])
 	}
+}
+
+// dhMakeItems makes, as admin, a post, a cohort and an outcome (2
+// referrals) in each of A and B, a target and a milestone notification for
+// funder X, for the {id} routes.
+func dhMakeItems(t testing.TB, a *apiH, w *dhWorld) dhItems {
+	t.Helper()
+	it := dhItems{post: map[string]string{}, cohort: map[string]string{}, outcome: map[string]string{}}
+	for prj, g := range map[string]string{w.A: w.GXA, w.B: w.GYB} {
+		it.post[prj], _ = a.Create(t, uAdmin, w.prj(prj, "/posts"), testkit.PostBody(g, "filled"))
+		it.cohort[prj], _ = a.Create(t, uAdmin, w.prj(prj, "/cohorts"), testkit.CohortBody(4))
+		it.outcome[prj], _ = a.Create(t, uAdmin, w.prj(prj, "/outcomes"), testkit.OutcomeBody(map[string]int64{"referrals": 2}))
+	}
+	it.target, _ = a.Create(t, uAdmin, w.pp("/targets"), map[string]any{"metric": "referrals", "value": 100, "deadline": "2026-12-31", "notify": []string{}})
+	// A notification as the notifier claims one (no API route makes them).
+	note := domain.Notification{ID: domain.NotificationID(it.target, domain.KindReached, 50), TargetID: it.target, Threshold: 50,
+		Kind: domain.KindReached, Status: domain.NotificationPending, Recipients: []string{"grants@x.example.org"},
+		FunderIDs: []string{w.X}, CreatedAt: time.Now().UTC(), ProgrammeID: w.P, Figure: 50, Value: 100, Metric: domain.MetricReferrals}
+	a.claimNotification(t, note)
+	it.notification = note.ID
+	return it
 }
 
 func dhProjectName(w *dhWorld, prj string) string {

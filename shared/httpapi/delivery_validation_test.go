@@ -28,7 +28,7 @@ type dhBad struct {
 // single item of the table.
 func TestDeliveryValidation(t *testing.T) {
 	t.Parallel()
-	a := newAPI(t)
+	a := newMemAPI(t)
 	w := dhSetup(t, a)
 	outA := w.prj(w.A, "/outcomes")
 	postA, _ := a.Create(t, uPLA, w.prj(w.A, "/posts"), testkit.PostBody(w.GXA, "filled"))

@@ -121,7 +121,7 @@ func TestImportExcelAsAProjectLead(t *testing.T) {
 
 func TestImportRefusals(t *testing.T) {
 	t.Parallel()
-	h := startAPI(t, testkit.New(t), nil, testkit.APIConfig{})
+	h := newMemAPI(t)
 	f := h.fixture(t)
 	path := f.p1("/imports")
 	before := h.Snapshot(t)

@@ -17,7 +17,7 @@ import (
 
 func TestMoneyBadInputs(t *testing.T) {
 	t.Parallel()
-	h := newAPI(t)
+	h := newMemAPI(t)
 	f := h.fixture(t)
 	G := f.p1("/grants/" + f.GrantXA)
 	payments, spend := G+"/payments", G+"/spend"

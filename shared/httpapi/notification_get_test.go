@@ -1,14 +1,12 @@
 package httpapi_test
 
 import (
-	"context"
 	"net/http"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
@@ -17,21 +15,21 @@ import (
 // recipients, another funder and project leads cannot see it.
 func TestGetNotificationVisibility(t *testing.T) {
 	t.Parallel()
-	h := newAPI(t)
+	h := newMemAPI(t)
 	f := h.fixture(t)
 	target, _ := h.Create(t, uAdmin, "/programmes/"+f.P1+"/targets",
 		map[string]any{"metric": "referrals", "value": 10, "deadline": "2026-12-31", "notify": []string{f.X, f.Y}})
-	var x, y domain.Funder
-	if err := h.Store.Read(context.Background(), f.P1,
-		&service.Get{Ref: domain.Ref(domain.EntityFunder, f.X), Into: &x}, &service.Get{Ref: domain.Ref(domain.EntityFunder, f.Y), Into: &y}); err != nil {
-		t.Fatal(err)
+	funder := func(id string) domain.Funder { // as admin, who sees every contact
+		return testkit.Decode[domain.Funder](t, h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, f.p1("/funders/"+id), uAdmin, nil)))
+	}
+	x, y := funder(f.X), funder(f.Y)
+	if len(x.Contacts) == 0 || len(y.Contacts) == 0 {
+		t.Fatalf("the fixture's funders have no contacts: %+v %+v", x, y)
 	}
 	note := domain.Notification{ID: domain.NotificationID(target, domain.KindReached, 100), TargetID: target, Threshold: 100,
 		Kind: domain.KindReached, Status: domain.NotificationPending, Recipients: append(slices.Clone(x.Contacts), y.Contacts...),
 		FunderIDs: []string{f.X}, CreatedAt: time.Now().UTC(), ProgrammeID: f.P1, Figure: 10, Value: 10, Metric: domain.MetricReferrals}
-	if ok, err := h.Store.ClaimNotification(context.Background(), note); err != nil || !ok {
-		t.Fatalf("claim: %v %v", ok, err)
-	}
+	h.claimNotification(t, note)
 	path := "/programmes/" + f.P1 + "/notifications/" + note.ID
 
 	lead := testkit.Decode[domain.Notification](t, h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, path, uLead, nil)))

@@ -13,7 +13,7 @@ import (
 // named and nothing stored, every change in the record's history.
 func TestChangeFundersAndProjects(t *testing.T) {
 	t.Parallel()
-	h := newAPI(t)
+	h := newMemAPI(t)
 	f := h.fixture(t)
 	funder, project := f.p1("/funders/"+f.X), f.p1("/projects/"+f.A)
 	patch := func(as, path, ifMatch string, body any) testkit.Resp {

@@ -12,7 +12,7 @@ import (
 // no parameter — rather than quietly ignored.
 func TestEveryRouteReadsItsQueryOneWay(t *testing.T) {
 	t.Parallel()
-	h := newAPI(t)
+	h := newMemAPI(t)
 	f := h.fixture(t)
 	for _, path := range []string{"/programmes/" + f.P1, "/programmes/" + f.P1 + "/progress", "/programmes", "/programmes/" + f.P1 + "/grants"} {
 		for _, q := range []string{"?%%%", "?limit=%zz", "?a=1;b=2", "?cursor=x&cursor=y"} {

@@ -86,6 +86,18 @@ func (s *Stack) API(t testing.TB) *API {
 // platform's API dependencies with a local HS256 authenticator.
 func NewAPI(t testing.TB, db store.DB, c APIConfig) *API {
 	t.Helper()
+	return serveAPI(t, db, c, func(deps *httpapi.Deps) {
+		if c.Now != nil {
+			deps.Service = service.New(c.Config.Store(db), c.Now)
+		}
+	})
+}
+
+// serveAPI wires the platform's API dependencies over db as the runner
+// does, lets swap change them (the service's clock, its storage), and
+// serves every API function mounted on one mux.
+func serveAPI(t testing.TB, db store.DB, c APIConfig, swap func(*httpapi.Deps)) *API {
+	t.Helper()
 	a := &API{Tokens: &Tokens{Secret: []byte(Secret), Subject: c.Subject}, Logs: c.Logs}
 	if a.Logs == nil {
 		a.Logs = &LogBuffer{}
@@ -97,9 +109,7 @@ func NewAPI(t testing.TB, db store.DB, c APIConfig) *API {
 	}
 	deps.Logger = slog.New(slog.NewTextHandler(log, nil))
 	deps.RequestTimeout = c.Timeout
-	if c.Now != nil {
-		deps.Service = service.New(c.Config.Store(db), c.Now)
-	}
+	swap(&deps)
 	deps.Service.WithWorkbooks(xlsx.Workbooks{}) // as the imports function reads workbooks (the web app has its own)
 	a.Handler = httpapi.Mount(httpapi.Functions(deps))
 	served := a.Handler

@@ -57,8 +57,11 @@ func (b *Builder) openProject(pid, project string) *service.Scope {
 	return b.svc.OpenProject(context.Background(), b.caller(), pid, project)
 }
 
-// caller is As with a request id of its own, as each request has.
+// caller is As with a request id of its own, as each request has. Every
+// operation calls it first, so it is where each starts in a millisecond
+// of its own (see nextMillisecond).
 func (b *Builder) caller() domain.Caller {
+	nextMillisecond()
 	c := b.As
 	c.RequestID = "testkit-" + domain.NewID()
 	return c

@@ -10,6 +10,10 @@
 //     them, served by httptest, checking local HS256 tokens (Tokens); Req,
 //     Resp and the helpers that send, check and decode them (Want, Create,
 //     Decode, WantErr, ListAll…).
+//   - NewMem / Mem.API / NewMemAPI: the same service and mounted API over
+//     the in-memory fake of storage (shared/service/memstore), for tests
+//     of rules that need no database round trips; Mem.Snapshot is its
+//     whole state, for SameSnapshot.
 //   - Builder: records made through the service as an administrator, and
 //     Fixture, the standard programme with a member in every role.
 //   - Mailbox: the SES emulator's sent mail, only the test's own.

@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -339,6 +340,11 @@ func (s *Store) Snapshot() string {
 		for _, e := range p.audit {
 			fmt.Fprintf(&b, "audit %s\n", e.data)
 		}
+	}
+	// A held import lock is an item of the DynamoDB store's table too
+	// (released, it is deleted), so a refused import that kept it shows.
+	for _, id := range slices.Sorted(maps.Keys(s.locks)) {
+		fmt.Fprintf(&b, "import lock of %s held by %s until %s\n", id, s.locks[id].holder, s.locks[id].until.UTC().Format(time.RFC3339Nano))
 	}
 	keys := slices.Collect(maps.Keys(s.claims))
 	slices.SortFunc(keys, func(a, b [2]string) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
