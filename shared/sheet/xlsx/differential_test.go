@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -283,14 +284,25 @@ func colName(n int) string {
 }
 
 // differentialCases are the workbooks the differential test and the fuzz
-// target's seed corpus share: n from excelize and n written by hand.
+// targets' seed corpora share: n from excelize and n written by hand. They
+// come from one seeded generator, so the first n are the same whoever asks;
+// they are made once (excelize is slow under -race) and shared read-only.
 func differentialCases(t testing.TB, n int) [][]byte {
-	rng := rand.New(rand.NewPCG(17, 2026))
-	var cases [][]byte
-	for range n {
-		cases = append(cases, excelizeWorkbook(t, rng), rawWorkbook(rng))
+	generated.Lock()
+	defer generated.Unlock()
+	if generated.rng == nil {
+		generated.rng = rand.New(rand.NewPCG(17, 2026))
 	}
-	return cases
+	for len(generated.cases) < 2*n {
+		generated.cases = append(generated.cases, excelizeWorkbook(t, generated.rng), rawWorkbook(generated.rng))
+	}
+	return generated.cases[: 2*n : 2*n]
+}
+
+var generated struct {
+	sync.Mutex
+	rng   *rand.Rand
+	cases [][]byte
 }
 
 // TestReadsAsExcelizeDid: the reader gives exactly what excelize gave for
