@@ -63,19 +63,22 @@ func (s *Stack) CloneProgramme(t testing.TB, pid string, n int, edit func(copy i
 			byTable[table] = append(byTable[table], types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 		}
 	}
+	var batches []map[string][]types.WriteRequest
 	for table, reqs := range byTable {
 		for len(reqs) > 0 {
-			in := map[string][]types.WriteRequest{table: reqs[:min(25, len(reqs))]}
-			reqs = reqs[len(in[table]):]
-			for len(in) > 0 {
-				out, err := s.Plain.BatchWriteItem(context.Background(), &dynamodb.BatchWriteItemInput{RequestItems: in})
-				if err != nil {
-					t.Fatalf("testkit: clone programme %s: %v", pid, err)
-				}
-				in = out.UnprocessedItems
-			}
+			batches = append(batches, map[string][]types.WriteRequest{table: reqs[:min(25, len(reqs))]})
+			reqs = reqs[min(25, len(reqs)):]
 		}
 	}
+	Parallel(t, len(batches), 4, func(t testing.TB, i int) {
+		for in := batches[i]; len(in) > 0; {
+			out, err := s.Plain.BatchWriteItem(context.Background(), &dynamodb.BatchWriteItemInput{RequestItems: in})
+			if err != nil {
+				t.Fatalf("testkit: clone programme %s: %v", pid, err)
+			}
+			in = out.UnprocessedItems
+		}
+	})
 	return copies
 }
 
