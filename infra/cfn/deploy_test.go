@@ -246,6 +246,7 @@ func TestNamedResourcesCarryTheStage(t *testing.T) {
 // TestTranslatedNamesCarryTheStage: after the SAM transform too, where the
 // schedule SAM makes is named from the event's Name.
 func TestTranslatedNamesCarryTheStage(t *testing.T) {
+	t.Parallel()
 	tpl := translated(t)
 	names, problems := stageNames(tpl)
 	problems = append(problems, collisions(names)...)
@@ -312,6 +313,7 @@ func TestEveryFunctionHasALogGroupWithRetention(t *testing.T) {
 // LoggingConfig with Globals' (it does not replace it), so each deployed
 // function logs JSON into its own group.
 func TestTranslatedFunctionsLogToTheirGroups(t *testing.T) {
+	t.Parallel()
 	tpl := translated(t)
 	fns := resourcesOfType(tpl, "AWS::Lambda::Function")
 	if len(fns) == 0 {

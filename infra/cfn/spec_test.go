@@ -132,6 +132,7 @@ func reportProblems(t *testing.T, what string, problems []cfn.Problem) {
 // property by property, and every Ref and Fn::GetAtt in the whole template,
 // the SAM resources' included.
 func TestTemplateMatchesResourceSpec(t *testing.T) {
+	t.Parallel()
 	s := loadSpec(t)
 	tpl := loadTemplate(t)
 	problems, cov := s.Check(tpl)
@@ -155,6 +156,7 @@ func TestTemplateMatchesResourceSpec(t *testing.T) {
 // would create (functions, roles, the HTTP API's routes and integrations,
 // permissions, the schedule, …) as the SAM translator writes them.
 func TestTranslatedTemplateMatchesResourceSpec(t *testing.T) {
+	t.Parallel()
 	s := loadSpec(t)
 	tpl := translated(t)
 	problems, cov := s.Check(tpl)
@@ -185,6 +187,7 @@ func TestTranslatedTemplateMatchesResourceSpec(t *testing.T) {
 // TestSpecCheckCatchesMistakes proves the check bites: each broken copy of
 // the template must be reported, at the place that is wrong.
 func TestSpecCheckCatchesMistakes(t *testing.T) {
+	t.Parallel()
 	s := loadSpec(t)
 	props := func(tpl map[string]any, id string) map[string]any {
 		p := obj(obj(cfn.Resources(tpl)[id])["Properties"])
@@ -283,13 +286,25 @@ func TestSpecCheckCatchesMistakes(t *testing.T) {
 // resources it makes is checked only after the transform (SAM's schema
 // takes LoggingConfig as it comes), and the check bites there too.
 func TestTranslatedSpecCheckCatchesMistakes(t *testing.T) {
+	t.Parallel()
 	s := loadSpec(t)
-	translated(t) // skips with the reason when the translator cannot run
 	tpl := loadTemplate(t)
 	logging := obj(obj(obj(cfn.Resources(tpl)["ProgrammesFunction"])["Properties"])["LoggingConfig"])
 	logging["LogGroupName"] = logging["LogGroup"]
 	delete(logging, "LogGroup")
-	out, skip, err := translate(tpl)
+	// The broken copy is translated while the template itself is (a
+	// translation is seconds of python), and read once that is done.
+	var out map[string]any
+	var skip string
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		out, skip, err = translate(tpl)
+	}()
+	defer func() { <-done }()
+	translated(t) // skips with the reason when the translator cannot run
+	<-done
 	if skip != "" || err != nil {
 		t.Fatalf("translating the broken copy: %s %v", skip, err)
 	}

@@ -315,6 +315,7 @@ func validate(t *testing.T, tpl map[string]any) error {
 }
 
 func TestTemplateValidatesAgainstSAMSchema(t *testing.T) {
+	t.Parallel()
 	if err := validate(t, loadTemplate(t)); err != nil {
 		msg := err.Error()
 		if len(msg) > 8000 {
@@ -329,6 +330,7 @@ func TestTemplateValidatesAgainstSAMSchema(t *testing.T) {
 // through unchecked, so "Runtime: 42" is caught by TestFunctionsMatchFolders
 // instead.)
 func TestSAMSchemaCatchesMistakes(t *testing.T) {
+	t.Parallel()
 	firstFunction := func(tpl map[string]any) map[string]any {
 		for _, res := range resourcesOfType(tpl, "AWS::Serverless::Function") {
 			return res

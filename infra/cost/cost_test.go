@@ -236,43 +236,67 @@ func newNetwork(t *testing.T) *network {
 	b := s.Build(t)
 	n.pid = b.Programme(testkit.Merge(testkit.ProgrammeBody("Working for Wellness in the East Midlands Network"),
 		map[string]any{"startDate": "2025-10-01", "endDate": "2028-09-30"})).ID
-	for i, name := range []string{"Department of Health", "East Midlands SHA", "Department for Work and Pensions"} {
-		n.funders = append(n.funders, b.Funder(n.pid, testkit.FunderBody(name,
-			fmt.Sprintf("grants%d@funder%d.example.org", 1, i), fmt.Sprintf("grants%d@funder%d.example.org", 2, i))).ID)
-	}
-	for i := range 20 {
-		n.projects = append(n.projects, b.Project(n.pid, testkit.Merge(testkit.ProjectBody(fmt.Sprintf("Employment project %02d", i)),
-			map[string]any{"startDate": "2025-10-01", "endDate": "2028-09-30"})).ID)
-	}
-	grant := func(title, funder, project string) string {
+	// Rows that no other row's creation reads are made in parallel; each
+	// lands at its index, so the network is the same as one made in order.
+	const workers = 8
+	funderNames := []string{"Department of Health", "East Midlands SHA", "Department for Work and Pensions"}
+	n.funders = make([]string, len(funderNames))
+	b.InParallel(len(funderNames), workers, func(b *testkit.Builder, i int) {
+		n.funders[i] = b.Funder(n.pid, testkit.FunderBody(funderNames[i],
+			fmt.Sprintf("grants%d@funder%d.example.org", 1, i), fmt.Sprintf("grants%d@funder%d.example.org", 2, i))).ID
+	})
+	n.projects = make([]string, 20)
+	b.InParallel(len(n.projects), workers, func(b *testkit.Builder, i int) {
+		n.projects[i] = b.Project(n.pid, testkit.Merge(testkit.ProjectBody(fmt.Sprintf("Employment project %02d", i)),
+			map[string]any{"startDate": "2025-10-01", "endDate": "2028-09-30"})).ID
+	})
+	grant := func(b *testkit.Builder, title, funder, project string) string {
 		return b.Grant(n.pid, testkit.Merge(testkit.GrantBody(title, funder, project, 4_000_000),
 			map[string]any{"awardDate": "2025-09-15", "startDate": "2025-10-01", "endDate": "2028-09-30",
 				"budget": []map[string]any{{"category": "staff", "amountPence": 3_000_000}, {"category": "training", "amountPence": 1_000_000}}})).ID
 	}
 	// Grant k (projects 2k and 2k+1) is funded by funder 2k mod 3:
-	// grant 1 by the third, whose officer the measured funder is.
-	for i := 0; i < 20; i += 2 {
-		n.grants = append(n.grants, grant(fmt.Sprintf("Posts in projects %d and %d", i, i+1), n.funders[i%3], n.projects[i]))
-	}
-	n.grants = append(n.grants, grant("Network co-ordination", n.funders[1], ""))
-	for _, g := range n.grants {
+	// grant 1 by the third, whose officer the measured funder is; the
+	// last is the network's own.
+	n.grants = make([]string, 11)
+	b.InParallel(len(n.grants), workers, func(b *testkit.Builder, k int) {
+		if k == 10 {
+			n.grants[k] = grant(b, "Network co-ordination", n.funders[1], "")
+			return
+		}
+		i := 2 * k
+		n.grants[k] = grant(b, fmt.Sprintf("Posts in projects %d and %d", i, i+1), n.funders[i%3], n.projects[i])
+	})
+	// Each grant's four tranches in order, the first three paid; the
+	// first grant's fourth is the payment the test pays.
+	unpaid := make([]string, len(n.grants))
+	b.InParallel(len(n.grants), workers, func(b *testkit.Builder, k int) {
+		g := n.grants[k]
 		for q, due := range []string{"2025-10-15", "2026-01-15", "2026-04-15", "2026-07-15"} {
 			p := b.Payment(n.pid, g, testkit.DatedPaymentBody(1_000_000, due))
-			if q == 3 && n.payment == "" {
-				n.payment, n.payGrant = p.ID, g
-			} else if q < 3 {
+			if q == 3 {
+				unpaid[k] = p.ID
+			} else {
 				b.PayNow(n.pid, g, p.ID, due)
 			}
 		}
+	})
+	n.payment, n.payGrant = unpaid[0], n.grants[0]
+	// 4 leads, two people a project (the first its project lead), two
+	// officers a funder; the measured lead and funder are the last made.
+	type member struct {
+		email string
+		role  map[string]string
 	}
+	var members []member
 	for i := range 4 {
 		n.lead = fmt.Sprintf("lead%d@lpt.example.org", i)
-		b.Member(n.pid, n.lead, testkit.RoleLead())
+		members = append(members, member{n.lead, testkit.RoleLead()})
 	}
 	for i, j := range n.projects {
 		for k := range 2 {
 			m := fmt.Sprintf("staff%d-%02d@project.example.org", k, i)
-			b.Member(n.pid, m, testkit.RoleProjectLead(j))
+			members = append(members, member{m, testkit.RoleProjectLead(j)})
 			if k == 0 {
 				n.projectLeads = append(n.projectLeads, m)
 			}
@@ -281,30 +305,35 @@ func newNetwork(t *testing.T) *network {
 	for i, f := range n.funders {
 		for k := range 2 {
 			n.funder = fmt.Sprintf("officer%d-%d@funder.example.org", k, i)
-			b.Member(n.pid, n.funder, testkit.RoleFunder(f))
+			members = append(members, member{n.funder, testkit.RoleFunder(f)})
 		}
 	}
-	for _, tg := range []map[string]any{
+	b.InParallel(len(members), workers, func(b *testkit.Builder, i int) {
+		b.Member(n.pid, members[i].email, members[i].role)
+	})
+	targets := []map[string]any{
 		{"metric": "peopleIntoWork", "value": 60, "deadline": "2028-09-30", "notify": n.funders},
 		{"metric": "referrals", "value": 240, "deadline": "2028-09-30", "notify": n.funders},
 		{"metric": "peopleIntoWork", "value": 100, "deadline": "2027-09-30", "projectId": n.projects[0], "notify": n.funders[:1]},
-	} {
-		b.Target(n.pid, tg)
 	}
+	b.InParallel(len(targets), workers, func(b *testkit.Builder, i int) { b.Target(n.pid, targets[i]) })
 	if _, err := s.Svc.Open(context.Background(), testkit.AdminCaller(), n.pid).CreateSchedule(testkit.Body(map[string]any{
 		"name": "Quarterly returns", "frequency": "quarterly", "firstPeriodStart": "2025-10-01", "lastPeriodEnd": "2028-09-30",
 		"dueDays": 20, "reminders": []int{7}})); err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range quarters[:3] {
-		for _, j := range n.projects {
-			b.Outcome(n.pid, j, testkit.OutcomeBody(map[string]int{"referrals": 12, "peopleIntoWork": 3, "jobStarts": 2},
-				"periodStart", q[0], "periodEnd", q[1]))
+	// Each project's returns and each grant's spend returns, quarter by
+	// quarter.
+	b.InParallel(len(n.projects)+len(n.grants), workers, func(b *testkit.Builder, i int) {
+		for _, q := range quarters[:3] {
+			if i < len(n.projects) {
+				b.Outcome(n.pid, n.projects[i], testkit.OutcomeBody(map[string]int{"referrals": 12, "peopleIntoWork": 3, "jobStarts": 2},
+					"periodStart", q[0], "periodEnd", q[1]))
+			} else {
+				b.Spend(n.pid, n.grants[i-len(n.projects)], testkit.SpendBody(q[0], q[1], "staff", 250_000, "training", 40_000))
+			}
 		}
-		for _, g := range n.grants {
-			b.Spend(n.pid, g, testkit.SpendBody(q[0], q[1], "staff", 250_000, "training", 40_000))
-		}
-	}
+	})
 	if _, err := s.Svc.Open(context.Background(), testkit.AdminCaller(), n.pid).UpdateProgramme(func(int64) bool { return true },
 		testkit.Body(map[string]any{"reviewOutcomes": true})); err != nil {
 		t.Fatal(err)

@@ -35,6 +35,7 @@ var expectedNotices = map[string][]string{nameWfW: {"FundingOrg360GPrefix"}}
 // the schema lacks, and raises none of the re-implemented Data Quality Tool
 // checks beyond the expected ones.
 func TestSeedGivingPackages(t *testing.T) {
+	t.Parallel()
 	givingtest.Schema(t) // skips, saying where it looked, when the schemas are absent
 	s := testkit.New(t)
 	a := testkit.NewAPI(t, s.DB, testkit.APIConfig{Config: platform.Config{Table: s.Table, Giving: givingConfig}})
@@ -131,6 +132,7 @@ func TestSeedGivingPackages(t *testing.T) {
 // passes the API's checks (a typo would fail the seed itself, but this names
 // the culprit).
 func TestSeedIdentifiersValid(t *testing.T) {
+	t.Parallel()
 	check := func(what, orgID, postcode string, ls []location) {
 		if orgID != "" {
 			if msg := domain.CheckOrgID(orgID); msg != "" {

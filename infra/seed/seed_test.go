@@ -36,6 +36,7 @@ func runSeed(t *testing.T, s *seeder) string {
 }
 
 func TestSeedTwice(t *testing.T) {
+	t.Parallel()
 	a := testkit.New(t).API(t) // its tokens are signed with testkit.Secret
 	runSeed(t, newSeeder(a.URL, testkit.Secret, nil))
 	second := runSeed(t, newSeeder(a.URL, testkit.Secret, nil))
@@ -49,6 +50,7 @@ func TestSeedTwice(t *testing.T) {
 // shows that a rerun more than a day later leaves the half-made programme
 // alone, and one within the day finishes it without duplicating anything.
 func TestSeedResumes(t *testing.T) {
+	t.Parallel()
 	a := testkit.New(t).API(t) // its tokens are signed with testkit.Secret
 
 	crashing := newSeeder(a.URL, testkit.Secret, nil)

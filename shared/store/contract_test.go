@@ -76,8 +76,10 @@ var ctImpls = []ctImpl{
 }
 
 func TestContract(t *testing.T) {
+	t.Parallel() // with the package's other tests: every case has a fresh store
 	for _, im := range ctImpls {
 		t.Run(im.name, func(t *testing.T) {
+			t.Parallel()
 			for _, c := range ctCases {
 				t.Run(c.name, func(t *testing.T) {
 					t.Parallel()

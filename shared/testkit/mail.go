@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -68,6 +69,11 @@ func (m Mail) To() string { return strings.Join(m.Destination.To, ",") }
 // only mail to such addresses, so parallel tests never see each other's.
 type Mailbox struct {
 	Tag string
+	// Since, when set, is when the mailbox was made: Sent asks the
+	// emulator only for mail it took since then (its /store?since=, in
+	// whole seconds), not for all it ever took, which every test's Sent
+	// would otherwise fetch and decode again.
+	Since time.Time
 }
 
 // NewMailbox checks that the emulator answers and returns a mailbox with a
@@ -75,7 +81,7 @@ type Mailbox struct {
 func NewMailbox(t testing.TB) *Mailbox {
 	t.Helper()
 	sesReachable(t)
-	return &Mailbox{Tag: strings.ToLower(rand.Text()[:12])}
+	return &Mailbox{Tag: strings.ToLower(rand.Text()[:12]), Since: time.Now().Add(-time.Second)}
 }
 
 // Addr is an address of this mailbox: local.<tag>@domain.
@@ -87,11 +93,18 @@ func (m *Mailbox) Addr(local, domain string) string {
 // mailbox's addresses (in To, Cc or Bcc), oldest first.
 func (m *Mailbox) Sent(t testing.TB) []Mail {
 	t.Helper()
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Get(testenv.SESEndpoint() + "/store")
+	url := testenv.SESEndpoint() + "/store"
+	if !m.Since.IsZero() {
+		url += "?since=" + strconv.FormatInt(m.Since.Unix(), 10)
+	}
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Get(url)
 	if err != nil {
 		t.Fatalf("read the SES emulator's store: %v", err)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("read the SES emulator's store: %s", resp.Status)
+	}
 	var s struct {
 		Emails []Mail `json:"emails"`
 	}

@@ -122,6 +122,7 @@ func TestPageWeight(t *testing.T) {
 // the whole progress report, from exactly the DynamoDB requests that the
 // progress report alone costs (GET /progress), however much history there is.
 func TestDashboardRequests(t *testing.T) {
+	t.Parallel()
 	s := testkit.New(t)
 	h := newWebOver(t, s)
 	f := h.fixture(t)

@@ -43,6 +43,7 @@ func outcomeForm() url.Values {
 // TestCSRF: a POST without the session's token, or with another one, is
 // refused with a 403 page and stores nothing.
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	h := newWeb(t)
 	f := h.fixture(t)
 	pl := h.as(t, uPL)
@@ -88,6 +89,7 @@ func TestCSRF(t *testing.T) {
 // and the message beside the field, keeps what was typed and stores
 // nothing; the corrected form is stored and counted.
 func TestOutcomeErrorsThenCorrected(t *testing.T) {
+	t.Parallel()
 	h := newWeb(t)
 	f := h.fixture(t)
 	pl := h.as(t, uPL)
@@ -192,6 +194,7 @@ func TestOutcomeErrorsThenCorrected(t *testing.T) {
 // project, and is offered no form or link to change anything; a POST they
 // craft anyway is refused by the service and stores nothing.
 func TestFunderSeesNoForms(t *testing.T) {
+	t.Parallel()
 	h := newWeb(t)
 	f := h.fixture(t)
 	fu := h.as(t, uFunder)
@@ -238,6 +241,7 @@ func TestFunderSeesNoForms(t *testing.T) {
 // changes it, and a change based on an old version is refused as "changed
 // by someone else" with nothing overwritten.
 func TestLeadRecordsAndEditsGrant(t *testing.T) {
+	t.Parallel()
 	h := newWeb(t)
 	f := h.fixture(t)
 	lead := h.as(t, uLead)
@@ -322,6 +326,7 @@ func TestLeadRecordsAndEditsGrant(t *testing.T) {
 // TestLeadSetsTargetAndMember: the target and member forms make the API's
 // bodies (checkboxes, percentages, roles).
 func TestLeadSetsTargetAndMember(t *testing.T) {
+	t.Parallel()
 	h := newWeb(t)
 	f := h.fixture(t)
 	lead := h.as(t, uLead)
@@ -374,6 +379,7 @@ func TestLeadSetsTargetAndMember(t *testing.T) {
 // TestSessionTampering: a session cookie that was changed, forged, cut or
 // sealed with another key is no session: the person is signed out.
 func TestSessionTampering(t *testing.T) {
+	t.Parallel()
 	h := newWeb(t)
 	h.fixture(t)
 	b := h.as(t, uLead)
@@ -437,6 +443,7 @@ func mustSeal(t *testing.T, h *webH, name string, v any) string {
 // TestSessionCookie: the session cookie is HttpOnly, SameSite=Lax, under
 // /app, Secure except on plain-http localhost, and holds nothing readable.
 func TestSessionCookie(t *testing.T) {
+	t.Parallel()
 	h := newWeb(t)
 	b := h.browser(t)
 	p := b.get("/app/auth/login")
@@ -492,6 +499,7 @@ func httptestRequest(u string) *http.Request {
 // the token of the page they were on, so another site cannot sign a
 // browser in.
 func TestLocalSignInNeedsThePageToken(t *testing.T) {
+	t.Parallel()
 	h := newWeb(t)
 	b := h.browser(t)
 	b.get("/app/auth/login")

@@ -15,6 +15,7 @@ import (
 // areas served in the browser; a bad org-id is shown beside its box, and
 // the areas' problems beside theirs.
 func TestProjectFormGivingFields(t *testing.T) {
+	t.Parallel()
 	h := newWeb(t)
 	f := h.fixture(t)
 	lead := h.as(t, uLead)

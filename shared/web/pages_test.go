@@ -18,15 +18,12 @@ import (
 // role does not allow it, 404 for a non-member or a record they may not
 // see), as an NHS-style page, never a stack trace.
 func TestPagesByRole(t *testing.T) {
+	t.Parallel()
 	h := newWeb(t)
 	f := h.fixture(t)
 	p := "/app/programmes/" + f.PID
 	pa := p + "/projects/" + f.ProjectA
 	people := []string{uAdmin, uLead, uPL, uFunder, uPLB, uOutsider}
-	browsers := map[string]*browser{}
-	for _, who := range people {
-		browsers[who] = h.as(t, who)
-	}
 	const ok, forbidden, missing = http.StatusOK, http.StatusForbidden, http.StatusNotFound
 	// want: status for admin, lead, project lead A, funder X, project lead B, outsider
 	cases := []struct {
@@ -67,9 +64,13 @@ func TestPagesByRole(t *testing.T) {
 		{"/app/programmes/nonexistent", [6]int{missing, missing, missing, missing, missing, missing}},
 		{"/app/no-such-page", [6]int{missing, missing, missing, missing, missing, missing}},
 	}
-	for _, c := range cases {
-		for i, who := range people {
-			got := browsers[who].get(c.path)
+	// Each person's pages in a browser of their own, the six at once:
+	// every page here only reads.
+	testkit.Parallel(t, len(people), len(people), func(t testing.TB, i int) {
+		who := people[i]
+		b := h.as(t, who)
+		for _, c := range cases {
+			got := b.get(c.path)
 			if got.Status != c.want[i] {
 				t.Errorf("%s GET %s: %d, want %d\n%s", who, c.path, got.Status, c.want[i], excerpt(got.Body))
 				continue
@@ -85,7 +86,7 @@ func TestPagesByRole(t *testing.T) {
 				t.Errorf("%s GET %s: page shows internals", who, c.path)
 			}
 		}
-	}
+	})
 	if logs := h.logs.String(); strings.Contains(logs, "level=ERROR") {
 		t.Errorf("the app logged errors:\n%s", logs)
 	}

@@ -16,6 +16,7 @@ import (
 // A record's page costs what the API's GET of the record costs (one
 // BatchGetItem) plus the lists it names things from.
 func TestPageRequests(t *testing.T) {
+	t.Parallel()
 	s := testkit.New(t)
 	h := newWebOver(t, s)
 	f := h.fixture(t)

@@ -40,6 +40,7 @@ func (h *webH) reportingFixture(t *testing.T, f fixture) (schedule, pending stri
 // TestReportingPagesByRole: who may open each reporting page; refusals are
 // the error pages of the presentation table.
 func TestReportingPagesByRole(t *testing.T) {
+	t.Parallel()
 	h := newWeb(t)
 	f := h.fixture(t)
 	sid, pending := h.reportingFixture(t, f)
@@ -63,7 +64,10 @@ func TestReportingPagesByRole(t *testing.T) {
 		{p + "/edit", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
 		{p + "/notifications", [6]int{ok, ok, ok, ok, ok, missing}},
 	}
-	for i, who := range people {
+	// Each person's pages in a browser of their own, the six at once:
+	// every page here only reads.
+	testkit.Parallel(t, len(people), len(people), func(t testing.TB, i int) {
+		who := people[i]
 		b := h.as(t, who)
 		for _, c := range cases {
 			got := b.get(c.path)
@@ -74,7 +78,7 @@ func TestReportingPagesByRole(t *testing.T) {
 				t.Errorf("%s GET %s: %d without the error page", who, c.path, got.Status)
 			}
 		}
-	}
+	})
 }
 
 // TestReturnsPages: a project lead's returns due and overdue, each with
@@ -82,6 +86,7 @@ func TestReportingPagesByRole(t *testing.T) {
 // funder's without submit links or submissions not accepted; the review
 // queue, a request for changes that needs a comment, and the approval.
 func TestReturnsPages(t *testing.T) {
+	t.Parallel()
 	h := newWeb(t)
 	f := h.fixture(t)
 	sid, pending := h.reportingFixture(t, f)
@@ -161,6 +166,7 @@ func TestReturnsPages(t *testing.T) {
 // form (problems shown beside their fields, nothing stored), renames it,
 // and switches review on.
 func TestScheduleAndProgrammeForms(t *testing.T) {
+	t.Parallel()
 	h := newWeb(t)
 	f := h.fixture(t)
 	p := "/app/programmes/" + f.PID

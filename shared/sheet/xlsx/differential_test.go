@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -283,27 +284,42 @@ func colName(n int) string {
 }
 
 // differentialCases are the workbooks the differential test and the fuzz
-// target's seed corpus share: n from excelize and n written by hand.
+// targets' seed corpora share: n from excelize and n written by hand. They
+// come from one seeded generator, so the first n are the same whoever asks;
+// they are made once (excelize is slow under -race) and shared read-only.
 func differentialCases(t testing.TB, n int) [][]byte {
-	rng := rand.New(rand.NewPCG(17, 2026))
-	var cases [][]byte
-	for range n {
-		cases = append(cases, excelizeWorkbook(t, rng), rawWorkbook(rng))
+	generated.Lock()
+	defer generated.Unlock()
+	if generated.rng == nil {
+		generated.rng = rand.New(rand.NewPCG(17, 2026))
 	}
-	return cases
+	for len(generated.cases) < 2*n {
+		generated.cases = append(generated.cases, excelizeWorkbook(t, generated.rng), rawWorkbook(generated.rng))
+	}
+	return generated.cases[: 2*n : 2*n]
+}
+
+var generated struct {
+	sync.Mutex
+	rng   *rand.Rand
+	cases [][]byte
 }
 
 // TestReadsAsExcelizeDid: the reader gives exactly what excelize gave for
 // the first sheet (the same rows, cells, numeric marks and 1904 flag), or
 // refuses what it refused, with the same code.
 func TestReadsAsExcelizeDid(t *testing.T) {
-	n := 300
+	// 100 of each kind: the reader's every statement that 300 reached is
+	// reached by 30 already (go test -cover), and three times that keeps
+	// room for the rarer mixes of cell type and text.
+	n := 100
 	if testing.Short() {
 		n = 60
 	}
 	firstMoved, rows := 0, 0
 	for i, data := range differentialCases(t, n) {
-		want, wantErr := excelizeRead(data)
+		first := ""
+		want, wantErr := excelizeReadFirst(data, &first)
 		got, err := xlsx.Workbooks{}.Read(data)
 		if domain.ErrorCode(err) != domain.ErrorCode(wantErr) || (err == nil) != (wantErr == nil) {
 			t.Errorf("case %d: error %v, excelize's %v", i, err, wantErr)
@@ -313,11 +329,8 @@ func TestReadsAsExcelizeDid(t *testing.T) {
 			t.Errorf("case %d:\n got %+v\nwant %+v", i, got, want)
 		}
 		rows += len(got.Rows)
-		if f, err := excelize.OpenReader(bytes.NewReader(data)); err == nil {
-			if list := f.GetSheetList(); list[0] != "Sheet1" && list[0] != "Tab 1" {
-				firstMoved++
-			}
-			f.Close()
+		if first != "" && first != "Sheet1" && first != "Tab 1" {
+			firstMoved++
 		}
 	}
 	// The cases test what they mean to: first sheets that are not the

@@ -18,6 +18,12 @@ import (
 // package read workbooks itself), kept as the oracle the differential test
 // holds the reader to.
 func excelizeRead(data []byte) (domain.Sheet, error) {
+	return excelizeReadFirst(data, nil)
+}
+
+// excelizeReadFirst is excelizeRead that also sets *first (when not nil)
+// to the name of the workbook's first sheet, when excelize opened it.
+func excelizeReadFirst(data []byte, first *string) (domain.Sheet, error) {
 	if err := xlsx.Check(data); err != nil {
 		return domain.Sheet{}, err
 	}
@@ -31,6 +37,9 @@ func excelizeRead(data []byte) (domain.Sheet, error) {
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
 		return domain.Sheet{}, sheet.FileProblem("the workbook has no sheet")
+	}
+	if first != nil {
+		*first = sheets[0]
 	}
 	props, perr := f.GetWorkbookProps()
 	sh := domain.Sheet{Date1904: perr == nil && props.Date1904 != nil && *props.Date1904}

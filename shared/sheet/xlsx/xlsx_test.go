@@ -3,6 +3,9 @@ package xlsx_test
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
+	"hash/crc32"
+	"io"
 	"runtime"
 	"slices"
 	"strconv"
@@ -119,6 +122,14 @@ func zipOf(t *testing.T, parts map[string][]byte) []byte {
 // withPart is a real workbook with one part added or replaced.
 func withPart(t *testing.T, name string, body []byte) []byte {
 	t.Helper()
+	parts := goodParts(t)
+	parts[name] = body
+	return zipOf(t, parts)
+}
+
+// goodParts are a real workbook's parts, by name.
+func goodParts(t *testing.T) map[string][]byte {
+	t.Helper()
 	good := workbook(t, func(f *excelize.File, s string) { set(t, f, s, "A1", "Project") })
 	zr, err := zip.NewReader(bytes.NewReader(good), int64(len(good)))
 	if err != nil {
@@ -132,8 +143,93 @@ func withPart(t *testing.T, name string, body []byte) []byte {
 		rc.Close()
 		parts[f.Name] = b.Bytes()
 	}
-	parts[name] = body
-	return zipOf(t, parts)
+	return parts
+}
+
+// withZeros is withPart with the part n zero bytes, deflated as
+// withPart's zip would hold them. Deflating 64 MiB under -race takes
+// seconds, so the stream is built from one deflated, sync-flushed chunk of
+// zeros repeated (each chunk's matches reach only into itself, so any
+// number of them in a row is a valid stream), closed by an empty final
+// block; its CRC-32 is computed over all n bytes.
+func withZeros(t *testing.T, name string, n int) []byte {
+	t.Helper()
+	parts := goodParts(t)
+	delete(parts, name)
+	const chunk = 1 << 20
+	zeros := make([]byte, chunk)
+	deflated := func(size int) []byte {
+		var b bytes.Buffer
+		fw, _ := flate.NewWriter(&b, flate.DefaultCompression)
+		fw.Write(zeros[:size])
+		if err := fw.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	whole := deflated(chunk)
+	var stream bytes.Buffer
+	crc := uint32(0)
+	for left := n; left > 0; left -= chunk {
+		size := min(left, chunk)
+		if size == chunk {
+			stream.Write(whole)
+		} else {
+			stream.Write(deflated(size))
+		}
+		crc = crc32.Update(crc, crc32.IEEETable, zeros[:size])
+	}
+	stream.Write([]byte{0x01, 0x00, 0x00, 0xff, 0xff}) // final stored block, empty
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range parts {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(body)
+	}
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: crc,
+		CompressedSize64: uint64(stream.Len()), UncompressedSize64: uint64(n)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(stream.Bytes())
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestWithZerosIsWhatItSays: withZeros' part inflates to its n zeros, with
+// the CRC-32 and the sizes its header declares, as archive/zip checks.
+func TestWithZerosIsWhatItSays(t *testing.T) {
+	for _, n := range []int{1, 2<<20 + 5} {
+		data := withZeros(t, "xl/sharedStrings.xml", n)
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, f := range zr.File {
+			if f.Name != "xl/sharedStrings.xml" {
+				continue
+			}
+			found = true
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(rc) // archive/zip checks the CRC-32 and size at EOF
+			rc.Close()
+			if err != nil || len(body) != n || bytes.IndexFunc(body, func(r rune) bool { return r != 0 }) >= 0 || f.UncompressedSize64 != uint64(n) {
+				t.Errorf("%d zeros: read %d bytes (%v), declared %d", n, len(body), err, f.UncompressedSize64)
+			}
+		}
+		if !found {
+			t.Errorf("%d zeros: no part", n)
+		}
+	}
 }
 
 func TestRefusesWhatIsNotAWorkbook(t *testing.T) {
@@ -158,8 +254,8 @@ func TestRefusesWhatIsNotAWorkbook(t *testing.T) {
 		"macro-enabled content type": {withPart(t, "[Content_Types].xml", contentTypes("application/vnd.ms-excel.sheet.macroEnabled.main+xml")),
 			domain.CodeUnsupportedMedia, "macro-enabled"},
 		// 64 MiB of zeros deflate to about 64 kB.
-		"zip bomb":       {withPart(t, "xl/worksheets/sheet1.xml", make([]byte, 64<<20)), domain.CodeTooLarge, "uncompressed"},
-		"shared strings": {withPart(t, "xl/sharedStrings.xml", make([]byte, xlsx.MaxSharedStrings+1)), domain.CodeTooLarge, "shared strings"},
+		"zip bomb":       {withZeros(t, "xl/worksheets/sheet1.xml", 64<<20), domain.CodeTooLarge, "uncompressed"},
+		"shared strings": {withZeros(t, "xl/sharedStrings.xml", xlsx.MaxSharedStrings+1), domain.CodeTooLarge, "shared strings"},
 		"many parts":     {zipOf(t, manyParts), domain.CodeTooLarge, "parts"},
 	} {
 		t.Run(name, func(t *testing.T) {
