@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -261,7 +260,7 @@ func (tpl *template) clone(ctx context.Context, db *dynamodb.Client, table strin
 	var reqs []types.WriteRequest
 	for _, item := range tpl.items {
 		item = rewriteItem(item, r)
-		reshard(item, fresh[tpl.prog])
+		testkit.Reshard(item, fresh[tpl.prog])
 		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 	}
 	for len(reqs) > 0 {
@@ -277,23 +276,6 @@ func (tpl *template) clone(ctx context.Context, db *dynamodb.Client, table strin
 		}
 	}
 	return seeded{prog: fresh[tpl.prog], project: fresh[tpl.project]}, len(tpl.items), nil
-}
-
-// reshard puts a cloned item's entries in the notifier's indexes
-// (<KEY>#<shard>) under the clone's own shard, as the store would have
-// written them: the shard follows the programme id, which the clone changed.
-func reshard(item map[string]types.AttributeValue, programmeID string) {
-	for _, attr := range []string{"GSI1PK", "GSI2PK", "GSI3PK"} {
-		v, ok := item[attr].(*types.AttributeValueMemberS)
-		if !ok {
-			continue
-		}
-		base, n, found := strings.Cut(v.Value, "#")
-		if _, err := strconv.Atoi(n); !found || err != nil || !slices.Contains(store.ShardedIndexes, base) {
-			continue
-		}
-		item[attr] = &types.AttributeValueMemberS{Value: base + "#" + strconv.Itoa(store.ShardOf(programmeID))}
-	}
 }
 
 func rewriteItem(item map[string]types.AttributeValue, r *strings.Replacer) map[string]types.AttributeValue {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -102,22 +101,8 @@ func newEnv(t *testing.T, optFns ...func(*dynamodb.Options)) *env {
 // other than the test's: a failure is reported and ends that goroutine only.
 func (e *env) inGoroutine() *env {
 	c := *e
-	c.t = goroutineTB{e.t}
+	c.t = testkit.InGoroutine(e.t)
 	return &c
-}
-
-type goroutineTB struct{ testing.TB }
-
-func (g goroutineTB) Fatal(args ...any) {
-	g.TB.Helper()
-	g.TB.Error(args...)
-	runtime.Goexit()
-}
-
-func (g goroutineTB) Fatalf(format string, args ...any) {
-	g.TB.Helper()
-	g.TB.Errorf(format, args...)
-	runtime.Goexit()
 }
 
 // notifier is a notifier over the test's table, emulator and clock. Its

@@ -58,7 +58,7 @@ func (s *Stack) CloneProgramme(t testing.TB, pid string, n int, edit func(copy i
 		}
 		for _, ti := range items {
 			item := cloneItem(ti[1].(map[string]types.AttributeValue), rewrite)
-			reshard(item, fresh[pid])
+			Reshard(item, fresh[pid])
 			table := ti[0].(string)
 			byTable[table] = append(byTable[table], types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 		}
@@ -186,10 +186,10 @@ func cloneItem(item map[string]types.AttributeValue, rewrite func(s string, valu
 	return out
 }
 
-// reshard puts a copied item's entries in the sharded indexes
+// Reshard puts a copied item's entries in the sharded indexes
 // (<KEY>#<shard>) under the copy's own shard, as the store would have
 // written them: the shard follows the programme id.
-func reshard(item map[string]types.AttributeValue, programmeID string) {
+func Reshard(item map[string]types.AttributeValue, programmeID string) {
 	for _, attr := range []string{"GSI1PK", "GSI2PK", "GSI3PK"} {
 		v, ok := item[attr].(*types.AttributeValueMemberS)
 		if !ok {

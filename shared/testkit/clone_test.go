@@ -51,7 +51,7 @@ func TestCloneProgramme(t *testing.T) {
 			item = cloneItem(item, func(v string, _ bool) string {
 				return strings.ReplaceAll(replaceIDs(v, back), fmt.Sprintf("Cloned %d", c+1), "Cloned 0")
 			})
-			reshard(item, p)
+			Reshard(item, p)
 			return item
 		})
 		if !slices.Equal(got, original) {

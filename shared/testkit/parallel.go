@@ -34,7 +34,7 @@ func Parallel(t testing.TB, n, workers int, f func(t testing.TB, i int)) {
 		go func() {
 			defer wg.Done() // also when f ends the goroutine with a Fatal
 			for i := int(next.Add(1)) - 1; i < n && !t.Failed(); i = int(next.Add(1)) - 1 {
-				f(goroutineTB{t}, i)
+				f(InGoroutine(t), i)
 			}
 		}()
 	}
@@ -44,8 +44,11 @@ func Parallel(t testing.TB, n, workers int, f func(t testing.TB, i int)) {
 	}
 }
 
-// goroutineTB is a test's TB for another goroutine than the test's: its
-// Fatal marks the test failed and ends the goroutine it is called on.
+// InGoroutine is t for another goroutine than the test's: its Fatal (and
+// FailNow) marks the test failed and ends the goroutine it is called on,
+// which is all a goroutine other than the test's may end.
+func InGoroutine(t testing.TB) testing.TB { return goroutineTB{t} }
+
 type goroutineTB struct{ testing.TB }
 
 func (g goroutineTB) FailNow() {
