@@ -85,24 +85,34 @@ func (s *Stack) CloneProgramme(t testing.TB, pid string, n int, edit func(copy i
 // eachID calls f with each run of lower-case letters and digits in v that
 // is 26 long and all Crockford base 32, as ids are.
 func eachID(v string, f func(id string)) {
-	start := -1
-	for i := 0; i <= len(v); i++ {
-		if i < len(v) && (v[i] >= '0' && v[i] <= '9' || v[i] >= 'a' && v[i] <= 'z') {
-			if start < 0 {
-				start = i
-			}
-			continue
+	eachRun(v, func(start, end int) {
+		if end-start == 26 && !strings.ContainsAny(v[start:end], "ilou") {
+			f(v[start:end])
 		}
-		if start >= 0 && i-start == 26 && !strings.ContainsAny(v[start:i], "ilou") {
-			f(v[start:i])
-		}
-		start = -1
-	}
+	})
 }
 
+// replaceIDs replaces each run of v that fresh maps (an id) by its copy's.
 func replaceIDs(v string, fresh map[string]string) string {
 	var b strings.Builder
 	last := 0
+	eachRun(v, func(start, end int) {
+		if to, ok := fresh[v[start:end]]; ok {
+			b.WriteString(v[last:start])
+			b.WriteString(to)
+			last = end
+		}
+	})
+	if last == 0 {
+		return v
+	}
+	b.WriteString(v[last:])
+	return b.String()
+}
+
+// eachRun calls f with the bounds of each maximal run of lower-case
+// letters and digits in v: where an id may stand.
+func eachRun(v string, f func(start, end int)) {
 	start := -1
 	for i := 0; i <= len(v); i++ {
 		if i < len(v) && (v[i] >= '0' && v[i] <= '9' || v[i] >= 'a' && v[i] <= 'z') {
@@ -112,19 +122,10 @@ func replaceIDs(v string, fresh map[string]string) string {
 			continue
 		}
 		if start >= 0 {
-			if to, ok := fresh[v[start:i]]; ok {
-				b.WriteString(v[last:start])
-				b.WriteString(to)
-				last = i
-			}
+			f(start, i)
 		}
 		start = -1
 	}
-	if last == 0 {
-		return v
-	}
-	b.WriteString(v[last:])
-	return b.String()
 }
 
 // walkStrings calls f with every string in item: attribute names and
