@@ -101,11 +101,9 @@ func TestRead1904Dates(t *testing.T) {
 	}
 }
 
-// zipOf writes a zip of the named parts.
-func zipOf(t *testing.T, parts map[string][]byte) []byte {
+// addParts writes the named parts into zw, deflated.
+func addParts(t *testing.T, zw *zip.Writer, parts map[string][]byte) {
 	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
 	for name, body := range parts {
 		w, err := zw.Create(name)
 		if err != nil {
@@ -113,6 +111,14 @@ func zipOf(t *testing.T, parts map[string][]byte) []byte {
 		}
 		w.Write(body)
 	}
+}
+
+// zipOf writes a zip of the named parts.
+func zipOf(t *testing.T, parts map[string][]byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	addParts(t, zw, parts)
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -182,13 +188,7 @@ func withZeros(t *testing.T, name string, n int) []byte {
 	stream.Write([]byte{0x01, 0x00, 0x00, 0xff, 0xff}) // final stored block, empty
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	for name, body := range parts {
-		w, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(body)
-	}
+	addParts(t, zw, parts)
 	w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: crc,
 		CompressedSize64: uint64(stream.Len()), UncompressedSize64: uint64(n)})
 	if err != nil {
