@@ -22,7 +22,6 @@ func TestHeaderShowsTheOperator(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := startBrowser(t)
-	axe := loadAxe(t, root)
 
 	for _, tc := range []struct {
 		name, shot string
@@ -32,7 +31,7 @@ func TestHeaderShowsTheOperator(t *testing.T) {
 		{"operator that is not NHS", "header-not-nhs.png", web.Operator{Name: "Aspiro Employment Services"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := &suite{browser: b, axe: axe, a11y: &a11yReport{}, shots: shots}
+			s := &suite{browser: b, a11y: &a11yReport{}, shots: shots}
 			s.srv = startServer(t, func(d *web.Deps) { d.Operator = tc.operator })
 			tb := s.newTab(t, uAdmin, true)
 			defer tb.checkConsole()

@@ -124,7 +124,7 @@ func (s *suite) seedPortfolio(t *testing.T) portfolioStory {
 func TestFunderPortfolioAndPrintedReport(t *testing.T) {
 	pdftotext, pdfinfo := pdfTools(t)
 	root := repoRoot(t)
-	s := &suite{axe: loadAxe(t, root), a11y: &a11yReport{}, shots: filepath.Join(root, "build", "screenshots")}
+	s := &suite{a11y: &a11yReport{}, shots: filepath.Join(root, "build", "screenshots")}
 	if err := os.MkdirAll(s.shots, 0o755); err != nil {
 		t.Fatal(err)
 	}

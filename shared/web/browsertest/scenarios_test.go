@@ -20,7 +20,6 @@ type suite struct {
 	srv     *server
 	fx      fixture
 	browser *browser
-	axe     string
 	a11y    *a11yReport
 	shots   string // build/screenshots
 
@@ -45,7 +44,7 @@ func (s *suite) base() string { return "/app/programmes/" + s.fx.PID }
 func TestWebAppInABrowser(t *testing.T) {
 	start := time.Now()
 	root := repoRoot(t)
-	s := &suite{axe: loadAxe(t, root), a11y: &a11yReport{}, shots: filepath.Join(root, "build", "screenshots")}
+	s := &suite{a11y: &a11yReport{}, shots: filepath.Join(root, "build", "screenshots")}
 	if err := os.MkdirAll(s.shots, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -80,6 +80,7 @@ func startServer(t *testing.T, opts ...func(*web.Deps)) *server {
 	// As infra/runner: the API checks local tokens (testkit's); the web app
 	// signs people in on the demo-user page, sessions sealed with the app's
 	// codec; the app under /app/, the API everywhere else.
+	axe := loadAxe(t, repoRoot(t)) // served to the pages (axe_test.go)
 	codec := web.RandomCodec()
 	webDeps := webdeps.Deps(st.Config(), st.DB)
 	webDeps.Service.WithWorkbooks(xlsx.Workbooks{}) // as the imports function serves the import pages
@@ -93,6 +94,7 @@ func startServer(t *testing.T, opts ...func(*web.Deps)) *server {
 	api := testkit.NewAPI(t, st.DB, testkit.APIConfig{Config: st.Config(), Logs: logs,
 		Around: func(api http.Handler) http.Handler {
 			mux := http.NewServeMux()
+			mux.Handle("GET "+axePath, axeServe(axe))
 			mux.Handle("/app", webApp)
 			mux.Handle("/app/", webApp)
 			mux.Handle("/", api)
