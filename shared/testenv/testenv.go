@@ -1,8 +1,9 @@
 // Package testenv gives tests of other packages the local AWS stand-ins that
 // `make test` (or `infra/stack.sh start --test`) runs: DynamoDB Local and the
-// SES v2 emulator. Each test gets its own fresh table built from the table
-// definition in template.yaml, so tests never see each other's data and the
-// store is always tested against the table that is deployed.
+// SES v2 emulator. Each test gets a table pair of its own, built from the
+// table definitions in template.yaml and empty, so tests never see each
+// other's data and the store is always tested against the tables that are
+// deployed. Pairs are emptied and reused within a test binary (pool.go).
 package testenv
 
 import (
@@ -97,16 +98,19 @@ func Client(t testing.TB, optFns ...func(*dynamodb.Options)) *dynamodb.Client {
 	return newClient(optFns...)
 }
 
-// Table creates a fresh table for the test from template.yaml's definition,
-// deletes it when the test ends, and returns a client and the table's name.
+// Table gives the test an empty table pair (the table and its audit table,
+// name+"-audit") made from template.yaml's definitions, and returns a
+// client and the table's name. When the test ends the pair is emptied for
+// the next test, or deleted.
 func Table(t testing.TB) (*dynamodb.Client, string) {
 	t.Helper()
 	return TableWith(t)
 }
 
 // TableWith is Table with options for the returned client, e.g. middleware
-// that counts requests. The table is created and deleted through a separate
-// plain client, so those calls never show up in what the options observe.
+// that counts requests. The tables are made, emptied and deleted through a
+// separate plain client, so those calls never show up in what the options
+// observe.
 func TableWith(t testing.TB, optFns ...func(*dynamodb.Options)) (*dynamodb.Client, string) {
 	t.Helper()
 	checkReachable(t)
@@ -114,32 +118,68 @@ func TableWith(t testing.TB, optFns ...func(*dynamodb.Options)) (*dynamodb.Clien
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
-	name := TableName(t.Name())
 	admin := newClient()
+	pool.swept.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := sweep(ctx, admin); err != nil {
+			t.Logf("testenv: %v", err) // only tidying: the test can go on
+		}
+	})
 	// The audit trail has a table of its own, named as store.AuditTableName
 	// names it (testenv cannot import store: store's own tests use testenv).
-	for logicalID, table := range map[string]string{cfn.TableLogicalID: name, cfn.AuditTableLogicalID: name + "-audit"} {
-		in, ttl, err := cfn.TableInput(tpl, logicalID, table)
+	name := takeTable()
+	tables := func(name string) map[string]string {
+		return map[string]string{cfn.TableLogicalID: name, cfn.AuditTableLogicalID: name + "-audit"}
+	}
+	keys := map[string][]string{} // logical id → primary key attributes
+	for logicalID := range tables("") {
+		in, _, err := cfn.TableInput(tpl, logicalID, "key-names")
 		if err != nil {
 			t.Fatalf("testenv: %v", err)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err = cfn.EnsureTable(ctx, admin, in, ttl)
-		cancel()
-		if err != nil {
-			t.Fatalf("testenv: %v", err)
+		keys[logicalID] = keyNames(in)
+	}
+	if name == "" {
+		name = poolPrefix() + TableName(t.Name())
+		for logicalID, table := range tables(name) {
+			in, ttl, err := cfn.TableInput(tpl, logicalID, table)
+			if err != nil {
+				t.Fatalf("testenv: %v", err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			err = cfn.EnsureTable(ctx, admin, in, ttl)
+			cancel()
+			if err != nil {
+				t.Fatalf("testenv: %v", err)
+			}
 		}
-		t.Cleanup(func() {
-			// t.Context is already cancelled when cleanups run.
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
+	}
+	t.Cleanup(func() {
+		// t.Context is already cancelled when cleanups run.
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		reuse := true
+		for logicalID, table := range tables(name) {
+			ok, err := empty(ctx, admin, table, keys[logicalID])
+			var gone *types.ResourceNotFoundException
+			if err != nil && !errors.As(err, &gone) {
+				t.Logf("testenv: emptying table %s for reuse: %v", table, err)
+			}
+			reuse = reuse && ok
+		}
+		if reuse {
+			putTable(name)
+			return
+		}
+		for _, table := range tables(name) {
 			_, err := admin.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)})
 			var gone *types.ResourceNotFoundException
 			if err != nil && !errors.As(err, &gone) {
 				t.Logf("testenv: delete table %s: %v", table, err)
 			}
-		})
-	}
+		}
+	})
 	return newClient(optFns...), name
 }
 

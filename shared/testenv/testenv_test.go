@@ -2,8 +2,13 @@ package testenv_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -62,23 +67,150 @@ func TestTableWithOptions(t *testing.T) {
 	}
 }
 
-// TestTablesAreSeparate checks that two tests' tables never share data.
+// TestTablesAreSeparate checks that tests running at the same time never
+// share a table.
 func TestTablesAreSeparate(t *testing.T) {
 	var names [2]string
-	for i := range names {
-		t.Run("t", func(t *testing.T) {
-			_, names[i] = testenv.Table(t)
-		})
-	}
+	var both sync.WaitGroup
+	both.Add(2)
+	t.Run("group", func(t *testing.T) {
+		for i := range names {
+			t.Run("t", func(t *testing.T) {
+				t.Parallel()
+				_, names[i] = testenv.Table(t)
+				both.Done()
+				both.Wait() // both hold their tables now
+			})
+		}
+	})
 	if names[0] == names[1] {
 		t.Fatalf("both subtests got table %s", names[0])
 	}
-	// Their cleanups have run: the tables are gone.
-	client := testenv.Client(t)
-	for _, n := range names {
-		_, err := client.DescribeTable(context.Background(), &dynamodb.DescribeTableInput{TableName: aws.String(n)})
-		if err == nil {
-			t.Errorf("table %s still exists after its test ended", n)
+}
+
+// putItems writes n items to table through BatchWriteItem.
+func putItems(t *testing.T, db *dynamodb.Client, table string, n int) {
+	t.Helper()
+	for i := 0; i < n; i += 25 {
+		var reqs []types.WriteRequest
+		for j := i; j < min(i+25, n); j++ {
+			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: map[string]types.AttributeValue{
+				"PK":     &types.AttributeValueMemberS{Value: fmt.Sprintf("P#%d", j)},
+				"SK":     &types.AttributeValueMemberS{Value: "ITEM"},
+				"GSI1PK": &types.AttributeValueMemberS{Value: "ALL"}, // in an index too
+				"GSI1SK": &types.AttributeValueMemberS{Value: fmt.Sprintf("%04d", j)},
+			}}})
 		}
+		out, err := db.BatchWriteItem(context.Background(), &dynamodb.BatchWriteItemInput{
+			RequestItems: map[string][]types.WriteRequest{table: reqs}})
+		if err != nil {
+			t.Fatalf("put items in %s: %v", table, err)
+		}
+		if len(out.UnprocessedItems) > 0 {
+			t.Fatalf("put items in %s: %d unprocessed", table, len(out.UnprocessedItems))
+		}
+	}
+}
+
+func itemCount(t *testing.T, db *dynamodb.Client, table string) int {
+	t.Helper()
+	out, err := db.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(table), ConsistentRead: aws.Bool(true),
+		Select: types.SelectCount})
+	if err != nil {
+		t.Fatalf("count items of %s: %v", table, err)
+	}
+	return int(out.Count)
+}
+
+func exists(t *testing.T, db *dynamodb.Client, table string) bool {
+	t.Helper()
+	_, err := db.DescribeTable(context.Background(), &dynamodb.DescribeTableInput{TableName: aws.String(table)})
+	var gone *types.ResourceNotFoundException
+	if err != nil && !errors.As(err, &gone) {
+		t.Fatalf("describe %s: %v", table, err)
+	}
+	return err == nil
+}
+
+// TestTablesAreEmptiedForReuse: a test's tables, once it has ended, are
+// emptied (more items than one BatchWriteItem deletes, in both tables)
+// and the next test gets an empty pair; a pair that held more than the
+// reuse limit is deleted instead.
+func TestTablesAreEmptiedForReuse(t *testing.T) {
+	client := testenv.Client(t)
+	var first string
+	t.Run("writes", func(t *testing.T) {
+		db, table := testenv.Table(t)
+		putItems(t, db, table, 60)
+		putItems(t, db, table+"-audit", 30)
+		first = table
+	})
+	if !strings.HasPrefix(first, testenv.PoolPrefix()) {
+		t.Errorf("table %s is not named for this process (%s…), so a later run could not sweep it", first, testenv.PoolPrefix())
+	}
+	for _, table := range []string{first, first + "-audit"} {
+		if !exists(t, client, table) {
+			t.Fatalf("table %s was deleted, not kept for reuse", table)
+		}
+		if n := itemCount(t, client, table); n != 0 {
+			t.Errorf("table %s holds %d items after its test ended, want 0", table, n)
+		}
+	}
+	t.Run("reads", func(t *testing.T) {
+		db, table := testenv.Table(t)
+		if table != first {
+			t.Logf("got table %s, not the emptied %s (another test took it)", table, first)
+		}
+		for _, tb := range []string{table, table + "-audit"} {
+			if n := itemCount(t, db, tb); n != 0 {
+				t.Errorf("a new test's table %s holds %d items, want 0", tb, n)
+			}
+		}
+	})
+
+	testenv.SetReuseLimit(t, 10)
+	var full string
+	t.Run("fills", func(t *testing.T) {
+		db, table := testenv.Table(t)
+		putItems(t, db, table, 11)
+		full = table
+	})
+	for _, table := range []string{full, full + "-audit"} {
+		if exists(t, client, table) {
+			t.Errorf("table %s, with more items than the reuse limit, still exists after its test", table)
+		}
+	}
+}
+
+// TestSweepDeletesTablesOfExitedBinaries: a pooled table whose process has
+// exited is deleted by the sweep; one of a running process is not.
+func TestSweepDeletesTablesOfExitedBinaries(t *testing.T) {
+	client := testenv.Client(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("running a process that exits: %v", err)
+	}
+	dead := fmt.Sprintf("p%d.sweep-%s", cmd.Process.Pid, testenv.TableName("x"))
+	alive := testenv.PoolPrefix() + "sweep-" + testenv.TableName("y")
+	for _, name := range []string{dead, alive} {
+		_, err := client.CreateTable(context.Background(), &dynamodb.CreateTableInput{TableName: aws.String(name),
+			BillingMode:          types.BillingModePayPerRequest,
+			AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
+			KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		client.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: aws.String(alive)})
+	})
+	if err := testenv.Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if exists(t, client, dead) {
+		t.Errorf("the sweep left %s, whose process has exited", dead)
+	}
+	if !exists(t, client, alive) {
+		t.Errorf("the sweep deleted %s, whose process (this one) is running", alive)
 	}
 }
