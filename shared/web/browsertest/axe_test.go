@@ -7,6 +7,7 @@ package browsertest
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"net/http"
@@ -78,11 +79,38 @@ const axeRun = `axe.run(document, {resultTypes: ['violations']}).then(r => r.vio
 	nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))
 })))`
 
+// axeMarkup is what axe-core's findings on a page depend on: its markup
+// (the styles are the app's fixed files), less the values of hidden form
+// fields (a CSRF token, a version), which no rule reads.
+const axeMarkup = `(() => {
+	const d = document.documentElement.cloneNode(true);
+	d.querySelectorAll('input[type="hidden"]').forEach(i => i.removeAttribute('value'));
+	return d.outerHTML;
+})()`
+
 // a11yReport gathers the findings of every page, for the report.
 type a11yReport struct {
-	mu    sync.Mutex
-	pages []string
-	lines []string
+	mu      sync.Mutex
+	pages   []string
+	lines   []string
+	checked map[[sha256.Size]byte]string // markup (and script state) → the page first checked with it
+}
+
+// seen reports the page already checked with this markup, recording page
+// as the same when there is one.
+func (r *a11yReport) seen(markup [sha256.Size]byte, page string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	first, ok := r.checked[markup]
+	if ok {
+		r.pages = append(r.pages, page+" (same markup as: "+first+")")
+		return true
+	}
+	if r.checked == nil {
+		r.checked = map[[sha256.Size]byte]string{}
+	}
+	r.checked[markup] = page
+	return false
 }
 
 func (r *a11yReport) add(page string, vs []axeViolation) {
@@ -141,10 +169,15 @@ func (tb *tab) runAxe(page string) []axeViolation {
 }
 
 // a11y runs axe-core on the page the tab shows. Serious and critical
-// violations fail the test; the others are logged.
+// violations fail the test; the others are logged. A page whose markup
+// was checked already in the same script state (the sign-in page, met by
+// every person) is not checked again: axe would find the same.
 func (tb *tab) a11y(page string) {
 	tb.t.Helper()
 	page = fmt.Sprintf("%s [%s, %s] %s", page, tb.who, jsState(tb.js), tb.path())
+	if tb.s.a11y.seen(sha256.Sum256([]byte(jsState(tb.js)+"\n"+eval[string](tb, axeMarkup))), page) {
+		return
+	}
 	vs := tb.runAxe(page)
 	tb.s.a11y.add(page, vs)
 	for _, v := range vs {
