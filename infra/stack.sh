@@ -28,11 +28,9 @@ cd "$ROOT"
 
 TIMEOUT="${FUNDTRACK_STACK_TIMEOUT:-60}"
 JAVA="${JAVA:-java}"
-# DynamoDB Local's JVM: the client compiler only (C2's optimising compiles
-# cost more CPU than they win back in a test run of a few minutes) and the
-# serial collector (one small heap). Measured on the store and notifier
-# tests: 63 s of DynamoDB Local CPU became 29 s (BENCHMARKS.md, 10).
-DDB_JAVA_OPTS="${DDB_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
+# Options for DynamoDB Local's JVM (none: the JVM's defaults). `make test`
+# sets its own (infra/test.sh).
+DDB_JAVA_OPTS="${DDB_JAVA_OPTS:-}"
 
 usage() {
 	echo "usage: infra/stack.sh start|stop|status|restart [--test] [dynamodb] [ses] | assets | browser" >&2

@@ -35,6 +35,17 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# A test run is short: DynamoDB Local's JVM does better there with the
+# client compiler only (C2's optimising compiles cost more CPU than they
+# win back) and the serial collector: 63 s of its CPU for the store and
+# notifier tests became 29 s (BENCHMARKS.md, 10). A long warm load is the
+# other way round (the load benchmark: 152 actions/s with the JVM's
+# defaults, 118-146 with these), so make bench keeps the defaults. Either
+# applies only to a JVM this run starts; build/bench.txt names the options
+# of the one that served the benchmarks.
+if [ "$what" = test ]; then
+	export DDB_JAVA_OPTS="${DDB_JAVA_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
+fi
 infra/stack.sh start --test
 
 export FUNDTRACK_DYNAMODB_ENDPOINT="${FUNDTRACK_TEST_DYNAMODB_ENDPOINT:-http://127.0.0.1:8100}"
@@ -88,6 +99,7 @@ bench)
 		echo "# memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 		echo "# go: $(go version)"
 		echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+		echo "# dynamodb local: $(tr '\0' ' ' <"/proc/$(cat .fundtrack/test/dynamodb.pid 2>/dev/null || echo 0)/cmdline" 2>/dev/null | sed 's/ -Djava.library.path.*//' || echo '?')"
 	} | tee build/bench.txt
 	# Cold starts: 9 alternated runs of each function and hello (one per
 	# iteration), as the independent harness measured them.
