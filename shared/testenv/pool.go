@@ -19,6 +19,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -109,15 +110,13 @@ func exited(pid int) bool {
 // too full to be worth it, gone, or not left empty.
 func empty(ctx context.Context, admin *dynamodb.Client, table string, key []string) (bool, error) {
 	names := map[string]string{}
-	proj := ""
+	var aliases []string
 	for i, k := range key {
 		alias := "#k" + strconv.Itoa(i)
 		names[alias] = k
-		if proj != "" {
-			proj += ", "
-		}
-		proj += alias
+		aliases = append(aliases, alias)
 	}
+	proj := strings.Join(aliases, ", ")
 	var keys []map[string]types.AttributeValue
 	p := dynamodb.NewScanPaginator(admin, &dynamodb.ScanInput{TableName: aws.String(table), ConsistentRead: aws.Bool(true),
 		ProjectionExpression: aws.String(proj), ExpressionAttributeNames: names})

@@ -129,30 +129,26 @@ func TableWith(t testing.TB, optFns ...func(*dynamodb.Options)) (*dynamodb.Clien
 	// The audit trail has a table of its own, named as store.AuditTableName
 	// names it (testenv cannot import store: store's own tests use testenv).
 	name := takeTable()
-	tables := func(name string) map[string]string {
-		return map[string]string{cfn.TableLogicalID: name, cfn.AuditTableLogicalID: name + "-audit"}
+	fresh := name == ""
+	if fresh {
+		name = poolPrefix() + TableName(t.Name())
 	}
-	keys := map[string][]string{} // logical id → primary key attributes
-	for logicalID := range tables("") {
-		in, _, err := cfn.TableInput(tpl, logicalID, "key-names")
+	tables := map[string]string{cfn.TableLogicalID: name, cfn.AuditTableLogicalID: name + "-audit"}
+	keys := map[string][]string{} // logical id → primary key attributes, for emptying
+	for logicalID, table := range tables {
+		in, ttl, err := cfn.TableInput(tpl, logicalID, table)
 		if err != nil {
 			t.Fatalf("testenv: %v", err)
 		}
 		keys[logicalID] = keyNames(in)
-	}
-	if name == "" {
-		name = poolPrefix() + TableName(t.Name())
-		for logicalID, table := range tables(name) {
-			in, ttl, err := cfn.TableInput(tpl, logicalID, table)
-			if err != nil {
-				t.Fatalf("testenv: %v", err)
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			err = cfn.EnsureTable(ctx, admin, in, ttl)
-			cancel()
-			if err != nil {
-				t.Fatalf("testenv: %v", err)
-			}
+		if !fresh {
+			continue // an emptied pair from the pool
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err = cfn.EnsureTable(ctx, admin, in, ttl)
+		cancel()
+		if err != nil {
+			t.Fatalf("testenv: %v", err)
 		}
 	}
 	t.Cleanup(func() {
@@ -160,7 +156,7 @@ func TableWith(t testing.TB, optFns ...func(*dynamodb.Options)) (*dynamodb.Clien
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		reuse := true
-		for logicalID, table := range tables(name) {
+		for logicalID, table := range tables {
 			ok, err := empty(ctx, admin, table, keys[logicalID])
 			var gone *types.ResourceNotFoundException
 			if err != nil && !errors.As(err, &gone) {
@@ -172,7 +168,7 @@ func TableWith(t testing.TB, optFns ...func(*dynamodb.Options)) (*dynamodb.Clien
 			putTable(name)
 			return
 		}
-		for _, table := range tables(name) {
+		for _, table := range tables {
 			_, err := admin.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)})
 			var gone *types.ResourceNotFoundException
 			if err != nil && !errors.As(err, &gone) {
