@@ -16,6 +16,7 @@ import (
 // public sign-in page and on a signed-in page, with axe-core on each, and
 // kept as screenshots (build/screenshots/header-*.png).
 func TestHeaderShowsTheOperator(t *testing.T) {
+	t.Parallel()
 	root := repoRoot(t)
 	shots := filepath.Join(root, "build", "screenshots")
 	if err := os.MkdirAll(shots, 0o755); err != nil {

@@ -122,6 +122,7 @@ func (s *suite) seedPortfolio(t *testing.T) portfolioStory {
 // pages, as many as the report needs, the report's figures in the text,
 // and none of the page's navigation or forms.
 func TestFunderPortfolioAndPrintedReport(t *testing.T) {
+	t.Parallel()
 	pdftotext, pdfinfo := pdfTools(t)
 	root := repoRoot(t)
 	s := &suite{a11y: &a11yReport{}, shots: filepath.Join(root, "build", "screenshots")}

@@ -42,6 +42,7 @@ func (s *suite) base() string { return "/app/programmes/" + s.fx.PID }
 // schedule, a late return, a change asked for and made, an approval, and
 // the funder seeing the figure only then.
 func TestWebAppInABrowser(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	root := repoRoot(t)
 	s := &suite{a11y: &a11yReport{}, shots: filepath.Join(root, "build", "screenshots")}
