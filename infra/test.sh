@@ -107,7 +107,7 @@ bench)
 		echo "# memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 		echo "# go: $(go version)"
 		echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-		echo "# dynamodb local: $(tr '\0' ' ' <"/proc/$(cat .fundtrack/test/dynamodb.pid 2>/dev/null || echo 0)/cmdline" 2>/dev/null | sed 's/ -Djava.library.path.*//' || echo '?')"
+		echo "# dynamodb local: $(tr '\0' ' ' <"/proc/$(cat .fundtrack/test/dynamodb.pid 2>/dev/null || echo 0)/cmdline" 2>/dev/null | sed 's/ -Djava.library.path=[^ ]*//' || echo '?')"
 	} | tee build/bench.txt
 	# Cold starts: 9 alternated runs of each function and hello (one per
 	# iteration), as the independent harness measured them.
