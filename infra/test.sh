@@ -91,8 +91,8 @@ test)
 	# starts packages in the order it is given them, and a running test
 	# binary holds one of its -p slots: in ./...'s order the browser story
 	# (70 s, mostly waiting on Chromium) began last and ran alone, and two
-	# slots held by tests that mostly wait left a core idle. The suite was
-	# 190 s, now 162 s, with the cores busy 97% of it (BENCHMARKS.md, 10).
+	# slots held by tests that mostly wait left a core idle. This phase took
+	# 190 s and takes 162 s, the cores busy 97% of it (BENCHMARKS.md, 10).
 	long=(./shared/web/browsertest ./shared/httpapi)
 	procs=$((2 * $(nproc)))
 	echo "== go test -race -count=1 -p $procs -timeout 12m ${long[*]} ./..."
