@@ -22,6 +22,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
+	"github.com/fundtrack/fundtrack/shared/testenv"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
@@ -263,16 +264,9 @@ func (tpl *template) clone(ctx context.Context, db *dynamodb.Client, table strin
 		testkit.Reshard(item, fresh[tpl.prog])
 		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 	}
-	for len(reqs) > 0 {
-		batch := reqs[:min(25, len(reqs))]
-		reqs = reqs[len(batch):]
-		in := map[string][]types.WriteRequest{table: batch}
-		for len(in) > 0 {
-			out, err := db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: in})
-			if err != nil {
-				return seeded{}, 0, err
-			}
-			in = out.UnprocessedItems
+	for _, batch := range testenv.Batches(table, reqs) {
+		if err := testenv.WriteBatch(ctx, db, batch); err != nil {
+			return seeded{}, 0, err
 		}
 	}
 	return seeded{prog: fresh[tpl.prog], project: fresh[tpl.project]}, len(tpl.items), nil

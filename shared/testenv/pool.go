@@ -22,7 +22,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -130,30 +129,13 @@ func empty(ctx context.Context, admin *dynamodb.Client, table string, key []stri
 			return false, nil
 		}
 	}
-	for len(keys) > 0 {
-		n := min(25, len(keys))
-		reqs := make([]types.WriteRequest, n)
-		for i, k := range keys[:n] {
-			reqs[i] = types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: k}}
-		}
-		keys = keys[n:]
-		pending := map[string][]types.WriteRequest{table: reqs}
-		for try := 0; len(pending) > 0; try++ {
-			if try == 5 {
-				return false, fmt.Errorf("delete items of %s: still unprocessed after %d tries", table, try)
-			}
-			if try > 0 {
-				select {
-				case <-ctx.Done():
-					return false, ctx.Err()
-				case <-time.After(time.Duration(try*20) * time.Millisecond):
-				}
-			}
-			out, err := admin.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending})
-			if err != nil {
-				return false, fmt.Errorf("delete items of %s: %w", table, err)
-			}
-			pending = out.UnprocessedItems
+	reqs := make([]types.WriteRequest, len(keys))
+	for i, k := range keys {
+		reqs[i] = types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: k}}
+	}
+	for _, batch := range Batches(table, reqs) {
+		if err := WriteBatch(ctx, admin, batch); err != nil {
+			return false, fmt.Errorf("delete items of %s: %w", table, err)
 		}
 	}
 	// Nothing may have been written meanwhile (a test's server still

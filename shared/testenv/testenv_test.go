@@ -214,3 +214,61 @@ func TestSweepDeletesTablesOfExitedBinaries(t *testing.T) {
 		t.Errorf("the sweep deleted %s, whose process (this one) is running", alive)
 	}
 }
+
+// TestBatchesHoldAtMost25: BatchWriteItem takes 25 requests at most.
+func TestBatchesHoldAtMost25(t *testing.T) {
+	reqs := make([]types.WriteRequest, 51)
+	var sizes []int
+	for _, b := range testenv.Batches("t", reqs) {
+		sizes = append(sizes, len(b["t"]))
+	}
+	if fmt.Sprint(sizes) != "[25 25 1]" {
+		t.Errorf("51 requests went in batches of %v, want [25 25 1]", sizes)
+	}
+	if n := len(testenv.Batches("t", nil)); n != 0 {
+		t.Errorf("no requests made %d batches", n)
+	}
+}
+
+// TestWriteBatchResendsUnprocessed: what DynamoDB leaves unprocessed is
+// sent again until all is written. DynamoDB Local never leaves any, so the
+// client here sends only the first 10 requests of its first call and
+// answers the other 15 as unprocessed, as DynamoDB does when throttled.
+func TestWriteBatchResendsUnprocessed(t *testing.T) {
+	_, table := testenv.Table(t)
+	var calls atomic.Int32
+	db := testenv.Client(t, func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+			return s.Initialize.Add(middleware.InitializeMiddlewareFunc("throttle",
+				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					bw, ok := in.Parameters.(*dynamodb.BatchWriteItemInput)
+					if !ok || calls.Add(1) > 1 {
+						return next.HandleInitialize(ctx, in)
+					}
+					reqs := bw.RequestItems[table]
+					in.Parameters = &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{table: reqs[:10]}}
+					out, md, err := next.HandleInitialize(ctx, in)
+					if err == nil {
+						out.Result.(*dynamodb.BatchWriteItemOutput).UnprocessedItems = map[string][]types.WriteRequest{table: reqs[10:]}
+					}
+					return out, md, err
+				}), middleware.After)
+		})
+	})
+	reqs := make([]types.WriteRequest, 25)
+	for i := range reqs {
+		reqs[i] = types.WriteRequest{PutRequest: &types.PutRequest{Item: map[string]types.AttributeValue{
+			"PK": &types.AttributeValueMemberS{Value: fmt.Sprintf("P#%d", i)},
+			"SK": &types.AttributeValueMemberS{Value: "ITEM"},
+		}}}
+	}
+	if err := testenv.WriteBatch(context.Background(), db, testenv.Batches(table, reqs)[0]); err != nil {
+		t.Fatal(err)
+	}
+	if n := calls.Load(); n != 2 {
+		t.Errorf("%d BatchWriteItem calls, want 2: the first and the resend of the 15 left", n)
+	}
+	if n := itemCount(t, db, table); n != 25 {
+		t.Errorf("%d items written, want 25", n)
+	}
+}

@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/store"
+	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
 // CloneProgramme writes n copies of programme pid, made through the
@@ -65,18 +65,11 @@ func (s *Stack) CloneProgramme(t testing.TB, pid string, n int, edit func(copy i
 	}
 	var batches []map[string][]types.WriteRequest
 	for table, reqs := range byTable {
-		for len(reqs) > 0 {
-			batches = append(batches, map[string][]types.WriteRequest{table: reqs[:min(25, len(reqs))]})
-			reqs = reqs[min(25, len(reqs)):]
-		}
+		batches = append(batches, testenv.Batches(table, reqs)...)
 	}
 	Parallel(t, len(batches), 4, func(t testing.TB, i int) {
-		for in := batches[i]; len(in) > 0; {
-			out, err := s.Plain.BatchWriteItem(context.Background(), &dynamodb.BatchWriteItemInput{RequestItems: in})
-			if err != nil {
-				t.Fatalf("testkit: clone programme %s: %v", pid, err)
-			}
-			in = out.UnprocessedItems
+		if err := testenv.WriteBatch(context.Background(), s.Plain, batches[i]); err != nil {
+			t.Fatalf("testkit: clone programme %s: %v", pid, err)
 		}
 	})
 	return copies
