@@ -13,6 +13,17 @@ type Date struct {
 
 const dateLayout = "2006-01-02"
 
+// The years fundtrack takes dates from. A date outside them is refused on
+// the way in, and so must be any date fundtrack works out from the dates it
+// took (a return's due date, say): stored, it could not be read back.
+const (
+	FirstYear = 1900
+	LastYear  = 2200
+)
+
+// LastDay is the last date fundtrack takes, 31 December of LastYear.
+var LastDay = Date{t: time.Date(LastYear, time.December, 31, 0, 0, 0, 0, time.UTC)}
+
 // ParseDate reads a YYYY-MM-DD date, refusing anything else (including
 // impossible days such as 2025-02-30).
 func ParseDate(s string) (Date, error) {
@@ -20,8 +31,8 @@ func ParseDate(s string) (Date, error) {
 	if err != nil || t.Format(dateLayout) != s {
 		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
 	}
-	if t.Year() < 1900 || t.Year() > 2200 {
-		return Date{}, fmt.Errorf("%q is outside the years 1900-2200", s)
+	if t.Year() < FirstYear || t.Year() > LastYear {
+		return Date{}, fmt.Errorf("%q is outside the years %d-%d", s, FirstYear, LastYear)
 	}
 	return Date{t: t}, nil
 }

@@ -110,6 +110,12 @@ func (in *ScheduleInput) Validate() error {
 	case in.FirstPeriodStart.Time().Day() != 1:
 		p.Add("firstPeriodStart", "must be the first day of a month, e.g. 2026-04-01")
 	}
+	if in.DueDays == nil {
+		d := int64(DefaultDueDays)
+		in.DueDays = &d
+	} else if *in.DueDays < 0 || *in.DueDays > MaxDueDays {
+		p.Add("dueDays", "must be a whole number of days from 0 to 90")
+	}
 	if in.LastPeriodEnd.IsZero() {
 		p.Add("lastPeriodEnd", "required")
 	} else if months > 0 && !in.FirstPeriodStart.IsZero() && in.FirstPeriodStart.Time().Day() == 1 {
@@ -121,13 +127,12 @@ func (in *ScheduleInput) Validate() error {
 			p.Add("lastPeriodEnd", "must be the last day of a period, e.g. "+periodEndExample(in.Frequency, in.FirstPeriodStart))
 		case len(periods) > MaxPeriods:
 			p.Add("lastPeriodEnd", "a schedule has at most "+strconv.Itoa(MaxPeriods)+" periods; make a second schedule for later ones")
+		case *in.DueDays >= 0 && *in.DueDays <= MaxDueDays && in.LastPeriodEnd.AddDays(int(*in.DueDays)).After(LastDay):
+			// Each return keeps its due date: one past the last date
+			// fundtrack takes could not be read back.
+			p.Add("lastPeriodEnd", "the last return would be due on "+in.LastPeriodEnd.AddDays(int(*in.DueDays)).String()+
+				", after "+LastDay.String()+", the last date fundtrack takes: end the schedule earlier or make returns due sooner")
 		}
-	}
-	if in.DueDays == nil {
-		d := int64(DefaultDueDays)
-		in.DueDays = &d
-	} else if *in.DueDays < 0 || *in.DueDays > MaxDueDays {
-		p.Add("dueDays", "must be a whole number of days from 0 to 90")
 	}
 	if in.Reminders == nil {
 		in.Reminders = slices.Clone(DefaultReminders)

@@ -69,6 +69,11 @@ func TestScheduleInputValidate(t *testing.T) {
 	bad(func(in *ScheduleInput) { in.LastPeriodEnd = d("2027-03-30") }, "lastPeriodEnd")
 	bad(func(in *ScheduleInput) { in.LastPeriodEnd = d("2026-03-31") }, "lastPeriodEnd")
 	bad(func(in *ScheduleInput) { in.Frequency, in.LastPeriodEnd = Monthly, d("2036-04-30") }, "lastPeriodEnd")
+	// The last return due after the last date fundtrack takes (stored, it
+	// could not be read back), but not the due days themselves.
+	bad(func(in *ScheduleInput) {
+		in.FirstPeriodStart, in.LastPeriodEnd, in.DueDays = d("2200-10-01"), d("2200-12-31"), n(1)
+	}, "lastPeriodEnd")
 	bad(func(in *ScheduleInput) { in.DueDays = n(91) }, "dueDays")
 	bad(func(in *ScheduleInput) { in.DueDays = n(-1) }, "dueDays")
 	bad(func(in *ScheduleInput) { in.Reminders = []int64{7, 7, 91, -1} }, "reminders[1]", "reminders[2]", "reminders[3]")
@@ -85,6 +90,11 @@ func TestScheduleInputValidate(t *testing.T) {
 	if err := in.Validate(); err != nil {
 		t.Errorf("120 monthly periods, dueDays 90, reminders 0 and 90 refused: %v", err)
 	}
+	in = ok()
+	in.Frequency, in.FirstPeriodStart, in.LastPeriodEnd, in.DueDays = Monthly, d("2200-11-01"), d("2200-11-30"), n(31)
+	if err := in.Validate(); err != nil {
+		t.Errorf("a last return due on %s, the last date fundtrack takes, refused: %v", LastDay, err)
+	}
 }
 
 func TestSchedulePatchChangesOnlyWhatMayChange(t *testing.T) {
@@ -98,6 +108,12 @@ func TestSchedulePatchChangesOnlyWhatMayChange(t *testing.T) {
 	same := s.Frequency
 	if _, err := (SchedulePatch{Frequency: &same}).Apply(s); err != nil {
 		t.Errorf("sending a fixed field unchanged is refused: %v", err)
+	}
+	// Moved so late that its last return would be due after the last date
+	// fundtrack takes.
+	tooLate := d("2200-12-31")
+	if _, err := (SchedulePatch{LastPeriodEnd: &tooLate}).Apply(s); !asError(err, new(*Error)) || err.(*Error).Fields["lastPeriodEnd"] == "" {
+		t.Errorf("lastPeriodEnd moved to %s with returns due 20 days later: %v, want a problem with lastPeriodEnd", tooLate, err)
 	}
 	m, dd, earlier, notEnd := Monthly, int64(30), d("2026-12-31"), d("2028-03-30")
 	for name, pt := range map[string]SchedulePatch{

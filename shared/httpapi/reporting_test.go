@@ -276,6 +276,9 @@ func TestReportingBadInput(t *testing.T) {
 			"frequency": "monthly", "firstPeriodStart": "2026-01-01", "lastPeriodEnd": "2026-06-30"}), 422, "personal_data_detected", []string{"name"}},
 		{"a schedule change of what lays out its returns", testkit.Request("PATCH", w.path("/schedules/"+sid), w.lead,
 			map[string]any{"dueDays": 30, "lastPeriodEnd": "2026-06-30"}, "If-Match", `"1"`), 400, "validation_failed", []string{"dueDays", "lastPeriodEnd"}},
+		{"a schedule whose last return would be due after the last date fundtrack takes", testkit.Request("POST", w.path("/schedules"), w.lead,
+			map[string]any{"name": "Q", "frequency": "quarterly", "firstPeriodStart": "2200-10-01", "lastPeriodEnd": "2200-12-31", "dueDays": 1}),
+			400, "validation_failed", []string{"lastPeriodEnd"}},
 		{"a schedule change without If-Match", testkit.Request("PATCH", w.path("/schedules/"+sid), w.lead, map[string]any{"name": "R"}), 428, "precondition_required", nil},
 		{"a stale schedule change", testkit.Request("PATCH", w.path("/schedules/"+sid), w.lead, map[string]any{"name": "R"}, "If-Match", `"9"`), 412, "precondition_failed", nil},
 		{"a review with every field wrong", testkit.Request("POST", w.outcomes()+"/"+oid+"/review", w.lead, map[string]any{"decision": true, "comment": 3, "score": 5}),
@@ -306,6 +309,16 @@ func TestReportingBadInput(t *testing.T) {
 		}
 	}
 	testkit.SameSnapshot(t, "refused reporting requests", before, w.s.Snapshot(t))
+
+	// At the edge: the last return due on the last date fundtrack takes is
+	// stored, and reads back from the table.
+	edge, _ := a.Create(t, w.lead, w.path("/schedules"), map[string]any{"name": "Last", "frequency": "monthly",
+		"firstPeriodStart": "2200-11-01", "lastPeriodEnd": "2200-11-30", "dueDays": 31})
+	page := testkit.Decode[struct{ Items []domain.Return }](t, a.Want(t, http.StatusOK,
+		testkit.Request("GET", w.path("/returns?scheduleId="+edge), w.lead, nil)))
+	if len(page.Items) != 1 || page.Items[0].DueDate != domain.LastDay {
+		t.Errorf("returns of a schedule due on %s: %+v, want one due that day", domain.LastDay, page.Items)
+	}
 }
 
 // TestReviewRacesUnderConflicts: leads approving the same submission at
