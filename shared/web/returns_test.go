@@ -183,6 +183,13 @@ func TestScheduleAndProgrammeForms(t *testing.T) {
 	if bad.Status != http.StatusBadRequest {
 		t.Errorf("a bad schedule: %d", bad.Status)
 	}
+	// Returns that would fall due after the last date fundtrack takes.
+	late := lead.post(p+"/schedules/new", url.Values{"name": {"Last"}, "frequency": {"quarterly"}, "firstPeriodStart-day": {"1"},
+		"firstPeriodStart-month": {"10"}, "firstPeriodStart-year": {"2200"}, "lastPeriodEnd-day": {"31"}, "lastPeriodEnd-month": {"12"},
+		"lastPeriodEnd-year": {"2200"}, "dueDays": {"20"}})
+	if late.Status != http.StatusBadRequest || !strings.Contains(late.Body, `data-testid="error-f-lastPeriodEnd"`) {
+		t.Errorf("a schedule due after %s: %d, want 400 with the problem beside lastPeriodEnd\n%s", domain.LastDay, late.Status, excerpt(late.Body))
+	}
 	if items, _, _ := h.Svc.Open(context.Background(), testkit.AdminCaller(), f.PID).ListSchedules(pageAll); len(items) != 0 {
 		t.Fatalf("a refused schedule was stored: %+v", items)
 	}
