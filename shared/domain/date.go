@@ -65,7 +65,10 @@ func (d Date) After(o Date) bool { return d.t.After(o.t) }
 func (d Date) Time() time.Time { return d.t }
 
 // DaysUntil returns the number of days from d to o (negative if o is earlier).
-func (d Date) DaysUntil(o Date) int { return int(o.t.Sub(d.t).Hours() / 24) }
+// It counts in Unix seconds, not a time.Duration: a Duration holds about
+// 292 years, less than the 301 from FirstYear to LastYear, so two dates that
+// far apart came out 106,751 days apart however far they were.
+func (d Date) DaysUntil(o Date) int { return int((o.t.Unix() - d.t.Unix()) / 86400) }
 
 // AddDays returns d moved by n days.
 func (d Date) AddDays(n int) Date { return Date{t: d.t.AddDate(0, 0, n)} }

@@ -97,9 +97,16 @@ func CanonicalPostcode(s string) (string, bool) {
 	return m[1] + " " + m[2], true
 }
 
-// postcode checks an optional postcode field.
+// postcode checks an optional postcode field. It is one line of text as
+// typed: CanonicalPostcode takes out any Unicode space, and that includes
+// line breaks, tabs and U+0085 (a control character), which no other
+// field takes.
 func postcode(p Problems, field, s string) {
 	if s == "" {
+		return
+	}
+	if problem := TextProblem(s, false); problem != "" {
+		p.Add(field, problem)
 		return
 	}
 	if _, ok := CanonicalPostcode(s); !ok || len(s) > 10 {

@@ -93,6 +93,22 @@ func TestLocationFields(t *testing.T) {
 	if _, named := e.Fields["beneficiaryLocations[0].geoCode"]; named {
 		t.Errorf("the first, good location was named: %v", e.Fields)
 	}
+	// A postcode is one line of text like any other field: CanonicalPostcode
+	// takes any Unicode space out, but a line break, a tab, a C1 control
+	// (U+0085, next line) or an invisible character is not a space to type
+	// in a postcode.
+	for _, pc := range []string{"BD18\n3LA", "BD18\r3LA", "BD18\t3LA", "BD18\u00853LA", "BD18\u20283LA", "BD18\u200b3LA", "\ufeffBD183LA"} {
+		in := base
+		in.Postcode = pc
+		if e, _ := in.Validate().(*domain.Error); e == nil || e.Fields["postcode"] == "" {
+			t.Errorf("postcode %q: %v, want refused naming postcode", pc, e)
+		}
+	}
+	nbsp := base
+	nbsp.Postcode = "bd18\u00a03la"
+	if err := nbsp.Validate(); err != nil {
+		t.Errorf("postcode with a no-break space refused: %v", err)
+	}
 	many := base
 	for i := 0; i <= domain.MaxLocations; i++ {
 		many.BeneficiaryLocations = append(many.BeneficiaryLocations, domain.Location{GeoCode: "E0800" + strings.Repeat("0", 3) + string(rune('0'+i%10)), Name: "x"})

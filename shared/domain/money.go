@@ -2,6 +2,8 @@ package domain
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -651,7 +653,7 @@ func BudgetAgainstSpend(budget []BudgetLine, spentBy map[BudgetCategory]int64) [
 // penny (halves up). Before the grant starts there is no line to draw, and
 // from its last day on the period is over: both give spend to date as it
 // is. Spend reported for periods after today still counts, as it was
-// reported.
+// reported. A projection past what an int64 holds is math.MaxInt64.
 func ProjectedSpend(spent int64, start, end, today Date) int64 {
 	if spent <= 0 || start.IsZero() || end.IsZero() || end.Before(start) || today.Before(start) {
 		return spent
@@ -665,8 +667,21 @@ func ProjectedSpend(spent int64, start, end, today Date) int64 {
 	if elapsed >= total {
 		return spent
 	}
-	// spent ≤ MaxAmountPence (1e13) × total days (under 1e5): no overflow.
-	return (2*spent*total + elapsed) / (2 * elapsed)
+	// In 128 bits: spend to date is not bounded by MaxAmountPence (a return
+	// has up to six lines of it, a grant any number of returns) and a grant
+	// runs up to 109,938 days, so 2 × spent × total overflows an int64.
+	hi, lo := bits.Mul64(uint64(spent), uint64(2*total))
+	lo, carry := bits.Add64(lo, uint64(elapsed), 0)
+	hi += carry
+	div := uint64(2 * elapsed)
+	if hi >= div {
+		return math.MaxInt64
+	}
+	q, _ := bits.Div64(hi, lo, div)
+	if q > math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return int64(q)
 }
 
 // CostPerPersonSpent is spend divided by people into work, to the nearest

@@ -3,6 +3,7 @@ package domain_test
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -445,6 +446,20 @@ func TestProjectedSpend(t *testing.T) {
 	}
 	if got := domain.ProjectedSpend(500, end, start, tgtDate("2025-06-01")); got != 500 {
 		t.Errorf("a period that ends before it starts: %d", got)
+	}
+	// One spend return can hold six lines of MaxAmountPence, and a grant
+	// can run 109,938 days (1900 to 2200): 2 × spent × days overflowed
+	// int64, and the projection came out negative.
+	first, last := tgtDate("1900-01-01"), tgtDate("2200-12-31")
+	if got, want := domain.ProjectedSpend(6*domain.MaxAmountPence, first, last, tgtDate("1900-01-31")), int64(212_783_225_806_451_613); got != want {
+		t.Errorf("six lines at the maximum, 31 days into the longest grant: %d, want %d", got, want)
+	}
+	if got, want := domain.ProjectedSpend(6*domain.MaxAmountPence, first, last, tgtDate("2026-03-31")), int64(143_052_200_125_783); got != want {
+		t.Errorf("six lines at the maximum, 46,111 days into the longest grant: %d, want %d", got, want)
+	}
+	// Many such returns project past what an int64 holds: the most it does.
+	if got := domain.ProjectedSpend(1_000*6*domain.MaxAmountPence, first, last, first); got != math.MaxInt64 {
+		t.Errorf("a projection past the int64 range: %d, want %d", got, int64(math.MaxInt64))
 	}
 }
 
