@@ -1,0 +1,257 @@
+package sheet_test
+
+// FuzzReadCSV fuzzes the reader of uploaded CSV files, which takes bytes
+// from anyone who can import. Its properties are restated here rather than
+// taken from ReadCSV: what a refusal may say, how a spreadsheet numbers its
+// rows, and, as a differential check, that cells written by encoding/csv's
+// Writer come back as written. The seed corpus (f.Add below and
+// testdata/fuzz/FuzzReadCSV/) runs as an ordinary test; see docs/fuzzing.md.
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/sheet"
+)
+
+// fzFail reports a broken property; known names a reported bug, skipped
+// when FUNDTRACK_FUZZ_SKIP_KNOWN is 1 or lists it (comma-separated), so a
+// fuzzing run can look past it.
+func fzFail(t *testing.T, known, format string, args ...any) {
+	t.Helper()
+	if skip := os.Getenv("FUNDTRACK_FUZZ_SKIP_KNOWN"); known != "" && (skip == "1" || slices.Contains(strings.Split(skip, ","), known)) {
+		t.Skipf("known bug %s: "+format, append([]any{known}, args...)...)
+	}
+	if known != "" {
+		format = "[bug " + known + "] " + format
+	}
+	t.Fatalf(format, args...)
+}
+
+const fzBOM = "\ufeff"
+
+// fzLines is how many lines a spreadsheet shows a file as having: one per
+// line feed, and one for text after the last.
+func fzLines(data []byte) int {
+	n := bytes.Count(data, []byte("\n"))
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		n++
+	}
+	return n
+}
+
+// fzBlank says whether a row shows nothing: every cell empty or white space.
+func fzBlank(cells []string) bool {
+	for _, c := range cells {
+		for _, r := range c {
+			if !unicode.IsSpace(r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+var fzRowInProblem = regexp.MustCompile(`\brow ([0-9]+)\b`)
+
+// fzCheckRefusal checks a refusal: a *domain.Error validation_failed that
+// names the file and nothing else and, where it names a row, one the file
+// has.
+func fzCheckRefusal(t *testing.T, data []byte, err error) {
+	t.Helper()
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		fzFail(t, "", "%T %v is not a *domain.Error", err, err)
+	}
+	if de.Code != domain.CodeValidation || de.Message == "" {
+		fzFail(t, "", "code %q message %q, want %q and a message", de.Code, de.Message, domain.CodeValidation)
+	}
+	if len(de.Fields) != 1 || de.Fields["file"] == "" {
+		fzFail(t, "", "a refusal must name \"file\" alone, with a problem: %v", de.Fields)
+	}
+	if m := fzRowInProblem.FindStringSubmatch(de.Fields["file"]); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		if lines := fzLines(data); n < 1 || n > lines {
+			fzFail(t, "", "the refusal names row %d of a file of %d lines: %q", n, lines, de.Fields["file"])
+		}
+	}
+}
+
+// fzCells turns the fuzzer's text into rows of cells for the differential
+// check: rows split at U+001E, cells at U+001F, made valid UTF-8 (ReadCSV
+// refuses anything else, rightly). At most 40 rows, so the seeds stay fast.
+func fzCells(s string) [][]string {
+	if s == "" {
+		return nil
+	}
+	var rows [][]string
+	for i, r := range strings.Split(strings.ToValidUTF8(s, "\uFFFD"), "\x1e") {
+		if i == 40 {
+			break
+		}
+		if r == "\x1f" { // a row of no cells at all: the Writer writes an empty line
+			rows = append(rows, []string{})
+			continue
+		}
+		rows = append(rows, strings.Split(r, "\x1f"))
+	}
+	return rows
+}
+
+// FuzzReadCSV: whatever the bytes, ReadCSV never panics. It refuses with a
+// validation error naming only "file" (and, if it names a row, one inside
+// the file), and always refuses bytes that are not UTF-8 once a leading
+// byte order mark is taken off. What it reads is valid UTF-8, one to
+// MaxColumns cells a row, no row blank, numbered from 1 up in strictly
+// increasing order and never past the file's last line, at most the import
+// limit plus the header and one more.
+//
+// Differentially, cells written by encoding/csv's Writer (with LF or CRLF
+// line ends) must come back as written, each row numbered as the row it was
+// written as, blank rows left out, except for what CSV itself changes: a
+// CR LF inside a quoted cell reads as LF, and the CRLF Writer drops a lone
+// CR (it writes every LF as CR LF, so a CR could not be told from one); a
+// byte order mark the file starts with is not part of the first cell. A row
+// of more than MaxColumns cells must be refused naming its row.
+func FuzzReadCSV(f *testing.F) {
+	for _, s := range []string{
+		"", "\n", "\r\n", fzBOM, fzBOM + "a", "a", "a,b\n", "a,b\r\nc,d\r\n", "a\n\n\nb\n", ",,\n , \n\t\na\n",
+		"Project,Period start,Notes\r\n\r\nBradford IPS,2025-04-01,\"two\r\nlines, one cell\"\r\n,,\r\nLeeds,01/07/2025\r\n",
+		"\"a\nb\",c\nd\n", "\"a\nb\nc\"\nd\n", "a,\"b\n\nc\"\ne\n", "\"a\n\",\"\nb\"\n\"\n\"\nz\n", "\"\r\n\"\nx\n",
+		"a,\"x\r\r\ny\"\nb\n", "\"\"\nx\n", "a,\"\nb\n", "a\"b\nc\n", "\"a\"b\n", "x\n\"unclosed\n\n\n",
+		"a\rb\rc\n", "a,b\r", "caf\xe9\n", fzBOM + "\xff", "\xef\xbb\xbf\xef\xbb\xbfa\n", "\u00a0,\u2028\n\u200b\n",
+		"\x00,\x01\n", strings.Repeat("a,", sheet.MaxColumns) + "a\n", strings.Repeat(",", sheet.MaxColumns) + "\nb\n",
+		"h\n" + strings.Repeat("\"x\ny\"\n", 30) + "\"bad\n",
+	} {
+		f.Add([]byte(s), "", false)
+	}
+	for _, s := range []string{
+		"Project\x1fPeriod start\x1fNotes\x1eBradford IPS\x1f2025-04-01\x1ftwo\r\nlines, one cell",
+		"a\x1e\x1e\x1f\x1e \x1f\t\x1eb", "\ufeffa\x1fb", "\ufeff\x1e\ufeffb", "\ufeff\"x\x1fy",
+		"x\ry\x1fz\r\x1f\r\n\x1f\r\r\n\x1e\r\x1f\n", "\"\x1f\"\"\x1f\\.\x1f,\x1f a\x1f\ta", "\n\n\x1fa\n\x1e\n\x1eb",
+		"\u00a0\x1f\u3000\x1e\u2028\x1ez\x1e\u0085", strings.Repeat("c\x1f", sheet.MaxColumns) + "c\x1ed",
+		"ok\x1e" + strings.Repeat("\x1f", sheet.MaxColumns),
+	} {
+		f.Add([]byte(nil), s, false)
+		f.Add([]byte(nil), s, true)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, cells string, crlf bool) {
+		fzReadAnyCSV(t, data)
+		fzReadWrittenCSV(t, fzCells(cells), crlf)
+	})
+}
+
+// fzReadAnyCSV checks ReadCSV on arbitrary bytes.
+func fzReadAnyCSV(t *testing.T, data []byte) {
+	t.Helper()
+	sh, err := sheet.ReadCSV(data)
+	if err != nil {
+		fzCheckRefusal(t, data, err)
+		return
+	}
+	if !utf8.Valid(bytes.TrimPrefix(data, []byte(fzBOM))) {
+		fzFail(t, "", "accepted a file that is not UTF-8: %q", data)
+	}
+	if sh.Date1904 {
+		fzFail(t, "", "a CSV file has no 1904 dates")
+	}
+	if len(sh.Rows) > domain.MaxImportRows+2 {
+		fzFail(t, "", "read %d rows, past the limit and the one more that shows it", len(sh.Rows))
+	}
+	lines, prev := fzLines(data), 0
+	for _, r := range sh.Rows {
+		if r.Number <= prev || r.Number > lines {
+			fzFail(t, "", "row number %d after %d, in a file of %d lines: %q", r.Number, prev, lines, data)
+		}
+		prev = r.Number
+		if len(r.Cells) < 1 || len(r.Cells) > sheet.MaxColumns {
+			fzFail(t, "", "row %d has %d cells", r.Number, len(r.Cells))
+		}
+		texts := make([]string, len(r.Cells))
+		for i, c := range r.Cells {
+			if c.Numeric {
+				fzFail(t, "", "row %d: a CSV cell marked numeric", r.Number)
+			}
+			if !utf8.ValidString(c.Text) {
+				fzFail(t, "", "row %d: cell %q is not UTF-8", r.Number, c.Text)
+			}
+			texts[i] = c.Text
+		}
+		if fzBlank(texts) {
+			fzFail(t, "", "row %d is blank: %q", r.Number, texts)
+		}
+	}
+}
+
+// fzReadWrittenCSV writes rows with encoding/csv and checks ReadCSV reads
+// back what a spreadsheet would show.
+func fzReadWrittenCSV(t *testing.T, rows [][]string, crlf bool) {
+	t.Helper()
+	if rows == nil {
+		return
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.UseCRLF = crlf
+	if err := w.WriteAll(rows); err != nil {
+		t.Fatalf("encoding/csv cannot write %q: %v", rows, err)
+	}
+	data := buf.Bytes()
+	sh, err := sheet.ReadCSV(data)
+	for i, r := range rows {
+		if len(r) > sheet.MaxColumns {
+			if err == nil {
+				fzFail(t, "", "row %d of %d cells was read: %q", i+1, len(r), data)
+			}
+			fzCheckRefusal(t, data, err)
+			if want := "row " + strconv.Itoa(i+1) + " "; !strings.Contains(err.(*domain.Error).Fields["file"], want) {
+				fzFail(t, "", "the refusal %v does not name row %d, the first with more than %d cells", err, i+1, sheet.MaxColumns)
+			}
+			return
+		}
+	}
+	if err != nil {
+		fzFail(t, "", "ReadCSV refuses what encoding/csv wrote (%v): %q", err, data)
+	}
+	var want []domain.SheetRow
+	for i, r := range rows {
+		cells := make([]string, len(r))
+		for j, c := range r {
+			if crlf {
+				c = strings.ReplaceAll(c, "\r", "")
+			} else {
+				c = strings.ReplaceAll(c, "\r\n", "\n")
+			}
+			if i == 0 && j == 0 && bytes.HasPrefix(data, []byte(fzBOM)) {
+				c = strings.TrimPrefix(c, fzBOM)
+			}
+			cells[j] = c
+		}
+		if fzBlank(cells) {
+			continue
+		}
+		row := domain.SheetRow{Number: i + 1}
+		for _, c := range cells {
+			row.Cells = append(row.Cells, domain.SheetCell{Text: c})
+		}
+		want = append(want, row)
+	}
+	if len(sh.Rows) != len(want) {
+		fzFail(t, "", "read %d rows, want %d\nread: %q\nwant: %q\nfile: %q", len(sh.Rows), len(want), sh.Rows, want, data)
+	}
+	for i := range want {
+		if sh.Rows[i].Number != want[i].Number || !slices.Equal(sh.Rows[i].Cells, want[i].Cells) {
+			fzFail(t, "", "row %d read as %d %q, want %d %q\nfile: %q", i, sh.Rows[i].Number, sh.Rows[i].Cells, want[i].Number, want[i].Cells, data)
+		}
+	}
+}
