@@ -412,41 +412,45 @@ func wholeNumber(lit string) (int64, string) {
 // answered the first page as if nothing were wrong; and a parameter given
 // twice ("?limit=5&limit=100") reads as whichever value a reader picks.
 // Both are refused, as are values that are not UTF-8, each naming the
-// parameter, or "query" when not even its name can be read.
+// parameter (the empty name as `""`, as JSON names an empty member name),
+// or "query" when not even its name can be read. Like JSON, one answer
+// names every bad parameter, so the pairs are read here, one by one, with
+// net/url's own unescaping: url.ParseQuery stops reporting at the first
+// pair it cannot read and says nothing of the others.
 func Query(r *http.Request) (url.Values, error) {
-	q, err := url.ParseQuery(r.URL.RawQuery)
+	q := url.Values{}
 	p := domain.Problems{}
-	if err != nil {
-		// Query says what failed but not where: find the pair.
-		for _, pair := range strings.Split(r.URL.RawQuery, "&") {
-			k, v, _ := strings.Cut(pair, "=")
-			key, kerr := url.QueryUnescape(k)
-			_, verr := url.QueryUnescape(v)
-			switch {
-			case kerr != nil || strings.Contains(pair, ";") || !utf8.ValidString(key):
-				p.Add("query", "is not a valid query string: use name=value pairs joined by & and %-encode special characters")
-			case verr != nil:
-				p.Add(key, "is not validly %-encoded")
-			}
+	for _, pair := range strings.Split(r.URL.RawQuery, "&") {
+		if pair == "" {
+			continue // "a=1&&b=2": nothing between the two, as url.ParseQuery reads it
 		}
-		if len(p) == 0 {
-			p.Add("query", "is not a valid query string")
+		k, v, _ := strings.Cut(pair, "=")
+		key, kerr := url.QueryUnescape(k)
+		switch {
+		case kerr != nil || strings.Contains(pair, ";"): // url.ParseQuery refuses ";" as a separator
+			p.Add("query", "is not a valid query string: use name=value pairs joined by & and %-encode special characters")
+			continue
+		case !utf8.ValidString(key):
+			p.Add("query", "has a parameter name that is not UTF-8 text")
+			continue
 		}
-		return nil, p.Err()
-	}
-	for k, vs := range q {
-		name := k
-		if !utf8.ValidString(k) {
-			name = "query"
+		name := key
+		if name == "" {
+			name = `""`
 		}
-		if len(vs) > 1 {
+		value, verr := url.QueryUnescape(v)
+		switch {
+		case verr != nil:
+			p.Add(name, "is not validly %-encoded")
+		case !utf8.ValidString(value):
+			p.Add(name, "must be UTF-8 text")
+		case q.Has(key):
 			p.Add(name, problemTwice)
 		}
-		for _, v := range vs {
-			if !utf8.ValidString(k) || !utf8.ValidString(v) {
-				p.Add(name, "must be UTF-8 text")
-			}
-		}
+		q[key] = append(q[key], value)
 	}
-	return q, p.Err()
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return q, nil
 }

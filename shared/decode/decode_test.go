@@ -103,6 +103,13 @@ func TestParseQuery(t *testing.T) {
 		{"limit=1;cursor=x", []string{"query"}},
 		{"limit=5&limit=100", []string{"limit"}},
 		{"user=%ff%fe", []string{"user"}},
+		// The empty name is named visibly, as decode.JSON names it
+		// (FuzzQuery/bug-empty-name).
+		{"=1&=2", []string{`""`}},
+		{"=%zz", []string{`""`}},
+		// Every bad parameter, not only those url.ParseQuery reported
+		// before it gave up (FuzzQuery/bug-every-parameter).
+		{"a=%zz&%ff=1&c=%ff&d=1&d=2", []string{"a", "c", "d", "query"}},
 		{"", nil},
 		{"limit=5&cursor=abc%3D&user=jo%40example.org", nil},
 	} {
