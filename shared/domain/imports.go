@@ -170,8 +170,14 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		name, ok := importColumn(h)
 		field := RowField(header.Number, name)
 		if !ok {
-			f.Problems.Add(RowField(header.Number, columnLetter(i)), "the heading "+quoteCell(h)+
-				" is not a column fundtrack reads: use project, periodStart, periodEnd, cohort, notes or a metric ("+metricList()+") by name or label")
+			// A heading is an imported cell too: personal data typed into
+			// the header row is refused like any other, never quoted back.
+			problem := "the heading " + quoteCell(h) +
+				" is not a column fundtrack reads: use project, periodStart, periodEnd, cohort, notes or a metric (" + metricList() + ") by name or label"
+			if kind := personalKind(h); kind != "" {
+				problem = "appears to contain " + kind + ": " + personalMessage
+			}
+			f.Problems.Add(RowField(header.Number, columnLetter(i)), problem)
 			continue
 		}
 		if _, dup := at[name]; dup {
@@ -259,8 +265,8 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 	return f
 }
 
-// quoteCell quotes a cell for a message, shortened: only cells the guard
-// passed are ever quoted.
+// quoteCell quotes a cell for a message, shortened: only cells the
+// personal-data guard passed are ever quoted.
 func quoteCell(s string) string {
 	if utf8.RuneCountInString(s) > 60 {
 		s = string([]rune(s)[:57]) + "…"

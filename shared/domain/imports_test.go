@@ -88,6 +88,19 @@ func TestReadImportHeaderProblems(t *testing.T) {
 	}
 }
 
+// TestReadImportNeverQuotesPersonalDataInTheHeader: an unknown heading is
+// quoted back, unless it holds personal data (FuzzReadImport/bug-heading-echo).
+func TestReadImportNeverQuotesPersonalDataInTheHeader(t *testing.T) {
+	f := ReadImport(sheetOf([]string{"Project", "Period start", "Period end", "943 476 5919", "jo@example.org", "Referrals", "Peple into work"},
+		[]string{"Bradford IPS", "2025-04-01", "2025-06-30", "1", "2", "3", "4"}), importProjects)
+	for col, want := range map[string]string{"D": "an NHS number", "E": "an email address", "G": `"Peple into work" is not a column`} {
+		got := f.Problems["rows[1]."+col]
+		if !strings.Contains(got, want) || strings.Contains(got, "5919") || strings.Contains(got, "jo@") {
+			t.Errorf("rows[1].%s: %q, want it to say %q and never quote personal data", col, got, want)
+		}
+	}
+}
+
 func TestReadImportNamesEachBadCellByItsRow(t *testing.T) {
 	header := []string{"Project", "Period start", "Period end", "Referrals", "People into work", "Cohort", "Notes"}
 	sh := sheetOf(header,
