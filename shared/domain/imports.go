@@ -394,7 +394,13 @@ func SerialDate(s string, date1904 bool) (Date, bool) {
 	return d, err == nil
 }
 
-var thousands = lazyRegexp(`^\d{1,3}(,\d{3})+$`)
+var (
+	thousands = lazyRegexp(`^\d{1,3}(,\d{3})+$`)
+	// decimal is a number in decimal notation, as people type it and as a
+	// workbook stores it: strconv.ParseFloat also reads hexadecimal
+	// ("0x1p4" is 16), infinities and NaN, which no one means as a count.
+	decimal = lazyRegexp(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
+)
 
 // importCount reads a count: a whole number of people, an empty cell
 // being 0.
@@ -408,24 +414,23 @@ func importCount(p Problems, field string, c SheetCell) int64 {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		f, ferr := strconv.ParseFloat(s, 64)
-		switch {
-		case ferr != nil || math.IsNaN(f) || math.IsInf(f, 0):
+		if !decimal().MatchString(s) {
 			if problem := guarded(s, false); problem != "" {
 				p.Add(field, problem)
 			} else {
 				p.Add(field, "must be a whole number of people, not "+quoteCell(s))
 			}
 			return 0
-		case f != math.Trunc(f):
+		}
+		var whole bool
+		if c.Numeric {
+			n, whole = storedCount(s)
+		} else {
+			n, whole = typedCount(s)
+		}
+		if !whole {
 			p.Add(field, "must be a whole number of people")
 			return 0
-		case f < 0:
-			n = -1
-		case f > MaxCount:
-			n = MaxCount + 1
-		default:
-			n = int64(f)
 		}
 	}
 	switch {
@@ -435,6 +440,71 @@ func importCount(p Problems, field string, c SheetCell) int64 {
 		p.Add(field, "is implausibly large (over 100000 people in one period)")
 	}
 	return n
+}
+
+// storedCount reads a workbook's number, a double: the cell holds the
+// double its text rounds to, so 4.0000000000000001 stored is 4. A whole
+// number out of range comes back as -1 or MaxCount+1.
+func storedCount(s string) (int64, bool) {
+	f, _ := strconv.ParseFloat(s, 64) // decimal: only a range error, giving ±Inf
+	switch {
+	case math.IsInf(f, 0):
+		return clampCount(f > 0), true
+	case f != math.Trunc(f):
+		return 0, false
+	case f < 0 || f > MaxCount:
+		return clampCount(f > 0), true
+	}
+	return int64(f), true
+}
+
+// typedCount reads a decimal number typed as text exactly, not through the
+// nearest double: 4.0000000000000001 is not a whole number and 1e-400 is
+// not 0 (a double holds neither). A whole number out of range comes back
+// as -1 or MaxCount+1.
+func typedCount(s string) (int64, bool) {
+	neg := strings.HasPrefix(s, "-")
+	mant, expPart, _ := strings.Cut(strings.ToLower(strings.TrimLeft(s, "+-")), "e")
+	exp := 0
+	if expPart != "" {
+		e, err := strconv.Atoi(expPart)
+		if err != nil { // beyond any int: far past either end
+			e = 1 << 40
+			if strings.HasPrefix(expPart, "-") {
+				e = -e
+			}
+		}
+		exp = e
+	}
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := strings.TrimLeft(intPart+frac, "0")
+	if digits == "" {
+		return 0, true // zero, whatever its exponent
+	}
+	point := len(digits) - len(frac) + exp // digits before the decimal point
+	switch {
+	case point <= 0 || strings.Trim(digits[min(point, len(digits)):], "0") != "":
+		return 0, false
+	case point > 7: // at least 10,000,000
+		return clampCount(!neg), true
+	}
+	n, _ := strconv.ParseInt(digits[:min(point, len(digits))]+strings.Repeat("0", max(0, point-len(digits))), 10, 64)
+	if neg {
+		n = -n
+	}
+	if n < 0 || n > MaxCount {
+		return clampCount(n > 0), true
+	}
+	return n, true
+}
+
+// clampCount is a whole number out of a count's range, as importCount
+// reports it.
+func clampCount(positive bool) int64 {
+	if positive {
+		return MaxCount + 1
+	}
+	return -1
 }
 
 // ResolveCohorts finds each row's cohort among its project's cohorts

@@ -88,6 +88,42 @@ func TestReadImportHeaderProblems(t *testing.T) {
 	}
 }
 
+// TestReadImportCountsExactly: a count typed as text is read as the exact
+// decimal number it is, not the nearest double, and only decimal notation
+// is a number (FuzzReadImport/bug-inexact-count, bug-tiny-count,
+// bug-hex-count); a workbook's number is the double it stores.
+func TestReadImportCountsExactly(t *testing.T) {
+	for _, c := range []struct {
+		cell    SheetCell
+		want    int64
+		problem string
+	}{
+		{SheetCell{Text: "4.0000000000000001"}, 0, "whole number"},
+		{SheetCell{Text: "1e-400"}, 0, "whole number"},
+		{SheetCell{Text: "0x1p4"}, 0, "whole number of people, not"},
+		{SheetCell{Text: "Inf"}, 0, "whole number of people, not"},
+		{SheetCell{Text: "1e999999999999"}, 0, "implausibly large"},
+		{SheetCell{Text: "-1e999999999999"}, 0, "negative"},
+		{SheetCell{Text: "1.5e-999999999999"}, 0, "whole number"},
+		{SheetCell{Text: "0e-400"}, 0, ""},
+		{SheetCell{Text: "1.20e3"}, 1200, ""},
+		{SheetCell{Text: "0.00012e4"}, 0, "whole number"},
+		{SheetCell{Text: "0.0012e4"}, 12, ""},
+		{SheetCell{Text: "100000.000"}, 100000, ""},
+		{SheetCell{Text: "100001.0"}, 0, "implausibly large"},
+		{SheetCell{Text: "4.0000000000000001", Numeric: true}, 4, ""},
+		{SheetCell{Text: "1E+3", Numeric: true}, 1000, ""},
+		{SheetCell{Text: "0x1p4", Numeric: true}, 0, "whole number of people, not"},
+		{SheetCell{Text: "1e400", Numeric: true}, 0, "implausibly large"},
+	} {
+		p := Problems{}
+		got := importCount(p, "n", c.cell)
+		if !strings.Contains(p["n"], c.problem) || (c.problem == "") != (len(p) == 0) || (c.problem == "" && got != c.want) {
+			t.Errorf("%+v read as %d, problem %q; want %d, problem %q", c.cell, got, p["n"], c.want, c.problem)
+		}
+	}
+}
+
 // TestReadImportNeverQuotesPersonalDataInTheHeader: an unknown heading is
 // quoted back, unless it holds personal data (FuzzReadImport/bug-heading-echo).
 func TestReadImportNeverQuotesPersonalDataInTheHeader(t *testing.T) {
