@@ -166,3 +166,19 @@ func TestEmailsRefuseInvisibleCharacters(t *testing.T) {
 		t.Errorf("an internationalised address is refused: %v", err)
 	}
 }
+
+func TestTypedNumber(t *testing.T) {
+	good := map[string]string{"0": "0", "12": "12", "-3": "-3", "+4": "+4", "1,000": "1000", "310,000.50": "310000.50", "0.5": "0.5",
+		".5": ".5", "1234567": "1234567", "12,345,678.9": "12345678.9"}
+	for in, want := range good {
+		if got, ok := domain.TypedNumber(in); !ok || got != want {
+			t.Errorf("TypedNumber(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", " 1", "1 ", "31,00", "1,5", "1,0000", ",100", "100,", "1,,000", "NaN", "Inf", "-Inf", "infinity",
+		"0x1p-1", "0x10", "1e3", "1_000", "1.", "1.2.3", "--1", "١٢", "１２"} {
+		if got, ok := domain.TypedNumber(in); ok {
+			t.Errorf("TypedNumber(%q) = %q, want refused", in, got)
+		}
+	}
+}

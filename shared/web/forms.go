@@ -194,7 +194,7 @@ func (f *form) body() (map[string]any, domain.Problems) {
 			if raw == "" {
 				continue
 			}
-			n, err := strconv.ParseInt(strings.ReplaceAll(raw, ",", ""), 10, 64)
+			n, err := parseWhole(raw)
 			if err != nil {
 				bad.Add(p, "must be a whole number, like 12")
 				ok = false
@@ -204,7 +204,7 @@ func (f *form) body() (map[string]any, domain.Problems) {
 			if raw == "" {
 				continue
 			}
-			n, err := strconv.ParseFloat(raw, 64)
+			n, err := parseDecimal(raw)
 			if err != nil {
 				bad.Add(p, "must be a number, like 0.5")
 				ok = false
@@ -361,13 +361,35 @@ func (f *form) date(p string) (string, bool, error) {
 
 var poundsPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+(\.\d{1,2})?$`) })
 
-// parsePounds reads an amount typed in pounds ("£310,000.00", "310000")
-// as pence.
+// parseWhole reads a whole number as typed (domain.TypedNumber: "1,200"
+// but not "1,2").
+func parseWhole(s string) (int64, error) {
+	n, ok := domain.TypedNumber(s)
+	if !ok {
+		return 0, errors.New("not a whole number")
+	}
+	return strconv.ParseInt(n, 10, 64)
+}
+
+// parseDecimal reads a number as typed (domain.TypedNumber): never NaN, an
+// infinity or a hexadecimal float, which json.Marshal could not write or
+// nobody means.
+func parseDecimal(s string) (float64, error) {
+	n, ok := domain.TypedNumber(s)
+	if !ok {
+		return 0, errors.New("not a number")
+	}
+	return strconv.ParseFloat(n, 64)
+}
+
+// parsePounds reads an amount typed in pounds ("£310,000.00", "310 000",
+// "310000") as pence. Commas or spaces may only separate thousands: "31,00"
+// is not read as £3,100.
 func parsePounds(s string) (int64, error) {
-	s = strings.TrimPrefix(strings.TrimSpace(s), "£")
-	s = strings.ReplaceAll(strings.ReplaceAll(s, ",", ""), " ", "")
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "£"))
 	bad := errors.New("must be an amount in pounds, like 310,000.00")
-	if !poundsPattern().MatchString(s) || len(s) > 16 {
+	s, ok := domain.TypedNumber(strings.ReplaceAll(s, " ", ","))
+	if !ok || !poundsPattern().MatchString(s) || len(s) > 16 {
 		return 0, bad
 	}
 	whole, frac, _ := strings.Cut(s, ".")

@@ -10,13 +10,17 @@ import (
 )
 
 func TestParsePounds(t *testing.T) {
-	good := map[string]int64{"310,000.00": 31000000, "£310,000": 31000000, "0.5": 50, "12.34": 1234, " 1 000 ": 100000, "7": 700}
+	good := map[string]int64{"310,000.00": 31000000, "£310,000": 31000000, "0.5": 50, "12.34": 1234, " 1 000 ": 100000, "7": 700,
+		"£ 1,234,567.89": 123456789, "1000000": 100000000}
 	for in, want := range good {
 		if got, err := parsePounds(in); err != nil || got != want {
 			t.Errorf("parsePounds(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "abc", "1.234", "-5", "1e6", "£", "12.3.4", "99999999999999999999"} {
+	// Commas and spaces only between thousands: a decimal comma is not a
+	// hundred times the amount, and "1,5" is not fifteen pounds.
+	for _, in := range []string{"", "abc", "1.234", "-5", "1e6", "£", "12.3.4", "99999999999999999999", "31,00", "1,5", "1,0000",
+		"1 5", "1,000,00", "£ ", "NaN", "0x10", "+5"} {
 		if _, err := parsePounds(in); err == nil {
 			t.Errorf("parsePounds(%q) accepted", in)
 		}
@@ -63,6 +67,23 @@ func TestFormBody(t *testing.T) {
 		if bad[p] == "" {
 			t.Errorf("no problem for %s (%v)", p, bad)
 		}
+	}
+	// Numbers as people type them, and nothing else: no NaN or infinity
+	// (the body could not be written as JSON: a 500), no hexadecimal, no
+	// comma that is not a thousands separator.
+	for _, c := range []struct{ field, value string }{{"fte", "NaN"}, {"fte", "Inf"}, {"fte", "-Infinity"}, {"fte", "0x1p-1"},
+		{"fte", "1e-400"}, {"fte", "0,5"}, {"counts.referrals", "1,5"}, {"counts.referrals", "0x10"}, {"counts.jobStarts", "1,0000"},
+		{"measures[0].respondents", "8.0"}} {
+		got, bad := newForm(fields, url.Values{c.field: {c.value}}).body()
+		if bad[c.field] == "" {
+			t.Errorf("%s %q: no problem (body %v)", c.field, c.value, got)
+		}
+		if _, err := json.Marshal(got); err != nil {
+			t.Errorf("%s %q: the body does not encode: %v", c.field, c.value, err)
+		}
+	}
+	if got, bad := newForm(fields, url.Values{"counts.referrals": {"1,200"}, "fte": {".5"}}).body(); len(bad) != 0 || got["fte"] != 0.5 || got["counts"].(map[string]any)["referrals"] != int64(1200) {
+		t.Errorf("1,200 and .5: body %v, problems %v", got, bad)
 	}
 	// The decoder names conversion problems first and the API's decoder's after.
 	var in domain.GrantInput
