@@ -75,8 +75,8 @@ func (s *Service) ListProgrammes(ctx context.Context, c domain.Caller, p Page) (
 func (sc *Scope) PutMember(email string, body Decoder) (domain.Member, bool, error) {
 	email = domain.NormaliseEmail(email)
 	var old domain.Member
-	g := &Get{Ref: domain.Ref(domain.EntityMember, email), Into: &old}
-	if err := sc.load(g); err != nil {
+	found, err := sc.loadMember(email, &old)
+	if err != nil {
 		return domain.Member{}, false, err
 	}
 	if !sc.access.CanManage() {
@@ -91,7 +91,7 @@ func (sc *Scope) PutMember(email string, body Decoder) (domain.Member, bool, err
 		return domain.Member{}, false, sc.withRefs(err, refs)
 	}
 	var before *domain.Member
-	if g.Found {
+	if found {
 		before = &old
 	}
 	m := domain.Member{Email: email, Roles: in.Roles, UpdatedAt: sc.s.now(), UpdatedBy: sc.caller.Email}
@@ -124,14 +124,14 @@ func memberRefs(in domain.MemberInput) refFields {
 // nothing of who is one (as with Member and PutMember).
 func (sc *Scope) DeleteMember(email string) error {
 	var before domain.Member
-	g := &Get{Ref: domain.Ref(domain.EntityMember, domain.NormaliseEmail(email)), Into: &before}
-	if err := sc.load(g); err != nil {
+	found, err := sc.loadMember(domain.NormaliseEmail(email), &before)
+	if err != nil {
 		return err
 	}
 	if !sc.access.CanManage() {
 		return forbidden("manage members")
 	}
-	if !g.Found {
+	if !found {
 		return domain.NotFound("member")
 	}
 	ch := sc.change(domain.EntityMember, before.Email, domain.ActionDelete, before, nil)
@@ -140,14 +140,27 @@ func (sc *Scope) DeleteMember(email string) error {
 
 func (sc *Scope) memberRecord(email string) (domain.Member, error) {
 	var m domain.Member
-	g := &Get{Ref: domain.Ref(domain.EntityMember, domain.NormaliseEmail(email)), Into: &m}
-	if err := sc.load(g); err != nil {
+	found, err := sc.loadMember(domain.NormaliseEmail(email), &m)
+	if err != nil {
 		return m, err
 	}
-	if !g.Found {
+	if !found {
 		return m, domain.NotFound("member")
 	}
 	return m, nil
+}
+
+// loadMember checks access with the member's record riding along, as get
+// does for records named by id. A member is named by an email address:
+// what is not one names no member, so only access is read (an over-long
+// one would also make a key DynamoDB refuses, a 500 instead of a 404).
+func (sc *Scope) loadMember(email string, into *domain.Member) (bool, error) {
+	if domain.ValidateEmail("email", email) != nil {
+		return false, sc.load()
+	}
+	g := &Get{Ref: domain.Ref(domain.EntityMember, email), Into: into}
+	err := sc.load(g)
+	return g.Found, err
 }
 
 // Member returns one member: leads see anyone, others only themselves.
