@@ -11,7 +11,6 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -19,21 +18,12 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit/fuzzkit"
 )
 
-// fzFail reports a broken property; known names a reported bug, skipped
-// when FUNDTRACK_FUZZ_SKIP_KNOWN is 1 or lists it (comma-separated), so a
-// fuzzing run can look past it.
-func fzFail(t *testing.T, known, format string, args ...any) {
-	t.Helper()
-	if skip := os.Getenv("FUNDTRACK_FUZZ_SKIP_KNOWN"); known != "" && (skip == "1" || slices.Contains(strings.Split(skip, ","), known)) {
-		t.Skipf("known bug %s: "+format, append([]any{known}, args...)...)
-	}
-	if known != "" {
-		format = "[bug " + known + "] " + format
-	}
-	t.Fatalf(format, args...)
-}
+// fzFail reports a broken property (fuzzkit.Fail: known names a bug
+// already reported, which FUNDTRACK_FUZZ_SKIP_KNOWN can look past).
+var fzFail = fuzzkit.Fail
 
 // fzUnescape decodes one side of a name=value pair as HTML forms encode
 // it: "+" is a space, "%" and two hex digits a byte; any other "%" is an

@@ -8,9 +8,7 @@ package domain_test
 import (
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,21 +17,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit/fuzzkit"
 )
 
-// fzFail reports a broken property; known names a reported bug, skipped
-// when FUNDTRACK_FUZZ_SKIP_KNOWN is 1 or lists it (comma-separated), so a
-// fuzzing run can look past it.
-func fzFail(t *testing.T, known, format string, args ...any) {
-	t.Helper()
-	if skip := os.Getenv("FUNDTRACK_FUZZ_SKIP_KNOWN"); known != "" && (skip == "1" || slices.Contains(strings.Split(skip, ","), known)) {
-		t.Skipf("known bug %s: "+format, append([]any{known}, args...)...)
-	}
-	if known != "" {
-		format = "[bug " + known + "] " + format
-	}
-	t.Fatalf(format, args...)
-}
+// fzFail reports a broken property (fuzzkit.Fail: known names a bug
+// already reported, which FUNDTRACK_FUZZ_SKIP_KNOWN can look past).
+var fzFail = fuzzkit.Fail
 
 var fzDateShape = regexp.MustCompile(`^([0-9]{4})-([0-9]{2})-([0-9]{2})$`)
 

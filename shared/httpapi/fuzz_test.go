@@ -19,7 +19,6 @@ import (
 	"io"
 	"math"
 	"math/big"
-	"os"
 	"reflect"
 	"regexp"
 	"slices"
@@ -35,6 +34,7 @@ import (
 	strict "github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
+	"github.com/fundtrack/fundtrack/shared/testkit/fuzzkit"
 )
 
 // Ids that domain.ValidID accepts.
@@ -44,22 +44,9 @@ const (
 	fzID3 = "01jz8k3m4n5p6q7r8s9t0v1w2z"
 )
 
-// fzFail reports a broken property. known names a bug already reported (see
-// docs/fuzzing.md): with FUNDTRACK_FUZZ_SKIP_KNOWN=1 (every known bug) or a
-// comma-separated list of bug names, such inputs are skipped, so a long
-// fuzzing run can look past a bug that is not fixed yet. Without it (in
-// `go test ./...`) they fail, so the crashers kept in testdata keep failing
-// until the bug is fixed.
-func fzFail(t *testing.T, known, format string, args ...any) {
-	t.Helper()
-	if skip := os.Getenv("FUNDTRACK_FUZZ_SKIP_KNOWN"); known != "" && (skip == "1" || slices.Contains(strings.Split(skip, ","), known)) {
-		t.Skipf("known bug %s: "+format, append([]any{known}, args...)...)
-	}
-	if known != "" {
-		format = "[bug " + known + "] " + format
-	}
-	t.Fatalf(format, args...)
-}
+// fzFail reports a broken property (fuzzkit.Fail: known names a bug
+// already reported, which FUNDTRACK_FUZZ_SKIP_KNOWN can look past).
+var fzFail = fuzzkit.Fail
 
 // fzCheckErr checks a refusal: a *domain.Error whose code maps to a 4xx,
 // naming at least one field, every field path and problem non-empty.
