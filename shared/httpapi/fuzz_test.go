@@ -164,13 +164,7 @@ func fzInputWith[T any](t *testing.T, body []byte, validate func(*T) error, sane
 // valid record's input and the result validated, as the service does.
 func fzPatch[P, I any, PI fzValidator[I]](t *testing.T, body []byte, base func() I, apply func(P, I) I, sane func(*testing.T, *I)) {
 	t.Helper()
-	var patch P
-	derr := strict.JSON(body, &patch)
-	var pristine P // decoded again: Apply may alias the patch's slices
-	derr2 := strict.JSON(body, &pristine)
-	if (derr == nil) != (derr2 == nil) || !reflect.DeepEqual(patch, pristine) {
-		fzFail(t, "", "decoding the same body twice differs: %v / %v", derr, derr2)
-	}
+	patch, pristine, derr := fzDecodePatch[P](t, body)
 	in := apply(patch, base())
 	err := domain.MergeProblems(derr, PI(&in).Validate())
 	fzMerged(t, derr, err)
@@ -184,6 +178,34 @@ func fzPatch[P, I any, PI fzValidator[I]](t *testing.T, body []byte, base func()
 	fzExact(t, body, &pristine)
 	sane(t, &in)
 	fzStorable(t, "value", reflect.ValueOf(in))
+	back, data := fzPatchRoundTrip(t, pristine)
+	again := apply(back, base())
+	if err := PI(&again).Validate(); err != nil {
+		fzFail(t, "", "round-tripped patch gives an invalid result: %v\njson: %s", err, data)
+	}
+	if !reflect.DeepEqual(in, again) {
+		fzFail(t, "", "round-tripped patch gives a different result\nbefore: %#v\nafter:  %#v", in, again)
+	}
+}
+
+// fzDecodePatch decodes a PATCH body twice: patch is for Apply, which may
+// alias its slices, and pristine stays as the body said. Both decodings
+// must agree.
+func fzDecodePatch[P any](t *testing.T, body []byte) (patch, pristine P, derr error) {
+	t.Helper()
+	derr = strict.JSON(body, &patch)
+	derr2 := strict.JSON(body, &pristine)
+	if (derr == nil) != (derr2 == nil) || !reflect.DeepEqual(patch, pristine) {
+		fzFail(t, "", "decoding the same body twice differs: %v / %v", derr, derr2)
+	}
+	return patch, pristine, derr
+}
+
+// fzPatchRoundTrip encodes an accepted patch and decodes it again: the
+// same patch must come back. It returns it, and the JSON, for the caller
+// to apply again.
+func fzPatchRoundTrip[P any](t *testing.T, pristine P) (P, []byte) {
+	t.Helper()
 	data, jerr := json.Marshal(pristine)
 	if jerr != nil {
 		fzFail(t, "", "accepted patch does not encode: %v", jerr)
@@ -195,13 +217,7 @@ func fzPatch[P, I any, PI fzValidator[I]](t *testing.T, body []byte, base func()
 	if !reflect.DeepEqual(pristine, back) {
 		fzFail(t, "", "round trip changed the patch\nbefore: %#v\nafter:  %#v\njson: %s", pristine, back, data)
 	}
-	again := apply(back, base())
-	if err := PI(&again).Validate(); err != nil {
-		fzFail(t, "", "round-tripped patch gives an invalid result: %v\njson: %s", err, data)
-	}
-	if !reflect.DeepEqual(in, again) {
-		fzFail(t, "", "round-tripped patch gives a different result\nbefore: %#v\nafter:  %#v", in, again)
-	}
+	return back, data
 }
 
 // --- independent checks of accepted values (the SPEC's rules, restated) ---
@@ -273,6 +289,19 @@ func fzRequiredID(t *testing.T, field, id string) {
 	t.Helper()
 	if !domain.ValidID(id) {
 		fzFail(t, "", "%s accepted a malformed id %q", field, id)
+	}
+}
+
+// fzIDsOnce checks a list of ids: each well formed, none twice.
+func fzIDsOnce(t *testing.T, field string, ids []string) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, id := range ids {
+		fzRequiredID(t, field, id)
+		if seen[id] {
+			fzFail(t, "", "%s accepted %q twice", field, id)
+		}
+		seen[id] = true
 	}
 }
 
@@ -629,14 +658,7 @@ func fzSaneTarget(t *testing.T, in *domain.TargetInput) {
 	if len(in.Notify) > domain.MaxContacts {
 		fzFail(t, "", "accepted %d funders to notify", len(in.Notify))
 	}
-	seen := map[string]bool{}
-	for _, f := range in.Notify {
-		fzRequiredID(t, "notify", f)
-		if seen[f] {
-			fzFail(t, "", "notify accepted %q twice", f)
-		}
-		seen[f] = true
-	}
+	fzIDsOnce(t, "notify", in.Notify)
 	if len(in.Thresholds) < 1 || len(in.Thresholds) > 10 {
 		fzFail(t, "", "accepted %d thresholds (validation fills in [100] when absent)", len(in.Thresholds))
 	}
@@ -900,14 +922,7 @@ func fzSaneSchedule(t *testing.T, s domain.Schedule) {
 	if s.ProjectIDs != nil && (len(s.ProjectIDs) < 1 || len(s.ProjectIDs) > 200) {
 		fzFail(t, "", "accepted %d projects", len(s.ProjectIDs))
 	}
-	ids := map[string]bool{}
-	for _, id := range s.ProjectIDs {
-		fzRequiredID(t, "projectIds", id)
-		if ids[id] {
-			fzFail(t, "", "projectIds accepted %q twice", id)
-		}
-		ids[id] = true
-	}
+	fzIDsOnce(t, "projectIds", s.ProjectIDs)
 	var want []domain.Period
 	first := s.FirstPeriodStart.Time()
 	for k := 0; k <= 120; k++ {
@@ -1486,12 +1501,7 @@ func fzScheduleBases() []domain.Schedule {
 // later, and the patched schedule passes fzSaneSchedule.
 func fzSchedulePatch(t *testing.T, body []byte, base func() domain.Schedule) {
 	t.Helper()
-	var patch, pristine domain.SchedulePatch
-	derr := strict.JSON(body, &patch)
-	derr2 := strict.JSON(body, &pristine)
-	if (derr == nil) != (derr2 == nil) || !reflect.DeepEqual(patch, pristine) {
-		fzFail(t, "", "decoding the same body twice differs: %v / %v", derr, derr2)
-	}
+	patch, pristine, derr := fzDecodePatch[domain.SchedulePatch](t, body)
 	before := base()
 	after, perr := patch.Apply(before)
 	if !reflect.DeepEqual(before, base()) {
@@ -1529,17 +1539,7 @@ func fzSchedulePatch(t *testing.T, body []byte, base func() domain.Schedule) {
 	fzNotBefore(t, "lastPeriodEnd", after.LastPeriodEnd, "the old lastPeriodEnd", before.LastPeriodEnd)
 	fzSaneSchedule(t, after)
 	fzStorable(t, "value", reflect.ValueOf(after))
-	data, jerr := json.Marshal(pristine)
-	if jerr != nil {
-		fzFail(t, "", "accepted patch does not encode: %v", jerr)
-	}
-	var back domain.SchedulePatch
-	if err := strict.JSON(data, &back); err != nil {
-		fzFail(t, "", "re-encoded patch does not decode: %v\njson: %s", err, data)
-	}
-	if !reflect.DeepEqual(pristine, back) {
-		fzFail(t, "", "round trip changed the patch\nbefore: %#v\nafter:  %#v\njson: %s", pristine, back, data)
-	}
+	back, _ := fzPatchRoundTrip(t, pristine)
 	again, err := back.Apply(base())
 	if err != nil || !reflect.DeepEqual(after, again) {
 		fzFail(t, "", "round-tripped patch gives %+v, %v; want %+v", again, err, after)
