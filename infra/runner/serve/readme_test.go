@@ -1,0 +1,139 @@
+package serve
+
+import (
+	"bufio"
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/auth"
+	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/testkit"
+)
+
+// readmeAPI is the line of the README's walk-through that says where
+// `make run` serves; the test points it at its own server instead.
+const readmeAPI = "API=http://127.0.0.1:8080\n"
+
+// readmeMark starts the line the test's curl writes to stderr after each
+// request: "<mark> <status> <method> <url>".
+const readmeMark = "readme-walk-through:"
+
+// TestReadmeWalkThrough runs the README's shell walk-through, every block
+// that talks to $API, in order and as written, against the handler `make
+// run` serves (over a fresh table pair): `make -s token` and `make seed`
+// run as the README has them. Every variable a command uses must be set by
+// an earlier one (set -u), every pipeline must succeed (pipefail), and
+// every request must answer 2xx, except the one the README shows being
+// refused for personal data (422).
+func TestReadmeWalkThrough(t *testing.T) {
+	t.Parallel()
+	for _, tool := range []string{"bash", "curl", "python3", "sed", "make"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("SKIPPED: the README's walk-through needs %s on PATH, and it is not there (%v)", tool, err)
+		}
+	}
+	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := readmeWalkThrough(string(readme))
+	if len(blocks) < 4 {
+		t.Fatalf("README.md: found %d shell blocks that use $API, want the walk-through's 4 or more", len(blocks))
+	}
+	script := strings.Join(blocks, "\n")
+	if strings.Count(script, readmeAPI) != 1 {
+		t.Fatalf("README.md: the walk-through should set %q once", strings.TrimSpace(readmeAPI))
+	}
+
+	s := testkit.New(t)
+	h, err := Handler(platform.Config{Table: s.Table}, s.DB, auth.Local{Secret: []byte(testkit.Secret), Issuer: auth.LocalIssuer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	// curl writes each answer's status to stderr after the body, so the
+	// README's pipelines see only what they would.
+	prelude := "set -euo pipefail\n" +
+		`curl() { command curl -w '%{stderr}` + readmeMark + ` %{http_code} %{method} %{url_effective}\n' "$@"; }` + "\n"
+	script = prelude + strings.Replace(script, readmeAPI, "API="+srv.URL+"\n", 1)
+
+	cmd := exec.CommandContext(t.Context(), "bash", "-c", script)
+	cmd.Dir = root
+	cmd.Env = append(readmeEnv(os.Environ()),
+		"DEV_API="+srv.URL,                           // make seed's API
+		"FUNDTRACK_LOCAL_JWT_SECRET="+testkit.Secret, // make token's and make seed's signing key: the server's
+	)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	runErr := cmd.Run()
+	t.Logf("the walk-through's output:\n%s", stdout.String())
+	if runErr != nil {
+		t.Fatalf("the README's walk-through stopped: %v\n%s", runErr, stderr.String())
+	}
+
+	type answer struct{ status, method, url string }
+	var answers []answer
+	sc := bufio.NewScanner(&stderr)
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) == 4 && f[0] == readmeMark {
+			answers = append(answers, answer{f[1], f[2], f[3]})
+		}
+	}
+	// Every curl of the README ran once: none was skipped by a shell
+	// function that was never called, say.
+	if want := len(regexp.MustCompile(`(?m)(^|\$\(|\| *)curl `).FindAllString(strings.Join(blocks, "\n"), -1)); len(answers) != want {
+		t.Errorf("%d requests answered, want one for each of the walk-through's %d curl commands", len(answers), want)
+	}
+	refused := 0
+	for _, a := range answers {
+		switch {
+		case strings.HasPrefix(a.status, "2"):
+		case a.status == "422" && a.method == http.MethodPost && strings.HasSuffix(a.url, "/outcomes"):
+			refused++ // the README's example of personal data in notes
+		default:
+			t.Errorf("%s %s answered %s", a.method, a.url, a.status)
+		}
+	}
+	if refused != 1 {
+		t.Errorf("%d submissions refused with 422, want the README's one example of personal data", refused)
+	}
+}
+
+// readmeWalkThrough returns the README's ```sh blocks that use $API.
+func readmeWalkThrough(readme string) []string {
+	var blocks []string
+	for _, m := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(readme, -1) {
+		if strings.Contains(m[1], "$API") {
+			blocks = append(blocks, m[1])
+		}
+	}
+	return blocks
+}
+
+// readmeEnv is env without what would make the README's make commands
+// behave otherwise than in a terminal: the make running this test (make
+// test) passes its flags and level down.
+func readmeEnv(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		switch name, _, _ := strings.Cut(kv, "="); name {
+		case "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "DEV_API", "FUNDTRACK_LOCAL_JWT_SECRET":
+		default:
+			out = append(out, kv)
+		}
+	}
+	return out
+}
