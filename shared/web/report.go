@@ -233,7 +233,7 @@ func reportPresets(p domain.Programme, today domain.Date) presets {
 	q := time.Date(start.Year(), start.Month()-(start.Month()-1)%3, 1, 0, 0, 0, 0, time.UTC)
 	for ; !q.After(last); q = q.AddDate(0, 3, 0) {
 		qe := q.AddDate(0, 3, -1)
-		out.Quarters = append([]preset{{Label: q.Format("January") + " to " + qe.Format("March 2006"),
+		out.Quarters = append([]preset{{Label: q.Format("January") + " to " + qe.Format("January 2006"),
 			From: q.Format(time.DateOnly), To: qe.Format(time.DateOnly)}}, out.Quarters...)
 	}
 	fy := time.Date(start.Year(), time.April, 1, 0, 0, 0, 0, time.UTC)
