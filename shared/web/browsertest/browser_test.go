@@ -254,6 +254,27 @@ func eval[T any](tb *tab, expr string) T {
 	return v
 }
 
+// metricTablesFit fails unless the page has a table with a column for
+// every metric and each such table fits its scrolling container at the
+// browser's 1280px: no column that people must scroll sideways to find.
+func (tb *tab) metricTablesFit(page string) {
+	tb.t.Helper()
+	// NHS.UK frontend makes a table 4px wider than its container (2px
+	// margins outside each side), so up to 4px over is its design.
+	got := eval[[]string](tb, `[...document.querySelectorAll('.app-table--metrics')].map(t => {
+		const over = t.parentElement.scrollWidth - t.parentElement.clientWidth;
+		return over > 4 ? t.dataset.testid + ' runs ' + over + 'px past its container' : 'fits';
+	})`)
+	if len(got) == 0 {
+		tb.fail("%s: no table with a column for every metric (.app-table--metrics)", page)
+	}
+	for _, g := range got {
+		if g != "fits" {
+			tb.fail("%s: %s", page, g)
+		}
+	}
+}
+
 // open loads a path of the app and returns the HTTP status of the page.
 func (tb *tab) open(path string) int64 {
 	tb.t.Helper()

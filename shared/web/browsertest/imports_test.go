@@ -84,7 +84,7 @@ func (s *suite) projectLeadImportsFromExcel(t *testing.T) {
 		tb.fail("the bad row: %q", got)
 	}
 	tb.a11y("import refused")
-	tb.screenshot("import-refused")
+	tb.screenshot("import-refused.png")
 	if n := len(s.srv.outcomes(t, s.fx.PID, s.fx.ProjectA)); n != before {
 		tb.fail("a refused file stored %d submissions", n-before)
 	}

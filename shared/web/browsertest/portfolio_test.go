@@ -180,6 +180,7 @@ func TestFunderPortfolioAndPrintedReport(t *testing.T) {
 	if !eval[bool](tb, `!document.querySelector('[data-print]').hidden`) {
 		tb.fail("the print button is still hidden with scripts on")
 	}
+	tb.metricTablesFit("period report")
 	tb.a11y("period report")
 	tb.screenshot("report.png")
 

@@ -182,6 +182,7 @@ func (s *suite) leadRecordsGrantAndSetsTarget(t *testing.T) {
 		tb.fail("the target shows %q before it is reached", got)
 	}
 	s.checkDashboard(tb)
+	tb.metricTablesFit("dashboard")
 	tb.a11y("dashboard")
 	tb.screenshot("dashboard-lead.png")
 
