@@ -377,11 +377,13 @@ func (t Trigger) Reached(target Target, current int64) bool {
 	return t.Kind == TriggerMilestone && target.ID == t.TargetID && current*100 >= t.Threshold*target.Value
 }
 
-// Describe says in words what makes the payment fall due.
-func (t Trigger) Describe(due Date, target *Target) string {
+// Describe says in words what makes the payment fall due, writing dates
+// with day: Date.String in emails, as their other dates are; the web app
+// writes them out ("1 July 2025").
+func (t Trigger) Describe(due Date, target *Target, day func(Date) string) string {
 	switch t.Kind {
 	case TriggerDate:
-		return "due on " + due.String()
+		return "due on " + day(due)
 	case TriggerMilestone:
 		if target != nil {
 			return fmt.Sprintf("when %d%% of the target of %d %s is reached", t.Threshold, target.Value, target.Metric.Phrase())
@@ -389,7 +391,7 @@ func (t Trigger) Describe(due Date, target *Target) string {
 		return fmt.Sprintf("when %d%% of target %s is reached", t.Threshold, t.TargetID)
 	case TriggerReturn:
 		if _, _, start, ok := ParseReturnID(t.ReturnID); ok {
-			return "when the return for the period from " + start.String() + " is accepted"
+			return "when the return for the period from " + day(start) + " is accepted"
 		}
 		return "when return " + t.ReturnID + " is accepted"
 	}

@@ -64,7 +64,7 @@ func paymentRows(ps []domain.Payment, targets []domain.Target, names *names) []p
 				tg = &targets[j]
 			}
 		}
-		words := p.Trigger.Describe(p.Due(), tg)
+		words := p.Trigger.Describe(p.Due(), tg, dateText)
 		if p.Trigger.Kind == domain.TriggerDate {
 			words = "on " + dateText(p.Due())
 		}

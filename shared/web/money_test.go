@@ -273,7 +273,7 @@ func TestReturnTranche(t *testing.T) {
 	if pg = lead.post(g+"/payments/new", tranche); pg.Status != http.StatusSeeOther {
 		t.Fatalf("a return tranche: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
-	if pg = lead.get(g); !strings.Contains(pg.Body, "When the return for the period from 2011-04-01 is accepted") {
+	if pg = lead.get(g); !strings.Contains(pg.Body, "When the return for the period from 1 April 2011 is accepted") {
 		t.Errorf("the grant page does not say what releases the tranche:\n%s", excerpt(pg.Body))
 	}
 }
