@@ -220,6 +220,12 @@ func TestSpendCorrectedTwice(t *testing.T) {
 		!strings.Contains(pg.Body, `href="`+first+`"`) {
 		t.Errorf("a second correction: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
+	// The grant's page marks the return the correction replaced, and only it.
+	pg = pl.get(g)
+	row := `href="` + g + `/spend/` + orig.ID + `">1 January 2011 to 31 March 2011</a> <strong class="nhsuk-tag nhsuk-tag--grey" data-testid="spend-corrected">Corrected</strong>`
+	if n := strings.Count(pg.Body, `data-testid="spend-corrected"`); n != 1 || !strings.Contains(pg.Body, row) {
+		t.Errorf("the grant's page marks %d returns corrected, want the original alone:\n%s", n, excerpt(pg.Body))
+	}
 	spent := must(h.Svc.Open(context.Background(), caller(uLead), f.PID).GrantAccount(f.GrantX)).Money.SpentPence
 	if spent != 450_00 {
 		t.Errorf("spent %d after the refused correction", spent)

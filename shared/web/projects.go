@@ -97,16 +97,23 @@ func (a *app) project(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	replaced := map[string]bool{}
-	for _, o := range outcomes {
-		if o.Replaces != "" {
-			replaced[o.Replaces] = true
-		}
-	}
+	replaced := replacedIDs(outcomes, func(o domain.Outcome) string { return o.Replaces })
 	a.render(w, r, http.StatusOK, "project", &view{Title: project.Name, Nav: n, Data: map[string]any{
 		"Project": project, "Posts": posts, "Cohorts": cohorts, "Outcomes": outcomes, "Next": nextURL(r, next),
 		"Replaced": replaced, "CanWrite": n.Access.CanWriteProject(prid),
 		"Base": base(n) + "/projects/" + prid,
 	}})
 	return nil
+}
+
+// replacedIDs is the set of ids that a correction among xs replaces, so
+// that a list can mark what no longer counts.
+func replacedIDs[T any](xs []T, replaces func(T) string) map[string]bool {
+	out := map[string]bool{}
+	for _, x := range xs {
+		if id := replaces(x); id != "" {
+			out[id] = true
+		}
+	}
+	return out
 }
