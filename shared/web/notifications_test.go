@@ -1,0 +1,49 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// TestNotificationsCoveredMilestones: when one change crosses several
+// thresholds, one email goes for the highest; the notifications page says
+// the lower ones went in it, not "sent, 0 attempts", and the higher one
+// says which it also tells of.
+func TestNotificationsCoveredMilestones(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	now := time.Now().UTC()
+	top := domain.NotificationID(f.TargetID, domain.KindReached, 100)
+	for _, n := range []domain.Notification{
+		{ID: top, Kind: domain.KindReached, TargetID: f.TargetID, Threshold: 100, Covers: []int64{25, 50},
+			Status: domain.NotificationSent, Attempts: 1, SentAt: &now, Recipients: []string{"dwp@example.org"}},
+		{ID: domain.NotificationID(f.TargetID, domain.KindReached, 50), Kind: domain.KindReached, TargetID: f.TargetID, Threshold: 50,
+			CoveredBy: top, Status: domain.NotificationSent, Recipients: []string{"dwp@example.org"}},
+	} {
+		n.ProgrammeID, n.Metric, n.Figure, n.Value, n.On, n.CreatedAt = f.PID, domain.MetricPeopleIntoWork, 61, 60, domain.MustDate("2011-06-30"), now
+		if ok, err := h.store.ClaimNotification(context.Background(), n); !ok || err != nil {
+			t.Fatalf("claim %s: %v %v", n.ID, ok, err)
+		}
+	}
+	pg := h.as(t, uLead).get("/app/programmes/" + f.PID + "/notifications")
+	if pg.Status != http.StatusOK {
+		t.Fatalf("notifications: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	for _, want := range []string{
+		`data-testid="notification-covers">also tells of the 25% and 50% milestones<`,
+		`data-testid="notification-covered">in the one email about a higher milestone of this target, crossed at the same time<`,
+	} {
+		if !strings.Contains(pg.Body, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if n := strings.Count(pg.Body, "0 attempts"); n != 0 {
+		t.Errorf("the covered milestone reads as never tried (%d × \"0 attempts\")", n)
+	}
+}
