@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,11 +11,12 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
-// TestNotificationsCoveredMilestones: when one change crosses several
-// thresholds, one email goes for the highest; the notifications page says
-// the lower ones went in it, not "sent, 0 attempts", and the higher one
-// says which it also tells of.
-func TestNotificationsCoveredMilestones(t *testing.T) {
+// TestNotificationsPage: when one change crosses several thresholds, one
+// email goes for the highest; the notifications page says the lower ones
+// went in it, not "sent, 0 attempts", and the higher one says which it
+// also tells of. A submission's email names the return's due date when it
+// fills a return, and says nothing of one when it fills none.
+func TestNotificationsPage(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
 	f := h.fixture(t)
@@ -31,6 +33,17 @@ func TestNotificationsCoveredMilestones(t *testing.T) {
 			t.Fatalf("claim %s: %v %v", n.ID, ok, err)
 		}
 	}
+	for i, due := range []string{"2011-07-20", ""} {
+		n := domain.Notification{ID: domain.SubmissionNotificationID(fmt.Sprintf("submission%d", i), domain.KindAwaitingReview),
+			Kind: domain.KindAwaitingReview, ProgrammeID: f.PID, ProjectID: f.ProjectA, Status: domain.NotificationSent, Attempts: 1, SentAt: &now,
+			PeriodStart: domain.MustDate("2011-04-01"), PeriodEnd: domain.MustDate("2011-06-30"), On: domain.MustDate("2011-07-02"), CreatedAt: now}
+		if due != "" {
+			n.DueDate = domain.MustDate(due)
+		}
+		if ok, err := h.store.ClaimNotification(context.Background(), n); !ok || err != nil {
+			t.Fatalf("claim %s: %v %v", n.ID, ok, err)
+		}
+	}
 	pg := h.as(t, uLead).get("/app/programmes/" + f.PID + "/notifications")
 	if pg.Status != http.StatusOK {
 		t.Fatalf("notifications: %d\n%s", pg.Status, excerpt(pg.Body))
@@ -42,6 +55,12 @@ func TestNotificationsCoveredMilestones(t *testing.T) {
 		if !strings.Contains(pg.Body, want) {
 			t.Errorf("the page lacks %q", want)
 		}
+	}
+	if n := strings.Count(pg.Body, "Return for 1 April 2011 to 30 June 2011, due 20 July 2011<"); n != 1 {
+		t.Errorf("%d submissions' emails name the due date, want the one that fills a return", n)
+	}
+	if n := strings.Count(pg.Body, "Return for 1 April 2011 to 30 June 2011<"); n != 1 {
+		t.Errorf("%d submissions' emails name no due date, want the one that fills no return", n)
 	}
 	if n := strings.Count(pg.Body, "0 attempts"); n != 0 {
 		t.Errorf("the covered milestone reads as never tried (%d × \"0 attempts\")", n)
