@@ -178,6 +178,11 @@ func (tb *tab) a11y(page string) {
 	if tb.s.a11y.seen(sha256.Sum256([]byte(jsState(tb.js)+"\n"+eval[string](tb, axeMarkup))), page) {
 		return
 	}
+	// No page scrolls sideways at the browser's 1280px: a long word (an
+	// id, a list of addresses) must wrap, not widen the page.
+	if w := eval[int](tb, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); w > 0 {
+		tb.t.Errorf("%s scrolls sideways: %dpx wider than the window", page, w)
+	}
 	vs := tb.runAxe(page)
 	tb.s.a11y.add(page, vs)
 	for _, v := range vs {
