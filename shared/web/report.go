@@ -233,7 +233,7 @@ func reportPresets(p domain.Programme, today domain.Date) presets {
 	q := time.Date(start.Year(), start.Month()-(start.Month()-1)%3, 1, 0, 0, 0, 0, time.UTC)
 	for ; !q.After(last); q = q.AddDate(0, 3, 0) {
 		qe := q.AddDate(0, 3, -1)
-		out.Quarters = append([]preset{{Label: q.Format("January") + " to " + qe.Format("January 2006"),
+		out.Quarters = append([]preset{{Label: periodText(domain.DateOf(q), domain.DateOf(qe)),
 			From: q.Format(time.DateOnly), To: qe.Format(time.DateOnly)}}, out.Quarters...)
 	}
 	fy := time.Date(start.Year(), time.April, 1, 0, 0, 0, 0, time.UTC)
@@ -242,7 +242,7 @@ func reportPresets(p domain.Programme, today domain.Date) presets {
 	}
 	for ; !fy.After(last); fy = fy.AddDate(1, 0, 0) {
 		fe := fy.AddDate(1, 0, -1)
-		out.Years = append([]preset{{Label: "April " + strconv.Itoa(fy.Year()) + " to March " + strconv.Itoa(fe.Year()),
+		out.Years = append([]preset{{Label: periodText(domain.DateOf(fy), domain.DateOf(fe)),
 			From: fy.Format(time.DateOnly), To: fe.Format(time.DateOnly)}}, out.Years...)
 	}
 	out.Quarters = out.Quarters[:min(len(out.Quarters), maxPresets)]
