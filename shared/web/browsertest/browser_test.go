@@ -254,6 +254,23 @@ func eval[T any](tb *tab, expr string) T {
 	return v
 }
 
+// fitsNarrowScreen loads each path at a phone's 320 CSS pixels and fails
+// if the page is wider than the screen: tables scroll in their own
+// containers, never the page (WCAG 2.1, 1.4.10 Reflow).
+func (tb *tab) fitsNarrowScreen(paths ...string) {
+	tb.t.Helper()
+	tb.do("a 320px screen", chromedp.EmulateViewport(320, 640))
+	defer tb.do("the desktop screen again", chromedp.EmulateReset())
+	for _, p := range paths {
+		if status := tb.open(p); status != 200 {
+			tb.fail("%s at 320px: %d", p, status)
+		}
+		if w := eval[int](tb, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); w > 0 {
+			tb.t.Errorf("%s is %dpx wider than a 320px screen", p, w)
+		}
+	}
+}
+
 // metricTablesFit fails unless the page has a table with a column for
 // every metric and each such table fits its scrolling container at the
 // browser's 1280px: no column that people must scroll sideways to find.

@@ -193,6 +193,9 @@ func (s *suite) leadRecordsGrantAndSetsTarget(t *testing.T) {
 	}
 	tb.followWant(`main a[href="`+s.base()+`/members/`+uPL+`/edit"]`, 200)
 	tb.a11y("change a member's roles")
+
+	// On a phone, the tables scroll; the pages do not.
+	tb.fitsNarrowScreen(s.base(), s.base()+"/grants", s.base()+"/targets", s.base()+"/audit", s.base()+"/members", s.base()+"/report")
 }
 
 // checkDashboard checks what every dashboard has: the NHS header, a
