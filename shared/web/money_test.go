@@ -222,7 +222,7 @@ func TestSpendCorrectedTwice(t *testing.T) {
 	}
 	// The grant's page marks the return the correction replaced, and only it.
 	pg = pl.get(g)
-	row := `href="` + g + `/spend/` + orig.ID + `">1 January 2011 to 31 March 2011</a> <strong class="nhsuk-tag nhsuk-tag--grey" data-testid="spend-corrected">Corrected</strong>`
+	row := `href="` + g + `/spend/` + orig.ID + `">January to March 2011</a> <strong class="nhsuk-tag nhsuk-tag--grey" data-testid="spend-corrected">Corrected</strong>`
 	if n := strings.Count(pg.Body, `data-testid="spend-corrected"`); n != 1 || !strings.Contains(pg.Body, row) {
 		t.Errorf("the grant's page marks %d returns corrected, want the original alone:\n%s", n, excerpt(pg.Body))
 	}

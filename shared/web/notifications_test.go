@@ -56,10 +56,10 @@ func TestNotificationsPage(t *testing.T) {
 			t.Errorf("the page lacks %q", want)
 		}
 	}
-	if n := strings.Count(pg.Body, "Return for 1 April 2011 to 30 June 2011, due 20 July 2011<"); n != 1 {
+	if n := strings.Count(pg.Body, "Return for April to June 2011, due 20 July 2011<"); n != 1 {
 		t.Errorf("%d submissions' emails name the due date, want the one that fills a return", n)
 	}
-	if n := strings.Count(pg.Body, "Return for 1 April 2011 to 30 June 2011<"); n != 1 {
+	if n := strings.Count(pg.Body, "Return for April to June 2011<"); n != 1 {
 		t.Errorf("%d submissions' emails name no due date, want the one that fills no return", n)
 	}
 	if n := strings.Count(pg.Body, "0 attempts"); n != 0 {
