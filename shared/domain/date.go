@@ -80,6 +80,34 @@ func (d Date) String() string {
 	return d.t.Format(dateLayout)
 }
 
+// Long writes d as people read a date in the UK, in pages and emails:
+// 31 March 2012 ("" for no date).
+func (d Date) Long() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.t.Format("2 January 2006")
+}
+
+// PeriodText names the period start to end for people: a period of whole
+// months by its months ("October 2011", "October to December 2011",
+// "April 2010 to March 2011"), as returns' periods are, and any other by
+// its dates ("1 October 2011 to 30 December 2011").
+func PeriodText(start, end Date) string {
+	s, e := start.t, end.t
+	if start.IsZero() || end.IsZero() || e.Before(s) || s.Day() != 1 || e.AddDate(0, 0, 1).Day() != 1 {
+		return start.Long() + " to " + end.Long()
+	}
+	switch {
+	case s.Year() == e.Year() && s.Month() == e.Month():
+		return e.Format("January 2006")
+	case s.Year() == e.Year():
+		return s.Format("January") + " to " + e.Format("January 2006")
+	default:
+		return s.Format("January 2006") + " to " + e.Format("January 2006")
+	}
+}
+
 // MarshalText writes YYYY-MM-DD (JSON and DynamoDB both use it).
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 

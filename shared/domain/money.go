@@ -377,13 +377,12 @@ func (t Trigger) Reached(target Target, current int64) bool {
 	return t.Kind == TriggerMilestone && target.ID == t.TargetID && current*100 >= t.Threshold*target.Value
 }
 
-// Describe says in words what makes the payment fall due, writing dates
-// with day: Date.String in emails, as their other dates are; the web app
-// writes them out ("1 July 2025").
-func (t Trigger) Describe(due Date, target *Target, day func(Date) string) string {
+// Describe says in words what makes the payment fall due, for people
+// (dates written out: "1 July 2025").
+func (t Trigger) Describe(due Date, target *Target) string {
 	switch t.Kind {
 	case TriggerDate:
-		return "due on " + day(due)
+		return "due on " + due.Long()
 	case TriggerMilestone:
 		if target != nil {
 			return fmt.Sprintf("when %d%% of the target of %d %s is reached", t.Threshold, target.Value, target.Metric.Phrase())
@@ -391,7 +390,7 @@ func (t Trigger) Describe(due Date, target *Target, day func(Date) string) strin
 		return fmt.Sprintf("when %d%% of target %s is reached", t.Threshold, t.TargetID)
 	case TriggerReturn:
 		if _, _, start, ok := ParseReturnID(t.ReturnID); ok {
-			return "when the return for the period from " + day(start) + " is accepted"
+			return "when the return for the period from " + start.Long() + " is accepted"
 		}
 		return "when return " + t.ReturnID + " is accepted"
 	}

@@ -313,7 +313,7 @@ func TestMilestoneTrigger(t *testing.T) {
 	if (domain.Trigger{Kind: domain.TriggerDate}).Reached(target, 100) {
 		t.Error("a date trigger fired on a target")
 	}
-	if d := half.Describe(domain.Date{}, &target, domain.Date.String); !strings.Contains(d, "50% of the target of 60") {
+	if d := half.Describe(domain.Date{}, &target); !strings.Contains(d, "50% of the target of 60") {
 		t.Errorf("described as %q", d)
 	}
 }
@@ -343,7 +343,7 @@ func TestReturnTrigger(t *testing.T) {
 	if got := fieldsOf(t, tr.CheckGrant(domain.Grant{ProjectID: b})); len(got) != 1 || got[0] != "trigger.returnId" {
 		t.Errorf("a return of another project names %v", got)
 	}
-	if d := tr.Describe(domain.Date{}, nil, domain.Date.String); d != "when the return for the period from 2025-04-01 is accepted" {
+	if d := tr.Describe(domain.Date{}, nil); d != "when the return for the period from 1 April 2025 is accepted" {
 		t.Errorf("described as %q", d)
 	}
 }

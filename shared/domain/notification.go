@@ -190,14 +190,14 @@ func (t Target) NextCheck(periodStart, today Date) Date {
 
 // Headline is the one-line summary of a notification, used as the subject.
 func (n Notification) Headline(programme string) string {
-	period := n.PeriodStart.String() + " to " + n.PeriodEnd.String()
+	period := PeriodText(n.PeriodStart, n.PeriodEnd)
 	switch n.Kind {
 	case KindPaymentDue:
 		return fmt.Sprintf("Payment due: %s for %s (%s)", Pounds(n.AmountPence), n.GrantTitle, programme)
 	case KindReminder:
-		return fmt.Sprintf("Return due %s: %s (%s)", n.DueDate, period, programme)
+		return fmt.Sprintf("Return due %s: %s (%s)", n.DueDate.Long(), period, programme)
 	case KindOverdue:
-		return fmt.Sprintf("Return overdue: %s, due %s (%s)", period, n.DueDate, programme)
+		return fmt.Sprintf("Return overdue: %s, due %s (%s)", period, n.DueDate.Long(), programme)
 	case KindAwaitingReview:
 		return fmt.Sprintf("Submission awaiting review: %s (%s)", period, programme)
 	case KindChangesRequested:

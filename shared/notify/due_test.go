@@ -47,7 +47,7 @@ func TestMissedDeadline(t *testing.T) {
 	e.expectMail(want)
 	for _, m := range e.mail() {
 		if m.Subject == missedSubject && !strings.Contains(m.Body.Text,
-			"Bradford IPS (Working for Wellness) did not reach its target of 60 people into work by the deadline: 10 as of 2026-04-01.") {
+			"Bradford IPS (Working for Wellness) did not reach its target of 60 people into work by the deadline: 10 as of 1 April 2026.") {
 			t.Errorf("missed email:\n%s", m.Body.Text)
 		}
 	}
@@ -118,7 +118,7 @@ func TestAtRiskToLeadsOnce(t *testing.T) {
 	}
 	e.expectMail(each(atRiskSubject, leads...))
 	for _, m := range e.mail() {
-		if !strings.Contains(m.Body.Text, "Bradford IPS (Working for Wellness) is projected to fall short of its target of 60 people into work: 5 so far, as of 2026-04-02.") {
+		if !strings.Contains(m.Body.Text, "Bradford IPS (Working for Wellness) is projected to fall short of its target of 60 people into work: 5 so far, as of 2 April 2026.") {
 			t.Errorf("at-risk email:\n%s", m.Body.Text)
 		}
 	}

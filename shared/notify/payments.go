@@ -156,7 +156,7 @@ func (r *run) fallDue(ctx context.Context, pd *programmeData, p domain.Payment, 
 	note := domain.Notification{ID: domain.PaymentNotificationID(p.ID), Kind: domain.KindPaymentDue, Status: domain.NotificationPending,
 		Recipients: slices.Compact(recipients), FunderIDs: []string{g.FunderID}, CreatedAt: r.now, ProgrammeID: pd.programme.ID,
 		ProjectID: g.ProjectID, On: since, PaymentID: p.ID, GrantID: g.ID, GrantTitle: g.Title, AmountPence: p.AmountPence,
-		Because: p.Trigger.Describe(p.Due(), target, domain.Date.String), PeriodStart: g.StartDate, PeriodEnd: g.EndDate}
+		Because: p.Trigger.Describe(p.Due(), target), PeriodStart: g.StartDate, PeriodEnd: g.EndDate}
 	ev := domain.NewAuditEvent(Actor, pd.programme.ID, domain.EntityPayment, p.ID, domain.ActionChange, p, after, r.now)
 	fell, err := r.Store.FallDue(ctx, pd.programme.ID, g, p, after, note, ev)
 	if err != nil {

@@ -93,8 +93,8 @@ func TestMilestonePaymentFallsDueOnce(t *testing.T) {
 			t.Errorf("email to %s from %q", m.To(), m.From)
 		}
 		for _, s := range []string{"Amount: £25,000.00", "Grant: Employment specialists", "Project: Bradford IPS",
-			"Due since: 2026-03-09", "when 50% of the target of 60 people into work is reached",
-			"Grant period: " + g.StartDate.String() + " to " + g.EndDate.String(),
+			"Due since: 9 March 2026", "when 50% of the target of 60 people into work is reached",
+			"Grant period: January 2026 to December 2027",
 			webBase + "/app/programmes/" + w.prog.ID + "/grants/" + g.ID} {
 			if !strings.Contains(m.Body.Text, s) {
 				t.Errorf("email to %s lacks %q:\n%s", m.To(), s, m.Body.Text)
@@ -288,7 +288,7 @@ func TestPaymentsOnApprovedFigures(t *testing.T) {
 			t.Errorf("%d emails to %s: %q, want %d", got[k], k[0], k[1], n)
 		}
 	}
-	if n := e.notifications(w.prog.ID)[domain.PaymentNotificationID(onReturn.ID)]; !strings.Contains(n.Because, "the return for the period from 2026-01-01 is accepted") {
+	if n := e.notifications(w.prog.ID)[domain.PaymentNotificationID(onReturn.ID)]; !strings.Contains(n.Because, "the return for the period from 1 January 2026 is accepted") {
 		t.Errorf("the return payment's email says it fell due %q", n.Because)
 	}
 }

@@ -43,12 +43,12 @@ func TestReachedEmailsEveryFunderContactOnce(t *testing.T) {
 			t.Errorf("email %s: from %q to %v cc %v bcc %v", m.MessageID, m.From, m.Destination.To, m.Destination.Cc, m.Destination.Bcc)
 		}
 		for _, want := range []string{
-			"Bradford IPS (Working for Wellness) has reached 100% of its target of 60 people into work: 61 as of 2026-03-02.",
+			"Bradford IPS (Working for Wellness) has reached 100% of its target of 60 people into work: 61 as of 2 March 2026.",
 			"Programme: Working for Wellness", "Project: Bradford IPS",
-			"Figure: 61 people into work against a target of 60 (101.7%)", "Date: 2026-03-02",
+			"Figure: 61 people into work against a target of 60 (101.7%)", "Date: 2 March 2026",
 			// The period the figure covers (the target's window, from the
 			// programme's start) and the way back to the programme.
-			"Figures cover: periods ending 2026-01-01 to 2026-03-02", "Target period: 2026-01-01 to 2026-12-31",
+			"Figures cover: periods ending 1 January 2026 to 2 March 2026", "Target period: January to December 2026",
 			webBase + "/app/programmes/" + w.prog.ID,
 		} {
 			if !strings.Contains(m.Body.Text, want) {
@@ -57,9 +57,9 @@ func TestReachedEmailsEveryFunderContactOnce(t *testing.T) {
 		}
 		for _, want := range []string{
 			"<title>" + reachedSubject + "</title>", ">Working for Wellness</td>", ">Bradford IPS</td>",
-			">61 people into work against a target of 60 (101.7%)</td>", ">2026-03-02</td>",
+			">61 people into work against a target of 60 (101.7%)</td>", ">2 March 2026</td>",
 			`href="` + webBase + "/app/programmes/" + w.prog.ID + `"`, `<meta name="color-scheme" content="light dark">`,
-			"has reached 100% of its target of 60 people into work: 61 as of 2026-03-02.",
+			"has reached 100% of its target of 60 people into work: 61 as of 2 March 2026.",
 		} {
 			if !strings.Contains(m.Body.HTML, want) {
 				t.Errorf("html to %s lacks %q:\n%s", m.To(), want, m.Body.HTML)
@@ -194,7 +194,7 @@ func TestFallAndRiseSendsOnce(t *testing.T) {
 		t.Errorf("notification %+v: want figure 61, sent once", n)
 	}
 	for _, m := range e.mail() {
-		if !strings.Contains(m.Body.Text, "61 as of 2026-01-07") {
+		if !strings.Contains(m.Body.Text, "61 as of 7 January 2026") {
 			t.Errorf("email says:\n%s", m.Body.Text)
 		}
 	}
@@ -231,11 +231,11 @@ func TestThresholdsSendAtTheirTimes(t *testing.T) {
 	for _, m := range e.mail() {
 		switch m.Subject {
 		case half:
-			if !strings.Contains(m.Body.Text, "has reached 50% of its target of 60 people into work: 30 as of 2026-02-10.") || strings.Contains(m.Body.Text, "On the way") {
+			if !strings.Contains(m.Body.Text, "has reached 50% of its target of 60 people into work: 30 as of 10 February 2026.") || strings.Contains(m.Body.Text, "On the way") {
 				t.Errorf("50%% email:\n%s", m.Body.Text)
 			}
 		case refReached:
-			if !strings.Contains(m.Body.Text, "Working for Wellness has reached 100% of its target of 100 referrals: 120 as of 2026-02-10.") ||
+			if !strings.Contains(m.Body.Text, "Working for Wellness has reached 100% of its target of 100 referrals: 120 as of 10 February 2026.") ||
 				!strings.Contains(m.Body.Text, "On the way it passed 25% and 50% of the target too") {
 				t.Errorf("the one referrals email:\n%s", m.Body.Text)
 			}
@@ -254,7 +254,7 @@ func TestThresholdsSendAtTheirTimes(t *testing.T) {
 	e.expectMail(merge(each(half, w.contacts...), each(reachedSubject, w.contacts...), refMail))
 	for _, m := range e.mail() {
 		// 50% went months ago, in its own email: this one covers nothing.
-		if m.Subject == reachedSubject && (!strings.Contains(m.Body.Text, "has reached 100% of its target of 60 people into work: 60 as of 2026-05-20.") ||
+		if m.Subject == reachedSubject && (!strings.Contains(m.Body.Text, "has reached 100% of its target of 60 people into work: 60 as of 20 May 2026.") ||
 			strings.Contains(m.Body.Text, "On the way")) {
 			t.Errorf("100%% email:\n%s", m.Body.Text)
 		}

@@ -24,7 +24,7 @@ func Render(n domain.Notification, p domain.Programme, project domain.Project, l
 	// a line break can neither add a header nor fake a line of the body.
 	p.Name, project.Name = email.HeaderText(p.Name), email.HeaderText(project.Name)
 	metric := n.Metric.Phrase()
-	on := n.On.String()
+	on := n.On.Long()
 	m := mail{Headline: n.Headline(p.Name), Rows: []row{{"Programme", p.Name}}}
 	if project.Name != "" {
 		m.Rows = append(m.Rows, row{"Project", project.Name})
@@ -37,8 +37,8 @@ func Render(n domain.Notification, p domain.Programme, project domain.Project, l
 		if !n.On.IsZero() && n.On.Before(upTo) {
 			upTo = n.On
 		}
-		m.Rows = append(m.Rows, row{"Figures cover", "periods ending " + n.PeriodStart.String() + " to " + upTo.String()},
-			row{"Target period", n.PeriodStart.String() + " to " + n.PeriodEnd.String()})
+		m.Rows = append(m.Rows, row{"Figures cover", "periods ending " + n.PeriodStart.Long() + " to " + upTo.Long()},
+			row{"Target period", domain.PeriodText(n.PeriodStart, n.PeriodEnd)})
 	}
 	m.Rows = append(m.Rows, row{"Date", on})
 	m.Footer = "You receive this because you are a contact for a funder of this programme in fundtrack."
@@ -87,7 +87,7 @@ func percents(ths []int64) string {
 // done in the web app.
 func renderReturn(n domain.Notification, p domain.Programme, project domain.Project, links Links) email.Message {
 	p.Name, project.Name = email.HeaderText(p.Name), email.HeaderText(project.Name)
-	period := n.PeriodStart.String() + " to " + n.PeriodEnd.String()
+	period := domain.PeriodText(n.PeriodStart, n.PeriodEnd)
 	m := mail{Headline: n.Headline(p.Name), Comment: strings.TrimSpace(n.Comment), Rows: []row{{"Programme", p.Name}}}
 	if project.Name != "" {
 		m.Rows = append(m.Rows, row{"Project", project.Name})
@@ -95,7 +95,7 @@ func renderReturn(n domain.Notification, p domain.Programme, project domain.Proj
 	m.Rows = append(m.Rows, row{"Period", period})
 	due := ""
 	if !n.DueDate.IsZero() {
-		due = n.DueDate.String()
+		due = n.DueDate.Long()
 		m.Rows = append(m.Rows, row{"Due", due})
 	}
 	who := project.Name

@@ -13,14 +13,14 @@ import (
 // Names become one line of text first (email.HeaderText), as in Render.
 func renderPayment(n domain.Notification, p domain.Programme, project domain.Project, links Links) email.Message {
 	p.Name, project.Name, n.GrantTitle = email.HeaderText(p.Name), email.HeaderText(project.Name), email.HeaderText(n.GrantTitle)
-	amount, because, on := domain.Pounds(n.AmountPence), email.HeaderText(n.Because), n.On.String()
+	amount, because, on := domain.Pounds(n.AmountPence), email.HeaderText(n.Because), n.On.Long()
 	m := mail{Headline: n.Headline(p.Name), Rows: []row{{"Programme", p.Name}}}
 	if project.Name != "" {
 		m.Rows = append(m.Rows, row{"Project", project.Name})
 	}
 	m.Rows = append(m.Rows, row{"Grant", n.GrantTitle}, row{"Amount", amount})
 	if !n.PeriodStart.IsZero() && !n.PeriodEnd.IsZero() {
-		m.Rows = append(m.Rows, row{"Grant period", n.PeriodStart.String() + " to " + n.PeriodEnd.String()})
+		m.Rows = append(m.Rows, row{"Grant period", domain.PeriodText(n.PeriodStart, n.PeriodEnd)})
 	}
 	m.Rows = append(m.Rows, row{"Due", because}, row{"Due since", on})
 	m.Sentence = "A payment of " + amount + " of the grant \"" + n.GrantTitle + "\" fell due on " + on + ": " + because + "."

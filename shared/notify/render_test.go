@@ -28,11 +28,11 @@ func TestRenderReached(t *testing.T) {
 		t.Errorf("subject %q to %q", m.Subject, m.To)
 	}
 	for _, want := range []string{
-		"Bradford IPS (Working for Wellness) has reached 100% of its target of 60 people into work: 61 as of 2026-03-02.",
+		"Bradford IPS (Working for Wellness) has reached 100% of its target of 60 people into work: 61 as of 2 March 2026.",
 		"Programme: Working for Wellness\n", "Project: Bradford IPS\n",
-		"Figure: 61 people into work against a target of 60 (101.7%)\n", "Date: 2026-03-02\n",
+		"Figure: 61 people into work against a target of 60 (101.7%)\n", "Date: 2 March 2026\n",
 		// The period the figures cover: the target's window, up to the day.
-		"Figures cover: periods ending 2025-04-01 to 2026-03-02\n", "Target period: 2025-04-01 to 2026-12-31\n",
+		"Figures cover: periods ending 1 April 2025 to 2 March 2026\n", "Target period: April 2025 to December 2026\n",
 		"See the programme's progress in fundtrack: " + programmePage + "\n",
 	} {
 		if !strings.Contains(m.Text, want) {
@@ -41,7 +41,7 @@ func TestRenderReached(t *testing.T) {
 	}
 	if !strings.HasPrefix(m.HTML, "<!DOCTYPE html>") || !strings.Contains(m.HTML, `<html lang="en">`) ||
 		!strings.Contains(m.HTML, ">Bradford IPS</td>") || !strings.Contains(m.HTML, "(101.7%)") ||
-		!strings.Contains(m.HTML, `href="`+programmePage+`"`) || !strings.Contains(m.HTML, ">periods ending 2025-04-01 to 2026-03-02</td>") {
+		!strings.Contains(m.HTML, `href="`+programmePage+`"`) || !strings.Contains(m.HTML, ">periods ending 1 April 2025 to 2 March 2026</td>") {
 		t.Errorf("html:\n%s", m.HTML)
 	}
 }
@@ -53,7 +53,7 @@ func TestRenderProgrammeTargetHasNoProjectLine(t *testing.T) {
 		t.Errorf("a programme target's email names a project:\n%s\n%s", m.Text, m.HTML)
 	}
 	if m.Subject != "50% of target reached: 60 people into work (Working for Wellness)" ||
-		!strings.Contains(m.Text, "Working for Wellness has reached 50% of its target of 60 people into work: 30 as of 2026-03-02.") ||
+		!strings.Contains(m.Text, "Working for Wellness has reached 50% of its target of 60 people into work: 30 as of 2 March 2026.") ||
 		!strings.Contains(m.Text, "(50.0%)") {
 		t.Errorf("subject %q\n%s", m.Subject, m.Text)
 	}
@@ -65,12 +65,12 @@ func TestRenderMissedAndAtRisk(t *testing.T) {
 	pr := domain.Project{Name: "Bradford IPS"}
 	missed := notify.Render(renderNote(domain.KindMissed, 100, 10), p, pr, links)
 	if missed.Subject != "Target missed: 60 people into work (Working for Wellness)" ||
-		!strings.Contains(missed.Text, "Bradford IPS (Working for Wellness) did not reach its target of 60 people into work by the deadline: 10 as of 2026-03-02.") {
+		!strings.Contains(missed.Text, "Bradford IPS (Working for Wellness) did not reach its target of 60 people into work by the deadline: 10 as of 2 March 2026.") {
 		t.Errorf("missed: %q\n%s", missed.Subject, missed.Text)
 	}
 	risk := notify.Render(renderNote(domain.KindAtRisk, 100, 5), p, pr, links)
 	if risk.Subject != "Target at risk: 60 people into work (Working for Wellness)" ||
-		!strings.Contains(risk.Text, "Bradford IPS (Working for Wellness) is projected to fall short of its target of 60 people into work: 5 so far, as of 2026-03-02.") {
+		!strings.Contains(risk.Text, "Bradford IPS (Working for Wellness) is projected to fall short of its target of 60 people into work: 5 so far, as of 2 March 2026.") {
 		t.Errorf("at risk: %q\n%s", risk.Subject, risk.Text)
 	}
 }
@@ -131,7 +131,7 @@ func TestRenderMissedCoversTheWholeWindow(t *testing.T) {
 	n := renderNote(domain.KindMissed, 100, 10)
 	n.On = domain.MustDate("2027-01-01")
 	m := notify.Render(n, domain.Programme{Name: "Working for Wellness"}, domain.Project{}, links)
-	if !strings.Contains(m.Text, "Figures cover: periods ending 2025-04-01 to 2026-12-31\n") {
+	if !strings.Contains(m.Text, "Figures cover: periods ending 1 April 2025 to 31 December 2026\n") {
 		t.Errorf("text:\n%s", m.Text)
 	}
 }
@@ -192,12 +192,12 @@ func TestRenderEveryKindLinksBackAndSuitsDarkMode(t *testing.T) {
 	pr := domain.Project{ID: "j1", Name: "Bradford IPS"}
 	for kind, c := range everyKind() {
 		m := notify.Render(c.note, p, pr, links)
-		period := "Figures cover: periods ending 2025-04-01 to 2026-03-02"
+		period := "Figures cover: periods ending 1 April 2025 to 2 March 2026"
 		switch {
 		case kind.Reporting():
-			period = "Period: 2026-01-01 to 2026-03-31"
+			period = "Period: January to March 2026"
 		case kind == domain.KindPaymentDue:
-			period = "Grant period: 2025-04-01 to 2027-03-31"
+			period = "Grant period: April 2025 to March 2027"
 		}
 		for _, want := range []string{c.link, programmePage, period, "Programme: Working for Wellness", "Project: Bradford IPS"} {
 			if !strings.Contains(m.Text, want) {
@@ -219,7 +219,7 @@ func TestRenderEveryKindLinksBackAndSuitsDarkMode(t *testing.T) {
 		if strings.Contains(m.HTML, "<img") || strings.Contains(m.HTML, "url(") {
 			t.Errorf("%s: the html has an image", kind)
 		}
-		if (kind == domain.KindReminder || kind == domain.KindOverdue) && !strings.Contains(m.Text, "Due: 2026-04-20") {
+		if (kind == domain.KindReminder || kind == domain.KindOverdue) && !strings.Contains(m.Text, "Due: 20 April 2026") {
 			t.Errorf("%s: no due date:\n%s", kind, m.Text)
 		}
 		if kind == domain.KindChangesRequested && (!strings.Contains(m.Text, "Split referrals by source, please.") || !strings.Contains(m.HTML, "Split referrals by source, please.")) {

@@ -108,10 +108,10 @@ func (c *cycle) review(id string, decision, comment string) domain.Outcome {
 }
 
 const (
-	reminderQ1 = "Return due 2026-04-20: 2026-01-01 to 2026-03-31 (Bradford IPS network)"
-	overdueQ1  = "Return overdue: 2026-01-01 to 2026-03-31, due 2026-04-20 (Bradford IPS network)"
-	reviewQ1   = "Submission awaiting review: 2026-01-01 to 2026-03-31 (Bradford IPS network)"
-	changesQ1  = "Changes requested to your submission: 2026-01-01 to 2026-03-31 (Bradford IPS network)"
+	reminderQ1 = "Return due 20 April 2026: January to March 2026 (Bradford IPS network)"
+	overdueQ1  = "Return overdue: January to March 2026, due 20 April 2026 (Bradford IPS network)"
+	reviewQ1   = "Submission awaiting review: January to March 2026 (Bradford IPS network)"
+	changesQ1  = "Changes requested to your submission: January to March 2026 (Bradford IPS network)"
 	reached10  = "Target reached: 10 people into work (Bradford IPS network)"
 )
 
@@ -229,9 +229,9 @@ func TestReturnCycleEmails(t *testing.T) {
 		if m.Subject == reviewQ1 && strings.Contains(m.Body.Text, second.ID) {
 			link = project + "/outcomes/" + second.ID + "/review"
 		}
-		period := "Period: 2026-01-01 to 2026-03-31"
+		period := "Period: January to March 2026"
 		if m.Subject == reached10 {
-			period = "Figures cover: periods ending 2026-01-01 to "
+			period = "Figures cover: periods ending 1 January 2026 to "
 		}
 		if m.From != sender || link == "" || !strings.Contains(m.Body.Text, link) || !strings.Contains(m.Body.Text, page) ||
 			!strings.Contains(m.Body.HTML, `href="`+strings.ReplaceAll(link, "&", "&amp;")+`"`) || !strings.Contains(m.Body.Text, period) {
@@ -286,7 +286,7 @@ func TestSubmittedOnTimeIsNeitherRemindedNorOverdue(t *testing.T) {
 	e.run()
 	e.clk.Set("2026-07-13T09:00:00Z")
 	e.run()
-	reminderQ2 := "Return due 2026-07-20: 2026-04-01 to 2026-06-30 (Bradford IPS network)"
+	reminderQ2 := "Return due 20 July 2026: April to June 2026 (Bradford IPS network)"
 	if got := e.inbox.Count(t)[[2]string{c.projLead, reminderQ2}]; got != 2 {
 		t.Errorf("%d Q2 reminders, want 2 (14 and 7 days before)", got)
 	}
@@ -303,14 +303,14 @@ func TestOverdueWhenFirstExpected(t *testing.T) {
 	// Q1 was due 2026-04-20 (168 days before), Q2 2026-07-20 (77 days),
 	// Q3 is due 2026-10-20: it gets its reminder on the 13th.
 	e.run()
-	overdueQ2 := "Return overdue: 2026-04-01 to 2026-06-30, due 2026-07-20 (Bradford IPS network)"
+	overdueQ2 := "Return overdue: April to June 2026, due 20 July 2026 (Bradford IPS network)"
 	e.expectMail(each(overdueQ2, c.projLead))
 	if st := c.ret(c.q1()).Status; st != domain.ReturnOverdue {
 		t.Errorf("Q1: %s, want overdue", st)
 	}
 	e.clk.Set("2026-10-13T09:00:00Z")
 	e.run()
-	e.expectMail(merge(each(overdueQ2, c.projLead), each("Return due 2026-10-20: 2026-07-01 to 2026-09-30 (Bradford IPS network)", c.projLead)))
+	e.expectMail(merge(each(overdueQ2, c.projLead), each("Return due 20 October 2026: July to September 2026 (Bradford IPS network)", c.projLead)))
 }
 
 // failGSI3Moves fails every update that moves a return in the notifier's

@@ -152,9 +152,6 @@ func TestFormatting(t *testing.T) {
 	if got := fieldID("measures[0].baselineMean"); got != "f-measures-0-baselineMean" {
 		t.Errorf("fieldID %q", got)
 	}
-	if got := dateText(domain.MustDate("2012-03-31")); got != "31 March 2012" {
-		t.Errorf("dateText %q", got)
-	}
 	for in, want := range map[string]string{"/app/x": "/app/x", "https://evil.org": "/app/", "//evil.org/app/": "/app/",
 		"/app/auth/login": "/app/", "/apple": "/app/", "/app/\\evil": "/app/"} {
 		if got := safeNext(in); got != want {

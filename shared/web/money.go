@@ -65,9 +65,9 @@ func paymentRows(ps []domain.Payment, targets []domain.Target, names *names) []p
 				tg = &targets[j]
 			}
 		}
-		words := p.Trigger.Describe(p.Due(), tg, dateText)
+		words := p.Trigger.Describe(p.Due(), tg)
 		if p.Trigger.Kind == domain.TriggerDate {
-			words = "on " + dateText(p.Due())
+			words = "on " + p.Due().Long()
 		}
 		if tg != nil && tg.ProjectID != "" {
 			words += " (" + names.Projects[tg.ProjectID] + ")"

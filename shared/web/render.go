@@ -88,8 +88,8 @@ func parseTemplates(as *assets) map[string]*template.Template {
 		"asset":        as.URL,
 		"money":        money,
 		"pounds":       pounds,
-		"date":         dateText,
-		"period":       periodText,
+		"date":         domain.Date.Long,
+		"period":       domain.PeriodText,
 		"datetime":     datetimeText,
 		"metric":       domain.Metric.Label,
 		"metricShort":  domain.Metric.Short,
@@ -204,32 +204,6 @@ func groupThousands(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
-}
-
-// dateText writes a date the NHS way: 31 March 2012.
-func dateText(d domain.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.Time().Format("2 January 2006")
-}
-
-// periodText writes a period of whole months by its months ("October
-// 2011", "October to December 2011", "April 2010 to March 2011"), as
-// returns' periods are, and any other by its dates.
-func periodText(start, end domain.Date) string {
-	s, e := start.Time(), end.Time()
-	if start.IsZero() || end.IsZero() || e.Before(s) || s.Day() != 1 || e.AddDate(0, 0, 1).Day() != 1 {
-		return dateText(start) + " to " + dateText(end)
-	}
-	switch {
-	case s.Year() == e.Year() && s.Month() == e.Month():
-		return e.Format("January 2006")
-	case s.Year() == e.Year():
-		return s.Format("January") + " to " + e.Format("January 2006")
-	default:
-		return s.Format("January 2006") + " to " + e.Format("January 2006")
-	}
 }
 
 func datetimeText(t time.Time) string {

@@ -135,7 +135,7 @@ func (a *app) renderReport(w http.ResponseWriter, r *http.Request, q *req, n *na
 	d := reportPage{Presets: reportPresets(n.Programme, a.today()), Base: base(n), Prepared: datetimeText(a.Now())}
 	if rep != nil {
 		d.Report = rep
-		d.Period = dateText(rep.From) + " to " + dateText(rep.To)
+		d.Period = rep.From.Long() + " to " + rep.To.Long()
 		d.Selected = rep.From.String() + ".." + rep.To.String()
 		names, err := a.projectNames(r, q)
 		if err != nil {
@@ -228,12 +228,12 @@ func reportPresets(p domain.Programme, today domain.Date) presets {
 	if last.Before(start) {
 		last = start
 	}
-	out.Whole = preset{Label: "The whole programme, " + dateText(p.StartDate) + " to " + dateText(p.EndDate),
+	out.Whole = preset{Label: "The whole programme, " + p.StartDate.Long() + " to " + p.EndDate.Long(),
 		From: p.StartDate.String(), To: p.EndDate.String()}
 	q := time.Date(start.Year(), start.Month()-(start.Month()-1)%3, 1, 0, 0, 0, 0, time.UTC)
 	for ; !q.After(last); q = q.AddDate(0, 3, 0) {
 		qe := q.AddDate(0, 3, -1)
-		out.Quarters = append([]preset{{Label: periodText(domain.DateOf(q), domain.DateOf(qe)),
+		out.Quarters = append([]preset{{Label: domain.PeriodText(domain.DateOf(q), domain.DateOf(qe)),
 			From: q.Format(time.DateOnly), To: qe.Format(time.DateOnly)}}, out.Quarters...)
 	}
 	fy := time.Date(start.Year(), time.April, 1, 0, 0, 0, 0, time.UTC)
@@ -242,7 +242,7 @@ func reportPresets(p domain.Programme, today domain.Date) presets {
 	}
 	for ; !fy.After(last); fy = fy.AddDate(1, 0, 0) {
 		fe := fy.AddDate(1, 0, -1)
-		out.Years = append([]preset{{Label: periodText(domain.DateOf(fy), domain.DateOf(fe)),
+		out.Years = append([]preset{{Label: domain.PeriodText(domain.DateOf(fy), domain.DateOf(fe)),
 			From: fy.Format(time.DateOnly), To: fe.Format(time.DateOnly)}}, out.Years...)
 	}
 	out.Quarters = out.Quarters[:min(len(out.Quarters), maxPresets)]

@@ -42,21 +42,3 @@ func TestReportPresets(t *testing.T) {
 		t.Errorf("whole: %q", got.Whole.Label)
 	}
 }
-
-// TestPeriodText: whole months are named by their months; anything else
-// by its dates.
-func TestPeriodText(t *testing.T) {
-	for _, c := range []struct{ start, end, want string }{
-		{"2011-10-01", "2011-10-31", "October 2011"},
-		{"2012-02-01", "2012-02-29", "February 2012"},
-		{"2011-10-01", "2011-12-31", "October to December 2011"},
-		{"2010-04-01", "2011-03-31", "April 2010 to March 2011"},
-		{"2011-10-01", "2011-12-30", "1 October 2011 to 30 December 2011"},
-		{"2011-10-02", "2011-12-31", "2 October 2011 to 31 December 2011"},
-		{"2011-12-01", "2011-10-31", "1 December 2011 to 31 October 2011"},
-	} {
-		if got := periodText(domain.MustDate(c.start), domain.MustDate(c.end)); got != c.want {
-			t.Errorf("%s to %s: %q, want %q", c.start, c.end, got, c.want)
-		}
-	}
-}
