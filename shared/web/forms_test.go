@@ -308,9 +308,11 @@ func TestLeadRecordsAndEditsGrant(t *testing.T) {
 	if g.AmountPence != 32000000 || g.Version != 2 {
 		t.Errorf("grant after the stale edit: %d pence, version %d", g.AmountPence, g.Version)
 	}
-	// Its history shows the change.
-	if pg = lead.get(p + "/history?entity=grant&id=" + gid); !strings.Contains(pg.Body, "amountPence") {
-		t.Errorf("history:\n%s", excerpt(pg.Body))
+	// Its history shows the change as people read it: the field in words,
+	// the amount in pounds, not the API's amountPence in pence.
+	pg = lead.get(p + "/history?entity=grant&id=" + gid)
+	if want := "<strong>Amount</strong>: £310,000.50 → £320,000.00"; !strings.Contains(pg.Body, want) || strings.Contains(pg.Body, "amountPence") {
+		t.Errorf("history lacks %q:\n%s", want, excerpt(pg.Body))
 	}
 	// The downloads.
 	pg = lead.get(p + "/grants.csv")

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -118,6 +119,7 @@ func parseTemplates(as *assets) map[string]*template.Template {
 		"i64":         func(n int64) string { return strconv.FormatInt(n, 10) },
 		"fte":         func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
 		"changeValue": changeValue,
+		"changeField": changeField,
 		"capitalise":  capitalise,
 		"list":        func(s ...string) []string { return s },
 	}
@@ -272,17 +274,64 @@ func capitalise(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// changeValue writes one audited field value for the history tables.
-func changeValue(v any) string {
+// changeField writes an audited field's name for people: "amountPence"
+// is "Amount", "grantId" "Grant", "periodStart" "Period start".
+func changeField(name string) string {
+	if name == "fte" {
+		return "FTE"
+	}
+	if n := strings.TrimSuffix(name, "Pence"); n != "" {
+		name = n
+	}
+	if n := strings.TrimSuffix(name, "Id"); n != "" {
+		name = n
+	}
+	var b strings.Builder
+	for i, r := range name {
+		if i > 0 && unicode.IsUpper(r) {
+			b.WriteByte(' ')
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return capitalise(b.String())
+}
+
+// changeValue writes one audited value of field for the history tables:
+// pence as pounds, dates and times written out, a list of words as a list.
+func changeValue(field string, v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "–"
 	case string:
+		if d, err := domain.ParseDate(x); err == nil {
+			return d.Long()
+		}
+		if t, err := time.Parse(time.RFC3339Nano, x); err == nil {
+			return datetimeText(t)
+		}
 		return x
 	case float64:
+		if strings.HasSuffix(field, "Pence") && x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+			return money(int64(x))
+		}
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case bool:
-		return strconv.FormatBool(x)
+		if x {
+			return "yes"
+		}
+		return "no"
+	case []any:
+		words := make([]string, len(x))
+		for i, e := range x {
+			w, ok := e.(string)
+			if !ok {
+				b, _ := jsonCompact(x)
+				return b
+			}
+			words[i] = w
+		}
+		return strings.Join(words, ", ")
 	default:
 		b, _ := jsonCompact(x)
 		return b

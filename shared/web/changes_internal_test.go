@@ -1,0 +1,38 @@
+package web
+
+import "testing"
+
+// TestChangeText: the audit trail writes field names in words and values
+// as people read them: pence in pounds, dates and times written out, a
+// list of addresses as a list; anything else as it was recorded.
+func TestChangeText(t *testing.T) {
+	for name, want := range map[string]string{
+		"amountPence": "Amount", "grantId": "Grant", "periodStart": "Period start", "leadOrganisation": "Lead organisation",
+		"fte": "FTE", "id": "Id", "status": "Status", "reviewOutcomes": "Review outcomes",
+	} {
+		if got := changeField(name); got != want {
+			t.Errorf("changeField(%q) = %q, want %q", name, got, want)
+		}
+	}
+	for _, c := range []struct {
+		field string
+		v     any
+		want  string
+	}{
+		{"amountPence", float64(31000000), "£310,000.00"},
+		{"amountPence", nil, "–"},
+		{"value", float64(60), "60"},
+		{"fte", 0.5, "0.5"},
+		{"startDate", "2025-04-01", "1 April 2025"},
+		{"submittedAt", "2026-12-03T02:28:39.655Z", "3 December 2026 02:28 UTC"},
+		{"title", "Employment specialists", "Employment specialists"},
+		{"reviewOutcomes", true, "yes"},
+		{"recipients", []any{"a@example.org", "b@example.org"}, "a@example.org, b@example.org"},
+		{"counts", map[string]any{"referrals": float64(3)}, `{"referrals":3}`},
+		{"lines", []any{map[string]any{"category": "staff"}}, `[{"category":"staff"}]`},
+	} {
+		if got := changeValue(c.field, c.v); got != c.want {
+			t.Errorf("changeValue(%q, %v) = %q, want %q", c.field, c.v, got, c.want)
+		}
+	}
+}
