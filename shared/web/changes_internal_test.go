@@ -3,8 +3,9 @@ package web
 import "testing"
 
 // TestChangeText: the audit trail writes field names in words and values
-// as people read them: pence in pounds, dates and times written out, a
-// list of addresses as a list; anything else as it was recorded.
+// as people read them: pence in pounds, dates and times written out,
+// lists as lists, budget lines and counts by metric in words; anything
+// else as it was recorded.
 func TestChangeText(t *testing.T) {
 	for name, want := range map[string]string{
 		"amountPence": "Amount", "grantId": "Grant", "periodStart": "Period start", "leadOrganisation": "Lead organisation",
@@ -28,8 +29,15 @@ func TestChangeText(t *testing.T) {
 		{"title", "Employment specialists", "Employment specialists"},
 		{"reviewOutcomes", true, "yes"},
 		{"recipients", []any{"a@example.org", "b@example.org"}, "a@example.org, b@example.org"},
-		{"counts", map[string]any{"referrals": float64(3)}, `{"referrals":3}`},
+		{"reminders", []any{float64(14), float64(7)}, "14, 7"},
+		{"reminders", []any{}, "none"},
+		{"counts", map[string]any{"peopleIntoWork": float64(3), "referrals": float64(12)}, "Referrals 12, People into work 3"},
+		{"lines", []any{map[string]any{"category": "staff", "amountPence": float64(30000000)},
+			map[string]any{"category": "travel", "amountPence": float64(1000050)}}, "Staff £300,000.00, Travel £10,000.50"},
+		// Anything else, as recorded.
+		{"counts", map[string]any{"referrals": float64(3), "notAMetric": float64(1)}, `{"notAMetric":1,"referrals":3}`},
 		{"lines", []any{map[string]any{"category": "staff"}}, `[{"category":"staff"}]`},
+		{"measures", []any{map[string]any{"name": "health", "baselineMean": 3.5}}, `[{"baselineMean":3.5,"name":"health"}]`},
 	} {
 		if got := changeValue(c.field, c.v); got != c.want {
 			t.Errorf("changeValue(%q, %v) = %q, want %q", c.field, c.v, got, c.want)

@@ -298,7 +298,9 @@ func changeField(name string) string {
 }
 
 // changeValue writes one audited value of field for the history tables:
-// pence as pounds, dates and times written out, a list of words as a list.
+// pence as pounds, dates and times written out, lists as lists, budget
+// or spend lines and counts by metric in words; anything else as the
+// JSON it was recorded as.
 func changeValue(field string, v any) string {
 	switch x := v.(type) {
 	case nil:
@@ -322,20 +324,71 @@ func changeValue(field string, v any) string {
 		}
 		return "no"
 	case []any:
-		words := make([]string, len(x))
-		for i, e := range x {
-			w, ok := e.(string)
-			if !ok {
-				b, _ := jsonCompact(x)
-				return b
-			}
-			words[i] = w
+		if words, ok := wordList(x); ok {
+			return words
 		}
-		return strings.Join(words, ", ")
-	default:
-		b, _ := jsonCompact(x)
-		return b
+		if lines, ok := budgetLines(x); ok {
+			return lines
+		}
+	case map[string]any:
+		if counts, ok := metricCounts(x); ok {
+			return counts
+		}
 	}
+	b, _ := jsonCompact(v)
+	return b
+}
+
+// wordList writes a recorded list of strings or numbers (addresses,
+// reminder days) as a list.
+func wordList(xs []any) (string, bool) {
+	if len(xs) == 0 {
+		return "none", true
+	}
+	words := make([]string, len(xs))
+	for i, e := range xs {
+		switch w := e.(type) {
+		case string:
+			words[i] = w
+		case float64:
+			words[i] = strconv.FormatFloat(w, 'f', -1, 64)
+		default:
+			return "", false
+		}
+	}
+	return strings.Join(words, ", "), true
+}
+
+// budgetLines writes recorded budget or spend lines as "Staff
+// £300,000.00, Travel £10,000.00".
+func budgetLines(xs []any) (string, bool) {
+	parts := make([]string, len(xs))
+	for i, e := range xs {
+		line, _ := e.(map[string]any)
+		c, okc := line["category"].(string)
+		p, okp := line["amountPence"].(float64)
+		if len(line) != 2 || !okc || !okp || p != math.Trunc(p) || math.Abs(p) >= 1<<53 {
+			return "", false
+		}
+		parts[i] = domain.BudgetCategory(c).Label() + " " + money(int64(p))
+	}
+	return strings.Join(parts, ", "), len(parts) > 0
+}
+
+// metricCounts writes recorded counts by metric in the catalogue's order:
+// "Referrals 12, People into work 3".
+func metricCounts(m map[string]any) (string, bool) {
+	var parts []string
+	for _, metric := range domain.Metrics {
+		if n, ok := m[string(metric)]; ok {
+			f, isNum := n.(float64)
+			if !isNum {
+				return "", false
+			}
+			parts = append(parts, metric.Label()+" "+strconv.FormatFloat(f, 'f', -1, 64))
+		}
+	}
+	return strings.Join(parts, ", "), len(parts) == len(m) && len(parts) > 0
 }
 
 func dict(kv ...any) map[string]any {
