@@ -261,6 +261,7 @@ func (tb *tab) fitsNarrowScreen(paths ...string) {
 	tb.t.Helper()
 	tb.do("a 320px screen", chromedp.EmulateViewport(320, 640))
 	defer tb.do("the desktop screen again", chromedp.EmulateReset())
+	scrolled := 0
 	for _, p := range paths {
 		if status := tb.open(p); status != 200 {
 			tb.fail("%s at 320px: %d", p, status)
@@ -268,6 +269,22 @@ func (tb *tab) fitsNarrowScreen(paths ...string) {
 		if w := eval[int](tb, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); w > 0 {
 			tb.t.Errorf("%s is %dpx wider than a 320px screen", p, w)
 		}
+		if !tb.js {
+			continue
+		}
+		// A table that scrolls can be scrolled from the keyboard: its
+		// container takes focus, as a region named by the caption.
+		scrollers := eval[[]string](tb, `[...document.querySelectorAll('.nhsuk-table-container')].filter(b => b.scrollWidth > b.clientWidth).map(b =>
+			b.tabIndex === 0 && b.getAttribute('role') === 'region' && (b.getAttribute('aria-label') || b.getAttribute('aria-labelledby')) ? 'ok' : (b.querySelector('table').dataset.testid || 'a table'))`)
+		scrolled += len(scrollers)
+		for _, s := range scrollers {
+			if s != "ok" {
+				tb.t.Errorf("%s: %s scrolls at 320px but its container cannot take focus", p, s)
+			}
+		}
+	}
+	if tb.js && scrolled == 0 {
+		tb.t.Errorf("no table scrolled at 320px on %v, so nothing showed one can be scrolled from the keyboard", paths)
 	}
 }
 
