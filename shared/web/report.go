@@ -135,7 +135,7 @@ func (a *app) renderReport(w http.ResponseWriter, r *http.Request, q *req, n *na
 	d := reportPage{Presets: reportPresets(n.Programme, a.today()), Base: base(n), Prepared: datetimeText(a.Now())}
 	if rep != nil {
 		d.Report = rep
-		d.Period = rep.From.Long() + " to " + rep.To.Long()
+		d.Period = domain.PeriodText(rep.From, rep.To)
 		d.Selected = rep.From.String() + ".." + rep.To.String()
 		names, err := a.projectNames(r, q)
 		if err != nil {

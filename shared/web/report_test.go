@@ -45,7 +45,7 @@ func TestReportPage(t *testing.T) {
 	if p.Status != http.StatusOK {
 		t.Fatalf("preset: %d\n%s", p.Status, excerpt(p.Body))
 	}
-	for _, s := range []string{"Report for 1 January 2011 to 31 March 2011", `data-testid="report-total-peopleIntoWork">20<`,
+	for _, s := range []string{"Report for January to March 2011", `data-testid="report-total-peopleIntoWork">20<`,
 		`data-testid="report-total-referrals">80<`, `data-testid="report-chart"`, `data-testid="report-target-line"`,
 		`data-testid="report-target-` + f.TargetID + `"`, "20 (33.3%)", `<option value="2011-01-01..2011-03-31" selected>January to March 2011</option>`,
 		`<option value="2011-04-01..2012-03-31">April 2011 to March 2012</option>`, `data-print hidden`,
@@ -60,7 +60,8 @@ func TestReportPage(t *testing.T) {
 	}
 
 	typed := funder.get(base + "?from-day=1&from-month=4&from-year=2011&to-day=30&to-month=6&to-year=2011")
-	if typed.Status != http.StatusOK || !strings.Contains(typed.Body, `data-testid="report-total-peopleIntoWork">25<`) {
+	if typed.Status != http.StatusOK || !strings.Contains(typed.Body, `data-testid="report-total-peopleIntoWork">25<`) ||
+		!strings.Contains(typed.Body, "Report for April to June 2011") {
 		t.Errorf("typed dates: %d\n%s", typed.Status, excerpt(typed.Body))
 	}
 	reversed := funder.get(base + "?from-day=30&from-month=6&from-year=2011&to-day=1&to-month=4&to-year=2011")
@@ -76,7 +77,7 @@ func TestReportPage(t *testing.T) {
 		t.Errorf("a made-up preset: %d", p.Status)
 	}
 	// No period: the latest quarter that is over.
-	if p := funder.get(base); p.Status != http.StatusOK || !strings.Contains(p.Body, "Report for 1 January 2012 to 31 March 2012") {
+	if p := funder.get(base); p.Status != http.StatusOK || !strings.Contains(p.Body, "Report for January to March 2012") {
 		t.Errorf("the default period: %d\n%s", p.Status, excerpt(p.Body))
 	}
 	if p := h.as(t, uOutsider).get(base + "?from-day=30&from-month=6&from-year=2011&to-day=1&to-month=4&to-year=2011"); p.Status != http.StatusNotFound {
