@@ -37,6 +37,8 @@ func TestChangeText(t *testing.T) {
 		// Anything else, as recorded.
 		{"counts", map[string]any{"referrals": float64(3), "notAMetric": float64(1)}, `{"notAMetric":1,"referrals":3}`},
 		{"lines", []any{map[string]any{"category": "staff"}}, `[{"category":"staff"}]`},
+		{"lines", []any{map[string]any{"category": "staff", "note": float64(5)}}, `[{"category":"staff","note":5}]`},
+		{"lines", []any{map[string]any{"category": "staff", "amountPence": 1.5}}, `[{"amountPence":1.5,"category":"staff"}]`},
 		{"measures", []any{map[string]any{"name": "health", "baselineMean": 3.5}}, `[{"baselineMean":3.5,"name":"health"}]`},
 	} {
 		if got := changeValue(c.field, c.v); got != c.want {

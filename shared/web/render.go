@@ -314,8 +314,8 @@ func changeValue(field string, v any) string {
 		}
 		return x
 	case float64:
-		if strings.HasSuffix(field, "Pence") && x == math.Trunc(x) && math.Abs(x) < 1<<53 {
-			return money(int64(x))
+		if p, ok := pence(x); ok && strings.HasSuffix(field, "Pence") {
+			return money(p)
 		}
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case bool:
@@ -366,13 +366,23 @@ func budgetLines(xs []any) (string, bool) {
 	for i, e := range xs {
 		line, _ := e.(map[string]any)
 		c, okc := line["category"].(string)
-		p, okp := line["amountPence"].(float64)
-		if len(line) != 2 || !okc || !okp || p != math.Trunc(p) || math.Abs(p) >= 1<<53 {
+		amount, oka := line["amountPence"].(float64)
+		p, okp := pence(amount)
+		if len(line) != 2 || !okc || !oka || !okp {
 			return "", false
 		}
-		parts[i] = domain.BudgetCategory(c).Label() + " " + money(int64(p))
+		parts[i] = domain.BudgetCategory(c).Label() + " " + money(p)
 	}
 	return strings.Join(parts, ", "), len(parts) > 0
+}
+
+// pence reads a recorded number of pence (JSON's float64), if it is a
+// whole number an int64 holds exactly.
+func pence(x float64) (int64, bool) {
+	if x != math.Trunc(x) || math.Abs(x) >= 1<<53 {
+		return 0, false
+	}
+	return int64(x), true
 }
 
 // metricCounts writes recorded counts by metric in the catalogue's order:
