@@ -89,6 +89,15 @@ func checkReachable(t testing.TB) {
 	}
 }
 
+// Patient gives a client more attempts than the SDK's three, for the
+// requests a test makes around the code it tests (making, emptying and
+// reading back tables): on a machine loaded by the whole suite, DynamoDB
+// Local has been seen to reset the connection to one Scan three times
+// running ("use of closed network connection", which the SDK retries), and
+// a test's own bookkeeping should not fail for it. The clients the code
+// under test uses keep the SDK's defaults.
+func Patient(o *dynamodb.Options) { o.RetryMaxAttempts = 8 }
+
 // Client returns a DynamoDB client for the local test endpoint (static
 // credentials "local"/"local", region eu-west-2), after checking that
 // DynamoDB Local answers. optFns adjust the client as dynamodb.New does.
@@ -118,7 +127,7 @@ func TableWith(t testing.TB, optFns ...func(*dynamodb.Options)) (*dynamodb.Clien
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
-	admin := newClient()
+	admin := newClient(Patient)
 	pool.swept.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

@@ -47,7 +47,7 @@ import (
 // audit trail) on DynamoDB Local, deleted when the test ends.
 type Stack struct {
 	DB    *dynamodb.Client // the client Store and Svc use; Count sees its requests
-	Plain *dynamodb.Client // a second client on the same tables, not counted
+	Plain *dynamodb.Client // a second client on the same tables, not counted, with testenv.Patient retries
 	Table string           // the records table; the audit table is store.AuditTableName(Table)
 	Count *Counter
 	Store *store.Store
@@ -85,7 +85,7 @@ func New(t testing.TB, opts ...Option) *Stack {
 	}
 	s := &Stack{Count: &Counter{}, Clock: o.clock}
 	s.DB, s.Table = testenv.TableWith(t, append([]func(*dynamodb.Options){s.Count.Option}, o.dbOpts...)...)
-	s.Plain = testenv.Client(t)
+	s.Plain = testenv.Client(t, testenv.Patient)
 	s.Store = s.Config().Store(s.DB)
 	var now func() time.Time
 	if s.Clock != nil {
