@@ -4,8 +4,8 @@ import "testing"
 
 // TestChangeText: the audit trail writes field names in words and values
 // as people read them: pence in pounds, dates and times written out,
-// lists as lists, budget lines and counts by metric in words; anything
-// else as it was recorded.
+// lists as lists, budget lines, counts by metric and wellbeing measures in
+// words; anything else as it was recorded.
 func TestChangeText(t *testing.T) {
 	for name, want := range map[string]string{
 		"amountPence": "Amount", "grantId": "Grant", "periodStart": "Period start", "leadOrganisation": "Lead organisation",
@@ -39,6 +39,9 @@ func TestChangeText(t *testing.T) {
 		{"lines", []any{map[string]any{"category": "staff"}}, `[{"category":"staff"}]`},
 		{"lines", []any{map[string]any{"category": "staff", "note": float64(5)}}, `[{"category":"staff","note":5}]`},
 		{"lines", []any{map[string]any{"category": "staff", "amountPence": 1.5}}, `[{"amountPence":1.5,"category":"staff"}]`},
+		{"measures", []any{map[string]any{"name": "health", "baselineMean": 3.5, "latestMean": 7.21, "respondents": float64(8)},
+			map[string]any{"name": "self-confidence", "baselineMean": float64(3), "latestMean": 6.9, "respondents": float64(8)}},
+			"health 3.5 → 7.21 (8 respondents); self-confidence 3 → 6.9 (8 respondents)"},
 		{"measures", []any{map[string]any{"name": "health", "baselineMean": 3.5}}, `[{"baselineMean":3.5,"name":"health"}]`},
 	} {
 		if got := changeValue(c.field, c.v); got != c.want {

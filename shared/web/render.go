@@ -299,8 +299,8 @@ func changeField(name string) string {
 
 // changeValue writes one audited value of field for the history tables:
 // pence as pounds, dates and times written out, lists as lists, budget
-// or spend lines and counts by metric in words; anything else as the
-// JSON it was recorded as.
+// or spend lines, counts by metric and wellbeing measures in words;
+// anything else as the JSON it was recorded as.
 func changeValue(field string, v any) string {
 	switch x := v.(type) {
 	case nil:
@@ -329,6 +329,9 @@ func changeValue(field string, v any) string {
 		}
 		if lines, ok := budgetLines(x); ok {
 			return lines
+		}
+		if measures, ok := measureList(x); ok {
+			return measures
 		}
 	case map[string]any:
 		if counts, ok := metricCounts(x); ok {
@@ -374,6 +377,25 @@ func budgetLines(xs []any) (string, bool) {
 		parts[i] = domain.BudgetCategory(c).Label() + " " + money(p)
 	}
 	return strings.Join(parts, ", "), len(parts) > 0
+}
+
+// measureList writes recorded wellbeing measures as "health 3.5 → 7.21 (8
+// respondents)".
+func measureList(xs []any) (string, bool) {
+	parts := make([]string, len(xs))
+	for i, e := range xs {
+		m, _ := e.(map[string]any)
+		name, okn := m["name"].(string)
+		base, okb := m["baselineMean"].(float64)
+		latest, okl := m["latestMean"].(float64)
+		n, okr := m["respondents"].(float64)
+		if len(m) != 4 || !okn || !okb || !okl || !okr {
+			return "", false
+		}
+		parts[i] = fmt.Sprintf("%s %s → %s (%s respondents)", name, strconv.FormatFloat(base, 'f', -1, 64),
+			strconv.FormatFloat(latest, 'f', -1, 64), strconv.FormatFloat(n, 'f', -1, 64))
+	}
+	return strings.Join(parts, "; "), len(parts) > 0
 }
 
 // pence reads a recorded number of pence (JSON's float64), if it is a
