@@ -327,10 +327,10 @@ func changeValue(field string, v any) string {
 		if words, ok := wordList(x); ok {
 			return words
 		}
-		if lines, ok := budgetLines(x); ok {
+		if lines, ok := recordList(x, ", ", budgetLine); ok {
 			return lines
 		}
-		if measures, ok := measureList(x); ok {
+		if measures, ok := recordList(x, "; ", measure); ok {
 			return measures
 		}
 	case map[string]any:
@@ -362,40 +362,44 @@ func wordList(xs []any) (string, bool) {
 	return strings.Join(words, ", "), true
 }
 
-// budgetLines writes recorded budget or spend lines as "Staff
-// £300,000.00, Travel £10,000.00".
-func budgetLines(xs []any) (string, bool) {
-	parts := make([]string, len(xs))
-	for i, e := range xs {
-		line, _ := e.(map[string]any)
-		c, okc := line["category"].(string)
-		amount, oka := line["amountPence"].(float64)
-		p, okp := pence(amount)
-		if len(line) != 2 || !okc || !oka || !okp {
-			return "", false
-		}
-		parts[i] = domain.BudgetCategory(c).Label() + " " + money(p)
-	}
-	return strings.Join(parts, ", "), len(parts) > 0
-}
-
-// measureList writes recorded wellbeing measures as "health 3.5 → 7.21 (8
-// respondents)".
-func measureList(xs []any) (string, bool) {
+// recordList writes xs, a recorded list of objects, one by one with one,
+// or reports false when any of them is not what one writes.
+func recordList(xs []any, sep string, one func(map[string]any) (string, bool)) (string, bool) {
 	parts := make([]string, len(xs))
 	for i, e := range xs {
 		m, _ := e.(map[string]any)
-		name, okn := m["name"].(string)
-		base, okb := m["baselineMean"].(float64)
-		latest, okl := m["latestMean"].(float64)
-		n, okr := m["respondents"].(float64)
-		if len(m) != 4 || !okn || !okb || !okl || !okr {
+		part, ok := one(m)
+		if !ok {
 			return "", false
 		}
-		parts[i] = fmt.Sprintf("%s %s → %s (%s respondents)", name, strconv.FormatFloat(base, 'f', -1, 64),
-			strconv.FormatFloat(latest, 'f', -1, 64), strconv.FormatFloat(n, 'f', -1, 64))
+		parts[i] = part
 	}
-	return strings.Join(parts, "; "), len(parts) > 0
+	return strings.Join(parts, sep), len(parts) > 0
+}
+
+// budgetLine writes a recorded budget or spend line: "Staff £300,000.00".
+func budgetLine(line map[string]any) (string, bool) {
+	c, okc := line["category"].(string)
+	amount, oka := line["amountPence"].(float64)
+	p, okp := pence(amount)
+	if len(line) != 2 || !okc || !oka || !okp {
+		return "", false
+	}
+	return domain.BudgetCategory(c).Label() + " " + money(p), true
+}
+
+// measure writes a recorded wellbeing measure: "health 3.5 → 7.21 (8
+// respondents)".
+func measure(m map[string]any) (string, bool) {
+	name, okn := m["name"].(string)
+	base, okb := m["baselineMean"].(float64)
+	latest, okl := m["latestMean"].(float64)
+	n, okr := m["respondents"].(float64)
+	if len(m) != 4 || !okn || !okb || !okl || !okr {
+		return "", false
+	}
+	num := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+	return fmt.Sprintf("%s %s → %s (%s respondents)", name, num(base), num(latest), num(n)), true
 }
 
 // pence reads a recorded number of pence (JSON's float64), if it is a
