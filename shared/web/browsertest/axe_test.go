@@ -180,7 +180,7 @@ func (tb *tab) a11y(page string) {
 	}
 	// No page scrolls sideways at the browser's 1280px: a long word (an
 	// id, a list of addresses) must wrap, not widen the page.
-	if w := eval[int](tb, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); w > 0 {
+	if w := eval[int](tb, pageOverflow); w > 0 {
 		tb.t.Errorf("%s scrolls sideways: %dpx wider than the window", page, w)
 	}
 	vs := tb.runAxe(page)

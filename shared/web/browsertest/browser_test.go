@@ -254,6 +254,10 @@ func eval[T any](tb *tab, expr string) T {
 	return v
 }
 
+// pageOverflow is how many pixels wider than the window the page is
+// (0 when it fits): the whole page, not a table scrolling in its container.
+const pageOverflow = `document.documentElement.scrollWidth - document.documentElement.clientWidth`
+
 // fitsNarrowScreen loads each path at a phone's 320 CSS pixels and fails
 // if the page is wider than the screen: tables scroll in their own
 // containers, never the page (WCAG 2.1, 1.4.10 Reflow).
@@ -266,7 +270,7 @@ func (tb *tab) fitsNarrowScreen(paths ...string) {
 		if status := tb.open(p); status != 200 {
 			tb.fail("%s at 320px: %d", p, status)
 		}
-		if w := eval[int](tb, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); w > 0 {
+		if w := eval[int](tb, pageOverflow); w > 0 {
 			tb.t.Errorf("%s is %dpx wider than a 320px screen", p, w)
 		}
 		if !tb.js {
