@@ -27,6 +27,13 @@ import (
 // would, so a hostile body cannot make us allocate much.
 const maxListLen = 1000
 
+// maxDepth bounds how deeply a body's arrays and objects nest. fundtrack's
+// deepest body nests three levels ({"roles":[{"projectId":…}]}); without a
+// bound a 64 KiB body of 6,000 objects, each with a badly written member
+// name, was read to the end and named 6,000 problems on paths up to 12,000
+// names long: a 70 MB error that took a second to write.
+const maxDepth = 16
+
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 
 // JSON fills v (a pointer to a struct) from data, refusing unknown
@@ -75,28 +82,79 @@ func parseJSON(data []byte, p domain.Problems) *jsonNode {
 	// Duplicate names and bad text are let through the tokenizer so that
 	// they are found here, where the field's path is known.
 	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	root, err := readNode(dec, "", p)
+	root, err := readNode(dec, nil, p)
 	if err == nil {
 		// One value only: jsontext reads a stream, so "{}{}" is two values.
 		if _, err = dec.ReadToken(); err == io.EOF {
 			return root
 		}
 	}
+	if err == errTooDeep {
+		p.Add("body", "nests arrays and objects more than "+strconv.Itoa(maxDepth)+" levels deep")
+		return nil
+	}
 	p.Add("body", "is not valid JSON")
 	return nil
 }
 
-func readNode(dec *jsontext.Decoder, path string, p domain.Problems) (*jsonNode, error) {
+// errTooDeep stops reading a body nested more than maxDepth levels.
+var errTooDeep = errors.New("nested too deeply")
+
+// place is where readNode is in the body: a link to the enclosing value's
+// place, written out as a path ("roles[0].projectId") only when a problem
+// names it. Building each value's path as a string as it was read cost
+// time and memory in the square of the depth, and in a long member name
+// times the elements under it.
+type place struct {
+	up    *place
+	name  string // a member's name; or
+	index int    // an element's index, when elem
+	elem  bool
+	depth int
+}
+
+func (w *place) member(name string) *place {
+	return &place{up: w, name: name, depth: w.level() + 1}
+}
+
+func (w *place) element(i int) *place {
+	return &place{up: w, index: i, elem: true, depth: w.level() + 1}
+}
+
+// level is how many arrays and objects enclose the value at w.
+func (w *place) level() int {
+	if w == nil {
+		return 0
+	}
+	return w.depth
+}
+
+// String is the path as decodeValue writes it, "" at the top.
+func (w *place) String() string {
+	if w == nil {
+		return ""
+	}
+	if w.elem {
+		return w.up.String() + "[" + strconv.Itoa(w.index) + "]"
+	}
+	return fieldPath(w.up.String(), w.name)
+}
+
+// readNode reads one value, and everything in it, at place at.
+func readNode(dec *jsontext.Decoder, at *place, p domain.Problems) (*jsonNode, error) {
 	switch kind := dec.PeekKind(); kind {
 	case '"':
 		s, err := readString(dec)
 		if err == errBadText {
-			p.Add(orBody(path), problemBadText)
+			p.Add(orBody(at.String()), problemBadText)
 		} else if err != nil {
 			return nil, err
 		}
 		return &jsonNode{kind: kind, text: s}, nil
 	case '{':
+		if at.level() == maxDepth {
+			return nil, errTooDeep
+		}
 		if _, err := dec.ReadToken(); err != nil {
 			return nil, err
 		}
@@ -107,16 +165,16 @@ func readNode(dec *jsontext.Decoder, path string, p domain.Problems) (*jsonNode,
 			if err != nil && err != errBadText {
 				return nil, err
 			}
-			member := fieldPath(path, name)
+			member := at.member(name)
 			if err == errBadText {
-				p.Add(member, "has a name that "+problemBadText)
+				p.Add(member.String(), "has a name that "+problemBadText)
 			}
 			val, err := readNode(dec, member, p)
 			if err != nil {
 				return nil, err
 			}
 			if seen[name] {
-				p.Add(member, problemTwice)
+				p.Add(member.String(), problemTwice)
 				continue
 			}
 			seen[name] = true
@@ -125,12 +183,15 @@ func readNode(dec *jsontext.Decoder, path string, p domain.Problems) (*jsonNode,
 		_, err := dec.ReadToken()
 		return n, err
 	case '[':
+		if at.level() == maxDepth {
+			return nil, errTooDeep
+		}
 		if _, err := dec.ReadToken(); err != nil {
 			return nil, err
 		}
 		n := &jsonNode{kind: kind}
 		for dec.PeekKind() != ']' {
-			val, err := readNode(dec, path+"["+strconv.Itoa(len(n.elems))+"]", p)
+			val, err := readNode(dec, at.element(len(n.elems)), p)
 			if err != nil {
 				return nil, err
 			}
@@ -165,9 +226,21 @@ func readString(dec *jsontext.Decoder) (string, error) {
 	return string(s), nil
 }
 
+// maxNameInPath bounds a member name as an error's path writes it. No
+// field fundtrack knows has a longer name; a hostile body's 60,000-byte name
+// would otherwise be written out again in the path of every problem under it.
+const maxNameInPath = 64
+
 func fieldPath(parent, name string) string {
 	if name == "" { // a key "" still needs a visible name in the error
 		name = `""`
+	}
+	if len(name) > maxNameInPath {
+		cut := maxNameInPath
+		for cut > 0 && !utf8.RuneStart(name[cut]) {
+			cut--
+		}
+		name = name[:cut] + "…"
 	}
 	if parent == "" {
 		return name

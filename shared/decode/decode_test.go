@@ -3,8 +3,10 @@ package decode_test
 import (
 	"errors"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/fundtrack/fundtrack/shared/decode"
@@ -85,6 +87,69 @@ func TestDecodeJSONReadsOneWay(t *testing.T) {
 	}
 	if v.Name != "🚀 \ufffd é" || v.Leaf.N != 1 || len(v.Leaves) != 2 || v.Any.(map[string]any)["a"].(map[string]any)["a"] != 1.0 {
 		t.Errorf("decoded %+v", v)
+	}
+}
+
+// TestDecodeJSONBoundsHostileBodies: a body under the 64 KiB limit costs a
+// bounded answer and bounded work however it is built. Nesting past 16
+// levels is refused as a whole; a long member name is cut short in the
+// paths that name it; at most MaxProblems fields are named. Before these
+// bounds, 6,000 nested objects each with a badly written name (64 KiB)
+// answered with 6,000 fields on paths up to 12,000 names long (70 MB), and
+// 600 badly written strings under a 60,000-byte name took 40 MB to read
+// and, even at 100 fields, 6 MB to answer.
+func TestDecodeJSONBoundsHostileBodies(t *testing.T) {
+	nested := func(n int) string {
+		return `{"any":` + strings.Repeat(`[`, n) + strings.Repeat(`]`, n) + `}`
+	}
+	var v decodeTree
+	if err := decode.JSON([]byte(nested(15)), &v); err != nil {
+		t.Errorf("16 levels (an object, then 15 arrays): %v", err)
+	}
+	var e *domain.Error
+	if err := decode.JSON([]byte(nested(16)), &v); !errors.As(err, &e) || len(e.Fields) != 1 ||
+		e.Fields["body"] != "nests arrays and objects more than 16 levels deep" {
+		t.Errorf("17 levels: %v %v, want body refused as nested too deeply", err, e)
+	}
+
+	const limit = 64 << 10
+	answer := func(err error) int {
+		n := 0
+		if errors.As(err, &e) {
+			for k, m := range e.Fields {
+				n += len(k) + len(m)
+			}
+		}
+		return n
+	}
+	badNames := strings.Repeat(`{"\ud800":`, 6000) + "1" + strings.Repeat(`}`, 6000)
+	err := decode.JSON([]byte(badNames), &v)
+	if got := fieldsOf(t, err); len(got) != 17 || answer(err) > 4<<10 {
+		t.Errorf("6,000 nested bad names: %d fields, %d bytes; want the 16 read before the depth bound, and body", len(got), answer(err))
+	}
+
+	long := strings.Repeat("é", 30000)
+	elems := strings.TrimSuffix(strings.Repeat(`"\ud800",`, (limit-len(long)-10)/9), ",")
+	body := `{"` + long + `":[` + elems + `]}`
+	if len(body) > limit {
+		t.Fatalf("body of %d bytes is over the limit", len(body))
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	err = decode.JSON([]byte(body), &v)
+	runtime.ReadMemStats(&after)
+	got := fieldsOf(t, err)
+	cut := strings.Repeat("é", 32) + "…"
+	if len(got) != domain.MaxProblems || answer(err) > 32<<10 || !slices.Contains(got, cut+"[0]") {
+		t.Errorf("%d bad elements under a 60,000-byte name: %d fields, %d bytes, %v…; want %d, under 32 KiB, named %s[0]…",
+			strings.Count(elems, ","), len(got), answer(err), got[:min(3, len(got))], domain.MaxProblems, cut)
+	}
+	if used := after.TotalAlloc - before.TotalAlloc; used > 16*limit { // about 170 bytes per element read; the paths of old cost 60 KB each
+		t.Errorf("reading a %d-byte body allocated %d bytes", len(body), used)
+	}
+	odd := "a" + strings.Repeat("é", 40) // the cut falls inside an é: it moves back to the rune's start
+	if got := fieldsOf(t, decode.JSON([]byte(`{"`+odd+`":1}`), &v)); len(got) != 1 || got[0] != "a"+strings.Repeat("é", 31)+"…" {
+		t.Errorf("unknown field %q named %q", odd, got)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -103,9 +104,16 @@ func NotFound(what string) *Error {
 // nothing was wrong.
 type Problems map[string]string
 
-// Add records a problem with a field; the first problem found is kept.
+// MaxProblems is how many fields one error names at most: more help no one
+// (a spreadsheet wrong in every row is wrong in the same way), and a
+// hostile 64 KiB body or 4 MiB import could otherwise name tens of
+// thousands, an answer of megabytes past Lambda's 6 MB limit.
+const MaxProblems = 100
+
+// Add records a problem with a field; the first problem found is kept,
+// and the first MaxProblems fields found.
 func (p Problems) Add(field, problem string) {
-	if _, ok := p[field]; !ok {
+	if _, ok := p[field]; !ok && len(p) < MaxProblems {
 		p[field] = problem
 	}
 }
@@ -115,7 +123,11 @@ func (p Problems) Err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	return &Error{Code: CodeValidation, Message: "the request has invalid fields", Fields: map[string]string(p)}
+	msg := "the request has invalid fields"
+	if len(p) == MaxProblems {
+		msg = "the request has at least " + strconv.Itoa(MaxProblems) + " invalid fields; these are the first " + strconv.Itoa(MaxProblems)
+	}
+	return &Error{Code: CodeValidation, Message: msg, Fields: map[string]string(p)}
 }
 
 // MergeProblems combines validation errors so one answer names every bad

@@ -110,6 +110,7 @@ func TestAPIValidation(t *testing.T) {
 		progWhole("empty body", ``, "body"),
 		progWhole("not JSON", `{"name": "P",`, "body"),
 		progWhole("trailing garbage", `{`+valid+`} {}`, "body"),
+		progWhole("nested 17 levels deep", `{`+valid+`,"description":`+strings.Repeat("[", 16)+strings.Repeat("]", 16)+`}`, "body"),
 
 		funder("unknown field", `{"name":"F","contacts":["a@example.org"],"phone":"0113"}`, "phone"),
 		funder("missing required", `{}`, "name", "contacts"),
