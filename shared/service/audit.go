@@ -40,6 +40,7 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 	var err error
 	id := ref.ID
 	hideContacts := false
+	hideReplaced := false // a correction's event holds the submission it replaced
 	switch ref.Entity {
 	case domain.EntityProgramme:
 		_, err = sc.Programme()
@@ -61,7 +62,14 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 	case domain.EntityCohort:
 		_, err = sc.Cohort(ref.ID)
 	case domain.EntityOutcome:
-		_, err = sc.Outcome(ref.ID)
+		var o domain.Outcome
+		if o, err = sc.Outcome(ref.ID); err == nil && o.Replaces != "" && sc.funderOnly(sc.projectID) {
+			// A funder reads the submission replaced only if it was approved.
+			_, err = sc.Outcome(o.Replaces)
+			if hideReplaced = domain.ErrorCode(err) == domain.CodeNotFound; hideReplaced {
+				err = nil
+			}
+		}
 	case domain.EntityTarget:
 		_, err = sc.Target(ref.ID)
 	case domain.EntityPayment:
@@ -80,9 +88,21 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 	if err != nil {
 		return nil, "", storeErr(err, "", nil)
 	}
-	if hideContacts {
-		for _, ev := range events {
+	for _, ev := range events {
+		if hideContacts {
 			delete(ev.Changes, "contacts")
+		}
+		if hideReplaced && ev.Action == domain.ActionCorrect {
+			// Funders never see figures not approved, nor the review that
+			// sent them back: the correction's event keeps only what it
+			// made, as a create's would.
+			for k, c := range ev.Changes {
+				if c.After == nil {
+					delete(ev.Changes, k)
+				} else {
+					ev.Changes[k] = domain.FieldChange{After: c.After}
+				}
+			}
 		}
 	}
 	return events, next, nil

@@ -355,6 +355,26 @@ func TestReviewCountsOnlyApprovedFigures(t *testing.T) {
 	check("the correction awaiting review", 10, 4, 1)
 	must(w.openA(lead).ReviewOutcome(b.ID, body(map[string]any{"decision": "approve"})))
 	check("the correction approved", 14, 0, 0)
+	// The funder may read the approved correction and its history, but
+	// not the figures it replaced, never approved, nor why they were sent
+	// back.
+	for _, ev := range mustList(w.openA(funderOwn).History(domain.ProjectRef(domain.EntityOutcome, w.A, b.ID), service.Page{})) {
+		if ev.Action != domain.ActionCorrect {
+			continue
+		}
+		for k, c := range ev.Changes {
+			if c.Before != nil {
+				t.Errorf("the funder reads %s of the submission corrected as %v", k, c.Before)
+			}
+		}
+		if !sameJSON(ev.Changes["counts"].After, map[string]int{"referrals": 4}) || ev.Changes["review"].Before != nil {
+			t.Errorf("the funder's history of the correction: %+v", ev.Changes)
+		}
+	}
+	lh := byAction(mustList(w.openA(lead).History(domain.ProjectRef(domain.EntityOutcome, w.A, b.ID), service.Page{})))
+	if c := lh[domain.ActionCorrect].Changes; !sameJSON(c["counts"].Before, map[string]int{"referrals": 5}) || c["review"].Before == nil {
+		t.Errorf("the lead's history of the correction: %+v", c)
+	}
 	_, err = w.openA(lead).ReviewOutcome(b.ID, body(map[string]any{"decision": "approve"}))
 	wantCode(t, "approving twice", err, domain.CodeConflict)
 	// A correction of the approved one: the approved 4 stay counted until
