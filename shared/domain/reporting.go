@@ -123,10 +123,12 @@ func (in *ScheduleInput) Validate() error {
 		switch {
 		case in.LastPeriodEnd.Before(in.FirstPeriodStart):
 			p.Add("lastPeriodEnd", "must be after firstPeriodStart")
+		case len(periods) > MaxPeriods:
+			// Before the check of the last day: PeriodsOf stops counting
+			// here, so the last period it lists is not the schedule's.
+			p.Add("lastPeriodEnd", "a schedule has at most "+strconv.Itoa(MaxPeriods)+" periods; make a second schedule for later ones")
 		case len(periods) == 0 || periods[len(periods)-1].End != in.LastPeriodEnd:
 			p.Add("lastPeriodEnd", "must be the last day of a period, e.g. "+periodEndExample(in.Frequency, in.FirstPeriodStart))
-		case len(periods) > MaxPeriods:
-			p.Add("lastPeriodEnd", "a schedule has at most "+strconv.Itoa(MaxPeriods)+" periods; make a second schedule for later ones")
 		case *in.DueDays >= 0 && *in.DueDays <= MaxDueDays && in.LastPeriodEnd.AddDays(int(*in.DueDays)).After(LastDay):
 			// Each return keeps its due date: one past the last date
 			// fundtrack takes could not be read back.

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -69,6 +70,16 @@ func TestScheduleInputValidate(t *testing.T) {
 	bad(func(in *ScheduleInput) { in.LastPeriodEnd = d("2027-03-30") }, "lastPeriodEnd")
 	bad(func(in *ScheduleInput) { in.LastPeriodEnd = d("2026-03-31") }, "lastPeriodEnd")
 	bad(func(in *ScheduleInput) { in.Frequency, in.LastPeriodEnd = Monthly, d("2036-04-30") }, "lastPeriodEnd")
+	// More than 120 periods is refused as that, whatever the count: not
+	// as a last day that is not a period's end, which it is.
+	for _, last := range []string{"2036-04-30", "2036-12-31", "2046-03-31"} {
+		in := ok()
+		in.Frequency, in.LastPeriodEnd = Monthly, d(last)
+		var e *Error
+		if err := in.Validate(); !asError(err, &e) || !strings.Contains(e.Fields["lastPeriodEnd"], "at most 120 periods") {
+			t.Errorf("monthly to %s: %v, want at most 120 periods", last, err)
+		}
+	}
 	// The last return due after the last date fundtrack takes (stored, it
 	// could not be read back), but not the due days themselves.
 	bad(func(in *ScheduleInput) {
