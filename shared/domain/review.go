@@ -25,6 +25,26 @@ func (o Outcome) EffectiveStatus() OutcomeStatus {
 // while it is the newest of its corrections: only approved ones are.
 func (o Outcome) Counted() bool { return o.EffectiveStatus() == OutcomeApproved }
 
+// AsApproved is the submission as one who reads approved figures only
+// sees it. A correction of a submission that was never approved (sent
+// back, or corrected before review) names instead the approved submission
+// it took over from, or none: the one it replaced is not theirs to read,
+// and without the link the approved figures it superseded would look
+// current beside it. Submissions recorded before review existed carry no
+// status and only ever replaced counted ones.
+func (o Outcome) AsApproved() Outcome {
+	if o.ReplacesUnapproved() {
+		o.Replaces = o.ReplacesApproved
+	}
+	return o
+}
+
+// ReplacesUnapproved reports whether o corrects a submission that was
+// never approved: a correction of an approved one takes over from it.
+func (o Outcome) ReplacesUnapproved() bool {
+	return o.Status != "" && o.Replaces != o.ReplacesApproved
+}
+
 // NewSubmission settles a new submission's status and, for a correction,
 // which approved submission it takes over from once it counts: with review,
 // a correction leaves the approved figures counted until it is approved

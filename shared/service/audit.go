@@ -63,13 +63,8 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 		_, err = sc.Cohort(ref.ID)
 	case domain.EntityOutcome:
 		var o domain.Outcome
-		if o, err = sc.Outcome(ref.ID); err == nil && o.Replaces != "" && sc.funderOnly(sc.projectID) {
-			// A funder reads the submission replaced only if it was approved.
-			_, err = sc.Outcome(o.Replaces)
-			if hideReplaced = domain.ErrorCode(err) == domain.CodeNotFound; hideReplaced {
-				err = nil
-			}
-		}
+		o, err = sc.storedOutcome(ref.ID)
+		hideReplaced = sc.funderOnly(sc.projectID) && o.ReplacesUnapproved()
 	case domain.EntityTarget:
 		_, err = sc.Target(ref.ID)
 	case domain.EntityPayment:

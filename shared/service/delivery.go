@@ -414,13 +414,26 @@ func (sc *Scope) submissionNotice(o domain.Outcome, kind domain.NotificationKind
 }
 
 // Outcome returns one submission. Funders read approved figures only: a
-// submission not approved is not there for them.
+// submission not approved is not there for them, and a correction names
+// for them the approved submission it took over from (AsApproved).
 func (sc *Scope) Outcome(id string) (domain.Outcome, error) {
+	o, err := sc.storedOutcome(id)
+	if err != nil {
+		return o, err
+	}
+	if sc.funderOnly(sc.projectID) {
+		o = o.AsApproved()
+	}
+	o.Status = o.EffectiveStatus()
+	return o, nil
+}
+
+// storedOutcome is a submission as stored, to whoever may read it.
+func (sc *Scope) storedOutcome(id string) (domain.Outcome, error) {
 	var o domain.Outcome
 	if err := sc.getInProject(domain.EntityOutcome, id, &o, "outcome submission", false); err != nil {
 		return o, err
 	}
-	o.Status = o.EffectiveStatus()
 	if sc.funderOnly(sc.projectID) && !o.Counted() {
 		return domain.Outcome{}, domain.NotFound("outcome submission")
 	}
@@ -435,10 +448,14 @@ func (sc *Scope) ListOutcomes(p Page) ([]domain.Outcome, string, error) {
 	items, next, err := listInProject(sc, func() ([]domain.Outcome, string, error) {
 		return sc.s.store.ListOutcomes(sc.ctx, sc.programmeID, sc.projectID, OutcomeFilter{}, p)
 	})
-	if err == nil && sc.funderOnly(sc.projectID) {
+	funder := err == nil && sc.funderOnly(sc.projectID)
+	if funder {
 		items, next, err = listErr(sc.s.store.ListOutcomes(sc.ctx, sc.programmeID, sc.projectID, OutcomeFilter{ApprovedOnly: true}, p))
 	}
 	for i := range items {
+		if funder {
+			items[i] = items[i].AsApproved()
+		}
 		items[i].Status = items[i].EffectiveStatus()
 	}
 	return listErr(items, next, err)

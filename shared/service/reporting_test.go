@@ -399,6 +399,20 @@ func TestReviewCountsOnlyApprovedFigures(t *testing.T) {
 	if q := mustList(w.open(lead).ListPendingOutcomes(service.Page{})); len(q) != 0 {
 		t.Errorf("the review queue after every decision: %+v", q)
 	}
+	// A funder reads the approved ones only, each naming the approved one
+	// it took over from (d replaced c, which the funder never sees, and
+	// took over from b), so b shows as replaced beside d; the lead reads
+	// the chain as it was made.
+	fr := map[string]string{}
+	for _, o := range mustList(w.openA(funderOwn).ListOutcomes(service.Page{})) {
+		fr[o.ID] = o.Replaces
+	}
+	if _, ok := fr[b.ID]; fr[b.ID] != "" || !ok || fr[d.ID] != b.ID || must(w.openA(funderOwn).Outcome(d.ID)).Replaces != b.ID {
+		t.Errorf("the funder reads the corrections as replacing %v; want b none, d b (%s)", fr, b.ID)
+	}
+	if got := must(w.openA(lead).Outcome(d.ID)).Replaces; got != c.ID {
+		t.Errorf("the lead reads d as replacing %s, want c (%s)", got, c.ID)
+	}
 	// And the audit trail says who decided what.
 	ev := byAction(mustList(w.openA(lead).History(domain.ProjectRef(domain.EntityOutcome, w.A, d.ID), service.Page{})))
 	if rv := ev[domain.ActionReview]; len(ev) != 2 || rv.ActorEmail != emails[lead] || rv.Changes["status"].After != "approved" {
