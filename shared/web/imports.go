@@ -88,6 +88,7 @@ func (a *app) uploadForm(w http.ResponseWriter, r *http.Request) (url.Values, *u
 // importProblem is one bad cell, shown beside its row.
 type importProblem struct {
 	Column, Message, Anchor string
+	key                     string // its column as the field names it: "periodStart", "E"; "" for the file
 }
 
 // importRow is a refused row: its cells as the file has them (a cell the
@@ -158,68 +159,127 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 var rowField = regexp.MustCompile(`^rows\[(\d+)\]\.(.+)$`)
 
 // refusedRows groups a refusal's problems by row, in row order, each with
-// the row's cells; problems with the file as a whole come first.
+// the row's cells; problems with the file as a whole come first. The
+// header is returned as shown, a heading flagged as personal data hidden
+// as a cell would be (the header row names every shown row's cells).
 func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importRow) {
 	byRow := map[int]*importRow{}
 	for field, msg := range fields {
-		number, column := 0, "File"
+		number, key := 0, ""
 		if m := rowField.FindStringSubmatch(field); m != nil {
 			number, _ = strconv.Atoi(m[1])
-			column = columnName(m[2])
+			key = m[2]
 		}
 		row := byRow[number]
 		if row == nil {
 			row = &importRow{Number: number, Anchor: "row-" + strconv.Itoa(number)}
 			byRow[number] = row
 		}
+		column := "File"
+		if key != "" {
+			column = columnName(key)
+		}
 		row.Problems = append(row.Problems, importProblem{Column: column, Message: capitalise(msg),
-			Anchor: row.Anchor})
+			Anchor: row.Anchor, key: key})
 	}
 	var header []string
-	cells := map[int][]string{}
+	cells := map[int][]domain.SheetCell{}
+	headerNumber := 0
 	for i, sr := range sh.Rows {
-		var texts []string
-		for j, c := range sr.Cells {
-			text := c.Text
-			// A workbook's date is a number of days: shown as the date it is.
-			if c.Numeric && i > 0 && j < len(header) {
-				if k := columnKey(header[j]); k == domain.ColPeriodStart || k == domain.ColPeriodEnd {
-					if d, ok := domain.SerialDate(c.Text, sh.Date1904); ok {
-						text = d.Time().Format("02/01/2006")
-					}
-				}
-			}
-			texts = append(texts, text)
-		}
 		if i == 0 {
-			header = texts
+			headerNumber = sr.Number
+			for _, c := range sr.Cells {
+				header = append(header, c.Text)
+			}
 		}
-		cells[sr.Number] = texts
+		cells[sr.Number] = sr.Cells
 	}
 	var rows []importRow
 	for _, row := range byRow {
 		slices.SortFunc(row.Problems, func(a, b importProblem) int { return cmp.Compare(a.Column, b.Column) })
 		if row.Number > 0 {
-			row.Cells = shownCells(cells[row.Number], header, row.Problems)
+			row.Cells = shownCells(cells[row.Number], header, row.Problems, row.Number == headerNumber, sh.Date1904)
 		}
 		rows = append(rows, *row)
 	}
 	slices.SortFunc(rows, func(a, b importRow) int { return cmp.Compare(a.Number, b.Number) })
-	return header, rows
+	var headerProblems []importProblem
+	if hr := byRow[headerNumber]; hr != nil && headerNumber > 0 {
+		headerProblems = hr.Problems
+	}
+	var shownHeader []string
+	if len(sh.Rows) > 0 {
+		shownHeader = shownCells(sh.Rows[0].Cells, header, headerProblems, true, sh.Date1904)
+	}
+	return shownHeader, rows
 }
 
-// shownCells are a row's cells as shown: a cell named as holding personal
-// data is hidden, so the page never repeats it.
-func shownCells(cells, header []string, problems []importProblem) []string {
-	out := slices.Clone(cells)
+// hiddenCell stands for a cell the page does not repeat.
+const hiddenCell = "(hidden: personal data)"
+
+// shownCells are a row's cells as shown. A cell holding personal data is
+// hidden, so the page never repeats it: one a problem flags as such, by
+// whatever key the problem names its column (a heading's field name, or
+// a column letter for a heading fundtrack does not read or a cell with
+// no heading), and any the guard finds personal data in besides. A
+// workbook's date is a number of days, shown as the date it is, unless
+// the import refused it as a number rather than a date: then it is shown
+// as the number the cell holds (2024 typed into a date cell, not
+// 16/07/1905).
+func shownCells(cells []domain.SheetCell, header []string, problems []importProblem, isHeader, date1904 bool) []string {
+	out := make([]string, len(cells))
+	hidden := make([]bool, len(cells))
+	notDate := make([]bool, len(cells))
 	for _, p := range problems {
-		if !strings.Contains(p.Message, "ppears to contain") {
-			continue
-		}
-		for i, h := range header {
-			if i < len(out) && columnName(columnKey(h)) == p.Column {
-				out[i] = "(hidden: personal data)"
+		msg := strings.ToLower(p.Message)
+		for _, i := range problemColumns(p.key, header) {
+			if i >= len(cells) {
+				continue
 			}
+			if strings.Contains(msg, "appears to contain") {
+				hidden[i] = true
+			}
+			if strings.Contains(msg, "not a date") {
+				notDate[i] = true
+			}
+		}
+	}
+	for i, c := range cells {
+		text := c.Text
+		if !isHeader && c.Numeric && !notDate[i] && i < len(header) {
+			if k := columnKey(header[i]); k == domain.ColPeriodStart || k == domain.ColPeriodEnd {
+				if d, ok := domain.SerialDate(c.Text, date1904); ok {
+					text = d.Time().Format("02/01/2006")
+				}
+			}
+		}
+		if hidden[i] || domain.CheckPersonalData("cell", c.Text) != nil {
+			text = hiddenCell
+		}
+		out[i] = text
+	}
+	return out
+}
+
+// columnLetter matches a column's spreadsheet name (A … ZZZ), the key of a
+// problem with a column that has no heading fundtrack reads; a heading's
+// field name is never upper case.
+var columnLetter = regexp.MustCompile(`^[A-Z]{1,3}$`)
+
+// problemColumns are the indexes of the columns a problem's key names: a
+// column letter, or the field name its heading reads as ("" names none).
+func problemColumns(key string, header []string) []int {
+	if columnLetter.MatchString(key) {
+		i := 0
+		for _, r := range key {
+			i = i*26 + int(r-'A'+1)
+		}
+		return []int{i - 1}
+	}
+	var out []int
+	for i, h := range header {
+		if key != "" && columnKey(h) == key {
+			out = append(out, i)
 		}
 	}
 	return out

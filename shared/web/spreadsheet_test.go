@@ -219,3 +219,72 @@ func TestImportPagesRefuse(t *testing.T) {
 		t.Errorf("outsider: %d", p.Status)
 	}
 }
+
+// TestImportHidesPersonalData: the refused rows are shown as the file
+// holds them, except personal data: a heading holding a name and phone
+// number (its problem named by its column letter), a cell with no
+// heading, a date cell holding an NHS number are all hidden, never
+// printed back.
+func TestImportHidesPersonalData(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+	b := h.as(t, uPL)
+	b.get(base + "/imports")
+
+	csv := "Project,Period start,Period end,People into work,John Smith 07700900123\nBradford employment service,2011-10-01,2011-12-31,3,3\n"
+	p := b.upload(base+"/imports", "hdr.csv", []byte(csv), b.csrf)
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Row 1, Column E: Appears to contain a phone number") ||
+		!strings.Contains(p.Body, `id="row-1"`) || !strings.Contains(p.Body, "(hidden: personal data)") {
+		t.Errorf("personal data in the header: %d\n%s", p.Status, p.Body)
+	}
+	for _, echo := range []string{"07700900123", "John Smith"} {
+		if strings.Contains(p.Body, echo) {
+			t.Errorf("personal data in the header is printed back (%q):\n%s", echo, p.Body)
+		}
+	}
+
+	csv = "Project,Period start,Period end,Referrals,\nBradford employment service,2011-10-01,2011-12-31,3,Jane Doe 07700 900123\n" +
+		"Bradford employment service,943 476 5919,2012-03-31,3,\n"
+	p = b.upload(base+"/imports", "cells.csv", []byte(csv), b.csrf)
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, `id="row-2"`) || !strings.Contains(p.Body, `id="row-3"`) {
+		t.Fatalf("personal data in cells: %d\n%s", p.Status, p.Body)
+	}
+	for _, echo := range []string{"07700 900123", "Jane Doe", "943 476 5919"} {
+		if strings.Contains(p.Body, echo) {
+			t.Errorf("personal data in a cell is printed back (%q):\n%s", echo, p.Body)
+		}
+	}
+}
+
+// TestImportNumberInDateCell: a number typed into a date cell of a
+// workbook shows as that number beside its problem, not as the date it
+// would be as a serial (2024 is not 16/07/1905); a real date cell still
+// shows as its date.
+func TestImportNumberInDateCell(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+	b := h.as(t, uPL)
+	b.get(base + "/imports")
+	x := excelize.NewFile()
+	defer x.Close()
+	for cell, v := range map[string]any{"A1": "Project", "B1": "Period start", "C1": "Period end", "D1": "People into work",
+		"A2": "Bradford employment service", "B2": 2024, "C2": time.Date(2011, 12, 31, 0, 0, 0, 0, time.UTC), "D2": 3} {
+		if err := x.SetCellValue("Sheet1", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := x.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	p := b.upload(base+"/imports", "year.xlsx", buf.Bytes(), b.csrf)
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Row 2, Period start: Is a number, not a date") ||
+		!strings.Contains(p.Body, "Period start: 2024 ") || !strings.Contains(p.Body, "Period end: 31/12/2011") ||
+		strings.Contains(p.Body, "1905") {
+		t.Errorf("a number in a date cell: %d\n%s", p.Status, p.Body)
+	}
+}
