@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -75,11 +76,14 @@ func (a *app) uploadForm(w http.ResponseWriter, r *http.Request) (url.Values, *u
 	}
 	// Browsers name a workbook's type, but not always a CSV file's (some
 	// send application/vnd.ms-excel for .csv): the name's extension decides.
+	// Anything else that is not CSV is read as a workbook, whose reader
+	// says what the file is instead (an old .xls, a password-protected
+	// workbook, not a workbook at all) and what to save it as.
 	mt := domain.MediaOf(fhs[0].Header.Get("Content-Type"))
-	switch strings.ToLower(filepath.Ext(fhs[0].Filename)) {
-	case ".csv":
+	switch ext := strings.ToLower(filepath.Ext(fhs[0].Filename)); {
+	case ext == ".csv":
 		mt = domain.MediaCSV
-	case ".xlsx":
+	case ext == ".xlsx", mt != domain.MediaCSV:
 		mt = domain.MediaXLSX
 	}
 	return form, &upload{Name: filepath.Base(fhs[0].Filename), MediaType: mt, Data: data}, nil
@@ -118,42 +122,72 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	if !n.Access.CanManage() && len(n.Access.Projects) == 0 {
-		return refuse("import figures")
+	if err := mayImport(n); err != nil {
+		return err
 	}
 	d := &importUpload{Base: base(n)}
-	title := "Import figures from a spreadsheet"
 	if r.Method != http.MethodPost {
-		a.render(w, r, http.StatusOK, "imports", &view{Title: title, Nav: n, Data: d})
+		a.render(w, r, http.StatusOK, "imports", &view{Title: importTitle, Nav: n, Data: d})
 		return nil
 	}
 	if q.File == nil {
-		d.Refused = "Choose a CSV file or an Excel workbook (.xlsx) to upload."
-		d.Rows = []importRow{{Anchor: "file", Problems: []importProblem{{Column: "File", Message: "Choose a file", Anchor: "file"}}}}
-		a.render(w, r, http.StatusBadRequest, "imports", &view{Title: title, Nav: n, Data: d})
+		d.refuseFile("Choose a CSV file or an Excel workbook (.xlsx) to upload.", "Choose a file")
+		a.render(w, r, http.StatusBadRequest, "imports", &view{Title: importTitle, Nav: n, Data: d})
 		return nil
 	}
 	d.FileName = q.File.Name
 	f := service.ImportFile{MediaType: q.File.MediaType, Data: q.File.Data}
 	res, staged, err := sc.PreviewImport(f, q.File.Name)
 	var de *domain.Error
-	if err != nil && errors.As(err, &de) && len(de.Fields) > 0 && (de.Code == domain.CodeValidation || de.Code == domain.CodeForbidden) {
+	switch {
+	case err != nil && errors.As(err, &de) && len(de.Fields) > 0 && (de.Code == domain.CodeValidation || de.Code == domain.CodeForbidden):
 		sh, _ := a.Service.ReadSheet(f) // read once already: the cells to show beside the problems
 		d.Header, d.Rows = refusedRows(sh, de.Fields)
 		d.Refused, d.Forbid = capitalise(de.Message)+".", de.Code == domain.CodeForbidden
-		status := http.StatusBadRequest
-		if d.Forbid {
-			status = http.StatusForbidden
-		}
-		a.render(w, r, status, "imports", &view{Title: title, Nav: n, Data: d})
+	case err != nil && de != nil && (de.Code == domain.CodeUnsupportedMedia || de.Code == domain.CodeTooLarge):
+		// Not a file that can be read (an old .xls, a damaged workbook, one
+		// too large once unzipped): the reader says why and what to save
+		// it as, which sending the same file again would never fix.
+		d.refuseFile("The file cannot be read: nothing was imported.", sentence(de.Message))
+	case err != nil:
+		return err
+	default:
+		a.render(w, r, http.StatusOK, "import_preview", &view{Title: "Check your import", Nav: n,
+			Data: map[string]any{"Base": base(n), "Result": res, "Staged": staged, "FileName": q.File.Name}})
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	a.render(w, r, http.StatusOK, "import_preview", &view{Title: "Check your import", Nav: n,
-		Data: map[string]any{"Base": base(n), "Result": res, "Staged": staged, "FileName": q.File.Name}})
+	a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
 	return nil
+}
+
+const importTitle = "Import figures from a spreadsheet"
+
+// mayImport refuses the import pages to whoever may not import: funders
+// read only; leads import, and project leads for their own projects.
+func mayImport(n *nav) error {
+	if !n.Access.CanManage() && len(n.Access.Projects) == 0 {
+		return refuse("import figures")
+	}
+	return nil
+}
+
+// refuseFile is the upload page refusing the file as a whole: refused
+// heads the error summary, problem is named beside the file.
+func (d *importUpload) refuseFile(refused, problem string) {
+	d.Refused = refused
+	d.Rows = []importRow{{Anchor: "row-0", Problems: []importProblem{{Column: "File", Message: problem, Anchor: "file"}}}}
+}
+
+// Unread reports whether the refusal is of the file as a whole, with no
+// row's cells to fix: the page then has no table of rows, its error
+// summary linking to the file box instead.
+func (d *importUpload) Unread() bool {
+	for _, r := range d.Rows {
+		if r.Number > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 var rowField = regexp.MustCompile(`^rows\[(\d+)\]\.(.+)$`)
@@ -179,8 +213,12 @@ func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importR
 		if key != "" {
 			column = columnName(key)
 		}
+		anchor := row.Anchor
+		if number == 0 {
+			anchor = "file" // the file box, to choose another file
+		}
 		row.Problems = append(row.Problems, importProblem{Column: column, Message: capitalise(msg),
-			Anchor: row.Anchor, key: key})
+			Anchor: anchor, key: key})
 	}
 	var header []string
 	cells := map[int][]domain.SheetCell{}
@@ -333,7 +371,20 @@ func columnName(field string) string {
 // importConfirm imports the file a preview kept and shows the result.
 func (a *app) importConfirm(w http.ResponseWriter, r *http.Request, q *req) error {
 	sc := a.scope(r, q)
+	n, err := a.open(r, q, "returns")
+	if err != nil {
+		return err
+	}
 	st, err := sc.StagedImport(q.Form.Get("staged"))
+	if domain.ErrorCode(err) == domain.CodeNotFound {
+		// Expired (a preview is kept for an hour), or never this person's:
+		// the way on is to upload the file again, on this page.
+		d := &importUpload{Base: base(n)}
+		d.refuseFile("The file you checked is no longer kept: nothing was imported.",
+			"A preview is kept for an hour: upload the file again, check it and import it")
+		a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -220,6 +220,82 @@ func TestImportPagesRefuse(t *testing.T) {
 	}
 }
 
+// TestImportUnreadableFile: a file that is no spreadsheet fundtrack reads
+// (an old .xls, a damaged workbook, anything else) comes back to the
+// upload page with the reader's reason and what to save it as, as a CSV
+// file that is not UTF-8 does, not a page saying to send it again.
+func TestImportUnreadableFile(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+	b := h.as(t, uPL)
+	b.get(base + "/imports")
+	ole := []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old workbook")
+	cases := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"figures.xls", ole, "The file is an old Excel workbook (.xls) or a password-protected one: save it as an Excel Workbook (.xlsx) without a password, or as CSV UTF-8."},
+		{"bad.xlsx", []byte("PK\x03\x04garbage"), "The file is not an Excel workbook (.xlsx): save it as an Excel Workbook (.xlsx) or as CSV UTF-8."},
+		{"figures.xlsx", []byte("not a workbook"), "The file is not an Excel workbook (.xlsx): save it as an Excel Workbook (.xlsx) or as CSV UTF-8."},
+		{"figures.ods", []byte("not a workbook either"), "The file is not an Excel workbook (.xlsx): save it as an Excel Workbook (.xlsx) or as CSV UTF-8."},
+		{"latin1.csv", []byte("Project,Period start,Period end,Referrals\r\nCaf\xe9,01/07/2011,30/09/2011,4\r\n"), "Is not UTF-8 text: in Excel, save it as &#34;CSV UTF-8 (comma delimited)&#34;"},
+	}
+	for _, c := range cases {
+		p := b.upload(base+"/imports", c.name, c.data, b.csrf)
+		if p.Status != http.StatusUnsupportedMediaType && p.Status != http.StatusBadRequest {
+			t.Errorf("%s: %d", c.name, p.Status)
+		}
+		if !strings.Contains(p.Body, `enctype="multipart/form-data"`) || !strings.Contains(p.Body, `data-testid="error-summary"`) ||
+			!strings.Contains(p.Body, "File: "+c.want) || !strings.Contains(p.Body, "Nothing from <strong>"+c.name+"</strong> was imported.") {
+			t.Errorf("%s: not the upload page with %q:\n%s", c.name, c.want, p.Body)
+		}
+		if strings.Contains(p.Body, "send it again from the form") || strings.Contains(p.Body, "Fix the cells below") ||
+			!strings.Contains(p.Body, `<a href="#file">File: `) || strings.Contains(p.Body, `data-testid="bad-rows"`) {
+			t.Errorf("%s: the page gives advice that cannot help:\n%s", c.name, p.Body)
+		}
+	}
+	if p := b.upload(base+"/imports", "figures.xls", ole, b.csrf); p.Status != http.StatusUnsupportedMediaType {
+		t.Errorf("an old workbook: %d, want 415", p.Status)
+	}
+	if n := submissions(t, h, f.PID, f.ProjectA); n != 2 {
+		t.Errorf("%d submissions, want the fixture's 2", n)
+	}
+}
+
+// TestImportConfirmExpired: confirming a preview no longer kept (an hour
+// gone, or an id never kept) is the upload page saying so and to upload
+// the file again, not "page not found … check the web address".
+func TestImportConfirmExpired(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+	b := h.as(t, uPL)
+	b.get(base + "/imports")
+	p := b.post(base+"/imports/confirm", url.Values{"staged": {domain.NewID()}})
+	if p.Status != http.StatusNotFound || !strings.Contains(p.Body, `enctype="multipart/form-data"`) ||
+		!strings.Contains(p.Body, "The file you checked is no longer kept: nothing was imported.") ||
+		!strings.Contains(p.Body, "A preview is kept for an hour: upload the file again, check it and import it") ||
+		strings.Contains(p.Body, "typed the web address") {
+		t.Errorf("an expired preview: %d\n%s", p.Status, p.Body)
+	}
+	// Funders still may not; outsiders still see nothing.
+	fu := h.as(t, uFunder)
+	fu.get(base)
+	if p = fu.post(base+"/imports/confirm", url.Values{"staged": {domain.NewID()}}); p.Status != http.StatusForbidden {
+		t.Errorf("a funder confirming: %d", p.Status)
+	}
+	out := h.as(t, uOutsider)
+	out.get("/app/")
+	if p = out.post(base+"/imports/confirm", url.Values{"staged": {domain.NewID()}}); p.Status != http.StatusNotFound ||
+		strings.Contains(p.Body, "Bradford IPS") {
+		t.Errorf("an outsider confirming: %d", p.Status)
+	}
+}
+
 // TestImportHidesPersonalData: the refused rows are shown as the file
 // holds them, except personal data: a heading holding a name and phone
 // number (its problem named by its column letter), a cell with no
