@@ -392,27 +392,59 @@ func (a *app) importConfirm(w http.ResponseWriter, r *http.Request, q *req) erro
 	if err != nil {
 		return err
 	}
-	v := url.Values{}
-	for k, n := range map[string]int{"rows": res.Rows, "created": res.Created, "corrected": res.Corrected, "unchanged": res.Unchanged} {
-		v.Set(k, strconv.Itoa(n))
+	done, err := a.Sessions.Seal(importDoneName, importDone{Programme: n.Programme.ID, Subject: q.Caller.Identity.Subject,
+		File: shortName(st.Name), Rows: res.Rows, Created: res.Created, Corrected: res.Corrected, Unchanged: res.Unchanged})
+	if err != nil {
+		return err
 	}
-	v.Set("file", st.Name)
-	return seeOther(w, r, "/app/programmes/"+r.PathValue("pid")+"/imports/result?"+v.Encode())
+	return seeOther(w, r, base(n)+"/imports/result?"+url.Values{"done": {done}}.Encode())
+}
+
+// importDone is what a confirmed import did, sealed into the result page's
+// link by the session codec: only this service can write one, for the
+// person who imported and the programme imported into, so a crafted link
+// cannot show anyone counts of an import that never happened.
+type importDone struct {
+	Programme string `json:"p"`
+	Subject   string `json:"s"`
+	File      string `json:"f"`
+	Rows      int    `json:"r"`
+	Created   int    `json:"c"`
+	Corrected int    `json:"x"`
+	Unchanged int    `json:"u"`
+}
+
+// importDoneName authenticates a sealed importDone as one (a session
+// cookie's text cannot pass for it).
+const importDoneName = "fundtrack_import_done"
+
+// shortName bounds a file's name kept in a link.
+func shortName(s string) string {
+	if r := []rune(s); len(r) > 120 {
+		return string(r[:117]) + "…"
+	}
+	return s
 }
 
 // importResult shows what an import did (from the confirmation's
-// redirect, so reloading it imports nothing).
+// redirect, so reloading it imports nothing), to the person who imported
+// only; any other link to it is not found.
 func (a *app) importResult(w http.ResponseWriter, r *http.Request, q *req) error {
 	n, err := a.open(r, q, "returns")
 	if err != nil {
 		return err
 	}
-	res := domain.ImportResult{}
-	for k, into := range map[string]*int{"rows": &res.Rows, "created": &res.Created, "corrected": &res.Corrected, "unchanged": &res.Unchanged} {
-		*into, _ = strconv.Atoi(r.URL.Query().Get(k))
+	if err := mayImport(n); err != nil {
+		return err
 	}
+	var done importDone
+	if a.Sessions.Open(importDoneName, r.URL.Query().Get("done"), &done) != nil ||
+		done.Programme != n.Programme.ID || done.Subject != q.Caller.Identity.Subject {
+		return domain.NotFound("import result")
+	}
+	res := domain.ImportResult{Rows: done.Rows, Created: done.Created, Corrected: done.Corrected, Unchanged: done.Unchanged}
 	a.render(w, r, http.StatusOK, "import_result", &view{Title: "Import complete", Nav: n,
-		Data: map[string]any{"Base": base(n), "Result": res, "FileName": r.URL.Query().Get("file")}})
+		Data: map[string]any{"Base": base(n), "Result": res, "FileName": done.File}})
 	return nil
 }
 

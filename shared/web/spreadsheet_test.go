@@ -168,8 +168,12 @@ func TestImportPagesAsAProjectLead(t *testing.T) {
 	}
 	// Confirming the same staged file again changes nothing either.
 	p = b.post(base+"/imports/confirm", url.Values{"staged": {m[1]}})
-	if loc := p.Header.Get("Location"); p.Status != http.StatusSeeOther || !strings.Contains(loc, "unchanged=4") {
-		t.Errorf("confirm again: %d %s", p.Status, loc)
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("confirm again: %d\n%s", p.Status, p.Body)
+	}
+	if p = b.get(p.Header.Get("Location")); p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="count-unchanged">4<`) ||
+		!strings.Contains(p.Body, `data-testid="count-created">0<`) {
+		t.Errorf("confirm again: %d\n%s", p.Status, p.Body)
 	}
 }
 
@@ -293,6 +297,49 @@ func TestImportConfirmExpired(t *testing.T) {
 	if p = out.post(base+"/imports/confirm", url.Values{"staged": {domain.NewID()}}); p.Status != http.StatusNotFound ||
 		strings.Contains(p.Body, "Bradford IPS") {
 		t.Errorf("an outsider confirming: %d", p.Status)
+	}
+}
+
+// TestImportResultOnlyFromAnImport: the result page shows the counts of
+// an import the person made, from the confirmation's link only; a link
+// typed with counts, tampered with, or opened by someone else shows none,
+// and a funder, who may not import, is refused.
+func TestImportResultOnlyFromAnImport(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+	lead := h.as(t, uLead)
+	lead.get(base + "/imports")
+	p := lead.upload(base+"/imports", "figures.xlsx", yearWorkbook(t, "Bradford employment service", ""), lead.csrf)
+	m := stagedInput.FindStringSubmatch(p.Body)
+	if m == nil {
+		t.Fatalf("preview: %d\n%s", p.Status, p.Body)
+	}
+	p = lead.post(base+"/imports/confirm", url.Values{"staged": {m[1]}})
+	result := p.Header.Get("Location")
+	if p.Status != http.StatusSeeOther || !strings.HasPrefix(result, base+"/imports/result?") {
+		t.Fatalf("confirm: %d %s", p.Status, result)
+	}
+	if p = lead.get(result); p.Status != http.StatusOK || !strings.Contains(p.Body, "figures.xlsx: 4 rows imported") {
+		t.Fatalf("the importer's result: %d\n%s", p.Status, p.Body)
+	}
+
+	crafted := base + "/imports/result?rows=500&created=500&file=Q4%20figures.xlsx"
+	tampered := strings.Replace(result, "done=", "done=A", 1)
+	for who, links := range map[string][]string{uLead: {crafted, tampered}, uPL: {result, crafted}} {
+		b := h.as(t, who)
+		for _, link := range links {
+			if p := b.get(link); p.Status != http.StatusNotFound || strings.Contains(p.Body, "rows imported") {
+				t.Errorf("%s opening %s: %d\n%s", who, link, p.Status, p.Body)
+			}
+		}
+	}
+	fu := h.as(t, uFunder)
+	for _, link := range []string{result, crafted} {
+		if p := fu.get(link); p.Status != http.StatusForbidden || strings.Contains(p.Body, "rows imported") {
+			t.Errorf("a funder opening %s: %d\n%s", link, p.Status, p.Body)
+		}
 	}
 }
 
