@@ -20,6 +20,16 @@ type Presentation struct {
 	// Advice says what to do next, for a person; the API sends the
 	// error's own message instead, which is more specific.
 	Advice string
+	// Told says the service words its refusals of this code for the
+	// person who asked: what happened and what to do ("this payment has
+	// been paid, so it cannot be cancelled"). A page then shows that
+	// message, followed by Then, rather than Advice, which would be a
+	// guess at what happened; Advice stays for a refusal with no message.
+	// Codes whose messages are written for API clients (an If-Match, an
+	// Idempotency-Key, a media type) are not Told.
+	Told bool
+	// Then follows the error's own message on a page, when Told.
+	Then string
 }
 
 // table is every error code the service can return. The test walks every
@@ -30,13 +40,19 @@ var table = map[domain.Code]Presentation{
 	domain.CodeUnauthenticated: {Status: http.StatusUnauthorized, Title: "You need to sign in",
 		Advice: "Sign in and try again."},
 	domain.CodeForbidden: {Status: http.StatusForbidden, Title: "You cannot do this",
-		Advice: "Your role in this programme does not allow it. Ask the programme's lead if you think you should be able to."},
+		Advice: "Your role in this programme does not allow it. Ask the programme's lead if you think you should be able to.",
+		Told:   true, Then: "Ask the programme's lead if you think you should be able to."},
 	domain.CodeNotFound: {Status: http.StatusNotFound, Title: "Page not found",
 		Advice: "The page does not exist, or you do not have access to it. If you typed the web address, check it is correct."},
 	domain.CodeMethodNotAllowed: {Status: http.StatusMethodNotAllowed, Title: "This cannot be done here",
 		Advice: "Go back and use the links and buttons on the page."},
-	domain.CodeConflict: {Status: http.StatusConflict, Title: "This has already been changed",
-		Advice: "Someone has already made this change. Look at the record as it is now before trying again. Nothing was saved."},
+	// A conflict is any refusal because of the state things are in: an
+	// import still running, a payment already paid, a submission already
+	// reviewed or corrected, a record changed at the same moment. Only the
+	// service's message says which.
+	domain.CodeConflict: {Status: http.StatusConflict, Title: "This could not be done",
+		Advice: "It does not fit the record as it is now. Look at the record before trying again. Nothing was saved.",
+		Told:   true, Then: "Nothing was saved."},
 	domain.CodeRequestInProgress: {Status: http.StatusConflict, Title: "This is still being saved",
 		Advice: "The same request is still being saved. Wait a moment, then look at the record before sending it again."},
 	domain.CodePreconditionFailed: {Status: http.StatusPreconditionFailed, Title: "Someone else changed this",
@@ -44,7 +60,8 @@ var table = map[domain.Code]Presentation{
 	domain.CodePreconditionRequired: {Status: http.StatusPreconditionRequired, Title: "This change needs the version you read",
 		Advice: "Open the record again and make your change from there."},
 	domain.CodeTooLarge: {Status: http.StatusRequestEntityTooLarge, Title: "What you sent is too large",
-		Advice: "Send less at once. Nothing was saved."},
+		Advice: "Send less at once. Nothing was saved.",
+		Told:   true, Then: "Nothing was saved."},
 	domain.CodeUnsupportedMedia: {Status: http.StatusUnsupportedMediaType, Title: "What you sent could not be read",
 		Advice: "Go back and send it again from the form. Nothing was saved."},
 	domain.CodePersonalData: {Status: http.StatusUnprocessableEntity, Title: "Remove personal details",

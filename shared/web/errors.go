@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/present"
@@ -58,7 +59,9 @@ func (a *app) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 	a.render(w, r, v.Status, "error", v)
 }
 
-// errorView is the error page for err.
+// errorView is the error page for err: shared/present's wording for its
+// code, with the service's own message where present says it is written
+// for people.
 func errorView(r *http.Request, err error) *view {
 	for _, o := range webOnly {
 		if errors.Is(err, o.err) {
@@ -74,13 +77,26 @@ func errorView(r *http.Request, err error) *view {
 		v.Message = capitalise(de.Message) + ". If the problem continues, quote this reference: " + requestID(r) + "."
 	case p.Status >= 500:
 		v.Message = p.Advice + " If the problem continues, quote this reference: " + requestID(r) + "."
-	case p.Code == domain.CodeForbidden && de != nil && de.Message != "":
-		// The service says what the role does not allow.
-		v.Message = capitalise(de.Message) + ". Ask the programme's lead if you think you should be able to."
 	case p.Code == domain.CodeConflict && de != nil && de.Related != nil:
+		v.Title = "This has already been changed"
 		v.Related, v.Message = related(r, *de.Related)
+	case p.Told && de != nil && de.Message != "":
+		// The service's own words say what happened and what to do: what
+		// the role does not allow, an import still running, a payment
+		// already paid. The code's advice would only guess.
+		v.Message = sentence(de.Message) + " " + p.Then
 	}
 	return v
+}
+
+// sentence is a service's message as a sentence of a page: capitalised,
+// with a full stop.
+func sentence(msg string) string {
+	msg = capitalise(strings.TrimSpace(msg))
+	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") && !strings.HasSuffix(msg, "!") {
+		msg += "."
+	}
+	return msg
 }
 
 // related is the link to the record a conflict points to, and what to do.

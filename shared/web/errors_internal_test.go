@@ -59,10 +59,11 @@ func TestErrorPageEveryCode(t *testing.T) {
 			}
 			msg := between(body, `data-testid="error-message">`, "</p>")
 			switch {
-			case code == domain.CodeForbidden:
-				// The service's own words say what the role does not allow.
-				if !strings.HasPrefix(msg, "What happened. Ask the programme") {
-					t.Errorf("forbidden says %q", msg)
+			case p.Told:
+				// The service's own words say what happened, then what
+				// present adds (ask the lead; nothing was saved).
+				if p.Then == "" || msg != template.HTMLEscapeString("What happened. "+p.Then) {
+					t.Errorf("%s says %q, want the service's message then %q", code, msg, p.Then)
 				}
 			case w.Code >= 500:
 				if !strings.HasPrefix(msg, template.HTMLEscapeString(p.Advice)) || !strings.Contains(msg, "req-1") ||
@@ -116,6 +117,50 @@ func TestErrorPageWebOnly(t *testing.T) {
 	if w.Code != http.StatusConflict || !strings.Contains(body, "This submission has already been corrected") ||
 		!strings.Contains(body, `href="/app/programmes/P1/projects/PR1/outcomes/O2">see the correction</a>`) {
 		t.Errorf("already corrected: %d\n%s", w.Code, between(body, "<main", "</main>"))
+	}
+}
+
+// TestErrorPageSaysWhatHappened: a refusal whose message the service
+// words for people shows that message, not a guess from its code. Each
+// conflict here is one the web reaches (an import still running, a paid
+// payment, a decided submission, a record changed at the same moment):
+// none is "someone has already made this change".
+func TestErrorPageSaysWhatHappened(t *testing.T) {
+	a, _ := errorApp()
+	cases := []struct {
+		err  error
+		want string
+	}{
+		{domain.Errorf(domain.CodeConflict, "another import into this programme is still running: wait for it to finish, then send this file again"),
+			"Another import into this programme is still running: wait for it to finish, then send this file again. Nothing was saved."},
+		{domain.Errorf(domain.CodeConflict, "this payment has been paid, so it cannot be cancelled"),
+			"This payment has been paid, so it cannot be cancelled. Nothing was saved."},
+		{domain.Errorf(domain.CodeConflict, "this submission has already been approved; only a submission awaiting review can be reviewed"),
+			"This submission has already been approved; only a submission awaiting review can be reviewed. Nothing was saved."},
+		{domain.Errorf(domain.CodeTooLarge, "the file is larger than 4 MiB: split it into parts"),
+			"The file is larger than 4 MiB: split it into parts. Nothing was saved."},
+		{domain.Errorf(domain.CodeForbidden, "your role in this programme does not allow you to import figures."),
+			"Your role in this programme does not allow you to import figures. Ask the programme&#39;s lead if you think you should be able to."},
+	}
+	for _, c := range cases {
+		w := showError(a, c.err)
+		body := w.Body.String()
+		if msg := between(body, `data-testid="error-message">`, "</p>"); msg != c.want {
+			t.Errorf("%v: the page says %q, want %q", c.err, msg, c.want)
+		}
+		if strings.Contains(body, "already made this change") || strings.Contains(body, "already been changed") {
+			t.Errorf("%v: the page guesses someone changed the record:\n%s", c.err, between(body, "<main", "</main>"))
+		}
+	}
+	// A conflict with no message keeps the code's advice.
+	w := showError(a, &domain.Error{Code: domain.CodeConflict})
+	if msg := between(w.Body.String(), `data-testid="error-message">`, "</p>"); msg != template.HTMLEscapeString(present.Of(&domain.Error{Code: domain.CodeConflict}).Advice) {
+		t.Errorf("a conflict without a message says %q", msg)
+	}
+	// A message for API clients (a stale If-Match) is not shown.
+	w = showError(a, domain.Errorf(domain.CodePreconditionFailed, "the record has changed since you read it (If-Match is stale)"))
+	if strings.Contains(w.Body.String(), "If-Match") {
+		t.Error("the page shows an API client's message")
 	}
 }
 

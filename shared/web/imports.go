@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -75,11 +76,14 @@ func (a *app) uploadForm(w http.ResponseWriter, r *http.Request) (url.Values, *u
 	}
 	// Browsers name a workbook's type, but not always a CSV file's (some
 	// send application/vnd.ms-excel for .csv): the name's extension decides.
+	// Anything else that is not CSV is read as a workbook, whose reader
+	// says what the file is instead (an old .xls, a password-protected
+	// workbook, not a workbook at all) and what to save it as.
 	mt := domain.MediaOf(fhs[0].Header.Get("Content-Type"))
-	switch strings.ToLower(filepath.Ext(fhs[0].Filename)) {
-	case ".csv":
+	switch ext := strings.ToLower(filepath.Ext(fhs[0].Filename)); {
+	case ext == ".csv":
 		mt = domain.MediaCSV
-	case ".xlsx":
+	case ext == ".xlsx", mt != domain.MediaCSV:
 		mt = domain.MediaXLSX
 	}
 	return form, &upload{Name: filepath.Base(fhs[0].Filename), MediaType: mt, Data: data}, nil
@@ -88,6 +92,7 @@ func (a *app) uploadForm(w http.ResponseWriter, r *http.Request) (url.Values, *u
 // importProblem is one bad cell, shown beside its row.
 type importProblem struct {
 	Column, Message, Anchor string
+	key                     string // its column as the field names it: "periodStart", "E"; "" for the file
 }
 
 // importRow is a refused row: its cells as the file has them (a cell the
@@ -117,109 +122,202 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	if !n.Access.CanManage() && len(n.Access.Projects) == 0 {
-		return refuse("import figures")
+	if err := mayImport(n); err != nil {
+		return err
 	}
 	d := &importUpload{Base: base(n)}
-	title := "Import figures from a spreadsheet"
 	if r.Method != http.MethodPost {
-		a.render(w, r, http.StatusOK, "imports", &view{Title: title, Nav: n, Data: d})
+		a.render(w, r, http.StatusOK, "imports", &view{Title: importTitle, Nav: n, Data: d})
 		return nil
 	}
 	if q.File == nil {
-		d.Refused = "Choose a CSV file or an Excel workbook (.xlsx) to upload."
-		d.Rows = []importRow{{Anchor: "file", Problems: []importProblem{{Column: "File", Message: "Choose a file", Anchor: "file"}}}}
-		a.render(w, r, http.StatusBadRequest, "imports", &view{Title: title, Nav: n, Data: d})
+		d.refuseFile("Choose a CSV file or an Excel workbook (.xlsx) to upload.", "Choose a file")
+		a.render(w, r, http.StatusBadRequest, "imports", &view{Title: importTitle, Nav: n, Data: d})
 		return nil
 	}
 	d.FileName = q.File.Name
 	f := service.ImportFile{MediaType: q.File.MediaType, Data: q.File.Data}
 	res, staged, err := sc.PreviewImport(f, q.File.Name)
 	var de *domain.Error
-	if err != nil && errors.As(err, &de) && len(de.Fields) > 0 && (de.Code == domain.CodeValidation || de.Code == domain.CodeForbidden) {
+	switch {
+	case err != nil && errors.As(err, &de) && len(de.Fields) > 0 && (de.Code == domain.CodeValidation || de.Code == domain.CodeForbidden):
 		sh, _ := a.Service.ReadSheet(f) // read once already: the cells to show beside the problems
 		d.Header, d.Rows = refusedRows(sh, de.Fields)
 		d.Refused, d.Forbid = capitalise(de.Message)+".", de.Code == domain.CodeForbidden
-		status := http.StatusBadRequest
-		if d.Forbid {
-			status = http.StatusForbidden
-		}
-		a.render(w, r, status, "imports", &view{Title: title, Nav: n, Data: d})
+	case err != nil && de != nil && (de.Code == domain.CodeUnsupportedMedia || de.Code == domain.CodeTooLarge):
+		// Not a file that can be read (an old .xls, a damaged workbook, one
+		// too large once unzipped): the reader says why and what to save
+		// it as, which sending the same file again would never fix.
+		d.refuseFile("The file cannot be read: nothing was imported.", sentence(de.Message))
+	case err != nil:
+		return err
+	default:
+		a.render(w, r, http.StatusOK, "import_preview", &view{Title: "Check your import", Nav: n,
+			Data: map[string]any{"Base": base(n), "Result": res, "Staged": staged, "FileName": q.File.Name}})
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	a.render(w, r, http.StatusOK, "import_preview", &view{Title: "Check your import", Nav: n,
-		Data: map[string]any{"Base": base(n), "Result": res, "Staged": staged, "FileName": q.File.Name}})
+	a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
 	return nil
+}
+
+const importTitle = "Import figures from a spreadsheet"
+
+// mayImport refuses the import pages to whoever may not import: funders
+// read only; leads import, and project leads for their own projects.
+func mayImport(n *nav) error {
+	if !n.Access.CanManage() && len(n.Access.Projects) == 0 {
+		return refuse("import figures")
+	}
+	return nil
+}
+
+// refuseFile is the upload page refusing the file as a whole: refused
+// heads the error summary, problem is named beside the file.
+func (d *importUpload) refuseFile(refused, problem string) {
+	d.Refused = refused
+	d.Rows = []importRow{{Anchor: "row-0", Problems: []importProblem{{Column: "File", Message: problem, Anchor: "file"}}}}
+}
+
+// Unread reports whether the refusal is of the file as a whole, with no
+// row's cells to fix: the page then has no table of rows, its error
+// summary linking to the file box instead.
+func (d *importUpload) Unread() bool {
+	for _, r := range d.Rows {
+		if r.Number > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 var rowField = regexp.MustCompile(`^rows\[(\d+)\]\.(.+)$`)
 
 // refusedRows groups a refusal's problems by row, in row order, each with
-// the row's cells; problems with the file as a whole come first.
+// the row's cells; problems with the file as a whole come first. The
+// header is returned as shown, a heading flagged as personal data hidden
+// as a cell would be (the header row names every shown row's cells).
 func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importRow) {
 	byRow := map[int]*importRow{}
 	for field, msg := range fields {
-		number, column := 0, "File"
+		number, key := 0, ""
 		if m := rowField.FindStringSubmatch(field); m != nil {
 			number, _ = strconv.Atoi(m[1])
-			column = columnName(m[2])
+			key = m[2]
 		}
 		row := byRow[number]
 		if row == nil {
 			row = &importRow{Number: number, Anchor: "row-" + strconv.Itoa(number)}
 			byRow[number] = row
 		}
+		column := "File"
+		if key != "" {
+			column = columnName(key)
+		}
+		anchor := row.Anchor
+		if number == 0 {
+			anchor = "file" // the file box, to choose another file
+		}
 		row.Problems = append(row.Problems, importProblem{Column: column, Message: capitalise(msg),
-			Anchor: row.Anchor})
+			Anchor: anchor, key: key})
 	}
 	var header []string
-	cells := map[int][]string{}
+	cells := map[int][]domain.SheetCell{}
+	headerNumber := 0
 	for i, sr := range sh.Rows {
-		var texts []string
-		for j, c := range sr.Cells {
-			text := c.Text
-			// A workbook's date is a number of days: shown as the date it is.
-			if c.Numeric && i > 0 && j < len(header) {
-				if k := columnKey(header[j]); k == domain.ColPeriodStart || k == domain.ColPeriodEnd {
-					if d, ok := domain.SerialDate(c.Text, sh.Date1904); ok {
-						text = d.Time().Format("02/01/2006")
-					}
-				}
-			}
-			texts = append(texts, text)
-		}
 		if i == 0 {
-			header = texts
+			headerNumber = sr.Number
+			for _, c := range sr.Cells {
+				header = append(header, c.Text)
+			}
 		}
-		cells[sr.Number] = texts
+		cells[sr.Number] = sr.Cells
 	}
 	var rows []importRow
 	for _, row := range byRow {
 		slices.SortFunc(row.Problems, func(a, b importProblem) int { return cmp.Compare(a.Column, b.Column) })
 		if row.Number > 0 {
-			row.Cells = shownCells(cells[row.Number], header, row.Problems)
+			row.Cells = shownCells(cells[row.Number], header, row.Problems, row.Number == headerNumber, sh.Date1904)
 		}
 		rows = append(rows, *row)
 	}
 	slices.SortFunc(rows, func(a, b importRow) int { return cmp.Compare(a.Number, b.Number) })
-	return header, rows
+	var headerProblems []importProblem
+	if hr := byRow[headerNumber]; hr != nil && headerNumber > 0 {
+		headerProblems = hr.Problems
+	}
+	var shownHeader []string
+	if len(sh.Rows) > 0 {
+		shownHeader = shownCells(sh.Rows[0].Cells, header, headerProblems, true, sh.Date1904)
+	}
+	return shownHeader, rows
 }
 
-// shownCells are a row's cells as shown: a cell named as holding personal
-// data is hidden, so the page never repeats it.
-func shownCells(cells, header []string, problems []importProblem) []string {
-	out := slices.Clone(cells)
+// hiddenCell stands for a cell the page does not repeat.
+const hiddenCell = "(hidden: personal data)"
+
+// shownCells are a row's cells as shown. A cell holding personal data is
+// hidden, so the page never repeats it: one a problem flags as such, by
+// whatever key the problem names its column (a heading's field name, or
+// a column letter for a heading fundtrack does not read or a cell with
+// no heading), and any the guard finds personal data in besides. A
+// workbook's date is a number of days, shown as the date it is, unless
+// the import refused it as a number rather than a date: then it is shown
+// as the number the cell holds (2024 typed into a date cell, not
+// 16/07/1905).
+func shownCells(cells []domain.SheetCell, header []string, problems []importProblem, isHeader, date1904 bool) []string {
+	out := make([]string, len(cells))
+	hidden := make([]bool, len(cells))
+	notDate := make([]bool, len(cells))
 	for _, p := range problems {
-		if !strings.Contains(p.Message, "ppears to contain") {
-			continue
-		}
-		for i, h := range header {
-			if i < len(out) && columnName(columnKey(h)) == p.Column {
-				out[i] = "(hidden: personal data)"
+		msg := strings.ToLower(p.Message)
+		for _, i := range problemColumns(p.key, header) {
+			if i >= len(cells) {
+				continue
 			}
+			if strings.Contains(msg, "appears to contain") {
+				hidden[i] = true
+			}
+			if strings.Contains(msg, "not a date") {
+				notDate[i] = true
+			}
+		}
+	}
+	for i, c := range cells {
+		text := c.Text
+		if !isHeader && c.Numeric && !notDate[i] && i < len(header) {
+			if k := columnKey(header[i]); k == domain.ColPeriodStart || k == domain.ColPeriodEnd {
+				if d, ok := domain.SerialDate(c.Text, date1904); ok {
+					text = d.Time().Format("02/01/2006")
+				}
+			}
+		}
+		if hidden[i] || domain.CheckPersonalData("cell", c.Text) != nil {
+			text = hiddenCell
+		}
+		out[i] = text
+	}
+	return out
+}
+
+// columnLetter matches a column's spreadsheet name (A … ZZZ), the key of a
+// problem with a column that has no heading fundtrack reads; a heading's
+// field name is never upper case.
+var columnLetter = regexp.MustCompile(`^[A-Z]{1,3}$`)
+
+// problemColumns are the indexes of the columns a problem's key names: a
+// column letter, or the field name its heading reads as ("" names none).
+func problemColumns(key string, header []string) []int {
+	if columnLetter.MatchString(key) {
+		i := 0
+		for _, r := range key {
+			i = i*26 + int(r-'A'+1)
+		}
+		return []int{i - 1}
+	}
+	var out []int
+	for i, h := range header {
+		if key != "" && columnKey(h) == key {
+			out = append(out, i)
 		}
 	}
 	return out
@@ -273,7 +371,20 @@ func columnName(field string) string {
 // importConfirm imports the file a preview kept and shows the result.
 func (a *app) importConfirm(w http.ResponseWriter, r *http.Request, q *req) error {
 	sc := a.scope(r, q)
+	n, err := a.open(r, q, "returns")
+	if err != nil {
+		return err
+	}
 	st, err := sc.StagedImport(q.Form.Get("staged"))
+	if domain.ErrorCode(err) == domain.CodeNotFound {
+		// Expired (a preview is kept for an hour), or never this person's:
+		// the way on is to upload the file again, on this page.
+		d := &importUpload{Base: base(n)}
+		d.refuseFile("The file you checked is no longer kept: nothing was imported.",
+			"A preview is kept for an hour: upload the file again, check it and import it")
+		a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -281,27 +392,59 @@ func (a *app) importConfirm(w http.ResponseWriter, r *http.Request, q *req) erro
 	if err != nil {
 		return err
 	}
-	v := url.Values{}
-	for k, n := range map[string]int{"rows": res.Rows, "created": res.Created, "corrected": res.Corrected, "unchanged": res.Unchanged} {
-		v.Set(k, strconv.Itoa(n))
+	done, err := a.Sessions.Seal(importDoneName, importDone{Programme: n.Programme.ID, Subject: q.Caller.Identity.Subject,
+		File: shortName(st.Name), Rows: res.Rows, Created: res.Created, Corrected: res.Corrected, Unchanged: res.Unchanged})
+	if err != nil {
+		return err
 	}
-	v.Set("file", st.Name)
-	return seeOther(w, r, "/app/programmes/"+r.PathValue("pid")+"/imports/result?"+v.Encode())
+	return seeOther(w, r, base(n)+"/imports/result?"+url.Values{"done": {done}}.Encode())
+}
+
+// importDone is what a confirmed import did, sealed into the result page's
+// link by the session codec: only this service can write one, for the
+// person who imported and the programme imported into, so a crafted link
+// cannot show anyone counts of an import that never happened.
+type importDone struct {
+	Programme string `json:"p"`
+	Subject   string `json:"s"`
+	File      string `json:"f"`
+	Rows      int    `json:"r"`
+	Created   int    `json:"c"`
+	Corrected int    `json:"x"`
+	Unchanged int    `json:"u"`
+}
+
+// importDoneName authenticates a sealed importDone as one (a session
+// cookie's text cannot pass for it).
+const importDoneName = "fundtrack_import_done"
+
+// shortName bounds a file's name kept in a link.
+func shortName(s string) string {
+	if r := []rune(s); len(r) > 120 {
+		return string(r[:117]) + "…"
+	}
+	return s
 }
 
 // importResult shows what an import did (from the confirmation's
-// redirect, so reloading it imports nothing).
+// redirect, so reloading it imports nothing), to the person who imported
+// only; any other link to it is not found.
 func (a *app) importResult(w http.ResponseWriter, r *http.Request, q *req) error {
 	n, err := a.open(r, q, "returns")
 	if err != nil {
 		return err
 	}
-	res := domain.ImportResult{}
-	for k, into := range map[string]*int{"rows": &res.Rows, "created": &res.Created, "corrected": &res.Corrected, "unchanged": &res.Unchanged} {
-		*into, _ = strconv.Atoi(r.URL.Query().Get(k))
+	if err := mayImport(n); err != nil {
+		return err
 	}
+	var done importDone
+	if a.Sessions.Open(importDoneName, r.URL.Query().Get("done"), &done) != nil ||
+		done.Programme != n.Programme.ID || done.Subject != q.Caller.Identity.Subject {
+		return domain.NotFound("import result")
+	}
+	res := domain.ImportResult{Rows: done.Rows, Created: done.Created, Corrected: done.Corrected, Unchanged: done.Unchanged}
 	a.render(w, r, http.StatusOK, "import_result", &view{Title: "Import complete", Nav: n,
-		Data: map[string]any{"Base": base(n), "Result": res, "FileName": r.URL.Query().Get("file")}})
+		Data: map[string]any{"Base": base(n), "Result": res, "FileName": done.File}})
 	return nil
 }
 

@@ -190,7 +190,9 @@ func TestMarkPaidOnARace(t *testing.T) {
 	}
 	// Cancelling a paid tranche is a conflict page, not a form error or a 500.
 	pg = lead.post(change, url.Values{"version": {"3"}, "status": {"cancelled"}, "reference": {"left over"}})
-	if pg.Status != http.StatusConflict || strings.Contains(pg.Body, "problem with the service") {
+	if pg.Status != http.StatusConflict || strings.Contains(pg.Body, "problem with the service") ||
+		!strings.Contains(pg.Body, "This payment has been paid, so it cannot be cancelled. Nothing was saved.") ||
+		strings.Contains(pg.Body, "already made this change") {
 		t.Errorf("cancelling a paid tranche: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
 }

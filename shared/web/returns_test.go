@@ -157,7 +157,9 @@ func TestReturnsPages(t *testing.T) {
 	// Deciding again is a conflict page, not a 500.
 	lead.get(review)
 	again := lead.post(review, url.Values{"decision": {"approve"}})
-	if again.Status != http.StatusConflict || !strings.Contains(again.Body, `data-testid="error-title"`) {
+	if again.Status != http.StatusConflict || !strings.Contains(again.Body, `data-testid="error-title"`) ||
+		!strings.Contains(again.Body, "This submission has already been sent back for changes; only a submission awaiting review can be reviewed. Nothing was saved.") ||
+		strings.Contains(again.Body, "already made this change") {
 		t.Errorf("approving a submission sent back: %d\n%s", again.Status, excerpt(again.Body))
 	}
 }

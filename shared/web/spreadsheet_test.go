@@ -168,8 +168,12 @@ func TestImportPagesAsAProjectLead(t *testing.T) {
 	}
 	// Confirming the same staged file again changes nothing either.
 	p = b.post(base+"/imports/confirm", url.Values{"staged": {m[1]}})
-	if loc := p.Header.Get("Location"); p.Status != http.StatusSeeOther || !strings.Contains(loc, "unchanged=4") {
-		t.Errorf("confirm again: %d %s", p.Status, loc)
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("confirm again: %d\n%s", p.Status, p.Body)
+	}
+	if p = b.get(p.Header.Get("Location")); p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="count-unchanged">4<`) ||
+		!strings.Contains(p.Body, `data-testid="count-created">0<`) {
+		t.Errorf("confirm again: %d\n%s", p.Status, p.Body)
 	}
 }
 
@@ -217,5 +221,193 @@ func TestImportPagesRefuse(t *testing.T) {
 	}
 	if p = h.as(t, uOutsider).get(base + "/imports"); p.Status != http.StatusNotFound {
 		t.Errorf("outsider: %d", p.Status)
+	}
+}
+
+// TestImportUnreadableFile: a file that is no spreadsheet fundtrack reads
+// (an old .xls, a damaged workbook, anything else) comes back to the
+// upload page with the reader's reason and what to save it as, as a CSV
+// file that is not UTF-8 does, not a page saying to send it again.
+func TestImportUnreadableFile(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+	b := h.as(t, uPL)
+	b.get(base + "/imports")
+	ole := []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old workbook")
+	cases := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"figures.xls", ole, "The file is an old Excel workbook (.xls) or a password-protected one: save it as an Excel Workbook (.xlsx) without a password, or as CSV UTF-8."},
+		{"bad.xlsx", []byte("PK\x03\x04garbage"), "The file is not an Excel workbook (.xlsx): save it as an Excel Workbook (.xlsx) or as CSV UTF-8."},
+		{"figures.xlsx", []byte("not a workbook"), "The file is not an Excel workbook (.xlsx): save it as an Excel Workbook (.xlsx) or as CSV UTF-8."},
+		{"figures.ods", []byte("not a workbook either"), "The file is not an Excel workbook (.xlsx): save it as an Excel Workbook (.xlsx) or as CSV UTF-8."},
+		{"latin1.csv", []byte("Project,Period start,Period end,Referrals\r\nCaf\xe9,01/07/2011,30/09/2011,4\r\n"), "Is not UTF-8 text: in Excel, save it as &#34;CSV UTF-8 (comma delimited)&#34;"},
+	}
+	for _, c := range cases {
+		p := b.upload(base+"/imports", c.name, c.data, b.csrf)
+		if p.Status != http.StatusUnsupportedMediaType && p.Status != http.StatusBadRequest {
+			t.Errorf("%s: %d", c.name, p.Status)
+		}
+		if !strings.Contains(p.Body, `enctype="multipart/form-data"`) || !strings.Contains(p.Body, `data-testid="error-summary"`) ||
+			!strings.Contains(p.Body, "File: "+c.want) || !strings.Contains(p.Body, "Nothing from <strong>"+c.name+"</strong> was imported.") {
+			t.Errorf("%s: not the upload page with %q:\n%s", c.name, c.want, p.Body)
+		}
+		if strings.Contains(p.Body, "send it again from the form") || strings.Contains(p.Body, "Fix the cells below") ||
+			!strings.Contains(p.Body, `<a href="#file">File: `) || strings.Contains(p.Body, `data-testid="bad-rows"`) {
+			t.Errorf("%s: the page gives advice that cannot help:\n%s", c.name, p.Body)
+		}
+	}
+	if p := b.upload(base+"/imports", "figures.xls", ole, b.csrf); p.Status != http.StatusUnsupportedMediaType {
+		t.Errorf("an old workbook: %d, want 415", p.Status)
+	}
+	if n := submissions(t, h, f.PID, f.ProjectA); n != 2 {
+		t.Errorf("%d submissions, want the fixture's 2", n)
+	}
+}
+
+// TestImportConfirmExpired: confirming a preview no longer kept (an hour
+// gone, or an id never kept) is the upload page saying so and to upload
+// the file again, not "page not found … check the web address".
+func TestImportConfirmExpired(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+	b := h.as(t, uPL)
+	b.get(base + "/imports")
+	p := b.post(base+"/imports/confirm", url.Values{"staged": {domain.NewID()}})
+	if p.Status != http.StatusNotFound || !strings.Contains(p.Body, `enctype="multipart/form-data"`) ||
+		!strings.Contains(p.Body, "The file you checked is no longer kept: nothing was imported.") ||
+		!strings.Contains(p.Body, "A preview is kept for an hour: upload the file again, check it and import it") ||
+		strings.Contains(p.Body, "typed the web address") {
+		t.Errorf("an expired preview: %d\n%s", p.Status, p.Body)
+	}
+	// Funders still may not; outsiders still see nothing.
+	fu := h.as(t, uFunder)
+	fu.get(base)
+	if p = fu.post(base+"/imports/confirm", url.Values{"staged": {domain.NewID()}}); p.Status != http.StatusForbidden {
+		t.Errorf("a funder confirming: %d", p.Status)
+	}
+	out := h.as(t, uOutsider)
+	out.get("/app/")
+	if p = out.post(base+"/imports/confirm", url.Values{"staged": {domain.NewID()}}); p.Status != http.StatusNotFound ||
+		strings.Contains(p.Body, "Bradford IPS") {
+		t.Errorf("an outsider confirming: %d", p.Status)
+	}
+}
+
+// TestImportResultOnlyFromAnImport: the result page shows the counts of
+// an import the person made, from the confirmation's link only; a link
+// typed with counts, tampered with, or opened by someone else shows none,
+// and a funder, who may not import, is refused.
+func TestImportResultOnlyFromAnImport(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+	lead := h.as(t, uLead)
+	lead.get(base + "/imports")
+	p := lead.upload(base+"/imports", "figures.xlsx", yearWorkbook(t, "Bradford employment service", ""), lead.csrf)
+	m := stagedInput.FindStringSubmatch(p.Body)
+	if m == nil {
+		t.Fatalf("preview: %d\n%s", p.Status, p.Body)
+	}
+	p = lead.post(base+"/imports/confirm", url.Values{"staged": {m[1]}})
+	result := p.Header.Get("Location")
+	if p.Status != http.StatusSeeOther || !strings.HasPrefix(result, base+"/imports/result?") {
+		t.Fatalf("confirm: %d %s", p.Status, result)
+	}
+	if p = lead.get(result); p.Status != http.StatusOK || !strings.Contains(p.Body, "figures.xlsx: 4 rows imported") {
+		t.Fatalf("the importer's result: %d\n%s", p.Status, p.Body)
+	}
+
+	crafted := base + "/imports/result?rows=500&created=500&file=Q4%20figures.xlsx"
+	tampered := strings.Replace(result, "done=", "done=A", 1)
+	for who, links := range map[string][]string{uLead: {crafted, tampered}, uPL: {result, crafted}} {
+		b := h.as(t, who)
+		for _, link := range links {
+			if p := b.get(link); p.Status != http.StatusNotFound || strings.Contains(p.Body, "rows imported") {
+				t.Errorf("%s opening %s: %d\n%s", who, link, p.Status, p.Body)
+			}
+		}
+	}
+	fu := h.as(t, uFunder)
+	for _, link := range []string{result, crafted} {
+		if p := fu.get(link); p.Status != http.StatusForbidden || strings.Contains(p.Body, "rows imported") {
+			t.Errorf("a funder opening %s: %d\n%s", link, p.Status, p.Body)
+		}
+	}
+}
+
+// TestImportHidesPersonalData: the refused rows are shown as the file
+// holds them, except personal data: a heading holding a name and phone
+// number (its problem named by its column letter), a cell with no
+// heading, a date cell holding an NHS number are all hidden, never
+// printed back.
+func TestImportHidesPersonalData(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+	b := h.as(t, uPL)
+	b.get(base + "/imports")
+
+	csv := "Project,Period start,Period end,People into work,John Smith 07700900123\nBradford employment service,2011-10-01,2011-12-31,3,3\n"
+	p := b.upload(base+"/imports", "hdr.csv", []byte(csv), b.csrf)
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Row 1, Column E: Appears to contain a phone number") ||
+		!strings.Contains(p.Body, `id="row-1"`) || !strings.Contains(p.Body, "(hidden: personal data)") {
+		t.Errorf("personal data in the header: %d\n%s", p.Status, p.Body)
+	}
+	for _, echo := range []string{"07700900123", "John Smith"} {
+		if strings.Contains(p.Body, echo) {
+			t.Errorf("personal data in the header is printed back (%q):\n%s", echo, p.Body)
+		}
+	}
+
+	csv = "Project,Period start,Period end,Referrals,\nBradford employment service,2011-10-01,2011-12-31,3,Jane Doe 07700 900123\n" +
+		"Bradford employment service,943 476 5919,2012-03-31,3,\n"
+	p = b.upload(base+"/imports", "cells.csv", []byte(csv), b.csrf)
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, `id="row-2"`) || !strings.Contains(p.Body, `id="row-3"`) {
+		t.Fatalf("personal data in cells: %d\n%s", p.Status, p.Body)
+	}
+	for _, echo := range []string{"07700 900123", "Jane Doe", "943 476 5919"} {
+		if strings.Contains(p.Body, echo) {
+			t.Errorf("personal data in a cell is printed back (%q):\n%s", echo, p.Body)
+		}
+	}
+}
+
+// TestImportNumberInDateCell: a number typed into a date cell of a
+// workbook shows as that number beside its problem, not as the date it
+// would be as a serial (2024 is not 16/07/1905); a real date cell still
+// shows as its date.
+func TestImportNumberInDateCell(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+	b := h.as(t, uPL)
+	b.get(base + "/imports")
+	x := excelize.NewFile()
+	defer x.Close()
+	for cell, v := range map[string]any{"A1": "Project", "B1": "Period start", "C1": "Period end", "D1": "People into work",
+		"A2": "Bradford employment service", "B2": 2024, "C2": time.Date(2011, 12, 31, 0, 0, 0, 0, time.UTC), "D2": 3} {
+		if err := x.SetCellValue("Sheet1", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := x.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	p := b.upload(base+"/imports", "year.xlsx", buf.Bytes(), b.csrf)
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Row 2, Period start: Is a number, not a date") ||
+		!strings.Contains(p.Body, "Period start: 2024 ") || !strings.Contains(p.Body, "Period end: 31/12/2011") ||
+		strings.Contains(p.Body, "1905") {
+		t.Errorf("a number in a date cell: %d\n%s", p.Status, p.Body)
 	}
 }

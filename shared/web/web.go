@@ -313,7 +313,7 @@ func (a *app) postedForm(w http.ResponseWriter, r *http.Request) (url.Values, *u
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, nil, domain.Errorf(domain.CodeTooLarge, "the form is larger than %d bytes", maxFormBytes)
+			return nil, nil, domain.Errorf(domain.CodeTooLarge, "the form is larger than %d KiB: shorten what you typed", maxFormBytes>>10)
 		}
 		return nil, nil, domain.Errorf(domain.CodeValidation, "the form could not be read")
 	}
