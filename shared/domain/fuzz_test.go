@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -103,6 +104,8 @@ var fzPersonal = []string{
 	"jo.bloggs@example.org", "a+b@mail.example.co.uk", "jöns@exämple.de", "用户@例子.广告", "jo＠example.org",
 	"07700 900123", "07700900123", "+44 7700 900123", "(01632) 960 001", "+44 (0)20 7946 0018",
 	"0044 7700 900123", "+44-7700-900123", "07700.900.123", "0113/496/0000", "＋４４ ７７００ ９００１２３",
+	"943,476,5919", "943_476_5919", "943·476·5919", "(943) 476 5919", "943    476    5919", "NHS#943_476_5919",
+	"07700_900123", "07700,900,123", "07700·900·123", "07700    900123", "07700_900_123", "+44 0 7700 900123",
 }
 
 var fzPersonalKinds = map[string]bool{
@@ -114,7 +117,8 @@ var fzPersonalKinds = map[string]bool{
 // FuzzCheckPersonalData checks the personal-data check never panics, answers
 // only personal_data_detected naming the field and the kind of data (never
 // echoing it), and finds a known NHS number, email address or phone number
-// put anywhere into any text.
+// put anywhere into any text (written in short groups, not next to other
+// figures, which make it part of a list: seed-list-neighbour).
 func FuzzCheckPersonalData(f *testing.F) {
 	for _, s := range []string{
 		"", "Two employers joined this quarter.", "Referrals up 12%; 3 people into work.", "NHS 943 476 5919",
@@ -122,6 +126,9 @@ func FuzzCheckPersonalData(f *testing.F) {
 		"jo at example dot org", "ids 01jz8k3m4n5p6q7r8s9t0v1w2x", "2024-04-01 to 2024-06-30", "£31,000,000 awarded",
 		"9434765919943476591", "x9434765919x", "943 476 59190", "phone: 0", "🚀 über ✓ \u2028", "a\x00b", "\xff\xfe",
 		strings.Repeat("1", 200), strings.Repeat("12 ", 100), "counts 100000 100000 100000",
+		"Client 0 7 7 0 0 9 0 0 1 2 3", "+44 7 7 0 0 9 0 0 1 2 3", "0 1 1 6 2 2 5 2 5 2 5", "NHS#943_476_5919",
+		"£1,234,567", "2024-25", "12, 15, 20", "0 1 2 1 3 2 0 1 2 2 1 3", "Likert 0 1 2 3 4 5 6 7 8 9 10", "GA_2016_0042",
+		"£50,000 (2010), £100,000 (2012)", "4,5,5,3,5,4,5,5,4,3", strings.Repeat("0 ", 20), strings.Repeat("943,", 10),
 	} {
 		f.Add("notes", s, uint16(len(s)), uint8(3))
 		f.Add("notes", s, uint16(0), uint8(0))
@@ -138,7 +145,7 @@ func FuzzCheckPersonalData(f *testing.F) {
 		}
 		pd := fzPersonal[int(which)%len(fzPersonal)]
 		withPD := text[:pos] + " " + pd + " " + text[pos:]
-		if err := fzCheckPD(t, field, withPD); err == nil && !fzAmount(text[:pos], pd) {
+		if err := fzCheckPD(t, field, withPD); err == nil && !fzAmount(text[:pos], pd) && !(fzShortGroups(pd) && fzListed(text[:pos], text[pos:])) {
 			fzFail(t, "", "CheckPersonalData missed %q in %q", pd, withPD)
 		}
 	})
@@ -152,6 +159,20 @@ func fzAmount(before, written string) bool {
 	return (strings.HasSuffix(b, "£") || strings.HasSuffix(b, "$") || strings.HasSuffix(b, "€")) &&
 		strings.IndexFunc(written, func(r rune) bool { return !unicode.IsDigit(r) }) < 0
 }
+
+// fzShortGroups reports whether written has a group of one or two digits
+// (not a country code after +): next to other figures it may be read as
+// part of a list (see fzListed).
+func fzShortGroups(written string) bool {
+	for _, m := range fzShortGroup.FindAllStringSubmatchIndex(written, -1) {
+		if m[2] < 0 || written[m[2]:m[3]] != "+" {
+			return true
+		}
+	}
+	return false
+}
+
+var fzShortGroup = regexp.MustCompile(`(?:^|([^\p{Nd}]))\p{Nd}{1,2}(?:$|[^\p{Nd}])`)
 
 func fzCheckPD(t *testing.T, field, text string) error {
 	t.Helper()
@@ -233,8 +254,23 @@ func FuzzValidID(f *testing.F) {
 var (
 	fzNHSGroupings = [][]int{{3, 3, 4}, {3, 4, 3}, {4, 3, 3}, {10}, {2, 2, 2, 2, 2}, {5, 5}, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
 		{4, 4, 2}, {2, 4, 4}, {3, 3, 2, 2}, {6, 4}}
-	fzNHSSeps = []string{" ", "  ", "-", ".", "/", " - ", " / ", "\u00a0", "\u2013", "\u2009", "\u3000", "\uff0d", " . "}
+	fzNHSSeps = []string{" ", "  ", "-", ".", "/", " - ", " / ", "\u00a0", "\u2013", "\u2009", "\u3000", "\uff0d", " . ",
+		"_", "\u00b7", "    ", "\t", "\uff3f"}
+	// fzNHSLayoutSeps join an NHS number's groups only in its own 3-3-4
+	// layout: elsewhere they list figures or mark thousands.
+	fzNHSLayoutSeps = []string{",", ", ", "\uff0c"}
 )
+
+// fzListed reports whether a text written before a number (after, for
+// after) ends (starts) with a digit, once spaces, marks and invisible
+// characters are set aside: a number written in groups of one or two
+// digits may then be read as part of a list of figures, and missed.
+func fzListed(before, after string) bool {
+	skip := func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.Is(unicode.Cf, r) }
+	b := []rune(strings.TrimRightFunc(before, skip))
+	a := []rune(strings.TrimLeftFunc(after, skip))
+	return len(b) > 0 && unicode.IsDigit(b[len(b)-1]) || len(a) > 0 && unicode.IsDigit(a[0])
+}
 
 // fzDigits writes the ASCII digits of s as full-width or Arabic-Indic
 // digits (script 1 or 2), or leaves them (0).
@@ -261,6 +297,11 @@ func FuzzNHSNumberForms(f *testing.F) {
 	f.Add(uint32(1023213), uint8(4), uint8(3), uint8(1), "", "")
 	f.Add(uint32(9999999), uint8(6), uint8(9), uint8(2), "ref 1234567890", "2016")
 	f.Add(uint32(12345678), uint8(1), uint8(6), uint8(0), "£", "pence")
+	f.Add(uint32(43476591), uint8(0), uint8(18), uint8(0), "Client", "started work.") // 943,476,5919
+	f.Add(uint32(43476591), uint8(2), uint8(19), uint8(1), "NHS#", "")                // 943, 476, 5919 grouped 3-3-4 whatever the grouping asked
+	f.Add(uint32(43476591), uint8(6), uint8(13), uint8(0), "ref", "closed")           // 9_4_3_…
+	f.Add(uint32(43476591), uint8(1), uint8(14), uint8(2), "", "")                    // middle dots
+	f.Add(uint32(43476591), uint8(4), uint8(15), uint8(0), "table", "12")             // wide gaps; a list neighbour
 	f.Fuzz(func(t *testing.T, body uint32, grouping, sep, script uint8, before, after string) {
 		// A body of nine digits in the ranges England and Wales issue
 		// (400-499 and 600-708 million) or test numbers (900+).
@@ -279,13 +320,21 @@ func FuzzNHSNumberForms(f *testing.F) {
 			fzFail(t, "", "ValidNHSNumber(%s) = false for a number with check digit %d", digits, check)
 		}
 		sizes := fzNHSGroupings[int(grouping)%len(fzNHSGroupings)]
+		seps := append(slices.Clone(fzNHSSeps), fzNHSLayoutSeps...)
+		written := seps[int(sep)%len(seps)]
+		if slices.Contains(fzNHSLayoutSeps, written) {
+			sizes = fzNHSGroupings[0] // 3-3-4
+		}
+		if slices.ContainsFunc(sizes, func(n int) bool { return n <= 2 }) && fzListed(before, after) {
+			return
+		}
 		var parts []string
 		at := 0
 		for _, n := range sizes {
 			parts = append(parts, digits[at:at+n])
 			at += n
 		}
-		written := fzDigits(strings.Join(parts, fzNHSSeps[int(sep)%len(fzNHSSeps)]), script)
+		written = fzDigits(strings.Join(parts, written), script)
 		text := before + " " + written + " " + after
 		if err := fzCheckPD(t, "notes", text); err == nil && !fzAmount(before, written) {
 			fzFail(t, "", "missed NHS number %s written %q in %q", digits, written, text)
@@ -299,18 +348,25 @@ var fzPhones = [][]string{{"7700", "900", "123"}, {"7700", "900123"}, {"113", "4
 	{"1632", "960", "001"}, {"1632", "960001"}, {"808", "157", "0000"}, {"161", "496", "0999"}, {"300", "123", "4567"}}
 
 // FuzzPhoneNumberForms writes a UK phone number in each written form
-// (0…, (0…) …, +44…, +44 (0)…, 0044…) with any of the separators people
-// use, in any digits, between any two texts, and checks the guard finds it.
+// (0…, (0…) …, +44…, +44 (0)…, +44 0…, 0044…, digit by digit) with any of
+// the separators people use, in any digits, between any two texts, and checks the guard finds it.
 func FuzzPhoneNumberForms(f *testing.F) {
 	f.Add(uint8(0), uint8(0), uint8(0), uint8(0), "call", "on Monday")
 	f.Add(uint8(2), uint8(3), uint8(2), uint8(1), "", "")
 	f.Add(uint8(5), uint8(4), uint8(7), uint8(0), "ref 12", "45")
+	f.Add(uint8(0), uint8(6), uint8(0), uint8(0), "Client", "")      // +44 0 7700 900123
+	f.Add(uint8(0), uint8(7), uint8(0), uint8(0), "Client", "asked") // 0 7 7 0 0 9 0 0 1 2 3
+	f.Add(uint8(0), uint8(8), uint8(0), uint8(1), "", "")            // +44 7 7 0 0 …, full-width
+	f.Add(uint8(2), uint8(7), uint8(11), uint8(0), "home", "")       // 0    1    1    3 …
+	f.Add(uint8(1), uint8(0), uint8(9), uint8(0), "mob", "")         // 07700_900123
+	f.Add(uint8(0), uint8(7), uint8(0), uint8(0), "counts 3", "")    // a list neighbour: not asserted
 	f.Fuzz(func(t *testing.T, number, form, sep, script uint8, before, after string) {
 		groups := fzPhones[int(number)%len(fzPhones)]
-		s := []string{" ", "-", ".", "/", "\u00a0", "\u2013", " - ", "", "\u3000"}[int(sep)%9]
+		seps := []string{" ", "-", ".", "/", "\u00a0", "\u2013", " - ", "", "\u3000", "_", "\u00b7", "    ", "\t"}
+		s := seps[int(sep)%len(seps)]
 		rest := strings.Join(groups[1:], s)
 		var written string
-		switch form % 6 {
+		switch form % 9 {
 		case 0:
 			written = "0" + groups[0] + s + rest
 		case 1:
@@ -323,6 +379,18 @@ func FuzzPhoneNumberForms(f *testing.F) {
 			written = "0044" + s + groups[0] + s + rest
 		case 5:
 			written = "+44 (0) " + groups[0] + s + rest
+		case 6:
+			written = "+44" + s + "0" + s + groups[0] + s + rest
+		case 7, 8:
+			// Digit by digit, the whole of its list (see fzListed).
+			if s == "" || fzListed(before, after) {
+				return
+			}
+			one := strings.Join(strings.Split("0"+strings.Join(groups, ""), ""), s)
+			if form%9 == 8 {
+				one = "+44" + s + one[len("0"+s):]
+			}
+			written = one
 		}
 		written = fzDigits(written, script)
 		text := before + " " + written + " " + after

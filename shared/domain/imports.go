@@ -175,7 +175,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 			problem := "the heading " + quoteCell(h) +
 				" is not a column fundtrack reads: use project, periodStart, periodEnd, cohort, notes or a metric (" + metricList() + ") by name or label"
 			if kind := personalKind(h); kind != "" {
-				problem = "appears to contain " + kind + ": " + personalMessage
+				problem = personalProblem(kind)
 			}
 			f.Problems.Add(RowField(header.Number, columnLetter(i)), problem)
 			continue
@@ -217,6 +217,20 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 				return sr.Cells[i]
 			}
 			return SheetCell{}
+		}
+		// The guard reads every cell first, whatever its column (a date, a
+		// count, one with no heading or an unknown one): personal data is
+		// reported as such, never as a bad date or a stray value, so no
+		// one shows the cell back (the web preview hides cells whose
+		// problem says so), and the checks below cannot replace the report.
+		for i, c := range sr.Cells {
+			if kind := personalKind(c.Text); kind != "" {
+				column := columnLetter(i)
+				if i < len(cols) && cols[i] != "" {
+					column = cols[i]
+				}
+				p.Add(RowField(sr.Number, column), personalProblem(kind))
+			}
 		}
 		for i, c := range sr.Cells {
 			if (i >= len(cols) || cols[i] == "") && strings.TrimSpace(c.Text) != "" {
@@ -282,9 +296,15 @@ func guarded(s string, multiLine bool) string {
 		return problem
 	}
 	if kind := personalKind(s); kind != "" {
-		return "appears to contain " + kind + ": " + personalMessage
+		return personalProblem(kind)
 	}
 	return ""
+}
+
+// personalProblem is the problem with a cell holding personal data of the
+// kind named: it says what was found, never the data.
+func personalProblem(kind string) string {
+	return "appears to contain " + kind + ": " + personalMessage
 }
 
 func importText(p Problems, field, s string, multiLine bool, max int) string {

@@ -137,6 +137,53 @@ func TestReadImportNeverQuotesPersonalDataInTheHeader(t *testing.T) {
 	}
 }
 
+// TestReadImportGuardsEveryCell: personal data is reported as such in
+// whatever cell it is, before any other check of the cell can name it
+// otherwise: in a date or count column, in a column with no heading (blank,
+// or past the header's end), in a workbook's number cell, and in a notes
+// cell that also breaks the text rule (audit F4: a date cell was "must be a
+// date", an unheaded cell "has a value, but its column has no heading", and
+// the web preview, which hides only cells named as personal data, showed
+// both back).
+func TestReadImportGuardsEveryCell(t *testing.T) {
+	sh := sheetOf(
+		[]string{"Project", "Period start", "Period end", "Referrals", "Notes", ""},
+		[]string{"Bradford IPS", "2025-10-01", "2025-12-31", "3", "", "Jane Doe 07700 900123", ""},
+		[]string{"Bradford IPS", "943 476 5919", "2026-03-31", "3", "", "", ""},
+		[]string{"Bradford IPS", "2026-04-01", "07700_900_123", "943,476,5919", "", "", ""},
+		[]string{"Bradford IPS", "2026-07-01", "2026-09-30", "", "jo@example.org", "", "0 7 7 0 0 9 0 0 1 2 3"},
+		[]string{"Bradford IPS", "2026-10-01", "2026-12-31", "", "", "12, 15, 20", "2024-25"},
+		[]string{"Bradford IPS", "2027-01-01", "2027-03-31", "", "", "", ""},
+	)
+	sh.Rows[6].Cells[3] = SheetCell{Text: "9434765919", Numeric: true}
+	f := ReadImport(sh, importProjects)
+	const nhs, phone, email = "appears to contain an NHS number", "appears to contain a phone number", "appears to contain an email address"
+	want := map[string]string{
+		"rows[2].F":           phone,
+		"rows[3].periodStart": nhs,
+		"rows[4].periodEnd":   phone,
+		"rows[4].referrals":   nhs,
+		"rows[5].notes":       email,
+		"rows[5].G":           phone,
+		"rows[6].F":           "no heading", // a list of figures and a period are not personal data
+		"rows[6].G":           "no heading",
+		"rows[7].referrals":   nhs,
+	}
+	for k, frag := range want {
+		if got := f.Problems[k]; !strings.Contains(got, frag) {
+			t.Errorf("%s: %q, want it to say %q", k, got, frag)
+		}
+	}
+	for k, v := range f.Problems {
+		if _, ok := want[k]; !ok {
+			t.Errorf("unexpected problem %s: %s", k, v)
+		}
+		if strings.Contains(v, "appears to contain") && !strings.Contains(v, "counts only") {
+			t.Errorf("%s: a personal-data problem says why: %s", k, v)
+		}
+	}
+}
+
 func TestReadImportNamesEachBadCellByItsRow(t *testing.T) {
 	header := []string{"Project", "Period start", "Period end", "Referrals", "People into work", "Cohort", "Notes"}
 	sh := sheetOf(header,

@@ -93,8 +93,9 @@ func lazyRegexp(pattern string) func() *regexp.Regexp {
 // normaliseForGuard maps what looks alike to one form, so that the checks
 // below need only know ASCII: every decimal digit (full-width ０-９, Arabic-
 // Indic, …) to 0-9, every kind of space to a space, dashes and minus signs
-// to "-", full-width and ideographic stops, slashes, brackets, plus and @
-// to their ASCII forms. Zero-width and other invisible format characters are
+// to "-", middle dots (943·476·5919) to ".", full-width and ideographic
+// stops, commas, underscores, slashes, brackets, plus and @ to their ASCII
+// forms. Zero-width and other invisible format characters are
 // dropped, so they cannot split a number. Tabs become spaces (pasted tables);
 // line breaks stay, and end a number.
 func normaliseForGuard(text string) string {
@@ -115,8 +116,12 @@ func normaliseForGuard(text string) string {
 		case unicode.Is(unicode.Cf, r):
 		case unicode.Is(unicode.Pd, r) || r == 0x2212 || r == 0x2010 || r == 0x2011:
 			b.WriteByte('-')
-		case r == 0xFF0E || r == 0x3002 || r == 0xFF61 || r == 0xFE52:
+		case r == 0xFF0E || r == 0x3002 || r == 0xFF61 || r == 0xFE52 || isMiddleDot(r):
 			b.WriteByte('.')
+		case r == 0xFF0C || r == 0xFE50 || r == 0x3001:
+			b.WriteByte(',')
+		case r == 0xFF3F:
+			b.WriteByte('_')
 		case r == 0xFF0F || r == 0x2215 || r == 0x2044:
 			b.WriteByte('/')
 		case r == 0xFF08 || r == 0xFE59:
@@ -132,6 +137,18 @@ func normaliseForGuard(text string) string {
 		}
 	}
 	return b.String()
+}
+
+// isMiddleDot reports whether r is a raised dot people put between groups
+// of digits as they would a full stop: the middle dot of 943·476·5919, the
+// hyphenation point, dot and bullet operators, and the katakana middle dots.
+// A list bullet (•) is not one: it starts an item, it does not group digits.
+func isMiddleDot(r rune) bool {
+	switch r {
+	case 0x00B7, 0x2027, 0x2219, 0x22C5, 0x30FB, 0xFF65:
+		return true
+	}
+	return false
 }
 
 // digitValue is the value of a decimal digit of any script. Unicode encodes
@@ -175,9 +192,13 @@ type digitGroup struct {
 }
 
 // digitGroups splits normalised text into runs of digits. Two runs are
-// joined when no more than three spaces, dashes, dots, slashes or brackets
-// stand between them, so "943 476 5919", "943.476.5919", "(0113) 496-0000"
-// and "01/10/2016" each read as one number written in groups.
+// joined when only spaces (any number of them: a pasted table pads with
+// many) and at most three marks — dashes, dots, slashes, brackets,
+// underscores, commas — stand between them, so "943 476 5919",
+// "943_476_5919", "(0113) 496-0000", "07700    900123" and "01/10/2016"
+// each read as one number written in groups. Which joins make a number is
+// for each check to say: a comma joins "943,476,5919" but also lists
+// figures ("12, 15, 20") and thousands ("£1,234,567").
 func digitGroups(norm string) []digitGroup {
 	var gs []digitGroup
 	for i := 0; i < len(norm); {
@@ -191,8 +212,7 @@ func digitGroups(norm string) []digitGroup {
 		}
 		g := digitGroup{digits: norm[i:j], start: i, end: j}
 		if n := len(gs); n > 0 {
-			between := norm[gs[n-1].end:i]
-			if len(between) <= 3 && strings.Trim(between, " -./()") == "" {
+			if between := norm[gs[n-1].end:i]; joins(between) {
 				g.joined, g.sep = true, between
 			}
 		}
@@ -201,6 +221,22 @@ func digitGroups(norm string) []digitGroup {
 	}
 	markDates(gs)
 	return gs
+}
+
+// joins reports whether what stands between two runs of digits joins them
+// (see digitGroups). A line break, a letter or any other sign parts them.
+func joins(between string) bool {
+	marks := 0
+	for i := 0; i < len(between); i++ {
+		switch c := between[i]; {
+		case c == ' ':
+		case strings.IndexByte("-./()_,", c) >= 0:
+			marks++
+		default:
+			return false
+		}
+	}
+	return marks <= 3
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
@@ -238,15 +274,21 @@ func markDates(gs []digitGroup) {
 	}
 }
 
-// nhsSep is the kind of a separator inside an NHS number: " " for spaces
-// alone, else the one dash, dot or slash it holds; "" if it holds brackets
-// or more than one mark, which nobody puts inside an NHS number.
-func nhsSep(sep string) string {
-	marks := strings.Trim(sep, " ")
+// sepKind is the kind of a separator between groups of digits: " " for
+// spaces and brackets alone ("(943) 476 5919" is spaced), else the one
+// dash, dot, slash, underscore or comma it holds; "" if it holds more than
+// one mark, which nobody puts inside a number.
+func sepKind(sep string) string {
+	marks := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '(' || r == ')' {
+			return -1
+		}
+		return r
+	}, sep)
 	switch {
 	case marks == "":
 		return " "
-	case len(marks) == 1 && strings.Contains("-./", marks):
+	case len(marks) == 1:
 		return marks
 	}
 	return ""
@@ -255,30 +297,40 @@ func nhsSep(sep string) string {
 // containsNHSNumber finds ten digits with a valid modulus 11 check digit,
 // written as one run (9434765919) or as consecutive groups joined by the
 // same kind of separator however they are grouped (943 476 5919, 9434 765
-// 919, 94-34-76-59-19, 943.476.5919, 943  476  5919), or grouped 3-3-4 with
-// mixed separators (943-476 5919). A group is never split, so a valid number
-// inside a longer one (19434765919) is not one, while one next to another
-// number (1234567890 9434765919) still is. Left alone: dates, and amounts
+// 919, 94-34-76-59-19, 943.476.5919, 943_476_5919, (943) 476 5919, 943
+// 476    5919), or grouped 3-3-4 with mixed separators (943-476 5919). A
+// comma joins groups only in that 3-3-4 layout (943,476,5919): otherwise
+// commas list figures ("4, 5, 5, 3, …") or mark thousands (9,434,765,919),
+// and neither is an NHS number; nor is "£100,000 (2012)", whose 3-3-4
+// mixes a comma with another separator. A group is never split, so a valid
+// number inside a longer one (19434765919) is not one, while one next to
+// another number (1234567890 9434765919) still is. Written in groups of one or two
+// digits (9 4 3 4 7 6 5 9 1 9, 94 34 76 59 19) it must be the whole of its
+// list (standsAlone), so ten digits in the middle of "Likert 0 1 2 3 4 5 6
+// 7 8 9 10" or of twelve months' referrals "12 15 18 20 22 19 17 …" are
+// figures, not a number. Left alone: dates, and amounts
 // after a currency sign written as amounts are (£9434765919, £1 311 475
-// 000; not £ 943 476 5919), and ten digits tied to more by a
-// bare dash, dot or slash (partOfLonger). About one in eleven arbitrary
+// 000; not £ 943 476 5919), and ten digits tied to more by a bare dash,
+// dot, slash or underscore (partOfLonger). About one in eleven arbitrary
 // ten-digit numbers passes the check digit, so such a reference number is
 // refused too: nothing tells it from an NHS number.
 func containsNHSNumber(norm string, gs []digitGroup) bool {
 	for i := range gs {
 		money := !gs[i].joined && afterCurrency(norm, gs[i])
-		digits, kind := "", ""
+		layout := isThreeThreeFour(gs[i:min(i+3, len(gs))])
+		commas := layout && sepKind(gs[i+1].sep) == "," && sepKind(gs[i+2].sep) == ","
+		digits, kind, short := "", "", false
 		for j := i; j < len(gs) && len(digits) < 10; j++ {
 			g := gs[j]
 			if j > i {
-				k := nhsSep(g.sep)
+				k := sepKind(g.sep)
 				if !g.joined || k == "" {
 					break
 				}
 				if kind == "" {
 					kind = k
 				}
-				if k != kind && !(j-i <= 2 && isThreeThreeFour(gs[i:min(i+3, len(gs))])) {
+				if k == "," && !commas || k != kind && !(j-i <= 2 && layout) {
 					break
 				}
 			}
@@ -286,7 +338,9 @@ func containsNHSNumber(norm string, gs []digitGroup) bool {
 				break
 			}
 			digits += g.digits
-			if len(digits) == 10 && ValidNHSNumber(digits) && !partOfLonger(gs, i, j) && !(money && amountShaped(gs[i:j+1])) {
+			short = short || len(g.digits) <= 2
+			if len(digits) == 10 && ValidNHSNumber(digits) && !partOfLonger(gs, i, j) && !(money && amountShaped(gs[i:j+1])) &&
+				(!short || standsAlone(gs, i, j, kind)) {
 				return true
 			}
 		}
@@ -295,11 +349,14 @@ func containsNHSNumber(norm string, gs []digitGroup) bool {
 }
 
 // partOfLonger reports whether groups i to j are tied to a group beyond
-// them by a bare dash, dot or slash: then they are part of one longer
-// identifier (ISBN 978-0-9571234-1-8, 2016-9434765919), not a number of
-// their own. Spaces leave them apart: "1234567890 9434765919" is two.
+// them by a bare dash, dot, slash or underscore: then they are part of one
+// longer identifier (ISBN 978-0-9571234-1-8, 2016-9434765919,
+// GA_2016_9434765919), not a number of their own. Spaces leave them apart:
+// "1234567890 9434765919" is two.
 func partOfLonger(gs []digitGroup, i, j int) bool {
-	bare := func(g digitGroup) bool { return g.joined && (g.sep == "-" || g.sep == "." || g.sep == "/") }
+	bare := func(g digitGroup) bool {
+		return g.joined && (g.sep == "-" || g.sep == "." || g.sep == "/" || g.sep == "_")
+	}
 	return bare(gs[i]) || (j+1 < len(gs) && bare(gs[j+1]))
 }
 
@@ -307,7 +364,7 @@ func partOfLonger(gs []digitGroup, i, j int) bool {
 // and joined: the NHS's own layout, recognised whatever the separators.
 func isThreeThreeFour(gs []digitGroup) bool {
 	return len(gs) == 3 && len(gs[0].digits) == 3 && len(gs[1].digits) == 3 && len(gs[2].digits) == 4 &&
-		gs[1].joined && gs[2].joined && nhsSep(gs[1].sep) != "" && nhsSep(gs[2].sep) != ""
+		gs[1].joined && gs[2].joined && sepKind(gs[1].sep) != "" && sepKind(gs[2].sep) != ""
 }
 
 // amountShaped reports whether groups read as an amount: one run of digits,
@@ -355,11 +412,17 @@ func ValidNHSNumber(digits string) bool {
 }
 
 // containsPhoneNumber finds a UK phone number: national (0…), international
-// (+44…, +44 (0)…, 0044…) with any spaces, dashes, dots, slashes or brackets
-// between groups of two or more digits. National numbers are 11 digits
-// (02, 03, 05, 07, 09), or 10 or 11 (01, 08); 04 and 06 are not in use.
-// Groups are never split, so a longer run of digits is not a phone number.
-// Left alone: dates (01/10/2016), and runs of single digits (0.1 0.2 0.3).
+// (+44…, +44 (0)…, +44 0…, 0044…) with any separators between its groups.
+// National numbers are 11 digits (02, 03, 05, 07, 09), or 10 or 11 (01,
+// 08); 04 and 06 are not in use. Groups are never split, so a longer run
+// of digits is not a phone number. Left alone: dates (01/10/2016); commas
+// between groups shorter than three digits, which list figures ("0, 12,
+// 15, 20"); and single digits in a list. A number with single-digit groups
+// (0 7 7 0 0 9 0 0 1 2 3, +44 7 7 0 0 …) is one only when one kind of
+// separator joins all its groups and it is the whole of its list
+// (standsAlone): "0 1 2 1 3 2 0 1 2 2 1 3" (job starts by month) holds
+// eleven such digits starting 01, but is a list of twelve, and "0.1 0.2
+// 0.3" mixes dots and spaces.
 func containsPhoneNumber(norm string, gs []digitGroup) bool {
 	for i := range gs {
 		plus := gs[i].start > 0 && norm[gs[i].start-1] == '+'
@@ -367,21 +430,33 @@ func containsPhoneNumber(norm string, gs []digitGroup) bool {
 		if !(plus && strings.HasPrefix(d, "44")) && !strings.HasPrefix(d, "0") {
 			continue
 		}
-		digits := ""
-		for j := i; j < len(gs) && j-i < 6; j++ {
+		digits, kind := "", ""
+		uniform, single := true, false
+		for j := i; j < len(gs) && len(digits) <= 14; j++ {
 			g := gs[j]
 			if (j > i && !g.joined) || g.date {
 				break
 			}
-			if len(g.digits) < 2 && !bracketedZero(norm, g) {
-				break
+			if j > i {
+				if strings.Contains(g.sep, ",") && (len(gs[j-1].digits) < 3 || len(g.digits) < 3) {
+					break
+				}
+				k := sepKind(g.sep)
+				if j == i+1 {
+					kind = k
+				}
+				uniform = uniform && k != "" && k == kind
+			}
+			if len(g.digits) < 2 && !bracketedZero(norm, g) && !trunkZero(gs, i, j, plus) {
+				single = true
 			}
 			digits += g.digits
-			if national, ok := ukNational(digits, plus); ok && validUKLength(national) {
-				return true
+			national, ok := ukNational(digits, plus)
+			if !ok || !validUKLength(national) {
+				continue
 			}
-			if len(digits) > 14 {
-				break
+			if single && uniform && standsAlone(gs, i, j, kind) || !single && j-i < 6 {
+				return true
 			}
 		}
 	}
@@ -391,6 +466,26 @@ func containsPhoneNumber(norm string, gs []digitGroup) bool {
 // bracketedZero reports whether g is the "(0)" of "+44 (0)20 …".
 func bracketedZero(norm string, g digitGroup) bool {
 	return g.digits == "0" && g.start > 0 && norm[g.start-1] == '(' && g.end < len(norm) && norm[g.end] == ')'
+}
+
+// trunkZero reports whether group j is the national 0 written on its own
+// right after the country code, as in "+44 0 7700 900123".
+func trunkZero(gs []digitGroup, i, j int, plus bool) bool {
+	return j == i+1 && gs[j].digits == "0" && (plus && gs[i].digits == "44" || gs[i].digits == "0044")
+}
+
+// standsAlone reports whether groups i to j, joined by separators of kind,
+// are the whole of their list: no group of one or two digits is joined to
+// them by the same kind just before or after. Short groups one after
+// another are a list of figures ("12 15 18 20 22 19 …", "0 1 2 1 3 …"),
+// and digits written in them are one number only when they are the whole
+// list; a longer neighbour ("ref 1234567890 9 4 3 …") is a number of its own.
+func standsAlone(gs []digitGroup, i, j int, kind string) bool {
+	listed := func(k int) bool { return gs[k].joined && sepKind(gs[k].sep) == kind }
+	if listed(i) && len(gs[i-1].digits) <= 2 {
+		return false
+	}
+	return j+1 >= len(gs) || !listed(j+1) || len(gs[j+1].digits) > 2
 }
 
 // ukNational turns the digits of a UK number in any of its written forms

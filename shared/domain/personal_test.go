@@ -146,3 +146,78 @@ func TestCheckPersonalDataGaps(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckPersonalDataAnySeparator holds what the API audit found stored
+// (finding 1): NHS and UK phone numbers written with commas, underscores,
+// middle dots, brackets, wide gaps or digit by digit, which the SPEC says
+// the guard recognises "however they are grouped or separated" and "with
+// any separators"; and, since a false alarm refuses a real return, the
+// figures those separators also write and that must still pass.
+func TestCheckPersonalDataAnySeparator(t *testing.T) {
+	t.Parallel()
+	const nhs, phone = "an NHS number", "a phone number"
+	for _, c := range []struct{ text, kind string }{
+		{"Client 943,476,5919", nhs},
+		{"Client 943_476_5919", nhs},
+		{"Client 943·476·5919", nhs},
+		{"Client (943) 476 5919", nhs},
+		{"Client 943    476    5919", nhs}, // a pasted table's gaps
+		{"NHS#943_476_5919", nhs},
+		{"943, 476, 5919", nhs},
+		{"９４３，４７６，５９１９", nhs},
+		{"943＿476＿5919", nhs},
+		{"9 4 3 4 7 6 5 9 1 9", nhs},
+		{"ref 1234567890 9 4 3 4 7 6 5 9 1 9 2016", nhs}, // longer numbers either side are numbers of their own
+		{"Client 0 7 7 0 0 9 0 0 1 2 3", phone},
+		{"Client 07700_900123", phone},
+		{"Client +44 0 7700 900123", phone},
+		{"+44 0 7700 900123 5", phone},
+		{"07700,900,123", phone},
+		{"07700·900·123", phone},
+		{"07700    900123", phone},
+		{"07700_900_123", phone},
+		{"+44 7 7 0 0 9 0 0 1 2 3", phone},
+		{"0 1 1 6 2 2 5 2 5 2 5", phone},
+		{"0044 7 7 0 0 9 0 0 1 2 3", phone},
+		{"tel 0-7-7-0-0-9-0-0-1-2-3", phone},
+		{"call 0 7 7 0 0 9 0 0 1 2 3 - twice", phone},
+		{"020,7946,0018", phone},
+		{"(0113) 496_0000", phone},
+	} {
+		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
+	}
+	for _, text := range []string{
+		"£1,234,567 awarded",
+		"9,434,765,919 pence", // thousands, though the digits pass the NHS check
+		"£9,434,765,919",
+		"Grants: £50,000 (2010), £75,000 (2011) and £100,000 (2012).",
+		"100,000 (2012)",
+		"period 2024-25 and 2025-26",
+		"2024_25 return",
+		"referrals 12, 15, 20",
+		"Referrals by month: 12, 15, 18, 20, 22, 19, 17, 21, 16, 14, 20, 26",
+		"Referrals by month: 12 15 18 20 22 19 17 21 16 14 20 26",
+		"Referrals by month: 12 15 18 20 22 19 17 21 16 14",
+		"12,15,18,20,22,19,17,21,16,14",
+		"Scores 4, 5, 5, 3, 5, 4, 5, 5, 4, 3", // spaced only, 4 5 5 3 5 4 5 5 4 3 is a valid NHS number
+		"4,5,5,3,5,4,5,5,4,3",
+		"Job starts by month: 0, 1, 2, 1, 3, 2, 0, 1, 2, 2, 1, 3",
+		"Job starts by month: 0 1 2 1 3 2 0 1 2 2 1 3", // eleven digits from 01 inside a list of twelve
+		"Referrals 10 0 1 2 1 3 2 0 1 2 2 1",
+		"Likert 0 1 2 3 4 5 6 7 8 9 10", // 0123456789 passes the NHS check
+		"0, 12, 15, 20, 22, 19",
+		"0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9 1.0",
+		"0.25, 0.50, 0.75, 1.00, 1.25",
+		"GA_2016_0042", "IPS_2016_07_01", "GR-2024-00123", "grant 2024/25/0042", "ref 2016_9434765919", "1_000_000",
+		"Referrals 12 · Job starts 4 · In work 3",
+		"2010    2011    2012    2013",
+		"Q1 58    Q2 61    Q3 64",
+		"Ages 18, 24, 31, 45, 52, 60",
+		"Referrals (12) 15 (18) 20",
+		"Spend £120,000, £340,000, £5,600",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil: figures, not personal data", text, err)
+		}
+	}
+}
