@@ -161,6 +161,9 @@ func (r *run) reportingRecipients(pd *programmeData, n domain.Notification) []st
 // sentRecord is what the audit trail says of a notification sent.
 func sentRecord(n domain.Notification) map[string]any {
 	rec := map[string]any{"status": n.Status, "kind": n.Kind, "recipients": n.Delivered}
+	if n.NotNeeded != "" {
+		rec["notNeeded"] = n.NotNeeded
+	}
 	if n.Kind.Reporting() {
 		for k, v := range map[string]string{"returnId": n.ReturnID, "submissionId": n.SubmissionID, "projectId": n.ProjectID} {
 			if v != "" {

@@ -390,6 +390,67 @@ func TestReturnEmailsWaitForAProjectLead(t *testing.T) {
 	}
 }
 
+// TestAwaitingReviewEmailNotSentOnceReviewed: the email telling the leads
+// a submission awaits review is claimed with the submission; when a lead
+// approves it, asks for changes, or the project lead corrects it before
+// the notifier's turn comes, it is settled unsent (recorded sent, saying
+// why, with nobody emailed) and never sent later. A correction's own
+// email goes.
+func TestAwaitingReviewEmailNotSentOnceReviewed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.cycleWith(false)
+	e.clk.Set("2026-04-02T09:00:00Z")
+	submit := func(start, end string, replaces string) domain.Outcome {
+		t.Helper()
+		in := obj{"periodStart": start, "periodEnd": end, "counts": obj{"peopleIntoWork": 2}}
+		if replaces != "" {
+			in["replaces"] = replaces
+		}
+		o, err := c.as(c.projLead).SubmitOutcome(testkit.Body(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	approved := submit("2026-01-01", "2026-03-31", "")
+	c.review(approved.ID, "approve", "")
+	sentBack := submit("2026-04-01", "2026-04-30", "")
+	c.review(sentBack.ID, "request-changes", "Please split by cohort.")
+	corrected := submit("2026-05-01", "2026-05-31", "")
+	correction := submit("2026-05-01", "2026-05-31", corrected.ID)
+
+	used := e.count.Measure(func() {
+		if rep := e.run(); rep.NotNeeded != 3 || rep.Sent != 2 {
+			t.Errorf("run after the decisions: %+v", rep)
+		}
+	})
+	t.Logf("run: %d requests: %v", used.Requests, used.Ops)
+	// Each email checked costs one GetItem of its submission: the three
+	// settled and the correction's, which goes.
+	if used.Ops["GetItem"] != 4+1 { // and the programme, read once
+		t.Errorf("run read %d items one by one, want 5: %v", used.Ops["GetItem"], used.Ops)
+	}
+	e.run()
+	e.clk.Add(24 * time.Hour)
+	e.run()
+	changes := "Changes requested to your submission: April 2026 (Bradford IPS network)"
+	e.expectMail(merge(each("Submission awaiting review: May 2026 (Bradford IPS network)", c.lead), each(changes, c.projLead)))
+
+	notes := e.notifications(c.prog.ID)
+	for id, want := range map[string]domain.NotNeededReason{
+		approved.ID: domain.NotNeededReviewed, sentBack.ID: domain.NotNeededReviewed, corrected.ID: domain.NotNeededCorrected, correction.ID: "",
+	} {
+		n := notes[domain.SubmissionNotificationID(id, domain.KindAwaitingReview)]
+		if n.Status != domain.NotificationSent || n.NotNeeded != want {
+			t.Errorf("awaiting review of %s: %s, not needed %q, want sent, %q", id, n.Status, n.NotNeeded, want)
+		}
+		if want != "" && (n.Recipients == nil || len(n.Recipients) != 0 || n.SentAt != nil || len(n.Delivered) != 0) {
+			t.Errorf("settled unsent, yet it lists recipients %v, delivered %v, sent at %v", n.Recipients, n.Delivered, n.SentAt)
+		}
+	}
+}
+
 // failGSI3Moves fails every update that moves a return in the notifier's
 // index while armed: a run that dies after claiming a return's email and
 // before moving it on.
