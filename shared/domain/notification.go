@@ -93,6 +93,10 @@ type Notification struct {
 	DueDate     Date   `json:"dueDate,omitzero"`
 	Reminder    *int64 `json:"reminderDays,omitempty"`
 	Comment     string `json:"comment,omitempty"`
+	// FiguresTo is, for a milestone, the end of the latest period its
+	// figure counts: after On when a period not yet over was submitted,
+	// so the email names the range its figures really cover.
+	FiguresTo Date `json:"figuresTo,omitzero"`
 	// When one change crosses several thresholds of a target, one email
 	// goes, naming the highest: its notification Covers the lower ones,
 	// and each of those is recorded sent, CoveredBy it, so each threshold

@@ -396,13 +396,16 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 		return 0
 	})
 	from, to := t.Window(pd.programme.StartDate)
+	pd.mu.Lock()
+	figuresTo := t.LastFigure(pd.programme.StartDate, pd.series) // read by currents
+	pd.mu.Unlock()
 	var covered []int64 // lower thresholds this run covered
 	for _, m := range milestones {
 		note := domain.Notification{
 			ID: domain.NotificationID(t.ID, m.Kind, m.Threshold), TargetID: t.ID, Threshold: m.Threshold, Kind: m.Kind,
 			Status: domain.NotificationPending, CreatedAt: r.now, ProgrammeID: pd.programme.ID,
 			Figure: current, Value: t.Value, Metric: t.Metric, ProjectID: t.ProjectID, On: today,
-			PeriodStart: from, PeriodEnd: to,
+			PeriodStart: from, PeriodEnd: to, FiguresTo: figuresTo,
 		}
 		if m.Kind == domain.KindAtRisk {
 			note.Recipients = slices.Clone(pd.leads)
