@@ -36,6 +36,17 @@ func (k NotificationKind) Reporting() bool {
 	return false
 }
 
+// NotNeededReason is why an email was no longer needed when its turn to
+// go came.
+type NotNeededReason string
+
+// Reasons an awaiting-review email is settled unsent: its submission no
+// longer awaits review.
+const (
+	NotNeededReviewed  NotNeededReason = "reviewed"  // a lead approved it or asked for changes
+	NotNeededCorrected NotNeededReason = "corrected" // a correction replaced it, and awaits review itself
+)
+
 // NotificationStatus is where a milestone email stands.
 type NotificationStatus string
 
@@ -82,12 +93,21 @@ type Notification struct {
 	DueDate     Date   `json:"dueDate,omitzero"`
 	Reminder    *int64 `json:"reminderDays,omitempty"`
 	Comment     string `json:"comment,omitempty"`
+	// FiguresTo is, for a milestone, the end of the latest period its
+	// figure counts: after On when a period not yet over was submitted,
+	// so the email names the range its figures really cover.
+	FiguresTo Date `json:"figuresTo,omitzero"`
 	// When one change crosses several thresholds of a target, one email
 	// goes, naming the highest: its notification Covers the lower ones,
 	// and each of those is recorded sent, CoveredBy it, so each threshold
 	// is still notified at most once.
 	Covers    []int64 `json:"covers,omitempty"`
 	CoveredBy string  `json:"coveredBy,omitempty"`
+	// NotNeeded says why an email was recorded sent without going out:
+	// by its turn to go, what it asked for was done (a submission awaiting
+	// review was reviewed or corrected first). Like a covered threshold it
+	// is settled, and never sent later.
+	NotNeeded NotNeededReason `json:"notNeeded,omitempty"`
 	// A payment-due email names the payment, its grant, the amount and
 	// why it fell due, fixed when it fell due.
 	PaymentID   string `json:"paymentId,omitempty"`

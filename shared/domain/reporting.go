@@ -733,6 +733,25 @@ func (r Return) NextCheck(reminders []int64, today Date) Date {
 	return Date{}
 }
 
+// NextCheckUntold is NextCheck for a return whose notice today had nobody
+// to go to (its project has no project lead yet, as when a lead sets up
+// the projects and the schedule before inviting anyone): the next day,
+// while a notice could still go, so a project lead added later is still
+// told. A reminder is retried until a later reminder day or the overdue
+// email supersedes it (NoticeOn then picks that one), which is what
+// someone made project lead a few days before the due date expects: "due
+// on …, nothing sent yet". The overdue email is retried until the return
+// is OverdueEmailWindow days past its due date, the same bound as for
+// returns first expected already overdue; after that nobody is told. So a
+// return nobody leads is looked at most once a day for at most
+// MaxReminderDays+OverdueEmailWindow+1 days, and never scanned for.
+func (r Return) NextCheckUntold(reminders []int64, today Date) Date {
+	if tomorrow := today.AddDays(1); !tomorrow.After(r.DueDate.AddDays(OverdueEmailWindow)) {
+		return tomorrow
+	}
+	return r.NextCheck(reminders, today)
+}
+
 // NoticeOn is the email a return not yet sent calls for when the notifier
 // looks at it on day today, if any: past its due date, the overdue email
 // (unless it was already due more than OverdueEmailWindow days before

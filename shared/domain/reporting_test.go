@@ -323,6 +323,49 @@ func TestReturnNotices(t *testing.T) {
 	}
 }
 
+// TestReturnRecheckWhenNobodyToTell: a notice that found nobody to tell
+// (no project lead yet) is looked for again the next day, the reminder
+// until the overdue email supersedes it, the overdue email until the
+// return is 90 days past its due date; then the return leaves the index.
+func TestReturnRecheckWhenNobodyToTell(t *testing.T) {
+	r := Return{ID: "r", PeriodEnd: d("2026-06-30"), DueDate: d("2026-07-20"), State: StateExpected, CreatedAt: d("2026-01-10").Time()}
+	reminders := []int64{14, 7}
+	for today, want := range map[string]string{
+		"2026-07-06": "2026-07-07", // the 14-day reminder: again tomorrow, not on the 7-day reminder's day
+		"2026-07-19": "2026-07-20",
+		"2026-07-20": "2026-07-21",
+		"2026-07-21": "2026-07-22", // overdue: again tomorrow, though NextCheck is done with it
+		"2026-10-17": "2026-10-18", // the last day an overdue email may still go
+		"2026-10-18": "",
+	} {
+		if got := r.NextCheckUntold(reminders, d(today)); got.String() != want && !(want == "" && got.IsZero()) {
+			t.Errorf("nobody told on %s: next look %s, want %q", today, got, want)
+		}
+	}
+	if n, ok := r.NoticeOn(reminders, d("2026-07-17")); !ok || n.Kind != KindReminder || n.Reminder != 7 {
+		t.Errorf("a project lead added on 2026-07-17 is not reminded: %+v %v", n, ok)
+	}
+	if n, ok := r.NoticeOn(reminders, d("2026-10-18")); !ok || n.Kind != KindOverdue {
+		t.Errorf("a project lead added 90 days after the due date is not told it is overdue: %+v %v", n, ok)
+	}
+	// Bounded: with nobody ever to tell, the return is looked at once a
+	// day from its first reminder day to 90 days past due, then no more.
+	looks := 0
+	for day := r.FirstCheck(); !day.IsZero(); looks++ {
+		if looks > MaxReminderDays+OverdueEmailWindow+1 {
+			t.Fatalf("still looked at on %s", day)
+		}
+		if _, ok := r.NoticeOn(reminders, day); ok {
+			day = r.NextCheckUntold(reminders, day)
+		} else {
+			day = r.NextCheck(reminders, day)
+		}
+	}
+	if want := 1 + 15 + 90; looks != want { // the first look, reminders 2026-07-06 to 2026-07-20, overdue 2026-07-21 to 2026-10-18
+		t.Errorf("%d looks, want %d", looks, want)
+	}
+}
+
 func TestCountReturns(t *testing.T) {
 	s := Schedule{ID: "s", DueDays: 20}
 	st := ReturnStats{

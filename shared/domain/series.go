@@ -76,6 +76,23 @@ func (t Target) Current(periodStart Date, series map[SeriesKey]DaySeries) int64 
 	return n
 }
 
+// LastFigure is the latest day in a target's window on which a period with
+// figures of its metric ended (the zero date when none has): with the
+// current date, what an email says its figures cover, since a period may
+// be submitted and counted before it ends.
+func (t Target) LastFigure(periodStart Date, series map[SeriesKey]DaySeries) Date {
+	from, to := t.Window(periodStart)
+	var last Date
+	for y := from.Time().Year(); y <= to.Time().Year(); y++ {
+		for day, counts := range series[SeriesKey{ProjectID: t.ProjectID, Year: y}] {
+			if counts[t.Metric] != 0 && !day.Before(from) && !day.After(to) && day.After(last) {
+				last = day
+			}
+		}
+	}
+	return last
+}
+
 // Currents is every target's figure, by target id.
 func Currents(targets []Target, periodStart Date, series map[SeriesKey]DaySeries) map[string]int64 {
 	out := make(map[string]int64, len(targets))

@@ -58,6 +58,10 @@ type Report struct {
 	GenerationsFinished int `json:"generationsFinished"`
 	// PaymentsDue are the payments this run made due (each with its email).
 	PaymentsDue int `json:"paymentsDue"`
+	// NotNeeded are the emails settled unsent because what they asked for
+	// was done first (a submission reviewed before its awaiting-review
+	// email went).
+	NotNeeded int `json:"notNeeded"`
 }
 
 func (n *Notifier) now() time.Time {
@@ -392,13 +396,16 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 		return 0
 	})
 	from, to := t.Window(pd.programme.StartDate)
+	pd.mu.Lock()
+	figuresTo := t.LastFigure(pd.programme.StartDate, pd.series) // read by currents
+	pd.mu.Unlock()
 	var covered []int64 // lower thresholds this run covered
 	for _, m := range milestones {
 		note := domain.Notification{
 			ID: domain.NotificationID(t.ID, m.Kind, m.Threshold), TargetID: t.ID, Threshold: m.Threshold, Kind: m.Kind,
 			Status: domain.NotificationPending, CreatedAt: r.now, ProgrammeID: pd.programme.ID,
 			Figure: current, Value: t.Value, Metric: t.Metric, ProjectID: t.ProjectID, On: today,
-			PeriodStart: from, PeriodEnd: to,
+			PeriodStart: from, PeriodEnd: to, FiguresTo: figuresTo,
 		}
 		if m.Kind == domain.KindAtRisk {
 			note.Recipients = slices.Clone(pd.leads)
@@ -464,6 +471,9 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 	note, ok, err := r.Store.LeaseNotification(ctx, note.ProgrammeID, note.ID, r.now, r.lease())
 	if err != nil || !ok {
 		return err // !ok: another run is sending it, or it is done
+	}
+	if settled, err := r.settleUnneeded(ctx, note); settled || err != nil {
+		return err
 	}
 	pd, err := r.load(ctx, note.ProgrammeID)
 	if err != nil {
@@ -532,6 +542,37 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionSend,
 		nil, sentRecord(note), r.now)
 	return r.Store.FinishNotification(ctx, note, ev)
+}
+
+// settleUnneeded records a leased notification sent without an email when
+// what it asks for is already done, and reports whether it did: an email
+// telling the leads a submission awaits review, when a lead has reviewed
+// it or the project lead has corrected it since (the correction has its
+// own). It is claimed in the submission's transaction, and may wait for a
+// run while the lead acts; sent then, it would link to a review form that
+// can only refuse. Recorded like a covered threshold (sent, no email,
+// saying why), it is settled and never sent later either. One GetItem an
+// awaiting-review email, whatever else the run does.
+func (r *run) settleUnneeded(ctx context.Context, note domain.Notification) (bool, error) {
+	if note.Kind != domain.KindAwaitingReview || note.SubmissionID == "" {
+		return false, nil
+	}
+	awaits, status, err := r.Store.AwaitsReview(ctx, note.ProgrammeID, note.ProjectID, note.SubmissionID)
+	if err != nil || awaits {
+		return false, err
+	}
+	note.Status, note.NotNeeded = domain.NotificationSent, domain.NotNeededReviewed
+	if status == domain.OutcomePending {
+		note.NotNeeded = domain.NotNeededCorrected // pending, but out of the review queue
+	}
+	if len(note.Delivered) > 0 { // a retry: some leads had it before the decision
+		at := r.now
+		note.SentAt = &at
+	}
+	r.count(func(rep *Report) { rep.NotNeeded++ })
+	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionSend,
+		nil, sentRecord(note), r.now)
+	return true, r.Store.FinishNotification(ctx, note, ev)
 }
 
 func (r *run) lease() time.Duration {

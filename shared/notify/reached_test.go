@@ -123,6 +123,27 @@ func TestReachedEmailsEveryFunderContactOnce(t *testing.T) {
 	}
 }
 
+// TestReachedEmailNamesAPeriodNotYetOver: figures for a period not yet
+// over are accepted and counted; the email says its figures run to that
+// period's end, not to the day it is sent.
+func TestReachedEmailNamesAPeriodNotYetOver(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	e.projectTarget(w, 6, "2026-12-31")
+	e.clk.Set("2026-03-02T10:30:00Z")
+	for _, p := range [][2]string{{"2026-01-01", "2026-01-31"}, {"2026-03-01", "2026-03-31"}} {
+		e.build().Outcome(w.prog.ID, w.project.ID, obj{"periodStart": p[0], "periodEnd": p[1], "counts": obj{"peopleIntoWork": 3}})
+	}
+	e.run()
+	e.expectMail(each("Target reached: 6 people into work (Working for Wellness)", w.contacts...))
+	for _, m := range e.mail() {
+		if want := "Figures cover: periods ending 1 January 2026 to 31 March 2026"; !strings.Contains(m.Body.Text, want) {
+			t.Errorf("text to %s lacks %q:\n%s", m.To(), want, m.Body.Text)
+		}
+	}
+}
+
 // TestConcurrentRunsSendOnce: runs that overlap send each email once.
 func TestConcurrentRunsSendOnce(t *testing.T) {
 	t.Parallel()

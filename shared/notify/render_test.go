@@ -136,6 +136,25 @@ func TestRenderMissedCoversTheWholeWindow(t *testing.T) {
 	}
 }
 
+// TestRenderFiguresCoverAPeriodNotYetOver: a period may be submitted and
+// counted before it ends; the figures then run to the end of the latest
+// one counted, not to the day of the email. Counted periods that all
+// ended by then leave it at the day of the email.
+func TestRenderFiguresCoverAPeriodNotYetOver(t *testing.T) {
+	t.Parallel()
+	for figuresTo, want := range map[string]string{
+		"2026-03-31": "Figures cover: periods ending 1 April 2025 to 31 March 2026\n",
+		"2026-02-28": "Figures cover: periods ending 1 April 2025 to 2 March 2026\n",
+	} {
+		n := renderNote(domain.KindReached, 100, 61)
+		n.FiguresTo = domain.MustDate(figuresTo)
+		m := notify.Render(n, domain.Programme{Name: "Working for Wellness"}, domain.Project{}, links)
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("figures to %s: text lacks %q:\n%s", figuresTo, want, m.Text)
+		}
+	}
+}
+
 // TestRenderOneEmailForSeveralThresholds: the email for the highest
 // threshold crossed says which lower ones it covers.
 func TestRenderOneEmailForSeveralThresholds(t *testing.T) {

@@ -79,14 +79,18 @@ func (r *run) lookAt(ctx context.Context, d store.DueReturn, today domain.Date) 
 			days := notice.Reminder
 			note.Reminder = &days
 		}
-		if len(note.Recipients) > 0 { // nobody leads the project: nobody to tell
-			claimed, err := r.Store.ClaimNotification(ctx, note)
-			if err != nil {
-				return err
-			}
-			if claimed {
-				r.count(func(rep *Report) { rep.Claimed++ })
-			}
+		if len(note.Recipients) == 0 {
+			// Nobody leads the project yet: nothing is claimed, and the
+			// return is looked at again tomorrow, while its notice is still
+			// due, in case someone is made its project lead by then.
+			return r.Store.RescheduleReturn(ctx, d, ret.NextCheckUntold(sched.Reminders, today))
+		}
+		claimed, err := r.Store.ClaimNotification(ctx, note)
+		if err != nil {
+			return err
+		}
+		if claimed {
+			r.count(func(rep *Report) { rep.Claimed++ })
 		}
 	}
 	return r.Store.RescheduleReturn(ctx, d, ret.NextCheck(sched.Reminders, today))
@@ -157,6 +161,9 @@ func (r *run) reportingRecipients(pd *programmeData, n domain.Notification) []st
 // sentRecord is what the audit trail says of a notification sent.
 func sentRecord(n domain.Notification) map[string]any {
 	rec := map[string]any{"status": n.Status, "kind": n.Kind, "recipients": n.Delivered}
+	if n.NotNeeded != "" {
+		rec["notNeeded"] = n.NotNeeded
+	}
 	if n.Kind.Reporting() {
 		for k, v := range map[string]string{"returnId": n.ReturnID, "submissionId": n.SubmissionID, "projectId": n.ProjectID} {
 			if v != "" {

@@ -313,6 +313,144 @@ func TestOverdueWhenFirstExpected(t *testing.T) {
 	e.expectMail(merge(each(overdueQ2, c.projLead), each("Return due 20 October 2026: July to September 2026 (Bradford IPS network)", c.projLead)))
 }
 
+// TestReturnEmailsWaitForAProjectLead: a lead sets up the projects and
+// the schedule before anyone is made a project lead. A reminder or overdue
+// email that finds nobody to tell is not lost: the return is looked at
+// again each day, so the project lead made later is reminded while the
+// return is still to come and told once it is overdue, each once. A
+// return nobody ever leads is looked at no more after 90 days past due.
+func TestReturnEmailsWaitForAProjectLead(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	prog := e.programme("Bradford IPS network", "2026-01-01", "2027-12-31")
+	lead := e.addr("lead", "trust.nhs.uk")
+	e.member(prog.ID, lead, testkit.RoleLead())
+	early, late, never := e.project(prog.ID, "Aspiro"), e.project(prog.ID, "Bradford Council"), e.project(prog.ID, "Leeds Mind")
+	// Q1 only, due 2026-04-20, reminded on the 13th.
+	if _, err := e.svc.Open(t.Context(), testkit.Caller(lead), prog.ID).CreateSchedule(testkit.Body(obj{"name": "Quarterly returns",
+		"frequency": "quarterly", "firstPeriodStart": "2026-01-01", "lastPeriodEnd": "2026-03-31"})); err != nil {
+		t.Fatal(err)
+	}
+	e.run()
+
+	// Reminder day: nobody leads any project, nobody is told.
+	e.clk.Set("2026-04-13T09:00:00Z")
+	if rep := e.run(); rep.ReturnsDue != 3 || rep.Claimed != 0 {
+		t.Errorf("reminder day with no project leads: %+v", rep)
+	}
+	e.expectMail(nil)
+
+	// Two days later the first project gets its project lead: reminded
+	// at once, though its reminder day has passed.
+	e.clk.Set("2026-04-15T09:00:00Z")
+	plEarly := e.addr("pl.early", "aspiro.org.uk")
+	e.member(prog.ID, plEarly, testkit.RoleProjectLead(early.ID))
+	if rep := e.run(); rep.ReturnsDue != 3 || rep.Claimed != 1 || rep.Sent != 1 {
+		t.Errorf("run after the project lead was added: %+v", rep)
+	}
+	e.run()
+	want := each(reminderQ1, plEarly)
+	e.expectMail(want)
+
+	// Overdue: the project lead there is told, once.
+	e.clk.Set("2026-04-21T09:00:00Z")
+	e.run()
+	e.run()
+	want = merge(want, each(overdueQ1, plEarly))
+	e.expectMail(want)
+
+	// A month later the second project gets its project lead: told its
+	// return is overdue, once, however often the notifier runs.
+	e.clk.Set("2026-05-20T09:00:00Z")
+	plLate := e.addr("pl.late", "bradford.gov.uk")
+	e.member(prog.ID, plLate, testkit.RoleProjectLead(late.ID))
+	e.run()
+	e.clk.Add(time.Hour)
+	e.run()
+	e.clk.Set("2026-05-21T09:00:00Z")
+	e.run()
+	want = merge(want, each(overdueQ1, plLate))
+	e.expectMail(want)
+
+	// The third project's return, which nobody leads, is still looked at
+	// on the 90th day past due, and then no more: a project lead made
+	// after that is not told.
+	e.clk.Set("2026-07-19T09:00:00Z")
+	if rep := e.run(); rep.ReturnsDue != 1 || rep.Claimed != 0 {
+		t.Errorf("90 days past due: %+v", rep)
+	}
+	e.clk.Set("2026-07-20T09:00:00Z")
+	e.member(prog.ID, e.addr("pl.never", "leedsmind.org.uk"), testkit.RoleProjectLead(never.ID))
+	if rep := e.run(); rep.ReturnsDue != 0 || rep.Claimed != 0 {
+		t.Errorf("91 days past due: %+v", rep)
+	}
+	e.expectMail(want)
+	if n := len(e.notifications(prog.ID)); n != 3 {
+		t.Errorf("%d notifications, want 3 (the reminder and two overdue emails)", n)
+	}
+}
+
+// TestAwaitingReviewEmailNotSentOnceReviewed: the email telling the leads
+// a submission awaits review is claimed with the submission; when a lead
+// approves it, asks for changes, or the project lead corrects it before
+// the notifier's turn comes, it is settled unsent (recorded sent, saying
+// why, with nobody emailed) and never sent later. A correction's own
+// email goes.
+func TestAwaitingReviewEmailNotSentOnceReviewed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.cycleWith(false)
+	e.clk.Set("2026-04-02T09:00:00Z")
+	submit := func(start, end string, replaces string) domain.Outcome {
+		t.Helper()
+		in := obj{"periodStart": start, "periodEnd": end, "counts": obj{"peopleIntoWork": 2}}
+		if replaces != "" {
+			in["replaces"] = replaces
+		}
+		o, err := c.as(c.projLead).SubmitOutcome(testkit.Body(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	approved := submit("2026-01-01", "2026-03-31", "")
+	c.review(approved.ID, "approve", "")
+	sentBack := submit("2026-04-01", "2026-04-30", "")
+	c.review(sentBack.ID, "request-changes", "Please split by cohort.")
+	corrected := submit("2026-05-01", "2026-05-31", "")
+	correction := submit("2026-05-01", "2026-05-31", corrected.ID)
+
+	used := e.count.Measure(func() {
+		if rep := e.run(); rep.NotNeeded != 3 || rep.Sent != 2 {
+			t.Errorf("run after the decisions: %+v", rep)
+		}
+	})
+	t.Logf("run: %d requests: %v", used.Requests, used.Ops)
+	// Each email checked costs one GetItem of its submission: the three
+	// settled and the correction's, which goes.
+	if used.Ops["GetItem"] != 4+1 { // and the programme, read once
+		t.Errorf("run read %d items one by one, want 5: %v", used.Ops["GetItem"], used.Ops)
+	}
+	e.run()
+	e.clk.Add(24 * time.Hour)
+	e.run()
+	changes := "Changes requested to your submission: April 2026 (Bradford IPS network)"
+	e.expectMail(merge(each("Submission awaiting review: May 2026 (Bradford IPS network)", c.lead), each(changes, c.projLead)))
+
+	notes := e.notifications(c.prog.ID)
+	for id, want := range map[string]domain.NotNeededReason{
+		approved.ID: domain.NotNeededReviewed, sentBack.ID: domain.NotNeededReviewed, corrected.ID: domain.NotNeededCorrected, correction.ID: "",
+	} {
+		n := notes[domain.SubmissionNotificationID(id, domain.KindAwaitingReview)]
+		if n.Status != domain.NotificationSent || n.NotNeeded != want {
+			t.Errorf("awaiting review of %s: %s, not needed %q, want sent, %q", id, n.Status, n.NotNeeded, want)
+		}
+		if want != "" && (n.Recipients == nil || len(n.Recipients) != 0 || n.SentAt != nil || len(n.Delivered) != 0) {
+			t.Errorf("settled unsent, yet it lists recipients %v, delivered %v, sent at %v", n.Recipients, n.Delivered, n.SentAt)
+		}
+	}
+}
+
 // failGSI3Moves fails every update that moves a return in the notifier's
 // index while armed: a run that dies after claiming a return's email and
 // before moving it on.

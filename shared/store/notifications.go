@@ -255,8 +255,9 @@ func (s *Store) ReleaseNotification(ctx context.Context, programmeID, id, lastEr
 	return nil
 }
 
-// FinishNotification marks a notification sent or failed for good, takes it
-// out of the pending index and writes its audit event, in one transaction.
+// FinishNotification marks a notification sent or failed for good (or
+// settled unsent, with n.NotNeeded), takes it out of the pending index and
+// writes its audit event, in one transaction.
 func (s *Store) FinishNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) error {
 	values := map[string]any{":status": n.Status, ":pending": domain.NotificationPending, ":e": n.LastError}
 	set := "SET #status = :status, lastError = :e"
@@ -264,9 +265,18 @@ func (s *Store) FinishNotification(ctx context.Context, n domain.Notification, e
 		values[":at"] = *n.SentAt
 		set += ", sentAt = :at"
 	}
+	if n.NotNeeded != "" {
+		// Settled unsent: it may never have had its recipients fixed, and
+		// lists none then rather than none known.
+		values[":nn"] = n.NotNeeded
+		set += ", notNeeded = :nn, recipients = if_not_exists(recipients, :none)"
+	}
 	vals, err := marshal(values)
 	if err != nil {
 		return err
+	}
+	if n.NotNeeded != "" {
+		vals[":none"] = &types.AttributeValueMemberL{Value: []types.AttributeValue{}}
 	}
 	t := (&tx{}).add(types.TransactWriteItem{Update: &types.Update{
 		TableName: &s.table, Key: key(pkProgramme(n.ProgrammeID), skNotification(n.ID)),

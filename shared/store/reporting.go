@@ -380,6 +380,31 @@ func (s *Store) RescheduleReturn(ctx context.Context, d DueReturn, next domain.D
 	return nil
 }
 
+// AwaitsReview reports whether a submission still awaits review: still
+// pending, and still in the programme's review queue (a pending one
+// corrected meanwhile has left it, and is settled by its correction). It
+// also gives the submission's status ("" when it is not there), so the
+// notifier can say why an email about it is no longer needed. One
+// consistent GetItem of two attributes.
+func (s *Store) AwaitsReview(ctx context.Context, programmeID, projectID, id string) (bool, domain.OutcomeStatus, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table,
+		Key: key(pkProgramme(programmeID), skOutcome(projectID, id)), ConsistentRead: aws.Bool(true),
+		ProjectionExpression: aws.String("#status, GSI1PK"), ExpressionAttributeNames: map[string]string{"#status": "status"}})
+	if err != nil {
+		return false, "", fmt.Errorf("read submission %s: %w", id, classify(err))
+	}
+	if out.Item == nil {
+		return false, "", nil
+	}
+	var o domain.Outcome
+	if err := unmarshal(out.Item, &o); err != nil {
+		return false, "", fmt.Errorf("decode submission %s: %w", id, err)
+	}
+	_, queued := out.Item["GSI1PK"]
+	status := o.EffectiveStatus()
+	return queued && status == domain.OutcomePending, status, nil
+}
+
 // Schedule reads one schedule (for the notifier, which reads without a
 // caller).
 func (s *Store) Schedule(ctx context.Context, programmeID, id string) (domain.Schedule, bool, error) {

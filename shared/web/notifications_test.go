@@ -15,7 +15,8 @@ import (
 // email goes for the highest; the notifications page says the lower ones
 // went in it, not "sent, 0 attempts", and the higher one says which it
 // also tells of. A submission's email names the return's due date when it
-// fills a return, and says nothing of one when it fills none.
+// fills a return, and says nothing of one when it fills none. One settled
+// unsent, its submission reviewed or corrected first, says so.
 func TestNotificationsPage(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
@@ -44,6 +45,17 @@ func TestNotificationsPage(t *testing.T) {
 			t.Fatalf("claim %s: %v %v", n.ID, ok, err)
 		}
 	}
+	// Awaiting-review emails settled unsent: the submission was reviewed,
+	// or corrected, before the email's turn came.
+	for _, why := range []domain.NotNeededReason{domain.NotNeededReviewed, domain.NotNeededCorrected} {
+		n := domain.Notification{ID: domain.SubmissionNotificationID("settled"+string(why), domain.KindAwaitingReview),
+			Kind: domain.KindAwaitingReview, ProgrammeID: f.PID, ProjectID: f.ProjectA, Status: domain.NotificationSent, Attempts: 1,
+			NotNeeded: why, Recipients: []string{}, PeriodStart: domain.MustDate("2011-07-01"), PeriodEnd: domain.MustDate("2011-09-30"),
+			On: domain.MustDate("2011-10-02"), CreatedAt: now}
+		if ok, err := h.store.ClaimNotification(context.Background(), n); !ok || err != nil {
+			t.Fatalf("claim %s: %v %v", n.ID, ok, err)
+		}
+	}
 	pg := h.as(t, uLead).get("/app/programmes/" + f.PID + "/notifications")
 	if pg.Status != http.StatusOK {
 		t.Fatalf("notifications: %d\n%s", pg.Status, excerpt(pg.Body))
@@ -51,6 +63,8 @@ func TestNotificationsPage(t *testing.T) {
 	for _, want := range []string{
 		`data-testid="notification-covers">also tells of the 25% and 50% milestones<`,
 		`data-testid="notification-covered">in the one email about a higher milestone of this target, crossed at the same time<`,
+		`data-testid="notification-not-needed">not emailed: a lead reviewed the submission before this went<`,
+		`data-testid="notification-not-needed">not emailed: the submission was replaced by a correction, which has its own email, before this went<`,
 	} {
 		if !strings.Contains(pg.Body, want) {
 			t.Errorf("the page lacks %q", want)
