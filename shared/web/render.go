@@ -103,8 +103,7 @@ func parseTemplates(as *assets) map[string]*template.Template {
 		"paymentTag":   paymentTag,
 		"statusText":   statusText,
 		"fieldID":      fieldID,
-		"pathEscape":   url.PathEscape,
-		"queryEscape":  url.QueryEscape,
+		"pathEscape":   url.PathEscape, // no queryEscape: html/template escapes a query's values itself, so "@" went out as %2540
 		"join":         strings.Join,
 		"dict":         dict,
 		"add":          func(a, b int) int { return a + b },
