@@ -1,12 +1,16 @@
 package web_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 var historyHref = regexp.MustCompile(`href="([^"]*/history\?[^"]*)"`)
@@ -19,6 +23,64 @@ func historyLinks(body string) []string {
 		out = append(out, html.UnescapeString(m[1]))
 	}
 	return out
+}
+
+// TestHistoryLinks: every record whose history its reader may read links
+// to it from the page that shows the record, for every role that reads
+// the page (the service lets anyone who may read a record read its
+// history): the programme from the dashboard, schedules, payments, the
+// project, its posts and cohorts, and funders. Each link opens the
+// history (200).
+func TestHistoryLinks(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	ctx := context.Background()
+	admin := h.Svc.Open(ctx, caller(uAdmin, domain.AdminGroup), f.PID)
+	sched := must(admin.CreateSchedule(body(map[string]any{"name": "Quarterly returns", "frequency": "quarterly",
+		"firstPeriodStart": "2011-01-01", "lastPeriodEnd": "2011-12-31"})))
+	pay := h.build.Payment(f.PID, f.GrantX, testkit.DatedPaymentBody(10_000_00, "2011-04-01"))
+	p := "/app/programmes/" + f.PID
+	programme := p + "/history?entity=programme"
+	pages := []struct {
+		path  string
+		links []string // history links the page must offer
+	}{
+		{p, []string{programme}},
+		{p + "/schedules", []string{p + "/history?entity=schedule&id=" + sched.ID}},
+		{p + "/grants/" + f.GrantX, []string{p + "/history?entity=payment&grant=" + f.GrantX + "&id=" + pay.ID,
+			p + "/history?entity=grant&id=" + f.GrantX}},
+		{p + "/projects/" + f.ProjectA, []string{p + "/history?entity=project&id=" + f.ProjectA,
+			p + "/history?entity=post&project=" + f.ProjectA + "&id=" + f.PostA,
+			p + "/history?entity=cohort&project=" + f.ProjectA + "&id=" + f.CohortA}},
+		{p + "/funders", []string{p + "/history?entity=funder&id=" + f.FunderX, p + "/history?entity=funder&id=" + f.FunderY}},
+	}
+	for _, who := range []string{uLead, uPL, uFunder} {
+		b := h.as(t, who)
+		for _, pg := range pages {
+			got := b.get(pg.path)
+			if got.Status != http.StatusOK {
+				t.Fatalf("%s: %s answered %d", who, pg.path, got.Status)
+			}
+			links := historyLinks(got.Body)
+			for _, want := range pg.links {
+				if !slices.Contains(links, want) {
+					t.Errorf("%s: %s lacks the link %s; it has %q", who, pg.path, want, links)
+				}
+			}
+			for _, l := range links {
+				if hist := b.get(l); hist.Status != http.StatusOK || !strings.Contains(hist.Body, `data-testid="history-table"`) {
+					t.Errorf("%s: the link %s on %s answered %d\n%s", who, l, pg.path, hist.Status, excerpt(hist.Body))
+				}
+			}
+		}
+	}
+
+	// A schedule's history leads back to the schedules.
+	lead := h.as(t, uLead)
+	if hist := lead.get(p + "/history?entity=schedule&id=" + sched.ID); !strings.Contains(hist.Body, `href="`+p+`/schedules">Back`) {
+		t.Errorf("a schedule's history does not lead back to the schedules\n%s", excerpt(hist.Body))
+	}
 }
 
 // TestMemberHistoryLinks: the members page links to each member's
