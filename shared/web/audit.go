@@ -25,7 +25,7 @@ func (a *app) audit(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	a.render(w, r, http.StatusOK, "audit", &view{Title: "Audit trail", Nav: n, Data: map[string]any{
 		"Items": items, "Next": nextURL(r, next), "Entity": string(filter.Entity), "User": filter.Email,
-		"Entities": []string{"programme", "member", "funder", "project", "grant", "payment", "spend", "post", "cohort", "outcome", "target", "notification"},
+		"Entities": domain.AuditedEntities(),
 	}})
 	return nil
 }

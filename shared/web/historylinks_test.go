@@ -103,3 +103,27 @@ func TestMemberHistoryLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditFilterKinds: the audit trail's "Kind of record" offers every
+// kind the trail records, schedules included (they were missing), and
+// choosing one lists that kind's changes only.
+func TestAuditFilterKinds(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	sched := must(h.Svc.Open(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID).CreateSchedule(body(map[string]any{
+		"name": "Quarterly returns", "frequency": "quarterly", "firstPeriodStart": "2011-01-01", "lastPeriodEnd": "2011-12-31"})))
+	audit := "/app/programmes/" + f.PID + "/audit"
+	lead := h.as(t, uLead)
+	pg := lead.get(audit)
+	for _, e := range domain.AuditedEntities() {
+		if !strings.Contains(pg.Body, `<option value="`+string(e)+`"`) {
+			t.Errorf("the audit trail's filter lacks %q", e)
+		}
+	}
+	pg = lead.get(audit + "?entity=schedule")
+	if pg.Status != http.StatusOK || !strings.Contains(pg.Body, `<option value="schedule" selected>Schedule</option>`) ||
+		!strings.Contains(pg.Body, sched.ID) || strings.Contains(pg.Body, f.GrantX) {
+		t.Errorf("the trail of schedules: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+}
