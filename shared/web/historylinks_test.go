@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
@@ -125,5 +126,77 @@ func TestAuditFilterKinds(t *testing.T) {
 	if pg.Status != http.StatusOK || !strings.Contains(pg.Body, `<option value="schedule" selected>Schedule</option>`) ||
 		!strings.Contains(pg.Body, sched.ID) || strings.Contains(pg.Body, f.GrantX) {
 		t.Errorf("the trail of schedules: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+}
+
+// TestAuditInWords: the audit trail and the record histories write roles,
+// payment triggers and reviews in words, and name the projects, funders,
+// grants and cohorts a change names by id, where they once showed JSON
+// and bare ids. The names come from one list of each kind the page
+// needs, never a read per event.
+func TestAuditInWords(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t)
+	h := newWebOver(t, s)
+	f := h.fixture(t)
+	ctx := context.Background()
+	_, pending := h.reportingFixture(t, f)
+	pa := h.Svc.OpenProject(ctx, caller(uLead), f.PID, f.ProjectA)
+	if _, err := pa.ReviewOutcome(pending, body(map[string]any{"decision": "request-changes", "comment": "Check referrals please"})); err != nil {
+		t.Fatal(err)
+	}
+	inCohort := must(pa.SubmitOutcome(body(map[string]any{"periodStart": "2011-10-01", "periodEnd": "2011-12-31",
+		"cohortId": f.CohortA, "counts": map[string]int{"referrals": 5}})))
+	h.build.Payment(f.PID, f.GrantX, testkit.DatedPaymentBody(10_000_00, "2011-04-01"))
+	p := "/app/programmes/" + f.PID
+	lead := h.as(t, uLead)
+
+	trail := lead.get(p + "/audit").Body
+	trail += lead.get(p + "/audit?entity=member").Body
+	for _, want := range []string{"Acts for funder Department for Work and Pensions", "Project lead of Bradford employment service",
+		"Network lead", "On its due date", "Changes requested by " + uLead, "“Check referrals please”",
+		"Bradford employment service", "Employment specialists", "create project Leeds internships"} {
+		if !strings.Contains(trail, html.EscapeString(want)) {
+			t.Errorf("the audit trail lacks %q", want)
+		}
+	}
+	for _, raw := range []string{`{&#34;`, `[{&#34;`, "Project</strong>: – → " + f.ProjectA, "Funder</strong>: – → " + f.FunderX,
+		"Grant</strong>: – → " + f.GrantX} {
+		if strings.Contains(trail, raw) {
+			t.Errorf("the audit trail shows %q", raw)
+		}
+	}
+
+	// A submission's history names its project and cohort; the project
+	// is the scope's own and costs nothing, the cohorts are one list.
+	path := p + "/history?entity=outcome&project=" + f.ProjectA + "&id=" + inCohort.ID
+	var pg page
+	sent := s.Count.Measure(func() { pg = lead.get(path) })
+	for _, want := range []string{"<strong>Project</strong>: – → Bradford employment service", "<strong>Cohort</strong>: – → Cohort 1"} {
+		if !strings.Contains(pg.Body, want) {
+			t.Errorf("the submission's history lacks %q\n%s", want, excerpt(pg.Body))
+		}
+	}
+	alone := s.Count.Measure(func() {
+		sc := h.Svc.OpenProject(ctx, caller(uLead), f.PID, f.ProjectA)
+		sc.History(domain.RecordRef{Entity: domain.EntityOutcome, ProjectID: f.ProjectA, ID: inCohort.ID}, service.Page{Limit: 50})
+		sc.ListCohorts(service.Page{Limit: 100})
+	})
+	if sent.String() != alone.String() {
+		t.Errorf("the history sent %s; its history and the cohorts alone %s", sent, alone)
+	}
+
+	// A funder reads the names of what it may read only: the grant of
+	// another funder a post is paid from shows as its id.
+	funder := h.as(t, uFunder) // acts for funder X
+	pg = funder.get(p + "/history?entity=post&project=" + f.ProjectA + "&id=" + f.PostA)
+	if !strings.Contains(pg.Body, "<strong>Grant</strong>: – → Employment specialists") {
+		t.Errorf("the funder's history of a post paid from its grant\n%s", excerpt(pg.Body))
+	}
+	other := h.build.Post(f.PID, f.ProjectA, map[string]any{"title": "Job coach", "grantId": f.GrantY, "fte": 1,
+		"contract": "temporary", "startDate": "2010-10-01", "status": "filled"})
+	pg = funder.get(p + "/history?entity=post&project=" + f.ProjectA + "&id=" + other.ID)
+	if !strings.Contains(pg.Body, "<strong>Grant</strong>: – → "+f.GrantY) || strings.Contains(pg.Body, "Network coordination") {
+		t.Errorf("the funder's history of a post paid from another funder's grant\n%s", excerpt(pg.Body))
 	}
 }
