@@ -6,9 +6,47 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
+
+// TestPaidPaymentChangePage: a paid payment's change page says when it
+// was paid, not "Paid since" the date it fell due, and its "Date paid"
+// boxes hold that date.
+func TestPaidPaymentChangePage(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	pay := h.build.Payment(f.PID, f.GrantX, testkit.DatedPaymentBody(10_000_00, "2011-04-01"))
+	// The notifier makes it due on 1 April (as its transaction does); it
+	// is paid on the 3rd.
+	ctx, now := context.Background(), time.Now().UTC()
+	due, _ := pay.FallDue(domain.MustDate("2011-04-01"), now)
+	gr := must(h.Svc.Open(ctx, caller(uLead), f.PID).Grant(f.GrantX))
+	if ok, err := h.store.FallDue(ctx, f.PID, gr, pay, due, domain.Notification{ID: domain.PaymentNotificationID(pay.ID),
+		Kind: domain.KindPaymentDue, ProgrammeID: f.PID, PaymentID: pay.ID, Status: domain.NotificationPending, CreatedAt: now},
+		domain.NewAuditEvent(caller(uLead), f.PID, domain.EntityPayment, pay.ID, domain.ActionChange, pay, due, now)); !ok || err != nil {
+		t.Fatalf("falling due: %v %v", ok, err)
+	}
+	if paid := h.build.PayNow(f.PID, f.GrantX, pay.ID, "2011-04-03"); paid.DueSince.String() != "2011-04-01" {
+		t.Fatalf("paid: %+v", paid)
+	}
+	lead := h.as(t, uLead)
+	pg := lead.get("/app/programmes/" + f.PID + "/grants/" + f.GrantX + "/payments/" + pay.ID + "/change")
+	if pg.Status != http.StatusOK {
+		t.Fatalf("the change page: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if !strings.Contains(pg.Body, `data-testid="payment-status">Paid</strong> on 3 April 2011<`) || strings.Contains(pg.Body, " since ") {
+		t.Errorf("the paid payment's status\n%s", excerpt(pg.Body))
+	}
+	for box, want := range map[string]string{"day": "3", "month": "4", "year": "2011"} {
+		if !strings.Contains(pg.Body, `name="paidDate-`+box+`" type="text" inputmode="numeric" value="`+want+`"`) {
+			t.Errorf("the Date paid %s box does not hold %s", box, want)
+		}
+	}
+}
 
 // TestDateOrderMessages: an end date before the start is refused beside
 // the end date in words ("End date must not be before the start date"),
