@@ -3,7 +3,9 @@ package web_test
 import (
 	"context"
 	"errors"
+	"html"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -85,4 +87,79 @@ func TestDateOrderMessages(t *testing.T) {
 	if !errors.As(err, &de) || de.Fields["periodEnd"] != "must not be before the period start" {
 		t.Errorf("the service's answer: %v", err)
 	}
+}
+
+var pageHref = regexp.MustCompile(`href="(/app/programmes/[^"#?]*)"`)
+
+// TestCorrectedSubmissionPage: a submission that was corrected says so
+// and links to its correction, and offers neither "Correct this
+// submission" nor a review; a correction links to the submission it
+// corrects only for a reader who may open it: a funder, who reads
+// approved submissions only, once got a 404 from it.
+func TestCorrectedSubmissionPage(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	ctx := context.Background()
+	project := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA
+	original := outcomesOf(t, h, f)[0]
+	plScope := h.Svc.OpenProject(ctx, caller(uPL), f.PID, f.ProjectA)
+	fix := outcomeCorrection(original, 21)
+	correction := must(plScope.SubmitOutcome(body(fix)))
+
+	pl, lead, funder := h.as(t, uPL), h.as(t, uLead), h.as(t, uFunder)
+	for who, b := range map[string]*browser{"project lead": pl, "lead": lead, "funder": funder} {
+		pg := b.get(project + "/outcomes/" + original.ID)
+		if pg.Status != http.StatusOK || !strings.Contains(pg.Body, `data-testid="status-tag">Corrected<`) ||
+			!strings.Contains(pg.Body, `href="`+project+`/outcomes/`+correction.ID+`" data-testid="correction-link"`) {
+			t.Errorf("%s: the corrected submission's page: %d\n%s", who, pg.Status, excerpt(pg.Body))
+		}
+		if strings.Contains(pg.Body, `id="correct-outcome"`) || strings.Contains(pg.Body, `id="review-outcome"`) {
+			t.Errorf("%s: the corrected submission's page offers to correct or review it", who)
+		}
+		pg = b.get(project + "/outcomes/" + correction.ID)
+		if !strings.Contains(pg.Body, `href="`+project+`/outcomes/`+original.ID+`">the earlier submission</a>`) {
+			t.Errorf("%s: the correction does not link to the approved submission it corrects\n%s", who, excerpt(pg.Body))
+		}
+	}
+	if pg := pl.get(project + "/outcomes/" + correction.ID); !strings.Contains(pg.Body, `id="correct-outcome"`) {
+		t.Error("the newest submission no longer offers a correction")
+	}
+
+	// With review: a submission sent back, corrected, the correction
+	// approved. The funder reads the correction, not what it corrected.
+	_, pending := h.reportingFixture(t, f)
+	leadScope := h.Svc.OpenProject(ctx, caller(uLead), f.PID, f.ProjectA)
+	plScope = h.Svc.OpenProject(ctx, caller(uPL), f.PID, f.ProjectA) // one that reads the programme with review on
+	must(leadScope.ReviewOutcome(pending, body(map[string]any{"decision": "request-changes", "comment": "Check referrals"})))
+	sentBack := must(plScope.Outcome(pending))
+	second := must(plScope.SubmitOutcome(body(outcomeCorrection(sentBack, 16))))
+	must(leadScope.ReviewOutcome(second.ID, body(map[string]any{"decision": "approve"})))
+	pg := funder.get(project + "/outcomes/" + second.ID)
+	if pg.Status != http.StatusOK || !strings.Contains(pg.Body, `data-testid="outcome-corrects">an earlier submission<`) {
+		t.Errorf("the funder's page of the approved correction: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	for _, m := range pageHref.FindAllStringSubmatch(pg.Body, -1) {
+		if l := html.UnescapeString(m[1]); strings.HasPrefix(l, project+"/outcomes/") {
+			if got := funder.get(l); got.Status != http.StatusOK {
+				t.Errorf("the funder's link %s: %d", l, got.Status)
+			}
+		}
+	}
+	if pg := lead.get(project + "/outcomes/" + second.ID); !strings.Contains(pg.Body, `href="`+project+`/outcomes/`+pending+`">the earlier submission</a>`) {
+		t.Errorf("the lead's page of the correction does not link to the submission sent back\n%s", excerpt(pg.Body))
+	}
+	if pg := lead.get(project + "/outcomes/" + pending); !strings.Contains(pg.Body, `data-testid="correction-link"`) {
+		t.Errorf("the lead's page of the submission sent back does not say it was corrected\n%s", excerpt(pg.Body))
+	}
+}
+
+// outcomeCorrection is a correction of o with peopleIntoWork n.
+func outcomeCorrection(o domain.Outcome, n int64) map[string]any {
+	counts := map[string]int64{}
+	for m, c := range o.Counts {
+		counts[string(m)] = c
+	}
+	counts["peopleIntoWork"] = n
+	return map[string]any{"periodStart": o.PeriodStart.String(), "periodEnd": o.PeriodEnd.String(), "counts": counts, "replaces": o.ID}
 }
