@@ -131,6 +131,10 @@ func asMap(v any) map[string]any {
 var auditedEntities = []Entity{EntityProgramme, EntityMember, EntityFunder, EntityProject, EntityGrant,
 	EntityPost, EntityCohort, EntityOutcome, EntityTarget, EntityNotification, EntitySchedule, EntityPayment, EntitySpend}
 
+// AuditedEntities lists the audited entities in the order they are shown
+// (a copy: the list is the domain's).
+func AuditedEntities() []Entity { return slices.Clone(auditedEntities) }
+
 // ValidEntity reports whether e is an audited entity.
 func ValidEntity(e Entity) bool { return slices.Contains(auditedEntities, e) }
 

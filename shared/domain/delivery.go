@@ -77,7 +77,7 @@ func (in PostInput) Validate() error {
 		p.Add("startDate", "required")
 	}
 	if !in.EndDate.IsZero() && !in.StartDate.IsZero() && in.EndDate.Before(in.StartDate) {
-		p.Add("endDate", "must not be before startDate")
+		p.Add("endDate", "must not be before the start date")
 	}
 	switch in.Status {
 	case PostVacant, PostFilled, PostEnded:

@@ -548,6 +548,10 @@ func IsInvisible(r rune) bool {
 	return false
 }
 
+// period checks a start and an end date. An end before the start names
+// the start in words ("must not be before the start date"), not by its
+// field's name: the message reads well in an API answer, an import's row
+// errors and beside a form's field ("End date must not be …") alike.
 func period(p Problems, startField string, start Date, endField string, end Date) {
 	if start.IsZero() {
 		p.Add(startField, "required")
@@ -556,8 +560,22 @@ func period(p Problems, startField string, start Date, endField string, end Date
 		p.Add(endField, "required")
 	}
 	if !start.IsZero() && !end.IsZero() && end.Before(start) {
-		p.Add(endField, "must not be before "+startField)
+		p.Add(endField, "must not be before the "+fieldWords(startField))
 	}
+}
+
+// fieldWords writes a field's name in words: "periodStart" is "period
+// start".
+func fieldWords(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		if unicode.IsUpper(r) {
+			b.WriteByte(' ')
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func email(p Problems, field, s string) {

@@ -23,9 +23,13 @@ func (a *app) audit(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
+	names, err := a.recordNames(r, q, items, "")
+	if err != nil {
+		return err
+	}
 	a.render(w, r, http.StatusOK, "audit", &view{Title: "Audit trail", Nav: n, Data: map[string]any{
-		"Items": items, "Next": nextURL(r, next), "Entity": string(filter.Entity), "User": filter.Email,
-		"Entities": []string{"programme", "member", "funder", "project", "grant", "payment", "spend", "post", "cohort", "outcome", "target", "notification"},
+		"Items": items, "Names": names, "Next": nextURL(r, next), "Entity": string(filter.Entity), "User": filter.Email,
+		"Entities": domain.AuditedEntities(),
 	}})
 	return nil
 }
@@ -47,8 +51,98 @@ func (a *app) history(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
+	names, err := a.recordNames(r, q, items, ref.ProjectID)
+	if err != nil {
+		return err
+	}
 	a.render(w, r, http.StatusOK, "history", &view{Title: "History of this " + string(ref.Entity), Nav: n, Data: map[string]any{
-		"Items": items, "Next": nextURL(r, next), "Ref": ref, "Back": recordURL(n.Programme.ID, ref),
+		"Items": items, "Names": names, "Next": nextURL(r, next), "Ref": ref, "Back": recordURL(n.Programme.ID, ref),
 	}})
 	return nil
+}
+
+// recordNames names the projects, funders, grants and cohorts that events
+// name by id, reading only the lists of the kinds they name (one list
+// each, never a read per event), and only what the caller may read.
+// Cohorts are named where the scope is the project's (projectID): the
+// history of a record of one project; a project named by a record of that
+// project costs nothing, the scope having read it.
+func (a *app) recordNames(r *http.Request, q *req, events []domain.AuditEvent, projectID string) (*recordNames, error) {
+	ids := map[domain.Entity]map[string]bool{}
+	add := func(e domain.Entity, id string) {
+		if e == "" || id == "" {
+			return
+		}
+		if ids[e] == nil {
+			ids[e] = map[string]bool{}
+		}
+		ids[e][id] = true
+	}
+	for _, ev := range events {
+		add(ev.Entity, ev.EntityID)
+		for field, c := range ev.Changes {
+			for _, v := range []any{c.Before, c.After} {
+				switch x := v.(type) {
+				case string:
+					add(namedFields[field], x)
+				case []any:
+					for _, e := range x {
+						id, _ := e.(string)
+						add(namedFields[field], id)
+						if role, ok := e.(map[string]any); ok && field == "roles" {
+							id, _ = role["projectId"].(string)
+							add(domain.EntityProject, id)
+							id, _ = role["funderId"].(string)
+							add(domain.EntityFunder, id)
+						}
+					}
+				}
+			}
+		}
+	}
+	sc := a.scope(r, q)
+	out := &recordNames{Projects: map[string]string{}, Funders: map[string]string{}, Grants: map[string]string{}, Cohorts: map[string]string{}}
+	if projects := ids[domain.EntityProject]; len(projects) == 1 && projects[projectID] {
+		p, err := sc.ThisProject()
+		if err != nil {
+			return nil, err
+		}
+		out.Projects[p.ID] = p.Name
+	} else if len(projects) > 0 {
+		ps, err := all(sc.ListProjects)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			out.Projects[p.ID] = p.Name
+		}
+	}
+	if len(ids[domain.EntityFunder]) > 0 {
+		fs, err := all(sc.ListFunders)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			out.Funders[f.ID] = f.Name
+		}
+	}
+	if len(ids[domain.EntityGrant]) > 0 {
+		gs, err := all(sc.ListGrants)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range gs {
+			out.Grants[g.ID] = g.Title
+		}
+	}
+	if len(ids[domain.EntityCohort]) > 0 && projectID != "" {
+		cs, err := all(sc.ListCohorts)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			out.Cohorts[c.ID] = c.Name
+		}
+	}
+	return out, nil
 }

@@ -44,8 +44,54 @@ func TestChangeText(t *testing.T) {
 			"health 3.5 → 7.21 (8 respondents); self-confidence 3 → 6.9 (8 respondents)"},
 		{"measures", []any{map[string]any{"name": "health", "baselineMean": 3.5}}, `[{"baselineMean":3.5,"name":"health"}]`},
 	} {
-		if got := changeValue(c.field, c.v); got != c.want {
+		if got := changeValue(nil, c.field, c.v); got != c.want {
 			t.Errorf("changeValue(%q, %v) = %q, want %q", c.field, c.v, got, c.want)
 		}
+	}
+}
+
+// TestChangeWords: roles, payment triggers and reviews are written in
+// words, and the projects, funders, grants and cohorts a change names by
+// id by their names where the page knows them (by id where it does not),
+// not as the JSON they were recorded as.
+func TestChangeWords(t *testing.T) {
+	n := &recordNames{Projects: map[string]string{"p1": "Leeds internships"}, Funders: map[string]string{"f1": "DWP", "f2": "East Midlands SHA"},
+		Grants: map[string]string{"g1": "Employment specialists"}, Cohorts: map[string]string{"c1": "Cohort 1"}}
+	for _, c := range []struct {
+		field string
+		v     any
+		want  string
+	}{
+		{"roles", []any{map[string]any{"role": "lead"}, map[string]any{"role": "project-lead", "projectId": "p1"},
+			map[string]any{"role": "funder", "funderId": "f1"}}, "Network lead; Project lead of Leeds internships; Acts for funder DWP"},
+		{"roles", []any{map[string]any{"role": "funder", "funderId": "f9"}}, "Acts for funder f9"},
+		{"trigger", map[string]any{"kind": "date"}, "On its due date"},
+		{"trigger", map[string]any{"kind": "milestone", "targetId": "t1", "threshold": float64(50)}, "When 50% of target t1 is reached"},
+		{"trigger", map[string]any{"kind": "return", "returnId": "r1"}, "When return r1 is accepted"},
+		{"review", map[string]any{"decision": "approve", "by": "lead@example.org", "at": "2026-12-03T05:44:52.651Z"},
+			"Approved by lead@example.org, 3 December 2026 05:44 UTC"},
+		{"review", map[string]any{"decision": "request-changes", "by": "lead@example.org", "at": "2026-12-03T05:44:52.651Z",
+			"comment": "Check referrals"}, "Changes requested by lead@example.org, 3 December 2026 05:44 UTC: “Check referrals”"},
+		{"projectId", "p1", "Leeds internships"},
+		{"projectId", "p9", "p9"},
+		{"funderId", "f2", "East Midlands SHA"},
+		{"grantId", "g1", "Employment specialists"},
+		{"cohortId", "c1", "Cohort 1"},
+		{"notify", []any{"f1", "f2"}, "DWP, East Midlands SHA"},
+		{"projectIds", []any{"p1", "p9"}, "Leeds internships, p9"},
+		{"projectIds", []any{}, "none"},
+		// A name is never taken for another field's value.
+		{"title", "p1", "p1"},
+		// Anything else, as recorded.
+		{"trigger", map[string]any{"kind": "moon"}, `{"kind":"moon"}`},
+		{"roles", []any{map[string]any{"role": "owner"}}, `[{"role":"owner"}]`},
+		{"review", map[string]any{"decision": "maybe"}, `{"decision":"maybe"}`},
+	} {
+		if got := changeValue(n, c.field, c.v); got != c.want {
+			t.Errorf("changeValue(%q, %v) = %q, want %q", c.field, c.v, got, c.want)
+		}
+	}
+	if got := changeValue(nil, "projectId", "p1"); got != "p1" {
+		t.Errorf("with no names, a project is its id: %q", got)
 	}
 }

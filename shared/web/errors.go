@@ -137,6 +137,8 @@ func recordURL(pid string, ref domain.RecordRef) string {
 		return b + "/members"
 	case domain.EntityFunder:
 		return b + "/funders"
+	case domain.EntitySchedule:
+		return b + "/schedules"
 	}
 	return b
 }

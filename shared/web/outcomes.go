@@ -147,8 +147,24 @@ func (a *app) outcome(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
+	// The project's submissions the caller may read say whether this one
+	// was corrected (it is never changed in place, so only its correction
+	// knows), and whether the one it corrects may be opened: a funder
+	// reads approved submissions only.
+	readable, err := all(sc.ListOutcomes)
+	if err != nil {
+		return err
+	}
+	correctedBy, replacesReadable := "", false
+	for _, x := range readable {
+		if x.Replaces == o.ID {
+			correctedBy = x.ID
+		}
+		replacesReadable = replacesReadable || (o.Replaces != "" && x.ID == o.Replaces)
+	}
 	a.render(w, r, http.StatusOK, "outcome", &view{Title: "Outcome submission", Nav: n, Data: map[string]any{
 		"Outcome": o, "Project": project, "CanWrite": n.Access.CanWriteProject(prid),
+		"CorrectedBy": correctedBy, "ReplacesReadable": replacesReadable,
 		"Submitted": r.URL.Query().Get("submitted") == "1", "Reviewed": r.URL.Query().Get("reviewed") == "1",
 		"Base": base(n) + "/projects/" + prid,
 	}})

@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -10,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -103,8 +106,7 @@ func parseTemplates(as *assets) map[string]*template.Template {
 		"paymentTag":   paymentTag,
 		"statusText":   statusText,
 		"fieldID":      fieldID,
-		"pathEscape":   url.PathEscape,
-		"queryEscape":  url.QueryEscape,
+		"pathEscape":   url.PathEscape, // no queryEscape: html/template escapes a query's values itself, so "@" went out as %2540
 		"join":         strings.Join,
 		"dict":         dict,
 		"add":          func(a, b int) int { return a + b },
@@ -299,13 +301,38 @@ func changeField(name string) string {
 
 // changeValue writes one audited value of field for the history tables:
 // pence as pounds, dates and times written out, lists as lists, budget
-// or spend lines, counts by metric and wellbeing measures in words;
-// anything else as the JSON it was recorded as.
-func changeValue(field string, v any) string {
+// or spend lines, counts by metric and wellbeing measures, roles, payment
+// triggers and reviews in words; projects, funders, grants and cohorts by
+// name where n knows them (nil n: by id); anything else as the JSON it
+// was recorded as.
+func changeValue(n *recordNames, field string, v any) string {
+	switch field {
+	case "roles":
+		if xs, ok := v.([]any); ok {
+			if roles, ok := recordList(xs, "; ", n.role); ok {
+				return roles
+			}
+		}
+	case "trigger":
+		if t, ok := v.(map[string]any); ok {
+			if words, ok := trigger(t); ok {
+				return words
+			}
+		}
+	case "review":
+		if rv, ok := v.(map[string]any); ok {
+			if words, ok := review(rv); ok {
+				return words
+			}
+		}
+	}
 	switch x := v.(type) {
 	case nil:
 		return "–"
 	case string:
+		if name := n.of(field, x); name != "" {
+			return name
+		}
 		if d, err := domain.ParseDate(x); err == nil {
 			return d.Long()
 		}
@@ -324,6 +351,9 @@ func changeValue(field string, v any) string {
 		}
 		return "no"
 	case []any:
+		if names, ok := n.list(field, x); ok {
+			return names
+		}
 		if words, ok := wordList(x); ok {
 			return words
 		}
@@ -340,6 +370,129 @@ func changeValue(field string, v any) string {
 	}
 	b, _ := jsonCompact(v)
 	return b
+}
+
+// recordNames are the names of the records a page's audit events name by
+// id, as far as the page knows them: the projects, funders, grants and
+// cohorts its reader may read. Nil names nothing.
+type recordNames struct {
+	Projects, Funders, Grants, Cohorts map[string]string
+}
+
+// namedFields are the audited fields that hold the id of a record of a
+// kind recordNames knows, or a list of them.
+var namedFields = map[string]domain.Entity{
+	"projectId": domain.EntityProject, "projectIds": domain.EntityProject,
+	"funderId": domain.EntityFunder, "funderIds": domain.EntityFunder, "notify": domain.EntityFunder,
+	"grantId": domain.EntityGrant, "cohortId": domain.EntityCohort,
+}
+
+// names is the map of the records of kind e.
+func (n *recordNames) names(e domain.Entity) map[string]string {
+	if n == nil {
+		return nil
+	}
+	switch e {
+	case domain.EntityProject:
+		return n.Projects
+	case domain.EntityFunder:
+		return n.Funders
+	case domain.EntityGrant:
+		return n.Grants
+	case domain.EntityCohort:
+		return n.Cohorts
+	}
+	return nil
+}
+
+// of is the name of the record id that field holds ("" if unknown).
+func (n *recordNames) of(field, id string) string {
+	if e, ok := namedFields[field]; ok {
+		return n.names(e)[id]
+	}
+	return ""
+}
+
+// list writes a recorded list of ids of the records field holds, each by
+// its name where known.
+func (n *recordNames) list(field string, xs []any) (string, bool) {
+	e, ok := namedFields[field]
+	if !ok || len(xs) == 0 {
+		return "", false
+	}
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		id, isID := x.(string)
+		if !isID {
+			return "", false
+		}
+		parts[i] = cmp.Or(n.names(e)[id], id)
+	}
+	return strings.Join(parts, ", "), true
+}
+
+// Record is the name of the record ev changed, if the page knows it.
+func (n *recordNames) Record(ev domain.AuditEvent) string {
+	return n.names(ev.Entity)[ev.EntityID]
+}
+
+// role writes a recorded role as the members page does: "Project lead of
+// Leeds internships".
+func (n *recordNames) role(r map[string]any) (string, bool) {
+	name, _ := r["role"].(string)
+	project, _ := r["projectId"].(string)
+	funder, _ := r["funderId"].(string)
+	switch domain.RoleName(name) {
+	case domain.RoleLead:
+		return "Network lead", len(r) == 1
+	case domain.RoleProjectLead:
+		return "Project lead of " + cmp.Or(n.names(domain.EntityProject)[project], project), project != "" && len(r) == 2
+	case domain.RoleFunder:
+		return "Acts for funder " + cmp.Or(n.names(domain.EntityFunder)[funder], funder), funder != "" && len(r) == 2
+	}
+	return "", false
+}
+
+// trigger writes a recorded payment trigger: what makes the payment fall
+// due ("On its due date", "When 50% of target … is reached").
+func trigger(m map[string]any) (string, bool) {
+	raw, err := json.Marshal(m)
+	var t domain.Trigger
+	if err != nil || json.Unmarshal(raw, &t) != nil || !slices.Contains(domain.TriggerKinds, t.Kind) {
+		return "", false
+	}
+	if t.Kind == domain.TriggerDate {
+		return "On its due date", true // the date is a field of its own
+	}
+	return capitalise(t.Describe(domain.Date{}, nil)), true
+}
+
+// review writes a recorded review of a submission: "Approved by
+// lead@example.org, 3 December 2026 05:44 UTC", with the comment if any.
+func review(m map[string]any) (string, bool) {
+	decision, _ := m["decision"].(string)
+	by, _ := m["by"].(string)
+	at, _ := m["at"].(string)
+	comment, _ := m["comment"].(string)
+	var words string
+	switch domain.ReviewDecision(decision) {
+	case domain.DecisionApprove:
+		words = "Approved"
+	case domain.DecisionRequestChanges:
+		words = "Changes requested"
+	default:
+		return "", false
+	}
+	if by != "" {
+		words += " by " + by
+	}
+	if t, err := time.Parse(time.RFC3339Nano, at); err == nil {
+		words += ", " + datetimeText(t)
+	}
+	if comment != "" {
+		words += ": “" + comment + "”"
+	}
+	return words, true
 }
 
 // wordList writes a recorded list of strings or numbers (addresses,

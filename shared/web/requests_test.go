@@ -51,7 +51,13 @@ func TestPageRequests(t *testing.T) {
 			sc.Target(f.TargetID)
 			names(sc)
 		}},
-		{pa + "/outcomes/" + outcome, func() { h.Svc.OpenProject(ctx, who, f.PID, f.ProjectA).Outcome(outcome) }},
+		// A submission, and the project's submissions: only a correction
+		// knows the submission it corrected.
+		{pa + "/outcomes/" + outcome, func() {
+			sc := h.Svc.OpenProject(ctx, who, f.PID, f.ProjectA)
+			sc.Outcome(outcome)
+			sc.ListOutcomes(service.Page{Limit: 100})
+		}},
 		{p + "/funders", func() { h.Svc.Open(ctx, who, f.PID).ListFunders(service.Page{Limit: 100}) }},
 		// The portfolio is GET /portfolio's reads; a report GET …/report's
 		// and the projects, to name project targets.
