@@ -148,23 +148,22 @@ func (a *app) outcome(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	}
 	// The project's submissions the caller may read say whether this one
-	// was corrected (it is never changed in place, so only its correction
-	// knows), and whether the one it corrects may be opened: a funder
-	// reads approved submissions only.
+	// was corrected: it is never changed in place, so only its correction
+	// knows. (A funder reads approved ones only, each naming the approved
+	// one it took over from: see domain.Outcome.AsApproved.)
 	readable, err := all(sc.ListOutcomes)
 	if err != nil {
 		return err
 	}
-	correctedBy, replacesReadable := "", false
+	correctedBy := ""
 	for _, x := range readable {
 		if x.Replaces == o.ID {
 			correctedBy = x.ID
 		}
-		replacesReadable = replacesReadable || (o.Replaces != "" && x.ID == o.Replaces)
 	}
 	a.render(w, r, http.StatusOK, "outcome", &view{Title: "Outcome submission", Nav: n, Data: map[string]any{
 		"Outcome": o, "Project": project, "CanWrite": n.Access.CanWriteProject(prid),
-		"CorrectedBy": correctedBy, "ReplacesReadable": replacesReadable,
+		"CorrectedBy": correctedBy,
 		"Submitted": r.URL.Query().Get("submitted") == "1", "Reviewed": r.URL.Query().Get("reviewed") == "1",
 		"Base": base(n) + "/projects/" + prid,
 	}})
