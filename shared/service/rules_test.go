@@ -621,6 +621,13 @@ func TestIdempotencyClaimCommitsWithTheChange(t *testing.T) {
 	if saved, err := begin(claim(lead, "q3 grant"), "h", clock.Add(time.Hour)); err != nil || saved == nil || string(saved.Body) != string(answer.Body) {
 		t.Errorf("the replay: %v %v", saved, err)
 	}
+	// Roles are by email: a token of another email that shares the lead's
+	// subject is another caller, whose key is its own.
+	sameSub := caller(lead)
+	sameSub.Email = emails[outsider]
+	if saved, err := begin(service.ClaimFor(sameSub, "q3 grant"), "h", clock.Add(time.Hour)); saved != nil || err != nil {
+		t.Errorf("another email with the same subject and key: %v %v, want a fresh claim", saved, err)
+	}
 
 	// A refused change leaves the claim uncommitted: released, the key is free.
 	c2 := claim(lead, "bad grant")
