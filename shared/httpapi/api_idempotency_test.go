@@ -47,7 +47,7 @@ func TestAPIIdempotency(t *testing.T) {
 			if !bytes.Equal(again.Body, first.Body) {
 				t.Fatalf("replayed body differs:\n%s\n%s", again.Body, first.Body)
 			}
-			for _, hd := range []string{"Location", "ETag", "Content-Type"} {
+			for _, hd := range []string{"Location", "ETag", "Content-Type", "Cache-Control"} {
 				if again.Header.Get(hd) != first.Header.Get(hd) {
 					t.Fatalf("replayed %s = %q, first was %q", hd, again.Header.Get(hd), first.Header.Get(hd))
 				}
