@@ -76,6 +76,10 @@ func TestValidationNamesEveryBadField(t *testing.T) {
 			_, _, err := w.open(lead).PutMember("not an email", body(map[string]any{"roles": []domain.Role{{Role: domain.RoleLead}}}))
 			return err
 		}, []string{"email"}},
+		{"a member whose email holds a byte that is not UTF-8", func() error {
+			_, _, err := w.open(lead).PutMember("\xffJo@example.org", body(map[string]any{"roles": []domain.Role{{Role: domain.RoleLead}}}))
+			return err
+		}, []string{"email"}},
 		{"a target with every field wrong", func() error {
 			_, err := w.open(lead).CreateTarget(body(map[string]any{"metric": "jobs", "value": 0, "projectId": noProject,
 				"notify": []string{w.X, noFunder, w.X}, "thresholds": []int{0, 50}}))
