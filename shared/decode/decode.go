@@ -47,7 +47,9 @@ var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 // "counts":{"peopleIntoWork":99999}} counted 99,999), and strings that are
 // not UTF-8 or hold a lone surrogate escape such as "\ud800" (encoding/json
 // turns both into U+FFFD, so no later check could see them). Each is named
-// by its path. The JSON is read once, by jsontext's RFC 8259 tokenizer.
+// by its path. null for a pointer field (a PATCH's "not sent") is refused
+// unless the field says what null means (see nullField). The JSON is read
+// once, by jsontext's RFC 8259 tokenizer.
 func JSON(data []byte, v any) error {
 	p := domain.Problems{}
 	root := parseJSON(data, p)
@@ -292,6 +294,10 @@ func decodeValue(n *jsonNode, v reflect.Value, path string, p domain.Problems) {
 				p.Add(fieldPath(path, name), "is not a known field")
 				continue
 			}
+			if n.elems[i].kind == 'n' && v.Field(idx).Kind() == reflect.Pointer {
+				nullField(v.Type().Field(idx), v.Field(idx), fieldPath(path, name), p)
+				continue
+			}
 			decodeValue(n.elems[i], v.Field(idx), fieldPath(path, name), p)
 		}
 	case reflect.Slice:
@@ -374,6 +380,27 @@ func decodeValue(n *jsonNode, v reflect.Value, path string, p domain.Problems) {
 		}
 	default:
 		p.Add(orBody(path), "has the wrong type")
+	}
+}
+
+// nullField reads a null sent for a pointer field. A pointer field is
+// how a body tells "not sent" (nil) from a value, so null must not quietly
+// read as "not sent": a PATCH of {"title": null} changed nothing and
+// answered 200. The field's null tag says what null means:
+//
+//   - null:"clears": null is the field's empty value ("", [], no date),
+//     for an optional field a PATCH may clear;
+//   - null:"absent": null is the same as not sending the field (a create's
+//     optional field with a default, such as dueDays);
+//   - no tag: null is refused, naming the field.
+func nullField(f reflect.StructField, v reflect.Value, path string, p domain.Problems) {
+	switch f.Tag.Get("null") {
+	case "clears":
+		v.Set(reflect.New(v.Type().Elem()))
+	case "absent":
+		v.SetZero()
+	default:
+		p.Add(path, "must not be null")
 	}
 }
 

@@ -97,6 +97,44 @@ func TestDecodeJSONReadsOneWay(t *testing.T) {
 // bounds, 6,000 nested objects each with a badly written name (64 KiB)
 // answered with 6,000 fields on paths up to 12,000 names long (70 MB), and
 // 600 badly written strings under a 60,000-byte name took 40 MB to read
+// decodePatch is a PATCH body: pointers tell a field not sent from one sent.
+type decodePatch struct {
+	Title   *string       `json:"title"`
+	Amount  *int64        `json:"amount"`
+	Area    *string       `json:"area" null:"clears"`
+	Lines   *[]decodeLeaf `json:"lines" null:"clears"`
+	DueDays *int64        `json:"dueDays" null:"absent"`
+	Leaf    *decodeLeaf   `json:"leaf"`
+}
+
+// TestDecodeJSONNullForPointers: null for a pointer field never quietly
+// reads as "not sent". Without a null tag it is refused by path; with
+// null:"clears" it is the field's empty value; with null:"absent" it is
+// the same as not sending the field.
+func TestDecodeJSONNullForPointers(t *testing.T) {
+	t.Parallel()
+	var v decodePatch
+	err := decode.JSON([]byte(`{"title":null,"amount":null,"leaf":null,"area":"x","lines":[{"n":1}],"dueDays":3}`), &v)
+	if got, want := fieldsOf(t, err), []string{"amount", "leaf", "title"}; !slices.Equal(got, want) {
+		t.Fatalf("null for fields that cannot be null names %v, want %v", got, want)
+	}
+	var e *domain.Error
+	if errors.As(err, &e) && e.Fields["title"] != "must not be null" {
+		t.Errorf("title: %q, want %q", e.Fields["title"], "must not be null")
+	}
+
+	v = decodePatch{}
+	if err := decode.JSON([]byte(`{"area":null,"lines":null,"dueDays":null}`), &v); err != nil {
+		t.Fatalf("null for clearable and defaulted fields: %v", err)
+	}
+	if v.Area == nil || *v.Area != "" || v.Lines == nil || len(*v.Lines) != 0 {
+		t.Errorf("null:\"clears\" fields read as %v, %v; want the empty value, sent", v.Area, v.Lines)
+	}
+	if v.DueDays != nil || v.Title != nil {
+		t.Errorf("null:\"absent\" and unsent fields read as %v, %v; want not sent", v.DueDays, v.Title)
+	}
+}
+
 // and, even at 100 fields, 6 MB to answer.
 func TestDecodeJSONBoundsHostileBodies(t *testing.T) {
 	nested := func(n int) string {

@@ -99,13 +99,13 @@ func (x Post) Input() PostInput {
 
 // PostPatch is the body of PATCH …/posts/{id}; only present fields change.
 type PostPatch struct {
-	Title     *string       `json:"title"`
-	GrantID   *string       `json:"grantId"`
-	FTE       *float64      `json:"fte"`
-	Contract  *PostContract `json:"contract"`
-	StartDate *Date         `json:"startDate"`
-	EndDate   *Date         `json:"endDate"`
-	Status    *PostStatus   `json:"status"`
+	Title     *string       `json:"title,omitempty"`
+	GrantID   *string       `json:"grantId,omitempty"`
+	FTE       *float64      `json:"fte,omitempty"`
+	Contract  *PostContract `json:"contract,omitempty"`
+	StartDate *Date         `json:"startDate,omitempty"`
+	EndDate   *Date         `json:"endDate,omitempty" null:"clears"`
+	Status    *PostStatus   `json:"status,omitempty"`
 }
 
 // Apply returns in with the patch's fields replaced.
@@ -164,10 +164,10 @@ func (c Cohort) Input() CohortInput {
 
 // CohortPatch is the body of PATCH …/cohorts/{id}.
 type CohortPatch struct {
-	Name      *string `json:"name"`
-	Places    *int64  `json:"places"`
-	StartDate *Date   `json:"startDate"`
-	EndDate   *Date   `json:"endDate"`
+	Name      *string `json:"name,omitempty"`
+	Places    *int64  `json:"places,omitempty"`
+	StartDate *Date   `json:"startDate,omitempty"`
+	EndDate   *Date   `json:"endDate,omitempty"`
 }
 
 // Apply returns in with the patch's fields replaced.

@@ -1,6 +1,9 @@
 package domain
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Identity is the verified caller: taken from the API Gateway JWT authorizer
 // in AWS, or from a locally verified token, never from a request header.
@@ -24,5 +27,14 @@ func (id Identity) IsAdmin() bool {
 }
 
 // NormaliseEmail lower-cases and trims an email so memberships match however
-// the address was typed.
-func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// the address was typed. Bytes that are not UTF-8 are left as they are, for
+// validation to refuse: lower-casing makes each one U+FFFD, so different
+// bad addresses ("\xff@example.org", "\xfe@example.org") read as one
+// valid-looking member.
+func NormaliseEmail(s string) string {
+	s = strings.TrimSpace(s)
+	if !utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToLower(s)
+}

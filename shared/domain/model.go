@@ -56,16 +56,16 @@ func (p Programme) Input() ProgrammeInput {
 // ProgrammePatch is the body of PATCH /programmes/{id}: only the fields
 // present change.
 type ProgrammePatch struct {
-	Name                 *string     `json:"name"`
-	LeadOrganisation     *string     `json:"leadOrganisation"`
-	Region               *string     `json:"region"`
-	StartDate            *Date       `json:"startDate"`
-	EndDate              *Date       `json:"endDate"`
-	Description          *string     `json:"description"`
-	OrgID                *string     `json:"orgId"`
-	Postcode             *string     `json:"postcode"`
-	BeneficiaryLocations *[]Location `json:"beneficiaryLocations"`
-	ReviewOutcomes       *bool       `json:"reviewOutcomes"`
+	Name                 *string     `json:"name,omitempty"`
+	LeadOrganisation     *string     `json:"leadOrganisation,omitempty"`
+	Region               *string     `json:"region,omitempty" null:"clears"`
+	StartDate            *Date       `json:"startDate,omitempty"`
+	EndDate              *Date       `json:"endDate,omitempty"`
+	Description          *string     `json:"description,omitempty" null:"clears"`
+	OrgID                *string     `json:"orgId,omitempty" null:"clears"`
+	Postcode             *string     `json:"postcode,omitempty" null:"clears"`
+	BeneficiaryLocations *[]Location `json:"beneficiaryLocations,omitempty" null:"clears"`
+	ReviewOutcomes       *bool       `json:"reviewOutcomes,omitempty"`
 }
 
 // Apply returns p with the patch's fields replaced, and its input as
@@ -246,9 +246,9 @@ func (f Funder) Input() FunderInput {
 // change. A funder's contacts change as people move on; the next email
 // goes to the contacts as they are then.
 type FunderPatch struct {
-	Name     *string   `json:"name"`
-	OrgID    *string   `json:"orgId"`
-	Contacts *[]string `json:"contacts"`
+	Name     *string   `json:"name,omitempty"`
+	OrgID    *string   `json:"orgId,omitempty" null:"clears"`
+	Contacts *[]string `json:"contacts,omitempty"`
 }
 
 // Apply returns in with the patch's fields replaced.
@@ -319,14 +319,14 @@ func (pr Project) Input() ProjectInput {
 // ProjectPatch is the body of PATCH …/projects/{id}: only the fields
 // present change (a project's orgId can be added once it is known).
 type ProjectPatch struct {
-	Name                 *string     `json:"name"`
-	LeadOrganisation     *string     `json:"leadOrganisation"`
-	Area                 *string     `json:"area"`
-	StartDate            *Date       `json:"startDate"`
-	EndDate              *Date       `json:"endDate"`
-	OrgID                *string     `json:"orgId"`
-	Postcode             *string     `json:"postcode"`
-	BeneficiaryLocations *[]Location `json:"beneficiaryLocations"`
+	Name                 *string     `json:"name,omitempty"`
+	LeadOrganisation     *string     `json:"leadOrganisation,omitempty"`
+	Area                 *string     `json:"area,omitempty" null:"clears"`
+	StartDate            *Date       `json:"startDate,omitempty"`
+	EndDate              *Date       `json:"endDate,omitempty"`
+	OrgID                *string     `json:"orgId,omitempty" null:"clears"`
+	Postcode             *string     `json:"postcode,omitempty" null:"clears"`
+	BeneficiaryLocations *[]Location `json:"beneficiaryLocations,omitempty" null:"clears"`
 }
 
 // Apply returns in with the patch's fields replaced; the result must be
@@ -427,18 +427,18 @@ func (g Grant) Input() GrantInput {
 // GrantPatch is the body of PATCH …/grants/{id}: only the fields present change.
 // An empty projectId moves the grant to the programme as a whole.
 type GrantPatch struct {
-	FunderID    *string `json:"funderId"`
-	ProjectID   *string `json:"projectId"`
-	Title       *string `json:"title"`
-	Description *string `json:"description"`
-	AmountPence *int64  `json:"amountPence"`
-	Currency    *string `json:"currency"`
-	AwardDate   *Date   `json:"awardDate"`
-	StartDate   *Date   `json:"startDate"`
-	EndDate     *Date   `json:"endDate"`
+	FunderID    *string `json:"funderId,omitempty"`
+	ProjectID   *string `json:"projectId,omitempty" null:"clears"`
+	Title       *string `json:"title,omitempty"`
+	Description *string `json:"description,omitempty" null:"clears"`
+	AmountPence *int64  `json:"amountPence,omitempty"`
+	Currency    *string `json:"currency,omitempty"`
+	AwardDate   *Date   `json:"awardDate,omitempty"`
+	StartDate   *Date   `json:"startDate,omitempty"`
+	EndDate     *Date   `json:"endDate,omitempty"`
 	// Budget replaces the whole budget; [] removes it. A new amount needs a
 	// budget that adds up to it.
-	Budget *[]BudgetLine `json:"budget"`
+	Budget *[]BudgetLine `json:"budget,omitempty" null:"clears"`
 }
 
 // Apply returns in with the patch's fields replaced; the result must be

@@ -276,7 +276,7 @@ func (in PaymentInput) TextFields() []TextField {
 type PaymentChange struct {
 	Status    PaymentStatus `json:"status"`
 	PaidDate  Date          `json:"paidDate"`
-	Reference *string       `json:"reference"`
+	Reference *string       `json:"reference,omitempty" null:"clears"`
 }
 
 // Validate checks a change's own fields; today bounds the paid date (a

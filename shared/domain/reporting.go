@@ -90,7 +90,7 @@ type ScheduleInput struct {
 	Frequency        Frequency `json:"frequency"`
 	FirstPeriodStart Date      `json:"firstPeriodStart"`
 	LastPeriodEnd    Date      `json:"lastPeriodEnd"`
-	DueDays          *int64    `json:"dueDays"`
+	DueDays          *int64    `json:"dueDays" null:"absent"`
 	Reminders        []int64   `json:"reminders"`
 	ProjectIDs       []string  `json:"projectIds"`
 }
@@ -238,13 +238,13 @@ func (s Schedule) PeriodOf(start, end Date) (Period, bool) {
 // them); its name and reminders may change, and its last period may move
 // later, which adds returns.
 type SchedulePatch struct {
-	Name             *string    `json:"name"`
-	Reminders        *[]int64   `json:"reminders"`
-	LastPeriodEnd    *Date      `json:"lastPeriodEnd"`
-	Frequency        *Frequency `json:"frequency"`
-	FirstPeriodStart *Date      `json:"firstPeriodStart"`
-	DueDays          *int64     `json:"dueDays"`
-	ProjectIDs       *[]string  `json:"projectIds"`
+	Name             *string    `json:"name,omitempty"`
+	Reminders        *[]int64   `json:"reminders,omitempty"`
+	LastPeriodEnd    *Date      `json:"lastPeriodEnd,omitempty"`
+	Frequency        *Frequency `json:"frequency,omitempty"`
+	FirstPeriodStart *Date      `json:"firstPeriodStart,omitempty"`
+	DueDays          *int64     `json:"dueDays,omitempty"`
+	ProjectIDs       *[]string  `json:"projectIds,omitempty"`
 }
 
 // Apply returns the schedule with the patch applied, or the problems with

@@ -162,13 +162,13 @@ func (t Target) Input() TargetInput {
 
 // TargetPatch is the body of PATCH …/targets/{id}; only present fields change.
 type TargetPatch struct {
-	Metric     *Metric   `json:"metric"`
-	Value      *int64    `json:"value"`
-	Deadline   *Date     `json:"deadline"`
-	StartDate  *Date     `json:"startDate"`
-	ProjectID  *string   `json:"projectId"`
-	Notify     *[]string `json:"notify"`
-	Thresholds *[]int64  `json:"thresholds"`
+	Metric     *Metric   `json:"metric,omitempty"`
+	Value      *int64    `json:"value,omitempty"`
+	Deadline   *Date     `json:"deadline,omitempty"`
+	StartDate  *Date     `json:"startDate,omitempty" null:"clears"`
+	ProjectID  *string   `json:"projectId,omitempty" null:"clears"`
+	Notify     *[]string `json:"notify,omitempty"`
+	Thresholds *[]int64  `json:"thresholds,omitempty"`
 }
 
 // Apply returns in with the patch's fields replaced.

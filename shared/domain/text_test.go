@@ -167,6 +167,26 @@ func TestEmailsRefuseInvisibleCharacters(t *testing.T) {
 	}
 }
 
+// TestNormaliseEmailKeepsBadBytes: an address with bytes that are not
+// UTF-8 is not turned into a valid-looking one (each bad byte U+FFFD), so
+// validation after normalising refuses it and two such addresses never
+// read as one member.
+func TestNormaliseEmailKeepsBadBytes(t *testing.T) {
+	t.Parallel()
+	ff, fe := domain.NormaliseEmail(" \xffJo@example.org"), domain.NormaliseEmail("\xfeJo@example.org")
+	if ff == fe {
+		t.Errorf("two different bad addresses normalise to one: %q", ff)
+	}
+	for _, s := range []string{ff, fe} {
+		if err := refusedIn(domain.ValidateEmail("email", s), "email"); err != nil {
+			t.Errorf("ValidateEmail(%q) after normalising: %v", s, err)
+		}
+	}
+	if got := domain.NormaliseEmail("  Jo.Bloggs@Example.ORG "); got != "jo.bloggs@example.org" {
+		t.Errorf("NormaliseEmail of a good address = %q", got)
+	}
+}
+
 func TestTypedNumber(t *testing.T) {
 	good := map[string]string{"0": "0", "12": "12", "-3": "-3", "+4": "+4", "1,000": "1000", "310,000.50": "310000.50", "0.5": "0.5",
 		".5": ".5", "1234567": "1234567", "12,345,678.9": "12345678.9"}

@@ -47,7 +47,7 @@ func TestAPIIdempotency(t *testing.T) {
 			if !bytes.Equal(again.Body, first.Body) {
 				t.Fatalf("replayed body differs:\n%s\n%s", again.Body, first.Body)
 			}
-			for _, hd := range []string{"Location", "ETag", "Content-Type"} {
+			for _, hd := range []string{"Location", "ETag", "Content-Type", "Cache-Control"} {
 				if again.Header.Get(hd) != first.Header.Get(hd) {
 					t.Fatalf("replayed %s = %q, first was %q", hd, again.Header.Get(hd), first.Header.Get(hd))
 				}
@@ -64,6 +64,29 @@ func TestAPIIdempotency(t *testing.T) {
 		if got := grantsTitled(t, h, f, "Replayed grant"); len(got) != 1 {
 			t.Fatalf("%d grants stored, want 1", len(got))
 		}
+	})
+
+	t.Run("same subject, other email", func(t *testing.T) {
+		// Roles are by email: a token of someone else that carries the
+		// lead's subject is another caller. Its key is its own, so the
+		// request runs as that caller (404: no membership), never a
+		// replay of the lead's answer.
+		mint := func(email string) map[string]string {
+			tok, err := auth.MintLocal(h.Tokens.Secret, email, "shared-subject", nil, time.Hour, time.Now().Add(-time.Minute))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return map[string]string{"Idempotency-Key": "shared-sub-1", "Authorization": "Bearer " + tok}
+		}
+		body := testkit.GrantBody("Lead's keyed grant", f.X, f.A, testkit.GrantPence)
+		h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/grants"), Body: body, Header: mint(uLead)})
+		snap := h.Snapshot(t)
+		r := h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/grants"), Body: body, Header: mint(uOutsider)})
+		if r.Header.Get("Idempotent-Replayed") != "" {
+			t.Fatalf("another email with the lead's subject was handed the lead's answer: %s", r)
+		}
+		testkit.WantErr(t, r, http.StatusNotFound, "not_found")
+		testkit.SameSnapshot(t, "a non-member's POST", snap, h.Snapshot(t))
 	})
 
 	t.Run("same key, other body", func(t *testing.T) {

@@ -183,6 +183,10 @@ func TestAPIValidation(t *testing.T) {
 		member("several problems", `{"roles":[{"role":"boss"},{"role":"project-lead"},{"role":"funder","projectId":"x"},{"role":7}],"extra":1}`,
 			"roles[0].role", "roles[1].projectId", "roles[2].funderId", "roles[2].projectId", "roles[3].role", "extra"),
 		{name: "member email in the path", method: "PUT", path: f.p1("/members/" + url.PathEscape("not-an-email")), body: roles(`{"role":"lead"}`), fields: []string{"email"}},
+		// Bytes that are not UTF-8 once read each as U+FFFD, so these two
+		// made one member "\ufffd@example.org".
+		{name: "member email in the path with a byte that is not UTF-8", method: "PUT", path: f.p1("/members/%FF@example.org"), body: roles(`{"role":"lead"}`), fields: []string{"email"}},
+		{name: "member email in the path with another such byte", method: "PUT", path: f.p1("/members/%FE@Example.org"), body: roles(`{"role":"lead"}`), fields: []string{"email"}},
 
 		patch("unknown field", `{"title":"T","owner":"me"}`, "owner"),
 		patch("wrong type", `{"amountPence":"lots"}`, "amountPence"),

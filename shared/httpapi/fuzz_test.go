@@ -1589,21 +1589,21 @@ type fzLeaf struct {
 	F   float64      `json:"f"`
 	B   bool         `json:"b"`
 	D   domain.Date  `json:"d"`
-	PD  *domain.Date `json:"pd"`
+	PD  *domain.Date `json:"pd,omitempty" null:"clears"`
 	PS  *string      `json:"ps,omitempty"`
-	PN  *int64       `json:"pn"`
+	PN  *int64       `json:"pn" null:"absent"`
 }
 
 type fzTree struct {
 	Name     string                               `json:"name"`
 	Leaf     fzLeaf                               `json:"leaf"`
-	PLeaf    *fzLeaf                              `json:"pleaf"`
+	PLeaf    *fzLeaf                              `json:"pleaf,omitempty"`
 	Leaves   []fzLeaf                             `json:"leaves"`
 	ByName   map[string]fzLeaf                    `json:"byName"`
 	Grid     [][]int64                            `json:"grid"`
 	Deep     map[string][]map[string]*fzLeaf      `json:"deep"`
 	Counts   map[domain.Metric]int64              `json:"counts"`
-	Tags     *[]string                            `json:"tags"`
+	Tags     *[]string                            `json:"tags,omitempty" null:"clears"`
 	Roles    []domain.Role                        `json:"roles"`
 	Dates    map[string][]domain.Date             `json:"dates"`
 	Nested   map[string]map[string]map[string]int `json:"nested"`
@@ -1780,6 +1780,19 @@ func fzSame(t *testing.T, path string, g any, v reflect.Value) {
 			i, ok := byName[k]
 			if !ok || k == "-" {
 				fzFail(t, "", "%s: unknown field %q accepted", path, k)
+			}
+			if f := v.Field(i); gv == nil && f.Kind() == reflect.Pointer {
+				// null for a pointer field means what its null tag says;
+				// with none it must have been refused.
+				switch tag := v.Type().Field(i).Tag.Get("null"); {
+				case tag == "clears" && (f.IsNil() || !f.Elem().IsZero()):
+					fzFail(t, "", "%s.%s: null (clears) decoded as %v, not the empty value", path, k, f)
+				case tag == "absent" && !f.IsNil():
+					fzFail(t, "", "%s.%s: null (absent) decoded as %v", path, k, f.Elem())
+				case tag == "":
+					fzFail(t, "", "%s.%s: null accepted for a field that cannot be null", path, k)
+				}
+				continue
 			}
 			fzSame(t, path+"."+k, gv, v.Field(i))
 		}

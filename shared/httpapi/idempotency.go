@@ -66,7 +66,7 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c *call, bod
 		return
 	}
 	headers := map[string]string{}
-	for _, h := range []string{"Content-Type", "Location", "ETag"} {
+	for _, h := range replayedHeaders {
 		if v := rec.Header().Get(h); v != "" {
 			headers[h] = v
 		}
@@ -86,6 +86,13 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c *call, bod
 	}
 	rec.flush(w)
 }
+
+// replayedHeaders are the headers of an answer saved for replay: what it
+// is (Content-Type, Content-Disposition), where and which version
+// (Location, ETag), and how it may be kept. A replay without the first
+// answer's Cache-Control: no-store let a cache keep personal and financial
+// data the first answer kept out of it.
+var replayedHeaders = []string{"Content-Type", "Content-Disposition", "Cache-Control", "Location", "ETag"}
 
 // hashedPath is the path a request's hash covers: with its query string
 // when it has one, so an import's ?dryRun=true and ?dryRun=false are two

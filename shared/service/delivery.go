@@ -164,8 +164,11 @@ func (sc *Scope) UpdatePost(id string, ifMatch func(int64) bool, body Decoder) (
 		after := before
 		after.Title, after.GrantID, after.FTE, after.Contract = in.Title, in.GrantID, in.FTE, in.Contract
 		after.StartDate, after.EndDate, after.Status = in.StartDate, in.EndDate, in.Status
+		ch, changed := sc.changeOf(domain.EntityPost, id, before, after)
+		if !changed {
+			return before, nil
+		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
-		ch := sc.change(domain.EntityPost, id, domain.ActionChange, before, after)
 		return after, storeErr(sc.s.store.UpdatePost(sc.ctx, sc.programmeID, before, after, ch), "post", postRefs(after))
 	})
 }
@@ -228,8 +231,11 @@ func (sc *Scope) UpdateCohort(id string, ifMatch func(int64) bool, body Decoder)
 		}
 		after := before
 		after.Name, after.Places, after.StartDate, after.EndDate = in.Name, in.Places, in.StartDate, in.EndDate
+		ch, changed := sc.changeOf(domain.EntityCohort, id, before, after)
+		if !changed {
+			return before, nil
+		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
-		ch := sc.change(domain.EntityCohort, id, domain.ActionChange, before, after)
 		return after, storeErr(sc.s.store.UpdateCohort(sc.ctx, sc.programmeID, before, after, ch), "cohort", nil)
 	})
 }

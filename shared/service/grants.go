@@ -97,8 +97,11 @@ func (sc *Scope) UpdateGrant(id string, ifMatch func(version int64) bool, body D
 		after.FunderID, after.ProjectID, after.Title, after.Description = in.FunderID, in.ProjectID, in.Title, in.Description
 		after.AmountPence, after.Currency, after.AwardDate, after.StartDate, after.EndDate = in.AmountPence, in.Currency, in.AwardDate, in.StartDate, in.EndDate
 		after.Budget = nonEmpty(in.Budget)
+		ch, changed := sc.changeOf(domain.EntityGrant, id, before, after)
+		if !changed {
+			return before, nil
+		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
-		ch := sc.change(domain.EntityGrant, id, domain.ActionChange, before, after)
 		err := sc.s.store.UpdateGrant(sc.ctx, sc.programmeID, before, after, ch)
 		if errors.Is(err, ErrOverCommitted) {
 			return domain.Grant{}, &domain.Error{Code: domain.CodeValidation, Message: "the grant's payments add up to more than that",

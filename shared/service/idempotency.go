@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -18,12 +19,14 @@ type Idempotency struct{ st IdempotencyStore }
 func (s *Service) Idempotency() Idempotency { return Idempotency{st: s.store} }
 
 // ClaimFor makes a fresh claim on key for the caller. Keys are scoped to
-// the caller's subject, so one caller's key never reaches another's answer.
+// the caller as roles know them: the token's subject and its email
+// together. Roles are by email, so a subject alone was not the caller: a
+// token of another email that shared the subject (another identity
+// provider, a hand-made token) was handed the first caller's saved
+// answer, programme data and all, before any access check. The subject is
+// length-prefixed, so no subject and email can spell another pair.
 func ClaimFor(c domain.Caller, key string) Claim {
-	scope := c.Subject
-	if scope == "" {
-		scope = "anonymous"
-	}
+	scope := strconv.Itoa(len(c.Subject)) + ":" + c.Subject + c.Email
 	return Claim{Scope: scope, Key: key, ID: domain.NewID()}
 }
 

@@ -195,8 +195,11 @@ func (sc *Scope) UpdatePayment(grantID, id string, ifMatch func(int64) bool, bod
 		if err != nil {
 			return domain.Payment{}, err
 		}
+		ch, changed := sc.changeOf(domain.EntityPayment, id, before, after)
+		if !changed {
+			return before, nil
+		}
 		after.Version, after.UpdatedAt = before.Version+1, now
-		ch := sc.change(domain.EntityPayment, id, domain.ActionChange, before, after)
 		return after, storeErr(sc.s.store.UpdatePayment(sc.ctx, sc.programmeID, g, before, after, ch), "payment", nil)
 	})
 }

@@ -56,8 +56,11 @@ func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain
 			return domain.Programme{}, stale()
 		}
 		after.Postcode, _ = domain.CanonicalPostcode(in.Postcode)
+		ch, changed := sc.changeOf(domain.EntityProgramme, sc.programmeID, before, after)
+		if !changed {
+			return before, nil
+		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
-		ch := sc.change(domain.EntityProgramme, sc.programmeID, domain.ActionChange, before, after)
 		return after, storeErr(sc.s.store.UpdateProgramme(sc.ctx, before, after, ch), "programme", nil)
 	})
 }
@@ -95,11 +98,13 @@ func (sc *Scope) PutMember(email string, body Decoder) (domain.Member, bool, err
 		before = &old
 	}
 	m := domain.Member{Email: email, Roles: in.Roles, UpdatedAt: sc.s.now(), UpdatedBy: sc.caller.Email}
-	action := domain.ActionCreate
+	ch := sc.change(domain.EntityMember, email, domain.ActionCreate, nil, m)
 	if before != nil {
-		action = domain.ActionChange
+		var changed bool
+		if ch, changed = sc.changeOf(domain.EntityMember, email, before, m); !changed {
+			return old, false, nil
+		}
 	}
-	ch := sc.change(domain.EntityMember, email, action, before, m)
 	if err := sc.s.store.PutMember(sc.ctx, sc.programmeID, m, before, ch); err != nil {
 		return domain.Member{}, false, storeErr(err, "member", refs)
 	}
@@ -328,8 +333,11 @@ func (sc *Scope) UpdateFunder(id string, ifMatch func(int64) bool, body Decoder)
 		}
 		after := before
 		after.Name, after.OrgID, after.Contacts = in.Name, in.OrgID, normaliseContacts(in.Contacts)
+		ch, changed := sc.changeOf(domain.EntityFunder, id, before, after)
+		if !changed {
+			return before, nil
+		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
-		ch := sc.change(domain.EntityFunder, id, domain.ActionChange, before, after)
 		return after, storeErr(sc.s.store.UpdateFunder(sc.ctx, sc.programmeID, before, after, ch), "funder", nil)
 	})
 }
@@ -367,8 +375,11 @@ func (sc *Scope) UpdateProject(id string, ifMatch func(int64) bool, body Decoder
 		after.Name, after.LeadOrganisation, after.Area = in.Name, in.LeadOrganisation, in.Area
 		after.StartDate, after.EndDate, after.OrgID, after.BeneficiaryLocations = in.StartDate, in.EndDate, in.OrgID, in.BeneficiaryLocations
 		after.Postcode, _ = domain.CanonicalPostcode(in.Postcode) // validated: "" stays ""
+		ch, changed := sc.changeOf(domain.EntityProject, id, before, after)
+		if !changed {
+			return before, nil
+		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
-		ch := sc.change(domain.EntityProject, id, domain.ActionChange, before, after)
 		return after, storeErr(sc.s.store.UpdateProject(sc.ctx, sc.programmeID, before, after, ch), "project", nil)
 	})
 }

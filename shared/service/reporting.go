@@ -153,13 +153,16 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 		if !ifMatch(before.Version) {
 			return domain.Schedule{}, stale()
 		}
+		gen = nil
+		ch, changed := sc.changeOf(domain.EntitySchedule, id, before, after)
+		if !changed {
+			return before, nil
+		}
 		now := sc.s.now()
 		after.Version, after.UpdatedAt = before.Version+1, now
-		gen = nil
 		if after.LastPeriodEnd != before.LastPeriodEnd {
 			gen = &Generation{ID: domain.NewID(), ProgrammeID: sc.programmeID, ScheduleID: id, StartedAt: now}
 		}
-		ch := sc.change(domain.EntitySchedule, id, domain.ActionChange, before, after)
 		for plan := 1; ; plan++ {
 			// Another schedule added meanwhile moves the setup on; that is
 			// no change to this schedule, so plan again rather than refuse.

@@ -7,6 +7,7 @@ package service_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"maps"
 	"slices"
@@ -73,6 +74,10 @@ func TestValidationNamesEveryBadField(t *testing.T) {
 		}, []string{"roles[1].projectId", "roles[3].funderId"}},
 		{"a member that is not an email", func() error {
 			_, _, err := w.open(lead).PutMember("not an email", body(map[string]any{"roles": []domain.Role{{Role: domain.RoleLead}}}))
+			return err
+		}, []string{"email"}},
+		{"a member whose email holds a byte that is not UTF-8", func() error {
+			_, _, err := w.open(lead).PutMember("\xffJo@example.org", body(map[string]any{"roles": []domain.Role{{Role: domain.RoleLead}}}))
 			return err
 		}, []string{"email"}},
 		{"a target with every field wrong", func() error {
@@ -172,6 +177,89 @@ func TestStaleIfMatchChangesNothing(t *testing.T) {
 			if err := c.update(version(2), "Changed at version 2"); err != nil {
 				t.Errorf("a change based on the current version: %v", err)
 			}
+		})
+	}
+}
+
+// TestUpdateThatChangesNothingWritesNothing: every update (PATCH of each
+// kind of record, a member's roles put again) that leaves the record as it
+// is writes nothing: no new version (so no one else's ETag goes stale), no
+// audit event; it answers the record as stored. A stale If-Match is still
+// refused.
+func TestUpdateThatChangesNothingWritesNothing(t *testing.T) {
+	w := newWorld(t)
+	w.addReporting()
+	must(w.open(lead).UpdatePayment(w.GXA, w.PayXA, always, body(map[string]any{"status": "paid", "paidDate": "2025-07-01", "reference": "BACS 1"})))
+	cases := []struct {
+		name   string
+		update func(ifMatch func(int64) bool) (any, error)
+		read   func() any
+	}{
+		{"programme", func(m func(int64) bool) (any, error) {
+			return w.open(lead).UpdateProgramme(m, body(map[string]any{"name": "Working for Wellness A", "reviewOutcomes": true}))
+		}, func() any { return must(w.open(lead).Programme()) }},
+		{"funder", func(m func(int64) bool) (any, error) {
+			// Contacts are stored lower-cased: typed otherwise they are the same people.
+			return w.open(lead).UpdateFunder(w.X, m, body(map[string]any{"name": "DWP", "contacts": []string{"X1@dwp.example", "x2@dwp.example"}}))
+		}, func() any { return must(w.open(lead).Funder(w.X)) }},
+		{"project", func(m func(int64) bool) (any, error) {
+			return w.open(lead).UpdateProject(w.A, m, body(map[string]any{"name": "Bradford IPS", "area": ""}))
+		}, func() any { return must(w.open(lead).Project(w.A)) }},
+		{"grant", func(m func(int64) bool) (any, error) {
+			return w.open(lead).UpdateGrant(w.GXA, m, body(map[string]any{"title": "Employment specialists", "amountPence": 31_000_00,
+				"budget": []map[string]any{{"category": "staff", "amountPence": 25_000_00}, {"category": "travel", "amountPence": 6_000_00}}}))
+		}, func() any { return must(w.open(lead).Grant(w.GXA)) }},
+		{"grant, empty body", func(m func(int64) bool) (any, error) {
+			return w.open(lead).UpdateGrant(w.GX, m, body(map[string]any{}))
+		}, func() any { return must(w.open(lead).Grant(w.GX)) }},
+		{"post", func(m func(int64) bool) (any, error) {
+			return w.openA(plOwn).UpdatePost(w.PostA, m, body(map[string]any{"status": "filled", "fte": 1}))
+		}, func() any { return must(w.openA(plOwn).Post(w.PostA)) }},
+		{"cohort", func(m func(int64) bool) (any, error) {
+			return w.openA(plOwn).UpdateCohort(w.CohortA, m, body(map[string]any{"places": 4}))
+		}, func() any { return must(w.openA(plOwn).Cohort(w.CohortA)) }},
+		{"target", func(m func(int64) bool) (any, error) {
+			return w.open(lead).UpdateTarget(w.TargetA, m, body(map[string]any{"value": 60, "notify": []string{w.X}}))
+		}, func() any { return must(w.open(lead).Target(w.TargetA)) }},
+		{"schedule", func(m func(int64) bool) (any, error) {
+			return w.open(lead).UpdateSchedule(w.Schedule, m, body(map[string]any{"name": "Quarterly returns", "lastPeriodEnd": "2025-12-31"}))
+		}, func() any { return must(w.open(lead).Schedule(w.Schedule)) }},
+		{"payment marked paid again as it is", func(m func(int64) bool) (any, error) {
+			return w.open(lead).UpdatePayment(w.GXA, w.PayXA, m, body(map[string]any{"status": "paid", "paidDate": "2025-07-01", "reference": "BACS 1"}))
+		}, func() any { return must(w.open(lead).Payment(w.GXA, w.PayXA)) }},
+		{"member given the roles they have", func(func(int64) bool) (any, error) {
+			m, created, err := w.open(lead).PutMember(" Viewer@Example.org", body(map[string]any{"roles": []domain.Role{{Role: domain.RoleProjectLead, ProjectID: w.B}}}))
+			if created {
+				t.Error("an existing member was reported new")
+			}
+			return m, err
+		}, func() any { return must(w.open(lead).Member(viewer)) }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w.t = t
+			stored := c.read()
+			before := w.st.Snapshot()
+			got, err := c.update(always)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w.st.Snapshot() != before {
+				t.Error("a change that changes nothing wrote something (a version, an audit event)")
+			}
+			if !sameJSON(got, stored) {
+				t.Errorf("answered %+v, want the record as stored %+v", got, stored)
+			}
+			if c.name == "member given the roles they have" {
+				return // members have no version to check
+			}
+			var v struct{ Version int64 }
+			raw, _ := json.Marshal(stored)
+			if json.Unmarshal(raw, &v); v.Version < 1 {
+				t.Fatalf("no version in %s", raw)
+			}
+			err = w.unchanged(func() error { _, err := c.update(version(v.Version + 1)); return err })
+			wantCode(t, "the same values on a version that is not current", err, domain.CodePreconditionFailed)
 		})
 	}
 }
@@ -536,6 +624,13 @@ func TestIdempotencyClaimCommitsWithTheChange(t *testing.T) {
 	}
 	if saved, err := begin(claim(lead, "q3 grant"), "h", clock.Add(time.Hour)); err != nil || saved == nil || string(saved.Body) != string(answer.Body) {
 		t.Errorf("the replay: %v %v", saved, err)
+	}
+	// Roles are by email: a token of another email that shares the lead's
+	// subject is another caller, whose key is its own.
+	sameSub := caller(lead)
+	sameSub.Email = emails[outsider]
+	if saved, err := begin(service.ClaimFor(sameSub, "q3 grant"), "h", clock.Add(time.Hour)); saved != nil || err != nil {
+		t.Errorf("another email with the same subject and key: %v %v, want a fresh claim", saved, err)
 	}
 
 	// A refused change leaves the claim uncommitted: released, the key is free.

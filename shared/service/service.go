@@ -198,6 +198,17 @@ func (sc *Scope) change(entity domain.Entity, id string, action domain.Action, b
 	return Change{Audit: ev, Claim: sc.claim}
 }
 
+// changeOf is the Change an update of before to after writes, and false
+// when the update changes nothing: the audit trail's own comparison finds
+// no field changed (versions and times aside). Such an update writes
+// nothing and answers the record as it is, so a save that changes nothing
+// neither fills the trail with empty events nor moves the version on,
+// which would make every other client's ETag stale for no reason.
+func (sc *Scope) changeOf(entity domain.Entity, id string, before, after any) (Change, bool) {
+	ch := sc.change(entity, id, domain.ActionChange, before, after)
+	return ch, len(ch.Audit.Changes) > 0
+}
+
 func forbidden(what string) error {
 	return domain.Errorf(domain.CodeForbidden, "your role in this programme does not allow you to %s", what)
 }

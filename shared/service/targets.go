@@ -79,8 +79,11 @@ func (sc *Scope) UpdateTarget(id string, ifMatch func(int64) bool, body Decoder)
 		after := before
 		after.Metric, after.Value, after.Deadline, after.StartDate = in.Metric, in.Value, in.Deadline, in.StartDate
 		after.ProjectID, after.Notify, after.Thresholds = in.ProjectID, nonNil(in.Notify), in.Thresholds
+		ch, changed := sc.changeOf(domain.EntityTarget, id, before, after)
+		if !changed {
+			return before, nil
+		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
-		ch := sc.change(domain.EntityTarget, id, domain.ActionChange, before, after)
 		due := after.NextCheck(sc.programme.StartDate, domain.DateOf(after.UpdatedAt))
 		return after, storeErr(sc.s.store.UpdateTarget(sc.ctx, sc.programmeID, before, after, due, ch), "target", refs)
 	})
