@@ -40,8 +40,9 @@ func (k NotificationKind) Reporting() bool {
 // go came.
 type NotNeededReason string
 
-// Reasons an awaiting-review email is settled unsent: its submission no
-// longer awaits review.
+// Reasons an email about a submission is settled unsent: it no longer
+// awaits review (awaiting-review emails), or it has been corrected
+// (changes-requested emails too).
 const (
 	NotNeededReviewed  NotNeededReason = "reviewed"  // a lead approved it or asked for changes
 	NotNeededCorrected NotNeededReason = "corrected" // a correction replaced it, and awaits review itself

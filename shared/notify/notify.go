@@ -548,24 +548,39 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 // what it asks for is already done, and reports whether it did: an email
 // telling the leads a submission awaits review, when a lead has reviewed
 // it or the project lead has corrected it since (the correction has its
-// own). It is claimed in the submission's transaction, and may wait for a
-// run while the lead acts; sent then, it would link to a review form that
-// can only refuse. Recorded like a covered threshold (sent, no email,
+// own); one telling a project lead changes were asked for, when the
+// submission has been corrected since (the correction then awaits review,
+// and the email's link to correct it again could only be refused). Each
+// is claimed in the transaction of what calls for it, and may wait for a
+// run while people act. Recorded like a covered threshold (sent, no email,
 // saying why), it is settled and never sent later either. One GetItem an
-// awaiting-review email, whatever else the run does.
+// email of either kind, whatever else the run does.
 func (r *run) settleUnneeded(ctx context.Context, note domain.Notification) (bool, error) {
-	if note.Kind != domain.KindAwaitingReview || note.SubmissionID == "" {
+	if note.SubmissionID == "" {
 		return false, nil
 	}
-	awaits, status, err := r.Store.AwaitsReview(ctx, note.ProgrammeID, note.ProjectID, note.SubmissionID)
-	if err != nil || awaits {
-		return false, err
+	var reason domain.NotNeededReason
+	switch note.Kind {
+	case domain.KindAwaitingReview:
+		awaits, status, err := r.Store.AwaitsReview(ctx, note.ProgrammeID, note.ProjectID, note.SubmissionID)
+		if err != nil || awaits {
+			return false, err
+		}
+		reason = domain.NotNeededReviewed
+		if status == domain.OutcomePending {
+			reason = domain.NotNeededCorrected // pending, but out of the review queue
+		}
+	case domain.KindChangesRequested:
+		corrected, err := r.Store.Corrected(ctx, note.ProgrammeID, note.SubmissionID)
+		if err != nil || !corrected {
+			return false, err
+		}
+		reason = domain.NotNeededCorrected
+	default:
+		return false, nil
 	}
-	note.Status, note.NotNeeded = domain.NotificationSent, domain.NotNeededReviewed
-	if status == domain.OutcomePending {
-		note.NotNeeded = domain.NotNeededCorrected // pending, but out of the review queue
-	}
-	if len(note.Delivered) > 0 { // a retry: some leads had it before the decision
+	note.Status, note.NotNeeded = domain.NotificationSent, reason
+	if len(note.Delivered) > 0 { // a retry: some had it before the change
 		at := r.now
 		note.SentAt = &at
 	}

@@ -419,29 +419,42 @@ func TestAwaitingReviewEmailNotSentOnceReviewed(t *testing.T) {
 	c.review(sentBack.ID, "request-changes", "Please split by cohort.")
 	corrected := submit("2026-05-01", "2026-05-31", "")
 	correction := submit("2026-05-01", "2026-05-31", corrected.ID)
+	// Sent back and corrected before the run: the project lead needs no
+	// email asking for the changes it has made (its link could only be
+	// refused); the correction's awaiting-review email goes.
+	fixed := submit("2026-06-01", "2026-06-30", "")
+	c.review(fixed.ID, "request-changes", "Add the June cohort.")
+	fix := submit("2026-06-01", "2026-06-30", fixed.ID)
 
 	used := e.count.Measure(func() {
-		if rep := e.run(); rep.NotNeeded != 3 || rep.Sent != 2 {
+		if rep := e.run(); rep.NotNeeded != 5 || rep.Sent != 3 {
 			t.Errorf("run after the decisions: %+v", rep)
 		}
 	})
 	t.Logf("run: %d requests: %v", used.Requests, used.Ops)
-	// Each email checked costs one GetItem of its submission: the three
-	// settled and the correction's, which goes.
-	if used.Ops["GetItem"] != 4+1 { // and the programme, read once
-		t.Errorf("run read %d items one by one, want 5: %v", used.Ops["GetItem"], used.Ops)
+	// Each email checked costs one GetItem: six awaiting review (four
+	// settled, the two corrections' sent) and two changes requested (one
+	// settled, one sent).
+	if used.Ops["GetItem"] != 8+1 { // and the programme, read once
+		t.Errorf("run read %d items one by one, want 9: %v", used.Ops["GetItem"], used.Ops)
 	}
 	e.run()
 	e.clk.Add(24 * time.Hour)
 	e.run()
 	changes := "Changes requested to your submission: April 2026 (Bradford IPS network)"
-	e.expectMail(merge(each("Submission awaiting review: May 2026 (Bradford IPS network)", c.lead), each(changes, c.projLead)))
+	e.expectMail(merge(each("Submission awaiting review: May 2026 (Bradford IPS network)", c.lead),
+		each("Submission awaiting review: June 2026 (Bradford IPS network)", c.lead), each(changes, c.projLead)))
 
 	notes := e.notifications(c.prog.ID)
 	for id, want := range map[string]domain.NotNeededReason{
 		approved.ID: domain.NotNeededReviewed, sentBack.ID: domain.NotNeededReviewed, corrected.ID: domain.NotNeededCorrected, correction.ID: "",
+		fixed.ID: domain.NotNeededReviewed, fix.ID: "",
+		"changes " + fixed.ID: domain.NotNeededCorrected, "changes " + sentBack.ID: "",
 	} {
 		n := notes[domain.SubmissionNotificationID(id, domain.KindAwaitingReview)]
+		if sub, ok := strings.CutPrefix(id, "changes "); ok {
+			n = notes[domain.SubmissionNotificationID(sub, domain.KindChangesRequested)]
+		}
 		if n.Status != domain.NotificationSent || n.NotNeeded != want {
 			t.Errorf("awaiting review of %s: %s, not needed %q, want sent, %q", id, n.Status, n.NotNeeded, want)
 		}

@@ -405,6 +405,18 @@ func (s *Store) AwaitsReview(ctx context.Context, programmeID, projectID, id str
 	return queued && status == domain.OutcomePending, status, nil
 }
 
+// Corrected reports whether a submission has been corrected: its
+// correction marker exists. One consistent GetItem of its key alone.
+func (s *Store) Corrected(ctx context.Context, programmeID, id string) (bool, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table,
+		Key: key(pkProgramme(programmeID), skSuperseded(id)), ConsistentRead: aws.Bool(true),
+		ProjectionExpression: aws.String("PK")})
+	if err != nil {
+		return false, fmt.Errorf("read the correction marker of %s: %w", id, classify(err))
+	}
+	return out.Item != nil, nil
+}
+
 // Schedule reads one schedule (for the notifier, which reads without a
 // caller).
 func (s *Store) Schedule(ctx context.Context, programmeID, id string) (domain.Schedule, bool, error) {
