@@ -162,9 +162,8 @@ func (a *app) outcome(w http.ResponseWriter, r *http.Request, q *req) error {
 		}
 	}
 	a.render(w, r, http.StatusOK, "outcome", &view{Title: "Outcome submission", Nav: n, Data: map[string]any{
-		"Outcome": o, "Project": project, "CanWrite": n.Access.CanWriteProject(prid),
-		"CorrectedBy": correctedBy,
-		"Submitted":   r.URL.Query().Get("submitted") == "1", "Reviewed": r.URL.Query().Get("reviewed") == "1",
+		"Outcome": o, "Project": project, "CanWrite": n.Access.CanWriteProject(prid), "CorrectedBy": correctedBy,
+		"Submitted": r.URL.Query().Get("submitted") == "1", "Reviewed": r.URL.Query().Get("reviewed") == "1",
 		"Base": base(n) + "/projects/" + prid,
 	}})
 	return nil
