@@ -287,7 +287,13 @@ func (c *loadClient) act(kind int) int {
 	case kReport:
 		c.timed(kind, 200, "GET", pp+"/report?from=2025-04-01&to=2026-03-31", nil, "")
 	case kOutcome:
-		q := c.rng.IntN(8) // one of the schedule's quarters
+		// One of the schedule's eight quarters that has begun: figures for
+		// one that has not are refused.
+		begun := 8
+		for begun > 1 && time.Date(2025, time.Month(4+3*(begun-1)), 1, 0, 0, 0, 0, time.UTC).After(time.Now()) {
+			begun--
+		}
+		q := c.rng.IntN(begun)
 		start := time.Date(2025, time.Month(4+3*q), 1, 0, 0, 0, 0, time.UTC)
 		_, raw, ok := c.timed(kind, 201, "POST", pp+"/projects/"+p.projects[c.project]+"/outcomes", map[string]any{
 			"periodStart": start.Format(time.DateOnly), "periodEnd": start.AddDate(0, 3, -1).Format(time.DateOnly),

@@ -289,3 +289,56 @@ func (in OutcomeInput) TextFields() []TextField {
 	}
 	return append(out, TextField{"notes", in.Notes})
 }
+
+// CheckPeriod checks the period of o, a submission about to be stored on
+// day today in programme prog, correcting old (nil for new figures).
+//
+// A correction is the same period's figures: one for another period would
+// leave the return its old figures filled accepted while none of them
+// count, so it keeps old's period exactly. New figures are for a period
+// that has begun (counts of people already supported, never a forecast)
+// and that overlaps the programme's dates. A correction is not held to
+// that second rule, so figures stored before it, or before the programme's
+// dates moved, can still be put right.
+func (o Outcome) CheckPeriod(old *Outcome, prog Programme, today Date) error {
+	p := Problems{}
+	if old != nil {
+		samePeriod(p, o.PeriodStart, o.PeriodEnd, old.PeriodStart, old.PeriodEnd, "submission")
+	} else {
+		figuresPeriod(p, o.PeriodStart, o.PeriodEnd, prog, today)
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	return &Error{Code: CodeValidation, Message: "the period of the figures is not one they can be recorded for", Fields: p}
+}
+
+// samePeriod checks that a correction keeps the period (start to end) of
+// the record it corrects (a "submission" or a "spend return": what).
+func samePeriod(p Problems, start, end, oldStart, oldEnd Date, what string) {
+	problem := "must be the period of the " + what + " it corrects (" + oldStart.String() + " to " + oldEnd.String() +
+		"): a correction is the same period's figures; send another period's without replaces"
+	if start != oldStart {
+		p.Add("periodStart", problem)
+	}
+	if end != oldEnd {
+		p.Add("periodEnd", problem)
+	}
+}
+
+// figuresPeriod checks the period of new figures against the programme's
+// dates and today (see Outcome.CheckPeriod). Dates not given are Validate's.
+func figuresPeriod(p Problems, start, end Date, prog Programme, today Date) {
+	if start.IsZero() || end.IsZero() {
+		return
+	}
+	switch {
+	case start.After(today):
+		p.Add("periodStart", "must not be after today ("+today.String()+"): figures are recorded for a period once it has begun")
+	case !prog.EndDate.IsZero() && start.After(prog.EndDate):
+		p.Add("periodStart", "must not be after the programme ends ("+prog.EndDate.String()+")")
+	}
+	if !prog.StartDate.IsZero() && end.Before(prog.StartDate) {
+		p.Add("periodEnd", "must not be before the programme starts ("+prog.StartDate.String()+")")
+	}
+}

@@ -309,6 +309,17 @@ func (ch PaymentChange) Validate(today Date) error {
 	return p.Err()
 }
 
+// CheckGrant checks a change against the grant the payment is of: a
+// payment is not made before its grant was awarded, so an earlier paid
+// date is a slip (and would be published as such in 360Giving).
+func (ch PaymentChange) CheckGrant(g Grant) error {
+	p := Problems{}
+	if ch.Status == PaymentPaid && !ch.PaidDate.IsZero() && !g.AwardDate.IsZero() && ch.PaidDate.Before(g.AwardDate) {
+		p.Add("paidDate", "must not be before the grant was awarded ("+g.AwardDate.String()+")")
+	}
+	return p.Err()
+}
+
 // TextFields lists the change's free text: the reference.
 func (ch PaymentChange) TextFields() []TextField {
 	if ch.Reference == nil {
@@ -515,8 +526,11 @@ func (in SpendInput) TextFields() []TextField {
 }
 
 // CheckGrant checks a spend return against its grant: its period lies in
-// the grant's, and each line is a line of the grant's budget (when it has
-// one).
+// the grant's, each line is a line of the grant's budget (when it has
+// one), and it reports no more than the grant's whole amount. A grant may
+// be overspent over its returns, but one period's spend above the whole
+// award is a slipped key (pence typed as pounds, a few zeros too many),
+// which would otherwise sit in every total and projection.
 func (in SpendInput) CheckGrant(g Grant) error {
 	p := Problems{}
 	if !in.PeriodStart.IsZero() && in.PeriodStart.Before(g.StartDate) {
@@ -525,10 +539,37 @@ func (in SpendInput) CheckGrant(g Grant) error {
 	if !in.PeriodEnd.IsZero() && in.PeriodEnd.After(g.EndDate) {
 		p.Add("periodEnd", "must not be after the grant ends ("+g.EndDate.String()+")")
 	}
+	var total int64
+	over := false
 	for i, l := range in.Lines {
+		f := "lines[" + strconv.Itoa(i) + "]"
 		if ValidCategory(l.Category) && !g.Budgeted(l.Category) {
-			p.Add("lines["+strconv.Itoa(i)+"].category", "is not a line of this grant's budget")
+			p.Add(f+".category", "is not a line of this grant's budget")
 		}
+		if l.AmountPence < 0 || l.AmountPence > MaxAmountPence {
+			continue // Validate's
+		}
+		if g.AmountPence > 0 && l.AmountPence > g.AmountPence {
+			p.Add(f+".amountPence", "is more than the grant's whole amount of "+Pounds(g.AmountPence)+
+				": a return reports one period's spend, in pounds and pence")
+			over = true
+		}
+		total += l.AmountPence
+	}
+	if !over && g.AmountPence > 0 && total > g.AmountPence {
+		p.Add("lines", "add up to "+Pounds(total)+", more than the grant's whole amount of "+Pounds(g.AmountPence)+
+			": a return reports one period's spend, in pounds and pence")
+	}
+	return p.Err()
+}
+
+// CheckCorrects checks a correction against old, the spend return it
+// corrects: it is the same period's spend, so it keeps old's period (one
+// for another period would take old's spend out of its period unseen).
+func (in SpendInput) CheckCorrects(old SpendReturn) error {
+	p := Problems{}
+	if !in.PeriodStart.IsZero() && !in.PeriodEnd.IsZero() {
+		samePeriod(p, in.PeriodStart, in.PeriodEnd, old.PeriodStart, old.PeriodEnd, "spend return")
 	}
 	return p.Err()
 }
@@ -605,6 +646,11 @@ type BudgetSpend struct {
 	Category    BudgetCategory `json:"category"`
 	AmountPence int64          `json:"amountPence"`
 	SpentPence  int64          `json:"spentPence"`
+	// Budgeted says the grant's budget has this line. A category with
+	// spend and no line (AmountPence 0) is not over a £0 line: the grant
+	// has no budget, or the line was taken out of it, and a reader must
+	// be able to tell.
+	Budgeted bool `json:"budgeted"`
 }
 
 // BuildMoney is the money of the grants given (those the caller may
@@ -628,8 +674,8 @@ func BuildMoney(grants []Grant, figures map[string]GrantMoney, today Date) Money
 // BudgetAgainstSpend is each budget line with what has been spent on it,
 // in category order. A category with spend but no budget line (a grant
 // without a budget, or a line taken out of the budget after spend was
-// reported against it) is shown with no budget, so every penny spent is
-// on some line.
+// reported against it) is shown with no budget (Budgeted false), so every
+// penny spent is on some line.
 func BudgetAgainstSpend(budget []BudgetLine, spentBy map[BudgetCategory]int64) []BudgetSpend {
 	out := []BudgetSpend{}
 	for _, c := range BudgetCategories {
@@ -639,7 +685,7 @@ func BudgetAgainstSpend(budget []BudgetLine, spentBy map[BudgetCategory]int64) [
 		}
 		bs := BudgetSpend{Category: c, SpentPence: spentBy[c]}
 		if i >= 0 {
-			bs.AmountPence = budget[i].AmountPence
+			bs.AmountPence, bs.Budgeted = budget[i].AmountPence, true
 		}
 		out = append(out, bs)
 	}

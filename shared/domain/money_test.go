@@ -479,11 +479,11 @@ func TestBuildMoney(t *testing.T) {
 	if m.AwardedPence != 1500 || m.PaidPence != 400 || m.DuePence != 100 || m.SpentPence != 320 || len(m.ByGrant) != 2 {
 		t.Errorf("totals: %+v", m)
 	}
-	wantA := []domain.BudgetSpend{{"staff", 800, 250}, {"travel", 200, 0}, {"other", 0, 50}}
+	wantA := []domain.BudgetSpend{{"staff", 800, 250, true}, {"travel", 200, 0, true}, {"other", 0, 50, false}}
 	if !reflect.DeepEqual(m.ByGrant[0].Budget, wantA) {
 		t.Errorf("A's budget against spend: %+v, want %+v", m.ByGrant[0].Budget, wantA)
 	}
-	if want := []domain.BudgetSpend{{"equipment", 0, 20}}; !reflect.DeepEqual(m.ByGrant[1].Budget, want) {
+	if want := []domain.BudgetSpend{{"equipment", 0, 20, false}}; !reflect.DeepEqual(m.ByGrant[1].Budget, want) {
 		t.Errorf("B's spend with no budget: %+v", m.ByGrant[1].Budget)
 	}
 	if raw, _ := json.Marshal(domain.BuildMoney(nil, nil, tgtDate("2025-01-01"))); !strings.Contains(string(raw), `"byGrant":[]`) {

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"math"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -351,7 +352,7 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 
 	// The correction itself can be corrected (by the lead), dropping the
 	// measure: it leaves the report once no respondents remain.
-	a.Create(t, uLead, outA, map[string]any{"periodStart": from, "periodEnd": to, "replaces": cA,
+	cA2, _ := a.Create(t, uLead, outA, map[string]any{"periodStart": from, "periodEnd": to, "replaces": cA,
 		"counts": map[string]int64{"referrals": 100, "peopleIntoWork": 25, "jobStarts": 25}})
 	p = w.progress(t, uPLB)
 	dhEqualTotals(t, "programme totals after second correction", p.Totals, map[string]int64{"referrals": 220, "peopleIntoWork": 56,
@@ -362,9 +363,19 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 		{Name: "self-confidence", BaselineMean: 3.5, LatestMean: 7.8, ChangePercent: 122.9, Respondents: 4},
 	})
 	checkTargets(p, 56, 25, 0, 4, "on-track", "at-risk") // 56 by half time projects 112
-	// The older correction is now superseded as well.
-	testkit.WantErr(t, a.Do(t, testkit.Request("POST", outA, uPLA, map[string]any{"periodStart": from, "periodEnd": to, "replaces": cA,
-		"counts": map[string]int64{"referrals": 1}})), http.StatusConflict, "conflict")
+	// The older correction is now superseded as well. Correcting any older
+	// one of the chain names the newest, which can be corrected; the next
+	// one would only be refused in turn.
+	for _, older := range []string{cA, oA} {
+		e := testkit.WantErr(t, a.Do(t, testkit.Request("POST", outA, uPLA, map[string]any{"periodStart": from, "periodEnd": to, "replaces": older,
+			"counts": map[string]int64{"referrals": 1}})), http.StatusConflict, "conflict")
+		if !strings.Contains(e.Message, cA2) {
+			t.Errorf("correcting %s again: %q does not name the newest correction %s", older, e.Message, cA2)
+		}
+	}
+	// A correction is the same period's figures: another period is 400.
+	testkit.WantFields(t, a.Do(t, testkit.Request("POST", outA, uPLA, map[string]any{"periodStart": from, "periodEnd": today.AddDays(-1).String(),
+		"replaces": cA2, "counts": map[string]int64{"referrals": 1}})), "periodEnd")
 }
 
 func dhWantMeasures(t testing.TB, got, want []dhMeasure) {

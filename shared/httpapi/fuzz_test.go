@@ -822,10 +822,17 @@ func fzSaneSpend(t *testing.T, in *domain.SpendInput) {
 	}
 	fzText(t, "notes", in.Notes, domain.MaxNotesLen, false, true)
 	fzOptionalID(t, "replaces", in.Replaces)
-	// Every grant whose period holds the return's and has no budget takes
-	// it; one with a budget refuses lines outside it, naming them.
-	if err := in.CheckGrant(fzSpendGrant); err != nil {
-		fzFail(t, "", "a grant from 1900 to 2200 without a budget refused the return: %v", err)
+	// Every grant whose period holds the return's, with no budget and an
+	// amount at least the return's total, takes it; one for less refuses
+	// it, naming the lines; one with a budget refuses lines outside it,
+	// naming them.
+	if err := in.CheckGrant(fzSpendGrant); (err != nil) != (sum.Cmp(big.NewInt(fzSpendGrant.AmountPence)) > 0) {
+		fzFail(t, "", "a grant of %s from 1900 to 2200 without a budget, for a return of %v pence: %v",
+			domain.Pounds(fzSpendGrant.AmountPence), sum, err)
+	} else if err != nil {
+		if de := fzCheckErr(t, "spend over the grant", err); de.Fields["lines"] == "" && !strings.Contains(fmt.Sprint(de.Fields), ".amountPence") {
+			fzFail(t, "", "spend over the grant names %v, not the lines", de.Fields)
+		}
 	}
 	budgeted := fzSpendGrant
 	budgeted.Budget = []domain.BudgetLine{{Category: "staff", AmountPence: 1}}

@@ -200,8 +200,26 @@ func newThrottled(s *testkit.Stack) *throttled {
 	return th
 }
 
+// manyRowsClock is a today after every month of manyRows (figures are
+// refused for a period that has not begun).
+const manyRowsClock = "2037-01-05T09:00:00Z"
+
+// manyRowsFixture is the API fixture with programme 1 running over every
+// month of manyRows, 2020 to 2036 (figures are refused for a period outside
+// the programme).
+func manyRowsFixture(t *testing.T, s *testkit.Stack, h *apiH) *apiFixture {
+	t.Helper()
+	f := h.fixture(t)
+	if _, err := s.Svc.Open(t.Context(), testkit.AdminCaller(), f.P1).UpdateProgramme(func(int64) bool { return true },
+		testkit.Body(map[string]any{"startDate": "2020-01-01", "endDate": "2036-12-31"})); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // manyRows is a CSV file of n rows over projects, three metrics a row, a
-// period a month from 2020 on.
+// period a month from 2020 on (to 2036 for 400 rows over two projects; see
+// manyRowsFixture).
 func manyRows(n int, projects ...string) []byte {
 	var b strings.Builder
 	b.WriteString("Project,Period start,Period end,Referrals,People into work,Job starts\r\n")
@@ -219,12 +237,13 @@ func manyRows(n int, projects ...string) []byte {
 // figures are then those of one clean import.
 func TestImportCutOffByThrottlingIsFinishedBySendingItAgain(t *testing.T) {
 	t.Parallel()
-	s := testkit.New(t)
+	s := testkit.New(t, testkit.WithClock(manyRowsClock))
 	th := newThrottled(s)
-	h := startAPI(t, s, th, testkit.APIConfig{})
-	f := h.fixture(t)
-	clean := startAPI(t, testkit.New(t), nil, testkit.APIConfig{})
-	cf := clean.fixture(t)
+	h := startAPI(t, s, th, testkit.APIConfig{Now: s.Clock.Now})
+	f := manyRowsFixture(t, s, h)
+	cs := testkit.New(t, testkit.WithClock(manyRowsClock))
+	clean := startAPI(t, cs, nil, testkit.APIConfig{Now: cs.Clock.Now})
+	cf := manyRowsFixture(t, cs, clean)
 	file := manyRows(300, "Project A", "Project B")
 
 	th.from.Store(4) // the fourth transaction and every one after it
@@ -270,9 +289,9 @@ func TestImportCutOffByThrottlingIsFinishedBySendingItAgain(t *testing.T) {
 // batch of submissions, far fewer than one per row.
 func TestImportRequests(t *testing.T) {
 	t.Parallel()
-	s := testkit.New(t)
-	h := startAPI(t, s, nil, testkit.APIConfig{})
-	f := h.fixture(t)
+	s := testkit.New(t, testkit.WithClock(manyRowsClock))
+	h := startAPI(t, s, nil, testkit.APIConfig{Now: s.Clock.Now})
+	f := manyRowsFixture(t, s, h)
 	const rows = 400
 	file := manyRows(rows, "Project A", "Project B")
 	var res domain.ImportResult

@@ -84,7 +84,19 @@ func TestMoneyFlow(t *testing.T) {
 	first, _ := h.Create(t, pl, G+"/spend", testkit.SpendBody("2025-10-01", "2025-12-31", "staff", 18_000_00, "travel", 900_00))
 	fix := testkit.SpendBody("2025-10-01", "2025-12-31", "staff", 18_000_00, "travel", 750_50)
 	fix["replaces"] = first
-	h.Create(t, pl, G+"/spend", fix)
+	fixed, _ := h.Create(t, pl, G+"/spend", fix)
+	// A correction is the same period's spend; one return reports no more
+	// than the whole grant; correcting the return again names its newest
+	// correction (here the only one), which is what can be corrected.
+	other := testkit.SpendBody("2026-01-01", "2026-03-31", "staff", 18_000_00, "travel", 750_50)
+	other["replaces"] = fixed
+	testkit.WantFields(t, h.Do(t, testkit.Request("POST", G+"/spend", pl, other)), "periodStart", "periodEnd")
+	testkit.WantFields(t, h.Do(t, testkit.Request("POST", G+"/spend", pl, testkit.SpendBody("2026-01-01", "2026-03-31",
+		"staff", 9_000_000_000_000))), "lines[0].amountPence")
+	fix["lines"] = []map[string]any{{"category": "staff", "amountPence": 1}}
+	if e := testkit.WantErr(t, h.Do(t, testkit.Request("POST", G+"/spend", pl, fix)), http.StatusConflict, "conflict"); !strings.Contains(e.Message, fixed) {
+		t.Errorf("correcting the spend return again: %q does not name its correction %s", e.Message, fixed)
+	}
 	h.Create(t, pl, G+"/spend", testkit.SpendBody("2025-04-01", "2025-09-30", "staff", 30_000_00, "overheads", 6_000_00))
 	h.Create(t, pl, P+"/projects/"+prj+"/outcomes", map[string]any{"periodStart": "2025-10-01", "periodEnd": "2025-12-31",
 		"counts": map[string]int{"referrals": 120, "peopleIntoWork": 31}})
@@ -152,6 +164,9 @@ func TestMoneyFlow(t *testing.T) {
 	// left; the version read before it fell due is stale.
 	testkit.WantErr(t, h.Do(t, testkit.Request("PATCH", G+"/payments/"+dated, lead, map[string]any{"status": "paid", "paidDate": "2026-01-10"},
 		"If-Match", `"1"`)), http.StatusPreconditionFailed, "precondition_failed")
+	// Paid before the grant was awarded (2025-03-01): a slip, refused.
+	testkit.WantFields(t, h.Do(t, testkit.Request("PATCH", G+"/payments/"+dated, lead, map[string]any{"status": "paid", "paidDate": "2025-02-28"},
+		"If-Match", "*")), "paidDate")
 	for id, paid := range map[string]string{dated: "2026-01-10", milestone: "2026-01-15", onReturn: "2026-01-14"} {
 		tag := h.Want(t, http.StatusOK, testkit.Request("GET", G+"/payments/"+id, lead, nil)).Header.Get("ETag")
 		p := testkit.Decode[domain.Payment](t, h.Want(t, http.StatusOK, testkit.Request("PATCH", G+"/payments/"+id, lead,
@@ -172,9 +187,9 @@ func TestMoneyFlow(t *testing.T) {
 			t.Fatalf("%s's progress money: %+v", who, m)
 		}
 		b := m.ByGrant[0].Budget
-		if len(b) != 3 || b[0] != (domain.BudgetSpend{Category: "staff", AmountPence: 80_000_00, SpentPence: 48_000_00}) ||
-			b[1] != (domain.BudgetSpend{Category: "travel", AmountPence: 5_000_00, SpentPence: 750_50}) ||
-			b[2] != (domain.BudgetSpend{Category: "overheads", AmountPence: 15_000_00, SpentPence: 6_000_00}) {
+		if len(b) != 3 || b[0] != (domain.BudgetSpend{Category: "staff", AmountPence: 80_000_00, SpentPence: 48_000_00, Budgeted: true}) ||
+			b[1] != (domain.BudgetSpend{Category: "travel", AmountPence: 5_000_00, SpentPence: 750_50, Budgeted: true}) ||
+			b[2] != (domain.BudgetSpend{Category: "overheads", AmountPence: 15_000_00, SpentPence: 6_000_00, Budgeted: true}) {
 			t.Errorf("%s's budget against spend: %+v", who, b)
 		}
 		// 2025-04-01 to 2027-03-31 is 730 days; 290 have passed on

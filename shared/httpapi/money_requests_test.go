@@ -71,4 +71,8 @@ func TestMoneyWriteRequests(t *testing.T) {
 	body := testkit.SpendBody("2026-01-01", "2026-01-04", "staff", 2_500_00)
 	body["replaces"] = first
 	measure("POST spend (correction)", "BatchGetItem×1 GetItem×1 TransactWriteItems×1", testkit.Request("POST", G+"/spend", w.pl, body), http.StatusCreated)
+	// The same return corrected again: the same reads and transaction,
+	// refused; only then are the correction markers read, one per link of
+	// the chain and one to find its end, to name the newest correction.
+	measure("POST spend (a corrected one)", "BatchGetItem×1 GetItem×3 TransactWriteItems×1", testkit.Request("POST", G+"/spend", w.pl, body), http.StatusConflict)
 }

@@ -304,7 +304,8 @@ func (sc *Scope) SubmitOutcome(body Decoder) (domain.Outcome, error) {
 
 // planSubmission reads what storing base depends on (the submission it
 // corrects, the approved one it takes over from, the returns it fills)
-// and settles what the write moves.
+// and settles what the write moves. Its period is checked here, where the
+// submission it corrects is known (domain.Outcome.CheckPeriod).
 func (sc *Scope) planSubmission(base domain.Outcome, setup ReportingSetup) (Submission, error) {
 	var old, counted *domain.Outcome
 	if base.Replaces != "" {
@@ -320,6 +321,9 @@ func (sc *Scope) planSubmission(base domain.Outcome, setup ReportingSetup) (Subm
 				Fields: map[string]string{"replaces": "not a submission of this project"}}
 		}
 		old = &o
+	}
+	if err := base.CheckPeriod(old, sc.programme, domain.DateOf(sc.s.now())); err != nil {
+		return Submission{}, err
 	}
 	o := domain.NewSubmission(base, old, sc.programme.ReviewOutcomes)
 	if o.Status == domain.OutcomeApproved && o.ReplacesApproved != "" {

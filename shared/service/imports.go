@@ -305,6 +305,7 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 	}
 	now := sc.s.now()
 	var subs []*Submission
+	periods := domain.Problems{} // rows whose periods the API would refuse, keyed by row
 	for _, i := range todo {
 		row := file.Rows[i]
 		action, in, old := domain.PlanRow(row, file.Columns, current[row.ProjectID])
@@ -315,6 +316,13 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 		base := domain.Outcome{ID: domain.NewID(), ProjectID: row.ProjectID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd,
 			CohortID: in.CohortID, Counts: in.Counts, Measures: in.Measures, Notes: in.Notes, Replaces: in.Replaces,
 			SubmittedAt: now, SubmittedBy: sc.caller.Email}
+		var verr *domain.Error
+		if errors.As(base.CheckPeriod(old, sc.programme, domain.DateOf(now)), &verr) {
+			for field, problem := range verr.Fields {
+				periods.Add(domain.RowField(row.Row, field), problem)
+			}
+			continue
+		}
 		o := domain.NewSubmission(base, old, sc.programme.ReviewOutcomes)
 		var counted *domain.Outcome
 		if o.Status == domain.OutcomeApproved && o.ReplacesApproved != "" {
@@ -333,6 +341,10 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 		ch.Claim = nil // an import commits its claim once, with its last transaction
 		plan.rows[i] = plannedRow{action: action, id: o.ID, sub: sub, change: ch}
 		subs = append(subs, sub)
+	}
+	if len(periods) > 0 {
+		return importPlan{}, &domain.Error{Code: domain.CodeValidation, Fields: periods,
+			Message: "some rows have figures for a period they cannot be recorded for: nothing was imported"}
 	}
 	if err := sc.importFills(setup, subs); err != nil {
 		return importPlan{}, err

@@ -134,6 +134,22 @@ func TestImportDryRunStoresNothing(t *testing.T) {
 	}
 }
 
+// TestImportRowsForPeriodsThatCannotHaveFigures: each row is held to the
+// API's rule for new figures (a period that has begun and overlaps the
+// programme's dates), named by row, dry run or not, and nothing is stored.
+func TestImportRowsForPeriodsThatCannotHaveFigures(t *testing.T) {
+	w := newWorld(t)
+	file := csv(importHeader,
+		"Bradford IPS,2025-07-01,2025-09-30,10,1,",
+		"Bradford IPS,2030-04-01,2030-06-30,1,0,",
+		"Leeds IPS,1999-04-01,1999-06-30,1,0,",
+		"Leeds IPS,2026-01-01,2026-03-31,1,0,") // begun on the world's today, 2026-01-15: allowed
+	for _, dryRun := range []bool{true, false} {
+		err := w.unchanged(func() error { _, err := w.open(lead).Import(file, dryRun); return err })
+		wantFields(t, "rows out of the programme or not begun", err, "rows[3].periodStart", "rows[4].periodEnd")
+	}
+}
+
 func TestImportRefusesTheWholeFile(t *testing.T) {
 	w := newWorld(t)
 	err := w.unchanged(func() error {
@@ -217,9 +233,10 @@ func TestImportCutOffIsFinishedBySendingItAgain(t *testing.T) {
 	clean := w.clone(t)
 	var lines []string
 	for _, p := range []string{"Bradford IPS", "Leeds IPS"} {
-		for y := 2030; y < 2035; y++ {
-			for q := 0; q < 4; q++ {
-				lines = append(lines, fmt.Sprintf("%s,%d-%02d-01,%d-%02d-28,%d,%d,", p, y, 1+3*q, y, 3+3*q, y-2000+q, q))
+		// Twenty half-months of 2025, all begun and inside the programme.
+		for m := 1; m <= 10; m++ {
+			for half := 0; half < 2; half++ {
+				lines = append(lines, fmt.Sprintf("%s,2025-%02d-%02d,2025-%02d-%02d,%d,%d,", p, m, 1+14*half, m, 14+14*half, 30+m+half, half))
 			}
 		}
 	}

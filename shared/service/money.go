@@ -182,7 +182,7 @@ func (sc *Scope) UpdatePayment(grantID, id string, ifMatch func(int64) bool, bod
 			}
 		}
 		now := sc.s.now()
-		if err := domain.MergeProblems(derr, change.Validate(domain.DateOf(now))); err != nil {
+		if err := domain.MergeProblems(derr, change.Validate(domain.DateOf(now)), change.CheckGrant(g)); err != nil {
 			return domain.Payment{}, err
 		}
 		if err := domain.CheckText(change); err != nil {
@@ -242,7 +242,11 @@ func (sc *Scope) SubmitSpend(grantID string, body Decoder) (domain.SpendReturn, 
 		}
 		old = &o
 	}
-	if err := in.CheckGrant(g); err != nil {
+	err = in.CheckGrant(g)
+	if old != nil {
+		err = domain.MergeProblems(err, in.CheckCorrects(*old))
+	}
+	if err != nil {
 		return domain.SpendReturn{}, err
 	}
 	s := domain.SpendReturn{ID: domain.NewID(), GrantID: g.ID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd,

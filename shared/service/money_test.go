@@ -86,6 +86,14 @@ func TestMoneyValidationNamesEveryBadField(t *testing.T) {
 			_, err := w.open(lead).UpdatePayment(w.GXA, w.PayXA, always, body(map[string]any{"status": "paid", "paidDate": "2026-01-16"}))
 			return err
 		}, []string{"paidDate"}},
+		{"a payment paid before the grant was awarded", func() error {
+			_, err := w.open(lead).UpdatePayment(w.GXA, w.PayXA, always, body(map[string]any{"status": "paid", "paidDate": "2024-12-31"}))
+			return err
+		}, []string{"paidDate"}},
+		{"a payment paid in 1900", func() error {
+			_, err := w.open(lead).UpdatePayment(w.GXA, w.PayXA, always, body(map[string]any{"status": "paid", "paidDate": "1900-01-01"}))
+			return err
+		}, []string{"paidDate"}},
 		{"a payment made due by hand", func() error {
 			_, err := w.open(lead).UpdatePayment(w.GXA, w.PayXA, always, body(map[string]any{"status": "due"}))
 			return err
@@ -106,6 +114,20 @@ func TestMoneyValidationNamesEveryBadField(t *testing.T) {
 			_, err := w.open(plOwn).SubmitSpend(w.GXA, body(in))
 			return err
 		}, []string{"replaces"}},
+		{"spend of more than the whole grant on one line", func() error {
+			_, err := w.open(plOwn).SubmitSpend(w.GXA, body(spendBody(9_000_000_000_00, 1)))
+			return err
+		}, []string{"lines[0].amountPence"}},
+		{"spend lines adding up to more than the whole grant", func() error {
+			_, err := w.open(plOwn).SubmitSpend(w.GXA, body(spendBody(25_000_00, 6_000_01)))
+			return err
+		}, []string{"lines"}},
+		{"spend of more than the whole grant, and outside it", func() error {
+			in := spendBody(31_000_01, 0)
+			in["periodStart"] = "2024-10-01"
+			_, err := w.open(plOwn).SubmitSpend(w.GXA, body(in))
+			return err
+		}, []string{"periodStart", "lines[0].amountPence"}},
 		{"spend with no lines", func() error {
 			_, err := w.open(plOwn).SubmitSpend(w.GXA, body(map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30"}))
 			return err
@@ -296,12 +318,37 @@ func TestSpendCorrections(t *testing.T) {
 	}
 	// Correcting the correction is fine.
 	in["replaces"] = fix.ID
-	must(pl.SubmitSpend(w.GXA, body(in)))
+	fix2 := must(pl.SubmitSpend(w.GXA, body(in)))
 	if g := spent(); g.SpentPence != 1 {
 		t.Errorf("after correcting the correction: %d", g.SpentPence)
 	}
+	// Correcting any older one again points to the newest, which can be
+	// corrected, not to the next one, which cannot.
+	for _, older := range []string{w.SpendXA, fix.ID} {
+		in["replaces"] = older
+		err := w.unchanged(func() error { _, err := pl.SubmitSpend(w.GXA, body(in)); return err })
+		de := wantCode(t, "correcting "+older+" again", err, domain.CodeConflict)
+		if de.Related == nil || de.Related.ID != fix2.ID || !strings.Contains(de.Message, fix2.ID) {
+			t.Errorf("correcting %s again points to %+v (%s), want the newest %s", older, de.Related, de.Message, fix2.ID)
+		}
+	}
 	if n := len(mustList(pl.ListSpend(w.GXA, pageAll))); n != 3 {
 		t.Errorf("%d spend returns listed, want all 3", n)
+	}
+}
+
+// TestSpendUpToTheWholeGrant: one return may report the grant's whole
+// amount (a grant spent in one period), and returns together may go over it.
+func TestSpendUpToTheWholeGrant(t *testing.T) {
+	w := newWorld(t)
+	must(w.open(plOwn).SubmitSpend(w.GXA, body(spendBody(25_000_00, 6_000_00))))
+	in := spendBody(25_000_00, 6_000_00)
+	in["periodStart"], in["periodEnd"] = "2025-07-01", "2025-09-30"
+	must(w.open(plOwn).SubmitSpend(w.GXA, body(in)))
+	for _, g := range must(w.open(lead).Progress()).Money.ByGrant {
+		if g.GrantID == w.GXA && g.SpentPence != 5_300_00+2*31_000_00 {
+			t.Errorf("GXA spent %d", g.SpentPence)
+		}
 	}
 }
 
@@ -325,8 +372,8 @@ func TestMoneyInProgress(t *testing.T) {
 	if gxa.GrantID != w.GXA || gxa.ProjectedSpendPence != 10_181_58 {
 		t.Errorf("GXA: %+v", gxa)
 	}
-	if want := []domain.BudgetSpend{{Category: "staff", AmountPence: 25_000_00, SpentPence: 5_000_00},
-		{Category: "travel", AmountPence: 6_000_00, SpentPence: 300_00}}; !sameJSON(gxa.Budget, want) {
+	if want := []domain.BudgetSpend{{Category: "staff", AmountPence: 25_000_00, SpentPence: 5_000_00, Budgeted: true},
+		{Category: "travel", AmountPence: 6_000_00, SpentPence: 300_00, Budgeted: true}}; !sameJSON(gxa.Budget, want) {
 		t.Errorf("GXA's budget against spend: %+v", gxa.Budget)
 	}
 	// 2 people into work (the world's one submission): £5,300 ÷ 2.

@@ -356,12 +356,101 @@ func TestCorrections(t *testing.T) {
 	}
 
 	// The newest one can be corrected.
-	if _, err := correct(plOwn, fix.ID, map[string]int64{"referrals": 1}); err != nil {
+	fix2, err := correct(plOwn, fix.ID, map[string]int64{"referrals": 1})
+	if err != nil {
 		t.Fatalf("correcting the correction: %v", err)
 	}
 	if got := progress().Totals[domain.MetricReferrals]; got != 1 {
 		t.Errorf("referrals after correcting the correction: %d, want 1", got)
 	}
+
+	// Any older one of the chain corrected again: refused, pointing to the
+	// newest (the one that can be corrected), not the next one.
+	for _, older := range []string{w.OutcomeA, fix.ID} {
+		err = w.unchanged(func() error { _, err := correct(lead, older, map[string]int64{"referrals": 2}); return err })
+		de := wantCode(t, "correcting "+older+" again", err, domain.CodeConflict)
+		if want := domain.ProjectRef(domain.EntityOutcome, w.A, fix2.ID); de.Related == nil || *de.Related != want {
+			t.Errorf("correcting %s again points to %v, want the newest %v", older, de.Related, want)
+		}
+		if !strings.Contains(de.Message, fix2.ID) {
+			t.Errorf("correcting %s again: the message does not name the newest correction: %q", older, de.Message)
+		}
+	}
+}
+
+// TestFiguresForPeriodsThatCanHaveThem: new figures are for a period that
+// has begun and that overlaps the programme's dates (2025–2027 in the
+// world, whose today is 2026-01-15); others are refused naming the field,
+// and nothing is counted.
+func TestFiguresForPeriodsThatCanHaveThem(t *testing.T) {
+	w := newWorld(t)
+	submit := func(start, end string) error {
+		in := outcomeBody(map[string]int64{"referrals": 1})
+		in["periodStart"], in["periodEnd"] = start, end
+		_, err := w.openA(plOwn).SubmitOutcome(body(in))
+		return err
+	}
+	for _, c := range []struct {
+		name, start, end, field string
+	}{
+		{"a period years ahead", "2030-04-01", "2030-06-30", "periodStart"},
+		{"a period starting tomorrow", "2026-01-16", "2026-03-31", "periodStart"},
+		{"a period before the programme", "1999-04-01", "1999-06-30", "periodEnd"},
+		{"a period ending the day before the programme starts", "2024-10-01", "2024-12-31", "periodEnd"},
+	} {
+		wantFields(t, c.name, w.unchanged(func() error { return submit(c.start, c.end) }), c.field)
+	}
+	// A period under way, and one straddling the programme's start, are fine.
+	for _, p := range [][2]string{{"2026-01-01", "2026-03-31"}, {"2024-12-01", "2025-01-31"}, {"2026-01-15", "2026-01-15"}} {
+		if err := submit(p[0], p[1]); err != nil {
+			t.Errorf("%s to %s: %v", p[0], p[1], err)
+		}
+	}
+	if got := must(w.open(lead).Progress()).Totals[domain.MetricReferrals]; got != 13 {
+		t.Errorf("referrals %d, want the world's 10 and the three allowed", got)
+	}
+}
+
+// TestCorrectionKeepsItsPeriod: a correction is the same period's figures.
+// One for another period would move the figures out of their period while
+// the return they filled stayed accepted: refused, naming the period's
+// fields, and nothing is stored.
+func TestCorrectionKeepsItsPeriod(t *testing.T) {
+	w := newWorld(t)
+	w.addReporting()
+	for _, c := range []struct {
+		name, start, end string
+		fields           []string
+	}{
+		{"another quarter", "2025-07-01", "2025-09-30", []string{"periodStart", "periodEnd"}},
+		{"a later start", "2025-05-01", "2025-06-30", []string{"periodStart"}},
+		{"a longer period", "2025-04-01", "2025-07-31", []string{"periodEnd"}},
+	} {
+		for _, replaces := range []string{w.OutcomeAPending, w.OutcomeA} { // the newest, and one corrected already
+			in := outcomeBody(map[string]int64{"referrals": 11, "peopleIntoWork": 3})
+			in["periodStart"], in["periodEnd"], in["replaces"] = c.start, c.end, replaces
+			err := w.unchanged(func() error { _, err := w.openA(plOwn).SubmitOutcome(body(in)); return err })
+			if replaces == w.OutcomeA {
+				// Its period is wrong whoever corrected it first: the
+				// period is named before the conflict.
+				wantFields(t, c.name+" correcting an old one", err, c.fields...)
+				continue
+			}
+			wantFields(t, c.name, err, c.fields...)
+		}
+	}
+	if r := must(w.open(lead).Return(w.ReturnA)); r.SubmissionID != w.OutcomeAPending {
+		t.Errorf("the quarter's return holds %s, want %s", r.SubmissionID, w.OutcomeAPending)
+	}
+
+	// Spend returns alike.
+	in := spendBody(4_000_00, 350_00)
+	in["periodStart"], in["periodEnd"], in["replaces"] = "2025-07-01", "2025-09-30", w.SpendXA
+	err := w.unchanged(func() error { _, err := w.open(plOwn).SubmitSpend(w.GXA, body(in)); return err })
+	wantFields(t, "a spend correction for another quarter", err, "periodStart", "periodEnd")
+	// The same period's is a correction as before.
+	in["periodStart"], in["periodEnd"] = "2025-04-01", "2025-06-30"
+	must(w.open(plOwn).SubmitSpend(w.GXA, body(in)))
 }
 
 // Notes holding personal data of the people supported are refused (422,

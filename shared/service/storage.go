@@ -54,7 +54,8 @@ var (
 )
 
 // AlreadyCorrectedError refuses a second correction of one submission: By
-// is the correction that already replaced it.
+// is the newest correction of its chain (the one that replaced it, or the
+// one that replaced that, and so on): the one a caller may correct.
 type AlreadyCorrectedError struct {
 	Replaced, By domain.RecordRef
 }

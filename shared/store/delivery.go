@@ -129,7 +129,7 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, sub servi
 			return err
 		}
 		s.create(t, marker)
-		// The marker's failure is a correction that came first: say which.
+		// The marker's failure is a correction that came first: name the newest.
 		t.fails[len(t.fails)-1] = s.alreadyCorrected(ctx, programmeID, *old)
 		// The old one leaves the review queue, if it was in it, and must
 		// still be as read: its status decides what the correction moves.
@@ -246,39 +246,55 @@ func (s *Store) figureItems(t *tx, programmeID string, fc domain.FigureChange, a
 	return nil
 }
 
-// alreadyCorrected is the error for a second correction of old; the
-// correction that came first is read only if the refusal happens.
+// alreadyCorrected is the error for a second correction of old; its
+// corrections are read only if the refusal happens.
 func (s *Store) alreadyCorrected(ctx context.Context, programmeID string, old domain.Outcome) error {
 	return &lazyCorrected{s: s, ctx: ctx, programmeID: programmeID, what: "submission", oldID: old.ID,
-		marker: skSuperseded(old.ID),
+		marker: skSuperseded,
 		ref:    func(id string) domain.RecordRef { return domain.ProjectRef(domain.EntityOutcome, old.ProjectID, id) }}
 }
 
+// maxChainReads bounds the reads a refused correction spends on finding
+// the newest correction of a chain; past it, the newest one read is named.
+const maxChainReads = 50
+
 // lazyCorrected resolves to *service.AlreadyCorrectedError naming the
-// correction, read when the transaction is refused: a submission's or a
-// spend return's, whose correction marker (marker) names its correction.
+// newest correction, read when the transaction is refused: a submission's
+// or a spend return's, whose correction marker (marker(id)) names the
+// correction that replaced it.
 type lazyCorrected struct {
 	s           *Store
 	ctx         context.Context
 	programmeID string
 	what, oldID string                           // "submission", "spend return"; the record corrected
-	marker      string                           // the sort key of its correction marker
+	marker      func(id string) string           // the sort key of a record's correction marker
 	ref         func(id string) domain.RecordRef // a record of its kind, by id
 }
 
 func (l *lazyCorrected) Error() string { return l.what + " " + l.oldID + " already corrected" }
 
-// resolve reads the correction marker to name the correction.
+// resolve follows the correction markers from the record corrected to the
+// newest correction, the one a caller can still correct: naming the
+// correction that came first, itself corrected since, would send the
+// caller to a second refusal. Only a refused correction pays for these
+// reads.
 func (l *lazyCorrected) resolve() error {
-	var m struct {
-		SupersededBy string `json:"supersededBy"`
-	}
 	replaced := l.ref(l.oldID)
-	ok, err := l.s.get(l.ctx, pkProgramme(l.programmeID), l.marker, &m)
-	if err != nil || !ok {
+	by := ""
+	for cur, reads := l.oldID, 0; reads < maxChainReads; reads++ {
+		var m struct {
+			SupersededBy string `json:"supersededBy"`
+		}
+		ok, err := l.s.get(l.ctx, pkProgramme(l.programmeID), l.marker(cur), &m)
+		if err != nil || !ok || m.SupersededBy == "" {
+			break
+		}
+		by, cur = m.SupersededBy, m.SupersededBy
+	}
+	if by == "" {
 		return &service.AlreadyCorrectedError{Replaced: replaced}
 	}
-	return &service.AlreadyCorrectedError{Replaced: replaced, By: l.ref(m.SupersededBy)}
+	return &service.AlreadyCorrectedError{Replaced: replaced, By: l.ref(by)}
 }
 
 // ListOutcomes lists a project's submissions (projectID "": every

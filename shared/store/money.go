@@ -261,10 +261,10 @@ func (s *Store) CreateSpend(ctx context.Context, programmeID string, sp domain.S
 			return err
 		}
 		s.create(t, marker)
-		// The marker's failure is a correction that came first: say which.
+		// The marker's failure is a correction that came first: name the newest.
 		grantID := old.GrantID
 		t.fails[len(t.fails)-1] = &lazyCorrected{s: s, ctx: ctx, programmeID: programmeID, what: "spend return", oldID: old.ID,
-			marker: skSpendFixed(old.ID),
+			marker: skSpendFixed,
 			ref:    func(id string) domain.RecordRef { return domain.GrantRef(domain.EntitySpend, grantID, id) }}
 		s.exists(t, programmeID, domain.GrantRef(domain.EntitySpend, old.GrantID, old.ID))
 	}

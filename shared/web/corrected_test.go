@@ -2,8 +2,12 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
 // TestCorrectingTwice: a project lead corrects a submission from the form,
@@ -24,8 +28,18 @@ func TestCorrectingTwice(t *testing.T) {
 	if pg.Status != http.StatusOK || !strings.Contains(pg.Body, `name="replaces" value="`+original.ID+`"`) {
 		t.Fatalf("correction form: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
-	fix := outcomeForm()
-	fix.Set("replaces", original.ID)
+	// A correction is the same period's figures (another period is refused).
+	samePeriod := func(v url.Values) url.Values {
+		for field, d := range map[string]domain.Date{"periodStart": original.PeriodStart, "periodEnd": original.PeriodEnd} {
+			tm := d.Time()
+			v.Set(field+"-day", strconv.Itoa(tm.Day()))
+			v.Set(field+"-month", strconv.Itoa(int(tm.Month())))
+			v.Set(field+"-year", strconv.Itoa(tm.Year()))
+		}
+		v.Set("replaces", original.ID)
+		return v
+	}
+	fix := samePeriod(outcomeForm())
 	pg = pl.post(project+"/outcomes/new", fix)
 	if pg.Status != http.StatusSeeOther {
 		t.Fatalf("first correction: %d\n%s", pg.Status, excerpt(pg.Body))
@@ -38,8 +52,7 @@ func TestCorrectingTwice(t *testing.T) {
 
 	// The same submission again, from the form.
 	pl.get(project + "/outcomes/new?replaces=" + original.ID)
-	again := outcomeForm()
-	again.Set("replaces", original.ID)
+	again := samePeriod(outcomeForm())
 	again.Set("counts.peopleIntoWork", "17")
 	pg = pl.post(project+"/outcomes/new", again)
 	if pg.Status != http.StatusConflict {

@@ -43,7 +43,7 @@ func (a *app) grant(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	a.render(w, r, http.StatusOK, "grant", &view{Title: acc.Grant.Title, Nav: n, Data: map[string]any{
 		"Grant": acc.Grant, "Names": names, "Money": acc.Money, "Payments": paymentRows(acc.Payments, targets, names),
-		"Spend": acc.Spend, "Bars": budgetBars(acc.Money), "CanSpend": n.Access.CanSubmitSpend(acc.Grant),
+		"Spend": acc.Spend, "Bars": budgetBars(acc.Money), "NoBudget": len(acc.Grant.Budget) == 0, "CanSpend": n.Access.CanSubmitSpend(acc.Grant),
 		"SpendReplaced": replacedIDs(acc.Spend, func(s domain.SpendReturn) string { return s.Replaces }), "Paid": r.URL.Query().Get("paid"),
 		"Reported": r.URL.Query().Get("reported"),
 	}})

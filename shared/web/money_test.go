@@ -285,3 +285,30 @@ func TestReturnTranche(t *testing.T) {
 		t.Errorf("the grant page does not say what releases the tranche:\n%s", excerpt(pg.Body))
 	}
 }
+
+// TestGrantWithoutBudgetPage: a grant with no budget shows its spend by
+// category, saying it has no budget, never a line "over" a budget of
+// £0.00 it does not have.
+func TestGrantWithoutBudgetPage(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	must(h.Svc.Open(context.Background(), caller(uLead), f.PID).SubmitSpend(f.GrantY, body(map[string]any{
+		"periodStart": "2011-01-01", "periodEnd": "2011-03-31",
+		"lines": []map[string]any{{"category": "staff", "amountPence": 1_000_01}, {"category": "other", "amountPence": 1}}})))
+	pg := h.as(t, uLead).get("/app/programmes/" + f.PID + "/grants/" + f.GrantY)
+	if pg.Status != http.StatusOK {
+		t.Fatalf("grant page %d", pg.Status)
+	}
+	for _, want := range []string{`data-testid="no-budget"`, "This grant has no budget", `data-testid="spend-by-category"`,
+		`data-testid="budget-staff"`, `data-testid="spent">£1,000.01<`, `data-testid="budget-other"`, `data-testid="spent">£0.01<`} {
+		if !strings.Contains(pg.Body, want) {
+			t.Errorf("the page lacks %q\n%s", want, excerpt(pg.Body))
+		}
+	}
+	for _, unwanted := range []string{"(over)", "of £0.00", "Not budgeted", `data-testid="budget-bars"`, `data-testid="budget-table"`} {
+		if strings.Contains(pg.Body, unwanted) {
+			t.Errorf("the page of a grant with no budget shows %q", unwanted)
+		}
+	}
+}

@@ -371,3 +371,15 @@ func (s *Store) Clone() *Store {
 	}
 	return c
 }
+
+// newest is the newest correction of id in a chain of corrections (by,
+// record id → the correction that replaced it), "" when id was never
+// corrected: what a refused second correction names, as the DynamoDB
+// store does.
+func newest(by map[string]string, id string) string {
+	cur := by[id]
+	for next := by[cur]; cur != "" && next != ""; next = by[cur] {
+		cur = next
+	}
+	return cur
+}

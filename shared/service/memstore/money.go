@@ -182,7 +182,7 @@ func underGrant[T any](s *Store, op, programmeID string, e domain.Entity, grantI
 
 // CreateSpend implements service.MoneyStore. A correction takes the old
 // return's spend out in the same change; a second correction of it is
-// *service.AlreadyCorrectedError naming the first.
+// *service.AlreadyCorrectedError naming the newest of its corrections.
 func (s *Store) CreateSpend(_ context.Context, programmeID string, sp domain.SpendReturn, old *domain.SpendReturn, ch service.Change) error {
 	return s.write("CreateSpend", programmeID, ch, func(t *tx) {
 		g := domain.Grant{ID: sp.GrantID}
@@ -193,7 +193,7 @@ func (s *Store) CreateSpend(_ context.Context, programmeID string, sp domain.Spe
 			replaced := domain.GrantRef(domain.EntitySpend, old.GrantID, old.ID)
 			by := ""
 			if t.p != nil {
-				by = t.p.money.fixed[old.ID]
+				by = newest(t.p.money.fixed, old.ID)
 			}
 			t.check(by == "", &service.AlreadyCorrectedError{Replaced: replaced, By: domain.GrantRef(domain.EntitySpend, old.GrantID, by)})
 			t.then(func(p *partition) {

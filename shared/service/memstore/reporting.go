@@ -186,7 +186,7 @@ func (t *tx) submission(sub service.Submission) {
 		replaced := domain.ProjectRef(domain.EntityOutcome, old.ProjectID, old.ID)
 		by := ""
 		if t.p != nil {
-			by = t.p.superseded[old.ID]
+			by = newest(t.p.superseded, old.ID)
 		}
 		t.check(by == "", &service.AlreadyCorrectedError{Replaced: replaced, By: domain.ProjectRef(domain.EntityOutcome, old.ProjectID, by)})
 		t.outcomeStillAs(*old)
@@ -204,7 +204,7 @@ func (s *Store) ReviewOutcome(_ context.Context, programmeID string, rv service.
 		t.outcomeStillAs(rv.Before)
 		by := ""
 		if t.p != nil {
-			by = t.p.superseded[y.ID]
+			by = newest(t.p.superseded, y.ID)
 		}
 		ref := domain.ProjectRef(domain.EntityOutcome, y.ProjectID, y.ID)
 		t.check(by == "", &service.AlreadyCorrectedError{Replaced: ref, By: domain.ProjectRef(domain.EntityOutcome, y.ProjectID, by)})
