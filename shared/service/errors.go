@@ -57,13 +57,7 @@ func storeErr(err error, what string, refs refFields) error {
 		}
 		return &domain.Error{Code: domain.CodeValidation, Message: "the request refers to something that is not there", Fields: p, Err: err}
 	case errors.As(err, &corrected):
-		by := corrected.By
-		kind := "submission"
-		if corrected.Replaced.Entity == domain.EntitySpend {
-			kind = "spend return"
-		}
-		return &domain.Error{Code: domain.CodeConflict, Related: &by, Err: err,
-			Message: "that " + kind + " has already been corrected; correct the newest one (" + by.ID + ") instead"}
+		return alreadyCorrected(corrected, "correct")
 	case errors.Is(err, ErrNotFound):
 		if what == "" {
 			what = "record"
@@ -82,6 +76,24 @@ func storeErr(err error, what string, refs refFields) error {
 		return &domain.Error{Code: domain.CodeUnavailable, Message: "the database is unavailable; try again shortly", Err: err}
 	}
 	return err
+}
+
+// alreadyCorrected is the refusal to act on a submission or spend return a
+// correction has replaced: do is what to do to the newest one instead
+// ("correct", "review"), which the refusal names and links when known.
+func alreadyCorrected(c *AlreadyCorrectedError, do string) error {
+	kind := "submission"
+	if c.Replaced.Entity == domain.EntitySpend {
+		kind = "spend return"
+	}
+	e := &domain.Error{Code: domain.CodeConflict, Err: c,
+		Message: "that " + kind + " has already been corrected; " + do + " the newest one instead"}
+	if c.By.ID != "" {
+		by := c.By
+		e.Related = &by
+		e.Message = "that " + kind + " has already been corrected; " + do + " the newest one (" + by.ID + ") instead"
+	}
+	return e
 }
 
 func orRecord(what string) string {

@@ -9,6 +9,7 @@ package service_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -391,6 +392,11 @@ func TestReviewCountsOnlyApprovedFigures(t *testing.T) {
 	check("the pending correction corrected", 14, 9, 1)
 	_, err = w.openA(lead).ReviewOutcome(c.ID, body(map[string]any{"decision": "approve"}))
 	wantCode(t, "approving a submission corrected since", err, domain.CodeConflict)
+	// The lead is told to review the correction, which the refusal names.
+	if de := (*domain.Error)(nil); !errors.As(err, &de) || de.Related == nil || de.Related.ID != d.ID ||
+		!strings.Contains(de.Message, "review the newest one ("+d.ID+")") {
+		t.Errorf("approving a submission corrected since: %v", err)
+	}
 	if q := mustList(w.open(lead).ListPendingOutcomes(service.Page{})); len(q) != 1 || q[0].ID != d.ID {
 		t.Errorf("the review queue: %+v", q)
 	}

@@ -45,6 +45,10 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 		}
 		ch := sc.change(domain.EntityOutcome, id, domain.ActionReview, rv.Before, rv.After)
 		err = sc.s.store.ReviewOutcome(sc.ctx, sc.programmeID, rv, ch)
+		var corrected *AlreadyCorrectedError
+		if errors.As(err, &corrected) {
+			return domain.Outcome{}, alreadyCorrected(corrected, "review")
+		}
 		if !errors.Is(err, ErrChanged) || plan >= maxPlans {
 			return rv.After, storeErr(err, "outcome submission", nil)
 		}

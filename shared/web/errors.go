@@ -103,8 +103,11 @@ func sentence(msg string) string {
 func related(r *http.Request, ref domain.RecordRef) (*relatedLink, string) {
 	href := recordURL(r.PathValue("pid"), ref)
 	if ref.Entity == domain.EntityOutcome {
-		return &relatedLink{Lead: "This submission has already been corrected —", Text: "see the correction", Href: href},
-			"To change the figures again, correct the newest submission. Nothing was saved."
+		advice := "To change the figures again, correct the newest submission. Nothing was saved."
+		if strings.HasSuffix(r.URL.Path, "/review") { // a lead deciding, not a project lead correcting
+			advice = "Review the correction instead: its figures are the ones awaiting a decision. Nothing was saved."
+		}
+		return &relatedLink{Lead: "This submission has already been corrected —", Text: "see the correction", Href: href}, advice
 	}
 	if ref.Entity == domain.EntitySpend {
 		return &relatedLink{Lead: "This spend return has already been corrected —", Text: "see the correction", Href: href},

@@ -162,6 +162,19 @@ func TestReturnsPages(t *testing.T) {
 		strings.Contains(again.Body, "already made this change") {
 		t.Errorf("approving a submission sent back: %d\n%s", again.Status, excerpt(again.Body))
 	}
+
+	// The project lead corrects it, and the lead, on a review form opened
+	// before, decides on the one corrected: told to review the correction.
+	sentBack := must(h.Svc.OpenProject(context.Background(), caller(uPL), f.PID, f.ProjectA).Outcome(pending))
+	correction := must(h.Svc.OpenProject(context.Background(), caller(uPL), f.PID, f.ProjectA).SubmitOutcome(body(outcomeCorrection(sentBack, 3))))
+	stale := pa + "/outcomes/" + correction.ID + "/review"
+	lead.get(stale)
+	newer := must(h.Svc.OpenProject(context.Background(), caller(uPL), f.PID, f.ProjectA).SubmitOutcome(body(outcomeCorrection(correction, 4))))
+	late := lead.post(stale, url.Values{"decision": {"approve"}})
+	if late.Status != http.StatusConflict || !strings.Contains(late.Body, "Review the correction instead") ||
+		!strings.Contains(late.Body, `href="`+pa+`/outcomes/`+newer.ID+`"`) || strings.Contains(late.Body, "correct the newest") {
+		t.Errorf("approving a submission corrected meanwhile: %d\n%s", late.Status, excerpt(late.Body))
+	}
 }
 
 // TestScheduleAndProgrammeForms: a lead sets up a schedule through the
