@@ -48,6 +48,12 @@ func TestPaidPaymentChangePage(t *testing.T) {
 			t.Errorf("the Date paid %s box does not hold %s", box, want)
 		}
 	}
+	// The grant's payments table: paid on the 3rd, not "due since" under Paid.
+	row := lead.get("/app/programmes/" + f.PID + "/grants/" + f.GrantX).Body
+	if i := strings.Index(row, `data-testid="payment-`+pay.ID+`"`); i < 0 || !strings.Contains(row[i:i+min(len(row)-i, 3000)], "3 April 2011") ||
+		strings.Contains(row[i:i+min(len(row)-i, 3000)], "Due since") {
+		t.Errorf("the paid payment's row on the grant page\n%s", excerpt(row))
+	}
 }
 
 // TestDateOrderMessages: an end date before the start is refused beside
