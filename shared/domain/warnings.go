@@ -37,7 +37,7 @@ func GrantWarnings(g Grant, now time.Time) []Warning {
 	// after today (in UTC, as the tool's clock runs) is in the future.
 	if today := DateOf(now); !g.AwardDate.IsZero() && g.AwardDate.After(today) {
 		w = append(w, Warning{Field: "awardDate", Message: "is in the future: the award date is when the decision to award was made, " +
-			"so published data shows a future one as a mistake; record it once the grant is awarded, or correct the date"})
+			"so the 360Giving export leaves the grant out until that date; correct the date if the grant is already awarded"})
 	}
 	if d := strings.TrimSpace(g.Description); d != "" && d == strings.TrimSpace(g.Title) {
 		w = append(w, Warning{Field: "description", Message: "is the same as the title: describe what the grant pays for, " +

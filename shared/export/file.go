@@ -29,10 +29,20 @@ func GrantsFile(s GrantSet) (File, error) {
 }
 
 // GivingFile is the grants a caller may read as a 360Giving data package:
-// every one, or with funderID those of that funder, published by it. The
-// standard requires at least one grant, so with none to publish the answer
-// is not found, saying so, rather than a file that fails validation.
+// every one, or with funderID those of that funder, published by it. A
+// grant is published from its award date: one recorded ahead of it is not
+// awarded yet, and the Data Quality Tool notes it (PostDatedAwardDates).
+// The standard requires at least one grant, so with none to publish the
+// answer is not found, saying so, rather than a file that fails validation.
 func GivingFile(s GrantSet, cfg GivingConfig, funderID string, now time.Time) (File, error) {
+	awarded := s.Grants[:0:0]
+	for _, g := range s.Grants {
+		if !g.AwardDate.After(domain.DateOf(now)) {
+			awarded = append(awarded, g)
+		}
+	}
+	later := len(s.Grants) - len(awarded)
+	s.Grants = awarded
 	var funder *domain.Funder
 	name := Slug(s.Programme.Name) + "-grants-360giving.json"
 	if funderID != "" {
@@ -47,6 +57,10 @@ func GivingFile(s GrantSet, cfg GivingConfig, funderID string, now time.Time) (F
 		from := ""
 		if funder != nil && funder.Name != "" {
 			from = " from " + funder.Name
+		}
+		if later > 0 {
+			return File{}, domain.Errorf(domain.CodeNotFound, "there is nothing to publish yet: a 360Giving package needs at least one grant, "+
+				"and the grants%s in this programme that you may read are published from their award dates, which are still to come", from)
 		}
 		return File{}, domain.Errorf(domain.CodeNotFound, "there is nothing to publish yet: a 360Giving package needs at least one grant, "+
 			"and there are no grants%s in this programme that you may read", from)

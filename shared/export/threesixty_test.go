@@ -256,6 +256,45 @@ func TestGivingFileNothingToPublish(t *testing.T) {
 	}
 }
 
+// TestGivingFilePublishesFromTheAwardDate: a grant recorded ahead of its
+// award date is left out of the package until that day (the Data Quality
+// Tool notes a post-dated award, PostDatedAwardDates), and published on it;
+// a package of such grants only is not found, saying why.
+func TestGivingFilePublishesFromTheAwardDate(t *testing.T) {
+	s := givingSet()
+	s.Grants[0].AwardDate = domain.DateOf(givingNow).AddDays(1)
+	grants := func(now time.Time) (ids []string, notices []export.Notice) {
+		t.Helper()
+		f, err := export.GivingFile(s, givingConfig, "", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pkg := decode(t, f.Body)
+		for _, g := range pkg["grants"].([]any) {
+			ids = append(ids, g.(map[string]any)["id"].(string))
+		}
+		for _, n := range export.QualityNotices(pkg, now) {
+			if n.Check == "PostDatedAwardDates" {
+				notices = append(notices, n)
+			}
+		}
+		return ids, notices
+	}
+	future := export.GivingGrantID(givingConfig.Prefix, s.Grants[0].ID)
+	ids, notices := grants(givingNow)
+	if slices.Contains(ids, future) || len(ids) != len(s.Grants)-1 || len(notices) != 0 {
+		t.Errorf("the day before its award: %v, notices %v; want every grant but %s, no notice", ids, notices, future)
+	}
+	if ids, _ := grants(givingNow.Add(24 * time.Hour)); !slices.Contains(ids, future) || len(ids) != len(s.Grants) {
+		t.Errorf("on its award date: %v, want every grant", ids)
+	}
+	s.Grants = s.Grants[:1]
+	_, err := export.GivingFile(s, givingConfig, "", givingNow)
+	if e, _ := err.(*domain.Error); e == nil || e.Code != domain.CodeNotFound || !strings.Contains(e.Message, "published from their award dates") {
+		t.Errorf("only a grant not yet awarded: %v", err)
+	}
+}
+
 func TestGivingConfigValidate(t *testing.T) {
 	for _, c := range []export.GivingConfig{
 		{},
