@@ -417,14 +417,14 @@ func TestAwaitingReviewEmailNotSentOnceReviewed(t *testing.T) {
 	c.review(approved.ID, "approve", "")
 	sentBack := submit("2026-04-01", "2026-04-30", "")
 	c.review(sentBack.ID, "request-changes", "Please split by cohort.")
-	corrected := submit("2026-05-01", "2026-05-31", "")
-	correction := submit("2026-05-01", "2026-05-31", corrected.ID)
+	corrected := submit("2026-01-01", "2026-01-31", "")
+	correction := submit("2026-01-01", "2026-01-31", corrected.ID)
 	// Sent back and corrected before the run: the project lead needs no
 	// email asking for the changes it has made (its link could only be
 	// refused); the correction's awaiting-review email goes.
-	fixed := submit("2026-06-01", "2026-06-30", "")
+	fixed := submit("2026-02-01", "2026-02-28", "")
 	c.review(fixed.ID, "request-changes", "Add the June cohort.")
-	fix := submit("2026-06-01", "2026-06-30", fixed.ID)
+	fix := submit("2026-02-01", "2026-02-28", fixed.ID)
 
 	used := e.count.Measure(func() {
 		if rep := e.run(); rep.NotNeeded != 5 || rep.Sent != 3 {
@@ -442,8 +442,8 @@ func TestAwaitingReviewEmailNotSentOnceReviewed(t *testing.T) {
 	e.clk.Add(24 * time.Hour)
 	e.run()
 	changes := "Changes requested to your submission: April 2026 (Bradford IPS network)"
-	e.expectMail(merge(each("Submission awaiting review: May 2026 (Bradford IPS network)", c.lead),
-		each("Submission awaiting review: June 2026 (Bradford IPS network)", c.lead), each(changes, c.projLead)))
+	e.expectMail(merge(each("Submission awaiting review: January 2026 (Bradford IPS network)", c.lead),
+		each("Submission awaiting review: February 2026 (Bradford IPS network)", c.lead), each(changes, c.projLead)))
 
 	notes := e.notifications(c.prog.ID)
 	for id, want := range map[string]domain.NotNeededReason{

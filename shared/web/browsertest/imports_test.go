@@ -13,10 +13,11 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// quarterWorkbook is a year of quarterly figures (April 2019 to March
-// 2020) for project, kept in Excel with real dates; bad, when set, is
-// typed into row 3's people-into-work cell. It is written to dir.
-func quarterWorkbook(t *testing.T, dir, name, project, bad string) string {
+// monthWorkbook is four months of figures (July to October 2026: periods
+// that have begun, inside the fixture's programme, which none of the other
+// stories submits) for project, kept in Excel with real dates; bad, when
+// set, is typed into row 3's people-into-work cell. It is written to dir.
+func monthWorkbook(t *testing.T, dir, name, project, bad string) string {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
@@ -30,10 +31,10 @@ func quarterWorkbook(t *testing.T, dir, name, project, bad string) string {
 		set(c, h)
 	}
 	for q := range 4 {
-		start := time.Date(2019, time.Month(4+3*q), 1, 0, 0, 0, 0, time.UTC)
+		start := time.Date(2026, time.Month(7+q), 1, 0, 0, 0, 0, time.UTC)
 		set(fmt.Sprintf("A%d", q+2), project)
 		set(fmt.Sprintf("B%d", q+2), start)
-		set(fmt.Sprintf("C%d", q+2), start.AddDate(0, 3, -1))
+		set(fmt.Sprintf("C%d", q+2), start.AddDate(0, 1, -1))
 		set(fmt.Sprintf("D%d", q+2), 12+q)
 		set(fmt.Sprintf("E%d", q+2), 2+q)
 	}
@@ -53,13 +54,13 @@ func quarterWorkbook(t *testing.T, dir, name, project, bad string) string {
 }
 
 // projectLeadImportsFromExcel is the story: the project lead
-// imports a year of quarterly figures from an Excel file, sees the one bad
+// imports months of figures from an Excel file, sees the one bad
 // cell named, fixes it, imports, and sends the same file again with
 // nothing changed.
 func (s *suite) projectLeadImportsFromExcel(t *testing.T) {
 	dir := t.TempDir()
-	bad := quarterWorkbook(t, dir, "figures-draft.xlsx", s.fx.ProjectAName, "three")
-	good := quarterWorkbook(t, dir, "figures.xlsx", s.fx.ProjectAName, "")
+	bad := monthWorkbook(t, dir, "figures-draft.xlsx", s.fx.ProjectAName, "three")
+	good := monthWorkbook(t, dir, "figures.xlsx", s.fx.ProjectAName, "")
 	tb := s.newTab(t, uPL, true)
 	defer tb.checkConsole()
 	tb.signIn(uPL)

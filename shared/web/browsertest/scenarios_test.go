@@ -74,7 +74,7 @@ func TestWebAppInABrowser(t *testing.T) {
 		{"project lead corrects without JavaScript", s.projectLeadCorrects},
 		{"lead approves the correction without JavaScript", s.leadApproves},
 		{"funder sees the approved figure and is emailed only then", s.funderSeesApprovedFigures},
-		{"project lead imports a year of figures from Excel", s.projectLeadImportsFromExcel},
+		{"project lead imports months of figures from Excel", s.projectLeadImportsFromExcel},
 	}
 	for _, sc := range scenarios {
 		began := time.Now()
