@@ -28,6 +28,7 @@ type kind int
 const (
 	kText      kind = iota // string; "" is sent as ""
 	kOptText               // string; left out when blank
+	kClearText             // string; a blank box is sent as "" (clearing a value a record has), a box not sent is left out
 	kPounds                // "310,000.00" → pence
 	kInt                   // whole number; left out when blank
 	kFloat                 // number; left out when blank
@@ -181,6 +182,14 @@ func (f *form) body() (map[string]any, domain.Problems) {
 				continue
 			}
 			v = f.Values.Get(p)
+		case kClearText:
+			if _, sent := f.Values[p]; !sent {
+				continue
+			}
+			v = f.Values.Get(p)
+			if raw == "" {
+				v = ""
+			}
 		case kPounds:
 			if raw == "" {
 				continue

@@ -157,7 +157,7 @@ func (a *app) paymentNew(w http.ResponseWriter, r *http.Request, q *req) error {
 }
 
 var paymentChangeFields = []field{
-	{"status", kText, "What happened"}, {"paidDate", kOptDate, "Date paid"}, {"reference", kOptText, "Reference"},
+	{"status", kText, "What happened"}, {"paidDate", kOptDate, "Date paid"}, {"reference", kClearText, "Reference"},
 }
 
 // paymentChange marks a tranche paid, or cancels it (leads), on the

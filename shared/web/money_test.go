@@ -188,8 +188,17 @@ func TestMarkPaidOnARace(t *testing.T) {
 	if got.Status != domain.PaymentPaid || got.PaidDate.String() != "2011-04-05" || got.Reference != "BACS 77" || got.DueSince.String() != "2011-04-01" {
 		t.Errorf("paid: %+v", got)
 	}
+	// The reference emptied in the form, to correct a slip: cleared.
+	paid.Set("version", "3")
+	paid.Set("reference", " ")
+	if pg = lead.post(change, paid); pg.Status != http.StatusSeeOther {
+		t.Fatalf("clearing the reference: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if got := must(h.Svc.Open(context.Background(), caller(uLead), f.PID).Payment(f.GrantX, p.ID)); got.Reference != "" || got.Version != 4 {
+		t.Errorf("the reference emptied in the form: %+v", got)
+	}
 	// Cancelling a paid tranche is a conflict page, not a form error or a 500.
-	pg = lead.post(change, url.Values{"version": {"3"}, "status": {"cancelled"}, "reference": {"left over"}})
+	pg = lead.post(change, url.Values{"version": {"4"}, "status": {"cancelled"}, "reference": {"left over"}})
 	if pg.Status != http.StatusConflict || strings.Contains(pg.Body, "problem with the service") ||
 		!strings.Contains(pg.Body, "This payment has been paid, so it cannot be cancelled. Nothing was saved.") ||
 		strings.Contains(pg.Body, "already made this change") {
