@@ -18,6 +18,24 @@ type Role struct {
 	FunderID  string   `json:"funderId,omitempty"`
 }
 
+// SameRoles reports whether a and b hold the same roles, in any order: a
+// membership is a set of roles, however a form or client lists them.
+func SameRoles(a, b []Role) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	n := map[Role]int{}
+	for _, r := range a {
+		n[r]++
+	}
+	for _, r := range b {
+		if n[r]--; n[r] < 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // Access is what one caller may do inside one programme. It is built from the
 // caller's identity and membership and answers every question of the SPEC's
 // roles table, so handlers and web pages share one copy of each rule.

@@ -97,3 +97,22 @@ func TestNewAccessKeepsWhatEachRoleNames(t *testing.T) {
 		t.Error("a record of no project or funder matched a project lead's or funder's role")
 	}
 }
+
+// TestSameRoles: a membership is a set of roles, in any order.
+func TestSameRoles(t *testing.T) {
+	a, b, c := domain.Role{Role: domain.RoleLead}, domain.Role{Role: domain.RoleFunder, FunderID: "f"}, domain.Role{Role: domain.RoleProjectLead, ProjectID: "p"}
+	for _, tc := range []struct {
+		x, y []domain.Role
+		same bool
+	}{
+		{[]domain.Role{a, b, c}, []domain.Role{c, a, b}, true},
+		{nil, []domain.Role{}, true},
+		{[]domain.Role{a, b}, []domain.Role{a, c}, false},
+		{[]domain.Role{a, a, b}, []domain.Role{a, b, b}, false},
+		{[]domain.Role{a}, []domain.Role{a, a}, false},
+	} {
+		if got := domain.SameRoles(tc.x, tc.y); got != tc.same {
+			t.Errorf("domain.SameRoles(%v, %v) = %v", tc.x, tc.y, got)
+		}
+	}
+}

@@ -98,6 +98,9 @@ func (sc *Scope) PutMember(email string, body Decoder) (domain.Member, bool, err
 		before = &old
 	}
 	m := domain.Member{Email: email, Roles: in.Roles, UpdatedAt: sc.s.now(), UpdatedBy: sc.caller.Email}
+	if found && domain.SameRoles(old.Roles, in.Roles) {
+		m.Roles = old.Roles // the same roles listed in another order change nothing
+	}
 	ch := sc.change(domain.EntityMember, email, domain.ActionCreate, nil, m)
 	if before != nil {
 		var changed bool
