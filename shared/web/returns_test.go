@@ -243,3 +243,25 @@ func TestScheduleAndProgrammeForms(t *testing.T) {
 }
 
 var pageAll = service.Page{Limit: service.MaxLimit}
+
+// TestDashboardReturnsSayWhoseTheyAre: a project lead's dashboard lists its
+// own project's returns due, then counts every project's (progress gives
+// project leads the programme's counts): the page says which is which, and
+// its link goes to the returns the project lead may read.
+func TestDashboardReturnsSayWhoseTheyAre(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	h.reportingFixture(t, f)
+	p := "/app/programmes/" + f.PID
+	pg := h.as(t, uPL).get(p)
+	if pg.Status != http.StatusOK || !strings.Contains(pg.Body, "Returns across the programme") ||
+		!strings.Contains(pg.Body, `data-testid="returns-programme-wide"`) || !strings.Contains(pg.Body, "See your project's returns") {
+		t.Errorf("the project lead's dashboard: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	pg = h.as(t, uLead).get(p)
+	if !strings.Contains(pg.Body, "Returns across the programme") || strings.Contains(pg.Body, `data-testid="returns-programme-wide"`) ||
+		!strings.Contains(pg.Body, "See every return") {
+		t.Errorf("the lead's dashboard:\n%s", excerpt(pg.Body))
+	}
+}
