@@ -17,6 +17,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/export"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
+	"github.com/fundtrack/fundtrack/shared/platform/dynamolocal"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
 )
@@ -106,6 +107,7 @@ func (c Config) DynamoDB(cfg aws.Config) *dynamodb.Client {
 			// bodies, which makes the SDK log a warning on every expected
 			// conditional-check failure.
 			o.DisableValidateResponseChecksum = true
+			o.HTTPClient = dynamolocal.HTTPClient() // idle connections kept under its server's timeout
 		}
 	})
 }

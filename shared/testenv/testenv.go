@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/fundtrack/fundtrack/infra/cfn"
+	"github.com/fundtrack/fundtrack/shared/platform/dynamolocal"
 )
 
 const (
@@ -65,6 +66,7 @@ func newClient(optFns ...func(*dynamodb.Options)) *dynamodb.Client {
 		Region:       Region,
 		BaseEndpoint: aws.String(Endpoint()),
 		Credentials:  Credentials,
+		HTTPClient:   dynamolocal.HTTPClient(),
 	}, optFns...)
 }
 
@@ -94,8 +96,10 @@ func checkReachable(t testing.TB) {
 // reading back tables): on a machine loaded by the whole suite, DynamoDB
 // Local has been seen to reset the connection to one Scan three times
 // running ("use of closed network connection", which the SDK retries), and
-// a test's own bookkeeping should not fail for it. The clients the code
-// under test uses keep the SDK's defaults.
+// a test's own bookkeeping should not fail for it. (Every client here also
+// keeps idle connections for less than DynamoDB Local's 30 s, which is
+// why those resets happened: dynamolocal.) The clients the code under test
+// uses keep the SDK's three attempts.
 func Patient(o *dynamodb.Options) { o.RetryMaxAttempts = 8 }
 
 // Client returns a DynamoDB client for the local test endpoint (static

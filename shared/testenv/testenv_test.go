@@ -11,16 +11,36 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/fundtrack/fundtrack/shared/platform/dynamolocal"
 	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
 var validTableName = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
+
+// TestClientsDropIdleConnectionsFirst: the clients the test kit gives keep
+// an idle connection for less time than DynamoDB Local's server does (it
+// closes one after 30 s, measured on a raw socket), so no request is sent
+// on a connection the server has closed.
+func TestClientsDropIdleConnectionsFirst(t *testing.T) {
+	db, _ := testenv.Table(t)
+	for name, c := range map[string]*dynamodb.Client{"Table": db, "Client": testenv.Client(t, testenv.Patient)} {
+		b, ok := c.Options().HTTPClient.(*awshttp.BuildableClient)
+		if !ok {
+			t.Fatalf("%s: HTTP client %T, not the SDK's", name, c.Options().HTTPClient)
+		}
+		if got := b.GetTransport().IdleConnTimeout; got != dynamolocal.IdleConnTimeout || got >= 30*time.Second {
+			t.Errorf("%s: idle connections kept %v, want %v (under the server's 30 s)", name, got, dynamolocal.IdleConnTimeout)
+		}
+	}
+}
 
 func TestTableName(t *testing.T) {
 	for _, name := range []string{"T", "TestX/sub case #1 ✓", strings.Repeat("x", 400), ""} {
