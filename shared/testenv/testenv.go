@@ -97,8 +97,8 @@ func checkReachable(t testing.TB) {
 // Local has been seen to reset the connection to one Scan three times
 // running ("use of closed network connection", which the SDK retries), and
 // a test's own bookkeeping should not fail for it. (Every client here also
-// keeps idle connections for less than DynamoDB Local's 30 s, which is
-// why those resets happened: dynamolocal.) The clients the code under test
+// keeps idle connections for less than DynamoDB Local's 30 s, the likely
+// cause of those resets: dynamolocal.) The clients the code under test
 // uses keep the SDK's three attempts.
 func Patient(o *dynamodb.Options) { o.RetryMaxAttempts = 8 }
 
