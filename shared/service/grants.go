@@ -93,6 +93,11 @@ func (sc *Scope) UpdateGrant(id string, ifMatch func(version int64) bool, body D
 		if !ifMatch(before.Version) {
 			return domain.Grant{}, stale()
 		}
+		if in.AwardDate.After(before.AwardDate) {
+			if err := sc.paidBefore(id, in.AwardDate); err != nil {
+				return domain.Grant{}, err
+			}
+		}
 		after := before
 		after.FunderID, after.ProjectID, after.Title, after.Description = in.FunderID, in.ProjectID, in.Title, in.Description
 		after.AmountPence, after.Currency, after.AwardDate, after.StartDate, after.EndDate = in.AmountPence, in.Currency, in.AwardDate, in.StartDate, in.EndDate
@@ -109,6 +114,26 @@ func (sc *Scope) UpdateGrant(id string, ifMatch func(version int64) bool, body D
 		}
 		return after, storeErr(err, "grant", refs)
 	})
+}
+
+// paidBefore refuses an award date later than a payment of the grant was
+// made: a payment is never made before its grant is awarded (the rule a
+// paid date is checked by), so a date that moves past one is a slip. Read
+// only when the award date moves later: one Query of the grant's payments.
+func (sc *Scope) paidBefore(grantID string, award domain.Date) error {
+	payments, err := all(sc, func(p Page) ([]domain.Payment, string, error) {
+		return sc.s.store.ListPayments(sc.ctx, sc.programmeID, grantID, p)
+	})
+	if err != nil {
+		return err
+	}
+	for _, pay := range payments {
+		if pay.Status == domain.PaymentPaid && pay.PaidDate.Before(award) {
+			return &domain.Error{Code: domain.CodeValidation, Message: "the grant has a payment made before that date",
+				Fields: map[string]string{"awardDate": "must not be after a payment of this grant was made (" + pay.PaidDate.String() + ")"}}
+		}
+	}
+	return nil
 }
 
 // nonEmpty keeps "no budget" one value: an empty list is none.

@@ -211,6 +211,30 @@ var pageAll = service.Page{Limit: service.MaxLimit}
 
 // TestPaymentLife: scheduled, due (by its trigger), paid or cancelled; a
 // stale version changes nothing; what each step does to the figures.
+// TestAwardDateNotAfterAPayment: a grant's award date may not move past a
+// payment of it already made (a payment is never made before the award,
+// the rule its paid date is checked by); earlier, or up to the day it was
+// paid, it may. Refused, nothing is stored.
+func TestAwardDateNotAfterAPayment(t *testing.T) {
+	w := newWorld(t)
+	must(w.open(lead).UpdatePayment(w.GXA, w.PayXA, always, body(map[string]any{"status": "paid", "paidDate": "2025-07-01"})))
+	before := w.st.Snapshot()
+	_, err := w.open(lead).UpdateGrant(w.GXA, always, body(map[string]any{"awardDate": "2025-07-02"}))
+	wantFields(t, "an award date after the payment was made", err, "awardDate")
+	if w.st.Snapshot() != before {
+		t.Error("the refused change stored something")
+	}
+	for _, d := range []string{"2025-07-01", "2024-12-01"} {
+		if g, err := w.open(lead).UpdateGrant(w.GXA, always, body(map[string]any{"awardDate": d})); err != nil || g.AwardDate.String() != d {
+			t.Errorf("award date %s: %v %v", d, g.AwardDate, err)
+		}
+	}
+	// A grant with no payment made may move its award date as it likes.
+	if _, err := w.open(lead).UpdateGrant(w.GX, always, body(map[string]any{"awardDate": "2025-12-01"})); err != nil {
+		t.Errorf("a grant with no payment made: %v", err)
+	}
+}
+
 func TestPaymentLife(t *testing.T) {
 	w := newWorld(t)
 	sc := w.open(lead)
