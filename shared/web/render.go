@@ -123,6 +123,7 @@ func parseTemplates(as *assets) map[string]*template.Template {
 		"changeValue": changeValue,
 		"changeField": changeField,
 		"capitalise":  capitalise,
+		"roleText":    roleText,
 		"list":        func(s ...string) []string { return s },
 	}
 	base := template.Must(template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html"))
@@ -436,21 +437,39 @@ func (n *recordNames) Record(ev domain.AuditEvent) string {
 	return n.names(ev.Entity)[ev.EntityID]
 }
 
-// role writes a recorded role as the members page does: "Project lead of
-// Leeds internships".
+// role writes a recorded role in the members page's words (roleText).
 func (n *recordNames) role(r map[string]any) (string, bool) {
 	name, _ := r["role"].(string)
 	project, _ := r["projectId"].(string)
 	funder, _ := r["funderId"].(string)
-	switch domain.RoleName(name) {
+	role := domain.Role{Role: domain.RoleName(name), ProjectID: project, FunderID: funder}
+	var ok bool
+	switch role.Role {
 	case domain.RoleLead:
-		return "Network lead", len(r) == 1
+		ok = len(r) == 1
 	case domain.RoleProjectLead:
-		return "Project lead of " + cmp.Or(n.names(domain.EntityProject)[project], project), project != "" && len(r) == 2
+		ok = project != "" && len(r) == 2
 	case domain.RoleFunder:
-		return "Acts for funder " + cmp.Or(n.names(domain.EntityFunder)[funder], funder), funder != "" && len(r) == 2
+		ok = funder != "" && len(r) == 2
 	}
-	return "", false
+	if !ok {
+		return "", false
+	}
+	return roleText(role, n.names(domain.EntityProject), n.names(domain.EntityFunder)), true
+}
+
+// roleText is a role in words, naming its project or funder from the maps
+// where they hold it (else by id): "Network lead", "Project lead of Leeds
+// internships", "Acts for funder DWP". The members page and the audit
+// trail both write roles with it.
+func roleText(r domain.Role, projects, funders map[string]string) string {
+	switch r.Role {
+	case domain.RoleLead:
+		return "Network lead"
+	case domain.RoleProjectLead:
+		return "Project lead of " + cmp.Or(projects[r.ProjectID], r.ProjectID)
+	}
+	return "Acts for funder " + cmp.Or(funders[r.FunderID], r.FunderID)
 }
 
 // trigger writes a recorded payment trigger: what makes the payment fall
