@@ -452,10 +452,18 @@ func templateRoutes(t *testing.T, tpl map[string]any) map[string][]string {
 			}
 			method, _ := p["Method"].(string)
 			path, _ := p["Path"].(string)
-			if method == "" || method != strings.ToUpper(method) || !strings.HasPrefix(path, "/") {
+			route := method + " " + path
+			if method == "" || method != strings.ToUpper(method) || (!strings.HasPrefix(path, "/") && route != defaultRoute) {
 				t.Errorf("%s.%s: Method %q Path %q: want an upper-case method and an absolute path", fn.id, evName, method, path)
 			}
-			route := method + " " + path
+			// What no route takes goes to the fallback function
+			// (TestUnmatchedRequestsGoToTheFallback checks its route).
+			if fn.name == fallbackFunction || route == defaultRoute {
+				if fn.name != fallbackFunction || route != defaultRoute {
+					t.Errorf("%s.%s: %s: only the fallback function has a route, the $default one (ANY $default)", fn.id, evName, route)
+				}
+				continue
+			}
 			// The web app checks its own session cookie: API Gateway lets
 			// its two catch-alls under /app through (Auth NONE). They are
 			// no API routes, so they are left out of the comparison with
@@ -484,6 +492,54 @@ func templateRoutes(t *testing.T, tpl map[string]any) map[string][]string {
 		}
 	}
 	return out
+}
+
+// fallbackFunction (functions/fallback) answers what no route takes,
+// through the HTTP API's $default route; defaultRoute is that route as
+// templateRoutes spells routes.
+const (
+	fallbackFunction = "fallback"
+	defaultRoute     = "ANY $default"
+)
+
+// TestUnmatchedRequestsGoToTheFallback: without a $default route, API
+// Gateway answers an unknown path or a method a path does not serve
+// itself, with {"message":"Not Found"}: no 405, no Allow, not the SPEC's
+// error shape. The template routes them to the fallback function, which
+// serves httpapi.NewFallbackHandler, open without a token as locally; and
+// the SAM transform turns that into the HTTP API's default route.
+func TestUnmatchedRequestsGoToTheFallback(t *testing.T) {
+	tpl := loadTemplate(t)
+	var defaults []string
+	for _, fn := range functions(t, tpl) {
+		for evName, ev := range obj(fn.props["Events"]) {
+			p := obj(obj(ev)["Properties"])
+			if obj(ev)["Type"] != "HttpApi" || p["Path"] != "$default" {
+				continue
+			}
+			defaults = append(defaults, fn.id)
+			if fn.name != fallbackFunction || p["Method"] != "ANY" ||
+				!reflect.DeepEqual(p["Auth"], map[string]any{"Authorizer": "NONE"}) {
+				t.Errorf("%s.%s: %v %v (Auth %v) on build/%s.zip, want ANY $default with Auth NONE on build/%s.zip",
+					fn.id, evName, p["Method"], p["Path"], p["Auth"], fn.name, fallbackFunction)
+			}
+		}
+		if fn.name == fallbackFunction && fn.props["Policies"] != nil {
+			t.Errorf("%s: reads no data, so needs no policy: %v", fn.id, fn.props["Policies"])
+		}
+	}
+	if len(defaults) != 1 {
+		t.Fatalf("$default routes on %v, want exactly one, on the fallback function (build/%s.zip)", defaults, fallbackFunction)
+	}
+
+	// After the transform: the API's default route integrates that function.
+	out := translated(t)
+	body := obj(obj(obj(cfn.Resources(out)["Api"])["Properties"])["Body"])
+	route := obj(obj(obj(body["paths"])["/$default"])["x-amazon-apigateway-any-method"])
+	uri := fmt.Sprint(obj(obj(route["x-amazon-apigateway-integration"])["uri"])["Fn::Sub"])
+	if route["isDefaultRoute"] != true || !strings.Contains(uri, "${"+defaults[0]+".Arn}") {
+		t.Errorf("translated Api: /$default is %v, want the default route integrating %s", route, defaults[0])
+	}
 }
 
 // webFunction is the web app (functions/web) and webRoutes its routes.
