@@ -913,6 +913,43 @@ func TestEveryFunctionHasAnErrorAlarm(t *testing.T) {
 	}
 }
 
+// TestServerErrorAnswersRaiseAnAlarm: a function that answers 500 or 503
+// has not failed as far as Lambda is concerned (its Errors metric counts
+// only crashes and timeouts), so an alarm watches the HTTP API's own count
+// of 5xx answers (AWS/ApiGateway 5xx by ApiId, the HTTP API metric; REST
+// APIs call theirs 5XXError) and tells the same topic as the other alarms.
+func TestServerErrorAnswersRaiseAnAlarm(t *testing.T) {
+	tpl := loadTemplate(t)
+	var found []string
+	for id, a := range resourcesOfType(tpl, "AWS::CloudWatch::Alarm") {
+		p := obj(a["Properties"])
+		if p["Namespace"] != "AWS/ApiGateway" {
+			continue
+		}
+		found = append(found, id)
+		if p["MetricName"] != "5xx" {
+			t.Errorf("%s: MetricName %v, want 5xx (an HTTP API's server errors)", id, p["MetricName"])
+		}
+		if want := []any{map[string]any{"Name": "ApiId", "Value": map[string]any{"Ref": "Api"}}}; !reflect.DeepEqual(p["Dimensions"], want) {
+			t.Errorf("%s: Dimensions %v, want ApiId: !Ref Api", id, p["Dimensions"])
+		}
+		topic := []any{map[string]any{"Ref": "AlarmTopic"}}
+		if !reflect.DeepEqual(p["AlarmActions"], topic) || !reflect.DeepEqual(p["OKActions"], topic) {
+			t.Errorf("%s: AlarmActions %v, OKActions %v, want the AlarmTopic like the other alarms", id, p["AlarmActions"], p["OKActions"])
+		}
+		period, _ := p["Period"].(int)
+		threshold, _ := p["Threshold"].(int)
+		if p["Statistic"] != "Sum" || period < 60 || period > 900 || threshold < 1 || threshold > 10 ||
+			p["TreatMissingData"] != "notBreaching" {
+			t.Errorf("%s: %v of %vs periods against %v (missing data %v): want a Sum over 1-15 minutes, raised by a handful of errors, quiet without traffic",
+				id, p["Statistic"], p["Period"], p["Threshold"], p["TreatMissingData"])
+		}
+	}
+	if len(found) != 1 {
+		t.Errorf("alarms on AWS/ApiGateway: %v, want one, on the API's 5xx", found)
+	}
+}
+
 func TestAuthAndOutputs(t *testing.T) {
 	tpl := loadTemplate(t)
 	api := obj(resourcesOfType(tpl, "AWS::Serverless::HttpApi")["Api"])
