@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -824,8 +825,28 @@ var (
 	auditActions = set([]string{"dynamodb:PutItem", "dynamodb:Query"})
 )
 
+// auditReaders are the functions that read the audit trail, and so may
+// Query the audit table: those serving an API route of the trail or of a
+// record's history (…/audit, …/history), and the web app, whose pages show
+// both. Every other function only adds events, with its writes.
+func auditReaders() map[string]bool {
+	readers := map[string]bool{webFunction: true}
+	for _, f := range httpapi.Functions(httpapi.Deps{}) {
+		for _, r := range f.Routes {
+			if strings.HasSuffix(r, "/audit") || strings.HasSuffix(r, "/history") {
+				readers[f.Name] = true
+			}
+		}
+	}
+	return readers
+}
+
 func TestFunctionPoliciesAreLeastPrivilege(t *testing.T) {
 	tpl := loadTemplate(t)
+	readers := auditReaders()
+	if !readers["audit"] || len(readers) != 2 {
+		t.Fatalf("the audit trail is read by %v; want the audit and web functions", readers)
+	}
 	for _, fn := range functions(t, tpl) {
 		if fn.props["Role"] != nil {
 			t.Errorf("%s: uses its own Role; give it inline Policies instead so this test can see them", fn.id)
@@ -876,6 +897,9 @@ func TestFunctionPoliciesAreLeastPrivilege(t *testing.T) {
 							for _, a := range actions {
 								if !auditActions[a] {
 									t.Errorf("%s: %q on the audit table: audit events may only be added (PutItem) and read (Query)", where, a)
+								}
+								if a == "dynamodb:Query" && !readers[fn.name] {
+									t.Errorf("%s: %q on the audit table: only the functions showing the audit trail read it (%v)", where, a, slices.Sorted(maps.Keys(readers)))
 								}
 							}
 						case !in(tableResources):
