@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -452,10 +453,18 @@ func templateRoutes(t *testing.T, tpl map[string]any) map[string][]string {
 			}
 			method, _ := p["Method"].(string)
 			path, _ := p["Path"].(string)
-			if method == "" || method != strings.ToUpper(method) || !strings.HasPrefix(path, "/") {
+			route := method + " " + path
+			if method == "" || method != strings.ToUpper(method) || (!strings.HasPrefix(path, "/") && route != defaultRoute) {
 				t.Errorf("%s.%s: Method %q Path %q: want an upper-case method and an absolute path", fn.id, evName, method, path)
 			}
-			route := method + " " + path
+			// What no route takes goes to the fallback function
+			// (TestUnmatchedRequestsGoToTheFallback checks its route).
+			if fn.name == fallbackFunction || route == defaultRoute {
+				if fn.name != fallbackFunction || route != defaultRoute {
+					t.Errorf("%s.%s: %s: only the fallback function has a route, the $default one (ANY $default)", fn.id, evName, route)
+				}
+				continue
+			}
 			// The web app checks its own session cookie: API Gateway lets
 			// its two catch-alls under /app through (Auth NONE). They are
 			// no API routes, so they are left out of the comparison with
@@ -484,6 +493,54 @@ func templateRoutes(t *testing.T, tpl map[string]any) map[string][]string {
 		}
 	}
 	return out
+}
+
+// fallbackFunction (functions/fallback) answers what no route takes,
+// through the HTTP API's $default route; defaultRoute is that route as
+// templateRoutes spells routes.
+const (
+	fallbackFunction = "fallback"
+	defaultRoute     = "ANY $default"
+)
+
+// TestUnmatchedRequestsGoToTheFallback: without a $default route, API
+// Gateway answers an unknown path or a method a path does not serve
+// itself, with {"message":"Not Found"}: no 405, no Allow, not the SPEC's
+// error shape. The template routes them to the fallback function, which
+// serves httpapi.NewFallbackHandler, open without a token as locally; and
+// the SAM transform turns that into the HTTP API's default route.
+func TestUnmatchedRequestsGoToTheFallback(t *testing.T) {
+	tpl := loadTemplate(t)
+	var defaults []string
+	for _, fn := range functions(t, tpl) {
+		for evName, ev := range obj(fn.props["Events"]) {
+			p := obj(obj(ev)["Properties"])
+			if obj(ev)["Type"] != "HttpApi" || p["Path"] != "$default" {
+				continue
+			}
+			defaults = append(defaults, fn.id)
+			if fn.name != fallbackFunction || p["Method"] != "ANY" ||
+				!reflect.DeepEqual(p["Auth"], map[string]any{"Authorizer": "NONE"}) {
+				t.Errorf("%s.%s: %v %v (Auth %v) on build/%s.zip, want ANY $default with Auth NONE on build/%s.zip",
+					fn.id, evName, p["Method"], p["Path"], p["Auth"], fn.name, fallbackFunction)
+			}
+		}
+		if fn.name == fallbackFunction && fn.props["Policies"] != nil {
+			t.Errorf("%s: reads no data, so needs no policy: %v", fn.id, fn.props["Policies"])
+		}
+	}
+	if len(defaults) != 1 {
+		t.Fatalf("$default routes on %v, want exactly one, on the fallback function (build/%s.zip)", defaults, fallbackFunction)
+	}
+
+	// After the transform: the API's default route integrates that function.
+	out := translated(t)
+	body := obj(obj(obj(cfn.Resources(out)["Api"])["Properties"])["Body"])
+	route := obj(obj(obj(body["paths"])["/$default"])["x-amazon-apigateway-any-method"])
+	uri := fmt.Sprint(obj(obj(route["x-amazon-apigateway-integration"])["uri"])["Fn::Sub"])
+	if route["isDefaultRoute"] != true || !strings.Contains(uri, "${"+defaults[0]+".Arn}") {
+		t.Errorf("translated Api: /$default is %v, want the default route integrating %s", route, defaults[0])
+	}
 }
 
 // webFunction is the web app (functions/web) and webRoutes its routes.
@@ -768,8 +825,28 @@ var (
 	auditActions = set([]string{"dynamodb:PutItem", "dynamodb:Query"})
 )
 
+// auditReaders are the functions that read the audit trail, and so may
+// Query the audit table: those serving an API route of the trail or of a
+// record's history (…/audit, …/history), and the web app, whose pages show
+// both. Every other function only adds events, with its writes.
+func auditReaders() map[string]bool {
+	readers := map[string]bool{webFunction: true}
+	for _, f := range httpapi.Functions(httpapi.Deps{}) {
+		for _, r := range f.Routes {
+			if strings.HasSuffix(r, "/audit") || strings.HasSuffix(r, "/history") {
+				readers[f.Name] = true
+			}
+		}
+	}
+	return readers
+}
+
 func TestFunctionPoliciesAreLeastPrivilege(t *testing.T) {
 	tpl := loadTemplate(t)
+	readers := auditReaders()
+	if !readers["audit"] || len(readers) != 2 {
+		t.Fatalf("the audit trail is read by %v; want the audit and web functions", readers)
+	}
 	for _, fn := range functions(t, tpl) {
 		if fn.props["Role"] != nil {
 			t.Errorf("%s: uses its own Role; give it inline Policies instead so this test can see them", fn.id)
@@ -821,6 +898,9 @@ func TestFunctionPoliciesAreLeastPrivilege(t *testing.T) {
 								if !auditActions[a] {
 									t.Errorf("%s: %q on the audit table: audit events may only be added (PutItem) and read (Query)", where, a)
 								}
+								if a == "dynamodb:Query" && !readers[fn.name] {
+									t.Errorf("%s: %q on the audit table: only the functions showing the audit trail read it (%v)", where, a, slices.Sorted(maps.Keys(readers)))
+								}
 							}
 						case !in(tableResources):
 							t.Errorf("%s: DynamoDB resource %v: want the table ARN or ${Table.Arn}/index/*", where, r)
@@ -854,6 +934,43 @@ func TestEveryFunctionHasAnErrorAlarm(t *testing.T) {
 		if !alarmed[fn.id] {
 			t.Errorf("%s: no AWS::CloudWatch::Alarm on its AWS/Lambda Errors metric", fn.id)
 		}
+	}
+}
+
+// TestServerErrorAnswersRaiseAnAlarm: a function that answers 500 or 503
+// has not failed as far as Lambda is concerned (its Errors metric counts
+// only crashes and timeouts), so an alarm watches the HTTP API's own count
+// of 5xx answers (AWS/ApiGateway 5xx by ApiId, the HTTP API metric; REST
+// APIs call theirs 5XXError) and tells the same topic as the other alarms.
+func TestServerErrorAnswersRaiseAnAlarm(t *testing.T) {
+	tpl := loadTemplate(t)
+	var found []string
+	for id, a := range resourcesOfType(tpl, "AWS::CloudWatch::Alarm") {
+		p := obj(a["Properties"])
+		if p["Namespace"] != "AWS/ApiGateway" {
+			continue
+		}
+		found = append(found, id)
+		if p["MetricName"] != "5xx" {
+			t.Errorf("%s: MetricName %v, want 5xx (an HTTP API's server errors)", id, p["MetricName"])
+		}
+		if want := []any{map[string]any{"Name": "ApiId", "Value": map[string]any{"Ref": "Api"}}}; !reflect.DeepEqual(p["Dimensions"], want) {
+			t.Errorf("%s: Dimensions %v, want ApiId: !Ref Api", id, p["Dimensions"])
+		}
+		topic := []any{map[string]any{"Ref": "AlarmTopic"}}
+		if !reflect.DeepEqual(p["AlarmActions"], topic) || !reflect.DeepEqual(p["OKActions"], topic) {
+			t.Errorf("%s: AlarmActions %v, OKActions %v, want the AlarmTopic like the other alarms", id, p["AlarmActions"], p["OKActions"])
+		}
+		period, _ := p["Period"].(int)
+		threshold, _ := p["Threshold"].(int)
+		if p["Statistic"] != "Sum" || period < 60 || period > 900 || threshold < 1 || threshold > 10 ||
+			p["TreatMissingData"] != "notBreaching" {
+			t.Errorf("%s: %v of %vs periods against %v (missing data %v): want a Sum over 1-15 minutes, raised by a handful of errors, quiet without traffic",
+				id, p["Statistic"], p["Period"], p["Threshold"], p["TreatMissingData"])
+		}
+	}
+	if len(found) != 1 {
+		t.Errorf("alarms on AWS/ApiGateway: %v, want one, on the API's 5xx", found)
 	}
 }
 

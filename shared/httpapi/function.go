@@ -42,10 +42,10 @@ func Functions(d Deps) []Function {
 }
 
 // Mount serves several functions on one handler, routing each request to
-// the function that owns its route, as API Gateway does in AWS. A path that
-// exists for other methods answers 405 with Allow, across functions; any
-// other path 404, both in the SPEC's error shape. The local runner and the
-// tests use it.
+// the function that owns its route, as API Gateway does in AWS; what no
+// route takes goes to the fallback (NewFallbackHandler), as API Gateway's
+// $default route sends it to the fallback function. The local runner and
+// the tests use it.
 func Mount(fns []Function) http.Handler {
 	mux := http.NewServeMux()
 	for _, fn := range fns {
@@ -53,8 +53,33 @@ func Mount(fns []Function) http.Handler {
 			mux.Handle(pattern, fn.Handler)
 		}
 	}
-	fallback := &server{Deps: Deps{}, mux: mux}
-	fallback.Logger = slog.Default()
-	mux.Handle("/", fallback.identify(fallback.recover(http.HandlerFunc(fallback.unmatched))))
+	mux.Handle("/", fallback(Deps{}, fns))
 	return mux
+}
+
+// NewFallbackHandler answers the requests no API route takes: 405 with
+// Allow when the path is served for other methods (by whichever
+// function), else 404, both in the SPEC's error shape. It is the fallback
+// function's handler, behind the HTTP API's $default route; without it
+// API Gateway would answer such requests itself with its own
+// {"message":"Not Found"}. It reads no data, so it needs only d's Logger
+// and RequestID.
+func NewFallbackHandler(d Deps) http.Handler {
+	return fallback(d, Functions(Deps{}))
+}
+
+// fallback answers what none of fns' routes takes, knowing every route of
+// fns so that Allow names the methods served across functions.
+func fallback(d Deps, fns []Function) http.Handler {
+	routes := http.NewServeMux()
+	for _, fn := range fns {
+		for _, pattern := range fn.Routes {
+			routes.Handle(pattern, fn.Handler) // only matched against, never served here
+		}
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	s := &server{Deps: d, mux: routes}
+	return s.identify(s.recover(http.HandlerFunc(s.unmatched)))
 }

@@ -82,12 +82,21 @@ func (n *Notifier) log() *slog.Logger {
 // records are read once however many of its targets need them.
 type run struct {
 	*Notifier
-	now time.Time
+	// start is when the run began. Its date is the run's today, by which
+	// what is due is judged, the same for the whole run; writes are dated
+	// by stamp instead.
+	start time.Time
 
 	mu         sync.Mutex // guards report and programmes: changed programmes are visited in parallel
 	report     Report
 	programmes map[string]*programmeData
 }
+
+// stamp is the time of a write: the clock as the write is made, to the
+// millisecond as the API writes, not the run's start. A run may last
+// minutes, and a payment created meanwhile must not show the notifier's
+// change (or its email's sending) dated before it existed.
+func (r *run) stamp() time.Time { return r.now().Truncate(time.Millisecond) }
 
 // count adds to the run's report.
 func (r *run) count(f func(*Report)) {
@@ -119,7 +128,7 @@ type programmeData struct {
 // Run makes one pass. It is safe to run concurrently with itself and to
 // repeat: claims and leases in the store decide who sends what.
 func (n *Notifier) Run(ctx context.Context) (Report, error) {
-	r := &run{Notifier: n, now: n.now(), programmes: map[string]*programmeData{}}
+	r := &run{Notifier: n, start: n.now(), programmes: map[string]*programmeData{}}
 	err := errors.Join(r.changed(ctx), r.due(ctx), r.returns(ctx), r.generations(ctx), r.duePayments(ctx))
 	// Send even if finding milestones failed part way: what was claimed stands.
 	err = errors.Join(err, r.send(ctx))
@@ -239,7 +248,7 @@ func (r *run) due(ctx context.Context) error {
 }
 
 func (r *run) dueShard(ctx context.Context, shard int) error {
-	today := domain.DateOf(r.now)
+	today := domain.DateOf(r.start)
 	p := service.Page{Limit: service.MaxLimit}
 	for {
 		due, next, err := r.Store.DueTargets(ctx, shard, today, p)
@@ -372,7 +381,7 @@ func (r *run) currents(ctx context.Context, pd *programmeData, targets []domain.
 // the claims leaves the rest to the next run, whose claims of what is done
 // fail harmlessly.
 func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.Target, current int64) error {
-	today := domain.DateOf(r.now)
+	today := domain.DateOf(r.start)
 	tp := t.Evaluate(current, pd.programme.StartDate, today)
 	milestones := t.Milestones(tp)
 	if len(milestones) == 0 {
@@ -403,7 +412,7 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 	for _, m := range milestones {
 		note := domain.Notification{
 			ID: domain.NotificationID(t.ID, m.Kind, m.Threshold), TargetID: t.ID, Threshold: m.Threshold, Kind: m.Kind,
-			Status: domain.NotificationPending, CreatedAt: r.now, ProgrammeID: pd.programme.ID,
+			Status: domain.NotificationPending, CreatedAt: r.stamp(), ProgrammeID: pd.programme.ID,
 			Figure: current, Value: t.Value, Metric: t.Metric, ProjectID: t.ProjectID, On: today,
 			PeriodStart: from, PeriodEnd: to, FiguresTo: figuresTo,
 		}
@@ -468,7 +477,7 @@ func (r *run) sendShard(ctx context.Context, shard int) error {
 }
 
 func (r *run) deliver(ctx context.Context, note domain.Notification) error {
-	note, ok, err := r.Store.LeaseNotification(ctx, note.ProgrammeID, note.ID, r.now, r.lease())
+	note, ok, err := r.Store.LeaseNotification(ctx, note.ProgrammeID, note.ID, r.stamp(), r.lease())
 	if err != nil || !ok {
 		return err // !ok: another run is sending it, or it is done
 	}
@@ -535,12 +544,12 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 	default:
 		r.count(func(rep *Report) { rep.Sent++ })
 	}
+	at := r.stamp() // after sending: when it went
 	if len(note.Delivered) > 0 {
-		at := r.now
 		note.SentAt = &at
 	}
 	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionSend,
-		nil, sentRecord(note), r.now)
+		nil, sentRecord(note), at)
 	return r.Store.FinishNotification(ctx, note, ev)
 }
 
@@ -580,13 +589,13 @@ func (r *run) settleUnneeded(ctx context.Context, note domain.Notification) (boo
 		return false, nil
 	}
 	note.Status, note.NotNeeded = domain.NotificationSent, reason
+	at := r.stamp()
 	if len(note.Delivered) > 0 { // a retry: some had it before the change
-		at := r.now
 		note.SentAt = &at
 	}
 	r.count(func(rep *Report) { rep.NotNeeded++ })
 	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionSend,
-		nil, sentRecord(note), r.now)
+		nil, sentRecord(note), at)
 	return true, r.Store.FinishNotification(ctx, note, ev)
 }
 

@@ -28,7 +28,7 @@ func (r *run) duePayments(ctx context.Context) error {
 }
 
 func (r *run) duePaymentsShard(ctx context.Context, shard int) error {
-	today := domain.DateOf(r.now)
+	today := domain.DateOf(r.start)
 	p := service.Page{Limit: service.MaxLimit}
 	for {
 		due, next, err := r.Store.DuePayments(ctx, shard, today, p)
@@ -69,7 +69,7 @@ func (r *run) waitingPayments(ctx context.Context, pd *programmeData, d store.Di
 	if err != nil {
 		return err
 	}
-	today := domain.DateOf(r.now)
+	today := domain.DateOf(r.start)
 	for _, p := range waiting {
 		var target *domain.Target
 		switch p.Trigger.Kind {
@@ -133,7 +133,9 @@ func (r *run) returnsOf(ctx context.Context, programmeID string, payments []doma
 // fallDue makes payment p due since since, with its email (at most once:
 // see the file comment). target, for a milestone payment, words why.
 func (r *run) fallDue(ctx context.Context, pd *programmeData, p domain.Payment, since domain.Date, target *domain.Target) error {
-	after, ok := p.FallDue(since, r.now)
+	// Dated after p was read, so never before it was created.
+	at := r.stamp()
+	after, ok := p.FallDue(since, at)
 	if !ok {
 		return nil
 	}
@@ -154,10 +156,10 @@ func (r *run) fallDue(ctx context.Context, pd *programmeData, p domain.Payment, 
 	recipients := append(slices.Clone(pd.funders[g.FunderID].Contacts), pd.leads...)
 	slices.Sort(recipients)
 	note := domain.Notification{ID: domain.PaymentNotificationID(p.ID), Kind: domain.KindPaymentDue, Status: domain.NotificationPending,
-		Recipients: slices.Compact(recipients), FunderIDs: []string{g.FunderID}, CreatedAt: r.now, ProgrammeID: pd.programme.ID,
+		Recipients: slices.Compact(recipients), FunderIDs: []string{g.FunderID}, CreatedAt: at, ProgrammeID: pd.programme.ID,
 		ProjectID: g.ProjectID, On: since, PaymentID: p.ID, GrantID: g.ID, GrantTitle: g.Title, AmountPence: p.AmountPence,
 		Because: p.Trigger.Describe(p.Due(), target), PeriodStart: g.StartDate, PeriodEnd: g.EndDate}
-	ev := domain.NewAuditEvent(Actor, pd.programme.ID, domain.EntityPayment, p.ID, domain.ActionChange, p, after, r.now)
+	ev := domain.NewAuditEvent(Actor, pd.programme.ID, domain.EntityPayment, p.ID, domain.ActionChange, p, after, at)
 	fell, err := r.Store.FallDue(ctx, pd.programme.ID, g, p, after, note, ev)
 	if err != nil {
 		return err

@@ -304,3 +304,53 @@ func pence(v any) int64 {
 	}
 	return -1
 }
+
+// TestRunDatesWritesWhenMade: a run's writes are dated by the clock as
+// each is made, not by the run's start. A payment created while a run is
+// under way, already past its date, falls due in that run; its change,
+// the audit event and the email are dated after its creation, never
+// before it existed (a run may last minutes). What is due is still judged
+// by the run's date.
+func TestRunDatesWritesWhenMade(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, g := e.moneyWorld()
+	n := e.notifier()
+	var pay domain.Payment
+	var once sync.Once
+	n.Now = func() time.Time {
+		now := e.clk.Now()
+		// The run's first look at the clock is its start: a lead creates
+		// the payment a second later, and the run goes on.
+		once.Do(func() {
+			e.clk.Add(time.Second)
+			pay = e.build().Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(2_500_00, "2026-01-01"))
+			e.clk.Add(time.Second)
+		})
+		return now
+	}
+	start := e.clk.Now()
+	rep, err := runSafely(t.Context(), n)
+	if err != nil || rep.PaymentsDue != 1 || rep.Sent != 1 {
+		t.Fatalf("run: %+v, %v: want the payment created during it due and emailed", rep, err)
+	}
+	p := e.payment(w.prog.ID, g.ID, pay.ID)
+	if p.Status != domain.PaymentDue || !p.CreatedAt.After(start) || p.UpdatedAt.Before(p.CreatedAt) {
+		t.Errorf("payment created at %v (run started %v): status %s, updated at %v", p.CreatedAt, start, p.Status, p.UpdatedAt)
+	}
+	if !p.UpdatedAt.Equal(p.UpdatedAt.Truncate(time.Millisecond)) {
+		t.Errorf("updatedAt %v: want milliseconds, as the API writes", p.UpdatedAt)
+	}
+	note := e.notifications(w.prog.ID)[domain.PaymentNotificationID(p.ID)]
+	if note.CreatedAt.Before(p.CreatedAt) || note.SentAt == nil || note.SentAt.Before(p.CreatedAt) {
+		t.Errorf("payment created at %v: its email created at %v, sent at %v", p.CreatedAt, note.CreatedAt, note.SentAt)
+	}
+	hist, _, err := e.st.History(t.Context(), w.prog.ID, domain.Ref(domain.EntityPayment, p.ID), service.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != 2 || hist[1].Action != domain.ActionCreate || hist[0].ActorEmail != "notifier@fundtrack" ||
+		hist[0].At.Before(hist[1].At) {
+		t.Errorf("the payment's history, newest first: %+v", hist)
+	}
+}

@@ -30,7 +30,7 @@ func (r *run) returns(ctx context.Context) error {
 }
 
 func (r *run) returnsShard(ctx context.Context, shard int) error {
-	today := domain.DateOf(r.now)
+	today := domain.DateOf(r.start)
 	p := service.Page{Limit: service.MaxLimit}
 	for {
 		due, next, err := r.Store.DueReturns(ctx, shard, today, p)
@@ -73,7 +73,7 @@ func (r *run) lookAt(ctx context.Context, d store.DueReturn, today domain.Date) 
 		}
 		note := domain.Notification{ID: domain.ReturnNotificationID(ret.ID, notice), Kind: notice.Kind, Status: domain.NotificationPending,
 			ReturnID: ret.ID, ProjectID: ret.ProjectID, PeriodStart: ret.PeriodStart, PeriodEnd: ret.PeriodEnd, DueDate: ret.DueDate,
-			CreatedAt: r.now, ProgrammeID: d.ProgrammeID, On: today,
+			CreatedAt: r.stamp(), ProgrammeID: d.ProgrammeID, On: today,
 			Recipients: r.reportingRecipients(pd, domain.Notification{Kind: notice.Kind, ProjectID: ret.ProjectID})}
 		if notice.Kind == domain.KindReminder {
 			days := notice.Reminder
@@ -120,14 +120,14 @@ func (r *run) schedule(ctx context.Context, pd *programmeData, id string) (domai
 // generations finishes the returns a failed request left unwritten: those
 // of a schedule (or a project) whose request died after recording it.
 func (r *run) generations(ctx context.Context) error {
-	svc := service.New(r.Store, func() time.Time { return r.now })
+	svc := service.New(r.Store, r.now) // its writes dated as they are made, like the run's
 	return r.eachShard(ctx, func(ctx context.Context, shard int) error { return r.generationsShard(ctx, svc, shard) })
 }
 
 func (r *run) generationsShard(ctx context.Context, svc *service.Service, shard int) error {
 	p := service.Page{Limit: service.MaxLimit}
 	for {
-		gens, next, err := r.Store.Generations(ctx, shard, r.now.Add(-GenerationGrace), p)
+		gens, next, err := r.Store.Generations(ctx, shard, r.start.Add(-GenerationGrace), p)
 		if err != nil {
 			return err
 		}
