@@ -170,6 +170,14 @@ func (a *app) outer(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Content-Security-Policy", a.csp)
+		// The pages carry the session cookie, so browsers must never be
+		// talked into plain http for them (a year, as the static files'
+		// CloudFront policy says). Not on plain localhost: the local
+		// runner and tests serve http there, and a browser that ever saw
+		// the header over https on localhost would refuse them.
+		if !PlainLocalhost(r) {
+			h.Set("Strict-Transport-Security", hstsValue)
+		}
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -192,6 +200,10 @@ func (a *app) outer(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// hstsValue is the web pages' Strict-Transport-Security: a year, with
+// subdomains, as template.yaml gives the static files.
+const hstsValue = "max-age=31536000; includeSubDomains"
 
 // contentSecurityPolicy allows the pages' styles, scripts and images from
 // the app itself and from where the static files are served (origin, ""
