@@ -230,6 +230,9 @@ type req struct {
 	// File is the file a multipart form uploaded (imports only).
 	File *upload
 	sc   *service.Scope // see app.scope
+	// claim is the form's one-time key, held while a new record is saved
+	// (see createOnce).
+	claim *service.Claim
 }
 
 // isAdmin reports whether the caller is an administrator.
