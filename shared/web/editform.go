@@ -90,6 +90,12 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 		if n, err = a.open(r, q, ef.Nav); err != nil {
 			return err
 		}
+	} else if q.Form == nil {
+		// A page outside any programme reads nothing that would check the
+		// session on the way (its POST's service call checks it).
+		if err := a.Service.CheckSession(r.Context(), q.Caller); err != nil {
+			return err
+		}
 	}
 	if err := ef.May(n); err != nil {
 		return err

@@ -277,22 +277,15 @@ func (a *app) session(r *http.Request) (Session, bool) {
 func (a *app) signedIn(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s, ok := a.session(r)
-		if !ok {
-			if _, err := r.Cookie(SessionCookie); err == nil {
-				ClearCookie(w, r, SessionCookie) // expired or tampered: signed out
-			}
-			if r.Method == http.MethodGet || r.Method == http.MethodHead {
-				http.Redirect(w, r, "/app/auth/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusFound)
-				return
-			}
-			a.errorPage(w, r, errSignedOut)
+		if !ok { // none, expired or tampered
+			a.signedOutNow(w, r)
 			return
 		}
 		if _, err := decode.Query(r); err != nil { // a query read one way, as in the API
 			a.errorPage(w, r, err)
 			return
 		}
-		q := &req{Session: s, Caller: domain.Caller{Identity: s.Identity(), RequestID: requestID(r)}}
+		q := &req{Session: s, Caller: domain.Caller{Identity: s.Identity(), RequestID: requestID(r), Session: s.ID}}
 		r = r.WithContext(context.WithValue(r.Context(), sessionKey, &s))
 		if r.Method == http.MethodPost {
 			form, file, err := a.postedForm(w, r)
@@ -309,9 +302,30 @@ func (a *app) signedIn(h handler) http.Handler {
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		if err := h(w, r, q); err != nil {
+			if errors.Is(err, service.ErrSessionEnded) {
+				// Signed out of (from this browser or with another copy of
+				// the cookie): signed out here too.
+				a.Logger.Warn("web: a session signed out of was used", "requestId", requestID(r), "path", r.URL.Path)
+				a.signedOutNow(w, r)
+				return
+			}
 			a.errorPage(w, r, err)
 		}
 	})
+}
+
+// signedOutNow answers a request that has no session it may use: a GET
+// goes to sign-in and comes back; a POST is refused, since what it carried
+// cannot be trusted. A cookie it came with is cleared.
+func (a *app) signedOutNow(w http.ResponseWriter, r *http.Request) {
+	if _, err := r.Cookie(SessionCookie); err == nil {
+		ClearCookie(w, r, SessionCookie)
+	}
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		http.Redirect(w, r, "/app/auth/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusFound)
+		return
+	}
+	a.errorPage(w, r, errSignedOut)
 }
 
 // postedForm reads an urlencoded form of at most 64 KiB, or, on the
@@ -388,7 +402,9 @@ func (a *app) callback(w http.ResponseWriter, r *http.Request) {
 
 // logout ends the session (a POST carrying the session's CSRF token, so
 // no other site can sign people out) and hands over to the sign-in's
-// own sign-out.
+// own sign-out. The session is ended in the service, not only cleared
+// from this browser, so a copy of its cookie stops working too; if that
+// cannot be recorded the person is told and stays signed in, to try again.
 func (a *app) logout(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	s, ok := a.session(r)
@@ -402,6 +418,12 @@ func (a *app) logout(w http.ResponseWriter, r *http.Request) {
 			a.errorPage(w, r, errCSRF)
 			return
 		}
+		c := domain.Caller{Identity: s.Identity(), RequestID: requestID(r), Session: s.ID}
+		if err := a.Service.EndSession(r.Context(), c, s.Expires); err != nil {
+			a.errorPage(w, r, err)
+			return
+		}
+		a.Logger.Info("web: signed out", "requestId", requestID(r), "email", s.Email)
 	}
 	ClearCookie(w, r, SessionCookie)
 	http.Redirect(w, r, a.SignIn.SignedOut(r), http.StatusSeeOther)
