@@ -13,6 +13,10 @@ import (
 type Caller struct {
 	Identity
 	RequestID string
+	// Session is the web session the request came with ("" for the API's
+	// bearer tokens): a session signed out of is refused (see
+	// service.Service.EndSession).
+	Session string
 }
 
 // Entity names a kind of record in the audit trail and in history paths.

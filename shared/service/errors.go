@@ -58,6 +58,8 @@ func storeErr(err error, what string, refs refFields) error {
 		return &domain.Error{Code: domain.CodeValidation, Message: "the request refers to something that is not there", Fields: p, Err: err}
 	case errors.As(err, &corrected):
 		return alreadyCorrected(corrected, "correct")
+	case errors.Is(err, ErrSessionEnded):
+		return sessionEnded
 	case errors.Is(err, ErrNotFound):
 		if what == "" {
 			what = "record"

@@ -18,8 +18,22 @@ import (
 // memberships (one Query), the programmes with their running figures,
 // targets and schedules (one BatchGetItem per 100 records), then the
 // years of figures the targets' windows need with the schedules' return
-// counts (likewise).
+// counts (likewise). A web session's check (CheckSession) is one more
+// read, sent beside them.
 func (s *Service) Portfolio(ctx context.Context, c domain.Caller, p Page) ([]domain.PortfolioItem, string, error) {
+	var items []domain.PortfolioItem
+	var next string
+	err := s.besideSession(ctx, c, func() (err error) {
+		items, next, err = s.portfolio(ctx, c, p)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return items, next, nil
+}
+
+func (s *Service) portfolio(ctx context.Context, c domain.Caller, p Page) ([]domain.PortfolioItem, string, error) {
 	var ms []Membership
 	var next string
 	if c.IsAdmin() {

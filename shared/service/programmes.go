@@ -9,6 +9,9 @@ import (
 
 // CreateProgramme sets up a new programme (admins only).
 func (s *Service) CreateProgramme(ctx context.Context, c domain.Caller, body Decoder, claim *Claim) (domain.Programme, error) {
+	if err := s.CheckSession(ctx, c); err != nil {
+		return domain.Programme{}, err
+	}
 	if !c.IsAdmin() {
 		return domain.Programme{}, domain.Errorf(domain.CodeForbidden, "only administrators may create programmes")
 	}
@@ -67,10 +70,20 @@ func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain
 
 // ListProgrammes lists the programmes the caller belongs to (all, for admins).
 func (s *Service) ListProgrammes(ctx context.Context, c domain.Caller, p Page) ([]domain.Programme, string, error) {
-	if c.IsAdmin() {
-		return listErr(s.store.ListProgrammes(ctx, p))
+	var items []domain.Programme
+	var next string
+	err := s.besideSession(ctx, c, func() (err error) {
+		if c.IsAdmin() {
+			items, next, err = listErr(s.store.ListProgrammes(ctx, p))
+		} else {
+			items, next, err = listErr(s.store.ListProgrammesOf(ctx, c.Email, p))
+		}
+		return err
+	})
+	if err != nil {
+		return nil, "", err
 	}
-	return listErr(s.store.ListProgrammesOf(ctx, c.Email, p))
+	return items, next, nil
 }
 
 // PutMember gives a person (by email) their roles in the programme,

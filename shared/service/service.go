@@ -132,7 +132,7 @@ func (sc *Scope) check(gets []*Get) error {
 		proj = &Get{Ref: domain.Ref(domain.EntityProject, sc.projectID), Into: &sc.project}
 		gets = append(gets, proj)
 	}
-	p, roles, err := sc.s.store.ReadAccess(sc.ctx, sc.programmeID, email, gets...)
+	p, roles, err := sc.s.store.ReadAccess(sc.ctx, sc.programmeID, email, sc.caller.Session, gets...)
 	if err != nil {
 		return storeErr(err, "programme", nil)
 	}

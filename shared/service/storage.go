@@ -51,6 +51,9 @@ var (
 	// schedule added): nothing was written, and the service plans the
 	// write again from a fresh read.
 	ErrChanged = errors.New("records changed while the write was planned")
+	// ErrSessionEnded: the web session the request came with was signed
+	// out of.
+	ErrSessionEnded = errors.New("session ended")
 )
 
 // AlreadyCorrectedError refuses a second correction of one submission: By
@@ -107,9 +110,11 @@ type Change struct {
 // Reader reads records of a programme.
 type Reader interface {
 	// ReadAccess reads the programme, the roles email holds in it (email
-	// "" skips the membership) and each of gets, in one round trip. A
-	// missing programme is ErrNotFound.
-	ReadAccess(ctx context.Context, programmeID, email string, gets ...*Get) (domain.Programme, []domain.Role, error)
+	// "" skips the membership), whether the web session session was ended
+	// ("" skips it) and each of gets, in one round trip. An ended session
+	// is ErrSessionEnded, whatever else was found; a missing programme is
+	// ErrNotFound.
+	ReadAccess(ctx context.Context, programmeID, email, session string, gets ...*Get) (domain.Programme, []domain.Role, error)
 	// Read reads each of gets in one round trip.
 	Read(ctx context.Context, programmeID string, gets ...*Get) error
 	// MissingRefs returns those of refs that are not records of the
@@ -474,4 +479,17 @@ type Storer interface {
 	MoneyStore
 	ReportingStore
 	ImportStore
+	SessionStore
+}
+
+// SessionStore keeps the web sessions people signed out of, until each
+// would have expired anyway.
+type SessionStore interface {
+	// EndSession records that session was signed out of; the record
+	// expires at until, when the session's cookie would have.
+	EndSession(ctx context.Context, session string, until time.Time) error
+	// SessionEnded reports whether session was signed out of (one read):
+	// for requests that read nothing of a programme, where ReadAccess
+	// cannot carry the check.
+	SessionEnded(ctx context.Context, session string) (bool, error)
 }

@@ -65,10 +65,11 @@ func skAttr(item Item) string {
 }
 
 // ReadAccess reads the programme, the roles email holds in it (none when
-// email is "") and each of gets in one BatchGetItem: every request inside
-// a programme needs the first two before it may do anything, and a single
+// email is ""), whether the web session was ended (none when session is
+// "") and each of gets in one BatchGetItem: every request inside a
+// programme needs the first three before it may do anything, and a single
 // record then costs no second request.
-func (s *Store) ReadAccess(ctx context.Context, programmeID, email string, gets ...*service.Get) (domain.Programme, []domain.Role, error) {
+func (s *Store) ReadAccess(ctx context.Context, programmeID, email, session string, gets ...*service.Get) (domain.Programme, []domain.Role, error) {
 	var p domain.Programme
 	pk := pkProgramme(programmeID)
 	keys := []Item{key(pk, skProgramme)}
@@ -79,9 +80,14 @@ func (s *Store) ReadAccess(ctx context.Context, programmeID, email string, gets 
 	if err != nil {
 		return p, nil, err
 	}
-	items, err := s.inPartition(ctx, keys, "")
+	// A web session's ended-marker rides in the same batch (its own
+	// partition, an SK no programme item has): the check costs no request.
+	items, err := s.inPartition(ctx, sessionKeys(session, keys), "")
 	if err != nil {
 		return p, nil, fmt.Errorf("read programme %s with access: %w", programmeID, err)
+	}
+	if _, ended := items[skSession]; ended && session != "" {
+		return p, nil, service.ErrSessionEnded
 	}
 	item, ok := items[skProgramme]
 	if !ok {

@@ -90,6 +90,12 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 		if n, err = a.open(r, q, ef.Nav); err != nil {
 			return err
 		}
+	} else if q.Form == nil {
+		// A page outside any programme reads nothing that would check the
+		// session on the way (its POST's service call checks it).
+		if err := a.Service.CheckSession(r.Context(), q.Caller); err != nil {
+			return err
+		}
 	}
 	if err := ef.May(n); err != nil {
 		return err
@@ -120,19 +126,31 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 				return err
 			}
 		}
+		// A new record's form carries a key of its own (see createOnce),
+		// kept when the form is shown again with its errors.
+		f.Values.Set(formKeyField, randomToken())
 	default:
 		if ef.Prepare != nil {
 			ef.Prepare(f)
 		}
-		var saved T
+		var to string
 		if editing {
-			saved, err = ef.Update(f, versionMatch(q.Form))
+			var saved T
+			if saved, err = ef.Update(f, versionMatch(q.Form)); err == nil {
+				to = ef.Done(n, saved)
+			}
 		} else {
-			saved, err = ef.Create(f)
+			to, err = a.createOnce(r, q, func() (string, error) {
+				saved, err := ef.Create(f)
+				if err != nil {
+					return "", err
+				}
+				return ef.Done(n, saved), nil
+			})
 		}
 		switch {
 		case err == nil:
-			return seeOther(w, r, ef.Done(n, saved))
+			return seeOther(w, r, to)
 		case editing && ef.Version != nil && domain.ErrorCode(err) == domain.CodePreconditionFailed:
 			if current, err = ef.Read(ef.ID); err != nil {
 				return err

@@ -34,6 +34,13 @@ var webOnly = []struct {
 		"Your session has ended, so what you sent was not saved. Sign in again and try once more."},
 	{errSignInFailed, http.StatusForbidden, "Sign-in failed",
 		"We could not sign you in. The sign-in may have taken too long or been opened in another window. Try again."},
+	// A form's one-time key (formkey.go).
+	{errFormSaving, http.StatusConflict, "This is still being saved",
+		"You sent this form twice and the first is still being saved. Wait a moment, then look for the record in its list before sending the form again."},
+	{errFormSaved, http.StatusConflict, "This form has already been saved",
+		"You sent this form before and it was saved. Look for the record in its list rather than sending the form again."},
+	{errFormChanged, http.StatusConflict, "This form has already been saved",
+		"This form was saved before it was changed, so the changes were not saved. Look at the record in its list: change it there, or open the form again to add another."},
 }
 
 // relatedLink is the record a refusal points to instead, on its page:

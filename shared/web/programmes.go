@@ -84,7 +84,7 @@ func (a *app) programmeNew(w http.ResponseWriter, r *http.Request, q *req) error
 			return nil
 		},
 		Create: func(f *form) (domain.Programme, error) {
-			return a.Service.CreateProgramme(r.Context(), q.Caller, f.decoder(), nil)
+			return a.Service.CreateProgramme(r.Context(), q.Caller, f.decoder(), q.claim)
 		},
 		Done: func(_ *nav, p domain.Programme) string { return "/app/programmes/" + p.ID },
 	}.serve(a, w, r, q)

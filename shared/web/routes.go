@@ -94,6 +94,7 @@ func (a *app) scope(r *http.Request, q *req) *service.Scope {
 		} else {
 			q.sc = a.Service.Open(r.Context(), q.Caller, r.PathValue("pid"))
 		}
+		q.sc.WithClaim(q.claim)
 	}
 	return q.sc
 }

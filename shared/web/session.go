@@ -192,6 +192,9 @@ func (c *Codec) Open(name, text string, v any) error {
 
 // Session is a signed-in person, as kept in the session cookie.
 type Session struct {
+	// ID names the session, so signing out can end it for every copy of
+	// the cookie (service.Service.EndSession).
+	ID      string    `json:"i"`
 	Email   string    `json:"e"`
 	Subject string    `json:"s"`
 	Groups  []string  `json:"g,omitempty"`
@@ -202,7 +205,7 @@ type Session struct {
 
 // NewSession starts a session for a verified identity.
 func NewSession(id domain.Identity, now time.Time) Session {
-	return Session{Email: domain.NormaliseEmail(id.Email), Subject: id.Subject, Groups: id.Groups,
+	return Session{ID: randomToken(), Email: domain.NormaliseEmail(id.Email), Subject: id.Subject, Groups: id.Groups,
 		Expires: now.Add(SessionLifetime).UTC().Truncate(time.Second), CSRF: randomToken()}
 }
 
@@ -211,9 +214,11 @@ func (s Session) Identity() domain.Identity {
 	return domain.Identity{Subject: s.Subject, Email: s.Email, Groups: s.Groups}
 }
 
-// valid reports whether the session is complete and not expired.
+// valid reports whether the session is complete and not expired (whether
+// it was signed out of is the service's to say). A cookie of before
+// sessions had ids is not complete: its holder signs in again.
 func (s Session) valid(now time.Time) bool {
-	return s.Email != "" && s.Subject != "" && len(s.CSRF) >= 16 && now.Before(s.Expires)
+	return len(s.ID) >= 16 && s.Email != "" && s.Subject != "" && len(s.CSRF) >= 16 && now.Before(s.Expires)
 }
 
 // CheckCSRF compares a form's token with the session's, in constant time.

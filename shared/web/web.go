@@ -170,6 +170,14 @@ func (a *app) outer(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Content-Security-Policy", a.csp)
+		// The pages carry the session cookie, so browsers must never be
+		// talked into plain http for them (a year, as the static files'
+		// CloudFront policy says). Not on plain localhost: the local
+		// runner and tests serve http there, and a browser that ever saw
+		// the header over https on localhost would refuse them.
+		if !PlainLocalhost(r) {
+			h.Set("Strict-Transport-Security", hstsValue)
+		}
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -192,6 +200,10 @@ func (a *app) outer(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// hstsValue is the web pages' Strict-Transport-Security: a year, with
+// subdomains, as template.yaml gives the static files.
+const hstsValue = "max-age=31536000; includeSubDomains"
 
 // contentSecurityPolicy allows the pages' styles, scripts and images from
 // the app itself and from where the static files are served (origin, ""
@@ -218,6 +230,9 @@ type req struct {
 	// File is the file a multipart form uploaded (imports only).
 	File *upload
 	sc   *service.Scope // see app.scope
+	// claim is the form's one-time key, held while a new record is saved
+	// (see createOnce).
+	claim *service.Claim
 }
 
 // isAdmin reports whether the caller is an administrator.
@@ -262,22 +277,15 @@ func (a *app) session(r *http.Request) (Session, bool) {
 func (a *app) signedIn(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s, ok := a.session(r)
-		if !ok {
-			if _, err := r.Cookie(SessionCookie); err == nil {
-				ClearCookie(w, r, SessionCookie) // expired or tampered: signed out
-			}
-			if r.Method == http.MethodGet || r.Method == http.MethodHead {
-				http.Redirect(w, r, "/app/auth/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusFound)
-				return
-			}
-			a.errorPage(w, r, errSignedOut)
+		if !ok { // none, expired or tampered
+			a.signedOutNow(w, r)
 			return
 		}
 		if _, err := decode.Query(r); err != nil { // a query read one way, as in the API
 			a.errorPage(w, r, err)
 			return
 		}
-		q := &req{Session: s, Caller: domain.Caller{Identity: s.Identity(), RequestID: requestID(r)}}
+		q := &req{Session: s, Caller: domain.Caller{Identity: s.Identity(), RequestID: requestID(r), Session: s.ID}}
 		r = r.WithContext(context.WithValue(r.Context(), sessionKey, &s))
 		if r.Method == http.MethodPost {
 			form, file, err := a.postedForm(w, r)
@@ -294,9 +302,30 @@ func (a *app) signedIn(h handler) http.Handler {
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		if err := h(w, r, q); err != nil {
+			if errors.Is(err, service.ErrSessionEnded) {
+				// Signed out of (from this browser or with another copy of
+				// the cookie): signed out here too.
+				a.Logger.Warn("web: a session signed out of was used", "requestId", requestID(r), "path", r.URL.Path)
+				a.signedOutNow(w, r)
+				return
+			}
 			a.errorPage(w, r, err)
 		}
 	})
+}
+
+// signedOutNow answers a request that has no session it may use: a GET
+// goes to sign-in and comes back; a POST is refused, since what it carried
+// cannot be trusted. A cookie it came with is cleared.
+func (a *app) signedOutNow(w http.ResponseWriter, r *http.Request) {
+	if _, err := r.Cookie(SessionCookie); err == nil {
+		ClearCookie(w, r, SessionCookie)
+	}
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		http.Redirect(w, r, "/app/auth/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusFound)
+		return
+	}
+	a.errorPage(w, r, errSignedOut)
 }
 
 // postedForm reads an urlencoded form of at most 64 KiB, or, on the
@@ -373,7 +402,9 @@ func (a *app) callback(w http.ResponseWriter, r *http.Request) {
 
 // logout ends the session (a POST carrying the session's CSRF token, so
 // no other site can sign people out) and hands over to the sign-in's
-// own sign-out.
+// own sign-out. The session is ended in the service, not only cleared
+// from this browser, so a copy of its cookie stops working too; if that
+// cannot be recorded the person is told and stays signed in, to try again.
 func (a *app) logout(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	s, ok := a.session(r)
@@ -387,6 +418,12 @@ func (a *app) logout(w http.ResponseWriter, r *http.Request) {
 			a.errorPage(w, r, errCSRF)
 			return
 		}
+		c := domain.Caller{Identity: s.Identity(), RequestID: requestID(r), Session: s.ID}
+		if err := a.Service.EndSession(r.Context(), c, s.Expires); err != nil {
+			a.errorPage(w, r, err)
+			return
+		}
+		a.Logger.Info("web: signed out", "requestId", requestID(r), "email", s.Email)
 	}
 	ClearCookie(w, r, SessionCookie)
 	http.Redirect(w, r, a.SignIn.SignedOut(r), http.StatusSeeOther)

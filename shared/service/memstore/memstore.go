@@ -44,6 +44,7 @@ type Store struct {
 	faults []fault
 	locks  map[string]*importLock        // by programme
 	staged map[string]service.StagedFile // by programme/id
+	ended  map[string]time.Time          // web sessions signed out of, until when
 }
 
 // partition is everything of one programme, as the DynamoDB store keeps it
@@ -72,7 +73,7 @@ type fault struct {
 // New returns an empty store.
 func New() *Store {
 	return &Store{progs: map[string]*partition{}, claims: map[[2]string]*claim{}, locks: map[string]*importLock{},
-		staged: map[string]service.StagedFile{}}
+		staged: map[string]service.StagedFile{}, ended: map[string]time.Time{}}
 }
 
 var _ service.Storer = (*Store)(nil)
@@ -181,12 +182,15 @@ func (p *partition) decode(ref domain.RecordRef, v any) (bool, error) {
 // Reads.
 
 // ReadAccess implements service.Reader.
-func (s *Store) ReadAccess(_ context.Context, programmeID, email string, gets ...*service.Get) (domain.Programme, []domain.Role, error) {
+func (s *Store) ReadAccess(_ context.Context, programmeID, email, session string, gets ...*service.Get) (domain.Programme, []domain.Role, error) {
 	var pr domain.Programme
 	if err := s.enter("ReadAccess"); err != nil {
 		return pr, nil, err
 	}
 	defer s.mu.Unlock()
+	if _, ended := s.ended[session]; ended && session != "" {
+		return pr, nil, service.ErrSessionEnded
+	}
 	p := s.progs[programmeID]
 	if ok, err := p.decode(domain.RecordRef{Entity: domain.EntityProgramme}, &pr); err != nil || !ok {
 		return pr, nil, cmp.Or(err, service.ErrNotFound)

@@ -1,0 +1,150 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// A double click, or a browser sending a slow form again, must not record
+// the same outcomes or grant twice. Every form that makes a new record
+// carries a one-time key, made when the form is first shown (a hidden
+// field) and kept when it is shown again with its errors; the post runs
+// under the API's idempotency contract with that key as its
+// Idempotency-Key, so the record is written at most once and every repeat
+// of the post goes where the first one went.
+
+// formKeyField is the hidden field holding a form's one-time key.
+const formKeyField = "formKey"
+
+// formKeyLease is how long a post holds its key while it runs (as the
+// API's claimLease): a holder that died is taken over after it.
+const formKeyLease = 30 * time.Second
+
+// formKeyWait is how long a repeat waits for the first post of its form to
+// finish, so a double click lands on the record the first click saved;
+// formKeyPoll is how often it looks.
+const (
+	formKeyWait = 5 * time.Second
+	formKeyPoll = 100 * time.Millisecond
+)
+
+// The web app's words for the idempotency contract's refusals, whose API
+// wording speaks of headers.
+var (
+	// errFormChanged: the form's key was used by a post with other values:
+	// the form was saved, then changed and sent again (the browser's back
+	// button).
+	errFormChanged = domain.Errorf(domain.CodeIdempotencyKeyReused, "form sent again changed")
+	// errFormSaved: the form was saved but where it went was lost.
+	errFormSaved = domain.Errorf(domain.CodeConflict, "form saved, answer lost")
+	// errFormSaving: the first post of the form is still running.
+	errFormSaving = domain.Errorf(domain.CodeRequestInProgress, "form still saving")
+)
+
+// validFormKey reports whether a posted key could be one the app made: a
+// form without one (a page served before keys existed) is saved as
+// before, with no protection.
+func validFormKey(k string) bool {
+	return len(k) >= 16 && len(k) <= 255 && strings.IndexFunc(k, func(r rune) bool { return r <= 0x20 || r > 0x7e }) < 0
+}
+
+// createOnce runs create, which saves a new record and says where the
+// browser goes next, at most once for the posted form's key. A repeat of
+// the same post goes where the first went, waiting for it if it is still
+// running; a refusal saved nothing and releases the key, so the corrected
+// form (which keeps its key) is saved when it is sent again.
+func (a *app) createOnce(r *http.Request, q *req, create func() (string, error)) (string, error) {
+	key := q.Form.Get(formKeyField)
+	if !validFormKey(key) {
+		return create()
+	}
+	idem := a.Service.Idempotency()
+	claim := service.ClaimFor(q.Caller, "web form "+key)
+	hash := service.RequestHash(r.Method, r.URL.EscapedPath(), []byte(formContent(q.Form)))
+	ctx := r.Context()
+	deadline := a.Now().Add(formKeyWait)
+	for {
+		saved, err := idem.Begin(ctx, claim, hash, a.Now(), formKeyLease)
+		if domain.ErrorCode(err) == domain.CodeRequestInProgress && a.Now().Before(deadline) {
+			if err := pause(ctx, formKeyPoll); err != nil {
+				return "", errFormSaving
+			}
+			continue
+		}
+		switch {
+		case err == nil && saved == nil:
+		case err == nil && saved.Headers["Location"] != "":
+			return saved.Headers["Location"], nil
+		case err == nil:
+			return "", errFormSaved
+		case domain.ErrorCode(err) == domain.CodeRequestInProgress:
+			return "", errFormSaving
+		case domain.ErrorCode(err) == domain.CodeIdempotencyKeyReused:
+			return "", errFormChanged
+		case domain.ErrorCode(err) == domain.CodeConflict:
+			return "", errFormSaved
+		default:
+			return "", err
+		}
+		break
+	}
+
+	// The change's own transaction commits the claim, so it is applied at
+	// most once even if this answer is lost.
+	q.hold(&claim)
+	to, err := create()
+	q.hold(nil)
+	done := context.WithoutCancel(ctx)
+	if err != nil {
+		if aerr := idem.Abandon(done, claim); aerr != nil {
+			a.Logger.Error("web: release form key", "requestId", requestID(r), "err", aerr)
+		}
+		return "", err
+	}
+	answer := service.SavedAnswer{Status: http.StatusSeeOther, Headers: map[string]string{"Location": to}}
+	if err := idem.Complete(done, claim, answer); err != nil {
+		// The record is saved: the person goes to it. A repeat learns it
+		// was saved (errFormSaved) rather than saving it again.
+		a.Logger.Error("web: save form answer", "requestId", requestID(r), "err", err)
+	}
+	return to, nil
+}
+
+// hold makes the request's changes commit claim (nil: none), on the scope
+// whether it is open yet or not.
+func (q *req) hold(c *service.Claim) {
+	q.claim = c
+	if q.sc != nil {
+		q.sc.WithClaim(c)
+	}
+}
+
+// formContent is what makes two posts of a form the same post: every
+// value but the session's CSRF token, in a fixed order.
+func formContent(form url.Values) string {
+	v := url.Values{}
+	for k, vs := range form {
+		if k != "csrf" {
+			v[k] = vs
+		}
+	}
+	return v.Encode()
+}
+
+// pause waits d, or until ctx ends.
+func pause(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

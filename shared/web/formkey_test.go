@@ -1,0 +1,178 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var formKeyInput = regexp.MustCompile(`name="formKey" value="([^"]+)"`)
+
+// formKeyOf is the one-time key a form page carries.
+func formKeyOf(t *testing.T, pg page) string {
+	t.Helper()
+	m := formKeyInput.FindStringSubmatch(pg.Body)
+	if pg.Status != http.StatusOK && pg.Status != http.StatusBadRequest || m == nil {
+		t.Fatalf("form page without a formKey: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	return m[1]
+}
+
+// withKey is form with its key (and nothing shared with form).
+func withKey(form url.Values, key string) url.Values {
+	out := url.Values{}
+	for k, v := range form {
+		out[k] = v
+	}
+	out.Set("formKey", key)
+	return out
+}
+
+// TestFormSentTwiceSavesOnce: a submission form sent twice (a double
+// click, a browser sending it again) records the figures once, and the
+// second answer goes to the submission the first saved; a new form (a new
+// key) records another.
+func TestFormSentTwiceSavesOnce(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	pl := h.as(t, uPL)
+	path := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA + "/outcomes/new"
+	form := withKey(outcomeForm(), formKeyOf(t, pl.get(path)))
+	before := len(outcomesOf(t, h, f))
+
+	first := pl.post(path, form)
+	second := pl.post(path, form)
+	to := first.Header.Get("Location")
+	if first.Status != http.StatusSeeOther || !strings.Contains(to, "/outcomes/") {
+		t.Fatalf("first post: %d %q\n%s", first.Status, to, excerpt(first.Body))
+	}
+	if second.Status != http.StatusSeeOther || second.Header.Get("Location") != to {
+		t.Errorf("second post: %d %q, want 303 to the first's %q\n%s", second.Status, second.Header.Get("Location"), to, excerpt(second.Body))
+	}
+	if n := len(outcomesOf(t, h, f)); n != before+1 {
+		t.Errorf("the form sent twice stored %d submissions, want 1", n-before)
+	}
+	if pg := pl.get(to); pg.Status != http.StatusOK {
+		t.Errorf("the submission's page: %d", pg.Status)
+	}
+
+	// A new form has a new key: another submission is another record.
+	again := withKey(outcomeForm(), formKeyOf(t, pl.get(path)))
+	if again.Get("formKey") == form.Get("formKey") {
+		t.Fatal("two form pages carried the same key")
+	}
+	if pg := pl.post(path, again); pg.Status != http.StatusSeeOther || pg.Header.Get("Location") == to {
+		t.Errorf("a second form: %d %q, want a new submission", pg.Status, pg.Header.Get("Location"))
+	}
+	if n := len(outcomesOf(t, h, f)); n != before+2 {
+		t.Errorf("two forms stored %d submissions, want 2", n-before)
+	}
+}
+
+// TestFormDoubleClick: two posts of one form at the same moment (a double
+// click on a slow page) store one grant, and both answers go to it.
+func TestFormDoubleClick(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	lead := h.as(t, uLead)
+	path := "/app/programmes/" + f.PID + "/grants/new"
+	form := withKey(url.Values{"funderId": {f.FunderY}, "projectId": {""}, "title": {"Service manager"},
+		"amountPence": {"£310,000.50"}, "awardDate-day": {"1"}, "awardDate-month": {"9"}, "awardDate-year": {"2010"},
+		"startDate-day": {"1"}, "startDate-month": {"10"}, "startDate-year": {"2010"},
+		"endDate-day": {"31"}, "endDate-month": {"3"}, "endDate-year": {"2012"}}, formKeyOf(t, lead.get(path)))
+	form.Set("csrf", lead.csrf)
+	before := len(grantsOf(t, h, f))
+
+	pages := make([]page, 4)
+	var wg sync.WaitGroup
+	for i := range pages {
+		wg.Go(func() { pages[i] = lead.do(http.MethodPost, path, form) })
+	}
+	wg.Wait()
+	to := pages[0].Header.Get("Location")
+	for i, pg := range pages {
+		if pg.Status != http.StatusSeeOther || !strings.Contains(to, "/grants/") || pg.Header.Get("Location") != to {
+			t.Errorf("post %d: %d %q, want 303 to one grant (%q)\n%s", i, pg.Status, pg.Header.Get("Location"), to, excerpt(pg.Body))
+		}
+	}
+	if n := len(grantsOf(t, h, f)); n != before+1 {
+		t.Errorf("one form posted %d times at once stored %d grants, want 1", len(pages), n-before)
+	}
+}
+
+// TestFormKeyKeptThroughErrors: a form shown again with its errors keeps
+// its key; corrected, it is saved, and sent once more it saves nothing
+// new. A form sent again after it was saved but with other values (the
+// back button) saves nothing and says why.
+func TestFormKeyKeptThroughErrors(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	pl := h.as(t, uPL)
+	path := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA + "/outcomes/new"
+	key := formKeyOf(t, pl.get(path))
+	before := len(outcomesOf(t, h, f))
+
+	bad := withKey(outcomeForm(), key)
+	bad.Set("counts.peopleIntoWork", "-3")
+	pg := pl.post(path, bad)
+	if pg.Status != http.StatusBadRequest {
+		t.Fatalf("bad figures: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if got := formKeyOf(t, pg); got != key {
+		t.Fatalf("the form shown again carries key %q, want the one it was sent with, %q", got, key)
+	}
+	good := withKey(outcomeForm(), key)
+	first := pl.post(path, good)
+	if first.Status != http.StatusSeeOther {
+		t.Fatalf("corrected form: %d\n%s", first.Status, excerpt(first.Body))
+	}
+	if again := pl.post(path, good); again.Status != http.StatusSeeOther || again.Header.Get("Location") != first.Header.Get("Location") {
+		t.Errorf("corrected form sent again: %d %q, want the first's %q", again.Status, again.Header.Get("Location"), first.Header.Get("Location"))
+	}
+
+	changed := withKey(outcomeForm(), key)
+	changed.Set("counts.peopleIntoWork", "17")
+	pg = pl.post(path, changed)
+	if pg.Status != http.StatusConflict || !strings.Contains(pg.Body, "This form has already been saved") {
+		t.Errorf("saved form changed and sent again: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if n := len(outcomesOf(t, h, f)); n != before+1 {
+		t.Errorf("stored %d submissions, want 1", n-before)
+	}
+}
+
+// TestEveryCreateFormCarriesAKey: each form that makes a new record carries
+// its one-time key; a programme (outside any programme's scope) sent twice
+// is created once.
+func TestEveryCreateFormCarriesAKey(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	p := "/app/programmes/" + f.PID
+	pa := p + "/projects/" + f.ProjectA
+	admin := h.as(t, uAdmin)
+	for _, path := range []string{"/app/programmes/new", p + "/grants/new", p + "/projects/new", p + "/targets/new",
+		p + "/funders/new", p + "/members/new", p + "/schedules/new", p + "/grants/" + f.GrantX + "/payments/new",
+		p + "/grants/" + f.GrantX + "/spend/new", pa + "/posts/new", pa + "/cohorts/new", pa + "/outcomes/new"} {
+		if pg := admin.get(path); !formKeyInput.MatchString(pg.Body) {
+			t.Errorf("%s (%d) has no formKey", path, pg.Status)
+		}
+	}
+
+	path := "/app/programmes/new"
+	form := withKey(url.Values{"name": {"Sent twice"}, "leadOrganisation": {"Trust"},
+		"startDate-day": {"1"}, "startDate-month": {"4"}, "startDate-year": {"2024"},
+		"endDate-day": {"31"}, "endDate-month": {"3"}, "endDate-year": {"2026"}}, formKeyOf(t, admin.get(path)))
+	first, second := admin.post(path, form), admin.post(path, form)
+	if first.Status != http.StatusSeeOther || second.Status != http.StatusSeeOther ||
+		first.Header.Get("Location") != second.Header.Get("Location") {
+		t.Errorf("programme form sent twice: %d %q, then %d %q\n%s", first.Status, first.Header.Get("Location"),
+			second.Status, second.Header.Get("Location"), excerpt(first.Body))
+	}
+}
