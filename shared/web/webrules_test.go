@@ -1,0 +1,42 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestBlankLatestMeanIsNamed: a measure row with its latest mean left
+// blank is refused beside that box, and nothing is stored. 0 is a real
+// latest mean, so the blank box was stored as 0 and funders saw a fall
+// of 100%.
+func TestBlankLatestMeanIsNamed(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	pl := h.as(t, uPL)
+	path := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA + "/outcomes/new"
+	pl.get(path)
+	before := len(outcomesOf(t, h, f))
+	form := outcomeForm()
+	form.Set("measures[0].name", "health")
+	form.Set("measures[0].baselineMean", "2")
+	form.Set("measures[0].respondents", "8")
+	p := pl.post(path, form)
+	if p.Status != http.StatusBadRequest {
+		t.Fatalf("blank latest mean: %d\n%s", p.Status, excerpt(p.Body))
+	}
+	for _, want := range []string{`href="#f-measures-0-latestMean"`, `id="f-measures-0-latestMean-error"`, "Enter latest mean (measure 1)"} {
+		if !strings.Contains(p.Body, want) {
+			t.Errorf("the page lacks %q\n%s", want, excerpt(p.Body))
+		}
+	}
+	if n := len(outcomesOf(t, h, f)); n != before {
+		t.Fatalf("a refused form stored %d submissions", n-before)
+	}
+	// 0 typed is a latest mean.
+	form.Set("measures[0].latestMean", "0")
+	if p := pl.post(path, form); p.Status != http.StatusSeeOther {
+		t.Fatalf("latest mean 0: %d\n%s", p.Status, excerpt(p.Body))
+	}
+}
