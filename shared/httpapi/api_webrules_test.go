@@ -26,3 +26,18 @@ func TestAPIGrantKeepsItsPostsProject(t *testing.T) {
 		t.Errorf("the refused change changed the grant: %s %s", g.Header.Get("ETag"), g.Body)
 	}
 }
+
+// TestAPIProgrammeKeepsALead: the programme's only lead cannot be removed
+// (409) or lose the lead role (400 naming roles) by a lead; an
+// administrator may.
+func TestAPIProgrammeKeepsALead(t *testing.T) {
+	t.Parallel()
+	a := newMemAPI(t)
+	w := dhSetup(t, a)
+	member := w.pp("/members/" + uLead)
+	testkit.WantErr(t, a.Do(t, testkit.Req{Method: "DELETE", Path: member, As: uLead}), 409, "conflict")
+	testkit.WantFields(t, a.Do(t, testkit.Req{Method: "PUT", Path: member, As: uLead,
+		Body: testkit.RolesBody(testkit.RoleFunder(w.X))}), "roles")
+	a.Want(t, 200, testkit.Req{Method: "GET", Path: member, As: uLead})
+	a.Want(t, 200, testkit.Req{Method: "PUT", Path: member, As: uAdmin, Body: testkit.RolesBody(testkit.RoleFunder(w.X))})
+}

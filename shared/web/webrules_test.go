@@ -70,3 +70,109 @@ func TestGrantRecipientKeepsItsPosts(t *testing.T) {
 		t.Errorf("the refused change stored %+v", g)
 	}
 }
+
+// memberOf is a member as stored (zero if there is none).
+func memberOf(h *webH, f fixture, email string) domain.Member {
+	m, _ := h.Svc.Open(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID).Member(email)
+	return m
+}
+
+// TestAddExistingMemberRefused: "Add a member" with the address of a
+// member does not replace their roles: it says they are a member already,
+// beside the email box, and links to their "Change roles" page.
+func TestAddExistingMemberRefused(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	lead := h.as(t, uLead)
+	p := "/app/programmes/" + f.PID
+	lead.get(p + "/members/new")
+	pg := lead.post(p+"/members/new", url.Values{"email": {strings.ToUpper(uPLB)}, "funder": {f.FunderX}})
+	if pg.Status != http.StatusBadRequest {
+		t.Fatalf("adding an existing member: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	for _, want := range []string{`href="#f-email"`,
+		"Email address belongs to someone who is already a member of this programme: change their roles instead",
+		`href="` + p + `/members/` + url.PathEscape(uPLB) + `/edit">Change the roles of ` + uPLB} {
+		if !strings.Contains(pg.Body, want) {
+			t.Errorf("the page lacks %q\n%s", want, excerpt(pg.Body))
+		}
+	}
+	if m := memberOf(h, f, uPLB); len(m.Roles) != 1 || m.Roles[0].ProjectID != f.ProjectB {
+		t.Errorf("the existing member's roles became %+v", m.Roles)
+	}
+}
+
+// TestMemberRemoval: removing a member asks first; the programme's only
+// lead can neither be removed nor give up the lead role; a lead who
+// steps down beside another lead goes on to the dashboard, and one who
+// removes themselves to their portfolio, never to a page they may no
+// longer see.
+func TestMemberRemoval(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	lead := h.as(t, uLead)
+	p := "/app/programmes/" + f.PID
+	remove := p + "/members/" + url.PathEscape(uPL) + "/remove"
+
+	if pg := lead.get(p + "/members"); !strings.Contains(pg.Body, `href="`+remove+`"`) {
+		t.Fatalf("the members page does not link to the removal page\n%s", excerpt(pg.Body))
+	}
+	pg := lead.get(remove)
+	if pg.Status != http.StatusOK || !strings.Contains(pg.Body, "Remove "+uPL+" from Bradford IPS?") ||
+		!strings.Contains(pg.Body, "Project lead of Bradford employment service") {
+		t.Fatalf("removal page: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if len(memberOf(h, f, uPL).Roles) == 0 {
+		t.Fatal("showing the removal page removed the member")
+	}
+	pg = lead.post(remove, url.Values{})
+	if pg.Status != http.StatusSeeOther || pg.Header.Get("Location") != p+"/members?removed="+url.QueryEscape(uPL) {
+		t.Fatalf("removing: %d %s", pg.Status, pg.Header.Get("Location"))
+	}
+	if len(memberOf(h, f, uPL).Roles) != 0 {
+		t.Error("the member was not removed")
+	}
+	if pg := lead.get(pg.Header.Get("Location")); !strings.Contains(pg.Body, uPL+" was removed from the programme") {
+		t.Errorf("the members page does not say who was removed\n%s", excerpt(pg.Body))
+	}
+
+	// The only lead.
+	self := p + "/members/" + url.PathEscape(uLead) + "/remove"
+	if pg := lead.get(self); !strings.Contains(pg.Body, "Remove yourself from Bradford IPS?") || !strings.Contains(pg.Body, "You will no longer be able to see this programme") {
+		t.Errorf("removing yourself does not say so\n%s", excerpt(pg.Body))
+	}
+	pg = lead.post(self, url.Values{})
+	if pg.Status != http.StatusConflict || !strings.Contains(pg.Body, "The programme&#39;s only lead, "+uLead+", cannot be removed: make someone else a lead first. Nothing was saved.") {
+		t.Errorf("removing the only lead: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	edit := p + "/members/" + url.PathEscape(uLead) + "/edit"
+	lead.get(edit)
+	pg = lead.post(edit, url.Values{"funder": {f.FunderX}})
+	if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, `href="#f-roles"`) || !strings.Contains(pg.Body, "Roles must include lead: "+uLead+" is the programme&#39;s only lead; make someone else a lead first") {
+		t.Errorf("the only lead giving up the role: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if m := memberOf(h, f, uLead); len(m.Roles) != 1 || m.Roles[0].Role != domain.RoleLead {
+		t.Fatalf("the only lead's roles became %+v", m.Roles)
+	}
+
+	// With a second lead, one may remove themselves...
+	h.build.Member(f.PID, uPLB, map[string]string{"role": "lead"})
+	other := h.as(t, uPLB)
+	other.get(p + "/members/" + url.PathEscape(uPLB) + "/remove")
+	pg = other.post(p+"/members/"+url.PathEscape(uPLB)+"/remove", url.Values{})
+	if pg.Status != http.StatusSeeOther || pg.Header.Get("Location") != "/app/" {
+		t.Errorf("a lead removing themselves: %d %s", pg.Status, pg.Header.Get("Location"))
+	}
+	// ...or step down to another role, and see the dashboard.
+	h.build.Member(f.PID, uPLB, map[string]string{"role": "lead"})
+	lead.get(edit)
+	pg = lead.post(edit, url.Values{"funder": {f.FunderX}})
+	if pg.Status != http.StatusSeeOther || pg.Header.Get("Location") != p {
+		t.Fatalf("a lead stepping down: %d %s\n%s", pg.Status, pg.Header.Get("Location"), excerpt(pg.Body))
+	}
+	if pg := lead.get(p); pg.Status != http.StatusOK {
+		t.Errorf("after stepping down, the dashboard: %d", pg.Status)
+	}
+}
