@@ -176,3 +176,48 @@ func TestMemberRemoval(t *testing.T) {
 		t.Errorf("after stepping down, the dashboard: %d", pg.Status)
 	}
 }
+
+// TestErrorMessagesInThePagesWords: forms name problems in the words and
+// labels the page uses, and a checkbox group's error is announced with
+// its fieldset (aria-describedby), as every other group's is.
+func TestErrorMessagesInThePagesWords(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	lead := h.as(t, uLead)
+	p := "/app/programmes/" + f.PID
+	check := func(what string, pg page, wants ...string) {
+		t.Helper()
+		if pg.Status != http.StatusBadRequest {
+			t.Fatalf("%s: %d\n%s", what, pg.Status, excerpt(pg.Body))
+		}
+		for _, want := range wants {
+			if !strings.Contains(pg.Body, want) {
+				t.Errorf("%s: the page lacks %q\n%s", what, want, excerpt(pg.Body))
+			}
+		}
+	}
+
+	lead.get(p + "/targets/new")
+	check("target", lead.post(p+"/targets/new", url.Values{"metric": {""}, "value": {"60"}, "deadline": {"2011-03-31"},
+		"startDate-day": {"1"}, "startDate-month": {"4"}, "startDate-year": {"2011"}, "notify": {"nope"}}),
+		"Select measure", "Count from must be before the deadline",
+		`id="f-notify" aria-describedby="f-notify-hint f-notify-error"`, `id="f-notify-error"`)
+
+	lead.get(p + "/grants/new")
+	check("grant", lead.post(p+"/grants/new", url.Values{"funderId": {""}, "title": {"Travel"}, "amountPence": {"0"},
+		"awardDate": {"2012-06-01"}, "startDate": {"2010-10-01"}, "endDate": {"2012-03-31"}, "budget.travel": {"0"}}),
+		"Select funder", "Amount must be more than £0", "Budget: travel must be more than £0", "Award date must not be after the end date")
+
+	pa := p + "/projects/" + f.ProjectA
+	lead.get(pa + "/posts/new")
+	check("post", lead.post(pa+"/posts/new", url.Values{"title": {"Coach"}, "grantId": {f.GrantX}, "fte": {"1"},
+		"startDate": {"2011-01-01"}}), "Select contract", "Select status")
+
+	lead.get(pa + "/outcomes/new")
+	early := outcomeForm()
+	for k, v := range map[string]string{"periodStart-month": "1", "periodStart-year": "2010", "periodEnd-day": "31", "periodEnd-month": "3", "periodEnd-year": "2010"} {
+		early.Set(k, v)
+	}
+	check("outcome", lead.post(pa+"/outcomes/new", early), "Period end must not be before the programme starts (1 October 2010)")
+}
