@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -300,6 +301,7 @@ func decodeValue(n *jsonNode, v reflect.Value, path string, p domain.Problems) {
 			}
 			decodeValue(n.elems[i], v.Field(idx), fieldPath(path, name), p)
 		}
+		missingRequired(n, v.Type(), path, p)
 	case reflect.Slice:
 		if n.kind != '[' {
 			p.Add(orBody(path), "must be a JSON array")
@@ -401,6 +403,25 @@ func nullField(f reflect.StructField, v reflect.Value, path string, p domain.Pro
 		v.SetZero()
 	default:
 		p.Add(path, "must not be null")
+	}
+}
+
+// missingRequired names each field of struct type t tagged
+// required:"true" that object n does not have. Most required fields need
+// no tag: their zero value is refused by the input's Validate ("" is no
+// name, 0 is no amount). The tag is for the fields whose zero is a real
+// value, so only presence tells a forgotten one from it: a measure's latest
+// mean may be 0, and a missing one read as 0 was stored as a fall of 100%.
+func missingRequired(n *jsonNode, t reflect.Type, path string, p domain.Problems) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Tag.Get("required") != "true" {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !slices.Contains(n.names, name) {
+			p.Add(fieldPath(path, name), "required")
+		}
 	}
 }
 

@@ -135,6 +135,33 @@ func TestDecodeJSONNullForPointers(t *testing.T) {
 	}
 }
 
+type decodeScore struct {
+	Name  string  `json:"name"`
+	Score float64 `json:"score" required:"true"`
+}
+
+// TestDecodeJSONRequiredTag: a field tagged required:"true", whose zero
+// is a real value, is named when the body leaves it out, at any depth; a
+// zero sent is read as sent.
+func TestDecodeJSONRequiredTag(t *testing.T) {
+	t.Parallel()
+	var v struct {
+		Scores []decodeScore `json:"scores"`
+	}
+	err := decode.JSON([]byte(`{"scores":[{"name":"a","score":0},{"name":"b"}]}`), &v)
+	if got, want := fieldsOf(t, err), []string{"scores[1].score"}; !slices.Equal(got, want) {
+		t.Fatalf("a missing required field names %v, want %v", got, want)
+	}
+	var e *domain.Error
+	if errors.As(err, &e) && e.Fields["scores[1].score"] != "required" {
+		t.Errorf("scores[1].score: %q, want %q", e.Fields["scores[1].score"], "required")
+	}
+	var one decodeScore
+	if err := decode.JSON([]byte(`{"name":"a","score":0}`), &one); err != nil || one.Score != 0 {
+		t.Errorf("a zero sent: %v %v", one, err)
+	}
+}
+
 // and, even at 100 fields, 6 MB to answer.
 func TestDecodeJSONBoundsHostileBodies(t *testing.T) {
 	nested := func(n int) string {

@@ -184,8 +184,10 @@ func (pt CohortPatch) Apply(in CohortInput) CohortInput {
 type Measure struct {
 	Name         string  `json:"name"`
 	BaselineMean float64 `json:"baselineMean"`
-	LatestMean   float64 `json:"latestMean"`
-	Respondents  int64   `json:"respondents"`
+	// LatestMean may be 0, so a body must send it (required: a missing
+	// one is refused by the decoder, not read as 0).
+	LatestMean  float64 `json:"latestMean" required:"true"`
+	Respondents int64   `json:"respondents"`
 }
 
 // measureName keeps measure names to short slugs: they become parts of

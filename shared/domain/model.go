@@ -406,7 +406,7 @@ func (in GrantInput) Validate() error {
 	}
 	period(p, "startDate", in.StartDate, "endDate", in.EndDate)
 	if !in.AwardDate.IsZero() && !in.EndDate.IsZero() && in.AwardDate.After(in.EndDate) {
-		p.Add("awardDate", "must not be after endDate")
+		p.Add("awardDate", "must not be after the end date")
 	}
 	budget(p, in.Budget, in.AmountPence)
 	return p.Err()

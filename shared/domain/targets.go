@@ -49,7 +49,7 @@ func (in *TargetInput) Validate() error {
 		p.Add("deadline", "required")
 	}
 	if !in.StartDate.IsZero() && !in.Deadline.IsZero() && !in.StartDate.Before(in.Deadline) {
-		p.Add("startDate", "must be before deadline")
+		p.Add("startDate", "must be before the deadline")
 	}
 	if in.ProjectID != "" && !ValidID(in.ProjectID) {
 		p.Add("projectId", "must be the id of one of the programme's projects")

@@ -75,6 +75,12 @@ func TestDeliveryValidation(t *testing.T) {
 	}}), "measures[0].name", "measures[0].baselineMean", "measures[0].latestMean", "measures[0].respondents",
 		"measures[1].baselineMean", "measures[1].latestMean", "measures[1].respondents", "measures[2].name",
 		"measures[3].name", "measures[3].respondents", "measures[3].baselineMean")
+	// 0 is a real latest mean, so a missing one must be named, not read as
+	// 0 (a fall of 100% on the dashboard).
+	add("missing latestMean", outcome(map[string]any{"measures": []any{measure(map[string]any{"latestMean": nil})}}), "measures[0].latestMean")
+	add("missing latestMean beside other faults", outcome(map[string]any{"measures": []any{
+		measure(nil), measure(map[string]any{"name": "health", "latestMean": nil, "respondents": 0})}}),
+		"measures[1].latestMean", "measures[1].respondents")
 	add("unknown measure field", outcome(map[string]any{"measures": []any{measure(map[string]any{"median": 4})}}), "measures[0].median")
 	var many []any
 	for range 21 {

@@ -2,6 +2,7 @@ package service
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -98,6 +99,11 @@ func (sc *Scope) UpdateGrant(id string, ifMatch func(version int64) bool, body D
 				return domain.Grant{}, err
 			}
 		}
+		if in.ProjectID != before.ProjectID && in.ProjectID != "" {
+			if err := sc.postsStayPaid(id, before.ProjectID, in.ProjectID); err != nil {
+				return domain.Grant{}, err
+			}
+		}
 		after := before
 		after.FunderID, after.ProjectID, after.Title, after.Description = in.FunderID, in.ProjectID, in.Title, in.Description
 		after.AmountPence, after.Currency, after.AwardDate, after.StartDate, after.EndDate = in.AmountPence, in.Currency, in.AwardDate, in.StartDate, in.EndDate
@@ -134,6 +140,61 @@ func (sc *Scope) paidBefore(grantID string, award domain.Date) error {
 		}
 	}
 	return nil
+}
+
+// postsStayPaid refuses to give grant id, now of project from ("" for the
+// programme as a whole), to project to while a post of another project is
+// paid from it: a post is paid from its own project's grants or the
+// programme's (checkPostGrant), and moving the grant would leave such a
+// post paid by another project's grant, which its project lead could no
+// longer read. Read only when the recipient changes to a project: the
+// posts of from, or of every other project for a programme-wide grant.
+func (sc *Scope) postsStayPaid(id, from, to string) error {
+	projects := []domain.Project{{ID: from}}
+	if from == "" {
+		var err error
+		if projects, err = all(sc, func(p Page) ([]domain.Project, string, error) {
+			return sc.s.store.ListProjects(sc.ctx, sc.programmeID, p)
+		}); err != nil {
+			return err
+		}
+	}
+	var paid []string
+	for _, pr := range projects {
+		if pr.ID == to {
+			continue
+		}
+		posts, err := all(sc, func(p Page) ([]domain.Post, string, error) {
+			return sc.s.store.ListPosts(sc.ctx, sc.programmeID, pr.ID, p)
+		})
+		if err != nil {
+			return err
+		}
+		var titles []string
+		for _, post := range posts {
+			if post.GrantID == id {
+				titles = append(titles, post.Title)
+			}
+		}
+		if len(titles) == 0 {
+			continue
+		}
+		name := pr.Name
+		if name == "" {
+			var project domain.Project
+			if err := sc.get(domain.Ref(domain.EntityProject, pr.ID), &project, "project"); err != nil {
+				return err
+			}
+			name = project.Name
+		}
+		paid = append(paid, name+" ("+strings.Join(titles, ", ")+")")
+	}
+	if len(paid) == 0 {
+		return nil
+	}
+	return &domain.Error{Code: domain.CodeValidation, Message: "posts of another project are paid from this grant",
+		Fields: map[string]string{"projectId": "cannot change while posts of " + strings.Join(paid, "; ") +
+			" are paid from this grant: move those posts to another grant first"}}
 }
 
 // nonEmpty keeps "no budget" one value: an empty list is none.

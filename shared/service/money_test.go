@@ -450,3 +450,43 @@ func TestPersonalDataInMoney(t *testing.T) {
 		}
 	}
 }
+
+// TestGrantKeepsItsPostsProject: a grant paying posts of a project cannot
+// move to another project (400 naming projectId, saying which posts), as
+// a post could not have been given another project's grant; a grant no
+// other project's post is paid from moves freely.
+func TestGrantKeepsItsPostsProject(t *testing.T) {
+	w := newWorld(t)
+	sc := w.open(lead)
+	err := w.unchanged(func() error {
+		_, err := sc.UpdateGrant(w.GXA, always, body(map[string]any{"projectId": w.B}))
+		return err
+	})
+	wantFields(t, "moving project A's grant to B while it pays A's post", err, "projectId")
+	if msg := wantCode(t, "moving", err, domain.CodeValidation).Fields["projectId"]; !strings.Contains(msg, "Bradford IPS (Employment specialist)") {
+		t.Errorf("the refusal does not say which posts: %q", msg)
+	}
+
+	// A programme-wide grant pays posts of any project: it may become
+	// the grant of the project its posts are in, not of another.
+	postB := must(w.svc.OpenProject(w.ctx, caller(lead), w.P, w.B).CreatePost(body(postBody(w.GX))))
+	err = w.unchanged(func() error {
+		_, err := sc.UpdateGrant(w.GX, always, body(map[string]any{"projectId": w.A}))
+		return err
+	})
+	wantFields(t, "giving the programme's grant to A while it pays B's post", err, "projectId")
+	if msg := wantCode(t, "giving", err, domain.CodeValidation).Fields["projectId"]; !strings.Contains(msg, "Leeds IPS ("+postB.Title+")") {
+		t.Errorf("the refusal does not say which posts: %q", msg)
+	}
+	if g, err := sc.UpdateGrant(w.GX, always, body(map[string]any{"projectId": w.B})); err != nil || g.ProjectID != w.B {
+		t.Errorf("giving the programme's grant to the project of its posts: %v %v", g.ProjectID, err)
+	}
+	// Widening to the programme as a whole never strands a post; a grant
+	// that pays no post moves where it likes.
+	if g, err := sc.UpdateGrant(w.GXA, always, body(map[string]any{"projectId": ""})); err != nil || g.ProjectID != "" {
+		t.Errorf("widening A's grant to the programme: %v %v", g.ProjectID, err)
+	}
+	if g, err := sc.UpdateGrant(w.GYB, always, body(map[string]any{"projectId": w.A})); err != nil || g.ProjectID != w.A {
+		t.Errorf("moving a grant that pays no post: %v %v", g.ProjectID, err)
+	}
+}

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -89,6 +90,23 @@ func (s *Service) ListProgrammes(ctx context.Context, c domain.Caller, p Page) (
 // PutMember gives a person (by email) their roles in the programme,
 // replacing any they had. It reports whether the member is new.
 func (sc *Scope) PutMember(email string, body Decoder) (domain.Member, bool, error) {
+	return sc.putMember(email, body, false)
+}
+
+// AddMember gives a person who is not yet a member their roles. Someone
+// who already is one is refused (400 naming email) rather than given
+// these roles in place of theirs: replacing a member's roles is
+// PutMember's, from a page that shows the roles they hold.
+func (sc *Scope) AddMember(email string, body Decoder) (domain.Member, error) {
+	m, _, err := sc.putMember(email, body, true)
+	return m, err
+}
+
+// ProblemAlreadyMember is the problem AddMember names email with: the person
+// is a member already.
+const ProblemAlreadyMember = "belongs to someone who is already a member of this programme: change their roles instead"
+
+func (sc *Scope) putMember(email string, body Decoder, onlyNew bool) (domain.Member, bool, error) {
 	email = domain.NormaliseEmail(email)
 	var old domain.Member
 	found, err := sc.loadMember(email, &old)
@@ -106,9 +124,16 @@ func (sc *Scope) PutMember(email string, body Decoder) (domain.Member, bool, err
 	if err != nil {
 		return domain.Member{}, false, sc.withRefs(err, refs)
 	}
+	if found && onlyNew {
+		return domain.Member{}, false, &domain.Error{Code: domain.CodeValidation, Message: "the person is already a member",
+			Fields: map[string]string{"email": ProblemAlreadyMember}}
+	}
 	var before *domain.Member
 	if found {
 		before = &old
+		if err := sc.keepsALead(old, in.Roles); err != nil {
+			return domain.Member{}, false, err
+		}
 	}
 	m := domain.Member{Email: email, Roles: in.Roles, UpdatedAt: sc.s.now(), UpdatedBy: sc.caller.Email}
 	if found && domain.SameRoles(old.Roles, in.Roles) {
@@ -155,8 +180,47 @@ func (sc *Scope) DeleteMember(email string) error {
 	if !found {
 		return domain.NotFound("member")
 	}
+	if err := sc.keepsALead(before, nil); err != nil {
+		return err
+	}
 	ch := sc.change(domain.EntityMember, before.Email, domain.ActionDelete, before, nil)
 	return storeErr(sc.s.store.DeleteMember(sc.ctx, sc.programmeID, before, ch), "member", nil)
+}
+
+// keepsALead refuses to take the lead role from m (giving them roles, nil
+// when removing them) when no other member is a lead: a programme left
+// without a lead has no one to manage its members, funders, grants and
+// targets but an administrator. An administrator may still do it (handing
+// a programme back to be set up again, say); for anyone else it is a
+// slip, or a lead removing themselves. The members are read only when
+// the lead role is going.
+//
+// Two leads taking the role from each other at the same moment can each
+// see the other as the remaining lead; that race is not guarded.
+func (sc *Scope) keepsALead(m domain.Member, roles []domain.Role) error {
+	if sc.caller.IsAdmin() || !hasLead(m.Roles) || hasLead(roles) {
+		return nil
+	}
+	members, err := all(sc, func(p Page) ([]domain.Member, string, error) {
+		return sc.s.store.ListMembers(sc.ctx, sc.programmeID, p)
+	})
+	if err != nil {
+		return err
+	}
+	for _, other := range members {
+		if other.Email != m.Email && hasLead(other.Roles) {
+			return nil
+		}
+	}
+	if roles == nil {
+		return domain.Errorf(domain.CodeConflict, "the programme's only lead, %s, cannot be removed: make someone else a lead first", m.Email)
+	}
+	return &domain.Error{Code: domain.CodeValidation, Message: "the programme's only lead cannot give up the lead role",
+		Fields: map[string]string{"roles": "must include lead: " + m.Email + " is the programme's only lead; make someone else a lead first"}}
+}
+
+func hasLead(roles []domain.Role) bool {
+	return slices.ContainsFunc(roles, func(r domain.Role) bool { return r.Role == domain.RoleLead })
 }
 
 func (sc *Scope) memberRecord(email string) (domain.Member, error) {

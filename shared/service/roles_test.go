@@ -159,6 +159,16 @@ func roleCases() []roleCase {
 				m, _, err := w.open(r).PutMember(viewer, body(map[string]any{"roles": []domain.Role{{Role: domain.RoleFunder, FunderID: w.X}}}))
 				return m, err
 			}},
+		{name: "AddMember new", write: true, want: leadsOnly,
+			run: func(w *world, r role) (any, error) {
+				return w.open(r).AddMember("new@example.org", body(map[string]any{"roles": []domain.Role{{Role: domain.RoleLead}}}))
+			}},
+		// Whether someone is a member is for leads to learn: anyone else is
+		// refused before it is looked at.
+		{name: "AddMember existing", want: by(validation, validation, forbidden, forbidden, forbidden, forbidden, notFound),
+			run: func(w *world, r role) (any, error) {
+				return w.open(r).AddMember(viewer, body(map[string]any{"roles": []domain.Role{{Role: domain.RoleFunder, FunderID: w.X}}}))
+			}},
 		{name: "DeleteMember", write: true, want: leadsOnly,
 			run: func(w *world, r role) (any, error) { return nil, w.open(r).DeleteMember(viewer) }},
 		// Whether someone is a member is not for a project lead or funder to

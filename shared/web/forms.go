@@ -41,6 +41,10 @@ const (
 	kOptChecks             // checkboxes: []string of the ticked values; left out when none is
 	kDays                  // "14, 7" → [14, 7] (days); blank → []
 	kBool                  // "true" / "false" (radios); left out when neither
+	// kChoice is one of a set of options (a select or radios), sent as
+	// kText: a problem with it is worded for the options the page shows
+	// ("Select contract"), never the API values the service lists.
+	kChoice
 	// kBudgetLines is one amount in pounds per budget category, in inputs
 	// named <path>.<category> → [{category, amountPence}] of the filled
 	// ones, in category order (a grant's budget, a spend return's lines).
@@ -175,7 +179,7 @@ func (f *form) body() (map[string]any, domain.Problems) {
 		var v any
 		ok := true
 		switch fd.Kind {
-		case kText:
+		case kText, kChoice:
 			v = f.Values.Get(p)
 		case kOptText:
 			if raw == "" {
@@ -347,7 +351,7 @@ func (f *form) body() (map[string]any, domain.Problems) {
 func (f *form) date(p string) (string, bool, error) {
 	if one := strings.TrimSpace(f.Values.Get(p)); one != "" {
 		if _, err := domain.ParseDate(one); err != nil {
-			return "", true, errors.New("must be a real date, like 2011-06-30")
+			return "", true, errors.New("must be a real date in the form YYYY-MM-DD")
 		}
 		return one, true, nil
 	}
@@ -514,17 +518,47 @@ func (f *form) owner(p string) string {
 }
 
 // message words a field problem for the page: "Enter the title",
-// "Amount must be an amount in pounds, like 310,000.00".
+// "Amount must be an amount in pounds, like 310,000.00". The service words
+// its problems for API clients, so the words the page would get wrong are
+// put the page's way here, once for every form: dates as the pages write
+// them, amounts in pounds where people type pounds, and options (see
+// kChoice) as the page offers them.
 func (f *form) message(p, msg string) string {
 	label := f.label(p)
 	if strings.HasPrefix(msg, "at least") {
 		msg, _, _ = strings.Cut(msg, ", e.g.")
 		return capitalise(msg)
 	}
-	if msg == "required" || strings.HasPrefix(msg, "required:") {
-		return "Enter " + strings.ToLower(label[:1]) + label[1:]
+	kind := f.fields[p].Kind
+	if kind == kChoice && (strings.TrimSpace(f.Get(p)) == "" || strings.Contains(msg, `"`) || strings.HasPrefix(msg, "must be one of")) {
+		if strings.TrimSpace(f.Get(p)) == "" {
+			return "Select " + lowerFirst(label)
+		}
+		return label + " must be one of the options shown"
 	}
-	return label + " " + msg
+	if msg == "required" || strings.HasPrefix(msg, "required:") {
+		return "Enter " + lowerFirst(label)
+	}
+	if kind == kPounds || kind == kPart {
+		msg = strings.ReplaceAll(msg, "a positive whole number of pence", "more than £0")
+	}
+	return label + " " + isoDate().ReplaceAllStringFunc(msg, func(iso string) string {
+		if d, err := domain.ParseDate(iso); err == nil {
+			return d.Long()
+		}
+		return iso
+	})
+}
+
+// isoDate finds the dates a problem names ("(2024-04-01)"), which pages
+// write as "1 April 2024".
+var isoDate = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`) })
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 func (f *form) label(p string) string {

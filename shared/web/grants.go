@@ -27,7 +27,7 @@ func (a *app) grants(w http.ResponseWriter, r *http.Request, q *req) error {
 }
 
 var grantFields = []field{
-	{"funderId", kText, "Funder"}, {"projectId", kText, "Recipient"}, {"title", kText, "Title"},
+	{"funderId", kChoice, "Funder"}, {"projectId", kChoice, "Recipient"}, {"title", kText, "Title"},
 	{"description", kText, "Description"}, {"amountPence", kPounds, "Amount"}, {"currency", kText, "Currency"},
 	{"awardDate", kDate, "Award date"}, {"startDate", kDate, "Start date"}, {"endDate", kDate, "End date"},
 	{"budget", kBudgetLines, "Budget"},

@@ -2,8 +2,10 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -23,7 +25,8 @@ func (a *app) members(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "members", &view{Title: "Members", Nav: n, Data: map[string]any{"Items": items, "Names": names}})
+	a.render(w, r, http.StatusOK, "members", &view{Title: "Members", Nav: n, Data: map[string]any{"Items": items, "Names": names,
+		"Removed": r.URL.Query().Get("removed")}})
 	return nil
 }
 
@@ -31,13 +34,14 @@ var memberFields = []field{{"email", kText, "Email address"}, {"roles", kText, "
 
 // memberForm gives a person their roles: the form's boxes become the API's
 // {roles: [...]} body. A member has no version: the roles sent replace
-// theirs, as PUT …/members/{email} does.
+// theirs, as PUT …/members/{email} does, on "Change roles", which shows
+// the roles they hold. "Add a member" only adds: someone who is a member
+// already is refused beside the email box with a link to their "Change
+// roles" page, so no one's roles are replaced from a page that did not
+// show them.
 func (a *app) memberForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	sc, email := a.scope(r, q), r.PathValue("email")
-	put := func(f *form) (domain.Member, error) {
-		m, _, err := sc.PutMember(f.Get("email"), memberBody(f))
-		return m, err
-	}
+	data := map[string]any{}
 	return editForm[domain.Member]{
 		Page: "member_form", Nav: "members", Fields: memberFields, ID: email,
 		Title: func(current domain.Member, _ *form) string {
@@ -48,18 +52,35 @@ func (a *app) memberForm(w http.ResponseWriter, r *http.Request, q *req) error {
 		},
 		May:  manages("manage members"),
 		Read: sc.Member, Values: setMemberValues,
-		Create: put,
-		Update: func(f *form, _ func(int64) bool) (domain.Member, error) {
-			f.Values.Set("email", email)
-			return put(f)
+		Create: func(f *form) (domain.Member, error) {
+			m, err := sc.AddMember(f.Get("email"), memberBody(f))
+			var de *domain.Error
+			if errors.As(err, &de) && de.Fields["email"] == service.ProblemAlreadyMember {
+				data["Existing"] = domain.NormaliseEmail(f.Get("email"))
+			}
+			return m, err
 		},
-		Done: func(n *nav, m domain.Member) string { return base(n) + "/members?saved=" + url.QueryEscape(m.Email) },
+		Update: func(f *form, _ func(int64) bool) (domain.Member, error) {
+			m, _, err := sc.PutMember(email, memberBody(f))
+			return m, err
+		},
+		Done: func(n *nav, m domain.Member) string {
+			// A lead who gave up their own lead role may no longer see the
+			// members: they go on to the programme's dashboard.
+			if m.Email == q.Caller.Email && !q.isAdmin() && !slices.ContainsFunc(m.Roles, isLead) {
+				return base(n)
+			}
+			return base(n) + "/members?saved=" + url.QueryEscape(m.Email)
+		},
 		Data: func(_ *nav, current domain.Member) (map[string]any, error) {
 			names, err := a.names(r, q)
-			return map[string]any{"Names": names, "Email": current.Email}, err
+			data["Names"], data["Email"] = names, current.Email
+			return data, err
 		},
 	}.serve(a, w, r, q)
 }
+
+func isLead(r domain.Role) bool { return r.Role == domain.RoleLead }
 
 // setMemberValues ticks a member's roles.
 func setMemberValues(v url.Values, m domain.Member) {
@@ -94,13 +115,42 @@ func memberBody(f *form) service.Decoder {
 	}
 }
 
+// memberRemove asks before it removes a member (GET: what they would lose,
+// and a button), then removes them (POST). Someone who removed themselves
+// may no longer see the programme, so they go on to their portfolio; the
+// service refuses to remove the programme's only lead (the page says so).
 func (a *app) memberRemove(w http.ResponseWriter, r *http.Request, q *req) error {
-	if err := a.scope(r, q).DeleteMember(r.PathValue("email")); err != nil {
+	sc := a.scope(r, q)
+	m, err := sc.Member(r.PathValue("email"))
+	if err != nil {
 		return err
 	}
 	n, err := a.open(r, q, "members")
 	if err != nil {
 		return err
 	}
-	return seeOther(w, r, base(n)+"/members")
+	if !n.Access.CanManage() {
+		return refuse("remove members")
+	}
+	self := m.Email == q.Caller.Email
+	if q.Form == nil {
+		names, err := a.names(r, q)
+		if err != nil {
+			return err
+		}
+		title := "Remove " + m.Email + " from " + n.Programme.Name + "?"
+		if self {
+			title = "Remove yourself from " + n.Programme.Name + "?"
+		}
+		a.render(w, r, http.StatusOK, "member_remove", &view{Title: title, Nav: n,
+			Data: map[string]any{"Member": m, "Names": names, "Self": self && !q.isAdmin()}})
+		return nil
+	}
+	if err := sc.DeleteMember(m.Email); err != nil {
+		return err
+	}
+	if self && !q.isAdmin() {
+		return seeOther(w, r, "/app/")
+	}
+	return seeOther(w, r, base(n)+"/members?removed="+url.QueryEscape(m.Email))
 }

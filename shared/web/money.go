@@ -104,7 +104,7 @@ func budgetBars(m domain.GrantMoneyProgress) []budgetBar {
 }
 
 var paymentFields = []field{
-	{"amountPence", kPounds, "Amount"}, {"trigger.kind", kText, "Falls due"}, {"dueDate", kOptDate, "Due date"},
+	{"amountPence", kPounds, "Amount"}, {"trigger.kind", kChoice, "Falls due"}, {"dueDate", kOptDate, "Due date"},
 	{"trigger.targetId", kOptText, "Target"}, {"trigger.threshold", kInt, "Share of the target"},
 	{"trigger.returnId", kOptText, "Return"}, {"reference", kOptText, "Reference"},
 }
@@ -157,7 +157,7 @@ func (a *app) paymentNew(w http.ResponseWriter, r *http.Request, q *req) error {
 }
 
 var paymentChangeFields = []field{
-	{"status", kText, "What happened"}, {"paidDate", kOptDate, "Date paid"}, {"reference", kClearText, "Reference"},
+	{"status", kChoice, "What happened"}, {"paidDate", kOptDate, "Date paid"}, {"reference", kClearText, "Reference"},
 }
 
 // paymentChange marks a tranche paid, or cancels it (leads), on the

@@ -12,7 +12,7 @@ import (
 const measureRows = 3
 
 func outcomeFields() []field {
-	fs := []field{{"periodStart", kDate, "Period start"}, {"periodEnd", kDate, "Period end"}, {"cohortId", kText, "Cohort"}}
+	fs := []field{{"periodStart", kDate, "Period start"}, {"periodEnd", kDate, "Period end"}, {"cohortId", kChoice, "Cohort"}}
 	for _, m := range domain.Metrics {
 		fs = append(fs, field{"counts." + string(m), kInt, m.Label()})
 	}

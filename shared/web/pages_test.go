@@ -58,6 +58,7 @@ func TestPagesByRole(t *testing.T) {
 		{p + "/members", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
 		{p + "/members/new", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
 		{p + "/members/" + uPL + "/edit", [6]int{ok, ok, forbidden, missing, missing, missing}},
+		{p + "/members/" + uPL + "/remove", [6]int{ok, ok, forbidden, missing, missing, missing}},
 		{p + "/audit", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
 		{p + "/history?entity=grant&id=" + f.GrantX, [6]int{ok, ok, ok, ok, missing, missing}},
 		{p + "/history?entity=target&id=" + f.TargetID, [6]int{ok, ok, ok, ok, ok, missing}},

@@ -9,9 +9,9 @@ import (
 )
 
 var postFields = []field{
-	{"title", kText, "Job title"}, {"grantId", kText, "Paid by grant"}, {"fte", kFloat, "Full-time equivalent"},
-	{"contract", kText, "Contract"}, {"startDate", kDate, "Start date"}, {"endDate", kDate, "End date"},
-	{"status", kText, "Status"},
+	{"title", kText, "Job title"}, {"grantId", kChoice, "Paid by grant"}, {"fte", kFloat, "Full-time equivalent"},
+	{"contract", kChoice, "Contract"}, {"startDate", kDate, "Start date"}, {"endDate", kDate, "End date"},
+	{"status", kChoice, "Status"},
 }
 
 // postForm records a funded post of a project or changes one.

@@ -219,7 +219,7 @@ func (a *app) reviews(w http.ResponseWriter, r *http.Request, q *req) error {
 	return nil
 }
 
-var reviewFields = []field{{"decision", kText, "Decision"}, {"comment", kOptText, "Comment"}}
+var reviewFields = []field{{"decision", kChoice, "Decision"}, {"comment", kOptText, "Comment"}}
 
 // reviewForm is a lead's decision on one submission: approve it, or ask
 // for changes (with a comment the project's leads are emailed).
@@ -265,7 +265,7 @@ func (a *app) schedules(w http.ResponseWriter, r *http.Request, q *req) error {
 }
 
 var scheduleFields = []field{
-	{"name", kText, "Name"}, {"frequency", kText, "How often"}, {"firstPeriodStart", kDate, "First period starts"},
+	{"name", kText, "Name"}, {"frequency", kChoice, "How often"}, {"firstPeriodStart", kDate, "First period starts"},
 	{"lastPeriodEnd", kDate, "Last period ends"}, {"dueDays", kInt, "Days to send each return"},
 	{"reminders", kDays, "Reminders"}, {"projectIds", kOptChecks, "Projects"},
 }

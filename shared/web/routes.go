@@ -75,7 +75,7 @@ func (a *app) pageRoutes() []pageRoute {
 	get(p+"/members", a.members)
 	both(p+"/members/new", a.memberForm)
 	both(p+"/members/{email}/edit", a.memberForm)
-	post(p+"/members/{email}/remove", a.memberRemove)
+	both(p+"/members/{email}/remove", a.memberRemove)
 	get(p+"/audit", a.audit)
 	get(p+"/history", a.history)
 	return routes

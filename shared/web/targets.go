@@ -27,8 +27,8 @@ func (a *app) targets(w http.ResponseWriter, r *http.Request, q *req) error {
 }
 
 var targetFields = []field{
-	{"metric", kText, "Measure"}, {"value", kInt, "Target figure"}, {"deadline", kDate, "Deadline"},
-	{"startDate", kDate, "Start date"}, {"projectId", kText, "Applies to"}, {"notify", kChecks, "Funders to email"},
+	{"metric", kChoice, "Measure"}, {"value", kInt, "Target figure"}, {"deadline", kDate, "Deadline"},
+	{"startDate", kDate, "Count from"}, {"projectId", kChoice, "Applies to"}, {"notify", kChecks, "Funders to email"},
 	{"thresholds", kIntList, "Milestones"},
 }
 

@@ -1,0 +1,38 @@
+package web
+
+import (
+	"net/url"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// TestMessagesInThePagesWords: the service's problems, worded for API
+// clients, read on a page in the page's words: dates as "1 April 2024",
+// amounts typed in pounds never in pence, options as offered (not the API
+// values), and the label the page shows.
+func TestMessagesInThePagesWords(t *testing.T) {
+	fields := []field{{"amountPence", kPounds, "Amount"}, {"budget", kBudgetLines, "Budget"}, {"periodEnd", kDate, "Period end"},
+		{"metric", kChoice, "Measure"}, {"contract", kChoice, "Contract"}, {"funderId", kChoice, "Funder"}, {"grantId", kChoice, "Paid by grant"},
+		{"fte", kFloat, "Full-time equivalent"}}
+	f := newForm(fields, url.Values{"contract": {"casual"}, "grantId": {"01m8xet0bst99wqgnf3j1zq4b6"}, "budget.travel": {"0"}})
+	f.lines["budget"] = []domain.BudgetCategory{"travel"}
+	cases := []struct{ path, problem, want string }{
+		{"amountPence", "must be a positive whole number of pence", "Amount must be more than £0"},
+		{"budget[0].amountPence", "must be a positive whole number of pence", "Budget: travel must be more than £0"},
+		{"periodEnd", "must not be before the programme starts (2024-04-01)", "Period end must not be before the programme starts (1 April 2024)"},
+		{"metric", "must be one of referrals, peopleIntoWork, jobStarts", "Select measure"},
+		{"funderId", "required: the id of one of the programme's funders", "Select funder"},
+		{"contract", `must be "temporary" or "permanent"`, "Contract must be one of the options shown"},
+		// A choice's own rule, in words already, is kept.
+		{"grantId", "must be a grant of this project or of the programme as a whole", "Paid by grant must be a grant of this project or of the programme as a whole"},
+		// Pence stay pence where the field is not typed in pounds.
+		{"fte", "must be a positive whole number of pence", "Full-time equivalent must be a positive whole number of pence"},
+	}
+	for _, c := range cases {
+		p := f.owner(c.path)
+		if got := f.message(p, c.problem); got != c.want {
+			t.Errorf("%s %q: %q, want %q", c.path, c.problem, got, c.want)
+		}
+	}
+}
