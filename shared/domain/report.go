@@ -62,12 +62,16 @@ type Report struct {
 	// ByMonth has every month the period touches, oldest first, each with
 	// the figures of the days of it inside the period.
 	ByMonth []MonthTotals `json:"byMonth"`
-	// Targets are those whose window overlaps the period, as they stood on
-	// its last day.
-	Targets  []TargetProgress  `json:"targets"`
-	Money    ReportMoney       `json:"money"`
-	Returns  ReportReturns     `json:"returns"`
-	Measures []MeasureProgress `json:"measures"`
+	// Targets are those whose window overlaps the period, with the figures
+	// counted up to its last day, judged on that day (or today, while the
+	// period has not ended).
+	Targets []TargetProgress `json:"targets"`
+	// TargetsAsAt is the day Targets are judged on: To, or today while To
+	// is still to come. It is not part of the API's answer.
+	TargetsAsAt Date              `json:"-"`
+	Money       ReportMoney       `json:"money"`
+	Returns     ReportReturns     `json:"returns"`
+	Measures    []MeasureProgress `json:"measures"`
 	// Trend is each of Targets' figure at the end of each month of
 	// ByMonth (the period's last day for its last month), by target id:
 	// what a chart of the period draws against the target. It is not part
@@ -153,7 +157,7 @@ func (t Target) upTo(to Date) Target {
 
 // BuildReport assembles a report for a caller with access a: the counts
 // and measures of the period from the daily series, each target evaluated
-// as at the period's last day, the returns due in it, and the money of the
+// as at the period's last day (today, if that is still to come), the returns due in it, and the money of the
 // grants a may read.
 func BuildReport(in ReportInput, a Access) Report {
 	p := in.Period
@@ -179,10 +183,22 @@ func BuildReport(in ReportInput, a Access) Report {
 			}
 		}
 	}
+	// A target is judged on the period's last day, or today while that
+	// day is still to come: a report of the current quarter must not say
+	// a target was missed (or project it as if no more figures could
+	// come) before its deadline, where progress and the portfolio, asked
+	// at the same moment, say how it stands today. Its figure is what was
+	// counted up to the period's end, as progress counts every figure of
+	// the window however recent.
+	asAt := p.End
+	if !in.Today.IsZero() && in.Today.Before(asAt) {
+		asAt = in.Today
+	}
+	r.TargetsAsAt = asAt
 	r.Trend = map[string][]int64{}
 	for _, t := range ReportTargets(in.Targets, in.Programme.StartDate, p) {
 		current := t.upTo(p.End).Current(in.Programme.StartDate, in.Series)
-		r.Targets = append(r.Targets, t.Evaluate(current, in.Programme.StartDate, p.End))
+		r.Targets = append(r.Targets, t.Evaluate(current, in.Programme.StartDate, asAt))
 		trend := make([]int64, len(r.ByMonth))
 		for i := range r.ByMonth {
 			end := DateOf(monthOf(p.Start.Time()).AddDate(0, i+1, -1))

@@ -313,3 +313,37 @@ func TestPaidAndSpentDays(t *testing.T) {
 		t.Errorf("a first return: %v", got)
 	}
 }
+
+// TestReportJudgesTargetsNoLaterThanToday: a period that has not ended
+// (the current quarter or financial year) judges its targets as they
+// stand today, as progress does at the same moment: not "missed" before
+// the deadline, with the same projection.
+func TestReportJudgesTargetsNoLaterThanToday(t *testing.T) {
+	t.Parallel()
+	d := domain.MustDate
+	in := reportWorld()
+	in.Today = d("2011-06-30")
+	// The financial year 2011-12, which runs on past today and past the
+	// deadline of the target below.
+	in.Period = domain.Period{Start: d("2011-04-01"), End: d("2012-03-31")}
+	tg := domain.Target{ID: "autumn", Metric: domain.MetricPeopleIntoWork, Value: 300, StartDate: d("2011-01-01"), Deadline: d("2011-09-30")}
+	in.Targets = []domain.Target{tg}
+	r := domain.BuildReport(in, domain.Access{Lead: true})
+	if len(r.Targets) != 1 {
+		t.Fatalf("targets %+v", r.Targets)
+	}
+	got := r.Targets[0]
+	current := tg.Current(in.Programme.StartDate, in.Series) // 2 + 4 + 100 counted in 2011
+	want := tg.Evaluate(current, in.Programme.StartDate, in.Today)
+	if got != want {
+		t.Errorf("as at the end of a period still to come: %+v, want as progress says today %+v", got, want)
+	}
+	if got.Status == domain.StatusMissed || got.Current != 106 || got.ProjectedAtDeadline != 160 {
+		t.Errorf("status %s, current %d, projection %d: want not missed, 106, 160", got.Status, got.Current, got.ProjectedAtDeadline)
+	}
+	// Once the period is over, it is judged on its last day.
+	in.Today = d("2012-06-30")
+	if s := domain.BuildReport(in, domain.Access{Lead: true}).Targets[0].Status; s != domain.StatusMissed {
+		t.Errorf("after the period: %s, want missed", s)
+	}
+}
