@@ -272,10 +272,14 @@ func measureList(sums map[string]MeasureSums) []MeasureProgress {
 	out := make([]MeasureProgress, 0, len(names))
 	for _, name := range names {
 		ms := sums[name]
-		base := ms.BaselineSum / float64(ms.Respondents)
-		latest := ms.LatestSum / float64(ms.Respondents)
-		out = append(out, MeasureProgress{Name: name, BaselineMean: round2(base), LatestMean: round2(latest),
-			ChangePercent: round1((latest - base) / base * 100), Respondents: ms.Respondents})
+		n := float64(ms.Respondents)
+		// The change is worked out from the sums, not from the means: a
+		// mean is a division already rounded in binary (46/10 is a shade
+		// under 4.6), so a change of exactly 43.75% came out 43.7499…
+		// and rounded down. Over the same respondents the ratio of the
+		// sums is the ratio of the means.
+		out = append(out, MeasureProgress{Name: name, BaselineMean: round2(ms.BaselineSum / n), LatestMean: round2(ms.LatestSum / n),
+			ChangePercent: round1((ms.LatestSum - ms.BaselineSum) * 100 / ms.BaselineSum), Respondents: ms.Respondents})
 	}
 	return out
 }

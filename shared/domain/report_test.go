@@ -347,3 +347,20 @@ func TestReportJudgesTargetsNoLaterThanToday(t *testing.T) {
 		t.Errorf("after the period: %s, want missed", s)
 	}
 }
+
+// TestMeasureChangeFromSums: the change of a measure is worked out from
+// its sums, so an exact 43.75% (sums 32 and 46 over ten respondents)
+// rounds to 43.8, not to the 43.7 of the means' 4.6 over 3.2.
+func TestMeasureChangeFromSums(t *testing.T) {
+	t.Parallel()
+	in := reportWorld()
+	in.Measures = domain.DayMeasures{
+		domain.MustDate("2011-01-31"): {"self-confidence": {Respondents: 4, BaselineSum: 8, LatestSum: 16}},
+		domain.MustDate("2011-02-28"): {"self-confidence": {Respondents: 6, BaselineSum: 24, LatestSum: 30}},
+	}
+	ms := domain.BuildReport(in, domain.Access{Lead: true}).Measures
+	want := []domain.MeasureProgress{{Name: "self-confidence", BaselineMean: 3.2, LatestMean: 4.6, ChangePercent: 43.8, Respondents: 10}}
+	if !reflect.DeepEqual(ms, want) {
+		t.Errorf("measures %+v, want %+v", ms, want)
+	}
+}
