@@ -28,12 +28,12 @@ func ParsePeriod(from, to string) (Period, error) {
 	if from == "" {
 		p.Add("from", "required: the first day of the report, YYYY-MM-DD")
 	} else if out.Start, err = ParseDate(from); err != nil {
-		p.Add("from", "must be a date in the form YYYY-MM-DD")
+		p.Add("from", DateProblem(from))
 	}
 	if to == "" {
 		p.Add("to", "required: the last day of the report, YYYY-MM-DD")
 	} else if out.End, err = ParseDate(to); err != nil {
-		p.Add("to", "must be a date in the form YYYY-MM-DD")
+		p.Add("to", DateProblem(to))
 	}
 	if !out.Start.IsZero() && !out.End.IsZero() {
 		switch {

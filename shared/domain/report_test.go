@@ -348,6 +348,27 @@ func TestReportJudgesTargetsNoLaterThanToday(t *testing.T) {
 	}
 }
 
+// TestParsePeriodOutOfYears: a report date in the right form but outside
+// the years fundtrack takes is told so, as every date field is, not that
+// it is no date.
+func TestParsePeriodOutOfYears(t *testing.T) {
+	t.Parallel()
+	_, err := domain.ParsePeriod("1899-12-31", "2201-01-01")
+	var e *domain.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("%v, want a validation error", err)
+	}
+	for _, f := range []string{"from", "to"} {
+		if e.Fields[f] != "is outside the years 1900-2200" {
+			t.Errorf("%s: %q, want the years' problem", f, e.Fields[f])
+		}
+	}
+	_, err = domain.ParsePeriod("1999-02-30", "31/03/2011")
+	if !errors.As(err, &e) || e.Fields["from"] != "must be a date in the form YYYY-MM-DD" || e.Fields["to"] != e.Fields["from"] {
+		t.Errorf("no dates at all: %v", err)
+	}
+}
+
 // TestMeasureChangeFromSums: the change of a measure is worked out from
 // its sums, so an exact 43.75% (sums 32 and 46 over ten respondents)
 // rounds to 43.8, not to the 43.7 of the means' 4.6 over 3.2.
