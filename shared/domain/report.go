@@ -199,15 +199,7 @@ func BuildReport(in ReportInput, a Access) Report {
 	for _, t := range ReportTargets(in.Targets, in.Programme.StartDate, p) {
 		current := t.upTo(p.End).Current(in.Programme.StartDate, in.Series)
 		r.Targets = append(r.Targets, t.Evaluate(current, in.Programme.StartDate, asAt))
-		trend := make([]int64, len(r.ByMonth))
-		for i := range r.ByMonth {
-			end := DateOf(monthOf(p.Start.Time()).AddDate(0, i+1, -1))
-			if end.After(p.End) {
-				end = p.End
-			}
-			trend[i] = t.upTo(end).Current(in.Programme.StartDate, in.Series)
-		}
-		r.Trend[t.ID] = trend
+		r.Trend[t.ID] = t.Trend(in.Programme.StartDate, p, in.Series)
 	}
 	sums := map[string]MeasureSums{}
 	for day, ms := range in.Measures {

@@ -385,3 +385,34 @@ func TestMeasureChangeFromSums(t *testing.T) {
 		t.Errorf("measures %+v, want %+v", ms, want)
 	}
 }
+
+// TestTargetTrends: a target's figure month by month over its own window,
+// as progress gives the dashboard's chart: from the month the window opens
+// (counting only its days), ending at the deadline with its current figure.
+func TestTargetTrends(t *testing.T) {
+	t.Parallel()
+	in := reportWorld()
+	d := domain.MustDate
+	targets := []domain.Target{
+		// From the programme's start (2010-04-01): 5 in December 2010, then
+		// January's 2, March's 4 and April's 100, to June 2011.
+		{ID: "whole", Metric: domain.MetricPeopleIntoWork, Value: 200, Deadline: d("2011-06-15")},
+		// Opening mid-January: January's 2 (ended on the 31st) counts.
+		{ID: "late", Metric: domain.MetricPeopleIntoWork, Value: 20, StartDate: d("2011-01-15"), Deadline: d("2011-03-31")},
+	}
+	got := domain.TargetTrends(targets, in.Programme.StartDate, in.Series)
+	whole := got["whole"]
+	if whole.From != d("2010-04-01") || len(whole.Figures) != 15 || whole.Figures[8] != 5 || whole.Figures[9] != 7 ||
+		whole.Figures[11] != 11 || whole.Figures[14] != 111 {
+		t.Errorf("whole: %+v", whole)
+	}
+	if want := (domain.TargetTrend{From: d("2011-01-15"), Figures: []int64{2, 2, 6}}); !reflect.DeepEqual(got["late"], want) {
+		t.Errorf("late: %+v, want %+v", got["late"], want)
+	}
+	for _, tg := range targets {
+		tr := got[tg.ID].Figures
+		if cur := tg.Current(in.Programme.StartDate, in.Series); tr[len(tr)-1] != cur {
+			t.Errorf("%s ends at %d, its current figure is %d", tg.ID, tr[len(tr)-1], cur)
+		}
+	}
+}
