@@ -416,3 +416,23 @@ func TestTargetTrends(t *testing.T) {
 		}
 	}
 }
+
+// TestPortfolioNamesProjectTargets: a project's target on a portfolio
+// line carries its project's name, from the summary; a programme-wide one
+// none.
+func TestPortfolioNamesProjectTargets(t *testing.T) {
+	t.Parallel()
+	d := domain.MustDate
+	s := domain.ProgrammeSummary{
+		Programme: domain.Programme{ID: "p", Name: "Bradford", StartDate: d("2010-01-01")},
+		Totals:    domain.NewTotals(),
+		Funding:   domain.NewFundingFigures(),
+		Targets: []domain.Target{{ID: "a", Metric: domain.MetricPeopleIntoWork, Value: 6, Deadline: d("2011-06-30"), ProjectID: "ja"},
+			{ID: "w", Metric: domain.MetricPeopleIntoWork, Value: 60, Deadline: d("2011-06-30")}},
+		ProjectNames: map[string]string{"ja": "Bradford IPS", "jb": "Leeds IPS"},
+	}
+	it := domain.BuildPortfolioItem(s, nil, domain.Access{Lead: true}, nil, d("2011-01-01"))
+	if len(it.Targets) != 2 || it.Targets[0].ProjectName != "Bradford IPS" || it.Targets[1].ProjectName != "" {
+		t.Errorf("targets %+v", it.Targets)
+	}
+}
