@@ -274,7 +274,11 @@ func decodeValue(n *jsonNode, v reflect.Value, path string, p domain.Problems) {
 			return
 		}
 		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.text)); err != nil {
-			p.Add(orBody(path), "must be a date in the form YYYY-MM-DD")
+			problem := "must be a date in the form YYYY-MM-DD"
+			if _, isDate := v.Addr().Interface().(*domain.Date); isDate {
+				problem = domain.DateProblem(n.text) // out of the years, or no date
+			}
+			p.Add(orBody(path), problem)
 		}
 		return
 	}

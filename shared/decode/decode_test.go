@@ -253,3 +253,23 @@ func TestParseQuery(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeDateProblems: a date in the right form but outside the years
+// fundtrack takes is told so, by path; anything else is told the form.
+func TestDecodeDateProblems(t *testing.T) {
+	t.Parallel()
+	for body, want := range map[string]string{
+		`{"d":"1899-12-31"}`: "is outside the years 1900-2200",
+		`{"d":"2201-01-01"}`: "is outside the years 1900-2200",
+		`{"d":"2025-02-30"}`: "must be a date in the form YYYY-MM-DD",
+		`{"d":"31/12/2025"}`: "must be a date in the form YYYY-MM-DD",
+	} {
+		var v struct {
+			D domain.Date `json:"d"`
+		}
+		var e *domain.Error
+		if err := decode.JSON([]byte(body), &v); !errors.As(err, &e) || e.Fields["d"] != want {
+			t.Errorf("%s: %v, want d %q", body, err, want)
+		}
+	}
+}

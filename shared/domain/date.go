@@ -32,9 +32,26 @@ func ParseDate(s string) (Date, error) {
 		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
 	}
 	if t.Year() < FirstYear || t.Year() > LastYear {
-		return Date{}, fmt.Errorf("%q is outside the years %d-%d", s, FirstYear, LastYear)
+		return Date{}, fmt.Errorf("%q %s", s, OutOfYears)
 	}
 	return Date{t: t}, nil
+}
+
+// OutOfYears is what is wrong with a real date outside the years
+// fundtrack takes, as a 400 names the field.
+var OutOfYears = fmt.Sprintf("is outside the years %d-%d", FirstYear, LastYear)
+
+// DateProblem is what a 400 says of a field whose text s ParseDate
+// refuses ("" when it takes it): a date in the right form but outside the
+// years is told so, not that it is no date.
+func DateProblem(s string) string {
+	if _, err := ParseDate(s); err == nil {
+		return ""
+	}
+	if t, err := time.Parse(dateLayout, s); err == nil && t.Format(dateLayout) == s {
+		return OutOfYears
+	}
+	return "must be a date in the form YYYY-MM-DD"
 }
 
 // MustDate is ParseDate for constants in tests and seed data.

@@ -112,11 +112,21 @@ func (in ProgrammeInput) Validate() error {
 	optionalLine(p, "region", in.Region, MaxNameLen)
 	optionalMultiLine(p, "description", in.Description, MaxDescriptionLen)
 	period(p, "startDate", in.StartDate, "endDate", in.EndDate)
+	if !in.StartDate.IsZero() && in.EndDate.After(DateOf(in.StartDate.Time().AddDate(MaxProgrammeYears, 0, 0))) {
+		p.Add("endDate", fmt.Sprintf("must be within %d years of the start date", MaxProgrammeYears))
+	}
 	orgID(p, "orgId", in.OrgID)
 	postcode(p, "postcode", in.Postcode)
 	locations(p, "beneficiaryLocations", in.BeneficiaryLocations)
 	return p.Err()
 }
+
+// MaxProgrammeYears bounds a programme's dates. Targets lie within them
+// (TargetInput.CheckWindow) and are read a year at a time on every
+// progress and portfolio read, so this bounds what those cost whatever
+// dates are typed; and a period report (at most MaxReportYears) can always
+// cover the whole programme.
+const MaxProgrammeYears = MaxReportYears
 
 // TextFields lists the programme's free text for the personal-data guard.
 func (in ProgrammeInput) TextFields() []TextField {

@@ -55,14 +55,19 @@ type PortfolioItem struct {
 
 // PortfolioTarget is a target's standing on a portfolio line.
 type PortfolioTarget struct {
-	TargetID  string       `json:"targetId"`
-	Metric    Metric       `json:"metric"`
-	Value     int64        `json:"value"`
-	Deadline  Date         `json:"deadline"`
-	ProjectID *string      `json:"projectId"`
-	Current   int64        `json:"current"`
-	Percent   float64      `json:"percent"`
-	Status    TargetStatus `json:"status"`
+	TargetID  string  `json:"targetId"`
+	Metric    Metric  `json:"metric"`
+	Value     int64   `json:"value"`
+	Deadline  Date    `json:"deadline"`
+	ProjectID *string `json:"projectId"`
+	// ProjectName names a project's target's project, so a card can tell
+	// two projects' targets apart without reading the projects ("" for a
+	// programme-wide target, or a project whose name the summary has not
+	// kept: one made before names were kept, until it is next changed).
+	ProjectName string       `json:"projectName,omitempty"`
+	Current     int64        `json:"current"`
+	Percent     float64      `json:"percent"`
+	Status      TargetStatus `json:"status"`
 }
 
 // FundingFigures are a programme's money by funder and project, kept on
@@ -90,6 +95,9 @@ type ProgrammeSummary struct {
 	Targets   []Target
 	Schedules []Schedule
 	Stats     map[string]ReturnStats
+	// ProjectNames are the programme's projects' names, by id, kept with
+	// its running figures so a portfolio line names project targets.
+	ProjectNames map[string]string
 }
 
 // BuildPortfolioItem is one programme's portfolio line for a caller with
@@ -113,7 +121,8 @@ func BuildPortfolioItem(s ProgrammeSummary, roles []Role, a Access, currents map
 	for _, tg := range s.Targets {
 		tp := tg.Evaluate(currents[tg.ID], s.Programme.StartDate, today)
 		it.Targets = append(it.Targets, PortfolioTarget{TargetID: tp.TargetID, Metric: tp.Metric, Value: tp.Value,
-			Deadline: tp.Deadline, ProjectID: tp.ProjectID, Current: tp.Current, Percent: tp.Percent, Status: tp.Status})
+			Deadline: tp.Deadline, ProjectID: tp.ProjectID, ProjectName: s.ProjectNames[tg.ProjectID],
+			Current: tp.Current, Percent: tp.Percent, Status: tp.Status})
 	}
 	it.ReturnsOverdue = CountReturns(s.Schedules, s.Stats, today).Overdue
 	return it

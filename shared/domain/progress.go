@@ -18,9 +18,12 @@ type Progress struct {
 	Targets                    []TargetProgress  `json:"targets"`
 	CostPerPersonIntoWorkPence *int64            `json:"costPerPersonIntoWorkPence"`
 	Measures                   []MeasureProgress `json:"measures"`
-	// Monthly is the programme's totals by month, oldest first: the series
-	// behind the people-into-work chart.
+	// Monthly is the programme's totals by month, oldest first.
 	Monthly []MonthTotals `json:"monthly"`
+	// Trends are each target's counted figure month by month over its
+	// window, by target id: what the dashboard's chart draws against a
+	// target (as the period report's Trend). Not part of the API's answer.
+	Trends map[string]TargetTrend `json:"-"`
 	// Money is awarded, paid, due and spent over the grants the caller
 	// may read. CostPerPersonIntoWorkSpentPence is the programme's spend
 	// per person into work, shown only to callers who read every grant:

@@ -28,12 +28,12 @@ func ParsePeriod(from, to string) (Period, error) {
 	if from == "" {
 		p.Add("from", "required: the first day of the report, YYYY-MM-DD")
 	} else if out.Start, err = ParseDate(from); err != nil {
-		p.Add("from", "must be a date in the form YYYY-MM-DD")
+		p.Add("from", DateProblem(from))
 	}
 	if to == "" {
 		p.Add("to", "required: the last day of the report, YYYY-MM-DD")
 	} else if out.End, err = ParseDate(to); err != nil {
-		p.Add("to", "must be a date in the form YYYY-MM-DD")
+		p.Add("to", DateProblem(to))
 	}
 	if !out.Start.IsZero() && !out.End.IsZero() {
 		switch {
@@ -62,12 +62,16 @@ type Report struct {
 	// ByMonth has every month the period touches, oldest first, each with
 	// the figures of the days of it inside the period.
 	ByMonth []MonthTotals `json:"byMonth"`
-	// Targets are those whose window overlaps the period, as they stood on
-	// its last day.
-	Targets  []TargetProgress  `json:"targets"`
-	Money    ReportMoney       `json:"money"`
-	Returns  ReportReturns     `json:"returns"`
-	Measures []MeasureProgress `json:"measures"`
+	// Targets are those whose window overlaps the period, with the figures
+	// counted up to its last day, judged on that day (or today, while the
+	// period has not ended).
+	Targets []TargetProgress `json:"targets"`
+	// TargetsAsAt is the day Targets are judged on: To, or today while To
+	// is still to come. It is not part of the API's answer.
+	TargetsAsAt Date              `json:"-"`
+	Money       ReportMoney       `json:"money"`
+	Returns     ReportReturns     `json:"returns"`
+	Measures    []MeasureProgress `json:"measures"`
 	// Trend is each of Targets' figure at the end of each month of
 	// ByMonth (the period's last day for its last month), by target id:
 	// what a chart of the period draws against the target. It is not part
@@ -153,7 +157,7 @@ func (t Target) upTo(to Date) Target {
 
 // BuildReport assembles a report for a caller with access a: the counts
 // and measures of the period from the daily series, each target evaluated
-// as at the period's last day, the returns due in it, and the money of the
+// as at the period's last day (today, if that is still to come), the returns due in it, and the money of the
 // grants a may read.
 func BuildReport(in ReportInput, a Access) Report {
 	p := in.Period
@@ -179,19 +183,23 @@ func BuildReport(in ReportInput, a Access) Report {
 			}
 		}
 	}
+	// A target is judged on the period's last day, or today while that
+	// day is still to come: a report of the current quarter must not say
+	// a target was missed (or project it as if no more figures could
+	// come) before its deadline, where progress and the portfolio, asked
+	// at the same moment, say how it stands today. Its figure is what was
+	// counted up to the period's end, as progress counts every figure of
+	// the window however recent.
+	asAt := p.End
+	if !in.Today.IsZero() && in.Today.Before(asAt) {
+		asAt = in.Today
+	}
+	r.TargetsAsAt = asAt
 	r.Trend = map[string][]int64{}
 	for _, t := range ReportTargets(in.Targets, in.Programme.StartDate, p) {
 		current := t.upTo(p.End).Current(in.Programme.StartDate, in.Series)
-		r.Targets = append(r.Targets, t.Evaluate(current, in.Programme.StartDate, p.End))
-		trend := make([]int64, len(r.ByMonth))
-		for i := range r.ByMonth {
-			end := DateOf(monthOf(p.Start.Time()).AddDate(0, i+1, -1))
-			if end.After(p.End) {
-				end = p.End
-			}
-			trend[i] = t.upTo(end).Current(in.Programme.StartDate, in.Series)
-		}
-		r.Trend[t.ID] = trend
+		r.Targets = append(r.Targets, t.Evaluate(current, in.Programme.StartDate, asAt))
+		r.Trend[t.ID] = t.Trend(in.Programme.StartDate, p, in.Series)
 	}
 	sums := map[string]MeasureSums{}
 	for day, ms := range in.Measures {
@@ -256,10 +264,14 @@ func measureList(sums map[string]MeasureSums) []MeasureProgress {
 	out := make([]MeasureProgress, 0, len(names))
 	for _, name := range names {
 		ms := sums[name]
-		base := ms.BaselineSum / float64(ms.Respondents)
-		latest := ms.LatestSum / float64(ms.Respondents)
-		out = append(out, MeasureProgress{Name: name, BaselineMean: round2(base), LatestMean: round2(latest),
-			ChangePercent: round1((latest - base) / base * 100), Respondents: ms.Respondents})
+		n := float64(ms.Respondents)
+		// The change is worked out from the sums, not from the means: a
+		// mean is a division already rounded in binary (46/10 is a shade
+		// under 4.6), so a change of exactly 43.75% came out 43.7499…
+		// and rounded down. Over the same respondents the ratio of the
+		// sums is the ratio of the means.
+		out = append(out, MeasureProgress{Name: name, BaselineMean: round2(ms.BaselineSum / n), LatestMean: round2(ms.LatestSum / n),
+			ChangePercent: round1((ms.LatestSum - ms.BaselineSum) * 100 / ms.BaselineSum), Respondents: ms.Respondents})
 	}
 	return out
 }

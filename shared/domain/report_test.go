@@ -313,3 +313,126 @@ func TestPaidAndSpentDays(t *testing.T) {
 		t.Errorf("a first return: %v", got)
 	}
 }
+
+// TestReportJudgesTargetsNoLaterThanToday: a period that has not ended
+// (the current quarter or financial year) judges its targets as they
+// stand today, as progress does at the same moment: not "missed" before
+// the deadline, with the same projection.
+func TestReportJudgesTargetsNoLaterThanToday(t *testing.T) {
+	t.Parallel()
+	d := domain.MustDate
+	in := reportWorld()
+	in.Today = d("2011-06-30")
+	// The financial year 2011-12, which runs on past today and past the
+	// deadline of the target below.
+	in.Period = domain.Period{Start: d("2011-04-01"), End: d("2012-03-31")}
+	tg := domain.Target{ID: "autumn", Metric: domain.MetricPeopleIntoWork, Value: 300, StartDate: d("2011-01-01"), Deadline: d("2011-09-30")}
+	in.Targets = []domain.Target{tg}
+	r := domain.BuildReport(in, domain.Access{Lead: true})
+	if len(r.Targets) != 1 {
+		t.Fatalf("targets %+v", r.Targets)
+	}
+	got := r.Targets[0]
+	current := tg.Current(in.Programme.StartDate, in.Series) // 2 + 4 + 100 counted in 2011
+	want := tg.Evaluate(current, in.Programme.StartDate, in.Today)
+	if got != want {
+		t.Errorf("as at the end of a period still to come: %+v, want as progress says today %+v", got, want)
+	}
+	if got.Status == domain.StatusMissed || got.Current != 106 || got.ProjectedAtDeadline != 160 {
+		t.Errorf("status %s, current %d, projection %d: want not missed, 106, 160", got.Status, got.Current, got.ProjectedAtDeadline)
+	}
+	// Once the period is over, it is judged on its last day.
+	in.Today = d("2012-06-30")
+	if s := domain.BuildReport(in, domain.Access{Lead: true}).Targets[0].Status; s != domain.StatusMissed {
+		t.Errorf("after the period: %s, want missed", s)
+	}
+}
+
+// TestParsePeriodOutOfYears: a report date in the right form but outside
+// the years fundtrack takes is told so, as every date field is, not that
+// it is no date.
+func TestParsePeriodOutOfYears(t *testing.T) {
+	t.Parallel()
+	_, err := domain.ParsePeriod("1899-12-31", "2201-01-01")
+	var e *domain.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("%v, want a validation error", err)
+	}
+	for _, f := range []string{"from", "to"} {
+		if e.Fields[f] != "is outside the years 1900-2200" {
+			t.Errorf("%s: %q, want the years' problem", f, e.Fields[f])
+		}
+	}
+	_, err = domain.ParsePeriod("1999-02-30", "31/03/2011")
+	if !errors.As(err, &e) || e.Fields["from"] != "must be a date in the form YYYY-MM-DD" || e.Fields["to"] != e.Fields["from"] {
+		t.Errorf("no dates at all: %v", err)
+	}
+}
+
+// TestMeasureChangeFromSums: the change of a measure is worked out from
+// its sums, so an exact 43.75% (sums 32 and 46 over ten respondents)
+// rounds to 43.8, not to the 43.7 of the means' 4.6 over 3.2.
+func TestMeasureChangeFromSums(t *testing.T) {
+	t.Parallel()
+	in := reportWorld()
+	in.Measures = domain.DayMeasures{
+		domain.MustDate("2011-01-31"): {"self-confidence": {Respondents: 4, BaselineSum: 8, LatestSum: 16}},
+		domain.MustDate("2011-02-28"): {"self-confidence": {Respondents: 6, BaselineSum: 24, LatestSum: 30}},
+	}
+	ms := domain.BuildReport(in, domain.Access{Lead: true}).Measures
+	want := []domain.MeasureProgress{{Name: "self-confidence", BaselineMean: 3.2, LatestMean: 4.6, ChangePercent: 43.8, Respondents: 10}}
+	if !reflect.DeepEqual(ms, want) {
+		t.Errorf("measures %+v, want %+v", ms, want)
+	}
+}
+
+// TestTargetTrends: a target's figure month by month over its own window,
+// as progress gives the dashboard's chart: from the month the window opens
+// (counting only its days), ending at the deadline with its current figure.
+func TestTargetTrends(t *testing.T) {
+	t.Parallel()
+	in := reportWorld()
+	d := domain.MustDate
+	targets := []domain.Target{
+		// From the programme's start (2010-04-01): 5 in December 2010, then
+		// January's 2, March's 4 and April's 100, to June 2011.
+		{ID: "whole", Metric: domain.MetricPeopleIntoWork, Value: 200, Deadline: d("2011-06-15")},
+		// Opening mid-January: January's 2 (ended on the 31st) counts.
+		{ID: "late", Metric: domain.MetricPeopleIntoWork, Value: 20, StartDate: d("2011-01-15"), Deadline: d("2011-03-31")},
+	}
+	got := domain.TargetTrends(targets, in.Programme.StartDate, in.Series)
+	whole := got["whole"]
+	if whole.From != d("2010-04-01") || len(whole.Figures) != 15 || whole.Figures[8] != 5 || whole.Figures[9] != 7 ||
+		whole.Figures[11] != 11 || whole.Figures[14] != 111 {
+		t.Errorf("whole: %+v", whole)
+	}
+	if want := (domain.TargetTrend{From: d("2011-01-15"), Figures: []int64{2, 2, 6}}); !reflect.DeepEqual(got["late"], want) {
+		t.Errorf("late: %+v, want %+v", got["late"], want)
+	}
+	for _, tg := range targets {
+		tr := got[tg.ID].Figures
+		if cur := tg.Current(in.Programme.StartDate, in.Series); tr[len(tr)-1] != cur {
+			t.Errorf("%s ends at %d, its current figure is %d", tg.ID, tr[len(tr)-1], cur)
+		}
+	}
+}
+
+// TestPortfolioNamesProjectTargets: a project's target on a portfolio
+// line carries its project's name, from the summary; a programme-wide one
+// none.
+func TestPortfolioNamesProjectTargets(t *testing.T) {
+	t.Parallel()
+	d := domain.MustDate
+	s := domain.ProgrammeSummary{
+		Programme: domain.Programme{ID: "p", Name: "Bradford", StartDate: d("2010-01-01")},
+		Totals:    domain.NewTotals(),
+		Funding:   domain.NewFundingFigures(),
+		Targets: []domain.Target{{ID: "a", Metric: domain.MetricPeopleIntoWork, Value: 6, Deadline: d("2011-06-30"), ProjectID: "ja"},
+			{ID: "w", Metric: domain.MetricPeopleIntoWork, Value: 60, Deadline: d("2011-06-30")}},
+		ProjectNames: map[string]string{"ja": "Bradford IPS", "jb": "Leeds IPS"},
+	}
+	it := domain.BuildPortfolioItem(s, nil, domain.Access{Lead: true}, nil, d("2011-01-01"))
+	if len(it.Targets) != 2 || it.Targets[0].ProjectName != "Bradford IPS" || it.Targets[1].ProjectName != "" {
+		t.Errorf("targets %+v", it.Targets)
+	}
+}

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 )
@@ -74,6 +75,63 @@ func (t Target) Current(periodStart Date, series map[SeriesKey]DaySeries) int64 
 		}
 	}
 	return n
+}
+
+// Trend is the target's figure at the end of each month p touches (p's
+// last day for its last month), oldest first: what a chart draws against
+// the target, from the series SeriesKeys asked for. Like Current it counts
+// only the days of the target's window, so before the window opens the
+// figure is 0 and after its deadline it stays where the deadline left it.
+func (t Target) Trend(periodStart Date, p Period, series map[SeriesKey]DaySeries) []int64 {
+	from, to := t.Window(periodStart)
+	if p.End.Before(to) {
+		to = p.End
+	}
+	byDay := map[Date]int64{}
+	for y := from.Time().Year(); y <= to.Time().Year(); y++ {
+		for day, counts := range series[SeriesKey{ProjectID: t.ProjectID, Year: y}] {
+			if !day.Before(from) && !day.After(to) {
+				byDay[day] += counts[t.Metric]
+			}
+		}
+	}
+	days := slices.SortedFunc(maps.Keys(byDay), func(a, b Date) int { return a.t.Compare(b.t) })
+	var out []int64
+	var n int64
+	next := 0
+	for m := monthOf(p.Start.Time()); !m.After(p.End.Time()); m = m.AddDate(0, 1, 0) {
+		end := DateOf(m.AddDate(0, 1, -1))
+		if end.After(p.End) {
+			end = p.End
+		}
+		for ; next < len(days) && !days[next].After(end); next++ {
+			n += byDay[days[next]]
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// TargetTrend is a target's figure month by month over its whole window,
+// for the dashboard's chart: Figures[i] is the figure at the end of the
+// i-th month from From's (the deadline for the last).
+type TargetTrend struct {
+	From    Date
+	Figures []int64
+}
+
+// TargetTrends are the targets' trends over their windows, by target id,
+// from the series SeriesKeys asked for.
+func TargetTrends(targets []Target, periodStart Date, series map[SeriesKey]DaySeries) map[string]TargetTrend {
+	out := make(map[string]TargetTrend, len(targets))
+	for _, t := range targets {
+		from, to := t.Window(periodStart)
+		if from.IsZero() || to.Before(from) {
+			continue
+		}
+		out[t.ID] = TargetTrend{From: from, Figures: t.Trend(periodStart, Period{Start: from, End: to}, series)}
+	}
+	return out
 }
 
 // LastFigure is the latest day in a target's window on which a period with

@@ -91,6 +91,81 @@ func (in *TargetInput) Validate() error {
 // TextFields is empty: a target holds a metric, figures, dates and ids.
 func (in TargetInput) TextFields() []TextField { return nil }
 
+// LastTargetDay is the latest deadline a target of the programme may have:
+// a year after the programme ends. New figures are for a period that
+// begins by the programme's end and lasts at most a year, so figures of
+// the programme's work (a cohort graduating after the funding ends) may
+// run on that long, and a target may count them.
+func (p Programme) LastTargetDay() Date { return DateOf(p.EndDate.Time().AddDate(1, 0, 0)) }
+
+// CheckWindow checks the target's window against its programme's dates:
+// it starts no earlier than the programme (startDate, or the deadline of
+// a target that starts with the programme) and ends no later than
+// LastTargetDay. Figures outside cannot be recorded anew; and since every
+// progress and portfolio read reads each target's window a year at a
+// time, the window must not be whatever a lead types (1900 to 2200 was a
+// few hundred requests on every read).
+func (in TargetInput) CheckWindow(prog Programme) error {
+	p := Problems{}
+	if prog.StartDate.IsZero() || prog.EndDate.IsZero() {
+		return nil
+	}
+	starts := "must not be before the programme starts (" + prog.StartDate.String() + ")"
+	if !in.StartDate.IsZero() && in.StartDate.Before(prog.StartDate) {
+		p.Add("startDate", starts)
+	}
+	switch last := prog.LastTargetDay(); {
+	case in.Deadline.IsZero():
+	case in.Deadline.Before(prog.StartDate):
+		p.Add("deadline", starts)
+	case in.Deadline.After(last):
+		p.Add("deadline", "must not be after "+last.String()+", a year after the programme ends ("+prog.EndDate.String()+")")
+	}
+	return p.Err()
+}
+
+// CheckTargets checks new dates of the programme (it as edited from
+// before) against its targets' windows (see CheckWindow): a start moved
+// later than a target's window starts, or an end moved so early that a
+// target's deadline is more than a year after it, is refused naming the
+// date and the one it may move to, so no target is left counting outside
+// its programme. Dates that widen the programme are never refused, so a
+// programme can always be put right.
+func (p Programme) CheckTargets(before Programme, targets []Target) error {
+	pr := Problems{}
+	if p.StartDate.After(before.StartDate) {
+		var first Date
+		for _, t := range targets {
+			from := t.StartDate
+			if from.IsZero() {
+				from = t.Deadline
+			}
+			if first.IsZero() || from.Before(first) {
+				first = from
+			}
+		}
+		if !first.IsZero() && p.StartDate.After(first) {
+			pr.Add("startDate", "must not be after "+first.String()+", where a target's window starts: change or delete that target first")
+		}
+	}
+	if p.EndDate.Before(before.EndDate) {
+		var last Date
+		for _, t := range targets {
+			if t.Deadline.After(last) {
+				last = t.Deadline
+			}
+		}
+		if !last.IsZero() && last.After(p.LastTargetDay()) {
+			// A year before (1 March for a deadline of 29 February, as
+			// LastTargetDay counts a year from 28 February to 28 February).
+			earliest := DateOf(last.Time().AddDate(-1, 0, 0))
+			pr.Add("endDate", "must not be before "+earliest.String()+": a target's deadline ("+last.String()+
+				") may be at most a year after the programme ends; change that target first")
+		}
+	}
+	return pr.Err()
+}
+
 // TargetStatus is how a target stands.
 type TargetStatus string
 

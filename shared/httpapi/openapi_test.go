@@ -841,10 +841,10 @@ func TestOpenAPIFlow(t *testing.T) {
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/outcomes/summary.csv", pl, nil))
 
 	// Targets: one reached, one missed, one on a project.
-	tid, te := a.Create(t, lead, pp+"/targets", map[string]any{"metric": "peopleIntoWork", "value": 5, "deadline": "2030-03-31",
+	tid, te := a.Create(t, lead, pp+"/targets", map[string]any{"metric": "peopleIntoWork", "value": 5, "deadline": "2013-03-31",
 		"startDate": "2009-04-01", "notify": []string{fx}, "thresholds": []int{50, 100}})
 	a.Create(t, lead, pp+"/targets", map[string]any{"metric": "jobStarts", "value": 60, "deadline": "2012-03-31", "notify": []string{fy}})
-	a.Create(t, lead, pp+"/targets", map[string]any{"metric": "referrals", "value": 100, "deadline": "2030-12-31", "projectId": prjA, "notify": []string{}})
+	a.Create(t, lead, pp+"/targets", map[string]any{"metric": "referrals", "value": 100, "deadline": "2013-03-31", "projectId": prjA, "notify": []string{}})
 	a.Want(t, http.StatusOK, patch(lead, pp+"/targets/"+tid, te.Header.Get("ETag"), map[string]any{"value": 6}))
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/targets/"+tid, funder, nil))
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/targets", pl, nil))

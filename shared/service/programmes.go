@@ -30,7 +30,8 @@ func (s *Service) CreateProgramme(ctx context.Context, c domain.Caller, body Dec
 }
 
 // UpdateProgramme changes a programme (leads and admins), its review
-// setting included, if ifMatch accepts its version.
+// setting included, if ifMatch accepts its version. Its dates may not
+// narrow past a target's window (domain.Programme.CheckTargets).
 func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain.Programme, error) {
 	if err := sc.manage("change the programme"); err != nil {
 		return domain.Programme{}, err
@@ -55,6 +56,17 @@ func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain
 		}
 		if err := domain.CheckText(in); err != nil {
 			return domain.Programme{}, err
+		}
+		if after.StartDate.After(before.StartDate) || after.EndDate.Before(before.EndDate) {
+			// Narrower dates must still hold every target's window: one
+			// more Query (a page per 100 targets), only for such an edit.
+			targets, err := all(sc, sc.listTargets)
+			if err != nil {
+				return domain.Programme{}, err
+			}
+			if err := after.CheckTargets(before, targets); err != nil {
+				return domain.Programme{}, err
+			}
 		}
 		if !ifMatch(before.Version) {
 			return domain.Programme{}, stale()

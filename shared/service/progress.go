@@ -46,11 +46,13 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 	if err != nil {
 		return domain.Progress{}, err
 	}
-	currents, err := sc.currents(targets)
+	series, err := sc.targetSeries(targets)
 	if err != nil {
 		return domain.Progress{}, err
 	}
+	currents := domain.Currents(targets, sc.programme.StartDate, series)
 	pr := domain.BuildProgress(sc.programme, t, funders, projects, targets, currents, sc.s.now())
+	pr.Trends = domain.TargetTrends(targets, sc.programme.StartDate, series)
 	sc.money(&pr, t, grants, money)
 	// Leads and project leads see what awaits review and how returns
 	// stand; funders never see figures a lead has not approved.
@@ -62,18 +64,19 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 	return pr, nil
 }
 
-// currents is each target's figure over its own window: one more read,
-// of the years the windows cover, whatever the history.
-func (sc *Scope) currents(targets []domain.Target) (map[string]int64, error) {
+// targetSeries are the years of figures the targets' windows cover, for
+// each target's figure over its own window: one more read, whatever the
+// history.
+func (sc *Scope) targetSeries(targets []domain.Target) (map[domain.SeriesKey]domain.DaySeries, error) {
 	keys := domain.SeriesKeys(targets, sc.programme.StartDate)
 	if len(keys) == 0 {
-		return map[string]int64{}, nil
+		return map[domain.SeriesKey]domain.DaySeries{}, nil
 	}
 	series, err := sc.s.store.Series(sc.ctx, sc.programmeID, keys)
 	if err != nil {
 		return nil, storeErr(err, "", nil)
 	}
-	return domain.Currents(targets, sc.programme.StartDate, series), nil
+	return series, nil
 }
 
 func (sc *Scope) listFunders(p Page) ([]domain.Funder, string, error) {

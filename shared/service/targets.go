@@ -6,7 +6,8 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
-// CreateTarget sets a target (leads and admins).
+// CreateTarget sets a target (leads and admins), its window within the
+// programme's dates (domain.TargetInput.CheckWindow).
 func (sc *Scope) CreateTarget(body Decoder) (domain.Target, error) {
 	if err := sc.manage("set targets"); err != nil {
 		return domain.Target{}, err
@@ -14,7 +15,7 @@ func (sc *Scope) CreateTarget(body Decoder) (domain.Target, error) {
 	var in domain.TargetInput
 	derr := body(&in)
 	refs := targetRefs(in)
-	if err := domain.MergeProblems(derr, in.Validate()); err != nil {
+	if err := domain.MergeProblems(derr, in.Validate(), in.CheckWindow(sc.programme)); err != nil {
 		return domain.Target{}, sc.withRefs(err, refs)
 	}
 	now := sc.s.now()
@@ -70,7 +71,7 @@ func (sc *Scope) UpdateTarget(id string, ifMatch func(int64) bool, body Decoder)
 		}
 		in := patch.Apply(before.Input())
 		refs := targetRefs(in)
-		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
+		if err := domain.MergeProblems(derr, in.Validate(), in.CheckWindow(sc.programme)); err != nil {
 			return domain.Target{}, sc.withRefs(err, refs)
 		}
 		if !ifMatch(before.Version) {

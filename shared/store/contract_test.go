@@ -1154,12 +1154,21 @@ func ctPortfolio(c *ct) {
 	gxMoved.FunderID, gxMoved.Version = y.ID, 2
 	c.ok(c.st.UpdateGrant(c.ctx, p.ID, gx, gxMoved, c.change(p.ID, domain.EntityGrant, gx.ID, domain.ActionChange, gx, gxMoved)))
 
+	// A project renamed: the summary names it as it is now.
+	d := domain.Project{ID: domain.NewID(), Name: "Leeds", LeadOrganisation: "LYPFT", StartDate: domain.MustDate("2025-01-01"),
+		EndDate: domain.MustDate("2026-12-31"), Version: 1, CreatedAt: now}
+	c.ok(c.st.CreateProject(c.ctx, p.ID, d, nil, c.change(p.ID, domain.EntityProject, d.ID, domain.ActionCreate, nil, d)))
+	dRenamed := d
+	dRenamed.Name, dRenamed.Version = "Leeds IPS", 2
+	c.ok(c.st.UpdateProject(c.ctx, p.ID, d, dRenamed, c.change(p.ID, domain.EntityProject, d.ID, domain.ActionChange, d, dRenamed)))
+
 	sums, err := c.st.Summaries(c.ctx, []string{p.ID, q.ID, domain.NewID()})
 	c.ok(err)
 	if len(sums) != 2 {
 		c.Fatalf("%d summaries, want the two programmes there", len(sums))
 	}
 	sp := sums[p.ID]
+	ctSame(c, "projects' names", sp.ProjectNames, map[string]string{a.ID: a.Name, b.ID: b.Name, d.ID: "Leeds IPS"})
 	if sp.Programme.ID != p.ID || sp.Totals.AwardedPence != 190 || sp.Totals.Programme[piw] != 5 {
 		c.Errorf("summary of p: %+v", sp)
 	}

@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -27,7 +30,7 @@ func (s *Store) CreateProject(ctx context.Context, programmeID string, pr domain
 	if err != nil {
 		return err
 	}
-	t := s.programmeExists(s.create(&tx{}, item), programmeID)
+	t := s.addTotals(s.programmeExists(s.create(&tx{}, item), programmeID), programmeID, deltas{}, time.Time{}, projectName(pr))
 	if gen != nil {
 		put, err := s.genPut(*gen)
 		if err != nil {
@@ -53,9 +56,28 @@ func (s *Store) UpdateFunder(ctx context.Context, programmeID string, before, af
 	return s.replaceChild(ctx, programmeID, after, "funder", skFunder(after.ID), before.Version, ch)
 }
 
-// UpdateProject replaces a project still at before's version.
+// UpdateProject replaces a project still at before's version, and the
+// name the totals keep of it when that changes.
 func (s *Store) UpdateProject(ctx context.Context, programmeID string, before, after domain.Project, ch service.Change) error {
-	return s.replaceChild(ctx, programmeID, after, "project", skProject(after.ID), before.Version, ch)
+	if before.Name == after.Name {
+		return s.replaceChild(ctx, programmeID, after, "project", skProject(after.ID), before.Version, ch)
+	}
+	item, err := record(after, "project", keys{PK: pkProgramme(programmeID), SK: skProject(after.ID)})
+	if err != nil {
+		return err
+	}
+	t := s.addTotals(s.versioned(&tx{}, item, before.Version), programmeID, deltas{}, time.Time{}, projectName(after))
+	if err := s.write(ctx, ch, t); err != nil {
+		return fmt.Errorf("update project %s in %s: %w", after.ID, programmeID, err)
+	}
+	return nil
+}
+
+// projectName is the attribute of the totals item that keeps a project's
+// name (pn_<project>), so a portfolio line names project targets from
+// the items it reads anyway (docs/dynamodb.md, "Portfolio").
+func projectName(pr domain.Project) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"pn_" + pr.ID: str(pr.Name)}
 }
 
 // replaceChild writes a new version of a record of a programme's

@@ -101,6 +101,7 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]domain.
 			return nil, fmt.Errorf("decode targets of %s: %w", id, err)
 		}
 		sum.Schedules = decodeScheduleSummaries(p.setup)
+		sum.ProjectNames = decodeProjectNames(p.totals)
 		out[id] = sum
 	}
 	return out, nil
@@ -122,6 +123,18 @@ func decodeTargetSummaries(item Item) ([]domain.Target, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
+}
+
+// decodeProjectNames reads the projects' names kept on a totals item
+// (pn_<project>), by id.
+func decodeProjectNames(item Item) map[string]string {
+	out := map[string]string{}
+	for attr, av := range item {
+		if v, ok := av.(*types.AttributeValueMemberS); ok && strings.HasPrefix(attr, "pn_") {
+			out[attr[3:]] = v.Value
+		}
+	}
+	return out
 }
 
 // decodeScheduleSummaries reads the schedules' due days kept on a

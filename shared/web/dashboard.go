@@ -94,25 +94,34 @@ type chartRow struct {
 	monthStart time.Time
 }
 
-// peopleIntoWorkChart draws the cumulative people into work, month by
-// month from the programme's first figures (or start) to its last figures
-// or the target's deadline, against the programme-wide target.
+// peopleIntoWorkChart draws people into work month by month against the
+// programme's own people-into-work target, as far as figures go. With such
+// a target it draws the target's counted figure over its window, from the
+// month the window opens (domain.Target.Trend, as the period report's
+// chart does): a target counts only its own window, so a line of
+// everything since the programme began would reach a target that stands
+// far short. With none, the programme's cumulative figures from its first.
+// The axis runs on to the target's deadline.
 func peopleIntoWorkChart(p domain.Programme, pr domain.Progress) chart {
 	var c chart
-	var deadline time.Time
-	for _, t := range pr.Targets {
-		if t.Metric == domain.MetricPeopleIntoWork && t.ProjectID == nil && t.Value > c.Target {
-			c.Target, deadline = t.Value, t.Deadline.Time()
-		}
-	}
 	byMonth := map[string]int64{}
-	var first, last time.Time
+	var months []time.Time
 	for _, m := range pr.Monthly {
 		t, err := time.Parse("2006-01", m.Month)
 		if err != nil {
 			continue
 		}
 		byMonth[m.Month] = m.Totals[domain.MetricPeopleIntoWork]
+		months = append(months, t)
+	}
+	if target := chartTarget(pr.Targets); target != nil {
+		if tr, ok := pr.Trends[target.TargetID]; ok && len(tr.Figures) > 0 {
+			c.Target = target.Value
+			return c.fromTrend(tr, byMonth, months)
+		}
+	}
+	var first, last time.Time
+	for _, t := range months {
 		if first.IsZero() || t.Before(first) {
 			first = t
 		}
@@ -127,23 +136,46 @@ func peopleIntoWorkChart(p domain.Programme, pr domain.Progress) chart {
 	if s := p.StartDate.Time(); !s.IsZero() && s.Before(start) {
 		start = time.Date(s.Year(), s.Month(), 1, 0, 0, 0, 0, time.UTC)
 	}
-	end := last
-	if !deadline.IsZero() && deadline.After(end) {
-		end = time.Date(deadline.Year(), deadline.Month(), 1, 0, 0, 0, 0, time.UTC)
-	}
-	if months := monthsBetween(start, end); months > 240 { // keep the chart readable
-		start = end.AddDate(0, -240, 0)
+	if months := monthsBetween(start, last); months > 240 { // keep the chart readable
+		start = last.AddDate(0, -240, 0)
 	}
 	var sum int64
-	for m := start; !m.After(end); m = m.AddDate(0, 1, 0) {
+	for m := start; !m.After(last); m = m.AddDate(0, 1, 0) {
 		key := m.Format("2006-01")
 		in, has := byMonth[key]
 		sum += in
-		row := chartRow{Month: m.Format("January 2006"), InMonth: in, Cumulative: sum, HasFigures: has, monthStart: m}
-		if m.After(last) {
-			row.HasFigures = false
+		c.Rows = append(c.Rows, chartRow{Month: m.Format("January 2006"), InMonth: in, Cumulative: sum, HasFigures: has, monthStart: m})
+	}
+	c.SVG = c.draw(last)
+	return c
+}
+
+// fromTrend is the chart of a target's counted figure tr, month by month
+// from the month its window opens to its deadline's; the line and the
+// table stop at the last month in the window with figures (byMonth, the
+// programme's by month; months, the months that have any).
+func (c chart) fromTrend(tr domain.TargetTrend, byMonth map[string]int64, months []time.Time) chart {
+	start := time.Date(tr.From.Time().Year(), tr.From.Time().Month(), 1, 0, 0, 0, 0, time.UTC)
+	end := start.AddDate(0, len(tr.Figures)-1, 0)
+	var last time.Time
+	for _, m := range months {
+		if !m.Before(start) && !m.After(end) && m.After(last) {
+			last = m
 		}
-		c.Rows = append(c.Rows, row)
+	}
+	if last.IsZero() {
+		return c // nothing in the window yet: the page says so
+	}
+	if n := len(tr.Figures); n > 241 { // keep the chart readable: the last 20 years
+		start, tr.Figures = start.AddDate(0, n-241, 0), tr.Figures[n-241:]
+	}
+	var before int64
+	for i, fig := range tr.Figures {
+		m := start.AddDate(0, i, 0)
+		_, has := byMonth[m.Format("2006-01")]
+		c.Rows = append(c.Rows, chartRow{Month: m.Format("January 2006"), InMonth: fig - before, Cumulative: fig,
+			HasFigures: has && !m.After(last), monthStart: m})
+		before = fig
 	}
 	c.SVG = c.draw(last)
 	// The table lists the months up to the last figures.

@@ -351,6 +351,9 @@ func (f *form) body() (map[string]any, domain.Problems) {
 func (f *form) date(p string) (string, bool, error) {
 	if one := strings.TrimSpace(f.Values.Get(p)); one != "" {
 		if _, err := domain.ParseDate(one); err != nil {
+			if domain.DateProblem(one) == domain.OutOfYears {
+				return "", true, errors.New(domain.OutOfYears)
+			}
 			return "", true, errors.New("must be a real date in the form YYYY-MM-DD")
 		}
 		return one, true, nil
@@ -367,6 +370,9 @@ func (f *form) date(p string) (string, bool, error) {
 	}
 	s := fmt.Sprintf("%04d-%02d-%02d", yi, mi, di)
 	if _, err := domain.ParseDate(s); err != nil {
+		if domain.DateProblem(s) == domain.OutOfYears {
+			return "", true, errors.New(domain.OutOfYears)
+		}
 		return "", true, errors.New("must be a real date, like 30 6 2011")
 	}
 	return s, true, nil

@@ -20,7 +20,8 @@ func (a *app) programmes(w http.ResponseWriter, r *http.Request, q *req) error {
 		cards[i] = portfolioCard{PortfolioItem: it, Base: "/app/programmes/" + it.ProgrammeID, Roles: roleNames(it.Roles)}
 		for _, t := range it.Targets {
 			row := targetRow{TargetProgress: domain.TargetProgress{TargetID: t.TargetID, Metric: t.Metric, Value: t.Value,
-				Deadline: t.Deadline, ProjectID: t.ProjectID, Current: t.Current, Percent: t.Percent, Status: t.Status}, Bar: barWidth(t.Percent)}
+				Deadline: t.Deadline, ProjectID: t.ProjectID, Current: t.Current, Percent: t.Percent, Status: t.Status},
+				Project: t.ProjectName, Bar: barWidth(t.Percent)}
 			cards[i].Targets = append(cards[i].Targets, row)
 		}
 	}

@@ -269,12 +269,7 @@ func reportChart(rep domain.Report) (template.HTML, int64) {
 	if n == 0 {
 		return "", 0
 	}
-	var target *domain.TargetProgress
-	for i, t := range rep.Targets {
-		if t.Metric == domain.MetricPeopleIntoWork && t.ProjectID == nil && (target == nil || t.Value > target.Value) {
-			target = &rep.Targets[i]
-		}
-	}
+	target := chartTarget(rep.Targets)
 	var trend []int64
 	var maxY int64
 	for _, m := range rep.ByMonth {
@@ -340,6 +335,20 @@ func reportChart(rep domain.Report) (template.HTML, int64) {
 		return template.HTML(b.String()), 0
 	}
 	return template.HTML(b.String()), target.Value
+}
+
+// chartTarget is the target a people-into-work chart draws, on the
+// dashboard and in the period report alike: the largest of the programme's
+// own people-into-work targets (nil when it has none). The charts draw its
+// counted figure (domain.Target.Trend), which counts only its window.
+func chartTarget(targets []domain.TargetProgress) *domain.TargetProgress {
+	var target *domain.TargetProgress
+	for i, t := range targets {
+		if t.Metric == domain.MetricPeopleIntoWork && t.ProjectID == nil && (target == nil || t.Value > target.Value) {
+			target = &targets[i]
+		}
+	}
+	return target
 }
 
 func monthName(m string) string {

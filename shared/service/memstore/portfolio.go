@@ -103,6 +103,14 @@ func (s *Store) Summaries(_ context.Context, ids []string) (map[string]domain.Pr
 			}
 			sum.Schedules = append(sum.Schedules, domain.Schedule{ID: sc.ID, DueDays: sc.DueDays})
 		}
+		sum.ProjectNames = map[string]string{}
+		for _, e := range p.entries(domain.EntityProject, "") {
+			var pr domain.Project
+			if err := json.Unmarshal(e.data, &pr); err != nil {
+				return nil, err
+			}
+			sum.ProjectNames[pr.ID] = pr.Name
+		}
 		out[id] = sum
 	}
 	return out, nil

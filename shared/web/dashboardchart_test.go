@@ -1,0 +1,39 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestDashboardChartCountsTheTargetsWindow: the dashboard's chart draws
+// what its target counts. With a target of 100 into work from April 2011
+// (the fixture's figures: 20 in January to March, 25 in April to June),
+// the line starts in April and stands at 25 — not at the 45 counted since
+// the programme began, which the target does not count.
+func TestDashboardChartCountsTheTargetsWindow(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	h.build.Target(f.PID, map[string]any{"metric": "peopleIntoWork", "value": 100, "startDate": "2011-04-01",
+		"deadline": "2012-03-31", "notify": []string{}})
+	p := h.as(t, uLead).get("/app/programmes/" + f.PID)
+	if p.Status != http.StatusOK {
+		t.Fatalf("dashboard: %d", p.Status)
+	}
+	chart := between(p.Body, `data-testid="people-into-work-chart"`, `</svg>`)
+	if want := "by month, April 2011 to June 2011, against a target of 100."; !strings.Contains(chart, want) {
+		t.Errorf("the chart's description lacks %q:\n%s", want, excerpt(chart))
+	}
+	table := between(p.Body, `data-testid="people-into-work-table"`, `</table>`)
+	for _, s := range []string{">April 2011<", ">June 2011<", `numeric">25</td>`} {
+		if !strings.Contains(table, s) {
+			t.Errorf("the chart's table lacks %q:\n%s", s, excerpt(table))
+		}
+	}
+	for _, s := range []string{">March 2011<", `numeric">45</td>`} {
+		if strings.Contains(table, s) {
+			t.Errorf("the chart's table has %q, outside the target's window:\n%s", s, excerpt(table))
+		}
+	}
+}
