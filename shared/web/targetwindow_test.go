@@ -9,7 +9,7 @@ import (
 
 // TestTargetFormWindowOutsideTheProgramme: the target form refuses a
 // window outside the programme's dates (October 2010 to March 2012 in the
-// fixture) with the API's words, each beside its own date field.
+// fixture), each error beside its own date field, its dates in words.
 func TestTargetFormWindowOutsideTheProgramme(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
@@ -24,10 +24,10 @@ func TestTargetFormWindowOutsideTheProgramme(t *testing.T) {
 		t.Fatalf("a window of 1900 to 2200: %d, want the form again with its errors", pg.Status)
 	}
 	for id, want := range map[string]string{
-		"f-startDate": "must not be before the programme starts (2010-10-01)",
-		"f-deadline":  "must not be after 2013-03-31, a year after the programme ends (2012-03-31)",
+		"f-startDate": "Count from must not be before the programme starts (1 October 2010)",
+		"f-deadline":  "Deadline must not be after 31 March 2013, a year after the programme ends (31 March 2012)",
 	} {
-		msg := between(pg.Body, `data-testid="error-`+id+`"`, `</span></span>`)
+		msg := between(pg.Body, `data-testid="error-`+id+`"`, "</span>\n")
 		if !strings.Contains(msg, want) {
 			t.Errorf("%s: the error beside it is %q, want %q", id, msg, want)
 		}
