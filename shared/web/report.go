@@ -269,7 +269,7 @@ func reportChart(rep domain.Report) (template.HTML, int64) {
 	if n == 0 {
 		return "", 0
 	}
-	target := chartTarget(rep.Targets)
+	target := chartTarget(rep.Targets, rep.TargetsAsAt)
 	var trend []int64
 	var maxY int64
 	for _, m := range rep.ByMonth {
@@ -338,17 +338,33 @@ func reportChart(rep domain.Report) (template.HTML, int64) {
 }
 
 // chartTarget is the target a people-into-work chart draws, on the
-// dashboard and in the period report alike: the largest of the programme's
-// own people-into-work targets (nil when it has none). The charts draw its
-// counted figure (domain.Target.Trend), which counts only its window.
-func chartTarget(targets []domain.TargetProgress) *domain.TargetProgress {
-	var target *domain.TargetProgress
+// dashboard and in the period report alike: of the programme's own
+// people-into-work targets, the one running on day on (the earliest
+// deadline not before it; the larger value when two share it), else the
+// one that ended last; nil when it has none. With targets back to back
+// (60 this year, 80 the next) the chart draws this year's, not the larger
+// one whose window has not opened yet. The charts draw its counted figure
+// (domain.Target.Trend), which counts only its window.
+func chartTarget(targets []domain.TargetProgress, on domain.Date) *domain.TargetProgress {
+	var running, ended *domain.TargetProgress
 	for i, t := range targets {
-		if t.Metric == domain.MetricPeopleIntoWork && t.ProjectID == nil && (target == nil || t.Value > target.Value) {
-			target = &targets[i]
+		if t.Metric != domain.MetricPeopleIntoWork || t.ProjectID != nil {
+			continue
+		}
+		if t.Deadline.Before(on) {
+			if ended == nil || t.Deadline.After(ended.Deadline) || (t.Deadline.DaysUntil(ended.Deadline) == 0 && t.Value > ended.Value) {
+				ended = &targets[i]
+			}
+			continue
+		}
+		if running == nil || t.Deadline.Before(running.Deadline) || (t.Deadline.DaysUntil(running.Deadline) == 0 && t.Value > running.Value) {
+			running = &targets[i]
 		}
 	}
-	return target
+	if running != nil {
+		return running
+	}
+	return ended
 }
 
 func monthName(m string) string {

@@ -42,3 +42,36 @@ func TestReportPresets(t *testing.T) {
 		t.Errorf("whole: %q", got.Whole.Label)
 	}
 }
+
+// TestChartTargetIsTheOneRunning: with targets back to back, a chart draws
+// the one running on its day, not the larger one whose window is still to
+// open; after the last deadline, the one that ended last; a project's
+// target or another measure's is never drawn.
+func TestChartTargetIsTheOneRunning(t *testing.T) {
+	project := "p1"
+	targets := []domain.TargetProgress{
+		{TargetID: "next-year", Metric: domain.MetricPeopleIntoWork, Value: 80, Deadline: domain.MustDate("2027-03-31")},
+		{TargetID: "this-year", Metric: domain.MetricPeopleIntoWork, Value: 60, Deadline: domain.MustDate("2026-03-31")},
+		{TargetID: "this-year-small", Metric: domain.MetricPeopleIntoWork, Value: 20, Deadline: domain.MustDate("2026-03-31")},
+		{TargetID: "last-year", Metric: domain.MetricPeopleIntoWork, Value: 90, Deadline: domain.MustDate("2025-03-31")},
+		{TargetID: "a-project's", Metric: domain.MetricPeopleIntoWork, Value: 5, Deadline: domain.MustDate("2025-12-31"), ProjectID: &project},
+		{TargetID: "referrals", Metric: domain.MetricReferrals, Value: 500, Deadline: domain.MustDate("2025-12-31")},
+	}
+	for on, want := range map[string]string{
+		"2024-06-01": "last-year", // the earliest deadline not yet past
+		"2025-03-31": "last-year", // its deadline day still counts it running
+		"2025-06-01": "this-year", // not next-year's larger 80
+		"2026-03-31": "this-year", // of two sharing a deadline, the larger
+		"2026-04-01": "next-year", // the next one is running now
+		"2027-04-01": "next-year", // all over: the one that ended last
+		"2030-01-01": "next-year",
+	} {
+		got := chartTarget(targets, domain.MustDate(on))
+		if got == nil || got.TargetID != want {
+			t.Errorf("on %s the chart draws %v, want %s", on, got, want)
+		}
+	}
+	if got := chartTarget(targets[4:], domain.MustDate("2025-06-01")); got != nil {
+		t.Errorf("with only a project's target and another measure's, the chart draws %s, want none", got.TargetID)
+	}
+}
