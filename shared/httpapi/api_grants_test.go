@@ -14,10 +14,23 @@ import (
 )
 
 // TestAPIGrantETags checks reading a grant with its ETag and changing it
-// only with a current If-Match.
+// only with a current If-Match. The rules run over memory; racing PATCHes
+// run over DynamoDB Local, whose conditional writes decide the race.
 func TestAPIGrantETags(t *testing.T) {
 	t.Parallel()
-	h := newAPI(t)
+	t.Run("memory", func(t *testing.T) {
+		t.Parallel()
+		apiGrantETags(t, newMemAPI(t), false)
+	})
+	t.Run("DynamoDB", func(t *testing.T) {
+		t.Parallel()
+		apiGrantETags(t, newAPI(t), true)
+	})
+}
+
+// apiGrantETags is TestAPIGrantETags over h's storage: the racing PATCHes
+// alone when races, the rest otherwise.
+func apiGrantETags(t *testing.T, h *apiH, races bool) {
 	f := h.fixture(t)
 
 	get := func(t *testing.T, id string) (domain.Grant, testkit.Resp) {
@@ -39,6 +52,11 @@ func TestAPIGrantETags(t *testing.T) {
 		if !bytes.Equal(now.Body, was.Body) || now.Header.Get("ETag") != was.Header.Get("ETag") {
 			t.Fatalf("grant changed:\n was %s %s\n now %s %s", was.Header.Get("ETag"), was.Body, now.Header.Get("ETag"), now.Body)
 		}
+	}
+
+	if races {
+		t.Run("racing PATCHes", func(t *testing.T) { apiRacingPatches(t, h, f, get, patch) })
+		return
 	}
 
 	t.Run("If-Match", func(t *testing.T) {
@@ -87,50 +105,6 @@ func TestAPIGrantETags(t *testing.T) {
 		}
 	})
 
-	t.Run("racing PATCHes", func(t *testing.T) {
-		t.Parallel()
-		id, _ := h.Create(t, uLead, f.p1("/grants"), testkit.GrantBody("Raced grant", f.X, f.A, testkit.GrantPence))
-		for round := 1; round <= 3; round++ {
-			tag := fmt.Sprintf(`"%d"`, round)
-			var wg sync.WaitGroup
-			answers := make([]testkit.Resp, 2)
-			errs := make([]error, 2)
-			start := make(chan struct{})
-			for i := range 2 {
-				wg.Go(func() {
-					<-start
-					answers[i], errs[i] = h.Send(patch(id, tag, fmt.Sprintf(`{"title":"round %d writer %d","amountPence":%d}`, round, i, 1000+i)))
-				})
-			}
-			close(start)
-			wg.Wait()
-			winner := -1
-			for i, a := range answers {
-				if errs[i] != nil {
-					t.Fatal(errs[i])
-				}
-				switch a.Status {
-				case 200:
-					if winner >= 0 {
-						t.Fatalf("round %d: both PATCHes with If-Match %s succeeded", round, tag)
-					}
-					winner = i
-				case 412:
-					testkit.WantErr(t, a, 412, "precondition_failed")
-				default:
-					t.Fatalf("round %d: PATCH answered %s, want 200 or 412", round, a)
-				}
-			}
-			if winner < 0 {
-				t.Fatalf("round %d: neither PATCH succeeded: %s / %s", round, answers[0], answers[1])
-			}
-			g, r := get(t, id)
-			if r.Header.Get("ETag") != fmt.Sprintf(`"%d"`, round+1) || g.Title != fmt.Sprintf("round %d writer %d", round, winner) || g.AmountPence != int64(1000+winner) {
-				t.Fatalf("round %d: grant is %s %+v, want the winner's change at version %d", round, r.Header.Get("ETag"), g, round+1)
-			}
-		}
-	})
-
 	t.Run("invalid changes", func(t *testing.T) {
 		t.Parallel()
 		id, _ := h.Create(t, uLead, f.p1("/grants"), testkit.GrantBody("Guarded grant", f.X, f.A, testkit.GrantPence))
@@ -176,4 +150,50 @@ func TestAPIGrantETags(t *testing.T) {
 		h.Want(t, 200, patch(id, `"2"`, `{"projectId":""}`))
 		check("Y to the programme", map[string]bool{uPLA: false, uPLB: false, uFunderX: false, uFunderY: true})
 	})
+}
+
+// apiRacingPatches: two PATCHes with the same current If-Match sent at
+// once, three rounds: exactly one wins each round, the other is 412.
+func apiRacingPatches(t *testing.T, h *apiH, f *apiFixture, get func(*testing.T, string) (domain.Grant, testkit.Resp), patch func(id, ifMatch, body string) testkit.Req) {
+	id, _ := h.Create(t, uLead, f.p1("/grants"), testkit.GrantBody("Raced grant", f.X, f.A, testkit.GrantPence))
+	for round := 1; round <= 3; round++ {
+		tag := fmt.Sprintf(`"%d"`, round)
+		var wg sync.WaitGroup
+		answers := make([]testkit.Resp, 2)
+		errs := make([]error, 2)
+		start := make(chan struct{})
+		for i := range 2 {
+			wg.Go(func() {
+				<-start
+				answers[i], errs[i] = h.Send(patch(id, tag, fmt.Sprintf(`{"title":"round %d writer %d","amountPence":%d}`, round, i, 1000+i)))
+			})
+		}
+		close(start)
+		wg.Wait()
+		winner := -1
+		for i, a := range answers {
+			if errs[i] != nil {
+				t.Fatal(errs[i])
+			}
+			switch a.Status {
+			case 200:
+				if winner >= 0 {
+					t.Fatalf("round %d: both PATCHes with If-Match %s succeeded", round, tag)
+				}
+				winner = i
+			case 412:
+				testkit.WantErr(t, a, 412, "precondition_failed")
+			default:
+				t.Fatalf("round %d: PATCH answered %s, want 200 or 412", round, a)
+			}
+		}
+		if winner < 0 {
+			t.Fatalf("round %d: neither PATCH succeeded: %s / %s", round, answers[0], answers[1])
+		}
+		g, r := get(t, id)
+		if r.Header.Get("ETag") != fmt.Sprintf(`"%d"`, round+1) || g.Title != fmt.Sprintf("round %d writer %d", round, winner) || g.AmountPence != int64(1000+winner) {
+			t.Fatalf("round %d: grant is %s %+v, want the winner's change at version %d", round, r.Header.Get("ETag"), g, round+1)
+		}
+	}
+
 }

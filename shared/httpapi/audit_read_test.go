@@ -2,7 +2,10 @@ package httpapi_test
 
 // Reading the audit trail: GET /programmes/{id}/audit (leads and admins) and
 // GET <record>/history (anyone who may read the record), newest first,
-// paginated, filtered.
+// paginated, filtered. Over memory (atMemNew): who may read what, the
+// order, pages and filters are the service's rules, and the trail's pages
+// are held to memory's by shared/store's contract test; TestEveryRouteOverDynamoDB
+// reads the trail and every kind of history over DynamoDB Local.
 
 import (
 	"net/http"
@@ -46,7 +49,7 @@ func atNewestFirst(t *testing.T, what string, evs []atEvent) {
 
 func TestAuditReadTrail(t *testing.T) {
 	t.Parallel()
-	h := atNew(t)
+	h := atMemNew(t)
 	w := h.world(t)
 	P, A := w.P, w.A()
 
@@ -146,7 +149,7 @@ func TestAuditReadTrail(t *testing.T) {
 
 func TestAuditReadHistory(t *testing.T) {
 	t.Parallel()
-	h := atNew(t)
+	h := atMemNew(t)
 	w := h.world(t)
 	P, A := w.P, w.A()
 	G := P + "/grants/" + w.grant
@@ -268,7 +271,7 @@ func TestAuditReadHistory(t *testing.T) {
 // them out in its events' before and after values either.
 func TestAuditHistoryHidesFunderContacts(t *testing.T) {
 	t.Parallel()
-	h := atNew(t)
+	h := atMemNew(t)
 	w := h.world(t)
 	contact := "jo.contact@dwp.example.org"
 	funder, _ := h.Create(t, uLead, w.P+"/funders", testkit.FunderBody("Department for Work and Pensions", contact))

@@ -41,12 +41,18 @@ type dhCohort struct {
 	Version int64  `json:"version"`
 }
 
+// The flows below are rules (which grant pays a post, what a correction
+// moves, If-Match) and run over memory (newMemAPI): the running totals
+// they read are the store's, held to memory's by shared/store's contract
+// test, and TestDeliveryProgressRequestCount takes posts, cohorts and
+// outcomes through progress end to end over DynamoDB Local.
+
 // TestDeliveryPostsThroughProgress: posts are paid by a grant of their own
 // project or of the whole programme, and their statuses move the post
 // counts of the progress report; If-Match guards every change.
 func TestDeliveryPostsThroughProgress(t *testing.T) {
 	t.Parallel()
-	a := newAPI(t)
+	a := newMemAPI(t)
 	w := dhSetup(t, a)
 	posts := w.prj(w.A, "/posts")
 
@@ -129,7 +135,7 @@ func TestDeliveryPostsThroughProgress(t *testing.T) {
 // and a change of places moves the places total by the difference.
 func TestDeliveryCohortsThroughProgress(t *testing.T) {
 	t.Parallel()
-	a := newAPI(t)
+	a := newMemAPI(t)
 	w := dhSetup(t, a)
 
 	ca, r := a.Create(t, uPLA, w.prj(w.A, "/cohorts"), testkit.CohortBody(4))
@@ -173,7 +179,7 @@ func TestDeliveryCohortsThroughProgress(t *testing.T) {
 // checks every part of the progress report after each step.
 func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 	t.Parallel()
-	a := newAPI(t)
+	a := newMemAPI(t)
 	w := dhSetup(t, a)
 	outA, outB := w.prj(w.A, "/outcomes"), w.prj(w.B, "/outcomes")
 	cohortB, _ := a.Create(t, uPLB, w.prj(w.B, "/cohorts"), testkit.CohortBody(8))

@@ -31,13 +31,24 @@ const exPrefix = "ftk-test"
 var exGiving = export.GivingConfig{Prefix: exPrefix, PublisherName: "East Midlands Open Data",
 	PublisherID: "GB-COH-09506232", License: "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}
 
-// exAPI is the API over one table, counting the DynamoDB requests it makes
-// (the stack's Count).
+// exAPI is the API with the deployment's 360Giving settings.
 type exAPI struct {
 	*apiH
 }
 
+// exNew starts it over memory: what each export holds, for whom and in
+// which shape is the service's and the exporters' to decide, the same
+// over either storage (TestEveryRouteOverDynamoDB downloads each export
+// over DynamoDB Local).
 func exNew(t *testing.T) *exAPI {
+	t.Helper()
+	m := testkit.NewMem(t)
+	return &exAPI{apiH: &apiH{API: testkit.NewMemAPI(t, m.Store, testkit.APIConfig{Config: platform.Config{Giving: exGiving}}), mem: m}}
+}
+
+// exNewOverDynamoDB starts it over a fresh table pair, counting the
+// DynamoDB requests it makes (the stack's Count).
+func exNewOverDynamoDB(t *testing.T) *exAPI {
 	t.Helper()
 	return &exAPI{apiH: startAPI(t, testkit.New(t), nil, testkit.APIConfig{Config: platform.Config{Giving: exGiving}})}
 }
@@ -479,7 +490,7 @@ func TestExportPagesThroughEveryGrant(t *testing.T) {
 // ------------------------------------------------------------ outcome summary
 
 func TestExportOutcomeSummary(t *testing.T) {
-	a := exNew(t)
+	a := exNewOverDynamoDB(t)
 	w := exSetup(t, a)
 	outcome := func(t *testing.T, as, project string, counts map[string]int64) {
 		t.Helper()

@@ -67,9 +67,14 @@ func quarterlyWorkbook(t *testing.T, project, bad string) []byte {
 	return buf.Bytes()
 }
 
+// TestImportExcelAsAProjectLead: a project lead's workbook, refused for one
+// bad cell, tried dry, imported, sent again; another project's rows are
+// not theirs. Rules, over memory: the imports that only DynamoDB Local
+// proves (the requests, throttling half way) are the tests below, and
+// TestEveryRouteOverDynamoDB imports a file over it.
 func TestImportExcelAsAProjectLead(t *testing.T) {
 	t.Parallel()
-	h := startAPI(t, testkit.New(t), nil, testkit.APIConfig{})
+	h := newMemAPI(t)
 	f := h.fixture(t)
 	path := f.p1("/imports")
 
@@ -158,10 +163,11 @@ func TestImportRefusals(t *testing.T) {
 
 // Idempotency-Key on an import: the hash covers the file's bytes and the
 // query, so the same key replays the same import and refuses another file
-// or a dry run of the same one.
+// or a dry run of the same one. Over memory, as the other Idempotency-Key
+// rules are (TestAPIIdempotency).
 func TestImportIdempotencyKey(t *testing.T) {
 	t.Parallel()
-	h := startAPI(t, testkit.New(t), nil, testkit.APIConfig{})
+	h := newMemAPI(t)
 	f := h.fixture(t)
 	path := f.p1("/imports")
 	file := []byte("Project,Period start,Period end,Referrals\r\nProject A,2025-04-01,2025-06-30,7\r\n")

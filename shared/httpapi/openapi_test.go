@@ -165,8 +165,10 @@ func TestOpenAPIPublicRoutes(t *testing.T) {
 	// No dependencies but an authenticator that refuses everyone: a route
 	// that needs a token answers 401 before touching anything else.
 	// Mounted as infra/runner mounts them.
-	// The service is there for /health, which asks the table.
-	st := testkit.New(t)
+	// The service is there for /health, which asks its storage: memory
+	// here, since what is public is the question (TestEveryRouteOverDynamoDB
+	// asks DynamoDB Local's table).
+	st := testkit.NewMem(t)
 	srv := httptest.NewServer(httpapi.Mount(httpapi.Functions(httpapi.Deps{Auth: oaNoAuth{}, Logger: slog.New(slog.DiscardHandler),
 		Service: st.Svc})))
 	t.Cleanup(srv.Close)

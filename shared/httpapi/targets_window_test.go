@@ -14,10 +14,12 @@ import (
 // programme runs 2025-01-01 to 2027-12-31 (programmeBody); it is mid 2027,
 // so every period below has begun (figures for one that has not are
 // refused), and none ends before the programme starts (refused too).
+// Over memory: the windows are the service's; the years of figures they
+// read are the store's, held to memory's by shared/store's contract test.
 func TestTargetsCountTheirOwnWindow(t *testing.T) {
 	t.Parallel()
-	s := testkit.New(t, testkit.WithClock("2027-06-30T12:00:00Z"))
-	a := &apiH{API: s.API(t), Stack: s}
+	m := testkit.NewMem(t, testkit.WithClock("2027-06-30T12:00:00Z"))
+	a := &apiH{API: m.API(t), mem: m}
 	w := dhSetup(t, a)
 	target := func(body map[string]any) string {
 		body["metric"], body["notify"] = "peopleIntoWork", []string{}
