@@ -73,12 +73,18 @@ type Notification struct {
 	Recipients   []string           `json:"recipients"`
 	Delivered    []string           `json:"delivered,omitempty"`
 	Rejected     []string           `json:"rejected,omitempty"` // refused by SES for good; never retried
-	Attempts     int64              `json:"attempts"`
-	SentAt       *time.Time         `json:"sentAt,omitempty"`
-	LastError    string             `json:"lastError,omitempty"`
-	FunderIDs    []string           `json:"funderIds,omitempty"`
-	CreatedAt    time.Time          `json:"createdAt"`
-	ProgrammeID  string             `json:"programmeId"`
+	// Sending are the recipients a run claimed, to hand their email to
+	// SES, and has not yet recorded delivered or refused. Once the
+	// notification is no longer pending, those left are the ones a run
+	// stopped while sending to: whether their email went is not known,
+	// and it is never sent again (each email goes at most once).
+	Sending     []string   `json:"sending,omitempty,stringset"`
+	Attempts    int64      `json:"attempts"`
+	SentAt      *time.Time `json:"sentAt,omitempty"`
+	LastError   string     `json:"lastError,omitempty"`
+	FunderIDs   []string   `json:"funderIds,omitempty"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	ProgrammeID string     `json:"programmeId"`
 	// What the email says, fixed when the milestone was first seen so a
 	// retry days later reports the same figure and date.
 	Figure    int64  `json:"figure"`

@@ -491,13 +491,26 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 	}
 	msg := Render(note, pd.programme, pd.projects[note.ProjectID], r.Links)
 	rejected := slices.Clone(note.Rejected)
+	// Recipients still claimed when the lease was taken are ones a run
+	// stopped while sending to (a passing failure withdraws its claim):
+	// the email may have gone, so it never goes again.
+	unknown := slices.DeleteFunc(slices.Clone(note.Sending), func(to string) bool {
+		return slices.Contains(note.Delivered, to) || slices.Contains(note.Rejected, to)
+	})
+	note.Sending = unknown // what FinishNotification leaves recorded
 	for _, to := range note.Recipients {
-		if slices.Contains(note.Delivered, to) || slices.Contains(note.Rejected, to) {
+		if slices.Contains(note.Delivered, to) || slices.Contains(note.Rejected, to) || slices.Contains(unknown, to) {
 			continue
+		}
+		// Claimed before SES is called, so a run that dies before
+		// recording the outcome never leads to a second email.
+		claimed, err := r.Store.ClaimRecipient(ctx, note.ProgrammeID, note.ID, note.Attempts, to)
+		if err != nil || !claimed {
+			return err // !claimed: the lease ran out and another run took it over
 		}
 		msg.To = to
 		r.count(func(rep *Report) { rep.Emails++ })
-		err := r.Email.Send(ctx, msg)
+		err = r.Email.Send(ctx, msg)
 		switch {
 		case err == nil:
 			if err := r.Store.MarkDelivered(ctx, note.ProgrammeID, note.ID, to); err != nil {
@@ -512,12 +525,12 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 			r.log().Warn("milestone email rejected", "notification", note.ID, "err", err)
 		default:
 			if note.Attempts >= MaxAttempts {
-				rejected = append(rejected, to)
+				rejected = append(rejected, to) // its claim is withdrawn as the notification finishes
 				continue
 			}
 			r.count(func(rep *Report) { rep.Retrying++ })
 			r.log().Warn("milestone email failed; will retry", "notification", note.ID, "attempt", note.Attempts, "err", err)
-			return r.Store.ReleaseNotification(ctx, note.ProgrammeID, note.ID, short(err))
+			return r.Store.ReleaseNotification(ctx, note.ProgrammeID, note.ID, to, short(err))
 		}
 	}
 	note.Status = domain.NotificationSent
@@ -528,9 +541,17 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 		note.Status = domain.NotificationFailed
 		note.LastError = "nobody to email: no one holds the role this goes to"
 		r.count(func(rep *Report) { rep.Failed++ })
-	case len(rejected) > 0:
+	case len(rejected) > 0 || len(unknown) > 0:
 		note.Status = domain.NotificationFailed
-		note.LastError = "not delivered to " + strings.Join(rejected, ", ")
+		var why []string
+		if len(rejected) > 0 {
+			why = append(why, "not delivered to "+strings.Join(rejected, ", "))
+		}
+		if len(unknown) > 0 {
+			why = append(why, "not known to be delivered to "+strings.Join(unknown, ", ")+
+				": a run stopped while sending, so it was not sent again; check with them")
+		}
+		note.LastError = strings.Join(why, "; ")
 		r.count(func(rep *Report) { rep.Failed++ })
 	default:
 		r.count(func(rep *Report) { rep.Sent++ })

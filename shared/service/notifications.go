@@ -105,6 +105,7 @@ func (sc *Scope) ownContactsOnly(items []domain.Notification) error {
 			n.Recipients = slices.DeleteFunc(n.Recipients, notMe)
 			n.Delivered = slices.DeleteFunc(n.Delivered, notMe)
 			n.Rejected = slices.DeleteFunc(n.Rejected, notMe)
+			n.Sending = slices.DeleteFunc(n.Sending, notMe)
 			if n.LastError != "" {
 				n.LastError = "not delivered to every recipient"
 			}
@@ -114,6 +115,7 @@ func (sc *Scope) ownContactsOnly(items []domain.Notification) error {
 		n.Recipients = slices.DeleteFunc(n.Recipients, notOwn)
 		n.Delivered = slices.DeleteFunc(n.Delivered, notOwn)
 		n.Rejected = slices.DeleteFunc(n.Rejected, notOwn)
+		n.Sending = slices.DeleteFunc(n.Sending, notOwn)
 		if n.LastError != "" {
 			n.LastError = "not delivered to every recipient"
 		}
