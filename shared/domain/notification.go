@@ -78,13 +78,17 @@ type Notification struct {
 	// notification is no longer pending, those left are the ones a run
 	// stopped while sending to: whether their email went is not known,
 	// and it is never sent again (each email goes at most once).
-	Sending     []string   `json:"sending,omitempty,stringset"`
-	Attempts    int64      `json:"attempts"`
-	SentAt      *time.Time `json:"sentAt,omitempty"`
-	LastError   string     `json:"lastError,omitempty"`
-	FunderIDs   []string   `json:"funderIds,omitempty"`
-	CreatedAt   time.Time  `json:"createdAt"`
-	ProgrammeID string     `json:"programmeId"`
+	Sending   []string   `json:"sending,omitempty,stringset"`
+	Attempts  int64      `json:"attempts"`
+	SentAt    *time.Time `json:"sentAt,omitempty"`
+	LastError string     `json:"lastError,omitempty"`
+	FunderIDs []string   `json:"funderIds,omitempty"`
+	// FunderContacts are, by funder in FunderIDs, the contacts it was
+	// emailed to: the funder's contacts when the notification was
+	// recorded. A funder is shown these, whoever its contacts are now.
+	FunderContacts map[string][]string `json:"funderContacts,omitempty"`
+	CreatedAt      time.Time           `json:"createdAt"`
+	ProgrammeID    string              `json:"programmeId"`
 	// What the email says, fixed when the milestone was first seen so a
 	// retry days later reports the same figure and date.
 	Figure    int64  `json:"figure"`

@@ -411,8 +411,12 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 			note.Recipients = slices.Clone(pd.leads)
 		} else {
 			note.FunderIDs = slices.Clone(t.Notify)
+			note.FunderContacts = map[string][]string{}
 			for _, fid := range t.Notify {
 				note.Recipients = append(note.Recipients, pd.funders[fid].Contacts...)
+				if c := pd.funders[fid].Contacts; len(c) > 0 {
+					note.FunderContacts[fid] = slices.Clone(c)
+				}
 			}
 		}
 		slices.Sort(note.Recipients)

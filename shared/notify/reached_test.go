@@ -87,6 +87,12 @@ func TestReachedEmailsEveryFunderContactOnce(t *testing.T) {
 	if !slices.Equal(got, w.contacts) {
 		t.Errorf("delivered %v, want %v", n.Delivered, w.contacts)
 	}
+	// Who was emailed for which funder is kept, whatever their contacts
+	// become.
+	if len(n.FunderContacts) != 2 || !slices.Equal(n.FunderContacts[w.dwp.ID], w.dwp.Contacts) ||
+		!slices.Equal(n.FunderContacts[w.doh.ID], w.doh.Contacts) {
+		t.Errorf("funderContacts %v", n.FunderContacts)
+	}
 
 	// One audit event says who was sent what.
 	hist, _, err := e.st.History(t.Context(), w.prog.ID, domain.Ref(domain.EntityNotification, id), service.Page{})
