@@ -196,8 +196,9 @@ func (t Target) Milestones(tp TargetProgress) []Milestone {
 
 // NextCheck is the next day a target must be looked at even if no figures
 // change: its quarter mark (when "at risk" can first apply), then weekly
-// until its deadline, then the day after the deadline (for "missed"). A zero
-// date means the target needs no more time-driven checks.
+// until its deadline, then the day after the deadline; after that the
+// notifier sets the day "missed" may go (MissedNoticeDate). A zero date
+// means the target needs no more time-driven checks.
 func (t Target) NextCheck(periodStart, today Date) Date {
 	if !t.StartDate.IsZero() {
 		periodStart = t.StartDate
@@ -214,6 +215,12 @@ func (t Target) NextCheck(periodStart, today Date) Date {
 			return after
 		}
 		return next
+	case today.Before(t.MissedNoticeDate(MaxDueDays)):
+		// Past the deadline, "missed" may still be to tell (a target
+		// recorded after its deadline, or one whose last figures are not
+		// due yet): due at once, for the notifier, which knows the
+		// programme's schedules, to set the day (MissedNoticeDate).
+		return after
 	default:
 		return Date{}
 	}

@@ -114,6 +114,10 @@ type programmeData struct {
 	projectLeads map[string][]string // by project
 	// schedules are read when a return of theirs is due, once a run.
 	schedules map[string]domain.Schedule
+	// grace (domain.MissedGrace) is read once a run, when a target past
+	// its deadline needs it.
+	grace     int64
+	graceRead bool
 }
 
 // Run makes one pass. It is safe to run concurrently with itself and to
@@ -259,7 +263,19 @@ func (r *run) dueShard(ctx context.Context, shard int) error {
 			if err := r.claimMilestones(ctx, pd, d.Target, currents[d.Target.ID]); err != nil {
 				return err
 			}
-			if err := r.Store.Reschedule(ctx, d, d.Target.NextCheck(pd.programme.StartDate, today)); err != nil {
+			next := d.Target.NextCheck(pd.programme.StartDate, today)
+			if !next.IsZero() && !next.After(today) {
+				// Past the deadline: looked at again when "missed" may go.
+				grace, err := r.grace(ctx, pd)
+				if err != nil {
+					return err
+				}
+				next = domain.Date{}
+				if notice := d.Target.MissedNoticeDate(grace); today.Before(notice) {
+					next = notice
+				}
+			}
+			if err := r.Store.Reschedule(ctx, d, next); err != nil {
 				return err
 			}
 		}
@@ -288,6 +304,27 @@ func (r *run) load(ctx context.Context, programmeID string) (*programmeData, err
 	r.programmes[programmeID] = pd
 	r.mu.Unlock()
 	return pd, nil
+}
+
+// grace is how long the programme's targets wait after their deadline
+// before "missed" (domain.MissedGrace): its schedules are read once a run,
+// and only for a programme with a target past its deadline unreached.
+func (r *run) grace(ctx context.Context, pd *programmeData) (int64, error) {
+	pd.mu.Lock()
+	g, ok := pd.grace, pd.graceRead
+	pd.mu.Unlock()
+	if ok {
+		return g, nil
+	}
+	schedules, err := store.All(ctx, r.Store.ListSchedules, pd.programme.ID)
+	if err != nil {
+		return 0, err
+	}
+	g = domain.MissedGrace(schedules)
+	pd.mu.Lock()
+	pd.grace, pd.graceRead = g, true
+	pd.mu.Unlock()
+	return g, nil
 }
 
 // details reads what a programme's emails need: funders' contacts, project
@@ -375,6 +412,16 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 	today := domain.DateOf(r.now)
 	tp := t.Evaluate(current, pd.programme.StartDate, today)
 	milestones := t.Milestones(tp)
+	if tp.Status == domain.StatusMissed {
+		// "Missed" waits until the figures that could still count are due.
+		grace, err := r.grace(ctx, pd)
+		if err != nil {
+			return err
+		}
+		if !t.MissedEmailDue(grace, today) {
+			milestones = slices.DeleteFunc(milestones, func(m domain.Milestone) bool { return m.Kind == domain.KindMissed })
+		}
+	}
 	if len(milestones) == 0 {
 		return nil
 	}
