@@ -128,6 +128,39 @@ type Notification struct {
 	Because     string `json:"because,omitempty"`
 }
 
+// NotifierCaller is who the audit trail says records and sends
+// notifications: the notifier, not a person.
+var NotifierCaller = Caller{Identity: Identity{Subject: "fundtrack-notifier", Email: "notifier@fundtrack"}}
+
+// ClaimEvent is the audit event of a notification's creation: what it is
+// about, who it is for and, for a threshold covered by another's email,
+// that it was settled so. It is written with the notification.
+func (n Notification) ClaimEvent() AuditEvent {
+	rec := map[string]any{"kind": n.Kind, "status": n.Status}
+	if n.Recipients != nil {
+		rec["recipients"] = n.Recipients
+	}
+	for k, v := range map[string]string{"targetId": n.TargetID, "returnId": n.ReturnID, "submissionId": n.SubmissionID,
+		"paymentId": n.PaymentID, "projectId": n.ProjectID, "coveredBy": n.CoveredBy} {
+		if v != "" {
+			rec[k] = v
+		}
+	}
+	if n.Threshold != 0 {
+		rec["threshold"] = n.Threshold
+	}
+	if n.TargetID != "" {
+		rec["figure"] = n.Figure
+	}
+	if len(n.FunderIDs) > 0 {
+		rec["funderIds"] = n.FunderIDs
+	}
+	if len(n.Covers) > 0 {
+		rec["covers"] = n.Covers
+	}
+	return NewAuditEvent(NotifierCaller, n.ProgrammeID, EntityNotification, n.ID, ActionCreate, nil, rec, n.CreatedAt)
+}
+
 // PaymentNotificationID is the fixed id of the email about a payment
 // falling due: each payment falls due at most once, and is emailed at
 // most once.

@@ -22,7 +22,7 @@ import (
 )
 
 // Actor is who the audit trail says sent milestone emails.
-var Actor = domain.Caller{Identity: domain.Identity{Subject: "fundtrack-notifier", Email: "notifier@fundtrack"}}
+var Actor = domain.NotifierCaller
 
 // MaxAttempts bounds retries of a notification that keeps failing for
 // passing reasons; after that it is marked failed so it is not retried forever.

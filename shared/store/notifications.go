@@ -101,27 +101,28 @@ func (s *Store) Reschedule(ctx context.Context, d DueTarget, next domain.Date) e
 	return nil
 }
 
-// ClaimNotification records a milestone before anything is sent. It
-// reports false when the milestone was claimed before (by this run, an
-// earlier one or a concurrent one): the claim is what makes each milestone
-// emailed at most once, ever.
+// ClaimNotification records a milestone before anything is sent, with
+// the audit event of its creation (Notification.ClaimEvent) in the same
+// transaction. It reports false when the milestone was claimed before (by
+// this run, an earlier one or a concurrent one): the claim is what makes
+// each milestone emailed at most once, ever.
 func (s *Store) ClaimNotification(ctx context.Context, n domain.Notification) (bool, error) {
 	put, err := s.notificationPut(n)
 	if err != nil {
 		return false, err
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: put.Put.Item,
-		ConditionExpression: put.Put.ConditionExpression})
-	var ccf *types.ConditionalCheckFailedException
+	err = s.write(ctx, service.Change{Audit: n.ClaimEvent()}, (&tx{}).add(put, errClaimed))
 	switch {
 	case err == nil:
 		return true, nil
-	case errors.As(err, &ccf):
+	case errors.Is(err, errClaimed):
 		return false, nil
 	default:
-		return false, fmt.Errorf("claim notification %s: %w", n.ID, classify(err))
+		return false, fmt.Errorf("claim notification %s: %w", n.ID, err)
 	}
 }
+
+var errClaimed = errors.New("notification claimed already")
 
 // notificationPut creates a notification (in the pending index while it
 // is pending), failing if it exists: its fixed id is what makes each email
