@@ -73,12 +73,22 @@ type Notification struct {
 	Recipients   []string           `json:"recipients"`
 	Delivered    []string           `json:"delivered,omitempty"`
 	Rejected     []string           `json:"rejected,omitempty"` // refused by SES for good; never retried
-	Attempts     int64              `json:"attempts"`
-	SentAt       *time.Time         `json:"sentAt,omitempty"`
-	LastError    string             `json:"lastError,omitempty"`
-	FunderIDs    []string           `json:"funderIds,omitempty"`
-	CreatedAt    time.Time          `json:"createdAt"`
-	ProgrammeID  string             `json:"programmeId"`
+	// Sending are the recipients a run claimed, to hand their email to
+	// SES, and has not yet recorded delivered or refused. Once the
+	// notification is no longer pending, those left are the ones a run
+	// stopped while sending to: whether their email went is not known,
+	// and it is never sent again (each email goes at most once).
+	Sending   []string   `json:"sending,omitempty,stringset"`
+	Attempts  int64      `json:"attempts"`
+	SentAt    *time.Time `json:"sentAt,omitempty"`
+	LastError string     `json:"lastError,omitempty"`
+	FunderIDs []string   `json:"funderIds,omitempty"`
+	// FunderContacts are, by funder in FunderIDs, the contacts it was
+	// emailed to: the funder's contacts when the notification was
+	// recorded. A funder is shown these, whoever its contacts are now.
+	FunderContacts map[string][]string `json:"funderContacts,omitempty"`
+	CreatedAt      time.Time           `json:"createdAt"`
+	ProgrammeID    string              `json:"programmeId"`
 	// What the email says, fixed when the milestone was first seen so a
 	// retry days later reports the same figure and date.
 	Figure    int64  `json:"figure"`
@@ -116,6 +126,39 @@ type Notification struct {
 	GrantTitle  string `json:"grantTitle,omitempty"`
 	AmountPence int64  `json:"amountPence,omitempty"`
 	Because     string `json:"because,omitempty"`
+}
+
+// NotifierCaller is who the audit trail says records and sends
+// notifications: the notifier, not a person.
+var NotifierCaller = Caller{Identity: Identity{Subject: "fundtrack-notifier", Email: "notifier@fundtrack"}}
+
+// ClaimEvent is the audit event of a notification's creation: what it is
+// about, who it is for and, for a threshold covered by another's email,
+// that it was settled so. It is written with the notification.
+func (n Notification) ClaimEvent() AuditEvent {
+	rec := map[string]any{"kind": n.Kind, "status": n.Status}
+	if n.Recipients != nil {
+		rec["recipients"] = n.Recipients
+	}
+	for k, v := range map[string]string{"targetId": n.TargetID, "returnId": n.ReturnID, "submissionId": n.SubmissionID,
+		"paymentId": n.PaymentID, "projectId": n.ProjectID, "coveredBy": n.CoveredBy} {
+		if v != "" {
+			rec[k] = v
+		}
+	}
+	if n.Threshold != 0 {
+		rec["threshold"] = n.Threshold
+	}
+	if n.TargetID != "" {
+		rec["figure"] = n.Figure
+	}
+	if len(n.FunderIDs) > 0 {
+		rec["funderIds"] = n.FunderIDs
+	}
+	if len(n.Covers) > 0 {
+		rec["covers"] = n.Covers
+	}
+	return NewAuditEvent(NotifierCaller, n.ProgrammeID, EntityNotification, n.ID, ActionCreate, nil, rec, n.CreatedAt)
 }
 
 // PaymentNotificationID is the fixed id of the email about a payment
@@ -186,8 +229,9 @@ func (t Target) Milestones(tp TargetProgress) []Milestone {
 
 // NextCheck is the next day a target must be looked at even if no figures
 // change: its quarter mark (when "at risk" can first apply), then weekly
-// until its deadline, then the day after the deadline (for "missed"). A zero
-// date means the target needs no more time-driven checks.
+// until its deadline, then the day after the deadline; after that the
+// notifier sets the day "missed" may go (MissedNoticeDate). A zero date
+// means the target needs no more time-driven checks.
 func (t Target) NextCheck(periodStart, today Date) Date {
 	if !t.StartDate.IsZero() {
 		periodStart = t.StartDate
@@ -204,6 +248,12 @@ func (t Target) NextCheck(periodStart, today Date) Date {
 			return after
 		}
 		return next
+	case today.Before(t.MissedNoticeDate(MaxDueDays)):
+		// Past the deadline, "missed" may still be to tell (a target
+		// recorded after its deadline, or one whose last figures are not
+		// due yet): due at once, for the notifier, which knows the
+		// programme's schedules, to set the day (MissedNoticeDate).
+		return after
 	default:
 		return Date{}
 	}

@@ -226,6 +226,39 @@ func (t Target) Evaluate(current int64, periodStart, today Date) TargetProgress 
 	return tp
 }
 
+// MissedGrace is how long after a target's deadline its "missed" email
+// waits: the longest dueDays of the programme's schedules, since the
+// figures for the period ending on the deadline may arrive until then, or
+// DefaultDueDays for a programme without schedules.
+func MissedGrace(schedules []Schedule) int64 {
+	if len(schedules) == 0 {
+		return DefaultDueDays
+	}
+	var longest int64
+	for _, s := range schedules {
+		longest = max(longest, s.DueDays)
+	}
+	return longest
+}
+
+// MissedNoticeDate is the first day a target's "missed" email may go:
+// the day after the figures for its last period fall due (grace days after
+// the deadline, MissedGrace). Before then a target shows missed in
+// progress, but figures still due could reach it.
+func (t Target) MissedNoticeDate(grace int64) Date {
+	return t.Deadline.AddDays(int(grace) + 1)
+}
+
+// MissedEmailDue reports whether, on today, a target standing missed is
+// to be emailed as missed: from its notice date, unless the target was
+// recorded more than OverdueEmailWindow days after that date (a past
+// target entered with its history), as returns long overdue when their
+// schedule was set up are shown overdue but not emailed.
+func (t Target) MissedEmailDue(grace int64, today Date) bool {
+	notice := t.MissedNoticeDate(grace)
+	return !today.Before(notice) && !DateOf(t.CreatedAt).After(notice.AddDays(OverdueEmailWindow))
+}
+
 func round1(f float64) float64 { return math.Round(f*10) / 10 }
 func round2(f float64) float64 { return math.Round(f*100) / 100 }
 

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -103,7 +104,7 @@ func TestTargetEvaluateProjectID(t *testing.T) {
 }
 
 // TestTargetNextCheck: the quarter mark, then weekly, then the day after the
-// deadline, then never.
+// deadline (while "missed" may still be to tell), then never.
 func TestTargetNextCheck(t *testing.T) {
 	t.Parallel()
 	year := domain.Target{Value: 60, Deadline: tgtDate("2026-12-31")} // quarter 2026-04-02
@@ -121,7 +122,11 @@ func TestTargetNextCheck(t *testing.T) {
 		{"weekly", year, "2026-09-10", "2026-09-17"},
 		{"capped at the day after the deadline", year, "2026-12-28", "2027-01-01"},
 		{"on the deadline", year, "2026-12-31", "2027-01-01"},
-		{"the day after the deadline: done", year, "2027-01-01", ""},
+		// Past the deadline the notifier sets when "missed" may go
+		// (MissedNoticeDate): due at once while that could be to come.
+		{"the day after the deadline: due for the notifier", year, "2027-01-01", "2027-01-01"},
+		{"recorded after its deadline: due at once", year, "2027-02-15", "2027-01-01"},
+		{"past the longest grace: done", year, "2027-04-01", ""},
 		{"long after: done", year, "2028-01-01", ""},
 		// 2026-07-04 to 2026-12-31 is 180 days; a quarter is 45 days.
 		{"own start date: its quarter", own, "2026-01-05", "2026-08-18"},
@@ -261,6 +266,45 @@ func TestTargetWindows(t *testing.T) {
 	} {
 		if got := c.t.LastFigure(start, series); got.String() != c.want && !(c.want == "" && got.IsZero()) {
 			t.Errorf("%s: last figure %s, want %q", c.t.ID, got, c.want)
+		}
+	}
+}
+
+// TestMissedEmailWaitsForLastFigures: "missed" goes the day after the
+// figures for the target's last period fall due (the programme's longest
+// dueDays after the deadline, 20 without schedules), and never for a
+// target recorded more than 90 days after that day.
+func TestMissedEmailWaitsForLastFigures(t *testing.T) {
+	t.Parallel()
+	if g := domain.MissedGrace(nil); g != domain.DefaultDueDays {
+		t.Errorf("grace without schedules %d, want %d", g, domain.DefaultDueDays)
+	}
+	if g := domain.MissedGrace([]domain.Schedule{{DueDays: 10}, {DueDays: 45}, {DueDays: 0}}); g != 45 {
+		t.Errorf("grace %d, want the longest dueDays, 45", g)
+	}
+	tg := domain.Target{Value: 5, Deadline: tgtDate("2026-03-31"), CreatedAt: time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC)}
+	if d := tg.MissedNoticeDate(20); d.String() != "2026-04-21" {
+		t.Errorf("notice date %s, want 2026-04-21", d)
+	}
+	late := tg
+	late.CreatedAt = time.Date(2026, 7, 21, 9, 0, 0, 0, time.UTC) // 91 days after the notice date
+	inTime := tg
+	inTime.CreatedAt = time.Date(2026, 7, 20, 9, 0, 0, 0, time.UTC) // 90 days after
+	for _, c := range []struct {
+		name   string
+		target domain.Target
+		today  string
+		want   bool
+	}{
+		{"the day after the deadline", tg, "2026-04-01", false},
+		{"the day the last figures are due", tg, "2026-04-20", false},
+		{"the day after", tg, "2026-04-21", true},
+		{"later", tg, "2026-09-01", true},
+		{"recorded 90 days after the notice date", inTime, "2026-07-20", true},
+		{"recorded 91 days after it", late, "2026-07-21", false},
+	} {
+		if got := c.target.MissedEmailDue(20, tgtDate(c.today)); got != c.want {
+			t.Errorf("%s (%s): %v, want %v", c.name, c.today, got, c.want)
 		}
 	}
 }

@@ -1,7 +1,8 @@
 package httpapi_test
 
-// A milestone email sent by the notifier is in the audit trail, said to be
-// sent by notifier@fundtrack.
+// A milestone email recorded and sent by the notifier is in the audit
+// trail, said to be by notifier@fundtrack, and in the notification's own
+// history.
 
 import (
 	"context"
@@ -31,6 +32,9 @@ func TestAuditNotifierSend(t *testing.T) {
 	h.Create(t, uAdmin, P+"/projects/"+project+"/outcomes", testkit.OutcomeBody(map[string]int{"peopleIntoWork": 5}))
 	target, _ := h.Create(t, uAdmin, P+"/targets", atTargetBody(5, funder)) // reached as soon as it is set
 	h.Want(t, http.StatusCreated, testkit.Request("PUT", testkit.MemberPath(pid, uLead), uAdmin, testkit.RolesBody(testkit.RoleLead())))
+	h.Want(t, http.StatusCreated, testkit.Request("PUT", testkit.MemberPath(pid, uFunderX), uAdmin, testkit.RolesBody(testkit.RoleFunder(funder))))
+	other, _ := h.Create(t, uAdmin, P+"/funders", testkit.FunderBody("Department of Health", mail.Addr("other", "funder.example.org")))
+	h.Want(t, http.StatusCreated, testkit.Request("PUT", testkit.MemberPath(pid, uFunderY), uAdmin, testkit.RolesBody(testkit.RoleFunder(other))))
 
 	before := h.auditIDs(t)
 	n := notifierdeps.Notifier(h.Config(), h.watch, email.SES{Client: testkit.SES(t), From: "fundtrack@example.org"})
@@ -49,8 +53,8 @@ func TestAuditNotifierSend(t *testing.T) {
 	}
 
 	after := h.auditIDs(t)
-	if len(after) != len(before)+1 {
-		t.Fatalf("the notifier's run added %d audit events, want 1", len(after)-len(before))
+	if len(after) != len(before)+2 {
+		t.Fatalf("the notifier's run added %d audit events, want 2 (the notification's creation and its send)", len(after)-len(before))
 	}
 	notes := testkit.ListAll[struct {
 		ID        string `json:"id"`
@@ -63,8 +67,8 @@ func TestAuditNotifierSend(t *testing.T) {
 	}
 
 	evs := testkit.ListAll[atEvent](t, h.apiH, uLead, P+"/audit?entity=notification")
-	if len(evs) != 1 {
-		t.Fatalf("audit?entity=notification = %+v, want the one send", evs)
+	if len(evs) != 2 || evs[1].Action != "create" || evs[1].EntityID != notes[0].ID || evs[1].Changes["status"]["after"] != "pending" {
+		t.Fatalf("audit?entity=notification = %+v, want the send and, before it, the creation", evs)
 	}
 	ev := evs[0]
 	if !after[ev.ID] || before[ev.ID] {
@@ -81,8 +85,19 @@ func TestAuditNotifierSend(t *testing.T) {
 	if newest := testkit.ListAll[atEvent](t, h.apiH, uAdmin, P+"/audit")[0]; newest.ID != ev.ID {
 		t.Errorf("the newest event of the trail is %s %s, want the send", newest.Entity, newest.Action)
 	}
-	if byUser := testkit.ListAll[atEvent](t, h.apiH, uAdmin, P+"/audit?user=notifier@fundtrack"); len(byUser) != 1 || byUser[0].ID != ev.ID {
-		t.Errorf("audit?user=notifier@fundtrack = %v, want the send", atIDs(byUser))
+	if byUser := testkit.ListAll[atEvent](t, h.apiH, uAdmin, P+"/audit?user=notifier@fundtrack"); len(byUser) != 2 || byUser[0].ID != ev.ID {
+		t.Errorf("audit?user=notifier@fundtrack = %v, want the send and the creation", atIDs(byUser))
+	}
+
+	// The notification's history, for whoever may read the notification.
+	hist := P + "/notifications/" + notes[0].ID + "/history"
+	for _, who := range []string{uAdmin, uLead, uFunderX} {
+		if got := testkit.ListAll[atEvent](t, h.apiH, who, hist); len(got) != 2 || got[0].ID != ev.ID || got[1].Action != "create" {
+			t.Errorf("%s reads the notification's history as %v, want the send and the creation", who, atIDs(got))
+		}
+	}
+	for _, who := range []string{uFunderY, uOutsider} {
+		h.Want(t, http.StatusNotFound, testkit.Request("GET", hist, who, nil))
 	}
 
 	// Another run sends nothing and records nothing.

@@ -901,6 +901,7 @@ func TestOpenAPIFlow(t *testing.T) {
 		t.Errorf("GET notification %s = %+v, want the listed one", notes.Items[0].ID, one)
 	}
 	oaWantCode(t, a.Want(t, http.StatusNotFound, testkit.Request(http.MethodGet, pp+"/notifications/not-a-notification", lead, nil)), domain.CodeNotFound)
+	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/notifications/"+notes.Items[0].ID+"/history", lead, nil))
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/notifications?limit=2", funder, nil))
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/notifications", pl, nil)) // its project's returns' emails
 

@@ -99,6 +99,7 @@ func TestEveryRouteOverDynamoDB(t *testing.T) {
 		"/grants/" + write.GrantXA + "/payments/" + write.PayXA + "/history",
 		"/grants/" + write.GrantXA + "/spend/" + write.SpendXA + "/history",
 		"/schedules/" + schedule + "/history",
+		"/notifications/" + it.notification + "/history",
 	} {
 		if evs := testkit.ListAll[domain.AuditEvent](t, h, uAdmin, w.pp(path)); len(evs) == 0 {
 			t.Errorf("GET %s: no events", path)

@@ -16,8 +16,10 @@ const (
 )
 
 // TestMissedDeadline: a target whose deadline passes unreached gets one
-// "missed" email to its funders' contacts once the clock passes the
-// deadline, found through the due index with no new figures.
+// "missed" email to its funders' contacts once the figures for its last
+// period are due and have not reached it (20 days after the deadline, the
+// default dueDays, for a programme without schedules), found through the
+// due index with no new figures.
 func TestMissedDeadline(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -38,16 +40,29 @@ func TestMissedDeadline(t *testing.T) {
 	}
 	e.expectMail(each(atRiskSubject, w.lead))
 
+	// The day after the deadline the March figures are not due yet:
+	// nothing goes, and the target is looked at again when they are.
 	e.clk.Set("2026-04-01T06:00:00Z")
 	rep = e.run()
-	if rep.ProgrammesChanged != 0 || rep.TargetsRead != 0 || rep.TargetsDue != 1 || rep.Claimed != 1 || rep.Emails != 4 || rep.Sent != 1 {
+	if rep.ProgrammesChanged != 0 || rep.TargetsRead != 0 || rep.TargetsDue != 1 || rep.Claimed != 0 || rep.Emails != 0 {
 		t.Errorf("run the day after the deadline: %+v", rep)
+	}
+	e.clk.Set("2026-04-20T06:00:00Z") // the day they are due
+	if rep := e.run(); rep.TargetsDue != 0 || rep.Emails != 0 {
+		t.Errorf("run the day the last figures are due: %+v", rep)
+	}
+	e.expectMail(each(atRiskSubject, w.lead))
+
+	e.clk.Set("2026-04-21T06:00:00Z")
+	rep = e.run()
+	if rep.ProgrammesChanged != 0 || rep.TargetsRead != 0 || rep.TargetsDue != 1 || rep.Claimed != 1 || rep.Emails != 4 || rep.Sent != 1 {
+		t.Errorf("run the day after the last figures were due: %+v", rep)
 	}
 	want := merge(each(atRiskSubject, w.lead), each(missedSubject, w.contacts...))
 	e.expectMail(want)
 	for _, m := range e.mail() {
 		if m.Subject == missedSubject && !strings.Contains(m.Body.Text,
-			"Bradford IPS (Working for Wellness) did not reach its target of 60 people into work by the deadline: 10 as of 1 April 2026.") {
+			"Bradford IPS (Working for Wellness) did not reach its target of 60 people into work by the deadline: 10 as of 21 April 2026.") {
 			t.Errorf("missed email:\n%s", m.Body.Text)
 		}
 	}
@@ -57,7 +72,7 @@ func TestMissedDeadline(t *testing.T) {
 	}
 
 	// The target has had its last time-driven check.
-	for _, at := range []string{"2026-04-01T07:00:00Z", "2026-04-08T06:00:00Z", "2026-09-01T06:00:00Z"} {
+	for _, at := range []string{"2026-04-21T07:00:00Z", "2026-04-28T06:00:00Z", "2026-09-01T06:00:00Z"} {
 		e.clk.Set(at)
 		if rep := e.run(); rep.TargetsDue != 0 || rep.Emails != 0 {
 			t.Errorf("run at %s: %+v", at, rep)
@@ -154,4 +169,71 @@ func TestOnTrackAtQuarterSendsNothing(t *testing.T) {
 		t.Errorf("run at the quarter: %+v", rep)
 	}
 	e.expectMail(nil)
+}
+
+const reachedLateSubject = "Target reached: 60 people into work (Working for Wellness)"
+
+// TestMissedWaitsForTheLastReturn is the audit's "missed (0 of 5)" then
+// "reached (7 of 5)": the figures for the period ending on the deadline
+// are due 30 days after it (the schedule's dueDays), and arrive in time,
+// reaching the target. The funders get "reached", saying the figures came
+// after the deadline, and never "missed".
+func TestMissedWaitsForTheLastReturn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	if _, err := e.svc.Open(e.t.Context(), testkit.Caller(w.lead), w.prog.ID).CreateSchedule(testkit.Body(obj{"name": "Monthly returns",
+		"frequency": "monthly", "firstPeriodStart": "2026-01-01", "lastPeriodEnd": "2026-12-31", "dueDays": 30})); err != nil {
+		t.Fatal(err)
+	}
+	e.projectTarget(w, 60, "2026-03-31")
+	e.submit(w.prog.ID, w.project.ID, 10, "")
+	e.run()
+	for _, at := range []string{"2026-04-01T06:00:00Z", "2026-04-21T06:00:00Z", "2026-04-30T06:00:00Z"} {
+		e.clk.Set(at)
+		if rep := e.run(); rep.Claimed != 0 {
+			t.Errorf("run at %s, before the March figures are due on 30 April: %+v", at, rep)
+		}
+	}
+	// The March return comes in on its due date and reaches the target.
+	e.build().Outcome(w.prog.ID, w.project.ID, obj{"periodStart": "2026-03-01", "periodEnd": "2026-03-31",
+		"counts": obj{"peopleIntoWork": 51}})
+	e.run()
+	e.clk.Set("2026-05-01T06:00:00Z")
+	e.run()
+	e.clk.Set("2026-09-01T06:00:00Z")
+	e.run()
+	e.expectMail(each(reachedLateSubject, w.contacts...))
+	for _, m := range e.mail() {
+		if m.Subject == reachedLateSubject && !strings.Contains(m.Body.Text, "Bradford IPS (Working for Wellness) reached 100% of its target of 60 "+
+			"people into work by its deadline of 31 March 2026: 61 as of 30 April 2026, in figures that came in after the deadline.") {
+			t.Errorf("reached email:\n%s", m.Body.Text)
+		}
+	}
+}
+
+// TestMissedNotEmailedForAPastTarget: a target recorded long after its
+// deadline (a lead entering last year's target before importing its
+// history) shows missed but is not emailed as missed; one recorded
+// before its last figures fall due is, the day after they are due.
+func TestMissedNotEmailedForAPastTarget(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	e.clk.Set("2026-11-01T09:00:00Z")
+	old := e.projectTarget(w, 60, "2026-03-31")    // last figures due 20 April: 195 days ago
+	recent := e.projectTarget(w, 60, "2026-10-20") // due 9 November
+	e.run()
+	e.clk.Set("2026-11-10T06:00:00Z")
+	e.run()
+	e.clk.Set("2026-12-01T06:00:00Z")
+	e.run()
+	notes := e.notifications(w.prog.ID)
+	if _, ok := notes[domain.NotificationID(old.ID, domain.KindMissed, 100)]; ok {
+		t.Errorf("a target recorded 195 days after its last figures were due was emailed as missed")
+	}
+	if n := notes[domain.NotificationID(recent.ID, domain.KindMissed, 100)]; n.Status != domain.NotificationSent || n.On.String() != "2026-11-10" {
+		t.Errorf("recent target's missed email: %+v", n)
+	}
+	e.expectMail(each(missedSubject, w.contacts...))
 }

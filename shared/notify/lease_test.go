@@ -2,11 +2,19 @@ package notify_test
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go/middleware"
+
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/email"
 )
 
 // TestRunDiedAfterClaimResumesAfterLease: a run claimed a milestone and
@@ -69,8 +77,12 @@ func TestRunDiedAfterClaimResumesAfterLease(t *testing.T) {
 
 // TestRunDiedMidSendResumes: a run delivers to one contact, then dies
 // (its context ends) in the middle of the next send. The next run within
-// the lease sends nothing; after the lease the rest are sent, and the
-// contact who already had it is not emailed again.
+// the lease sends nothing; after the lease the rest are sent, the contact
+// who already had it is not emailed again, and neither is the one the
+// dead run was sending to: SES may have taken that email, so it is
+// recorded as not known to be delivered (at most once, not at least once).
+// (Before recipients were claimed ahead of the send, that contact was
+// emailed again.)
 func TestRunDiedMidSendResumes(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -91,7 +103,8 @@ func TestRunDiedMidSendResumes(t *testing.T) {
 	e.expectMail(each(reachedSubject, w.contacts[0]))
 	id := domain.NotificationID(tg.ID, domain.KindReached, 100)
 	n := e.notifications(w.prog.ID)[id]
-	if n.Status != domain.NotificationPending || n.Attempts != 1 || !slices.Equal(n.Delivered, w.contacts[:1]) {
+	if n.Status != domain.NotificationPending || n.Attempts != 1 || !slices.Equal(n.Delivered, w.contacts[:1]) ||
+		!slices.Equal(n.Sending, w.contacts[1:2]) {
 		t.Errorf("after the dead run: %+v", n)
 	}
 
@@ -100,13 +113,110 @@ func TestRunDiedMidSendResumes(t *testing.T) {
 		t.Errorf("run under the lease: %+v", rep)
 	}
 	e.clk.Add(time.Minute)
-	if rep := e.run(); rep.Emails != 3 || rep.Sent != 1 {
+	if rep := e.run(); rep.Emails != 2 || rep.Sent != 0 || rep.Failed != 1 {
 		t.Errorf("run after the lease: %+v", rep)
 	}
-	e.expectMail(each(reachedSubject, w.contacts...))
+	e.expectMail(merge(each(reachedSubject, w.contacts[0]), each(reachedSubject, w.contacts[2:]...)))
+	if calls := e.ses.calls(); calls[w.contacts[1]] != 1 {
+		t.Errorf("SES was asked %d times for %s, want once", calls[w.contacts[1]], w.contacts[1])
+	}
 	n = e.notifications(w.prog.ID)[id]
-	if n.Status != domain.NotificationSent || n.Attempts != 2 || len(n.Delivered) != 4 {
+	if n.Status != domain.NotificationFailed || n.Attempts != 2 || len(n.Delivered) != 3 ||
+		!slices.Equal(n.Sending, w.contacts[1:2]) || !strings.Contains(n.LastError, "not known to be delivered to "+w.contacts[1]) ||
+		!strings.Contains(n.LastError, "a run stopped while sending") {
 		t.Errorf("finally: %+v", n)
+	}
+	e.clk.Add(10 * time.Minute)
+	if rep := e.run(); rep.Emails != 0 {
+		t.Errorf("later run: %+v", rep)
+	}
+}
+
+// dieAfterSend hands each email to SES and, once SES has taken the
+// call-th (from 0), ends the run's context before the notifier hears
+// back: the function timing out (or being killed) just after SES took it.
+type dieAfterSend struct {
+	email.Sender
+	call   int
+	cancel context.CancelFunc
+	calls  int
+}
+
+func (d *dieAfterSend) Send(ctx context.Context, m email.Message) error {
+	err := d.Sender.Send(ctx, m)
+	d.calls++
+	if d.calls == d.call+1 {
+		d.cancel()
+		return context.Canceled
+	}
+	return err
+}
+
+// failMarkDelivered fails, while armed, every update that records a
+// recipient delivered: a run that dies between the send and recording it.
+type failMarkDelivered struct{ armed atomic.Bool }
+
+func (f *failMarkDelivered) option(o *dynamodb.Options) {
+	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("failMarkDelivered",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				if u, ok := in.Parameters.(*dynamodb.UpdateItemInput); ok && f.armed.Load() &&
+					strings.Contains(aws.ToString(u.UpdateExpression), "#list") && u.ExpressionAttributeNames["#list"] == "delivered" {
+					return middleware.InitializeOutput{}, middleware.Metadata{}, errors.New("run died")
+				}
+				return next.HandleInitialize(ctx, in)
+			}), middleware.Before)
+	})
+}
+
+// TestRunDiedAfterSendNeverResends: SES takes an email and the run dies
+// before recording it delivered (killed, or its write of the delivery
+// fails). Runs after the lease send the rest, never that one again, and
+// the notification says it is not known to have arrived, so the leads
+// can check. This is the audit's duplicate (a kill -9 between Send and
+// MarkDelivered): before the fix the contact got the email twice.
+func TestRunDiedAfterSendNeverResends(t *testing.T) {
+	t.Parallel()
+	for _, how := range []string{"killed", "delivery not recorded"} {
+		t.Run(how, func(t *testing.T) {
+			t.Parallel()
+			f := &failMarkDelivered{}
+			e := newEnv(t, f.option)
+			w, tg := reachedWorld(e)
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			n := e.notifier()
+			if how == "killed" {
+				n.Email = &dieAfterSend{Sender: n.Email, call: 1, cancel: cancel}
+			} else {
+				e.ses.setFail(func(_ string, call int) error {
+					f.armed.Store(call == 1) // the second send goes; recording it fails
+					return nil
+				})
+			}
+			if _, err := runSafely(ctx, n); err == nil {
+				t.Fatal("the dying run reported no error")
+			}
+			f.armed.Store(false)
+			e.ses.setFail(nil)
+			e.expectMail(each(reachedSubject, w.contacts[:2]...))
+
+			e.clk.Add(2 * time.Minute) // past the lease
+			if rep := e.run(); rep.Emails != 2 || rep.Failed != 1 {
+				t.Errorf("run after the lease: %+v", rep)
+			}
+			e.clk.Add(10 * time.Minute)
+			if rep := e.run(); rep.Emails != 0 {
+				t.Errorf("later run: %+v", rep)
+			}
+			e.expectMail(each(reachedSubject, w.contacts...))
+			note := e.notifications(w.prog.ID)[domain.NotificationID(tg.ID, domain.KindReached, 100)]
+			if note.Status != domain.NotificationFailed || !slices.Equal(note.Sending, w.contacts[1:2]) ||
+				slices.Contains(note.Delivered, w.contacts[1]) || len(note.Delivered) != 3 ||
+				!strings.Contains(note.LastError, "not known to be delivered to "+w.contacts[1]) {
+				t.Errorf("notification %+v", note)
+			}
+		})
 	}
 }
 
@@ -144,4 +254,47 @@ func TestLeaseHeldByLiveRun(t *testing.T) {
 		t.Error("leased a notification already sent")
 	}
 	e.expectMail(each(reachedSubject, w.contacts...))
+}
+
+// TestOvertakenRunSendsNothingTwice: a run stalls inside SES's call for
+// longer than its lease; another run takes the notification over (the
+// stalled address counts as not known to be delivered) and sends the
+// rest. When the stalled run wakes, its call completes, and it finds the
+// lease gone: nobody gets the email twice.
+func TestOvertakenRunSendsNothingTwice(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, tg := reachedWorld(e)
+	stalled, resume := make(chan struct{}), make(chan struct{})
+	e.ses.setFail(func(_ string, call int) error {
+		if call == 0 {
+			close(stalled)
+			<-resume
+		}
+		return nil
+	})
+	done := make(chan error)
+	go func() {
+		_, err := runSafely(t.Context(), e.notifier())
+		done <- err
+	}()
+	<-stalled
+	e.clk.Add(2 * time.Minute) // past the stalled run's lease
+	if rep := e.run(); rep.Emails != 3 || rep.Failed != 1 {
+		t.Errorf("the run that took over: %+v", rep)
+	}
+	close(resume)
+	if err := <-done; err != nil {
+		t.Errorf("the stalled run: %v", err)
+	}
+	for to, n := range e.ses.calls() {
+		if n != 1 {
+			t.Errorf("%d SendEmail calls to %s", n, to)
+		}
+	}
+	e.expectMail(each(reachedSubject, w.contacts...))
+	n := e.notifications(w.prog.ID)[domain.NotificationID(tg.ID, domain.KindReached, 100)]
+	if n.Status != domain.NotificationFailed || !strings.Contains(n.LastError, "not known to be delivered to "+w.contacts[0]) {
+		t.Errorf("notification %+v", n)
+	}
 }

@@ -22,7 +22,7 @@ import (
 )
 
 // Actor is who the audit trail says sent milestone emails.
-var Actor = domain.Caller{Identity: domain.Identity{Subject: "fundtrack-notifier", Email: "notifier@fundtrack"}}
+var Actor = domain.NotifierCaller
 
 // MaxAttempts bounds retries of a notification that keeps failing for
 // passing reasons; after that it is marked failed so it is not retried forever.
@@ -123,6 +123,10 @@ type programmeData struct {
 	projectLeads map[string][]string // by project
 	// schedules are read when a return of theirs is due, once a run.
 	schedules map[string]domain.Schedule
+	// grace (domain.MissedGrace) is read once a run, when a target past
+	// its deadline needs it.
+	grace     int64
+	graceRead bool
 }
 
 // Run makes one pass. It is safe to run concurrently with itself and to
@@ -268,7 +272,19 @@ func (r *run) dueShard(ctx context.Context, shard int) error {
 			if err := r.claimMilestones(ctx, pd, d.Target, currents[d.Target.ID]); err != nil {
 				return err
 			}
-			if err := r.Store.Reschedule(ctx, d, d.Target.NextCheck(pd.programme.StartDate, today)); err != nil {
+			next := d.Target.NextCheck(pd.programme.StartDate, today)
+			if !next.IsZero() && !next.After(today) {
+				// Past the deadline: looked at again when "missed" may go.
+				grace, err := r.grace(ctx, pd)
+				if err != nil {
+					return err
+				}
+				next = domain.Date{}
+				if notice := d.Target.MissedNoticeDate(grace); today.Before(notice) {
+					next = notice
+				}
+			}
+			if err := r.Store.Reschedule(ctx, d, next); err != nil {
 				return err
 			}
 		}
@@ -297,6 +313,27 @@ func (r *run) load(ctx context.Context, programmeID string) (*programmeData, err
 	r.programmes[programmeID] = pd
 	r.mu.Unlock()
 	return pd, nil
+}
+
+// grace is how long the programme's targets wait after their deadline
+// before "missed" (domain.MissedGrace): its schedules are read once a run,
+// and only for a programme with a target past its deadline unreached.
+func (r *run) grace(ctx context.Context, pd *programmeData) (int64, error) {
+	pd.mu.Lock()
+	g, ok := pd.grace, pd.graceRead
+	pd.mu.Unlock()
+	if ok {
+		return g, nil
+	}
+	schedules, err := store.All(ctx, r.Store.ListSchedules, pd.programme.ID)
+	if err != nil {
+		return 0, err
+	}
+	g = domain.MissedGrace(schedules)
+	pd.mu.Lock()
+	pd.grace, pd.graceRead = g, true
+	pd.mu.Unlock()
+	return g, nil
 }
 
 // details reads what a programme's emails need: funders' contacts, project
@@ -384,6 +421,16 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 	today := domain.DateOf(r.start)
 	tp := t.Evaluate(current, pd.programme.StartDate, today)
 	milestones := t.Milestones(tp)
+	if tp.Status == domain.StatusMissed {
+		// "Missed" waits until the figures that could still count are due.
+		grace, err := r.grace(ctx, pd)
+		if err != nil {
+			return err
+		}
+		if !t.MissedEmailDue(grace, today) {
+			milestones = slices.DeleteFunc(milestones, func(m domain.Milestone) bool { return m.Kind == domain.KindMissed })
+		}
+	}
 	if len(milestones) == 0 {
 		return nil
 	}
@@ -420,8 +467,12 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 			note.Recipients = slices.Clone(pd.leads)
 		} else {
 			note.FunderIDs = slices.Clone(t.Notify)
+			note.FunderContacts = map[string][]string{}
 			for _, fid := range t.Notify {
 				note.Recipients = append(note.Recipients, pd.funders[fid].Contacts...)
+				if c := pd.funders[fid].Contacts; len(c) > 0 {
+					note.FunderContacts[fid] = slices.Clone(c)
+				}
 			}
 		}
 		slices.Sort(note.Recipients)
@@ -500,13 +551,26 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 	}
 	msg := Render(note, pd.programme, pd.projects[note.ProjectID], r.Links)
 	rejected := slices.Clone(note.Rejected)
+	// Recipients still claimed when the lease was taken are ones a run
+	// stopped while sending to (a passing failure withdraws its claim):
+	// the email may have gone, so it never goes again.
+	unknown := slices.DeleteFunc(slices.Clone(note.Sending), func(to string) bool {
+		return slices.Contains(note.Delivered, to) || slices.Contains(note.Rejected, to)
+	})
+	note.Sending = unknown // what FinishNotification leaves recorded
 	for _, to := range note.Recipients {
-		if slices.Contains(note.Delivered, to) || slices.Contains(note.Rejected, to) {
+		if slices.Contains(note.Delivered, to) || slices.Contains(note.Rejected, to) || slices.Contains(unknown, to) {
 			continue
+		}
+		// Claimed before SES is called, so a run that dies before
+		// recording the outcome never leads to a second email.
+		claimed, err := r.Store.ClaimRecipient(ctx, note.ProgrammeID, note.ID, note.Attempts, to)
+		if err != nil || !claimed {
+			return err // !claimed: the lease ran out and another run took it over
 		}
 		msg.To = to
 		r.count(func(rep *Report) { rep.Emails++ })
-		err := r.Email.Send(ctx, msg)
+		err = r.Email.Send(ctx, msg)
 		switch {
 		case err == nil:
 			if err := r.Store.MarkDelivered(ctx, note.ProgrammeID, note.ID, to); err != nil {
@@ -521,12 +585,12 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 			r.log().Warn("milestone email rejected", "notification", note.ID, "err", err)
 		default:
 			if note.Attempts >= MaxAttempts {
-				rejected = append(rejected, to)
+				rejected = append(rejected, to) // its claim is withdrawn as the notification finishes
 				continue
 			}
 			r.count(func(rep *Report) { rep.Retrying++ })
 			r.log().Warn("milestone email failed; will retry", "notification", note.ID, "attempt", note.Attempts, "err", err)
-			return r.Store.ReleaseNotification(ctx, note.ProgrammeID, note.ID, short(err))
+			return r.Store.ReleaseNotification(ctx, note.ProgrammeID, note.ID, to, short(err))
 		}
 	}
 	note.Status = domain.NotificationSent
@@ -537,9 +601,17 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 		note.Status = domain.NotificationFailed
 		note.LastError = "nobody to email: no one holds the role this goes to"
 		r.count(func(rep *Report) { rep.Failed++ })
-	case len(rejected) > 0:
+	case len(rejected) > 0 || len(unknown) > 0:
 		note.Status = domain.NotificationFailed
-		note.LastError = "not delivered to " + strings.Join(rejected, ", ")
+		var why []string
+		if len(rejected) > 0 {
+			why = append(why, "not delivered to "+strings.Join(rejected, ", "))
+		}
+		if len(unknown) > 0 {
+			why = append(why, "not known to be delivered to "+strings.Join(unknown, ", ")+
+				": a run stopped while sending, so it was not sent again; check with them")
+		}
+		note.LastError = strings.Join(why, "; ")
 		r.count(func(rep *Report) { rep.Failed++ })
 	default:
 		r.count(func(rep *Report) { rep.Sent++ })

@@ -159,6 +159,9 @@ func (r *run) fallDue(ctx context.Context, pd *programmeData, p domain.Payment, 
 		Recipients: slices.Compact(recipients), FunderIDs: []string{g.FunderID}, CreatedAt: at, ProgrammeID: pd.programme.ID,
 		ProjectID: g.ProjectID, On: since, PaymentID: p.ID, GrantID: g.ID, GrantTitle: g.Title, AmountPence: p.AmountPence,
 		Because: p.Trigger.Describe(p.Due(), target), PeriodStart: g.StartDate, PeriodEnd: g.EndDate}
+	if c := pd.funders[g.FunderID].Contacts; len(c) > 0 {
+		note.FunderContacts = map[string][]string{g.FunderID: slices.Clone(c)}
+	}
 	ev := domain.NewAuditEvent(Actor, pd.programme.ID, domain.EntityPayment, p.ID, domain.ActionChange, p, after, at)
 	fell, err := r.Store.FallDue(ctx, pd.programme.ID, g, p, after, note, ev)
 	if err != nil {

@@ -87,13 +87,20 @@ func TestReachedEmailsEveryFunderContactOnce(t *testing.T) {
 	if !slices.Equal(got, w.contacts) {
 		t.Errorf("delivered %v, want %v", n.Delivered, w.contacts)
 	}
+	// Who was emailed for which funder is kept, whatever their contacts
+	// become.
+	if len(n.FunderContacts) != 2 || !slices.Equal(n.FunderContacts[w.dwp.ID], w.dwp.Contacts) ||
+		!slices.Equal(n.FunderContacts[w.doh.ID], w.doh.Contacts) {
+		t.Errorf("funderContacts %v", n.FunderContacts)
+	}
 
-	// One audit event says who was sent what.
+	// Its history: the notifier recorded it, then sent it to whom.
 	hist, _, err := e.st.History(t.Context(), w.prog.ID, domain.Ref(domain.EntityNotification, id), service.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(hist) != 1 || hist[0].Action != domain.ActionSend || hist[0].ActorEmail != notify.Actor.Email {
+	if len(hist) != 2 || hist[0].Action != domain.ActionSend || hist[0].ActorEmail != notify.Actor.Email ||
+		hist[1].Action != domain.ActionCreate || hist[1].ActorEmail != notify.Actor.Email {
 		t.Errorf("audit: %+v", hist)
 	}
 
@@ -341,5 +348,50 @@ func TestSeveralThresholdsCoveredAfterACrash(t *testing.T) {
 	}
 	if n := notes[top]; n.Status != domain.NotificationSent || len(n.Delivered) != len(w.contacts) {
 		t.Errorf("100%%: %+v", n)
+	}
+}
+
+// TestNotificationHistory: a notification's history holds the notifier's
+// events for it, each written with the change: its creation (a threshold
+// covered by a higher one's email is created settled, saying so), and its
+// send. Whoever may read the notification may read its history; a funder
+// sees only its own contacts among the recipients.
+func TestNotificationHistory(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	tg := e.projectTarget(w, 60, "2026-12-31", 50, 100)
+	funderUser := e.addr("funder.user", "dwp.example.gov.uk")
+	e.member(w.prog.ID, funderUser, testkit.RoleFunder(w.dwp.ID))
+	e.clk.Set("2026-03-02T10:30:00Z")
+	e.submit(w.prog.ID, w.project.ID, 61, "")
+	e.run()
+
+	half, full := domain.NotificationID(tg.ID, domain.KindReached, 50), domain.NotificationID(tg.ID, domain.KindReached, 100)
+	history := func(who domain.Caller, id string) []domain.AuditEvent {
+		t.Helper()
+		h, _, err := e.svc.Open(t.Context(), who, w.prog.ID).History(domain.Ref(domain.EntityNotification, id), service.Page{})
+		if err != nil {
+			t.Fatalf("history of %s: %v", id, err)
+		}
+		return h
+	}
+	h := history(testkit.Caller(w.lead), half)
+	if len(h) != 1 || h[0].Action != domain.ActionCreate || h[0].Changes["status"].After != "sent" || h[0].Changes["coveredBy"].After != full {
+		t.Errorf("the covered threshold's history: %+v", h)
+	}
+	h = history(testkit.Caller(w.lead), full)
+	if len(h) != 2 || h[0].Action != domain.ActionSend || h[1].Action != domain.ActionCreate || len(h[0].Changes["recipients"].After.([]any)) != 4 {
+		t.Errorf("the sent threshold's history: %+v", h)
+	}
+	h = history(testkit.Caller(funderUser), full)
+	for _, ev := range h {
+		got := ev.Changes["recipients"].After.([]any)
+		if len(got) != 2 || !slices.Contains(w.dwp.Contacts, got[0].(string)) || !slices.Contains(w.dwp.Contacts, got[1].(string)) {
+			t.Errorf("a funder sees recipients %v in the %s event, want only its own contacts %v", got, ev.Action, w.dwp.Contacts)
+		}
+	}
+	if len(h) != 2 {
+		t.Errorf("the funder's history: %+v", h)
 	}
 }

@@ -57,6 +57,12 @@ func Render(n domain.Notification, p domain.Programme, project domain.Project, l
 	switch n.Kind {
 	case domain.KindReached:
 		m.Sentence = fmt.Sprintf("%s has reached %d%% of its target of %d %s: %d as of %s.", where, n.Threshold, n.Value, metric, n.Figure, on)
+		if !n.PeriodEnd.IsZero() && n.On.After(n.PeriodEnd) {
+			// Figures for periods within the target's window, arriving
+			// after its deadline (as returns are due after their period).
+			m.Sentence = fmt.Sprintf("%s reached %d%% of its target of %d %s by its deadline of %s: %d as of %s, in figures that came in after the deadline.",
+				where, n.Threshold, n.Value, metric, n.PeriodEnd.Long(), n.Figure, on)
+		}
 		if len(n.Covers) > 0 {
 			// One change crossed several thresholds: this email stands
 			// for all of them.

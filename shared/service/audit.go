@@ -40,7 +40,8 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 	var err error
 	id := ref.ID
 	hideContacts := false
-	hideReplaced := false // a correction's event holds the submission it replaced
+	hideReplaced := false       // a correction's event holds the submission it replaced
+	var visible map[string]bool // a notification's recipients the caller may see; nil: all
 	switch ref.Entity {
 	case domain.EntityProgramme:
 		_, err = sc.Programme()
@@ -73,6 +74,19 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 		_, err = sc.Spend(ref.GrantID, ref.ID)
 	case domain.EntitySchedule:
 		_, err = sc.Schedule(ref.ID)
+	case domain.EntityNotification:
+		var n domain.Notification
+		n, err = sc.Notification(ref.ID)
+		if !sc.access.CanManage() {
+			// The events name recipients: only those the notification
+			// itself shows this caller (its own contacts, or itself).
+			visible = map[string]bool{}
+			for _, list := range [][]string{n.Recipients, n.Delivered, n.Rejected, n.Sending} {
+				for _, e := range list {
+					visible[e] = true
+				}
+			}
+		}
 	default:
 		err = domain.NotFound("record")
 	}
@@ -84,6 +98,11 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 		return nil, "", storeErr(err, "", nil)
 	}
 	for _, ev := range events {
+		if visible != nil {
+			if c, ok := ev.Changes["recipients"]; ok {
+				ev.Changes["recipients"] = domain.FieldChange{Before: onlyVisible(c.Before, visible), After: onlyVisible(c.After, visible)}
+			}
+		}
 		if hideContacts {
 			delete(ev.Changes, "contacts")
 		}
@@ -101,4 +120,20 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 		}
 	}
 	return events, next, nil
+}
+
+// onlyVisible keeps, of a list of addresses as an audit event holds it,
+// those in visible.
+func onlyVisible(v any, visible map[string]bool) any {
+	list, ok := v.([]any)
+	if !ok {
+		return v
+	}
+	out := []any{}
+	for _, e := range list {
+		if s, ok := e.(string); ok && visible[s] {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -76,27 +76,36 @@ func (sc *Scope) canReadNotification(n domain.Notification) bool {
 
 // ownContactsOnly shows a funder only its own contacts among a
 // notification's recipients: the others are other organisations' staff.
-// Leads see all.
+// Its own are the contacts the notification recorded it was emailed for
+// (FunderContacts), so a later change of contacts rewrites no past email;
+// only a notification recorded before that was kept is read against the
+// funder's contacts now. Leads see all.
 func (sc *Scope) ownContactsOnly(items []domain.Notification) error {
 	if sc.access.CanManage() {
 		return nil
 	}
-	own := map[string]bool{}
-	var gets []*Get
-	for fid := range sc.access.Funders {
-		gets = append(gets, &Get{Ref: domain.Ref(domain.EntityFunder, fid), Into: &domain.Funder{}})
-	}
-	if err := sc.s.store.Read(sc.ctx, sc.programmeID, gets...); err != nil {
-		return storeErr(err, "", nil)
-	}
-	for _, g := range gets {
-		if g.Found {
-			for _, c := range g.Into.(*domain.Funder).Contacts {
-				own[c] = true
+	var current map[string]bool // the caller's funders' contacts now, read only if needed
+	currentContacts := func() (map[string]bool, error) {
+		if current != nil {
+			return current, nil
+		}
+		current = map[string]bool{}
+		var gets []*Get
+		for fid := range sc.access.Funders {
+			gets = append(gets, &Get{Ref: domain.Ref(domain.EntityFunder, fid), Into: &domain.Funder{}})
+		}
+		if err := sc.s.store.Read(sc.ctx, sc.programmeID, gets...); err != nil {
+			return nil, storeErr(err, "", nil)
+		}
+		for _, g := range gets {
+			if g.Found {
+				for _, c := range g.Into.(*domain.Funder).Contacts {
+					current[c] = true
+				}
 			}
 		}
+		return current, nil
 	}
-	notOwn := func(e string) bool { return !own[e] }
 	notMe := func(e string) bool { return e != sc.caller.Email }
 	for i, n := range items {
 		if n.Kind.Reporting() {
@@ -105,15 +114,36 @@ func (sc *Scope) ownContactsOnly(items []domain.Notification) error {
 			n.Recipients = slices.DeleteFunc(n.Recipients, notMe)
 			n.Delivered = slices.DeleteFunc(n.Delivered, notMe)
 			n.Rejected = slices.DeleteFunc(n.Rejected, notMe)
+			n.Sending = slices.DeleteFunc(n.Sending, notMe)
 			if n.LastError != "" {
 				n.LastError = "not delivered to every recipient"
 			}
 			items[i] = n
 			continue
 		}
+		own := map[string]bool{}
+		if n.FunderContacts != nil {
+			mine := map[string][]string{}
+			for fid, contacts := range n.FunderContacts {
+				if sc.access.Funders[fid] {
+					mine[fid] = contacts
+					for _, c := range contacts {
+						own[c] = true
+					}
+				}
+			}
+			n.FunderContacts = mine
+		} else {
+			var err error
+			if own, err = currentContacts(); err != nil {
+				return err
+			}
+		}
+		notOwn := func(e string) bool { return !own[e] }
 		n.Recipients = slices.DeleteFunc(n.Recipients, notOwn)
 		n.Delivered = slices.DeleteFunc(n.Delivered, notOwn)
 		n.Rejected = slices.DeleteFunc(n.Rejected, notOwn)
+		n.Sending = slices.DeleteFunc(n.Sending, notOwn)
 		if n.LastError != "" {
 			n.LastError = "not delivered to every recipient"
 		}

@@ -886,3 +886,38 @@ func TestProgressFromRunningTotals(t *testing.T) {
 		t.Errorf("cost per person into work %v", pr.CostPerPersonIntoWorkPence)
 	}
 }
+
+// A funder sees the contacts each notification was emailed to for it, as
+// recorded when it was made: replacing a contact later neither hides the
+// person who had the email nor shows the new one, and an address that
+// had the email for another funder stays hidden even once it is one of
+// this funder's contacts too.
+func TestNotificationRecipientsAsEmailed(t *testing.T) {
+	w := newWorld(t)
+	n := domain.Notification{ID: domain.NotificationID(w.TargetA, domain.KindReached, 25), ProgrammeID: w.P, TargetID: w.TargetA,
+		Threshold: 25, Kind: domain.KindReached, Status: domain.NotificationSent, FunderIDs: []string{w.X, w.Y},
+		FunderContacts: map[string][]string{w.X: contactsX, w.Y: contactsY},
+		Recipients:     append(slices.Clone(contactsX), contactsY...), Delivered: append(slices.Clone(contactsX), contactsY...),
+		CreatedAt: clock, Metric: domain.MetricPeopleIntoWork, Value: 60, Figure: 15}
+	if ok, err := w.st.ClaimNotification(w.ctx, n); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	// x2 moves on; y1 becomes one of the DWP's contacts as well.
+	must(w.open(lead).UpdateFunder(w.X, always, body(map[string]any{"contacts": []string{contactsX[0], "x3@dwp.example", contactsY[0]}})))
+	got, err := w.open(funderOwn).Notification(n.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Recipients, contactsX) || !slices.Equal(got.Delivered, contactsX) {
+		t.Errorf("the DWP sees recipients %v, delivered %v; want those it was emailed to, %v", got.Recipients, got.Delivered, contactsX)
+	}
+	if len(got.FunderContacts) != 1 || !slices.Equal(got.FunderContacts[w.X], contactsX) {
+		t.Errorf("the DWP sees funderContacts %v, want only its own", got.FunderContacts)
+	}
+	items := mustList(w.open(funderOther).ListNotifications(service.Page{Limit: 100}))
+	for _, it := range items {
+		if it.ID == n.ID && (!slices.Equal(it.Recipients, contactsY) || len(it.FunderContacts) != 1) {
+			t.Errorf("the other funder sees %v (%v), want %v", it.Recipients, it.FunderContacts, contactsY)
+		}
+	}
+}

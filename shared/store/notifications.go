@@ -101,27 +101,28 @@ func (s *Store) Reschedule(ctx context.Context, d DueTarget, next domain.Date) e
 	return nil
 }
 
-// ClaimNotification records a milestone before anything is sent. It
-// reports false when the milestone was claimed before (by this run, an
-// earlier one or a concurrent one): the claim is what makes each milestone
-// emailed at most once, ever.
+// ClaimNotification records a milestone before anything is sent, with
+// the audit event of its creation (Notification.ClaimEvent) in the same
+// transaction. It reports false when the milestone was claimed before (by
+// this run, an earlier one or a concurrent one): the claim is what makes
+// each milestone emailed at most once, ever.
 func (s *Store) ClaimNotification(ctx context.Context, n domain.Notification) (bool, error) {
 	put, err := s.notificationPut(n)
 	if err != nil {
 		return false, err
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: put.Put.Item,
-		ConditionExpression: put.Put.ConditionExpression})
-	var ccf *types.ConditionalCheckFailedException
+	err = s.write(ctx, service.Change{Audit: n.ClaimEvent()}, (&tx{}).add(put, errClaimed))
 	switch {
 	case err == nil:
 		return true, nil
-	case errors.As(err, &ccf):
+	case errors.Is(err, errClaimed):
 		return false, nil
 	default:
-		return false, fmt.Errorf("claim notification %s: %w", n.ID, classify(err))
+		return false, fmt.Errorf("claim notification %s: %w", n.ID, err)
 	}
 }
+
+var errClaimed = errors.New("notification claimed already")
 
 // notificationPut creates a notification (in the pending index while it
 // is pending), failing if it exists: its fixed id is what makes each email
@@ -214,25 +215,58 @@ func (s *Store) LeaseNotification(ctx context.Context, programmeID, id string, n
 	return n, true, unmarshal(out.Attributes, &n)
 }
 
-// MarkDelivered records that one recipient has the email, so a retry after
-// a later recipient's passing failure does not email them again.
-func (s *Store) MarkDelivered(ctx context.Context, programmeID, id, email string) error {
-	return s.appendRecipient(ctx, programmeID, id, "delivered", email)
-}
-
-// MarkRejected records that SES refused one recipient for good, so no later
-// run sends to that address again.
-func (s *Store) MarkRejected(ctx context.Context, programmeID, id, email string) error {
-	return s.appendRecipient(ctx, programmeID, id, "rejected", email)
-}
-
-func (s *Store) appendRecipient(ctx context.Context, programmeID, id, list, email string) error {
+// ClaimRecipient records, before the email to one recipient is handed to
+// SES, that this lease is sending it (the address joins the notification's
+// sending set). It reports false, sending nothing, when the lease is no
+// longer the caller's (attempt is the attempt count its lease returned:
+// each lease adds one) or the address is claimed or delivered already. A
+// run that dies between this and MarkDelivered leaves the address in
+// sending, and the run that takes the lease over never sends to it again:
+// whether it arrived is not known, and at most once beats at least once.
+func (s *Store) ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, email string) (bool, error) {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
-		UpdateExpression:         aws.String("SET #list = list_append(if_not_exists(#list, :empty), :one)"),
+		UpdateExpression: aws.String("ADD sending :to"),
+		ConditionExpression: aws.String("#status = :pending AND attempts = :attempt" +
+			" AND NOT contains(sending, :email) AND NOT contains(delivered, :email) AND NOT contains(rejected, :email)"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":to": &types.AttributeValueMemberSS{Value: []string{email}}, ":email": str(email),
+			":attempt": num(attempt), ":pending": str(string(domain.NotificationPending)),
+		},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &ccf):
+		return false, nil
+	default:
+		return false, fmt.Errorf("claim %s for %s: %w", email, id, classify(err))
+	}
+}
+
+// MarkDelivered records that one recipient has the email (settling its
+// claim), so a retry after a later recipient's passing failure does not
+// email them again.
+func (s *Store) MarkDelivered(ctx context.Context, programmeID, id, email string) error {
+	return s.settleRecipient(ctx, programmeID, id, "delivered", email)
+}
+
+// MarkRejected records that SES refused one recipient for good (settling
+// its claim), so no later run sends to that address again.
+func (s *Store) MarkRejected(ctx context.Context, programmeID, id, email string) error {
+	return s.settleRecipient(ctx, programmeID, id, "rejected", email)
+}
+
+func (s *Store) settleRecipient(ctx context.Context, programmeID, id, list, email string) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
+		UpdateExpression:         aws.String("SET #list = list_append(if_not_exists(#list, :empty), :one) DELETE sending :to"),
 		ExpressionAttributeNames: map[string]string{"#list": list},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":empty": &types.AttributeValueMemberL{}, ":one": &types.AttributeValueMemberL{Value: []types.AttributeValue{str(email)}},
+			":to": &types.AttributeValueMemberSS{Value: []string{email}},
 		},
 	})
 	if err != nil {
@@ -241,13 +275,16 @@ func (s *Store) appendRecipient(ctx context.Context, programmeID, id, list, emai
 	return nil
 }
 
-// ReleaseNotification gives back the lease after a passing failure, noting
-// the error; a later run retries.
-func (s *Store) ReleaseNotification(ctx context.Context, programmeID, id, lastError string) error {
+// ReleaseNotification gives back the lease after a passing failure of the
+// send to email (throttling, a 5xx: SES did not take it), noting the
+// error and withdrawing that recipient's claim; a later run retries.
+func (s *Store) ReleaseNotification(ctx context.Context, programmeID, id, email, lastError string) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
-		UpdateExpression:          aws.String("SET lastError = :e REMOVE leaseUntil"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":e": str(lastError)},
+		UpdateExpression: aws.String("SET lastError = :e REMOVE leaseUntil DELETE sending :to"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":e": str(lastError), ":to": &types.AttributeValueMemberSS{Value: []string{email}},
+		},
 	})
 	if err != nil {
 		return fmt.Errorf("release notification %s: %w", id, classify(err))
@@ -278,9 +315,18 @@ func (s *Store) FinishNotification(ctx context.Context, n domain.Notification, e
 	if n.NotNeeded != "" {
 		vals[":none"] = &types.AttributeValueMemberL{Value: []types.AttributeValue{}}
 	}
+	// What stays in sending is only what n.Sending says: the recipients a
+	// run stopped while sending to, whose email may or may not have gone.
+	remove := " REMOVE leaseUntil, GSI1PK, GSI1SK"
+	if len(n.Sending) > 0 {
+		vals[":sending"] = &types.AttributeValueMemberSS{Value: n.Sending}
+		set += ", sending = :sending"
+	} else {
+		remove += ", sending"
+	}
 	t := (&tx{}).add(types.TransactWriteItem{Update: &types.Update{
 		TableName: &s.table, Key: key(pkProgramme(n.ProgrammeID), skNotification(n.ID)),
-		UpdateExpression:          aws.String(set + " REMOVE leaseUntil, GSI1PK, GSI1SK"),
+		UpdateExpression:          aws.String(set + remove),
 		ConditionExpression:       aws.String("#status = :pending"),
 		ExpressionAttributeNames:  map[string]string{"#status": "status"},
 		ExpressionAttributeValues: vals,

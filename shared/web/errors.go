@@ -149,6 +149,8 @@ func recordURL(pid string, ref domain.RecordRef) string {
 		return b + "/funders"
 	case domain.EntitySchedule:
 		return b + "/schedules"
+	case domain.EntityNotification:
+		return b + "/notifications"
 	}
 	return b
 }

@@ -79,4 +79,14 @@ func TestNotificationsPage(t *testing.T) {
 	if n := strings.Count(pg.Body, "0 attempts"); n != 0 {
 		t.Errorf("the covered milestone reads as never tried (%d × \"0 attempts\")", n)
 	}
+	// Each notification links to its history, which opens: the notifier
+	// recorded it.
+	links := historyLinks(pg.Body)
+	if len(links) != 6 {
+		t.Fatalf("%d history links, want one a notification (6): %v", len(links), links)
+	}
+	hist := h.as(t, uLead).get(links[0])
+	if hist.Status != http.StatusOK || !strings.Contains(hist.Body, "notifier@fundtrack") {
+		t.Errorf("a notification's history: %d\n%s", hist.Status, excerpt(hist.Body))
+	}
 }

@@ -277,8 +277,9 @@ func cloneNested(m map[string]map[domain.Metric]int64) map[string]map[domain.Met
 	return out
 }
 
-// ClaimNotification records a milestone notification, as the notifier
-// does through the DynamoDB store: false if it was claimed before.
+// ClaimNotification records a milestone notification with the audit
+// event of its creation, as the notifier does through the DynamoDB store:
+// false if it was claimed before.
 func (s *Store) ClaimNotification(_ context.Context, n domain.Notification) (bool, error) {
 	if err := s.enter("ClaimNotification"); err != nil {
 		return false, err
@@ -288,7 +289,14 @@ func (s *Store) ClaimNotification(_ context.Context, n domain.Notification) (boo
 	if s.progs[n.ProgrammeID].has(ref) {
 		return false, nil
 	}
-	s.part(n.ProgrammeID).put(ref, n)
+	ev := n.ClaimEvent()
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return false, err
+	}
+	p := s.part(n.ProgrammeID)
+	p.put(ref, n)
+	p.audit = append(p.audit, auditEntry{id: ev.ID, entity: string(ev.Entity), entityID: ev.EntityID, actor: ev.ActorEmail, data: data})
 	return true, nil
 }
 
