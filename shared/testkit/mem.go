@@ -73,10 +73,7 @@ func NewMemAPI(t testing.TB, st *memstore.Store, c APIConfig) *API {
 	t.Helper()
 	around := c.Around
 	c.Around = func(api http.Handler) http.Handler {
-		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			nextMillisecond()
-			api.ServeHTTP(w, r)
-		})
+		h := OwnMillisecond(api)
 		if around != nil {
 			return around(h)
 		}
@@ -84,6 +81,17 @@ func NewMemAPI(t testing.TB, st *memstore.Store, c APIConfig) *API {
 	}
 	return serveAPI(t, nil, c, func(deps *httpapi.Deps) {
 		deps.Service = service.New(st, c.Now)
+	})
+}
+
+// OwnMillisecond starts each request to h in a millisecond of its own
+// (see nextMillisecond), as a server over memory needs for its writes
+// to sort in the order they were made: the memory API has it, and the web
+// tests' app over memory.
+func OwnMillisecond(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		nextMillisecond()
+		h.ServeHTTP(w, r)
 	})
 }
 

@@ -1,18 +1,14 @@
 package web_test
 
 import (
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/fundtrack/fundtrack/infra/websignin"
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/testkit"
-	"github.com/fundtrack/fundtrack/shared/web"
 )
 
 // TestPagesAnswerInTimeWhenTheDatabaseHangs: a page whose database stops
@@ -22,18 +18,13 @@ func TestPagesAnswerInTimeWhenTheDatabaseHangs(t *testing.T) {
 	t.Parallel()
 	s := testkit.New(t)
 	hang := &atomic.Bool{}
-	h := &webH{codec: web.RandomCodec(), logs: &testkit.LogBuffer{}, Svc: s.Svc, build: s.Build(t), store: s.Store}
+	h := &webH{Svc: s.Svc, build: s.Build(t), store: s.Store}
 	deps := webdeps.Deps(s.Config(), testkit.HungDB{DB: s.DB, Hang: hang})
-	deps.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
-	deps.Sessions = h.codec
-	deps.SignIn = websignin.Local{Codec: h.codec, Users: cast}
 	// Long enough for signing in and the fixture's pages on a busy
 	// machine (the deadline is every request's), far short of the
 	// client's 30 s.
 	deps.Timeout = 1500 * time.Millisecond
-	srv := httptest.NewServer(web.New(deps))
-	t.Cleanup(srv.Close)
-	h.URL = srv.URL
+	h.serve(t, deps, nil)
 	f := h.fixture(t)
 	b := h.as(t, uLead)
 

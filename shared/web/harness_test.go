@@ -1,11 +1,24 @@
 package web_test
 
 // The web app's test harness: the handler exactly as infra/runner mounts it
-// (local demo-user sign-in), over a fresh DynamoDB Local table, with one
-// cookie-jar browser per person and a fixture programme that gives each of
-// them a role, created through the service as an administrator.
+// (local demo-user sign-in), with one cookie-jar browser per person and a
+// fixture programme that gives each of them a role, created through the
+// service as an administrator.
+//
+// newWeb serves the app over the in-memory store (shared/service/memstore),
+// wired as webdeps wires it for DynamoDB in every other respect: most tests
+// here check what pages show and what forms do (rules, wording, roles),
+// which is the same over either storage, and DynamoDB Local's share of
+// each was most of the package's CPU (BENCHMARKS.md, section 10). The
+// memstore keeps to the DynamoDB store's behaviour through shared/store's
+// contract test. newWebOver(t, testkit.New(t)) serves it over a fresh
+// DynamoDB Local table instead, for the tests whose point is DynamoDB
+// itself: the requests a page sends (requests_test.go, and those in
+// budget_test.go and historylinks_test.go that count them with s.Count),
+// and pages over a database that hangs or fails (failures_test.go).
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -19,9 +32,9 @@ import (
 
 	"github.com/fundtrack/fundtrack/infra/websignin"
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/service"
-	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
@@ -45,33 +58,60 @@ var cast = []websignin.User{
 	{Role: "outsider", Email: uOutsider},
 }
 
-// webH is one running web app over one table.
+// webH is one running web app over one store.
 type webH struct {
 	URL   string
-	Svc   *service.Service // a plain service over the same table, for fixtures and checks
+	Svc   *service.Service // a plain service over the same store, for fixtures and checks
 	codec *web.Codec
 	logs  *testkit.LogBuffer
 	build *testkit.Builder // makes records through Svc as the administrator
-	store *store.Store     // the stack's store, for what only the notifier writes
+	store notifierWrites   // the app's store, for what only the notifier writes
+	mem   *testkit.Mem     // the in-memory store newWeb serves; nil over a stack
 }
 
+// notifierWrites are the store's writes that only the notifier makes (no
+// page or service call does), which tests make as the notifier would.
+// Both the DynamoDB store and the in-memory one have them.
+type notifierWrites interface {
+	FallDue(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent) (bool, error)
+	ClaimNotification(ctx context.Context, n domain.Notification) (bool, error)
+}
+
+// newWeb starts the web app over a fresh in-memory store. Each request
+// starts in a millisecond of its own, as the kit's writes do
+// (testkit.OwnMillisecond): records sort by the millisecond they were
+// made in, and over memory two can share one.
 func newWeb(t testing.TB) *webH {
 	t.Helper()
-	return newWebOver(t, testkit.New(t))
+	m := testkit.NewMem(t)
+	h := &webH{Svc: m.Svc, build: m.Build(t), store: m.Store, mem: m}
+	h.serve(t, webdeps.DepsOver(platform.Config{}, m.Store), testkit.OwnMillisecond)
+	return h
 }
 
 // newWebOver starts the web app over a testkit stack's table and client.
 func newWebOver(t testing.TB, s *testkit.Stack) *webH {
 	t.Helper()
-	h := &webH{codec: web.RandomCodec(), logs: &testkit.LogBuffer{}, Svc: s.Svc, build: s.Build(t), store: s.Store}
-	deps := webdeps.Deps(s.Config(), s.DB)
+	h := &webH{Svc: s.Svc, build: s.Build(t), store: s.Store}
+	h.serve(t, webdeps.Deps(s.Config(), s.DB), nil)
+	return h
+}
+
+// serve starts the app of deps, with the harness's logs, sessions and
+// demo-user sign-in, wrapped in around if it is not nil.
+func (h *webH) serve(t testing.TB, deps web.Deps, around func(http.Handler) http.Handler) {
+	t.Helper()
+	h.codec, h.logs = web.RandomCodec(), &testkit.LogBuffer{}
 	deps.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
 	deps.Sessions = h.codec
 	deps.SignIn = websignin.Local{Codec: h.codec, Users: cast}
-	srv := httptest.NewServer(web.New(deps))
+	var app http.Handler = web.New(deps)
+	if around != nil {
+		app = around(app)
+	}
+	srv := httptest.NewServer(app)
 	t.Cleanup(srv.Close)
 	h.URL = srv.URL
-	return h
 }
 
 // browser is one person's browser: a cookie jar, no automatic redirects

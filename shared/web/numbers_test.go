@@ -15,13 +15,12 @@ import (
 // in an amount ("31,00") was read as £3,100.
 func TestNumbersAsPeopleTypeThem(t *testing.T) {
 	t.Parallel()
-	s := testkit.New(t)
-	h := newWebOver(t, s)
+	h := newWeb(t)
 	f := h.fixture(t)
 	p := "/app/programmes/" + f.PID
 	pa := p + "/projects/" + f.ProjectA
 	lead := h.as(t, uLead)
-	before := s.Snapshot(t)
+	before := h.mem.Snapshot(t)
 	for _, c := range []struct {
 		what, path, field string
 		form              url.Values
@@ -42,5 +41,5 @@ func TestNumbersAsPeopleTypeThem(t *testing.T) {
 			t.Errorf("%s: %d, want 400 with the problem beside %s\n%s", c.what, r.Status, c.field, excerpt(r.Body))
 		}
 	}
-	testkit.SameSnapshot(t, "refused numbers", before, s.Snapshot(t))
+	testkit.SameSnapshot(t, "refused numbers", before, h.mem.Snapshot(t))
 }

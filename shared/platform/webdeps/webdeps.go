@@ -27,17 +27,24 @@ import (
 // and the operator are the caller's: the demo-user page and local
 // defaults. Lambda wires the web function in AWS.
 func Deps(c platform.Config, db store.DB) web.Deps {
-	d := deps(c, db)
+	return DepsOver(c, c.Store(db))
+}
+
+// DepsOver is Deps over any storage the service runs on: the web tests
+// serve the app over the in-memory store (shared/service/memstore) this
+// way, wired as it runs in every other respect.
+func DepsOver(c platform.Config, st service.Storer) web.Deps {
+	d := deps(c, st)
 	d.Static = static.FS
 	return d
 }
 
 // deps is what the web app needs in AWS and locally alike.
-func deps(c platform.Config, db store.DB) web.Deps {
+func deps(c platform.Config, st service.Storer) web.Deps {
 	// The import pages read workbooks: shared/sheet/xlsx, the standard
 	// library's zip and XML, adds 18 kB to the web function's start.
 	return web.Deps{
-		Service: service.New(c.Store(db), nil).WithWorkbooks(xlsx.Workbooks{}),
+		Service: service.New(st, nil).WithWorkbooks(xlsx.Workbooks{}),
 		Logger:  slog.New(slog.NewJSONHandler(os.Stderr, nil)),
 		Giving:  c.Giving,
 	}
@@ -91,7 +98,7 @@ func Lambda(ctx context.Context) (web.Deps, error) {
 	}
 	// Not Deps: the embedded static files stay out of the binary (the
 	// linker drops what nothing reachable uses).
-	d := deps(c, platform.StoreDB(c.DynamoDB(cfg)))
+	d := deps(c, c.Store(platform.StoreDB(c.DynamoDB(cfg))))
 	d.Sessions, d.SignIn, d.RequestID, d.Operator = codec, signIn, platform.LambdaRequestID, operator
 	d.StaticURL = staticURL
 	return d, nil
