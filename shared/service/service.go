@@ -255,13 +255,23 @@ func updateLoop[T any](ctx context.Context, ifMatch func(version int64) bool, at
 		if !anyVersion || i >= maxChangeAttempts || domain.ErrorCode(err) != domain.CodePreconditionFailed {
 			return v, err
 		}
-		t := time.NewTimer(time.Duration(rand.N(10*i)+1) * time.Millisecond)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return v, storeErr(ctx.Err(), "", nil)
-		case <-t.C:
+		if err := Pause(ctx, time.Duration(rand.N(10*i)+1)*time.Millisecond); err != nil {
+			return v, storeErr(err, "", nil)
 		}
+	}
+}
+
+// Pause waits d, or until ctx ends (then it answers ctx's error): the one
+// wait between tries that the service, its stores and the web app share,
+// so that no retry outlives the request that asked for it.
+func Pause(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

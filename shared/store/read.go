@@ -27,7 +27,7 @@ func (s *Store) batchGet(ctx context.Context, keys []Item, projection string) ([
 	req := map[string]types.KeysAndAttributes{s.table: ka}
 	for attempt := 0; len(req) > 0; attempt++ {
 		if attempt > 0 {
-			if err := sleep(ctx, backoff(attempt-1)); err != nil {
+			if err := service.Pause(ctx, backoff(attempt-1)); err != nil {
 				return nil, classify(err)
 			}
 		}

@@ -164,17 +164,6 @@ func backoff(attempt int) time.Duration {
 	return base/2 + rand.N(base)
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // classify marks failures that are nobody's fault but the database's
 // (unreachable, throttled after the SDK's own retries, timed out) as
 // service.ErrUnavailable, so clients get 503 and may retry; anything else

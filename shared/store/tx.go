@@ -142,7 +142,7 @@ func (s *Store) transact(ctx context.Context, t *tx) error {
 		if attempt >= s.maxTxRetries {
 			return fmt.Errorf("%w: the database stayed busy: %w", service.ErrUnavailable, err)
 		}
-		if err := sleep(ctx, backoff(attempt)); err != nil {
+		if err := service.Pause(ctx, backoff(attempt)); err != nil {
 			return classify(err)
 		}
 	}

@@ -72,7 +72,7 @@ func (a *app) createOnce(r *http.Request, q *req, create func() (string, error))
 	for {
 		saved, err := idem.Begin(ctx, claim, hash, a.Now(), formKeyLease)
 		if domain.ErrorCode(err) == domain.CodeRequestInProgress && a.Now().Before(deadline) {
-			if err := pause(ctx, formKeyPoll); err != nil {
+			if err := service.Pause(ctx, formKeyPoll); err != nil {
 				return "", errFormSaving
 			}
 			continue
@@ -135,16 +135,4 @@ func formContent(form url.Values) string {
 		}
 	}
 	return v.Encode()
-}
-
-// pause waits d, or until ctx ends.
-func pause(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
