@@ -179,10 +179,14 @@ const (
 
 // TargetProgress is a target with where it stands today.
 type TargetProgress struct {
-	TargetID            string       `json:"targetId"`
-	Metric              Metric       `json:"metric"`
-	Value               int64        `json:"value"`
-	Deadline            Date         `json:"deadline"`
+	TargetID string `json:"targetId"`
+	Metric   Metric `json:"metric"`
+	Value    int64  `json:"value"`
+	Deadline Date   `json:"deadline"`
+	// StartDate is the first day the target counts: its own startDate,
+	// or the programme's start. With targets back to back it tells one
+	// year's from the next.
+	StartDate           Date         `json:"startDate"`
 	ProjectID           *string      `json:"projectId"`
 	Current             int64        `json:"current"`
 	Percent             float64      `json:"percent"`
@@ -199,7 +203,7 @@ func (t Target) Evaluate(current int64, periodStart, today Date) TargetProgress 
 	if !t.StartDate.IsZero() {
 		periodStart = t.StartDate
 	}
-	tp := TargetProgress{TargetID: t.ID, Metric: t.Metric, Value: t.Value, Deadline: t.Deadline, Current: current,
+	tp := TargetProgress{TargetID: t.ID, Metric: t.Metric, Value: t.Value, Deadline: t.Deadline, StartDate: periodStart, Current: current,
 		Percent: round1(float64(current) * 100 / float64(t.Value))}
 	if t.ProjectID != "" {
 		id := t.ProjectID

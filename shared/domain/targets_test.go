@@ -103,6 +103,20 @@ func TestTargetEvaluateProjectID(t *testing.T) {
 	}
 }
 
+// TestTargetEvaluateStartDate: a target says the day it counts from: its
+// own startDate, or the programme's start when it has none.
+func TestTargetEvaluateStartDate(t *testing.T) {
+	t.Parallel()
+	tg := domain.Target{ID: "t", Value: 10, Deadline: tgtDate("2026-12-31")}
+	if tp := tg.Evaluate(1, tgtDate("2025-01-01"), tgtDate("2026-02-01")); tp.StartDate != tgtDate("2025-01-01") {
+		t.Errorf("a target without a startDate counts from %s, want the programme's start 2025-01-01", tp.StartDate)
+	}
+	tg.StartDate = tgtDate("2026-04-01")
+	if tp := tg.Evaluate(1, tgtDate("2025-01-01"), tgtDate("2026-05-01")); tp.StartDate != tgtDate("2026-04-01") {
+		t.Errorf("a target from 2026-04-01 counts from %s", tp.StartDate)
+	}
+}
+
 // TestTargetNextCheck: the quarter mark, then weekly, then the day after the
 // deadline (while "missed" may still be to tell), then never.
 func TestTargetNextCheck(t *testing.T) {

@@ -37,3 +37,19 @@ func TestDashboardChartCountsTheTargetsWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardTargetCardSaysItsWindow: each target's card says the days it
+// counts, so two targets of one measure back to back can be told apart.
+func TestDashboardTargetCardSaysItsWindow(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	id := h.build.Target(f.PID, map[string]any{"metric": "peopleIntoWork", "value": 100, "startDate": "2011-04-01",
+		"deadline": "2012-03-31", "notify": []string{}}).ID
+	p := h.as(t, uFunder).get("/app/programmes/" + f.PID)
+	card := between(p.Body, `data-testid="target-`+id+`"`, `</div>
+</div>`)
+	if want := "Counts figures from 1 April 2011 to 31 March 2012."; !strings.Contains(card, want) {
+		t.Errorf("the target's card lacks %q:\n%s", want, excerpt(card))
+	}
+}
