@@ -151,7 +151,7 @@ func (sc *Scope) Import(f ImportFile, dryRun bool) (domain.ImportResult, error) 
 	if dryRun || len(plan.writes()) == 0 {
 		return res, nil
 	}
-	return sc.writeImport(file, plan)
+	return sc.writeImport(file, setup, plan)
 }
 
 // readImport reads the programme's projects and reporting setup, then the
@@ -428,13 +428,13 @@ func (sc *Scope) importFills(setup ReportingSetup, subs []*Submission) error {
 	return nil
 }
 
-// writeImport takes the programme's import lock and writes the planned
-// rows. When a transaction finds something it was planned on changed (a
+// writeImport takes the programme's import lock, plans the rows again
+// under it and writes them. When a transaction finds something it was planned on changed (a
 // submission corrected or reviewed meanwhile, a return filled, a schedule
 // added), the rows not yet written are planned again from a fresh read and
 // the import goes on. A failure that stops it leaves what was written
 // counted once, and the answer says to send the file again to finish.
-func (sc *Scope) writeImport(file domain.ImportFile, plan importPlan) (domain.ImportResult, error) {
+func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan importPlan) (domain.ImportResult, error) {
 	lock := domain.NewID()
 	if err := sc.s.store.LockImports(sc.ctx, sc.programmeID, lock, sc.s.now(), ImportLease); err != nil {
 		if errors.Is(err, ErrConflict) {
@@ -447,8 +447,22 @@ func (sc *Scope) writeImport(file domain.ImportFile, plan importPlan) (domain.Im
 		// Released even when the request's time ran out: ctx may be done.
 		_ = sc.s.store.UnlockImports(context.WithoutCancel(sc.ctx), sc.programmeID, lock)
 	}()
+	// The rows to write are planned again from what is there now that the
+	// lock is held: the plan made before it predates any import that held
+	// the lock meanwhile, and one of the same file (sent twice at once)
+	// has written those rows, which this plan would create a second time,
+	// counting their figures twice. No transaction checks that a row's
+	// project and period still has no submission, so only the lock can.
+	// (The setup need not be read again: every transaction checks it.)
+	plan, err := sc.replan(file, setup, plan.writes(), &plan)
+	if err != nil {
+		return domain.ImportResult{}, err
+	}
 	written := map[int]bool{}
 	todo := plan.writes()
+	if len(todo) == 0 {
+		return plan.result(false), nil
+	}
 	// Written grouped by project and in period order, whatever the file's
 	// order: a transaction then touches few projects' checks and series
 	// items, so more rows fit in each (twice as many for a file sorted by

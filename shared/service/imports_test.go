@@ -344,3 +344,32 @@ func TestStagedImportIsTheOwners(t *testing.T) {
 	_, err = w.open(lead).StagedImport(domain.NewID())
 	wantCode(t, "no such file", err, domain.CodeNotFound)
 }
+
+// TestImportSentTwiceAtOnce: two imports of one file at the same moment
+// (the second planned before the first wrote anything, and taking the
+// lock once the first let it go) store its rows once: the second plans
+// under the lock, finding the first's rows there.
+func TestImportSentTwiceAtOnce(t *testing.T) {
+	w := newWorld(t)
+	file := csv(append([]string{importHeader}, yearOfQuarters("Leeds IPS")...)...)
+	before := w.totals()
+	var second domain.ImportResult
+	raced := false
+	w.st.Before = func(op string) error {
+		if op == "LockImports" && !raced {
+			raced = true
+			second = must(w.open(lead).Import(file, false))
+		}
+		return nil
+	}
+	first := must(w.open(lead).Import(file, false))
+	w.st.Before = nil
+	if !raced {
+		t.Fatal("the imports did not race")
+	}
+	wantResult(t, second, 4, 4, 0, 0)
+	wantResult(t, first, 4, 0, 0, 4)
+	if got := w.totals().Programme[domain.MetricPeopleIntoWork] - before.Programme[domain.MetricPeopleIntoWork]; got != 10 {
+		t.Errorf("people into work rose by %d, want 10 (the file's figures counted once)", got)
+	}
+}
