@@ -6,9 +6,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"strconv"
 	"sync"
@@ -151,7 +153,7 @@ func (sc *Scope) Import(f ImportFile, dryRun bool) (domain.ImportResult, error) 
 	if dryRun || len(plan.writes()) == 0 {
 		return res, nil
 	}
-	return sc.writeImport(file, plan)
+	return sc.writeImport(file, setup, plan)
 }
 
 // readImport reads the programme's projects and reporting setup, then the
@@ -428,13 +430,13 @@ func (sc *Scope) importFills(setup ReportingSetup, subs []*Submission) error {
 	return nil
 }
 
-// writeImport takes the programme's import lock and writes the planned
-// rows. When a transaction finds something it was planned on changed (a
+// writeImport takes the programme's import lock, plans the rows again
+// under it and writes them. When a transaction finds something it was planned on changed (a
 // submission corrected or reviewed meanwhile, a return filled, a schedule
 // added), the rows not yet written are planned again from a fresh read and
 // the import goes on. A failure that stops it leaves what was written
 // counted once, and the answer says to send the file again to finish.
-func (sc *Scope) writeImport(file domain.ImportFile, plan importPlan) (domain.ImportResult, error) {
+func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan importPlan) (domain.ImportResult, error) {
 	lock := domain.NewID()
 	if err := sc.s.store.LockImports(sc.ctx, sc.programmeID, lock, sc.s.now(), ImportLease); err != nil {
 		if errors.Is(err, ErrConflict) {
@@ -447,8 +449,22 @@ func (sc *Scope) writeImport(file domain.ImportFile, plan importPlan) (domain.Im
 		// Released even when the request's time ran out: ctx may be done.
 		_ = sc.s.store.UnlockImports(context.WithoutCancel(sc.ctx), sc.programmeID, lock)
 	}()
+	// The rows to write are planned again from what is there now that the
+	// lock is held: the plan made before it predates any import that held
+	// the lock meanwhile, and one of the same file (sent twice at once)
+	// has written those rows, which this plan would create a second time,
+	// counting their figures twice. No transaction checks that a row's
+	// project and period still has no submission, so only the lock can.
+	// (The setup need not be read again: every transaction checks it.)
+	plan, err := sc.replan(file, setup, plan.writes(), &plan)
+	if err != nil {
+		return domain.ImportResult{}, err
+	}
 	written := map[int]bool{}
 	todo := plan.writes()
+	if len(todo) == 0 {
+		return plan.result(false), nil
+	}
 	// Written grouped by project and in period order, whatever the file's
 	// order: a transaction then touches few projects' checks and series
 	// items, so more rows fit in each (twice as many for a file sorted by
@@ -544,6 +560,97 @@ func (sc *Scope) StagedImport(id string) (StagedFile, error) {
 		return StagedFile{}, fmt.Errorf("staged file %s does not match its hash", id)
 	}
 	return st, nil
+}
+
+// confirmWait bounds how long a repeat of a confirmation waits for the
+// first to finish: as long as an import request can last (26 seconds,
+// within the imports and web functions' 30-second Lambda timeout).
+// confirmPoll is how often it looks.
+const (
+	confirmWait = 30 * time.Second
+	confirmPoll = 100 * time.Millisecond
+)
+
+// ConfirmImport imports a file PreviewImport kept, once per preview, under
+// the idempotency contract the API's Idempotency-Key uses: the preview's
+// id is the key (the caller's own), its SHA-256 the request. The first
+// confirmation imports the file, committing the claim with its last
+// write, and its result is saved; every repeat (a double click, a browser
+// sending the form again, a reload) gets that result back, waiting for
+// the first if it is still running, rather than importing again, which
+// would find every row unchanged, or being refused because the first
+// holds the import lock. A confirmation refused, or cut off half way,
+// releases the key, so confirming again runs (and finishes) the import.
+func (sc *Scope) ConfirmImport(id string) (StagedFile, domain.ImportResult, error) {
+	st, err := sc.StagedImport(id)
+	if err != nil {
+		return st, domain.ImportResult{}, err
+	}
+	idem := sc.s.Idempotency()
+	claim := ClaimFor(sc.caller, "import "+sc.programmeID+" "+st.ID)
+	wait, cancel := context.WithTimeout(sc.ctx, confirmWait)
+	defer cancel()
+	for {
+		saved, err := idem.Begin(sc.ctx, claim, st.SHA256, sc.s.now(), ImportLease)
+		switch {
+		case domain.ErrorCode(err) == domain.CodeRequestInProgress:
+			if pause(wait, confirmPoll) != nil {
+				return st, domain.ImportResult{}, domain.Errorf(domain.CodeRequestInProgress,
+					"this file is still being imported: see your returns in a minute for its figures")
+			}
+			continue
+		case domain.ErrorCode(err) == domain.CodeConflict:
+			// Imported, but its result was lost (the request died between
+			// the two): importing again stores nothing and counts the rows
+			// as they now stand.
+			res, err := sc.Import(ImportFile{MediaType: st.MediaType, Data: st.Data}, false)
+			return st, res, err
+		case err != nil:
+			return st, domain.ImportResult{}, err
+		case saved != nil:
+			var res domain.ImportResult
+			if err := json.Unmarshal(saved.Body, &res); err != nil {
+				return st, res, fmt.Errorf("saved result of importing %s: %w", st.ID, err)
+			}
+			return st, res, nil
+		}
+		break
+	}
+
+	prev := sc.claim
+	sc.WithClaim(&claim)
+	res, err := sc.Import(ImportFile{MediaType: st.MediaType, Data: st.Data}, false)
+	sc.WithClaim(prev)
+	done := context.WithoutCancel(sc.ctx)
+	if err != nil {
+		if aerr := idem.Abandon(done, claim); aerr != nil {
+			return st, res, errors.Join(err, aerr)
+		}
+		return st, res, err
+	}
+	body, err := json.Marshal(res)
+	if err == nil {
+		err = idem.Complete(done, claim, SavedAnswer{Status: http.StatusOK, Body: body})
+	}
+	if err != nil {
+		// The result is still this import's. Unsaved, a repeat finds the
+		// key committed with the rows (its answer lost, above) and stores
+		// nothing; one that wrote nothing is released to run again.
+		_ = idem.Abandon(done, claim)
+	}
+	return st, res, nil
+}
+
+// pause waits d, or until ctx ends.
+func pause(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // ImportTemplate is the empty sheet of an import, as CSV or as a workbook

@@ -344,3 +344,83 @@ func TestStagedImportIsTheOwners(t *testing.T) {
 	_, err = w.open(lead).StagedImport(domain.NewID())
 	wantCode(t, "no such file", err, domain.CodeNotFound)
 }
+
+// TestImportSentTwiceAtOnce: two imports of one file at the same moment
+// (the second planned before the first wrote anything, and taking the
+// lock once the first let it go) store its rows once: the second plans
+// under the lock, finding the first's rows there.
+func TestImportSentTwiceAtOnce(t *testing.T) {
+	w := newWorld(t)
+	file := csv(append([]string{importHeader}, yearOfQuarters("Leeds IPS")...)...)
+	before := w.totals()
+	var second domain.ImportResult
+	raced := false
+	w.st.Before = func(op string) error {
+		if op == "LockImports" && !raced {
+			raced = true
+			second = must(w.open(lead).Import(file, false))
+		}
+		return nil
+	}
+	first := must(w.open(lead).Import(file, false))
+	w.st.Before = nil
+	if !raced {
+		t.Fatal("the imports did not race")
+	}
+	wantResult(t, second, 4, 4, 0, 0)
+	wantResult(t, first, 4, 0, 0, 4)
+	if got := w.totals().Programme[domain.MetricPeopleIntoWork] - before.Programme[domain.MetricPeopleIntoWork]; got != 10 {
+		t.Errorf("people into work rose by %d, want 10 (the file's figures counted once)", got)
+	}
+}
+
+// TestConfirmImportOncePerPreview: a preview's confirmation imports the
+// file once; confirmed again it imports nothing and answers the first
+// import's result (four created), not a new import's (four unchanged). A
+// confirmation refused (another import holding the lock) stores nothing
+// and leaves the preview to be confirmed again.
+func TestConfirmImportOncePerPreview(t *testing.T) {
+	w := newWorld(t)
+	file := csv(append([]string{importHeader}, yearOfQuarters("Leeds IPS")...)...)
+	_, id, err := w.open(lead).PreviewImport(file, "figures.csv")
+	if err != nil || id == "" {
+		t.Fatalf("preview: %v %q", err, id)
+	}
+	before := w.totals()
+
+	if err := w.st.LockImports(w.ctx, w.P, "someone-else", clock, service.ImportLease); err != nil {
+		t.Fatal(err)
+	}
+	err = w.unchanged(func() error { _, _, err := w.open(lead).ConfirmImport(id); return err })
+	wantCode(t, "locked", err, domain.CodeConflict)
+	if err := w.st.UnlockImports(w.ctx, w.P, "someone-else"); err != nil {
+		t.Fatal(err)
+	}
+
+	st, first, err := w.open(lead).ConfirmImport(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantResult(t, first, 4, 4, 0, 0)
+	if st.Name != "figures.csv" {
+		t.Errorf("staged file %q", st.Name)
+	}
+	snap := w.st.Snapshot()
+	_, again, err := w.open(lead).ConfirmImport(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantResult(t, again, 4, 4, 0, 0)
+	if fmt.Sprint(again.Submissions) != fmt.Sprint(first.Submissions) {
+		t.Errorf("confirmed again: %v, first %v", again.Submissions, first.Submissions)
+	}
+	if w.st.Snapshot() != snap {
+		t.Error("confirming again changed what is stored")
+	}
+	if got := w.totals().Programme[domain.MetricPeopleIntoWork] - before.Programme[domain.MetricPeopleIntoWork]; got != 10 {
+		t.Errorf("people into work rose by %d, want 10", got)
+	}
+	// Only its uploader may confirm it.
+	_, _, err = w.open(admin).ConfirmImport(id)
+	wantCode(t, "someone else's preview", err, domain.CodeNotFound)
+}

@@ -403,6 +403,24 @@ func roleCases() []roleCase {
 				}
 				return w.open(r).StagedImport(id)
 			}},
+		{name: "ConfirmImport of the lead's file", write: true, want: by(notFound, ok, notFound, notFound, forbidden, forbidden, notFound),
+			run: func(w *world, r role) (any, error) {
+				_, id, err := w.open(lead).PreviewImport(csv(importHeader, "Leeds IPS,2025-10-01,2025-12-31,4,1,"), "f.csv")
+				if err != nil {
+					return nil, err
+				}
+				_, res, err := w.open(r).ConfirmImport(id)
+				return res, err
+			}},
+		{name: "ConfirmImport of one's own file", write: true, want: projectWrite,
+			run: func(w *world, r role) (any, error) {
+				_, id, err := w.open(r).PreviewImport(csv(importHeader, "Bradford IPS,2025-10-01,2025-12-31,4,1,"), "f.csv")
+				if err != nil {
+					return nil, err
+				}
+				_, res, err := w.open(r).ConfirmImport(id)
+				return res, err
+			}},
 		{name: "ImportTemplate", want: by(ok, ok, ok, ok, forbidden, forbidden, notFound),
 			run: func(w *world, r role) (any, error) { return w.open(r).ImportTemplate(domain.MediaCSV) },
 			check: func(t *testing.T, w *world, r role, got any) {

@@ -375,7 +375,9 @@ func (a *app) importConfirm(w http.ResponseWriter, r *http.Request, q *req) erro
 	if err != nil {
 		return err
 	}
-	st, err := sc.StagedImport(q.Form.Get("staged"))
+	// Once per preview: a repeat of the confirmation (a double click, the
+	// form sent again) shows the result of the import the first ran.
+	st, res, err := sc.ConfirmImport(q.Form.Get("staged"))
 	if domain.ErrorCode(err) == domain.CodeNotFound {
 		// Expired (a preview is kept for an hour), or never this person's:
 		// the way on is to upload the file again, on this page.
@@ -385,10 +387,6 @@ func (a *app) importConfirm(w http.ResponseWriter, r *http.Request, q *req) erro
 		a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	res, err := sc.Import(service.ImportFile{MediaType: st.MediaType, Data: st.Data}, false)
 	if err != nil {
 		return err
 	}

@@ -171,14 +171,18 @@ func TestImportPagesAsAProjectLead(t *testing.T) {
 		stagedInput.MatchString(p.Body) {
 		t.Errorf("the same file again: %d\n%s", p.Status, p.Body)
 	}
-	// Confirming the same staged file again changes nothing either.
+	// Confirming the same preview again imports nothing: it shows the
+	// result of the import it confirmed.
 	p = b.post(base+"/imports/confirm", url.Values{"staged": {m[1]}})
 	if p.Status != http.StatusSeeOther {
 		t.Fatalf("confirm again: %d\n%s", p.Status, p.Body)
 	}
-	if p = b.get(p.Header.Get("Location")); p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="count-unchanged">4<`) ||
-		!strings.Contains(p.Body, `data-testid="count-created">0<`) {
+	if p = b.get(p.Header.Get("Location")); p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="count-created">4<`) ||
+		!strings.Contains(p.Body, `data-testid="count-unchanged">0<`) {
 		t.Errorf("confirm again: %d\n%s", p.Status, p.Body)
+	}
+	if n := submissions(t, h, f.PID, f.ProjectA); n != 6 {
+		t.Errorf("%d submissions after confirming again, want 6", n)
 	}
 }
 
