@@ -116,9 +116,15 @@ type fixture struct {
 }
 
 func (a *api) programme(b *testing.B, name string) fixture {
+	return a.programmeFrom(b, name, "2025-04-01")
+}
+
+// programmeFrom is programme for a programme that began on start (an
+// import of years of figures needs a programme that ran through them).
+func (a *api) programmeFrom(b *testing.B, name, start string) fixture {
 	var f fixture
 	f.prog = a.create(b, asAdmin, "/programmes", map[string]any{"name": name, "leadOrganisation": "Bench NHS Trust",
-		"startDate": "2025-04-01", "endDate": "2028-03-31"})
+		"startDate": start, "endDate": "2028-03-31"})
 	p := "/programmes/" + f.prog
 	f.funder = a.create(b, asAdmin, p+"/funders", map[string]any{"name": "Department for Work and Pensions",
 		"orgId": "GB-GOR-D10", "contacts": []string{"grants@dwp.example.org"}})
