@@ -14,14 +14,25 @@ func (sc *Scope) inProject(write bool, gets ...*Get) error {
 	if err := sc.load(gets...); err != nil {
 		return err
 	}
-	if !sc.hasProj || (!write && !sc.access.CanReadProject(sc.projectID)) {
+	if !sc.hasProj {
 		return domain.NotFound("project")
+	}
+	if !write && !sc.access.CanReadProject(sc.projectID) {
+		// The caller can read that the project exists (GET
+		// …/projects/{id}), so "project not found" would contradict
+		// what it has just read; its records stay unseen all the same.
+		return errProjectRecordsHidden
 	}
 	if write && !sc.access.CanWriteProject(sc.projectID) {
 		return forbidden("record figures for this project")
 	}
 	return nil
 }
+
+// errProjectRecordsHidden answers a member who may see a project but not
+// its records (a project lead asking about another project's).
+var errProjectRecordsHidden = domain.Errorf(domain.CodeNotFound,
+	"this project's records are not visible to you: a project lead sees its own project's only")
 
 // getInProject reads one record of the scope's project, with the access
 // check when it is not known yet; write says the record is read to change

@@ -366,7 +366,7 @@ func (sc *Scope) ListReturns(q ReturnQuery, p Page) ([]domain.Return, string, er
 		}
 	case q.ProjectID != "":
 		if !sc.access.Projects[q.ProjectID] {
-			return nil, "", domain.NotFound("project")
+			return nil, "", errProjectRecordsHidden
 		}
 		f.ProjectIDs = []string{q.ProjectID}
 	default:

@@ -921,3 +921,32 @@ func TestNotificationRecipientsAsEmailed(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherProjectsRecordsNotFoundInWords: a project lead asking for
+// another project's records gets 404, as for anything it may not see, but
+// not "project not found" for a project it has just read; a project that
+// does not exist is still "project not found".
+func TestOtherProjectsRecordsNotFoundInWords(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	if _, err := w.open(plOther).Project(w.A); err != nil {
+		t.Fatalf("the other project lead reads project A itself: %v", err)
+	}
+	_, _, err := w.openA(plOther).ListPosts(service.Page{})
+	wantCode(t, "another project's posts", err, domain.CodeNotFound)
+	if msg := err.Error(); strings.Contains(msg, "project not found") || !strings.Contains(msg, "not visible to you") {
+		t.Errorf("another project's posts: %q, want it to say the records are not visible", msg)
+	}
+	_, err = w.openA(plOther).Post(w.PostA)
+	if domain.ErrorCode(err) != domain.CodeNotFound || !strings.Contains(err.Error(), "not visible to you") {
+		t.Errorf("another project's post: %v", err)
+	}
+	_, _, err = w.open(plOther).ListReturns(service.ReturnQuery{ProjectID: w.A}, service.Page{})
+	if domain.ErrorCode(err) != domain.CodeNotFound || !strings.Contains(err.Error(), "not visible to you") {
+		t.Errorf("another project's returns: %v", err)
+	}
+	_, _, err = w.svc.OpenProject(w.ctx, caller(plOther), w.P, domain.NewID()).ListPosts(service.Page{})
+	if domain.ErrorCode(err) != domain.CodeNotFound || !strings.Contains(err.Error(), "project not found") {
+		t.Errorf("a project that does not exist: %v, want project not found", err)
+	}
+}
