@@ -3,6 +3,7 @@ package service_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -66,4 +67,72 @@ func TestProgrammeKeepsALead(t *testing.T) {
 	wantCode(t, "the last lead removing themselves", w.unchanged(func() error {
 		return w.svc.Open(w.ctx, asViewer, w.P).DeleteMember(viewer)
 	}), domain.CodeConflict)
+}
+
+// TestLeadsRemovingEachOtherKeepALead: two leads taking the lead role from
+// each other at the same moment each see the other as the lead who
+// remains; the one whose change lands second is refused (409, naming the
+// lead it relied on) and the programme keeps a lead.
+func TestLeadsRemovingEachOtherKeepALead(t *testing.T) {
+	me := emails[lead]
+	asViewer := domain.Caller{Identity: domain.Identity{Subject: "sub-viewer", Email: viewer}}
+	for _, c := range []struct {
+		name, op string
+		take     func(sc *service.Scope, email string) error
+	}{
+		{"removing", "DeleteMember", func(sc *service.Scope, email string) error { return sc.DeleteMember(email) }},
+		{"taking the role", "PutMember", nil}, // set below: the roles name the world's funder
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t)
+			// A member's writes are told apart by when they were made, so
+			// the clock moves on between them, as a real one does.
+			tick := clock
+			w.svc = service.New(w.st, func() time.Time { tick = tick.Add(time.Millisecond); return tick })
+			must3(w.open(lead).PutMember(viewer, body(map[string]any{"roles": []domain.Role{{Role: domain.RoleLead}}})))
+			take := c.take
+			if c.op == "PutMember" {
+				take = func(sc *service.Scope, email string) error {
+					_, _, err := sc.PutMember(email, body(map[string]any{"roles": []domain.Role{{Role: domain.RoleFunder, FunderID: w.X}}}))
+					return err
+				}
+			}
+			mine, theirs := w.open(lead), w.svc.Open(w.ctx, asViewer, w.P)
+			raced := false
+			w.st.Before = func(op string) error {
+				if op == c.op && !raced {
+					// The other lead's change lands between this
+					// request's read of the members and its write.
+					raced = true
+					if err := take(theirs, me); err != nil {
+						t.Errorf("the other lead: %v", err)
+					}
+				}
+				return nil
+			}
+			err := take(mine, viewer)
+			w.st.Before = nil
+			if !raced {
+				t.Fatal("the race never happened")
+			}
+			if de := wantCode(t, "the second of the two", err, domain.CodeConflict); !strings.Contains(de.Message, me) {
+				t.Errorf("message %q does not name the lead it relied on", de.Message)
+			}
+			members, _, err := w.open(admin).ListMembers(service.Page{Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var leads []string
+			for _, m := range members {
+				for _, r := range m.Roles {
+					if r.Role == domain.RoleLead {
+						leads = append(leads, m.Email)
+					}
+				}
+			}
+			if len(leads) != 1 || leads[0] != viewer {
+				t.Errorf("leads after the race: %v, want only %s", leads, viewer)
+			}
+		})
+	}
 }

@@ -141,9 +141,10 @@ func (sc *Scope) putMember(email string, body Decoder, onlyNew bool) (domain.Mem
 			Fields: map[string]string{"email": ProblemAlreadyMember}}
 	}
 	var before *domain.Member
+	var premises []Premise
 	if found {
 		before = &old
-		if err := sc.keepsALead(old, in.Roles); err != nil {
+		if premises, err = sc.keepsALead(old, in.Roles); err != nil {
 			return domain.Member{}, false, err
 		}
 	}
@@ -158,6 +159,7 @@ func (sc *Scope) putMember(email string, body Decoder, onlyNew bool) (domain.Mem
 			return old, false, nil
 		}
 	}
+	ch.Premises = premises
 	if err := sc.s.store.PutMember(sc.ctx, sc.programmeID, m, before, ch); err != nil {
 		return domain.Member{}, false, storeErr(err, "member", refs)
 	}
@@ -192,10 +194,12 @@ func (sc *Scope) DeleteMember(email string) error {
 	if !found {
 		return domain.NotFound("member")
 	}
-	if err := sc.keepsALead(before, nil); err != nil {
+	premises, err := sc.keepsALead(before, nil)
+	if err != nil {
 		return err
 	}
 	ch := sc.change(domain.EntityMember, before.Email, domain.ActionDelete, before, nil)
+	ch.Premises = premises
 	return storeErr(sc.s.store.DeleteMember(sc.ctx, sc.programmeID, before, ch), "member", nil)
 }
 
@@ -207,27 +211,31 @@ func (sc *Scope) DeleteMember(email string) error {
 // slip, or a lead removing themselves. The members are read only when
 // the lead role is going.
 //
-// Two leads taking the role from each other at the same moment can each
-// see the other as the remaining lead; that race is not guarded.
-func (sc *Scope) keepsALead(m domain.Member, roles []domain.Role) error {
+// The lead that remains is the change's premise: two leads taking the
+// role from each other at the same moment would each see the other as
+// the one remaining, so the change commits only while that lead's record
+// is as read, and the later of the two is refused (409) and may retry.
+func (sc *Scope) keepsALead(m domain.Member, roles []domain.Role) ([]Premise, error) {
 	if sc.caller.IsAdmin() || !hasLead(m.Roles) || hasLead(roles) {
-		return nil
+		return nil, nil
 	}
 	members, err := all(sc, func(p Page) ([]domain.Member, string, error) {
 		return sc.s.store.ListMembers(sc.ctx, sc.programmeID, p)
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, other := range members {
 		if other.Email != m.Email && hasLead(other.Roles) {
-			return nil
+			return []Premise{{Ref: domain.Ref(domain.EntityMember, other.Email), UpdatedAt: other.UpdatedAt,
+				Err: domain.Errorf(domain.CodeConflict, "the roles of %s, the lead who would remain, changed at the same time: "+
+					"the programme must keep a lead, so look at its members again and retry", other.Email)}}, nil
 		}
 	}
 	if roles == nil {
-		return domain.Errorf(domain.CodeConflict, "the programme's only lead, %s, cannot be removed: make someone else a lead first", m.Email)
+		return nil, domain.Errorf(domain.CodeConflict, "the programme's only lead, %s, cannot be removed: make someone else a lead first", m.Email)
 	}
-	return &domain.Error{Code: domain.CodeValidation, Message: "the programme's only lead cannot give up the lead role",
+	return nil, &domain.Error{Code: domain.CodeValidation, Message: "the programme's only lead cannot give up the lead role",
 		Fields: map[string]string{"roles": "must include lead: " + m.Email + " is the programme's only lead; make someone else a lead first"}}
 }
 

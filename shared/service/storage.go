@@ -100,11 +100,29 @@ type Claim struct {
 }
 
 // Change is what every write carries besides the record: its audit event
-// (written in the same transaction) and, when the request holds one, its
-// idempotency claim.
+// (written in the same transaction), when the request holds one, its
+// idempotency claim, and the premises its rules were checked against.
 type Change struct {
-	Audit domain.AuditEvent
-	Claim *Claim
+	Audit    domain.AuditEvent
+	Claim    *Claim
+	Premises []Premise
+}
+
+// Premise is a record a change's rule was checked against but that the
+// change does not write (the other lead that lets a lead step down): the
+// change commits only while that record is still as read, else it fails
+// with Err and writes nothing. Without it a rule checked on a read can be
+// broken by a write landing between the read and the change. The record
+// must not be one the change itself writes.
+type Premise struct {
+	Ref domain.RecordRef
+	// Version is the version read. Records without versions (members)
+	// leave it 0 and are compared by UpdatedAt, as their own writes are.
+	Version   int64
+	UpdatedAt time.Time
+	// Err is what the refused change answers: a conflict saying what
+	// changed, so the caller can read again and retry.
+	Err error
 }
 
 // Reader reads records of a programme.

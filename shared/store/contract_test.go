@@ -357,6 +357,7 @@ var ctCases = []struct {
 	{"missing references", ctMissingRefs},
 	{"programmes and memberships", ctProgrammes},
 	{"members", ctMembers},
+	{"premises of a change", ctPremises},
 	{"funders, projects and cursors", ctOrganisations},
 	{"grants and funding totals", ctGrants},
 	{"grant filters", ctGrantFilters},
@@ -547,6 +548,36 @@ func ctMembers(c *ct) {
 	if mine, _, err := c.st.ListProgrammesOf(c.ctx, m.Email, service.Page{}); err != nil || len(mine) != 0 {
 		c.Errorf("programmes of a deleted member: %v %v", mine, err)
 	}
+}
+
+// ctPremises: a change commits only while each record its rules read is
+// still as read (a member by when it changed, anything else by version),
+// else it fails with that premise's error and writes nothing.
+func ctPremises(c *ct) {
+	p := c.programme()
+	x := c.funder(p.ID)
+	g := c.grant(p.ID, x.ID, "", 1_000_00)
+	a := domain.Member{Email: "a@example.org", Roles: []domain.Role{{Role: domain.RoleLead}}, UpdatedAt: time.Now().UTC()}
+	c.ok(c.st.PutMember(c.ctx, p.ID, a, nil, c.change(p.ID, domain.EntityMember, a.Email, domain.ActionCreate, nil, a)))
+	gone := errors.New("premise broken")
+	put := func(email string, premises ...service.Premise) error {
+		m := domain.Member{Email: email, Roles: []domain.Role{{Role: domain.RoleLead}}, UpdatedAt: time.Now().UTC()}
+		ch := c.change(p.ID, domain.EntityMember, m.Email, domain.ActionCreate, nil, m)
+		ch.Premises = premises
+		return c.st.PutMember(c.ctx, p.ID, m, nil, ch)
+	}
+	memberAsRead := service.Premise{Ref: domain.Ref(domain.EntityMember, a.Email), UpdatedAt: a.UpdatedAt, Err: gone}
+	grantAsRead := service.Premise{Ref: domain.Ref(domain.EntityGrant, g.ID), Version: g.Version, Err: gone}
+	c.ok(put("b@example.org", memberAsRead, grantAsRead))
+
+	memberChanged := memberAsRead
+	memberChanged.UpdatedAt = a.UpdatedAt.Add(-time.Second)
+	c.unchanged(p.ID, func() error { return put("c@example.org", memberChanged) }, func(err error) { ctIs(c, "a member not as read", err, gone) })
+	grantChanged := grantAsRead
+	grantChanged.Version++
+	c.unchanged(p.ID, func() error { return put("c@example.org", grantChanged) }, func(err error) { ctIs(c, "a grant not at its version", err, gone) })
+	missing := service.Premise{Ref: domain.Ref(domain.EntityMember, "nobody@example.org"), UpdatedAt: a.UpdatedAt, Err: gone}
+	c.unchanged(p.ID, func() error { return put("c@example.org", missing) }, func(err error) { ctIs(c, "a member not there", err, gone) })
 }
 
 func ctOrganisations(c *ct) {

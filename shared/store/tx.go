@@ -71,6 +71,25 @@ func (s *Store) programmeExists(t *tx, programmeID string) *tx {
 	}}, service.ErrNotFound)
 }
 
+// premise checks that a record a change's rule read is still as read: at
+// its version, or for records without one (members) changed at the same
+// moment. A record gone fails it too.
+func (s *Store) premise(t *tx, programmeID string, pr service.Premise) *tx {
+	sk, ok := skOfRef(pr.Ref)
+	if !ok {
+		panic("store: no key for " + string(pr.Ref.Entity))
+	}
+	cond, vals := "version = :v", map[string]any{":v": pr.Version}
+	if pr.Version == 0 {
+		cond, vals = "updatedAt = :v", map[string]any{":v": pr.UpdatedAt}
+	}
+	v, _ := marshal(vals)
+	return t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), sk),
+		ConditionExpression: aws.String(cond), ExpressionAttributeValues: v,
+	}}, pr.Err)
+}
+
 // auditPut is the transaction item that writes an audit event. Events are
 // only ever created (attribute_not_exists), never updated or deleted. GSI1
 // serves "changes by this user", GSI2 "history of this record".
@@ -95,6 +114,9 @@ func (s *Store) write(ctx context.Context, ch service.Change, t *tx) error {
 	audit, err := s.auditPut(ch.Audit)
 	if err != nil {
 		return err
+	}
+	for _, pr := range ch.Premises {
+		s.premise(t, ch.Audit.ProgrammeID, pr)
 	}
 	t.add(audit, errors.New("audit event exists"))
 	if ch.Claim != nil {

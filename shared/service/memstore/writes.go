@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -54,6 +55,21 @@ func (t *tx) versioned(ref domain.RecordRef, v any, version int64) *tx {
 	return t.then(func(p *partition) { p.put(ref, v) })
 }
 
+// premise adds the condition that a record a rule read is still as read
+// (the DynamoDB store's ConditionCheck): at its version, or for records
+// without one changed at the same moment.
+func (t *tx) premise(pr service.Premise) *tx {
+	var cur struct {
+		Version   int64
+		UpdatedAt time.Time
+	}
+	ok, _ := t.p.decode(pr.Ref, &cur)
+	if pr.Version == 0 {
+		return t.check(ok && cur.UpdatedAt.Equal(pr.UpdatedAt), pr.Err)
+	}
+	return t.check(ok && cur.Version == pr.Version, pr.Err)
+}
+
 func (t *tx) programmeExists() *tx {
 	return t.check(t.p.has(domain.RecordRef{Entity: domain.EntityProgramme}), service.ErrNotFound)
 }
@@ -74,6 +90,9 @@ func (t *tx) commit(ch service.Change) error {
 	dup := false
 	if p := t.s.progs[ch.Audit.ProgrammeID]; p != nil {
 		dup = slices.ContainsFunc(p.audit, func(e auditEntry) bool { return e.id == ch.Audit.ID })
+	}
+	for _, pr := range ch.Premises {
+		t.premise(pr)
 	}
 	t.check(!dup, errors.New("audit event exists"))
 	if ch.Claim != nil {
