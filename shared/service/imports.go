@@ -594,7 +594,7 @@ func (sc *Scope) ConfirmImport(id string) (StagedFile, domain.ImportResult, erro
 		saved, err := idem.Begin(sc.ctx, claim, st.SHA256, sc.s.now(), ImportLease)
 		switch {
 		case domain.ErrorCode(err) == domain.CodeRequestInProgress:
-			if pause(wait, confirmPoll) != nil {
+			if Pause(wait, confirmPoll) != nil {
 				return st, domain.ImportResult{}, domain.Errorf(domain.CodeRequestInProgress,
 					"this file is still being imported: see your returns in a minute for its figures")
 			}
@@ -639,18 +639,6 @@ func (sc *Scope) ConfirmImport(id string) (StagedFile, domain.ImportResult, erro
 		_ = idem.Abandon(done, claim)
 	}
 	return st, res, nil
-}
-
-// pause waits d, or until ctx ends.
-func pause(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // ImportTemplate is the empty sheet of an import, as CSV or as a workbook
