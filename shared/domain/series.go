@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"iter"
 	"maps"
 	"slices"
 	"strconv"
@@ -67,14 +68,26 @@ func SeriesKeys(targets []Target, periodStart Date) []SeriesKey {
 func (t Target) Current(periodStart Date, series map[SeriesKey]DaySeries) int64 {
 	from, to := t.Window(periodStart)
 	var n int64
-	for y := from.Time().Year(); y <= to.Time().Year(); y++ {
-		for day, counts := range series[SeriesKey{ProjectID: t.ProjectID, Year: y}] {
-			if !day.Before(from) && !day.After(to) {
-				n += counts[t.Metric]
+	for _, figure := range t.days(from, to, series) {
+		n += figure
+	}
+	return n
+}
+
+// days yields each day from from to to (both included) on which a period
+// of the target's project (or programme) ended, with the target's metric's
+// figure for it: what Current, Trend and LastFigure each add up or look
+// through.
+func (t Target) days(from, to Date, series map[SeriesKey]DaySeries) iter.Seq2[Date, int64] {
+	return func(yield func(Date, int64) bool) {
+		for y := from.Time().Year(); y <= to.Time().Year(); y++ {
+			for day, counts := range series[SeriesKey{ProjectID: t.ProjectID, Year: y}] {
+				if !day.Before(from) && !day.After(to) && !yield(day, counts[t.Metric]) {
+					return
+				}
 			}
 		}
 	}
-	return n
 }
 
 // Trend is the target's figure at the end of each month p touches (p's
@@ -88,12 +101,8 @@ func (t Target) Trend(periodStart Date, p Period, series map[SeriesKey]DaySeries
 		to = p.End
 	}
 	byDay := map[Date]int64{}
-	for y := from.Time().Year(); y <= to.Time().Year(); y++ {
-		for day, counts := range series[SeriesKey{ProjectID: t.ProjectID, Year: y}] {
-			if !day.Before(from) && !day.After(to) {
-				byDay[day] += counts[t.Metric]
-			}
-		}
+	for day, figure := range t.days(from, to, series) {
+		byDay[day] += figure
 	}
 	days := slices.SortedFunc(maps.Keys(byDay), func(a, b Date) int { return a.t.Compare(b.t) })
 	var out []int64
@@ -141,11 +150,9 @@ func TargetTrends(targets []Target, periodStart Date, series map[SeriesKey]DaySe
 func (t Target) LastFigure(periodStart Date, series map[SeriesKey]DaySeries) Date {
 	from, to := t.Window(periodStart)
 	var last Date
-	for y := from.Time().Year(); y <= to.Time().Year(); y++ {
-		for day, counts := range series[SeriesKey{ProjectID: t.ProjectID, Year: y}] {
-			if counts[t.Metric] != 0 && !day.Before(from) && !day.After(to) && day.After(last) {
-				last = day
-			}
+	for day, figure := range t.days(from, to, series) {
+		if figure != 0 && day.After(last) {
+			last = day
 		}
 	}
 	return last
