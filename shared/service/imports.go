@@ -586,57 +586,45 @@ func (sc *Scope) ConfirmImport(id string) (StagedFile, domain.ImportResult, erro
 	if err != nil {
 		return st, domain.ImportResult{}, err
 	}
-	idem := sc.s.Idempotency()
-	claim := ClaimFor(sc.caller, "import "+sc.programmeID+" "+st.ID)
-	wait, cancel := context.WithTimeout(sc.ctx, confirmWait)
-	defer cancel()
-	for {
-		saved, err := idem.Begin(sc.ctx, claim, st.SHA256, sc.s.now(), ImportLease)
-		switch {
-		case domain.ErrorCode(err) == domain.CodeRequestInProgress:
-			if Pause(wait, confirmPoll) != nil {
-				return st, domain.ImportResult{}, domain.Errorf(domain.CodeRequestInProgress,
-					"this file is still being imported: see your returns in a minute for its figures")
-			}
-			continue
-		case domain.ErrorCode(err) == domain.CodeConflict:
-			// Imported, but its result was lost (the request died between
-			// the two): importing again stores nothing and counts the rows
-			// as they now stand.
-			res, err := sc.Import(ImportFile{MediaType: st.MediaType, Data: st.Data}, false)
-			return st, res, err
-		case err != nil:
-			return st, domain.ImportResult{}, err
-		case saved != nil:
-			var res domain.ImportResult
-			if err := json.Unmarshal(saved.Body, &res); err != nil {
-				return st, res, fmt.Errorf("saved result of importing %s: %w", st.ID, err)
-			}
-			return st, res, nil
+	file := ImportFile{MediaType: st.MediaType, Data: st.Data}
+	var (
+		res      domain.ImportResult
+		released error // a failed import's key not released: the caller hears of it
+	)
+	saved, err := sc.s.Idempotency().RunOnce(sc.ctx, Once{
+		Claim: ClaimFor(sc.caller, "import "+sc.programmeID+" "+st.ID), Hash: st.SHA256,
+		Lease: ImportLease, Wait: confirmWait, Poll: confirmPoll,
+		Log: func(err error) { released = errors.Join(released, err) },
+	}, func(c *Claim) (SavedAnswer, error) {
+		prev := sc.claim
+		sc.WithClaim(c)
+		defer sc.WithClaim(prev)
+		var err error
+		if res, err = sc.Import(file, false); err != nil {
+			return SavedAnswer{}, err
 		}
-		break
-	}
-
-	prev := sc.claim
-	sc.WithClaim(&claim)
-	res, err := sc.Import(ImportFile{MediaType: st.MediaType, Data: st.Data}, false)
-	sc.WithClaim(prev)
-	done := context.WithoutCancel(sc.ctx)
-	if err != nil {
-		if aerr := idem.Abandon(done, claim); aerr != nil {
-			return st, res, errors.Join(err, aerr)
-		}
+		body, err := json.Marshal(res)
+		return SavedAnswer{Status: http.StatusOK, Body: body}, err
+	})
+	switch {
+	case errors.Is(err, ErrInProgress):
+		return st, res, domain.Errorf(domain.CodeRequestInProgress,
+			"this file is still being imported: see your returns in a minute for its figures")
+	case errors.Is(err, ErrAnswerLost):
+		// Imported, but its result was lost (the request died between
+		// the two): importing again stores nothing and counts the rows
+		// as they now stand.
+		res, err := sc.Import(file, false)
+		return st, res, err
+	case err != nil && released != nil:
+		return st, res, errors.Join(err, released)
+	case err != nil:
 		return st, res, err
 	}
-	body, err := json.Marshal(res)
-	if err == nil {
-		err = idem.Complete(done, claim, SavedAnswer{Status: http.StatusOK, Body: body})
-	}
-	if err != nil {
-		// The result is still this import's. Unsaved, a repeat finds the
-		// key committed with the rows (its answer lost, above) and stores
-		// nothing; one that wrote nothing is released to run again.
-		_ = idem.Abandon(done, claim)
+	// The answer is this confirmation's import or the first one's, saved.
+	res = domain.ImportResult{}
+	if err := json.Unmarshal(saved.Body, &res); err != nil {
+		return st, res, fmt.Errorf("saved result of importing %s: %w", st.ID, err)
 	}
 	return st, res, nil
 }

@@ -126,7 +126,7 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 				return err
 			}
 		}
-		// A new record's form carries a key of its own (see createOnce),
+		// A new record's form carries a key of its own (see saveOnce),
 		// kept when the form is shown again with its errors.
 		f.Values.Set(formKeyField, randomToken())
 	default:
@@ -140,7 +140,7 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 				to = ef.Done(n, saved)
 			}
 		} else {
-			to, err = a.createOnce(r, q, func() (string, error) {
+			to, err = a.saveOnce(r, q, func() (string, error) {
 				saved, err := ef.Create(f)
 				if err != nil {
 					return "", err
