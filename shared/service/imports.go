@@ -86,6 +86,10 @@ type ImportBatch struct {
 	// Claim, when the request holds one, is committed with the last
 	// transaction, so a retry of an import cut off half way runs again.
 	Claim *Claim
+	// Answer, when set (with Claim), is saved as the claim's answer by the
+	// last transaction itself, so a request that dies after writing the
+	// rows leaves its result for a repeat (see ConfirmImport).
+	Answer *SavedAnswer
 }
 
 // ImportTemplate is a template for an import: its file name, media type
@@ -475,6 +479,14 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 	})
 	for round := 1; ; round++ {
 		b := ImportBatch{Lock: lock, Claim: sc.claim}
+		if sc.claim != nil && sc.resultWithRows {
+			// What this batch answers once it is all written.
+			a, err := importAnswer(plan.result(false))
+			if err != nil {
+				return domain.ImportResult{}, sc.cutOff(err, len(written), len(written)+len(todo))
+			}
+			b.Answer = &a
+		}
 		for _, i := range todo {
 			b.Submissions = append(b.Submissions, *plan.rows[i].sub)
 			b.Changes = append(b.Changes, plan.rows[i].change)
@@ -572,10 +584,11 @@ const (
 )
 
 // ConfirmImport imports a file PreviewImport kept, once per preview, under
-// the idempotency contract the API's Idempotency-Key uses: the preview's
-// id is the key (the caller's own), its SHA-256 the request. The first
-// confirmation imports the file, committing the claim with its last
-// write, and its result is saved; every repeat (a double click, a browser
+// the idempotency contract the API's Idempotency-Key uses (RunOnce): the
+// preview's id is the key (the caller's own), its SHA-256 the request. The
+// first confirmation imports the file, saving its result as the claim's
+// answer in the transaction of its last rows, so a confirmation that dies
+// right after them still leaves its result; every repeat (a double click, a browser
 // sending the form again, a reload) gets that result back, waiting for
 // the first if it is still running, rather than importing again, which
 // would find every row unchanged, or being refused because the first
@@ -598,13 +611,13 @@ func (sc *Scope) ConfirmImport(id string) (StagedFile, domain.ImportResult, erro
 	}, func(c *Claim) (SavedAnswer, error) {
 		prev := sc.claim
 		sc.WithClaim(c)
-		defer sc.WithClaim(prev)
+		sc.resultWithRows = true
+		defer func() { sc.WithClaim(prev); sc.resultWithRows = false }()
 		var err error
 		if res, err = sc.Import(file, false); err != nil {
 			return SavedAnswer{}, err
 		}
-		body, err := json.Marshal(res)
-		return SavedAnswer{Status: http.StatusOK, Body: body}, err
+		return importAnswer(res)
 	})
 	switch {
 	case errors.Is(err, ErrInProgress):
@@ -627,6 +640,12 @@ func (sc *Scope) ConfirmImport(id string) (StagedFile, domain.ImportResult, erro
 		return st, res, fmt.Errorf("saved result of importing %s: %w", st.ID, err)
 	}
 	return st, res, nil
+}
+
+// importAnswer is a confirmation's answer, saved for its repeats.
+func importAnswer(res domain.ImportResult) (SavedAnswer, error) {
+	body, err := json.Marshal(res)
+	return SavedAnswer{Status: http.StatusOK, Body: body}, err
 }
 
 // ImportTemplate is the empty sheet of an import, as CSV or as a workbook

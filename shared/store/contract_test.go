@@ -374,6 +374,7 @@ var ctCases = []struct {
 	{"spend returns and corrections", ctSpend},
 	{"imports: batches, totals and corrections", ctImports},
 	{"imports: the lock", ctImportLock},
+	{"imports: the answer saved with the rows", ctImportAnswer},
 	{"imports: staged files", ctStagedFiles},
 	{"portfolio summaries and period figures", ctPortfolio},
 }
