@@ -86,6 +86,10 @@ type ImportBatch struct {
 	// Claim, when the request holds one, is committed with the last
 	// transaction, so a retry of an import cut off half way runs again.
 	Claim *Claim
+	// Answer, when set (with Claim), is saved as the claim's answer by the
+	// last transaction itself, so a request that dies after writing the
+	// rows leaves its result for a repeat (see ConfirmImport).
+	Answer *SavedAnswer
 }
 
 // ImportTemplate is a template for an import: its file name, media type
@@ -475,6 +479,14 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 	})
 	for round := 1; ; round++ {
 		b := ImportBatch{Lock: lock, Claim: sc.claim}
+		if sc.claim != nil && sc.resultWithRows {
+			// What this batch answers once it is all written.
+			a, err := importAnswer(plan.result(false))
+			if err != nil {
+				return domain.ImportResult{}, sc.cutOff(err, len(written), len(written)+len(todo))
+			}
+			b.Answer = &a
+		}
 		for _, i := range todo {
 			b.Submissions = append(b.Submissions, *plan.rows[i].sub)
 			b.Changes = append(b.Changes, plan.rows[i].change)
@@ -572,10 +584,11 @@ const (
 )
 
 // ConfirmImport imports a file PreviewImport kept, once per preview, under
-// the idempotency contract the API's Idempotency-Key uses: the preview's
-// id is the key (the caller's own), its SHA-256 the request. The first
-// confirmation imports the file, committing the claim with its last
-// write, and its result is saved; every repeat (a double click, a browser
+// the idempotency contract the API's Idempotency-Key uses (RunOnce): the
+// preview's id is the key (the caller's own), its SHA-256 the request. The
+// first confirmation imports the file, saving its result as the claim's
+// answer in the transaction of its last rows, so a confirmation that dies
+// right after them still leaves its result; every repeat (a double click, a browser
 // sending the form again, a reload) gets that result back, waiting for
 // the first if it is still running, rather than importing again, which
 // would find every row unchanged, or being refused because the first
@@ -586,59 +599,53 @@ func (sc *Scope) ConfirmImport(id string) (StagedFile, domain.ImportResult, erro
 	if err != nil {
 		return st, domain.ImportResult{}, err
 	}
-	idem := sc.s.Idempotency()
-	claim := ClaimFor(sc.caller, "import "+sc.programmeID+" "+st.ID)
-	wait, cancel := context.WithTimeout(sc.ctx, confirmWait)
-	defer cancel()
-	for {
-		saved, err := idem.Begin(sc.ctx, claim, st.SHA256, sc.s.now(), ImportLease)
-		switch {
-		case domain.ErrorCode(err) == domain.CodeRequestInProgress:
-			if Pause(wait, confirmPoll) != nil {
-				return st, domain.ImportResult{}, domain.Errorf(domain.CodeRequestInProgress,
-					"this file is still being imported: see your returns in a minute for its figures")
-			}
-			continue
-		case domain.ErrorCode(err) == domain.CodeConflict:
-			// Imported, but its result was lost (the request died between
-			// the two): importing again stores nothing and counts the rows
-			// as they now stand.
-			res, err := sc.Import(ImportFile{MediaType: st.MediaType, Data: st.Data}, false)
-			return st, res, err
-		case err != nil:
-			return st, domain.ImportResult{}, err
-		case saved != nil:
-			var res domain.ImportResult
-			if err := json.Unmarshal(saved.Body, &res); err != nil {
-				return st, res, fmt.Errorf("saved result of importing %s: %w", st.ID, err)
-			}
-			return st, res, nil
+	file := ImportFile{MediaType: st.MediaType, Data: st.Data}
+	var (
+		res      domain.ImportResult
+		released error // a failed import's key not released: the caller hears of it
+	)
+	saved, err := sc.s.Idempotency().RunOnce(sc.ctx, Once{
+		Claim: ClaimFor(sc.caller, "import "+sc.programmeID+" "+st.ID), Hash: st.SHA256,
+		Lease: ImportLease, Wait: confirmWait, Poll: confirmPoll,
+		Log: func(err error) { released = errors.Join(released, err) },
+	}, func(c *Claim) (SavedAnswer, error) {
+		prev := sc.claim
+		sc.WithClaim(c)
+		sc.resultWithRows = true
+		defer func() { sc.WithClaim(prev); sc.resultWithRows = false }()
+		var err error
+		if res, err = sc.Import(file, false); err != nil {
+			return SavedAnswer{}, err
 		}
-		break
-	}
-
-	prev := sc.claim
-	sc.WithClaim(&claim)
-	res, err := sc.Import(ImportFile{MediaType: st.MediaType, Data: st.Data}, false)
-	sc.WithClaim(prev)
-	done := context.WithoutCancel(sc.ctx)
-	if err != nil {
-		if aerr := idem.Abandon(done, claim); aerr != nil {
-			return st, res, errors.Join(err, aerr)
-		}
+		return importAnswer(res)
+	})
+	switch {
+	case errors.Is(err, ErrInProgress):
+		return st, res, domain.Errorf(domain.CodeRequestInProgress,
+			"this file is still being imported: see your returns in a minute for its figures")
+	case errors.Is(err, ErrAnswerLost):
+		// Imported, but its result was lost (the request died between
+		// the two): importing again stores nothing and counts the rows
+		// as they now stand.
+		res, err := sc.Import(file, false)
+		return st, res, err
+	case err != nil && released != nil:
+		return st, res, errors.Join(err, released)
+	case err != nil:
 		return st, res, err
 	}
-	body, err := json.Marshal(res)
-	if err == nil {
-		err = idem.Complete(done, claim, SavedAnswer{Status: http.StatusOK, Body: body})
-	}
-	if err != nil {
-		// The result is still this import's. Unsaved, a repeat finds the
-		// key committed with the rows (its answer lost, above) and stores
-		// nothing; one that wrote nothing is released to run again.
-		_ = idem.Abandon(done, claim)
+	// The answer is this confirmation's import or the first one's, saved.
+	res = domain.ImportResult{}
+	if err := json.Unmarshal(saved.Body, &res); err != nil {
+		return st, res, fmt.Errorf("saved result of importing %s: %w", st.ID, err)
 	}
 	return st, res, nil
+}
+
+// importAnswer is a confirmation's answer, saved for its repeats.
+func importAnswer(res domain.ImportResult) (SavedAnswer, error) {
+	body, err := json.Marshal(res)
+	return SavedAnswer{Status: http.StatusOK, Body: body}, err
 }
 
 // ImportTemplate is the empty sheet of an import, as CSV or as a workbook

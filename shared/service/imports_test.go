@@ -6,9 +6,11 @@ package service_test
 // roles, and an import cut off half way finished by sending it again.
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -423,4 +425,38 @@ func TestConfirmImportOncePerPreview(t *testing.T) {
 	// Only its uploader may confirm it.
 	_, _, err = w.open(admin).ConfirmImport(id)
 	wantCode(t, "someone else's preview", err, domain.CodeNotFound)
+}
+
+// TestConfirmImportResultKeptWithRows: a confirmation that dies after
+// storing its rows but before saving its answer (here, the save fails)
+// leaves its result all the same, written with its last rows: a repeat,
+// once the first's lease has run out, answers the four created, not an
+// import again that finds them all unchanged, and stores nothing.
+func TestConfirmImportResultKeptWithRows(t *testing.T) {
+	w := newWorld(t)
+	file := csv(append([]string{importHeader}, yearOfQuarters("Leeds IPS")...)...)
+	_, id, err := w.open(lead).PreviewImport(file, "figures.csv")
+	if err != nil || id == "" {
+		t.Fatalf("preview: %v %q", err, id)
+	}
+	w.st.Fail("CompleteIdempotent", errors.New("the request's time ran out"))
+	_, first, err := w.open(lead).ConfirmImport(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantResult(t, first, 4, 4, 0, 0)
+
+	snap := w.st.Snapshot()
+	later := service.New(w.st, func() time.Time { return clock.Add(service.ImportLease + time.Second) })
+	_, again, err := later.Open(w.ctx, caller(lead), w.P).ConfirmImport(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantResult(t, again, 4, 4, 0, 0)
+	if fmt.Sprint(again.Submissions) != fmt.Sprint(first.Submissions) {
+		t.Errorf("confirmed again: %v, first %v", again.Submissions, first.Submissions)
+	}
+	if w.st.Snapshot() != snap {
+		t.Error("confirming again changed what is stored")
+	}
 }

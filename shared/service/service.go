@@ -60,6 +60,9 @@ type Scope struct {
 	programmeID string
 	projectID   string // "" unless opened with OpenProject
 	claim       *Claim
+	// resultWithRows: an import saves its result as the claim's answer
+	// with its last rows (see ConfirmImport).
+	resultWithRows bool
 
 	mu        sync.Mutex
 	loaded    bool

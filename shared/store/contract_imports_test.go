@@ -149,6 +149,46 @@ func ctImportLock(c *ct) {
 	c.ok(c.st.LockImports(c.ctx, p.ID, "third", now.Add(2*time.Minute), time.Minute))
 }
 
+// ctImportAnswer: an import batch under a claim with an answer saves the
+// answer with its last transaction, so a repeat replays it even if the
+// request died right after; one whose claim was taken over writes nothing.
+func ctImportAnswer(c *ct) {
+	p := c.programme()
+	a := c.project(p.ID)
+	now := time.Now()
+	c.ok(c.st.LockImports(c.ctx, p.ID, "lock", now, time.Minute))
+	claim := service.Claim{Scope: "sub", Key: "confirm", ID: "A"}
+	if saved, err := c.st.BeginIdempotent(c.ctx, claim, "h", now, time.Minute); saved != nil || err != nil {
+		c.Fatal(saved, err)
+	}
+	answer := service.SavedAnswer{Status: 200, Body: []byte(`{"created":2}`)}
+	b := c.importBatch(p.ID, "lock", []domain.Outcome{
+		ctOutcome(a.ID, "", "2025-05-31", map[domain.Metric]int64{domain.MetricReferrals: 4}),
+		ctOutcome(a.ID, "", "2025-06-30", map[domain.Metric]int64{domain.MetricReferrals: 5})}, nil)
+	b.Claim, b.Answer = &claim, &answer
+	if n, err := c.st.ImportOutcomes(c.ctx, p.ID, b); n != 2 || err != nil {
+		c.Fatalf("the batch: %d %v", n, err)
+	}
+	saved, err := c.st.BeginIdempotent(c.ctx, service.Claim{Scope: "sub", Key: "confirm", ID: "B"}, "h", now.Add(time.Second), time.Minute)
+	if err != nil || saved == nil || saved.Status != 200 || string(saved.Body) != string(answer.Body) {
+		c.Errorf("a repeat of the batch's request: %+v %v, want the answer saved with it", saved, err)
+	}
+
+	// A claim taken over: its batch writes nothing.
+	lost := service.Claim{Scope: "sub", Key: "taken", ID: "C"}
+	c.ok(ignore(c.st.BeginIdempotent(c.ctx, lost, "h", now, time.Millisecond)))
+	c.ok(ignore(c.st.BeginIdempotent(c.ctx, service.Claim{Scope: "sub", Key: "taken", ID: "D"}, "h", now.Add(time.Second), time.Minute)))
+	before := c.totals(p.ID)
+	b = c.importBatch(p.ID, "lock", []domain.Outcome{ctOutcome(a.ID, "", "2025-07-31", map[domain.Metric]int64{domain.MetricReferrals: 6})}, nil)
+	b.Claim, b.Answer = &lost, &answer
+	if n, err := c.st.ImportOutcomes(c.ctx, p.ID, b); n != 0 || !errors.Is(err, service.ErrClaimTaken) {
+		c.Errorf("a batch under a claim taken over: %d %v", n, err)
+	}
+	ctSame(c, "totals", c.totals(p.ID), before)
+}
+
+func ignore[T any](_ T, err error) error { return err }
+
 // ctStagedFiles: a file kept whole, whatever its size.
 func ctStagedFiles(c *ct) {
 	p := c.programme()

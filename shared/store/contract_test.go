@@ -33,6 +33,7 @@ import (
 type ctStore interface {
 	service.Storer
 	ClaimNotification(ctx context.Context, n domain.Notification) (bool, error)
+	ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, email string) (bool, error)
 	ClearDirty(ctx context.Context, programmeID string, changes int64) error
 	FallDue(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent) (bool, error)
 }
@@ -367,11 +368,13 @@ var ctCases = []struct {
 	{"audit trail", ctAudit},
 	{"idempotency claims", ctIdempotency},
 	{"notifications", ctNotifications},
+	{"notification recipient claims", ctRecipientClaims},
 	{"payments and the award", ctPayments},
 	{"a payment's life", ctPaymentLife},
 	{"spend returns and corrections", ctSpend},
 	{"imports: batches, totals and corrections", ctImports},
 	{"imports: the lock", ctImportLock},
+	{"imports: the answer saved with the rows", ctImportAnswer},
 	{"imports: staged files", ctStagedFiles},
 	{"portfolio summaries and period figures", ctPortfolio},
 }
@@ -1089,6 +1092,51 @@ func ctNotifications(c *ct) {
 	if !g.Found || n.ID != all[0].ID {
 		c.Errorf("a notification read as a record: %v %+v", g.Found, n)
 	}
+}
+
+// ctRecipientClaims: the notifier claims each recipient before sending
+// (at most once): only under the lease of the attempt that claims, only
+// while the notification is pending, and only an address not claimed,
+// delivered or refused already.
+func ctRecipientClaims(c *ct) {
+	p := c.programme()
+	target := domain.NewID()
+	note := func(th int64, status domain.NotificationStatus) domain.Notification {
+		n := domain.Notification{ID: domain.NotificationID(target, domain.KindReached, th), ProgrammeID: p.ID, TargetID: target,
+			Threshold: th, Kind: domain.KindReached, Status: status, CreatedAt: time.Now().UTC(), Attempts: 1,
+			Recipients: []string{"a@example.org", "b@example.org", "c@example.org", "d@example.org"},
+			Delivered:  []string{"a@example.org"}, Rejected: []string{"b@example.org"},
+			Metric: domain.MetricReferrals, Value: 100, Figure: th}
+		if claimed, err := c.st.ClaimNotification(c.ctx, n); err != nil || !claimed {
+			c.Fatalf("claim %s: %v %v", n.ID, claimed, err)
+		}
+		return n
+	}
+	claim := func(n domain.Notification, attempt int64, to string, want bool) {
+		c.Helper()
+		if ok, err := c.st.ClaimRecipient(c.ctx, p.ID, n.ID, attempt, to); err != nil || ok != want {
+			c.Errorf("claim %s of %d%% under attempt %d: %v %v, want %v", to, n.Threshold, attempt, ok, err, want)
+		}
+	}
+	pending := note(10, domain.NotificationPending)
+	claim(pending, 1, "c@example.org", true)
+	claim(pending, 1, "c@example.org", false) // claimed already
+	claim(pending, 2, "d@example.org", false) // not this lease's
+	claim(pending, 0, "d@example.org", false)
+	claim(pending, 1, "a@example.org", false) // delivered
+	claim(pending, 1, "b@example.org", false) // refused for good
+	claim(pending, 1, "d@example.org", true)
+	var got domain.Notification
+	g := &service.Get{Ref: domain.Ref(domain.EntityNotification, pending.ID), Into: &got}
+	c.ok(c.st.Read(c.ctx, p.ID, g))
+	slices.Sort(got.Sending)
+	if !g.Found || !slices.Equal(got.Sending, []string{"c@example.org", "d@example.org"}) || got.Attempts != 1 ||
+		!slices.Equal(got.Delivered, []string{"a@example.org"}) || got.Status != domain.NotificationPending {
+		c.Errorf("after the claims: %v %+v", g.Found, got)
+	}
+
+	claim(note(20, domain.NotificationSent), 1, "c@example.org", false) // finished
+	claim(domain.Notification{ID: domain.NotificationID(target, domain.KindReached, 30)}, 1, "c@example.org", false)
 }
 
 // ctPortfolio: what a portfolio and a period report read. The DynamoDB

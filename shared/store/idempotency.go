@@ -60,6 +60,32 @@ func (s *Store) idemCommit(c service.Claim) types.TransactWriteItem {
 	}}
 }
 
+// idemAnswer is the transaction item that saves a's answer to c's request
+// (the claim done), with the change itself; it fails if another claimant
+// has taken the key over.
+func (s *Store) idemAnswer(c service.Claim, a service.SavedAnswer) (types.TransactWriteItem, error) {
+	upd, err := s.answerUpdate(c, a)
+	return types.TransactWriteItem{Update: &types.Update{TableName: upd.TableName, Key: upd.Key,
+		UpdateExpression: upd.UpdateExpression, ConditionExpression: upd.ConditionExpression,
+		ExpressionAttributeNames: upd.ExpressionAttributeNames, ExpressionAttributeValues: upd.ExpressionAttributeValues}}, err
+}
+
+// answerUpdate is the update that saves a's answer to c's request, if c still
+// holds the key.
+func (s *Store) answerUpdate(c service.Claim, a service.SavedAnswer) (*dynamodb.UpdateItemInput, error) {
+	vals, err := marshal(map[string]any{":done": idemDone, ":status": a.Status, ":headers": a.Headers, ":body": a.Body, ":claim": c.ID})
+	if err != nil {
+		return nil, err
+	}
+	return &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: idemKey(c),
+		UpdateExpression:          aws.String("SET #state = :done, #status = :status, headers = :headers, body = :body"),
+		ConditionExpression:       aws.String("claim = :claim"),
+		ExpressionAttributeNames:  map[string]string{"#state": "state", "#status": "status"},
+		ExpressionAttributeValues: vals,
+	}, nil
+}
+
 // BeginIdempotent claims c's key for a request whose method, path and body
 // hash to hash (see service.IdempotencyStore). A claim whose holder died
 // before writing anything is taken over once its lease runs out.
@@ -115,17 +141,11 @@ func (s *Store) BeginIdempotent(ctx context.Context, c service.Claim, hash strin
 
 // CompleteIdempotent saves the answer to a claimed request for replay.
 func (s *Store) CompleteIdempotent(ctx context.Context, c service.Claim, a service.SavedAnswer) error {
-	vals, err := marshal(map[string]any{":done": idemDone, ":status": a.Status, ":headers": a.Headers, ":body": a.Body, ":claim": c.ID})
+	upd, err := s.answerUpdate(c, a)
 	if err != nil {
 		return err
 	}
-	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &s.table, Key: idemKey(c),
-		UpdateExpression:          aws.String("SET #state = :done, #status = :status, headers = :headers, body = :body"),
-		ConditionExpression:       aws.String("claim = :claim"),
-		ExpressionAttributeNames:  map[string]string{"#state": "state", "#status": "status"},
-		ExpressionAttributeValues: vals,
-	})
+	_, err = s.db.UpdateItem(ctx, upd)
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
 		return service.ErrClaimTaken

@@ -54,7 +54,13 @@ func (s *Store) ImportOutcomes(ctx context.Context, programmeID string, b servic
 			return done, err
 		}
 		if done+n == len(b.Submissions) && b.Claim != nil {
-			t.add(s.idemCommit(*b.Claim), service.ErrClaimTaken)
+			commit := s.idemCommit(*b.Claim)
+			if b.Answer != nil {
+				if commit, err = s.idemAnswer(*b.Claim, *b.Answer); err != nil {
+					return done, err
+				}
+			}
+			t.add(commit, service.ErrClaimTaken)
 		}
 		if err := s.transact(ctx, t); err != nil {
 			return done, fmt.Errorf("import submissions %d to %d of %d: %w", done+1, done+n, len(b.Submissions), err)

@@ -17,13 +17,15 @@ import (
 //  2. the programme navigation (free by then), and whether the caller's
 //     role may use the form at all;
 //  3. what the page shows beside the form (Data);
-//  4. GET: the form, from the record or a new one's starting values;
-//     POST: create or update (with the version the form was opened at);
-//     saved, the browser goes on with a GET; the record changed since
-//     (412), nothing is saved and the form is shown again with the
-//     current values, the current version and the stale message; field
-//     problems are shown beside their fields; any other refusal is its
-//     own error page.
+//  4. GET: the form, from the record or a new one's starting values,
+//     with a one-time key; POST: create or update (with the version the
+//     form was opened at), once per key (saveOnce); saved, the browser
+//     goes on with a GET, and so does a repeat of the post; the record
+//     changed since (412), nothing is saved and the form is shown again
+//     with the current values, the current version and the stale message
+//     (the resent message when the form was saved, then sent again
+//     changed); field problems are shown beside their fields; any other
+//     refusal is its own error page.
 type editForm[T any] struct {
 	// Page is the template; Nav the programme navigation's section ("" for
 	// a page outside any programme: creating one).
@@ -120,44 +122,55 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 	switch {
 	case q.Form == nil && editing:
 		ef.Values(f.Values, current)
+		// Every form carries a key of its own (see saveOnce), kept when
+		// it is shown again with its errors: an edit sent twice is saved
+		// once, and its repeat is not taken for someone else's change.
+		f.Values.Set(formKeyField, randomToken())
 	case q.Form == nil:
 		if ef.Start != nil {
 			if err := ef.Start(f.Values); err != nil {
 				return err
 			}
 		}
-		// A new record's form carries a key of its own (see createOnce),
-		// kept when the form is shown again with its errors.
 		f.Values.Set(formKeyField, randomToken())
 	default:
 		if ef.Prepare != nil {
 			ef.Prepare(f)
 		}
 		var to string
-		if editing {
-			var saved T
-			if saved, err = ef.Update(f, versionMatch(q.Form)); err == nil {
-				to = ef.Done(n, saved)
+		to, err = a.saveOnce(r, q, func() (string, error) {
+			var (
+				saved T
+				err   error
+			)
+			if editing {
+				saved, err = ef.Update(f, versionMatch(q.Form))
+			} else {
+				saved, err = ef.Create(f)
 			}
-		} else {
-			to, err = a.createOnce(r, q, func() (string, error) {
-				saved, err := ef.Create(f)
-				if err != nil {
-					return "", err
-				}
-				return ef.Done(n, saved), nil
-			})
-		}
+			if err != nil {
+				return "", err
+			}
+			return ef.Done(n, saved), nil
+		})
 		switch {
 		case err == nil:
 			return seeOther(w, r, to)
-		case editing && ef.Version != nil && domain.ErrorCode(err) == domain.CodePreconditionFailed:
+		case editing && (ef.Version != nil && domain.ErrorCode(err) == domain.CodePreconditionFailed || err == errFormChanged):
+			// Nothing of this post was saved: the form is shown again with
+			// the record as it is now, and a new key, for the changes to be
+			// made again on it.
+			message := staleMessage(ef.What)
+			if err == errFormChanged {
+				message = resentMessage(ef.What)
+			}
 			if current, err = ef.Read(ef.ID); err != nil {
 				return err
 			}
 			f = newForm(ef.Fields, url.Values{})
 			ef.Values(f.Values, current)
-			f.General = append(f.General, staleMessage(ef.What))
+			f.Values.Set(formKeyField, randomToken())
+			f.General = append(f.General, message)
 		case !f.fail(err):
 			return err
 		}
@@ -218,6 +231,14 @@ func (a *app) showForm(w http.ResponseWriter, r *http.Request, page string, v *v
 func staleMessage(what string) string {
 	return "This " + what + " was changed by someone else after you opened it. Your changes have not been saved. " +
 		"The current details are shown below: make your changes again."
+}
+
+// resentMessage answers an edit form sent again with other values after
+// it was saved (the back button): the person's own first save changed the
+// record, not someone else.
+func resentMessage(what string) string {
+	return "You already saved this form. The changes you made after saving it have not been saved. " +
+		"The current details of this " + what + " are shown below: make your changes again."
 }
 
 // versionMatch is the If-Match of a form: the version it was opened at.

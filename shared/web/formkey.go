@@ -1,7 +1,7 @@
 package web
 
 import (
-	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -54,66 +54,47 @@ func validFormKey(k string) bool {
 	return len(k) >= 16 && len(k) <= 255 && strings.IndexFunc(k, func(r rune) bool { return r <= 0x20 || r > 0x7e }) < 0
 }
 
-// createOnce runs create, which saves a new record and says where the
-// browser goes next, at most once for the posted form's key. A repeat of
-// the same post goes where the first went, waiting for it if it is still
-// running; a refusal saved nothing and releases the key, so the corrected
-// form (which keeps its key) is saved when it is sent again.
-func (a *app) createOnce(r *http.Request, q *req, create func() (string, error)) (string, error) {
+// saveOnce runs save, which saves a record (a new one, or a change to
+// one) and says where the browser goes next, at most once for the posted
+// form's key (service.RunOnce). A repeat of the same post goes where the
+// first went, waiting for it if it is still running; a refusal saved
+// nothing and releases the key, so the corrected form (which keeps its
+// key) is saved when it is sent again.
+func (a *app) saveOnce(r *http.Request, q *req, save func() (string, error)) (string, error) {
 	key := q.Form.Get(formKeyField)
 	if !validFormKey(key) {
-		return create()
+		return save()
 	}
-	idem := a.Service.Idempotency()
-	claim := service.ClaimFor(q.Caller, "web form "+key)
-	hash := service.RequestHash(r.Method, r.URL.EscapedPath(), []byte(formContent(q.Form)))
-	ctx := r.Context()
-	deadline := a.Now().Add(formKeyWait)
-	for {
-		saved, err := idem.Begin(ctx, claim, hash, a.Now(), formKeyLease)
-		if domain.ErrorCode(err) == domain.CodeRequestInProgress && a.Now().Before(deadline) {
-			if err := service.Pause(ctx, formKeyPoll); err != nil {
-				return "", errFormSaving
-			}
-			continue
-		}
-		switch {
-		case err == nil && saved == nil:
-		case err == nil && saved.Headers["Location"] != "":
-			return saved.Headers["Location"], nil
-		case err == nil:
-			return "", errFormSaved
-		case domain.ErrorCode(err) == domain.CodeRequestInProgress:
-			return "", errFormSaving
-		case domain.ErrorCode(err) == domain.CodeIdempotencyKeyReused:
-			return "", errFormChanged
-		case domain.ErrorCode(err) == domain.CodeConflict:
-			return "", errFormSaved
-		default:
-			return "", err
-		}
-		break
-	}
-
-	// The change's own transaction commits the claim, so it is applied at
-	// most once even if this answer is lost.
-	q.hold(&claim)
-	to, err := create()
-	q.hold(nil)
-	done := context.WithoutCancel(ctx)
-	if err != nil {
-		if aerr := idem.Abandon(done, claim); aerr != nil {
-			a.Logger.Error("web: release form key", "requestId", requestID(r), "err", aerr)
-		}
-		return "", err
-	}
-	answer := service.SavedAnswer{Status: http.StatusSeeOther, Headers: map[string]string{"Location": to}}
-	if err := idem.Complete(done, claim, answer); err != nil {
+	answer, err := a.Service.Idempotency().RunOnce(r.Context(), service.Once{
+		Claim: service.ClaimFor(q.Caller, "web form "+key),
+		Hash:  service.RequestHash(r.Method, r.URL.EscapedPath(), []byte(formContent(q.Form))),
+		Lease: formKeyLease, Wait: formKeyWait, Poll: formKeyPoll,
 		// The record is saved: the person goes to it. A repeat learns it
 		// was saved (errFormSaved) rather than saving it again.
-		a.Logger.Error("web: save form answer", "requestId", requestID(r), "err", err)
+		Log: func(err error) { a.Logger.Error("web: form key", "requestId", requestID(r), "err", err) },
+	}, func(c *service.Claim) (service.SavedAnswer, error) {
+		// The change's own transaction commits the claim, so it is applied
+		// at most once even if this answer is lost.
+		q.hold(c)
+		defer q.hold(nil)
+		to, err := save()
+		return service.SavedAnswer{Status: http.StatusSeeOther, Headers: map[string]string{"Location": to}}, err
+	})
+	switch {
+	case errors.Is(err, service.ErrInProgress):
+		return "", errFormSaving
+	case errors.Is(err, service.ErrKeyReused):
+		return "", errFormChanged
+	case errors.Is(err, service.ErrAnswerLost):
+		return "", errFormSaved
 	}
-	return to, nil
+	if err != nil {
+		return "", err
+	}
+	if to := answer.Headers["Location"]; to != "" {
+		return to, nil
+	}
+	return "", errFormSaved
 }
 
 // hold makes the request's changes commit claim (nil: none), on the scope

@@ -231,7 +231,7 @@ type req struct {
 	File *upload
 	sc   *service.Scope // see app.scope
 	// claim is the form's one-time key, held while a new record is saved
-	// (see createOnce).
+	// (see saveOnce).
 	claim *service.Claim
 }
 

@@ -92,6 +92,9 @@ func (s *Store) importChunk(programmeID string, b service.ImportBatch, from, n i
 			return restore(service.ErrClaimTaken)
 		}
 		c.State = committed
+		if a := b.Answer; a != nil {
+			c.State, c.Answer = done, &service.SavedAnswer{Status: a.Status, Headers: a.Headers, Body: slices.Clone(a.Body)}
+		}
 	}
 	return nil
 }

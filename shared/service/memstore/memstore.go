@@ -300,6 +300,33 @@ func (s *Store) ClaimNotification(_ context.Context, n domain.Notification) (boo
 	return true, nil
 }
 
+// ClaimRecipient records, before the email to one recipient is sent, that
+// the lease of attempt is sending it, as the DynamoDB store does: false,
+// claiming nothing, when the notification is not there or not pending, its
+// lease is no longer attempt's, or the address is claimed, delivered or
+// refused already.
+func (s *Store) ClaimRecipient(_ context.Context, programmeID, id string, attempt int64, email string) (bool, error) {
+	if err := s.enter("ClaimRecipient"); err != nil {
+		return false, err
+	}
+	defer s.mu.Unlock()
+	ref := domain.Ref(domain.EntityNotification, id)
+	p := s.progs[programmeID]
+	var n domain.Notification
+	if found, err := p.decode(ref, &n); err != nil || !found {
+		return false, err
+	}
+	if n.Status != domain.NotificationPending || n.Attempts != attempt ||
+		slices.Contains(n.Sending, email) || slices.Contains(n.Delivered, email) || slices.Contains(n.Rejected, email) {
+		return false, nil
+	}
+	// The DynamoDB store keeps sending as a string set: in no order.
+	n.Sending = append(n.Sending, email)
+	slices.Sort(n.Sending)
+	p.put(ref, n)
+	return true, nil
+}
+
 // Changes reports how many changes the programme's figures have counted
 // and whether they changed since the notifier last cleared the marker.
 func (s *Store) Changes(programmeID string) (changes int64, dirty bool) {
