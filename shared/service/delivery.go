@@ -87,13 +87,15 @@ func (sc *Scope) CreatePost(body Decoder) (domain.Post, error) {
 	if err != nil {
 		return domain.Post{}, sc.withPostGrant(err, in.GrantID)
 	}
-	if err := sc.checkPostGrant(in.GrantID); err != nil {
+	paidFrom, err := sc.postGrant(in.GrantID)
+	if err != nil {
 		return domain.Post{}, err
 	}
 	now := sc.s.now()
 	p := domain.Post{ID: domain.NewID(), ProjectID: sc.projectID, Title: in.Title, GrantID: in.GrantID, FTE: in.FTE,
 		Contract: in.Contract, StartDate: in.StartDate, EndDate: in.EndDate, Status: in.Status, Version: 1, CreatedAt: now, UpdatedAt: now}
 	ch := sc.change(domain.EntityPost, p.ID, domain.ActionCreate, nil, p)
+	ch.Premises = []Premise{paidFrom}
 	return p, storeErr(sc.s.store.CreatePost(sc.ctx, sc.programmeID, p, ch), "project", postRefs(p))
 }
 
@@ -104,16 +106,25 @@ func postRefs(p domain.Post) refFields {
 // checkPostGrant refuses a grant of another project: a post is paid from
 // its own project's grants or the programme's.
 func (sc *Scope) checkPostGrant(grantID string) error {
+	_, err := sc.postGrant(grantID)
+	return err
+}
+
+// postGrant is checkPostGrant that answers, for a post to be paid from
+// the grant, the write's premise: the grant still of this project (or
+// the programme's), and not given to another project by a change that
+// read the posts before this one (see grantGuard).
+func (sc *Scope) postGrant(grantID string) (Premise, error) {
 	var g domain.Grant
 	gt := &Get{Ref: domain.Ref(domain.EntityGrant, grantID), Into: &g}
 	if err := sc.load(gt); err != nil {
-		return err
+		return Premise{}, err
 	}
 	if !gt.Found || (g.ProjectID != "" && g.ProjectID != sc.projectID) {
-		return &domain.Error{Code: domain.CodeValidation, Message: "the grant does not fund this project",
+		return Premise{}, &domain.Error{Code: domain.CodeValidation, Message: "the grant does not fund this project",
 			Fields: map[string]string{"grantId": "must be a grant of this project or of the programme as a whole"}}
 	}
-	return nil
+	return dependsOnGrant(g, "a post is paid from its own project's grants or the programme's"), nil
 }
 
 // withPostGrant adds to a validation error the post's grant when it may
@@ -164,10 +175,13 @@ func (sc *Scope) UpdatePost(id string, ifMatch func(int64) bool, body Decoder) (
 		if err := domain.CheckText(in); err != nil { // personal data, in the post as it would be stored
 			return domain.Post{}, err
 		}
+		var premises []Premise
 		if in.GrantID != before.GrantID {
-			if err := sc.checkPostGrant(in.GrantID); err != nil {
+			paidFrom, err := sc.postGrant(in.GrantID)
+			if err != nil {
 				return domain.Post{}, err
 			}
+			premises = []Premise{paidFrom}
 		}
 		if !ifMatch(before.Version) {
 			return domain.Post{}, stale()
@@ -180,6 +194,7 @@ func (sc *Scope) UpdatePost(id string, ifMatch func(int64) bool, body Decoder) (
 			return before, nil
 		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
+		ch.Premises = premises
 		return after, storeErr(sc.s.store.UpdatePost(sc.ctx, sc.programmeID, before, after, ch), "post", postRefs(after))
 	})
 }

@@ -27,14 +27,21 @@ func (sc *Scope) CreateGrant(body Decoder) (domain.Grant, error) {
 
 // Grant returns one grant the caller may read; any other is not found.
 func (sc *Scope) Grant(id string) (domain.Grant, error) {
+	g, _, err := sc.grantRev(id)
+	return g, err
+}
+
+// grantRev is Grant with the grant's dependents revision (see Guard).
+func (sc *Scope) grantRev(id string) (domain.Grant, int64, error) {
 	var g domain.Grant
-	if err := sc.get(domain.Ref(domain.EntityGrant, id), &g, "grant"); err != nil {
-		return domain.Grant{}, err
+	rev, err := sc.getRev(domain.Ref(domain.EntityGrant, id), &g, "grant")
+	if err != nil {
+		return domain.Grant{}, 0, err
 	}
 	if !sc.access.CanReadGrant(g) {
-		return domain.Grant{}, domain.NotFound("grant")
+		return domain.Grant{}, 0, domain.NotFound("grant")
 	}
-	return g, nil
+	return g, rev, nil
 }
 
 // grantFilter is what of the programme's grants the caller may list.
@@ -67,7 +74,7 @@ func (sc *Scope) ListGrants(p Page) ([]domain.Grant, string, error) {
 // UpdateGrant changes a grant if ifMatch accepts its current version (the
 // ETag the client read), so no one overwrites a change they have not seen.
 func (sc *Scope) UpdateGrant(id string, ifMatch func(version int64) bool, body Decoder) (domain.Grant, error) {
-	first, err := sc.Grant(id)
+	first, firstRev, err := sc.grantRev(id)
 	if err != nil {
 		return domain.Grant{}, err
 	}
@@ -77,9 +84,9 @@ func (sc *Scope) UpdateGrant(id string, ifMatch func(version int64) bool, body D
 	var patch domain.GrantPatch
 	derr := body(&patch)
 	return updateLoop(sc.ctx, ifMatch, func(round int) (domain.Grant, error) {
-		before := first
+		before, rev := first, firstRev
 		if round > 1 {
-			if before, err = sc.Grant(id); err != nil {
+			if before, rev, err = sc.grantRev(id); err != nil {
 				return domain.Grant{}, err
 			}
 		}
@@ -94,15 +101,21 @@ func (sc *Scope) UpdateGrant(id string, ifMatch func(version int64) bool, body D
 		if !ifMatch(before.Version) {
 			return domain.Grant{}, stale()
 		}
+		// The rules below read the grant's payments or posts after the
+		// grant: one paid or set to be paid from it after that read is
+		// not in it, so the change is guarded against one (Guard).
+		var payments, posts bool
 		if in.AwardDate.After(before.AwardDate) {
 			if err := sc.paidBefore(id, in.AwardDate); err != nil {
 				return domain.Grant{}, err
 			}
+			payments = true
 		}
 		if in.ProjectID != before.ProjectID && in.ProjectID != "" {
 			if err := sc.postsStayPaid(id, before.ProjectID, in.ProjectID); err != nil {
 				return domain.Grant{}, err
 			}
+			posts = true
 		}
 		after := before
 		after.FunderID, after.ProjectID, after.Title, after.Description = in.FunderID, in.ProjectID, in.Title, in.Description
@@ -113,6 +126,7 @@ func (sc *Scope) UpdateGrant(id string, ifMatch func(version int64) bool, body D
 			return before, nil
 		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
+		ch.Guard = grantGuard(id, rev, payments, posts)
 		err := sc.s.store.UpdateGrant(sc.ctx, sc.programmeID, before, after, ch)
 		if errors.Is(err, ErrOverCommitted) {
 			return domain.Grant{}, &domain.Error{Code: domain.CodeValidation, Message: "the grant's payments add up to more than that",
@@ -120,6 +134,38 @@ func (sc *Scope) UpdateGrant(id string, ifMatch func(version int64) bool, body D
 		}
 		return after, storeErr(err, "grant", refs)
 	})
+}
+
+// grantGuard guards a change of grant id whose rules read its payments
+// (an award date moved later) or the posts paid from it (a new project)
+// against one written since, with a conflict saying which to look at
+// again; nil when neither was read.
+func grantGuard(id string, rev int64, payments, posts bool) *Guard {
+	var what string
+	switch {
+	case payments && posts:
+		what = "a payment of this grant was marked paid, or a post set to be paid from it, while the grant was being changed: " +
+			"look at its payments and the posts paid from it again and retry"
+	case payments:
+		what = "a payment of this grant was marked paid while its award date was being moved later: " +
+			"a payment is never made before its grant is awarded, so look at its payments again and retry"
+	case posts:
+		what = "a post was set to be paid from this grant while the grant was being given to another project: " +
+			"look at the posts paid from it again and retry"
+	default:
+		return nil
+	}
+	return &Guard{Ref: domain.Ref(domain.EntityGrant, id), Rev: rev, Err: domain.Errorf(domain.CodeConflict, "%s", what)}
+}
+
+// dependsOnGrant is the premise of a write whose rule was checked against
+// grant g as read (a post paid from it, a payment paid after its award):
+// g is still as read, and the write counts as its dependent, so a change
+// of g that read its posts or payments before this write lands is
+// refused too (see grantGuard). what is the rule, for the refusal.
+func dependsOnGrant(g domain.Grant, what string) Premise {
+	return Premise{Ref: domain.Ref(domain.EntityGrant, g.ID), Version: g.Version, UpdatedAt: g.UpdatedAt, Dependent: true,
+		Err: domain.Errorf(domain.CodeConflict, "the grant was changed at the same time: %s, so look at the grant again and retry", what)}
 }
 
 // paidBefore refuses an award date later than a payment of the grant was

@@ -177,7 +177,7 @@ func (sc *Scope) UpdatePayment(grantID, id string, ifMatch func(int64) bool, bod
 	return updateLoop(sc.ctx, ifMatch, func(round int) (domain.Payment, error) {
 		before := first
 		if round > 1 {
-			if before, err = sc.Payment(grantID, id); err != nil {
+			if g, err = sc.underGrant(domain.EntityPayment, grantID, id, &before, "payment"); err != nil {
 				return domain.Payment{}, err
 			}
 		}
@@ -200,6 +200,12 @@ func (sc *Scope) UpdatePayment(grantID, id string, ifMatch func(int64) bool, bod
 			return before, nil
 		}
 		after.Version, after.UpdatedAt = before.Version+1, now
+		if after.Status == domain.PaymentPaid && (before.Status != domain.PaymentPaid || moved(before.PaidDate, after.PaidDate)) {
+			// The paid date was checked against the award date as read; a
+			// change of the award date that read the payments before this
+			// one lands is refused too (see grantGuard).
+			ch.Premises = []Premise{dependsOnGrant(g, "a payment is never made before its grant is awarded")}
+		}
 		return after, storeErr(sc.s.store.UpdatePayment(sc.ctx, sc.programmeID, g, before, after, ch), "payment", nil)
 	})
 }

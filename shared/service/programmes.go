@@ -40,7 +40,7 @@ func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain
 	var patch domain.ProgrammePatch
 	derr := body(&patch)
 	return updateLoop(sc.ctx, ifMatch, func(round int) (domain.Programme, error) {
-		before := first
+		before, rev := first, sc.progRev
 		if round > 1 {
 			g := &Get{Ref: domain.Ref(domain.EntityProgramme, sc.programmeID), Into: &before}
 			if err := sc.load(g); err != nil {
@@ -49,6 +49,7 @@ func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain
 			if !g.Found {
 				return domain.Programme{}, domain.NotFound("programme")
 			}
+			rev = g.Rev
 		}
 		after, in := patch.Apply(before)
 		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
@@ -57,9 +58,12 @@ func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain
 		if err := domain.CheckText(in); err != nil {
 			return domain.Programme{}, err
 		}
+		var guard *Guard
 		if after.StartDate.After(before.StartDate) || after.EndDate.Before(before.EndDate) {
 			// Narrower dates must still hold every target's window: one
 			// more Query (a page per 100 targets), only for such an edit.
+			// A target set or moved after the programme was read is not
+			// in it, so the change is guarded against one (Guard).
 			targets, err := all(sc, sc.listTargets)
 			if err != nil {
 				return domain.Programme{}, err
@@ -67,6 +71,9 @@ func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain
 			if err := after.CheckTargets(before, targets); err != nil {
 				return domain.Programme{}, err
 			}
+			guard = &Guard{Ref: domain.Ref(domain.EntityProgramme, sc.programmeID), Rev: rev,
+				Err: domain.Errorf(domain.CodeConflict, "a target was set or its dates changed while the programme's dates were being narrowed: "+
+					"the targets must stay within the programme's dates, so look at the targets again and retry")}
 		}
 		if !ifMatch(before.Version) {
 			return domain.Programme{}, stale()
@@ -77,7 +84,16 @@ func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain
 			return before, nil
 		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
-		return after, storeErr(sc.s.store.UpdateProgramme(sc.ctx, before, after, ch), "programme", nil)
+		ch.Guard = guard
+		if err := sc.s.store.UpdateProgramme(sc.ctx, before, after, ch); err != nil {
+			return after, storeErr(err, "programme", nil)
+		}
+		kept := int64(0) // a change without a guard starts the revision again
+		if guard != nil {
+			kept = guard.Rev
+		}
+		sc.wrote(&after, kept)
+		return after, nil
 	})
 }
 

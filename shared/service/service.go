@@ -68,6 +68,7 @@ type Scope struct {
 	loaded    bool
 	err       error
 	programme domain.Programme
+	progRev   int64 // the programme's dependents revision, read with it (Get.Rev)
 	access    domain.Access
 	project   domain.Project
 	hasProj   bool // the project exists in the programme
@@ -135,6 +136,10 @@ func (sc *Scope) check(gets []*Get) error {
 		proj = &Get{Ref: domain.Ref(domain.EntityProject, sc.projectID), Into: &sc.project}
 		gets = append(gets, proj)
 	}
+	// The programme's dependents revision rides on its own read (the same
+	// item: no more request), for a change of its dates to be guarded by.
+	prog := &Get{Ref: domain.Ref(domain.EntityProgramme, sc.programmeID)}
+	gets = append(gets, prog)
 	p, roles, err := sc.s.store.ReadAccess(sc.ctx, sc.programmeID, email, sc.caller.Session, gets...)
 	if err != nil {
 		return storeErr(err, "programme", nil)
@@ -146,9 +151,23 @@ func (sc *Scope) check(gets []*Get) error {
 		}
 		return domain.NotFound("programme")
 	}
-	sc.programme, sc.access = p, a
+	sc.programme, sc.progRev, sc.access = p, prog.Rev, a
 	sc.hasProj = proj != nil && proj.Found
 	return nil
+}
+
+// wrote keeps the scope's programme as its own write left it (p nil: a
+// dependent of it was written, moving its revision rev on), so a later
+// operation of the same scope is planned on that, not on what it read
+// before, and is not refused as if someone else had changed it.
+func (sc *Scope) wrote(p *domain.Programme, rev int64) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if p == nil {
+		sc.progRev += rev
+		return
+	}
+	sc.programme, sc.progRev = *p, rev
 }
 
 // alongside runs read beside the access check when access is not known
@@ -179,20 +198,27 @@ func (sc *Scope) alongside(read func() error, gets ...*Get) error {
 // get reads one record of the programme (with the access check when it is
 // not known yet), as not-found when it is not there.
 func (sc *Scope) get(ref domain.RecordRef, into any, what string) error {
+	_, err := sc.getRev(ref, into, what)
+	return err
+}
+
+// getRev is get that also answers the record's dependents revision, for
+// a change to be guarded by (see Guard).
+func (sc *Scope) getRev(ref domain.RecordRef, into any, what string) (int64, error) {
 	if !domain.ValidID(ref.ID) || (ref.ProjectID != "" && !domain.ValidID(ref.ProjectID)) {
 		if err := sc.load(); err != nil {
-			return err
+			return 0, err
 		}
-		return domain.NotFound(what)
+		return 0, domain.NotFound(what)
 	}
 	g := &Get{Ref: ref, Into: into}
 	if err := sc.load(g); err != nil {
-		return err
+		return 0, err
 	}
 	if !g.Found {
-		return domain.NotFound(what)
+		return 0, domain.NotFound(what)
 	}
-	return nil
+	return g.Rev, nil
 }
 
 // change is the Change a write of this scope carries.

@@ -82,11 +82,16 @@ func (e *MissingRefError) Error() string {
 }
 
 // Get asks for one record in a read: Into (a pointer to the domain value)
-// receives it, and Found says whether it was there.
+// receives it, and Found says whether it was there. Into may be nil to
+// learn only Found and Rev.
 type Get struct {
 	Ref   domain.RecordRef
 	Into  any
 	Found bool
+	// Rev is the record's dependents revision as read (see Guard): it
+	// means something only beside the record's version. It is storage's,
+	// never part of the record's API form.
+	Rev int64
 }
 
 // Claim is the idempotency key held by the request making a change. A
@@ -101,11 +106,13 @@ type Claim struct {
 
 // Change is what every write carries besides the record: its audit event
 // (written in the same transaction), when the request holds one, its
-// idempotency claim, and the premises its rules were checked against.
+// idempotency claim, the premises its rules were checked against, and
+// the guard of the record it changes against dependents written meanwhile.
 type Change struct {
 	Audit    domain.AuditEvent
 	Claim    *Claim
 	Premises []Premise
+	Guard    *Guard
 }
 
 // Premise is a record a change's rule was checked against but that the
@@ -122,6 +129,36 @@ type Premise struct {
 	UpdatedAt time.Time
 	// Err is what the refused change answers: a conflict saying what
 	// changed, so the caller can read again and retry.
+	Err error
+	// Dependent marks the change as one of the record's dependents, whose
+	// rule the record's own changes check too (a target within the
+	// programme's dates, a post paid from the grant, a payment paid after
+	// the grant's award). Checking the record is still as read covers a
+	// change of the record landing first; a change of the record planned
+	// on a read of its dependents before this one lands would not see
+	// it, so the change also moves the record's dependents revision on
+	// (Get.Rev), which that change's Guard is conditioned on. The version
+	// and the record's API form stay as they are: an edit form open on
+	// the record does not go stale because a dependent was written.
+	Dependent bool
+}
+
+// Guard conditions a change of a record on no dependent of it (see
+// Premise.Dependent) having been written since it was read: the change
+// of a programme's dates that checked its targets, of a grant's project
+// that checked the posts paid from it, of its award date that checked
+// its payments. Such a change reads the record and its revision (Get.Rev)
+// first, then the dependents its rule checks; a dependent written after
+// that read moves the revision on and the change fails with Err, writing
+// nothing. The change must write the record; a change that loses to
+// another change of the record itself still fails with ErrStale.
+//
+// The revision: each dependent's write adds 1; a guarded change keeps it;
+// any other change of the record starts it again at 0 (its version moves
+// on, and a guard is only ever checked beside the version).
+type Guard struct {
+	Ref domain.RecordRef
+	Rev int64
 	Err error
 }
 

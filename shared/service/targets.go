@@ -23,8 +23,28 @@ func (sc *Scope) CreateTarget(body Decoder) (domain.Target, error) {
 		ProjectID: in.ProjectID, Notify: nonNil(in.Notify), Thresholds: in.Thresholds, Version: 1, CreatedAt: now, UpdatedAt: now}
 	due := t.NextCheck(sc.programme.StartDate, domain.DateOf(now))
 	ch := sc.change(domain.EntityTarget, t.ID, domain.ActionCreate, nil, t)
-	return t, storeErr(sc.s.store.CreateTarget(sc.ctx, sc.programmeID, t, due, ch), "programme", refs)
+	ch.Premises = []Premise{sc.withinDates()}
+	if err := sc.s.store.CreateTarget(sc.ctx, sc.programmeID, t, due, ch); err != nil {
+		return t, storeErr(err, "programme", refs)
+	}
+	sc.wrote(nil, 1)
+	return t, nil
 }
+
+// withinDates is the premise of a target whose window was checked
+// against the programme's dates (CheckWindow): the programme is still as
+// read, and the target counts as its dependent, so a narrowing of the
+// dates that read the targets before this one lands is refused too (see
+// UpdateProgramme's Guard).
+func (sc *Scope) withinDates() Premise {
+	return Premise{Ref: domain.Ref(domain.EntityProgramme, sc.programmeID), Version: sc.programme.Version,
+		UpdatedAt: sc.programme.UpdatedAt, Dependent: true,
+		Err: domain.Errorf(domain.CodeConflict, "the programme was changed while the target was being saved: "+
+			"a target's dates must lie within the programme's, so look at the programme's dates again and retry")}
+}
+
+// moved reports whether a date changed.
+func moved(a, b domain.Date) bool { return a.Before(b) || b.Before(a) }
 
 func nonNil(s []string) []string {
 	if s == nil {
@@ -86,7 +106,18 @@ func (sc *Scope) UpdateTarget(id string, ifMatch func(int64) bool, body Decoder)
 		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
 		due := after.NextCheck(sc.programme.StartDate, domain.DateOf(after.UpdatedAt))
-		return after, storeErr(sc.s.store.UpdateTarget(sc.ctx, sc.programmeID, before, after, due, ch), "target", refs)
+		if moved(before.Deadline, after.Deadline) || moved(before.StartDate, after.StartDate) {
+			// Only a window that moves was checked against the dates: one
+			// that stays is in what a change of the dates reads.
+			ch.Premises = []Premise{sc.withinDates()}
+		}
+		if err := sc.s.store.UpdateTarget(sc.ctx, sc.programmeID, before, after, due, ch); err != nil {
+			return after, storeErr(err, "target", refs)
+		}
+		if len(ch.Premises) > 0 {
+			sc.wrote(nil, 1)
+		}
+		return after, nil
 	})
 }
 

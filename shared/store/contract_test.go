@@ -359,6 +359,7 @@ var ctCases = []struct {
 	{"programmes and memberships", ctProgrammes},
 	{"members", ctMembers},
 	{"premises of a change", ctPremises},
+	{"dependents revisions and guards", ctDependents},
 	{"funders, projects and cursors", ctOrganisations},
 	{"grants and funding totals", ctGrants},
 	{"grant filters", ctGrantFilters},
@@ -581,6 +582,70 @@ func ctPremises(c *ct) {
 	c.unchanged(p.ID, func() error { return put("c@example.org", grantChanged) }, func(err error) { ctIs(c, "a grant not at its version", err, gone) })
 	missing := service.Premise{Ref: domain.Ref(domain.EntityMember, "nobody@example.org"), UpdatedAt: a.UpdatedAt, Err: gone}
 	c.unchanged(p.ID, func() error { return put("c@example.org", missing) }, func(err error) { ctIs(c, "a member not there", err, gone) })
+}
+
+// ctDependents: a dependent's premise (service.Premise.Dependent) moves
+// the record's revision on, read with it (Get.Rev), leaving its version;
+// a change guarded on the revision read commits only while it is still
+// so (else the guard's error, or ErrStale for a version moved on) and
+// keeps it; a change without a guard starts it again.
+func ctDependents(c *ct) {
+	p := c.programme()
+	x := c.funder(p.ID)
+	g := c.grant(p.ID, x.ID, "", 1_000_00)
+	ref := domain.Ref(domain.EntityGrant, g.ID)
+	read := func() (domain.Grant, int64) {
+		c.Helper()
+		var cur domain.Grant
+		get := &service.Get{Ref: ref, Into: &cur}
+		bare := &service.Get{Ref: ref} // no Into: Found and Rev only
+		c.ok(c.st.Read(c.ctx, p.ID, get, bare))
+		if !get.Found || !bare.Found || get.Rev != bare.Rev {
+			c.Fatalf("read %+v and %+v", get, bare)
+		}
+		return cur, get.Rev
+	}
+	if _, rev := read(); rev != 0 {
+		c.Errorf("a new grant's revision %d, want 0", rev)
+	}
+	gone := errors.New("a dependent was written")
+	dependent := func(email string, version int64) error {
+		m := domain.Member{Email: email, Roles: []domain.Role{{Role: domain.RoleLead}}, UpdatedAt: time.Now().UTC()}
+		ch := c.change(p.ID, domain.EntityMember, m.Email, domain.ActionCreate, nil, m)
+		ch.Premises = []service.Premise{{Ref: ref, Version: version, Dependent: true, Err: gone}}
+		return c.st.PutMember(c.ctx, p.ID, m, nil, ch)
+	}
+	c.ok(dependent("a@example.org", g.Version))
+	c.ok(dependent("b@example.org", g.Version))
+	cur, rev := read()
+	if rev != 2 || cur.Version != g.Version {
+		c.Errorf("after two dependents: revision %d, version %d; want 2, %d", rev, cur.Version, g.Version)
+	}
+	c.unchanged(p.ID, func() error { return dependent("c@example.org", g.Version+1) }, func(err error) { ctIs(c, "a grant not at its version", err, gone) })
+
+	update := func(before domain.Grant, guard *service.Guard) (domain.Grant, error) {
+		after := before
+		after.Title, after.Version = before.Title+"!", before.Version+1
+		ch := c.change(p.ID, domain.EntityGrant, g.ID, domain.ActionChange, before, after)
+		ch.Guard = guard
+		return after, c.st.UpdateGrant(c.ctx, p.ID, before, after, ch)
+	}
+	c.unchanged(p.ID, func() error { _, err := update(cur, &service.Guard{Ref: ref, Rev: 1, Err: gone}); return err },
+		func(err error) { ctIs(c, "a guard on a revision moved on", err, gone) })
+	stale := cur
+	stale.Version++
+	c.unchanged(p.ID, func() error { _, err := update(stale, &service.Guard{Ref: ref, Rev: 1, Err: gone}); return err },
+		func(err error) { ctIs(c, "a guarded change of a version moved on", err, service.ErrStale) })
+	after, err := update(cur, &service.Guard{Ref: ref, Rev: 2, Err: gone})
+	c.ok(err)
+	if cur, rev = read(); rev != 2 || cur.Version != after.Version {
+		c.Errorf("after a guarded change: revision %d, version %d; want 2 kept, %d", rev, cur.Version, after.Version)
+	}
+	_, err = update(cur, nil)
+	c.ok(err)
+	if _, rev = read(); rev != 0 {
+		c.Errorf("after a change without a guard: revision %d, want 0", rev)
+	}
 }
 
 func ctOrganisations(c *ct) {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -115,12 +116,15 @@ func (s *Store) Read(ctx context.Context, programmeID string, gets ...*service.G
 	}
 	if len(keys) == 1 { // a GetItem is cheaper to send and read than a batch of one
 		g := gets[0]
-		ok, err := s.get(ctx, pkProgramme(programmeID), sks[0], g.Into)
+		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: keys[0], ConsistentRead: aws.Bool(true)})
 		if err != nil {
-			return fmt.Errorf("read %s %s of %s: %w", g.Ref.Entity, g.Ref.ID, programmeID, err)
+			return fmt.Errorf("read %s %s of %s: %w", g.Ref.Entity, g.Ref.ID, programmeID, classify(err))
 		}
-		g.Found = ok
-		return nil
+		items := map[string]Item{}
+		if out.Item != nil {
+			items[sks[0]] = out.Item
+		}
+		return decodeGets(items, gets, sks)
 	}
 	items, err := s.inPartition(ctx, keys, "")
 	if err != nil {
@@ -153,8 +157,18 @@ func getKeys(programmeID string, gets []*service.Get, keys []Item) ([]string, []
 func decodeGets(items map[string]Item, gets []*service.Get, sks []string) error {
 	for i, g := range gets {
 		item, ok := items[sks[i]]
-		g.Found = ok
-		if ok {
+		g.Found, g.Rev = ok, 0
+		if !ok {
+			continue
+		}
+		if rev, ok := item["rev"].(*types.AttributeValueMemberN); ok {
+			n, err := strconv.ParseInt(rev.Value, 10, 64)
+			if err != nil {
+				return fmt.Errorf("decode revision of %s %s: %w", g.Ref.Entity, g.Ref.ID, err)
+			}
+			g.Rev = n
+		}
+		if g.Into != nil {
 			if err := decodeInto(item, g.Into); err != nil {
 				return fmt.Errorf("decode %s %s: %w", g.Ref.Entity, g.Ref.ID, err)
 			}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -73,21 +75,135 @@ func (s *Store) programmeExists(t *tx, programmeID string) *tx {
 
 // premise checks that a record a change's rule read is still as read: at
 // its version, or for records without one (members) changed at the same
-// moment. A record gone fails it too.
+// moment. A record gone fails it too. A dependent's premise (see
+// service.Premise.Dependent) is an Update instead of a ConditionCheck: on
+// the same condition it moves the record's dependents revision (attribute
+// rev) on, which a guarded change of the record is conditioned on (see
+// guard). It takes the place of a check that the record exists, which it
+// implies, as one transaction may name an item only once.
 func (s *Store) premise(t *tx, programmeID string, pr service.Premise) *tx {
 	sk, ok := skOfRef(pr.Ref)
 	if !ok {
 		panic("store: no key for " + string(pr.Ref.Entity))
 	}
+	k := key(pkProgramme(programmeID), sk)
+	t.dropCheck(k)
 	cond, vals := "version = :v", map[string]any{":v": pr.Version}
 	if pr.Version == 0 {
 		cond, vals = "updatedAt = :v", map[string]any{":v": pr.UpdatedAt}
 	}
+	if !pr.Dependent {
+		v, _ := marshal(vals)
+		return t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+			TableName: &s.table, Key: k, ConditionExpression: aws.String(cond), ExpressionAttributeValues: v,
+		}}, pr.Err)
+	}
+	vals[":zero"], vals[":one"] = 0, 1
 	v, _ := marshal(vals)
-	return t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName: &s.table, Key: key(pkProgramme(programmeID), sk),
-		ConditionExpression: aws.String(cond), ExpressionAttributeValues: v,
+	return t.add(types.TransactWriteItem{Update: &types.Update{
+		TableName: &s.table, Key: k, ConditionExpression: aws.String(cond), ExpressionAttributeValues: v,
+		UpdateExpression: aws.String("SET rev = if_not_exists(rev, :zero) + :one"),
 	}}, pr.Err)
+}
+
+// dropCheck removes a ConditionCheck of the item at k (a check that it
+// exists), for an item of the same key that implies it. Any other item of
+// that key is a change writing the record its rule relies on: a mistake.
+func (t *tx) dropCheck(k Item) {
+	for i, item := range t.items {
+		switch {
+		case item.ConditionCheck != nil && sameKey(item.ConditionCheck.Key, k):
+			t.items, t.fails = slices.Delete(t.items, i, i+1), slices.Delete(t.fails, i, i+1)
+			return
+		case item.Put != nil && sameKey(item.Put.Item, k), item.Update != nil && sameKey(item.Update.Key, k):
+			panic("store: a premise on a record the change writes")
+		}
+	}
+}
+
+func sameKey(item, k Item) bool {
+	return attrS(item["PK"]) == attrS(k["PK"]) && attrS(item["SK"]) == attrS(k["SK"])
+}
+
+func attrS(v types.AttributeValue) string {
+	if s, ok := v.(*types.AttributeValueMemberS); ok {
+		return s.Value
+	}
+	return ""
+}
+
+// guard conditions the change's replacement of g's record on its
+// dependents revision being still as read (see service.Guard), keeping
+// that revision in the new item. Replacing the record without a guard
+// leaves the attribute out, starting the revision again with the new
+// version: a guard is only ever checked beside the version, so that is
+// safe. The failure is resolved by reading the record (only on refusal):
+// a revision moved on is g.Err, anything else what the replacement's own
+// condition means (a stale version).
+func (s *Store) guard(ctx context.Context, t *tx, programmeID string, g service.Guard) {
+	sk, ok := skOfRef(g.Ref)
+	if !ok {
+		panic("store: no key for " + string(g.Ref.Entity))
+	}
+	k := key(pkProgramme(programmeID), sk)
+	for i, item := range t.items {
+		put := item.Put
+		if put == nil || !sameKey(put.Item, k) {
+			continue
+		}
+		cond := "attribute_not_exists(rev)"
+		if g.Rev != 0 {
+			cond = "rev = :guardRev"
+			if put.ExpressionAttributeValues == nil {
+				put.ExpressionAttributeValues = Item{}
+			}
+			put.ExpressionAttributeValues[":guardRev"] = num(g.Rev)
+			put.Item["rev"] = num(g.Rev)
+		}
+		put.ConditionExpression = aws.String("(" + aws.ToString(put.ConditionExpression) + ") AND " + cond)
+		t.fails[i] = &lazyGuard{s: s, ctx: ctx, key: k, g: g, version: put.ExpressionAttributeValues[":v"], other: t.fails[i]}
+		return
+	}
+	panic("store: a guard on a record the change does not replace")
+}
+
+// lazyGuard is the failure of a guarded replacement: the guard's error if
+// the record's dependents revision moved on, else the replacement's own.
+type lazyGuard struct {
+	s       *Store
+	ctx     context.Context
+	key     Item
+	g       service.Guard
+	version types.AttributeValue // the version the replacement expects, if it names one
+	other   error
+}
+
+func (l *lazyGuard) Error() string { return "guarded record changed" }
+
+func (l *lazyGuard) resolve() error {
+	out, err := l.s.db.GetItem(l.ctx, &dynamodb.GetItemInput{TableName: &l.s.table, Key: l.key,
+		ConsistentRead: aws.Bool(true), ProjectionExpression: aws.String("rev, version")})
+	if err != nil {
+		return classify(err)
+	}
+	var cur struct {
+		Rev int64 `json:"rev"`
+	}
+	if out.Item != nil {
+		if err := unmarshal(out.Item, &cur); err != nil {
+			return err
+		}
+	}
+	// A version moved on is the replacement's own failure (stale), as in
+	// the in-memory fake, whatever the revision did meanwhile.
+	sameVersion := l.version == nil || reflect.DeepEqual(out.Item["version"], l.version)
+	if out.Item != nil && sameVersion && cur.Rev != l.g.Rev {
+		return l.g.Err
+	}
+	if lazy, ok := l.other.(interface{ resolve() error }); ok {
+		return lazy.resolve()
+	}
+	return l.other
 }
 
 // auditPut is the transaction item that writes an audit event. Events are
@@ -117,6 +233,9 @@ func (s *Store) write(ctx context.Context, ch service.Change, t *tx) error {
 	}
 	for _, pr := range ch.Premises {
 		s.premise(t, ch.Audit.ProgrammeID, pr)
+	}
+	if ch.Guard != nil {
+		s.guard(ctx, t, ch.Audit.ProgrammeID, *ch.Guard)
 	}
 	t.add(audit, errors.New("audit event exists"))
 	if ch.Claim != nil {

@@ -57,7 +57,8 @@ func (t *tx) versioned(ref domain.RecordRef, v any, version int64) *tx {
 
 // premise adds the condition that a record a rule read is still as read
 // (the DynamoDB store's ConditionCheck): at its version, or for records
-// without one changed at the same moment.
+// without one changed at the same moment. A dependent's premise also
+// moves the record's dependents revision on.
 func (t *tx) premise(pr service.Premise) *tx {
 	var cur struct {
 		Version   int64
@@ -65,9 +66,30 @@ func (t *tx) premise(pr service.Premise) *tx {
 	}
 	ok, _ := t.p.decode(pr.Ref, &cur)
 	if pr.Version == 0 {
-		return t.check(ok && cur.UpdatedAt.Equal(pr.UpdatedAt), pr.Err)
+		t.check(ok && cur.UpdatedAt.Equal(pr.UpdatedAt), pr.Err)
+	} else {
+		t.check(ok && cur.Version == pr.Version, pr.Err)
 	}
-	return t.check(ok && cur.Version == pr.Version, pr.Err)
+	if pr.Dependent {
+		k, _ := slot(pr.Ref)
+		t.then(func(p *partition) { p.revs[k]++ })
+	}
+	return t
+}
+
+// guard adds the condition that the record the change replaces has had
+// no dependent written since it was read, and keeps its revision (a
+// replacement starts it again otherwise): the DynamoDB store's guarded
+// Put. Its replacement's own condition comes first, so a stale version
+// still fails as one.
+func (t *tx) guard(g service.Guard) *tx {
+	t.check(t.p.rev(g.Ref) == g.Rev, g.Err)
+	k, _ := slot(g.Ref)
+	return t.then(func(p *partition) {
+		if g.Rev != 0 {
+			p.revs[k] = g.Rev
+		}
+	})
 }
 
 func (t *tx) programmeExists() *tx {
@@ -93,6 +115,9 @@ func (t *tx) commit(ch service.Change) error {
 	}
 	for _, pr := range ch.Premises {
 		t.premise(pr)
+	}
+	if ch.Guard != nil {
+		t.guard(*ch.Guard)
 	}
 	t.check(!dup, errors.New("audit event exists"))
 	if ch.Claim != nil {
