@@ -65,9 +65,12 @@ func (s *Store) idemCommit(c service.Claim) types.TransactWriteItem {
 // has taken the key over.
 func (s *Store) idemAnswer(c service.Claim, a service.SavedAnswer) (types.TransactWriteItem, error) {
 	upd, err := s.answerUpdate(c, a)
-	return types.TransactWriteItem{Update: &types.Update{TableName: upd.TableName, Key: upd.Key,
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return types.TransactWriteItem{Update: &types.Update{TableName: &s.table, Key: upd.Key,
 		UpdateExpression: upd.UpdateExpression, ConditionExpression: upd.ConditionExpression,
-		ExpressionAttributeNames: upd.ExpressionAttributeNames, ExpressionAttributeValues: upd.ExpressionAttributeValues}}, err
+		ExpressionAttributeNames: upd.ExpressionAttributeNames, ExpressionAttributeValues: upd.ExpressionAttributeValues}}, nil
 }
 
 // answerUpdate is the update that saves a's answer to c's request, if c still
