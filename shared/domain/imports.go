@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -56,6 +57,10 @@ type ImportColumns struct {
 	Metrics []Metric // in the sheet's order
 	Cohort  bool
 	Notes   bool
+	// Ignored are the headings, as written (shortened), of the columns
+	// fundtrack does not read, in the sheet's order: real spreadsheets
+	// carry totals and comments beside the figures.
+	Ignored []string
 }
 
 // ImportRow is one row of figures, read and checked.
@@ -68,6 +73,9 @@ type ImportRow struct {
 	PeriodEnd   Date
 	Counts      map[Metric]int64 // one per metric column; an empty cell is 0
 	Notes       string
+	// checked marks a row read without a problem: only such a row can
+	// repeat another, the rest being refused already.
+	checked bool
 }
 
 // ImportFile is a sheet read: its columns and rows, and the problems found
@@ -76,6 +84,11 @@ type ImportFile struct {
 	Columns  ImportColumns
 	Rows     []ImportRow
 	Problems Problems
+	// seen holds, by project, cohort and period, the first row for each:
+	// rows without a cohort are entered as they are read, the others once
+	// their cohort is resolved, so a cohort named in one row and given by
+	// id in another is the same cohort.
+	seen map[string]int
 }
 
 // ImportResult is the answer to an import: how many rows it read and what
@@ -88,6 +101,8 @@ type ImportResult struct {
 	Unchanged   int      `json:"unchanged"`
 	Submissions []string `json:"submissions"`
 	DryRun      bool     `json:"dryRun"`
+	// IgnoredColumns are the headings of the columns not imported.
+	IgnoredColumns []string `json:"ignoredColumns"`
 }
 
 // The column names of an import, as field paths name them; metrics go by
@@ -171,13 +186,22 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		field := RowField(header.Number, name)
 		if !ok {
 			// A heading is an imported cell too: personal data typed into
-			// the header row is refused like any other, never quoted back.
-			problem := "the heading " + quoteCell(h) +
-				" is not a column fundtrack reads: use project, periodStart, periodEnd, cohort, notes or a metric (" + metricList() + ") by name or label"
-			if kind := personalKind(h); kind != "" {
-				problem = personalProblem(kind)
+			// the header row is refused like any other, never quoted back,
+			// and text that is not text (control or invisible characters)
+			// is never shown back as a column's name.
+			problem := guarded(h, true) // a heading may wrap onto lines
+			if problem == "" {
+				if near := nearColumn(h); near != "" {
+					// A misspelt metric would otherwise be dropped quietly.
+					problem = "the heading " + quoteCell(h) + " is not a column fundtrack reads: did you mean " + near +
+						"? Correct the heading, or rename the column if it is not one fundtrack should read"
+				}
 			}
-			f.Problems.Add(RowField(header.Number, columnLetter(i)), problem)
+			if problem != "" {
+				f.Problems.Add(RowField(header.Number, columnLetter(i)), problem)
+			} else {
+				f.Columns.Ignored = append(f.Columns.Ignored, shorten(strings.Join(strings.Fields(h), " ")))
+			}
 			continue
 		}
 		if _, dup := at[name]; dup {
@@ -208,7 +232,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		byName[metricKey(p.Name)] = append(byName[metricKey(p.Name)], p.ID)
 		byID[p.ID] = true
 	}
-	seen := map[string]int{}
+	f.seen = map[string]int{}
 	for _, sr := range sh.Rows[1:] {
 		row := ImportRow{Row: sr.Number, Counts: map[Metric]int64{}}
 		p := Problems{}
@@ -217,6 +241,17 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 				return sr.Cells[i]
 			}
 			return SheetCell{}
+		}
+		// A row holding a project's name and nothing fundtrack reads
+		// besides is skipped as a blank row is: the template has one for
+		// each project, and a lead fills in those that reported. The guard
+		// still reads every cell of it.
+		nameOnly := true
+		for name, i := range at {
+			if name != ColProject && i < len(sr.Cells) && strings.TrimSpace(sr.Cells[i].Text) != "" {
+				nameOnly = false
+				break
+			}
 		}
 		// The guard reads every cell first, whatever its column (a date, a
 		// count, one with no heading or an unknown one): personal data is
@@ -235,10 +270,16 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		for i, c := range sr.Cells {
 			if (i >= len(cols) || cols[i] == "") && strings.TrimSpace(c.Text) != "" {
 				if i < len(header.Cells) && strings.TrimSpace(header.Cells[i].Text) != "" {
-					continue // an unknown heading, named once on the header row
+					continue // a column not read: ignored, or its heading refused on the header row
 				}
 				p.Add(RowField(sr.Number, columnLetter(i)), "has a value, but its column has no heading")
 			}
+		}
+		if nameOnly {
+			for k, v := range p {
+				f.Problems.Add(k, v)
+			}
+			continue
 		}
 		row.ProjectID = importProject(p, sr.Number, cell(ColProject).Text, byName, byID)
 		row.PeriodStart = importDate(p, RowField(sr.Number, ColPeriodStart), cell(ColPeriodStart), sh.Date1904)
@@ -260,32 +301,125 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 				p.Add(RowField(sr.Number, strings.TrimPrefix(field, "counts.")), problem)
 			}
 		}
-		if len(p) == 0 {
-			key := row.ProjectID + "|" + metricKey(row.CohortText) + "|" + row.PeriodStart.String() + "|" + row.PeriodEnd.String()
-			if first, dup := seen[key]; dup {
-				p.Add(RowField(sr.Number, ColPeriodStart), "row "+strconv.Itoa(first)+" already has this project and period; give each period one row")
-			} else {
-				seen[key] = sr.Number
-			}
-		}
+		row.checked = len(p) == 0
 		for k, v := range p {
 			f.Problems.Add(k, v)
+		}
+		if row.checked && row.CohortText == "" {
+			f.once(row) // a row naming a cohort, once the cohort is resolved
 		}
 		f.Rows = append(f.Rows, row)
 	}
 	if len(f.Rows) == 0 {
-		f.Problems.Add("rows", "the file has a header but no rows of figures")
+		f.Problems.Add("rows", "the file has a header but no rows of figures (a row with only a project's name is skipped)")
 	}
 	return f
+}
+
+// once refuses a row repeating an earlier row's project, cohort and
+// period: two submissions for one period would count its figures twice.
+func (f *ImportFile) once(r ImportRow) {
+	key := r.ProjectID + "|" + r.CohortID + "|" + r.PeriodStart.String() + "|" + r.PeriodEnd.String()
+	first, dup := f.seen[key]
+	switch {
+	case !dup:
+		f.seen[key] = r.Row
+	case r.CohortID != "":
+		f.Problems.Add(RowField(r.Row, ColPeriodStart), "row "+strconv.Itoa(first)+" already has this project, cohort and period; give each cohort's period one row")
+	default:
+		f.Problems.Add(RowField(r.Row, ColPeriodStart), "row "+strconv.Itoa(first)+" already has this project and period; give each period one row")
+	}
+}
+
+// nearColumn names the column a heading fundtrack does not read looks
+// like a misspelling of ("People into work (peopleIntoWork)"), or "": its
+// letters and digits, in any case, within two edits of a column's API
+// name or label.
+func nearColumn(h string) string {
+	k := foldLetters(h)
+	if k == "" {
+		return ""
+	}
+	type column struct{ name, label string }
+	columns := []column{{ColProject, "Project"}, {ColPeriodStart, "Period start"}, {ColPeriodEnd, "Period end"},
+		{ColCohort, "Cohort"}, {ColNotes, "Notes"}}
+	for _, d := range metricCatalogue {
+		columns = append(columns, column{string(d.Metric), d.Label})
+	}
+	best, bestD := "", 3
+	for _, c := range columns {
+		for _, s := range []string{c.name, c.label} {
+			if d := editDistance(k, foldLetters(s), bestD); d < bestD {
+				best, bestD = c.label, d
+				if !strings.EqualFold(c.label, c.name) {
+					best = c.label + " (" + c.name + ")"
+				}
+			}
+		}
+	}
+	return best
+}
+
+// foldLetters is s's letters and digits, in lower case.
+func foldLetters(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// editDistance is the Levenshtein distance between a and b, by rune, or
+// limit when it is at least limit.
+func editDistance(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d >= limit || -d >= limit {
+		return limit
+	}
+	prev, cur := make([]int, len(rb)+1), make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			sub := prev[j-1]
+			if ra[i-1] != rb[j-1] {
+				sub++
+			}
+			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return min(prev[len(rb)], limit)
+}
+
+// ImportFileName is an uploaded file's name as fundtrack may keep and show
+// it, or "" (pages then say "your file"): a name is typed like any cell,
+// and one holding personal data of the people supported ("Jane Doe 943
+// 476 5919.csv") or characters that are not text is neither stored nor
+// shown. The file itself is not refused for it: its name is not imported.
+func ImportFileName(name string) string {
+	if guarded(name, false) != "" {
+		return ""
+	}
+	return name
 }
 
 // quoteCell quotes a cell for a message, shortened: only cells the
 // personal-data guard passed are ever quoted.
 func quoteCell(s string) string {
+	return strconv.Quote(shorten(s))
+}
+
+// shorten cuts a cell to 60 characters for a message.
+func shorten(s string) string {
 	if utf8.RuneCountInString(s) > 60 {
 		s = string([]rune(s)[:57]) + "…"
 	}
-	return strconv.Quote(s)
+	return s
 }
 
 // guarded says what is wrong with a text cell, or "": not text (control
@@ -528,7 +662,9 @@ func clampCount(positive bool) int64 {
 }
 
 // ResolveCohorts finds each row's cohort among its project's cohorts
-// (cohorts by project id), by id or by name.
+// (cohorts by project id), by id or by name, and refuses a row whose
+// cohort and period an earlier row has (the cohort named in one and given
+// by id in the other).
 func (f *ImportFile) ResolveCohorts(cohorts map[string][]Cohort) {
 	for i := range f.Rows {
 		r := &f.Rows[i]
@@ -548,6 +684,9 @@ func (f *ImportFile) ResolveCohorts(cohorts map[string][]Cohort) {
 		switch len(found) {
 		case 1:
 			r.CohortID = found[0]
+			if r.checked {
+				f.once(*r)
+			}
 		case 0:
 			f.Problems.Add(RowField(r.Row, ColCohort), "no cohort named "+quoteCell(r.CohortText)+" in this row's project")
 		default:
@@ -561,8 +700,13 @@ func (f ImportFile) Err() error {
 	if len(f.Problems) == 0 {
 		return nil
 	}
-	return &Error{Code: CodeValidation, Message: "the file has problems: nothing was imported; fix the cells named and send it again",
-		Fields: map[string]string(f.Problems)}
+	msg := "the file has problems: nothing was imported; fix the cells named and send it again"
+	if len(f.Problems) >= MaxProblems {
+		// Only the first are named: fixing them alone would not do.
+		msg = "the file has at least " + strconv.Itoa(MaxProblems) + " problems; these are the first " + strconv.Itoa(MaxProblems) +
+			": nothing was imported; fix them and any others like them, and send it again"
+	}
+	return &Error{Code: CodeValidation, Message: msg, Fields: map[string]string(f.Problems)}
 }
 
 // ImportAction is what a row does.

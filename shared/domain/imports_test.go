@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -218,11 +219,8 @@ func TestReadImportNamesEachBadCellByItsRow(t *testing.T) {
 		"rows[11].project":       "appears to contain an NHS number",
 		"rows[12].cohort":        "invisible",
 		"rows[13].periodStart":   "row 2 already has",
-		"rows[14].H":             "no heading",
-		"rows[14].project":       "required",
-		"rows[14].periodStart":   "required",
-		"rows[14].periodEnd":     "required",
-		"rows[40].periodEnd":     "", // row 40's start is bad, so its end is only checked as a date
+		"rows[14].H":             "no heading", // nothing else in it is read: the row is not one of figures
+		"rows[40].periodEnd":     "",           // row 40's start is bad, so its end is only checked as a date
 	}
 	for k, frag := range want {
 		if frag == "" {
@@ -359,5 +357,141 @@ func TestImportHeadersReadBack(t *testing.T) {
 		if got := MediaOf(in); got != want {
 			t.Errorf("MediaOf(%q) = %q", in, got)
 		}
+	}
+}
+
+// TestReadImportDuplicateCohortNamedAndByID: a cohort named in one row and
+// given by id in another is one cohort, so the later row repeats the
+// earlier's project, cohort and period and is refused (audit finding 2:
+// both were stored, 7 interns enrolled in a 4-place cohort). Rows for two
+// cohorts, or for a cohort and the project as a whole, are not repeats.
+func TestReadImportDuplicateCohortNamedAndByID(t *testing.T) {
+	const c1, c2 = "01hq3v7k8m9n0p1q2r3s4t5v6y", "01hq3v7k8m9n0p1q2r3s4t5v6z"
+	f := ReadImport(sheetOf([]string{"Project", "Period start", "Period end", "Interns enrolled", "Cohort"},
+		[]string{"Bradford IPS", "2025-04-01", "2025-06-30", "4", "Spring interns"},
+		[]string{"Bradford IPS", "2025-04-01", "2025-06-30", "3", c1},
+		[]string{"Bradford IPS", "2025-04-01", "2025-06-30", "2", "autumn INTERNS"},
+		[]string{"Bradford IPS", "2025-04-01", "2025-06-30", "2", ""},
+		[]string{"Bradford IPS", "2025-04-01", "2025-06-30", "2", ""},
+	), importProjects)
+	f.ResolveCohorts(map[string][]Cohort{importProjects[0].ID: {{ID: c1, Name: "Spring interns"}, {ID: c2, Name: "Autumn interns"}}})
+	if got := problemKeys(f.Problems); !slices.Equal(got, []string{"rows[3].periodStart", "rows[6].periodStart"}) {
+		t.Fatalf("problems %v", f.Problems)
+	}
+	if got := f.Problems["rows[3].periodStart"]; !strings.Contains(got, "row 2 already has this project, cohort and period") {
+		t.Errorf("rows[3].periodStart: %q", got)
+	}
+	if got := f.Problems["rows[6].periodStart"]; !strings.Contains(got, "row 5 already has this project and period") {
+		t.Errorf("rows[6].periodStart: %q", got)
+	}
+	if ErrorCode(f.Err()) != CodeValidation {
+		t.Errorf("Err %v", f.Err())
+	}
+}
+
+// TestImportFileErrSaysMoreRemain: a file with more bad cells than one
+// answer names says the ones named are the first 100 of at least 100
+// (audit finding 4: it said only "the file has problems", and a user who
+// fixed the 100 named was refused again for the next).
+func TestImportFileErrSaysMoreRemain(t *testing.T) {
+	rows := [][]string{{"Project", "Period start", "Period end", "People into work"}}
+	for i := range 300 {
+		rows = append(rows, []string{"Bradford IPS", "2025-05-01", "2025-05-31", "x" + strconv.Itoa(i)})
+	}
+	var de *Error
+	f := ReadImport(sheetOf(rows...), importProjects)
+	if !errors.As(f.Err(), &de) || len(de.Fields) != MaxProblems || de.Fields["rows[2].peopleIntoWork"] == "" || de.Fields["rows[101].peopleIntoWork"] == "" {
+		t.Fatalf("Err %v", f.Err())
+	}
+	if !strings.Contains(de.Message, "at least 100 problems; these are the first 100") || !strings.Contains(de.Message, "nothing was imported") {
+		t.Errorf("300 bad cells: %q", de.Message)
+	}
+	f = ReadImport(sheetOf(rows[:3]...), importProjects)
+	if !errors.As(f.Err(), &de) || strings.Contains(de.Message, "at least") {
+		t.Errorf("2 bad cells: %v", f.Err())
+	}
+}
+
+// TestImportFileName: an uploaded file's name is kept and shown only when
+// the personal-data guard passes it (audit finding 5).
+func TestImportFileName(t *testing.T) {
+	for in, want := range map[string]string{
+		"figures 2025-26.csv":         "figures 2025-26.csv",
+		"Jane Doe 943 476 5919.csv":   "",
+		"call 07700 900123.xlsx":      "",
+		"jo@example.org returns.xlsx": "",
+		"figures\u202e.csv":           "",
+	} {
+		if got := ImportFileName(in); got != want {
+			t.Errorf("ImportFileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestReadImportSkipsRowsWithOnlyAProjectName: the template's rows for the
+// projects a lead did not fill in (a name, nothing else) are skipped as
+// blank rows are, not refused for their missing dates (audit finding 9),
+// and are not rows of figures. A row with anything else read in it is one.
+func TestReadImportSkipsRowsWithOnlyAProjectName(t *testing.T) {
+	blank := make([]string, len(ImportHeaders()))
+	row := func(cells ...string) []string { return append(cells, blank[len(cells):]...) }
+	f := ReadImport(sheetOf(ImportHeaders(),
+		row("Bradford IPS", "01/09/2025", "30/09/2025", "4", "2"),
+		row("'Leeds  IPS"),
+		row("Twin"), // even a name that is not one project's: nothing of it is imported
+	), importProjects)
+	if len(f.Problems) > 0 || len(f.Rows) != 1 || f.Rows[0].Row != 2 {
+		t.Fatalf("problems %v, rows %+v", f.Problems, f.Rows)
+	}
+	notes := row("Leeds IPS")
+	notes[len(notes)-1] = "no referrals this month"
+	f = ReadImport(sheetOf(ImportHeaders(), row("Leeds IPS"), notes, row("943 476 5919")), importProjects)
+	if got := problemKeys(f.Problems); !slices.Equal(got, []string{"rows[3].periodEnd", "rows[3].periodStart", "rows[4].project"}) {
+		t.Errorf("a row with notes is one of figures; personal data is refused in any row: %v", f.Problems)
+	}
+	f = ReadImport(sheetOf(ImportHeaders(), row("Bradford IPS"), row("Leeds IPS")), importProjects)
+	if !strings.Contains(f.Problems["rows"], "no rows of figures") {
+		t.Errorf("the template as downloaded: %v", f.Problems)
+	}
+}
+
+// TestReadImportIgnoresColumnsItDoesNotRead: a column whose heading is not
+// one fundtrack reads (a total, comments) is ignored and named, its cells
+// still guarded; a heading within two letters of a column's name or label
+// is taken for a misspelling and refused, saying what it may mean; one
+// holding personal data is refused, never quoted or listed.
+func TestReadImportIgnoresColumnsItDoesNotRead(t *testing.T) {
+	f := ReadImport(sheetOf([]string{"Project", "Total", "Period start", "Period end", "Referrals", " Comments\nfrom the  lead "},
+		[]string{"Bradford IPS", "12", "2025-04-01", "2025-06-30", "12", "a good quarter"},
+	), importProjects)
+	if len(f.Problems) > 0 || !slices.Equal(f.Columns.Ignored, []string{"Total", "Comments from the lead"}) ||
+		len(f.Rows) != 1 || f.Rows[0].Counts[MetricReferrals] != 12 || len(f.Rows[0].Counts) != 1 {
+		t.Fatalf("problems %v, columns %+v, rows %+v", f.Problems, f.Columns, f.Rows)
+	}
+	f = ReadImport(sheetOf([]string{"Project", "Period start", "Period end", "Referrals", "Comments"},
+		[]string{"Bradford IPS", "2025-04-01", "2025-06-30", "12", "call 07700 900123"},
+	), importProjects)
+	if got := f.Problems["rows[2].E"]; !strings.Contains(got, "appears to contain a phone number") || strings.Contains(got, "07700") {
+		t.Errorf("personal data in a column not read: %v", f.Problems)
+	}
+	f = ReadImport(sheetOf([]string{"Project", "Period start", "Period end", "Referrals", "Peopel into work", "JOB_STARTS", "Note", "943 476 5919", "Extra"},
+		[]string{"Bradford IPS", "2025-04-01", "2025-06-30", "12", "1", "2", "x", "1", "y"},
+	), importProjects)
+	want := map[string]string{
+		"rows[1].E": `"Peopel into work" is not a column fundtrack reads: did you mean People into work (peopleIntoWork)?`,
+		"rows[1].F": "did you mean Job starts (jobStarts)?",
+		"rows[1].G": "did you mean Notes?",
+		"rows[1].H": "appears to contain an NHS number",
+	}
+	if got := problemKeys(f.Problems); !slices.Equal(got, slices.Sorted(maps.Keys(want))) {
+		t.Fatalf("problems %v", f.Problems)
+	}
+	for k, frag := range want {
+		if !strings.Contains(f.Problems[k], frag) {
+			t.Errorf("%s: %q, want it to say %q", k, f.Problems[k], frag)
+		}
+	}
+	if !slices.Equal(f.Columns.Ignored, []string{"Extra"}) {
+		t.Errorf("ignored %q", f.Columns.Ignored)
 	}
 }

@@ -330,3 +330,67 @@ func TestImportRequests(t *testing.T) {
 		t.Errorf("re-send: %s", n)
 	}
 }
+
+// TestImportAnswersOfTheSheetAsKept: over HTTP, the answers to sheets as
+// people keep them. The workbook template, one project's row filled in and
+// the other's left as downloaded, imports the one row (audit finding 9);
+// a column fundtrack does not read is named in `ignoredColumns`, a
+// misspelt metric refused naming its heading's cell; a file with more bad
+// cells than the answer names says so (audit finding 4).
+func TestImportAnswersOfTheSheetAsKept(t *testing.T) {
+	t.Parallel()
+	h := newMemAPI(t)
+	f := h.fixture(t)
+	path := f.p1("/imports")
+
+	tpl := h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, path+"/template.xlsx", testkit.Lead, nil))
+	wb, err := excelize.OpenReader(bytes.NewReader(tpl.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet := wb.GetSheetName(0)
+	var filled bool
+	for row := 2; row <= 3; row++ {
+		name, _ := wb.GetCellValue(sheet, fmt.Sprintf("A%d", row))
+		if name != "Project A" {
+			continue
+		}
+		filled = true
+		for col, v := range map[string]any{"B": time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), "C": time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC), "D": 7} {
+			if err := wb.SetCellValue(sheet, fmt.Sprintf("%s%d", col, row), v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := wb.WriteTo(&buf); !filled || err != nil {
+		t.Fatalf("filling in the template (Project A's row found: %v): %v", filled, err)
+	}
+	res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, path+"?dryRun=true", domain.MediaXLSX, buf.Bytes())))
+	if res.Rows != 1 || res.Created != 1 || len(res.IgnoredColumns) != 0 {
+		t.Errorf("the template filled in for one project: %+v", res)
+	}
+
+	res = testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, path, domain.MediaCSV,
+		[]byte("Project,Period start,Period end,Referrals,Total,Comments\nProject A,2025-04-01,2025-06-30,3,3,steady\n"))))
+	if res.Rows != 1 || res.Created != 1 || strings.Join(res.IgnoredColumns, "|") != "Total|Comments" {
+		t.Errorf("extra columns: %+v", res)
+	}
+	e := testkit.WantErr(t, h.Do(t, importReq(testkit.Lead, path, domain.MediaCSV,
+		[]byte("Project,Period start,Period end,Referrals,Peopel into work\nProject A,2025-07-01,2025-09-30,3,1\n"))), 400, "validation_failed")
+	if !strings.Contains(e.Fields["rows[1].E"], "did you mean People into work") {
+		t.Errorf("misspelt metric: %+v", e)
+	}
+
+	var bad strings.Builder
+	bad.WriteString("project,periodStart,periodEnd,peopleIntoWork\n")
+	for i := range 300 {
+		fmt.Fprintf(&bad, "Project A,2025-05-01,2025-05-31,x%d\n", i)
+	}
+	before := h.Snapshot(t)
+	e = testkit.WantErr(t, h.Do(t, importReq(testkit.Lead, path+"?dryRun=true", domain.MediaCSV, []byte(bad.String()))), 400, "validation_failed")
+	if len(e.Fields) != 100 || !strings.Contains(e.Message, "at least 100 problems; these are the first 100") {
+		t.Errorf("300 bad cells: %d fields, %q", len(e.Fields), e.Message)
+	}
+	testkit.SameSnapshot(t, "refused imports", before, h.Snapshot(t))
+}

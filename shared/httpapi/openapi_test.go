@@ -975,6 +975,11 @@ func TestOpenAPIFlow(t *testing.T) {
 	if r := testkit.Decode[domain.ImportResult](t, a.Want(t, http.StatusOK, imp(pl, "?dryRun=true", "text/csv", csvBody, nil))); r.Created != 1 {
 		t.Fatalf("dry run: %+v", r)
 	}
+	// A column fundtrack does not read is named in the answer.
+	withTotal := "Project,Period start,Period end,Referrals,Total\r\nLeicester IPS,2011-07-01,2011-09-30,5,5\r\n"
+	if r := testkit.Decode[domain.ImportResult](t, a.Want(t, http.StatusOK, imp(pl, "?dryRun=true", "text/csv", withTotal, nil))); len(r.IgnoredColumns) != 1 || r.IgnoredColumns[0] != "Total" {
+		t.Fatalf("dry run with a Total column: %+v", r)
+	}
 	a.Want(t, http.StatusOK, imp(pl, "", "text/csv; charset=utf-8", csvBody, nil))
 	oaWantCode(t, a.Want(t, http.StatusBadRequest, imp(pl, "?dryRun=false", "text/csv", csvBody+"Leicester IPS,2011-10-01,2011-12-31,x,1\r\n", nil)),
 		domain.CodeValidation, "rows[3].referrals")

@@ -69,7 +69,7 @@ const StagedTTL = time.Hour
 type StagedFile struct {
 	ID        string
 	Owner     string // the caller's subject
-	Name      string // the file's name, to show
+	Name      string // the file's name, to show; "" when it may not be kept (domain.ImportFileName)
 	MediaType string
 	Data      []byte
 	SHA256    string
@@ -221,7 +221,8 @@ func (sc *Scope) readImport(sh domain.Sheet) (domain.ImportFile, ReportingSetup,
 
 // importPlan is what each row of a file does.
 type importPlan struct {
-	rows []plannedRow
+	rows    []plannedRow
+	ignored []string // the headings of the columns not imported
 }
 
 type plannedRow struct {
@@ -232,7 +233,8 @@ type plannedRow struct {
 }
 
 func (p importPlan) result(dryRun bool) domain.ImportResult {
-	res := domain.ImportResult{Rows: len(p.rows), Submissions: []string{}, DryRun: dryRun}
+	res := domain.ImportResult{Rows: len(p.rows), Submissions: []string{}, DryRun: dryRun,
+		IgnoredColumns: append([]string{}, p.ignored...)}
 	for _, r := range p.rows {
 		switch r.action {
 		case domain.ImportCreate:
@@ -305,7 +307,7 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 			byID[o.ID] = o
 		}
 	}
-	plan := importPlan{rows: make([]plannedRow, len(file.Rows))}
+	plan := importPlan{rows: make([]plannedRow, len(file.Rows)), ignored: file.Columns.Ignored}
 	if prev != nil {
 		copy(plan.rows, prev.rows)
 	}
@@ -349,8 +351,12 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 		subs = append(subs, sub)
 	}
 	if len(periods) > 0 {
-		return importPlan{}, &domain.Error{Code: domain.CodeValidation, Fields: periods,
-			Message: "some rows have figures for a period they cannot be recorded for: nothing was imported"}
+		msg := "some rows have figures for a period they cannot be recorded for: nothing was imported"
+		if len(periods) >= domain.MaxProblems {
+			msg = "at least " + strconv.Itoa(domain.MaxProblems) + " rows have figures for a period they cannot be recorded for; these are the first " +
+				strconv.Itoa(domain.MaxProblems) + ": nothing was imported"
+		}
+		return importPlan{}, &domain.Error{Code: domain.CodeValidation, Fields: periods, Message: msg}
 	}
 	if err := sc.importFills(setup, subs); err != nil {
 		return importPlan{}, err
@@ -543,7 +549,7 @@ func (sc *Scope) PreviewImport(f ImportFile, name string) (domain.ImportResult, 
 		return res, "", err
 	}
 	sum := sha256.Sum256(f.Data)
-	st := StagedFile{ID: domain.NewID(), Owner: sc.caller.Subject, Name: name, MediaType: f.MediaType, Data: f.Data,
+	st := StagedFile{ID: domain.NewID(), Owner: sc.caller.Subject, Name: domain.ImportFileName(name), MediaType: f.MediaType, Data: f.Data,
 		SHA256: hex.EncodeToString(sum[:]), Expires: sc.s.now().Add(StagedTTL)}
 	if err := sc.s.store.StageFile(sc.ctx, sc.programmeID, st); err != nil {
 		return res, "", storeErr(err, "programme", nil)

@@ -460,3 +460,75 @@ func TestConfirmImportResultKeptWithRows(t *testing.T) {
 		t.Error("confirming again changed what is stored")
 	}
 }
+
+// TestImportRefusesACohortTwiceByNameAndID: one cohort's period in two
+// rows, the cohort named in one and given by id in the other, is refused
+// as a repeat, storing nothing (audit finding 2: both were stored and
+// counted together, 7 interns in a 4-place cohort).
+func TestImportRefusesACohortTwiceByNameAndID(t *testing.T) {
+	w := newWorld(t)
+	err := w.unchanged(func() error {
+		_, err := w.open(lead).Import(csv("Project,Period start,Period end,Interns enrolled,Cohort",
+			"Bradford IPS,2025-04-01,2025-06-30,4,Aspiro cohort 1",
+			"Bradford IPS,2025-04-01,2025-06-30,3,"+w.CohortA), true)
+		return err
+	})
+	wantFields(t, "a cohort twice", err, "rows[3].periodStart")
+	if msg := err.(*domain.Error).Fields["rows[3].periodStart"]; !strings.Contains(msg, "row 2 already has") {
+		t.Errorf("rows[3].periodStart: %q", msg)
+	}
+}
+
+// TestImportTemplateFilledInPart: the template downloaded, one project's
+// row filled in and the other's left as it came, imports the one row
+// (audit finding 9: the unfilled row was refused for its missing dates).
+func TestImportTemplateFilledInPart(t *testing.T) {
+	w := newWorld(t)
+	tpl := must(w.open(lead).ImportTemplate(domain.MediaCSV))
+	lines := strings.Split(strings.TrimRight(string(tpl.Data), "\r\n"), "\r\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "Bradford IPS,") {
+		t.Fatalf("template %q", tpl.Data)
+	}
+	cells := strings.Split(lines[1], ",")
+	cells[1], cells[2], cells[3], cells[4] = "01/04/2025", "30/06/2025", "4", "2"
+	lines[1] = strings.Join(cells, ",")
+	res := must(w.open(lead).Import(csv(lines...), false))
+	if res.Rows != 1 || res.Created+res.Corrected != 1 || len(res.Submissions) != 1 {
+		t.Errorf("result %+v, want the one row filled in", res)
+	}
+}
+
+// TestImportNamesTheColumnsItIgnores: a column fundtrack does not read is
+// ignored and named in the answer; a misspelt metric is refused.
+func TestImportNamesTheColumnsItIgnores(t *testing.T) {
+	w := newWorld(t)
+	res := must(w.open(lead).Import(csv("Project,Period start,Period end,Referrals,Total,Comments",
+		"Bradford IPS,2025-04-01,2025-06-30,4,4,steady"), true))
+	if res.Rows != 1 {
+		t.Errorf("result %+v", res)
+	}
+	if fmt.Sprint(res.IgnoredColumns) != "[Total Comments]" {
+		t.Errorf("ignored %q", res.IgnoredColumns)
+	}
+	res = must(w.open(lead).Import(csv(importHeader, yearOfQuarters("Leeds IPS")[0]), true))
+	if res.IgnoredColumns == nil || len(res.IgnoredColumns) != 0 {
+		t.Errorf("no column ignored: %#v", res.IgnoredColumns)
+	}
+	_, err := w.open(lead).Import(csv("Project,Period start,Period end,Referrals,Peopel into work",
+		"Bradford IPS,2025-04-01,2025-06-30,4,4"), true)
+	wantFields(t, "misspelt metric", err, "rows[1].E")
+}
+
+// TestPreviewImportKeepsNoPersonalDataInTheFileName: a file named with
+// personal data is previewed and kept as any other, its name not kept
+// (audit finding 5: it was stored with the file and shown back).
+func TestPreviewImportKeepsNoPersonalDataInTheFileName(t *testing.T) {
+	w := newWorld(t)
+	_, id, err := w.open(lead).PreviewImport(csv(importHeader, yearOfQuarters("Leeds IPS")[1]), "Jane Doe 943 476 5919.csv")
+	if err != nil || id == "" {
+		t.Fatalf("preview: %v %q", err, id)
+	}
+	if st := must(w.open(lead).StagedImport(id)); st.Name != "" {
+		t.Errorf("kept the name %q", st.Name)
+	}
+}

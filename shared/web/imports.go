@@ -107,7 +107,8 @@ type importRow struct {
 // importUpload is the upload page's data.
 type importUpload struct {
 	Base     string
-	FileName string
+	Uploaded bool   // a file was sent
+	FileName string // its name, "" when it may not be shown (domain.ImportFileName)
 	Rows     []importRow
 	Header   []string
 	Refused  string // the refusal's message
@@ -135,7 +136,7 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 		a.render(w, r, http.StatusBadRequest, "imports", &view{Title: importTitle, Nav: n, Data: d})
 		return nil
 	}
-	d.FileName = q.File.Name
+	d.Uploaded, d.FileName = true, domain.ImportFileName(q.File.Name) // "" shows as "your file"
 	f := service.ImportFile{MediaType: q.File.MediaType, Data: q.File.Data}
 	res, staged, err := sc.PreviewImport(f, q.File.Name)
 	var de *domain.Error
@@ -153,7 +154,8 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	default:
 		a.render(w, r, http.StatusOK, "import_preview", &view{Title: "Check your import", Nav: n,
-			Data: map[string]any{"Base": base(n), "Result": res, "Staged": staged, "FileName": q.File.Name}})
+			Data: map[string]any{"Base": base(n), "Result": res, "Staged": staged, "FileName": d.FileName,
+				"Ignored": res.IgnoredColumns}})
 		return nil
 	}
 	a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})

@@ -420,3 +420,60 @@ func TestImportNumberInDateCell(t *testing.T) {
 		t.Errorf("a number in a date cell: %d\n%s", p.Status, p.Body)
 	}
 }
+
+// TestImportPagesOfTheSheetAsKept: a file named with personal data is
+// previewed and imported as any other, its name never shown (audit
+// finding 5: "Every row of Jane Doe 943 476 5919.csv can be imported");
+// the preview lists the columns not imported; a file with more bad cells
+// than the page names says these are the first 100 (audit finding 4).
+func TestImportPagesOfTheSheetAsKept(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+	b := h.as(t, uPL)
+	b.get(base + "/imports")
+	const name = "Jane Doe 943 476 5919.csv"
+	noName := func(what string, p page) {
+		t.Helper()
+		if strings.Contains(p.Body, "5919") || strings.Contains(p.Body, "Jane Doe") || !strings.Contains(p.Body, "your file") {
+			t.Errorf("%s: the file's name is shown, or not as \"your file\": %d\n%s", what, p.Status, excerpt(p.Body))
+		}
+	}
+
+	p := b.upload(base+"/imports", name, []byte("Project,Period start,Period end,People into work\nBradford employment service,2011-10-01,2011-12-31,x\n"), b.csrf)
+	if p.Status != http.StatusBadRequest {
+		t.Fatalf("a bad file: %d", p.Status)
+	}
+	noName("refused", p)
+
+	csv := "Project,Period start,Period end,People into work,Total,Comments\nBradford employment service,2011-10-01,2011-12-31,3,3,steady\n"
+	p = b.upload(base+"/imports", name, []byte(csv), b.csrf)
+	m := stagedInput.FindStringSubmatch(p.Body)
+	if p.Status != http.StatusOK || m == nil {
+		t.Fatalf("preview: %d\n%s", p.Status, excerpt(p.Body))
+	}
+	noName("preview", p)
+	if !regexp.MustCompile(`These columns were not imported: <strong>Total</strong>, <strong>Comments</strong>`).MatchString(p.Body) {
+		t.Errorf("the preview does not list the columns not imported:\n%s", excerpt(p.Body))
+	}
+	c := b.post(base+"/imports/confirm", url.Values{"staged": {m[1]}})
+	if c.Status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", c.Status)
+	}
+	r := b.get(c.Header.Get("Location"))
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "1 rows imported from your file") {
+		t.Errorf("result: %d\n%s", r.Status, excerpt(r.Body))
+	}
+	noName("result", r)
+
+	var bad strings.Builder
+	bad.WriteString("Project,Period start,Period end,People into work\n")
+	for i := range 300 {
+		fmt.Fprintf(&bad, "Bradford employment service,2011-10-01,2011-12-31,x%d\n", i)
+	}
+	p = b.upload(base+"/imports", "bad.csv", []byte(bad.String()), b.csrf)
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "at least 100 problems; these are the first 100") {
+		t.Errorf("300 bad cells: %d\n%s", p.Status, excerpt(p.Body))
+	}
+}
