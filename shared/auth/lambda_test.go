@@ -113,6 +113,7 @@ func TestLambdaRefuses(t *testing.T) {
 		"authorizer without JWT":               noJWT,
 		"missing sub":                          gatewayEvent(map[string]string{"email": "a@example.org"}),
 		"missing email":                        gatewayEvent(map[string]string{"sub": "abc"}),
+		"email not an address":                 gatewayEvent(map[string]string{"sub": "abc", "email": "abc"}),
 		"empty claims":                         gatewayEvent(map[string]string{}),
 	} {
 		t.Run(name, func(t *testing.T) {

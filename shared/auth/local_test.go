@@ -171,6 +171,11 @@ func TestLocalRefuses(t *testing.T) {
 		{name: "HS256 relabelled none", headers: []string{"Bearer " + withHeader(t, good, map[string]string{"alg": "none", "typ": "JWT"})}},
 		{name: "missing email", headers: []string{"Bearer " + hs256(without("email"))}},
 		{name: "blank email", headers: []string{"Bearer " + hs256(with("email", "  "))}},
+		{name: "email not an address", headers: []string{"Bearer " + hs256(with("email", "lead"))}},
+		{name: "email with a display name", headers: []string{"Bearer " + hs256(with("email", "Lead <lead@example.org>"))}},
+		{name: "two emails", headers: []string{"Bearer " + hs256(with("email", "lead@example.org, admin@example.org"))}},
+		{name: "email with a zero-width space", headers: []string{"Bearer " + hs256(with("email", "le\u200bad@example.org"))}},
+		{name: "email with a newline", headers: []string{"Bearer " + hs256(with("email", "lead@example.org\nx"))}},
 		{name: "missing sub", headers: []string{"Bearer " + hs256(without("sub"))}},
 		{name: "groups not text", headers: []string{"Bearer " + hs256(with("cognito:groups", 42))}},
 	} {
@@ -189,6 +194,27 @@ func TestLocalRefuses(t *testing.T) {
 				t.Fatalf("identity = %+v alongside an error", id)
 			}
 		})
+	}
+}
+
+// TestIdentityEmailFoldsASCIICaseOnly: a token's email is the member's
+// address apart from ASCII case and spaces; a look-alike whose letters
+// Unicode folds to ASCII (U+0130, U+212A) stays the different address it is.
+func TestIdentityEmailFoldsASCIICaseOnly(t *testing.T) {
+	for email, want := range map[string]string{
+		" Lead@Example.ORG ":                "lead@example.org",
+		"l\u0130zz\u0130e.lead@example.org": "l\u0130zz\u0130e.lead@example.org",
+		"\u212aay.funder@example.org":       "\u212aay.funder@example.org",
+	} {
+		c := goodClaims()
+		c["email"] = email
+		id, err := authenticate(testLocal(), "Bearer "+sign(t, jwt.SigningMethodHS256, testSecret, c))
+		if err != nil {
+			t.Fatalf("%q: %v", email, err)
+		}
+		if id.Email != want {
+			t.Errorf("%q is the identity %q, want %q", email, id.Email, want)
+		}
 	}
 }
 

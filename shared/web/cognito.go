@@ -238,8 +238,8 @@ func (c *Cognito) verify(ctx context.Context, raw, nonce string) (domain.Identit
 		return domain.Identity{}, errors.New("id token: nonce does not match")
 	}
 	email := domain.NormaliseEmail(claims.Email)
-	if claims.Subject == "" || email == "" {
-		return domain.Identity{}, errors.New("id token: no subject or email")
+	if claims.Subject == "" || email == "" || domain.ValidateEmail("email", email) != nil {
+		return domain.Identity{}, errors.New("id token: no subject or email, or the email is not an address")
 	}
 	return domain.Identity{Subject: claims.Subject, Email: email, Groups: claims.Groups}, nil
 }

@@ -210,21 +210,22 @@ func TestCognitoSignIn(t *testing.T) {
 		pending  *web.Pending                    // replaces the sign-in cookie
 		reason   string                          // what the log must say
 	}{
-		"bad signature":     {signWith: other, reason: "verification error"},
-		"wrong audience":    {claims: func(c jwt.MapClaims) { c["aud"] = "another-client" }, reason: "audience"},
-		"wrong issuer":      {claims: func(c jwt.MapClaims) { c["iss"] = "https://cognito-idp.eu-west-2.amazonaws.com/other" }, reason: "issuer"},
-		"expired":           {claims: func(c jwt.MapClaims) { c["exp"] = time.Now().Add(-time.Hour).Unix() }, reason: "expired"},
-		"no expiry":         {claims: func(c jwt.MapClaims) { delete(c, "exp") }, reason: "exp"},
-		"access token":      {claims: func(c jwt.MapClaims) { c["token_use"] = "access" }, reason: "token_use"},
-		"nonce mismatch":    {claims: func(c jwt.MapClaims) { c["nonce"] = "another" }, reason: "nonce"},
-		"no email":          {claims: func(c jwt.MapClaims) { delete(c, "email") }, reason: "no subject or email"},
-		"state mismatch":    {callback: func(state, code string) string { return "code=" + code + "&state=" + state + "x" }, reason: "state does not match"},
-		"no state":          {callback: func(state, code string) string { return "code=" + code }, reason: "state does not match"},
-		"no code":           {callback: func(state, code string) string { return "state=" + state }, reason: "no code"},
-		"provider error":    {callback: func(state, code string) string { return "error=access_denied&state=" + state }, reason: "access_denied"},
-		"missing verifier":  {pending: &web.Pending{State: "s-0123456789abcdef0123456789abcdef", Nonce: "n"}, reason: "no PKCE verifier"},
-		"expired sign-in":   {pending: &web.Pending{State: "s-0123456789abcdef0123456789abcdef", Verifier: "v", Expires: time.Now().Add(-time.Minute)}, reason: "took too long"},
-		"no sign-in cookie": {pending: &web.Pending{}, reason: "no sign-in in progress"},
+		"bad signature":        {signWith: other, reason: "verification error"},
+		"wrong audience":       {claims: func(c jwt.MapClaims) { c["aud"] = "another-client" }, reason: "audience"},
+		"wrong issuer":         {claims: func(c jwt.MapClaims) { c["iss"] = "https://cognito-idp.eu-west-2.amazonaws.com/other" }, reason: "issuer"},
+		"expired":              {claims: func(c jwt.MapClaims) { c["exp"] = time.Now().Add(-time.Hour).Unix() }, reason: "expired"},
+		"no expiry":            {claims: func(c jwt.MapClaims) { delete(c, "exp") }, reason: "exp"},
+		"access token":         {claims: func(c jwt.MapClaims) { c["token_use"] = "access" }, reason: "token_use"},
+		"nonce mismatch":       {claims: func(c jwt.MapClaims) { c["nonce"] = "another" }, reason: "nonce"},
+		"no email":             {claims: func(c jwt.MapClaims) { delete(c, "email") }, reason: "no subject or email"},
+		"email not an address": {claims: func(c jwt.MapClaims) { c["email"] = "Lead <lead@example.org>" }, reason: "not an address"},
+		"state mismatch":       {callback: func(state, code string) string { return "code=" + code + "&state=" + state + "x" }, reason: "state does not match"},
+		"no state":             {callback: func(state, code string) string { return "code=" + code }, reason: "state does not match"},
+		"no code":              {callback: func(state, code string) string { return "state=" + state }, reason: "no code"},
+		"provider error":       {callback: func(state, code string) string { return "error=access_denied&state=" + state }, reason: "access_denied"},
+		"missing verifier":     {pending: &web.Pending{State: "s-0123456789abcdef0123456789abcdef", Nonce: "n"}, reason: "no PKCE verifier"},
+		"expired sign-in":      {pending: &web.Pending{State: "s-0123456789abcdef0123456789abcdef", Verifier: "v", Expires: time.Now().Add(-time.Minute)}, reason: "took too long"},
+		"no sign-in cookie":    {pending: &web.Pending{}, reason: "no sign-in in progress"},
 	}
 	for name, c := range refusals {
 		t.Run(name, func(t *testing.T) {
