@@ -167,6 +167,16 @@ func (c *Cognito) Complete(w http.ResponseWriter, r *http.Request) (domain.Ident
 	return id, p.Next, nil
 }
 
+// FormOrigins implements FormTargets: the managed login's origin, where
+// the sign-out form's redirect goes (SignedOut).
+func (c *Cognito) FormOrigins() []string {
+	u, err := url.Parse(c.cfg.Domain)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil
+	}
+	return []string{u.Scheme + "://" + u.Host}
+}
+
 // SignedOut is Cognito's logout endpoint, which ends the managed login
 // session too and comes back to the signed-out page.
 func (c *Cognito) SignedOut(r *http.Request) string {
