@@ -23,6 +23,19 @@ func (id Identity) IsAdmin() bool {
 	return false
 }
 
+// EmailVerifiedClaim is the ID token claim saying the identity provider
+// has verified that the person holds the mailbox of the email claim.
+// Roles are granted to addresses, so an email not verified is no identity:
+// it is whatever the account's holder typed.
+const EmailVerifiedClaim = "email_verified"
+
+// EmailVerified reports whether an email_verified claim says true: a JSON
+// boolean in Cognito's ID tokens, the string "true" once API Gateway's JWT
+// authorizer has flattened the claims to strings.
+func EmailVerified(claim any) bool {
+	return claim == true || claim == "true"
+}
+
 // NormaliseEmail trims an email and folds its ASCII letters to lower case
 // so memberships match however the address was typed. Only ASCII is
 // folded: Unicode case rules map other characters onto ASCII letters (the

@@ -199,6 +199,31 @@ func TestCognitoSignIn(t *testing.T) {
 		}
 	})
 
+	// An email the account's holder has not verified is no member's:
+	// sign-in is refused, saying why.
+	for name, verified := range map[string]any{"false": false, "as text": "false", "missing": nil} {
+		t.Run("email not verified, "+name, func(t *testing.T) {
+			old := d.claims
+			defer func() { d.claims = old }()
+			d.claims = func(g grantCode) jwt.MapClaims {
+				c := old(g)
+				if c["email_verified"] = verified; verified == nil {
+					delete(c, "email_verified")
+				}
+				return c
+			}
+			b := h.browser(t)
+			state, code := d.begin(t, b, "/app/")
+			p := b.get("/app/auth/callback?code=" + url.QueryEscape(code) + "&state=" + url.QueryEscape(state))
+			if p.Status != http.StatusForbidden || !strings.Contains(p.Body, "Your email address is not verified") {
+				t.Fatalf("callback: %d\n%s", p.Status, excerpt(p.Body))
+			}
+			if p := b.get("/app/"); p.Status != http.StatusFound {
+				t.Errorf("after a refused sign-in, /app/ answered %d", p.Status)
+			}
+		})
+	}
+
 	other, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)

@@ -404,6 +404,10 @@ func (a *app) callback(w http.ResponseWriter, r *http.Request) {
 	ClearCookie(w, r, AuthCookie)
 	if err != nil {
 		a.Logger.Warn("web: sign-in refused", "requestId", requestID(r), "err", err)
+		if errors.Is(err, ErrEmailUnverified) {
+			a.errorPage(w, r, errUnverified)
+			return
+		}
 		a.errorPage(w, r, errSignInFailed)
 		return
 	}
