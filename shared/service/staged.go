@@ -36,7 +36,10 @@ const (
 )
 
 // stagedSheet is domain.Sheet as JSON, compact: a row's cells are its
-// texts, with the indexes of the numeric ones beside them.
+// texts, with the indexes of the numeric ones and of merged ranges' copies
+// beside them (the import reads a copy in a column with no heading as the
+// preview did: ignored). Cells with problems never reach a stage: the
+// preview keeps only a clean sheet.
 type stagedSheet struct {
 	Date1904 bool        `json:"date1904,omitempty"`
 	Rows     []stagedRow `json:"rows"`
@@ -46,6 +49,7 @@ type stagedRow struct {
 	Number  int      `json:"n"`
 	Cells   []string `json:"c"`
 	Numeric []int    `json:"num,omitempty"`
+	Merged  []int    `json:"mrg,omitempty"`
 }
 
 // errCapped is a capped writer's refusal.
@@ -60,6 +64,9 @@ func encodeStaged(sh domain.Sheet) ([]byte, error) {
 			row.Cells[j] = c.Text
 			if c.Numeric {
 				row.Numeric = append(row.Numeric, j)
+			}
+			if c.Merged {
+				row.Merged = append(row.Merged, j)
 			}
 		}
 		st.Rows[i] = row
@@ -103,6 +110,12 @@ func decodeStaged(data []byte) (domain.Sheet, error) {
 				return domain.Sheet{}, fmt.Errorf("decode staged sheet: row %d: numeric cell %d of %d", r.Number, j, len(row.Cells))
 			}
 			row.Cells[j].Numeric = true
+		}
+		for _, j := range r.Merged {
+			if j < 0 || j >= len(row.Cells) {
+				return domain.Sheet{}, fmt.Errorf("decode staged sheet: row %d: merged cell %d of %d", r.Number, j, len(row.Cells))
+			}
+			row.Cells[j].Merged = true
 		}
 		sh.Rows[i] = row
 	}

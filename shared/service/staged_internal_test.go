@@ -14,7 +14,7 @@ import (
 func TestStagedSheetRoundTrip(t *testing.T) {
 	sh := domain.Sheet{Date1904: true, Rows: []domain.SheetRow{
 		{Number: 1, Cells: []domain.SheetCell{{Text: "Project"}, {Text: "Period start"}, {Text: "Notes"}}},
-		{Number: 4, Cells: []domain.SheetCell{{Text: "Leeds <IPS> & \"co\""}, {Text: "45748", Numeric: true}, {}, {Text: "12", Numeric: true}}},
+		{Number: 4, Cells: []domain.SheetCell{{Text: "Leeds <IPS> & \"co\""}, {Text: "45748", Numeric: true}, {}, {Text: "12", Numeric: true}, {Text: "12", Numeric: true, Merged: true}}},
 		{Number: 5000, Cells: []domain.SheetCell{{Text: "josé\n\x01"}}},
 	}}
 	data, err := encodeStaged(sh)
