@@ -301,7 +301,7 @@ func gatewayEvent(b *testing.B, method, path string, body any, id domain.Identit
 		ev.RawPath, ev.RawQueryString, ev.RequestContext.HTTP.Path = path, query, path
 	}
 	if id.Email != "" {
-		claims := map[string]string{"sub": id.Subject, "email": id.Email}
+		claims := map[string]string{"sub": id.Subject, "email": id.Email, "email_verified": "true"}
 		if len(id.Groups) > 0 {
 			claims["cognito:groups"] = "[" + strings.Join(id.Groups, " ") + "]"
 		}

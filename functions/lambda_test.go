@@ -460,7 +460,7 @@ func TestEventFiles(t *testing.T) {
 		}
 		if hasJWT {
 			c := ev.RequestContext.Authorizer.JWT.Claims
-			for _, k := range []string{"sub", "email", "iss", "token_use"} {
+			for _, k := range []string{"sub", "email", "email_verified", "iss", "token_use"} {
 				if c[k] == "" {
 					t.Errorf("%s: claim %q missing", name, k)
 				}

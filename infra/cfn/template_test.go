@@ -1009,6 +1009,13 @@ func TestAuthAndOutputs(t *testing.T) {
 			t.Errorf("resource %s is %v, want %s", id, got, typ)
 		}
 	}
+	// Memberships are granted by email and identity is the ID token's
+	// email: a user may not switch their account to an address they have
+	// not proved they hold (the token would carry it, email_verified or not).
+	pool := obj(obj(res["UserPool"])["Properties"])
+	if got := obj(pool["UserAttributeUpdateSettings"])["AttributesRequireVerificationBeforeUpdate"]; !reflect.DeepEqual(got, []any{"email"}) {
+		t.Errorf("UserPool AttributesRequireVerificationBeforeUpdate %v, want [email]", got)
+	}
 	client := obj(obj(res["UserPoolClient"])["Properties"])
 	if client["GenerateSecret"] != false || !reflect.DeepEqual(client["AllowedOAuthFlows"], []any{"code"}) {
 		t.Errorf("UserPoolClient must be a public code-flow client: %v", client)

@@ -24,10 +24,13 @@ func unauthenticated(msg string) error {
 }
 
 // identity checks the claims every caller must have and builds the Identity.
+// The email is the caller's identity (roles are granted to addresses), so
+// it must be an address as a member's is (domain.ValidateEmail): anything
+// else could never be a member's, and read loosely could pass for one.
 func identity(sub, email string, groups []string) (domain.Identity, error) {
 	sub = strings.TrimSpace(sub)
 	email = domain.NormaliseEmail(email)
-	if sub == "" || email == "" {
+	if sub == "" || email == "" || domain.ValidateEmail("email", email) != nil {
 		return domain.Identity{}, unauthenticated("token lacks subject or email")
 	}
 	return domain.Identity{Subject: sub, Email: email, Groups: groups}, nil

@@ -23,5 +23,10 @@ func (Lambda) Authenticate(r *http.Request) (domain.Identity, error) {
 		return domain.Identity{}, unauthenticated("no verified token")
 	}
 	claims := rc.Authorizer.JWT.Claims
+	// The API takes Cognito ID tokens (access tokens carry no email), whose
+	// email_verified says whether the address is the account holder's.
+	if !domain.EmailVerified(claims[domain.EmailVerifiedClaim]) {
+		return domain.Identity{}, unauthenticated("token's email is not verified")
+	}
 	return identity(claims["sub"], claims["email"], parseGatewayGroups(claims[GroupsClaim]))
 }

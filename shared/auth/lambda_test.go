@@ -67,7 +67,7 @@ func TestLambdaReadsAuthorizerClaims(t *testing.T) {
 		{"no groups", "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			claims := map[string]string{"sub": "abc-123", "email": " Lead@Example.org"}
+			claims := map[string]string{"sub": "abc-123", "email": " Lead@Example.org", "email_verified": "true"}
 			if tc.groups != "" {
 				claims[GroupsClaim] = tc.groups
 			}
@@ -109,11 +109,14 @@ func TestLambdaRefuses(t *testing.T) {
 	noJWT.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{}
 
 	for name, ev := range map[string]events.APIGatewayV2HTTPRequest{
-		"forged context header, no authorizer": forgedEvent,
-		"authorizer without JWT":               noJWT,
-		"missing sub":                          gatewayEvent(map[string]string{"email": "a@example.org"}),
-		"missing email":                        gatewayEvent(map[string]string{"sub": "abc"}),
-		"empty claims":                         gatewayEvent(map[string]string{}),
+		"forged context header, no authorizer":          forgedEvent,
+		"authorizer without JWT":                        noJWT,
+		"missing sub":                                   gatewayEvent(map[string]string{"email": "a@example.org", "email_verified": "true"}),
+		"missing email":                                 gatewayEvent(map[string]string{"sub": "abc", "email_verified": "true"}),
+		"email not an address":                          gatewayEvent(map[string]string{"sub": "abc", "email": "abc", "email_verified": "true"}),
+		"email not verified":                            gatewayEvent(map[string]string{"sub": "abc", "email": "a@example.org", "email_verified": "false"}),
+		"email_verified missing (an access token, say)": gatewayEvent(map[string]string{"sub": "abc", "email": "a@example.org"}),
+		"empty claims":                                  gatewayEvent(map[string]string{}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			status, body := proxy(t, ev)

@@ -90,6 +90,10 @@ func TestLocalAccepts(t *testing.T) {
 	delete(noGroups, "cognito:groups")
 	nullGroups := goodClaims()
 	nullGroups["cognito:groups"] = nil
+	verified := goodClaims()
+	verified["email_verified"] = true
+	verifiedText := goodClaims()
+	verifiedText["email_verified"] = "true"
 	minted, err := MintLocal(testSecret, "Lead@Example.org", "user-1", []string{"admins", "leads"}, time.Hour, testNow)
 	if err != nil {
 		t.Fatal(err)
@@ -107,6 +111,8 @@ func TestLocalAccepts(t *testing.T) {
 		{"null groups", "Bearer " + sign(t, jwt.SigningMethodHS256, testSecret, nullGroups), nil},
 		{"lower-case scheme", "bearer " + sign(t, jwt.SigningMethodHS256, testSecret, goodClaims()), both},
 		{"minted", "Bearer " + minted, both},
+		{"email verified", "Bearer " + sign(t, jwt.SigningMethodHS256, testSecret, verified), both},
+		{"email verified, as text", "Bearer " + sign(t, jwt.SigningMethodHS256, testSecret, verifiedText), both},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			id, err := authenticate(testLocal(), tc.header)
@@ -171,6 +177,14 @@ func TestLocalRefuses(t *testing.T) {
 		{name: "HS256 relabelled none", headers: []string{"Bearer " + withHeader(t, good, map[string]string{"alg": "none", "typ": "JWT"})}},
 		{name: "missing email", headers: []string{"Bearer " + hs256(without("email"))}},
 		{name: "blank email", headers: []string{"Bearer " + hs256(with("email", "  "))}},
+		{name: "email not an address", headers: []string{"Bearer " + hs256(with("email", "lead"))}},
+		{name: "email with a display name", headers: []string{"Bearer " + hs256(with("email", "Lead <lead@example.org>"))}},
+		{name: "two emails", headers: []string{"Bearer " + hs256(with("email", "lead@example.org, admin@example.org"))}},
+		{name: "email with a zero-width space", headers: []string{"Bearer " + hs256(with("email", "le\u200bad@example.org"))}},
+		{name: "email with a newline", headers: []string{"Bearer " + hs256(with("email", "lead@example.org\nx"))}},
+		{name: "email not verified", headers: []string{"Bearer " + hs256(with("email_verified", false))}},
+		{name: "email not verified, as text", headers: []string{"Bearer " + hs256(with("email_verified", "false"))}},
+		{name: "email_verified not a flag", headers: []string{"Bearer " + hs256(with("email_verified", 1))}},
 		{name: "missing sub", headers: []string{"Bearer " + hs256(without("sub"))}},
 		{name: "groups not text", headers: []string{"Bearer " + hs256(with("cognito:groups", 42))}},
 	} {
@@ -189,6 +203,27 @@ func TestLocalRefuses(t *testing.T) {
 				t.Fatalf("identity = %+v alongside an error", id)
 			}
 		})
+	}
+}
+
+// TestIdentityEmailFoldsASCIICaseOnly: a token's email is the member's
+// address apart from ASCII case and spaces; a look-alike whose letters
+// Unicode folds to ASCII (U+0130, U+212A) stays the different address it is.
+func TestIdentityEmailFoldsASCIICaseOnly(t *testing.T) {
+	for email, want := range map[string]string{
+		" Lead@Example.ORG ":                "lead@example.org",
+		"l\u0130zz\u0130e.lead@example.org": "l\u0130zz\u0130e.lead@example.org",
+		"\u212aay.funder@example.org":       "\u212aay.funder@example.org",
+	} {
+		c := goodClaims()
+		c["email"] = email
+		id, err := authenticate(testLocal(), "Bearer "+sign(t, jwt.SigningMethodHS256, testSecret, c))
+		if err != nil {
+			t.Fatalf("%q: %v", email, err)
+		}
+		if id.Email != want {
+			t.Errorf("%q is the identity %q, want %q", email, id.Email, want)
+		}
 	}
 }
 
@@ -225,6 +260,11 @@ func TestMintLocal(t *testing.T) {
 	}
 	if id.Email != "someone@example.org" || id.Groups != nil || !strings.HasPrefix(id.Subject, "local-") || len(id.Subject) != len("local-")+16 {
 		t.Fatalf("identity = %+v", id)
+	}
+	// A minted token says its email is verified, as a Cognito ID token does.
+	var mc jwt.MapClaims
+	if _, _, err := jwt.NewParser().ParseUnverified(token, &mc); err != nil || mc["email_verified"] != true {
+		t.Errorf("minted claims %v (%v), want email_verified true", mc, err)
 	}
 	again, err := MintLocal(testSecret, "someone@example.org", "", nil, time.Minute, testNow.Add(time.Hour))
 	if err != nil {

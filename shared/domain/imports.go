@@ -50,6 +50,14 @@ type SheetRow struct {
 type SheetCell struct {
 	Text    string
 	Numeric bool
+	// Problem is what the reader found wrong with the cell itself,
+	// whatever its column (a formula whose result the workbook did not
+	// save, so Text "" is not an empty cell): reported under the cell.
+	Problem string
+	// Merged marks a copy of a merged range's value (its top-left cell's)
+	// in another of its cells: a column with no heading ignores it, as the
+	// merge only widened the cell there.
+	Merged bool
 }
 
 // ImportColumns says which of the columns fundtrack reads a sheet has.
@@ -179,7 +187,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 	at := map[string]int{}
 	for i, c := range header.Cells {
 		h := strings.TrimSpace(c.Text)
-		if h == "" {
+		if h == "" || c.Merged {
 			continue
 		}
 		name, ok := importColumn(h)
@@ -267,9 +275,10 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 				p.Add(RowField(sr.Number, column), personalProblem(kind))
 			}
 		}
+		cellProblems(p, sr, cols)
 		for i, c := range sr.Cells {
-			if (i >= len(cols) || cols[i] == "") && strings.TrimSpace(c.Text) != "" {
-				if i < len(header.Cells) && strings.TrimSpace(header.Cells[i].Text) != "" {
+			if (i >= len(cols) || cols[i] == "") && strings.TrimSpace(c.Text) != "" && !c.Merged {
+				if i < len(header.Cells) && strings.TrimSpace(header.Cells[i].Text) != "" && !header.Cells[i].Merged {
 					continue // a column not read: ignored, or its heading refused on the header row
 				}
 				p.Add(RowField(sr.Number, columnLetter(i)), "has a value, but its column has no heading")

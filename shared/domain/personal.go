@@ -172,14 +172,19 @@ func digitValue(r rune) byte {
 
 // emailPattern finds an address, internationalised ones included (RFC
 // 6531: letters of any script in the local part and the domain), and the
-// usual disguises "name [at] example [dot] org". The domain needs a dot and
-// a top-level label of two or more letters (or an xn-- label), so "met @ the
-// centre", "@IPSGrowNHS" and "2 @ £5" are not addresses. Run on normalised
-// text, so a full-width ＠ or 。 counts too.
-var emailPattern = lazyRegexp(`(?i)[\p{L}\p{M}\p{N}._%+'=&$!#*?^~|{}\x60/-]+` +
-	`(?:@|\s?[\[({]at[\])}]\s?)` +
-	`(?:[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?(?:\.|\s?[\[({]dot[\])}]\s?))+` +
-	`(?:\p{L}[\p{L}\p{M}]+|xn--[a-z0-9-]+)`)
+// usual disguises "name [at] example [dot] org". People also type a space
+// either side of the @ ("john @ nhs.net", which mail clients accept), quote
+// the local part ("j.smith"@nhs.net) and, rarely, give a server's address
+// for the domain (a@[10.0.0.1], a@10.0.0.1, a@[IPv6:2001:db8::1]). A name
+// domain needs a dot and a top-level label of two or more letters (or an
+// xn-- label), and an address domain four numbers, so "met @ the centre",
+// "meeting @ 3pm", "ratio 3 @ 5", "@IPSGrowNHS" and "2 @ £5" are not
+// addresses. Run on normalised text, so a full-width ＠ or 。 counts too.
+var emailPattern = lazyRegexp(`(?i)(?:"[^"\n@]{1,64}"|[\p{L}\p{M}\p{N}._%+'=&$!#*?^~|{}\x60/-]+)` +
+	`(?: {0,2}@ {0,2}|\s?[\[({]at[\])}]\s?)` +
+	`(?:(?:[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?(?:\.|\s?[\[({]dot[\])}]\s?))+` +
+	`(?:\p{L}[\p{L}\p{M}]+|xn--[a-z0-9-]+)` +
+	`|\[(?:ipv6:[0-9a-f:.]+|\d{1,3}(?:\.\d{1,3}){3})\]|\d{1,3}(?:\.\d{1,3}){3})`)
 
 // digitGroup is one maximal run of digits in normalised text, and how it is
 // joined to the run before it.

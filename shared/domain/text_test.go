@@ -187,6 +187,30 @@ func TestNormaliseEmailKeepsBadBytes(t *testing.T) {
 	}
 }
 
+// TestNormaliseEmailFoldsASCIIOnly: case is folded for ASCII letters
+// alone. Unicode's rules fold the dotted capital I (U+0130) and the Kelvin
+// sign (U+212A) to ASCII "i" and "k", which made other mailboxes read as
+// members "lizzie@…" and "kay@…".
+func TestNormaliseEmailFoldsASCIIOnly(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		" Lizzie.Lead@Example.ORG\t":   "lizzie.lead@example.org",
+		"l\u0130zz\u0130e@example.org": "l\u0130zz\u0130e@example.org",
+		"\u212aay@example.org":         "\u212aay@example.org",
+		"J\u00d6NS@EX\u00c4MPLE.DE":    "j\u00d6ns@ex\u00c4mple.de",
+		"\u0130@example.org":           "\u0130@example.org",
+	} {
+		if got := domain.NormaliseEmail(in); got != want {
+			t.Errorf("NormaliseEmail(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, s := range []string{"l\u0130zz\u0130e@example.org", "\u212aay@example.org"} {
+		if got := domain.NormaliseEmail(s); !strings.ContainsFunc(got, func(r rune) bool { return r > 0x7f }) {
+			t.Errorf("%q became the ASCII address %q", s, got)
+		}
+	}
+}
+
 func TestTypedNumber(t *testing.T) {
 	good := map[string]string{"0": "0", "12": "12", "-3": "-3", "+4": "+4", "1,000": "1000", "310,000.50": "310000.50", "0.5": "0.5",
 		".5": ".5", "1234567": "1234567", "12,345,678.9": "12345678.9"}

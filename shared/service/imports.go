@@ -63,15 +63,17 @@ const ImportLease = 90 * time.Second
 // app's confirmation after its preview.
 const StagedTTL = time.Hour
 
-// StagedFile is an uploaded file kept between the web app's preview and
-// the confirmation that imports it, so what is imported is the very file
-// previewed. Only the person who uploaded it may import it.
+// StagedFile is what an uploaded file's preview keeps for the
+// confirmation that imports it: the first sheet's cells as the preview
+// read and checked them, never the file itself (staged.go), so what is
+// imported is the very sheet previewed. Only the person who uploaded it
+// may import it.
 type StagedFile struct {
 	ID        string
 	Owner     string // the caller's subject
 	Name      string // the file's name, to show; "" when it may not be kept (domain.ImportFileName)
-	MediaType string
-	Data      []byte
+	MediaType string // StagedMediaType
+	Data      []byte // the sheet, encoded by encodeStaged
 	SHA256    string
 	Expires   time.Time
 }
@@ -145,6 +147,11 @@ func (sc *Scope) Import(f ImportFile, dryRun bool) (domain.ImportResult, error) 
 	if err != nil {
 		return domain.ImportResult{}, err
 	}
+	return sc.importSheet(sh, dryRun)
+}
+
+// importSheet is Import of a sheet already read.
+func (sc *Scope) importSheet(sh domain.Sheet, dryRun bool) (domain.ImportResult, error) {
 	file, setup, err := sc.readImport(sh)
 	if err != nil {
 		return domain.ImportResult{}, err
@@ -539,17 +546,28 @@ func (sc *Scope) cutOff(err error, written, total int) error {
 }
 
 // PreviewImport checks a file as Import does with dryRun and, when it is
-// clean, keeps it for StagedImport to import: the web app's preview,
-// whose confirmation imports the very file previewed. It returns the
-// counts and the staged file's id ("" when the file has problems, which
-// are the error).
+// clean, keeps its first sheet's cells for StagedImport to import: the
+// web app's preview, whose confirmation imports the very sheet previewed.
+// It returns the counts and the staged file's id ("" when the file has
+// problems, which are the error).
 func (sc *Scope) PreviewImport(f ImportFile, name string) (domain.ImportResult, string, error) {
-	res, err := sc.Import(f, true)
+	if err := sc.canImport(); err != nil {
+		return domain.ImportResult{}, "", err
+	}
+	sh, err := sc.s.readSheet(f)
+	if err != nil {
+		return domain.ImportResult{}, "", err
+	}
+	res, err := sc.importSheet(sh, true)
 	if err != nil {
 		return res, "", err
 	}
-	sum := sha256.Sum256(f.Data)
-	st := StagedFile{ID: domain.NewID(), Owner: sc.caller.Subject, Name: domain.ImportFileName(name), MediaType: f.MediaType, Data: f.Data,
+	data, err := encodeStaged(sh) // the checked cells, not the file (staged.go)
+	if err != nil {
+		return res, "", err
+	}
+	sum := sha256.Sum256(data)
+	st := StagedFile{ID: domain.NewID(), Owner: sc.caller.Subject, Name: domain.ImportFileName(name), MediaType: StagedMediaType, Data: data,
 		SHA256: hex.EncodeToString(sum[:]), Expires: sc.s.now().Add(StagedTTL)}
 	if err := sc.s.store.StageFile(sc.ctx, sc.programmeID, st); err != nil {
 		return res, "", storeErr(err, "programme", nil)
@@ -567,7 +585,10 @@ func (sc *Scope) StagedImport(id string) (StagedFile, error) {
 		return StagedFile{}, domain.NotFound("uploaded file")
 	}
 	st, err := sc.s.store.StagedFile(sc.ctx, sc.programmeID, id)
-	if errors.Is(err, ErrNotFound) || (err == nil && (st.Owner != sc.caller.Subject || !st.Expires.After(sc.s.now()))) {
+	// A file staged whole, before previews kept only its sheet, is not
+	// imported: uploaded again, its sheet is.
+	if errors.Is(err, ErrNotFound) || (err == nil && (st.Owner != sc.caller.Subject || !st.Expires.After(sc.s.now()) ||
+		st.MediaType != StagedMediaType)) {
 		return StagedFile{}, domain.NotFound("uploaded file (it is kept for an hour: upload it again)")
 	}
 	if err != nil {
@@ -606,7 +627,10 @@ func (sc *Scope) ConfirmImport(id string) (StagedFile, domain.ImportResult, erro
 	if err != nil {
 		return st, domain.ImportResult{}, err
 	}
-	file := ImportFile{MediaType: st.MediaType, Data: st.Data}
+	sh, err := decodeStaged(st.Data)
+	if err != nil {
+		return st, domain.ImportResult{}, err
+	}
 	var (
 		res      domain.ImportResult
 		released error // a failed import's key not released: the caller hears of it
@@ -621,7 +645,7 @@ func (sc *Scope) ConfirmImport(id string) (StagedFile, domain.ImportResult, erro
 		sc.resultWithRows = true
 		defer func() { sc.WithClaim(prev); sc.resultWithRows = false }()
 		var err error
-		if res, err = sc.Import(file, false); err != nil {
+		if res, err = sc.importSheet(sh, false); err != nil {
 			return SavedAnswer{}, err
 		}
 		return importAnswer(res)
@@ -634,7 +658,7 @@ func (sc *Scope) ConfirmImport(id string) (StagedFile, domain.ImportResult, erro
 		// Imported, but its result was lost (the request died between
 		// the two): importing again stores nothing and counts the rows
 		// as they now stand.
-		res, err := sc.Import(file, false)
+		res, err := sc.importSheet(sh, false)
 		return st, res, err
 	case err != nil && released != nil:
 		return st, res, errors.Join(err, released)

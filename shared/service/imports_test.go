@@ -334,7 +334,7 @@ func TestStagedImportIsTheOwners(t *testing.T) {
 	}
 	wantResult(t, res, 1, 1, 0, 0)
 	st := must(w.open(lead).StagedImport(id))
-	if string(st.Data) != string(file.Data) || st.Name != "figures.csv" || st.MediaType != domain.MediaCSV {
+	if st.Name != "figures.csv" || st.MediaType != service.StagedMediaType {
 		t.Errorf("staged %+v", st)
 	}
 	_, err = w.open(admin).StagedImport(id)

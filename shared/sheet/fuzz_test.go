@@ -54,9 +54,11 @@ func fzBlank(cells []string) bool {
 
 var fzRowInProblem = regexp.MustCompile(`\brow ([0-9]+)\b`)
 
+var fzRowField = regexp.MustCompile(`^rows\[([0-9]+)\]\.[A-Z]+$`)
+
 // fzCheckRefusal checks a refusal: a *domain.Error validation_failed that
-// names the file and nothing else and, where it names a row, one the file
-// has.
+// names one field, the file or a cell of a row the file has, and where it
+// names a row, one the file has.
 func fzCheckRefusal(t *testing.T, data []byte, err error) {
 	t.Helper()
 	var de *domain.Error
@@ -66,8 +68,19 @@ func fzCheckRefusal(t *testing.T, data []byte, err error) {
 	if de.Code != domain.CodeValidation || de.Message == "" {
 		fzFail(t, "", "code %q message %q, want %q and a message", de.Code, de.Message, domain.CodeValidation)
 	}
+	for field, problem := range de.Fields {
+		if m := fzRowField.FindStringSubmatch(field); m != nil && problem != "" {
+			n, _ := strconv.Atoi(m[1])
+			if lines := fzLines(data); n < 1 || n > lines {
+				fzFail(t, "", "the refusal names row %d of a file of %d lines: %v", n, lines, de.Fields)
+			}
+			if len(de.Fields) == 1 {
+				return
+			}
+		}
+	}
 	if len(de.Fields) != 1 || de.Fields["file"] == "" {
-		fzFail(t, "", "a refusal must name \"file\" alone, with a problem: %v", de.Fields)
+		fzFail(t, "", "a refusal must name \"file\" or a row's cell alone, with a problem: %v", de.Fields)
 	}
 	if m := fzRowInProblem.FindStringSubmatch(de.Fields["file"]); m != nil {
 		n, _ := strconv.Atoi(m[1])
@@ -99,8 +112,8 @@ func fzCells(s string) [][]string {
 }
 
 // FuzzReadCSV: whatever the bytes, ReadCSV never panics. It refuses with a
-// validation error naming only "file" (and, if it names a row, one inside
-// the file), and always refuses bytes that are not UTF-8 once a leading
+// validation error naming only "file" or one row's cell (and, if it names
+// a row, one inside the file), and always refuses bytes that are not UTF-8 once a leading
 // byte order mark is taken off. What it reads is valid UTF-8, one to
 // MaxColumns cells a row, no row blank, numbered from 1 up in strictly
 // increasing order and never past the file's last line, at most the import
@@ -112,7 +125,9 @@ func fzCells(s string) [][]string {
 // CR LF inside a quoted cell reads as LF, and the CRLF Writer drops a lone
 // CR (it writes every LF as CR LF, so a CR could not be told from one); a
 // byte order mark the file starts with is not part of the first cell. A row
-// of more than MaxColumns cells must be refused naming its row.
+// of more than MaxColumns cells must be refused naming its row. (Rows whose
+// header is one cell holding no comma but two headings fundtrack reads
+// separated by semicolons or tabs are read so, and not checked here.)
 func FuzzReadCSV(f *testing.F) {
 	for _, s := range []string{
 		"", "\n", "\r\n", fzBOM, fzBOM + "a", "a", "a,b\n", "a,b\r\nc,d\r\n", "a\n\n\nb\n", ",,\n , \n\t\na\n",
@@ -122,6 +137,9 @@ func FuzzReadCSV(f *testing.F) {
 		"a\rb\rc\n", "a,b\r", "caf\xe9\n", fzBOM + "\xff", "\xef\xbb\xbf\xef\xbb\xbfa\n", "\u00a0,\u2028\n\u200b\n",
 		"\x00,\x01\n", strings.Repeat("a,", sheet.MaxColumns) + "a\n", strings.Repeat(",", sheet.MaxColumns) + "\nb\n",
 		"h\n" + strings.Repeat("\"x\ny\"\n", 30) + "\"bad\n",
+		"project,notes\nA,the 5\" screen\n", "a,\"b\"c\"\n", "a,\"b\"\"\n", "a,\"b\"\r\n", "a,\"b\"\r", "\"a\"\"b\",c\n\"d\n",
+		"project;periodStart;periodEnd;peopleIntoWork\r\nAlpha;2025-06-01;2025-06-30;1\r\n",
+		"\nproject\tperiod start\tnotes\nA\t01/06/2025\ta;b\n", "project;x\nA;1\n", "\"project\";\"notes\"\n\"a;b\";\"c\"\"d\n",
 	} {
 		f.Add([]byte(s), "", false)
 	}
@@ -190,6 +208,9 @@ func fzReadWrittenCSV(t *testing.T, rows [][]string, crlf bool) {
 	if rows == nil {
 		return
 	}
+	if fzOtherSeparator(rows) {
+		return // read as separated by semicolons or tabs, as its header shows
+	}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.UseCRLF = crlf
@@ -244,4 +265,32 @@ func fzReadWrittenCSV(t *testing.T, rows [][]string, crlf bool) {
 			fzFail(t, "", "row %d read as %d %q, want %d %q\nfile: %q", i, sh.Rows[i].Number, sh.Rows[i].Cells, want[i].Number, want[i].Cells, data)
 		}
 	}
+}
+
+// fzOtherSeparator reports whether rows written as CSV have a header (the
+// first row not blank) that a spreadsheet user means as separated by
+// semicolons or tabs: one cell, no comma, and two or more headings
+// fundtrack reads once split.
+func fzOtherSeparator(rows [][]string) bool {
+	for _, r := range rows {
+		if fzBlank(r) {
+			continue
+		}
+		if len(r) != 1 || strings.Contains(r[0], ",") {
+			return false
+		}
+		for _, sep := range []string{";", "\t"} {
+			known := 0
+			for _, h := range strings.Split(strings.SplitN(r[0], "\n", 2)[0], sep) {
+				if domain.IsImportHeading(strings.Trim(h, `"`)) {
+					known++
+				}
+			}
+			if known >= 2 {
+				return true
+			}
+		}
+		return false
+	}
+	return false
 }

@@ -1,6 +1,8 @@
 package sheet_test
 
 import (
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,10 +38,8 @@ func TestReadCSV(t *testing.T) {
 
 func TestReadCSVRefuses(t *testing.T) {
 	for name, c := range map[string]struct{ data, want string }{
-		"not UTF-8":   {"Project,Notes\nBradford,caf\xe9\n", "CSV UTF-8"},
-		"bad quotes":  {"Project,Notes\nBradford,\"unclosed\n", "row 2 is not valid CSV"},
-		"too wide":    {strings.Repeat("a,", sheet.MaxColumns+1) + "\n", "more than 200 columns"},
-		"stray quote": {"Project\nBrad\"ford\n", "row 2"},
+		"not UTF-8": {"Project,Notes\nBradford,caf\xe9\n", "CSV UTF-8"},
+		"too wide":  {strings.Repeat("a,", sheet.MaxColumns+1) + "\n", "more than 200 columns"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := sheet.ReadCSV([]byte(c.data))
@@ -66,5 +66,73 @@ func TestReadCSVStopsPastTheRowLimit(t *testing.T) {
 	}
 	if len(sh.Rows) != domain.MaxImportRows+2 {
 		t.Errorf("%d rows read, want the header, the limit and one more", len(sh.Rows))
+	}
+}
+
+// A quote as people type it (5" screen, a quote inside a quoted cell that
+// does not end it) reads as typed, as spreadsheets open such a file; only
+// a quoted cell never closed, which would swallow the rest of the file,
+// is refused, naming its row and column.
+func TestReadCSVQuotesAsSpreadsheetsDo(t *testing.T) {
+	sh, err := sheet.ReadCSV([]byte("Project,Notes\nBradford,the 5\" screen\nLeeds,\"a \"big\" one\"\n\"Hull\",\"x\"\"y\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range sh.Rows[1:] {
+		got = append(got, r.Cells[1].Text)
+	}
+	if want := []string{`the 5" screen`, `a "big" one`, `x"y`}; !slices.Equal(got, want) {
+		t.Errorf("notes %q, want %q", got, want)
+	}
+	for name, c := range map[string]struct{ data, field string }{
+		"unclosed":             {"Project,Notes\nBradford,\"unclosed\n", "rows[2].B"},
+		"unclosed, rows later": {"Project,Notes\r\n\r\nBradford,\"two\r\nlines\"\r\n\"Leeds,ok\r\nHull,ok\r\n", "rows[4].A"},
+		"a doubled quote last": {"Project\n\"Brad\"\"\n", "rows[2].A"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := sheet.ReadCSV([]byte(c.data))
+			var e *domain.Error
+			if !errors.As(err, &e) || e.Code != domain.CodeValidation || len(e.Fields) != 1 || !strings.Contains(e.Fields[c.field], "never closed") {
+				t.Fatalf("%v, want validation_failed naming %s", err, c.field)
+			}
+		})
+	}
+}
+
+// A file Excel saved with semicolons (where a comma is the decimal mark)
+// or as tab-delimited text reads by its header's separator; a file whose
+// header has a comma, or does not split into headings fundtrack reads,
+// stays comma separated.
+func TestReadCSVSeparator(t *testing.T) {
+	for name, c := range map[string]struct {
+		data string
+		want [][]string
+	}{
+		"semicolons": {"project;periodStart;periodEnd;peopleIntoWork\r\nAlpha IPS;2025-06-01;2025-06-30;1,5\r\n",
+			[][]string{{"project", "periodStart", "periodEnd", "peopleIntoWork"}, {"Alpha IPS", "2025-06-01", "2025-06-30", "1,5"}}},
+		"tabs, after a blank line, one heading misspelt": {"\nProject\tPeriod start\tPeple into work\nAlpha IPS\t01/06/2025\t2;3\n",
+			[][]string{{"Project", "Period start", "Peple into work"}, {"Alpha IPS", "01/06/2025", "2;3"}}},
+		"quoted headings": {"\"project\";\"notes\"\n\"a;b\";c\n", [][]string{{"project", "notes"}, {"a;b", "c"}}},
+		"commas":          {"project,notes;x\na;b,c\n", [][]string{{"project", "notes;x"}, {"a;b", "c"}}},
+		"one heading":     {"project;hello\na;b\n", [][]string{{"project;hello"}, {"a;b"}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			sh, err := sheet.ReadCSV([]byte(c.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got [][]string
+			for _, r := range sh.Rows {
+				var cells []string
+				for _, c := range r.Cells {
+					cells = append(cells, c.Text)
+				}
+				got = append(got, cells)
+			}
+			if !slices.EqualFunc(got, c.want, slices.Equal) {
+				t.Errorf("read %q, want %q", got, c.want)
+			}
+		})
 	}
 }

@@ -167,6 +167,16 @@ func (c *Cognito) Complete(w http.ResponseWriter, r *http.Request) (domain.Ident
 	return id, p.Next, nil
 }
 
+// FormOrigins implements FormTargets: the managed login's origin, where
+// the sign-out form's redirect goes (SignedOut).
+func (c *Cognito) FormOrigins() []string {
+	u, err := url.Parse(c.cfg.Domain)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil
+	}
+	return []string{u.Scheme + "://" + u.Host}
+}
+
 // SignedOut is Cognito's logout endpoint, which ends the managed login
 // session too and comes back to the signed-out page.
 func (c *Cognito) SignedOut(r *http.Request) string {
@@ -209,13 +219,18 @@ func (c *Cognito) exchange(ctx context.Context, code, verifier, redirectURI stri
 	return tok.IDToken, nil
 }
 
+// ErrEmailUnverified refuses a sign-in whose ID token says the email
+// address has not been verified.
+var ErrEmailUnverified = errors.New("the email address is not verified")
+
 // idClaims are the ID token claims fundtrack reads.
 type idClaims struct {
 	jwt.RegisteredClaims
-	Email    string   `json:"email"`
-	TokenUse string   `json:"token_use"`
-	Nonce    string   `json:"nonce"`
-	Groups   []string `json:"cognito:groups"`
+	Email         string   `json:"email"`
+	EmailVerified any      `json:"email_verified"`
+	TokenUse      string   `json:"token_use"`
+	Nonce         string   `json:"nonce"`
+	Groups        []string `json:"cognito:groups"`
 }
 
 // verify checks an ID token: RS256 signed by one of the pool's keys, from
@@ -238,8 +253,13 @@ func (c *Cognito) verify(ctx context.Context, raw, nonce string) (domain.Identit
 		return domain.Identity{}, errors.New("id token: nonce does not match")
 	}
 	email := domain.NormaliseEmail(claims.Email)
-	if claims.Subject == "" || email == "" {
-		return domain.Identity{}, errors.New("id token: no subject or email")
+	if claims.Subject == "" || email == "" || domain.ValidateEmail("email", email) != nil {
+		return domain.Identity{}, errors.New("id token: no subject or email, or the email is not an address")
+	}
+	if !domain.EmailVerified(claims.EmailVerified) {
+		// The account's holder may have set the address without proving
+		// they hold it: it grants no member's roles.
+		return domain.Identity{}, fmt.Errorf("id token: %w", ErrEmailUnverified)
 	}
 	return domain.Identity{Subject: claims.Subject, Email: email, Groups: claims.Groups}, nil
 }

@@ -17,6 +17,7 @@ var (
 	errCSRF         = domain.Errorf(domain.CodeForbidden, "csrf")
 	errSignedOut    = domain.Errorf(domain.CodeUnauthenticated, "signed out")
 	errSignInFailed = domain.Errorf(domain.CodeUnauthenticated, "sign-in failed")
+	errUnverified   = domain.Errorf(domain.CodeUnauthenticated, "email not verified")
 )
 
 // webOnly words the web app's own refusals. They are refusals of their
@@ -34,6 +35,8 @@ var webOnly = []struct {
 		"Your session has ended, so what you sent was not saved. Sign in again and try once more."},
 	{errSignInFailed, http.StatusForbidden, "Sign-in failed",
 		"We could not sign you in. The sign-in may have taken too long or been opened in another window. Try again."},
+	{errUnverified, http.StatusForbidden, "Your email address is not verified",
+		"We cannot sign you in until you confirm your email address: roles in a programme are given to a verified address. Confirm it with the code sent to it, or ask your programme lead or fundtrack's administrator for help, then sign in again."},
 	// A form's one-time key (formkey.go).
 	{errFormSaving, http.StatusConflict, "This is still being saved",
 		"You sent this form twice and the first is still being saved. Wait a moment, then look for the record in its list before sending the form again."},

@@ -22,10 +22,11 @@ import (
 // with the session's CSRF token), a preview that either lists each bad
 // row beside its problems (an NHS.UK error summary linking to them) or
 // counts what the file will create, correct and leave unchanged, a
-// confirmation, and the result. The file previewed is kept server-side
-// for an hour (service.PreviewImport, a DynamoDB item with a TTL, its
-// uploader's only); the confirmation names it, and the very bytes
-// previewed are imported, checked by their SHA-256. Re-uploading instead
+// confirmation, and the result. The first sheet previewed, its cells as
+// read and checked (never the file, whose other sheets may hold a client
+// list), is kept server-side for an hour (service.PreviewImport, DynamoDB
+// items with a TTL, its uploader's only); the confirmation names it, and
+// the very cells previewed are imported, checked by their SHA-256. Re-uploading instead
 // would ask people to choose the file twice, and a browser cannot carry a
 // 4 MiB file in a hidden field within Lambda's 6 MB request limit.
 

@@ -85,6 +85,16 @@ type SignIn interface {
 	SignedOut(r *http.Request) string
 }
 
+// FormTargets is implemented by a SignIn whose pages' forms lead off the
+// app: the sign-out form posts to the app, which redirects to the identity
+// provider's logout, and browsers hold a form's redirects to the page's
+// form-action too. FormOrigins are those origins (scheme://host[:port]),
+// the only ones the Content-Security-Policy lets a form reach besides the
+// app itself.
+type FormTargets interface {
+	FormOrigins() []string
+}
+
 // UI renders a page in the app's layout, for SignIn implementations.
 type UI interface {
 	Page(w http.ResponseWriter, r *http.Request, status int, title string, body template.HTML)
@@ -121,7 +131,11 @@ func New(d Deps) http.Handler {
 	if a.assets.Missing {
 		d.Logger.Warn("web: NHS.UK frontend assets are missing from shared/web/static: run `make assets` and rebuild")
 	}
-	a.csp = contentSecurityPolicy(a.assets.origin)
+	var forms []string
+	if ft, ok := d.SignIn.(FormTargets); ok {
+		forms = ft.FormOrigins()
+	}
+	a.csp = contentSecurityPolicy(a.assets.origin, forms)
 	a.pages = sync.OnceValue(func() map[string]*template.Template { return parseTemplates(a.assets) })
 	mux := http.NewServeMux()
 	a.routes(mux)
@@ -207,14 +221,20 @@ const hstsValue = "max-age=31536000; includeSubDomains"
 
 // contentSecurityPolicy allows the pages' styles, scripts and images from
 // the app itself and from where the static files are served (origin, ""
-// when that is the app).
-func contentSecurityPolicy(origin string) string {
+// when that is the app), and forms to reach the app and the sign-in's
+// origins alone (formOrigins, see FormTargets): an injected form could
+// otherwise carry what is filled in, and the CSRF token, to any site.
+func contentSecurityPolicy(origin string, formOrigins []string) string {
 	own := "'self'"
 	if origin != "" {
 		own += " " + origin
 	}
+	forms := "'self'"
+	for _, o := range formOrigins {
+		forms += " " + o
+	}
 	return "default-src 'self'; img-src " + own + " data:; font-src 'self' https://assets.nhs.uk; " +
-		"style-src " + own + "; script-src " + own + "; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'"
+		"style-src " + own + "; script-src " + own + "; form-action " + forms + "; frame-ancestors 'none'; base-uri 'none'"
 }
 
 // route kinds: public pages need no session; the others redirect to
@@ -384,6 +404,10 @@ func (a *app) callback(w http.ResponseWriter, r *http.Request) {
 	ClearCookie(w, r, AuthCookie)
 	if err != nil {
 		a.Logger.Warn("web: sign-in refused", "requestId", requestID(r), "err", err)
+		if errors.Is(err, ErrEmailUnverified) {
+			a.errorPage(w, r, errUnverified)
+			return
+		}
 		a.errorPage(w, r, errSignInFailed)
 		return
 	}

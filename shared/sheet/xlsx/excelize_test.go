@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,7 +17,12 @@ import (
 
 // excelizeRead is Workbooks.Read as it was with excelize (before the
 // package read workbooks itself), kept as the oracle the differential test
-// holds the reader to.
+// holds the reader to, with what the reader does on purpose since, asked
+// of excelize cell by cell: a boolean cell reads as TRUE or FALSE (not the
+// number 1 or 0), a formula with no saved result as a problem (excelize
+// cannot tell an empty <v> from none, so the generators write no formula
+// whose text result is empty: TestReadFormulaWithoutResult reads those), and merged ranges are filled from their top-left cell
+// (oracleFillMerged).
 func excelizeRead(data []byte) (domain.Sheet, error) {
 	return excelizeReadFirst(data, nil)
 }
@@ -58,9 +64,26 @@ func excelizeReadFirst(data []byte, first *string) (domain.Sheet, error) {
 		}
 		row := domain.SheetRow{Number: n}
 		empty := true
-		for _, v := range cols {
-			row.Cells = append(row.Cells, domain.SheetCell{Text: v, Numeric: oracleNumber.MatchString(v)})
-			empty = empty && strings.TrimSpace(v) == ""
+		for i, v := range cols {
+			c := domain.SheetCell{Text: v, Numeric: oracleNumber.MatchString(v)}
+			ref, _ := excelize.CoordinatesToCellName(i+1, n)
+			typ, _ := f.GetCellType(sheets[0], ref)
+			formula, _ := f.GetCellFormula(sheets[0], ref)
+			if raw, _ := f.GetCellValue(sheets[0], ref, excelize.Options{RawCellValue: true}); raw != v {
+				typ, formula = excelize.CellTypeUnset, "" // another cell: a row given twice, as no program writes
+			}
+			switch {
+			case formula != "" && v == "":
+				c = domain.SheetCell{Problem: xlsx.NoResult}
+			case typ == excelize.CellTypeBool:
+				c.Numeric = false
+				c.Text = map[string]string{"1": "TRUE", "0": "FALSE"}[v]
+				if c.Text == "" {
+					c.Text = v
+				}
+			}
+			row.Cells = append(row.Cells, c)
+			empty = empty && strings.TrimSpace(v) == "" && c.Problem == ""
 		}
 		if empty {
 			continue
@@ -73,7 +96,59 @@ func excelizeReadFirst(data []byte, first *string) (domain.Sheet, error) {
 	if err := rows.Error(); err != nil {
 		return domain.Sheet{}, sheet.FileProblem("its first sheet cannot be read (" + oraclePlain(err) + ")")
 	}
+	merged, _ := f.GetMergeCells(sheets[0])
+	oracleFillMerged(&sh, merged)
 	return sh, nil
+}
+
+// oracleFillMerged fills the rows read within each merged range with a
+// copy of its top-left cell (marked Merged), as wide as the widest row
+// read; a row's own cells are extended only to hold a value.
+func oracleFillMerged(sh *domain.Sheet, merged []excelize.MergeCell) {
+	width := 0
+	for _, r := range sh.Rows {
+		width = max(width, len(r.Cells))
+	}
+	for _, m := range merged {
+		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
+		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		var top domain.SheetCell
+		for _, r := range sh.Rows {
+			if r.Number == r1 && c1 <= len(r.Cells) {
+				top = r.Cells[c1-1]
+			}
+		}
+		top.Merged = true
+		for i := range sh.Rows {
+			row := &sh.Rows[i]
+			if row.Number < r1 || row.Number > r2 {
+				continue
+			}
+			for c := c1; c <= min(c2, width); c++ {
+				if row.Number == r1 && c == c1 {
+					continue
+				}
+				if c > len(row.Cells) {
+					if top.Text == "" && top.Problem == "" {
+						break
+					}
+					row.Cells = append(row.Cells, make([]domain.SheetCell, c-len(row.Cells))...)
+				}
+				row.Cells[c-1] = top
+			}
+		}
+	}
+	sh.Rows = slices.DeleteFunc(sh.Rows, func(r domain.SheetRow) bool {
+		for _, c := range r.Cells {
+			if strings.TrimSpace(c.Text) != "" || c.Problem != "" {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 var oracleNumber = regexp.MustCompile(`^-?\d+(\.\d+)?([Ee][+-]?\d+)?$`)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
 // What follows reads a workbook as excelize v2.11 read it for this package
@@ -455,16 +457,16 @@ func (r *rowReader) next() bool {
 // how many it would have held.
 type rowCells struct {
 	col   int // the column of the cell last read
-	cells []string
+	cells []domain.SheetCell
 	width int
 	max   int
 }
 
-func (c *rowCells) add(v string) {
+func (c *rowCells) add(v domain.SheetCell) {
 	blank := max(c.col-c.width-1, 0)
 	c.width += blank + 1
 	for ; blank > 0 && len(c.cells) < c.max; blank-- {
-		c.cells = append(c.cells, "")
+		c.cells = append(c.cells, domain.SheetCell{})
 	}
 	if len(c.cells) < c.max {
 		c.cells = append(c.cells, v)
@@ -529,7 +531,7 @@ func (r *rowReader) columns(maxCells int) (rowCells, error) {
 				}
 			}
 			if v := c.value(sst); v != "" || c.formula {
-				row.add(v)
+				row.add(c.sheetCell(v))
 			}
 		}
 		r.token = nil
@@ -554,6 +556,7 @@ func attrInt(name string, attrs []xml.Attr) (int, error) {
 type cell struct {
 	r, t     string
 	v        string
+	hasV     bool // a <v>, even an empty one
 	formula  bool
 	inline   bool
 	inlineIS string
@@ -589,7 +592,7 @@ func readCell(d *xml.Decoder, start xml.StartElement) cell {
 				if err != nil {
 					return c
 				}
-				c.v = s
+				c.v, c.hasV = s, true
 			case "f":
 				c.formula = true
 				if err := d.Skip(); err != nil {
@@ -632,30 +635,73 @@ func (c cell) value(sst []string) string {
 	return c.v
 }
 
+// Excel's wording of a boolean cell, which a CSV file saved from the
+// same sheet holds too.
+const (
+	textTrue  = "TRUE"
+	textFalse = "FALSE"
+)
+
+// noResult is the problem with a formula cell whose result the workbook
+// does not hold: programs that write workbooks (openpyxl, report
+// generators) leave the calculation to Excel, so its value is unknown,
+// not empty, and reading it as empty would import 0 people.
+const noResult = "holds a formula with no saved result: open and save the workbook in Excel (or type the figure)"
+
+// sheetCell is the cell as an import reads it, given its value as stored
+// (value). Where this differs from excelize's raw value, it does so on
+// purpose: a boolean reads as Excel shows it (TRUE, FALSE), not as the
+// number 1 or 0, so a count column refuses it rather than count a tick as
+// a person; and a formula without a saved result is a problem, not an
+// empty cell. A formula whose result is text (t="str") may have saved an
+// empty one, which Excel writes as an empty <v>; without any <v>, as
+// excelize writes a formula set on a text cell, it saved none.
+func (c cell) sheetCell(v string) domain.SheetCell {
+	switch {
+	case c.formula && v == "" && (c.t != "str" || !c.hasV):
+		return domain.SheetCell{Problem: noResult}
+	case c.t == "b":
+		switch v {
+		case "1":
+			v = textTrue
+		case "0":
+			v = textFalse
+		}
+		return domain.SheetCell{Text: v}
+	}
+	return domain.SheetCell{Text: v, Numeric: isNumber(v)}
+}
+
 // cellColumn is the column of a cell reference (A1, $B$2), as excelize's
 // CellNameToCoordinates found it.
 func cellColumn(ref string) (int, error) {
+	col, _, err := cellCoordinates(ref)
+	return col, err
+}
+
+// cellCoordinates is the column and row of a cell reference.
+func cellCoordinates(ref string) (col, row int, err error) {
 	alpha := func(r rune) bool { return 'A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || r == '$' }
 	bad := errors.New("cannot convert cell " + strconv.Quote(ref) + " to coordinates: invalid cell name " + strconv.Quote(ref))
 	if strings.IndexFunc(ref, alpha) != 0 {
-		return -1, bad
+		return -1, -1, bad
 	}
 	i := strings.LastIndexFunc(ref, alpha)
 	if i < 0 || i >= len(ref)-1 {
-		return -1, bad
+		return -1, -1, bad
 	}
 	name := strings.ReplaceAll(ref[:i+1], "$", "")
-	row, err := strconv.Atoi(ref[i+1:])
+	row, err = strconv.Atoi(ref[i+1:])
 	if err != nil || row <= 0 {
-		return -1, bad
+		return -1, -1, bad
 	}
 	if row > totalRows {
-		return -1, errMaxRows
+		return -1, -1, errMaxRows
 	}
 	if name == "" {
-		return -1, errors.New("invalid column name " + strconv.Quote(name))
+		return -1, -1, errors.New("invalid column name " + strconv.Quote(name))
 	}
-	col, multi := 0, 1
+	multi := 1
 	for i := len(name) - 1; i >= 0; i-- {
 		switch c := name[i]; {
 		case 'A' <= c && c <= 'Z':
@@ -663,14 +709,14 @@ func cellColumn(ref string) (int, error) {
 		case 'a' <= c && c <= 'z':
 			col += int(c-'a'+1) * multi
 		default:
-			return -1, errors.New("invalid column name " + strconv.Quote(name))
+			return -1, -1, errors.New("invalid column name " + strconv.Quote(name))
 		}
 		if col > totalColumns {
-			return -1, errors.New("the column number must be greater than or equal to 1 and less than or equal to 16384")
+			return -1, -1, errors.New("the column number must be greater than or equal to 1 and less than or equal to 16384")
 		}
 		multi *= 26
 	}
-	return col, nil
+	return col, row, nil
 }
 
 // sheetPart is the part of a sheet of the workbook at wbPath, given the

@@ -110,9 +110,11 @@ func check(data []byte) (*zip.Reader, error) {
 }
 
 // Read reads the first sheet of a workbook: each cell's value as stored
-// (a date cell is its serial number of days; a formula its last value),
-// rows numbered as Excel shows them, blank ones left out. Cells holding a
-// number are marked Numeric, so a date column reads them as dates.
+// (a date cell is its serial number of days; a formula its last value,
+// or a problem if the workbook saved none; a boolean TRUE or FALSE), rows
+// numbered as Excel shows them, blank ones left out, merged ranges filled
+// from their top-left cell. Cells holding a number are marked Numeric, so
+// a date column reads them as dates.
 func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 	zr, err := check(data)
 	if err != nil {
@@ -186,9 +188,9 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 		}
 		row := domain.SheetRow{Number: n}
 		empty := true
-		for _, v := range cols.cells {
-			row.Cells = append(row.Cells, domain.SheetCell{Text: v, Numeric: isNumber(v)})
-			empty = empty && strings.TrimSpace(v) == ""
+		for _, c := range cols.cells {
+			row.Cells = append(row.Cells, c)
+			empty = empty && strings.TrimSpace(c.Text) == "" && c.Problem == ""
 		}
 		if empty {
 			continue
@@ -200,6 +202,9 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 	}
 	if rows.err != nil {
 		return domain.Sheet{}, sheet.FileProblem("its first sheet cannot be read (" + plain(rows.err) + ")")
+	}
+	if err := fillMerged(&sh, ws); err != nil {
+		return domain.Sheet{}, err
 	}
 	return sh, nil
 }

@@ -1,0 +1,101 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/testkit"
+)
+
+// cellsWorkbook is a workbook of Project A's figures for April and May
+// 2025, its project merged down over both months (A2:A3) as people lay
+// them out, with edit changing its cells before it is written.
+func cellsWorkbook(t *testing.T, edit func(f *excelize.File, s string)) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	const s = "Sheet1"
+	rows := [][]any{
+		{"Project", "Period start", "Period end", "People into work", "Referrals"},
+		{"Project A", "2025-04-01", "2025-04-30", 3, 5},
+		{nil, "2025-05-01", "2025-05-31", 4, 6},
+	}
+	for i, r := range rows {
+		for j, v := range r {
+			if v == nil {
+				continue
+			}
+			c, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			if err := f.SetCellValue(s, c, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := f.MergeCell(s, "A2", "A3"); err != nil {
+		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(f, s)
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// Cells as Excel shows them: a row under a merged project cell is that
+// project's; a formula without a saved result, or a TRUE in a count
+// column, refuses the file naming the cell, nothing stored.
+func TestImportReadsCellsAsExcelShowsThem(t *testing.T) {
+	t.Parallel()
+	h := newMemAPI(t)
+	f := h.fixture(t)
+	path := f.p1("/imports")
+
+	before := h.Snapshot(t)
+	for name, c := range map[string]struct {
+		edit         func(f *excelize.File, s string)
+		field, words string
+	}{
+		"formula without a result": {func(f *excelize.File, s string) {
+			f.SetCellValue(s, "E3", nil) // the formula alone, as a program writes it
+			if err := f.SetCellFormula(s, "E3", "SUM(4,5)"); err != nil {
+				t.Fatal(err)
+			}
+		}, "rows[3].referrals", "formula with no saved result"},
+		"formula without a result, in a date column": {func(f *excelize.File, s string) {
+			f.SetCellValue(s, "B2", nil) // the formula alone, as a program writes it
+			if err := f.SetCellFormula(s, "B2", "DATE(2025,4,1)"); err != nil {
+				t.Fatal(err)
+			}
+		}, "rows[2].periodStart", "formula with no saved result"},
+		"TRUE in a count column": {func(f *excelize.File, s string) {
+			if err := f.SetCellValue(s, "D3", true); err != nil {
+				t.Fatal(err)
+			}
+		}, "rows[3].peopleIntoWork", `not "TRUE"`},
+	} {
+		r := h.Want(t, http.StatusBadRequest, importReq(testkit.Lead, path, domain.MediaXLSX, cellsWorkbook(t, c.edit)))
+		e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed")
+		if len(e.Fields) != 1 || !strings.Contains(e.Fields[c.field], c.words) {
+			t.Errorf("%s: fields %v, want %s to say %q", name, e.Fields, c.field, c.words)
+		}
+	}
+	testkit.SameSnapshot(t, "refused imports", before, h.Snapshot(t))
+
+	res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, path, domain.MediaXLSX, cellsWorkbook(t, nil))))
+	if res.Rows != 2 || res.Created != 2 {
+		t.Fatalf("import %+v", res)
+	}
+	o := testkit.Decode[domain.Outcome](t, h.Want(t, http.StatusOK, testkit.Request(http.MethodGet,
+		f.p1("/projects/"+f.A+"/outcomes/"+res.Submissions[1]), testkit.Lead, nil)))
+	if o.PeriodStart != domain.MustDate("2025-05-01") || o.Counts[domain.MetricReferrals] != 6 {
+		t.Errorf("row 3, under the merged project: %+v", o)
+	}
+}

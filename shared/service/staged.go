@@ -1,0 +1,137 @@
+package service
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// What a preview keeps for its confirmation (SPEC: fundtrack holds
+// aggregate counts only). An uploaded workbook very often holds, beside
+// the figures on its first sheet, the client list they were counted from:
+// names, NHS numbers, dates of birth. Only the first sheet is read and
+// only its cells pass the personal-data guard, so the preview keeps those
+// cells, as the import read them, and never the file: nothing fundtrack
+// did not read and check reaches storage (or its backups). The
+// confirmation imports these cells, so its result, row numbers in any
+// problem included, is the preview's.
+
+// StagedMediaType is the media type of a staged sheet's Data: the sheet's
+// rows as JSON (stagedSheet), gzip-compressed.
+const StagedMediaType = "application/vnd.fundtrack.sheet+json+gzip"
+
+// Bounds of a staged sheet. A file within MaxImportBytes and MaxImportRows
+// is far inside them (a 4 MiB CSV encodes to a few MiB before compression);
+// they stop a small workbook that repeats a long text in every cell from
+// growing, re-encoded, past what the preview's memory and the store's
+// parts (350 kB items, up to 100) hold.
+const (
+	maxStagedJSON = 64 << 20 // the rows as JSON
+	maxStagedData = 8 << 20  // compressed, as stored
+)
+
+// stagedSheet is domain.Sheet as JSON, compact: a row's cells are its
+// texts, with the indexes of the numeric ones and of merged ranges' copies
+// beside them (the import reads a copy in a column with no heading as the
+// preview did: ignored). Cells with problems never reach a stage: the
+// preview keeps only a clean sheet.
+type stagedSheet struct {
+	Date1904 bool        `json:"date1904,omitempty"`
+	Rows     []stagedRow `json:"rows"`
+}
+
+type stagedRow struct {
+	Number  int      `json:"n"`
+	Cells   []string `json:"c"`
+	Numeric []int    `json:"num,omitempty"`
+	Merged  []int    `json:"mrg,omitempty"`
+}
+
+// errCapped is a capped writer's refusal.
+var errCapped = errors.New("staged sheet past its bound")
+
+// encodeStaged encodes a sheet for StageFile.
+func encodeStaged(sh domain.Sheet) ([]byte, error) {
+	st := stagedSheet{Date1904: sh.Date1904, Rows: make([]stagedRow, len(sh.Rows))}
+	for i, r := range sh.Rows {
+		row := stagedRow{Number: r.Number, Cells: make([]string, len(r.Cells))}
+		for j, c := range r.Cells {
+			row.Cells[j] = c.Text
+			if c.Numeric {
+				row.Numeric = append(row.Numeric, j)
+			}
+			if c.Merged {
+				row.Merged = append(row.Merged, j)
+			}
+		}
+		st.Rows[i] = row
+	}
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&capped{w: &out, left: maxStagedData})
+	enc := json.NewEncoder(&capped{w: zw, left: maxStagedJSON})
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(st)
+	if err == nil {
+		err = zw.Close()
+	}
+	if errors.Is(err, errCapped) {
+		return nil, domain.Errorf(domain.CodeTooLarge,
+			"the file's first sheet holds too much text to keep for the import: send its figures alone, or as CSV")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("encode staged sheet: %w", err)
+	}
+	return out.Bytes(), nil
+}
+
+// decodeStaged decodes what encodeStaged wrote.
+func decodeStaged(data []byte) (domain.Sheet, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return domain.Sheet{}, fmt.Errorf("decode staged sheet: %w", err)
+	}
+	var st stagedSheet
+	if err := json.NewDecoder(io.LimitReader(zr, maxStagedJSON+1)).Decode(&st); err != nil {
+		return domain.Sheet{}, fmt.Errorf("decode staged sheet: %w", err)
+	}
+	sh := domain.Sheet{Date1904: st.Date1904, Rows: make([]domain.SheetRow, len(st.Rows))}
+	for i, r := range st.Rows {
+		row := domain.SheetRow{Number: r.Number, Cells: make([]domain.SheetCell, len(r.Cells))}
+		for j, t := range r.Cells {
+			row.Cells[j].Text = t
+		}
+		for _, j := range r.Numeric {
+			if j < 0 || j >= len(row.Cells) {
+				return domain.Sheet{}, fmt.Errorf("decode staged sheet: row %d: numeric cell %d of %d", r.Number, j, len(row.Cells))
+			}
+			row.Cells[j].Numeric = true
+		}
+		for _, j := range r.Merged {
+			if j < 0 || j >= len(row.Cells) {
+				return domain.Sheet{}, fmt.Errorf("decode staged sheet: row %d: merged cell %d of %d", r.Number, j, len(row.Cells))
+			}
+			row.Cells[j].Merged = true
+		}
+		sh.Rows[i] = row
+	}
+	return sh, nil
+}
+
+// capped writes to w until left bytes are spent, then refuses.
+type capped struct {
+	w    io.Writer
+	left int
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	if len(p) > c.left {
+		return 0, errCapped
+	}
+	c.left -= len(p)
+	return c.w.Write(p)
+}

@@ -1,0 +1,74 @@
+package service
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// TestStagedSheetRoundTrip: a staged sheet decodes to the sheet read, row
+// numbers, numeric cells, empty cells and the 1904 date system included.
+func TestStagedSheetRoundTrip(t *testing.T) {
+	sh := domain.Sheet{Date1904: true, Rows: []domain.SheetRow{
+		{Number: 1, Cells: []domain.SheetCell{{Text: "Project"}, {Text: "Period start"}, {Text: "Notes"}}},
+		{Number: 4, Cells: []domain.SheetCell{{Text: "Leeds <IPS> & \"co\""}, {Text: "45748", Numeric: true}, {}, {Text: "12", Numeric: true}, {Text: "12", Numeric: true, Merged: true}}},
+		{Number: 5000, Cells: []domain.SheetCell{{Text: "josé\n\x01"}}},
+	}}
+	data, err := encodeStaged(sh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeStaged(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, sh) {
+		t.Errorf("decoded %+v, want %+v", got, sh)
+	}
+	if _, err := decodeStaged([]byte("PK\x03\x04 a workbook")); err == nil {
+		t.Error("a file staged whole decoded as a sheet")
+	}
+}
+
+// TestStagedSheetBounds: the largest sheet a file within the import's
+// bounds can hold (4 MiB of text that does not compress, in as many cells
+// as a sheet may have) is kept, within maxStagedData (24 of the store's
+// 350 kB items, of the 100 it reads); a small workbook repeating a long
+// text in every cell is refused as too large, not kept.
+func TestStagedSheetBounds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const rows, cols = domain.MaxImportRows + 1, 200
+	per := domain.MaxImportBytes / (rows * cols)
+	sh := domain.Sheet{}
+	var b strings.Builder
+	for i := range rows {
+		row := domain.SheetRow{Number: i + 1, Cells: make([]domain.SheetCell, cols)}
+		for j := range row.Cells {
+			b.Reset()
+			for range per {
+				b.WriteByte(byte(' ' + rng.IntN(95)))
+			}
+			row.Cells[j].Text = b.String()
+		}
+		sh.Rows = append(sh.Rows, row)
+	}
+	data, err := encodeStaged(sh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) > maxStagedData {
+		t.Errorf("staged %d bytes", len(data))
+	}
+
+	long := strings.Repeat("a long text ", 2730) // Excel's 32,767 characters a cell
+	bomb := domain.Sheet{}
+	for i := range 3000 {
+		bomb.Rows = append(bomb.Rows, domain.SheetRow{Number: i + 1, Cells: []domain.SheetCell{{Text: long}}})
+	}
+	if _, err := encodeStaged(bomb); domain.ErrorCode(err) != domain.CodeTooLarge {
+		t.Errorf("a sheet of %d MiB: %v, want %s", 3000*len(long)>>20, err, domain.CodeTooLarge)
+	}
+}

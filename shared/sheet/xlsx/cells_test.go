@@ -1,0 +1,154 @@
+package xlsx_test
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/sheet"
+	"github.com/fundtrack/fundtrack/shared/sheet/xlsx"
+)
+
+// cellOf is the cell of row n, column col (from 1), or a zero cell.
+func cellOf(t *testing.T, sh domain.Sheet, n, col int) domain.SheetCell {
+	t.Helper()
+	for _, r := range sh.Rows {
+		if r.Number == n {
+			if col <= len(r.Cells) {
+				return r.Cells[col-1]
+			}
+			return domain.SheetCell{}
+		}
+	}
+	t.Fatalf("no row %d in %+v", n, sh.Rows)
+	return domain.SheetCell{}
+}
+
+// A formula a program wrote without calculating it has no value: it is
+// a problem naming the cell, not an empty cell (which would import 0
+// people). A formula with a saved result reads as that result, and one
+// whose result is saved as empty text reads as empty.
+func TestReadFormulaWithoutResult(t *testing.T) {
+	data := withSheetXML(t, `<row r="1"><c r="A1" t="inlineStr"><is><t>Referrals</t></is></c></row>`+
+		`<row r="2"><c r="A2"><f>SUM(4,5)</f></c><c r="B2"><f>1+2</f><v>3</v></c><c r="C2" t="str"><f>""</f><v></v></c><c r="D2"><f>SUM(4,5)</f><v/></c><c r="E2" t="str"><f>SUM(4,5)</f></c></row>`+
+		`<row r="3"><c r="A3"><f>SUM(4,5)</f></c></row>`, "")
+	sh, err := xlsx.Workbooks{}.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []domain.SheetCell{cellOf(t, sh, 2, 1), cellOf(t, sh, 2, 4), cellOf(t, sh, 2, 5), cellOf(t, sh, 3, 1)} {
+		if !strings.Contains(c.Problem, "formula with no saved result") || c.Text != "" {
+			t.Errorf("a formula without a result: %+v", c)
+		}
+	}
+	if c := cellOf(t, sh, 2, 2); c != (domain.SheetCell{Text: "3", Numeric: true}) {
+		t.Errorf("a formula with its result: %+v", c)
+	}
+	if c := cellOf(t, sh, 2, 3); c != (domain.SheetCell{}) {
+		t.Errorf("a formula whose result is empty text: %+v", c)
+	}
+}
+
+// A boolean reads as Excel shows it, TRUE or FALSE, not as the number 1
+// or 0 a count column would take for people.
+func TestReadBoolean(t *testing.T) {
+	data := workbook(t, func(f *excelize.File, s string) {
+		set(t, f, s, "A1", "People into work")
+		set(t, f, s, "A2", true)
+		set(t, f, s, "B2", false)
+	})
+	sh, err := xlsx.Workbooks{}.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := cellOf(t, sh, 2, 1), cellOf(t, sh, 2, 2); a != (domain.SheetCell{Text: "TRUE"}) || b != (domain.SheetCell{Text: "FALSE"}) {
+		t.Errorf("booleans read as %+v, %+v", a, b)
+	}
+}
+
+// A merged range reads as Excel shows it: each of its cells holds the
+// top-left cell's value, marked as a copy, within the rows read and the
+// sheet's width; a row the range covers keeps its other cells.
+func TestReadMergedCells(t *testing.T) {
+	data := workbook(t, func(f *excelize.File, s string) {
+		for i, h := range []string{"Project", "Period start", "Notes"} {
+			c, _ := excelize.CoordinatesToCellName(i+1, 1)
+			set(t, f, s, c, h)
+		}
+		set(t, f, s, "A2", "Bradford IPS")
+		set(t, f, s, "B2", "2025-04-01")
+		set(t, f, s, "B3", "2025-05-01")
+		set(t, f, s, "B5", "2025-06-01")
+		set(t, f, s, "C2", "a wide note")
+		for _, m := range [][2]string{{"A2", "A5"}, {"C2", "F2"}} {
+			if err := f.MergeCell(s, m[0], m[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	sh, err := xlsx.Workbooks{}.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyOf := domain.SheetCell{Text: "Bradford IPS", Merged: true}
+	if a2, a3, a5 := cellOf(t, sh, 2, 1), cellOf(t, sh, 3, 1), cellOf(t, sh, 5, 1); a2.Merged || a2.Text != "Bradford IPS" || a3 != copyOf || a5 != copyOf {
+		t.Errorf("merged down: %+v %+v %+v", a2, a3, a5)
+	}
+	if b3 := cellOf(t, sh, 3, 2); b3.Text != "2025-05-01" {
+		t.Errorf("a row's own cell: %+v", b3)
+	}
+	for _, r := range sh.Rows {
+		if r.Number == 4 {
+			t.Errorf("row 4 holds nothing of its own but was read: %+v", r)
+		}
+		if len(r.Cells) > 3 {
+			t.Errorf("row %d filled past the sheet's width: %+v", r.Number, r.Cells)
+		}
+	}
+}
+
+// withSheetXML is a workbook whose first sheet holds rows (and merged
+// ranges, if not ""), as written by hand.
+func withSheetXML(t *testing.T, rows, merges string) []byte {
+	t.Helper()
+	parts := goodParts(t)
+	parts["xl/worksheets/sheet1.xml"] = []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
+		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` + rows + `</sheetData>` + merges + `</worksheet>`)
+	return zipOf(t, parts)
+}
+
+// A range over a million cells (or ranges overlapping again and again, as
+// no program writes) fills no more than the rows read, as wide as the
+// widest: the memory a sheet of those rows would take anyway.
+func TestReadMergedCellsBounded(t *testing.T) {
+	var rows strings.Builder
+	for n := 1; n <= 3000; n++ {
+		fmt.Fprintf(&rows, `<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d"><v>1</v></c></row>`, n, n, n, n)
+	}
+	whole := `<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>`
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	sh, err := xlsx.Workbooks{}.Read(withSheetXML(t, rows.String(), whole))
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sh.Rows) != 3000 || len(sh.Rows[2999].Cells) != 2 || sh.Rows[2999].Cells[0] != (domain.SheetCell{Text: "1", Numeric: true, Merged: true}) {
+		t.Fatalf("%d rows, the last %+v", len(sh.Rows), sh.Rows[len(sh.Rows)-1])
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
+		t.Errorf("reading allocated %d MiB", got>>20)
+	}
+	// Overlapping ranges, each over every row: refused once they would
+	// fill more cells than the rows read hold.
+	overlap := `<mergeCells>` + strings.Repeat(`<mergeCell ref="A1:B3000"/>`, sheet.MaxColumns+1) + `</mergeCells>`
+	_, err = xlsx.Workbooks{}.Read(withSheetXML(t, rows.String(), overlap))
+	if domain.ErrorCode(err) != domain.CodeValidation || !strings.Contains(err.Error(), "merged") {
+		t.Errorf("overlapping ranges: %v", err)
+	}
+}
