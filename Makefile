@@ -1,13 +1,15 @@
-# fundtrack: the "Running it" section of the spec says what these do.
+# fundtrack: the SPEC's "Running it" section (run, seed, token, notify,
+# test) and the README's "Two commands" say what these do; the others are
+# described here.
 #
 #   make run      local stack (DynamoDB Local :8000, SES emulator :8005) + runner on :8080
-#   make test     gofmt, go vet, go test -race against the test stack (:8100, :8105)
+#   make test     gofmt, go vet, cfn-lint (if installed), go test -race against the test stack (:8100, :8105), browser tests included
 #   make build    build/<function>.zip for every functions/<name>/ (linux/arm64, provided.al2023)
 #   make assets   the web app's front end (nhsuk-frontend from npm) into shared/web/static/
 #   make deploy   build + sam deploy (STACK, PARAMS) + the web app's static files to S3/CloudFront
 #   make token    EMAIL=a@b.org GROUPS=admins
 #   make cost     the monthly AWS bill in pounds (BENCHMARKS.md, section 9)
-#   make seed | notify | bench | stop | clean
+#   make seed | notify | bench | stop | stop-test | status | clean
 
 STACK     ?= fundtrack
 PARAMS    ?=

@@ -1,7 +1,9 @@
-// Command apiconfig is a what-if for the cold-start benchmark: the delivery
-// API function wired as shared/platform.LambdaAPI wires it
-// (config.LoadDefaultConfig), but without linking the notifier's SES v2
-// client, which shared/platform pulls into every API function today.
+// Command apiconfig is a what-if for the cold-start benchmark
+// (BenchmarkColdStart's whatif-apiconfig): the delivery API function with
+// the SDK's config.LoadDefaultConfig put back, the configuration loader
+// whose shared-config, SSO, STS and IMDS providers shared/platform.Config.AWS
+// avoids. It measures what that choice saves (BENCHMARKS.md, section 1);
+// neither it nor functions/delivery links SES.
 package main
 
 import (

@@ -1,5 +1,6 @@
 // Command notifier is the Lambda function EventBridge Scheduler invokes to
-// email funders about milestones.
+// send every notification (shared/notify): milestones, return reminders,
+// overdue notices and review emails, and payments falling due.
 package main
 
 import (

@@ -110,11 +110,20 @@ func TestNoAWSInTheCore(t *testing.T) {
 
 // TestAPIFunctionsLinkOnlyTheAPI: a cold start pays for every package a
 // binary links, so the API functions link neither SES, the notifier, the
-// web app nor test support.
+// web app nor test support. Every function is either one of them or named
+// as not one, so a new function is checked from the start.
 func TestAPIFunctionsLinkOnlyTheAPI(t *testing.T) {
 	banned := []string{"github.com/aws/aws-sdk-go-v2/service/sesv2", "github.com/aws/aws-sdk-go-v2/service/ssm", "github.com/xuri/excelize/v2",
 		module + "shared/web", module + "shared/notify", module + "shared/email", module + "shared/testkit", module + "shared/testenv"}
-	for _, fn := range []string{"programmes", "grants", "delivery", "progress", "audit", "reporting"} {
+	api := []string{"programmes", "grants", "delivery", "progress", "audit", "reporting", "imports", "fallback"}
+	notAPI := []string{"notifier", "web"}
+	for path := range list(t, module+"functions/...") {
+		fn, ok := strings.CutPrefix(path, "functions/")
+		if ok && !strings.Contains(fn, "/") && !slices.Contains(api, fn) && !slices.Contains(notAPI, fn) {
+			t.Errorf("functions/%s is neither an API function nor the notifier or web: place it in TestAPIFunctionsLinkOnlyTheAPI", fn)
+		}
+	}
+	for _, fn := range api {
 		p := list(t, module+"functions/"+fn)["functions/"+fn]
 		if len(p.Deps) == 0 {
 			t.Fatalf("functions/%s: no dependencies listed", fn)

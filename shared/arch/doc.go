@@ -1,11 +1,23 @@
-// Package arch holds no code: its test checks the import rules that keep
-// fundtrack readable top-down. Dependencies point inward —
+// Package arch holds no code: its tests check the import rules that keep
+// fundtrack readable top-down. Dependencies point inward, ring by ring —
 //
-//	domain ← decode, export, present, auth ← service ← store, httpapi, web, notify ← platform ← functions, infra
+//	domain (and the leaves email, web/static, platform/dynamolocal)
+//	← auth, decode, export, present, sheet (sheet/xlsx on sheet)
+//	← service
+//	← store, service/memstore, httpapi, web, notify (on store and email)
+//	← platform, then platform/webdeps and platform/notifierdeps on it
+//	← functions, infra
 //
 // — so the rules live in the domain and service, storage and transports
 // sit at the edge, and nothing runs back up or round in a circle. The
-// domain, service, export and presentation packages, and the web app, link
-// no AWS code; the API functions link neither SES, the notifier nor the
-// web app.
+// rule itself is each package's own list (allowed, in arch_test.go): a
+// package imports only what its list names, which the rings above sum up,
+// and a new package fails the test until it is placed. Test support sits
+// outside the rings: testenv (which reads template.yaml through infra/cfn),
+// testkit, browsertest and givingtest, and no function links it.
+//
+// The domain, decode, sheet, export, presentation and service packages,
+// and the web app, link no AWS code; the API functions (every function but
+// the notifier and the web function) link neither SES, the SSM client,
+// excelize, the notifier, the web app nor test support.
 package arch

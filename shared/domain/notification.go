@@ -7,7 +7,8 @@ import (
 	"time"
 )
 
-// NotificationKind is why a milestone email is sent.
+// NotificationKind is why an email is sent: a target's milestone, the
+// reporting cycle, or a payment falling due.
 type NotificationKind string
 
 // Notification kinds.
@@ -48,7 +49,7 @@ const (
 	NotNeededCorrected NotNeededReason = "corrected" // a correction replaced it, and awaits review itself
 )
 
-// NotificationStatus is where a milestone email stands.
+// NotificationStatus is where a notification's email stands.
 type NotificationStatus string
 
 // Notification statuses: pending until every recipient has it or a send
@@ -59,9 +60,11 @@ const (
 	NotificationFailed  NotificationStatus = "failed"
 )
 
-// Notification is one milestone email about one target: at most one ever
-// exists for each (target, kind, threshold), which is what makes each
-// milestone emailed at most once.
+// Notification is one email about one thing: a target's milestone, a
+// return's reminder or overdue notice, a submission awaiting review or
+// sent back for changes, or a payment falling due. Its id is fixed by what
+// it is about (target, kind and threshold for a milestone), so at most one
+// ever exists for each, which is what makes each emailed at most once.
 type Notification struct {
 	ID           string             `json:"id"`
 	TargetID     string             `json:"targetId,omitempty"`

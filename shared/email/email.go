@@ -1,5 +1,7 @@
-// Package email sends fundtrack's milestone emails through Amazon SES v2 and
-// sorts failures into passing ones (retry later) and permanent ones (give up).
+// Package email sends fundtrack's emails (milestones, the reporting cycle's
+// reminders, overdue notices and review emails, payments due) through
+// Amazon SES v2 and sorts failures into passing ones (retry later) and
+// permanent ones (give up).
 package email
 
 import (

@@ -83,8 +83,9 @@ func TestRunReadsOnlyWhatChanged(t *testing.T) {
 	if !slices.Equal(touched, changed) {
 		t.Errorf("run after 3 changes touched programmes %v, want only %v", touched, changed)
 	}
-	// Per programme: programme, totals, funders, projects, members, targets,
-	// clear marker (7); plus the index queries.
+	// Per programme: programme, targets, the years of figures their windows
+	// cover, clear marker (4), and funders, projects and members when a
+	// milestone fires (3 more): at most 7; plus the index queries.
 	if total > idle+3*7 || ops["Scan"] != 0 || items > 3*8 {
 		t.Errorf("run after 3 changes: %d requests, %d items: %v", total, items, ops)
 	}

@@ -1,8 +1,11 @@
-// Package notify is the milestone notifier: on each scheduled run it finds
-// the targets whose figures changed or whose time-driven check is due,
-// records each milestone they call for (at most once ever), makes due the
-// payments whose trigger has fired (payments.go), and emails each,
-// retrying passing failures on later runs.
+// Package notify is fundtrack's notifier: on each scheduled run it records,
+// each at most once ever, the targets' milestones (for programmes whose
+// figures changed, and targets whose time-driven check is due), the
+// reporting cycle's return reminders and overdue notices (reporting.go),
+// and the payments whose trigger has fired, made due (payments.go); it
+// finishes the returns a failed request left unwritten, and emails every
+// notification pending, the submissions' review emails included, retrying
+// passing failures on later runs.
 package notify
 
 import (
@@ -21,7 +24,8 @@ import (
 	"github.com/fundtrack/fundtrack/shared/store"
 )
 
-// Actor is who the audit trail says sent milestone emails.
+// Actor is who the audit trail says recorded and sent the notifier's
+// emails and made payments due.
 var Actor = domain.NotifierCaller
 
 // MaxAttempts bounds retries of a notification that keeps failing for

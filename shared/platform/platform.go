@@ -28,7 +28,7 @@ type Config struct {
 	AuditTable       string // FUNDTRACK_AUDIT_TABLE: defaults to store.AuditTableName(Table)
 	DynamoDBEndpoint string // FUNDTRACK_DYNAMODB_ENDPOINT: set only for DynamoDB Local
 	SESEndpoint      string // FUNDTRACK_SES_ENDPOINT: set only for the SES emulator
-	MailFrom         string // FUNDTRACK_MAIL_FROM: the verified address milestone emails come from
+	MailFrom         string // FUNDTRACK_MAIL_FROM: the verified address the notifier's emails come from
 	// WebBaseURL is where people reach the web app (https://host, no
 	// /app), for the links in emails: FUNDTRACK_WEB_BASE_URL.
 	WebBaseURL string

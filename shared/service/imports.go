@@ -602,9 +602,10 @@ func (sc *Scope) StagedImport(id string) (StagedFile, error) {
 }
 
 // confirmWait bounds how long a repeat of a confirmation waits for the
-// first to finish: as long as an import request can last (26 seconds,
-// within the imports and web functions' 30-second Lambda timeout).
-// confirmPoll is how often it looks.
+// first to finish: 30 seconds, longer than an import request can last (26
+// seconds, web.ImportRequestTimeout, within the imports and web functions'
+// 30-second Lambda timeout), so the repeat's own request deadline ends the
+// wait first. confirmPoll is how often it looks.
 const (
 	confirmWait = 30 * time.Second
 	confirmPoll = 100 * time.Millisecond

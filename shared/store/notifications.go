@@ -101,11 +101,12 @@ func (s *Store) Reschedule(ctx context.Context, d DueTarget, next domain.Date) e
 	return nil
 }
 
-// ClaimNotification records a milestone before anything is sent, with
-// the audit event of its creation (Notification.ClaimEvent) in the same
-// transaction. It reports false when the milestone was claimed before (by
+// ClaimNotification records a notification the notifier found due (a
+// milestone, a return's reminder or overdue notice) before anything is
+// sent, with the audit event of its creation (Notification.ClaimEvent) in
+// the same transaction. It reports false when it was claimed before (by
 // this run, an earlier one or a concurrent one): the claim is what makes
-// each milestone emailed at most once, ever.
+// each emailed at most once, ever.
 func (s *Store) ClaimNotification(ctx context.Context, n domain.Notification) (bool, error) {
 	put, err := s.notificationPut(n)
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 //
 //	awardedPence, fund_<funderId>            funding
 //	tg_<targetId>                            a target's summary (a map: what its window and standing need)
+//	pn_<projectId>                           the project's name, for portfolio lines (organisations.go)
 //	posts_<status>, cohorts, places          posts and cohorts
 //	m_<metric>                               programme totals
 //	pm_<projectId>_<metric>                  project totals
@@ -30,6 +31,7 @@ import (
 //	sm_<YYYY-MM>_<metric>                    programme totals by month of period end
 //	pd_<metric>, pd_n                        figures of submissions awaiting review, and how many
 //	changedAt                                when an outcome or target last changed the figures
+//	touched                                  a counter an update with nothing else to write adds, so its transaction stays valid
 //
 // The item is in no index: the marker that tells the notifier the figures
 // changed is a small item of its own (changed.go), written beside it.

@@ -82,15 +82,20 @@ func OutcomeBody[N int | int64](counts map[string]N, extra ...any) map[string]an
 	return b
 }
 
-// RoleLead, RoleProjectLead and RoleFunder are roles of a member; RolesBody
-// is a member's body.
+// RoleLead is the lead role, as a member's body lists it.
 func RoleLead() map[string]string { return map[string]string{"role": "lead"} }
+
+// RoleProjectLead is the project-lead role, for project projectID.
 func RoleProjectLead(projectID string) map[string]string {
 	return map[string]string{"role": "project-lead", "projectId": projectID}
 }
+
+// RoleFunder is the funder role, for funder funderID.
 func RoleFunder(funderID string) map[string]string {
 	return map[string]string{"role": "funder", "funderId": funderID}
 }
+
+// RolesBody is the body of PUT …/members/{email}: the member's roles.
 func RolesBody(roles ...map[string]string) map[string]any { return map[string]any{"roles": roles} }
 
 // Merge returns base with the overrides applied; a nil value deletes a key.

@@ -12,11 +12,12 @@ import (
 )
 
 // A double click, or a browser sending a slow form again, must not record
-// the same outcomes or grant twice. Every form that makes a new record
+// the same outcomes or grant twice, nor apply an edit twice. Every form
+// that makes or changes a record (editForm: its create and edit pages)
 // carries a one-time key, made when the form is first shown (a hidden
 // field) and kept when it is shown again with its errors; the post runs
 // under the API's idempotency contract with that key as its
-// Idempotency-Key, so the record is written at most once and every repeat
+// Idempotency-Key, so the change is written at most once and every repeat
 // of the post goes where the first one went.
 
 // formKeyField is the hidden field holding a form's one-time key.

@@ -250,8 +250,8 @@ type req struct {
 	// File is the file a multipart form uploaded (imports only).
 	File *upload
 	sc   *service.Scope // see app.scope
-	// claim is the form's one-time key, held while a new record is saved
-	// (see saveOnce).
+	// claim is the form's one-time key, held while a record is made or
+	// changed (see saveOnce).
 	claim *service.Claim
 }
 

@@ -1,4 +1,4 @@
-// Package notifierdeps wires the milestone notifier from the environment.
+// Package notifierdeps wires the notifier (shared/notify) from the environment.
 // It is apart from package platform so the API functions do not link SES.
 package notifierdeps
 
@@ -31,7 +31,7 @@ func Sender(c platform.Config, cfg aws.Config) email.SES {
 	return email.SES{Client: SES(c, cfg), From: c.MailFrom, Name: email.SenderName}
 }
 
-// Notifier wires the milestone notifier over a DynamoDB client and an
+// Notifier wires the notifier over a DynamoDB client and an
 // email sender, its emails linking to the web app at c.WebBaseURL.
 func Notifier(c platform.Config, db store.DB, sender email.Sender) *notify.Notifier {
 	return &notify.Notifier{Store: c.Store(db), Email: sender, Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil)),
