@@ -30,8 +30,11 @@ func unauthenticated(msg string) error {
 func identity(sub, email string, groups []string) (domain.Identity, error) {
 	sub = strings.TrimSpace(sub)
 	email = domain.NormaliseEmail(email)
-	if sub == "" || email == "" || domain.ValidateEmail("email", email) != nil {
+	if sub == "" || email == "" {
 		return domain.Identity{}, unauthenticated("token lacks subject or email")
+	}
+	if domain.ValidateEmail("email", email) != nil {
+		return domain.Identity{}, unauthenticated("token's email is not an email address")
 	}
 	return domain.Identity{Subject: sub, Email: email, Groups: groups}, nil
 }

@@ -1,6 +1,10 @@
 package domain
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Identity is the verified caller: taken from the API Gateway JWT authorizer
 // in AWS, or from a locally verified token, never from a request header.
@@ -36,22 +40,35 @@ func EmailVerified(claim any) bool {
 	return claim == true || claim == "true"
 }
 
-// NormaliseEmail trims an email and folds its ASCII letters to lower case
-// so memberships match however the address was typed. Only ASCII is
-// folded: Unicode case rules map other characters onto ASCII letters (the
-// dotted capital I U+0130 to "i", the Kelvin sign U+212A to "k"), so a
-// different mailbox, "lİzzie@…", would read as the member "lizzie@…".
-// Other characters, and bytes that are not UTF-8, are left as they are,
-// for validation to refuse what is not an address.
+// NormaliseEmail trims an email and folds it to lower case so memberships
+// match however the address was typed ("Élodie@…" is "élodie@…"). A
+// character whose lower case is an ASCII letter though it is not one
+// itself is left as it is: Unicode maps the dotted capital I U+0130 to
+// "i" and the Kelvin sign U+212A to "k", so a different mailbox,
+// "lİzzie@…", would otherwise read as the member "lizzie@…". Bytes that
+// are not UTF-8 are left as they are, for validation to refuse.
 func NormaliseEmail(s string) string {
 	s = strings.TrimSpace(s)
-	// Byte by byte: strings.Map would make each bad byte U+FFFD, so two
-	// different bad addresses would read as one.
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + ('a' - 'A')
+	// Rune by rune, copying bad bytes: strings.Map would make each bad
+	// byte U+FFFD, so two different bad addresses would read as one.
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[i])
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b = append(b, byte(r))
+		default:
+			if l := unicode.ToLower(r); l >= utf8.RuneSelf {
+				r = l
+			}
+			b = utf8.AppendRune(b, r)
 		}
+		i += size
 	}
 	return string(b)
 }

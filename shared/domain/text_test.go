@@ -191,13 +191,15 @@ func TestNormaliseEmailKeepsBadBytes(t *testing.T) {
 // alone. Unicode's rules fold the dotted capital I (U+0130) and the Kelvin
 // sign (U+212A) to ASCII "i" and "k", which made other mailboxes read as
 // members "lizzie@…" and "kay@…".
-func TestNormaliseEmailFoldsASCIIOnly(t *testing.T) {
+func TestNormaliseEmailFoldsCaseButNotOntoASCII(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
 		" Lizzie.Lead@Example.ORG\t":   "lizzie.lead@example.org",
 		"l\u0130zz\u0130e@example.org": "l\u0130zz\u0130e@example.org",
 		"\u212aay@example.org":         "\u212aay@example.org",
-		"J\u00d6NS@EX\u00c4MPLE.DE":    "j\u00d6ns@ex\u00c4mple.de",
+		"J\u00d6NS@EX\u00c4MPLE.DE":    "j\u00f6ns@ex\u00e4mple.de",
+		"\u00c9lodie@example.org":      "\u00e9lodie@example.org",
+		"a\xff\xfeB@example.org":       "a\xff\xfeb@example.org",
 		"\u0130@example.org":           "\u0130@example.org",
 	} {
 		if got := domain.NormaliseEmail(in); got != want {
