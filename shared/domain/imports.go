@@ -56,8 +56,11 @@ type SheetCell struct {
 	Problem string
 	// Merged marks a copy of a merged range's value (its top-left cell's)
 	// in another of its cells: a column with no heading ignores it, as the
-	// merge only widened the cell there.
-	Merged bool
+	// merge only widened the cell there, and a metric column refuses it
+	// (mergedFigure). MergedFrom is the row number of the range's top-left
+	// cell.
+	Merged     bool
+	MergedFrom int
 }
 
 // ImportColumns says which of the columns fundtrack reads a sheet has.
@@ -294,6 +297,10 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		row.PeriodStart = importDate(p, RowField(sr.Number, ColPeriodStart), cell(ColPeriodStart), sh.Date1904)
 		row.PeriodEnd = importDate(p, RowField(sr.Number, ColPeriodEnd), cell(ColPeriodEnd), sh.Date1904)
 		for _, m := range f.Columns.Metrics {
+			if problem := mergedFigure(cell(string(m))); problem != "" {
+				p.Add(RowField(sr.Number, string(m)), problem)
+				continue
+			}
 			row.Counts[m] = importCount(p, RowField(sr.Number, string(m)), cell(string(m)))
 		}
 		if f.Columns.Cohort {

@@ -1,6 +1,9 @@
 package domain
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // What the readers of a sheet (shared/sheet) need of an import's columns,
 // and the problems they find in a cell themselves.
@@ -28,4 +31,20 @@ func cellProblems(p Problems, sr SheetRow, cols []string) {
 		}
 		p.Add(RowField(sr.Number, column), c.Problem)
 	}
+}
+
+// mergedFigure is the problem with a metric cell that is a merged range's
+// copy of its top-left cell's figure, or "". Filling a merged range is
+// right for a project's name, a cohort or a note merged down over the
+// rows they belong to, but a figure the user typed once would be counted
+// once per row (10 referrals merged over two quarters read as 20), and a
+// count too high can trigger milestones and payments. The top-left row
+// keeps its figure; the copies are refused rather than read as empty, so
+// the user says which period the figure is for. An empty range merged
+// over a metric column holds no figure to count twice.
+func mergedFigure(c SheetCell) string {
+	if !c.Merged || strings.TrimSpace(c.Text) == "" && c.Problem == "" {
+		return ""
+	}
+	return "is part of a merged cell (from row " + strconv.Itoa(c.MergedFrom) + "): unmerge it and give each row its own figure"
 }

@@ -47,3 +47,45 @@ func TestReadImportIgnoresMergedCopiesWithoutAHeading(t *testing.T) {
 		t.Errorf("rows %+v", f.Rows)
 	}
 }
+
+// A figure merged down over several rows is the user's one figure, not one
+// per row: its copies are refused naming the top-left row, which keeps its
+// figure (audit F2). An empty range merged over a figure column holds no
+// figure, and a merged project's name is still filled.
+func TestReadImportRefusesMergedFigures(t *testing.T) {
+	sh := sheetOf(
+		[]string{"Project", "Period start", "Period end", "People into work", "Referrals", "Notes"},
+		[]string{"Bradford IPS", "2026-01-01", "2026-03-31", "2", "10", "half year"},
+		[]string{"", "2026-04-01", "2026-06-30", "3", "", ""},
+		[]string{"", "2026-07-01", "2026-09-30", "", "4", ""},
+	)
+	sh.Rows[2].Cells[0] = SheetCell{Text: "Bradford IPS", Merged: true, MergedFrom: 2}
+	sh.Rows[3].Cells[0] = SheetCell{Text: "Bradford IPS", Merged: true, MergedFrom: 2}
+	sh.Rows[2].Cells[4] = SheetCell{Text: "10", Numeric: true, Merged: true, MergedFrom: 2}
+	sh.Rows[2].Cells[5] = SheetCell{Text: "half year", Merged: true, MergedFrom: 2}
+	sh.Rows[3].Cells[3] = SheetCell{Merged: true, MergedFrom: 3} // an empty range
+	f := ReadImport(sh, importProjects)
+	want := "is part of a merged cell (from row 2): unmerge it and give each row its own figure"
+	if len(f.Problems) != 1 || f.Problems["rows[3].referrals"] != want {
+		t.Fatalf("problems %v, want rows[3].referrals: %q alone", f.Problems, want)
+	}
+	if len(f.Rows) != 3 || f.Rows[0].Counts[MetricReferrals] != 10 || f.Rows[2].ProjectID != importProjects[0].ID || f.Rows[1].Notes != "half year" {
+		t.Errorf("rows %+v", f.Rows)
+	}
+}
+
+// A period date merged over a project's rows would make them one period:
+// the duplicate check refuses the second row, so no figure counts twice.
+func TestReadImportMergedDateIsOnePeriod(t *testing.T) {
+	sh := sheetOf(
+		[]string{"Project", "Period start", "Period end", "Referrals"},
+		[]string{"Bradford IPS", "2026-01-01", "2026-03-31", "2"},
+		[]string{"Bradford IPS", "", "", "3"},
+	)
+	sh.Rows[2].Cells[1] = SheetCell{Text: "2026-01-01", Merged: true, MergedFrom: 2}
+	sh.Rows[2].Cells[2] = SheetCell{Text: "2026-03-31", Merged: true, MergedFrom: 2}
+	f := ReadImport(sh, importProjects)
+	if !strings.Contains(f.Problems["rows[3].periodStart"], "row 2 already has this project and period") {
+		t.Errorf("problems %v, want row 3 refused as row 2's period", f.Problems)
+	}
+}

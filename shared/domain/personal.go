@@ -172,19 +172,42 @@ func digitValue(r rune) byte {
 
 // emailPattern finds an address, internationalised ones included (RFC
 // 6531: letters of any script in the local part and the domain), and the
-// usual disguises "name [at] example [dot] org". People also type a space
-// either side of the @ ("john @ nhs.net", which mail clients accept), quote
-// the local part ("j.smith"@nhs.net) and, rarely, give a server's address
-// for the domain (a@[10.0.0.1], a@10.0.0.1, a@[IPv6:2001:db8::1]). A name
+// usual disguises "name [at] example [dot] org". People also quote the
+// local part ("j.smith"@nhs.net) and, rarely, give a server's address for
+// the domain (a@[10.0.0.1], a@10.0.0.1, a@[IPv6:2001:db8::1]). A name
 // domain needs a dot and a top-level label of two or more letters (or an
-// xn-- label), and an address domain four numbers, so "met @ the centre",
-// "meeting @ 3pm", "ratio 3 @ 5", "@IPSGrowNHS" and "2 @ £5" are not
-// addresses. Run on normalised text, so a full-width ＠ or 。 counts too.
-var emailPattern = lazyRegexp(`(?i)(?:"[^"\n@]{1,64}"|[\p{L}\p{M}\p{N}._%+'=&$!#*?^~|{}\x60/-]+)` +
-	`(?: {0,2}@ {0,2}|\s?[\[({]at[\])}]\s?)` +
-	`(?:(?:[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?(?:\.|\s?[\[({]dot[\])}]\s?))+` +
-	`(?:\p{L}[\p{L}\p{M}]+|xn--[a-z0-9-]+)` +
-	`|\[(?:ipv6:[0-9a-f:.]+|\d{1,3}(?:\.\d{1,3}){3})\]|\d{1,3}(?:\.\d{1,3}){3})`)
+// xn-- label), and an address domain four numbers, so "meeting @ 3pm",
+// "ratio 3 @ 5", "@IPSGrowNHS" and "2 @ £5" are not addresses.
+//
+// People also type a space either side of the @ ("john @ nhs.net", which
+// mail clients accept), but "@ place" is also everyday shorthand for "at",
+// and a dotted place or file name after it ("clinic @ St.James's
+// hospital", "figures @ returns.xlsx", "clinic @ 10.30.11.15") is no
+// address. So with a space by the @, the domain must end in a top-level
+// domain people's addresses here really end in (spacedTLDs), and a server's
+// address is an address only written without spaces. Run on normalised
+// text, so a full-width ＠ or 。 counts too.
+var emailPattern = lazyRegexp(`(?i)` + emailLocal +
+	`(?:(?:@|\s?[\[({]at[\])}]\s?)(?:(?:` + emailLabel + emailDot + `)+(?:\p{L}[\p{L}\p{M}]+|xn--[a-z0-9-]+)` +
+	`|\[(?:ipv6:[0-9a-f:.]+|\d{1,3}(?:\.\d{1,3}){3})\]|\d{1,3}(?:\.\d{1,3}){3})` +
+	`|(?: {1,2}@ {0,2}|@ {1,2})(?:` + emailLabel + emailDot + `)+(?:` + spacedTLDs + `)` +
+	`(?:$|[^\p{L}\p{M}\p{N}.-]|\.(?:$|[^\p{L}\p{M}\p{N}])))`)
+
+const (
+	// emailLocal is an address's local part, quoted or not.
+	emailLocal = `(?:"[^"\n@]{1,64}"|[\p{L}\p{M}\p{N}._%+'=&$!#*?^~|{}\x60/-]+)`
+	// emailLabel is one label of a domain name.
+	emailLabel = `[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?`
+	// emailDot is the dot between labels, or its disguise " [dot] ".
+	emailDot = `(?:\.|\s?[\[({]dot[\])}]\s?)`
+	// spacedTLDs are the top-level domains an address written with a space
+	// by its @ must end in: those the addresses of people supported in UK
+	// programmes end in (nhs.net and nhs.uk end in net and uk, ac.uk and
+	// gov.uk in uk), the common generic ones and nearby countries'. It is
+	// short on purpose: any longer and words after "@ place." read as
+	// addresses; a rarer domain is still found written without a space.
+	spacedTLDs = `com|net|org|uk|gov|co|io|info|biz|edu|scot|wales|cymru|eu|ie|de|fr|es|it|nl|me|email|online`
+)
 
 // digitGroup is one maximal run of digits in normalised text, and how it is
 // joined to the run before it.

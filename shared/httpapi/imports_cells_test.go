@@ -99,3 +99,28 @@ func TestImportReadsCellsAsExcelShowsThem(t *testing.T) {
 		t.Errorf("row 3, under the merged project: %+v", o)
 	}
 }
+
+// A figure merged down over two months (E2:E3, one "5 referrals" cell as
+// Excel shows it) is not 5 a month: the copy under the top-left cell is
+// refused naming its row and the row it is merged from, nothing stored,
+// where filling it would count the figure twice (audit F2). The project
+// merged down over the same rows is still read.
+func TestImportRefusesAMergedFigure(t *testing.T) {
+	t.Parallel()
+	h := newMemAPI(t)
+	f := h.fixture(t)
+	before := h.Snapshot(t)
+	data := cellsWorkbook(t, func(f *excelize.File, s string) {
+		f.SetCellValue(s, "E3", nil) // Excel keeps a merged range's value in its top-left cell only
+		if err := f.MergeCell(s, "E2", "E3"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	r := h.Want(t, http.StatusBadRequest, importReq(testkit.Lead, f.p1("/imports"), domain.MediaXLSX, data))
+	e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed")
+	want := "is part of a merged cell (from row 2): unmerge it and give each row its own figure"
+	if len(e.Fields) != 1 || e.Fields["rows[3].referrals"] != want {
+		t.Errorf("fields %v, want rows[3].referrals: %q alone", e.Fields, want)
+	}
+	testkit.SameSnapshot(t, "a refused import", before, h.Snapshot(t))
+}

@@ -140,6 +140,9 @@ func FuzzReadCSV(f *testing.F) {
 		"project,notes\nA,the 5\" screen\n", "a,\"b\"c\"\n", "a,\"b\"\"\n", "a,\"b\"\r\n", "a,\"b\"\r", "\"a\"\"b\",c\n\"d\n",
 		"project;periodStart;periodEnd;peopleIntoWork\r\nAlpha;2025-06-01;2025-06-30;1\r\n",
 		"\nproject\tperiod start\tnotes\nA\t01/06/2025\ta;b\n", "project;x\nA;1\n", "\"project\";\"notes\"\n\"a;b\";\"c\"\"d\n",
+		// audit F1: text after a quoted part stays in its cell, never runs on
+		"project,notes\nA,\"x,y\" z\nB,\"ok\"\nC,fine\n", "a,\"x,y\" z\r\nb,1\r\n", "\"a\" \"b\",\"c\"\"\"d\n\"e\"\n",
+		"a,\"b\nc\"\"\"\r\nd,\"e\r\n\r\nf\" g\r\nh\n", "\"x\"\r", "\"x\"\ry\n", "\"x\"\"\r\n", " \"a\",b\n", "a,b\r\r\n\"c\r\n",
 	} {
 		f.Add([]byte(s), "", false)
 	}
@@ -163,6 +166,7 @@ func FuzzReadCSV(f *testing.F) {
 func fzReadAnyCSV(t *testing.T, data []byte) {
 	t.Helper()
 	sh, err := sheet.ReadCSV(data)
+	fzReadStrictCSV(t, data, sh, err)
 	if err != nil {
 		fzCheckRefusal(t, data, err)
 		return
@@ -170,6 +174,7 @@ func fzReadAnyCSV(t *testing.T, data []byte) {
 	if !utf8.Valid(bytes.TrimPrefix(data, []byte(fzBOM))) {
 		fzFail(t, "", "accepted a file that is not UTF-8: %q", data)
 	}
+	fzReadStrictCSV(t, data, sh, err)
 	if sh.Date1904 {
 		fzFail(t, "", "a CSV file has no 1904 dates")
 	}
@@ -293,4 +298,91 @@ func fzOtherSeparator(rows [][]string) bool {
 		return false
 	}
 	return false
+}
+
+// fzReadStrictCSV is the differential check on arbitrary bytes: where
+// strict encoding/csv (RFC 4180 quotes, no LazyQuotes) reads the file,
+// with the separator ReadCSV takes from the header, ReadCSV reads the same
+// cells, numbered as a spreadsheet shows them (an empty line is a row that
+// encoding/csv skips), or refuses a row wider than MaxColumns.
+func fzReadStrictCSV(t *testing.T, data []byte, sh domain.Sheet, err error) {
+	t.Helper()
+	data = bytes.TrimPrefix(data, []byte(fzBOM))
+	if !utf8.Valid(data) {
+		return
+	}
+	sep, ok := fzSeparator(data)
+	if !ok {
+		return // which separator the header means is TestReadCSVSeparator's to check
+	}
+	if _, serr := fzStrict(data, sep).ReadAll(); serr != nil {
+		return // not strict CSV: spreadsheets' own reading, checked above and in sheet_test.go
+	}
+	// Read again a record at a time: FieldPos tells the lines of the last
+	// record read, from which the rows are numbered.
+	r := fzStrict(data, sep)
+	var want []domain.SheetRow
+	extra := 0
+	for {
+		rec, rerr := r.Read()
+		if rerr != nil {
+			break // io.EOF: ReadAll read it all
+		}
+		first, _ := r.FieldPos(0)
+		last, _ := r.FieldPos(len(rec) - 1)
+		n := first - extra
+		extra += last - first + strings.Count(rec[len(rec)-1], "\n")
+		if len(rec) > sheet.MaxColumns {
+			if err == nil {
+				fzFail(t, "", "row %d of %d cells was read: %q", n, len(rec), data)
+			}
+			return
+		}
+		if fzBlank(rec) {
+			continue
+		}
+		row := domain.SheetRow{Number: n}
+		for _, c := range rec {
+			row.Cells = append(row.Cells, domain.SheetCell{Text: c})
+		}
+		want = append(want, row)
+		if len(want) == domain.MaxImportRows+2 {
+			break // ReadCSV stops reading here
+		}
+	}
+	if err != nil {
+		fzFail(t, "", "ReadCSV refuses what strict encoding/csv reads (%v): %q", err, data)
+	}
+	if len(sh.Rows) != len(want) {
+		fzFail(t, "", "read %d rows, strict encoding/csv %d\nread: %q\nwant: %q\nfile: %q", len(sh.Rows), len(want), sh.Rows, want, data)
+	}
+	for i := range want {
+		if sh.Rows[i].Number != want[i].Number || !slices.Equal(sh.Rows[i].Cells, want[i].Cells) {
+			fzFail(t, "", "row %d read as %d %q, strict encoding/csv %d %q\nfile: %q", i, sh.Rows[i].Number, sh.Rows[i].Cells, want[i].Number, want[i].Cells, data)
+		}
+	}
+}
+
+// fzSeparator is the separator a file's header (its first line that is not
+// blank) leaves no doubt about: a comma if it has one, or if it has no
+// semicolon or tab. ok is false when the header alone would decide between
+// them (ReadCSV's separator).
+func fzSeparator(data []byte) (rune, bool) {
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if bytes.IndexByte(line, ',') >= 0 || bytes.IndexAny(line, ";\t") < 0 {
+			return ',', true
+		}
+		return 0, false
+	}
+	return ',', true
+}
+
+// fzStrict is encoding/csv's reader as RFC 4180 has it, rows ragged.
+func fzStrict(data []byte, sep rune) *csv.Reader {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma, r.FieldsPerRecord = sep, -1
+	return r
 }

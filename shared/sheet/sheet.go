@@ -7,9 +7,6 @@ package sheet
 
 import (
 	"bytes"
-	"encoding/csv"
-	"errors"
-	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -29,53 +26,36 @@ func FileProblem(problem string) error {
 }
 
 // ReadCSV reads a CSV file (UTF-8, with or without the byte order mark
-// Excel's "CSV UTF-8" writes, RFC 4180 quoting) into its rows, numbered as
-// a spreadsheet shows them: a quoted cell holding line breaks stays one
-// row. Blank rows are left out, their numbers kept. Reading stops once the
-// rows exceed what an import may hold, which domain.ReadImport then
-// reports.
+// Excel's "CSV UTF-8" writes, CRLF or LF line ends) into its rows,
+// numbered as a spreadsheet shows them: a quoted cell holding line breaks
+// stays one row. Blank rows are left out, their numbers kept. Reading
+// stops once the rows exceed what an import may hold, which
+// domain.ReadImport then reports.
 //
-// It reads as spreadsheets open CSV files: comma separated, or separated
-// by semicolons or tabs as the header shows (separator); a quote inside a
-// cell that does not start with one is text (the 5" screen), as is a
-// quote inside a quoted cell that does not end it (encoding/csv's
-// LazyQuotes). Only a quoted cell the file never closes, which would read
-// the rest of the file into one cell, is refused, naming its row.
+// It reads as Excel and LibreOffice open CSV files (csvReader): comma
+// separated, or separated by semicolons or tabs as the header shows
+// (separator); a quote inside a cell that does not start with one is text
+// (the 5" screen), and text after a quoted part is kept as typed ("x,y" z
+// is the cell x,y z). Only a quoted cell the file never closes, which
+// would read the rest of the file into one cell, is refused, naming the
+// row and column where it starts.
 func ReadCSV(data []byte) (domain.Sheet, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if !utf8.Valid(data) {
 		return domain.Sheet{}, FileProblem("is not UTF-8 text: in Excel, save it as \"CSV UTF-8 (comma delimited)\"")
 	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.Comma = separator(data)
-	r.LazyQuotes = true
-	r.FieldsPerRecord = -1 // rows may be ragged: a trailing empty cell is often left out
-	r.ReuseRecord = false
+	r := csvReader{data: data, sep: separator(data)}
 	var sh domain.Sheet
-	// encoding/csv skips empty lines, which a spreadsheet shows as rows:
-	// a row's number is its first line, less the extra lines the line
-	// breaks inside quoted cells of the rows before it took.
-	extra := 0
+	// Every record is a row as a spreadsheet numbers them, an empty line
+	// too; a quoted cell's line breaks do not start rows.
 	for n := 1; ; n++ {
-		start := r.InputOffset()
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
+		rec, open, ok := r.next()
+		if !ok {
 			return sh, nil
 		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return domain.Sheet{}, FileProblem("row " + strconv.Itoa(pe.StartLine-extra) + " is not valid CSV (" + pe.Err.Error() + "); check its quotes")
-			}
-			return domain.Sheet{}, FileProblem("is not valid CSV")
-		}
-		first, _ := r.FieldPos(0)
-		last, _ := r.FieldPos(len(rec) - 1)
-		n = first - extra
-		extra += last - first + strings.Count(rec[len(rec)-1], "\n")
-		if r.InputOffset() == int64(len(data)) && unclosed(data[start:], byte(r.Comma)) {
+		if open >= 0 {
 			return domain.Sheet{}, &domain.Error{Code: domain.CodeValidation, Message: "the file cannot be read: nothing was imported",
-				Fields: map[string]string{domain.RowField(n, columnLetter(len(rec)-1)): "opens a quoted cell (a cell starting with \") that is never closed, so the rest of the file would be read into it: check its quotes"}}
+				Fields: map[string]string{domain.RowField(n, columnLetter(open)): "starts with a quote (\") that is never closed, so the rest of the file would be read into this one cell: check its quotes"}}
 		}
 		if len(rec) > MaxColumns {
 			return domain.Sheet{}, FileProblem("row " + strconv.Itoa(n) + " has more than " + strconv.Itoa(MaxColumns) + " columns")
@@ -89,9 +69,72 @@ func ReadCSV(data []byte) (domain.Sheet, error) {
 		}
 		sh.Rows = append(sh.Rows, row)
 		if len(sh.Rows) > domain.MaxImportRows+1 {
-			return sh, nil // too many: ReadImport says so
+			return sh, nil // too many: ReadCSV's caller, ReadImport, says so
 		}
 	}
+}
+
+// csvReader reads CSV records as Excel and LibreOffice open a file, which
+// encoding/csv cannot: strict, it refuses the quotes people type (the 5"
+// screen); with LazyQuotes, a cell such as "x,y" z runs on into the rows
+// after it, silently taking a row of figures into one cell. So:
+//
+//   - a cell is quoted only when its first character is a quote;
+//   - inside it, two quotes are one quote, and a quote followed by the
+//     separator, a line end or the end of the file closes it;
+//   - a quote followed by anything else closes the quoted part, and the
+//     rest up to the separator is kept as typed ("x,y" z reads x,y z);
+//   - a quote inside a cell that is not quoted is text;
+//   - a line end is LF or CR LF (CR LF inside a quoted cell reads as LF,
+//     and a CR just before the end of the file ends the line), as
+//     encoding/csv reads them, so that a file strict encoding/csv reads
+//     reads the same here (FuzzReadCSV checks it).
+type csvReader struct {
+	data []byte
+	pos  int
+	sep  byte
+}
+
+// next reads the next record, ok false past the end. A quoted cell still
+// open at the end of the file is returned as open, its index in rec;
+// otherwise open is -1.
+func (r *csvReader) next() (rec []string, open int, ok bool) {
+	d := r.data
+	if r.pos >= len(d) {
+		return nil, -1, false
+	}
+	var cell []byte
+	quoted, first := false, true
+	for r.pos < len(d) {
+		c := d[r.pos]
+		r.pos++
+		lineEnd := c == '\n' || c == '\r' && (r.pos == len(d) || d[r.pos] == '\n')
+		switch {
+		case quoted && c == '"' && r.pos < len(d) && d[r.pos] == '"':
+			cell = append(cell, '"')
+			r.pos++
+		case quoted && c == '"':
+			quoted = false
+		case quoted && c == '\r' && lineEnd:
+			// CR LF in a cell is a line break: the LF comes next
+		case quoted:
+			cell = append(cell, c)
+		case first && c == '"':
+			quoted, first = true, false
+		case c == r.sep:
+			rec, cell, first = append(rec, string(cell)), cell[:0], true
+		case c == '\r' && lineEnd:
+			// the LF, if any, comes next and ends the record
+		case c == '\n':
+			return append(rec, string(cell)), -1, true
+		default:
+			cell, first = append(cell, c), false
+		}
+	}
+	if quoted {
+		return append(rec, string(cell)), len(rec), true
+	}
+	return append(rec, string(cell)), -1, true
 }
 
 func blank(cells []string) bool {
@@ -111,7 +154,7 @@ func blank(cells []string) bool {
 // is one column whose one heading is the whole line, which no import can
 // be, so the header alone decides. Two headings read (not all) is enough,
 // so that a misspelt one is named as such rather than the whole line.
-func separator(data []byte) rune {
+func separator(data []byte) byte {
 	line := data
 	for len(line) > 0 {
 		var rest []byte
@@ -124,14 +167,10 @@ func separator(data []byte) rune {
 	if bytes.IndexByte(line, ',') >= 0 {
 		return ','
 	}
-	sep, most := ',', 1
-	for _, c := range []rune{';', '\t'} {
-		r := csv.NewReader(bytes.NewReader(line))
-		r.Comma, r.LazyQuotes, r.FieldsPerRecord = c, true, -1
-		rec, err := r.Read()
-		if err != nil {
-			continue
-		}
+	sep, most := byte(','), 1
+	for _, c := range []byte{';', '\t'} {
+		r := csvReader{data: line, sep: byte(c)}
+		rec, _, _ := r.next()
 		known := 0
 		for _, h := range rec {
 			if domain.IsImportHeading(h) {
@@ -143,30 +182,6 @@ func separator(data []byte) rune {
 		}
 	}
 	return sep
-}
-
-// unclosed reports whether a record's text, read to the file's end,
-// leaves a quoted cell open, as encoding/csv reads with LazyQuotes: a
-// cell opened by a quote ends at a quote followed by the separator, a
-// line end or the end of the file; two quotes are one quote; any other
-// quote is text.
-func unclosed(raw []byte, sep byte) bool {
-	quoted, atStart := false, true
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		switch {
-		case !quoted:
-			quoted = atStart && c == '"'
-			atStart = c == sep || c == '\n'
-		case c != '"':
-		case i+1 < len(raw) && raw[i+1] == '"':
-			i++
-		case i+1 == len(raw) || raw[i+1] == sep || raw[i+1] == '\n' ||
-			raw[i+1] == '\r' && (i+2 == len(raw) || raw[i+2] == '\n'):
-			quoted = false
-		}
-	}
-	return quoted
 }
 
 // columnLetter is a column's spreadsheet name (A, B, … AA) from 0.

@@ -3,6 +3,7 @@ package sheet_test
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -69,10 +70,12 @@ func TestReadCSVStopsPastTheRowLimit(t *testing.T) {
 	}
 }
 
-// A quote as people type it (5" screen, a quote inside a quoted cell that
-// does not end it) reads as typed, as spreadsheets open such a file; only
-// a quoted cell never closed, which would swallow the rest of the file,
-// is refused, naming its row and column.
+// A quote as people type it reads as Excel and LibreOffice show it: inside
+// a cell that does not start with one it is text (5" screen); a quote that
+// ends a quoted part early keeps the rest as typed (so "a "big" one" is the
+// cell a big" one", as Excel shows it). Only a quoted cell never closed,
+// which would swallow the rest of the file, is refused, naming the row and
+// column where it starts.
 func TestReadCSVQuotesAsSpreadsheetsDo(t *testing.T) {
 	sh, err := sheet.ReadCSV([]byte("Project,Notes\nBradford,the 5\" screen\nLeeds,\"a \"big\" one\"\n\"Hull\",\"x\"\"y\"\n"))
 	if err != nil {
@@ -82,7 +85,7 @@ func TestReadCSVQuotesAsSpreadsheetsDo(t *testing.T) {
 	for _, r := range sh.Rows[1:] {
 		got = append(got, r.Cells[1].Text)
 	}
-	if want := []string{`the 5" screen`, `a "big" one`, `x"y`}; !slices.Equal(got, want) {
+	if want := []string{`the 5" screen`, `a big" one"`, `x"y`}; !slices.Equal(got, want) {
 		t.Errorf("notes %q, want %q", got, want)
 	}
 	for name, c := range map[string]struct{ data, field string }{
@@ -134,5 +137,77 @@ func TestReadCSVSeparator(t *testing.T) {
 				t.Errorf("read %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// csvTexts is each row's number and cells, as "n: a|b|c".
+func csvTexts(sh domain.Sheet) []string {
+	var got []string
+	for _, r := range sh.Rows {
+		var cells []string
+		for _, c := range r.Cells {
+			cells = append(cells, c.Text)
+		}
+		got = append(got, strconv.Itoa(r.Number)+": "+strings.Join(cells, "|"))
+	}
+	return got
+}
+
+// A cell that starts with a quoted part and goes on after it ("x,y" z)
+// is the one cell x,y z, as Excel shows it: it never runs on into the rows
+// after it, which would lose their figures with no error (audit F1). The
+// files are the audit's (/tmp/audtoday i5, i6, i7b, i8).
+func TestReadCSVTextAfterAQuotedPart(t *testing.T) {
+	const head = "project,periodStart,periodEnd,peopleIntoWork,notes\n"
+	for name, c := range map[string]struct {
+		data string
+		want []string
+	}{
+		"a later quoted cell (i7b)": {head + "Proj Two,2025-04-01,2025-06-30,3,\"x,y\" z\nProj Two,2025-07-01,2025-09-30,4,\"ok\"\nProj Two,2025-10-01,2025-12-31,5,fine\n",
+			[]string{"2: Proj Two|2025-04-01|2025-06-30|3|x,y z", "3: Proj Two|2025-07-01|2025-09-30|4|ok", "4: Proj Two|2025-10-01|2025-12-31|5|fine"}},
+		"no later quote (i8)": {head + "P,2025-04-01,2025-06-30,3,\"x,y\" z\nP,2025-07-01,2025-09-30,4,ok\nP,2025-10-01,2025-12-31,5,fine\n",
+			[]string{"2: P|2025-04-01|2025-06-30|3|x,y z", "3: P|2025-07-01|2025-09-30|4|ok", "4: P|2025-10-01|2025-12-31|5|fine"}},
+		"last row (i6)":        {head + "P,2025-04-01,2025-06-30,3,\"x,y\" z\n", []string{"2: P|2025-04-01|2025-06-30|3|x,y z"}},
+		"quotes in text (i5)":  {head + "P,2025-04-01,2025-06-30,3,he said \"fine\" today\n", []string{"2: P|2025-04-01|2025-06-30|3|he said \"fine\" today"}},
+		"CRLF, then a quote":   {"a,b\r\n\"x\"\" y\" z \"w\",2\r\n\"q\"\r\n", []string{"1: a|b", "2: x\" y z \"w\"|2", "3: q"}},
+		"a quote then a space": {"a,b\r\n\"x\" ,2\r\n", []string{"1: a|b", "2: x |2"}},
+		"semicolons":           {"project;notes\n\"x;y\" z;1\nP;2\n", []string{"1: project|notes", "2: x;y z|1", "3: P|2"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			sh, err := sheet.ReadCSV([]byte(c.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := csvTexts(sh); len(got) < len(c.want) || !slices.Equal(got[len(got)-len(c.want):], c.want) {
+				t.Errorf("read\n%q\nwant the rows after the header\n%q", got, c.want)
+			}
+		})
+	}
+}
+
+// Quoted cells holding line breaks, blank rows and CRLF line ends keep the
+// rows after them numbered as a spreadsheet numbers them, so that a
+// refusal names the row the user sees.
+func TestReadCSVRowNumbersAfterLineBreaksInCells(t *testing.T) {
+	data := "project,notes,n\r\n" +
+		"A,\"one\r\ntwo\r\nthree\",1\r\n" + // row 2, lines 2-4
+		"\r\n" + // row 3, blank
+		"B,\"x,y\" z,2\r\n" + // row 4
+		"\"C\nD\",\"\",3\n" + // row 5, lines 6-7
+		"E,5\" screen,4\r\n" // row 6
+	sh, err := sheet.ReadCSV([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"1: project|notes|n", "2: A|one\ntwo\nthree|1", "4: B|x,y z|2", "5: C\nD||3", "6: E|5\" screen|4"}
+	if got := csvTexts(sh); !slices.Equal(got, want) {
+		t.Errorf("read\n%q\nwant\n%q", got, want)
+	}
+	// A quoted cell never closed is named by the row and column where it
+	// starts, after such rows.
+	_, err = sheet.ReadCSV([]byte(data + "F,6,\"open\r\nG,7\r\n"))
+	var e *domain.Error
+	if !errors.As(err, &e) || e.Code != domain.CodeValidation || len(e.Fields) != 1 || !strings.Contains(e.Fields["rows[7].C"], "never closed") {
+		t.Fatalf("%v, want validation_failed naming rows[7].C", err)
 	}
 }

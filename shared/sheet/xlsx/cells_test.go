@@ -94,7 +94,7 @@ func TestReadMergedCells(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	copyOf := domain.SheetCell{Text: "Bradford IPS", Merged: true}
+	copyOf := domain.SheetCell{Text: "Bradford IPS", Merged: true, MergedFrom: 2}
 	if a2, a3, a5 := cellOf(t, sh, 2, 1), cellOf(t, sh, 3, 1), cellOf(t, sh, 5, 1); a2.Merged || a2.Text != "Bradford IPS" || a3 != copyOf || a5 != copyOf {
 		t.Errorf("merged down: %+v %+v %+v", a2, a3, a5)
 	}
@@ -138,7 +138,7 @@ func TestReadMergedCellsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sh.Rows) != 3000 || len(sh.Rows[2999].Cells) != 2 || sh.Rows[2999].Cells[0] != (domain.SheetCell{Text: "1", Numeric: true, Merged: true}) {
+	if len(sh.Rows) != 3000 || len(sh.Rows[2999].Cells) != 2 || sh.Rows[2999].Cells[0] != (domain.SheetCell{Text: "1", Numeric: true, Merged: true, MergedFrom: 1}) {
 		t.Fatalf("%d rows, the last %+v", len(sh.Rows), sh.Rows[len(sh.Rows)-1])
 	}
 	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {

@@ -102,7 +102,7 @@ func excelizeReadFirst(data []byte, first *string) (domain.Sheet, error) {
 }
 
 // oracleFillMerged fills the rows read within each merged range with a
-// copy of its top-left cell (marked Merged), as wide as the widest row
+// copy of its top-left cell (marked Merged, from its row), as wide as the widest row
 // read; a row's own cells are extended only to hold a value.
 func oracleFillMerged(sh *domain.Sheet, merged []excelize.MergeCell) {
 	width := 0
@@ -121,7 +121,7 @@ func oracleFillMerged(sh *domain.Sheet, merged []excelize.MergeCell) {
 				top = r.Cells[c1-1]
 			}
 		}
-		top.Merged = true
+		top.Merged, top.MergedFrom = true, r1
 		for i := range sh.Rows {
 			row := &sh.Rows[i]
 			if row.Number < r1 || row.Number > r2 {

@@ -88,7 +88,7 @@ func fillRange(sh *domain.Sheet, ref string, width, budget int) int {
 	if i := at(r1); i < len(sh.Rows) && sh.Rows[i].Number == r1 && c1 <= len(sh.Rows[i].Cells) {
 		top = sh.Rows[i].Cells[c1-1]
 	}
-	top.Merged = true
+	top.Merged, top.MergedFrom = true, r1
 	empty := top.Text == "" && top.Problem == ""
 	for i := at(r1); i < len(sh.Rows) && sh.Rows[i].Number <= r2; i++ {
 		row := &sh.Rows[i]
