@@ -159,13 +159,15 @@ func grantGuard(id string, rev int64, payments, posts bool) *Guard {
 }
 
 // dependsOnGrant is the premise of a write whose rule was checked against
-// grant g as read (a post paid from it, a payment paid after its award):
-// g is still as read, and the write counts as its dependent, so a change
-// of g that read its posts or payments before this write lands is
-// refused too (see grantGuard). what is the rule, for the refusal.
-func dependsOnGrant(g domain.Grant, what string) Premise {
-	return Premise{Ref: domain.Ref(domain.EntityGrant, g.ID), Version: g.Version, UpdatedAt: g.UpdatedAt, Dependent: true,
-		Err: domain.Errorf(domain.CodeConflict, "the grant was changed at the same time: %s, so look at the grant again and retry", what)}
+// field of grant g as read (a post paid from it reads its project, a
+// payment paid after its award its award date): that field is still as
+// read (an edit of the grant's title or anything else is no matter), and
+// the write counts as the grant's dependent, so a change of g that read
+// its posts or payments before this write lands is refused too (see
+// grantGuard). changed is the refusal, saying what changed and the rule.
+func dependsOnGrant(g domain.Grant, field, changed string) Premise {
+	return Premise{Ref: domain.Ref(domain.EntityGrant, g.ID), Record: g, Fields: []string{field}, Dependent: true,
+		Err: domain.Errorf(domain.CodeConflict, "%s", changed)}
 }
 
 // paidBefore refuses an award date later than a payment of the grant was

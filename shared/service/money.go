@@ -204,7 +204,8 @@ func (sc *Scope) UpdatePayment(grantID, id string, ifMatch func(int64) bool, bod
 			// The paid date was checked against the award date as read; a
 			// change of the award date that read the payments before this
 			// one lands is refused too (see grantGuard).
-			ch.Premises = []Premise{dependsOnGrant(g, "a payment is never made before its grant is awarded")}
+			ch.Premises = []Premise{dependsOnGrant(g, "AwardDate", "the grant's award date was changed while the payment was being saved: "+
+				"a payment is never made before its grant is awarded, so look at the grant's award date again and retry")}
 		}
 		return after, storeErr(sc.s.store.UpdatePayment(sc.ctx, sc.programmeID, g, before, after, ch), "payment", nil)
 	})

@@ -20,6 +20,8 @@ type raceCase struct {
 	// held checks the rule the two together would have broken still
 	// holds after the race.
 	held func(t *testing.T, w *world)
+	// says, when given, is what the refusal must name as changed.
+	says string
 }
 
 // runRaces interleaves each case's writes: read A, commit B, commit A.
@@ -48,6 +50,9 @@ func runRaces(t *testing.T, cases []raceCase) {
 			de := wantCode(t, "the write that lands second", err, domain.CodeConflict)
 			if !strings.Contains(de.Message, "again and retry") {
 				t.Errorf("message %q does not say to look again and retry", de.Message)
+			}
+			if !strings.Contains(de.Message, c.says) {
+				t.Errorf("message %q does not say %q", de.Message, c.says)
 			}
 			if w.st.Snapshot() != snap {
 				t.Error("the refused write changed what is stored")
@@ -91,8 +96,10 @@ func TestTargetWindowRaces(t *testing.T) {
 				return err
 			}},
 		{name: "setting a target, the dates narrowed meanwhile", op: "CreateTarget", theirs: narrowing, held: held,
+			says: "the programme's dates were changed",
 			mine: func(w *world) error { _, err := w.open(lead).CreateTarget(body(lateTarget)); return err }},
 		{name: "moving a target, the dates narrowed meanwhile", op: "UpdateTarget", theirs: narrowing, held: held,
+			says: "the programme's dates were changed",
 			mine: func(w *world) error {
 				_, err := w.open(lead).UpdateTarget(w.TargetA, version(1), body(map[string]any{"deadline": "2028-06-30"}))
 				return err
@@ -127,8 +134,10 @@ func TestGrantProjectRaces(t *testing.T) {
 				return err
 			}},
 		{name: "a post paid from the grant, the grant moved meanwhile", op: "CreatePost", theirs: moving, held: held,
+			says: "the grant's project was changed",
 			mine: func(w *world) error { _, err := w.openA(lead).CreatePost(body(postBody(w.GX))); return err }},
 		{name: "a post moved onto the grant, the grant moved meanwhile", op: "UpdatePost", theirs: moving, held: held,
+			says: "the grant's project was changed",
 			mine: func(w *world) error {
 				_, err := w.openA(lead).UpdatePost(w.PostA, version(1), body(map[string]any{"grantId": w.GX}))
 				return err
@@ -159,7 +168,8 @@ func TestAwardDateRaces(t *testing.T) {
 	}
 	runRaces(t, []raceCase{
 		{name: "moving the award date later, a payment paid meanwhile", op: "UpdateGrant", mine: later, theirs: paying, held: held},
-		{name: "paying, the award date moved later meanwhile", op: "UpdatePayment", mine: paying, theirs: later, held: held},
+		{name: "paying, the award date moved later meanwhile", op: "UpdatePayment", mine: paying, theirs: later, held: held,
+			says: "the grant's award date was changed"},
 	})
 }
 
@@ -194,5 +204,96 @@ func TestDependentsWithoutRaceStillWrite(t *testing.T) {
 	w.st.Before = nil
 	if !raced {
 		t.Fatal("the race never happened")
+	}
+}
+
+// TestDependentsRaceUnrelatedEdits: a dependent's write (a target set or
+// moved, a post paid from a grant, a payment marked paid) is refused only
+// when what its rule read changed meanwhile. An edit of the rest of the
+// record (the programme's name, the grant's title or description) landing
+// between its read and its write refuses nothing: both are stored.
+func TestDependentsRaceUnrelatedEdits(t *testing.T) {
+	t.Parallel()
+	rename := func(w *world) error {
+		_, err := w.open(admin).UpdateProgramme(always, body(map[string]any{"name": "Working for Wellness (renamed)"}))
+		return err
+	}
+	renamed := func(t *testing.T, w *world) {
+		if p := must(w.open(lead).Programme()); p.Name != "Working for Wellness (renamed)" {
+			t.Errorf("programme named %q after the race, want the rename", p.Name)
+		}
+	}
+	editGrant := func(id func(*world) string, edit map[string]any) func(w *world) error {
+		return func(w *world) error {
+			_, err := w.open(admin).UpdateGrant(id(w), always, body(edit))
+			return err
+		}
+	}
+	edited := func(id func(*world) string, field, want string) func(t *testing.T, w *world) {
+		return func(t *testing.T, w *world) {
+			g := must(w.open(lead).Grant(id(w)))
+			if got := map[string]string{"title": g.Title, "description": g.Description}[field]; got != want {
+				t.Errorf("grant's %s %q after the race, want %q", field, got, want)
+			}
+		}
+	}
+	gx := func(w *world) string { return w.GX }
+	gxa := func(w *world) string { return w.GXA }
+	for _, c := range []struct {
+		name   string
+		op     string
+		mine   func(w *world) error
+		theirs func(w *world) error
+		held   func(t *testing.T, w *world)
+	}{
+		{name: "setting a target, the programme renamed meanwhile", op: "CreateTarget", theirs: rename, held: renamed,
+			mine: func(w *world) error { _, err := w.open(lead).CreateTarget(body(lateTarget)); return err }},
+		{name: "moving a target, the programme renamed meanwhile", op: "UpdateTarget", theirs: rename, held: renamed,
+			mine: func(w *world) error {
+				_, err := w.open(lead).UpdateTarget(w.TargetA, version(1), body(map[string]any{"deadline": "2028-06-30"}))
+				return err
+			}},
+		{name: "a post paid from the grant, its description edited meanwhile", op: "CreatePost",
+			theirs: editGrant(gx, map[string]any{"description": "Co-ordinators across the region"}),
+			held:   edited(gx, "description", "Co-ordinators across the region"),
+			mine:   func(w *world) error { _, err := w.openA(lead).CreatePost(body(postBody(w.GX))); return err }},
+		{name: "a post moved onto the grant, its title edited meanwhile", op: "UpdatePost",
+			theirs: editGrant(gx, map[string]any{"title": "Regional co-ordination"}),
+			held:   edited(gx, "title", "Regional co-ordination"),
+			mine: func(w *world) error {
+				_, err := w.openA(lead).UpdatePost(w.PostA, version(1), body(map[string]any{"grantId": w.GX}))
+				return err
+			}},
+		{name: "paying, the grant's title edited meanwhile", op: "UpdatePayment",
+			theirs: editGrant(gxa, map[string]any{"title": "Employment specialists, Bradford"}),
+			held:   edited(gxa, "title", "Employment specialists, Bradford"),
+			mine: func(w *world) error {
+				_, err := w.open(lead).UpdatePayment(w.GXA, w.PayXA, version(1), body(map[string]any{"status": "paid", "paidDate": "2025-06-01"}))
+				return err
+			}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			raced := false
+			w.st.Before = func(op string) error {
+				if op == c.op && !raced {
+					raced = true
+					if err := c.theirs(w); err != nil {
+						t.Errorf("the edit that lands first: %v", err)
+					}
+				}
+				return nil
+			}
+			err := c.mine(w)
+			w.st.Before = nil
+			if !raced {
+				t.Fatal("the race never happened")
+			}
+			if err != nil {
+				t.Errorf("the dependent's write, after an unrelated edit of what it depends on: %v", err)
+			}
+			c.held(t, w)
+		})
 	}
 }

@@ -117,29 +117,43 @@ type Change struct {
 
 // Premise is a record a change's rule was checked against but that the
 // change does not write (the other lead that lets a lead step down): the
-// change commits only while that record is still as read, else it fails
-// with Err and writes nothing. Without it a rule checked on a read can be
-// broken by a write landing between the read and the change. The record
-// must not be one the change itself writes.
+// change commits only while that record (or the fields of it the rule
+// read: see Fields) is still as read, else it fails with Err and writes
+// nothing. Without it a rule checked on a read can be broken by a write
+// landing between the read and the change. The record must not be one
+// the change itself writes.
 type Premise struct {
 	Ref domain.RecordRef
 	// Version is the version read. Records without versions (members)
 	// leave it 0 and are compared by UpdatedAt, as their own writes are.
 	Version   int64
 	UpdatedAt time.Time
+	// Fields, when given, narrow the premise to the fields of Record (the
+	// record as read, a domain value) that the rule read, named as the Go
+	// fields of its type: the change commits while each of them is still
+	// as read, whatever else of the record changed meanwhile, and Version
+	// and UpdatedAt are not compared. A rule reading a few fields of a
+	// record that is edited for other reasons too names them, so that a
+	// rename landing meanwhile refuses nothing. Storage compares each as
+	// it stores it (a field it leaves out when empty must still be left
+	// out), so the service names no attribute, and storage no field of
+	// the API.
+	Record any
+	Fields []string
 	// Err is what the refused change answers: a conflict saying what
 	// changed, so the caller can read again and retry.
 	Err error
 	// Dependent marks the change as one of the record's dependents, whose
 	// rule the record's own changes check too (a target within the
 	// programme's dates, a post paid from the grant, a payment paid after
-	// the grant's award). Checking the record is still as read covers a
-	// change of the record landing first; a change of the record planned
-	// on a read of its dependents before this one lands would not see
-	// it, so the change also moves the record's dependents revision on
-	// (Get.Rev), which that change's Guard is conditioned on. The version
-	// and the record's API form stay as they are: an edit form open on
-	// the record does not go stale because a dependent was written.
+	// the grant's award); its premise names the Fields that rule reads.
+	// Checking they are still as read covers a change of them landing
+	// first; a change of the record planned on a read of its dependents
+	// before this one lands would not see it, so the change also moves
+	// the record's dependents revision on (Get.Rev), which that change's
+	// Guard is conditioned on. The version and the record's API form stay
+	// as they are: an edit form open on the record does not go stale
+	// because a dependent was written.
 	Dependent bool
 }
 

@@ -32,14 +32,15 @@ func (sc *Scope) CreateTarget(body Decoder) (domain.Target, error) {
 }
 
 // withinDates is the premise of a target whose window was checked
-// against the programme's dates (CheckWindow): the programme is still as
-// read, and the target counts as its dependent, so a narrowing of the
+// against the programme's dates (CheckWindow): they are still as read
+// (a change of the programme's name or anything else is no matter), and
+// the target counts as the programme's dependent, so a narrowing of the
 // dates that read the targets before this one lands is refused too (see
 // UpdateProgramme's Guard).
 func (sc *Scope) withinDates() Premise {
-	return Premise{Ref: domain.Ref(domain.EntityProgramme, sc.programmeID), Version: sc.programme.Version,
-		UpdatedAt: sc.programme.UpdatedAt, Dependent: true,
-		Err: domain.Errorf(domain.CodeConflict, "the programme was changed while the target was being saved: "+
+	return Premise{Ref: domain.Ref(domain.EntityProgramme, sc.programmeID), Record: sc.programme,
+		Fields: []string{"StartDate", "EndDate"}, Dependent: true,
+		Err: domain.Errorf(domain.CodeConflict, "the programme's dates were changed while the target was being saved: "+
 			"a target's dates must lie within the programme's, so look at the programme's dates again and retry")}
 }
 

@@ -359,6 +359,7 @@ var ctCases = []struct {
 	{"programmes and memberships", ctProgrammes},
 	{"members", ctMembers},
 	{"premises of a change", ctPremises},
+	{"premises naming fields", ctPremiseFields},
 	{"dependents revisions and guards", ctDependents},
 	{"funders, projects and cursors", ctOrganisations},
 	{"grants and funding totals", ctGrants},
@@ -582,6 +583,68 @@ func ctPremises(c *ct) {
 	c.unchanged(p.ID, func() error { return put("c@example.org", grantChanged) }, func(err error) { ctIs(c, "a grant not at its version", err, gone) })
 	missing := service.Premise{Ref: domain.Ref(domain.EntityMember, "nobody@example.org"), UpdatedAt: a.UpdatedAt, Err: gone}
 	c.unchanged(p.ID, func() error { return put("c@example.org", missing) }, func(err error) { ctIs(c, "a member not there", err, gone) })
+}
+
+// ctPremiseFields: a premise naming fields (service.Premise.Fields)
+// holds while each of those fields is as read, whatever else of the record
+// changed; a field stored only when not empty (a grant's project) holds
+// while it is still absent, and fails once set, or set and taken away
+// again; a record not there fails it. A dependent's premise naming fields
+// moves the revision on as one comparing the version does.
+func ctPremiseFields(c *ct) {
+	p := c.programme()
+	x := c.funder(p.ID)
+	a := c.project(p.ID)
+	g := c.grant(p.ID, x.ID, "", 1_000_00)
+	ref := domain.Ref(domain.EntityGrant, g.ID)
+	broken := errors.New("a field read changed")
+	n := 0
+	dependent := func(read domain.Grant, dep bool, fields ...string) error {
+		n++
+		m := domain.Member{Email: fmt.Sprintf("m%d@example.org", n), Roles: []domain.Role{{Role: domain.RoleLead}}, UpdatedAt: time.Now().UTC()}
+		ch := c.change(p.ID, domain.EntityMember, m.Email, domain.ActionCreate, nil, m)
+		ch.Premises = []service.Premise{{Ref: domain.Ref(domain.EntityGrant, read.ID), Record: read, Fields: fields, Dependent: dep, Err: broken}}
+		return c.st.PutMember(c.ctx, p.ID, m, nil, ch)
+	}
+	update := func(before domain.Grant, edit func(*domain.Grant)) domain.Grant {
+		c.Helper()
+		after := before
+		edit(&after)
+		after.Version = before.Version + 1
+		c.ok(c.st.UpdateGrant(c.ctx, p.ID, before, after, c.change(p.ID, domain.EntityGrant, g.ID, domain.ActionChange, before, after)))
+		return after
+	}
+	refused := func(what string, read domain.Grant, fields ...string) {
+		c.Helper()
+		c.unchanged(p.ID, func() error { return dependent(read, true, fields...) }, func(err error) { ctIs(c, what, err, broken) })
+	}
+
+	retitled := update(g, func(g *domain.Grant) { g.Title, g.Description = "Co-ordination", "Across the region" })
+	c.ok(dependent(g, false, "ProjectID", "AwardDate"))
+	c.ok(dependent(g, false, "ProjectID"))
+	c.ok(dependent(g, true, "ProjectID", "AwardDate"))
+	var cur domain.Grant
+	get := &service.Get{Ref: ref, Into: &cur}
+	c.ok(c.st.Read(c.ctx, p.ID, get))
+	if get.Rev != 1 || cur.Version != retitled.Version {
+		c.Errorf("after a dependent naming fields: revision %d, version %d; want 1, %d", get.Rev, cur.Version, retitled.Version)
+	}
+	refused("the grant's title as read, after it was retitled", g, "Title")
+
+	given := update(retitled, func(g *domain.Grant) { g.ProjectID = a.ID })
+	refused("a grant to the whole programme as read, since given to a project", g, "ProjectID")
+	c.ok(dependent(given, true, "ProjectID"))
+	back := update(given, func(g *domain.Grant) { g.ProjectID = "" })
+	refused("a grant of a project as read, since given back to the whole programme", given, "ProjectID")
+	c.ok(dependent(back, true, "ProjectID"))
+
+	later := update(back, func(g *domain.Grant) { g.AwardDate = domain.MustDate("2025-03-01") })
+	refused("an award date as read, since moved", back, "AwardDate")
+	c.ok(dependent(later, true, "AwardDate", "ProjectID"))
+
+	nowhere := g
+	nowhere.ID = domain.NewID()
+	refused("a grant that is not there", nowhere, "ProjectID")
 }
 
 // ctDependents: a dependent's premise (service.Premise.Dependent) moves

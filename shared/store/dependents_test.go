@@ -196,6 +196,90 @@ func TestDependentsRaces(t *testing.T) {
 	}
 }
 
+// TestDependentsRaceUnrelatedEdits: on DynamoDB, a dependent's write is
+// refused only when what its rule read changed meanwhile: an edit of the
+// rest of the record (the programme's name, the grant's title or
+// description) landing between its read and its transaction refuses
+// nothing, and both are stored. (TestDependentsRaces: a change of what
+// the rule read still refuses it.)
+func TestDependentsRaceUnrelatedEdits(t *testing.T) {
+	t.Parallel()
+	client, table := testenv.Table(t)
+	db := &prRacingDB{Client: client}
+	svc := service.New(store.New(db, table), func() time.Time { return time.Now().UTC() })
+
+	const name, title, description = "Working for Wellness (renamed)", "Regional co-ordination", "Co-ordinators across the region"
+	rename := func(w *dpWorld) error {
+		_, err := w.open().UpdateProgramme(func(int64) bool { return true }, testkit.Body(map[string]any{"name": name}))
+		return err
+	}
+	renamed := func(t *testing.T, w *dpWorld) {
+		if p, err := w.open().Programme(); err != nil || p.Name != name {
+			t.Errorf("programme %q after the race (%v), want %q", p.Name, err, name)
+		}
+	}
+	editGrant := func(id func(*dpWorld) string, edit map[string]any) func(*dpWorld) error {
+		return func(w *dpWorld) error {
+			_, err := w.open().UpdateGrant(id(w), func(int64) bool { return true }, testkit.Body(edit))
+			return err
+		}
+	}
+	edited := func(id func(*dpWorld) string, want func(domain.Grant) bool) func(*testing.T, *dpWorld) {
+		return func(t *testing.T, w *dpWorld) {
+			if g, err := w.open().Grant(id(w)); err != nil || !want(g) {
+				t.Errorf("grant %+v after the race (%v): the edit was lost", g, err)
+			}
+		}
+	}
+	gx := func(w *dpWorld) string { return w.gx }
+	ga := func(w *dpWorld) string { return w.ga }
+	for _, c := range []struct {
+		name         string
+		mine, theirs func(*dpWorld) error
+		held         func(*testing.T, *dpWorld)
+	}{
+		{"setting a target, the programme renamed meanwhile", func(w *dpWorld) error {
+			_, err := w.open().CreateTarget(testkit.Body(map[string]any{"metric": "referrals", "value": 5, "deadline": "2028-06-30", "notify": []string{}}))
+			return err
+		}, rename, renamed},
+		{"moving a target, the programme renamed meanwhile", func(w *dpWorld) error {
+			_, err := w.open().UpdateTarget(w.target, func(int64) bool { return true }, testkit.Body(map[string]any{"deadline": "2028-06-30"}))
+			return err
+		}, rename, renamed},
+		{"a post paid from a grant, its description edited meanwhile", func(w *dpWorld) error {
+			_, err := w.openA().CreatePost(testkit.Body(testkit.PostBody(w.gx, "filled")))
+			return err
+		}, editGrant(gx, map[string]any{"description": description}), edited(gx, func(g domain.Grant) bool { return g.Description == description })},
+		{"paying, the grant's title edited meanwhile", func(w *dpWorld) error {
+			_, err := w.open().UpdatePayment(w.ga, w.pay, func(v int64) bool { return v == 1 },
+				testkit.Body(map[string]any{"status": "paid", "paidDate": "2025-06-01"}))
+			return err
+		}, editGrant(ga, map[string]any{"title": title}), edited(ga, func(g domain.Grant) bool { return g.Title == title })},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newDPWorld(t, svc)
+			var theirs error
+			ran := false
+			db.race(func() { ran, theirs = true, c.theirs(w) })
+			events := auditCount(t, w)
+			err := c.mine(w)
+			if !ran {
+				t.Fatal("the race never happened")
+			}
+			if theirs != nil {
+				t.Fatalf("the edit that lands first: %v", theirs)
+			}
+			if err != nil {
+				t.Errorf("the dependent's write, after an unrelated edit of what it depends on: %v", err)
+			}
+			if got := auditCount(t, w); got != events+2 {
+				t.Errorf("%d audit events after the race, want %d: both writes'", got, events+2)
+			}
+			c.held(t, w)
+		})
+	}
+}
+
 // auditCount is how many changes the programme's audit trail holds.
 func auditCount(t *testing.T, w *dpWorld) int {
 	t.Helper()

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -75,12 +77,14 @@ func (s *Store) programmeExists(t *tx, programmeID string) *tx {
 
 // premise checks that a record a change's rule read is still as read: at
 // its version, or for records without one (members) changed at the same
-// moment. A record gone fails it too. A dependent's premise (see
-// service.Premise.Dependent) is an Update instead of a ConditionCheck: on
-// the same condition it moves the record's dependents revision (attribute
-// rev) on, which a guarded change of the record is conditioned on (see
-// guard). It takes the place of a check that the record exists, which it
-// implies, as one transaction may name an item only once.
+// moment, or, for a premise naming fields, with each of those attributes
+// as read (see premiseFields). A record gone fails it too. A dependent's
+// premise (see service.Premise.Dependent) is an Update instead of a
+// ConditionCheck: on the same condition it moves the record's dependents
+// revision (attribute rev) on, which a guarded change of the record is
+// conditioned on (see guard). It takes the place of a check that the
+// record exists, which it implies, as one transaction may name an item
+// only once.
 func (s *Store) premise(t *tx, programmeID string, pr service.Premise) *tx {
 	sk, ok := skOfRef(pr.Ref)
 	if !ok {
@@ -88,22 +92,65 @@ func (s *Store) premise(t *tx, programmeID string, pr service.Premise) *tx {
 	}
 	k := key(pkProgramme(programmeID), sk)
 	t.dropCheck(k)
-	cond, vals := "version = :v", map[string]any{":v": pr.Version}
-	if pr.Version == 0 {
-		cond, vals = "updatedAt = :v", map[string]any{":v": pr.UpdatedAt}
+	var cond string
+	var names map[string]string
+	vals := Item{}
+	switch {
+	case len(pr.Fields) > 0:
+		cond, names, vals = premiseFields(pr)
+	case pr.Version != 0:
+		cond, vals[":v"] = "version = :v", num(pr.Version)
+	default:
+		at, _ := marshal(map[string]any{":v": pr.UpdatedAt})
+		cond, vals = "updatedAt = :v", at
 	}
 	if !pr.Dependent {
-		v, _ := marshal(vals)
+		if len(vals) == 0 { // DynamoDB refuses an empty map: a premise only on fields still absent
+			vals = nil
+		}
 		return t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-			TableName: &s.table, Key: k, ConditionExpression: aws.String(cond), ExpressionAttributeValues: v,
+			TableName: &s.table, Key: k, ConditionExpression: aws.String(cond),
+			ExpressionAttributeNames: names, ExpressionAttributeValues: vals,
 		}}, pr.Err)
 	}
-	vals[":zero"], vals[":one"] = 0, 1
-	v, _ := marshal(vals)
+	vals[":zero"], vals[":one"] = num(0), num(1)
 	return t.add(types.TransactWriteItem{Update: &types.Update{
-		TableName: &s.table, Key: k, ConditionExpression: aws.String(cond), ExpressionAttributeValues: v,
+		TableName: &s.table, Key: k, ConditionExpression: aws.String(cond),
+		ExpressionAttributeNames: names, ExpressionAttributeValues: vals,
 		UpdateExpression: aws.String("SET rev = if_not_exists(rev, :zero) + :one"),
 	}}, pr.Err)
+}
+
+// premiseFields is the condition of a premise naming fields: the record
+// is there and each field's attribute is as the record read (pr.Record)
+// would store it, or still absent if that would leave it out. Attribute
+// names come from the record's type as marshal maps it, so the store
+// names none itself. A field the type does not have is a mistake.
+func premiseFields(pr service.Premise) (string, map[string]string, Item) {
+	read, err := marshal(pr.Record)
+	rt := reflect.TypeOf(pr.Record)
+	if err != nil || rt == nil || rt.Kind() != reflect.Struct {
+		panic(fmt.Sprintf("store: premise on %v is not a record: %v", pr.Ref, err))
+	}
+	conds, names, vals := []string{"attribute_exists(PK)"}, map[string]string{}, Item{}
+	for i, f := range pr.Fields {
+		sf, ok := rt.FieldByName(f)
+		attr, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if attr == "" {
+			attr = f
+		}
+		if !ok || attr == "-" {
+			panic("store: premise on " + rt.Name() + "." + f + ", which is not stored")
+		}
+		n, v := "#p"+strconv.Itoa(i), ":p"+strconv.Itoa(i)
+		names[n] = attr
+		if av, stored := read[attr]; stored {
+			conds, vals[v] = append(conds, n+" = "+v), av
+		} else {
+			conds = append(conds, "attribute_not_exists("+n+")")
+		}
+	}
+	return strings.Join(conds, " AND "), names, vals
 }
 
 // dropCheck removes a ConditionCheck of the item at k (a check that it

@@ -1,9 +1,11 @@
 package memstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"slices"
 	"time"
 
@@ -57,17 +59,21 @@ func (t *tx) versioned(ref domain.RecordRef, v any, version int64) *tx {
 
 // premise adds the condition that a record a rule read is still as read
 // (the DynamoDB store's ConditionCheck): at its version, or for records
-// without one changed at the same moment. A dependent's premise also
-// moves the record's dependents revision on.
+// without one changed at the same moment, or, for a premise naming
+// fields, with each of them as read. A dependent's premise also moves the
+// record's dependents revision on.
 func (t *tx) premise(pr service.Premise) *tx {
 	var cur struct {
 		Version   int64
 		UpdatedAt time.Time
 	}
 	ok, _ := t.p.decode(pr.Ref, &cur)
-	if pr.Version == 0 {
+	switch {
+	case len(pr.Fields) > 0:
+		t.check(ok && t.sameFields(pr), pr.Err)
+	case pr.Version == 0:
 		t.check(ok && cur.UpdatedAt.Equal(pr.UpdatedAt), pr.Err)
-	} else {
+	default:
 		t.check(ok && cur.Version == pr.Version, pr.Err)
 	}
 	if pr.Dependent {
@@ -75,6 +81,30 @@ func (t *tx) premise(pr service.Premise) *tx {
 		t.then(func(p *partition) { p.revs[k]++ })
 	}
 	return t
+}
+
+// sameFields reports whether each of the premise's fields of the stored
+// record is as in the record read, compared as stored (JSON: a field left
+// out when empty reads back as empty), as the DynamoDB store compares
+// attributes. A field the record's type does not have is a mistake.
+func (t *tx) sameFields(pr service.Premise) bool {
+	read := reflect.ValueOf(pr.Record)
+	cur := reflect.New(read.Type())
+	if ok, err := t.p.decode(pr.Ref, cur.Interface()); !ok || err != nil {
+		return false
+	}
+	for _, f := range pr.Fields {
+		a, b := read.FieldByName(f), cur.Elem().FieldByName(f)
+		if !a.IsValid() {
+			panic("memstore: premise on " + read.Type().Name() + "." + f + ", which it does not have")
+		}
+		ja, aerr := json.Marshal(a.Interface())
+		jb, berr := json.Marshal(b.Interface())
+		if aerr != nil || berr != nil || !bytes.Equal(ja, jb) {
+			return false
+		}
+	}
+	return true
 }
 
 // guard adds the condition that the record the change replaces has had
