@@ -25,6 +25,8 @@ require (
 	// Tests only: the oracle shared/sheet/xlsx's reader is held to; no
 	// function links it (functions/links_test.go).
 	github.com/xuri/excelize/v2 v2.11.1
+	// NFC for member addresses (domain.NormaliseEmail).
+	golang.org/x/text v0.43.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 
@@ -54,5 +56,4 @@ require (
 	github.com/xuri/nfp v0.0.2-0.20250530014748-2ddeb826f9a9 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/net v0.62.0 // indirect
-	golang.org/x/text v0.43.0 // indirect
 )

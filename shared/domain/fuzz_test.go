@@ -111,9 +111,9 @@ var fzPersonal = []string{
 }
 
 var fzPersonalKinds = map[string]bool{
-	"appears to contain an email address": true,
-	"appears to contain an NHS number":    true,
-	"appears to contain a phone number":   true,
+	`appears to contain an email address (for a place, write "at" instead of "@")`: true,
+	"appears to contain an NHS number":                                             true,
+	"appears to contain a phone number":                                            true,
 }
 
 // FuzzCheckPersonalData checks the personal-data check never panics, answers
@@ -126,6 +126,7 @@ func FuzzCheckPersonalData(f *testing.F) {
 		"", "Two employers joined this quarter.", "Referrals up 12%; 3 people into work.", "NHS 943 476 5919",
 		"nhs 9434765918", "ref 1234567890", "ring 07700 900123", "ring +44 (0)7700 900123", "mail jo@example.org", "meeting @ 3pm", "ratio 3 @ 5",
 		"Drop-in clinic @ St.James's hospital", "Job fair @ Leeds.Beckett university", "figures @ returns.xlsx", "Clinic @ 10.30.11.15",
+		"Info @ www.nhs.uk", "Job club @ Connexions.It was busy", "placed @ Tesco.com", "JOHN @ NHS.NET",
 		"jo at example dot org", "ids 01jz8k3m4n5p6q7r8s9t0v1w2x", "2024-04-01 to 2024-06-30", "£31,000,000 awarded",
 		"9434765919943476591", "x9434765919x", "943 476 59190", "phone: 0", "🚀 über ✓ \u2028", "a\x00b", "\xff\xfe",
 		strings.Repeat("1", 200), strings.Repeat("12 ", 100), "counts 100000 100000 100000",

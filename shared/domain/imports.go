@@ -454,7 +454,7 @@ func guarded(s string, multiLine bool) string {
 // personalProblem is the problem with a cell holding personal data of the
 // kind named: it says what was found, never the data.
 func personalProblem(kind string) string {
-	return "appears to contain " + kind + ": " + personalMessage
+	return foundProblem(kind) + ": " + personalMessage
 }
 
 func importText(p Problems, field, s string, multiLine bool, max int) string {

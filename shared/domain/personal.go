@@ -39,7 +39,7 @@ func CheckText(v TextFielder) error {
 	fields := map[string]string{}
 	for _, f := range v.TextFields() {
 		if kind := personalKind(f.Text); kind != "" {
-			fields[f.Path] = "appears to contain " + kind
+			fields[f.Path] = foundProblem(kind)
 		}
 	}
 	if len(fields) == 0 {
@@ -56,7 +56,7 @@ func CheckPersonalData(field, text string) error {
 	if kind == "" {
 		return nil
 	}
-	return &Error{Code: CodePersonalData, Message: personalMessage, Fields: map[string]string{field: "appears to contain " + kind}}
+	return &Error{Code: CodePersonalData, Message: personalMessage, Fields: map[string]string{field: foundProblem(kind)}}
 }
 
 const personalMessage = "fundtrack keeps counts only; remove personal details of the people supported"
@@ -68,10 +68,21 @@ const (
 	kindPhone = "a phone number"
 )
 
+// foundProblem is what a field holding personal data of the kind named is
+// told (never the data). An "@" may be shorthand for "at" before a place
+// that reads as an address ("placed @ Tesco.com"), so the email problem
+// says how to keep such a note.
+func foundProblem(kind string) string {
+	if kind == kindEmail {
+		return "appears to contain " + kind + ` (for a place, write "at" instead of "@")`
+	}
+	return "appears to contain " + kind
+}
+
 // personalKind names the first kind of personal data found in text, or "".
 func personalKind(text string) string {
 	norm := normaliseForGuard(text)
-	if emailPattern().MatchString(norm) {
+	if emailPattern().MatchString(norm) || hasSpacedEmail(norm) {
 		return kindEmail
 	}
 	groups := digitGroups(norm)
@@ -177,21 +188,39 @@ func digitValue(r rune) byte {
 // the domain (a@[10.0.0.1], a@10.0.0.1, a@[IPv6:2001:db8::1]). A name
 // domain needs a dot and a top-level label of two or more letters (or an
 // xn-- label), and an address domain four numbers, so "meeting @ 3pm",
-// "ratio 3 @ 5", "@IPSGrowNHS" and "2 @ £5" are not addresses.
-//
-// People also type a space either side of the @ ("john @ nhs.net", which
-// mail clients accept), but "@ place" is also everyday shorthand for "at",
-// and a dotted place or file name after it ("clinic @ St.James's
-// hospital", "figures @ returns.xlsx", "clinic @ 10.30.11.15") is no
-// address. So with a space by the @, the domain must end in a top-level
-// domain people's addresses here really end in (spacedTLDs), and a server's
-// address is an address only written without spaces. Run on normalised
-// text, so a full-width ＠ or 。 counts too.
+// "ratio 3 @ 5", "@IPSGrowNHS" and "2 @ £5" are not addresses. An address
+// with a space by its @ is spacedEmailPattern's. Run on normalised text, so
+// a full-width ＠ or 。 counts too.
 var emailPattern = lazyRegexp(`(?i)` + emailLocal +
-	`(?:(?:@|\s?[\[({]at[\])}]\s?)(?:(?:` + emailLabel + emailDot + `)+(?:\p{L}[\p{L}\p{M}]+|xn--[a-z0-9-]+)` +
-	`|\[(?:ipv6:[0-9a-f:.]+|\d{1,3}(?:\.\d{1,3}){3})\]|\d{1,3}(?:\.\d{1,3}){3})` +
-	`|(?: {1,2}@ {0,2}|@ {1,2})(?:` + emailLabel + emailDot + `)+(?:` + spacedTLDs + `)` +
-	`(?:$|[^\p{L}\p{M}\p{N}.-]|\.(?:$|[^\p{L}\p{M}\p{N}])))`)
+	`(?:@|\s?[\[({]at[\])}]\s?)(?:(?:` + emailLabel + emailDot + `)+(?:\p{L}[\p{L}\p{M}]+|xn--[a-z0-9-]+)` +
+	`|\[(?:ipv6:[0-9a-f:.]+|\d{1,3}(?:\.\d{1,3}){3})\]|\d{1,3}(?:\.\d{1,3}){3})`)
+
+// spacedEmailPattern finds an address typed with a space either side of
+// the @ ("john @ nhs.net", which mail clients accept). But "@ place" is
+// also everyday shorthand for "at", and a dotted place, file or web site
+// after it ("clinic @ St.James's hospital", "figures @ returns.xlsx",
+// "clinic @ 10.30.11.15") is no address. So here the domain must end in a
+// top-level domain people's addresses here really end in (spacedTLDs),
+// written all in lower or all in upper case as a typed address is: "job
+// club @ Connexions.It was busy" is a missing space after a full stop, not
+// Italy. A server's address is an address only written without spaces, and
+// a web site (a domain starting www., see hasSpacedEmail) is a place.
+// Group 1 is the domain.
+var spacedEmailPattern = lazyRegexp(`(?i)` + emailLocal +
+	`(?: {1,2}@ {0,2}|@ {1,2})((?:` + emailLabel + emailDot + `)+(?-i:` + spacedTLDs + `|` + strings.ToUpper(spacedTLDs) + `))` +
+	`(?:$|[^\p{L}\p{M}\p{N}.-]|\.(?:$|[^\p{L}\p{M}\p{N}]))`)
+
+// hasSpacedEmail reports whether normalised text holds an address typed
+// with a space by its @ (see spacedEmailPattern), a web site aside. A
+// match passed over cannot hide another address: it holds only its own @.
+func hasSpacedEmail(norm string) bool {
+	for _, m := range spacedEmailPattern().FindAllStringSubmatchIndex(norm, -1) {
+		if domain := norm[m[2]:m[3]]; len(domain) < 4 || !strings.EqualFold(domain[:4], "www.") {
+			return true
+		}
+	}
+	return false
+}
 
 const (
 	// emailLocal is an address's local part, quoted or not.

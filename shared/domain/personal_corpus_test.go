@@ -57,7 +57,7 @@ func readCorpus(t *testing.T, path string, withKind bool) []corpusLine {
 
 var corpusKinds = map[string]string{
 	"nhs":   "appears to contain an NHS number",
-	"email": "appears to contain an email address",
+	"email": `appears to contain an email address (for a place, write "at" instead of "@")`,
 	"phone": "appears to contain a phone number",
 }
 

@@ -130,6 +130,42 @@ func TestCheckPersonalData(t *testing.T) {
 	}
 }
 
+// TestCheckPersonalDataSpacedAtPlaces holds the audit's "@ web site"
+// notes (L1): a web site, or a word run on after a full stop, is a place
+// after a spaced @, not an address. A domain people's addresses end in,
+// written in one case, cannot be told from an address typed with spaces,
+// so it is refused with a hint to write "at".
+func TestCheckPersonalDataSpacedAtPlaces(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{
+		"Info for clients @ www.nhs.uk",
+		"More info @ WWW.GOV.UK/access-to-work",
+		"Job club @ Connexions.It was busy",
+		"Taster day @ Asda.Me and two staff attended",
+		"Workshop @ 9.30am.Info packs given out",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+	for _, text := range []string{
+		"Two interns placed @ Tesco.com warehouse",
+		"Vacancies advertised @ indeed.co.uk",
+		"JOHN @ NHS.NET",
+		"email john @ nhs.net",
+		"email john@ nhs.net",
+		"Info @ www.nhs.uk, or john @ nhs.net", // a web site does not hide an address after it
+		"john@www.nhs.uk",                      // without a space, www. is just a domain
+	} {
+		err := domain.CheckPersonalData("notes", text)
+		wantPersonal(t, err, "notes", "an email address", text)
+		var e *domain.Error
+		if errors.As(err, &e) && !strings.Contains(e.Fields["notes"], `write "at" instead of "@"`) {
+			t.Errorf("CheckPersonalData(%q): %q, want it to say a place can be written with \"at\"", text, e.Fields["notes"])
+		}
+	}
+}
+
 // TestCheckPersonalDataGaps holds texts the first checker got wrong (a
 // valid NHS number right after another ten-digit number, a UK number with
 // its area code in brackets, runs of years or round numbers taken for

@@ -201,14 +201,44 @@ func TestNormaliseEmailFoldsCaseButNotOntoASCII(t *testing.T) {
 		"\u00c9lodie@example.org":      "\u00e9lodie@example.org",
 		"a\xff\xfeB@example.org":       "a\xff\xfeb@example.org",
 		"\u0130@example.org":           "\u0130@example.org",
+		// NFC: an accent typed as a combining mark is the precomposed letter.
+		"E\u0301MILE@example.org": "\u00e9mile@example.org",
+		"e\u0301lodie@x":          "\u00e9lodie@x",
+		// The Greek final sigma folds as the capital does.
+		"\u039f\u0394\u03a5\u03a3\u03a3\u0395\u03a5\u03a3@example.org": "\u03bf\u03b4\u03c5\u03c3\u03c3\u03b5\u03c5\u03c3@example.org",
+		"\u03bf\u03b4\u03c5\u03c3\u03c3\u03b5\u03c5\u03c2@example.org": "\u03bf\u03b4\u03c5\u03c3\u03c3\u03b5\u03c5\u03c3@example.org",
+		// NFC would make the Kelvin sign K and the Greek question mark ";":
+		// they stay out of normalising, and what follows them is still folded.
+		"\u212aA\u0301Y@example.org": "\u212a\u00e1y@example.org",
+		"a\u037e@example.org":        "a\u037e@example.org",
+		// I and a combining dot is the dotted capital I, which stays.
+		"LI\u0307ZZIE@example.org": "l\u0130zzie@example.org",
 	} {
 		if got := domain.NormaliseEmail(in); got != want {
 			t.Errorf("NormaliseEmail(%q) = %q, want %q", in, got, want)
 		}
 	}
-	for _, s := range []string{"l\u0130zz\u0130e@example.org", "\u212aay@example.org"} {
+	for _, s := range []string{"l\u0130zz\u0130e@example.org", "\u212aay@example.org", "lI\u0307zzie@example.org", "a\u037e@example.org"} {
 		if got := domain.NormaliseEmail(s); !strings.ContainsFunc(got, func(r rune) bool { return r > 0x7f }) {
 			t.Errorf("%q became the ASCII address %q", s, got)
+		}
+	}
+	// The look-alikes stay distinct from the ASCII addresses they fold onto.
+	for alike, ascii := range map[string]string{"l\u0130zzie@example.org": "lizzie@example.org", "\u212aay@example.org": "kay@example.org",
+		"\u212aAY@example.org": "KAY@example.org"} {
+		if domain.NormaliseEmail(alike) == domain.NormaliseEmail(ascii) {
+			t.Errorf("%q and %q read as one address", alike, ascii)
+		}
+	}
+	// One address however its accents and case were typed.
+	for _, same := range [][]string{
+		{"e\u0301lodie@x", "\u00e9lodie@x", "\u00c9lodie@x", "E\u0301LODIE@x"},
+		{"\u039f\u0394\u03a5\u03a3\u03a3\u0395\u03a5\u03a3@x", "\u03bf\u03b4\u03c5\u03c3\u03c3\u03b5\u03c5\u03c2@x"},
+	} {
+		for _, s := range same[1:] {
+			if a, b := domain.NormaliseEmail(same[0]), domain.NormaliseEmail(s); a != b {
+				t.Errorf("%q is %q but %q is %q: want one address", same[0], a, s, b)
+			}
 		}
 	}
 }

@@ -31,10 +31,10 @@ var fzFail = fuzzkit.Fail
 const fzBOM = "\ufeff"
 
 // fzLines is how many lines a spreadsheet shows a file as having: one per
-// line feed, and one for text after the last.
+// line end (CR LF, LF, or CR alone), and one for text after the last.
 func fzLines(data []byte) int {
-	n := bytes.Count(data, []byte("\n"))
-	if len(data) > 0 && data[len(data)-1] != '\n' {
+	n := bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) - bytes.Count(data, []byte("\r\n"))
+	if len(data) > 0 && data[len(data)-1] != '\n' && data[len(data)-1] != '\r' {
 		n++
 	}
 	return n
@@ -122,19 +122,25 @@ func fzCells(s string) [][]string {
 // Differentially, cells written by encoding/csv's Writer (with LF or CRLF
 // line ends) must come back as written, each row numbered as the row it was
 // written as, blank rows left out, except for what CSV itself changes: a
-// CR LF inside a quoted cell reads as LF, and the CRLF Writer drops a lone
-// CR (it writes every LF as CR LF, so a CR could not be told from one); a
+// CR LF or a lone CR inside a quoted cell reads as LF, and the CRLF Writer
+// drops a lone CR (it writes every LF as CR LF, so a CR could not be told
+// from one); a
 // byte order mark the file starts with is not part of the first cell. A row
 // of more than MaxColumns cells must be refused naming its row. (Rows whose
-// header is one cell holding no comma but two headings fundtrack reads
-// separated by semicolons or tabs are read so, and not checked here.)
+// header reads more headings fundtrack reads when split by semicolons or
+// tabs are read so, and not checked here.)
 func FuzzReadCSV(f *testing.F) {
 	for _, s := range []string{
 		"", "\n", "\r\n", fzBOM, fzBOM + "a", "a", "a,b\n", "a,b\r\nc,d\r\n", "a\n\n\nb\n", ",,\n , \n\t\na\n",
 		"Project,Period start,Notes\r\n\r\nBradford IPS,2025-04-01,\"two\r\nlines, one cell\"\r\n,,\r\nLeeds,01/07/2025\r\n",
 		"\"a\nb\",c\nd\n", "\"a\nb\nc\"\nd\n", "a,\"b\n\nc\"\ne\n", "\"a\n\",\"\nb\"\n\"\n\"\nz\n", "\"\r\n\"\nx\n",
 		"a,\"x\r\r\ny\"\nb\n", "\"\"\nx\n", "a,\"\nb\n", "a\"b\nc\n", "\"a\"b\n", "x\n\"unclosed\n\n\n",
-		"a\rb\rc\n", "a,b\r", "caf\xe9\n", fzBOM + "\xff", "\xef\xbb\xbf\xef\xbb\xbfa\n", "\u00a0,\u2028\n\u200b\n",
+		"a\rb\rc\n", "a,b\r",
+		// audit L3: Excel for Mac's "CSV (Macintosh)" ends lines in CR alone
+		"project,periodStart,periodEnd,peopleIntoWork,notes\rProj One,2024-04-01,2024-04-30,5,\"a\rb\"\r\rP,2024-05-01,2024-05-31,6,b\r",
+		"a\r\n\rb\n\r\"c\r\n\"\rd",
+		// audit L4: a heading holding a comma in a file separated by semicolons
+		"project;periodStart;periodEnd;peopleIntoWork;Site, area\nProj One;2024-04-01;2024-04-30;5;Leeds\n", "caf\xe9\n", fzBOM + "\xff", "\xef\xbb\xbf\xef\xbb\xbfa\n", "\u00a0,\u2028\n\u200b\n",
 		"\x00,\x01\n", strings.Repeat("a,", sheet.MaxColumns) + "a\n", strings.Repeat(",", sheet.MaxColumns) + "\nb\n",
 		"h\n" + strings.Repeat("\"x\ny\"\n", 30) + "\"bad\n",
 		"project,notes\nA,the 5\" screen\n", "a,\"b\"c\"\n", "a,\"b\"\"\n", "a,\"b\"\r\n", "a,\"b\"\r", "\"a\"\"b\",c\n\"d\n",
@@ -246,7 +252,7 @@ func fzReadWrittenCSV(t *testing.T, rows [][]string, crlf bool) {
 			if crlf {
 				c = strings.ReplaceAll(c, "\r", "")
 			} else {
-				c = strings.ReplaceAll(c, "\r\n", "\n")
+				c = strings.ReplaceAll(strings.ReplaceAll(c, "\r\n", "\n"), "\r", "\n")
 			}
 			if i == 0 && j == 0 && bytes.HasPrefix(data, []byte(fzBOM)) {
 				c = strings.TrimPrefix(c, fzBOM)
@@ -273,25 +279,32 @@ func fzReadWrittenCSV(t *testing.T, rows [][]string, crlf bool) {
 }
 
 // fzOtherSeparator reports whether rows written as CSV have a header (the
-// first row not blank) that a spreadsheet user means as separated by
-// semicolons or tabs: one cell, no comma, and two or more headings
-// fundtrack reads once split.
+// first row not blank) that may read as separated by semicolons or tabs:
+// split so, its first line reads at least as many headings fundtrack reads
+// as its cells do (quotes taken off, so it errs towards leaving a file out).
 func fzOtherSeparator(rows [][]string) bool {
 	for _, r := range rows {
 		if fzBlank(r) {
 			continue
 		}
-		if len(r) != 1 || strings.Contains(r[0], ",") {
-			return false
+		byComma := 0
+		for _, h := range r {
+			if domain.IsImportHeading(h) {
+				byComma++
+			}
+		}
+		line := strings.Join(r, ",")
+		if end := strings.IndexAny(line, "\r\n"); end >= 0 {
+			line = line[:end]
 		}
 		for _, sep := range []string{";", "\t"} {
 			known := 0
-			for _, h := range strings.Split(strings.SplitN(r[0], "\n", 2)[0], sep) {
+			for _, h := range strings.Split(line, sep) {
 				if domain.IsImportHeading(strings.Trim(h, `"`)) {
 					known++
 				}
 			}
-			if known >= 2 {
+			if known > 0 && known >= byComma {
 				return true
 			}
 		}
@@ -304,11 +317,16 @@ func fzOtherSeparator(rows [][]string) bool {
 // strict encoding/csv (RFC 4180 quotes, no LazyQuotes) reads the file,
 // with the separator ReadCSV takes from the header, ReadCSV reads the same
 // cells, numbered as a spreadsheet shows them (an empty line is a row that
-// encoding/csv skips), or refuses a row wider than MaxColumns.
+// encoding/csv skips), or refuses a row wider than MaxColumns. A file with
+// a lone CR is left out: encoding/csv reads it as text, spreadsheets (and
+// ReadCSV) as a line end.
 func fzReadStrictCSV(t *testing.T, data []byte, sh domain.Sheet, err error) {
 	t.Helper()
 	data = bytes.TrimPrefix(data, []byte(fzBOM))
 	if !utf8.Valid(data) {
+		return
+	}
+	if bytes.Contains(bytes.ReplaceAll(bytes.TrimSuffix(data, []byte("\r")), []byte("\r\n"), nil), []byte("\r")) {
 		return
 	}
 	sep, ok := fzSeparator(data)
@@ -364,15 +382,14 @@ func fzReadStrictCSV(t *testing.T, data []byte, sh domain.Sheet, err error) {
 }
 
 // fzSeparator is the separator a file's header (its first line that is not
-// blank) leaves no doubt about: a comma if it has one, or if it has no
-// semicolon or tab. ok is false when the header alone would decide between
-// them (ReadCSV's separator).
+// blank) leaves no doubt about: a comma if it has no semicolon or tab. ok
+// is false when the headings it reads would decide (ReadCSV's separator).
 func fzSeparator(data []byte) (rune, bool) {
 	for _, line := range bytes.Split(data, []byte("\n")) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		if bytes.IndexByte(line, ',') >= 0 || bytes.IndexAny(line, ";\t") < 0 {
+		if bytes.IndexAny(line, ";\t") < 0 {
 			return ',', true
 		}
 		return 0, false

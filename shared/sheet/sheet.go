@@ -26,7 +26,8 @@ func FileProblem(problem string) error {
 }
 
 // ReadCSV reads a CSV file (UTF-8, with or without the byte order mark
-// Excel's "CSV UTF-8" writes, CRLF or LF line ends) into its rows,
+// Excel's "CSV UTF-8" writes; lines ending in CR LF, LF, or CR alone as
+// Excel for Mac's "CSV (Macintosh)" writes) into its rows,
 // numbered as a spreadsheet shows them: a quoted cell holding line breaks
 // stays one row. Blank rows are left out, their numbers kept. Reading
 // stops once the rows exceed what an import may hold, which
@@ -85,10 +86,12 @@ func ReadCSV(data []byte) (domain.Sheet, error) {
 //   - a quote followed by anything else closes the quoted part, and the
 //     rest up to the separator is kept as typed ("x,y" z reads x,y z);
 //   - a quote inside a cell that is not quoted is text;
-//   - a line end is LF or CR LF (CR LF inside a quoted cell reads as LF,
-//     and a CR just before the end of the file ends the line), as
-//     encoding/csv reads them, so that a file strict encoding/csv reads
-//     reads the same here (FuzzReadCSV checks it).
+//   - a line end is CR LF, LF or a CR alone, each one line end, as
+//     spreadsheets read them (encoding/csv takes a lone CR for text, and
+//     would read a "CSV (Macintosh)" file as one row); inside a quoted
+//     cell, each is a line break and reads as LF, so a note reads the same
+//     whichever system saved it. A file with no lone CR that strict
+//     encoding/csv reads reads the same here (FuzzReadCSV checks it).
 type csvReader struct {
 	data []byte
 	pos  int
@@ -108,24 +111,25 @@ func (r *csvReader) next() (rec []string, open int, ok bool) {
 	for r.pos < len(d) {
 		c := d[r.pos]
 		r.pos++
-		lineEnd := c == '\n' || c == '\r' && (r.pos == len(d) || d[r.pos] == '\n')
+		if c == '\r' && r.pos < len(d) && d[r.pos] == '\n' {
+			r.pos++ // CR LF is one line end, read as its LF
+			c = '\n'
+		}
 		switch {
 		case quoted && c == '"' && r.pos < len(d) && d[r.pos] == '"':
 			cell = append(cell, '"')
 			r.pos++
 		case quoted && c == '"':
 			quoted = false
-		case quoted && c == '\r' && lineEnd:
-			// CR LF in a cell is a line break: the LF comes next
+		case quoted && c == '\r':
+			cell = append(cell, '\n')
 		case quoted:
 			cell = append(cell, c)
 		case first && c == '"':
 			quoted, first = true, false
 		case c == r.sep:
 			rec, cell, first = append(rec, string(cell)), cell[:0], true
-		case c == '\r' && lineEnd:
-			// the LF, if any, comes next and ends the record
-		case c == '\n':
+		case c == '\n' || c == '\r':
 			return append(rec, string(cell)), -1, true
 		default:
 			cell, first = append(cell, c), false
@@ -146,30 +150,31 @@ func blank(cells []string) bool {
 	return true
 }
 
-// separator is the file's separator: a comma, unless its header (the
-// first line that is not blank) has none and splits by a semicolon or a
-// tab into two or more headings fundtrack reads. Excel saves "CSV" with
-// semicolons where a comma is the decimal mark (much of Europe), and
-// "Text (Tab delimited)" with tabs; read as comma separated, such a file
-// is one column whose one heading is the whole line, which no import can
-// be, so the header alone decides. Two headings read (not all) is enough,
-// so that a misspelt one is named as such rather than the whole line.
+// separator is the file's separator: the one of comma, semicolon and tab
+// under which its header (the first line that is not blank) splits into
+// the most headings fundtrack reads, a comma on a tie. Excel saves "CSV"
+// with semicolons where a comma is the decimal mark (much of Europe), and
+// "Text (Tab delimited)" with tabs, and a heading may hold a comma of its
+// own ("Site, area"), so no one character in the header decides; read with
+// the wrong separator, the header's headings are not ones fundtrack reads.
+// Counting the headings read (not all) lets a misspelt one be named as such
+// rather than the whole line.
 func separator(data []byte) byte {
 	line := data
 	for len(line) > 0 {
-		var rest []byte
-		line, rest, _ = bytes.Cut(line, []byte("\n"))
-		if len(bytes.TrimSpace(line)) > 0 {
+		end := bytes.IndexAny(line, "\r\n")
+		if end < 0 {
 			break
 		}
-		line = rest
+		if len(bytes.TrimSpace(line[:end])) > 0 {
+			line = line[:end]
+			break
+		}
+		line = line[end+1:]
 	}
-	if bytes.IndexByte(line, ',') >= 0 {
-		return ','
-	}
-	sep, most := byte(','), 1
-	for _, c := range []byte{';', '\t'} {
-		r := csvReader{data: line, sep: byte(c)}
+	sep, most := byte(','), -1
+	for _, c := range []byte{',', ';', '\t'} {
+		r := csvReader{data: line, sep: c}
 		rec, _, _ := r.next()
 		known := 0
 		for _, h := range rec {

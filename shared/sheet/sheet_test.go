@@ -104,9 +104,10 @@ func TestReadCSVQuotesAsSpreadsheetsDo(t *testing.T) {
 }
 
 // A file Excel saved with semicolons (where a comma is the decimal mark)
-// or as tab-delimited text reads by its header's separator; a file whose
-// header has a comma, or does not split into headings fundtrack reads,
-// stays comma separated.
+// or as tab-delimited text reads by its header's separator: the one under
+// which the header reads the most headings fundtrack reads, a comma on a
+// tie. A comma in a heading does not make the file comma separated (audit
+// L4).
 func TestReadCSVSeparator(t *testing.T) {
 	for name, c := range map[string]struct {
 		data string
@@ -118,7 +119,16 @@ func TestReadCSVSeparator(t *testing.T) {
 			[][]string{{"Project", "Period start", "Peple into work"}, {"Alpha IPS", "01/06/2025", "2;3"}}},
 		"quoted headings": {"\"project\";\"notes\"\n\"a;b\";c\n", [][]string{{"project", "notes"}, {"a;b", "c"}}},
 		"commas":          {"project,notes;x\na;b,c\n", [][]string{{"project", "notes;x"}, {"a;b", "c"}}},
-		"one heading":     {"project;hello\na;b\n", [][]string{{"project;hello"}, {"a;b"}}},
+		// One heading read is more than none: before L4 this stayed one column.
+		"one heading": {"project;hello\na;b\n", [][]string{{"project", "hello"}, {"a", "b"}}},
+		"no heading":  {"hello;world\na;b\n", [][]string{{"hello;world"}, {"a;b"}}},
+		"semicolons, a comma in a heading": {"project;periodStart;periodEnd;peopleIntoWork;Site, area\nProj One;2024-04-01;2024-04-30;5;Leeds\n",
+			[][]string{{"project", "periodStart", "periodEnd", "peopleIntoWork", "Site, area"}, {"Proj One", "2024-04-01", "2024-04-30", "5", "Leeds"}}},
+		"semicolons, a quoted heading with a comma": {"\"Site, area\";project;notes\nLeeds;P;x, y\n",
+			[][]string{{"Site, area", "project", "notes"}, {"Leeds", "P", "x, y"}}},
+		"tabs, a comma in a heading": {"project\tSite, area\tnotes\r\nP\tLeeds\t1,5\r\n",
+			[][]string{{"project", "Site, area", "notes"}, {"P", "Leeds", "1,5"}}},
+		"commas, a tie": {"project,notes;referrals\nP,a;b\n", [][]string{{"project", "notes;referrals"}, {"P", "a;b"}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			sh, err := sheet.ReadCSV([]byte(c.data))
@@ -209,5 +219,33 @@ func TestReadCSVRowNumbersAfterLineBreaksInCells(t *testing.T) {
 	var e *domain.Error
 	if !errors.As(err, &e) || e.Code != domain.CodeValidation || len(e.Fields) != 1 || !strings.Contains(e.Fields["rows[7].C"], "never closed") {
 		t.Fatalf("%v, want validation_failed naming rows[7].C", err)
+	}
+}
+
+// Excel for Mac's "CSV (Macintosh)" ends lines in a CR alone: each CR, LF
+// and CR LF is one line end, so the rows and their numbers are as a
+// spreadsheet shows them (audit L3), and a line break inside a quoted cell,
+// whichever it is, reads as LF.
+func TestReadCSVLineEnds(t *testing.T) {
+	for name, c := range map[string]struct {
+		data string
+		want []string
+	}{
+		"CR (the audit's cr.csv)": {"project,periodStart,periodEnd,peopleIntoWork,notes\rProj One,2024-04-01,2024-04-30,5,a\rProj One,2024-05-01,2024-05-31,6,b\r",
+			[]string{"1: project|periodStart|periodEnd|peopleIntoWork|notes", "2: Proj One|2024-04-01|2024-04-30|5|a", "3: Proj One|2024-05-01|2024-05-31|6|b"}},
+		"CR, a blank line, a quoted break, no last line end": {"project;notes\r\rP;\"one\rtwo\"\rQ;x",
+			[]string{"1: project|notes", "3: P|one\ntwo", "4: Q|x"}},
+		"all three, in cells too": {"a,b\r\nc,\"1\r\n2\n3\r4\"\n\re,f\r",
+			[]string{"1: a|b", "2: c|1\n2\n3\n4", "4: e|f"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			sh, err := sheet.ReadCSV([]byte(c.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := csvTexts(sh); !slices.Equal(got, c.want) {
+				t.Errorf("read\n%q\nwant\n%q", got, c.want)
+			}
+		})
 	}
 }
