@@ -95,11 +95,6 @@ type ImportFile struct {
 	Columns  ImportColumns
 	Rows     []ImportRow
 	Problems Problems
-	// seen holds, by project, cohort and period, the first row for each:
-	// rows without a cohort are entered as they are read, the others once
-	// their cohort is resolved, so a cohort named in one row and given by
-	// id in another is the same cohort.
-	seen map[string]int
 }
 
 // ImportResult is the answer to an import: how many rows it read and what
@@ -243,7 +238,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		byName[metricKey(p.Name)] = append(byName[metricKey(p.Name)], p.ID)
 		byID[p.ID] = true
 	}
-	f.seen = map[string]int{}
+	seen := map[string]int{} // rows without a cohort; ResolveCohorts checks the others
 	for _, sr := range sh.Rows[1:] {
 		row := ImportRow{Row: sr.Number, Counts: map[Metric]int64{}}
 		p := Problems{}
@@ -322,7 +317,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 			f.Problems.Add(k, v)
 		}
 		if row.checked && row.CohortText == "" {
-			f.once(row) // a row naming a cohort, once the cohort is resolved
+			f.once(seen, row) // a row naming a cohort, once the cohort is resolved
 		}
 		f.Rows = append(f.Rows, row)
 	}
@@ -333,13 +328,14 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 }
 
 // once refuses a row repeating an earlier row's project, cohort and
-// period: two submissions for one period would count its figures twice.
-func (f *ImportFile) once(r ImportRow) {
+// period (seen holds the first row of each): two submissions for one
+// period would count its figures twice.
+func (f *ImportFile) once(seen map[string]int, r ImportRow) {
 	key := r.ProjectID + "|" + r.CohortID + "|" + r.PeriodStart.String() + "|" + r.PeriodEnd.String()
-	first, dup := f.seen[key]
+	first, dup := seen[key]
 	switch {
 	case !dup:
-		f.seen[key] = r.Row
+		seen[key] = r.Row
 	case r.CohortID != "":
 		f.Problems.Add(RowField(r.Row, ColPeriodStart), "row "+strconv.Itoa(first)+" already has this project, cohort and period; give each cohort's period one row")
 	default:
@@ -682,6 +678,10 @@ func clampCount(positive bool) int64 {
 // cohort and period an earlier row has (the cohort named in one and given
 // by id in the other).
 func (f *ImportFile) ResolveCohorts(cohorts map[string][]Cohort) {
+	// Only rows with a cohort: their keys never meet ReadImport's, whose
+	// rows have none, so a cohort named in one row and given by id in
+	// another is found here.
+	seen := map[string]int{}
 	for i := range f.Rows {
 		r := &f.Rows[i]
 		if r.CohortText == "" || r.ProjectID == "" {
@@ -701,7 +701,7 @@ func (f *ImportFile) ResolveCohorts(cohorts map[string][]Cohort) {
 		case 1:
 			r.CohortID = found[0]
 			if r.checked {
-				f.once(*r)
+				f.once(seen, *r)
 			}
 		case 0:
 			f.Problems.Add(RowField(r.Row, ColCohort), "no cohort named "+quoteCell(r.CohortText)+" in this row's project")
