@@ -157,8 +157,10 @@ func importColumn(h string) (string, bool) {
 	return "", false
 }
 
-// columnLetter is a column's spreadsheet name: A, B, … Z, AA, AB…
-func columnLetter(i int) string {
+// ColumnLetter is a column's spreadsheet name from 0: A, B, … Z, AA,
+// AB… Every reader of a sheet names a cell's column with it, so a
+// problem's key (rows[N].C) is the same whichever found it.
+func ColumnLetter(i int) string {
 	s := ""
 	for i++; i > 0; i = (i - 1) / 26 {
 		s = string(rune('A'+(i-1)%26)) + s
@@ -204,14 +206,14 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 				}
 			}
 			if problem != "" {
-				f.Problems.Add(RowField(header.Number, columnLetter(i)), problem)
+				f.Problems.Add(RowField(header.Number, ColumnLetter(i)), problem)
 			} else {
 				f.Columns.Ignored = append(f.Columns.Ignored, shorten(strings.Join(strings.Fields(h), " ")))
 			}
 			continue
 		}
 		if _, dup := at[name]; dup {
-			f.Problems.Add(field, "appears twice in the header (columns "+columnLetter(at[name])+" and "+columnLetter(i)+")")
+			f.Problems.Add(field, "appears twice in the header (columns "+ColumnLetter(at[name])+" and "+ColumnLetter(i)+")")
 			continue
 		}
 		at[name], cols[i] = i, name
@@ -266,7 +268,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		// problem says so), and the checks below cannot replace the report.
 		for i, c := range sr.Cells {
 			if kind := personalKind(c.Text); kind != "" {
-				column := columnLetter(i)
+				column := ColumnLetter(i)
 				if i < len(cols) && cols[i] != "" {
 					column = cols[i]
 				}
@@ -279,7 +281,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 				if i < len(header.Cells) && strings.TrimSpace(header.Cells[i].Text) != "" && !header.Cells[i].Merged {
 					continue // a column not read: ignored, or its heading refused on the header row
 				}
-				p.Add(RowField(sr.Number, columnLetter(i)), "has a value, but its column has no heading")
+				p.Add(RowField(sr.Number, ColumnLetter(i)), "has a value, but its column has no heading")
 			}
 		}
 		if nameOnly {

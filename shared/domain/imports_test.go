@@ -495,3 +495,12 @@ func TestReadImportIgnoresColumnsItDoesNotRead(t *testing.T) {
 		t.Errorf("ignored %q", f.Columns.Ignored)
 	}
 }
+
+// TestColumnLetter: the column names every sheet reader keys problems by.
+func TestColumnLetter(t *testing.T) {
+	for i, want := range map[int]string{0: "A", 25: "Z", 26: "AA", 27: "AB", 701: "ZZ", 702: "AAA"} {
+		if got := ColumnLetter(i); got != want {
+			t.Errorf("ColumnLetter(%d) = %q, want %q", i, got, want)
+		}
+	}
+}

@@ -25,7 +25,7 @@ func cellProblems(p Problems, sr SheetRow, cols []string) {
 		if c.Problem == "" {
 			continue
 		}
-		column := columnLetter(i)
+		column := ColumnLetter(i)
 		if i < len(cols) && cols[i] != "" {
 			column = cols[i]
 		}
