@@ -715,16 +715,8 @@ func (f *ImportFile) ResolveCohorts(cohorts map[string][]Cohort) {
 
 // Err is the file's problems as one validation error, or nil.
 func (f ImportFile) Err() error {
-	if len(f.Problems) == 0 {
-		return nil
-	}
-	msg := "the file has problems: nothing was imported; fix the cells named and send it again"
-	if len(f.Problems) >= MaxProblems {
-		// Only the first are named: fixing them alone would not do.
-		msg = "the file has at least " + strconv.Itoa(MaxProblems) + " problems; these are the first " + strconv.Itoa(MaxProblems) +
-			": nothing was imported; fix them and any others like them, and send it again"
-	}
-	return &Error{Code: CodeValidation, Message: msg, Fields: map[string]string(f.Problems)}
+	return f.Problems.ErrAs("the file has problems: nothing was imported; fix the cells named and send it again",
+		"the file has "+AtLeast("problems")+": nothing was imported; fix them and any others like them, and send it again")
 }
 
 // ImportAction is what a row does.

@@ -357,13 +357,9 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 		plan.rows[i] = plannedRow{action: action, id: o.ID, sub: sub, change: ch}
 		subs = append(subs, sub)
 	}
-	if len(periods) > 0 {
-		msg := "some rows have figures for a period they cannot be recorded for: nothing was imported"
-		if len(periods) >= domain.MaxProblems {
-			msg = "at least " + strconv.Itoa(domain.MaxProblems) + " rows have figures for a period they cannot be recorded for; these are the first " +
-				strconv.Itoa(domain.MaxProblems) + ": nothing was imported"
-		}
-		return importPlan{}, &domain.Error{Code: domain.CodeValidation, Fields: periods, Message: msg}
+	if err := periods.ErrAs("some rows have figures for a period they cannot be recorded for: nothing was imported",
+		domain.AtLeast("rows have figures for a period they cannot be recorded for")+": nothing was imported"); err != nil {
+		return importPlan{}, err
 	}
 	if err := sc.importFills(setup, subs); err != nil {
 		return importPlan{}, err
