@@ -268,11 +268,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		// problem says so), and the checks below cannot replace the report.
 		for i, c := range sr.Cells {
 			if kind := personalKind(c.Text); kind != "" {
-				column := ColumnLetter(i)
-				if i < len(cols) && cols[i] != "" {
-					column = cols[i]
-				}
-				p.Add(RowField(sr.Number, column), personalProblem(kind))
+				p.Add(RowField(sr.Number, cellColumn(cols, i)), personalProblem(kind))
 			}
 		}
 		cellProblems(p, sr, cols)
