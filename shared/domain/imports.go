@@ -126,33 +126,61 @@ func RowField(row int, column string) string {
 	return "rows[" + strconv.Itoa(row) + "]." + column
 }
 
+// importFixed are an import's columns besides the metrics, by field name
+// and label: the one table the template's headings, the reading of a
+// heading, the guess at a misspelt one and the web's names of columns are
+// made from. The template puts the metrics at importMetricsAt, after the
+// period.
+var importFixed = []struct{ Name, Label string }{
+	{ColProject, "Project"}, {ColPeriodStart, "Period start"}, {ColPeriodEnd, "Period end"},
+	{ColCohort, "Cohort"}, {ColNotes, "Notes"},
+}
+
+const importMetricsAt = 3
+
 // ImportHeaders are the headings of an import's template: every column
 // fundtrack reads, labelled as people read them.
 func ImportHeaders() []string {
-	h := []string{"Project", "Period start", "Period end"}
+	var h []string
+	for _, c := range importFixed[:importMetricsAt] {
+		h = append(h, c.Label)
+	}
 	for _, d := range metricCatalogue {
 		h = append(h, d.Label)
 	}
-	return append(h, "Cohort", "Notes")
+	for _, c := range importFixed[importMetricsAt:] {
+		h = append(h, c.Label)
+	}
+	return h
 }
 
-// importColumn reads a heading: one of the fixed columns, or a metric by
-// API name or label, in any case and spacing.
-func importColumn(h string) (string, bool) {
-	switch k := strings.ReplaceAll(metricKey(h), " ", ""); k {
-	case "project":
-		return ColProject, true
-	case "periodstart":
-		return ColPeriodStart, true
-	case "periodend":
-		return ColPeriodEnd, true
-	case "cohort":
-		return ColCohort, true
-	case "notes":
-		return ColNotes, true
+// ImportColumn reads a heading as the field name of the column it names:
+// one of the fixed columns, or a metric by API name or label, in any case
+// and spacing; false for a heading fundtrack does not read.
+func ImportColumn(h string) (string, bool) {
+	k := strings.ReplaceAll(metricKey(h), " ", "")
+	for _, c := range importFixed {
+		if k == strings.ToLower(c.Name) {
+			return c.Name, true
+		}
 	}
 	if m, ok := ParseMetric(h); ok {
 		return string(m), true
+	}
+	return "", false
+}
+
+// ImportColumnLabel is how people read the column with field name name
+// (as ImportColumn gives it): "Period start", a metric's label; false for
+// a name that is no import column.
+func ImportColumnLabel(name string) (string, bool) {
+	for _, c := range importFixed {
+		if name == c.Name {
+			return c.Label, true
+		}
+	}
+	if m := Metric(name); ValidMetric(m) {
+		return m.Label(), true
 	}
 	return "", false
 }
@@ -190,7 +218,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		if h == "" || c.Merged {
 			continue
 		}
-		name, ok := importColumn(h)
+		name, ok := ImportColumn(h)
 		field := RowField(header.Number, name)
 		if !ok {
 			// A heading is an imported cell too: personal data typed into
@@ -350,19 +378,17 @@ func nearColumn(h string) string {
 	if k == "" {
 		return ""
 	}
-	type column struct{ name, label string }
-	columns := []column{{ColProject, "Project"}, {ColPeriodStart, "Period start"}, {ColPeriodEnd, "Period end"},
-		{ColCohort, "Cohort"}, {ColNotes, "Notes"}}
+	columns := slices.Clone(importFixed)
 	for _, d := range metricCatalogue {
-		columns = append(columns, column{string(d.Metric), d.Label})
+		columns = append(columns, struct{ Name, Label string }{string(d.Metric), d.Label})
 	}
 	best, bestD := "", 3
 	for _, c := range columns {
-		for _, s := range []string{c.name, c.label} {
+		for _, s := range []string{c.Name, c.Label} {
 			if d := editDistance(k, foldLetters(s), bestD); d < bestD {
-				best, bestD = c.label, d
-				if !strings.EqualFold(c.label, c.name) {
-					best = c.label + " (" + c.name + ")"
+				best, bestD = c.Label, d
+				if !strings.EqualFold(c.Label, c.Name) {
+					best = c.Label + " (" + c.Name + ")"
 				}
 			}
 		}

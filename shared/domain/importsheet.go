@@ -12,7 +12,7 @@ import (
 // reads (SPEC, "Spreadsheet import"), in any case and spacing: the CSV
 // reader uses it to tell a file separated by semicolons or tabs.
 func IsImportHeading(h string) bool {
-	_, ok := importColumn(strings.TrimSpace(h))
+	_, ok := ImportColumn(strings.TrimSpace(h))
 	return ok
 }
 
