@@ -23,20 +23,16 @@ func unauthenticated(msg string) error {
 	return domain.Errorf(domain.CodeUnauthenticated, "%s", msg)
 }
 
-// identity checks the claims every caller must have and builds the Identity.
-// The email is the caller's identity (roles are granted to addresses), so
-// it must be an address as a member's is (domain.ValidateEmail): anything
-// else could never be a member's, and read loosely could pass for one.
+// identity checks the claims every caller must have and builds the
+// Identity (domain.NewIdentity), refusing as unauthenticated with its
+// reason. The subject is trimmed first, as the authorizer's flattened
+// claims and a local token are read.
 func identity(sub, email string, groups []string) (domain.Identity, error) {
-	sub = strings.TrimSpace(sub)
-	email = domain.NormaliseEmail(email)
-	if sub == "" || email == "" {
-		return domain.Identity{}, unauthenticated("token lacks subject or email")
+	id, err := domain.NewIdentity(strings.TrimSpace(sub), email, groups)
+	if err != nil {
+		return domain.Identity{}, unauthenticated(err.Error())
 	}
-	if domain.ValidateEmail("email", email) != nil {
-		return domain.Identity{}, unauthenticated("token's email is not an email address")
-	}
-	return domain.Identity{Subject: sub, Email: email, Groups: groups}, nil
+	return id, nil
 }
 
 // parseGatewayGroups reads the groups claim as the JWT authorizer hands it

@@ -120,14 +120,27 @@ func (p Problems) Add(field, problem string) {
 
 // Err turns the problems into a validation *Error, or nil if there are none.
 func (p Problems) Err() error {
+	return p.ErrAs("the request has invalid fields", "the request has "+AtLeast("invalid fields"))
+}
+
+// ErrAs turns the problems into a validation *Error, or nil if there are
+// none, with message msg; or capped once Add has stopped at MaxProblems,
+// since more may have gone unnamed and fixing the ones named would not do
+// (see AtLeast).
+func (p Problems) ErrAs(msg, capped string) error {
 	if len(p) == 0 {
 		return nil
 	}
-	msg := "the request has invalid fields"
-	if len(p) == MaxProblems {
-		msg = "the request has at least " + strconv.Itoa(MaxProblems) + " invalid fields; these are the first " + strconv.Itoa(MaxProblems)
+	if len(p) >= MaxProblems {
+		msg = capped
 	}
 	return &Error{Code: CodeValidation, Message: msg, Fields: map[string]string(p)}
+}
+
+// AtLeast words a count of problems Add stopped at, for ErrAs's capped
+// message: "at least 100 <what>; these are the first 100".
+func AtLeast(what string) string {
+	return "at least " + strconv.Itoa(MaxProblems) + " " + what + "; these are the first " + strconv.Itoa(MaxProblems)
 }
 
 // MergeProblems combines validation errors so one answer names every bad

@@ -35,3 +35,30 @@ func TestProblemsNameAtMostMaxProblems(t *testing.T) {
 		t.Errorf("message %q does not say there may be more", e.Message)
 	}
 }
+
+// TestProblemsErrAsWording: the message names the problems as the first of
+// at least MaxProblems exactly when Add has stopped at that many.
+func TestProblemsErrAsWording(t *testing.T) {
+	p := domain.Problems{}
+	if err := p.ErrAs("some", "capped"); err != nil {
+		t.Fatalf("no problems: %v", err)
+	}
+	for i := range domain.MaxProblems + 5 {
+		p.Add("f"+strconv.Itoa(i), "bad")
+		var e *domain.Error
+		if !errors.As(p.ErrAs("some", "capped"), &e) || e.Code != domain.CodeValidation || len(e.Fields) != len(p) {
+			t.Fatalf("%d problems: %v", len(p), e)
+		}
+		want := "some"
+		if len(p) == domain.MaxProblems {
+			want = "capped"
+		}
+		if e.Message != want {
+			t.Fatalf("%d problems: message %q, want %q", len(p), e.Message, want)
+		}
+	}
+	var e *domain.Error
+	if !errors.As(p.Err(), &e) || e.Message != "the request has at least 100 invalid fields; these are the first 100" {
+		t.Errorf("Err at the cap: %v", p.Err())
+	}
+}

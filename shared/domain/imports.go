@@ -95,11 +95,6 @@ type ImportFile struct {
 	Columns  ImportColumns
 	Rows     []ImportRow
 	Problems Problems
-	// seen holds, by project, cohort and period, the first row for each:
-	// rows without a cohort are entered as they are read, the others once
-	// their cohort is resolved, so a cohort named in one row and given by
-	// id in another is the same cohort.
-	seen map[string]int
 }
 
 // ImportResult is the answer to an import: how many rows it read and what
@@ -131,30 +126,43 @@ func RowField(row int, column string) string {
 	return "rows[" + strconv.Itoa(row) + "]." + column
 }
 
+// importFixed are an import's columns besides the metrics, by field name
+// and label: the one table the template's headings, the reading of a
+// heading, the guess at a misspelt one and the web's names of columns are
+// made from. The template puts the metrics at importMetricsAt, after the
+// period.
+var importFixed = []struct{ Name, Label string }{
+	{ColProject, "Project"}, {ColPeriodStart, "Period start"}, {ColPeriodEnd, "Period end"},
+	{ColCohort, "Cohort"}, {ColNotes, "Notes"},
+}
+
+const importMetricsAt = 3
+
 // ImportHeaders are the headings of an import's template: every column
 // fundtrack reads, labelled as people read them.
 func ImportHeaders() []string {
-	h := []string{"Project", "Period start", "Period end"}
+	var h []string
+	for _, c := range importFixed[:importMetricsAt] {
+		h = append(h, c.Label)
+	}
 	for _, d := range metricCatalogue {
 		h = append(h, d.Label)
 	}
-	return append(h, "Cohort", "Notes")
+	for _, c := range importFixed[importMetricsAt:] {
+		h = append(h, c.Label)
+	}
+	return h
 }
 
-// importColumn reads a heading: one of the fixed columns, or a metric by
-// API name or label, in any case and spacing.
-func importColumn(h string) (string, bool) {
-	switch k := strings.ReplaceAll(metricKey(h), " ", ""); k {
-	case "project":
-		return ColProject, true
-	case "periodstart":
-		return ColPeriodStart, true
-	case "periodend":
-		return ColPeriodEnd, true
-	case "cohort":
-		return ColCohort, true
-	case "notes":
-		return ColNotes, true
+// ImportColumn reads a heading as the field name of the column it names:
+// one of the fixed columns, or a metric by API name or label, in any case
+// and spacing; false for a heading fundtrack does not read.
+func ImportColumn(h string) (string, bool) {
+	k := strings.ReplaceAll(metricKey(h), " ", "")
+	for _, c := range importFixed {
+		if k == strings.ToLower(c.Name) {
+			return c.Name, true
+		}
 	}
 	if m, ok := ParseMetric(h); ok {
 		return string(m), true
@@ -162,8 +170,25 @@ func importColumn(h string) (string, bool) {
 	return "", false
 }
 
-// columnLetter is a column's spreadsheet name: A, B, … Z, AA, AB…
-func columnLetter(i int) string {
+// ImportColumnLabel is how people read the column with field name name
+// (as ImportColumn gives it): "Period start", a metric's label; false for
+// a name that is no import column.
+func ImportColumnLabel(name string) (string, bool) {
+	for _, c := range importFixed {
+		if name == c.Name {
+			return c.Label, true
+		}
+	}
+	if m := Metric(name); ValidMetric(m) {
+		return m.Label(), true
+	}
+	return "", false
+}
+
+// ColumnLetter is a column's spreadsheet name from 0: A, B, … Z, AA,
+// AB… Every reader of a sheet names a cell's column with it, so a
+// problem's key (rows[N].C) is the same whichever found it.
+func ColumnLetter(i int) string {
 	s := ""
 	for i++; i > 0; i = (i - 1) / 26 {
 		s = string(rune('A'+(i-1)%26)) + s
@@ -193,7 +218,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		if h == "" || c.Merged {
 			continue
 		}
-		name, ok := importColumn(h)
+		name, ok := ImportColumn(h)
 		field := RowField(header.Number, name)
 		if !ok {
 			// A heading is an imported cell too: personal data typed into
@@ -209,14 +234,14 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 				}
 			}
 			if problem != "" {
-				f.Problems.Add(RowField(header.Number, columnLetter(i)), problem)
+				f.Problems.Add(RowField(header.Number, ColumnLetter(i)), problem)
 			} else {
 				f.Columns.Ignored = append(f.Columns.Ignored, shorten(strings.Join(strings.Fields(h), " ")))
 			}
 			continue
 		}
 		if _, dup := at[name]; dup {
-			f.Problems.Add(field, "appears twice in the header (columns "+columnLetter(at[name])+" and "+columnLetter(i)+")")
+			f.Problems.Add(field, "appears twice in the header (columns "+ColumnLetter(at[name])+" and "+ColumnLetter(i)+")")
 			continue
 		}
 		at[name], cols[i] = i, name
@@ -243,7 +268,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		byName[metricKey(p.Name)] = append(byName[metricKey(p.Name)], p.ID)
 		byID[p.ID] = true
 	}
-	f.seen = map[string]int{}
+	seen := map[string]int{} // rows without a cohort; ResolveCohorts checks the others
 	for _, sr := range sh.Rows[1:] {
 		row := ImportRow{Row: sr.Number, Counts: map[Metric]int64{}}
 		p := Problems{}
@@ -271,11 +296,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		// problem says so), and the checks below cannot replace the report.
 		for i, c := range sr.Cells {
 			if kind := personalKind(c.Text); kind != "" {
-				column := columnLetter(i)
-				if i < len(cols) && cols[i] != "" {
-					column = cols[i]
-				}
-				p.Add(RowField(sr.Number, column), personalProblem(kind))
+				p.Add(RowField(sr.Number, cellColumn(cols, i)), personalProblem(kind))
 			}
 		}
 		cellProblems(p, sr, cols)
@@ -284,7 +305,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 				if i < len(header.Cells) && strings.TrimSpace(header.Cells[i].Text) != "" && !header.Cells[i].Merged {
 					continue // a column not read: ignored, or its heading refused on the header row
 				}
-				p.Add(RowField(sr.Number, columnLetter(i)), "has a value, but its column has no heading")
+				p.Add(RowField(sr.Number, ColumnLetter(i)), "has a value, but its column has no heading")
 			}
 		}
 		if nameOnly {
@@ -322,7 +343,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 			f.Problems.Add(k, v)
 		}
 		if row.checked && row.CohortText == "" {
-			f.once(row) // a row naming a cohort, once the cohort is resolved
+			f.once(seen, row) // a row naming a cohort, once the cohort is resolved
 		}
 		f.Rows = append(f.Rows, row)
 	}
@@ -333,13 +354,14 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 }
 
 // once refuses a row repeating an earlier row's project, cohort and
-// period: two submissions for one period would count its figures twice.
-func (f *ImportFile) once(r ImportRow) {
+// period (seen holds the first row of each): two submissions for one
+// period would count its figures twice.
+func (f *ImportFile) once(seen map[string]int, r ImportRow) {
 	key := r.ProjectID + "|" + r.CohortID + "|" + r.PeriodStart.String() + "|" + r.PeriodEnd.String()
-	first, dup := f.seen[key]
+	first, dup := seen[key]
 	switch {
 	case !dup:
-		f.seen[key] = r.Row
+		seen[key] = r.Row
 	case r.CohortID != "":
 		f.Problems.Add(RowField(r.Row, ColPeriodStart), "row "+strconv.Itoa(first)+" already has this project, cohort and period; give each cohort's period one row")
 	default:
@@ -356,19 +378,17 @@ func nearColumn(h string) string {
 	if k == "" {
 		return ""
 	}
-	type column struct{ name, label string }
-	columns := []column{{ColProject, "Project"}, {ColPeriodStart, "Period start"}, {ColPeriodEnd, "Period end"},
-		{ColCohort, "Cohort"}, {ColNotes, "Notes"}}
+	columns := slices.Clone(importFixed)
 	for _, d := range metricCatalogue {
-		columns = append(columns, column{string(d.Metric), d.Label})
+		columns = append(columns, struct{ Name, Label string }{string(d.Metric), d.Label})
 	}
 	best, bestD := "", 3
 	for _, c := range columns {
-		for _, s := range []string{c.name, c.label} {
+		for _, s := range []string{c.Name, c.Label} {
 			if d := editDistance(k, foldLetters(s), bestD); d < bestD {
-				best, bestD = c.label, d
-				if !strings.EqualFold(c.label, c.name) {
-					best = c.label + " (" + c.name + ")"
+				best, bestD = c.Label, d
+				if !strings.EqualFold(c.Label, c.Name) {
+					best = c.Label + " (" + c.Name + ")"
 				}
 			}
 		}
@@ -682,6 +702,10 @@ func clampCount(positive bool) int64 {
 // cohort and period an earlier row has (the cohort named in one and given
 // by id in the other).
 func (f *ImportFile) ResolveCohorts(cohorts map[string][]Cohort) {
+	// Only rows with a cohort: their keys never meet ReadImport's, whose
+	// rows have none, so a cohort named in one row and given by id in
+	// another is found here.
+	seen := map[string]int{}
 	for i := range f.Rows {
 		r := &f.Rows[i]
 		if r.CohortText == "" || r.ProjectID == "" {
@@ -701,7 +725,7 @@ func (f *ImportFile) ResolveCohorts(cohorts map[string][]Cohort) {
 		case 1:
 			r.CohortID = found[0]
 			if r.checked {
-				f.once(*r)
+				f.once(seen, *r)
 			}
 		case 0:
 			f.Problems.Add(RowField(r.Row, ColCohort), "no cohort named "+quoteCell(r.CohortText)+" in this row's project")
@@ -713,16 +737,8 @@ func (f *ImportFile) ResolveCohorts(cohorts map[string][]Cohort) {
 
 // Err is the file's problems as one validation error, or nil.
 func (f ImportFile) Err() error {
-	if len(f.Problems) == 0 {
-		return nil
-	}
-	msg := "the file has problems: nothing was imported; fix the cells named and send it again"
-	if len(f.Problems) >= MaxProblems {
-		// Only the first are named: fixing them alone would not do.
-		msg = "the file has at least " + strconv.Itoa(MaxProblems) + " problems; these are the first " + strconv.Itoa(MaxProblems) +
-			": nothing was imported; fix them and any others like them, and send it again"
-	}
-	return &Error{Code: CodeValidation, Message: msg, Fields: map[string]string(f.Problems)}
+	return f.Problems.ErrAs("the file has problems: nothing was imported; fix the cells named and send it again",
+		"the file has "+AtLeast("problems")+": nothing was imported; fix them and any others like them, and send it again")
 }
 
 // ImportAction is what a row does.

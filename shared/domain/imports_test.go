@@ -495,3 +495,42 @@ func TestReadImportIgnoresColumnsItDoesNotRead(t *testing.T) {
 		t.Errorf("ignored %q", f.Columns.Ignored)
 	}
 }
+
+// TestColumnLetter: the column names every sheet reader keys problems by.
+func TestColumnLetter(t *testing.T) {
+	for i, want := range map[int]string{0: "A", 25: "Z", 26: "AA", 27: "AB", 701: "ZZ", 702: "AAA"} {
+		if got := ColumnLetter(i); got != want {
+			t.Errorf("ColumnLetter(%d) = %q, want %q", i, got, want)
+		}
+	}
+}
+
+// TestImportColumnTable: every heading of the template reads as its
+// column, in any case and spacing, and that column's label is the heading
+// again (the web preview names columns by it).
+func TestImportColumnTable(t *testing.T) {
+	h := ImportHeaders()
+	if len(h) != len(Metrics)+5 || h[0] != "Project" || h[2] != "Period end" || h[3] != Metrics[0].Label() || h[len(h)-1] != "Notes" {
+		t.Fatalf("headers %q", h)
+	}
+	for _, heading := range h {
+		name, ok := ImportColumn("  " + strings.ToUpper(heading) + " ")
+		if !ok {
+			t.Fatalf("ImportColumn(%q) not read", heading)
+		}
+		if label, ok := ImportColumnLabel(name); !ok || label != heading {
+			t.Errorf("ImportColumnLabel(%q) = %q, %v, want %q", name, label, ok, heading)
+		}
+	}
+	if name, ok := ImportColumn("periodStart"); !ok || name != ColPeriodStart {
+		t.Errorf("ImportColumn(periodStart) = %q, %v", name, ok)
+	}
+	for _, h := range []string{"", "Region", "metrics"} {
+		if _, ok := ImportColumn(h); ok {
+			t.Errorf("ImportColumn(%q) read", h)
+		}
+		if _, ok := ImportColumnLabel(h); ok {
+			t.Errorf("ImportColumnLabel(%q) found", h)
+		}
+	}
+}

@@ -12,7 +12,7 @@ import (
 // reads (SPEC, "Spreadsheet import"), in any case and spacing: the CSV
 // reader uses it to tell a file separated by semicolons or tabs.
 func IsImportHeading(h string) bool {
-	_, ok := importColumn(strings.TrimSpace(h))
+	_, ok := ImportColumn(strings.TrimSpace(h))
 	return ok
 }
 
@@ -25,12 +25,18 @@ func cellProblems(p Problems, sr SheetRow, cols []string) {
 		if c.Problem == "" {
 			continue
 		}
-		column := columnLetter(i)
-		if i < len(cols) && cols[i] != "" {
-			column = cols[i]
-		}
-		p.Add(RowField(sr.Number, column), c.Problem)
+		p.Add(RowField(sr.Number, cellColumn(cols, i)), c.Problem)
 	}
+}
+
+// cellColumn is how a problem with a row's i'th cell names its column:
+// the column's name, or its letter when it has no heading (cols, the
+// columns by position, may be shorter than the row).
+func cellColumn(cols []string, i int) string {
+	if i < len(cols) && cols[i] != "" {
+		return cols[i]
+	}
+	return ColumnLetter(i)
 }
 
 // mergedFigure is the problem with a metric cell that is a merged range's

@@ -87,6 +87,10 @@ type Once struct {
 	// Log is told of a claim that could not be released or an answer that
 	// could not be saved (optional): the run's own outcome stands.
 	Log func(error)
+	// Saved, if set, is asked after work succeeds: true when work saved
+	// its answer itself (in the transaction of its change), so RunOnce
+	// does not write it a second time.
+	Saved func() bool
 }
 
 // RunOnce runs work at most once for o.Claim's key, under the contract of
@@ -133,6 +137,9 @@ func (i Idempotency) RunOnce(ctx context.Context, o Once, work func(c *Claim) (S
 			o.log(fmt.Errorf("release idempotency key: %w", aerr))
 		}
 		return SavedAnswer{}, err
+	}
+	if o.Saved != nil && o.Saved() {
+		return answer, nil
 	}
 	if err := i.Complete(done, c, answer); err != nil {
 		// The answer is still this run's. A repeat finds the key committed

@@ -357,13 +357,9 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 		plan.rows[i] = plannedRow{action: action, id: o.ID, sub: sub, change: ch}
 		subs = append(subs, sub)
 	}
-	if len(periods) > 0 {
-		msg := "some rows have figures for a period they cannot be recorded for: nothing was imported"
-		if len(periods) >= domain.MaxProblems {
-			msg = "at least " + strconv.Itoa(domain.MaxProblems) + " rows have figures for a period they cannot be recorded for; these are the first " +
-				strconv.Itoa(domain.MaxProblems) + ": nothing was imported"
-		}
-		return importPlan{}, &domain.Error{Code: domain.CodeValidation, Fields: periods, Message: msg}
+	if err := periods.ErrAs("some rows have figures for a period they cannot be recorded for: nothing was imported",
+		domain.AtLeast("rows have figures for a period they cannot be recorded for")+": nothing was imported"); err != nil {
+		return importPlan{}, err
 	}
 	if err := sc.importFills(setup, subs); err != nil {
 		return importPlan{}, err
@@ -510,8 +506,8 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 		}
 		todo = todo[n:]
 		if err == nil {
-			res := plan.result(false)
-			return res, nil
+			sc.resultSaved = b.Answer != nil
+			return plan.result(false), nil
 		}
 		var corrected *AlreadyCorrectedError
 		if round < maxPlans && (errors.Is(err, ErrChanged) || errors.As(err, &corrected)) {
@@ -633,20 +629,27 @@ func (sc *Scope) ConfirmImport(id string) (StagedFile, domain.ImportResult, erro
 	}
 	var (
 		res      domain.ImportResult
+		ran      bool  // this confirmation imported the file: res is its result
 		released error // a failed import's key not released: the caller hears of it
 	)
 	saved, err := sc.s.Idempotency().RunOnce(sc.ctx, Once{
 		Claim: ClaimFor(sc.caller, "import "+sc.programmeID+" "+st.ID), Hash: st.SHA256,
 		Lease: ImportLease, Wait: confirmWait, Poll: confirmPoll,
-		Log: func(err error) { released = errors.Join(released, err) },
+		Log:   func(err error) { released = errors.Join(released, err) },
+		Saved: func() bool { return sc.resultSaved },
 	}, func(c *Claim) (SavedAnswer, error) {
 		prev := sc.claim
 		sc.WithClaim(c)
-		sc.resultWithRows = true
+		sc.resultWithRows, sc.resultSaved = true, false
 		defer func() { sc.WithClaim(prev); sc.resultWithRows = false }()
 		var err error
 		if res, err = sc.importSheet(sh, false); err != nil {
 			return SavedAnswer{}, err
+		}
+		ran = true
+		if sc.resultSaved {
+			// Saved with the last rows; ConfirmImport answers with res.
+			return SavedAnswer{}, nil
 		}
 		return importAnswer(res)
 	})
@@ -665,7 +668,10 @@ func (sc *Scope) ConfirmImport(id string) (StagedFile, domain.ImportResult, erro
 	case err != nil:
 		return st, res, err
 	}
-	// The answer is this confirmation's import or the first one's, saved.
+	if ran {
+		return st, res, nil
+	}
+	// The answer is the first confirmation's, saved.
 	res = domain.ImportResult{}
 	if err := json.Unmarshal(saved.Body, &res); err != nil {
 		return st, res, fmt.Errorf("saved result of importing %s: %w", st.ID, err)

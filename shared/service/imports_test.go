@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -459,6 +460,53 @@ func TestConfirmImportResultKeptWithRows(t *testing.T) {
 	if w.st.Snapshot() != snap {
 		t.Error("confirming again changed what is stored")
 	}
+}
+
+// TestConfirmImportSavesItsAnswerOnce: a confirmation that writes rows
+// saves its result with its last rows and nowhere else (no second write
+// of the same, possibly large, answer); one with nothing to write saves
+// its answer on its own. Either way a repeat answers the first's result.
+func TestConfirmImportSavesItsAnswerOnce(t *testing.T) {
+	w := newWorld(t)
+	var mu sync.Mutex
+	completes := 0
+	w.st.Before = func(op string) error {
+		if op == "CompleteIdempotent" {
+			mu.Lock()
+			completes++
+			mu.Unlock()
+		}
+		return nil
+	}
+	defer func() { w.st.Before = nil }()
+	confirm := func(name string, created, unchanged, wantCompletes int) {
+		t.Helper()
+		file := csv(append([]string{importHeader}, yearOfQuarters("Leeds IPS")...)...)
+		_, id, err := w.open(lead).PreviewImport(file, name)
+		if err != nil || id == "" {
+			t.Fatalf("preview: %v %q", err, id)
+		}
+		mu.Lock()
+		completes = 0
+		mu.Unlock()
+		_, first, err := w.open(lead).ConfirmImport(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantResult(t, first, 4, created, 0, unchanged)
+		_, again, err := w.open(lead).ConfirmImport(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantResult(t, again, 4, created, 0, unchanged)
+		mu.Lock()
+		defer mu.Unlock()
+		if completes != wantCompletes {
+			t.Errorf("%s: answer saved apart from the rows %d times, want %d", name, completes, wantCompletes)
+		}
+	}
+	confirm("figures.csv", 4, 0, 0)
+	confirm("again.csv", 0, 4, 1)
 }
 
 // TestImportRefusesACohortTwiceByNameAndID: one cohort's period in two

@@ -61,8 +61,9 @@ type Scope struct {
 	projectID   string // "" unless opened with OpenProject
 	claim       *Claim
 	// resultWithRows: an import saves its result as the claim's answer
-	// with its last rows (see ConfirmImport).
-	resultWithRows bool
+	// with its last rows (see ConfirmImport); resultSaved records that it
+	// did, so the answer is not saved a second time.
+	resultWithRows, resultSaved bool
 
 	mu        sync.Mutex
 	loaded    bool

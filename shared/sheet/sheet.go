@@ -56,7 +56,7 @@ func ReadCSV(data []byte) (domain.Sheet, error) {
 		}
 		if open >= 0 {
 			return domain.Sheet{}, &domain.Error{Code: domain.CodeValidation, Message: "the file cannot be read: nothing was imported",
-				Fields: map[string]string{domain.RowField(n, columnLetter(open)): "starts with a quote (\") that is never closed, so the rest of the file would be read into this one cell: check its quotes"}}
+				Fields: map[string]string{domain.RowField(n, domain.ColumnLetter(open)): "starts with a quote (\") that is never closed, so the rest of the file would be read into this one cell: check its quotes"}}
 		}
 		if len(rec) > MaxColumns {
 			return domain.Sheet{}, FileProblem("row " + strconv.Itoa(n) + " has more than " + strconv.Itoa(MaxColumns) + " columns")
@@ -187,13 +187,4 @@ func separator(data []byte) byte {
 		}
 	}
 	return sep
-}
-
-// columnLetter is a column's spreadsheet name (A, B, … AA) from 0.
-func columnLetter(i int) string {
-	s := ""
-	for i++; i > 0; i = (i - 1) / 26 {
-		s = string(rune('A'+(i-1)%26)) + s
-	}
-	return s
 }

@@ -252,8 +252,8 @@ func (c *Cognito) verify(ctx context.Context, raw, nonce string) (domain.Identit
 	if nonce != "" && subtle.ConstantTimeCompare([]byte(claims.Nonce), []byte(nonce)) != 1 {
 		return domain.Identity{}, errors.New("id token: nonce does not match")
 	}
-	email := domain.NormaliseEmail(claims.Email)
-	if claims.Subject == "" || email == "" || domain.ValidateEmail("email", email) != nil {
+	id, err := domain.NewIdentity(claims.Subject, claims.Email, claims.Groups)
+	if err != nil {
 		return domain.Identity{}, errors.New("id token: no subject or email, or the email is not an address")
 	}
 	if !domain.EmailVerified(claims.EmailVerified) {
@@ -261,7 +261,7 @@ func (c *Cognito) verify(ctx context.Context, raw, nonce string) (domain.Identit
 		// they hold it: it grants no member's roles.
 		return domain.Identity{}, fmt.Errorf("id token: %w", ErrEmailUnverified)
 	}
-	return domain.Identity{Subject: claims.Subject, Email: email, Groups: claims.Groups}, nil
+	return id, nil
 }
 
 // jwks fetches and caches a JSON Web Key Set. An unknown key id makes it

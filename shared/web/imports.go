@@ -328,42 +328,19 @@ func problemColumns(key string, header []string) []int {
 
 // columnKey is the field name a heading reads as.
 func columnKey(h string) string {
-	switch strings.ToLower(strings.Join(strings.Fields(h), "")) {
-	case "project":
-		return domain.ColProject
-	case "periodstart":
-		return domain.ColPeriodStart
-	case "periodend":
-		return domain.ColPeriodEnd
-	case "cohort":
-		return domain.ColCohort
-	case "notes":
-		return domain.ColNotes
-	}
-	if m, ok := domain.ParseMetric(h); ok {
-		return string(m)
+	if name, ok := domain.ImportColumn(h); ok {
+		return name
 	}
 	return h
 }
 
 // columnName is how the page names a column: metrics by their labels.
 func columnName(field string) string {
-	switch field {
-	case domain.ColProject:
-		return "Project"
-	case domain.ColPeriodStart:
-		return "Period start"
-	case domain.ColPeriodEnd:
-		return "Period end"
-	case domain.ColCohort:
-		return "Cohort"
-	case domain.ColNotes:
-		return "Notes"
-	case "metrics":
+	if field == "metrics" {
 		return "Metric columns"
 	}
-	if m := domain.Metric(field); domain.ValidMetric(m) {
-		return m.Label()
+	if label, ok := domain.ImportColumnLabel(field); ok {
+		return label
 	}
 	if len(field) <= 3 && strings.ToUpper(field) == field {
 		return "Column " + field

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
 // The template's styles, as indexes into styles.xml's cellXfs.
@@ -102,7 +104,7 @@ func templateSheet(header []string, projects []string) []byte {
 	b.WriteString(`</cols><sheetData>`)
 	b.WriteString(`<row r="1">`)
 	for i, h := range header {
-		inlineCell(&b, columnName(i+1)+"1", styleBold, h)
+		inlineCell(&b, domain.ColumnLetter(i)+"1", styleBold, h)
 	}
 	b.WriteString(`</row>`)
 	for i, p := range projects {
@@ -150,13 +152,4 @@ func escapeBSTR(s string) string {
 		i += n
 	}
 	return b.String()
-}
-
-// columnName is a column's letters: 1 is A, 27 is AA.
-func columnName(n int) string {
-	var s []byte
-	for ; n > 0; n = (n - 1) / 26 {
-		s = append([]byte{byte('A' + (n-1)%26)}, s...)
-	}
-	return string(s)
 }
