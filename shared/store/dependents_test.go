@@ -174,17 +174,7 @@ func TestDependentsRaces(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			w := newDPWorld(t, svc)
-			var theirs error
-			ran := false
-			db.race(func() { ran, theirs = true, c.theirs(w) })
-			events := auditCount(t, w)
-			err := c.mine(w)
-			if !ran {
-				t.Fatal("the race never happened")
-			}
-			if theirs != nil {
-				t.Fatalf("the write that lands first: %v", theirs)
-			}
+			events, err := raceAgainst(t, db, w, c.mine, c.theirs)
 			if domain.ErrorCode(err) != domain.CodeConflict || !strings.Contains(err.Error(), "again and retry") {
 				t.Fatalf("the write that lands second: %v, want a conflict saying to look again and retry", err)
 			}
@@ -258,17 +248,7 @@ func TestDependentsRaceUnrelatedEdits(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			w := newDPWorld(t, svc)
-			var theirs error
-			ran := false
-			db.race(func() { ran, theirs = true, c.theirs(w) })
-			events := auditCount(t, w)
-			err := c.mine(w)
-			if !ran {
-				t.Fatal("the race never happened")
-			}
-			if theirs != nil {
-				t.Fatalf("the edit that lands first: %v", theirs)
-			}
+			events, err := raceAgainst(t, db, w, c.mine, c.theirs)
 			if err != nil {
 				t.Errorf("the dependent's write, after an unrelated edit of what it depends on: %v", err)
 			}
@@ -278,6 +258,26 @@ func TestDependentsRaceUnrelatedEdits(t *testing.T) {
 			c.held(t, w)
 		})
 	}
+}
+
+// raceAgainst makes mine's write with theirs landing between mine's reads
+// and its transaction, and returns how many audit events the programme
+// had before mine wrote, and mine's error. Theirs must have landed,
+// unrefused.
+func raceAgainst(t *testing.T, db *prRacingDB, w *dpWorld, mine, theirs func(*dpWorld) error) (int, error) {
+	t.Helper()
+	var theirsErr error
+	ran := false
+	db.race(func() { ran, theirsErr = true, theirs(w) })
+	events := auditCount(t, w)
+	err := mine(w)
+	if !ran {
+		t.Fatal("the race never happened")
+	}
+	if theirsErr != nil {
+		t.Fatalf("the write that lands first: %v", theirsErr)
+	}
+	return events, err
 }
 
 // auditCount is how many changes the programme's audit trail holds.
