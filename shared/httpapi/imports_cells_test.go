@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"net/http"
 	"strings"
 	"testing"
@@ -17,36 +16,30 @@ import (
 // them out, with edit changing its cells before it is written.
 func cellsWorkbook(t *testing.T, edit func(f *excelize.File, s string)) []byte {
 	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	const s = "Sheet1"
-	rows := [][]any{
-		{"Project", "Period start", "Period end", "People into work", "Referrals"},
-		{"Project A", "2025-04-01", "2025-04-30", 3, 5},
-		{nil, "2025-05-01", "2025-05-31", 4, 6},
-	}
-	for i, r := range rows {
-		for j, v := range r {
-			if v == nil {
-				continue
-			}
-			c, _ := excelize.CoordinatesToCellName(j+1, i+1)
-			if err := f.SetCellValue(s, c, v); err != nil {
-				t.Fatal(err)
+	return workbook(t, func(f *excelize.File, s string) {
+		rows := [][]any{
+			{"Project", "Period start", "Period end", "People into work", "Referrals"},
+			{"Project A", "2025-04-01", "2025-04-30", 3, 5},
+			{nil, "2025-05-01", "2025-05-31", 4, 6},
+		}
+		for i, r := range rows {
+			for j, v := range r {
+				if v == nil {
+					continue
+				}
+				c, _ := excelize.CoordinatesToCellName(j+1, i+1)
+				if err := f.SetCellValue(s, c, v); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
-	}
-	if err := f.MergeCell(s, "A2", "A3"); err != nil {
-		t.Fatal(err)
-	}
-	if edit != nil {
-		edit(f, s)
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+		if err := f.MergeCell(s, "A2", "A3"); err != nil {
+			t.Fatal(err)
+		}
+		if edit != nil {
+			edit(f, s)
+		}
+	})
 }
 
 // Cells as Excel shows them: a row under a merged project cell is that

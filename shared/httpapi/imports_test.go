@@ -35,31 +35,38 @@ func importReq(as, path, contentType string, body []byte, hdr ...string) testkit
 // not "", replaces one cell (D3) with it.
 func quarterlyWorkbook(t *testing.T, project, bad string) []byte {
 	t.Helper()
+	return workbook(t, func(f *excelize.File, s string) {
+		set := func(cell string, v any) {
+			if err := f.SetCellValue(s, cell, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, h := range []string{"Project", "Period start", "Period end", "People into work", "Referrals", "Notes"} {
+			c, _ := excelize.CoordinatesToCellName(i+1, 1)
+			set(c, h)
+		}
+		for q := range 4 {
+			row := q + 2
+			start := time.Date(2025, time.Month(4+3*q), 1, 0, 0, 0, 0, time.UTC)
+			set(fmt.Sprintf("A%d", row), project)
+			set(fmt.Sprintf("B%d", row), start)
+			set(fmt.Sprintf("C%d", row), start.AddDate(0, 3, -1))
+			set(fmt.Sprintf("D%d", row), q+1)
+			set(fmt.Sprintf("E%d", row), 10*(q+1))
+		}
+		set("F4", "A good quarter")
+		if bad != "" {
+			set("D3", bad)
+		}
+	})
+}
+
+// workbook is the .xlsx file build writes on a new workbook's first sheet.
+func workbook(t *testing.T, build func(f *excelize.File, s string)) []byte {
+	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
-	const s = "Sheet1"
-	set := func(cell string, v any) {
-		if err := f.SetCellValue(s, cell, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i, h := range []string{"Project", "Period start", "Period end", "People into work", "Referrals", "Notes"} {
-		c, _ := excelize.CoordinatesToCellName(i+1, 1)
-		set(c, h)
-	}
-	for q := range 4 {
-		row := q + 2
-		start := time.Date(2025, time.Month(4+3*q), 1, 0, 0, 0, 0, time.UTC)
-		set(fmt.Sprintf("A%d", row), project)
-		set(fmt.Sprintf("B%d", row), start)
-		set(fmt.Sprintf("C%d", row), start.AddDate(0, 3, -1))
-		set(fmt.Sprintf("D%d", row), q+1)
-		set(fmt.Sprintf("E%d", row), 10*(q+1))
-	}
-	set("F4", "A good quarter")
-	if bad != "" {
-		set("D3", bad)
-	}
+	build(f, "Sheet1")
 	var buf bytes.Buffer
 	if _, err := f.WriteTo(&buf); err != nil {
 		t.Fatal(err)
