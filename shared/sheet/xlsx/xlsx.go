@@ -186,13 +186,8 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 		if cols.width > sheet.MaxColumns {
 			return domain.Sheet{}, sheet.FileProblem("row " + strconv.Itoa(n) + " has more than " + strconv.Itoa(sheet.MaxColumns) + " columns")
 		}
-		row := domain.SheetRow{Number: n}
-		empty := true
-		for _, c := range cols.cells {
-			row.Cells = append(row.Cells, c)
-			empty = empty && strings.TrimSpace(c.Text) == "" && c.Problem == ""
-		}
-		if empty {
+		row := domain.SheetRow{Number: n, Cells: cols.cells} // a new slice each row
+		if blankRow(row) {
 			continue
 		}
 		sh.Rows = append(sh.Rows, row)
