@@ -140,14 +140,19 @@ func (sc *Scope) canImport() error {
 // naming rows[N].column, personal data included); a row for a project the
 // caller may not record figures for refuses it too (403, naming the row).
 func (sc *Scope) Import(f ImportFile, dryRun bool) (domain.ImportResult, error) {
-	if err := sc.canImport(); err != nil {
-		return domain.ImportResult{}, err
-	}
-	sh, err := sc.s.readSheet(f)
+	sh, err := sc.importableSheet(f)
 	if err != nil {
 		return domain.ImportResult{}, err
 	}
 	return sc.importSheet(sh, dryRun)
+}
+
+// importableSheet is f's first sheet, read once the caller may import.
+func (sc *Scope) importableSheet(f ImportFile) (domain.Sheet, error) {
+	if err := sc.canImport(); err != nil {
+		return domain.Sheet{}, err
+	}
+	return sc.s.readSheet(f)
 }
 
 // importSheet is Import of a sheet already read.
@@ -547,10 +552,7 @@ func (sc *Scope) cutOff(err error, written, total int) error {
 // It returns the counts and the staged file's id ("" when the file has
 // problems, which are the error).
 func (sc *Scope) PreviewImport(f ImportFile, name string) (domain.ImportResult, string, error) {
-	if err := sc.canImport(); err != nil {
-		return domain.ImportResult{}, "", err
-	}
-	sh, err := sc.s.readSheet(f)
+	sh, err := sc.importableSheet(f)
 	if err != nil {
 		return domain.ImportResult{}, "", err
 	}
