@@ -58,12 +58,7 @@ func (s *Store) inPartition(ctx context.Context, keys []Item, projection string)
 	return out, nil
 }
 
-func skAttr(item Item) string {
-	if v, ok := item["SK"].(*types.AttributeValueMemberS); ok {
-		return v.Value
-	}
-	return ""
-}
+func skAttr(item Item) string { return attrS(item["SK"]) }
 
 // ReadAccess reads the programme, the roles email holds in it (none when
 // email is ""), whether the web session was ended (none when session is

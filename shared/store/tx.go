@@ -172,6 +172,7 @@ func sameKey(item, k Item) bool {
 	return attrS(item["PK"]) == attrS(k["PK"]) && attrS(item["SK"]) == attrS(k["SK"])
 }
 
+// attrS is a string attribute's value, "" when v is not one.
 func attrS(v types.AttributeValue) string {
 	if s, ok := v.(*types.AttributeValueMemberS); ok {
 		return s.Value
