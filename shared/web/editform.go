@@ -122,17 +122,12 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 	switch {
 	case q.Form == nil && editing:
 		ef.Values(f.Values, current)
-		// Every form carries a key of its own (see saveOnce), kept when
-		// it is shown again with its errors: an edit sent twice is saved
-		// once, and its repeat is not taken for someone else's change.
-		f.Values.Set(formKeyField, randomToken())
 	case q.Form == nil:
 		if ef.Start != nil {
 			if err := ef.Start(f.Values); err != nil {
 				return err
 			}
 		}
-		f.Values.Set(formKeyField, randomToken())
 	default:
 		if ef.Prepare != nil {
 			ef.Prepare(f)
@@ -174,6 +169,12 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 		case !f.fail(err):
 			return err
 		}
+	}
+	if q.Form == nil {
+		// Every form carries a key of its own (see saveOnce), kept when
+		// it is shown again with its errors: a record sent twice is saved
+		// once, and an edit's repeat is not taken for someone else's change.
+		f.Values.Set(formKeyField, randomToken())
 	}
 	// An edit carries the version it was based on: the record's, unless
 	// the form is shown again with the version it was posted with.
