@@ -155,8 +155,7 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	default:
 		a.render(w, r, http.StatusOK, "import_preview", &view{Title: "Check your import", Nav: n,
-			Data: map[string]any{"Base": base(n), "Result": res, "Staged": staged, "FileName": d.FileName,
-				"Ignored": res.IgnoredColumns}})
+			Data: map[string]any{"Base": base(n), "Result": res, "Staged": staged, "FileName": d.FileName}})
 		return nil
 	}
 	a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
