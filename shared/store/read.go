@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -156,13 +155,11 @@ func decodeGets(items map[string]Item, gets []*service.Get, sks []string) error 
 		if !ok {
 			continue
 		}
-		if rev, ok := item["rev"].(*types.AttributeValueMemberN); ok {
-			n, err := strconv.ParseInt(rev.Value, 10, 64)
-			if err != nil {
-				return fmt.Errorf("decode revision of %s %s: %w", g.Ref.Entity, g.Ref.ID, err)
-			}
-			g.Rev = n
+		rev, err := itemRev(item)
+		if err != nil {
+			return fmt.Errorf("decode revision of %s %s: %w", g.Ref.Entity, g.Ref.ID, err)
 		}
+		g.Rev = rev
 		if g.Into != nil {
 			if err := decodeInto(item, g.Into); err != nil {
 				return fmt.Errorf("decode %s %s: %w", g.Ref.Entity, g.Ref.ID, err)

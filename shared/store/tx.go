@@ -172,6 +172,20 @@ func sameKey(item, k Item) bool {
 	return attrS(item["PK"]) == attrS(k["PK"]) && attrS(item["SK"]) == attrS(k["SK"])
 }
 
+// itemRev is an item's dependents revision (service.Guard): 0 when it has
+// none, as a record never depended on, or replaced without a guard, has.
+func itemRev(item Item) (int64, error) {
+	rev, ok := item["rev"].(*types.AttributeValueMemberN)
+	if !ok {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(rev.Value, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("revision %q: %w", rev.Value, err)
+	}
+	return n, nil
+}
+
 // attrS is a string attribute's value, "" when v is not one.
 func attrS(v types.AttributeValue) string {
 	if s, ok := v.(*types.AttributeValueMemberS); ok {
@@ -234,18 +248,14 @@ func (l *lazyGuard) resolve() error {
 	if err != nil {
 		return classify(err)
 	}
-	var cur struct {
-		Rev int64 `json:"rev"`
-	}
-	if out.Item != nil {
-		if err := unmarshal(out.Item, &cur); err != nil {
-			return err
-		}
+	rev, err := itemRev(out.Item)
+	if err != nil {
+		return err
 	}
 	// A version moved on is the replacement's own failure (stale), as in
 	// the in-memory fake, whatever the revision did meanwhile.
 	sameVersion := l.version == nil || reflect.DeepEqual(out.Item["version"], l.version)
-	if out.Item != nil && sameVersion && cur.Rev != l.g.Rev {
+	if out.Item != nil && sameVersion && rev != l.g.Rev {
 		return l.g.Err
 	}
 	if lazy, ok := l.other.(interface{ resolve() error }); ok {
