@@ -110,13 +110,13 @@ func (s *Store) Read(ctx context.Context, programmeID string, gets ...*service.G
 	}
 	if len(keys) == 1 { // a GetItem is cheaper to send and read than a batch of one
 		g := gets[0]
-		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: keys[0], ConsistentRead: aws.Bool(true)})
+		item, err := s.getItem(ctx, keys[0])
 		if err != nil {
-			return fmt.Errorf("read %s %s of %s: %w", g.Ref.Entity, g.Ref.ID, programmeID, classify(err))
+			return fmt.Errorf("read %s %s of %s: %w", g.Ref.Entity, g.Ref.ID, programmeID, err)
 		}
 		items := map[string]Item{}
-		if out.Item != nil {
-			items[sks[0]] = out.Item
+		if item != nil {
+			items[sks[0]] = item
 		}
 		return decodeGets(items, gets, sks)
 	}

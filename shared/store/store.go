@@ -137,14 +137,20 @@ func key(pk, sk string) Item { return Item{"PK": str(pk), "SK": str(sk)} }
 
 // get reads one item by key into v, reporting whether it exists.
 func (s *Store) get(ctx context.Context, pk, sk string, v any) (bool, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
+	item, err := s.getItem(ctx, key(pk, sk))
+	if err != nil || item == nil {
+		return false, err
+	}
+	return true, decodeInto(item, v)
+}
+
+// getItem reads one item by key, consistently; nil when there is none.
+func (s *Store) getItem(ctx context.Context, k Item) (Item, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: k, ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return false, classify(err)
+		return nil, classify(err)
 	}
-	if out.Item == nil {
-		return false, nil
-	}
-	return true, decodeInto(out.Item, v)
+	return out.Item, nil
 }
 
 // decodeInto decodes a record into v. A return's item holds more than the
