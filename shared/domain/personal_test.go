@@ -91,6 +91,12 @@ func TestCheckPersonalData(t *testing.T) {
 		{`email "j.smith"@nhs.net`, email},
 		{"email john@[192.168.1.1]", email},
 		{"john@192.168.1.1", email},
+		{"john [at] nhs [dot] net", email}, // the usual disguises: no @ at all
+		{"john(at)nhs(dot)net", email},
+		{"john {at} nhs.net", email},
+		{"john［at］nhs［dot］net", email}, // full-width brackets
+		{"john＠nhs．net", email},
+		{"john（at）nhs｛dot｝net", email},
 		{"07700 900123", phone},
 		{"07700900123", phone},
 		{"+44 7700 900123", phone},
