@@ -76,6 +76,11 @@ test)
 		echo "$unformatted" >&2
 		exit 1
 	fi
+	# Without -trimpath the build cache keys every package on the
+	# directory it was built in, so a fresh clone (CI's) compiled and
+	# vetted everything again, race-instrumented: 45 s and 110 CPU-seconds
+	# of each run on a machine whose cache held all of it (BENCHMARKS.md, 10).
+	export GOFLAGS="${GOFLAGS:+$GOFLAGS }-trimpath"
 	echo "== go vet ./..."
 	go vet ./...
 	# The template must lint clean: any error or warning fails the run.
