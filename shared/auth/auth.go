@@ -25,10 +25,9 @@ func unauthenticated(msg string) error {
 
 // identity checks the claims every caller must have and builds the
 // Identity (domain.NewIdentity), refusing as unauthenticated with its
-// reason. The subject is trimmed first, as the authorizer's flattened
-// claims and a local token are read.
+// reason.
 func identity(sub, email string, groups []string) (domain.Identity, error) {
-	id, err := domain.NewIdentity(strings.TrimSpace(sub), email, groups)
+	id, err := domain.NewIdentity(sub, email, groups)
 	if err != nil {
 		return domain.Identity{}, unauthenticated(err.Error())
 	}

@@ -1,6 +1,9 @@
 package domain
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // The reasons NewIdentity refuses a token's claims.
 var (
@@ -13,12 +16,13 @@ var (
 // web's sign-in alike, of which address gets a member's roles. The email
 // is normalised (NormaliseEmail) and must be an address as a member's is
 // (ValidateEmail): anything else could never be a member's, and read
-// loosely could pass for one. It refuses an empty subject or email
+// loosely could pass for one. The subject is trimmed, as the API's
+// authorizer flattens claims to strings. It refuses an empty subject or email
 // (ErrNoSubjectOrEmail) and an email that is not an address
 // (ErrEmailNotAddress). Whether the email is verified is each caller's
 // own check (EmailVerified), since a local token may leave it out.
 func NewIdentity(sub, email string, groups []string) (Identity, error) {
-	email = NormaliseEmail(email)
+	sub, email = strings.TrimSpace(sub), NormaliseEmail(email)
 	if sub == "" || email == "" {
 		return Identity{}, ErrNoSubjectOrEmail
 	}

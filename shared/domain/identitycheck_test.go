@@ -15,6 +15,7 @@ func TestNewIdentity(t *testing.T) {
 		want       error
 	}{
 		{"", "lead@example.org", domain.ErrNoSubjectOrEmail},
+		{" \t", "lead@example.org", domain.ErrNoSubjectOrEmail},
 		{"abc", "", domain.ErrNoSubjectOrEmail},
 		{"abc", "  ", domain.ErrNoSubjectOrEmail},
 		{"abc", "lead", domain.ErrEmailNotAddress},
@@ -24,7 +25,7 @@ func TestNewIdentity(t *testing.T) {
 			t.Errorf("NewIdentity(%q, %q): %v, want %v", c.sub, c.email, err, c.want)
 		}
 	}
-	id, err := domain.NewIdentity("abc", " \u00c9lodie@Example.ORG ", []string{"admins"})
+	id, err := domain.NewIdentity(" abc ", " \u00c9lodie@Example.ORG ", []string{"admins"})
 	if err != nil || id.Subject != "abc" || id.Email != "\u00e9lodie@example.org" || !id.IsAdmin() {
 		t.Errorf("NewIdentity(Élodie@Example.ORG) = %+v, %v", id, err)
 	}
