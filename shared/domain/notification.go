@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -32,6 +33,32 @@ const (
 func (k NotificationKind) Reporting() bool {
 	switch k {
 	case KindReminder, KindOverdue, KindAwaitingReview, KindChangesRequested:
+		return true
+	}
+	return false
+}
+
+// MarshalJSON writes the notification as the API lists it: a figure only
+// on a milestone, where 0 is a real one (a target missed with none), and
+// none on the others, whose emails count nothing. (The store encodes the
+// struct itself, through its tags.)
+func (n Notification) MarshalJSON() ([]byte, error) {
+	type plain Notification // its fields without this method
+	out := struct {
+		plain
+		Figure *int64 `json:"figure,omitempty"` // shadows plain's
+	}{plain: plain(n)}
+	if n.Kind.Milestone() {
+		out.Figure = &n.Figure
+	}
+	return json.Marshal(out)
+}
+
+// Milestone reports whether the kind is a target's: reached, missed or
+// at-risk, the kinds that carry a figure.
+func (k NotificationKind) Milestone() bool {
+	switch k {
+	case KindReached, KindMissed, KindAtRisk:
 		return true
 	}
 	return false
@@ -93,7 +120,8 @@ type Notification struct {
 	CreatedAt      time.Time           `json:"createdAt"`
 	ProgrammeID    string              `json:"programmeId"`
 	// What the email says, fixed when the milestone was first seen so a
-	// retry days later reports the same figure and date.
+	// retry days later reports the same figure and date. Only a
+	// milestone has a figure; MarshalJSON leaves it out of the others.
 	Figure    int64  `json:"figure"`
 	Value     int64  `json:"value,omitempty"` // milestones only, as metric
 	Metric    Metric `json:"metric,omitempty"`

@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
 
@@ -112,6 +113,37 @@ func TestNotificationHeadline(t *testing.T) {
 		n.Kind, n.Threshold = c.kind, c.threshold
 		if got := n.Headline("IPS Network"); got != c.want {
 			t.Errorf("%s %d: %q, want %q", c.kind, c.threshold, got, c.want)
+		}
+	}
+}
+
+// TestNotificationFigureOnlyOnMilestones: the list shows a figure on a
+// milestone, 0 included (a target missed with none), and none on the
+// reporting cycle's and payments' emails, which count nothing.
+func TestNotificationFigureOnlyOnMilestones(t *testing.T) {
+	for _, c := range []struct {
+		n    domain.Notification
+		want string // the figure as listed, "" for none
+	}{
+		{domain.Notification{Kind: domain.KindMissed, Figure: 0, Threshold: 100}, "0"},
+		{domain.Notification{Kind: domain.KindReached, Figure: 61, Threshold: 100}, "61"},
+		{domain.Notification{Kind: domain.KindAtRisk, Figure: 3}, "3"},
+		{domain.Notification{Kind: domain.KindReminder}, ""},
+		{domain.Notification{Kind: domain.KindOverdue}, ""},
+		{domain.Notification{Kind: domain.KindAwaitingReview}, ""},
+		{domain.Notification{Kind: domain.KindChangesRequested}, ""},
+		{domain.Notification{Kind: domain.KindPaymentDue}, ""},
+	} {
+		data, err := json.Marshal(c.n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got map[string]json.RawMessage
+		if err := json.Unmarshal(data, &got); err != nil {
+			t.Fatal(err)
+		}
+		if string(got["figure"]) != c.want || string(got["kind"]) != `"`+string(c.n.Kind)+`"` {
+			t.Errorf("%s: figure %q, kind %s; want figure %q", c.n.Kind, got["figure"], got["kind"], c.want)
 		}
 	}
 }
