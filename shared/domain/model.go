@@ -235,8 +235,17 @@ func (in FunderInput) Validate() error {
 	if len(in.Contacts) > MaxContacts {
 		p.Add("contacts", "at most 20 contacts")
 	}
+	// An address given twice (in any case: addresses are compared as
+	// members' are) would be listed, and counted against the limit, twice.
+	seen := map[string]bool{}
 	for i, c := range in.Contacts {
-		email(p, "contacts["+strconv.Itoa(i)+"]", c)
+		field := "contacts[" + strconv.Itoa(i) + "]"
+		email(p, field, c)
+		if n := NormaliseEmail(c); n != "" && seen[n] {
+			p.Add(field, "appears twice")
+		} else {
+			seen[n] = true
+		}
 	}
 	return p.Err()
 }

@@ -258,3 +258,21 @@ func TestTypedNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestFunderContactsGivenTwice: a contact given twice, in any case, is
+// refused at its second place; different addresses pass.
+func TestFunderContactsGivenTwice(t *testing.T) {
+	t.Parallel()
+	in := domain.FunderInput{Name: "DWP", Contacts: []string{"a@example.org", "b@example.org", "A@Example.ORG"}}
+	if err := refusedIn(in.Validate(), "contacts[2]"); err != nil {
+		t.Error(err)
+	}
+	var e *domain.Error
+	if !errors.As(in.Validate(), &e) || len(e.Fields) != 1 || e.Fields["contacts[2]"] != "appears twice" {
+		t.Errorf("got %v, want contacts[2] only: appears twice", e)
+	}
+	in.Contacts = in.Contacts[:2]
+	if err := in.Validate(); err != nil {
+		t.Errorf("two different contacts: %v", err)
+	}
+}
