@@ -26,7 +26,7 @@ func (a *app) dashboard(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	d := dashboardData(n, pr)
 	if len(n.Access.Projects) > 0 {
-		// A project lead's home: its returns due and overdue, each with a
+		// A project lead's home: its returns to send, each with a
 		// link to submit it.
 		names := &names{Projects: d.Projects}
 		if d.Due, err = a.dueReturns(r, q, n, names); err != nil {

@@ -13,7 +13,7 @@ import (
 
 // The reporting cycle's pages: the returns grid (projects × periods of a
 // schedule, each cell a status, with "submit" where the caller may), a
-// project lead's returns due and overdue, the review queue and a
+// project lead's returns to send, the review queue and a
 // submission's review, schedules, and the programme's settings (review
 // on or off).
 
@@ -54,7 +54,7 @@ type dueReturn struct {
 
 // returns is the programme's returns: the grid of one schedule (every
 // member sees statuses; funders no more than that) and, for a project
-// lead, its returns due and overdue with a link to submit each.
+// lead, its returns to send with a link to submit or correct each.
 func (a *app) returns(w http.ResponseWriter, r *http.Request, q *req) error {
 	sc := a.scope(r, q)
 	schedules, err := all(sc.ListSchedules) // beside the access check
@@ -157,8 +157,10 @@ func (a *app) grid(r *http.Request, q *req, n *nav, names *names, d *returnsPage
 }
 
 // returnLinks are where a return's cell leads: to submit it, for those who
-// write to its project while it awaits figures; to its submission, for
-// those who may read that (a funder once it is accepted).
+// write to its project while it awaits figures and its period has begun
+// (figures for a period not begun are refused); to correct it, when
+// changes were asked for; to its submission, for those who may read that
+// (a funder once it is accepted).
 func (a *app) returnLinks(n *nav, ret domain.Return) (submit, outcome string) {
 	project := base(n) + "/projects/" + ret.ProjectID
 	if ret.SubmissionID != "" {
@@ -169,6 +171,9 @@ func (a *app) returnLinks(n *nav, ret domain.Return) (submit, outcome string) {
 	}
 	switch ret.Status {
 	case domain.ReturnOpen, domain.ReturnOverdue, domain.ReturnUpcoming:
+		if ret.PeriodStart.After(a.today()) {
+			break
+		}
 		v := url.Values{"periodStart": {ret.PeriodStart.String()}, "periodEnd": {ret.PeriodEnd.String()}}
 		submit = project + "/outcomes/new?" + v.Encode()
 	case domain.ReturnChangesRequested:
@@ -177,11 +182,11 @@ func (a *app) returnLinks(n *nav, ret domain.Return) (submit, outcome string) {
 	return submit, outcome
 }
 
-// dueReturns are a project lead's returns open or overdue, oldest due
-// first: two lists of an index each.
+// dueReturns are what a project lead has to send, oldest due first:
+// returns overdue, sent back for changes, or open; a list of an index each.
 func (a *app) dueReturns(r *http.Request, q *req, n *nav, names *names) ([]dueReturn, error) {
 	var out []dueReturn
-	for _, st := range []domain.ReturnStatus{domain.ReturnOverdue, domain.ReturnOpen} {
+	for _, st := range []domain.ReturnStatus{domain.ReturnOverdue, domain.ReturnChangesRequested, domain.ReturnOpen} {
 		for id := range n.Access.Projects {
 			rs, err := all(func(p service.Page) ([]domain.Return, string, error) {
 				return a.scope(r, q).ListReturns(service.ReturnQuery{Status: st, ProjectID: id}, p)

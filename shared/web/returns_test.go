@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -154,6 +155,17 @@ func TestReturnsPages(t *testing.T) {
 	if !strings.Contains(page.Body, "Please split referrals by source.") || !strings.Contains(page.Body, "Changes requested") {
 		t.Errorf("the submission's page after changes were asked for:\n%s", excerpt(page.Body))
 	}
+	// The return sent back is the project lead's to send again: listed on
+	// its dashboard and returns page, with a link to correct it.
+	correct := `href="` + pa + `/outcomes/new?replaces=` + pending + `"`
+	for _, path := range []string{p, p + "/returns"} {
+		got := pl.get(path)
+		row := got.Body[max(0, strings.Index(got.Body, `data-testid="due-`+q3+`"`)):]
+		if !strings.Contains(got.Body, `data-testid="due-`+q3+`"`) || !strings.Contains(row[:min(len(row), 1200)], correct) ||
+			!strings.Contains(row[:min(len(row), 1200)], ">Correct<") {
+			t.Errorf("%s does not list Q3, sent back, with a link to correct it:\n%s", path, excerpt(got.Body))
+		}
+	}
 	// Deciding again is a conflict page, not a 500.
 	lead.get(review)
 	again := lead.post(review, url.Values{"decision": {"approve"}})
@@ -263,5 +275,41 @@ func TestDashboardReturnsSayWhoseTheyAre(t *testing.T) {
 	if !strings.Contains(pg.Body, "Returns across the programme") || strings.Contains(pg.Body, `data-testid="returns-programme-wide"`) ||
 		!strings.Contains(pg.Body, "See every return") {
 		t.Errorf("the lead's dashboard:\n%s", excerpt(pg.Body))
+	}
+}
+
+// TestReturnsGridSubmitsOnlyBegunPeriods: a return whose period has not
+// begun is shown upcoming with no link to submit it (figures for a period
+// not begun are refused); the period running today has one.
+func TestReturnsGridSubmitsOnlyBegunPeriods(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	b := h.build
+	today := domain.DateOf(time.Now())
+	month := domain.DateOf(time.Date(today.Time().Year(), today.Time().Month(), 1, 0, 0, 0, 0, time.UTC))
+	add := func(d domain.Date, y, m, days int) domain.Date { return domain.DateOf(d.Time().AddDate(y, m, days)) }
+	pid := b.Programme(testkit.Merge(testkit.ProgrammeBody("Grid dates"), map[string]any{
+		"startDate": add(month, -1, 0, 0).String(), "endDate": add(month, 1, 0, 0).String()})).ID
+	project := b.Project(pid, testkit.Merge(testkit.ProjectBody("Now and next"), map[string]any{
+		"startDate": add(month, -1, 0, 0).String(), "endDate": add(month, 1, 0, 0).String()})).ID
+	b.Member(pid, uPL, testkit.RoleProjectLead(project))
+	s := must(h.Svc.Open(context.Background(), testkit.AdminCaller(), pid).CreateSchedule(body(map[string]any{
+		"name": "Monthly", "frequency": "monthly", "firstPeriodStart": add(month, 0, -2, 0).String(),
+		"lastPeriodEnd": add(month, 0, 3, -1).String()})))
+	grid := h.as(t, uPL).get("/app/programmes/" + pid + "/returns")
+	cell := func(start domain.Date) string {
+		id := domain.ReturnID(s.ID, project, start)
+		at := strings.Index(grid.Body, `data-testid="cell-`+id+`"`)
+		if at < 0 {
+			t.Fatalf("the grid has no cell for the period from %s:\n%s", start, excerpt(grid.Body))
+		}
+		c := grid.Body[at:]
+		return c[:strings.Index(c, "</td>")]
+	}
+	if now := cell(month); !strings.Contains(now, "/outcomes/new?") {
+		t.Errorf("the period running today has no submit link: %s", now)
+	}
+	if next := cell(add(month, 0, 1, 0)); strings.Contains(next, "/outcomes/new") || !strings.Contains(next, `data-status="upcoming"`) {
+		t.Errorf("next month's return, not begun, offers a submit link: %s", next)
 	}
 }
