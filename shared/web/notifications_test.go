@@ -70,6 +70,13 @@ func TestNotificationsPage(t *testing.T) {
 			t.Errorf("the page lacks %q", want)
 		}
 	}
+	// An email settled unsent is tagged as such, not "Sent" in green.
+	if n := strings.Count(pg.Body, `nhsuk-tag--grey" data-testid="status-tag">Not needed</strong><br><span class="nhsuk-body-s" data-testid="notification-not-needed">`); n != 2 {
+		t.Errorf("%d emails settled unsent are tagged \"Not needed\", want 2", n)
+	}
+	if n := strings.Count(pg.Body, `data-testid="status-tag">Sent</strong><br><span class="nhsuk-body-s" data-testid="notification-not-needed">`); n != 0 {
+		t.Errorf("%d emails settled unsent are tagged \"Sent\"", n)
+	}
 	if n := strings.Count(pg.Body, "Return for April to June 2011, due 20 July 2011<"); n != 1 {
 		t.Errorf("%d submissions' emails name the due date, want the one that fills a return", n)
 	}
