@@ -180,6 +180,9 @@ func (d *importUpload) refuseFile(refused, problem string) {
 	d.Rows = []importRow{{Anchor: "row-0", Problems: []importProblem{{Column: "File", Message: problem, Anchor: "file"}}}}
 }
 
+// HasErrors reports whether the page shows the upload's problems.
+func (d *importUpload) HasErrors() bool { return d.Refused != "" }
+
 // Unread reports whether the refusal is of the file as a whole, with no
 // row's cells to fix: the page then has no table of rows, its error
 // summary linking to the file box instead.

@@ -46,6 +46,17 @@ type view struct {
 	Body    template.HTML
 }
 
+// HasErrors reports whether the page shows problems to fix, its form's or
+// those its data holds (an import's rows): its title then begins "Error:",
+// as NHS.UK's error pattern has it, so a screen reader says so first.
+func (v *view) HasErrors() bool {
+	if v.Form != nil && v.Form.HasErrors() {
+		return true
+	}
+	d, ok := v.Data.(interface{ HasErrors() bool })
+	return ok && d.HasErrors()
+}
+
 // CSRF is the token every form of the page carries.
 func (v *view) CSRF() string {
 	if v.Session == nil {

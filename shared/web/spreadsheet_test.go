@@ -140,6 +140,12 @@ func TestImportPagesAsAProjectLead(t *testing.T) {
 	if got := strings.Count(p.Body, `<tr class="nhsuk-table__row" id="row-`); got != 1 {
 		t.Errorf("%d bad rows shown, want 1", got)
 	}
+	// Its title says so first, as a form's with errors does; the upload
+	// page's own does not.
+	if !strings.Contains(p.Body, "<title>Error: Import figures from a spreadsheet – fundtrack</title>") ||
+		strings.Contains(b.get(base+"/imports").Body, "<title>Error:") {
+		t.Errorf("the titles of the refused upload and the upload page are not as they should be")
+	}
 
 	// Fixed: the preview counts four new submissions; nothing is saved yet.
 	good := yearWorkbook(t, "Bradford employment service", "")
