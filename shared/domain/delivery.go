@@ -319,7 +319,7 @@ func (o Outcome) CheckPeriod(old *Outcome, prog Programme, today Date) error {
 // the record it corrects (a "submission" or a "spend return": what).
 func samePeriod(p Problems, start, end, oldStart, oldEnd Date, what string) {
 	problem := "must be the period of the " + what + " it corrects (" + oldStart.String() + " to " + oldEnd.String() +
-		"): a correction is the same period's figures; send another period's without replaces"
+		"): a correction is the same period's figures; another period's are sent as new figures, not as a correction"
 	if start != oldStart {
 		p.Add("periodStart", problem)
 	}

@@ -39,6 +39,14 @@ func TestCorrectingTwice(t *testing.T) {
 		v.Set("replaces", original.ID)
 		return v
 	}
+	// Another period's figures as a correction: refused beside the period,
+	// in words for the page (it has no "replaces" to leave out).
+	other := outcomeForm()
+	other.Set("replaces", original.ID)
+	if wrong := pl.post(project+"/outcomes/new", other); wrong.Status != http.StatusBadRequest ||
+		!strings.Contains(wrong.Body, "another period&#39;s are sent as new figures, not as a correction") || strings.Contains(wrong.Body, "without replaces") {
+		t.Fatalf("a correction of another period: %d\n%s", wrong.Status, excerpt(wrong.Body))
+	}
 	fix := samePeriod(outcomeForm())
 	pg = pl.post(project+"/outcomes/new", fix)
 	if pg.Status != http.StatusSeeOther {
