@@ -45,12 +45,13 @@ func RequestHash(method, path string, body []byte) string {
 
 // Begin claims c's key (see IdempotencyStore.BeginIdempotent). Its
 // refusals are domain errors wrapping ErrKeyReused, ErrInProgress or
-// ErrAnswerLost, so a caller can tell them from its own work's.
+// ErrAnswerLost, so a caller can tell them from its own work's; with
+// ErrKeyReused comes the earlier request's answer, when it was saved.
 func (i Idempotency) Begin(ctx context.Context, c Claim, hash string, now time.Time, lease time.Duration) (*SavedAnswer, error) {
 	saved, err := i.st.BeginIdempotent(ctx, c, hash, now, lease)
 	switch {
 	case errors.Is(err, ErrKeyReused):
-		return nil, &domain.Error{Code: domain.CodeIdempotencyKeyReused, Err: err,
+		return saved, &domain.Error{Code: domain.CodeIdempotencyKeyReused, Err: err,
 			Message: "this Idempotency-Key was already used with a different request"}
 	case errors.Is(err, ErrInProgress):
 		return nil, &domain.Error{Code: domain.CodeRequestInProgress, Err: err,
@@ -104,7 +105,7 @@ type Once struct {
 // something before it failed) keeps it.
 //
 // The key's refusals are Begin's: ErrKeyReused (the key was used with
-// another request), ErrInProgress (the first run still going after
+// another request; the answer returned is that request's, if saved), ErrInProgress (the first run still going after
 // o.Wait) and ErrAnswerLost (the first run's change was made but its
 // answer lost); work's own errors come back as they are.
 func (i Idempotency) RunOnce(ctx context.Context, o Once, work func(c *Claim) (SavedAnswer, error)) (SavedAnswer, error) {
@@ -118,11 +119,11 @@ func (i Idempotency) RunOnce(ctx context.Context, o Once, work func(c *Claim) (S
 			}
 			continue
 		}
+		if saved != nil { // with ErrKeyReused, the other request's
+			return *saved, err
+		}
 		if err != nil {
 			return SavedAnswer{}, err
-		}
-		if saved != nil {
-			return *saved, nil
 		}
 		break
 	}

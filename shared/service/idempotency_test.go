@@ -37,10 +37,11 @@ func TestRunOnce(t *testing.T) {
 		t.Errorf("repeat: ran %d times, answered %q then %q, %d grants made; want once, the first's answer",
 			runs, first.Body, again.Body, grants()-before)
 	}
-	_, err := idem.RunOnce(w.ctx, once("grant", "other"), create)
+	// Refused, with the first request's answer: the key is the caller's.
+	other, err := idem.RunOnce(w.ctx, once("grant", "other"), create)
 	if de := wantCode(t, "the key with another request", err, domain.CodeIdempotencyKeyReused); !errors.Is(err, service.ErrKeyReused) ||
-		!strings.Contains(de.Message, "already used with a different request") || runs != 1 {
-		t.Errorf("the key with another request: %v (ran %d)", err, runs)
+		!strings.Contains(de.Message, "already used with a different request") || runs != 1 || string(other.Body) != string(first.Body) {
+		t.Errorf("the key with another request: %v, answer %q (ran %d); want the first's answer %q", err, other.Body, runs, first.Body)
 	}
 
 	// A run that failed wrote nothing and released the key: a retry runs.

@@ -500,7 +500,10 @@ type IdempotencyStore interface {
 	// BeginIdempotent claims c's key for a request whose content hashes to
 	// hash. It returns (nil, nil) to go ahead, the saved answer of an
 	// earlier identical request, or ErrKeyReused, ErrInProgress or
-	// ErrAnswerLost.
+	// ErrAnswerLost. With ErrKeyReused it also returns the earlier
+	// request's saved answer, if it has one: a key is its caller's own
+	// (Claim.Scope), so that answer is theirs, and the web's form keys
+	// use it to point at what the form saved.
 	BeginIdempotent(ctx context.Context, c Claim, hash string, now time.Time, lease time.Duration) (*SavedAnswer, error)
 	// CompleteIdempotent saves the answer for replay.
 	CompleteIdempotent(ctx context.Context, c Claim, a SavedAnswer) error

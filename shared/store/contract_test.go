@@ -1120,8 +1120,11 @@ func ctIdempotency(c *ct) {
 	}
 	_, err := begin(b, "h1", t0.Add(time.Second))
 	ctIs(c, "the same request while the first runs", err, service.ErrInProgress)
-	_, err = begin(b, "h2", t0.Add(time.Second))
+	saved, err := begin(b, "h2", t0.Add(time.Second))
 	ctIs(c, "another request with the key", err, service.ErrKeyReused)
+	if saved != nil {
+		c.Errorf("another request with a key whose first has no answer yet came with one: %+v", saved)
+	}
 	_, err = begin(b, "h2", t0.Add(time.Hour))
 	ctIs(c, "another request after the lease", err, service.ErrKeyReused)
 	if saved, err := begin(service.Claim{Scope: "other", Key: a.Key, ID: "Z"}, "h2", t0); saved != nil || err != nil {
@@ -1144,11 +1147,14 @@ func ctIdempotency(c *ct) {
 	ctIs(c, "a retry after the committed claim's lease", err, service.ErrAnswerLost)
 	answer := service.SavedAnswer{Status: 201, Headers: map[string]string{"Location": "/programmes/" + p.ID}, Body: []byte(`{"id":"` + p.ID + `"}`)}
 	c.ok(c.st.CompleteIdempotent(c.ctx, b, answer))
-	saved, err := begin(d, "h1", t0.Add(time.Hour))
+	saved, err = begin(d, "h1", t0.Add(time.Hour))
 	c.ok(err)
 	ctSame(c, "the replayed answer", saved, &answer)
-	_, err = begin(d, "h2", t0.Add(time.Hour))
+	// Another request with it is refused, and told the first's answer
+	// (the key is its caller's own).
+	saved, err = begin(d, "h2", t0.Add(time.Hour))
 	ctIs(c, "another request with a completed key", err, service.ErrKeyReused)
+	ctSame(c, "the first request's answer, with the refusal", saved, &answer)
 	if saved, err := begin(d, "h2", t0.Add(25*time.Hour)); saved != nil || err != nil {
 		c.Errorf("a key after a day: %v %v, want a fresh claim", saved, err)
 	}

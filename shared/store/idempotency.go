@@ -131,6 +131,8 @@ func (s *Store) BeginIdempotent(ctx context.Context, c service.Claim, hash strin
 		return nil, fmt.Errorf("decode idempotency record: %w", err)
 	}
 	switch {
+	case prev.Hash != hash && prev.State == idemDone:
+		return &service.SavedAnswer{Status: prev.Status, Headers: prev.Headers, Body: prev.Body}, service.ErrKeyReused
 	case prev.Hash != hash:
 		return nil, service.ErrKeyReused
 	case prev.State == idemDone:

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -151,12 +152,12 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 		switch {
 		case err == nil:
 			return seeOther(w, r, to)
-		case editing && (ef.Version != nil && domain.ErrorCode(err) == domain.CodePreconditionFailed || err == errFormChanged):
+		case editing && (ef.Version != nil && domain.ErrorCode(err) == domain.CodePreconditionFailed || errors.Is(err, errFormChanged)):
 			// Nothing of this post was saved: the form is shown again with
 			// the record as it is now, and a new key, for the changes to be
 			// made again on it.
 			message := staleMessage(ef.What)
-			if err == errFormChanged {
+			if errors.Is(err, errFormChanged) {
 				message = resentMessage(ef.What)
 			}
 			if current, err = ef.Read(ef.ID); err != nil {

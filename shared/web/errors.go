@@ -75,7 +75,12 @@ func (a *app) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 func errorView(r *http.Request, err error) *view {
 	for _, o := range webOnly {
 		if errors.Is(err, o.err) {
-			return &view{Status: o.status, Title: o.title, Message: o.advice}
+			v := &view{Status: o.status, Title: o.title, Message: o.advice}
+			if fc := (formChanged{}); errors.As(err, &fc) && fc.saved != "" {
+				v.Related = &relatedLink{Lead: "The form was saved as it was first sent —", Text: "see what was saved", Href: fc.saved}
+				v.Message = "The changes you made after saving it were not saved. Change the record there, or open the form again to add another."
+			}
+			return v
 		}
 	}
 	p := present.Of(err)

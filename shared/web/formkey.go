@@ -48,6 +48,13 @@ var (
 	errFormSaving = domain.Errorf(domain.CodeRequestInProgress, "form still saving")
 )
 
+// formChanged is errFormChanged knowing the page of what the form saved
+// first (the saved answer's Location), for its refusal page to link to.
+type formChanged struct{ saved string }
+
+func (e formChanged) Error() string { return errFormChanged.Error() }
+func (e formChanged) Unwrap() error { return errFormChanged }
+
 // validFormKey reports whether a posted key could be one the app made: a
 // form without one (a page served before keys existed) is saved as
 // before, with no protection.
@@ -85,7 +92,7 @@ func (a *app) saveOnce(r *http.Request, q *req, save func() (string, error)) (st
 	case errors.Is(err, service.ErrInProgress):
 		return "", errFormSaving
 	case errors.Is(err, service.ErrKeyReused):
-		return "", errFormChanged
+		return "", formChanged{saved: answer.Headers["Location"]}
 	case errors.Is(err, service.ErrAnswerLost):
 		return "", errFormSaved
 	}

@@ -139,7 +139,11 @@ func TestFormKeyKeptThroughErrors(t *testing.T) {
 	changed := withKey(outcomeForm(), key)
 	changed.Set("counts.peopleIntoWork", "17")
 	pg = pl.post(path, changed)
-	if pg.Status != http.StatusConflict || !strings.Contains(pg.Body, "This form has already been saved") {
+	// The refusal links to what the form saved, so the person can change
+	// it there.
+	saved := strings.TrimSuffix(first.Header.Get("Location"), "?submitted=1")
+	if pg.Status != http.StatusConflict || !strings.Contains(pg.Body, "This form has already been saved") ||
+		!strings.Contains(pg.Body, `data-testid="related-link" href="`+first.Header.Get("Location")+`"`) || saved == "" {
 		t.Errorf("saved form changed and sent again: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
 	if n := len(outcomesOf(t, h, f)); n != before+1 {

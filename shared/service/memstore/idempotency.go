@@ -45,6 +45,9 @@ func (s *Store) BeginIdempotent(_ context.Context, c service.Claim, hash string,
 		return nil, nil
 	}
 	switch {
+	case prev.Hash != hash && prev.State == done:
+		a := *prev.Answer
+		return &a, service.ErrKeyReused
 	case prev.Hash != hash:
 		return nil, service.ErrKeyReused
 	case prev.State == done:
