@@ -483,7 +483,7 @@ func trigger(m map[string]any) (string, bool) {
 	if t.Kind == domain.TriggerDate {
 		return "On its due date", true // the date is a field of its own
 	}
-	return capitalise(t.Describe(domain.Date{}, nil)), true
+	return capitalise(t.Describe(domain.Date{}, domain.TriggerWords{})), true
 }
 
 // review writes a recorded review of a submission: "Approved by
