@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/bits"
@@ -388,24 +389,81 @@ func (t Trigger) Reached(target Target, current int64) bool {
 	return t.Kind == TriggerMilestone && target.ID == t.TargetID && current*100 >= t.Threshold*target.Value
 }
 
+// TriggerWords is what Trigger.Describe may name beyond the trigger
+// itself, as far as the caller has it at hand (each may be left out).
+type TriggerWords struct {
+	// Target is the target a milestone payment waits on: its value and
+	// metric, and whether it is a project's or the programme's.
+	Target *Target
+	// Return is the return a return payment waits on: its period is then
+	// named by its months ("November 2026"), not only by its start.
+	Return *Return
+	// Project is the name of the project whose return or target it is
+	// (Trigger.ProjectID): on a programme with many projects each sending
+	// a return for the same month, the project is what tells them apart.
+	Project string
+}
+
+// ProjectID is the id of the project whose return or target t waits on
+// (target is t's target, or nil when not at hand): "" for a dated payment
+// or a programme-wide target. A return's id holds its project, so this
+// needs no read.
+func (t Trigger) ProjectID(target *Target) string {
+	switch t.Kind {
+	case TriggerReturn:
+		_, project, _, _ := ParseReturnID(t.ReturnID)
+		return project
+	case TriggerMilestone:
+		if target != nil && target.ID == t.TargetID {
+			return target.ProjectID
+		}
+	}
+	return ""
+}
+
 // Describe says in words what makes the payment fall due, for people
-// (dates written out: "1 July 2025").
-func (t Trigger) Describe(due Date, target *Target) string {
+// (dates written out: "1 July 2025"), naming what w has of the return's
+// or target's project: "when North IPS's return for November 2026 is
+// accepted", "when 100% of North IPS's target of 20 referrals is
+// reached", "when 50% of the programme's target of 10 people into work is
+// reached".
+func (t Trigger) Describe(due Date, w TriggerWords) string {
 	switch t.Kind {
 	case TriggerDate:
 		return "due on " + due.Long()
 	case TriggerMilestone:
-		if target != nil {
-			return fmt.Sprintf("when %d%% of the target of %d %s is reached", t.Threshold, target.Value, target.Metric.Phrase())
+		if target := w.Target; target != nil && target.ID == t.TargetID {
+			whose := "the programme's"
+			if target.ProjectID != "" {
+				whose = cmp.Or(possessive(w.Project), "the")
+			}
+			return fmt.Sprintf("when %d%% of %s target of %d %s is reached", t.Threshold, whose, target.Value, target.Metric.Phrase())
 		}
 		return fmt.Sprintf("when %d%% of target %s is reached", t.Threshold, t.TargetID)
 	case TriggerReturn:
+		whose := cmp.Or(possessive(w.Project), "the")
+		if r := w.Return; r != nil && r.ID == t.ReturnID && !r.PeriodStart.IsZero() && !r.PeriodEnd.IsZero() {
+			return "when " + whose + " return for " + PeriodText(r.PeriodStart, r.PeriodEnd) + " is accepted"
+		}
 		if _, _, start, ok := ParseReturnID(t.ReturnID); ok {
-			return "when the return for the period from " + start.Long() + " is accepted"
+			return "when " + whose + " return for the period from " + start.Long() + " is accepted"
 		}
 		return "when return " + t.ReturnID + " is accepted"
 	}
 	return ""
+}
+
+// possessive writes a name as its owner's: "North IPS's", and "Leeds
+// internships'" where the name ends in a lower-case s (a plural, as
+// project names often are); "" stays "".
+func possessive(name string) string {
+	switch {
+	case name == "":
+		return ""
+	case strings.HasSuffix(name, "s"):
+		return name + "'"
+	}
+	return name + "'s"
 }
 
 // MoneyDelta is how a change moves one grant's money figures: its

@@ -313,7 +313,7 @@ func TestMilestoneTrigger(t *testing.T) {
 	if (domain.Trigger{Kind: domain.TriggerDate}).Reached(target, 100) {
 		t.Error("a date trigger fired on a target")
 	}
-	if d := half.Describe(domain.Date{}, &target); !strings.Contains(d, "50% of the target of 60") {
+	if d := half.Describe(domain.Date{}, domain.TriggerWords{Target: &target}); !strings.Contains(d, "50% of the programme's target of 60") {
 		t.Errorf("described as %q", d)
 	}
 }
@@ -343,8 +343,65 @@ func TestReturnTrigger(t *testing.T) {
 	if got := fieldsOf(t, tr.CheckGrant(domain.Grant{ProjectID: b})); len(got) != 1 || got[0] != "trigger.returnId" {
 		t.Errorf("a return of another project names %v", got)
 	}
-	if d := tr.Describe(domain.Date{}, nil); d != "when the return for the period from 1 April 2025 is accepted" {
+	if d := tr.Describe(domain.Date{}, domain.TriggerWords{}); d != "when the return for the period from 1 April 2025 is accepted" {
 		t.Errorf("described as %q", d)
+	}
+}
+
+// TestTriggerDescribeNamesProject: a payment on a return or on a
+// project's target says whose return or target releases it, so a funder
+// of a programme-level grant can tell twenty November returns apart; a
+// programme-wide target is the programme's.
+func TestTriggerDescribeNamesProject(t *testing.T) {
+	t.Parallel()
+	s, north := "01hq3v7k8m9n0p1q2r3s4t5v6w", "01hq3v7k8m9n0p1q2r3s4t5v6x"
+	rid := domain.ReturnID(s, north, tgtDate("2026-11-01"))
+	onReturn := domain.Trigger{Kind: domain.TriggerReturn, ReturnID: rid}
+	ret := domain.Return{ID: rid, ProjectID: north, PeriodStart: tgtDate("2026-11-01"), PeriodEnd: tgtDate("2026-11-30")}
+	projectTarget := domain.Target{ID: "t1", ProjectID: north, Value: 20, Metric: domain.MetricReferrals}
+	wideTarget := domain.Target{ID: "t2", Value: 10, Metric: domain.MetricPeopleIntoWork}
+	full := domain.Trigger{Kind: domain.TriggerMilestone, TargetID: "t1", Threshold: 100}
+	wide := domain.Trigger{Kind: domain.TriggerMilestone, TargetID: "t2", Threshold: 50}
+	for _, c := range []struct {
+		name string
+		t    domain.Trigger
+		w    domain.TriggerWords
+		want string
+	}{
+		{"return with its period", onReturn, domain.TriggerWords{Return: &ret, Project: "North IPS"},
+			"when North IPS's return for November 2026 is accepted"},
+		{"return by its id only", onReturn, domain.TriggerWords{Project: "North IPS"},
+			"when North IPS's return for the period from 1 November 2026 is accepted"},
+		{"plural project name", onReturn, domain.TriggerWords{Return: &ret, Project: "Leeds internships"},
+			"when Leeds internships' return for November 2026 is accepted"},
+		{"project not known", onReturn, domain.TriggerWords{Return: &ret},
+			"when the return for November 2026 is accepted"},
+		{"another return at hand", onReturn, domain.TriggerWords{Return: &domain.Return{ID: "other", PeriodStart: tgtDate("2026-10-01"), PeriodEnd: tgtDate("2026-10-31")}},
+			"when the return for the period from 1 November 2026 is accepted"},
+		{"project's target", full, domain.TriggerWords{Target: &projectTarget, Project: "North IPS"},
+			"when 100% of North IPS's target of 20 referrals is reached"},
+		{"project's target, project not known", full, domain.TriggerWords{Target: &projectTarget},
+			"when 100% of the target of 20 referrals is reached"},
+		{"programme's target", wide, domain.TriggerWords{Target: &wideTarget, Project: "ignored"},
+			"when 50% of the programme's target of 10 people into work is reached"},
+		{"target not at hand", wide, domain.TriggerWords{},
+			"when 50% of target t2 is reached"},
+	} {
+		if got := c.t.Describe(domain.Date{}, c.w); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+	if got := onReturn.ProjectID(nil); got != north {
+		t.Errorf("a return trigger's project %q, want %q", got, north)
+	}
+	if got := full.ProjectID(&projectTarget); got != north {
+		t.Errorf("a project target's trigger's project %q, want %q", got, north)
+	}
+	if got := wide.ProjectID(&wideTarget); got != "" {
+		t.Errorf("a programme target's trigger's project %q, want none", got)
+	}
+	if got := full.ProjectID(&wideTarget); got != "" {
+		t.Errorf("another target's project %q, want none", got)
 	}
 }
 

@@ -731,7 +731,7 @@ func fzSanePayment(t *testing.T, in *domain.PaymentInput) {
 	if d.Headroom != -in.AmountPence || d.Paid != 0 || d.Due != 0 || d.Waiting != waits {
 		fzFail(t, "", "a new payment moves its grant's figures by %+v", d)
 	}
-	if tr.Describe(in.DueDate, nil) == "" {
+	if tr.Describe(in.DueDate, domain.TriggerWords{}) == "" {
 		fzFail(t, "", "trigger %+v says nothing about when it falls due", *tr)
 	}
 	// Against a project's grant: a return trigger must name that project's

@@ -40,7 +40,7 @@ func (r *run) duePaymentsShard(ctx context.Context, shard int) error {
 			if err != nil {
 				return err
 			}
-			if err := r.fallDue(ctx, pd, d.Payment, d.Payment.Due(), nil); err != nil {
+			if err := r.fallDue(ctx, pd, d.Payment, d.Payment.Due(), domain.TriggerWords{}); err != nil {
 				return err
 			}
 		}
@@ -71,22 +71,24 @@ func (r *run) waitingPayments(ctx context.Context, pd *programmeData, d store.Di
 	}
 	today := domain.DateOf(r.start)
 	for _, p := range waiting {
-		var target *domain.Target
+		var words domain.TriggerWords
 		switch p.Trigger.Kind {
 		case domain.TriggerMilestone:
 			i := slices.IndexFunc(targets, func(t domain.Target) bool { return t.ID == p.Trigger.TargetID })
 			if i < 0 || !p.Trigger.Reached(targets[i], currents[targets[i].ID]) {
 				continue
 			}
-			target = &targets[i]
+			words.Target = &targets[i]
 		case domain.TriggerReturn:
-			if !p.Trigger.Accepts(returns[p.Trigger.ReturnID]) {
+			ret := returns[p.Trigger.ReturnID]
+			if !p.Trigger.Accepts(ret) {
 				continue
 			}
+			words.Return = &ret
 		default:
 			continue
 		}
-		if err := r.fallDue(ctx, pd, p, today, target); err != nil {
+		if err := r.fallDue(ctx, pd, p, today, words); err != nil {
 			return err
 		}
 	}
@@ -131,8 +133,10 @@ func (r *run) returnsOf(ctx context.Context, programmeID string, payments []doma
 }
 
 // fallDue makes payment p due since since, with its email (at most once:
-// see the file comment). target, for a milestone payment, words why.
-func (r *run) fallDue(ctx context.Context, pd *programmeData, p domain.Payment, since domain.Date, target *domain.Target) error {
+// see the file comment). words has the target or return that released
+// it, if any; fallDue adds its project's name, from the programme's
+// projects already read, so the email says whose return or target it was.
+func (r *run) fallDue(ctx context.Context, pd *programmeData, p domain.Payment, since domain.Date, words domain.TriggerWords) error {
 	// Dated after p was read, so never before it was created.
 	at := r.stamp()
 	after, ok := p.FallDue(since, at)
@@ -153,12 +157,13 @@ func (r *run) fallDue(ctx context.Context, pd *programmeData, p domain.Payment, 
 	}
 	// To whoever holds the roles now: the funder's contacts and the
 	// programme's leads.
+	words.Project = pd.projects[p.Trigger.ProjectID(words.Target)].Name
 	recipients := append(slices.Clone(pd.funders[g.FunderID].Contacts), pd.leads...)
 	slices.Sort(recipients)
 	note := domain.Notification{ID: domain.PaymentNotificationID(p.ID), Kind: domain.KindPaymentDue, Status: domain.NotificationPending,
 		Recipients: slices.Compact(recipients), FunderIDs: []string{g.FunderID}, CreatedAt: at, ProgrammeID: pd.programme.ID,
 		ProjectID: g.ProjectID, On: since, PaymentID: p.ID, GrantID: g.ID, GrantTitle: g.Title, AmountPence: p.AmountPence,
-		Because: p.Trigger.Describe(p.Due(), target), PeriodStart: g.StartDate, PeriodEnd: g.EndDate}
+		Because: p.Trigger.Describe(p.Due(), words), PeriodStart: g.StartDate, PeriodEnd: g.EndDate}
 	if c := pd.funders[g.FunderID].Contacts; len(c) > 0 {
 		note.FunderContacts = map[string][]string{g.FunderID: slices.Clone(c)}
 	}

@@ -93,7 +93,7 @@ func TestMilestonePaymentFallsDueOnce(t *testing.T) {
 			t.Errorf("email to %s from %q", m.To(), m.From)
 		}
 		for _, s := range []string{"Amount: £25,000.00", "Grant: Employment specialists", "Project: Bradford IPS",
-			"Due since: 9 March 2026", "when 50% of the target of 60 people into work is reached",
+			"Due since: 9 March 2026", "when 50% of Bradford IPS's target of 60 people into work is reached",
 			"Grant period: January 2026 to December 2027",
 			webBase + "/app/programmes/" + w.prog.ID + "/grants/" + g.ID} {
 			if !strings.Contains(m.Body.Text, s) {
@@ -288,8 +288,67 @@ func TestPaymentsOnApprovedFigures(t *testing.T) {
 			t.Errorf("%d emails to %s: %q, want %d", got[k], k[0], k[1], n)
 		}
 	}
-	if n := e.notifications(w.prog.ID)[domain.PaymentNotificationID(onReturn.ID)]; !strings.Contains(n.Because, "the return for the period from 1 January 2026 is accepted") {
+	if n := e.notifications(w.prog.ID)[domain.PaymentNotificationID(onReturn.ID)]; n.Because != "when Bradford IPS's return for January to March 2026 is accepted" {
 		t.Errorf("the return payment's email says it fell due %q", n.Because)
+	}
+}
+
+// TestPaymentEmailNamesTheProject: a payment of a grant to the whole
+// programme, released by one project's return or target, says which
+// project's: with many projects each sending a return for the same
+// month, the funder could not otherwise tell which released the money
+// (the email has no project row, the grant having no project). A
+// programme-wide target is the programme's.
+func TestPaymentEmailNamesTheProject(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	leeds := e.project(w.prog.ID, "Leeds internships")
+	b := e.build()
+	g := b.Grant(w.prog.ID, obj{"funderId": w.dwp.ID, "title": "Programme grant", "amountPence": 100_000_00, "currency": "GBP",
+		"awardDate": "2026-01-01", "startDate": "2026-01-01", "endDate": "2027-12-31"})
+	admin := e.svc.Open(t.Context(), testkit.AdminCaller(), w.prog.ID)
+	sched := must(admin.CreateSchedule(testkit.Body(obj{"name": "Monthly returns", "frequency": "monthly",
+		"firstPeriodStart": "2026-01-01", "lastPeriodEnd": "2026-12-31"})))
+	onReturn := b.Payment(w.prog.ID, g.ID, obj{"amountPence": 1_234_56, "trigger": obj{"kind": "return",
+		"returnId": domain.ReturnID(sched.ID, w.project.ID, domain.MustDate("2026-01-01"))}})
+	onTarget := b.Payment(w.prog.ID, g.ID, testkit.MilestonePaymentBody(2_000_00, e.projectTarget(w, 20, "2026-12-31").ID, 100))
+	wide := e.target(w.prog.ID, obj{"metric": "referrals", "value": 10, "deadline": "2026-12-31", "notify": []string{w.dwp.ID}})
+	onWide := b.Payment(w.prog.ID, g.ID, testkit.MilestonePaymentBody(3_000_00, wide.ID, 50))
+
+	e.clk.Set("2026-02-03T09:00:00Z")
+	b.Outcome(w.prog.ID, w.project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31",
+		"counts": obj{"peopleIntoWork": 20, "referrals": 3}})
+	b.Outcome(w.prog.ID, leeds.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "counts": obj{"referrals": 2}})
+	if rep := e.run(); rep.PaymentsDue != 3 {
+		t.Fatalf("after the returns: %+v, want the three payments due", rep)
+	}
+	e.run()
+	want := map[string]string{
+		"£1,234.56": "when Bradford IPS's return for January 2026 is accepted",
+		"£2,000.00": "when 100% of Bradford IPS's target of 20 people into work is reached",
+		"£3,000.00": "when 50% of the programme's target of 10 referrals is reached",
+	}
+	notes := e.notifications(w.prog.ID)
+	for id, amount := range map[string]string{onReturn.ID: "£1,234.56", onTarget.ID: "£2,000.00", onWide.ID: "£3,000.00"} {
+		if got := notes[domain.PaymentNotificationID(id)].Because; got != want[amount] {
+			t.Errorf("the %s payment fell due %q, want %q", amount, got, want[amount])
+		}
+	}
+	seen := map[string]bool{}
+	for _, m := range e.mail() {
+		for amount, because := range want {
+			sentence := "A payment of " + amount + " of the grant \"Programme grant\" fell due on 3 February 2026: " + because + "."
+			if strings.Contains(m.Body.Text, "Amount: "+amount) {
+				seen[amount] = true
+				if !strings.Contains(m.Body.Text, sentence) || !strings.Contains(m.Body.Text, "Due: "+because) {
+					t.Errorf("email to %s lacks %q:\n%s", m.To(), sentence, m.Body.Text)
+				}
+			}
+		}
+	}
+	if len(seen) != len(want) {
+		t.Errorf("emails for %v, want all of %v", seen, want)
 	}
 }
 

@@ -85,6 +85,13 @@ func (a *app) recordNames(r *http.Request, q *req, events []domain.AuditEvent, p
 				switch x := v.(type) {
 				case string:
 					add(namedFields[field], x)
+				case map[string]any:
+					// A payment on a return is written naming the
+					// return's project, which its id holds.
+					if id, _ := x["returnId"].(string); field == "trigger" {
+						_, project, _, _ := domain.ParseReturnID(id)
+						add(domain.EntityProject, project)
+					}
 				case []any:
 					for _, e := range x {
 						id, _ := e.(string)

@@ -55,7 +55,8 @@ func TestChangeText(t *testing.T) {
 // id by their names where the page knows them (by id where it does not),
 // not as the JSON they were recorded as.
 func TestChangeWords(t *testing.T) {
-	n := &recordNames{Projects: map[string]string{"p1": "Leeds internships"}, Funders: map[string]string{"f1": "DWP", "f2": "East Midlands SHA"},
+	north, west := "01hq3v7k8m9n0p1q2r3s4t5v6x", "01hq3v7k8m9n0p1q2r3s4t5v6y"
+	n := &recordNames{Projects: map[string]string{"p1": "Leeds internships", north: "North IPS"}, Funders: map[string]string{"f1": "DWP", "f2": "East Midlands SHA"},
 		Grants: map[string]string{"g1": "Employment specialists"}, Cohorts: map[string]string{"c1": "Cohort 1"}}
 	for _, c := range []struct {
 		field string
@@ -68,6 +69,11 @@ func TestChangeWords(t *testing.T) {
 		{"trigger", map[string]any{"kind": "date"}, "On its due date"},
 		{"trigger", map[string]any{"kind": "milestone", "targetId": "t1", "threshold": float64(50)}, "When 50% of target t1 is reached"},
 		{"trigger", map[string]any{"kind": "return", "returnId": "r1"}, "When return r1 is accepted"},
+		// A payment on a return says whose return it is.
+		{"trigger", map[string]any{"kind": "return", "returnId": "01hq3v7k8m9n0p1q2r3s4t5v6w-" + north + "-20261101"},
+			"When North IPS's return for the period from 1 November 2026 is accepted"},
+		{"trigger", map[string]any{"kind": "return", "returnId": "01hq3v7k8m9n0p1q2r3s4t5v6w-" + west + "-20261101"},
+			"When the return for the period from 1 November 2026 is accepted"},
 		{"review", map[string]any{"decision": "approve", "by": "lead@example.org", "at": "2026-12-03T05:44:52.651Z"},
 			"Approved by lead@example.org, 3 December 2026 05:44 UTC"},
 		{"review", map[string]any{"decision": "request-changes", "by": "lead@example.org", "at": "2026-12-03T05:44:52.651Z",

@@ -140,7 +140,7 @@ func TestAuditInWords(t *testing.T) {
 	h := newWebOver(t, s)
 	f := h.fixture(t)
 	ctx := context.Background()
-	_, pending := h.reportingFixture(t, f)
+	schedule, pending := h.reportingFixture(t, f)
 	pa := h.Svc.OpenProject(ctx, caller(uLead), f.PID, f.ProjectA)
 	if _, err := pa.ReviewOutcome(pending, body(map[string]any{"decision": "request-changes", "comment": "Check referrals please"})); err != nil {
 		t.Fatal(err)
@@ -184,6 +184,15 @@ func TestAuditInWords(t *testing.T) {
 	})
 	if sent.String() != alone.String() {
 		t.Errorf("the history sent %s; its history and the cohorts alone %s", sent, alone)
+	}
+
+	// A payment of the programme's grant on one project's return says in
+	// its history whose return it is: the project is read for it.
+	onReturn := h.build.Payment(f.PID, f.GrantY, map[string]any{"amountPence": 1_000_00, "trigger": map[string]any{"kind": "return",
+		"returnId": domain.ReturnID(schedule, f.ProjectB, domain.MustDate("2011-04-01"))}})
+	pg = lead.get(p + "/history?entity=payment&grant=" + f.GrantY + "&id=" + onReturn.ID)
+	if want := html.EscapeString("When Leeds internships' return for the period from 1 April 2011 is accepted"); !strings.Contains(pg.Body, want) {
+		t.Errorf("the history of a payment on a return lacks %q\n%s", want, excerpt(pg.Body))
 	}
 
 	// A funder reads the names of what it may read only: the grant of

@@ -65,12 +65,9 @@ func paymentRows(ps []domain.Payment, targets []domain.Target, names *names) []p
 				tg = &targets[j]
 			}
 		}
-		words := p.Trigger.Describe(p.Due(), tg)
+		words := p.Trigger.Describe(p.Due(), domain.TriggerWords{Target: tg, Project: names.Projects[p.Trigger.ProjectID(tg)]})
 		if p.Trigger.Kind == domain.TriggerDate {
 			words = "on " + p.Due().Long()
-		}
-		if tg != nil && tg.ProjectID != "" {
-			words += " (" + names.Projects[tg.ProjectID] + ")"
 		}
 		rows[i] = paymentRow{Payment: p, Words: capitalise(words)}
 	}

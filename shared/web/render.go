@@ -329,7 +329,7 @@ func changeValue(n *recordNames, field string, v any) string {
 		}
 	case "trigger":
 		if t, ok := v.(map[string]any); ok {
-			if words, ok := trigger(t); ok {
+			if words, ok := trigger(n, t); ok {
 				return words
 			}
 		}
@@ -486,8 +486,10 @@ func roleText(r domain.Role, projects, funders map[string]string) string {
 }
 
 // trigger writes a recorded payment trigger: what makes the payment fall
-// due ("On its due date", "When 50% of target … is reached").
-func trigger(m map[string]any) (string, bool) {
+// due ("On its due date", "When 50% of target … is reached", "When Leeds
+// internships' return for the period from 1 November 2026 is accepted",
+// the return's project named where n knows it).
+func trigger(n *recordNames, m map[string]any) (string, bool) {
 	raw, err := json.Marshal(m)
 	var t domain.Trigger
 	if err != nil || json.Unmarshal(raw, &t) != nil || !slices.Contains(domain.TriggerKinds, t.Kind) {
@@ -496,7 +498,7 @@ func trigger(m map[string]any) (string, bool) {
 	if t.Kind == domain.TriggerDate {
 		return "On its due date", true // the date is a field of its own
 	}
-	return capitalise(t.Describe(domain.Date{}, nil)), true
+	return capitalise(t.Describe(domain.Date{}, domain.TriggerWords{Project: n.names(domain.EntityProject)[t.ProjectID(nil)]})), true
 }
 
 // review writes a recorded review of a submission: "Approved by
