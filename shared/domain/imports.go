@@ -741,6 +741,40 @@ func (f ImportFile) Err() error {
 		"the file has "+AtLeast("problems")+": nothing was imported; fix them and any others like them, and send it again")
 }
 
+// SoundRows are the indexes of the rows read with no problem found in
+// them: those a file refused for other rows' problems can still have
+// planned, so that its one answer names every bad row, periods the rules
+// refuse included.
+func (f ImportFile) SoundRows() []int {
+	bad := map[int]bool{}
+	for field := range f.Problems {
+		if n, ok := problemRow(field); ok {
+			bad[n] = true
+		}
+	}
+	var out []int
+	for i, r := range f.Rows {
+		if r.checked && !bad[r.Row] && (r.CohortText == "" || r.CohortID != "") {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// problemRow is the row number a problem's field (RowField) names.
+func problemRow(field string) (int, bool) {
+	rest, ok := strings.CutPrefix(field, "rows[")
+	if !ok {
+		return 0, false
+	}
+	num, _, ok := strings.Cut(rest, "]")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(num)
+	return n, err == nil
+}
+
 // ImportAction is what a row does.
 type ImportAction string
 

@@ -136,9 +136,11 @@ func (sc *Scope) canImport() error {
 }
 
 // Import reads a file of figures and, unless dryRun, stores each row as a
-// submission by the caller. Any bad cell refuses the whole file (400,
-// naming rows[N].column, personal data included); a row for a project the
-// caller may not record figures for refuses it too (403, naming the row).
+// submission by the caller. Any bad row refuses the whole file (400,
+// naming rows[N].column: a bad cell, personal data, a period the rules
+// refuse figures for), every bad row in one answer; a row for a project
+// the caller may not record figures for refuses it too (named with the
+// others, or 403 when it is the only fault).
 func (sc *Scope) Import(f ImportFile, dryRun bool) (domain.ImportResult, error) {
 	sh, err := sc.importableSheet(f)
 	if err != nil {
@@ -157,9 +159,12 @@ func (sc *Scope) importableSheet(f ImportFile) (domain.Sheet, error) {
 
 // importSheet is Import of a sheet already read.
 func (sc *Scope) importSheet(sh domain.Sheet, dryRun bool) (domain.ImportResult, error) {
-	file, setup, err := sc.readImport(sh)
+	file, setup, refused, err := sc.readImport(sh)
 	if err != nil {
 		return domain.ImportResult{}, err
+	}
+	if len(file.Problems) > 0 || len(refused) > 0 {
+		return domain.ImportResult{}, sc.refuseImport(file, refused)
 	}
 	plan, err := sc.planImport(file, setup)
 	if err != nil {
@@ -174,8 +179,9 @@ func (sc *Scope) importSheet(sh domain.Sheet, dryRun bool) (domain.ImportResult,
 
 // readImport reads the programme's projects and reporting setup, then the
 // sheet's rows against them and the cohorts they name, and applies the
-// roles table row by row.
-func (sc *Scope) readImport(sh domain.Sheet) (domain.ImportFile, ReportingSetup, error) {
+// roles table row by row: refused names the rows of projects the caller
+// may not record figures for. Its error is only a failure to read.
+func (sc *Scope) readImport(sh domain.Sheet) (domain.ImportFile, ReportingSetup, domain.Problems, error) {
 	var projects []domain.Project
 	var setup ReportingSetup
 	err := parallel(
@@ -187,7 +193,7 @@ func (sc *Scope) readImport(sh domain.Sheet) (domain.ImportFile, ReportingSetup,
 		},
 		func() (err error) { setup, err = sc.setup(); return err })
 	if err != nil {
-		return domain.ImportFile{}, setup, err
+		return domain.ImportFile{}, setup, nil, err
 	}
 	file := domain.ReadImport(sh, projects)
 	withCohorts := map[string]bool{}
@@ -208,7 +214,7 @@ func (sc *Scope) readImport(sh domain.Sheet) (domain.ImportFile, ReportingSetup,
 		return err
 	})
 	if err != nil {
-		return file, setup, err
+		return file, setup, nil, err
 	}
 	file.ResolveCohorts(cohorts)
 	refused := domain.Problems{}
@@ -217,18 +223,76 @@ func (sc *Scope) readImport(sh domain.Sheet) (domain.ImportFile, ReportingSetup,
 			refused.Add(domain.RowField(r.Row, domain.ColProject), "your role allows you to record figures for your own project only")
 		}
 	}
-	if err := file.Err(); err != nil {
-		// One answer names every bad cell, rows the caller may not write included.
-		for k, v := range refused {
+	return file, setup, refused, nil
+}
+
+// refuseImport is the answer to a file with bad rows (file.Problems) or
+// rows the caller may not write (refused): one answer naming every bad
+// row. The rows read without a problem are held to the period rules as
+// planImport would hold them, so a row whose period cannot have figures
+// is named with the bad cells rather than only once they are put right.
+// A file whose only fault is rows of others' projects is forbidden (403);
+// any other is invalid (400), those rows named with the rest.
+func (sc *Scope) refuseImport(file domain.ImportFile, refused domain.Problems) error {
+	cells := len(file.Problems) > 0
+	for k, v := range refused {
+		file.Problems.Add(k, v)
+	}
+	// Past MaxProblems no more is named, so nothing more is read.
+	if len(file.Problems) < domain.MaxProblems {
+		periods, err := sc.periodProblems(file, file.SoundRows())
+		if err != nil {
+			return err
+		}
+		for k, v := range periods {
 			file.Problems.Add(k, v)
 		}
-		return file, setup, file.Err()
+		cells = cells || len(periods) > 0
 	}
-	if len(refused) > 0 {
-		return file, setup, &domain.Error{Code: domain.CodeForbidden, Fields: refused,
+	if !cells {
+		return &domain.Error{Code: domain.CodeForbidden, Fields: refused,
 			Message: "your role in this programme does not allow you to record figures for the projects of the rows named: nothing was imported"}
 	}
-	return file, setup, nil
+	return file.Err()
+}
+
+// periodProblems are the problems of the rows (indexes into file.Rows)
+// whose periods the API would refuse figures for, keyed by row: each row
+// planned against its project's submissions (importHistory), as replan
+// plans it.
+func (sc *Scope) periodProblems(file domain.ImportFile, rows []int) (domain.Problems, error) {
+	periods := domain.Problems{}
+	if len(rows) == 0 {
+		return periods, nil
+	}
+	current, _, err := sc.importHistory(file, rows)
+	if err != nil {
+		return nil, err
+	}
+	today := domain.DateOf(sc.s.now())
+	for _, i := range rows {
+		row := file.Rows[i]
+		action, in, old := domain.PlanRow(row, file.Columns, current[row.ProjectID])
+		if action != domain.ImportUnchanged {
+			sc.checkRowPeriod(periods, row, in, old, today)
+		}
+	}
+	return periods, nil
+}
+
+// checkRowPeriod adds to periods, keyed by row, the problems the API's
+// period rule (Outcome.CheckPeriod) finds with a row's figures in,
+// correcting old (nil for new figures); false when it found any.
+func (sc *Scope) checkRowPeriod(periods domain.Problems, row domain.ImportRow, in domain.OutcomeInput, old *domain.Outcome, today domain.Date) bool {
+	o := domain.Outcome{ProjectID: row.ProjectID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd}
+	var verr *domain.Error
+	if !errors.As(o.CheckPeriod(old, sc.programme, today), &verr) {
+		return true
+	}
+	for field, problem := range verr.Fields {
+		periods.Add(domain.RowField(row.Row, field), problem)
+	}
+	return false
 }
 
 // importPlan is what each row of a file does.
@@ -293,31 +357,9 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 			todo[i] = i
 		}
 	}
-	projects := map[string]bool{}
-	for _, i := range todo {
-		projects[file.Rows[i].ProjectID] = true
-	}
-	history := map[string][]domain.Outcome{}
-	var mu sync.Mutex
-	err := eachParallel(slices.Sorted(maps.Keys(projects)), func(pid string) error {
-		os, err := allOf(sc, historyPage, func(p Page) ([]domain.Outcome, string, error) {
-			return sc.s.store.ListOutcomes(sc.ctx, sc.programmeID, pid, OutcomeFilter{}, p)
-		})
-		mu.Lock()
-		history[pid] = os
-		mu.Unlock()
-		return err
-	})
+	current, byID, err := sc.importHistory(file, todo)
 	if err != nil {
 		return importPlan{}, err
-	}
-	current := map[string][]domain.Outcome{}
-	byID := map[string]domain.Outcome{}
-	for pid, os := range history {
-		current[pid] = domain.CurrentSubmissions(os)
-		for _, o := range os {
-			byID[o.ID] = o
-		}
 	}
 	plan := importPlan{rows: make([]plannedRow, len(file.Rows)), ignored: file.Columns.Ignored}
 	if prev != nil {
@@ -333,16 +375,12 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 			plan.rows[i] = plannedRow{action: action, id: old.ID}
 			continue
 		}
+		if !sc.checkRowPeriod(periods, row, in, old, domain.DateOf(now)) {
+			continue
+		}
 		base := domain.Outcome{ID: domain.NewID(), ProjectID: row.ProjectID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd,
 			CohortID: in.CohortID, Counts: in.Counts, Measures: in.Measures, Notes: in.Notes, Replaces: in.Replaces,
 			SubmittedAt: now, SubmittedBy: sc.caller.Email}
-		var verr *domain.Error
-		if errors.As(base.CheckPeriod(old, sc.programme, domain.DateOf(now)), &verr) {
-			for field, problem := range verr.Fields {
-				periods.Add(domain.RowField(row.Row, field), problem)
-			}
-			continue
-		}
 		o := domain.NewSubmission(base, old, sc.programme.ReviewOutcomes)
 		var counted *domain.Outcome
 		if o.Status == domain.OutcomeApproved && o.ReplacesApproved != "" {
@@ -370,6 +408,40 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 		return importPlan{}, err
 	}
 	return plan, nil
+}
+
+// importHistory reads the submissions of the projects of the rows todo
+// (indexes into file.Rows), every correction chain with them: each
+// project's current submissions (domain.CurrentSubmissions), and every
+// submission by id.
+func (sc *Scope) importHistory(file domain.ImportFile, todo []int) (map[string][]domain.Outcome, map[string]domain.Outcome, error) {
+	projects := map[string]bool{}
+	for _, i := range todo {
+		projects[file.Rows[i].ProjectID] = true
+	}
+	history := map[string][]domain.Outcome{}
+	var mu sync.Mutex
+	err := eachParallel(slices.Sorted(maps.Keys(projects)), func(pid string) error {
+		os, err := allOf(sc, historyPage, func(p Page) ([]domain.Outcome, string, error) {
+			return sc.s.store.ListOutcomes(sc.ctx, sc.programmeID, pid, OutcomeFilter{}, p)
+		})
+		mu.Lock()
+		history[pid] = os
+		mu.Unlock()
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	current := map[string][]domain.Outcome{}
+	byID := map[string]domain.Outcome{}
+	for pid, os := range history {
+		current[pid] = domain.CurrentSubmissions(os)
+		for _, o := range os {
+			byID[o.ID] = o
+		}
+	}
+	return current, byID, nil
 }
 
 // importFills plans the returns the submissions fill, reading every return

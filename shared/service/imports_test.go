@@ -153,6 +153,72 @@ func TestImportRowsForPeriodsThatCannotHaveFigures(t *testing.T) {
 	}
 }
 
+// TestImportNamesEveryBadRowAtOnce: a file with bad cells in some rows
+// and periods the rules refuse in others names them all in one answer
+// (audit journeys 28, finding 1), rows of another project included, and
+// stores nothing; a row correcting figures already there is still not
+// held to the rule for new figures.
+func TestImportNamesEveryBadRowAtOnce(t *testing.T) {
+	w := newWorld(t)
+	// Figures stored before the programme's start moved later.
+	must(w.open(lead).UpdateProgramme(always, body(map[string]any{"startDate": "2024-01-01"})))
+	must(w.open(lead).Import(csv(importHeader, "Leeds IPS,2024-04-01,2024-06-30,1,0,"), false))
+	must(w.open(lead).UpdateProgramme(always, body(map[string]any{"startDate": "2025-01-01"})))
+	file := csv(importHeader,
+		"Bradford IPS,2025-04-01,2025-06-30,10,1,fine",
+		"Bradford IPS,2025-07-01,2025-09-31,5,1,bad date",
+		"Bradford IPS,2025-10-01,2025-12-31,abc,1,bad number",
+		"Nowhere,2025-04-01,2025-06-30,4,1,no such project",
+		"Bradford IPS,2024-01-01,2024-03-31,4,1,before the programme",
+		"Leeds IPS,2025-04-01,2025-06-30,4,1,call 07700 900123",
+		"Leeds IPS,2026-04-01,2026-06-30,4,1,not begun",
+		"Leeds IPS,2024-04-01,2024-06-30,2,0,a correction")
+	for _, dryRun := range []bool{true, false} {
+		err := w.unchanged(func() error { _, err := w.open(lead).Import(file, dryRun); return err })
+		wantFields(t, "bad cells and periods", err, "rows[3].periodEnd", "rows[4].referrals", "rows[5].project",
+			"rows[6].periodEnd", "rows[7].notes", "rows[8].periodStart")
+		if msg := err.(*domain.Error).Fields["rows[6].periodEnd"]; !strings.Contains(msg, "before the programme starts") {
+			t.Errorf("period problem: %q", msg)
+		}
+	}
+	// A project lead's file: another project's row, a bad cell and a
+	// period not begun, in one answer.
+	err := w.unchanged(func() error {
+		_, err := w.open(plOwn).Import(csv(importHeader,
+			"Bradford IPS,2025-07-01,2025-09-30,x,1,",
+			"Bradford IPS,2026-04-01,2026-06-30,1,1,",
+			"Leeds IPS,2025-07-01,2025-09-30,1,1,"), false)
+		return err
+	})
+	wantFields(t, "bad cell, period and another project", err, "rows[2].referrals", "rows[3].periodStart", "rows[4].project")
+	// Another project's row and a period not begun, with no bad cell: both
+	// named (400) rather than the row alone (403).
+	err = w.unchanged(func() error {
+		_, err := w.open(plOwn).Import(csv(importHeader,
+			"Bradford IPS,2026-04-01,2026-06-30,1,1,",
+			"Leeds IPS,2025-07-01,2025-09-30,1,1,"), false)
+		return err
+	})
+	wantFields(t, "period and another project", err, "rows[2].periodStart", "rows[3].project")
+}
+
+// TestImportCapsTheRowsItNames: bad cells and periods together are named
+// up to MaxProblems, the answer saying there may be more.
+func TestImportCapsTheRowsItNames(t *testing.T) {
+	w := newWorld(t)
+	lines := []string{importHeader}
+	for i := range domain.MaxProblems - 1 {
+		lines = append(lines, fmt.Sprintf("Bradford IPS,2025-04-%02d,2025-06-30,x%d,1,", 1+i%28, i))
+	}
+	lines = append(lines, "Leeds IPS,2026-04-01,2026-06-30,1,1,", "Leeds IPS,2026-07-01,2026-09-30,1,1,")
+	err := w.unchanged(func() error { _, err := w.open(lead).Import(csv(lines...), true); return err })
+	de := wantCode(t, "many bad rows", err, domain.CodeValidation)
+	last := domain.RowField(domain.MaxProblems+1, domain.ColPeriodStart)
+	if len(de.Fields) != domain.MaxProblems || de.Fields[last] == "" || !strings.Contains(de.Message, "at least") {
+		t.Errorf("named %d fields (%s: %q): %s", len(de.Fields), last, de.Fields[last], de.Message)
+	}
+}
+
 func TestImportRefusesTheWholeFile(t *testing.T) {
 	w := newWorld(t)
 	err := w.unchanged(func() error {

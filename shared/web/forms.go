@@ -548,12 +548,7 @@ func (f *form) message(p, msg string) string {
 	if kind == kPounds || kind == kPart {
 		msg = strings.ReplaceAll(msg, "a positive whole number of pence", "more than £0")
 	}
-	return label + " " + isoDate().ReplaceAllStringFunc(msg, func(iso string) string {
-		if d, err := domain.ParseDate(iso); err == nil {
-			return d.Long()
-		}
-		return iso
-	})
+	return label + " " + longDates(msg)
 }
 
 // isoDate finds the dates a problem names ("(2024-04-01)"), which pages

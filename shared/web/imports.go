@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -222,7 +223,7 @@ func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importR
 		if number == 0 {
 			anchor = "file" // the file box, to choose another file
 		}
-		row.Problems = append(row.Problems, importProblem{Column: column, Message: capitalise(msg),
+		row.Problems = append(row.Problems, importProblem{Column: column, Message: capitalise(ruleDates(msg)),
 			Anchor: anchor, key: key})
 	}
 	var header []string
@@ -256,6 +257,43 @@ func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importR
 	}
 	return shownHeader, rows
 }
+
+// ruleDates writes the dates a rule names in brackets, "(2026-01-01)" or
+// "(2026-01-01 to 2026-03-31)", as the pages (and the forms' messages,
+// form.message) write them: "(1 January 2026)". The API's problems keep
+// ISO dates for its clients. Only bracketed dates outside quoted cells are
+// rewritten: an example of a date's format ("such as 2025-04-01") tells
+// people what to type, and a cell quoted back is shown as it was typed.
+func ruleDates(msg string) string {
+	var b strings.Builder
+	last := 0
+	for _, q := range quotedCell().FindAllStringIndex(msg, -1) {
+		b.WriteString(bracketedDates().ReplaceAllStringFunc(msg[last:q[0]], longDates))
+		b.WriteString(msg[q[0]:q[1]])
+		last = q[1]
+	}
+	b.WriteString(bracketedDates().ReplaceAllStringFunc(msg[last:], longDates))
+	return b.String()
+}
+
+// longDates writes each ISO date in s as "1 January 2026".
+func longDates(s string) string {
+	return isoDate().ReplaceAllStringFunc(s, func(iso string) string {
+		if d, err := domain.ParseDate(iso); err == nil {
+			return d.Long()
+		}
+		return iso
+	})
+}
+
+var (
+	// quotedCell finds a cell quoted back in a problem (Go's quoting).
+	quotedCell = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"(?:[^"\\]|\\.)*"`) })
+	// bracketedDates finds a date, or a period, in brackets.
+	bracketedDates = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\(\d{4}-\d{2}-\d{2}(?: to \d{4}-\d{2}-\d{2})?\)`)
+	})
+)
 
 // hiddenCell stands for a cell the page does not repeat.
 const hiddenCell = "(hidden: personal data)"

@@ -427,6 +427,34 @@ func TestImportNumberInDateCell(t *testing.T) {
 	}
 }
 
+// TestImportPreviewNamesEveryBadRowWithDatesAsPagesWriteThem: a file
+// with a bad cell in one row and a period before the programme in
+// another names both on one page (audit journeys 28, finding 1), the
+// rule's date written as the forms write it, "(1 October 2010)", not
+// "(2010-10-01)"; a format example keeps its ISO date, and a cell quoted
+// back is shown as typed.
+func TestImportPreviewNamesEveryBadRowWithDatesAsPagesWriteThem(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+	b := h.as(t, uPL)
+	b.get(base + "/imports")
+	csv := "Project,Period start,Period end,Cohort,Referrals\r\n" +
+		"Bradford employment service,01/10/2010,31/12/2010,,abc\r\n" +
+		"Bradford employment service,01/01/2009,31/03/2009,,4\r\n" +
+		"Bradford employment service,01/01/2011,31/02/2011,,4\r\n" +
+		"Bradford employment service,01/04/2011,30/06/2011,(2011-04-01),4\r\n"
+	p := b.upload(base+"/imports", "figures.csv", []byte(csv), b.csrf)
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Row 2, Referrals:") ||
+		!strings.Contains(p.Body, "Row 3, Period end: Must not be before the programme starts (1 October 2010)") ||
+		strings.Contains(p.Body, "(2010-10-01)") ||
+		!strings.Contains(p.Body, "Row 4, Period end: Must be a date such as 2025-04-01 or 01/04/2025") ||
+		!strings.Contains(p.Body, "No cohort named &#34;(2011-04-01)&#34;") {
+		t.Errorf("bad cells and a period: %d\n%s", p.Status, p.Body)
+	}
+}
+
 // TestImportPagesOfTheSheetAsKept: a file named with personal data is
 // previewed and imported as any other, its name never shown (audit
 // finding 5: "Every row of Jane Doe 943 476 5919.csv can be imported");
