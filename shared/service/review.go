@@ -57,12 +57,8 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 
 // planReview settles what a decision on y writes.
 func (sc *Scope) planReview(y domain.Outcome, in domain.ReviewInput, setup ReportingSetup) (OutcomeReview, error) {
-	if st := y.EffectiveStatus(); st != domain.OutcomePending {
-		what := "approved"
-		if st == domain.OutcomeChangesRequested {
-			what = "sent back for changes"
-		}
-		return OutcomeReview{}, domain.Errorf(domain.CodeConflict, "this submission has already been %s; only a submission awaiting review can be reviewed", what)
+	if err := undecided(y); err != nil {
+		return OutcomeReview{}, err
 	}
 	var counted *domain.Outcome
 	if in.Decision == domain.DecisionApprove && y.ReplacesApproved != "" {
@@ -95,6 +91,19 @@ func (sc *Scope) planReview(y domain.Outcome, in domain.ReviewInput, setup Repor
 		rv.Notify = &n
 	}
 	return rv, nil
+}
+
+// undecided refuses a decision on y once it has one: only a submission
+// awaiting review can be reviewed.
+func undecided(y domain.Outcome) error {
+	if st := y.EffectiveStatus(); st != domain.OutcomePending {
+		what := "approved"
+		if st == domain.OutcomeChangesRequested {
+			what = "sent back for changes"
+		}
+		return domain.Errorf(domain.CodeConflict, "this submission has already been %s; only a submission awaiting review can be reviewed", what)
+	}
+	return nil
 }
 
 // ListPendingOutcomes lists the programme's submissions awaiting review,

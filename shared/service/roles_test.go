@@ -296,6 +296,9 @@ func roleCases() []roleCase {
 				return w.open(r).SubmitSpend(w.GX, body(map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30",
 					"lines": []map[string]any{{"category": "equipment", "amountPence": 1_00}}}))
 			}},
+		// The correction form's read answers as the correction would.
+		{name: "SpendToCorrect", want: grantXASpend,
+			run: func(w *world, r role) (any, error) { return w.open(r).SpendToCorrect(w.GXA, w.SpendXA) }},
 		{name: "Spend", want: grantXARead,
 			run: func(w *world, r role) (any, error) { return w.open(r).Spend(w.GXA, w.SpendXA) }},
 		{name: "ListSpend", want: grantXARead,
@@ -374,6 +377,8 @@ func roleCases() []roleCase {
 				in["replaces"] = w.OutcomeAPending // the newest of OutcomeA's corrections
 				return w.openA(r).SubmitOutcome(body(in))
 			}},
+		{name: "OutcomeToCorrect", want: projectWrite,
+			run: func(w *world, r role) (any, error) { return w.openA(r).OutcomeToCorrect(w.OutcomeAPending) }},
 		{name: "Outcome", want: projectRead,
 			run: func(w *world, r role) (any, error) { return w.openA(r).Outcome(w.OutcomeA) }},
 		{name: "ListOutcomes", want: projectRead,
@@ -541,6 +546,8 @@ func roleCases() []roleCase {
 			run: func(w *world, r role) (any, error) {
 				return w.openA(r).ReviewOutcome(w.OutcomeAPending, body(map[string]any{"decision": "approve"}))
 			}},
+		{name: "OutcomeToReview", want: by(ok, ok, forbidden, notFound, forbidden, forbidden, notFound),
+			run: func(w *world, r role) (any, error) { return w.openA(r).OutcomeToReview(w.OutcomeAPending) }},
 		{name: "ListPendingOutcomes", want: leadsOnly,
 			run: func(w *world, r role) (any, error) { return list(w.open(r).ListPendingOutcomes(page)) },
 			check: func(t *testing.T, w *world, r role, got any) {

@@ -12,7 +12,8 @@ import (
 
 // TestCorrectingTwice: a project lead corrects a submission from the form,
 // then (from an old tab, or a link kept from before) corrects the same
-// submission again. The second is refused with a 409 page that says the
+// submission again. Opening the form again is already the refusal; sending
+// one opened before is refused too with a 409 page that says the
 // submission was already corrected and links to the correction; nothing
 // is stored, nothing is logged as a failure. It was a 500 page once.
 func TestCorrectingTwice(t *testing.T) {
@@ -58,8 +59,24 @@ func TestCorrectingTwice(t *testing.T) {
 	}
 	before := len(outcomesOf(t, h, f))
 
-	// The same submission again, from the form.
-	pl.get(project + "/outcomes/new?replaces=" + original.ID)
+	// The "Correct" link opened again (an old email, another tab) says so
+	// at once: the 409 page linking to the correction, no form.
+	pg = pl.get(project + "/outcomes/new?replaces=" + original.ID)
+	if pg.Status != http.StatusConflict || strings.Contains(pg.Body, `name="replaces"`) {
+		t.Errorf("the correction form of a submission corrected already: %d, want the 409 page\n%s", pg.Status, excerpt(pg.Body))
+	}
+	for _, want := range []string{"This submission has already been corrected", `href="` + first + `"`, "see the correction",
+		"correct the newest submission"} {
+		if !strings.Contains(pg.Body, want) {
+			t.Errorf("the 409 page the form link gives lacks %q\n%s", want, excerpt(pg.Body))
+		}
+	}
+	// Its correction is the one to correct: its form opens.
+	if pg = pl.get(project + "/outcomes/new?replaces=" + strings.TrimPrefix(first, project+"/outcomes/")); pg.Status != http.StatusOK {
+		t.Errorf("the correction form of the newest submission: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+
+	// The same submission again, from a form opened before.
 	again := samePeriod(outcomeForm())
 	again.Set("counts.peopleIntoWork", "17")
 	pg = pl.post(project+"/outcomes/new", again)

@@ -233,7 +233,8 @@ func (a *app) spendNew(w http.ResponseWriter, r *http.Request, q *req) error {
 			if old == "" {
 				return nil
 			}
-			s, err := sc.Spend(gid, old)
+			// One corrected already is the 409 page, not a form.
+			s, err := sc.SpendToCorrect(gid, old)
 			if err == nil {
 				setSpendValues(v, s)
 			}

@@ -206,8 +206,8 @@ func TestMarkPaidOnARace(t *testing.T) {
 	}
 }
 
-// TestSpendCorrectedTwice: a second correction of one spend return is the
-// 409 page linking to the first correction.
+// TestSpendCorrectedTwice: a second correction of one spend return, opened
+// or sent, is the 409 page linking to the first correction.
 func TestSpendCorrectedTwice(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
@@ -226,6 +226,12 @@ func TestSpendCorrectedTwice(t *testing.T) {
 		t.Fatalf("the correction: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
 	first := strings.TrimSuffix(pg.Header.Get("Location"), "?reported=1")
+	// The form's link opened again is the refusal, not a form.
+	pg = pl.get(g + "/spend/new?replaces=" + orig.ID)
+	if pg.Status != http.StatusConflict || !strings.Contains(pg.Body, "This spend return has already been corrected") ||
+		!strings.Contains(pg.Body, `href="`+first+`"`) || strings.Contains(pg.Body, `name="replaces"`) {
+		t.Errorf("the correction form of a return corrected already: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
 	pg = pl.post(g+"/spend/new", fix)
 	if pg.Status != http.StatusConflict || !strings.Contains(pg.Body, "This spend return has already been corrected") ||
 		!strings.Contains(pg.Body, `href="`+first+`"`) {

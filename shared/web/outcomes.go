@@ -57,7 +57,7 @@ func compactMeasures(v url.Values) {
 // earlier submission, starting from its figures. Submissions are never
 // changed in place, so the page only creates. Correcting a submission
 // that was corrected already is refused with a 409 page linking to the
-// correction (see errorPage).
+// correction (see errorPage), from the moment the form is opened.
 func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 	sc, prid := a.scope(r, q), r.PathValue("prid")
 	return editForm[domain.Outcome]{
@@ -82,8 +82,10 @@ func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 				}
 				return nil
 			}
-			// A correction starts from the submission it replaces.
-			o, err := sc.Outcome(old)
+			// A correction starts from the submission it replaces; one
+			// corrected already is the refusal saving would get, linking
+			// to the correction, not a form.
+			o, err := sc.OutcomeToCorrect(old)
 			if err == nil {
 				setOutcomeValues(v, o)
 			}

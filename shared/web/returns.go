@@ -227,7 +227,9 @@ func (a *app) reviews(w http.ResponseWriter, r *http.Request, q *req) error {
 var reviewFields = []field{{"decision", kChoice, "Decision"}, {"comment", kOptText, "Comment"}}
 
 // reviewForm is a lead's decision on one submission: approve it, or ask
-// for changes (with a comment the project's leads are emailed).
+// for changes (with a comment the project's leads are emailed). A
+// correction shows the approved figures it would replace, which keep
+// counting until it is approved.
 func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	sc, prid, oid := a.scope(r, q), r.PathValue("prid"), r.PathValue("oid")
 	return editForm[domain.Outcome]{
@@ -240,12 +242,23 @@ func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 			return base(n) + "/projects/" + prid + "/outcomes/" + o.ID + "?reviewed=1"
 		},
 		Data: func(n *nav, _ domain.Outcome) (map[string]any, error) {
-			o, err := sc.Outcome(oid)
+			c, err := sc.OutcomeToReview(oid)
 			if err != nil {
 				return nil, err
 			}
+			if q.Form == nil {
+				// Opened (from an email, say) once the submission was
+				// decided or corrected: the refusal a decision would get,
+				// now, rather than a form whose only result is that. A
+				// post is left to the service: a repeat of a decision
+				// saved goes on to the submission (saveOnce).
+				if err := c.Refusal(); err != nil {
+					return nil, err
+				}
+			}
 			project, err := sc.ThisProject()
-			return map[string]any{"Outcome": o, "Project": project, "Base": base(n) + "/projects/" + prid}, err
+			return map[string]any{"Outcome": c.Outcome, "Counted": c.Counted, "Project": project,
+				"Base": base(n) + "/projects/" + prid}, err
 		},
 	}.serve(a, w, r, q)
 }

@@ -1,0 +1,67 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestReviewFormOnceDealtWith: both leads are emailed the link to a
+// submission's review form. Once one has decided, or the project lead has
+// corrected the submission, the link opens the refusal a decision would
+// get (409: what happened, and for a correction a link to it), not a form
+// whose only result is that refusal.
+func TestReviewFormOnceDealtWith(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	_, pending := h.reportingFixture(t, f)
+	pa := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA
+	ctx := context.Background()
+	lead, admin := h.as(t, uLead), h.as(t, uAdmin)
+
+	review := pa + "/outcomes/" + pending + "/review"
+	if pg := admin.get(review); pg.Status != http.StatusOK || !strings.Contains(pg.Body, `data-testid="review-form"`) {
+		t.Fatalf("the review form of a submission awaiting review: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if pg := lead.post(review, url.Values{"decision": {"approve"}}); pg.Status != http.StatusSeeOther {
+		t.Fatalf("approving: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	pg := admin.get(review)
+	if pg.Status != http.StatusConflict || strings.Contains(pg.Body, `data-testid="review-form"`) ||
+		!strings.Contains(pg.Body, "This submission has already been approved; only a submission awaiting review can be reviewed.") {
+		t.Errorf("the other lead's review link once approved: %d, want the 409 page\n%s", pg.Status, excerpt(pg.Body))
+	}
+
+	// A correction awaiting review, corrected again before anyone decided:
+	// its link leads to the newest correction.
+	pl := h.Svc.OpenProject(ctx, caller(uPL), f.PID, f.ProjectA)
+	approved := must(pl.Outcome(pending))
+	first := must(pl.SubmitOutcome(body(outcomeCorrection(approved, 16))))
+	second := must(pl.SubmitOutcome(body(outcomeCorrection(first, 17))))
+	pg = lead.get(pa + "/outcomes/" + first.ID + "/review")
+	if pg.Status != http.StatusConflict || strings.Contains(pg.Body, `data-testid="review-form"`) ||
+		!strings.Contains(pg.Body, "This submission has already been corrected") ||
+		!strings.Contains(pg.Body, `href="`+pa+`/outcomes/`+second.ID+`"`) || !strings.Contains(pg.Body, "Review the correction instead") {
+		t.Errorf("the review link of a submission corrected since: %d, want the 409 page linking to the correction\n%s", pg.Status, excerpt(pg.Body))
+	}
+
+	// Sent back: the newest correction's link, once changes were asked for.
+	newest := pa + "/outcomes/" + second.ID + "/review"
+	if pg := lead.get(newest); pg.Status != http.StatusOK {
+		t.Fatalf("the review form of the newest correction: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if pg := lead.post(newest, url.Values{"decision": {"request-changes"}, "comment": {"Please split referrals by source."}}); pg.Status != http.StatusSeeOther {
+		t.Fatalf("asking for changes: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	pg = admin.get(newest)
+	if pg.Status != http.StatusConflict || strings.Contains(pg.Body, `data-testid="review-form"`) ||
+		!strings.Contains(pg.Body, "This submission has already been sent back for changes") {
+		t.Errorf("the other lead's review link once sent back: %d, want the 409 page\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if logs := h.logs.String(); strings.Contains(logs, "level=ERROR") {
+		t.Errorf("an expected refusal was logged as a failure:\n%s", logs)
+	}
+}
