@@ -154,8 +154,8 @@ func TestImportRowsForPeriodsThatCannotHaveFigures(t *testing.T) {
 }
 
 // TestImportNamesEveryBadRowAtOnce: a file with bad cells in some rows
-// and periods the rules refuse in others names them all in one answer
-// (audit journeys 28, finding 1), rows of another project included, and
+// and periods the rules refuse in others names them all in one answer,
+// rows of another project included, and
 // stores nothing; a row correcting figures already there is still not
 // held to the rule for new figures.
 func TestImportNamesEveryBadRowAtOnce(t *testing.T) {
