@@ -632,6 +632,18 @@ func (in SpendInput) CheckCorrects(old SpendReturn) error {
 	return p.Err()
 }
 
+// CheckBegun checks that new spend is for a period that has begun on day
+// today: spend is money already spent, never a forecast, so a period not
+// begun is a slipped year (2027 typed for 2026), as for outcome figures.
+// A correction keeps its return's period (CheckCorrects) instead.
+func (in SpendInput) CheckBegun(today Date) error {
+	p := Problems{}
+	if !in.PeriodStart.IsZero() && in.PeriodStart.After(today) {
+		p.Add("periodStart", "must not be after today ("+today.String()+"): spend is reported for a period once it has begun")
+	}
+	return p.Err()
+}
+
 // Total is what the lines add up to.
 func Total(ls []BudgetLine) int64 {
 	var n int64

@@ -231,6 +231,9 @@ func (sc *Scope) SubmitSpend(grantID string, body Decoder) (domain.SpendReturn, 
 		// One answer names every bad field: against the grant too, and a
 		// replaced return that is not there.
 		err = domain.MergeProblems(err, in.CheckGrant(g))
+		if in.Replaces == "" {
+			err = domain.MergeProblems(err, in.CheckBegun(domain.DateOf(sc.s.now())))
+		}
 		if domain.ValidID(in.Replaces) {
 			err = sc.withRefs(err, refFields{{ref: domain.GrantRef(domain.EntitySpend, g.ID, in.Replaces), field: "replaces"}})
 		}
@@ -252,6 +255,8 @@ func (sc *Scope) SubmitSpend(grantID string, body Decoder) (domain.SpendReturn, 
 	err = in.CheckGrant(g)
 	if old != nil {
 		err = domain.MergeProblems(err, in.CheckCorrects(*old))
+	} else {
+		err = domain.MergeProblems(err, in.CheckBegun(domain.DateOf(sc.s.now())))
 	}
 	if err != nil {
 		return domain.SpendReturn{}, err

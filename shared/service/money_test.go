@@ -361,6 +361,23 @@ func TestSpendCorrections(t *testing.T) {
 	}
 }
 
+// TestSpendForAPeriodBegun: spend is reported for a period that has begun
+// (the world's today is 15 January 2026), as outcome figures are: a
+// quarter not begun is refused beside its start and nothing is stored;
+// the quarter running today is accepted.
+func TestSpendForAPeriodBegun(t *testing.T) {
+	w := newWorld(t)
+	in := spendBody(1_000_00, 0)
+	in["periodStart"], in["periodEnd"] = "2026-04-01", "2026-06-30"
+	err := w.unchanged(func() error { _, err := w.open(plOwn).SubmitSpend(w.GXA, body(in)); return err })
+	wantFields(t, "spend for a quarter not begun", err, "periodStart")
+	if de := wantCode(t, "spend for a quarter not begun", err, domain.CodeValidation); !strings.Contains(de.Fields["periodStart"], "once it has begun") {
+		t.Errorf("the refusal says %q", de.Fields["periodStart"])
+	}
+	in["periodStart"], in["periodEnd"] = "2026-01-01", "2026-03-31"
+	must(w.open(plOwn).SubmitSpend(w.GXA, body(in)))
+}
+
 // TestSpendUpToTheWholeGrant: one return may report the grant's whole
 // amount (a grant spent in one period), and returns together may go over it.
 func TestSpendUpToTheWholeGrant(t *testing.T) {
