@@ -4,8 +4,11 @@
 package domain
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -116,6 +119,31 @@ func (p Problems) Add(field, problem string) {
 	if _, ok := p[field]; !ok && len(p) < MaxProblems {
 		p[field] = problem
 	}
+}
+
+// AddAll adds src's problems row by row (rows[N]… by N, each row's fields
+// by name, fields of no row first), so that when p fills up (MaxProblems)
+// those named are the first in the file, not whichever a map gave first.
+func (p Problems) AddAll(src Problems) {
+	for _, field := range slices.SortedFunc(maps.Keys(src), compareFields) {
+		p.Add(field, src[field])
+	}
+}
+
+// compareFields orders problem fields for AddAll.
+func compareFields(a, b string) int {
+	ra, aRow := problemRow(a)
+	rb, bRow := problemRow(b)
+	switch {
+	case aRow != bRow:
+		if aRow {
+			return 1
+		}
+		return -1
+	case aRow && ra != rb:
+		return cmp.Compare(ra, rb)
+	}
+	return strings.Compare(a, b)
 }
 
 // Err turns the problems into a validation *Error, or nil if there are none.

@@ -62,3 +62,19 @@ func TestProblemsErrAsWording(t *testing.T) {
 		t.Errorf("Err at the cap: %v", p.Err())
 	}
 }
+
+// TestProblemsAddAllInRowOrder: problems added from a map fill the last
+// places row by row (rows[9] before rows[10]), the same every time.
+func TestProblemsAddAllInRowOrder(t *testing.T) {
+	t.Parallel()
+	for range 20 {
+		p := domain.Problems{}
+		for i := range domain.MaxProblems - 2 {
+			p.Add("rows["+strconv.Itoa(i+200)+"].referrals", "x")
+		}
+		p.AddAll(domain.Problems{"rows[10].periodEnd": "y", "rows[9].periodStart": "y", "rows[9].periodEnd": "y", "lines": "z"})
+		if len(p) != domain.MaxProblems || p["lines"] == "" || p["rows[9].periodEnd"] == "" || p["rows[9].periodStart"] != "" || p["rows[10].periodEnd"] != "" {
+			t.Fatalf("the last two places went to %v, want lines and rows[9].periodEnd", p)
+		}
+	}
+}

@@ -235,18 +235,14 @@ func (sc *Scope) readImport(sh domain.Sheet) (domain.ImportFile, ReportingSetup,
 // any other is invalid (400), those rows named with the rest.
 func (sc *Scope) refuseImport(file domain.ImportFile, refused domain.Problems) error {
 	cells := len(file.Problems) > 0
-	for k, v := range refused {
-		file.Problems.Add(k, v)
-	}
+	file.Problems.AddAll(refused)
 	// Past MaxProblems no more is named, so nothing more is read.
 	if len(file.Problems) < domain.MaxProblems {
 		periods, err := sc.periodProblems(file, file.SoundRows())
 		if err != nil {
 			return err
 		}
-		for k, v := range periods {
-			file.Problems.Add(k, v)
-		}
+		file.Problems.AddAll(periods)
 		cells = cells || len(periods) > 0
 	}
 	if !cells {
@@ -289,9 +285,11 @@ func (sc *Scope) checkRowPeriod(periods domain.Problems, row domain.ImportRow, i
 	if !errors.As(o.CheckPeriod(old, sc.programme, today), &verr) {
 		return true
 	}
+	own := domain.Problems{}
 	for field, problem := range verr.Fields {
-		periods.Add(domain.RowField(row.Row, field), problem)
+		own[domain.RowField(row.Row, field)] = problem
 	}
+	periods.AddAll(own)
 	return false
 }
 
