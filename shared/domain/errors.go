@@ -188,9 +188,7 @@ func MergeProblems(errs ...error) error {
 		if len(e.Fields) == 0 {
 			return err
 		}
-		for f, msg := range e.Fields {
-			p.Add(f, msg)
-		}
+		p.AddAll(e.Fields)
 	}
 	return p.Err()
 }
