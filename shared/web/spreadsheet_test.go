@@ -428,11 +428,10 @@ func TestImportNumberInDateCell(t *testing.T) {
 }
 
 // TestImportPreviewNamesEveryBadRowWithDatesAsPagesWriteThem: a file
-// with a bad cell in one row and a period before the programme in
-// another names both on one page, the
-// rule's date written as the forms write it, "(1 October 2010)", not
-// "(2010-10-01)"; a format example keeps its ISO date, and a cell quoted
-// back is shown as typed.
+// with a bad cell in one row and a period before the programme in another
+// names both on one page, the rule's date written as the forms write it,
+// "(1 October 2010)", not "(2010-10-01)"; a format example keeps its ISO
+// date, and a cell quoted back is shown as typed.
 func TestImportPreviewNamesEveryBadRowWithDatesAsPagesWriteThem(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
