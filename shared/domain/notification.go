@@ -290,7 +290,9 @@ func (t Target) NextCheck(periodStart, today Date) Date {
 	}
 }
 
-// Headline is the one-line summary of a notification, used as the subject.
+// Headline is the one-line summary of a notification, used as the
+// subject; where (in brackets at its end) is the programme's name, or for
+// a project's email the project's and the programme's.
 func (n Notification) Headline(programme string) string {
 	period := PeriodText(n.PeriodStart, n.PeriodEnd)
 	switch n.Kind {

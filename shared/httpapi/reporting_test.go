@@ -152,7 +152,7 @@ func TestReportingCycleThroughTheAPI(t *testing.T) {
 	clk.Set("2026-04-13T08:00:00Z")
 	w.run(t)
 	w.run(t)
-	remind := [2]string{w.pl, "Return due 20 April 2026: January to March 2026 (Bradford IPS network)"}
+	remind := [2]string{w.pl, "Return due 20 April 2026: January to March 2026 (Aspiro internships, Bradford IPS network)"}
 	if got := w.mail(t); got[remind] != 1 || len(got) != 1 {
 		t.Fatalf("mail after the reminder day: %v", got)
 	}
@@ -218,9 +218,9 @@ func TestReportingCycleThroughTheAPI(t *testing.T) {
 	got := w.mail(t)
 	want := map[[2]string]int{
 		remind: 1,
-		{w.pl, "Return overdue: January to March 2026, due 20 April 2026 (Bradford IPS network)"}:    1,
-		{w.lead, "Submission awaiting review: January to March 2026 (Bradford IPS network)"}:         2,
-		{w.pl, "Changes requested to your submission: January to March 2026 (Bradford IPS network)"}: 1,
+		{w.pl, "Return overdue: January to March 2026, due 20 April 2026 (Aspiro internships, Bradford IPS network)"}:    1,
+		{w.lead, "Submission awaiting review: January to March 2026 (Aspiro internships, Bradford IPS network)"}:         2,
+		{w.pl, "Changes requested to your submission: January to March 2026 (Aspiro internships, Bradford IPS network)"}: 1,
 		{w.contact, "Target reached: 10 people into work (Bradford IPS network)"}:                    1,
 	}
 	for k, n := range want {

@@ -99,7 +99,13 @@ func percents(ths []int64) string {
 func renderReturn(n domain.Notification, p domain.Programme, project domain.Project, links Links) email.Message {
 	p.Name, project.Name = email.HeaderText(p.Name), email.HeaderText(project.Name)
 	period := domain.PeriodText(n.PeriodStart, n.PeriodEnd)
-	m := mail{Headline: n.Headline(p.Name), Comment: strings.TrimSpace(n.Comment), Rows: []row{{"Programme", p.Name}}}
+	// The subject names the project too: a lead reviews every project's
+	// submissions, and two sent for the same month read alike without it.
+	where := p.Name
+	if project.Name != "" {
+		where = project.Name + ", " + p.Name
+	}
+	m := mail{Headline: n.Headline(where), Comment: strings.TrimSpace(n.Comment), Rows: []row{{"Programme", p.Name}}}
 	if project.Name != "" {
 		m.Rows = append(m.Rows, row{"Project", project.Name})
 	}

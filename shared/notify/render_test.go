@@ -258,3 +258,19 @@ func TestRenderWithoutAWebAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderReportingSubjectsNameTheProject: two projects' submissions for
+// the same month reach the leads under subjects that tell them apart; a
+// return's email with no project (none known) names the programme alone.
+func TestRenderReportingSubjectsNameTheProject(t *testing.T) {
+	p := domain.Programme{ID: "p1", Name: "Bradford IPS network"}
+	note := everyKind()[domain.KindAwaitingReview].note
+	north := notify.Render(note, p, domain.Project{ID: "j1", Name: "North IPS"}, links)
+	south := notify.Render(note, p, domain.Project{ID: "j1", Name: "South IPS"}, links)
+	if north.Subject != "Submission awaiting review: January to March 2026 (North IPS, Bradford IPS network)" || south.Subject == north.Subject {
+		t.Errorf("subjects %q and %q", north.Subject, south.Subject)
+	}
+	if none := notify.Render(note, p, domain.Project{}, links); none.Subject != "Submission awaiting review: January to March 2026 (Bradford IPS network)" {
+		t.Errorf("with no project: %q", none.Subject)
+	}
+}

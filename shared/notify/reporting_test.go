@@ -108,12 +108,18 @@ func (c *cycle) review(id string, decision, comment string) domain.Outcome {
 }
 
 const (
-	reminderQ1 = "Return due 20 April 2026: January to March 2026 (Bradford IPS network)"
-	overdueQ1  = "Return overdue: January to March 2026, due 20 April 2026 (Bradford IPS network)"
-	reviewQ1   = "Submission awaiting review: January to March 2026 (Bradford IPS network)"
-	changesQ1  = "Changes requested to your submission: January to March 2026 (Bradford IPS network)"
+	reminderQ1 = "Return due 20 April 2026: January to March 2026 (Aspiro internships, Bradford IPS network)"
+	overdueQ1  = "Return overdue: January to March 2026, due 20 April 2026 (Aspiro internships, Bradford IPS network)"
+	reviewQ1   = "Submission awaiting review: January to March 2026 (Aspiro internships, Bradford IPS network)"
+	changesQ1  = "Changes requested to your submission: January to March 2026 (Aspiro internships, Bradford IPS network)"
 	reached10  = "Target reached: 10 people into work (Bradford IPS network)"
 )
+
+// forProject is a subject of the fixture project's emails as another
+// project's: reporting-cycle subjects name the project.
+func forProject(subject, project string) string {
+	return strings.Replace(subject, "(Aspiro internships, ", "("+project+", ", 1)
+}
 
 // TestReturnCycleEmails is the reporting cycle's emails end to end: a
 // project lead is reminded before a quarter's return is due and told the
@@ -286,7 +292,7 @@ func TestSubmittedOnTimeIsNeitherRemindedNorOverdue(t *testing.T) {
 	e.run()
 	e.clk.Set("2026-07-13T09:00:00Z")
 	e.run()
-	reminderQ2 := "Return due 20 July 2026: April to June 2026 (Bradford IPS network)"
+	reminderQ2 := "Return due 20 July 2026: April to June 2026 (Aspiro internships, Bradford IPS network)"
 	if got := e.inbox.Count(t)[[2]string{c.projLead, reminderQ2}]; got != 2 {
 		t.Errorf("%d Q2 reminders, want 2 (14 and 7 days before)", got)
 	}
@@ -303,14 +309,14 @@ func TestOverdueWhenFirstExpected(t *testing.T) {
 	// Q1 was due 2026-04-20 (168 days before), Q2 2026-07-20 (77 days),
 	// Q3 is due 2026-10-20: it gets its reminder on the 13th.
 	e.run()
-	overdueQ2 := "Return overdue: April to June 2026, due 20 July 2026 (Bradford IPS network)"
+	overdueQ2 := "Return overdue: April to June 2026, due 20 July 2026 (Aspiro internships, Bradford IPS network)"
 	e.expectMail(each(overdueQ2, c.projLead))
 	if st := c.ret(c.q1()).Status; st != domain.ReturnOverdue {
 		t.Errorf("Q1: %s, want overdue", st)
 	}
 	e.clk.Set("2026-10-13T09:00:00Z")
 	e.run()
-	e.expectMail(merge(each(overdueQ2, c.projLead), each("Return due 20 October 2026: July to September 2026 (Bradford IPS network)", c.projLead)))
+	e.expectMail(merge(each(overdueQ2, c.projLead), each("Return due 20 October 2026: July to September 2026 (Aspiro internships, Bradford IPS network)", c.projLead)))
 }
 
 // TestReturnEmailsWaitForAProjectLead: a lead sets up the projects and
@@ -349,14 +355,14 @@ func TestReturnEmailsWaitForAProjectLead(t *testing.T) {
 		t.Errorf("run after the project lead was added: %+v", rep)
 	}
 	e.run()
-	want := each(reminderQ1, plEarly)
+	want := each(forProject(reminderQ1, "Aspiro"), plEarly)
 	e.expectMail(want)
 
 	// Overdue: the project lead there is told, once.
 	e.clk.Set("2026-04-21T09:00:00Z")
 	e.run()
 	e.run()
-	want = merge(want, each(overdueQ1, plEarly))
+	want = merge(want, each(forProject(overdueQ1, "Aspiro"), plEarly))
 	e.expectMail(want)
 
 	// A month later the second project gets its project lead: told its
@@ -369,7 +375,7 @@ func TestReturnEmailsWaitForAProjectLead(t *testing.T) {
 	e.run()
 	e.clk.Set("2026-05-21T09:00:00Z")
 	e.run()
-	want = merge(want, each(overdueQ1, plLate))
+	want = merge(want, each(forProject(overdueQ1, "Bradford Council"), plLate))
 	e.expectMail(want)
 
 	// The third project's return, which nobody leads, is still looked at
@@ -441,9 +447,9 @@ func TestAwaitingReviewEmailNotSentOnceReviewed(t *testing.T) {
 	e.run()
 	e.clk.Add(24 * time.Hour)
 	e.run()
-	changes := "Changes requested to your submission: April 2026 (Bradford IPS network)"
-	e.expectMail(merge(each("Submission awaiting review: January 2026 (Bradford IPS network)", c.lead),
-		each("Submission awaiting review: February 2026 (Bradford IPS network)", c.lead), each(changes, c.projLead)))
+	changes := "Changes requested to your submission: April 2026 (Aspiro internships, Bradford IPS network)"
+	e.expectMail(merge(each("Submission awaiting review: January 2026 (Aspiro internships, Bradford IPS network)", c.lead),
+		each("Submission awaiting review: February 2026 (Aspiro internships, Bradford IPS network)", c.lead), each(changes, c.projLead)))
 
 	notes := e.notifications(c.prog.ID)
 	for id, want := range map[string]domain.NotNeededReason{
