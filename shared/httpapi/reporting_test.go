@@ -221,7 +221,7 @@ func TestReportingCycleThroughTheAPI(t *testing.T) {
 		{w.pl, "Return overdue: January to March 2026, due 20 April 2026 (Aspiro internships, Bradford IPS network)"}:    1,
 		{w.lead, "Submission awaiting review: January to March 2026 (Aspiro internships, Bradford IPS network)"}:         2,
 		{w.pl, "Changes requested to your submission: January to March 2026 (Aspiro internships, Bradford IPS network)"}: 1,
-		{w.contact, "Target reached: 10 people into work (Bradford IPS network)"}:                    1,
+		{w.contact, "Target reached: 10 people into work (Bradford IPS network)"}:                                        1,
 	}
 	for k, n := range want {
 		if got[k] != n {
