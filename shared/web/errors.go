@@ -52,6 +52,16 @@ type relatedLink struct {
 	Lead, Text, Href string
 }
 
+// seeAlso is a refusal with a link, on its page, to the record it is
+// about, where the service's error names none: a submission already
+// decided, whose review form can only be refused.
+type seeAlso struct {
+	error
+	link relatedLink
+}
+
+func (e seeAlso) Unwrap() error { return e.error }
+
 // errorPage shows a refusal or failure as an NHS-style page: what happened
 // and what to do, never a stack trace. Its status, title and advice are
 // shared/present's for the error's code, the same the API answers with.
@@ -100,6 +110,9 @@ func errorView(r *http.Request, err error) *view {
 		// the role does not allow, an import still running, a payment
 		// already paid. The code's advice would only guess.
 		v.Message = sentence(de.Message) + " " + p.Then
+	}
+	if sa := (seeAlso{}); p.Status < 500 && v.Related == nil && errors.As(err, &sa) {
+		v.Related = &sa.link
 	}
 	return v
 }

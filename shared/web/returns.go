@@ -232,12 +232,23 @@ var reviewFields = []field{{"decision", kChoice, "Decision"}, {"comment", kOptTe
 // counting until it is approved.
 func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	sc, prid, oid := a.scope(r, q), r.PathValue("prid"), r.PathValue("oid")
+	// A refusal to decide (decided already) links to the submission.
+	decided := func(err error) error {
+		if domain.ErrorCode(err) != domain.CodeConflict {
+			return err
+		}
+		return seeAlso{err, relatedLink{Lead: "It stays as it was decided —", Text: "see the submission",
+			Href: recordURL(r.PathValue("pid"), domain.ProjectRef(domain.EntityOutcome, prid, oid))}}
+	}
 	return editForm[domain.Outcome]{
 		Page: "review_form", Nav: "returns", Fields: reviewFields,
 		Title:       titles[domain.Outcome]("", "Review a submission", ""),
 		May:         manages("review submissions"),
 		RefuseFirst: true,
-		Create:      func(f *form) (domain.Outcome, error) { return sc.ReviewOutcome(oid, f.decoder()) },
+		Create: func(f *form) (domain.Outcome, error) {
+			o, err := sc.ReviewOutcome(oid, f.decoder())
+			return o, decided(err)
+		},
 		Done: func(n *nav, o domain.Outcome) string {
 			return base(n) + "/projects/" + prid + "/outcomes/" + o.ID + "?reviewed=1"
 		},
@@ -253,7 +264,7 @@ func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 				// post is left to the service: a repeat of a decision
 				// saved goes on to the submission (saveOnce).
 				if err := c.Refusal(); err != nil {
-					return nil, err
+					return nil, decided(err)
 				}
 			}
 			project, err := sc.ThisProject()

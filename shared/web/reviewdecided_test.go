@@ -34,6 +34,16 @@ func TestReviewFormOnceDealtWith(t *testing.T) {
 		!strings.Contains(pg.Body, "This submission has already been approved; only a submission awaiting review can be reviewed.") {
 		t.Errorf("the other lead's review link once approved: %d, want the 409 page\n%s", pg.Status, excerpt(pg.Body))
 	}
+	// The page links to the submission as it was decided, from the link
+	// and from a decision sent on a form opened before.
+	toIt := `data-testid="related-link" href="` + pa + `/outcomes/` + pending + `">see the submission</a>`
+	if !strings.Contains(pg.Body, toIt) {
+		t.Errorf("the 409 page of a decided submission does not link to it:\n%s", excerpt(pg.Body))
+	}
+	if late := admin.post(review, url.Values{"decision": {"request-changes"}, "comment": {"Split referrals, please."}}); late.Status != http.StatusConflict ||
+		!strings.Contains(late.Body, toIt) {
+		t.Errorf("a decision sent after another's: %d\n%s", late.Status, excerpt(late.Body))
+	}
 
 	// A correction awaiting review, corrected again before anyone decided:
 	// its link leads to the newest correction.
