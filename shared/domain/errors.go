@@ -132,8 +132,8 @@ func (p Problems) AddAll(src Problems) {
 
 // compareFields orders problem fields for AddAll.
 func compareFields(a, b string) int {
-	ra, aRow := problemRow(a)
-	rb, bRow := problemRow(b)
+	ra, _, aRow := ParseRowField(a)
+	rb, _, bRow := ParseRowField(b)
 	switch {
 	case aRow != bRow:
 		if aRow {

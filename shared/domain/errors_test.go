@@ -78,3 +78,16 @@ func TestProblemsAddAllInRowOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestParseRowField reads what RowField writes, and nothing else as a row.
+func TestParseRowField(t *testing.T) {
+	t.Parallel()
+	if row, col, ok := domain.ParseRowField(domain.RowField(12, "periodStart")); !ok || row != 12 || col != "periodStart" {
+		t.Errorf("RowField(12, periodStart) read back as %d %q %v", row, col, ok)
+	}
+	for _, f := range []string{"lines", "rows[12]", "rows[].x", "rows[+1].x", "rows[1].", "rows[x].y", "contacts[1]"} {
+		if row, col, ok := domain.ParseRowField(f); ok {
+			t.Errorf("%q read as row %d, column %q", f, row, col)
+		}
+	}
+}

@@ -126,6 +126,21 @@ func RowField(row int, column string) string {
 	return "rows[" + strconv.Itoa(row) + "]." + column
 }
 
+// ParseRowField reads a field path RowField wrote: the row's number and
+// the column; ok is false for a field of no row.
+func ParseRowField(field string) (row int, column string, ok bool) {
+	rest, ok := strings.CutPrefix(field, "rows[")
+	if !ok {
+		return 0, "", false
+	}
+	num, column, ok := strings.Cut(rest, "].")
+	if !ok || num == "" || column == "" || strings.Trim(num, "0123456789") != "" {
+		return 0, "", false
+	}
+	row, err := strconv.Atoi(num)
+	return row, column, err == nil
+}
+
 // importFixed are an import's columns besides the metrics, by field name
 // and label: the one table the template's headings, the reading of a
 // heading, the guess at a misspelt one and the web's names of columns are
@@ -748,7 +763,7 @@ func (f ImportFile) Err() error {
 func (f ImportFile) SoundRows() []int {
 	bad := map[int]bool{}
 	for field := range f.Problems {
-		if n, ok := problemRow(field); ok {
+		if n, _, ok := ParseRowField(field); ok {
 			bad[n] = true
 		}
 	}
@@ -759,20 +774,6 @@ func (f ImportFile) SoundRows() []int {
 		}
 	}
 	return out
-}
-
-// problemRow is the row number a problem's field (RowField) names.
-func problemRow(field string) (int, bool) {
-	rest, ok := strings.CutPrefix(field, "rows[")
-	if !ok {
-		return 0, false
-	}
-	num, _, ok := strings.Cut(rest, "]")
-	if !ok {
-		return 0, false
-	}
-	n, err := strconv.Atoi(num)
-	return n, err == nil
 }
 
 // ImportAction is what a row does.

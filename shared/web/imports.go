@@ -196,8 +196,6 @@ func (d *importUpload) Unread() bool {
 	return true
 }
 
-var rowField = regexp.MustCompile(`^rows\[(\d+)\]\.(.+)$`)
-
 // refusedRows groups a refusal's problems by row, in row order, each with
 // the row's cells; problems with the file as a whole come first. The
 // header is returned as shown, a heading flagged as personal data hidden
@@ -205,11 +203,7 @@ var rowField = regexp.MustCompile(`^rows\[(\d+)\]\.(.+)$`)
 func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importRow) {
 	byRow := map[int]*importRow{}
 	for field, msg := range fields {
-		number, key := 0, ""
-		if m := rowField.FindStringSubmatch(field); m != nil {
-			number, _ = strconv.Atoi(m[1])
-			key = m[2]
-		}
+		number, key, _ := domain.ParseRowField(field)
 		row := byRow[number]
 		if row == nil {
 			row = &importRow{Number: number, Anchor: "row-" + strconv.Itoa(number)}
