@@ -108,17 +108,6 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 			return err
 		}
 	}
-	data := map[string]any{}
-	if ef.Data != nil {
-		if data, err = ef.Data(n, current); err != nil {
-			return err
-		}
-	}
-	if data == nil {
-		data = map[string]any{}
-	}
-	data["Edit"] = editing
-
 	f := newForm(ef.Fields, q.Form)
 	switch {
 	case q.Form == nil && editing:
@@ -177,6 +166,18 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 		// once, and an edit's repeat is not taken for someone else's change.
 		f.Values.Set(formKeyField, randomToken())
 	}
+	// What the page shows beside the form is read only now that it is
+	// shown: a post saved goes elsewhere without it.
+	data := map[string]any{}
+	if ef.Data != nil {
+		if data, err = ef.Data(n, current); err != nil {
+			return err
+		}
+	}
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["Edit"] = editing
 	// An edit carries the version it was based on: the record's, unless
 	// the form is shown again with the version it was posted with.
 	if editing && ef.Version != nil && (!f.HasErrors() || f.Get("version") == "") {

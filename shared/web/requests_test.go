@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -91,5 +92,25 @@ func TestPageRequests(t *testing.T) {
 		if page != want {
 			t.Errorf("%s sent %s; its service calls alone %s", cs.path, page, want)
 		}
+	}
+}
+
+// TestSavedFormReadsNothingForThePage: an edit form's post that saves
+// goes to the record, so it reads nothing for the page it does not show:
+// no lists of funders and projects for its select boxes, only its
+// service call's reads and writes and the form key's.
+func TestSavedFormReadsNothingForThePage(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t)
+	h := newWebOver(t, s)
+	f := h.fixture(t)
+	path := "/app/programmes/" + f.PID + "/grants/" + f.GrantX + "/edit"
+	lead := h.as(t, uLead)
+	v := withKey(grantEdit(f, "Renamed"), formKeyOf(t, lead.get(path)))
+	v.Set("version", "1")
+	var saved page
+	n := s.Count.Measure(func() { saved = lead.post(path, v) }).String()
+	if saved.Status != http.StatusSeeOther || strings.Contains(n, "Query") {
+		t.Errorf("a saved edit: %d, %s; want a redirect and no Query", saved.Status, n)
 	}
 }
