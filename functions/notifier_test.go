@@ -24,7 +24,7 @@ import (
 
 // TestScheduleEventThroughNotifierHandler feeds events/schedule.json to the
 // notifier's Lambda handler as lambda.Start would, wired as
-// functions/notifier/main.go wires it (platform.Notifier over DynamoDB
+// functions/notifier/main.go wires it (notifierdeps.Lambda over DynamoDB
 // Local and a real SES v2 client to the emulator). The scheduler delivering
 // the same event twice, one after the other or at the same time, sends each
 // milestone email once.

@@ -5,7 +5,6 @@
 package present
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -92,16 +91,6 @@ func Of(err error) Presentation {
 
 // Status is the HTTP status for err.
 func Status(err error) int { return Of(err).Status }
-
-// Message is the error's own message for the client when it is a refusal
-// (status below 500), else "".
-func Message(err error) string {
-	var de *domain.Error
-	if errors.As(err, &de) && Of(err).Status < 500 {
-		return de.Message
-	}
-	return ""
-}
 
 // Known reports whether code has a presentation (the tests check every
 // code of domain.Codes has).

@@ -304,9 +304,10 @@ func (s *Store) write(ctx context.Context, ch service.Change, t *tx) error {
 
 // transact writes t's items atomically. A cancellation caused only by
 // conflicts with concurrent transactions (or throttling) is retried with
-// jittered backoff: the one place fundtrack retries writes. A failed
-// condition returns what that item means: every missing reference at once,
-// else the first item's failure.
+// jittered backoff: the one place the store retries a cancelled
+// transaction (the service re-plans a write that came back ErrChanged). A
+// failed condition returns what that item means: the first failure that
+// is not a missing reference, else every missing reference at once.
 func (s *Store) transact(ctx context.Context, t *tx) error {
 	if len(t.items) > 100 {
 		return fmt.Errorf("transaction of %d items exceeds the DynamoDB limit of 100", len(t.items))

@@ -8,9 +8,11 @@ import (
 )
 
 // The signed-in pages, one file per resource: programmes.go (and the
-// dashboard in dashboard.go), grants.go (and their money in money.go), projects.go, outcomes.go,
-// posts.go, cohorts.go, targets.go, notifications.go, funders.go,
-// members.go, audit.go (audit trail and record histories), exports.go.
+// dashboard in dashboard.go), grants.go (and their money in money.go),
+// projects.go, outcomes.go, posts.go, cohorts.go, targets.go,
+// returns.go (schedules, returns and reviews), imports.go, report.go (the
+// printable report), notifications.go, funders.go, members.go, audit.go
+// (audit trail and record histories), exports.go.
 // Every create and edit page runs the one flow in editform.go.
 
 func (a *app) pageRoutes() []pageRoute {

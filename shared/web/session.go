@@ -147,8 +147,9 @@ func KeyFromBase64(s string) ([]byte, error) {
 	return nil, errors.New("session key is not base64")
 }
 
-// RandomCodec makes a codec with a fresh random key (sessions then end when
-// the process does): for tests and the local runner's default.
+// RandomCodec makes a codec with a fresh random key, so its sessions end
+// with the process: for tests (the local runner derives its key, so that
+// a restart keeps people signed in).
 func RandomCodec() *Codec {
 	c, err := NewCodec(randomBytes(32))
 	if err != nil {
