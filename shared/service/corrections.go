@@ -1,47 +1,67 @@
 package service
 
-import "github.com/fundtrack/fundtrack/shared/domain"
+import (
+	"sync"
 
-// newestCorrection is the newest correction of record id among xs (a
-// project's submissions, a grant's spend returns): the one that replaced
-// it, or the one that replaced that, and so on; "" when id was never
-// corrected. It is what a refusal to act on a corrected record links to,
-// as the store's refusal names it (see AlreadyCorrectedError).
-func newestCorrection[T any](xs []T, id string, idOf, replaces func(T) string) string {
-	next := make(map[string]string, len(xs))
-	for _, x := range xs {
-		if r := replaces(x); r != "" {
-			next[r] = idOf(x)
-		}
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// besideNewest runs read (the record's read, with its access check)
+// beside the read of the newest correction of the record ref names (the
+// one that replaced it, or the one that replaced that, and so on; "" when
+// it was never corrected): one round trip. The newest correction is what a
+// refusal to act on a corrected record links to, as the store's refusal
+// names it (see AlreadyCorrectedError). Storage reads it from the
+// correction markers, one read a link, so it costs the same whatever the
+// project's or grant's history; it is dropped when read fails, so
+// nobody learns of a record they may not read.
+func (sc *Scope) besideNewest(ref domain.RecordRef, read func() error) (string, error) {
+	var (
+		wg    sync.WaitGroup
+		by    string
+		byErr error
+	)
+	if domain.ValidID(sc.programmeID) && domain.ValidID(ref.ID) {
+		wg.Go(func() {
+			by, byErr = sc.s.store.NewestCorrection(sc.ctx, sc.programmeID, ref.Entity, ref.ID)
+		})
 	}
-	newest := ""
-	// A chain is at most as long as the list: the bound only guards a
-	// loop the store would never have written.
-	for cur, steps := id, 0; next[cur] != "" && steps <= len(xs); steps++ {
-		newest, cur = next[cur], next[cur]
+	err := read()
+	wg.Wait()
+	if err != nil {
+		return "", err
 	}
-	return newest
+	return by, storeErr(byErr, "", nil)
+}
+
+// correctedBy is the refusal to do something (a verb: "correct") to the
+// record ref names, corrected by the record by; nil when by is "".
+func correctedBy(ref domain.RecordRef, by, do string) error {
+	if by == "" {
+		return nil
+	}
+	newest := ref
+	newest.ID = by
+	return alreadyCorrected(&AlreadyCorrectedError{Replaced: ref, By: newest}, do)
 }
 
 // OutcomeToCorrect is the submission a project lead's correction form
 // starts from. One corrected already is refused as SubmitOutcome would
 // refuse its correction (409, naming the newest correction), so the form
-// is not offered when its only result is that refusal. It reads the
-// project's submissions: only a correction knows what it corrected.
+// is not offered when its only result is that refusal.
 func (sc *Scope) OutcomeToCorrect(id string) (domain.Outcome, error) {
 	var o domain.Outcome
-	if err := sc.getInProject(domain.EntityOutcome, id, &o, "outcome submission", true); err != nil {
-		return domain.Outcome{}, err
+	ref := domain.ProjectRef(domain.EntityOutcome, sc.projectID, id)
+	by, err := sc.besideNewest(ref, func() error {
+		return sc.getInProject(domain.EntityOutcome, id, &o, "outcome submission", true)
+	})
+	if err == nil {
+		err = correctedBy(ref, by, "correct")
 	}
-	o.Status = o.EffectiveStatus()
-	items, err := all(sc, sc.ListOutcomes)
 	if err != nil {
 		return domain.Outcome{}, err
 	}
-	if by := newestCorrection(items, id, outcomeID, outcomeReplaces); by != "" {
-		return domain.Outcome{}, alreadyCorrected(&AlreadyCorrectedError{Replaced: domain.ProjectRef(domain.EntityOutcome, sc.projectID, id),
-			By: domain.ProjectRef(domain.EntityOutcome, sc.projectID, by)}, "correct")
-	}
+	o.Status = o.EffectiveStatus()
 	return o, nil
 }
 
@@ -50,20 +70,19 @@ func (sc *Scope) OutcomeToCorrect(id string) (domain.Outcome, error) {
 // (409, naming the newest correction).
 func (sc *Scope) SpendToCorrect(grantID, id string) (domain.SpendReturn, error) {
 	var s domain.SpendReturn
-	g, err := sc.underGrant(domain.EntitySpend, grantID, id, &s, "spend return")
+	ref := domain.GrantRef(domain.EntitySpend, grantID, id)
+	by, err := sc.besideNewest(ref, func() error {
+		g, err := sc.underGrant(domain.EntitySpend, grantID, id, &s, "spend return")
+		if err == nil && !sc.access.CanSubmitSpend(g) {
+			err = forbidden("report spend on this grant")
+		}
+		return err
+	})
+	if err == nil {
+		err = correctedBy(ref, by, "correct")
+	}
 	if err != nil {
 		return domain.SpendReturn{}, err
-	}
-	if !sc.access.CanSubmitSpend(g) {
-		return domain.SpendReturn{}, forbidden("report spend on this grant")
-	}
-	items, err := all(sc, func(p Page) ([]domain.SpendReturn, string, error) { return sc.ListSpend(grantID, p) })
-	if err != nil {
-		return domain.SpendReturn{}, err
-	}
-	if by := newestCorrection(items, id, spendID, spendReplaces); by != "" {
-		return domain.SpendReturn{}, alreadyCorrected(&AlreadyCorrectedError{Replaced: domain.GrantRef(domain.EntitySpend, grantID, id),
-			By: domain.GrantRef(domain.EntitySpend, grantID, by)}, "correct")
 	}
 	return s, nil
 }
@@ -87,47 +106,46 @@ func (c ReviewCase) Refusal() error {
 	if err := undecided(c.Outcome); err != nil {
 		return err
 	}
-	if c.CorrectedBy != "" {
-		o := c.Outcome
-		return alreadyCorrected(&AlreadyCorrectedError{Replaced: domain.ProjectRef(domain.EntityOutcome, o.ProjectID, o.ID),
-			By: domain.ProjectRef(domain.EntityOutcome, o.ProjectID, c.CorrectedBy)}, "review")
-	}
-	return nil
+	o := c.Outcome
+	return correctedBy(domain.ProjectRef(domain.EntityOutcome, o.ProjectID, o.ID), c.CorrectedBy, "review")
 }
 
 // OutcomeToReview reads a submission for a lead's decision (leads and
 // admins). One awaiting review comes with what the decision depends on:
-// whether it was corrected since, and for a correction the approved
-// figures it would replace, from the project's submissions (one Query per
-// hundred). See Refusal for whether a decision can still be made.
+// whether it was corrected since (its correction markers, read beside the
+// submission), and for a correction the approved submission it would
+// replace (ReplacesApproved, read by its key): whatever the project's
+// history. See Refusal for whether a decision can still be made.
 func (sc *Scope) OutcomeToReview(id string) (ReviewCase, error) {
-	// Read as ReviewOutcome reads it, so each role gets its answer.
 	var o domain.Outcome
-	if err := sc.getInProject(domain.EntityOutcome, id, &o, "outcome submission", false); err != nil {
+	by, err := sc.besideNewest(domain.ProjectRef(domain.EntityOutcome, sc.projectID, id), func() error {
+		// Read as ReviewOutcome reads it, so each role gets its answer.
+		if err := sc.getInProject(domain.EntityOutcome, id, &o, "outcome submission", false); err != nil {
+			return err
+		}
+		if !sc.access.CanManage() {
+			return forbidden("review submissions")
+		}
+		return nil
+	})
+	if err != nil {
 		return ReviewCase{}, err
-	}
-	if !sc.access.CanManage() {
-		return ReviewCase{}, forbidden("review submissions")
 	}
 	o.Status = o.EffectiveStatus()
 	c := ReviewCase{Outcome: o}
 	if o.Status != domain.OutcomePending {
 		return c, nil // decided: Refusal says so, and nothing else matters
 	}
-	items, err := all(sc, sc.ListOutcomes)
-	if err != nil {
-		return ReviewCase{}, err
-	}
-	c.CorrectedBy = newestCorrection(items, id, outcomeID, outcomeReplaces)
-	for i := range items {
-		if o.ReplacesApproved != "" && items[i].ID == o.ReplacesApproved {
-			c.Counted = &items[i]
+	c.CorrectedBy = by
+	if o.ReplacesApproved != "" {
+		var counted domain.Outcome
+		g := &Get{Ref: domain.ProjectRef(domain.EntityOutcome, sc.projectID, o.ReplacesApproved), Into: &counted}
+		if err := sc.load(g); err != nil {
+			return ReviewCase{}, err
+		}
+		if g.Found {
+			c.Counted = &counted
 		}
 	}
 	return c, nil
 }
-
-func outcomeID(o domain.Outcome) string         { return o.ID }
-func outcomeReplaces(o domain.Outcome) string   { return o.Replaces }
-func spendID(s domain.SpendReturn) string       { return s.ID }
-func spendReplaces(s domain.SpendReturn) string { return s.Replaces }

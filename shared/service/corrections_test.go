@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -78,5 +79,93 @@ func TestFormsOfDealtWithRecords(t *testing.T) {
 	sameRefusal(t, "correcting a corrected spend return", opened, sent)
 	if de := wantCode(t, "", opened, domain.CodeConflict); de.Related == nil || de.Related.ID != first.ID {
 		t.Errorf("the spend refusal names %+v, want %s", de.Related, first.ID)
+	}
+}
+
+// TestCorrectionFormsFollowTheChain: the correction and review forms
+// learn whether a record was corrected, and by which correction, from
+// storage's correction markers, never by listing the project's
+// submissions or the grant's spend returns (which grow with every month
+// of a programme): never corrected, the form opens; corrected once, the
+// refusal names that correction; twice, the newest.
+func TestCorrectionFormsFollowTheChain(t *testing.T) {
+	w := newWorld(t)
+	listed := errors.New("the form listed every record to find its corrections")
+	w.st.Before = func(op string) error {
+		if op == "ListOutcomes" || op == "ListSpend" {
+			return listed
+		}
+		return nil
+	}
+	names := func(what string, err error, newest string) {
+		t.Helper()
+		if de := wantCode(t, what, err, domain.CodeConflict); de.Related == nil || de.Related.ID != newest {
+			t.Errorf("%s names %+v, want the newest correction %s", what, de.Related, newest)
+		}
+	}
+	correct := func(old string) string {
+		in := outcomeBody(map[string]int64{"referrals": 12})
+		in["replaces"] = old
+		return must(w.openA(plOwn).SubmitOutcome(body(in))).ID
+	}
+	fixSpend := func(old string) string {
+		in := spendBody(4_000_00, 300_00)
+		in["replaces"] = old
+		return must(w.open(plOwn).SubmitSpend(w.GXA, body(in))).ID
+	}
+
+	// Never corrected.
+	if o, err := w.openA(plOwn).OutcomeToCorrect(w.OutcomeA); err != nil || o.ID != w.OutcomeA {
+		t.Fatalf("the correction form of a submission never corrected: %v %+v", err, o)
+	}
+	if s, err := w.open(plOwn).SpendToCorrect(w.GXA, w.SpendXA); err != nil || s.ID != w.SpendXA {
+		t.Fatalf("the correction form of a spend return never corrected: %v %+v", err, s)
+	}
+
+	// Once, then twice.
+	first := correct(w.OutcomeA)
+	_, err := w.openA(plOwn).OutcomeToCorrect(w.OutcomeA)
+	names("a submission corrected once", err, first)
+	second := correct(first)
+	for _, id := range []string{w.OutcomeA, first} {
+		_, err := w.openA(plOwn).OutcomeToCorrect(id)
+		names("a submission of a chain corrected twice", err, second)
+	}
+	if _, err := w.openA(plOwn).OutcomeToCorrect(second); err != nil {
+		t.Errorf("the newest submission's correction form: %v", err)
+	}
+	spendFirst := fixSpend(w.SpendXA)
+	_, err = w.open(plOwn).SpendToCorrect(w.GXA, w.SpendXA)
+	names("a spend return corrected once", err, spendFirst)
+	spendSecond := fixSpend(spendFirst)
+	for _, id := range []string{w.SpendXA, spendFirst} {
+		_, err := w.open(plOwn).SpendToCorrect(w.GXA, id)
+		names("a spend return of a chain corrected twice", err, spendSecond)
+	}
+	if _, err := w.open(plOwn).SpendToCorrect(w.GXA, spendSecond); err != nil {
+		t.Errorf("the newest spend return's correction form: %v", err)
+	}
+
+	// With review: a correction of approved figures awaiting a decision,
+	// never corrected, corrected, corrected again; each time with the
+	// approved figures it would replace.
+	must(w.open(admin).UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
+	pending := correct(second)
+	c := must(w.openA(lead).OutcomeToReview(pending))
+	if c.Refusal() != nil || c.CorrectedBy != "" || c.Counted == nil || c.Counted.ID != second {
+		t.Fatalf("a correction to review, never corrected: %+v", c)
+	}
+	newer := correct(pending)
+	c = must(w.openA(lead).OutcomeToReview(pending))
+	names("reviewing a submission corrected once", c.Refusal(), newer)
+	newest := correct(newer)
+	c = must(w.openA(lead).OutcomeToReview(pending))
+	names("reviewing a submission corrected twice", c.Refusal(), newest)
+	if c.CorrectedBy != newest || c.Counted == nil || c.Counted.ID != second {
+		t.Errorf("a submission corrected twice, to review: %+v", c)
+	}
+	if c = must(w.openA(lead).OutcomeToReview(newest)); c.Refusal() != nil || c.Counted == nil || c.Counted.ID != second ||
+		c.Counted.Counts[domain.MetricReferrals] != 12 {
+		t.Errorf("the newest correction to review: %+v", c)
 	}
 }

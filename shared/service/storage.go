@@ -190,6 +190,14 @@ type Reader interface {
 	// programme (one round trip), so a refused request can name every bad
 	// reference at once; each write checks its own references again.
 	MissingRefs(ctx context.Context, programmeID string, refs []domain.RecordRef) ([]domain.RecordRef, error)
+	// NewestCorrection is the newest correction of the submission
+	// (kind domain.EntityOutcome) or spend return (domain.EntitySpend) id:
+	// the one that replaced it, or the one that replaced that, and so on;
+	// "" when it was never corrected. It follows the correction markers
+	// a correction writes with itself: one read a link of the chain (one
+	// for a record never corrected), however many records the project or
+	// grant holds.
+	NewestCorrection(ctx context.Context, programmeID string, kind domain.Entity, id string) (string, error)
 	// Ping reads from the table, to say whether it answers.
 	Ping(ctx context.Context) error
 }

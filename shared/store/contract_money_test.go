@@ -273,4 +273,10 @@ func ctSpend(c *ct) {
 		fix.Replaces = s1.ID
 		ctSame(c, "spend return", got, fix)
 	}
+	ctNewest(c, p.ID, domain.EntitySpend, map[string]string{s1.ID: fix.ID, fix.ID: "", s2.ID: ""})
+	refix := spend(domain.BudgetLine{Category: "staff", AmountPence: 60_00})
+	c.ok(submit(refix, &fix))
+	ctNewest(c, p.ID, domain.EntitySpend, map[string]string{s1.ID: refix.ID, fix.ID: refix.ID, refix.ID: "", s2.ID: ""})
+	// A submission's markers are not a spend return's.
+	ctNewest(c, p.ID, domain.EntityOutcome, map[string]string{s1.ID: ""})
 }

@@ -197,6 +197,25 @@ func ctGet[T any](c *ct, pid string, ref domain.RecordRef) (T, bool) {
 	return v, g.Found
 }
 
+// ctNewest checks the newest correction storage names for each record of
+// want (a record id → its newest correction, "" for none), and that it
+// names none in another programme nor for a kind that is never corrected.
+func ctNewest(c *ct, pid string, kind domain.Entity, want map[string]string) {
+	c.Helper()
+	for id, newest := range want {
+		got, err := c.st.NewestCorrection(c.ctx, pid, kind, id)
+		if err != nil || got != newest {
+			c.Errorf("the newest correction of %s %s: %q %v, want %q", kind, id, got, err, newest)
+		}
+		if got, err := c.st.NewestCorrection(c.ctx, domain.NewID(), kind, id); err != nil || got != "" {
+			c.Errorf("the newest correction of %s %s in another programme: %q %v, want none", kind, id, got, err)
+		}
+	}
+	if _, err := c.st.NewestCorrection(c.ctx, pid, domain.EntityPayment, domain.NewID()); err == nil {
+		c.Error("the newest correction of a payment, which has none: no error")
+	}
+}
+
 // all pages through a list Limit items at a time, checking every page but
 // the last is full and the last has no cursor.
 func ctAll[T any](c *ct, limit int, list func(service.Page) ([]T, string, error)) []T {
@@ -977,7 +996,9 @@ func ctOutcomes(c *ct) {
 		ctMissing(c, "a submission for a project not there", err, domain.Ref(domain.EntityProject, noProject), domain.ProjectRef(domain.EntityCohort, noProject, noCohort))
 	})
 	// The correction itself can be corrected.
-	c.ok(c.submit(p.ID, ctOutcome(a.ID, "", "2025-07-31", counts{ref: 9}), &fix))
+	refix := ctOutcome(a.ID, "", "2025-07-31", counts{ref: 9})
+	c.ok(c.submit(p.ID, refix, &fix))
+	ctNewest(c, p.ID, domain.EntityOutcome, map[string]string{o1.ID: refix.ID, fix.ID: refix.ID, refix.ID: "", o2.ID: "", never.ID: ""})
 	if got := c.totals(p.ID).Programme[ref]; got != 14 {
 		c.Errorf("referrals after correcting the correction: %d, want 14", got)
 	}

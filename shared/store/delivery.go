@@ -254,8 +254,9 @@ func (s *Store) alreadyCorrected(ctx context.Context, programmeID string, old do
 		ref:    func(id string) domain.RecordRef { return domain.ProjectRef(domain.EntityOutcome, old.ProjectID, id) }}
 }
 
-// maxChainReads bounds the reads a refused correction spends on finding
-// the newest correction of a chain; past it, the newest one read is named.
+// maxChainReads bounds the reads spent on finding the newest correction
+// of a chain (a refused correction's, a correction form's); past it, the
+// newest one read is named.
 const maxChainReads = 50
 
 // lazyCorrected resolves to *service.AlreadyCorrectedError naming the
@@ -273,28 +274,60 @@ type lazyCorrected struct {
 
 func (l *lazyCorrected) Error() string { return l.what + " " + l.oldID + " already corrected" }
 
-// resolve follows the correction markers from the record corrected to the
-// newest correction, the one a caller can still correct: naming the
-// correction that came first, itself corrected since, would send the
-// caller to a second refusal. Only a refused correction pays for these
-// reads.
+// resolve names the newest correction, the one a caller can still
+// correct: naming the correction that came first, itself corrected since,
+// would send the caller to a second refusal. Only a refused correction
+// pays for these reads; one that fails names the newest read before it.
 func (l *lazyCorrected) resolve() error {
 	replaced := l.ref(l.oldID)
-	by := ""
-	for cur, reads := l.oldID, 0; reads < maxChainReads; reads++ {
-		var m struct {
-			SupersededBy string `json:"supersededBy"`
-		}
-		ok, err := l.s.get(l.ctx, pkProgramme(l.programmeID), l.marker(cur), &m)
-		if err != nil || !ok || m.SupersededBy == "" {
-			break
-		}
-		by, cur = m.SupersededBy, m.SupersededBy
-	}
+	by, _ := l.s.newestCorrection(l.ctx, l.programmeID, l.marker, l.oldID)
 	if by == "" {
 		return &service.AlreadyCorrectedError{Replaced: replaced}
 	}
 	return &service.AlreadyCorrectedError{Replaced: replaced, By: l.ref(by)}
+}
+
+// NewestCorrection implements service.Reader: it follows the correction
+// markers of a submission (SUPERSEDED#) or a spend return (SPENDFIX#)
+// from id, one consistent GetItem a link (see newestCorrection).
+func (s *Store) NewestCorrection(ctx context.Context, programmeID string, kind domain.Entity, id string) (string, error) {
+	var marker func(string) string
+	switch kind {
+	case domain.EntityOutcome:
+		marker = skSuperseded
+	case domain.EntitySpend:
+		marker = skSpendFixed
+	default:
+		return "", fmt.Errorf("no correction markers for %s", kind)
+	}
+	by, err := s.newestCorrection(ctx, programmeID, marker, id)
+	if err != nil {
+		return "", fmt.Errorf("read the corrections of %s %s: %w", kind, id, err)
+	}
+	return by, nil
+}
+
+// newestCorrection follows the correction markers (marker(id) is the sort
+// key of a record's marker, naming the correction that replaced it) from
+// id to the newest correction of its chain: "" when id was never
+// corrected. Past maxChainReads it names the newest one read; on a failed
+// read, the newest one read before it, with the error.
+func (s *Store) newestCorrection(ctx context.Context, programmeID string, marker func(string) string, id string) (string, error) {
+	by := ""
+	for cur, reads := id, 0; reads < maxChainReads; reads++ {
+		var m struct {
+			SupersededBy string `json:"supersededBy"`
+		}
+		ok, err := s.get(ctx, pkProgramme(programmeID), marker(cur), &m)
+		if err != nil {
+			return by, err
+		}
+		if !ok || m.SupersededBy == "" {
+			break
+		}
+		by, cur = m.SupersededBy, m.SupersededBy
+	}
+	return by, nil
 }
 
 // ListOutcomes lists a project's submissions (projectID "": every

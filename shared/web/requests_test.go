@@ -3,8 +3,10 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -112,5 +114,110 @@ func TestSavedFormReadsNothingForThePage(t *testing.T) {
 	n := s.Count.Measure(func() { saved = lead.post(path, v) }).String()
 	if saved.Status != http.StatusSeeOther || strings.Contains(n, "Query") {
 		t.Errorf("a saved edit: %d, %s; want a redirect and no Query", saved.Status, n)
+	}
+}
+
+// TestCorrectionFormRequests: whether a submission was corrected is read
+// from its correction markers, not from the project's submissions, so the
+// correction and review forms of a project with years of submissions cost
+// what they cost with two. With 150 more submissions (two pages of them,
+// which the forms used to list: "BatchGetItem×1 GetItem×1 Query×3" for the
+// correction form, Query×2 of them the submissions): the correction form
+// is the access BatchGetItem, the submission's GetItem beside its
+// correction marker's, and the cohorts' Query for the form's select box;
+// once corrected, its 409 page one GetItem more (the chain's next marker)
+// and no cohorts. The review form of a correction is the access
+// BatchGetItem, the submission's and its marker's GetItems, and one
+// GetItem of the approved submission whose figures it shows as counted.
+func TestCorrectionFormRequests(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t)
+	h := newWebOver(t, s)
+	f := h.fixture(t)
+	ctx := context.Background()
+	fixtures := outcomesOf(t, h, f)
+	original, approved := fixtures[0], fixtures[1]
+
+	// 150 more, written as an import writes them: many to a transaction.
+	lock := domain.NewID()
+	if err := s.Store.LockImports(ctx, f.PID, lock, time.Now(), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	writer := domain.Caller{Identity: domain.Identity{Subject: "writer", Email: uPL}}
+	batch := service.ImportBatch{Lock: lock}
+	for range 150 {
+		now := time.Now().UTC()
+		o := domain.Outcome{ID: domain.NewID(), ProjectID: f.ProjectA, PeriodStart: domain.MustDate("2011-07-01"),
+			PeriodEnd: domain.MustDate("2011-09-30"), Counts: map[domain.Metric]int64{domain.MetricReferrals: 1}, SubmittedAt: now, SubmittedBy: uPL}
+		ev := domain.NewAuditEvent(writer, f.PID, domain.EntityOutcome, o.ID, domain.ActionCreate, nil, o, now)
+		o = domain.NewSubmission(o, nil, false)
+		batch.Submissions = append(batch.Submissions, service.Submission{Outcome: o, Figures: domain.Submitting(o, nil, nil)})
+		batch.Changes = append(batch.Changes, service.Change{Audit: ev})
+	}
+	if n, err := s.Store.ImportOutcomes(ctx, f.PID, batch); err != nil || n != 150 {
+		t.Fatalf("import: %d written, %v", n, err)
+	}
+	if err := s.Store.UnlockImports(ctx, f.PID, lock); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(outcomesOf(t, h, f)); n != 100 {
+		t.Fatalf("the first page lists %d submissions: the project should need two", n)
+	}
+
+	pa := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA
+	pl := h.as(t, uPL)
+	open := func(what, path string, status int, want string) {
+		t.Helper()
+		var pg page
+		n := s.Count.Measure(func() { pg = pl.get(path) })
+		t.Logf("%s: %d requests (%s)", what, n.Requests, n)
+		if pg.Status != status {
+			t.Fatalf("%s: %d, want %d\n%s", what, pg.Status, status, excerpt(pg.Body))
+		}
+		if got := n.String(); got != want {
+			t.Errorf("%s sent %s, want %s", what, got, want)
+		}
+	}
+	open("the correction form", pa+"/outcomes/new?replaces="+original.ID, http.StatusOK, "BatchGetItem×1 GetItem×2 Query×1")
+
+	fix := outcomeForm()
+	for field, d := range map[string]domain.Date{"periodStart": original.PeriodStart, "periodEnd": original.PeriodEnd} {
+		tm := d.Time()
+		fix.Set(field+"-day", strconv.Itoa(tm.Day()))
+		fix.Set(field+"-month", strconv.Itoa(int(tm.Month())))
+		fix.Set(field+"-year", strconv.Itoa(tm.Year()))
+	}
+	fix.Set("replaces", original.ID)
+	sent := pl.post(pa+"/outcomes/new", fix)
+	if sent.Status != http.StatusSeeOther {
+		t.Fatalf("the correction: %d\n%s", sent.Status, excerpt(sent.Body))
+	}
+	correction := strings.TrimSuffix(sent.Header.Get("Location"), "?submitted=1")
+	open("the correction form of a corrected submission", pa+"/outcomes/new?replaces="+original.ID, http.StatusConflict, "BatchGetItem×1 GetItem×3")
+	if pg := pl.get(pa + "/outcomes/new?replaces=" + original.ID); !strings.Contains(pg.Body, `href="`+correction+`"`) {
+		t.Errorf("the 409 page does not link to the correction %s\n%s", correction, excerpt(pg.Body))
+	}
+
+	// With review, a correction of approved figures awaits a lead's
+	// decision; its review form shows the figures that count meanwhile.
+	admin := h.Svc.Open(ctx, caller(uAdmin, domain.AdminGroup), f.PID)
+	if _, err := admin.UpdateProgramme(func(int64) bool { return true }, body(map[string]any{"reviewOutcomes": true})); err != nil {
+		t.Fatal(err)
+	}
+	in := map[string]any{"periodStart": approved.PeriodStart.String(), "periodEnd": approved.PeriodEnd.String(),
+		"counts": map[string]int{"referrals": 91, "peopleIntoWork": 26}, "replaces": approved.ID}
+	pending, err := h.Svc.OpenProject(ctx, caller(uPL), f.PID, f.ProjectA).SubmitOutcome(body(in))
+	if err != nil || pending.ReplacesApproved != approved.ID {
+		t.Fatalf("a correction awaiting review: %v %+v", err, pending)
+	}
+	lead := h.as(t, uLead)
+	var pg page
+	n := s.Count.Measure(func() { pg = lead.get(pa + "/outcomes/" + pending.ID + "/review") })
+	t.Logf("the review form of a correction: %d requests (%s)", n.Requests, n)
+	if counted := `data-testid="counted-link"`; pg.Status != http.StatusOK || !strings.Contains(pg.Body, pa+"/outcomes/"+approved.ID+`" `+counted) {
+		t.Fatalf("the review form: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if got, want := n.String(), "BatchGetItem×1 GetItem×3"; got != want {
+		t.Errorf("the review form of a correction sent %s, want %s", got, want)
 	}
 }

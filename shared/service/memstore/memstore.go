@@ -429,6 +429,26 @@ func (s *Store) Clone() *Store {
 	return c
 }
 
+// NewestCorrection implements service.Reader: the newest correction of
+// a submission or spend return, as the DynamoDB store finds it by its
+// correction markers.
+func (s *Store) NewestCorrection(_ context.Context, programmeID string, kind domain.Entity, id string) (string, error) {
+	if err := s.enter("NewestCorrection"); err != nil {
+		return "", err
+	}
+	defer s.mu.Unlock()
+	p := s.progs[programmeID]
+	switch {
+	case kind != domain.EntityOutcome && kind != domain.EntitySpend:
+		return "", fmt.Errorf("no correction markers for %s", kind)
+	case p == nil:
+		return "", nil
+	case kind == domain.EntitySpend:
+		return newest(p.money.fixed, id), nil
+	}
+	return newest(p.superseded, id), nil
+}
+
 // newest is the newest correction of id in a chain of corrections (by,
 // record id → the correction that replaced it), "" when id was never
 // corrected: what a refused second correction names, as the DynamoDB
