@@ -1,6 +1,11 @@
 // Package domain holds fundtrack's types and rules: what a programme, grant,
 // post or outcome is, what makes one valid, and who may do what with it.
 // It imports no AWS code, so the rules read (and test) on their own.
+//
+// A record's json tags name its fields in the API and also its attributes
+// in DynamoDB (the store marshals by them): renaming one is a data
+// migration, which shared/store's TestStoredAttributeNames will not let
+// pass unnoticed.
 package domain
 
 import (
