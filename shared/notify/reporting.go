@@ -120,7 +120,7 @@ func (r *run) schedule(ctx context.Context, pd *programmeData, id string) (domai
 // generations finishes the returns a failed request left unwritten: those
 // of a schedule (or a project) whose request died after recording it.
 func (r *run) generations(ctx context.Context) error {
-	svc := service.New(r.Store, r.now) // its writes dated as they are made, like the run's
+	svc := service.New(r.Store, r.now).WithLogger(r.log()) // its writes dated as they are made, like the run's
 	return r.eachShard(ctx, func(ctx context.Context, shard int) error { return r.generationsShard(ctx, svc, shard) })
 }
 

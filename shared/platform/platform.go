@@ -120,10 +120,11 @@ func (c Config) Store(db store.DB) *store.Store {
 // APIDeps wires the API's dependencies over one DynamoDB client.
 func APIDeps(c Config, db store.DB, auth httpapi.Authenticator) httpapi.Deps {
 	st := c.Store(db)
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	return httpapi.Deps{
-		Service: service.New(st, nil),
+		Service: service.New(st, nil).WithLogger(log),
 		Auth:    auth,
-		Logger:  slog.New(slog.NewJSONHandler(os.Stderr, nil)),
+		Logger:  log,
 
 		Giving: c.Giving,
 	}

@@ -41,7 +41,8 @@ type Workbooks interface {
 	Template(header []string, projects []string) ([]byte, error)
 }
 
-// WithWorkbooks gives the service a reader and writer of workbooks.
+// WithWorkbooks gives s, in place, a reader and writer of workbooks (the
+// functions' wiring does it once, at start).
 func (s *Service) WithWorkbooks(w Workbooks) *Service {
 	s.workbooks = w
 	return s
@@ -535,7 +536,7 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 	}
 	defer func() {
 		// Released even when the request's time ran out: ctx may be done.
-		_ = sc.s.store.UnlockImports(context.WithoutCancel(sc.ctx), sc.programmeID, lock)
+		sc.leftOver("releasing the import lock", sc.s.store.UnlockImports(context.WithoutCancel(sc.ctx), sc.programmeID, lock))
 	}()
 	// The rows to write are planned again from what is there now that the
 	// lock is held: the plan made before it predates any import that held

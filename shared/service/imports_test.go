@@ -6,8 +6,10 @@ package service_test
 // roles, and an import cut off half way finished by sending it again.
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -644,5 +646,28 @@ func TestPreviewImportKeepsNoPersonalDataInTheFileName(t *testing.T) {
 	}
 	if st := must(w.open(lead).StagedImport(id)); st.Name != "" {
 		t.Errorf("kept the name %q", st.Name)
+	}
+}
+
+// unlockFails is memstore whose import lock cannot be released.
+type unlockFails struct{ service.Storer }
+
+func (unlockFails) UnlockImports(context.Context, string, string) error {
+	return errors.New("injected: release refused")
+}
+
+// An import whose lock cannot be released still answers with what it
+// wrote; the lock left held refuses the next import until its lease ends,
+// so the failure is logged with the programme, the one trace of why.
+func TestImportLogsALockLeftHeld(t *testing.T) {
+	w := newWorld(t)
+	var logs strings.Builder
+	svc := service.New(unlockFails{w.st}, func() time.Time { return clock }).WithLogger(slog.New(slog.NewTextHandler(&logs, nil)))
+	res := must(svc.Open(w.ctx, caller(lead), w.P).Import(csv(importHeader, "Leeds IPS,2025-04-01,2025-06-30,10,1,"), false))
+	wantResult(t, res, 1, 1, 0, 0)
+	for _, want := range []string{"level=WARN", "releasing the import lock failed", "programme=" + w.P, "injected: release refused"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log %q lacks %q", logs.String(), want)
+		}
 	}
 }

@@ -385,7 +385,7 @@ func (sc *Scope) CreateProject(body Decoder) (domain.Project, error) {
 	if gen != nil {
 		// Should this fail, the notifier finishes the generation: the
 		// project stands either way.
-		_ = sc.s.CompleteGeneration(sc.ctx, *gen)
+		sc.leftOver("writing the returns of a new project", sc.s.CompleteGeneration(sc.ctx, *gen))
 	}
 	return pr, nil
 }

@@ -89,7 +89,7 @@ func (sc *Scope) CreateSchedule(body Decoder) (domain.Schedule, error) {
 	// The schedule stands; its returns follow. Should writing them fail,
 	// the generation recorded with the schedule is finished by the
 	// notifier, so the answer is still the schedule created.
-	_ = sc.s.CompleteGeneration(sc.ctx, *gen)
+	sc.leftOver("writing the returns of a new schedule", sc.s.CompleteGeneration(sc.ctx, *gen))
 	return s, nil
 }
 
@@ -184,11 +184,11 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 		// notifier's index by the old reminders: have it look at them
 		// again today (best effort: the others are placed as they come).
 		today := sc.today()
-		_ = sc.s.store.RecheckReturns(sc.ctx, sc.programmeID, id, today.AddDays(-int(after.DueDays)),
-			today.AddDays(domain.MaxReminderDays+1-int(after.DueDays)), today)
+		sc.leftOver("rechecking reminders after a schedule change", sc.s.store.RecheckReturns(sc.ctx, sc.programmeID, id,
+			today.AddDays(-int(after.DueDays)), today.AddDays(domain.MaxReminderDays+1-int(after.DueDays)), today))
 	}
 	if gen != nil {
-		_ = sc.s.CompleteGeneration(sc.ctx, *gen)
+		sc.leftOver("writing the returns of a changed schedule", sc.s.CompleteGeneration(sc.ctx, *gen))
 	}
 	return after, nil
 }

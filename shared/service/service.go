@@ -11,6 +11,7 @@ package service
 
 import (
 	"context"
+	"log/slog"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -23,14 +24,34 @@ type Service struct {
 	store     Storer
 	now       func() time.Time
 	workbooks Workbooks // nil unless WithWorkbooks: see imports.go
+	log       *slog.Logger
 }
 
-// New returns a service over st. now may be nil (wall clock).
+// New returns a service over st. now may be nil (wall clock). It logs to
+// slog's default logger until WithLogger says otherwise.
 func New(st Storer, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: st, now: func() time.Time { return now().UTC().Truncate(time.Millisecond) }}
+	return &Service{store: st, now: func() time.Time { return now().UTC().Truncate(time.Millisecond) }, log: slog.Default()}
+}
+
+// WithLogger sets, on s, where the service reports the follow-up writes
+// it could not make (see leftOver): the functions' wiring does it once,
+// at start.
+func (s *Service) WithLogger(l *slog.Logger) *Service {
+	s.log = l
+	return s
+}
+
+// leftOver logs a follow-up write that failed after the change it follows
+// was stored: the answer stands, and a later notifier run or an expiring
+// lease finishes the work, so the log is the only trace of why it came
+// late (an import lock left held refuses imports until its lease ends).
+func (sc *Scope) leftOver(what string, err error) {
+	if err != nil {
+		sc.s.log.Warn("service: "+what+" failed; left to a later run", "programme", sc.programmeID, "requestId", sc.caller.RequestID, "err", err)
+	}
 }
 
 // Health says whether storage answers: nil, or service_unavailable.

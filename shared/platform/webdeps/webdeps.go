@@ -43,9 +43,10 @@ func DepsOver(c platform.Config, st service.Storer) web.Deps {
 func deps(c platform.Config, st service.Storer) web.Deps {
 	// The import pages read workbooks: shared/sheet/xlsx, the standard
 	// library's zip and XML, adds 18 kB to the web function's start.
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	return web.Deps{
-		Service: service.New(st, nil).WithWorkbooks(xlsx.Workbooks{}),
-		Logger:  slog.New(slog.NewJSONHandler(os.Stderr, nil)),
+		Service: service.New(st, nil).WithWorkbooks(xlsx.Workbooks{}).WithLogger(log),
+		Logger:  log,
 		Giving:  c.Giving,
 	}
 }
