@@ -21,7 +21,6 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/service"
-	"github.com/fundtrack/fundtrack/shared/store"
 )
 
 // Actor is who the audit trail says recorded and sent the notifier's
@@ -34,7 +33,7 @@ const MaxAttempts = 10
 
 // Notifier runs notifier passes.
 type Notifier struct {
-	Store  *store.Store
+	Store  Storage
 	Email  email.Sender
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -146,14 +145,14 @@ func (n *Notifier) Run(ctx context.Context) (Report, error) {
 }
 
 // changed visits programmes whose figures changed since the last run. The
-// changed-programme index is spread over store.Shards partitions: one
+// changed-programme index is spread over service.Shards partitions: one
 // reader a shard pages through it, all at once, and Workers visit what
 // they find, whichever shard it came from.
 func (r *run) changed(ctx context.Context) error {
-	work := make(chan store.DirtyProgramme)
-	readErrs := make([]error, store.Shards)
+	work := make(chan service.DirtyProgramme)
+	readErrs := make([]error, service.Shards)
 	var readers sync.WaitGroup
-	for shard := range store.Shards {
+	for shard := range service.Shards {
 		readers.Add(1)
 		go func() {
 			defer readers.Done()
@@ -186,7 +185,7 @@ func (r *run) changed(ctx context.Context) error {
 // index to work, a page at a time. Each programme is visited by one
 // worker; claims and the marker's conditional clear keep concurrent work
 // (overlapping runs) exact.
-func (r *run) readShard(ctx context.Context, shard int, work chan<- store.DirtyProgramme) error {
+func (r *run) readShard(ctx context.Context, shard int, work chan<- service.DirtyProgramme) error {
 	p := service.Page{Limit: service.MaxLimit}
 	for {
 		dirty, next, err := r.Store.DirtyProgrammes(ctx, shard, p)
@@ -207,12 +206,12 @@ func (r *run) readShard(ctx context.Context, shard int, work chan<- store.DirtyP
 	}
 }
 
-func (r *run) checkProgramme(ctx context.Context, d store.DirtyProgramme) error {
+func (r *run) checkProgramme(ctx context.Context, d service.DirtyProgramme) error {
 	pd, err := r.load(ctx, d.ProgrammeID)
 	if err != nil {
 		return err
 	}
-	targets, err := store.All(ctx, r.Store.ListTargets, d.ProgrammeID)
+	targets, err := service.All(ctx, r.Store.ListTargets, d.ProgrammeID)
 	if err != nil {
 		return err
 	}
@@ -236,13 +235,13 @@ func (r *run) checkProgramme(ctx context.Context, d store.DirtyProgramme) error 
 }
 
 // eachShard runs each for every shard of the notifier's indexes at once
-// and waits for them all. A shard holds whole programmes (store.ShardOf),
+// and waits for them all. A shard holds whole programmes (service.ShardOf),
 // so one programme's work stays in order while the shards, on the day
 // after a shared deadline each with thousands of entries, go in parallel.
 func (r *run) eachShard(ctx context.Context, each func(ctx context.Context, shard int) error) error {
-	errs := make([]error, store.Shards)
+	errs := make([]error, service.Shards)
 	var wg sync.WaitGroup
-	for shard := range store.Shards {
+	for shard := range service.Shards {
 		wg.Go(func() { errs[shard] = each(ctx, shard) })
 	}
 	wg.Wait()
@@ -329,7 +328,7 @@ func (r *run) grace(ctx context.Context, pd *programmeData) (int64, error) {
 	if ok {
 		return g, nil
 	}
-	schedules, err := store.All(ctx, r.Store.ListSchedules, pd.programme.ID)
+	schedules, err := service.All(ctx, r.Store.ListSchedules, pd.programme.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -347,15 +346,15 @@ func (r *run) details(ctx context.Context, pd *programmeData) error {
 		return nil
 	}
 	id := pd.programme.ID
-	funders, err := store.All(ctx, r.Store.ListFunders, id)
+	funders, err := service.All(ctx, r.Store.ListFunders, id)
 	if err != nil {
 		return err
 	}
-	projects, err := store.All(ctx, r.Store.ListProjects, id)
+	projects, err := service.All(ctx, r.Store.ListProjects, id)
 	if err != nil {
 		return err
 	}
-	members, err := store.All(ctx, r.Store.ListMembers, id)
+	members, err := service.All(ctx, r.Store.ListMembers, id)
 	if err != nil {
 		return err
 	}

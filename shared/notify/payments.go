@@ -6,7 +6,6 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
-	"github.com/fundtrack/fundtrack/shared/store"
 )
 
 // A payment falls due in the notifier run that sees its trigger fire: a
@@ -57,11 +56,11 @@ func (r *run) duePaymentsShard(ctx context.Context, shard int) error {
 // counted them; the returns waited on are read by key, a hundred a
 // request. A programme with no payment waiting (the count read with its
 // changed marker) costs nothing.
-func (r *run) waitingPayments(ctx context.Context, pd *programmeData, d store.DirtyProgramme, targets []domain.Target, currents map[string]int64) error {
+func (r *run) waitingPayments(ctx context.Context, pd *programmeData, d service.DirtyProgramme, targets []domain.Target, currents map[string]int64) error {
 	if d.PaymentsWaiting <= 0 {
 		return nil
 	}
-	waiting, err := store.All(ctx, r.Store.WaitingPayments, d.ProgrammeID)
+	waiting, err := service.All(ctx, r.Store.WaitingPayments, d.ProgrammeID)
 	if err != nil {
 		return err
 	}

@@ -7,12 +7,11 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
-	"github.com/fundtrack/fundtrack/shared/store"
 )
 
 // The reporting cycle's emails. Reminders and overdue notices are found
 // through the index of returns not yet sent, keyed by the day the notifier
-// must next look at each (store.DueReturns), so a run reads the returns
+// must next look at each (Reporting.DueReturns), so a run reads the returns
 // due a look and no others. Each notice has a fixed id, claimed before it
 // is sent, so it goes at most once however runs overlap or repeat. The
 // emails about submissions (awaiting review, changes requested) are
@@ -54,7 +53,7 @@ func (r *run) returnsShard(ctx context.Context, shard int) error {
 // it to the next day it must be looked at (or out of the index). A run
 // that dies in between leaves the return where it was: the next run looks
 // again, and the notice's fixed id keeps it from going twice.
-func (r *run) lookAt(ctx context.Context, d store.DueReturn, today domain.Date) error {
+func (r *run) lookAt(ctx context.Context, d service.DueReturn, today domain.Date) error {
 	pd, err := r.load(ctx, d.ProgrammeID)
 	if err != nil {
 		return err

@@ -81,24 +81,13 @@ func (s *Store) addTotals(t *tx, programmeID string, d deltas, changedAt time.Ti
 	return t
 }
 
-// DirtyProgramme is a programme whose figures changed since the notifier
-// last looked, and when they last changed.
-type DirtyProgramme struct {
-	ProgrammeID string
-	Changes     int64 // how many changes the marker has counted
-	// PaymentsWaiting is how many of its payments wait on a target or a
-	// return: read off the same item, so a programme with none costs the
-	// notifier no query of them.
-	PaymentsWaiting int64
-}
-
 // DirtyProgrammes lists one shard (0 to Shards-1) of the programmes
 // marked changed: one Query a page.
-func (s *Store) DirtyProgrammes(ctx context.Context, shard int, p service.Page) ([]DirtyProgramme, string, error) {
+func (s *Store) DirtyProgrammes(ctx context.Context, shard int, p service.Page) ([]service.DirtyProgramme, string, error) {
 	if err := checkShard("changed programmes", shard); err != nil {
 		return nil, "", err
 	}
-	var out []DirtyProgramme
+	var out []service.DirtyProgramme
 	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: shardKey(dirtyIndex, shard)}, p, func(item Item) error {
 		var d struct {
 			ID      string `json:"GSI1SK"`
@@ -108,7 +97,7 @@ func (s *Store) DirtyProgrammes(ctx context.Context, shard int, p service.Page) 
 		if err := unmarshal(item, &d); err != nil {
 			return err
 		}
-		out = append(out, DirtyProgramme{ProgrammeID: d.ID, Changes: d.Changes, PaymentsWaiting: d.Waiting})
+		out = append(out, service.DirtyProgramme{ProgrammeID: d.ID, Changes: d.Changes, PaymentsWaiting: d.Waiting})
 		return nil
 	})
 	if err != nil {

@@ -21,21 +21,18 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/service/memstore"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
-// ctStore is what the contract holds both implementations to: the service's
-// storage, and the notifier's writes the fake mirrors (a notification to
-// list, the changed marker).
+// ctStore is what the contract holds both implementations to: the
+// notifier's storage, which is the service's and the notifier's own
+// conditional writes and indexes (notify.Storage).
 type ctStore interface {
-	service.Storer
-	ClaimNotification(ctx context.Context, n domain.Notification) (bool, error)
-	ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, email string) (bool, error)
-	ClearDirty(ctx context.Context, programmeID string, changes int64) error
-	FallDue(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent) (bool, error)
+	notify.Storage
 }
 
 // ctImpl opens a fresh, empty store and says how to read a programme's

@@ -13,7 +13,7 @@ import (
 
 // dirty returns the programme's entry in its shard of the
 // changed-programmes index, if any.
-func dirty(t *testing.T, st *store.Store, programmeID string) (store.DirtyProgramme, bool) {
+func dirty(t *testing.T, st *store.Store, programmeID string) (service.DirtyProgramme, bool) {
 	t.Helper()
 	all, _, err := st.DirtyProgrammes(context.Background(), store.ShardOf(programmeID), service.Page{Limit: service.MaxLimit})
 	if err != nil {
@@ -24,7 +24,7 @@ func dirty(t *testing.T, st *store.Store, programmeID string) (store.DirtyProgra
 			return d, true
 		}
 	}
-	return store.DirtyProgramme{}, false
+	return service.DirtyProgramme{}, false
 }
 
 // The notifier clears a programme's changed marker only if no change came

@@ -348,15 +348,9 @@ func decodeMoney(item Item) (string, domain.GrantMoney) {
 	return id, gm
 }
 
-// DuePayment is a scheduled date payment whose date has come.
-type DuePayment struct {
-	ProgrammeID string
-	Payment     domain.Payment
-}
-
 // DuePayments lists scheduled date payments due on or before today, from
 // their index (one Query a page): payments themselves are never scanned.
-func (s *Store) DuePayments(ctx context.Context, shard int, today domain.Date, p service.Page) ([]DuePayment, string, error) {
+func (s *Store) DuePayments(ctx context.Context, shard int, today domain.Date, p service.Page) ([]service.DuePayment, string, error) {
 	if err := checkShard("due payments", shard); err != nil {
 		return nil, "", err
 	}
@@ -378,7 +372,7 @@ func (s *Store) DuePayments(ctx context.Context, shard int, today domain.Date, p
 	if err != nil {
 		return nil, "", fmt.Errorf("list due payments: %w", classify(err))
 	}
-	var due []DuePayment
+	var due []service.DuePayment
 	for _, item := range out.Items {
 		var pay domain.Payment
 		if err := unmarshal(item, &pay); err != nil {
@@ -392,7 +386,7 @@ func (s *Store) DuePayments(ctx context.Context, shard int, today domain.Date, p
 		if len(parts) != 3 {
 			continue
 		}
-		due = append(due, DuePayment{ProgrammeID: parts[1], Payment: pay})
+		due = append(due, service.DuePayment{ProgrammeID: parts[1], Payment: pay})
 	}
 	next := ""
 	if out.LastEvaluatedKey != nil {

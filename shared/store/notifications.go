@@ -24,15 +24,8 @@ const (
 	pendingIndex = "PENDING" // GSI1 on a notification while it is pending
 )
 
-// DueTarget is a target due a time-driven check.
-type DueTarget struct {
-	ProgrammeID string
-	Target      domain.Target
-	DueKey      string // the target's GSI2SK when read, to update it safely
-}
-
 // DueTargets lists targets whose next check falls on or before today.
-func (s *Store) DueTargets(ctx context.Context, shard int, today domain.Date, p service.Page) ([]DueTarget, string, error) {
+func (s *Store) DueTargets(ctx context.Context, shard int, today domain.Date, p service.Page) ([]service.DueTarget, string, error) {
 	if err := checkShard("due targets", shard); err != nil {
 		return nil, "", err
 	}
@@ -54,7 +47,7 @@ func (s *Store) DueTargets(ctx context.Context, shard int, today domain.Date, p 
 	if err != nil {
 		return nil, "", fmt.Errorf("list due targets: %w", classify(err))
 	}
-	var due []DueTarget
+	var due []service.DueTarget
 	for _, item := range out.Items {
 		var t domain.Target
 		if err := unmarshal(item, &t); err != nil {
@@ -65,7 +58,7 @@ func (s *Store) DueTargets(ctx context.Context, shard int, today domain.Date, p 
 		if len(parts) != 3 {
 			continue
 		}
-		due = append(due, DueTarget{ProgrammeID: parts[1], Target: t, DueKey: sk})
+		due = append(due, service.DueTarget{ProgrammeID: parts[1], Target: t, DueKey: sk})
 	}
 	next := ""
 	if out.LastEvaluatedKey != nil {
@@ -81,7 +74,7 @@ func dueKey(programmeID, targetID string, next domain.Date) string {
 
 // Reschedule moves a target to its next check date (or out of the due index
 // when next is zero), unless the target changed since it was read.
-func (s *Store) Reschedule(ctx context.Context, d DueTarget, next domain.Date) error {
+func (s *Store) Reschedule(ctx context.Context, d service.DueTarget, next domain.Date) error {
 	in := &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(pkProgramme(d.ProgrammeID), skTarget(d.Target.ID)),
 		ConditionExpression:       aws.String("GSI2SK = :was"),

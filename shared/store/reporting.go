@@ -300,17 +300,10 @@ func (s *Store) Generations(ctx context.Context, shard int, before time.Time, p 
 	return out, next, nil
 }
 
-// DueReturn is a return the notifier must look at.
-type DueReturn struct {
-	ProgrammeID string
-	Return      domain.Return
-	DueKey      string // its GSI3SK when read, to move it safely
-}
-
 // DueReturns lists returns not yet sent whose next check falls on or
 // before today: one Query of the sparse index a page, so a run reads the
 // returns that need it and no others.
-func (s *Store) DueReturns(ctx context.Context, shard int, today domain.Date, p service.Page) ([]DueReturn, string, error) {
+func (s *Store) DueReturns(ctx context.Context, shard int, today domain.Date, p service.Page) ([]service.DueReturn, string, error) {
 	if err := checkShard("due returns", shard); err != nil {
 		return nil, "", err
 	}
@@ -332,7 +325,7 @@ func (s *Store) DueReturns(ctx context.Context, shard int, today domain.Date, p 
 	if err != nil {
 		return nil, "", fmt.Errorf("list due returns: %w", classify(err))
 	}
-	var due []DueReturn
+	var due []service.DueReturn
 	for _, item := range out.Items {
 		r, err := decodeReturn(item)
 		if err != nil {
@@ -343,7 +336,7 @@ func (s *Store) DueReturns(ctx context.Context, shard int, today domain.Date, p 
 		if len(parts) != 3 {
 			continue
 		}
-		due = append(due, DueReturn{ProgrammeID: parts[1], Return: r, DueKey: sk})
+		due = append(due, service.DueReturn{ProgrammeID: parts[1], Return: r, DueKey: sk})
 	}
 	next := ""
 	if out.LastEvaluatedKey != nil {
@@ -359,7 +352,7 @@ func returnDueKey(programmeID, returnID string, next domain.Date) string {
 // RescheduleReturn moves a return to its next check (or out of the index
 // when next is zero), unless it changed since it was read (filled, or
 // moved by another run): then there is nothing to move.
-func (s *Store) RescheduleReturn(ctx context.Context, d DueReturn, next domain.Date) error {
+func (s *Store) RescheduleReturn(ctx context.Context, d service.DueReturn, next domain.Date) error {
 	r := d.Return
 	in := &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(pkProgramme(d.ProgrammeID), skReturn(r.ProjectID, r.ScheduleID, r.PeriodStart)),

@@ -2,8 +2,9 @@ package store
 
 import (
 	"fmt"
-	"hash/fnv"
 	"strconv"
+
+	"github.com/fundtrack/fundtrack/shared/service"
 )
 
 // The notifier's indexes (DIRTY, DUE, PENDING, RDUE, RETGEN, PAYDUE) each
@@ -21,21 +22,18 @@ import (
 // targets, returns and emails in order, and different shards in parallel.
 
 // Shards is how many partition keys each of the notifier's indexes is
-// spread over. Changing it strands entries written under the old spread:
-// the notifier would not find them until they were rewritten.
-const Shards = 8
+// spread over: the service's (service.Shards), since the notifier lists a
+// shard at a time. Changing it strands entries written under the old
+// spread: the notifier would not find them until they were rewritten.
+const Shards = service.Shards
 
 // ShardedIndexes are the index keys spread over Shards, each written as
 // <KEY>#<shard>.
 var ShardedIndexes = []string{dirtyIndex, dueIndex, pendingIndex, returnsDue, genIndex, payDueIndex}
 
-// ShardOf is the shard a programme's index entries go to: FNV-1a of its
-// id, so every writer and the notifier agree without reading anything.
-func ShardOf(programmeID string) int {
-	h := fnv.New32a()
-	h.Write([]byte(programmeID))
-	return int(h.Sum32() % Shards)
-}
+// ShardOf is the shard a programme's index entries go to (service.ShardOf),
+// so every writer and the notifier agree without reading anything.
+func ShardOf(programmeID string) int { return service.ShardOf(programmeID) }
 
 // shardKey is the partition key of shard in the index named base.
 func shardKey(base string, shard int) string { return base + "#" + strconv.Itoa(shard) }

@@ -97,22 +97,3 @@ func (s *Store) ListTargets(ctx context.Context, programmeID string, p service.P
 	next, err := s.listChildren(ctx, programmeID, "TARGET#", p, func(item Item) error { return appendDecoded(item, &out) })
 	return out, next, err
 }
-
-// All pages through a list, for the notifier, which needs every funder,
-// project or target of a programme; each page is one Query of up to
-// service.MaxLimit items.
-func All[T any](ctx context.Context, list func(context.Context, string, service.Page) ([]T, string, error), programmeID string) ([]T, error) {
-	var out []T
-	p := service.Page{Limit: service.MaxLimit}
-	for {
-		items, next, err := list(ctx, programmeID, p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-		if next == "" {
-			return out, nil
-		}
-		p.Cursor = next
-	}
-}

@@ -1,5 +1,6 @@
 // Package memstore is an in-memory fake of the service's storage
-// (service.Storer) for fast tests of the service's rules. At the interface
+// (service.Storer) and the notifier's (notify.Storage: notifier.go) for
+// fast tests of the service's and the notifier's rules. At the interface
 // it behaves as the DynamoDB store (shared/store) does: the same typed
 // errors in the same situations, every change all or nothing together with
 // the running totals it moves, its audit event and its idempotency claim.
@@ -59,6 +60,9 @@ type partition struct {
 	dirty      bool                  // figures changed since the notifier last looked
 	audit      []auditEntry
 	money      moneyState // grants' money figures and corrected spend returns
+	// The notifier's index entries kept beside the records (notifier.go):
+	targetDue map[string]domain.Date // target id → its next time-driven check
+	leases    map[string]int64       // notification id → its lease's end, in Unix ms
 }
 
 type auditEntry struct {
@@ -389,6 +393,9 @@ func (s *Store) Snapshot() string {
 		})
 		for _, ref := range refs {
 			fmt.Fprintf(&b, "%v %s\n", ref, p.records[ref])
+		}
+		for _, id := range slices.Sorted(maps.Keys(p.targetDue)) {
+			fmt.Fprintf(&b, "target %s due a check on %s\n", id, p.targetDue[id])
 		}
 		for _, old := range slices.Sorted(maps.Keys(p.superseded)) {
 			fmt.Fprintf(&b, "superseded %s by %s\n", old, p.superseded[old])

@@ -41,6 +41,10 @@ type memReturn struct {
 	State     domain.ReturnState
 	Version   int64
 	CreatedAt time.Time
+	// Look is the day the notifier next looks at the return, while
+	// nothing is sent for it (zero: it is in no index): the DynamoDB
+	// store's GSI3 entry, put at its first check each time it is written.
+	Look domain.Date `json:",omitzero"`
 }
 
 func (m memReturn) domain() domain.Return {
@@ -51,7 +55,11 @@ func (m memReturn) domain() domain.Return {
 }
 
 func keep(r domain.Return) memReturn {
-	return memReturn{Return: r, State: r.State, Version: r.Version, CreatedAt: r.CreatedAt}
+	m := memReturn{Return: r, State: r.State, Version: r.Version, CreatedAt: r.CreatedAt}
+	if !r.Sent() {
+		m.Look = r.FirstCheck()
+	}
+	return m
 }
 
 // generation records a generation in the change's transaction.
@@ -333,28 +341,27 @@ func (s *Store) FinishGeneration(_ context.Context, programmeID, genID string) e
 	return nil
 }
 
-// Generations lists the generations not finished yet (for tests of what a
-// failure leaves behind).
-func (s *Store) Generations(programmeID string) []service.Generation {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []service.Generation
-	for _, e := range s.progs[programmeID].entries(entityGeneration, "") {
-		var g service.Generation
-		if json.Unmarshal(e.data, &g) == nil {
-			out = append(out, g)
-		}
-	}
-	return out
-}
-
-// RecheckReturns implements service.ReportingStore; the fake has no
-// notifier index, so there is nothing to move.
-func (s *Store) RecheckReturns(context.Context, string, string, domain.Date, domain.Date, domain.Date) error {
+// RecheckReturns implements service.ReportingStore: the schedule's
+// returns not yet sent whose periods end in [from, to) are looked at next
+// on day on.
+func (s *Store) RecheckReturns(_ context.Context, programmeID, scheduleID string, from, to, on domain.Date) error {
 	if err := s.enter("RecheckReturns"); err != nil {
 		return err
 	}
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	p := s.progs[programmeID]
+	for _, e := range p.entries(domain.EntityReturn, "") {
+		var m memReturn
+		if err := json.Unmarshal(e.data, &m); err != nil {
+			return err
+		}
+		if m.ScheduleID != scheduleID || m.State != domain.StateExpected ||
+			!from.IsZero() && m.PeriodEnd.Before(from) || !to.IsZero() && !m.PeriodEnd.Before(to) {
+			continue
+		}
+		m.Look = on
+		p.put(domain.Ref(domain.EntityReturn, m.ID), m)
+	}
 	return nil
 }
 

@@ -320,17 +320,20 @@ func (s *Store) UpdateCohort(_ context.Context, programmeID string, before, afte
 }
 
 // CreateTarget implements service.TargetStore. Like the DynamoDB store it
-// marks the programme's figures changed, for the notifier.
-func (s *Store) CreateTarget(_ context.Context, programmeID string, tg domain.Target, _ domain.Date, ch service.Change) error {
+// marks the programme's figures changed, for the notifier, and puts the
+// target in the due index on due.
+func (s *Store) CreateTarget(_ context.Context, programmeID string, tg domain.Target, due domain.Date, ch service.Change) error {
 	return s.write("CreateTarget", programmeID, ch, func(t *tx) {
 		t.create(domain.Ref(domain.EntityTarget, tg.ID), tg).totals(delta{at: tg.UpdatedAt}).targetRefs(tg)
+		t.then(func(p *partition) { p.setTargetDue(tg.ID, due) })
 	})
 }
 
 // UpdateTarget implements service.TargetStore.
-func (s *Store) UpdateTarget(_ context.Context, programmeID string, before, after domain.Target, _ domain.Date, ch service.Change) error {
+func (s *Store) UpdateTarget(_ context.Context, programmeID string, before, after domain.Target, due domain.Date, ch service.Change) error {
 	return s.write("UpdateTarget", programmeID, ch, func(t *tx) {
 		t.versioned(domain.Ref(domain.EntityTarget, after.ID), after, before.Version).totals(delta{at: after.UpdatedAt}).targetRefs(after)
+		t.then(func(p *partition) { p.setTargetDue(after.ID, due) })
 	})
 }
 

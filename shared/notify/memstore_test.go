@@ -1,0 +1,347 @@
+package notify_test
+
+// The notifier's rules over the in-memory fake (shared/service/memstore),
+// which shared/store's contract tests hold to the DynamoDB store's
+// answers: no DynamoDB Local, no SES emulator, so each runs in
+// milliseconds. The tests beside this file check the same rules end to end
+// on the real store and the emulator.
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/email"
+	"github.com/fundtrack/fundtrack/shared/notify"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/service/memstore"
+	"github.com/fundtrack/fundtrack/shared/testkit"
+)
+
+// memMail is an email.Sender that keeps what it is given; fail, when set,
+// may answer a send with an error instead (call counts from 0 over all
+// sends), and the email is then not kept.
+type memMail struct {
+	mu    sync.Mutex
+	sent  []email.Message
+	sends map[string]int // every send asked for, by recipient, failed ones included
+	fail  func(to string, call int) error
+	call  int
+}
+
+func (m *memMail) Send(_ context.Context, msg email.Message) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.sends == nil {
+		m.sends = map[string]int{}
+	}
+	m.sends[msg.To]++
+	call := m.call
+	m.call++
+	if m.fail != nil {
+		if err := m.fail(msg.To, call); err != nil {
+			return err
+		}
+	}
+	m.sent = append(m.sent, msg)
+	return nil
+}
+
+// to is every email delivered to each recipient.
+func (m *memMail) to() map[string][]email.Message {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[string][]email.Message{}
+	for _, msg := range m.sent {
+		out[msg.To] = append(out[msg.To], msg)
+	}
+	return out
+}
+
+func (m *memMail) asked() map[string]int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range m.sends {
+		out[k] = v
+	}
+	return out
+}
+
+// memEnv is a world over memstore: the service writes records through it
+// on a fake clock, and notifiers run over it.
+type memEnv struct {
+	t    *testing.T
+	st   *memstore.Store
+	svc  *service.Service
+	clk  *testkit.Clock
+	mail *memMail
+}
+
+func newMemEnv(t *testing.T) *memEnv {
+	st := memstore.New()
+	clk := testkit.NewClock("2026-01-05T09:00:00Z")
+	return &memEnv{t: t, st: st, svc: service.New(st, clk.Now), clk: clk, mail: &memMail{}}
+}
+
+// notifier runs over storage (the fake, or a wrapper of it); its lease is
+// a minute so tests can step past it with the clock.
+func (e *memEnv) notifier(storage notify.Storage) *notify.Notifier {
+	return &notify.Notifier{Store: storage, Email: e.mail, Now: e.clk.Now, Links: notify.Links{Base: webBase},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Lease: time.Minute}
+}
+
+func (e *memEnv) run() notify.Report {
+	e.t.Helper()
+	rep, err := runSafely(e.t.Context(), e.notifier(e.st))
+	if err != nil {
+		e.t.Fatalf("notifier run: %v (report %+v)", err, rep)
+	}
+	return rep
+}
+
+// memWorld is a programme with a project, two funders of two contacts
+// each, a lead, and a target of 60 people into work telling both funders
+// at thresholds (100% alone when none are given).
+type memWorld struct {
+	prog     domain.Programme
+	project  domain.Project
+	contacts []string // sorted
+	target   domain.Target
+}
+
+func (e *memEnv) world(thresholds ...int64) memWorld {
+	b := testkit.NewBuilder(e.t, e.svc)
+	var w memWorld
+	w.prog = b.Programme(obj{"name": "Working for Wellness", "leadOrganisation": "Bradford District Care NHS Foundation Trust",
+		"startDate": "2026-01-01", "endDate": "2027-12-31"})
+	w.project = b.Project(w.prog.ID, obj{"name": "Bradford IPS", "leadOrganisation": "Aspiro", "startDate": "2026-01-01", "endDate": "2027-12-31"})
+	dwp := b.Funder(w.prog.ID, obj{"name": "Department for Work and Pensions", "contacts": []string{"grants@dwp.example.gov.uk", "officer@dwp.example.gov.uk"}})
+	doh := b.Funder(w.prog.ID, obj{"name": "Department of Health", "contacts": []string{"commissioning@dh.example.gov.uk", "finance@dh.example.gov.uk"}})
+	w.contacts = slices.Sorted(slices.Values(slices.Concat(dwp.Contacts, doh.Contacts)))
+	b.Member(w.prog.ID, "network.lead@lpt.example.nhs.uk", testkit.RoleLead())
+	in := obj{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "projectId": w.project.ID, "notify": []string{dwp.ID, doh.ID}}
+	if thresholds != nil {
+		in["thresholds"] = thresholds
+	}
+	w.target = b.Target(w.prog.ID, in)
+	return w
+}
+
+// reach records n people into work for the world's project, on 2 March.
+func (e *memEnv) reach(w memWorld, n int64) {
+	e.clk.Set("2026-03-02T10:30:00Z")
+	testkit.NewBuilder(e.t, e.svc).Outcome(w.prog.ID, w.project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31",
+		"counts": obj{"peopleIntoWork": n, "referrals": 4 * n}})
+}
+
+func (e *memEnv) note(w memWorld, id string) domain.Notification {
+	e.t.Helper()
+	var n domain.Notification
+	g := &service.Get{Ref: domain.Ref(domain.EntityNotification, id), Into: &n}
+	if err := e.st.Read(e.t.Context(), w.prog.ID, g); err != nil || !g.Found {
+		e.t.Fatalf("notification %s: %v %v", id, g.Found, err)
+	}
+	return n
+}
+
+// onceEach checks every contact has exactly one email, and nobody else any.
+func (e *memEnv) onceEach(contacts []string) map[string][]email.Message {
+	e.t.Helper()
+	got := e.mail.to()
+	for _, to := range contacts {
+		if len(got[to]) != 1 {
+			e.t.Errorf("%d emails to %s, want 1", len(got[to]), to)
+		}
+	}
+	for to, msgs := range got {
+		if !slices.Contains(contacts, to) {
+			e.t.Errorf("%d emails to %s, who should have none", len(msgs), to)
+		}
+	}
+	return got
+}
+
+// TestMemOverlappingRunsSendEachOnce: runs that overlap over one reached
+// target, all sending at once, email each contact once between them.
+func TestMemOverlappingRunsSendEachOnce(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.world()
+	e.reach(w, 61)
+	var wg sync.WaitGroup
+	reps := make([]notify.Report, 4)
+	for i := range reps {
+		wg.Go(func() {
+			rep, err := runSafely(t.Context(), e.notifier(e.st))
+			if err != nil {
+				t.Errorf("run %d: %v", i, err)
+			}
+			reps[i] = rep
+		})
+	}
+	wg.Wait()
+	claimed, sent, emails := 0, 0, 0
+	for _, r := range reps {
+		claimed, sent, emails = claimed+r.Claimed, sent+r.Sent, emails+r.Emails
+	}
+	if claimed != 1 || sent != 1 || emails != 4 {
+		t.Errorf("between them: %d claimed, %d sent, %d emails; want 1, 1, 4 (%+v)", claimed, sent, emails, reps)
+	}
+	e.onceEach(w.contacts)
+	if n := e.note(w, domain.NotificationID(w.target.ID, domain.KindReached, 100)); n.Status != domain.NotificationSent ||
+		!slices.Equal(n.Delivered, w.contacts) || n.Attempts != 1 {
+		t.Errorf("notification %+v", n)
+	}
+	if rep := e.run(); rep.Claimed+rep.Emails != 0 {
+		t.Errorf("a later run: %+v", rep)
+	}
+}
+
+// dieAfterClaim is the notifier's storage for a run that dies just after
+// claiming a recipient, before handing the email to SES or hearing back:
+// the claim is stored, and the run gets an error instead.
+type dieAfterClaim struct {
+	notify.Storage
+	mu   sync.Mutex
+	died string // the recipient claimed as the run died
+}
+
+func (d *dieAfterClaim) ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, to string) (bool, error) {
+	ok, err := d.Storage.ClaimRecipient(ctx, programmeID, id, attempt, to)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err != nil || !ok || d.died != "" {
+		return ok, err
+	}
+	d.died = to
+	return false, errors.New("run died")
+}
+
+// TestMemRunDiedAfterClaimingRecipient: whether the email to a recipient
+// claimed by a run that died went is not known, so no later run sends it
+// again; the rest go once, and the notification fails saying whom to check
+// with.
+func TestMemRunDiedAfterClaimingRecipient(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.world()
+	e.reach(w, 61)
+	dying := &dieAfterClaim{Storage: e.st}
+	if _, err := runSafely(t.Context(), e.notifier(dying)); err == nil {
+		t.Fatal("the dying run reported no error")
+	}
+	if dying.died == "" {
+		t.Fatal("no recipient was claimed")
+	}
+	if rep := e.run(); rep.Emails != 0 {
+		t.Errorf("a run while the dead one's lease holds sent: %+v", rep)
+	}
+	e.clk.Add(time.Minute + time.Millisecond)
+	rep := e.run()
+	if rep.Emails != 3 || rep.Failed != 1 || rep.Sent != 0 {
+		t.Errorf("the run after the lease: %+v", rep)
+	}
+	rest := slices.DeleteFunc(slices.Clone(w.contacts), func(to string) bool { return to == dying.died })
+	e.onceEach(rest)
+	if n := e.mail.asked()[dying.died]; n != 0 {
+		t.Errorf("%d sends to %s, claimed by the run that died; want none", n, dying.died)
+	}
+	n := e.note(w, domain.NotificationID(w.target.ID, domain.KindReached, 100))
+	if n.Status != domain.NotificationFailed || !strings.Contains(n.LastError, "not known to be delivered to "+dying.died) ||
+		!slices.Equal(n.Sending, []string{dying.died}) || !slices.Equal(n.Delivered, rest) {
+		t.Errorf("notification %+v", n)
+	}
+	e.clk.Add(time.Hour)
+	if rep := e.run(); rep.Emails != 0 {
+		t.Errorf("a later run: %+v", rep)
+	}
+}
+
+// TestMemOneChangeCrossingTwoThresholds: one change that crosses 50% and
+// 100% sends one email to each contact, naming 100%; 50% is recorded as
+// covered by it and never sent on its own.
+func TestMemOneChangeCrossingTwoThresholds(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.world(50, 100)
+	e.reach(w, 61)
+	if rep := e.run(); rep.Claimed != 2 || rep.Sent != 1 || rep.Emails != 4 {
+		t.Errorf("report %+v", rep)
+	}
+	for to, msgs := range e.onceEach(w.contacts) {
+		if len(msgs) == 1 && (!strings.Contains(msgs[0].Text, "100%") || strings.Contains(msgs[0].Subject, "50%")) {
+			t.Errorf("the email to %s does not name 100%%: %q\n%s", to, msgs[0].Subject, msgs[0].Text)
+		}
+	}
+	full := domain.NotificationID(w.target.ID, domain.KindReached, 100)
+	n50, n100 := e.note(w, domain.NotificationID(w.target.ID, domain.KindReached, 50)), e.note(w, full)
+	if n50.Status != domain.NotificationSent || n50.CoveredBy != full || len(n50.Delivered) != 0 || n50.Attempts != 0 {
+		t.Errorf("50%%: %+v", n50)
+	}
+	if n100.Status != domain.NotificationSent || !slices.Equal(n100.Covers, []int64{50}) || !slices.Equal(n100.Delivered, w.contacts) {
+		t.Errorf("100%%: %+v", n100)
+	}
+	e.clk.Add(24 * time.Hour)
+	if rep := e.run(); rep.Claimed+rep.Emails != 0 {
+		t.Errorf("a later run: %+v", rep)
+	}
+}
+
+// TestMemPassingFailureRetriedPermanentNot: a passing SES failure is
+// retried on the next run (and stops this one: the lease is given back);
+// an address SES refuses for good is never tried again, and the
+// notification fails naming it.
+func TestMemPassingFailureRetriedPermanentNot(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.world()
+	e.reach(w, 61)
+	// Recipients go in order: the second fails once in passing, the last
+	// is refused every time.
+	flaky, refused := w.contacts[1], w.contacts[3]
+	e.mail.fail = func(to string, call int) error {
+		switch {
+		case to == flaky && call == 1:
+			return errors.New("send email: 429 maximum sending rate exceeded")
+		case to == refused:
+			return &email.PermanentError{Err: errors.New("MessageRejected: address is not verified")}
+		}
+		return nil
+	}
+	if rep := e.run(); rep.Emails != 2 || rep.Retrying != 1 || rep.Sent+rep.Failed != 0 {
+		t.Errorf("first run: %+v", rep)
+	}
+	n := e.note(w, domain.NotificationID(w.target.ID, domain.KindReached, 100))
+	if n.Status != domain.NotificationPending || !slices.Equal(n.Delivered, w.contacts[:1]) || len(n.Sending) != 0 || n.LastError == "" {
+		t.Errorf("after the passing failure: %+v", n)
+	}
+	e.clk.Add(time.Second) // the lease was given back: no need to wait it out
+	if rep := e.run(); rep.Emails != 3 || rep.Failed != 1 || rep.Retrying != 0 {
+		t.Errorf("second run: %+v", rep)
+	}
+	e.clk.Add(time.Hour)
+	if rep := e.run(); rep.Emails != 0 {
+		t.Errorf("third run: %+v", rep)
+	}
+	asked := e.mail.asked()
+	want := map[string]int{w.contacts[0]: 1, flaky: 2, w.contacts[2]: 1, refused: 1}
+	for to, n := range want {
+		if asked[to] != n {
+			t.Errorf("%d sends to %s, want %d", asked[to], to, n)
+		}
+	}
+	e.onceEach(w.contacts[:3])
+	n = e.note(w, domain.NotificationID(w.target.ID, domain.KindReached, 100))
+	if n.Status != domain.NotificationFailed || !slices.Equal(n.Rejected, []string{refused}) || !slices.Equal(n.Delivered, w.contacts[:3]) ||
+		!strings.Contains(n.LastError, "not delivered to "+refused) || n.Attempts != 2 {
+		t.Errorf("finished: %+v", n)
+	}
+}

@@ -1,0 +1,152 @@
+package notify
+
+import (
+	"context"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// This file is the notifier's contract with storage: the small interfaces
+// it needs, by use. The DynamoDB store (shared/store) implements them for
+// the notifier function; so does the in-memory fake the rule tests use
+// (shared/service/memstore), and shared/store's contract tests hold the two
+// to the same answers. The indexes the lists read are spread over
+// service.Shards shards (a programme's entries all in service.ShardOf's);
+// each list takes one shard and a service.Page, and gives a page with the
+// cursor of the next ("" after the last).
+//
+// Every "claim" here is a conditional write: it succeeds for one caller
+// only, however runs overlap, and that is what keeps each email to at most
+// once. A claim that reports false wrote nothing, and is not an error.
+
+// Storage is everything the notifier needs of storage.
+type Storage interface {
+	Records
+	Milestones
+	Delivery
+	Reporting
+	Payments
+	// service.Storer is what the service needs: the notifier finishes the
+	// returns a failed request left unwritten through the service
+	// (service.CompleteGeneration), over the same storage, and reads
+	// programmes' targets, funders, projects, members, schedules and
+	// figures through its lists.
+	service.Storer
+}
+
+// Records reads what the notifier reads without a caller.
+type Records interface {
+	// Programme reads one programme, or service.ErrNotFound.
+	Programme(ctx context.Context, id string) (domain.Programme, error)
+	// Schedule reads one schedule; ok is false when it is not there.
+	Schedule(ctx context.Context, programmeID, id string) (s domain.Schedule, ok bool, err error)
+}
+
+// Milestones finds the targets to look at and claims their milestones.
+type Milestones interface {
+	// DirtyProgrammes lists one shard of the programmes whose figures or
+	// targets changed (or a payment started waiting) since the notifier
+	// last cleared their marker.
+	DirtyProgrammes(ctx context.Context, shard int, p service.Page) ([]service.DirtyProgramme, string, error)
+	// ClearDirty takes a programme out of the changed ones, conditionally:
+	// only if no change came since it counted changes (else it stays, for
+	// the next run, and nil is returned all the same).
+	ClearDirty(ctx context.Context, programmeID string, changes int64) error
+	// DueTargets lists one shard of the targets whose next time-driven
+	// check falls on or before today.
+	DueTargets(ctx context.Context, shard int, today domain.Date, p service.Page) ([]service.DueTarget, string, error)
+	// Reschedule moves a due target to its next check (out of the index
+	// when next is zero), conditionally: only while it is where it was
+	// read (DueKey). Otherwise it moves nothing and returns nil: a change
+	// of the target or another run moved it.
+	Reschedule(ctx context.Context, d service.DueTarget, next domain.Date) error
+	// ClaimNotification records a notification with its creation's audit
+	// event (domain.Notification.ClaimEvent), conditionally: only if no
+	// notification has its id yet. false means one had (this run, an
+	// earlier or a concurrent one claimed it) and nothing was written. A
+	// pending one is then listed by PendingNotifications.
+	ClaimNotification(ctx context.Context, n domain.Notification) (claimed bool, err error)
+}
+
+// Delivery sends what is pending: each notification under a lease, each
+// recipient under a claim, so a run that dies mid-send never leads to a
+// second email.
+type Delivery interface {
+	// PendingNotifications lists one shard of the notifications still to
+	// send, oldest first.
+	PendingNotifications(ctx context.Context, shard int, p service.Page) ([]domain.Notification, string, error)
+	// LeaseNotification takes a pending notification for sending until
+	// now+lease, counting the attempt (Attempts goes up by one; the
+	// notification is returned as it then stands), conditionally: only
+	// while it is pending and no lease on it runs past now. ok false
+	// means another run holds it or it is finished; nothing is written.
+	LeaseNotification(ctx context.Context, programmeID, id string, now time.Time, lease time.Duration) (n domain.Notification, ok bool, err error)
+	// SetRecipients fixes who a notification recorded without recipients
+	// goes to, unless a concurrent run fixed them first; it returns the
+	// recipients it has.
+	SetRecipients(ctx context.Context, programmeID, id string, recipients []string) ([]string, error)
+	// ClaimRecipient records, before the email to email is sent, that the
+	// lease of attempt is sending it (email joins Sending),
+	// conditionally: only while the notification is pending, its lease is
+	// still attempt's, and email is not sending, delivered or rejected
+	// already. claimed false means one of those failed; nothing is
+	// written and nothing may be sent.
+	ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, email string) (claimed bool, err error)
+	// MarkDelivered records that email has it (Delivered), settling its
+	// claim (out of Sending).
+	MarkDelivered(ctx context.Context, programmeID, id, email string) error
+	// MarkRejected records that email was refused for good (Rejected),
+	// settling its claim: it is never sent to again.
+	MarkRejected(ctx context.Context, programmeID, id, email string) error
+	// ReleaseNotification gives the lease back after a passing failure
+	// sending to email, noting lastError and withdrawing email's claim,
+	// so the next run may lease it and retry.
+	ReleaseNotification(ctx context.Context, programmeID, id, email, lastError string) error
+	// FinishNotification records n's Status (sent or failed), LastError,
+	// SentAt and NotNeeded, leaves Sending as n says (the recipients not
+	// known to have it), takes it out of the pending list and writes ev,
+	// in one change, conditionally: only while it is pending. One
+	// finished already is left as it is, and nil returned.
+	FinishNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) error
+	// AwaitsReview reports whether a submission is still pending and in
+	// the programme's review queue, with its status ("" when it is not
+	// there).
+	AwaitsReview(ctx context.Context, programmeID, projectID, id string) (awaits bool, status domain.OutcomeStatus, err error)
+	// Corrected reports whether a submission has been corrected.
+	Corrected(ctx context.Context, programmeID, id string) (bool, error)
+}
+
+// Reporting finds the returns due a reminder or overdue notice, and the
+// generations of returns a failed request left unfinished.
+type Reporting interface {
+	// DueReturns lists one shard of the returns not yet sent whose next
+	// look falls on or before today.
+	DueReturns(ctx context.Context, shard int, today domain.Date, p service.Page) ([]service.DueReturn, string, error)
+	// RescheduleReturn moves a due return to its next look (out of the
+	// index when next is zero), conditionally: only while it is where it
+	// was read (DueKey). Otherwise (filled, or moved by another run) it
+	// moves nothing and returns nil.
+	RescheduleReturn(ctx context.Context, d service.DueReturn, next domain.Date) error
+	// Generations lists one shard of the generations started before
+	// before and not finished, oldest first.
+	Generations(ctx context.Context, shard int, before time.Time, p service.Page) ([]service.Generation, string, error)
+}
+
+// Payments finds the payments whose trigger may have fired and makes them
+// due.
+type Payments interface {
+	// DuePayments lists one shard of the scheduled date payments due on or
+	// before today.
+	DuePayments(ctx context.Context, shard int, today domain.Date, p service.Page) ([]service.DuePayment, string, error)
+	// WaitingPayments lists a programme's scheduled payments waiting on a
+	// target or a return.
+	WaitingPayments(ctx context.Context, programmeID string, p service.Page) ([]domain.Payment, string, error)
+	// FallDue makes payment before due (after), records its email (note,
+	// pending) and moves grant g's figures, with ev, in one change,
+	// conditionally: only while the payment is scheduled at before's
+	// version. fell false means it is not (paid, cancelled, or made due
+	// by another run) and nothing was written.
+	FallDue(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent) (fell bool, err error)
+}

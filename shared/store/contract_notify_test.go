@@ -1,0 +1,487 @@
+package store_test
+
+// The storage contract of the notifier (notify.Storage; see
+// contract_test.go): the conditional writes that keep each email to at
+// most once (claims, leases, per-recipient claims, finishing) and the
+// indexes a run reads (changed programmes, due targets, returns and
+// payments, pending notifications, unfinished generations), held to the
+// same answers in the DynamoDB store and memstore, so the notifier's rule
+// tests over memstore say what it does over DynamoDB.
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+func TestContractNotifier(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		run  func(c *ct)
+	}{
+		{"claims and leases", ctLeases},
+		{"recipients and finishing", ctFinish},
+		{"pending notifications by shard", ctPending},
+		{"changed programmes and due targets", ctDueTargets},
+		{"due returns", ctDueReturns},
+		{"unfinished generations", ctGenerations},
+		{"due and waiting payments", ctDuePayments},
+		{"submissions awaiting review", ctAwaitsReview},
+	}
+	for _, im := range ctImpls {
+		t.Run(im.name, func(t *testing.T) {
+			t.Parallel()
+			for _, cs := range cases {
+				t.Run(cs.name, func(t *testing.T) {
+					t.Parallel()
+					st := im.open(t)
+					cs.run(&ct{T: t, st: st, ctx: context.Background(), dirty: func(p string) (int64, bool) { return im.dirty(t, st, p) },
+						waiting: func(p string) int64 { return im.waiting(t, st, p) },
+						who:     domain.Caller{Identity: domain.Identity{Subject: "sub-lead", Email: "lead@example.org"}}})
+				})
+			}
+		})
+	}
+}
+
+// ctNote claims a pending milestone notification of programme pid to to.
+func ctNote(c *ct, pid string, threshold int64, to ...string) domain.Notification {
+	c.Helper()
+	return ctNoteAt(c, pid, threshold, time.Now().UTC().Truncate(time.Millisecond), to...)
+}
+
+// ctNoteAt is ctNote recorded at.
+func ctNoteAt(c *ct, pid string, threshold int64, at time.Time, to ...string) domain.Notification {
+	c.Helper()
+	target := domain.NewID()
+	n := domain.Notification{ID: domain.NotificationID(target, domain.KindReached, threshold), ProgrammeID: pid, TargetID: target,
+		Threshold: threshold, Kind: domain.KindReached, Status: domain.NotificationPending, Recipients: to,
+		CreatedAt: at, Metric: domain.MetricReferrals, Value: 100, Figure: threshold}
+	if claimed, err := c.st.ClaimNotification(c.ctx, n); err != nil || !claimed {
+		c.Fatalf("claim %s: %v %v", n.ID, claimed, err)
+	}
+	return n
+}
+
+func (c *ct) note(pid, id string) domain.Notification {
+	c.Helper()
+	n, ok := ctGet[domain.Notification](c, pid, domain.Ref(domain.EntityNotification, id))
+	if !ok {
+		c.Fatalf("notification %s is not there", id)
+	}
+	return n
+}
+
+// ctLeases: a claim succeeds once; a lease is taken once until it runs
+// out (compared in milliseconds), each counting an attempt; a released
+// lease may be taken at once; a finished notification is leased no more.
+func ctLeases(c *ct) {
+	p := c.programme()
+	n := ctNote(c, p.ID, 50, "a@example.org")
+	if again, err := c.st.ClaimNotification(c.ctx, n); err != nil || again {
+		c.Errorf("claimed twice: %v %v", again, err)
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	lease := func(at time.Time, want bool, attempts int64) {
+		c.Helper()
+		got, ok, err := c.st.LeaseNotification(c.ctx, p.ID, n.ID, at, time.Minute)
+		if err != nil || ok != want {
+			c.Fatalf("lease at +%v: %v %v, want %v", at.Sub(now), ok, err, want)
+		}
+		if ok && (got.ID != n.ID || got.Attempts != attempts || got.Status != domain.NotificationPending) {
+			c.Errorf("leased at +%v: %+v, want attempt %d", at.Sub(now), got, attempts)
+		}
+	}
+	lease(now, true, 1)
+	lease(now.Add(30*time.Second), false, 0)
+	lease(now.Add(time.Minute), false, 0) // runs until its last millisecond
+	lease(now.Add(time.Minute+time.Millisecond), true, 2)
+	if got := c.note(p.ID, n.ID); got.Attempts != 2 {
+		c.Errorf("%d attempts recorded, want 2", got.Attempts)
+	}
+	c.ok(c.st.ReleaseNotification(c.ctx, p.ID, n.ID, "a@example.org", "throttled"))
+	lease(now.Add(time.Minute+2*time.Millisecond), true, 3) // released: at once
+	if got := c.note(p.ID, n.ID); got.LastError != "throttled" {
+		c.Errorf("the release's error: %q", got.LastError)
+	}
+	sent := n
+	sent.Status, sent.Attempts = domain.NotificationSent, 3
+	c.ok(c.st.FinishNotification(c.ctx, sent, c.change(p.ID, domain.EntityNotification, n.ID, domain.ActionSend, nil, map[string]any{"status": "sent"}).Audit))
+	lease(now.Add(time.Hour), false, 0)
+	if _, ok, err := c.st.LeaseNotification(c.ctx, p.ID, "nothing.reached-50", now, time.Minute); err != nil || ok {
+		c.Errorf("leased a notification that is not there: %v %v", ok, err)
+	}
+}
+
+// ctFinish: recipients are claimed once per lease and settled delivered
+// or rejected; a release withdraws its recipient's claim; finishing is
+// once, with one audit event, and leaves Sending as told.
+func ctFinish(c *ct) {
+	p := c.programme()
+	a, b, d := "a@example.org", "b@example.org", "d@example.org"
+	n := ctNote(c, p.ID, 50, a, b, d)
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	if _, ok, err := c.st.LeaseNotification(c.ctx, p.ID, n.ID, now, time.Minute); err != nil || !ok {
+		c.Fatalf("lease: %v %v", ok, err)
+	}
+	claim := func(attempt int64, to string, want bool) {
+		c.Helper()
+		if ok, err := c.st.ClaimRecipient(c.ctx, p.ID, n.ID, attempt, to); err != nil || ok != want {
+			c.Errorf("claim %s under attempt %d: %v %v, want %v", to, attempt, ok, err, want)
+		}
+	}
+	claim(1, a, true)
+	claim(1, a, false)
+	c.ok(c.st.MarkDelivered(c.ctx, p.ID, n.ID, a))
+	claim(1, a, false) // delivered
+	claim(1, b, true)
+	c.ok(c.st.MarkRejected(c.ctx, p.ID, n.ID, b))
+	claim(1, d, true)
+	c.ok(c.st.ReleaseNotification(c.ctx, p.ID, n.ID, d, "throttled"))
+	got := c.note(p.ID, n.ID)
+	if !slices.Equal(got.Delivered, []string{a}) || !slices.Equal(got.Rejected, []string{b}) || len(got.Sending) != 0 {
+		c.Errorf("after delivered, rejected and released: %+v", got)
+	}
+	if _, ok, err := c.st.LeaseNotification(c.ctx, p.ID, n.ID, now, time.Minute); err != nil || !ok {
+		c.Fatalf("lease after the release: %v %v", ok, err)
+	}
+	claim(1, d, false) // the released lease's attempt is over
+	claim(2, d, true)  // a run stops here: d's email may have gone
+
+	events := func() int {
+		return len(ctAll(c, 100, func(pg service.Page) ([]domain.AuditEvent, string, error) {
+			return c.st.History(c.ctx, p.ID, domain.Ref(domain.EntityNotification, n.ID), pg)
+		}))
+	}
+	before := events()
+	failed := got
+	at := now.Add(time.Second)
+	failed.Status, failed.LastError, failed.Sending, failed.SentAt = domain.NotificationFailed, "not known to be delivered to "+d, []string{d}, &at
+	ev := func() domain.AuditEvent {
+		return c.change(p.ID, domain.EntityNotification, n.ID, domain.ActionSend, nil, map[string]any{"status": "failed"}).Audit
+	}
+	c.ok(c.st.FinishNotification(c.ctx, failed, ev()))
+	c.ok(c.st.FinishNotification(c.ctx, failed, ev())) // finished already: nothing
+	if n := events() - before; n != 1 {
+		c.Errorf("finishing twice wrote %d audit events, want 1", n)
+	}
+	got = c.note(p.ID, n.ID)
+	if got.Status != domain.NotificationFailed || got.LastError != failed.LastError || !slices.Equal(got.Sending, []string{d}) ||
+		got.SentAt == nil || !got.SentAt.Equal(at) || !slices.Equal(got.Delivered, []string{a}) || got.Attempts != 2 {
+		c.Errorf("finished: %+v", got)
+	}
+	claim(2, d, false) // no longer pending
+
+	// A notification recorded without recipients gets them once.
+	bare := ctNote(c, p.ID, 100)
+	if got := c.note(p.ID, bare.ID); got.Recipients != nil {
+		c.Errorf("recorded without recipients: %v", got.Recipients)
+	}
+	to, err := c.st.SetRecipients(c.ctx, p.ID, bare.ID, []string{a})
+	c.ok(err)
+	again, err := c.st.SetRecipients(c.ctx, p.ID, bare.ID, []string{b})
+	c.ok(err)
+	if !slices.Equal(to, []string{a}) || !slices.Equal(again, []string{a}) {
+		c.Errorf("recipients set %v, then %v; want the first both times", to, again)
+	}
+	// Settled as not needed, one never given recipients lists none.
+	none := ctNote(c, p.ID, 75)
+	settled := none
+	settled.Status, settled.NotNeeded = domain.NotificationSent, domain.NotNeededReviewed
+	c.ok(c.st.FinishNotification(c.ctx, settled, c.change(p.ID, domain.EntityNotification, none.ID, domain.ActionSend, nil, map[string]any{}).Audit))
+	if got := c.note(p.ID, none.ID); got.Recipients == nil || len(got.Recipients) != 0 || got.NotNeeded != domain.NotNeededReviewed {
+		c.Errorf("settled unsent: recipients %#v, %q", got.Recipients, got.NotNeeded)
+	}
+}
+
+// pending lists one shard's pending notifications a page at a time.
+func (c *ct) pending(shard, limit int) []string {
+	c.Helper()
+	got := ctAll(c, limit, func(pg service.Page) ([]domain.Notification, string, error) {
+		return c.st.PendingNotifications(c.ctx, shard, pg)
+	})
+	return ids(got, func(n domain.Notification) string { return n.ID })
+}
+
+// ctPending: what is pending is listed in its programme's shard, oldest
+// first; what is recorded sent, or finished, is not.
+func ctPending(c *ct) {
+	p := c.programme()
+	shard := service.ShardOf(p.ID)
+	// Whole seconds apart: the index's sort key is the time in RFC 3339
+	// with trailing zeros cut, which orders by fractions only roughly.
+	now := time.Now().UTC().Truncate(time.Second)
+	second := ctNoteAt(c, p.ID, 50, now.Add(-time.Second), "a@example.org")
+	first := ctNoteAt(c, p.ID, 25, now.Add(-2*time.Second), "a@example.org")
+	covered := domain.Notification{ID: domain.NotificationID(domain.NewID(), domain.KindReached, 10), ProgrammeID: p.ID, Kind: domain.KindReached,
+		Status: domain.NotificationSent, Recipients: []string{"a@example.org"}, CreatedAt: time.Now().UTC(), Threshold: 10}
+	if ok, err := c.st.ClaimNotification(c.ctx, covered); err != nil || !ok {
+		c.Fatalf("claim covered: %v %v", ok, err)
+	}
+	if got := c.pending(shard, 1); !slices.Equal(got, []string{first.ID, second.ID}) {
+		c.Errorf("pending %v, want %v", got, []string{first.ID, second.ID})
+	}
+	if got := c.pending((shard+1)%service.Shards, 10); len(got) != 0 {
+		c.Errorf("another shard lists %v", got)
+	}
+	done := first
+	done.Status = domain.NotificationSent
+	c.ok(c.st.FinishNotification(c.ctx, done, c.change(p.ID, domain.EntityNotification, first.ID, domain.ActionSend, nil, map[string]any{}).Audit))
+	if got := c.pending(shard, 10); !slices.Equal(got, []string{second.ID}) {
+		c.Errorf("pending once one is finished: %v", got)
+	}
+	if _, _, err := c.st.PendingNotifications(c.ctx, service.Shards, service.Page{}); err == nil {
+		c.Error("a shard past the last listed")
+	}
+}
+
+// ctDueTargets: a changed programme is listed in its shard with its
+// change count; a target is due on its check day, moved only from where
+// it was read, and out of the index when moved to no day.
+func ctDueTargets(c *ct) {
+	p := c.programme()
+	shard := service.ShardOf(p.ID)
+	day := domain.MustDate("2026-02-02")
+	tg := domain.Target{ID: domain.NewID(), Metric: domain.MetricPeopleIntoWork, Value: 60, Deadline: domain.MustDate("2026-03-31"),
+		Notify: []string{}, Version: 1, CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC()}
+	c.ok(c.st.CreateTarget(c.ctx, p.ID, tg, day, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionCreate, nil, tg)))
+	dirty := ctAll(c, 1, func(pg service.Page) ([]service.DirtyProgramme, string, error) {
+		return c.st.DirtyProgrammes(c.ctx, shard, pg)
+	})
+	if changes, _ := c.dirty(p.ID); len(dirty) != 1 || dirty[0].ProgrammeID != p.ID || dirty[0].Changes != changes || changes == 0 {
+		c.Errorf("changed programmes %+v, want %s with %d changes", dirty, p.ID, changes)
+	}
+	c.ok(c.st.ClearDirty(c.ctx, p.ID, dirty[0].Changes))
+	if again, _, err := c.st.DirtyProgrammes(c.ctx, shard, service.Page{}); err != nil || len(again) != 0 {
+		c.Errorf("changed programmes once cleared: %+v %v", again, err)
+	}
+
+	due := func(on domain.Date) []service.DueTarget {
+		c.Helper()
+		return ctAll(c, 1, func(pg service.Page) ([]service.DueTarget, string, error) {
+			return c.st.DueTargets(c.ctx, shard, on, pg)
+		})
+	}
+	if got := due(day.AddDays(-1)); len(got) != 0 {
+		c.Errorf("due the day before: %+v", got)
+	}
+	got := due(day)
+	if len(got) != 1 || got[0].ProgrammeID != p.ID || got[0].Target.ID != tg.ID || got[0].DueKey == "" {
+		c.Fatalf("due on the day: %+v", got)
+	}
+	read := got[0]
+	next := day.AddDays(7)
+	c.ok(c.st.Reschedule(c.ctx, read, next))
+	if got := due(next.AddDays(-1)); len(got) != 0 {
+		c.Errorf("still due before the next check: %+v", got)
+	}
+	c.ok(c.st.Reschedule(c.ctx, read, domain.Date{})) // moved since read: nothing
+	moved := due(next)
+	if len(moved) != 1 || moved[0].Target.ID != tg.ID {
+		c.Fatalf("a stale move took the target out: %+v", moved)
+	}
+	// A change of the target puts it where the service says; a move read
+	// before it is refused.
+	after := tg
+	after.Value, after.Version, after.UpdatedAt = 80, 2, tg.UpdatedAt.Add(time.Second)
+	c.ok(c.st.UpdateTarget(c.ctx, p.ID, tg, after, day.AddDays(30), c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionChange, tg, after)))
+	c.ok(c.st.Reschedule(c.ctx, moved[0], domain.Date{}))
+	if got := due(day.AddDays(30)); len(got) != 1 || got[0].Target.Value != 80 {
+		c.Fatalf("after the change: %+v", got)
+	}
+	c.ok(c.st.Reschedule(c.ctx, due(day.AddDays(30))[0], domain.Date{}))
+	if got := due(day.AddDays(3650)); len(got) != 0 {
+		c.Errorf("moved to no day, still due: %+v", got)
+	}
+}
+
+// ctDueReturns: a return not sent is due on its first check, moved only
+// from where it was read, and put back by a recheck; a sent one never is.
+func ctDueReturns(c *ct) {
+	p := c.programme()
+	a := c.project(p.ID)
+	shard := service.ShardOf(p.ID)
+	now := time.Now().UTC()
+	sched := domain.Schedule{ID: domain.NewID(), Name: "Quarterly", Frequency: domain.Quarterly, FirstPeriodStart: domain.MustDate("2026-01-01"),
+		LastPeriodEnd: domain.MustDate("2026-06-30"), DueDays: 20, Reminders: []int64{7}, Version: 1, CreatedAt: now, UpdatedAt: now}
+	c.ok(c.st.CreateSchedule(c.ctx, p.ID, sched, 0, nil, c.change(p.ID, domain.EntitySchedule, sched.ID, domain.ActionCreate, nil, sched)))
+	if got, ok, err := c.st.Schedule(c.ctx, p.ID, sched.ID); err != nil || !ok || got.ID != sched.ID {
+		c.Errorf("the schedule read alone: %v %v %+v", ok, err, got)
+	}
+	if _, ok, err := c.st.Schedule(c.ctx, p.ID, domain.NewID()); err != nil || ok {
+		c.Errorf("a schedule that is not there: %v %v", ok, err)
+	}
+	returns := domain.ExpectedReturns(sched, []domain.Project{a}, now)
+	if len(returns) != 2 {
+		c.Fatalf("%d returns expected", len(returns))
+	}
+	sent := returns[1]
+	sent.State, sent.SubmissionID, sent.SubmittedAt = domain.StateSubmitted, domain.NewID(), &now
+	c.ok(c.st.CreateReturns(c.ctx, p.ID, []domain.Return{returns[0], sent}))
+	first := returns[0].FirstCheck()
+
+	due := func(on domain.Date) []service.DueReturn {
+		c.Helper()
+		return ctAll(c, 1, func(pg service.Page) ([]service.DueReturn, string, error) {
+			return c.st.DueReturns(c.ctx, shard, on, pg)
+		})
+	}
+	if got := due(first.AddDays(-1)); len(got) != 0 {
+		c.Errorf("due before its first check: %+v", got)
+	}
+	got := due(domain.MustDate("2030-01-01"))
+	if len(got) != 1 || got[0].ProgrammeID != p.ID || got[0].Return.ID != returns[0].ID || got[0].Return.State != domain.StateExpected {
+		c.Fatalf("due returns: %+v (the sent one never)", got)
+	}
+	read := got[0]
+	next := first.AddDays(5)
+	c.ok(c.st.RescheduleReturn(c.ctx, read, next))
+	if got := due(next.AddDays(-1)); len(got) != 0 {
+		c.Errorf("due before its next look: %+v", got)
+	}
+	c.ok(c.st.RescheduleReturn(c.ctx, read, domain.Date{})) // moved since read: nothing
+	if got := due(next); len(got) != 1 {
+		c.Fatalf("a stale move took the return out: %+v", got)
+	}
+	c.ok(c.st.RescheduleReturn(c.ctx, due(next)[0], domain.Date{}))
+	if got := due(domain.MustDate("2030-01-01")); len(got) != 0 {
+		c.Errorf("out of the index, still due: %+v", got)
+	}
+	recheck := domain.MustDate("2026-04-10")
+	c.ok(c.st.RecheckReturns(c.ctx, p.ID, sched.ID, domain.Date{}, domain.Date{}, recheck))
+	if got := due(recheck); len(got) != 1 || got[0].Return.ID != returns[0].ID {
+		c.Errorf("after a recheck (the sent one left out): %+v", got)
+	}
+}
+
+// ctGenerations: a generation is listed once started before the time
+// asked about, until finished.
+func ctGenerations(c *ct) {
+	p := c.programme()
+	shard := service.ShardOf(p.ID)
+	// Whole seconds: the index's sort key is the time in RFC 3339 with
+	// trailing zeros cut, which compares by fractions only roughly.
+	now := time.Now().UTC().Truncate(time.Second)
+	sched := domain.Schedule{ID: domain.NewID(), Name: "Quarterly", Frequency: domain.Quarterly, FirstPeriodStart: domain.MustDate("2026-01-01"),
+		LastPeriodEnd: domain.MustDate("2026-06-30"), DueDays: 20, Reminders: []int64{7}, Version: 1, CreatedAt: now, UpdatedAt: now}
+	gen := service.Generation{ID: domain.NewID(), ProgrammeID: p.ID, ScheduleID: sched.ID, StartedAt: now}
+	c.ok(c.st.CreateSchedule(c.ctx, p.ID, sched, 0, &gen, c.change(p.ID, domain.EntitySchedule, sched.ID, domain.ActionCreate, nil, sched)))
+	list := func(before time.Time) []service.Generation {
+		return ctAll(c, 1, func(pg service.Page) ([]service.Generation, string, error) {
+			return c.st.Generations(c.ctx, shard, before, pg)
+		})
+	}
+	if got := list(now); len(got) != 0 {
+		c.Errorf("listed before it started: %+v", got)
+	}
+	got := list(now.Add(time.Second))
+	if len(got) != 1 || got[0].ID != gen.ID || got[0].ScheduleID != sched.ID || !got[0].StartedAt.Equal(now) {
+		c.Fatalf("unfinished generations: %+v", got)
+	}
+	c.ok(c.st.FinishGeneration(c.ctx, p.ID, gen.ID))
+	if got := list(now.Add(time.Hour)); len(got) != 0 {
+		c.Errorf("listed once finished: %+v", got)
+	}
+}
+
+// ctDuePayments: a scheduled date payment is due from its date until it
+// falls due (once); a payment waiting on a target is listed as waiting.
+func ctDuePayments(c *ct) {
+	p := c.programme()
+	x := c.funder(p.ID)
+	g := c.grant(p.ID, x.ID, "", 100_00)
+	shard := service.ShardOf(p.ID)
+	dated := ctPayment(g.ID, 10_00, domain.Trigger{Kind: domain.TriggerDate}, "2026-03-01")
+	c.ok(c.pay(p.ID, g, dated))
+	tg := domain.Target{ID: domain.NewID(), Metric: domain.MetricPeopleIntoWork, Value: 10, Deadline: domain.MustDate("2026-12-31"), Notify: []string{}}
+	c.ok(c.st.CreateTarget(c.ctx, p.ID, tg, domain.Date{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionCreate, nil, tg)))
+	waits := ctPayment(g.ID, 20_00, domain.Trigger{Kind: domain.TriggerMilestone, TargetID: tg.ID, Threshold: 100}, "2026-12-31")
+	c.ok(c.pay(p.ID, g, waits))
+
+	due := func(on string) []service.DuePayment {
+		c.Helper()
+		return ctAll(c, 1, func(pg service.Page) ([]service.DuePayment, string, error) {
+			return c.st.DuePayments(c.ctx, shard, domain.MustDate(on), pg)
+		})
+	}
+	if got := due("2026-02-28"); len(got) != 0 {
+		c.Errorf("due before its date: %+v", got)
+	}
+	got := due("2026-03-01")
+	if len(got) != 1 || got[0].ProgrammeID != p.ID || got[0].Payment.ID != dated.ID {
+		c.Fatalf("due on its date: %+v", got)
+	}
+	waiting := ctAll(c, 1, func(pg service.Page) ([]domain.Payment, string, error) { return c.st.WaitingPayments(c.ctx, p.ID, pg) })
+	if len(waiting) != 1 || waiting[0].ID != waits.ID {
+		c.Errorf("waiting payments: %+v", waiting)
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	after, _ := dated.FallDue(domain.MustDate("2026-03-01"), now)
+	note := domain.Notification{ID: domain.PaymentNotificationID(dated.ID), Kind: domain.KindPaymentDue, ProgrammeID: p.ID, PaymentID: dated.ID,
+		Status: domain.NotificationPending, Recipients: []string{"grants@dwp.example"}, CreatedAt: now, GrantID: g.ID, AmountPence: dated.AmountPence}
+	ev := func() domain.AuditEvent {
+		return c.change(p.ID, domain.EntityPayment, dated.ID, domain.ActionChange, dated, after).Audit
+	}
+	if fell, err := c.st.FallDue(c.ctx, p.ID, g, dated, after, note, ev()); err != nil || !fell {
+		c.Fatalf("fall due: %v %v", fell, err)
+	}
+	if fell, err := c.st.FallDue(c.ctx, p.ID, g, dated, after, note, ev()); err != nil || fell {
+		c.Errorf("fell due twice: %v %v", fell, err)
+	}
+	if got := due("2030-01-01"); len(got) != 0 {
+		c.Errorf("due once it fell due: %+v", got)
+	}
+	if got := c.pending(shard, 10); !slices.Equal(got, []string{note.ID}) {
+		c.Errorf("its email is not pending: %v", got)
+	}
+}
+
+// ctAwaitsReview: a pending submission awaits review until corrected; a
+// submission that is not there does not.
+func ctAwaitsReview(c *ct) {
+	p := c.programme()
+	a := c.project(p.ID)
+	// Submitted for review: pending, in the review queue.
+	submit := func(o domain.Outcome, old *domain.Outcome) domain.Outcome {
+		c.Helper()
+		action := domain.ActionCreate
+		if old != nil {
+			o.Replaces, action = old.ID, domain.ActionCorrect
+		}
+		o = domain.NewSubmission(o, old, true)
+		sub := service.Submission{Outcome: o, Old: old, Figures: domain.Submitting(o, old, nil)}
+		c.ok(c.st.CreateOutcome(c.ctx, p.ID, sub, c.change(p.ID, domain.EntityOutcome, o.ID, action, old, o)))
+		return o
+	}
+	o := submit(ctOutcome(a.ID, "", "2026-01-31", map[domain.Metric]int64{domain.MetricPeopleIntoWork: 2}), nil)
+	awaits, status, err := c.st.AwaitsReview(c.ctx, p.ID, a.ID, o.ID)
+	if err != nil || !awaits || status != domain.OutcomePending {
+		c.Errorf("a pending submission: awaits %v, %q, %v", awaits, status, err)
+	}
+	if corrected, err := c.st.Corrected(c.ctx, p.ID, o.ID); err != nil || corrected {
+		c.Errorf("corrected before it was: %v %v", corrected, err)
+	}
+	submit(ctOutcome(a.ID, "", "2026-01-31", map[domain.Metric]int64{domain.MetricPeopleIntoWork: 3}), &o)
+	awaits, status, err = c.st.AwaitsReview(c.ctx, p.ID, a.ID, o.ID)
+	if err != nil || awaits || status != domain.OutcomePending {
+		c.Errorf("a corrected submission: awaits %v, %q, %v", awaits, status, err)
+	}
+	if corrected, err := c.st.Corrected(c.ctx, p.ID, o.ID); err != nil || !corrected {
+		c.Errorf("not corrected: %v %v", corrected, err)
+	}
+	if awaits, status, err := c.st.AwaitsReview(c.ctx, p.ID, a.ID, domain.NewID()); err != nil || awaits || status != "" {
+		c.Errorf("a submission not there: %v %q %v", awaits, status, err)
+	}
+	if pr, err := c.st.Programme(c.ctx, p.ID); err != nil || pr.ID != p.ID {
+		c.Errorf("the programme read alone: %+v %v", pr, err)
+	}
+	if _, err := c.st.Programme(c.ctx, domain.NewID()); !errors.Is(err, service.ErrNotFound) {
+		c.Errorf("a programme not there: %v", err)
+	}
+}
