@@ -435,13 +435,13 @@ func (t Trigger) Describe(due Date, w TriggerWords) string {
 		if target := w.Target; target != nil && target.ID == t.TargetID {
 			whose := "the programme's"
 			if target.ProjectID != "" {
-				whose = cmp.Or(possessive(w.Project), "the")
+				whose = cmp.Or(Possessive(w.Project), "the")
 			}
 			return fmt.Sprintf("when %d%% of %s target of %d %s is reached", t.Threshold, whose, target.Value, target.Metric.Phrase())
 		}
 		return fmt.Sprintf("when %d%% of target %s is reached", t.Threshold, t.TargetID)
 	case TriggerReturn:
-		whose := cmp.Or(possessive(w.Project), "the")
+		whose := cmp.Or(Possessive(w.Project), "the")
 		if r := w.Return; r != nil && r.ID == t.ReturnID && !r.PeriodStart.IsZero() && !r.PeriodEnd.IsZero() {
 			return "when " + whose + " return for " + PeriodText(r.PeriodStart, r.PeriodEnd) + " is accepted"
 		}
@@ -453,10 +453,11 @@ func (t Trigger) Describe(due Date, w TriggerWords) string {
 	return ""
 }
 
-// possessive writes a name as its owner's: "North IPS's", and "Leeds
+// Possessive writes a name as its owner's: "North IPS's", and "Leeds
 // internships'" where the name ends in a lower-case s (a plural, as
-// project names often are); "" stays "".
-func possessive(name string) string {
+// project names often are); "" stays "". Every sentence that makes a name
+// possessive uses it, so emails and pages agree.
+func Possessive(name string) string {
 	switch {
 	case name == "":
 		return ""
