@@ -171,6 +171,13 @@ type Trigger struct {
 	TargetID  string      `json:"targetId,omitempty"`
 	Threshold int64       `json:"threshold,omitempty"`
 	ReturnID  string      `json:"returnId,omitempty"`
+	// PeriodEnd is a return trigger's return's last day, which fundtrack
+	// records when the payment is made (from the return it reads then;
+	// a client never sets it). The return's id holds only the period's
+	// start, and with the end every page and email names the period as
+	// the return does ("November 2026") without reading the return.
+	// Payments made before it was recorded lack it.
+	PeriodEnd Date `json:"periodEnd,omitzero"`
 }
 
 // Waits reports whether a payment with this trigger waits on something
@@ -242,6 +249,9 @@ func (in PaymentInput) Validate() error {
 	}
 	if t.Kind != TriggerReturn && t.ReturnID != "" {
 		p.Add("trigger.returnId", "only a return trigger names a return")
+	}
+	if !t.PeriodEnd.IsZero() {
+		p.Add("trigger.periodEnd", "is recorded by fundtrack from the return: leave it out")
 	}
 	switch t.Kind {
 	case TriggerDate:
@@ -396,7 +406,9 @@ type TriggerWords struct {
 	// metric, and whether it is a project's or the programme's.
 	Target *Target
 	// Return is the return a return payment waits on: its period is then
-	// named by its months ("November 2026"), not only by its start.
+	// named by its months ("November 2026"), not only by its start. A
+	// trigger that recorded its return's period end (Trigger.PeriodEnd)
+	// needs no Return for that.
 	Return *Return
 	// Project is the name of the project whose return or target it is
 	// (Trigger.ProjectID): on a programme with many projects each sending
@@ -446,6 +458,9 @@ func (t Trigger) Describe(due Date, w TriggerWords) string {
 			return "when " + whose + " return for " + PeriodText(r.PeriodStart, r.PeriodEnd) + " is accepted"
 		}
 		if _, _, start, ok := ParseReturnID(t.ReturnID); ok {
+			if !t.PeriodEnd.IsZero() && !t.PeriodEnd.Before(start) {
+				return "when " + whose + " return for " + PeriodText(start, t.PeriodEnd) + " is accepted"
+			}
 			return "when " + whose + " return for the period from " + start.Long() + " is accepted"
 		}
 		return "when return " + t.ReturnID + " is accepted"
