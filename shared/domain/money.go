@@ -171,6 +171,13 @@ type Trigger struct {
 	TargetID  string      `json:"targetId,omitempty"`
 	Threshold int64       `json:"threshold,omitempty"`
 	ReturnID  string      `json:"returnId,omitempty"`
+	// PeriodEnd is a return trigger's return's last day, which fundtrack
+	// records when the payment is made (from the return it reads then;
+	// a client never sets it). The return's id holds only the period's
+	// start, and with the end every page and email names the period as
+	// the return does ("November 2026") without reading the return.
+	// Payments made before it was recorded lack it.
+	PeriodEnd Date `json:"periodEnd,omitzero"`
 }
 
 // Waits reports whether a payment with this trigger waits on something
@@ -242,6 +249,9 @@ func (in PaymentInput) Validate() error {
 	}
 	if t.Kind != TriggerReturn && t.ReturnID != "" {
 		p.Add("trigger.returnId", "only a return trigger names a return")
+	}
+	if !t.PeriodEnd.IsZero() {
+		p.Add("trigger.periodEnd", "is recorded by fundtrack from the return: leave it out")
 	}
 	switch t.Kind {
 	case TriggerDate:
@@ -396,7 +406,9 @@ type TriggerWords struct {
 	// metric, and whether it is a project's or the programme's.
 	Target *Target
 	// Return is the return a return payment waits on: its period is then
-	// named by its months ("November 2026"), not only by its start.
+	// named by its months ("November 2026"), not only by its start. A
+	// trigger that recorded its return's period end (Trigger.PeriodEnd)
+	// needs no Return for that.
 	Return *Return
 	// Project is the name of the project whose return or target it is
 	// (Trigger.ProjectID): on a programme with many projects each sending
@@ -435,17 +447,20 @@ func (t Trigger) Describe(due Date, w TriggerWords) string {
 		if target := w.Target; target != nil && target.ID == t.TargetID {
 			whose := "the programme's"
 			if target.ProjectID != "" {
-				whose = cmp.Or(possessive(w.Project), "the")
+				whose = cmp.Or(Possessive(w.Project), "the")
 			}
 			return fmt.Sprintf("when %d%% of %s target of %d %s is reached", t.Threshold, whose, target.Value, target.Metric.Phrase())
 		}
 		return fmt.Sprintf("when %d%% of target %s is reached", t.Threshold, t.TargetID)
 	case TriggerReturn:
-		whose := cmp.Or(possessive(w.Project), "the")
+		whose := cmp.Or(Possessive(w.Project), "the")
 		if r := w.Return; r != nil && r.ID == t.ReturnID && !r.PeriodStart.IsZero() && !r.PeriodEnd.IsZero() {
 			return "when " + whose + " return for " + PeriodText(r.PeriodStart, r.PeriodEnd) + " is accepted"
 		}
 		if _, _, start, ok := ParseReturnID(t.ReturnID); ok {
+			if !t.PeriodEnd.IsZero() && !t.PeriodEnd.Before(start) {
+				return "when " + whose + " return for " + PeriodText(start, t.PeriodEnd) + " is accepted"
+			}
 			return "when " + whose + " return for the period from " + start.Long() + " is accepted"
 		}
 		return "when return " + t.ReturnID + " is accepted"
@@ -453,10 +468,11 @@ func (t Trigger) Describe(due Date, w TriggerWords) string {
 	return ""
 }
 
-// possessive writes a name as its owner's: "North IPS's", and "Leeds
+// Possessive writes a name as its owner's: "North IPS's", and "Leeds
 // internships'" where the name ends in a lower-case s (a plural, as
-// project names often are); "" stays "".
-func possessive(name string) string {
+// project names often are); "" stays "". Every sentence that makes a name
+// possessive uses it, so emails and pages agree.
+func Possessive(name string) string {
 	switch {
 	case name == "":
 		return ""

@@ -131,6 +131,15 @@ func TestPaymentInput(t *testing.T) {
 		{"a return payment", paymentInput(func(in *domain.PaymentInput) {
 			in.Trigger = &domain.Trigger{Kind: domain.TriggerReturn, ReturnID: domain.ReturnID(target, target, tgtDate("2025-04-01"))}
 		}), nil},
+		// The return's period end is fundtrack's to record, from the
+		// return: a client's would be believed over the return's.
+		{"a return payment giving its period end", paymentInput(func(in *domain.PaymentInput) {
+			in.Trigger = &domain.Trigger{Kind: domain.TriggerReturn, ReturnID: domain.ReturnID(target, target, tgtDate("2025-04-01")),
+				PeriodEnd: tgtDate("2025-06-30")}
+		}), []string{"trigger.periodEnd"}},
+		{"a date payment giving a period end", paymentInput(func(in *domain.PaymentInput) {
+			in.Trigger = &domain.Trigger{Kind: domain.TriggerDate, PeriodEnd: tgtDate("2025-06-30")}
+		}), []string{"trigger.periodEnd"}},
 		{"a return payment naming no return", paymentInput(func(in *domain.PaymentInput) {
 			in.Trigger = &domain.Trigger{Kind: domain.TriggerReturn, ReturnID: "q2-return"}
 		}), []string{"trigger.returnId"}},
@@ -358,6 +367,8 @@ func TestTriggerDescribeNamesProject(t *testing.T) {
 	rid := domain.ReturnID(s, north, tgtDate("2026-11-01"))
 	onReturn := domain.Trigger{Kind: domain.TriggerReturn, ReturnID: rid}
 	ret := domain.Return{ID: rid, ProjectID: north, PeriodStart: tgtDate("2026-11-01"), PeriodEnd: tgtDate("2026-11-30")}
+	recorded := domain.Trigger{Kind: domain.TriggerReturn, ReturnID: rid, PeriodEnd: tgtDate("2026-11-30")}
+	quarter := domain.Trigger{Kind: domain.TriggerReturn, ReturnID: domain.ReturnID(s, north, tgtDate("2026-01-01")), PeriodEnd: tgtDate("2026-03-31")}
 	projectTarget := domain.Target{ID: "t1", ProjectID: north, Value: 20, Metric: domain.MetricReferrals}
 	wideTarget := domain.Target{ID: "t2", Value: 10, Metric: domain.MetricPeopleIntoWork}
 	full := domain.Trigger{Kind: domain.TriggerMilestone, TargetID: "t1", Threshold: 100}
@@ -377,6 +388,17 @@ func TestTriggerDescribeNamesProject(t *testing.T) {
 		{"project not known", onReturn, domain.TriggerWords{Return: &ret},
 			"when the return for November 2026 is accepted"},
 		{"another return at hand", onReturn, domain.TriggerWords{Return: &domain.Return{ID: "other", PeriodStart: tgtDate("2026-10-01"), PeriodEnd: tgtDate("2026-10-31")}},
+			"when the return for the period from 1 November 2026 is accepted"},
+		// A trigger that recorded its return's period end needs no return
+		// at hand to name the period by its months; one recorded before
+		// it was kept (no end) reads as before.
+		{"recorded period end", recorded, domain.TriggerWords{Project: "North IPS"},
+			"when North IPS's return for November 2026 is accepted"},
+		{"recorded quarter", quarter, domain.TriggerWords{Project: "Leeds internships"},
+			"when Leeds internships' return for January to March 2026 is accepted"},
+		{"recorded period end, project not known", recorded, domain.TriggerWords{},
+			"when the return for November 2026 is accepted"},
+		{"recorded end before the start", domain.Trigger{Kind: domain.TriggerReturn, ReturnID: rid, PeriodEnd: tgtDate("2026-10-31")}, domain.TriggerWords{},
 			"when the return for the period from 1 November 2026 is accepted"},
 		{"project's target", full, domain.TriggerWords{Target: &projectTarget, Project: "North IPS"},
 			"when 100% of North IPS's target of 20 referrals is reached"},

@@ -94,6 +94,40 @@ func TestMoneyBadInputs(t *testing.T) {
 	}
 }
 
+// TestReturnPaymentPeriodEnd: a payment on a return answers, and keeps,
+// its return's period end, which fundtrack reads from the return; a body
+// that gives one (right, wrong or not a date) is refused naming
+// trigger.periodEnd, and nothing is stored.
+func TestReturnPaymentPeriodEnd(t *testing.T) {
+	t.Parallel()
+	h := newMemAPI(t)
+	f := h.fixture(t)
+	sched, _ := h.Create(t, uLead, f.p1("/schedules"), map[string]any{"name": "Quarterly", "frequency": "quarterly",
+		"firstPeriodStart": "2025-04-01", "lastPeriodEnd": "2025-12-31"})
+	q2 := domain.ReturnID(sched, f.A, domain.MustDate("2025-04-01"))
+	payments := f.p1("/grants/" + f.GrantXA + "/payments")
+	was := fmt.Sprint(testkit.IDs(t, h, uAdmin, payments))
+	for _, end := range []any{"2025-06-30", "2031-01-31", "June", 20250630} {
+		r := h.Do(t, testkit.Request("POST", payments, uLead, map[string]any{"amountPence": 100,
+			"trigger": map[string]any{"kind": "return", "returnId": q2, "periodEnd": end}}))
+		e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed")
+		if len(e.Fields) != 1 || e.Fields["trigger.periodEnd"] == "" {
+			t.Errorf("a period end of %v: names %v, want trigger.periodEnd only", end, e.Fields)
+		}
+	}
+	if now := fmt.Sprint(testkit.IDs(t, h, uAdmin, payments)); now != was {
+		t.Errorf("refused payments were stored: %s, was %s", now, was)
+	}
+	id, r := h.Create(t, uLead, payments, map[string]any{"amountPence": 100, "trigger": map[string]any{"kind": "return", "returnId": q2}})
+	if tr := testkit.Decode[domain.Payment](t, r).Trigger; tr.PeriodEnd != domain.MustDate("2025-06-30") {
+		t.Errorf("the answer's trigger %+v: want the return's period end 2025-06-30", tr)
+	}
+	got := h.Want(t, http.StatusOK, testkit.Request("GET", payments+"/"+id, uAdmin, nil))
+	if !strings.Contains(string(got.Body), `"periodEnd":"2025-06-30"`) {
+		t.Errorf("the stored payment lacks its return's period end: %s", got.Body)
+	}
+}
+
 func sameSet(a, b []string) bool {
 	if len(a) != len(b) {
 		return false

@@ -914,9 +914,14 @@ func TestOpenAPIFlow(t *testing.T) {
 	}
 	sid, _ := a.Create(t, lead, pp+"/schedules", map[string]any{"name": "Quarterly returns", "frequency": "quarterly",
 		"firstPeriodStart": "2011-04-01", "lastPeriodEnd": "2012-03-31", "dueDays": 30, "reminders": []int{14, 7}}, "Idempotency-Key", "schedule-1")
-	// A tranche released when a return of the schedule is accepted.
-	a.Create(t, lead, gpay, map[string]any{"amountPence": 100000, "dueDate": "2011-08-31",
+	// A tranche released when a return of the schedule is accepted: the
+	// answer's trigger holds the return's period end, as the document
+	// says (read-only; TestReturnPaymentPeriodEnd has the refusal).
+	_, made := a.Create(t, lead, gpay, map[string]any{"amountPence": 100000, "dueDate": "2011-08-31",
 		"trigger": map[string]any{"kind": "return", "returnId": domain.ReturnID(sid, prjA, domain.MustDate("2011-04-01"))}})
+	if tr := testkit.Decode[domain.Payment](t, made).Trigger; tr.PeriodEnd != domain.MustDate("2011-06-30") {
+		t.Errorf("a return tranche's trigger %+v: want its return's period end, 2011-06-30", tr)
+	}
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/schedules", funder, nil))
 	schedTag := a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/schedules/"+sid, pl, nil)).Header.Get("ETag")
 	a.Want(t, http.StatusOK, patch(lead, pp+"/schedules/"+sid, schedTag, map[string]any{"name": "Quarterly returns 2011-12"}))

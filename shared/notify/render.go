@@ -123,11 +123,11 @@ func renderReturn(n domain.Notification, p domain.Programme, project domain.Proj
 	m.Footer = "You receive this because you lead this project in fundtrack."
 	switch n.Kind {
 	case domain.KindReminder:
-		m.Sentence = fmt.Sprintf("%s's return for %s is due on %s, and nothing has been submitted for it yet.", who, period, due)
+		m.Sentence = fmt.Sprintf("%s return for %s is due on %s, and nothing has been submitted for it yet.", domain.Possessive(who), period, due)
 		m.Action = "Submit the period's figures in fundtrack before the due date."
 		m.Link, m.LinkText = links.page(n.ProgrammeID, projectPage+"/outcomes/new?"+submitQuery(n)), "Submit the return"
 	case domain.KindOverdue:
-		m.Sentence = fmt.Sprintf("%s's return for %s was due on %s and has not been submitted.", who, period, due)
+		m.Sentence = fmt.Sprintf("%s return for %s was due on %s and has not been submitted.", domain.Possessive(who), period, due)
 		m.Action = "Submit the period's figures in fundtrack as soon as you can."
 		m.Link, m.LinkText = links.page(n.ProgrammeID, projectPage+"/outcomes/new?"+submitQuery(n)), "Submit the return"
 	case domain.KindAwaitingReview:
@@ -136,7 +136,7 @@ func renderReturn(n domain.Notification, p domain.Programme, project domain.Proj
 		m.Link, m.LinkText = links.page(n.ProgrammeID, projectPage+"/outcomes/"+url.PathEscape(n.SubmissionID)+"/review"), "Review the submission"
 		m.Footer = "You receive this because you lead this programme in fundtrack."
 	case domain.KindChangesRequested:
-		m.Sentence = fmt.Sprintf("A lead has asked for changes to %s's submission for %s. Its figures are not counted.", who, period)
+		m.Sentence = fmt.Sprintf("A lead has asked for changes to %s submission for %s. Its figures are not counted.", domain.Possessive(who), period)
 		m.Action = "Correct the submission in fundtrack; it will be reviewed again."
 		m.Link, m.LinkText = links.page(n.ProgrammeID, projectPage+"/outcomes/new?replaces="+url.QueryEscape(n.SubmissionID)), "Correct the submission"
 	}

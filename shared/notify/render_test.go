@@ -274,3 +274,37 @@ func TestRenderReportingSubjectsNameTheProject(t *testing.T) {
 		t.Errorf("with no project: %q", none.Subject)
 	}
 }
+
+// TestRenderReturnSentencesMakeNamesPossessive: the reporting emails make
+// the project's name possessive as the payment emails do (by
+// domain.Possessive): "Leeds internships' return", not "Leeds
+// internships's return", and "North IPS's return".
+func TestRenderReturnSentencesMakeNamesPossessive(t *testing.T) {
+	t.Parallel()
+	p := domain.Programme{Name: "Working for Wellness"}
+	kinds := everyKind()
+	for _, c := range []struct {
+		project string
+		kind    domain.NotificationKind
+		want    string
+	}{
+		{"Leeds internships", domain.KindReminder, "Leeds internships' return for January to March 2026 is due on 20 April 2026, and nothing has been submitted for it yet."},
+		{"Leeds internships", domain.KindOverdue, "Leeds internships' return for January to March 2026 was due on 20 April 2026 and has not been submitted."},
+		{"Leeds internships", domain.KindChangesRequested, "A lead has asked for changes to Leeds internships' submission for January to March 2026. Its figures are not counted."},
+		{"North IPS", domain.KindReminder, "North IPS's return for January to March 2026 is due on 20 April 2026"},
+		{"North IPS", domain.KindOverdue, "North IPS's return for January to March 2026 was due on 20 April 2026"},
+		{"North IPS", domain.KindChangesRequested, "A lead has asked for changes to North IPS's submission for January to March 2026."},
+		{"", domain.KindReminder, "Your project's return for January to March 2026 is due on 20 April 2026"},
+	} {
+		m := notify.Render(kinds[c.kind].note, p, domain.Project{ID: "j1", Name: c.project}, links)
+		if !strings.Contains(m.Text, c.want) {
+			t.Errorf("%s, %q: text lacks %q:\n%s", c.kind, c.project, c.want, m.Text)
+		}
+		if want := strings.ReplaceAll(c.want, "'", "&#39;"); !strings.Contains(m.HTML, want) {
+			t.Errorf("%s, %q: html lacks %q:\n%s", c.kind, c.project, want, m.HTML)
+		}
+		if strings.Contains(m.Text, "s's ") {
+			t.Errorf("%s, %q: %q", c.kind, c.project, m.Text)
+		}
+	}
+}

@@ -93,15 +93,32 @@ func overCommitted(g domain.Grant) error {
 // target, for a milestone trigger, must be one of the programme's; its
 // return, for a return trigger, one of the programme's returns (of the
 // grant's project, for a project's grant).
+//
+// A return trigger records its return's period end (Trigger.PeriodEnd),
+// so that pages name the period without reading the return: the body is
+// read first, for the return to be read with the grant in the access
+// check's request, and what it holds is judged only once the caller may
+// manage the grant's payments.
 func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, error) {
-	g, err := sc.moneyGrant(grantID)
-	if err != nil {
-		return domain.Payment{}, err
+	in, err := decodeValid[domain.PaymentInput](body)
+	var (
+		ret  domain.Return
+		rg   *Get
+		gets []*Get
+	)
+	if t := in.Trigger; t != nil && t.Kind == domain.TriggerReturn {
+		if _, _, _, ok := domain.ParseReturnID(t.ReturnID); ok {
+			rg = &Get{Ref: domain.Ref(domain.EntityReturn, t.ReturnID), Into: &ret}
+			gets = append(gets, rg)
+		}
+	}
+	g, gerr := sc.moneyGrant(grantID, gets...)
+	if gerr != nil {
+		return domain.Payment{}, gerr
 	}
 	if !sc.access.CanManage() {
 		return domain.Payment{}, forbidden("manage payments")
 	}
-	in, err := decodeValid[domain.PaymentInput](body)
 	if err == nil || domain.ErrorCode(err) == domain.CodeValidation {
 		// One answer names every bad field: these too.
 		if in.AmountPence > g.AmountPence {
@@ -119,6 +136,10 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 	now := sc.s.now()
 	p := domain.Payment{ID: domain.NewID(), GrantID: g.ID, AmountPence: in.AmountPence, Trigger: *in.Trigger,
 		Status: domain.PaymentScheduled, Reference: in.Reference, Version: 1, CreatedAt: now, UpdatedAt: now}
+	if rg != nil && rg.Found && ret.ID == p.Trigger.ReturnID {
+		// A return not there is refused by the write's condition on it.
+		p.Trigger.PeriodEnd = ret.PeriodEnd
+	}
 	if !in.DueDate.IsZero() {
 		due := in.DueDate
 		p.DueDate = &due

@@ -307,6 +307,51 @@ func TestPaymentLife(t *testing.T) {
 	wantCode(t, "a payment under another grant", func() error { _, err := sc.Payment(w.GYB, ms.ID); return err }(), domain.CodeNotFound)
 }
 
+// TestReturnPaymentRecordsItsPeriod: a payment on a return records the
+// return's period end from the return itself, so pages name the period
+// by its months without reading the return; a client cannot set it, and
+// a payment on another trigger has none.
+func TestReturnPaymentRecordsItsPeriod(t *testing.T) {
+	w := newWorld(t)
+	w.addReporting()
+	sc := w.open(lead)
+	onReturn := map[string]any{"amountPence": 1_000_00, "trigger": map[string]any{"kind": "return", "returnId": w.ReturnA}}
+	p := must(sc.CreatePayment(w.GXA, body(onReturn)))
+	if want := domain.MustDate("2025-06-30"); p.Trigger.PeriodEnd != want {
+		t.Errorf("the payment's trigger records the period end %v, want %v", p.Trigger.PeriodEnd, want)
+	}
+	stored := must(sc.Payment(w.GXA, p.ID))
+	if stored.Trigger != p.Trigger {
+		t.Errorf("stored trigger %+v, answered %+v", stored.Trigger, p.Trigger)
+	}
+	if got := stored.Trigger.Describe(stored.Due(), domain.TriggerWords{}); got != "when the return for April to June 2025 is accepted" {
+		t.Errorf("described as %q", got)
+	}
+	// The history records it too: the audit page names the period from it.
+	events, _, err := sc.History(domain.RecordRef{Entity: domain.EntityPayment, GrantID: w.GXA, ID: p.ID}, service.Page{Limit: 10})
+	if err != nil || len(events) != 1 {
+		t.Fatalf("history: %v %v", events, err)
+	}
+	if tr, _ := events[0].Changes["trigger"].After.(map[string]any); tr["periodEnd"] != "2025-06-30" {
+		t.Errorf("the history records the trigger %v", events[0].Changes["trigger"].After)
+	}
+
+	dated := must(sc.CreatePayment(w.GXA, body(paymentBody(1_00, "2026-02-01"))))
+	if !dated.Trigger.PeriodEnd.IsZero() {
+		t.Errorf("a dated payment records a period end: %+v", dated.Trigger)
+	}
+
+	// A client's period end, even the right one, is refused and nothing
+	// is stored: fundtrack takes it from the return.
+	for _, end := range []string{"2025-06-30", "2030-12-31"} {
+		in := map[string]any{"amountPence": 1_000_00, "trigger": map[string]any{"kind": "return", "returnId": w.ReturnA, "periodEnd": end}}
+		wantFields(t, "a period end sent by the client: "+end, w.unchanged(func() error {
+			_, err := sc.CreatePayment(w.GXA, body(in))
+			return err
+		}), "trigger.periodEnd")
+	}
+}
+
 // TestSpendCorrections: a correction counts instead of what it corrects;
 // a second correction of one return is refused, naming the first.
 func TestSpendCorrections(t *testing.T) {

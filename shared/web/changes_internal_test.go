@@ -74,6 +74,12 @@ func TestChangeWords(t *testing.T) {
 			"When North IPS's return for the period from 1 November 2026 is accepted"},
 		{"trigger", map[string]any{"kind": "return", "returnId": "01hq3v7k8m9n0p1q2r3s4t5v6w-" + west + "-20261101"},
 			"When the return for the period from 1 November 2026 is accepted"},
+		// One that recorded its return's period end names the period by
+		// its months, as the grant page and the emails do.
+		{"trigger", map[string]any{"kind": "return", "returnId": "01hq3v7k8m9n0p1q2r3s4t5v6w-" + north + "-20261101", "periodEnd": "2026-11-30"},
+			"When North IPS's return for November 2026 is accepted"},
+		{"trigger", map[string]any{"kind": "return", "returnId": "01hq3v7k8m9n0p1q2r3s4t5v6w-" + west + "-20260101", "periodEnd": "2026-03-31"},
+			"When the return for January to March 2026 is accepted"},
 		{"review", map[string]any{"decision": "approve", "by": "lead@example.org", "at": "2026-12-03T05:44:52.651Z"},
 			"Approved by lead@example.org, 3 December 2026 05:44 UTC"},
 		{"review", map[string]any{"decision": "request-changes", "by": "lead@example.org", "at": "2026-12-03T05:44:52.651Z",

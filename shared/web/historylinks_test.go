@@ -187,11 +187,12 @@ func TestAuditInWords(t *testing.T) {
 	}
 
 	// A payment of the programme's grant on one project's return says in
-	// its history whose return it is: the project is read for it.
+	// its history whose return it is (the project is read for it) and
+	// for which months, as the grant page and the emails do.
 	onReturn := h.build.Payment(f.PID, f.GrantY, map[string]any{"amountPence": 1_000_00, "trigger": map[string]any{"kind": "return",
 		"returnId": domain.ReturnID(schedule, f.ProjectB, domain.MustDate("2011-04-01"))}})
 	pg = lead.get(p + "/history?entity=payment&grant=" + f.GrantY + "&id=" + onReturn.ID)
-	if want := html.EscapeString("When Leeds internships' return for the period from 1 April 2011 is accepted"); !strings.Contains(pg.Body, want) {
+	if want := html.EscapeString("When Leeds internships' return for April to June 2011 is accepted"); !strings.Contains(pg.Body, want) {
 		t.Errorf("the history of a payment on a return lacks %q\n%s", want, excerpt(pg.Body))
 	}
 

@@ -296,9 +296,11 @@ func TestReturnTranche(t *testing.T) {
 	if pg = lead.post(g+"/payments/new", tranche); pg.Status != http.StatusSeeOther {
 		t.Fatalf("a return tranche: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
-	// It names the return's project: a grant to the whole programme may
-	// wait on any project's return for the same period.
-	if pg = lead.get(g); !strings.Contains(pg.Body, "When Bradford employment service&#39;s return for the period from 1 April 2011 is accepted") {
+	// It names the return's project (a grant to the whole programme may
+	// wait on any project's return for the same period), and the
+	// return's period as the emails do, by its months: the payment
+	// recorded the period's end, so the page reads no return for it.
+	if pg = lead.get(g); !strings.Contains(pg.Body, "When Bradford employment service&#39;s return for April to June 2011 is accepted") {
 		t.Errorf("the grant page does not say what releases the tranche:\n%s", excerpt(pg.Body))
 	}
 }

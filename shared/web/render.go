@@ -487,8 +487,9 @@ func roleText(r domain.Role, projects, funders map[string]string) string {
 
 // trigger writes a recorded payment trigger: what makes the payment fall
 // due ("On its due date", "When 50% of target … is reached", "When Leeds
-// internships' return for the period from 1 November 2026 is accepted",
-// the return's project named where n knows it).
+// internships' return for November 2026 is accepted", the return's
+// project named where n knows it, and its period as Trigger.Describe
+// names it from what the trigger recorded, as the grant page does).
 func trigger(n *recordNames, m map[string]any) (string, bool) {
 	raw, err := json.Marshal(m)
 	var t domain.Trigger
