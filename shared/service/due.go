@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"hash/fnv"
+	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -26,6 +27,12 @@ func ShardOf(programmeID string) int {
 	h.Write([]byte(programmeID))
 	return int(h.Sum32() % Shards)
 }
+
+// SortTime writes t as the storage indexes' sort keys hold it: UTC, to
+// the nanosecond at a fixed width, so that string order is time order.
+// RFC 3339's own form drops trailing zeros, which sorts "…:05.1Z" after
+// "…:05.12Z" and "…:05Z" after both.
+func SortTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
 // DirtyProgramme is a programme whose figures changed since the notifier
 // last looked.

@@ -214,11 +214,11 @@ func (c *ct) pending(shard, limit int) []string {
 func ctPending(c *ct) {
 	p := c.programme()
 	shard := service.ShardOf(p.ID)
-	// Whole seconds apart: the index's sort key is the time in RFC 3339
-	// with trailing zeros cut, which orders by fractions only roughly.
-	now := time.Now().UTC().Truncate(time.Second)
-	second := ctNoteAt(c, p.ID, 50, now.Add(-time.Second), "a@example.org")
-	first := ctNoteAt(c, p.ID, 25, now.Add(-2*time.Second), "a@example.org")
+	// 20 ms apart within a second, at times whose RFC 3339 forms
+	// ("….1Z", "….12Z") sort the wrong way round as strings.
+	base := time.Now().UTC().Truncate(time.Second).Add(-2 * time.Second)
+	second := ctNoteAt(c, p.ID, 50, base.Add(120*time.Millisecond), "a@example.org")
+	first := ctNoteAt(c, p.ID, 25, base.Add(100*time.Millisecond), "a@example.org")
 	covered := domain.Notification{ID: domain.NotificationID(domain.NewID(), domain.KindReached, 10), ProgrammeID: p.ID, Kind: domain.KindReached,
 		Status: domain.NotificationSent, Recipients: []string{"a@example.org"}, CreatedAt: time.Now().UTC(), Threshold: 10}
 	if ok, err := c.st.ClaimNotification(c.ctx, covered); err != nil || !ok {

@@ -181,7 +181,7 @@ func (s *Store) submissionItems(ctx context.Context, programmeID string, sub ser
 	pk := pkProgramme(programmeID)
 	k := keys{PK: pk, SK: skOutcome(o.ProjectID, o.ID)}
 	if o.Status == domain.OutcomePending {
-		k.GSI1PK, k.GSI1SK = pendingSubs+programmeID, o.SubmittedAt.UTC().Format(time.RFC3339Nano)+"#"+o.ID
+		k.GSI1PK, k.GSI1SK = pendingSubs+programmeID, service.SortTime(o.SubmittedAt)+"#"+o.ID
 	}
 	item, err := record(o, "outcome", k)
 	if err != nil {

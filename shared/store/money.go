@@ -213,7 +213,7 @@ func (s *Store) FallDue(ctx context.Context, programmeID string, g domain.Grant,
 	s.addMoney(t, programmeID, g, domain.PaymentDelta(&before, after), 0, time.Time{})
 	s.moneyDays(t, programmeID, g.ID, domain.PaidDays(&before, after), nil)
 	noteItem, err := record(note, "notification", keys{PK: pkProgramme(note.ProgrammeID), SK: skNotification(note.ID),
-		GSI1PK: shardKeyOf(pendingIndex, note.ProgrammeID), GSI1SK: note.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + note.ProgrammeID + "#" + note.ID})
+		GSI1PK: shardKeyOf(pendingIndex, note.ProgrammeID), GSI1SK: service.SortTime(note.CreatedAt) + "#" + note.ProgrammeID + "#" + note.ID})
 	if err != nil {
 		return false, err
 	}

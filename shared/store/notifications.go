@@ -128,7 +128,7 @@ func (s *Store) notificationPut(n domain.Notification) (types.TransactWriteItem,
 	if n.Status == domain.NotificationPending {
 		// Only what is still to send is in the index the sender reads: a
 		// threshold covered by another's email is recorded sent at once.
-		k.GSI1PK, k.GSI1SK = shardKeyOf(pendingIndex, n.ProgrammeID), n.CreatedAt.UTC().Format(time.RFC3339Nano)+"#"+n.ProgrammeID+"#"+n.ID
+		k.GSI1PK, k.GSI1SK = shardKeyOf(pendingIndex, n.ProgrammeID), service.SortTime(n.CreatedAt)+"#"+n.ProgrammeID+"#"+n.ID
 	}
 	item, err := record(n, "notification", k)
 	if err != nil {

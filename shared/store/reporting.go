@@ -189,7 +189,7 @@ func (s *Store) setupCheck(programmeID string, seq int64) types.TransactWriteIte
 // genPut is the transaction item recording a generation.
 func (s *Store) genPut(g service.Generation) (types.TransactWriteItem, error) {
 	item, err := record(genItem(g), "generation", keys{PK: pkProgramme(g.ProgrammeID), SK: skGeneration(g.ID),
-		GSI1PK: shardKeyOf(genIndex, g.ProgrammeID), GSI1SK: g.StartedAt.UTC().Format(time.RFC3339Nano) + "#" + g.ProgrammeID + "#" + g.ID})
+		GSI1PK: shardKeyOf(genIndex, g.ProgrammeID), GSI1SK: service.SortTime(g.StartedAt) + "#" + g.ProgrammeID + "#" + g.ID})
 	if err != nil {
 		return types.TransactWriteItem{}, err
 	}
@@ -284,7 +284,7 @@ func (s *Store) Generations(ctx context.Context, shard int, before time.Time, p 
 	q := query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: shardKey(genIndex, shard)}
 	q.filter = func(item Item) bool {
 		v, ok := item["GSI1SK"].(*types.AttributeValueMemberS)
-		return ok && v.Value < before.UTC().Format(time.RFC3339Nano)
+		return ok && v.Value < service.SortTime(before)
 	}
 	next, err := s.list(ctx, q, p, func(item Item) error {
 		var g genRecord

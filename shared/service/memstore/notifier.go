@@ -169,7 +169,7 @@ func (s *Store) PendingNotifications(_ context.Context, shard int, p service.Pag
 		for _, n := range part.notifications() {
 			if n.Status == domain.NotificationPending {
 				data, _ := json.Marshal(n)
-				out = append(out, entry{key: indexKey(n.CreatedAt.UTC().Format(time.RFC3339Nano), id, n.ID), data: data})
+				out = append(out, entry{key: indexKey(service.SortTime(n.CreatedAt), id, n.ID), data: data})
 			}
 		}
 		return out
@@ -386,7 +386,7 @@ func (s *Store) RescheduleReturn(_ context.Context, d service.DueReturn, next do
 // Generations lists one shard of the generations started before before,
 // oldest first.
 func (s *Store) Generations(_ context.Context, shard int, before time.Time, p service.Page) ([]service.Generation, string, error) {
-	cutoff := before.UTC().Format(time.RFC3339Nano)
+	cutoff := service.SortTime(before)
 	return sharded[service.Generation](s, "Generations", shard, func(id string, part *partition) []entry {
 		var out []entry
 		for _, e := range part.entries(entityGeneration, "") {
@@ -395,7 +395,7 @@ func (s *Store) Generations(_ context.Context, shard int, before time.Time, p se
 				continue
 			}
 			// As the DynamoDB store compares its index's sort keys.
-			if k := indexKey(g.StartedAt.UTC().Format(time.RFC3339Nano), id, g.ID); k < cutoff {
+			if k := indexKey(service.SortTime(g.StartedAt), id, g.ID); k < cutoff {
 				out = append(out, entry{key: k, data: e.data})
 			}
 		}

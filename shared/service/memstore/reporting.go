@@ -249,7 +249,7 @@ func (s *Store) ListPendingOutcomes(_ context.Context, programmeID string, p ser
 	for _, e := range part.outcomeEntries("") {
 		var o domain.Outcome
 		if json.Unmarshal(e.data, &o) == nil && o.Status == domain.OutcomePending && part.superseded[o.ID] == "" {
-			es = append(es, entry{key: o.SubmittedAt.UTC().Format(time.RFC3339Nano) + "#" + o.ID, data: e.data})
+			es = append(es, entry{key: service.SortTime(o.SubmittedAt) + "#" + o.ID, data: e.data})
 		}
 	}
 	sort.Slice(es, func(i, j int) bool { return es[i].key < es[j].key })
