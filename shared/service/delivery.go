@@ -513,7 +513,7 @@ func (sc *Scope) PostGrants() ([]GrantOption, error) {
 	if err := sc.inProject(true); err != nil {
 		return nil, err
 	}
-	grants, err := all(sc, func(p Page) ([]domain.Grant, string, error) {
+	grants, err := all(func(p Page) ([]domain.Grant, string, error) {
 		return sc.s.store.ListGrants(sc.ctx, sc.programmeID, GrantFilter{}, p)
 	})
 	if err != nil {
@@ -528,23 +528,13 @@ func (sc *Scope) PostGrants() ([]GrantOption, error) {
 	return out, nil
 }
 
-// all pages through a whole list of the programme, for the few answers
-// that need every item (progress, exports); each page is one Query of up
-// to MaxLimit items, so a typical programme costs one request per list.
-func all[T any](sc *Scope, list func(Page) ([]T, string, error)) ([]T, error) {
-	var out []T
-	p := Page{Limit: MaxLimit}
-	for {
-		items, next, err := list(p)
-		if err != nil {
-			return nil, storeErr(err, "", nil)
-		}
-		out = append(out, items...)
-		if next == "" {
-			return out, nil
-		}
-		p.Cursor = next
+// all is Every at MaxLimit, its failure a storage failure.
+func all[T any](list func(Page) ([]T, string, error)) ([]T, error) {
+	out, err := Every(MaxLimit, list)
+	if err != nil {
+		return nil, storeErr(err, "", nil)
 	}
+	return out, nil
 }
 
 // ThisProject returns the project the scope was opened on: every member

@@ -75,5 +75,24 @@ type DuePayment struct {
 // which needs every funder, project or target of a programme: a page of
 // MaxLimit at a time.
 func All[T any](ctx context.Context, list func(context.Context, string, Page) ([]T, string, error), programmeID string) ([]T, error) {
-	return pages(func(p Page) ([]T, string, error) { return list(ctx, programmeID, p) })
+	return Every(MaxLimit, func(p Page) ([]T, string, error) { return list(ctx, programmeID, p) })
+}
+
+// Every pages through a whole list, limit items a page, for the answers
+// that need every item (progress, exports, the pages' select boxes): one
+// request a page, so a typical programme's list is one request.
+func Every[T any](limit int, list func(Page) ([]T, string, error)) ([]T, error) {
+	var out []T
+	p := Page{Limit: limit}
+	for {
+		items, next, err := list(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+		if next == "" {
+			return out, nil
+		}
+		p.Cursor = next
+	}
 }

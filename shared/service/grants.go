@@ -175,7 +175,7 @@ func dependsOnGrant(g domain.Grant, field, changed string) Premise {
 // paid date is checked by), so a date that moves past one is a slip. Read
 // only when the award date moves later: one Query of the grant's payments.
 func (sc *Scope) paidBefore(grantID string, award domain.Date) error {
-	payments, err := all(sc, func(p Page) ([]domain.Payment, string, error) {
+	payments, err := all(func(p Page) ([]domain.Payment, string, error) {
 		return sc.s.store.ListPayments(sc.ctx, sc.programmeID, grantID, p)
 	})
 	if err != nil {
@@ -201,7 +201,7 @@ func (sc *Scope) postsStayPaid(id, from, to string) error {
 	projects := []domain.Project{{ID: from}}
 	if from == "" {
 		var err error
-		if projects, err = all(sc, func(p Page) ([]domain.Project, string, error) {
+		if projects, err = all(func(p Page) ([]domain.Project, string, error) {
 			return sc.s.store.ListProjects(sc.ctx, sc.programmeID, p)
 		}); err != nil {
 			return err
@@ -212,7 +212,7 @@ func (sc *Scope) postsStayPaid(id, from, to string) error {
 		if pr.ID == to {
 			continue
 		}
-		posts, err := all(sc, func(p Page) ([]domain.Post, string, error) {
+		posts, err := all(func(p Page) ([]domain.Post, string, error) {
 			return sc.s.store.ListPosts(sc.ctx, sc.programmeID, pr.ID, p)
 		})
 		if err != nil {

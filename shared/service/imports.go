@@ -187,7 +187,7 @@ func (sc *Scope) readImport(sh domain.Sheet) (domain.ImportFile, ReportingSetup,
 	var setup ReportingSetup
 	err := parallel(
 		func() (err error) {
-			projects, err = all(sc, func(p Page) ([]domain.Project, string, error) {
+			projects, err = all(func(p Page) ([]domain.Project, string, error) {
 				return sc.s.store.ListProjects(sc.ctx, sc.programmeID, p)
 			})
 			return err
@@ -206,7 +206,7 @@ func (sc *Scope) readImport(sh domain.Sheet) (domain.ImportFile, ReportingSetup,
 	cohorts := map[string][]domain.Cohort{}
 	var mu sync.Mutex
 	err = eachParallel(slices.Sorted(maps.Keys(withCohorts)), func(pid string) error {
-		cs, err := all(sc, func(p Page) ([]domain.Cohort, string, error) {
+		cs, err := all(func(p Page) ([]domain.Cohort, string, error) {
 			return sc.s.store.ListCohorts(sc.ctx, sc.programmeID, pid, p)
 		})
 		mu.Lock()
@@ -421,13 +421,16 @@ func (sc *Scope) importHistory(file domain.ImportFile, todo []int) (map[string][
 	history := map[string][]domain.Outcome{}
 	var mu sync.Mutex
 	err := eachParallel(slices.Sorted(maps.Keys(projects)), func(pid string) error {
-		os, err := allOf(sc, historyPage, func(p Page) ([]domain.Outcome, string, error) {
+		os, err := Every(historyPage, func(p Page) ([]domain.Outcome, string, error) {
 			return sc.s.store.ListOutcomes(sc.ctx, sc.programmeID, pid, OutcomeFilter{}, p)
 		})
 		mu.Lock()
 		history[pid] = os
 		mu.Unlock()
-		return err
+		if err != nil {
+			return storeErr(err, "", nil)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, nil, err
@@ -765,7 +768,7 @@ func (sc *Scope) ImportTemplate(mediaType string) (ImportTemplate, error) {
 	if err := sc.canImport(); err != nil {
 		return ImportTemplate{}, err
 	}
-	projects, err := all(sc, func(p Page) ([]domain.Project, string, error) {
+	projects, err := all(func(p Page) ([]domain.Project, string, error) {
 		return sc.s.store.ListProjects(sc.ctx, sc.programmeID, p)
 	})
 	if err != nil {
@@ -801,23 +804,6 @@ func (sc *Scope) ImportTemplate(mediaType string) (ImportTemplate, error) {
 // many as a Query returns (1 MB, about 2,000 submissions), so a project's
 // whole history is usually one request.
 const historyPage = 2000
-
-// allOf pages through a whole list, limit items a page.
-func allOf[T any](sc *Scope, limit int, list func(Page) ([]T, string, error)) ([]T, error) {
-	var out []T
-	p := Page{Limit: limit}
-	for {
-		items, next, err := list(p)
-		if err != nil {
-			return nil, storeErr(err, "", nil)
-		}
-		out = append(out, items...)
-		if next == "" {
-			return out, nil
-		}
-		p.Cursor = next
-	}
-}
 
 // parallel runs fns at once and returns the first error.
 func parallel(fns ...func() error) error {

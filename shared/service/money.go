@@ -329,18 +329,18 @@ func (sc *Scope) PaymentExport() (export.GrantSet, error) {
 		wg.Add(4)
 		go func() {
 			defer wg.Done()
-			grants, errs[0] = all(sc, func(p Page) ([]domain.Grant, string, error) {
+			grants, errs[0] = all(func(p Page) ([]domain.Grant, string, error) {
 				return sc.s.store.ListGrants(sc.ctx, sc.programmeID, GrantFilter{}, p)
 			})
 		}()
 		go func() {
 			defer wg.Done()
-			payments, errs[1] = all(sc, func(p Page) ([]domain.Payment, string, error) {
+			payments, errs[1] = all(func(p Page) ([]domain.Payment, string, error) {
 				return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", p)
 			})
 		}()
-		go func() { defer wg.Done(); set.Funders, errs[2] = all(sc, sc.listFunders) }()
-		go func() { defer wg.Done(); set.Projects, errs[3] = all(sc, sc.listProjects) }()
+		go func() { defer wg.Done(); set.Funders, errs[2] = all(sc.listFunders) }()
+		go func() { defer wg.Done(); set.Projects, errs[3] = all(sc.listProjects) }()
 		wg.Wait()
 		return errors.Join(errs[:]...)
 	})
@@ -374,11 +374,11 @@ func (sc *Scope) namesAndPayments(set *export.GrantSet) error {
 	var wg sync.WaitGroup
 	var errs [3]error
 	wg.Add(3)
-	go func() { defer wg.Done(); set.Funders, errs[0] = all(sc, sc.listFunders) }()
-	go func() { defer wg.Done(); set.Projects, errs[1] = all(sc, sc.listProjects) }()
+	go func() { defer wg.Done(); set.Funders, errs[0] = all(sc.listFunders) }()
+	go func() { defer wg.Done(); set.Projects, errs[1] = all(sc.listProjects) }()
 	go func() {
 		defer wg.Done()
-		payments, errs[2] = all(sc, func(p Page) ([]domain.Payment, string, error) {
+		payments, errs[2] = all(func(p Page) ([]domain.Payment, string, error) {
 			return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", p)
 		})
 	}()
@@ -432,13 +432,13 @@ func (sc *Scope) GrantAccount(grantID string) (GrantAccount, error) {
 		go func() { defer wg.Done(); figures, errs[0] = sc.s.store.GrantMoney(sc.ctx, sc.programmeID, grantID) }()
 		go func() {
 			defer wg.Done()
-			acc.Payments, errs[1] = all(sc, func(p Page) ([]domain.Payment, string, error) {
+			acc.Payments, errs[1] = all(func(p Page) ([]domain.Payment, string, error) {
 				return sc.s.store.ListPayments(sc.ctx, sc.programmeID, grantID, p)
 			})
 		}()
 		go func() {
 			defer wg.Done()
-			acc.Spend, errs[2] = all(sc, func(p Page) ([]domain.SpendReturn, string, error) {
+			acc.Spend, errs[2] = all(func(p Page) ([]domain.SpendReturn, string, error) {
 				return sc.s.store.ListSpend(sc.ctx, sc.programmeID, grantID, p)
 			})
 		}()

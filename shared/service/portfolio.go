@@ -114,7 +114,7 @@ func (sc *Scope) Report(from, to string) (domain.Report, error) {
 		var wg sync.WaitGroup
 		var errs [3]error
 		wg.Add(2)
-		go func() { defer wg.Done(); targets, errs[0] = all(sc, sc.listTargets) }()
+		go func() { defer wg.Done(); targets, errs[0] = all(sc.listTargets) }()
 		go func() { defer wg.Done(); setup, errs[1] = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID) }()
 		if perr == nil {
 			wg.Add(1)

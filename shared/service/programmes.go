@@ -64,7 +64,7 @@ func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain
 			// more Query (a page per 100 targets), only for such an edit.
 			// A target set or moved after the programme was read is not
 			// in it, so the change is guarded against one (Guard).
-			targets, err := all(sc, sc.listTargets)
+			targets, err := all(sc.listTargets)
 			if err != nil {
 				return domain.Programme{}, err
 			}
@@ -235,7 +235,7 @@ func (sc *Scope) keepsALead(m domain.Member, roles []domain.Role) ([]Premise, er
 	if sc.caller.IsAdmin() || !hasLead(m.Roles) || hasLead(roles) {
 		return nil, nil
 	}
-	members, err := all(sc, func(p Page) ([]domain.Member, string, error) {
+	members, err := all(func(p Page) ([]domain.Member, string, error) {
 		return sc.s.store.ListMembers(sc.ctx, sc.programmeID, p)
 	})
 	if err != nil {

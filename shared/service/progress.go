@@ -27,14 +27,14 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 		var errs [7]error
 		wg.Add(7)
 		go func() { defer wg.Done(); t, errs[0] = sc.s.store.Totals(sc.ctx, sc.programmeID) }()
-		go func() { defer wg.Done(); funders, errs[1] = all(sc, sc.listFunders) }()
-		go func() { defer wg.Done(); projects, errs[2] = all(sc, sc.listProjects) }()
-		go func() { defer wg.Done(); targets, errs[3] = all(sc, sc.listTargets) }()
+		go func() { defer wg.Done(); funders, errs[1] = all(sc.listFunders) }()
+		go func() { defer wg.Done(); projects, errs[2] = all(sc.listProjects) }()
+		go func() { defer wg.Done(); targets, errs[3] = all(sc.listTargets) }()
 		// Every grant, read whoever asks so the read can go out beside the
 		// access check; the caller's share is chosen once access is known.
 		go func() {
 			defer wg.Done()
-			grants, errs[4] = all(sc, func(p Page) ([]domain.Grant, string, error) {
+			grants, errs[4] = all(func(p Page) ([]domain.Grant, string, error) {
 				return sc.s.store.ListGrants(sc.ctx, sc.programmeID, GrantFilter{}, p)
 			})
 		}()
@@ -102,7 +102,7 @@ func (sc *Scope) GrantExport() (export.GrantSet, error) {
 		return export.GrantSet{}, err
 	}
 	f := grantFilter(sc.access)
-	grants, err := all(sc, func(p Page) ([]domain.Grant, string, error) {
+	grants, err := all(func(p Page) ([]domain.Grant, string, error) {
 		return sc.s.store.ListGrants(sc.ctx, sc.programmeID, f, p)
 	})
 	if err != nil {
@@ -131,7 +131,7 @@ func (sc *Scope) OutcomeSummary() (export.OutcomeSet, error) {
 		var errs [2]error
 		wg.Add(2)
 		go func() { defer wg.Done(); t, errs[0] = sc.s.store.Totals(sc.ctx, sc.programmeID) }()
-		go func() { defer wg.Done(); projects, errs[1] = all(sc, sc.listProjects) }()
+		go func() { defer wg.Done(); projects, errs[1] = all(sc.listProjects) }()
 		wg.Wait()
 		return storeErr(errors.Join(errs[:]...), "", nil)
 	})

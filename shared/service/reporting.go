@@ -54,7 +54,7 @@ func (sc *Scope) CreateSchedule(body Decoder) (domain.Schedule, error) {
 		if setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID); err != nil {
 			return err
 		}
-		projects, err = all(sc, sc.listProjects)
+		projects, err = all(sc.listProjects)
 		return err
 	}, func() error { return sc.manage("manage reporting schedules") })
 	if err != nil {
@@ -222,7 +222,7 @@ func (s *Service) CompleteGeneration(ctx context.Context, g Generation) error {
 			if get.Found {
 				projects = append(projects, pr)
 			}
-		} else if projects, err = pages(func(p Page) ([]domain.Project, string, error) {
+		} else if projects, err = Every(MaxLimit, func(p Page) ([]domain.Project, string, error) {
 			return s.store.ListProjects(ctx, g.ProgrammeID, p)
 		}); err != nil {
 			return err
@@ -233,7 +233,7 @@ func (s *Service) CompleteGeneration(ctx context.Context, g Generation) error {
 		returns = append(returns, domain.ExpectedReturns(sc, projects, g.StartedAt)...)
 	}
 	if len(returns) > 0 {
-		outcomes, err := pages(func(p Page) ([]domain.Outcome, string, error) {
+		outcomes, err := Every(MaxLimit, func(p Page) ([]domain.Outcome, string, error) {
 			return s.store.ListOutcomes(ctx, g.ProgrammeID, g.ProjectID, OutcomeFilter{}, p)
 		})
 		if err != nil {
@@ -251,23 +251,6 @@ func (s *Service) CompleteGeneration(ctx context.Context, g Generation) error {
 		}
 	}
 	return s.store.FinishGeneration(ctx, g.ProgrammeID, g.ID)
-}
-
-// pages reads a whole list, a page of MaxLimit at a time.
-func pages[T any](list func(Page) ([]T, string, error)) ([]T, error) {
-	var out []T
-	p := Page{Limit: MaxLimit}
-	for {
-		items, next, err := list(p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-		if next == "" {
-			return out, nil
-		}
-		p.Cursor = next
-	}
 }
 
 // ReturnQuery is what a list of returns asks for: a status, a project, a

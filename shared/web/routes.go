@@ -117,21 +117,9 @@ func refuse(what string) error {
 	return domain.Errorf(domain.CodeForbidden, "your role in this programme does not allow you to %s", what)
 }
 
-// all pages through a whole list.
+// all reads every item of a list, a page of service.MaxLimit at a time.
 func all[T any](list func(service.Page) ([]T, string, error)) ([]T, error) {
-	var out []T
-	p := service.Page{Limit: 100}
-	for {
-		items, next, err := list(p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-		if next == "" {
-			return out, nil
-		}
-		p.Cursor = next
-	}
+	return service.Every(service.MaxLimit, list)
 }
 
 // pageOf reads ?cursor= for a list page of 50.
