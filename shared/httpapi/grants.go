@@ -24,11 +24,13 @@ type grantAnswer struct {
 	Warnings []domain.Warning `json:"warnings,omitempty"`
 }
 
-func (s *server) withWarnings(g domain.Grant, err error) (grantAnswer, error) {
+// withWarnings is the answer of a create or change made through sc: the
+// service words the advice, so the web's grant page gives the same.
+func withWarnings(sc *service.Scope, g domain.Grant, err error) (grantAnswer, error) {
 	if err != nil {
 		return grantAnswer{}, err
 	}
-	return grantAnswer{Grant: g, Warnings: domain.GrantWarnings(g, s.Now())}, nil
+	return grantAnswer{Grant: g, Warnings: sc.GrantWarnings(g)}, nil
 }
 
 func answerVersion(a grantAnswer) int64 { return a.Version }
@@ -36,7 +38,9 @@ func answerVersion(a grantAnswer) int64 { return a.Version }
 func (s *server) grantsRoutes() []route {
 	return append([]route{
 		{pattern: "POST /programmes/{programmeId}/grants", serve: creating(func(r *http.Request, c *call, b service.Decoder) (grantAnswer, error) {
-			return s.withWarnings(s.open(r, c).CreateGrant(b))
+			sc := s.open(r, c)
+			g, err := sc.CreateGrant(b)
+			return withWarnings(sc, g, err)
 		}, func(r *http.Request, a grantAnswer) string { return here(r) + "/" + a.ID }, answerVersion)},
 		{pattern: "GET /programmes/{programmeId}/grants", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Grant, string, error) {
 			return s.open(r, c).ListGrants(p)
@@ -45,7 +49,9 @@ func (s *server) grantsRoutes() []route {
 			return s.open(r, c).Grant(r.PathValue("grantId"))
 		}, grantVersion)},
 		{pattern: "PATCH /programmes/{programmeId}/grants/{grantId}", serve: patching(func(r *http.Request, c *call, m func(int64) bool, b service.Decoder) (grantAnswer, error) {
-			return s.withWarnings(s.open(r, c).UpdateGrant(r.PathValue("grantId"), m, b))
+			sc := s.open(r, c)
+			g, err := sc.UpdateGrant(r.PathValue("grantId"), m, b)
+			return withWarnings(sc, g, err)
 		}, answerVersion)},
 	}, append(s.exportGrantRoutes(), s.moneyRoutes()...)...)
 }
