@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -52,6 +53,29 @@ func (a *app) grantForm(w http.ResponseWriter, r *http.Request, q *req) error {
 			return map[string]any{"Names": names}, err
 		},
 	}.serve(a, w, r, q)
+}
+
+// grantAdvice is one of the service's 360Giving warnings as the grant's
+// page words it: the field named as the grant form labels it, and a link to
+// that field on the form.
+type grantAdvice struct {
+	Text string // "Award date is in the future: …."
+	What string // "the award date", for the link's hidden words
+	Href string
+}
+
+func grantAdvices(ws []domain.Warning, edit string) []grantAdvice {
+	f := newForm(grantFields, nil)
+	out := make([]grantAdvice, len(ws))
+	for i, w := range ws {
+		label := f.label(w.Field)
+		text := label + " " + w.Message
+		if !strings.HasSuffix(text, ".") {
+			text += "."
+		}
+		out[i] = grantAdvice{Text: text, What: "the " + strings.ToLower(label), Href: edit + "#" + f.anchor(w.Field)}
+	}
+	return out
 }
 
 func setGrantValues(v url.Values, g domain.Grant) {
