@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/export"
 )
 
 func (a *app) grants(w http.ResponseWriter, r *http.Request, q *req) error {
@@ -83,12 +84,12 @@ func setGrantValues(v url.Values, g domain.Grant) {
 	v.Set("projectId", g.ProjectID)
 	v.Set("title", g.Title)
 	v.Set("description", g.Description)
-	v.Set("amountPence", pounds(g.AmountPence))
+	v.Set("amountPence", export.Pounds(g.AmountPence))
 	setDate(v, "awardDate", g.AwardDate)
 	setDate(v, "startDate", g.StartDate)
 	setDate(v, "endDate", g.EndDate)
 	for _, l := range g.Budget {
-		v.Set("budget."+string(l.Category), pounds(l.AmountPence))
+		v.Set("budget."+string(l.Category), export.Pounds(l.AmountPence))
 	}
 	v.Set("version", strconv.FormatInt(g.Version, 10))
 }
