@@ -24,13 +24,13 @@ type grantAnswer struct {
 	Warnings []domain.Warning `json:"warnings,omitempty"`
 }
 
-// withWarnings is the answer of a create or change made through sc: the
-// service words the advice, so the web's grant page gives the same.
-func withWarnings(sc *service.Scope, g domain.Grant, err error) (grantAnswer, error) {
+// withWarnings is the answer of a create or change: the service words the
+// advice, so the web's grant page gives the same.
+func (s *server) withWarnings(g domain.Grant, err error) (grantAnswer, error) {
 	if err != nil {
 		return grantAnswer{}, err
 	}
-	return grantAnswer{Grant: g, Warnings: sc.GrantWarnings(g)}, nil
+	return grantAnswer{Grant: g, Warnings: s.Service.GrantWarnings(g)}, nil
 }
 
 func answerVersion(a grantAnswer) int64 { return a.Version }
@@ -38,9 +38,7 @@ func answerVersion(a grantAnswer) int64 { return a.Version }
 func (s *server) grantsRoutes() []route {
 	return append([]route{
 		{pattern: "POST /programmes/{programmeId}/grants", serve: creating(func(r *http.Request, c *call, b service.Decoder) (grantAnswer, error) {
-			sc := s.open(r, c)
-			g, err := sc.CreateGrant(b)
-			return withWarnings(sc, g, err)
+			return s.withWarnings(s.open(r, c).CreateGrant(b))
 		}, func(r *http.Request, a grantAnswer) string { return here(r) + "/" + a.ID }, answerVersion)},
 		{pattern: "GET /programmes/{programmeId}/grants", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Grant, string, error) {
 			return s.open(r, c).ListGrants(p)
@@ -49,9 +47,7 @@ func (s *server) grantsRoutes() []route {
 			return s.open(r, c).Grant(r.PathValue("grantId"))
 		}, grantVersion)},
 		{pattern: "PATCH /programmes/{programmeId}/grants/{grantId}", serve: patching(func(r *http.Request, c *call, m func(int64) bool, b service.Decoder) (grantAnswer, error) {
-			sc := s.open(r, c)
-			g, err := sc.UpdateGrant(r.PathValue("grantId"), m, b)
-			return withWarnings(sc, g, err)
+			return s.withWarnings(s.open(r, c).UpdateGrant(r.PathValue("grantId"), m, b))
 		}, answerVersion)},
 	}, append(s.exportGrantRoutes(), s.moneyRoutes()...)...)
 }

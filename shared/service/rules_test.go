@@ -963,12 +963,12 @@ func TestGrantWarningsByTheServiceClock(t *testing.T) {
 	later := grantBody(w.X, w.A, 100)
 	later["awardDate"] = "2026-06-01"
 	g := must(sc.CreateGrant(body(later)))
-	if ws := sc.GrantWarnings(g); len(ws) != 1 || ws[0].Field != "awardDate" {
+	if ws := w.svc.GrantWarnings(g); len(ws) != 1 || ws[0].Field != "awardDate" {
 		t.Errorf("a grant awarded after the service's today: warnings %+v, want one on awardDate", ws)
 	}
 	today := grantBody(w.X, w.A, 100)
 	today["awardDate"] = "2026-01-15"
-	if ws := sc.GrantWarnings(must(sc.CreateGrant(body(today)))); len(ws) != 0 {
+	if ws := w.svc.GrantWarnings(must(sc.CreateGrant(body(today)))); len(ws) != 0 {
 		t.Errorf("a grant awarded on the service's today: warnings %+v, want none", ws)
 	}
 }

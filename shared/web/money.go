@@ -46,7 +46,7 @@ func (a *app) grant(w http.ResponseWriter, r *http.Request, q *req) error {
 	// the grant's record is the same for them with or without it.
 	var advice []grantAdvice
 	if n.Access.CanManage() {
-		advice = grantAdvices(a.scope(r, q).GrantWarnings(acc.Grant), base(n)+"/grants/"+acc.Grant.ID+"/edit")
+		advice = grantAdvices(a.Service.GrantWarnings(acc.Grant), base(n)+"/grants/"+acc.Grant.ID+"/edit")
 	}
 	a.render(w, r, http.StatusOK, "grant", &view{Title: acc.Grant.Title, Nav: n, Data: map[string]any{
 		"Grant": acc.Grant, "Advice": advice, "Names": names, "Money": acc.Money, "Payments": paymentRows(acc.Payments, targets, names),
