@@ -578,7 +578,7 @@ func TestBuildMoney(t *testing.T) {
 
 func TestPounds(t *testing.T) {
 	t.Parallel()
-	for pence, want := range map[int64]string{0: "£0.00", 5: "£0.05", 123456: "£1,234.56", 100_000_000_00: "£100,000,000.00", -250: "-£2.50"} {
+	for pence, want := range map[int64]string{0: "£0.00", 5: "£0.05", 123456: "£1,234.56", 100_000_000_00: "£100,000,000.00", 123456789: "£1,234,567.89", -150: "-£1.50"} {
 		if got := domain.Pounds(pence); got != want {
 			t.Errorf("Pounds(%d) = %q, want %q", pence, got, want)
 		}

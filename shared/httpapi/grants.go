@@ -24,11 +24,13 @@ type grantAnswer struct {
 	Warnings []domain.Warning `json:"warnings,omitempty"`
 }
 
+// withWarnings is the answer of a create or change: the service words the
+// advice, so the web's grant page gives the same.
 func (s *server) withWarnings(g domain.Grant, err error) (grantAnswer, error) {
 	if err != nil {
 		return grantAnswer{}, err
 	}
-	return grantAnswer{Grant: g, Warnings: domain.GrantWarnings(g, s.Now())}, nil
+	return grantAnswer{Grant: g, Warnings: s.Service.GrantWarnings(g)}, nil
 }
 
 func answerVersion(a grantAnswer) int64 { return a.Version }

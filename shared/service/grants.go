@@ -31,6 +31,16 @@ func (sc *Scope) Grant(id string) (domain.Grant, error) {
 	return g, err
 }
 
+// GrantWarnings is the advice on a grant: what the 360Giving Data Quality
+// Tool would flag once it is published (see domain.GrantWarnings), as of the
+// service's clock, so the API's answers and the web's grant page give the
+// same advice on the same day. It is not an action of a scope: it reads
+// nothing and is about a grant the caller already holds (one they have just
+// recorded, changed or read), so it needs no access check of its own.
+func (s *Service) GrantWarnings(g domain.Grant) []domain.Warning {
+	return domain.GrantWarnings(g, s.now())
+}
+
 // grantRev is Grant with the grant's dependents revision (see Guard).
 func (sc *Scope) grantRev(id string) (domain.Grant, int64, error) {
 	var g domain.Grant

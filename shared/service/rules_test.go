@@ -950,3 +950,25 @@ func TestOtherProjectsRecordsNotFoundInWords(t *testing.T) {
 		t.Errorf("a project that does not exist: %v, want project not found", err)
 	}
 }
+
+// TestGrantWarningsByTheServiceClock: the 360Giving advice on a grant is
+// dated by the service's clock (15 January 2026 here), not the machine's,
+// so the API's answer and the web's grant page agree with every other rule
+// the service dates: an award in June 2026 is in the future, one on the
+// clock's day is not.
+func TestGrantWarningsByTheServiceClock(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	sc := w.open(lead)
+	later := grantBody(w.X, w.A, 100)
+	later["awardDate"] = "2026-06-01"
+	g := must(sc.CreateGrant(body(later)))
+	if ws := w.svc.GrantWarnings(g); len(ws) != 1 || ws[0].Field != "awardDate" {
+		t.Errorf("a grant awarded after the service's today: warnings %+v, want one on awardDate", ws)
+	}
+	today := grantBody(w.X, w.A, 100)
+	today["awardDate"] = "2026-01-15"
+	if ws := w.svc.GrantWarnings(must(sc.CreateGrant(body(today)))); len(ws) != 0 {
+		t.Errorf("a grant awarded on the service's today: warnings %+v, want none", ws)
+	}
+}

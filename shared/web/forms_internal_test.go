@@ -144,11 +144,6 @@ func TestCompactMeasures(t *testing.T) {
 }
 
 func TestFormatting(t *testing.T) {
-	for pence, want := range map[int64]string{0: "£0.00", 5: "£0.05", 31000000: "£310,000.00", 123456789: "£1,234,567.89", -150: "-£1.50"} {
-		if got := money(pence); got != want {
-			t.Errorf("money(%d) = %q, want %q", pence, got, want)
-		}
-	}
 	if got := fieldID("measures[0].baselineMean"); got != "f-measures-0-baselineMean" {
 		t.Errorf("fieldID %q", got)
 	}

@@ -4,8 +4,10 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/export"
 )
 
 func (a *app) grants(w http.ResponseWriter, r *http.Request, q *req) error {
@@ -54,17 +56,40 @@ func (a *app) grantForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	}.serve(a, w, r, q)
 }
 
+// grantAdvice is one of the service's 360Giving warnings as the grant's
+// page words it: the field named as the grant form labels it, and a link to
+// that field on the form.
+type grantAdvice struct {
+	Text string // "Award date is in the future: …."
+	What string // "the award date", for the link's hidden words
+	Href string
+}
+
+func grantAdvices(ws []domain.Warning, edit string) []grantAdvice {
+	f := newForm(grantFields, nil)
+	out := make([]grantAdvice, len(ws))
+	for i, w := range ws {
+		label := f.label(w.Field)
+		text := label + " " + w.Message
+		if !strings.HasSuffix(text, ".") {
+			text += "."
+		}
+		out[i] = grantAdvice{Text: text, What: "the " + strings.ToLower(label), Href: edit + "#" + f.anchor(w.Field)}
+	}
+	return out
+}
+
 func setGrantValues(v url.Values, g domain.Grant) {
 	v.Set("funderId", g.FunderID)
 	v.Set("projectId", g.ProjectID)
 	v.Set("title", g.Title)
 	v.Set("description", g.Description)
-	v.Set("amountPence", pounds(g.AmountPence))
+	v.Set("amountPence", export.Pounds(g.AmountPence))
 	setDate(v, "awardDate", g.AwardDate)
 	setDate(v, "startDate", g.StartDate)
 	setDate(v, "endDate", g.EndDate)
 	for _, l := range g.Budget {
-		v.Set("budget."+string(l.Category), pounds(l.AmountPence))
+		v.Set("budget."+string(l.Category), export.Pounds(l.AmountPence))
 	}
 	v.Set("version", strconv.FormatInt(g.Version, 10))
 }

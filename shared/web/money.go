@@ -41,8 +41,15 @@ func (a *app) grant(w http.ResponseWriter, r *http.Request, q *req) error {
 			break
 		}
 	}
+	// The advice is for whoever can act on it, which is who may change
+	// the grant (leads and admins); a funder or project lead cannot, and
+	// the grant's record is the same for them with or without it.
+	var advice []grantAdvice
+	if n.Access.CanManage() {
+		advice = grantAdvices(a.Service.GrantWarnings(acc.Grant), base(n)+"/grants/"+acc.Grant.ID+"/edit")
+	}
 	a.render(w, r, http.StatusOK, "grant", &view{Title: acc.Grant.Title, Nav: n, Data: map[string]any{
-		"Grant": acc.Grant, "Names": names, "Money": acc.Money, "Payments": paymentRows(acc.Payments, targets, names),
+		"Grant": acc.Grant, "Advice": advice, "Names": names, "Money": acc.Money, "Payments": paymentRows(acc.Payments, targets, names),
 		"Spend": acc.Spend, "Bars": budgetBars(acc.Money), "NoBudget": len(acc.Grant.Budget) == 0, "CanSpend": n.Access.CanSubmitSpend(acc.Grant),
 		"SpendReplaced": replacedIDs(acc.Spend, func(s domain.SpendReturn) string { return s.Replaces }), "Paid": r.URL.Query().Get("paid"),
 		"Reported": r.URL.Query().Get("reported"),
@@ -265,7 +272,7 @@ func setSpendValues(v url.Values, s domain.SpendReturn) {
 	setDate(v, "periodStart", s.PeriodStart)
 	setDate(v, "periodEnd", s.PeriodEnd)
 	for _, l := range s.Lines {
-		v.Set("lines."+string(l.Category), pounds(l.AmountPence))
+		v.Set("lines."+string(l.Category), export.Pounds(l.AmountPence))
 	}
 	v.Set("notes", s.Notes)
 	v.Set("replaces", s.ID)

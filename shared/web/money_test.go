@@ -270,6 +270,30 @@ func mustList[T any](v T, _ string, err error) T { return must(v, err) }
 // money is pence as the pages write it.
 func money(pence int64) string { return domain.Pounds(pence) }
 
+// TestOverspentLineLeftBelowZero: a budget line spent past its amount
+// shows what is left as a negative amount of pounds, "-£1.50 (over)",
+// written as every other amount is (domain.Pounds); the form that corrects
+// the spend is filled in pounds as typed (export.Pounds). Negative amounts
+// reach the pages only as what is left of a budget line: amounts people
+// type are refused below zero.
+func TestOverspentLineLeftBelowZero(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	gr := h.build.Grant(f.PID, map[string]any{"funderId": f.FunderX, "projectId": f.ProjectA, "title": "Travel fund",
+		"amountPence": 300, "currency": "GBP", "awardDate": "2010-09-01", "startDate": "2010-10-01", "endDate": "2012-03-31",
+		"budget": []map[string]any{{"category": "travel", "amountPence": 100}, {"category": "staff", "amountPence": 200}}})
+	s := h.build.Spend(f.PID, gr.ID, testkit.SpendBody("2011-01-01", "2011-03-31", "travel", 250))
+	g := "/app/programmes/" + f.PID + "/grants/" + gr.ID
+	pg := h.as(t, uLead).get(g)
+	if pg.Status != http.StatusOK || !strings.Contains(pg.Body, ">-£1.50 (over)<") || strings.Contains(pg.Body, "-1.-50") {
+		t.Errorf("the grant page of a line spent £1.50 over: %d, want -£1.50 (over) left\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if pg := h.as(t, uPL).get(g + "/spend/new?replaces=" + s.ID); !strings.Contains(pg.Body, `value="2.50"`) {
+		t.Errorf("the correction form of spend of £2.50: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+}
+
 // TestReturnTranche: the lead records a tranche released by a return being
 // accepted, choosing the return from the project's; a return of another
 // project is refused beside the box.

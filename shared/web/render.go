@@ -101,8 +101,7 @@ type navLink struct {
 func parseTemplates(as *assets) map[string]*template.Template {
 	funcs := template.FuncMap{
 		"asset":        as.URL,
-		"money":        money,
-		"pounds":       pounds,
+		"money":        domain.Pounds,
 		"date":         domain.Date.Long,
 		"period":       domain.PeriodText,
 		"datetime":     datetimeText,
@@ -191,36 +190,6 @@ func (a *app) Page(w http.ResponseWriter, r *http.Request, status int, title str
 }
 
 // ---------------------------------------------------------------- formatting
-
-// money writes pence as pounds: £310,000.00.
-func money(pence int64) string {
-	neg := pence < 0
-	if neg {
-		pence = -pence
-	}
-	s := "£" + groupThousands(pence/100) + fmt.Sprintf(".%02d", pence%100)
-	if neg {
-		return "-" + s
-	}
-	return s
-}
-
-// pounds writes pence for a form field: 310000.00.
-func pounds(pence int64) string {
-	return fmt.Sprintf("%d.%02d", pence/100, pence%100)
-}
-
-func groupThousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
 
 func datetimeText(t time.Time) string {
 	if t.IsZero() {
@@ -356,7 +325,7 @@ func changeValue(n *recordNames, field string, v any) string {
 		return x
 	case float64:
 		if p, ok := pence(x); ok && strings.HasSuffix(field, "Pence") {
-			return money(p)
+			return domain.Pounds(p)
 		}
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case bool:
@@ -573,7 +542,7 @@ func budgetLine(line map[string]any) (string, bool) {
 	if len(line) != 2 || !okc || !oka || !okp {
 		return "", false
 	}
-	return domain.BudgetCategory(c).Label() + " " + money(p), true
+	return domain.BudgetCategory(c).Label() + " " + domain.Pounds(p), true
 }
 
 // measure writes a recorded wellbeing measure: "health 3.5 → 7.21 (8
