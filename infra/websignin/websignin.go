@@ -7,8 +7,6 @@
 package websignin
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -16,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fundtrack/fundtrack/shared/auth"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
@@ -153,8 +152,7 @@ func (l Local) Complete(w http.ResponseWriter, r *http.Request) (domain.Identity
 // identity gives a local user the subject the local API tokens give them,
 // so the audit trail names them the same whichever way they came in.
 func identity(email string, groups []string) domain.Identity {
-	sum := sha256.Sum256([]byte(email))
-	return domain.Identity{Subject: "local-" + hex.EncodeToString(sum[:])[:16], Email: email, Groups: groups}
+	return domain.Identity{Subject: auth.LocalSubject(email), Email: email, Groups: groups}
 }
 
 // SignedOut is the app's own signed-out page.

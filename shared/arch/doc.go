@@ -2,7 +2,7 @@
 // fundtrack readable top-down. Dependencies point inward, ring by ring —
 //
 //	domain (and the leaves email, web/static, platform/dynamolocal)
-//	← auth, decode, export, present, sheet (sheet/xlsx on sheet)
+//	← auth, auth/cognito, decode, export, present, sheet (sheet/xlsx on sheet)
 //	← service
 //	← store, service/memstore, httpapi, web, notify (on store and email)
 //	← platform, then platform/webdeps and platform/notifierdeps on it
@@ -17,7 +17,9 @@
 // testkit, browsertest and givingtest, and no function links it.
 //
 // The domain, decode, sheet, export, presentation and service packages,
-// and the web app, link no AWS code; the API functions (every function but
+// the Cognito ID-token check and the web app link no AWS code (so the web
+// app checks its ID tokens with auth/cognito, not auth, which links the
+// Lambda event types); the API functions (every function but
 // the notifier and the web function) link neither SES, the SSM client,
 // excelize, the notifier, the web app nor test support.
 package arch

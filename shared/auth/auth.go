@@ -4,6 +4,11 @@
 // Cognito token, so Lambda only reads the claims it left in the event. Locally
 // there is no gateway, so Local verifies a bearer token itself. Neither ever
 // reads identity from a header a client could set.
+//
+// The web app's sign-in receives its ID token from Cognito's token endpoint,
+// past no gateway, and verifies it with shared/auth/cognito: a package of
+// its own because this one links the Lambda event types and the web app
+// links no AWS code.
 package auth
 
 import (

@@ -121,9 +121,19 @@ func (l Local) Authenticate(r *http.Request) (domain.Identity, error) {
 	return identity(claims.Subject, claims.Email, []string(claims.Groups))
 }
 
+// LocalSubject is the subject a local user has when none is given: the
+// local API tokens (MintLocal) and the local web sign-in (infra/websignin)
+// both use it, so the audit trail names a person the same whichever way
+// they came in. It is "local-" and the first 16 hex digits of the SHA-256
+// of the normalised email; changing it renames every local user.
+func LocalSubject(email string) string {
+	sum := sha256.Sum256([]byte(domain.NormaliseEmail(email)))
+	return "local-" + hex.EncodeToString(sum[:])[:16]
+}
+
 // MintLocal makes a token that Local with the same secret accepts for ttl
-// from now. An empty subject becomes one derived from the email, so the same
-// person keeps the same subject across tokens.
+// from now. An empty subject becomes LocalSubject(email), so the same person
+// keeps the same subject across tokens.
 func MintLocal(secret []byte, email, subject string, groups []string, ttl time.Duration, now time.Time) (string, error) {
 	email = domain.NormaliseEmail(email)
 	switch {
@@ -136,8 +146,7 @@ func MintLocal(secret []byte, email, subject string, groups []string, ttl time.D
 	}
 	subject = strings.TrimSpace(subject)
 	if subject == "" {
-		sum := sha256.Sum256([]byte(email))
-		subject = "local-" + hex.EncodeToString(sum[:])[:16]
+		subject = LocalSubject(email)
 	}
 	groups = compact(groups)
 	if groups == nil {

@@ -249,6 +249,24 @@ func TestLocalFromEnv(t *testing.T) {
 	}
 }
 
+// someoneSubject is LocalSubject("someone@example.org"), worked out apart
+// from the code (printf someone@example.org | sha256sum): local users'
+// subjects are in every audit entry they made, so the rule must not drift.
+const someoneSubject = "local-79a6123c2db3b110"
+
+// TestLocalSubject pins the local subject rule that the local API tokens
+// and the local web sign-in (infra/websignin) share.
+func TestLocalSubject(t *testing.T) {
+	for _, email := range []string{"someone@example.org", " Someone@Example.ORG "} {
+		if got := LocalSubject(email); got != someoneSubject {
+			t.Errorf("LocalSubject(%q) = %q, want %q", email, got, someoneSubject)
+		}
+	}
+	if got := LocalSubject("someone.else@example.org"); got == someoneSubject {
+		t.Errorf("two people share the subject %q", got)
+	}
+}
+
 func TestMintLocal(t *testing.T) {
 	token, err := MintLocal(testSecret, " Someone@Example.org ", "", nil, time.Hour, testNow)
 	if err != nil {
@@ -258,7 +276,7 @@ func TestMintLocal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if id.Email != "someone@example.org" || id.Groups != nil || !strings.HasPrefix(id.Subject, "local-") || len(id.Subject) != len("local-")+16 {
+	if id.Email != "someone@example.org" || id.Groups != nil || id.Subject != someoneSubject {
 		t.Fatalf("identity = %+v", id)
 	}
 	// A minted token says its email is verified, as a Cognito ID token does.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -10,15 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
-
+	"github.com/fundtrack/fundtrack/shared/auth/cognito"
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
@@ -64,8 +60,8 @@ type CognitoConfig struct {
 	// (tests use an httptest server).
 	Domain   string
 	ClientID string
-	// Issuer is https://cognito-idp.<region>.amazonaws.com/<pool id>; the
-	// keys are read from Issuer + "/.well-known/jwks.json".
+	// Issuer is https://cognito-idp.<region>.amazonaws.com/<pool id>
+	// (cognito.IDTokens).
 	Issuer string
 	// BaseURL is where the app is reached (https://host, no /app); empty
 	// takes the request's own host.
@@ -74,13 +70,13 @@ type CognitoConfig struct {
 
 // Cognito signs people in through Cognito managed login with the
 // authorization-code flow and PKCE (S256), then verifies the ID token
-// against the user pool's keys.
+// against the user pool's keys (cognito.IDTokens).
 type Cognito struct {
 	cfg    CognitoConfig
 	codec  *Codec
 	client *http.Client
 	now    func() time.Time
-	keys   *jwks
+	tokens *cognito.IDTokens
 }
 
 // NewCognito makes the Cognito sign-in. client and now may be nil.
@@ -101,7 +97,7 @@ func NewCognito(cfg CognitoConfig, codec *Codec, client *http.Client, now func()
 		now = time.Now
 	}
 	return &Cognito{cfg: cfg, codec: codec, client: client, now: now,
-		keys: &jwks{url: cfg.Issuer + "/.well-known/jwks.json", client: client, now: now}}, nil
+		tokens: &cognito.IDTokens{Issuer: cfg.Issuer, ClientID: cfg.ClientID, HTTP: client, Now: now}}, nil
 }
 
 func (c *Cognito) base(r *http.Request) string {
@@ -160,7 +156,7 @@ func (c *Cognito) Complete(w http.ResponseWriter, r *http.Request) (domain.Ident
 	if err != nil {
 		return domain.Identity{}, "", err
 	}
-	id, err := c.verify(r.Context(), idToken, p.Nonce)
+	id, err := c.tokens.Verify(r.Context(), idToken, p.Nonce)
 	if err != nil {
 		return domain.Identity{}, "", err
 	}
@@ -217,118 +213,4 @@ func (c *Cognito) exchange(ctx context.Context, code, verifier, redirectURI stri
 		return "", errors.New("token endpoint gave no id_token")
 	}
 	return tok.IDToken, nil
-}
-
-// ErrEmailUnverified refuses a sign-in whose ID token says the email
-// address has not been verified.
-var ErrEmailUnverified = errors.New("the email address is not verified")
-
-// idClaims are the ID token claims fundtrack reads.
-type idClaims struct {
-	jwt.RegisteredClaims
-	Email         string   `json:"email"`
-	EmailVerified any      `json:"email_verified"`
-	TokenUse      string   `json:"token_use"`
-	Nonce         string   `json:"nonce"`
-	Groups        []string `json:"cognito:groups"`
-}
-
-// verify checks an ID token: RS256 signed by one of the pool's keys, from
-// the pool (iss), for this client (aud), not expired, an ID token, with the
-// nonce of this sign-in.
-func (c *Cognito) verify(ctx context.Context, raw, nonce string) (domain.Identity, error) {
-	var claims idClaims
-	_, err := jwt.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
-		kid, _ := t.Header["kid"].(string)
-		return c.keys.key(ctx, kid)
-	}, jwt.WithValidMethods([]string{"RS256"}), jwt.WithIssuer(c.cfg.Issuer), jwt.WithAudience(c.cfg.ClientID),
-		jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithTimeFunc(c.now), jwt.WithLeeway(30*time.Second))
-	if err != nil {
-		return domain.Identity{}, fmt.Errorf("id token: %w", err)
-	}
-	if claims.TokenUse != "id" {
-		return domain.Identity{}, errors.New("id token: token_use is not id")
-	}
-	if nonce != "" && subtle.ConstantTimeCompare([]byte(claims.Nonce), []byte(nonce)) != 1 {
-		return domain.Identity{}, errors.New("id token: nonce does not match")
-	}
-	id, err := domain.NewIdentity(claims.Subject, claims.Email, claims.Groups)
-	if err != nil {
-		return domain.Identity{}, errors.New("id token: no subject or email, or the email is not an address")
-	}
-	if !domain.EmailVerified(claims.EmailVerified) {
-		// The account's holder may have set the address without proving
-		// they hold it: it grants no member's roles.
-		return domain.Identity{}, fmt.Errorf("id token: %w", ErrEmailUnverified)
-	}
-	return id, nil
-}
-
-// jwks fetches and caches a JSON Web Key Set. An unknown key id makes it
-// fetch again, at most once a minute, so rotated keys are picked up.
-type jwks struct {
-	url    string
-	client *http.Client
-	now    func() time.Time
-
-	mu      sync.Mutex
-	keys    map[string]*rsa.PublicKey
-	fetched time.Time
-}
-
-func (k *jwks) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if key, ok := k.keys[kid]; ok {
-		return key, nil
-	}
-	if !k.fetched.IsZero() && k.now().Sub(k.fetched) < time.Minute {
-		return nil, fmt.Errorf("unknown key id %q", kid)
-	}
-	keys, err := k.fetch(ctx)
-	if err != nil {
-		return nil, err
-	}
-	k.keys, k.fetched = keys, k.now()
-	if key, ok := k.keys[kid]; ok {
-		return key, nil
-	}
-	return nil, fmt.Errorf("unknown key id %q", kid)
-}
-
-func (k *jwks) fetch(ctx context.Context) (map[string]*rsa.PublicKey, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, k.url, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := k.client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("jwks: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("jwks: %s answered %d", k.url, resp.StatusCode)
-	}
-	var set struct {
-		Keys []struct {
-			Kty, Kid, Use, Alg, N, E string
-		} `json:"keys"`
-	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&set); err != nil {
-		return nil, fmt.Errorf("jwks: %w", err)
-	}
-	out := map[string]*rsa.PublicKey{}
-	for _, key := range set.Keys {
-		if key.Kty != "RSA" || (key.Use != "" && key.Use != "sig") {
-			continue
-		}
-		n, err1 := base64.RawURLEncoding.DecodeString(key.N)
-		e, err2 := base64.RawURLEncoding.DecodeString(key.E)
-		if err1 != nil || err2 != nil || len(e) == 0 || len(e) > 4 {
-			continue
-		}
-		exp := int(new(big.Int).SetBytes(e).Int64())
-		out[key.Kid] = &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: exp}
-	}
-	return out, nil
 }

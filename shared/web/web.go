@@ -25,6 +25,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fundtrack/fundtrack/shared/auth/cognito"
 	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/export"
@@ -78,7 +79,8 @@ type SignIn interface {
 	Begin(w http.ResponseWriter, r *http.Request, ui UI, next string)
 	// Complete answers the return to /app/auth/callback (GET or POST)
 	// with the verified person and the path to return to. Any error
-	// refuses the sign-in.
+	// refuses the sign-in; one wrapping cognito.ErrEmailUnverified says
+	// the person must verify their email address first.
 	Complete(w http.ResponseWriter, r *http.Request) (domain.Identity, string, error)
 	// SignedOut is where the browser goes once the session is cleared
 	// (the identity provider's logout, say).
@@ -404,7 +406,7 @@ func (a *app) callback(w http.ResponseWriter, r *http.Request) {
 	ClearCookie(w, r, AuthCookie)
 	if err != nil {
 		a.Logger.Warn("web: sign-in refused", "requestId", requestID(r), "err", err)
-		if errors.Is(err, ErrEmailUnverified) {
+		if errors.Is(err, cognito.ErrEmailUnverified) {
 			a.errorPage(w, r, errUnverified)
 			return
 		}
