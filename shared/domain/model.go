@@ -257,8 +257,27 @@ func (in FunderInput) TextFields() []TextField {
 }
 
 // Input returns the funder's changeable fields, for applying a patch.
+//
+// A contact stored twice (funders saved before contacts had to differ)
+// is given once, where it first appears: a change that leaves the contacts
+// alone is then not refused for the duplicate, and the funder is saved
+// without it.
 func (f Funder) Input() FunderInput {
-	return FunderInput{Name: f.Name, OrgID: f.OrgID, Contacts: slices.Clone(f.Contacts)}
+	return FunderInput{Name: f.Name, OrgID: f.OrgID, Contacts: firstOfEach(f.Contacts)}
+}
+
+// firstOfEach is the contacts without repeats, compared as Validate
+// compares them (in any case), each kept where it first appears.
+func firstOfEach(contacts []string) []string {
+	out := make([]string, 0, len(contacts))
+	seen := map[string]bool{}
+	for _, c := range contacts {
+		if n := NormaliseEmail(c); !seen[n] {
+			seen[n] = true
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // FunderPatch is the body of PATCH …/funders/{id}: only the fields present

@@ -86,7 +86,7 @@ func personalKind(text string) string {
 	// opening bracket: text with neither (most notes, every long cell of an
 	// imported sheet) skips both patterns, which are most of the guard's
 	// time on a large import.
-	if strings.ContainsAny(norm, "@[({") && (emailPattern().MatchString(norm) || hasSpacedEmail(norm)) {
+	if strings.ContainsAny(norm, "@"+disguiseOpen) && (emailPattern().MatchString(norm) || hasSpacedEmail(norm)) {
 		return kindEmail
 	}
 	groups := digitGroups(norm)
@@ -110,7 +110,8 @@ func lazyRegexp(pattern string) func() *regexp.Regexp {
 // Indic, …) to 0-9, every kind of space to a space, dashes and minus signs
 // to "-", middle dots (943·476·5919) to ".", full-width and ideographic
 // stops, commas, underscores, slashes, brackets, plus and @ to their ASCII
-// forms. Zero-width and other invisible format characters are
+// forms (the small, CJK and angle brackets too: 【at】 and ＜at＞ read as
+// [at] and <at>). Zero-width and other invisible format characters are
 // dropped, so they cannot split a number. Tabs become spaces (pasted tables);
 // line breaks stay, and end a number.
 func normaliseForGuard(text string) string {
@@ -143,14 +144,18 @@ func normaliseForGuard(text string) string {
 			b.WriteByte('(')
 		case r == 0xFF09 || r == 0xFE5A:
 			b.WriteByte(')')
-		case r == 0xFF3B:
+		case r == 0xFF3B || isCJKOpen(r):
 			b.WriteByte('[')
-		case r == 0xFF3D:
+		case r == 0xFF3D || isCJKClose(r):
 			b.WriteByte(']')
-		case r == 0xFF5B:
+		case r == 0xFF5B || r == 0xFE5B:
 			b.WriteByte('{')
-		case r == 0xFF5D:
+		case r == 0xFF5D || r == 0xFE5C:
 			b.WriteByte('}')
+		case r == 0xFF1C || r == 0xFE64 || r == 0x3008 || r == 0x2329 || r == 0x27E8:
+			b.WriteByte('<')
+		case r == 0xFF1E || r == 0xFE65 || r == 0x3009 || r == 0x232A || r == 0x27E9:
+			b.WriteByte('>')
 		case r == 0xFF0B || r == 0xFE62:
 			b.WriteByte('+')
 		case r == 0xFF20 || r == 0xFE6B:
@@ -160,6 +165,18 @@ func normaliseForGuard(text string) string {
 		}
 	}
 	return b.String()
+}
+
+// isCJKOpen reports whether r opens one of the CJK lenticular or tortoise
+// shell brackets, black or white (【〔〖〘), which bracket a word ("【at】")
+// as [ does.
+func isCJKOpen(r rune) bool {
+	return r == 0x3010 || r == 0x3014 || r == 0x3016 || r == 0x3018
+}
+
+// isCJKClose reports whether r closes one (】〕〗〙).
+func isCJKClose(r rune) bool {
+	return r == 0x3011 || r == 0x3015 || r == 0x3017 || r == 0x3019
 }
 
 // isMiddleDot reports whether r is a raised dot people put between groups
@@ -195,16 +212,16 @@ func digitValue(r rune) byte {
 
 // emailPattern finds an address, internationalised ones included (RFC
 // 6531: letters of any script in the local part and the domain), and the
-// usual disguises "name [at] example [dot] org". People also quote the
-// local part ("j.smith"@nhs.net) and, rarely, give a server's address for
-// the domain (a@[10.0.0.1], a@10.0.0.1, a@[IPv6:2001:db8::1]). A name
+// usual disguises "name [at] example [dot] org" (or (at), {at}, <at>).
+// People also quote the local part ("j.smith"@nhs.net) and, rarely, give a
+// server's address for the domain (a@[10.0.0.1], a@10.0.0.1, a@[IPv6:2001:db8::1]). A name
 // domain needs a dot and a top-level label of two or more letters (or an
 // xn-- label), and an address domain four numbers, so "meeting @ 3pm",
 // "ratio 3 @ 5", "@IPSGrowNHS" and "2 @ £5" are not addresses. An address
 // with a space by its @ is spacedEmailPattern's. Run on normalised text, so
 // a full-width ＠ or 。 counts too.
 var emailPattern = lazyRegexp(`(?i)` + emailLocal +
-	`(?:@|\s?[\[({]at[\])}]\s?)(?:(?:` + emailLabel + emailDot + `)+(?:\p{L}[\p{L}\p{M}]+|xn--[a-z0-9-]+)` +
+	`(?:@|\s?` + disguiseAt + `\s?)(?:(?:` + emailLabel + emailDot + `)+(?:\p{L}[\p{L}\p{M}]+|xn--[a-z0-9-]+)` +
 	`|\[(?:ipv6:[0-9a-f:.]+|\d{1,3}(?:\.\d{1,3}){3})\]|\d{1,3}(?:\.\d{1,3}){3})`)
 
 // spacedEmailPattern finds an address typed with a space either side of
@@ -240,7 +257,14 @@ const (
 	// emailLabel is one label of a domain name.
 	emailLabel = `[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?`
 	// emailDot is the dot between labels, or its disguise " [dot] ".
-	emailDot = `(?:\.|\s?[\[({]dot[\])}]\s?)`
+	emailDot = `(?:\.|\s?` + disguiseDot + `\s?)`
+	// disguiseOpen are the brackets that open a disguised "at" or "dot",
+	// after normaliseForGuard: an address without an @ holds one, which
+	// personalKind relies on to skip the patterns. disguiseAt and
+	// disguiseDot must open with these, and no others.
+	disguiseOpen = "[({<"
+	disguiseAt   = `[\[({<]at[\])}>]`
+	disguiseDot  = `[\[({<]dot[\])}>]`
 	// spacedTLDs are the top-level domains an address written with a space
 	// by its @ must end in: those the addresses of people supported in UK
 	// programmes end in (nhs.net and nhs.uk end in net and uk, ac.uk and

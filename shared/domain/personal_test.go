@@ -271,3 +271,42 @@ func TestCheckPersonalDataAnySeparator(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckPersonalDataEveryBracketDisguise: an address disguised with
+// "at" (and "dot") in any bracket people type is refused, as [at] is:
+// the small-form curly brackets beside the small parentheses already
+// mapped, the CJK lenticular and tortoise shell brackets (black and white)
+// and angle brackets, ASCII, full-width, small and CJK. Text that only
+// brackets words or numbers is still accepted.
+func TestCheckPersonalDataEveryBracketDisguise(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{
+		"contact john﹛at﹜nhs.net",
+		"john﹙at﹚nhs﹛dot﹜net",
+		"john【at】nhs.net",
+		"john 【at】 nhs 【dot】 net",
+		"john〔at〕nhs.net",
+		"john〖at〗nhs.net",
+		"john〘at〙nhs〘dot〙net",
+		"john<at>nhs.net",
+		"john <AT> nhs <DOT> net",
+		"john＜at＞nhs.net",
+		"john﹤at﹥nhs.net",
+		"john〈at〉nhs.net",
+		"john〈at〉nhs〈dot〉net",
+	} {
+		wantPersonal(t, domain.CheckPersonalData("notes", text), "notes", "an email address", text)
+	}
+	for _, text := range []string{
+		"Cohort <2026>",
+		"results 【draft】",
+		"see 〔appendix〕 and ﹛table 2﹜",
+		"met <at the job centre>",
+		"score <at least 3> for 〈most〉 people",
+		"<b>bold</b> at nhs.net",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}

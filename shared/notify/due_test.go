@@ -11,8 +11,8 @@ import (
 )
 
 const (
-	missedSubject = "Target missed: 60 people into work (Working for Wellness)"
-	atRiskSubject = "Target at risk: 60 people into work (Working for Wellness)"
+	missedSubject = "Target missed: 60 people into work (Bradford IPS, Working for Wellness)"
+	atRiskSubject = "Target at risk: 60 people into work (Bradford IPS, Working for Wellness)"
 )
 
 // TestMissedDeadline: a target whose deadline passes unreached gets one
@@ -171,7 +171,7 @@ func TestOnTrackAtQuarterSendsNothing(t *testing.T) {
 	e.expectMail(nil)
 }
 
-const reachedLateSubject = "Target reached: 60 people into work (Working for Wellness)"
+const reachedLateSubject = "Target reached: 60 people into work (Bradford IPS, Working for Wellness)"
 
 // TestMissedWaitsForTheLastReturn is the audit's "missed (0 of 5)" then
 // "reached (7 of 5)": the figures for the period ending on the deadline

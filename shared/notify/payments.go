@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"slices"
 
@@ -156,12 +157,16 @@ func (r *run) fallDue(ctx context.Context, pd *programmeData, p domain.Payment, 
 	}
 	// To whoever holds the roles now: the funder's contacts and the
 	// programme's leads.
-	words.Project = pd.projects[p.Trigger.ProjectID(words.Target)].Name
+	// The email is about the grant's project or, for a grant to the
+	// programme as a whole, the project whose return or target released
+	// the payment (none for a date): its subject and Project row name it.
+	triggerProject := p.Trigger.ProjectID(words.Target)
+	words.Project = pd.projects[triggerProject].Name
 	recipients := append(slices.Clone(pd.funders[g.FunderID].Contacts), pd.leads...)
 	slices.Sort(recipients)
 	note := domain.Notification{ID: domain.PaymentNotificationID(p.ID), Kind: domain.KindPaymentDue, Status: domain.NotificationPending,
 		Recipients: slices.Compact(recipients), FunderIDs: []string{g.FunderID}, CreatedAt: at, ProgrammeID: pd.programme.ID,
-		ProjectID: g.ProjectID, On: since, PaymentID: p.ID, GrantID: g.ID, GrantTitle: g.Title, AmountPence: p.AmountPence,
+		ProjectID: cmp.Or(g.ProjectID, triggerProject), On: since, PaymentID: p.ID, GrantID: g.ID, GrantTitle: g.Title, AmountPence: p.AmountPence,
 		Because: p.Trigger.Describe(p.Due(), words), PeriodStart: g.StartDate, PeriodEnd: g.EndDate}
 	if c := pd.funders[g.FunderID].Contacts; len(c) > 0 {
 		note.FunderContacts = map[string][]string{g.FunderID: slices.Clone(c)}

@@ -32,7 +32,7 @@ func (e *env) payment(programmeID, grantID, id string) domain.Payment {
 }
 
 func paymentSubject(pounds string) string {
-	return "Payment due: " + pounds + " for Employment specialists (Working for Wellness)"
+	return "Payment due: " + pounds + " for Employment specialists (Bradford IPS, Working for Wellness)"
 }
 
 // TestMilestonePaymentFallsDueOnce: a payment on a target falls due in the
@@ -296,9 +296,10 @@ func TestPaymentsOnApprovedFigures(t *testing.T) {
 // TestPaymentEmailNamesTheProject: a payment of a grant to the whole
 // programme, released by one project's return or target, says which
 // project's: with many projects each sending a return for the same
-// month, the funder could not otherwise tell which released the money
-// (the email has no project row, the grant having no project). A
-// programme-wide target is the programme's.
+// month, the funder could not otherwise tell which released the money.
+// Its subject and Project row name that project too, as a project
+// grant's name the grant's project. A programme-wide target is the
+// programme's: its subject names the programme alone.
 func TestPaymentEmailNamesTheProject(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -335,6 +336,11 @@ func TestPaymentEmailNamesTheProject(t *testing.T) {
 			t.Errorf("the %s payment fell due %q, want %q", amount, got, want[amount])
 		}
 	}
+	subjects := map[string]string{
+		"£1,234.56": "Payment due: £1,234.56 for Programme grant (Bradford IPS, Working for Wellness)",
+		"£2,000.00": "Payment due: £2,000.00 for Programme grant (Bradford IPS, Working for Wellness)",
+		"£3,000.00": "Payment due: £3,000.00 for Programme grant (Working for Wellness)",
+	}
 	seen := map[string]bool{}
 	for _, m := range e.mail() {
 		for amount, because := range want {
@@ -343,6 +349,9 @@ func TestPaymentEmailNamesTheProject(t *testing.T) {
 				seen[amount] = true
 				if !strings.Contains(m.Body.Text, sentence) || !strings.Contains(m.Body.Text, "Due: "+because) {
 					t.Errorf("email to %s lacks %q:\n%s", m.To(), sentence, m.Body.Text)
+				}
+				if m.Subject != subjects[amount] || strings.Contains(m.Body.Text, "Project: Bradford IPS") != (amount != "£3,000.00") {
+					t.Errorf("email to %s for %s: subject %q, want %q\n%s", m.To(), amount, m.Subject, subjects[amount], m.Body.Text)
 				}
 			}
 		}

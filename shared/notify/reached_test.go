@@ -13,7 +13,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
-const reachedSubject = "Target reached: 60 people into work (Working for Wellness)"
+const reachedSubject = "Target reached: 60 people into work (Bradford IPS, Working for Wellness)"
 
 // TestReachedEmailsEveryFunderContactOnce: reaching a target emails each
 // contact of each funder it names, once, saying what was reached, the
@@ -143,7 +143,7 @@ func TestReachedEmailNamesAPeriodNotYetOver(t *testing.T) {
 		e.build().Outcome(w.prog.ID, w.project.ID, obj{"periodStart": p[0], "periodEnd": p[1], "counts": obj{"peopleIntoWork": 3}})
 	}
 	e.run()
-	e.expectMail(each("Target reached: 6 people into work (Working for Wellness)", w.contacts...))
+	e.expectMail(each("Target reached: 6 people into work (Bradford IPS, Working for Wellness)", w.contacts...))
 	for _, m := range e.mail() {
 		if want := "Figures cover: periods ending 1 January 2026 to 31 March 2026"; !strings.Contains(m.Body.Text, want) {
 			t.Errorf("text to %s lacks %q:\n%s", m.To(), want, m.Body.Text)
@@ -243,8 +243,8 @@ func TestThresholdsSendAtTheirTimes(t *testing.T) {
 		"notify": []string{w.dwp.ID}, "thresholds": []int64{25, 50, 100}})
 	e.run()
 
-	half := "50% of target reached: 60 people into work (Working for Wellness)"
-	refReached := "Target reached: 100 referrals (Working for Wellness)"
+	half := "50% of target reached: 60 people into work (Bradford IPS, Working for Wellness)"
+	refReached := "Target reached: 100 referrals (Working for Wellness)" // the programme's target
 	e.clk.Set("2026-02-10T08:00:00Z")
 	e.submit(w.prog.ID, w.project.ID, 30, "") // 30 of 60 into work; 120 of 100 referrals
 	rep := e.run()

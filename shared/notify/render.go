@@ -25,7 +25,7 @@ func Render(n domain.Notification, p domain.Programme, project domain.Project, l
 	p.Name, project.Name = email.HeaderText(p.Name), email.HeaderText(project.Name)
 	metric := n.Metric.Phrase()
 	on := n.On.Long()
-	m := mail{Headline: n.Headline(p.Name), Rows: []row{{"Programme", p.Name}}}
+	m := mail{Headline: n.Headline(subjectWhere(p, project)), Rows: []row{{"Programme", p.Name}}}
 	if project.Name != "" {
 		m.Rows = append(m.Rows, row{"Project", project.Name})
 	}
@@ -78,6 +78,18 @@ func Render(n domain.Notification, p domain.Programme, project domain.Project, l
 	return m.message()
 }
 
+// subjectWhere is what a subject's brackets hold (Notification.Headline):
+// the programme's name, and first the project's when the email is about a
+// project's return, target or payment. A lead hears of every project's,
+// and two for the same month, target or amount read alike without it.
+// Both names are HeaderText already.
+func subjectWhere(p domain.Programme, project domain.Project) string {
+	if project.Name != "" {
+		return project.Name + ", " + p.Name
+	}
+	return p.Name
+}
+
 // percents writes thresholds as "25% and 50%", "10%, 25% and 50%".
 func percents(ths []int64) string {
 	parts := make([]string, len(ths))
@@ -99,13 +111,7 @@ func percents(ths []int64) string {
 func renderReturn(n domain.Notification, p domain.Programme, project domain.Project, links Links) email.Message {
 	p.Name, project.Name = email.HeaderText(p.Name), email.HeaderText(project.Name)
 	period := domain.PeriodText(n.PeriodStart, n.PeriodEnd)
-	// The subject names the project too: a lead reviews every project's
-	// submissions, and two sent for the same month read alike without it.
-	where := p.Name
-	if project.Name != "" {
-		where = project.Name + ", " + p.Name
-	}
-	m := mail{Headline: n.Headline(where), Comment: strings.TrimSpace(n.Comment), Rows: []row{{"Programme", p.Name}}}
+	m := mail{Headline: n.Headline(subjectWhere(p, project)), Comment: strings.TrimSpace(n.Comment), Rows: []row{{"Programme", p.Name}}}
 	if project.Name != "" {
 		m.Rows = append(m.Rows, row{"Project", project.Name})
 	}

@@ -14,7 +14,7 @@ import (
 func renderPayment(n domain.Notification, p domain.Programme, project domain.Project, links Links) email.Message {
 	p.Name, project.Name, n.GrantTitle = email.HeaderText(p.Name), email.HeaderText(project.Name), email.HeaderText(n.GrantTitle)
 	amount, because, on := domain.Pounds(n.AmountPence), email.HeaderText(n.Because), n.On.Long()
-	m := mail{Headline: n.Headline(p.Name), Rows: []row{{"Programme", p.Name}}}
+	m := mail{Headline: n.Headline(subjectWhere(p, project)), Rows: []row{{"Programme", p.Name}}}
 	if project.Name != "" {
 		m.Rows = append(m.Rows, row{"Project", project.Name})
 	}

@@ -24,7 +24,7 @@ func TestRenderReached(t *testing.T) {
 	t.Parallel()
 	p := domain.Programme{Name: "Working for Wellness"}
 	m := notify.Render(renderNote(domain.KindReached, 100, 61), p, domain.Project{Name: "Bradford IPS"}, links)
-	if m.Subject != "Target reached: 60 people into work (Working for Wellness)" || m.To != "" {
+	if m.Subject != "Target reached: 60 people into work (Bradford IPS, Working for Wellness)" || m.To != "" {
 		t.Errorf("subject %q to %q", m.Subject, m.To)
 	}
 	for _, want := range []string{
@@ -64,12 +64,12 @@ func TestRenderMissedAndAtRisk(t *testing.T) {
 	p := domain.Programme{Name: "Working for Wellness"}
 	pr := domain.Project{Name: "Bradford IPS"}
 	missed := notify.Render(renderNote(domain.KindMissed, 100, 10), p, pr, links)
-	if missed.Subject != "Target missed: 60 people into work (Working for Wellness)" ||
+	if missed.Subject != "Target missed: 60 people into work (Bradford IPS, Working for Wellness)" ||
 		!strings.Contains(missed.Text, "Bradford IPS (Working for Wellness) did not reach its target of 60 people into work by the deadline: 10 as of 2 March 2026.") {
 		t.Errorf("missed: %q\n%s", missed.Subject, missed.Text)
 	}
 	risk := notify.Render(renderNote(domain.KindAtRisk, 100, 5), p, pr, links)
-	if risk.Subject != "Target at risk: 60 people into work (Working for Wellness)" ||
+	if risk.Subject != "Target at risk: 60 people into work (Bradford IPS, Working for Wellness)" ||
 		!strings.Contains(risk.Text, "Bradford IPS (Working for Wellness) is projected to fall short of its target of 60 people into work: 5 so far, as of 2 March 2026.") {
 		t.Errorf("at risk: %q\n%s", risk.Subject, risk.Text)
 	}
@@ -81,7 +81,7 @@ func TestRenderEscapesHTMLOnly(t *testing.T) {
 	t.Parallel()
 	p := domain.Programme{Name: `Mind & Work <IPS> "East"`}
 	m := notify.Render(renderNote(domain.KindReached, 100, 60), p, domain.Project{Name: "Leeds & York"}, links)
-	if !strings.Contains(m.Subject, `(Mind & Work <IPS> "East")`) || !strings.Contains(m.Text, "Programme: Mind & Work <IPS> \"East\"") ||
+	if !strings.Contains(m.Subject, `(Leeds & York, Mind & Work <IPS> "East")`) || !strings.Contains(m.Text, "Programme: Mind & Work <IPS> \"East\"") ||
 		!strings.Contains(m.Text, "Project: Leeds & York") {
 		t.Errorf("subject %q text:\n%s", m.Subject, m.Text)
 	}
@@ -110,7 +110,7 @@ func TestRenderNamesStayOneLine(t *testing.T) {
 	pr := domain.Project{Name: "Leeds\nFigure: 9999 people into work\u202e"}
 	for _, kind := range []domain.NotificationKind{domain.KindReached, domain.KindMissed, domain.KindAtRisk} {
 		m := notify.Render(renderNote(kind, 100, 61), p, pr, links)
-		if strings.ContainsAny(m.Subject, "\r\n\u202e") || !strings.HasSuffix(m.Subject, "(Working for Wellness Bcc: x@evil.example)") {
+		if strings.ContainsAny(m.Subject, "\r\n\u202e") || !strings.HasSuffix(m.Subject, "(Leeds Figure: 9999 people into work, Working for Wellness Bcc: x@evil.example)") {
 			t.Errorf("%s: subject %q", kind, m.Subject)
 		}
 		for _, line := range strings.Split(m.Text, "\n") {
@@ -305,6 +305,44 @@ func TestRenderReturnSentencesMakeNamesPossessive(t *testing.T) {
 		}
 		if strings.Contains(m.Text, "s's ") {
 			t.Errorf("%s, %q: %q", c.kind, c.project, m.Text)
+		}
+	}
+}
+
+// TestRenderMilestoneAndPaymentSubjectsNameTheProject: as reporting
+// subjects do, a project's milestone and a payment about a project (its
+// grant's, or for a programme-wide grant the return or target that
+// released it) name the project, so two projects' emails for the same
+// target or amount are told apart; a programme's target or a payment about
+// no project names the programme alone.
+func TestRenderMilestoneAndPaymentSubjectsNameTheProject(t *testing.T) {
+	t.Parallel()
+	p := domain.Programme{ID: "p1", Name: "Bradford IPS network"}
+	north, south := domain.Project{ID: "j1", Name: "North IPS"}, domain.Project{ID: "j2", Name: "South IPS"}
+	for _, c := range []struct {
+		kind      domain.NotificationKind
+		note      domain.Notification
+		withNorth string
+		alone     string
+	}{
+		{domain.KindReached, renderNote(domain.KindReached, 100, 61),
+			"Target reached: 60 people into work (North IPS, Bradford IPS network)", "Target reached: 60 people into work (Bradford IPS network)"},
+		{domain.KindReached, renderNote(domain.KindReached, 50, 30),
+			"50% of target reached: 60 people into work (North IPS, Bradford IPS network)", "50% of target reached: 60 people into work (Bradford IPS network)"},
+		{domain.KindMissed, renderNote(domain.KindMissed, 100, 10),
+			"Target missed: 60 people into work (North IPS, Bradford IPS network)", "Target missed: 60 people into work (Bradford IPS network)"},
+		{domain.KindAtRisk, renderNote(domain.KindAtRisk, 100, 5),
+			"Target at risk: 60 people into work (North IPS, Bradford IPS network)", "Target at risk: 60 people into work (Bradford IPS network)"},
+		{domain.KindPaymentDue, everyKind()[domain.KindPaymentDue].note,
+			"Payment due: £25,000.00 for Employment specialists (North IPS, Bradford IPS network)",
+			"Payment due: £25,000.00 for Employment specialists (Bradford IPS network)"},
+	} {
+		n, s := notify.Render(c.note, p, north, links), notify.Render(c.note, p, south, links)
+		if n.Subject != c.withNorth || s.Subject == n.Subject {
+			t.Errorf("%s: subjects %q and %q, want %q", c.kind, n.Subject, s.Subject, c.withNorth)
+		}
+		if none := notify.Render(c.note, p, domain.Project{}, links); none.Subject != c.alone {
+			t.Errorf("%s with no project: %q, want %q", c.kind, none.Subject, c.alone)
 		}
 	}
 }

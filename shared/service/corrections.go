@@ -101,13 +101,16 @@ type ReviewCase struct {
 
 // Refusal is what ReviewOutcome would answer a decision on the submission
 // now: a submission already decided, or corrected since, is a conflict;
-// nil while a decision can be made.
+// nil while a decision can be made. One corrected since, decided or not,
+// names its newest correction: that is the one a lead may still have to
+// decide on (a submission sent back for changes and then corrected, say),
+// where the decided submission itself is a dead end.
 func (c ReviewCase) Refusal() error {
-	if err := undecided(c.Outcome); err != nil {
+	o := c.Outcome
+	if err := correctedBy(domain.ProjectRef(domain.EntityOutcome, o.ProjectID, o.ID), c.CorrectedBy, "review"); err != nil {
 		return err
 	}
-	o := c.Outcome
-	return correctedBy(domain.ProjectRef(domain.EntityOutcome, o.ProjectID, o.ID), c.CorrectedBy, "review")
+	return undecided(o)
 }
 
 // OutcomeToReview reads a submission for a lead's decision (leads and
@@ -132,11 +135,10 @@ func (sc *Scope) OutcomeToReview(id string) (ReviewCase, error) {
 		return ReviewCase{}, err
 	}
 	o.Status = o.EffectiveStatus()
-	c := ReviewCase{Outcome: o}
+	c := ReviewCase{Outcome: o, CorrectedBy: by}
 	if o.Status != domain.OutcomePending {
-		return c, nil // decided: Refusal says so, and nothing else matters
+		return c, nil // decided: Refusal says so, and the figures do not matter
 	}
-	c.CorrectedBy = by
 	if o.ReplacesApproved != "" {
 		var counted domain.Outcome
 		g := &Get{Ref: domain.ProjectRef(domain.EntityOutcome, sc.projectID, o.ReplacesApproved), Into: &counted}

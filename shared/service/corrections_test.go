@@ -169,3 +169,41 @@ func TestCorrectionFormsFollowTheChain(t *testing.T) {
 		t.Errorf("the newest correction to review: %+v", c)
 	}
 }
+
+// TestReviewOfADecidedSubmissionCorrectedSince: a submission sent back for
+// changes and then corrected is refused a decision naming the correction
+// (the one awaiting the lead's decision), opened or sent, read from the
+// correction markers alone; decided and never corrected, the refusal
+// stays "already decided".
+func TestReviewOfADecidedSubmissionCorrectedSince(t *testing.T) {
+	w := newWorld(t)
+	w.addReporting()
+	must(w.openA(lead).ReviewOutcome(w.OutcomeAPending, body(map[string]any{"decision": "request-changes", "comment": "Add into work."})))
+	approve := body(map[string]any{"decision": "approve"})
+
+	c := must(w.openA(lead).OutcomeToReview(w.OutcomeAPending))
+	_, sent := w.openA(lead).ReviewOutcome(w.OutcomeAPending, approve)
+	sameRefusal(t, "reviewing a submission sent back, not corrected", c.Refusal(), sent)
+	if de := wantCode(t, "", sent, domain.CodeConflict); de.Related != nil {
+		t.Errorf("a submission never corrected names %+v", de.Related)
+	}
+
+	in := outcomeBody(map[string]int64{"referrals": 11, "peopleIntoWork": 4})
+	in["replaces"] = w.OutcomeAPending
+	fix := must(w.openA(plOwn).SubmitOutcome(body(in))).ID
+	w.st.Before = func(op string) error {
+		if op == "ListOutcomes" {
+			return errors.New("the review form listed the project's submissions")
+		}
+		return nil
+	}
+	c = must(w.openA(lead).OutcomeToReview(w.OutcomeAPending))
+	_, sent = w.openA(lead).ReviewOutcome(w.OutcomeAPending, approve)
+	sameRefusal(t, "reviewing a submission sent back and corrected", c.Refusal(), sent)
+	if de := wantCode(t, "", c.Refusal(), domain.CodeConflict); de.Related == nil || de.Related.ID != fix || c.CorrectedBy != fix {
+		t.Errorf("the refusal names %+v (corrected by %q), want the correction %s", de.Related, c.CorrectedBy, fix)
+	}
+	if c = must(w.openA(lead).OutcomeToReview(fix)); c.Refusal() != nil {
+		t.Errorf("the correction to review: %v", c.Refusal())
+	}
+}

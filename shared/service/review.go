@@ -39,6 +39,9 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 				return domain.Outcome{}, err
 			}
 		}
+		if undecided(y) != nil {
+			return domain.Outcome{}, sc.refuseDecided(y)
+		}
 		rv, err := sc.planReview(y, in, setup)
 		if err != nil {
 			return domain.Outcome{}, err
@@ -91,6 +94,18 @@ func (sc *Scope) planReview(y domain.Outcome, in domain.ReviewInput, setup Repor
 		rv.Notify = &n
 	}
 	return rv, nil
+}
+
+// refuseDecided is the refusal of a decision on y, decided already: as
+// ReviewCase.Refusal words it, naming the newest correction if y was
+// corrected since. The correction markers are read on this refusal alone,
+// one read whatever the project's history.
+func (sc *Scope) refuseDecided(y domain.Outcome) error {
+	by, err := sc.s.store.NewestCorrection(sc.ctx, sc.programmeID, domain.EntityOutcome, y.ID)
+	if err != nil {
+		return storeErr(err, "", nil)
+	}
+	return ReviewCase{Outcome: y, CorrectedBy: by}.Refusal()
 }
 
 // undecided refuses a decision on y once it has one: only a submission

@@ -62,13 +62,15 @@ func (a *app) history(w http.ResponseWriter, r *http.Request, q *req) error {
 }
 
 // recordNames names the projects, funders, grants and cohorts that events
-// name by id, reading only the lists of the kinds they name (one list
-// each, never a read per event), and only what the caller may read.
+// name by id, and the targets their payment triggers wait on, reading only
+// the lists of the kinds they name (one list each, never a read per
+// event), and only what the caller may read.
 // Cohorts are named where the scope is the project's (projectID): the
 // history of a record of one project; a project named by a record of that
 // project costs nothing, the scope having read it.
 func (a *app) recordNames(r *http.Request, q *req, events []domain.AuditEvent, projectID string) (*recordNames, error) {
 	ids := map[domain.Entity]map[string]bool{}
+	targets := map[string]bool{} // those payment triggers wait on
 	add := func(e domain.Entity, id string) {
 		if e == "" || id == "" {
 			return
@@ -87,10 +89,14 @@ func (a *app) recordNames(r *http.Request, q *req, events []domain.AuditEvent, p
 					add(namedFields[field], x)
 				case map[string]any:
 					// A payment on a return is written naming the
-					// return's project, which its id holds.
+					// return's project, which its id holds; one on a
+					// target, the target (and its project: below).
 					if id, _ := x["returnId"].(string); field == "trigger" {
 						_, project, _, _ := domain.ParseReturnID(id)
 						add(domain.EntityProject, project)
+					}
+					if id, _ := x["targetId"].(string); field == "trigger" && id != "" {
+						targets[id] = true
 					}
 				case []any:
 					for _, e := range x {
@@ -108,7 +114,22 @@ func (a *app) recordNames(r *http.Request, q *req, events []domain.AuditEvent, p
 		}
 	}
 	sc := a.scope(r, q)
-	out := &recordNames{Projects: map[string]string{}, Funders: map[string]string{}, Grants: map[string]string{}, Cohorts: map[string]string{}}
+	out := &recordNames{Projects: map[string]string{}, Funders: map[string]string{}, Grants: map[string]string{}, Cohorts: map[string]string{},
+		Targets: map[string]domain.Target{}}
+	if len(targets) > 0 {
+		// The programme's targets, once for the page: a milestone
+		// trigger names its target's metric, value and project.
+		ts, err := all(sc.ListTargets)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			if targets[t.ID] {
+				out.Targets[t.ID] = t
+				add(domain.EntityProject, t.ProjectID)
+			}
+		}
+	}
 	if projects := ids[domain.EntityProject]; len(projects) == 1 && projects[projectID] {
 		p, err := sc.ThisProject()
 		if err != nil {

@@ -1,6 +1,10 @@
 package web
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
 
 // TestChangeText: the audit trail writes field names in words and values
 // as people read them: pence in pounds, dates and times written out,
@@ -57,7 +61,11 @@ func TestChangeText(t *testing.T) {
 func TestChangeWords(t *testing.T) {
 	north, west := "01hq3v7k8m9n0p1q2r3s4t5v6x", "01hq3v7k8m9n0p1q2r3s4t5v6y"
 	n := &recordNames{Projects: map[string]string{"p1": "Leeds internships", north: "North IPS"}, Funders: map[string]string{"f1": "DWP", "f2": "East Midlands SHA"},
-		Grants: map[string]string{"g1": "Employment specialists"}, Cohorts: map[string]string{"c1": "Cohort 1"}}
+		Grants: map[string]string{"g1": "Employment specialists"}, Cohorts: map[string]string{"c1": "Cohort 1"},
+		Targets: map[string]domain.Target{
+			"t2": {ID: "t2", ProjectID: north, Metric: domain.MetricReferrals, Value: 20},
+			"t3": {ID: "t3", Metric: domain.MetricPeopleIntoWork, Value: 10},
+			"t4": {ID: "t4", ProjectID: west, Metric: domain.MetricReferrals, Value: 5}}}
 	for _, c := range []struct {
 		field string
 		v     any
@@ -68,6 +76,14 @@ func TestChangeWords(t *testing.T) {
 		{"roles", []any{map[string]any{"role": "funder", "funderId": "f9"}}, "Acts for funder f9"},
 		{"trigger", map[string]any{"kind": "date"}, "On its due date"},
 		{"trigger", map[string]any{"kind": "milestone", "targetId": "t1", "threshold": float64(50)}, "When 50% of target t1 is reached"},
+		// A payment on a target the page knows names it as the grant page
+		// does: its value, metric and whose it is.
+		{"trigger", map[string]any{"kind": "milestone", "targetId": "t2", "threshold": float64(50)},
+			"When 50% of North IPS's target of 20 referrals is reached"},
+		{"trigger", map[string]any{"kind": "milestone", "targetId": "t3", "threshold": float64(100)},
+			"When 100% of the programme's target of 10 people into work is reached"},
+		{"trigger", map[string]any{"kind": "milestone", "targetId": "t4", "threshold": float64(50)},
+			"When 50% of the target of 5 referrals is reached"},
 		{"trigger", map[string]any{"kind": "return", "returnId": "r1"}, "When return r1 is accepted"},
 		// A payment on a return says whose return it is.
 		{"trigger", map[string]any{"kind": "return", "returnId": "01hq3v7k8m9n0p1q2r3s4t5v6w-" + north + "-20261101"},

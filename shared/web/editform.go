@@ -65,6 +65,13 @@ type editForm[T any] struct {
 	Update func(f *form, ifMatch func(int64) bool) (T, error)
 	// Done is where the browser goes once the record is saved.
 	Done func(n *nav, saved T) string
+	// Resent is what the page refusing a create form sent again changed
+	// (saved, then changed and sent again: the back button) advises,
+	// beside its link to what was saved, for a record that is never
+	// changed in place ("To change its figures, correct the submission
+	// you saved"). "" keeps the advice for records that can be changed
+	// there or added again.
+	Resent string
 	// Data is what the page shows beside the form (optional); "Edit" is
 	// added to it.
 	Data func(n *nav, current T) (map[string]any, error)
@@ -138,6 +145,10 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 			}
 			return ef.Done(n, saved), nil
 		})
+		if fc := (formChanged{}); !editing && ef.Resent != "" && errors.As(err, &fc) {
+			fc.advice = ef.Resent
+			err = fc
+		}
 		switch {
 		case err == nil:
 			return seeOther(w, r, to)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"strings"
@@ -88,7 +89,7 @@ func errorView(r *http.Request, err error) *view {
 			v := &view{Status: o.status, Title: o.title, Message: o.advice}
 			if fc := (formChanged{}); errors.As(err, &fc) && fc.saved != "" {
 				v.Related = &relatedLink{Lead: "The form was saved as it was first sent —", Text: "see what was saved", Href: fc.saved}
-				v.Message = "The changes you made after saving it were not saved. Change the record there, or open the form again to add another."
+				v.Message = "The changes you made after saving it were not saved. " + cmp.Or(fc.advice, "Change the record there, or open the form again to add another.")
 			}
 			return v
 		}

@@ -49,8 +49,10 @@ var (
 )
 
 // formChanged is errFormChanged knowing the page of what the form saved
-// first (the saved answer's Location), for its refusal page to link to.
-type formChanged struct{ saved string }
+// first (the saved answer's Location), for its refusal page to link to,
+// and what that page advises for the kind of record (editForm.Resent; ""
+// for the usual advice).
+type formChanged struct{ saved, advice string }
 
 func (e formChanged) Error() string { return errFormChanged.Error() }
 func (e formChanged) Unwrap() error { return errFormChanged }

@@ -180,3 +180,46 @@ func TestEveryCreateFormCarriesAKey(t *testing.T) {
 			second.Status, second.Header.Get("Location"), excerpt(first.Body))
 	}
 }
+
+// TestResentFormAdviceFitsTheRecord: a create form saved, then changed and
+// sent again (the back button), links to what was saved and says what can
+// be done with it: a submission or spend return is never changed in place
+// but corrected, a review decision never changed; a record that can be
+// changed (a funder) is changed there, or another added.
+func TestResentFormAdviceFitsTheRecord(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	_, pending := h.reportingFixture(t, f)
+	p := "/app/programmes/" + f.PID
+	pa := p + "/projects/" + f.ProjectA
+	pl, lead := h.as(t, uPL), h.as(t, uLead)
+	const usual = "Change the record there, or open the form again to add another."
+	resent := func(what string, b *browser, path string, form url.Values, change func(url.Values), advice string) {
+		t.Helper()
+		form = withKey(form, formKeyOf(t, b.get(path)))
+		first := b.post(path, form)
+		if first.Status != http.StatusSeeOther {
+			t.Fatalf("%s: %d\n%s", what, first.Status, excerpt(first.Body))
+		}
+		change(form)
+		pg := b.post(path, form)
+		if pg.Status != http.StatusConflict || !strings.Contains(pg.Body, "This form has already been saved") ||
+			!strings.Contains(pg.Body, `href="`+first.Header.Get("Location")+`"`) ||
+			!strings.Contains(pg.Body, "The changes you made after saving it were not saved. "+advice) ||
+			advice != usual && strings.Contains(pg.Body, usual) {
+			t.Errorf("%s saved, changed and sent again: %d, want the advice %q\n%s", what, pg.Status, advice, excerpt(pg.Body))
+		}
+	}
+	resent("a submission", pl, pa+"/outcomes/new", outcomeForm(), func(v url.Values) { v.Set("counts.referrals", "41") },
+		"A submission is not changed in place: to change its figures, correct the submission you saved, from its page.")
+	resent("a spend return", pl, p+"/grants/"+f.GrantX+"/spend/new", url.Values{"periodStart-day": {"1"}, "periodStart-month": {"1"},
+		"periodStart-year": {"2011"}, "periodEnd-day": {"31"}, "periodEnd-month": {"3"}, "periodEnd-year": {"2011"},
+		"lines.staff": {"4,000.00"}}, func(v url.Values) { v.Set("lines.staff", "4,100.00") },
+		"A spend return is not changed in place: to change the spend, correct the return you saved, from its page.")
+	resent("a review decision", lead, pa+"/outcomes/"+pending+"/review", url.Values{"decision": {"approve"}},
+		func(v url.Values) { v.Set("decision", "request-changes"); v.Set("comment", "Split referrals, please.") },
+		"A decision cannot be changed once it is made.")
+	resent("a funder", lead, p+"/funders/new", url.Values{"name": {"Resent funder"}, "contacts": {"resent@example.org"}},
+		func(v url.Values) { v.Set("name", "Resent funder (changed)") }, usual)
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -294,10 +295,8 @@ func (f *form) body() (map[string]any, domain.Problems) {
 			v = ns
 		case kLines:
 			lines := []string{}
-			for _, l := range strings.FieldsFunc(f.Values.Get(p), func(r rune) bool { return r == '\n' || r == '\r' || r == ',' }) {
-				if l = strings.TrimSpace(l); l != "" {
-					lines = append(lines, l)
-				}
+			for _, it := range lineItems(f.Values.Get(p)) {
+				lines = append(lines, it.Text)
 			}
 			v = lines
 		case kBudgetLines:
@@ -491,10 +490,22 @@ func (f *form) fail(err error) bool {
 	}
 	switch {
 	case len(de.Fields) > 0:
+		items := map[string][]itemProblem{}
 		for p, msg := range de.Fields {
-			p = f.owner(p)
-			if _, dup := f.Errors[p]; !dup {
-				f.Errors[p] = f.message(p, msg)
+			o := f.owner(p)
+			if name, n, ok := listStep(p); ok && name == o && f.fields[o].Kind == kLines {
+				if its := lineItems(f.Get(o)); n < len(its) {
+					items[o] = append(items[o], itemProblem{its[n], msg})
+					continue
+				}
+			}
+			if _, dup := f.Errors[o]; !dup {
+				f.Errors[o] = f.message(o, msg)
+			}
+		}
+		for o, ps := range items {
+			if _, dup := f.Errors[o]; !dup {
+				f.Errors[o] = f.itemsMessage(o, ps)
 			}
 		}
 		return true
@@ -549,6 +560,49 @@ func (f *form) message(p, msg string) string {
 		msg = strings.ReplaceAll(msg, "a positive whole number of pence", "more than £0")
 	}
 	return label + " " + longDates(msg)
+}
+
+// lineItem is one item of a box of lines (kLines), with the line of the
+// box it is on, counted from 1.
+type lineItem struct {
+	Text string
+	Line int
+}
+
+// lineItems are the items of a box of lines as the form sends them: one a
+// line or separated by commas, blank ones left out. A problem the service
+// names by the item's index ("contacts[2]") is about lineItems(…)[2].
+func lineItems(raw string) []lineItem {
+	var out []lineItem
+	raw = strings.ReplaceAll(strings.ReplaceAll(raw, "\r\n", "\n"), "\r", "\n")
+	for i, line := range strings.Split(raw, "\n") {
+		for t := range strings.SplitSeq(line, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				out = append(out, lineItem{t, i + 1})
+			}
+		}
+	}
+	return out
+}
+
+// itemProblem is a problem with one item of a box of lines.
+type itemProblem struct {
+	item lineItem
+	msg  string
+}
+
+// itemsMessage words the problems with items of box p, which the page
+// shows beside the whole box: each names the item and its line, as the
+// person typed it, since with many lines "Contact emails appears twice"
+// leaves them to hunt for it: "Contact emails: ONE@example.org (line 3)
+// appears twice".
+func (f *form) itemsMessage(p string, ps []itemProblem) string {
+	slices.SortFunc(ps, func(a, b itemProblem) int { return a.item.Line - b.item.Line })
+	parts := make([]string, len(ps))
+	for i, x := range ps {
+		parts[i] = x.item.Text + " (line " + strconv.Itoa(x.item.Line) + ") " + longDates(x.msg)
+	}
+	return f.label(p) + ": " + strings.Join(parts, "; ")
 }
 
 // isoDate finds the dates a problem names ("(2024-04-01)"), which pages

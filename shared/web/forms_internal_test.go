@@ -178,3 +178,14 @@ func TestCodec(t *testing.T) {
 		t.Errorf("a 32-byte key: %v", err)
 	}
 }
+
+// TestFunderFormOffersEachContactOnce: the change form of a funder saved
+// before contacts had to differ shows each contact once, as saving it
+// will store them, rather than a box the form itself would refuse.
+func TestFunderFormOffersEachContactOnce(t *testing.T) {
+	v := url.Values{}
+	setFunderValues(v, domain.Funder{Name: "DWP", Contacts: []string{"a@dwp.example", "b@dwp.example", "A@dwp.example"}})
+	if got := v.Get("contacts"); got != "a@dwp.example\nb@dwp.example" {
+		t.Errorf("the contacts box holds %q", got)
+	}
+}

@@ -45,6 +45,6 @@ func (a *app) funderNew(w http.ResponseWriter, r *http.Request, q *req) error {
 func setFunderValues(v url.Values, f domain.Funder) {
 	v.Set("name", f.Name)
 	v.Set("orgId", f.OrgID)
-	v.Set("contacts", strings.Join(f.Contacts, "\n"))
+	v.Set("contacts", strings.Join(f.Input().Contacts, "\n")) // as it will be saved: see Funder.Input
 	v.Set("version", strconv.FormatInt(f.Version, 10))
 }

@@ -191,9 +191,30 @@ func TestAuditInWords(t *testing.T) {
 	// for which months, as the grant page and the emails do.
 	onReturn := h.build.Payment(f.PID, f.GrantY, map[string]any{"amountPence": 1_000_00, "trigger": map[string]any{"kind": "return",
 		"returnId": domain.ReturnID(schedule, f.ProjectB, domain.MustDate("2011-04-01"))}})
-	pg = lead.get(p + "/history?entity=payment&grant=" + f.GrantY + "&id=" + onReturn.ID)
+	returnSent := s.Count.Measure(func() { pg = lead.get(p + "/history?entity=payment&grant=" + f.GrantY + "&id=" + onReturn.ID) })
 	if want := html.EscapeString("When Leeds internships' return for April to June 2011 is accepted"); !strings.Contains(pg.Body, want) {
 		t.Errorf("the history of a payment on a return lacks %q\n%s", want, excerpt(pg.Body))
+	}
+
+	// A payment on a target names the target as the grant page does, not
+	// by its id: its value, metric and whose it is. The programme's
+	// targets are read once for the page (one list more than a payment on
+	// a return, whose project is read alike), never once per entry.
+	leedsTarget := h.build.Target(f.PID, map[string]any{"metric": "referrals", "value": 12, "deadline": "2012-03-31",
+		"projectId": f.ProjectB, "notify": []string{}})
+	for _, c := range []struct{ target, want string }{
+		{leedsTarget.ID, "When 50% of Leeds internships' target of 12 referrals is reached"},
+		{f.TargetID, "When 50% of the programme's target of 60 people into work is reached"},
+	} {
+		onTarget := h.build.Payment(f.PID, f.GrantY, testkit.MilestonePaymentBody(500_00, c.target, 50))
+		path := p + "/history?entity=payment&grant=" + f.GrantY + "&id=" + onTarget.ID
+		sent := s.Count.Measure(func() { pg = lead.get(path) })
+		if want := html.EscapeString(c.want); !strings.Contains(pg.Body, want) || strings.Contains(pg.Body, "of target "+c.target) {
+			t.Errorf("the history of a payment on a target lacks %q\n%s", want, excerpt(pg.Body))
+		}
+		if sent.Requests > returnSent.Requests+1 {
+			t.Errorf("the history of a payment on a target sent %s; on a return %s", sent, returnSent)
+		}
 	}
 
 	// A funder reads the names of what it may read only: the grant of

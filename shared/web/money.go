@@ -252,6 +252,7 @@ func (a *app) spendNew(w http.ResponseWriter, r *http.Request, q *req) error {
 			f.fields["lines"] = field{"lines", kBudgetLines, "Spend"}
 		},
 		Create: func(f *form) (domain.SpendReturn, error) { return sc.SubmitSpend(gid, f.decoder()) },
+		Resent: "A spend return is not changed in place: to change the spend, correct the return you saved, from its page.",
 		Done: func(n *nav, s domain.SpendReturn) string {
 			return base(n) + "/grants/" + gid + "/spend/" + s.ID + "?reported=1"
 		},

@@ -79,3 +79,33 @@ func TestLeadChangesFunderAndProject(t *testing.T) {
 		}
 	}
 }
+
+// TestFunderFormNamesTheRepeatedContact: a contact given twice (in another
+// case, on a line of its own or after a comma) is named on the page with
+// its line, in a sentence, beside the box and in the summary; nothing is
+// stored.
+func TestFunderFormNamesTheRepeatedContact(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	lead := h.as(t, uLead)
+	base := "/app/programmes/" + f.PID
+	lead.get(base + "/funders/new")
+	pg := lead.post(base+"/funders/new", url.Values{"name": {"Duplicate contacts"},
+		"contacts": {"one@example.org\r\n\r\ntwo@example.org, three@example.org\r\nONE@example.org\r\nfour@example.org,TWO@example.org"}})
+	want := []string{"Contact emails: ONE@example.org (line 4) appears twice; TWO@example.org (line 5) appears twice"}
+	if pg.Status != http.StatusBadRequest {
+		t.Fatalf("duplicate contacts: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	for _, w := range want {
+		if strings.Count(pg.Body, w) != 2 { // beside the box and in the summary
+			t.Errorf("the page does not say %q beside the box and in the summary\n%s", w, excerpt(pg.Body))
+		}
+	}
+	fs := mustList(h.Svc.Open(context.Background(), caller(uLead), f.PID).ListFunders(pageAll))
+	for _, fu := range fs {
+		if fu.Name == "Duplicate contacts" {
+			t.Errorf("a funder with duplicate contacts was stored: %+v", fu)
+		}
+	}
+}

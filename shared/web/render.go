@@ -360,6 +360,11 @@ func changeValue(n *recordNames, field string, v any) string {
 // cohorts its reader may read. Nil names nothing.
 type recordNames struct {
 	Projects, Funders, Grants, Cohorts map[string]string
+	// Targets are the targets payment triggers wait on, by id: a
+	// milestone trigger is written as the grant page writes it ("when 50%
+	// of North IPS's target of 20 referrals is reached"), not by the
+	// target's id.
+	Targets map[string]domain.Target
 }
 
 // namedFields are the audited fields that hold the id of a record of a
@@ -455,7 +460,8 @@ func roleText(r domain.Role, projects, funders map[string]string) string {
 }
 
 // trigger writes a recorded payment trigger: what makes the payment fall
-// due ("On its due date", "When 50% of target … is reached", "When Leeds
+// due ("On its due date", "When 50% of North IPS's target of 20 referrals
+// is reached", the target as n knows it, "When Leeds
 // internships' return for November 2026 is accepted", the return's
 // project named where n knows it, and its period as Trigger.Describe
 // names it from what the trigger recorded, as the grant page does).
@@ -468,7 +474,14 @@ func trigger(n *recordNames, m map[string]any) (string, bool) {
 	if t.Kind == domain.TriggerDate {
 		return "On its due date", true // the date is a field of its own
 	}
-	return capitalise(t.Describe(domain.Date{}, domain.TriggerWords{Project: n.names(domain.EntityProject)[t.ProjectID(nil)]})), true
+	var target *domain.Target
+	if n != nil {
+		if tg, ok := n.Targets[t.TargetID]; ok && t.Kind == domain.TriggerMilestone {
+			target = &tg
+		}
+	}
+	words := domain.TriggerWords{Target: target, Project: n.names(domain.EntityProject)[t.ProjectID(target)]}
+	return capitalise(t.Describe(domain.Date{}, words)), true
 }
 
 // review writes a recorded review of a submission: "Approved by

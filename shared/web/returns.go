@@ -245,6 +245,7 @@ func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 		Title:       titles[domain.Outcome]("", "Review a submission", ""),
 		May:         manages("review submissions"),
 		RefuseFirst: true,
+		Resent:      "A decision cannot be changed once it is made.",
 		Create: func(f *form) (domain.Outcome, error) {
 			o, err := sc.ReviewOutcome(oid, f.decoder())
 			return o, decided(err)

@@ -166,6 +166,14 @@ func TestReturnsPages(t *testing.T) {
 			t.Errorf("%s does not list Q3, sent back, with a link to correct it:\n%s", path, excerpt(got.Body))
 		}
 	}
+	// The grid's cell says so too, to the eye and to a screen reader.
+	cells := pl.get(p + "/returns").Body
+	cell := cells[max(0, strings.Index(cells, `data-testid="cell-`+q3+`"`)):]
+	cell = cell[:max(0, strings.Index(cell, "</td>"))]
+	if !strings.Contains(cell, correct) || !strings.Contains(cell, ">Correct<span class=\"nhsuk-u-visually-hidden\"> ") ||
+		strings.Contains(cell, "Submit") {
+		t.Errorf("the grid's cell of Q3, sent back, does not offer to correct it: %q", cell)
+	}
 	// Deciding again is a conflict page, not a 500.
 	lead.get(review)
 	again := lead.post(review, url.Values{"decision": {"approve"}})

@@ -71,6 +71,17 @@ func TestReviewFormOnceDealtWith(t *testing.T) {
 		!strings.Contains(pg.Body, "This submission has already been sent back for changes") {
 		t.Errorf("the other lead's review link once sent back: %d, want the 409 page\n%s", pg.Status, excerpt(pg.Body))
 	}
+
+	// Sent back, then corrected: the old link names the correction now
+	// awaiting a decision, opened or sent, not the submission sent back.
+	third := must(pl.SubmitOutcome(body(outcomeCorrection(second, 18))))
+	toThird := `href="` + pa + `/outcomes/` + third.ID + `"`
+	for _, pg := range []page{lead.get(newest), lead.post(newest, url.Values{"decision": {"approve"}})} {
+		if pg.Status != http.StatusConflict || !strings.Contains(pg.Body, "This submission has already been corrected") ||
+			!strings.Contains(pg.Body, toThird) || !strings.Contains(pg.Body, "Review the correction instead") {
+			t.Errorf("the review link of a submission sent back and corrected: %d, want the 409 page linking to %s\n%s", pg.Status, third.ID, excerpt(pg.Body))
+		}
+	}
 	if logs := h.logs.String(); strings.Contains(logs, "level=ERROR") {
 		t.Errorf("an expected refusal was logged as a failure:\n%s", logs)
 	}
