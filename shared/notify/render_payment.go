@@ -23,8 +23,14 @@ func renderPayment(n domain.Notification, p domain.Programme, project domain.Pro
 		m.Rows = append(m.Rows, row{"Grant period", domain.PeriodText(n.PeriodStart, n.PeriodEnd)})
 	}
 	m.Rows = append(m.Rows, row{"Due", because}, row{"Due since", on})
-	m.Sentence = "A payment of " + amount + " of the grant \"" + n.GrantTitle + "\" fell due on " + on + ": " + because + "."
-	m.Action = "Record it in fundtrack once it is paid."
+	m.Sentence = "A payment of " + amount + " of the grant \"" + n.GrantTitle + "\" fell due on " + on
+	if because != "" && because != "due on "+on { // a dated payment's reason is its date, said already
+		m.Sentence += ": " + because
+	}
+	m.Sentence += "."
+	// One email goes to the funder's contacts and the leads alike, and
+	// only a lead records a payment.
+	m.Action = "The programme's leads record it in fundtrack once it is paid."
 	m.Link, m.LinkText = links.page(n.ProgrammeID, "/grants/"+url.PathEscape(n.GrantID)), "See the grant and its payments"
 	if n.GrantID == "" {
 		m.Link = links.Programme(n.ProgrammeID)

@@ -346,3 +346,27 @@ func TestRenderMilestoneAndPaymentSubjectsNameTheProject(t *testing.T) {
 		}
 	}
 }
+
+// A payment-due email goes to the funder's contacts and the leads alike:
+// it asks nobody to record what only a lead may record, and a dated
+// payment's reason (its date) is not said twice.
+func TestRenderPaymentDueSuitsFunderAndLead(t *testing.T) {
+	on := domain.MustDate("2026-11-01")
+	for _, c := range []struct {
+		because, sentence string
+	}{
+		{"due on 1 November 2026", "fell due on 1 November 2026."},
+		{"when Bradford IPS's return for October 2026 is accepted", "fell due on 1 November 2026: when Bradford IPS's return for October 2026 is accepted."},
+	} {
+		n := domain.Notification{Kind: domain.KindPaymentDue, ProgrammeID: "p1", GrantID: "g1", GrantTitle: "Core grant",
+			AmountPence: 10_000_00, Because: c.because, On: on}
+		m := notify.Render(n, domain.Programme{Name: "W"}, domain.Project{}, links)
+		want := "A payment of £10,000.00 of the grant \"Core grant\" " + c.sentence
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("text lacks %q:\n%s", want, m.Text)
+		}
+		if strings.Contains(m.Text, "Record it in fundtrack") || !strings.Contains(m.Text, "The programme's leads record it in fundtrack once it is paid.") {
+			t.Errorf("action line asks the reader to record the payment:\n%s", m.Text)
+		}
+	}
+}

@@ -56,6 +56,14 @@ func TestNotificationsPage(t *testing.T) {
 			t.Fatalf("claim %s: %v %v", n.ID, ok, err)
 		}
 	}
+	// A payment that fell due, of a project's grant.
+	pay := domain.Notification{ID: domain.PaymentNotificationID("pay1"), Kind: domain.KindPaymentDue, ProgrammeID: f.PID, ProjectID: f.ProjectA,
+		GrantID: f.GrantX, GrantTitle: "Bradford grant", AmountPence: 2_500_00, Because: "due on 30 June 2011",
+		PeriodStart: domain.MustDate("2010-04-01"), PeriodEnd: domain.MustDate("2012-03-31"), Status: domain.NotificationSent,
+		Attempts: 1, SentAt: &now, Recipients: []string{"dwp@example.org"}, On: domain.MustDate("2011-06-30"), CreatedAt: now}
+	if ok, err := h.store.ClaimNotification(context.Background(), pay); !ok || err != nil {
+		t.Fatalf("claim %s: %v %v", pay.ID, ok, err)
+	}
 	pg := h.as(t, uLead).get("/app/programmes/" + f.PID + "/notifications")
 	if pg.Status != http.StatusOK {
 		t.Fatalf("notifications: %d\n%s", pg.Status, excerpt(pg.Body))
@@ -83,14 +91,19 @@ func TestNotificationsPage(t *testing.T) {
 	if n := strings.Count(pg.Body, "Return for April to June 2011<"); n != 1 {
 		t.Errorf("%d submissions' emails name no due date, want the one that fills no return", n)
 	}
+	payRow := `data-testid="notification-payment"><strong class="nhsuk-tag nhsuk-tag--orange">Payment due</strong> £2,500.00 of <a class="nhsuk-link" href="/app/programmes/` +
+		f.PID + `/grants/` + f.GrantX + `#payments">Bradford grant</a><br><span class="nhsuk-body-s">Due on 30 June 2011</span>`
+	if !strings.Contains(pg.Body, payRow) || strings.Contains(pg.Body, "Return for April 2010 to March 2012") {
+		t.Errorf("the payment's row is not a payment's: want %q\n%s", payRow, excerpt(pg.Body))
+	}
 	if n := strings.Count(pg.Body, "0 attempts"); n != 0 {
 		t.Errorf("the covered milestone reads as never tried (%d × \"0 attempts\")", n)
 	}
 	// Each notification links to its history, which opens: the notifier
 	// recorded it.
 	links := historyLinks(pg.Body)
-	if len(links) != 6 {
-		t.Fatalf("%d history links, want one a notification (6): %v", len(links), links)
+	if len(links) != 7 {
+		t.Fatalf("%d history links, want one a notification (7): %v", len(links), links)
 	}
 	hist := h.as(t, uLead).get(links[0])
 	if hist.Status != http.StatusOK || !strings.Contains(hist.Body, "notifier@fundtrack") {
