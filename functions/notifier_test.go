@@ -88,7 +88,7 @@ func TestScheduleEventThroughNotifierHandler(t *testing.T) {
 	if reports[0].Emails+reports[1].Emails != 2 || reports[0].Sent+reports[1].Sent != 1 || reports[0].Claimed+reports[1].Claimed != 1 {
 		t.Errorf("two deliveries at once: %+v", reports)
 	}
-	half := "50% of target reached: 60 people into work (Making IPS Work)"
+	half := "50% of target reached: 60 people into work (Leicester IPS, Making IPS Work)"
 	want := map[[2]string]int{{contacts[0], half}: 1, {contacts[1], half}: 1}
 
 	// Reached: the scheduler delivers the event, then again (a retry).
@@ -108,7 +108,7 @@ func TestScheduleEventThroughNotifierHandler(t *testing.T) {
 	if second != (notify.Report{}) {
 		t.Errorf("second delivery of the same event did something: %+v", second)
 	}
-	reached := "Target reached: 60 people into work (Making IPS Work)"
+	reached := "Target reached: 60 people into work (Leicester IPS, Making IPS Work)"
 	want[[2]string{contacts[0], reached}] = 1
 	want[[2]string{contacts[1], reached}] = 1
 

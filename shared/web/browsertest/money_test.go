@@ -191,7 +191,7 @@ func (s *suite) tranchesFallDue(t *testing.T) {
 		subjects = append(subjects, m.Subject)
 	}
 	for _, amount := range []string{"£100,000.00", "£60,000.00", "£50,000.00"} {
-		want := "Payment due: " + amount + " for Employment specialists (" + s.fx.Name + ")"
+		want := "Payment due: " + amount + " for Employment specialists (" + s.fx.ProjectAName + ", " + s.fx.Name + ")" // a project's grant
 		n := 0
 		for _, sub := range subjects {
 			if sub == want {
