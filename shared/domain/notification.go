@@ -143,8 +143,14 @@ type Notification struct {
 	// goes, naming the highest: its notification Covers the lower ones,
 	// and each of those is recorded sent, CoveredBy it, so each threshold
 	// is still notified at most once.
-	Covers    []int64 `json:"covers,omitempty"`
-	CoveredBy string  `json:"coveredBy,omitempty"`
+	//
+	// Likewise the submissions awaiting review that one run finds for a
+	// programme go to each lead in one email: the oldest one's
+	// notification carries it and Includes the others' ids, and each of
+	// those is recorded sent, CoveredBy it.
+	Covers    []int64  `json:"covers,omitempty"`
+	CoveredBy string   `json:"coveredBy,omitempty"`
+	Includes  []string `json:"includes,omitempty"`
 	// NotNeeded says why an email was recorded sent without going out:
 	// by its turn to go, what it asked for was done (a submission awaiting
 	// review was reviewed or corrected first). Like a covered threshold it

@@ -18,8 +18,12 @@ type mail struct {
 	Sentence string
 	Also     string // a second sentence, when there is one
 	Rows     []row  // what the email is about: programme, project, period, figures…
-	Comment  string // the lead's comment, when changes are asked for
-	Action   string // what to do next
+	// Items list what a digest is about, one line each with a link to
+	// act on it; More says how many it leaves out.
+	Items   []item
+	More    string
+	Comment string // the lead's comment, when changes are asked for
+	Action  string // what to do next
 	// Link is where to do it in the web app, and LinkText its words; the
 	// programme's page is always linked too (ProgrammeLink). Both are ""
 	// when the deployment has no web address to give.
@@ -31,6 +35,11 @@ type mail struct {
 // row is one line of an email's facts.
 type row struct{ Label, Value string }
 
+// item is one line of a digest's list: Text, linking to Link (plain
+// text when Link is ""). The whole line is the link, so a screen reader
+// listing the links hears what each is for.
+type item struct{ Text, Link string }
+
 var mailText = texttemplate.Must(texttemplate.New("text").Parse(`{{.Headline}}
 
 {{.Sentence}}
@@ -38,7 +47,10 @@ var mailText = texttemplate.Must(texttemplate.New("text").Parse(`{{.Headline}}
 {{.Also}}{{end}}
 
 {{range .Rows}}{{.Label}}: {{.Value}}
-{{end}}{{if .Comment}}
+{{end}}{{if .Items}}
+{{range .Items}}- {{.Text}}{{if .Link}}: {{.Link}}{{end}}
+{{end}}{{if .More}}{{.More}}
+{{end}}{{end}}{{if .Comment}}
 Comment from the lead:
 {{.Comment}}
 {{end}}{{if .Action}}
@@ -88,7 +100,11 @@ var mailHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 <table role="presentation" cellpadding="0" cellspacing="0" style="margin:0 0 16px;border-collapse:collapse;color:#212b32">
 {{range .Rows}}<tr><th scope="row" align="left" class="ft-text ft-rule" style="padding:4px 16px 4px 0;vertical-align:top;color:#212b32;border-bottom:1px solid #d8dde0">{{.Label}}</th><td class="ft-text ft-rule" style="padding:4px 0;color:#212b32;border-bottom:1px solid #d8dde0">{{.Value}}</td></tr>
 {{end}}</table>
-{{if .Comment}}<h2 class="ft-text" style="margin:0 0 8px;font-size:19px;color:#212b32">Comment from the lead</h2>
+{{if .Items}}<ul class="ft-text" style="margin:0 0 16px;padding:0 0 0 20px;color:#212b32">
+{{range .Items}}<li style="margin:0 0 8px">{{if .Link}}<a class="ft-link" href="{{.Link}}" style="color:#005eb8">{{.Text}}</a>{{else}}{{.Text}}{{end}}</li>
+{{end}}</ul>
+{{if .More}}<p class="ft-text" style="margin:0 0 16px;color:#212b32">{{.More}}</p>
+{{end}}{{end}}{{if .Comment}}<h2 class="ft-text" style="margin:0 0 8px;font-size:19px;color:#212b32">Comment from the lead</h2>
 <p class="ft-text" style="margin:0 0 16px;white-space:pre-wrap;color:#212b32">{{.Comment}}</p>
 {{end}}{{if .Action}}<p class="ft-text" style="margin:0 0 16px;color:#212b32">{{.Action}}</p>
 {{end}}{{if .Link}}<p style="margin:0 0 16px"><a class="ft-button" href="{{.Link}}" style="display:inline-block;padding:8px 16px;background-color:#007f3b;color:#ffffff;font-weight:bold;text-decoration:none">{{.LinkText}}</a></p>

@@ -65,6 +65,10 @@ type Report struct {
 	// was done first (a submission reviewed before its awaiting-review
 	// email went).
 	NotNeeded int `json:"notNeeded"`
+	// Covered are the emails recorded sent inside another: a programme's
+	// submissions awaiting review listed in the one email to each lead
+	// (whose carrier counts in Sent).
+	Covered int `json:"covered"`
 }
 
 func (n *Notifier) now() time.Time {
@@ -511,7 +515,12 @@ func (r *run) send(ctx context.Context) error {
 	return r.eachShard(ctx, r.sendShard)
 }
 
+// sendShard sends a shard's pending notifications as it reads them, but
+// for those telling the leads a submission awaits review: those wait for
+// the whole shard to be read (a shard holds whole programmes), so each
+// programme's go to each lead in one email (digests).
 func (r *run) sendShard(ctx context.Context, shard int) error {
+	var awaiting []domain.Notification
 	p := service.Page{Limit: service.MaxLimit}
 	for {
 		pending, next, err := r.Store.PendingNotifications(ctx, shard, p)
@@ -519,25 +528,49 @@ func (r *run) sendShard(ctx context.Context, shard int) error {
 			return err
 		}
 		for _, note := range pending {
+			if note.Kind == domain.KindAwaitingReview {
+				awaiting = append(awaiting, note)
+				continue
+			}
 			if err := r.deliver(ctx, note); err != nil {
 				return err
 			}
 		}
 		if next == "" {
-			return nil
+			break
 		}
 		p.Cursor = next
 	}
+	return r.digests(ctx, awaiting)
 }
 
+// deliver leases one notification and sends it.
 func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 	note, ok, err := r.Store.LeaseNotification(ctx, note.ProgrammeID, note.ID, r.stamp(), r.lease())
 	if err != nil || !ok {
 		return err // !ok: another run is sending it, or it is done
 	}
+	return r.sendLeased(ctx, note)
+}
+
+// sendLeased sends a notification this run has leased, unless it is no
+// longer needed: a digest's carrier an earlier run left pending lists what
+// it stands for as that now is (resume).
+func (r *run) sendLeased(ctx context.Context, note domain.Notification) error {
+	if len(note.Includes) > 0 {
+		return r.resume(ctx, note)
+	}
 	if settled, err := r.settleUnneeded(ctx, note); settled || err != nil {
 		return err
 	}
+	return r.post(ctx, note, nil)
+}
+
+// post emails a leased notification to each of its recipients not yet
+// emailed and finishes it. listed, for a digest's carrier, are the
+// notifications its email lists (its own among them while its submission
+// awaits review); one alone is emailed as its own email would be.
+func (r *run) post(ctx context.Context, note domain.Notification, listed []domain.Notification) error {
 	pd, err := r.load(ctx, note.ProgrammeID)
 	if err != nil {
 		return err
@@ -552,7 +585,15 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 			return err
 		}
 	}
-	msg := Render(note, pd.programme, pd.projects[note.ProjectID], r.Links)
+	var msg email.Message
+	switch len(listed) {
+	case 0:
+		msg = Render(note, pd.programme, pd.projects[note.ProjectID], r.Links)
+	case 1:
+		msg = Render(listed[0], pd.programme, pd.projects[listed[0].ProjectID], r.Links)
+	default:
+		msg = RenderDigest(listed, pd.programme, pd.projects, r.Links)
+	}
 	rejected := slices.Clone(note.Rejected)
 	// Recipients still claimed when the lease was taken are ones a run
 	// stopped while sending to (a passing failure withdraws its claim):
@@ -640,29 +681,41 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 // saying why), it is settled and never sent later either. One GetItem an
 // email of either kind, whatever else the run does.
 func (r *run) settleUnneeded(ctx context.Context, note domain.Notification) (bool, error) {
-	if note.SubmissionID == "" {
-		return false, nil
+	reason, err := r.unneeded(ctx, note)
+	if reason == "" || err != nil {
+		return false, err
 	}
-	var reason domain.NotNeededReason
+	return true, r.settle(ctx, note, reason)
+}
+
+// unneeded says why a notification's email is no longer needed ("" when
+// it still is): see settleUnneeded.
+func (r *run) unneeded(ctx context.Context, note domain.Notification) (domain.NotNeededReason, error) {
+	if note.SubmissionID == "" {
+		return "", nil
+	}
 	switch note.Kind {
 	case domain.KindAwaitingReview:
 		awaits, status, err := r.Store.AwaitsReview(ctx, note.ProgrammeID, note.ProjectID, note.SubmissionID)
 		if err != nil || awaits {
-			return false, err
+			return "", err
 		}
-		reason = domain.NotNeededReviewed
 		if status == domain.OutcomePending {
-			reason = domain.NotNeededCorrected // pending, but out of the review queue
+			return domain.NotNeededCorrected, nil // pending, but out of the review queue
 		}
+		return domain.NotNeededReviewed, nil
 	case domain.KindChangesRequested:
 		corrected, err := r.Store.Corrected(ctx, note.ProgrammeID, note.SubmissionID)
 		if err != nil || !corrected {
-			return false, err
+			return "", err
 		}
-		reason = domain.NotNeededCorrected
-	default:
-		return false, nil
+		return domain.NotNeededCorrected, nil
 	}
+	return "", nil
+}
+
+// settle records a leased notification sent with no email, for reason.
+func (r *run) settle(ctx context.Context, note domain.Notification, reason domain.NotNeededReason) error {
 	note.Status, note.NotNeeded = domain.NotificationSent, reason
 	at := r.stamp()
 	if len(note.Delivered) > 0 { // a retry: some had it before the change
@@ -671,7 +724,7 @@ func (r *run) settleUnneeded(ctx context.Context, note domain.Notification) (boo
 	r.count(func(rep *Report) { rep.NotNeeded++ })
 	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionSend,
 		nil, sentRecord(note), at)
-	return true, r.Store.FinishNotification(ctx, note, ev)
+	return r.Store.FinishNotification(ctx, note, ev)
 }
 
 func (r *run) lease() time.Duration {

@@ -163,6 +163,12 @@ func sentRecord(n domain.Notification) map[string]any {
 	if n.NotNeeded != "" {
 		rec["notNeeded"] = n.NotNeeded
 	}
+	if n.CoveredBy != "" {
+		rec["coveredBy"] = n.CoveredBy
+	}
+	if len(n.Includes) > 0 {
+		rec["includes"] = n.Includes
+	}
 	if n.Kind.Reporting() {
 		for k, v := range map[string]string{"returnId": n.ReturnID, "submissionId": n.SubmissionID, "projectId": n.ProjectID} {
 			if v != "" {

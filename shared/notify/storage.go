@@ -105,11 +105,27 @@ type Delivery interface {
 	// so the next run may lease it and retry.
 	ReleaseNotification(ctx context.Context, programmeID, id, email, lastError string) error
 	// FinishNotification records n's Status (sent or failed), LastError,
-	// SentAt and NotNeeded, leaves Sending as n says (the recipients not
+	// SentAt and NotNeeded, and, when n.Includes is not nil, its Includes
+	// (none left: removed) as the ones its email stood for, leaves Sending as n says (the recipients not
 	// known to have it), takes it out of the pending list and writes ev,
 	// in one change, conditionally: only while it is pending. One
 	// finished already is left as it is, and nil returned.
 	FinishNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) error
+	// IncludeNotifications records on a leased notification the ids of
+	// the others its one email is to stand for (Includes: a digest of a
+	// programme's submissions awaiting review), conditionally: only while
+	// it is pending, its lease is attempt's and it includes none yet. ok
+	// false means one of those failed and nothing was written.
+	IncludeNotifications(ctx context.Context, programmeID, id string, attempt int64, includes []string) (ok bool, err error)
+	// CoverNotification records a leased notification n sent with no
+	// email of its own, CoveredBy the notification whose email lists it,
+	// with n.Recipients unless it has some, takes it out of the pending
+	// list and writes ev, in one change, conditionally: only while n is
+	// pending at its lease's attempt (n.Attempts), and the carrier is
+	// pending at carrierAttempt and includes n. covered false means one
+	// of those failed and nothing was written: a run that took either
+	// lease over decides.
+	CoverNotification(ctx context.Context, n domain.Notification, carrierAttempt int64, ev domain.AuditEvent) (covered bool, err error)
 	// AwaitsReview reports whether a submission is still pending and in
 	// the programme's review queue, with its status ("" when it is not
 	// there).

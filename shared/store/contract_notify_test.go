@@ -33,6 +33,7 @@ func TestContractNotifier(t *testing.T) {
 		{"unfinished generations", ctGenerations},
 		{"due and waiting payments", ctDuePayments},
 		{"submissions awaiting review", ctAwaitsReview},
+		{"digests: including and covering", ctDigest},
 	}
 	for _, im := range ctImpls {
 		t.Run(im.name, func(t *testing.T) {
@@ -483,5 +484,95 @@ func ctAwaitsReview(c *ct) {
 	}
 	if _, err := c.st.Programme(c.ctx, domain.NewID()); !errors.Is(err, service.ErrNotFound) {
 		c.Errorf("a programme not there: %v", err)
+	}
+}
+
+// ctDigest: a leased notification records once, under its lease, what
+// its email stands for; another is covered by it (recorded sent, no
+// email, out of the pending list, with its audit event) only under both
+// leases and only if the carrier includes it; finishing the carrier
+// records what it stood for in the end.
+func ctDigest(c *ct) {
+	p := c.programme()
+	shard := service.ShardOf(p.ID)
+	carrier, a, b, stray := ctNote(c, p.ID, 10), ctNote(c, p.ID, 20), ctNote(c, p.ID, 30), ctNote(c, p.ID, 40)
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	for _, n := range []domain.Notification{carrier, a, b, stray} {
+		if _, ok, err := c.st.LeaseNotification(c.ctx, p.ID, n.ID, now, time.Minute); err != nil || !ok {
+			c.Fatalf("lease %s: %v %v", n.ID, ok, err)
+		}
+	}
+	include := func(attempt int64, want bool) {
+		c.Helper()
+		if ok, err := c.st.IncludeNotifications(c.ctx, p.ID, carrier.ID, attempt, []string{a.ID, b.ID}); err != nil || ok != want {
+			c.Errorf("include under attempt %d: %v %v, want %v", attempt, ok, err, want)
+		}
+	}
+	include(2, false) // not its lease
+	include(1, true)
+	include(1, false) // includes some already
+	if got := c.note(p.ID, carrier.ID); !slices.Equal(got.Includes, []string{a.ID, b.ID}) || got.Status != domain.NotificationPending {
+		c.Errorf("carrier after including: %+v", got)
+	}
+	events := func(id string) int {
+		return len(ctAll(c, 100, func(pg service.Page) ([]domain.AuditEvent, string, error) {
+			return c.st.History(c.ctx, p.ID, domain.Ref(domain.EntityNotification, id), pg)
+		}))
+	}
+	to := []string{"lead@example.org"}
+	cover := func(n domain.Notification, attempt, carrierAttempt int64, want bool) {
+		c.Helper()
+		n.Status, n.CoveredBy, n.Recipients, n.Attempts = domain.NotificationSent, carrier.ID, to, attempt
+		before := events(n.ID)
+		ev := c.change(p.ID, domain.EntityNotification, n.ID, domain.ActionSend, nil, map[string]any{"coveredBy": carrier.ID}).Audit
+		ok, err := c.st.CoverNotification(c.ctx, n, carrierAttempt, ev)
+		if err != nil || ok != want {
+			c.Errorf("cover %s under attempts %d, %d: %v %v, want %v", n.ID, attempt, carrierAttempt, ok, err, want)
+		}
+		if wrote := events(n.ID) - before; wrote != map[bool]int{true: 1}[want] {
+			c.Errorf("cover %s wrote %d audit events", n.ID, wrote)
+		}
+	}
+	cover(a, 1, 2, false) // not the carrier's lease
+	cover(a, 2, 1, false) // not a's lease
+	cover(stray, 1, 1, false)
+	cover(a, 1, 1, true)
+	cover(a, 1, 1, false) // covered already
+	got := c.note(p.ID, a.ID)
+	if got.Status != domain.NotificationSent || got.CoveredBy != carrier.ID || !slices.Equal(got.Recipients, to) ||
+		len(got.Delivered) != 0 || got.SentAt != nil {
+		c.Errorf("covered: %+v", got)
+	}
+	if pending := c.pending(shard, 100); slices.Contains(pending, a.ID) || !slices.Contains(pending, b.ID) {
+		c.Errorf("pending after covering a: %v", pending)
+	}
+	// A run that takes the carrier over, once its lease is out, stops the
+	// first covering any more.
+	if _, ok, err := c.st.LeaseNotification(c.ctx, p.ID, carrier.ID, now.Add(2*time.Minute), time.Minute); err != nil || !ok {
+		c.Fatalf("lease the carrier again: %v %v", ok, err)
+	}
+	cover(b, 1, 1, false)
+	if got := c.note(p.ID, b.ID); got.Status != domain.NotificationPending || got.CoveredBy != "" {
+		c.Errorf("covered under a lost lease: %+v", got)
+	}
+	finished := carrier
+	finished.Status, finished.Includes = domain.NotificationSent, []string{a.ID}
+	c.ok(c.st.FinishNotification(c.ctx, finished, c.change(p.ID, domain.EntityNotification, carrier.ID, domain.ActionSend, nil, map[string]any{}).Audit))
+	if got := c.note(p.ID, carrier.ID); !slices.Equal(got.Includes, []string{a.ID}) || got.Status != domain.NotificationSent {
+		c.Errorf("carrier finished: %+v", got)
+	}
+	// One that ends up standing for none lists none.
+	alone := ctNote(c, p.ID, 50)
+	if _, ok, err := c.st.LeaseNotification(c.ctx, p.ID, alone.ID, now, time.Minute); err != nil || !ok {
+		c.Fatalf("lease: %v %v", ok, err)
+	}
+	if ok, err := c.st.IncludeNotifications(c.ctx, p.ID, alone.ID, 1, []string{b.ID}); err != nil || !ok {
+		c.Fatalf("include: %v %v", ok, err)
+	}
+	finished = alone
+	finished.Status, finished.Includes = domain.NotificationSent, []string{}
+	c.ok(c.st.FinishNotification(c.ctx, finished, c.change(p.ID, domain.EntityNotification, alone.ID, domain.ActionSend, nil, map[string]any{}).Audit))
+	if got := c.note(p.ID, alone.ID); got.Includes != nil {
+		c.Errorf("a carrier that covered none: includes %v", got.Includes)
 	}
 }

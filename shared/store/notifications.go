@@ -309,9 +309,21 @@ func (s *Store) FinishNotification(ctx context.Context, n domain.Notification, e
 	if n.NotNeeded != "" {
 		vals[":none"] = &types.AttributeValueMemberL{Value: []types.AttributeValue{}}
 	}
+	remove := " REMOVE leaseUntil, GSI1PK, GSI1SK"
+	if n.Includes != nil { // a digest's carrier: the ones its email stood for
+		if len(n.Includes) > 0 {
+			inc, err := marshal(map[string]any{":inc": n.Includes})
+			if err != nil {
+				return err
+			}
+			vals[":inc"] = inc[":inc"]
+			set += ", includes = :inc"
+		} else {
+			remove += ", includes"
+		}
+	}
 	// What stays in sending is only what n.Sending says: the recipients a
 	// run stopped while sending to, whose email may or may not have gone.
-	remove := " REMOVE leaseUntil, GSI1PK, GSI1SK"
 	if len(n.Sending) > 0 {
 		vals[":sending"] = &types.AttributeValueMemberSS{Value: n.Sending}
 		set += ", sending = :sending"
@@ -336,6 +348,86 @@ func (s *Store) FinishNotification(ctx context.Context, n domain.Notification, e
 }
 
 var errFinished = errors.New("notification finished already")
+
+// IncludeNotifications records the ids of the notifications a leased one's
+// email is to stand for (a programme's submissions awaiting review, in one
+// email to each lead), while it is pending, its lease is still attempt's
+// and it includes none yet. It reports false, writing nothing, otherwise.
+func (s *Store) IncludeNotifications(ctx context.Context, programmeID, id string, attempt int64, includes []string) (bool, error) {
+	vals, err := marshal(map[string]any{":inc": includes, ":attempt": attempt, ":pending": domain.NotificationPending})
+	if err != nil {
+		return false, err
+	}
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
+		UpdateExpression:          aws.String("SET includes = :inc"),
+		ConditionExpression:       aws.String("#status = :pending AND attempts = :attempt AND attribute_not_exists(includes)"),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: vals,
+	})
+	var ccf *types.ConditionalCheckFailedException
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &ccf):
+		return false, nil
+	default:
+		return false, fmt.Errorf("include notifications in %s: %w", id, classify(err))
+	}
+}
+
+// CoverNotification records a leased notification sent inside its
+// carrier's email (n.CoveredBy), with no email of its own, and takes it
+// out of the pending index, with its audit event, in one transaction:
+// only while it is pending under its lease (n.Attempts) and the carrier is
+// pending under its lease (carrierAttempt) and includes it. So a run that
+// lost either lease covers nothing, and a run that took the carrier over
+// reads every notification it covers once it holds the lease.
+func (s *Store) CoverNotification(ctx context.Context, n domain.Notification, carrierAttempt int64, ev domain.AuditEvent) (bool, error) {
+	recipients := n.Recipients
+	if recipients == nil {
+		recipients = []string{}
+	}
+	vals, err := marshal(map[string]any{":sent": domain.NotificationSent, ":pending": domain.NotificationPending,
+		":by": n.CoveredBy, ":attempt": n.Attempts})
+	if err != nil {
+		return false, err
+	}
+	to, err := marshal(map[string]any{":r": recipients})
+	if err != nil {
+		return false, err
+	}
+	vals[":r"] = to[":r"]
+	if len(recipients) == 0 {
+		vals[":r"] = &types.AttributeValueMemberL{Value: []types.AttributeValue{}}
+	}
+	t := (&tx{}).add(types.TransactWriteItem{Update: &types.Update{
+		TableName: &s.table, Key: key(pkProgramme(n.ProgrammeID), skNotification(n.ID)),
+		UpdateExpression: aws.String("SET #status = :sent, coveredBy = :by, recipients = if_not_exists(recipients, :r)" +
+			" REMOVE leaseUntil, GSI1PK, GSI1SK, sending"),
+		ConditionExpression:       aws.String("#status = :pending AND attempts = :attempt"),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: vals,
+	}}, errNotCovered).add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName: &s.table, Key: key(pkProgramme(n.ProgrammeID), skNotification(n.CoveredBy)),
+		ConditionExpression:      aws.String("#status = :pending AND attempts = :attempt AND contains(includes, :id)"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pending": str(string(domain.NotificationPending)), ":attempt": num(carrierAttempt), ":id": str(n.ID),
+		},
+	}}, errNotCovered)
+	err = s.write(ctx, service.Change{Audit: ev}, t)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, errNotCovered):
+		return false, nil
+	default:
+		return false, fmt.Errorf("cover notification %s: %w", n.ID, err)
+	}
+}
+
+var errNotCovered = errors.New("notification not covered: a lease was lost or it was finished")
 
 // ListNotifications lists a programme's notifications; keep filters them
 // (funders see only their own).

@@ -40,6 +40,10 @@ func TestNotificationsPage(t *testing.T) {
 			PeriodStart: domain.MustDate("2011-04-01"), PeriodEnd: domain.MustDate("2011-06-30"), On: domain.MustDate("2011-07-02"), CreatedAt: now}
 		if due != "" {
 			n.DueDate = domain.MustDate(due)
+			// One email listed both: this one's carried it.
+			n.Includes = []string{domain.SubmissionNotificationID("submission1", domain.KindAwaitingReview)}
+		} else {
+			n.CoveredBy, n.SentAt, n.Attempts = domain.SubmissionNotificationID("submission0", domain.KindAwaitingReview), nil, 0
 		}
 		if ok, err := h.store.ClaimNotification(context.Background(), n); !ok || err != nil {
 			t.Fatalf("claim %s: %v %v", n.ID, ok, err)
@@ -71,6 +75,8 @@ func TestNotificationsPage(t *testing.T) {
 	for _, want := range []string{
 		`data-testid="notification-covers">also tells of the 25% and 50% milestones<`,
 		`data-testid="notification-covered">in the one email about a higher milestone of this target, crossed at the same time<`,
+		`data-testid="notification-covered">in the one email to the leads listing the submissions awaiting review at the time<`,
+		`data-testid="notification-includes">one email to the leads listing this and 1 other submission awaiting review<`,
 		`data-testid="notification-not-needed">not emailed: a lead reviewed the submission before this went<`,
 		`data-testid="notification-not-needed">not emailed: the submission was replaced by a correction, which has its own email, before this went<`,
 	} {

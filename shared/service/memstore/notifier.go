@@ -289,6 +289,12 @@ func (s *Store) FinishNotification(_ context.Context, n domain.Notification, ev 
 				cur.Recipients = []string{}
 			}
 		}
+		if n.Includes != nil {
+			cur.Includes = slices.Clone(n.Includes)
+			if len(cur.Includes) == 0 {
+				cur.Includes = nil
+			}
+		}
 		cur.Sending = slices.Sorted(slices.Values(n.Sending)) // a string set: in no order
 		if len(cur.Sending) == 0 {
 			cur.Sending = nil
@@ -302,6 +308,53 @@ func (s *Store) FinishNotification(_ context.Context, n domain.Notification, ev 
 		return nil
 	}
 	return err
+}
+
+// IncludeNotifications records what a leased notification's email stands
+// for, while it is pending at attempt and includes none yet.
+func (s *Store) IncludeNotifications(_ context.Context, programmeID, id string, attempt int64, includes []string) (bool, error) {
+	ok := false
+	_, err := s.notification("IncludeNotifications", programmeID, id, func(_ *partition, n *domain.Notification) bool {
+		if n.Status != domain.NotificationPending || n.Attempts != attempt || n.Includes != nil {
+			return false
+		}
+		n.Includes, ok = slices.Clone(includes), true
+		return true
+	})
+	return ok, err
+}
+
+var errNotCovered = errors.New("notification not covered")
+
+// CoverNotification records a leased notification sent inside the
+// carrier's email, while it is pending at its attempt and the carrier is
+// pending at carrierAttempt, including it.
+func (s *Store) CoverNotification(_ context.Context, n domain.Notification, carrierAttempt int64, ev domain.AuditEvent) (bool, error) {
+	err := s.write("CoverNotification", n.ProgrammeID, service.Change{Audit: ev}, func(t *tx) {
+		ref := domain.Ref(domain.EntityNotification, n.ID)
+		var cur, carrier domain.Notification
+		ok, _ := t.p.decode(ref, &cur)
+		t.check(ok && cur.Status == domain.NotificationPending && cur.Attempts == n.Attempts, errNotCovered)
+		ok, _ = t.p.decode(domain.Ref(domain.EntityNotification, n.CoveredBy), &carrier)
+		t.check(ok && carrier.Status == domain.NotificationPending && carrier.Attempts == carrierAttempt &&
+			slices.Contains(carrier.Includes, n.ID), errNotCovered)
+		cur.Status, cur.CoveredBy = domain.NotificationSent, n.CoveredBy
+		if cur.Recipients == nil {
+			cur.Recipients = slices.Clone(n.Recipients)
+			if cur.Recipients == nil {
+				cur.Recipients = []string{}
+			}
+		}
+		cur.Sending = nil
+		t.then(func(p *partition) {
+			p.put(ref, cur)
+			delete(p.leases, n.ID)
+		})
+	})
+	if errors.Is(err, errNotCovered) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // AwaitsReview reports whether a submission is pending and still in the

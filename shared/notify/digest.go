@@ -1,0 +1,209 @@
+package notify
+
+import (
+	"context"
+	"slices"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// Digests: the submissions awaiting review that one run finds pending for
+// a programme go to each lead in one email, not one email each (an import
+// of 60 rows is one email, not 60). As when one change crosses several
+// thresholds of a target, each keeps its own notification, recorded and
+// listed, and each is still emailed at most once:
+//
+//   - the run leases each, settles those no longer needed, and picks the
+//     oldest left as the carrier of the one email;
+//   - it records on the carrier, under the carrier's lease, the ids the
+//     email is to stand for (Includes);
+//   - it records each of the others sent with no email of its own,
+//     CoveredBy the carrier, under both leases (CoverNotification), so
+//     once a later run holds the carrier's lease nothing more is covered;
+//   - then it sends the carrier as any email goes, a claim per recipient.
+//
+// A run that dies before covering them all leaves the rest pending: after
+// their leases they go on their own (or in another digest), and the
+// carrier, when a later run sends it, lists only those whose records say
+// it covers them (resume). So none is listed twice, and none is lost.
+
+// MaxDigest bounds how many notifications one email stands for: the
+// carrier records their ids in one item (DynamoDB's limit is 400 KB; a
+// thousand ids are some 45 KB). A programme with more awaiting review in
+// one run gets one email for each thousand.
+const MaxDigest = 1000
+
+// digests sends the awaiting-review notifications of one shard (in the
+// pending index's order, oldest first), one email a programme.
+func (r *run) digests(ctx context.Context, awaiting []domain.Notification) error {
+	var order []string
+	byProgramme := map[string][]domain.Notification{}
+	for _, n := range awaiting {
+		if _, ok := byProgramme[n.ProgrammeID]; !ok {
+			order = append(order, n.ProgrammeID)
+		}
+		byProgramme[n.ProgrammeID] = append(byProgramme[n.ProgrammeID], n)
+	}
+	for _, id := range order {
+		group := byProgramme[id]
+		if len(group) == 1 {
+			if err := r.deliver(ctx, group[0]); err != nil {
+				return err
+			}
+			continue
+		}
+		for len(group) > 0 {
+			chunk := group[:min(len(group), MaxDigest)]
+			group = group[len(chunk):]
+			if err := r.digest(ctx, chunk); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// digestible reports whether a leased notification may go in a digest:
+// not one carrying a digest already, and not one some lead has had (a
+// retry after a passing failure), which goes on as it started.
+func digestible(n domain.Notification) bool {
+	return len(n.Includes) == 0 && len(n.Delivered) == 0 && len(n.Rejected) == 0 && len(n.Sending) == 0
+}
+
+// digest leases one programme's awaiting-review notifications and emails
+// each lead once about the submissions among them still awaiting review.
+func (r *run) digest(ctx context.Context, chunk []domain.Notification) error {
+	var fresh []domain.Notification
+	for _, n := range chunk {
+		n, ok, err := r.Store.LeaseNotification(ctx, n.ProgrammeID, n.ID, r.stamp(), r.lease())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue // another run is sending it, or it is done
+		}
+		if !digestible(n) {
+			if err := r.sendLeased(ctx, n); err != nil {
+				return err
+			}
+			continue
+		}
+		if settled, err := r.settleUnneeded(ctx, n); err != nil {
+			return err
+		} else if settled {
+			continue
+		}
+		fresh = append(fresh, n)
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	pd, err := r.load(ctx, fresh[0].ProgrammeID)
+	if err != nil {
+		return err
+	}
+	if err := r.details(ctx, pd); err != nil {
+		return err
+	}
+	carrier, others := fresh[0], fresh[1:]
+	to := r.reportingRecipients(pd, carrier)
+	if len(others) == 0 || len(to) == 0 {
+		// One alone goes as its own email; with nobody leading the
+		// programme, each fails on its own, saying so.
+		for _, n := range fresh {
+			if err := r.post(ctx, n, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if carrier.Recipients == nil {
+		// Fixed before the others are covered, so each lists who had it.
+		if carrier.Recipients, err = r.Store.SetRecipients(ctx, carrier.ProgrammeID, carrier.ID, to); err != nil {
+			return err
+		}
+	}
+	ids := make([]string, len(others))
+	for i, n := range others {
+		ids[i] = n.ID
+	}
+	ok, err := r.Store.IncludeNotifications(ctx, carrier.ProgrammeID, carrier.ID, carrier.Attempts, ids)
+	if err != nil || !ok {
+		return err // !ok: its lease ran out; the rest go when theirs do
+	}
+	listed := []domain.Notification{carrier}
+	carrier.Includes = []string{}
+	for _, n := range others {
+		n.Status, n.CoveredBy, n.Recipients = domain.NotificationSent, carrier.ID, carrier.Recipients
+		ev := domain.NewAuditEvent(Actor, n.ProgrammeID, domain.EntityNotification, n.ID, domain.ActionSend, nil, sentRecord(n), r.stamp())
+		covered, err := r.Store.CoverNotification(ctx, n, carrier.Attempts, ev)
+		if err != nil {
+			return err
+		}
+		if covered {
+			r.count(func(rep *Report) { rep.Covered++ })
+			listed = append(listed, n)
+			carrier.Includes = append(carrier.Includes, n.ID)
+		}
+	}
+	return r.post(ctx, carrier, listed)
+}
+
+// resume sends a digest's carrier an earlier run left pending (it died,
+// or a send failed in passing). It lists those its includes whose records
+// say it covers them (a run that died half way covered only some; the
+// rest went, or go, on their own), and of those, and itself, only the
+// submissions still awaiting review; with none left, it is settled
+// unsent. What it finishes with says which it stood for.
+func (r *run) resume(ctx context.Context, carrier domain.Notification) error {
+	covered, err := r.coveredBy(ctx, carrier)
+	if err != nil {
+		return err
+	}
+	var listed []domain.Notification
+	reason, err := r.unneeded(ctx, carrier)
+	if err != nil {
+		return err
+	}
+	if reason == "" {
+		listed = append(listed, carrier)
+	}
+	carrier.Includes = []string{}
+	for _, n := range covered {
+		carrier.Includes = append(carrier.Includes, n.ID)
+		why, err := r.unneeded(ctx, n)
+		if err != nil {
+			return err
+		}
+		if why == "" {
+			listed = append(listed, n)
+		}
+	}
+	if len(listed) == 0 {
+		return r.settle(ctx, carrier, reason)
+	}
+	return r.post(ctx, carrier, listed)
+}
+
+// coveredBy reads the notifications a carrier includes, a batch of 100
+// a request, and keeps those recorded covered by it, in its order.
+func (r *run) coveredBy(ctx context.Context, carrier domain.Notification) ([]domain.Notification, error) {
+	var out []domain.Notification
+	for ids := range slices.Chunk(carrier.Includes, 100) {
+		notes := make([]domain.Notification, len(ids))
+		gets := make([]*service.Get, len(ids))
+		for i, id := range ids {
+			gets[i] = &service.Get{Ref: domain.Ref(domain.EntityNotification, id), Into: &notes[i]}
+		}
+		if err := r.Store.Read(ctx, carrier.ProgrammeID, gets...); err != nil {
+			return nil, err
+		}
+		for i, g := range gets {
+			if g.Found && notes[i].CoveredBy == carrier.ID {
+				out = append(out, notes[i])
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,372 @@
+package notify_test
+
+// Digests over the in-memory fake: the submissions awaiting review that
+// one run finds for a programme go to each lead in one email, each still
+// recorded, and listed at most once however runs overlap or die.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/email"
+	"github.com/fundtrack/fundtrack/shared/notify"
+	"github.com/fundtrack/fundtrack/shared/testkit"
+)
+
+// reviewWorld is a programme that reviews its figures, with two leads
+// and two projects, each with a project lead.
+type reviewWorld struct {
+	prog      domain.Programme
+	projects  []domain.Project
+	leads     []string // sorted
+	projLeads []string
+}
+
+func (e *memEnv) reviewWorld() reviewWorld {
+	e.t.Helper()
+	b := testkit.NewBuilder(e.t, e.svc)
+	var w reviewWorld
+	w.prog = b.Programme(obj{"name": "Working for Wellness", "leadOrganisation": "Bradford District Care NHS Foundation Trust",
+		"startDate": "2026-01-01", "endDate": "2027-12-31"})
+	for i, name := range []string{"Bradford IPS", "Leeds IPS"} {
+		pr := b.Project(w.prog.ID, obj{"name": name, "leadOrganisation": "Aspiro", "startDate": "2026-01-01", "endDate": "2027-12-31"})
+		w.projects = append(w.projects, pr)
+		pl := fmt.Sprintf("pl%d@aspiro.example.org", i)
+		b.Member(w.prog.ID, pl, testkit.RoleProjectLead(pr.ID))
+		w.projLeads = append(w.projLeads, pl)
+	}
+	w.leads = []string{"deputy.lead@lpt.example.nhs.uk", "network.lead@lpt.example.nhs.uk"}
+	for _, l := range w.leads {
+		b.Member(w.prog.ID, l, testkit.RoleLead())
+	}
+	var err error
+	w.prog, err = e.svc.Open(e.t.Context(), testkit.AdminCaller(), w.prog.ID).UpdateProgramme(func(int64) bool { return true },
+		testkit.Body(obj{"reviewOutcomes": true}))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.clk.Set("2026-07-01T09:00:00Z")
+	return w
+}
+
+// submit sends n submissions, each awaiting review: month after month
+// from January 2026, the projects in turn.
+func (e *memEnv) submit(w reviewWorld, n int) []domain.Outcome {
+	e.t.Helper()
+	var out []domain.Outcome
+	for i := range n {
+		start := time.Date(2026, time.Month(1+i/2), 1, 0, 0, 0, 0, time.UTC)
+		end := start.AddDate(0, 1, -1)
+		pr := w.projects[i%2]
+		o, err := e.svc.OpenProject(e.t.Context(), testkit.Caller(w.projLeads[i%2]), w.prog.ID, pr.ID).SubmitOutcome(testkit.Body(obj{
+			"periodStart": start.Format(time.DateOnly), "periodEnd": end.Format(time.DateOnly), "counts": obj{"peopleIntoWork": 1 + i}}))
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if o.Status != domain.OutcomePending {
+			e.t.Fatalf("submission %d is %s, want pending", i, o.Status)
+		}
+		out = append(out, o)
+		e.clk.Add(time.Second)
+	}
+	return out
+}
+
+func (e *memEnv) approve(w reviewWorld, o domain.Outcome) {
+	e.t.Helper()
+	if _, err := e.svc.OpenProject(e.t.Context(), testkit.Caller(w.leads[0]), w.prog.ID, o.ProjectID).ReviewOutcome(o.ID,
+		testkit.Body(obj{"decision": "approve"})); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// reviewLink is the link to a submission's review form in the emails.
+func reviewLink(w reviewWorld, o domain.Outcome) string {
+	return webBase + "/app/programmes/" + w.prog.ID + "/projects/" + o.ProjectID + "/outcomes/" + o.ID + "/review"
+}
+
+func awaitingID(o domain.Outcome) string {
+	return domain.SubmissionNotificationID(o.ID, domain.KindAwaitingReview)
+}
+
+// listedOnce checks every lead was told of each of subs exactly once
+// over all its emails (and of nothing else), and the project leads had
+// none; it returns each lead's emails.
+func (e *memEnv) listedOnce(w reviewWorld, subs []domain.Outcome, others ...domain.Outcome) map[string][]email.Message {
+	e.t.Helper()
+	got := e.mail.to()
+	for _, lead := range w.leads {
+		text := ""
+		for _, m := range got[lead] {
+			text += m.Text
+		}
+		for _, o := range subs {
+			if n := strings.Count(text, reviewLink(w, o)); n != 1 {
+				e.t.Errorf("%s was told of %s %d times, want once", lead, o.ID, n)
+			}
+		}
+		for _, o := range others {
+			if strings.Contains(text, o.ID) {
+				e.t.Errorf("%s was told of %s, which needs no email", lead, o.ID)
+			}
+		}
+	}
+	for _, pl := range w.projLeads {
+		if len(got[pl]) != 0 {
+			e.t.Errorf("%d emails to project lead %s", len(got[pl]), pl)
+		}
+	}
+	return got
+}
+
+// TestMemDigestOneEmailPerLead: five submissions awaiting review when the
+// notifier runs are one email to each lead, listing all five with a link
+// to each review form and one to the review queue; each submission's
+// notification is recorded sent, four of them covered by the fifth's.
+func TestMemDigestOneEmailPerLead(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.reviewWorld()
+	subs := e.submit(w, 5)
+	if rep := e.run(); rep.Emails != 2 || rep.Sent != 1 || rep.Covered != 4 || rep.Failed+rep.NotNeeded+rep.Retrying != 0 {
+		t.Errorf("report %+v", rep)
+	}
+	got := e.listedOnce(w, subs)
+	for _, lead := range w.leads {
+		if len(got[lead]) != 1 {
+			t.Fatalf("%d emails to %s, want 1", len(got[lead]), lead)
+		}
+		m := got[lead][0]
+		if m.Subject != "5 submissions awaiting review (Working for Wellness)" {
+			t.Errorf("subject %q", m.Subject)
+		}
+		for _, want := range []string{"Bradford IPS: January 2026", "Leeds IPS: January 2026", "Bradford IPS: March 2026",
+			"See the review queue: " + webBase + "/app/programmes/" + w.prog.ID + "/reviews"} {
+			if !strings.Contains(m.Text, want) {
+				t.Errorf("the email to %s does not say %q:\n%s", lead, want, m.Text)
+			}
+		}
+		if strings.Contains(m.Text, "peopleIntoWork") || strings.Contains(m.Text, "People into work") {
+			t.Errorf("the email carries figures:\n%s", m.Text)
+		}
+		for _, o := range subs {
+			if !strings.Contains(m.HTML, `href="`+reviewLink(w, o)+`"`) {
+				t.Errorf("the HTML part does not link to %s", o.ID)
+			}
+		}
+	}
+	carrier := e.noteOf(w, subs[0])
+	if carrier.Status != domain.NotificationSent || !slices.Equal(carrier.Delivered, w.leads) || len(carrier.Includes) != 4 {
+		t.Errorf("carrier: %+v", carrier)
+	}
+	for _, o := range subs[1:] {
+		n := e.noteOf(w, o)
+		if n.Status != domain.NotificationSent || n.CoveredBy != carrier.ID || !slices.Contains(carrier.Includes, n.ID) ||
+			!slices.Equal(n.Recipients, w.leads) || len(n.Delivered) != 0 || n.NotNeeded != "" {
+			t.Errorf("covered %s: %+v", o.ID, n)
+		}
+	}
+	e.clk.Add(time.Hour)
+	if rep := e.run(); rep.Emails+rep.Sent+rep.Covered != 0 {
+		t.Errorf("a later run: %+v", rep)
+	}
+}
+
+func (e *memEnv) noteOf(w reviewWorld, o domain.Outcome) domain.Notification {
+	e.t.Helper()
+	return e.note(memWorld{prog: w.prog}, awaitingID(o))
+}
+
+// TestMemDigestAloneIsTheUsualEmail: one submission awaiting review is
+// the email about it, as ever.
+func TestMemDigestAloneIsTheUsualEmail(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.reviewWorld()
+	subs := e.submit(w, 1)
+	e.run()
+	for _, lead := range w.leads {
+		msgs := e.mail.to()[lead]
+		if len(msgs) != 1 || msgs[0].Subject != "Submission awaiting review: January 2026 (Bradford IPS, Working for Wellness)" ||
+			!strings.Contains(msgs[0].Text, reviewLink(w, subs[0])) {
+			t.Errorf("emails to %s: %+v", lead, msgs)
+		}
+	}
+	if n := e.noteOf(w, subs[0]); n.Status != domain.NotificationSent || n.Includes != nil {
+		t.Errorf("notification %+v", n)
+	}
+}
+
+// TestMemDigestOverlappingRuns: runs that overlap over the same
+// submissions tell each lead of each once between them.
+func TestMemDigestOverlappingRuns(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.reviewWorld()
+	subs := e.submit(w, 6)
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			if _, err := runSafely(t.Context(), e.notifier(e.st)); err != nil {
+				t.Errorf("run %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	e.clk.Add(time.Hour) // any lease a run left
+	e.run()
+	e.listedOnce(w, subs)
+	for _, o := range subs {
+		if n := e.noteOf(w, o); n.Status != domain.NotificationSent {
+			t.Errorf("%s: %+v", o.ID, n)
+		}
+	}
+	for _, lead := range w.leads {
+		if n := e.mail.asked()[lead]; n > 2 {
+			t.Errorf("%d emails to %s", n, lead)
+		}
+	}
+}
+
+// dieCovering is the notifier's storage for a run that dies after
+// covering left notifications in a digest: the next cover fails.
+type dieCovering struct {
+	notify.Storage
+	mu   sync.Mutex
+	left int
+	died bool
+}
+
+func (d *dieCovering) CoverNotification(ctx context.Context, n domain.Notification, carrierAttempt int64, ev domain.AuditEvent) (bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.left == 0 {
+		d.died = true
+		return false, errors.New("run died")
+	}
+	d.left--
+	return d.Storage.CoverNotification(ctx, n, carrierAttempt, ev)
+}
+
+// TestMemDigestRunDiesHalfWay: a run that records a digest of five and
+// dies having covered two of the other four. The run after the leases
+// sends the carrier listing itself and the two it covered (less one
+// reviewed meanwhile), and the two left uncovered in a digest of their
+// own: each lead is told of each submission once.
+func TestMemDigestRunDiesHalfWay(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.reviewWorld()
+	subs := e.submit(w, 5)
+	dying := &dieCovering{Storage: e.st, left: 2}
+	if _, err := runSafely(t.Context(), e.notifier(dying)); err == nil || !dying.died {
+		t.Fatalf("the dying run: %v, died %v", err, dying.died)
+	}
+	if n := len(e.mail.to()); n != 0 {
+		t.Fatalf("the dying run sent to %d", n)
+	}
+	carrier := e.noteOf(w, subs[0])
+	if carrier.Status != domain.NotificationPending || len(carrier.Includes) != 4 {
+		t.Fatalf("carrier after the dying run: %+v", carrier)
+	}
+	if rep := e.run(); rep.Emails != 0 {
+		t.Errorf("a run while the leases hold: %+v", rep)
+	}
+	e.approve(w, subs[1]) // covered, and reviewed before the carrier went
+	e.clk.Add(time.Minute + time.Millisecond)
+	if rep := e.run(); rep.Emails != 4 || rep.Sent != 2 || rep.Covered != 1 {
+		t.Errorf("the run after the leases: %+v", rep)
+	}
+	got := e.listedOnce(w, []domain.Outcome{subs[0], subs[2], subs[3], subs[4]}, subs[1])
+	for _, lead := range w.leads {
+		var subjects []string
+		for _, m := range got[lead] {
+			subjects = append(subjects, m.Subject)
+		}
+		slices.Sort(subjects)
+		if want := []string{"2 submissions awaiting review (Working for Wellness)"}; !slices.Equal(subjects, slices.Repeat(want, 2)) {
+			t.Errorf("emails to %s: %q", lead, subjects)
+		}
+	}
+	carrier = e.noteOf(w, subs[0])
+	if carrier.Status != domain.NotificationSent || !slices.Equal(carrier.Includes, []string{awaitingID(subs[1]), awaitingID(subs[2])}) {
+		t.Errorf("carrier: %+v", carrier)
+	}
+	second := e.noteOf(w, subs[3])
+	if second.Status != domain.NotificationSent || !slices.Equal(second.Includes, []string{awaitingID(subs[4])}) {
+		t.Errorf("the second digest's carrier: %+v", second)
+	}
+	if n := e.noteOf(w, subs[4]); n.CoveredBy != second.ID {
+		t.Errorf("%+v", n)
+	}
+	e.clk.Add(time.Hour)
+	if rep := e.run(); rep.Emails != 0 {
+		t.Errorf("a later run: %+v", rep)
+	}
+}
+
+// TestMemDigestReviewedBeforeRun: a submission reviewed before the run is
+// not listed, and its email is settled not needed; the rest go in one.
+func TestMemDigestReviewedBeforeRun(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.reviewWorld()
+	subs := e.submit(w, 4)
+	e.approve(w, subs[0])
+	if rep := e.run(); rep.NotNeeded != 1 || rep.Sent != 1 || rep.Covered != 2 || rep.Emails != 2 {
+		t.Errorf("report %+v", rep)
+	}
+	got := e.listedOnce(w, subs[1:], subs[0])
+	for _, lead := range w.leads {
+		if len(got[lead]) != 1 || got[lead][0].Subject != "3 submissions awaiting review (Working for Wellness)" {
+			t.Errorf("emails to %s: %d", lead, len(got[lead]))
+		}
+	}
+	if n := e.noteOf(w, subs[0]); n.Status != domain.NotificationSent || n.NotNeeded != domain.NotNeededReviewed || n.CoveredBy != "" {
+		t.Errorf("the reviewed one: %+v", n)
+	}
+}
+
+// TestMemDigestRetriedAfterPassingFailure: a digest that reached one
+// lead and failed in passing for the other is retried as it was, listing
+// what still awaits review: here not the carrier's own submission,
+// approved meanwhile, but the two it covers.
+func TestMemDigestRetriedAfterPassingFailure(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.reviewWorld()
+	subs := e.submit(w, 3)
+	first, flaky := w.leads[0], w.leads[1] // sent in this order
+	e.mail.fail = func(to string, call int) error {
+		if to == flaky && call == 1 {
+			return errors.New("send email: 429 maximum sending rate exceeded")
+		}
+		return nil
+	}
+	if rep := e.run(); rep.Emails != 2 || rep.Retrying != 1 || rep.Covered != 2 {
+		t.Errorf("first run: %+v", rep)
+	}
+	e.approve(w, subs[0])
+	e.clk.Add(time.Second)
+	if rep := e.run(); rep.Emails != 1 || rep.Sent != 1 {
+		t.Errorf("the retry: %+v", rep)
+	}
+	got := e.mail.to()
+	if len(got[first]) != 1 || got[first][0].Subject != "3 submissions awaiting review (Working for Wellness)" {
+		t.Errorf("emails to %s: %+v", first, got[first])
+	}
+	if len(got[flaky]) != 1 || got[flaky][0].Subject != "2 submissions awaiting review (Working for Wellness)" ||
+		strings.Contains(got[flaky][0].Text, subs[0].ID) || !strings.Contains(got[flaky][0].Text, reviewLink(w, subs[2])) {
+		t.Errorf("emails to %s: %+v", flaky, got[flaky])
+	}
+	if n := e.noteOf(w, subs[0]); n.Status != domain.NotificationSent || !slices.Equal(n.Delivered, w.leads) || len(n.Includes) != 2 {
+		t.Errorf("carrier: %+v", n)
+	}
+}
