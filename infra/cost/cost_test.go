@@ -182,15 +182,12 @@ type network struct {
 	mail     *outbox
 	notifier *notify.Notifier
 
-	pid                string
-	funders, projects  []string
-	grants             []string
-	lead, funder       string
-	projectLeads       []string
-	payment, payGrant  string
-	submission         string
-	submissionProject  string
-	reminderDayRunDone bool
+	pid               string
+	funders, projects []string
+	grants            []string
+	lead, funder      string
+	projectLeads      []string
+	payment, payGrant string
 }
 
 func (n *network) path(rest string) string { return "/programmes/" + n.pid + rest }

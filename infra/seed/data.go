@@ -263,7 +263,6 @@ type role struct {
 	Role, Project, Funder string
 }
 
-func leadRole() role                { return role{Role: "lead"} }
 func projectLeadRole(p string) role { return role{Role: "project-lead", Project: p} }
 func funderRole(f string) role      { return role{Role: "funder", Funder: f} }
 

@@ -72,9 +72,9 @@ func TestSeedGivingPackages(t *testing.T) {
 		}
 		return doc
 	}
-	avoidable := func(ns []export.Notice) []string {
+	avoidable := func(ns []givingtest.Notice) []string {
 		var out []string
-		for _, n := range export.Avoidable(ns) {
+		for _, n := range givingtest.Avoidable(ns) {
 			if !slices.Contains(out, n.Check) {
 				out = append(out, n.Check)
 			}
@@ -89,13 +89,13 @@ func TestSeedGivingPackages(t *testing.T) {
 			if pub := whole["publisher"].(map[string]any); pub["name"] != "fundtrack demo" || pub["identifier"] != "GB-COH-09506232" {
 				t.Errorf("publisher %v, want the configured one", pub)
 			}
-			ns := export.QualityNotices(whole, time.Now())
+			ns := givingtest.QualityNotices(whole, time.Now())
 			for _, n := range ns {
 				t.Logf("notice: %s; inherent: %s", n, n.Inherent())
 			}
 			if got := avoidable(ns); !slices.Equal(got, expectedNotices[p.Name]) {
 				t.Errorf("the programme's package raises %v, want %v", got, expectedNotices[p.Name])
-				for _, n := range export.Avoidable(ns) {
+				for _, n := range givingtest.Avoidable(ns) {
 					t.Logf("  %s", n)
 				}
 			}
@@ -107,7 +107,7 @@ func TestSeedGivingPackages(t *testing.T) {
 					t.Errorf("%s's package is published by %v", f.Name, pub)
 				}
 				grants += len(doc["grants"].([]any))
-				ns := export.QualityNotices(doc, time.Now())
+				ns := givingtest.QualityNotices(doc, time.Now())
 				want := expectedNotices[p.Name]
 				if f.OrgID != "" {
 					want = nil // only the funder without an identifier raises anything

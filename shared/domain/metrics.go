@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"slices"
 	"strings"
 )
 
@@ -71,9 +70,6 @@ var metricByName, metricByLabel = func() (map[Metric]int, map[string]Metric) {
 	}
 	return byName, byLabel
 }()
-
-// MetricDefs returns the catalogue, in display order.
-func MetricDefs() []MetricDef { return slices.Clone(metricCatalogue) }
 
 // MetricInfo returns the catalogue entry of m, if m is a metric.
 func MetricInfo(m Metric) (MetricDef, bool) {

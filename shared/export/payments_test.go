@@ -85,7 +85,7 @@ func TestGivingDisbursements(t *testing.T) {
 	if extra := givingtest.UnknownFields(t, decode(t, raw)); len(extra) > 0 {
 		t.Errorf("fields the 360Giving schema lacks: %v", extra)
 	}
-	if a := export.Avoidable(export.QualityNotices(decode(t, raw), givingNow)); len(a) > 0 {
+	if a := givingtest.Avoidable(givingtest.QualityNotices(decode(t, raw), givingNow)); len(a) > 0 {
 		t.Errorf("avoidable notices with payments: %v", a)
 	}
 	var pkg export.GivingPackage

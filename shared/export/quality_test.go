@@ -9,6 +9,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/export"
+	"github.com/fundtrack/fundtrack/shared/export/givingtest"
 )
 
 // cleanGivingSet is givingSet with every organisation identified and placed:
@@ -32,7 +33,7 @@ func funderPackage(t *testing.T) map[string]any {
 	return decode(t, givingJSON(t, set, givingConfig, &f))
 }
 
-func checks(ns []export.Notice) []string {
+func checks(ns []givingtest.Notice) []string {
 	var out []string
 	for _, n := range ns {
 		if !slices.Contains(out, n.Check) {
@@ -50,19 +51,19 @@ func TestQualityClean(t *testing.T) {
 		"one funder":      funderPackage(t),
 		"whole programme": decode(t, givingJSON(t, cleanGivingSet(), givingConfig, nil)),
 	} {
-		ns := export.QualityNotices(pkg, givingNow)
-		if a := export.Avoidable(ns); len(a) > 0 {
+		ns := givingtest.QualityNotices(pkg, givingNow)
+		if a := givingtest.Avoidable(ns); len(a) > 0 {
 			t.Errorf("%s: avoidable notices %v", name, a)
 		}
 		for _, n := range ns {
 			t.Logf("%s: inherent: %s: %s", name, n, n.Inherent())
 		}
 	}
-	ns := export.QualityNotices(funderPackage(t), givingNow)
+	ns := givingtest.QualityNotices(funderPackage(t), givingNow)
 	if got := checks(ns); !slices.Equal(got, []string{"NoRecipientOrgCompanyCharityNumber"}) || len(ns) != 2 {
 		t.Errorf("the funder's package: %v, want NoRecipientOrgCompanyCharityNumber for its two NHS recipients", ns)
 	}
-	whole := export.QualityNotices(decode(t, givingJSON(t, cleanGivingSet(), givingConfig, nil)), givingNow)
+	whole := givingtest.QualityNotices(decode(t, givingJSON(t, cleanGivingSet(), givingConfig, nil)), givingNow)
 	if got := checks(whole); !slices.Contains(got, "MoreThanOneFundingOrg") || slices.Contains(got, "RecipientOrgCompanyNumber") {
 		t.Errorf("the whole programme's package: %v", whole)
 	}
@@ -121,7 +122,7 @@ func TestQualityChecksBite(t *testing.T) {
 			delete(g, "beneficiaryLocation")
 		},
 	}
-	for _, c := range export.QualityChecks {
+	for _, c := range givingtest.QualityChecks {
 		if _, ok := cases[c]; !ok {
 			t.Errorf("check %s has no case here", c)
 		}
@@ -134,7 +135,7 @@ func TestQualityChecksBite(t *testing.T) {
 		return decode(t, raw)
 	}
 	clean := map[string]bool{}
-	for _, n := range export.QualityNotices(base(), givingNow) {
+	for _, n := range givingtest.QualityNotices(base(), givingNow) {
 		clean[n.Check+" "+n.Path] = true
 	}
 	for name, mutate := range cases {
@@ -143,13 +144,13 @@ func TestQualityChecksBite(t *testing.T) {
 			if name == "NoRecipientOrgCompanyCharityNumber" {
 				p = decode(t, givingJSON(t, cleanGivingSet(), givingConfig, nil))
 				p["grants"] = []any{grant(p, 1)} // Aspiro's grant, to a company
-				if export.QualityNotices(p, givingNow) != nil {
-					t.Fatalf("the company's grant is not clean: %v", export.QualityNotices(p, givingNow))
+				if givingtest.QualityNotices(p, givingNow) != nil {
+					t.Fatalf("the company's grant is not clean: %v", givingtest.QualityNotices(p, givingNow))
 				}
 			}
 			mutate(p, grant(p, 0))
 			var fresh []string
-			for _, n := range export.QualityNotices(p, givingNow) {
+			for _, n := range givingtest.QualityNotices(p, givingNow) {
 				if !clean[n.Check+" "+n.Path] || name == "NoRecipientOrgCompanyCharityNumber" {
 					fresh = append(fresh, n.Check)
 				}
@@ -164,20 +165,20 @@ func TestQualityChecksBite(t *testing.T) {
 // TestQualityInherent: which notices no data could avoid.
 func TestQualityInherent(t *testing.T) {
 	for _, tc := range []struct {
-		n        export.Notice
+		n        givingtest.Notice
 		inherent bool
 	}{
-		{export.Notice{Check: "NoRecipientOrgCompanyCharityNumber", Value: "GB-NHS-RT5"}, true},
-		{export.Notice{Check: "NoRecipientOrgCompanyCharityNumber", Value: "GB-GOR-D10"}, true},
-		{export.Notice{Check: "NoRecipientOrgCompanyCharityNumber", Value: "GB-SHPE-L0078"}, true},
+		{givingtest.Notice{Check: "NoRecipientOrgCompanyCharityNumber", Value: "GB-NHS-RT5"}, true},
+		{givingtest.Notice{Check: "NoRecipientOrgCompanyCharityNumber", Value: "GB-GOR-D10"}, true},
+		{givingtest.Notice{Check: "NoRecipientOrgCompanyCharityNumber", Value: "GB-SHPE-L0078"}, true},
 		// A charity or company should carry its number; an unidentified or
 		// foreign recipient could have been identified better.
-		{export.Notice{Check: "NoRecipientOrgCompanyCharityNumber", Value: "GB-CHC-1090095"}, false},
-		{export.Notice{Check: "NoRecipientOrgCompanyCharityNumber", Value: "360G-ftk-org-1"}, false},
-		{export.Notice{Check: "NoRecipientOrgCompanyCharityNumber", Value: "IE-CHY-20001234"}, false},
-		{export.Notice{Check: "MoreThanOneFundingOrg", Value: "GB-GOR-D10"}, true},
-		{export.Notice{Check: "RecipientOrg360GPrefix", Value: "360G-ftk-org-1"}, false},
-		{export.Notice{Check: "NoBeneficiaryLocation"}, false},
+		{givingtest.Notice{Check: "NoRecipientOrgCompanyCharityNumber", Value: "GB-CHC-1090095"}, false},
+		{givingtest.Notice{Check: "NoRecipientOrgCompanyCharityNumber", Value: "360G-ftk-org-1"}, false},
+		{givingtest.Notice{Check: "NoRecipientOrgCompanyCharityNumber", Value: "IE-CHY-20001234"}, false},
+		{givingtest.Notice{Check: "MoreThanOneFundingOrg", Value: "GB-GOR-D10"}, true},
+		{givingtest.Notice{Check: "RecipientOrg360GPrefix", Value: "360G-ftk-org-1"}, false},
+		{givingtest.Notice{Check: "NoBeneficiaryLocation"}, false},
 	} {
 		if got := tc.n.Inherent() != ""; got != tc.inherent {
 			t.Errorf("%s inherent = %v (%q), want %v", tc.n, got, tc.n.Inherent(), tc.inherent)
@@ -192,12 +193,12 @@ func TestQualityWhatFundtrackFixes(t *testing.T) {
 	s := cleanGivingSet()
 	s.Grants[0].Description = s.Grants[0].Title
 	s.Grants[2].Description = ""
-	ns := export.QualityNotices(decode(t, givingJSON(t, s, givingConfig, nil)), givingNow)
-	for _, n := range export.Avoidable(ns) {
+	ns := givingtest.QualityNotices(decode(t, givingJSON(t, s, givingConfig, nil)), givingNow)
+	for _, n := range givingtest.Avoidable(ns) {
 		t.Errorf("avoidable: %s", n)
 	}
 	// Without the lead organisations' details the package says so.
-	got := checks(export.QualityNotices(decode(t, givingJSON(t, fixtureSet(), export.GivingConfig{}, nil)), givingNow))
+	got := checks(givingtest.QualityNotices(decode(t, givingJSON(t, fixtureSet(), export.GivingConfig{}, nil)), givingNow))
 	for _, want := range []string{"RecipientOrg360GPrefix", "FundingOrg360GPrefix", "IncompleteRecipientOrg", "NoBeneficiaryLocation", "NoDataSource"} {
 		if !slices.Contains(got, want) {
 			t.Errorf("a package with nothing known raised %v, want %s among them", got, want)

@@ -18,8 +18,8 @@ import (
 // schema version 1.4, as a JSON data package that a funder can publish as
 // it is: it validates against the standard's schema and raises none of the
 // 360Giving Data Quality Tool's notices that fundtrack's data can avoid
-// (quality.go re-implements those checks). Identifiers follow the
-// standard's identifier guidance:
+// (the tests hold it to both; export/givingtest re-implements the tool's
+// checks). Identifiers follow the standard's identifier guidance:
 //
 //   - a grant is "360G-<prefix>-<grant id>", <prefix> being the publisher's
 //     registered 360Giving prefix (GivingConfig.Prefix, a deployment

@@ -263,7 +263,7 @@ func TestGivingFileNothingToPublish(t *testing.T) {
 func TestGivingFilePublishesFromTheAwardDate(t *testing.T) {
 	s := givingSet()
 	s.Grants[0].AwardDate = domain.DateOf(givingNow).AddDays(1)
-	grants := func(now time.Time) (ids []string, notices []export.Notice) {
+	grants := func(now time.Time) (ids []string, notices []givingtest.Notice) {
 		t.Helper()
 		f, err := export.GivingFile(s, givingConfig, "", now)
 		if err != nil {
@@ -273,7 +273,7 @@ func TestGivingFilePublishesFromTheAwardDate(t *testing.T) {
 		for _, g := range pkg["grants"].([]any) {
 			ids = append(ids, g.(map[string]any)["id"].(string))
 		}
-		for _, n := range export.QualityNotices(pkg, now) {
+		for _, n := range givingtest.QualityNotices(pkg, now) {
 			if n.Check == "PostDatedAwardDates" {
 				notices = append(notices, n)
 			}

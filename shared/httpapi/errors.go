@@ -8,9 +8,6 @@ import (
 	"github.com/fundtrack/fundtrack/shared/present"
 )
 
-// StatusOf returns the HTTP status for an error (shared/present's table).
-func StatusOf(err error) int { return present.Status(err) }
-
 type errorBody struct {
 	Error struct {
 		Code    domain.Code       `json:"code"`

@@ -355,8 +355,8 @@ func TestExportGrants360Giving(t *testing.T) {
 			// notices fundtrack's data could avoid.
 			var doc map[string]any
 			json.Unmarshal(r.Body, &doc)
-			ns := export.QualityNotices(doc, time.Now())
-			for _, n := range export.Avoidable(ns) {
+			ns := givingtest.QualityNotices(doc, time.Now())
+			for _, n := range givingtest.Avoidable(ns) {
 				t.Errorf("%s: the Data Quality Tool would report %s", as, n)
 			}
 			if len(ns) != 2 { // the two NHS trusts have no company or charity number

@@ -33,7 +33,7 @@ import (
 
 	strict "github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/httpapi"
+	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/testkit/fuzzkit"
 )
 
@@ -59,7 +59,7 @@ func fzCheckErr(t *testing.T, what string, err error) *domain.Error {
 	if de.Code != domain.CodeValidation {
 		fzFail(t, "", "%s: code %q, want %q (%v)", what, de.Code, domain.CodeValidation, err)
 	}
-	if st := httpapi.StatusOf(err); st < 400 || st >= 500 {
+	if st := present.Status(err); st < 400 || st >= 500 {
 		fzFail(t, "", "%s: status %d for %v, want a 4xx", what, st, err)
 	}
 	if de.Message == "" {

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fundtrack/fundtrack/shared/export"
+	"github.com/fundtrack/fundtrack/shared/export/givingtest"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
@@ -160,7 +160,7 @@ func TestGivingGrantWarnings(t *testing.T) {
 	var doc map[string]any
 	json.Unmarshal(pkg.Body, &doc)
 	got := map[string]bool{}
-	for _, n := range export.QualityNotices(doc, time.Now()) {
+	for _, n := range givingtest.QualityNotices(doc, time.Now()) {
 		got[n.Check] = true
 	}
 	if !got["TitleLength"] || got["PostDatedAwardDates"] || got["TitleDescriptionSame"] {

@@ -41,6 +41,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
+	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
@@ -364,7 +365,7 @@ func TestOpenAPIMatchesDomain(t *testing.T) {
 			for _, c := range code.Enum {
 				c := c.(string)
 				used[c] = true
-				if got := httpapi.StatusOf(&domain.Error{Code: domain.Code(c)}); got != st {
+				if got := present.Status(&domain.Error{Code: domain.Code(c)}); got != st {
 					t.Errorf("%s: response %d names code %s, which answers %d", key, st, c, got)
 				}
 			}
@@ -382,7 +383,8 @@ func TestOpenAPIMatchesDomain(t *testing.T) {
 // metric catalogue: each API name with its label and what it counts.
 func oaMetricDescription() string {
 	s := "A count of people per period, added up over submissions. Each metric, with the label people read it by (the outcome summary CSV's column heading):\n"
-	for _, d := range domain.MetricDefs() {
+	for _, m := range domain.Metrics {
+		d, _ := domain.MetricInfo(m)
 		s += fmt.Sprintf("\n- `%s` (%s): %s", d.Metric, d.Label, d.Description)
 	}
 	return s

@@ -26,15 +26,14 @@ import (
 // with a lead, a project lead and a funder whose addresses are the test's
 // mailbox's, and a notifier on the same clock.
 type rcWorld struct {
-	a                   *apiH
-	s                   *testkit.Stack
-	inbox               *testkit.Mailbox
-	pid, project, fund  string
-	lead, pl, funder    string // members' addresses (and funder's contact)
-	contact             string
-	notifier            *notify.Notifier
-	schedule, returnQ1  string
-	returnPath, outcome string
+	a                  *apiH
+	s                  *testkit.Stack
+	inbox              *testkit.Mailbox
+	pid, project, fund string
+	lead, pl, funder   string // members' addresses (and funder's contact)
+	contact            string
+	notifier           *notify.Notifier
+	schedule, returnQ1 string
 }
 
 // measure sends a request as req says, wants status, and checks the

@@ -10,18 +10,12 @@ import (
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
-// historyKey names one record's history: ids of members (emails) repeat
-// across programmes, so the programme is part of it.
-func historyKey(programmeID string, e domain.Entity, id string) string {
-	return "HIST#" + programmeID + "#" + string(e) + "#" + id
-}
-
 // ListAudit lists a programme's audit events, newest first: by person from
 // GSI1, else from the programme's partition (filtered by entity if asked).
 func (s *Store) ListAudit(ctx context.Context, programmeID string, f service.AuditFilter, p service.Page) ([]domain.AuditEvent, string, error) {
-	q := query{pkAttr: "PK", skAttr: "SK", pk: pkProgramme(programmeID), prefix: "AUDIT#", reverse: true}
+	q := query{pkAttr: "PK", skAttr: "SK", pk: pkProgramme(programmeID), prefix: prefixAudit, reverse: true}
 	if f.Email != "" {
-		q = query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: "AUDITBY#" + programmeID + "#" + f.Email, prefix: "AUDIT#", reverse: true}
+		q = query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: pkAuditBy(programmeID, f.Email), prefix: prefixAudit, reverse: true}
 	}
 	if f.Entity != "" {
 		q.filter = func(item Item) bool {
@@ -34,7 +28,7 @@ func (s *Store) ListAudit(ctx context.Context, programmeID string, f service.Aud
 
 // History lists one record's audit events, newest first.
 func (s *Store) History(ctx context.Context, programmeID string, ref domain.RecordRef, p service.Page) ([]domain.AuditEvent, string, error) {
-	return s.listAudit(ctx, query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK", pk: historyKey(programmeID, ref.Entity, ref.ID), prefix: "AUDIT#", reverse: true}, p)
+	return s.listAudit(ctx, query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK", pk: historyKey(programmeID, ref.Entity, ref.ID), prefix: prefixAudit, reverse: true}, p)
 }
 
 func (s *Store) listAudit(ctx context.Context, q query, p service.Page) ([]domain.AuditEvent, string, error) {

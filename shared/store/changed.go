@@ -36,7 +36,6 @@ import (
 // The index partition is spread over Shards partition keys (shards.go):
 // at 100,000 programmes one key would take every figure change of the
 // busiest day; spread, each takes an eighth.
-const skChanged = "CHANGED"
 
 // markerUpdate is the transaction item that moves the programme's count of
 // waiting payments by waiting and, when changed, counts a change and puts

@@ -50,7 +50,7 @@ func (s *Store) UpdatePost(ctx context.Context, programmeID string, before, afte
 // ListPosts lists a project's posts, oldest first.
 func (s *Store) ListPosts(ctx context.Context, programmeID, projectID string, p service.Page) ([]domain.Post, string, error) {
 	var out []domain.Post
-	next, err := s.listChildren(ctx, programmeID, "POST#"+projectID+"#", p, func(item Item) error { return appendDecoded(item, &out) })
+	next, err := s.listChildren(ctx, programmeID, postsOf(projectID), p, func(item Item) error { return appendDecoded(item, &out) })
 	return out, next, err
 }
 
@@ -89,7 +89,7 @@ func (s *Store) UpdateCohort(ctx context.Context, programmeID string, before, af
 // ListCohorts lists a project's cohorts, oldest first.
 func (s *Store) ListCohorts(ctx context.Context, programmeID, projectID string, p service.Page) ([]domain.Cohort, string, error) {
 	var out []domain.Cohort
-	next, err := s.listChildren(ctx, programmeID, "COHORT#"+projectID+"#", p, func(item Item) error { return appendDecoded(item, &out) })
+	next, err := s.listChildren(ctx, programmeID, cohortsOf(projectID), p, func(item Item) error { return appendDecoded(item, &out) })
 	return out, next, err
 }
 
@@ -112,7 +112,7 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, sub servi
 	pk := pkProgramme(programmeID)
 	k := keys{PK: pk, SK: skOutcome(o.ProjectID, o.ID)}
 	if o.Status == domain.OutcomePending {
-		k.GSI1PK, k.GSI1SK = pendingSubs+programmeID, service.SortTime(o.SubmittedAt)+"#"+o.ID
+		k.GSI1PK, k.GSI1SK = pkPendingSubs(programmeID), skPendingSub(o)
 	}
 	item, err := record(o, "outcome", k)
 	if err != nil {
@@ -335,9 +335,9 @@ func (s *Store) newestCorrection(ctx context.Context, programmeID string, marker
 // filled past the others).
 func (s *Store) ListOutcomes(ctx context.Context, programmeID, projectID string, f service.OutcomeFilter, p service.Page) ([]domain.Outcome, string, error) {
 	var out []domain.Outcome
-	prefix := "OUTCOME#"
+	prefix := prefixOutcome
 	if projectID != "" {
-		prefix += projectID + "#"
+		prefix = outcomesOf(projectID)
 	}
 	q := query{pkAttr: "PK", skAttr: "SK", pk: pkProgramme(programmeID), prefix: prefix}
 	if f.ApprovedOnly {
@@ -401,7 +401,7 @@ func (s *Store) ReviewOutcome(ctx context.Context, programmeID string, rv servic
 // first: one Query of the programme's review queue (a sparse index).
 func (s *Store) ListPendingOutcomes(ctx context.Context, programmeID string, p service.Page) ([]domain.Outcome, string, error) {
 	var out []domain.Outcome
-	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: pendingSubs + programmeID}, p,
+	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: pkPendingSubs(programmeID)}, p,
 		func(item Item) error { return appendDecoded(item, &out) })
 	if err != nil {
 		return nil, "", fmt.Errorf("list pending outcomes of %s: %w", programmeID, err)

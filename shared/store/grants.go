@@ -18,9 +18,9 @@ import (
 // grantKeys index a grant by funder (GSI1: a funder's grants in one Query)
 // and by project (GSI2: a project's grants in one Query).
 func grantKeys(programmeID string, g domain.Grant) keys {
-	k := keys{PK: pkProgramme(programmeID), SK: skGrant(g.ID), GSI1PK: "FUNDER#" + g.FunderID, GSI1SK: skGrant(g.ID)}
+	k := keys{PK: pkProgramme(programmeID), SK: skGrant(g.ID), GSI1PK: pkFunderGrants(g.FunderID), GSI1SK: skGrant(g.ID)}
 	if g.ProjectID != "" {
-		k.GSI2PK, k.GSI2SK = "PROJECT#"+g.ProjectID, skGrant(g.ID)
+		k.GSI2PK, k.GSI2SK = pkProjectGrants(g.ProjectID), skGrant(g.ID)
 	}
 	return k
 }
@@ -65,7 +65,6 @@ func (s *Store) fundingWrites(t *tx, programmeID string, byKey map[domain.Fundin
 // must not have to move when a grant changes funder. It is an item of its
 // own, not part of the totals, because the totals are already the largest
 // item of a programme (BENCHMARKS.md).
-const skFunding = "FUNDING"
 
 // fundingUpdate is the Update that ADDs d to the funding item, SETs set
 // and SETs each of ifMissing unless it is there already.
@@ -210,16 +209,16 @@ func (s *Store) CreateGrant(ctx context.Context, programmeID string, g domain.Gr
 func (s *Store) ListGrants(ctx context.Context, programmeID string, f service.GrantFilter, p service.Page) ([]domain.Grant, string, error) {
 	var out []domain.Grant
 	decode := func(item Item) error { return appendDecoded(item, &out) }
-	q := query{pkAttr: "PK", skAttr: "SK", pk: pkProgramme(programmeID), prefix: "GRANT#"}
+	q := query{pkAttr: "PK", skAttr: "SK", pk: pkProgramme(programmeID), prefix: prefixGrant}
 	switch {
 	case len(f.Funders) == 0 && len(f.Projects) == 0:
 	case len(f.Funders) == 1 && len(f.Projects) == 0:
 		for id := range f.Funders {
-			q = query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: "FUNDER#" + id, prefix: "GRANT#"}
+			q = query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: pkFunderGrants(id), prefix: prefixGrant}
 		}
 	case len(f.Projects) == 1 && len(f.Funders) == 0:
 		for id := range f.Projects {
-			q = query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK", pk: "PROJECT#" + id, prefix: "GRANT#"}
+			q = query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK", pk: pkProjectGrants(id), prefix: prefixGrant}
 		}
 	default:
 		q.filter = func(item Item) bool {

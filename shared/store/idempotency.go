@@ -2,11 +2,8 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -35,18 +32,6 @@ const (
 	idemCommitted = "committed" // the change is written; its answer is not yet saved
 	idemDone      = "done"
 )
-
-// idemKey is where a claim lives. The caller's scope and the key are
-// hashed together, each prefixed with its length, so no choice of key or
-// scope can land on another caller's item ("abc" + "x#y" and "abc#x" + "y"
-// differ), and any bytes a key holds stay out of the table's key syntax.
-func idemKey(c service.Claim) Item {
-	h := sha256.New()
-	for _, part := range []string{c.Scope, c.Key} {
-		h.Write([]byte(strconv.Itoa(len(part)) + ":" + part))
-	}
-	return key("IDEM#"+hex.EncodeToString(h.Sum(nil)), "IDEM")
-}
 
 // idemCommit is the transaction item that marks c committed; it fails if
 // another claimant has taken the key over.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -29,7 +28,6 @@ import (
 //	STAGED#<id>#<n>       its bytes, in parts under the item size limit
 
 const (
-	skImportLock = "IMPORTLOCK"
 	// Transaction limits, with room to spare: DynamoDB takes 100 items and
 	// 4 MB a transaction, and 4 KB an expression. An update of the totals
 	// or a series item names each attribute it adds ("#a12 :a12, "), so it
@@ -181,7 +179,7 @@ func (s *Store) submissionItems(ctx context.Context, programmeID string, sub ser
 	pk := pkProgramme(programmeID)
 	k := keys{PK: pk, SK: skOutcome(o.ProjectID, o.ID)}
 	if o.Status == domain.OutcomePending {
-		k.GSI1PK, k.GSI1SK = pendingSubs+programmeID, service.SortTime(o.SubmittedAt)+"#"+o.ID
+		k.GSI1PK, k.GSI1SK = pkPendingSubs(programmeID), skPendingSub(o)
 	}
 	item, err := record(o, "outcome", k)
 	if err != nil {
@@ -359,8 +357,6 @@ func (s *Store) UnlockImports(ctx context.Context, programmeID, holder string) e
 	return nil
 }
 
-func skStaged(id string) string { return "STAGED#" + id }
-
 // StageFile implements service.ImportStore: the bytes in parts of 350 kB
 // (a PutItem each, at once), then the item that names them, so a file
 // half written is never found. All expire with the file.
@@ -378,7 +374,7 @@ func (s *Store) StageFile(ctx context.Context, programmeID string, f service.Sta
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			item := key(pk, skStaged(f.ID)+"#"+strconv.Itoa(i))
+			item := key(pk, skStagedPart(f.ID, i))
 			item["data"], item["ttl"] = &types.AttributeValueMemberB{Value: p}, ttl
 			_, errs[i] = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item})
 		}()
@@ -423,7 +419,7 @@ func (s *Store) StagedFile(ctx context.Context, programmeID, id string) (service
 	}
 	keys := make([]Item, head.Parts)
 	for i := range keys {
-		keys[i] = key(pk, skStaged(id)+"#"+strconv.Itoa(i))
+		keys[i] = key(pk, skStagedPart(id, i))
 	}
 	items, err := s.inPartition(ctx, keys, "")
 	if err != nil {
@@ -432,7 +428,7 @@ func (s *Store) StagedFile(ctx context.Context, programmeID, id string) (service
 	f := service.StagedFile{ID: id, Owner: head.Owner, Name: head.Name, MediaType: head.MediaType, SHA256: head.SHA256,
 		Expires: time.UnixMilli(head.Expires).UTC()}
 	for i := range keys {
-		item, ok := items[skStaged(id)+"#"+strconv.Itoa(i)]
+		item, ok := items[skStagedPart(id, i)]
 		if !ok {
 			return service.StagedFile{}, service.ErrNotFound // expired part by part
 		}

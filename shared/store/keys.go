@@ -1,47 +1,165 @@
 package store
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
 )
 
-// Keys of the records. docs/dynamodb.md lists every item and access
-// pattern; everything of a programme lives in its partition PROG#<id>.
+// Keys of the records: every key of the records table and of the audit
+// table is built here, in the order of docs/dynamodb.md's Items table,
+// which lists every item and access pattern. Everything of a programme
+// lives in its partition PROG#<id>. A prefix ("…#") is what a Query of one
+// kind of record begins with; the keys are made from it, so a list and the
+// items it lists cannot disagree.
+
+// shardKey is the partition key of shard in the notifier's index named
+// base: each such index is spread over Shards keys (shards.go).
+func shardKey(base string, shard int) string { return base + "#" + strconv.Itoa(shard) }
+
+// shardKeyOf is the partition key a programme's entries in base take.
+func shardKeyOf(base, programmeID string) string { return shardKey(base, ShardOf(programmeID)) }
+
+// Programme.
 const (
-	allProgrammes = "PROGRAMMES" // GSI1PK of every programme item
-	skProgramme   = "PROG"
-	skTotals      = "TOTALS"
+	prefixProgramme = "PROG#"
+	skProgramme     = "PROG"
+	allProgrammes   = "PROGRAMMES" // GSI1PK of every programme item
 )
 
-func pkProgramme(id string) string { return "PROG#" + id }
+func pkProgramme(id string) string { return prefixProgramme + id }
+
+// Member: GSI1 under the person gives their programmes.
+const prefixMember = "MEMBER#"
+
+func skMember(email string) string { return prefixMember + email }
 func pkUser(email string) string   { return "USER#" + email }
-func skMember(email string) string { return "MEMBER#" + email }
-func skFunder(id string) string    { return "FUNDER#" + id }
-func skProject(id string) string   { return "PROJECT#" + id }
-func skGrant(id string) string     { return "GRANT#" + id }
-func skTarget(id string) string    { return "TARGET#" + id }
+
+// Funder.
+const prefixFunder = "FUNDER#"
+
+func skFunder(id string) string { return prefixFunder + id }
+
+// Project.
+const prefixProject = "PROJECT#"
+
+func skProject(id string) string { return prefixProject + id }
+
+// Grant: indexed by funder (GSI1) and by project (GSI2), under the funder's
+// and the project's own sort keys, so a funder's or a project's grants are
+// one Query.
+const prefixGrant = "GRANT#"
+
+func skGrant(id string) string                { return prefixGrant + id }
+func pkFunderGrants(funderID string) string   { return skFunder(funderID) }
+func pkProjectGrants(projectID string) string { return skProject(projectID) }
 
 // Posts, cohorts and outcomes live under their project, so "this
 // project's posts" and "all posts" are both one Query.
-func skPost(projectID, id string) string    { return "POST#" + projectID + "#" + id }
-func skCohort(projectID, id string) string  { return "COHORT#" + projectID + "#" + id }
-func skOutcome(projectID, id string) string { return "OUTCOME#" + projectID + "#" + id }
-func skSuperseded(outcomeID string) string  { return "SUPERSEDED#" + outcomeID }
-func skNotification(id string) string       { return "NOTIF#" + id }
+const (
+	prefixPost    = "POST#"
+	prefixCohort  = "COHORT#"
+	prefixOutcome = "OUTCOME#"
+)
+
+// Post.
+func postsOf(projectID string) string    { return prefixPost + projectID + "#" }
+func skPost(projectID, id string) string { return postsOf(projectID) + id }
+
+// Cohort.
+func cohortsOf(projectID string) string    { return prefixCohort + projectID + "#" }
+func skCohort(projectID, id string) string { return cohortsOf(projectID) + id }
+
+// Outcome submission (awaiting review: pkPendingSubs below).
+func outcomesOf(projectID string) string    { return prefixOutcome + projectID + "#" }
+func skOutcome(projectID, id string) string { return outcomesOf(projectID) + id }
+
+// Correction marker of the outcome submission corrected.
+func skSuperseded(outcomeID string) string { return "SUPERSEDED#" + outcomeID }
+
+// Target: in the due index (GSI2, sharded) while time-driven checks remain.
+const (
+	prefixTarget = "TARGET#"
+	dueIndex     = "DUE" // GSI2 on a target: GSI2SK = <next check date>#<programmeId>#<targetId>
+)
+
+func skTarget(id string) string { return prefixTarget + id }
+
+// dueKey is where a target sits in the due index.
+func dueKey(programmeID, targetID string, next domain.Date) string {
+	return next.String() + "#" + programmeID + "#" + targetID
+}
+
+// A year of figures by day (series.go).
+const prefixSeries = "SERIES#"
+
+func skSeries(k domain.SeriesKey) string { return prefixSeries + k.String() }
+
+// Totals.
+const skTotals = "TOTALS"
+
+// Changed marker (changed.go): in its shard of the DIRTY index (GSI1, GSI1SK
+// the programme id) while the programme's figures changed.
+const (
+	skChanged  = "CHANGED"
+	dirtyIndex = "DIRTY"
+)
+
+// Money by funder and project (the funding item, grants.go).
+const skFunding = "FUNDING"
+
+// A month of money paid and spent by day (portfolio.go).
+const prefixMoneySeries = "MSERIES#"
+
+func skMoneySeries(month string) string { return prefixMoneySeries + month }
+
+// Outcome submission awaiting review: the programme's review queue (GSI1),
+// in the order they were submitted.
+const pendingSubs = "PENDSUB#"
+
+func pkPendingSubs(programmeID string) string { return pendingSubs + programmeID }
+func skPendingSub(o domain.Outcome) string    { return service.SortTime(o.SubmittedAt) + "#" + o.ID }
+
+// Notification: in its shard of the PENDING index (GSI1) while pending.
+const (
+	prefixNotification = "NOTIF#"
+	pendingIndex       = "PENDING"
+)
+
+func skNotification(id string) string { return prefixNotification + id }
+func skPendingNotification(n domain.Notification) string {
+	return service.SortTime(n.CreatedAt) + "#" + n.ProgrammeID + "#" + n.ID
+}
 
 // The reporting cycle (docs/dynamodb.md, "Returns"). The setup item, the
 // schedules and their counts share the prefix "SCHED", so one Query reads
 // all three.
-const skSetup = "SCHED"
+const (
+	skSetup             = "SCHED"
+	prefixSchedule      = "SCHED#"
+	prefixScheduleStats = "SCHEDSTAT#"
+)
 
-func skSchedule(id string) string      { return "SCHED#" + id }
-func skScheduleStats(id string) string { return "SCHEDSTAT#" + id }
-func skGeneration(id string) string    { return "RETGEN#" + id }
+// Schedule.
+func skSchedule(id string) string { return prefixSchedule + id }
 
-// A return lives under its project, so a project's returns are one Query;
-// its id names its key (domain.ReturnID), so a submission reads the
+// Schedule's return counts.
+func skScheduleStats(id string) string { return prefixScheduleStats + id }
+
+// Return. A return lives under its project, so a project's returns are one
+// Query; its id names its key (domain.ReturnID), so a submission reads the
 // returns it fills by key.
+const (
+	prefixReturn = "RETURN#"
+	returnsDue   = "RDUE" // GSI3 on a return the notifier must look at
+)
+
+func returnsOf(projectID string) string { return prefixReturn + projectID + "#" }
 func skReturn(projectID, scheduleID string, periodStart domain.Date) string {
-	return "RETURN#" + projectID + "#" + scheduleID + "#" + periodStart.String()
+	return returnsOf(projectID) + scheduleID + "#" + periodStart.String()
 }
 
 // skReturnID is the sort key of the return with that id.
@@ -52,6 +170,108 @@ func skReturnID(id string) (string, bool) {
 	}
 	return skReturn(j, s, ps), true
 }
+
+// A return's index partitions, by schedule and state (GSI1) and by
+// project, schedule and state (GSI2), each sorted by period end
+// (docs/dynamodb.md, "Returns": why each status is then one range).
+func returnPartition(programmeID, scheduleID string, state domain.ReturnState) string {
+	return "RETS#" + programmeID + "#" + scheduleID + "#" + string(state)
+}
+
+func projectReturnPartition(programmeID, projectID, scheduleID string, state domain.ReturnState) string {
+	return "RETP#" + programmeID + "#" + projectID + "#" + scheduleID + "#" + string(state)
+}
+
+func skReturnByEnd(r domain.Return) string        { return r.PeriodEnd.String() + "#" + r.ProjectID }
+func skProjectReturnByEnd(r domain.Return) string { return r.PeriodEnd.String() }
+
+// returnDueKey is where a return sits in the RDUE index (GSI3).
+func returnDueKey(programmeID, returnID string, next domain.Date) string {
+	return next.String() + "#" + programmeID + "#" + returnID
+}
+
+// Returns still to write: a generation, in its shard of the RETGEN index
+// (GSI1) until it is done.
+const genIndex = "RETGEN"
+
+func skGeneration(id string) string { return "RETGEN#" + id }
+func skGenerationIndex(g service.Generation) string {
+	return service.SortTime(g.StartedAt) + "#" + g.ProgrammeID + "#" + g.ID
+}
+
+// Payment (tranche), under its grant. A scheduled date payment is in its
+// shard of the PAYDUE index (GSI2) by due date; a scheduled payment waiting
+// on a target or return in its programme's PAYWAIT partition (GSI1).
+const (
+	prefixPayment = "PAYMENT#"
+	payDueIndex   = "PAYDUE"
+)
+
+func paymentsOf(grantID string) string    { return prefixPayment + grantID + "#" }
+func skPayment(grantID, id string) string { return paymentsOf(grantID) + id }
+func skPayDue(programmeID string, p domain.Payment) string {
+	return p.DueDate.String() + "#" + programmeID + "#" + p.ID
+}
+func pkPayWait(programmeID string) string { return "PAYWAIT#" + programmeID }
+func skPayWait(p domain.Payment) string   { return p.GrantID + "#" + p.ID }
+
+// Spend return, under its grant.
+const prefixSpend = "SPEND#"
+
+func spendsOf(grantID string) string    { return prefixSpend + grantID + "#" }
+func skSpend(grantID, id string) string { return spendsOf(grantID) + id }
+
+// Spend correction marker of the spend return corrected.
+func skSpendFixed(id string) string { return "SPENDFIX#" + id }
+
+// A grant's money figures.
+const prefixMoney = "MONEY#"
+
+func skMoney(grantID string) string { return prefixMoney + grantID }
+
+// Audit event (the audit table): by person (GSI1) and by record (GSI2).
+const prefixAudit = "AUDIT#"
+
+func skAudit(id string) string { return prefixAudit + id }
+func pkAuditBy(programmeID, email string) string {
+	return "AUDITBY#" + programmeID + "#" + email
+}
+
+// historyKey names one record's history: ids of members (emails) repeat
+// across programmes, so the programme is part of it.
+func historyKey(programmeID string, e domain.Entity, id string) string {
+	return "HIST#" + programmeID + "#" + string(e) + "#" + id
+}
+
+// Import lock.
+const skImportLock = "IMPORTLOCK"
+
+// File staged for the web app's import confirmation: the item naming its
+// parts, and the parts (under the item size limit each).
+func skStaged(id string) string            { return "STAGED#" + id }
+func skStagedPart(id string, n int) string { return skStaged(id) + "#" + strconv.Itoa(n) }
+
+// idemKey is where an idempotency claim lives. The caller's scope and the
+// key are hashed together, each prefixed with its length, so no choice of
+// key or scope can land on another caller's item ("abc" + "x#y" and
+// "abc#x" + "y" differ), and any bytes a key holds stay out of the table's
+// key syntax.
+func idemKey(c service.Claim) Item {
+	h := sha256.New()
+	for _, part := range []string{c.Scope, c.Key} {
+		h.Write([]byte(strconv.Itoa(len(part)) + ":" + part))
+	}
+	return key("IDEM#"+hex.EncodeToString(h.Sum(nil)), "IDEM")
+}
+
+// Ended web session, in a partition of its own. Its SK is unlike any of a
+// programme partition's, so it is told apart in a batch read by SK.
+const skSession = "SESSION"
+
+func pkSession(id string) string { return "SESSION#" + id }
+
+// healthKey is the key the health check reads: no item is ever there.
+const healthKey = "HEALTH"
 
 // skOfRef is the sort key of the record ref names, in its programme's
 // partition.

@@ -65,6 +65,6 @@ func (s *Store) DeleteMember(ctx context.Context, programmeID string, before dom
 // ListMembers lists a programme's members by email.
 func (s *Store) ListMembers(ctx context.Context, programmeID string, p service.Page) ([]domain.Member, string, error) {
 	var out []domain.Member
-	next, err := s.listChildren(ctx, programmeID, "MEMBER#", p, func(item Item) error { return appendDecoded(item, &out) })
+	next, err := s.listChildren(ctx, programmeID, prefixMember, p, func(item Item) error { return appendDecoded(item, &out) })
 	return out, next, err
 }

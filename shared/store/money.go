@@ -40,15 +40,6 @@ import (
 // GSI1 under PAYWAIT#<programme>. The programme's changed marker counts
 // the latter ("paywait", changed.go), so the notifier queries them only for
 // a programme that has some.
-const (
-	payDueIndex = "PAYDUE" // GSI2 on a scheduled date payment: GSI2SK = <dueDate>#<programmeId>#<paymentId>
-	payWaitKey  = "PAYWAIT#"
-)
-
-func skPayment(grantID, id string) string { return "PAYMENT#" + grantID + "#" + id }
-func skSpend(grantID, id string) string   { return "SPEND#" + grantID + "#" + id }
-func skSpendFixed(id string) string       { return "SPENDFIX#" + id }
-func skMoney(grantID string) string       { return "MONEY#" + grantID }
 
 // paymentKeys put a scheduled payment in the index its trigger needs; a
 // payment that is due, paid or cancelled is in neither.
@@ -59,9 +50,9 @@ func paymentKeys(programmeID string, p domain.Payment) keys {
 	}
 	switch {
 	case p.Trigger.Kind == domain.TriggerDate && p.DueDate != nil:
-		k.GSI2PK, k.GSI2SK = shardKeyOf(payDueIndex, programmeID), p.DueDate.String()+"#"+programmeID+"#"+p.ID
+		k.GSI2PK, k.GSI2SK = shardKeyOf(payDueIndex, programmeID), skPayDue(programmeID, p)
 	case p.Trigger.Waits():
-		k.GSI1PK, k.GSI1SK = payWaitKey+programmeID, p.GrantID+"#"+p.ID
+		k.GSI1PK, k.GSI1SK = pkPayWait(programmeID), skPayWait(p)
 	}
 	return k
 }
@@ -213,7 +204,7 @@ func (s *Store) FallDue(ctx context.Context, programmeID string, g domain.Grant,
 	s.addMoney(t, programmeID, g, domain.PaymentDelta(&before, after), 0, time.Time{})
 	s.moneyDays(t, programmeID, g.ID, domain.PaidDays(&before, after), nil)
 	noteItem, err := record(note, "notification", keys{PK: pkProgramme(note.ProgrammeID), SK: skNotification(note.ID),
-		GSI1PK: shardKeyOf(pendingIndex, note.ProgrammeID), GSI1SK: service.SortTime(note.CreatedAt) + "#" + note.ProgrammeID + "#" + note.ID})
+		GSI1PK: shardKeyOf(pendingIndex, note.ProgrammeID), GSI1SK: skPendingNotification(note)})
 	if err != nil {
 		return false, err
 	}
@@ -232,9 +223,9 @@ func (s *Store) FallDue(ctx context.Context, programmeID string, g domain.Grant,
 // every payment of the programme, by grant.
 func (s *Store) ListPayments(ctx context.Context, programmeID, grantID string, p service.Page) ([]domain.Payment, string, error) {
 	var out []domain.Payment
-	prefix := "PAYMENT#"
+	prefix := prefixPayment
 	if grantID != "" {
-		prefix += grantID + "#"
+		prefix = paymentsOf(grantID)
 	}
 	next, err := s.listChildren(ctx, programmeID, prefix, p, func(item Item) error { return appendDecoded(item, &out) })
 	return out, next, err
@@ -279,7 +270,7 @@ func (s *Store) CreateSpend(ctx context.Context, programmeID string, sp domain.S
 // ListSpend lists a grant's spend returns, oldest first.
 func (s *Store) ListSpend(ctx context.Context, programmeID, grantID string, p service.Page) ([]domain.SpendReturn, string, error) {
 	var out []domain.SpendReturn
-	next, err := s.listChildren(ctx, programmeID, "SPEND#"+grantID+"#", p, func(item Item) error { return appendDecoded(item, &out) })
+	next, err := s.listChildren(ctx, programmeID, spendsOf(grantID), p, func(item Item) error { return appendDecoded(item, &out) })
 	return out, next, err
 }
 
@@ -289,7 +280,7 @@ func (s *Store) Money(ctx context.Context, programmeID string) (map[string]domai
 	out := map[string]domain.GrantMoney{}
 	p := service.Page{Limit: service.MaxLimit}
 	for {
-		next, err := s.listChildren(ctx, programmeID, "MONEY#", p, func(item Item) error {
+		next, err := s.listChildren(ctx, programmeID, prefixMoney, p, func(item Item) error {
 			id, gm := decodeMoney(item)
 			out[id] = gm
 			return nil
@@ -321,7 +312,7 @@ func (s *Store) GrantMoney(ctx context.Context, programmeID, grantID string) (do
 
 func decodeMoney(item Item) (string, domain.GrantMoney) {
 	var gm domain.GrantMoney
-	id := strings.TrimPrefix(skAttr(item), "MONEY#")
+	id := strings.TrimPrefix(skAttr(item), prefixMoney)
 	for attr, av := range item {
 		nv, ok := av.(*types.AttributeValueMemberN)
 		if !ok {
@@ -399,7 +390,7 @@ func (s *Store) DuePayments(ctx context.Context, shard int, today domain.Date, p
 // target or a return, from their index (one Query a page).
 func (s *Store) WaitingPayments(ctx context.Context, programmeID string, p service.Page) ([]domain.Payment, string, error) {
 	var out []domain.Payment
-	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: payWaitKey + programmeID}, p,
+	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: pkPayWait(programmeID)}, p,
 		func(item Item) error { return appendDecoded(item, &out) })
 	if err != nil {
 		return nil, "", fmt.Errorf("list waiting payments of %s: %w", programmeID, err)

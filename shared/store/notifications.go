@@ -15,15 +15,6 @@ import (
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
-// Sparse index partitions the notifier reads, so a run touches only what
-// needs it: programmes whose figures changed, targets due a time-driven
-// check, and notifications still to send.
-const (
-	dirtyIndex   = "DIRTY"   // GSI1 on a programme's changed marker, DIRTY#<shard> (changed.go)
-	dueIndex     = "DUE"     // GSI2 on a target: GSI2SK = <next check date>#<programmeId>#<targetId>
-	pendingIndex = "PENDING" // GSI1 on a notification while it is pending
-)
-
 // DueTargets lists targets whose next check falls on or before today.
 func (s *Store) DueTargets(ctx context.Context, shard int, today domain.Date, p service.Page) ([]service.DueTarget, string, error) {
 	if err := checkShard("due targets", shard); err != nil {
@@ -65,11 +56,6 @@ func (s *Store) DueTargets(ctx context.Context, shard int, today domain.Date, p 
 		next = encodeCursor(out.LastEvaluatedKey, query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK"})
 	}
 	return due, next, nil
-}
-
-// dueKey is where a target sits in the due index.
-func dueKey(programmeID, targetID string, next domain.Date) string {
-	return next.String() + "#" + programmeID + "#" + targetID
 }
 
 // Reschedule moves a target to its next check date (or out of the due index
@@ -128,7 +114,7 @@ func (s *Store) notificationPut(n domain.Notification) (types.TransactWriteItem,
 	if n.Status == domain.NotificationPending {
 		// Only what is still to send is in the index the sender reads: a
 		// threshold covered by another's email is recorded sent at once.
-		k.GSI1PK, k.GSI1SK = shardKeyOf(pendingIndex, n.ProgrammeID), service.SortTime(n.CreatedAt)+"#"+n.ProgrammeID+"#"+n.ID
+		k.GSI1PK, k.GSI1SK = shardKeyOf(pendingIndex, n.ProgrammeID), skPendingNotification(n)
 	}
 	item, err := record(n, "notification", k)
 	if err != nil {
@@ -433,7 +419,7 @@ var errNotCovered = errors.New("notification not covered: a lease was lost or it
 // (funders see only their own).
 func (s *Store) ListNotifications(ctx context.Context, programmeID string, keep func(domain.Notification) bool, p service.Page) ([]domain.Notification, string, error) {
 	var out []domain.Notification
-	q := query{pkAttr: "PK", skAttr: "SK", pk: pkProgramme(programmeID), prefix: "NOTIF#"}
+	q := query{pkAttr: "PK", skAttr: "SK", pk: pkProgramme(programmeID), prefix: prefixNotification}
 	if keep != nil {
 		q.filter = func(item Item) bool {
 			var n domain.Notification

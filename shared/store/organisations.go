@@ -19,7 +19,7 @@ func (s *Store) CreateFunder(ctx context.Context, programmeID string, f domain.F
 // ListFunders lists a programme's funders, oldest first.
 func (s *Store) ListFunders(ctx context.Context, programmeID string, p service.Page) ([]domain.Funder, string, error) {
 	var out []domain.Funder
-	next, err := s.listChildren(ctx, programmeID, "FUNDER#", p, func(item Item) error { return appendDecoded(item, &out) })
+	next, err := s.listChildren(ctx, programmeID, prefixFunder, p, func(item Item) error { return appendDecoded(item, &out) })
 	return out, next, err
 }
 
@@ -47,7 +47,7 @@ func (s *Store) CreateProject(ctx context.Context, programmeID string, pr domain
 // ListProjects lists a programme's projects, oldest first.
 func (s *Store) ListProjects(ctx context.Context, programmeID string, p service.Page) ([]domain.Project, string, error) {
 	var out []domain.Project
-	next, err := s.listChildren(ctx, programmeID, "PROJECT#", p, func(item Item) error { return appendDecoded(item, &out) })
+	next, err := s.listChildren(ctx, programmeID, prefixProject, p, func(item Item) error { return appendDecoded(item, &out) })
 	return out, next, err
 }
 

@@ -33,14 +33,14 @@ import (
 // each, in programme id order: one Query of its index a page.
 func (s *Store) Memberships(ctx context.Context, email string, p service.Page) ([]service.Membership, string, error) {
 	var out []service.Membership
-	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: pkUser(email), prefix: "PROG#"}, p,
+	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: pkUser(email), prefix: prefixProgramme}, p,
 		func(item Item) error {
 			var m domain.Member
 			if err := unmarshal(item, &m); err != nil {
 				return fmt.Errorf("decode membership: %w", err)
 			}
 			if v, ok := item["PK"].(*types.AttributeValueMemberS); ok {
-				out = append(out, service.Membership{ProgrammeID: strings.TrimPrefix(v.Value, "PROG#"), Roles: m.Roles})
+				out = append(out, service.Membership{ProgrammeID: strings.TrimPrefix(v.Value, prefixProgramme), Roles: m.Roles})
 			}
 			return nil
 		})
@@ -71,7 +71,7 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]domain.
 		if pk == nil {
 			continue
 		}
-		id := strings.TrimPrefix(pk.Value, "PROG#")
+		id := strings.TrimPrefix(pk.Value, prefixProgramme)
 		if byID[id] == nil {
 			byID[id] = &parts{}
 		}
@@ -190,16 +190,16 @@ func (s *Store) Figures(ctx context.Context, want map[string]service.FigureKeys)
 		if pk == nil {
 			continue
 		}
-		f, ok := out[strings.TrimPrefix(pk.Value, "PROG#")]
+		f, ok := out[strings.TrimPrefix(pk.Value, prefixProgramme)]
 		if !ok {
 			continue
 		}
 		sk := skAttr(item)
 		switch {
-		case strings.HasPrefix(sk, "SCHEDSTAT#"):
-			id := strings.TrimPrefix(sk, "SCHEDSTAT#")
+		case strings.HasPrefix(sk, prefixScheduleStats):
+			id := strings.TrimPrefix(sk, prefixScheduleStats)
 			f.Stats[id] = decodeStats(id, item)
-		case strings.HasPrefix(sk, "SERIES#"):
+		case strings.HasPrefix(sk, prefixSeries):
 			for k := range f.Series {
 				if skSeries(k) == sk {
 					f.Series[k] = decodeSeries(item)
@@ -273,7 +273,6 @@ func (s *Store) PeriodSeries(ctx context.Context, programmeID string, keys []dom
 // a period report reads the months it covers and no payment or return. A
 // month to an item keeps each small: 1,000 grants each reporting spend
 // monthly and paid quarterly come to about 60 KB.
-func skMoneySeries(month string) string { return "MSERIES#" + month }
 
 // moneyDays adds to t the updates of the money series items that paid and
 // spent (by day, of one grant) move: one item a month.
@@ -324,7 +323,7 @@ func (s *Store) PeriodMoney(ctx context.Context, programmeID string, per domain.
 	}
 	paid, spent := map[domain.FundingKey]int64{}, map[domain.FundingKey]int64{}
 	for _, item := range items {
-		if !strings.HasPrefix(skAttr(item), "MSERIES#") {
+		if !strings.HasPrefix(skAttr(item), prefixMoneySeries) {
 			continue
 		}
 		for attr, av := range item {

@@ -45,7 +45,7 @@ func (s *Store) UpdateProgramme(ctx context.Context, before, after domain.Progra
 // ListProgrammes lists every programme, oldest first (for admins).
 func (s *Store) ListProgrammes(ctx context.Context, p service.Page) ([]domain.Programme, string, error) {
 	var out []domain.Programme
-	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: allProgrammes, prefix: "PROG#"}, p,
+	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: allProgrammes, prefix: prefixProgramme}, p,
 		func(item Item) error { return appendDecoded(item, &out) })
 	if err != nil {
 		return nil, "", fmt.Errorf("list programmes: %w", err)
@@ -57,10 +57,10 @@ func (s *Store) ListProgrammes(ctx context.Context, p service.Page) ([]domain.Pr
 // of its memberships, then one BatchGetItem for the programmes of the page.
 func (s *Store) ListProgrammesOf(ctx context.Context, email string, p service.Page) ([]domain.Programme, string, error) {
 	var ids []string
-	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: pkUser(email), prefix: "PROG#"}, p,
+	next, err := s.list(ctx, query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: pkUser(email), prefix: prefixProgramme}, p,
 		func(item Item) error {
 			if v, ok := item["PK"].(*types.AttributeValueMemberS); ok {
-				ids = append(ids, strings.TrimPrefix(v.Value, "PROG#"))
+				ids = append(ids, strings.TrimPrefix(v.Value, prefixProgramme))
 			}
 			return nil
 		})

@@ -198,7 +198,7 @@ func (s *Store) MissingRefs(ctx context.Context, programmeID string, refs []doma
 // Ping reads one key of the table (there is no item there), so it costs a
 // read unit at most and fails only when the table does not answer.
 func (s *Store) Ping(ctx context.Context) error {
-	_, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key("HEALTH", "HEALTH")})
+	_, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(healthKey, healthKey)})
 	if err != nil {
 		return fmt.Errorf("ping %s: %w", s.table, classify(err))
 	}

@@ -26,11 +26,6 @@ import (
 //	                      sub (awaiting review)
 //	RETGEN#<g>            returns still to write (GSI1 RETGEN / <startedAt>#<p>#<g>)
 //	RETURN#<j>#<s>#<start> a return (see returns.go)
-const (
-	genIndex    = "RETGEN" // GSI1 on a generation marker
-	returnsDue  = "RDUE"   // GSI3 on a return the notifier must look at
-	pendingSubs = "PENDSUB#"
-)
 
 // ReportingSetup reads the programme's setup, schedules and their counts:
 // one Query of the prefix they share, a page of 100 (a programme with more
@@ -50,14 +45,14 @@ func (s *Store) ReportingSetup(ctx context.Context, programmeID string) (service
 					return err
 				}
 				setup.Seq = v.Seq
-			case strings.HasPrefix(sk, "SCHED#"):
+			case strings.HasPrefix(sk, prefixSchedule):
 				var sc domain.Schedule
 				if err := unmarshal(item, &sc); err != nil {
 					return fmt.Errorf("decode schedule: %w", err)
 				}
 				setup.Schedules = append(setup.Schedules, sc)
-			case strings.HasPrefix(sk, "SCHEDSTAT#"):
-				id := strings.TrimPrefix(sk, "SCHEDSTAT#")
+			case strings.HasPrefix(sk, prefixScheduleStats):
+				id := strings.TrimPrefix(sk, prefixScheduleStats)
 				setup.Stats[id] = decodeStats(id, item)
 			}
 			return nil
@@ -189,7 +184,7 @@ func (s *Store) setupCheck(programmeID string, seq int64) types.TransactWriteIte
 // genPut is the transaction item recording a generation.
 func (s *Store) genPut(g service.Generation) (types.TransactWriteItem, error) {
 	item, err := record(genItem(g), "generation", keys{PK: pkProgramme(g.ProgrammeID), SK: skGeneration(g.ID),
-		GSI1PK: shardKeyOf(genIndex, g.ProgrammeID), GSI1SK: service.SortTime(g.StartedAt) + "#" + g.ProgrammeID + "#" + g.ID})
+		GSI1PK: shardKeyOf(genIndex, g.ProgrammeID), GSI1SK: skGenerationIndex(g)})
 	if err != nil {
 		return types.TransactWriteItem{}, err
 	}
@@ -260,7 +255,7 @@ func (s *Store) UpdateSchedule(ctx context.Context, programmeID string, before, 
 // ListSchedules lists a programme's schedules, oldest first.
 func (s *Store) ListSchedules(ctx context.Context, programmeID string, p service.Page) ([]domain.Schedule, string, error) {
 	var out []domain.Schedule
-	next, err := s.listChildren(ctx, programmeID, "SCHED#", p, func(item Item) error { return appendDecoded(item, &out) })
+	next, err := s.listChildren(ctx, programmeID, prefixSchedule, p, func(item Item) error { return appendDecoded(item, &out) })
 	return out, next, err
 }
 
@@ -343,10 +338,6 @@ func (s *Store) DueReturns(ctx context.Context, shard int, today domain.Date, p 
 		next = encodeCursor(out.LastEvaluatedKey, q)
 	}
 	return due, next, nil
-}
-
-func returnDueKey(programmeID, returnID string, next domain.Date) string {
-	return next.String() + "#" + programmeID + "#" + returnID
 }
 
 // RescheduleReturn moves a return to its next check (or out of the index

@@ -71,19 +71,11 @@ func decodeReturn(item Item) (domain.Return, error) {
 	return it.domain(), nil
 }
 
-func returnPartition(programmeID, scheduleID string, state domain.ReturnState) string {
-	return "RETS#" + programmeID + "#" + scheduleID + "#" + string(state)
-}
-
-func projectReturnPartition(programmeID, projectID, scheduleID string, state domain.ReturnState) string {
-	return "RETP#" + programmeID + "#" + projectID + "#" + scheduleID + "#" + string(state)
-}
-
 // returnRecord is the item of a return, with its keys.
 func returnRecord(programmeID string, r domain.Return) (Item, error) {
 	k := keys{PK: pkProgramme(programmeID), SK: skReturn(r.ProjectID, r.ScheduleID, r.PeriodStart),
-		GSI1PK: returnPartition(programmeID, r.ScheduleID, r.State), GSI1SK: r.PeriodEnd.String() + "#" + r.ProjectID,
-		GSI2PK: projectReturnPartition(programmeID, r.ProjectID, r.ScheduleID, r.State), GSI2SK: r.PeriodEnd.String()}
+		GSI1PK: returnPartition(programmeID, r.ScheduleID, r.State), GSI1SK: skReturnByEnd(r),
+		GSI2PK: projectReturnPartition(programmeID, r.ProjectID, r.ScheduleID, r.State), GSI2SK: skProjectReturnByEnd(r)}
 	if !r.Sent() {
 		k.GSI3PK, k.GSI3SK = shardKeyOf(returnsDue, programmeID), returnDueKey(programmeID, r.ID, r.FirstCheck())
 	}
@@ -228,10 +220,10 @@ func returnQueries(programmeID string, f service.ReturnFilter) ([]subQuery, bool
 	var qs []subQuery
 	if len(f.Ranges) == 0 {
 		if len(f.ProjectIDs) == 0 {
-			return []subQuery{{query: query{pkAttr: "PK", skAttr: "SK", pk: pk, prefix: "RETURN#"}}}, true
+			return []subQuery{{query: query{pkAttr: "PK", skAttr: "SK", pk: pk, prefix: prefixReturn}}}, true
 		}
 		for _, j := range f.ProjectIDs {
-			qs = append(qs, subQuery{query: query{pkAttr: "PK", skAttr: "SK", pk: pk, prefix: "RETURN#" + j + "#"}})
+			qs = append(qs, subQuery{query: query{pkAttr: "PK", skAttr: "SK", pk: pk, prefix: returnsOf(j)}})
 		}
 		return qs, true
 	}

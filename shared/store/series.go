@@ -26,8 +26,6 @@ import (
 // year has at most 366 days × 8 metrics, about 80 KB: far below the item
 // limit however many years or projects a programme has.
 
-func skSeries(k domain.SeriesKey) string { return "SERIES#" + k.String() }
-
 // seriesUpdates are the transaction items that apply d and the measures'
 // deltas, one per series item (a transaction may touch an item only once).
 func (s *Store) seriesUpdates(programmeID string, d map[domain.SeriesKey]map[domain.Date]map[domain.Metric]int64, measures map[domain.SeriesKey]deltas) []types.TransactWriteItem {

@@ -12,9 +12,6 @@ import (
 // of its own, SESSION#<id> / SESSION, read by key beside a programme's
 // access items (ReadAccess) or alone (SessionEnded). Its SK is unlike any
 // of a programme partition's, so it is told apart in a batch read by SK.
-const skSession = "SESSION"
-
-func pkSession(id string) string { return "SESSION#" + id }
 
 // sessionKeep is how long an ended session's record outlives the session:
 // DynamoDB's clock and the web function's may differ a little, and a

@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/fundtrack/fundtrack/shared/service"
 )
@@ -28,18 +27,12 @@ import (
 const Shards = service.Shards
 
 // ShardedIndexes are the index keys spread over Shards, each written as
-// <KEY>#<shard>.
+// <KEY>#<shard> (shardKey, keys.go).
 var ShardedIndexes = []string{dirtyIndex, dueIndex, pendingIndex, returnsDue, genIndex, payDueIndex}
 
 // ShardOf is the shard a programme's index entries go to (service.ShardOf),
 // so every writer and the notifier agree without reading anything.
 func ShardOf(programmeID string) int { return service.ShardOf(programmeID) }
-
-// shardKey is the partition key of shard in the index named base.
-func shardKey(base string, shard int) string { return base + "#" + strconv.Itoa(shard) }
-
-// shardKeyOf is the partition key a programme's entries in base take.
-func shardKeyOf(base, programmeID string) string { return shardKey(base, ShardOf(programmeID)) }
 
 // checkShard refuses a shard outside 0 … Shards-1: a caller's bug, not a
 // missing entry.

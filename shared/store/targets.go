@@ -94,6 +94,6 @@ func (s *Store) UpdateTarget(ctx context.Context, programmeID string, before, af
 // ListTargets lists a programme's targets, oldest first.
 func (s *Store) ListTargets(ctx context.Context, programmeID string, p service.Page) ([]domain.Target, string, error) {
 	var out []domain.Target
-	next, err := s.listChildren(ctx, programmeID, "TARGET#", p, func(item Item) error { return appendDecoded(item, &out) })
+	next, err := s.listChildren(ctx, programmeID, prefixTarget, p, func(item Item) error { return appendDecoded(item, &out) })
 	return out, next, err
 }

@@ -270,9 +270,9 @@ func (l *lazyGuard) resolve() error {
 func (s *Store) auditPut(ev domain.AuditEvent) (types.TransactWriteItem, error) {
 	pk := pkProgramme(ev.ProgrammeID)
 	item, err := record(ev, "audit", keys{
-		PK: pk, SK: "AUDIT#" + ev.ID,
-		GSI1PK: "AUDITBY#" + ev.ProgrammeID + "#" + ev.ActorEmail, GSI1SK: "AUDIT#" + ev.ID,
-		GSI2PK: historyKey(ev.ProgrammeID, ev.Entity, ev.EntityID), GSI2SK: "AUDIT#" + ev.ID,
+		PK: pk, SK: skAudit(ev.ID),
+		GSI1PK: pkAuditBy(ev.ProgrammeID, ev.ActorEmail), GSI1SK: skAudit(ev.ID),
+		GSI2PK: historyKey(ev.ProgrammeID, ev.Entity, ev.EntityID), GSI2SK: skAudit(ev.ID),
 	})
 	if err != nil {
 		return types.TransactWriteItem{}, err

@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -63,6 +64,15 @@ type seeAlso struct {
 
 func (e seeAlso) Unwrap() error { return e.error }
 
+// panicked is a page's panic, recovered: a failure of ours (500) whose
+// log line carries the stack where it happened.
+type panicked struct {
+	value any
+	stack []byte
+}
+
+func (p panicked) Error() string { return fmt.Sprintf("panic: %v", p.value) }
+
 // errorPage shows a refusal or failure as an NHS-style page: what happened
 // and what to do, never a stack trace. Its status, title and advice are
 // shared/present's for the error's code, the same the API answers with.
@@ -71,8 +81,11 @@ func (e seeAlso) Unwrap() error { return e.error }
 func (a *app) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 	v := errorView(r, err)
 	if v.Status >= 500 {
-		a.Logger.Error("web: request failed", "requestId", requestID(r), "method", r.Method, "path", r.URL.Path,
-			"status", v.Status, "err", err)
+		attrs := []any{"requestId", requestID(r), "method", r.Method, "path", r.URL.Path, "status", v.Status, "err", err}
+		if p := (panicked{}); errors.As(err, &p) {
+			attrs = append(attrs, "stack", string(p.stack))
+		}
+		a.Logger.Error("web: request failed", attrs...)
 		if v.Status == http.StatusServiceUnavailable {
 			w.Header().Set("Retry-After", "1")
 		}

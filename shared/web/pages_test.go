@@ -125,7 +125,18 @@ func TestPanicPage(t *testing.T) {
 	if strings.Contains(p.Body, "nil pointer") || strings.Contains(p.Body, "goroutine") {
 		t.Error("the 500 page shows the panic")
 	}
-	if logs := h.logs.String(); !strings.Contains(logs, id) || !strings.Contains(logs, "panic") {
-		t.Errorf("the log lacks the panic and its request id:\n%s", logs)
+	// One error line for the one failure, holding the panic, its request
+	// id and the stack where it happened.
+	var lines []string
+	for _, l := range strings.Split(h.logs.String(), "\n") {
+		if strings.Contains(l, "level=ERROR") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != 1 {
+		t.Fatalf("%d error lines for one panic, want 1:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+	if l := lines[0]; !strings.Contains(l, id) || !strings.Contains(l, "panic") || !strings.Contains(l, "stack=") || !strings.Contains(l, "goroutine ") {
+		t.Errorf("the log line lacks the panic, its request id or its stack:\n%s", l)
 	}
 }

@@ -15,12 +15,12 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -199,8 +199,7 @@ func (a *app) outer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				a.Logger.Error("web: panic", "requestId", id, "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
-				a.errorPage(w, r, fmt.Errorf("panic: %v", v))
+				a.errorPage(w, r, panicked{value: v, stack: debug.Stack()})
 			}
 		}()
 		// A codec that fetches its key (the web function's, from Parameter

@@ -1,7 +1,8 @@
-// Package givingtest checks 360Giving packages against the official schema,
-// for the tests of every package that produces one (export, httpapi, the
-// seed). It is imported by tests only, so the JSON Schema library never
-// reaches a Lambda binary.
+// Package givingtest checks 360Giving packages against the official schema
+// and the 360Giving Data Quality Tool's checks (quality.go), for the tests
+// of every package that produces one (export, httpapi, the seed). It is
+// imported by tests only, so neither the JSON Schema library nor the
+// checks reach a Lambda binary.
 //
 // The schemas are read from FUNDTRACK_SCHEMAS_DIR, else ../shared/schemas
 // beside the repository (the folder holding go.mod). When they are not

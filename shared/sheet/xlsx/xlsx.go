@@ -51,16 +51,10 @@ func tooLarge(msg string) error {
 	return &domain.Error{Code: domain.CodeTooLarge, Message: msg}
 }
 
-// Check refuses what is not a workbook to open: not a zip
+// check refuses what is not a workbook to open: not a zip
 // (an old .xls, a password-protected workbook, anything else), a zip that
 // holds no spreadsheet (a Word document), a macro-enabled workbook, or
-// one too large once uncompressed.
-func Check(data []byte) error {
-	_, err := check(data)
-	return err
-}
-
-// check is Check, giving the zip it read.
+// one too large once uncompressed. Otherwise it gives the zip it read.
 func check(data []byte) (*zip.Reader, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {

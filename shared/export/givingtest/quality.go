@@ -1,4 +1,4 @@
-package export
+package givingtest
 
 import (
 	"fmt"
@@ -55,7 +55,7 @@ import (
 //	the tool's spreadsheet checks (row counts, sheet names) concern uploaded
 //	  spreadsheets, not JSON packages; schema validation and fields the
 //	  schema lacks ("additional fields") are checked against the official
-//	  schema by the tests (export/givingtest), which need the schema file.
+//	  schema by Validate and UnknownFields, which need the schema file.
 //
 // Notices a package cannot avoid however good fundtrack's data are
 // reported as Inherent (see Notice.Inherent), so a test can require none of
