@@ -424,6 +424,11 @@ type Return struct {
 	SubmittedAt  *time.Time   `json:"submittedAt,omitempty"`
 	Late         bool         `json:"late"`
 	Review       *Review      `json:"review,omitempty"`
+	// Correction is the newest correction of the accepted submission
+	// while it awaits review or has been sent back: the return stays
+	// accepted on the approved figures, which count until a correction
+	// is approved.
+	Correction *ReturnCorrection `json:"correction,omitempty"`
 
 	// State is what has happened to it; Status adds the calendar.
 	State ReturnState `json:"-"`
@@ -497,23 +502,29 @@ func ExpectedReturns(s Schedule, projects []Project, now time.Time) []Return {
 	return out
 }
 
+// ReturnCorrection is a correction of an accepted return's submission,
+// not approved yet: awaiting review ("pending") or sent back for changes
+// ("changes-requested").
+type ReturnCorrection struct {
+	SubmissionID string        `json:"submissionId"`
+	Status       OutcomeStatus `json:"status"`
+}
+
 // Fill is what a submission does to a return it fills: its new state,
 // and whether that is its first sending (then SubmittedAt and Late are
 // set). ok is false when the submission leaves the return as it is.
 //
 // A submission fills a return for its exact period when nothing was sent
 // yet, when changes were requested, or when it corrects the submission
-// the return holds; another submission for the same period leaves a
-// return already sent as it is.
+// the return holds (or that submission's correction); another submission
+// for the same period leaves a return already sent as it is. A correction
+// of approved figures leaves the return accepted on them until it is
+// approved itself (see hold).
 func (r Return) Fill(o Outcome) (Return, bool) {
-	state := StateAccepted
-	if o.Status == OutcomePending {
-		state = StateSubmitted
-	}
 	switch r.State {
 	case StateExpected, StateChangesRequested, "":
 	case StateSubmitted, StateAccepted:
-		if o.Replaces == "" || o.Replaces != r.SubmissionID {
+		if o.Replaces == "" || (o.Replaces != r.SubmissionID && (r.Correction == nil || o.Replaces != r.Correction.SubmissionID)) {
 			return r, false
 		}
 	}
@@ -522,30 +533,65 @@ func (r Return) Fill(o Outcome) (Return, bool) {
 		r.SubmittedAt = &at
 		r.Late = DateOf(at).After(r.DueDate)
 	}
-	r.State, r.SubmissionID, r.Review = state, o.ID, nil
-	return r, true
+	return r.hold(o.ID, o.EffectiveStatus(), o.ReplacesApproved, nil), true
 }
 
-// Reviewed is the return after a lead's decision on the submission it
-// holds.
-func (r Return) Reviewed(rv Review) Return {
-	switch rv.Decision {
-	case DecisionApprove:
-		r.State = StateAccepted
-	case DecisionRequestChanges:
-		r.State = StateChangesRequested
+// Reviewed is the return after a lead's decision rv on y, the submission
+// awaiting review that the return holds or has as its correction; ok is
+// false when y is neither.
+func (r Return) Reviewed(y Outcome, rv Review) (Return, bool) {
+	held := r.State == StateSubmitted && r.SubmissionID == y.ID
+	correction := r.Correction != nil && r.Correction.SubmissionID == y.ID && r.Correction.Status == OutcomePending
+	if !held && !correction {
+		return r, false
 	}
-	r.Review = &rv
+	st := OutcomeApproved
+	if rv.Decision == DecisionRequestChanges {
+		st = OutcomeChangesRequested
+	}
+	return r.hold(y.ID, st, y.ReplacesApproved, &rv), true
+}
+
+// hold is the return once the newest submission filling it is id, of
+// status st, taking over from the approved submission approved (its
+// ReplacesApproved, "" for none). Approved figures stand until a
+// correction of them is approved (SPEC, reporting cycle), so while id
+// awaits review or is sent back the return stays accepted on approved,
+// with id as its correction; that is also what lets a payment waiting on
+// the return fall due. A return stored before this rule as submitted or
+// sent back on such a correction is set right by its next fill or
+// review. review is the decision on id, if just made; Review stays the
+// decision on the submission the return holds, so it goes when that
+// changes.
+func (r Return) hold(id string, st OutcomeStatus, approved string, review *Review) Return {
+	held := r.SubmissionID
+	switch {
+	case st == OutcomeApproved:
+		r.State, r.SubmissionID, r.Correction = StateAccepted, id, nil
+	case approved != "":
+		r.State, r.SubmissionID, r.Correction = StateAccepted, approved, &ReturnCorrection{SubmissionID: id, Status: st}
+	case st == OutcomePending:
+		r.State, r.SubmissionID, r.Correction = StateSubmitted, id, nil
+	default:
+		r.State, r.SubmissionID, r.Correction = StateChangesRequested, id, nil
+	}
+	switch {
+	case r.SubmissionID == id:
+		r.Review = review
+	case r.SubmissionID != held:
+		r.Review = nil
+	}
 	return r
 }
 
 // View is the return as a caller sees it on day today. Funders read
 // statuses and approved figures only: the submission a return holds is
-// theirs to follow once accepted, and a lead's review is not theirs.
+// theirs to follow once accepted, and neither a lead's review nor a
+// correction not yet approved is theirs.
 func (r Return) View(today Date, funderOnly bool) Return {
 	r.Status = r.StatusOn(today)
 	if funderOnly {
-		r.Review = nil
+		r.Review, r.Correction = nil, nil
 		if r.State != StateAccepted {
 			r.SubmissionID = ""
 		}
@@ -585,17 +631,13 @@ func (r Return) FillFromHistory(outcomes []Outcome) Return {
 	if head == nil {
 		return r
 	}
-	switch head.EffectiveStatus() {
-	case OutcomePending:
-		r.State = StateSubmitted
-	case OutcomeChangesRequested:
-		r.State = StateChangesRequested
-		r.Review = head.Review
-	default:
-		r.State = StateAccepted
-		r.Review = head.Review
+	r = r.hold(head.ID, head.EffectiveStatus(), head.ReplacesApproved, head.Review)
+	if r.SubmissionID != head.ID {
+		// Accepted on the approved submission head corrects: its review.
+		if i := slices.IndexFunc(matching, func(o Outcome) bool { return o.ID == r.SubmissionID }); i >= 0 {
+			r.Review = matching[i].Review
+		}
 	}
-	r.SubmissionID = head.ID
 	r.SubmittedAt = &first
 	r.Late = DateOf(first).After(r.DueDate)
 	return r

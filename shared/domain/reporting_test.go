@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -209,8 +210,8 @@ func TestFillAndReview(t *testing.T) {
 	if _, ok := r1.Fill(Outcome{ID: "o9", SubmittedAt: at("2026-07-26"), Status: OutcomePending}); ok {
 		t.Error("an unrelated submission refilled a submitted return")
 	}
-	r2 := r1.Reviewed(Review{Decision: DecisionRequestChanges, By: "lead@x", Comment: "Referrals look doubled"})
-	if r2.State != StateChangesRequested || r2.Review.Comment == "" {
+	r2, ok := r1.Reviewed(o1, Review{Decision: DecisionRequestChanges, By: "lead@x", Comment: "Referrals look doubled"})
+	if !ok || r2.State != StateChangesRequested || r2.Review.Comment == "" || r2.Correction != nil {
 		t.Fatalf("changes requested: %+v", r2)
 	}
 	// The correction fills it again; when it was first sent stays, and so does late.
@@ -219,16 +220,17 @@ func TestFillAndReview(t *testing.T) {
 	if !ok || r3.State != StateSubmitted || r3.SubmissionID != "o2" || !r3.SubmittedAt.Equal(o1.SubmittedAt) || !r3.Late || r3.Review != nil {
 		t.Fatalf("correction: %+v %v", r3, ok)
 	}
-	r4 := r3.Reviewed(Review{Decision: DecisionApprove})
-	if r4.State != StateAccepted || r4.StatusOn(d("2026-09-01")) != ReturnAccepted {
+	r4, ok := r3.Reviewed(o2, Review{Decision: DecisionApprove})
+	if !ok || r4.State != StateAccepted || r4.StatusOn(d("2026-09-01")) != ReturnAccepted {
 		t.Fatalf("approved: %+v", r4)
 	}
-	// Correcting the accepted submission sends it back for review; without
-	// review it stays accepted.
-	if r5, ok := r4.Fill(Outcome{ID: "o3", Replaces: "o2", Status: OutcomePending, SubmittedAt: at("2026-09-01")}); !ok || r5.State != StateSubmitted || r5.SubmissionID != "o3" {
-		t.Fatalf("correction of an accepted return: %+v %v", r5, ok)
+	// A decision on a submission the return neither holds nor has as its
+	// correction leaves it as it is.
+	if _, ok := r4.Reviewed(Outcome{ID: "o9", Status: OutcomePending}, Review{Decision: DecisionApprove}); ok {
+		t.Error("a decision on another submission moved the return")
 	}
-	if r5, ok := r4.Fill(Outcome{ID: "o3", Replaces: "o2", Status: OutcomeApproved, SubmittedAt: at("2026-09-01")}); !ok || r5.State != StateAccepted {
+	// Without review a correction of the accepted submission is accepted at once.
+	if r5, ok := r4.Fill(Outcome{ID: "o3", Replaces: "o2", Status: OutcomeApproved, SubmittedAt: at("2026-09-01")}); !ok || r5.State != StateAccepted || r5.SubmissionID != "o3" || r5.Correction != nil {
 		t.Fatalf("correction without review: %+v %v", r5, ok)
 	}
 	// On time: sent on the due date itself.
@@ -244,18 +246,126 @@ func TestFillAndReview(t *testing.T) {
 	}
 }
 
+// TestCorrectionOfAcceptedReturn: approved figures stand until a
+// correction of them is approved (SPEC, reporting cycle), so the return
+// stays accepted on them, and says which correction is under way.
+func TestCorrectionOfAcceptedReturn(t *testing.T) {
+	at := func(s string) time.Time { return d(s).Time().Add(10 * time.Hour) }
+	sent := at("2026-07-25")
+	approval := &Review{Decision: DecisionApprove, By: "lead@x"}
+	accepted := Return{ID: "r", PeriodEnd: d("2026-06-30"), DueDate: d("2026-07-20"), State: StateAccepted,
+		SubmissionID: "a", SubmittedAt: &sent, Late: true, Review: approval}
+	c1 := Outcome{ID: "c1", Replaces: "a", ReplacesApproved: "a", Status: OutcomePending, SubmittedAt: at("2026-09-01")}
+	c2 := Outcome{ID: "c2", Replaces: "c1", ReplacesApproved: "a", Status: OutcomePending, SubmittedAt: at("2026-09-10")}
+	approve := Review{Decision: DecisionApprove, By: "lead@x"}
+	sendBack := Review{Decision: DecisionRequestChanges, By: "lead@x", Comment: "Too high"}
+	fill := func(o Outcome) func(Return) (Return, bool) { return func(r Return) (Return, bool) { return r.Fill(o) } }
+	review := func(o Outcome, rv Review) func(Return) (Return, bool) {
+		return func(r Return) (Return, bool) { return r.Reviewed(o, rv) }
+	}
+	pending := func(id string) *ReturnCorrection { return &ReturnCorrection{SubmissionID: id, Status: OutcomePending} }
+	sentBack := func(id string) *ReturnCorrection {
+		return &ReturnCorrection{SubmissionID: id, Status: OutcomeChangesRequested}
+	}
+	cases := []struct {
+		name       string
+		steps      []func(Return) (Return, bool)
+		state      ReturnState
+		submission string
+		correction *ReturnCorrection
+		review     *Review
+	}{
+		{"accepted + correction awaiting review → accepted", []func(Return) (Return, bool){fill(c1)},
+			StateAccepted, "a", pending("c1"), approval},
+		{"+ changes requested on the correction → accepted", []func(Return) (Return, bool){fill(c1), review(c1, sendBack)},
+			StateAccepted, "a", sentBack("c1"), approval},
+		{"+ the correction approved → accepted on the correction", []func(Return) (Return, bool){fill(c1), review(c1, approve)},
+			StateAccepted, "c1", nil, &approve},
+		{"+ sent back, corrected again → accepted, the new correction awaiting review",
+			[]func(Return) (Return, bool){fill(c1), review(c1, sendBack), fill(c2)}, StateAccepted, "a", pending("c2"), approval},
+		{"+ sent back, corrected again, approved → accepted on the second correction",
+			[]func(Return) (Return, bool){fill(c1), review(c1, sendBack), fill(c2), review(c2, approve)}, StateAccepted, "c2", nil, &approve},
+		{"corrected while awaiting review → accepted, the newest correction awaiting review",
+			[]func(Return) (Return, bool){fill(c1), fill(c2)}, StateAccepted, "a", pending("c2"), approval},
+		{"changes requested (never approved) + correction → submitted",
+			[]func(Return) (Return, bool){func(Return) (Return, bool) {
+				return Return{ID: "r", DueDate: d("2026-07-20"), State: StateChangesRequested, SubmissionID: "x",
+					SubmittedAt: &sent, Late: true, Review: &sendBack}, true
+			}, fill(Outcome{ID: "y", Replaces: "x", Status: OutcomePending, SubmittedAt: at("2026-09-01")})},
+			StateSubmitted, "y", nil, nil},
+		// Stored before the rule: submitted on a correction of approved figures.
+		{"old record: submitted on a correction of approved figures, sent back → accepted on them",
+			[]func(Return) (Return, bool){func(Return) (Return, bool) {
+				return Return{ID: "r", DueDate: d("2026-07-20"), State: StateSubmitted, SubmissionID: "c1", SubmittedAt: &sent, Late: true}, true
+			}, review(c1, sendBack)},
+			StateAccepted, "a", sentBack("c1"), nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := accepted
+			for i, step := range c.steps {
+				var ok bool
+				if r, ok = step(r); !ok {
+					t.Fatalf("step %d left the return as it was", i+1)
+				}
+			}
+			if r.State != c.state || r.SubmissionID != c.submission || !reflect.DeepEqual(r.Correction, c.correction) || !reflect.DeepEqual(r.Review, c.review) {
+				t.Fatalf("got %s on %s, correction %+v, review %+v; want %s on %s, correction %+v, review %+v",
+					r.State, r.SubmissionID, r.Correction, r.Review, c.state, c.submission, c.correction, c.review)
+			}
+			// When it was first sent stays: late and submittedAt describe the first sending.
+			if !r.Late || !r.SubmittedAt.Equal(sent) {
+				t.Errorf("first sending moved: late %v, submitted %v", r.Late, r.SubmittedAt)
+			}
+			if r.StatusOn(d("2026-12-01")) != ReturnStatus(c.state) {
+				t.Errorf("status %s", r.StatusOn(d("2026-12-01")))
+			}
+		})
+	}
+	// A return accepted with a correction under way counts as accepted, not
+	// as awaiting review, and as sent as before.
+	withCorrection, _ := accepted.Fill(c1)
+	if ch := ReturnStatsChange(&accepted, withCorrection); ch.Submitted != 0 || ch.Unsent[accepted.PeriodEnd] != 0 || ch.OnTime[accepted.PeriodEnd] != 0 {
+		t.Errorf("a correction of approved figures moved the counts: %+v", ch)
+	}
+	// The funder sees it accepted on the approved figures, not the correction.
+	if v := withCorrection.View(d("2026-09-02"), true); v.Status != ReturnAccepted || v.SubmissionID != "a" || v.Correction != nil || v.Review != nil {
+		t.Errorf("funder's view: %+v", v)
+	}
+	if v := withCorrection.View(d("2026-09-02"), false); v.Correction == nil || v.Correction.SubmissionID != "c1" {
+		t.Errorf("lead's view lost the correction: %+v", v)
+	}
+	// Another submission for the period, not a correction, leaves it as it is.
+	if _, ok := withCorrection.Fill(Outcome{ID: "n", Status: OutcomePending, SubmittedAt: at("2026-09-03")}); ok {
+		t.Error("an unrelated submission moved an accepted return")
+	}
+	// A decision on the correction already sent back does not move it again.
+	back, _ := withCorrection.Reviewed(c1, sendBack)
+	if _, ok := back.Reviewed(c1, approve); ok {
+		t.Error("a decision on a correction sent back moved the return")
+	}
+}
+
 func TestFillFromHistory(t *testing.T) {
 	r := Return{ProjectID: "j", PeriodStart: d("2026-04-01"), PeriodEnd: d("2026-06-30"), DueDate: d("2026-07-20"), State: StateExpected}
 	at := func(s string) time.Time { return d(s).Time() }
 	hist := []Outcome{
 		{ID: "a", ProjectID: "j", PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, SubmittedAt: at("2026-07-10")},
-		{ID: "b", ProjectID: "j", PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, SubmittedAt: at("2026-07-30"), Replaces: "a", Status: OutcomePending},
+		{ID: "b", ProjectID: "j", PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, SubmittedAt: at("2026-07-30"), Replaces: "a", ReplacesApproved: "a", Status: OutcomePending},
 		{ID: "c", ProjectID: "k", PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, SubmittedAt: at("2026-07-01")},
 		{ID: "e", ProjectID: "j", PeriodStart: r.PeriodStart, PeriodEnd: d("2026-06-29"), SubmittedAt: at("2026-07-01")},
 	}
+	// b corrects the approved a and awaits review: a's figures stand.
 	got := r.FillFromHistory(hist)
-	if got.State != StateSubmitted || got.SubmissionID != "b" || got.Late || !got.SubmittedAt.Equal(at("2026-07-10")) {
+	if got.State != StateAccepted || got.SubmissionID != "a" || got.Correction == nil || got.Correction.SubmissionID != "b" ||
+		got.Correction.Status != OutcomePending || got.Late || !got.SubmittedAt.Equal(at("2026-07-10")) {
 		t.Fatalf("filled from history: %+v", got)
+	}
+	// A correction of a submission never approved: the return awaits review.
+	unapproved := slices.Clone(hist)
+	unapproved[0].Status, unapproved[1].ReplacesApproved = OutcomeChangesRequested, ""
+	if got := r.FillFromHistory(unapproved); got.State != StateSubmitted || got.SubmissionID != "b" || got.Correction != nil {
+		t.Fatalf("filled from history, nothing approved: %+v", got)
 	}
 	if got := r.FillFromHistory(hist[2:]); got.Sent() {
 		t.Fatalf("other projects' and periods' submissions filled it: %+v", got)

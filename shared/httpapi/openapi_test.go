@@ -948,6 +948,21 @@ func TestOpenAPIFlow(t *testing.T) {
 		"comment": "Ring 07700 900123"})), domain.CodePersonalData, "comment")
 	oaWantCode(t, a.Want(t, http.StatusForbidden, post(pl, review+fix+"/review", map[string]any{"decision": "approve"})), domain.CodeForbidden)
 	a.Want(t, http.StatusOK, post(lead, review+fix+"/review", map[string]any{"decision": "approve"}))
+	// A correction of the approved figures, sent back: the return stays
+	// accepted on them, and says which correction is under way (to all but
+	// the funder).
+	recorrected, _ := a.Create(t, pl, pp+"/projects/"+prjA+"/outcomes", map[string]any{"periodStart": "2011-04-01", "periodEnd": "2011-06-30",
+		"counts": map[string]int{"referrals": 80, "peopleIntoWork": 2}, "replaces": fix})
+	a.Want(t, http.StatusOK, post(lead, review+recorrected+"/review", map[string]any{"decision": "request-changes", "comment": "Ten times the referrals?"}))
+	q2 := pp + "/returns/" + domain.ReturnID(sid, prjA, domain.MustDate("2011-04-01"))
+	if ret := testkit.Decode[domain.Return](t, a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, q2, lead, nil))); ret.Status != domain.ReturnAccepted ||
+		ret.SubmissionID != fix || ret.Correction == nil || *ret.Correction != (domain.ReturnCorrection{SubmissionID: recorrected, Status: domain.OutcomeChangesRequested}) {
+		t.Errorf("the return with its correction sent back, as the lead sees it: %+v (correction %+v)", ret, ret.Correction)
+	}
+	if ret := testkit.Decode[domain.Return](t, a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, q2, funder, nil))); ret.Status != domain.ReturnAccepted ||
+		ret.SubmissionID != fix || ret.Correction != nil {
+		t.Errorf("the return with its correction sent back, as the funder sees it: %+v", ret)
+	}
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/schedules/"+sid+"/history", pl, nil))
 	oaWantCode(t, a.Want(t, http.StatusBadRequest, testkit.Req{Method: http.MethodGet, Path: pp + "/returns?status=late", As: lead, Context: oaBreaking}),
 		domain.CodeValidation, "status")

@@ -345,3 +345,49 @@ func TestMemPassingFailureRetriedPermanentNot(t *testing.T) {
 		t.Errorf("finished: %+v", n)
 	}
 }
+
+// TestMemReturnPaymentDueThoughCorrected: a payment waiting on a return
+// falls due once the return is accepted, even when the approved
+// submission is corrected before the notifier next runs: the approved
+// figures stand until the correction is approved, and so does the
+// return's acceptance.
+func TestMemReturnPaymentDueThoughCorrected(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.world()
+	b := testkit.NewBuilder(t, e.svc)
+	f := b.Funder(w.prog.ID, obj{"name": "Tudor Trust", "contacts": []string{"grants@tudor.example.org"}})
+	g := b.Grant(w.prog.ID, obj{"funderId": f.ID, "projectId": w.project.ID, "title": "Employment specialists",
+		"amountPence": 100_000_00, "currency": "GBP", "awardDate": "2026-01-01", "startDate": "2026-01-01", "endDate": "2027-12-31"})
+	admin := e.svc.Open(t.Context(), testkit.AdminCaller(), w.prog.ID)
+	sched := must(admin.CreateSchedule(testkit.Body(obj{"name": "Quarterly returns", "frequency": "quarterly",
+		"firstPeriodStart": "2026-01-01", "lastPeriodEnd": "2026-12-31"})))
+	must(admin.UpdateProgramme(func(int64) bool { return true }, testkit.Body(obj{"reviewOutcomes": true})))
+	q1 := domain.ReturnID(sched.ID, w.project.ID, domain.MustDate("2026-01-01"))
+	pay := b.Payment(w.prog.ID, g.ID, obj{"amountPence": 20_000_00, "trigger": obj{"kind": "return", "returnId": q1}})
+	e.run()
+
+	e.clk.Set("2026-04-03T09:00:00Z")
+	q1Figures := func(n int64, replaces string) obj {
+		in := obj{"periodStart": "2026-01-01", "periodEnd": "2026-03-31", "counts": obj{"peopleIntoWork": n}}
+		if replaces != "" {
+			in["replaces"] = replaces
+		}
+		return in
+	}
+	sub := b.Outcome(w.prog.ID, w.project.ID, q1Figures(4, ""))
+	project := e.svc.OpenProject(t.Context(), testkit.AdminCaller(), w.prog.ID, w.project.ID)
+	must(project.ReviewOutcome(sub.ID, testkit.Body(obj{"decision": "approve"})))
+	// Corrected before the notifier has seen the acceptance, and sent back.
+	fix := b.Outcome(w.prog.ID, w.project.ID, q1Figures(40, sub.ID))
+	must(project.ReviewOutcome(fix.ID, testkit.Body(obj{"decision": "request-changes", "comment": "Ten times the referrals?"})))
+
+	e.clk.Set("2026-04-04T09:00:00Z")
+	if rep := e.run(); rep.PaymentsDue != 1 {
+		t.Errorf("the run after the return was accepted: %+v, want the payment due", rep)
+	}
+	p := must(admin.Payment(g.ID, pay.ID))
+	if p.Status != domain.PaymentDue || p.DueSince.String() != "2026-04-04" {
+		t.Errorf("payment on the accepted return: %+v", p)
+	}
+}

@@ -559,3 +559,84 @@ func TestProgressReturnCounts(t *testing.T) {
 		t.Errorf("returns on 2026-10-15: %+v (on time %v)", c, *c.OnTimePercent)
 	}
 }
+
+// TestCorrectionKeepsReturnAccepted: approved figures stand until a
+// correction of them is approved, so their return stays accepted on them
+// (for the funder, who reads statuses and approved figures, with the link
+// to those figures) while the correction awaits review or is sent back;
+// leads and the project lead see which correction is under way.
+func TestCorrectionKeepsReturnAccepted(t *testing.T) {
+	w, clk := reportingWorld(t)
+	s := must(w.open(lead).CreateSchedule(body(quarterly2026())))
+	must(w.open(lead).UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
+	id := domain.ReturnID(s.ID, w.A, domain.MustDate("2026-01-01"))
+	q1 := func(counts map[string]int, replaces string) map[string]any {
+		b := map[string]any{"periodStart": "2026-01-01", "periodEnd": "2026-03-31", "counts": counts}
+		if replaces != "" {
+			b["replaces"] = replaces
+		}
+		return b
+	}
+	approve := body(map[string]any{"decision": "approve"})
+	clk.set("2026-04-25T09:00:00Z") // late
+	first := must(w.openA(plOwn).SubmitOutcome(body(q1(map[string]int{"peopleIntoWork": 3}, ""))))
+	must(w.openA(lead).ReviewOutcome(first.ID, approve))
+	clk.set("2026-06-01T09:00:00Z")
+	fix := must(w.openA(plOwn).SubmitOutcome(body(q1(map[string]int{"peopleIntoWork": 50}, first.ID))))
+
+	check := func(when, correction string, st domain.OutcomeStatus) {
+		t.Helper()
+		f := must(w.open(funderOwn).Return(id))
+		if f.Status != domain.ReturnAccepted || f.SubmissionID != first.ID || f.Correction != nil || f.Review != nil || !f.Late {
+			t.Errorf("%s, the funder sees %+v (correction %+v)", when, f, f.Correction)
+		}
+		for _, r := range []role{lead, plOwn} {
+			got := must(w.open(r).Return(id))
+			if got.Status != domain.ReturnAccepted || got.SubmissionID != first.ID || got.Correction == nil ||
+				*got.Correction != (domain.ReturnCorrection{SubmissionID: correction, Status: st}) ||
+				got.Review == nil || got.Review.Decision != domain.DecisionApprove || !got.Late ||
+				!got.SubmittedAt.Equal(first.SubmittedAt) {
+				t.Errorf("%s, %s sees %+v (correction %+v)", when, r, got, got.Correction)
+			}
+		}
+		if ids := returnIDs(returnsOf(t, w, funderOwn, service.ReturnQuery{Status: domain.ReturnAccepted})); !slices.Contains(ids, id) {
+			t.Errorf("%s, the funder's accepted returns %v lack it", when, ids)
+		}
+		if c := must(w.open(lead).Progress()).Returns; c.Submitted != 0 {
+			t.Errorf("%s, %d returns awaiting review", when, c.Submitted)
+		}
+	}
+	check("a correction awaiting review", fix.ID, domain.OutcomePending)
+	if p := must(w.open(lead).Progress()); p.Pending.Submissions != 1 {
+		t.Errorf("the correction is not among the pending submissions: %+v", p.Pending)
+	}
+	must(w.openA(lead).ReviewOutcome(fix.ID, body(map[string]any{"decision": "request-changes", "comment": "Too high surely"})))
+	check("the correction sent back", fix.ID, domain.OutcomeChangesRequested)
+	fix2 := must(w.openA(plOwn).SubmitOutcome(body(q1(map[string]int{"peopleIntoWork": 5}, fix.ID))))
+	check("corrected again", fix2.ID, domain.OutcomePending)
+
+	// Approved, the correction is what the return holds.
+	must(w.openA(lead).ReviewOutcome(fix2.ID, approve))
+	for _, r := range []role{funderOwn, lead} {
+		got := must(w.open(r).Return(id))
+		if got.Status != domain.ReturnAccepted || got.SubmissionID != fix2.ID || got.Correction != nil || !got.Late {
+			t.Errorf("after the correction's approval %s sees %+v", r, got)
+		}
+	}
+	// A correction of figures never approved moves the return as before.
+	clk.set("2026-07-05T09:00:00Z")
+	q2 := func(replaces string) map[string]any {
+		b := map[string]any{"periodStart": "2026-04-01", "periodEnd": "2026-06-30", "counts": map[string]int{"referrals": 1}}
+		if replaces != "" {
+			b["replaces"] = replaces
+		}
+		return b
+	}
+	idQ2 := domain.ReturnID(s.ID, w.A, domain.MustDate("2026-04-01"))
+	sent := must(w.openA(plOwn).SubmitOutcome(body(q2(""))))
+	must(w.openA(lead).ReviewOutcome(sent.ID, body(map[string]any{"decision": "request-changes", "comment": "Split by source"})))
+	again := must(w.openA(plOwn).SubmitOutcome(body(q2(sent.ID))))
+	if got := must(w.open(lead).Return(idQ2)); got.Status != domain.ReturnSubmitted || got.SubmissionID != again.ID || got.Correction != nil {
+		t.Errorf("a correction of figures sent back: %+v", got)
+	}
+}

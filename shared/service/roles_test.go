@@ -509,10 +509,14 @@ func roleCases() []roleCase {
 		{name: "Return of own project", want: projectRead,
 			run: func(w *world, r role) (any, error) { return w.open(r).Return(w.ReturnA) },
 			check: func(t *testing.T, w *world, r role, got any) {
+				// Accepted on the approved figures, which still count while
+				// their correction awaits review; only funders do not see
+				// the correction.
 				ret := got.(domain.Return)
 				funder := r == funderOwn || r == funderOther
-				if ret.Status != domain.ReturnSubmitted || (ret.SubmissionID == "") != funder {
-					t.Errorf("A's Q2 return as %s: %+v", r, ret)
+				if ret.Status != domain.ReturnAccepted || ret.SubmissionID != w.OutcomeA || (ret.Correction == nil) != funder ||
+					(!funder && *ret.Correction != domain.ReturnCorrection{SubmissionID: w.OutcomeAPending, Status: domain.OutcomePending}) {
+					t.Errorf("A's Q2 return as %s: %+v (correction %+v)", r, ret, ret.Correction)
 				}
 			}},
 		{name: "ListReturns", want: everyMember,
@@ -533,13 +537,13 @@ func roleCases() []roleCase {
 					t.Errorf("returns by project %v, want %v", byProject, want)
 				}
 			}},
-		{name: "ListReturns of own project awaiting review", want: projectRead,
+		{name: "ListReturns of own project accepted", want: projectRead,
 			run: func(w *world, r role) (any, error) {
-				return list(w.open(r).ListReturns(service.ReturnQuery{ProjectID: w.A, Status: domain.ReturnSubmitted}, page))
+				return list(w.open(r).ListReturns(service.ReturnQuery{ProjectID: w.A, Status: domain.ReturnAccepted}, page))
 			},
 			check: func(t *testing.T, w *world, r role, got any) {
 				if rs := got.([]domain.Return); len(rs) != 1 || rs[0].ID != w.ReturnA {
-					t.Errorf("A's returns awaiting review: %+v", rs)
+					t.Errorf("A's accepted returns: %+v", rs)
 				}
 			}},
 		{name: "ReviewOutcome", write: true, want: by(ok, ok, forbidden, notFound, forbidden, forbidden, notFound),
@@ -633,7 +637,8 @@ func roleCases() []roleCase {
 				if (pr.Pending == nil) != funder || (pr.Returns == nil) != funder {
 					t.Fatalf("progress as %s: pending %v, returns %v", r, pr.Pending, pr.Returns)
 				}
-				if !funder && (pr.Pending.Submissions != 1 || pr.Pending.Totals[domain.MetricReferrals] != 11 || pr.Returns.Submitted != 1) {
+				// The correction awaits review, its return stays accepted.
+				if !funder && (pr.Pending.Submissions != 1 || pr.Pending.Totals[domain.MetricReferrals] != 11 || pr.Returns.Submitted != 0) {
 					t.Errorf("pending %+v, returns %+v", pr.Pending, pr.Returns)
 				}
 				// The approved figures stay counted until the correction is approved.

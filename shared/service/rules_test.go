@@ -447,8 +447,10 @@ func TestCorrectionKeepsItsPeriod(t *testing.T) {
 			wantFields(t, c.name, err, c.fields...)
 		}
 	}
-	if r := must(w.open(lead).Return(w.ReturnA)); r.SubmissionID != w.OutcomeAPending {
-		t.Errorf("the quarter's return holds %s, want %s", r.SubmissionID, w.OutcomeAPending)
+	// The return stays accepted on the approved figures, its correction
+	// still the one awaiting review.
+	if r := must(w.open(lead).Return(w.ReturnA)); r.SubmissionID != w.OutcomeA || r.Correction == nil || r.Correction.SubmissionID != w.OutcomeAPending {
+		t.Errorf("the quarter's return holds %s (correction %+v), want %s corrected by %s", r.SubmissionID, r.Correction, w.OutcomeA, w.OutcomeAPending)
 	}
 
 	// Spend returns alike.

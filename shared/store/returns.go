@@ -36,31 +36,32 @@ import (
 // returnItem is a return as stored: the API's fields and what the store
 // and the notifier need besides.
 type returnItem struct {
-	ID           string             `json:"id"`
-	ScheduleID   string             `json:"scheduleId"`
-	ProjectID    string             `json:"projectId"`
-	PeriodStart  domain.Date        `json:"periodStart"`
-	PeriodEnd    domain.Date        `json:"periodEnd"`
-	DueDate      domain.Date        `json:"dueDate"`
-	State        domain.ReturnState `json:"state"`
-	SubmissionID string             `json:"submissionId,omitempty"`
-	SubmittedAt  *time.Time         `json:"submittedAt,omitempty"`
-	Late         bool               `json:"late"`
-	Review       *domain.Review     `json:"review,omitempty"`
-	Version      int64              `json:"version"`
-	CreatedAt    time.Time          `json:"createdAt"`
+	ID           string                   `json:"id"`
+	ScheduleID   string                   `json:"scheduleId"`
+	ProjectID    string                   `json:"projectId"`
+	PeriodStart  domain.Date              `json:"periodStart"`
+	PeriodEnd    domain.Date              `json:"periodEnd"`
+	DueDate      domain.Date              `json:"dueDate"`
+	State        domain.ReturnState       `json:"state"`
+	SubmissionID string                   `json:"submissionId,omitempty"`
+	SubmittedAt  *time.Time               `json:"submittedAt,omitempty"`
+	Late         bool                     `json:"late"`
+	Review       *domain.Review           `json:"review,omitempty"`
+	Correction   *domain.ReturnCorrection `json:"correction,omitempty"`
+	Version      int64                    `json:"version"`
+	CreatedAt    time.Time                `json:"createdAt"`
 }
 
 func toItem(r domain.Return) returnItem {
 	return returnItem{ID: r.ID, ScheduleID: r.ScheduleID, ProjectID: r.ProjectID, PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd,
 		DueDate: r.DueDate, State: r.State, SubmissionID: r.SubmissionID, SubmittedAt: r.SubmittedAt, Late: r.Late, Review: r.Review,
-		Version: r.Version, CreatedAt: r.CreatedAt}
+		Correction: r.Correction, Version: r.Version, CreatedAt: r.CreatedAt}
 }
 
 func (it returnItem) domain() domain.Return {
 	return domain.Return{ID: it.ID, ScheduleID: it.ScheduleID, ProjectID: it.ProjectID, PeriodStart: it.PeriodStart, PeriodEnd: it.PeriodEnd,
 		DueDate: it.DueDate, State: it.State, SubmissionID: it.SubmissionID, SubmittedAt: it.SubmittedAt, Late: it.Late, Review: it.Review,
-		Version: it.Version, CreatedAt: it.CreatedAt}
+		Correction: it.Correction, Version: it.Version, CreatedAt: it.CreatedAt}
 }
 
 func decodeReturn(item Item) (domain.Return, error) {

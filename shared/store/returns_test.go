@@ -205,3 +205,64 @@ func TestCreateReturnsCountsEachOnce(t *testing.T) {
 		t.Errorf("counts after writing the returns twice: %+v", st)
 	}
 }
+
+// TestCorrectionOfAcceptedReturnStored: on DynamoDB, a return accepted
+// on approved figures stays accepted (listed as such, counted as such)
+// while a correction of them awaits review or is sent back, and keeps
+// which correction that is.
+func TestCorrectionOfAcceptedReturnStored(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t, testkit.WithClock("2026-04-05T09:00:00Z"))
+	b := s.Build(t)
+	pid := b.Programme(testkit.ProgrammeBody("Corrected returns")).ID
+	j := b.Project(pid, testkit.ProjectBody("Project")).ID
+	ctx := context.Background()
+	admin := func() *service.Scope { return s.Svc.Open(ctx, testkit.AdminCaller(), pid) }
+	project := func() *service.Scope { return s.Svc.OpenProject(ctx, testkit.AdminCaller(), pid, j) }
+	sched, err := admin().CreateSchedule(testkit.Body(map[string]any{"name": "Quarterly", "frequency": "quarterly",
+		"firstPeriodStart": "2026-01-01", "lastPeriodEnd": "2026-12-31"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin().UpdateProgramme(func(int64) bool { return true }, testkit.Body(map[string]any{"reviewOutcomes": true})); err != nil {
+		t.Fatal(err)
+	}
+	q1 := func(n int, replaces string) service.Decoder {
+		in := map[string]any{"periodStart": "2026-01-01", "periodEnd": "2026-03-31", "counts": map[string]int{"referrals": n}}
+		if replaces != "" {
+			in["replaces"] = replaces
+		}
+		return testkit.Body(in)
+	}
+	step := func(o domain.Outcome, err error) domain.Outcome {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	first := step(project().SubmitOutcome(q1(3, "")))
+	step(project().ReviewOutcome(first.ID, testkit.Body(map[string]any{"decision": "approve"})))
+	fix := step(project().SubmitOutcome(q1(30, first.ID)))
+	step(project().ReviewOutcome(fix.ID, testkit.Body(map[string]any{"decision": "request-changes", "comment": "Ten times?"})))
+
+	id := domain.ReturnID(sched.ID, j, domain.MustDate("2026-01-01"))
+	r, err := admin().Return(id)
+	if err != nil || r.Status != domain.ReturnAccepted || r.SubmissionID != first.ID || r.Late ||
+		r.Correction == nil || *r.Correction != (domain.ReturnCorrection{SubmissionID: fix.ID, Status: domain.OutcomeChangesRequested}) {
+		t.Fatalf("the return: %+v (correction %+v) %v", r, r.Correction, err)
+	}
+	if ids := returnIDs(listReturns(t, admin, service.ReturnQuery{Status: domain.ReturnAccepted}, 10)); !slices.Equal(ids, []string{id}) {
+		t.Errorf("accepted returns: %v", ids)
+	}
+	if got := listReturns(t, admin, service.ReturnQuery{Status: domain.ReturnChangesRequested}, 10); len(got) != 0 {
+		t.Errorf("returns sent back: %v", returnIDs(got))
+	}
+	setup, err := s.Store.ReportingSetup(ctx, pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := setup.Stats[sched.ID]; st.Submitted != 0 || st.OnTime[domain.MustDate("2026-03-31")] != 1 {
+		t.Errorf("the schedule's counts: %+v", st)
+	}
+}

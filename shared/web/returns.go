@@ -25,7 +25,14 @@ const gridPeriods = 6
 type gridCell struct {
 	Return  *domain.Return
 	Submit  string // the form that submits it, for those who may
+	Correct bool   // Submit corrects a submission sent back
 	Outcome string // its submission's page, for those who may read it
+	// Correction leads to the correction of an accepted return's approved
+	// figures: its review form for leads while it awaits review (then
+	// Review is set), else its page (those who see Return.Correction may
+	// read it).
+	Correction string
+	Review     bool
 }
 
 type gridRow struct {
@@ -146,8 +153,8 @@ func (a *app) grid(r *http.Request, q *req, n *nav, names *names, d *returnsPage
 		for _, p := range d.Periods {
 			var cell gridCell
 			if ret, ok := byKey[pr.ID+"#"+p.Start.String()]; ok {
+				cell = a.returnLinks(n, ret)
 				cell.Return = &ret
-				cell.Submit, cell.Outcome = a.returnLinks(n, ret)
 			}
 			row.Cells = append(row.Cells, cell)
 		}
@@ -159,15 +166,24 @@ func (a *app) grid(r *http.Request, q *req, n *nav, names *names, d *returnsPage
 // returnLinks are where a return's cell leads: to submit it, for those who
 // write to its project while it awaits figures and its period has begun
 // (figures for a period not begun are refused); to correct it, when
-// changes were asked for; to its submission, for those who may read that
-// (a funder once it is accepted).
-func (a *app) returnLinks(n *nav, ret domain.Return) (submit, outcome string) {
+// changes were asked for, on it or on the correction of its approved
+// figures; to its submission, for those who may read that (a funder once
+// it is accepted); to the correction of its approved figures under way,
+// for leads to review it while it awaits review.
+func (a *app) returnLinks(n *nav, ret domain.Return) gridCell {
+	var c gridCell
 	project := base(n) + "/projects/" + ret.ProjectID
 	if ret.SubmissionID != "" {
-		outcome = project + "/outcomes/" + ret.SubmissionID
+		c.Outcome = project + "/outcomes/" + ret.SubmissionID
+	}
+	if fix := ret.Correction; fix != nil {
+		c.Correction = project + "/outcomes/" + fix.SubmissionID
+		if fix.Status == domain.OutcomePending && n.Access.CanManage() {
+			c.Correction, c.Review = c.Correction+"/review", true
+		}
 	}
 	if !n.Access.CanWriteProject(ret.ProjectID) {
-		return "", outcome
+		return c
 	}
 	switch ret.Status {
 	case domain.ReturnOpen, domain.ReturnOverdue, domain.ReturnUpcoming:
@@ -175,11 +191,15 @@ func (a *app) returnLinks(n *nav, ret domain.Return) (submit, outcome string) {
 			break
 		}
 		v := url.Values{"periodStart": {ret.PeriodStart.String()}, "periodEnd": {ret.PeriodEnd.String()}}
-		submit = project + "/outcomes/new?" + v.Encode()
+		c.Submit = project + "/outcomes/new?" + v.Encode()
 	case domain.ReturnChangesRequested:
-		submit = project + "/outcomes/new?replaces=" + ret.SubmissionID
+		c.Submit, c.Correct = project+"/outcomes/new?replaces="+ret.SubmissionID, true
+	case domain.ReturnAccepted:
+		if fix := ret.Correction; fix != nil && fix.Status == domain.OutcomeChangesRequested {
+			c.Submit, c.Correct = project+"/outcomes/new?replaces="+fix.SubmissionID, true
+		}
 	}
-	return submit, outcome
+	return c
 }
 
 // dueReturns are what a project lead has to send, oldest due first:
@@ -195,8 +215,7 @@ func (a *app) dueReturns(r *http.Request, q *req, n *nav, names *names) ([]dueRe
 				return nil, err
 			}
 			for _, ret := range rs {
-				submit, _ := a.returnLinks(n, ret)
-				out = append(out, dueReturn{Return: ret, Project: names.Projects[ret.ProjectID], Submit: submit})
+				out = append(out, dueReturn{Return: ret, Project: names.Projects[ret.ProjectID], Submit: a.returnLinks(n, ret).Submit})
 			}
 		}
 	}

@@ -321,3 +321,58 @@ func TestReturnsGridSubmitsOnlyBegunPeriods(t *testing.T) {
 		t.Errorf("next month's return, not begun, offers a submit link: %s", next)
 	}
 }
+
+// TestReturnsGridCorrectionOfAccepted: a correction of an accepted
+// return's approved figures leaves the cell "Accepted" for everyone, the
+// funder's with the link to the approved submission and nothing of the
+// correction; the lead's says a correction awaits review and links to its
+// review, from the figures the page already has; once sent back, the
+// project lead's offers to correct the correction.
+func TestReturnsGridCorrectionOfAccepted(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	sid, _ := h.reportingFixture(t, f)
+	p := "/app/programmes/" + f.PID
+	pa := p + "/projects/" + f.ProjectA
+	q1 := domain.ReturnID(sid, f.ProjectA, domain.MustDate("2011-01-01"))
+	ctx := context.Background()
+	ret := must(h.Svc.Open(ctx, testkit.AdminCaller(), f.PID).Return(q1))
+	approved := must(h.Svc.OpenProject(ctx, caller(uPL), f.PID, f.ProjectA).Outcome(ret.SubmissionID))
+	fix := must(h.Svc.OpenProject(ctx, caller(uPL), f.PID, f.ProjectA).SubmitOutcome(body(outcomeCorrection(approved, 99))))
+	cellOf := func(page string) string {
+		cell := page[max(0, strings.Index(page, `data-testid="cell-`+q1+`"`)):]
+		return cell[:max(0, strings.Index(cell, "</td>"))]
+	}
+	submission := `href="` + pa + `/outcomes/` + approved.ID + `"`
+
+	lead := cellOf(h.as(t, uLead).get(p + "/returns").Body)
+	if !strings.Contains(lead, `data-status="accepted"`) || !strings.Contains(lead, "· correction awaiting review") ||
+		!strings.Contains(lead, `href="`+pa+`/outcomes/`+fix.ID+`/review"`) || !strings.Contains(lead, ">Review the correction<") ||
+		!strings.Contains(lead, submission) {
+		t.Errorf("the lead's cell of Q1, its correction awaiting review: %q", lead)
+	}
+	funder := cellOf(h.as(t, uFunder).get(p + "/returns").Body)
+	if !strings.Contains(funder, `data-status="accepted"`) || !strings.Contains(funder, submission) ||
+		strings.Contains(funder, "correction") || strings.Contains(funder, fix.ID) {
+		t.Errorf("the funder's cell of Q1: %q", funder)
+	}
+	pl := h.as(t, uPL)
+	own := cellOf(pl.get(p + "/returns").Body)
+	if !strings.Contains(own, "· correction awaiting review") || !strings.Contains(own, `href="`+pa+`/outcomes/`+fix.ID+`"`) ||
+		strings.Contains(own, "/review") || strings.Contains(own, "/outcomes/new") {
+		t.Errorf("the project lead's cell of Q1, its correction awaiting review: %q", own)
+	}
+
+	must(h.Svc.OpenProject(ctx, caller(uLead), f.PID, f.ProjectA).ReviewOutcome(fix.ID,
+		body(map[string]any{"decision": "request-changes", "comment": "Check people into work."})))
+	own = cellOf(pl.get(p + "/returns").Body)
+	if !strings.Contains(own, `data-status="accepted"`) || !strings.Contains(own, "· correction sent back") ||
+		!strings.Contains(own, `href="`+pa+`/outcomes/new?replaces=`+fix.ID+`"`) || !strings.Contains(own, ">Correct<") {
+		t.Errorf("the project lead's cell of Q1, its correction sent back: %q", own)
+	}
+	if funder := cellOf(h.as(t, uFunder).get(p + "/returns").Body); !strings.Contains(funder, `data-status="accepted"`) ||
+		!strings.Contains(funder, submission) || strings.Contains(funder, "correction") {
+		t.Errorf("the funder's cell of Q1, its correction sent back: %q", funder)
+	}
+}
