@@ -204,8 +204,67 @@ func TestMemDigestAloneIsTheUsualEmail(t *testing.T) {
 	}
 }
 
+// overlapAt is the notifier's storage for a run another run overlaps:
+// once this run has leased its at-th awaiting-review notification (1 is
+// the carrier), the other runs from start to end, over the same storage,
+// while this one holds those leases.
+type overlapAt struct {
+	notify.Storage
+	at     int
+	other  func() (notify.Report, error)
+	leased int
+	rep    notify.Report
+	err    error
+}
+
+func (o *overlapAt) LeaseNotification(ctx context.Context, programmeID, id string, now time.Time, lease time.Duration) (domain.Notification, bool, error) {
+	n, ok, err := o.Storage.LeaseNotification(ctx, programmeID, id, now, lease)
+	if ok && n.Kind == domain.KindAwaitingReview {
+		if o.leased++; o.leased == o.at {
+			o.rep, o.err = o.other()
+		}
+	}
+	return n, ok, err
+}
+
+// TestMemDigestOverlappingRunsOneEmail: a run that starts while another
+// has leased the carrier of a programme's digest (or the carrier and some
+// of the others) leaves the programme's submissions to that run: each
+// lead has one email listing all six, not two that each look whole.
+func TestMemDigestOverlappingRunsOneEmail(t *testing.T) {
+	t.Parallel()
+	for _, at := range []int{1, 3} {
+		t.Run(fmt.Sprintf("after %d leased", at), func(t *testing.T) {
+			t.Parallel()
+			e := newMemEnv(t)
+			w := e.reviewWorld()
+			subs := e.submit(w, 6)
+			first := &overlapAt{Storage: e.st, at: at, other: func() (notify.Report, error) {
+				return runSafely(t.Context(), e.notifier(e.st))
+			}}
+			rep, err := runSafely(t.Context(), e.notifier(first))
+			if err != nil || first.err != nil || first.leased < at {
+				t.Fatalf("runs: %v, %v (the other ran after %d leases)", err, first.err, first.leased)
+			}
+			if rep.Emails != 2 || rep.Covered != 5 || first.rep.Emails+first.rep.Covered+first.rep.Sent != 0 {
+				t.Errorf("the run holding the carrier: %+v; the one overlapping it: %+v", rep, first.rep)
+			}
+			got := e.listedOnce(w, subs)
+			for _, lead := range w.leads {
+				if len(got[lead]) != 1 || got[lead][0].Subject != "6 submissions awaiting review (Working for Wellness)" {
+					var subjects []string
+					for _, m := range got[lead] {
+						subjects = append(subjects, m.Subject)
+					}
+					t.Errorf("emails to %s: %q, want one of all six", lead, subjects)
+				}
+			}
+		})
+	}
+}
+
 // TestMemDigestOverlappingRuns: runs that overlap over the same
-// submissions tell each lead of each once between them.
+// submissions tell each lead of each once between them, in one email.
 func TestMemDigestOverlappingRuns(t *testing.T) {
 	t.Parallel()
 	e := newMemEnv(t)
@@ -229,8 +288,8 @@ func TestMemDigestOverlappingRuns(t *testing.T) {
 		}
 	}
 	for _, lead := range w.leads {
-		if n := e.mail.asked()[lead]; n > 2 {
-			t.Errorf("%d emails to %s", n, lead)
+		if n := e.mail.asked()[lead]; n != 1 {
+			t.Errorf("%d emails to %s, want 1", n, lead)
 		}
 	}
 }
