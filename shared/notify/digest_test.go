@@ -17,6 +17,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/notify"
+	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
@@ -182,6 +183,46 @@ func TestMemDigestOneEmailPerLead(t *testing.T) {
 func (e *memEnv) noteOf(w reviewWorld, o domain.Outcome) domain.Notification {
 	e.t.Helper()
 	return e.note(memWorld{prog: w.prog}, awaitingID(o))
+}
+
+// TestMemDigestCoveredHistory: the history of a notification a digest
+// covered says which email it went in, and names no recipients (before
+// the carrier is sent nobody has had it; the carrier's history says who
+// did), where it read "Recipients: – → –", as if nobody were told. The
+// carrier's names the leads who had it.
+func TestMemDigestCoveredHistory(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.reviewWorld()
+	subs := e.submit(w, 3)
+	e.run()
+	sendEvent := func(o domain.Outcome) domain.AuditEvent {
+		t.Helper()
+		hist, _, err := e.st.History(t.Context(), w.prog.ID, domain.Ref(domain.EntityNotification, awaitingID(o)), service.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range hist {
+			if ev.Action == domain.ActionSend {
+				return ev
+			}
+		}
+		t.Fatalf("no send event in %+v", hist)
+		return domain.AuditEvent{}
+	}
+	carrier := sendEvent(subs[0])
+	if got := fmt.Sprint(carrier.Changes["recipients"].After); got != fmt.Sprint(w.leads) {
+		t.Errorf("the carrier's event names recipients %s, want %v", got, w.leads)
+	}
+	for _, o := range subs[1:] {
+		ev := sendEvent(o)
+		if c, ok := ev.Changes["recipients"]; ok {
+			t.Errorf("the covered %s's event names recipients %+v", o.ID, c)
+		}
+		if c := ev.Changes["coveredBy"]; c.After != awaitingID(subs[0]) || c.Before != nil {
+			t.Errorf("the covered %s's event: coveredBy %+v", o.ID, c)
+		}
+	}
 }
 
 // TestMemDigestAloneIsTheUsualEmail: one submission awaiting review is
