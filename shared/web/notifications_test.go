@@ -60,7 +60,8 @@ func TestNotificationsPage(t *testing.T) {
 			t.Fatalf("claim %s: %v %v", n.ID, ok, err)
 		}
 	}
-	// A payment that fell due, of a project's grant.
+	// A payment that fell due, of a project's grant: its row names the
+	// project, as the others do.
 	pay := domain.Notification{ID: domain.PaymentNotificationID("pay1"), Kind: domain.KindPaymentDue, ProgrammeID: f.PID, ProjectID: f.ProjectA,
 		GrantID: f.GrantX, GrantTitle: "Bradford grant", AmountPence: 2_500_00, Because: "due on 30 June 2011",
 		PeriodStart: domain.MustDate("2010-04-01"), PeriodEnd: domain.MustDate("2012-03-31"), Status: domain.NotificationSent,
@@ -98,7 +99,8 @@ func TestNotificationsPage(t *testing.T) {
 		t.Errorf("%d submissions' emails name no due date, want the one that fills no return", n)
 	}
 	payRow := `data-testid="notification-payment"><strong class="nhsuk-tag nhsuk-tag--orange">Payment due</strong> £2,500.00 of <a class="nhsuk-link" href="/app/programmes/` +
-		f.PID + `/grants/` + f.GrantX + `#payments">Bradford grant</a><br><span class="nhsuk-body-s">Due on 30 June 2011</span>`
+		f.PID + `/grants/` + f.GrantX + `#payments">Bradford grant</a><br><span class="nhsuk-body-s">Bradford employment service` +
+		`</span><br><span class="nhsuk-body-s">Due on 30 June 2011</span>`
 	if !strings.Contains(pg.Body, payRow) || strings.Contains(pg.Body, "Return for April 2010 to March 2012") {
 		t.Errorf("the payment's row is not a payment's: want %q\n%s", payRow, excerpt(pg.Body))
 	}
