@@ -14,8 +14,8 @@ import (
 // thresholds of a target, each keeps its own notification, recorded and
 // listed, and each is still emailed at most once:
 //
-//   - the run leases each, settles those no longer needed, and picks the
-//     oldest left as the carrier of the one email;
+//   - the run leases each, oldest first, settles those no longer needed,
+//     and picks the oldest left as the carrier of the one email;
 //   - it records on the carrier, under the carrier's lease, the ids the
 //     email is to stand for (Includes);
 //   - it records each of the others sent with no email of its own,
@@ -27,6 +27,16 @@ import (
 // their leases they go on their own (or in another digest), and the
 // carrier, when a later run sends it, lists only those whose records say
 // it covers them (resume). So none is listed twice, and none is lost.
+//
+// Runs overlap (a scheduler delivers its event twice, a run outlasts the
+// next one's start), and each finds the same pending list. Were each to
+// keep whichever notifications it leased, they would share a programme's
+// submissions between them, and each lead would have several emails, each
+// looking like the whole list. So a run leases a programme's oldest first,
+// the carrier before the others, and one that cannot lease the one it
+// would make the carrier leaves the programme's others to the run that has
+// it, which covers them (if that run dies, its leases run out and a later
+// run takes them, as one email again).
 
 // MaxDigest bounds how many notifications one email stands for: the
 // carrier records their ids in one item (DynamoDB's limit is 400 KB; a
@@ -56,8 +66,12 @@ func (r *run) digests(ctx context.Context, awaiting []domain.Notification) error
 		for len(group) > 0 {
 			chunk := group[:min(len(group), MaxDigest)]
 			group = group[len(chunk):]
-			if err := r.digest(ctx, chunk); err != nil {
+			held, err := r.digest(ctx, chunk)
+			if err != nil {
 				return err
+			}
+			if !held {
+				break // another run has the programme's: it covers the rest
 			}
 		}
 	}
@@ -71,31 +85,48 @@ func digestible(n domain.Notification) bool {
 	return len(n.Includes) == 0 && len(n.Delivered) == 0 && len(n.Rejected) == 0 && len(n.Sending) == 0
 }
 
-// digest leases one programme's awaiting-review notifications and emails
-// each lead once about the submissions among them still awaiting review.
-func (r *run) digest(ctx context.Context, chunk []domain.Notification) error {
+// digest leases one programme's awaiting-review notifications, oldest
+// first, and emails each lead once about the submissions among them still
+// awaiting review. held is false when another run has the one this run
+// would have made the carrier: this run then leases no more of them (see
+// the top of this file).
+func (r *run) digest(ctx context.Context, chunk []domain.Notification) (held bool, err error) {
 	var fresh []domain.Notification
 	for _, n := range chunk {
 		n, ok, err := r.Store.LeaseNotification(ctx, n.ProgrammeID, n.ID, r.stamp(), r.lease())
 		if err != nil {
-			return err
+			return false, err
 		}
 		if !ok {
+			if len(fresh) == 0 {
+				// Another run is sending it or has sent it: that run
+				// carries the programme's email, or did, and leases the
+				// rest oldest first too. Leasing on would take some from
+				// its email to make a second one.
+				return false, nil
+			}
 			continue // another run is sending it, or it is done
 		}
 		if !digestible(n) {
 			if err := r.sendLeased(ctx, n); err != nil {
-				return err
+				return false, err
 			}
 			continue
 		}
 		if settled, err := r.settleUnneeded(ctx, n); err != nil {
-			return err
+			return false, err
 		} else if settled {
 			continue
 		}
 		fresh = append(fresh, n)
 	}
+	return true, r.digestOf(ctx, fresh)
+}
+
+// digestOf emails each lead once about fresh, notifications of one
+// programme this run has leased, digestible and still needed: the oldest
+// carries the email and the others are covered by it.
+func (r *run) digestOf(ctx context.Context, fresh []domain.Notification) error {
 	if len(fresh) == 0 {
 		return nil
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/notify"
+	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
@@ -184,6 +185,46 @@ func (e *memEnv) noteOf(w reviewWorld, o domain.Outcome) domain.Notification {
 	return e.note(memWorld{prog: w.prog}, awaitingID(o))
 }
 
+// TestMemDigestCoveredHistory: the history of a notification a digest
+// covered says which email it went in, and names no recipients (before
+// the carrier is sent nobody has had it; the carrier's history says who
+// did), where it read "Recipients: – → –", as if nobody were told. The
+// carrier's names the leads who had it.
+func TestMemDigestCoveredHistory(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.reviewWorld()
+	subs := e.submit(w, 3)
+	e.run()
+	sendEvent := func(o domain.Outcome) domain.AuditEvent {
+		t.Helper()
+		hist, _, err := e.st.History(t.Context(), w.prog.ID, domain.Ref(domain.EntityNotification, awaitingID(o)), service.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range hist {
+			if ev.Action == domain.ActionSend {
+				return ev
+			}
+		}
+		t.Fatalf("no send event in %+v", hist)
+		return domain.AuditEvent{}
+	}
+	carrier := sendEvent(subs[0])
+	if got := fmt.Sprint(carrier.Changes["recipients"].After); got != fmt.Sprint(w.leads) {
+		t.Errorf("the carrier's event names recipients %s, want %v", got, w.leads)
+	}
+	for _, o := range subs[1:] {
+		ev := sendEvent(o)
+		if c, ok := ev.Changes["recipients"]; ok {
+			t.Errorf("the covered %s's event names recipients %+v", o.ID, c)
+		}
+		if c := ev.Changes["coveredBy"]; c.After != awaitingID(subs[0]) || c.Before != nil {
+			t.Errorf("the covered %s's event: coveredBy %+v", o.ID, c)
+		}
+	}
+}
+
 // TestMemDigestAloneIsTheUsualEmail: one submission awaiting review is
 // the email about it, as ever.
 func TestMemDigestAloneIsTheUsualEmail(t *testing.T) {
@@ -204,8 +245,67 @@ func TestMemDigestAloneIsTheUsualEmail(t *testing.T) {
 	}
 }
 
+// overlapAt is the notifier's storage for a run another run overlaps:
+// once this run has leased its at-th awaiting-review notification (1 is
+// the carrier), the other runs from start to end, over the same storage,
+// while this one holds those leases.
+type overlapAt struct {
+	notify.Storage
+	at     int
+	other  func() (notify.Report, error)
+	leased int
+	rep    notify.Report
+	err    error
+}
+
+func (o *overlapAt) LeaseNotification(ctx context.Context, programmeID, id string, now time.Time, lease time.Duration) (domain.Notification, bool, error) {
+	n, ok, err := o.Storage.LeaseNotification(ctx, programmeID, id, now, lease)
+	if ok && n.Kind == domain.KindAwaitingReview {
+		if o.leased++; o.leased == o.at {
+			o.rep, o.err = o.other()
+		}
+	}
+	return n, ok, err
+}
+
+// TestMemDigestOverlappingRunsOneEmail: a run that starts while another
+// has leased the carrier of a programme's digest (or the carrier and some
+// of the others) leaves the programme's submissions to that run: each
+// lead has one email listing all six, not two that each look whole.
+func TestMemDigestOverlappingRunsOneEmail(t *testing.T) {
+	t.Parallel()
+	for _, at := range []int{1, 3} {
+		t.Run(fmt.Sprintf("after %d leased", at), func(t *testing.T) {
+			t.Parallel()
+			e := newMemEnv(t)
+			w := e.reviewWorld()
+			subs := e.submit(w, 6)
+			first := &overlapAt{Storage: e.st, at: at, other: func() (notify.Report, error) {
+				return runSafely(t.Context(), e.notifier(e.st))
+			}}
+			rep, err := runSafely(t.Context(), e.notifier(first))
+			if err != nil || first.err != nil || first.leased < at {
+				t.Fatalf("runs: %v, %v (the other ran after %d leases)", err, first.err, first.leased)
+			}
+			if rep.Emails != 2 || rep.Covered != 5 || first.rep.Emails+first.rep.Covered+first.rep.Sent != 0 {
+				t.Errorf("the run holding the carrier: %+v; the one overlapping it: %+v", rep, first.rep)
+			}
+			got := e.listedOnce(w, subs)
+			for _, lead := range w.leads {
+				if len(got[lead]) != 1 || got[lead][0].Subject != "6 submissions awaiting review (Working for Wellness)" {
+					var subjects []string
+					for _, m := range got[lead] {
+						subjects = append(subjects, m.Subject)
+					}
+					t.Errorf("emails to %s: %q, want one of all six", lead, subjects)
+				}
+			}
+		})
+	}
+}
+
 // TestMemDigestOverlappingRuns: runs that overlap over the same
-// submissions tell each lead of each once between them.
+// submissions tell each lead of each once between them, in one email.
 func TestMemDigestOverlappingRuns(t *testing.T) {
 	t.Parallel()
 	e := newMemEnv(t)
@@ -229,8 +329,8 @@ func TestMemDigestOverlappingRuns(t *testing.T) {
 		}
 	}
 	for _, lead := range w.leads {
-		if n := e.mail.asked()[lead]; n > 2 {
-			t.Errorf("%d emails to %s", n, lead)
+		if n := e.mail.asked()[lead]; n != 1 {
+			t.Errorf("%d emails to %s, want 1", n, lead)
 		}
 	}
 }

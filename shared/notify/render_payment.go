@@ -22,9 +22,13 @@ func renderPayment(n domain.Notification, p domain.Programme, project domain.Pro
 	if !n.PeriodStart.IsZero() && !n.PeriodEnd.IsZero() {
 		m.Rows = append(m.Rows, row{"Grant period", domain.PeriodText(n.PeriodStart, n.PeriodEnd)})
 	}
-	m.Rows = append(m.Rows, row{"Due", because}, row{"Due since", on})
 	m.Sentence = "A payment of " + amount + " of the grant \"" + n.GrantTitle + "\" fell due on " + on
-	if because != "" && because != "due on "+on { // a dated payment's reason is its date, said already
+	if dated := because == "due on "+on; dated || because == "" {
+		// A dated payment's reason is its date: said once, not "Due: due
+		// on 1 November 2026" over "Due since: 1 November 2026".
+		m.Rows = append(m.Rows, row{"Due", on})
+	} else {
+		m.Rows = append(m.Rows, row{"Due", because}, row{"Due since", on})
 		m.Sentence += ": " + because
 	}
 	m.Sentence += "."

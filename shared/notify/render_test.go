@@ -354,9 +354,13 @@ func TestRenderPaymentDueSuitsFunderAndLead(t *testing.T) {
 	on := domain.MustDate("2026-11-01")
 	for _, c := range []struct {
 		because, sentence string
+		rows              string // what the email's facts end with
 	}{
-		{"due on 1 November 2026", "fell due on 1 November 2026."},
-		{"when Bradford IPS's return for October 2026 is accepted", "fell due on 1 November 2026: when Bradford IPS's return for October 2026 is accepted."},
+		// A dated payment's date, once: not "Due: due on 1 November
+		// 2026" then "Due since: 1 November 2026".
+		{"due on 1 November 2026", "fell due on 1 November 2026.", "Amount: £10,000.00\nDue: 1 November 2026\n\n"},
+		{"when Bradford IPS's return for October 2026 is accepted", "fell due on 1 November 2026: when Bradford IPS's return for October 2026 is accepted.",
+			"Amount: £10,000.00\nDue: when Bradford IPS's return for October 2026 is accepted\nDue since: 1 November 2026\n\n"},
 	} {
 		n := domain.Notification{Kind: domain.KindPaymentDue, ProgrammeID: "p1", GrantID: "g1", GrantTitle: "Core grant",
 			AmountPence: 10_000_00, Because: c.because, On: on}
@@ -364,6 +368,9 @@ func TestRenderPaymentDueSuitsFunderAndLead(t *testing.T) {
 		want := "A payment of £10,000.00 of the grant \"Core grant\" " + c.sentence
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("text lacks %q:\n%s", want, m.Text)
+		}
+		if !strings.Contains(m.Text, c.rows) || strings.Count(m.Text, "1 November 2026") != strings.Count(c.sentence+c.rows, "1 November 2026") {
+			t.Errorf("text's rows are not %q:\n%s", c.rows, m.Text)
 		}
 		if strings.Contains(m.Text, "Record it in fundtrack") || !strings.Contains(m.Text, "The programme's leads record it in fundtrack once it is paid.") {
 			t.Errorf("action line asks the reader to record the payment:\n%s", m.Text)

@@ -157,14 +157,20 @@ func (r *run) reportingRecipients(pd *programmeData, n domain.Notification) []st
 	return slices.Compact(to)
 }
 
-// sentRecord is what the audit trail says of a notification sent.
+// sentRecord is what the audit trail says of a notification sent: with
+// the recipients who had it, but for one a digest covers, which names the
+// carrier instead. Covered before the carrier is sent, it has gone to
+// nobody yet, and "nobody" is not what happened: who had that email the
+// carrier's own history says.
 func sentRecord(n domain.Notification) map[string]any {
-	rec := map[string]any{"status": n.Status, "kind": n.Kind, "recipients": n.Delivered}
+	rec := map[string]any{"status": n.Status, "kind": n.Kind}
 	if n.NotNeeded != "" {
 		rec["notNeeded"] = n.NotNeeded
 	}
 	if n.CoveredBy != "" {
 		rec["coveredBy"] = n.CoveredBy
+	} else {
+		rec["recipients"] = n.Delivered
 	}
 	if len(n.Includes) > 0 {
 		rec["includes"] = n.Includes

@@ -40,8 +40,9 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 	var err error
 	id := ref.ID
 	hideContacts := false
-	hideReplaced := false       // a correction's event holds the submission it replaced
-	var visible map[string]bool // a notification's recipients the caller may see; nil: all
+	hideReplaced := false        // a correction's event holds the submission it replaced
+	var visible map[string]bool  // a notification's recipients the caller may see; nil: all
+	var included map[string]bool // the notifications its digest stood for the caller may see; nil: all
 	switch ref.Entity {
 	case domain.EntityProgramme:
 		_, err = sc.Programme()
@@ -86,6 +87,12 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 					visible[e] = true
 				}
 			}
+			// And a digest's, the notifications it stood for: only
+			// those the notification itself shows (its own projects').
+			included = map[string]bool{}
+			for _, id := range n.Includes {
+				included[id] = true
+			}
 		}
 	default:
 		err = domain.NotFound("record")
@@ -101,6 +108,18 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 		if visible != nil {
 			if c, ok := ev.Changes["recipients"]; ok {
 				ev.Changes["recipients"] = domain.FieldChange{Before: onlyVisible(c.Before, visible), After: onlyVisible(c.After, visible)}
+			}
+		}
+		if included != nil {
+			if c, ok := ev.Changes["includes"]; ok {
+				c = domain.FieldChange{Before: onlyVisible(c.Before, included), After: onlyVisible(c.After, included)}
+				if isEmptyList(c.Before) && isEmptyList(c.After) {
+					// None it may see: "Includes: – → –" would read as
+					// none at all.
+					delete(ev.Changes, "includes")
+				} else {
+					ev.Changes["includes"] = c
+				}
 			}
 		}
 		if hideContacts {
@@ -120,6 +139,13 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 		}
 	}
 	return events, next, nil
+}
+
+// isEmptyList says whether v, a value as an audit event holds it, is no
+// list or an empty one.
+func isEmptyList(v any) bool {
+	list, _ := v.([]any)
+	return len(list) == 0
 }
 
 // onlyVisible keeps, of a list of addresses as an audit event holds it,

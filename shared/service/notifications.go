@@ -107,6 +107,10 @@ func (sc *Scope) ownContactsOnly(items []domain.Notification) error {
 		return current, nil
 	}
 	notMe := func(e string) bool { return e != sc.caller.Email }
+	readable, err := sc.readableIncludes(items)
+	if err != nil {
+		return err
+	}
 	for i, n := range items {
 		if n.Kind.Reporting() {
 			// A project lead sees only itself among the recipients:
@@ -117,6 +121,15 @@ func (sc *Scope) ownContactsOnly(items []domain.Notification) error {
 			n.Sending = slices.DeleteFunc(n.Sending, notMe)
 			if n.LastError != "" {
 				n.LastError = "not delivered to every recipient"
+			}
+			// Of the others a digest's email stood for, only those it may
+			// read: the rest are other projects' submissions, which it
+			// learns neither the ids nor the number of.
+			if n.Includes != nil {
+				n.Includes = slices.DeleteFunc(slices.Clone(n.Includes), func(id string) bool { return !readable[id] })
+				if len(n.Includes) == 0 {
+					n.Includes = nil
+				}
 			}
 			items[i] = n
 			continue
@@ -150,4 +163,34 @@ func (sc *Scope) ownContactsOnly(items []domain.Notification) error {
 		items[i] = n
 	}
 	return nil
+}
+
+// readableIncludes reads the notifications items' digests stood for
+// (Includes) and says which of them a caller who does not manage the
+// programme may read (canReadNotification): a hundred a read, and no read
+// when none of items carried a digest.
+func (sc *Scope) readableIncludes(items []domain.Notification) (map[string]bool, error) {
+	var ids []string
+	for _, n := range items {
+		if n.Kind.Reporting() {
+			ids = append(ids, n.Includes...)
+		}
+	}
+	readable := map[string]bool{}
+	for chunk := range slices.Chunk(ids, 100) {
+		notes := make([]domain.Notification, len(chunk))
+		gets := make([]*Get, len(chunk))
+		for i, id := range chunk {
+			gets[i] = &Get{Ref: domain.Ref(domain.EntityNotification, id), Into: &notes[i]}
+		}
+		if err := sc.s.store.Read(sc.ctx, sc.programmeID, gets...); err != nil {
+			return nil, storeErr(err, "", nil)
+		}
+		for i, g := range gets {
+			if g.Found && sc.canReadNotification(notes[i]) {
+				readable[chunk[i]] = true
+			}
+		}
+	}
+	return readable, nil
 }

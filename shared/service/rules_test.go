@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -556,6 +557,95 @@ func TestNotificationsAFunderSees(t *testing.T) {
 			}
 			_, err = w.open(c.who).Notification(c.not)
 			wantCode(t, "another funder's notification", err, domain.CodeNotFound)
+		})
+	}
+}
+
+// A digest's email, sent to the leads, lists submissions of every
+// project: whoever does not manage the programme sees, of the ones it
+// stood for (includes), only those it may read itself, in the list, one
+// notification and its history alike; not other projects' submission
+// ids, nor how many there were. Leads see all.
+func TestNotificationIncludesEachRoleSees(t *testing.T) {
+	w := newWorld(t)
+	note := func(project string) domain.Notification {
+		return domain.Notification{ID: domain.SubmissionNotificationID(domain.NewID(), domain.KindAwaitingReview), ProgrammeID: w.P,
+			Kind: domain.KindAwaitingReview, ProjectID: project, Status: domain.NotificationPending, CreatedAt: clock,
+			PeriodStart: domain.MustDate("2025-04-01"), PeriodEnd: domain.MustDate("2025-06-30"), On: domain.MustDate("2025-07-02")}
+	}
+	// One email for A's submission, listing another of A's and one of
+	// B's; another for A's, listing one of B's alone.
+	digest := func(carrier domain.Notification, others ...domain.Notification) {
+		t.Helper()
+		for _, n := range append([]domain.Notification{carrier}, others...) {
+			if ok, err := w.st.ClaimNotification(w.ctx, n); err != nil || !ok {
+				t.Fatalf("claim %s: %v %v", n.ID, ok, err)
+			}
+		}
+		for _, n := range others {
+			carrier.Includes = append(carrier.Includes, n.ID)
+		}
+		carrier.Status, carrier.Delivered = domain.NotificationSent, []string{emails[lead]}
+		ev := domain.NewAuditEvent(domain.NotifierCaller, w.P, domain.EntityNotification, carrier.ID, domain.ActionSend, nil,
+			map[string]any{"status": carrier.Status, "recipients": carrier.Delivered, "includes": carrier.Includes}, clock)
+		if err := w.st.FinishNotification(w.ctx, carrier, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ca, a2, b1 := note(w.A), note(w.A), note(w.B)
+	ca3, b2 := note(w.A), note(w.B)
+	digest(ca, a2, b1)
+	digest(ca3, b2)
+	all := map[string][]string{ca.ID: {a2.ID, b1.ID}, ca3.ID: {b2.ID}}
+	mine := map[string][]string{ca.ID: {a2.ID}, ca3.ID: nil}
+	for _, c := range []struct {
+		who  role
+		sees map[string][]string // each carrier it may read, with the includes it sees
+	}{{admin, all}, {lead, all}, {plOwn, mine}, {plOther, nil}, {funderOwn, nil}, {funderOther, nil}} {
+		t.Run(string(c.who), func(t *testing.T) {
+			listed := map[string][]string{}
+			for _, n := range mustList(w.open(c.who).ListNotifications(service.Page{})) {
+				if _, ok := all[n.ID]; ok {
+					listed[n.ID] = n.Includes
+				}
+			}
+			if !maps.EqualFunc(listed, c.sees, slices.Equal) {
+				t.Errorf("the list shows carriers with includes %v, want %v", listed, c.sees)
+			}
+			for id := range all {
+				want, reads := c.sees[id]
+				one, err := w.open(c.who).Notification(id)
+				if !reads {
+					wantCode(t, "a carrier of another project", err, domain.CodeNotFound)
+					continue
+				}
+				if err != nil || !slices.Equal(one.Includes, want) {
+					t.Errorf("notification %s: includes %v (%v), want %v", id, one.Includes, err, want)
+				}
+				hist := mustList(w.open(c.who).History(domain.Ref(domain.EntityNotification, id), service.Page{}))
+				var got []any
+				sends := 0
+				for _, ev := range hist {
+					if ev.Action != domain.ActionSend {
+						continue
+					}
+					sends++
+					ch, ok := ev.Changes["includes"]
+					if !ok {
+						if want != nil {
+							t.Errorf("history of %s: no includes, want %v", id, want)
+						}
+						continue
+					}
+					got, _ = ch.After.([]any)
+					if want == nil || ch.Before != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+						t.Errorf("history of %s: includes %+v, want %v", id, ch, want)
+					}
+				}
+				if sends != 1 {
+					t.Errorf("history of %s: %d send events, want 1", id, sends)
+				}
+			}
 		})
 	}
 }

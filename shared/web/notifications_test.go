@@ -60,7 +60,8 @@ func TestNotificationsPage(t *testing.T) {
 			t.Fatalf("claim %s: %v %v", n.ID, ok, err)
 		}
 	}
-	// A payment that fell due, of a project's grant.
+	// A payment that fell due, of a project's grant: its row names the
+	// project, as the others do.
 	pay := domain.Notification{ID: domain.PaymentNotificationID("pay1"), Kind: domain.KindPaymentDue, ProgrammeID: f.PID, ProjectID: f.ProjectA,
 		GrantID: f.GrantX, GrantTitle: "Bradford grant", AmountPence: 2_500_00, Because: "due on 30 June 2011",
 		PeriodStart: domain.MustDate("2010-04-01"), PeriodEnd: domain.MustDate("2012-03-31"), Status: domain.NotificationSent,
@@ -98,7 +99,8 @@ func TestNotificationsPage(t *testing.T) {
 		t.Errorf("%d submissions' emails name no due date, want the one that fills no return", n)
 	}
 	payRow := `data-testid="notification-payment"><strong class="nhsuk-tag nhsuk-tag--orange">Payment due</strong> £2,500.00 of <a class="nhsuk-link" href="/app/programmes/` +
-		f.PID + `/grants/` + f.GrantX + `#payments">Bradford grant</a><br><span class="nhsuk-body-s">Due on 30 June 2011</span>`
+		f.PID + `/grants/` + f.GrantX + `#payments">Bradford grant</a><br><span class="nhsuk-body-s">Bradford employment service` +
+		`</span><br><span class="nhsuk-body-s">Due on 30 June 2011</span>`
 	if !strings.Contains(pg.Body, payRow) || strings.Contains(pg.Body, "Return for April 2010 to March 2012") {
 		t.Errorf("the payment's row is not a payment's: want %q\n%s", payRow, excerpt(pg.Body))
 	}
@@ -114,5 +116,49 @@ func TestNotificationsPage(t *testing.T) {
 	hist := h.as(t, uLead).get(links[0])
 	if hist.Status != http.StatusOK || !strings.Contains(hist.Body, "notifier@fundtrack") {
 		t.Errorf("a notification's history: %d\n%s", hist.Status, excerpt(hist.Body))
+	}
+}
+
+// TestNotificationsPageDigestForProjectLead: a digest's email listed
+// submissions of both projects. The lead's page counts them all; project
+// A's lead's counts only A's, in words that do not pass for the whole
+// email, and names none of B's.
+func TestNotificationsPageDigestForProjectLead(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	now := time.Now().UTC()
+	id := func(s string) string { return domain.SubmissionNotificationID(s, domain.KindAwaitingReview) }
+	carrier := id("carrierA")
+	for nid, project := range map[string]string{carrier: f.ProjectA, id("otherA"): f.ProjectA, id("firstB"): f.ProjectB, id("secondB"): f.ProjectB} {
+		n := domain.Notification{ID: nid, Kind: domain.KindAwaitingReview, ProgrammeID: f.PID, ProjectID: project, Status: domain.NotificationSent,
+			PeriodStart: domain.MustDate("2011-04-01"), PeriodEnd: domain.MustDate("2011-06-30"), On: domain.MustDate("2011-07-02"), CreatedAt: now,
+			Recipients: []string{uLead}}
+		if nid == carrier {
+			n.Attempts, n.SentAt, n.Delivered = 1, &now, []string{uLead}
+			n.Includes = []string{id("otherA"), id("firstB"), id("secondB")}
+		} else {
+			n.CoveredBy = carrier
+		}
+		if ok, err := h.store.ClaimNotification(context.Background(), n); !ok || err != nil {
+			t.Fatalf("claim %s: %v %v", n.ID, ok, err)
+		}
+	}
+	for _, c := range []struct {
+		who, says string
+	}{
+		{uLead, "one email to the leads listing this and 3 other submissions awaiting review"},
+		{uPL, "one email to the leads listing the submissions awaiting review at the time, this and 1 other of yours among them"},
+	} {
+		pg := h.as(t, c.who).get("/app/programmes/" + f.PID + "/notifications")
+		if pg.Status != http.StatusOK {
+			t.Fatalf("notifications as %s: %d\n%s", c.who, pg.Status, excerpt(pg.Body))
+		}
+		if want := `data-testid="notification-includes">` + c.says + `<`; !strings.Contains(pg.Body, want) {
+			t.Errorf("the page as %s lacks %q\n%s", c.who, want, excerpt(pg.Body))
+		}
+		if c.who == uPL && (strings.Contains(pg.Body, "firstB") || strings.Contains(pg.Body, "secondB") || strings.Contains(pg.Body, "3 other")) {
+			t.Errorf("project A's lead is shown B's submissions:\n%s", excerpt(pg.Body))
+		}
 	}
 }
