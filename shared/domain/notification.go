@@ -38,6 +38,13 @@ func (k NotificationKind) Reporting() bool {
 	return false
 }
 
+// DueForItsDate reports whether a payment-due notification's reason is
+// only its date (a dated payment: Because is "due on 1 November 2026"), or
+// it has none: the date that it fell due then says it all, once.
+func (n Notification) DueForItsDate() bool {
+	return n.Because == "" || n.Because == "due on "+n.On.Long()
+}
+
 // MarshalJSON writes the notification as the API lists it: a figure only
 // on a milestone, where 0 is a real one (a target missed with none), and
 // none on the others, whose emails count nothing. (The store encodes the

@@ -23,7 +23,7 @@ func renderPayment(n domain.Notification, p domain.Programme, project domain.Pro
 		m.Rows = append(m.Rows, row{"Grant period", domain.PeriodText(n.PeriodStart, n.PeriodEnd)})
 	}
 	m.Sentence = "A payment of " + amount + " of the grant \"" + n.GrantTitle + "\" fell due on " + on
-	if dated := because == "due on "+on; dated || because == "" {
+	if n.DueForItsDate() {
 		// A dated payment's reason is its date: said once, not "Due: due
 		// on 1 November 2026" over "Due since: 1 November 2026".
 		m.Rows = append(m.Rows, row{"Due", on})
