@@ -166,6 +166,10 @@ var TriggerKinds = []TriggerKind{TriggerDate, TriggerMilestone, TriggerReturn}
 // {kind: "milestone", targetId, threshold} (the target reaching threshold
 // percent of its value, on counted figures) or {kind: "return", returnId}
 // (that return being accepted).
+//
+// The fields tagged readonly are fundtrack's record of what the trigger
+// named when the payment was made; a client sending any of them, with any
+// value, is refused (see decode.JSON), and Validate refuses them set.
 type Trigger struct {
 	Kind      TriggerKind `json:"kind"`
 	TargetID  string      `json:"targetId,omitempty"`
@@ -177,7 +181,7 @@ type Trigger struct {
 	// start, and with the end every page and email names the period as
 	// the return does ("November 2026") without reading the return.
 	// Payments made before it was recorded lack it.
-	PeriodEnd Date `json:"periodEnd,omitzero"`
+	PeriodEnd Date `json:"periodEnd,omitzero" readonly:"is recorded by fundtrack from the return: leave it out"`
 }
 
 // Waits reports whether a payment with this trigger waits on something

@@ -6,6 +6,7 @@ package httpapi_test
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -195,5 +196,40 @@ func TestPaymentIdempotent(t *testing.T) {
 		"Idempotency-Key", "q1 tranche")), http.StatusUnprocessableEntity, "idempotency_key_reused")
 	if n := len(testkit.IDs(t, h, uAdmin, G+"/payments")); n != 1 {
 		t.Errorf("%d payments stored, want 1", n)
+	}
+}
+
+// TestReadOnlyTriggerFieldsWhateverSent: a field of a payment's trigger
+// that fundtrack records (a return's period end) is refused with the same
+// "leave it out", naming the field alone, whatever is sent for it: a
+// value, null, "", or not even the field's type. Answering null with "must
+// not be null", or a bad date with "must be a date", told the client a
+// value was wanted. Nothing is stored.
+func TestReadOnlyTriggerFieldsWhateverSent(t *testing.T) {
+	t.Parallel()
+	h := newMemAPI(t)
+	f := h.fixture(t)
+	payments := f.p1("/grants/" + f.GrantXA + "/payments")
+	was := fmt.Sprint(testkit.IDs(t, h, uAdmin, payments))
+	const fromReturn = "is recorded by fundtrack from the return: leave it out"
+	sent := []any{nil, "", "not a date", "2025-06-30", 20250630, map[string]any{}, []any{}, true}
+	for _, c := range []struct {
+		field, want string
+		trigger     map[string]any
+	}{
+		{"periodEnd", fromReturn, map[string]any{"kind": "date"}},
+	} {
+		for _, v := range sent {
+			tr := maps.Clone(c.trigger)
+			tr[c.field] = v
+			r := h.Do(t, testkit.Request("POST", payments, uLead, map[string]any{"amountPence": 100, "dueDate": "2026-12-31", "trigger": tr}))
+			e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed")
+			if len(e.Fields) != 1 || e.Fields["trigger."+c.field] != c.want {
+				t.Errorf("trigger.%s sent as %#v: fields %v, want trigger.%s: %q alone", c.field, v, e.Fields, c.field, c.want)
+			}
+		}
+	}
+	if now := fmt.Sprint(testkit.IDs(t, h, uAdmin, payments)); now != was {
+		t.Errorf("refused payments were stored: %s, was %s", now, was)
 	}
 }
