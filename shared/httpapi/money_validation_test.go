@@ -199,25 +199,31 @@ func TestPaymentIdempotent(t *testing.T) {
 	}
 }
 
-// TestReadOnlyTriggerFieldsWhateverSent: a field of a payment's trigger
-// that fundtrack records (a return's period end) is refused with the same
-// "leave it out", naming the field alone, whatever is sent for it: a
-// value, null, "", or not even the field's type. Answering null with "must
-// not be null", or a bad date with "must be a date", told the client a
-// value was wanted. Nothing is stored.
+// TestReadOnlyTriggerFieldsWhateverSent: the fields of a payment's trigger
+// that fundtrack records (a return's period end, a milestone's target as it
+// was) are refused with the same "leave it out", naming the field alone,
+// whatever is sent for them: a value, null, "", or not even the field's
+// type. Answering null with "must not be null", or a bad date with "must
+// be a date", told the client a value was wanted. Nothing is stored; a
+// milestone payment made without them records its target's.
 func TestReadOnlyTriggerFieldsWhateverSent(t *testing.T) {
 	t.Parallel()
 	h := newMemAPI(t)
 	f := h.fixture(t)
+	target, _ := h.Create(t, uLead, f.p1("/targets"), map[string]any{"metric": "referrals", "value": 40, "deadline": "2026-12-31",
+		"projectId": f.A, "notify": []string{}})
 	payments := f.p1("/grants/" + f.GrantXA + "/payments")
 	was := fmt.Sprint(testkit.IDs(t, h, uAdmin, payments))
-	const fromReturn = "is recorded by fundtrack from the return: leave it out"
-	sent := []any{nil, "", "not a date", "2025-06-30", 20250630, map[string]any{}, []any{}, true}
+	const fromReturn, fromTarget = "is recorded by fundtrack from the return: leave it out", "is recorded by fundtrack from the target: leave it out"
+	sent := []any{nil, "", "not a date", "2025-06-30", 20250630, "referrals", 40, f.A, map[string]any{}, []any{}, true}
 	for _, c := range []struct {
 		field, want string
 		trigger     map[string]any
 	}{
 		{"periodEnd", fromReturn, map[string]any{"kind": "date"}},
+		{"targetMetric", fromTarget, map[string]any{"kind": "milestone", "targetId": target, "threshold": 50}},
+		{"targetValue", fromTarget, map[string]any{"kind": "milestone", "targetId": target, "threshold": 50}},
+		{"targetProjectId", fromTarget, map[string]any{"kind": "milestone", "targetId": target, "threshold": 50}},
 	} {
 		for _, v := range sent {
 			tr := maps.Clone(c.trigger)
@@ -231,5 +237,9 @@ func TestReadOnlyTriggerFieldsWhateverSent(t *testing.T) {
 	}
 	if now := fmt.Sprint(testkit.IDs(t, h, uAdmin, payments)); now != was {
 		t.Errorf("refused payments were stored: %s, was %s", now, was)
+	}
+	_, r := h.Create(t, uLead, payments, map[string]any{"amountPence": 100, "trigger": map[string]any{"kind": "milestone", "targetId": target, "threshold": 50}})
+	if tr := testkit.Decode[domain.Payment](t, r).Trigger; tr.TargetMetric != domain.MetricReferrals || tr.TargetValue != 40 || tr.TargetProjectID != f.A {
+		t.Errorf("a milestone payment's trigger %+v: want its target recorded (referrals, 40, project %s)", tr, f.A)
 	}
 }
