@@ -49,8 +49,11 @@ var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 // not UTF-8 or hold a lone surrogate escape such as "\ud800" (encoding/json
 // turns both into U+FFFD, so no later check could see them). Each is named
 // by its path. null for a pointer field (a PATCH's "not sent") is refused
-// unless the field says what null means (see nullField). The JSON is read
-// once, by jsontext's RFC 8259 tokenizer.
+// unless the field says what null means (see nullField). A field tagged
+// readonly:"problem" is one fundtrack records itself (a payment trigger's
+// periodEnd): anything sent for it, null or a value of any type, is refused
+// with that problem, naming the field. The JSON is read once, by
+// jsontext's RFC 8259 tokenizer.
 func JSON(data []byte, v any) error {
 	p := domain.Problems{}
 	root := parseJSON(data, p)
@@ -297,6 +300,14 @@ func decodeValue(n *jsonNode, v reflect.Value, path string, p domain.Problems) {
 			idx, ok := fields[name]
 			if !ok {
 				p.Add(fieldPath(path, name), "is not a known field")
+				continue
+			}
+			if problem, ok := v.Type().Field(idx).Tag.Lookup("readonly"); ok {
+				// Whatever is sent (a value, null, "", not even the
+				// field's type), the answer is the same: the field is
+				// fundtrack's to write. Judging the value first told a
+				// client sending null that a value was wanted.
+				p.Add(fieldPath(path, name), problem)
 				continue
 			}
 			if n.elems[i].kind == 'n' && v.Field(idx).Kind() == reflect.Pointer {

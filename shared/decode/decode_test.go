@@ -162,6 +162,37 @@ func TestDecodeJSONRequiredTag(t *testing.T) {
 	}
 }
 
+// TestDecodeJSONReadOnlyTag: a field tagged readonly is refused with its
+// problem whatever is sent for it (a value, null, "", another type), the
+// rest of the body still read; left out, it is no problem.
+func TestDecodeJSONReadOnlyTag(t *testing.T) {
+	t.Parallel()
+	type recorded struct {
+		Kind string      `json:"kind"`
+		End  domain.Date `json:"end,omitzero" readonly:"is recorded by fundtrack: leave it out"`
+		Box  *string     `json:"box" readonly:"is ours"`
+	}
+	for _, body := range []string{`{"kind":1,"end":null}`, `{"kind":1,"end":""}`, `{"kind":1,"end":"2025-06-30"}`,
+		`{"kind":1,"end":"June"}`, `{"kind":1,"end":20250630}`, `{"kind":1,"end":{}}`} {
+		var v recorded
+		err := decode.JSON([]byte(body), &v)
+		var e *domain.Error
+		if !errors.As(err, &e) || len(e.Fields) != 2 || e.Fields["end"] != "is recorded by fundtrack: leave it out" || e.Fields["kind"] == "" {
+			t.Errorf("%s: %v, want end refused as read-only beside kind", body, err)
+		}
+		if !v.End.IsZero() {
+			t.Errorf("%s: the read-only field was set to %v", body, v.End)
+		}
+	}
+	var v recorded
+	if err := decode.JSON([]byte(`{"box":null}`), &v); !slices.Equal(fieldsOf(t, err), []string{"box"}) {
+		t.Errorf("null for a read-only pointer: %v", err)
+	}
+	if err := decode.JSON([]byte(`{"kind":"date"}`), &v); err != nil || v.Kind != "date" {
+		t.Errorf("a body leaving the read-only fields out: %v %+v", err, v)
+	}
+}
+
 // and, even at 100 fields, 6 MB to answer.
 func TestDecodeJSONBoundsHostileBodies(t *testing.T) {
 	nested := func(n int) string {

@@ -166,6 +166,10 @@ var TriggerKinds = []TriggerKind{TriggerDate, TriggerMilestone, TriggerReturn}
 // {kind: "milestone", targetId, threshold} (the target reaching threshold
 // percent of its value, on counted figures) or {kind: "return", returnId}
 // (that return being accepted).
+//
+// The fields tagged readonly are fundtrack's record of what the trigger
+// named when the payment was made; a client sending any of them, with any
+// value, is refused (see decode.JSON), and Validate refuses them set.
 type Trigger struct {
 	Kind      TriggerKind `json:"kind"`
 	TargetID  string      `json:"targetId,omitempty"`
@@ -177,7 +181,34 @@ type Trigger struct {
 	// start, and with the end every page and email names the period as
 	// the return does ("November 2026") without reading the return.
 	// Payments made before it was recorded lack it.
-	PeriodEnd Date `json:"periodEnd,omitzero"`
+	PeriodEnd Date `json:"periodEnd,omitzero" readonly:"is recorded by fundtrack from the return: leave it out"`
+	// TargetMetric, TargetValue and TargetProjectID are a milestone
+	// trigger's target as it was when the payment was made, recorded by
+	// fundtrack from the target it reads then. A target's metric and value
+	// may change later; the payment's history still says what the payment
+	// was made for (TriggerWords). Payments made before they were recorded
+	// lack them (TargetMetric "").
+	TargetMetric    Metric `json:"targetMetric,omitempty" readonly:"is recorded by fundtrack from the target: leave it out"`
+	TargetValue     int64  `json:"targetValue,omitempty" readonly:"is recorded by fundtrack from the target: leave it out"`
+	TargetProjectID string `json:"targetProjectId,omitempty" readonly:"is recorded by fundtrack from the target: leave it out"`
+}
+
+// Record notes in a milestone trigger its target as it is now (see
+// Trigger.TargetMetric); other triggers, or another target, are unchanged.
+func (t *Trigger) Record(target Target) {
+	if t.Kind != TriggerMilestone || target.ID != t.TargetID {
+		return
+	}
+	t.TargetMetric, t.TargetValue, t.TargetProjectID = target.Metric, target.Value, target.ProjectID
+}
+
+// recordedTarget is the target as t recorded it when its payment was made,
+// or nil when it recorded none (a payment made before it was recorded).
+func (t Trigger) recordedTarget() *Target {
+	if t.Kind != TriggerMilestone || t.TargetMetric == "" {
+		return nil
+	}
+	return &Target{ID: t.TargetID, Metric: t.TargetMetric, Value: t.TargetValue, ProjectID: t.TargetProjectID}
 }
 
 // Waits reports whether a payment with this trigger waits on something
@@ -252,6 +283,12 @@ func (in PaymentInput) Validate() error {
 	}
 	if !t.PeriodEnd.IsZero() {
 		p.Add("trigger.periodEnd", "is recorded by fundtrack from the return: leave it out")
+	}
+	for field, set := range map[string]bool{"trigger.targetMetric": t.TargetMetric != "", "trigger.targetValue": t.TargetValue != 0,
+		"trigger.targetProjectId": t.TargetProjectID != ""} {
+		if set {
+			p.Add(field, "is recorded by fundtrack from the target: leave it out")
+		}
 	}
 	switch t.Kind {
 	case TriggerDate:
@@ -405,6 +442,12 @@ type TriggerWords struct {
 	// Target is the target a milestone payment waits on: its value and
 	// metric, and whether it is a project's or the programme's.
 	Target *Target
+	// AsRecorded describes a milestone trigger by the target it recorded
+	// when its payment was made, where it recorded one, rather than by
+	// Target: for the audit trail, whose events must not be rewritten by
+	// a change to the target since. Target is the target as it is now,
+	// which a payment still waiting waits on.
+	AsRecorded bool
 	// Return is the return a return payment waits on: its period is then
 	// named by its months ("November 2026"), not only by its start. A
 	// trigger that recorded its return's period end (Trigger.PeriodEnd)
@@ -418,8 +461,9 @@ type TriggerWords struct {
 
 // ProjectID is the id of the project whose return or target t waits on
 // (target is t's target, or nil when not at hand): "" for a dated payment
-// or a programme-wide target. A return's id holds its project, so this
-// needs no read.
+// or a programme-wide target. A return's id holds its project, and a
+// milestone trigger records its target's (TargetProjectID; payments made
+// before that need target), so this needs no read.
 func (t Trigger) ProjectID(target *Target) string {
 	switch t.Kind {
 	case TriggerReturn:
@@ -429,6 +473,7 @@ func (t Trigger) ProjectID(target *Target) string {
 		if target != nil && target.ID == t.TargetID {
 			return target.ProjectID
 		}
+		return t.TargetProjectID
 	}
 	return ""
 }
@@ -438,13 +483,19 @@ func (t Trigger) ProjectID(target *Target) string {
 // or target's project: "when North IPS's return for November 2026 is
 // accepted", "when 100% of North IPS's target of 20 referrals is
 // reached", "when 50% of the programme's target of 10 people into work is
-// reached".
+// reached". A milestone's target is w.Target, the target as it is now,
+// unless w.AsRecorded (or no such target is at hand) and the trigger
+// recorded its target when the payment was made.
 func (t Trigger) Describe(due Date, w TriggerWords) string {
 	switch t.Kind {
 	case TriggerDate:
 		return "due on " + due.Long()
 	case TriggerMilestone:
-		if target := w.Target; target != nil && target.ID == t.TargetID {
+		target := w.Target
+		if rec := t.recordedTarget(); rec != nil && (w.AsRecorded || target == nil || target.ID != t.TargetID) {
+			target = rec
+		}
+		if target != nil && target.ID == t.TargetID {
 			whose := "the programme's"
 			if target.ProjectID != "" {
 				whose = cmp.Or(Possessive(w.Project), "the")

@@ -140,6 +140,11 @@ func TestPaymentInput(t *testing.T) {
 		{"a date payment giving a period end", paymentInput(func(in *domain.PaymentInput) {
 			in.Trigger = &domain.Trigger{Kind: domain.TriggerDate, PeriodEnd: tgtDate("2025-06-30")}
 		}), []string{"trigger.periodEnd"}},
+		// So is a milestone's target as it was when the payment was made.
+		{"a milestone payment giving its target's words", paymentInput(func(in *domain.PaymentInput) {
+			in.Trigger = &domain.Trigger{Kind: domain.TriggerMilestone, TargetID: target, Threshold: 50,
+				TargetMetric: domain.MetricReferrals, TargetValue: 10, TargetProjectID: target}
+		}), []string{"trigger.targetMetric", "trigger.targetProjectId", "trigger.targetValue"}},
 		{"a return payment naming no return", paymentInput(func(in *domain.PaymentInput) {
 			in.Trigger = &domain.Trigger{Kind: domain.TriggerReturn, ReturnID: "q2-return"}
 		}), []string{"trigger.returnId"}},
@@ -354,6 +359,60 @@ func TestReturnTrigger(t *testing.T) {
 	}
 	if d := tr.Describe(domain.Date{}, domain.TriggerWords{}); d != "when the return for the period from 1 April 2025 is accepted" {
 		t.Errorf("described as %q", d)
+	}
+}
+
+// TestTriggerDescribeAsRecorded: a milestone trigger records its target
+// when the payment is made. The audit trail (AsRecorded) describes it by
+// what it recorded, however the target has changed since; a page about the
+// payment as it waits describes it by the target as it is now, which the
+// payment falls due on; with no target at hand the recorded words serve.
+// A trigger recorded before targets were (no metric) reads as before.
+func TestTriggerDescribeAsRecorded(t *testing.T) {
+	t.Parallel()
+	north := "01hq3v7k8m9n0p1q2r3s4t5v6x"
+	was := domain.Target{ID: "t1", ProjectID: north, Value: 10, Metric: domain.MetricReferrals}
+	now := domain.Target{ID: "t1", ProjectID: north, Value: 12, Metric: domain.MetricPeopleIntoWork}
+	recorded := domain.Trigger{Kind: domain.TriggerMilestone, TargetID: "t1", Threshold: 50}
+	recorded.Record(was)
+	if recorded.TargetMetric != domain.MetricReferrals || recorded.TargetValue != 10 || recorded.TargetProjectID != north {
+		t.Fatalf("the trigger recorded %+v, want the target's metric, value and project", recorded)
+	}
+	old := domain.Trigger{Kind: domain.TriggerMilestone, TargetID: "t1", Threshold: 50}
+	wide := domain.Trigger{Kind: domain.TriggerMilestone, TargetID: "t2", Threshold: 100}
+	wide.Record(domain.Target{ID: "t2", Value: 30, Metric: domain.MetricReferrals})
+	for _, c := range []struct {
+		name string
+		t    domain.Trigger
+		w    domain.TriggerWords
+		want string
+	}{
+		{"history, target changed since", recorded, domain.TriggerWords{Target: &now, AsRecorded: true, Project: "Leeds internships"},
+			"when 50% of Leeds internships' target of 10 referrals is reached"},
+		{"page, target as now", recorded, domain.TriggerWords{Target: &now, Project: "Leeds internships"},
+			"when 50% of Leeds internships' target of 12 people into work is reached"},
+		{"target not at hand", recorded, domain.TriggerWords{Project: "Leeds internships"},
+			"when 50% of Leeds internships' target of 10 referrals is reached"},
+		{"programme's target, recorded", wide, domain.TriggerWords{AsRecorded: true},
+			"when 100% of the programme's target of 30 referrals is reached"},
+		{"recorded before targets were, history", old, domain.TriggerWords{Target: &now, AsRecorded: true, Project: "Leeds internships"},
+			"when 50% of Leeds internships' target of 12 people into work is reached"},
+		{"recorded before targets were, not at hand", old, domain.TriggerWords{AsRecorded: true},
+			"when 50% of target t1 is reached"},
+	} {
+		if got := c.t.Describe(domain.Date{}, c.w); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+	if got := recorded.ProjectID(nil); got != north {
+		t.Errorf("a recorded trigger's project with no target at hand: %q, want %q", got, north)
+	}
+	if got := old.ProjectID(nil); got != "" {
+		t.Errorf("an old trigger's project with no target at hand: %q, want none", got)
+	}
+	other := domain.Trigger{Kind: domain.TriggerReturn, ReturnID: "r"}
+	if other.Record(was); other.TargetMetric != "" {
+		t.Errorf("a return trigger recorded a target: %+v", other)
 	}
 }
 

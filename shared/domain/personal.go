@@ -110,8 +110,13 @@ func lazyRegexp(pattern string) func() *regexp.Regexp {
 // Indic, …) to 0-9, every kind of space to a space, dashes and minus signs
 // to "-", middle dots (943·476·5919) to ".", full-width and ideographic
 // stops, commas, underscores, slashes, brackets, plus and @ to their ASCII
-// forms (the small, CJK and angle brackets too: 【at】 and ＜at＞ read as
-// [at] and <at>). Zero-width and other invisible format characters are
+// forms. Brackets go by Unicode general category rather than a list, so that
+// every bracket a keyboard or IME offers reads as one: the full-width and
+// small parentheses and braces, angle brackets and guillemets keep their
+// ASCII shape (＜at＞ and «at» read as <at>), and every other opening (Ps) or
+// closing (Pe) punctuation becomes [ or ] (【at】, 「at」, ❨at❩ read as [at]).
+// Every character mapped to an opening bracket is thus one of disguiseOpen,
+// which the fast skip in personalKind counts on. Zero-width and other invisible format characters are
 // dropped, so they cannot split a number. Tabs become spaces (pasted tables);
 // line breaks stay, and end a number.
 func normaliseForGuard(text string) string {
@@ -144,18 +149,18 @@ func normaliseForGuard(text string) string {
 			b.WriteByte('(')
 		case r == 0xFF09 || r == 0xFE5A:
 			b.WriteByte(')')
-		case r == 0xFF3B || isCJKOpen(r):
-			b.WriteByte('[')
-		case r == 0xFF3D || isCJKClose(r):
-			b.WriteByte(']')
 		case r == 0xFF5B || r == 0xFE5B:
 			b.WriteByte('{')
 		case r == 0xFF5D || r == 0xFE5C:
 			b.WriteByte('}')
-		case r == 0xFF1C || r == 0xFE64 || r == 0x3008 || r == 0x2329 || r == 0x27E8:
+		case r == 0xFF1C || r == 0xFE64 || r == 0x3008 || r == 0x2329 || r == 0x27E8 || isGuillemetOpen(r):
 			b.WriteByte('<')
-		case r == 0xFF1E || r == 0xFE65 || r == 0x3009 || r == 0x232A || r == 0x27E9:
+		case r == 0xFF1E || r == 0xFE65 || r == 0x3009 || r == 0x232A || r == 0x27E9 || isGuillemetClose(r):
 			b.WriteByte('>')
+		case unicode.Is(unicode.Ps, r):
+			b.WriteByte('[')
+		case unicode.Is(unicode.Pe, r):
+			b.WriteByte(']')
 		case r == 0xFF0B || r == 0xFE62:
 			b.WriteByte('+')
 		case r == 0xFF20 || r == 0xFE6B:
@@ -167,16 +172,19 @@ func normaliseForGuard(text string) string {
 	return b.String()
 }
 
-// isCJKOpen reports whether r opens one of the CJK lenticular or tortoise
-// shell brackets, black or white (【〔〖〘), which bracket a word ("【at】")
-// as [ does.
-func isCJKOpen(r rune) bool {
-	return r == 0x3010 || r == 0x3014 || r == 0x3016 || r == 0x3018
+// isGuillemetOpen reports whether r is a guillemet that opens a quotation
+// in French and most European typography («, ‹). Unicode files them as
+// initial quotation marks (Pi), not opening brackets (Ps), but «at» is typed
+// as [at] is. The other Pi and Pf marks are quotation marks and apostrophes
+// (“ ” ‘ ’): they quote words rather than bracket them, and mapping them
+// would send nearly every note through the email patterns.
+func isGuillemetOpen(r rune) bool {
+	return r == 0x00AB || r == 0x2039
 }
 
-// isCJKClose reports whether r closes one (】〕〗〙).
-func isCJKClose(r rune) bool {
-	return r == 0x3011 || r == 0x3015 || r == 0x3017 || r == 0x3019
+// isGuillemetClose reports whether r closes one (», ›).
+func isGuillemetClose(r rune) bool {
+	return r == 0x00BB || r == 0x203A
 }
 
 // isMiddleDot reports whether r is a raised dot people put between groups

@@ -310,3 +310,39 @@ func TestCheckPersonalDataEveryBracketDisguise(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckPersonalDataBracketsByCategory: every opening and closing
+// bracket Unicode knows (general categories Ps and Pe), and the guillemets,
+// disguise "at" and "dot" as [ and ] do, including those no list named
+// before: the French «» and ‹›, the Japanese quote brackets 「」 and 『』,
+// the small tortoise shell beside the big one, and the ornamental ones.
+// Words or numbers in such brackets are still accepted.
+func TestCheckPersonalDataBracketsByCategory(t *testing.T) {
+	t.Parallel()
+	for _, pair := range []string{
+		"«»", "‹›", "「」", "『』", "《》", "﹝﹞", "⟦⟧", "〚〛", "｢｣", "｟｠", "⦅⦆", "⁅⁆",
+		"❨❩", "❪❫", "❬❭", "❮❯", "❰❱", "❲❳", "❴❵",
+	} {
+		r := []rune(pair)
+		o, c := string(r[0]), string(r[1])
+		for _, text := range []string{
+			"john" + o + "at" + c + "nhs" + o + "dot" + c + "net",
+			"contact john " + o + "at" + c + " nhs.net",
+			"JOHN " + o + "AT" + c + " NHS " + o + "DOT" + c + " NET",
+		} {
+			wantPersonal(t, domain.CheckPersonalData("notes", text), "notes", "an email address", text)
+		}
+	}
+	for _, text := range []string{
+		"«Bonjour» at the job centre",
+		"results 「draft」 and 『final』 at 3 sites",
+		"see ⟦appendix⟧, ❨table 2❩ and 《annual report》",
+		"‹at› least three people, «dot» points below",
+		"met ❮at the job centre❯",
+		"„Zitat“ and ‚Wort‘ and “quoted” and don’t",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}

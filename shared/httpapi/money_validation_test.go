@@ -6,6 +6,7 @@ package httpapi_test
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -195,5 +196,50 @@ func TestPaymentIdempotent(t *testing.T) {
 		"Idempotency-Key", "q1 tranche")), http.StatusUnprocessableEntity, "idempotency_key_reused")
 	if n := len(testkit.IDs(t, h, uAdmin, G+"/payments")); n != 1 {
 		t.Errorf("%d payments stored, want 1", n)
+	}
+}
+
+// TestReadOnlyTriggerFieldsWhateverSent: the fields of a payment's trigger
+// that fundtrack records (a return's period end, a milestone's target as it
+// was) are refused with the same "leave it out", naming the field alone,
+// whatever is sent for them: a value, null, "", or not even the field's
+// type. Answering null with "must not be null", or a bad date with "must
+// be a date", told the client a value was wanted. Nothing is stored; a
+// milestone payment made without them records its target's.
+func TestReadOnlyTriggerFieldsWhateverSent(t *testing.T) {
+	t.Parallel()
+	h := newMemAPI(t)
+	f := h.fixture(t)
+	target, _ := h.Create(t, uLead, f.p1("/targets"), map[string]any{"metric": "referrals", "value": 40, "deadline": "2026-12-31",
+		"projectId": f.A, "notify": []string{}})
+	payments := f.p1("/grants/" + f.GrantXA + "/payments")
+	was := fmt.Sprint(testkit.IDs(t, h, uAdmin, payments))
+	const fromReturn, fromTarget = "is recorded by fundtrack from the return: leave it out", "is recorded by fundtrack from the target: leave it out"
+	sent := []any{nil, "", "not a date", "2025-06-30", 20250630, "referrals", 40, f.A, map[string]any{}, []any{}, true}
+	for _, c := range []struct {
+		field, want string
+		trigger     map[string]any
+	}{
+		{"periodEnd", fromReturn, map[string]any{"kind": "date"}},
+		{"targetMetric", fromTarget, map[string]any{"kind": "milestone", "targetId": target, "threshold": 50}},
+		{"targetValue", fromTarget, map[string]any{"kind": "milestone", "targetId": target, "threshold": 50}},
+		{"targetProjectId", fromTarget, map[string]any{"kind": "milestone", "targetId": target, "threshold": 50}},
+	} {
+		for _, v := range sent {
+			tr := maps.Clone(c.trigger)
+			tr[c.field] = v
+			r := h.Do(t, testkit.Request("POST", payments, uLead, map[string]any{"amountPence": 100, "dueDate": "2026-12-31", "trigger": tr}))
+			e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed")
+			if len(e.Fields) != 1 || e.Fields["trigger."+c.field] != c.want {
+				t.Errorf("trigger.%s sent as %#v: fields %v, want trigger.%s: %q alone", c.field, v, e.Fields, c.field, c.want)
+			}
+		}
+	}
+	if now := fmt.Sprint(testkit.IDs(t, h, uAdmin, payments)); now != was {
+		t.Errorf("refused payments were stored: %s, was %s", now, was)
+	}
+	_, r := h.Create(t, uLead, payments, map[string]any{"amountPence": 100, "trigger": map[string]any{"kind": "milestone", "targetId": target, "threshold": 50}})
+	if tr := testkit.Decode[domain.Payment](t, r).Trigger; tr.TargetMetric != domain.MetricReferrals || tr.TargetValue != 40 || tr.TargetProjectID != f.A {
+		t.Errorf("a milestone payment's trigger %+v: want its target recorded (referrals, 40, project %s)", tr, f.A)
 	}
 }

@@ -91,8 +91,12 @@ func (sc *Scope) SpendToCorrect(grantID, id string) (domain.SpendReturn, error) 
 type ReviewCase struct {
 	Outcome domain.Outcome
 	// CorrectedBy is the newest correction of the submission, if it was
-	// corrected: the one to review instead.
+	// corrected: the one to review instead, unless it is decided too.
 	CorrectedBy string
+	// NewestStatus is CorrectedBy's status, read only when there is one
+	// (the refusal's path): a newest correction already decided leaves a
+	// lead nothing to review, and Refusal must not send them to it.
+	NewestStatus domain.OutcomeStatus
 	// Counted is, for a correction of approved figures, the approved
 	// submission whose figures count until Outcome is approved (and keep
 	// counting if changes are asked for instead).
@@ -104,21 +108,50 @@ type ReviewCase struct {
 // nil while a decision can be made. One corrected since, decided or not,
 // names its newest correction: that is the one a lead may still have to
 // decide on (a submission sent back for changes and then corrected, say),
-// where the decided submission itself is a dead end.
+// where the decided submission itself is a dead end. When that correction
+// is decided as well, the refusal says so rather than asking for a review:
+// an old link (from an earlier digest email, say) leads nowhere to act.
 func (c ReviewCase) Refusal() error {
 	o := c.Outcome
-	if err := correctedBy(domain.ProjectRef(domain.EntityOutcome, o.ProjectID, o.ID), c.CorrectedBy, "review"); err != nil {
-		return err
+	if c.CorrectedBy != "" {
+		ref := domain.ProjectRef(domain.EntityOutcome, o.ProjectID, o.ID)
+		by := ref
+		by.ID = c.CorrectedBy
+		return alreadyCorrected(&AlreadyCorrectedError{Replaced: ref, By: by, NewestDecided: decision(c.NewestStatus)}, "review")
 	}
 	return undecided(o)
+}
+
+// decision is st if it is a decision made (approved, sent back), else "".
+func decision(st domain.OutcomeStatus) domain.OutcomeStatus {
+	if st == domain.OutcomeApproved || st == domain.OutcomeChangesRequested {
+		return st
+	}
+	return ""
+}
+
+// newestStatus is the status of by, the newest correction of a submission
+// of the scope's project ("" for none, or none found): one read by its
+// key, made only on a refusal's path.
+func (sc *Scope) newestStatus(by string) (domain.OutcomeStatus, error) {
+	if by == "" {
+		return "", nil
+	}
+	var n domain.Outcome
+	g := &Get{Ref: domain.ProjectRef(domain.EntityOutcome, sc.projectID, by), Into: &n}
+	if err := sc.load(g); err != nil || !g.Found {
+		return "", err
+	}
+	return n.EffectiveStatus(), nil
 }
 
 // OutcomeToReview reads a submission for a lead's decision (leads and
 // admins). One awaiting review comes with what the decision depends on:
 // whether it was corrected since (its correction markers, read beside the
 // submission), and for a correction the approved submission it would
-// replace (ReplacesApproved, read by its key): whatever the project's
-// history. See Refusal for whether a decision can still be made.
+// replace (ReplacesApproved, read by its key), or for one corrected since
+// the status of its newest correction (read by its key): whatever the
+// project's history. See Refusal for whether a decision can still be made.
 func (sc *Scope) OutcomeToReview(id string) (ReviewCase, error) {
 	var o domain.Outcome
 	by, err := sc.besideNewest(domain.ProjectRef(domain.EntityOutcome, sc.projectID, id), func() error {
@@ -136,6 +169,11 @@ func (sc *Scope) OutcomeToReview(id string) (ReviewCase, error) {
 	}
 	o.Status = o.EffectiveStatus()
 	c := ReviewCase{Outcome: o, CorrectedBy: by}
+	if by != "" { // refused whatever its own status: Refusal says what became of the correction
+		if c.NewestStatus, err = sc.newestStatus(by); err != nil {
+			return ReviewCase{}, err
+		}
+	}
 	if o.Status != domain.OutcomePending {
 		return c, nil // decided: Refusal says so, and the figures do not matter
 	}

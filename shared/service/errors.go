@@ -94,6 +94,14 @@ func alreadyCorrected(c *AlreadyCorrectedError, do string) error {
 		by := c.By
 		e.Related = &by
 		e.Message = "that " + kind + " has already been corrected; " + do + " the newest one (" + by.ID + ") instead"
+		switch c.NewestDecided {
+		case domain.OutcomeApproved:
+			e.Message = "that " + kind + " has already been corrected, and its newest correction (" + by.ID +
+				") has been approved: nothing awaits a decision"
+		case domain.OutcomeChangesRequested:
+			e.Message = "that " + kind + " has already been corrected, and its newest correction (" + by.ID +
+				") has been sent back for changes: nothing awaits a decision until the project corrects it"
+		}
 	}
 	return e
 }

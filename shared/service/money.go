@@ -95,22 +95,30 @@ func overCommitted(g domain.Grant) error {
 // grant's project, for a project's grant).
 //
 // A return trigger records its return's period end (Trigger.PeriodEnd),
-// so that pages name the period without reading the return: the body is
-// read first, for the return to be read with the grant in the access
-// check's request, and what it holds is judged only once the caller may
-// manage the grant's payments.
+// so that pages name the period without reading the return, and a
+// milestone trigger its target's metric, value and project
+// (Trigger.Record), so that the payment's history says what it was made
+// for whatever becomes of the target: the body is read first, for the
+// return or target to be read with the grant in the access check's
+// request, and what it holds is judged only once the caller may manage
+// the grant's payments.
 func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, error) {
 	in, err := decodeValid[domain.PaymentInput](body)
 	var (
-		ret  domain.Return
-		rg   *Get
-		gets []*Get
+		ret    domain.Return
+		target domain.Target
+		rg, tg *Get
+		gets   []*Get
 	)
 	if t := in.Trigger; t != nil && t.Kind == domain.TriggerReturn {
 		if _, _, _, ok := domain.ParseReturnID(t.ReturnID); ok {
 			rg = &Get{Ref: domain.Ref(domain.EntityReturn, t.ReturnID), Into: &ret}
 			gets = append(gets, rg)
 		}
+	}
+	if t := in.Trigger; t != nil && t.Kind == domain.TriggerMilestone && domain.ValidID(t.TargetID) {
+		tg = &Get{Ref: domain.Ref(domain.EntityTarget, t.TargetID), Into: &target}
+		gets = append(gets, tg)
 	}
 	g, gerr := sc.moneyGrant(grantID, gets...)
 	if gerr != nil {
@@ -139,6 +147,10 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 	if rg != nil && rg.Found && ret.ID == p.Trigger.ReturnID {
 		// A return not there is refused by the write's condition on it.
 		p.Trigger.PeriodEnd = ret.PeriodEnd
+	}
+	if tg != nil && tg.Found {
+		// A target not there is refused by the write's condition on it.
+		p.Trigger.Record(target)
 	}
 	if !in.DueDate.IsZero() {
 		due := in.DueDate

@@ -296,6 +296,41 @@ func TestUpdateProgramme(t *testing.T) {
 	}
 }
 
+// TestReviewRefusalSaysTheCorrectionIsDecided: the review of a submission
+// corrected since names its newest correction; while that awaits review
+// the lead is sent to review it, and once it is sent back for changes too
+// the refusal says so, that nothing awaits a decision, rather than asking
+// for a review of it.
+func TestReviewRefusalSaysTheCorrectionIsDecided(t *testing.T) {
+	w, _ := reportingWorld(t)
+	must(w.open(lead).UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
+	q3 := map[string]any{"periodStart": "2025-07-01", "periodEnd": "2025-09-30", "counts": map[string]int{"referrals": 5}}
+	a := must(w.openA(plOwn).SubmitOutcome(body(q3)))
+	sendBack := body(map[string]any{"decision": "request-changes", "comment": "Split referrals by source."})
+	must(w.openA(lead).ReviewOutcome(a.ID, sendBack))
+	q3["counts"], q3["replaces"] = map[string]int{"referrals": 6}, a.ID
+	c := must(w.openA(plOwn).SubmitOutcome(body(q3)))
+	refusals := func() []error {
+		rc := must(w.openA(lead).OutcomeToReview(a.ID))
+		_, err := w.openA(lead).ReviewOutcome(a.ID, body(map[string]any{"decision": "approve"}))
+		return []error{rc.Refusal(), err}
+	}
+	for _, err := range refusals() {
+		if de := (*domain.Error)(nil); !errors.As(err, &de) || de.Code != domain.CodeConflict || de.Related == nil || de.Related.ID != c.ID ||
+			de.Message != "that submission has already been corrected; review the newest one ("+c.ID+") instead" {
+			t.Errorf("reviewing a submission whose correction awaits review: %v", err)
+		}
+	}
+	must(w.openA(lead).ReviewOutcome(c.ID, body(map[string]any{"decision": "request-changes", "comment": "Still not split."})))
+	for _, err := range refusals() {
+		if de := (*domain.Error)(nil); !errors.As(err, &de) || de.Code != domain.CodeConflict || de.Related == nil || de.Related.ID != c.ID ||
+			de.Message != "that submission has already been corrected, and its newest correction ("+c.ID+
+				") has been sent back for changes: nothing awaits a decision until the project corrects it" {
+			t.Errorf("reviewing a submission whose correction was sent back: %v", err)
+		}
+	}
+}
+
 // TestReviewCountsOnlyApprovedFigures: with review, a submission counts
 // only once approved; a correction of an approved one leaves the approved
 // figures counted until it is approved, then swaps them; changes
@@ -402,6 +437,20 @@ func TestReviewCountsOnlyApprovedFigures(t *testing.T) {
 	}
 	must(w.openA(lead).ReviewOutcome(d.ID, body(map[string]any{"decision": "approve"})))
 	check("the correction of the correction approved", 19, 0, 0)
+	// Once the newest correction is decided, an old review link (the one
+	// corrected, the approved one it corrected) says so and links to it,
+	// rather than asking for a review of something already approved.
+	for _, old := range []string{c.ID, b.ID} {
+		rc := must(w.openA(lead).OutcomeToReview(old))
+		_, err := w.openA(lead).ReviewOutcome(old, body(map[string]any{"decision": "approve"}))
+		for _, err := range []error{rc.Refusal(), err} {
+			wantCode(t, "reviewing a submission whose newest correction is approved", err, domain.CodeConflict)
+			if de := (*domain.Error)(nil); !errors.As(err, &de) || de.Related == nil || de.Related.ID != d.ID ||
+				de.Message != "that submission has already been corrected, and its newest correction ("+d.ID+") has been approved: nothing awaits a decision" {
+				t.Errorf("reviewing %s, whose newest correction is approved: %v", old, err)
+			}
+		}
+	}
 	if q := mustList(w.open(lead).ListPendingOutcomes(service.Page{})); len(q) != 0 {
 		t.Errorf("the review queue after every decision: %+v", q)
 	}

@@ -50,7 +50,13 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 		err = sc.s.store.ReviewOutcome(sc.ctx, sc.programmeID, rv, ch)
 		var corrected *AlreadyCorrectedError
 		if errors.As(err, &corrected) {
-			return domain.Outcome{}, alreadyCorrected(corrected, "review")
+			st, err := sc.newestStatus(corrected.By.ID)
+			if err != nil {
+				return domain.Outcome{}, err
+			}
+			c := *corrected
+			c.NewestDecided = decision(st)
+			return domain.Outcome{}, alreadyCorrected(&c, "review")
 		}
 		if !errors.Is(err, ErrChanged) || plan >= maxPlans {
 			return rv.After, storeErr(err, "outcome submission", nil)
@@ -93,14 +99,19 @@ func (sc *Scope) planReview(y domain.Outcome, in domain.ReviewInput, setup Repor
 
 // refuseDecided is the refusal of a decision on y, decided already: as
 // ReviewCase.Refusal words it, naming the newest correction if y was
-// corrected since. The correction markers are read on this refusal alone,
-// one read whatever the project's history.
+// corrected since, and whether that is decided too. The correction markers
+// and the newest correction are read on this refusal alone, two reads
+// whatever the project's history.
 func (sc *Scope) refuseDecided(y domain.Outcome) error {
 	by, err := sc.s.store.NewestCorrection(sc.ctx, sc.programmeID, domain.EntityOutcome, y.ID)
 	if err != nil {
 		return storeErr(err, "", nil)
 	}
-	return ReviewCase{Outcome: y, CorrectedBy: by}.Refusal()
+	st, err := sc.newestStatus(by)
+	if err != nil {
+		return err
+	}
+	return ReviewCase{Outcome: y, CorrectedBy: by, NewestStatus: st}.Refusal()
 }
 
 // undecided refuses a decision on y once it has one: only a submission

@@ -61,6 +61,12 @@ var (
 // one that replaced that, and so on): the one a caller may correct.
 type AlreadyCorrectedError struct {
 	Replaced, By domain.RecordRef
+	// NewestDecided is, on a refused review of a submission, the decision
+	// already made on its newest correction (By): approved, or sent back
+	// for changes. A lead then has nothing to review there, where a
+	// correction awaiting review ("") is the one to review instead. The
+	// service sets it; storage leaves it "".
+	NewestDecided domain.OutcomeStatus
 }
 
 func (e *AlreadyCorrectedError) Error() string {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/present"
+	"github.com/fundtrack/fundtrack/shared/service"
 )
 
 // The refusals only the web app makes: a form without the session's CSRF
@@ -118,7 +119,7 @@ func errorView(r *http.Request, err error) *view {
 		v.Message = p.Advice + " If the problem continues, quote this reference: " + requestID(r) + "."
 	case p.Code == domain.CodeConflict && de != nil && de.Related != nil:
 		v.Title = "This has already been changed"
-		v.Related, v.Message = related(r, *de.Related)
+		v.Related, v.Message = related(r, *de.Related, newestDecided(err))
 	case p.Told && de != nil && de.Message != "":
 		// The service's own words say what happened and what to do: what
 		// the role does not allow, an import still running, a payment
@@ -141,12 +142,30 @@ func sentence(msg string) string {
 	return msg
 }
 
+// newestDecided is the decision already made on the newest correction a
+// refused review names ("" when it awaits review, or err is no such
+// refusal).
+func newestDecided(err error) domain.OutcomeStatus {
+	if ac := (*service.AlreadyCorrectedError)(nil); errors.As(err, &ac) {
+		return ac.NewestDecided
+	}
+	return ""
+}
+
 // related is the link to the record a conflict points to, and what to do.
-func related(r *http.Request, ref domain.RecordRef) (*relatedLink, string) {
+// decided is the decision already made on it, for a submission's
+// correction: a lead is then not asked to review it.
+func related(r *http.Request, ref domain.RecordRef, decided domain.OutcomeStatus) (*relatedLink, string) {
 	href := recordURL(r.PathValue("pid"), ref)
 	if ref.Entity == domain.EntityOutcome {
 		advice := "To change the figures again, correct the newest submission. Nothing was saved."
-		if strings.HasSuffix(r.URL.Path, "/review") { // a lead deciding, not a project lead correcting
+		switch {
+		case !strings.HasSuffix(r.URL.Path, "/review"): // a project lead correcting, not a lead deciding
+		case decided == domain.OutcomeApproved:
+			advice = "The correction has been approved already: nothing awaits a decision. Nothing was saved."
+		case decided == domain.OutcomeChangesRequested:
+			advice = "The correction has been sent back for changes already: nothing awaits a decision until the project corrects it. Nothing was saved."
+		default:
 			advice = "Review the correction instead: its figures are the ones awaiting a decision. Nothing was saved."
 		}
 		return &relatedLink{Lead: "This submission has already been corrected —", Text: "see the correction", Href: href}, advice

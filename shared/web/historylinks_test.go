@@ -217,6 +217,22 @@ func TestAuditInWords(t *testing.T) {
 		}
 	}
 
+	// The target changed since the payment was made: its history still
+	// says what the payment was made for, as the payment recorded it, while
+	// the grant page says what it now waits on.
+	onLeeds := h.build.Payment(f.PID, f.GrantY, testkit.MilestonePaymentBody(400_00, leedsTarget.ID, 50))
+	must(h.Svc.Open(ctx, caller(uLead), f.PID).UpdateTarget(leedsTarget.ID, func(int64) bool { return true },
+		body(map[string]any{"metric": "peopleIntoWork", "value": 15})))
+	pg = lead.get(p + "/history?entity=payment&grant=" + f.GrantY + "&id=" + onLeeds.ID)
+	if want := html.EscapeString("When 50% of Leeds internships' target of 12 referrals is reached"); !strings.Contains(pg.Body, want) ||
+		strings.Contains(pg.Body, "people into work") {
+		t.Errorf("the history of a payment whose target changed since lacks %q, or rewrites it\n%s", want, excerpt(pg.Body))
+	}
+	pg = lead.get(p + "/grants/" + f.GrantY)
+	if want := html.EscapeString("When 50% of Leeds internships' target of 15 people into work is reached"); !strings.Contains(pg.Body, want) {
+		t.Errorf("the grant page lacks what the payment now waits on, %q\n%s", want, excerpt(pg.Body))
+	}
+
 	// A funder reads the names of what it may read only: the grant of
 	// another funder a post is paid from shows as its id.
 	funder := h.as(t, uFunder) // acts for funder X

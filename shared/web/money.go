@@ -120,6 +120,9 @@ func (a *app) paymentNew(w http.ResponseWriter, r *http.Request, q *req) error {
 		Page: "payment_form", Nav: "grants", Fields: paymentFields, What: "payment",
 		Title: titles[domain.Payment]("", "Record a payment", ""),
 		May:   manages("record payments"),
+		// A payment is only ever marked paid or cancelled, so "change the
+		// record there" would send the lead looking for a form there is not.
+		Resent: "A payment is not changed once recorded: to change its amount or date, cancel it and record another, from the grant page.",
 		Start: func(v url.Values) error {
 			v.Set("trigger.kind", string(domain.TriggerDate))
 			v.Set("trigger.threshold", "100")

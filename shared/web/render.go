@@ -461,7 +461,9 @@ func roleText(r domain.Role, projects, funders map[string]string) string {
 
 // trigger writes a recorded payment trigger: what makes the payment fall
 // due ("On its due date", "When 50% of North IPS's target of 20 referrals
-// is reached", the target as n knows it, "When Leeds
+// is reached", the target as the trigger recorded it when the payment was
+// made, so a later change to the target does not rewrite the event (as n
+// knows it now for payments made before that was recorded), "When Leeds
 // internships' return for November 2026 is accepted", the return's
 // project named where n knows it, and its period as Trigger.Describe
 // names it from what the trigger recorded, as the grant page does).
@@ -480,7 +482,7 @@ func trigger(n *recordNames, m map[string]any) (string, bool) {
 			target = &tg
 		}
 	}
-	words := domain.TriggerWords{Target: target, Project: n.names(domain.EntityProject)[t.ProjectID(target)]}
+	words := domain.TriggerWords{Target: target, AsRecorded: true, Project: n.names(domain.EntityProject)[t.ProjectID(target)]}
 	return capitalise(t.Describe(domain.Date{}, words)), true
 }
 

@@ -82,6 +82,31 @@ func TestReviewFormOnceDealtWith(t *testing.T) {
 			t.Errorf("the review link of a submission sent back and corrected: %d, want the 409 page linking to %s\n%s", pg.Status, third.ID, excerpt(pg.Body))
 		}
 	}
+
+	// The newest correction decided too: the old links say so and link to
+	// it, without asking for a review of something decided.
+	decidedTo := func(what, want string) {
+		t.Helper()
+		for _, link := range []string{newest, review} {
+			for _, pg := range []page{lead.get(link), lead.post(link, url.Values{"decision": {"approve"}})} {
+				if pg.Status != http.StatusConflict || !strings.Contains(pg.Body, "This submission has already been corrected") ||
+					!strings.Contains(pg.Body, toThird) || !strings.Contains(pg.Body, want) ||
+					strings.Contains(pg.Body, "Review the correction instead") || strings.Contains(pg.Body, `data-testid="review-form"`) {
+					t.Errorf("the review link %s once the newest correction is %s: %d, want the 409 page saying %q\n%s", link, what, pg.Status, want, excerpt(pg.Body))
+				}
+			}
+		}
+	}
+	if pg := lead.post(pa+"/outcomes/"+third.ID+"/review", url.Values{"decision": {"request-changes"}, "comment": {"Split them by source, please."}}); pg.Status != http.StatusSeeOther {
+		t.Fatalf("sending the newest correction back: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	decidedTo("sent back", "The correction has been sent back for changes already: nothing awaits a decision until the project corrects it.")
+	fourth := must(pl.SubmitOutcome(body(outcomeCorrection(third, 19))))
+	if pg := lead.post(pa+"/outcomes/"+fourth.ID+"/review", url.Values{"decision": {"approve"}}); pg.Status != http.StatusSeeOther {
+		t.Fatalf("approving the newest correction: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	toThird = `href="` + pa + `/outcomes/` + fourth.ID + `"`
+	decidedTo("approved", "The correction has been approved already: nothing awaits a decision.")
 	if logs := h.logs.String(); strings.Contains(logs, "level=ERROR") {
 		t.Errorf("an expected refusal was logged as a failure:\n%s", logs)
 	}
