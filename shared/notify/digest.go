@@ -220,21 +220,9 @@ func (r *run) resume(ctx context.Context, carrier domain.Notification) error {
 // coveredBy reads the notifications a carrier includes, a batch of 100
 // a request, and keeps those recorded covered by it, in its order.
 func (r *run) coveredBy(ctx context.Context, carrier domain.Notification) ([]domain.Notification, error) {
-	var out []domain.Notification
-	for ids := range slices.Chunk(carrier.Includes, 100) {
-		notes := make([]domain.Notification, len(ids))
-		gets := make([]*service.Get, len(ids))
-		for i, id := range ids {
-			gets[i] = &service.Get{Ref: domain.Ref(domain.EntityNotification, id), Into: &notes[i]}
-		}
-		if err := r.Store.Read(ctx, carrier.ProgrammeID, gets...); err != nil {
-			return nil, err
-		}
-		for i, g := range gets {
-			if g.Found && notes[i].CoveredBy == carrier.ID {
-				out = append(out, notes[i])
-			}
-		}
+	notes, err := service.ReadNotifications(ctx, r.Store, carrier.ProgrammeID, carrier.Includes)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return slices.DeleteFunc(notes, func(n domain.Notification) bool { return n.CoveredBy != carrier.ID }), nil
 }

@@ -137,9 +137,8 @@ func (sc *Scope) newestStatus(by string) (domain.OutcomeStatus, error) {
 	if by == "" {
 		return "", nil
 	}
-	var n domain.Outcome
-	g := &Get{Ref: domain.ProjectRef(domain.EntityOutcome, sc.projectID, by), Into: &n}
-	if err := sc.load(g); err != nil || !g.Found {
+	n, found, err := sc.findOutcome(by)
+	if err != nil || !found {
 		return "", err
 	}
 	return n.EffectiveStatus(), nil
@@ -178,12 +177,11 @@ func (sc *Scope) OutcomeToReview(id string) (ReviewCase, error) {
 		return c, nil // decided: Refusal says so, and the figures do not matter
 	}
 	if o.ReplacesApproved != "" {
-		var counted domain.Outcome
-		g := &Get{Ref: domain.ProjectRef(domain.EntityOutcome, sc.projectID, o.ReplacesApproved), Into: &counted}
-		if err := sc.load(g); err != nil {
+		counted, found, err := sc.findOutcome(o.ReplacesApproved)
+		if err != nil {
 			return ReviewCase{}, err
 		}
-		if g.Found {
+		if found {
 			c.Counted = &counted
 		}
 	}

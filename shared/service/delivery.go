@@ -380,15 +380,22 @@ func (sc *Scope) planSubmission(base domain.Outcome, setup ReportingSetup) (Subm
 
 // readOutcome reads a submission of the scope's project, which must be there.
 func (sc *Scope) readOutcome(id string) (domain.Outcome, error) {
+	o, found, err := sc.findOutcome(id)
+	if err == nil && !found {
+		err = errors.New("submission " + id + " is missing")
+	}
+	return o, err
+}
+
+// findOutcome reads a submission of the scope's project by its key,
+// reporting whether it is there.
+func (sc *Scope) findOutcome(id string) (domain.Outcome, bool, error) {
 	var o domain.Outcome
 	g := &Get{Ref: domain.ProjectRef(domain.EntityOutcome, sc.projectID, id), Into: &o}
 	if err := sc.load(g); err != nil {
-		return o, err
+		return o, false, err
 	}
-	if !g.Found {
-		return o, errors.New("submission " + id + " is missing")
-	}
-	return o, nil
+	return o, g.Found, nil
 }
 
 // fills reads the returns of the scope's project for o's exact period, one

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"context"
 	"slices"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -176,21 +177,41 @@ func (sc *Scope) readableIncludes(items []domain.Notification) (map[string]bool,
 			ids = append(ids, n.Includes...)
 		}
 	}
+	notes, err := ReadNotifications(sc.ctx, sc.s.store, sc.programmeID, ids)
+	if err != nil {
+		return nil, storeErr(err, "", nil)
+	}
 	readable := map[string]bool{}
+	for _, n := range notes {
+		if sc.canReadNotification(n) {
+			readable[n.ID] = true
+		}
+	}
+	return readable, nil
+}
+
+// ReadNotifications reads the programme's notifications ids name, in their
+// order, leaving out any not there: a hundred a request (Read's bound).
+// The service reads a digest's includes for a caller who may see only some,
+// and the notifier for a carrier it resumes.
+func ReadNotifications(ctx context.Context, st interface {
+	Read(ctx context.Context, programmeID string, gets ...*Get) error
+}, programmeID string, ids []string) ([]domain.Notification, error) {
+	var out []domain.Notification
 	for chunk := range slices.Chunk(ids, 100) {
 		notes := make([]domain.Notification, len(chunk))
 		gets := make([]*Get, len(chunk))
 		for i, id := range chunk {
 			gets[i] = &Get{Ref: domain.Ref(domain.EntityNotification, id), Into: &notes[i]}
 		}
-		if err := sc.s.store.Read(sc.ctx, sc.programmeID, gets...); err != nil {
-			return nil, storeErr(err, "", nil)
+		if err := st.Read(ctx, programmeID, gets...); err != nil {
+			return nil, err
 		}
 		for i, g := range gets {
-			if g.Found && sc.canReadNotification(notes[i]) {
-				readable[chunk[i]] = true
+			if g.Found {
+				out = append(out, notes[i])
 			}
 		}
 	}
-	return readable, nil
+	return out, nil
 }

@@ -64,11 +64,9 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 	}
 }
 
-// planReview settles what a decision on y writes.
+// planReview settles what a decision on y, still undecided (ReviewOutcome
+// refuses one decided first), writes.
 func (sc *Scope) planReview(y domain.Outcome, in domain.ReviewInput, setup ReportingSetup) (OutcomeReview, error) {
-	if err := undecided(y); err != nil {
-		return OutcomeReview{}, err
-	}
 	var counted *domain.Outcome
 	if in.Decision == domain.DecisionApprove && y.ReplacesApproved != "" {
 		c, err := sc.readOutcome(y.ReplacesApproved)
