@@ -108,6 +108,8 @@ var fzPersonal = []string{
 	"0044 7700 900123", "+44-7700-900123", "07700.900.123", "0113/496/0000", "＋４４ ７７００ ９００１２３",
 	"943,476,5919", "943_476_5919", "943·476·5919", "(943) 476 5919", "943    476    5919", "NHS#943_476_5919",
 	"07700_900123", "07700,900,123", "07700·900·123", "07700    900123", "07700_900_123", "+44 0 7700 900123",
+	"jo [at] example [dot] org", "jo(at)example.org", "jo「at」example.org", // disguised: brackets
+	"jo“at”example“dot”org", "jo‘at’example.org", "jo»at«example»dot«org", `jo"at"example"dot"org`, "jo „at“ example.org", // and quotes
 }
 
 var fzPersonalKinds = map[string]bool{
@@ -133,9 +135,14 @@ func FuzzCheckPersonalData(f *testing.F) {
 		"Client 0 7 7 0 0 9 0 0 1 2 3", "+44 7 7 0 0 9 0 0 1 2 3", "0 1 1 6 2 2 5 2 5 2 5", "NHS#943_476_5919",
 		"£1,234,567", "2024-25", "12, 15, 20", "0 1 2 1 3 2 0 1 2 2 1 3", "Likert 0 1 2 3 4 5 6 7 8 9 10", "GA_2016_0042",
 		"£50,000 (2010), £100,000 (2012)", "4,5,5,3,5,4,5,5,4,3", strings.Repeat("0 ", 20), strings.Repeat("943,", 10),
+		"john“at”nhs“dot”net", "john»at«nhs.net", `staff said "at risk" cases rose`, "a project called “Into Work” at ‘Leeds’",
 	} {
 		f.Add("notes", s, uint16(len(s)), uint8(3))
 		f.Add("notes", s, uint16(0), uint8(0))
+	}
+	// Every form in fzPersonal, once, in a clean note.
+	for i := range fzPersonal {
+		f.Add("notes", "Referrals up 12%; 3 people into work.", uint16(13), uint8(i))
 	}
 	f.Add("", "", uint16(0), uint8(5))
 	f.Add("notes.x", "ok", uint16(1), uint8(9))

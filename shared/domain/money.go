@@ -168,7 +168,8 @@ var TriggerKinds = []TriggerKind{TriggerDate, TriggerMilestone, TriggerReturn}
 // (that return being accepted).
 //
 // The fields tagged readonly are fundtrack's record of what the trigger
-// named when the payment was made; a client sending any of them, with any
+// named when the payment was made (a milestone's target also when it fell
+// due); a client sending any of them, with any
 // value, is refused (see decode.JSON), and Validate refuses them set.
 type Trigger struct {
 	Kind      TriggerKind `json:"kind"`
@@ -184,10 +185,12 @@ type Trigger struct {
 	PeriodEnd Date `json:"periodEnd,omitzero" readonly:"is recorded by fundtrack from the return: leave it out"`
 	// TargetMetric, TargetValue and TargetProjectID are a milestone
 	// trigger's target as it was when the payment was made, recorded by
-	// fundtrack from the target it reads then. A target's metric and value
-	// may change later; the payment's history still says what the payment
-	// was made for (TriggerWords). Payments made before they were recorded
-	// lack them (TargetMetric "").
+	// fundtrack from the target it reads then, and recorded again when the
+	// payment falls due, from the target it fell due on (the notifier's).
+	// A target's metric and value may change later; the payment's history
+	// still says what the payment was made for, and once due its page what
+	// it fell due on (TriggerWords). Payments made before they were
+	// recorded lack them (TargetMetric "") until they fall due.
 	TargetMetric    Metric `json:"targetMetric,omitempty" readonly:"is recorded by fundtrack from the target: leave it out"`
 	TargetValue     int64  `json:"targetValue,omitempty" readonly:"is recorded by fundtrack from the target: leave it out"`
 	TargetProjectID string `json:"targetProjectId,omitempty" readonly:"is recorded by fundtrack from the target: leave it out"`
@@ -202,8 +205,9 @@ func (t *Trigger) Record(target Target) {
 	t.TargetMetric, t.TargetValue, t.TargetProjectID = target.Metric, target.Value, target.ProjectID
 }
 
-// recordedTarget is the target as t recorded it when its payment was made,
-// or nil when it recorded none (a payment made before it was recorded).
+// recordedTarget is the target as t recorded it when its payment was made
+// or fell due, or nil when it recorded none (a payment made before it was
+// recorded).
 func (t Trigger) recordedTarget() *Target {
 	if t.Kind != TriggerMilestone || t.TargetMetric == "" {
 		return nil
@@ -443,10 +447,12 @@ type TriggerWords struct {
 	// metric, and whether it is a project's or the programme's.
 	Target *Target
 	// AsRecorded describes a milestone trigger by the target it recorded
-	// when its payment was made, where it recorded one, rather than by
-	// Target: for the audit trail, whose events must not be rewritten by
-	// a change to the target since. Target is the target as it is now,
-	// which a payment still waiting waits on.
+	// when its payment was made or fell due, where it recorded one, rather
+	// than by Target: for the audit trail, whose events must not be
+	// rewritten by a change to the target since, and for a payment no
+	// longer waiting (due, paid or cancelled), which was released, paid or
+	// given up on the target as it then was. Target is the target as it is
+	// now, which a payment still waiting (scheduled) waits on.
 	AsRecorded bool
 	// Return is the return a return payment waits on: its period is then
 	// named by its months ("November 2026"), not only by its start. A
@@ -478,24 +484,37 @@ func (t Trigger) ProjectID(target *Target) string {
 	return ""
 }
 
+// NamedTarget is the target a milestone trigger is described by: now (the
+// target as it is now, nil when not at hand), unless asRecorded (or now is
+// not at hand) and the trigger recorded its target (recordedTarget); nil
+// when neither is at hand, or for another kind of trigger. Its project is
+// the one to name (Trigger.ProjectID of it): a target may move to another
+// project since.
+func (t Trigger) NamedTarget(now *Target, asRecorded bool) *Target {
+	if t.Kind != TriggerMilestone {
+		return nil
+	}
+	if now != nil && now.ID != t.TargetID {
+		now = nil
+	}
+	if rec := t.recordedTarget(); rec != nil && (asRecorded || now == nil) {
+		return rec
+	}
+	return now
+}
+
 // Describe says in words what makes the payment fall due, for people
 // (dates written out: "1 July 2025"), naming what w has of the return's
 // or target's project: "when North IPS's return for November 2026 is
 // accepted", "when 100% of North IPS's target of 20 referrals is
 // reached", "when 50% of the programme's target of 10 people into work is
-// reached". A milestone's target is w.Target, the target as it is now,
-// unless w.AsRecorded (or no such target is at hand) and the trigger
-// recorded its target when the payment was made.
+// reached". A milestone's target is t.NamedTarget(w.Target, w.AsRecorded).
 func (t Trigger) Describe(due Date, w TriggerWords) string {
 	switch t.Kind {
 	case TriggerDate:
 		return "due on " + due.Long()
 	case TriggerMilestone:
-		target := w.Target
-		if rec := t.recordedTarget(); rec != nil && (w.AsRecorded || target == nil || target.ID != t.TargetID) {
-			target = rec
-		}
-		if target != nil && target.ID == t.TargetID {
+		if target := t.NamedTarget(w.Target, w.AsRecorded); target != nil {
 			whose := "the programme's"
 			if target.ProjectID != "" {
 				whose = cmp.Or(Possessive(w.Project), "the")

@@ -416,6 +416,46 @@ func TestTriggerDescribeAsRecorded(t *testing.T) {
 	}
 }
 
+// TestTriggerNamedTarget: the target a milestone trigger is described by,
+// and so whose project is named. A page about a payment no longer waiting
+// (asRecorded) names the target it recorded, even one since moved to
+// another project; a page about a scheduled payment the target as it is
+// now; a trigger that recorded nothing the target as it is now.
+func TestTriggerNamedTarget(t *testing.T) {
+	t.Parallel()
+	north, south := "01hq3v7k8m9n0p1q2r3s4t5v6x", "01hq3v7k8m9n0p1q2r3s4t5v6y"
+	now := domain.Target{ID: "t1", ProjectID: south, Value: 15, Metric: domain.MetricPeopleIntoWork}
+	recorded := domain.Trigger{Kind: domain.TriggerMilestone, TargetID: "t1", Threshold: 50}
+	recorded.Record(domain.Target{ID: "t1", ProjectID: north, Value: 12, Metric: domain.MetricReferrals})
+	old := domain.Trigger{Kind: domain.TriggerMilestone, TargetID: "t1", Threshold: 50}
+	other := domain.Target{ID: "t2", Value: 99, Metric: domain.MetricReferrals}
+	for _, c := range []struct {
+		name       string
+		t          domain.Trigger
+		now        *domain.Target
+		asRecorded bool
+		value      int64
+		project    string
+	}{
+		{"no longer waiting", recorded, &now, true, 12, north},
+		{"waiting", recorded, &now, false, 15, south},
+		{"target not at hand", recorded, nil, false, 12, north},
+		{"another target at hand", recorded, &other, false, 12, north},
+		{"recorded nothing, no longer waiting", old, &now, true, 15, south},
+	} {
+		got := c.t.NamedTarget(c.now, c.asRecorded)
+		if got == nil || got.Value != c.value || c.t.ProjectID(got) != c.project {
+			t.Errorf("%s: %+v, want value %d of project %s", c.name, got, c.value, c.project)
+		}
+	}
+	if got := old.NamedTarget(&other, true); got != nil {
+		t.Errorf("a trigger that recorded nothing, with another target at hand: %+v, want none", got)
+	}
+	if got := (domain.Trigger{Kind: domain.TriggerReturn, ReturnID: "r"}).NamedTarget(&now, true); got != nil {
+		t.Errorf("a return trigger's target: %+v, want none", got)
+	}
+}
+
 // TestTriggerDescribeNamesProject: a payment on a return or on a
 // project's target says whose return or target releases it, so a funder
 // of a programme-level grant can tell twenty November returns apart; a

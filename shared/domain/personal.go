@@ -82,11 +82,11 @@ func foundProblem(kind string) string {
 // personalKind names the first kind of personal data found in text, or "".
 func personalKind(text string) string {
 	norm := normaliseForGuard(text)
-	// Every address, plain, spaced or disguised ("[at]"), holds an @ or an
-	// opening bracket: text with neither (most notes, every long cell of an
-	// imported sheet) skips both patterns, which are most of the guard's
-	// time on a large import.
-	if strings.ContainsAny(norm, "@"+disguiseOpen) && (emailPattern().MatchString(norm) || hasSpacedEmail(norm)) {
+	// Every address, plain, spaced or disguised ("[at]", "'at'"), holds an
+	// @, an opening bracket or a quoted "at": text with none (most notes,
+	// every long cell of an imported sheet) skips both patterns, which are
+	// most of the guard's time on a large import.
+	if mayHoldAddress(norm) && (emailPattern().MatchString(norm) || hasSpacedEmail(norm)) {
 		return kindEmail
 	}
 	groups := digitGroups(norm)
@@ -112,13 +112,15 @@ func lazyRegexp(pattern string) func() *regexp.Regexp {
 // stops, commas, underscores, slashes, brackets, plus and @ to their ASCII
 // forms. Brackets go by Unicode general category rather than a list, so that
 // every bracket a keyboard or IME offers reads as one: the full-width and
-// small parentheses and braces, angle brackets and guillemets keep their
-// ASCII shape (＜at＞ and «at» read as <at>), and every other opening (Ps) or
-// closing (Pe) punctuation becomes [ or ] (【at】, 「at」, ❨at❩ read as [at]).
-// Every character mapped to an opening bracket is thus one of disguiseOpen,
-// which the fast skip in personalKind counts on. Zero-width and other invisible format characters are
-// dropped, so they cannot split a number. Tabs become spaces (pasted tables);
-// line breaks stay, and end a number.
+// small parentheses and braces and the angle brackets keep their ASCII shape
+// (＜at＞ and 〈at〉 read as <at>), and every other opening (Ps) or closing
+// (Pe) punctuation becomes [ or ] (【at】, 「at」, ❨at❩ read as [at]). Every
+// character mapped to an opening bracket is thus one of disguiseOpen, which
+// the fast skip in personalKind counts on. Quotation marks (see isQuoteMark)
+// become the ASCII apostrophe, whichever way round they are used, so “at”,
+// ‘at’, „at“, «at» and »at« all read as 'at'. Zero-width and other
+// invisible format characters are dropped, so they cannot split a number.
+// Tabs become spaces (pasted tables); line breaks stay, and end a number.
 func normaliseForGuard(text string) string {
 	var b strings.Builder
 	b.Grow(len(text))
@@ -153,10 +155,12 @@ func normaliseForGuard(text string) string {
 			b.WriteByte('{')
 		case r == 0xFF5D || r == 0xFE5C:
 			b.WriteByte('}')
-		case r == 0xFF1C || r == 0xFE64 || r == 0x3008 || r == 0x2329 || r == 0x27E8 || isGuillemetOpen(r):
+		case r == 0xFF1C || r == 0xFE64 || r == 0x3008 || r == 0x2329 || r == 0x27E8:
 			b.WriteByte('<')
-		case r == 0xFF1E || r == 0xFE65 || r == 0x3009 || r == 0x232A || r == 0x27E9 || isGuillemetClose(r):
+		case r == 0xFF1E || r == 0xFE65 || r == 0x3009 || r == 0x232A || r == 0x27E9:
 			b.WriteByte('>')
+		case isQuoteMark(r):
+			b.WriteByte('\'')
 		case unicode.Is(unicode.Ps, r):
 			b.WriteByte('[')
 		case unicode.Is(unicode.Pe, r):
@@ -172,19 +176,22 @@ func normaliseForGuard(text string) string {
 	return b.String()
 }
 
-// isGuillemetOpen reports whether r is a guillemet that opens a quotation
-// in French and most European typography («, ‹). Unicode files them as
-// initial quotation marks (Pi), not opening brackets (Ps), but «at» is typed
-// as [at] is. The other Pi and Pf marks are quotation marks and apostrophes
-// (“ ” ‘ ’): they quote words rather than bracket them, and mapping them
-// would send nearly every note through the email patterns.
-func isGuillemetOpen(r rune) bool {
-	return r == 0x00AB || r == 0x2039
-}
-
-// isGuillemetClose reports whether r closes one (», ›).
-func isGuillemetClose(r rune) bool {
-	return r == 0x00BB || r == 0x203A
+// isQuoteMark reports whether r is a quotation mark other than ASCII's " and
+// ': the initial (Pi) and final (Pf) quotation marks of Unicode's general
+// categories (“ ” ‘ ’ ‛ ‟, the guillemets « » ‹ ›), the low-9 marks „ ‚ ⹂
+// that open a quotation in German and other languages (Unicode files these
+// as opening punctuation, Ps), and the full-width ＂ ＇. Which one opens and
+// which closes varies by language (“at” in English, „at“ in German, »at« in
+// German print, ”at” in Swedish), so none is taken as a bracket: "at"
+// between any two of them is a disguise however they are paired. The
+// apostrophe they become is already a letter of an address's local part
+// (o’brien@… reads as o'brien@…).
+func isQuoteMark(r rune) bool {
+	switch r {
+	case 0x201A, 0x201E, 0x2E42, 0xFF02, 0xFF07:
+		return true
+	}
+	return unicode.In(r, unicode.Pi, unicode.Pf)
 }
 
 // isMiddleDot reports whether r is a raised dot people put between groups
@@ -220,7 +227,8 @@ func digitValue(r rune) byte {
 
 // emailPattern finds an address, internationalised ones included (RFC
 // 6531: letters of any script in the local part and the domain), and the
-// usual disguises "name [at] example [dot] org" (or (at), {at}, <at>).
+// usual disguises "name [at] example [dot] org" (or (at), {at}, <at>, and
+// "at" or 'at' in quotation marks of any kind and either way round).
 // People also quote the local part ("j.smith"@nhs.net) and, rarely, give a
 // server's address for the domain (a@[10.0.0.1], a@10.0.0.1, a@[IPv6:2001:db8::1]). A name
 // domain needs a dot and a top-level label of two or more letters (or an
@@ -247,6 +255,46 @@ var spacedEmailPattern = lazyRegexp(`(?i)` + emailLocal +
 	`(?: {1,2}@ {0,2}|@ {1,2})((?:` + emailLabel + emailDot + `)+(?-i:` + spacedTLDs + `|` + strings.ToUpper(spacedTLDs) + `))` +
 	`(?:$|[^\p{L}\p{M}\p{N}.-]|\.(?:$|[^\p{L}\p{M}\p{N}]))`)
 
+// mayHoldAddress reports whether normalised text may hold an address: it
+// holds an @, an opening bracket (of disguiseOpen) or "at", in any case,
+// between two of disguiseQuote (the only way a quoted disguiseAt is
+// written). Every match of emailPattern and spacedEmailPattern does, so
+// text with none of them skips both. A quote mark alone does not count: an
+// apostrophe is in nearly every note ("people's", "don't"), and counting it
+// would send them all through the patterns. One pass finds all three, so
+// text with none (a long imported cell) costs what a check for the @ and
+// brackets alone did.
+func mayHoldAddress(norm string) bool {
+	for i := 0; i < len(norm); i++ {
+		switch addressMark[norm[i]] {
+		case markSure:
+			return true
+		case markQuote:
+			if i+4 <= len(norm) && norm[i+1]|0x20 == 'a' && norm[i+2]|0x20 == 't' && addressMark[norm[i+3]] == markQuote {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// addressMark classes the bytes mayHoldAddress looks for: markSure for the
+// @ and disguiseOpen, markQuote for disguiseQuote.
+var addressMark = func() (t [256]uint8) {
+	for _, c := range []byte("@" + disguiseOpen) {
+		t[c] = markSure
+	}
+	for _, c := range []byte(disguiseQuote) {
+		t[c] = markQuote
+	}
+	return t
+}()
+
+const (
+	markSure  = 1
+	markQuote = 2
+)
+
 // hasSpacedEmail reports whether normalised text holds an address typed
 // with a space by its @ (see spacedEmailPattern), a web site aside. A
 // match passed over cannot hide another address: it holds only its own @.
@@ -267,12 +315,16 @@ const (
 	// emailDot is the dot between labels, or its disguise " [dot] ".
 	emailDot = `(?:\.|\s?` + disguiseDot + `\s?)`
 	// disguiseOpen are the brackets that open a disguised "at" or "dot",
-	// after normaliseForGuard: an address without an @ holds one, which
-	// personalKind relies on to skip the patterns. disguiseAt and
-	// disguiseDot must open with these, and no others.
-	disguiseOpen = "[({<"
-	disguiseAt   = `[\[({<]at[\])}>]`
-	disguiseDot  = `[\[({<]dot[\])}>]`
+	// and disguiseQuote the quotation marks that may stand either side of
+	// one instead, after normaliseForGuard: an address without an @ holds
+	// one of disguiseOpen or a quoted "at", which personalKind relies on to
+	// skip the patterns (mayHoldAddress). disguiseAt and disguiseDot must
+	// open with these, and no others; a quoted one is between two quotes,
+	// with nothing else inside.
+	disguiseOpen  = "[({<"
+	disguiseQuote = `"'`
+	disguiseAt    = `(?:[\[({<]at[\])}>]|["']at["'])`
+	disguiseDot   = `(?:[\[({<]dot[\])}>]|["']dot["'])`
 	// spacedTLDs are the top-level domains an address written with a space
 	// by its @ must end in: those the addresses of people supported in UK
 	// programmes end in (nhs.net and nhs.uk end in net and uk, ac.uk and

@@ -346,3 +346,46 @@ func TestCheckPersonalDataBracketsByCategory(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckPersonalDataQuotedDisguise: "at" (and "dot") between quotation
+// marks disguises an address as a bracket does, whichever marks are used and
+// whichever way round: English “at” and ‘at’, German „at“ and »at«, French
+// «at», Swedish ”at”, ASCII "at" and 'at', full-width ＂at＂. Quotation marks
+// around anything else, "at" quoted with other words, and apostrophes are
+// still accepted.
+func TestCheckPersonalDataQuotedDisguise(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{
+		"john“at”nhs“dot”net",
+		"john‘at’nhs.net",
+		"john»at«nhs»dot«net",
+		`john"at"nhs"dot"net`,
+		"john'at'nhs'dot'net",
+		"contact john „at“ nhs „dot“ net",
+		"john‚at‘nhs.net",
+		"john«at»nhs«dot»co«dot»uk",
+		"john›at‹nhs.net",
+		"john”at”nhs.net",
+		"john＂at＂nhs＂dot＂net",
+		"JOHN “AT” NHS “DOT” NET",
+		"Jo.Smith“At”example.org",
+		"“j.smith”@nhs.net", // a quoted local part, in curly quotes
+	} {
+		wantPersonal(t, domain.CheckPersonalData("notes", text), "notes", "an email address", text)
+	}
+	for _, text := range []string{
+		`staff said "at risk" cases rose`,
+		"a project called “Into Work” at ‘Leeds’",
+		"the word “at” was missing from the form",
+		"‘at’ and ‘dot’ are spelt out in the guidance",
+		"»at« least three people, „dot“ points below",
+		"Clients 'at' risk of losing work: 4 at St.James's",
+		"people’s “first job” at the trust’s estates team",
+		"He said 'I'm at work now' at the review",
+		"Feedback: “great” (12), ‘ok’ (3), «bien» (1)",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}

@@ -136,12 +136,19 @@ func (r *run) returnsOf(ctx context.Context, programmeID string, payments []doma
 // see the file comment). words has the target or return that released
 // it, if any; fallDue adds its project's name, from the programme's
 // projects already read, so the email says whose return or target it was.
+// A payment on a target records the target it fell due on (in the same
+// write), which may have changed since the payment was made: the grant
+// page names it so once the payment is due, whatever becomes of the
+// target after.
 func (r *run) fallDue(ctx context.Context, pd *programmeData, p domain.Payment, since domain.Date, words domain.TriggerWords) error {
 	// Dated after p was read, so never before it was created.
 	at := r.stamp()
 	after, ok := p.FallDue(since, at)
 	if !ok {
 		return nil
+	}
+	if words.Target != nil {
+		after.Trigger.Record(*words.Target)
 	}
 	if err := r.details(ctx, pd); err != nil {
 		return err

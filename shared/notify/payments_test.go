@@ -141,6 +141,49 @@ func TestMilestonePaymentFallsDueOnce(t *testing.T) {
 	}
 }
 
+// TestMilestonePaymentRecordsTheTargetItFellDueOn: a payment on a target
+// falls due on the target as it is when the notifier looks, which may have
+// changed since the payment was made. The email says so, and the payment
+// records that target (it recorded the one it was made on before), so the
+// grant page names what released it whatever becomes of the target after.
+func TestMilestonePaymentRecordsTheTargetItFellDueOn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, g := e.moneyWorld()
+	tg := e.projectTarget(w, 60, "2026-12-31")
+	pay := e.build().Payment(w.prog.ID, g.ID, testkit.MilestonePaymentBody(25_000_00, tg.ID, 50))
+	if pay.Trigger.TargetValue != 60 {
+		t.Fatalf("the payment recorded %+v, want its target of 60", pay.Trigger)
+	}
+	lead := e.svc.Open(t.Context(), testkit.AdminCaller(), w.prog.ID)
+	if _, err := lead.UpdateTarget(tg.ID, func(int64) bool { return true }, testkit.Body(obj{"value": 40})); err != nil {
+		t.Fatal(err)
+	}
+	e.clk.Set("2026-03-02T10:30:00Z")
+	e.submit(w.prog.ID, w.project.ID, 20, "") // 20 of 40: half
+	if rep := e.run(); rep.PaymentsDue != 1 {
+		t.Fatalf("half of the target as changed made no payment due: %+v", rep)
+	}
+	p := e.payment(w.prog.ID, g.ID, pay.ID)
+	if p.Status != domain.PaymentDue || p.Trigger.TargetValue != 40 || p.Trigger.TargetMetric != domain.MetricPeopleIntoWork ||
+		p.Trigger.TargetProjectID != w.project.ID {
+		t.Errorf("the payment that fell due on the target as changed: %+v, want it to record that target (40 people into work)", p)
+	}
+	var sent int
+	for _, m := range e.mail() {
+		if m.Subject != paymentSubject("£25,000.00") {
+			continue
+		}
+		sent++
+		if want := "when 50% of Bradford IPS's target of 40 people into work is reached"; !strings.Contains(m.Body.Text, want) {
+			t.Errorf("the payment-due email to %s lacks %q:\n%s", m.To(), want, m.Body.Text)
+		}
+	}
+	if sent == 0 {
+		t.Error("no payment-due email")
+	}
+}
+
 // TestDatedPaymentFallsDueOnItsDate: a dated payment falls due in the
 // first run on or after its date (due since that date), once; one paid or
 // cancelled first never does.

@@ -63,16 +63,24 @@ type paymentRow struct {
 	Words string // what makes it due, in words
 }
 
+// paymentRows writes the grant page's payments. A payment on a target
+// still scheduled names the target as it is now (targets), which is what
+// it waits on; one due, paid or cancelled names the target as it recorded
+// it when it was made or fell due, so a change to the target since does
+// not rewrite what it was released or paid for (payments made before
+// targets were recorded, and not due since, name it as it is now).
 func paymentRows(ps []domain.Payment, targets []domain.Target, names *names) []paymentRow {
 	rows := make([]paymentRow, len(ps))
 	for i, p := range ps {
-		var tg *domain.Target
+		var now *domain.Target
 		for j := range targets {
 			if targets[j].ID == p.Trigger.TargetID {
-				tg = &targets[j]
+				now = &targets[j]
 			}
 		}
-		words := p.Trigger.Describe(p.Due(), domain.TriggerWords{Target: tg, Project: names.Projects[p.Trigger.ProjectID(tg)]})
+		recorded := p.Status != domain.PaymentScheduled
+		tg := p.Trigger.NamedTarget(now, recorded)
+		words := p.Trigger.Describe(p.Due(), domain.TriggerWords{Target: tg, AsRecorded: recorded, Project: names.Projects[p.Trigger.ProjectID(tg)]})
 		if p.Trigger.Kind == domain.TriggerDate {
 			words = "on " + p.Due().Long()
 		}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -141,6 +142,53 @@ func TestMoneyPages(t *testing.T) {
 	if csv := funder.get("/app/programmes/" + f.PID + "/payments.csv"); csv.Status != http.StatusOK ||
 		!strings.Contains(csv.Body, "100000.00") || !strings.Contains(csv.Body, "150000.00") {
 		t.Errorf("the funder's payments CSV: %d %s", csv.Status, csv.Body)
+	}
+}
+
+// TestGrantPageNamesTheTargetAPaymentFellDueOn: a payment on a target
+// that has fallen due, or been paid, is listed on the grant page by the
+// target as the payment recorded it, however the target is changed after;
+// one still scheduled by the target as it is now, which it waits on.
+func TestGrantPageNamesTheTargetAPaymentFellDueOn(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	ctx := context.Background()
+	sc := h.Svc.Open(ctx, caller(uLead), f.PID)
+	tg := h.build.Target(f.PID, map[string]any{"metric": "referrals", "value": 12, "deadline": "2012-03-31",
+		"projectId": f.ProjectA, "notify": []string{}})
+	due := h.build.Payment(f.PID, f.GrantX, testkit.MilestonePaymentBody(300_00, tg.ID, 50))
+	paid := h.build.Payment(f.PID, f.GrantX, testkit.MilestonePaymentBody(200_00, tg.ID, 100))
+	h.build.Payment(f.PID, f.GrantX, testkit.MilestonePaymentBody(100_00, tg.ID, 25))
+
+	// The notifier makes the first due (as its transaction does); the
+	// second is paid early, before it falls due.
+	now := time.Now().UTC()
+	after, _ := due.FallDue(domain.MustDate("2011-06-01"), now)
+	after.Trigger.Record(tg)
+	gr := must(sc.Grant(f.GrantX))
+	if ok, err := h.store.FallDue(ctx, f.PID, gr, due, after, domain.Notification{ID: domain.PaymentNotificationID(due.ID),
+		Kind: domain.KindPaymentDue, ProgrammeID: f.PID, PaymentID: due.ID, Status: domain.NotificationPending, CreatedAt: now},
+		domain.NewAuditEvent(caller(uLead), f.PID, domain.EntityPayment, due.ID, domain.ActionChange, due, after, now)); !ok || err != nil {
+		t.Fatalf("falling due: %v %v", ok, err)
+	}
+	must(sc.UpdatePayment(f.GrantX, paid.ID, func(int64) bool { return true }, body(map[string]any{"status": "paid", "paidDate": "2011-07-01"})))
+
+	must(sc.UpdateTarget(tg.ID, func(int64) bool { return true }, body(map[string]any{"metric": "peopleIntoWork", "value": 20})))
+	pg := h.as(t, uLead).get("/app/programmes/" + f.PID + "/grants/" + f.GrantX)
+	for _, want := range []string{
+		"When 50% of Bradford employment service's target of 12 referrals is reached",
+		"When 100% of Bradford employment service's target of 12 referrals is reached",
+		"When 25% of Bradford employment service's target of 20 people into work is reached",
+	} {
+		if !strings.Contains(pg.Body, html.EscapeString(want)) {
+			t.Errorf("the grant page lacks %q\n%s", want, excerpt(pg.Body))
+		}
+	}
+	for _, rewritten := range []string{"When 50% of Bradford employment service's target of 20", "When 100% of Bradford employment service's target of 20"} {
+		if strings.Contains(pg.Body, html.EscapeString(rewritten)) {
+			t.Errorf("the grant page describes a payment no longer waiting by the target as changed since: %q", rewritten)
+		}
 	}
 }
 

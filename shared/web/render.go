@@ -462,8 +462,9 @@ func roleText(r domain.Role, projects, funders map[string]string) string {
 // trigger writes a recorded payment trigger: what makes the payment fall
 // due ("On its due date", "When 50% of North IPS's target of 20 referrals
 // is reached", the target as the trigger recorded it when the payment was
-// made, so a later change to the target does not rewrite the event (as n
-// knows it now for payments made before that was recorded), "When Leeds
+// made (or, in the event of its falling due, the target it fell due on),
+// so a later change to the target does not rewrite the event (as n knows
+// it now for payments made before that was recorded), "When Leeds
 // internships' return for November 2026 is accepted", the return's
 // project named where n knows it, and its period as Trigger.Describe
 // names it from what the trigger recorded, as the grant page does).
@@ -476,12 +477,13 @@ func trigger(n *recordNames, m map[string]any) (string, bool) {
 	if t.Kind == domain.TriggerDate {
 		return "On its due date", true // the date is a field of its own
 	}
-	var target *domain.Target
+	var now *domain.Target
 	if n != nil {
 		if tg, ok := n.Targets[t.TargetID]; ok && t.Kind == domain.TriggerMilestone {
-			target = &tg
+			now = &tg
 		}
 	}
+	target := t.NamedTarget(now, true)
 	words := domain.TriggerWords{Target: target, AsRecorded: true, Project: n.names(domain.EntityProject)[t.ProjectID(target)]}
 	return capitalise(t.Describe(domain.Date{}, words)), true
 }
