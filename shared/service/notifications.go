@@ -180,9 +180,9 @@ func (sc *Scope) ownContactsOnly(items []domain.Notification) error {
 // items name none of their own.
 func (sc *Scope) readableDigests(items []domain.Notification) (map[string]bool, error) {
 	readable := map[string]bool{}
-	listed := map[string]bool{}
+	known := map[string]bool{} // items, and those named already
 	for _, n := range items {
-		listed[n.ID] = true
+		known[n.ID] = true
 		if sc.canReadNotification(n) {
 			readable[n.ID] = true
 		}
@@ -193,8 +193,8 @@ func (sc *Scope) readableDigests(items []domain.Notification) (map[string]bool, 
 			continue
 		}
 		for _, id := range append(slices.Clone(n.Includes), n.CoveredBy) {
-			if id != "" && !listed[id] {
-				listed[id] = true // read once, however many name it
+			if id != "" && !known[id] {
+				known[id] = true // read once, however many name it
 				ids = append(ids, id)
 			}
 		}
