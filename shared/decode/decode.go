@@ -50,9 +50,10 @@ var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 // turns both into U+FFFD, so no later check could see them). Each is named
 // by its path. null for a pointer field (a PATCH's "not sent") is refused
 // unless the field says what null means (see nullField). A field tagged
-// readonly:"problem" is one fundtrack records itself (a payment trigger's
-// periodEnd): anything sent for it, null or a value of any type, is refused
-// with that problem, naming the field. The JSON is read once, by
+// readonly:"source" is one fundtrack records itself, from source (a payment
+// trigger's periodEnd, from the return): anything sent for it, null or a
+// value of any type, is refused naming the field, in the words the domain's
+// own check uses (domain.RecordedProblem). The JSON is read once, by
 // jsontext's RFC 8259 tokenizer.
 func JSON(data []byte, v any) error {
 	p := domain.Problems{}
@@ -302,12 +303,12 @@ func decodeValue(n *jsonNode, v reflect.Value, path string, p domain.Problems) {
 				p.Add(fieldPath(path, name), "is not a known field")
 				continue
 			}
-			if problem, ok := v.Type().Field(idx).Tag.Lookup("readonly"); ok {
+			if source, ok := v.Type().Field(idx).Tag.Lookup("readonly"); ok {
 				// Whatever is sent (a value, null, "", not even the
 				// field's type), the answer is the same: the field is
 				// fundtrack's to write. Judging the value first told a
 				// client sending null that a value was wanted.
-				p.Add(fieldPath(path, name), problem)
+				p.Add(fieldPath(path, name), domain.RecordedProblem(source))
 				continue
 			}
 			if n.elems[i].kind == 'n' && v.Field(idx).Kind() == reflect.Pointer {

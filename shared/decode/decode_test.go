@@ -162,22 +162,23 @@ func TestDecodeJSONRequiredTag(t *testing.T) {
 	}
 }
 
-// TestDecodeJSONReadOnlyTag: a field tagged readonly is refused with its
-// problem whatever is sent for it (a value, null, "", another type), the
+// TestDecodeJSONReadOnlyTag: a field tagged readonly is refused, in the
+// words of domain.RecordedProblem for the source its tag names,
+// whatever is sent for it (a value, null, "", another type), the
 // rest of the body still read; left out, it is no problem.
 func TestDecodeJSONReadOnlyTag(t *testing.T) {
 	t.Parallel()
 	type recorded struct {
 		Kind string      `json:"kind"`
-		End  domain.Date `json:"end,omitzero" readonly:"is recorded by fundtrack: leave it out"`
-		Box  *string     `json:"box" readonly:"is ours"`
+		End  domain.Date `json:"end,omitzero" readonly:"file"`
+		Box  *string     `json:"box" readonly:"box"`
 	}
 	for _, body := range []string{`{"kind":1,"end":null}`, `{"kind":1,"end":""}`, `{"kind":1,"end":"2025-06-30"}`,
 		`{"kind":1,"end":"June"}`, `{"kind":1,"end":20250630}`, `{"kind":1,"end":{}}`} {
 		var v recorded
 		err := decode.JSON([]byte(body), &v)
 		var e *domain.Error
-		if !errors.As(err, &e) || len(e.Fields) != 2 || e.Fields["end"] != "is recorded by fundtrack: leave it out" || e.Fields["kind"] == "" {
+		if !errors.As(err, &e) || len(e.Fields) != 2 || e.Fields["end"] != domain.RecordedProblem("file") || e.Fields["kind"] == "" {
 			t.Errorf("%s: %v, want end refused as read-only beside kind", body, err)
 		}
 		if !v.End.IsZero() {
@@ -190,6 +191,40 @@ func TestDecodeJSONReadOnlyTag(t *testing.T) {
 	}
 	if err := decode.JSON([]byte(`{"kind":"date"}`), &v); err != nil || v.Kind != "date" {
 		t.Errorf("a body leaving the read-only fields out: %v %+v", err, v)
+	}
+}
+
+// TestReadOnlyTriggerFieldsOneWording: each read-only field of a payment's
+// trigger is refused in the same words whether the decoder catches it (a
+// body that sends it) or PaymentInput.Validate does (one set all the
+// same): the tag names where fundtrack records it from, as Validate does.
+func TestReadOnlyTriggerFieldsOneWording(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		field, sent string
+		set         func(*domain.Trigger)
+	}{
+		{"periodEnd", `"2025-06-30"`, func(tr *domain.Trigger) { tr.PeriodEnd = domain.MustDate("2025-06-30") }},
+		{"targetMetric", `"referrals"`, func(tr *domain.Trigger) { tr.TargetMetric = domain.MetricReferrals }},
+		{"targetValue", `40`, func(tr *domain.Trigger) { tr.TargetValue = 40 }},
+		{"targetProjectId", `"p1"`, func(tr *domain.Trigger) { tr.TargetProjectID = "p1" }},
+	} {
+		var in domain.PaymentInput
+		err := decode.JSON([]byte(`{"amountPence":100,"dueDate":"2026-12-31","trigger":{"kind":"date","`+c.field+`":`+c.sent+`}}`), &in)
+		var byDecoder, byValidate *domain.Error
+		if !errors.As(err, &byDecoder) {
+			t.Fatalf("%s sent: %v, want refused", c.field, err)
+		}
+		tr := domain.Trigger{Kind: domain.TriggerDate}
+		c.set(&tr)
+		in = domain.PaymentInput{AmountPence: 100, DueDate: domain.MustDate("2026-12-31"), Trigger: &tr}
+		if err := in.Validate(); !errors.As(err, &byValidate) {
+			t.Fatalf("%s set: %v, want refused", c.field, err)
+		}
+		path := "trigger." + c.field
+		if got, want := byDecoder.Fields[path], byValidate.Fields[path]; got == "" || got != want {
+			t.Errorf("%s: the decoder says %q, Validate %q", path, got, want)
+		}
 	}
 }
 

@@ -169,8 +169,9 @@ var TriggerKinds = []TriggerKind{TriggerDate, TriggerMilestone, TriggerReturn}
 //
 // The fields tagged readonly are fundtrack's record of what the trigger
 // named when the payment was made (a milestone's target also when it fell
-// due); a client sending any of them, with any
-// value, is refused (see decode.JSON), and Validate refuses them set.
+// due); a client sending any of them, with any value, is refused (see
+// decode.JSON), and Validate refuses them set, both in RecordedProblem's
+// words: the tag names what fundtrack records the field from.
 type Trigger struct {
 	Kind      TriggerKind `json:"kind"`
 	TargetID  string      `json:"targetId,omitempty"`
@@ -182,7 +183,7 @@ type Trigger struct {
 	// start, and with the end every page and email names the period as
 	// the return does ("November 2026") without reading the return.
 	// Payments made before it was recorded lack it.
-	PeriodEnd Date `json:"periodEnd,omitzero" readonly:"is recorded by fundtrack from the return: leave it out"`
+	PeriodEnd Date `json:"periodEnd,omitzero" readonly:"return"`
 	// TargetMetric, TargetValue and TargetProjectID are a milestone
 	// trigger's target as it was when the payment was made, recorded by
 	// fundtrack from the target it reads then, and recorded again when the
@@ -191,9 +192,9 @@ type Trigger struct {
 	// still says what the payment was made for, and once due its page what
 	// it fell due on (TriggerWords). Payments made before they were
 	// recorded lack them (TargetMetric "") until they fall due.
-	TargetMetric    Metric `json:"targetMetric,omitempty" readonly:"is recorded by fundtrack from the target: leave it out"`
-	TargetValue     int64  `json:"targetValue,omitempty" readonly:"is recorded by fundtrack from the target: leave it out"`
-	TargetProjectID string `json:"targetProjectId,omitempty" readonly:"is recorded by fundtrack from the target: leave it out"`
+	TargetMetric    Metric `json:"targetMetric,omitempty" readonly:"target"`
+	TargetValue     int64  `json:"targetValue,omitempty" readonly:"target"`
+	TargetProjectID string `json:"targetProjectId,omitempty" readonly:"target"`
 }
 
 // Record notes in a milestone trigger its target as it is now (see
@@ -258,6 +259,16 @@ type PaymentInput struct {
 	Reference   string   `json:"reference"`
 }
 
+// RecordedProblem is what is wrong with a field a client sent that
+// fundtrack records itself from source (a payment trigger's periodEnd from
+// the return, its target's metric, value and project from the target).
+// The decoder gives it for a field tagged readonly:"source", before the
+// body is read further, and Validate for one set all the same: one
+// wording, whichever refuses it.
+func RecordedProblem(source string) string {
+	return "is recorded by fundtrack from the " + source + ": leave it out"
+}
+
 // Validate checks a payment's own fields. That it fits in its grant's
 // amount, and that its target or return exists, is for the service.
 func (in PaymentInput) Validate() error {
@@ -286,12 +297,12 @@ func (in PaymentInput) Validate() error {
 		p.Add("trigger.returnId", "only a return trigger names a return")
 	}
 	if !t.PeriodEnd.IsZero() {
-		p.Add("trigger.periodEnd", "is recorded by fundtrack from the return: leave it out")
+		p.Add("trigger.periodEnd", RecordedProblem("return"))
 	}
 	for field, set := range map[string]bool{"trigger.targetMetric": t.TargetMetric != "", "trigger.targetValue": t.TargetValue != 0,
 		"trigger.targetProjectId": t.TargetProjectID != ""} {
 		if set {
-			p.Add(field, "is recorded by fundtrack from the target: leave it out")
+			p.Add(field, RecordedProblem("target"))
 		}
 	}
 	switch t.Kind {

@@ -158,6 +158,10 @@ type Notification struct {
 	Covers    []int64  `json:"covers,omitempty"`
 	CoveredBy string   `json:"coveredBy,omitempty"`
 	Includes  []string `json:"includes,omitempty"`
+	// carrierHidden says CoveredBy was left out for a reader who may not
+	// read the carrier (HideCarrier). Unexported, it is neither stored nor
+	// answered: only Covered reads it.
+	carrierHidden bool
 	// NotNeeded says why an email was recorded sent without going out:
 	// by its turn to go, what it asked for was done (a submission awaiting
 	// review was reviewed or corrected first). Like a covered threshold it
@@ -170,6 +174,23 @@ type Notification struct {
 	GrantTitle  string `json:"grantTitle,omitempty"`
 	AmountPence int64  `json:"amountPence,omitempty"`
 	Because     string `json:"because,omitempty"`
+}
+
+// Covered reports whether n went in another notification's email, with
+// none of its own: CoveredBy names that one, or named one its reader may
+// not read (HideCarrier).
+func (n Notification) Covered() bool {
+	return n.CoveredBy != "" || n.carrierHidden
+}
+
+// HideCarrier leaves out which notification's email n went in, for a
+// reader who may not read that one (a project lead, when a digest's
+// carrier is another project's submission's): its id is not shown, but
+// Covered still says n went in one.
+func (n *Notification) HideCarrier() {
+	if n.CoveredBy != "" {
+		n.CoveredBy, n.carrierHidden = "", true
+	}
 }
 
 // NotifierCaller is who the audit trail says records and sends

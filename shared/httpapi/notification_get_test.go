@@ -1,12 +1,18 @@
 package httpapi_test
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/email"
+	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
@@ -45,4 +51,73 @@ func TestGetNotificationVisibility(t *testing.T) {
 	testkit.WantErr(t, h.Want(t, http.StatusNotFound, testkit.Request(http.MethodGet, path, uPLA, nil)), http.StatusNotFound, "not_found")
 	testkit.WantErr(t, h.Want(t, http.StatusNotFound, testkit.Request(http.MethodGet, path, uOutsider, nil)), http.StatusNotFound, "not_found")
 	testkit.WantErr(t, h.Want(t, http.StatusNotFound, testkit.Request(http.MethodGet, "/programmes/"+f.P1+"/notifications/"+target+".reached.50", uLead, nil)), http.StatusNotFound, "not_found")
+}
+
+// discardMail is an email.Sender that sends nothing: the test reads the
+// notifications, not the emails.
+type discardMail struct{}
+
+func (discardMail) Send(context.Context, email.Message) error { return nil }
+
+// A digest's email, carried by one project's submission's notification,
+// stood for another project's too. Over DynamoDB, that other project's lead
+// reads its own notification (in the list, alone and in its history)
+// without the id of the carrier, which it may not read: coveredBy is left
+// out, as includes leaves out other projects'. The lead sees it.
+func TestCoveredByOnlyWhenTheCarrierIsReadable(t *testing.T) {
+	t.Parallel()
+	h := newAPI(t)
+	f := h.fixture(t)
+	etag := h.Want(t, http.StatusOK, testkit.Request("GET", f.p1(""), uLead, nil)).Header.Get("ETag")
+	h.Want(t, http.StatusOK, testkit.Request("PATCH", f.p1(""), uLead, map[string]any{"reviewOutcomes": true}, "If-Match", etag))
+	leadOf := map[string]string{f.A: uPLA, f.B: uPLB}
+	for _, project := range []string{f.B, f.A} {
+		h.Create(t, leadOf[project], f.p1("/projects/"+project+"/outcomes"), map[string]any{
+			"periodStart": "2025-07-01", "periodEnd": "2025-09-30", "counts": map[string]int{"referrals": 3}})
+	}
+	n := &notify.Notifier{Store: h.Stack.Store, Email: discardMail{}, Now: time.Now, Links: notify.Links{Base: "https://fundtrack.example.org"},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if rep, err := n.Run(t.Context()); err != nil || rep.Covered != 1 {
+		t.Fatalf("notifier: %+v %v", rep, err)
+	}
+	var carrier, covered domain.Notification
+	for _, n := range testkit.ListAll[domain.Notification](t, h, uLead, f.p1("/notifications")) {
+		switch {
+		case n.Kind != domain.KindAwaitingReview:
+		case len(n.Includes) > 0:
+			carrier = n
+		case n.CoveredBy != "":
+			covered = n
+		}
+	}
+	if carrier.ID == "" || covered.CoveredBy != carrier.ID || carrier.ProjectID == covered.ProjectID {
+		t.Fatalf("the lead's list: carrier %+v, covered %+v", carrier, covered)
+	}
+	pl := leadOf[covered.ProjectID]
+	one := f.p1("/notifications/" + covered.ID)
+	// Whether it may read the carrier costs one read more, the one that
+	// reads what carriers include (a GetItem for one): beside the access
+	// read (which carries one notification), and a project lead's list's
+	// two pages (the speculative one and its own).
+	answers := map[string]testkit.Resp{}
+	for what, c := range map[string]struct{ path, want string }{
+		"the list":    {f.p1("/notifications"), "BatchGetItem×1 GetItem×1 Query×2"},
+		"it alone":    {one, "BatchGetItem×1 GetItem×1"},
+		"its history": {one + "/history", "BatchGetItem×1 GetItem×1 Query/GSI2×1"},
+	} {
+		if n := h.Stack.Count.Measure(func() { answers[what] = h.Want(t, http.StatusOK, testkit.Request("GET", c.path, pl, nil)) }); n.String() != c.want {
+			t.Errorf("%s, as the covered one's project lead: %s, want %s", what, n, c.want)
+		}
+	}
+	for what, r := range answers {
+		if !strings.Contains(string(r.Body), covered.ID) || strings.Contains(string(r.Body), carrier.ID) {
+			t.Errorf("%s, as the lead of the covered one's project, names the other project's carrier (or not the covered one):\n%s", what, r.Body)
+		}
+	}
+	if got := testkit.Decode[domain.Notification](t, h.Want(t, http.StatusOK, testkit.Request("GET", one, pl, nil))); got.CoveredBy != "" ||
+		got.Status != domain.NotificationSent {
+		t.Errorf("the covered one, as its project's lead: %+v", got)
+	}
+	// The carrier itself stays one it cannot open.
+	testkit.WantErr(t, h.Want(t, http.StatusNotFound, testkit.Request("GET", f.p1("/notifications/"+carrier.ID), pl, nil)), http.StatusNotFound, "not_found")
 }

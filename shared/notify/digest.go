@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"slices"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -23,10 +22,16 @@ import (
 //     once a later run holds the carrier's lease nothing more is covered;
 //   - then it sends the carrier as any email goes, a claim per recipient.
 //
-// A run that dies before covering them all leaves the rest pending: after
-// their leases they go on their own (or in another digest), and the
-// carrier, when a later run sends it, lists only those whose records say
-// it covers them (resume). So none is listed twice, and none is lost.
+// A run that dies before covering them all leaves the rest pending. The
+// run that takes the carrier over after its lease (resume) covers them
+// then, under its own leases, as long as no lead has had the email yet:
+// the leads still have one email, standing for what it was to stand for.
+// Those it cannot lease (another run has them) go on their own or in
+// another digest, and the carrier lists only those whose records say it
+// covers them. Once some lead has had the carrier's email (a run died, or
+// a send failed in passing, part way through the leads) it covers no
+// more: the others get that email, not one listing what the first never
+// heard of. So none is listed twice, and none is lost.
 //
 // Runs overlap (a scheduler delivers its event twice, a run outlasts the
 // next one's start), and each finds the same pending list. Were each to
@@ -36,7 +41,12 @@ import (
 // the carrier before the others, and one that cannot lease the one it
 // would make the carrier leaves the programme's others to the run that has
 // it, which covers them (if that run dies, its leases run out and a later
-// run takes them, as one email again).
+// run takes them, as one email again). A run cannot tell a run that died
+// holding the carrier from one still sending it: so a run that starts
+// within a dead run's lease (a retry of its event) leaves the programme
+// too, and its submissions, those sent since included, wait for the first
+// run after the lease (the next scheduled one). Taking them then would
+// split the email whenever the holder is in fact alive.
 
 // MaxDigest bounds how many notifications one email stands for: the
 // carrier records their ids in one item (DynamoDB's limit is 400 KB; a
@@ -63,10 +73,11 @@ func (r *run) digests(ctx context.Context, awaiting []domain.Notification) error
 			}
 			continue
 		}
+		done := map[string]bool{} // those this run has finished resuming a carrier, in any chunk
 		for len(group) > 0 {
 			chunk := group[:min(len(group), MaxDigest)]
 			group = group[len(chunk):]
-			held, err := r.digest(ctx, chunk)
+			held, err := r.digest(ctx, chunk, done)
 			if err != nil {
 				return err
 			}
@@ -89,10 +100,18 @@ func digestible(n domain.Notification) bool {
 // first, and emails each lead once about the submissions among them still
 // awaiting review. held is false when another run has the one this run
 // would have made the carrier: this run then leases no more of them (see
-// the top of this file).
-func (r *run) digest(ctx context.Context, chunk []domain.Notification) (held bool, err error) {
+// the top of this file). done are those this run has finished already,
+// taken over in resuming a carrier (covered, settled or sent), which it
+// adds to.
+func (r *run) digest(ctx context.Context, chunk []domain.Notification, done map[string]bool) (held bool, err error) {
 	var fresh []domain.Notification
 	for _, n := range chunk {
+		if done[n.ID] {
+			// Finished by this run, not held by another: this run is the
+			// one carrying the programme's email, and it goes on (leasing
+			// it would fail, and pass for another run's holding it).
+			continue
+		}
 		n, ok, err := r.Store.LeaseNotification(ctx, n.ProgrammeID, n.ID, r.stamp(), r.lease())
 		if err != nil {
 			return false, err
@@ -106,6 +125,16 @@ func (r *run) digest(ctx context.Context, chunk []domain.Notification) (held boo
 				return false, nil
 			}
 			continue // another run is sending it, or it is done
+		}
+		if len(n.Includes) > 0 {
+			took, err := r.resume(ctx, n)
+			if err != nil {
+				return false, err
+			}
+			for _, id := range took {
+				done[id] = true
+			}
+			continue
 		}
 		if !digestible(n) {
 			if err := r.sendLeased(ctx, n); err != nil {
@@ -166,14 +195,11 @@ func (r *run) digestOf(ctx context.Context, fresh []domain.Notification) error {
 	listed := []domain.Notification{carrier}
 	carrier.Includes = []string{}
 	for _, n := range others {
-		n.Status, n.CoveredBy, n.Recipients = domain.NotificationSent, carrier.ID, carrier.Recipients
-		ev := domain.NewAuditEvent(Actor, n.ProgrammeID, domain.EntityNotification, n.ID, domain.ActionSend, nil, sentRecord(n), r.stamp())
-		covered, err := r.Store.CoverNotification(ctx, n, carrier.Attempts, ev)
+		covered, err := r.cover(ctx, carrier, n)
 		if err != nil {
 			return err
 		}
 		if covered {
-			r.count(func(rep *Report) { rep.Covered++ })
 			listed = append(listed, n)
 			carrier.Includes = append(carrier.Includes, n.ID)
 		}
@@ -181,48 +207,90 @@ func (r *run) digestOf(ctx context.Context, fresh []domain.Notification) error {
 	return r.post(ctx, carrier, listed)
 }
 
-// resume sends a digest's carrier an earlier run left pending (it died,
-// or a send failed in passing). It lists those its includes whose records
-// say it covers them (a run that died half way covered only some; the
-// rest went, or go, on their own), and of those, and itself, only the
-// submissions still awaiting review; with none left, it is settled
-// unsent. What it finishes with says which it stood for.
-func (r *run) resume(ctx context.Context, carrier domain.Notification) error {
-	covered, err := r.coveredBy(ctx, carrier)
-	if err != nil {
-		return err
+// cover records n, leased by this run, sent in carrier's email (which
+// includes it, under this run's lease) with none of its own.
+func (r *run) cover(ctx context.Context, carrier, n domain.Notification) (bool, error) {
+	n.Status, n.CoveredBy, n.Recipients = domain.NotificationSent, carrier.ID, carrier.Recipients
+	ev := domain.NewAuditEvent(Actor, n.ProgrammeID, domain.EntityNotification, n.ID, domain.ActionSend, nil, sentRecord(n), r.stamp())
+	covered, err := r.Store.CoverNotification(ctx, n, carrier.Attempts, ev)
+	if covered {
+		r.count(func(rep *Report) { rep.Covered++ })
 	}
-	var listed []domain.Notification
-	reason, err := r.unneeded(ctx, carrier)
-	if err != nil {
-		return err
-	}
-	if reason == "" {
-		listed = append(listed, carrier)
-	}
-	carrier.Includes = []string{}
-	for _, n := range covered {
-		carrier.Includes = append(carrier.Includes, n.ID)
-		why, err := r.unneeded(ctx, n)
-		if err != nil {
-			return err
-		}
-		if why == "" {
-			listed = append(listed, n)
-		}
-	}
-	if len(listed) == 0 {
-		return r.settle(ctx, carrier, reason)
-	}
-	return r.post(ctx, carrier, listed)
+	return covered, err
 }
 
-// coveredBy reads the notifications a carrier includes, a batch of 100
-// a request, and keeps those recorded covered by it, in its order.
-func (r *run) coveredBy(ctx context.Context, carrier domain.Notification) ([]domain.Notification, error) {
+// resume sends a digest's carrier an earlier run left pending (it died,
+// or a send failed in passing), and reports the notifications it covered
+// now. While no lead has had the email, it first covers those its
+// includes name that the earlier run left uncovered and pending (it died
+// half way), leasing each as the earlier run did, so the email stands for
+// what it was recorded to: those it cannot lease another run has, and they
+// go with that run. It lists those its includes whose records say it
+// covers them, and of those, and itself, only the submissions still
+// awaiting review; with none left, it is settled unsent. What it finishes
+// with says which it stood for.
+func (r *run) resume(ctx context.Context, carrier domain.Notification) (took []string, err error) {
 	notes, err := service.ReadNotifications(ctx, r.Store, carrier.ProgrammeID, carrier.Includes)
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(notes, func(n domain.Notification) bool { return n.CoveredBy != carrier.ID }), nil
+	var listed []domain.Notification
+	reason, err := r.unneeded(ctx, carrier)
+	if err != nil {
+		return nil, err
+	}
+	if reason == "" {
+		listed = append(listed, carrier)
+	}
+	// Only while nobody has had it: a lead who has would never hear of one
+	// covered now. (This run holds the carrier's lease, so none has it
+	// since it was leased.)
+	untold := len(carrier.Delivered) == 0 && len(carrier.Rejected) == 0 && len(carrier.Sending) == 0
+	carrier.Includes = []string{}
+	for _, n := range notes {
+		switch {
+		case n.CoveredBy == carrier.ID:
+			why, err := r.unneeded(ctx, n)
+			if err != nil {
+				return took, err
+			}
+			carrier.Includes = append(carrier.Includes, n.ID)
+			if why == "" {
+				listed = append(listed, n)
+			}
+		case untold && n.Status == domain.NotificationPending && digestible(n):
+			n, ok, err := r.Store.LeaseNotification(ctx, n.ProgrammeID, n.ID, r.stamp(), r.lease())
+			if err != nil {
+				return took, err
+			}
+			if !ok {
+				continue // another run is sending it, or it is done
+			}
+			took = append(took, n.ID) // this run's to finish, one way or another
+			if !digestible(n) {
+				// It changed since it was read: it goes as it started.
+				if err := r.sendLeased(ctx, n); err != nil {
+					return took, err
+				}
+				continue
+			}
+			if settled, err := r.settleUnneeded(ctx, n); err != nil {
+				return took, err
+			} else if settled {
+				continue
+			}
+			covered, err := r.cover(ctx, carrier, n)
+			if err != nil {
+				return took, err
+			}
+			if covered {
+				carrier.Includes = append(carrier.Includes, n.ID)
+				listed = append(listed, n)
+			}
+		}
+	}
+	if len(listed) == 0 {
+		return took, r.settle(ctx, carrier, reason)
+	}
+	return took, r.post(ctx, carrier, listed)
 }

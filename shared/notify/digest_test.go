@@ -61,8 +61,14 @@ func (e *memEnv) reviewWorld() reviewWorld {
 // from January 2026, the projects in turn.
 func (e *memEnv) submit(w reviewWorld, n int) []domain.Outcome {
 	e.t.Helper()
+	return e.submitFrom(w, 0, n)
+}
+
+// submitFrom sends n submissions as submit does, from the from-th on.
+func (e *memEnv) submitFrom(w reviewWorld, from, n int) []domain.Outcome {
+	e.t.Helper()
 	var out []domain.Outcome
-	for i := range n {
+	for i := from; i < from+n; i++ {
 		start := time.Date(2026, time.Month(1+i/2), 1, 0, 0, 0, 0, time.UTC)
 		end := start.AddDate(0, 1, -1)
 		pr := w.projects[i%2]
@@ -335,80 +341,183 @@ func TestMemDigestOverlappingRuns(t *testing.T) {
 	}
 }
 
-// dieCovering is the notifier's storage for a run that dies after
-// covering left notifications in a digest: the next cover fails.
-type dieCovering struct {
+// dying is the notifier's storage for a run that dies at its at-th call
+// (from 1) of op, CoverNotification ("cover") or ClaimRecipient ("claim"):
+// before the call takes effect, or, when after, once it has.
+type dying struct {
 	notify.Storage
-	mu   sync.Mutex
-	left int
-	died bool
+	op    string
+	at    int
+	after bool
+	mu    sync.Mutex
+	calls int
+	died  bool
 }
 
-func (d *dieCovering) CoverNotification(ctx context.Context, n domain.Notification, carrierAttempt int64, ev domain.AuditEvent) (bool, error) {
+var errDied = errors.New("run died")
+
+// fatal counts a call of op and says whether the run dies at it.
+func (d *dying) fatal(op string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.left == 0 {
-		d.died = true
-		return false, errors.New("run died")
+	if op != d.op {
+		return false
 	}
-	d.left--
-	return d.Storage.CoverNotification(ctx, n, carrierAttempt, ev)
+	d.calls++
+	d.died = d.died || d.calls == d.at
+	return d.calls == d.at
 }
 
-// TestMemDigestRunDiesHalfWay: a run that records a digest of five and
-// dies having covered two of the other four. The run after the leases
-// sends the carrier listing itself and the two it covered (less one
-// reviewed meanwhile), and the two left uncovered in a digest of their
-// own: each lead is told of each submission once.
-func TestMemDigestRunDiesHalfWay(t *testing.T) {
+func (d *dying) CoverNotification(ctx context.Context, n domain.Notification, carrierAttempt int64, ev domain.AuditEvent) (bool, error) {
+	if !d.fatal("cover") {
+		return d.Storage.CoverNotification(ctx, n, carrierAttempt, ev)
+	}
+	if d.after {
+		d.Storage.CoverNotification(ctx, n, carrierAttempt, ev)
+	}
+	return false, errDied
+}
+
+func (d *dying) ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, to string) (bool, error) {
+	if !d.fatal("claim") {
+		return d.Storage.ClaimRecipient(ctx, programmeID, id, attempt, to)
+	}
+	if d.after {
+		d.Storage.ClaimRecipient(ctx, programmeID, id, attempt, to)
+	}
+	return false, errDied
+}
+
+// TestMemDigestResumedAfterDeath: a run records a digest of five (the
+// carrier and four it is to cover) and dies part way. While its leases
+// hold, other runs leave the programme alone; the run after them sends
+// the carrier to each lead who has not had it, as the one email it was
+// to be: a run that died covering finished covering the four, under its
+// own leases, where the carrier once went listing only those covered and
+// the rest went in a second, smaller email. Submissions reviewed meanwhile
+// are settled or left out of the list; one sent since goes in the same
+// run, in its own email, not a run later. A lead is never emailed twice:
+// one the dead run was sending to when it died is never emailed again.
+func TestMemDigestResumedAfterDeath(t *testing.T) {
+	t.Parallel()
+	const five, three = "5 submissions awaiting review (Working for Wellness)", "3 submissions awaiting review (Working for Wellness)"
+	for _, c := range []struct {
+		name     string
+		die      *dying
+		approve  []int    // of the five, approved after the death
+		since    bool     // a sixth sent after the death
+		subjects []string // each lead's emails, in the end
+		told     []int    // the submissions each lead is told of, once
+		noted    []int    // the submissions settled not needed
+	}{
+		{name: "covering, none covered", die: &dying{op: "cover", at: 1}, subjects: []string{five}, told: []int{0, 1, 2, 3, 4}},
+		{name: "covering, two covered", die: &dying{op: "cover", at: 3}, subjects: []string{five}, told: []int{0, 1, 2, 3, 4}},
+		{name: "covering, the last one covered", die: &dying{op: "cover", at: 4, after: true}, subjects: []string{five}, told: []int{0, 1, 2, 3, 4}},
+		{name: "covering, one covered and one not reviewed since", die: &dying{op: "cover", at: 3}, approve: []int{1, 3},
+			subjects: []string{three}, told: []int{0, 2, 4}, noted: []int{3}},
+		{name: "covering, with a submission since", die: &dying{op: "cover", at: 3}, since: true,
+			subjects: []string{five, "Submission awaiting review: March 2026 (Leeds IPS, Working for Wellness)"}, told: []int{0, 1, 2, 3, 4, 5}},
+		{name: "sending, one lead emailed", die: &dying{op: "claim", at: 2}, subjects: []string{five}, told: []int{0, 1, 2, 3, 4}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			e := newMemEnv(t)
+			w := e.reviewWorld()
+			subs := e.submit(w, 5)
+			dying := c.die
+			dying.Storage = e.st
+			if _, err := runSafely(t.Context(), e.notifier(dying)); !errors.Is(err, errDied) || !dying.died {
+				t.Fatalf("the dying run: %v, died %v", err, dying.died)
+			}
+			carrier := e.noteOf(w, subs[0])
+			if carrier.Status != domain.NotificationPending || len(carrier.Includes) != 4 {
+				t.Fatalf("carrier after the dying run: %+v", carrier)
+			}
+			sentBefore := len(e.mail.to())
+			e.clk.Add(30 * time.Second)
+			if rep := e.run(); rep.Emails != 0 {
+				t.Errorf("a run while the leases hold: %+v", rep)
+			}
+			for _, i := range c.approve {
+				e.approve(w, subs[i])
+			}
+			if c.since {
+				subs = append(subs, e.submitFrom(w, 5, 1)...)
+			}
+			e.clk.Add(30*time.Second + time.Millisecond)
+			rep := e.run()
+			if rep.Emails != 2*len(c.subjects)-sentBefore {
+				t.Errorf("the run after the leases: %+v", rep)
+			}
+			var told, others []domain.Outcome
+			for i, o := range subs {
+				if slices.Contains(c.told, i) {
+					told = append(told, o)
+				} else {
+					others = append(others, o)
+				}
+			}
+			got := e.listedOnce(w, told, others...)
+			for _, lead := range w.leads {
+				var subjects []string
+				for _, m := range got[lead] {
+					subjects = append(subjects, m.Subject)
+				}
+				if !slices.Equal(subjects, c.subjects) {
+					t.Errorf("emails to %s: %q, want %q", lead, subjects, c.subjects)
+				}
+				if n := e.mail.asked()[lead]; n != len(c.subjects) {
+					t.Errorf("%d emails asked of SES for %s, want %d", n, lead, len(c.subjects))
+				}
+			}
+			carrier = e.noteOf(w, subs[0])
+			var includes []string
+			for i, o := range subs[1:5] {
+				if n := e.noteOf(w, o); slices.Contains(c.noted, i+1) {
+					if n.NotNeeded != domain.NotNeededReviewed || n.CoveredBy != "" {
+						t.Errorf("%d, reviewed before it was covered: %+v", i+1, n)
+					}
+				} else if n.Status != domain.NotificationSent || n.CoveredBy != carrier.ID {
+					t.Errorf("%d, not covered by the carrier: %+v", i+1, n)
+				} else {
+					includes = append(includes, n.ID)
+				}
+			}
+			if carrier.Status != domain.NotificationSent || !slices.Equal(carrier.Delivered, w.leads) || !slices.Equal(carrier.Includes, includes) {
+				t.Errorf("carrier: %+v, want it to include %v", carrier, includes)
+			}
+			e.clk.Add(time.Hour)
+			if rep := e.run(); rep.Emails+rep.Covered+rep.Sent != 0 {
+				t.Errorf("a later run: %+v", rep)
+			}
+		})
+	}
+}
+
+// TestMemDigestDiedClaimingALead: a run dies having claimed the second
+// lead's email of a digest, not knowing whether SES took it. The run after
+// the lease never sends that lead the email again (at most once), and says
+// so; the first lead had it once.
+func TestMemDigestDiedClaimingALead(t *testing.T) {
 	t.Parallel()
 	e := newMemEnv(t)
 	w := e.reviewWorld()
-	subs := e.submit(w, 5)
-	dying := &dieCovering{Storage: e.st, left: 2}
-	if _, err := runSafely(t.Context(), e.notifier(dying)); err == nil || !dying.died {
-		t.Fatalf("the dying run: %v, died %v", err, dying.died)
+	subs := e.submit(w, 3)
+	dying := &dying{Storage: e.st, op: "claim", at: 2, after: true}
+	if _, err := runSafely(t.Context(), e.notifier(dying)); !errors.Is(err, errDied) {
+		t.Fatalf("the dying run: %v", err)
 	}
-	if n := len(e.mail.to()); n != 0 {
-		t.Fatalf("the dying run sent to %d", n)
-	}
-	carrier := e.noteOf(w, subs[0])
-	if carrier.Status != domain.NotificationPending || len(carrier.Includes) != 4 {
-		t.Fatalf("carrier after the dying run: %+v", carrier)
-	}
-	if rep := e.run(); rep.Emails != 0 {
-		t.Errorf("a run while the leases hold: %+v", rep)
-	}
-	e.approve(w, subs[1]) // covered, and reviewed before the carrier went
 	e.clk.Add(time.Minute + time.Millisecond)
-	if rep := e.run(); rep.Emails != 4 || rep.Sent != 2 || rep.Covered != 1 {
-		t.Errorf("the run after the leases: %+v", rep)
+	if rep := e.run(); rep.Emails != 0 || rep.Failed != 1 {
+		t.Errorf("the run after the lease: %+v", rep)
 	}
-	got := e.listedOnce(w, []domain.Outcome{subs[0], subs[2], subs[3], subs[4]}, subs[1])
-	for _, lead := range w.leads {
-		var subjects []string
-		for _, m := range got[lead] {
-			subjects = append(subjects, m.Subject)
-		}
-		slices.Sort(subjects)
-		if want := []string{"2 submissions awaiting review (Working for Wellness)"}; !slices.Equal(subjects, slices.Repeat(want, 2)) {
-			t.Errorf("emails to %s: %q", lead, subjects)
-		}
+	first, unknown := w.leads[0], w.leads[1]
+	if asked := e.mail.asked(); asked[first] != 1 || asked[unknown] != 0 {
+		t.Errorf("emails asked of SES: %v, want one to %s alone", asked, first)
 	}
-	carrier = e.noteOf(w, subs[0])
-	if carrier.Status != domain.NotificationSent || !slices.Equal(carrier.Includes, []string{awaitingID(subs[1]), awaitingID(subs[2])}) {
-		t.Errorf("carrier: %+v", carrier)
-	}
-	second := e.noteOf(w, subs[3])
-	if second.Status != domain.NotificationSent || !slices.Equal(second.Includes, []string{awaitingID(subs[4])}) {
-		t.Errorf("the second digest's carrier: %+v", second)
-	}
-	if n := e.noteOf(w, subs[4]); n.CoveredBy != second.ID {
-		t.Errorf("%+v", n)
-	}
-	e.clk.Add(time.Hour)
-	if rep := e.run(); rep.Emails != 0 {
-		t.Errorf("a later run: %+v", rep)
+	if n := e.noteOf(w, subs[0]); n.Status != domain.NotificationFailed || !slices.Equal(n.Sending, []string{unknown}) ||
+		!strings.Contains(n.LastError, "not known to be delivered to "+unknown) {
+		t.Errorf("carrier: %+v", n)
 	}
 }
 

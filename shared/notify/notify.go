@@ -558,7 +558,8 @@ func (r *run) deliver(ctx context.Context, note domain.Notification) error {
 // it stands for as that now is (resume).
 func (r *run) sendLeased(ctx context.Context, note domain.Notification) error {
 	if len(note.Includes) > 0 {
-		return r.resume(ctx, note)
+		_, err := r.resume(ctx, note)
+		return err
 	}
 	if settled, err := r.settleUnneeded(ctx, note); settled || err != nil {
 		return err

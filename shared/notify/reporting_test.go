@@ -609,3 +609,51 @@ func TestGenerationLeftBehindIsFinished(t *testing.T) {
 		t.Errorf("counts after the generation: %+v", st)
 	}
 }
+
+// TestDigestResumedAfterDeath is TestMemDigestResumedAfterDeath's first
+// case over DynamoDB and the SES emulator: a run dies having covered one
+// of the three its carrier is to cover; the run after the leases covers
+// the other two under its own leases and sends the lead one email listing
+// all four, not one of two and another of two.
+func TestDigestResumedAfterDeath(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.cycleWith(false)
+	e.clk.Set("2026-06-02T09:00:00Z")
+	var subs []domain.Outcome
+	for month := time.January; month <= time.April; month++ {
+		start := time.Date(2026, month, 1, 0, 0, 0, 0, time.UTC)
+		o, err := c.as(c.projLead).SubmitOutcome(testkit.Body(obj{"periodStart": start.Format(time.DateOnly),
+			"periodEnd": start.AddDate(0, 1, -1).Format(time.DateOnly), "counts": obj{"peopleIntoWork": 1}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs = append(subs, o)
+		e.clk.Add(time.Second)
+	}
+	n := e.notifier()
+	dying := &dying{Storage: e.st, op: "cover", at: 2}
+	n.Store = dying
+	if _, err := runSafely(t.Context(), n); !errors.Is(err, errDied) {
+		t.Fatalf("the dying run: %v", err)
+	}
+	e.clk.Add(time.Minute + time.Millisecond)
+	if rep := e.run(); rep.Covered != 2 {
+		t.Errorf("the run after the leases: %+v", rep)
+	}
+	// (The quarter's return is overdue by now: that is the project lead's.)
+	e.expectMail(merge(each("4 submissions awaiting review (Bradford IPS network)", c.lead), each(overdueQ1, c.projLead)))
+	if n := e.ses.calls()[c.lead]; n != 1 {
+		t.Errorf("SES was asked %d times for the lead, want once", n)
+	}
+	notes := e.notifications(c.prog.ID)
+	carrier := notes[domain.SubmissionNotificationID(subs[0].ID, domain.KindAwaitingReview)]
+	if carrier.Status != domain.NotificationSent || len(carrier.Includes) != 3 {
+		t.Errorf("carrier: %+v", carrier)
+	}
+	for _, o := range subs[1:] {
+		if n := notes[domain.SubmissionNotificationID(o.ID, domain.KindAwaitingReview)]; n.CoveredBy != carrier.ID || n.Status != domain.NotificationSent {
+			t.Errorf("%s: %+v", o.ID, n)
+		}
+	}
+}

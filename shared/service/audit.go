@@ -43,6 +43,7 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 	hideReplaced := false        // a correction's event holds the submission it replaced
 	var visible map[string]bool  // a notification's recipients the caller may see; nil: all
 	var included map[string]bool // the notifications its digest stood for the caller may see; nil: all
+	hideCarrier := false         // the notification whose email it went in, when the caller may not read that one
 	switch ref.Entity {
 	case domain.EntityProgramme:
 		_, err = sc.Programme()
@@ -93,6 +94,9 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 			for _, id := range n.Includes {
 				included[id] = true
 			}
+			// And the one whose email it went in, only if the
+			// notification itself names it.
+			hideCarrier = n.Covered() && n.CoveredBy == ""
 		}
 	default:
 		err = domain.NotFound("record")
@@ -121,6 +125,9 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 					ev.Changes["includes"] = c
 				}
 			}
+		}
+		if hideCarrier {
+			delete(ev.Changes, "coveredBy")
 		}
 		if hideContacts {
 			delete(ev.Changes, "contacts")

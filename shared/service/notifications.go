@@ -108,7 +108,7 @@ func (sc *Scope) ownContactsOnly(items []domain.Notification) error {
 		return current, nil
 	}
 	notMe := func(e string) bool { return e != sc.caller.Email }
-	readable, err := sc.readableIncludes(items)
+	readable, err := sc.readableDigests(items)
 	if err != nil {
 		return err
 	}
@@ -131,6 +131,12 @@ func (sc *Scope) ownContactsOnly(items []domain.Notification) error {
 				if len(n.Includes) == 0 {
 					n.Includes = nil
 				}
+			}
+			// Likewise the one whose email it went in: another project's
+			// is a notification it may not read, whose id it is not shown
+			// (only that it went in the leads' one email).
+			if n.CoveredBy != "" && !readable[n.CoveredBy] {
+				n.HideCarrier()
 			}
 			items[i] = n
 			continue
@@ -166,22 +172,37 @@ func (sc *Scope) ownContactsOnly(items []domain.Notification) error {
 	return nil
 }
 
-// readableIncludes reads the notifications items' digests stood for
-// (Includes) and says which of them a caller who does not manage the
-// programme may read (canReadNotification): a hundred a read, and no read
-// when none of items carried a digest.
-func (sc *Scope) readableIncludes(items []domain.Notification) (map[string]bool, error) {
+// readableDigests says which of the notifications items' digests name a
+// caller who does not manage the programme may read (canReadNotification):
+// those each digest's email stood for (Includes) and the one whose email
+// carried each covered one (CoveredBy). Those among items are judged as
+// they are; the others are read, a hundred a read, and none is read when
+// items name none of their own.
+func (sc *Scope) readableDigests(items []domain.Notification) (map[string]bool, error) {
+	readable := map[string]bool{}
+	known := map[string]bool{} // items, and those named already
+	for _, n := range items {
+		known[n.ID] = true
+		if sc.canReadNotification(n) {
+			readable[n.ID] = true
+		}
+	}
 	var ids []string
 	for _, n := range items {
-		if n.Kind.Reporting() {
-			ids = append(ids, n.Includes...)
+		if !n.Kind.Reporting() {
+			continue
+		}
+		for _, id := range append(slices.Clone(n.Includes), n.CoveredBy) {
+			if id != "" && !known[id] {
+				known[id] = true // read once, however many name it
+				ids = append(ids, id)
+			}
 		}
 	}
 	notes, err := ReadNotifications(sc.ctx, sc.s.store, sc.programmeID, ids)
 	if err != nil {
 		return nil, storeErr(err, "", nil)
 	}
-	readable := map[string]bool{}
 	for _, n := range notes {
 		if sc.canReadNotification(n) {
 			readable[n.ID] = true

@@ -650,6 +650,78 @@ func TestNotificationIncludesEachRoleSees(t *testing.T) {
 	}
 }
 
+// A notification a digest covered names the one whose email carried it
+// (coveredBy). Whoever does not manage the programme is shown that id only
+// when it may read that notification itself, in the list, one
+// notification and its history alike: a project lead whose submission went
+// in an email carried by another project's is told only that it went in
+// the leads' one email (Covered), not the other project's notification.
+// Leads see all.
+func TestNotificationCoveredByEachRoleSees(t *testing.T) {
+	w := newWorld(t)
+	note := func(project string) domain.Notification {
+		return domain.Notification{ID: domain.SubmissionNotificationID(domain.NewID(), domain.KindAwaitingReview), ProgrammeID: w.P,
+			Kind: domain.KindAwaitingReview, ProjectID: project, Status: domain.NotificationSent, CreatedAt: clock,
+			PeriodStart: domain.MustDate("2025-04-01"), PeriodEnd: domain.MustDate("2025-06-30"), On: domain.MustDate("2025-07-02"),
+			Recipients: []string{emails[lead]}}
+	}
+	// B's submission carried the email that listed one of A's; A's
+	// carried one listing another of A's and one of B's.
+	cb, a1 := note(w.B), note(w.A)
+	ca, a2, b2 := note(w.A), note(w.A), note(w.B)
+	for carrier, others := range map[*domain.Notification][]*domain.Notification{&cb: {&a1}, &ca: {&a2, &b2}} {
+		carrier.Attempts, carrier.Delivered = 1, carrier.Recipients
+		for _, n := range others {
+			carrier.Includes = append(carrier.Includes, n.ID)
+			n.CoveredBy = carrier.ID
+		}
+	}
+	for _, n := range []domain.Notification{cb, a1, ca, a2, b2} {
+		if ok, err := w.st.ClaimNotification(w.ctx, n); err != nil || !ok {
+			t.Fatalf("claim %s: %v %v", n.ID, ok, err)
+		}
+	}
+	all := map[string]string{a1.ID: cb.ID, a2.ID: ca.ID, b2.ID: ca.ID}
+	for _, c := range []struct {
+		who  role
+		sees map[string]string // each covered one it may read, with the coveredBy it is shown
+	}{{admin, all}, {lead, all}, {plOwn, map[string]string{a1.ID: "", a2.ID: ca.ID}}, {plOther, map[string]string{b2.ID: ""}},
+		{funderOwn, map[string]string{}}, {funderOther, map[string]string{}}} {
+		t.Run(string(c.who), func(t *testing.T) {
+			listed := map[string]string{}
+			for _, n := range mustList(w.open(c.who).ListNotifications(service.Page{})) {
+				if _, ok := all[n.ID]; ok {
+					listed[n.ID] = n.CoveredBy
+					if !n.Covered() {
+						t.Errorf("the list shows %s as not covered by any email", n.ID)
+					}
+				}
+			}
+			if !maps.Equal(listed, c.sees) {
+				t.Errorf("the list shows covered ones with coveredBy %v, want %v", listed, c.sees)
+			}
+			for id := range all {
+				want, reads := c.sees[id]
+				one, err := w.open(c.who).Notification(id)
+				if !reads {
+					wantCode(t, "another project's notification", err, domain.CodeNotFound)
+					continue
+				}
+				if err != nil || one.CoveredBy != want || !one.Covered() {
+					t.Errorf("notification %s: coveredBy %q, covered %v (%v), want %q", id, one.CoveredBy, one.Covered(), err, want)
+				}
+				for _, ev := range mustList(w.open(c.who).History(domain.Ref(domain.EntityNotification, id), service.Page{})) {
+					if ch, ok := ev.Changes["coveredBy"]; ok && (want == "" || ch.After != want) {
+						t.Errorf("history of %s: coveredBy %+v, want %q", id, ch, want)
+					} else if !ok && want != "" {
+						t.Errorf("history of %s: %s event without coveredBy, want %q", id, ev.Action, want)
+					}
+				}
+			}
+		})
+	}
+}
+
 // Every change writes one audit event, naming who made it and the fields
 // that changed with their values before and after.
 func TestAuditEventPerChange(t *testing.T) {

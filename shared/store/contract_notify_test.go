@@ -555,10 +555,22 @@ func ctDigest(c *ct) {
 	if got := c.note(p.ID, b.ID); got.Status != domain.NotificationPending || got.CoveredBy != "" {
 		c.Errorf("covered under a lost lease: %+v", got)
 	}
+	// That run covers it itself (the first died before it could), once it
+	// holds its lease too: the carrier's includes, recorded once, still
+	// name it.
+	cover(b, 2, 2, false) // b's lease is not yet its
+	if _, ok, err := c.st.LeaseNotification(c.ctx, p.ID, b.ID, now.Add(2*time.Minute), time.Minute); err != nil || !ok {
+		c.Fatalf("lease b again: %v %v", ok, err)
+	}
+	cover(b, 2, 1, false) // the carrier's lease the first run lost
+	cover(b, 2, 2, true)
+	if pending := c.pending(shard, 100); slices.Contains(pending, b.ID) || !slices.Contains(pending, carrier.ID) {
+		c.Errorf("pending after covering b under the new leases: %v", pending)
+	}
 	finished := carrier
-	finished.Status, finished.Includes = domain.NotificationSent, []string{a.ID}
+	finished.Status, finished.Includes = domain.NotificationSent, []string{a.ID, b.ID}
 	c.ok(c.st.FinishNotification(c.ctx, finished, c.change(p.ID, domain.EntityNotification, carrier.ID, domain.ActionSend, nil, map[string]any{}).Audit))
-	if got := c.note(p.ID, carrier.ID); !slices.Equal(got.Includes, []string{a.ID}) || got.Status != domain.NotificationSent {
+	if got := c.note(p.ID, carrier.ID); !slices.Equal(got.Includes, []string{a.ID, b.ID}) || got.Status != domain.NotificationSent {
 		c.Errorf("carrier finished: %+v", got)
 	}
 	// One that ends up standing for none lists none.

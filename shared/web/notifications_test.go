@@ -123,13 +123,21 @@ func TestNotificationsPage(t *testing.T) {
 // TestNotificationsPageDigestForProjectLead: a digest's email listed
 // submissions of both projects. The lead's page counts them all; project
 // A's lead's counts only A's, in words that do not pass for the whole
-// email, and names none of B's.
+// email, and names none of B's. Project B's lead's says each of B's went
+// in the leads' one email, as the lead's does, without naming A's
+// notification that carried it, there or in their histories.
 func TestNotificationsPageDigestForProjectLead(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
 	f := h.fixture(t)
 	now := time.Now().UTC()
-	id := func(s string) string { return domain.SubmissionNotificationID(s, domain.KindAwaitingReview) }
+	ids := map[string]string{} // by name, ids a notification's history can be opened by
+	id := func(name string) string {
+		if ids[name] == "" {
+			ids[name] = domain.SubmissionNotificationID(domain.NewID(), domain.KindAwaitingReview)
+		}
+		return ids[name]
+	}
 	carrier := id("carrierA")
 	for nid, project := range map[string]string{carrier: f.ProjectA, id("otherA"): f.ProjectA, id("firstB"): f.ProjectB, id("secondB"): f.ProjectB} {
 		n := domain.Notification{ID: nid, Kind: domain.KindAwaitingReview, ProgrammeID: f.PID, ProjectID: project, Status: domain.NotificationSent,
@@ -158,8 +166,26 @@ func TestNotificationsPageDigestForProjectLead(t *testing.T) {
 		if want := `data-testid="notification-includes">` + c.says + `<`; !strings.Contains(pg.Body, want) {
 			t.Errorf("the page as %s lacks %q\n%s", c.who, want, excerpt(pg.Body))
 		}
-		if c.who == uPL && (strings.Contains(pg.Body, "firstB") || strings.Contains(pg.Body, "secondB") || strings.Contains(pg.Body, "3 other")) {
+		if c.who == uPL && (strings.Contains(pg.Body, id("firstB")) || strings.Contains(pg.Body, id("secondB")) || strings.Contains(pg.Body, "3 other")) {
 			t.Errorf("project A's lead is shown B's submissions:\n%s", excerpt(pg.Body))
+		}
+	}
+	plB := h.as(t, uPLB)
+	pg := plB.get("/app/programmes/" + f.PID + "/notifications")
+	if pg.Status != http.StatusOK {
+		t.Fatalf("notifications as B's lead: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	covered := `data-testid="notification-covered">in the one email to the leads listing the submissions awaiting review at the time<`
+	if n := strings.Count(pg.Body, covered); n != 2 || strings.Contains(pg.Body, carrier) || strings.Contains(pg.Body, "0 attempts") {
+		t.Errorf("B's lead's page says %d of B's went in the leads' email, want 2, naming no notification of A's:\n%s", n, excerpt(pg.Body))
+	}
+	links := historyLinks(pg.Body)
+	if len(links) != 2 {
+		t.Fatalf("B's lead's page links to %d histories, want B's 2: %v", len(links), links)
+	}
+	for _, link := range links {
+		if hist := plB.get(link); hist.Status != http.StatusOK || strings.Contains(hist.Body, carrier) || !strings.Contains(hist.Body, "notifier@fundtrack") {
+			t.Errorf("%s as B's lead: %d, naming A's carrier:\n%s", link, hist.Status, excerpt(hist.Body))
 		}
 	}
 }
