@@ -319,6 +319,30 @@ const (
 // ReturnStates lists every state, in the order lists show them.
 var ReturnStates = []ReturnState{StateExpected, StateSubmitted, StateChangesRequested, StateAccepted}
 
+// ReturnList is a list returns are kept in, by schedule (and by schedule
+// and project), in order of period end: the index partition a return sits
+// in. It is the return's state, except that an accepted return whose
+// newest correction was sent back for changes is kept in a list of its
+// own (ListCorrectionSentBack): its project lead has that correction to
+// correct, and finds it in one range of an index rather than among every
+// return ever accepted. The return's state and status stay accepted; the
+// list is where it is stored.
+type ReturnList string
+
+// Return lists: one a state, named as the state (the index keys of
+// returns stored before lists were more than states), and the accepted
+// returns whose correction was sent back.
+const (
+	ListExpected           ReturnList = ReturnList(StateExpected)
+	ListSubmitted          ReturnList = ReturnList(StateSubmitted)
+	ListChangesRequested   ReturnList = ReturnList(StateChangesRequested)
+	ListAccepted           ReturnList = ReturnList(StateAccepted)
+	ListCorrectionSentBack ReturnList = "correction-sent-back"
+)
+
+// ReturnLists lists every list, in the order lists show them.
+var ReturnLists = []ReturnList{ListExpected, ListSubmitted, ListChangesRequested, ListAccepted, ListCorrectionSentBack}
+
 // ReturnStatus is a return's status in the API.
 type ReturnStatus string
 
@@ -349,6 +373,15 @@ func (s ReturnStatus) State() ReturnState {
 		return StateAccepted
 	}
 	return StateExpected
+}
+
+// Lists are the lists that hold the returns of status s: an accepted
+// return is in one of two, as its correction was sent back or not.
+func (s ReturnStatus) Lists() []ReturnList {
+	if s == ReturnAccepted {
+		return []ReturnList{ListAccepted, ListCorrectionSentBack}
+	}
+	return []ReturnList{ReturnList(s.State())}
 }
 
 // PeriodEnds is the range of period ends a status covers among a
@@ -480,6 +513,21 @@ func (r Return) StatusOn(today Date) ReturnStatus {
 	default:
 		return ReturnOverdue
 	}
+}
+
+// CorrectionSentBack reports whether the return is accepted and the
+// newest correction of its approved figures was sent back for changes:
+// then its project lead has that correction to correct.
+func (r Return) CorrectionSentBack() bool {
+	return r.State == StateAccepted && r.Correction != nil && r.Correction.Status == OutcomeChangesRequested
+}
+
+// List is the list the return is kept in (see ReturnList).
+func (r Return) List() ReturnList {
+	if r.CorrectionSentBack() {
+		return ListCorrectionSentBack
+	}
+	return ReturnList(r.State)
 }
 
 // Sent reports whether anything has been submitted for the return.

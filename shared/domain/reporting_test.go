@@ -320,6 +320,15 @@ func TestCorrectionOfAcceptedReturn(t *testing.T) {
 			if r.StatusOn(d("2026-12-01")) != ReturnStatus(c.state) {
 				t.Errorf("status %s", r.StatusOn(d("2026-12-01")))
 			}
+			// Listed apart while its correction is sent back (its project
+			// lead's to correct), and among its status's lists.
+			wantList := ReturnList(c.state)
+			if c.correction != nil && c.correction.Status == OutcomeChangesRequested {
+				wantList = ListCorrectionSentBack
+			}
+			if r.List() != wantList || !slices.Contains(r.StatusOn(d("2026-12-01")).Lists(), r.List()) {
+				t.Errorf("kept in list %s, want %s (status %s's lists: %v)", r.List(), wantList, r.StatusOn(d("2026-12-01")), r.StatusOn(d("2026-12-01")).Lists())
+			}
 		})
 	}
 	// A return accepted with a correction under way counts as accepted, not

@@ -963,6 +963,16 @@ func TestOpenAPIFlow(t *testing.T) {
 		ret.SubmissionID != fix || ret.Correction != nil {
 		t.Errorf("the return with its correction sent back, as the funder sees it: %+v", ret)
 	}
+	// The project lead lists it among the returns whose correction was
+	// sent back (its to-do); a funder may not ask for corrections.
+	toCorrect := testkit.Decode[struct{ Items []domain.Return }](t, a.Want(t, http.StatusOK,
+		testkit.Request(http.MethodGet, pp+"/returns?correction=changes-requested&status=accepted", pl, nil)))
+	if len(toCorrect.Items) != 1 || toCorrect.Items[0].ID != domain.ReturnID(sid, prjA, domain.MustDate("2011-04-01")) ||
+		toCorrect.Items[0].Status != domain.ReturnAccepted || toCorrect.Items[0].Correction == nil {
+		t.Errorf("the project lead's returns whose correction was sent back: %+v", toCorrect.Items)
+	}
+	oaWantCode(t, a.Want(t, http.StatusForbidden, testkit.Request(http.MethodGet, pp+"/returns?correction=changes-requested", funder, nil)),
+		domain.CodeForbidden)
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/schedules/"+sid+"/history", pl, nil))
 	oaWantCode(t, a.Want(t, http.StatusBadRequest, testkit.Req{Method: http.MethodGet, Path: pp + "/returns?status=late", As: lead, Context: oaBreaking}),
 		domain.CodeValidation, "status")

@@ -38,7 +38,7 @@ func (s *server) reportingRoutes() []route {
 					Fields: map[string]string{"query": "is not a valid query string"}}
 			}
 			return s.open(r, c).ListReturns(service.ReturnQuery{Status: domain.ReturnStatus(q.Get("status")),
-				ProjectID: q.Get("projectId"), ScheduleID: q.Get("scheduleId")}, pg)
+				ProjectID: q.Get("projectId"), ScheduleID: q.Get("scheduleId"), Correction: domain.OutcomeStatus(q.Get("correction"))}, pg)
 		})},
 		{pattern: "GET " + p + "/returns/{returnId}", serve: reading(func(r *http.Request, c *call) (domain.Return, error) {
 			return s.open(r, c).Return(r.PathValue("returnId"))

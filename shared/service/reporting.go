@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -259,6 +260,17 @@ type ReturnQuery struct {
 	Status     domain.ReturnStatus
 	ProjectID  string
 	ScheduleID string
+	// Correction narrows to the accepted returns whose newest correction
+	// has this status; only changes-requested (sent back) is listed by
+	// index, and only to those who may see corrections (leads, and a
+	// project's project leads): the API's ?correction=.
+	Correction domain.OutcomeStatus
+	// ToSend lists what the project's leads have to send or correct: the
+	// returns open and overdue, those sent back for changes and the
+	// accepted ones whose correction was sent back (the web app's "your
+	// returns to send"), in one read; not with Status or Correction, and,
+	// like Correction, only of projects the caller writes to.
+	ToSend bool
 	// PeriodEnds narrows to returns whose periods end in [From, To) (the
 	// web app's grid of periods); either may be zero.
 	From, To domain.Date
@@ -269,6 +281,16 @@ func (q ReturnQuery) Validate() error {
 	p := domain.Problems{}
 	if q.Status != "" && !domain.ValidReturnStatus(q.Status) {
 		p.Add("status", "must be one of upcoming, open, overdue, submitted, changes-requested, accepted")
+	}
+	switch {
+	case q.Correction == "":
+	case q.Correction != domain.OutcomeChangesRequested:
+		p.Add("correction", `must be "changes-requested" (accepted returns whose correction was sent back); corrections awaiting review are in the review queue, GET …/outcomes/pending`)
+	case q.Status != "" && q.Status != domain.ReturnAccepted:
+		p.Add("correction", "only an accepted return has a correction under way: leave status out, or ask for accepted")
+	}
+	if q.ToSend && (q.Status != "" || q.Correction != "") {
+		p.Add("status", "the returns to send are a list of their own: ask for them without a status or correction")
 	}
 	if q.ProjectID != "" && !domain.ValidID(q.ProjectID) {
 		p.Add("projectId", "must be the id of one of the programme's projects")
@@ -313,7 +335,7 @@ func (sc *Scope) funderOnly(projectID string) bool {
 // the history. A project lead lists its own project's returns.
 func (sc *Scope) ListReturns(q ReturnQuery, p Page) ([]domain.Return, string, error) {
 	var setup ReportingSetup
-	needSetup := q.Status != "" || q.ScheduleID != "" || !q.From.IsZero() || !q.To.IsZero()
+	needSetup := q.Status != "" || q.Correction != "" || q.ToSend || q.ScheduleID != "" || !q.From.IsZero() || !q.To.IsZero()
 	// Beside the access check goes the setup a filtered list needs, or an
 	// unfiltered list as a lead or funder reads it (a project lead's is
 	// its own projects' and is read after): one round trip for the
@@ -343,6 +365,12 @@ func (sc *Scope) ListReturns(q ReturnQuery, p Page) ([]domain.Return, string, er
 	everyProject := sc.access.CanManage() || len(sc.access.Funders) > 0
 	var f ReturnFilter
 	switch {
+	case q.Correction != "" || q.ToSend:
+		ids, err := sc.correctionProjects(q.ProjectID)
+		if err != nil {
+			return nil, "", err
+		}
+		f.ProjectIDs = ids
 	case everyProject:
 		if q.ProjectID != "" {
 			f.ProjectIDs = []string{q.ProjectID}
@@ -359,24 +387,16 @@ func (sc *Scope) ListReturns(q ReturnQuery, p Page) ([]domain.Return, string, er
 		slices.Sort(f.ProjectIDs)
 	}
 	if needSetup {
-		states := domain.ReturnStates
-		if q.Status != "" {
-			states = []domain.ReturnState{q.Status.State()}
-		}
 		today := sc.today()
 		for _, s := range setup.Schedules {
 			if q.ScheduleID != "" && s.ID != q.ScheduleID {
 				continue
 			}
-			for _, st := range states {
-				from, to := q.From, q.To
-				if q.Status != "" {
-					from, to = narrow(from, to, q.Status, today, s.DueDays)
-				}
-				if !from.IsZero() && !to.IsZero() && !from.Before(to) {
+			for _, rg := range q.ranges(s, today) {
+				if !rg.From.IsZero() && !rg.To.IsZero() && !rg.From.Before(rg.To) {
 					continue // no period end can be in an empty range
 				}
-				f.Ranges = append(f.Ranges, ReturnRange{ScheduleID: s.ID, State: st, From: from, To: to})
+				f.Ranges = append(f.Ranges, rg)
 			}
 		}
 		if len(f.Ranges) == 0 {
@@ -397,6 +417,62 @@ func (sc *Scope) ListReturns(q ReturnQuery, p Page) ([]domain.Return, string, er
 		items[i] = r.View(today, sc.funderOnly(r.ProjectID))
 	}
 	return items, next, nil
+}
+
+// ranges are the parts of schedule s that the query reads on day today:
+// a range of period ends of one list each.
+func (q ReturnQuery) ranges(s domain.Schedule, today domain.Date) []ReturnRange {
+	in := func(list domain.ReturnList, from, to domain.Date) ReturnRange {
+		return ReturnRange{ScheduleID: s.ID, List: list, From: from, To: to}
+	}
+	var out []ReturnRange
+	switch {
+	case q.ToSend:
+		// Open or overdue: not sent, period over (it ends before today).
+		to := q.To
+		if to.IsZero() || today.Before(to) {
+			to = today
+		}
+		out = append(out, in(domain.ListExpected, q.From, to), in(domain.ListChangesRequested, q.From, q.To),
+			in(domain.ListCorrectionSentBack, q.From, q.To))
+	case q.Correction != "":
+		out = append(out, in(domain.ListCorrectionSentBack, q.From, q.To))
+	case q.Status != "":
+		from, to := narrow(q.From, q.To, q.Status, today, s.DueDays)
+		for _, list := range q.Status.Lists() {
+			out = append(out, in(list, from, to))
+		}
+	default:
+		for _, list := range domain.ReturnLists {
+			out = append(out, in(list, q.From, q.To))
+		}
+	}
+	return out
+}
+
+// errCorrectionsHidden refuses a list of corrections under way to a
+// caller who reads the project's returns only as a funder.
+var errCorrectionsHidden = domain.Errorf(domain.CodeForbidden,
+	"only leads and a project's project leads see its corrections under way: funders see approved figures only")
+
+// correctionProjects are the projects a list that shows corrections under
+// way (Correction, ToSend) reads: projectID, which the caller must write
+// to; else every project for a lead (nil), a project lead's own.
+func (sc *Scope) correctionProjects(projectID string) ([]string, error) {
+	switch {
+	case projectID != "" && sc.access.CanWriteProject(projectID):
+		return []string{projectID}, nil
+	case projectID != "" && sc.access.CanReadProject(projectID):
+		return nil, errCorrectionsHidden
+	case projectID != "":
+		return nil, errProjectRecordsHidden
+	case sc.access.CanManage():
+		return nil, nil
+	case len(sc.access.Projects) == 0:
+		return nil, errCorrectionsHidden
+	}
+	ids := slices.Sorted(maps.Keys(sc.access.Projects))
+	return ids, nil
 }
 
 // narrow intersects [from, to) with the period ends a status covers.

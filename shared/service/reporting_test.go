@@ -689,3 +689,107 @@ func TestCorrectionKeepsReturnAccepted(t *testing.T) {
 		t.Errorf("a correction of figures sent back: %+v", got)
 	}
 }
+
+// TestCorrectionSentBackIsToSend: an accepted return whose newest
+// correction was sent back is among its project lead's returns to send
+// (ReturnQuery.ToSend) and listed by ?correction=changes-requested, with
+// its status still accepted; a new correction takes it out until that one
+// is sent back too, and approval for good. Only those who may see
+// corrections list them: another project's lead never sees it, a funder
+// is refused.
+func TestCorrectionSentBackIsToSend(t *testing.T) {
+	w, clk := reportingWorld(t)
+	s := must(w.open(lead).CreateSchedule(body(quarterly2026())))
+	must(w.open(lead).UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
+	q1A, q2A := domain.ReturnID(s.ID, w.A, domain.MustDate("2026-01-01")), domain.ReturnID(s.ID, w.A, domain.MustDate("2026-04-01"))
+	q1B, q2B := domain.ReturnID(s.ID, w.B, domain.MustDate("2026-01-01")), domain.ReturnID(s.ID, w.B, domain.MustDate("2026-04-01"))
+	q1 := func(n int, replaces string) service.Decoder {
+		b := map[string]any{"periodStart": "2026-01-01", "periodEnd": "2026-03-31", "counts": map[string]int{"peopleIntoWork": n}}
+		if replaces != "" {
+			b["replaces"] = replaces
+		}
+		return body(b)
+	}
+	sendBack := body(map[string]any{"decision": "request-changes", "comment": "Check the count"})
+	clk.set("2026-04-10T09:00:00Z")
+	first := must(w.openA(plOwn).SubmitOutcome(q1(3, "")))
+	must(w.openA(lead).ReviewOutcome(first.ID, body(map[string]any{"decision": "approve"})))
+	clk.set("2026-07-05T09:00:00Z") // Q2 open, B's Q1 overdue
+	toSend := service.ReturnQuery{ToSend: true}
+	sentBack := service.ReturnQuery{Correction: domain.OutcomeChangesRequested}
+	want := func(when string, r role, q service.ReturnQuery, ids ...string) {
+		t.Helper()
+		slices.Sort(ids)
+		if got := returnIDs(returnsOf(t, w, r, q)); !slices.Equal(got, ids) {
+			t.Errorf("%s, %s lists %+v: %v, want %v", when, r, q, got, ids)
+		}
+	}
+	want("nothing corrected", plOwn, toSend, q2A)
+	want("nothing corrected", plOwn, sentBack)
+
+	fix := must(w.openA(plOwn).SubmitOutcome(q1(30, first.ID)))
+	want("a correction awaiting review", plOwn, toSend, q2A)
+	want("a correction awaiting review", lead, sentBack)
+
+	must(w.openA(lead).ReviewOutcome(fix.ID, sendBack))
+	for _, r := range []role{plOwn, lead} {
+		want("the correction sent back", r, sentBack, q1A)
+		want("the correction sent back", r, service.ReturnQuery{Correction: domain.OutcomeChangesRequested, Status: domain.ReturnAccepted, ProjectID: w.A}, q1A)
+		want("the correction sent back", r, service.ReturnQuery{ToSend: true, ProjectID: w.A}, q1A, q2A)
+		want("the correction sent back", r, service.ReturnQuery{Status: domain.ReturnAccepted}, q1A)
+	}
+	want("the correction sent back", plOwn, toSend, q1A, q2A)
+	// Never overdue (nothing is sent for the notifier to chase): the
+	// overdue returns and their count are B's Q1 alone.
+	want("the correction sent back", lead, service.ReturnQuery{Status: domain.ReturnOverdue}, q1B)
+	if c := must(w.open(lead).Progress()).Returns; c.Overdue != 1 || c.Submitted != 0 {
+		t.Errorf("the correction sent back: progress counts %+v", c)
+	}
+	if got := returnsOf(t, w, plOwn, sentBack); len(got) != 1 || got[0].Status != domain.ReturnAccepted || got[0].SubmissionID != first.ID ||
+		got[0].Correction == nil || *got[0].Correction != (domain.ReturnCorrection{SubmissionID: fix.ID, Status: domain.OutcomeChangesRequested}) {
+		t.Errorf("the return whose correction was sent back, as listed: %+v", got)
+	}
+	// Another project's lead lists its own; a funder sees statuses only.
+	want("the correction sent back", plOther, toSend, q1B, q2B)
+	want("the correction sent back", plOther, sentBack)
+	wantCode(t, "another project's lead asking for A's corrections", mustErr(w.open(plOther).ListReturns(
+		service.ReturnQuery{Correction: domain.OutcomeChangesRequested, ProjectID: w.A}, service.Page{})), domain.CodeNotFound)
+	for _, q := range []service.ReturnQuery{sentBack, {Correction: domain.OutcomeChangesRequested, ProjectID: w.A}, toSend} {
+		wantCode(t, "a funder asking for corrections", mustErr(w.open(funderOwn).ListReturns(q, service.Page{})), domain.CodeForbidden)
+	}
+	want("the correction sent back", funderOwn, service.ReturnQuery{Status: domain.ReturnAccepted, ProjectID: w.A}, q1A)
+	if f := must(w.open(funderOwn).Return(q1A)); f.Correction != nil || f.Status != domain.ReturnAccepted {
+		t.Errorf("the funder reads %+v", f)
+	}
+	for q, field := range map[service.ReturnQuery]string{
+		{Correction: domain.OutcomePending}:                                     "correction",
+		{Correction: domain.OutcomeChangesRequested, Status: domain.ReturnOpen}: "correction",
+		{ToSend: true, Status: domain.ReturnOverdue}:                            "status",
+	} {
+		e := wantCode(t, "listing "+string(q.Correction)+string(q.Status), mustErr(w.open(lead).ListReturns(q, service.Page{})), domain.CodeValidation)
+		if e.Fields[field] == "" {
+			t.Errorf("%+v: %v does not name %s", q, e.Fields, field)
+		}
+	}
+
+	// Corrected again: nothing to send until that is sent back too.
+	fix2 := must(w.openA(plOwn).SubmitOutcome(q1(5, fix.ID)))
+	want("corrected again", plOwn, toSend, q2A)
+	want("corrected again", lead, sentBack)
+	want("corrected again", lead, service.ReturnQuery{Status: domain.ReturnAccepted}, q1A)
+	must(w.openA(lead).ReviewOutcome(fix2.ID, sendBack))
+	want("sent back again", plOwn, toSend, q1A, q2A)
+	want("sent back again", lead, sentBack, q1A)
+
+	// Approved: gone for good, still accepted.
+	fix3 := must(w.openA(plOwn).SubmitOutcome(q1(4, fix2.ID)))
+	must(w.openA(lead).ReviewOutcome(fix3.ID, body(map[string]any{"decision": "approve"})))
+	want("approved", plOwn, toSend, q2A)
+	want("approved", lead, sentBack)
+	want("approved", lead, service.ReturnQuery{Status: domain.ReturnAccepted}, q1A)
+	if r := must(w.open(lead).Return(q1A)); r.Status != domain.ReturnAccepted || r.SubmissionID != fix3.ID || r.Correction != nil {
+		t.Errorf("approved: %+v", r)
+	}
+}
+
+func mustErr[T any](_ T, _ string, err error) error { return err }

@@ -335,10 +335,12 @@ type Generation struct {
 }
 
 // ReturnRange is one part of a list of returns: those of a schedule in a
-// state whose periods end in [From, To) (either zero for no bound).
+// list (domain.ReturnList: a state, or the accepted returns whose
+// correction was sent back) whose periods end in [From, To) (either zero
+// for no bound).
 type ReturnRange struct {
 	ScheduleID string
-	State      domain.ReturnState
+	List       domain.ReturnList
 	From, To   domain.Date
 }
 

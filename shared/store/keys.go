@@ -171,15 +171,17 @@ func skReturnID(id string) (string, bool) {
 	return skReturn(j, s, ps), true
 }
 
-// A return's index partitions, by schedule and state (GSI1) and by
-// project, schedule and state (GSI2), each sorted by period end
-// (docs/dynamodb.md, "Returns": why each status is then one range).
-func returnPartition(programmeID, scheduleID string, state domain.ReturnState) string {
-	return "RETS#" + programmeID + "#" + scheduleID + "#" + string(state)
+// A return's index partitions, by schedule and list (GSI1) and by
+// project, schedule and list (GSI2), each sorted by period end
+// (docs/dynamodb.md, "Returns": why each status is then one range). The
+// list is the return's state, or correction-sent-back for an accepted
+// return whose correction was sent back (domain.ReturnList).
+func returnPartition(programmeID, scheduleID string, list domain.ReturnList) string {
+	return "RETS#" + programmeID + "#" + scheduleID + "#" + string(list)
 }
 
-func projectReturnPartition(programmeID, projectID, scheduleID string, state domain.ReturnState) string {
-	return "RETP#" + programmeID + "#" + projectID + "#" + scheduleID + "#" + string(state)
+func projectReturnPartition(programmeID, projectID, scheduleID string, list domain.ReturnList) string {
+	return "RETP#" + programmeID + "#" + projectID + "#" + scheduleID + "#" + string(list)
 }
 
 func skReturnByEnd(r domain.Return) string        { return r.PeriodEnd.String() + "#" + r.ProjectID }

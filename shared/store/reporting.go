@@ -417,7 +417,7 @@ func (s *Store) Schedule(ctx context.Context, programmeID, id string) (domain.Sc
 // schedule's "expected" partition and an update a return. A return filled
 // meanwhile is left out of the index (the update's condition).
 func (s *Store) RecheckReturns(ctx context.Context, programmeID, scheduleID string, from, to, on domain.Date) error {
-	qs, _ := returnQueries(programmeID, service.ReturnFilter{Ranges: []service.ReturnRange{{ScheduleID: scheduleID, State: domain.StateExpected, From: from, To: to}}})
+	qs, _ := returnQueries(programmeID, service.ReturnFilter{Ranges: []service.ReturnRange{{ScheduleID: scheduleID, List: domain.ListExpected, From: from, To: to}}})
 	p := service.Page{Limit: service.MaxLimit}
 	for {
 		items, next, err := s.mergeList(ctx, qs, p, skAttr)

@@ -23,15 +23,20 @@ import (
 // A return (PK=PROG#<p>, SK=RETURN#<j>#<s>#<periodStart>) sits in three
 // indexes:
 //
-//	GSI1 RETS#<p>#<s>#<state>     / <periodEnd>#<j>   a schedule's returns in one state
-//	GSI2 RETP#<p>#<j>#<s>#<state> / <periodEnd>       one project's, of one schedule, in one state
-//	GSI3 RDUE                     / <day>#<p>#<id>    while nothing is sent: the day the notifier looks next
+//	GSI1 RETS#<p>#<s>#<list>     / <periodEnd>#<j>   a schedule's returns in one list
+//	GSI2 RETP#<p>#<j>#<s>#<list> / <periodEnd>       one project's, of one schedule, in one list
+//	GSI3 RDUE                    / <day>#<p>#<id>    while nothing is sent: the day the notifier looks next
 //
+// The list (domain.ReturnList) is the return's state, except that an
+// accepted return whose newest correction was sent back is in the list
+// correction-sent-back, so a project lead's corrections to correct are
+// read by index; it moves back to accepted when that correction is
+// corrected again or approved (the return is rewritten whole each time).
 // Within one schedule every return is due the same number of days after
 // its period ends, so the time-derived statuses of returns not yet sent
 // (upcoming, open, overdue) are each one range of period ends in the
 // "expected" partitions: a list by status is an exact range Query, one a
-// schedule (and project), whatever the history.
+// schedule (and project) and list, whatever the history.
 
 // returnItem is a return as stored: the API's fields and what the store
 // and the notifier need besides.
@@ -75,8 +80,8 @@ func decodeReturn(item Item) (domain.Return, error) {
 // returnRecord is the item of a return, with its keys.
 func returnRecord(programmeID string, r domain.Return) (Item, error) {
 	k := keys{PK: pkProgramme(programmeID), SK: skReturn(r.ProjectID, r.ScheduleID, r.PeriodStart),
-		GSI1PK: returnPartition(programmeID, r.ScheduleID, r.State), GSI1SK: skReturnByEnd(r),
-		GSI2PK: projectReturnPartition(programmeID, r.ProjectID, r.ScheduleID, r.State), GSI2SK: skProjectReturnByEnd(r)}
+		GSI1PK: returnPartition(programmeID, r.ScheduleID, r.List()), GSI1SK: skReturnByEnd(r),
+		GSI2PK: projectReturnPartition(programmeID, r.ProjectID, r.ScheduleID, r.List()), GSI2SK: skProjectReturnByEnd(r)}
 	if !r.Sent() {
 		k.GSI3PK, k.GSI3SK = shardKeyOf(returnsDue, programmeID), returnDueKey(programmeID, r.ID, r.FirstCheck())
 	}
@@ -239,11 +244,11 @@ func returnQueries(programmeID string, f service.ReturnFilter) ([]subQuery, bool
 			hi = r.To.AddDays(-1).String() + "~"
 		}
 		if len(f.ProjectIDs) == 0 {
-			qs = append(qs, subQuery{query: query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: returnPartition(programmeID, r.ScheduleID, r.State)}, lo: lo, hi: hi})
+			qs = append(qs, subQuery{query: query{index: "GSI1", pkAttr: "GSI1PK", skAttr: "GSI1SK", pk: returnPartition(programmeID, r.ScheduleID, r.List)}, lo: lo, hi: hi})
 			continue
 		}
 		for _, j := range f.ProjectIDs {
-			qs = append(qs, subQuery{query: query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK", pk: projectReturnPartition(programmeID, j, r.ScheduleID, r.State)}, lo: lo, hi: hi})
+			qs = append(qs, subQuery{query: query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK", pk: projectReturnPartition(programmeID, j, r.ScheduleID, r.List)}, lo: lo, hi: hi})
 		}
 	}
 	return qs, false

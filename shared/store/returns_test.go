@@ -11,6 +11,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/testkit"
@@ -264,5 +267,120 @@ func TestCorrectionOfAcceptedReturnStored(t *testing.T) {
 	}
 	if st := setup.Stats[sched.ID]; st.Submitted != 0 || st.OnTime[domain.MustDate("2026-03-31")] != 1 {
 		t.Errorf("the schedule's counts: %+v", st)
+	}
+}
+
+// TestCorrectionSentBackListedByIndex: on DynamoDB, an accepted return
+// whose newest correction was sent back is stored in its schedule's (and
+// project's) correction-sent-back index partitions, so its project lead's
+// returns to send and ?correction=changes-requested read it there, not
+// among two years of accepted returns; corrected again it goes back to
+// the accepted partitions until that correction is sent back too, and
+// approved it stays there. Its status is accepted throughout.
+func TestCorrectionSentBackListedByIndex(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t, testkit.WithClock("2024-02-03T09:00:00Z"))
+	b := s.Build(t)
+	pid := b.Programme(testkit.Merge(testkit.ProgrammeBody("Corrections to correct"), map[string]any{
+		"startDate": "2024-01-01", "endDate": "2026-12-31"})).ID
+	j := b.Project(pid, testkit.Merge(testkit.ProjectBody("Project"), map[string]any{"startDate": "2024-01-01", "endDate": "2026-12-31"})).ID
+	ctx := context.Background()
+	admin := func() *service.Scope { return s.Svc.Open(ctx, testkit.AdminCaller(), pid) }
+	project := func() *service.Scope { return s.Svc.OpenProject(ctx, testkit.AdminCaller(), pid, j) }
+	sched, err := admin().CreateSchedule(testkit.Body(map[string]any{"name": "Monthly", "frequency": "monthly",
+		"firstPeriodStart": "2024-01-01", "lastPeriodEnd": "2026-12-31", "dueDays": 10}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := func(o domain.Outcome, err error) domain.Outcome {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	month := func(m int, n int, replaces string) service.Decoder {
+		start := domain.MustDate("2024-01-01").Time().AddDate(0, m, 0)
+		in := map[string]any{"periodStart": start.Format("2006-01-02"), "periodEnd": start.AddDate(0, 1, -1).Format("2006-01-02"),
+			"counts": map[string]int{"referrals": n}}
+		if replaces != "" {
+			in["replaces"] = replaces
+		}
+		return testkit.Body(in)
+	}
+	// Two years of history, each month sent on time and accepted at once
+	// (review off); then review on.
+	var first domain.Outcome
+	for m := range 24 {
+		s.Clock.Set(domain.MustDate("2024-02-03").Time().AddDate(0, m, 0).Format("2006-01-02") + "T09:00:00Z")
+		o := step(project().SubmitOutcome(month(m, 1, "")))
+		if m == 0 {
+			first = o
+		}
+	}
+	if _, err := admin().UpdateProgramme(func(int64) bool { return true }, testkit.Body(map[string]any{"reviewOutcomes": true})); err != nil {
+		t.Fatal(err)
+	}
+	s.Clock.Set("2026-02-05T09:00:00Z") // January 2026 open
+	id := domain.ReturnID(sched.ID, j, domain.MustDate("2024-01-01"))
+	jan := domain.ReturnID(sched.ID, j, domain.MustDate("2026-01-01"))
+	lists := func(when string, inPartition string, toSend, corrections []string) {
+		t.Helper()
+		item, err := s.Plain.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.Table, Key: map[string]types.AttributeValue{
+			"PK": &types.AttributeValueMemberS{Value: "PROG#" + pid}, "SK": &types.AttributeValueMemberS{Value: "RETURN#" + j + "#" + sched.ID + "#2024-01-01"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g1, g2 := item.Item["GSI1PK"].(*types.AttributeValueMemberS).Value, item.Item["GSI2PK"].(*types.AttributeValueMemberS).Value
+		if g1 != "RETS#"+pid+"#"+sched.ID+"#"+inPartition || g2 != "RETP#"+pid+"#"+j+"#"+sched.ID+"#"+inPartition ||
+			item.Item["state"].(*types.AttributeValueMemberS).Value != "accepted" {
+			t.Errorf("%s: stored in %s and %s, state %v; want the %s partitions, state accepted", when, g1, g2, item.Item["state"], inPartition)
+		}
+		if _, due := item.Item["GSI3PK"]; due {
+			t.Errorf("%s: in the notifier's index of returns not sent (%v)", when, item.Item["GSI3PK"])
+		}
+		var got []domain.Return
+		used := s.Count.Measure(func() { got = listReturns(t, project, service.ReturnQuery{ToSend: true, ProjectID: j}, 10) })
+		if ids := returnIDs(got); !slices.Equal(ids, toSend) {
+			t.Errorf("%s: returns to send %v, want %v", when, ids, toSend)
+		}
+		// The access read (the programme and the project) and the setup (its sequence,
+		// the schedule and its counts), then one Query a list (returns not
+		// sent whose period is over, sent back, correction sent back) that
+		// reads only what it lists: none of the 23 other accepted returns.
+		if want, items := "BatchGetItem×1 Query×1 Query/GSI2×3", 2+3+len(toSend); used.String() != want || used.Items != items {
+			t.Errorf("%s: returns to send cost %s and %d items; want %s and %d items", when, used, used.Items, want, items)
+		}
+		for _, sc := range []func() *service.Scope{admin, project} {
+			rs := listReturns(t, sc, service.ReturnQuery{Correction: domain.OutcomeChangesRequested}, 10)
+			if ids := returnIDs(rs); !slices.Equal(ids, corrections) {
+				t.Errorf("%s: returns whose correction was sent back %v, want %v", when, ids, corrections)
+			}
+			for _, r := range rs {
+				if r.Status != domain.ReturnAccepted || r.SubmissionID != first.ID {
+					t.Errorf("%s: listed %+v", when, r)
+				}
+			}
+		}
+		if n := len(listReturns(t, admin, service.ReturnQuery{Status: domain.ReturnAccepted}, 10)); n != 24 {
+			t.Errorf("%s: %d returns accepted, want 24", when, n)
+		}
+	}
+	lists("two years accepted", "accepted", []string{jan}, nil)
+
+	fix := step(project().SubmitOutcome(month(0, 30, first.ID)))
+	lists("a correction awaiting review", "accepted", []string{jan}, nil)
+	step(project().ReviewOutcome(fix.ID, testkit.Body(map[string]any{"decision": "request-changes", "comment": "Ten times?"})))
+	lists("the correction sent back", "correction-sent-back", []string{id, jan}, []string{id})
+	fix2 := step(project().SubmitOutcome(month(0, 4, fix.ID)))
+	lists("corrected again", "accepted", []string{jan}, nil)
+	step(project().ReviewOutcome(fix2.ID, testkit.Body(map[string]any{"decision": "request-changes", "comment": "Still?"})))
+	lists("sent back again", "correction-sent-back", []string{id, jan}, []string{id})
+	fix3 := step(project().SubmitOutcome(month(0, 3, fix2.ID)))
+	step(project().ReviewOutcome(fix3.ID, testkit.Body(map[string]any{"decision": "approve"})))
+	first = fix3 // the return is accepted on it now
+	lists("approved", "accepted", []string{jan}, nil)
+	if r, err := admin().Return(id); err != nil || r.Status != domain.ReturnAccepted || r.SubmissionID != fix3.ID || r.Correction != nil {
+		t.Errorf("approved: %+v %v", r, err)
 	}
 }

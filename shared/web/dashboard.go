@@ -26,8 +26,8 @@ func (a *app) dashboard(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	d := dashboardData(n, pr)
 	if len(n.Access.Projects) > 0 {
-		// A project lead's home: its returns to send, each with a
-		// link to submit it.
+		// A project lead's home: its returns to send or correct, each
+		// with a link to submit or correct it.
 		names := &names{Projects: d.Projects}
 		if d.Due, err = a.dueReturns(r, q, n, names); err != nil {
 			return err
@@ -45,7 +45,7 @@ type dashboard struct {
 	Chart    chart
 	Projects map[string]string
 	Base     string
-	// Due are a project lead's returns open or overdue.
+	// Due are a project lead's returns to send or correct.
 	Due []dueReturn
 }
 

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -219,5 +220,83 @@ func TestCorrectionFormRequests(t *testing.T) {
 	}
 	if got, want := n.String(), "BatchGetItem×1 GetItem×3"; got != want {
 		t.Errorf("the review form of a correction sent %s, want %s", got, want)
+	}
+}
+
+// TestProjectLeadReturnsRequests: a project lead's dashboard is the
+// progress report's requests and one read of its returns to send (the
+// reporting setup, then one Query a list of the schedule: returns not
+// sent whose period is over, sent back, correction sent back); its
+// returns page adds the schedules, the names and the grid's window. Both
+// cost the same after a year of corrections, reviews and submissions:
+// the returns to send are read from their index lists, not from the
+// project's history.
+func TestProjectLeadReturnsRequests(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t)
+	h := newWebOver(t, s)
+	f := h.fixture(t)
+	sid, pending := h.reportingFixture(t, f)
+	ctx := context.Background()
+	p := "/app/programmes/" + f.PID
+	pl := h.as(t, uPL)
+	who := caller(uPL)
+	q1 := domain.ReturnID(sid, f.ProjectA, domain.MustDate("2011-01-01"))
+	toSend := func(sc *service.Scope) {
+		sc.ListReturns(service.ReturnQuery{ToSend: true, ProjectID: f.ProjectA}, service.Page{Limit: service.MaxLimit})
+	}
+	measure := func(when string) (dashboard, returns string) {
+		t.Helper()
+		var home, page page
+		dashboard = s.Count.Measure(func() { home = pl.get(p) }).String()
+		returns = s.Count.Measure(func() { page = pl.get(p + "/returns") }).String()
+		if home.Status != http.StatusOK || page.Status != http.StatusOK {
+			t.Fatalf("%s: dashboard %d, returns %d", when, home.Status, page.Status)
+		}
+		same := s.Count.Measure(func() {
+			sc := h.Svc.Open(ctx, who, f.PID)
+			sc.Progress()
+			toSend(sc)
+		}).String()
+		if dashboard != same {
+			t.Errorf("%s: the project lead's dashboard sent %s; progress and the returns to send alone %s", when, dashboard, same)
+		}
+		if got := s.Count.Measure(func() { toSend(h.Svc.Open(ctx, who, f.PID)) }).String(); got != "BatchGetItem×1 Query×1 Query/GSI2×3" {
+			t.Errorf("%s: the returns to send cost %s", when, got)
+		}
+		// The access read beside the schedules; the funders and projects
+		// (names); the returns to send (the setup, three lists); the
+		// grid's window (the setup again, a range of each of the
+		// schedule's five lists).
+		if want := "BatchGetItem×1 Query×5 Query/GSI2×8"; returns != want {
+			t.Errorf("%s: the project lead's returns page sent %s, want %s", when, returns, want)
+		}
+		t.Logf("%s: dashboard %s; returns page %s", when, dashboard, returns)
+		return dashboard, returns
+	}
+	dashboard, returns := measure("Q4 overdue, Q3 awaiting review")
+
+	// A year of history: Q3 approved, Q1's approved figures corrected and
+	// the correction sent back (now to send), Q4 sent and approved, and
+	// thirty submissions for periods no return asks for.
+	lead := h.Svc.OpenProject(ctx, caller(uLead), f.PID, f.ProjectA)
+	own := h.Svc.OpenProject(ctx, who, f.PID, f.ProjectA)
+	must(lead.ReviewOutcome(pending, body(map[string]any{"decision": "approve"})))
+	approved := must(own.Outcome(must(h.Svc.Open(ctx, who, f.PID).Return(q1)).SubmissionID))
+	fix := must(own.SubmitOutcome(body(outcomeCorrection(approved, 21))))
+	must(lead.ReviewOutcome(fix.ID, body(map[string]any{"decision": "request-changes", "comment": "Check the count"})))
+	q4 := must(own.SubmitOutcome(body(map[string]any{"periodStart": "2011-10-01", "periodEnd": "2011-12-31",
+		"counts": map[string]int{"peopleIntoWork": 4}})))
+	must(lead.ReviewOutcome(q4.ID, body(map[string]any{"decision": "approve"})))
+	for i := range 30 {
+		must(own.SubmitOutcome(body(map[string]any{"periodStart": fmt.Sprintf("2011-%02d-01", i%12+1),
+			"periodEnd": fmt.Sprintf("2011-%02d-%02d", i%12+1, 2+i/12), "counts": map[string]int{"referrals": 1}})))
+	}
+	if home := pl.get(p); !strings.Contains(home.Body, `data-testid="due-`+q1+`"`) {
+		t.Fatalf("Q1, its correction sent back, is not on the project lead's dashboard:\n%s", excerpt(home.Body))
+	}
+	dashboard2, returns2 := measure("a year later")
+	if dashboard2 != dashboard || returns2 != returns {
+		t.Errorf("with a year of history the dashboard sent %s (was %s) and the returns page %s (was %s)", dashboard2, dashboard, returns2, returns)
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -48,15 +49,17 @@ type returnsPage struct {
 	Rows      []gridRow
 	Earlier   string
 	Later     string
-	Due       []dueReturn // a project lead's returns open or overdue
+	Due       []dueReturn // a project lead's returns to send or correct
 	Statuses  []domain.ReturnStatus
 }
 
-// dueReturn is a return a project lead should send, with its project.
+// dueReturn is a return a project lead should send, or correct, with its
+// project.
 type dueReturn struct {
 	domain.Return
 	Project string
-	Submit  string
+	Submit  string // the form that submits it, or corrects what was sent back
+	Correct bool   // Submit corrects a submission sent back
 }
 
 // returns is the programme's returns: the grid of one schedule (every
@@ -195,28 +198,29 @@ func (a *app) returnLinks(n *nav, ret domain.Return) gridCell {
 	case domain.ReturnChangesRequested:
 		c.Submit, c.Correct = project+"/outcomes/new?replaces="+ret.SubmissionID, true
 	case domain.ReturnAccepted:
-		if fix := ret.Correction; fix != nil && fix.Status == domain.OutcomeChangesRequested {
-			c.Submit, c.Correct = project+"/outcomes/new?replaces="+fix.SubmissionID, true
+		if ret.CorrectionSentBack() {
+			c.Submit, c.Correct = project+"/outcomes/new?replaces="+ret.Correction.SubmissionID, true
 		}
 	}
 	return c
 }
 
 // dueReturns are what a project lead has to send, oldest due first:
-// returns overdue, sent back for changes, or open; a list of an index each.
+// returns overdue, sent back for changes, or open, and accepted returns
+// whose correction was sent back (to correct that correction); one read
+// of their index lists a project (service.ReturnQuery.ToSend).
 func (a *app) dueReturns(r *http.Request, q *req, n *nav, names *names) ([]dueReturn, error) {
 	var out []dueReturn
-	for _, st := range []domain.ReturnStatus{domain.ReturnOverdue, domain.ReturnChangesRequested, domain.ReturnOpen} {
-		for id := range n.Access.Projects {
-			rs, err := all(func(p service.Page) ([]domain.Return, string, error) {
-				return a.scope(r, q).ListReturns(service.ReturnQuery{Status: st, ProjectID: id}, p)
-			})
-			if err != nil {
-				return nil, err
-			}
-			for _, ret := range rs {
-				out = append(out, dueReturn{Return: ret, Project: names.Projects[ret.ProjectID], Submit: a.returnLinks(n, ret).Submit})
-			}
+	for _, id := range slices.Sorted(maps.Keys(n.Access.Projects)) {
+		rs, err := all(func(p service.Page) ([]domain.Return, string, error) {
+			return a.scope(r, q).ListReturns(service.ReturnQuery{ToSend: true, ProjectID: id}, p)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, ret := range rs {
+			links := a.returnLinks(n, ret)
+			out = append(out, dueReturn{Return: ret, Project: names.Projects[ret.ProjectID], Submit: links.Submit, Correct: links.Correct})
 		}
 	}
 	slices.SortStableFunc(out, func(x, y dueReturn) int { return x.DueDate.Time().Compare(y.DueDate.Time()) })

@@ -376,3 +376,73 @@ func TestReturnsGridCorrectionOfAccepted(t *testing.T) {
 		t.Errorf("the funder's cell of Q1, its correction sent back: %q", funder)
 	}
 }
+
+// TestReturnsToSendCorrectionSentBack: an accepted return whose
+// correction was sent back is among the project lead's returns to send,
+// on the dashboard and the returns page, labelled "Accepted · correction
+// sent back" with "Correct the correction" (the grid's Correct link), in
+// due-date order with the others; not while the correction awaits review,
+// and never on another project's lead's list or a funder's page.
+func TestReturnsToSendCorrectionSentBack(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	sid, _ := h.reportingFixture(t, f)
+	p := "/app/programmes/" + f.PID
+	pa := p + "/projects/" + f.ProjectA
+	q1 := domain.ReturnID(sid, f.ProjectA, domain.MustDate("2011-01-01"))
+	q4 := domain.ReturnID(sid, f.ProjectA, domain.MustDate("2011-10-01"))
+	ctx := context.Background()
+	ret := must(h.Svc.Open(ctx, testkit.AdminCaller(), f.PID).Return(q1))
+	approved := must(h.Svc.OpenProject(ctx, caller(uPL), f.PID, f.ProjectA).Outcome(ret.SubmissionID))
+	fix := must(h.Svc.OpenProject(ctx, caller(uPL), f.PID, f.ProjectA).SubmitOutcome(body(outcomeCorrection(approved, 99))))
+	item := func(page, id string) string {
+		at := strings.Index(page, `data-testid="due-`+id+`"`)
+		if at < 0 {
+			return ""
+		}
+		rest := page[at:]
+		end := len(rest)
+		for _, tag := range []string{"</li>", "</tr>"} {
+			if i := strings.Index(rest, tag); i >= 0 && i < end {
+				end = i
+			}
+		}
+		return rest[:end]
+	}
+	pl := h.as(t, uPL)
+	for _, path := range []string{p, p + "/returns"} {
+		if got := item(pl.get(path).Body, q1); got != "" {
+			t.Errorf("%s lists Q1 while its correction awaits review: %q", path, got)
+		}
+	}
+
+	must(h.Svc.OpenProject(ctx, caller(uLead), f.PID, f.ProjectA).ReviewOutcome(fix.ID,
+		body(map[string]any{"decision": "request-changes", "comment": "Check people into work."})))
+	correct := `href="` + pa + `/outcomes/new?replaces=` + fix.ID + `"`
+	for _, path := range []string{p, p + "/returns"} {
+		page := pl.get(path)
+		got := item(page.Body, q1)
+		if page.Status != http.StatusOK || !strings.Contains(got, ">Accepted<") || !strings.Contains(got, "· correction sent back") ||
+			!strings.Contains(got, correct) || !strings.Contains(got, ">Correct the correction<") {
+			t.Errorf("%s: the project lead's Q1, its correction sent back: %q\n%s", path, got, excerpt(page.Body))
+		}
+		// Due 20 April 2011, before Q4 (20 January 2012).
+		if a, b := strings.Index(page.Body, `data-testid="due-`+q1+`"`), strings.Index(page.Body, `data-testid="due-`+q4+`"`); a < 0 || b < 0 || a > b {
+			t.Errorf("%s: Q1 (at %d) should be listed before Q4 (at %d)", path, a, b)
+		}
+	}
+	if grid := pl.get(p + "/returns").Body; !strings.Contains(grid[strings.Index(grid, `data-testid="cell-`+q1+`"`):], correct) {
+		t.Error("the grid's Correct link is not the one listed")
+	}
+	for _, who := range []string{uPLB, uFunder, uLead} {
+		b := h.as(t, who)
+		for _, path := range []string{p, p + "/returns"} {
+			page := b.get(path)
+			if page.Status != http.StatusOK || item(page.Body, q1) != "" || strings.Contains(page.Body, "Correct the correction") ||
+				(who != uLead && strings.Contains(page.Body, fix.ID)) {
+				t.Errorf("%s's %s (%d) lists A's Q1 or its correction:\n%s", who, path, page.Status, excerpt(page.Body))
+			}
+		}
+	}
+}

@@ -387,7 +387,7 @@ func (s *Store) ListReturns(_ context.Context, programmeID string, f service.Ret
 		key := r.ProjectID + "#" + r.ScheduleID + "#" + r.PeriodStart.String()
 		if len(f.Ranges) > 0 {
 			if !slices.ContainsFunc(f.Ranges, func(rg service.ReturnRange) bool {
-				return rg.ScheduleID == r.ScheduleID && rg.State == r.State &&
+				return rg.ScheduleID == r.ScheduleID && rg.List == r.List() &&
 					(rg.From.IsZero() || !r.PeriodEnd.Before(rg.From)) && (rg.To.IsZero() || r.PeriodEnd.Before(rg.To))
 			}) {
 				continue
