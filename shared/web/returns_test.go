@@ -446,3 +446,51 @@ func TestReturnsToSendCorrectionSentBack(t *testing.T) {
 		}
 	}
 }
+
+// TestReturnsToSendOnAPhone: a project lead's returns to send are a list,
+// the same on the returns page as on the dashboard, each item holding its
+// status, period and the link that submits or corrects it (its hidden text
+// naming the period): no table whose last columns, the status and the
+// link, scroll out of sight on a phone's screen (audit pl31, finding 7).
+func TestReturnsToSendOnAPhone(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	sid, _ := h.reportingFixture(t, f)
+	p := "/app/programmes/" + f.PID
+	pa := p + "/projects/" + f.ProjectA
+	q4 := domain.ReturnID(sid, f.ProjectA, domain.MustDate("2011-10-01"))
+	submitQ4 := strings.ReplaceAll(pa+"/outcomes/new?"+url.Values{"periodEnd": {"2011-12-31"}, "periodStart": {"2011-10-01"}}.Encode(), "&", "&amp;")
+	pl := h.as(t, uPL)
+	sections := map[string]string{}
+	for _, path := range []string{p, p + "/returns"} {
+		page := pl.get(path)
+		if page.Status != http.StatusOK {
+			t.Fatalf("%s: %d\n%s", path, page.Status, excerpt(page.Body))
+		}
+		// The heading up to the end of its list.
+		at := strings.Index(page.Body, `<h2 id="your-returns">Your returns to send</h2>`)
+		end := strings.Index(page.Body[max(at, 0):], "</ul>")
+		if at < 0 || end < 0 {
+			t.Errorf("%s: no list under \"Your returns to send\":\n%s", path, excerpt(page.Body))
+			continue
+		}
+		section := page.Body[at : at+end+len("</ul>")]
+		sections[path] = section
+		if strings.Contains(section, "<table") || strings.Contains(section, "nhsuk-table-container") ||
+			!strings.Contains(section, `<ul class="nhsuk-list" data-testid="due-returns" aria-labelledby="your-returns">`) {
+			t.Errorf("%s: the returns to send are not a list named by their heading, outside any table that scrolls:\n%s", path, section)
+		}
+		item := section[max(0, strings.Index(section, `<li data-testid="due-`+q4+`"`)):]
+		item = item[:max(0, strings.Index(item, "</li>"))]
+		for _, want := range []string{">Overdue<", "October to December 2011", "due 20 January 2012",
+			`href="` + submitQ4 + `" data-testid="submit-return">Submit<span class="nhsuk-u-visually-hidden"> the return for October to December 2011</span></a>`} {
+			if !strings.Contains(item, want) {
+				t.Errorf("%s: Q4's item lacks %q: %q", path, want, item)
+			}
+		}
+	}
+	if a, b := sections[p], sections[p+"/returns"]; a != b {
+		t.Errorf("the dashboard's returns to send and the returns page's differ:\n%s\n----\n%s", a, b)
+	}
+}

@@ -297,6 +297,35 @@ func (tb *tab) fitsNarrowScreen(paths ...string) {
 	}
 }
 
+// actionsOnNarrowScreen loads path at a phone's 320 CSS pixels and fails
+// unless the page fits and each element sel matches (at least one) lies
+// within the screen's width: a primary action, such as a return's link to
+// submit it, that no one should have to scroll sideways to find (in a
+// table, it was a last column scrolled out of sight).
+func (tb *tab) actionsOnNarrowScreen(path, sel string) {
+	tb.t.Helper()
+	tb.do("a 320px screen", chromedp.EmulateViewport(320, 640))
+	defer tb.do("the desktop screen again", chromedp.EmulateReset())
+	if status := tb.open(path); status != 200 {
+		tb.fail("%s at 320px: %d", path, status)
+	}
+	if w := eval[int](tb, pageOverflow); w > 0 {
+		tb.t.Errorf("%s is %dpx wider than a 320px screen", path, w)
+	}
+	boxes := eval[[]string](tb, `[...document.querySelectorAll(`+jsString(sel)+`)].map(a => {
+		const r = a.getBoundingClientRect(), w = document.documentElement.clientWidth;
+		return r.width > 0 && r.left >= 0 && r.right <= w ? 'ok' : JSON.stringify(a.textContent) + ' spans ' + Math.round(r.left) + 'px to ' + Math.round(r.right) + 'px of a ' + w + 'px screen';
+	})`)
+	if len(boxes) == 0 {
+		tb.fail("%s at 320px has no %s", path, sel)
+	}
+	for _, b := range boxes {
+		if b != "ok" {
+			tb.t.Errorf("%s at 320px: %s", path, b)
+		}
+	}
+}
+
 // metricTablesFit fails unless the page has a table with a column for
 // every metric and each such table fits its scrolling container at the
 // browser's 1280px: no column that people must scroll sideways to find.

@@ -162,12 +162,21 @@ func (s *suite) projectLeadSubmitsLate(t *testing.T) {
 	defer tb.checkConsole()
 	tb.signIn(uPL)
 	tb.followWant(`main a[href="`+s.rbase()+`"]`, 200)
-	due := `[data-testid="dashboard-due"] [data-testid="due-` + r.returnID + `"]`
+	due := `[data-testid="due-returns"] [data-testid="due-` + r.returnID + `"]`
 	if got := tb.text(due); !strings.Contains(got, "Overdue") {
 		tb.fail("the home page's due returns: %q", got)
 	}
 	tb.a11y("project lead's home")
 	tb.screenshot("returns-due-project-lead.png")
+	// On a phone, the link to send the return is on the screen beside its
+	// period, on the home page and the returns page alike.
+	for _, page := range []string{s.rbase(), s.rbase() + "/returns"} {
+		tb.actionsOnNarrowScreen(page, `[data-testid="due-returns"] [data-testid="due-`+r.returnID+`"] [data-testid="submit-return"]`)
+	}
+	tb.a11y("project lead's returns")
+	if st := tb.open(s.rbase()); st != 200 {
+		tb.fail("the home page again: %d", st)
+	}
 	tb.followWant(due+` [data-testid="submit-return"]`, 200)
 	// The form comes filled with the quarter.
 	if tb.value("#f-periodStart-month") != fmt.Sprint(int(r.first.Month())) || tb.value("#f-periodStart-year") != fmt.Sprint(r.first.Year()) {
