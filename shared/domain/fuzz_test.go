@@ -414,14 +414,23 @@ func FuzzPhoneNumberForms(f *testing.F) {
 // FuzzTextProblem checks domain.TextProblem against the SPEC's text rule,
 // restated here: valid UTF-8; no control characters, except tab, CR and LF
 // in multi-line fields; no bidirectional-override or zero-width characters
-// (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF). TextProblem may
-// refuse more (U+061C, U+2060, line separators), never less.
+// (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF); and what fundtrack
+// adds to it: no other invisible format character (general category Cf,
+// U+180E and the tag characters among them) but the soft hyphen, which only
+// one-line fields refuse, and the visible prepended concatenation marks
+// (U+0600-U+0605, U+06DD, U+070F, U+0890, U+0891, U+08E2, U+110BD,
+// U+110CD); no noncharacter (U+FDD0-U+FDEF, U+xFFFE, U+xFFFF). TextProblem
+// may refuse more (line separators), never less.
 func FuzzTextProblem(f *testing.F) {
 	for _, s := range []string{"Leeds", "a\nb", "a\r\nb", "a\tb", "\u202eKROY", "Le\u200beds", "\ufeff", "\u2066x\u2069", "\x00",
-		"\x7f", "\u0085", "\u2028", "\xff", "\xed\xa0\x80", "Café 🚀", "\u061c", "\u2060", "\u00ad"} {
+		"\x7f", "\u0085", "\u2028", "\xff", "\xed\xa0\x80", "Café 🚀", "\u061c", "\u2060", "\u00ad", "S31\u180ex", "S31\ufffex",
+		"\ufdd0", "\ufdef", "\U0010ffff", "\U0001fffe", "\U000e0067", "\u2061", "\ufff9", "\u0600\u0661", "\u06dd", "\U000110bd",
+		"❤\ufe0f", "\ufffd", "Leeds\u00adbury"} {
 		f.Add(s, false)
 		f.Add(s, true)
 	}
+	prepended := map[rune]bool{0x0600: true, 0x0601: true, 0x0602: true, 0x0603: true, 0x0604: true, 0x0605: true, 0x06dd: true,
+		0x070f: true, 0x0890: true, 0x0891: true, 0x08e2: true, 0x110bd: true, 0x110cd: true}
 	f.Fuzz(func(t *testing.T, s string, multiLine bool) {
 		problem := domain.TextProblem(s, multiLine)
 		must := ""
@@ -438,6 +447,14 @@ func FuzzTextProblem(f *testing.F) {
 				must = fmt.Sprintf("control %U", r)
 			case r >= 0x200b && r <= 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0xfeff:
 				must = fmt.Sprintf("invisible %U", r)
+			case r == 0x00ad:
+				if !multiLine {
+					must = "a soft hyphen in one line"
+				}
+			case unicode.Is(unicode.Cf, r) && !prepended[r]:
+				must = fmt.Sprintf("invisible format character %U", r)
+			case r >= 0xfdd0 && r <= 0xfdef, r%0x10000 >= 0xfffe:
+				must = fmt.Sprintf("noncharacter %U", r)
 			}
 		}
 		if must != "" && problem == "" {
@@ -447,7 +464,7 @@ func FuzzTextProblem(f *testing.F) {
 			// Allowed only for what TextProblem refuses beyond the SPEC.
 			extra := false
 			for _, r := range s {
-				if r == 0x061c || r == 0x2060 || r == 0x2028 || r == 0x2029 {
+				if r == 0x2028 || r == 0x2029 {
 					extra = true
 				}
 			}
