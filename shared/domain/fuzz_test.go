@@ -110,12 +110,21 @@ var fzPersonal = []string{
 	"07700_900123", "07700,900,123", "07700·900·123", "07700    900123", "07700_900_123", "+44 0 7700 900123",
 	"jo [at] example [dot] org", "jo(at)example.org", "jo「at」example.org", // disguised: brackets
 	"jo“at”example“dot”org", "jo‘at’example.org", "jo»at«example»dot«org", `jo"at"example"dot"org`, "jo „at“ example.org", // and quotes
+	// A name with a title (a comma ends it, so no text after makes it a
+	// trust's name), a date of birth, a home postcode ("address" after
+	// "home" is the cue, so no word before can make it an office's).
+	"Mr John Smith,", "Mrs O'Brien,", "Mx Lee,", "Ms K. Patel,",
+	"DOB 01/02/1980", "D.O.B. 1.2.80", "born on 3rd March 1979", "date of birth: 1 Feb 1980", "DoB 1980-02-01",
+	"home address LE3 8RA", "home address sw1a1aa",
 }
 
 var fzPersonalKinds = map[string]bool{
-	`appears to contain an email address (for a place, write "at" instead of "@")`: true,
-	"appears to contain an NHS number":                                             true,
-	"appears to contain a phone number":                                            true,
+	`appears to contain an email address (for a place, write "at" instead of "@")`:    true,
+	"appears to contain an NHS number":                                                true,
+	"appears to contain a phone number":                                               true,
+	`appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`: true,
+	"appears to contain a date of birth":                                              true,
+	"appears to contain a home address (a postcode given as where someone lives)":     true,
 }
 
 // FuzzCheckPersonalData checks the personal-data check never panics, answers
@@ -136,6 +145,10 @@ func FuzzCheckPersonalData(f *testing.F) {
 		"£1,234,567", "2024-25", "12, 15, 20", "0 1 2 1 3 2 0 1 2 2 1 3", "Likert 0 1 2 3 4 5 6 7 8 9 10", "GA_2016_0042",
 		"£50,000 (2010), £100,000 (2012)", "4,5,5,3,5,4,5,5,4,3", strings.Repeat("0 ", 20), strings.Repeat("943,", 10),
 		"john“at”nhs“dot”net", "john»at«nhs.net", `staff said "at risk" cases rose`, "a project called “Into Work” at ‘Leeds’",
+		"MS Society referral", "Don't Miss Out", "Miss-ed appointments", "born out of the 2019 pilot", "address the backlog",
+		"home visits rose", "LE1 5WW is our base", "The Miss Agnes H Hunter Trust", "Mr and", "Miss A Session", "Mr ", "Mr.",
+		"DOB", "born on the", "b.", "d.o.", "lives at", "home:", "moved to LE1", "LE3 8R", "Mr A-B-C-D-E-F", strings.Repeat("Miss A-", 50),
+		strings.Repeat("lives at ", 30), strings.Repeat("born on the ", 30), "started 01/02/2024", "Based at LE1 5WW",
 	} {
 		f.Add("notes", s, uint16(len(s)), uint8(3))
 		f.Add("notes", s, uint16(0), uint8(0))
@@ -202,6 +215,91 @@ func fzCheckPD(t *testing.T, field, text string) error {
 		fzFail(t, "", "CheckPersonalData(%q, %q): fields %q; want only %q with the kind of data found", field, text, de.Fields, field)
 	}
 	return err
+}
+
+// fzMonths are the months' names, written in full.
+var fzMonths = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+	"November", "December"}
+
+// FuzzBirthDateForms writes a date of birth from the fuzzer's numbers in
+// each way people type one (figures with any separators, two- or four-digit
+// years, year first, the month's name in full or short, day first or month
+// first, ordinals), after each birth cue, between any two texts, and checks
+// the guard finds it. The same date without a cue, as a note dates what
+// happened ("Started 01/02/1980."), must pass: dates are everywhere.
+func FuzzBirthDateForms(f *testing.F) {
+	f.Add(uint8(0), uint8(1), uint16(50), uint8(0), uint8(0), "Client", "started work.")
+	f.Add(uint8(2), uint8(2), uint16(49), uint8(1), uint8(3), "", "")
+	f.Add(uint8(30), uint8(11), uint16(0), uint8(5), uint8(6), "Intern", "(from the referral)")
+	f.Add(uint8(13), uint8(6), uint16(79), uint8(9), uint8(8), "ref 12", "45")
+	f.Add(uint8(8), uint8(0), uint16(62), uint8(11), uint8(9), "x", "y")
+	f.Fuzz(func(t *testing.T, day, month uint8, year uint16, form, cue uint8, before, after string) {
+		d, m, y := 1+int(day)%28, 1+int(month)%12, 1930+int(year)%80
+		name := fzMonths[m-1]
+		ordinal := strconv.Itoa(d) + map[int]string{1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd"}[d]
+		if len(ordinal) == len(strconv.Itoa(d)) {
+			ordinal += "th"
+		}
+		dates := []string{
+			fmt.Sprintf("%02d/%02d/%04d", d, m, y), fmt.Sprintf("%d.%d.%02d", d, m, y%100), fmt.Sprintf("%d-%d-%d", d, m, y),
+			fmt.Sprintf("%02d %02d %04d", d, m, y), fmt.Sprintf("%04d-%02d-%02d", y, m, d), fmt.Sprintf("%02d%02d%04d", d, m, y),
+			fmt.Sprintf("%d %s %d", d, name, y), fmt.Sprintf("%s %s %d", ordinal, name[:3], y), fmt.Sprintf("%s %d, %d", name, d, y),
+			fmt.Sprintf("%d-%s-%02d", d, name[:3], y%100), fmt.Sprintf("%s of %s %d", ordinal, name, y), fmt.Sprintf("%02d / %02d / %02d", d, m, y%100),
+		}
+		cues := []string{"DOB", "D.O.B.", "dob:", "Date of birth", "date of birth:", "born", "born on", "Birth date", "DoB -",
+			"born on the", "birthdate", "(b."}
+		date := dates[int(form)%len(dates)]
+		text := before + " " + cues[int(cue)%len(cues)] + " " + date + " " + after
+		if err := fzCheckPD(t, "notes", text); err == nil {
+			fzFail(t, "", "missed the date of birth in %q", text)
+		}
+		if err := domain.CheckPersonalData("notes", "Started "+date+"."); err != nil {
+			fzFail(t, "", "refused the date %q with no birth cue: %v", date, err)
+		}
+	})
+}
+
+// FuzzHomePostcodeForms builds a UK postcode from the fuzzer's numbers
+// (letters that are in use in each place), writes it in any case with or
+// without its space, after each residence cue, between any two texts, and
+// checks the guard finds it. The same postcode without a cue, as a service
+// gives its base ("Based at LE1 5WW."), must pass.
+func FuzzHomePostcodeForms(f *testing.F) {
+	f.Add(uint32(0), uint8(0), uint8(0), "Client", "started work.")
+	f.Add(uint32(123456789), uint8(1), uint8(3), "", "")
+	f.Add(uint32(987654321), uint8(2), uint8(7), "team", "(home)")
+	f.Add(uint32(55555), uint8(3), uint8(5), "supported", "LE1")
+	f.Fuzz(func(t *testing.T, n uint32, form, cue uint8, before, after string) {
+		const first, second, inward = "ABCDEFGHIJKLMNOPRSTUWYZ", "ABCDEFGHKLMNOPQRSTUVWXY", "ABDEFGHJLNPQRSTUWXYZ"
+		pick := func(set string) byte { c := set[n%uint32(len(set))]; n /= uint32(len(set)); return c }
+		out := string(pick(first))
+		if n%2 == 0 {
+			out += string(pick(second))
+		}
+		n /= 2
+		out += strconv.Itoa(int(n % 10))
+		n /= 10
+		switch n % 3 {
+		case 1:
+			out += strconv.Itoa(int(n / 3 % 10))
+		case 2:
+			out += string("ABEHMNPRVWXY"[n/3%12])
+		}
+		n /= 30
+		in := strconv.Itoa(int(n%10)) + string(pick(inward)) + string(pick(inward))
+		pc := []string{out + " " + in, out + in, strings.ToLower(out + " " + in), out + "  " + in}[form%4]
+		cues := []string{"lives at", "living in", "home address", "Home:", "address:", "moved to", "resides at",
+			"address - 12 High Street,", "lives at Flat 3, 7 Mill Lane, Leicester", "relocated to"}
+		// A full stop before the cue: no word of before makes it a
+		// service's ("supported living", "the team moved").
+		text := before + ". Client " + cues[int(cue)%len(cues)] + " " + pc + " " + after
+		if err := fzCheckPD(t, "notes", text); err == nil {
+			fzFail(t, "", "missed the home postcode %q in %q", pc, text)
+		}
+		if err := domain.CheckPersonalData("notes", "Based at "+pc+"."); err != nil {
+			fzFail(t, "", "refused the postcode %q with no residence cue: %v", pc, err)
+		}
+	})
 }
 
 // fzNHSCheck computes the NHS number modulus 11 check independently.
@@ -414,14 +512,23 @@ func FuzzPhoneNumberForms(f *testing.F) {
 // FuzzTextProblem checks domain.TextProblem against the SPEC's text rule,
 // restated here: valid UTF-8; no control characters, except tab, CR and LF
 // in multi-line fields; no bidirectional-override or zero-width characters
-// (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF). TextProblem may
-// refuse more (U+061C, U+2060, line separators), never less.
+// (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF); and what fundtrack
+// adds to it: no other invisible format character (general category Cf,
+// U+180E and the tag characters among them) but the soft hyphen, which only
+// one-line fields refuse, and the visible prepended concatenation marks
+// (U+0600-U+0605, U+06DD, U+070F, U+0890, U+0891, U+08E2, U+110BD,
+// U+110CD); no noncharacter (U+FDD0-U+FDEF, U+xFFFE, U+xFFFF). TextProblem
+// may refuse more (line separators), never less.
 func FuzzTextProblem(f *testing.F) {
 	for _, s := range []string{"Leeds", "a\nb", "a\r\nb", "a\tb", "\u202eKROY", "Le\u200beds", "\ufeff", "\u2066x\u2069", "\x00",
-		"\x7f", "\u0085", "\u2028", "\xff", "\xed\xa0\x80", "Café 🚀", "\u061c", "\u2060", "\u00ad"} {
+		"\x7f", "\u0085", "\u2028", "\xff", "\xed\xa0\x80", "Café 🚀", "\u061c", "\u2060", "\u00ad", "S31\u180ex", "S31\ufffex",
+		"\ufdd0", "\ufdef", "\U0010ffff", "\U0001fffe", "\U000e0067", "\u2061", "\ufff9", "\u0600\u0661", "\u06dd", "\U000110bd",
+		"❤\ufe0f", "\ufffd", "Leeds\u00adbury"} {
 		f.Add(s, false)
 		f.Add(s, true)
 	}
+	prepended := map[rune]bool{0x0600: true, 0x0601: true, 0x0602: true, 0x0603: true, 0x0604: true, 0x0605: true, 0x06dd: true,
+		0x070f: true, 0x0890: true, 0x0891: true, 0x08e2: true, 0x110bd: true, 0x110cd: true}
 	f.Fuzz(func(t *testing.T, s string, multiLine bool) {
 		problem := domain.TextProblem(s, multiLine)
 		must := ""
@@ -438,6 +545,14 @@ func FuzzTextProblem(f *testing.F) {
 				must = fmt.Sprintf("control %U", r)
 			case r >= 0x200b && r <= 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0xfeff:
 				must = fmt.Sprintf("invisible %U", r)
+			case r == 0x00ad:
+				if !multiLine {
+					must = "a soft hyphen in one line"
+				}
+			case unicode.Is(unicode.Cf, r) && !prepended[r]:
+				must = fmt.Sprintf("invisible format character %U", r)
+			case r >= 0xfdd0 && r <= 0xfdef, r%0x10000 >= 0xfffe:
+				must = fmt.Sprintf("noncharacter %U", r)
 			}
 		}
 		if must != "" && problem == "" {
@@ -447,7 +562,7 @@ func FuzzTextProblem(f *testing.F) {
 			// Allowed only for what TextProblem refuses beyond the SPEC.
 			extra := false
 			for _, r := range s {
-				if r == 0x061c || r == 0x2060 || r == 0x2028 || r == 0x2029 {
+				if r == 0x2028 || r == 0x2029 {
 					extra = true
 				}
 			}

@@ -541,10 +541,17 @@ func optionalText(p Problems, field, s string, max int, multiLine bool) {
 // TextProblem says what is wrong with s as the text of a field, or "" if
 // nothing is: it must be valid UTF-8 and hold no control character (tab,
 // CR and LF are allowed only when multiLine), no line or paragraph
-// separator in a one-line field, and no bidirectional-override or
-// zero-width character anywhere (IsInvisible). The last would let "Leeds"
-// display as something else in a page, a CSV file or an email subject, and
-// hide what a name really holds from the people who read it.
+// separator in a one-line field, no invisible format character anywhere
+// (IsInvisible), no soft hyphen in a one-line field, and no noncharacter.
+// An invisible character would let "Leeds" display as something else in a
+// page, a CSV file or an email subject, make two names that look the same
+// differ, and hide what a name really holds from the people who read it.
+// A soft hyphen (U+00AD) is invisible too except where a line breaks at
+// it, so it is refused in names, which have no use for it; descriptions
+// and notes keep it, as text pasted from documents and web pages carries
+// it to mark where a long word may break. A noncharacter (U+FFFE,
+// U+FDD0–U+FDEF, the last two code points of every plane) is Unicode's
+// own "never in text" and shows as nothing, or a box.
 func TextProblem(s string, multiLine bool) string {
 	if !utf8.ValidString(s) {
 		return "must be valid UTF-8 text"
@@ -566,24 +573,46 @@ func TextProblem(s string, multiLine bool) string {
 			return "must not contain control characters"
 		case IsInvisible(r):
 			return fmt.Sprintf("must not contain invisible or text-direction characters (U+%04X)", r)
+		case r == softHyphen && !multiLine:
+			return "must not contain a soft hyphen (U+00AD), which is invisible in a name"
+		case IsNoncharacter(r):
+			return fmt.Sprintf("must not contain Unicode noncharacters (U+%04X)", r)
 		}
 	}
 	return ""
 }
 
-// IsInvisible reports whether r is a bidirectional control or a zero-width
-// character: U+200B-U+200F (zero-width space, non-joiner, joiner, left-to-
-// right and right-to-left marks), U+202A-U+202E (embeddings and overrides),
-// U+2066-U+2069 (isolates), U+FEFF (zero-width no-break space, the byte
-// order mark), and two more of the same kinds: U+061C (Arabic letter mark)
-// and U+2060 (word joiner).
+const softHyphen = 0x00AD
+
+// IsInvisible reports whether r is an invisible format character: any of
+// Unicode's general category Cf, which are the bidirectional controls
+// (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069, U+061C), the zero-width
+// ones (U+200B–U+200D, U+2060, U+FEFF, U+180E), the invisible operators
+// (U+2061–U+2064), the interlinear annotation marks (U+FFF9–U+FFFB) and
+// the tag characters (U+E0001, U+E0020–U+E007F, which can carry hidden
+// text; the flags of England, Scotland and Wales are written with them, as
+// family emoji are with U+200D, which the SPEC refuses), and a few more.
+// Left out: the soft hyphen (see TextProblem) and the prepended
+// concatenation marks (U+0600–U+0605, U+06DD, U+070F, U+0890, U+0891,
+// U+08E2, U+110BD, U+110CD), which are visible signs written before
+// numbers in Arabic, Syriac and Kaithi text.
 func IsInvisible(r rune) bool {
-	switch {
-	case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069,
-		r == 0xFEFF, r == 0x061C, r == 0x2060:
-		return true
+	if r < 0xAD || !unicode.Is(unicode.Cf, r) {
+		return false
 	}
-	return false
+	switch {
+	case r == softHyphen, r >= 0x0600 && r <= 0x0605, r == 0x06DD, r == 0x070F, r == 0x0890, r == 0x0891, r == 0x08E2,
+		r == 0x110BD, r == 0x110CD:
+		return false
+	}
+	return true
+}
+
+// IsNoncharacter reports whether r is one of Unicode's 66 noncharacters:
+// U+FDD0–U+FDEF and the last two code points of each plane (U+FFFE,
+// U+FFFF, U+1FFFE, …, U+10FFFF), which are never to appear in text.
+func IsNoncharacter(r rune) bool {
+	return r >= 0xFDD0 && r <= 0xFDEF || r&0xFFFE == 0xFFFE && r <= unicode.MaxRune
 }
 
 // period checks a start and an end date. An end before the start names

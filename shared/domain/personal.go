@@ -10,7 +10,9 @@ import (
 
 // fundtrack holds aggregate counts only. Free text is checked for the
 // personal data most likely to slip in (an NHS number, an email address, a
-// phone number) and refused, since once stored it would be hard to purge.
+// phone number; and, by the words around them, a name with a title, a date
+// of birth and a home postcode: see personal_people.go) and refused, since
+// once stored it would be hard to purge.
 // The check reads text as people really type it: numbers grouped and
 // separated any way, full-width or other non-ASCII digits, internationalised
 // email addresses. It must also let through what programmes write all the
@@ -48,8 +50,9 @@ func CheckText(v TextFielder) error {
 	return &Error{Code: CodePersonalData, Message: personalMessage, Fields: fields}
 }
 
-// CheckPersonalData refuses text that holds an NHS number, an email address
-// or a phone number, naming the field and what kind of data was found (never
+// CheckPersonalData refuses text that holds an NHS number, an email
+// address, a phone number, a name with a title, a date of birth or a home
+// postcode, naming the field and what kind of data was found (never
 // echoing it).
 func CheckPersonalData(field, text string) error {
 	kind := personalKind(text)
@@ -72,14 +75,27 @@ const (
 // told (never the data). An "@" may be shorthand for "at" before a place
 // that reads as an address ("placed @ Tesco.com"), so the email problem
 // says how to keep such a note.
+//
+// A name and a home address are found by the words around them (see
+// personal_people.go), so their problems say which words: a title before a
+// name, a postcode given as where someone lives. Someone who wrote a staff
+// member's title, or a service's own address, then sees why.
 func foundProblem(kind string) string {
-	if kind == kindEmail {
+	switch kind {
+	case kindEmail:
 		return "appears to contain " + kind + ` (for a place, write "at" instead of "@")`
+	case kindName:
+		return "appears to contain " + kind + ` (a title such as "Mr" or "Ms" before a name)`
+	case kindAddress:
+		return "appears to contain " + kind + " (a postcode given as where someone lives)"
 	}
 	return "appears to contain " + kind
 }
 
 // personalKind names the first kind of personal data found in text, or "".
+// The numbers and addresses come first, so text that holds one is named
+// for it as before; the checks by words (peopleKind) read every word once,
+// which costs a large imported sheet about a tenth of the rest.
 func personalKind(text string) string {
 	norm := normaliseForGuard(text)
 	// Every address, plain, spaced or disguised ("[at]", "'at'"), holds an
@@ -96,7 +112,7 @@ func personalKind(text string) string {
 	if containsPhoneNumber(norm, groups) {
 		return kindPhone
 	}
-	return ""
+	return peopleKind(norm)
 }
 
 // lazyRegexp compiles a pattern on first use rather than at package init,

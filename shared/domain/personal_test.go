@@ -389,3 +389,138 @@ func TestCheckPersonalDataQuotedDisguise(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckPersonalDataAboutPeople holds what the audit found stored in
+// every free-text field (sec31, finding 2): names with a title, dates of
+// birth and home postcodes, which the SPEC and the README say fundtrack
+// never holds. Each is refused only in the shape that says it is a
+// person's, so the same titles, dates and postcodes in what programmes
+// write every day still pass.
+func TestCheckPersonalDataAboutPeople(t *testing.T) {
+	t.Parallel()
+	const name, birth, home = "a person's name", "a date of birth", "a home address"
+	for _, c := range []struct{ text, kind string }{
+		// The audit's own texts.
+		{"Mr John Smith started work", name},
+		{"Mrs Smith started", name},
+		{"Ms Patel", name},
+		{"Miss K Jones", name},
+		{"Mx Lee", name},
+		{"DOB 01/02/1980", birth},
+		{"D.O.B. 1.2.80", birth},
+		{"date of birth 1 February 1980", birth},
+		{"born 01/02/1980", birth},
+		{"born on 3rd March 1979", birth},
+		{"lives at LE3 8RA", home},
+		{"home address LE3 8RA", home},
+		{"address: 12 High Street, LE3 8RA", home},
+		{"Mr John Smith (DOB 01/02/1980, lives at LE3 8RA) started work", name},
+		{"Please fix. Mr John Smith", name},
+		// Titles as people write them.
+		{"Mr. J. Smith asked for a reference", name},
+		{"Mr.Smith asked for a reference", name},
+		{"met Mrs O'Brien-Walsh at the job fair", name},
+		{"Mr SMITH started on Monday", name},
+		{"Miss Jones started work", name},
+		{"Miss A. Jones started work", name},
+		{"Ms Ødegaard joined the cohort", name},
+		{"Mr Smith started at the Trust", name}, // a lower-case word ends the name: not a trust's
+		{"Mr and Mrs Smith both started", name},
+		// Dates of birth in any written form after any birth cue.
+		{"DOB: 01-02-1980", birth},
+		{"DOB. 01/02/1980", birth},
+		{"dob 1980-02-01", birth},
+		{"DoB 01021980", birth},
+		{"d.o.b 01 02 80", birth},
+		{"D. O. B. 1/2/1980", birth},
+		{"Date of Birth: 1st Feb 1980", birth},
+		{"birth date 01.02.1980", birth},
+		{"birthdate Feb 1st, 1980", birth},
+		{"Born: 1-Feb-80", birth},
+		{"born on the 3rd of March 1979", birth},
+		{"date of birth is 01/02/1980", birth},
+		{"DOB of client: 01/02/1980", birth},
+		{"John Smith (b. 01/02/1980)", birth},
+		{"Smith, b. 1.2.80", birth},
+		{"DOB ０１/０２/１９８０", birth},
+		// Home postcodes after a residence cue.
+		{"lives in SW1A 1AA", home},
+		{"Client living at 12 High St, Leicester LE3 8RA", home},
+		{"moved to le38ra last month", home},
+		{"Client moved into LE3  8RA", home},
+		{"resides at Flat 3, 12 St. Mary's Rd, LE3 8RA", home},
+		{"at home in LE3 8RA", home},
+		{"Home: LE3 8RA", home},
+		{"Address - 4 Mill Lane, Braunstone LE3 8RA", home},
+		{"home postcode LE3 8RA", home},
+		{"resident of M1 1AE", home},
+	} {
+		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
+	}
+	for _, text := range []string{
+		// Titles that are not before a person's name.
+		"MS Society referral",
+		"MRS returns were late",
+		"Don't Miss Out: job fair on 12 May",
+		"Don't Miss A Session",
+		"Never Miss Appointments: a text reminder service",
+		"Miss-ed appointments fell",
+		"clients who miss appointments",
+		"Mr Men books in the reading group",
+		"Weekly Ms Teams call with employers",
+		"mr smith", // not how a title is typed
+		"Dr Patel referred two people",
+		"The Miss Agnes H Hunter Trust",
+		"Mrs L D Rope Third Charitable Settlement",
+		"The Mr and Mrs J A Pye's Charitable Settlement",
+		"HMrs Jones", // a title only as a word of its own
+		// Dates that are not dates of birth.
+		"started 01/02/2024",
+		"born out of the 2019 pilot",
+		"Born in Bradford since 1 April 2011",
+		"the birth of the network in 2009",
+		"Actions: a. 01/04/2024 review; b. 01/05/2024 visit",
+		"born in March 1979", // no day: not a date of birth
+		"Birth to 5 service started 01/04/2019",
+		"DOB not recorded; review 01/02/2024 went well",
+		"The idea was born. 01/04/2024 was launch day.",
+		// Postcodes that are not a home.
+		"address the backlog",
+		"home visits rose",
+		"LE1 5WW is our base",
+		"Based at LE1 5WW",
+		"The team moved to LE1 5WW in May",
+		"Our office address: 12 High Street, LE1 5WW",
+		"Supported living at LE3 8RA",
+		"Service went live at LE1 5WW",
+		"care home in LE3 8RA took two interns",
+		"home visits to LE3 8RA",
+		"lives in Leicester",
+		"to address the gaps at LE1 5WW",
+		"Address for correspondence: 12 High Street, LE1 5WW",
+		"Placement address: Unit 4, Meridian Park, LE19 1WZ",
+		"Moved to a new role. LE1 5WW hub opened",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}
+
+// TestPersonalProblemSaysWhy: a name and a home address are found by the
+// words around them, so the problem says which: a title before a name, a
+// postcode given as a home. Someone who wrote a staff member's title or a
+// service's address sees why it was refused.
+func TestPersonalProblemSaysWhy(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]string{
+		"Mrs Smith started":    `appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`,
+		"lives at LE3 8RA":     "appears to contain a home address (a postcode given as where someone lives)",
+		"born on 3 March 1979": "appears to contain a date of birth",
+	} {
+		var e *domain.Error
+		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || e.Fields["notes"] != want {
+			t.Errorf("CheckPersonalData(%q) = %v, want notes: %q", text, err, want)
+		}
+	}
+}

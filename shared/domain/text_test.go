@@ -105,11 +105,19 @@ func TestTextFieldsRefuseWhatReadsTwoWays(t *testing.T) {
 		"\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
 		"\u2066", "\u2067", "\u2068", "\u2069", "\ufeff", "\u061c", "\u2060",
 		"\xff", "\xed\xa0\x80", // not UTF-8; an encoded lone surrogate
+		// Every other invisible format character (category Cf), and the
+		// noncharacters (audit sec31, finding 3).
+		"\u180e", "\u2061", "\u2064", "\u206a", "\ufff9", "\ufffb", "\U000e0001", "\U000e0067", "\U000e007f", "\U0001bca0",
+		"\ufffe", "\uffff", "\ufdd0", "\ufdef", "\U0001fffe", "\U0010ffff",
 	}
-	lineBreaks := []string{"\n", "\r", "\r\n", "\t", "\u2028", "\u2029"}
+	lineBreaks := []string{"\n", "\r", "\r\n", "\t", "\u2028", "\u2029", "\u00ad"} // and the soft hyphen, kept where lines break
 	for _, f := range textFields() {
-		if err := f.validate("Leeds & York — ÉIRE 🚀 «ok» 100%"); err != nil {
-			t.Errorf("%s.%s refuses ordinary text: %v", f.input, f.path, err)
+		// Visible signs that are formally format characters (U+0600, an
+		// Arabic number sign) and emoji with a variation selector pass.
+		for _, ok := range []string{"Leeds & York — ÉIRE 🚀 «ok» 100%", "\u0600\u0661\u0662 ❤\ufe0f ﷺ \ufffd"} {
+			if err := f.validate(ok); err != nil {
+				t.Errorf("%s.%s refuses ordinary text %q: %v", f.input, f.path, ok, err)
+			}
 		}
 		for _, bad := range everywhere {
 			for _, s := range []string{bad + "Leeds", "Le" + bad + "eds", "Leeds" + bad} {
@@ -140,6 +148,14 @@ func TestTextProblemNamesTheCharacter(t *testing.T) {
 	t.Parallel()
 	if got := domain.TextProblem("Lee\u202eds", false); !strings.Contains(got, "U+202E") {
 		t.Errorf("TextProblem = %q, want it to name U+202E", got)
+	}
+	for _, r := range []string{"\u180e", "\ufffe", "\U000e0067"} {
+		if got, want := domain.TextProblem("S31"+r+"x", false), fmt.Sprintf("U+%04X", []rune(r)[0]); !strings.Contains(got, want) {
+			t.Errorf("TextProblem(%q) = %q, want it to name %s", "S31"+r+"x", got, want)
+		}
+	}
+	if got := domain.TextProblem("Lee\u00adds", false); !strings.Contains(got, "soft hyphen (U+00AD)") {
+		t.Errorf("TextProblem(Lee\\u00adds) = %q, want it to name the soft hyphen", got)
 	}
 	if got := domain.TextProblem("a\nb", true); got != "" {
 		t.Errorf("multi-line TextProblem(a\\nb) = %q", got)

@@ -28,6 +28,9 @@ func TestAPIPersonalDataInEveryTextField(t *testing.T) {
 		"Leeds 943 476 5919", "Leeds 943-4765-919", "Leeds ９４３４７６５９１９", "Leeds 943.476.5919",
 		"Leeds jöns@exämple.de", "Leeds 用户@例子.广告", "Leeds jo.bloggs@example.org",
 		"Leeds +44 (0)113 496 0000", "Leeds 0044 7700 900123", "Leeds 07700.900.123", "Leeds +44-20-7946-0018",
+		// A name with a title, a date of birth, a home postcode (audit sec31, finding 2).
+		"Leeds Mr John Smith started work", "Leeds Miss K Jones", "Leeds DOB 01/02/1980", "Leeds born on 3rd March 1979",
+		"Leeds lives at LE3 8RA", "Leeds home address LE3 8RA",
 	}
 	n := 0
 	next := func() string { n++; return pd[n%len(pd)] }
@@ -104,5 +107,6 @@ func TestAPIPersonalDataInEveryTextField(t *testing.T) {
 	h.Want(t, http.StatusCreated, testkit.Request("PUT", testkit.MemberPath(f.P1, "new.lead@example.org"), uLead, testkit.RolesBody(testkit.RoleLead())))
 	// Text full of numbers that are not personal data is kept.
 	h.Create(t, uLead, f.p1("/grants"), testkit.Merge(testkit.GrantBody("IPS 2016–2018, £1,311,475 (GB-CHC-1234567)", f.X, f.A, testkit.GrantPence),
-		map[string]any{"description": "Awarded 01/10/2016; ref 9434765918; 31000000 pence over 2009–2012; ODS RT5."}))
+		map[string]any{"description": "Awarded 01/10/2016; ref 9434765918; 31000000 pence over 2009–2012; ODS RT5. " +
+			"Born out of the 2019 pilot; based at LE1 5WW; MS Society referrals; Don't Miss Out."}))
 }

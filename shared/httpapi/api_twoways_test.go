@@ -70,6 +70,14 @@ func TestAPIRefusesBodiesThatReadTwoWays(t *testing.T) {
 			fields: []string{"title"}}},
 		{"a line break in a region", validationCase{method: "POST", path: "/programmes", as: uAdmin,
 			body: `{"name":"P","region":"North\nEast",` + project + `}`, fields: []string{"region"}}},
+		// Audit sec31, finding 3: the invisible Mongolian vowel separator
+		// and a noncharacter in a programme's name, as the auditor sent them.
+		{"a Mongolian vowel separator in a programme name", validationCase{method: "POST", path: "/programmes", as: uAdmin,
+			body: `{"name":"S31\u180ex",` + project + `}`, fields: []string{"name"}}},
+		{"a noncharacter in a programme name", validationCase{method: "POST", path: "/programmes", as: uAdmin,
+			body: `{"name":"S31\ufffex",` + project + `}`, fields: []string{"name"}}},
+		{"a soft hyphen in a project name", validationCase{method: "POST", path: f.p1("/projects"),
+			body: `{"name":"Lee\u00adds",` + project + `}`, fields: []string{"name"}}},
 		{"a control character in a funder name", validationCase{method: "POST", path: f.p1("/funders"),
 			body: `{"name":"DWP\u001b[2J","contacts":["a@example.org"]}`, fields: []string{"name"}}},
 

@@ -226,8 +226,11 @@ func fzPatchRoundTrip[P any](t *testing.T, pristine P) (P, []byte) {
 // taken from domain: valid UTF-8, at most max characters, something other
 // than spaces if required; no control character, except tab, CR and LF in
 // a multi-line field (descriptions, notes); no line or paragraph separator
-// in a one-line field; and no bidirectional-override or zero-width
-// character (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF) anywhere.
+// in a one-line field; no bidirectional-override or zero-width
+// character (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF) anywhere;
+// nor, as fundtrack adds, any other invisible format character (category
+// Cf, but for the visible prepended concatenation marks; a soft hyphen only
+// in a multi-line field) or noncharacter (U+FDD0-U+FDEF, U+xFFFE, U+xFFFF).
 func fzText(t *testing.T, field, s string, max int, required, multiLine bool) {
 	t.Helper()
 	if required && strings.TrimSpace(s) == "" {
@@ -251,6 +254,15 @@ func fzText(t *testing.T, field, s string, max int, required, multiLine bool) {
 			fzFail(t, "", "one-line %s accepted line separator %U: %q", field, r, s)
 		case r >= 0x200b && r <= 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0xfeff:
 			fzFail(t, "", "%s accepted invisible or text-direction character %U: %q", field, r, s)
+		case r == 0x00ad:
+			if !multiLine {
+				fzFail(t, "", "one-line %s accepted a soft hyphen: %q", field, s)
+			}
+		case unicode.Is(unicode.Cf, r) && !(r >= 0x0600 && r <= 0x0605 || r == 0x06dd || r == 0x070f || r == 0x0890 || r == 0x0891 ||
+			r == 0x08e2 || r == 0x110bd || r == 0x110cd):
+			fzFail(t, "", "%s accepted invisible format character %U: %q", field, r, s)
+		case r >= 0xfdd0 && r <= 0xfdef, r%0x10000 >= 0xfffe:
+			fzFail(t, "", "%s accepted noncharacter %U: %q", field, r, s)
 		}
 	}
 }

@@ -372,6 +372,12 @@ func TestReviewCountsOnlyApprovedFigures(t *testing.T) {
 	wantFields(t, "an unknown decision", err, "decision")
 	_, err = w.openA(lead).ReviewOutcome(a.ID, body(map[string]any{"decision": "request-changes", "comment": "Check Jo's NHS number 943 476 5919"}))
 	wantCode(t, "a comment holding an NHS number", err, domain.CodePersonalData)
+	// The comment is emailed to the project lead: a titled name is refused
+	// there too (audit sec31, finding 2).
+	_, err = w.openA(lead).ReviewOutcome(a.ID, body(map[string]any{"decision": "request-changes", "comment": "Please fix. Mr John Smith"}))
+	if de := wantCode(t, "a comment naming Mr John Smith", err, domain.CodePersonalData); de != nil && de.Fields["comment"] == "" {
+		t.Errorf("a comment naming Mr John Smith: names %v, want comment", de.Fields)
+	}
 	_, err = w.openA(plOwn).ReviewOutcome(a.ID, body(map[string]any{"decision": "approve"}))
 	wantCode(t, "a project lead approving its own submission", err, domain.CodeForbidden)
 	if w.st.Snapshot() != before {

@@ -1,0 +1,717 @@
+package domain
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The personal-data guard's checks for words about a person rather than
+// numbers: a name with a title ("Mr John Smith"), a date of birth ("DOB
+// 01/02/1980") and a home address ("lives at LE3 8RA"). Each is refused only
+// in the shape that says it is about a person, since the same names, dates
+// and postcodes fill every programme's notes for other reasons: staff and
+// partners are named, dates are everywhere ("started 01/02/2024"), and a
+// service gives its own postcode ("Based at LE1 5WW"). So a bare date or
+// postcode passes; a date after a birth cue, or a postcode after a residence
+// cue, does not. A name is recognised only by a title in front of it, which
+// programmes put before the people they support and rarely before staff,
+// who are "Dr", first names or roles; "Dr" is left out for that reason (most
+// doctors in a note are the clinicians who refer).
+//
+// All three hang on a cue word, so one pass over the words of the text
+// (peopleKind) finds the cues, and only around a cue is more read: text
+// with none costs one scan, as a large imported sheet must.
+
+// The kinds of personal data found by words.
+const (
+	kindName    = "a person's name"
+	kindBirth   = "a date of birth"
+	kindAddress = "a home address"
+)
+
+// peopleKind names the first kind of personal data about a person found in
+// normalised text (see normaliseForGuard), or "". It reads each word once,
+// looking it up among the cue words (a map lookup of a short byte string,
+// which allocates nothing); only a cue leads to reading what is around it.
+func peopleKind(norm string) string {
+	var buf [9]byte
+	for i := 0; i < len(norm); {
+		if c := norm[i]; c < 0x80 && !asciiLetter[c] {
+			i++ // the common case, spaces and punctuation, without a call
+			continue
+		}
+		start, end := nextWordAt(norm, i)
+		if start < 0 {
+			break
+		}
+		i = end
+		if end-start > len(buf) || !cueInitial[norm[start]] {
+			continue
+		}
+		b := buf[:0]
+		for j := start; j < end; j++ {
+			b = append(b, norm[j]|0x20)
+		}
+		switch cueWords[string(b)] {
+		case cueTitle:
+			if isTitledName(norm, start, end) {
+				return kindName
+			}
+		case cueBirth:
+			if datedBirth(norm, end, true, string(b) == "dob") {
+				return kindBirth
+			}
+		case cueD:
+			if e := dobDotted(norm, start); e > 0 && datedBirth(norm, e, true, true) {
+				return kindBirth
+			}
+		case cueB:
+			if bornAbbreviated(norm, start, end) {
+				return kindBirth
+			}
+		case cueHome:
+			if homePostcode(norm, string(b), start, end) {
+				return kindAddress
+			}
+		}
+	}
+	return ""
+}
+
+// The cues peopleKind looks for.
+const (
+	cueTitle = iota + 1
+	cueBirth
+	cueD
+	cueB
+	cueHome
+)
+
+// cueInitial marks the letters, in either case, that a cue word starts
+// with: other words skip the lookup.
+var cueInitial = func() (t [256]bool) {
+	for w := range cueWords {
+		t[w[0]], t[w[0]-'a'+'A'] = true, true
+	}
+	return t
+}()
+
+// cueWords are the words, lower-cased, that may start personal data about
+// a person.
+var cueWords = map[string]uint8{
+	"mr": cueTitle, "mrs": cueTitle, "ms": cueTitle, "mx": cueTitle, "miss": cueTitle,
+	"dob": cueBirth, "birth": cueBirth, "birthdate": cueBirth, "birthday": cueBirth, "born": cueBirth,
+	"d": cueD, "b": cueB,
+	"lives": cueHome, "live": cueHome, "lived": cueHome, "living": cueHome, "reside": cueHome, "resides": cueHome,
+	"resided": cueHome, "residing": cueHome, "resident": cueHome, "home": cueHome, "address": cueHome,
+	"moved": cueHome, "moving": cueHome, "relocated": cueHome,
+}
+
+// nextWordAt finds the next word at or after i: a run of letters (ASCII or
+// any script's), returned as byte offsets, or -1 when there is none.
+func nextWordAt(s string, i int) (int, int) {
+	for i < len(s) && !letterAt(s, i) {
+		i += runeLen(s, i)
+	}
+	if i >= len(s) {
+		return -1, -1
+	}
+	j := i
+	for j < len(s) {
+		if c := s[j]; c < 0x80 {
+			if !asciiLetter[c] {
+				break
+			}
+			j++
+		} else if letterAt(s, j) {
+			j += runeLen(s, j)
+		} else {
+			break
+		}
+	}
+	return i, j
+}
+
+func letterAt(s string, i int) bool {
+	if c := s[i]; c < 0x80 {
+		return asciiLetter[c]
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r) || unicode.Is(unicode.M, r)
+}
+
+// asciiLetter marks the ASCII letters.
+var asciiLetter = func() (t [128]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	return t
+}()
+
+func runeLen(s string, i int) int {
+	if s[i] < 0x80 {
+		return 1
+	}
+	_, n := utf8.DecodeRuneInString(s[i:])
+	return n
+}
+
+// afterWordChar reports whether a letter or digit stands right before i: a
+// word starting at i is then the tail of another ("3b", "Dr.Mr").
+func afterWordChar(s string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r)
+}
+
+// lowerASCII appends s lower-cased (ASCII letters only) to buf.
+func lowerASCII(buf []byte, s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return string(buf)
+}
+
+// wordBefore is the word (letters and apostrophes, so "don't" and
+// "trust's" are one) that ends just before i, spaces aside, lower-cased;
+// "" when punctuation other than an apostrophe or a line break comes first.
+func wordBefore(s string, i int) string {
+	w, _ := wordBeforeAt(s, i)
+	return w
+}
+
+// wordBeforeAt is wordBefore, and where that word starts.
+func wordBeforeAt(s string, i int) (string, int) {
+	j := i
+	for j > 0 && s[j-1] == ' ' {
+		j--
+	}
+	k := j
+	for k > 0 {
+		r, n := utf8.DecodeLastRuneInString(s[:k])
+		if r != '\'' && !unicode.IsLetter(r) {
+			break
+		}
+		k -= n
+	}
+	return strings.ToLower(strings.Trim(s[k:j], "'")), k
+}
+
+// wordAfter is the word that starts after i once spaces are skipped,
+// lower-cased, with where it ends; "" when something else comes first.
+func wordAfter(s string, i int) (string, int) {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	if i >= len(s) || !letterAt(s, i) {
+		return "", i
+	}
+	_, end := nextWordAt(s, i)
+	return strings.ToLower(s[i:end]), end
+}
+
+// Titles.
+
+// isTitledName reports whether the word at start..end is a title written
+// in its own case (Mr, Mrs, Ms, Mx, Miss; "MS" and "MRS" are acronyms, "mr"
+// is not how a title is typed) before a name: a capitalised word ("Mr
+// Smith", "Mrs O'Brien", "Mr SMITH") or an initial ("Miss K Jones", "Mr
+// J."), after a space or a full stop ("Mr.Smith"). Left alone:
+//   - a title before a word that is not a name in that place: "Ms Teams",
+//     "Ms Word" (Microsoft's products, typed in any case), "Ms Society"
+//     (the MS Society), "Mr Men" (the books), and the words "Miss" takes
+//     as a verb in a heading ("Don't Miss Out", "Miss A Session", "Why
+//     People Miss Appointments"): after "don't", "never", "to" and the
+//     like, or before a word no one is called ("Out", "The", "Work", …);
+//   - a titled name that is part of an organisation's name: charitable
+//     trusts are named so ("The Miss Agnes H Hunter Trust", "Mrs L D Rope
+//     Third Charitable Settlement"), and a funder's name must go in;
+//   - a title that is the tail of a word ("HMrs", "3Mr").
+func isTitledName(norm string, start, end int) bool {
+	title := norm[start:end]
+	switch title {
+	case "Mr", "Mrs", "Ms", "Mx", "Miss":
+	default:
+		return false
+	}
+	if afterWordChar(norm, start) {
+		return false
+	}
+	i := end
+	dot := i < len(norm) && norm[i] == '.'
+	if dot {
+		i++
+	}
+	spaces := 0
+	for i < len(norm) && norm[i] == ' ' {
+		i++
+		spaces++
+	}
+	if (spaces == 0 && !dot) || i >= len(norm) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(norm[i:])
+	if !unicode.IsUpper(r) {
+		return false
+	}
+	nameStart := i
+	_, nameEnd := nextWordAt(norm, i)
+	name := norm[nameStart:nameEnd]
+	initial := utf8.RuneCountInString(name) == 1
+	// A name runs on over apostrophes and hyphens (O'Brien, Smith-Jones),
+	// a few times at most: a longer chain is not a name, and reading it
+	// again for every title in it would take time that grows as its square.
+	for n := 0; n < 3 && nameEnd+1 < len(norm) && (norm[nameEnd] == '\'' || norm[nameEnd] == '-') && letterAt(norm, nameEnd+1); n++ {
+		_, nameEnd = nextWordAt(norm, nameEnd+1)
+	}
+	if notAName[title][name] || notAName[""][name] {
+		return false
+	}
+	if title == "Miss" {
+		if missVerbBefore[wordBefore(norm, start)] || notAfterMiss[name] {
+			return false
+		}
+	}
+	if initial && title == "Miss" && name == "A" && !(nameEnd < len(norm) && norm[nameEnd] == '.') {
+		return false // "Miss A Session": an article, unless written as an initial ("Miss A. Jones")
+	}
+	return !namesOrganisation(norm, nameEnd)
+}
+
+// notAName lists, for each title ("" for all of them), capitalised words
+// after it that do not make it a person's title.
+var notAName = map[string]map[string]bool{
+	"":   {"And": true, "Or": true, "Of": true, "The": true, "To": true, "In": true, "For": true},
+	"Mr": {"Men": true},
+	"Ms": {"Teams": true, "Word": true, "Excel": true, "Office": true, "Forms": true, "Outlook": true, "Access": true,
+		"Project": true, "PowerPoint": true, "Powerpoint": true, "Edge": true, "Windows": true, "Dynamics": true,
+		"SharePoint": true, "Sharepoint": true, "Planner": true, "OneDrive": true, "OneNote": true, "Bookings": true,
+		"Paint": true, "Society": true, "Nurse": true, "Service": true, "Team": true, "Clinic": true},
+}
+
+// missVerbBefore are words after which "Miss" is the verb: "Don't Miss
+// Out", "Never Miss A Payment", "Why Clients Miss Appointments".
+var missVerbBefore = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("don't dont do did didn't didnt not never won't wont will would wouldn't can can't cant cannot " +
+		"could couldn't may might must mustn't should shouldn't to often rarely sometimes seldom always who they we you i " +
+		"people clients patients participants interns staff students") {
+		m[w] = true
+	}
+	return m
+}()
+
+// notAfterMiss are capitalised words after "Miss" that are what is missed
+// in a heading, not a name: "Miss Out", "Miss The Deadline", "Miss Work".
+var notAfterMiss = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("Out An The It This That These Those Them Him Her You Us Me Your Our Their His My Its Any " +
+		"Anything Nothing Something Everything Another Each Every One Two Three No None Work School College Appointments " +
+		"Appointment Sessions Session Meetings Meeting Deadlines Deadline Payments Payment Shifts Shift Interviews Interview " +
+		"Calls Call Visits Visit Days Day Weeks Week Classes Class Opportunities Opportunity Chances Chance Targets Target " +
+		"Medication Doses Dose Returns Return Reviews Review Placements Placement Lessons Lesson Training") {
+		m[w] = true
+	}
+	return m
+}()
+
+// namesOrganisation reports whether the capitalised words that follow a
+// titled name from i, on the same line, run on into the word that ends a
+// charity's name ("… Hunter Trust", "… Third Charitable Settlement").
+// Initials, "and", "&" and possessives may come between; a lower-case word
+// ends the name ("Mr Smith started at the Trust" names a person).
+func namesOrganisation(norm string, i int) bool {
+	for n := 0; n < 8; n++ {
+		j := i
+		for j < len(norm) && (norm[j] == ' ' || norm[j] == '.' || norm[j] == '\'' || norm[j] == '&') {
+			j++
+		}
+		if j == i && j < len(norm) || j >= len(norm) || !letterAt(norm, j) {
+			return false
+		}
+		_, e := nextWordAt(norm, j)
+		w := norm[j:e]
+		switch {
+		case orgEndWords[w]:
+			return true
+		case w == "and" || w == "s":
+		default:
+			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+				return false
+			}
+		}
+		i = e
+	}
+	return false
+}
+
+// orgEndWords end the name of a charitable trust named after people.
+var orgEndWords = map[string]bool{"Trust": true, "Trusts": true, "Foundation": true, "Fund": true, "Charitable": true,
+	"Charity": true, "Settlement": true, "Bequest": true, "Memorial": true, "Trustees": true, "Endowment": true}
+
+// Dates of birth.
+
+// bornAbbreviated reports whether the "b" at start..end is the "b." of
+// "John Smith (b. 01/02/1980)" or "Smith, b. 1.2.80": a full stop, then a
+// whole date with only spaces between, after a word, a bracket or a comma.
+// A "b." that starts a line or follows a full stop, colon or semicolon
+// letters an item of a list ("a. 01/04/2024 review; b. 01/05/2024 visit").
+func bornAbbreviated(norm string, start, end int) bool {
+	if end >= len(norm) || norm[end] != '.' || afterWordChar(norm, start) {
+		return false
+	}
+	j := start
+	for j > 0 && norm[j-1] == ' ' {
+		j--
+	}
+	if j == 0 {
+		return false
+	}
+	if r, _ := utf8.DecodeLastRuneInString(norm[:j]); r != '(' && r != ',' && !unicode.IsLetter(r) {
+		return false
+	}
+	return datedBirth(norm, end+1, false, false)
+}
+
+// dobDotted is where "D.O.B" (any case, spaces after the dots, a final dot
+// or not) that starts at i ends, or 0 when it is not there.
+func dobDotted(norm string, i int) int {
+	if afterWordChar(norm, i) {
+		return 0
+	}
+	j := i + 1
+	for _, want := range []byte("ob") {
+		if j >= len(norm) || norm[j] != '.' {
+			return 0
+		}
+		j++
+		for j < len(norm) && norm[j] == ' ' {
+			j++
+		}
+		if j >= len(norm) || norm[j]|0x20 != want {
+			return 0
+		}
+		j++
+	}
+	if j < len(norm) && letterAt(norm, j) {
+		return 0
+	}
+	return j
+}
+
+// datedBirth reports whether a date comes right after a birth cue ending
+// at i, in the same sentence (abbreviated: the cue is DOB or D.O.B, whose
+// own full stop does not end it): after punctuation (": - ( =") and, if
+// fillers, at most three of the small words that stand between a cue and
+// its date ("born on the 3rd March 1979", "date of birth is 01/02/1980",
+// "DOB of client: 1.2.80"). Any other word (a place, "since", "started") ends the search,
+// so "born out of the 2019 pilot", "Born in Bradford since 1 April 2011"
+// and "the birth of the network in 2009" pass. See birthDate for the date.
+func datedBirth(norm string, i int, fillers, abbreviated bool) bool {
+	limit := min(len(norm), i+80)
+	cueEnd := i
+	for n := 0; ; n++ {
+		for i < limit && strings.IndexByte(" :-=(,.'", norm[i]) >= 0 {
+			// A full stop and a space end the sentence, unless the stop
+			// ends the abbreviation that is the cue ("DOB. 1.2.80").
+			if norm[i] == '.' && i+1 < limit && norm[i+1] == ' ' && !(i == cueEnd && abbreviated) {
+				return false
+			}
+			i++
+		}
+		if i >= limit {
+			return false
+		}
+		if isDigit(norm[i]) {
+			return birthDate(norm[i:limit])
+		}
+		if monthAt(norm, i) && birthDate(norm[i:limit]) {
+			return true
+		}
+		if !fillers || n == 3 {
+			return false
+		}
+		w, e := wordAfter(norm, i)
+		if !birthFillers[w] {
+			return false
+		}
+		i = e
+	}
+}
+
+// monthAt reports whether a month's name (its first three letters, in
+// any case) starts at i: only then may a date start there with a letter.
+func monthAt(norm string, i int) bool {
+	if i+3 > len(norm) {
+		return false
+	}
+	switch strings.ToLower(norm[i : i+3]) {
+	case "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec":
+		return true
+	}
+	return false
+}
+
+// birthFillers are the small words allowed between a birth cue and its date.
+var birthFillers = map[string]bool{"on": true, "the": true, "of": true, "is": true, "was": true, "date": true, "dated": true,
+	"client": true, "s": true, "person": true, "patient": true, "participant": true, "his": true, "her": true,
+	"their": true, "recorded": true, "given": true, "as": true, "approx": true, "about": true, "around": true, "circa": true,
+	"c": true}
+
+// birthDatePattern reads a whole date at the start of text, as people type
+// one: day, month and year in figures with any separators (01/02/1980,
+// 1.2.80, 01-02-1980, 01 02 1980, 1980-02-01, 01021980), or with the
+// month's name, full or short, day first or month first (1 February 1980,
+// 3rd March 1979, 1-Feb-80, Feb 1st, 1980). The year has two or four
+// digits. Month and year alone ("March 1979"), or day and month alone,
+// are not a date of birth.
+var birthDatePattern = lazyRegexp(`^(?i)(?:` +
+	`(\d{1,2}) ?[/.\- ] ?(\d{1,2}) ?[/.\- ] ?(\d{4}|\d{2})` +
+	`|((?:19|20)\d{2})[/.\-](\d{1,2})[/.\-](\d{1,2})` +
+	`|(\d{8}|\d{6})` +
+	`|(\d{1,2})(?:st|nd|rd|th)?(?: of)?[ ./-]*` + monthNames + `\.?[ ,./-]*(\d{4}|\d{2})` +
+	`|` + monthNames + `\.?[ ./-]*(\d{1,2})(?:st|nd|rd|th)?[ ,./-]+(\d{4}|\d{2})` +
+	`)(?:$|[^0-9\pL])`)
+
+const monthNames = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`
+
+// birthDate reports whether text starts with a real date (birthDatePattern):
+// a day of 1-31, a month of 1-12, a four-digit year from 1900 to 2099. In
+// figures, day and month may come either way round (01/02 or 02/01).
+func birthDate(text string) bool {
+	m := birthDatePattern().FindStringSubmatch(text)
+	if m == nil {
+		return false
+	}
+	n := func(s string) int { v, _ := strconv.Atoi(s); return v }
+	year := func(s string) bool { return len(s) == 2 || n(s) >= 1900 && n(s) <= 2099 }
+	dm := func(a, b int) bool { return a >= 1 && b >= 1 && a <= 31 && b <= 31 && (a <= 12 || b <= 12) }
+	switch {
+	case m[1] != "":
+		return dm(n(m[1]), n(m[2])) && year(m[3])
+	case m[4] != "":
+		return year(m[4]) && n(m[5]) >= 1 && n(m[5]) <= 12 && n(m[6]) >= 1 && n(m[6]) <= 31
+	case m[7] != "":
+		d := m[7]
+		return dm(n(d[0:2]), n(d[2:4])) && year(d[4:])
+	case m[8] != "":
+		return n(m[8]) >= 1 && n(m[8]) <= 31 && year(m[10])
+	default:
+		return n(m[12]) >= 1 && n(m[12]) <= 31 && year(m[13])
+	}
+}
+
+// Home addresses.
+
+// homePostcode reports whether the residence cue w, at start..end, says
+// where someone lives and a full UK postcode follows it in the same
+// sentence, within eight words ("lives at LE3 8RA", "home address: 12 High
+// Street, Leicester, LE3 8RA", "moved to le38ra"). A cue counts only in the
+// shape that speaks of a home:
+//   - "lives", "living", "resides" and the like with "at", "in", "on",
+//     "near" (or "of", for "resident") next; not "go live", "supported
+//     living" or "independent living", which are services;
+//   - "home" before "address", "postcode", "is", "at", "in", or a colon;
+//     not "care home" or "nursing home" ("home visits to …" is not one);
+//   - "address" as a noun, not the verb ("address the backlog") nor an
+//     organisation's ("office address", "registered address", "our
+//     address");
+//   - "moved", "moving" or "relocated" before "to" or "into", unless a team,
+//     office or service moved ("The team moved to LE1 5WW").
+//
+// A postcode without a cue, as a service gives its base, passes.
+func homePostcode(norm, w string, start, end int) bool {
+	before := wordBefore(norm, start)
+	next, nextEnd := wordAfter(norm, end)
+	from := nextEnd
+	switch w {
+	case "lives", "live", "lived", "living", "reside", "resides", "resided", "residing", "resident":
+		if !(next == "at" || next == "in" || next == "on" || next == "near" || w == "resident" && next == "of") ||
+			residenceNotHome[before] {
+			return false
+		}
+	case "home":
+		switch {
+		case residenceNotHome[before]:
+			return false
+		case next == "address" || next == "postcode" || next == "is" || next == "at" || next == "in":
+		default:
+			j := end
+			for j < len(norm) && norm[j] == ' ' {
+				j++
+			}
+			if j >= len(norm) || norm[j] != ':' {
+				return false
+			}
+			from = j + 1
+		}
+	case "address":
+		if orgAddress[before] || addressVerbObject[next] {
+			return false
+		}
+		from = end
+	case "moved", "moving", "relocated":
+		if next != "to" && next != "into" || movedOrg(norm, start) {
+			return false
+		}
+	}
+	return postcodeWithin(norm, from, 8)
+}
+
+// residenceNotHome are words before a residence cue that make it a
+// service's: "supported living", "care home", "go live".
+var residenceNotHome = map[string]bool{"supported": true, "independent": true, "assisted": true, "sheltered": true,
+	"care": true, "nursing": true, "residential": true, "group": true, "children's": true, "retirement": true,
+	"go": true, "goes": true, "going": true, "went": true, "gone": true}
+
+// orgAddress are words before "address" that make it an organisation's.
+var orgAddress = map[string]bool{"our": true, "office": true, "service": true, "registered": true, "correspondence": true,
+	"business": true, "work": true, "team": true, "site": true, "venue": true, "clinic": true, "hub": true, "base": true,
+	"trust": true, "trust's": true, "head": true, "main": true, "organisation": true, "organisation's": true, "company": true,
+	"charity": true, "billing": true, "delivery": true, "invoice": true, "invoicing": true, "email": true, "e-mail": true,
+	"web": true, "website": true, "ip": true, "postal": true, "employer's": true, "employer": true, "funder's": true,
+	"funder": true, "placement": true, "workplace": true, "interview": true, "meeting": true, "event": true,
+	"training": true, "course": true, "college": true, "school": true, "centre": true, "hospital": true, "surgery": true,
+	"practice": true, "gp": true, "project": true, "programme": true, "return": true}
+
+// addressVerbObject are words after "address" that make it the verb.
+var addressVerbObject = map[string]bool{"the": true, "this": true, "that": true, "these": true, "those": true, "a": true,
+	"an": true, "any": true, "our": true, "their": true, "its": true, "his": true, "her": true, "it": true, "them": true,
+	"issues": true, "concerns": true, "barriers": true, "gaps": true, "needs": true, "problems": true, "delays": true,
+	"backlog": true, "risks": true, "how": true, "why": true, "what": true, "with": true, "to": true,
+	"for": true} // "address for correspondence", "address for invoices": an organisation's
+
+// movedOrg reports whether one of the three words before a "moved" at i
+// is a team, office or service: its base moved, not a person's home.
+func movedOrg(norm string, i int) bool {
+	for n := 0; n < 3; n++ {
+		w, at := wordBeforeAt(norm, i)
+		if w == "" {
+			return false
+		}
+		if movingOrgs[w] {
+			return true
+		}
+		i = at
+	}
+	return false
+}
+
+var movingOrgs = map[string]bool{"we": true, "team": true, "teams": true, "service": true, "services": true, "office": true,
+	"offices": true, "clinic": true, "hub": true, "base": true, "premises": true, "trust": true, "project": true,
+	"programme": true, "organisation": true, "charity": true, "venue": true, "site": true, "headquarters": true, "hq": true,
+	"department": true, "practice": true, "centre": true, "surgery": true}
+
+// postcodeWithin reports whether a full UK postcode starts one of the next
+// words words from i, before the sentence ends (a full stop then a space,
+// other than after "St", "Rd" and the like; ";", "!", "?" or a line break).
+func postcodeWithin(norm string, i, words int) bool {
+	for n := 0; n <= words && i < len(norm); n++ {
+		for i < len(norm) && !letterAt(norm, i) && !isDigit(norm[i]) {
+			switch norm[i] {
+			case ';', '!', '?', '\n', '\r':
+				return false
+			case '.':
+				if i+1 >= len(norm) || norm[i+1] == ' ' {
+					switch wordBefore(norm, i) {
+					case "st", "rd", "ave", "no", "nr", "apt", "ln", "cres", "sq":
+					default:
+						return false
+					}
+				}
+			}
+			i++
+		}
+		if i >= len(norm) {
+			return false
+		}
+		if isPostcodeAt(norm, i) {
+			return true
+		}
+		for i < len(norm) && (letterAt(norm, i) || isDigit(norm[i]) || norm[i] == '\'' || norm[i] == '-') {
+			i += runeLen(norm, i)
+		}
+	}
+	return false
+}
+
+// isPostcodeAt reports whether a full UK postcode, in any case, with or
+// without the space (or spaces) before its inward code, is the word at i
+// (LE3 8RA, le38ra, SW1A 1AA). See ukPostcode.
+func isPostcodeAt(norm string, i int) bool {
+	if afterWordChar(norm, i) {
+		return false
+	}
+	alnum := func(j int) int { // where the run of ASCII letters and digits from j ends
+		for j < len(norm) && (norm[j] < 0x80 && asciiLetter[norm[j]] || isDigit(norm[j])) {
+			j++
+		}
+		return j
+	}
+	ends := func(j int) bool { return j >= len(norm) || !letterAt(norm, j) && !isDigit(norm[j]) }
+	var pc [7]byte
+	e := alnum(i)
+	if !ends(e) || e-i > len(pc) {
+		return false
+	}
+	n := copy(pc[:], norm[i:e])
+	if n >= 2 && n <= 4 { // an outward code: its inward code may follow a space
+		j := e
+		for j < len(norm) && norm[j] == ' ' {
+			j++
+		}
+		if k := alnum(j); j > e && k-j == 3 && ends(k) {
+			n += copy(pc[n:], norm[j:k])
+		}
+	}
+	for k := range n {
+		if c := pc[k]; c >= 'a' && c <= 'z' {
+			pc[k] = c - ('a' - 'A')
+		}
+	}
+	return ukPostcode(pc[:n])
+}
+
+// ukPostcode reports whether upper-case letters and digits with no space
+// are a UK postcode: an outward code (A9, A99, A9A, AA9, AA99, AA9A) whose
+// letters are in use (no Q, V or X first, no I, J or Z second) and an
+// inward code (a digit and two letters other than C, I, K, M, O and V).
+func ukPostcode(pc []byte) bool {
+	if len(pc) < 5 || len(pc) > 7 {
+		return false
+	}
+	out, in := pc[:len(pc)-3], pc[len(pc)-3:]
+	if !isDigit(in[0]) || !inwardLetter(in[1]) || !inwardLetter(in[2]) {
+		return false
+	}
+	if !isLetter(out[0]) || strings.IndexByte("QVX", out[0]) >= 0 {
+		return false
+	}
+	rest := out[1:]
+	if isLetter(rest[0]) {
+		if strings.IndexByte("IJZ", rest[0]) >= 0 {
+			return false
+		}
+		rest = rest[1:]
+	}
+	// rest is now the district: a digit, then at most one digit or letter.
+	switch len(rest) {
+	case 1:
+		return isDigit(rest[0])
+	case 2:
+		return isDigit(rest[0]) && (isDigit(rest[1]) || isLetter(rest[1]))
+	}
+	return false
+}
+
+func inwardLetter(c byte) bool { return isLetter(c) && strings.IndexByte("CIKMOV", c) < 0 }
+
+func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' }
