@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -25,5 +26,22 @@ func TestOneDaySpendReturnReadsItsDate(t *testing.T) {
 	}
 	if pg := lead.get(g); !strings.Contains(pg.Body, `href="`+g+`/spend/`+s.ID+`">31 March 2011</a>`) {
 		t.Errorf("the grant page's spend returns do not list the one-day return by its date\n%s", excerpt(pg.Body))
+	}
+}
+
+// TestEmptyFunderIDRefused: the 360Giving download with an empty funderId
+// is refused (400) rather than answered with every grant as if it were
+// one funder's; without the parameter it is the whole package.
+func TestEmptyFunderIDRefused(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	lead := h.as(t, uLead)
+	g := "/app/programmes/" + f.PID + "/grants/360giving"
+	if pg := lead.get(g + "?funderId="); pg.Status != http.StatusBadRequest || strings.Contains(pg.Body, `"grants"`) {
+		t.Errorf("an empty funderId: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if pg := lead.get(g); pg.Status != http.StatusOK || !strings.Contains(pg.Body, `"grants"`) {
+		t.Errorf("the whole package: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
 }
