@@ -538,6 +538,29 @@ func (t Trigger) Describe(due Date, w TriggerWords) string {
 	return ""
 }
 
+// DueWhen says what makes p fall due, as a sentence in words, as its
+// grant's page and the payments CSV list it: "On 1 April 2026", "When North
+// IPS's return for January to March 2026 is accepted", "When 50% of North
+// IPS's target of 20 referrals is reached". now is the target p waits on as
+// it is now (nil when not at hand, or for another kind of payment): a
+// payment still scheduled is described by it, which is what it waits on; one
+// due, paid or cancelled by the target it recorded when it was made or fell
+// due (Trigger.NamedTarget), so a change to the target since does not
+// rewrite what it was released, paid or given up on. projects names the
+// programme's projects by id.
+func (p Payment) DueWhen(now *Target, projects map[string]string) string {
+	words := "on " + p.Due().Long()
+	if p.Trigger.Kind != TriggerDate {
+		recorded := p.Status != PaymentScheduled
+		target := p.Trigger.NamedTarget(now, recorded)
+		words = p.Trigger.Describe(p.Due(), TriggerWords{Target: target, AsRecorded: recorded, Project: projects[p.Trigger.ProjectID(target)]})
+	}
+	if words == "" {
+		return ""
+	}
+	return strings.ToUpper(words[:1]) + words[1:]
+}
+
 // Possessive writes a name as its owner's: "North IPS's", and "Leeds
 // internships'" where the name ends in a lower-case s (a plural, as
 // project names often are); "" stays "". Every sentence that makes a name

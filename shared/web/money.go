@@ -63,12 +63,10 @@ type paymentRow struct {
 	Words string // what makes it due, in words
 }
 
-// paymentRows writes the grant page's payments. A payment on a target
-// still scheduled names the target as it is now (targets), which is what
-// it waits on; one due, paid or cancelled names the target as it recorded
-// it when it was made or fell due, so a change to the target since does
-// not rewrite what it was released or paid for (payments made before
-// targets were recorded, and not due since, name it as it is now).
+// paymentRows writes the grant page's payments, each saying what makes
+// it fall due as the payments CSV does (domain.Payment.DueWhen): a payment
+// on a target still scheduled names the target as it is now (targets),
+// one due, paid or cancelled the target as it recorded it.
 func paymentRows(ps []domain.Payment, targets []domain.Target, names *names) []paymentRow {
 	rows := make([]paymentRow, len(ps))
 	for i, p := range ps {
@@ -78,13 +76,7 @@ func paymentRows(ps []domain.Payment, targets []domain.Target, names *names) []p
 				now = &targets[j]
 			}
 		}
-		recorded := p.Status != domain.PaymentScheduled
-		tg := p.Trigger.NamedTarget(now, recorded)
-		words := p.Trigger.Describe(p.Due(), domain.TriggerWords{Target: tg, AsRecorded: recorded, Project: names.Projects[p.Trigger.ProjectID(tg)]})
-		if p.Trigger.Kind == domain.TriggerDate {
-			words = "on " + p.Due().Long()
-		}
-		rows[i] = paymentRow{Payment: p, Words: capitalise(words)}
+		rows[i] = paymentRow{Payment: p, Words: p.DueWhen(now, names.Projects)}
 	}
 	return rows
 }
