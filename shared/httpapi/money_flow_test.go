@@ -124,9 +124,9 @@ func TestMoneyFlow(t *testing.T) {
 	}
 	want := map[[2]string]int{}
 	for _, to := range []string{contact, lead} {
-		want[[2]string{to, "Payment due: £40,000.00 for Employment specialists (Bradford IPS, Working for Wellness)"}] = 1
-		want[[2]string{to, "Payment due: £35,000.00 for Employment specialists (Bradford IPS, Working for Wellness)"}] = 1
-		want[[2]string{to, "Payment due: £20,000.00 for Employment specialists (Bradford IPS, Working for Wellness)"}] = 1
+		want[[2]string{to, "Payment due: £40,000.00 for Employment specialists, on 1 January 2026 (Bradford IPS, Working for Wellness)"}] = 1
+		want[[2]string{to, "Payment due: £35,000.00 for Employment specialists, at 50% of the target of 60 people into work (Bradford IPS, Working for Wellness)"}] = 1
+		want[[2]string{to, "Payment due: £20,000.00 for Employment specialists, on the return for October to December 2025 (Bradford IPS, Working for Wellness)"}] = 1
 	}
 	got := mail.Count(t)
 	for k, n := range want {
