@@ -108,10 +108,15 @@ func (d Date) Long() string {
 
 // PeriodText names the period start to end for people: a period of whole
 // months by its months ("October 2011", "October to December 2011",
-// "April 2010 to March 2011"), as returns' periods are, and any other by
-// its dates ("1 October 2011 to 30 December 2011").
+// "April 2010 to March 2011"), as returns' periods are, a single day by
+// its date ("31 March 2012", not "31 March 2012 to 31 March 2012"), and
+// any other by its dates ("1 October 2011 to 30 December 2011"). Pages,
+// emails and reports all name periods through it.
 func PeriodText(start, end Date) string {
 	s, e := start.t, end.t
+	if s.Equal(e) {
+		return start.Long()
+	}
 	if start.IsZero() || end.IsZero() || e.Before(s) || s.Day() != 1 || e.AddDate(0, 0, 1).Day() != 1 {
 		return start.Long() + " to " + end.Long()
 	}

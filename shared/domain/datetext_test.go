@@ -6,8 +6,8 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
-// TestPeriodText: whole months are named by their months; anything else
-// by its dates, written out (Long); no date is "".
+// TestPeriodText: whole months are named by their months; one day by its
+// date alone; anything else by its dates, written out (Long); no date is "".
 func TestPeriodText(t *testing.T) {
 	for _, c := range []struct{ start, end, want string }{
 		{"2011-10-01", "2011-10-31", "October 2011"},
@@ -17,7 +17,8 @@ func TestPeriodText(t *testing.T) {
 		{"2011-10-01", "2011-12-30", "1 October 2011 to 30 December 2011"},
 		{"2011-10-02", "2011-12-31", "2 October 2011 to 31 December 2011"},
 		{"2011-12-01", "2011-10-31", "1 December 2011 to 31 October 2011"},
-		{"2012-03-31", "2012-03-31", "31 March 2012 to 31 March 2012"},
+		{"2012-03-31", "2012-03-31", "31 March 2012"},
+		{"2012-04-01", "2012-04-01", "1 April 2012"},
 	} {
 		if got := domain.PeriodText(domain.MustDate(c.start), domain.MustDate(c.end)); got != c.want {
 			t.Errorf("%s to %s: %q, want %q", c.start, c.end, got, c.want)

@@ -521,32 +521,97 @@ func (t Trigger) NamedTarget(now *Target, asRecorded bool) *Target {
 // reached", "when 50% of the programme's target of 10 people into work is
 // reached". A milestone's target is t.NamedTarget(w.Target, w.AsRecorded).
 func (t Trigger) Describe(due Date, w TriggerWords) string {
+	whose := cmp.Or(Possessive(w.Project), "the")
 	switch t.Kind {
 	case TriggerDate:
 		return "due on " + due.Long()
 	case TriggerMilestone:
-		if target := t.NamedTarget(w.Target, w.AsRecorded); target != nil {
-			whose := "the programme's"
-			if target.ProjectID != "" {
-				whose = cmp.Or(Possessive(w.Project), "the")
-			}
-			return fmt.Sprintf("when %d%% of %s target of %d %s is reached", t.Threshold, whose, target.Value, target.Metric.Phrase())
-		}
-		return fmt.Sprintf("when %d%% of target %s is reached", t.Threshold, t.TargetID)
+		return "when " + t.targetWords(w, whose) + " is reached"
 	case TriggerReturn:
-		whose := cmp.Or(Possessive(w.Project), "the")
-		if r := w.Return; r != nil && r.ID == t.ReturnID && !r.PeriodStart.IsZero() && !r.PeriodEnd.IsZero() {
-			return "when " + whose + " return for " + PeriodText(r.PeriodStart, r.PeriodEnd) + " is accepted"
-		}
-		if _, _, start, ok := ParseReturnID(t.ReturnID); ok {
-			if !t.PeriodEnd.IsZero() && !t.PeriodEnd.Before(start) {
-				return "when " + whose + " return for " + PeriodText(start, t.PeriodEnd) + " is accepted"
-			}
-			return "when " + whose + " return for the period from " + start.Long() + " is accepted"
-		}
-		return "when return " + t.ReturnID + " is accepted"
+		return "when " + t.returnWords(w, whose) + " is accepted"
 	}
 	return ""
+}
+
+// Released says in a few words what released a payment on t, for the
+// subject of the email saying it fell due, which tells two payments of one
+// grant and amount apart: "on 1 April 2026", "on the return for January to
+// March 2026", "at 50% of the target of 20 referrals", "at 50% of the
+// programme's target of 10 people into work". The subject names in its
+// brackets the project the email is about (about, its id), so a return or
+// target of that project is "the return", "the target"; another project's
+// is named, as Describe names it ("at 50% of North IPS's target …").
+func (t Trigger) Released(due Date, w TriggerWords, about string) string {
+	whose := "the"
+	if t.ProjectID(t.NamedTarget(w.Target, w.AsRecorded)) != about {
+		whose = cmp.Or(Possessive(w.Project), "the")
+	}
+	switch t.Kind {
+	case TriggerDate:
+		return "on " + due.Long()
+	case TriggerMilestone:
+		return "at " + t.targetWords(w, whose)
+	case TriggerReturn:
+		return "on " + t.returnWords(w, whose)
+	}
+	return ""
+}
+
+// targetWords names a milestone trigger's threshold and target: "50% of
+// North IPS's target of 20 referrals" (whose is a project's possessive, or
+// "the"), "50% of the programme's target of 10 people into work" for a
+// programme's target, or "50% of target <id>" when the target is not at
+// hand.
+func (t Trigger) targetWords(w TriggerWords, whose string) string {
+	target := t.NamedTarget(w.Target, w.AsRecorded)
+	if target == nil {
+		return fmt.Sprintf("%d%% of target %s", t.Threshold, t.TargetID)
+	}
+	if target.ProjectID == "" {
+		whose = "the programme's"
+	}
+	return fmt.Sprintf("%d%% of %s target of %d %s", t.Threshold, whose, target.Value, target.Metric.Phrase())
+}
+
+// returnWords names a return trigger's return: "North IPS's return for
+// November 2026" (whose is a project's possessive, or "the"), by its
+// period as far as w.Return or the trigger's recorded period end tell it,
+// else by its start ("… return for the period from 1 November 2026"), or
+// by its id when that cannot be read.
+func (t Trigger) returnWords(w TriggerWords, whose string) string {
+	if r := w.Return; r != nil && r.ID == t.ReturnID && !r.PeriodStart.IsZero() && !r.PeriodEnd.IsZero() {
+		return whose + " return for " + PeriodText(r.PeriodStart, r.PeriodEnd)
+	}
+	if _, _, start, ok := ParseReturnID(t.ReturnID); ok {
+		if !t.PeriodEnd.IsZero() && !t.PeriodEnd.Before(start) {
+			return whose + " return for " + PeriodText(start, t.PeriodEnd)
+		}
+		return whose + " return for the period from " + start.Long()
+	}
+	return "return " + t.ReturnID
+}
+
+// DueWhen says what makes p fall due, as a sentence in words, as its
+// grant's page and the payments CSV list it: "On 1 April 2026", "When North
+// IPS's return for January to March 2026 is accepted", "When 50% of North
+// IPS's target of 20 referrals is reached". now is the target p waits on as
+// it is now (nil when not at hand, or for another kind of payment): a
+// payment still scheduled is described by it, which is what it waits on; one
+// due, paid or cancelled by the target it recorded when it was made or fell
+// due (Trigger.NamedTarget), so a change to the target since does not
+// rewrite what it was released, paid or given up on. projects names the
+// programme's projects by id.
+func (p Payment) DueWhen(now *Target, projects map[string]string) string {
+	words := "on " + p.Due().Long()
+	if p.Trigger.Kind != TriggerDate {
+		recorded := p.Status != PaymentScheduled
+		target := p.Trigger.NamedTarget(now, recorded)
+		words = p.Trigger.Describe(p.Due(), TriggerWords{Target: target, AsRecorded: recorded, Project: projects[p.Trigger.ProjectID(target)]})
+	}
+	if words == "" {
+		return ""
+	}
+	return strings.ToUpper(words[:1]) + words[1:]
 }
 
 // Possessive writes a name as its owner's: "North IPS's", and "Leeds

@@ -526,6 +526,65 @@ func TestTriggerDescribeNamesProject(t *testing.T) {
 	}
 }
 
+// TestTriggerReleased: what released a payment, in a few words for its
+// email's subject, which names the email's project in its brackets: that
+// project's return or target is "the" return or target; another project's
+// is named; a programme's target is the programme's; a date is its date.
+// Two payments of one grant and amount released differently read apart.
+func TestTriggerReleased(t *testing.T) {
+	t.Parallel()
+	s, north, south := "01hq3v7k8m9n0p1q2r3s4t5v6w", "01hq3v7k8m9n0p1q2r3s4t5v6x", "01hq3v7k8m9n0p1q2r3s4t5v6y"
+	quarter := domain.Trigger{Kind: domain.TriggerReturn, ReturnID: domain.ReturnID(s, north, tgtDate("2026-01-01")), PeriodEnd: tgtDate("2026-03-31")}
+	unrecorded := domain.Trigger{Kind: domain.TriggerReturn, ReturnID: domain.ReturnID(s, north, tgtDate("2026-01-01"))}
+	projectTarget := domain.Target{ID: "t1", ProjectID: north, Value: 10, Metric: domain.MetricPeopleIntoWork}
+	wideTarget := domain.Target{ID: "t2", Value: 20, Metric: domain.MetricReferrals}
+	half := domain.Trigger{Kind: domain.TriggerMilestone, TargetID: "t1", Threshold: 50}
+	wide := domain.Trigger{Kind: domain.TriggerMilestone, TargetID: "t2", Threshold: 100}
+	dated := domain.Trigger{Kind: domain.TriggerDate}
+	for _, c := range []struct {
+		name  string
+		t     domain.Trigger
+		w     domain.TriggerWords
+		about string
+		want  string
+	}{
+		{"a date", dated, domain.TriggerWords{}, north, "on 1 April 2026"},
+		{"the email's project's return", quarter, domain.TriggerWords{Project: "North IPS"}, north,
+			"on the return for January to March 2026"},
+		{"another project's return", quarter, domain.TriggerWords{Project: "North IPS"}, south,
+			"on North IPS's return for January to March 2026"},
+		{"a return with no period end recorded", unrecorded, domain.TriggerWords{Project: "North IPS"}, north,
+			"on the return for the period from 1 January 2026"},
+		{"the email's project's target", half, domain.TriggerWords{Target: &projectTarget, Project: "North IPS"}, north,
+			"at 50% of the target of 10 people into work"},
+		{"another project's target", half, domain.TriggerWords{Target: &projectTarget, Project: "Leeds internships"}, south,
+			"at 50% of Leeds internships' target of 10 people into work"},
+		{"the programme's target, about a project", wide, domain.TriggerWords{Target: &wideTarget}, north,
+			"at 100% of the programme's target of 20 referrals"},
+		{"the programme's target, about no project", wide, domain.TriggerWords{Target: &wideTarget}, "",
+			"at 100% of the programme's target of 20 referrals"},
+	} {
+		if got := c.t.Released(tgtDate("2026-04-01"), c.w, c.about); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+	note := func(released string) domain.Notification {
+		return domain.Notification{Kind: domain.KindPaymentDue, AmountPence: 20_000_00, GrantTitle: "Leicester posts", Released: released}
+	}
+	onReturn := note(quarter.Released(domain.Date{}, domain.TriggerWords{Project: "North IPS"}, north)).Headline("North IPS, Money Network")
+	onTarget := note(half.Released(domain.Date{}, domain.TriggerWords{Target: &projectTarget}, north)).Headline("North IPS, Money Network")
+	if want := "Payment due: £20,000.00 for Leicester posts, on the return for January to March 2026 (North IPS, Money Network)"; onReturn != want {
+		t.Errorf("the return payment's subject %q, want %q", onReturn, want)
+	}
+	if want := "Payment due: £20,000.00 for Leicester posts, at 50% of the target of 10 people into work (North IPS, Money Network)"; onTarget != want {
+		t.Errorf("the milestone payment's subject %q, want %q", onTarget, want)
+	}
+	// One recorded before subjects said what released it reads as it did.
+	if got := note("").Headline("Money Network"); got != "Payment due: £20,000.00 for Leicester posts (Money Network)" {
+		t.Errorf("a notification with nothing recorded: %q", got)
+	}
+}
+
 // TestSpendInput names every bad field of a spend return and checks it
 // against its grant.
 func TestSpendInput(t *testing.T) {

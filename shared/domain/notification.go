@@ -168,12 +168,15 @@ type Notification struct {
 	// is settled, and never sent later.
 	NotNeeded NotNeededReason `json:"notNeeded,omitempty"`
 	// A payment-due email names the payment, its grant, the amount and
-	// why it fell due, fixed when it fell due.
+	// why it fell due, fixed when it fell due: in full (Because, for its
+	// body) and in a few words (Released, for its subject: see
+	// Trigger.Released).
 	PaymentID   string `json:"paymentId,omitempty"`
 	GrantID     string `json:"grantId,omitempty"`
 	GrantTitle  string `json:"grantTitle,omitempty"`
 	AmountPence int64  `json:"amountPence,omitempty"`
 	Because     string `json:"because,omitempty"`
+	Released    string `json:"released,omitempty"`
 }
 
 // Covered reports whether n went in another notification's email, with
@@ -326,12 +329,20 @@ func (t Target) NextCheck(periodStart, today Date) Date {
 
 // Headline is the one-line summary of a notification, used as the
 // subject; where (in brackets at its end) is the programme's name, or for
-// a project's email the project's and the programme's.
+// a project's email the project's and the programme's. A payment's says
+// briefly what released it ("Payment due: £20,000.00 for Leicester posts,
+// on the return for January to March 2026 (…)"): two payments of one
+// grant and amount falling due together otherwise read alike, and mail
+// clients thread them as one.
 func (n Notification) Headline(programme string) string {
 	period := PeriodText(n.PeriodStart, n.PeriodEnd)
 	switch n.Kind {
 	case KindPaymentDue:
-		return fmt.Sprintf("Payment due: %s for %s (%s)", Pounds(n.AmountPence), n.GrantTitle, programme)
+		what := Pounds(n.AmountPence) + " for " + n.GrantTitle
+		if n.Released != "" { // recorded since subjects said it
+			what += ", " + n.Released
+		}
+		return fmt.Sprintf("Payment due: %s (%s)", what, programme)
 	case KindReminder:
 		return fmt.Sprintf("Return due %s: %s (%s)", n.DueDate.Long(), period, programme)
 	case KindOverdue:

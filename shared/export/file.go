@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -26,6 +27,24 @@ func GrantsFile(s GrantSet) (File, error) {
 		return File{}, err
 	}
 	return File{Name: Slug(s.Programme.Name) + "-grants.csv", ContentType: CSVContentType, Body: buf.Bytes()}, nil
+}
+
+// GivingFunderID is the funder a 360Giving package is asked for, by the
+// query's funderId: "" when the parameter is left out, for the whole
+// package. Given with no value ("?funderId="), it is refused, naming
+// funderId: read as left out, a funder's link built with an id that was
+// not filled in would download every grant the caller may read as if it
+// were that funder's, with the empty parameter in each grant's dataSource.
+func GivingFunderID(q url.Values) (string, error) {
+	if !q.Has("funderId") {
+		return "", nil
+	}
+	id := q.Get("funderId")
+	if strings.TrimSpace(id) == "" {
+		return "", &domain.Error{Code: domain.CodeValidation, Message: "funderId is empty",
+			Fields: map[string]string{"funderId": "must not be empty: give the id of one of the programme's funders, or leave funderId out for every grant you may read"}}
+	}
+	return id, nil
 }
 
 // GivingFile is the grants a caller may read as a 360Giving data package:

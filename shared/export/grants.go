@@ -9,13 +9,15 @@ import (
 // GrantSet is what the grant exports show: grants of one programme (only
 // those the caller may read, oldest first) with the programme, every
 // funder and project those grants may name, and those grants' payments
-// (oldest first).
+// (oldest first). The payments CSV also has the programme's targets, to
+// say which target a payment waits on.
 type GrantSet struct {
 	Programme domain.Programme
 	Grants    []domain.Grant
 	Funders   []domain.Funder
 	Projects  []domain.Project
 	Payments  []domain.Payment
+	Targets   []domain.Target
 }
 
 func (s GrantSet) funders() map[string]domain.Funder {

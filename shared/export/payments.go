@@ -3,25 +3,37 @@ package export
 import (
 	"bytes"
 	"io"
-	"strconv"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
-// PaymentsCSVHeader is the header row of the payments CSV.
+// PaymentsCSVHeader is the header row of the payments CSV. The trigger's
+// ids come last, after the columns a finance team reads, so that columns
+// which were there before keep their places.
 var PaymentsCSVHeader = []string{"Payment ID", "Grant ID", "Grant title", "Funder", "Recipient project", "Amount (£)",
-	"Trigger", "Due date", "Status", "Due since", "Paid date", "Reference"}
+	"Trigger", "Due date", "Status", "Due since", "Paid date", "Reference", "Trigger target ID", "Trigger return ID"}
 
 // PaymentsCSV writes the set's payments as CSV for finance teams, one row
-// per payment in the order given (by grant, oldest first). Amounts are
-// pounds with two decimals, dates YYYY-MM-DD (a milestone or return
-// payment with no expected date has an empty due date), and every cell of
-// text someone typed is protected against formula injection.
+// per payment in the order given (by grant, oldest first). Trigger says in
+// words what makes the payment fall due, as its grant's page does ("When
+// 50% of North IPS's target of 20 referrals is reached", "On 1 April
+// 2026"); the target or return it waits on is in the last two columns by
+// id. Amounts are pounds with two decimals, dates YYYY-MM-DD (a milestone
+// or return payment with no expected date has an empty due date), and
+// every cell of text someone typed is protected against formula injection.
 func PaymentsCSV(w io.Writer, s GrantSet) error {
 	funders, projects := s.funders(), s.projects()
 	grants := make(map[string]domain.Grant, len(s.Grants))
 	for _, g := range s.Grants {
 		grants[g.ID] = g
+	}
+	targets := make(map[string]*domain.Target, len(s.Targets))
+	for i := range s.Targets {
+		targets[s.Targets[i].ID] = &s.Targets[i]
+	}
+	projectNames := make(map[string]string, len(projects))
+	for id, p := range projects {
+		projectNames[id] = p.Name
 	}
 	rows := make([][]string, 0, len(s.Payments))
 	for _, p := range s.Payments {
@@ -31,22 +43,10 @@ func PaymentsCSV(w io.Writer, s GrantSet) error {
 			recipient = projects[g.ProjectID].Name
 		}
 		rows = append(rows, []string{Text(p.ID), Text(p.GrantID), Text(g.Title), Text(funders[g.FunderID].Name), Text(recipient),
-			Pounds(p.AmountPence), Text(TriggerText(p.Trigger)), Date(p.Due()), string(p.Status), Date(p.DueSince), Date(p.PaidDate),
-			Text(p.Reference)})
+			Pounds(p.AmountPence), Text(p.DueWhen(targets[p.Trigger.TargetID], projectNames)), Date(p.Due()), string(p.Status),
+			Date(p.DueSince), Date(p.PaidDate), Text(p.Reference), Text(p.Trigger.TargetID), Text(p.Trigger.ReturnID)})
 	}
 	return WriteCSV(w, PaymentsCSVHeader, rows)
-}
-
-// TriggerText is a payment's trigger in one cell: "date", "milestone:
-// 50% of target <id>", "return <id>".
-func TriggerText(t domain.Trigger) string {
-	switch t.Kind {
-	case domain.TriggerMilestone:
-		return "milestone: " + strconv.FormatInt(t.Threshold, 10) + "% of target " + t.TargetID
-	case domain.TriggerReturn:
-		return "return " + t.ReturnID
-	}
-	return string(t.Kind)
 }
 
 // PaymentsFile is the payments of the grants a caller may read, as a

@@ -14,9 +14,11 @@ import (
 )
 
 // withPayments is a set with payments of its first two grants: a dated
-// tranche paid, a milestone tranche due, a return tranche scheduled with
-// no expected date, and a cancelled one; a reference that would run as a
-// formula.
+// tranche paid, a milestone tranche due (on its project's target as it was
+// when it fell due), a return tranche scheduled with no expected date (on
+// Keighley IPS's return, keighley), a cancelled one, and a milestone
+// tranche still scheduled on the programme's target; a reference that
+// would run as a formula.
 func withPayments(s export.GrantSet) export.GrantSet {
 	at := time.Date(2025, 9, 1, 8, 0, 0, 0, time.UTC)
 	d := func(s string) *domain.Date { x := domain.MustDate(s); return &x }
@@ -26,30 +28,56 @@ func withPayments(s export.GrantSet) export.GrantSet {
 			Status: domain.PaymentPaid, DueSince: domain.MustDate("2025-03-31"), PaidDate: domain.MustDate("2025-04-03"),
 			Reference: "=cmd|' /C calc'!A0", Version: 3, CreatedAt: at, UpdatedAt: at.Add(48 * time.Hour)},
 		{ID: "01jpay2000000000000000000a", GrantID: g1, AmountPence: 7_750_050, DueDate: d("2025-12-31"),
-			Trigger: domain.Trigger{Kind: "milestone", TargetID: "01jtarget00000000000000000", Threshold: 50},
-			Status:  domain.PaymentDue, DueSince: domain.MustDate("2025-08-30"), Version: 2, CreatedAt: at, UpdatedAt: at},
-		{ID: "01jpay3000000000000000000a", GrantID: g1, AmountPence: 1_000_000, Trigger: domain.Trigger{Kind: "return", ReturnID: "ret-q2"},
+			Trigger: domain.Trigger{Kind: "milestone", TargetID: "01jtarget00000000000000000", Threshold: 50,
+				TargetMetric: domain.MetricPeopleIntoWork, TargetValue: 20, TargetProjectID: s.Grants[0].ProjectID},
+			Status: domain.PaymentDue, DueSince: domain.MustDate("2025-08-30"), Version: 2, CreatedAt: at, UpdatedAt: at},
+		{ID: "01jpay3000000000000000000a", GrantID: g1, AmountPence: 1_000_000, Trigger: domain.Trigger{Kind: "return",
+			ReturnID: domain.ReturnID("01jsched000000000000000000", keighley, domain.MustDate("2025-04-01")), PeriodEnd: domain.MustDate("2025-06-30")},
 			Status: domain.PaymentScheduled, Version: 1, CreatedAt: at, UpdatedAt: at},
 		{ID: "01jpay4000000000000000000a", GrantID: g2, AmountPence: 500, DueDate: d("2025-05-01"), Trigger: domain.Trigger{Kind: "date"},
 			Status: domain.PaymentCancelled, Version: 2, CreatedAt: at, UpdatedAt: at},
 		{ID: "01jpay5000000000000000000a", GrantID: g1, AmountPence: 1, DueDate: d("2025-02-01"), Trigger: domain.Trigger{Kind: "date"},
 			Status: domain.PaymentPaid, PaidDate: domain.MustDate("2025-02-01"), Reference: " -1+1", Version: 2, CreatedAt: at, UpdatedAt: at},
+		{ID: "01jpay6000000000000000000a", GrantID: g1, AmountPence: 2_000_000, Trigger: domain.Trigger{Kind: "milestone",
+			TargetID: "01jtarget20000000000000000", Threshold: 100, TargetMetric: domain.MetricReferrals, TargetValue: 50},
+			Status: domain.PaymentScheduled, Version: 1, CreatedAt: at, UpdatedAt: at},
 	}
 	return s
 }
 
+// keighley is a project whose return a payment of withPayments waits on.
+const keighley = "01jkeyghxyp000000000000000"
+
+// withTargets is s with the targets withPayments' payments wait on, as
+// they are now (both changed since the payments recorded them), and the
+// project Keighley IPS.
+func withTargets(s export.GrantSet) export.GrantSet {
+	s.Projects = append(s.Projects, domain.Project{ID: keighley, Name: "Keighley IPS"})
+	s.Targets = []domain.Target{
+		{ID: "01jtarget00000000000000000", Metric: domain.MetricPeopleIntoWork, Value: 25, ProjectID: s.Grants[0].ProjectID},
+		{ID: "01jtarget20000000000000000", Metric: domain.MetricReferrals, Value: 60},
+	}
+	return s
+}
+
+// TestPaymentsCSVExact: each payment's row, with its trigger in words as
+// the grant's page writes it (a payment due named by the target it fell
+// due on, one scheduled by its target as it is now) and the target or
+// return it waits on by id in the last columns.
 func TestPaymentsCSVExact(t *testing.T) {
 	var buf bytes.Buffer
-	if err := export.PaymentsCSV(&buf, withPayments(fixtureSet())); err != nil {
+	if err := export.PaymentsCSV(&buf, withTargets(withPayments(fixtureSet()))); err != nil {
 		t.Fatal(err)
 	}
+	ret := "01jsched000000000000000000-" + keighley + "-20250401"
 	want := "\ufeff" +
-		"Payment ID,Grant ID,Grant title,Funder,Recipient project,Amount (£),Trigger,Due date,Status,Due since,Paid date,Reference\r\n" +
-		"01jpay1000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,155000.00,date,2025-03-31,paid,2025-03-31,2025-04-03,'=cmd|' /C calc'!A0\r\n" +
-		"01jpay2000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,77500.50,milestone: 50% of target 01jtarget00000000000000000,2025-12-31,due,2025-08-30,,\r\n" +
-		"01jpay3000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,10000.00,return ret-q2,,scheduled,,,\r\n" +
-		`01jpay4000000000000000000a,01jgrant200000000000000000,"'=HYPERLINK(""http://evil.example"",""£ click"")","Local Trust, Bradford",Aspiro,5.00,date,2025-05-01,cancelled,,,` + "\r\n" +
-		"01jpay5000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,0.01,date,2025-02-01,paid,,2025-02-01,' -1+1\r\n"
+		"Payment ID,Grant ID,Grant title,Funder,Recipient project,Amount (£),Trigger,Due date,Status,Due since,Paid date,Reference,Trigger target ID,Trigger return ID\r\n" +
+		"01jpay1000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,155000.00,On 31 March 2025,2025-03-31,paid,2025-03-31,2025-04-03,'=cmd|' /C calc'!A0,,\r\n" +
+		"01jpay2000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,77500.50,When 50% of IPS Bradford's target of 20 people into work is reached,2025-12-31,due,2025-08-30,,,01jtarget00000000000000000,\r\n" +
+		"01jpay3000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,10000.00,When Keighley IPS's return for April to June 2025 is accepted,,scheduled,,,,," + ret + "\r\n" +
+		`01jpay4000000000000000000a,01jgrant200000000000000000,"'=HYPERLINK(""http://evil.example"",""£ click"")","Local Trust, Bradford",Aspiro,5.00,On 1 May 2025,2025-05-01,cancelled,,,,,` + "\r\n" +
+		"01jpay5000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,0.01,On 1 February 2025,2025-02-01,paid,,2025-02-01,' -1+1,,\r\n" +
+		"01jpay6000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,20000.00,When 100% of the programme's target of 60 referrals is reached,,scheduled,,,,01jtarget20000000000000000,\r\n"
 	if got := buf.String(); got != want {
 		t.Fatalf("payments CSV:\n got %q\nwant %q", got, want)
 	}
@@ -57,7 +85,7 @@ func TestPaymentsCSVExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 6 || rows[2][5] != "77500.50" || rows[1][11] != "'=cmd|' /C calc'!A0" {
+	if len(rows) != 7 || rows[2][5] != "77500.50" || rows[1][11] != "'=cmd|' /C calc'!A0" || rows[3][13] != ret {
 		t.Fatalf("parsed rows: %q", rows)
 	}
 }
@@ -67,7 +95,7 @@ func TestPaymentsCSVEmpty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "\ufeffPayment ID,Grant ID,Grant title,Funder,Recipient project,Amount (£),Trigger,Due date,Status,Due since,Paid date,Reference\r\n"
+	want := "\ufeffPayment ID,Grant ID,Grant title,Funder,Recipient project,Amount (£),Trigger,Due date,Status,Due since,Paid date,Reference,Trigger target ID,Trigger return ID\r\n"
 	if string(f.Body) != want || f.Name != "working-for-wellness-payments.csv" || f.ContentType != export.CSVContentType {
 		t.Fatalf("an empty payments file: %s %s %q", f.Name, f.ContentType, f.Body)
 	}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/export"
 )
 
@@ -33,14 +34,23 @@ func (s *server) grantsCSV(w http.ResponseWriter, r *http.Request, c *call) erro
 }
 
 // grants360 serves the grants the caller may read as a 360Giving data
-// package: all of them, or with ?funderId= one funder's, for it to publish.
+// package: all of them, or with ?funderId= one funder's, for it to publish
+// (an empty funderId is 400, once the caller is known to be a member).
 func (s *server) grants360(w http.ResponseWriter, r *http.Request, c *call) error {
+	q, err := decode.Query(r)
+	if err != nil {
+		return err
+	}
 	set, err := s.open(r, c).GrantExport()
 	if err != nil {
 		return err
 	}
+	funderID, err := export.GivingFunderID(q)
+	if err != nil {
+		return err
+	}
 	cfg := s.Giving.WithDataSource(export.RequestURL(r))
-	return export.Serving(w)(export.GivingFile(set, cfg, r.URL.Query().Get("funderId"), s.Now()))
+	return export.Serving(w)(export.GivingFile(set, cfg, funderID, s.Now()))
 }
 
 // outcomeSummaryCSV serves the open outcome summary, disclosure-controlled

@@ -380,6 +380,18 @@ func TestExportGrants360Giving(t *testing.T) {
 		if !strings.Contains(string(r.Body), "funder not found") {
 			t.Errorf("an unknown funder: %s", r.Body)
 		}
+		// An empty funderId is a slip, not a request for every grant: 400
+		// naming it, for every member; a non-member still finds nothing.
+		for _, q := range []string{"?funderId=", "?funderId=%20"} {
+			for _, as := range []string{uLead, uFunderX} {
+				r, _ = a.Send(testkit.Request("GET", w.pp("/grants/360giving"+q), as, nil))
+				if e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed"); !strings.Contains(e.Fields["funderId"], "must not be empty") {
+					t.Errorf("%s, %s: %s", q, as, r.Body)
+				}
+			}
+			r, _ = a.Send(testkit.Request("GET", w.pp("/grants/360giving"+q), uOutsider, nil))
+			testkit.WantErr(t, r, http.StatusNotFound, "not_found")
+		}
 	})
 
 	t.Run("roles", func(t *testing.T) {

@@ -124,9 +124,9 @@ func TestMoneyFlow(t *testing.T) {
 	}
 	want := map[[2]string]int{}
 	for _, to := range []string{contact, lead} {
-		want[[2]string{to, "Payment due: £40,000.00 for Employment specialists (Bradford IPS, Working for Wellness)"}] = 1
-		want[[2]string{to, "Payment due: £35,000.00 for Employment specialists (Bradford IPS, Working for Wellness)"}] = 1
-		want[[2]string{to, "Payment due: £20,000.00 for Employment specialists (Bradford IPS, Working for Wellness)"}] = 1
+		want[[2]string{to, "Payment due: £40,000.00 for Employment specialists, on 1 January 2026 (Bradford IPS, Working for Wellness)"}] = 1
+		want[[2]string{to, "Payment due: £35,000.00 for Employment specialists, at 50% of the target of 60 people into work (Bradford IPS, Working for Wellness)"}] = 1
+		want[[2]string{to, "Payment due: £20,000.00 for Employment specialists, on the return for October to December 2025 (Bradford IPS, Working for Wellness)"}] = 1
 	}
 	got := mail.Count(t)
 	for k, n := range want {
@@ -216,6 +216,20 @@ func TestMoneyFlow(t *testing.T) {
 	}
 	if csvPaid != paid {
 		t.Errorf("the CSV's payments add up to %d pence, progress says %d", csvPaid, paid)
+	}
+	// Each row says in words what released the payment, as the grant's page
+	// does, with the target or return it waited on by id in its own column.
+	if h := rows[0]; h[6] != "Trigger" || h[12] != "Trigger target ID" || h[13] != "Trigger return ID" {
+		t.Errorf("the CSV's header: %q", h)
+	}
+	for i, want := range [][3]string{
+		{"On 1 January 2026", "", ""},
+		{"When 50% of Bradford IPS's target of 60 people into work is reached", target, ""},
+		{"When Bradford IPS's return for October to December 2025 is accepted", "", q4},
+	} {
+		if row := rows[i+1]; row[6] != want[0] || row[12] != want[1] || row[13] != want[2] {
+			t.Errorf("CSV row %d's trigger: %q, %q, %q; want %q", i+1, row[6], row[12], row[13], want)
+		}
 	}
 	var pkg struct {
 		Grants []struct {

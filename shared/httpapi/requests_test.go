@@ -164,8 +164,8 @@ func TestRequestsPerRoute(t *testing.T) {
 		// The grant rides in the access read, the list beside it.
 		{pg("/payments"), "BatchGetItem×1 Query×1", 0},
 		{pg("/spend"), "BatchGetItem×1 Query×1", 0},
-		// Access beside the grants, payments, funders and projects.
-		{p("/payments.csv"), "BatchGetItem×1 Query×4", 0},
+		// Access beside the grants, payments, funders, projects and targets.
+		{p("/payments.csv"), "BatchGetItem×1 Query×5", 0},
 		{p("/schedules/" + sched.ID), "BatchGetItem×1", 0},
 		{p("/returns/" + ret), "BatchGetItem×1", 0},
 		{p("/schedules"), "BatchGetItem×1 Query×1", 0},

@@ -175,6 +175,7 @@ func (r *run) fallDue(ctx context.Context, pd *programmeData, p domain.Payment, 
 		Recipients: slices.Compact(recipients), FunderIDs: []string{g.FunderID}, CreatedAt: at, ProgrammeID: pd.programme.ID,
 		ProjectID: cmp.Or(g.ProjectID, triggerProject), On: since, PaymentID: p.ID, GrantID: g.ID, GrantTitle: g.Title, AmountPence: p.AmountPence,
 		Because: p.Trigger.Describe(p.Due(), words), PeriodStart: g.StartDate, PeriodEnd: g.EndDate}
+	note.Released = p.Trigger.Released(p.Due(), words, note.ProjectID)
 	if c := pd.funders[g.FunderID].Contacts; len(c) > 0 {
 		note.FunderContacts = map[string][]string{g.FunderID: slices.Clone(c)}
 	}

@@ -31,8 +31,10 @@ func (e *env) payment(programmeID, grantID, id string) domain.Payment {
 	return p
 }
 
-func paymentSubject(pounds string) string {
-	return "Payment due: " + pounds + " for Employment specialists (Bradford IPS, Working for Wellness)"
+// paymentSubject is the subject of the email saying a payment of the
+// moneyWorld's grant fell due: its amount and, briefly, what released it.
+func paymentSubject(pounds, released string) string {
+	return "Payment due: " + pounds + " for Employment specialists, " + released + " (Bradford IPS, Working for Wellness)"
 }
 
 // TestMilestonePaymentFallsDueOnce: a payment on a target falls due in the
@@ -46,7 +48,7 @@ func TestMilestonePaymentFallsDueOnce(t *testing.T) {
 	w, g := e.moneyWorld()
 	tg := e.projectTarget(w, 60, "2026-12-31")
 	pay := e.build().Payment(w.prog.ID, g.ID, testkit.MilestonePaymentBody(25_000_00, tg.ID, 50))
-	want := each(paymentSubject("£25,000.00"), append(slices.Clone(w.dwp.Contacts), w.lead)...)
+	want := each(paymentSubject("£25,000.00", "at 50% of the target of 60 people into work"), append(slices.Clone(w.dwp.Contacts), w.lead)...)
 
 	if rep := e.run(); rep.PaymentsDue != 0 || rep.Emails != 0 {
 		t.Fatalf("nothing reached yet, but: %+v", rep)
@@ -171,7 +173,7 @@ func TestMilestonePaymentRecordsTheTargetItFellDueOn(t *testing.T) {
 	}
 	var sent int
 	for _, m := range e.mail() {
-		if m.Subject != paymentSubject("£25,000.00") {
+		if m.Subject != paymentSubject("£25,000.00", "at 50% of the target of 40 people into work") {
 			continue
 		}
 		sent++
@@ -225,7 +227,8 @@ func TestDatedPaymentFallsDueOnItsDate(t *testing.T) {
 		t.Errorf("the March payment: %+v", p)
 	}
 	recipients := append(slices.Clone(w.dwp.Contacts), w.lead)
-	e.expectMail(merge(each(paymentSubject("£30,000.00"), recipients...), each(paymentSubject("£10,000.00"), recipients...)))
+	e.expectMail(merge(each(paymentSubject("£30,000.00", "on 1 March 2026"), recipients...),
+		each(paymentSubject("£10,000.00", "on 31 December 2025"), recipients...)))
 	for _, id := range []string{early.ID, gone.ID} {
 		if _, ok := e.notifications(w.prog.ID)[domain.PaymentNotificationID(id)]; ok {
 			t.Errorf("payment %s, paid or cancelled before its date, was emailed", id)
@@ -259,7 +262,7 @@ func TestPaymentEmailRetried(t *testing.T) {
 	if rep := e.run(); rep.PaymentsDue != 0 || rep.Sent != 1 {
 		t.Errorf("second run: %+v", rep)
 	}
-	e.expectMail(each(paymentSubject("£7,500.00"), append(slices.Clone(w.dwp.Contacts), w.lead)...))
+	e.expectMail(each(paymentSubject("£7,500.00", "on 1 January 2026"), append(slices.Clone(w.dwp.Contacts), w.lead)...))
 	if calls := e.ses.calls(); calls[w.lead] != 2 || calls[w.dwp.Contacts[0]] != 1 {
 		t.Errorf("send calls: %v", calls)
 	}
@@ -324,7 +327,8 @@ func TestPaymentsOnApprovedFigures(t *testing.T) {
 	}
 	e.run()
 	recipients := append(slices.Clone(w.dwp.Contacts), w.lead)
-	want := merge(each(paymentSubject("£20,000.00"), recipients...), each(paymentSubject("£30,000.00"), recipients...))
+	want := merge(each(paymentSubject("£20,000.00", "on the return for January to March 2026"), recipients...),
+		each(paymentSubject("£30,000.00", "at 50% of the target of 60 people into work"), recipients...))
 	got := e.inbox.Count(t)
 	for k, n := range want {
 		if got[k] != n {
@@ -333,6 +337,49 @@ func TestPaymentsOnApprovedFigures(t *testing.T) {
 	}
 	if n := e.notifications(w.prog.ID)[domain.PaymentNotificationID(onReturn.ID)]; n.Because != "when Bradford IPS's return for January to March 2026 is accepted" {
 		t.Errorf("the return payment's email says it fell due %q", n.Because)
+	}
+}
+
+// TestPaymentsOfOneAmountReadApart: three payments of one grant, of the
+// same amount, falling due in one run (on a date, a target and a return)
+// are emailed with three subjects, each saying briefly what released it:
+// with the same subject, mail clients threaded them as one email sent
+// three times.
+func TestPaymentsOfOneAmountReadApart(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, g := e.moneyWorld()
+	tg := e.projectTarget(w, 60, "2026-12-31")
+	admin := e.svc.Open(t.Context(), testkit.AdminCaller(), w.prog.ID)
+	sched := must(admin.CreateSchedule(testkit.Body(obj{"name": "Quarterly returns", "frequency": "quarterly",
+		"firstPeriodStart": "2026-01-01", "lastPeriodEnd": "2026-12-31"})))
+	b := e.build()
+	b.Payment(w.prog.ID, g.ID, obj{"amountPence": 20_000_00, "trigger": obj{"kind": "return",
+		"returnId": domain.ReturnID(sched.ID, w.project.ID, domain.MustDate("2026-01-01"))}})
+	b.Payment(w.prog.ID, g.ID, testkit.MilestonePaymentBody(20_000_00, tg.ID, 50))
+	b.Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(20_000_00, "2026-04-01"))
+
+	e.clk.Set("2026-04-03T09:00:00Z")
+	b.Outcome(w.prog.ID, w.project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-03-31",
+		"counts": obj{"peopleIntoWork": 30, "referrals": 120}})
+	if rep := e.run(); rep.PaymentsDue != 3 {
+		t.Fatalf("one run: %+v, want the three payments due", rep)
+	}
+	e.run()
+	recipients := append(slices.Clone(w.dwp.Contacts), w.lead)
+	want := merge(each(paymentSubject("£20,000.00", "on 1 April 2026"), recipients...),
+		each(paymentSubject("£20,000.00", "at 50% of the target of 60 people into work"), recipients...),
+		each(paymentSubject("£20,000.00", "on the return for January to March 2026"), recipients...))
+	got := e.inbox.Count(t)
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%d emails to %s: %q, want %d", got[k], k[0], k[1], n)
+		}
+	}
+	for k, n := range got {
+		if _, ok := want[k]; !ok && strings.HasPrefix(k[1], "Payment") {
+			t.Errorf("unexpected: %d emails to %s: %q", n, k[0], k[1])
+		}
 	}
 }
 
@@ -380,9 +427,9 @@ func TestPaymentEmailNamesTheProject(t *testing.T) {
 		}
 	}
 	subjects := map[string]string{
-		"£1,234.56": "Payment due: £1,234.56 for Programme grant (Bradford IPS, Working for Wellness)",
-		"£2,000.00": "Payment due: £2,000.00 for Programme grant (Bradford IPS, Working for Wellness)",
-		"£3,000.00": "Payment due: £3,000.00 for Programme grant (Working for Wellness)",
+		"£1,234.56": "Payment due: £1,234.56 for Programme grant, on the return for January 2026 (Bradford IPS, Working for Wellness)",
+		"£2,000.00": "Payment due: £2,000.00 for Programme grant, at 100% of the target of 20 people into work (Bradford IPS, Working for Wellness)",
+		"£3,000.00": "Payment due: £3,000.00 for Programme grant, at 50% of the programme's target of 10 referrals (Working for Wellness)",
 	}
 	seen := map[string]bool{}
 	for _, m := range e.mail() {

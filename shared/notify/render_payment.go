@@ -13,6 +13,7 @@ import (
 // Names become one line of text first (email.HeaderText), as in Render.
 func renderPayment(n domain.Notification, p domain.Programme, project domain.Project, links Links) email.Message {
 	p.Name, project.Name, n.GrantTitle = email.HeaderText(p.Name), email.HeaderText(project.Name), email.HeaderText(n.GrantTitle)
+	n.Released = email.HeaderText(n.Released)
 	amount, because, on := domain.Pounds(n.AmountPence), email.HeaderText(n.Because), n.On.Long()
 	m := mail{Headline: n.Headline(subjectWhere(p, project)), Rows: []row{{"Programme", p.Name}}}
 	if project.Name != "" {

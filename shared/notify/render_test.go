@@ -194,8 +194,8 @@ func everyKind() map[domain.NotificationKind]kindCase {
 		domain.KindAwaitingReview:   {ret(domain.KindAwaitingReview), programmePage + "/projects/j1/outcomes/o1/review"},
 		domain.KindChangesRequested: {ret(domain.KindChangesRequested), programmePage + "/projects/j1/outcomes/new?replaces=o1"},
 		domain.KindPaymentDue: {domain.Notification{ID: "pay1.payment-due", Kind: domain.KindPaymentDue, ProgrammeID: "p1", ProjectID: "j1",
-			PaymentID: "pay1", GrantID: "g1", GrantTitle: "Employment specialists", AmountPence: 2500000, Because: "due on 2026-04-01",
-			On: domain.MustDate("2026-04-01"), PeriodStart: domain.MustDate("2025-04-01"), PeriodEnd: domain.MustDate("2027-03-31")},
+			PaymentID: "pay1", GrantID: "g1", GrantTitle: "Employment specialists", AmountPence: 2500000, Because: "due on 1 April 2026",
+			Released: "on 1 April 2026", On: domain.MustDate("2026-04-01"), PeriodStart: domain.MustDate("2025-04-01"), PeriodEnd: domain.MustDate("2027-03-31")},
 			programmePage + "/grants/g1"},
 	}
 }
@@ -334,8 +334,8 @@ func TestRenderMilestoneAndPaymentSubjectsNameTheProject(t *testing.T) {
 		{domain.KindAtRisk, renderNote(domain.KindAtRisk, 100, 5),
 			"Target at risk: 60 people into work (North IPS, Bradford IPS network)", "Target at risk: 60 people into work (Bradford IPS network)"},
 		{domain.KindPaymentDue, everyKind()[domain.KindPaymentDue].note,
-			"Payment due: £25,000.00 for Employment specialists (North IPS, Bradford IPS network)",
-			"Payment due: £25,000.00 for Employment specialists (Bradford IPS network)"},
+			"Payment due: £25,000.00 for Employment specialists, on 1 April 2026 (North IPS, Bradford IPS network)",
+			"Payment due: £25,000.00 for Employment specialists, on 1 April 2026 (Bradford IPS network)"},
 	} {
 		n, s := notify.Render(c.note, p, north, links), notify.Render(c.note, p, south, links)
 		if n.Subject != c.withNorth || s.Subject == n.Subject {

@@ -325,10 +325,11 @@ func (sc *Scope) ListSpend(grantID string, p Page) ([]domain.SpendReturn, string
 
 // PaymentExport gathers the payments CSV: every payment of the grants the
 // caller may read (by ListGrants' rules), with those grants and the
-// programme's funders and projects to name them. None of the reads
-// depends on the caller's roles, so all four lists (one Query per 100
-// each) go out beside the access check, in one round trip, and what the
-// caller may not read is dropped once access is known.
+// programme's funders, projects and targets to name them and what they
+// wait on (every member may read targets). None of the reads depends on
+// the caller's roles, so all five lists (one Query per 100 each) go out
+// beside the access check, in one round trip, and what the caller may not
+// read is dropped once access is known.
 func (sc *Scope) PaymentExport() (export.GrantSet, error) {
 	var (
 		grants   []domain.Grant
@@ -337,8 +338,8 @@ func (sc *Scope) PaymentExport() (export.GrantSet, error) {
 	)
 	err := sc.alongside(func() error {
 		var wg sync.WaitGroup
-		var errs [4]error
-		wg.Add(4)
+		var errs [5]error
+		wg.Add(5)
 		go func() {
 			defer wg.Done()
 			grants, errs[0] = all(func(p Page) ([]domain.Grant, string, error) {
@@ -353,6 +354,7 @@ func (sc *Scope) PaymentExport() (export.GrantSet, error) {
 		}()
 		go func() { defer wg.Done(); set.Funders, errs[2] = all(sc.listFunders) }()
 		go func() { defer wg.Done(); set.Projects, errs[3] = all(sc.listProjects) }()
+		go func() { defer wg.Done(); set.Targets, errs[4] = all(sc.listTargets) }()
 		wg.Wait()
 		return errors.Join(errs[:]...)
 	})

@@ -21,7 +21,11 @@ func (a *app) grants360(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	return export.Serving(w)(export.GivingFile(set, a.Giving.WithDataSource(export.RequestURL(r)), r.URL.Query().Get("funderId"), a.Now()))
+	funderID, err := export.GivingFunderID(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	return export.Serving(w)(export.GivingFile(set, a.Giving.WithDataSource(export.RequestURL(r)), funderID, a.Now()))
 }
 
 func (a *app) outcomeSummaryCSV(w http.ResponseWriter, r *http.Request, q *req) error {

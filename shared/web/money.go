@@ -63,12 +63,10 @@ type paymentRow struct {
 	Words string // what makes it due, in words
 }
 
-// paymentRows writes the grant page's payments. A payment on a target
-// still scheduled names the target as it is now (targets), which is what
-// it waits on; one due, paid or cancelled names the target as it recorded
-// it when it was made or fell due, so a change to the target since does
-// not rewrite what it was released or paid for (payments made before
-// targets were recorded, and not due since, name it as it is now).
+// paymentRows writes the grant page's payments, each saying what makes
+// it fall due as the payments CSV does (domain.Payment.DueWhen): a payment
+// on a target still scheduled names the target as it is now (targets),
+// one due, paid or cancelled the target as it recorded it.
 func paymentRows(ps []domain.Payment, targets []domain.Target, names *names) []paymentRow {
 	rows := make([]paymentRow, len(ps))
 	for i, p := range ps {
@@ -78,13 +76,7 @@ func paymentRows(ps []domain.Payment, targets []domain.Target, names *names) []p
 				now = &targets[j]
 			}
 		}
-		recorded := p.Status != domain.PaymentScheduled
-		tg := p.Trigger.NamedTarget(now, recorded)
-		words := p.Trigger.Describe(p.Due(), domain.TriggerWords{Target: tg, AsRecorded: recorded, Project: names.Projects[p.Trigger.ProjectID(tg)]})
-		if p.Trigger.Kind == domain.TriggerDate {
-			words = "on " + p.Due().Long()
-		}
-		rows[i] = paymentRow{Payment: p, Words: capitalise(words)}
+		rows[i] = paymentRow{Payment: p, Words: p.DueWhen(now, names.Projects)}
 	}
 	return rows
 }
@@ -178,14 +170,29 @@ var paymentChangeFields = []field{
 // paymentChange marks a tranche paid, or cancels it (leads), on the
 // version the lead opened: if the notifier made it due (or another lead
 // changed it) meanwhile, nothing is saved and the form is shown again as
-// the tranche now is, saying so.
+// the tranche now is, saying so. It offers only what can be saved: a
+// tranche scheduled or due is paid or cancelled; one paid has its date or
+// reference corrected (it cannot be cancelled, so that is not offered);
+// one cancelled cannot be changed, and its page says so, with no form. A
+// change the payment's state refuses all the same (sent from a page opened
+// before another lead paid or cancelled it) is the 409 page, linking back
+// to the grant's payments.
 func (a *app) paymentChange(w http.ResponseWriter, r *http.Request, q *req) error {
 	sc, gid, id := a.scope(r, q), r.PathValue("gid"), r.PathValue("payid")
+	back := recordURL(r.PathValue("pid"), domain.GrantRef(domain.EntityPayment, gid, id))
 	return editForm[domain.Payment]{
 		Page: "payment_change", Nav: "grants", Fields: paymentChangeFields, ID: id, What: "payment",
-		Title: titles[domain.Payment](id, "", "Record a payment made, or cancel it"),
-		May:   manages("change payments"),
-		Read:  func(id string) (domain.Payment, error) { return sc.Payment(gid, id) },
+		Title: func(p domain.Payment, _ *form) string {
+			switch p.Status {
+			case domain.PaymentPaid:
+				return "Correct the payment"
+			case domain.PaymentCancelled:
+				return "This payment was cancelled"
+			}
+			return "Record a payment made, or cancel it"
+		},
+		May:  manages("change payments"),
+		Read: func(id string) (domain.Payment, error) { return sc.Payment(gid, id) },
 		Values: func(v url.Values, p domain.Payment) {
 			v.Set("status", string(domain.PaymentPaid))
 			setDate(v, "paidDate", p.PaidDate)
@@ -203,14 +210,21 @@ func (a *app) paymentChange(w http.ResponseWriter, r *http.Request, q *req) erro
 			}
 		},
 		Update: func(f *form, ifMatch func(int64) bool) (domain.Payment, error) {
-			return sc.UpdatePayment(gid, id, ifMatch, f.decoder())
+			p, err := sc.UpdatePayment(gid, id, ifMatch, f.decoder())
+			if domain.ErrorCode(err) == domain.CodeConflict {
+				// Paid already, or cancelled: the refusal's page leads back
+				// to the grant, where the payment is as it now stands.
+				err = seeAlso{err, relatedLink{Lead: "The payment stays as it is —", Text: "see the grant's payments", Href: back}}
+			}
+			return p, err
 		},
 		Done: func(n *nav, p domain.Payment) string {
 			return base(n) + "/grants/" + gid + "?paid=" + string(p.Status) + "#payments"
 		},
 		Data: func(_ *nav, p domain.Payment) (map[string]any, error) {
 			g, err := sc.Grant(gid)
-			return map[string]any{"Grant": g, "Payment": p, "Statuses": []string{"paid", "cancelled"}}, err
+			return map[string]any{"Grant": g, "Payment": p, "Statuses": []string{"paid", "cancelled"},
+				"Paid": p.Status == domain.PaymentPaid, "Cancelled": p.Status == domain.PaymentCancelled}, err
 		},
 	}.serve(a, w, r, q)
 }

@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -190,8 +191,11 @@ func (s *suite) tranchesFallDue(t *testing.T) {
 	for _, m := range s.srv.Mail.To(dwpContact)[before:] {
 		subjects = append(subjects, m.Subject)
 	}
-	for _, amount := range []string{"£100,000.00", "£60,000.00", "£50,000.00"} {
-		want := "Payment due: " + amount + " for Employment specialists (" + s.fx.ProjectAName + ", " + s.fx.Name + ")" // a project's grant
+	for amount, released := range map[string]string{"£100,000.00": "on 1 April 2025",
+		"£60,000.00": fmt.Sprintf("at 100%% of the programme's target of %d people into work", targetValue),
+		"£50,000.00": "on the return for July to September 2025"} {
+		// A project's grant; each subject says briefly what released it.
+		want := "Payment due: " + amount + " for Employment specialists, " + released + " (" + s.fx.ProjectAName + ", " + s.fx.Name + ")"
 		n := 0
 		for _, sub := range subjects {
 			if sub == want {
