@@ -283,7 +283,11 @@ func roleCases() []roleCase {
 				return w.open(r).UpdatePayment(w.GXA, w.PayXA, version(1), body(map[string]any{"status": "paid", "paidDate": "2025-07-02"}))
 			}},
 		{name: "SubmitSpend", write: true, want: grantXASpend,
-			run: func(w *world, r role) (any, error) { return w.open(r).SubmitSpend(w.GXA, body(spendBody(1_00, 0))) }},
+			run: func(w *world, r role) (any, error) {
+				in := spendBody(1_00, 0) // a quarter the world has no spend for
+				in["periodStart"], in["periodEnd"] = "2025-07-01", "2025-09-30"
+				return w.open(r).SubmitSpend(w.GXA, body(in))
+			}},
 		{name: "SubmitSpend correcting", write: true, want: grantXASpend,
 			run: func(w *world, r role) (any, error) {
 				in := spendBody(4_900_00, 300_00)
