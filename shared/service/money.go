@@ -539,6 +539,36 @@ func (sc *Scope) GrantAccount(grantID string) (GrantAccount, error) {
 	return acc, nil
 }
 
+// GrantFigures reads a grant the caller may read with its money figures
+// (spend against its amount and budget), for the page that confirms spend
+// was reported: the grant rides in the access check when it is not known
+// yet, and its figures, one item, are read beside it.
+func (sc *Scope) GrantFigures(grantID string) (domain.Grant, domain.GrantMoneyProgress, error) {
+	if !domain.ValidID(grantID) {
+		g, err := sc.moneyGrant(grantID)
+		return g, domain.GrantMoneyProgress{}, err
+	}
+	var (
+		g       domain.Grant
+		figures domain.GrantMoney
+		readErr error // the read's own failure, which only a reader of the grant sees
+	)
+	gg := &Get{Ref: domain.Ref(domain.EntityGrant, grantID), Into: &g}
+	if err := sc.alongside(func() error {
+		figures, readErr = sc.s.store.GrantMoney(sc.ctx, sc.programmeID, grantID)
+		return nil
+	}, gg); err != nil {
+		return domain.Grant{}, domain.GrantMoneyProgress{}, err
+	}
+	if !gg.Found || !sc.access.CanReadGrant(g) {
+		return domain.Grant{}, domain.GrantMoneyProgress{}, domain.NotFound("grant")
+	}
+	if readErr != nil {
+		return domain.Grant{}, domain.GrantMoneyProgress{}, storeErr(readErr, "", nil)
+	}
+	return g, domain.BuildMoney([]domain.Grant{g}, map[string]domain.GrantMoney{grantID: figures}, domain.DateOf(sc.s.now())).ByGrant[0], nil
+}
+
 // money is the money part of progress: the grants the caller may read,
 // from their running figures. The programme's cost per person into work on
 // spend is for callers who read every grant only (see domain.Progress).
