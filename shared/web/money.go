@@ -262,7 +262,10 @@ func (a *app) spendNew(w http.ResponseWriter, r *http.Request, q *req) error {
 			// "lines" names the group's own errors ("at least one line").
 			f.fields["lines"] = field{"lines", kBudgetLines, "Spend"}
 		},
-		Create: func(f *form) (domain.SpendReturn, error) { return sc.SubmitSpend(gid, f.decoder()) },
+		Create: func(f *form) (domain.SpendReturn, error) {
+			s, err := sc.SubmitSpend(gid, f.decoder())
+			return s, withText[domain.SpendInput](f, err)
+		},
 		Resent: "A spend return is not changed in place: to change the spend, correct the return you saved, from its page.",
 		Done: func(n *nav, s domain.SpendReturn) string {
 			return base(n) + "/grants/" + gid + "/spend/" + s.ID + "?reported=1"

@@ -494,3 +494,71 @@ func TestSpendReportedOverTheGrant(t *testing.T) {
 		t.Errorf("the grant page lacks the spend\n%s", excerpt(pg.Body))
 	}
 }
+
+// TestSpendFormAmountProblems: each amount that cannot be taken is named
+// beside its own line; a negative one says so, as the outcome form says
+// of a negative count; "at least one line" is said only when no line was
+// filled in. Personal data in the notes is named in the same round as the
+// amounts (and on the outcome form, beside a bad count).
+func TestSpendFormAmountProblems(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	pl := h.as(t, uPL)
+	g := "/app/programmes/" + f.PID + "/grants/" + f.GrantX
+	period := func(lines ...string) url.Values {
+		return spendForm([3]string{"1", "1", "2011"}, [3]string{"31", "3", "2011"}, lines...)
+	}
+	for _, c := range []struct {
+		name    string
+		form    url.Values
+		want    []string
+		notWant []string
+	}{
+		{"-5 and abc", period("staff", "-5", "travel", "abc"),
+			[]string{"Spend: staff must not be negative", "Spend: travel must be an amount in pounds, like 310,000.00",
+				`href="#f-lines-staff"`, `href="#f-lines-travel"`},
+			[]string{"At least one line is required", "Spend: staff must be an amount in pounds"}},
+		{"abc only", period("travel", "abc"),
+			[]string{"Spend: travel must be an amount in pounds, like 310,000.00"}, []string{"At least one line is required"}},
+		{"£-5", period("staff", "£-5"), []string{"Spend: staff must not be negative"}, nil},
+		{"nothing", period(), []string{"At least one line is required"}, nil},
+		{"an amount and personal data", func() url.Values {
+			v := period("staff", "-5")
+			v.Set("notes", "paid jane@x.org")
+			return v
+		}(), []string{"Spend: staff must not be negative", `href="#f-notes"`, "Notes appears to contain an email address"}, nil},
+	} {
+		pl.get(g + "/spend/new")
+		pg := pl.post(g+"/spend/new", c.form)
+		if pg.Status != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400\n%s", c.name, pg.Status, excerpt(pg.Body))
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(pg.Body, w) {
+				t.Errorf("%s: lacks %q\n%s", c.name, w, excerpt(pg.Body))
+			}
+		}
+		for _, w := range c.notWant {
+			if strings.Contains(pg.Body, w) {
+				t.Errorf("%s: says %q\n%s", c.name, w, excerpt(pg.Body))
+			}
+		}
+	}
+	if n := len(spendOf(t, h, f.PID, f.GrantX)); n != 0 {
+		t.Errorf("%d spend returns stored from refused forms", n)
+	}
+
+	// The outcome form: a negative count and an email address in the notes, at once.
+	o := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA + "/outcomes/new"
+	pl.get(o)
+	pg := pl.post(o, url.Values{"periodStart-day": {"1"}, "periodStart-month": {"1"}, "periodStart-year": {"2011"},
+		"periodEnd-day": {"31"}, "periodEnd-month": {"3"}, "periodEnd-year": {"2011"},
+		"counts.referrals": {"-5"}, "counts.peopleIntoWork": {"2"}, "notes": {"call 07700 900123"}})
+	for _, w := range []string{"Referrals must not be negative", `href="#f-notes"`, "Notes appears to contain a phone number"} {
+		if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, w) {
+			t.Errorf("the outcome form with a negative count and a phone number: %d, lacks %q\n%s", pg.Status, w, excerpt(pg.Body))
+		}
+	}
+}
