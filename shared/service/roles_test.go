@@ -323,6 +323,22 @@ func roleCases() []roleCase {
 			}},
 		{name: "GrantAccount of the programme's grant", want: by(ok, ok, notFound, notFound, ok, notFound, notFound),
 			run: func(w *world, r role) (any, error) { return w.open(r).GrantAccount(w.GX) }},
+		{name: "GrantFigures", want: grantXARead,
+			run: func(w *world, r role) (any, error) {
+				g, m, err := w.open(r).GrantFigures(w.GXA)
+				return [2]any{g, m}, err
+			},
+			check: func(t *testing.T, w *world, r role, got any) {
+				g, m := got.([2]any)[0].(domain.Grant), got.([2]any)[1].(domain.GrantMoneyProgress)
+				if g.ID != w.GXA || m.GrantID != w.GXA || m.SpentPence != 5_300_00 || m.AwardedPence != 31_000_00 {
+					t.Errorf("GXA's figures: %+v %+v", g, m)
+				}
+			}},
+		{name: "GrantFigures of the programme's grant", want: by(ok, ok, notFound, notFound, ok, notFound, notFound),
+			run: func(w *world, r role) (any, error) {
+				_, m, err := w.open(r).GrantFigures(w.GX)
+				return m, err
+			}},
 		{name: "PaymentExport", want: everyMember,
 			run: func(w *world, r role) (any, error) { return w.open(r).PaymentExport() },
 			check: func(t *testing.T, w *world, r role, got any) {
