@@ -806,6 +806,51 @@ func (in SpendInput) CheckBegun(today Date) error {
 	return p.Err()
 }
 
+// ReportedAlready finds the spend return of reported (a grant's returns,
+// corrections included) that in would report the same money again: one
+// that still counts (no correction replaces it) whose period shares a day
+// with in's. Spend returns are immutable; the way to change what a period
+// reported is a correction of its return (replaces), so a second return
+// over the same days only ever counts money twice. The earliest such
+// return by period is named.
+//
+// A correction is not held to the returns its own return already
+// overlapped: it keeps that return's period (CheckCorrects), so it adds no
+// overlap, and an overlap stored before this rule (two returns counting
+// one month) can then be put right by correcting either of them.
+func (in SpendInput) ReportedAlready(reported []SpendReturn) (SpendReturn, bool) {
+	if in.PeriodStart.IsZero() || in.PeriodEnd.IsZero() {
+		return SpendReturn{}, false
+	}
+	replaced := map[string]bool{}
+	var old *SpendReturn
+	for i, s := range reported {
+		if s.Replaces != "" {
+			replaced[s.Replaces] = true
+		}
+		if in.Replaces != "" && s.ID == in.Replaces {
+			old = &reported[i]
+		}
+	}
+	var found *SpendReturn
+	for i, s := range reported {
+		switch {
+		case replaced[s.ID], s.ID == in.Replaces, !overlaps(s.PeriodStart, s.PeriodEnd, in.PeriodStart, in.PeriodEnd):
+		case old != nil && overlaps(s.PeriodStart, s.PeriodEnd, old.PeriodStart, old.PeriodEnd):
+		case found == nil || s.PeriodStart.Before(found.PeriodStart):
+			found = &reported[i]
+		}
+	}
+	if found == nil {
+		return SpendReturn{}, false
+	}
+	return *found, true
+}
+
+// overlaps reports whether the periods a to b and c to d (each day
+// included) share a day.
+func overlaps(a, b, c, d Date) bool { return !b.Before(c) && !d.Before(a) }
+
 // Total is what the lines add up to.
 func Total(ls []BudgetLine) int64 {
 	var n int64

@@ -585,6 +585,44 @@ func TestTriggerReleased(t *testing.T) {
 	}
 }
 
+// TestSpendReportedAlready: a new spend return may not share a day with a
+// return that still counts (one no correction replaced); a correction is
+// held to none its own return already shared days with.
+func TestSpendReportedAlready(t *testing.T) {
+	t.Parallel()
+	ret := func(id, from, to, replaces string) domain.SpendReturn {
+		return domain.SpendReturn{ID: id, PeriodStart: tgtDate(from), PeriodEnd: tgtDate(to), Replaces: replaces}
+	}
+	q2 := ret("q2", "2025-04-01", "2025-06-30", "")
+	old := ret("old", "2025-07-01", "2025-09-30", "")
+	fix := ret("fix", "2025-07-01", "2025-09-30", "old")
+	may := ret("may", "2025-05-01", "2025-05-31", "") // a second return for May, stored before the rule
+	stored := []domain.SpendReturn{q2, old, fix, may}
+	for _, c := range []struct {
+		name, from, to, replaces string
+		want                     string // the return named; "" none
+	}{
+		{"a day before the first", "2025-03-01", "2025-03-31", "", ""},
+		{"the first's first day", "2025-03-01", "2025-04-01", "", "q2"},
+		{"inside the first", "2025-05-10", "2025-05-20", "", "q2"},
+		{"the last day of the first and past it", "2025-06-30", "2025-07-01", "", "q2"},
+		{"a replaced return's days count by its correction", "2025-08-01", "2025-08-31", "", "fix"},
+		{"after every return", "2025-10-01", "2025-12-31", "", ""},
+		{"a correction of its own days", "2025-07-01", "2025-09-30", "fix", ""},
+		{"a correction of days two returns counted already", "2025-05-01", "2025-05-31", "may", ""},
+		{"the other of them", "2025-04-01", "2025-06-30", "q2", ""},
+	} {
+		in := domain.SpendInput{PeriodStart: tgtDate(c.from), PeriodEnd: tgtDate(c.to), Replaces: c.replaces}
+		got, ok := in.ReportedAlready(stored)
+		if ok != (c.want != "") || got.ID != c.want {
+			t.Errorf("%s: %q %v, want %q", c.name, got.ID, ok, c.want)
+		}
+	}
+	if _, ok := (domain.SpendInput{}).ReportedAlready(stored); ok {
+		t.Error("a return with no period (Validate's) was found overlapping")
+	}
+}
+
 // TestSpendInput names every bad field of a spend return and checks it
 // against its grant.
 func TestSpendInput(t *testing.T) {

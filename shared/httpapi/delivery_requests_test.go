@@ -78,12 +78,14 @@ func TestDeliveryProgressRequestCount(t *testing.T) {
 		t.Fatalf("unlock imports: %v", err)
 	}
 	t.Logf("499 submissions written in %v", time.Since(start).Round(time.Millisecond))
-	// And 199 more spend returns and payments of X→A: money is read from a
-	// running figure per grant, whatever its history.
+	// And 199 more spend returns (a day each, from July 2025: a return
+	// for days already reported is refused) and payments of X→A: money is
+	// read from a running figure per grant, whatever its history.
 	var mwg sync.WaitGroup
 	for k := range 199 {
 		mwg.Go(func() {
-			b.Spend(w.P, w.GXA, testkit.SpendBody("2025-04-01", "2025-06-30", "staff", 1))
+			day := domain.MustDate("2025-07-01").AddDays(k).String()
+			b.Spend(w.P, w.GXA, testkit.SpendBody(day, day, "staff", 1))
 			if k%2 == 0 {
 				b.Payment(w.P, w.GXA, testkit.DatedPaymentBody(1, "2025-06-30"))
 			}

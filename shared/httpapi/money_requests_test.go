@@ -9,11 +9,13 @@ import (
 )
 
 // TestMoneyWriteRequests: what each change of money costs in DynamoDB
-// requests, whatever the grant's history: what a change needs is read with
-// the access check or beside it, and the change is one transaction (the
-// record, the grant's money item with its condition, the totals, the
-// audit event). No Idempotency-Key, so none of the key's own requests is
-// counted.
+// requests: what a change needs is read with the access check or beside
+// it, and the change is one transaction (the record, the grant's money
+// item with its condition, the totals, the audit event). That is whatever
+// the grant's history, but for a spend return, which lists the grant's
+// returns (one Query a page of 100: a year of monthly returns and their
+// corrections is one) to refuse one for days already reported. No
+// Idempotency-Key, so none of the key's own requests is counted.
 func TestMoneyWriteRequests(t *testing.T) {
 	t.Parallel()
 	w := newRCWorld(t, nil)
@@ -62,17 +64,21 @@ func TestMoneyWriteRequests(t *testing.T) {
 	measure("PATCH payment (paid)", "BatchGetItem×1 TransactWriteItems×1",
 		testkit.Request("PATCH", P, w.lead, map[string]any{"status": "paid", "paidDate": "2026-01-05"}, "If-Match", etag(P)), http.StatusOK)
 
-	// The access read with the grant; one transaction: the return, the
-	// money item, the totals.
-	res = measure("POST spend", "BatchGetItem×1 TransactWriteItems×1",
+	// The access read with the grant, and beside it the grant's spend
+	// returns; one transaction: the return, the money item (its count of
+	// returns conditioned on the list's), the totals.
+	res = measure("POST spend", "BatchGetItem×1 Query×1 TransactWriteItems×1",
 		testkit.Request("POST", G+"/spend", w.pl, testkit.SpendBody("2026-01-01", "2026-01-04", "staff", 3_000_00)), http.StatusCreated)
 	first := testkit.Decode[domain.SpendReturn](t, res).ID
-	// As spend, plus the return it corrects, read by its key.
+	// For days already reported: the same reads, refused before any write.
+	measure("POST spend (days already reported)", "BatchGetItem×1 Query×1",
+		testkit.Request("POST", G+"/spend", w.pl, testkit.SpendBody("2026-01-04", "2026-01-10", "staff", 1_00)), http.StatusConflict)
+	// As spend: the return it corrects is one of those listed.
 	body := testkit.SpendBody("2026-01-01", "2026-01-04", "staff", 2_500_00)
 	body["replaces"] = first
-	measure("POST spend (correction)", "BatchGetItem×1 GetItem×1 TransactWriteItems×1", testkit.Request("POST", G+"/spend", w.pl, body), http.StatusCreated)
+	measure("POST spend (correction)", "BatchGetItem×1 Query×1 TransactWriteItems×1", testkit.Request("POST", G+"/spend", w.pl, body), http.StatusCreated)
 	// The same return corrected again: the same reads and transaction,
 	// refused; only then are the correction markers read, one per link of
 	// the chain and one to find its end, to name the newest correction.
-	measure("POST spend (a corrected one)", "BatchGetItem×1 GetItem×3 TransactWriteItems×1", testkit.Request("POST", G+"/spend", w.pl, body), http.StatusConflict)
+	measure("POST spend (a corrected one)", "BatchGetItem×1 GetItem×2 Query×1 TransactWriteItems×1", testkit.Request("POST", G+"/spend", w.pl, body), http.StatusConflict)
 }

@@ -178,6 +178,47 @@ func TestConcurrentPaymentsThroughTheAPI(t *testing.T) {
 	}
 }
 
+// TestSpendForTheSameDaysAtOnceThroughTheAPI: eight spend returns sent at
+// once for periods that all hold 15 August 2025: one is stored; each other is
+// refused as a conflict naming a return for days it reports, whatever the
+// interleaving (a write that lost the race is planned again on a fresh
+// read of the grant's returns); the grant's spend is the one return's.
+func TestSpendForTheSameDaysAtOnceThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	h := newAPI(t)
+	f := h.fixture(t)
+	G := f.p1("/grants/" + f.GrantXA) // spend for April to June 2025 only (£4,000)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	for i := range 8 {
+		wg.Go(func() {
+			from := domain.MustDate("2025-08-01").AddDays(i).String()
+			r := h.Do(t, testkit.Request("POST", G+"/spend", uPLA, testkit.SpendBody(from, "2025-08-31", "staff", 1_000_00)))
+			mu.Lock()
+			statuses[r.Status]++
+			mu.Unlock()
+			if r.Status == http.StatusConflict && !strings.Contains(string(r.Body), "is already reported") {
+				t.Errorf("a refusal that does not say the days are reported already: %s", r.Body)
+			}
+		})
+	}
+	wg.Wait()
+	stored := testkit.ListAll[domain.SpendReturn](t, h, uAdmin, G+"/spend")
+	if statuses[http.StatusCreated] != 1 || statuses[http.StatusConflict] != 7 || len(stored) != 2 {
+		t.Errorf("answers %v, %d returns stored: want one made and 7 refused", statuses, len(stored))
+	}
+	var spent int64
+	for _, g := range testkit.Decode[domain.Progress](t, h.Want(t, http.StatusOK, testkit.Request("GET", f.p1("/progress"), uAdmin, nil))).Money.ByGrant {
+		if g.GrantID == f.GrantXA {
+			spent = g.SpentPence
+		}
+	}
+	if spent != 4_000_00+1_000_00 {
+		t.Errorf("the grant's spend is %d, want 5,000.00 (the fixture's 4,000.00 and one return's)", spent)
+	}
+}
+
 // TestPaymentIdempotent: the same POST with the same key makes one payment
 // and answers the same 201 again (over memory: concurrent repeats over
 // DynamoDB Local are TestAPIIdempotency's).

@@ -2,6 +2,7 @@ package service
 
 import (
 	"errors"
+	"slices"
 	"sync"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -248,8 +249,17 @@ func (sc *Scope) UpdatePayment(grantID, id string, ifMatch func(int64) bool, bod
 // line, or (with replaces) corrects an earlier spend return of the grant:
 // leads, and the project lead of a project's grant. Notes holding personal
 // data of the people supported are refused and nothing is stored.
+//
+// A new return for days a return of the grant that still counts already
+// reports is refused (409, naming that return: domain.SpendInput's
+// ReportedAlready), or the same money would count twice in every figure
+// built on spend. The grant's returns are read beside the access check,
+// and the write is conditioned on the grant still having as many as were
+// read: two returns for the same days sent at the same moment cannot both
+// pass on a read that holds neither, as the one written second is planned
+// again on a fresh read, and refused.
 func (sc *Scope) SubmitSpend(grantID string, body Decoder) (domain.SpendReturn, error) {
-	g, err := sc.moneyGrant(grantID)
+	g, reported, err := sc.grantSpend(grantID)
 	if err != nil {
 		return domain.SpendReturn{}, err
 	}
@@ -274,15 +284,13 @@ func (sc *Scope) SubmitSpend(grantID string, body Decoder) (domain.SpendReturn, 
 	}
 	var old *domain.SpendReturn
 	if in.Replaces != "" {
-		var o domain.SpendReturn
-		og := &Get{Ref: domain.GrantRef(domain.EntitySpend, g.ID, in.Replaces), Into: &o}
-		if err := sc.load(og); err != nil {
-			return domain.SpendReturn{}, err
-		}
-		if !og.Found {
+		// The return it corrects is one of the grant's, read already.
+		i := slices.IndexFunc(reported, func(s domain.SpendReturn) bool { return s.ID == in.Replaces })
+		if i < 0 {
 			return domain.SpendReturn{}, domain.MergeProblems(in.CheckGrant(g), &domain.Error{Code: domain.CodeValidation,
 				Message: "there is no such spend return to correct", Fields: map[string]string{"replaces": "not a spend return of this grant"}})
 		}
+		o := reported[i]
 		old = &o
 	}
 	err = in.CheckGrant(g)
@@ -306,7 +314,68 @@ func (sc *Scope) SubmitSpend(grantID string, body Decoder) (domain.SpendReturn, 
 	if old != nil {
 		refs = append(refs, refField{ref: domain.GrantRef(domain.EntitySpend, g.ID, old.ID), field: "replaces"})
 	}
-	return s, storeErr(sc.s.store.CreateSpend(sc.ctx, sc.programmeID, s, old, ch), "grant", refs)
+	for plan := 1; ; plan++ {
+		if r, ok := in.ReportedAlready(reported); ok {
+			return domain.SpendReturn{}, reportedAlready(r)
+		}
+		err := sc.s.store.CreateSpend(sc.ctx, sc.programmeID, s, old, len(reported), ch)
+		if !errors.Is(err, ErrChanged) || plan >= maxPlans {
+			return s, storeErr(err, "grant", refs)
+		}
+		// Another return of the grant was stored meanwhile: look again.
+		if reported, err = all(func(p Page) ([]domain.SpendReturn, string, error) {
+			return sc.s.store.ListSpend(sc.ctx, sc.programmeID, g.ID, p)
+		}); err != nil {
+			return domain.SpendReturn{}, err
+		}
+	}
+}
+
+// grantSpend reads a grant the caller may read with every spend return of
+// it, corrections included: the returns beside the access check, in one
+// round trip, dropped unless the caller may read the grant.
+func (sc *Scope) grantSpend(grantID string) (domain.Grant, []domain.SpendReturn, error) {
+	if !domain.ValidID(grantID) {
+		g, err := sc.moneyGrant(grantID)
+		return g, nil, err
+	}
+	var (
+		g        domain.Grant
+		reported []domain.SpendReturn
+		readErr  error // the list's own failure, which only a reader of the grant sees
+	)
+	gg := &Get{Ref: domain.Ref(domain.EntityGrant, grantID), Into: &g}
+	if err := sc.alongside(func() error {
+		reported, readErr = all(func(p Page) ([]domain.SpendReturn, string, error) {
+			return sc.s.store.ListSpend(sc.ctx, sc.programmeID, grantID, p)
+		})
+		return nil
+	}, gg); err != nil {
+		return domain.Grant{}, nil, err
+	}
+	if !gg.Found || !sc.access.CanReadGrant(g) {
+		return domain.Grant{}, nil, domain.NotFound("grant")
+	}
+	return g, reported, readErr
+}
+
+// SpendReportedError is the cause of the refusal of a new spend return
+// for days that Reported, a return of the grant that still counts,
+// already reports: the web page links to correcting it.
+type SpendReportedError struct {
+	Reported domain.SpendReturn
+}
+
+func (e *SpendReportedError) Error() string {
+	return "spend for " + e.Reported.PeriodStart.String() + " to " + e.Reported.PeriodEnd.String() + " already reported by " + e.Reported.ID
+}
+
+// reportedAlready refuses a new spend return for days r already reports.
+func reportedAlready(r domain.SpendReturn) error {
+	ref := domain.GrantRef(domain.EntitySpend, r.GrantID, r.ID)
+	return &domain.Error{Code: domain.CodeConflict, Related: &ref, Err: &SpendReportedError{Reported: r},
+		Message: "spend for " + domain.PeriodText(r.PeriodStart, r.PeriodEnd) + " is already reported (spend return " + r.ID +
+			"): correct that return instead (replaces), or report a period it does not cover"}
 }
 
 // Spend returns one spend return of a grant the caller may read.
@@ -470,6 +539,36 @@ func (sc *Scope) GrantAccount(grantID string) (GrantAccount, error) {
 	}
 	acc.Money = domain.BuildMoney([]domain.Grant{acc.Grant}, map[string]domain.GrantMoney{grantID: figures}, domain.DateOf(sc.s.now())).ByGrant[0]
 	return acc, nil
+}
+
+// GrantFigures reads a grant the caller may read with its money figures
+// (spend against its amount and budget), for the page that confirms spend
+// was reported: the grant rides in the access check when it is not known
+// yet, and its figures, one item, are read beside it.
+func (sc *Scope) GrantFigures(grantID string) (domain.Grant, domain.GrantMoneyProgress, error) {
+	if !domain.ValidID(grantID) {
+		g, err := sc.moneyGrant(grantID)
+		return g, domain.GrantMoneyProgress{}, err
+	}
+	var (
+		g       domain.Grant
+		figures domain.GrantMoney
+		readErr error // the read's own failure, which only a reader of the grant sees
+	)
+	gg := &Get{Ref: domain.Ref(domain.EntityGrant, grantID), Into: &g}
+	if err := sc.alongside(func() error {
+		figures, readErr = sc.s.store.GrantMoney(sc.ctx, sc.programmeID, grantID)
+		return nil
+	}, gg); err != nil {
+		return domain.Grant{}, domain.GrantMoneyProgress{}, err
+	}
+	if !gg.Found || !sc.access.CanReadGrant(g) {
+		return domain.Grant{}, domain.GrantMoneyProgress{}, domain.NotFound("grant")
+	}
+	if readErr != nil {
+		return domain.Grant{}, domain.GrantMoneyProgress{}, storeErr(readErr, "", nil)
+	}
+	return g, domain.BuildMoney([]domain.Grant{g}, map[string]domain.GrantMoney{grantID: figures}, domain.DateOf(sc.s.now())).ByGrant[0], nil
 }
 
 // money is the money part of progress: the grants the caller may read,

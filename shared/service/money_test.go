@@ -6,6 +6,7 @@ package service_test
 // to whom, and the personal-data guard on references and notes.
 
 import (
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -424,13 +425,15 @@ func TestSpendForAPeriodBegun(t *testing.T) {
 }
 
 // TestSpendUpToTheWholeGrant: one return may report the grant's whole
-// amount (a grant spent in one period), and returns together may go over it.
+// amount (a grant spent in one period), and returns together (of other
+// periods than the world's, April to June 2025) may go over it.
 func TestSpendUpToTheWholeGrant(t *testing.T) {
 	w := newWorld(t)
-	must(w.open(plOwn).SubmitSpend(w.GXA, body(spendBody(25_000_00, 6_000_00))))
-	in := spendBody(25_000_00, 6_000_00)
-	in["periodStart"], in["periodEnd"] = "2025-07-01", "2025-09-30"
-	must(w.open(plOwn).SubmitSpend(w.GXA, body(in)))
+	for _, q := range [][2]string{{"2025-07-01", "2025-09-30"}, {"2025-10-01", "2025-12-31"}} {
+		in := spendBody(25_000_00, 6_000_00)
+		in["periodStart"], in["periodEnd"] = q[0], q[1]
+		must(w.open(plOwn).SubmitSpend(w.GXA, body(in)))
+	}
 	for _, g := range must(w.open(lead).Progress()).Money.ByGrant {
 		if g.GrantID == w.GXA && g.SpentPence != 5_300_00+2*31_000_00 {
 			t.Errorf("GXA spent %d", g.SpentPence)
@@ -550,5 +553,147 @@ func TestGrantKeepsItsPostsProject(t *testing.T) {
 	}
 	if g, err := sc.UpdateGrant(w.GYB, always, body(map[string]any{"projectId": w.A})); err != nil || g.ProjectID != w.A {
 		t.Errorf("moving a grant that pays no post: %v %v", g.ProjectID, err)
+	}
+}
+
+// spendIn is a spend return of £1 of staff for the period from to to.
+func spendIn(from, to string) map[string]any {
+	return map[string]any{"periodStart": from, "periodEnd": to, "lines": []map[string]any{{"category": "staff", "amountPence": 1_00}}}
+}
+
+// TestSpendForDaysAlreadyReported: a new spend return for any day a return
+// of the grant that still counts reports (the world's, April to June 2025)
+// is refused as a conflict naming that return and its period, and stores
+// nothing: the same money would count twice. The days next to it, another
+// grant's returns and corrections are not refused; once a return is
+// corrected, the refusal names the correction, which is the one to correct.
+func TestSpendForDaysAlreadyReported(t *testing.T) {
+	w := newWorld(t)
+	pl := w.open(plOwn)
+	refused := func(what string, in map[string]any, by string, period string) {
+		t.Helper()
+		err := w.unchanged(func() error { _, err := pl.SubmitSpend(w.GXA, body(in)); return err })
+		de := wantCode(t, what, err, domain.CodeConflict)
+		if de.Related == nil || *de.Related != domain.GrantRef(domain.EntitySpend, w.GXA, by) {
+			t.Errorf("%s: the refusal points to %+v, want the return %s", what, de.Related, by)
+		}
+		if !strings.Contains(de.Message, "spend for "+period+" is already reported") || !strings.Contains(de.Message, by) ||
+			!strings.Contains(de.Message, "correct that return") {
+			t.Errorf("%s: the refusal says %q", what, de.Message)
+		}
+		var sr *service.SpendReportedError
+		if !errors.As(err, &sr) || sr.Reported.ID != by {
+			t.Errorf("%s: the refusal's cause %v does not carry the return %s", what, err, by)
+		}
+	}
+	refused("a month inside the quarter", spendIn("2025-05-01", "2025-05-31"), w.SpendXA, "April to June 2025")
+	refused("the same quarter", spendIn("2025-04-01", "2025-06-30"), w.SpendXA, "April to June 2025")
+	refused("the quarter's last day", spendIn("2025-06-30", "2025-07-31"), w.SpendXA, "April to June 2025")
+	refused("a span over the quarter", spendIn("2025-01-01", "2025-12-31"), w.SpendXA, "April to June 2025")
+
+	// The days either side, and the same days on another grant, are new.
+	must(pl.SubmitSpend(w.GXA, body(spendIn("2025-07-01", "2025-07-31"))))
+	march := must(pl.SubmitSpend(w.GXA, body(spendIn("2025-03-01", "2025-03-31"))))
+	must(w.open(lead).SubmitSpend(w.GX, body(map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30",
+		"lines": []map[string]any{{"category": "equipment", "amountPence": 1_00}}})))
+	// A span over several returns names the earliest.
+	refused("a span over three returns", spendIn("2025-03-15", "2025-07-15"), march.ID, "March 2025")
+
+	// A correction covers its own return's days; then the correction is
+	// the return that counts there, and the one a refusal names.
+	fix := spendBody(4_000_00, 300_00)
+	fix["replaces"] = w.SpendXA
+	fixed := must(pl.SubmitSpend(w.GXA, body(fix)))
+	refused("a month of a corrected quarter", spendIn("2025-05-01", "2025-05-31"), fixed.ID, "April to June 2025")
+	fix["replaces"] = fixed.ID
+	must(pl.SubmitSpend(w.GXA, body(fix)))
+}
+
+// TestSpendReportedTwiceBeforeTheRuleCanBePutRight: two returns counting
+// the same days, stored before the rule (written here past the service),
+// can each still be corrected: a correction keeps its return's period, so
+// the overlap is not its doing, and correcting one to £0 is how the money
+// counted twice is taken out.
+func TestSpendReportedTwiceBeforeTheRuleCanBePutRight(t *testing.T) {
+	w := newWorld(t)
+	may := domain.SpendReturn{ID: domain.NewID(), GrantID: w.GXA, PeriodStart: domain.MustDate("2025-05-01"), PeriodEnd: domain.MustDate("2025-05-31"),
+		Lines: []domain.BudgetLine{{Category: domain.CategoryStaff, AmountPence: 1_000_00}}, TotalPence: 1_000_00, SubmittedAt: clock,
+		SubmittedBy: emails[plOwn]}
+	if err := w.st.CreateSpend(w.ctx, w.P, may, nil, 1, service.Change{Audit: domain.NewAuditEvent(caller(plOwn), w.P,
+		domain.EntitySpend, may.ID, domain.ActionCreate, nil, may, clock)}); err != nil {
+		t.Fatal(err)
+	}
+	pl := w.open(plOwn)
+	spent := func() int64 {
+		for _, g := range must(w.open(lead).Progress()).Money.ByGrant {
+			if g.GrantID == w.GXA {
+				return g.SpentPence
+			}
+		}
+		return -1
+	}
+	if got := spent(); got != 6_300_00 {
+		t.Fatalf("spent %d with the two returns, want 6,300.00", got)
+	}
+	zero := spendIn("2025-05-01", "2025-05-31")
+	zero["lines"] = []map[string]any{{"category": "staff", "amountPence": 0}}
+	zero["replaces"] = may.ID
+	must(pl.SubmitSpend(w.GXA, body(zero)))
+	quarter := spendBody(5_000_00, 400_00)
+	quarter["replaces"] = w.SpendXA
+	must(pl.SubmitSpend(w.GXA, body(quarter)))
+	if got := spent(); got != 5_400_00 {
+		t.Errorf("spent %d once put right, want 5,400.00", got)
+	}
+	// A new return for those days is still refused.
+	err := w.unchanged(func() error { _, err := pl.SubmitSpend(w.GXA, body(spendIn("2025-05-01", "2025-05-31"))); return err })
+	wantCode(t, "a third return for May", err, domain.CodeConflict)
+}
+
+// TestSpendReturnsForTheSameDaysAtOnce: a spend return whose check of the
+// grant's returns is overtaken by another return landing before it is
+// written is planned again on a fresh read: refused when the other
+// reports any of its days (a conflict naming it, nothing stored), saved
+// when not. (The DynamoDB store's side of the race, two writes planned on
+// the same read, is shared/store's TestSpendReturnsPlannedOnOneRead.)
+func TestSpendReturnsForTheSameDaysAtOnce(t *testing.T) {
+	for _, c := range []struct {
+		name, from, to string
+		refused        bool
+	}{
+		{"the same days", "2025-08-01", "2025-08-31", true},
+		{"other days", "2025-10-01", "2025-12-31", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t)
+			var theirs domain.SpendReturn
+			raced := false
+			w.st.Before = func(op string) error {
+				if op == "CreateSpend" && !raced {
+					raced = true
+					theirs = must(w.open(lead).SubmitSpend(w.GXA, body(spendIn("2025-07-01", "2025-09-30"))))
+				}
+				return nil
+			}
+			mine, err := w.open(plOwn).SubmitSpend(w.GXA, body(spendIn(c.from, c.to)))
+			w.st.Before = nil
+			if !raced {
+				t.Fatal("the race never happened")
+			}
+			listed := mustList(w.open(lead).ListSpend(w.GXA, pageAll))
+			if !c.refused {
+				if err != nil || len(listed) != 3 {
+					t.Errorf("a return for other days than the one landing first: %v; %d returns stored, want 3", err, len(listed))
+				}
+				return
+			}
+			de := wantCode(t, "the return landing second", err, domain.CodeConflict)
+			if de.Related == nil || de.Related.ID != theirs.ID || !strings.Contains(de.Message, "July to September 2025") {
+				t.Errorf("the refusal points to %+v (%s), want the return that landed first, %s", de.Related, de.Message, theirs.ID)
+			}
+			if len(listed) != 2 || mine.ID != "" {
+				t.Errorf("%d returns stored (%+v answered), want the world's and the first to land", len(listed), mine)
+			}
+		})
 	}
 }

@@ -139,10 +139,11 @@ func TestPortfolioAndReportMoneyByRole(t *testing.T) {
 			domain.ActionChange, due, after, clock)); err != nil || !ok {
 		t.Fatalf("falling due: %v %v", ok, err)
 	}
-	// More spend on A's grant for the quarter to June (the world has
-	// £5,300 there already).
-	must(w.openA(admin).SubmitSpend(w.GXA, body(map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30",
-		"lines": []map[string]any{{"category": "staff", "amountPence": 300_00}}})))
+	// More spend on A's grant for the quarter to June: the world's return
+	// there (£5,300) corrected to £5,600.
+	fix := spendBody(5_300_00, 300_00)
+	fix["replaces"] = w.SpendXA
+	must(w.openA(admin).SubmitSpend(w.GXA, body(fix)))
 
 	want := map[role]struct{ paid, due, q2paid, q2spent int64 }{
 		admin:       {3_000_00, 1, 1_000_00, 5_600_00},

@@ -283,7 +283,11 @@ func roleCases() []roleCase {
 				return w.open(r).UpdatePayment(w.GXA, w.PayXA, version(1), body(map[string]any{"status": "paid", "paidDate": "2025-07-02"}))
 			}},
 		{name: "SubmitSpend", write: true, want: grantXASpend,
-			run: func(w *world, r role) (any, error) { return w.open(r).SubmitSpend(w.GXA, body(spendBody(1_00, 0))) }},
+			run: func(w *world, r role) (any, error) {
+				in := spendBody(1_00, 0) // a quarter the world has no spend for
+				in["periodStart"], in["periodEnd"] = "2025-07-01", "2025-09-30"
+				return w.open(r).SubmitSpend(w.GXA, body(in))
+			}},
 		{name: "SubmitSpend correcting", write: true, want: grantXASpend,
 			run: func(w *world, r role) (any, error) {
 				in := spendBody(4_900_00, 300_00)
@@ -319,6 +323,22 @@ func roleCases() []roleCase {
 			}},
 		{name: "GrantAccount of the programme's grant", want: by(ok, ok, notFound, notFound, ok, notFound, notFound),
 			run: func(w *world, r role) (any, error) { return w.open(r).GrantAccount(w.GX) }},
+		{name: "GrantFigures", want: grantXARead,
+			run: func(w *world, r role) (any, error) {
+				g, m, err := w.open(r).GrantFigures(w.GXA)
+				return [2]any{g, m}, err
+			},
+			check: func(t *testing.T, w *world, r role, got any) {
+				g, m := got.([2]any)[0].(domain.Grant), got.([2]any)[1].(domain.GrantMoneyProgress)
+				if g.ID != w.GXA || m.GrantID != w.GXA || m.SpentPence != 5_300_00 || m.AwardedPence != 31_000_00 {
+					t.Errorf("GXA's figures: %+v %+v", g, m)
+				}
+			}},
+		{name: "GrantFigures of the programme's grant", want: by(ok, ok, notFound, notFound, ok, notFound, notFound),
+			run: func(w *world, r role) (any, error) {
+				_, m, err := w.open(r).GrantFigures(w.GX)
+				return m, err
+			}},
 		{name: "PaymentExport", want: everyMember,
 			run: func(w *world, r role) (any, error) { return w.open(r).PaymentExport() },
 			check: func(t *testing.T, w *world, r role, got any) {

@@ -984,7 +984,9 @@ func TestStorageFailures(t *testing.T) {
 			return err
 		}, domain.CodeUnavailable},
 		{"a spend return's write", "CreateSpend", unavailable, func(w *world) error {
-			_, err := w.open(plOwn).SubmitSpend(w.GXA, body(spendBody(1, 1)))
+			in := spendBody(1, 1) // a quarter the world has no spend for
+			in["periodStart"], in["periodEnd"] = "2025-07-01", "2025-09-30"
+			_, err := w.open(plOwn).SubmitSpend(w.GXA, body(in))
 			return err
 		}, domain.CodeUnavailable},
 		{"the money figures", "Money", unavailable, func(w *world) error { _, err := w.open(funderOwn).Progress(); return err }, domain.CodeUnavailable},

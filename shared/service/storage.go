@@ -400,8 +400,12 @@ type MoneyStore interface {
 	ListPayments(ctx context.Context, programmeID, grantID string, p Page) ([]domain.Payment, string, error)
 	// CreateSpend stores a spend return; with old (the return it replaces)
 	// it is a correction, refused with *AlreadyCorrectedError if old was
-	// corrected already.
-	CreateSpend(ctx context.Context, programmeID string, s domain.SpendReturn, old *domain.SpendReturn, ch Change) error
+	// corrected already. seen is how many spend returns of the grant
+	// (corrections included) the write was planned on: it is refused with
+	// ErrChanged if the grant has any other by then, so a rule checked
+	// against the grant's returns (no two count the same days) holds
+	// against a return stored at the same moment.
+	CreateSpend(ctx context.Context, programmeID string, s domain.SpendReturn, old *domain.SpendReturn, seen int, ch Change) error
 	// ListSpend lists a grant's spend returns, corrections included,
 	// oldest first.
 	ListSpend(ctx context.Context, programmeID, grantID string, p Page) ([]domain.SpendReturn, string, error)

@@ -225,16 +225,29 @@ func ctSpend(c *ct) {
 		return domain.SpendReturn{ID: domain.NewID(), GrantID: g.ID, PeriodStart: domain.MustDate("2025-04-01"), PeriodEnd: domain.MustDate("2025-06-30"),
 			Lines: lines, TotalPence: domain.Total(lines), SubmittedAt: time.Now().UTC(), SubmittedBy: "pl@example.org"}
 	}
-	submit := func(s domain.SpendReturn, old *domain.SpendReturn) error {
+	seen := 0 // the grant's spend returns stored so far
+	submitOn := func(s domain.SpendReturn, old *domain.SpendReturn, planned int) error {
 		action := domain.ActionCreate
 		if old != nil {
 			s.Replaces, action = old.ID, domain.ActionCorrect
 		}
-		return c.st.CreateSpend(c.ctx, p.ID, s, old, c.change(p.ID, domain.EntitySpend, s.ID, action, old, s))
+		err := c.st.CreateSpend(c.ctx, p.ID, s, old, planned, c.change(p.ID, domain.EntitySpend, s.ID, action, old, s))
+		if err == nil {
+			seen++
+		}
+		return err
 	}
+	submit := func(s domain.SpendReturn, old *domain.SpendReturn) error { return submitOn(s, old, seen) }
 	s1 := spend(domain.BudgetLine{Category: "staff", AmountPence: 70_00}, domain.BudgetLine{Category: "travel", AmountPence: 5_00})
 	c.ok(submit(s1, nil))
 	s2 := spend(domain.BudgetLine{Category: "equipment", AmountPence: 1_00})
+	// A return planned on the grant's returns before s1 was stored (none)
+	// is refused, and stores nothing: its rules were checked without s1.
+	c.unchanged(p.ID, func() error { return submitOn(s2, nil, 0) }, func(err error) {
+		if !errors.Is(err, service.ErrChanged) {
+			c.Errorf("a spend return planned on a list without the last one stored: %v, want ErrChanged", err)
+		}
+	})
 	c.ok(submit(s2, nil))
 	want := domain.GrantMoney{SpentPence: 76_00, SpentBy: map[domain.BudgetCategory]int64{"staff": 70_00, "travel": 5_00, "equipment": 1_00}}
 	ctSame(c, "spend", c.money(p.ID, g.ID), want)
@@ -258,7 +271,7 @@ func ctSpend(c *ct) {
 	ghost := ctGrant(x.ID, "", 1)
 	lost := spend(domain.BudgetLine{Category: "staff", AmountPence: 1})
 	lost.GrantID = ghost.ID
-	c.unchanged(p.ID, func() error { return submit(lost, nil) }, func(err error) {
+	c.unchanged(p.ID, func() error { return submitOn(lost, nil, 0) }, func(err error) {
 		ctMissing(c, "spend on a grant not there", err, domain.Ref(domain.EntityGrant, ghost.ID))
 	})
 	list := ctAll(c, 2, func(pg service.Page) ([]domain.SpendReturn, string, error) {

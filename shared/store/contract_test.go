@@ -1373,10 +1373,12 @@ func ctPortfolio(c *ct) {
 	cancelledAfter := cancelled
 	cancelledAfter.Status, cancelledAfter.Version = domain.PaymentCancelled, 2
 	c.ok(c.st.UpdatePayment(c.ctx, p.ID, gxa, cancelled, cancelledAfter, c.change(p.ID, domain.EntityPayment, cancelled.ID, domain.ActionChange, cancelled, cancelledAfter)))
+	spends := 0
 	spend := func(amount int64, old *domain.SpendReturn) domain.SpendReturn {
 		sp := domain.SpendReturn{ID: domain.NewID(), GrantID: gxa.ID, PeriodStart: domain.MustDate("2025-04-01"), PeriodEnd: domain.MustDate("2025-06-30"),
 			Lines: []domain.BudgetLine{{Category: domain.CategoryStaff, AmountPence: amount}}, TotalPence: amount, SubmittedAt: now, SubmittedBy: "pl@example.org"}
-		c.ok(c.st.CreateSpend(c.ctx, p.ID, sp, old, c.change(p.ID, domain.EntitySpend, sp.ID, domain.ActionCreate, old, sp)))
+		c.ok(c.st.CreateSpend(c.ctx, p.ID, sp, old, spends, c.change(p.ID, domain.EntitySpend, sp.ID, domain.ActionCreate, old, sp)))
+		spends++
 		return sp
 	}
 	first := spend(12, nil)

@@ -216,7 +216,8 @@ func TestMoneyItemIsSmall(t *testing.T) {
 	}
 	s := &Store{table: "t"}
 	g := domain.Grant{ID: "01hq3v7k8m9n0p1q2r3s4t5v6w", AmountPence: domain.MaxAmountPence}
-	u, ok := s.moneyUpdate("01hq3v7k8m9n0p1q2r3s4p0000", g, d, 1)
+	// Every attribute a payment or a spend return (with its count) sets.
+	u, ok := s.moneyUpdateOf("01hq3v7k8m9n0p1q2r3s4p0000", g, d, 1, 0)
 	if !ok {
 		t.Fatal("no update")
 	}

@@ -28,11 +28,20 @@ import (
 //	                     new amount first sets it: the whole amount)
 //	paid, due, spent     pence paid, due and not paid, spent
 //	spent_<category>     pence spent on one budget line
+//	spends               how many spend returns the grant has, corrections
+//	                     included (absent until a spend return first sets
+//	                     it, whatever returns were stored before)
 //
 // Every payment and spend return moves them in its own transaction. A new
 // payment is conditioned on headroom >= its amount, so payments made at
 // the same moment serialise on the item and can never together exceed the
-// award; a smaller amount for the grant is conditioned the same way.
+// award; a smaller amount for the grant is conditioned the same way. A
+// spend return is conditioned on spends being the number of returns its
+// rules were checked against (the grant's returns, listed), and moves it
+// on by one: returns sent at the same moment serialise on the item too,
+// and one planned on a list without the other is refused, to be planned
+// again. The count is the list's own length, so it needs no read of its
+// own, and cannot be read out of step with the list.
 //
 // Two sparse indexes let the notifier find what may fall due without
 // reading payments: a scheduled date payment is in GSI2 under PAYDUE by
@@ -61,6 +70,20 @@ func paymentKeys(programmeID string, p domain.Payment) keys {
 // conditioned, when need > 0, on the grant's headroom being at least need.
 // ok is false when there is nothing to write.
 func (s *Store) moneyUpdate(programmeID string, g domain.Grant, d domain.MoneyDelta, need int64) (types.TransactWriteItem, bool) {
+	return s.moneyUpdateOf(programmeID, g, d, need, -1)
+}
+
+// spendUpdate is the transaction item that moves grant grantID's figures
+// by d, a spend return's, and its count of spend returns on from seen,
+// conditioned on the count being seen (or never set).
+func (s *Store) spendUpdate(programmeID, grantID string, d domain.MoneyDelta, seen int) types.TransactWriteItem {
+	item, _ := s.moneyUpdateOf(programmeID, domain.Grant{ID: grantID}, d, 0, seen)
+	return item
+}
+
+// moneyUpdateOf is moneyUpdate that, when seen >= 0, also counts a spend
+// return (see spendUpdate).
+func (s *Store) moneyUpdateOf(programmeID string, g domain.Grant, d domain.MoneyDelta, need int64, seen int) (types.TransactWriteItem, bool) {
 	names := map[string]string{}
 	values := map[string]types.AttributeValue{}
 	var adds, sets []string
@@ -91,6 +114,13 @@ func (s *Store) moneyUpdate(programmeID string, g domain.Grant, d domain.MoneyDe
 		values[":award"], values[":dh"] = num(g.AmountPence), num(d.Headroom)
 		sets = append(sets, "#h = if_not_exists(#h, :award) + :dh")
 	}
+	var conds []string
+	if seen >= 0 {
+		names["#spends"] = "spends"
+		values[":seen"], values[":next"] = num(int64(seen)), num(int64(seen)+1)
+		sets = append(sets, "#spends = :next")
+		conds = append(conds, "(attribute_not_exists(#spends) OR #spends = :seen)")
+	}
 	if len(adds) == 0 && len(sets) == 0 && need <= 0 {
 		return types.TransactWriteItem{}, false
 	}
@@ -104,7 +134,10 @@ func (s *Store) moneyUpdate(programmeID string, g domain.Grant, d domain.MoneyDe
 		UpdateExpression: aws.String(expr), ExpressionAttributeNames: names, ExpressionAttributeValues: values}
 	if need > 0 {
 		values[":need"] = num(need)
-		u.ConditionExpression = aws.String("attribute_not_exists(#h) OR #h >= :need")
+		conds = append(conds, "(attribute_not_exists(#h) OR #h >= :need)")
+	}
+	if len(conds) > 0 {
+		u.ConditionExpression = aws.String(strings.Join(conds, " AND "))
 	}
 	return types.TransactWriteItem{Update: u}, true
 }
@@ -232,11 +265,13 @@ func (s *Store) ListPayments(ctx context.Context, programmeID, grantID string, p
 }
 
 // CreateSpend stores a spend return and adds it to its grant's figures in
-// one transaction. A correction (old, the return it replaces) takes the
+// one transaction, conditioned on the grant having seen spend returns (or
+// never having counted them: see "spends" above), else
+// service.ErrChanged. A correction (old, the return it replaces) takes the
 // old spend back out and marks the old return corrected; the marker's
 // condition makes a second correction of it fail
 // (*service.AlreadyCorrectedError), so old spend is never subtracted twice.
-func (s *Store) CreateSpend(ctx context.Context, programmeID string, sp domain.SpendReturn, old *domain.SpendReturn, ch service.Change) error {
+func (s *Store) CreateSpend(ctx context.Context, programmeID string, sp domain.SpendReturn, old *domain.SpendReturn, seen int, ch service.Change) error {
 	pk := pkProgramme(programmeID)
 	item, err := record(sp, "spend", keys{PK: pk, SK: skSpend(sp.GrantID, sp.ID)})
 	if err != nil {
@@ -259,7 +294,9 @@ func (s *Store) CreateSpend(ctx context.Context, programmeID string, sp domain.S
 			ref:    func(id string) domain.RecordRef { return domain.GrantRef(domain.EntitySpend, grantID, id) }}
 		s.exists(t, programmeID, domain.GrantRef(domain.EntitySpend, old.GrantID, old.ID))
 	}
-	s.addMoney(t, programmeID, domain.Grant{ID: sp.GrantID}, d, 0, time.Time{})
+	// Spend moves no figure but the money item's (addMoney's others are
+	// payments'), which carries the count of returns with it.
+	t.add(s.spendUpdate(programmeID, sp.GrantID, d, seen), service.ErrChanged)
 	s.moneyDays(t, programmeID, sp.GrantID, nil, domain.SpentDays(sp, old))
 	if err := s.write(ctx, ch, t); err != nil {
 		return fmt.Errorf("create spend return %s: %w", sp.ID, err)

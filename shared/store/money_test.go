@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
@@ -96,6 +99,86 @@ func TestConcurrentPaymentsNeverExceedTheAward(t *testing.T) {
 	}
 	if err := w.pay(g, ctPayment(g.ID, 1, dated, "2026-03-31")); !errors.Is(err, service.ErrOverCommitted) {
 		t.Errorf("a penny over a full grant: %v", err)
+	}
+}
+
+// spendOn is a spend return of grant g for April 2026.
+func spendOn(g domain.Grant, pence int64) domain.SpendReturn {
+	return domain.SpendReturn{ID: domain.NewID(), GrantID: g.ID, PeriodStart: domain.MustDate("2026-04-01"), PeriodEnd: domain.MustDate("2026-04-30"),
+		Lines: []domain.BudgetLine{{Category: domain.CategoryStaff, AmountPence: pence}}, TotalPence: pence, SubmittedAt: time.Now().UTC(),
+		SubmittedBy: "pl@example.org"}
+}
+
+// TestSpendReturnsPlannedOnOneRead: two spend returns for the same days,
+// each checked against the grant's returns as listed before either was
+// stored (none), written at the same moment: the count of returns on the
+// grant's money item lets exactly one in; the other is ErrChanged (to be
+// planned again on a fresh list, which holds the first), and its spend is
+// not counted. A grant whose returns were stored before the count
+// existed starts it from its list.
+func TestSpendReturnsPlannedOnOneRead(t *testing.T) {
+	t.Parallel()
+	db, table := testenv.Table(t)
+	w := dsSetup(t, db, table)
+	ctx := context.Background()
+	g := w.grant(t, 50_000_00)
+	create := func(sp domain.SpendReturn, seen int) error {
+		return w.st.CreateSpend(ctx, w.P, sp, nil, seen, w.event(domain.EntitySpend, sp.ID, domain.ActionCreate, sp))
+	}
+	for round := range 5 {
+		listed, _, err := w.st.ListSpend(ctx, w.P, g.ID, service.Page{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		start := make(chan struct{})
+		for i := range errs {
+			wg.Go(func() {
+				<-start
+				errs[i] = create(spendOn(g, 1_00), len(listed))
+			})
+		}
+		close(start)
+		wg.Wait()
+		made, changed := 0, 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				made++
+			case errors.Is(err, service.ErrChanged):
+				changed++
+			default:
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		if made != 1 || changed != 1 {
+			t.Fatalf("round %d: %d stored, %d refused as changed; want one of each (%v)", round, made, changed, errs)
+		}
+	}
+	after, _, err := w.st.ListSpend(ctx, w.P, g.ID, service.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := w.st.GrantMoney(ctx, w.P, g.ID); err != nil || len(after) != 5 || m.SpentPence != 5_00 {
+		t.Errorf("%d returns stored, spent %d (%v): want 5 and £5", len(after), m.SpentPence, err)
+	}
+
+	// Returns stored before the count: the money item has none. The first
+	// write sets it from its list; a write on a list as stale as that is
+	// then refused.
+	if _, err := db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &table, Key: store.MoneyKey(w.P, g.ID),
+		UpdateExpression: aws.String("REMOVE spends")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := create(spendOn(g, 1_00), len(after)); err != nil {
+		t.Fatalf("the first return on a grant with no count: %v", err)
+	}
+	if err := create(spendOn(g, 1_00), len(after)); !errors.Is(err, service.ErrChanged) {
+		t.Errorf("a return planned on the list before it: %v, want ErrChanged", err)
+	}
+	if err := create(spendOn(g, 1_00), len(after)+1); err != nil {
+		t.Errorf("a return planned on the list as it is: %v", err)
 	}
 }
 

@@ -117,6 +117,17 @@ func errorView(r *http.Request, err error) *view {
 		v.Message = capitalise(de.Message) + ". If the problem continues, quote this reference: " + requestID(r) + "."
 	case p.Status >= 500:
 		v.Message = p.Advice + " If the problem continues, quote this reference: " + requestID(r) + "."
+	case p.Code == domain.CodeConflict && errors.As(err, new(*service.SpendReportedError)):
+		// Not a record changed meanwhile: days already reported, whose
+		// return is the one to correct.
+		var sr *service.SpendReportedError
+		errors.As(err, &sr)
+		v.Title = "Spend for these dates is already reported"
+		v.Related = &relatedLink{Lead: "Spend for " + domain.PeriodText(sr.Reported.PeriodStart, sr.Reported.PeriodEnd) + " is already reported —",
+			Text: "correct that return", Href: recordURL(r.PathValue("pid"), domain.Ref(domain.EntityGrant, sr.Reported.GrantID)) +
+				"/spend/new?replaces=" + sr.Reported.ID}
+		v.Message = "A new return cannot cover days another return already covers, or that money would be counted twice. " +
+			"To change what was spent then, correct that return. To report other dates, go back and change the period. Nothing was saved."
 	case p.Code == domain.CodeConflict && de != nil && de.Related != nil:
 		v.Title = "This has already been changed"
 		v.Related, v.Message = related(r, *de.Related, newestDecided(err))

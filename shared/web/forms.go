@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -73,10 +74,14 @@ type form struct {
 	// body sent, in order: "lines[1].amountPence" is shown beside the
 	// input of lines[1]'s category.
 	lines map[string][]domain.BudgetCategory
+	// unread marks each kBudgetLines group with a box that was filled in
+	// but could not be read (its own problem says why).
+	unread map[string]bool
 }
 
 func newForm(fields []field, values url.Values) *form {
-	f := &form{Values: values, Errors: map[string]string{}, fields: map[string]field{}, lines: map[string][]domain.BudgetCategory{}}
+	f := &form{Values: values, Errors: map[string]string{}, fields: map[string]field{}, lines: map[string][]domain.BudgetCategory{},
+		unread: map[string]bool{}}
 	if f.Values == nil {
 		f.Values = url.Values{}
 	}
@@ -309,8 +314,10 @@ func (f *form) body() (map[string]any, domain.Problems) {
 				}
 				n, err := parsePounds(in)
 				if err != nil {
+					// The lines that could be read are still sent, for
+					// the service to name what else is wrong with them.
 					bad.Add(p+"."+string(c), err.Error())
-					ok = false
+					f.unread[p] = true
 					continue
 				}
 				ls = append(ls, map[string]any{"category": c, "amountPence": n})
@@ -402,9 +409,35 @@ func parseDecimal(s string) (float64, error) {
 
 // parsePounds reads an amount typed in pounds ("£310,000.00", "310 000",
 // "310000") as pence. Commas or spaces may only separate thousands: "31,00"
-// is not read as £3,100.
+// is not read as £3,100. A minus sign before the amount or after the
+// pound sign ("-5", "-£5", "£-5") makes it negative pence: the service then
+// says what its rule says of a negative amount ("must not be negative"),
+// where "must be an amount in pounds" would not tell the person why.
 func parsePounds(s string) (int64, error) {
+	s, neg := cutMinus(strings.TrimSpace(s))
 	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "£"))
+	if !neg {
+		s, neg = cutMinus(s)
+	}
+	n, err := parseUnsignedPounds(s)
+	if neg {
+		n = -n
+	}
+	return n, err
+}
+
+// cutMinus takes a leading minus sign (a hyphen or U+2212) off s.
+func cutMinus(s string) (string, bool) {
+	for _, m := range []string{"-", "\u2212"} {
+		if rest, ok := strings.CutPrefix(s, m); ok {
+			return strings.TrimSpace(rest), true
+		}
+	}
+	return s, false
+}
+
+// parseUnsignedPounds is parsePounds after the sign and pound sign.
+func parseUnsignedPounds(s string) (int64, error) {
 	bad := errors.New("must be an amount in pounds, like 310,000.00")
 	s, ok := domain.TypedNumber(strings.ReplaceAll(s, " ", ","))
 	if !ok || !poundsPattern().MatchString(s) || len(s) > 16 {
@@ -492,6 +525,14 @@ func (f *form) fail(err error) bool {
 	case len(de.Fields) > 0:
 		items := map[string][]itemProblem{}
 		for p, msg := range de.Fields {
+			if f.unread[p] {
+				// A problem of a group of amounts as a whole ("at least one
+				// line is required", what they add up to) is about the
+				// boxes that could be read; with one that could not, it
+				// would misreport what was typed, and that box's own
+				// problem says what to put right.
+				continue
+			}
 			o := f.owner(p)
 			if name, n, ok := listStep(p); ok && name == o && f.fields[o].Kind == kLines {
 				if its := lineItems(f.Get(o)); n < len(its) {
@@ -634,4 +675,36 @@ func (f *form) label(p string) string {
 func jsonCompact(v any) (string, error) {
 	b, err := json.Marshal(v)
 	return string(b), err
+}
+
+// withText adds to a refusal of a form's fields (400) the problems the
+// personal-data guard finds in its free text, read as T, the API's body,
+// names them: a person with both kinds of mistake (an amount mistyped,
+// and an email address in the notes) then puts both right in one go,
+// rather than learning of the second only once the first is fixed. The
+// service looks at the text only once the rest is valid, as the API
+// answers with one code (validation first); a page is not bound to that.
+// A field with a problem of its own keeps it.
+func withText[T domain.TextFielder](f *form, err error) error {
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Code != domain.CodeValidation {
+		return err
+	}
+	var in T
+	_ = f.decoder()(&in) // what could be read: the problems are err's already
+	var pd *domain.Error
+	if !errors.As(domain.CheckText(in), &pd) {
+		return err
+	}
+	both := *de
+	both.Fields = maps.Clone(de.Fields)
+	if both.Fields == nil {
+		both.Fields = map[string]string{}
+	}
+	for p, msg := range pd.Fields {
+		if _, own := both.Fields[p]; !own {
+			both.Fields[p] = msg
+		}
+	}
+	return &both
 }

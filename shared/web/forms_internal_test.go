@@ -19,10 +19,17 @@ func TestParsePounds(t *testing.T) {
 	}
 	// Commas and spaces only between thousands: a decimal comma is not a
 	// hundred times the amount, and "1,5" is not fifteen pounds.
-	for _, in := range []string{"", "abc", "1.234", "-5", "1e6", "£", "12.3.4", "99999999999999999999", "31,00", "1,5", "1,0000",
-		"1 5", "1,000,00", "£ ", "NaN", "0x10", "+5"} {
+	for _, in := range []string{"", "abc", "1.234", "1e6", "£", "12.3.4", "99999999999999999999", "31,00", "1,5", "1,0000",
+		"1 5", "1,000,00", "£ ", "NaN", "0x10", "+5", "-", "--5", "-£-5", "-abc", "5-"} {
 		if _, err := parsePounds(in); err == nil {
 			t.Errorf("parsePounds(%q) accepted", in)
+		}
+	}
+	// A negative amount is read as one, for the service to say it must
+	// not be negative (rather than "must be an amount in pounds").
+	for in, want := range map[string]int64{"-5": -500, "-£5": -500, "£-5": -500, " - 1,000.50": -100050, "\u22125": -500, "-0": 0} {
+		if got, err := parsePounds(in); err != nil || got != want {
+			t.Errorf("parsePounds(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
 }

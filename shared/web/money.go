@@ -276,7 +276,10 @@ func (a *app) spendNew(w http.ResponseWriter, r *http.Request, q *req) error {
 			// "lines" names the group's own errors ("at least one line").
 			f.fields["lines"] = field{"lines", kBudgetLines, "Spend"}
 		},
-		Create: func(f *form) (domain.SpendReturn, error) { return sc.SubmitSpend(gid, f.decoder()) },
+		Create: func(f *form) (domain.SpendReturn, error) {
+			s, err := sc.SubmitSpend(gid, f.decoder())
+			return s, withText[domain.SpendInput](f, err)
+		},
 		Resent: "A spend return is not changed in place: to change the spend, correct the return you saved, from its page.",
 		Done: func(n *nav, s domain.SpendReturn) string {
 			return base(n) + "/grants/" + gid + "/spend/" + s.ID + "?reported=1"
@@ -304,9 +307,24 @@ func setSpendValues(v url.Values, s domain.SpendReturn) {
 	v.Set("replaces", s.ID)
 }
 
-// spendReturn is one spend return's page.
+// spendReturn is one spend return's page. Just reported (?reported=1), it
+// says so, and also when the grant's spend now adds up to more than its
+// amount: returns may overspend a grant, but the person reporting is the
+// one to notice a slip that puts it there (the grant's figures are read
+// for it, beside the grant).
 func (a *app) spendReturn(w http.ResponseWriter, r *http.Request, q *req) error {
 	sc, gid := a.scope(r, q), r.PathValue("gid")
+	reported := r.URL.Query().Get("reported") == "1"
+	var (
+		g       domain.Grant
+		figures domain.GrantMoneyProgress
+		err     error
+	)
+	if reported {
+		if g, figures, err = sc.GrantFigures(gid); err != nil {
+			return err
+		}
+	}
 	s, err := sc.Spend(gid, r.PathValue("sid"))
 	if err != nil {
 		return err
@@ -315,13 +333,16 @@ func (a *app) spendReturn(w http.ResponseWriter, r *http.Request, q *req) error 
 	if err != nil {
 		return err
 	}
-	g, err := sc.Grant(gid)
-	if err != nil {
-		return err
+	if !reported {
+		if g, err = sc.Grant(gid); err != nil {
+			return err
+		}
 	}
-	a.render(w, r, http.StatusOK, "spend", &view{Title: "Spend return", Nav: n, Data: map[string]any{
-		"Spend": s, "Grant": g, "CanSpend": n.Access.CanSubmitSpend(g), "Reported": r.URL.Query().Get("reported") == "1",
-	}})
+	data := map[string]any{"Spend": s, "Grant": g, "CanSpend": n.Access.CanSubmitSpend(g), "Reported": reported}
+	if reported && figures.SpentPence > g.AmountPence {
+		data["OverSpent"] = figures.SpentPence
+	}
+	a.render(w, r, http.StatusOK, "spend", &view{Title: "Spend return", Nav: n, Data: data})
 	return nil
 }
 

@@ -403,3 +403,162 @@ func TestGrantWithoutBudgetPage(t *testing.T) {
 		}
 	}
 }
+
+// spendOf is grant gid's spend returns, oldest first.
+func spendOf(t *testing.T, h *webH, pid, gid string) []domain.SpendReturn {
+	t.Helper()
+	s, _, err := h.Svc.Open(context.Background(), caller(uLead), pid).ListSpend(gid, service.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// spendForm is the spend form for the period from (d, m, y) to (d, m, y)
+// with amounts by line.
+func spendForm(from, to [3]string, lines ...string) url.Values {
+	v := url.Values{"periodStart-day": {from[0]}, "periodStart-month": {from[1]}, "periodStart-year": {from[2]},
+		"periodEnd-day": {to[0]}, "periodEnd-month": {to[1]}, "periodEnd-year": {to[2]}}
+	for i := 0; i+1 < len(lines); i += 2 {
+		v.Set("lines."+lines[i], lines[i+1])
+	}
+	return v
+}
+
+// TestSpendForDaysAlreadyReportedPage: the project lead reports January to
+// March 2011, then sends the form for February. Nothing is saved; the 409
+// page names the return that covers those days and links to correcting
+// it, which opens that return's correction form.
+func TestSpendForDaysAlreadyReportedPage(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	pl := h.as(t, uPL)
+	g := "/app/programmes/" + f.PID + "/grants/" + f.GrantX
+	pl.get(g + "/spend/new")
+	pg := pl.post(g+"/spend/new", spendForm([3]string{"1", "1", "2011"}, [3]string{"31", "3", "2011"}, "staff", "40,000"))
+	if pg.Status != http.StatusSeeOther {
+		t.Fatalf("the quarter: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	quarter := spendOf(t, h, f.PID, f.GrantX)[0]
+
+	pl.get(g + "/spend/new")
+	pg = pl.post(g+"/spend/new", spendForm([3]string{"1", "2", "2011"}, [3]string{"28", "2", "2011"}, "staff", "1,000"))
+	correct := g + "/spend/new?replaces=" + quarter.ID
+	for _, want := range []string{`data-testid="error-title">Spend for these dates is already reported<`,
+		"Spend for January to March 2011 is already reported —", `href="` + html.EscapeString(correct) + `">correct that return<`,
+		"To change what was spent then, correct that return. To report other dates, go back and change the period. Nothing was saved."} {
+		if pg.Status != http.StatusConflict || !strings.Contains(pg.Body, want) {
+			t.Errorf("February, inside the quarter reported: %d, lacks %q\n%s", pg.Status, want, excerpt(pg.Body))
+		}
+	}
+	if n := len(spendOf(t, h, f.PID, f.GrantX)); n != 1 {
+		t.Errorf("%d spend returns stored, want the quarter's only", n)
+	}
+	form := pl.get(correct)
+	if form.Status != http.StatusOK || !strings.Contains(form.Body, "Correct a spend return") ||
+		!strings.Contains(form.Body, `name="replaces" value="`+quarter.ID+`"`) || !strings.Contains(form.Body, `value="40000.00"`) {
+		t.Errorf("the link's correction form: %d\n%s", form.Status, excerpt(form.Body))
+	}
+}
+
+// TestSpendReportedOverTheGrant: spend returns may add up to more than the
+// grant (real projects overspend), but the page confirming the return that
+// takes it there says so, with the figures; one that does not, does not.
+func TestSpendReportedOverTheGrant(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	pl := h.as(t, uPL)
+	g := "/app/programmes/" + f.PID + "/grants/" + f.GrantX // £310,000
+	for i, c := range []struct {
+		from, to [3]string
+		over     bool
+	}{
+		{[3]string{"1", "1", "2011"}, [3]string{"31", "3", "2011"}, false},
+		{[3]string{"1", "4", "2011"}, [3]string{"30", "6", "2011"}, true},
+	} {
+		pl.get(g + "/spend/new")
+		pg := pl.post(g+"/spend/new", spendForm(c.from, c.to, "staff", "200,000"))
+		if pg.Status != http.StatusSeeOther {
+			t.Fatalf("return %d: %d\n%s", i, pg.Status, excerpt(pg.Body))
+		}
+		done := pl.get(pg.Header.Get("Location"))
+		said := strings.Contains(html.UnescapeString(done.Body), `data-testid="over-award">The grant's reported spend is now £400,000.00, more than its amount of £310,000.00.`)
+		if !strings.Contains(done.Body, "Spend reported") || said != c.over || strings.Contains(done.Body, "over-award") != c.over {
+			t.Errorf("return %d confirmed: says over %v, want %v\n%s", i, said, c.over, excerpt(done.Body))
+		}
+	}
+	// The return's own page, later, is the return's: no banner.
+	if pg := pl.get(g); !strings.Contains(pg.Body, "£400,000.00") {
+		t.Errorf("the grant page lacks the spend\n%s", excerpt(pg.Body))
+	}
+}
+
+// TestSpendFormAmountProblems: each amount that cannot be taken is named
+// beside its own line; a negative one says so, as the outcome form says
+// of a negative count; "at least one line" is said only when no line was
+// filled in. Personal data in the notes is named in the same round as the
+// amounts (and on the outcome form, beside a bad count).
+func TestSpendFormAmountProblems(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	pl := h.as(t, uPL)
+	g := "/app/programmes/" + f.PID + "/grants/" + f.GrantX
+	period := func(lines ...string) url.Values {
+		return spendForm([3]string{"1", "1", "2011"}, [3]string{"31", "3", "2011"}, lines...)
+	}
+	for _, c := range []struct {
+		name    string
+		form    url.Values
+		want    []string
+		notWant []string
+	}{
+		{"-5 and abc", period("staff", "-5", "travel", "abc"),
+			[]string{"Spend: staff must not be negative", "Spend: travel must be an amount in pounds, like 310,000.00",
+				`href="#f-lines-staff"`, `href="#f-lines-travel"`},
+			[]string{"At least one line is required", "Spend: staff must be an amount in pounds"}},
+		{"abc only", period("travel", "abc"),
+			[]string{"Spend: travel must be an amount in pounds, like 310,000.00"}, []string{"At least one line is required"}},
+		{"£-5", period("staff", "£-5"), []string{"Spend: staff must not be negative"}, nil},
+		{"nothing", period(), []string{"At least one line is required"}, nil},
+		{"an amount and personal data", func() url.Values {
+			v := period("staff", "-5")
+			v.Set("notes", "paid jane@x.org")
+			return v
+		}(), []string{"Spend: staff must not be negative", `href="#f-notes"`, "Notes appears to contain an email address"}, nil},
+	} {
+		pl.get(g + "/spend/new")
+		pg := pl.post(g+"/spend/new", c.form)
+		if pg.Status != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400\n%s", c.name, pg.Status, excerpt(pg.Body))
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(pg.Body, w) {
+				t.Errorf("%s: lacks %q\n%s", c.name, w, excerpt(pg.Body))
+			}
+		}
+		for _, w := range c.notWant {
+			if strings.Contains(pg.Body, w) {
+				t.Errorf("%s: says %q\n%s", c.name, w, excerpt(pg.Body))
+			}
+		}
+	}
+	if n := len(spendOf(t, h, f.PID, f.GrantX)); n != 0 {
+		t.Errorf("%d spend returns stored from refused forms", n)
+	}
+
+	// The outcome form: a negative count and an email address in the notes, at once.
+	o := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA + "/outcomes/new"
+	pl.get(o)
+	pg := pl.post(o, url.Values{"periodStart-day": {"1"}, "periodStart-month": {"1"}, "periodStart-year": {"2011"},
+		"periodEnd-day": {"31"}, "periodEnd-month": {"3"}, "periodEnd-year": {"2011"},
+		"counts.referrals": {"-5"}, "counts.peopleIntoWork": {"2"}, "notes": {"call 07700 900123"}})
+	for _, w := range []string{"Referrals must not be negative", `href="#f-notes"`, "Notes appears to contain a phone number"} {
+		if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, w) {
+			t.Errorf("the outcome form with a negative count and a phone number: %d, lacks %q\n%s", pg.Status, w, excerpt(pg.Body))
+		}
+	}
+}

@@ -97,7 +97,10 @@ func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 			f.fields["counts"] = field{"counts", kInt, "Counts"}
 			compactMeasures(f.Values)
 		},
-		Create: func(f *form) (domain.Outcome, error) { return sc.SubmitOutcome(f.decoder()) },
+		Create: func(f *form) (domain.Outcome, error) {
+			o, err := sc.SubmitOutcome(f.decoder())
+			return o, withText[domain.OutcomeInput](f, err)
+		},
 		Resent: "A submission is not changed in place: to change its figures, correct the submission you saved, from its page.",
 		Done: func(n *nav, o domain.Outcome) string {
 			return base(n) + "/projects/" + prid + "/outcomes/" + o.ID + "?submitted=1"

@@ -182,8 +182,11 @@ func underGrant[T any](s *Store, op, programmeID string, e domain.Entity, grantI
 
 // CreateSpend implements service.MoneyStore. A correction takes the old
 // return's spend out in the same change; a second correction of it is
-// *service.AlreadyCorrectedError naming the newest of its corrections.
-func (s *Store) CreateSpend(_ context.Context, programmeID string, sp domain.SpendReturn, old *domain.SpendReturn, ch service.Change) error {
+// *service.AlreadyCorrectedError naming the newest of its corrections. It
+// is refused with service.ErrChanged unless the grant has seen spend
+// returns, as the DynamoDB store's count on the grant's money item
+// refuses it.
+func (s *Store) CreateSpend(_ context.Context, programmeID string, sp domain.SpendReturn, old *domain.SpendReturn, seen int, ch service.Change) error {
 	return s.write("CreateSpend", programmeID, ch, func(t *tx) {
 		g := domain.Grant{ID: sp.GrantID}
 		d := domain.SpendDelta(sp, 1)
@@ -202,6 +205,15 @@ func (s *Store) CreateSpend(_ context.Context, programmeID string, sp domain.Spe
 				}
 				p.money.fixed[old.ID] = sp.ID
 			}).exists(replaced)
+		}
+		if t.p != nil { // conditions in the DynamoDB store's order: the money item's last
+			n := 0
+			for ref := range t.p.records {
+				if ref.Entity == domain.EntitySpend && ref.GrantID == sp.GrantID {
+					n++
+				}
+			}
+			t.check(n == seen, service.ErrChanged)
 		}
 		t.money(g, d, 0)
 	})
