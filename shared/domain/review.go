@@ -115,3 +115,43 @@ type PendingFigures struct {
 	Totals      map[Metric]int64 `json:"totals"`
 	Submissions int64            `json:"submissions"`
 }
+
+// PeriodEntry is a submission for one project and exact period that
+// counts now (Counted) or awaits review.
+type PeriodEntry struct {
+	Outcome Outcome
+	Counted bool
+}
+
+// Alongside is what else counts now, or awaits review, for exactly y's
+// project and period, from period (the submissions of that project and
+// period, corrections included, newest first): for each correction chain
+// but y's own, the approved submission whose figures count and the one
+// awaiting review, newest first. Approving y adds its figures to theirs,
+// where a correction only replaces its own chain's. (A correction keeps
+// its period, so a chain's submissions are all in period.)
+func Alongside(y Outcome, period []Outcome) []PeriodEntry {
+	byID := make(map[string]Outcome, len(period))
+	for _, o := range period {
+		byID[o.ID] = o
+	}
+	var out []PeriodEntry
+	for _, h := range CurrentSubmissions(period) {
+		if h.ID == y.ID {
+			continue
+		}
+		switch {
+		case h.Counted():
+			out = append(out, PeriodEntry{Outcome: h, Counted: true})
+			continue
+		case h.EffectiveStatus() == OutcomePending:
+			out = append(out, PeriodEntry{Outcome: h})
+		}
+		// A correction awaiting review, or sent back, leaves the approved
+		// figures it would replace counted meanwhile.
+		if a, ok := byID[h.ReplacesApproved]; ok && h.ReplacesApproved != "" {
+			out = append(out, PeriodEntry{Outcome: a, Counted: true})
+		}
+	}
+	return out
+}

@@ -101,6 +101,11 @@ type ReviewCase struct {
 	// submission whose figures count until Outcome is approved (and keep
 	// counting if changes are asked for instead).
 	Counted *domain.Outcome
+	// Alongside is, for a submission awaiting review, what else counts or
+	// awaits review for exactly its project and period (domain.Alongside):
+	// approving it would add its figures to those, so a lead is told
+	// before approving figures sent twice.
+	Alongside []domain.PeriodEntry
 }
 
 // Refusal is what ReviewOutcome would answer a decision on the submission
@@ -176,14 +181,28 @@ func (sc *Scope) OutcomeToReview(id string) (ReviewCase, error) {
 	if o.Status != domain.OutcomePending {
 		return c, nil // decided: Refusal says so, and the figures do not matter
 	}
+	// The period's other submissions are read beside the approved ones
+	// this would replace: one Query, whatever the project's history.
+	var (
+		period    []domain.Outcome
+		periodErr error
+		wg        sync.WaitGroup
+	)
+	wg.Go(func() { period, periodErr = sc.periodOutcomes(o.PeriodStart, o.PeriodEnd) })
 	if o.ReplacesApproved != "" {
 		counted, found, err := sc.findOutcome(o.ReplacesApproved)
 		if err != nil {
+			wg.Wait()
 			return ReviewCase{}, err
 		}
 		if found {
 			c.Counted = &counted
 		}
 	}
+	wg.Wait()
+	if periodErr != nil {
+		return ReviewCase{}, periodErr
+	}
+	c.Alongside = domain.Alongside(o, period)
 	return c, nil
 }

@@ -278,6 +278,45 @@ func (sc *Scope) UpdateCohort(id string, ifMatch func(int64) bool, body Decoder)
 // the returns for its exact period (see Return.Fill) in the same
 // transaction.
 func (sc *Scope) SubmitOutcome(body Decoder) (domain.Outcome, error) {
+	return sc.submitOutcome(body, true)
+}
+
+// SubmitOutcomeChecked is SubmitOutcome for a person at the outcome form,
+// who may not know that the period's figures were sent already (the
+// browser's back button, the link in an old "return overdue" email): new
+// figures, not a correction, for a project and exact period that already
+// has submissions are refused with *PeriodSentError, unless add says they
+// are to be added to those (a second team's, say). The API takes such
+// figures as they come: counts are added up over submissions (SPEC).
+//
+// The check reads the period's submissions before the write and is not
+// part of it: it keeps a person from sending figures twice by accident,
+// not two people from sending them at the same moment.
+func (sc *Scope) SubmitOutcomeChecked(body Decoder, add bool) (domain.Outcome, error) {
+	return sc.submitOutcome(body, add)
+}
+
+// PeriodSentError refuses new figures for a project and period that
+// already has submissions, sent without saying they add to them
+// (SubmitOutcomeChecked). Sent are the period's current submissions (none
+// corrected since), newest first; Problems is what else is wrong with the
+// figures (nil for nothing), so that a form names every problem at once.
+type PeriodSentError struct {
+	Sent     []domain.Outcome
+	Problems error
+}
+
+func (e *PeriodSentError) Error() string {
+	return "figures for " + domain.PeriodText(e.Sent[0].PeriodStart, e.Sent[0].PeriodEnd) + " were sent already"
+}
+
+// Unwrap is what a transport that does not know the refusal shows: a
+// conflict saying what to do.
+func (e *PeriodSentError) Unwrap() error {
+	return domain.Errorf(domain.CodeConflict, "%s: correct those figures, or say that these are to be added to them", e.Error())
+}
+
+func (sc *Scope) submitOutcome(body Decoder, add bool) (domain.Outcome, error) {
 	var setup ReportingSetup
 	if err := sc.beside(func() (err error) {
 		setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID)
@@ -295,7 +334,15 @@ func (sc *Scope) SubmitOutcome(body Decoder) (domain.Outcome, error) {
 		if in.Replaces != "" {
 			refs = append(refs, refField{ref: domain.ProjectRef(domain.EntityOutcome, sc.projectID, in.Replaces), field: "replaces"})
 		}
-		return domain.Outcome{}, sc.withRefs(err, refs)
+		err = sc.withRefs(err, refs)
+	}
+	if !add {
+		if sent := sc.sentAlready(in, err); sent != nil {
+			return domain.Outcome{}, sent
+		}
+	}
+	if err != nil {
+		return domain.Outcome{}, err
 	}
 	base := domain.Outcome{ID: domain.NewID(), ProjectID: sc.projectID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd,
 		CohortID: in.CohortID, Counts: in.Counts, Measures: in.Measures, Notes: in.Notes, Replaces: in.Replaces,
@@ -327,6 +374,75 @@ func (sc *Scope) SubmitOutcome(body Decoder) (domain.Outcome, error) {
 			return o, storeErr(err, "project", refs)
 		}
 	}
+}
+
+// sentAlready is the refusal of new figures in for a period the project
+// has submissions for (PeriodSentError, with problems, what else is wrong
+// with them), or what stopped it from looking; nil when in corrects a
+// submission, names no whole period, or its period has none. Figures whose
+// problems are not about their fields (a failed read) are not looked at.
+func (sc *Scope) sentAlready(in domain.OutcomeInput, problems error) error {
+	if in.Replaces != "" || !wholePeriod(in.PeriodStart, in.PeriodEnd) {
+		return nil
+	}
+	if code := domain.ErrorCode(problems); problems != nil && code != domain.CodeValidation && code != domain.CodePersonalData {
+		return nil
+	}
+	sent, err := sc.periodOutcomes(in.PeriodStart, in.PeriodEnd)
+	if err != nil {
+		return err
+	}
+	if sent = currentOf(sent); len(sent) == 0 {
+		return nil
+	}
+	return &PeriodSentError{Sent: sent, Problems: problems}
+}
+
+func wholePeriod(start, end domain.Date) bool {
+	return !start.IsZero() && !end.IsZero() && !end.Before(start)
+}
+
+// periodLimit is how many of a period's submissions are read: far more
+// than a period holds (a submission and its few corrections).
+const periodLimit = MaxLimit
+
+// periodOutcomes reads the scope's project's submissions for exactly the
+// period start to end, corrections included, newest first: one Query of
+// them, whatever the project's history. Past periodLimit it reads the
+// newest, which still gives each chain read its newest correction (a
+// correction is newer than what it corrects).
+func (sc *Scope) periodOutcomes(start, end domain.Date) ([]domain.Outcome, error) {
+	os, err := sc.s.store.ListPeriodOutcomes(sc.ctx, sc.programmeID, sc.projectID, start, end, periodLimit)
+	return os, storeErr(err, "", nil)
+}
+
+// currentOf are those of a period's submissions that no correction
+// replaced, newest first, each with its effective status.
+func currentOf(period []domain.Outcome) []domain.Outcome {
+	cur := domain.CurrentSubmissions(period)
+	for i := range cur {
+		cur[i].Status = cur[i].EffectiveStatus()
+	}
+	return cur
+}
+
+// SentForPeriod is what the scope's project already sent for exactly the
+// period start to end: its submissions that no correction replaced (each
+// the one to correct), newest first, for those who write to the project
+// (the outcome form says so before figures are sent twice). One Query,
+// whatever the project's history; none for dates that are not a period.
+func (sc *Scope) SentForPeriod(start, end domain.Date) ([]domain.Outcome, error) {
+	if err := sc.inProject(true); err != nil {
+		return nil, err
+	}
+	if !wholePeriod(start, end) {
+		return nil, nil
+	}
+	os, err := sc.periodOutcomes(start, end)
+	if err != nil {
+		return nil, err
+	}
+	return currentOf(os), nil
 }
 
 // planSubmission reads what storing base depends on (the submission it

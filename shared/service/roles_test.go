@@ -397,6 +397,16 @@ func roleCases() []roleCase {
 				in["replaces"] = w.OutcomeAPending // the newest of OutcomeA's corrections
 				return w.openA(r).SubmitOutcome(body(in))
 			}},
+		{name: "SubmitOutcomeChecked", write: true, want: projectWrite,
+			run: func(w *world, r role) (any, error) {
+				// OutcomeA's period: added to its figures, as the form's
+				// confirmation says.
+				return w.openA(r).SubmitOutcomeChecked(body(outcomeBody(map[string]int64{"referrals": 3})), true)
+			}},
+		{name: "SentForPeriod", want: projectWrite,
+			run: func(w *world, r role) (any, error) {
+				return w.openA(r).SentForPeriod(domain.MustDate("2025-04-01"), domain.MustDate("2025-06-30"))
+			}},
 		{name: "OutcomeToCorrect", want: projectWrite,
 			run: func(w *world, r role) (any, error) { return w.openA(r).OutcomeToCorrect(w.OutcomeAPending) }},
 		{name: "Outcome", want: projectRead,

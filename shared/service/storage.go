@@ -267,6 +267,12 @@ type DeliveryStore interface {
 	// planned on that changed meanwhile, with ErrChanged.
 	CreateOutcome(ctx context.Context, programmeID string, sub Submission, ch Change) error
 	ListOutcomes(ctx context.Context, programmeID, projectID string, f OutcomeFilter, p Page) ([]domain.Outcome, string, error)
+	// ListPeriodOutcomes lists the submissions of a project for exactly
+	// the period start to end, corrections included, newest first: at most
+	// limit of them, the newest. It reads those submissions only, however
+	// long the project's history, and may miss one stored a moment ago (it
+	// reads an index, which DynamoDB keeps eventually consistent).
+	ListPeriodOutcomes(ctx context.Context, programmeID, projectID string, start, end domain.Date, limit int) ([]domain.Outcome, error)
 }
 
 // OutcomeFilter narrows a project's submissions: funders read approved

@@ -99,6 +99,11 @@ func ctImports(c *ct) {
 		}
 	}
 	ctSame(c, "totals after corrections", c.totals(p.ID).Programme, want)
+	// Imported submissions are listed by their project and period as
+	// submitted ones are: a correction with what it corrects, newest first.
+	inPeriod, err := c.st.ListPeriodOutcomes(c.ctx, p.ID, a.ID, os[0].PeriodStart, os[0].PeriodEnd, 10)
+	c.ok(err)
+	ctSame(c, "the first row's period", ids(inPeriod, func(o domain.Outcome) string { return o.ID }), []string{fixes[0].ID, os[0].ID})
 	// A correction of one corrected already is refused, and nothing of its
 	// transaction is written.
 	before := c.totals(p.ID)

@@ -1005,6 +1005,36 @@ func ctOutcomes(c *ct) {
 	if len(listed) != 3 {
 		c.Errorf("project A lists %d submissions, want 3 (corrections included)", len(listed))
 	}
+
+	// A project's submissions for exactly one period, corrections
+	// included, newest first (at most as many as asked for: the newest).
+	// The store does not hold a correction to its period (the service
+	// does), so fix and refix are July's and o1 June's.
+	period := func(project, start, end string, limit int) []string {
+		c.Helper()
+		os, err := c.st.ListPeriodOutcomes(c.ctx, p.ID, project, domain.MustDate(start), domain.MustDate(end), limit)
+		c.ok(err)
+		return ids(os, func(o domain.Outcome) string { return o.ID })
+	}
+	ctSame(c, "project A's July", period(a.ID, "2025-07-01", "2025-07-31", 10), []string{refix.ID, fix.ID})
+	ctSame(c, "project A's newest of July", period(a.ID, "2025-07-01", "2025-07-31", 1), []string{refix.ID})
+	ctSame(c, "project A's June", period(a.ID, "2025-06-01", "2025-06-30", 10), []string{o1.ID})
+	ctSame(c, "project B's July", period(b.ID, "2025-07-01", "2025-07-31", 10), []string{o2.ID})
+	ctSame(c, "project A's July to September", period(a.ID, "2025-07-01", "2025-09-30", 10), []string{})
+	// A decision rewrites the submission, which stays listed by its
+	// period with the status decided.
+	pending := domain.NewSubmission(ctOutcome(b.ID, "", "2025-08-31", counts{ref: 4}), nil, true)
+	c.ok(c.st.CreateOutcome(c.ctx, p.ID, service.Submission{Outcome: pending, Figures: domain.Submitting(pending, nil, nil)},
+		c.change(p.ID, domain.EntityOutcome, pending.ID, domain.ActionCreate, nil, pending)))
+	decided := pending
+	decided.Status, decided.Review = domain.OutcomeApproved, &domain.Review{Decision: domain.DecisionApprove, By: "lead@example.org", At: time.Now().UTC()}
+	c.ok(c.st.ReviewOutcome(c.ctx, p.ID, service.OutcomeReview{Before: pending, After: decided, Figures: domain.Reviewing(pending, domain.DecisionApprove, nil)},
+		c.change(p.ID, domain.EntityOutcome, pending.ID, domain.ActionReview, pending, decided)))
+	os, err := c.st.ListPeriodOutcomes(c.ctx, p.ID, b.ID, domain.MustDate("2025-08-01"), domain.MustDate("2025-08-31"), 10)
+	c.ok(err)
+	if len(os) != 1 || os[0].ID != pending.ID || os[0].Status != domain.OutcomeApproved {
+		c.Errorf("project B's August after its review: %+v, want %s approved", os, pending.ID)
+	}
 }
 
 func ctTargets(c *ct) {

@@ -110,11 +110,7 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, sub servi
 		return &service.MissingRefError{Refs: []domain.RecordRef{domain.ProjectRef(domain.EntityOutcome, o.ProjectID, old.ID)}}
 	}
 	pk := pkProgramme(programmeID)
-	k := keys{PK: pk, SK: skOutcome(o.ProjectID, o.ID)}
-	if o.Status == domain.OutcomePending {
-		k.GSI1PK, k.GSI1SK = pkPendingSubs(programmeID), skPendingSub(o)
-	}
-	item, err := record(o, "outcome", k)
+	item, err := record(o, "outcome", outcomeKeys(programmeID, o))
 	if err != nil {
 		return err
 	}
@@ -351,6 +347,21 @@ func (s *Store) ListOutcomes(ctx context.Context, programmeID, projectID string,
 		return nil, "", fmt.Errorf("list outcomes of %s: %w", projectID, err)
 	}
 	return out, next, nil
+}
+
+// ListPeriodOutcomes lists the submissions of a project for exactly the
+// period start to end, corrections included, newest first: at most limit
+// of them, the newest. One Query of the period index (GSI2), so what a
+// period already has costs the same whatever the project's history. An
+// index is read eventually consistent: a submission committed a moment
+// ago may not be listed yet.
+func (s *Store) ListPeriodOutcomes(ctx context.Context, programmeID, projectID string, start, end domain.Date, limit int) ([]domain.Outcome, error) {
+	var out []domain.Outcome
+	q := query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK", pk: pkPeriodOutcomes(programmeID, projectID, start, end), reverse: true}
+	if _, err := s.list(ctx, q, service.Page{Limit: limit}, func(item Item) error { return appendDecoded(item, &out) }); err != nil {
+		return nil, fmt.Errorf("list outcomes of %s for %s to %s: %w", projectID, start, end, err)
+	}
+	return out, nil
 }
 
 // ReviewOutcome records a lead's decision on a pending submission, and in

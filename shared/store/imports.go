@@ -177,11 +177,7 @@ func (s *Store) submissionItems(ctx context.Context, programmeID string, sub ser
 		return nil, &service.MissingRefError{Refs: []domain.RecordRef{domain.ProjectRef(domain.EntityOutcome, o.ProjectID, old.ID)}}
 	}
 	pk := pkProgramme(programmeID)
-	k := keys{PK: pk, SK: skOutcome(o.ProjectID, o.ID)}
-	if o.Status == domain.OutcomePending {
-		k.GSI1PK, k.GSI1SK = pkPendingSubs(programmeID), skPendingSub(o)
-	}
-	item, err := record(o, "outcome", k)
+	item, err := record(o, "outcome", outcomeKeys(programmeID, o))
 	if err != nil {
 		return nil, err
 	}

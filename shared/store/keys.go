@@ -80,6 +80,28 @@ func skOutcome(projectID, id string) string { return outcomesOf(projectID) + id 
 // Correction marker of the outcome submission corrected.
 func skSuperseded(outcomeID string) string { return "SUPERSEDED#" + outcomeID }
 
+// Outcome submission by project and exact period (GSI2): what a project
+// already sent for one period is one Query of a few entries, however long
+// its history. A correction keeps the period of the submission it
+// corrects, so a chain of corrections is all under one key.
+const periodOutcomes = "OPERIOD#"
+
+func pkPeriodOutcomes(programmeID, projectID string, start, end domain.Date) string {
+	return periodOutcomes + programmeID + "#" + projectID + "#" + start.String() + "#" + end.String()
+}
+func skPeriodOutcome(o domain.Outcome) string { return service.SortTime(o.SubmittedAt) + "#" + o.ID }
+
+// outcomeKeys are a submission item's keys: under its project, in the
+// period index, and in the review queue while it awaits review.
+func outcomeKeys(programmeID string, o domain.Outcome) keys {
+	k := keys{PK: pkProgramme(programmeID), SK: skOutcome(o.ProjectID, o.ID),
+		GSI2PK: pkPeriodOutcomes(programmeID, o.ProjectID, o.PeriodStart, o.PeriodEnd), GSI2SK: skPeriodOutcome(o)}
+	if o.Status == domain.OutcomePending {
+		k.GSI1PK, k.GSI1SK = pkPendingSubs(programmeID), skPendingSub(o)
+	}
+	return k
+}
+
 // Target: in the due index (GSI2, sharded) while time-driven checks remain.
 const (
 	prefixTarget = "TARGET#"

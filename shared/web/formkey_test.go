@@ -60,11 +60,14 @@ func TestFormSentTwiceSavesOnce(t *testing.T) {
 		t.Errorf("the submission's page: %d", pg.Status)
 	}
 
-	// A new form has a new key: another submission is another record.
+	// A new form has a new key: another submission is another record
+	// (for the same period, only once the person says it adds to the
+	// figures sent: TestOutcomeFormPeriodSent).
 	again := withKey(outcomeForm(), formKeyOf(t, pl.get(path)))
 	if again.Get("formKey") == form.Get("formKey") {
 		t.Fatal("two form pages carried the same key")
 	}
+	again.Set("addToSent", "yes")
 	if pg := pl.post(path, again); pg.Status != http.StatusSeeOther || pg.Header.Get("Location") == to {
 		t.Errorf("a second form: %d %q, want a new submission", pg.Status, pg.Header.Get("Location"))
 	}
@@ -211,7 +214,9 @@ func TestResentFormAdviceFitsTheRecord(t *testing.T) {
 			t.Errorf("%s saved, changed and sent again: %d, want the advice %q\n%s", what, pg.Status, advice, excerpt(pg.Body))
 		}
 	}
-	resent("a submission", pl, pa+"/outcomes/new", outcomeForm(), func(v url.Values) { v.Set("counts.referrals", "41") },
+	// The fixture's pending submission is for outcomeForm's quarter: this
+	// one is for the next, so that nothing asks whether it adds to that.
+	resent("a submission", pl, pa+"/outcomes/new", quarter4(), func(v url.Values) { v.Set("counts.referrals", "41") },
 		"A submission is not changed in place: to change its figures, correct the submission you saved, from its page.")
 	resent("a spend return", pl, p+"/grants/"+f.GrantX+"/spend/new", url.Values{"periodStart-day": {"1"}, "periodStart-month": {"1"},
 		"periodStart-year": {"2011"}, "periodEnd-day": {"31"}, "periodEnd-month": {"3"}, "periodEnd-year": {"2011"},

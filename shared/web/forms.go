@@ -52,6 +52,10 @@ const (
 	// ones, in category order (a grant's budget, a spend return's lines).
 	kBudgetLines
 	kPart // one input of a kBudgetLines group: read with the group
+	// kConfirm is a checkbox the page asks for and the API never sees (the
+	// outcome form's "add these figures to those already sent"): it is
+	// left out of the body, and its problems are worded by the page.
+	kConfirm
 )
 
 // field is one input of a form: its name is the JSON path it fills.
@@ -328,8 +332,8 @@ func (f *form) body() (map[string]any, domain.Problems) {
 			}
 			f.lines[p] = cats
 			v = ls
-		case kPart:
-			continue // read with its group
+		case kPart, kConfirm:
+			continue // read with its group; the page's own
 		case kAreas:
 			// One area per line: its ONS code, then its name. The API checks
 			// both, and its problems ("beneficiaryLocations[1].geoCode") show
@@ -583,6 +587,9 @@ func (f *form) owner(p string) string {
 // kChoice) as the page offers them.
 func (f *form) message(p, msg string) string {
 	label := f.label(p)
+	if f.fields[p].Kind == kConfirm {
+		return msg
+	}
 	if strings.HasPrefix(msg, "at least") {
 		msg, _, _ = strings.Cut(msg, ", e.g.")
 		return capitalise(msg)

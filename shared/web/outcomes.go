@@ -1,12 +1,14 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
 )
 
 const measureRows = 3
@@ -22,7 +24,71 @@ func outcomeFields() []field {
 		fs = append(fs, field{p + "name", kOptText, "Measure name" + row}, field{p + "baselineMean", kFloat, "Baseline mean" + row},
 			field{p + "latestMean", kFloat, "Latest mean" + row}, field{p + "respondents", kInt, "Respondents" + row})
 	}
-	return append(fs, field{"notes", kText, "Notes"}, field{"replaces", kOptText, "Submission corrected"})
+	return append(fs, field{"notes", kText, "Notes"}, field{addToSent, kConfirm, "Add these figures to those already sent"},
+		field{"replaces", kOptText, "Submission corrected"})
+}
+
+// addToSent is the outcome form's confirmation that its figures are to be
+// added to those already sent for the period (service.SubmitOutcomeChecked).
+const addToSent = "addToSent"
+
+// periodSent is what the outcome form says of figures sent already for
+// its period: who sent them and when, newest first, and the correction
+// form of the newest, which is what a person back on the form (the
+// browser's back button, an old email's link) almost always wants.
+type periodSent struct {
+	Period  string   // "April 2026"
+	Lines   []string // "You sent the figures for April 2026 on 3 December 2026"
+	Correct string   // the correction form of the newest submission
+}
+
+// sentFor words sent (current submissions of one period, newest first, at
+// least one) for the person who is caller.
+func sentFor(sent []domain.Outcome, caller domain.Caller, project string) *periodSent {
+	o := sent[0]
+	ps := &periodSent{Period: domain.PeriodText(o.PeriodStart, o.PeriodEnd), Correct: project + "/outcomes/new?replaces=" + o.ID}
+	what := "the figures"
+	if len(sent) > 1 {
+		what = "figures"
+	}
+	for _, x := range sent {
+		who := x.SubmittedBy
+		if strings.EqualFold(who, caller.Email) {
+			who = "You"
+		}
+		ps.Lines = append(ps.Lines, who+" sent "+what+" for "+ps.Period+" on "+domain.DateOf(x.SubmittedAt).Long())
+	}
+	return ps
+}
+
+// refusal is the form's answer to figures sent without the confirmation
+// for a period that has figures: the confirmation's problem, naming what
+// was sent, beside whatever else is wrong with them (problems).
+func (ps *periodSent) refusal(problems error) error {
+	fields := map[string]string{addToSent: ps.Lines[0] + ". Correct those figures, or select the box to add these figures to them"}
+	var de *domain.Error
+	if errors.As(problems, &de) {
+		for p, msg := range de.Fields {
+			fields[p] = msg
+		}
+	}
+	return &domain.Error{Code: domain.CodeValidation, Message: "figures for " + ps.Period + " were sent already", Fields: fields}
+}
+
+// formPeriod is the period a form's values name, if they name a whole one.
+func formPeriod(v url.Values) (domain.Date, domain.Date, bool) {
+	f := newForm(outcomeFields()[:2], v)
+	var ds [2]domain.Date
+	for i, p := range []string{"periodStart", "periodEnd"} {
+		s, present, err := f.date(p)
+		if err != nil || !present {
+			return domain.Date{}, domain.Date{}, false
+		}
+		if ds[i], err = domain.ParseDate(s); err != nil {
+			return domain.Date{}, domain.Date{}, false
+		}
+	}
+	return ds[0], ds[1], !ds[1].Before(ds[0])
 }
 
 // compactMeasures moves filled measure rows up, so row i of the page is
@@ -58,8 +124,29 @@ func compactMeasures(v url.Values) {
 // changed in place, so the page only creates. Correcting a submission
 // that was corrected already is refused with a 409 page linking to the
 // correction (see errorPage), from the moment the form is opened.
+//
+// New figures for a project and exact period that already has figures
+// (opened from a return's link after it was sent, or with the period typed
+// in) are not what the page offers first: it says what was sent and
+// links to its correction, and saves new figures for that period only
+// with the person's confirmation that they add to those.
 func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 	sc, prid := a.scope(r, q), r.PathValue("prid")
+	project := "/app/programmes/" + r.PathValue("pid") + "/projects/" + prid
+	var sent *periodSent // what was sent for the form's period, once read
+	read := false
+	readSent := func(v url.Values) error {
+		start, end, ok := formPeriod(v)
+		if read || !ok || v.Get("replaces") != "" {
+			return nil
+		}
+		read = true
+		os, err := sc.SentForPeriod(start, end)
+		if err == nil && len(os) > 0 {
+			sent = sentFor(os, q.Caller, project)
+		}
+		return err
+	}
 	return editForm[domain.Outcome]{
 		Page: "outcome_form", Nav: "projects", Fields: outcomeFields(),
 		Title: func(_ domain.Outcome, f *form) string {
@@ -74,13 +161,14 @@ func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 		Start: func(v url.Values) error {
 			old := r.URL.Query().Get("replaces")
 			if old == "" {
-				// A return's "submit" link names its period.
+				// A return's "submit" link names its period, which may
+				// have been sent since.
 				for _, k := range []string{"periodStart", "periodEnd"} {
 					if d, err := domain.ParseDate(r.URL.Query().Get(k)); err == nil {
 						setDate(v, k, d)
 					}
 				}
-				return nil
+				return readSent(v)
 			}
 			// A correction starts from the submission it replaces; one
 			// corrected already is the refusal saving would get, linking
@@ -98,7 +186,11 @@ func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 			compactMeasures(f.Values)
 		},
 		Create: func(f *form) (domain.Outcome, error) {
-			o, err := sc.SubmitOutcome(f.decoder())
+			o, err := sc.SubmitOutcomeChecked(f.decoder(), f.Get(addToSent) == "yes")
+			if ps := (*service.PeriodSentError)(nil); errors.As(err, &ps) {
+				read, sent = true, sentFor(ps.Sent, q.Caller, project)
+				return o, withText[domain.OutcomeInput](f, sent.refusal(ps.Problems))
+			}
 			return o, withText[domain.OutcomeInput](f, err)
 		},
 		Resent: "A submission is not changed in place: to change its figures, correct the submission you saved, from its page.",
@@ -110,8 +202,15 @@ func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 			if err != nil {
 				return nil, err
 			}
+			if q.Form != nil {
+				// Shown again with its errors: what its period has, if
+				// the post did not find it out.
+				if err := readSent(q.Form); err != nil {
+					return nil, err
+				}
+			}
 			cohorts, err := all(sc.ListCohorts)
-			return map[string]any{"Project": project, "Cohorts": cohorts, "MeasureRows": measureRows}, err
+			return map[string]any{"Project": project, "Cohorts": cohorts, "MeasureRows": measureRows, "Sent": sent}, err
 		},
 	}.serve(a, w, r, q)
 }

@@ -128,8 +128,9 @@ func TestSavedFormReadsNothingForThePage(t *testing.T) {
 // correction marker's, and the cohorts' Query for the form's select box;
 // once corrected, its 409 page one GetItem more (the chain's next marker)
 // and no cohorts. The review form of a correction is the access
-// BatchGetItem, the submission's and its marker's GetItems, and one
-// GetItem of the approved submission whose figures it shows as counted.
+// BatchGetItem, the submission's and its marker's GetItems, one GetItem
+// of the approved submission whose figures it shows as counted and,
+// beside it, one Query of the period index for what else its period has.
 func TestCorrectionFormRequests(t *testing.T) {
 	t.Parallel()
 	s := testkit.New(t)
@@ -218,7 +219,7 @@ func TestCorrectionFormRequests(t *testing.T) {
 	if counted := `data-testid="counted-link"`; pg.Status != http.StatusOK || !strings.Contains(pg.Body, pa+"/outcomes/"+approved.ID+`" `+counted) {
 		t.Fatalf("the review form: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
-	if got, want := n.String(), "BatchGetItem×1 GetItem×3"; got != want {
+	if got, want := n.String(), "BatchGetItem×1 GetItem×3 Query/GSI2×1"; got != want {
 		t.Errorf("the review form of a correction sent %s, want %s", got, want)
 	}
 }

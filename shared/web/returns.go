@@ -292,7 +292,7 @@ func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 				}
 			}
 			project, err := sc.ThisProject()
-			return map[string]any{"Outcome": c.Outcome, "Counted": c.Counted, "Project": project,
+			return map[string]any{"Outcome": c.Outcome, "Counted": c.Counted, "Alongside": c.Alongside, "Project": project,
 				"Base": base(n) + "/projects/" + prid}, err
 		},
 	}.serve(a, w, r, q)

@@ -191,6 +191,42 @@ func (s *Store) ListOutcomes(_ context.Context, programmeID, projectID string, f
 	return page(programmeID+"/"+list+"/"+projectID, es, false, keep, p)
 }
 
+// ListPeriodOutcomes implements service.DeliveryStore: a project's
+// submissions for exactly one period, newest first (by the time they were
+// submitted, then id, as the DynamoDB store's period index orders them).
+func (s *Store) ListPeriodOutcomes(_ context.Context, programmeID, projectID string, start, end domain.Date, limit int) ([]domain.Outcome, error) {
+	if err := s.enter("ListPeriodOutcomes"); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	type keyed struct {
+		key string
+		o   domain.Outcome
+	}
+	var all []keyed
+	if projectID == "" {
+		return nil, nil // no project's period: the DynamoDB store's key names one
+	}
+	for _, e := range s.progs[programmeID].outcomeEntries(projectID) {
+		var o domain.Outcome
+		if err := json.Unmarshal(e.data, &o); err != nil {
+			return nil, err
+		}
+		if o.PeriodStart == start && o.PeriodEnd == end {
+			all = append(all, keyed{service.SortTime(o.SubmittedAt) + "#" + o.ID, o})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].key > all[j].key })
+	if limit <= 0 {
+		limit = service.DefaultLimit
+	}
+	var out []domain.Outcome
+	for _, k := range all[:min(limit, len(all))] {
+		out = append(out, k.o)
+	}
+	return out, nil
+}
+
 // ListTargets implements service.TargetStore.
 func (s *Store) ListTargets(_ context.Context, programmeID string, p service.Page) ([]domain.Target, string, error) {
 	return listOf[domain.Target](s, "ListTargets", programmeID, domain.EntityTarget, "", nil, p)

@@ -3,6 +3,7 @@ package browsertest
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -334,6 +335,33 @@ func (s *suite) projectLeadSubmitsOutcome(t *testing.T, js bool) {
 		tb.fail("the submission's history does not name %s", uPL)
 	}
 	tb.a11y("outcome history")
+	if js {
+		// Back on the form for the same quarter (the browser's Back, a
+		// return's link in an older email): what was sent, and its
+		// correction first; the figures sent again without saying they
+		// add to those are refused, beside the box that says so.
+		q := url.Values{"periodStart": {from}, "periodEnd": {to}}
+		if st := tb.open(s.base() + "/projects/" + s.fx.ProjectA + "/outcomes/new?" + q.Encode()); st != 200 {
+			tb.fail("the form for the quarter sent answered %d", st)
+		}
+		if got := tb.text(`[data-testid="sent-line"]`); !strings.HasPrefix(got, "You sent the figures for January to March 2026 on ") {
+			tb.fail("the form for the quarter sent says %q", got)
+		}
+		tb.a11y("outcome form, figures already sent")
+		tb.fill("#f-counts-referrals", referrals)
+		tb.followWant("#submit", 400)
+		if tb.count(summary+` a[href="#f-addToSent"]`) != 1 || tb.count(".nhsuk-form-group--error #f-addToSent") != 1 {
+			tb.fail("the figures sent again are not refused beside the box: %s", tb.text(summary))
+		}
+		tb.a11y("outcome form, figures sent again")
+		if n := len(s.srv.outcomes(t, s.fx.PID, s.fx.ProjectA)); n != before+1 {
+			t.Fatalf("the figures sent again were stored: %d outcomes, want %d", n, before+1)
+		}
+		tb.followWant("#correct-sent", 200)
+		if tb.count(`input[name="replaces"][value="`+o.ID+`"]`) != 1 {
+			tb.fail("Correct those figures does not lead to the correction of %s", o.ID)
+		}
+	}
 	if !js {
 		tb.followWant(`[data-testid="nav-targets"]`, 200)
 		tb.a11y("targets")

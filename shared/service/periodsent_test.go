@@ -1,0 +1,96 @@
+package service_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+)
+
+// outcomeIDs are the ids of os, in their order.
+func outcomeIDs(os []domain.Outcome) []string {
+	out := []string{}
+	for _, o := range os {
+		out = append(out, o.ID)
+	}
+	return out
+}
+
+// TestSubmitOutcomeChecked: the outcome form's submission refuses new
+// figures for a project and exact period that already has figures,
+// naming the submissions that hold them now (after a correction, the
+// correction), with whatever else is wrong with the figures, and stores
+// nothing; with the person's word that they add to those, they are
+// stored. A correction, another period, another project and the API's
+// SubmitOutcome are never asked.
+func TestSubmitOutcomeChecked(t *testing.T) {
+	w := newWorld(t)
+	// A clock that moves on, so "newest first" has one answer.
+	now := clock
+	svc := service.New(w.st, func() time.Time { now = now.Add(time.Second); return now })
+	pa := func() *service.Scope { return svc.OpenProject(w.ctx, caller(plOwn), w.P, w.A) }
+	stored := func() int { return len(mustList(w.openA(admin).ListOutcomes(service.Page{Limit: 100}))) }
+	start, end := domain.MustDate("2025-04-01"), domain.MustDate("2025-06-30") // OutcomeA's quarter
+	refused := func(what string, err error, sent ...string) *service.PeriodSentError {
+		t.Helper()
+		var ps *service.PeriodSentError
+		if !errors.As(err, &ps) {
+			t.Fatalf("%s: %v, want the figures sent named", what, err)
+		}
+		if got := outcomeIDs(ps.Sent); !slices.Equal(got, sent) {
+			t.Errorf("%s names %v, want %v", what, got, sent)
+		}
+		if domain.ErrorCode(err) != domain.CodeConflict {
+			t.Errorf("%s: code %s for a transport that does not know the refusal, want conflict", what, domain.ErrorCode(err))
+		}
+		return ps
+	}
+
+	n := stored()
+	_, err := pa().SubmitOutcomeChecked(body(outcomeBody(map[string]int64{"referrals": 4})), false)
+	if ps := refused("new figures for a quarter sent", err, w.OutcomeA); ps.Problems != nil {
+		t.Errorf("figures with nothing else wrong: %v", ps.Problems)
+	}
+	// Every problem at once: the figures' own beside the period's.
+	_, err = pa().SubmitOutcomeChecked(body(outcomeBody(map[string]int64{"referrals": -4})), false)
+	if ps := refused("bad figures for a quarter sent", err, w.OutcomeA); domain.ErrorCode(ps.Problems) != domain.CodeValidation {
+		t.Errorf("the figures' own problems: %v", ps.Problems)
+	} else if de := wantCode(t, "", ps.Problems, domain.CodeValidation); de.Fields["counts.referrals"] == "" {
+		t.Errorf("the figures' own problems name %v, want counts.referrals", de.Fields)
+	}
+	if got := stored(); got != n {
+		t.Fatalf("refusals stored %d submissions", got-n)
+	}
+
+	// Added, on the person's word: both count.
+	added := must(pa().SubmitOutcomeChecked(body(outcomeBody(map[string]int64{"referrals": 4})), true))
+	if got := outcomeIDs(must(pa().SentForPeriod(start, end))); !slices.Equal(got, []string{added.ID, w.OutcomeA}) {
+		t.Errorf("the quarter's figures: %v, want %s and %s, newest first", got, added.ID, w.OutcomeA)
+	}
+	// A correction is not new figures; the figures corrected are no
+	// longer those sent.
+	in := outcomeBody(map[string]int64{"referrals": 12})
+	in["replaces"] = w.OutcomeA
+	fix := must(pa().SubmitOutcomeChecked(body(in), false))
+	if got := outcomeIDs(must(pa().SentForPeriod(start, end))); !slices.Equal(got, []string{fix.ID, added.ID}) {
+		t.Errorf("the quarter's figures after a correction: %v, want %s and %s", got, fix.ID, added.ID)
+	}
+	_, err = pa().SubmitOutcomeChecked(body(outcomeBody(map[string]int64{"referrals": 4})), false)
+	refused("new figures for a quarter sent twice and corrected", err, fix.ID, added.ID)
+
+	// Nothing asked where nothing was sent: another quarter, another
+	// project; nor by the API.
+	next := map[string]any{"periodStart": "2025-07-01", "periodEnd": "2025-09-30", "counts": map[string]int64{"referrals": 4}}
+	must(pa().SubmitOutcomeChecked(body(next), false))
+	must(svc.OpenProject(w.ctx, caller(admin), w.P, w.B).SubmitOutcomeChecked(body(outcomeBody(map[string]int64{"referrals": 4})), false))
+	must(pa().SubmitOutcome(body(outcomeBody(map[string]int64{"referrals": 4}))))
+	if got := len(must(pa().SentForPeriod(start, end))); got != 3 {
+		t.Errorf("the quarter holds %d sets of figures, want 3", got)
+	}
+	if got := must(pa().SentForPeriod(end, start)); got != nil {
+		t.Errorf("a period that ends before it starts has figures: %v", got)
+	}
+}

@@ -1,0 +1,49 @@
+package service_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+)
+
+// TestReviewAlongside: a submission awaiting review comes with what else
+// counts or awaits review for its exact project and period, not its own
+// chain's: approving it would add its figures to those.
+func TestReviewAlongside(t *testing.T) {
+	w := newWorld(t)
+	w.addReporting() // OutcomeAPending corrects OutcomeA (approved), and awaits review
+	alongside := func(id string) []domain.PeriodEntry {
+		t.Helper()
+		c := must(w.openA(lead).OutcomeToReview(id))
+		slices.SortFunc(c.Alongside, func(a, b domain.PeriodEntry) int { return strings.Compare(a.Outcome.ID, b.Outcome.ID) })
+		return c.Alongside
+	}
+	same := func(what string, got []domain.PeriodEntry, want ...domain.PeriodEntry) {
+		t.Helper()
+		slices.SortFunc(want, func(a, b domain.PeriodEntry) int { return strings.Compare(a.Outcome.ID, b.Outcome.ID) })
+		if len(got) != len(want) {
+			t.Fatalf("%s: %+v, want %+v", what, got, want)
+		}
+		for i := range got {
+			if got[i].Outcome.ID != want[i].Outcome.ID || got[i].Counted != want[i].Counted {
+				t.Errorf("%s: %+v, want %+v", what, got, want)
+			}
+		}
+	}
+	entry := func(id string, counted bool) domain.PeriodEntry {
+		return domain.PeriodEntry{Outcome: domain.Outcome{ID: id}, Counted: counted}
+	}
+	same("a correction, alone in its quarter", alongside(w.OutcomeAPending))
+
+	// Figures sent again for the quarter, not as a correction.
+	again := must(w.openA(plOwn).SubmitOutcomeChecked(body(outcomeBody(map[string]int64{"referrals": 10})), true)).ID
+	same("the figures sent again", alongside(again), entry(w.OutcomeA, true), entry(w.OutcomeAPending, false))
+	same("the correction", alongside(w.OutcomeAPending), entry(again, false))
+	must(w.openA(lead).ReviewOutcome(again, body(map[string]any{"decision": "approve"})))
+	same("the correction, once the figures sent again count", alongside(w.OutcomeAPending), entry(again, true))
+	// Another project's figures for the quarter are not alongside.
+	must(w.svc.OpenProject(w.ctx, caller(admin), w.P, w.B).SubmitOutcome(body(outcomeBody(map[string]int64{"referrals": 1}))))
+	same("the correction, beside another project's figures", alongside(w.OutcomeAPending), entry(again, true))
+}
