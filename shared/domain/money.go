@@ -424,18 +424,43 @@ func (p Payment) FallDue(since Date, at time.Time) (Payment, bool) {
 	return p, true
 }
 
-// CheckGrant checks a trigger against the grant it pays: a payment of a
-// project's grant waits on a return of that project (a grant to the whole
-// programme may wait on any project's).
-func (t Trigger) CheckGrant(g Grant) error {
-	if t.Kind != TriggerReturn || g.ProjectID == "" {
+// CheckGrant checks a trigger against the grant it pays (target is the
+// trigger's target as read, nil when it has none or it is not there): a
+// payment of a project's grant is paid on that project's results, so it
+// waits on a return of that project, or on a target of that project or
+// of the programme as a whole (the network's figures, which the project's
+// count in); never on another project's. A grant to the whole programme
+// may wait on any project's.
+func (t Trigger) CheckGrant(g Grant, target *Target) error {
+	if !t.OtherProject(g.ProjectID, target) {
 		return nil
 	}
-	if _, project, _, ok := ParseReturnID(t.ReturnID); ok && project != g.ProjectID {
+	if t.Kind == TriggerReturn {
 		return &Error{Code: CodeValidation, Message: "the return is not the grant's project's",
 			Fields: map[string]string{"trigger.returnId": "must be a return of the grant's project"}}
 	}
-	return nil
+	return &Error{Code: CodeValidation, Message: "the target is another project's",
+		Fields: map[string]string{"trigger.targetId": "must be a target of the grant's project or of the whole programme"}}
+}
+
+// OtherProject reports whether t waits on the results of a project other
+// than project, the project of the grant it pays ("" for a grant to the
+// whole programme, which may wait on any project's): a return of another
+// project, or a target of another project (target is t's target as it is
+// now, or nil to go by the project t recorded; see ProjectID). A
+// programme-wide target, a dated payment, and anything for a grant to the
+// whole programme are never another project's.
+func (t Trigger) OtherProject(project string, target *Target) bool {
+	if project == "" || !t.Waits() {
+		return false
+	}
+	if t.Kind == TriggerReturn {
+		if _, _, _, ok := ParseReturnID(t.ReturnID); !ok {
+			return false // Validate's
+		}
+	}
+	on := t.ProjectID(target)
+	return on != "" && on != project
 }
 
 // Accepts reports whether a return trigger has fired: its return is
@@ -850,6 +875,46 @@ func (in SpendInput) ReportedAlready(reported []SpendReturn) (SpendReturn, bool)
 // overlaps reports whether the periods a to b and c to d (each day
 // included) share a day.
 func overlaps(a, b, c, d Date) bool { return !b.Before(c) && !d.Before(a) }
+
+// CheckSpend checks a grant's new dates (in, changed from before) against
+// its spend returns: a start moved later may not pass the earliest start
+// of a spend return that counts (one not replaced by a correction), nor
+// an end moved earlier the latest end of one. A spend return lies within
+// its grant's period (SpendInput.CheckGrant) and keeps its period for
+// good: a correction is for the same period (CheckCorrects), so a return
+// left outside would still count in the grant's spend and could never be
+// corrected again. Each refusal names the date the field may move to.
+// Dates that widen, or stay, are always taken.
+func (in GrantInput) CheckSpend(before Grant, spend []SpendReturn) error {
+	replaced := map[string]bool{}
+	for _, s := range spend {
+		if s.Replaces != "" {
+			replaced[s.Replaces] = true
+		}
+	}
+	var first, last Date
+	for _, s := range spend {
+		if replaced[s.ID] {
+			continue
+		}
+		if first.IsZero() || s.PeriodStart.Before(first) {
+			first = s.PeriodStart
+		}
+		if s.PeriodEnd.After(last) {
+			last = s.PeriodEnd
+		}
+	}
+	p := Problems{}
+	const why = ": spend already reported stays within the grant's dates, and a spend return keeps its period, even corrected"
+	if in.StartDate.After(before.StartDate) && !first.IsZero() && in.StartDate.After(first) {
+		p.Add("startDate", "must not be after "+first.String()+", where a spend return of this grant starts"+why)
+	}
+	if in.EndDate.Before(before.EndDate) && !last.IsZero() && in.EndDate.Before(last) {
+		p.Add("endDate", "must not be before "+last.String()+", where a spend return of this grant ends"+why)
+	}
+	const msg = "the grant has spend returns outside those dates"
+	return p.ErrAs(msg, msg)
+}
 
 // Total is what the lines add up to.
 func Total(ls []BudgetLine) int64 {

@@ -332,6 +332,50 @@ func TestMilestoneTrigger(t *testing.T) {
 	}
 }
 
+// TestMilestoneTriggerProject: a project's grant is paid on its own
+// project's targets or the programme's, never on another project's (the
+// rule a return trigger keeps too); a grant to the whole programme on
+// any. OtherProject goes by the target as it is now, and by the project
+// the trigger recorded when the target is not at hand.
+func TestMilestoneTriggerProject(t *testing.T) {
+	t.Parallel()
+	a, b := "01hq3v7k8m9n0p1q2r3s4t5v6x", "01hq3v7k8m9n0p1q2r3s4t5v6y"
+	tr := domain.Trigger{Kind: domain.TriggerMilestone, TargetID: "t", Threshold: 50}
+	ofA, ofB, whole := &domain.Target{ID: "t", ProjectID: a}, &domain.Target{ID: "t", ProjectID: b}, &domain.Target{ID: "t"}
+	for _, c := range []struct {
+		name    string
+		grant   string
+		target  *domain.Target
+		refused bool
+	}{
+		{"a target of the grant's project", a, ofA, false},
+		{"a programme-wide target", a, whole, false},
+		{"a target of another project", a, ofB, true},
+		{"a grant to the whole programme, on a project's target", "", ofB, false},
+		{"a target not there (the write refuses it)", a, nil, false},
+	} {
+		err := tr.CheckGrant(domain.Grant{ProjectID: c.grant}, c.target)
+		if got := fieldsOf(t, err); c.refused != (len(got) == 1 && got[0] == "trigger.targetId") || (!c.refused && err != nil) {
+			t.Errorf("%s: %v", c.name, err)
+		}
+		if got := tr.OtherProject(c.grant, c.target); got != c.refused {
+			t.Errorf("%s: OtherProject %v, want %v", c.name, got, c.refused)
+		}
+	}
+	recorded := tr
+	recorded.TargetProjectID = b
+	if !recorded.OtherProject(a, nil) || recorded.OtherProject(a, whole) {
+		t.Error("OtherProject does not go by the target now, or else by the project recorded")
+	}
+	if (domain.Trigger{Kind: domain.TriggerDate}).OtherProject(a, ofB) {
+		t.Error("a dated payment waits on another project")
+	}
+	ret := domain.Trigger{Kind: domain.TriggerReturn, ReturnID: domain.ReturnID("01hq3v7k8m9n0p1q2r3s4t5v6w", b, tgtDate("2025-04-01"))}
+	if !ret.OtherProject(a, nil) || ret.OtherProject(b, nil) || ret.OtherProject("", nil) {
+		t.Error("a return trigger's project is not its return's")
+	}
+}
+
 // TestReturnTrigger: a return trigger fires when its return is accepted,
 // and a project's grant waits only on its own project's returns.
 func TestReturnTrigger(t *testing.T) {
@@ -348,13 +392,13 @@ func TestReturnTrigger(t *testing.T) {
 	if tr.Accepts(domain.Return{ID: domain.ReturnID(s, b, tgtDate("2025-04-01")), State: domain.StateAccepted}) {
 		t.Error("another return's acceptance fired the trigger")
 	}
-	if err := tr.CheckGrant(domain.Grant{ProjectID: a}); err != nil {
+	if err := tr.CheckGrant(domain.Grant{ProjectID: a}, nil); err != nil {
 		t.Errorf("a return of the grant's project: %v", err)
 	}
-	if err := tr.CheckGrant(domain.Grant{}); err != nil {
+	if err := tr.CheckGrant(domain.Grant{}, nil); err != nil {
 		t.Errorf("a programme grant on any project's return: %v", err)
 	}
-	if got := fieldsOf(t, tr.CheckGrant(domain.Grant{ProjectID: b})); len(got) != 1 || got[0] != "trigger.returnId" {
+	if got := fieldsOf(t, tr.CheckGrant(domain.Grant{ProjectID: b}, nil)); len(got) != 1 || got[0] != "trigger.returnId" {
 		t.Errorf("a return of another project names %v", got)
 	}
 	if d := tr.Describe(domain.Date{}, domain.TriggerWords{}); d != "when the return for the period from 1 April 2025 is accepted" {
@@ -685,6 +729,55 @@ func TestSpendInput(t *testing.T) {
 	}
 	if got := domain.SpendDelta(s, 1).Add(domain.SpendDelta(s, -1)); !got.IsZero() {
 		t.Errorf("a return and its removal add up to %+v", got)
+	}
+}
+
+// TestGrantDatesKeepSpend: a grant's dates may not narrow past a spend
+// return that counts; each refusal names the date the field may move to.
+// A return replaced by a correction no longer counts: its correction's
+// period does (the same, since corrections keep their period; q3 here is
+// one recorded before that rule). Dates that widen or stay are taken.
+func TestGrantDatesKeepSpend(t *testing.T) {
+	t.Parallel()
+	before := domain.Grant{StartDate: tgtDate("2025-01-01"), EndDate: tgtDate("2026-12-31")}
+	spend := []domain.SpendReturn{
+		{ID: "q2", PeriodStart: tgtDate("2025-04-01"), PeriodEnd: tgtDate("2025-06-30")},
+		{ID: "q3", PeriodStart: tgtDate("2025-07-01"), PeriodEnd: tgtDate("2025-12-31")},
+		{ID: "q3b", PeriodStart: tgtDate("2025-07-01"), PeriodEnd: tgtDate("2025-09-30"), Replaces: "q3"},
+	}
+	dates := func(start, end string) domain.GrantInput {
+		return domain.GrantInput{StartDate: tgtDate(start), EndDate: tgtDate(end)}
+	}
+	for _, c := range []struct {
+		name   string
+		in     domain.GrantInput
+		spend  []domain.SpendReturn
+		fields map[string]string
+	}{
+		{"narrowed to the spend exactly", dates("2025-04-01", "2025-09-30"), spend, nil},
+		{"widened", dates("2024-01-01", "2027-12-31"), spend, nil},
+		{"no spend", dates("2025-12-01", "2025-12-31"), nil, nil},
+		{"the start past the earliest return", dates("2025-04-02", "2026-12-31"), spend,
+			map[string]string{"startDate": "must not be after 2025-04-01"}},
+		{"the end before the latest return", dates("2025-01-01", "2025-09-29"), spend,
+			map[string]string{"endDate": "must not be before 2025-09-30"}},
+		{"both", dates("2025-05-01", "2025-05-31"), spend,
+			map[string]string{"startDate": "must not be after 2025-04-01", "endDate": "must not be before 2025-09-30"}},
+		{"only the correction counts", dates("2025-07-01", "2025-09-30"), spend[1:], nil},
+	} {
+		err := c.in.CheckSpend(before, c.spend)
+		got := fieldsOf(t, err)
+		if len(got) != len(c.fields) {
+			t.Errorf("%s: %v, want fields %v", c.name, err, c.fields)
+			continue
+		}
+		var de *domain.Error
+		errors.As(err, &de)
+		for f, want := range c.fields {
+			if de == nil || !strings.HasPrefix(de.Fields[f], want) || !strings.Contains(de.Fields[f], "spend return") {
+				t.Errorf("%s: %s says %q, want it to start %q and name the spend return", c.name, f, de.Fields[f], want)
+			}
+		}
 	}
 }
 

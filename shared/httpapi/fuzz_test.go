@@ -747,15 +747,20 @@ func fzSanePayment(t *testing.T, in *domain.PaymentInput) {
 		fzFail(t, "", "trigger %+v says nothing about when it falls due", *tr)
 	}
 	// Against a project's grant: a return trigger must name that project's
-	// return, refused as a validation error naming the field.
+	// return, and a milestone trigger a target of that project or the
+	// programme's (here, one of another project), each refused as a
+	// validation error naming the field.
 	g := domain.Grant{ID: fzID2, FunderID: fzID1, ProjectID: fzID3}
-	if err := tr.CheckGrant(g); err != nil {
+	elsewhere := &domain.Target{ID: tr.TargetID, ProjectID: fzID1}
+	if err := tr.CheckGrant(g, elsewhere); err != nil {
 		de := fzCheckErr(t, "trigger against the grant", err)
-		if de.Fields["trigger.returnId"] == "" {
-			fzFail(t, "", "trigger against the grant refused without naming trigger.returnId: %v", err)
+		if de.Fields["trigger.returnId"] == "" && de.Fields["trigger.targetId"] == "" {
+			fzFail(t, "", "trigger against the grant refused without naming trigger.returnId or trigger.targetId: %v", err)
 		}
 	} else if tr.Kind == "return" && strings.Split(tr.ReturnID, "-")[1] != fzID3 {
 		fzFail(t, "", "a project's grant took return %q of another project", tr.ReturnID)
+	} else if tr.Kind == "milestone" {
+		fzFail(t, "", "a project's grant took a target of another project")
 	}
 }
 

@@ -124,8 +124,8 @@ func (sc *Scope) postGrant(grantID string) (Premise, error) {
 		return Premise{}, &domain.Error{Code: domain.CodeValidation, Message: "the grant does not fund this project",
 			Fields: map[string]string{"grantId": "must be a grant of this project or of the programme as a whole"}}
 	}
-	return dependsOnGrant(g, "ProjectID", "the grant's project was changed while the post was being saved: "+
-		"a post is paid from its own project's grants or the programme's, so look at the grant again and retry"), nil
+	return dependsOnGrant(g, "the grant's project was changed while the post was being saved: "+
+		"a post is paid from its own project's grants or the programme's, so look at the grant again and retry", "ProjectID"), nil
 }
 
 // withPostGrant adds to a validation error the post's grant when it may

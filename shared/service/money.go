@@ -135,7 +135,11 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 				Fields: map[string]string{"amountPence": "is more than the grant's amount of " + domain.Pounds(g.AmountPence)}})
 		}
 		if in.Trigger != nil {
-			err = domain.MergeProblems(err, in.Trigger.CheckGrant(g))
+			var now *domain.Target // a target not there is refused by the write's condition on it
+			if tg != nil && tg.Found {
+				now = &target
+			}
+			err = domain.MergeProblems(err, in.Trigger.CheckGrant(g, now))
 		}
 	}
 	refs := paymentRefs(in)
@@ -158,11 +162,35 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 		p.DueDate = &due
 	}
 	ch := sc.change(domain.EntityPayment, p.ID, domain.ActionCreate, nil, p)
+	ch.Premises = resultsPremises(g, p, tg)
 	err = sc.s.store.CreatePayment(sc.ctx, sc.programmeID, g, p, ch)
 	if errors.Is(err, ErrOverCommitted) {
 		return domain.Payment{}, overCommitted(g)
 	}
 	return p, storeErr(err, "grant", refs)
+}
+
+// resultsPremises are the premises of new payment p of grant g waiting on
+// results, whose trigger was checked (Trigger.CheckGrant) against the
+// grant's project and its target's (tg, the target's read, when it has
+// one) as read: each still as read, and the payment counts as a
+// dependent of both, so a change of the grant's or the target's project
+// that read the payments before this one lands is refused too (see
+// grantReads.guard, UpdateTarget). Without them a payment and a new
+// project landing at the same moment could leave a project's grant paid
+// on another project's results.
+func resultsPremises(g domain.Grant, p domain.Payment, tg *Get) []Premise {
+	if !p.Trigger.Waits() {
+		return nil
+	}
+	premises := []Premise{dependsOnGrant(g, "the grant's project was changed while the payment was being saved: "+
+		"a project's grant is paid on its own project's results or the programme's, so look at the grant again and retry", "ProjectID")}
+	if tg != nil && tg.Found {
+		premises = append(premises, Premise{Ref: tg.Ref, Record: *tg.Into.(*domain.Target), Fields: []string{"ProjectID"}, Dependent: true,
+			Err: domain.Errorf(domain.CodeConflict, "the target was given to another project while the payment was being saved: "+
+				"a project's grant is paid on its own project's targets or the programme's, so look at the target again and retry")})
+	}
+	return premises
 }
 
 func paymentRefs(in domain.PaymentInput) refFields {
@@ -238,8 +266,8 @@ func (sc *Scope) UpdatePayment(grantID, id string, ifMatch func(int64) bool, bod
 			// The paid date was checked against the award date as read; a
 			// change of the award date that read the payments before this
 			// one lands is refused too (see grantGuard).
-			ch.Premises = []Premise{dependsOnGrant(g, "AwardDate", "the grant's award date was changed while the payment was being saved: "+
-				"a payment is never made before its grant is awarded, so look at the grant's award date again and retry")}
+			ch.Premises = []Premise{dependsOnGrant(g, "the grant's award date was changed while the payment was being saved: "+
+				"a payment is never made before its grant is awarded, so look at the grant's award date again and retry", "AwardDate")}
 		}
 		return after, storeErr(sc.s.store.UpdatePayment(sc.ctx, sc.programmeID, g, before, after, ch), "payment", nil)
 	})
@@ -310,6 +338,7 @@ func (sc *Scope) SubmitSpend(grantID string, body Decoder) (domain.SpendReturn, 
 		action = domain.ActionCorrect
 	}
 	ch := sc.change(domain.EntitySpend, s.ID, action, old, s)
+	ch.Premises = append(ch.Premises, withinGrant(g))
 	refs := refFields{}.add(domain.EntityGrant, g.ID, "grantId")
 	if old != nil {
 		refs = append(refs, refField{ref: domain.GrantRef(domain.EntitySpend, g.ID, old.ID), field: "replaces"})
@@ -376,6 +405,18 @@ func reportedAlready(r domain.SpendReturn) error {
 	return &domain.Error{Code: domain.CodeConflict, Related: &ref, Err: &SpendReportedError{Reported: r},
 		Message: "spend for " + domain.PeriodText(r.PeriodStart, r.PeriodEnd) + " is already reported (spend return " + r.ID +
 			"): correct that return instead (replaces), or report a period it does not cover"}
+}
+
+// withinGrant is the premise of a spend return whose period was checked
+// against grant g's dates as read (SpendInput.CheckGrant): they are still
+// as read, and the return counts as the grant's dependent, so a
+// narrowing of the dates that read the spend returns before this one
+// lands is refused too (grantReads.guard). Else a return and narrower
+// dates landing at the same moment could leave the return outside its
+// grant for good (a correction keeps its period).
+func withinGrant(g domain.Grant) Premise {
+	return dependsOnGrant(g, "the grant's dates were changed while the spend return was being saved: "+
+		"a spend return lies within its grant's dates, so look at the grant's dates again and retry", "StartDate", "EndDate")
 }
 
 // Spend returns one spend return of a grant the caller may read.

@@ -22,6 +22,8 @@ type raceCase struct {
 	held func(t *testing.T, w *world)
 	// says, when given, is what the refusal must name as changed.
 	says string
+	// setup, when given, adds to the world what both writes need.
+	setup func(w *world)
 }
 
 // runRaces interleaves each case's writes: read A, commit B, commit A.
@@ -31,6 +33,9 @@ func runRaces(t *testing.T, cases []raceCase) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			w := newWorld(t)
+			if c.setup != nil {
+				c.setup(w)
+			}
 			raced, snap := false, ""
 			w.st.Before = func(op string) error {
 				if op == c.op && !raced {

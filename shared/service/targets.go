@@ -2,6 +2,7 @@ package service
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -73,8 +74,14 @@ func (sc *Scope) ListTargets(p Page) ([]domain.Target, string, error) {
 
 // UpdateTarget changes a target if ifMatch accepts its version. The fields
 // of TargetInput may change; a target's id and history stay.
+//
+// A target given to a project may not leave a payment of another
+// project's grant waiting on it (grantsStayPaidOn): that change reads
+// the payments after the target, so it is guarded against one made on
+// the target meanwhile (Guard).
 func (sc *Scope) UpdateTarget(id string, ifMatch func(int64) bool, body Decoder) (domain.Target, error) {
-	first, err := sc.Target(id)
+	var first domain.Target
+	firstRev, err := sc.getRev(domain.Ref(domain.EntityTarget, id), &first, "target")
 	if err != nil {
 		return domain.Target{}, err
 	}
@@ -84,9 +91,10 @@ func (sc *Scope) UpdateTarget(id string, ifMatch func(int64) bool, body Decoder)
 	var patch domain.TargetPatch
 	derr := body(&patch)
 	return updateLoop(sc.ctx, ifMatch, func(round int) (domain.Target, error) {
-		before := first
+		before, rev := first, firstRev
 		if round > 1 {
-			if before, err = sc.Target(id); err != nil {
+			before = domain.Target{}
+			if rev, err = sc.getRev(domain.Ref(domain.EntityTarget, id), &before, "target"); err != nil {
 				return domain.Target{}, err
 			}
 		}
@@ -98,6 +106,16 @@ func (sc *Scope) UpdateTarget(id string, ifMatch func(int64) bool, body Decoder)
 		if !ifMatch(before.Version) {
 			return domain.Target{}, stale()
 		}
+		var premises []Premise
+		var guard *Guard
+		if in.ProjectID != before.ProjectID && in.ProjectID != "" {
+			if premises, err = sc.grantsStayPaidOn(id, in.ProjectID); err != nil {
+				return domain.Target{}, err
+			}
+			guard = &Guard{Ref: domain.Ref(domain.EntityTarget, id), Rev: rev,
+				Err: domain.Errorf(domain.CodeConflict, "a payment was set to wait on this target while the target was being given to another project: "+
+					"a project's grant is paid on its own project's targets or the programme's, so look at the payments waiting on it again and retry")}
+		}
 		after := before
 		after.Metric, after.Value, after.Deadline, after.StartDate = in.Metric, in.Value, in.Deadline, in.StartDate
 		after.ProjectID, after.Notify, after.Thresholds = in.ProjectID, nonNil(in.Notify), in.Thresholds
@@ -107,19 +125,96 @@ func (sc *Scope) UpdateTarget(id string, ifMatch func(int64) bool, body Decoder)
 		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
 		due := after.NextCheck(sc.programme.StartDate, domain.DateOf(after.UpdatedAt))
-		if moved(before.Deadline, after.Deadline) || moved(before.StartDate, after.StartDate) {
+		window := moved(before.Deadline, after.Deadline) || moved(before.StartDate, after.StartDate)
+		if window {
 			// Only a window that moves was checked against the dates: one
 			// that stays is in what a change of the dates reads.
-			ch.Premises = []Premise{sc.withinDates()}
+			premises = append(premises, sc.withinDates())
 		}
+		ch.Premises, ch.Guard = premises, guard
 		if err := sc.s.store.UpdateTarget(sc.ctx, sc.programmeID, before, after, due, ch); err != nil {
 			return after, storeErr(err, "target", refs)
 		}
-		if len(ch.Premises) > 0 {
+		if window {
 			sc.wrote(nil, 1)
 		}
 		return after, nil
 	})
+}
+
+// grantsStayPaidOn refuses to give target id to project to while a
+// payment still scheduled of another project's grant waits on it: a
+// project's grant is paid on its own project's targets or the
+// programme's (Trigger.CheckGrant, which a new payment is held to), and
+// the grant's project lead could not read the target it waits on. Read
+// only when the target goes to a project: the programme's payments (one
+// Query a page of 100, on the table, so a payment just made is in it)
+// and the grants of those waiting on it (one BatchGetItem).
+//
+// The grants it read are the change's premises: each still of the
+// project it was read with, so a grant given to another project at the
+// same moment cannot slip past the rule (UpdateGrant checks the targets
+// from its side).
+func (sc *Scope) grantsStayPaidOn(id, to string) ([]Premise, error) {
+	payments, err := all(func(p Page) ([]domain.Payment, string, error) {
+		return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	grants := map[string]*domain.Grant{}
+	var gets []*Get
+	var waiting []domain.Payment
+	for _, p := range payments {
+		if p.Status != domain.PaymentScheduled || p.Trigger.Kind != domain.TriggerMilestone || p.Trigger.TargetID != id {
+			continue
+		}
+		waiting = append(waiting, p)
+		if grants[p.GrantID] == nil {
+			grants[p.GrantID] = &domain.Grant{}
+			gets = append(gets, &Get{Ref: domain.Ref(domain.EntityGrant, p.GrantID), Into: grants[p.GrantID]})
+		}
+	}
+	if len(gets) == 0 {
+		return nil, nil
+	}
+	if err := sc.load(gets...); err != nil {
+		return nil, err
+	}
+	found := map[string]bool{}
+	for _, g := range gets {
+		found[g.Ref.ID] = g.Found
+	}
+	const shown = 5
+	var other []string
+	n := 0
+	for _, p := range waiting {
+		g := grants[p.GrantID]
+		if !found[p.GrantID] || g.ProjectID == "" || g.ProjectID == to {
+			continue
+		}
+		if n++; n <= shown {
+			other = append(other, g.Title+" ("+domain.Pounds(p.AmountPence)+")")
+		}
+	}
+	if n > shown {
+		other = append(other, "and "+strconv.Itoa(n-shown)+" more")
+	}
+	if len(other) > 0 {
+		return nil, &domain.Error{Code: domain.CodeValidation, Message: "payments of another project's grants wait on this target",
+			Fields: map[string]string{"projectId": "cannot change while payments of another project's grants wait on this target (" +
+				strings.Join(other, "; ") + "): a project's grant is paid on its own project's targets or the programme's, " +
+				"so cancel those payments first, or leave the target to the whole programme"}}
+	}
+	var premises []Premise
+	for _, g := range gets {
+		if g.Found {
+			premises = append(premises, Premise{Ref: g.Ref, Record: *grants[g.Ref.ID], Fields: []string{"ProjectID"},
+				Err: domain.Errorf(domain.CodeConflict, "a grant whose payment waits on this target was given to another project "+
+					"while the target was being given to another project: look at the payments waiting on this target again and retry")})
+		}
+	}
+	return premises, nil
 }
 
 func targetRefs(in domain.TargetInput) refFields {

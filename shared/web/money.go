@@ -147,9 +147,18 @@ func (a *app) paymentNew(w http.ResponseWriter, r *http.Request, q *req) error {
 			if err != nil {
 				return nil, err
 			}
-			targets, err := all(sc.ListTargets)
+			listed, err := all(sc.ListTargets)
 			if err != nil {
 				return nil, err
+			}
+			// The targets it may wait on: of the grant's project or the
+			// whole programme, or any for a grant to the whole programme
+			// (domain.Trigger.CheckGrant).
+			var targets []domain.Target
+			for _, t := range listed {
+				if !(domain.Trigger{Kind: domain.TriggerMilestone, TargetID: t.ID}).OtherProject(g.ProjectID, &t) {
+					targets = append(targets, t)
+				}
 			}
 			// The returns it may wait on: of the grant's project, or of any
 			// project for a grant to the whole programme (a page of them).
