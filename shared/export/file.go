@@ -37,7 +37,7 @@ func GrantsFile(s GrantSet) (File, error) {
 func GivingFile(s GrantSet, cfg GivingConfig, funderID string, now time.Time) (File, error) {
 	awarded := s.Grants[:0:0]
 	for _, g := range s.Grants {
-		if !g.AwardDate.After(domain.DateOf(now)) {
+		if !g.AwardDate.After(domain.UKDate(now)) {
 			awarded = append(awarded, g)
 		}
 	}

@@ -58,7 +58,7 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 	// stand; funders never see figures a lead has not approved.
 	if sc.access.CanManage() || len(sc.access.Projects) > 0 {
 		pending := t.PendingFigures()
-		counts := domain.CountReturns(setup.Schedules, setup.Stats, domain.DateOf(pr.AsOf))
+		counts := domain.CountReturns(setup.Schedules, setup.Stats, domain.UKDate(pr.AsOf))
 		pr.Pending, pr.Returns = &pending, &counts
 	}
 	return pr, nil

@@ -143,11 +143,12 @@ func TestReturnStatuses(t *testing.T) {
 	if st := status(q(w.A, "2026-01-01")).Status; st != domain.ReturnOpen {
 		t.Errorf("Q1 the day after it ended: %s", st)
 	}
-	clk.set("2026-04-20T23:59:00Z")
+	// Days turn at UK midnight: 23:59 and 00:00 British Summer Time.
+	clk.set("2026-04-20T23:59:00+01:00")
 	if st := status(q(w.A, "2026-01-01")).Status; st != domain.ReturnOpen {
 		t.Errorf("Q1 on its due date: %s", st)
 	}
-	clk.set("2026-04-21T00:00:00Z")
+	clk.set("2026-04-21T00:00:00+01:00")
 	if st := status(q(w.A, "2026-01-01")).Status; st != domain.ReturnOverdue {
 		t.Errorf("Q1 the day after its due date: %s", st)
 	}

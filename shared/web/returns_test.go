@@ -293,7 +293,7 @@ func TestReturnsGridSubmitsOnlyBegunPeriods(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
 	b := h.build
-	today := domain.DateOf(time.Now())
+	today := domain.UKDate(time.Now())
 	month := domain.DateOf(time.Date(today.Time().Year(), today.Time().Month(), 1, 0, 0, 0, 0, time.UTC))
 	add := func(d domain.Date, y, m, days int) domain.Date { return domain.DateOf(d.Time().AddDate(y, m, days)) }
 	pid := b.Programme(testkit.Merge(testkit.ProgrammeBody("Grid dates"), map[string]any{
