@@ -85,7 +85,7 @@ func benchNotifier(b *testing.B, size int) {
 	n := &notify.Notifier{Store: s.Store, Email: noMail{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	ctx := context.Background()
 
-	today := domain.DateOf(time.Now())
+	today := domain.UKDate(time.Now())
 	start, end, deadline := today.String(), today.AddDays(3*365).String(), today.AddDays(2*365).String()
 	programmes := make([]seeded, size/targetsPerProgramme)
 	began := time.Now()

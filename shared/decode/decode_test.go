@@ -339,3 +339,31 @@ func TestDecodeDateProblems(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeJSONTooLargeIsNotAFraction: a whole number too large for the
+// field, however written (25 digits, 1e30, negative), is named too large,
+// not "must be a whole number", which it is; a fraction is not whole.
+func TestDecodeJSONTooLargeIsNotAFraction(t *testing.T) {
+	t.Parallel()
+	for body, want := range map[string]string{
+		`{"counts":{"referrals":9999999999999999999999999}}`:  "is too large",
+		`{"counts":{"referrals":1e30}}`:                       "is too large",
+		`{"counts":{"referrals":-9999999999999999999999999}}`: "is too large",
+		`{"leaf":{"n":99999999999999999999}}`:                 "is too large",
+		`{"counts":{"referrals":1.5}}`:                        "must be a whole number",
+		`{"counts":{"referrals":1e-30}}`:                      "must be a whole number",
+	} {
+		var v decodeTree
+		err := decode.JSON([]byte(body), &v)
+		var e *domain.Error
+		if !errors.As(err, &e) || len(e.Fields) != 1 {
+			t.Errorf("%s: %v, want one field refused", body, err)
+			continue
+		}
+		for f, got := range e.Fields {
+			if got != want {
+				t.Errorf("%s: %s %q, want %q", body, f, got, want)
+			}
+		}
+	}
+}

@@ -2,7 +2,9 @@ package domain
 
 import (
 	"fmt"
+	"sync"
 	"time"
+	_ "time/tzdata" // the UK's zone, where no zoneinfo is installed (Lambda's provided.al2023)
 )
 
 // Date is a calendar date with no time or zone, written YYYY-MM-DD.
@@ -63,9 +65,33 @@ func MustDate(s string) Date {
 	return d
 }
 
-// DateOf returns the date of t in UTC.
+// DateOf returns the date of t in UTC: for calendar arithmetic on a
+// Date's Time (midnight UTC) and on times built from one. For an instant
+// (now, when something was sent) use UKDate: people read every date in
+// UK terms, and in summer the UTC date lags the UK's from midnight to
+// 01:00.
 func DateOf(t time.Time) Date {
 	y, m, d := t.UTC().Date()
+	return Date{t: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+}
+
+// uk is the zone fundtrack's dates are in (Europe/London: GMT in winter,
+// BST in summer). The zone data is compiled in (time/tzdata), so loading
+// it fails only on a build broken beyond running. It is loaded on first
+// use, not at init: a cold start reads no zone files.
+var uk = sync.OnceValue(func() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		panic("fundtrack: the UK's time zone, Europe/London: " + err.Error())
+	}
+	return loc
+})
+
+// UKDate returns the date in the UK at instant t: "today" for a clock's
+// now, and the day something happened. A payment made at 00:30 BST on
+// 1 July was made on 1 July, though it is still 30 June in UTC.
+func UKDate(t time.Time) Date {
+	y, m, d := t.In(uk()).Date()
 	return Date{t: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
 }
 

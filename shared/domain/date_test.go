@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -26,6 +27,35 @@ func TestDaysUntil(t *testing.T) {
 	for _, c := range cases {
 		if got := domain.MustDate(c.from).DaysUntil(domain.MustDate(c.to)); got != c.want {
 			t.Errorf("%s to %s: %d days, want %d", c.from, c.to, got, c.want)
+		}
+	}
+}
+
+// TestUKDate: the date of an instant is the UK's, which is UTC's in winter
+// and an hour ahead of it in British Summer Time (last Sunday of March to
+// last Sunday of October, changing at 01:00 UTC).
+func TestUKDate(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		utc  string
+		want string
+	}{
+		{"2026-06-30T23:30:00Z", "2026-07-01"}, // 00:30 BST
+		{"2026-06-30T22:59:59Z", "2026-06-30"}, // 23:59:59 BST
+		{"2026-12-31T23:30:00Z", "2026-12-31"}, // 23:30 GMT
+		{"2027-01-01T00:00:00Z", "2027-01-01"},
+		{"2026-03-28T23:30:00Z", "2026-03-28"}, // the night BST begins: still GMT
+		{"2026-10-24T23:30:00Z", "2026-10-25"}, // the night BST ends: still BST
+		{"2026-10-25T23:30:00Z", "2026-10-25"}, // and the next night GMT
+		{"2150-07-01T23:30:00Z", "2150-07-02"}, // past the zone's listed changes, by its rule
+	}
+	for _, c := range cases {
+		at, err := time.Parse(time.RFC3339, c.utc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := domain.UKDate(at); got != domain.MustDate(c.want) {
+			t.Errorf("UKDate(%s) = %v, want %s", c.utc, got, c.want)
 		}
 	}
 }

@@ -46,7 +46,10 @@ type PortfolioItem struct {
 	PeopleIntoWork int64             `json:"peopleIntoWork"`
 	Targets        []PortfolioTarget `json:"targets"`
 	// ReturnsOverdue counts the programme's returns past their due date
-	// with nothing sent, as progress counts them.
+	// with nothing sent, as progress counts them: every project's, for a
+	// project lead too (pages say so). The counts are kept by schedule,
+	// not by project; a project's own would cost a Query per programme
+	// and schedule, where a page of 100 programmes costs a few requests.
 	ReturnsOverdue int64 `json:"returnsOverdue"`
 	// PaymentsDue counts the payments due and not yet paid of the grants
 	// the caller may read.

@@ -114,7 +114,7 @@ func BuildProgress(p Programme, t Totals, funders []Funder, projects []Project, 
 	for _, p := range projects {
 		pr.Projects = append(pr.Projects, ProjectProgress{ProjectID: p.ID, Name: p.Name, Totals: allMetrics(t.ByProject[p.ID])})
 	}
-	today := DateOf(asOf)
+	today := UKDate(asOf)
 	for _, tg := range targets {
 		pr.Targets = append(pr.Targets, tg.Evaluate(currents[tg.ID], p.StartDate, today))
 	}

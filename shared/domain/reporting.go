@@ -579,7 +579,7 @@ func (r Return) Fill(o Outcome) (Return, bool) {
 	if !r.Sent() {
 		at := o.SubmittedAt
 		r.SubmittedAt = &at
-		r.Late = DateOf(at).After(r.DueDate)
+		r.Late = UKDate(at).After(r.DueDate)
 	}
 	return r.hold(o.ID, o.EffectiveStatus(), o.ReplacesApproved, nil), true
 }
@@ -687,7 +687,7 @@ func (r Return) FillFromHistory(outcomes []Outcome) Return {
 		}
 	}
 	r.SubmittedAt = &first
-	r.Late = DateOf(first).After(r.DueDate)
+	r.Late = UKDate(first).After(r.DueDate)
 	return r
 }
 
@@ -788,7 +788,7 @@ type ReturnNotice struct {
 // the day after the due date. None falls before the return was first
 // expected.
 func (r Return) eventDates(reminders []int64) []Date {
-	created := DateOf(r.CreatedAt)
+	created := UKDate(r.CreatedAt)
 	at := func(d Date) Date {
 		if d.Before(created) {
 			return created
@@ -852,7 +852,7 @@ func (r Return) NoticeOn(reminders []int64, today Date) (ReturnNotice, bool) {
 	if r.Sent() {
 		return ReturnNotice{}, false
 	}
-	created := DateOf(r.CreatedAt)
+	created := UKDate(r.CreatedAt)
 	if today.After(r.DueDate) {
 		if r.DueDate.Before(created.AddDays(-OverdueEmailWindow)) {
 			return ReturnNotice{}, false

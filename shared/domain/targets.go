@@ -260,7 +260,7 @@ func (t Target) MissedNoticeDate(grace int64) Date {
 // schedule was set up are shown overdue but not emailed.
 func (t Target) MissedEmailDue(grace int64, today Date) bool {
 	notice := t.MissedNoticeDate(grace)
-	return !today.Before(notice) && !DateOf(t.CreatedAt).After(notice.AddDays(OverdueEmailWindow))
+	return !today.Before(notice) && !UKDate(t.CreatedAt).After(notice.AddDays(OverdueEmailWindow))
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }

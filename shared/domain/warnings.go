@@ -35,7 +35,7 @@ func GrantWarnings(g Grant, now time.Time) []Warning {
 	}
 	// The tool compares the award date with the moment it runs, so a date
 	// after today (in UTC, as the tool's clock runs) is in the future.
-	if today := DateOf(now); !g.AwardDate.IsZero() && g.AwardDate.After(today) {
+	if today := UKDate(now); !g.AwardDate.IsZero() && g.AwardDate.After(today) {
 		w = append(w, Warning{Field: "awardDate", Message: "is in the future: the award date is when the decision to award was made, " +
 			"so the 360Giving export leaves the grant out until that date; correct the date if the grant is already awarded"})
 	}

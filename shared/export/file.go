@@ -56,7 +56,7 @@ func GivingFunderID(q url.Values) (string, error) {
 func GivingFile(s GrantSet, cfg GivingConfig, funderID string, now time.Time) (File, error) {
 	awarded := s.Grants[:0:0]
 	for _, g := range s.Grants {
-		if !g.AwardDate.After(domain.DateOf(now)) {
+		if !g.AwardDate.After(domain.UKDate(now)) {
 			awarded = append(awarded, g)
 		}
 	}

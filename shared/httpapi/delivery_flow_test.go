@@ -185,7 +185,7 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 	cohortB, _ := a.Create(t, uPLB, w.prj(w.B, "/cohorts"), testkit.CohortBody(8))
 
 	// Targets, with dates around today so each status shows up.
-	today := domain.DateOf(time.Now())
+	today := domain.UKDate(time.Now())
 	// Every submission covers a period ending 40 days ago: inside the
 	// windows of the people-into-work, job-starts and interns targets, and
 	// before the referrals target's window opened 10 days ago, so that
@@ -268,7 +268,7 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 	if err != nil || time.Since(asOf) > time.Minute || asOf.Location() != time.UTC {
 		t.Errorf("asOf %q is not a current RFC 3339 UTC time (%v)", p.AsOf, err)
 	}
-	day := domain.DateOf(asOf)
+	day := domain.UKDate(asOf)
 	wantTarget := func(p dhProgress, id, metric string, value, current int64, project string, start, deadline domain.Date, status string) {
 		t.Helper()
 		tg := p.target(t, id)

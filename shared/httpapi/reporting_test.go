@@ -465,3 +465,39 @@ func pendingHead(t *testing.T, w *rcWorld) string {
 	}
 	return ""
 }
+
+// TestProjectLeadsPendingFiguresAreTheirOwn: through the API and DynamoDB,
+// a project lead's progress shows the figures awaiting review of its own
+// project only. Another project's submissions are 404 to it, and with one
+// of them pending the programme's pending figures would be exactly that
+// submission's, unchecked.
+func TestProjectLeadsPendingFiguresAreTheirOwn(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	w := dhSetup(t, a)
+	etag := a.Want(t, http.StatusOK, testkit.Request("GET", w.pp(""), uLead, nil)).Header.Get("ETag")
+	a.Want(t, http.StatusOK, testkit.Request("PATCH", w.pp(""), uLead, map[string]any{"reviewOutcomes": true}, "If-Match", etag))
+	check := func(what, as string, n, referrals int64) {
+		t.Helper()
+		p := testkit.Decode[domain.Progress](t, a.Want(t, http.StatusOK, testkit.Request("GET", w.pp("/progress"), as, nil))).Pending
+		if p == nil || p.Submissions != n || p.Totals[domain.MetricReferrals] != referrals {
+			t.Errorf("%s, %s's pending figures: %+v; want %d submission(s), %d referrals", what, as, p, n, referrals)
+		}
+	}
+	q2 := func(referrals int64) map[string]any {
+		return map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30", "counts": map[string]int64{"referrals": referrals, "peopleIntoWork": 1}}
+	}
+	b, _ := a.Create(t, uPLB, w.prj(w.B, "/outcomes"), q2(3))
+	testkit.WantErr(t, a.Do(t, testkit.Request("GET", w.prj(w.B, "/outcomes/"+b), uPLA, nil)), http.StatusNotFound, "not_found")
+	check("B's submission pending", uPLA, 0, 0)
+	check("B's submission pending", uPLB, 1, 3)
+	check("B's submission pending", uLead, 1, 3)
+	a.Create(t, uPLA, w.prj(w.A, "/outcomes"), q2(5))
+	check("one of each pending", uPLA, 1, 5)
+	check("one of each pending", uPLB, 1, 3)
+	check("one of each pending", uLead, 2, 8)
+	a.Want(t, http.StatusOK, testkit.Request("POST", w.prj(w.B, "/outcomes/"+b+"/review"), uLead, map[string]any{"decision": "approve"}))
+	check("B's approved", uPLB, 0, 0)
+	check("B's approved", uPLA, 1, 5)
+	check("B's approved", uLead, 1, 5)
+}

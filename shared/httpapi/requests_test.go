@@ -206,4 +206,13 @@ func TestRequestsPerRoute(t *testing.T) {
 			t.Errorf("GET %s: %s in %d round trips; want %s in %d", c.path, got, seq+1, c.want, c.sequential+1)
 		}
 	}
+	// A project lead's progress costs the lead's: its pending figures are
+	// its project's, from the same totals item.
+	rt.arm(expectedReads("BatchGetItem×2 GetItem×1 Query×6"))
+	n := s.Count.Measure(func() {
+		h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, p("/progress"), testkit.LeadOfA, nil))
+	})
+	if seq := rt.disarm(); n.String() != "BatchGetItem×2 GetItem×1 Query×6" || seq != 1 {
+		t.Errorf("GET /progress as a project lead: %s in %d round trips; want the lead's", n, seq+1)
+	}
 }

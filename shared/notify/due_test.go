@@ -122,11 +122,11 @@ func TestAtRiskToLeadsOnce(t *testing.T) {
 	e.submit(w.prog.ID, w.project.ID, 5, "")
 	e.run()
 
-	e.clk.Set("2026-04-01T23:00:00Z")
+	e.clk.Set("2026-04-01T23:59:00+01:00") // British Summer Time: days turn at UK midnight
 	if rep := e.run(); rep.TargetsDue != 0 || rep.Emails != 0 {
 		t.Errorf("run before the quarter: %+v", rep)
 	}
-	e.clk.Set("2026-04-02T06:00:00Z")
+	e.clk.Set("2026-04-02T00:00:00+01:00")
 	rep := e.run()
 	if rep.ProgrammesChanged != 0 || rep.TargetsDue != 1 || rep.Claimed != 1 || rep.Emails != 2 || rep.Sent != 1 {
 		t.Errorf("run at the quarter: %+v", rep)

@@ -259,7 +259,7 @@ func (r *run) due(ctx context.Context) error {
 }
 
 func (r *run) dueShard(ctx context.Context, shard int) error {
-	today := domain.DateOf(r.start)
+	today := domain.UKDate(r.start)
 	p := service.Page{Limit: service.MaxLimit}
 	for {
 		due, next, err := r.Store.DueTargets(ctx, shard, today, p)
@@ -425,7 +425,7 @@ func (r *run) currents(ctx context.Context, pd *programmeData, targets []domain.
 // the claims leaves the rest to the next run, whose claims of what is done
 // fail harmlessly.
 func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.Target, current int64) error {
-	today := domain.DateOf(r.start)
+	today := domain.UKDate(r.start)
 	tp := t.Evaluate(current, pd.programme.StartDate, today)
 	milestones := t.Milestones(tp)
 	if tp.Status == domain.StatusMissed {

@@ -28,7 +28,7 @@ func (r *run) duePayments(ctx context.Context) error {
 }
 
 func (r *run) duePaymentsShard(ctx context.Context, shard int) error {
-	today := domain.DateOf(r.start)
+	today := domain.UKDate(r.start)
 	p := service.Page{Limit: service.MaxLimit}
 	for {
 		due, next, err := r.Store.DuePayments(ctx, shard, today, p)
@@ -69,7 +69,7 @@ func (r *run) waitingPayments(ctx context.Context, pd *programmeData, d service.
 	if err != nil {
 		return err
 	}
-	today := domain.DateOf(r.start)
+	today := domain.UKDate(r.start)
 	for _, p := range waiting {
 		var words domain.TriggerWords
 		switch p.Trigger.Kind {

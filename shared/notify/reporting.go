@@ -29,7 +29,7 @@ func (r *run) returns(ctx context.Context) error {
 }
 
 func (r *run) returnsShard(ctx context.Context, shard int) error {
-	today := domain.DateOf(r.start)
+	today := domain.UKDate(r.start)
 	p := service.Page{Limit: service.MaxLimit}
 	for {
 		due, next, err := r.Store.DueReturns(ctx, shard, today, p)

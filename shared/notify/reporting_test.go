@@ -149,11 +149,12 @@ func TestReturnCycleEmails(t *testing.T) {
 	e.run()
 	e.expectMail(each(reminderQ1, c.projLead))
 
-	// Overdue the day after it was due, once.
-	e.clk.Set("2026-04-20T23:00:00Z")
+	// Overdue the day after it was due, once: from UK midnight (00:00
+	// British Summer Time, 23:00 UTC).
+	e.clk.Set("2026-04-20T23:59:00+01:00")
 	e.run()
 	e.expectMail(each(reminderQ1, c.projLead))
-	e.clk.Set("2026-04-21T06:00:00Z")
+	e.clk.Set("2026-04-21T00:00:00+01:00")
 	e.run()
 	e.run()
 	want := merge(each(reminderQ1, c.projLead), each(overdueQ1, c.projLead))

@@ -465,7 +465,7 @@ func (sc *Scope) planSubmission(base domain.Outcome, setup ReportingSetup) (Subm
 		}
 		old = &o
 	}
-	if err := base.CheckPeriod(old, sc.programme, domain.DateOf(sc.s.now())); err != nil {
+	if err := base.CheckPeriod(old, sc.programme, domain.UKDate(sc.s.now())); err != nil {
 		return Submission{}, err
 	}
 	o := domain.NewSubmission(base, old, sc.programme.ReviewOutcomes)
@@ -563,7 +563,7 @@ func (sc *Scope) submissionNotice(o domain.Outcome, kind domain.NotificationKind
 	now := sc.s.now()
 	n := domain.Notification{ID: domain.SubmissionNotificationID(o.ID, kind), Kind: kind, Status: domain.NotificationPending,
 		SubmissionID: o.ID, ProjectID: o.ProjectID, PeriodStart: o.PeriodStart, PeriodEnd: o.PeriodEnd,
-		CreatedAt: now, ProgrammeID: sc.programmeID, On: domain.DateOf(now)}
+		CreatedAt: now, ProgrammeID: sc.programmeID, On: domain.UKDate(now)}
 	if len(ws) > 0 {
 		n.ReturnID, n.DueDate = ws[0].After.ID, ws[0].After.DueDate
 	}

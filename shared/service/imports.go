@@ -266,7 +266,7 @@ func (sc *Scope) periodProblems(file domain.ImportFile, rows []int) (domain.Prob
 	if err != nil {
 		return nil, err
 	}
-	today := domain.DateOf(sc.s.now())
+	today := domain.UKDate(sc.s.now())
 	for _, i := range rows {
 		row := file.Rows[i]
 		action, in, old := domain.PlanRow(row, file.Columns, current[row.ProjectID])
@@ -374,7 +374,7 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 			plan.rows[i] = plannedRow{action: action, id: old.ID}
 			continue
 		}
-		if !sc.checkRowPeriod(periods, row, in, old, domain.DateOf(now)) {
+		if !sc.checkRowPeriod(periods, row, in, old, domain.UKDate(now)) {
 			continue
 		}
 		base := domain.Outcome{ID: domain.NewID(), ProjectID: row.ProjectID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd,

@@ -244,7 +244,7 @@ func (sc *Scope) UpdatePayment(grantID, id string, ifMatch func(int64) bool, bod
 			}
 		}
 		now := sc.s.now()
-		if err := domain.MergeProblems(derr, change.Validate(domain.DateOf(now)), change.CheckGrant(g)); err != nil {
+		if err := domain.MergeProblems(derr, change.Validate(domain.UKDate(now)), change.CheckGrant(g)); err != nil {
 			return domain.Payment{}, err
 		}
 		if err := domain.CheckText(change); err != nil {
@@ -303,7 +303,7 @@ func (sc *Scope) SubmitSpend(grantID string, body Decoder) (domain.SpendReturn, 
 		// replaced return that is not there.
 		err = domain.MergeProblems(err, in.CheckGrant(g))
 		if in.Replaces == "" {
-			err = domain.MergeProblems(err, in.CheckBegun(domain.DateOf(sc.s.now())))
+			err = domain.MergeProblems(err, in.CheckBegun(domain.UKDate(sc.s.now())))
 		}
 		if domain.ValidID(in.Replaces) {
 			err = sc.withRefs(err, refFields{{ref: domain.GrantRef(domain.EntitySpend, g.ID, in.Replaces), field: "replaces"}})
@@ -325,7 +325,7 @@ func (sc *Scope) SubmitSpend(grantID string, body Decoder) (domain.SpendReturn, 
 	if old != nil {
 		err = domain.MergeProblems(err, in.CheckCorrects(*old))
 	} else {
-		err = domain.MergeProblems(err, in.CheckBegun(domain.DateOf(sc.s.now())))
+		err = domain.MergeProblems(err, in.CheckBegun(domain.UKDate(sc.s.now())))
 	}
 	if err != nil {
 		return domain.SpendReturn{}, err
@@ -578,7 +578,7 @@ func (sc *Scope) GrantAccount(grantID string) (GrantAccount, error) {
 	if readErr != nil {
 		return GrantAccount{}, storeErr(readErr, "", nil)
 	}
-	acc.Money = domain.BuildMoney([]domain.Grant{acc.Grant}, map[string]domain.GrantMoney{grantID: figures}, domain.DateOf(sc.s.now())).ByGrant[0]
+	acc.Money = domain.BuildMoney([]domain.Grant{acc.Grant}, map[string]domain.GrantMoney{grantID: figures}, domain.UKDate(sc.s.now())).ByGrant[0]
 	return acc, nil
 }
 
@@ -609,7 +609,7 @@ func (sc *Scope) GrantFigures(grantID string) (domain.Grant, domain.GrantMoneyPr
 	if readErr != nil {
 		return domain.Grant{}, domain.GrantMoneyProgress{}, storeErr(readErr, "", nil)
 	}
-	return g, domain.BuildMoney([]domain.Grant{g}, map[string]domain.GrantMoney{grantID: figures}, domain.DateOf(sc.s.now())).ByGrant[0], nil
+	return g, domain.BuildMoney([]domain.Grant{g}, map[string]domain.GrantMoney{grantID: figures}, domain.UKDate(sc.s.now())).ByGrant[0], nil
 }
 
 // money is the money part of progress: the grants the caller may read,
@@ -622,7 +622,7 @@ func (sc *Scope) money(pr *domain.Progress, t domain.Totals, grants []domain.Gra
 			visible = append(visible, g)
 		}
 	}
-	pr.Money = domain.BuildMoney(visible, figures, domain.DateOf(pr.AsOf))
+	pr.Money = domain.BuildMoney(visible, figures, domain.UKDate(pr.AsOf))
 	if sc.access.CanReadAllGrants() {
 		pr.CostPerPersonIntoWorkSpentPence = domain.CostPerPersonSpent(pr.Money.SpentPence, t.Programme[domain.MetricPeopleIntoWork])
 	}

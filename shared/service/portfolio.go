@@ -76,7 +76,7 @@ func (s *Service) portfolio(ctx context.Context, c domain.Caller, p Page) ([]dom
 	if err != nil {
 		return nil, "", storeErr(err, "", nil)
 	}
-	today := domain.DateOf(s.now())
+	today := domain.UKDate(s.now())
 	items := make([]domain.PortfolioItem, 0, len(ms))
 	for _, m := range ms {
 		sum, ok := sums[m.ProgrammeID]
@@ -137,5 +137,5 @@ func (sc *Scope) Report(from, to string) (domain.Report, error) {
 	}
 	return domain.BuildReport(domain.ReportInput{Programme: sc.programme, Period: period, Targets: chosen, Series: series,
 		Measures: measures, Schedules: setup.Schedules, Stats: setup.Stats, Paid: paid, Spent: spent,
-		Today: domain.DateOf(sc.s.now())}, sc.access), nil
+		Today: domain.UKDate(sc.s.now())}, sc.access), nil
 }

@@ -55,10 +55,16 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 	pr.Trends = domain.TargetTrends(targets, sc.programme.StartDate, series)
 	sc.money(&pr, t, grants, money)
 	// Leads and project leads see what awaits review and how returns
-	// stand; funders never see figures a lead has not approved.
+	// stand; funders never see figures a lead has not approved. A project
+	// lead's pending figures are its own projects': another project's
+	// submissions are not visible to it (the returns' counts, which hold
+	// no figures, stay the programme's, as the dashboard says).
 	if sc.access.CanManage() || len(sc.access.Projects) > 0 {
 		pending := t.PendingFigures()
-		counts := domain.CountReturns(setup.Schedules, setup.Stats, domain.DateOf(pr.AsOf))
+		if !sc.access.CanManage() {
+			pending = t.PendingFiguresOf(sc.access.Projects)
+		}
+		counts := domain.CountReturns(setup.Schedules, setup.Stats, domain.UKDate(pr.AsOf))
 		pr.Pending, pr.Returns = &pending, &counts
 	}
 	return pr, nil

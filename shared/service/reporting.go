@@ -43,7 +43,7 @@ func (sc *Scope) setup() (ReportingSetup, error) {
 	return st, storeErr(err, "", nil)
 }
 
-func (sc *Scope) today() domain.Date { return domain.DateOf(sc.s.now()) }
+func (sc *Scope) today() domain.Date { return domain.UKDate(sc.s.now()) }
 
 // CreateSchedule sets up a reporting schedule (leads and admins) and the
 // returns it expects: one per covered project and period, each filled by

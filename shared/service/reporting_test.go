@@ -143,11 +143,12 @@ func TestReturnStatuses(t *testing.T) {
 	if st := status(q(w.A, "2026-01-01")).Status; st != domain.ReturnOpen {
 		t.Errorf("Q1 the day after it ended: %s", st)
 	}
-	clk.set("2026-04-20T23:59:00Z")
+	// Days turn at UK midnight: 23:59 and 00:00 British Summer Time.
+	clk.set("2026-04-20T23:59:00+01:00")
 	if st := status(q(w.A, "2026-01-01")).Status; st != domain.ReturnOpen {
 		t.Errorf("Q1 on its due date: %s", st)
 	}
-	clk.set("2026-04-21T00:00:00Z")
+	clk.set("2026-04-21T00:00:00+01:00")
 	if st := status(q(w.A, "2026-01-01")).Status; st != domain.ReturnOverdue {
 		t.Errorf("Q1 the day after its due date: %s", st)
 	}
@@ -479,6 +480,46 @@ func TestReviewCountsOnlyApprovedFigures(t *testing.T) {
 	if rv := ev[domain.ActionReview]; len(ev) != 2 || rv.ActorEmail != emails[lead] || rv.Changes["status"].After != "approved" {
 		t.Errorf("the submission's history: %+v", ev)
 	}
+}
+
+// TestProjectLeadSeesItsOwnPendingFigures: a project lead's progress shows
+// the figures awaiting review of its own project only (another project's
+// submissions are not visible to it); a lead sees every project's. With
+// one submission pending, the whole programme's figures would be exactly
+// the other project's, unchecked.
+func TestProjectLeadSeesItsOwnPendingFigures(t *testing.T) {
+	w, _ := reportingWorld(t)
+	must(w.open(lead).UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
+	// A member who leads both projects sees both.
+	both := "pl-both@example.org"
+	must3(w.open(admin).PutMember(both, body(map[string]any{"roles": []domain.Role{
+		{Role: domain.RoleProjectLead, ProjectID: w.A}, {Role: domain.RoleProjectLead, ProjectID: w.B}}})))
+	pending := func(sc *service.Scope) (int64, int64, int64) {
+		p := must(sc.Progress()).Pending
+		return p.Submissions, p.Totals[domain.MetricReferrals], p.Totals[domain.MetricPeopleIntoWork]
+	}
+	check := func(what string, want map[string][3]int64) {
+		t.Helper()
+		for who, sc := range map[string]*service.Scope{"lead": w.open(lead), "A's project lead": w.open(plOwn),
+			"B's project lead": w.open(plOther), "the lead of both": w.svc.Open(w.ctx, domain.Caller{Identity: domain.Identity{Subject: "sub-both", Email: both}}, w.P)} {
+			if n, referrals, into := pending(sc); [3]int64{n, referrals, into} != want[who] {
+				t.Errorf("%s, %s sees %d pending (referrals %d, into work %d), want %v", what, who, n, referrals, into, want[who])
+			}
+		}
+	}
+	q3 := func(scope *service.Scope, referrals, into int64) domain.Outcome {
+		return must(scope.SubmitOutcome(body(map[string]any{"periodStart": "2025-07-01", "periodEnd": "2025-09-30",
+			"counts": map[string]int64{"referrals": referrals, "peopleIntoWork": into}})))
+	}
+	b := q3(w.svc.OpenProject(w.ctx, caller(plOther), w.P, w.B), 3, 2)
+	check("B's submission pending", map[string][3]int64{"lead": {1, 3, 2}, "A's project lead": {0, 0, 0},
+		"B's project lead": {1, 3, 2}, "the lead of both": {1, 3, 2}})
+	a := q3(w.openA(plOwn), 5, 1)
+	check("one of each pending", map[string][3]int64{"lead": {2, 8, 3}, "A's project lead": {1, 5, 1},
+		"B's project lead": {1, 3, 2}, "the lead of both": {2, 8, 3}})
+	must(w.svc.OpenProject(w.ctx, caller(lead), w.P, w.B).ReviewOutcome(b.ID, body(map[string]any{"decision": "approve"})))
+	must(w.openA(lead).ReviewOutcome(a.ID, body(map[string]any{"decision": "request-changes", "comment": "Please check referrals."})))
+	check("both reviewed", map[string][3]int64{"lead": {}, "A's project lead": {}, "B's project lead": {}, "the lead of both": {}})
 }
 
 // race runs compete inside the next call of op, before it writes: the

@@ -22,7 +22,7 @@ func (sc *Scope) CreateTarget(body Decoder) (domain.Target, error) {
 	now := sc.s.now()
 	t := domain.Target{ID: domain.NewID(), Metric: in.Metric, Value: in.Value, Deadline: in.Deadline, StartDate: in.StartDate,
 		ProjectID: in.ProjectID, Notify: nonNil(in.Notify), Thresholds: in.Thresholds, Version: 1, CreatedAt: now, UpdatedAt: now}
-	due := t.NextCheck(sc.programme.StartDate, domain.DateOf(now))
+	due := t.NextCheck(sc.programme.StartDate, domain.UKDate(now))
 	ch := sc.change(domain.EntityTarget, t.ID, domain.ActionCreate, nil, t)
 	ch.Premises = []Premise{sc.withinDates()}
 	if err := sc.s.store.CreateTarget(sc.ctx, sc.programmeID, t, due, ch); err != nil {
@@ -124,7 +124,7 @@ func (sc *Scope) UpdateTarget(id string, ifMatch func(int64) bool, body Decoder)
 			return before, nil
 		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
-		due := after.NextCheck(sc.programme.StartDate, domain.DateOf(after.UpdatedAt))
+		due := after.NextCheck(sc.programme.StartDate, domain.UKDate(after.UpdatedAt))
 		window := moved(before.Deadline, after.Deadline) || moved(before.StartDate, after.StartDate)
 		if window {
 			// Only a window that moves was checked against the dates: one

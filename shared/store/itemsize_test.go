@@ -81,6 +81,8 @@ func TestItemsStayUnderTheLimit(t *testing.T) {
 			measureSeriesDeltas(measures, o, 1)
 			submissions++
 		}
+		// And a submission of every metric awaiting review in every project.
+		pendingDeltas(totals, domain.Outcome{ProjectID: project, Counts: counts}, 1)
 	}
 	for f := range 20 {
 		totals.add("fund_"+fmt.Sprintf("01hq3v7k8m9n0p1q2r3s4f%04d", f), 12345678901)

@@ -30,6 +30,7 @@ import (
 //	ms_<measure>_n|_b|_l                     measure sums (respondents, weighted baseline, weighted latest)
 //	sm_<YYYY-MM>_<metric>                    programme totals by month of period end
 //	pd_<metric>, pd_n                        figures of submissions awaiting review, and how many
+//	pp_<projectId>_<metric>, pc_<projectId>  the same by project
 //	changedAt                                when an outcome or target last changed the figures
 //	touched                                  a counter an update with nothing else to write adds, so its transaction stays valid
 //
@@ -69,8 +70,10 @@ func outcomeDeltas(d deltas, o domain.Outcome, sign float64) {
 func pendingDeltas(d deltas, o domain.Outcome, sign float64) {
 	for m, n := range o.Counts {
 		d.add("pd_"+string(m), sign*float64(n))
+		d.add("pp_"+o.ProjectID+"_"+string(m), sign*float64(n))
 	}
 	d.add("pd_n", sign)
+	d.add("pc_"+o.ProjectID, sign)
 }
 
 func formatNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
@@ -174,18 +177,21 @@ func decodeTotals(item Item) domain.Totals {
 			t.PendingCount = n
 		case strings.HasPrefix(attr, "pd_"):
 			t.Pending[domain.Metric(attr[3:])] = n
+		case strings.HasPrefix(attr, "pc_"):
+			t.PendingCountByProject[attr[3:]] = n
 		case strings.HasPrefix(attr, "fund_"):
 			t.ByFunder[attr[5:]] = n
 		case strings.HasPrefix(attr, "posts_"):
 			t.Posts[domain.PostStatus(attr[6:])] = n
 		case strings.HasPrefix(attr, "m_"):
 			t.Programme[domain.Metric(attr[2:])] = n
-		case strings.HasPrefix(attr, "pm_"), strings.HasPrefix(attr, "cm_"), strings.HasPrefix(attr, "sm_"):
+		case strings.HasPrefix(attr, "pm_"), strings.HasPrefix(attr, "cm_"), strings.HasPrefix(attr, "sm_"), strings.HasPrefix(attr, "pp_"):
 			id, metric, ok := cutLast(attr[3:])
 			if !ok {
 				continue
 			}
-			into := map[string]map[string]map[domain.Metric]int64{"pm_": t.ByProject, "cm_": t.ByCohort, "sm_": t.Monthly}[attr[:3]]
+			into := map[string]map[string]map[domain.Metric]int64{"pm_": t.ByProject, "cm_": t.ByCohort, "sm_": t.Monthly,
+				"pp_": t.PendingByProject}[attr[:3]]
 			if into[id] == nil {
 				into[id] = map[domain.Metric]int64{}
 			}

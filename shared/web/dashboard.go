@@ -114,7 +114,7 @@ func peopleIntoWorkChart(p domain.Programme, pr domain.Progress) chart {
 		byMonth[m.Month] = m.Totals[domain.MetricPeopleIntoWork]
 		months = append(months, t)
 	}
-	if target := chartTarget(pr.Targets, domain.DateOf(pr.AsOf)); target != nil {
+	if target := chartTarget(pr.Targets, domain.UKDate(pr.AsOf)); target != nil {
 		if tr, ok := pr.Trends[target.TargetID]; ok && len(tr.Figures) > 0 {
 			c.Target = target.Value
 			return c.fromTrend(tr, byMonth, months)

@@ -268,7 +268,7 @@ func (f *form) body() (map[string]any, domain.Problems) {
 		case kDays:
 			ns := []int64{}
 			for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
-				n, err := strconv.ParseInt(part, 10, 64)
+				n, err := wholeOrBound(part)
 				if err != nil {
 					bad.Add(p, "must be whole numbers of days separated by commas, like 14, 7")
 					ok = false
@@ -293,7 +293,7 @@ func (f *form) body() (map[string]any, domain.Problems) {
 			}
 			var ns []int64
 			for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
-				n, err := strconv.ParseInt(strings.TrimSuffix(part, "%"), 10, 64)
+				n, err := wholeOrBound(strings.TrimSuffix(part, "%"))
 				if err != nil {
 					bad.Add(p, "must be whole percentages separated by commas, like 50, 100")
 					ok = false
@@ -391,13 +391,27 @@ func (f *form) date(p string) (string, bool, error) {
 var poundsPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+(\.\d{1,2})?$`) })
 
 // parseWhole reads a whole number as typed (domain.TypedNumber: "1,200"
-// but not "1,2").
+// but not "1,2"), as wholeOrBound does.
 func parseWhole(s string) (int64, error) {
 	n, ok := domain.TypedNumber(s)
 	if !ok {
 		return 0, errors.New("not a whole number")
 	}
-	return strconv.ParseInt(n, 10, 64)
+	return wholeOrBound(n)
+}
+
+// wholeOrBound is strconv.ParseInt in base 10, except that a whole number
+// too long to hold (99999999999999999999) reads as the largest (or,
+// negative, the smallest) there is: it is a whole number, and every
+// field's own rule then refuses it in its own words ("is implausibly large
+// (over 100000 people in one period)"), as it does 999999999, where "must
+// be a whole number" would be untrue.
+func wholeOrBound(s string) (int64, error) {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if errors.Is(err, strconv.ErrRange) {
+		return v, nil // ParseInt gives math.MaxInt64 or math.MinInt64
+	}
+	return v, err
 }
 
 // parseDecimal reads a number as typed (domain.TypedNumber): never NaN, an

@@ -56,7 +56,7 @@ func sentFor(sent []domain.Outcome, caller domain.Caller, project string) *perio
 		if strings.EqualFold(who, caller.Email) {
 			who = "You"
 		}
-		ps.Lines = append(ps.Lines, who+" sent "+what+" for "+ps.Period+" on "+domain.DateOf(x.SubmittedAt).Long())
+		ps.Lines = append(ps.Lines, who+" sent "+what+" for "+ps.Period+" on "+domain.UKDate(x.SubmittedAt).Long())
 	}
 	return ps
 }

@@ -66,7 +66,7 @@ func (a *app) report(w http.ResponseWriter, r *http.Request, q *req) error {
 	return a.renderReport(w, r, q, n, f, &rep, http.StatusOK)
 }
 
-func (a *app) today() domain.Date { return domain.DateOf(a.Now()) }
+func (a *app) today() domain.Date { return domain.UKDate(a.Now()) }
 
 // reportPeriod reads the period asked for: a preset ("2011-01-01..2011-03-31")
 // or the from and to dates (one YYYY-MM-DD box each, or the NHS date

@@ -8,7 +8,10 @@ import (
 
 // TestPortfolioPage: the home page is the person's portfolio, a card a
 // programme, with money as their roles let them see it: the funder sees
-// its own grant's award, the lead the whole programme's.
+// its own grant's award, the lead the whole programme's. The overdue
+// returns are the programme's for every role (return counts are kept by
+// schedule, not by project), and the card says so: a project lead is not
+// to read them as its own.
 func TestPortfolioPage(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
@@ -20,7 +23,8 @@ func TestPortfolioPage(t *testing.T) {
 		}
 		card := between(p.Body, `data-testid="programme-`+f.PID+`"`, `</li>`)
 		for _, s := range []string{`data-testid="portfolio-awarded">` + want + `<`, `data-testid="portfolio-people-into-work">45<`,
-			`href="/app/programmes/` + f.PID + `/report"`, `data-testid="portfolio-target-` + f.TargetID + `"`, `45 of 60`} {
+			`href="/app/programmes/` + f.PID + `/report"`, `data-testid="portfolio-target-` + f.TargetID + `"`, `45 of 60`,
+			`<dt class="nhsuk-summary-list__key">Returns overdue across the programme</dt>`} {
 			if !strings.Contains(card, s) {
 				t.Errorf("%s's card lacks %q:\n%s", who, s, excerpt(card))
 			}

@@ -107,7 +107,7 @@ func (a *app) grid(r *http.Request, q *req, n *nav, names *names, d *returnsPage
 	}
 	d.Schedule = &s
 	periods := s.Periods()
-	today := domain.DateOf(a.Now())
+	today := domain.UKDate(a.Now())
 	// Start the window so the period running today is near its right end,
 	// the recent ones (the returns people chase) on its left.
 	at := slices.IndexFunc(periods, func(p domain.Period) bool { return !p.End.Before(today) })

@@ -267,7 +267,8 @@ var pageAll = service.Page{Limit: service.MaxLimit}
 // TestDashboardReturnsSayWhoseTheyAre: a project lead's dashboard lists its
 // own project's returns due, then counts every project's (progress gives
 // project leads the programme's counts): the page says which is which, and
-// its link goes to the returns the project lead may read.
+// its link goes to the returns the project lead may read. The submissions
+// awaiting review it counts are its own project's only.
 func TestDashboardReturnsSayWhoseTheyAre(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
@@ -279,9 +280,18 @@ func TestDashboardReturnsSayWhoseTheyAre(t *testing.T) {
 		!strings.Contains(pg.Body, `data-testid="returns-programme-wide"`) || !strings.Contains(pg.Body, "See your project's returns") {
 		t.Errorf("the project lead's dashboard: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
+	// A's submission awaits review: its project lead and the lead see it
+	// counted, B's project lead does not (it is another project's).
+	if !strings.Contains(pg.Body, `<span data-testid="pending-submissions">(1 submission from your project, figures not yet counted)</span>`) {
+		t.Errorf("A's project lead's dashboard does not count A's submission awaiting review:\n%s", excerpt(pg.Body))
+	}
+	if pg := h.as(t, uPLB).get(p); pg.Status != http.StatusOK || strings.Contains(pg.Body, `data-testid="pending-submissions"`) {
+		t.Errorf("B's project lead's dashboard counts A's submission awaiting review: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
 	pg = h.as(t, uLead).get(p)
 	if !strings.Contains(pg.Body, "Returns across the programme") || strings.Contains(pg.Body, `data-testid="returns-programme-wide"`) ||
-		!strings.Contains(pg.Body, "See every return") {
+		!strings.Contains(pg.Body, "See every return") ||
+		!strings.Contains(pg.Body, `<span data-testid="pending-submissions">(1 submission in all, figures not yet counted)</span>`) {
 		t.Errorf("the lead's dashboard:\n%s", excerpt(pg.Body))
 	}
 }
@@ -293,7 +303,7 @@ func TestReturnsGridSubmitsOnlyBegunPeriods(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
 	b := h.build
-	today := domain.DateOf(time.Now())
+	today := domain.UKDate(time.Now())
 	month := domain.DateOf(time.Date(today.Time().Year(), today.Time().Month(), 1, 0, 0, 0, 0, time.UTC))
 	add := func(d domain.Date, y, m, days int) domain.Date { return domain.DateOf(d.Time().AddDate(y, m, days)) }
 	pid := b.Programme(testkit.Merge(testkit.ProgrammeBody("Grid dates"), map[string]any{

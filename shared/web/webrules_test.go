@@ -221,3 +221,45 @@ func TestErrorMessagesInThePagesWords(t *testing.T) {
 	}
 	check("outcome", lead.post(pa+"/outcomes/new", early), "Period end must not be before the programme starts (1 October 2010)")
 }
+
+// TestOverlongWholeNumberIsNamedTooLarge: a whole number too long to hold
+// (20 digits) is refused as the field's rule refuses 999999999, "is
+// implausibly large", not "must be a whole number", which it is; and
+// nothing is stored. A negative one is negative; a fraction is still not
+// whole.
+func TestOverlongWholeNumberIsNamedTooLarge(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	pl := h.as(t, uPL)
+	path := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA + "/outcomes/new"
+	before := len(outcomesOf(t, h, f))
+	for typed, want := range map[string]string{
+		"99999999999999999999":       "Job starts is implausibly large (over 100000 people in one period)",
+		"99,999,999,999,999,999,999": "Job starts is implausibly large (over 100000 people in one period)",
+		"-99999999999999999999":      "Job starts must not be negative",
+		"1.5":                        "Job starts must be a whole number, like 12",
+	} {
+		pl.get(path)
+		form := outcomeForm()
+		form.Set("counts.jobStarts", typed)
+		p := pl.post(path, form)
+		if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, `<a href="#f-counts-jobStarts">`+want+`</a>`) {
+			t.Errorf("job starts %s: %d, want %q\n%s", typed, p.Status, want, excerpt(p.Body))
+		}
+	}
+	if n := len(outcomesOf(t, h, f)); n != before {
+		t.Fatalf("refused forms stored %d submissions", n-before)
+	}
+	// A target figure and a schedule's reminders likewise, each in its own words.
+	lead := h.as(t, uLead)
+	p := "/app/programmes/" + f.PID
+	lead.get(p + "/targets/new")
+	pg := lead.post(p+"/targets/new", url.Values{"metric": {"referrals"}, "value": {"99999999999999999999"}, "deadline-day": {"31"},
+		"deadline-month": {"3"}, "deadline-year": {"2012"}, "thresholds": {"50, 99999999999999999999"}})
+	for _, want := range []string{"Target figure must be a whole number from 1 to 10000000", "must be a percentage from 1 to 1000"} {
+		if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, want) {
+			t.Errorf("a target figure of 20 digits: %d, want %q\n%s", pg.Status, want, excerpt(pg.Body))
+		}
+	}
+}

@@ -286,7 +286,8 @@ func (s *Store) Totals(_ context.Context, programmeID string) (domain.Totals, er
 func copyTotals(t domain.Totals) domain.Totals {
 	c := t
 	c.ByFunder, c.Posts, c.Programme, c.Measures = maps.Clone(t.ByFunder), maps.Clone(t.Posts), maps.Clone(t.Programme), maps.Clone(t.Measures)
-	c.Pending = maps.Clone(t.Pending)
+	c.Pending, c.PendingCountByProject = maps.Clone(t.Pending), maps.Clone(t.PendingCountByProject)
+	c.PendingByProject = cloneNested(t.PendingByProject)
 	c.ByProject, c.ByCohort, c.Monthly = cloneNested(t.ByProject), cloneNested(t.ByCohort), cloneNested(t.Monthly)
 	return c
 }

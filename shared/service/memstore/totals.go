@@ -25,6 +25,8 @@ type delta struct {
 	measures        map[string]domain.MeasureSums
 	pending         map[domain.Metric]int64 // figures of submissions awaiting review
 	pendingCount    int64
+	pendingProject  map[string]map[domain.Metric]int64 // the same by project
+	pendingCounts   map[string]int64
 	at              time.Time // when an outcome or target changed the figures; zero: they did not
 }
 
@@ -36,8 +38,13 @@ func (d *delta) pend(o domain.Outcome, sign int64) {
 	}
 	for m, n := range o.Counts {
 		d.pending[m] += sign * n
+		addIn(&d.pendingProject, o.ProjectID, m, sign*n)
 	}
 	d.pendingCount += sign
+	if d.pendingCounts == nil {
+		d.pendingCounts = map[string]int64{}
+	}
+	d.pendingCounts[o.ProjectID] += sign
 }
 
 // funding moves the awards by funder and project, each funder's and the
@@ -125,6 +132,10 @@ func (d delta) apply(p *partition) {
 		addNonZero(t.Pending, m, n)
 	}
 	t.PendingCount += d.pendingCount
+	addNested(t.PendingByProject, d.pendingProject)
+	for j, n := range d.pendingCounts {
+		addNonZero(t.PendingCountByProject, j, n)
+	}
 	addNested(t.ByProject, d.byProject)
 	addNested(t.ByCohort, d.byCohort)
 	addNested(t.Monthly, d.monthly)
