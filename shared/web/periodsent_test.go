@@ -6,10 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
@@ -36,18 +34,6 @@ func periodOutcomes(t *testing.T, h *webH, f fixture, start, end string) []domai
 	return out
 }
 
-func wantIn(t *testing.T, what string, pg page, status int, wants ...string) {
-	t.Helper()
-	if pg.Status != status {
-		t.Fatalf("%s: %d, want %d\n%s", what, pg.Status, status, excerpt(pg.Body))
-	}
-	for _, w := range wants {
-		if !strings.Contains(pg.Body, w) {
-			t.Errorf("%s lacks %q\n%s", what, w, excerpt(pg.Body))
-		}
-	}
-}
-
 // TestOutcomeFormPeriodSent: the outcome form opened for a period whose
 // figures were sent (the return's link, kept in an old "overdue" email or
 // reached with the back button) says who sent them and when, and offers
@@ -67,7 +53,7 @@ func TestOutcomeFormPeriodSent(t *testing.T) {
 
 	// Nothing sent yet: the form as ever.
 	pg := pl.get(link)
-	wantIn(t, "the form for a quarter not sent", pg, http.StatusOK, submit)
+	wantOnPage(t, "the form for a quarter not sent", pg, http.StatusOK, submit)
 	if strings.Contains(pg.Body, callout) || strings.Contains(pg.Body, addBox) {
 		t.Errorf("the form for a quarter not sent warns of figures sent\n%s", excerpt(pg.Body))
 	}
@@ -85,23 +71,23 @@ func TestOutcomeFormPeriodSent(t *testing.T) {
 
 	// The same link again: what was sent, and its correction first.
 	pg = pl.get(link)
-	wantIn(t, "the form for a quarter sent", pg, http.StatusOK, callout, said+".", correct+` id="correct-sent"`, ">Correct those figures</a>",
+	wantOnPage(t, "the form for a quarter sent", pg, http.StatusOK, callout, said+".", correct+` id="correct-sent"`, ">Correct those figures</a>",
 		addBox, "Add these figures to those already sent", `nhsuk-button--secondary`)
 	if strings.Contains(pg.Body, submit) {
 		t.Errorf("the form for a quarter sent offers its figures as the main action\n%s", excerpt(pg.Body))
 	}
 	// Another person sees who sent them.
-	wantIn(t, "the lead's form for the quarter", h.as(t, uLead).get(link), http.StatusOK, uPL+" sent the figures for October to December 2011 on "+on)
+	wantOnPage(t, "the lead's form for the quarter", h.as(t, uLead).get(link), http.StatusOK, uPL+" sent the figures for October to December 2011 on "+on)
 
 	// Typed into a blank form, without the box: refused, naming what was
 	// sent beside the form's other problems, linking to its correction.
 	blank := pl.get(path)
-	wantIn(t, "the blank form", blank, http.StatusOK, submit)
+	wantOnPage(t, "the blank form", blank, http.StatusOK, submit)
 	again := withKey(quarter4(), formKeyOf(t, blank))
 	again.Set("counts.peopleIntoWork", "-2")
 	pg = pl.post(path, again)
 	problem := said + ". Correct those figures, or select the box to add these figures to them"
-	wantIn(t, "the same quarter sent again", pg, http.StatusBadRequest, `<a href="#f-addToSent">`+problem+`</a>`,
+	wantOnPage(t, "the same quarter sent again", pg, http.StatusBadRequest, `<a href="#f-addToSent">`+problem+`</a>`,
 		`id="f-addToSent-error"`, problem, `<a href="#f-counts-peopleIntoWork">People into work must not be negative</a>`, callout, correct)
 	if n := len(periodOutcomes(t, h, f, "2011-10-01", "2011-12-31")); n != 1 {
 		t.Fatalf("the refused form stored: the quarter has %d submissions", n)
@@ -122,7 +108,7 @@ func TestOutcomeFormPeriodSent(t *testing.T) {
 	other.Set("addToSent", "yes")
 	other.Set("counts.referrals", "many")
 	pg = pl.post(path, other)
-	wantIn(t, "figures added with a problem", pg, http.StatusBadRequest, callout, `value="yes" checked`)
+	wantOnPage(t, "figures added with a problem", pg, http.StatusBadRequest, callout, `value="yes" checked`)
 	if strings.Contains(pg.Body, `href="#f-addToSent"`) {
 		t.Errorf("the ticked box is called a problem\n%s", excerpt(pg.Body))
 	}
@@ -149,7 +135,7 @@ func TestOutcomeFormReturnSent(t *testing.T) {
 		t.Fatalf("the return holds %q, want %s", ret.SubmissionID, pending)
 	}
 	pg := h.as(t, uPL).get(pa + "/outcomes/new?periodStart=2011-07-01&periodEnd=2011-09-30")
-	wantIn(t, "the form of a return sent", pg, http.StatusOK, `data-testid="period-sent"`,
+	wantOnPage(t, "the form of a return sent", pg, http.StatusOK, `data-testid="period-sent"`,
 		uAdmin+" sent the figures for July to September 2011 on ", `href="`+pa+`/outcomes/new?replaces=`+pending+`" id="correct-sent"`)
 }
 
@@ -167,30 +153,12 @@ func TestOutcomeFormPeriodRequests(t *testing.T) {
 	s := testkit.New(t)
 	h := newWebOver(t, s)
 	f := h.fixture(t)
-	ctx := context.Background()
 
 	// 150 more, each for a day of its own, written as an import writes them.
-	lock := domain.NewID()
-	if err := s.Store.LockImports(ctx, f.PID, lock, time.Now(), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	writer := domain.Caller{Identity: domain.Identity{Subject: "writer", Email: uPL}}
-	batch := service.ImportBatch{Lock: lock}
-	for i := range 150 {
+	importSubmissions(t, s, f, 150, func(i int) (domain.Date, domain.Date) {
 		day := domain.MustDate("2010-10-01").AddDays(i)
-		o := domain.Outcome{ID: domain.NewID(), ProjectID: f.ProjectA, PeriodStart: day, PeriodEnd: day,
-			Counts: map[domain.Metric]int64{domain.MetricReferrals: 1}, SubmittedAt: time.Now().UTC(), SubmittedBy: uPL}
-		ev := domain.NewAuditEvent(writer, f.PID, domain.EntityOutcome, o.ID, domain.ActionCreate, nil, o, o.SubmittedAt)
-		o = domain.NewSubmission(o, nil, false)
-		batch.Submissions = append(batch.Submissions, service.Submission{Outcome: o, Figures: domain.Submitting(o, nil, nil)})
-		batch.Changes = append(batch.Changes, service.Change{Audit: ev})
-	}
-	if n, err := s.Store.ImportOutcomes(ctx, f.PID, batch); err != nil || n != 150 {
-		t.Fatalf("import: %d written, %v", n, err)
-	}
-	if err := s.Store.UnlockImports(ctx, f.PID, lock); err != nil {
-		t.Fatal(err)
-	}
+		return day, day
+	})
 
 	pa := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA
 	pl := h.as(t, uPL)

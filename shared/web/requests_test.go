@@ -141,27 +141,9 @@ func TestCorrectionFormRequests(t *testing.T) {
 	original, approved := fixtures[0], fixtures[1]
 
 	// 150 more, written as an import writes them: many to a transaction.
-	lock := domain.NewID()
-	if err := s.Store.LockImports(ctx, f.PID, lock, time.Now(), time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	writer := domain.Caller{Identity: domain.Identity{Subject: "writer", Email: uPL}}
-	batch := service.ImportBatch{Lock: lock}
-	for range 150 {
-		now := time.Now().UTC()
-		o := domain.Outcome{ID: domain.NewID(), ProjectID: f.ProjectA, PeriodStart: domain.MustDate("2011-07-01"),
-			PeriodEnd: domain.MustDate("2011-09-30"), Counts: map[domain.Metric]int64{domain.MetricReferrals: 1}, SubmittedAt: now, SubmittedBy: uPL}
-		ev := domain.NewAuditEvent(writer, f.PID, domain.EntityOutcome, o.ID, domain.ActionCreate, nil, o, now)
-		o = domain.NewSubmission(o, nil, false)
-		batch.Submissions = append(batch.Submissions, service.Submission{Outcome: o, Figures: domain.Submitting(o, nil, nil)})
-		batch.Changes = append(batch.Changes, service.Change{Audit: ev})
-	}
-	if n, err := s.Store.ImportOutcomes(ctx, f.PID, batch); err != nil || n != 150 {
-		t.Fatalf("import: %d written, %v", n, err)
-	}
-	if err := s.Store.UnlockImports(ctx, f.PID, lock); err != nil {
-		t.Fatal(err)
-	}
+	importSubmissions(t, s, f, 150, func(int) (domain.Date, domain.Date) {
+		return domain.MustDate("2011-07-01"), domain.MustDate("2011-09-30")
+	})
 	if n := len(outcomesOf(t, h, f)); n != 100 {
 		t.Fatalf("the first page lists %d submissions: the project should need two", n)
 	}
@@ -299,5 +281,36 @@ func TestProjectLeadReturnsRequests(t *testing.T) {
 	dashboard2, returns2 := measure("a year later")
 	if dashboard2 != dashboard || returns2 != returns {
 		t.Errorf("with a year of history the dashboard sent %s (was %s) and the returns page %s (was %s)", dashboard2, dashboard, returns2, returns)
+	}
+}
+
+// importSubmissions writes n referrals submissions of project A, the i-th
+// for period(i), as an import writes them (many to a transaction, under
+// the import lock): fixtures for request counts that must not grow with a
+// project's history, without n transactions racing on its totals.
+func importSubmissions(t *testing.T, s *testkit.Stack, f fixture, n int, period func(i int) (domain.Date, domain.Date)) {
+	t.Helper()
+	ctx := context.Background()
+	lock := domain.NewID()
+	if err := s.Store.LockImports(ctx, f.PID, lock, time.Now(), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	writer := domain.Caller{Identity: domain.Identity{Subject: "writer", Email: uPL}}
+	batch := service.ImportBatch{Lock: lock}
+	for i := range n {
+		start, end := period(i)
+		now := time.Now().UTC()
+		o := domain.Outcome{ID: domain.NewID(), ProjectID: f.ProjectA, PeriodStart: start, PeriodEnd: end,
+			Counts: map[domain.Metric]int64{domain.MetricReferrals: 1}, SubmittedAt: now, SubmittedBy: uPL}
+		ev := domain.NewAuditEvent(writer, f.PID, domain.EntityOutcome, o.ID, domain.ActionCreate, nil, o, now)
+		o = domain.NewSubmission(o, nil, false)
+		batch.Submissions = append(batch.Submissions, service.Submission{Outcome: o, Figures: domain.Submitting(o, nil, nil)})
+		batch.Changes = append(batch.Changes, service.Change{Audit: ev})
+	}
+	if got, err := s.Store.ImportOutcomes(ctx, f.PID, batch); err != nil || got != n {
+		t.Fatalf("import: %d written, %v", got, err)
+	}
+	if err := s.Store.UnlockImports(ctx, f.PID, lock); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -37,16 +37,16 @@ func TestReviewWarnsOfFiguresAlongside(t *testing.T) {
 	twice := must(pl.SubmitOutcomeChecked(body(map[string]any{"periodStart": "2011-07-01", "periodEnd": "2011-09-30",
 		"counts": map[string]int{"referrals": 70, "peopleIntoWork": 15}}), true))
 	link := func(o string) string { return `<a class="nhsuk-link" href="` + pa + `/outcomes/` + o + `">sent by ` }
-	wantIn(t, "the review of figures sent twice", review(twice.ID), http.StatusOK, warning,
+	wantOnPage(t, "the review of figures sent twice", review(twice.ID), http.StatusOK, warning,
 		"Another submission for July to September 2011 is also waiting for review: "+link(pending)+uAdmin+" on ")
-	wantIn(t, "the review of the first figures", review(pending), http.StatusOK, warning,
+	wantOnPage(t, "the review of the first figures", review(pending), http.StatusOK, warning,
 		"Another submission for July to September 2011 is also waiting for review: "+link(twice.ID)+uPL+" on ")
 
 	if _, err := h.Svc.OpenProject(ctx, caller(uLead), f.PID, f.ProjectA).ReviewOutcome(pending, body(map[string]any{"decision": "approve"})); err != nil {
 		t.Fatal(err)
 	}
 	pg := review(twice.ID)
-	wantIn(t, "the review of figures sent twice, the first approved", pg, http.StatusOK, warning,
+	wantOnPage(t, "the review of figures sent twice, the first approved", pg, http.StatusOK, warning,
 		"Another submission for July to September 2011 is already counted: "+link(pending)+uAdmin+" on ",
 		"If you approve this one too, both sets of figures will count.")
 	// A correction of the counted figures replaces them: nothing to warn of.
