@@ -591,3 +591,19 @@ func Query(r *http.Request) (url.Values, error) {
 	}
 	return q, nil
 }
+
+// Blank names the parameters among names that q gives with no value (or
+// only white space), in the order asked: "?status=" is a filter left
+// empty, most often by a link built from a value that was not filled in,
+// and read as left out it would answer everything as if that were the
+// filter's answer. The caller refuses each one named, once it has checked
+// access, so a non-member learns nothing of a route's filters.
+func Blank(q url.Values, names ...string) []string {
+	var blank []string
+	for _, name := range names {
+		if q.Has(name) && strings.TrimSpace(q.Get(name)) == "" {
+			blank = append(blank, name)
+		}
+	}
+	return blank
+}

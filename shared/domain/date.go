@@ -132,6 +132,22 @@ func (d Date) Long() string {
 	return d.t.Format("2 January 2006")
 }
 
+// DateRange names the days start to end for people by their dates: "1
+// April 2025 to 31 March 2026", or a single day by its date ("31 March
+// 2026", not "31 March 2026 to 31 March 2026"). With one of the two
+// missing (an open-ended post or cohort) it is the other alone.
+// PeriodText falls back to it; pages list grants', projects' and
+// schedules' dates through it (the template func daterange).
+func DateRange(start, end Date) string {
+	switch {
+	case end.IsZero() || start.t.Equal(end.t):
+		return start.Long()
+	case start.IsZero():
+		return end.Long()
+	}
+	return start.Long() + " to " + end.Long()
+}
+
 // PeriodText names the period start to end for people: a period of whole
 // months by its months ("October 2011", "October to December 2011",
 // "April 2010 to March 2011"), as returns' periods are, a single day by
@@ -140,11 +156,11 @@ func (d Date) Long() string {
 // emails and reports all name periods through it.
 func PeriodText(start, end Date) string {
 	s, e := start.t, end.t
-	if s.Equal(e) {
-		return start.Long()
+	if start.IsZero() != end.IsZero() {
+		return start.Long() + " to " + end.Long() // a period's date missing shows so
 	}
-	if start.IsZero() || end.IsZero() || e.Before(s) || s.Day() != 1 || e.AddDate(0, 0, 1).Day() != 1 {
-		return start.Long() + " to " + end.Long()
+	if !e.After(s) || s.Day() != 1 || e.AddDate(0, 0, 1).Day() != 1 {
+		return DateRange(start, end)
 	}
 	switch {
 	case s.Year() == e.Year() && s.Month() == e.Month():

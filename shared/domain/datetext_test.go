@@ -34,3 +34,25 @@ func TestDateLong(t *testing.T) {
 		t.Errorf("no date: %q", got)
 	}
 }
+
+// TestDateRange: two dates written out, a single day by its date alone
+// (not "31 March 2026 to 31 March 2026"), with one date missing the other.
+func TestDateRange(t *testing.T) {
+	day := func(s string) domain.Date {
+		if s == "" {
+			return domain.Date{}
+		}
+		return domain.MustDate(s)
+	}
+	for _, c := range []struct{ start, end, want string }{
+		{"2025-04-01", "2026-03-31", "1 April 2025 to 31 March 2026"},
+		{"2026-03-31", "2026-03-31", "31 March 2026"},
+		{"2026-03-31", "", "31 March 2026"},
+		{"", "2026-03-31", "31 March 2026"},
+		{"", "", ""},
+	} {
+		if got := domain.DateRange(day(c.start), day(c.end)); got != c.want {
+			t.Errorf("%q to %q: %q, want %q", c.start, c.end, got, c.want)
+		}
+	}
+}

@@ -6,9 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
@@ -36,15 +36,11 @@ func GrantsFile(s GrantSet) (File, error) {
 // not filled in would download every grant the caller may read as if it
 // were that funder's, with the empty parameter in each grant's dataSource.
 func GivingFunderID(q url.Values) (string, error) {
-	if !q.Has("funderId") {
-		return "", nil
-	}
-	id := q.Get("funderId")
-	if strings.TrimSpace(id) == "" {
+	if len(decode.Blank(q, "funderId")) > 0 {
 		return "", &domain.Error{Code: domain.CodeValidation, Message: "funderId is empty",
 			Fields: map[string]string{"funderId": "must not be empty: give the id of one of the programme's funders, or leave funderId out for every grant you may read"}}
 	}
-	return id, nil
+	return q.Get("funderId"), nil
 }
 
 // GivingFile is the grants a caller may read as a 360Giving data package:

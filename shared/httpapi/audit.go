@@ -41,7 +41,8 @@ func (s *server) auditRoutes() []route {
 			if err != nil {
 				return nil, "", err
 			}
-			f := service.AuditFilter{Entity: domain.Entity(q.Get("entity")), Email: q.Get("user")}
+			f := service.AuditFilter{Entity: domain.Entity(q.Get("entity")), Email: q.Get("user"),
+				Blank: decode.Blank(q, "entity", "user")}
 			return s.open(r, c).ListAudit(f, p)
 		})},
 	}

@@ -8,6 +8,7 @@ package httpapi_test
 // reads the trail and every kind of history over DynamoDB Local.
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -131,12 +132,27 @@ func TestAuditReadTrail(t *testing.T) {
 	if r.Status != http.StatusBadRequest || !strings.Contains(string(r.Body), `"entity"`) || !strings.Contains(string(r.Body), "validation_failed") {
 		t.Errorf("unknown entity: got %s, want 400 validation_failed naming entity", r)
 	}
+	// A filter given empty is a slip, not a request for the whole trail:
+	// 400 naming it, to those who may read the trail; the others learn
+	// nothing of its filters.
+	for _, c := range []struct {
+		query  string
+		fields []string
+	}{{"entity=", []string{"entity"}}, {"user=", []string{"user"}}, {"entity=%20&user=", []string{"entity", "user"}}, {"entity=&user=lead@example.org", []string{"entity"}}} {
+		r := h.Do(t, testkit.Request("GET", P+"/audit?"+c.query, uLead, nil))
+		e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed")
+		if got := slices.Sorted(maps.Keys(e.Fields)); !slices.Equal(got, c.fields) {
+			t.Errorf("audit?%s: fields %v, want %v", c.query, got, c.fields)
+		}
+	}
 	for _, c := range []struct {
 		as     string
 		status int
 	}{{uPLA, 403}, {uFunderX, 403}, {uOutsider, 404}, {uLead2, 404}, {"", 401}} {
-		if r := h.Do(t, testkit.Request("GET", P+"/audit", c.as, nil)); r.Status != c.status {
-			t.Errorf("GET audit as %q: got %s, want %d", c.as, r, c.status)
+		for _, query := range []string{"", "?entity=", "?user="} {
+			if r := h.Do(t, testkit.Request("GET", P+"/audit"+query, c.as, nil)); r.Status != c.status {
+				t.Errorf("GET audit%s as %q: got %s, want %d", query, c.as, r, c.status)
+			}
 		}
 	}
 	if r := h.Do(t, testkit.Request("GET", P+"/audit?limit=0", uAdmin, nil)); r.Status != http.StatusBadRequest {

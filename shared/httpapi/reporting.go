@@ -2,8 +2,8 @@ package httpapi
 
 import (
 	"net/http"
-	"net/url"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
@@ -32,13 +32,15 @@ func (s *server) reportingRoutes() []route {
 		}, scheduleVersion)},
 
 		{pattern: "GET " + p + "/returns", serve: listing(func(r *http.Request, c *call, pg service.Page) ([]domain.Return, string, error) {
-			q, err := url.ParseQuery(r.URL.RawQuery)
+			q, err := decode.Query(r)
 			if err != nil {
-				return nil, "", &domain.Error{Code: domain.CodeValidation, Message: "the query string cannot be read",
-					Fields: map[string]string{"query": "is not a valid query string"}}
+				return nil, "", err
 			}
+			// A filter given empty is refused by the service, after the
+			// access check, not read as no filter.
 			return s.open(r, c).ListReturns(service.ReturnQuery{Status: domain.ReturnStatus(q.Get("status")),
-				ProjectID: q.Get("projectId"), ScheduleID: q.Get("scheduleId"), Correction: domain.OutcomeStatus(q.Get("correction"))}, pg)
+				ProjectID: q.Get("projectId"), ScheduleID: q.Get("scheduleId"), Correction: domain.OutcomeStatus(q.Get("correction")),
+				Blank: decode.Blank(q, "status", "projectId", "scheduleId", "correction")}, pg)
 		})},
 		{pattern: "GET " + p + "/returns/{returnId}", serve: reading(func(r *http.Request, c *call) (domain.Return, error) {
 			return s.open(r, c).Return(r.PathValue("returnId"))

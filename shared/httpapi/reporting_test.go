@@ -310,6 +310,16 @@ func TestReportingBadInput(t *testing.T) {
 			"startDate": "2028-01-01"}, "If-Match", "*"), 400, "validation_failed", []string{"reviewOutcomes", "name", "endDate"}},
 		{"returns by every parameter wrong", testkit.Request("GET", w.path("/returns?status=late&projectId=x&scheduleId=y&correction=pending"), w.lead, nil),
 			400, "validation_failed", []string{"status", "projectId", "scheduleId", "correction"}},
+		// A filter given empty is a slip (a link built from a value not
+		// filled in), not a request for every return: 400 naming it, to
+		// every member; a non-member still finds nothing there.
+		{"returns of an empty status", testkit.Request("GET", w.path("/returns?status="), w.pl, nil), 400, "validation_failed", []string{"status"}},
+		{"returns of an empty project", testkit.Request("GET", w.path("/returns?projectId="), w.funder, nil), 400, "validation_failed", []string{"projectId"}},
+		{"returns of an empty schedule", testkit.Request("GET", w.path("/returns?scheduleId=%20"), w.lead, nil), 400, "validation_failed", []string{"scheduleId"}},
+		{"returns of an empty correction", testkit.Request("GET", w.path("/returns?correction="), w.lead, nil), 400, "validation_failed", []string{"correction"}},
+		{"returns by every filter empty", testkit.Request("GET", w.path("/returns?status=&projectId=&scheduleId=&correction=&limit=5"), w.lead, nil),
+			400, "validation_failed", []string{"status", "projectId", "scheduleId", "correction"}},
+		{"returns by an empty filter, asked by a non-member", testkit.Request("GET", w.path("/returns?status="), "outsider@example.org", nil), 404, "not_found", nil},
 		{"a funder asking for returns whose correction was sent back", testkit.Request("GET", w.path("/returns?correction=changes-requested"), w.funder, nil),
 			403, "forbidden", nil},
 		{"returns whose correction was sent back, of another status", testkit.Request("GET", w.path("/returns?status=overdue&correction=changes-requested"), w.lead, nil),

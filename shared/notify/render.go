@@ -42,7 +42,14 @@ func Render(n domain.Notification, p domain.Programme, project domain.Project, l
 		if n.FiguresTo.After(upTo) {
 			upTo = n.FiguresTo
 		}
-		m.Rows = append(m.Rows, row{"Figures cover", "periods ending " + n.PeriodStart.Long() + " to " + upTo.Long()},
+		cover := "periods ending " + domain.DateRange(n.PeriodStart, upTo)
+		if !upTo.Before(n.PeriodStart) && !upTo.After(n.PeriodStart) {
+			// Up to the window's first day: only a period ending that
+			// day counts, so it is one period, not "periods ending 31
+			// March 2026 to 31 March 2026".
+			cover = "the period ending " + upTo.Long()
+		}
+		m.Rows = append(m.Rows, row{"Figures cover", cover},
 			row{"Target period", domain.PeriodText(n.PeriodStart, n.PeriodEnd)})
 	}
 	m.Rows = append(m.Rows, row{"Date", on})

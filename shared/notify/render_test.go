@@ -124,6 +124,25 @@ func TestRenderNamesStayOneLine(t *testing.T) {
 	}
 }
 
+// TestRenderFiguresCoverOneDay: a window whose figures run to its first
+// day covers one period, named once, not "periods ending 31 March 2026
+// to 31 March 2026".
+func TestRenderFiguresCoverOneDay(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ start, end, on, want string }{
+		{"2026-03-31", "2026-12-31", "2026-03-31", "Figures cover: the period ending 31 March 2026\n"},
+		{"2026-03-31", "2026-03-31", "2026-04-02", "Figures cover: the period ending 31 March 2026\n"},
+		{"2026-03-30", "2026-12-31", "2026-03-31", "Figures cover: periods ending 30 March 2026 to 31 March 2026\n"},
+	} {
+		n := renderNote(domain.KindReached, 100, 61)
+		n.PeriodStart, n.PeriodEnd, n.On = domain.MustDate(c.start), domain.MustDate(c.end), domain.MustDate(c.on)
+		m := notify.Render(n, domain.Programme{Name: "Working for Wellness"}, domain.Project{}, links)
+		if !strings.Contains(m.Text, c.want) {
+			t.Errorf("%s to %s on %s: want %q in\n%s", c.start, c.end, c.on, c.want, m.Text)
+		}
+	}
+}
+
 // TestRenderMissedCoversTheWholeWindow: once the deadline has passed, the
 // figures cover the whole window, not up to the day the email goes.
 func TestRenderMissedCoversTheWholeWindow(t *testing.T) {

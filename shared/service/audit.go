@@ -9,12 +9,23 @@ import (
 // The page is read beside the access check and dropped unless the caller
 // may read it.
 func (sc *Scope) ListAudit(f AuditFilter, p Page) ([]domain.AuditEvent, string, error) {
+	bad := domain.Problems{}
+	for _, name := range f.Blank {
+		switch name {
+		case "entity":
+			bad.Add(name, "must not be empty: one of "+domain.EntityList()+", or leave entity out for changes of every kind of record")
+		case "user":
+			bad.Add(name, "must not be empty: a person's email address, or leave user out for changes by everyone")
+		}
+	}
 	if f.Entity != "" && !domain.ValidEntity(f.Entity) {
+		bad.Add("entity", "must be one of "+domain.EntityList())
+	}
+	if err := bad.Err(); err != nil {
 		if err := sc.manage("read the audit trail"); err != nil {
 			return nil, "", err // who may not read the trail learns nothing of its filters
 		}
-		return nil, "", &domain.Error{Code: domain.CodeValidation, Message: "unknown entity",
-			Fields: map[string]string{"entity": "must be one of " + domain.EntityList()}}
+		return nil, "", err
 	}
 	f.Email = domain.NormaliseEmail(f.Email)
 	var items []domain.AuditEvent

@@ -274,11 +274,31 @@ type ReturnQuery struct {
 	// PeriodEnds narrows to returns whose periods end in [From, To) (the
 	// web app's grid of periods); either may be zero.
 	From, To domain.Date
+	// Blank names the filters the request gave with no value (the API's
+	// "?status="): refused, naming each, once the caller is known to be
+	// a member, rather than read as no filter and answered with every
+	// return. The web app's forms send "" for "all" and leave this out.
+	Blank []string
+}
+
+// blankReturnFilter is what each of a list's filters, given empty, is told.
+var blankReturnFilter = map[string]string{
+	"status":     "must not be empty: one of upcoming, open, overdue, submitted, changes-requested, accepted, or leave status out for returns of every status",
+	"projectId":  "must not be empty: the id of one of the programme's projects, or leave projectId out for every project's returns you may read",
+	"scheduleId": "must not be empty: the id of one of the programme's schedules, or leave scheduleId out for every schedule's returns",
+	"correction": `must not be empty: "changes-requested", or leave correction out`,
 }
 
 // Validate checks a list's query parameters, naming each bad one.
 func (q ReturnQuery) Validate() error {
 	p := domain.Problems{}
+	for _, name := range q.Blank {
+		if why, ok := blankReturnFilter[name]; ok {
+			p.Add(name, why)
+		} else {
+			p.Add(name, "must not be empty")
+		}
+	}
 	if q.Status != "" && !domain.ValidReturnStatus(q.Status) {
 		p.Add("status", "must be one of upcoming, open, overdue, submitted, changes-requested, accepted")
 	}

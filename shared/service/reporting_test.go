@@ -808,14 +808,20 @@ func TestCorrectionSentBackIsToSend(t *testing.T) {
 	if f := must(w.open(funderOwn).Return(q1A)); f.Correction != nil || f.Status != domain.ReturnAccepted {
 		t.Errorf("the funder reads %+v", f)
 	}
-	for q, field := range map[service.ReturnQuery]string{
-		{Correction: domain.OutcomePending}:                                     "correction",
-		{Correction: domain.OutcomeChangesRequested, Status: domain.ReturnOpen}: "correction",
-		{ToSend: true, Status: domain.ReturnOverdue}:                            "status",
+	for _, c := range []struct {
+		q     service.ReturnQuery
+		field string
+	}{
+		{service.ReturnQuery{Correction: domain.OutcomePending}, "correction"},
+		{service.ReturnQuery{Correction: domain.OutcomeChangesRequested, Status: domain.ReturnOpen}, "correction"},
+		{service.ReturnQuery{ToSend: true, Status: domain.ReturnOverdue}, "status"},
+		// A filter the request gave empty is named, not read as no filter.
+		{service.ReturnQuery{Blank: []string{"projectId"}}, "projectId"},
 	} {
+		q := c.q
 		e := wantCode(t, "listing "+string(q.Correction)+string(q.Status), mustErr(w.open(lead).ListReturns(q, service.Page{})), domain.CodeValidation)
-		if e.Fields[field] == "" {
-			t.Errorf("%+v: %v does not name %s", q, e.Fields, field)
+		if e.Fields[c.field] == "" {
+			t.Errorf("%+v: %v does not name %s", q, e.Fields, c.field)
 		}
 	}
 

@@ -493,6 +493,11 @@ type NotificationStore interface {
 type AuditFilter struct {
 	Entity domain.Entity
 	Email  string
+	// Blank names the filters a request gave with no value (the API's
+	// "?entity=" or "?user="): ListAudit refuses them, naming each, to a
+	// caller who may read the trail, rather than list every change as if
+	// that were the filter's answer. The store never sees one set.
+	Blank []string
 }
 
 // AuditStore reads the audit trail, newest first.

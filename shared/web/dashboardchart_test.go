@@ -49,7 +49,7 @@ func TestDashboardTargetCardSaysItsWindow(t *testing.T) {
 	p := h.as(t, uFunder).get("/app/programmes/" + f.PID)
 	card := between(p.Body, `data-testid="target-`+id+`"`, `</div>
 </div>`)
-	if want := "Counts figures from 1 April 2011 to 31 March 2012."; !strings.Contains(card, want) {
+	if want := "Counts figures for 1 April 2011 to 31 March 2012."; !strings.Contains(card, want) {
 		t.Errorf("the target's card lacks %q:\n%s", want, excerpt(card))
 	}
 }

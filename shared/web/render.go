@@ -104,6 +104,7 @@ func parseTemplates(as *assets) map[string]*template.Template {
 		"money":        domain.Pounds,
 		"date":         domain.Date.Long,
 		"period":       domain.PeriodText,
+		"daterange":    domain.DateRange, // "X to Y", one day as "X"
 		"datetime":     datetimeText,
 		"metric":       domain.Metric.Label,
 		"metricShort":  domain.Metric.Short,

@@ -228,7 +228,7 @@ func reportPresets(p domain.Programme, today domain.Date) presets {
 	if last.Before(start) {
 		last = start
 	}
-	out.Whole = preset{Label: "The whole programme, " + p.StartDate.Long() + " to " + p.EndDate.Long(),
+	out.Whole = preset{Label: "The whole programme, " + domain.DateRange(p.StartDate, p.EndDate),
 		From: p.StartDate.String(), To: p.EndDate.String()}
 	q := time.Date(start.Year(), start.Month()-(start.Month()-1)%3, 1, 0, 0, 0, 0, time.UTC)
 	for ; !q.After(last); q = q.AddDate(0, 3, 0) {
