@@ -27,3 +27,29 @@ func TestAlongside(t *testing.T) {
 		t.Errorf("alone in its period: %v", got)
 	}
 }
+
+// TestAlongsideCohorts: only submissions for y's cohort (or, for y
+// without one, for none) are alongside it, each compared on its own: the
+// approved figures a correction to another cohort would replace still
+// count for their cohort meanwhile.
+func TestAlongsideCohorts(t *testing.T) {
+	a := Outcome{ID: "a", Status: OutcomeApproved, CohortID: "c1"}
+	moved := Outcome{ID: "m", Status: OutcomePending, CohortID: "c2", Replaces: "a", ReplacesApproved: "a"}
+	general := Outcome{ID: "g", Status: OutcomeApproved}
+	b := Outcome{ID: "b", Status: OutcomePending, CohortID: "c2"}
+	y1 := Outcome{ID: "y1", Status: OutcomePending, CohortID: "c1"}
+	y0 := Outcome{ID: "y0", Status: OutcomePending}
+	period := []Outcome{y1, y0, b, moved, general, a} // newest first
+	for _, c := range []struct {
+		y    Outcome
+		want []PeriodEntry
+	}{
+		{y1, []PeriodEntry{{Outcome: a, Counted: true}}},
+		{y0, []PeriodEntry{{Outcome: general, Counted: true}}},
+		{b, []PeriodEntry{{Outcome: moved}}},
+	} {
+		if got, want := fmt.Sprint(Alongside(c.y, period)), fmt.Sprint(c.want); got != want {
+			t.Errorf("alongside %s:\n got  %s\n want %s", c.y.ID, got, want)
+		}
+	}
+}

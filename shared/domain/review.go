@@ -124,33 +124,43 @@ type PeriodEntry struct {
 }
 
 // Alongside is what else counts now, or awaits review, for exactly y's
-// project and period, from period (the submissions of that project and
-// period, corrections included, newest first): for each correction chain
-// but y's own, the approved submission whose figures count and the one
-// awaiting review, newest first. Approving y adds its figures to theirs,
-// where a correction only replaces its own chain's. (A correction keeps
-// its period, so a chain's submissions are all in period.)
+// project, period and cohort (or, for y without a cohort, without one),
+// from period (the submissions of that project and period, corrections
+// included, newest first): for each correction chain but y's own, the
+// approved submission whose figures count and the one awaiting review,
+// newest first. Approving y adds its figures to theirs, where a correction
+// only replaces its own chain's. (A correction keeps its period, so a
+// chain's submissions are all in period.) Another cohort's figures, or the
+// project's general ones, are not sent twice with y's: a project with
+// cohorts sends one submission for each.
 func Alongside(y Outcome, period []Outcome) []PeriodEntry {
 	byID := make(map[string]Outcome, len(period))
 	for _, o := range period {
 		byID[o.ID] = o
 	}
 	var out []PeriodEntry
+	// Each entry is compared, not its chain: a correction may move figures
+	// to another cohort, leaving those it replaces counted meanwhile.
+	add := func(e PeriodEntry) {
+		if e.Outcome.CohortID == y.CohortID {
+			out = append(out, e)
+		}
+	}
 	for _, h := range CurrentSubmissions(period) {
 		if h.ID == y.ID {
 			continue
 		}
 		switch {
 		case h.Counted():
-			out = append(out, PeriodEntry{Outcome: h, Counted: true})
+			add(PeriodEntry{Outcome: h, Counted: true})
 			continue
 		case h.EffectiveStatus() == OutcomePending:
-			out = append(out, PeriodEntry{Outcome: h})
+			add(PeriodEntry{Outcome: h})
 		}
 		// A correction awaiting review, or sent back, leaves the approved
 		// figures it would replace counted meanwhile.
 		if a, ok := byID[h.ReplacesApproved]; ok && h.ReplacesApproved != "" {
-			out = append(out, PeriodEntry{Outcome: a, Counted: true})
+			add(PeriodEntry{Outcome: a, Counted: true})
 		}
 	}
 	return out

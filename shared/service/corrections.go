@@ -102,7 +102,8 @@ type ReviewCase struct {
 	// counting if changes are asked for instead).
 	Counted *domain.Outcome
 	// Alongside is, for a submission awaiting review, what else counts or
-	// awaits review for exactly its project and period (domain.Alongside):
+	// awaits review for exactly its project, period and cohort
+	// (domain.Alongside):
 	// approving it would add its figures to those, so a lead is told
 	// before approving figures sent twice.
 	Alongside []domain.PeriodEntry

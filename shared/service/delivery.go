@@ -284,10 +284,13 @@ func (sc *Scope) SubmitOutcome(body Decoder) (domain.Outcome, error) {
 // SubmitOutcomeChecked is SubmitOutcome for a person at the outcome form,
 // who may not know that the period's figures were sent already (the
 // browser's back button, the link in an old "return overdue" email): new
-// figures, not a correction, for a project and exact period that already
-// has submissions are refused with *PeriodSentError, unless add says they
-// are to be added to those (a second team's, say). The API takes such
-// figures as they come: counts are added up over submissions (SPEC).
+// figures, not a correction, for a project, exact period and cohort (or no
+// cohort) that already has submissions are refused with *PeriodSentError,
+// unless add says they are to be added to those (a second team's, say).
+// Another cohort's figures for the period, or the project's general ones,
+// are not those: a project with cohorts sends one submission for each
+// (SPEC). The API takes such figures as they come: counts are added up
+// over submissions.
 //
 // The check reads the period's submissions before the write and is not
 // part of it: it keeps a person from sending figures twice by accident,
@@ -296,10 +299,11 @@ func (sc *Scope) SubmitOutcomeChecked(body Decoder, add bool) (domain.Outcome, e
 	return sc.submitOutcome(body, add)
 }
 
-// PeriodSentError refuses new figures for a project and period that
-// already has submissions, sent without saying they add to them
-// (SubmitOutcomeChecked). Sent are the period's current submissions (none
-// corrected since), newest first; Problems is what else is wrong with the
+// PeriodSentError refuses new figures for a project, period and cohort
+// that already has submissions, sent without saying they add to them
+// (SubmitOutcomeChecked). Sent are the current submissions (none corrected
+// since) of that period and cohort, newest first; Problems is what else is
+// wrong with the
 // figures (nil for nothing), so that a form names every problem at once.
 type PeriodSentError struct {
 	Sent     []domain.Outcome
@@ -376,11 +380,13 @@ func (sc *Scope) submitOutcome(body Decoder, add bool) (domain.Outcome, error) {
 	}
 }
 
-// sentAlready is the refusal of new figures in for a period the project
-// has submissions for (PeriodSentError, with problems, what else is wrong
-// with them), or what stopped it from looking; nil when in corrects a
-// submission, names no whole period, or its period has none. Figures whose
-// problems are not about their fields (a failed read) are not looked at.
+// sentAlready is the refusal of new figures in for a period and cohort
+// the project has submissions for (PeriodSentError, with problems, what
+// else is wrong with them), or what stopped it from looking; nil when in
+// corrects a submission, names no whole period, or its period has none for
+// its cohort (or none without one, for figures without a cohort). Figures
+// whose problems are not about their fields (a failed read) are not looked
+// at.
 func (sc *Scope) sentAlready(in domain.OutcomeInput, problems error) error {
 	if in.Replaces != "" || !wholePeriod(in.PeriodStart, in.PeriodEnd) {
 		return nil
@@ -392,7 +398,7 @@ func (sc *Scope) sentAlready(in domain.OutcomeInput, problems error) error {
 	if err != nil {
 		return err
 	}
-	if sent = currentOf(sent); len(sent) == 0 {
+	if sent = currentOf(sent, in.CohortID); len(sent) == 0 {
 		return nil
 	}
 	return &PeriodSentError{Sent: sent, Problems: problems}
@@ -416,22 +422,29 @@ func (sc *Scope) periodOutcomes(start, end domain.Date) ([]domain.Outcome, error
 	return os, storeErr(err, "", nil)
 }
 
-// currentOf are those of a period's submissions that no correction
-// replaced, newest first, each with its effective status.
-func currentOf(period []domain.Outcome) []domain.Outcome {
-	cur := domain.CurrentSubmissions(period)
-	for i := range cur {
-		cur[i].Status = cur[i].EffectiveStatus()
+// currentOf are those of a period's submissions for cohortID ("" for
+// those without a cohort) that no correction replaced, newest first, each
+// with its effective status. The period's index holds every cohort's
+// submissions: they are told apart here, from the one Query's answer, as
+// a project with cohorts sends one submission for each.
+func currentOf(period []domain.Outcome, cohortID string) []domain.Outcome {
+	var cur []domain.Outcome
+	for _, o := range domain.CurrentSubmissions(period) {
+		if o.CohortID == cohortID {
+			o.Status = o.EffectiveStatus()
+			cur = append(cur, o)
+		}
 	}
 	return cur
 }
 
 // SentForPeriod is what the scope's project already sent for exactly the
-// period start to end: its submissions that no correction replaced (each
+// period start to end and cohort cohortID ("" for its general figures,
+// those for no cohort): its submissions that no correction replaced (each
 // the one to correct), newest first, for those who write to the project
 // (the outcome form says so before figures are sent twice). One Query,
 // whatever the project's history; none for dates that are not a period.
-func (sc *Scope) SentForPeriod(start, end domain.Date) ([]domain.Outcome, error) {
+func (sc *Scope) SentForPeriod(start, end domain.Date, cohortID string) ([]domain.Outcome, error) {
 	if err := sc.inProject(true); err != nil {
 		return nil, err
 	}
@@ -442,7 +455,7 @@ func (sc *Scope) SentForPeriod(start, end domain.Date) ([]domain.Outcome, error)
 	if err != nil {
 		return nil, err
 	}
-	return currentOf(os), nil
+	return currentOf(os, cohortID), nil
 }
 
 // planSubmission reads what storing base depends on (the submission it

@@ -67,7 +67,7 @@ func TestSubmitOutcomeChecked(t *testing.T) {
 
 	// Added, on the person's word: both count.
 	added := must(pa().SubmitOutcomeChecked(body(outcomeBody(map[string]int64{"referrals": 4})), true))
-	if got := outcomeIDs(must(pa().SentForPeriod(start, end))); !slices.Equal(got, []string{added.ID, w.OutcomeA}) {
+	if got := outcomeIDs(must(pa().SentForPeriod(start, end, ""))); !slices.Equal(got, []string{added.ID, w.OutcomeA}) {
 		t.Errorf("the quarter's figures: %v, want %s and %s, newest first", got, added.ID, w.OutcomeA)
 	}
 	// A correction is not new figures; the figures corrected are no
@@ -75,7 +75,7 @@ func TestSubmitOutcomeChecked(t *testing.T) {
 	in := outcomeBody(map[string]int64{"referrals": 12})
 	in["replaces"] = w.OutcomeA
 	fix := must(pa().SubmitOutcomeChecked(body(in), false))
-	if got := outcomeIDs(must(pa().SentForPeriod(start, end))); !slices.Equal(got, []string{fix.ID, added.ID}) {
+	if got := outcomeIDs(must(pa().SentForPeriod(start, end, ""))); !slices.Equal(got, []string{fix.ID, added.ID}) {
 		t.Errorf("the quarter's figures after a correction: %v, want %s and %s", got, fix.ID, added.ID)
 	}
 	_, err = pa().SubmitOutcomeChecked(body(outcomeBody(map[string]int64{"referrals": 4})), false)
@@ -87,10 +87,66 @@ func TestSubmitOutcomeChecked(t *testing.T) {
 	must(pa().SubmitOutcomeChecked(body(next), false))
 	must(svc.OpenProject(w.ctx, caller(admin), w.P, w.B).SubmitOutcomeChecked(body(outcomeBody(map[string]int64{"referrals": 4})), false))
 	must(pa().SubmitOutcome(body(outcomeBody(map[string]int64{"referrals": 4}))))
-	if got := len(must(pa().SentForPeriod(start, end))); got != 3 {
+	if got := len(must(pa().SentForPeriod(start, end, ""))); got != 3 {
 		t.Errorf("the quarter holds %d sets of figures, want 3", got)
 	}
-	if got := must(pa().SentForPeriod(end, start)); got != nil {
+	if got := must(pa().SentForPeriod(end, start, "")); got != nil {
 		t.Errorf("a period that ends before it starts has figures: %v", got)
+	}
+}
+
+// TestSubmitOutcomeCheckedCohorts: a project with cohorts sends one
+// submission for each cohort of a period, and its general figures (for no
+// cohort) beside them: figures are sent twice only when they are for the
+// same period and the same cohort, or both for none. Cohort A's figures
+// after the general ones, and cohort B's after cohort A's, are stored
+// without the person's word; cohort A's again are refused, naming cohort
+// A's alone. What the period has is told per cohort.
+func TestSubmitOutcomeCheckedCohorts(t *testing.T) {
+	w := newWorld(t)
+	now := clock
+	svc := service.New(w.st, func() time.Time { now = now.Add(time.Second); return now })
+	pa := func() *service.Scope { return svc.OpenProject(w.ctx, caller(plOwn), w.P, w.A) }
+	start, end := domain.MustDate("2025-04-01"), domain.MustDate("2025-06-30") // OutcomeA's quarter, no cohort
+	cohortB := must(w.openA(admin).CreateCohort(body(map[string]any{"name": "Aspiro cohort 2", "places": 4,
+		"startDate": "2025-03-01", "endDate": "2025-08-31"}))).ID
+	inCohort := func(cohort string, referrals int64) map[string]any {
+		b := outcomeBody(map[string]int64{"referrals": referrals})
+		b["cohortId"] = cohort
+		return b
+	}
+
+	// No cohort, then cohort A: not the same figures.
+	a := must(pa().SubmitOutcomeChecked(body(inCohort(w.CohortA, 4)), false))
+	// Cohort A, then cohort B.
+	b := must(pa().SubmitOutcomeChecked(body(inCohort(cohortB, 5)), false))
+	// Cohort A twice: refused as ever, naming cohort A's figures only.
+	_, err := pa().SubmitOutcomeChecked(body(inCohort(w.CohortA, 6)), false)
+	var ps *service.PeriodSentError
+	if !errors.As(err, &ps) {
+		t.Fatalf("cohort A's figures sent twice: %v, want them refused", err)
+	}
+	if got := outcomeIDs(ps.Sent); !slices.Equal(got, []string{a.ID}) {
+		t.Errorf("cohort A's figures sent twice name %v, want cohort A's %s", got, a.ID)
+	}
+	// No cohort twice: refused, naming the general figures only.
+	_, err = pa().SubmitOutcomeChecked(body(outcomeBody(map[string]int64{"referrals": 7})), false)
+	if !errors.As(err, &ps) {
+		t.Fatalf("the general figures sent twice: %v, want them refused", err)
+	}
+	if got := outcomeIDs(ps.Sent); !slices.Equal(got, []string{w.OutcomeA}) {
+		t.Errorf("the general figures sent twice name %v, want %s", got, w.OutcomeA)
+	}
+
+	for _, c := range []struct {
+		cohort string
+		want   []string
+	}{{"", []string{w.OutcomeA}}, {w.CohortA, []string{a.ID}}, {cohortB, []string{b.ID}}} {
+		if got := outcomeIDs(must(pa().SentForPeriod(start, end, c.cohort))); !slices.Equal(got, c.want) {
+			t.Errorf("the quarter's figures for cohort %q: %v, want %v", c.cohort, got, c.want)
+		}
+	}
+	if got := len(mustList(w.openA(admin).ListOutcomes(service.Page{Limit: 100}))); got != 3 {
+		t.Errorf("the project has %d submissions, want the 3 stored", got)
 	}
 }

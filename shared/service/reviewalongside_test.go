@@ -47,3 +47,50 @@ func TestReviewAlongside(t *testing.T) {
 	must(w.svc.OpenProject(w.ctx, caller(admin), w.P, w.B).SubmitOutcome(body(outcomeBody(map[string]int64{"referrals": 1}))))
 	same("the correction, beside another project's figures", alongside(w.OutcomeAPending), entry(again, true))
 }
+
+// TestReviewAlongsideCohorts: figures for a cohort are alongside only
+// those for the same cohort of the period, and the project's general
+// figures (for no cohort) only the general ones: a project with cohorts
+// sends one submission for each.
+func TestReviewAlongsideCohorts(t *testing.T) {
+	w := newWorld(t)
+	w.addReporting() // OutcomeAPending corrects OutcomeA (approved, no cohort), and awaits review
+	ids := func(id string) []string {
+		t.Helper()
+		var out []string
+		for _, e := range must(w.openA(lead).OutcomeToReview(id)).Alongside {
+			out = append(out, e.Outcome.ID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	inCohort := func(cohort string) map[string]any {
+		b := outcomeBody(map[string]int64{"referrals": 3})
+		if cohort != "" {
+			b["cohortId"] = cohort
+		}
+		return b
+	}
+	cohortB := must(w.openA(admin).CreateCohort(body(cohortBody()))).ID
+	a := must(w.openA(plOwn).SubmitOutcomeChecked(body(inCohort(w.CohortA)), false)).ID
+	b := must(w.openA(plOwn).SubmitOutcomeChecked(body(inCohort(cohortB)), false)).ID
+	if got := ids(a); got != nil {
+		t.Errorf("cohort A's figures, beside the general ones and cohort B's: alongside %v", got)
+	}
+	if got := ids(w.OutcomeAPending); got != nil {
+		t.Errorf("the general figures' correction, beside cohorts' figures: alongside %v", got)
+	}
+	twice := must(w.openA(plOwn).SubmitOutcomeChecked(body(inCohort(w.CohortA)), true)).ID
+	if got := ids(a); !slices.Equal(got, []string{twice}) {
+		t.Errorf("cohort A's figures sent twice: alongside %v, want %s", got, twice)
+	}
+	if got := ids(b); got != nil {
+		t.Errorf("cohort B's figures: alongside %v", got)
+	}
+	general := must(w.openA(plOwn).SubmitOutcomeChecked(body(inCohort("")), true)).ID
+	want := []string{w.OutcomeA, w.OutcomeAPending}
+	slices.Sort(want)
+	if got := ids(general); !slices.Equal(got, want) {
+		t.Errorf("the general figures sent again: alongside %v, want %v", got, want)
+	}
+}

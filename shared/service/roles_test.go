@@ -405,7 +405,7 @@ func roleCases() []roleCase {
 			}},
 		{name: "SentForPeriod", want: projectWrite,
 			run: func(w *world, r role) (any, error) {
-				return w.openA(r).SentForPeriod(domain.MustDate("2025-04-01"), domain.MustDate("2025-06-30"))
+				return w.openA(r).SentForPeriod(domain.MustDate("2025-04-01"), domain.MustDate("2025-06-30"), "")
 			}},
 		{name: "OutcomeToCorrect", want: projectWrite,
 			run: func(w *world, r role) (any, error) { return w.openA(r).OutcomeToCorrect(w.OutcomeAPending) }},

@@ -33,20 +33,36 @@ func outcomeFields() []field {
 const addToSent = "addToSent"
 
 // periodSent is what the outcome form says of figures sent already for
-// its period: who sent them and when, newest first, and the correction
-// form of the newest, which is what a person back on the form (the
-// browser's back button, an old email's link) almost always wants.
+// its period and cohort (or for no cohort): who sent them and when, newest
+// first, and the correction form of the newest, which is what a person
+// back on the form (the browser's back button, an old email's link)
+// almost always wants. Another cohort's figures for the period are not
+// these: a project with cohorts sends one submission for each.
 type periodSent struct {
-	Period  string   // "April 2026"
+	For     string   // "April 2026", or "Cohort 1 for April 2026"
 	Lines   []string // "You sent the figures for April 2026 on 3 December 2026"
 	Correct string   // the correction form of the newest submission
+	// General is true for figures for no cohort of a project that has
+	// cohorts: the page says that figures for one of them are not these.
+	General bool
 }
 
-// sentFor words sent (current submissions of one period, newest first, at
-// least one) for the person who is caller.
-func sentFor(sent []domain.Outcome, caller domain.Caller, project string) *periodSent {
+// sentFor words sent (current submissions of one period and cohort,
+// newest first, at least one) for the person who is caller, naming their
+// cohort from cohorts (the project's).
+func sentFor(sent []domain.Outcome, cohorts []domain.Cohort, caller domain.Caller, project string) *periodSent {
 	o := sent[0]
-	ps := &periodSent{Period: domain.PeriodText(o.PeriodStart, o.PeriodEnd), Correct: project + "/outcomes/new?replaces=" + o.ID}
+	ps := &periodSent{For: domain.PeriodText(o.PeriodStart, o.PeriodEnd), Correct: project + "/outcomes/new?replaces=" + o.ID,
+		General: o.CohortID == "" && len(cohorts) > 0}
+	if o.CohortID != "" {
+		name := "its cohort" // not listed: never so while a submission names it
+		for _, c := range cohorts {
+			if c.ID == o.CohortID {
+				name = c.Name
+			}
+		}
+		ps.For = name + " for " + ps.For
+	}
 	what := "the figures"
 	if len(sent) > 1 {
 		what = "figures"
@@ -56,7 +72,7 @@ func sentFor(sent []domain.Outcome, caller domain.Caller, project string) *perio
 		if strings.EqualFold(who, caller.Email) {
 			who = "You"
 		}
-		ps.Lines = append(ps.Lines, who+" sent "+what+" for "+ps.Period+" on "+domain.UKDate(x.SubmittedAt).Long())
+		ps.Lines = append(ps.Lines, who+" sent "+what+" for "+ps.For+" on "+domain.UKDate(x.SubmittedAt).Long())
 	}
 	return ps
 }
@@ -72,7 +88,7 @@ func (ps *periodSent) refusal(problems error) error {
 			fields[p] = msg
 		}
 	}
-	return &domain.Error{Code: domain.CodeValidation, Message: "figures for " + ps.Period + " were sent already", Fields: fields}
+	return &domain.Error{Code: domain.CodeValidation, Message: "figures for " + ps.For + " were sent already", Fields: fields}
 }
 
 // formPeriod is the period a form's values name, if they name a whole one.
@@ -133,19 +149,39 @@ func compactMeasures(v url.Values) {
 func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 	sc, prid := a.scope(r, q), r.PathValue("prid")
 	project := "/app/programmes/" + r.PathValue("pid") + "/projects/" + prid
-	var sent *periodSent // what was sent for the form's period, once read
+	// The project's cohorts, read once whoever asks first: the page lists
+	// them and a notice of figures sent for one names it.
+	var cohorts []domain.Cohort
+	cohortsRead := false
+	listCohorts := func() ([]domain.Cohort, error) {
+		if cohortsRead {
+			return cohorts, nil
+		}
+		var err error
+		cohorts, err = all(sc.ListCohorts)
+		cohortsRead = err == nil
+		return cohorts, err
+	}
+	var sent []domain.Outcome // what was sent for the form's period and cohort, once read
 	read := false
-	readSent := func(v url.Values) error {
+	readSent := func(v url.Values) (err error) {
 		start, end, ok := formPeriod(v)
 		if read || !ok || v.Get("replaces") != "" {
 			return nil
 		}
 		read = true
-		os, err := sc.SentForPeriod(start, end)
-		if err == nil && len(os) > 0 {
-			sent = sentFor(os, q.Caller, project)
-		}
+		sent, err = sc.SentForPeriod(start, end, v.Get("cohortId"))
 		return err
+	}
+	notice := func() (*periodSent, error) {
+		if len(sent) == 0 {
+			return nil, nil
+		}
+		cs, err := listCohorts()
+		if err != nil {
+			return nil, err
+		}
+		return sentFor(sent, cs, q.Caller, project), nil
 	}
 	return editForm[domain.Outcome]{
 		Page: "outcome_form", Nav: "projects", Fields: outcomeFields(),
@@ -162,7 +198,9 @@ func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 			old := r.URL.Query().Get("replaces")
 			if old == "" {
 				// A return's "submit" link names its period, which may
-				// have been sent since.
+				// have been sent since. No cohort is chosen yet: what is
+				// said is of the project's general figures, and a cohort
+				// chosen is checked when the figures are sent.
 				for _, k := range []string{"periodStart", "periodEnd"} {
 					if d, err := domain.ParseDate(r.URL.Query().Get(k)); err == nil {
 						setDate(v, k, d)
@@ -188,8 +226,12 @@ func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 		Create: func(f *form) (domain.Outcome, error) {
 			o, err := sc.SubmitOutcomeChecked(f.decoder(), f.Get(addToSent) == "yes")
 			if ps := (*service.PeriodSentError)(nil); errors.As(err, &ps) {
-				read, sent = true, sentFor(ps.Sent, q.Caller, project)
-				return o, withText[domain.OutcomeInput](f, sent.refusal(ps.Problems))
+				read, sent = true, ps.Sent
+				said, err := notice()
+				if err != nil {
+					return o, err
+				}
+				return o, withText[domain.OutcomeInput](f, said.refusal(ps.Problems))
 			}
 			return o, withText[domain.OutcomeInput](f, err)
 		},
@@ -203,14 +245,18 @@ func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 				return nil, err
 			}
 			if q.Form != nil {
-				// Shown again with its errors: what its period has, if
-				// the post did not find it out.
+				// Shown again with its errors: what its period and
+				// cohort have, if the post did not find it out.
 				if err := readSent(q.Form); err != nil {
 					return nil, err
 				}
 			}
-			cohorts, err := all(sc.ListCohorts)
-			return map[string]any{"Project": project, "Cohorts": cohorts, "MeasureRows": measureRows, "Sent": sent}, err
+			cohorts, err := listCohorts()
+			if err != nil {
+				return nil, err
+			}
+			said, err := notice()
+			return map[string]any{"Project": project, "Cohorts": cohorts, "MeasureRows": measureRows, "Sent": said}, err
 		},
 	}.serve(a, w, r, q)
 }
