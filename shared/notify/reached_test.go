@@ -47,8 +47,10 @@ func TestReachedEmailsEveryFunderContactOnce(t *testing.T) {
 			"Programme: Working for Wellness", "Project: Bradford IPS",
 			"Figure: 61 people into work against a target of 60 (101.7%)", "Date: 2 March 2026",
 			// The period the figure covers (the target's window, from the
-			// programme's start) and the way back to the programme.
-			"Figures cover: periods ending 1 January 2026 to 2 March 2026", "Target period: January to December 2026",
+			// programme's start, to the end of the latest period counted:
+			// January's, not the day of the email) and the way back to
+			// the programme.
+			"Figures cover: periods ending 1 January 2026 to 31 January 2026", "Target period: January to December 2026",
 			webBase + "/app/programmes/" + w.prog.ID,
 		} {
 			if !strings.Contains(m.Body.Text, want) {

@@ -32,15 +32,17 @@ func Render(n domain.Notification, p domain.Programme, project domain.Project, l
 	m.Rows = append(m.Rows, row{"Figure", fmt.Sprintf("%d %s against a target of %d (%.1f%%)", n.Figure, metric, n.Value, float64(n.Figure)*100/float64(n.Value))})
 	if !n.PeriodStart.IsZero() && !n.PeriodEnd.IsZero() {
 		// The figures are the counted submissions whose periods end in
-		// the target's window: up to the day of the email, or, when a
-		// period not yet over was submitted, to the end of the latest
-		// one counted (FiguresTo).
-		upTo := n.PeriodEnd
-		if !n.On.IsZero() && n.On.Before(upTo) {
-			upTo = n.On
-		}
-		if n.FiguresTo.After(upTo) {
-			upTo = n.FiguresTo
+		// the target's window, up to the end of the latest one counted
+		// (FiguresTo): not the day of the email, which would read as
+		// current figures a programme whose returns are months overdue
+		// does not have. A notification stored before FiguresTo was kept
+		// says up to its day.
+		upTo := n.FiguresTo
+		if upTo.IsZero() {
+			upTo = n.PeriodEnd
+			if !n.On.IsZero() && n.On.Before(upTo) {
+				upTo = n.On
+			}
 		}
 		cover := "periods ending " + domain.DateRange(n.PeriodStart, upTo)
 		if !upTo.Before(n.PeriodStart) && !upTo.After(n.PeriodStart) {

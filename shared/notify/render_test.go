@@ -155,18 +155,24 @@ func TestRenderMissedCoversTheWholeWindow(t *testing.T) {
 	}
 }
 
-// TestRenderFiguresCoverAPeriodNotYetOver: a period may be submitted and
-// counted before it ends; the figures then run to the end of the latest
-// one counted, not to the day of the email. Counted periods that all
-// ended by then leave it at the day of the email.
-func TestRenderFiguresCoverAPeriodNotYetOver(t *testing.T) {
+// TestRenderFiguresCoverTheLatestPeriodCounted: the figures run to the end
+// of the latest period counted, whether that period is not yet over (a
+// period may be submitted and counted before it ends) or ended long before
+// the email (returns overdue): not to the day of the email, which would
+// read as figures more current than they are. A notification stored
+// without it says up to its day.
+func TestRenderFiguresCoverTheLatestPeriodCounted(t *testing.T) {
 	t.Parallel()
 	for figuresTo, want := range map[string]string{
 		"2026-03-31": "Figures cover: periods ending 1 April 2025 to 31 March 2026\n",
-		"2026-02-28": "Figures cover: periods ending 1 April 2025 to 2 March 2026\n",
+		"2026-02-28": "Figures cover: periods ending 1 April 2025 to 28 February 2026\n",
+		"2025-09-30": "Figures cover: periods ending 1 April 2025 to 30 September 2025\n",
+		"":           "Figures cover: periods ending 1 April 2025 to 2 March 2026\n",
 	} {
 		n := renderNote(domain.KindReached, 100, 61)
-		n.FiguresTo = domain.MustDate(figuresTo)
+		if figuresTo != "" {
+			n.FiguresTo = domain.MustDate(figuresTo)
+		}
 		m := notify.Render(n, domain.Programme{Name: "Working for Wellness"}, domain.Project{}, links)
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("figures to %s: text lacks %q:\n%s", figuresTo, want, m.Text)
