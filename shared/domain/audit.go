@@ -17,6 +17,11 @@ type Caller struct {
 	// bearer tokens): a session signed out of is refused (see
 	// service.Service.EndSession).
 	Session string
+	// SessionIssued is when that session started (signed in): a sign-out
+	// on every device ends the person's sessions that started before it.
+	// Zero for a session of before sessions kept it, which any such
+	// sign-out ends.
+	SessionIssued time.Time
 }
 
 // Entity names a kind of record in the audit trail and in history paths.

@@ -162,7 +162,7 @@ func (sc *Scope) check(gets []*Get) error {
 	// item: no more request), for a change of its dates to be guarded by.
 	prog := &Get{Ref: domain.Ref(domain.EntityProgramme, sc.programmeID)}
 	gets = append(gets, prog)
-	p, roles, err := sc.s.store.ReadAccess(sc.ctx, sc.programmeID, email, sc.caller.Session, gets...)
+	p, roles, err := sc.s.store.ReadAccess(sc.ctx, sc.programmeID, email, SessionOf(sc.caller), gets...)
 	if err != nil {
 		return storeErr(err, "programme", nil)
 	}

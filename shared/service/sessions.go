@@ -11,12 +11,17 @@ import (
 // browser's cookie: a copy of the cookie (a shared computer, a leaked
 // header) would otherwise go on reading and writing until it expired. The
 // web app names each session (domain.Caller.Session); signing out records
-// the name as ended, and every request of a session checks it:
+// the name as ended, and every request of a session checks it. Signing
+// out on every device records, for the person (by the verified identity's
+// subject, as the session holds it), the instant: every session of theirs
+// that started before it is ended, on computers they no longer have to
+// hand too. Every request checks both records:
 //
 //   - inside a programme, the check rides in the access check's one read
 //     (ReadAccess), so it costs no request;
 //   - outside any programme (the portfolio, creating a programme) it is one
-//     read of its own, sent beside the request's own reads.
+//     read of its own (one BatchGetItem of both records), sent beside the
+//     request's own reads.
 //
 // The API's bearer tokens have no session, and pay nothing.
 
@@ -34,14 +39,34 @@ func (s *Service) EndSession(ctx context.Context, c domain.Caller, until time.Ti
 	return storeErr(s.store.EndSession(ctx, c.Session, until), "", nil)
 }
 
-// CheckSession refuses a caller whose web session was signed out of, for
+// EndEverySession signs the caller out on every device: each of their web
+// sessions that started before before (this one among them) is refused
+// from then on (ErrSessionEnded), whoever holds its cookie. until is when
+// the last such session would have expired (before plus the session
+// lifetime): the record is kept until then. A session already ended may
+// not do it (ErrSessionEnded): a copy of a cookie its person signed out
+// of must not sign them out of their new sessions. The API's bearer
+// tokens are Cognito's and are not ended; a caller with no web session
+// has nothing to end.
+func (s *Service) EndEverySession(ctx context.Context, c domain.Caller, before, until time.Time) error {
+	if c.Session == "" || c.Subject == "" {
+		return nil
+	}
+	if err := s.CheckSession(ctx, c); err != nil {
+		return err
+	}
+	return storeErr(s.store.EndSessionsBefore(ctx, c.Subject, before, until), "", nil)
+}
+
+// CheckSession refuses a caller whose web session was signed out of (by
+// itself or by its person on every device), for
 // requests that read nothing of a programme (one read; none for a caller
 // with no session).
 func (s *Service) CheckSession(ctx context.Context, c domain.Caller) error {
 	if c.Session == "" {
 		return nil
 	}
-	ended, err := s.store.SessionEnded(ctx, c.Session)
+	ended, err := s.store.SessionEnded(ctx, SessionOf(c))
 	if err != nil {
 		return storeErr(err, "", nil)
 	}

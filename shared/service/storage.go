@@ -185,11 +185,12 @@ type Guard struct {
 // Reader reads records of a programme.
 type Reader interface {
 	// ReadAccess reads the programme, the roles email holds in it (email
-	// "" skips the membership), whether the web session session was ended
-	// ("" skips it) and each of gets, in one round trip. An ended session
-	// is ErrSessionEnded, whatever else was found; a missing programme is
-	// ErrNotFound.
-	ReadAccess(ctx context.Context, programmeID, email, session string, gets ...*Get) (domain.Programme, []domain.Role, error)
+	// "" skips the membership), whether the web session was ended (its
+	// own sign-out or its person's sign-out on every device; a session
+	// with no ID skips both) and each of gets, in one round trip. An
+	// ended session is ErrSessionEnded, whatever else was found; a
+	// missing programme is ErrNotFound.
+	ReadAccess(ctx context.Context, programmeID, email string, session WebSession, gets ...*Get) (domain.Programme, []domain.Role, error)
 	// Read reads each of gets in one round trip.
 	Read(ctx context.Context, programmeID string, gets ...*Get) error
 	// MissingRefs returns those of refs that are not records of the
@@ -585,14 +586,47 @@ type Storer interface {
 	SessionStore
 }
 
-// SessionStore keeps the web sessions people signed out of, until each
-// would have expired anyway.
+// SessionStore keeps the web sessions people signed out of, and the
+// instants people signed out on every device, until each would have
+// expired anyway.
 type SessionStore interface {
 	// EndSession records that session was signed out of; the record
 	// expires at until, when the session's cookie would have.
 	EndSession(ctx context.Context, session string, until time.Time) error
-	// SessionEnded reports whether session was signed out of (one read):
-	// for requests that read nothing of a programme, where ReadAccess
-	// cannot carry the check.
-	SessionEnded(ctx context.Context, session string) (bool, error)
+	// EndSessionsBefore records that every web session of the person
+	// subject (the verified identity's subject) that started before
+	// before is ended: a sign-out on every device. The record expires at
+	// until, when the last such session's cookie would have. A record of
+	// a later instant is kept: an earlier one never replaces it.
+	EndSessionsBefore(ctx context.Context, subject string, before, until time.Time) error
+	// SessionEnded reports whether session was ended, by its own sign-out
+	// or its person's on every device (WebSession.EndedBy), in one
+	// request: for requests that read nothing of a programme, where
+	// ReadAccess cannot carry the check.
+	SessionEnded(ctx context.Context, session WebSession) (bool, error)
 }
+
+// WebSession is what a web request's session check reads by: the
+// session's ID (its own sign-out's record), its person's subject (their
+// sign-out on every device) and when it started. The zero WebSession (the
+// API's bearer tokens) checks nothing.
+type WebSession struct {
+	ID       string
+	Subject  string
+	IssuedAt time.Time
+}
+
+// SessionOf is the web session c came with (zero for the API's callers).
+func SessionOf(c domain.Caller) WebSession {
+	if c.Session == "" {
+		return WebSession{}
+	}
+	return WebSession{ID: c.Session, Subject: c.Subject, IssuedAt: c.SessionIssued}
+}
+
+// EndedBy reports whether a sign-out on every device at before ends the
+// session: it does when the session started before then. A session
+// minted before sessions kept their start has the zero IssuedAt, so any
+// such sign-out ends it; one started at or after the instant (a sign-in
+// after signing out everywhere) goes on.
+func (w WebSession) EndedBy(before time.Time) bool { return w.IssuedAt.Before(before) }

@@ -398,7 +398,7 @@ var ctCases = []struct {
 }
 
 func ctReads(c *ct) {
-	_, _, err := c.st.ReadAccess(c.ctx, domain.NewID(), "lead@example.org", "")
+	_, _, err := c.st.ReadAccess(c.ctx, domain.NewID(), "lead@example.org", service.WebSession{})
 	ctIs(c, "access to a programme that is not there", err, service.ErrNotFound)
 
 	p := c.programme()
@@ -423,7 +423,7 @@ func ctReads(c *ct) {
 		{Ref: domain.ProjectRef(domain.EntityPost, a.ID, post.ID), Into: &gotPostA},
 		{Ref: domain.ProjectRef(domain.EntityPost, b.ID, post.ID), Into: &gotPost}, // the same id under another project
 	}
-	gotP, gotRoles, err := c.st.ReadAccess(c.ctx, p.ID, m.Email, "", gets...)
+	gotP, gotRoles, err := c.st.ReadAccess(c.ctx, p.ID, m.Email, service.WebSession{}, gets...)
 	c.ok(err)
 	ctSame(c, "programme", gotP, p)
 	ctSame(c, "roles", gotRoles, roles)
@@ -435,7 +435,7 @@ func ctReads(c *ct) {
 	ctSame(c, "post", gotPostA, post)
 
 	for _, email := range []string{"", "stranger@example.org"} {
-		_, r, err := c.st.ReadAccess(c.ctx, p.ID, email, "")
+		_, r, err := c.st.ReadAccess(c.ctx, p.ID, email, service.WebSession{})
 		c.ok(err)
 		if len(r) != 0 {
 			c.Errorf("roles of %q: %v, want none", email, r)
@@ -1157,7 +1157,7 @@ func ctIdempotency(c *ct) {
 		return p, c.st.CreateProgramme(c.ctx, p, ch)
 	}
 	there := func(p domain.Programme) bool {
-		_, _, err := c.st.ReadAccess(c.ctx, p.ID, "", "")
+		_, _, err := c.st.ReadAccess(c.ctx, p.ID, "", service.WebSession{})
 		return err == nil
 	}
 

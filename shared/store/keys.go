@@ -294,6 +294,14 @@ const skSession = "SESSION"
 
 func pkSession(id string) string { return "SESSION#" + id }
 
+// A person's sign-out on every device, in a partition of its own by the
+// verified identity's subject. Its SK is unlike any of a programme
+// partition's and unlike the ended session's, so it too is told apart in
+// a batch read by SK.
+const skSignOut = "SIGNOUT"
+
+func pkSignOut(subject string) string { return "SIGNOUT#" + subject }
+
 // healthKey is the key the health check reads: no item is ever there.
 const healthKey = "HEALTH"
 

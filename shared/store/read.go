@@ -60,11 +60,11 @@ func (s *Store) inPartition(ctx context.Context, keys []Item, projection string)
 func skAttr(item Item) string { return attrS(item["SK"]) }
 
 // ReadAccess reads the programme, the roles email holds in it (none when
-// email is ""), whether the web session was ended (none when session is
-// "") and each of gets in one BatchGetItem: every request inside a
+// email is ""), whether the web session was ended (none when it has no
+// ID) and each of gets in one BatchGetItem: every request inside a
 // programme needs the first three before it may do anything, and a single
 // record then costs no second request.
-func (s *Store) ReadAccess(ctx context.Context, programmeID, email, session string, gets ...*service.Get) (domain.Programme, []domain.Role, error) {
+func (s *Store) ReadAccess(ctx context.Context, programmeID, email string, session service.WebSession, gets ...*service.Get) (domain.Programme, []domain.Role, error) {
 	var p domain.Programme
 	pk := pkProgramme(programmeID)
 	keys := []Item{key(pk, skProgramme)}
@@ -75,13 +75,18 @@ func (s *Store) ReadAccess(ctx context.Context, programmeID, email, session stri
 	if err != nil {
 		return p, nil, err
 	}
-	// A web session's ended-marker rides in the same batch (its own
-	// partition, an SK no programme item has): the check costs no request.
+	// A web session's ended-marker and its person's sign-out on every
+	// device ride in the same batch (partitions of their own, SKs no
+	// programme item has): the check costs no request.
 	items, err := s.inPartition(ctx, sessionKeys(session, keys), "")
 	if err != nil {
 		return p, nil, fmt.Errorf("read programme %s with access: %w", programmeID, err)
 	}
-	if _, ended := items[skSession]; ended && session != "" {
+	ended, err := sessionEnded(session, items)
+	if err != nil {
+		return p, nil, err
+	}
+	if ended {
 		return p, nil, service.ErrSessionEnded
 	}
 	item, ok := items[skProgramme]

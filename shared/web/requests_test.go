@@ -22,7 +22,8 @@ import (
 // has a web session and the service calls compared here have none: inside
 // a programme the session's signed-out check rides in the access
 // BatchGetItem and costs nothing; the portfolio, outside any programme,
-// pays one GetItem for it (sent beside its own reads).
+// pays one BatchGetItem for it (sent beside its own reads; see
+// TestSessionCheckRequests).
 func TestPageRequests(t *testing.T) {
 	t.Parallel()
 	s := testkit.New(t)
@@ -95,6 +96,46 @@ func TestPageRequests(t *testing.T) {
 		if page != want {
 			t.Errorf("%s sent %s; its service calls alone %s", cs.path, page, want)
 		}
+	}
+}
+
+// TestSessionCheckRequests: checking a web session reads its own
+// ended-marker and its person's sign-out on every device together, so it
+// costs what checking the first alone did, one request: none more inside
+// a programme (TestPageRequests), and outside any one BatchGetItem of the
+// two keys (it was a GetItem of one): the "New programme" page sends that
+// alone, the home page that beside the portfolio's own reads. Signing out
+// is one PutItem; signing out on every device checks the session first
+// (a copy of a cookie signed out of may not) and is one PutItem.
+func TestSessionCheckRequests(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t)
+	h := newWebOver(t, s)
+	h.fixture(t)
+	admin, lead := h.as(t, uAdmin), h.as(t, uLead)
+	measure := func(what string, b *browser, path string) testkit.Counts {
+		t.Helper()
+		var pg page
+		n := s.Count.Measure(func() { pg = b.get(path) })
+		if pg.Status != http.StatusOK {
+			t.Fatalf("%s: %d\n%s", what, pg.Status, excerpt(pg.Body))
+		}
+		return n
+	}
+	if got := measure("New programme", admin, "/app/programmes/new").String(); got != "BatchGetItem×1" {
+		t.Errorf("the New programme page sent %s, want BatchGetItem×1 (the session check)", got)
+	}
+	home := measure("the home page", lead, "/app/")
+	alone := s.Count.Measure(func() { h.Svc.Portfolio(context.Background(), caller(uLead), service.Page{Limit: 50}) })
+	if home.Requests != alone.Requests+1 || home.Ops["BatchGetItem"] != alone.Ops["BatchGetItem"]+1 || home.Ops["GetItem"] != alone.Ops["GetItem"] {
+		t.Errorf("the home page sent %s; the portfolio alone %s: want one BatchGetItem more", home, alone)
+	}
+	var pg page
+	if got := s.Count.Measure(func() { pg = lead.post("/app/auth/logout-everywhere", nil) }).String(); pg.Status != http.StatusSeeOther || got != "BatchGetItem×1 PutItem×1" {
+		t.Errorf("signing out on every device: %d, %s; want a redirect, BatchGetItem×1 PutItem×1", pg.Status, got)
+	}
+	if got := s.Count.Measure(func() { pg = admin.post("/app/auth/logout", nil) }).String(); pg.Status != http.StatusSeeOther || got != "PutItem×1" {
+		t.Errorf("signing out: %d, %s; want a redirect, PutItem×1", pg.Status, got)
 	}
 }
 

@@ -200,6 +200,12 @@ type Session struct {
 	Subject string    `json:"s"`
 	Groups  []string  `json:"g,omitempty"`
 	Expires time.Time `json:"x"`
+	// IssuedAt is when the person signed in, to the nanosecond: signing
+	// out on every device ends the sessions that started before that
+	// instant, and not one started just after it in the same second. A
+	// cookie of before it was kept has none (the zero time): any such
+	// sign-out ends it.
+	IssuedAt time.Time `json:"t,omitzero"`
 	// CSRF is the secret every form of this session carries back.
 	CSRF string `json:"c"`
 }
@@ -207,7 +213,12 @@ type Session struct {
 // NewSession starts a session for a verified identity.
 func NewSession(id domain.Identity, now time.Time) Session {
 	return Session{ID: randomToken(), Email: domain.NormaliseEmail(id.Email), Subject: id.Subject, Groups: id.Groups,
-		Expires: now.Add(SessionLifetime).UTC().Truncate(time.Second), CSRF: randomToken()}
+		Expires: now.Add(SessionLifetime).UTC().Truncate(time.Second), IssuedAt: now.UTC(), CSRF: randomToken()}
+}
+
+// Caller is the session's person making the request requestID.
+func (s Session) Caller(requestID string) domain.Caller {
+	return domain.Caller{Identity: s.Identity(), RequestID: requestID, Session: s.ID, SessionIssued: s.IssuedAt}
 }
 
 // Identity is the session's person.

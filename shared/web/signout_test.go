@@ -5,6 +5,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/web"
 )
 
 // stolen is a copy of a browser's cookies, as someone who copied the
@@ -92,4 +95,110 @@ func TestSignOutEndsTheSession(t *testing.T) {
 	if pg := elsewhere.get("/app/"); pg.Status != http.StatusOK || strings.Contains(pg.Body, "Replayed programme") {
 		t.Errorf("the person's other sign-in, portfolio: %d (or a replayed programme was created)", pg.Status)
 	}
+}
+
+// TestSignOutEverywhere: "Sign out on every device" from one of a
+// person's sign-ins ends all of them that started before it: the other
+// computer's next page goes to sign in and its form is refused (nothing
+// stored), a copy of the cookie that asked is signed out too, and so is a
+// cookie of before sessions kept their start. Another person's sign-in,
+// and the person's next sign-in, carry on. The form must carry the
+// session's CSRF token, and a cookie already signed out of cannot sign its
+// person out again.
+func TestSignOutEverywhere(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	p := "/app/programmes/" + f.PID
+	here := h.as(t, uLead)
+	lost := h.as(t, uLead) // the same person, left signed in on a shared computer
+	other := h.as(t, uPL)
+	legacyOf := func(email string) stolen {
+		t.Helper()
+		b := h.as(t, email)
+		var s web.Session
+		if err := h.codec.ReadCookie(&http.Request{Header: http.Header{"Cookie": {cookieHeader(b.steal(t).cookies)}}}, web.SessionCookie, &s); err != nil {
+			t.Fatal(err)
+		}
+		s.IssuedAt = time.Time{} // as sealed before sessions kept their start
+		sealed, err := h.codec.Seal(web.SessionCookie, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := b.steal(t)
+		c.cookies = []*http.Cookie{{Name: web.SessionCookie, Value: sealed, Path: "/app"}}
+		return c
+	}
+	legacyMine, legacyOthers := legacyOf(uLead), legacyOf(uPL)
+	here.get(p)
+	copied := here.steal(t)
+	lost.get(p + "/funders/new")
+	lostCookie := lost.steal(t) // as the lost computer holds it, with its form's token
+
+	if pg := here.post("/app/auth/logout-everywhere", url.Values{"csrf": {"not-the-token"}}); pg.Status != http.StatusForbidden {
+		t.Errorf("sign out on every device with a wrong token: %d", pg.Status)
+	}
+	if pg := lost.get(p); pg.Status != http.StatusOK {
+		t.Fatalf("the other sign-in after a refused sign-out: %d", pg.Status)
+	}
+
+	pg := here.post("/app/auth/logout-everywhere", nil)
+	if pg.Status != http.StatusSeeOther || pg.Header.Get("Location") != "/app/auth/signed-out" ||
+		!strings.Contains(pg.Header.Get("Set-Cookie"), "fundtrack_session=;") {
+		t.Fatalf("sign out on every device: %d %q %q\n%s", pg.Status, pg.Header.Get("Location"), pg.Header.Get("Set-Cookie"), excerpt(pg.Body))
+	}
+
+	toSignIn := func(who string, b *browser, path string) {
+		t.Helper()
+		pg := b.get(path)
+		if pg.Status != http.StatusFound || !strings.HasPrefix(pg.Header.Get("Location"), "/app/auth/login") {
+			t.Errorf("GET %s by %s: %d %q, want a redirect to sign in", path, who, pg.Status, pg.Header.Get("Location"))
+		}
+	}
+	for _, path := range []string{p, "/app/", "/app/programmes/new"} {
+		toSignIn("the other computer", lost, path)
+		toSignIn("a copy of the cookie that signed out everywhere", copied.use(t), path)
+		toSignIn("a cookie of before sessions kept their start", legacyMine.use(t), path)
+	}
+	funders := func() int {
+		t.Helper()
+		pg := other.get(p + "/funders")
+		if pg.Status != http.StatusOK {
+			t.Fatalf("another person's sign-in: %d", pg.Status)
+		}
+		return strings.Count(pg.Body, "Funder from a lost computer")
+	}
+	before := funders()
+	if pg := lostCookie.use(t).post(p+"/funders/new", url.Values{"name": {"Funder from a lost computer"}, "contacts": {"lost@example.org"}}); pg.Status != http.StatusForbidden || !strings.Contains(pg.Body, "You have been signed out") {
+		t.Errorf("POST by the other computer: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if pg := legacyMine.use(t).post(p+"/funders/new", url.Values{"name": {"Funder from a lost computer"}, "contacts": {"lost@example.org"}}); pg.Status != http.StatusForbidden || !strings.Contains(pg.Body, "You have been signed out") {
+		t.Errorf("POST by a signed-out sign-in: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if funders() != before {
+		t.Error("a sign-in signed out everywhere created a funder")
+	}
+	if pg := legacyOthers.use(t).get(p); pg.Status != http.StatusOK {
+		t.Errorf("another person's cookie of before sessions kept their start: %d", pg.Status)
+	}
+
+	again := h.as(t, uLead) // signing in afterwards starts a session that goes on
+	if pg := again.get(p); pg.Status != http.StatusOK {
+		t.Fatalf("signed in again after signing out everywhere: %d", pg.Status)
+	}
+	if pg := copied.use(t).post("/app/auth/logout-everywhere", nil); pg.Status != http.StatusForbidden || !strings.Contains(pg.Body, "You have been signed out") {
+		t.Errorf("a copy of a signed-out cookie signing out everywhere: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if pg := again.get(p); pg.Status != http.StatusOK {
+		t.Errorf("the new sign-in after a signed-out copy asked to sign out everywhere: %d", pg.Status)
+	}
+}
+
+// cookieHeader is cookies as a request's Cookie header.
+func cookieHeader(cookies []*http.Cookie) string {
+	parts := make([]string, len(cookies))
+	for i, c := range cookies {
+		parts[i] = c.Name + "=" + c.Value
+	}
+	return strings.Join(parts, "; ")
 }

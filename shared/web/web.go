@@ -268,6 +268,7 @@ func (a *app) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /app/auth/callback", a.callback)
 	mux.HandleFunc("POST /app/auth/callback", a.callback)
 	mux.HandleFunc("POST /app/auth/logout", a.logout)
+	mux.HandleFunc("POST /app/auth/logout-everywhere", a.logoutEverywhere)
 	mux.HandleFunc("GET /app/auth/signed-out", a.signedOut)
 
 	notFound := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -306,7 +307,7 @@ func (a *app) signedIn(h handler) http.Handler {
 			a.errorPage(w, r, err)
 			return
 		}
-		q := &req{Session: s, Caller: domain.Caller{Identity: s.Identity(), RequestID: requestID(r), Session: s.ID}}
+		q := &req{Session: s, Caller: s.Caller(requestID(r))}
 		r = r.WithContext(context.WithValue(r.Context(), sessionKey, &s))
 		if r.Method == http.MethodPost {
 			form, file, err := a.postedForm(w, r)
@@ -434,17 +435,11 @@ func (a *app) logout(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	s, ok := a.session(r)
 	if ok {
-		form, _, err := a.postedForm(w, r)
-		if err != nil {
+		if err := a.checkSignOutForm(w, r, s); err != nil {
 			a.errorPage(w, r, err)
 			return
 		}
-		if !s.CheckCSRF(form.Get("csrf")) {
-			a.errorPage(w, r, errCSRF)
-			return
-		}
-		c := domain.Caller{Identity: s.Identity(), RequestID: requestID(r), Session: s.ID}
-		if err := a.Service.EndSession(r.Context(), c, s.Expires); err != nil {
+		if err := a.Service.EndSession(r.Context(), s.Caller(requestID(r)), s.Expires); err != nil {
 			a.errorPage(w, r, err)
 			return
 		}
@@ -452,6 +447,56 @@ func (a *app) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	ClearCookie(w, r, SessionCookie)
 	http.Redirect(w, r, a.SignIn.SignedOut(r), http.StatusSeeOther)
+}
+
+// logoutEverywhere signs the person out on every device (a POST carrying
+// the session's CSRF token): each of their sessions that started before
+// now, on any computer, is refused from the next request on, this one
+// among them, which then signs out as logout does. It is recorded by the
+// verified identity's subject, as the session holds it, never by anything
+// the form says. Without a session it may use (none, or one already
+// signed out of) it is refused as signed out: a copy of a cookie its
+// person ended must not end their new sessions. If it cannot be recorded
+// the person is told and stays signed in, to try again. The API's bearer
+// tokens are Cognito's and are not ended.
+func (a *app) logoutEverywhere(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	s, ok := a.session(r)
+	if !ok {
+		a.signedOutNow(w, r)
+		return
+	}
+	if err := a.checkSignOutForm(w, r, s); err != nil {
+		a.errorPage(w, r, err)
+		return
+	}
+	now := a.Now()
+	if err := a.Service.EndEverySession(r.Context(), s.Caller(requestID(r)), now, now.Add(SessionLifetime)); err != nil {
+		if errors.Is(err, service.ErrSessionEnded) {
+			a.Logger.Warn("web: a session signed out of asked to sign out everywhere", "requestId", requestID(r))
+			a.signedOutNow(w, r)
+			return
+		}
+		a.errorPage(w, r, err)
+		return
+	}
+	a.Logger.Info("web: signed out on every device", "requestId", requestID(r), "email", s.Email)
+	ClearCookie(w, r, SessionCookie)
+	http.Redirect(w, r, a.SignIn.SignedOut(r), http.StatusSeeOther)
+}
+
+// checkSignOutForm reads a sign-out form and checks it carries the
+// session's CSRF token, so no other site can sign people out.
+func (a *app) checkSignOutForm(w http.ResponseWriter, r *http.Request, s Session) error {
+	form, _, err := a.postedForm(w, r)
+	if err != nil {
+		return err
+	}
+	if !s.CheckCSRF(form.Get("csrf")) {
+		a.Logger.Warn("web: CSRF token missing or wrong", "requestId", requestID(r), "path", r.URL.Path)
+		return errCSRF
+	}
+	return nil
 }
 
 func (a *app) signedOut(w http.ResponseWriter, r *http.Request) {

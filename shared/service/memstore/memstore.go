@@ -46,6 +46,9 @@ type Store struct {
 	locks  map[string]*importLock        // by programme
 	staged map[string]service.StagedFile // by programme/id
 	ended  map[string]time.Time          // web sessions signed out of, until when
+	// everywhere is, by subject, the latest instant each person signed
+	// out on every device.
+	everywhere map[string]time.Time
 }
 
 // partition is everything of one programme, as the DynamoDB store keeps it
@@ -78,7 +81,8 @@ type fault struct {
 // New returns an empty store.
 func New() *Store {
 	return &Store{progs: map[string]*partition{}, claims: map[[2]string]*claim{}, locks: map[string]*importLock{},
-		staged: map[string]service.StagedFile{}, ended: map[string]time.Time{}}
+		staged: map[string]service.StagedFile{}, ended: map[string]time.Time{},
+		everywhere: map[string]time.Time{}}
 }
 
 var _ service.Storer = (*Store)(nil)
@@ -199,13 +203,13 @@ func (p *partition) decode(ref domain.RecordRef, v any) (bool, error) {
 // Reads.
 
 // ReadAccess implements service.Reader.
-func (s *Store) ReadAccess(_ context.Context, programmeID, email, session string, gets ...*service.Get) (domain.Programme, []domain.Role, error) {
+func (s *Store) ReadAccess(_ context.Context, programmeID, email string, session service.WebSession, gets ...*service.Get) (domain.Programme, []domain.Role, error) {
 	var pr domain.Programme
 	if err := s.enter("ReadAccess"); err != nil {
 		return pr, nil, err
 	}
 	defer s.mu.Unlock()
-	if _, ended := s.ended[session]; ended && session != "" {
+	if s.sessionEnded(session) {
 		return pr, nil, service.ErrSessionEnded
 	}
 	p := s.progs[programmeID]

@@ -365,14 +365,15 @@ func (s *suite) projectLeadSubmitsOutcome(t *testing.T, js bool) {
 	if !js {
 		tb.followWant(`[data-testid="nav-targets"]`, 200)
 		tb.a11y("targets")
-		tb.signOut()
+		tb.signOut(`[data-testid="sign-out"]`)
 	}
 }
 
-// signOut signs out with the header's button.
-func (tb *tab) signOut() {
+// signOut signs out with the header's button (sign-out or
+// sign-out-everywhere, which leave the browser alike).
+func (tb *tab) signOut(button string) {
 	tb.t.Helper()
-	tb.followWant(`[data-testid="sign-out"]`, 200)
+	tb.followWant(button, 200)
 	if p := tb.path(); p != "/app/auth/signed-out" {
 		tb.fail("after signing out the browser is at %s", p)
 	}
@@ -517,5 +518,5 @@ func (s *suite) funderSeesTargetReached(t *testing.T) {
 	}
 	tb.a11y("refused")
 	tb.open(s.base())
-	tb.signOut()
+	tb.signOut(`[data-testid="sign-out-everywhere"]`) // "Sign out on every device"
 }
