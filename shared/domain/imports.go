@@ -35,7 +35,26 @@ type Sheet struct {
 	// Date1904 says the workbook counts dates from 1904 (old Mac Excel)
 	// rather than 1900.
 	Date1904 bool
+	// Name is a workbook sheet's name ("" for a CSV file) and Hidden says
+	// no tab shows it: a header problem names the sheet read, which may
+	// not be the one the user looked at.
+	Name   string
+	Hidden bool
 }
+
+// CellFormat is the kind of value a workbook cell's number format shows
+// its number as: "" for a plain number (General, 0, #,##0…).
+type CellFormat string
+
+// The cell formats an import tells apart: a figures column refuses a cell
+// formatted as any of them, whose number is not what the user sees (a
+// date's serial number of days, a time's fraction of a day, a percentage's
+// hundredth).
+const (
+	FormatDate    CellFormat = "date"
+	FormatTime    CellFormat = "time"
+	FormatPercent CellFormat = "percentage"
+)
 
 // SheetRow is one row: Number is the spreadsheet's own row number (from
 // 1), which every problem names.
@@ -50,6 +69,8 @@ type SheetRow struct {
 type SheetCell struct {
 	Text    string
 	Numeric bool
+	// Format is the kind of value a Numeric cell's number format shows.
+	Format CellFormat
 	// Problem is what the reader found wrong with the cell itself,
 	// whatever its column (a formula whose result the workbook did not
 	// save, so Text "" is not an empty cell): reported under the cell.
@@ -334,6 +355,10 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		row.PeriodEnd = importDate(p, RowField(sr.Number, ColPeriodEnd), cell(ColPeriodEnd), sh.Date1904)
 		for _, m := range f.Columns.Metrics {
 			if problem := mergedFigure(cell(string(m))); problem != "" {
+				p.Add(RowField(sr.Number, string(m)), problem)
+				continue
+			}
+			if problem := formattedFigure(cell(string(m)), ColumnLetter(at[string(m)])+strconv.Itoa(sr.Number), sh.Date1904); problem != "" {
 				p.Add(RowField(sr.Number, string(m)), problem)
 				continue
 			}
