@@ -321,7 +321,7 @@ func shownCells(cells []domain.SheetCell, header []string, problems []importProb
 	}
 	for i, c := range cells {
 		text := c.Text
-		if !isHeader && c.Format != "" {
+		if !isHeader && c.Format != "" && !notDate[i] {
 			text = domain.FormattedCell(c, date1904) // as the user sees it: 05/03/2026, not 46086
 		} else if !isHeader && c.Numeric && !notDate[i] && i < len(header) {
 			if k := columnKey(header[i]); k == domain.ColPeriodStart || k == domain.ColPeriodEnd {
