@@ -287,13 +287,14 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 	}
 	_, f.Columns.Cohort = at[ColCohort]
 	_, f.Columns.Notes = at[ColNotes]
+	read := sheetRead(sh)
 	for _, need := range []string{ColProject, ColPeriodStart, ColPeriodEnd} {
 		if _, ok := at[need]; !ok {
-			f.Problems.Add(RowField(header.Number, need), "missing: the header needs a column headed "+need)
+			f.Problems.Add(RowField(header.Number, need), "missing: the header needs a column headed "+need+read)
 		}
 	}
 	if len(f.Columns.Metrics) == 0 {
-		f.Problems.Add(RowField(header.Number, "metrics"), "the header names no metric: add a column per figure, such as People into work")
+		f.Problems.Add(RowField(header.Number, "metrics"), "the header names no metric: add a column per figure, such as People into work"+read)
 	}
 	if len(f.Problems) > 0 {
 		return f // rows cannot be read without their columns
@@ -391,6 +392,25 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		f.Problems.Add("rows", "the file has a header but no rows of figures (a row with only a project's name is skipped)")
 	}
 	return f
+}
+
+// sheetRead says, for a header problem, which sheet of a workbook was read
+// (" in the first sheet, 'Readme'"), "" for a CSV file: the figures may be
+// on another tab, and a hidden first sheet is one the user cannot see.
+func sheetRead(sh Sheet) string {
+	if sh.Name == "" {
+		return ""
+	}
+	s := " (fundtrack reads the workbook's first sheet"
+	if guarded(sh.Name, false) == "" { // a name is quoted only if the guard passes it
+		s += ", '" + shorten(sh.Name) + "'"
+	}
+	if sh.Hidden {
+		s += ", which is hidden: unhide it, or move the figures' sheet first"
+	} else {
+		s += ": move the figures' sheet first"
+	}
+	return s + ")"
 }
 
 // once refuses a row repeating an earlier row's project, cohort and

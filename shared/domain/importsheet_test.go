@@ -128,3 +128,30 @@ func TestReadImportRefusesFormattedFigures(t *testing.T) {
 		t.Errorf("plain numbers: %v %+v", f.Problems, f.Rows)
 	}
 }
+
+// A header problem in a workbook names the sheet read, and says when it is
+// hidden: the figures may be on another tab, and a hidden first sheet
+// ("Readme") is one the user cannot see. A CSV file has no sheet to name,
+// and a sheet's name holding personal data is not quoted.
+func TestReadImportHeaderProblemNamesTheSheet(t *testing.T) {
+	sh := sheetOf([]string{"How to fill in this workbook"}, []string{"Bradford IPS"})
+	sh.Name, sh.Hidden = "Readme", true
+	f := ReadImport(sh, importProjects)
+	for _, k := range []string{"rows[1].project", "rows[1].metrics"} {
+		if !strings.Contains(f.Problems[k], "(fundtrack reads the workbook's first sheet, 'Readme', which is hidden: unhide it, or move the figures' sheet first)") {
+			t.Errorf("%s: %q", k, f.Problems[k])
+		}
+	}
+	sh.Hidden = false
+	if f = ReadImport(sh, importProjects); !strings.HasSuffix(f.Problems["rows[1].project"], "(fundtrack reads the workbook's first sheet, 'Readme': move the figures' sheet first)") {
+		t.Errorf("visible: %q", f.Problems["rows[1].project"])
+	}
+	sh.Name = "Mr John Smith"
+	if f = ReadImport(sh, importProjects); strings.Contains(f.Problems["rows[1].project"], "Smith") || !strings.Contains(f.Problems["rows[1].project"], "first sheet:") {
+		t.Errorf("a name with personal data: %q", f.Problems["rows[1].project"])
+	}
+	sh.Name = ""
+	if f = ReadImport(sh, importProjects); strings.Contains(f.Problems["rows[1].project"], "sheet") {
+		t.Errorf("CSV: %q", f.Problems["rows[1].project"])
+	}
+}
