@@ -35,7 +35,26 @@ type Sheet struct {
 	// Date1904 says the workbook counts dates from 1904 (old Mac Excel)
 	// rather than 1900.
 	Date1904 bool
+	// Name is a workbook sheet's name ("" for a CSV file) and Hidden says
+	// no tab shows it: a header problem names the sheet read, which may
+	// not be the one the user looked at.
+	Name   string
+	Hidden bool
 }
+
+// CellFormat is the kind of value a workbook cell's number format shows
+// its number as: "" for a plain number (General, 0, #,##0…).
+type CellFormat string
+
+// The cell formats an import tells apart: a figures column refuses a cell
+// formatted as any of them, whose number is not what the user sees (a
+// date's serial number of days, a time's fraction of a day, a percentage's
+// hundredth).
+const (
+	FormatDate    CellFormat = "date"
+	FormatTime    CellFormat = "time"
+	FormatPercent CellFormat = "percentage"
+)
 
 // SheetRow is one row: Number is the spreadsheet's own row number (from
 // 1), which every problem names.
@@ -50,6 +69,8 @@ type SheetRow struct {
 type SheetCell struct {
 	Text    string
 	Numeric bool
+	// Format is the kind of value a Numeric cell's number format shows.
+	Format CellFormat
 	// Problem is what the reader found wrong with the cell itself,
 	// whatever its column (a formula whose result the workbook did not
 	// save, so Text "" is not an empty cell): reported under the cell.
@@ -266,13 +287,14 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 	}
 	_, f.Columns.Cohort = at[ColCohort]
 	_, f.Columns.Notes = at[ColNotes]
+	read := sheetRead(sh)
 	for _, need := range []string{ColProject, ColPeriodStart, ColPeriodEnd} {
 		if _, ok := at[need]; !ok {
-			f.Problems.Add(RowField(header.Number, need), "missing: the header needs a column headed "+need)
+			f.Problems.Add(RowField(header.Number, need), "missing: the header needs a column headed "+need+read)
 		}
 	}
 	if len(f.Columns.Metrics) == 0 {
-		f.Problems.Add(RowField(header.Number, "metrics"), "the header names no metric: add a column per figure, such as People into work")
+		f.Problems.Add(RowField(header.Number, "metrics"), "the header names no metric: add a column per figure, such as People into work"+read)
 	}
 	if len(f.Problems) > 0 {
 		return f // rows cannot be read without their columns
@@ -337,6 +359,10 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 				p.Add(RowField(sr.Number, string(m)), problem)
 				continue
 			}
+			if problem := formattedFigure(cell(string(m)), ColumnLetter(at[string(m)])+strconv.Itoa(sr.Number), sh.Date1904); problem != "" {
+				p.Add(RowField(sr.Number, string(m)), problem)
+				continue
+			}
 			row.Counts[m] = importCount(p, RowField(sr.Number, string(m)), cell(string(m)))
 		}
 		if f.Columns.Cohort {
@@ -366,6 +392,25 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		f.Problems.Add("rows", "the file has a header but no rows of figures (a row with only a project's name is skipped)")
 	}
 	return f
+}
+
+// sheetRead says, for a header problem, which sheet of a workbook was read
+// (" in the first sheet, 'Readme'"), "" for a CSV file: the figures may be
+// on another tab, and a hidden first sheet is one the user cannot see.
+func sheetRead(sh Sheet) string {
+	if sh.Name == "" {
+		return ""
+	}
+	s := " (fundtrack reads the workbook's first sheet"
+	if guarded(sh.Name, false) == "" { // a name is quoted only if the guard passes it
+		s += ", '" + shorten(sh.Name) + "'"
+	}
+	if sh.Hidden {
+		s += ", which is hidden: unhide it, or move the figures' sheet first"
+	} else {
+		s += ": move the figures' sheet first"
+	}
+	return s + ")"
 }
 
 // once refuses a row repeating an earlier row's project, cohort and

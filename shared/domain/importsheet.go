@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
@@ -53,4 +54,44 @@ func mergedFigure(c SheetCell) string {
 		return ""
 	}
 	return "is part of a merged cell (from row " + strconv.Itoa(c.MergedFrom) + "): unmerge it and give each row its own figure"
+}
+
+// formattedFigure is the problem with a metric cell (ref, such as D2)
+// whose number format shows it as a date, a time or a percentage, or "":
+// its stored number is not what the user sees, and only its format gives
+// it away. A date pasted one column out of place, or "5/3" typed into a
+// figures cell, is stored as 46086 (days), under any plausibility limit;
+// 1 formatted as a percentage shows "100%". Either read as a count would
+// add people no one counted to totals, targets and milestones.
+func formattedFigure(c SheetCell, ref string, date1904 bool) string {
+	if !c.Numeric || c.Format == "" {
+		return ""
+	}
+	shown := FormattedCell(c, date1904)
+	return ref + " is formatted as a " + string(c.Format) + " (" + shown + "), not a count: type the number of people, formatted as a number"
+}
+
+// FormattedCell is a Numeric cell's number as its format shows it, in
+// the UK's way: a date as 05/03/2026, a time as 14:30, a percentage as
+// 100%; the number as stored for a cell of no such format, or one out of
+// the format's range.
+func FormattedCell(c SheetCell, date1904 bool) string {
+	f, err := strconv.ParseFloat(strings.TrimSpace(c.Text), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return c.Text
+	}
+	switch c.Format {
+	case FormatDate:
+		if d, ok := SerialDate(c.Text, date1904); ok {
+			return d.Time().Format("02/01/2006")
+		}
+	case FormatTime:
+		if f >= 0 && f < 1e7 {
+			minutes := int64(math.Round(f * 24 * 60))
+			return strconv.FormatInt(minutes/60, 10) + ":" + pad2(strconv.FormatInt(minutes%60, 10))
+		}
+	case FormatPercent:
+		return strconv.FormatFloat(math.Round(f*100*1e6)/1e6, 'f', -1, 64) + "%"
+	}
+	return c.Text
 }

@@ -89,3 +89,69 @@ func TestReadImportMergedDateIsOnePeriod(t *testing.T) {
 		t.Errorf("problems %v, want row 3 refused as row 2's period", f.Problems)
 	}
 }
+
+// A figures cell formatted as a date, a time or a percentage is refused,
+// naming its cell and what the user sees in it, whatever its number: a
+// date pasted into a figures column is stored as its serial number of days
+// (05/03/2026 is 46086, under the implausibility limit) and would count as
+// people. A date column takes the same cell as the date it is; a plain
+// number in a figures column counts as before.
+func TestReadImportRefusesFormattedFigures(t *testing.T) {
+	sh := sheetOf(
+		[]string{"Project", "Period start", "Period end", "People into work", "Referrals", "Job starts", "Jobs sustained for 13 weeks"},
+		[]string{"Bradford IPS", "", "2026-08-31", "", "4", "", "2"},
+	)
+	sh.Rows[1].Cells[1] = SheetCell{Text: "46235", Numeric: true, Format: FormatDate}
+	sh.Rows[1].Cells[3] = SheetCell{Text: "46086", Numeric: true, Format: FormatDate}
+	sh.Rows[1].Cells[5] = SheetCell{Text: "1", Numeric: true, Format: FormatPercent}
+	sh.Rows[1].Cells[6] = SheetCell{Text: "0.5", Numeric: true, Format: FormatTime}
+	f := ReadImport(sh, importProjects)
+	want := map[string]string{
+		"rows[2].peopleIntoWork":       "D2 is formatted as a date (05/03/2026), not a count",
+		"rows[2].jobStarts":            "F2 is formatted as a percentage (100%), not a count",
+		"rows[2].sustainedJobs13Weeks": "G2 is formatted as a time (12:00), not a count",
+	}
+	for k, w := range want {
+		if !strings.HasPrefix(f.Problems[k], w) {
+			t.Errorf("%s: %q, want %q…", k, f.Problems[k], w)
+		}
+	}
+	if len(f.Problems) != len(want) || f.Err() == nil {
+		t.Errorf("problems %v (the date column's date cell is a date)", f.Problems)
+	}
+
+	sh.Rows[1].Cells[3] = SheetCell{Text: "7", Numeric: true}
+	sh.Rows[1].Cells[5] = SheetCell{Text: "1", Numeric: true}
+	sh.Rows[1].Cells[6] = SheetCell{}
+	f = ReadImport(sh, importProjects)
+	if len(f.Problems) != 0 || f.Rows[0].PeriodStart != MustDate("2026-08-01") || f.Rows[0].Counts[MetricPeopleIntoWork] != 7 {
+		t.Errorf("plain numbers: %v %+v", f.Problems, f.Rows)
+	}
+}
+
+// A header problem in a workbook names the sheet read, and says when it is
+// hidden: the figures may be on another tab, and a hidden first sheet
+// ("Readme") is one the user cannot see. A CSV file has no sheet to name,
+// and a sheet's name holding personal data is not quoted.
+func TestReadImportHeaderProblemNamesTheSheet(t *testing.T) {
+	sh := sheetOf([]string{"How to fill in this workbook"}, []string{"Bradford IPS"})
+	sh.Name, sh.Hidden = "Readme", true
+	f := ReadImport(sh, importProjects)
+	for _, k := range []string{"rows[1].project", "rows[1].metrics"} {
+		if !strings.Contains(f.Problems[k], "(fundtrack reads the workbook's first sheet, 'Readme', which is hidden: unhide it, or move the figures' sheet first)") {
+			t.Errorf("%s: %q", k, f.Problems[k])
+		}
+	}
+	sh.Hidden = false
+	if f = ReadImport(sh, importProjects); !strings.HasSuffix(f.Problems["rows[1].project"], "(fundtrack reads the workbook's first sheet, 'Readme': move the figures' sheet first)") {
+		t.Errorf("visible: %q", f.Problems["rows[1].project"])
+	}
+	sh.Name = "Mr John Smith"
+	if f = ReadImport(sh, importProjects); strings.Contains(f.Problems["rows[1].project"], "Smith") || !strings.Contains(f.Problems["rows[1].project"], "first sheet:") {
+		t.Errorf("a name with personal data: %q", f.Problems["rows[1].project"])
+	}
+	sh.Name = ""
+	if f = ReadImport(sh, importProjects); strings.Contains(f.Problems["rows[1].project"], "sheet") {
+		t.Errorf("CSV: %q", f.Problems["rows[1].project"])
+	}
+}

@@ -220,23 +220,28 @@ func wordAfter(s string, i int) (string, int) {
 
 // Titles.
 
-// isTitledName reports whether the word at start..end is a title written
-// in its own case (Mr, Mrs, Ms, Mx, Miss; "MS" and "MRS" are acronyms, "mr"
-// is not how a title is typed) before a name: a capitalised word ("Mr
+// isTitledName reports whether the word at start..end is a title (Mr,
+// Mrs, Ms, Mx, Miss, in any case) before a name: a capitalised word ("Mr
 // Smith", "Mrs O'Brien", "Mr SMITH") or an initial ("Miss K Jones", "Mr
-// J."), after a space or a full stop ("Mr.Smith"). Left alone:
+// J."), after a space or a full stop ("Mr.Smith"); or a title in brackets
+// after a name written surname first ("SMITH, John (Mr)"), as registers
+// and patient administration systems list people. A title in capitals
+// ("MR JOHN SMITH", as those systems export names) needs the name in
+// capitals too, or two capitalised words: "MS" and "MRS" are also acronyms
+// ("MS Society", "MRS data return"). Left alone:
 //   - a title before a word that is not a name in that place: "Ms Teams",
 //     "Ms Word" (Microsoft's products, typed in any case), "Ms Society"
-//     (the MS Society), "Mr Men" (the books), and the words "Miss" takes
-//     as a verb in a heading ("Don't Miss Out", "Miss A Session", "Why
-//     People Miss Appointments"): after "don't", "never", "to" and the
-//     like, or before a word no one is called ("Out", "The", "Work", …);
+//     (the MS Society), "Mr Men" (the books), "MR scan", and the words
+//     "Miss" takes as a verb in a heading ("Don't Miss Out", "Miss A
+//     Session", "Why People Miss Appointments"): after "don't", "never",
+//     "to" and the like, or before a word no one is called ("Out", "The",
+//     "Work", …);
 //   - a titled name that is part of an organisation's name: charitable
 //     trusts are named so ("The Miss Agnes H Hunter Trust", "Mrs L D Rope
 //     Third Charitable Settlement"), and a funder's name must go in;
 //   - a title that is the tail of a word ("HMrs", "3Mr").
 func isTitledName(norm string, start, end int) bool {
-	title := norm[start:end]
+	title := titleCase(norm[start:end])
 	switch title {
 	case "Mr", "Mrs", "Ms", "Mx", "Miss":
 	default:
@@ -245,6 +250,10 @@ func isTitledName(norm string, start, end int) bool {
 	if afterWordChar(norm, start) {
 		return false
 	}
+	if start > 0 && norm[start-1] == '(' {
+		return bracketedTitle(norm, start, end)
+	}
+	capitals := norm[start:end] == strings.ToUpper(title)
 	i := end
 	dot := i < len(norm) && norm[i] == '.'
 	if dot {
@@ -272,29 +281,133 @@ func isTitledName(norm string, start, end int) bool {
 	for n := 0; n < 3 && nameEnd+1 < len(norm) && (norm[nameEnd] == '\'' || norm[nameEnd] == '-') && letterAt(norm, nameEnd+1); n++ {
 		_, nameEnd = nextWordAt(norm, nameEnd+1)
 	}
-	if notAName[title][name] || notAName[""][name] {
+	key := titleCase(name)
+	if notAName[title][name] || notAName[title][key] || notAName[""][name] || notAName[""][key] {
 		return false
 	}
 	if title == "Miss" {
-		if missVerbBefore[wordBefore(norm, start)] || notAfterMiss[name] {
+		if missVerbBefore[wordBefore(norm, start)] || notAfterMiss[key] {
 			return false
 		}
 	}
 	if initial && title == "Miss" && name == "A" && !(nameEnd < len(norm) && norm[nameEnd] == '.') {
 		return false // "Miss A Session": an article, unless written as an initial ("Miss A. Jones")
 	}
+	if capitals && !initial && name != strings.ToUpper(name) && !capitalisedWordAt(norm, nameEnd) {
+		return false // "MS Society referral": an acronym before a word
+	}
+	if capitals && capitalsRun(norm, nameStart) > 3 {
+		return false // "MRS DATA RETURN SENT TO …": a line in capitals, not a name
+	}
 	return !namesOrganisation(norm, nameEnd)
+}
+
+// titleCase is an ASCII word with its first letter upper-cased and the
+// rest lower-cased ("MR", "mr" and "Mr" are all "Mr"), the case the
+// tables of words below are written in.
+func titleCase(w string) string {
+	if w == "" {
+		return w
+	}
+	b := []byte(strings.ToLower(w))
+	if b[0] >= 'a' && b[0] <= 'z' {
+		b[0] -= 'a' - 'A'
+	}
+	return string(b)
+}
+
+// capitalisedWordAt reports whether, after spaces, a word starting with a
+// capital letter begins at i on the same line (a surname after a forename).
+func capitalisedWordAt(norm string, i int) bool {
+	j := i
+	for j < len(norm) && norm[j] == ' ' {
+		j++
+	}
+	if j == i || j >= len(norm) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(norm[j:])
+	return unicode.IsUpper(r)
+}
+
+// capitalsRun counts the words in capitals from i on, separated by
+// spaces or an initial's full stop: a name after a title in capitals is a
+// few such words ("MR JOHN SMITH started"), where a title that is an
+// acronym starts a whole line in capitals.
+func capitalsRun(norm string, i int) int {
+	n := 0
+	for n <= 3 {
+		s, e := nextWordAt(norm, i)
+		if s != i || norm[s:e] != strings.ToUpper(norm[s:e]) {
+			return n
+		}
+		n++
+		for i = e; i < len(norm) && (norm[i] == '.' || norm[i] == '\'' || norm[i] == '-'); i++ {
+		}
+		j := i
+		for j < len(norm) && norm[j] == ' ' {
+			j++
+		}
+		if j == i && (i == e) {
+			return n
+		}
+		i = j
+	}
+	return n
+}
+
+// bracketedTitle reports whether the title at start..end, just after an
+// opening bracket, closes it ("(Mr)", "(Mrs.)") after a name written
+// surname first: a capitalised surname, a comma, and one or two
+// capitalised forenames or initials ("SMITH, John (Mr)", "Smith, J A
+// (Ms)").
+func bracketedTitle(norm string, start, end int) bool {
+	i := end
+	if i < len(norm) && norm[i] == '.' {
+		i++
+	}
+	if i >= len(norm) || norm[i] != ')' {
+		return false
+	}
+	j := start - 1 // the bracket
+	for forenames := 0; ; forenames++ {
+		if forenames == 2 {
+			return false
+		}
+		k, ok := capitalisedBefore(norm, j)
+		if !ok {
+			return false
+		}
+		for j = k; j > 0 && (norm[j-1] == ' ' || norm[j-1] == '.'); j-- {
+		}
+		if j > 0 && norm[j-1] == ',' {
+			break
+		}
+	}
+	_, ok := capitalisedBefore(norm, j-1)
+	return ok
+}
+
+// capitalisedBefore finds the word that ends just before i, spaces aside:
+// where it starts, and whether it starts with a capital letter.
+func capitalisedBefore(norm string, i int) (int, bool) {
+	w, k := wordBeforeAt(norm, i)
+	if w == "" {
+		return k, false
+	}
+	r, _ := utf8.DecodeRuneInString(norm[k:])
+	return k, unicode.IsUpper(r)
 }
 
 // notAName lists, for each title ("" for all of them), capitalised words
 // after it that do not make it a person's title.
 var notAName = map[string]map[string]bool{
 	"":   {"And": true, "Or": true, "Of": true, "The": true, "To": true, "In": true, "For": true},
-	"Mr": {"Men": true},
+	"Mr": {"Men": true, "Scan": true, "Scans": true, "Scanner": true, "Imaging": true},
 	"Ms": {"Teams": true, "Word": true, "Excel": true, "Office": true, "Forms": true, "Outlook": true, "Access": true,
 		"Project": true, "PowerPoint": true, "Powerpoint": true, "Edge": true, "Windows": true, "Dynamics": true,
 		"SharePoint": true, "Sharepoint": true, "Planner": true, "OneDrive": true, "OneNote": true, "Bookings": true,
-		"Paint": true, "Society": true, "Nurse": true, "Service": true, "Team": true, "Clinic": true},
+		"Paint": true, "Society": true, "Uk": true, "Nurse": true, "Service": true, "Team": true, "Clinic": true},
 }
 
 // missVerbBefore are words after which "Miss" is the verb: "Don't Miss
@@ -340,9 +453,9 @@ func namesOrganisation(norm string, i int) bool {
 		_, e := nextWordAt(norm, j)
 		w := norm[j:e]
 		switch {
-		case orgEndWords[w]:
+		case orgEndWords[w] || orgEndWords[titleCase(w)]:
 			return true
-		case w == "and" || w == "s":
+		case w == "and" || w == "AND" || w == "s":
 		default:
 			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
 				return false

@@ -110,7 +110,10 @@ func (s *Service) ReadSheet(f ImportFile) (domain.Sheet, error) { return s.readS
 // readSheet reads an uploaded file by its media type.
 func (s *Service) readSheet(f ImportFile) (domain.Sheet, error) {
 	if len(f.Data) > domain.MaxImportBytes {
-		return domain.Sheet{}, domain.Errorf(domain.CodeTooLarge, "the file is larger than 4 MiB: split it, or send it as CSV")
+		if f.MediaType == domain.MediaXLSX { // a workbook's formatting takes room its figures as CSV do not
+			return domain.Sheet{}, domain.Errorf(domain.CodeTooLarge, "the file is larger than 4 MiB: split it, or send it as CSV")
+		}
+		return domain.Sheet{}, domain.Errorf(domain.CodeTooLarge, "the file is larger than 4 MiB: split its rows into two or more files")
 	}
 	switch f.MediaType {
 	case domain.MediaCSV:

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -26,7 +25,9 @@ func FileProblem(problem string) error {
 }
 
 // ReadCSV reads a CSV file (UTF-8, with or without the byte order mark
-// Excel's "CSV UTF-8" writes; lines ending in CR LF, LF, or CR alone as
+// Excel's "CSV UTF-8" writes; UTF-16 with a byte order mark; or, not being
+// UTF-8, Windows-1252, as UK Excel's "CSV (Comma delimited)" writes: see
+// decodeText; lines ending in CR LF, LF, or CR alone as
 // Excel for Mac's "CSV (Macintosh)" writes) into its rows,
 // numbered as a spreadsheet shows them: a quoted cell holding line breaks
 // stays one row. Blank rows are left out, their numbers kept. Reading
@@ -41,9 +42,15 @@ func FileProblem(problem string) error {
 // would read the rest of the file into one cell, is refused, naming the
 // row and column where it starts.
 func ReadCSV(data []byte) (domain.Sheet, error) {
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	if !utf8.Valid(data) {
-		return domain.Sheet{}, FileProblem("is not UTF-8 text: in Excel, save it as \"CSV UTF-8 (comma delimited)\"")
+	if bytes.HasPrefix(data, zipMagic) {
+		// An Excel workbook is a zip: sent as CSV, it would read as
+		// nonsense text, and the fix is only to send it as what it is.
+		return domain.Sheet{}, FileProblem("looks like an Excel workbook (.xlsx), not a CSV file: send it as an Excel workbook " +
+			"(a file named .xlsx; through the API, Content-Type " + domain.MediaXLSX + ")")
+	}
+	data, problem := decodeText(data)
+	if problem != "" {
+		return domain.Sheet{}, FileProblem(problem)
 	}
 	r := csvReader{data: data, sep: separator(data)}
 	var sh domain.Sheet

@@ -39,8 +39,11 @@ func TestReadCSV(t *testing.T) {
 
 func TestReadCSVRefuses(t *testing.T) {
 	for name, c := range map[string]struct{ data, want string }{
-		"not UTF-8": {"Project,Notes\nBradford,caf\xe9\n", "CSV UTF-8"},
-		"too wide":  {strings.Repeat("a,", sheet.MaxColumns+1) + "\n", "more than 200 columns"},
+		"UTF-8 mark, not UTF-8":  {"\xef\xbb\xbfProject,Notes\nBradford,caf\xe9\n", "CSV UTF-8"},
+		"UTF-16 mark, odd bytes": {"\xff\xfeP\x00r", "UTF-16"},
+		"UTF-16, lone surrogate": {"\xff\xfeP\x00\x00\xd8", "UTF-16"},
+		"a workbook":             {"PK\x03\x04\x14\x00\x06\x00", "looks like an Excel workbook (.xlsx), not a CSV file: send it as an Excel workbook"},
+		"too wide":               {strings.Repeat("a,", sheet.MaxColumns+1) + "\n", "more than 200 columns"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := sheet.ReadCSV([]byte(c.data))
@@ -53,6 +56,57 @@ func TestReadCSVRefuses(t *testing.T) {
 				t.Errorf("file: %q, want it to say %q", e.Fields["file"], c.want)
 			}
 		})
+	}
+}
+
+// A CSV file in the encodings Excel writes reads as the same text:
+// "CSV UTF-8" (with its byte order mark), "Unicode Text" (UTF-16 with a
+// byte order mark, either byte order) and UK Excel's "CSV (Comma
+// delimited)", Windows-1252, whose curly quotes, dashes, € and £ are not
+// UTF-8 (audit import32, finding 9).
+func TestReadCSVEncodings(t *testing.T) {
+	const text = "Project,Notes\r\nCafé Works,Employer’s open day – £200 travel; €5 “lunch”\r\n"
+	utf16 := func(big bool) string {
+		var b []byte
+		if big {
+			b = []byte{0xFE, 0xFF}
+		} else {
+			b = []byte{0xFF, 0xFE}
+		}
+		for _, r := range text {
+			if r > 0xFFFF {
+				t.Fatal("no surrogates in the text")
+			}
+			if big {
+				b = append(b, byte(r>>8), byte(r))
+			} else {
+				b = append(b, byte(r), byte(r>>8))
+			}
+		}
+		return string(b)
+	}
+	for name, data := range map[string]string{
+		"UTF-8":        text,
+		"UTF-8 BOM":    "\ufeff" + text,
+		"UTF-16 LE":    utf16(false),
+		"UTF-16 BE":    utf16(true),
+		"Windows-1252": "Project,Notes\r\nCaf\xe9 Works,Employer\x92s open day \x96 \xa3200 travel; \x805 \x93lunch\x94\r\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			sh, err := sheet.ReadCSV([]byte(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sh.Rows) != 2 || sh.Rows[0].Cells[0].Text != "Project" || sh.Rows[1].Cells[0].Text != "Café Works" ||
+				sh.Rows[1].Cells[1].Text != "Employer’s open day – £200 travel; €5 “lunch”" {
+				t.Errorf("read %+v", sh.Rows)
+			}
+		})
+	}
+	// Excel's "Unicode Text" separates by tabs.
+	sh, err := sheet.ReadCSV([]byte("\xff\xfeP\x00r\x00o\x00j\x00e\x00c\x00t\x00\t\x00R\x00e\x00f\x00e\x00r\x00r\x00a\x00l\x00s\x00"))
+	if err != nil || len(sh.Rows) != 1 || len(sh.Rows[0].Cells) != 2 || sh.Rows[0].Cells[1].Text != "Referrals" {
+		t.Errorf("tab-separated UTF-16: %v %+v", err, sh.Rows)
 	}
 }
 

@@ -321,7 +321,9 @@ func shownCells(cells []domain.SheetCell, header []string, problems []importProb
 	}
 	for i, c := range cells {
 		text := c.Text
-		if !isHeader && c.Numeric && !notDate[i] && i < len(header) {
+		if !isHeader && c.Format != "" && !notDate[i] {
+			text = domain.FormattedCell(c, date1904) // as the user sees it: 05/03/2026, not 46086
+		} else if !isHeader && c.Numeric && !notDate[i] && i < len(header) {
 			if k := columnKey(header[i]); k == domain.ColPeriodStart || k == domain.ColPeriodEnd {
 				if d, ok := domain.SerialDate(c.Text, date1904); ok {
 					text = d.Time().Format("02/01/2006")

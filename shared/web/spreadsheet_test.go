@@ -260,7 +260,8 @@ func TestImportUnreadableFile(t *testing.T) {
 		{"bad.xlsx", []byte("PK\x03\x04garbage"), "The file is not an Excel workbook (.xlsx): save it as an Excel Workbook (.xlsx) or as CSV UTF-8."},
 		{"figures.xlsx", []byte("not a workbook"), "The file is not an Excel workbook (.xlsx): save it as an Excel Workbook (.xlsx) or as CSV UTF-8."},
 		{"figures.ods", []byte("not a workbook either"), "The file is not an Excel workbook (.xlsx): save it as an Excel Workbook (.xlsx) or as CSV UTF-8."},
-		{"latin1.csv", []byte("Project,Period start,Period end,Referrals\r\nCaf\xe9,01/07/2011,30/09/2011,4\r\n"), "Is not UTF-8 text: in Excel, save it as &#34;CSV UTF-8 (comma delimited)&#34;"},
+		{"figures.csv", []byte("PK\x03\x04\x14\x00 a workbook named .csv"), "Looks like an Excel workbook (.xlsx), not a CSV file: send it as an Excel workbook (a file named .xlsx"},
+		{"utf16.csv", []byte("\xff\xfeP\x00r\x00o"), "Starts as UTF-16 (Unicode) text but is not: in Excel, save it again as &#34;CSV UTF-8 (comma delimited)&#34;"},
 	}
 	for _, c := range cases {
 		p := b.upload(base+"/imports", c.name, c.data, b.csrf)

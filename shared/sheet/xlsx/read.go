@@ -80,7 +80,10 @@ func (p pkg) read(name string) ([]byte, error) {
 }
 
 // sheetEntry is a <sheet> of xl/workbook.xml.
-type sheetEntry struct{ name, rid string }
+type sheetEntry struct {
+	name, rid string
+	hidden    bool // state="hidden" or "veryHidden": no tab shows it
+}
 
 // workbook is what Read needs of xl/workbook.xml: its sheets in order (as
 // Excel shows their tabs) and whether its dates count from 1904.
@@ -149,6 +152,8 @@ func parseWorkbook(data []byte) (workbook, error) {
 					}
 				case a.Name.Local == "id" && (a.Name.Space == nsRels || a.Name.Space == nsRelsStrict):
 					s.rid = a.Value
+				case a.Name.Local == "state":
+					s.hidden = a.Value == "hidden" || a.Value == "veryHidden"
 				}
 			}
 			wb.sheets = append(wb.sheets, s)
@@ -414,6 +419,7 @@ type rowReader struct {
 	token           *xml.StartElement // a <row> read but not yet handled
 	err             error
 	sst             func() ([]string, error)
+	formats         []domain.CellFormat // by cell format index (styles)
 }
 
 func (r *rowReader) next() bool {
@@ -531,7 +537,11 @@ func (r *rowReader) columns(maxCells int) (rowCells, error) {
 				}
 			}
 			if v := c.value(sst); v != "" || c.formula {
-				row.add(c.sheetCell(v))
+				sc := c.sheetCell(v)
+				if sc.Numeric && c.style < len(r.formats) {
+					sc.Format = r.formats[c.style]
+				}
+				row.add(sc)
 			}
 		}
 		r.token = nil
@@ -554,7 +564,9 @@ func attrInt(name string, attrs []xml.Attr) (int, error) {
 
 // cell is what a <c> holds that its value depends on.
 type cell struct {
-	r, t     string
+	r, t  string
+	style int // the index of its cell format (s) in the styles' cellXfs
+
 	v        string
 	hasV     bool // a <v>, even an empty one
 	formula  bool
@@ -572,9 +584,11 @@ func readCell(d *xml.Decoder, start xml.StartElement) cell {
 		case "r":
 			c.r = a.Value
 		case "s":
-			if _, err := strconv.ParseInt(a.Value, 10, 64); err != nil {
+			n, err := strconv.ParseInt(a.Value, 10, 64)
+			if err != nil {
 				return c // excelize read no further: the cell's elements are the row's
 			}
+			c.style = int(min(max(n, 0), 1<<30))
 		case "t":
 			c.t = a.Value
 		}

@@ -108,7 +108,9 @@ func check(data []byte) (*zip.Reader, error) {
 // or a problem if the workbook saved none; a boolean TRUE or FALSE), rows
 // numbered as Excel shows them, blank ones left out, merged ranges filled
 // from their top-left cell. Cells holding a number are marked Numeric, so
-// a date column reads them as dates.
+// a date column reads them as dates, and carry the kind of value their
+// number format shows (a date, a time, a percentage), so a figures column
+// refuses a date. The sheet keeps its name, for messages about it.
 func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 	zr, err := check(data)
 	if err != nil {
@@ -158,9 +160,15 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 	}
 	// The shared strings are read when the first row is, as excelize
 	// read them: a sheet without rows never needs them.
+	var cellFormats []domain.CellFormat
+	if sp := stylesPart(p, wbPath, rels); sp != "" {
+		if b, err := p.read(sp); err == nil {
+			cellFormats = formats(b)
+		}
+	}
 	var sst []string
 	sstRead := false
-	rows := &rowReader{d: newDecoder(ws), sst: func() ([]string, error) {
+	rows := &rowReader{d: newDecoder(ws), formats: cellFormats, sst: func() ([]string, error) {
 		if sstRead {
 			return sst, nil
 		}
@@ -171,7 +179,7 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 		sstRead = err == nil
 		return sst, err
 	}}
-	sh := domain.Sheet{Date1904: wb.date1904}
+	sh := domain.Sheet{Date1904: wb.date1904, Name: first.name, Hidden: first.hidden}
 	for n := 1; rows.next(); n++ {
 		cols, err := rows.columns(sheet.MaxColumns + 1)
 		if err != nil {

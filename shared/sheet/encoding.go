@@ -1,0 +1,101 @@
+package sheet
+
+import (
+	"bytes"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// The encodings a CSV file is read in (decodeText): UTF-8, with or
+// without its byte order mark ("CSV UTF-8"); UTF-16 with a byte order
+// mark, little- or big-endian (Excel's "Unicode Text"); and, for a file
+// that is not UTF-8 and has no byte order mark, Windows-1252, which UK
+// Excel on Windows writes as "CSV (Comma delimited)" (Latin-1 is the same
+// but for 0x80–0x9F, where Windows-1252 has € ‘ ’ “ ” – — and the like).
+// Any byte is some Windows-1252 character, so no such file is refused for
+// its encoding; a UTF-8 file is never read as Windows-1252, as text in it
+// that is valid UTF-8 by chance (Ã© for é) is vanishingly rare in real
+// Windows files.
+
+var (
+	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
+	bomUTF16LE = []byte{0xFF, 0xFE}
+	bomUTF16BE = []byte{0xFE, 0xFF}
+	zipMagic   = []byte("PK\x03\x04")
+)
+
+// decodeText is a CSV file's text as UTF-8, or a problem with it.
+func decodeText(data []byte) ([]byte, string) {
+	switch {
+	case bytes.HasPrefix(data, bomUTF8):
+		data = data[len(bomUTF8):]
+		if !utf8.Valid(data) {
+			return nil, "starts as UTF-8 text but is not: in Excel, save it again as \"CSV UTF-8 (comma delimited)\""
+		}
+		return data, ""
+	case bytes.HasPrefix(data, bomUTF16LE):
+		return fromUTF16(data[2:], false)
+	case bytes.HasPrefix(data, bomUTF16BE):
+		return fromUTF16(data[2:], true)
+	case utf8.Valid(data):
+		return data, ""
+	}
+	return fromWindows1252(data), ""
+}
+
+// fromUTF16 decodes UTF-16 text; a lone surrogate or an odd byte at its
+// end means it is not UTF-16 at all.
+func fromUTF16(data []byte, bigEndian bool) ([]byte, string) {
+	const problem = "starts as UTF-16 (Unicode) text but is not: in Excel, save it again as \"CSV UTF-8 (comma delimited)\""
+	if len(data)%2 != 0 {
+		return nil, problem
+	}
+	units := make([]uint16, len(data)/2)
+	for i := range units {
+		if bigEndian {
+			units[i] = uint16(data[2*i])<<8 | uint16(data[2*i+1])
+		} else {
+			units[i] = uint16(data[2*i+1])<<8 | uint16(data[2*i])
+		}
+	}
+	out := make([]byte, 0, len(units))
+	for i := 0; i < len(units); i++ {
+		r := rune(units[i])
+		if utf16.IsSurrogate(r) {
+			if i+1 >= len(units) {
+				return nil, problem
+			}
+			if r = utf16.DecodeRune(r, rune(units[i+1])); r == utf8.RuneError {
+				return nil, problem
+			}
+			i++
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return bytes.TrimPrefix(out, bomUTF8), ""
+}
+
+// windows1252 are the characters of Windows-1252's bytes 0x80–0x9F; the
+// rest are Latin-1's (the byte's own code point). The five bytes it leaves
+// undefined read as the C1 controls of the same value, as browsers read
+// them, which the import then refuses as control characters.
+var windows1252 = [32]rune{
+	'€', 0x81, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', 0x8D, 'Ž', 0x8F,
+	0x90, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', 0x9D, 'ž', 'Ÿ',
+}
+
+// fromWindows1252 decodes Windows-1252 text.
+func fromWindows1252(data []byte) []byte {
+	out := make([]byte, 0, len(data)+len(data)/8)
+	for _, c := range data {
+		switch {
+		case c < 0x80:
+			out = append(out, c)
+		case c < 0xA0:
+			out = utf8.AppendRune(out, windows1252[c-0x80])
+		default:
+			out = utf8.AppendRune(out, rune(c))
+		}
+	}
+	return out
+}
