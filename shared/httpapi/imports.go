@@ -3,7 +3,9 @@ package httpapi
 import (
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/decode"
@@ -48,12 +50,9 @@ func (s *server) importFile(w http.ResponseWriter, r *http.Request, c *call) err
 	if err != nil {
 		return err
 	}
-	dryRun := false
-	if v := q.Get("dryRun"); v != "" {
-		if dryRun, err = strconv.ParseBool(v); err != nil || (v != "true" && v != "false") {
-			return &domain.Error{Code: domain.CodeValidation, Message: "dryRun is not valid",
-				Fields: map[string]string{"dryRun": `must be "true" or "false"`}}
-		}
+	dryRun, err := importDryRun(q)
+	if err != nil {
+		return err
 	}
 	data, err := io.ReadAll(r.Body) // read and bounded by the middleware already
 	if err != nil {
@@ -66,6 +65,34 @@ func (s *server) importFile(w http.ResponseWriter, r *http.Request, c *call) err
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// importDryRun reads an import's dryRun parameter, which must be there and
+// exactly "true" or "false" (SPEC: ?dryRun=true|false): it is the switch
+// between checking a file and storing it, so one left out, left empty or
+// misspelt ("dryrun", "dry_run") is refused, naming it, rather than taken
+// for false and the file stored. Other parameters are ignored, as on
+// every route; one that looks like a misspelling is named in the answer.
+func importDryRun(q url.Values) (bool, error) {
+	v, ok := q["dryRun"]
+	switch {
+	case ok && v[0] == "true":
+		return true, nil
+	case ok && v[0] == "false":
+		return false, nil
+	}
+	problem := `must be "true" (check the file, storing nothing) or "false" (import it)`
+	if !ok {
+		problem = "required: send dryRun=true to check the file, storing nothing, or dryRun=false to import it"
+		for k := range q {
+			if k != "dryRun" && strings.EqualFold(strings.NewReplacer("_", "", "-", "").Replace(k), "dryrun") {
+				problem += " (the name is dryRun, not " + strconv.Quote(k) + ")"
+				break
+			}
+		}
+	}
+	return false, &domain.Error{Code: domain.CodeValidation, Message: "dryRun is not valid: nothing was imported",
+		Fields: map[string]string{"dryRun": problem}}
 }
 
 func (s *server) importTemplate(mediaType string) handlerFunc {

@@ -21,7 +21,12 @@ import (
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
+// importReq is a POST of a file to an imports path: the real import
+// (?dryRun=false) unless the path carries a query of its own.
 func importReq(as, path, contentType string, body []byte, hdr ...string) testkit.Req {
+	if !strings.Contains(path, "?") {
+		path += "?dryRun=false"
+	}
 	r := testkit.Request(http.MethodPost, path, as, body, hdr...)
 	if r.Header == nil {
 		r.Header = map[string]string{}
@@ -166,6 +171,39 @@ func TestImportRefusals(t *testing.T) {
 		}
 	}
 	testkit.SameSnapshot(t, "refused imports", before, h.Snapshot(t))
+}
+
+// dryRun is the switch between checking a file and storing it, so it must
+// be there and exactly true or false: left out, empty, misspelt or any
+// other value is 400 naming dryRun, and the (good) file is not stored.
+func TestImportDryRunMustBeGiven(t *testing.T) {
+	t.Parallel()
+	h := newMemAPI(t)
+	f := h.fixture(t)
+	file := []byte("Project,Period start,Period end,Referrals\r\nProject A,2025-04-01,2025-06-30,7\r\n")
+	before := h.Snapshot(t)
+	for query, want := range map[string]string{
+		"?":                         "required",
+		"?limit=5":                  "required",
+		"?dryRun=":                  `"true"`,
+		"?dryrun=true":              `not "dryrun"`,
+		"?dry_run=false":            `not "dry_run"`,
+		"?dryRun=TRUE":              `"true"`,
+		"?dryRun=1":                 `"true"`,
+		"?dryRun=yes":               `"true"`,
+		"?dryRun=true&dryRun=false": "more than once",
+	} {
+		e := testkit.WantErr(t, h.Do(t, importReq(testkit.Lead, f.p1("/imports")+query, domain.MediaCSV, file)), 400, "validation_failed")
+		if !strings.Contains(e.Fields["dryRun"], want) {
+			t.Errorf("%s: fields %v, want dryRun saying %q", query, e.Fields, want)
+		}
+	}
+	testkit.SameSnapshot(t, "imports without a valid dryRun", before, h.Snapshot(t))
+	// Other parameters are ignored, as on every route.
+	res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, f.p1("/imports")+"?dryRun=true&lang=en", domain.MediaCSV, file)))
+	if !res.DryRun || res.Created != 1 {
+		t.Errorf("a dry run with another parameter: %+v", res)
+	}
 }
 
 // Idempotency-Key on an import: the hash covers the file's bytes and the
