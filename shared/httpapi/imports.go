@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -20,6 +21,14 @@ import (
 // import cut off by it says how to finish), and the imports function's
 // 30-second Lambda timeout leaves it a few seconds to give it.
 const ImportRequestTimeout = 26 * time.Second
+
+// importAnswerMargin is how long before the request's deadline an import
+// stops writing (at most a quarter of the request's time): enough to
+// release the import lock and send the import's own 503, which says how
+// many rows were stored and to send the same file again. Cut off by the
+// deadline itself, the client got only the generic "try again" while the
+// import still held the lock, so a retry a second later was refused 409.
+const importAnswerMargin = 3 * time.Second
 
 // NewImportsHandler serves spreadsheet imports and their templates (the
 // "imports" Lambda function). Of the API functions only this one is given
@@ -53,6 +62,11 @@ func (s *server) importFile(w http.ResponseWriter, r *http.Request, c *call) err
 	dryRun, err := importDryRun(q)
 	if err != nil {
 		return err
+	}
+	if d, ok := r.Context().Deadline(); ok {
+		ctx, cancel := context.WithDeadline(r.Context(), d.Add(-min(importAnswerMargin, s.RequestTimeout/4)))
+		defer cancel()
+		r = r.WithContext(ctx)
 	}
 	data, err := io.ReadAll(r.Body) // read and bounded by the middleware already
 	if err != nil {

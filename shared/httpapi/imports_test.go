@@ -7,6 +7,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -14,10 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
@@ -283,6 +286,55 @@ func manyRows(n int, projects ...string) []byte {
 	return []byte(b.String())
 }
 
+// hangingTx is a database whose transactions, from the from-th on while
+// from is set, hang until their request's context ends: an import that
+// runs out of time half way.
+type hangingTx struct {
+	store.DB
+	calls, from atomic.Int64
+}
+
+func (h *hangingTx) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	if f := h.from.Load(); f > 0 && h.calls.Add(1) >= f {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	return h.DB.TransactWriteItems(ctx, in, o...)
+}
+
+// An import that runs out of time half way answers the client itself,
+// before the request's deadline: 503 saying how many rows it stored and to
+// send the same file again (not the generic "try again", which let a
+// client think nothing was kept), with the import lock already released,
+// so a send straight after it runs and finishes the import.
+func TestImportCutOffByTheDeadlineSaysWhatItStored(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t, testkit.WithClock(manyRowsClock))
+	db := &hangingTx{DB: s.DB}
+	h := startAPI(t, s, db, testkit.APIConfig{Now: s.Clock.Now, Timeout: 8 * time.Second})
+	f := manyRowsFixture(t, s, h)
+	file := manyRows(300, "Project A", "Project B")
+
+	db.from.Store(3) // the third transaction and every one after it
+	r := h.Want(t, http.StatusServiceUnavailable, importReq(testkit.Lead, f.p1("/imports"), domain.MediaCSV, file))
+	e := testkit.WantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
+	stored := 0
+	if i := strings.Index(e.Message, "storing at least "); i >= 0 {
+		fmt.Sscanf(e.Message[i+len("storing at least "):], "%d", &stored)
+	}
+	if stored == 0 || !strings.Contains(e.Message, "of its 300") || !strings.Contains(e.Message, "send the same file again") {
+		t.Fatalf("cut off by the deadline: %q", e.Message)
+	}
+	if r.Header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	db.from.Store(0)
+	res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, f.p1("/imports"), domain.MediaCSV, file)))
+	if res.Unchanged != stored || res.Created != 300-stored {
+		t.Errorf("sent again straight after %d stored: %+v", stored, res)
+	}
+}
+
 // An import cut off half way by throttling keeps what it wrote counted
 // once, answers 503 saying so, and is finished by sending it again: the
 // figures are then those of one clean import.
@@ -304,7 +356,7 @@ func TestImportCutOffByThrottlingIsFinishedBySendingItAgain(t *testing.T) {
 		t.Errorf("message %q", e.Message)
 	}
 	stored := 0
-	fmt.Sscanf(e.Message[strings.Index(e.Message, "storing ")+len("storing "):], "%d", &stored)
+	fmt.Sscanf(e.Message[strings.Index(e.Message, "storing at least ")+len("storing at least "):], "%d", &stored)
 	if stored == 0 || stored >= 300 {
 		t.Fatalf("stored %d before the cut", stored)
 	}

@@ -615,7 +615,9 @@ func (sc *Scope) cutOff(err error, written, total int) error {
 	if written == 0 || !errors.As(err, &de) {
 		return err
 	}
-	return &domain.Error{Code: de.Code, Err: err, Public: true, Fields: de.Fields, Message: "the import stopped after storing " +
+	// "At least": a transaction cut off by the deadline may still have
+	// been committed by the database.
+	return &domain.Error{Code: de.Code, Err: err, Public: true, Fields: de.Fields, Message: "the import stopped after storing at least " +
 		strconv.Itoa(written) + " of its " + strconv.Itoa(total) + " new or corrected rows (" + de.Message +
 		"): send the same file again to finish it; the rows already stored are unchanged by it, so none counts twice"}
 }
