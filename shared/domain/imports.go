@@ -804,6 +804,26 @@ func CurrentSubmissions(outcomes []Outcome) []Outcome {
 	return out
 }
 
+// HeldTwice is the problem, keyed by the row's periodStart, of a row whose
+// project and period (and cohort) already hold more than one current
+// submission (separate submissions, not corrections of each other): which
+// one the row's figures replace cannot be told, and replacing one while
+// the other still counts would leave the period's total wrong while the
+// import called the row unchanged. "" for any other row.
+func HeldTwice(row ImportRow, current []Outcome) (field, problem string) {
+	n := 0
+	for _, o := range current {
+		if o.ProjectID == row.ProjectID && o.CohortID == row.CohortID && o.PeriodStart == row.PeriodStart && o.PeriodEnd == row.PeriodEnd {
+			n++
+		}
+	}
+	if n < 2 {
+		return "", ""
+	}
+	return RowField(row.Row, ColPeriodStart), "this period already has " + strconv.Itoa(n) +
+		" submissions in fundtrack; correct them in the app, then import this row"
+}
+
 // PlanRow decides what a row does, given its project's current
 // submissions: unchanged when one for its period (and cohort) already has
 // its figures, a correction of the newest such when none does, else a new

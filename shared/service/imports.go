@@ -269,6 +269,10 @@ func (sc *Scope) periodProblems(file domain.ImportFile, rows []int) (domain.Prob
 	today := domain.UKDate(sc.s.now())
 	for _, i := range rows {
 		row := file.Rows[i]
+		if field, problem := domain.HeldTwice(row, current[row.ProjectID]); problem != "" {
+			periods.Add(field, problem)
+			continue
+		}
 		action, in, old := domain.PlanRow(row, file.Columns, current[row.ProjectID])
 		if action != domain.ImportUnchanged {
 			sc.checkRowPeriod(periods, row, in, old, today)
@@ -366,9 +370,13 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 	}
 	now := sc.s.now()
 	var subs []*Submission
-	periods := domain.Problems{} // rows whose periods the API would refuse, keyed by row
+	periods := domain.Problems{} // rows whose periods the API would refuse, or that hold two submissions, keyed by row
 	for _, i := range todo {
 		row := file.Rows[i]
+		if field, problem := domain.HeldTwice(row, current[row.ProjectID]); problem != "" {
+			periods.Add(field, problem)
+			continue
+		}
 		action, in, old := domain.PlanRow(row, file.Columns, current[row.ProjectID])
 		if action == domain.ImportUnchanged {
 			plan.rows[i] = plannedRow{action: action, id: old.ID}

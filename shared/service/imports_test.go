@@ -124,6 +124,27 @@ func TestImportCorrectsTheNewestSubmission(t *testing.T) {
 	}
 }
 
+// A period that holds two separate submissions (not corrections of each
+// other) is refused row by row, naming it, dry run or not: the row cannot
+// say which it replaces, and replacing one (or calling the row unchanged
+// because it matches one) left the period counting both.
+func TestImportRefusesAPeriodHoldingTwoSubmissions(t *testing.T) {
+	w := newWorld(t)
+	// OutcomeA is Bradford's Q2 2025 (referrals 10); a second, separate one.
+	must(w.openA(admin).SubmitOutcome(body(outcomeBody(map[string]int64{"referrals": 3}))))
+	for _, figure := range []string{"13", "10", "3"} {
+		file := csv("project,periodStart,periodEnd,referrals", "Bradford IPS,2025-04-01,2025-06-30,"+figure,
+			"Bradford IPS,2025-07-01,2025-09-30,4")
+		for _, dryRun := range []bool{true, false} {
+			err := w.unchanged(func() error { _, err := w.open(lead).Import(file, dryRun); return err })
+			de := wantCode(t, "a row for a period of two submissions", err, domain.CodeValidation)
+			if p := de.Fields["rows[2].periodStart"]; !strings.Contains(p, "already has 2 submissions") || !strings.Contains(p, "correct them in the app") || len(de.Fields) != 1 {
+				t.Errorf("referrals %s, dry run %v: %v", figure, dryRun, de.Fields)
+			}
+		}
+	}
+}
+
 func TestImportDryRunStoresNothing(t *testing.T) {
 	w := newWorld(t)
 	snap := w.st.Snapshot()
