@@ -83,6 +83,7 @@ type ImportRow struct {
 	PeriodStart Date
 	PeriodEnd   Date
 	Counts      map[Metric]int64 // one per metric column; an empty cell is 0
+	Blank       map[Metric]bool  // the metric columns whose cell was empty
 	Notes       string
 	// checked marks a row read without a problem: only such a row can
 	// repeat another, the rest being refused already.
@@ -109,6 +110,49 @@ type ImportResult struct {
 	DryRun      bool     `json:"dryRun"`
 	// IgnoredColumns are the headings of the columns not imported.
 	IgnoredColumns []string `json:"ignoredColumns"`
+	// Corrections say, for each row correcting figures already sent, in
+	// the sheet's order, what it changes: an empty cell of fundtrack's own
+	// template is 0 (SPEC), so "topping up" one figure through it zeroes
+	// the others, and the preview must say so before anything is stored.
+	Corrections []ImportCorrection `json:"corrections"`
+}
+
+// ImportCorrection is what a row correcting a submission changes in it.
+type ImportCorrection struct {
+	Row      int            `json:"row"`      // the spreadsheet's row number
+	Corrects string         `json:"corrects"` // the submission corrected
+	SentAt   time.Time      `json:"sentAt"`   // when that was sent
+	Counts   []ImportChange `json:"counts"`   // the figures it changes, in the catalogue's order
+	// Notes is "cleared" (an empty notes cell over notes sent), "changed",
+	// or "" when the notes stay as they are.
+	Notes string `json:"notes,omitempty"`
+}
+
+// ImportChange is a figure a correction changes; Blank when its cell was
+// empty, so it becomes 0.
+type ImportChange struct {
+	Metric Metric `json:"metric"`
+	From   int64  `json:"from"`
+	To     int64  `json:"to"`
+	Blank  bool   `json:"blank"`
+}
+
+// Correction is what row, planned by PlanRow as in correcting old, changes.
+func Correction(row ImportRow, in OutcomeInput, old Outcome) ImportCorrection {
+	c := ImportCorrection{Row: row.Row, Corrects: old.ID, SentAt: old.SubmittedAt, Counts: []ImportChange{}}
+	for _, m := range Metrics {
+		if from, to := old.Counts[m], in.Counts[m]; from != to {
+			c.Counts = append(c.Counts, ImportChange{Metric: m, From: from, To: to, Blank: row.Blank[m]})
+		}
+	}
+	switch {
+	case in.Notes == old.Notes:
+	case in.Notes == "":
+		c.Notes = "cleared"
+	default:
+		c.Notes = "changed"
+	}
+	return c
 }
 
 // The column names of an import, as field paths name them; metrics go by
@@ -285,7 +329,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 	}
 	seen := map[string]int{} // rows without a cohort; ResolveCohorts checks the others
 	for _, sr := range sh.Rows[1:] {
-		row := ImportRow{Row: sr.Number, Counts: map[Metric]int64{}}
+		row := ImportRow{Row: sr.Number, Counts: map[Metric]int64{}, Blank: map[Metric]bool{}}
 		p := Problems{}
 		cell := func(name string) SheetCell {
 			if i, ok := at[name]; ok && i < len(sr.Cells) {
@@ -338,6 +382,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 				continue
 			}
 			row.Counts[m] = importCount(p, RowField(sr.Number, string(m)), cell(string(m)))
+			row.Blank[m] = strings.TrimSpace(cell(string(m)).Text) == ""
 		}
 		if f.Columns.Cohort {
 			row.CohortText = importText(p, RowField(sr.Number, ColCohort), cell(ColCohort).Text, false, MaxNameLen)

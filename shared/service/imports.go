@@ -309,12 +309,17 @@ type plannedRow struct {
 	id     string      // the submission holding the row's figures once written
 	sub    *Submission // to write; nil when unchanged
 	change Change
+	// correction is what a corrected row changes, for the answer.
+	correction *domain.ImportCorrection
 }
 
 func (p importPlan) result(dryRun bool) domain.ImportResult {
 	res := domain.ImportResult{Rows: len(p.rows), Submissions: []string{}, DryRun: dryRun,
-		IgnoredColumns: append([]string{}, p.ignored...)}
+		IgnoredColumns: append([]string{}, p.ignored...), Corrections: []domain.ImportCorrection{}}
 	for _, r := range p.rows {
+		if r.correction != nil {
+			res.Corrections = append(res.Corrections, *r.correction)
+		}
 		switch r.action {
 		case domain.ImportCreate:
 			res.Created++
@@ -405,6 +410,10 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 		ch := sc.change(domain.EntityOutcome, o.ID, action2, before, o)
 		ch.Claim = nil // an import commits its claim once, with its last transaction
 		plan.rows[i] = plannedRow{action: action, id: o.ID, sub: sub, change: ch}
+		if old != nil {
+			c := domain.Correction(row, in, *old)
+			plan.rows[i].correction = &c
+		}
 		subs = append(subs, sub)
 	}
 	if err := periods.ErrAs("some rows have figures for a period they cannot be recorded for: nothing was imported",

@@ -145,6 +145,32 @@ func TestImportRefusesAPeriodHoldingTwoSubmissions(t *testing.T) {
 	}
 }
 
+// A correction says what it changes, row by row, in the dry run's answer
+// (the web preview's) and the import's: an empty cell of the template is
+// 0, so it names the figures that become 0 and notes cleared.
+func TestImportSaysWhatEachCorrectionChanges(t *testing.T) {
+	w := newWorld(t)
+	a := must(w.openA(lead).Outcome(w.OutcomeA)) // Bradford, Q2 2025
+	in := outcomeBody(map[string]int64{"referrals": 21, "peopleIntoWork": 3})
+	in["replaces"], in["notes"] = a.ID, "from template"
+	old := must(w.openA(admin).SubmitOutcome(body(in)))
+	file := csv(importHeader,
+		"Bradford IPS,2025-04-01,2025-06-30,,3,",     // referrals and notes left empty
+		"Bradford IPS,2025-07-01,2025-09-30,4,1,new") // new figures: no correction
+	for _, dryRun := range []bool{true, false} {
+		res := must(w.open(lead).Import(file, dryRun))
+		want := []domain.ImportCorrection{{Row: 2, Corrects: old.ID, SentAt: old.SubmittedAt, Notes: "cleared",
+			Counts: []domain.ImportChange{{Metric: domain.MetricReferrals, From: 21, To: 0, Blank: true}}}}
+		if fmt.Sprint(res.Corrections) != fmt.Sprint(want) {
+			t.Errorf("dry run %v: corrections %+v, want %+v", dryRun, res.Corrections, want)
+		}
+	}
+	// Sent again, nothing is corrected, so nothing is said.
+	if res := must(w.open(lead).Import(file, true)); len(res.Corrections) != 0 || res.Corrections == nil {
+		t.Errorf("sent again: %+v", res.Corrections)
+	}
+}
+
 func TestImportDryRunStoresNothing(t *testing.T) {
 	w := newWorld(t)
 	snap := w.st.Snapshot()
