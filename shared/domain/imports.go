@@ -571,7 +571,8 @@ func importProject(p Problems, row int, s string, byName map[string][]string, by
 	case len(ids) == 1:
 		return ids[0]
 	case len(ids) > 1:
-		p.Add(field, "more than one project is named "+quoteCell(s)+": give the project's id instead")
+		// The ids are shown nowhere else a user would find them.
+		p.Add(field, "more than one project is named "+quoteCell(s)+": give the project's id instead, one of "+strings.Join(slices.Sorted(slices.Values(ids)), ", "))
 	default:
 		p.Add(field, "no project named "+quoteCell(s)+" in this programme")
 	}
