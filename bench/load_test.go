@@ -346,7 +346,7 @@ func (c *loadClient) act(kind int) int {
 		if c.role == "lead" {
 			months = 1 + c.rng.IntN(3)
 		}
-		c.timed(kind, 200, "POST", pp+"/imports", loadWorkbook(p, projects, months, c.rng.IntN(4)), domain.MediaXLSX)
+		c.timed(kind, 200, "POST", pp+"/imports?dryRun=false", loadWorkbook(p, projects, months, c.rng.IntN(4)), domain.MediaXLSX)
 	default:
 		panic("no such kind")
 	}
@@ -791,7 +791,7 @@ func seedLoadProgramme(admin *loadClient, p *loadProg, i int, cast []*loadClient
 		return err
 	}
 	// 2024's figures, imported before review is on so they count.
-	if _, _, err = call(200, "POST", pp+"/imports", loadWorkbook(p, []int{0, 1, 2, 3, 4, 5}, 12, 0), domain.MediaXLSX); err != nil {
+	if _, _, err = call(200, "POST", pp+"/imports?dryRun=false", loadWorkbook(p, []int{0, 1, 2, 3, 4, 5}, 12, 0), domain.MediaXLSX); err != nil {
 		return err
 	}
 	h, _, err := call(200, "GET", pp, nil, "")

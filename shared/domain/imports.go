@@ -104,6 +104,7 @@ type ImportRow struct {
 	PeriodStart Date
 	PeriodEnd   Date
 	Counts      map[Metric]int64 // one per metric column; an empty cell is 0
+	Blank       map[Metric]bool  // the metric columns whose cell was empty
 	Notes       string
 	// checked marks a row read without a problem: only such a row can
 	// repeat another, the rest being refused already.
@@ -130,6 +131,49 @@ type ImportResult struct {
 	DryRun      bool     `json:"dryRun"`
 	// IgnoredColumns are the headings of the columns not imported.
 	IgnoredColumns []string `json:"ignoredColumns"`
+	// Corrections say, for each row correcting figures already sent, in
+	// the sheet's order, what it changes: an empty cell of fundtrack's own
+	// template is 0 (SPEC), so "topping up" one figure through it zeroes
+	// the others, and the preview must say so before anything is stored.
+	Corrections []ImportCorrection `json:"corrections"`
+}
+
+// ImportCorrection is what a row correcting a submission changes in it.
+type ImportCorrection struct {
+	Row      int            `json:"row"`      // the spreadsheet's row number
+	Corrects string         `json:"corrects"` // the submission corrected
+	SentAt   time.Time      `json:"sentAt"`   // when that was sent
+	Counts   []ImportChange `json:"counts"`   // the figures it changes, in the catalogue's order
+	// Notes is "cleared" (an empty notes cell over notes sent), "changed",
+	// or "" when the notes stay as they are.
+	Notes string `json:"notes,omitempty"`
+}
+
+// ImportChange is a figure a correction changes; Blank when its cell was
+// empty, so it becomes 0.
+type ImportChange struct {
+	Metric Metric `json:"metric"`
+	From   int64  `json:"from"`
+	To     int64  `json:"to"`
+	Blank  bool   `json:"blank"`
+}
+
+// Correction is what row, planned by PlanRow as in correcting old, changes.
+func Correction(row ImportRow, in OutcomeInput, old Outcome) ImportCorrection {
+	c := ImportCorrection{Row: row.Row, Corrects: old.ID, SentAt: old.SubmittedAt, Counts: []ImportChange{}}
+	for _, m := range Metrics {
+		if from, to := old.Counts[m], in.Counts[m]; from != to {
+			c.Counts = append(c.Counts, ImportChange{Metric: m, From: from, To: to, Blank: row.Blank[m]})
+		}
+	}
+	switch {
+	case in.Notes == old.Notes:
+	case in.Notes == "":
+		c.Notes = "cleared"
+	default:
+		c.Notes = "changed"
+	}
+	return c
 }
 
 // The column names of an import, as field paths name them; metrics go by
@@ -307,7 +351,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 	}
 	seen := map[string]int{} // rows without a cohort; ResolveCohorts checks the others
 	for _, sr := range sh.Rows[1:] {
-		row := ImportRow{Row: sr.Number, Counts: map[Metric]int64{}}
+		row := ImportRow{Row: sr.Number, Counts: map[Metric]int64{}, Blank: map[Metric]bool{}}
 		p := Problems{}
 		cell := func(name string) SheetCell {
 			if i, ok := at[name]; ok && i < len(sr.Cells) {
@@ -364,6 +408,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 				continue
 			}
 			row.Counts[m] = importCount(p, RowField(sr.Number, string(m)), cell(string(m)))
+			row.Blank[m] = strings.TrimSpace(cell(string(m)).Text) == ""
 		}
 		if f.Columns.Cohort {
 			row.CohortText = importText(p, RowField(sr.Number, ColCohort), cell(ColCohort).Text, false, MaxNameLen)
@@ -571,7 +616,8 @@ func importProject(p Problems, row int, s string, byName map[string][]string, by
 	case len(ids) == 1:
 		return ids[0]
 	case len(ids) > 1:
-		p.Add(field, "more than one project is named "+quoteCell(s)+": give the project's id instead")
+		// The ids are shown nowhere else a user would find them.
+		p.Add(field, "more than one project is named "+quoteCell(s)+": give the project's id instead, one of "+strings.Join(slices.Sorted(slices.Values(ids)), ", "))
 	default:
 		p.Add(field, "no project named "+quoteCell(s)+" in this programme")
 	}
@@ -847,6 +893,26 @@ func CurrentSubmissions(outcomes []Outcome) []Outcome {
 		}
 	}
 	return out
+}
+
+// HeldTwice is the problem, keyed by the row's periodStart, of a row whose
+// project and period (and cohort) already hold more than one current
+// submission (separate submissions, not corrections of each other): which
+// one the row's figures replace cannot be told, and replacing one while
+// the other still counts would leave the period's total wrong while the
+// import called the row unchanged. "" for any other row.
+func HeldTwice(row ImportRow, current []Outcome) (field, problem string) {
+	n := 0
+	for _, o := range current {
+		if o.ProjectID == row.ProjectID && o.CohortID == row.CohortID && o.PeriodStart == row.PeriodStart && o.PeriodEnd == row.PeriodEnd {
+			n++
+		}
+	}
+	if n < 2 {
+		return "", ""
+	}
+	return RowField(row.Row, ColPeriodStart), "this period already has " + strconv.Itoa(n) +
+		" submissions in fundtrack; correct them in the app, then import this row"
 }
 
 // PlanRow decides what a row does, given its project's current

@@ -534,3 +534,14 @@ func TestImportColumnTable(t *testing.T) {
 		}
 	}
 }
+
+// Two projects of one name (any case): a row naming it is refused, and the
+// message gives their ids, which no page or template shows.
+func TestImportNameOfTwoProjectsGivesTheirIDs(t *testing.T) {
+	projects := []Project{{ID: "01aaaaaaaaaaaaaaaaaaaaaaaa", Name: "Derby Pathways"}, {ID: "01bbbbbbbbbbbbbbbbbbbbbbbb", Name: "derby pathways"}}
+	f := ReadImport(sheetOf([]string{"project", "periodStart", "periodEnd", "referrals"},
+		[]string{"Derby Pathways", "2025-04-01", "2025-06-30", "1"}), projects)
+	if p := f.Problems["rows[2].project"]; !strings.Contains(p, "01aaaaaaaaaaaaaaaaaaaaaaaa, 01bbbbbbbbbbbbbbbbbbbbbbbb") {
+		t.Errorf("problems %v", f.Problems)
+	}
+}

@@ -1,9 +1,12 @@
 package httpapi
 
 import (
+	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/decode"
@@ -18,6 +21,14 @@ import (
 // import cut off by it says how to finish), and the imports function's
 // 30-second Lambda timeout leaves it a few seconds to give it.
 const ImportRequestTimeout = 26 * time.Second
+
+// importAnswerMargin is how long before the request's deadline an import
+// stops writing (at most a quarter of the request's time): enough to
+// release the import lock and send the import's own 503, which says how
+// many rows were stored and to send the same file again. Cut off by the
+// deadline itself, the client got only the generic "try again" while the
+// import still held the lock, so a retry a second later was refused 409.
+const importAnswerMargin = 3 * time.Second
 
 // NewImportsHandler serves spreadsheet imports and their templates (the
 // "imports" Lambda function). Of the API functions only this one is given
@@ -48,12 +59,14 @@ func (s *server) importFile(w http.ResponseWriter, r *http.Request, c *call) err
 	if err != nil {
 		return err
 	}
-	dryRun := false
-	if v := q.Get("dryRun"); v != "" {
-		if dryRun, err = strconv.ParseBool(v); err != nil || (v != "true" && v != "false") {
-			return &domain.Error{Code: domain.CodeValidation, Message: "dryRun is not valid",
-				Fields: map[string]string{"dryRun": `must be "true" or "false"`}}
-		}
+	dryRun, err := importDryRun(q)
+	if err != nil {
+		return err
+	}
+	if d, ok := r.Context().Deadline(); ok {
+		ctx, cancel := context.WithDeadline(r.Context(), d.Add(-min(importAnswerMargin, s.RequestTimeout/4)))
+		defer cancel()
+		r = r.WithContext(ctx)
 	}
 	data, err := io.ReadAll(r.Body) // read and bounded by the middleware already
 	if err != nil {
@@ -66,6 +79,34 @@ func (s *server) importFile(w http.ResponseWriter, r *http.Request, c *call) err
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// importDryRun reads an import's dryRun parameter, which must be there and
+// exactly "true" or "false" (SPEC: ?dryRun=true|false): it is the switch
+// between checking a file and storing it, so one left out, left empty or
+// misspelt ("dryrun", "dry_run") is refused, naming it, rather than taken
+// for false and the file stored. Other parameters are ignored, as on
+// every route; one that looks like a misspelling is named in the answer.
+func importDryRun(q url.Values) (bool, error) {
+	v, ok := q["dryRun"]
+	switch {
+	case ok && v[0] == "true":
+		return true, nil
+	case ok && v[0] == "false":
+		return false, nil
+	}
+	problem := `must be "true" (check the file, storing nothing) or "false" (import it)`
+	if !ok {
+		problem = "required: send dryRun=true to check the file, storing nothing, or dryRun=false to import it"
+		for k := range q {
+			if k != "dryRun" && strings.EqualFold(strings.NewReplacer("_", "", "-", "").Replace(k), "dryrun") {
+				problem += " (the name is dryRun, not " + strconv.Quote(k) + ")"
+				break
+			}
+		}
+	}
+	return false, &domain.Error{Code: domain.CodeValidation, Message: "dryRun is not valid: nothing was imported",
+		Fields: map[string]string{"dryRun": problem}}
 }
 
 func (s *server) importTemplate(mediaType string) handlerFunc {

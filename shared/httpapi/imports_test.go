@@ -7,6 +7,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -14,14 +15,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
+// importReq is a POST of a file to an imports path: the real import
+// (?dryRun=false) unless the path carries a query of its own.
 func importReq(as, path, contentType string, body []byte, hdr ...string) testkit.Req {
+	if !strings.Contains(path, "?") {
+		path += "?dryRun=false"
+	}
 	r := testkit.Request(http.MethodPost, path, as, body, hdr...)
 	if r.Header == nil {
 		r.Header = map[string]string{}
@@ -168,6 +176,39 @@ func TestImportRefusals(t *testing.T) {
 	testkit.SameSnapshot(t, "refused imports", before, h.Snapshot(t))
 }
 
+// dryRun is the switch between checking a file and storing it, so it must
+// be there and exactly true or false: left out, empty, misspelt or any
+// other value is 400 naming dryRun, and the (good) file is not stored.
+func TestImportDryRunMustBeGiven(t *testing.T) {
+	t.Parallel()
+	h := newMemAPI(t)
+	f := h.fixture(t)
+	file := []byte("Project,Period start,Period end,Referrals\r\nProject A,2025-04-01,2025-06-30,7\r\n")
+	before := h.Snapshot(t)
+	for query, want := range map[string]string{
+		"?":                         "required",
+		"?limit=5":                  "required",
+		"?dryRun=":                  `"true"`,
+		"?dryrun=true":              `not "dryrun"`,
+		"?dry_run=false":            `not "dry_run"`,
+		"?dryRun=TRUE":              `"true"`,
+		"?dryRun=1":                 `"true"`,
+		"?dryRun=yes":               `"true"`,
+		"?dryRun=true&dryRun=false": "more than once",
+	} {
+		e := testkit.WantErr(t, h.Do(t, importReq(testkit.Lead, f.p1("/imports")+query, domain.MediaCSV, file)), 400, "validation_failed")
+		if !strings.Contains(e.Fields["dryRun"], want) {
+			t.Errorf("%s: fields %v, want dryRun saying %q", query, e.Fields, want)
+		}
+	}
+	testkit.SameSnapshot(t, "imports without a valid dryRun", before, h.Snapshot(t))
+	// Other parameters are ignored, as on every route.
+	res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, f.p1("/imports")+"?dryRun=true&lang=en", domain.MediaCSV, file)))
+	if !res.DryRun || res.Created != 1 {
+		t.Errorf("a dry run with another parameter: %+v", res)
+	}
+}
+
 // Idempotency-Key on an import: the hash covers the file's bytes and the
 // query, so the same key replays the same import and refuses another file
 // or a dry run of the same one. Over memory, as the other Idempotency-Key
@@ -245,6 +286,55 @@ func manyRows(n int, projects ...string) []byte {
 	return []byte(b.String())
 }
 
+// hangingTx is a database whose transactions, from the from-th on while
+// from is set, hang until their request's context ends: an import that
+// runs out of time half way.
+type hangingTx struct {
+	store.DB
+	calls, from atomic.Int64
+}
+
+func (h *hangingTx) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	if f := h.from.Load(); f > 0 && h.calls.Add(1) >= f {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	return h.DB.TransactWriteItems(ctx, in, o...)
+}
+
+// An import that runs out of time half way answers the client itself,
+// before the request's deadline: 503 saying how many rows it stored and to
+// send the same file again (not the generic "try again", which let a
+// client think nothing was kept), with the import lock already released,
+// so a send straight after it runs and finishes the import.
+func TestImportCutOffByTheDeadlineSaysWhatItStored(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t, testkit.WithClock(manyRowsClock))
+	db := &hangingTx{DB: s.DB}
+	h := startAPI(t, s, db, testkit.APIConfig{Now: s.Clock.Now, Timeout: 8 * time.Second})
+	f := manyRowsFixture(t, s, h)
+	file := manyRows(300, "Project A", "Project B")
+
+	db.from.Store(3) // the third transaction and every one after it
+	r := h.Want(t, http.StatusServiceUnavailable, importReq(testkit.Lead, f.p1("/imports"), domain.MediaCSV, file))
+	e := testkit.WantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
+	stored := 0
+	if i := strings.Index(e.Message, "storing at least "); i >= 0 {
+		fmt.Sscanf(e.Message[i+len("storing at least "):], "%d", &stored)
+	}
+	if stored == 0 || !strings.Contains(e.Message, "of its 300") || !strings.Contains(e.Message, "send the same file again") {
+		t.Fatalf("cut off by the deadline: %q", e.Message)
+	}
+	if r.Header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	db.from.Store(0)
+	res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, f.p1("/imports"), domain.MediaCSV, file)))
+	if res.Unchanged != stored || res.Created != 300-stored {
+		t.Errorf("sent again straight after %d stored: %+v", stored, res)
+	}
+}
+
 // An import cut off half way by throttling keeps what it wrote counted
 // once, answers 503 saying so, and is finished by sending it again: the
 // figures are then those of one clean import.
@@ -266,7 +356,7 @@ func TestImportCutOffByThrottlingIsFinishedBySendingItAgain(t *testing.T) {
 		t.Errorf("message %q", e.Message)
 	}
 	stored := 0
-	fmt.Sscanf(e.Message[strings.Index(e.Message, "storing ")+len("storing "):], "%d", &stored)
+	fmt.Sscanf(e.Message[strings.Index(e.Message, "storing at least ")+len("storing at least "):], "%d", &stored)
 	if stored == 0 || stored >= 300 {
 		t.Fatalf("stored %d before the cut", stored)
 	}

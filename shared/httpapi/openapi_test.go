@@ -1012,11 +1012,11 @@ func TestOpenAPIFlow(t *testing.T) {
 	if r := testkit.Decode[domain.ImportResult](t, a.Want(t, http.StatusOK, imp(pl, "?dryRun=true", "text/csv", withTotal, nil))); len(r.IgnoredColumns) != 1 || r.IgnoredColumns[0] != "Total" {
 		t.Fatalf("dry run with a Total column: %+v", r)
 	}
-	a.Want(t, http.StatusOK, imp(pl, "", "text/csv; charset=utf-8", csvBody, nil))
+	a.Want(t, http.StatusOK, imp(pl, "?dryRun=false", "text/csv; charset=utf-8", csvBody, nil))
 	oaWantCode(t, a.Want(t, http.StatusBadRequest, imp(pl, "?dryRun=false", "text/csv", csvBody+"Leicester IPS,2011-10-01,2011-12-31,x,1\r\n", nil)),
 		domain.CodeValidation, "rows[3].referrals")
-	oaWantCode(t, a.Want(t, http.StatusUnsupportedMediaType, imp(pl, "", "application/json", `{"rows":[]}`, oaBreaking)), domain.CodeUnsupportedMedia)
-	oaWantCode(t, a.Want(t, http.StatusUnsupportedMediaType, imp(pl, "", domain.MediaXLSX, "PK not a workbook", nil)), domain.CodeUnsupportedMedia)
+	oaWantCode(t, a.Want(t, http.StatusUnsupportedMediaType, imp(pl, "?dryRun=false", "application/json", `{"rows":[]}`, oaBreaking)), domain.CodeUnsupportedMedia)
+	oaWantCode(t, a.Want(t, http.StatusUnsupportedMediaType, imp(pl, "?dryRun=false", domain.MediaXLSX, "PK not a workbook", nil)), domain.CodeUnsupportedMedia)
 
 	// The audit trail and each kind of record's history.
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/audit", lead, nil))

@@ -272,6 +272,10 @@ func (sc *Scope) periodProblems(file domain.ImportFile, rows []int) (domain.Prob
 	today := domain.UKDate(sc.s.now())
 	for _, i := range rows {
 		row := file.Rows[i]
+		if field, problem := domain.HeldTwice(row, current[row.ProjectID]); problem != "" {
+			periods.Add(field, problem)
+			continue
+		}
 		action, in, old := domain.PlanRow(row, file.Columns, current[row.ProjectID])
 		if action != domain.ImportUnchanged {
 			sc.checkRowPeriod(periods, row, in, old, today)
@@ -308,12 +312,17 @@ type plannedRow struct {
 	id     string      // the submission holding the row's figures once written
 	sub    *Submission // to write; nil when unchanged
 	change Change
+	// correction is what a corrected row changes, for the answer.
+	correction *domain.ImportCorrection
 }
 
 func (p importPlan) result(dryRun bool) domain.ImportResult {
 	res := domain.ImportResult{Rows: len(p.rows), Submissions: []string{}, DryRun: dryRun,
-		IgnoredColumns: append([]string{}, p.ignored...)}
+		IgnoredColumns: append([]string{}, p.ignored...), Corrections: []domain.ImportCorrection{}}
 	for _, r := range p.rows {
+		if r.correction != nil {
+			res.Corrections = append(res.Corrections, *r.correction)
+		}
 		switch r.action {
 		case domain.ImportCreate:
 			res.Created++
@@ -369,9 +378,13 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 	}
 	now := sc.s.now()
 	var subs []*Submission
-	periods := domain.Problems{} // rows whose periods the API would refuse, keyed by row
+	periods := domain.Problems{} // rows whose periods the API would refuse, or that hold two submissions, keyed by row
 	for _, i := range todo {
 		row := file.Rows[i]
+		if field, problem := domain.HeldTwice(row, current[row.ProjectID]); problem != "" {
+			periods.Add(field, problem)
+			continue
+		}
 		action, in, old := domain.PlanRow(row, file.Columns, current[row.ProjectID])
 		if action == domain.ImportUnchanged {
 			plan.rows[i] = plannedRow{action: action, id: old.ID}
@@ -400,6 +413,10 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 		ch := sc.change(domain.EntityOutcome, o.ID, action2, before, o)
 		ch.Claim = nil // an import commits its claim once, with its last transaction
 		plan.rows[i] = plannedRow{action: action, id: o.ID, sub: sub, change: ch}
+		if old != nil {
+			c := domain.Correction(row, in, *old)
+			plan.rows[i].correction = &c
+		}
 		subs = append(subs, sub)
 	}
 	if err := periods.ErrAs("some rows have figures for a period they cannot be recorded for: nothing was imported",
@@ -618,7 +635,9 @@ func (sc *Scope) cutOff(err error, written, total int) error {
 	if written == 0 || !errors.As(err, &de) {
 		return err
 	}
-	return &domain.Error{Code: de.Code, Err: err, Public: true, Fields: de.Fields, Message: "the import stopped after storing " +
+	// "At least": a transaction cut off by the deadline may still have
+	// been committed by the database.
+	return &domain.Error{Code: de.Code, Err: err, Public: true, Fields: de.Fields, Message: "the import stopped after storing at least " +
 		strconv.Itoa(written) + " of its " + strconv.Itoa(total) + " new or corrected rows (" + de.Message +
 		"): send the same file again to finish it; the rows already stored are unchanged by it, so none counts twice"}
 }

@@ -124,6 +124,53 @@ func TestImportCorrectsTheNewestSubmission(t *testing.T) {
 	}
 }
 
+// A period that holds two separate submissions (not corrections of each
+// other) is refused row by row, naming it, dry run or not: the row cannot
+// say which it replaces, and replacing one (or calling the row unchanged
+// because it matches one) left the period counting both.
+func TestImportRefusesAPeriodHoldingTwoSubmissions(t *testing.T) {
+	w := newWorld(t)
+	// OutcomeA is Bradford's Q2 2025 (referrals 10); a second, separate one.
+	must(w.openA(admin).SubmitOutcome(body(outcomeBody(map[string]int64{"referrals": 3}))))
+	for _, figure := range []string{"13", "10", "3"} {
+		file := csv("project,periodStart,periodEnd,referrals", "Bradford IPS,2025-04-01,2025-06-30,"+figure,
+			"Bradford IPS,2025-07-01,2025-09-30,4")
+		for _, dryRun := range []bool{true, false} {
+			err := w.unchanged(func() error { _, err := w.open(lead).Import(file, dryRun); return err })
+			de := wantCode(t, "a row for a period of two submissions", err, domain.CodeValidation)
+			if p := de.Fields["rows[2].periodStart"]; !strings.Contains(p, "already has 2 submissions") || !strings.Contains(p, "correct them in the app") || len(de.Fields) != 1 {
+				t.Errorf("referrals %s, dry run %v: %v", figure, dryRun, de.Fields)
+			}
+		}
+	}
+}
+
+// A correction says what it changes, row by row, in the dry run's answer
+// (the web preview's) and the import's: an empty cell of the template is
+// 0, so it names the figures that become 0 and notes cleared.
+func TestImportSaysWhatEachCorrectionChanges(t *testing.T) {
+	w := newWorld(t)
+	a := must(w.openA(lead).Outcome(w.OutcomeA)) // Bradford, Q2 2025
+	in := outcomeBody(map[string]int64{"referrals": 21, "peopleIntoWork": 3})
+	in["replaces"], in["notes"] = a.ID, "from template"
+	old := must(w.openA(admin).SubmitOutcome(body(in)))
+	file := csv(importHeader,
+		"Bradford IPS,2025-04-01,2025-06-30,,3,",     // referrals and notes left empty
+		"Bradford IPS,2025-07-01,2025-09-30,4,1,new") // new figures: no correction
+	for _, dryRun := range []bool{true, false} {
+		res := must(w.open(lead).Import(file, dryRun))
+		want := []domain.ImportCorrection{{Row: 2, Corrects: old.ID, SentAt: old.SubmittedAt, Notes: "cleared",
+			Counts: []domain.ImportChange{{Metric: domain.MetricReferrals, From: 21, To: 0, Blank: true}}}}
+		if fmt.Sprint(res.Corrections) != fmt.Sprint(want) {
+			t.Errorf("dry run %v: corrections %+v, want %+v", dryRun, res.Corrections, want)
+		}
+	}
+	// Sent again, nothing is corrected, so nothing is said.
+	if res := must(w.open(lead).Import(file, true)); len(res.Corrections) != 0 || res.Corrections == nil {
+		t.Errorf("sent again: %+v", res.Corrections)
+	}
+}
+
 func TestImportDryRunStoresNothing(t *testing.T) {
 	w := newWorld(t)
 	snap := w.st.Snapshot()
