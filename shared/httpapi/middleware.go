@@ -265,7 +265,10 @@ func (s *server) wrap(rt route) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		if r.Method == http.MethodPost && header(r, "Idempotency-Key") != "" {
+		// A key sent empty (or only spaces, which HTTP trims away) is
+		// refused by idempotent, not read as no key: a client that built
+		// it from an unset variable believed its POST safe to repeat.
+		if r.Method == http.MethodPost && len(r.Header.Values("Idempotency-Key")) > 0 {
 			s.idempotent(w, r, c, body, rt)
 			return
 		}
