@@ -205,6 +205,10 @@ func TestAPIValidation(t *testing.T) {
 		patch("array body", `[{"title":"x"}]`, "body"),
 
 		{name: "limit 0", method: "GET", path: f.p1("/funders?limit=0"), fields: []string{"limit"}},
+		// Given empty, as a link built from an unset value gives them: not page one.
+		{name: "limit empty", method: "GET", path: f.p1("/targets?limit="), fields: []string{"limit"}},
+		{name: "cursor empty", method: "GET", path: f.p1("/targets?cursor="), fields: []string{"cursor"}},
+		{name: "limit and cursor blank", method: "GET", path: "/programmes?limit=%20&cursor=", fields: []string{"limit", "cursor"}},
 		{name: "limit 101", method: "GET", path: f.p1("/funders?limit=101"), fields: []string{"limit"}},
 		{name: "limit x", method: "GET", path: f.p1("/grants?limit=x"), fields: []string{"limit"}},
 		{name: "limit -1", method: "GET", path: f.p1("/projects?limit=-1"), fields: []string{"limit"}},
