@@ -284,6 +284,32 @@ func TestAPIValidation(t *testing.T) {
 			Header: map[string]string{"Content-Type": "text/plain"}})
 		testkit.WantErr(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type")
 
+		// JSON is UTF-8, and the body is read as sent: another charset or a
+		// content coding is refused as such, not called invalid JSON.
+		for _, hdr := range []map[string]string{
+			{"Content-Type": "application/json; charset=utf-16"},
+			{"Content-Type": "application/json; charset=ISO-8859-1"},
+			{"Content-Type": `application/json; charset="latin1"`},
+			{"Content-Encoding": "gzip"},
+			{"Content-Encoding": "identity, br"},
+		} {
+			r := h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: okBody, Header: hdr})
+			if testkit.WantErr(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type"); !strings.Contains(r.String(), "charset") && !strings.Contains(r.String(), "Content-Encoding") {
+				t.Errorf("%v: %s does not say what is not accepted", hdr, r)
+			}
+		}
+		r = h.Do(t, testkit.Req{Method: "PUT", Path: f.p1("/members/x@example.org"), As: uLead, Body: roles(`{"role":"lead"}`),
+			Header: map[string]string{"Content-Encoding": "deflate"}})
+		testkit.WantErr(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type")
+		// UTF-8 in any case, and no coding at all, are read (and this body refused for its name).
+		for _, hdr := range []map[string]string{
+			{"Content-Type": "application/json; charset=UTF-8"},
+			{"Content-Type": "application/json;charset=utf-8"},
+			{"Content-Encoding": "identity"},
+		} {
+			testkit.WantFields(t, h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: `{"name":"","contacts":["a@example.org"]}`, Header: hdr}), "name")
+		}
+
 		// One byte over 64 KiB is refused whole; exactly 64 KiB is read (and
 		// then refused as invalid, since the name is far too long).
 		big := func(size int) string {

@@ -282,6 +282,18 @@ func (s *server) readBody(r *http.Request, files *fileBody) ([]byte, error) {
 	if r.Body == nil {
 		return nil, nil
 	}
+	switch r.Method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+		// A compressed body read as it came was told it was not valid
+		// JSON; the coding is what is refused (RFC 9110 15.5.16).
+		for _, coding := range r.Header.Values("Content-Encoding") {
+			for _, c := range strings.Split(coding, ",") {
+				if c = strings.TrimSpace(c); c != "" && !strings.EqualFold(c, "identity") {
+					return nil, domain.Errorf(domain.CodeUnsupportedMedia, "send the body uncompressed: Content-Encoding %q is not accepted", c)
+				}
+			}
+		}
+	}
 	limit := MaxBodyBytes
 	if files != nil {
 		limit = files.Max
@@ -305,9 +317,14 @@ func (s *server) readBody(r *http.Request, files *fileBody) ([]byte, error) {
 	}
 	switch r.Method {
 	case http.MethodPost, http.MethodPut, http.MethodPatch:
-		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
 			return nil, domain.Errorf(domain.CodeUnsupportedMedia, "send the body as JSON with Content-Type: application/json")
+		}
+		// JSON between systems is UTF-8 (RFC 8259 8.1): a body declared
+		// in another charset was read as UTF-8 and called invalid JSON.
+		if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+			return nil, domain.Errorf(domain.CodeUnsupportedMedia, "send the body as UTF-8 JSON: charset %q is not accepted", cs)
 		}
 	}
 	return body, nil
