@@ -97,10 +97,10 @@ func parseJSON(data []byte, p domain.Problems) *jsonNode {
 		}
 	}
 	if err == errTooDeep {
-		p.Add("body", "nests arrays and objects more than "+strconv.Itoa(maxDepth)+" levels deep")
+		p.Add(domain.BodyField, "nests arrays and objects more than "+strconv.Itoa(maxDepth)+" levels deep")
 		return nil
 	}
-	p.Add("body", "is not valid JSON")
+	p.Add(domain.BodyField, "is not valid JSON")
 	return nil
 }
 

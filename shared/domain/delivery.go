@@ -65,7 +65,7 @@ func (in PostInput) Validate() error {
 	p := Problems{}
 	requiredLine(p, "title", in.Title, MaxNameLen)
 	if !ValidID(in.GrantID) {
-		p.Add("grantId", "required: the id of the grant that pays for this post")
+		p.Add("grantId", refProblem(in.GrantID, "required: the id of the grant that pays for this post"))
 	}
 	if !(in.FTE >= MinFTE && in.FTE <= MaxFTE) {
 		p.Add("fte", "must be from 0.01 to 1 (full time)")

@@ -180,6 +180,11 @@ func AtLeast(what string) string {
 // field: decoding problems (wrong types) and rule problems (missing, out of
 // range) alike. The first problem reported for a field wins. Any error that
 // is not a validation error is returned as it is.
+//
+// A problem with the body as a whole (field "body": not JSON, not an
+// object, empty) is the answer on its own: no field could be read, so the
+// rules' findings ("title": "required" for a title that was sent, before
+// trailing garbage) would tell the client to fix what is not wrong.
 func MergeProblems(errs ...error) error {
 	p := Problems{}
 	for _, err := range errs {
@@ -193,7 +198,29 @@ func MergeProblems(errs ...error) error {
 		if len(e.Fields) == 0 {
 			return err
 		}
+		if whole, ok := e.Fields[BodyField]; ok {
+			return &Error{Code: CodeValidation, Message: e.Message, Fields: map[string]string{BodyField: whole}}
+		}
 		p.AddAll(e.Fields)
 	}
 	return p.Err()
 }
+
+// ProblemNotFoundRef is what a field naming a record is told when no record
+// of the programme (or project) has that id: whether the id is well formed
+// but unknown (the service finds it missing) or could never be an id.
+const ProblemNotFoundRef = "not found in this programme or project"
+
+// refProblem is what is wrong with a reference field whose value is no
+// id: required when it was not sent, or ProblemNotFoundRef when it was
+// ("nope" is not one of the programme's funders, not a missing funder).
+func refProblem(id, required string) string {
+	if strings.TrimSpace(id) == "" {
+		return required
+	}
+	return ProblemNotFoundRef
+}
+
+// BodyField is the field a validation error names for a problem with a
+// request's body as a whole, such as one that is not JSON.
+const BodyField = "body"

@@ -170,14 +170,14 @@ func (in MemberInput) Validate() error {
 			}
 		case RoleProjectLead:
 			if !ValidID(r.ProjectID) {
-				p.Add(f+".projectId", "required: the project this person leads")
+				p.Add(f+".projectId", refProblem(r.ProjectID, "required: the project this person leads"))
 			}
 			if r.FunderID != "" {
 				p.Add(f+".funderId", "only a funder names a funder")
 			}
 		case RoleFunder:
 			if !ValidID(r.FunderID) {
-				p.Add(f+".funderId", "required: the funder this person acts for")
+				p.Add(f+".funderId", refProblem(r.FunderID, "required: the funder this person acts for"))
 			}
 			if r.ProjectID != "" {
 				p.Add(f+".projectId", "only a project-lead names a project")
@@ -408,7 +408,7 @@ type GrantInput struct {
 	ProjectID   string `json:"projectId"`
 	Title       string `json:"title"`
 	Description string `json:"description"`
-	AmountPence int64  `json:"amountPence"`
+	AmountPence int64  `json:"amountPence" required:"true"` // missing is "required", not "must be positive"
 	Currency    string `json:"currency"`
 	AwardDate   Date   `json:"awardDate"`
 	StartDate   Date   `json:"startDate"`
@@ -423,7 +423,7 @@ type GrantInput struct {
 func (in GrantInput) Validate() error {
 	p := Problems{}
 	if !ValidID(in.FunderID) {
-		p.Add("funderId", "required: the id of one of the programme's funders")
+		p.Add("funderId", refProblem(in.FunderID, "required: the id of one of the programme's funders"))
 	}
 	if in.ProjectID != "" && !ValidID(in.ProjectID) {
 		p.Add("projectId", "must be the id of one of the programme's projects")

@@ -55,8 +55,10 @@ func categoryList() string {
 // BudgetLine is an amount for one category: a line of a grant's budget or
 // of a spend return.
 type BudgetLine struct {
-	Category    BudgetCategory `json:"category"`
-	AmountPence int64          `json:"amountPence"`
+	Category BudgetCategory `json:"category"`
+	// AmountPence is required in a body (a spend line's may be 0, so a
+	// missing one must not read as 0).
+	AmountPence int64 `json:"amountPence" required:"true"`
 }
 
 // MaxPeriodDays is the longest period a submission (of outcomes or spend)
@@ -253,7 +255,7 @@ const MaxReferenceLen = 100
 
 // PaymentInput is the body of POST …/grants/{g}/payments.
 type PaymentInput struct {
-	AmountPence int64    `json:"amountPence"`
+	AmountPence int64    `json:"amountPence" required:"true"` // missing is "required", not "must be positive"
 	DueDate     Date     `json:"dueDate"`
 	Trigger     *Trigger `json:"trigger"`
 	Reference   string   `json:"reference"`
@@ -312,14 +314,14 @@ func (in PaymentInput) Validate() error {
 		}
 	case TriggerMilestone:
 		if !ValidID(t.TargetID) {
-			p.Add("trigger.targetId", "required: the id of one of the programme's targets")
+			p.Add("trigger.targetId", refProblem(t.TargetID, "required: the id of one of the programme's targets"))
 		}
 		if t.Threshold < 1 || t.Threshold > 1000 {
 			p.Add("trigger.threshold", "must be a percentage of the target from 1 to 1000, e.g. 100")
 		}
 	case TriggerReturn:
 		if _, _, _, ok := ParseReturnID(t.ReturnID); !ok {
-			p.Add("trigger.returnId", "required: the id of one of the programme's returns")
+			p.Add("trigger.returnId", refProblem(t.ReturnID, "required: the id of one of the programme's returns"))
 		}
 	case "":
 		p.Add("trigger.kind", "required")

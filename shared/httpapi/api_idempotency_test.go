@@ -197,13 +197,25 @@ func TestAPIIdempotency(t *testing.T) {
 			t.Fatalf("a key with spaces was not replayed: %q %s", again.Header.Get("Idempotent-Replayed"), again.Body)
 		}
 		snap := h.Snapshot(t)
-		for _, k := range []string{strings.Repeat("k", 256), "tab\there", "caf\u00e9"} {
+		// " " and "   " arrive empty (HTTP trims the spaces): an empty key
+		// is refused, not read as no key, which gave no protection at all.
+		for _, k := range []string{strings.Repeat("k", 256), "tab\there", "caf\u00e9", " ", "   "} {
 			r := h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: testkit.FunderBody("Bad-key funder"), Header: key(k)})
 			if e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed"); e.Fields["Idempotency-Key"] == "" {
 				t.Fatalf("key %q: fields %v do not name Idempotency-Key", k, e.Fields)
 			}
 		}
 		testkit.SameSnapshot(t, "bad keys", snap, h.Snapshot(t))
+
+		// openapi.json's schema for the header says the same of each key,
+		// as the server receives it (spaces at either end trimmed).
+		schema := oaLoad(t).Components.Parameters["idempotencyKey"].Value.Schema.Value
+		for k, want := range map[string]bool{ok: true, "q3 return Bradford": true, "k": true, "a b": true,
+			strings.Repeat("k", 256): false, "tab\there": false, "caf\u00e9": false, "": false} {
+			if err := schema.VisitJSON(k); (err == nil) != want {
+				t.Errorf("openapi.json's Idempotency-Key schema on %q: %v, want valid %v", k, err, want)
+			}
+		}
 	})
 
 	t.Run("refusals are not saved as someone else's answer", func(t *testing.T) {

@@ -110,3 +110,28 @@ func apiPatchNullAndNoChange(t *testing.T, h *apiH, onePerKind bool) {
 		testkit.SameSnapshot(t, "a PUT of the same roles", before, h.Snapshot(t))
 	})
 }
+
+// TestAPICreateAnswersETag: a create of every type that changes by PATCH
+// with If-Match answers the new item's ETag, the one its GET would give,
+// so a client can change what it has just made without reading it first.
+// Funders and projects once answered none.
+func TestAPICreateAnswersETag(t *testing.T) {
+	t.Parallel()
+	h := newMemAPI(t)
+	f := h.fixture(t)
+	for _, c := range []struct {
+		path  string
+		body  any
+		patch any
+	}{
+		{f.p1("/funders"), testkit.FunderBody("Funder ETag", "etag@example.org"), map[string]any{"name": "Funder ETag 2"}},
+		{f.p1("/projects"), testkit.ProjectBody("Project ETag"), map[string]any{"name": "Project ETag 2"}},
+	} {
+		id, r := h.Create(t, uLead, c.path, c.body)
+		if et := r.Header.Get("ETag"); et != `"1"` {
+			t.Errorf("POST %s: ETag = %q, want \"1\"", c.path, et)
+			continue
+		}
+		h.Want(t, 200, testkit.Request("PATCH", c.path+"/"+id, uLead, c.patch, "If-Match", r.Header.Get("ETag")))
+	}
+}

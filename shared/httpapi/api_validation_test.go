@@ -23,9 +23,6 @@ type validationCase struct {
 	header map[string]string
 	as     string // the caller; lead@ if empty
 	fields []string
-	// whole: the body as a whole is bad; the answer must name "body" and
-	// may also name the fields the rules then find missing.
-	whole bool
 }
 
 // TestAPIValidation sends bad bodies to every create and to the grant PATCH
@@ -40,11 +37,9 @@ func TestAPIValidation(t *testing.T) {
 	prog := func(name, body string, fields ...string) validationCase {
 		return validationCase{name: "programme " + name, method: "POST", path: "/programmes", body: body, as: uAdmin, fields: fields}
 	}
-	progWhole := func(name, body string, fields ...string) validationCase {
-		c := prog(name, body, fields...)
-		c.whole = true
-		return c
-	}
+	// A body bad as a whole is named alone: none of its fields could be
+	// read, so none is reported missing beside it.
+	progWhole := prog
 	funder := func(name, body string, fields ...string) validationCase {
 		return validationCase{name: "funder " + name, method: "POST", path: f.p1("/funders"), body: body, fields: fields}
 	}
@@ -110,6 +105,9 @@ func TestAPIValidation(t *testing.T) {
 		progWhole("empty body", ``, "body"),
 		progWhole("not JSON", `{"name": "P",`, "body"),
 		progWhole("trailing garbage", `{`+valid+`} {}`, "body"),
+		progWhole("byte order mark", "\ufeff{"+valid+`}`, "body"),
+		rawGrant("trailing garbage", grantJSON(nil)+" x", "body"),
+		member("not JSON", `{"roles":[{"role":"lead"}]`, "body"),
 		progWhole("nested 17 levels deep", `{`+valid+`,"description":`+strings.Repeat("[", 16)+strings.Repeat("]", 16)+`}`, "body"),
 
 		funder("unknown field", `{"name":"F","contacts":["a@example.org"],"phone":"0113"}`, "phone"),
@@ -205,6 +203,10 @@ func TestAPIValidation(t *testing.T) {
 		patch("array body", `[{"title":"x"}]`, "body"),
 
 		{name: "limit 0", method: "GET", path: f.p1("/funders?limit=0"), fields: []string{"limit"}},
+		// Given empty, as a link built from an unset value gives them: not page one.
+		{name: "limit empty", method: "GET", path: f.p1("/targets?limit="), fields: []string{"limit"}},
+		{name: "cursor empty", method: "GET", path: f.p1("/targets?cursor="), fields: []string{"cursor"}},
+		{name: "limit and cursor blank", method: "GET", path: "/programmes?limit=%20&cursor=", fields: []string{"limit", "cursor"}},
 		{name: "limit 101", method: "GET", path: f.p1("/funders?limit=101"), fields: []string{"limit"}},
 		{name: "limit x", method: "GET", path: f.p1("/grants?limit=x"), fields: []string{"limit"}},
 		{name: "limit -1", method: "GET", path: f.p1("/projects?limit=-1"), fields: []string{"limit"}},
@@ -230,14 +232,7 @@ func TestAPIValidation(t *testing.T) {
 				if c.method != "GET" {
 					req.Body = c.body
 				}
-				r := h.Do(t, req)
-				if c.whole {
-					if e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed"); e.Fields["body"] == "" {
-						t.Fatalf("fields %v do not name the body", e.Fields)
-					}
-					return
-				}
-				testkit.WantFields(t, r, c.fields...)
+				testkit.WantFields(t, h.Do(t, req), c.fields...)
 			})
 		}
 	})
@@ -279,6 +274,32 @@ func TestAPIValidation(t *testing.T) {
 		r = h.Do(t, testkit.Req{Method: "PUT", Path: f.p1("/members/x@example.org"), As: uLead, Body: roles(`{"role":"lead"}`),
 			Header: map[string]string{"Content-Type": "text/plain"}})
 		testkit.WantErr(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type")
+
+		// JSON is UTF-8, and the body is read as sent: another charset or a
+		// content coding is refused as such, not called invalid JSON.
+		for _, hdr := range []map[string]string{
+			{"Content-Type": "application/json; charset=utf-16"},
+			{"Content-Type": "application/json; charset=ISO-8859-1"},
+			{"Content-Type": `application/json; charset="latin1"`},
+			{"Content-Encoding": "gzip"},
+			{"Content-Encoding": "identity, br"},
+		} {
+			r := h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: okBody, Header: hdr})
+			if testkit.WantErr(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type"); !strings.Contains(r.String(), "charset") && !strings.Contains(r.String(), "Content-Encoding") {
+				t.Errorf("%v: %s does not say what is not accepted", hdr, r)
+			}
+		}
+		r = h.Do(t, testkit.Req{Method: "PUT", Path: f.p1("/members/x@example.org"), As: uLead, Body: roles(`{"role":"lead"}`),
+			Header: map[string]string{"Content-Encoding": "deflate"}})
+		testkit.WantErr(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type")
+		// UTF-8 in any case, and no coding at all, are read (and this body refused for its name).
+		for _, hdr := range []map[string]string{
+			{"Content-Type": "application/json; charset=UTF-8"},
+			{"Content-Type": "application/json;charset=utf-8"},
+			{"Content-Encoding": "identity"},
+		} {
+			testkit.WantFields(t, h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: `{"name":"","contacts":["a@example.org"]}`, Header: hdr}), "name")
+		}
 
 		// One byte over 64 KiB is refused whole; exactly 64 KiB is read (and
 		// then refused as invalid, since the name is far too long).
@@ -361,4 +382,47 @@ func mustJSON(v any) string {
 		panic(err)
 	}
 	return string(raw)
+}
+
+// TestAPIFieldWording: each field is told what is wrong with it. A body
+// that cannot be read is named alone (its fields were sent, not missing);
+// an id that was sent but is none of the programme's is "not found", as a
+// well-formed unknown one is, not "required"; and a missing amountPence is
+// "required" like every other missing field.
+func TestAPIFieldWording(t *testing.T) {
+	t.Parallel()
+	h := newMemAPI(t)
+	f := h.fixture(t)
+	grant := mustJSON(testkit.GrantBody("Worded grant", f.X, f.A, testkit.GrantPence))
+	payments := f.p1("/grants/" + f.GrantXA + "/payments")
+	for _, c := range []struct {
+		name, method, path, body string
+		want                     map[string]string
+	}{
+		{"trailing garbage", "POST", f.p1("/grants"), grant + " x", map[string]string{"body": "is not valid JSON"}},
+		{"byte order mark", "POST", f.p1("/grants"), "\ufeff" + grant, map[string]string{"body": "is not valid JSON"}},
+		{"members not JSON", "PUT", f.p1("/members/new@example.org"), `{"roles":`, map[string]string{"body": "is not valid JSON"}},
+		{"funder that is no id", "PUT", f.p1("/members/new@example.org"), `{"roles":[{"role":"funder","funderId":"nope"}]}`,
+			map[string]string{"roles[0].funderId": domain.ProblemNotFoundRef}},
+		{"funder unknown", "PUT", f.p1("/members/new@example.org"), `{"roles":[{"role":"funder","funderId":"` + domain.NewID() + `"}]}`,
+			map[string]string{"roles[0].funderId": domain.ProblemNotFoundRef}},
+		{"funder not sent", "PUT", f.p1("/members/new@example.org"), `{"roles":[{"role":"funder"}]}`,
+			map[string]string{"roles[0].funderId": "required: the funder this person acts for"}},
+		{"project that is no id", "PUT", f.p1("/members/new@example.org"), `{"roles":[{"role":"project-lead","projectId":"nope"}]}`,
+			map[string]string{"roles[0].projectId": domain.ProblemNotFoundRef}},
+		{"grant's funder that is no id", "POST", f.p1("/grants"), strings.Replace(grant, f.X, "dwp", 1),
+			map[string]string{"funderId": domain.ProblemNotFoundRef}},
+		{"target that is no id", "POST", payments, mustJSON(testkit.MilestonePaymentBody(1000, "nope", 100)),
+			map[string]string{"trigger.targetId": domain.ProblemNotFoundRef}},
+		{"grant's amount missing", "POST", f.p1("/grants"), strings.Replace(grant, fmt.Sprintf(`"amountPence":%d,`, testkit.GrantPence), "", 1),
+			map[string]string{"amountPence": "required"}},
+		{"payment's amount missing", "POST", payments, `{"dueDate":"2025-06-01","trigger":{"kind":"date"}}`,
+			map[string]string{"amountPence": "required"}},
+	} {
+		r := h.Do(t, testkit.Req{Method: c.method, Path: c.path, As: uLead, Body: c.body})
+		e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed")
+		if fmt.Sprint(e.Fields) != fmt.Sprint(c.want) {
+			t.Errorf("%s: fields %v, want %v", c.name, e.Fields, c.want)
+		}
+	}
 }

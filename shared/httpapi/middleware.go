@@ -175,9 +175,51 @@ func (s *server) deadline(next http.Handler) http.Handler {
 	})
 }
 
+// namedPaths are the paths whose last segment is a name where a sibling
+// route takes an id (…/grants/360giving beside …/grants/{grantId}), each
+// with the methods it serves. A wildcard route would take them too — PATCH
+// …/grants/360giving was answered as a change to a grant with id
+// "360giving" — so the methods they do not serve are 405 here, in every
+// function (API Gateway routes such a request to the wildcard's function).
+var namedPaths = func() *http.ServeMux {
+	m := http.NewServeMux()
+	for path, allow := range map[string]string{
+		"/programmes/{programmeId}/grants/360giving": "GET",
+	} {
+		m.Handle(path, allowHeader(allow))
+	}
+	return m
+}()
+
+// allowHeader is a named path's Allow header, as namedPaths holds it.
+type allowHeader string
+
+func (allowHeader) ServeHTTP(http.ResponseWriter, *http.Request) {}
+
+// namedAllow reports the methods a named path serves and its pattern, or
+// "" if r's path is not one.
+func namedAllow(r *http.Request) (allow, pattern string) {
+	h, pat := namedPaths.Handler(r)
+	a, ok := h.(allowHeader) // not a redirect to a cleaned path, nor not found
+	if !ok {
+		return "", ""
+	}
+	return string(a), pat
+}
+
+// notAllowed answers 405 with the methods the path serves.
+func (s *server) notAllowed(w http.ResponseWriter, r *http.Request, allow string) {
+	w.Header().Set("Allow", allow)
+	s.writeError(w, r, domain.Errorf(domain.CodeMethodNotAllowed, "%s is not allowed here", r.Method))
+}
+
 // unmatched answers requests no route matched: 405 when the path exists
 // for another method, else 404, both in the SPEC's error shape.
 func (s *server) unmatched(w http.ResponseWriter, r *http.Request) {
+	if allow, _ := namedAllow(r); allow != "" {
+		s.notAllowed(w, r, allow)
+		return
+	}
 	var allowed []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		probe := r.Clone(r.Context())
@@ -187,8 +229,7 @@ func (s *server) unmatched(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(allowed) > 0 {
-		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		s.writeError(w, r, domain.Errorf(domain.CodeMethodNotAllowed, "%s is not allowed here", r.Method))
+		s.notAllowed(w, r, strings.Join(allowed, ", "))
 		return
 	}
 	s.writeError(w, r, domain.Errorf(domain.CodeNotFound, "no such resource"))
@@ -197,7 +238,12 @@ func (s *server) unmatched(w http.ResponseWriter, r *http.Request) {
 // wrap runs the checks every route shares, in the order that leaks least:
 // who is calling, then the body's size and type, then idempotency.
 func (s *server) wrap(rt route) http.Handler {
+	_, path, _ := strings.Cut(rt.pattern, " ")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if allow, named := namedAllow(r); allow != "" && named != path {
+			s.notAllowed(w, r, allow) // a wildcard route reached by a named path's name
+			return
+		}
 		c := &call{Caller: domain.Caller{RequestID: s.requestID(r)}}
 		if !rt.public {
 			id, err := s.Auth.Authenticate(r)
@@ -219,7 +265,10 @@ func (s *server) wrap(rt route) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		if r.Method == http.MethodPost && header(r, "Idempotency-Key") != "" {
+		// A key sent empty (or only spaces, which HTTP trims away) is
+		// refused by idempotent, not read as no key: a client that built
+		// it from an unset variable believed its POST safe to repeat.
+		if r.Method == http.MethodPost && len(r.Header.Values("Idempotency-Key")) > 0 {
 			s.idempotent(w, r, c, body, rt)
 			return
 		}
@@ -232,6 +281,18 @@ func (s *server) wrap(rt route) http.Handler {
 func (s *server) readBody(r *http.Request, files *fileBody) ([]byte, error) {
 	if r.Body == nil {
 		return nil, nil
+	}
+	switch r.Method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+		// A compressed body read as it came was told it was not valid
+		// JSON; the coding is what is refused (RFC 9110 15.5.16).
+		for _, coding := range r.Header.Values("Content-Encoding") {
+			for _, c := range strings.Split(coding, ",") {
+				if c = strings.TrimSpace(c); c != "" && !strings.EqualFold(c, "identity") {
+					return nil, domain.Errorf(domain.CodeUnsupportedMedia, "send the body uncompressed: Content-Encoding %q is not accepted", c)
+				}
+			}
+		}
 	}
 	limit := MaxBodyBytes
 	if files != nil {
@@ -256,9 +317,14 @@ func (s *server) readBody(r *http.Request, files *fileBody) ([]byte, error) {
 	}
 	switch r.Method {
 	case http.MethodPost, http.MethodPut, http.MethodPatch:
-		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
 			return nil, domain.Errorf(domain.CodeUnsupportedMedia, "send the body as JSON with Content-Type: application/json")
+		}
+		// JSON between systems is UTF-8 (RFC 8259 8.1): a body declared
+		// in another charset was read as UTF-8 and called invalid JSON.
+		if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+			return nil, domain.Errorf(domain.CodeUnsupportedMedia, "send the body as UTF-8 JSON: charset %q is not accepted", cs)
 		}
 	}
 	return body, nil

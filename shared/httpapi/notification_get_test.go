@@ -121,3 +121,25 @@ func TestCoveredByOnlyWhenTheCarrierIsReadable(t *testing.T) {
 	// The carrier itself stays one it cannot open.
 	testkit.WantErr(t, h.Want(t, http.StatusNotFound, testkit.Request("GET", f.p1("/notifications/"+carrier.ID), pl, nil)), http.StatusNotFound, "not_found")
 }
+
+// A reporting-cycle email's recipients are fixed when it is sent; until
+// then its notification answers recipients [] (SPEC: an array of emails),
+// not null, in the list and alone, to the lead and to the project lead.
+func TestPendingNotificationRecipientsAreAList(t *testing.T) {
+	t.Parallel()
+	h := newMemAPI(t)
+	f := h.fixture(t)
+	etag := h.Want(t, http.StatusOK, testkit.Request("GET", f.p1(""), uLead, nil)).Header.Get("ETag")
+	h.Want(t, http.StatusOK, testkit.Request("PATCH", f.p1(""), uLead, map[string]any{"reviewOutcomes": true}, "If-Match", etag))
+	sub, _ := h.Create(t, uPLA, f.p1("/projects/"+f.A+"/outcomes"), map[string]any{
+		"periodStart": "2025-07-01", "periodEnd": "2025-09-30", "counts": map[string]int{"referrals": 3}})
+	id := sub + "." + string(domain.KindAwaitingReview)
+	for _, as := range []string{uLead, uPLA} {
+		for _, path := range []string{f.p1("/notifications"), f.p1("/notifications/" + id)} {
+			body := string(h.Want(t, http.StatusOK, testkit.Request("GET", path, as, nil)).Body)
+			if !strings.Contains(body, id) || strings.Contains(body, `"recipients":null`) || !strings.Contains(body, `"recipients":[]`) {
+				t.Errorf("GET %s as %s: want %s pending with recipients [], got %s", path, as, id, body)
+			}
+		}
+	}
+}

@@ -49,7 +49,7 @@ func (s *server) programmesRoutes() []route {
 
 		{pattern: "POST /programmes/{programmeId}/funders", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Funder, error) {
 			return s.open(r, c).CreateFunder(b)
-		}, func(r *http.Request, f domain.Funder) string { return here(r) + "/" + f.ID }, nil)},
+		}, func(r *http.Request, f domain.Funder) string { return here(r) + "/" + f.ID }, funderVersion)},
 		{pattern: "GET /programmes/{programmeId}/funders", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Funder, string, error) {
 			return s.open(r, c).ListFunders(p)
 		})},
@@ -62,7 +62,7 @@ func (s *server) programmesRoutes() []route {
 
 		{pattern: "POST /programmes/{programmeId}/projects", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Project, error) {
 			return s.open(r, c).CreateProject(b)
-		}, func(r *http.Request, p domain.Project) string { return here(r) + "/" + p.ID }, nil)},
+		}, func(r *http.Request, p domain.Project) string { return here(r) + "/" + p.ID }, projectVersion)},
 		{pattern: "GET /programmes/{programmeId}/projects", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Project, string, error) {
 			return s.open(r, c).ListProjects(p)
 		})},

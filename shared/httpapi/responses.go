@@ -35,11 +35,26 @@ func writeList[T any](w http.ResponseWriter, items []T, next string) {
 	writeJSON(w, http.StatusOK, list[T]{Items: items, NextCursor: next})
 }
 
+// blankPage is what ?limit= and ?cursor=, given empty, are told.
+var blankPage = map[string]string{
+	"limit":  "must not be empty: a whole number from 1 to 100, or leave limit out for 50",
+	"cursor": "must not be empty: the nextCursor of the previous page, or leave cursor out for the first page",
+}
+
 // pageOf reads ?limit= (1-100, default 50) and ?cursor=.
 func pageOf(r *http.Request) (service.Page, error) {
 	q, err := decode.Query(r) // strictly: ?cursor=%%% is an error, not page one
 	if err != nil {
 		return service.Page{}, err
+	}
+	// "?limit=" or "?cursor=" is a link built from a value not filled in:
+	// refused like any other bad limit, rather than read as page one.
+	if blank := decode.Blank(q, "limit", "cursor"); len(blank) > 0 {
+		p := domain.Problems{}
+		for _, name := range blank {
+			p.Add(name, blankPage[name])
+		}
+		return service.Page{}, p.ErrAs("the page asked for is not valid", "")
 	}
 	p := service.Page{Limit: service.DefaultLimit, Cursor: q.Get("cursor")}
 	if l := q.Get("limit"); l != "" {

@@ -48,7 +48,7 @@ func storeErr(err error, what string, refs refFields) error {
 		for _, m := range missing.Refs {
 			for _, r := range refs {
 				if r.ref == m {
-					p.Add(r.field, "not found in this programme or project")
+					p.Add(r.field, domain.ProblemNotFoundRef)
 				}
 			}
 		}
