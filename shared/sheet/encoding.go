@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"bytes"
+	"fmt"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -12,10 +13,12 @@ import (
 // that is not UTF-8 and has no byte order mark, Windows-1252, which UK
 // Excel on Windows writes as "CSV (Comma delimited)" (Latin-1 is the same
 // but for 0x80–0x9F, where Windows-1252 has € ‘ ’ “ ” – — and the like).
-// Any byte is some Windows-1252 character, so no such file is refused for
-// its encoding; a UTF-8 file is never read as Windows-1252, as text in it
-// that is valid UTF-8 by chance (Ã© for é) is vanishingly rare in real
-// Windows files.
+// Any byte is some Windows-1252 character, so a file is read so only when
+// none of it is UTF-8 beyond ASCII: text that is valid UTF-8 by chance (Ã©
+// for é) is vanishingly rare in real Windows files, while a UTF-8 file
+// with a line pasted in from a Windows program, or two files joined, has
+// both. Such a file could be read two ways, each garbling some of it, so
+// it is refused naming the row of its first byte that is not UTF-8.
 
 var (
 	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
@@ -40,7 +43,38 @@ func decodeText(data []byte) ([]byte, string) {
 	case utf8.Valid(data):
 		return data, ""
 	}
+	if bad, mixed := mixedUTF8(data); mixed {
+		return nil, fmt.Sprintf("is UTF-8 text but for row %d, which has characters in another encoding "+
+			"(pasted in from another program?): retype that row's accented letters, dashes and quotation marks, "+
+			"or in Excel save the file again as \"CSV UTF-8 (comma delimited)\"", bad)
+	}
 	return fromWindows1252(data), ""
+}
+
+// mixedUTF8 reports whether data, which is not valid UTF-8, still holds
+// UTF-8 beyond ASCII (a character of two to four bytes), and the row (as
+// a spreadsheet numbers them: lines ended by LF, CR LF or CR alone) of its
+// first byte that is not UTF-8.
+func mixedUTF8(data []byte) (row int, mixed bool) {
+	row = 0
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			if row == 0 {
+				row = 1 + lineBreaks(data[:i])
+			}
+		case size > 1:
+			mixed = true
+		}
+		i += size
+	}
+	return row, mixed && row > 0
+}
+
+// lineBreaks counts the line ends in data: LF, CR LF or CR alone.
+func lineBreaks(data []byte) int {
+	return bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) - bytes.Count(data, []byte("\r\n"))
 }
 
 // fromUTF16 decodes UTF-16 text; a lone surrogate or an odd byte at its

@@ -44,6 +44,11 @@ func TestReadCSVRefuses(t *testing.T) {
 		"UTF-16, lone surrogate": {"\xff\xfeP\x00\x00\xd8", "UTF-16"},
 		"a workbook":             {"PK\x03\x04\x14\x00\x06\x00", "looks like an Excel workbook (.xlsx), not a CSV file: send it as an Excel workbook"},
 		"too wide":               {strings.Repeat("a,", sheet.MaxColumns+1) + "\n", "more than 200 columns"},
+		// UTF-8 with a Windows-1252 line pasted in: read either way, some
+		// of it would be garbled (audit verify32, finding 1).
+		"UTF-8 but one row": {"Project,Notes\r\nBeta,Caf\xc3\xa9 \xe2\x80\x93 ok\r\nBeta,bad \x92 byte\r\n",
+			"is UTF-8 text but for row 3, which has characters in another encoding"},
+		"UTF-8 but one row, CR": {"Project,Notes\rBeta,bad \x92 byte\rBeta,Caf\xc3\xa9\r", "but for row 2,"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := sheet.ReadCSV([]byte(c.data))
