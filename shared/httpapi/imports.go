@@ -61,6 +61,11 @@ func (s *server) importFile(w http.ResponseWriter, r *http.Request, c *call) err
 	}
 	dryRun, err := importDryRun(q)
 	if err != nil {
+		// A non-member learns nothing, not even that the parameter is
+		// wrong: the access check speaks first, as on every route.
+		if _, _, aerr := s.open(r, c).Access(); aerr != nil {
+			return aerr
+		}
 		return err
 	}
 	if d, ok := r.Context().Deadline(); ok {

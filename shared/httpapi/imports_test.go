@@ -201,6 +201,10 @@ func TestImportDryRunMustBeGiven(t *testing.T) {
 			t.Errorf("%s: fields %v, want dryRun saying %q", query, e.Fields, want)
 		}
 	}
+	// A non-member sees 404 whatever the parameter, as on every route.
+	for _, query := range []string{"?", "?dryRun=", "?dryrun=true"} {
+		testkit.WantErr(t, h.Do(t, importReq(testkit.Outsider, f.p1("/imports")+query, domain.MediaCSV, file)), 404, "not_found")
+	}
 	testkit.SameSnapshot(t, "imports without a valid dryRun", before, h.Snapshot(t))
 	// Other parameters are ignored, as on every route.
 	res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, f.p1("/imports")+"?dryRun=true&lang=en", domain.MediaCSV, file)))
