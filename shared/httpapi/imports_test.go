@@ -329,6 +329,10 @@ func TestImportCutOffByTheDeadlineSaysWhatItStored(t *testing.T) {
 	if stored == 0 || !strings.Contains(e.Message, "of its 300") || !strings.Contains(e.Message, "send the same file again") {
 		t.Fatalf("cut off by the deadline: %q", e.Message)
 	}
+	// Its time ran out: the database is not to blame (audit verify32 #4).
+	if !strings.Contains(e.Message, "(it ran out of time for one request)") || strings.Contains(e.Message, "database") {
+		t.Errorf("cut off by the deadline, the message gives another reason: %q", e.Message)
+	}
 	if r.Header.Get("Retry-After") == "" {
 		t.Error("no Retry-After")
 	}
@@ -356,7 +360,8 @@ func TestImportCutOffByThrottlingIsFinishedBySendingItAgain(t *testing.T) {
 	th.from.Store(4) // the fourth transaction and every one after it
 	r := h.Want(t, http.StatusServiceUnavailable, importReq(testkit.Lead, f.p1("/imports"), domain.MediaCSV, file))
 	e := testkit.WantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
-	if !strings.Contains(e.Message, "send the same file again") || !strings.Contains(e.Message, "of its 300") {
+	if !strings.Contains(e.Message, "send the same file again") || !strings.Contains(e.Message, "of its 300") ||
+		strings.Contains(e.Message, "ran out of time") {
 		t.Errorf("message %q", e.Message)
 	}
 	stored := 0

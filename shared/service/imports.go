@@ -635,10 +635,17 @@ func (sc *Scope) cutOff(err error, written, total int) error {
 	if written == 0 || !errors.As(err, &de) {
 		return err
 	}
+	why := de.Message
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(sc.ctx.Err(), context.DeadlineExceeded) {
+		// Not the database's fault, and waiting will not help: the
+		// request's time ran out, and the next send starts where this
+		// one stopped.
+		why = "it ran out of time for one request"
+	}
 	// "At least": a transaction cut off by the deadline may still have
 	// been committed by the database.
 	return &domain.Error{Code: de.Code, Err: err, Public: true, Fields: de.Fields, Message: "the import stopped after storing at least " +
-		strconv.Itoa(written) + " of its " + strconv.Itoa(total) + " new or corrected rows (" + de.Message +
+		strconv.Itoa(written) + " of its " + strconv.Itoa(total) + " new or corrected rows (" + why +
 		"): send the same file again to finish it; the rows already stored are unchanged by it, so none counts twice"}
 }
 
