@@ -143,16 +143,27 @@ func TargetTrends(targets []Target, periodStart Date, series map[SeriesKey]DaySe
 	return out
 }
 
-// LastFigure is the latest day in a target's window on which a period with
-// figures of its metric ended (the zero date when none has): with the
-// current date, what an email says its figures cover, since a period may
-// be submitted and counted before it ends.
+// LastFigure is the latest day in a target's window on which a counted
+// period of its programme or project (as the target's) ended with figures
+// (the zero date when none has): what an email says its figures cover,
+// since a period may be counted before it ends or long before the email.
+// Any metric's figures mark the period as reported, so a return of none
+// of the target's metric (0 job starts, some referrals) still counts as
+// reported: the series keeps no zeros.
 func (t Target) LastFigure(periodStart Date, series map[SeriesKey]DaySeries) Date {
 	from, to := t.Window(periodStart)
 	var last Date
-	for day, figure := range t.days(from, to, series) {
-		if figure != 0 && day.After(last) {
-			last = day
+	for y := from.Time().Year(); y <= to.Time().Year(); y++ {
+		for day, counts := range series[SeriesKey{ProjectID: t.ProjectID, Year: y}] {
+			if day.Before(from) || day.After(to) || !day.After(last) {
+				continue
+			}
+			for _, n := range counts {
+				if n != 0 {
+					last = day
+					break
+				}
+			}
 		}
 	}
 	return last

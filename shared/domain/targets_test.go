@@ -267,16 +267,20 @@ func TestTargetWindows(t *testing.T) {
 		t.Errorf("after taking 50 back out, y2 = %d, want 7", got)
 	}
 	// The latest period with figures in each window: what a milestone
-	// email says its figures run to (periods may be counted before they end).
+	// email says its figures run to (periods may be counted before they
+	// end). A period reported with none of the target's metric is
+	// reported all the same (audit verify32 #6).
 	cal := domain.Target{ID: "cal", Metric: domain.MetricPeopleIntoWork, Value: 10, StartDate: domain.MustDate("2016-04-01"), Deadline: domain.MustDate("2016-12-31")}
 	jobs := domain.Target{ID: "jobs", Metric: domain.MetricJobStarts, Value: 10, Deadline: domain.MustDate("2017-03-31")}
+	before := domain.Target{ID: "before", Metric: domain.MetricPeopleIntoWork, Value: 10, StartDate: domain.MustDate("2014-01-01"), Deadline: domain.MustDate("2014-12-31")}
 	for _, c := range []struct {
 		t    domain.Target
 		want string
 	}{
 		{y1, "2016-03-31"}, {y2, "2017-03-31"}, {pj, "2017-03-31"}, // not 2017-04-01, past the deadline
-		{cal, "2016-04-01"}, // 2016-12-31's figures were taken back out: nothing counted ends then
-		{jobs, ""},          // none of its metric
+		{cal, "2016-04-01"},  // 2016-12-31's figures were taken back out: nothing counted ends then
+		{jobs, "2017-03-31"}, // none of its metric, but periods reported to then all the same
+		{before, ""},         // no period reported in its window
 	} {
 		if got := c.t.LastFigure(start, series); got.String() != c.want && !(c.want == "" && got.IsZero()) {
 			t.Errorf("%s: last figure %s, want %q", c.t.ID, got, c.want)

@@ -50,7 +50,7 @@ func TestReachedEmailsEveryFunderContactOnce(t *testing.T) {
 			// programme's start, to the end of the latest period counted:
 			// January's, not the day of the email) and the way back to
 			// the programme.
-			"Figures cover: periods ending 1 January 2026 to 31 January 2026", "Target period: January to December 2026",
+			"Figures cover: periods ending between 1 January 2026 and 31 January 2026", "Target period: January to December 2026",
 			webBase + "/app/programmes/" + w.prog.ID,
 		} {
 			if !strings.Contains(m.Body.Text, want) {
@@ -147,7 +147,7 @@ func TestReachedEmailNamesAPeriodNotYetOver(t *testing.T) {
 	e.run()
 	e.expectMail(each("Target reached: 6 people into work (Bradford IPS, Working for Wellness)", w.contacts...))
 	for _, m := range e.mail() {
-		if want := "Figures cover: periods ending 1 January 2026 to 31 March 2026"; !strings.Contains(m.Body.Text, want) {
+		if want := "Figures cover: periods ending between 1 January 2026 and 31 March 2026"; !strings.Contains(m.Body.Text, want) {
 			t.Errorf("text to %s lacks %q:\n%s", m.To(), want, m.Body.Text)
 		}
 	}

@@ -44,7 +44,9 @@ func Render(n domain.Notification, p domain.Programme, project domain.Project, l
 				upTo = n.On
 			}
 		}
-		cover := "periods ending " + domain.DateRange(n.PeriodStart, upTo)
+		// "Between": the window's first day is when periods may end from,
+		// not one a period necessarily ended on.
+		cover := "periods ending between " + n.PeriodStart.Long() + " and " + upTo.Long()
 		if !upTo.Before(n.PeriodStart) && !upTo.After(n.PeriodStart) {
 			// Up to the window's first day: only a period ending that
 			// day counts, so it is one period, not "periods ending 31

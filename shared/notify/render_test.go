@@ -32,7 +32,7 @@ func TestRenderReached(t *testing.T) {
 		"Programme: Working for Wellness\n", "Project: Bradford IPS\n",
 		"Figure: 61 people into work against a target of 60 (101.7%)\n", "Date: 2 March 2026\n",
 		// The period the figures cover: the target's window, up to the day.
-		"Figures cover: periods ending 1 April 2025 to 2 March 2026\n", "Target period: April 2025 to December 2026\n",
+		"Figures cover: periods ending between 1 April 2025 and 2 March 2026\n", "Target period: April 2025 to December 2026\n",
 		"See the programme's progress in fundtrack: " + programmePage + "\n",
 	} {
 		if !strings.Contains(m.Text, want) {
@@ -41,7 +41,7 @@ func TestRenderReached(t *testing.T) {
 	}
 	if !strings.HasPrefix(m.HTML, "<!DOCTYPE html>") || !strings.Contains(m.HTML, `<html lang="en">`) ||
 		!strings.Contains(m.HTML, ">Bradford IPS</td>") || !strings.Contains(m.HTML, "(101.7%)") ||
-		!strings.Contains(m.HTML, `href="`+programmePage+`"`) || !strings.Contains(m.HTML, ">periods ending 1 April 2025 to 2 March 2026</td>") {
+		!strings.Contains(m.HTML, `href="`+programmePage+`"`) || !strings.Contains(m.HTML, ">periods ending between 1 April 2025 and 2 March 2026</td>") {
 		t.Errorf("html:\n%s", m.HTML)
 	}
 }
@@ -132,7 +132,7 @@ func TestRenderFiguresCoverOneDay(t *testing.T) {
 	for _, c := range []struct{ start, end, on, want string }{
 		{"2026-03-31", "2026-12-31", "2026-03-31", "Figures cover: the period ending 31 March 2026\n"},
 		{"2026-03-31", "2026-03-31", "2026-04-02", "Figures cover: the period ending 31 March 2026\n"},
-		{"2026-03-30", "2026-12-31", "2026-03-31", "Figures cover: periods ending 30 March 2026 to 31 March 2026\n"},
+		{"2026-03-30", "2026-12-31", "2026-03-31", "Figures cover: periods ending between 30 March 2026 and 31 March 2026\n"},
 	} {
 		n := renderNote(domain.KindReached, 100, 61)
 		n.PeriodStart, n.PeriodEnd, n.On = domain.MustDate(c.start), domain.MustDate(c.end), domain.MustDate(c.on)
@@ -150,7 +150,7 @@ func TestRenderMissedCoversTheWholeWindow(t *testing.T) {
 	n := renderNote(domain.KindMissed, 100, 10)
 	n.On = domain.MustDate("2027-01-01")
 	m := notify.Render(n, domain.Programme{Name: "Working for Wellness"}, domain.Project{}, links)
-	if !strings.Contains(m.Text, "Figures cover: periods ending 1 April 2025 to 31 December 2026\n") {
+	if !strings.Contains(m.Text, "Figures cover: periods ending between 1 April 2025 and 31 December 2026\n") {
 		t.Errorf("text:\n%s", m.Text)
 	}
 }
@@ -164,10 +164,10 @@ func TestRenderMissedCoversTheWholeWindow(t *testing.T) {
 func TestRenderFiguresCoverTheLatestPeriodCounted(t *testing.T) {
 	t.Parallel()
 	for figuresTo, want := range map[string]string{
-		"2026-03-31": "Figures cover: periods ending 1 April 2025 to 31 March 2026\n",
-		"2026-02-28": "Figures cover: periods ending 1 April 2025 to 28 February 2026\n",
-		"2025-09-30": "Figures cover: periods ending 1 April 2025 to 30 September 2025\n",
-		"":           "Figures cover: periods ending 1 April 2025 to 2 March 2026\n",
+		"2026-03-31": "Figures cover: periods ending between 1 April 2025 and 31 March 2026\n",
+		"2026-02-28": "Figures cover: periods ending between 1 April 2025 and 28 February 2026\n",
+		"2025-09-30": "Figures cover: periods ending between 1 April 2025 and 30 September 2025\n",
+		"":           "Figures cover: periods ending between 1 April 2025 and 2 March 2026\n",
 	} {
 		n := renderNote(domain.KindReached, 100, 61)
 		if figuresTo != "" {
@@ -236,7 +236,7 @@ func TestRenderEveryKindLinksBackAndSuitsDarkMode(t *testing.T) {
 	pr := domain.Project{ID: "j1", Name: "Bradford IPS"}
 	for kind, c := range everyKind() {
 		m := notify.Render(c.note, p, pr, links)
-		period := "Figures cover: periods ending 1 April 2025 to 2 March 2026"
+		period := "Figures cover: periods ending between 1 April 2025 and 2 March 2026"
 		switch {
 		case kind.Reporting():
 			period = "Period: January to March 2026"

@@ -238,7 +238,7 @@ func TestReturnCycleEmails(t *testing.T) {
 		}
 		period := "Period: January to March 2026"
 		if m.Subject == reached10 {
-			period = "Figures cover: periods ending 1 January 2026 to "
+			period = "Figures cover: periods ending between 1 January 2026 and "
 		}
 		if m.From != sender || link == "" || !strings.Contains(m.Body.Text, link) || !strings.Contains(m.Body.Text, page) ||
 			!strings.Contains(m.Body.HTML, `href="`+strings.ReplaceAll(link, "&", "&amp;")+`"`) || !strings.Contains(m.Body.Text, period) {
