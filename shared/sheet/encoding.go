@@ -25,6 +25,7 @@ var (
 	bomUTF16LE = []byte{0xFF, 0xFE}
 	bomUTF16BE = []byte{0xFE, 0xFF}
 	zipMagic   = []byte("PK\x03\x04")
+	oleMagic   = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1} // an old (.xls) workbook
 )
 
 // decodeText is a CSV file's text as UTF-8, or a problem with it.

@@ -42,6 +42,15 @@ func FileProblem(problem string) error {
 // would read the rest of the file into one cell, is refused, naming the
 // row and column where it starts.
 func ReadCSV(data []byte) (domain.Sheet, error) {
+	switch {
+	case bytes.HasPrefix(data, zipMagic) && bytes.Contains(data[:min(len(data), 128)], []byte("mimetypeapplication/vnd.oasis.opendocument")):
+		// An OpenDocument file's first part is its type, stored as is.
+		return domain.Sheet{}, FileProblem("looks like an OpenDocument spreadsheet (.ods), not a CSV file: in LibreOffice or Excel, " +
+			"save it as CSV UTF-8 or as an Excel Workbook (.xlsx)")
+	case bytes.HasPrefix(data, oleMagic):
+		return domain.Sheet{}, FileProblem("looks like an old Excel workbook (.xls) or a password-protected one, not a CSV file: in Excel, " +
+			"save it as CSV UTF-8 or as an Excel Workbook (.xlsx)")
+	}
 	if bytes.HasPrefix(data, zipMagic) {
 		// An Excel workbook is a zip: sent as CSV, it would read as
 		// nonsense text, and the fix is only to send it as what it is.

@@ -43,7 +43,12 @@ func TestReadCSVRefuses(t *testing.T) {
 		"UTF-16 mark, odd bytes": {"\xff\xfeP\x00r", "UTF-16"},
 		"UTF-16, lone surrogate": {"\xff\xfeP\x00\x00\xd8", "UTF-16"},
 		"a workbook":             {"PK\x03\x04\x14\x00\x06\x00", "looks like an Excel workbook (.xlsx), not a CSV file: send it as an Excel workbook"},
-		"too wide":               {strings.Repeat("a,", sheet.MaxColumns+1) + "\n", "more than 200 columns"},
+		// Told what they are, not "control characters" or to send them
+		// as a workbook, which the workbook reader refuses in turn.
+		"an old workbook": {"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "looks like an old Excel workbook (.xls)"},
+		"an OpenDocument file": {"PK\x03\x04\x0a\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x2e\x00\x00\x00\x2e\x00\x00\x00\x08\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet",
+			"looks like an OpenDocument spreadsheet (.ods)"},
+		"too wide": {strings.Repeat("a,", sheet.MaxColumns+1) + "\n", "more than 200 columns"},
 		// UTF-8 with a Windows-1252 line pasted in: read either way, some
 		// of it would be garbled (audit verify32, finding 1).
 		"UTF-8 but one row": {"Project,Notes\r\nBeta,Caf\xc3\xa9 \xe2\x80\x93 ok\r\nBeta,bad \x92 byte\r\n",

@@ -47,6 +47,28 @@ func unsupported(msg string) error {
 	return &domain.Error{Code: domain.CodeUnsupportedMedia, Message: msg}
 }
 
+// odsProblem is the refusal of an OpenDocument spreadsheet, which is a
+// zip as a workbook is: told only "not an Excel workbook", people go round
+// in a circle between the CSV and workbook refusals.
+const odsProblem = "the file is an OpenDocument spreadsheet (.ods): in LibreOffice or Excel, save it as an Excel Workbook (.xlsx) or as CSV UTF-8"
+
+// isODS reports whether the zip is an OpenDocument file: its first part is
+// "mimetype", stored, naming an OpenDocument type.
+func isODS(zr *zip.Reader) bool {
+	for _, f := range zr.File {
+		if f.Name == "mimetype" && f.UncompressedSize64 < 128 {
+			rc, err := f.Open()
+			if err != nil {
+				return false
+			}
+			defer rc.Close()
+			b, _ := io.ReadAll(io.LimitReader(rc, 128))
+			return bytes.HasPrefix(b, []byte("application/vnd.oasis.opendocument"))
+		}
+	}
+	return false
+}
+
 func tooLarge(msg string) error {
 	return &domain.Error{Code: domain.CodeTooLarge, Message: msg}
 }
@@ -83,6 +105,9 @@ func check(data []byte) (*zip.Reader, error) {
 		}
 	}
 	if types == nil || types.UncompressedSize64 > maxContentTypes {
+		if isODS(zr) {
+			return nil, unsupported(odsProblem)
+		}
 		return nil, unsupported("the file is a zip, not an Excel workbook (.xlsx)")
 	}
 	rc, err := types.Open()

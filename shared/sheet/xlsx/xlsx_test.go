@@ -252,7 +252,11 @@ func TestRefusesWhatIsNotAWorkbook(t *testing.T) {
 		"word document": {zipOf(t, map[string][]byte{"[Content_Types].xml": contentTypes("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml")}),
 			domain.CodeUnsupportedMedia, "not an Excel workbook"},
 		"zip without content types": {zipOf(t, map[string][]byte{"a.txt": []byte("a")}), domain.CodeUnsupportedMedia, "not an Excel workbook"},
-		"macros":                    {withPart(t, "xl/vbaProject.bin", []byte("macro")), domain.CodeUnsupportedMedia, "macros"},
+		// Told what it is, so people do not go round between the CSV
+		// and workbook refusals (audit verify32 #6).
+		"OpenDocument spreadsheet": {zipOf(t, map[string][]byte{"mimetype": []byte("application/vnd.oasis.opendocument.spreadsheet"), "content.xml": []byte("<x/>")}),
+			domain.CodeUnsupportedMedia, "OpenDocument spreadsheet (.ods)"},
+		"macros": {withPart(t, "xl/vbaProject.bin", []byte("macro")), domain.CodeUnsupportedMedia, "macros"},
 		"macro-enabled content type": {withPart(t, "[Content_Types].xml", contentTypes("application/vnd.ms-excel.sheet.macroEnabled.main+xml")),
 			domain.CodeUnsupportedMedia, "macro-enabled"},
 		// 64 MiB of zeros deflate to about 64 kB.
