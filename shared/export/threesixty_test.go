@@ -3,6 +3,7 @@ package export_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -265,6 +266,9 @@ func TestGivingFileNothingToPublish(t *testing.T) {
 	e, _ := err.(*domain.Error)
 	if e == nil || e.Code != domain.CodeNotFound || !strings.Contains(e.Message, "nothing to publish yet") {
 		t.Errorf("no grants: %v, want not found saying there is nothing to publish yet", err)
+	}
+	if !errors.Is(err, export.ErrNothingToPublish) {
+		t.Errorf("no grants: %v, want ErrNothingToPublish as its cause, for the pages to say why", err)
 	}
 	s := givingSet()
 	s.Funders = append(s.Funders, domain.Funder{ID: "01jfunderz0000000000000000", Name: "Newcomer Fund"})
