@@ -363,6 +363,17 @@ func Giving(s GrantSet, cfg GivingConfig, funder *domain.Funder, now time.Time) 
 		pkg.Description = "Grants from " + funder.Name + " to " + p.Name + ", led by " + p.LeadOrganisation + ", exported from fundtrack."
 		pkg.Identifier += "-funder-" + funder.ID
 		pkg.Publisher = GivingPublisher{Name: funder.Name, Identifier: funder.OrgID}
+	case s.Selection != "":
+		// Only the grants the caller may read: not the programme's
+		// package, so not under its identifier, nor titled as it. A funder
+		// publishes its own with funderId.
+		pkg.Title = p.Name + ": selected grants"
+		pkg.Description = "Those grants awarded to " + p.Name + ", led by " + p.LeadOrganisation +
+			", that the person who exported them may read in fundtrack, not every grant of the programme. A funder's own grants, to publish, are its package (funderId)."
+		pkg.Identifier += "-selection-" + s.Selection
+		if cfg.PublisherName != "" {
+			pkg.Publisher = GivingPublisher{Name: cfg.PublisherName, Identifier: cfg.PublisherID}
+		}
 	case cfg.PublisherName != "":
 		pkg.Publisher = GivingPublisher{Name: cfg.PublisherName, Identifier: cfg.PublisherID}
 	}

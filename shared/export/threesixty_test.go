@@ -257,6 +257,29 @@ func TestGivingFunderPackage(t *testing.T) {
 	}
 }
 
+// TestGivingSelection: a set of only the grants the caller may read is not
+// published as the programme's package: its identifier and title say it
+// is a selection, and which.
+func TestGivingSelection(t *testing.T) {
+	if got := export.GrantSelection([]string{"f2", "f1"}, []string{"p1"}); got != "funders-f1-f2-projects-p1" {
+		t.Errorf("GrantSelection: %q", got)
+	}
+	s := givingSet()
+	s.Selection = export.GrantSelection([]string{"01jfunderx0000000000000000"}, nil)
+	pkg := decode(t, givingJSON(t, s, givingConfig, nil))
+	if pkg["identifier"] != "360G-ftk-programme-01jprog0000000000000000000-selection-funders-01jfunderx0000000000000000" ||
+		pkg["title"] != "Working for Wellness: selected grants" || !strings.Contains(pkg["description"].(string), "not every grant of the programme") {
+		t.Errorf("a selection: identifier %v, title %v, description %v", pkg["identifier"], pkg["title"], pkg["description"])
+	}
+	if err := givingtest.Validate(t, givingJSON(t, s, givingConfig, nil)); err != nil {
+		t.Errorf("a selection fails the schema: %v", err)
+	}
+	f := s.Funders[0]
+	if pkg := decode(t, givingJSON(t, s, givingConfig, &f)); pkg["identifier"] != "360G-ftk-programme-01jprog0000000000000000000-funder-01jfunderx0000000000000000" {
+		t.Errorf("a funder's package of a selection: %v", pkg["identifier"])
+	}
+}
+
 // TestGivingFileNothingToPublish: the standard needs a grant, so an empty
 // package is not found, saying why.
 func TestGivingFileNothingToPublish(t *testing.T) {

@@ -338,6 +338,23 @@ func TestExportGrants360Giving(t *testing.T) {
 		}
 	})
 
+	t.Run("a funder's package without funderId is not the programme's", func(t *testing.T) {
+		doc := func(as string) map[string]any {
+			r := a.Want(t, http.StatusOK, testkit.Request("GET", w.pp("/grants/360giving"), as, nil))
+			var d map[string]any
+			json.Unmarshal(r.Body, &d)
+			return d
+		}
+		lead, funder := doc(uLead), doc(uFunderX)
+		if lead["identifier"] == funder["identifier"] || lead["title"] == funder["title"] {
+			t.Errorf("the funder's selection shares the whole programme's identifier %v or title %v", lead["identifier"], lead["title"])
+		}
+		if id, _ := funder["identifier"].(string); id != lead["identifier"].(string)+"-selection-funders-"+w.X ||
+			!strings.HasSuffix(funder["title"].(string), ": selected grants") {
+			t.Errorf("the funder's selection: identifier %v title %v", funder["identifier"], funder["title"])
+		}
+	})
+
 	t.Run("one funder's package, published by it", func(t *testing.T) {
 		for _, as := range []string{uLead, uFunderX} {
 			r := a.Want(t, http.StatusOK, testkit.Request("GET", w.pp("/grants/360giving?funderId="+w.X), as, nil))
