@@ -22,8 +22,9 @@ package main
 
 // Identifiers. The organisations' public identifiers are used where a
 // public source confirms them; where none did, the field is left empty
-// rather than guessed (a grant to a project with no orgId is then shown as
-// held by the programme's lead, which has one). Checked December 2026:
+// rather than guessed (a grant to a project with no orgId is then published
+// under an identifier fundtrack coins for the project's lead organisation,
+// which the Data Quality Tool notes). Checked December 2026:
 //
 //	GB-GOR-D10  Department for Work and Pensions, GB-GOR-D12 Department of
 //	            Health (now of Health and Social Care), GB-GOR-PB481 NHS

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,6 +29,30 @@ var givingConfig = export.GivingConfig{Prefix: "360G-fundtrackdemo", PublisherNa
 // inherent (an NHS trust or housing association has no company or charity
 // number; a package of several funders names several).
 var expectedNotices = map[string][]string{nameWfW: {"FundingOrg360GPrefix"}}
+
+// unidentifiedRecipient are the avoidable notices of a package holding a
+// grant to a project whose lead organisation no public source confirmed an
+// identifier or postcode for (Aspiro, in Working for Wellness): the grant
+// is published as Aspiro's, under an identifier fundtrack coins, not as
+// the programme lead's, so the tool asks for Aspiro's identifier, postcode
+// and number. Giving the project its orgId and postcode clears them.
+var unidentifiedRecipient = []string{"BeneficiaryButNotRecipientGeoData", "IncompleteRecipientOrg",
+	"NoRecipientOrgCompanyCharityNumber", "RecipientOrg360GPrefix"}
+
+// expectedNoticesOf is want, with unidentifiedRecipient's notices when doc has a
+// recipient fundtrack identified itself, sorted.
+func expectedNoticesOf(doc map[string]any, want []string) []string {
+	out := slices.Clone(want)
+	for _, g := range doc["grants"].([]any) {
+		for _, r := range g.(map[string]any)["recipientOrganization"].([]any) {
+			if id, _ := r.(map[string]any)["id"].(string); strings.HasPrefix(id, "360G-") {
+				out = append(out, unidentifiedRecipient...)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
 
 // TestSeedGivingPackages seeds the demo data through the API, then fetches
 // every programme's 360Giving package, and each funder's, as a funder would
@@ -79,6 +104,7 @@ func TestSeedGivingPackages(t *testing.T) {
 				out = append(out, n.Check)
 			}
 		}
+		slices.Sort(out)
 		return out
 	}
 
@@ -93,8 +119,8 @@ func TestSeedGivingPackages(t *testing.T) {
 			for _, n := range ns {
 				t.Logf("notice: %s; inherent: %s", n, n.Inherent())
 			}
-			if got := avoidable(ns); !slices.Equal(got, expectedNotices[p.Name]) {
-				t.Errorf("the programme's package raises %v, want %v", got, expectedNotices[p.Name])
+			if got, want := avoidable(ns), expectedNoticesOf(whole, expectedNotices[p.Name]); !slices.Equal(got, want) {
+				t.Errorf("the programme's package raises %v, want %v", got, want)
 				for _, n := range givingtest.Avoidable(ns) {
 					t.Logf("  %s", n)
 				}
@@ -110,8 +136,9 @@ func TestSeedGivingPackages(t *testing.T) {
 				ns := givingtest.QualityNotices(doc, time.Now())
 				want := expectedNotices[p.Name]
 				if f.OrgID != "" {
-					want = nil // only the funder without an identifier raises anything
+					want = nil // only the funder without an identifier raises the funder's
 				}
+				want = expectedNoticesOf(doc, want)
 				if got := avoidable(ns); !slices.Equal(got, want) {
 					t.Errorf("%s's package raises %v, want %v", f.Name, got, want)
 				}

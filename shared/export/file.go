@@ -3,6 +3,8 @@ package export
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -43,6 +45,11 @@ func GivingFunderID(q url.Values) (string, error) {
 	return q.Get("funderId"), nil
 }
 
+// ErrNothingToPublish is the cause of GivingFile's refusal of an empty
+// package: a not-found whose message is the reason, written for people, so
+// a page can show it rather than "page not found".
+var ErrNothingToPublish = errors.New("nothing to publish")
+
 // GivingFile is the grants a caller may read as a 360Giving data package:
 // every one, or with funderID those of that funder, published by it. A
 // grant is published from its award date: one recorded ahead of it is not
@@ -73,12 +80,13 @@ func GivingFile(s GrantSet, cfg GivingConfig, funderID string, now time.Time) (F
 		if funder != nil && funder.Name != "" {
 			from = " from " + funder.Name
 		}
+		msg := fmt.Sprintf("there is nothing to publish yet: a 360Giving package needs at least one grant, "+
+			"and there are no grants%s in this programme that you may read", from)
 		if later > 0 {
-			return File{}, domain.Errorf(domain.CodeNotFound, "there is nothing to publish yet: a 360Giving package needs at least one grant, "+
+			msg = fmt.Sprintf("there is nothing to publish yet: a 360Giving package needs at least one grant, "+
 				"and the grants%s in this programme that you may read are published from their award dates, which are still to come", from)
 		}
-		return File{}, domain.Errorf(domain.CodeNotFound, "there is nothing to publish yet: a 360Giving package needs at least one grant, "+
-			"and there are no grants%s in this programme that you may read", from)
+		return File{}, &domain.Error{Code: domain.CodeNotFound, Message: msg, Err: ErrNothingToPublish}
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

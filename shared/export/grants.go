@@ -2,6 +2,8 @@ package export
 
 import (
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -18,6 +20,29 @@ type GrantSet struct {
 	Projects  []domain.Project
 	Payments  []domain.Payment
 	Targets   []domain.Target
+	// Selection names which of the programme's grants the set holds when
+	// the caller may read only some (a funder's, a project's): "" for
+	// every grant. A 360Giving package of a selection says so, under an
+	// identifier of its own, rather than pass for the programme's.
+	Selection string
+}
+
+// GrantSelection is the Selection of a caller who reads the grants of
+// funders and projects (ids in any order): "funders-<ids>" and
+// "projects-<ids>", sorted, joined by "-"; "" for none.
+func GrantSelection(funders, projects []string) string {
+	var parts []string
+	for _, x := range []struct {
+		name string
+		ids  []string
+	}{{"funders", funders}, {"projects", projects}} {
+		if len(x.ids) > 0 {
+			ids := slices.Clone(x.ids)
+			slices.Sort(ids)
+			parts = append(parts, x.name+"-"+strings.Join(ids, "-"))
+		}
+	}
+	return strings.Join(parts, "-")
 }
 
 func (s GrantSet) funders() map[string]domain.Funder {

@@ -27,13 +27,16 @@ import (
 //   - a funder is its org-id.guide identifier (Funder.OrgID), else
 //     "360G-<prefix>-org-<funder id>" (which the tool notes: give the funder
 //     an orgId);
-//   - a recipient is the lead organisation of the grant's project with its
-//     orgId. When the project has none, the grant is shown as received by
-//     the programme's lead organisation with the programme's orgId: in these
-//     networks the lead holds the funds for its members, and a real
-//     identifier for the holder is worth more to users of the data than a
-//     made-up one for the member. Only when neither has one is the recipient
-//     "360G-<prefix>-org-<project or programme id>";
+//   - a recipient is the organisation fundtrack records as receiving the
+//     grant: for a grant to a project, the project's lead organisation, with
+//     the project's orgId, else "360G-<prefix>-org-<project id>"; for a grant
+//     to the whole programme, the programme's lead organisation, with the
+//     programme's orgId, else "360G-<prefix>-org-<programme id>". A project
+//     grant is never shown as the programme's: that would publish another
+//     organisation (its identifier and postcode) as the recipient, and change
+//     a published grant's recipient whenever the programme's orgId is set.
+//     The tool's notice about a coined identifier is avoided by giving the
+//     project its own orgId;
 //   - a charity or company number is given beside the identifier when the
 //     identifier is one (GB-CHC, GB-SC, GB-NIC, GB-COH), and the postcode
 //     of the organisation named.
@@ -265,44 +268,43 @@ func org(prefix, id, recordID, name, postcode string) GivingOrg {
 	return o
 }
 
-// recipient is who a grant is shown as received by (see the package comment).
+// recipient is who a grant is shown as received by (see the package
+// comment): the project's lead organisation for a grant to a project, the
+// programme's for a grant to the whole programme.
 func recipient(prefix string, p domain.Programme, pr *domain.Project) GivingOrg {
-	switch {
-	case pr != nil && pr.OrgID != "":
+	if pr != nil {
 		return org(prefix, pr.OrgID, pr.ID, pr.LeadOrganisation, pr.Postcode)
-	case p.OrgID != "":
-		return org(prefix, p.OrgID, p.ID, p.LeadOrganisation, p.Postcode)
-	case pr != nil:
-		return org(prefix, "", pr.ID, pr.LeadOrganisation, pr.Postcode)
 	}
-	return org(prefix, "", p.ID, p.LeadOrganisation, p.Postcode)
+	return org(prefix, p.OrgID, p.ID, p.LeadOrganisation, p.Postcode)
 }
 
-// beneficiaries are where the people a grant serves live: the project's
-// locations, else the programme's (its members serve parts of them), else
-// the place the project or programme names in words. A name without a code
-// is still published, since it tells a reader something, though the tool
-// asks for the code too.
+// beneficiaries are where the people a grant serves live. For a grant to a
+// project, the project's place wins: its locations, else the area it names
+// in words; only a project that names no place falls back to the
+// programme's (its members serve parts of them), which would otherwise
+// publish a Cardiff project as serving the East Midlands. A name without
+// a code is still published, since it tells a reader something, though
+// the tool asks for the code too.
 func beneficiaries(p domain.Programme, pr *domain.Project) []GivingLocation {
-	ls := p.BeneficiaryLocations
-	if pr != nil && len(pr.BeneficiaryLocations) > 0 {
-		ls = pr.BeneficiaryLocations
+	switch {
+	case pr != nil && len(pr.BeneficiaryLocations) > 0:
+		return locations(pr.BeneficiaryLocations)
+	case pr != nil && pr.Area != "":
+		return []GivingLocation{{Name: pr.Area, CountryCode: "GB"}}
+	case len(p.BeneficiaryLocations) > 0:
+		return locations(p.BeneficiaryLocations)
+	case p.Region != "":
+		return []GivingLocation{{Name: p.Region, CountryCode: "GB"}}
 	}
+	return nil
+}
+
+func locations(ls []domain.Location) []GivingLocation {
 	out := make([]GivingLocation, 0, len(ls))
 	for _, l := range ls {
 		out = append(out, GivingLocation{Name: l.Name, GeoCode: l.GeoCode, GeoCodeType: domain.GeoCodeType(l.GeoCode), CountryCode: "GB"})
 	}
-	if len(out) > 0 {
-		return out
-	}
-	name := p.Region
-	if pr != nil && pr.Area != "" {
-		name = pr.Area
-	}
-	if name == "" {
-		return nil
-	}
-	return []GivingLocation{{Name: name, CountryCode: "GB"}}
+	return out
 }
 
 // GivingFunder narrows s to the grants of one funder, for that funder to
@@ -361,6 +363,17 @@ func Giving(s GrantSet, cfg GivingConfig, funder *domain.Funder, now time.Time) 
 		pkg.Description = "Grants from " + funder.Name + " to " + p.Name + ", led by " + p.LeadOrganisation + ", exported from fundtrack."
 		pkg.Identifier += "-funder-" + funder.ID
 		pkg.Publisher = GivingPublisher{Name: funder.Name, Identifier: funder.OrgID}
+	case s.Selection != "":
+		// Only the grants the caller may read: not the programme's
+		// package, so not under its identifier, nor titled as it. A funder
+		// publishes its own with funderId.
+		pkg.Title = p.Name + ": selected grants"
+		pkg.Description = "Those grants awarded to " + p.Name + ", led by " + p.LeadOrganisation +
+			", that the person who exported them may read in fundtrack, not every grant of the programme. A funder's own grants, to publish, are its package (funderId)."
+		pkg.Identifier += "-selection-" + s.Selection
+		if cfg.PublisherName != "" {
+			pkg.Publisher = GivingPublisher{Name: cfg.PublisherName, Identifier: cfg.PublisherID}
+		}
 	case cfg.PublisherName != "":
 		pkg.Publisher = GivingPublisher{Name: cfg.PublisherName, Identifier: cfg.PublisherID}
 	}

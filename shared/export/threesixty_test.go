@@ -3,6 +3,7 @@ package export_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -109,15 +110,17 @@ func TestGivingPackageContent(t *testing.T) {
 				"dataSource":          src,
 			},
 			map[string]any{
-				// Aspiro has no orgId: the grant is shown as held by the lead of
-				// the programme, with its identifier, postcode and locations.
-				// It has no description either, so one is made from the record.
+				// Aspiro has no orgId: the grant is still Aspiro's, under the
+				// identifier fundtrack coins for it, never the programme lead's
+				// identifier and postcode. It names no place, so the
+				// programme's locations stand. It has no description either,
+				// so one is made from the record.
 				"id": "360G-ftk-01jgrant200000000000000000", "title": `=HYPERLINK("http://evil.example","£ click")`,
-				"description": "Grant from Local Trust, Bradford to Leicestershire Partnership NHS Trust for Aspiro, part of the programme Working for Wellness.",
+				"description": "Grant from Local Trust, Bradford to Aspiro CIC for Aspiro, part of the programme Working for Wellness.",
 				"currency":    "GBP", "amountAwarded": 12345.05,
 				"awardDate":             "2025-02-28",
 				"plannedDates":          []any{map[string]any{"startDate": "2025-03-01", "endDate": "2025-12-31"}},
-				"recipientOrganization": lpt,
+				"recipientOrganization": []any{map[string]any{"id": "360G-ftk-org-01jprojectb000000000000000", "name": "Aspiro CIC"}},
 				"fundingOrganization":   []any{map[string]any{"id": "360G-ftk-org-01jfundery0000000000000000", "name": "Local Trust, Bradford"}},
 				"beneficiaryLocation":   eastMidlands,
 				"grantProgramme":        programme,
@@ -167,8 +170,22 @@ func TestGivingRecipients(t *testing.T) {
 	if r := recipient(s, 1); r["charityNumber"] != "SC042386" {
 		t.Errorf("a Scottish charity recipient: %v", r)
 	}
-	// Neither the project nor the programme has one: a coined identifier
-	// for the project's lead, as before orgIds existed.
+	// A project without one is still the recipient of its grant, under a
+	// coined identifier, though the programme has an orgId and postcode:
+	// the programme's lead organisation did not receive it.
+	s = givingSet()
+	if r := recipient(s, 1); r["id"] != "360G-fundtrack-org-01jprojectb000000000000000" || r["name"] != "Aspiro CIC" || r["postalCode"] != nil {
+		t.Errorf("a project without an orgId in a programme with one: %v, want the project's lead organisation", r)
+	}
+	s.Projects[1].Postcode = "LE1 1AA"
+	if r := recipient(s, 1); r["postalCode"] != "LE1 1AA" {
+		t.Errorf("a project's postcode without its orgId: %v", r)
+	}
+	// The programme's orgId is the recipient of its whole-programme grants.
+	if r := recipient(s, 2); r["id"] != "GB-NHS-RT5" || r["postalCode"] != "LE3 8RA" {
+		t.Errorf("a whole-programme grant: %v, want the programme's lead organisation", r)
+	}
+	// Neither the project nor the programme has one: coined identifiers.
 	s = fixtureSet()
 	if r := recipient(s, 1); r["id"] != "360G-fundtrack-org-01jprojectb000000000000000" || r["name"] != "Aspiro CIC" {
 		t.Errorf("a recipient nobody identified: %v", r)
@@ -178,8 +195,8 @@ func TestGivingRecipients(t *testing.T) {
 	}
 }
 
-// TestGivingBeneficiaries: the project's locations, else the programme's,
-// else the area named in words, else none.
+// TestGivingBeneficiaries: the project's locations, else its area named in
+// words, else the programme's locations, else its region, else none.
 func TestGivingBeneficiaries(t *testing.T) {
 	locations := func(s export.GrantSet, grant int) []any {
 		pkg := decode(t, givingJSON(t, s, export.GivingConfig{}, nil))
@@ -191,13 +208,19 @@ func TestGivingBeneficiaries(t *testing.T) {
 	if l := locations(s, 0); len(l) != 2 || l[1].(map[string]any)["geoCodeType"] != "NMD" {
 		t.Errorf("two project locations: %v", l)
 	}
+	// A project that names its area in words is placed there, not in the
+	// programme's region (which may be another country).
 	s.Projects[0].BeneficiaryLocations = nil
+	if l := locations(s, 0); len(l) != 1 || l[0].(map[string]any)["name"] != "Bradford District" || l[0].(map[string]any)["geoCode"] != nil {
+		t.Errorf("project with an area but no locations: %v, want the project's area by name", l)
+	}
+	s.Projects[0].Area = ""
 	if l := locations(s, 0); len(l) != 1 || l[0].(map[string]any)["geoCode"] != "E12000004" {
-		t.Errorf("project without locations: %v, want the programme's", l)
+		t.Errorf("project naming no place: %v, want the programme's", l)
 	}
 	s.Programme.BeneficiaryLocations = nil
-	if l := locations(s, 0); len(l) != 1 || l[0].(map[string]any)["name"] != "Bradford District" || l[0].(map[string]any)["geoCode"] != nil {
-		t.Errorf("no codes anywhere: %v, want the project's area by name", l)
+	if l := locations(s, 0); len(l) != 1 || l[0].(map[string]any)["name"] != "East Midlands" {
+		t.Errorf("no codes anywhere: %v, want the programme's region by name", l)
 	}
 	if l := locations(fixtureSet(), 2); l != nil {
 		t.Errorf("nothing known: %v, want no beneficiary location", l)
@@ -234,6 +257,29 @@ func TestGivingFunderPackage(t *testing.T) {
 	}
 }
 
+// TestGivingSelection: a set of only the grants the caller may read is not
+// published as the programme's package: its identifier and title say it
+// is a selection, and which.
+func TestGivingSelection(t *testing.T) {
+	if got := export.GrantSelection([]string{"f2", "f1"}, []string{"p1"}); got != "funders-f1-f2-projects-p1" {
+		t.Errorf("GrantSelection: %q", got)
+	}
+	s := givingSet()
+	s.Selection = export.GrantSelection([]string{"01jfunderx0000000000000000"}, nil)
+	pkg := decode(t, givingJSON(t, s, givingConfig, nil))
+	if pkg["identifier"] != "360G-ftk-programme-01jprog0000000000000000000-selection-funders-01jfunderx0000000000000000" ||
+		pkg["title"] != "Working for Wellness: selected grants" || !strings.Contains(pkg["description"].(string), "not every grant of the programme") {
+		t.Errorf("a selection: identifier %v, title %v, description %v", pkg["identifier"], pkg["title"], pkg["description"])
+	}
+	if err := givingtest.Validate(t, givingJSON(t, s, givingConfig, nil)); err != nil {
+		t.Errorf("a selection fails the schema: %v", err)
+	}
+	f := s.Funders[0]
+	if pkg := decode(t, givingJSON(t, s, givingConfig, &f)); pkg["identifier"] != "360G-ftk-programme-01jprog0000000000000000000-funder-01jfunderx0000000000000000" {
+		t.Errorf("a funder's package of a selection: %v", pkg["identifier"])
+	}
+}
+
 // TestGivingFileNothingToPublish: the standard needs a grant, so an empty
 // package is not found, saying why.
 func TestGivingFileNothingToPublish(t *testing.T) {
@@ -243,6 +289,9 @@ func TestGivingFileNothingToPublish(t *testing.T) {
 	e, _ := err.(*domain.Error)
 	if e == nil || e.Code != domain.CodeNotFound || !strings.Contains(e.Message, "nothing to publish yet") {
 		t.Errorf("no grants: %v, want not found saying there is nothing to publish yet", err)
+	}
+	if !errors.Is(err, export.ErrNothingToPublish) {
+		t.Errorf("no grants: %v, want ErrNothingToPublish as its cause, for the pages to say why", err)
 	}
 	s := givingSet()
 	s.Funders = append(s.Funders, domain.Funder{ID: "01jfunderz0000000000000000", Name: "Newcomer Fund"})

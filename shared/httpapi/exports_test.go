@@ -313,17 +313,21 @@ func TestExportGrants360Giving(t *testing.T) {
 		if len(xa.BeneficiaryLocation) != 1 || xa.BeneficiaryLocation[0].GeoCode != "E08000032" {
 			t.Errorf("X→A beneficiaries %+v, want Bradford", xa.BeneficiaryLocation)
 		}
-		// Y→B: no description, and Aspiro has no org-id, so the programme's
-		// lead is shown as holding it (with its postcode, canonical).
-		if yb.AmountAwarded != 12345.05 || yb.Description != "Grant from Local Trust, Bradford to Leicestershire Partnership NHS Trust for Aspiro internships, part of the programme Working for Wellness." {
+		// Y→B: no description, and Aspiro has no org-id: it is still
+		// Aspiro's grant, under an identifier fundtrack coins, never the
+		// programme lead's identifier and postcode.
+		if yb.AmountAwarded != 12345.05 || yb.Description != "Grant from Local Trust, Bradford to Aspiro CIC for Aspiro internships, part of the programme Working for Wellness." {
 			t.Errorf("grant Y→B: amount %v description %q", yb.AmountAwarded, yb.Description)
 		}
 		if want := []exOrg{{"360G-" + exPrefix + "-org-" + w.Y, "Local Trust, Bradford", ""}}; !slices.Equal(yb.FundingOrganization, want) {
 			t.Errorf("Y→B funder %+v, want %+v (no org-id: a fundtrack one)", yb.FundingOrganization, want)
 		}
+		if want := []exOrg{{"360G-" + exPrefix + "-org-" + w.B, "Aspiro CIC", ""}}; !slices.Equal(yb.RecipientOrganization, want) {
+			t.Errorf("recipient of Y→B %+v, want the project's lead organisation %+v", yb.RecipientOrganization, want)
+		}
 		lpt := []exOrg{{"GB-NHS-RT5", "Leicestershire Partnership NHS Trust", "LE3 8RA"}}
-		if !slices.Equal(yb.RecipientOrganization, lpt) || !slices.Equal(xp.RecipientOrganization, lpt) {
-			t.Errorf("recipients of Y→B %+v and X→P %+v, want the programme's lead %+v", yb.RecipientOrganization, xp.RecipientOrganization, lpt)
+		if !slices.Equal(xp.RecipientOrganization, lpt) {
+			t.Errorf("recipient of X→P %+v, want the programme's lead %+v", xp.RecipientOrganization, lpt)
 		}
 		if _, err := time.Parse(time.RFC3339, xa.DateModified); err != nil {
 			t.Errorf("dateModified %q: %v", xa.DateModified, err)
@@ -331,6 +335,23 @@ func TestExportGrants360Giving(t *testing.T) {
 		// No data source is configured: each grant names the package's address.
 		if !strings.HasPrefix(xa.DataSource, "http") || !strings.HasSuffix(xa.DataSource, w.pp("/grants/360giving")) {
 			t.Errorf("dataSource %q, want the address the package came from", xa.DataSource)
+		}
+	})
+
+	t.Run("a funder's package without funderId is not the programme's", func(t *testing.T) {
+		doc := func(as string) map[string]any {
+			r := a.Want(t, http.StatusOK, testkit.Request("GET", w.pp("/grants/360giving"), as, nil))
+			var d map[string]any
+			json.Unmarshal(r.Body, &d)
+			return d
+		}
+		lead, funder := doc(uLead), doc(uFunderX)
+		if lead["identifier"] == funder["identifier"] || lead["title"] == funder["title"] {
+			t.Errorf("the funder's selection shares the whole programme's identifier %v or title %v", lead["identifier"], lead["title"])
+		}
+		if id, _ := funder["identifier"].(string); id != lead["identifier"].(string)+"-selection-funders-"+w.X ||
+			!strings.HasSuffix(funder["title"].(string), ": selected grants") {
+			t.Errorf("the funder's selection: identifier %v title %v", funder["identifier"], funder["title"])
 		}
 	})
 

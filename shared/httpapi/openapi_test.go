@@ -1222,3 +1222,25 @@ func TestOpenAPIValidationBites(t *testing.T) {
 		t.Fatalf("a matching DELETE failed validation: %v", err)
 	}
 }
+
+// TestOpenAPINotificationSentIsExplained: SPEC's status enum stays
+// pending|sent|failed, so the document says that a notification settled
+// with notNeeded (or coveredBy) is sent with no email of its own, and an
+// API client does not read it as delivered.
+func TestOpenAPINotificationSentIsExplained(t *testing.T) {
+	t.Parallel()
+	doc := oaLoad(t)
+	n := doc.Components.Schemas["Notification"].Value
+	status := n.Properties["status"].Value
+	if got := fmt.Sprint(status.Enum); got != "[pending sent failed]" {
+		t.Errorf("status enum %s, want SPEC's [pending sent failed]", got)
+	}
+	for _, want := range []string{"notNeeded", "coveredBy", "never emailed"} {
+		if !strings.Contains(status.Description, want) {
+			t.Errorf("the status description does not mention %q: %q", want, status.Description)
+		}
+	}
+	if n.Properties["notNeeded"] == nil || n.Properties["notNeeded"].Value.Description == "" {
+		t.Error("notNeeded is not described")
+	}
+}

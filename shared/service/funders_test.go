@@ -2,8 +2,10 @@ package service_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -36,5 +38,43 @@ func TestFunderStoredWithDuplicateContacts(t *testing.T) {
 	}
 	if stored := must(sc.Funder(w.X)); !slices.Equal(stored.Contacts, want) {
 		t.Errorf("stored contacts %v, want %v", stored.Contacts, want)
+	}
+}
+
+// TestRemoveContact: a lead takes an address off a funder's contacts (in
+// any case), leaving the others, as a change of the funder in the audit
+// trail; an address not among them changes nothing; the only contact is
+// refused (409) naming the funder, and nothing changes.
+func TestRemoveContact(t *testing.T) {
+	w := newWorld(t)
+	sc := w.open(lead)
+	before := must(sc.Funder(w.X))
+	f, removed, err := sc.RemoveContact(w.X, "X2@DWP.example")
+	if err != nil || !removed || !slices.Equal(f.Contacts, []string{"x1@dwp.example"}) || f.Version != before.Version+1 {
+		t.Fatalf("removing x2: %+v %v %v", f, removed, err)
+	}
+	if stored := must(sc.Funder(w.X)); !slices.Equal(stored.Contacts, []string{"x1@dwp.example"}) {
+		t.Errorf("stored contacts %v", stored.Contacts)
+	}
+	trail := w.auditTrail(w.P)
+	last := trail[0]
+	if last.Entity != domain.EntityFunder || last.EntityID != w.X || last.Action != domain.ActionChange || last.Changes["contacts"].Before == nil {
+		t.Errorf("audit event %+v, want the funder's contacts changed", last)
+	}
+	if _, removed, err := sc.RemoveContact(w.X, "x2@dwp.example"); err != nil || removed {
+		t.Errorf("removing an address no longer there: %v %v, want no change", removed, err)
+	}
+	if n := len(w.auditTrail(w.P)); n != len(trail) {
+		t.Errorf("no change wrote %d audit events", n-len(trail))
+	}
+	_, _, err = sc.RemoveContact(w.X, "x1@dwp.example")
+	if de := wantCode(t, "the only contact", err, domain.CodeConflict); !strings.Contains(de.Message, "only contact of DWP") {
+		t.Errorf("the only contact: %q, want it to name the funder", de.Message)
+	}
+	if stored := must(sc.Funder(w.X)); !slices.Equal(stored.Contacts, []string{"x1@dwp.example"}) {
+		t.Errorf("after the refusal: %v", stored.Contacts)
+	}
+	if _, _, err := sc.RemoveContact("01jnosuchfunder00000000000", "x1@dwp.example"); code(err) != string(domain.CodeNotFound) {
+		t.Errorf("an unknown funder: %v", err)
 	}
 }

@@ -458,6 +458,54 @@ func (sc *Scope) UpdateFunder(id string, ifMatch func(int64) bool, body Decoder)
 	})
 }
 
+// RemoveContact takes email off funder id's contacts (leads and admins),
+// so that it no longer gets the funder's milestone and payment emails: the
+// second step of removing a member who acts for the funder, whose access
+// ends with the membership while its contacts stay as they are. Each try
+// takes the address out of the contacts as they are then, so a change made
+// meanwhile is kept; it is recorded in the audit trail as any change to the
+// funder. An address not among the contacts is no change (removed is
+// false). A funder needs a contact, so its only one is refused (409),
+// naming the funder: add another contact first.
+func (sc *Scope) RemoveContact(id, email string) (f domain.Funder, removed bool, err error) {
+	email = domain.NormaliseEmail(email)
+	var first domain.Funder
+	if err := sc.get(domain.Ref(domain.EntityFunder, id), &first, "funder"); err != nil {
+		return domain.Funder{}, false, err
+	}
+	if !sc.access.CanManage() {
+		return domain.Funder{}, false, forbidden("manage funders")
+	}
+	f, err = updateLoop(sc.ctx, func(int64) bool { return true }, func(round int) (domain.Funder, error) {
+		before := first
+		if round > 1 {
+			if err := sc.get(domain.Ref(domain.EntityFunder, id), &before, "funder"); err != nil {
+				return domain.Funder{}, err
+			}
+		}
+		var kept []string
+		for _, c := range before.Contacts {
+			if domain.NormaliseEmail(c) != email {
+				kept = append(kept, c)
+			}
+		}
+		removed = len(kept) < len(before.Contacts)
+		if !removed {
+			return before, nil
+		}
+		if len(kept) == 0 {
+			return domain.Funder{}, domain.Errorf(domain.CodeConflict,
+				"%s is the only contact of %s, and a funder needs one: add another contact to the funder first", email, before.Name)
+		}
+		after := before
+		after.Contacts = normaliseContacts(kept)
+		ch, _ := sc.changeOf(domain.EntityFunder, id, before, after)
+		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
+		return after, storeErr(sc.s.store.UpdateFunder(sc.ctx, sc.programmeID, before, after, ch), "funder", nil)
+	})
+	return f, removed && err == nil, err
+}
+
 // UpdateProject changes a project (its names, dates, org-id, postcode or
 // areas served) if ifMatch accepts its version (leads and admins).
 func (sc *Scope) UpdateProject(id string, ifMatch func(int64) bool, body Decoder) (domain.Project, error) {

@@ -2,6 +2,8 @@ package service
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -115,6 +117,9 @@ func (sc *Scope) GrantExport() (export.GrantSet, error) {
 		return export.GrantSet{}, err
 	}
 	set := export.GrantSet{Programme: sc.programme, Grants: grants}
+	if !sc.access.CanReadAllGrants() {
+		set.Selection = export.GrantSelection(slices.Collect(maps.Keys(f.Funders)), slices.Collect(maps.Keys(f.Projects)))
+	}
 	if len(grants) == 0 {
 		return set, nil // nothing to name
 	}

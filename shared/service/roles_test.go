@@ -219,6 +219,11 @@ func roleCases() []roleCase {
 			run: func(w *world, r role) (any, error) {
 				return w.open(r).UpdateFunder(w.X, func(int64) bool { return true }, body(map[string]any{"contacts": []string{"new@dwp.example"}}))
 			}},
+		{name: "RemoveContact", write: true, want: leadsOnly,
+			run: func(w *world, r role) (any, error) {
+				f, _, err := w.open(r).RemoveContact(w.X, contactsX[1])
+				return f, err
+			}},
 		{name: "UpdateProject", write: true, want: leadsOnly,
 			run: func(w *world, r role) (any, error) {
 				return w.open(r).UpdateProject(w.A, func(int64) bool { return true }, body(map[string]any{"orgId": "GB-NHS-TAD"}))

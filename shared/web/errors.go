@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/export"
 	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
@@ -128,6 +129,12 @@ func errorView(r *http.Request, err error) *view {
 				"/spend/new?replaces=" + sr.Reported.ID}
 		v.Message = "A new return cannot cover days another return already covers, or that money would be counted twice. " +
 			"To change what was spent then, correct that return. To report other dates, go back and change the period. Nothing was saved."
+	case errors.Is(err, export.ErrNothingToPublish) && de != nil:
+		// Not a wrong address or missing access: the programme has no
+		// grant the caller may publish yet, as the API's message says.
+		v.Title = "There is nothing to publish yet"
+		v.Message = sentence(de.Message) + " The package can be downloaded once a grant you may read has been awarded."
+		v.Related = &relatedLink{Lead: "See what there is on", Text: "the grants page", Href: "/app/programmes/" + r.PathValue("pid") + "/grants"}
 	case p.Code == domain.CodeConflict && de != nil && de.Related != nil:
 		v.Title = "This has already been changed"
 		v.Related, v.Message = related(r, *de.Related, newestDecided(err))

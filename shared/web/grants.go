@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -23,9 +24,70 @@ func (a *app) grants(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
+	whole := r.URL.Query().Get("cursor") == "" && next == ""
 	a.render(w, r, http.StatusOK, "grants", &view{Title: "Grants", Nav: n,
-		Data: map[string]any{"Items": items, "Next": nextURL(r, next), "Names": names}})
+		Data: map[string]any{"Items": items, "Next": nextURL(r, next), "Names": names,
+			"Giving": a.givingLinks(n, names, items, whole)}})
 	return nil
+}
+
+// givingLink is a 360Giving package the grants page offers, named by whose
+// package it is.
+type givingLink struct {
+	Href, Text, ID string
+}
+
+// givingLinks are the 360Giving packages the caller may publish, as the
+// SPEC's export gives them: a lead or administrator gets the whole
+// programme's package, published by the deployment's publisher (else the
+// programme's lead organisation), and each funder's; a funder gets the
+// package of each funder it acts for, published by that funder, since the
+// package without funderId would hold only its grants under the
+// programme's name. A project lead, who publishes nothing, keeps the
+// package of the grants it can see. When the page holds every grant the
+// caller may read (one page, no cursor), a package with nothing awarded
+// by today is not offered: its download would only say there is nothing
+// to publish yet. A longer list is not read again for this.
+func (a *app) givingLinks(n *nav, ns *names, items []domain.Grant, whole bool) []givingLink {
+	today := domain.UKDate(a.Now())
+	awarded := map[string]bool{} // funder id → has a grant to publish
+	some := false
+	for _, g := range items {
+		if !g.AwardDate.After(today) {
+			awarded[g.FunderID], some = true, true
+		}
+	}
+	has := func(funderID string) bool { return !whole || awarded[funderID] }
+	href := base(n) + "/grants/360giving"
+	var out []givingLink
+	funder := func(f domain.Funder) {
+		if has(f.ID) {
+			out = append(out, givingLink{Href: href + "?funderId=" + url.QueryEscape(f.ID), ID: "download-grants-360giving-" + f.ID,
+				Text: "Grants from " + f.Name + ", for " + f.Name + " to publish (360Giving data standard, JSON)"})
+		}
+	}
+	acc := n.Access
+	if acc.CanReadAllGrants() {
+		if !whole || some {
+			publisher := cmp.Or(a.Giving.PublisherName, n.Programme.LeadOrganisation)
+			out = append(out, givingLink{Href: href, ID: "download-grants-360giving",
+				Text: "Every grant in the programme, for " + publisher + " to publish (360Giving data standard, JSON)"})
+		}
+		for _, f := range ns.FunderList {
+			funder(f)
+		}
+		return out
+	}
+	for _, f := range ns.FunderList {
+		if acc.Funders[f.ID] {
+			funder(f)
+		}
+	}
+	if len(acc.Projects) > 0 && (!whole || some) {
+		out = append(out, givingLink{Href: href, ID: "download-grants-360giving",
+			Text: "Grants you can see, in the 360Giving data standard (JSON)"})
+	}
+	return out
 }
 
 var grantFields = []field{

@@ -26,8 +26,20 @@ func (a *app) members(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	}
 	a.render(w, r, http.StatusOK, "members", &view{Title: "Members", Nav: n, Data: map[string]any{"Items": items, "Names": names,
-		"Removed": r.URL.Query().Get("removed")}})
+		"Removed": r.URL.Query().Get("removed"), "StillContact": stillContact(names.FunderList, r.URL.Query()["stillContact"])}})
 	return nil
+}
+
+// stillContact are the funders named by the members page's stillContact
+// (whose contacts a removal could not change), known ones only.
+func stillContact(funders []domain.Funder, ids []string) []domain.Funder {
+	var out []domain.Funder
+	for _, f := range funders {
+		if slices.Contains(ids, f.ID) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 var memberFields = []field{{"email", kText, "Email address"}, {"roles", kText, "Roles"}}
@@ -143,14 +155,56 @@ func (a *app) memberRemove(w http.ResponseWriter, r *http.Request, q *req) error
 			title = "Remove yourself from " + n.Programme.Name + "?"
 		}
 		a.render(w, r, http.StatusOK, "member_remove", &view{Title: title, Nav: n,
-			Data: map[string]any{"Member": m, "Names": names, "Self": self && !q.isAdmin()}})
+			Data: map[string]any{"Member": m, "Names": names, "Self": self && !q.isAdmin(), "Contacts": contactOf(names.FunderList, m.Email)}})
 		return nil
 	}
+	// Two steps, the membership first: its refusals (the only lead) leave
+	// everything as it was. Each funder's contacts are then changed as
+	// they are at that moment, each in its own write and audit event; one
+	// refused (the person became its only contact meanwhile) or failing
+	// is said on the members page, with the membership already gone.
 	if err := sc.DeleteMember(m.Email); err != nil {
 		return err
+	}
+	var kept []string
+	for _, fid := range q.Form["offContacts"] {
+		if _, _, err := sc.RemoveContact(fid, m.Email); err != nil {
+			if domain.ErrorCode(err) != domain.CodeConflict && domain.ErrorCode(err) != domain.CodeNotFound {
+				a.Logger.Error("web: member removed, contacts not changed", "requestId", requestID(r), "funderId", fid, "err", err)
+			}
+			kept = append(kept, fid)
+		}
 	}
 	if self && !q.isAdmin() {
 		return seeOther(w, r, "/app/")
 	}
-	return seeOther(w, r, base(n)+"/members?removed="+url.QueryEscape(m.Email))
+	to := url.Values{"removed": {m.Email}}
+	if len(kept) > 0 {
+		to["stillContact"] = kept
+	}
+	return seeOther(w, r, base(n)+"/members?"+to.Encode())
+}
+
+// contactOf are the funders whose contacts hold email: removing a member
+// does not change them, so the removal page says the person would still
+// get those funders' emails, and offers to take them off. A funder whose
+// only contact they are cannot lose them (it needs one), which the page
+// says instead.
+func contactOf(funders []domain.Funder, email string) []contactRow {
+	var out []contactRow
+	for _, f := range funders {
+		for _, c := range f.Contacts {
+			if domain.NormaliseEmail(c) == email {
+				out = append(out, contactRow{Funder: f, Only: len(f.Contacts) == 1})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// contactRow is a funder the member to be removed is a contact of.
+type contactRow struct {
+	Funder domain.Funder
+	Only   bool // their only contact, which cannot be taken off
 }

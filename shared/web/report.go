@@ -261,7 +261,7 @@ func reportPresets(p domain.Programme, today domain.Date) presets {
 // reportChart draws people into work month by month in the period (bars)
 // and, when the programme has a people-into-work target of its own whose
 // window overlaps the period, that target's counted figure at each month's
-// end (a line) against its value (a dashed line). Like the dashboard's
+// end up to the last counted (a line; see countedMonths) against its value (a dashed line). Like the dashboard's
 // chart it uses attributes only, no inline styles, for the page's
 // Content-Security-Policy; the same figures are in the tables below it.
 func reportChart(rep domain.Report) (template.HTML, int64) {
@@ -277,6 +277,9 @@ func reportChart(rep domain.Report) (template.HTML, int64) {
 	}
 	if target != nil {
 		trend = rep.Trend[target.TargetID]
+		if k := countedMonths(rep); k < len(trend) {
+			trend = trend[:k]
+		}
 		maxY = max(maxY, target.Value)
 		for _, v := range trend {
 			maxY = max(maxY, v)
@@ -295,7 +298,10 @@ func reportChart(rep domain.Report) (template.HTML, int64) {
 	title := domain.MetricPeopleIntoWork.Label() + " by month"
 	desc := fmt.Sprintf("%s in each month of the period, %s to %s", domain.MetricPeopleIntoWork.Label(), monthName(rep.ByMonth[0].Month), monthName(rep.ByMonth[n-1].Month))
 	if target != nil {
-		desc += fmt.Sprintf(", with the programme's target of %d and its counted figure at each month's end", target.Value)
+		desc += fmt.Sprintf(", with the programme's target of %d", target.Value)
+		if len(trend) > 0 {
+			desc += fmt.Sprintf(" and its counted figure at the end of each month to %s", monthName(rep.ByMonth[len(trend)-1].Month))
+		}
 	}
 	desc += ". The figures are also in the tables below."
 	fmt.Fprintf(&b, `<svg class="app-chart" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-labelledby="report-chart-title report-chart-desc" data-testid="report-chart" xmlns="http://www.w3.org/2000/svg">`, w, h, w, h)
@@ -335,6 +341,35 @@ func reportChart(rep domain.Report) (template.HTML, int64) {
 		return template.HTML(b.String()), 0
 	}
 	return template.HTML(b.String()), target.Value
+}
+
+// countedMonths is how many of the report's months, from its first, the
+// counted line is drawn for: those that have ended by the day the report
+// is judged on (its last day, or today while the period runs), and on to
+// the last with figures if one is later. Like the dashboard's chart it
+// stops there: drawn on into months to come, the line would read as
+// figures counted for them.
+func countedMonths(rep domain.Report) int {
+	k := 0
+	for i, m := range rep.ByMonth {
+		start, err := time.Parse("2006-01", m.Month)
+		if err != nil {
+			continue
+		}
+		end := domain.DateOf(start.AddDate(0, 1, -1))
+		if !rep.To.IsZero() && rep.To.Before(end) {
+			end = rep.To
+		}
+		if rep.TargetsAsAt.IsZero() || !end.After(rep.TargetsAsAt) {
+			k = i + 1
+		}
+		for _, v := range m.Totals {
+			if v != 0 {
+				k = max(k, i+1)
+			}
+		}
+	}
+	return k
 }
 
 // chartTarget is the target a people-into-work chart draws, on the

@@ -2,7 +2,9 @@ package web
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -73,5 +75,52 @@ func TestChartTargetIsTheOneRunning(t *testing.T) {
 	}
 	if got := chartTarget(targets[4:], domain.MustDate("2025-06-01")); got != nil {
 		t.Errorf("with only a project's target and another measure's, the chart draws %s, want none", got.TargetID)
+	}
+}
+
+// TestReportChartStopsAtCountedMonths: while the period runs, the counted
+// line stops at the last month that has ended (or a later one with
+// figures), as the dashboard's does, not flat on into months to come; a
+// period that is over draws every month.
+func TestReportChartStopsAtCountedMonths(t *testing.T) {
+	report := func(asAt string, decemberFigures int64) domain.Report {
+		rep := domain.Report{From: domain.MustDate("2026-04-01"), To: domain.MustDate("2027-03-31"), TargetsAsAt: domain.MustDate(asAt),
+			Targets: []domain.TargetProgress{{TargetID: "t", Metric: domain.MetricPeopleIntoWork, Value: 40, Deadline: domain.MustDate("2027-03-31")}},
+			Trend:   map[string][]int64{}}
+		var trend []int64
+		for m := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC); m.Year() < 2027 || m.Month() <= 3; m = m.AddDate(0, 1, 0) {
+			totals := map[domain.Metric]int64{domain.MetricPeopleIntoWork: 0}
+			if m.Month() == 5 {
+				totals[domain.MetricPeopleIntoWork] = 15
+			}
+			if m.Month() == 12 {
+				totals[domain.MetricPeopleIntoWork] = decemberFigures
+			}
+			rep.ByMonth = append(rep.ByMonth, domain.MonthTotals{Month: m.Format("2006-01"), Totals: totals})
+			trend = append(trend, 15)
+		}
+		rep.Trend["t"] = trend
+		return rep
+	}
+	for _, c := range []struct {
+		name     string
+		rep      domain.Report
+		points   int
+		lastDesc string
+	}{
+		{"running, 3 December", report("2026-12-03", 0), 8, "to November 2026"},
+		{"running, with December's figures in", report("2026-12-03", 2), 9, "to December 2026"},
+		{"over", report("2027-03-31", 0), 12, "to March 2027"},
+	} {
+		svg, _ := reportChart(c.rep)
+		if got := strings.Count(string(svg), `class="app-chart__point"`); got != c.points {
+			t.Errorf("%s: the counted line has %d points, want %d", c.name, got, c.points)
+		}
+		if !strings.Contains(string(svg), "counted figure at the end of each month "+c.lastDesc) {
+			t.Errorf("%s: the chart's description does not say the line runs %s\n%s", c.name, c.lastDesc, svg)
+		}
+		if got := strings.Count(string(svg), `data-testid="report-bar"`); got != 12 {
+			t.Errorf("%s: %d bars, want one for each of the period's 12 months", c.name, got)
+		}
 	}
 }
