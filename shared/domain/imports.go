@@ -346,7 +346,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 	byName := map[string][]string{}
 	byID := map[string]bool{}
 	for _, p := range projects {
-		byName[metricKey(p.Name)] = append(byName[metricKey(p.Name)], p.ID)
+		byName[ProjectNameKey(p.Name)] = append(byName[ProjectNameKey(p.Name)], p.ID)
 		byID[p.ID] = true
 	}
 	seen := map[string]int{} // rows without a cohort; ResolveCohorts checks the others
@@ -599,11 +599,11 @@ func importText(p Problems, field, s string, multiLine bool, max int) string {
 func importProject(p Problems, row int, s string, byName map[string][]string, byID map[string]bool) string {
 	field := RowField(row, ColProject)
 	s = importText(p, field, s, false, MaxNameLen)
-	ids := byName[metricKey(s)]
+	ids := byName[ProjectNameKey(s)]
 	if bare, ok := strings.CutPrefix(s, "'"); ok && len(ids) == 0 {
 		// A name starting with a formula character comes back from our
 		// own CSV template with the apostrophe that kept it text.
-		ids = byName[metricKey(bare)]
+		ids = byName[ProjectNameKey(bare)]
 	}
 	switch {
 	case s == "":

@@ -128,6 +128,11 @@ func ParseMetric(s string) (Metric, bool) {
 	return MetricByLabel(s)
 }
 
+// ProjectNameKey is the form a project's name is matched by: an import
+// finds a row's project by it, and no two projects of a programme may
+// share it, so a name that matches is always one project.
+func ProjectNameKey(name string) string { return metricKey(name) }
+
 // metricKey folds a label for lookup: lower case, white space trimmed and
 // each run of it (tabs, no-break spaces…) made one space.
 func metricKey(s string) string {

@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -42,7 +44,10 @@ func storeErr(err error, what string, refs refFields) error {
 	}
 	var missing *MissingRefError
 	var corrected *AlreadyCorrectedError
+	var taken *NameTakenError
 	switch {
+	case errors.As(err, &taken):
+		return nameTaken(taken.Name, err)
 	case errors.As(err, &missing):
 		p := domain.Problems{}
 		for _, m := range missing.Refs {
@@ -104,6 +109,14 @@ func alreadyCorrected(c *AlreadyCorrectedError, do string) error {
 		}
 	}
 	return e
+}
+
+// nameTaken refuses a project name another project of the programme has:
+// an import matches rows to projects by name, so two projects one name
+// would leave every sheet naming it unimportable.
+func nameTaken(name string, err error) error {
+	msg := "another project of this programme is already named " + strconv.Quote(strings.TrimSpace(name))
+	return &domain.Error{Code: domain.CodeConflict, Message: msg, Fields: map[string]string{"name": msg}, Err: err}
 }
 
 func orRecord(what string) string {

@@ -87,6 +87,17 @@ func (e *MissingRefError) Error() string {
 	return "missing references: " + strings.Join(parts, ", ")
 }
 
+// NameTakenError refuses a project created or renamed with a name another
+// project of the programme already has (compared by
+// domain.ProjectNameKey): Name is the name the change asked for. Storage
+// keeps one marker a name, so two changes racing for one name cannot both
+// land; projects stored before the markers have none (see CreateProject).
+type NameTakenError struct {
+	Name string
+}
+
+func (e *NameTakenError) Error() string { return "project name taken: " + e.Name }
+
 // Get asks for one record in a read: Into (a pointer to the domain value)
 // receives it, and Found says whether it was there. Into may be nil to
 // learn only Found and Rev.
@@ -230,9 +241,13 @@ type OrganisationStore interface {
 	ListFunders(ctx context.Context, programmeID string, p Page) ([]domain.Funder, string, error)
 	// CreateProject stores a project; gen, when not nil, marks the returns
 	// its schedules now expect of it as still to be written (see
-	// Generation), in the same transaction.
+	// Generation), in the same transaction. A name another project
+	// created since the name markers has (domain.ProjectNameKey) is a
+	// *NameTakenError; one of a project stored before them is not seen.
 	CreateProject(ctx context.Context, programmeID string, pr domain.Project, gen *Generation, ch Change) error
-	// UpdateProject replaces a project still at before's version.
+	// UpdateProject replaces a project still at before's version; a new
+	// name is held as CreateProject holds it (*NameTakenError), and the
+	// old one freed.
 	UpdateProject(ctx context.Context, programmeID string, before, after domain.Project, ch Change) error
 	ListProjects(ctx context.Context, programmeID string, p Page) ([]domain.Project, string, error)
 }

@@ -141,10 +141,16 @@ func (c *ct) funder(pid string) domain.Funder {
 
 func (c *ct) project(pid string) domain.Project {
 	c.Helper()
-	pr := domain.Project{ID: domain.NewID(), Name: "Bradford IPS", LeadOrganisation: "BDCFT",
-		StartDate: domain.MustDate("2025-01-01"), EndDate: domain.MustDate("2026-12-31"), CreatedAt: time.Now().UTC()}
+	pr := c.newProject("Bradford IPS " + domain.NewID()) // a programme's project names differ
 	c.ok(c.st.CreateProject(c.ctx, pid, pr, nil, c.change(pid, domain.EntityProject, pr.ID, domain.ActionCreate, nil, pr)))
 	return pr
+}
+
+// newProject is a project not yet stored; version 0, as projects once
+// were (see versioned), unless the caller sets one.
+func (c *ct) newProject(name string) domain.Project {
+	return domain.Project{ID: domain.NewID(), Name: name, LeadOrganisation: "BDCFT",
+		StartDate: domain.MustDate("2025-01-01"), EndDate: domain.MustDate("2026-12-31"), CreatedAt: time.Now().UTC()}
 }
 
 func ctGrant(funder, project string, pence int64) domain.Grant {
@@ -378,6 +384,7 @@ var ctCases = []struct {
 	{"premises naming fields", ctPremiseFields},
 	{"dependents revisions and guards", ctDependents},
 	{"funders, projects and cursors", ctOrganisations},
+	{"project names", ctProjectNames},
 	{"grants and funding totals", ctGrants},
 	{"grant filters", ctGrantFilters},
 	{"posts and cohorts", ctPostsAndCohorts},

@@ -40,8 +40,8 @@ func dsSetup(t *testing.T, db store.DB, table string) *dsWorld {
 	if err := w.st.CreateProgramme(ctx, p, w.event(domain.EntityProgramme, p.ID, domain.ActionCreate, p)); err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range []*string{&w.A, &w.B} {
-		pr := domain.Project{ID: domain.NewID(), Name: "Project", LeadOrganisation: "Trust",
+	for i, id := range []*string{&w.A, &w.B} {
+		pr := domain.Project{ID: domain.NewID(), Name: "Project " + "AB"[i:i+1], LeadOrganisation: "Trust",
 			StartDate: domain.MustDate("2025-01-01"), EndDate: domain.MustDate("2026-12-31"), CreatedAt: now}
 		*id = pr.ID
 		if err := w.st.CreateProject(ctx, w.P, pr, nil, w.event(domain.EntityProject, pr.ID, domain.ActionCreate, pr)); err != nil {

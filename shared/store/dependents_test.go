@@ -45,8 +45,8 @@ func newDPWorld(t *testing.T, svc *service.Service) *dpWorld {
 	ok(nil, err)
 	x, err := sc.CreateFunder(testkit.Body(testkit.FunderBody("DWP")))
 	ok(x, err)
-	for _, id := range []*string{&w.a, &w.b} {
-		pr, err := sc.CreateProject(testkit.Body(testkit.ProjectBody("Bradford IPS")))
+	for i, id := range []*string{&w.a, &w.b} {
+		pr, err := sc.CreateProject(testkit.Body(testkit.ProjectBody([]string{"Bradford IPS", "Leeds IPS"}[i])))
 		ok(pr, err)
 		*id = pr.ID
 	}

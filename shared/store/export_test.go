@@ -8,3 +8,12 @@ var ItemBytes = itemBytes
 func MoneyKey(programmeID, grantID string) Item {
 	return key(pkProgramme(programmeID), skMoney(grantID))
 }
+
+// ProjectNameKey is the key of the marker of a project's name, for tests
+// that delete it as a project stored before the markers has none.
+func ProjectNameKey(programmeID, name string) Item {
+	return key(pkProgramme(programmeID), skProjectName(name))
+}
+
+// DBOf is the client a store sends its requests with.
+func DBOf(s *Store) DB { return s.db }

@@ -48,6 +48,14 @@ const prefixProject = "PROJECT#"
 
 func skProject(id string) string { return prefixProject + id }
 
+// Project name marker: one a name (domain.ProjectNameKey) a project of the
+// programme holds, so no two projects share one. Hashed, as a name may be
+// longer than a key may.
+func skProjectName(name string) string {
+	sum := sha256.Sum256([]byte(domain.ProjectNameKey(name)))
+	return "PNAME#" + hex.EncodeToString(sum[:])
+}
+
 // Grant: indexed by funder (GSI1) and by project (GSI2), under the funder's
 // and the project's own sort keys, so a funder's or a project's grants are
 // one Query.

@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -31,6 +34,9 @@ func (s *Store) CreateProject(ctx context.Context, programmeID string, pr domain
 		return err
 	}
 	t := s.addTotals(s.programmeExists(s.create(&tx{}, item), programmeID), programmeID, deltas{}, time.Time{}, projectName(pr))
+	if err := s.holdName(t, programmeID, pr); err != nil {
+		return err
+	}
 	if gen != nil {
 		put, err := s.genPut(*gen)
 		if err != nil {
@@ -67,9 +73,55 @@ func (s *Store) UpdateProject(ctx context.Context, programmeID string, before, a
 		return err
 	}
 	t := s.addTotals(s.versioned(&tx{}, item, before.Version), programmeID, deltas{}, time.Time{}, projectName(after))
-	if err := s.write(ctx, ch, t); err != nil {
+	if skProjectName(before.Name) == skProjectName(after.Name) {
+		// The same name to an import (another case or spacing): its
+		// marker, if it has one, stays as it is.
+		return s.wrapUpdate(after, programmeID, s.write(ctx, ch, t))
+	}
+	if err := s.holdName(t, programmeID, after); err != nil {
+		return err
+	}
+	// The old name is let go only if this project holds it. A project
+	// stored before the markers holds none, and a delete of a missing
+	// item is no failure; but another project may hold that name since,
+	// and that marker is not this change's to delete.
+	vals, _ := marshal(map[string]any{":me": after.ID})
+	free := types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table,
+		Key: key(pkProgramme(programmeID), skProjectName(before.Name)), ExpressionAttributeValues: vals,
+		ConditionExpression: aws.String("attribute_not_exists(PK) OR projectId = :me")}}
+	withFree := *t
+	withFree.items, withFree.fails = slices.Clone(t.items), slices.Clone(t.fails)
+	withFree.add(free, errNameNotOurs)
+	err = s.write(ctx, ch, &withFree)
+	if errors.Is(err, errNameNotOurs) {
+		// Another project holds the old name (this one was stored before
+		// the markers): keep its marker, and write the rest alone.
+		err = s.write(ctx, ch, t)
+	}
+	return s.wrapUpdate(after, programmeID, err)
+}
+
+// errNameNotOurs is the failure of letting a project's old name go when
+// another project holds it.
+var errNameNotOurs = errors.New("old project name held by another project")
+
+func (s *Store) wrapUpdate(after domain.Project, programmeID string, err error) error {
+	if err != nil {
 		return fmt.Errorf("update project %s in %s: %w", after.ID, programmeID, err)
 	}
+	return nil
+}
+
+// holdName adds to t the marker of pr's name (see skProjectName): put only
+// if no project holds that name, else *service.NameTakenError.
+func (s *Store) holdName(t *tx, programmeID string, pr domain.Project) error {
+	item, err := marshal(map[string]any{"PK": pkProgramme(programmeID), "SK": skProjectName(pr.Name),
+		"type": "projectName", "projectId": pr.ID, "name": pr.Name})
+	if err != nil {
+		return err
+	}
+	t.add(types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(PK)")}}, &service.NameTakenError{Name: pr.Name})
 	return nil
 }
 

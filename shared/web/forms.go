@@ -618,6 +618,11 @@ func (f *form) message(p, msg string) string {
 	if msg == "required" || strings.HasPrefix(msg, "required:") {
 		return "Enter " + lowerFirst(label)
 	}
+	if strings.HasPrefix(msg, "another ") {
+		// A sentence of its own ("another project of this programme is
+		// already named …"), not something wrong with the label's box.
+		return capitalise(msg)
+	}
 	if kind == kPounds || kind == kPart {
 		msg = strings.ReplaceAll(msg, "a positive whole number of pence", "more than £0")
 	}

@@ -57,6 +57,7 @@ type partition struct {
 	records    map[domain.RecordRef][]byte // JSON of each record, the programme included
 	revs       map[domain.RecordRef]int64  // dependents revisions (service.Get.Rev), by record
 	superseded map[string]string           // outcome id → the correction that replaced it
+	names      map[string]string           // project name (domain.ProjectNameKey) → the project holding it
 	totals     domain.Totals
 	funding    domain.FundingFigures // money by funder and project
 	changes    int64                 // changes to the figures so far
@@ -404,6 +405,9 @@ func (s *Store) Snapshot() string {
 		}
 		for _, old := range slices.Sorted(maps.Keys(p.superseded)) {
 			fmt.Fprintf(&b, "superseded %s by %s\n", old, p.superseded[old])
+		}
+		for _, k := range slices.Sorted(maps.Keys(p.names)) {
+			fmt.Fprintf(&b, "project name %q held by %s\n", k, p.names[k])
 		}
 		b.WriteString(p.money.String())
 		for _, e := range p.audit {

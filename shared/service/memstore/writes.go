@@ -236,7 +236,32 @@ func (s *Store) CreateFunder(_ context.Context, programmeID string, f domain.Fun
 // CreateProject implements service.OrganisationStore.
 func (s *Store) CreateProject(_ context.Context, programmeID string, pr domain.Project, gen *service.Generation, ch service.Change) error {
 	return s.write("CreateProject", programmeID, ch, func(t *tx) {
-		t.create(domain.Ref(domain.EntityProject, pr.ID), pr).programmeExists().generation(gen)
+		t.create(domain.Ref(domain.EntityProject, pr.ID), pr).programmeExists().holdName(pr, "")
+		t.generation(gen)
+	})
+}
+
+// holdName adds the DynamoDB store's name marker of pr (PNAME#): the name
+// must be held by no other project (else *service.NameTakenError), and
+// old, the project's name before, is let go when it differs.
+func (t *tx) holdName(pr domain.Project, old string) *tx {
+	k, was := domain.ProjectNameKey(pr.Name), domain.ProjectNameKey(old)
+	if old != "" && k == was {
+		return t
+	}
+	var holder string
+	if t.p != nil {
+		holder = t.p.names[k]
+	}
+	t.check(holder == "", &service.NameTakenError{Name: pr.Name})
+	return t.then(func(p *partition) {
+		if p.names == nil {
+			p.names = map[string]string{}
+		}
+		if old != "" && p.names[was] == pr.ID {
+			delete(p.names, was)
+		}
+		p.names[k] = pr.ID
 	})
 }
 
@@ -250,7 +275,7 @@ func (s *Store) UpdateFunder(_ context.Context, programmeID string, before, afte
 // UpdateProject implements service.OrganisationStore.
 func (s *Store) UpdateProject(_ context.Context, programmeID string, before, after domain.Project, ch service.Change) error {
 	return s.write("UpdateProject", programmeID, ch, func(t *tx) {
-		t.versioned(domain.Ref(domain.EntityProject, after.ID), after, before.Version)
+		t.versioned(domain.Ref(domain.EntityProject, after.ID), after, before.Version).holdName(after, before.Name)
 	})
 }
 
