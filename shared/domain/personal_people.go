@@ -250,10 +250,13 @@ func isTitledName(norm string, start, end int) bool {
 	if afterWordChar(norm, start) {
 		return false
 	}
-	if start > 0 && norm[start-1] == '(' {
-		return bracketedTitle(norm, start, end)
-	}
 	capitals := norm[start:end] == strings.ToUpper(title)
+	if start > 0 && norm[start-1] == '(' {
+		return bracketedTitle(norm, start, end) || (!capitals && surnameBracketTitle(norm, start, end))
+	}
+	if surnameCommaTitle(norm, start, end, capitals) {
+		return true
+	}
 	i := end
 	dot := i < len(norm) && norm[i] == '.'
 	if dot {
@@ -386,6 +389,69 @@ func bracketedTitle(norm string, start, end int) bool {
 	}
 	_, ok := capitalisedBefore(norm, j-1)
 	return ok
+}
+
+// surnameBracketTitle reports whether the title at start..end, just after
+// an opening bracket, closes it after a capitalised surname alone ("Jones
+// (Mr)"). A title in capitals is not read so: "Neurology (MS)" is the
+// illness, and "SMITH, John (MR)" is bracketedTitle's.
+func surnameBracketTitle(norm string, start, end int) bool {
+	i := end
+	if i < len(norm) && norm[i] == '.' {
+		i++
+	}
+	if i >= len(norm) || norm[i] != ')' {
+		return false
+	}
+	k, ok := capitalisedBefore(norm, start-1)
+	return ok && k < start-1
+}
+
+// surnameCommaTitle reports whether the title at start..end ends a name
+// written surname first with a comma ("JONES, Mr", "Jones, Mrs."): a
+// capitalised word, a comma, the title, and then nothing, or no
+// capitalised word (the title before a name is the ordinary rule). A
+// title in capitals needs the surname in capitals ("Leeds, MS" is a
+// place and an illness).
+func surnameCommaTitle(norm string, start, end int, capitals bool) bool {
+	i := start
+	for i > 0 && norm[i-1] == ' ' {
+		i--
+	}
+	if i == start || i == 0 || norm[i-1] != ',' {
+		return false
+	}
+	wordEnd := i - 1 // the comma
+	for wordEnd > 0 && norm[wordEnd-1] == ' ' {
+		wordEnd--
+	}
+	_, k := wordBeforeAt(norm, wordEnd)
+	surname := norm[k:wordEnd]
+	if utf8.RuneCountInString(surname) < 2 {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(surname); !unicode.IsUpper(r) {
+		return false
+	}
+	if capitals && surname != strings.ToUpper(surname) {
+		return false
+	}
+	j := end
+	if j < len(norm) && norm[j] == '.' {
+		j++
+	}
+	if j < len(norm) && letterAt(norm, j) {
+		return false
+	}
+	for j < len(norm) && norm[j] == ' ' {
+		j++
+	}
+	if j < len(norm) {
+		if r, _ := utf8.DecodeRuneInString(norm[j:]); unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // capitalisedBefore finds the word that ends just before i, spaces aside:
