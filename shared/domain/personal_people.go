@@ -252,7 +252,7 @@ func isTitledName(norm string, start, end int) bool {
 	}
 	capitals := norm[start:end] == strings.ToUpper(title)
 	if start > 0 && norm[start-1] == '(' {
-		return bracketedTitle(norm, start, end) || (!capitals && surnameBracketTitle(norm, start, end))
+		return closesBracket(norm, end) && (bracketedTitle(norm, start) || (!capitals && surnameBracketTitle(norm, start)))
 	}
 	if surnameCommaTitle(norm, start, end, capitals) {
 		return true
@@ -359,19 +359,21 @@ func capitalsRun(norm string, i int) int {
 	return n
 }
 
-// bracketedTitle reports whether the title at start..end, just after an
-// opening bracket, closes it ("(Mr)", "(Mrs.)") after a name written
+// closesBracket reports whether the title ending at end closes its
+// bracket ("(Mr)", "(Mrs.)").
+func closesBracket(norm string, end int) bool {
+	if end < len(norm) && norm[end] == '.' {
+		end++
+	}
+	return end < len(norm) && norm[end] == ')'
+}
+
+// bracketedTitle reports whether the title starting at start, just after
+// an opening bracket it closes (closesBracket), follows a name written
 // surname first: a capitalised surname, a comma, and one or two
 // capitalised forenames or initials ("SMITH, John (Mr)", "Smith, J A
 // (Ms)").
-func bracketedTitle(norm string, start, end int) bool {
-	i := end
-	if i < len(norm) && norm[i] == '.' {
-		i++
-	}
-	if i >= len(norm) || norm[i] != ')' {
-		return false
-	}
+func bracketedTitle(norm string, start int) bool {
 	j := start - 1 // the bracket
 	for forenames := 0; ; forenames++ {
 		if forenames == 2 {
@@ -391,18 +393,12 @@ func bracketedTitle(norm string, start, end int) bool {
 	return ok
 }
 
-// surnameBracketTitle reports whether the title at start..end, just after
-// an opening bracket, closes it after a capitalised surname alone ("Jones
-// (Mr)"). A title in capitals is not read so: "Neurology (MS)" is the
-// illness, and "SMITH, John (MR)" is bracketedTitle's.
-func surnameBracketTitle(norm string, start, end int) bool {
-	i := end
-	if i < len(norm) && norm[i] == '.' {
-		i++
-	}
-	if i >= len(norm) || norm[i] != ')' {
-		return false
-	}
+// surnameBracketTitle reports whether the title starting at start, just
+// after an opening bracket it closes (closesBracket), follows a
+// capitalised surname alone ("Jones (Mr)"). A title in capitals is not
+// read so: "Neurology (MS)" is the illness, and "SMITH, John (MR)" is
+// bracketedTitle's.
+func surnameBracketTitle(norm string, start int) bool {
 	k, ok := capitalisedBefore(norm, start-1)
 	return ok && k < start-1
 }
