@@ -14,7 +14,8 @@ import (
 )
 
 // ResetResends bounds how often one of the SDK's attempts is sent again
-// when DynamoDB Local closed or reset its connection (resendResets).
+// when DynamoDB Local closed or reset its connection: resendResets, below,
+// says why and what.
 const ResetResends = 5
 
 // resendResets is in every client this package makes: the clients the
