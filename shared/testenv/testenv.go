@@ -60,14 +60,16 @@ var Credentials = aws.CredentialsProviderFunc(func(context.Context) (aws.Credent
 
 // newClient builds a DynamoDB client for Endpoint without reading the
 // environment's AWS configuration, so a developer's real profile can never
-// be picked up by a test.
+// be picked up by a test. Every client it makes sends an attempt again
+// when DynamoDB Local resets its connection (resendResets), and keeps idle
+// connections under the server's timeout (dynamolocal).
 func newClient(optFns ...func(*dynamodb.Options)) *dynamodb.Client {
 	return dynamodb.New(dynamodb.Options{
 		Region:       Region,
 		BaseEndpoint: aws.String(Endpoint()),
 		Credentials:  Credentials,
 		HTTPClient:   dynamolocal.HTTPClient(),
-	}, optFns...)
+	}, append([]func(*dynamodb.Options){resendResets}, optFns...)...)
 }
 
 var reachable sync.Map // endpoint → error (nil when reachable)
@@ -93,13 +95,11 @@ func checkReachable(t testing.TB) {
 
 // Patient gives a client more attempts than the SDK's three, for the
 // requests a test makes around the code it tests (making, emptying and
-// reading back tables): on a machine loaded by the whole suite, DynamoDB
-// Local has been seen to reset the connection to one Scan three times
-// running ("use of closed network connection", which the SDK retries), and
-// a test's own bookkeeping should not fail for it. (Every client here also
-// keeps idle connections for less than DynamoDB Local's 30 s, the likely
-// cause of those resets: dynamolocal.) The clients the code under test
-// uses keep the SDK's three attempts.
+// reading back tables), which should not fail a test for any error the
+// SDK retries. It came first for DynamoDB Local resetting the connection
+// to one Scan three times running; every client here now sends again
+// after such a reset (resendResets), the clients of the code under test
+// too. Those keep the SDK's three attempts for every other error.
 func Patient(o *dynamodb.Options) { o.RetryMaxAttempts = 8 }
 
 // Client returns a DynamoDB client for the local test endpoint (static

@@ -46,7 +46,11 @@ import (
 // Stack is one test's fundtrack over its own fresh tables (records and
 // audit trail) on DynamoDB Local, deleted when the test ends.
 type Stack struct {
-	DB    *dynamodb.Client // the client Store and Svc use; Count sees its requests
+	// DB is the client Store and Svc use; Count sees its requests. As
+	// every testenv client, it sends an attempt again when DynamoDB Local
+	// resets the connection, and keeps the SDK's three attempts for every
+	// other error (testenv.ResetResends; resend.go there says why).
+	DB    *dynamodb.Client
 	Plain *dynamodb.Client // a second client on the same tables, not counted, with testenv.Patient retries
 	Table string           // the records table; the audit table is store.AuditTableName(Table)
 	Count *Counter
