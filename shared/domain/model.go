@@ -208,10 +208,13 @@ func ValidateEmail(field, s string) error {
 
 // Funder is an organisation that awards grants to the programme.
 type Funder struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	OrgID     string    `json:"orgId,omitempty"`
-	Contacts  []string  `json:"contacts"`
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	OrgID string `json:"orgId,omitempty"`
+	// Contacts are nil, and answered null rather than [] (null:"hidden":
+	// see present.Answer), for a reader who may not see them; a funder
+	// always has at least one.
+	Contacts  []string  `json:"contacts" null:"hidden"`
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt,omitzero"`

@@ -35,31 +35,18 @@ func (s *server) progressRoutes() []route {
 		{pattern: "GET /programmes/{programmeId}/targets/{targetId}", serve: reading(func(r *http.Request, c *call) (domain.Target, error) {
 			return s.open(r, c).Target(r.PathValue("targetId"))
 		}, targetVersion)},
+		// A reporting-cycle email's recipients are fixed when it is sent
+		// (the people in those roles then); until then the record has
+		// none, nil, which tells the notifier so, and which writeJSON
+		// answers [] as the SPEC and openapi.json promise.
 		{pattern: "GET /programmes/{programmeId}/notifications", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Notification, string, error) {
-			items, next, err := s.open(r, c).ListNotifications(p)
-			for i := range items {
-				items[i] = answeredNotification(items[i])
-			}
-			return items, next, err
+			return s.open(r, c).ListNotifications(p)
 		})},
 		{pattern: "GET /programmes/{programmeId}/notifications/{notificationId}", serve: reading(func(r *http.Request, c *call) (domain.Notification, error) {
-			n, err := s.open(r, c).Notification(r.PathValue("notificationId"))
-			return answeredNotification(n), err
+			return s.open(r, c).Notification(r.PathValue("notificationId"))
 		}, nil)},
 		{pattern: "PATCH /programmes/{programmeId}/targets/{targetId}", serve: patching(func(r *http.Request, c *call, m func(int64) bool, b service.Decoder) (domain.Target, error) {
 			return s.open(r, c).UpdateTarget(r.PathValue("targetId"), m, b)
 		}, targetVersion)},
 	}, s.exportProgressRoutes()...)
-}
-
-// answeredNotification is n as the API answers it: recipients always a
-// list, [] until they are fixed. A reporting-cycle email's recipients are
-// fixed when it is sent (the people in those roles then), and until then
-// the record has none — nil, which told the notifier so, and which JSON
-// wrote as null where the SPEC and openapi.json promise an array.
-func answeredNotification(n domain.Notification) domain.Notification {
-	if n.Recipients == nil {
-		n.Recipients = []string{}
-	}
-	return n
 }

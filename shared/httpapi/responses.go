@@ -10,16 +10,20 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
+// writeJSON answers v as JSON. Every answer goes through present.Answer
+// here, so no list or object in it is ever null where openapi.json
+// promises an array or an object, whatever built it.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	enc.Encode(v)
+	enc.Encode(present.Answer(v))
 }
 
 // list is the SPEC's shape for every collection.
@@ -29,9 +33,6 @@ type list[T any] struct {
 }
 
 func writeList[T any](w http.ResponseWriter, items []T, next string) {
-	if items == nil {
-		items = []T{}
-	}
 	writeJSON(w, http.StatusOK, list[T]{Items: items, NextCursor: next})
 }
 

@@ -1,7 +1,8 @@
-// Package present says how each kind of failure is shown to people: one
+// Package present says how things are shown. Each kind of failure: one
 // table from error code to HTTP status, page title and what to do, read by
 // the JSON API (shared/httpapi) and the web pages (shared/web) alike, so an
-// expected refusal has one status and one wording wherever it happens.
+// expected refusal has one status and one wording wherever it happens. And
+// each answer of the API (Answer): lists and objects never null.
 package present
 
 import (
