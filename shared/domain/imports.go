@@ -1018,8 +1018,14 @@ func HeldTwice(row ImportRow, current []Outcome) (field, problem string) {
 	if n < 2 {
 		return "", ""
 	}
+	// A project with cohorts has a submission a period for each: the
+	// cohort's are the ones to correct, and the row names it as written.
+	of := ""
+	if row.CohortID != "" {
+		of = " for the cohort " + quoteCell(row.CohortText)
+	}
 	return RowField(row.Row, ColPeriodStart), "this period already has " + strconv.Itoa(n) +
-		" submissions in fundtrack; correct them in the app, then import this row"
+		" submissions" + of + " in fundtrack; correct them in the app, then import this row"
 }
 
 // PlanRow decides what a row does, given its project's current

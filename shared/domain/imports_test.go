@@ -637,3 +637,28 @@ func TestImportNameOfTwoProjectsGivesTheirIDs(t *testing.T) {
 		t.Errorf("problems %v", f.Problems)
 	}
 }
+
+// TestHeldTwiceNamesTheCohort: a row whose period already holds two
+// submissions is refused naming the cohort, as the row writes it, when it
+// is a cohort's; a cohort's submissions do not count against the
+// project's general figures, nor another cohort's.
+func TestHeldTwiceNamesTheCohort(t *testing.T) {
+	start, end := MustDate("2025-04-01"), MustDate("2025-06-30")
+	sub := func(id, cohort string) Outcome {
+		return Outcome{ID: id, ProjectID: "p", CohortID: cohort, PeriodStart: start, PeriodEnd: end}
+	}
+	current := []Outcome{sub("1", "c1"), sub("2", "c1"), sub("3", ""), sub("4", "c2")}
+	row := ImportRow{Row: 7, ProjectID: "p", CohortID: "c1", CohortText: "Spring interns", PeriodStart: start, PeriodEnd: end}
+	field, problem := HeldTwice(row, current)
+	if field != "rows[7].periodStart" || problem != `this period already has 2 submissions for the cohort "Spring interns" in fundtrack; correct them in the app, then import this row` {
+		t.Errorf("a cohort's row: %s %q", field, problem)
+	}
+	row.CohortID, row.CohortText = "", ""
+	if _, problem := HeldTwice(row, current); problem != "" {
+		t.Errorf("general figures, one submission: %q", problem)
+	}
+	current = append(current, sub("5", ""))
+	if _, problem := HeldTwice(row, current); problem != "this period already has 2 submissions in fundtrack; correct them in the app, then import this row" {
+		t.Errorf("general figures, two submissions: %q", problem)
+	}
+}
