@@ -471,7 +471,8 @@ func TestImportPreviewNamesEveryBadRowWithDatesAsPagesWriteThem(t *testing.T) {
 // previewed and imported as any other, its name never shown (audit
 // finding 5: "Every row of Jane Doe 943 476 5919.csv can be imported");
 // the preview lists the columns not imported; a file with more bad cells
-// than the page names says these are the first 100 (audit finding 4).
+// than the page names says how many rows have problems and that only
+// the first 100 are named (audit finding 4).
 func TestImportPagesOfTheSheetAsKept(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
