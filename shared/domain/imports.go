@@ -2,6 +2,7 @@ package domain
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -112,12 +113,50 @@ type ImportRow struct {
 }
 
 // ImportFile is a sheet read: its columns and rows, and the problems found
-// in it, keyed rows[N].column.
+// in it, keyed rows[N].column. Problems names at most MaxProblems; every
+// problem goes through add (or AddProblems), which also counts the rows
+// with one and the problems left unnamed past that, so a refusal can say
+// how many rows have problems.
 type ImportFile struct {
 	Columns  ImportColumns
 	Rows     []ImportRow
 	Problems Problems
+	// problemRows are the rows (by number) any problem was found in,
+	// named in Problems or not; unnamed counts the problems Problems had
+	// no room for.
+	problemRows map[int]bool
+	unnamed     int
 }
+
+// add records a problem with field, and counts its row.
+func (f *ImportFile) add(field, problem string) {
+	if f.Problems == nil {
+		f.Problems = Problems{}
+	}
+	if f.problemRows == nil {
+		f.problemRows = map[int]bool{}
+	}
+	if n, _, ok := ParseRowField(field); ok {
+		f.problemRows[n] = true
+	}
+	if _, named := f.Problems[field]; !named && len(f.Problems) >= MaxProblems {
+		f.unnamed++
+	}
+	f.Problems.Add(field, problem)
+}
+
+// AddProblems adds problems found with the file's rows outside ReadImport
+// (rows the caller may not record figures for, periods the rules refuse),
+// row by row as Problems.AddAll does, each counted as add counts it.
+func (f *ImportFile) AddProblems(src Problems) {
+	for _, field := range slices.SortedFunc(maps.Keys(src), compareFields) {
+		f.add(field, src[field])
+	}
+}
+
+// ProblemRows is how many of the file's rows have a problem, those past
+// the MaxProblems that Problems names included.
+func (f ImportFile) ProblemRows() int { return len(f.problemRows) }
 
 // ImportResult is the answer to an import: how many rows it read and what
 // each did, and the submission now holding each row's figures, in the
@@ -281,13 +320,13 @@ func ColumnLetter(i int) string {
 // Cohorts are resolved afterwards (ResolveCohorts), once the projects'
 // cohorts are read.
 func ReadImport(sh Sheet, projects []Project) ImportFile {
-	f := ImportFile{Problems: Problems{}}
+	f := ImportFile{Problems: Problems{}, problemRows: map[int]bool{}}
 	if len(sh.Rows) == 0 {
-		f.Problems.Add("rows", "the file is empty: the first row must be a header naming the columns (download the template)")
+		f.add("rows", "the file is empty: the first row must be a header naming the columns (download the template)")
 		return f
 	}
 	if n := len(sh.Rows) - 1; n > MaxImportRows {
-		f.Problems.Add("rows", "the file has "+strconv.Itoa(n)+" rows of figures; send at most "+strconv.Itoa(MaxImportRows)+" at a time")
+		f.add("rows", "the file has "+strconv.Itoa(n)+" rows of figures; send at most "+strconv.Itoa(MaxImportRows)+" at a time")
 		return f
 	}
 	header := sh.Rows[0]
@@ -314,14 +353,14 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 				}
 			}
 			if problem != "" {
-				f.Problems.Add(RowField(header.Number, ColumnLetter(i)), problem)
+				f.add(RowField(header.Number, ColumnLetter(i)), problem)
 			} else {
 				f.Columns.Ignored = append(f.Columns.Ignored, shorten(strings.Join(strings.Fields(h), " ")))
 			}
 			continue
 		}
 		if _, dup := at[name]; dup {
-			f.Problems.Add(field, "appears twice in the header (columns "+ColumnLetter(at[name])+" and "+ColumnLetter(i)+")")
+			f.add(field, "appears twice in the header (columns "+ColumnLetter(at[name])+" and "+ColumnLetter(i)+")")
 			continue
 		}
 		at[name], cols[i] = i, name
@@ -334,11 +373,15 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 	read := sheetRead(sh)
 	for _, need := range []string{ColProject, ColPeriodStart, ColPeriodEnd} {
 		if _, ok := at[need]; !ok {
-			f.Problems.Add(RowField(header.Number, need), "missing: the header needs a column headed "+need+read)
+			problem := "missing: the header needs a column headed " + need + read
+			if need == ColProject {
+				problem += oneColumnHeader(sh)
+			}
+			f.add(RowField(header.Number, need), problem)
 		}
 	}
 	if len(f.Columns.Metrics) == 0 {
-		f.Problems.Add(RowField(header.Number, "metrics"), "the header names no metric: add a column per figure, such as People into work"+read)
+		f.add(RowField(header.Number, "metrics"), "the header names no metric: add a column per figure, such as People into work"+read)
 	}
 	if len(f.Problems) > 0 {
 		return f // rows cannot be read without their columns
@@ -390,9 +433,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 			}
 		}
 		if nameOnly {
-			for k, v := range p {
-				f.Problems.Add(k, v)
-			}
+			f.AddProblems(p)
 			continue
 		}
 		row.ProjectID = importProject(p, sr.Number, cell(ColProject).Text, byName, byID)
@@ -425,18 +466,51 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 			}
 		}
 		row.checked = len(p) == 0
-		for k, v := range p {
-			f.Problems.Add(k, v)
-		}
+		f.AddProblems(p)
 		if row.checked && row.CohortText == "" {
 			f.once(seen, row) // a row naming a cohort, once the cohort is resolved
 		}
 		f.Rows = append(f.Rows, row)
 	}
 	if len(f.Rows) == 0 {
-		f.Problems.Add("rows", "the file has a header but no rows of figures (a row with only a project's name is skipped)")
+		f.add("rows", "the file has a header but no rows of figures (a row with only a project's name is skipped)")
 	}
 	return f
+}
+
+// oneColumnHeader says, for a header missing its columns, that it was
+// read as one column though tabs or semicolons separate its headings
+// ("Projekt<tab>Start…"), "" otherwise. A CSV file is split at tabs or
+// semicolons only when its header then reads headings fundtrack reads
+// (sheet's separator), so a file of Excel's "Unicode Text" (tab separated)
+// whose headings are all misspelt or in another language is one column,
+// and "missing project" alone would not say why. A workbook's cells are
+// never split (its Name is set).
+func oneColumnHeader(sh Sheet) string {
+	if sh.Name != "" || len(sh.Rows) == 0 {
+		return ""
+	}
+	var only string
+	for _, c := range sh.Rows[0].Cells {
+		if strings.TrimSpace(c.Text) == "" {
+			continue
+		}
+		if only != "" {
+			return ""
+		}
+		only = c.Text
+	}
+	sep := ""
+	switch {
+	case strings.Contains(only, "\t"):
+		sep = "tabs"
+	case strings.Contains(only, ";"):
+		sep = "semicolons"
+	default:
+		return ""
+	}
+	return " (the header row reads as one column, its headings separated by " + sep + ": a file is split at " + sep +
+		" only when its header names a column fundtrack reads, such as Project or Period start; correct the headings, or download the template)"
 }
 
 // sheetRead says, for a header problem, which sheet of a workbook was read
@@ -468,9 +542,9 @@ func (f *ImportFile) once(seen map[string]int, r ImportRow) {
 	case !dup:
 		seen[key] = r.Row
 	case r.CohortID != "":
-		f.Problems.Add(RowField(r.Row, ColPeriodStart), "row "+strconv.Itoa(first)+" already has this project, cohort and period; give each cohort's period one row")
+		f.add(RowField(r.Row, ColPeriodStart), "row "+strconv.Itoa(first)+" already has this project, cohort and period; give each cohort's period one row")
 	default:
-		f.Problems.Add(RowField(r.Row, ColPeriodStart), "row "+strconv.Itoa(first)+" already has this project and period; give each period one row")
+		f.add(RowField(r.Row, ColPeriodStart), "row "+strconv.Itoa(first)+" already has this project and period; give each period one row")
 	}
 }
 
@@ -834,17 +908,55 @@ func (f *ImportFile) ResolveCohorts(cohorts map[string][]Cohort) {
 				f.once(seen, *r)
 			}
 		case 0:
-			f.Problems.Add(RowField(r.Row, ColCohort), "no cohort named "+quoteCell(r.CohortText)+" in this row's project")
+			f.add(RowField(r.Row, ColCohort), "no cohort named "+quoteCell(r.CohortText)+" in this row's project")
 		default:
-			f.Problems.Add(RowField(r.Row, ColCohort), "more than one cohort is named "+quoteCell(r.CohortText)+": give the cohort's id instead")
+			f.add(RowField(r.Row, ColCohort), "more than one cohort is named "+quoteCell(r.CohortText)+": give the cohort's id instead")
 		}
 	}
 }
 
-// Err is the file's problems as one validation error, or nil.
+// Err is the file's problems as one validation error, or nil. When there
+// are more than the MaxProblems it names, it says so and how many rows
+// have problems: a user who fixed only those named would be refused again
+// for the rest (audit finding 4).
 func (f ImportFile) Err() error {
-	return f.Problems.ErrAs("the file has problems: nothing was imported; fix the cells named and send it again",
-		"the file has "+AtLeast("problems")+": nothing was imported; fix them and any others like them, and send it again")
+	if len(f.Problems) == 0 {
+		return nil
+	}
+	msg := "the file has problems: nothing was imported; fix the cells named and send it again"
+	if f.unnamed > 0 {
+		counted := "the file has " + AtLeast("problems")
+		if n := f.ProblemRows(); n > 0 {
+			counted = "the file has problems in " + RowCount(n) + "; " + NamedFirst()
+		}
+		msg = counted + ": nothing was imported; fix them and any others like them, and send it again"
+	}
+	return &Error{Code: CodeValidation, Message: msg, Fields: map[string]string(f.Problems)}
+}
+
+// PeriodsErr is, for a file whose rows read without a problem, the
+// problems of those whose periods cannot have figures (see Err), or nil.
+func (f ImportFile) PeriodsErr() error {
+	if len(f.Problems) == 0 {
+		return nil
+	}
+	msg := "some rows have figures for a period they cannot be recorded for"
+	if f.unnamed > 0 {
+		msg = RowCount(f.ProblemRows()) + " have figures for a period they cannot be recorded for; " + NamedFirst()
+	}
+	return &Error{Code: CodeValidation, Message: msg + ": nothing was imported", Fields: map[string]string(f.Problems)}
+}
+
+// RowCount is n rows in words: "1 row", "2,500 rows".
+func RowCount(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if n == 1 {
+		return s + " row"
+	}
+	return s + " rows"
 }
 
 // SoundRows are the indexes of the rows read with no problem found in
@@ -852,15 +964,10 @@ func (f ImportFile) Err() error {
 // planned, so that its one answer names every bad row, periods the rules
 // refuse included.
 func (f ImportFile) SoundRows() []int {
-	bad := map[int]bool{}
-	for field := range f.Problems {
-		if n, _, ok := ParseRowField(field); ok {
-			bad[n] = true
-		}
-	}
 	var out []int
 	for i, r := range f.Rows {
-		if r.checked && !bad[r.Row] && (r.CohortText == "" || r.CohortID != "") {
+		// problemRows, not Problems: a row's problem may be past those named.
+		if r.checked && !f.problemRows[r.Row] && (r.CohortText == "" || r.CohortID != "") {
 			out = append(out, i)
 		}
 	}
@@ -911,8 +1018,14 @@ func HeldTwice(row ImportRow, current []Outcome) (field, problem string) {
 	if n < 2 {
 		return "", ""
 	}
+	// A project with cohorts has a submission a period for each: the
+	// cohort's are the ones to correct, and the row names it as written.
+	of := ""
+	if row.CohortID != "" {
+		of = " for the cohort " + quoteCell(row.CohortText)
+	}
 	return RowField(row.Row, ColPeriodStart), "this period already has " + strconv.Itoa(n) +
-		" submissions in fundtrack; correct them in the app, then import this row"
+		" submissions" + of + " in fundtrack; correct them in the app, then import this row"
 }
 
 // PlanRow decides what a row does, given its project's current

@@ -390,9 +390,13 @@ func TestReadImportDuplicateCohortNamedAndByID(t *testing.T) {
 }
 
 // TestImportFileErrSaysMoreRemain: a file with more bad cells than one
-// answer names says the ones named are the first 100 of at least 100
-// (audit finding 4: it said only "the file has problems", and a user who
-// fixed the 100 named was refused again for the next).
+// answer names says how many rows have problems and that only the first
+// 100 problems are named (audit finding 4: it said only "the file has
+// problems", and a user who fixed the 100 named was refused again for
+// the next). Rows are counted past the cap whatever found their problem
+// (a row repeating another's period, a cohort not found, problems added
+// afterwards), each once however many of its cells are bad; a file with
+// exactly 100 problems, all named, says nothing of others.
 func TestImportFileErrSaysMoreRemain(t *testing.T) {
 	rows := [][]string{{"Project", "Period start", "Period end", "People into work"}}
 	for i := range 300 {
@@ -403,12 +407,100 @@ func TestImportFileErrSaysMoreRemain(t *testing.T) {
 	if !errors.As(f.Err(), &de) || len(de.Fields) != MaxProblems || de.Fields["rows[2].peopleIntoWork"] == "" || de.Fields["rows[101].peopleIntoWork"] == "" {
 		t.Fatalf("Err %v", f.Err())
 	}
-	if !strings.Contains(de.Message, "at least 100 problems; these are the first 100") || !strings.Contains(de.Message, "nothing was imported") {
-		t.Errorf("300 bad cells: %q", de.Message)
+	if want := "the file has problems in 300 rows; only the first 100 problems found are named: nothing was imported"; !strings.HasPrefix(de.Message, want) {
+		t.Errorf("300 bad cells: %q, want it to start %q", de.Message, want)
 	}
+
+	// Two bad cells a row, 60 rows; then 40 rows repeating one period
+	// (one problem each, past the cap), 5 rows naming no cohort there is,
+	// and problems of rows found after the file was read (AddProblems):
+	// of the last row, sound until then, and of two rows counted already.
+	rows = [][]string{{"Project", "Period start", "Period end", "People into work", "Cohort"}}
+	for range 60 {
+		rows = append(rows, []string{"Bradford IPS", "2025-05-x", "2025-05-31", "x", ""})
+	}
+	for range 41 {
+		rows = append(rows, []string{"Leeds  IPS", "2025-05-01", "2025-05-31", "1", ""})
+	}
+	for i := range 5 {
+		rows = append(rows, []string{"Bradford IPS", "2025-07-01", "2025-07-31", "1", "Cohort " + strconv.Itoa(i)})
+	}
+	rows = append(rows, []string{"Bradford IPS", "2025-06-01", "2025-06-30", "1", ""})
+	f = ReadImport(sheetOf(rows...), importProjects)
+	f.ResolveCohorts(nil)
+	sound := f.SoundRows()
+	if len(sound) != 2 || f.Rows[sound[0]].Row != 62 || f.Rows[sound[1]].Row != 108 {
+		t.Errorf("sound rows %v, want the first of the repeated period's rows and the last", sound)
+	}
+	f.AddProblems(Problems{"rows[108].periodStart": "not begun", "rows[107].project": "not yours", "rows[2].project": "not yours"})
+	if got := f.ProblemRows(); got != 60+40+5+1 {
+		t.Errorf("%d rows with problems, want 106", got)
+	}
+	if !errors.As(f.Err(), &de) || len(de.Fields) != MaxProblems || !strings.HasPrefix(de.Message, "the file has problems in 106 rows; only the first 100") {
+		t.Errorf("Err %v", f.Err())
+	}
+
 	f = ReadImport(sheetOf(rows[:3]...), importProjects)
-	if !errors.As(f.Err(), &de) || strings.Contains(de.Message, "at least") {
-		t.Errorf("2 bad cells: %v", f.Err())
+	if !errors.As(f.Err(), &de) || strings.Contains(de.Message, "only the first") || strings.Contains(de.Message, "at least") {
+		t.Errorf("2 bad rows: %v", f.Err())
+	}
+	// Exactly 100, all named.
+	f = ReadImport(sheetOf(rows[:51]...), importProjects)
+	if !errors.As(f.Err(), &de) || len(de.Fields) != MaxProblems || strings.Contains(de.Message, "only the first") {
+		t.Errorf("100 problems, all named: %v", f.Err())
+	}
+	if RowCount(1) != "1 row" || RowCount(2500) != "2,500 rows" {
+		t.Errorf("RowCount: %q %q", RowCount(1), RowCount(2500))
+	}
+}
+
+// TestImportPeriodsErrCounts: the problems of periods the rules refuse,
+// found once the file read cleanly, say how many rows have them when
+// there are more than one answer names.
+func TestImportPeriodsErrCounts(t *testing.T) {
+	var f ImportFile
+	if f.PeriodsErr() != nil {
+		t.Fatal("no problems, an error")
+	}
+	for n := 2; n < 2+150; n++ {
+		f.AddProblems(Problems{RowField(n, ColPeriodStart): "not begun", RowField(n, ColPeriodEnd): "after the programme"})
+	}
+	var de *Error
+	if !errors.As(f.PeriodsErr(), &de) || len(de.Fields) != MaxProblems ||
+		de.Message != "150 rows have figures for a period they cannot be recorded for; only the first 100 problems found are named: nothing was imported" {
+		t.Errorf("PeriodsErr %v", f.PeriodsErr())
+	}
+	f = ImportFile{}
+	f.AddProblems(Problems{"rows[2].periodStart": "not begun"})
+	if !errors.As(f.PeriodsErr(), &de) || de.Message != "some rows have figures for a period they cannot be recorded for: nothing was imported" {
+		t.Errorf("one row: %v", f.PeriodsErr())
+	}
+}
+
+// TestImportOneColumnHeader: a CSV header read as one column, its
+// headings separated by tabs (Excel's "Unicode Text") or semicolons but
+// none of them one fundtrack reads, says so beside the missing project
+// column, rather than only that the columns are missing; a workbook's, or
+// one of several columns, does not.
+func TestImportOneColumnHeader(t *testing.T) {
+	for name, c := range map[string]struct {
+		sh   Sheet
+		want string
+	}{
+		"tabs":       {sheetOf([]string{"Projekt\tStart\tEnde\tPersonen"}, []string{"A\t1\t2\t3"}), "separated by tabs"},
+		"semicolons": {sheetOf([]string{"Projekt;Start;Ende;Personen", ""}, []string{"A;1;2;3"}), "separated by semicolons"},
+		"commas":     {sheetOf([]string{"Projekt", "Start"}, []string{"A", "1"}), ""},
+		"one word":   {sheetOf([]string{"Projekt"}, []string{"A"}), ""},
+		"a workbook": {Sheet{Name: "Sheet1", Rows: sheetOf([]string{"Projekt\tStart"}, []string{"A\t1"}).Rows}, ""},
+	} {
+		f := ReadImport(c.sh, importProjects)
+		got := f.Problems["rows[1].project"]
+		if !strings.HasPrefix(got, "missing: the header needs a column headed project") {
+			t.Errorf("%s: %q", name, got)
+		}
+		if c.want == "" && strings.Contains(got, "reads as one column") || c.want != "" && !strings.Contains(got, "the header row reads as one column, its headings "+c.want) {
+			t.Errorf("%s: %q, want it to say %q", name, got, c.want)
+		}
 	}
 }
 
@@ -543,5 +635,30 @@ func TestImportNameOfTwoProjectsGivesTheirIDs(t *testing.T) {
 		[]string{"Derby Pathways", "2025-04-01", "2025-06-30", "1"}), projects)
 	if p := f.Problems["rows[2].project"]; !strings.Contains(p, "01aaaaaaaaaaaaaaaaaaaaaaaa, 01bbbbbbbbbbbbbbbbbbbbbbbb") {
 		t.Errorf("problems %v", f.Problems)
+	}
+}
+
+// TestHeldTwiceNamesTheCohort: a row whose period already holds two
+// submissions is refused naming the cohort, as the row writes it, when it
+// is a cohort's; a cohort's submissions do not count against the
+// project's general figures, nor another cohort's.
+func TestHeldTwiceNamesTheCohort(t *testing.T) {
+	start, end := MustDate("2025-04-01"), MustDate("2025-06-30")
+	sub := func(id, cohort string) Outcome {
+		return Outcome{ID: id, ProjectID: "p", CohortID: cohort, PeriodStart: start, PeriodEnd: end}
+	}
+	current := []Outcome{sub("1", "c1"), sub("2", "c1"), sub("3", ""), sub("4", "c2")}
+	row := ImportRow{Row: 7, ProjectID: "p", CohortID: "c1", CohortText: "Spring interns", PeriodStart: start, PeriodEnd: end}
+	field, problem := HeldTwice(row, current)
+	if field != "rows[7].periodStart" || problem != `this period already has 2 submissions for the cohort "Spring interns" in fundtrack; correct them in the app, then import this row` {
+		t.Errorf("a cohort's row: %s %q", field, problem)
+	}
+	row.CohortID, row.CohortText = "", ""
+	if _, problem := HeldTwice(row, current); problem != "" {
+		t.Errorf("general figures, one submission: %q", problem)
+	}
+	current = append(current, sub("5", ""))
+	if _, problem := HeldTwice(row, current); problem != "this period already has 2 submissions in fundtrack; correct them in the app, then import this row" {
+		t.Errorf("general figures, two submissions: %q", problem)
 	}
 }

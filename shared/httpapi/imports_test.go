@@ -488,6 +488,23 @@ func TestImportAnswersOfTheSheetAsKept(t *testing.T) {
 		t.Errorf("misspelt metric: %+v", e)
 	}
 
+	// Excel's "Unicode Text" as some tools leave it, without its byte
+	// order mark: UTF-16, tab separated, either byte order.
+	for _, big := range []bool{false, true} {
+		res = testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, path+"?dryRun=true", domain.MediaCSV,
+			utf16Text("Project\tPeriod start\tPeriod end\tReferrals\tNotes\r\nProject A\t01/05/2025\t31/05/2025\t5\tCafé open day – £5\r\n", big))))
+		if res.Rows != 1 || res.Created != 1 {
+			t.Errorf("UTF-16 without a byte order mark (big-endian %v): %+v", big, res)
+		}
+	}
+	// Its headings none that fundtrack reads: it cannot tell the tabs
+	// separate them, and says so.
+	e = testkit.WantErr(t, h.Do(t, importReq(testkit.Lead, path+"?dryRun=true", domain.MediaCSV,
+		utf16Text("Projekt\tBeginn\tEnde\tVermittlungen\r\nProject A\t01/05/2025\t31/05/2025\t5\r\n", false))), 400, "validation_failed")
+	if !strings.Contains(e.Fields["rows[1].project"], "the header row reads as one column, its headings separated by tabs") {
+		t.Errorf("UTF-16, tab separated, no heading read: %+v", e)
+	}
+
 	var bad strings.Builder
 	bad.WriteString("project,periodStart,periodEnd,peopleIntoWork\n")
 	for i := range 300 {
@@ -495,8 +512,21 @@ func TestImportAnswersOfTheSheetAsKept(t *testing.T) {
 	}
 	before := h.Snapshot(t)
 	e = testkit.WantErr(t, h.Do(t, importReq(testkit.Lead, path+"?dryRun=true", domain.MediaCSV, []byte(bad.String()))), 400, "validation_failed")
-	if len(e.Fields) != 100 || !strings.Contains(e.Message, "at least 100 problems; these are the first 100") {
+	if len(e.Fields) != 100 || !strings.Contains(e.Message, "the file has problems in 300 rows; only the first 100 problems found are named") {
 		t.Errorf("300 bad cells: %d fields, %q", len(e.Fields), e.Message)
 	}
 	testkit.SameSnapshot(t, "refused imports", before, h.Snapshot(t))
+}
+
+// utf16Text is text in UTF-16 without a byte order mark (no surrogates).
+func utf16Text(text string, big bool) []byte {
+	var b []byte
+	for _, r := range text {
+		if big {
+			b = append(b, byte(r>>8), byte(r))
+		} else {
+			b = append(b, byte(r), byte(r>>8))
+		}
+	}
+	return b
 }

@@ -107,6 +107,10 @@ type ReviewCase struct {
 	// approving it would add its figures to those, so a lead is told
 	// before approving figures sent twice.
 	Alongside []domain.PeriodEntry
+	// Cohort is, for a submission awaiting review that is a cohort's, that
+	// cohort (nil when not found): a project with cohorts sends one
+	// submission a period for each, which would otherwise look alike.
+	Cohort *domain.Cohort
 }
 
 // Refusal is what ReviewOutcome would answer a decision on the submission
@@ -184,12 +188,20 @@ func (sc *Scope) OutcomeToReview(id string) (ReviewCase, error) {
 	}
 	// The period's other submissions are read beside the approved ones
 	// this would replace: one Query, whatever the project's history.
+	// Its cohort, if it is a cohort's, is read beside them too (one
+	// GetItem more; access is known by now, so straight from the store).
 	var (
-		period    []domain.Outcome
-		periodErr error
-		wg        sync.WaitGroup
+		period               []domain.Outcome
+		periodErr, cohortErr error
+		cohort               domain.Cohort
+		cohortGet            *Get
+		wg                   sync.WaitGroup
 	)
 	wg.Go(func() { period, periodErr = sc.periodOutcomes(o.PeriodStart, o.PeriodEnd) })
+	if o.CohortID != "" {
+		cohortGet = &Get{Ref: domain.ProjectRef(domain.EntityCohort, sc.projectID, o.CohortID), Into: &cohort}
+		wg.Go(func() { cohortErr = storeErr(sc.s.store.Read(sc.ctx, sc.programmeID, cohortGet), "cohort", nil) })
+	}
 	if o.ReplacesApproved != "" {
 		counted, found, err := sc.findOutcome(o.ReplacesApproved)
 		if err != nil {
@@ -201,9 +213,14 @@ func (sc *Scope) OutcomeToReview(id string) (ReviewCase, error) {
 		}
 	}
 	wg.Wait()
-	if periodErr != nil {
-		return ReviewCase{}, periodErr
+	for _, err := range []error{periodErr, cohortErr} {
+		if err != nil {
+			return ReviewCase{}, err
+		}
 	}
 	c.Alongside = domain.Alongside(o, period)
+	if cohortGet != nil && cohortGet.Found {
+		c.Cohort = &cohort
+	}
 	return c, nil
 }

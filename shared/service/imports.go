@@ -234,21 +234,22 @@ func (sc *Scope) readImport(sh domain.Sheet) (domain.ImportFile, ReportingSetup,
 // rows the caller may not write (refused): one answer naming every bad
 // row. The rows read without a problem are held to the period rules as
 // planImport would hold them, so a row whose period cannot have figures
-// is named with the bad cells rather than only once they are put right.
+// is named with the bad cells rather than only once they are put right;
+// so they are even past the problems one answer names, for it to say how
+// many rows have problems (the reads are those of planning the file).
 // A file whose only fault is rows of others' projects is forbidden (403);
 // any other is invalid (400), those rows named with the rest.
 func (sc *Scope) refuseImport(file domain.ImportFile, refused domain.Problems) error {
 	cells := len(file.Problems) > 0
-	file.Problems.AddAll(refused)
-	// Past MaxProblems no more is named, so nothing more is read.
-	if len(file.Problems) < domain.MaxProblems {
-		periods, err := sc.periodProblems(file, file.SoundRows())
-		if err != nil {
-			return err
-		}
-		file.Problems.AddAll(periods)
-		cells = cells || len(periods) > 0
+	file.AddProblems(refused)
+	periods, err := sc.periodProblems(file, file.SoundRows())
+	if err != nil {
+		return err
 	}
+	for _, own := range periods {
+		file.AddProblems(own)
+	}
+	cells = cells || len(periods) > 0
 	if !cells {
 		return &domain.Error{Code: domain.CodeForbidden, Fields: refused,
 			Message: "your role in this programme does not allow you to record figures for the projects of the rows named: nothing was imported"}
@@ -257,48 +258,49 @@ func (sc *Scope) refuseImport(file domain.ImportFile, refused domain.Problems) e
 }
 
 // periodProblems are the problems of the rows (indexes into file.Rows)
-// whose periods the API would refuse figures for, keyed by row: each row
-// planned against its project's submissions (importHistory), as replan
-// plans it.
-func (sc *Scope) periodProblems(file domain.ImportFile, rows []int) (domain.Problems, error) {
-	periods := domain.Problems{}
+// whose periods the API would refuse figures for, each row's own, in the
+// rows' order: each row planned against its project's submissions
+// (importHistory), as replan plans it.
+func (sc *Scope) periodProblems(file domain.ImportFile, rows []int) ([]domain.Problems, error) {
 	if len(rows) == 0 {
-		return periods, nil
+		return nil, nil
 	}
 	current, _, err := sc.importHistory(file, rows)
 	if err != nil {
 		return nil, err
 	}
 	today := domain.UKDate(sc.s.now())
+	var periods []domain.Problems
 	for _, i := range rows {
 		row := file.Rows[i]
 		if field, problem := domain.HeldTwice(row, current[row.ProjectID]); problem != "" {
-			periods.Add(field, problem)
+			periods = append(periods, domain.Problems{field: problem})
 			continue
 		}
 		action, in, old := domain.PlanRow(row, file.Columns, current[row.ProjectID])
 		if action != domain.ImportUnchanged {
-			sc.checkRowPeriod(periods, row, in, old, today)
+			if own := sc.rowPeriodProblems(row, in, old, today); own != nil {
+				periods = append(periods, own)
+			}
 		}
 	}
 	return periods, nil
 }
 
-// checkRowPeriod adds to periods, keyed by row, the problems the API's
-// period rule (Outcome.CheckPeriod) finds with a row's figures in,
-// correcting old (nil for new figures); false when it found any.
-func (sc *Scope) checkRowPeriod(periods domain.Problems, row domain.ImportRow, in domain.OutcomeInput, old *domain.Outcome, today domain.Date) bool {
+// rowPeriodProblems are the problems, keyed by row, the API's period rule
+// (Outcome.CheckPeriod) finds with a row's figures in, correcting old (nil
+// for new figures); nil when it finds none.
+func (sc *Scope) rowPeriodProblems(row domain.ImportRow, in domain.OutcomeInput, old *domain.Outcome, today domain.Date) domain.Problems {
 	o := domain.Outcome{ProjectID: row.ProjectID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd}
 	var verr *domain.Error
 	if !errors.As(o.CheckPeriod(old, sc.programme, today), &verr) {
-		return true
+		return nil
 	}
 	own := domain.Problems{}
 	for field, problem := range verr.Fields {
 		own[domain.RowField(row.Row, field)] = problem
 	}
-	periods.AddAll(own)
-	return false
+	return own
 }
 
 // importPlan is what each row of a file does.
@@ -378,11 +380,13 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 	}
 	now := sc.s.now()
 	var subs []*Submission
-	periods := domain.Problems{} // rows whose periods the API would refuse, or that hold two submissions, keyed by row
+	// The rows whose periods the API would refuse, or that hold two
+	// submissions, counted past the problems an answer names.
+	var periods domain.ImportFile
 	for _, i := range todo {
 		row := file.Rows[i]
 		if field, problem := domain.HeldTwice(row, current[row.ProjectID]); problem != "" {
-			periods.Add(field, problem)
+			periods.AddProblems(domain.Problems{field: problem})
 			continue
 		}
 		action, in, old := domain.PlanRow(row, file.Columns, current[row.ProjectID])
@@ -390,7 +394,8 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 			plan.rows[i] = plannedRow{action: action, id: old.ID}
 			continue
 		}
-		if !sc.checkRowPeriod(periods, row, in, old, domain.UKDate(now)) {
+		if own := sc.rowPeriodProblems(row, in, old, domain.UKDate(now)); own != nil {
+			periods.AddProblems(own)
 			continue
 		}
 		base := domain.Outcome{ID: domain.NewID(), ProjectID: row.ProjectID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd,
@@ -419,8 +424,7 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 		}
 		subs = append(subs, sub)
 	}
-	if err := periods.ErrAs("some rows have figures for a period they cannot be recorded for: nothing was imported",
-		domain.AtLeast("rows have figures for a period they cannot be recorded for")+": nothing was imported"); err != nil {
+	if err := periods.PeriodsErr(); err != nil {
 		return importPlan{}, err
 	}
 	if err := sc.importFills(setup, subs); err != nil {

@@ -252,7 +252,11 @@ func TestImportNamesEveryBadRowAtOnce(t *testing.T) {
 }
 
 // TestImportCapsTheRowsItNames: bad cells and periods together are named
-// up to MaxProblems, the answer saying there may be more.
+// up to MaxProblems, the answer saying how many rows have problems and
+// that only the first are named. The rows' periods are checked, and
+// counted, even once the bad cells alone fill the answer; a file whose
+// cells are all good but whose periods cannot have figures says how many
+// rows those are.
 func TestImportCapsTheRowsItNames(t *testing.T) {
 	w := newWorld(t)
 	lines := []string{importHeader}
@@ -263,8 +267,31 @@ func TestImportCapsTheRowsItNames(t *testing.T) {
 	err := w.unchanged(func() error { _, err := w.open(lead).Import(csv(lines...), true); return err })
 	de := wantCode(t, "many bad rows", err, domain.CodeValidation)
 	last := domain.RowField(domain.MaxProblems+1, domain.ColPeriodStart)
-	if len(de.Fields) != domain.MaxProblems || de.Fields[last] == "" || !strings.Contains(de.Message, "at least") {
-		t.Errorf("named %d fields (%s: %q): %s", len(de.Fields), last, de.Fields[last], de.Message)
+	if want := "the file has problems in 101 rows; only the first 100 problems found are named: nothing was imported"; len(de.Fields) != domain.MaxProblems || de.Fields[last] == "" || !strings.HasPrefix(de.Message, want) {
+		t.Errorf("named %d fields (%s: %q): %s, want it to start %q", len(de.Fields), last, de.Fields[last], de.Message, want)
+	}
+
+	// 120 bad cells fill the answer before the periods are checked.
+	lines = []string{importHeader}
+	for i := range 120 {
+		lines = append(lines, fmt.Sprintf("Bradford IPS,2025-04-%02d,2025-06-30,x%d,1,", 1+i%28, i))
+	}
+	lines = append(lines, "Leeds IPS,2026-04-01,2026-06-30,1,1,", "Leeds IPS,2026-07-01,2026-09-30,1,1,")
+	err = w.unchanged(func() error { _, err := w.open(lead).Import(csv(lines...), true); return err })
+	if de := wantCode(t, "cells past the cap", err, domain.CodeValidation); !strings.HasPrefix(de.Message, "the file has problems in 122 rows;") {
+		t.Errorf("120 bad cells and 2 periods not begun: %s", de.Message)
+	}
+
+	// Good cells, 130 periods not begun.
+	lines = []string{importHeader}
+	for i := range 130 {
+		day := time.Date(2026, 2, 1+i, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+		lines = append(lines, fmt.Sprintf("Leeds IPS,%s,%s,1,1,", day, day))
+	}
+	err = w.unchanged(func() error { _, err := w.open(lead).Import(csv(lines...), true); return err })
+	if de := wantCode(t, "periods past the cap", err, domain.CodeValidation); len(de.Fields) != domain.MaxProblems ||
+		!strings.HasPrefix(de.Message, "130 rows have figures for a period they cannot be recorded for; only the first 100 problems found are named") {
+		t.Errorf("130 periods not begun: %d fields, %s", len(de.Fields), de.Message)
 	}
 }
 

@@ -140,3 +140,39 @@ func (sc *Scope) ListPendingOutcomes(p Page) ([]domain.Outcome, string, error) {
 	}
 	return listErr(items, next, err)
 }
+
+// CohortsOf are the cohorts that outcomes (of any of the programme's
+// projects, such as a page of the review queue) were sent for, by id: a
+// project with cohorts sends a submission a period for each, and a list
+// that did not name them would show two alike. The caller's access is
+// checked first; only cohorts of projects whose records the caller may
+// read are read, in one BatchGetItem per 100 (none when no outcome is a
+// cohort's). A cohort not found is left out.
+func (sc *Scope) CohortsOf(outcomes []domain.Outcome) (map[string]domain.Cohort, error) {
+	if err := sc.load(); err != nil {
+		return nil, err
+	}
+	out := map[string]domain.Cohort{}
+	var gets []*Get
+	seen := map[string]bool{}
+	for _, o := range outcomes {
+		if o.CohortID == "" || seen[o.CohortID] || !domain.ValidID(o.CohortID) || !domain.ValidID(o.ProjectID) ||
+			!sc.access.CanReadProject(o.ProjectID) {
+			continue
+		}
+		seen[o.CohortID] = true
+		gets = append(gets, &Get{Ref: domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID), Into: new(domain.Cohort)})
+	}
+	for start := 0; start < len(gets); start += 100 {
+		batch := gets[start:min(start+100, len(gets))]
+		if err := sc.load(batch...); err != nil {
+			return nil, err
+		}
+		for _, g := range batch {
+			if c := g.Into.(*domain.Cohort); g.Found {
+				out[c.ID] = *c
+			}
+		}
+	}
+	return out, nil
+}

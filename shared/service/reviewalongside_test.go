@@ -94,3 +94,33 @@ func TestReviewAlongsideCohorts(t *testing.T) {
 		t.Errorf("the general figures sent again: alongside %v, want %v", got, want)
 	}
 }
+
+// TestReviewNamesTheCohort: a cohort's submission awaiting review comes
+// with its cohort, and the general figures with none; CohortsOf names the
+// cohorts of a list of submissions, reading only those of projects whose
+// records the caller may read (a project lead of another project, none).
+func TestReviewNamesTheCohort(t *testing.T) {
+	w := newWorld(t)
+	w.addReporting() // OutcomeAPending: general figures, awaiting review
+	in := outcomeBody(map[string]int64{"referrals": 3})
+	in["cohortId"] = w.CohortA
+	cohorts := must(w.openA(plOwn).SubmitOutcome(body(in)))
+	if c := must(w.openA(lead).OutcomeToReview(cohorts.ID)); c.Cohort == nil || c.Cohort.ID != w.CohortA || c.Cohort.Name != "Aspiro cohort 1" {
+		t.Errorf("a cohort's submission under review: cohort %+v", c.Cohort)
+	}
+	if c := must(w.openA(lead).OutcomeToReview(w.OutcomeAPending)); c.Cohort != nil {
+		t.Errorf("the general figures under review: cohort %+v", c.Cohort)
+	}
+
+	general := must(w.openA(lead).Outcome(w.OutcomeAPending))
+	list := []domain.Outcome{general, cohorts}
+	if got := must(w.open(lead).CohortsOf(list)); len(got) != 1 || got[w.CohortA].Name != "Aspiro cohort 1" {
+		t.Errorf("the cohorts of the list, for a lead: %+v", got)
+	}
+	if got := must(w.open(plOther).CohortsOf(list)); len(got) != 0 {
+		t.Errorf("the cohorts of another project's list, for its project lead: %+v", got)
+	}
+	if _, err := w.svc.Open(w.ctx, caller(outsider), w.P).CohortsOf(list); domain.ErrorCode(err) != domain.CodeNotFound {
+		t.Errorf("the cohorts of the list, for someone not a member: %v", err)
+	}
+}

@@ -594,6 +594,17 @@ func roleCases() []roleCase {
 					t.Errorf("pending: %+v", os)
 				}
 			}},
+		// Every member may ask; each is told the cohorts of the projects
+		// whose records they read only (not project A's, for B's lead).
+		{name: "CohortsOf", want: everyMember,
+			run: func(w *world, r role) (any, error) {
+				return w.open(r).CohortsOf([]domain.Outcome{{ID: "x", ProjectID: w.A, CohortID: w.CohortA}})
+			},
+			check: func(t *testing.T, w *world, r role, got any) {
+				if cs := got.(map[string]domain.Cohort); (r == plOther) != (len(cs) == 0) || (r != plOther && cs[w.CohortA].ID != w.CohortA) {
+					t.Errorf("cohorts: %+v", cs)
+				}
+			}},
 		// Funders read approved figures only: a submission awaiting review
 		// is not there for them.
 		{name: "Outcome awaiting review", want: by(ok, ok, ok, notFound, notFound, notFound, notFound),

@@ -8,8 +8,9 @@ import (
 )
 
 // The encodings a CSV file is read in (decodeText): UTF-8, with or
-// without its byte order mark ("CSV UTF-8"); UTF-16 with a byte order
-// mark, little- or big-endian (Excel's "Unicode Text"); and, for a file
+// without its byte order mark ("CSV UTF-8"); UTF-16, little- or
+// big-endian (Excel's "Unicode Text"), with a byte order mark or, as some
+// tools write it or strip the mark, without one (utf16Order); and, for a file
 // that is not UTF-8 and has no byte order mark, Windows-1252, which UK
 // Excel on Windows writes as "CSV (Comma delimited)" (Latin-1 is the same
 // but for 0x80–0x9F, where Windows-1252 has € ‘ ’ “ ” – — and the like).
@@ -38,9 +39,16 @@ func decodeText(data []byte) ([]byte, string) {
 		}
 		return data, ""
 	case bytes.HasPrefix(data, bomUTF16LE):
-		return fromUTF16(data[2:], false)
+		return fromUTF16(data[2:], false, utf16Marked)
 	case bytes.HasPrefix(data, bomUTF16BE):
-		return fromUTF16(data[2:], true)
+		return fromUTF16(data[2:], true, utf16Marked)
+	}
+	// Before the UTF-8 check: UTF-16 of ASCII text is valid UTF-8, every
+	// other byte a NUL, which would then be refused as control characters.
+	if bigEndian, ok := utf16Order(data); ok {
+		return fromUTF16(data, bigEndian, utf16Unmarked)
+	}
+	switch {
 	case utf8.Valid(data):
 		return data, ""
 	}
@@ -78,10 +86,54 @@ func lineBreaks(data []byte) int {
 	return bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) - bytes.Count(data, []byte("\r\n"))
 }
 
-// fromUTF16 decodes UTF-16 text; a lone surrogate or an odd byte at its
-// end means it is not UTF-16 at all.
-func fromUTF16(data []byte, bigEndian bool) ([]byte, string) {
-	const problem = "starts as UTF-16 (Unicode) text but is not: in Excel, save it again as \"CSV UTF-8 (comma delimited)\""
+// utf16Sample is how much of a file without a byte order mark utf16Order
+// looks at: the header and the first rows.
+const utf16Sample = 1024
+
+// utf16Order reports whether data, which has no byte order mark, is
+// UTF-16 text all the same, and in which byte order. A CSV file's text is
+// mostly Latin letters, digits and punctuation (its headings are), each of
+// which UTF-16 writes as two bytes, one of them NUL: the second of each
+// pair little-endian, the first big-endian. So it is UTF-16 when, in its
+// first KiB, more than half of the pairs of bytes are a NUL on that side
+// and a byte that is not on the other. Text in any 8-bit encoding has no
+// NUL bytes at all (a stray one is refused as a control character), so it
+// never passes for UTF-16; nor does a file of one character (a pair).
+func utf16Order(data []byte) (bigEndian, ok bool) {
+	sample := data[:min(len(data), utf16Sample)&^1]
+	pairs := len(sample) / 2
+	if pairs < 2 {
+		return false, false
+	}
+	little, big := 0, 0
+	for i := 0; i < len(sample); i += 2 {
+		switch {
+		case sample[i] != 0 && sample[i+1] == 0:
+			little++
+		case sample[i] == 0 && sample[i+1] != 0:
+			big++
+		}
+	}
+	switch {
+	case 2*little > pairs:
+		return false, true
+	case 2*big > pairs:
+		return true, true
+	}
+	return false, false
+}
+
+// How a UTF-16 file was recognised, for the refusal of one that is not
+// UTF-16 after all.
+const (
+	utf16Marked   = "starts as UTF-16 (Unicode) text"
+	utf16Unmarked = "looks like UTF-16 (Unicode) text without a byte order mark"
+)
+
+// fromUTF16 decodes UTF-16 text, recognised as how says; a lone surrogate
+// or an odd byte at its end means it is not UTF-16 at all.
+func fromUTF16(data []byte, bigEndian bool, how string) ([]byte, string) {
+	problem := how + " but is not: in Excel, save it again as \"CSV UTF-8 (comma delimited)\""
 	if len(data)%2 != 0 {
 		return nil, problem
 	}

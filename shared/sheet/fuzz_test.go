@@ -9,6 +9,7 @@ package sheet_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"regexp"
@@ -17,6 +18,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -113,8 +115,9 @@ func fzCells(s string) [][]string {
 
 // FuzzReadCSV: whatever the bytes, ReadCSV never panics. It refuses with a
 // validation error naming only "file" or one row's cell (and, if it names
-// a row, one inside the file), and always refuses bytes that are not UTF-8 once a leading
-// byte order mark is taken off. What it reads is valid UTF-8, one to
+// a row, one inside the file). Bytes that look like UTF-16 without a byte
+// order mark (fzLooksUTF16) read as the text they decode to would, or are
+// refused as UTF-16 when they do not decode. What it reads is valid UTF-8, one to
 // MaxColumns cells a row, no row blank, numbered from 1 up in strictly
 // increasing order and never past the file's last line, at most the import
 // limit plus the header and one more.
@@ -149,6 +152,11 @@ func FuzzReadCSV(f *testing.F) {
 		// audit F1: text after a quoted part stays in its cell, never runs on
 		"project,notes\nA,\"x,y\" z\nB,\"ok\"\nC,fine\n", "a,\"x,y\" z\r\nb,1\r\n", "\"a\" \"b\",\"c\"\"\"d\n\"e\"\n",
 		"a,\"b\nc\"\"\"\r\nd,\"e\r\n\r\nf\" g\r\nh\n", "\"x\"\r", "\"x\"\ry\n", "\"x\"\"\r\n", " \"a\",b\n", "a,b\r\r\n\"c\r\n",
+		// UTF-16 without a byte order mark: either order, tab separated,
+		// one byte over, a lone surrogate, a second mark, NULs not paired
+		"P\x00r\x00o\x00j\x00e\x00c\x00t\x00\t\x00N\x00o\x00t\x00e\x00s\x00\r\x00\n\x00A\x00\t\x00\xe9\x00\xac\x20\n\x00",
+		"\x00P\x00r\x00o\x00j\x00e\x00c\x00t\x00,\x00x\x00\n", "\x00a\x00b\x00c\x00\n\x00", "a\x00b\x00\x00\xd8c\x00",
+		"\xff\xfe\x00a\x00b", "a\x00\x00\x00\x00\x00b\x00", "\x00\x000\x000\n",
 	} {
 		f.Add([]byte(s), "", false)
 	}
@@ -158,6 +166,7 @@ func FuzzReadCSV(f *testing.F) {
 		"x\ry\x1fz\r\x1f\r\n\x1f\r\r\n\x1e\r\x1f\n", "\"\x1f\"\"\x1f\\.\x1f,\x1f a\x1f\ta", "\n\n\x1fa\n\x1e\n\x1eb",
 		"\u00a0\x1f\u3000\x1e\u2028\x1ez\x1e\u0085", strings.Repeat("c\x1f", sheet.MaxColumns) + "c\x1ed",
 		"ok\x1e" + strings.Repeat("\x1f", sheet.MaxColumns),
+		"\x000\x000", // written, a file that looks like UTF-16
 	} {
 		f.Add([]byte(nil), s, false)
 		f.Add([]byte(nil), s, true)
@@ -177,6 +186,7 @@ func fzReadAnyCSV(t *testing.T, data []byte) {
 		fzCheckRefusal(t, data, err)
 		return
 	}
+	fzReadUTF16(t, data, sh, err)
 	// A file that is not UTF-8 is read as UTF-16 or Windows-1252
 	// (decodeText): whatever its bytes, every cell is text.
 	for _, r := range sh.Rows {
@@ -235,6 +245,9 @@ func fzReadWrittenCSV(t *testing.T, rows [][]string, crlf bool) {
 		t.Fatalf("encoding/csv cannot write %q: %v", rows, err)
 	}
 	data := buf.Bytes()
+	if fzLooksUTF16(data) {
+		return // cells of NULs and letters: read as UTF-16, fzReadUTF16's to check
+	}
 	sh, err := sheet.ReadCSV(data)
 	for i, r := range rows {
 		if len(r) > sheet.MaxColumns {
@@ -319,6 +332,90 @@ func fzOtherSeparator(rows [][]string) bool {
 	return false
 }
 
+// fzLooksUTF16 restates when a file without a byte order mark is read as
+// UTF-16 text, and in which byte order: in its first KiB (an even number
+// of bytes), more than half of the pairs of bytes are one NUL and one
+// other byte, the NUL on the same side (second: little-endian; first:
+// big-endian), and there are two pairs at least.
+func fzLooksUTF16(data []byte) bool {
+	_, ok := fzUTF16Order(data)
+	return ok
+}
+
+func fzUTF16Order(data []byte) (binary.ByteOrder, bool) {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte(fzBOM)) {
+		return nil, false
+	}
+	n := min(len(data), 1024) / 2
+	if n < 2 {
+		return nil, false
+	}
+	var le, be int
+	for i := range n {
+		a, b := data[2*i], data[2*i+1]
+		if a != 0 && b == 0 {
+			le++
+		}
+		if a == 0 && b != 0 {
+			be++
+		}
+	}
+	switch {
+	case 2*le > n:
+		return binary.LittleEndian, true
+	case 2*be > n:
+		return binary.BigEndian, true
+	}
+	return nil, false
+}
+
+// fzReadUTF16 checks a file read as UTF-16 without a byte order mark: one
+// that decodes (an even number of bytes, no lone surrogate) reads as its
+// text written in UTF-8 reads, unless that text looks like UTF-16 in turn;
+// one that does not decode is refused, the problem saying UTF-16.
+func fzReadUTF16(t *testing.T, data []byte, sh domain.Sheet, err error) {
+	t.Helper()
+	order, ok := fzUTF16Order(data)
+	if !ok {
+		return
+	}
+	units := make([]uint16, len(data)/2)
+	for i := range units {
+		units[i] = order.Uint16(data[2*i:])
+	}
+	decodes := len(data)%2 == 0
+	for i := 0; i < len(units); i++ {
+		if !utf16.IsSurrogate(rune(units[i])) {
+			continue
+		}
+		if i+1 < len(units) && utf16.DecodeRune(rune(units[i]), rune(units[i+1])) != utf8.RuneError {
+			i++
+			continue
+		}
+		decodes = false
+	}
+	if !decodes {
+		var de *domain.Error
+		if err == nil || !errors.As(err, &de) || !strings.Contains(de.Fields["file"], "UTF-16") {
+			fzFail(t, "", "bytes that look like UTF-16 and do not decode are not refused as UTF-16: %v %q", err, data)
+		}
+		return
+	}
+	runes := utf16.Decode(units)
+	// Read again, the text would lose a second byte order mark, or be
+	// taken for a workbook: left out.
+	text := []byte(strings.TrimPrefix(string(runes), fzBOM))
+	if fzLooksUTF16(text) || bytes.HasPrefix(text, []byte(fzBOM)) || bytes.HasPrefix(text, []byte("PK\x03\x04")) {
+		return
+	}
+	want, werr := sheet.ReadCSV(text)
+	if (err == nil) != (werr == nil) || !slices.EqualFunc(sh.Rows, want.Rows, func(a, b domain.SheetRow) bool {
+		return a.Number == b.Number && slices.Equal(a.Cells, b.Cells)
+	}) {
+		fzFail(t, "", "UTF-16 %q read as %v %q, its text %q as %v %q", data, err, sh.Rows, text, werr, want.Rows)
+	}
+}
+
 // fzReadStrictCSV is the differential check on arbitrary bytes: where
 // strict encoding/csv (RFC 4180 quotes, no LazyQuotes) reads the file,
 // with the separator ReadCSV takes from the header, ReadCSV reads the same
@@ -329,7 +426,7 @@ func fzOtherSeparator(rows [][]string) bool {
 func fzReadStrictCSV(t *testing.T, data []byte, sh domain.Sheet, err error) {
 	t.Helper()
 	data = bytes.TrimPrefix(data, []byte(fzBOM))
-	if !utf8.Valid(data) {
+	if !utf8.Valid(data) || fzLooksUTF16(data) {
 		return
 	}
 	if bytes.Contains(bytes.ReplaceAll(bytes.TrimSuffix(data, []byte("\r")), []byte("\r\n"), nil), []byte("\r")) {

@@ -25,10 +25,10 @@ func FileProblem(problem string) error {
 }
 
 // ReadCSV reads a CSV file (UTF-8, with or without the byte order mark
-// Excel's "CSV UTF-8" writes; UTF-16 with a byte order mark; or, not being
-// UTF-8, Windows-1252, as UK Excel's "CSV (Comma delimited)" writes: see
-// decodeText; lines ending in CR LF, LF, or CR alone as
-// Excel for Mac's "CSV (Macintosh)" writes) into its rows,
+// Excel's "CSV UTF-8" writes; UTF-16, with a byte order mark or without;
+// or, not being UTF-8, Windows-1252, as UK Excel's "CSV (Comma
+// delimited)" writes: see decodeText; lines ending in CR LF, LF, or CR
+// alone as Excel for Mac's "CSV (Macintosh)" writes) into its rows,
 // numbered as a spreadsheet shows them: a quoted cell holding line breaks
 // stays one row. Blank rows are left out, their numbers kept. Reading
 // stops once the rows exceed what an import may hold, which

@@ -76,31 +76,17 @@ func TestReadCSVRefuses(t *testing.T) {
 // UTF-8 (audit import32, finding 9).
 func TestReadCSVEncodings(t *testing.T) {
 	const text = "Project,Notes\r\nCafé Works,Employer’s open day – £200 travel; €5 “lunch”\r\n"
-	utf16 := func(big bool) string {
-		var b []byte
-		if big {
-			b = []byte{0xFE, 0xFF}
-		} else {
-			b = []byte{0xFF, 0xFE}
-		}
-		for _, r := range text {
-			if r > 0xFFFF {
-				t.Fatal("no surrogates in the text")
-			}
-			if big {
-				b = append(b, byte(r>>8), byte(r))
-			} else {
-				b = append(b, byte(r), byte(r>>8))
-			}
-		}
-		return string(b)
-	}
+	utf16 := func(big bool) string { return utf16Of(t, text, big, true) }
 	for name, data := range map[string]string{
 		"UTF-8":        text,
 		"UTF-8 BOM":    "\ufeff" + text,
 		"UTF-16 LE":    utf16(false),
 		"UTF-16 BE":    utf16(true),
 		"Windows-1252": "Project,Notes\r\nCaf\xe9 Works,Employer\x92s open day \x96 \xa3200 travel; \x805 \x93lunch\x94\r\n",
+		// Without the byte order mark, as some tools write "Unicode
+		// Text" or strip the mark: read by its NUL bytes.
+		"UTF-16 LE, no mark": utf16Of(t, text, false, false),
+		"UTF-16 BE, no mark": utf16Of(t, text, true, false),
 	} {
 		t.Run(name, func(t *testing.T) {
 			sh, err := sheet.ReadCSV([]byte(data))
@@ -117,6 +103,77 @@ func TestReadCSVEncodings(t *testing.T) {
 	sh, err := sheet.ReadCSV([]byte("\xff\xfeP\x00r\x00o\x00j\x00e\x00c\x00t\x00\t\x00R\x00e\x00f\x00e\x00r\x00r\x00a\x00l\x00s\x00"))
 	if err != nil || len(sh.Rows) != 1 || len(sh.Rows[0].Cells) != 2 || sh.Rows[0].Cells[1].Text != "Referrals" {
 		t.Errorf("tab-separated UTF-16: %v %+v", err, sh.Rows)
+	}
+}
+
+// utf16Of is text in UTF-16 (no surrogates), big- or little-endian, with
+// its byte order mark or without.
+func utf16Of(t *testing.T, text string, big, mark bool) string {
+	t.Helper()
+	var b []byte
+	if mark {
+		b = utf16Unit(b, 0xFEFF, big)
+	}
+	for _, r := range text {
+		if r > 0xFFFF {
+			t.Fatal("no surrogates in the text")
+		}
+		b = utf16Unit(b, r, big)
+	}
+	return string(b)
+}
+
+func utf16Unit(b []byte, r rune, big bool) []byte {
+	if big {
+		return append(b, byte(r>>8), byte(r))
+	}
+	return append(b, byte(r), byte(r>>8))
+}
+
+// TestReadCSVUnicodeTextWithoutMark: Excel's "Unicode Text" (UTF-16,
+// tab separated) read without its byte order mark, either byte order, is
+// read as the text it is, by its headings' separator. Text with a stray
+// NUL or two is not taken for UTF-16 (it is read as it is, its control
+// characters for the import to refuse), and a file that looks like UTF-16
+// but cannot be is refused saying so.
+func TestReadCSVUnicodeTextWithoutMark(t *testing.T) {
+	const text = "Project\tPeriod start\tPeriod end\tPeople into work\tNotes\r\nBradford IPS\t01/04/2025\t30/06/2025\t3\tCafé £5, “ok”\r\n"
+	for _, big := range []bool{false, true} {
+		sh, err := sheet.ReadCSV([]byte(utf16Of(t, text, big, false)))
+		if err != nil {
+			t.Fatalf("big-endian %v: %v", big, err)
+		}
+		var got [][]string
+		for _, r := range sh.Rows {
+			var cells []string
+			for _, c := range r.Cells {
+				cells = append(cells, c.Text)
+			}
+			got = append(got, cells)
+		}
+		want := [][]string{{"Project", "Period start", "Period end", "People into work", "Notes"},
+			{"Bradford IPS", "01/04/2025", "30/06/2025", "3", "Café £5, “ok”"}}
+		if len(got) != 2 || !slices.Equal(got[0], want[0]) || !slices.Equal(got[1], want[1]) {
+			t.Errorf("big-endian %v: read %q, want %q", big, got, want)
+		}
+	}
+
+	for name, c := range map[string]struct{ data, first string }{
+		"a NUL in text":         {"Project,Notes\nBradford,a\x00b\n", "Project"},
+		"NULs, not every other": {"Project,Notes\n\x00\x00\x00\x00,x\n", "Project"},
+		"one character":         {"P\x00", "P\x00"},
+	} {
+		sh, err := sheet.ReadCSV([]byte(c.data))
+		if err != nil || len(sh.Rows) == 0 || sh.Rows[0].Cells[0].Text != c.first {
+			t.Errorf("%s: read as other than it is: %v %+v", name, err, sh.Rows)
+		}
+	}
+
+	_, err := sheet.ReadCSV([]byte(utf16Of(t, text, false, false) + "\n"))
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Code != domain.CodeValidation ||
+		!strings.Contains(de.Fields["file"], "looks like UTF-16 (Unicode) text without a byte order mark but is not") {
+		t.Errorf("UTF-16 with an odd byte: %v", err)
 	}
 }
 

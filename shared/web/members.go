@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"time"
 
 	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -25,21 +26,71 @@ func (a *app) members(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
+	var removed *removalNote
+	if email := r.URL.Query().Get("removed"); email != "" {
+		removed = contactsNow(names.FunderList, email, r.URL.Query()["off"], r.URL.Query()["stillContact"])
+		removed.Base = base(n)
+	}
 	a.render(w, r, http.StatusOK, "members", &view{Title: "Members", Nav: n, Data: map[string]any{"Items": items, "Names": names,
-		"Removed": r.URL.Query().Get("removed"), "StillContact": stillContact(names.FunderList, r.URL.Query()["stillContact"])}})
+		"Removed": removed}})
 	return nil
 }
 
-// stillContact are the funders named by the members page's stillContact
-// (whose contacts a removal could not change), known ones only.
-func stillContact(funders []domain.Funder, ids []string) []domain.Funder {
-	var out []domain.Funder
+// removalNote is what the page after a removal says became of the removed
+// person's funder contacts: which funders no longer list them, and which
+// still do (and so still email them their figures), each with why, so a
+// removal never leaves contacts unchanged unsaid.
+type removalNote struct {
+	Who       string // the removed person's email
+	Self      bool   // they removed themselves: the page speaks to them
+	Programme string // the programme left, for the portfolio's note
+	// Base is the programme's pages, to link to its funders; "" when
+	// the reader may no longer open them (they left).
+	Base  string
+	Off   []removalFunder // no longer a contact
+	Still []removalFunder // still a contact
+}
+
+// removalFunder is a funder a removal note names.
+type removalFunder struct {
+	ID   string `json:"i"`
+	Name string `json:"n"`
+	// Why a contact stays: stillOnly, stillKept or stillRefused.
+	Why string `json:"w,omitempty"`
+}
+
+// Why a removed person is still a funder's contact.
+const (
+	stillOnly    = "only"    // its only contact, which a funder cannot lose
+	stillKept    = "kept"    // its box was left unticked
+	stillRefused = "refused" // the change was refused or failed
+)
+
+// contactsNow is the removal note of email as the funders' contacts are
+// now (funders as just read): the funders that still list them, whatever
+// a link says, and of those off names (the boxes ticked), the ones that
+// no longer do. refused are those whose change the removal could not
+// make.
+func contactsNow(funders []domain.Funder, email string, off, refused []string) *removalNote {
+	note := &removalNote{Who: email}
 	for _, f := range funders {
-		if slices.Contains(ids, f.ID) {
-			out = append(out, f)
+		rf := removalFunder{ID: f.ID, Name: f.Name}
+		switch {
+		case !slices.ContainsFunc(f.Contacts, func(c string) bool { return domain.NormaliseEmail(c) == email }):
+			if slices.Contains(off, f.ID) {
+				note.Off = append(note.Off, rf)
+			}
+			continue
+		case len(f.Contacts) == 1:
+			rf.Why = stillOnly
+		case slices.Contains(refused, f.ID):
+			rf.Why = stillRefused
+		default:
+			rf.Why = stillKept
 		}
+		note.Still = append(note.Still, rf)
 	}
-	return out
+	return note
 }
 
 var memberFields = []field{{"email", kText, "Email address"}, {"roles", kText, "Roles"}}
@@ -128,9 +179,12 @@ func memberBody(f *form) service.Decoder {
 }
 
 // memberRemove asks before it removes a member (GET: what they would lose,
-// and a button), then removes them (POST). Someone who removed themselves
-// may no longer see the programme, so they go on to their portfolio; the
-// service refuses to remove the programme's only lead (the page says so).
+// and a button, with the funders whose contacts they are on ticked to take
+// them off), then removes them (POST). The next page says what became of
+// their contacts, those taken off and those still on (and why): the
+// members page, or for someone who removed themselves, who may no longer
+// see the programme, their portfolio (leftNote). The service refuses to
+// remove the programme's only lead (the page says so).
 func (a *app) memberRemove(w http.ResponseWriter, r *http.Request, q *req) error {
 	sc := a.scope(r, q)
 	m, err := sc.Member(r.PathValue("email"))
@@ -154,35 +208,103 @@ func (a *app) memberRemove(w http.ResponseWriter, r *http.Request, q *req) error
 		if self {
 			title = "Remove yourself from " + n.Programme.Name + "?"
 		}
+		contacts := contactOf(names.FunderList, m.Email)
+		// Ticked: a person leaving the network should usually stop getting
+		// the funders' emails, and the page shows the boxes to untick.
+		offered := slices.ContainsFunc(contacts, func(c contactRow) bool { return !c.Only })
 		a.render(w, r, http.StatusOK, "member_remove", &view{Title: title, Nav: n,
-			Data: map[string]any{"Member": m, "Names": names, "Self": self && !q.isAdmin(), "Contacts": contactOf(names.FunderList, m.Email)}})
+			Data: map[string]any{"Member": m, "Names": names, "Self": self && !q.isAdmin(), "Contacts": contacts, "Offered": offered}})
 		return nil
+	}
+	// Self-removal is told on the portfolio, where the funders can no
+	// longer be read: what they are a contact of is read now.
+	leaving := self && !q.isAdmin()
+	var was []contactRow
+	if leaving {
+		funders, err := all(sc.ListFunders)
+		if err != nil {
+			return err
+		}
+		was = contactOf(funders, m.Email)
 	}
 	// Two steps, the membership first: its refusals (the only lead) leave
 	// everything as it was. Each funder's contacts are then changed as
 	// they are at that moment, each in its own write and audit event; one
 	// refused (the person became its only contact meanwhile) or failing
-	// is said on the members page, with the membership already gone.
+	// is said on the next page, with the membership already gone.
 	if err := sc.DeleteMember(m.Email); err != nil {
 		return err
 	}
-	var kept []string
+	var off, kept []string
 	for _, fid := range q.Form["offContacts"] {
 		if _, _, err := sc.RemoveContact(fid, m.Email); err != nil {
 			if domain.ErrorCode(err) != domain.CodeConflict && domain.ErrorCode(err) != domain.CodeNotFound {
 				a.Logger.Error("web: member removed, contacts not changed", "requestId", requestID(r), "funderId", fid, "err", err)
 			}
 			kept = append(kept, fid)
+			continue
 		}
+		off = append(off, fid)
 	}
-	if self && !q.isAdmin() {
-		return seeOther(w, r, "/app/")
+	if leaving {
+		note := leftNote{Programme: n.Programme.Name, Subject: q.Caller.Identity.Subject, At: a.Now()}
+		for _, c := range was {
+			rf := removalFunder{ID: c.Funder.ID, Name: shortName(c.Funder.Name)}
+			switch {
+			case slices.Contains(off, rf.ID):
+				note.Off = append(note.Off, rf)
+				continue
+			case c.Only:
+				rf.Why = stillOnly
+			case slices.Contains(kept, rf.ID):
+				rf.Why = stillRefused
+			default:
+				rf.Why = stillKept
+			}
+			note.Still = append(note.Still, rf)
+		}
+		sealed, err := a.Sessions.Seal(leftNoteName, note)
+		if err != nil {
+			return err
+		}
+		return seeOther(w, r, "/app/?"+url.Values{"left": {sealed}}.Encode())
 	}
 	to := url.Values{"removed": {m.Email}}
+	if len(off) > 0 {
+		to["off"] = off
+	}
 	if len(kept) > 0 {
 		to["stillContact"] = kept
 	}
 	return seeOther(w, r, base(n)+"/members?"+to.Encode())
+}
+
+// leftNote is what became of a person who removed themselves from a
+// programme, sealed into the link to their portfolio by the session codec
+// (as importDone is): they may no longer read the programme or its
+// funders, and only this service can write one, for them.
+type leftNote struct {
+	Programme string          `json:"p"`
+	Subject   string          `json:"s"`
+	At        time.Time       `json:"t"`
+	Off       []removalFunder `json:"o,omitempty"`
+	Still     []removalFunder `json:"k,omitempty"`
+}
+
+// leftNoteName authenticates a sealed leftNote as one.
+const leftNoteName = "fundtrack_left"
+
+// leftNoteFor is the note a portfolio link carries for the person
+// signed in, nil for none (or not theirs, or more than an hour old: a
+// bookmark of the link says nothing).
+func (a *app) leftNoteFor(r *http.Request, q *req) *removalNote {
+	text := r.URL.Query().Get("left")
+	var note leftNote
+	if text == "" || a.Sessions.Open(leftNoteName, text, &note) != nil || note.Subject != q.Caller.Identity.Subject ||
+		a.Now().Sub(note.At) > time.Hour || a.Now().Before(note.At.Add(-time.Minute)) {
+		return nil
+	}
+	return &removalNote{Who: q.Caller.Email, Self: true, Programme: note.Programme, Off: note.Off, Still: note.Still}
 }
 
 // contactOf are the funders whose contacts hold email: removing a member

@@ -312,8 +312,20 @@ func (a *app) outcome(w http.ResponseWriter, r *http.Request, q *req) error {
 			correctedBy = x.ID
 		}
 	}
+	// A cohort's submission names it: a project with cohorts has one for
+	// each a period, alike but for it.
+	var cohort *domain.Cohort
+	if o.CohortID != "" {
+		c, err := sc.Cohort(o.CohortID)
+		if err != nil && domain.ErrorCode(err) != domain.CodeNotFound {
+			return err
+		}
+		if err == nil {
+			cohort = &c
+		}
+	}
 	a.render(w, r, http.StatusOK, "outcome", &view{Title: "Outcome submission", Nav: n, Data: map[string]any{
-		"Outcome": o, "Project": project, "CanWrite": n.Access.CanWriteProject(prid), "CorrectedBy": correctedBy,
+		"Outcome": o, "Project": project, "Cohort": cohort, "CanWrite": n.Access.CanWriteProject(prid), "CorrectedBy": correctedBy,
 		"Submitted": r.URL.Query().Get("submitted") == "1", "Reviewed": r.URL.Query().Get("reviewed") == "1",
 		"Base": base(n) + "/projects/" + prid,
 	}})

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -101,8 +102,62 @@ func TestReviewWarnsOfFiguresAlongsideCohorts(t *testing.T) {
 	}
 	twice := cohort1(true)
 	wantOnPage(t, "the review of cohort 1's figures sent twice", review(twice), http.StatusOK, warning,
-		`Another submission for July to September 2011 is also waiting for review: <a class="nhsuk-link" href="`+pa+`/outcomes/`+first+`">sent by `+uPL)
+		"More than one submission for Cohort 1 for July to September 2011",
+		`Another submission for Cohort 1 for July to September 2011 is also waiting for review: <a class="nhsuk-link" href="`+pa+`/outcomes/`+first+`">sent by `+uPL)
 	if pg := review(pending); strings.Contains(pg.Body, warning) {
 		t.Errorf("the review of the general figures warns of cohort 1's\n%s", excerpt(pg.Body))
+	}
+}
+
+// TestPendingSubmissionsNameTheirCohort: a project with cohorts sends a
+// submission a period for each, so every page that shows one awaiting
+// review names its cohort (the review form, the review queue, the
+// submission's page and the project's list of submissions), and one for
+// no cohort names none.
+func TestPendingSubmissionsNameTheirCohort(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)                      // project A has "Cohort 1" (f.CohortA)
+	_, general := h.reportingFixture(t, f) // July to September 2011, no cohort, awaiting review
+	ctx := context.Background()
+	admin := h.Svc.OpenProject(ctx, testkit.AdminCaller(), f.PID, f.ProjectA)
+	cohort2 := must(admin.CreateCohort(body(map[string]any{
+		"name": "Autumn interns", "places": 4, "startDate": "2011-07-01", "endDate": "2011-12-31"}))).ID
+	send := func(cohort string) string {
+		return must(admin.SubmitOutcome(body(map[string]any{"periodStart": "2011-07-01", "periodEnd": "2011-09-30",
+			"cohortId": cohort, "counts": map[string]int{"referrals": 4}}))).ID
+	}
+	one, two := send(f.CohortA), send(cohort2)
+	pa := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA
+	lead := h.as(t, uLead)
+	cohortRow := func(name string) string { return `data-testid="outcome-cohort">` + name + `</dd>` }
+
+	for id, name := range map[string]string{one: "Cohort 1", two: "Autumn interns"} {
+		wantOnPage(t, "the review of "+name+"'s figures", lead.get(pa+"/outcomes/"+id+"/review"), http.StatusOK, cohortRow(name))
+		wantOnPage(t, name+"'s submission", lead.get(pa+"/outcomes/"+id), http.StatusOK, cohortRow(name))
+	}
+	for what, pg := range map[string]page{"review": lead.get(pa + "/outcomes/" + general + "/review"), "page": lead.get(pa + "/outcomes/" + general)} {
+		if pg.Status != http.StatusOK || strings.Contains(pg.Body, `data-testid="outcome-cohort"`) {
+			t.Errorf("the general figures' %s names a cohort: %d\n%s", what, pg.Status, excerpt(pg.Body))
+		}
+	}
+
+	queue := lead.get("/app/programmes/" + f.PID + "/reviews")
+	for id, name := range map[string]string{one: "Cohort 1", two: "Autumn interns"} {
+		row := regexp.MustCompile(`(?s)data-testid="pending-` + id + `">.*?</tr>`).FindString(queue.Body)
+		if !strings.Contains(row, `<span data-testid="pending-cohort">`+name+`</span> for July to September 2011`) ||
+			!strings.Contains(row, "Review<span class=\"nhsuk-u-visually-hidden\"> Bradford employment service, "+name+" for July to September 2011</span>") {
+			t.Errorf("the review queue's row of %s's figures does not name it: %q", name, row)
+		}
+	}
+	if row := regexp.MustCompile(`(?s)data-testid="pending-` + general + `">.*?</tr>`).FindString(queue.Body); row == "" || strings.Contains(row, "pending-cohort") {
+		t.Errorf("the review queue's row of the general figures: %q", row)
+	}
+
+	project := lead.get(pa)
+	for id, name := range map[string]string{one: "Cohort 1", two: "Autumn interns"} {
+		if !strings.Contains(project.Body, `href="`+pa+`/outcomes/`+id+`">July to September 2011</a> <span class="nhsuk-body-s" data-testid="outcome-cohort">(`+name+`)</span>`) {
+			t.Errorf("the project's list of submissions does not name %s\n%s", name, excerpt(project.Body))
+		}
 	}
 }

@@ -26,7 +26,8 @@ func (a *app) programmes(w http.ResponseWriter, r *http.Request, q *req) error {
 		}
 	}
 	a.render(w, r, http.StatusOK, "programmes", &view{Title: "Your programmes",
-		Data: map[string]any{"Items": cards, "Next": nextURL(r, next), "CanCreate": q.isAdmin(), "Admin": q.isAdmin()}})
+		Data: map[string]any{"Items": cards, "Next": nextURL(r, next), "CanCreate": q.isAdmin(), "Admin": q.isAdmin(),
+			"Left": a.leftNoteFor(r, q)}})
 	return nil
 }
 

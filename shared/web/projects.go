@@ -98,8 +98,14 @@ func (a *app) project(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	}
 	replaced := replacedIDs(outcomes, func(o domain.Outcome) string { return o.Replaces })
+	// A submission names its cohort: the cohorts' submissions for one
+	// period would otherwise look alike.
+	cohortNames := map[string]string{}
+	for _, c := range cohorts {
+		cohortNames[c.ID] = c.Name
+	}
 	a.render(w, r, http.StatusOK, "project", &view{Title: project.Name, Nav: n, Data: map[string]any{
-		"Project": project, "Posts": posts, "Cohorts": cohorts, "Outcomes": outcomes, "Next": nextURL(r, next),
+		"Project": project, "Posts": posts, "Cohorts": cohorts, "CohortNames": cohortNames, "Outcomes": outcomes, "Next": nextURL(r, next),
 		"Replaced": replaced, "CanWrite": n.Access.CanWriteProject(prid),
 		"Base": base(n) + "/projects/" + prid,
 	}})

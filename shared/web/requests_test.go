@@ -355,3 +355,57 @@ func importSubmissions(t *testing.T, s *testkit.Stack, f fixture, n int, period 
 		t.Fatal(err)
 	}
 }
+
+// TestCohortNameRequests: naming a submission's cohort costs a read only
+// where there is one to name. The review form of a cohort's submission
+// sends one GetItem more than that of the project's general figures (the
+// cohort, beside the period's Query); the review queue sends what its
+// service calls send, the cohorts of a page one BatchGetItem (a GetItem
+// for one), and nothing for a page of no cohort's submissions.
+func TestCohortNameRequests(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t)
+	h := newWebOver(t, s)
+	f := h.fixture(t)
+	ctx := context.Background()
+	_, general := h.reportingFixture(t, f) // July to September 2011, awaiting review
+	pa := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA
+	lead := h.as(t, uLead)
+	get := func(path string) testkit.Counts {
+		t.Helper()
+		var pg page
+		n := s.Count.Measure(func() { pg = lead.get(path) })
+		if pg.Status != http.StatusOK {
+			t.Fatalf("%s: %d\n%s", path, pg.Status, excerpt(pg.Body))
+		}
+		return n
+	}
+	queue := "/app/programmes/" + f.PID + "/reviews"
+	sc := h.Svc.Open(ctx, caller(uLead), f.PID)
+	items, _, err := sc.ListPendingOutcomes(service.Page{Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Count.Measure(func() { must(sc.CohortsOf(items)) }); n.Requests != 0 {
+		t.Errorf("the cohorts of a page of general figures: %s, want nothing", n)
+	}
+
+	cohortOne := must(h.Svc.OpenProject(ctx, testkit.AdminCaller(), f.PID, f.ProjectA).SubmitOutcome(body(map[string]any{
+		"periodStart": "2011-07-01", "periodEnd": "2011-09-30", "cohortId": f.CohortA, "counts": map[string]int{"referrals": 4}}))).ID
+	plain, named := get(pa+"/outcomes/"+general+"/review"), get(pa+"/outcomes/"+cohortOne+"/review")
+	if named.Requests != plain.Requests+1 || named.Ops["GetItem"] != plain.Ops["GetItem"]+1 {
+		t.Errorf("the review form of a cohort's submission sent %s; of the general figures %s: want one GetItem more", named, plain)
+	}
+
+	page := get(queue)
+	sc = h.Svc.Open(ctx, caller(uLead), f.PID)
+	want := s.Count.Measure(func() {
+		items, _, _ := sc.ListPendingOutcomes(service.Page{Limit: 50})
+		sc.ListFunders(service.Page{Limit: 100})
+		sc.ListProjects(service.Page{Limit: 100})
+		sc.CohortsOf(items)
+	})
+	if page.String() != want.String() || page.Ops["GetItem"] != 1 {
+		t.Errorf("the review queue sent %s; its service calls %s; want the cohort's GetItem among them", page, want)
+	}
+}

@@ -242,8 +242,13 @@ func (a *app) reviews(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
+	// Two cohorts' submissions for one period would otherwise look alike.
+	cohorts, err := a.scope(r, q).CohortsOf(items)
+	if err != nil {
+		return err
+	}
 	a.render(w, r, http.StatusOK, "reviews", &view{Title: "Submissions to review", Nav: n,
-		Data: map[string]any{"Items": items, "Next": nextURL(r, next), "Names": names, "Base": base(n)}})
+		Data: map[string]any{"Items": items, "Next": nextURL(r, next), "Names": names, "Cohorts": cohorts, "Base": base(n)}})
 	return nil
 }
 
@@ -292,8 +297,8 @@ func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 				}
 			}
 			project, err := sc.ThisProject()
-			return map[string]any{"Outcome": c.Outcome, "Counted": c.Counted, "Alongside": c.Alongside, "Project": project,
-				"Base": base(n) + "/projects/" + prid}, err
+			return map[string]any{"Outcome": c.Outcome, "Counted": c.Counted, "Alongside": c.Alongside, "Cohort": c.Cohort,
+				"Project": project, "Base": base(n) + "/projects/" + prid}, err
 		},
 	}.serve(a, w, r, q)
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -272,6 +273,7 @@ func TestImportUnreadableFile(t *testing.T) {
 		{"figures.ods", []byte("not a workbook either"), "The file is not an Excel workbook (.xlsx): save it as an Excel Workbook (.xlsx) or as CSV UTF-8."},
 		{"figures.csv", []byte("PK\x03\x04\x14\x00 a workbook named .csv"), "Looks like an Excel workbook (.xlsx), not a CSV file: send it as an Excel workbook (a file named .xlsx"},
 		{"utf16.csv", []byte("\xff\xfeP\x00r\x00o"), "Starts as UTF-16 (Unicode) text but is not: in Excel, save it again as &#34;CSV UTF-8 (comma delimited)&#34;"},
+		{"unmarked.csv", []byte("P\x00r\x00o\x00j\x00\n"), "Looks like UTF-16 (Unicode) text without a byte order mark but is not: in Excel, save it again as &#34;CSV UTF-8"},
 	}
 	for _, c := range cases {
 		p := b.upload(base+"/imports", c.name, c.data, b.csrf)
@@ -469,7 +471,8 @@ func TestImportPreviewNamesEveryBadRowWithDatesAsPagesWriteThem(t *testing.T) {
 // previewed and imported as any other, its name never shown (audit
 // finding 5: "Every row of Jane Doe 943 476 5919.csv can be imported");
 // the preview lists the columns not imported; a file with more bad cells
-// than the page names says these are the first 100 (audit finding 4).
+// than the page names says how many rows have problems and that only
+// the first 100 are named (audit finding 4).
 func TestImportPagesOfTheSheetAsKept(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
@@ -517,7 +520,47 @@ func TestImportPagesOfTheSheetAsKept(t *testing.T) {
 		fmt.Fprintf(&bad, "Bradford employment service,2011-10-01,2011-12-31,x%d\n", i)
 	}
 	p = b.upload(base+"/imports", "bad.csv", []byte(bad.String()), b.csrf)
-	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "at least 100 problems; these are the first 100") {
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "The file has problems in 300 rows; only the first 100 problems found are named: nothing was imported") {
 		t.Errorf("300 bad cells: %d\n%s", p.Status, excerpt(p.Body))
+	}
+}
+
+// TestImportUnicodeTextWithoutMark: a file of Excel's "Unicode Text"
+// (UTF-16, tab separated) whose byte order mark a tool left out previews
+// its rows as any CSV file does, accents and dashes as typed; one whose
+// headings are none fundtrack reads says its header read as one column.
+func TestImportUnicodeTextWithoutMark(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+	b := h.as(t, uPL)
+	b.get(base + "/imports")
+	utf16 := func(s string) []byte {
+		var out []byte
+		for _, r := range s {
+			out = append(out, byte(r), byte(r>>8))
+		}
+		return out
+	}
+	p := b.upload(base+"/imports", "figures.txt.csv", utf16("Project\tPeriod start\tPeriod end\tPeople into work\tNotes\r\n"+
+		"Bradford employment service\t01/10/2011\t31/12/2011\t4\tCafé open day – £5\r\n"), b.csrf)
+	m := stagedInput.FindStringSubmatch(p.Body)
+	if p.Status != http.StatusOK || m == nil || !strings.Contains(p.Body, `data-testid="count-created">1<`) {
+		t.Fatalf("preview of UTF-16 without a byte order mark: %d\n%s", p.Status, excerpt(p.Body))
+	}
+	if c := b.post(base+"/imports/confirm", url.Values{"staged": {m[1]}}); c.Status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d\n%s", c.Status, excerpt(c.Body))
+	}
+	items, _, err := h.Svc.OpenProject(t.Context(), caller(uLead), f.PID, f.ProjectA).ListOutcomes(service.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := slices.IndexFunc(items, func(o domain.Outcome) bool { return o.Notes == "Café open day – £5" }); i < 0 || items[i].Counts[domain.MetricPeopleIntoWork] != 4 {
+		t.Errorf("the imported submission's notes are not as typed: %+v", items)
+	}
+	p = b.upload(base+"/imports", "figures.csv", utf16("Projekt\tBeginn\tEnde\tVermittlungen\r\nBradford employment service\t01/10/2011\t31/12/2011\t4\r\n"), b.csrf)
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "the header row reads as one column, its headings separated by tabs") {
+		t.Errorf("UTF-16, no heading fundtrack reads: %d\n%s", p.Status, excerpt(p.Body))
 	}
 }

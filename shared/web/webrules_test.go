@@ -162,8 +162,11 @@ func TestMemberRemoval(t *testing.T) {
 	other := h.as(t, uPLB)
 	other.get(p + "/members/" + url.PathEscape(uPLB) + "/remove")
 	pg = other.post(p+"/members/"+url.PathEscape(uPLB)+"/remove", url.Values{})
-	if pg.Status != http.StatusSeeOther || pg.Header.Get("Location") != "/app/" {
+	if pg.Status != http.StatusSeeOther || !strings.HasPrefix(pg.Header.Get("Location"), "/app/?left=") {
 		t.Errorf("a lead removing themselves: %d %s", pg.Status, pg.Header.Get("Location"))
+	}
+	if home := other.get(pg.Header.Get("Location")); home.Status != http.StatusOK || !strings.Contains(home.Body, "You left Bradford IPS.") {
+		t.Errorf("the portfolio after removing yourself: %d\n%s", home.Status, excerpt(home.Body))
 	}
 	// ...or step down to another role, and see the dashboard.
 	h.build.Member(f.PID, uPLB, map[string]string{"role": "lead"})
