@@ -10,8 +10,9 @@ import (
 
 // TestMoneyWriteRequests: what each change of money costs in DynamoDB
 // requests: what a change needs is read with the access check or beside
-// it, and the change is one transaction (the record, the grant's money
-// item with its condition, the totals, the audit event). That is whatever
+// it, and the change is one transaction (the record, the running figures
+// it moves: a grant's totals and funding item, a payment's or spend
+// return's money item with its condition; the audit event). That is whatever
 // the grant's history, but for a spend return, which lists the grant's
 // returns (one Query a page of 100: a year of monthly returns and their
 // corrections is one) to refuse one for days already reported. No
@@ -29,7 +30,7 @@ func TestMoneyWriteRequests(t *testing.T) {
 	budget := []map[string]any{{"category": "staff", "amountPence": 80_000_00}, {"category": "travel", "amountPence": 20_000_00}}
 
 	// The access read with the funder and the project; one transaction
-	// (the grant, its money item, the totals).
+	// (the grant, the totals and the funding item).
 	res := measure("POST grant (budget)", "BatchGetItem×1 TransactWriteItems×1",
 		testkit.Request("POST", w.path("/grants"), w.lead, map[string]any{"funderId": w.fund, "projectId": w.project,
 			"title": "Employment specialists", "amountPence": 100_000_00, "currency": "GBP", "awardDate": "2025-12-01",
@@ -44,7 +45,8 @@ func TestMoneyWriteRequests(t *testing.T) {
 
 	// The access read with the grant (and the target or return the
 	// trigger names); one transaction: the payment, the money item's
-	// headroom conditioned to cover it, the totals.
+	// headroom conditioned to cover it (and, waiting on a target or
+	// return, the changed marker and the grant's and target's revisions).
 	res = measure("POST payment (date)", "BatchGetItem×1 TransactWriteItems×1",
 		testkit.Request("POST", G+"/payments", w.lead, testkit.DatedPaymentBody(40_000_00, "2026-01-31")), http.StatusCreated)
 	dated := testkit.Decode[domain.Payment](t, res).ID
@@ -66,7 +68,8 @@ func TestMoneyWriteRequests(t *testing.T) {
 
 	// The access read with the grant, and beside it the grant's spend
 	// returns; one transaction: the return, the money item (its count of
-	// returns conditioned on the list's), the totals.
+	// returns conditioned on the list's), the grant's revision, the month's
+	// money.
 	res = measure("POST spend", "BatchGetItem×1 Query×1 TransactWriteItems×1",
 		testkit.Request("POST", G+"/spend", w.pl, testkit.SpendBody("2026-01-01", "2026-01-04", "staff", 3_000_00)), http.StatusCreated)
 	first := testkit.Decode[domain.SpendReturn](t, res).ID

@@ -106,8 +106,9 @@ func expectedReads(want string) int {
 // TestRequestsPerRoute: what each read costs in DynamoDB requests, as a
 // lead reads it: a single record is one request (it rides in the access
 // check's BatchGetItem); a list is the access read and its Query, sent
-// together (one round trip); progress is seven requests sent together and,
-// with targets, one more for the years of figures their windows cover.
+// together (one round trip); progress is the access read and seven more
+// sent together and, with targets, one more for the years of figures their
+// windows cover.
 // The counts are recorded in BENCHMARKS.md.
 func TestRequestsPerRoute(t *testing.T) {
 	t.Parallel()

@@ -12,8 +12,10 @@ import (
 
 // Progress is the programme's standing from its running totals: a fixed
 // handful of DynamoDB requests however much history there is (see
-// docs/dynamodb.md). The reads do not depend on the caller's roles, so
-// they all go out beside the access check: one round trip.
+// docs/dynamodb.md, "Cost of the progress report"). The reads do not
+// depend on the caller's roles, so they all go out beside the access
+// check: one round trip, and one more, with targets, for the years of
+// figures their windows cover.
 func (sc *Scope) Progress() (domain.Progress, error) {
 	var (
 		t        domain.Totals

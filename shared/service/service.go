@@ -1,12 +1,3 @@
-// Package service is what fundtrack does, whoever asks. A request opens a
-// Scope (a caller inside one programme, perhaps one project); the scope
-// checks the caller's access once, with the first read it makes, and its
-// methods apply the roles table, validate input and write through storage.
-// The JSON API and the web pages both use it, so every rule exists once.
-//
-// Storage is reached only through the small interfaces in storage.go,
-// which the DynamoDB store and the in-memory fake of the rule tests
-// implement; storage errors become the client's errors here, in errors.go.
 package service
 
 import (

@@ -127,7 +127,7 @@ func (s *Store) holdName(t *tx, programmeID string, pr domain.Project) error {
 
 // projectName is the attribute of the totals item that keeps a project's
 // name (pn_<project>), so a portfolio line names project targets from
-// the items it reads anyway (docs/dynamodb.md, "Portfolio").
+// the items it reads anyway (docs/dynamodb.md, "Cost of a portfolio").
 func projectName(pr domain.Project) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{"pn_" + pr.ID: str(pr.Name)}
 }

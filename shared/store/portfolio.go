@@ -17,7 +17,7 @@ import (
 
 // A portfolio reads a page of programmes with everything its lines show,
 // in requests that do not grow with any programme's history
-// (docs/dynamodb.md, "Portfolio"):
+// (docs/dynamodb.md, "Cost of a portfolio"):
 //
 //  1. the page of memberships: one Query of the person's index (GSI1
 //     USER#<email>; the member items carry their roles);

@@ -1,13 +1,3 @@
-// Package store keeps fundtrack's records in DynamoDB: one table for the
-// records and a second, append-only one for the audit trail. It implements
-// the storage interfaces the service declares (shared/service/storage.go)
-// and answers with the service's typed errors; it knows keys, items and
-// conditions, and nothing of the API's field names or wording.
-//
-// The key design (docs/dynamodb.md) puts everything of a programme in one
-// partition, so each page of the API is served by one or two requests, and
-// every change is one transaction that also writes its totals, its audit
-// event and, for an idempotent request, its claim.
 package store
 
 import (
