@@ -116,6 +116,10 @@ var fzPersonal = []string{
 	"Mr John Smith,", "Mrs O'Brien,", "Mx Lee,", "Ms K. Patel,",
 	"DOB 01/02/1980", "D.O.B. 1.2.80", "born on 3rd March 1979", "date of birth: 1 Feb 1980", "DoB 1980-02-01",
 	"home address LE3 8RA", "home address sw1a1aa",
+	// The same written as patient systems print a name (surname, initial,
+	// title; the comma ends it), and a date of birth and a home postcode
+	// before their cue, in brackets.
+	"SMITH J MR,", "01/02/1990 (DOB)", "12.03.85 (d.o.b.)", "LS6 2AB (home address)",
 }
 
 var fzPersonalKinds = map[string]bool{

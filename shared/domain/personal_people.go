@@ -15,7 +15,9 @@ import (
 // partners are named, dates are everywhere ("started 01/02/2024"), and a
 // service gives its own postcode ("Based at LE1 5WW"). So a bare date or
 // postcode passes; a date after a birth cue, or a postcode after a residence
-// cue, does not. A name is recognised only by a title in front of it, which
+// cue, does not, nor one that such a cue labels after it ("01/02/1990
+// (DOB)", "LS6 2AB (home address)"). A name is recognised only by a title
+// in front of it (or after it, in the orders registers print names in), which
 // programmes put before the people they support and rarely before staff,
 // who are "Dr", first names or roles; "Dr" is left out for that reason (most
 // doctors in a note are the clinicians who refer).
@@ -60,11 +62,15 @@ func peopleKind(norm string) string {
 				return kindName
 			}
 		case cueBirth:
-			if datedBirth(norm, end, true, string(b) == "dob") {
+			fillers := birthFillers
+			if string(b) == "birthday" {
+				fillers = birthdayFillers
+			}
+			if datedBirth(norm, end, fillers, string(b) == "dob") || birthCueAfterDate(norm, string(b), start, end) {
 				return kindBirth
 			}
 		case cueD:
-			if e := dobDotted(norm, start); e > 0 && datedBirth(norm, e, true, true) {
+			if e := dobDotted(norm, start); e > 0 && (datedBirth(norm, e, birthFillers, true) || dateBeforeLabel(norm, start, e)) {
 				return kindBirth
 			}
 		case cueB:
@@ -72,7 +78,7 @@ func peopleKind(norm string) string {
 				return kindBirth
 			}
 		case cueHome:
-			if homePostcode(norm, string(b), start, end) {
+			if homePostcode(norm, string(b), start, end) || postcodeBeforeHome(norm, string(b), start, end) {
 				return kindAddress
 			}
 		}
@@ -252,9 +258,10 @@ func isTitledName(norm string, start, end int) bool {
 	}
 	capitals := norm[start:end] == strings.ToUpper(title)
 	if start > 0 && norm[start-1] == '(' {
-		return closesBracket(norm, end) && (bracketedTitle(norm, start) || (!capitals && surnameBracketTitle(norm, start)))
+		return closesBracket(norm, end) && (bracketedTitle(norm, start) || (!capitals && surnameBracketTitle(norm, start)) ||
+			surnameInitialsTitle(norm, start, end, capitals, true))
 	}
-	if surnameCommaTitle(norm, start, end, capitals) {
+	if surnameCommaTitle(norm, start, end, capitals) || surnameInitialsTitle(norm, start, end, capitals, false) {
 		return true
 	}
 	i := end
@@ -450,6 +457,107 @@ func surnameCommaTitle(norm string, start, end int, capitals bool) bool {
 	return true
 }
 
+// surnameInitialsTitle reports whether the title at start..end ends a
+// name in the order patient administration systems print it: surname,
+// initials, title ("SMITH J MR", "SMITH J A (MR)", "SMITH, J, MR", "Smith
+// J. Mrs"). Read back from the title (or its bracket): a comma or not, one
+// or two initials (capital letters standing alone, each with its full stop
+// or not, commas between allowed), a comma or not, and a surname of two or
+// more letters starting with a capital, in capitals if the title is. It
+// needs the initials: a word alone before a title in capitals is
+// surnameBracketTitle's, which leaves "Neurology (MS)" alone. Not read so:
+//   - a word that takes a letter after it as a label ("COHORT B MS", "Ward
+//     A (Mr)", "PLAN B MS", "VITAMIN D MS"; labelWords) or a small word
+//     ("TO A MS");
+//   - a title not in brackets that a capitalised word follows: it is then
+//     a title before a name ("Team B Mr Smith") or an acronym ("GROUP A MS
+//     Society"), for the ordinary rule to judge.
+func surnameInitialsTitle(norm string, start, end int, capitals, bracketed bool) bool {
+	if !bracketed && !endsName(norm, end) {
+		return false
+	}
+	i := start
+	if bracketed {
+		i-- // the bracket
+	}
+	initials := 0
+	for {
+		j := i
+		for j > 0 && (norm[j-1] == ' ' || norm[j-1] == ',' || norm[j-1] == '.') {
+			j--
+		}
+		w, k := wordBeforeAt(norm, j)
+		if w == "" {
+			return false
+		}
+		word := norm[k:j]
+		if r, _ := utf8.DecodeRuneInString(word); !unicode.IsUpper(r) {
+			return false
+		}
+		if utf8.RuneCountInString(word) == 1 {
+			if initials++; initials > 2 {
+				return false
+			}
+			i = k
+			continue
+		}
+		if initials == 0 || capitals && word != strings.ToUpper(word) {
+			return false
+		}
+		return !labelWords[w] && !notAName[""][titleCase(w)] && !smallWords[w]
+	}
+}
+
+// endsName reports whether the title ending at end ends the name: its full
+// stop or not, then no letter at once and no capitalised word after spaces
+// ("SMITH J MR started", "SMITH J MR, 16 hours"; not "Team B Mr Smith").
+func endsName(norm string, end int) bool {
+	j := end
+	if j < len(norm) && norm[j] == '.' {
+		j++
+	}
+	if j < len(norm) && letterAt(norm, j) {
+		return false
+	}
+	for j < len(norm) && norm[j] == ' ' {
+		j++
+	}
+	if j < len(norm) {
+		if r, _ := utf8.DecodeRuneInString(norm[j:]); unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// labelWords, lower-cased, are words that take a letter after them as a
+// label ("Cohort A", "Ward B", "Plan B", "Vitamin D", "Hepatitis C"):
+// before a letter they are no surname.
+var labelWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("cohort cohorts group groups team teams ward wards plan type band wave phase level unit block " +
+		"zone area stage site grade class option vitamin hepatitis floor wing section part appendix annex table figure item " +
+		"schedule lot tier category scheme strand stream pod bay room building flat plot route line question step model form " +
+		"version list round year key locality hub pathway clinic programme project services service site sites bed beds " +
+		"exhibit annexe chapter box list lists grant fund funding contract route track") {
+		m[w] = true
+	}
+	return m
+}()
+
+// smallWords, lower-cased, are words of two letters or more that a
+// sentence in capitals puts before a letter ("TO A MS", "WAS A MR"): no
+// surname.
+var smallWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("an at as be by do if is it me my no not on so up us we was were has had have from with " +
+		"into onto than that this then them they what when who why will would could should can may might must our your their " +
+		"his her its are am been being but nor yet via per see all any each one two plus") {
+		m[w] = true
+	}
+	return m
+}()
+
 // capitalisedBefore finds the word that ends just before i, spaces aside:
 // where it starts, and whether it starts with a capital letter.
 func capitalisedBefore(norm string, i int) (int, bool) {
@@ -553,7 +661,111 @@ func bornAbbreviated(norm string, start, end int) bool {
 	if r, _ := utf8.DecodeLastRuneInString(norm[:j]); r != '(' && r != ',' && !unicode.IsLetter(r) {
 		return false
 	}
-	return datedBirth(norm, end+1, false, false)
+	return datedBirth(norm, end+1, nil, false)
+}
+
+// birthCueAfterDate reports whether the birth cue w at start..end labels
+// a date written before it: "DOB", "birthdate", "date of birth" or "birth
+// date" (see dateBeforeLabel). "born" and "birthday" after a date are not
+// labels ("01/04/2024 birthday party").
+func birthCueAfterDate(norm, w string, start, end int) bool {
+	switch w {
+	case "dob", "birthdate":
+	case "birth":
+		if next, e := wordAfter(norm, end); next == "date" {
+			end = e
+		} else if of, k := wordBeforeAt(norm, start); of == "of" {
+			date, d := wordBeforeAt(norm, k)
+			if date != "date" {
+				return false
+			}
+			start = d
+		} else {
+			return false
+		}
+	default:
+		return false
+	}
+	return dateBeforeLabel(norm, start, end)
+}
+
+// dateBeforeLabel reports whether the birth cue at start..end is a label
+// after a date of birth, as people write one into a list or after a name:
+// "01/02/1990 (DOB)", "12.03.85 d.o.b.", "1 Feb 1980 - date of birth",
+// "01/02/1990 is her DOB". The date (any form birthDate reads) ends right
+// before the cue, with only a bracket, dash, colon or "is", "his" and the
+// like between (labelBefore), and the cue ends its clause (labelEnds). So
+// a cue that starts something else passes: "Seen 01/02/2024, DOB missing",
+// "Letter dated 01/02/2024 (DOB, NHS number and address removed)",
+// "01/02/2024 DOB audit". A comma between the date and the cue parts them,
+// as in a list of what was removed ("dated 01/02/2024, DOB, NHS number").
+func dateBeforeLabel(norm string, start, end int) bool {
+	i, bracket := labelBefore(norm, start, false)
+	if i == 0 || !isDigit(norm[i-1]) || !labelEnds(norm, end, bracket) {
+		return false
+	}
+	// The longest date is "30th of September, 1980" (23 bytes).
+	for p := i - 1; p >= 0 && p >= i-24; p-- {
+		if (isDigit(norm[p]) || monthAt(norm, p)) && !afterWordChar(norm, p) && birthDateLen(norm[p:i]) == i-p {
+			return true
+		}
+	}
+	return false
+}
+
+// labelBefore reads back from a cue written after what it labels, over
+// spaces, at most two marks (an opening bracket, a dash, a colon, an
+// equals sign; a comma too if commas) and at most three labelFillers ("is
+// his home", "(her DOB)"): where what it labels must end, and whether a
+// bracket opens the label (labelEnds then wants it closed).
+func labelBefore(norm string, i int, commas bool) (end int, bracket bool) {
+	marks, words := 0, 0
+	for {
+		j := i
+		for j > 0 && norm[j-1] == ' ' {
+			j--
+		}
+		if j > 0 && marks < 2 {
+			if c := norm[j-1]; c == '(' || c == '[' || c == '-' || c == ':' || c == '=' || commas && c == ',' {
+				bracket = bracket || c == '(' || c == '['
+				marks++
+				i = j - 1
+				continue
+			}
+		}
+		if w, k := wordBeforeAt(norm, j); words < 3 && labelFillers[w] {
+			words++
+			i = k
+			continue
+		}
+		return j, bracket
+	}
+}
+
+// labelFillers are the words allowed between what a label names and the
+// label after it ("01/02/1990 is her DOB", "LE1 7RH is the client's home").
+var labelFillers = map[string]bool{"is": true, "was": true, "his": true, "her": true, "their": true, "the": true,
+	"client's": true, "patient's": true, "person's": true, "participant's": true}
+
+// labelEnds reports whether a cue written after what it labels, ending at
+// i, ends its clause: a closing bracket if a bracket opened it (so
+// "(DOB, NHS number removed)" is not one), else the end of the text or a
+// line, or ")", "]", ",", ";" or a full stop. A word after it makes the cue
+// the start of something else ("DOB missing", "home visits").
+func labelEnds(norm string, i int, bracket bool) bool {
+	if bracket {
+		if i < len(norm) && norm[i] == '.' {
+			i++
+		}
+		for i < len(norm) && norm[i] == ' ' {
+			i++
+		}
+		return i < len(norm) && (norm[i] == ')' || norm[i] == ']')
+	}
+	for i < len(norm) && norm[i] == ' ' {
+		i++
+	}
+	return i >= len(norm) || strings.IndexByte("),;.]\n\r", norm[i]) >= 0
 }
 
 // dobDotted is where "D.O.B" (any case, spaces after the dots, a final dot
@@ -584,13 +796,13 @@ func dobDotted(norm string, i int) int {
 
 // datedBirth reports whether a date comes right after a birth cue ending
 // at i, in the same sentence (abbreviated: the cue is DOB or D.O.B, whose
-// own full stop does not end it): after punctuation (": - ( =") and, if
-// fillers, at most three of the small words that stand between a cue and
-// its date ("born on the 3rd March 1979", "date of birth is 01/02/1980",
-// "DOB of client: 1.2.80"). Any other word (a place, "since", "started") ends the search,
+// own full stop does not end it): after punctuation (": - ( =") and at
+// most three of fillers, the small words that stand between a cue and its
+// date ("born on the 3rd March 1979", "date of birth is 01/02/1980", "DOB
+// of client: 1.2.80"). Any other word (a place, "since", "started") ends the search,
 // so "born out of the 2019 pilot", "Born in Bradford since 1 April 2011"
 // and "the birth of the network in 2009" pass. See birthDate for the date.
-func datedBirth(norm string, i int, fillers, abbreviated bool) bool {
+func datedBirth(norm string, i int, fillers map[string]bool, abbreviated bool) bool {
 	limit := min(len(norm), i+80)
 	cueEnd := i
 	for n := 0; ; n++ {
@@ -611,11 +823,11 @@ func datedBirth(norm string, i int, fillers, abbreviated bool) bool {
 		if monthAt(norm, i) && birthDate(norm[i:limit]) {
 			return true
 		}
-		if !fillers || n == 3 {
+		if n == 3 {
 			return false
 		}
 		w, e := wordAfter(norm, i)
-		if !birthFillers[w] {
+		if !fillers[w] {
 			return false
 		}
 		i = e
@@ -641,6 +853,19 @@ var birthFillers = map[string]bool{"on": true, "the": true, "of": true, "is": tr
 	"their": true, "recorded": true, "given": true, "as": true, "approx": true, "about": true, "around": true, "circa": true,
 	"c": true}
 
+// birthdayFillers are birthFillers less "on": a birthday on a date is the
+// day it was kept, a person's or a service's ("the service's 5th birthday
+// on 01/04/2024"), where "born on" gives a date of birth.
+var birthdayFillers = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range birthFillers {
+		if w != "on" {
+			m[w] = true
+		}
+	}
+	return m
+}()
+
 // birthDatePattern reads a whole date at the start of text, as people type
 // one: day, month and year in figures with any separators (01/02/1980,
 // 1.2.80, 01-02-1980, 01 02 1980, 1980-02-01, 01021980), or with the
@@ -661,11 +886,37 @@ const monthNames = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|
 // birthDate reports whether text starts with a real date (birthDatePattern):
 // a day of 1-31, a month of 1-12, a four-digit year from 1900 to 2099. In
 // figures, day and month may come either way round (01/02 or 02/01).
-func birthDate(text string) bool {
-	m := birthDatePattern().FindStringSubmatch(text)
-	if m == nil {
-		return false
+func birthDate(text string) bool { return birthDateLen(text) > 0 }
+
+// birthDateLen is the length in bytes of the real date (see birthDate) that
+// text starts with, or 0 when it starts with none.
+func birthDateLen(text string) int {
+	loc := birthDatePattern().FindStringSubmatchIndex(text)
+	if loc == nil {
+		return 0
 	}
+	m := make([]string, len(loc)/2)
+	for k := range m {
+		if loc[2*k] >= 0 {
+			m[k] = text[loc[2*k]:loc[2*k+1]]
+		}
+	}
+	// Every form ends with the year's digits: anything after them in the
+	// match is the character that ends the date, not part of it.
+	n := loc[1]
+	if n > 0 && !isDigit(text[n-1]) {
+		_, size := utf8.DecodeLastRuneInString(text[:n])
+		n -= size
+	}
+	if !realBirthDate(m) {
+		return 0
+	}
+	return n
+}
+
+// realBirthDate checks the parts birthDatePattern matched (m, its
+// submatches) make a real date.
+func realBirthDate(m []string) bool {
 	n := func(s string) int { v, _ := strconv.Atoi(s); return v }
 	year := func(s string) bool { return len(s) == 2 || n(s) >= 1900 && n(s) <= 2099 }
 	dm := func(a, b int) bool { return a >= 1 && b >= 1 && a <= 31 && b <= 31 && (a <= 12 || b <= 12) }
@@ -739,6 +990,70 @@ func homePostcode(norm, w string, start, end int) bool {
 		}
 	}
 	return postcodeWithin(norm, from, 8)
+}
+
+// postcodeBeforeHome reports whether the residence cue w at start..end
+// labels a postcode written before it, as where someone lives:
+//   - "home address", "home postcode" (after a bracket, dash, colon, comma
+//     or "is his" and the like: labelBefore), ending the clause
+//     (labelEnds): "LS6 2AB (home address)", "LE3 8RA, home postcode";
+//   - "home" alone, in brackets or after a possessive: "LE3 8RA (home)",
+//     "LE1 7RH is his home"; not "LE1 5WW, home of the IPS team" nor
+//     "Venues: LE1 5WW, home, online";
+//   - "where" someone "lives" (or resides, lived …): "LE3 8RA is where she
+//     lives", with at most two words for who (livesWho) between.
+//
+// A postcode that the words after it make an organisation's passes:
+// "LE1 5WW is our base", "LE3 8RA care home".
+func postcodeBeforeHome(norm, w string, start, end int) bool {
+	switch w {
+	case "home":
+		next, e := wordAfter(norm, end)
+		named := next == "address" || next == "postcode"
+		if named {
+			end = e
+		}
+		i, bracket := labelBefore(norm, start, true)
+		if !named && !bracket && !possessives[wordBefore(norm, start)] {
+			return false
+		}
+		return labelEnds(norm, end, bracket) && postcodeEndsAt(norm, i)
+	case "lives", "live", "lived", "reside", "resides", "resided":
+		i := start
+		for n := 0; n < 3; n++ {
+			who, k := wordBeforeAt(norm, i)
+			if who == "where" && n > 0 {
+				j, _ := labelBefore(norm, k, true)
+				return postcodeEndsAt(norm, j)
+			}
+			if !livesWho[who] {
+				return false
+			}
+			i = k
+		}
+	}
+	return false
+}
+
+// possessives are the words that make a "home" after a postcode someone's.
+var possessives = map[string]bool{"his": true, "her": true, "their": true, "client's": true, "patient's": true,
+	"person's": true, "participant's": true, "family's": true}
+
+// livesWho are the words for who lives somewhere in "… is where she lives".
+var livesWho = map[string]bool{"he": true, "she": true, "they": true, "the": true, "client": true, "patient": true,
+	"person": true, "participant": true, "family": true, "his": true, "her": true, "their": true, "parents": true,
+	"mum": true, "dad": true, "intern": true}
+
+// postcodeEndsAt reports whether a full UK postcode ends at i: one of the
+// words just before it (a postcode is at most eight bytes, with its space;
+// more spaces are allowed by isPostcodeAt but not looked for here).
+func postcodeEndsAt(norm string, i int) bool {
+	for p := i - 1; p >= 0 && p >= i-8; p-- {
+		if !afterWordChar(norm, p) && postcodeEnd(norm, p) == i {
+			return true
+		}
+	}
+	return false
 }
 
 // residenceNotHome are words before a residence cue that make it a
@@ -821,9 +1136,13 @@ func postcodeWithin(norm string, i, words int) bool {
 // isPostcodeAt reports whether a full UK postcode, in any case, with or
 // without the space (or spaces) before its inward code, is the word at i
 // (LE3 8RA, le38ra, SW1A 1AA). See ukPostcode.
-func isPostcodeAt(norm string, i int) bool {
+func isPostcodeAt(norm string, i int) bool { return postcodeEnd(norm, i) > 0 }
+
+// postcodeEnd is where the full UK postcode that is the word at i ends
+// (see isPostcodeAt), or 0 when there is none.
+func postcodeEnd(norm string, i int) int {
 	if afterWordChar(norm, i) {
-		return false
+		return 0
 	}
 	alnum := func(j int) int { // where the run of ASCII letters and digits from j ends
 		for j < len(norm) && (norm[j] < 0x80 && asciiLetter[norm[j]] || isDigit(norm[j])) {
@@ -835,7 +1154,7 @@ func isPostcodeAt(norm string, i int) bool {
 	var pc [7]byte
 	e := alnum(i)
 	if !ends(e) || e-i > len(pc) {
-		return false
+		return 0
 	}
 	n := copy(pc[:], norm[i:e])
 	if n >= 2 && n <= 4 { // an outward code: its inward code may follow a space
@@ -845,6 +1164,7 @@ func isPostcodeAt(norm string, i int) bool {
 		}
 		if k := alnum(j); j > e && k-j == 3 && ends(k) {
 			n += copy(pc[n:], norm[j:k])
+			e = k
 		}
 	}
 	for k := range n {
@@ -852,7 +1172,10 @@ func isPostcodeAt(norm string, i int) bool {
 			pc[k] = c - ('a' - 'A')
 		}
 	}
-	return ukPostcode(pc[:n])
+	if !ukPostcode(pc[:n]) {
+		return 0
+	}
+	return e
 }
 
 // ukPostcode reports whether upper-case letters and digits with no space

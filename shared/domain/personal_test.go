@@ -454,6 +454,29 @@ func TestCheckPersonalDataAboutPeople(t *testing.T) {
 		{"Address - 4 Mill Lane, Braunstone LE3 8RA", home},
 		{"home postcode LE3 8RA", home},
 		{"resident of M1 1AE", home},
+		// Surname, initials, title: the order patient systems print names in.
+		{"SMITH J MR", name},
+		{"SMITH J (MR)", name},
+		{"SMITH, J, MR", name},
+		{"SMITH J. A. MR started work", name},
+		{"Smith J Mrs, 16 hours", name},
+		// A date of birth or a home postcode before its cue, as a label.
+		{"01/02/1990 (DOB)", birth},
+		{"12.03.85 d.o.b.", birth},
+		{"12.03.85 d.o.b. Started work", birth},
+		{"01/02/1990 DOB", birth},
+		{"1.2.80 (date of birth)", birth},
+		{"1 Feb 1980 - date of birth", birth},
+		{"01021990 birth date", birth},
+		{"01/02/1990 is her DOB", birth},
+		{"birthday is 01/02/1990", birth},
+		{"LE1 7RH is his home postcode", home},
+		{"LS6 2AB (home address)", home},
+		{"LE3 8RA (home)", home},
+		{"LE3 8RA - home address", home},
+		{"LE3 8RA, home postcode", home},
+		{"LE1 7RH is his home", home},
+		{"LE3 8RA is where she lives", home},
 	} {
 		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
 	}
@@ -500,6 +523,25 @@ func TestCheckPersonalDataAboutPeople(t *testing.T) {
 		"Address for correspondence: 12 High Street, LE1 5WW",
 		"Placement address: Unit 4, Meridian Park, LE19 1WZ",
 		"Moved to a new role. LE1 5WW hub opened",
+		// Letters before a title that are labels, not initials.
+		"COHORT B MS",
+		"GROUP A MS Society",
+		"TO A MS",
+		"CMHT A MS Teams meeting moved to Friday", // a capitalised word after the title: Microsoft's
+		"Smith J MR", // a title in capitals needs the surname in capitals
+		"Neurology (MS)",
+		// A cue after a date or postcode that starts something else.
+		"Seen 01/02/2024, DOB missing",
+		"Letter dated 01/02/2024 (DOB, NHS number and address removed)",
+		"dated 01/02/2024, DOB, NHS number removed",
+		"01/02/2024 DOB audit",
+		"01/04/2024 birthday party",
+		"the service's 5th birthday on 01/04/2024",
+		"LE1 5WW, home of the IPS team",
+		"Venues: LE1 5WW, home, online",
+		"LE3 8RA care home",
+		"Clinics at LE1 5WW (home visits)",
+		"LE3 8RA is where most of our clients live",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
