@@ -123,12 +123,13 @@ var fzPersonal = []string{
 }
 
 var fzPersonalKinds = map[string]bool{
-	`appears to contain an email address (for a place, write "at" instead of "@")`:    true,
-	"appears to contain an NHS number":                                                true,
-	"appears to contain a phone number":                                               true,
-	`appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`: true,
-	"appears to contain a date of birth":                                              true,
-	"appears to contain a home address (a postcode given as where someone lives)":     true,
+	`appears to contain an email address (for a place, write "at" instead of "@")`:               true,
+	"appears to contain an NHS number":                                                           true,
+	"appears to contain a phone number":                                                          true,
+	`appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`:            true,
+	"appears to contain a date of birth":                                                         true,
+	"appears to contain a home address (a postcode given as where someone lives)":                true,
+	"appears to contain a home address (a house number and street given as where someone lives)": true,
 }
 
 // FuzzCheckPersonalData checks the personal-data check never panics, answers

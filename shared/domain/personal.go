@@ -78,8 +78,9 @@ const (
 //
 // A name and a home address are found by the words around them (see
 // personal_people.go), so their problems say which words: a title before a
-// name, a postcode given as where someone lives. Someone who wrote a staff
-// member's title, or a service's own address, then sees why.
+// name, a postcode or a house number and street given as where someone
+// lives. Someone who wrote a staff member's title, or a service's own
+// address, then sees why.
 func foundProblem(kind string) string {
 	switch kind {
 	case kindEmail:
@@ -88,6 +89,8 @@ func foundProblem(kind string) string {
 		return "appears to contain " + kind + ` (a title such as "Mr" or "Ms" before a name)`
 	case kindAddress:
 		return "appears to contain " + kind + " (a postcode given as where someone lives)"
+	case kindStreet:
+		return "appears to contain " + kindAddress + " (a house number and street given as where someone lives)"
 	}
 	return "appears to contain " + kind
 }

@@ -31,6 +31,9 @@ const (
 	kindName    = "a person's name"
 	kindBirth   = "a date of birth"
 	kindAddress = "a home address"
+	// kindStreet is a home address found by its house number and street,
+	// not its postcode: the problem names it so (see foundProblem).
+	kindStreet = "a home address (street)"
 )
 
 // peopleKind names the first kind of personal data about a person found in
@@ -78,7 +81,10 @@ func peopleKind(norm string) string {
 				return kindBirth
 			}
 		case cueHome:
-			if homePostcode(norm, string(b), start, end) || postcodeBeforeHome(norm, string(b), start, end) {
+			if kind := homeAddress(norm, string(b), start, end); kind != "" {
+				return kind
+			}
+			if postcodeBeforeHome(norm, string(b), start, end) {
 				return kindAddress
 			}
 		}
@@ -937,11 +943,12 @@ func realBirthDate(m []string) bool {
 
 // Home addresses.
 
-// homePostcode reports whether the residence cue w, at start..end, says
-// where someone lives and a full UK postcode follows it in the same
-// sentence, within eight words ("lives at LE3 8RA", "home address: 12 High
-// Street, Leicester, LE3 8RA", "moved to le38ra"). A cue counts only in the
-// shape that speaks of a home:
+// homeAddress names the home address given after the residence cue w, at
+// start..end (kindAddress for a postcode, kindStreet for a house number
+// and street), or "". The cue must say where someone lives, and a full UK
+// postcode follow it in the same sentence, within eight words ("lives at
+// LE3 8RA", "home address: 12 High Street, Leicester, LE3 8RA", "moved to
+// le38ra"). A cue counts only in the shape that speaks of a home (homeCue):
 //   - "lives", "living", "resides" and the like with "at", "in", "on",
 //     "near" (or "of", for "resident") next; not "go live", "supported
 //     living" or "independent living", which are services;
@@ -954,7 +961,30 @@ func realBirthDate(m []string) bool {
 //     office or service moved ("The team moved to LE1 5WW").
 //
 // A postcode without a cue, as a service gives its base, passes.
-func homePostcode(norm, w string, start, end int) bool {
+//
+// After "lives" and the like, or "home", a house number and street
+// (streetAt) within four words is a home address too ("aged 34, lives at
+// 12 Acacia Avenue", "Home: Flat 2, 7 Mill Lane"). Not after "address" or
+// "moved", which an organisation writes of its own premises ("New
+// address: 12 High Street", "Moved to 12 High Street in May") as often as
+// of a home, and not without a cue ("Unit 12 Acacia Business Park",
+// "Clinic rooms at 1 Horton Park Avenue").
+func homeAddress(norm, w string, start, end int) string {
+	from := homeCue(norm, w, start, end)
+	switch {
+	case from < 0:
+	case within(norm, from, 8, isPostcodeAt):
+		return kindAddress
+	case w != "address" && w != "moved" && w != "moving" && w != "relocated" && within(norm, from, 4, streetAt):
+		return kindStreet
+	}
+	return ""
+}
+
+// homeCue is where to look for a home address after the residence cue w
+// at start..end, or -1 when the cue is not one in that place (see
+// homeAddress).
+func homeCue(norm, w string, start, end int) int {
 	before := wordBefore(norm, start)
 	next, nextEnd := wordAfter(norm, end)
 	from := nextEnd
@@ -962,12 +992,12 @@ func homePostcode(norm, w string, start, end int) bool {
 	case "lives", "live", "lived", "living", "reside", "resides", "resided", "residing", "resident":
 		if !(next == "at" || next == "in" || next == "on" || next == "near" || w == "resident" && next == "of") ||
 			residenceNotHome[before] {
-			return false
+			return -1
 		}
 	case "home":
 		switch {
 		case residenceNotHome[before]:
-			return false
+			return -1
 		case next == "address" || next == "postcode" || next == "is" || next == "at" || next == "in":
 		default:
 			j := end
@@ -975,21 +1005,21 @@ func homePostcode(norm, w string, start, end int) bool {
 				j++
 			}
 			if j >= len(norm) || norm[j] != ':' {
-				return false
+				return -1
 			}
 			from = j + 1
 		}
 	case "address":
 		if orgAddress[before] || addressVerbObject[next] {
-			return false
+			return -1
 		}
 		from = end
 	case "moved", "moving", "relocated":
 		if next != "to" && next != "into" || movedOrg(norm, start) {
-			return false
+			return -1
 		}
 	}
-	return postcodeWithin(norm, from, 8)
+	return from
 }
 
 // postcodeBeforeHome reports whether the residence cue w at start..end
@@ -1100,10 +1130,11 @@ var movingOrgs = map[string]bool{"we": true, "team": true, "teams": true, "servi
 	"programme": true, "organisation": true, "charity": true, "venue": true, "site": true, "headquarters": true, "hq": true,
 	"department": true, "practice": true, "centre": true, "surgery": true}
 
-// postcodeWithin reports whether a full UK postcode starts one of the next
-// words words from i, before the sentence ends (a full stop then a space,
-// other than after "St", "Rd" and the like; ";", "!", "?" or a line break).
-func postcodeWithin(norm string, i, words int) bool {
+// within reports whether at (a full UK postcode, a house number and
+// street) holds at the start of one of the next words words from i,
+// before the sentence ends (a full stop then a space, other than after
+// "St", "Rd" and the like; ";", "!", "?" or a line break).
+func within(norm string, i, words int, at func(string, int) bool) bool {
 	for n := 0; n <= words && i < len(norm); n++ {
 		for i < len(norm) && !letterAt(norm, i) && !isDigit(norm[i]) {
 			switch norm[i] {
@@ -1123,7 +1154,7 @@ func postcodeWithin(norm string, i, words int) bool {
 		if i >= len(norm) {
 			return false
 		}
-		if isPostcodeAt(norm, i) {
+		if at(norm, i) {
 			return true
 		}
 		for i < len(norm) && (letterAt(norm, i) || isDigit(norm[i]) || norm[i] == '\'' || norm[i] == '-') {
@@ -1132,6 +1163,76 @@ func postcodeWithin(norm string, i, words int) bool {
 	}
 	return false
 }
+
+// streetAt reports whether a house number and street start at i, as a
+// home address is written: a number of one to four digits (with a letter,
+// "12a", or a range, "12-14"), a space, then up to three capitalised words
+// of which one after the first names a kind of street (streetTypes): "12
+// Acacia Avenue", "7 Mill Lane", "12 St Mary's Road", "3 The Crescent".
+// Not one: a business park or unit ("12 Acacia Business Park": no street
+// type), a count ("2 Bed Flat", "3 Days"), or words in lower case ("lives
+// in 2 different places").
+func streetAt(norm string, i int) bool {
+	if afterWordChar(norm, i) {
+		return false
+	}
+	j := i
+	for j < len(norm) && isDigit(norm[j]) {
+		j++
+	}
+	if j == i || j-i > 4 {
+		return false
+	}
+	if j+1 < len(norm) && norm[j] == '-' && isDigit(norm[j+1]) { // 12-14
+		for j++; j < len(norm) && isDigit(norm[j]); j++ {
+		}
+	}
+	if j < len(norm) && norm[j] < 0x80 && asciiLetter[norm[j]] && (j+1 >= len(norm) || !letterAt(norm, j+1)) { // 12a
+		j++
+	}
+	for n := 0; n < 3; n++ {
+		if j >= len(norm) || norm[j] != ' ' {
+			return false
+		}
+		for j < len(norm) && norm[j] == ' ' {
+			j++
+		}
+		if j >= len(norm) {
+			return false
+		}
+		if r, _ := utf8.DecodeRuneInString(norm[j:]); !unicode.IsUpper(r) {
+			return false
+		}
+		s, e := nextWordAt(norm, j)
+		if n > 0 && streetTypes[titleCase(norm[s:e])] && (e >= len(norm) || !letterAt(norm, e) && norm[e] != '\'' && norm[e] != '-') {
+			return true
+		}
+		// A word runs on over apostrophes and hyphens (Mary's, Ashby-de-la-Zouch).
+		for k := 0; k < 3 && e+1 < len(norm) && (norm[e] == '\'' || norm[e] == '-') && letterAt(norm, e+1); k++ {
+			_, e = nextWordAt(norm, e+1)
+		}
+		j = e
+		if j < len(norm) && norm[j] == '.' { // St. Mary's
+			j++
+		}
+	}
+	return false
+}
+
+// streetTypes are the words, in title case, that name a kind of street
+// after its name, in full or as people shorten them. "Park" is left out:
+// business and retail parks are where services and employers are ("Unit
+// 12 Acacia Business Park"); so is "Dr", which is a doctor more often than
+// a drive.
+var streetTypes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("Street St Road Rd Avenue Ave Lane Ln Close Cl Drive Way Crescent Cres Gardens Gdns " +
+		"Grove Terrace Terr Place Pl Court Ct Square Sq Mews Row Rise Walk View Hill Green Parade Vale Boulevard Croft " +
+		"Fold Wynd Meadow Meadows Brow") {
+		m[w] = true
+	}
+	return m
+}()
 
 // isPostcodeAt reports whether a full UK postcode, in any case, with or
 // without the space (or spaces) before its inward code, is the word at i

@@ -480,6 +480,23 @@ func TestCheckPersonalDataAboutPeople(t *testing.T) {
 	} {
 		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
 	}
+	// A house number and street after "lives" or "home".
+	for _, text := range []string{
+		"aged 34, lives at 12 Acacia Avenue",
+		"Client lives at Flat 2, 7 Mill Lane with family.",
+		"Home: 12a St Mary's Road",
+		"home address: 12 High Street, Leicester",
+		"resides at 3 The Crescent",
+		"lives in 12-14 Castle Hill",
+		"LIVES AT 12 ACACIA AVENUE",
+		"lives at 9 Ashby-de-la-Zouch Road",
+	} {
+		var e *domain.Error
+		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) ||
+			e.Fields["notes"] != "appears to contain a home address (a house number and street given as where someone lives)" {
+			t.Errorf("CheckPersonalData(%q) = %v, want a home address by its street", text, err)
+		}
+	}
 	for _, text := range []string{
 		// Titles that are not before a person's name.
 		"MS Society referral",
@@ -542,6 +559,20 @@ func TestCheckPersonalDataAboutPeople(t *testing.T) {
 		"LE3 8RA care home",
 		"Clinics at LE1 5WW (home visits)",
 		"LE3 8RA is where most of our clients live",
+		// Streets that are not a home.
+		"Unit 12 Acacia Business Park",
+		"lives near Unit 12 Acacia Business Park",
+		"Our office address: 12 High Street",
+		"New address: 12 High Street",
+		"Moved to 12 High Street in May",
+		"Supported living at 12 Acacia Avenue",
+		"lives in 2 different places",
+		"living in 2 Bed Flat",
+		"Home visits to 12 Acacia Avenue",
+		"lives in Leicester, near the job centre at 12 High Street", // not within four words: another place
+		"lives in 12345 Acacia Avenue",                              // five digits: no house number
+		"lives in 2 bed terrace with family",                        // lower case: no street's name
+		"home is 2 Green Line stops from the hub",                   // a street type first: no street's name
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
