@@ -8,8 +8,9 @@ import (
 )
 
 // The personal-data guard's checks for words about a person rather than
-// numbers: a name with a title ("Mr John Smith"), a date of birth ("DOB
-// 01/02/1980") and a home address ("lives at LE3 8RA"). Each is refused only
+// numbers: a name with a title ("Mr John Smith") or after the word for the
+// person ("Pt: J. Smith"), a date of birth ("DOB 01/02/1980"), a home
+// address ("lives at LE3 8RA") and a hospital number ("MRN 1234567"). Each is refused only
 // in the shape that says it is about a person, since the same names, dates
 // and postcodes fill every programme's notes for other reasons: staff and
 // partners are named, dates are everywhere ("started 01/02/2024"), and a
@@ -34,6 +35,10 @@ const (
 	// kindStreet is a home address found by its house number and street,
 	// not its postcode: the problem names it so (see foundProblem).
 	kindStreet = "a home address (street)"
+	// kindCuedName is a person's name found by the word for them before it
+	// ("patient", "client"), not a title: the problem names it so.
+	kindCuedName = "a person's name (cued)"
+	kindHospital = "a hospital number"
 )
 
 // peopleKind names the first kind of personal data about a person found in
@@ -41,7 +46,7 @@ const (
 // looking it up among the cue words (a map lookup of a short byte string,
 // which allocates nothing); only a cue leads to reading what is around it.
 func peopleKind(norm string) string {
-	var buf [9]byte
+	var buf [11]byte
 	for i := 0; i < len(norm); {
 		if c := norm[i]; c < 0x80 && !asciiLetter[c] {
 			i++ // the common case, spaces and punctuation, without a call
@@ -80,6 +85,14 @@ func peopleKind(norm string) string {
 			if bornAbbreviated(norm, start, end) {
 				return kindBirth
 			}
+		case cuePerson:
+			if cuedName(norm, string(b), start, end) {
+				return kindCuedName
+			}
+		case cueHospital:
+			if hospitalNumber(norm, string(b), end) {
+				return kindHospital
+			}
 		case cueHome:
 			if kind := homeAddress(norm, string(b), start, end); kind != "" {
 				return kind
@@ -99,6 +112,8 @@ const (
 	cueD
 	cueB
 	cueHome
+	cuePerson
+	cueHospital
 )
 
 // cueInitial marks the letters, in either case, that a cue word starts
@@ -119,6 +134,8 @@ var cueWords = map[string]uint8{
 	"lives": cueHome, "live": cueHome, "lived": cueHome, "living": cueHome, "reside": cueHome, "resides": cueHome,
 	"resided": cueHome, "residing": cueHome, "resident": cueHome, "home": cueHome, "address": cueHome,
 	"moved": cueHome, "moving": cueHome, "relocated": cueHome,
+	"patient": cuePerson, "pt": cuePerson, "client": cuePerson, "participant": cuePerson, "user": cuePerson,
+	"mrn": cueHospital, "hospital": cueHospital, "hosp": cueHospital,
 }
 
 // nextWordAt finds the next word at or after i: a run of letters (ASCII or
@@ -471,7 +488,9 @@ func surnameCommaTitle(norm string, start, end int, capitals bool) bool {
 // or not, commas between allowed), a comma or not, and a surname of two or
 // more letters starting with a capital, in capitals if the title is. It
 // needs the initials: a word alone before a title in capitals is
-// surnameBracketTitle's, which leaves "Neurology (MS)" alone. Not read so:
+// surnameBracketTitle's, which leaves "Neurology (MS)" alone. It reads
+// back over two initials at most, so a long run of single letters before
+// every title costs no more than a name. Not read so:
 //   - a word that takes a letter after it as a label ("COHORT B MS", "Ward
 //     A (Mr)", "PLAN B MS", "VITAMIN D MS"; labelWords) or a small word
 //     ("TO A MS");
@@ -545,7 +564,8 @@ var labelWords = func() map[string]bool {
 		"zone area stage site grade class option vitamin hepatitis floor wing section part appendix annex table figure item " +
 		"schedule lot tier category scheme strand stream pod bay room building flat plot route line question step model form " +
 		"version list round year key locality hub pathway clinic programme project services service site sites bed beds " +
-		"exhibit annexe chapter box list lists grant fund funding contract route track") {
+		"exhibit annexe chapter box list lists grant fund funding contract route track story stories case study example " +
+		"scenario profile vignette persona journey ray rays diff coli tech factor") {
 		m[w] = true
 	}
 	return m
@@ -645,6 +665,191 @@ func namesOrganisation(norm string, i int) bool {
 // orgEndWords end the name of a charitable trust named after people.
 var orgEndWords = map[string]bool{"Trust": true, "Trusts": true, "Foundation": true, "Fund": true, "Charitable": true,
 	"Charity": true, "Settlement": true, "Bequest": true, "Memorial": true, "Trustees": true, "Endowment": true}
+
+// Names after the word for the person.
+
+// cuedName reports whether the word w at start..end names someone
+// supported ("patient", "client", "participant", "Pt", "service user") and
+// a name follows it, after a colon or dash or not, in one of the two
+// shapes notes shorten a name to: initials and a surname ("Pt: J. Smith",
+// "client J Smith", "Patient - J. A. Smith"; initialSurname) or a forename
+// and the surname's initial ("client John S.", "Participant: Asha P.";
+// forenameInitial). A forename and surname in full are left alone: after
+// "client" or "patient" come "Client Services Manager", "Patient
+// Experience Team", "Participant Information Sheet", which no rule tells
+// from "Client John Smith". "PT" in capitals is part-time or
+// physiotherapy ("PT J Sainsbury" is a job), and a word that takes a
+// letter as a label is no name ("client Group A.", "Patient T Level").
+func cuedName(norm, w string, start, end int) bool {
+	switch w {
+	case "pt":
+		if norm[start:end] == "PT" {
+			return false
+		}
+	case "user":
+		if wordBefore(norm, start) != "service" {
+			return false
+		}
+	}
+	if afterWordChar(norm, start) {
+		return false // "3pt"
+	}
+	i := end
+	if w == "pt" && i < len(norm) && norm[i] == '.' {
+		i++
+	}
+	for i < len(norm) && norm[i] == ' ' {
+		i++
+	}
+	if i < len(norm) && (norm[i] == ':' || norm[i] == '-') {
+		for i++; i < len(norm) && norm[i] == ' '; i++ {
+		}
+	}
+	return initialSurname(norm, i) || forenameInitial(norm, i)
+}
+
+// initialSurname reports whether one or two initials and a surname start
+// at i: capital letters standing alone, each with a full stop or a space
+// after it, then a capitalised word of two letters or more that is no
+// label (notNameAfterLetter). An "A" or "I" without a full stop is an
+// article or a pronoun ("Client A Started work"), not an initial. Two
+// initials at most, as with a title (surnameInitialsTitle): a run of
+// single letters is read no further, whatever its length.
+func initialSurname(norm string, i int) bool {
+	initials := 0
+	for initials < 2 && i < len(norm) && norm[i] >= 'A' && norm[i] <= 'Z' && (i+1 >= len(norm) || !letterAt(norm, i+1)) {
+		c := norm[i]
+		i++
+		dot := i < len(norm) && norm[i] == '.'
+		if dot {
+			i++
+		}
+		for i < len(norm) && norm[i] == ' ' {
+			i++
+		}
+		if !dot && (c == 'A' || c == 'I') {
+			return false
+		}
+		initials++
+	}
+	if initials == 0 || i >= len(norm) {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(norm[i:]); !unicode.IsUpper(r) {
+		return false
+	}
+	s, e := nextWordAt(norm, i)
+	return s == i && utf8.RuneCountInString(norm[s:e]) >= 2 && !notNameAfterLetter(norm[s:e])
+}
+
+// forenameInitial reports whether a forename and the initial of a surname
+// start at i: a word with a capital and then small letters ("John",
+// "Asha"), no label (notNameAfterLetter), a space, and a capital letter
+// standing alone with its full stop, or ending the clause ("client John
+// S.", "client John S, 16 hours"; not "client John Smith").
+func forenameInitial(norm string, i int) bool {
+	s, e := nextWordAt(norm, i)
+	if s != i {
+		return false
+	}
+	name := norm[s:e]
+	r, size := utf8.DecodeRuneInString(name)
+	if !unicode.IsUpper(r) || utf8.RuneCountInString(name) < 2 || strings.ToLower(name[size:]) != name[size:] || notNameAfterLetter(name) {
+		return false
+	}
+	j := e
+	if j >= len(norm) || norm[j] != ' ' {
+		return false
+	}
+	j++
+	if j >= len(norm) || norm[j] < 'A' || norm[j] > 'Z' {
+		return false
+	}
+	j++
+	if j < len(norm) && norm[j] == '.' {
+		j++
+		return j >= len(norm) || norm[j] == ' ' || norm[j] == '\n' || norm[j] == ',' || norm[j] == ')' || norm[j] == ';'
+	}
+	return j >= len(norm) || strings.IndexByte(",);\n", norm[j]) >= 0
+}
+
+// notNameAfterLetter reports whether word, next to a single letter, is a
+// label or a small word rather than a name ("Group A", "T Level", "C
+// Diff", "X Ray", "Plan B", "Story A"), or starts a sentence after a case
+// study's letter ("Client A. Started work in May", "Client B. She …").
+func notNameAfterLetter(word string) bool {
+	w := strings.ToLower(word)
+	return labelWords[w] || smallWords[w] || sentenceStarts[w] || notAName[""][titleCase(word)]
+}
+
+// sentenceStarts, lower-cased, are words that start the sentence after an
+// anonymised case ("Client A. Started work", "Patient B. Now in work"):
+// pronouns and the verbs of a note's first line, which no one is called.
+var sentenceStarts = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("he she they we it this that these those there here now then after before since " +
+		"following during however also still started starts moved moves began begins completed completes attended " +
+		"attends found finds got gets gained gains secured secures left leaves returned returns joined joins referred " +
+		"accepted declined remains remained continues continued wants wanted said says asked asks was were has had is " +
+		"did does went goes came comes took takes made makes needs needed used uses lives lived") {
+		m[w] = true
+	}
+	return m
+}()
+
+// Hospital numbers.
+
+// hospitalNumber reports whether a hospital number follows the cue w
+// ending at end: "MRN" (a medical record number), or "hospital" or
+// "hosp." with "no.", "number", "num", "nbr", "ID" or "#", then, after a
+// colon, dash or full stop or not, an identifier as hospitals issue them:
+// up to three letters and five to ten digits, with a letter after or not
+// ("MRN 1234567", "hospital no. K123456", "Hosp No: RAE1234567"). "hospital
+// numbers" (a count), "Hospital no. of beds" and "Hospital ID RGD" (a
+// trust's code) are not one.
+func hospitalNumber(norm, w string, end int) bool {
+	i := end
+	if w != "mrn" {
+		if i < len(norm) && norm[i] == '.' {
+			i++
+		}
+		for i < len(norm) && norm[i] == ' ' {
+			i++
+		}
+		if i < len(norm) && norm[i] == '#' {
+			i++
+		} else {
+			next, e := wordAfter(norm, i)
+			switch next {
+			case "no", "number", "num", "nbr", "id":
+			default:
+				return false
+			}
+			i = e
+		}
+	}
+	for n := 0; n < 4 && i < len(norm) && strings.IndexByte(" :.#-", norm[i]) >= 0; n++ {
+		i++
+	}
+	for i < len(norm) && norm[i] == ' ' {
+		i++
+	}
+	j := i
+	for j < len(norm) && j-i < 3 && norm[j] < 0x80 && asciiLetter[norm[j]] {
+		j++
+	}
+	k := j
+	for k < len(norm) && isDigit(norm[k]) {
+		k++
+	}
+	if k-j < 5 || k-j > 10 {
+		return false
+	}
+	if k < len(norm) && norm[k] < 0x80 && asciiLetter[norm[k]] {
+		k++
+	}
+	return k >= len(norm) || !letterAt(norm, k) && !isDigit(norm[k])
+}
 
 // Dates of birth.
 
@@ -1043,6 +1248,9 @@ func postcodeBeforeHome(norm, w string, start, end int) bool {
 		if named {
 			end = e
 		}
+		if !labelEnds(norm, end, false) {
+			return false // "home visits", "home of": the commonest "home"s, with nothing read back
+		}
 		i, bracket := labelBefore(norm, start, true)
 		if !named && !bracket && !possessives[wordBefore(norm, start)] {
 			return false
@@ -1078,6 +1286,9 @@ var livesWho = map[string]bool{"he": true, "she": true, "they": true, "the": tru
 // words just before it (a postcode is at most eight bytes, with its space;
 // more spaces are allowed by isPostcodeAt but not looked for here).
 func postcodeEndsAt(norm string, i int) bool {
+	if i < 5 || !isLetter(norm[i-1]&^0x20) {
+		return false // a postcode ends with a letter
+	}
 	for p := i - 1; p >= 0 && p >= i-8; p-- {
 		if !afterWordChar(norm, p) && postcodeEnd(norm, p) == i {
 			return true

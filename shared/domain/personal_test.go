@@ -597,3 +597,102 @@ func TestPersonalProblemSaysWhy(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckPersonalDataCuedNamesAndNumbers holds the forms the guard
+// learnt after the audit's (verify33): a name after the word for the
+// person, shortened as notes shorten one; a hospital number after its cue;
+// a National Insurance number. Each has near misses that must pass: job
+// titles and case-study letters after "client", counts and trust codes
+// after "hospital", company and charity numbers with letters.
+func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
+	t.Parallel()
+	const (
+		cued     = `appears to contain a person's name (a name after "patient", "client" or "Pt")`
+		hospital = "appears to contain a hospital number"
+		ni       = "appears to contain a National Insurance number"
+	)
+	for text, want := range map[string]string{
+		"Pt: J. Smith":                          cued,
+		"Pt J Smith started work":               cued,
+		"Pt. J. A. Smith":                       cued,
+		"patient J Smith":                       cued,
+		"Patient - J. Smith":                    cued,
+		"client John S.":                        cued,
+		"client John S. started work":           cued,
+		"Client: Asha P, 16 hours":              cued,
+		"Participant: Asha P.":                  cued,
+		"service user J. Smith":                 cued,
+		"Client A. Smith":                       cued, // "A." with its full stop is an initial
+		"MRN 1234567":                           hospital,
+		"MRN: K1234567":                         hospital,
+		"hospital no. K123456":                  hospital,
+		"Hosp No: RAE1234567":                   hospital,
+		"hospital number 1234567":               hospital,
+		"hospital #1234567":                     hospital,
+		"hospital ID 1234567X":                  hospital,
+		"NI number AB123456C":                   ni,
+		"AB123456C":                             ni,
+		"ab123456c started work":                ni,
+		"NINO: AB 12 34 56 C":                   ni,
+		"NI no: AB123456":                       ni, // no final letter, after its cue
+		"National Insurance number AB 123456 C": ni,
+		"Client (JT123456A) started work":       ni,
+		"Client JT 12 34 56 A started work":     ni, // spaced in pairs, no cue
+	} {
+		var e *domain.Error
+		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || e.Fields["notes"] != want {
+			t.Errorf("CheckPersonalData(%q) = %v, want notes: %q", text, err, want)
+		}
+	}
+	for _, text := range []string{
+		"Client A Smith",          // "A" without a full stop: an article
+		"Client I Smith",          // and "I" a pronoun
+		"Client John Smith",       // a full name: no rule tells it from a job title
+		"Client Services Manager", // … such as this
+		"Patient Experience Team",
+		"client Group A.",
+		"client Services B.",
+		"Client Story A.",
+		"Patient T Level placement",
+		"Client A. Started work in May.",
+		"Client B Started work",
+		"Client B. She moved into work.",
+		"Patient B. Now in work 16 hours.",
+		"client JOHN S.", // a forename is capitalised, not in capitals: "NHS E."
+		"client John Smith-Jones",
+		"PT J Sainsbury", // part-time
+		"3pt J Smith",
+		"customer J Smith",                              // not a word for someone supported
+		"Report exported by user J Smith on 01/04/2024", // a staff member's account, not a service user
+		"hospital numbers 12345 rose",
+		"Hospital no. of beds 12345",
+		"Hospital ID RGD",
+		"hospital number 2",
+		"hospital number 1234", // four digits: a count or a code
+		"MRN field left blank",
+		"Hospital ref 2011/0067",
+		"MRN 12345678901", // eleven digits: no hospital number
+		"MRN 12345ABC",    // letters after it: no hospital number's shape
+		"AB123456",        // no final letter and no cue: a reference
+		"SC123456 company number",
+		"OC123456 LLP",
+		"NI123456 company",
+		"GB123456A",
+		"QQ123456C",
+		"on 12 34 56 b", // spaced, it is written in capitals
+		"ab123456cd",
+		"xAB123456C",
+		"AB1234567C",
+		"AB123456E",
+		"Ab123456C",          // letters in one case
+		"aB123456c",          // … either way round
+		"DA123456A",          // no D, F, I, Q, U or V first
+		"AO123456A",          // nor O second
+		"AB 12 34 56 78 C",   // a list of pairs, not a number
+		"NI no: AB123456789", // nine digits
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}
