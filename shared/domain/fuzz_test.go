@@ -116,15 +116,26 @@ var fzPersonal = []string{
 	"Mr John Smith,", "Mrs O'Brien,", "Mx Lee,", "Ms K. Patel,",
 	"DOB 01/02/1980", "D.O.B. 1.2.80", "born on 3rd March 1979", "date of birth: 1 Feb 1980", "DoB 1980-02-01",
 	"home address LE3 8RA", "home address sw1a1aa",
+	// The same written as patient systems print a name (surname, initial,
+	// title; the comma ends it), and a date of birth and a home postcode
+	// before their cue, in brackets.
+	"SMITH J MR,", "01/02/1990 (DOB)", "12.03.85 (d.o.b.)", "LS6 2AB (home address)",
+	// A name after the word for the person, a hospital number after its
+	// cue, a National Insurance number.
+	"Pt: J. Smith", "client John S.", "MRN 1234567", "hospital no. K123456", "AB123456C", "NI no: AB123456",
 }
 
 var fzPersonalKinds = map[string]bool{
-	`appears to contain an email address (for a place, write "at" instead of "@")`:    true,
-	"appears to contain an NHS number":                                                true,
-	"appears to contain a phone number":                                               true,
-	`appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`: true,
-	"appears to contain a date of birth":                                              true,
-	"appears to contain a home address (a postcode given as where someone lives)":     true,
+	`appears to contain an email address (for a place, write "at" instead of "@")`:               true,
+	"appears to contain an NHS number":                                                           true,
+	"appears to contain a phone number":                                                          true,
+	`appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`:            true,
+	"appears to contain a date of birth":                                                         true,
+	"appears to contain a home address (a postcode given as where someone lives)":                true,
+	"appears to contain a home address (a house number and street given as where someone lives)": true,
+	`appears to contain a person's name (a name after "patient", "client" or "Pt")`:              true,
+	"appears to contain a hospital number":                                                       true,
+	"appears to contain a National Insurance number":                                             true,
 }
 
 // FuzzCheckPersonalData checks the personal-data check never panics, answers
@@ -149,6 +160,9 @@ func FuzzCheckPersonalData(f *testing.F) {
 		"home visits rose", "LE1 5WW is our base", "The Miss Agnes H Hunter Trust", "Mr and", "Miss A Session", "Mr ", "Mr.",
 		"DOB", "born on the", "b.", "d.o.", "lives at", "home:", "moved to LE1", "LE3 8R", "Mr A-B-C-D-E-F", strings.Repeat("Miss A-", 50),
 		strings.Repeat("lives at ", 30), strings.Repeat("born on the ", 30), "started 01/02/2024", "Based at LE1 5WW",
+		"COHORT B MS", "Seen 01/02/2024, DOB missing", "LE1 5WW, home of the IPS team", "Client Services Manager",
+		"Client A. Started work", "Hospital no. of beds 12345", "SC123456", strings.Repeat("A ", 60) + "MS",
+		strings.Repeat("Client A. ", 30), strings.Repeat("(DOB) ", 30), strings.Repeat("12 ", 40) + "Acacia Avenue",
 	} {
 		f.Add("notes", s, uint16(len(s)), uint8(3))
 		f.Add("notes", s, uint16(0), uint8(0))

@@ -10,9 +10,10 @@ import (
 
 // fundtrack holds aggregate counts only. Free text is checked for the
 // personal data most likely to slip in (an NHS number, an email address, a
-// phone number; and, by the words around them, a name with a title, a date
-// of birth and a home postcode: see personal_people.go) and refused, since
-// once stored it would be hard to purge.
+// phone number, a National Insurance number; and, by the words around
+// them, a name with a title or after "patient" or "client", a date of
+// birth, a home address and a hospital number: see personal_people.go)
+// and refused, since once stored it would be hard to purge.
 // The check reads text as people really type it: numbers grouped and
 // separated any way, full-width or other non-ASCII digits, internationalised
 // email addresses. It must also let through what programmes write all the
@@ -51,9 +52,9 @@ func CheckText(v TextFielder) error {
 }
 
 // CheckPersonalData refuses text that holds an NHS number, an email
-// address, a phone number, a name with a title, a date of birth or a home
-// postcode, naming the field and what kind of data was found (never
-// echoing it).
+// address, a phone number, a National Insurance number, a hospital number,
+// a person's name, a date of birth or a home address (see personalKind),
+// naming the field and what kind of data was found (never echoing it).
 func CheckPersonalData(field, text string) error {
 	kind := personalKind(text)
 	if kind == "" {
@@ -69,6 +70,7 @@ const (
 	kindEmail = "an email address"
 	kindNHS   = "an NHS number"
 	kindPhone = "a phone number"
+	kindNI    = "a National Insurance number"
 )
 
 // foundProblem is what a field holding personal data of the kind named is
@@ -78,8 +80,9 @@ const (
 //
 // A name and a home address are found by the words around them (see
 // personal_people.go), so their problems say which words: a title before a
-// name, a postcode given as where someone lives. Someone who wrote a staff
-// member's title, or a service's own address, then sees why.
+// name, a postcode or a house number and street given as where someone
+// lives. Someone who wrote a staff member's title, or a service's own
+// address, then sees why.
 func foundProblem(kind string) string {
 	switch kind {
 	case kindEmail:
@@ -88,6 +91,10 @@ func foundProblem(kind string) string {
 		return "appears to contain " + kind + ` (a title such as "Mr" or "Ms" before a name)`
 	case kindAddress:
 		return "appears to contain " + kind + " (a postcode given as where someone lives)"
+	case kindCuedName:
+		return "appears to contain " + kindName + ` (a name after "patient", "client" or "Pt")`
+	case kindStreet:
+		return "appears to contain " + kindAddress + " (a house number and street given as where someone lives)"
 	}
 	return "appears to contain " + kind
 }
@@ -111,6 +118,9 @@ func personalKind(text string) string {
 	}
 	if containsPhoneNumber(norm, groups) {
 		return kindPhone
+	}
+	if containsNINumber(norm, groups) {
+		return kindNI
 	}
 	return peopleKind(norm)
 }
@@ -627,6 +637,90 @@ func containsPhoneNumber(norm string, gs []digitGroup) bool {
 			if single && uniform && standsAlone(gs, i, j, kind) || !single && j-i < 6 {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// containsNINumber finds a National Insurance number: two letters, six
+// digits and a letter A to D (AB123456C), as HMRC writes it or spaced in
+// pairs (AB 12 34 56 C), in capitals or small letters throughout. The
+// prefix must be one HMRC issues: no D, F, I, Q, U or V in it, no O
+// second, and not BG, GB, KN, NK, NT, TN or ZZ; so a Scottish or Northern
+// Irish company number (SC123456, NI123456) is not one, nor is any run of
+// six digits without both letters around it. Without its final letter
+// (people drop it) it is one only after "NI", "NINO" or "National
+// Insurance" ("NI no: AB123456"): two letters and six digits alone are
+// as often a company's or a grant's reference (OC123456).
+func containsNINumber(norm string, gs []digitGroup) bool {
+	for i, g := range gs {
+		end, spaced := g.end, false
+		switch {
+		case len(g.digits) == 6:
+		case len(g.digits) == 2 && i+2 < len(gs) && len(gs[i+1].digits) == 2 && len(gs[i+2].digits) == 2 &&
+			gs[i+1].sep == " " && gs[i+2].sep == " ":
+			end, spaced = gs[i+2].end, true
+		default:
+			continue
+		}
+		p := g.start
+		if p > 0 && norm[p-1] == ' ' {
+			p--
+			spaced = true
+		}
+		if p < 2 || !niPrefix(norm[p-2], norm[p-1]) || afterWordChar(norm, p-2) {
+			continue
+		}
+		upper := norm[p-2] <= 'Z'
+		if spaced && !upper {
+			continue // "on 12 34 56 …": spaced, it is written in capitals
+		}
+		k := end
+		if k < len(norm) && norm[k] == ' ' {
+			k++
+		}
+		suffix := k < len(norm) && (upper && norm[k] >= 'A' && norm[k] <= 'D' || !upper && norm[k] >= 'a' && norm[k] <= 'd') &&
+			(k+1 >= len(norm) || !letterAt(norm, k+1) && !isDigit(norm[k+1]))
+		if suffix || niCueBefore(norm, p-2) {
+			return true
+		}
+	}
+	return false
+}
+
+// niPrefix reports whether two ASCII letters, both capitals or both small,
+// make a prefix HMRC issues (see containsNINumber).
+func niPrefix(a, b byte) bool {
+	if a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z' {
+		a, b = a-('a'-'A'), b-('a'-'A')
+	} else if !(a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z') {
+		return false
+	}
+	if strings.IndexByte("DFIQUV", a) >= 0 || strings.IndexByte("DFIQUVO", b) >= 0 {
+		return false
+	}
+	switch string([]byte{a, b}) {
+	case "BG", "GB", "KN", "NK", "NT", "TN", "ZZ":
+		return false
+	}
+	return true
+}
+
+// niCueBefore reports whether "NI", "NINO" or "National Insurance", with
+// "no", "number" or "num" and a colon or not, ends just before i.
+func niCueBefore(norm string, i int) bool {
+	for n := 0; n < 3; n++ {
+		for i > 0 && strings.IndexByte(" :.#-", norm[i-1]) >= 0 {
+			i--
+		}
+		w, k := wordBeforeAt(norm, i)
+		switch w {
+		case "ni", "nino", "insurance":
+			return true
+		case "no", "number", "num":
+			i = k
+		default:
+			return false
 		}
 	}
 	return false

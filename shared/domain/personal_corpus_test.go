@@ -56,12 +56,16 @@ func readCorpus(t *testing.T, path string, withKind bool) []corpusLine {
 }
 
 var corpusKinds = map[string]string{
-	"nhs":     "appears to contain an NHS number",
-	"email":   `appears to contain an email address (for a place, write "at" instead of "@")`,
-	"phone":   "appears to contain a phone number",
-	"name":    `appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`,
-	"birth":   "appears to contain a date of birth",
-	"address": "appears to contain a home address (a postcode given as where someone lives)",
+	"nhs":      "appears to contain an NHS number",
+	"email":    `appears to contain an email address (for a place, write "at" instead of "@")`,
+	"phone":    "appears to contain a phone number",
+	"name":     `appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`,
+	"birth":    "appears to contain a date of birth",
+	"address":  "appears to contain a home address (a postcode given as where someone lives)",
+	"street":   "appears to contain a home address (a house number and street given as where someone lives)",
+	"cuedname": `appears to contain a person's name (a name after "patient", "client" or "Pt")`,
+	"hospital": "appears to contain a hospital number",
+	"ni":       "appears to contain a National Insurance number",
 }
 
 // TestPersonalDataCorpus measures the guard on realistic notes: its hit
@@ -112,10 +116,14 @@ func TestPersonalDataCorpus(t *testing.T) {
 	}
 	pct := func(a, b int) string { return strconv.FormatFloat(100*float64(a)/float64(b), 'f', 1, 64) + "%" }
 	t.Logf("hit rate %s (%d of %d notes with personal data; right kind %d): NHS %d/%d, email %d/%d, phone %d/%d, "+
-		"name %d/%d, date of birth %d/%d, home address %d/%d",
+		"name %d/%d (after patient or client %d/%d), date of birth %d/%d, home address %d/%d (by street %d/%d), "+
+		"hospital number %d/%d, National Insurance number %d/%d",
 		pct(hits, len(positive)), hits, len(positive), rightKind,
 		byKind["nhs"][0], byKind["nhs"][1], byKind["email"][0], byKind["email"][1], byKind["phone"][0], byKind["phone"][1],
-		byKind["name"][0], byKind["name"][1], byKind["birth"][0], byKind["birth"][1], byKind["address"][0], byKind["address"][1])
+		byKind["name"][0]+byKind["cuedname"][0], byKind["name"][1]+byKind["cuedname"][1], byKind["cuedname"][0], byKind["cuedname"][1],
+		byKind["birth"][0], byKind["birth"][1], byKind["address"][0]+byKind["street"][0],
+		byKind["address"][1]+byKind["street"][1], byKind["street"][0], byKind["street"][1],
+		byKind["hospital"][0], byKind["hospital"][1], byKind["ni"][0], byKind["ni"][1])
 	t.Logf("false-alarm rate %s (%d of %d clean notes)", pct(falseAlarms, len(clean)), falseAlarms, len(clean))
 }
 

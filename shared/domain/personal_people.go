@@ -8,14 +8,17 @@ import (
 )
 
 // The personal-data guard's checks for words about a person rather than
-// numbers: a name with a title ("Mr John Smith"), a date of birth ("DOB
-// 01/02/1980") and a home address ("lives at LE3 8RA"). Each is refused only
+// numbers: a name with a title ("Mr John Smith") or after the word for the
+// person ("Pt: J. Smith"), a date of birth ("DOB 01/02/1980"), a home
+// address ("lives at LE3 8RA") and a hospital number ("MRN 1234567"). Each is refused only
 // in the shape that says it is about a person, since the same names, dates
 // and postcodes fill every programme's notes for other reasons: staff and
 // partners are named, dates are everywhere ("started 01/02/2024"), and a
 // service gives its own postcode ("Based at LE1 5WW"). So a bare date or
 // postcode passes; a date after a birth cue, or a postcode after a residence
-// cue, does not. A name is recognised only by a title in front of it, which
+// cue, does not, nor one that such a cue labels after it ("01/02/1990
+// (DOB)", "LS6 2AB (home address)"). A name is recognised only by a title
+// in front of it (or after it, in the orders registers print names in), which
 // programmes put before the people they support and rarely before staff,
 // who are "Dr", first names or roles; "Dr" is left out for that reason (most
 // doctors in a note are the clinicians who refer).
@@ -29,6 +32,13 @@ const (
 	kindName    = "a person's name"
 	kindBirth   = "a date of birth"
 	kindAddress = "a home address"
+	// kindStreet is a home address found by its house number and street,
+	// not its postcode: the problem names it so (see foundProblem).
+	kindStreet = "a home address (street)"
+	// kindCuedName is a person's name found by the word for them before it
+	// ("patient", "client"), not a title: the problem names it so.
+	kindCuedName = "a person's name (cued)"
+	kindHospital = "a hospital number"
 )
 
 // peopleKind names the first kind of personal data about a person found in
@@ -36,7 +46,7 @@ const (
 // looking it up among the cue words (a map lookup of a short byte string,
 // which allocates nothing); only a cue leads to reading what is around it.
 func peopleKind(norm string) string {
-	var buf [9]byte
+	var buf [11]byte
 	for i := 0; i < len(norm); {
 		if c := norm[i]; c < 0x80 && !asciiLetter[c] {
 			i++ // the common case, spaces and punctuation, without a call
@@ -60,19 +70,34 @@ func peopleKind(norm string) string {
 				return kindName
 			}
 		case cueBirth:
-			if datedBirth(norm, end, true, string(b) == "dob") {
+			fillers := birthFillers
+			if string(b) == "birthday" {
+				fillers = birthdayFillers
+			}
+			if datedBirth(norm, end, fillers, string(b) == "dob") || birthCueAfterDate(norm, string(b), start, end) {
 				return kindBirth
 			}
 		case cueD:
-			if e := dobDotted(norm, start); e > 0 && datedBirth(norm, e, true, true) {
+			if e := dobDotted(norm, start); e > 0 && (datedBirth(norm, e, birthFillers, true) || dateBeforeLabel(norm, start, e)) {
 				return kindBirth
 			}
 		case cueB:
 			if bornAbbreviated(norm, start, end) {
 				return kindBirth
 			}
+		case cuePerson:
+			if cuedName(norm, string(b), start, end) {
+				return kindCuedName
+			}
+		case cueHospital:
+			if hospitalNumber(norm, string(b), end) {
+				return kindHospital
+			}
 		case cueHome:
-			if homePostcode(norm, string(b), start, end) {
+			if kind := homeAddress(norm, string(b), start, end); kind != "" {
+				return kind
+			}
+			if postcodeBeforeHome(norm, string(b), start, end) {
 				return kindAddress
 			}
 		}
@@ -87,6 +112,8 @@ const (
 	cueD
 	cueB
 	cueHome
+	cuePerson
+	cueHospital
 )
 
 // cueInitial marks the letters, in either case, that a cue word starts
@@ -107,6 +134,8 @@ var cueWords = map[string]uint8{
 	"lives": cueHome, "live": cueHome, "lived": cueHome, "living": cueHome, "reside": cueHome, "resides": cueHome,
 	"resided": cueHome, "residing": cueHome, "resident": cueHome, "home": cueHome, "address": cueHome,
 	"moved": cueHome, "moving": cueHome, "relocated": cueHome,
+	"patient": cuePerson, "pt": cuePerson, "client": cuePerson, "participant": cuePerson, "user": cuePerson,
+	"mrn": cueHospital, "hospital": cueHospital, "hosp": cueHospital,
 }
 
 // nextWordAt finds the next word at or after i: a run of letters (ASCII or
@@ -252,9 +281,10 @@ func isTitledName(norm string, start, end int) bool {
 	}
 	capitals := norm[start:end] == strings.ToUpper(title)
 	if start > 0 && norm[start-1] == '(' {
-		return closesBracket(norm, end) && (bracketedTitle(norm, start) || (!capitals && surnameBracketTitle(norm, start)))
+		return closesBracket(norm, end) && (bracketedTitle(norm, start) || (!capitals && surnameBracketTitle(norm, start)) ||
+			surnameInitialsTitle(norm, start, end, capitals, true))
 	}
-	if surnameCommaTitle(norm, start, end, capitals) {
+	if surnameCommaTitle(norm, start, end, capitals) || surnameInitialsTitle(norm, start, end, capitals, false) {
 		return true
 	}
 	i := end
@@ -450,6 +480,110 @@ func surnameCommaTitle(norm string, start, end int, capitals bool) bool {
 	return true
 }
 
+// surnameInitialsTitle reports whether the title at start..end ends a
+// name in the order patient administration systems print it: surname,
+// initials, title ("SMITH J MR", "SMITH J A (MR)", "SMITH, J, MR", "Smith
+// J. Mrs"). Read back from the title (or its bracket): a comma or not, one
+// or two initials (capital letters standing alone, each with its full stop
+// or not, commas between allowed), a comma or not, and a surname of two or
+// more letters starting with a capital, in capitals if the title is. It
+// needs the initials: a word alone before a title in capitals is
+// surnameBracketTitle's, which leaves "Neurology (MS)" alone. It reads
+// back over two initials at most, so a long run of single letters before
+// every title costs no more than a name. Not read so:
+//   - a word that takes a letter after it as a label ("COHORT B MS", "Ward
+//     A (Mr)", "PLAN B MS", "VITAMIN D MS"; labelWords) or a small word
+//     ("TO A MS");
+//   - a title not in brackets that a capitalised word follows: it is then
+//     a title before a name ("Team B Mr Smith") or an acronym ("GROUP A MS
+//     Society"), for the ordinary rule to judge.
+func surnameInitialsTitle(norm string, start, end int, capitals, bracketed bool) bool {
+	if !bracketed && !endsName(norm, end) {
+		return false
+	}
+	i := start
+	if bracketed {
+		i-- // the bracket
+	}
+	initials := 0
+	for {
+		j := i
+		for j > 0 && (norm[j-1] == ' ' || norm[j-1] == ',' || norm[j-1] == '.') {
+			j--
+		}
+		w, k := wordBeforeAt(norm, j)
+		if w == "" {
+			return false
+		}
+		word := norm[k:j]
+		if r, _ := utf8.DecodeRuneInString(word); !unicode.IsUpper(r) {
+			return false
+		}
+		if utf8.RuneCountInString(word) == 1 {
+			if initials++; initials > 2 {
+				return false
+			}
+			i = k
+			continue
+		}
+		if initials == 0 || capitals && word != strings.ToUpper(word) {
+			return false
+		}
+		return !labelWords[w] && !notAName[""][titleCase(w)] && !smallWords[w]
+	}
+}
+
+// endsName reports whether the title ending at end ends the name: its full
+// stop or not, then no letter at once and no capitalised word after spaces
+// ("SMITH J MR started", "SMITH J MR, 16 hours"; not "Team B Mr Smith").
+func endsName(norm string, end int) bool {
+	j := end
+	if j < len(norm) && norm[j] == '.' {
+		j++
+	}
+	if j < len(norm) && letterAt(norm, j) {
+		return false
+	}
+	for j < len(norm) && norm[j] == ' ' {
+		j++
+	}
+	if j < len(norm) {
+		if r, _ := utf8.DecodeRuneInString(norm[j:]); unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// labelWords, lower-cased, are words that take a letter after them as a
+// label ("Cohort A", "Ward B", "Plan B", "Vitamin D", "Hepatitis C"):
+// before a letter they are no surname.
+var labelWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("cohort cohorts group groups team teams ward wards plan type band wave phase level unit block " +
+		"zone area stage site grade class option vitamin hepatitis floor wing section part appendix annex table figure item " +
+		"schedule lot tier category scheme strand stream pod bay room building flat plot route line question step model form " +
+		"version list round year key locality hub pathway clinic programme project services service site sites bed beds " +
+		"exhibit annexe chapter box list lists grant fund funding contract route track story stories case study example " +
+		"scenario profile vignette persona journey ray rays diff coli tech factor") {
+		m[w] = true
+	}
+	return m
+}()
+
+// smallWords, lower-cased, are words of two letters or more that a
+// sentence in capitals puts before a letter ("TO A MS", "WAS A MR"): no
+// surname.
+var smallWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("an at as be by do if is it me my no not on so up us we was were has had have from with " +
+		"into onto than that this then them they what when who why will would could should can may might must our your their " +
+		"his her its are am been being but nor yet via per see all any each one two plus") {
+		m[w] = true
+	}
+	return m
+}()
+
 // capitalisedBefore finds the word that ends just before i, spaces aside:
 // where it starts, and whether it starts with a capital letter.
 func capitalisedBefore(norm string, i int) (int, bool) {
@@ -532,6 +666,191 @@ func namesOrganisation(norm string, i int) bool {
 var orgEndWords = map[string]bool{"Trust": true, "Trusts": true, "Foundation": true, "Fund": true, "Charitable": true,
 	"Charity": true, "Settlement": true, "Bequest": true, "Memorial": true, "Trustees": true, "Endowment": true}
 
+// Names after the word for the person.
+
+// cuedName reports whether the word w at start..end names someone
+// supported ("patient", "client", "participant", "Pt", "service user") and
+// a name follows it, after a colon or dash or not, in one of the two
+// shapes notes shorten a name to: initials and a surname ("Pt: J. Smith",
+// "client J Smith", "Patient - J. A. Smith"; initialSurname) or a forename
+// and the surname's initial ("client John S.", "Participant: Asha P.";
+// forenameInitial). A forename and surname in full are left alone: after
+// "client" or "patient" come "Client Services Manager", "Patient
+// Experience Team", "Participant Information Sheet", which no rule tells
+// from "Client John Smith". "PT" in capitals is part-time or
+// physiotherapy ("PT J Sainsbury" is a job), and a word that takes a
+// letter as a label is no name ("client Group A.", "Patient T Level").
+func cuedName(norm, w string, start, end int) bool {
+	switch w {
+	case "pt":
+		if norm[start:end] == "PT" {
+			return false
+		}
+	case "user":
+		if wordBefore(norm, start) != "service" {
+			return false
+		}
+	}
+	if afterWordChar(norm, start) {
+		return false // "3pt"
+	}
+	i := end
+	if w == "pt" && i < len(norm) && norm[i] == '.' {
+		i++
+	}
+	for i < len(norm) && norm[i] == ' ' {
+		i++
+	}
+	if i < len(norm) && (norm[i] == ':' || norm[i] == '-') {
+		for i++; i < len(norm) && norm[i] == ' '; i++ {
+		}
+	}
+	return initialSurname(norm, i) || forenameInitial(norm, i)
+}
+
+// initialSurname reports whether one or two initials and a surname start
+// at i: capital letters standing alone, each with a full stop or a space
+// after it, then a capitalised word of two letters or more that is no
+// label (notNameAfterLetter). An "A" or "I" without a full stop is an
+// article or a pronoun ("Client A Started work"), not an initial. Two
+// initials at most, as with a title (surnameInitialsTitle): a run of
+// single letters is read no further, whatever its length.
+func initialSurname(norm string, i int) bool {
+	initials := 0
+	for initials < 2 && i < len(norm) && norm[i] >= 'A' && norm[i] <= 'Z' && (i+1 >= len(norm) || !letterAt(norm, i+1)) {
+		c := norm[i]
+		i++
+		dot := i < len(norm) && norm[i] == '.'
+		if dot {
+			i++
+		}
+		for i < len(norm) && norm[i] == ' ' {
+			i++
+		}
+		if !dot && (c == 'A' || c == 'I') {
+			return false
+		}
+		initials++
+	}
+	if initials == 0 || i >= len(norm) {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(norm[i:]); !unicode.IsUpper(r) {
+		return false
+	}
+	s, e := nextWordAt(norm, i)
+	return s == i && utf8.RuneCountInString(norm[s:e]) >= 2 && !notNameAfterLetter(norm[s:e])
+}
+
+// forenameInitial reports whether a forename and the initial of a surname
+// start at i: a word with a capital and then small letters ("John",
+// "Asha"), no label (notNameAfterLetter), a space, and a capital letter
+// standing alone with its full stop, or ending the clause ("client John
+// S.", "client John S, 16 hours"; not "client John Smith").
+func forenameInitial(norm string, i int) bool {
+	s, e := nextWordAt(norm, i)
+	if s != i {
+		return false
+	}
+	name := norm[s:e]
+	r, size := utf8.DecodeRuneInString(name)
+	if !unicode.IsUpper(r) || utf8.RuneCountInString(name) < 2 || strings.ToLower(name[size:]) != name[size:] || notNameAfterLetter(name) {
+		return false
+	}
+	j := e
+	if j >= len(norm) || norm[j] != ' ' {
+		return false
+	}
+	j++
+	if j >= len(norm) || norm[j] < 'A' || norm[j] > 'Z' {
+		return false
+	}
+	j++
+	if j < len(norm) && norm[j] == '.' {
+		j++
+		return j >= len(norm) || norm[j] == ' ' || norm[j] == '\n' || norm[j] == ',' || norm[j] == ')' || norm[j] == ';'
+	}
+	return j >= len(norm) || strings.IndexByte(",);\n", norm[j]) >= 0
+}
+
+// notNameAfterLetter reports whether word, next to a single letter, is a
+// label or a small word rather than a name ("Group A", "T Level", "C
+// Diff", "X Ray", "Plan B", "Story A"), or starts a sentence after a case
+// study's letter ("Client A. Started work in May", "Client B. She …").
+func notNameAfterLetter(word string) bool {
+	w := strings.ToLower(word)
+	return labelWords[w] || smallWords[w] || sentenceStarts[w] || notAName[""][titleCase(word)]
+}
+
+// sentenceStarts, lower-cased, are words that start the sentence after an
+// anonymised case ("Client A. Started work", "Patient B. Now in work"):
+// pronouns and the verbs of a note's first line, which no one is called.
+var sentenceStarts = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("he she they we it this that these those there here now then after before since " +
+		"following during however also still started starts moved moves began begins completed completes attended " +
+		"attends found finds got gets gained gains secured secures left leaves returned returns joined joins referred " +
+		"accepted declined remains remained continues continued wants wanted said says asked asks was were has had is " +
+		"did does went goes came comes took takes made makes needs needed used uses lives lived") {
+		m[w] = true
+	}
+	return m
+}()
+
+// Hospital numbers.
+
+// hospitalNumber reports whether a hospital number follows the cue w
+// ending at end: "MRN" (a medical record number), or "hospital" or
+// "hosp." with "no.", "number", "num", "nbr", "ID" or "#", then, after a
+// colon, dash or full stop or not, an identifier as hospitals issue them:
+// up to three letters and five to ten digits, with a letter after or not
+// ("MRN 1234567", "hospital no. K123456", "Hosp No: RAE1234567"). "hospital
+// numbers" (a count), "Hospital no. of beds" and "Hospital ID RGD" (a
+// trust's code) are not one.
+func hospitalNumber(norm, w string, end int) bool {
+	i := end
+	if w != "mrn" {
+		if i < len(norm) && norm[i] == '.' {
+			i++
+		}
+		for i < len(norm) && norm[i] == ' ' {
+			i++
+		}
+		if i < len(norm) && norm[i] == '#' {
+			i++
+		} else {
+			next, e := wordAfter(norm, i)
+			switch next {
+			case "no", "number", "num", "nbr", "id":
+			default:
+				return false
+			}
+			i = e
+		}
+	}
+	for n := 0; n < 4 && i < len(norm) && strings.IndexByte(" :.#-", norm[i]) >= 0; n++ {
+		i++
+	}
+	for i < len(norm) && norm[i] == ' ' {
+		i++
+	}
+	j := i
+	for j < len(norm) && j-i < 3 && norm[j] < 0x80 && asciiLetter[norm[j]] {
+		j++
+	}
+	k := j
+	for k < len(norm) && isDigit(norm[k]) {
+		k++
+	}
+	if k-j < 5 || k-j > 10 {
+		return false
+	}
+	if k < len(norm) && norm[k] < 0x80 && asciiLetter[norm[k]] {
+		k++
+	}
+	return k >= len(norm) || !letterAt(norm, k) && !isDigit(norm[k])
+}
+
 // Dates of birth.
 
 // bornAbbreviated reports whether the "b" at start..end is the "b." of
@@ -553,7 +872,111 @@ func bornAbbreviated(norm string, start, end int) bool {
 	if r, _ := utf8.DecodeLastRuneInString(norm[:j]); r != '(' && r != ',' && !unicode.IsLetter(r) {
 		return false
 	}
-	return datedBirth(norm, end+1, false, false)
+	return datedBirth(norm, end+1, nil, false)
+}
+
+// birthCueAfterDate reports whether the birth cue w at start..end labels
+// a date written before it: "DOB", "birthdate", "date of birth" or "birth
+// date" (see dateBeforeLabel). "born" and "birthday" after a date are not
+// labels ("01/04/2024 birthday party").
+func birthCueAfterDate(norm, w string, start, end int) bool {
+	switch w {
+	case "dob", "birthdate":
+	case "birth":
+		if next, e := wordAfter(norm, end); next == "date" {
+			end = e
+		} else if of, k := wordBeforeAt(norm, start); of == "of" {
+			date, d := wordBeforeAt(norm, k)
+			if date != "date" {
+				return false
+			}
+			start = d
+		} else {
+			return false
+		}
+	default:
+		return false
+	}
+	return dateBeforeLabel(norm, start, end)
+}
+
+// dateBeforeLabel reports whether the birth cue at start..end is a label
+// after a date of birth, as people write one into a list or after a name:
+// "01/02/1990 (DOB)", "12.03.85 d.o.b.", "1 Feb 1980 - date of birth",
+// "01/02/1990 is her DOB". The date (any form birthDate reads) ends right
+// before the cue, with only a bracket, dash, colon or "is", "his" and the
+// like between (labelBefore), and the cue ends its clause (labelEnds). So
+// a cue that starts something else passes: "Seen 01/02/2024, DOB missing",
+// "Letter dated 01/02/2024 (DOB, NHS number and address removed)",
+// "01/02/2024 DOB audit". A comma between the date and the cue parts them,
+// as in a list of what was removed ("dated 01/02/2024, DOB, NHS number").
+func dateBeforeLabel(norm string, start, end int) bool {
+	i, bracket := labelBefore(norm, start, false)
+	if i == 0 || !isDigit(norm[i-1]) || !labelEnds(norm, end, bracket) {
+		return false
+	}
+	// The longest date is "30th of September, 1980" (23 bytes).
+	for p := i - 1; p >= 0 && p >= i-24; p-- {
+		if (isDigit(norm[p]) || monthAt(norm, p)) && !afterWordChar(norm, p) && birthDateLen(norm[p:i]) == i-p {
+			return true
+		}
+	}
+	return false
+}
+
+// labelBefore reads back from a cue written after what it labels, over
+// spaces, at most two marks (an opening bracket, a dash, a colon, an
+// equals sign; a comma too if commas) and at most three labelFillers ("is
+// his home", "(her DOB)"): where what it labels must end, and whether a
+// bracket opens the label (labelEnds then wants it closed).
+func labelBefore(norm string, i int, commas bool) (end int, bracket bool) {
+	marks, words := 0, 0
+	for {
+		j := i
+		for j > 0 && norm[j-1] == ' ' {
+			j--
+		}
+		if j > 0 && marks < 2 {
+			if c := norm[j-1]; c == '(' || c == '[' || c == '-' || c == ':' || c == '=' || commas && c == ',' {
+				bracket = bracket || c == '(' || c == '['
+				marks++
+				i = j - 1
+				continue
+			}
+		}
+		if w, k := wordBeforeAt(norm, j); words < 3 && labelFillers[w] {
+			words++
+			i = k
+			continue
+		}
+		return j, bracket
+	}
+}
+
+// labelFillers are the words allowed between what a label names and the
+// label after it ("01/02/1990 is her DOB", "LE1 7RH is the client's home").
+var labelFillers = map[string]bool{"is": true, "was": true, "his": true, "her": true, "their": true, "the": true,
+	"client's": true, "patient's": true, "person's": true, "participant's": true}
+
+// labelEnds reports whether a cue written after what it labels, ending at
+// i, ends its clause: a closing bracket if a bracket opened it (so
+// "(DOB, NHS number removed)" is not one), else the end of the text or a
+// line, or ")", "]", ",", ";" or a full stop. A word after it makes the cue
+// the start of something else ("DOB missing", "home visits").
+func labelEnds(norm string, i int, bracket bool) bool {
+	if bracket {
+		if i < len(norm) && norm[i] == '.' {
+			i++
+		}
+		for i < len(norm) && norm[i] == ' ' {
+			i++
+		}
+		return i < len(norm) && (norm[i] == ')' || norm[i] == ']')
+	}
+	for i < len(norm) && norm[i] == ' ' {
+		i++
+	}
+	return i >= len(norm) || strings.IndexByte("),;.]\n\r", norm[i]) >= 0
 }
 
 // dobDotted is where "D.O.B" (any case, spaces after the dots, a final dot
@@ -584,13 +1007,13 @@ func dobDotted(norm string, i int) int {
 
 // datedBirth reports whether a date comes right after a birth cue ending
 // at i, in the same sentence (abbreviated: the cue is DOB or D.O.B, whose
-// own full stop does not end it): after punctuation (": - ( =") and, if
-// fillers, at most three of the small words that stand between a cue and
-// its date ("born on the 3rd March 1979", "date of birth is 01/02/1980",
-// "DOB of client: 1.2.80"). Any other word (a place, "since", "started") ends the search,
+// own full stop does not end it): after punctuation (": - ( =") and at
+// most three of fillers, the small words that stand between a cue and its
+// date ("born on the 3rd March 1979", "date of birth is 01/02/1980", "DOB
+// of client: 1.2.80"). Any other word (a place, "since", "started") ends the search,
 // so "born out of the 2019 pilot", "Born in Bradford since 1 April 2011"
 // and "the birth of the network in 2009" pass. See birthDate for the date.
-func datedBirth(norm string, i int, fillers, abbreviated bool) bool {
+func datedBirth(norm string, i int, fillers map[string]bool, abbreviated bool) bool {
 	limit := min(len(norm), i+80)
 	cueEnd := i
 	for n := 0; ; n++ {
@@ -611,11 +1034,11 @@ func datedBirth(norm string, i int, fillers, abbreviated bool) bool {
 		if monthAt(norm, i) && birthDate(norm[i:limit]) {
 			return true
 		}
-		if !fillers || n == 3 {
+		if n == 3 {
 			return false
 		}
 		w, e := wordAfter(norm, i)
-		if !birthFillers[w] {
+		if !fillers[w] {
 			return false
 		}
 		i = e
@@ -641,6 +1064,19 @@ var birthFillers = map[string]bool{"on": true, "the": true, "of": true, "is": tr
 	"their": true, "recorded": true, "given": true, "as": true, "approx": true, "about": true, "around": true, "circa": true,
 	"c": true}
 
+// birthdayFillers are birthFillers less "on": a birthday on a date is the
+// day it was kept, a person's or a service's ("the service's 5th birthday
+// on 01/04/2024"), where "born on" gives a date of birth.
+var birthdayFillers = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range birthFillers {
+		if w != "on" {
+			m[w] = true
+		}
+	}
+	return m
+}()
+
 // birthDatePattern reads a whole date at the start of text, as people type
 // one: day, month and year in figures with any separators (01/02/1980,
 // 1.2.80, 01-02-1980, 01 02 1980, 1980-02-01, 01021980), or with the
@@ -661,11 +1097,37 @@ const monthNames = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|
 // birthDate reports whether text starts with a real date (birthDatePattern):
 // a day of 1-31, a month of 1-12, a four-digit year from 1900 to 2099. In
 // figures, day and month may come either way round (01/02 or 02/01).
-func birthDate(text string) bool {
-	m := birthDatePattern().FindStringSubmatch(text)
-	if m == nil {
-		return false
+func birthDate(text string) bool { return birthDateLen(text) > 0 }
+
+// birthDateLen is the length in bytes of the real date (see birthDate) that
+// text starts with, or 0 when it starts with none.
+func birthDateLen(text string) int {
+	loc := birthDatePattern().FindStringSubmatchIndex(text)
+	if loc == nil {
+		return 0
 	}
+	m := make([]string, len(loc)/2)
+	for k := range m {
+		if loc[2*k] >= 0 {
+			m[k] = text[loc[2*k]:loc[2*k+1]]
+		}
+	}
+	// Every form ends with the year's digits: anything after them in the
+	// match is the character that ends the date, not part of it.
+	n := loc[1]
+	if n > 0 && !isDigit(text[n-1]) {
+		_, size := utf8.DecodeLastRuneInString(text[:n])
+		n -= size
+	}
+	if !realBirthDate(m) {
+		return 0
+	}
+	return n
+}
+
+// realBirthDate checks the parts birthDatePattern matched (m, its
+// submatches) make a real date.
+func realBirthDate(m []string) bool {
 	n := func(s string) int { v, _ := strconv.Atoi(s); return v }
 	year := func(s string) bool { return len(s) == 2 || n(s) >= 1900 && n(s) <= 2099 }
 	dm := func(a, b int) bool { return a >= 1 && b >= 1 && a <= 31 && b <= 31 && (a <= 12 || b <= 12) }
@@ -686,11 +1148,12 @@ func birthDate(text string) bool {
 
 // Home addresses.
 
-// homePostcode reports whether the residence cue w, at start..end, says
-// where someone lives and a full UK postcode follows it in the same
-// sentence, within eight words ("lives at LE3 8RA", "home address: 12 High
-// Street, Leicester, LE3 8RA", "moved to le38ra"). A cue counts only in the
-// shape that speaks of a home:
+// homeAddress names the home address given after the residence cue w, at
+// start..end (kindAddress for a postcode, kindStreet for a house number
+// and street), or "". The cue must say where someone lives, and a full UK
+// postcode follow it in the same sentence, within eight words ("lives at
+// LE3 8RA", "home address: 12 High Street, Leicester, LE3 8RA", "moved to
+// le38ra"). A cue counts only in the shape that speaks of a home (homeCue):
 //   - "lives", "living", "resides" and the like with "at", "in", "on",
 //     "near" (or "of", for "resident") next; not "go live", "supported
 //     living" or "independent living", which are services;
@@ -703,7 +1166,30 @@ func birthDate(text string) bool {
 //     office or service moved ("The team moved to LE1 5WW").
 //
 // A postcode without a cue, as a service gives its base, passes.
-func homePostcode(norm, w string, start, end int) bool {
+//
+// After "lives" and the like, or "home", a house number and street
+// (streetAt) within four words is a home address too ("aged 34, lives at
+// 12 Acacia Avenue", "Home: Flat 2, 7 Mill Lane"). Not after "address" or
+// "moved", which an organisation writes of its own premises ("New
+// address: 12 High Street", "Moved to 12 High Street in May") as often as
+// of a home, and not without a cue ("Unit 12 Acacia Business Park",
+// "Clinic rooms at 1 Horton Park Avenue").
+func homeAddress(norm, w string, start, end int) string {
+	from := homeCue(norm, w, start, end)
+	switch {
+	case from < 0:
+	case within(norm, from, 8, isPostcodeAt):
+		return kindAddress
+	case w != "address" && w != "moved" && w != "moving" && w != "relocated" && within(norm, from, 4, streetAt):
+		return kindStreet
+	}
+	return ""
+}
+
+// homeCue is where to look for a home address after the residence cue w
+// at start..end, or -1 when the cue is not one in that place (see
+// homeAddress).
+func homeCue(norm, w string, start, end int) int {
 	before := wordBefore(norm, start)
 	next, nextEnd := wordAfter(norm, end)
 	from := nextEnd
@@ -711,12 +1197,12 @@ func homePostcode(norm, w string, start, end int) bool {
 	case "lives", "live", "lived", "living", "reside", "resides", "resided", "residing", "resident":
 		if !(next == "at" || next == "in" || next == "on" || next == "near" || w == "resident" && next == "of") ||
 			residenceNotHome[before] {
-			return false
+			return -1
 		}
 	case "home":
 		switch {
 		case residenceNotHome[before]:
-			return false
+			return -1
 		case next == "address" || next == "postcode" || next == "is" || next == "at" || next == "in":
 		default:
 			j := end
@@ -724,21 +1210,91 @@ func homePostcode(norm, w string, start, end int) bool {
 				j++
 			}
 			if j >= len(norm) || norm[j] != ':' {
-				return false
+				return -1
 			}
 			from = j + 1
 		}
 	case "address":
 		if orgAddress[before] || addressVerbObject[next] {
-			return false
+			return -1
 		}
 		from = end
 	case "moved", "moving", "relocated":
 		if next != "to" && next != "into" || movedOrg(norm, start) {
-			return false
+			return -1
 		}
 	}
-	return postcodeWithin(norm, from, 8)
+	return from
+}
+
+// postcodeBeforeHome reports whether the residence cue w at start..end
+// labels a postcode written before it, as where someone lives:
+//   - "home address", "home postcode" (after a bracket, dash, colon, comma
+//     or "is his" and the like: labelBefore), ending the clause
+//     (labelEnds): "LS6 2AB (home address)", "LE3 8RA, home postcode";
+//   - "home" alone, in brackets or after a possessive: "LE3 8RA (home)",
+//     "LE1 7RH is his home"; not "LE1 5WW, home of the IPS team" nor
+//     "Venues: LE1 5WW, home, online";
+//   - "where" someone "lives" (or resides, lived …): "LE3 8RA is where she
+//     lives", with at most two words for who (livesWho) between.
+//
+// A postcode that the words after it make an organisation's passes:
+// "LE1 5WW is our base", "LE3 8RA care home".
+func postcodeBeforeHome(norm, w string, start, end int) bool {
+	switch w {
+	case "home":
+		next, e := wordAfter(norm, end)
+		named := next == "address" || next == "postcode"
+		if named {
+			end = e
+		}
+		if !labelEnds(norm, end, false) {
+			return false // "home visits", "home of": the commonest "home"s, with nothing read back
+		}
+		i, bracket := labelBefore(norm, start, true)
+		if !named && !bracket && !possessives[wordBefore(norm, start)] {
+			return false
+		}
+		return labelEnds(norm, end, bracket) && postcodeEndsAt(norm, i)
+	case "lives", "live", "lived", "reside", "resides", "resided":
+		i := start
+		for n := 0; n < 3; n++ {
+			who, k := wordBeforeAt(norm, i)
+			if who == "where" && n > 0 {
+				j, _ := labelBefore(norm, k, true)
+				return postcodeEndsAt(norm, j)
+			}
+			if !livesWho[who] {
+				return false
+			}
+			i = k
+		}
+	}
+	return false
+}
+
+// possessives are the words that make a "home" after a postcode someone's.
+var possessives = map[string]bool{"his": true, "her": true, "their": true, "client's": true, "patient's": true,
+	"person's": true, "participant's": true, "family's": true}
+
+// livesWho are the words for who lives somewhere in "… is where she lives".
+var livesWho = map[string]bool{"he": true, "she": true, "they": true, "the": true, "client": true, "patient": true,
+	"person": true, "participant": true, "family": true, "his": true, "her": true, "their": true, "parents": true,
+	"mum": true, "dad": true, "intern": true}
+
+// postcodeEndsAt reports whether a full UK postcode ends at i: one of the
+// words just before it (a postcode is at most eight bytes, with its space;
+// more spaces are allowed by isPostcodeAt but not looked for here).
+func postcodeEndsAt(norm string, i int) bool {
+	if i < 5 || !isLetter(norm[i-1]&^0x20) {
+		return false // a postcode ends with a letter
+	}
+	for p := i - 1; p >= 0 && p >= i-8; p-- {
+		if !afterWordChar(norm, p) && postcodeEnd(norm, p) == i {
+			return true
+		}
+	}
+	return false
 }
 
 // residenceNotHome are words before a residence cue that make it a
@@ -785,10 +1341,11 @@ var movingOrgs = map[string]bool{"we": true, "team": true, "teams": true, "servi
 	"programme": true, "organisation": true, "charity": true, "venue": true, "site": true, "headquarters": true, "hq": true,
 	"department": true, "practice": true, "centre": true, "surgery": true}
 
-// postcodeWithin reports whether a full UK postcode starts one of the next
-// words words from i, before the sentence ends (a full stop then a space,
-// other than after "St", "Rd" and the like; ";", "!", "?" or a line break).
-func postcodeWithin(norm string, i, words int) bool {
+// within reports whether at (a full UK postcode, a house number and
+// street) holds at the start of one of the next words words from i,
+// before the sentence ends (a full stop then a space, other than after
+// "St", "Rd" and the like; ";", "!", "?" or a line break).
+func within(norm string, i, words int, at func(string, int) bool) bool {
 	for n := 0; n <= words && i < len(norm); n++ {
 		for i < len(norm) && !letterAt(norm, i) && !isDigit(norm[i]) {
 			switch norm[i] {
@@ -808,7 +1365,7 @@ func postcodeWithin(norm string, i, words int) bool {
 		if i >= len(norm) {
 			return false
 		}
-		if isPostcodeAt(norm, i) {
+		if at(norm, i) {
 			return true
 		}
 		for i < len(norm) && (letterAt(norm, i) || isDigit(norm[i]) || norm[i] == '\'' || norm[i] == '-') {
@@ -818,12 +1375,86 @@ func postcodeWithin(norm string, i, words int) bool {
 	return false
 }
 
+// streetAt reports whether a house number and street start at i, as a
+// home address is written: a number of one to four digits (with a letter,
+// "12a", or a range, "12-14"), a space, then up to three capitalised words
+// of which one after the first names a kind of street (streetTypes): "12
+// Acacia Avenue", "7 Mill Lane", "12 St Mary's Road", "3 The Crescent".
+// Not one: a business park or unit ("12 Acacia Business Park": no street
+// type), a count ("2 Bed Flat", "3 Days"), or words in lower case ("lives
+// in 2 different places").
+func streetAt(norm string, i int) bool {
+	if afterWordChar(norm, i) {
+		return false
+	}
+	j := i
+	for j < len(norm) && isDigit(norm[j]) {
+		j++
+	}
+	if j == i || j-i > 4 {
+		return false
+	}
+	if j+1 < len(norm) && norm[j] == '-' && isDigit(norm[j+1]) { // 12-14
+		for j++; j < len(norm) && isDigit(norm[j]); j++ {
+		}
+	}
+	if j < len(norm) && norm[j] < 0x80 && asciiLetter[norm[j]] && (j+1 >= len(norm) || !letterAt(norm, j+1)) { // 12a
+		j++
+	}
+	for n := 0; n < 3; n++ {
+		if j >= len(norm) || norm[j] != ' ' {
+			return false
+		}
+		for j < len(norm) && norm[j] == ' ' {
+			j++
+		}
+		if j >= len(norm) {
+			return false
+		}
+		if r, _ := utf8.DecodeRuneInString(norm[j:]); !unicode.IsUpper(r) {
+			return false
+		}
+		s, e := nextWordAt(norm, j)
+		if n > 0 && streetTypes[titleCase(norm[s:e])] && (e >= len(norm) || !letterAt(norm, e) && norm[e] != '\'' && norm[e] != '-') {
+			return true
+		}
+		// A word runs on over apostrophes and hyphens (Mary's, Ashby-de-la-Zouch).
+		for k := 0; k < 3 && e+1 < len(norm) && (norm[e] == '\'' || norm[e] == '-') && letterAt(norm, e+1); k++ {
+			_, e = nextWordAt(norm, e+1)
+		}
+		j = e
+		if j < len(norm) && norm[j] == '.' { // St. Mary's
+			j++
+		}
+	}
+	return false
+}
+
+// streetTypes are the words, in title case, that name a kind of street
+// after its name, in full or as people shorten them. "Park" is left out:
+// business and retail parks are where services and employers are ("Unit
+// 12 Acacia Business Park"); so is "Dr", which is a doctor more often than
+// a drive.
+var streetTypes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("Street St Road Rd Avenue Ave Lane Ln Close Cl Drive Way Crescent Cres Gardens Gdns " +
+		"Grove Terrace Terr Place Pl Court Ct Square Sq Mews Row Rise Walk View Hill Green Parade Vale Boulevard Croft " +
+		"Fold Wynd Meadow Meadows Brow") {
+		m[w] = true
+	}
+	return m
+}()
+
 // isPostcodeAt reports whether a full UK postcode, in any case, with or
 // without the space (or spaces) before its inward code, is the word at i
 // (LE3 8RA, le38ra, SW1A 1AA). See ukPostcode.
-func isPostcodeAt(norm string, i int) bool {
+func isPostcodeAt(norm string, i int) bool { return postcodeEnd(norm, i) > 0 }
+
+// postcodeEnd is where the full UK postcode that is the word at i ends
+// (see isPostcodeAt), or 0 when there is none.
+func postcodeEnd(norm string, i int) int {
 	if afterWordChar(norm, i) {
-		return false
+		return 0
 	}
 	alnum := func(j int) int { // where the run of ASCII letters and digits from j ends
 		for j < len(norm) && (norm[j] < 0x80 && asciiLetter[norm[j]] || isDigit(norm[j])) {
@@ -835,7 +1466,7 @@ func isPostcodeAt(norm string, i int) bool {
 	var pc [7]byte
 	e := alnum(i)
 	if !ends(e) || e-i > len(pc) {
-		return false
+		return 0
 	}
 	n := copy(pc[:], norm[i:e])
 	if n >= 2 && n <= 4 { // an outward code: its inward code may follow a space
@@ -845,6 +1476,7 @@ func isPostcodeAt(norm string, i int) bool {
 		}
 		if k := alnum(j); j > e && k-j == 3 && ends(k) {
 			n += copy(pc[n:], norm[j:k])
+			e = k
 		}
 	}
 	for k := range n {
@@ -852,7 +1484,10 @@ func isPostcodeAt(norm string, i int) bool {
 			pc[k] = c - ('a' - 'A')
 		}
 	}
-	return ukPostcode(pc[:n])
+	if !ukPostcode(pc[:n]) {
+		return 0
+	}
+	return e
 }
 
 // ukPostcode reports whether upper-case letters and digits with no space

@@ -454,8 +454,48 @@ func TestCheckPersonalDataAboutPeople(t *testing.T) {
 		{"Address - 4 Mill Lane, Braunstone LE3 8RA", home},
 		{"home postcode LE3 8RA", home},
 		{"resident of M1 1AE", home},
+		// Surname, initials, title: the order patient systems print names in.
+		{"SMITH J MR", name},
+		{"SMITH J (MR)", name},
+		{"SMITH, J, MR", name},
+		{"SMITH J. A. MR started work", name},
+		{"Smith J Mrs, 16 hours", name},
+		// A date of birth or a home postcode before its cue, as a label.
+		{"01/02/1990 (DOB)", birth},
+		{"12.03.85 d.o.b.", birth},
+		{"12.03.85 d.o.b. Started work", birth},
+		{"01/02/1990 DOB", birth},
+		{"1.2.80 (date of birth)", birth},
+		{"1 Feb 1980 - date of birth", birth},
+		{"01021990 birth date", birth},
+		{"01/02/1990 is her DOB", birth},
+		{"birthday is 01/02/1990", birth},
+		{"LE1 7RH is his home postcode", home},
+		{"LS6 2AB (home address)", home},
+		{"LE3 8RA (home)", home},
+		{"LE3 8RA - home address", home},
+		{"LE3 8RA, home postcode", home},
+		{"LE1 7RH is his home", home},
+		{"LE3 8RA is where she lives", home},
 	} {
 		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
+	}
+	// A house number and street after "lives" or "home".
+	for _, text := range []string{
+		"aged 34, lives at 12 Acacia Avenue",
+		"Client lives at Flat 2, 7 Mill Lane with family.",
+		"Home: 12a St Mary's Road",
+		"home address: 12 High Street, Leicester",
+		"resides at 3 The Crescent",
+		"lives in 12-14 Castle Hill",
+		"LIVES AT 12 ACACIA AVENUE",
+		"lives at 9 Ashby-de-la-Zouch Road",
+	} {
+		var e *domain.Error
+		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) ||
+			e.Fields["notes"] != "appears to contain a home address (a house number and street given as where someone lives)" {
+			t.Errorf("CheckPersonalData(%q) = %v, want a home address by its street", text, err)
+		}
 	}
 	for _, text := range []string{
 		// Titles that are not before a person's name.
@@ -500,6 +540,39 @@ func TestCheckPersonalDataAboutPeople(t *testing.T) {
 		"Address for correspondence: 12 High Street, LE1 5WW",
 		"Placement address: Unit 4, Meridian Park, LE19 1WZ",
 		"Moved to a new role. LE1 5WW hub opened",
+		// Letters before a title that are labels, not initials.
+		"COHORT B MS",
+		"GROUP A MS Society",
+		"TO A MS",
+		"CMHT A MS Teams meeting moved to Friday", // a capitalised word after the title: Microsoft's
+		"Smith J MR", // a title in capitals needs the surname in capitals
+		"Neurology (MS)",
+		// A cue after a date or postcode that starts something else.
+		"Seen 01/02/2024, DOB missing",
+		"Letter dated 01/02/2024 (DOB, NHS number and address removed)",
+		"dated 01/02/2024, DOB, NHS number removed",
+		"01/02/2024 DOB audit",
+		"01/04/2024 birthday party",
+		"the service's 5th birthday on 01/04/2024",
+		"LE1 5WW, home of the IPS team",
+		"Venues: LE1 5WW, home, online",
+		"LE3 8RA care home",
+		"Clinics at LE1 5WW (home visits)",
+		"LE3 8RA is where most of our clients live",
+		// Streets that are not a home.
+		"Unit 12 Acacia Business Park",
+		"lives near Unit 12 Acacia Business Park",
+		"Our office address: 12 High Street",
+		"New address: 12 High Street",
+		"Moved to 12 High Street in May",
+		"Supported living at 12 Acacia Avenue",
+		"lives in 2 different places",
+		"living in 2 Bed Flat",
+		"Home visits to 12 Acacia Avenue",
+		"lives in Leicester, near the job centre at 12 High Street", // not within four words: another place
+		"lives in 12345 Acacia Avenue",                              // five digits: no house number
+		"lives in 2 bed terrace with family",                        // lower case: no street's name
+		"home is 2 Green Line stops from the hub",                   // a street type first: no street's name
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
@@ -521,6 +594,105 @@ func TestPersonalProblemSaysWhy(t *testing.T) {
 		var e *domain.Error
 		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || e.Fields["notes"] != want {
 			t.Errorf("CheckPersonalData(%q) = %v, want notes: %q", text, err, want)
+		}
+	}
+}
+
+// TestCheckPersonalDataCuedNamesAndNumbers holds the forms the guard
+// learnt after the audit's (verify33): a name after the word for the
+// person, shortened as notes shorten one; a hospital number after its cue;
+// a National Insurance number. Each has near misses that must pass: job
+// titles and case-study letters after "client", counts and trust codes
+// after "hospital", company and charity numbers with letters.
+func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
+	t.Parallel()
+	const (
+		cued     = `appears to contain a person's name (a name after "patient", "client" or "Pt")`
+		hospital = "appears to contain a hospital number"
+		ni       = "appears to contain a National Insurance number"
+	)
+	for text, want := range map[string]string{
+		"Pt: J. Smith":                          cued,
+		"Pt J Smith started work":               cued,
+		"Pt. J. A. Smith":                       cued,
+		"patient J Smith":                       cued,
+		"Patient - J. Smith":                    cued,
+		"client John S.":                        cued,
+		"client John S. started work":           cued,
+		"Client: Asha P, 16 hours":              cued,
+		"Participant: Asha P.":                  cued,
+		"service user J. Smith":                 cued,
+		"Client A. Smith":                       cued, // "A." with its full stop is an initial
+		"MRN 1234567":                           hospital,
+		"MRN: K1234567":                         hospital,
+		"hospital no. K123456":                  hospital,
+		"Hosp No: RAE1234567":                   hospital,
+		"hospital number 1234567":               hospital,
+		"hospital #1234567":                     hospital,
+		"hospital ID 1234567X":                  hospital,
+		"NI number AB123456C":                   ni,
+		"AB123456C":                             ni,
+		"ab123456c started work":                ni,
+		"NINO: AB 12 34 56 C":                   ni,
+		"NI no: AB123456":                       ni, // no final letter, after its cue
+		"National Insurance number AB 123456 C": ni,
+		"Client (JT123456A) started work":       ni,
+		"Client JT 12 34 56 A started work":     ni, // spaced in pairs, no cue
+	} {
+		var e *domain.Error
+		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || e.Fields["notes"] != want {
+			t.Errorf("CheckPersonalData(%q) = %v, want notes: %q", text, err, want)
+		}
+	}
+	for _, text := range []string{
+		"Client A Smith",          // "A" without a full stop: an article
+		"Client I Smith",          // and "I" a pronoun
+		"Client John Smith",       // a full name: no rule tells it from a job title
+		"Client Services Manager", // … such as this
+		"Patient Experience Team",
+		"client Group A.",
+		"client Services B.",
+		"Client Story A.",
+		"Patient T Level placement",
+		"Client A. Started work in May.",
+		"Client B Started work",
+		"Client B. She moved into work.",
+		"Patient B. Now in work 16 hours.",
+		"client JOHN S.", // a forename is capitalised, not in capitals: "NHS E."
+		"client John Smith-Jones",
+		"PT J Sainsbury", // part-time
+		"3pt J Smith",
+		"customer J Smith",                              // not a word for someone supported
+		"Report exported by user J Smith on 01/04/2024", // a staff member's account, not a service user
+		"hospital numbers 12345 rose",
+		"Hospital no. of beds 12345",
+		"Hospital ID RGD",
+		"hospital number 2",
+		"hospital number 1234", // four digits: a count or a code
+		"MRN field left blank",
+		"Hospital ref 2011/0067",
+		"MRN 12345678901", // eleven digits: no hospital number
+		"MRN 12345ABC",    // letters after it: no hospital number's shape
+		"AB123456",        // no final letter and no cue: a reference
+		"SC123456 company number",
+		"OC123456 LLP",
+		"NI123456 company",
+		"GB123456A",
+		"QQ123456C",
+		"on 12 34 56 b", // spaced, it is written in capitals
+		"ab123456cd",
+		"xAB123456C",
+		"AB1234567C",
+		"AB123456E",
+		"Ab123456C",          // letters in one case
+		"aB123456c",          // … either way round
+		"DA123456A",          // no D, F, I, Q, U or V first
+		"AO123456A",          // nor O second
+		"AB 12 34 56 78 C",   // a list of pairs, not a number
+		"NI no: AB123456789", // nine digits
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
 		}
 	}
 }

@@ -65,7 +65,7 @@ var table = map[domain.Code]Presentation{
 	domain.CodeUnsupportedMedia: {Status: http.StatusUnsupportedMediaType, Title: "What you sent could not be read",
 		Advice: "Go back and send it again from the form. Nothing was saved."},
 	domain.CodePersonalData: {Status: http.StatusUnprocessableEntity, Title: "Remove personal details",
-		Advice: "fundtrack keeps only counts, never details of the people supported. Remove names, dates of birth, home addresses, NHS numbers, email addresses and phone numbers, then try again. Nothing was saved."},
+		Advice: "fundtrack keeps only counts, never details of the people supported. Remove names, dates of birth, home addresses, NHS, National Insurance and hospital numbers, email addresses and phone numbers, then try again. Nothing was saved."},
 	domain.CodeIdempotencyKeyReused: {Status: http.StatusUnprocessableEntity, Title: "This request was already used for something else",
 		Advice: "Send it again as a new request. Nothing was saved."},
 	domain.CodeUnavailable: {Status: http.StatusServiceUnavailable, Title: "Sorry, the service is unavailable",
