@@ -45,11 +45,11 @@ type PortfolioItem struct {
 	// member reads the programme's progress.
 	PeopleIntoWork int64             `json:"peopleIntoWork"`
 	Targets        []PortfolioTarget `json:"targets"`
-	// ReturnsOverdue counts the programme's returns past their due date
-	// with nothing sent, as progress counts them: every project's, for a
-	// project lead too (pages say so). The counts are kept by schedule,
-	// not by project; a project's own would cost a Query per programme
-	// and schedule, where a page of 100 programmes costs a few requests.
+	// ReturnsOverdue counts the returns past their due date with nothing
+	// sent that the caller may read, as progress counts them: every
+	// project's for leads and funders, a project lead's own projects'
+	// (Access.ReturnStatsSeen). Both are running counts read by key, so a
+	// page of 100 programmes stays a few requests.
 	ReturnsOverdue int64 `json:"returnsOverdue"`
 	// PaymentsDue counts the payments due and not yet paid of the grants
 	// the caller may read.
@@ -97,7 +97,12 @@ type ProgrammeSummary struct {
 	Funding   FundingFigures
 	Targets   []Target
 	Schedules []Schedule
-	Stats     map[string]ReturnStats
+	// Stats are the schedules' return counts (every project's), for a
+	// caller who sees every return; ProjectStats, by project and then
+	// schedule, the counts of the projects a project lead leads
+	// (Access.ReturnProjects). Each is read only for the caller it is for.
+	Stats        map[string]ReturnStats
+	ProjectStats map[string]map[string]ReturnStats
 	// ProjectNames are the programme's projects' names, by id, kept with
 	// its running figures so a portfolio line names project targets.
 	ProjectNames map[string]string
@@ -127,7 +132,7 @@ func BuildPortfolioItem(s ProgrammeSummary, roles []Role, a Access, currents map
 			Deadline: tp.Deadline, ProjectID: tp.ProjectID, ProjectName: s.ProjectNames[tg.ProjectID],
 			Current: tp.Current, Percent: tp.Percent, Status: tp.Status})
 	}
-	it.ReturnsOverdue = CountReturns(s.Schedules, s.Stats, today).Overdue
+	it.ReturnsOverdue = CountReturns(s.Schedules, a.ReturnStatsSeen(s.Stats, s.ProjectStats), today).Overdue
 	return it
 }
 

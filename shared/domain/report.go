@@ -87,7 +87,8 @@ type ReportMoney struct {
 	SpentPence int64 `json:"spentPence"`
 }
 
-// ReportReturns counts the returns due in the period: how many were due,
+// ReportReturns counts the returns due in the period that the caller may
+// read (a project lead: its own projects'): how many were due,
 // how many have been sent, how many of them by their due date, and the
 // share sent on time of those whose due date has passed (nil when none
 // has), as progress's onTimePercent.
@@ -107,7 +108,11 @@ type ReportInput struct {
 	Series    map[SeriesKey]DaySeries
 	Measures  DayMeasures
 	Schedules []Schedule
-	Stats     map[string]ReturnStats
+	// Stats are the schedules' return counts (every project's) and
+	// ProjectStats the counts of the caller's projects, by project and
+	// then schedule, when it is a project lead (Access.ReturnStatsSeen).
+	Stats        map[string]ReturnStats
+	ProjectStats map[string]map[string]ReturnStats
 	// Paid and Spent are the period's money by funder and project.
 	Paid, Spent map[FundingKey]int64
 	Today       Date
@@ -157,8 +162,9 @@ func (t Target) upTo(to Date) Target {
 
 // BuildReport assembles a report for a caller with access a: the counts
 // and measures of the period from the daily series, each target evaluated
-// as at the period's last day (today, if that is still to come), the returns due in it, and the money of the
-// grants a may read.
+// as at the period's last day (today, if that is still to come), the returns due in it that a may
+// read (a project lead's own projects'), and the money of the grants a
+// may read.
 func BuildReport(in ReportInput, a Access) Report {
 	p := in.Period
 	r := Report{ProgrammeID: in.Programme.ID, From: p.Start, To: p.End, Totals: allMetrics(nil),
@@ -215,7 +221,7 @@ func BuildReport(in ReportInput, a Access) Report {
 		}
 	}
 	r.Measures = measureList(sums)
-	r.Returns = reportReturns(in.Schedules, in.Stats, p, in.Today)
+	r.Returns = reportReturns(in.Schedules, a.ReturnStatsSeen(in.Stats, in.ProjectStats), p, in.Today)
 	r.Money = ReportMoney{PaidPence: sumSeen(a, in.Paid), SpentPence: sumSeen(a, in.Spent)}
 	return r
 }

@@ -185,6 +185,37 @@ func TestReportMoneyByRole(t *testing.T) {
 	}
 }
 
+// TestReportReturnsOfProjectLead: a project lead's report counts its own
+// projects' returns (those it may read), a lead's and a funder's every
+// project's.
+func TestReportReturnsOfProjectLead(t *testing.T) {
+	t.Parallel()
+	d := domain.MustDate
+	in := reportWorld()
+	// Of the four returns due in the period (period end 2010-12-31), a's
+	// was sent on time; b's is not sent.
+	in.ProjectStats = map[string]map[string]domain.ReturnStats{
+		"a": {"q": {ScheduleID: "q", Expected: map[domain.Date]int64{d("2010-12-31"): 1}, OnTime: map[domain.Date]int64{d("2010-12-31"): 1}}},
+		"b": {"q": {ScheduleID: "q", Expected: map[domain.Date]int64{d("2010-12-31"): 1}, Unsent: map[domain.Date]int64{d("2010-12-31"): 1}}},
+	}
+	for _, c := range []struct {
+		name                  string
+		a                     domain.Access
+		due, received, onTime int64
+		pct                   float64
+	}{
+		{"lead", domain.Access{Lead: true}, 4, 3, 2, 50},
+		{"funder", domain.Access{Funders: map[string]bool{"x": true}}, 4, 3, 2, 50},
+		{"project lead of a", domain.Access{Projects: map[string]bool{"a": true}}, 1, 1, 1, 100},
+		{"project lead of b", domain.Access{Projects: map[string]bool{"b": true}}, 1, 0, 0, 0},
+	} {
+		r := domain.BuildReport(in, c.a).Returns
+		if r.Due != c.due || r.Received != c.received || r.OnTime != c.onTime || r.OnTimePercent == nil || *r.OnTimePercent != c.pct {
+			t.Errorf("%s: returns %+v, want due %d received %d on time %d (%v%%)", c.name, r, c.due, c.received, c.onTime, c.pct)
+		}
+	}
+}
+
 // TestReportReturnsNotYetDue: returns due in the period but not yet past
 // their due date count as due and are left out of the on-time share.
 func TestReportReturnsNotYetDue(t *testing.T) {
@@ -228,7 +259,9 @@ func sameKeys(a, b []domain.SeriesKey) bool {
 }
 
 // TestPortfolioItemByRole: money by what each role may read, the counted
-// people into work, targets and overdue returns for everyone.
+// people into work and targets for everyone, and overdue returns of the
+// returns each may read: every project's for leads and funders, a project
+// lead's own project's.
 func TestPortfolioItemByRole(t *testing.T) {
 	t.Parallel()
 	d := domain.MustDate
@@ -248,17 +281,25 @@ func TestPortfolioItemByRole(t *testing.T) {
 		Schedules: []domain.Schedule{{ID: "q", DueDays: 20}},
 		Stats: map[string]domain.ReturnStats{"q": {Expected: map[domain.Date]int64{d("2011-03-31"): 3},
 			Unsent: map[domain.Date]int64{d("2011-03-31"): 2}}},
+		// a's and b's returns are overdue, c's was sent.
+		ProjectStats: map[string]map[string]domain.ReturnStats{
+			"a": {"q": {Expected: map[domain.Date]int64{d("2011-03-31"): 1}, Unsent: map[domain.Date]int64{d("2011-03-31"): 1}}},
+			"b": {"q": {Expected: map[domain.Date]int64{d("2011-03-31"): 1}, Unsent: map[domain.Date]int64{d("2011-03-31"): 1}}},
+			"c": {"q": {Expected: map[domain.Date]int64{d("2011-03-31"): 1}, OnTime: map[domain.Date]int64{d("2011-03-31"): 1}}},
+		},
 	}
 	today := d("2011-05-01") // the quarter's returns were due on 2011-04-20
 	cases := []struct {
-		name                 string
-		a                    domain.Access
-		awarded, paid, count int64
+		name                          string
+		a                             domain.Access
+		awarded, paid, count, overdue int64
 	}{
-		{"lead", domain.Access{Lead: true}, 10_000, 1_500, 2},
-		{"funder x", domain.Access{Funders: map[string]bool{"x": true}}, 8_000, 1_000, 1},
-		{"project lead of b", domain.Access{Projects: map[string]bool{"b": true}}, 2_000, 500, 1},
-		{"project lead of c", domain.Access{Projects: map[string]bool{"c": true}}, 0, 0, 0},
+		{"lead", domain.Access{Lead: true}, 10_000, 1_500, 2, 2},
+		{"funder x", domain.Access{Funders: map[string]bool{"x": true}}, 8_000, 1_000, 1, 2},
+		{"project lead of b", domain.Access{Projects: map[string]bool{"b": true}}, 2_000, 500, 1, 1},
+		{"project lead of c", domain.Access{Projects: map[string]bool{"c": true}}, 0, 0, 0, 0},
+		{"project lead of a and b", domain.Access{Projects: map[string]bool{"a": true, "b": true}}, 5_000, 1_500, 1, 2},
+		{"project lead of b and funder y", domain.Access{Projects: map[string]bool{"b": true}, Funders: map[string]bool{"y": true}}, 2_000, 500, 1, 2},
 	}
 	for _, c := range cases {
 		roles := []domain.Role{{Role: domain.RoleLead}}
@@ -266,7 +307,7 @@ func TestPortfolioItemByRole(t *testing.T) {
 		if it.AwardedPence != c.awarded || it.PaidPence != c.paid || it.PaymentsDue != c.count {
 			t.Errorf("%s: awarded %d paid %d due %d, want %d %d %d", c.name, it.AwardedPence, it.PaidPence, it.PaymentsDue, c.awarded, c.paid, c.count)
 		}
-		if it.PeopleIntoWork != 61 || it.ReturnsOverdue != 2 || it.Name != "Bradford" || !reflect.DeepEqual(it.Roles, roles) {
+		if it.PeopleIntoWork != 61 || it.ReturnsOverdue != c.overdue || it.Name != "Bradford" || !reflect.DeepEqual(it.Roles, roles) {
 			t.Errorf("%s: %+v", c.name, it)
 		}
 		if len(it.Targets) != 1 || it.Targets[0].Current != 61 || it.Targets[0].Status != domain.StatusReached || it.Targets[0].Percent != 101.7 {

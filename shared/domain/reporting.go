@@ -82,6 +82,15 @@ type Schedule struct {
 	Version    int64     `json:"version"`
 	CreatedAt  time.Time `json:"createdAt"`
 	UpdatedAt  time.Time `json:"updatedAt"`
+	// CountedByProject says each project's return counts have been kept
+	// for this schedule since it was made, beside the schedule's own
+	// (every project's), so a project lead's counts are read by key. A
+	// schedule made before they were kept has them only in part, and a
+	// project's are counted from its returns (ReturnStatsOf). It is known
+	// where the schedule is read with the reporting setup (progress, a
+	// report, a portfolio's summaries); never stored with the schedule,
+	// nor shown.
+	CountedByProject bool `json:"-"`
 }
 
 // ScheduleInput is the body of POST …/schedules.
@@ -734,6 +743,70 @@ func ReturnStatsChange(before *Return, after Return) StatsDelta {
 	}
 	d.Add(after, 1)
 	return d
+}
+
+// ReturnStatsOf counts returns as their running counts count them, by
+// project and then schedule: a project's counts of a schedule made before
+// they were kept by project (Schedule.CountedByProject false), from its
+// returns, which are bounded by the schedule's periods.
+func ReturnStatsOf(returns []Return) map[string]map[string]ReturnStats {
+	deltas := map[string]map[string]*StatsDelta{}
+	for _, r := range returns {
+		if deltas[r.ProjectID] == nil {
+			deltas[r.ProjectID] = map[string]*StatsDelta{}
+		}
+		d := deltas[r.ProjectID][r.ScheduleID]
+		if d == nil {
+			d = &StatsDelta{}
+			deltas[r.ProjectID][r.ScheduleID] = d
+		}
+		d.Add(r, 1)
+	}
+	out := map[string]map[string]ReturnStats{}
+	for j, by := range deltas {
+		out[j] = map[string]ReturnStats{}
+		for s, d := range by {
+			out[j][s] = ReturnStats{ScheduleID: s, Expected: d.Expected, Unsent: d.Unsent, OnTime: d.OnTime, Submitted: d.Submitted}
+		}
+	}
+	return out
+}
+
+// ReturnStatsSeen are the return counts, by schedule, of the returns the
+// caller may read: the schedules' own (bySchedule, every project's) for a
+// caller who sees every return, else the sum of its own projects' counts
+// (byProject: by project, then schedule). Progress, a report and a
+// portfolio line count from these, so a project lead's figures are its
+// own projects', like the returns it may list.
+func (a Access) ReturnStatsSeen(bySchedule map[string]ReturnStats, byProject map[string]map[string]ReturnStats) map[string]ReturnStats {
+	if a.SeesEveryReturn() {
+		return bySchedule
+	}
+	sum := map[string]*StatsDelta{}
+	for _, j := range a.ReturnProjects() {
+		for s, st := range byProject[j] {
+			d := sum[s]
+			if d == nil {
+				d = &StatsDelta{Expected: map[Date]int64{}, Unsent: map[Date]int64{}, OnTime: map[Date]int64{}}
+				sum[s] = d
+			}
+			for end, n := range st.Expected {
+				d.Expected[end] += n
+			}
+			for end, n := range st.Unsent {
+				d.Unsent[end] += n
+			}
+			for end, n := range st.OnTime {
+				d.OnTime[end] += n
+			}
+			d.Submitted += st.Submitted
+		}
+	}
+	out := make(map[string]ReturnStats, len(sum))
+	for s, d := range sum {
+		out[s] = ReturnStats{ScheduleID: s, Expected: d.Expected, Unsent: d.Unsent, OnTime: d.OnTime, Submitted: d.Submitted}
+	}
+	return out
 }
 
 // ReturnCounts are the returns figures of the progress report.

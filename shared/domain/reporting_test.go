@@ -521,6 +521,117 @@ func TestCountReturns(t *testing.T) {
 	}
 }
 
+// TestReturnStatsSeen: a caller's return counts cover the returns it may
+// read (SPEC roles table, "read returns"): every project's for leads,
+// administrators and funders (the schedules' own counts), a project
+// lead's own projects' alone, summed when it leads several; a project it
+// does not lead never counts, whatever the counts by project hold.
+func TestReturnStatsSeen(t *testing.T) {
+	end := d("2026-03-31")
+	one := func(expected, unsent, onTime, submitted int64) ReturnStats {
+		return ReturnStats{ScheduleID: "s", Expected: map[Date]int64{end: expected}, Unsent: map[Date]int64{end: unsent},
+			OnTime: map[Date]int64{end: onTime}, Submitted: submitted}
+	}
+	bySchedule := map[string]ReturnStats{"s": one(3, 2, 1, 0)}
+	byProject := map[string]map[string]ReturnStats{
+		"a": {"s": one(1, 1, 0, 0)},
+		"b": {"s": one(1, 1, 0, 0), "t": {ScheduleID: "t", Submitted: 2}},
+		"c": {"s": one(1, 0, 1, 0)},
+	}
+	cases := []struct {
+		name     string
+		a        Access
+		every    bool
+		projects []string
+		s        ReturnStats // schedule s as seen
+		t        int64       // schedule t's submitted, as seen
+	}{
+		{"administrator", Access{Admin: true}, true, nil, one(3, 2, 1, 0), 0},
+		{"lead", Access{Lead: true}, true, nil, one(3, 2, 1, 0), 0},
+		{"funder", Access{Funders: map[string]bool{"x": true}}, true, nil, one(3, 2, 1, 0), 0},
+		{"project lead and funder", Access{Projects: map[string]bool{"a": true}, Funders: map[string]bool{"x": true}}, true, nil, one(3, 2, 1, 0), 0},
+		{"project lead of a", Access{Projects: map[string]bool{"a": true}}, false, []string{"a"}, one(1, 1, 0, 0), 0},
+		{"project lead of c", Access{Projects: map[string]bool{"c": true}}, false, []string{"c"}, one(1, 0, 1, 0), 0},
+		{"project lead of b and c", Access{Projects: map[string]bool{"c": true, "b": true}}, false, []string{"b", "c"}, one(2, 1, 1, 0), 2},
+		{"project lead of a project with no returns", Access{Projects: map[string]bool{"d": true}}, false, []string{"d"}, ReturnStats{}, 0},
+	}
+	for _, c := range cases {
+		if got := c.a.SeesEveryReturn(); got != c.every {
+			t.Errorf("%s: sees every return %v, want %v", c.name, got, c.every)
+		}
+		if got := c.a.ReturnProjects(); !slices.Equal(got, c.projects) || (got == nil) != c.every {
+			t.Errorf("%s: return projects %v, want %v", c.name, got, c.projects)
+		}
+		seen := c.a.ReturnStatsSeen(bySchedule, byProject)
+		got := seen["s"]
+		if got.Expected[end] != c.s.Expected[end] || got.Unsent[end] != c.s.Unsent[end] || got.OnTime[end] != c.s.OnTime[end] ||
+			got.Submitted != c.s.Submitted || seen["t"].Submitted != c.t {
+			t.Errorf("%s: sees %+v and t %+v, want %+v and %d awaiting review", c.name, got, seen["t"], c.s, c.t)
+		}
+	}
+}
+
+// TestReturnStatsOf: counting returns themselves gives what their running
+// counts give, by project and schedule: the counts of a schedule made
+// before they were kept by project.
+func TestReturnStatsOf(t *testing.T) {
+	sent := d("2026-04-10").Time()
+	late := d("2026-05-10").Time()
+	returns := []Return{
+		{ScheduleID: "s", ProjectID: "a", PeriodEnd: d("2026-03-31"), DueDate: d("2026-04-20"), State: StateAccepted, SubmittedAt: &sent},
+		{ScheduleID: "s", ProjectID: "a", PeriodEnd: d("2026-06-30"), DueDate: d("2026-07-20"), State: StateExpected},
+		{ScheduleID: "s", ProjectID: "b", PeriodEnd: d("2026-03-31"), DueDate: d("2026-04-20"), State: StateSubmitted, SubmittedAt: &late, Late: true},
+		{ScheduleID: "t", ProjectID: "b", PeriodEnd: d("2026-12-31"), DueDate: d("2027-01-20"), State: StateExpected},
+	}
+	got := ReturnStatsOf(returns)
+	running := map[string]map[string]*StatsDelta{}
+	for _, r := range returns {
+		if running[r.ProjectID] == nil {
+			running[r.ProjectID] = map[string]*StatsDelta{}
+		}
+		if running[r.ProjectID][r.ScheduleID] == nil {
+			running[r.ProjectID][r.ScheduleID] = &StatsDelta{}
+		}
+		ch := ReturnStatsChange(nil, r)
+		running[r.ProjectID][r.ScheduleID].merge(ch)
+	}
+	if len(got) != 2 || len(got["a"]) != 1 || len(got["b"]) != 2 {
+		t.Fatalf("counts %+v, want a's of s, b's of s and t", got)
+	}
+	for j, by := range running {
+		for s, d := range by {
+			st := got[j][s]
+			if st.ScheduleID != s || !reflect.DeepEqual(st.Expected, d.Expected) || !reflect.DeepEqual(st.Unsent, d.Unsent) ||
+				!reflect.DeepEqual(st.OnTime, d.OnTime) || st.Submitted != d.Submitted {
+				t.Errorf("%s's counts of %s: %+v, want %+v", j, s, st, *d)
+			}
+		}
+	}
+	if a := got["a"]["s"]; a.Expected[d("2026-03-31")] != 1 || a.OnTime[d("2026-03-31")] != 1 || a.Unsent[d("2026-06-30")] != 1 {
+		t.Errorf("a's counts %+v", a)
+	}
+	if b := got["b"]["s"]; b.Submitted != 1 || b.OnTime[d("2026-03-31")] != 0 || b.Unsent[d("2026-03-31")] != 0 {
+		t.Errorf("b's counts %+v: its late return awaits review", b)
+	}
+}
+
+// merge adds o into d (as a store's ADDs do).
+func (d *StatsDelta) merge(o StatsDelta) {
+	if d.Expected == nil {
+		d.Expected, d.Unsent, d.OnTime = map[Date]int64{}, map[Date]int64{}, map[Date]int64{}
+	}
+	for k, v := range o.Expected {
+		d.Expected[k] += v
+	}
+	for k, v := range o.Unsent {
+		d.Unsent[k] += v
+	}
+	for k, v := range o.OnTime {
+		d.OnTime[k] += v
+	}
+	d.Submitted += o.Submitted
+}
+
 func TestSubmissionFigures(t *testing.T) {
 	x := Outcome{ID: "x", Counts: map[Metric]int64{MetricReferrals: 10}}
 	// Without review a submission counts at once; a correction swaps.

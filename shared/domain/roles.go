@@ -1,5 +1,7 @@
 package domain
 
+import "slices"
+
 // RoleName is one of the roles a member can hold inside a programme.
 type RoleName string
 
@@ -81,6 +83,29 @@ func (a Access) CanWriteProject(projectID string) bool {
 // their own.
 func (a Access) CanReadProject(projectID string) bool {
 	return a.CanWriteProject(projectID) || len(a.Funders) > 0
+}
+
+// SeesEveryReturn reports whether the caller reads every project's
+// returns: leads, and funders (their statuses and approved figures). A
+// project lead reads its own projects' only, and so its return counts are
+// theirs alone.
+func (a Access) SeesEveryReturn() bool { return a.CanManage() || len(a.Funders) > 0 }
+
+// ReturnProjects are the projects whose returns the caller's return
+// counts cover, in order: nil for a caller who sees every return (its
+// counts are the schedules' own), else the projects it leads.
+func (a Access) ReturnProjects() []string {
+	if a.SeesEveryReturn() {
+		return nil
+	}
+	out := make([]string, 0, len(a.Projects))
+	for j, ok := range a.Projects {
+		if ok {
+			out = append(out, j)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // CanReadGrant reports whether the caller may read a grant: leads all of them,

@@ -17,16 +17,19 @@ import (
 // requests: its memberships (one Query of its index), the programmes with
 // their totals, setups and funding (400 keys: four BatchGetItems sent
 // together), then the two years of figures each target needs and each
-// schedule's return counts (300 keys: three, together). Ten years of
-// submissions to some of them change nothing of that. The counts are
-// recorded in BENCHMARKS.md.
+// schedule's return counts (300 keys: three, together). A project lead in
+// each reads the same, its project's counts of each schedule in place of
+// the schedule's. Ten years of submissions to some of them change nothing
+// of that. The counts are recorded in BENCHMARKS.md.
 func TestPortfolioRequestsAt100Programmes(t *testing.T) {
 	t.Parallel()
 	const programmes = 100
 	s := testkit.New(t, testkit.WithClock("2026-06-30T12:00:00Z"))
 	rt := &roundTrips{DB: s.DB, wait: 2 * time.Second}
 	h := startAPI(t, s, rt, testkit.APIConfig{})
+	var readAs func(what, who string) []domain.PortfolioItem
 	const dwp = "grants@dwp.example.org"
+	const pl = "pl@project.example.org" // project lead of each programme's "Project"
 	// Programme 000 is made through the service, but for its DWP grant;
 	// the other 99 are copies of it written straight to the table (by
 	// BatchWriteItem: making each through the service took thousands of
@@ -40,7 +43,9 @@ func TestPortfolioRequestsAt100Programmes(t *testing.T) {
 	x := b.Funder(p, testkit.FunderBody("DWP", dwp)).ID
 	other := b.Funder(p, testkit.FunderBody("Lottery")).ID
 	project := b.Project(p, testkit.ProjectBody("Project")).ID
+	b.Project(p, testkit.ProjectBody("Other project"))
 	b.Member(p, dwp, testkit.RoleFunder(x))
+	b.Member(p, pl, testkit.RoleProjectLead(project))
 	b.Grant(p, testkit.GrantBody("Lottery's", other, "", 5000))
 	b.Target(p, map[string]any{"metric": "peopleIntoWork", "value": 60, "startDate": "2025-04-01", "deadline": "2026-03-31", "notify": []string{x}})
 	if _, err := s.Svc.Open(t.Context(), testkit.AdminCaller(), p).CreateSchedule(testkit.Body(map[string]any{
@@ -62,13 +67,17 @@ func TestPortfolioRequestsAt100Programmes(t *testing.T) {
 
 	read := func(what string) []domain.PortfolioItem {
 		t.Helper()
+		return readAs(what, dwp)
+	}
+	readAs = func(what, who string) []domain.PortfolioItem {
+		t.Helper()
 		rt.arm(8)
 		var r testkit.Resp
 		n := s.Count.Measure(func() {
-			r = h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, "/portfolio?limit=100", dwp, nil))
+			r = h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, "/portfolio?limit=100", who, nil))
 		})
 		later := rt.disarm()
-		t.Logf("GET /portfolio, %s: %s; %d reads waited on an earlier answer", what, n, later)
+		t.Logf("GET /portfolio as %s, %s: %s; %d reads waited on an earlier answer", who, what, n, later)
 		// The Query alone, then four BatchGetItems together, then three:
 		// the seven after the first round each waited on the Query's (or
 		// the summaries') answer.
@@ -90,6 +99,19 @@ func TestPortfolioRequestsAt100Programmes(t *testing.T) {
 		fmt.Sscanf(it.Name, "Programme %03d", &i)
 		if it.ProgrammeID != ids[i] || it.AwardedPence != int64(1000+i) || len(it.Targets) != 1 {
 			t.Fatalf("line %+v: want programme %d with its DWP grant alone", it, i)
+		}
+		// The yearly return of each project, due 2026-04-20, is overdue:
+		// the funder reads every project's returns' statuses.
+		if it.ReturnsOverdue != 2 {
+			t.Errorf("line %+v: want both projects' returns overdue", it)
+		}
+	}
+	// A project lead of "Project" in every programme: the same requests,
+	// its own project's counts (by key, in place of the schedule's)
+	// counting its own overdue return alone.
+	for _, it := range readAs("no submissions", pl) {
+		if it.ReturnsOverdue != 1 || it.AwardedPence != 0 || len(it.Targets) != 1 {
+			t.Errorf("the project lead's line %+v: want its own project's one overdue return", it)
 		}
 	}
 

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -11,14 +12,15 @@ import (
 // Portfolio lists the programmes the caller belongs to (every programme,
 // for administrators), a page at a time, each with its headline figures as
 // far as the caller's roles in it let them see (domain.BuildPortfolioItem:
-// money of the grants they may read; the programme's counted figures,
-// targets and overdue returns, which every member reads in progress).
+// money of the grants they may read; the programme's counted figures and
+// targets, which every member reads in progress; the overdue returns of
+// the projects whose returns they may read: a project lead's own).
 //
 // A page costs three round trips, whatever the programmes hold: the
 // memberships (one Query), the programmes with their running figures,
 // targets and schedules (one BatchGetItem per 100 records), then the
-// years of figures the targets' windows need with the schedules' return
-// counts (likewise). A web session's check (CheckSession) is one more
+// years of figures the targets' windows need with the return counts each
+// caller sees, the schedules' or a project lead's projects' (likewise). A web session's check (CheckSession) is one more
 // read, sent beside them.
 func (s *Service) Portfolio(ctx context.Context, c domain.Caller, p Page) ([]domain.PortfolioItem, string, error) {
 	var items []domain.PortfolioItem
@@ -62,19 +64,27 @@ func (s *Service) portfolio(ctx context.Context, c domain.Caller, p Page) ([]dom
 	if err != nil {
 		return nil, "", storeErr(err, "", nil)
 	}
+	// Each programme's return counts are those the caller may see there:
+	// the schedules' own for a lead or funder, a project lead's own
+	// projects' (domain.Access.ReturnProjects), read by key with the rest.
 	want := make(map[string]FigureKeys, len(sums))
-	for id, sum := range sums {
-		fk := FigureKeys{Series: domain.SeriesKeys(sum.Targets, sum.Programme.StartDate)}
-		for _, sch := range sum.Schedules {
-			fk.Schedules = append(fk.Schedules, sch.ID)
+	mine := map[string][]string{}
+	for _, m := range ms {
+		sum, ok := sums[m.ProgrammeID]
+		if !ok {
+			continue
 		}
-		if len(fk.Series)+len(fk.Schedules) > 0 {
-			want[id] = fk
+		projects := domain.NewAccess(c.Identity, m.Roles).ReturnProjects()
+		if projects != nil {
+			mine[m.ProgrammeID] = projects
+		}
+		if fk := figureKeys(domain.SeriesKeys(sum.Targets, sum.Programme.StartDate), sum.Schedules, projects); !fk.empty() {
+			want[m.ProgrammeID] = fk
 		}
 	}
-	figs, err := s.store.Figures(ctx, want)
+	figs, uncounted, err := s.portfolioFigures(ctx, want, sums, mine)
 	if err != nil {
-		return nil, "", storeErr(err, "", nil)
+		return nil, "", err
 	}
 	today := domain.UKDate(s.now())
 	items := make([]domain.PortfolioItem, 0, len(ms))
@@ -84,7 +94,8 @@ func (s *Service) portfolio(ctx context.Context, c domain.Caller, p Page) ([]dom
 			continue // removed between the two reads
 		}
 		f := figs[m.ProgrammeID]
-		sum.Stats = f.Stats
+		f.withUncounted(uncounted[m.ProgrammeID])
+		sum.Stats, sum.ProjectStats = f.Stats, f.ProjectStats
 		a := domain.NewAccess(c.Identity, m.Roles)
 		if !a.IsMember() {
 			continue // a membership with no roles is no membership
@@ -95,6 +106,45 @@ func (s *Service) portfolio(ctx context.Context, c domain.Caller, p Page) ([]dom
 	return items, next, nil
 }
 
+// portfolioFigures reads what want asks of a page of programmes (one
+// BatchGetItem per 100 keys, sent together) and, at the same time, for a
+// project lead's programme with a schedule made before return counts were
+// kept by project, its projects' counts of those from their returns (by
+// programme, then project and schedule).
+func (s *Service) portfolioFigures(ctx context.Context, want map[string]FigureKeys, sums map[string]domain.ProgrammeSummary,
+	mine map[string][]string) (map[string]Figures, map[string]map[string]map[string]domain.ReturnStats, error) {
+	var (
+		figs      map[string]Figures
+		uncounted = map[string]map[string]map[string]domain.ReturnStats{}
+		mu        sync.Mutex
+		wg        sync.WaitGroup
+		errs      = make([]error, len(mine)+1)
+	)
+	wg.Add(1)
+	go func() { defer wg.Done(); figs, errs[0] = s.store.Figures(ctx, want) }()
+	i := 0
+	for id, projects := range mine {
+		if !slices.ContainsFunc(sums[id].Schedules, func(sch domain.Schedule) bool { return !sch.CountedByProject }) {
+			continue // every count by key: nothing to count from returns
+		}
+		i++
+		slot := i
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			by, err := s.uncountedStats(ctx, id, sums[id].Schedules, projects)
+			mu.Lock()
+			defer mu.Unlock()
+			errs[slot], uncounted[id] = err, by
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, storeErr(err, "", nil)
+	}
+	return figs, uncounted, nil
+}
+
 // Report is the programme's report for the period from..to (YYYY-MM-DD,
 // both included): every member may read it, each seeing the money of the
 // grants they may read (domain.BuildReport). Bad or reversed dates are a
@@ -102,7 +152,9 @@ func (s *Service) portfolio(ctx context.Context, c domain.Caller, p Page) ([]dom
 //
 // Two round trips, whatever the history: the targets, the reporting setup
 // and the period's money beside the access check; then the years of
-// figures the period and the targets' windows cover.
+// figures the period and the targets' windows cover, and beside them a
+// project lead's own return counts, by key (its returns are all it may
+// read, so its counts are theirs: domain.Access.ReturnStatsSeen).
 func (sc *Scope) Report(from, to string) (domain.Report, error) {
 	period, perr := domain.ParsePeriod(from, to)
 	var (
@@ -131,11 +183,31 @@ func (sc *Scope) Report(from, to string) (domain.Report, error) {
 	}
 	start := sc.programme.StartDate
 	chosen := domain.ReportTargets(targets, start, period)
-	series, measures, err := sc.s.store.PeriodSeries(sc.ctx, sc.programmeID, domain.ReportSeriesKeys(period, chosen, start))
-	if err != nil {
-		return domain.Report{}, storeErr(err, "", nil)
+	var (
+		series   map[domain.SeriesKey]domain.DaySeries
+		measures domain.DayMeasures
+		mine     Figures
+		errs     [2]error
+		wg       sync.WaitGroup
+	)
+	// A project lead's return counts are its own projects', read by key
+	// beside the years of figures.
+	if projects := sc.access.ReturnProjects(); projects != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mine, errs[1] = sc.s.projectFigures(sc.ctx, sc.programmeID, nil, setup.Schedules, projects)
+		}()
+	}
+	series, measures, errs[0] = sc.s.store.PeriodSeries(sc.ctx, sc.programmeID, domain.ReportSeriesKeys(period, chosen, start))
+	wg.Wait()
+	if errs[0] != nil {
+		return domain.Report{}, storeErr(errs[0], "", nil)
+	}
+	if errs[1] != nil {
+		return domain.Report{}, errs[1]
 	}
 	return domain.BuildReport(domain.ReportInput{Programme: sc.programme, Period: period, Targets: chosen, Series: series,
-		Measures: measures, Schedules: setup.Schedules, Stats: setup.Stats, Paid: paid, Spent: spent,
+		Measures: measures, Schedules: setup.Schedules, Stats: setup.Stats, ProjectStats: mine.ProjectStats, Paid: paid, Spent: spent,
 		Today: domain.UKDate(sc.s.now())}, sc.access), nil
 }

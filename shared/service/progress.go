@@ -12,10 +12,10 @@ import (
 
 // Progress is the programme's standing from its running totals: a fixed
 // handful of DynamoDB requests however much history there is (see
-// docs/dynamodb.md, "Cost of the progress report"). The reads do not
-// depend on the caller's roles, so they all go out beside the access
-// check: one round trip, and one more, with targets, for the years of
-// figures their windows cover.
+// docs/dynamodb.md, "Cost of the progress report"). The first reads do
+// not depend on the caller's roles, so they all go out beside the access
+// check: one round trip; then the years of figures the targets need, with
+// a project lead's own return counts by key in the same BatchGetItem.
 func (sc *Scope) Progress() (domain.Progress, error) {
 	var (
 		t        domain.Totals
@@ -50,8 +50,20 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 	if err != nil {
 		return domain.Progress{}, err
 	}
-	series, err := sc.targetSeries(targets)
-	if err != nil {
+	// A project lead's return counts are its own projects' (the returns
+	// it may read): read by key with the years of figures, in the same
+	// BatchGetItem. Everyone else's are the schedules', in the setup.
+	showReturns := sc.access.CanManage() || len(sc.access.Projects) > 0
+	mine := sc.access.ReturnProjects()
+	var series map[domain.SeriesKey]domain.DaySeries
+	var byProject map[string]map[string]domain.ReturnStats
+	if showReturns && mine != nil {
+		f, err := sc.s.projectFigures(sc.ctx, sc.programmeID, domain.SeriesKeys(targets, sc.programme.StartDate), setup.Schedules, mine)
+		if err != nil {
+			return domain.Progress{}, err
+		}
+		series, byProject = f.Series, f.ProjectStats
+	} else if series, err = sc.targetSeries(targets); err != nil {
 		return domain.Progress{}, err
 	}
 	currents := domain.Currents(targets, sc.programme.StartDate, series)
@@ -60,15 +72,14 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 	sc.money(&pr, t, grants, money)
 	// Leads and project leads see what awaits review and how returns
 	// stand; funders never see figures a lead has not approved. A project
-	// lead's pending figures are its own projects': another project's
-	// submissions are not visible to it (the returns' counts, which hold
-	// no figures, stay the programme's, as the dashboard says).
-	if sc.access.CanManage() || len(sc.access.Projects) > 0 {
+	// lead's pending figures and return counts are its own projects':
+	// another project's submissions and returns are not visible to it.
+	if showReturns {
 		pending := t.PendingFigures()
 		if !sc.access.CanManage() {
 			pending = t.PendingFiguresOf(sc.access.Projects)
 		}
-		counts := domain.CountReturns(setup.Schedules, setup.Stats, domain.UKDate(pr.AsOf))
+		counts := domain.CountReturns(setup.Schedules, sc.access.ReturnStatsSeen(setup.Stats, byProject), domain.UKDate(pr.AsOf))
 		pr.Pending, pr.Returns = &pending, &counts
 	}
 	return pr, nil

@@ -382,7 +382,7 @@ func (sc *Scope) ListReturns(q ReturnQuery, p Page) ([]domain.Return, string, er
 	if err := q.Validate(); err != nil {
 		return nil, "", err
 	}
-	everyProject := sc.access.CanManage() || len(sc.access.Funders) > 0
+	everyProject := sc.access.SeesEveryReturn()
 	var f ReturnFilter
 	switch {
 	case q.Correction != "" || q.ToSend:

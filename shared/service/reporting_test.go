@@ -644,15 +644,39 @@ func TestProgressReturnCounts(t *testing.T) {
 	clk.set("2026-07-25T09:00:00Z")
 	send(w.B, "2026-04-01", "2026-06-30") // late, awaiting review
 	clk.set("2026-10-25T09:00:00Z")       // Q3 overdue for both
-	c := must(w.open(plOwn).Progress()).Returns
 	// Past due: Q1 (2 sent, 1 on time), Q2 (2 sent, 1 on time), Q3 (none).
-	if c.Due != 0 || c.Overdue != 2 || c.Submitted != 1 || c.OnTimePercent == nil || *c.OnTimePercent != 33.3 {
-		t.Errorf("returns on 2026-10-25: %+v (on time %v)", c, c.OnTimePercent)
+	// Each project lead counts its own project's returns alone: A's were
+	// sent on time (Q1, Q2: two of three past due), B's late, one awaiting
+	// review.
+	for _, c := range []struct {
+		who                     role
+		due, overdue, submitted int64
+		onTime                  float64
+	}{
+		{lead, 0, 2, 1, 33.3}, {funderOwn, 0, 2, 1, 33.3}, {plOwn, 0, 1, 0, 66.7}, {plOther, 0, 1, 1, 0},
+	} {
+		pr := must(w.open(c.who).Progress())
+		if c.who == funderOwn {
+			// Funders see no returns block: it sits beside pending figures.
+			if pr.Returns != nil {
+				t.Errorf("a funder's progress counts returns: %+v", pr.Returns)
+			}
+			continue
+		}
+		got := pr.Returns
+		if got.Due != c.due || got.Overdue != c.overdue || got.Submitted != c.submitted || got.OnTimePercent == nil || *got.OnTimePercent != c.onTime {
+			t.Errorf("%s's returns on 2026-10-25: %+v (on time %v), want due %d overdue %d submitted %d on time %v",
+				c.who, got, got.OnTimePercent, c.due, c.overdue, c.submitted, c.onTime)
+		}
 	}
 	clk.set("2026-10-15T09:00:00Z") // Q3 open for both
-	c = must(w.open(lead).Progress()).Returns
+	c := must(w.open(lead).Progress()).Returns
 	if c.Due != 2 || c.Overdue != 0 || *c.OnTimePercent != 50 {
 		t.Errorf("returns on 2026-10-15: %+v (on time %v)", c, *c.OnTimePercent)
+	}
+	c = must(w.open(plOther).Progress()).Returns
+	if c.Due != 1 || c.Overdue != 0 || c.Submitted != 1 || *c.OnTimePercent != 0 {
+		t.Errorf("B's project lead's returns on 2026-10-15: %+v (on time %v)", c, *c.OnTimePercent)
 	}
 }
 

@@ -708,8 +708,14 @@ func roleCases() []roleCase {
 				if rep.Totals[domain.MetricReferrals] != 10 || rep.Totals[domain.MetricPeopleIntoWork] != 2 {
 					t.Errorf("report totals %v, want the approved 10 referrals and 2 into work", rep.Totals)
 				}
-				// The first quarter's returns fall due on 2025-04-20: one a project, neither sent.
-				if rep.Returns.Due != 2 || rep.Returns.Received != 0 || len(rep.Targets) != 1 || rep.Targets[0].Current != 2 {
+				// The first quarter's returns fall due on 2025-04-20: one a
+				// project, neither sent. A project lead counts its own
+				// project's alone, as it lists them.
+				due := int64(2)
+				if r == plOwn || r == plOther {
+					due = 1
+				}
+				if rep.Returns.Due != due || rep.Returns.Received != 0 || len(rep.Targets) != 1 || rep.Targets[0].Current != 2 {
 					t.Errorf("report returns %+v, targets %+v", rep.Returns, rep.Targets)
 				}
 			}},
@@ -749,8 +755,13 @@ func roleCases() []roleCase {
 					t.Errorf("roles %+v", it.Roles)
 				}
 				// Five returns are past due with nothing sent: A's first and
-				// third quarters, B's first three.
-				if it.PeopleIntoWork != 2 || it.ReturnsOverdue != 5 || len(it.Targets) != 1 || it.Targets[0].Current != 2 {
+				// third quarters, B's first three. A project lead counts its
+				// own project's alone.
+				overdue := map[role]int64{plOwn: 2, plOther: 3}[r]
+				if overdue == 0 {
+					overdue = 5
+				}
+				if it.PeopleIntoWork != 2 || it.ReturnsOverdue != overdue || len(it.Targets) != 1 || it.Targets[0].Current != 2 {
 					t.Errorf("portfolio line %+v", it)
 				}
 			}},

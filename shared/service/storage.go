@@ -333,8 +333,8 @@ type OutcomeReview struct {
 }
 
 // ReportingSetup is a programme's reporting schedules with their return
-// counts, and a sequence number that changes whenever schedules are added
-// or extended.
+// counts (every project's: a project's own are read with Figures), and a
+// sequence number that changes whenever schedules are added or extended.
 type ReportingSetup struct {
 	Seq       int64
 	Schedules []domain.Schedule
@@ -472,17 +472,24 @@ type Membership struct {
 	Roles       []domain.Role
 }
 
-// FigureKeys asks for one programme's figures: years of its daily series
-// and its schedules' return counts.
+// FigureKeys asks for one programme's figures: years of its daily series,
+// its schedules' return counts (every project's), and for each of
+// Projects its own return counts of each of ProjectSchedules (a project
+// lead's: domain.Access.ReturnStatsSeen).
 type FigureKeys struct {
-	Series    []domain.SeriesKey
-	Schedules []string
+	Series           []domain.SeriesKey
+	Schedules        []string
+	Projects         []string
+	ProjectSchedules []string
 }
 
-// Figures are one programme's figures as FigureKeys asked for them.
+// Figures are one programme's figures as FigureKeys asked for them: every
+// key asked for is there, empty when nothing is kept under it.
+// ProjectStats are by project, then schedule.
 type Figures struct {
-	Series map[domain.SeriesKey]domain.DaySeries
-	Stats  map[string]domain.ReturnStats
+	Series       map[domain.SeriesKey]domain.DaySeries
+	Stats        map[string]domain.ReturnStats
+	ProjectStats map[string]map[string]domain.ReturnStats
 }
 
 // PortfolioStore reads many programmes at once, for a portfolio: each

@@ -252,6 +252,17 @@ func ctSame(c *ct, what string, got, want any) {
 	}
 }
 
+// ctNonZeroCounts is counts by period end without those at zero.
+func ctNonZeroCounts(m map[domain.Date]int64) map[domain.Date]int64 {
+	out := map[domain.Date]int64{}
+	for k, v := range m {
+		if v != 0 {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // ctNonZero is series without the figures that are zero: the DynamoDB
 // store keeps a figure a correction brought back to zero, the fake never
 // had it; both mean nothing counted.
@@ -1489,6 +1500,35 @@ func ctPortfolio(c *ct) {
 	ctSame(c, "figures' return counts", figs[p.ID].Stats[sched.ID], setup.Stats[sched.ID])
 	if n := setup.Stats[sched.ID].Expected[domain.MustDate("2025-03-31")]; n != 2 {
 		c.Errorf("expected returns for the first quarter: %d, want 2", n)
+	}
+	// Each project's counts of the schedule, kept beside the schedule's
+	// since it was made (so marked in the setup and the summary): its own
+	// returns', the two adding up to the schedule's; a project with no
+	// return of it has none.
+	if len(setup.Schedules) != 1 || !setup.Schedules[0].CountedByProject || !sp.Schedules[0].CountedByProject {
+		c.Errorf("a schedule made here keeps its counts by project: setup %+v, summary %+v", setup.Schedules, sp.Schedules)
+	}
+	byProject, err := c.st.Figures(c.ctx, map[string]service.FigureKeys{p.ID: {Projects: []string{a.ID, b.ID, d.ID}, ProjectSchedules: []string{sched.ID}}})
+	c.ok(err)
+	mine := byProject[p.ID].ProjectStats
+	for _, j := range []string{a.ID, b.ID} {
+		st := mine[j][sched.ID]
+		for _, end := range []string{"2025-03-31", "2025-06-30", "2025-09-30", "2025-12-31"} {
+			if st.Expected[domain.MustDate(end)] != 1 || st.Unsent[domain.MustDate(end)] != 1 {
+				c.Errorf("project %s's counts of the quarter to %s: %+v, want its one return, not sent", j, end, st)
+			}
+		}
+	}
+	if st := mine[d.ID][sched.ID]; st.ScheduleID != sched.ID || len(ctNonZeroCounts(st.Expected)) != 0 {
+		c.Errorf("a project with no return of the schedule: %+v", st)
+	}
+	all := domain.Access{Projects: map[string]bool{a.ID: true, b.ID: true}}.ReturnStatsSeen(nil, mine)[sched.ID]
+	if !reflect.DeepEqual(ctNonZeroCounts(all.Expected), ctNonZeroCounts(setup.Stats[sched.ID].Expected)) ||
+		!reflect.DeepEqual(ctNonZeroCounts(all.Unsent), ctNonZeroCounts(setup.Stats[sched.ID].Unsent)) {
+		c.Errorf("the projects' counts add up to %+v, the schedule's are %+v", all, setup.Stats[sched.ID])
+	}
+	if len(byProject[p.ID].Stats) != 0 {
+		c.Errorf("the schedule's own counts read when only the projects' were asked for: %+v", byProject[p.ID].Stats)
 	}
 
 	// A report's series: the counts as Series gives them, and the measures

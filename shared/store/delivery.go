@@ -138,7 +138,7 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, sub servi
 	if err := s.figureItems(t, programmeID, sub.Figures, o.SubmittedAt); err != nil {
 		return err
 	}
-	stats := map[string]domain.StatsDelta{}
+	stats := map[statsKey]domain.StatsDelta{}
 	if err := s.returnWrites(t, programmeID, sub.Returns, stats); err != nil {
 		return err
 	}
@@ -388,7 +388,7 @@ func (s *Store) ReviewOutcome(ctx context.Context, programmeID string, rv servic
 	if err := s.figureItems(t, programmeID, rv.Figures, after.Review.At); err != nil {
 		return err
 	}
-	stats := map[string]domain.StatsDelta{}
+	stats := map[statsKey]domain.StatsDelta{}
 	if err := s.returnWrites(t, programmeID, rv.Returns, stats); err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 	var fc domain.FigureChange
 	totals := deltas{}
 	series := map[domain.SeriesKey]map[domain.Date]map[domain.Metric]int64{}
-	stats := map[string]domain.StatsDelta{}
+	stats := map[statsKey]domain.StatsDelta{}
 	projects, cohorts, returns := map[string]bool{}, map[domain.RecordRef]bool{}, map[string]bool{}
 	size, n := 0, 0
 	for i := from; i < len(b.Submissions); i++ {
@@ -84,7 +84,7 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 		if err != nil {
 			return nil, 0, err
 		}
-		rs := map[string]domain.StatsDelta{}
+		rs := map[statsKey]domain.StatsDelta{}
 		for k, v := range stats {
 			rs[k] = v
 		}

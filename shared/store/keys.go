@@ -179,6 +179,15 @@ func skSchedule(id string) string { return prefixSchedule + id }
 // Schedule's return counts.
 func skScheduleStats(id string) string { return prefixScheduleStats + id }
 
+// A project's return counts of one schedule: apart from the "SCHED"
+// prefix, so the setup's Query does not read every project's; read by
+// key, for a project lead.
+const prefixProjectStats = "RETSTAT#"
+
+func skProjectStats(projectID, scheduleID string) string {
+	return prefixProjectStats + projectID + "#" + scheduleID
+}
+
 // Return. A return lives under its project, so a project's returns are one
 // Query; its id names its key (domain.ReturnID), so a submission reads the
 // returns it fills by key.

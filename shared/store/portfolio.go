@@ -26,8 +26,10 @@ import (
 //     (tg_<id>), the setup each schedule's due days (dd_<id>), the
 //     funding item money by funder and project; one BatchGetItem per 100
 //     keys, sent together;
-//  3. the years of daily figures the targets' windows need and each
-//     schedule's return counts (SCHEDSTAT#<id>), by key, likewise.
+//  3. the years of daily figures the targets' windows need and the
+//     return counts the caller sees: each schedule's (SCHEDSTAT#<id>) for
+//     a lead or funder, a project lead's projects' of each schedule
+//     (RETSTAT#<j>#<id>), by key, likewise.
 
 // Memberships lists the programmes email belongs to, with its roles in
 // each, in programme id order: one Query of its index a page.
@@ -138,9 +140,11 @@ func decodeProjectNames(item Item) map[string]string {
 }
 
 // decodeScheduleSummaries reads the schedules' due days kept on a
-// reporting setup item, by id.
+// reporting setup item, and whether each keeps its counts by project
+// (pc_<id>), by id.
 func decodeScheduleSummaries(item Item) []domain.Schedule {
 	var out []domain.Schedule
+	counted := countedByProject(item)
 	for attr, av := range item {
 		nv, ok := av.(*types.AttributeValueMemberN)
 		if !ok || !strings.HasPrefix(attr, "dd_") {
@@ -148,21 +152,22 @@ func decodeScheduleSummaries(item Item) []domain.Schedule {
 		}
 		var days int64
 		fmt.Sscan(nv.Value, &days)
-		out = append(out, domain.Schedule{ID: attr[3:], DueDays: days})
+		out = append(out, domain.Schedule{ID: attr[3:], DueDays: days, CountedByProject: counted[attr[3:]]})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
 
 // Figures reads what want asks of each programme (years of daily figures,
-// schedules' return counts), all programmes' keys together in
-// BatchGetItems of 100 sent together. A year or a schedule with nothing
-// kept is empty.
+// schedules' return counts, projects' return counts of schedules), all
+// programmes' keys together in BatchGetItems of 100 sent together. A
+// year or counts with nothing kept are empty.
 func (s *Store) Figures(ctx context.Context, want map[string]service.FigureKeys) (map[string]service.Figures, error) {
 	out := make(map[string]service.Figures, len(want))
 	var keys []Item
 	for id, fk := range want {
-		f := service.Figures{Series: map[domain.SeriesKey]domain.DaySeries{}, Stats: map[string]domain.ReturnStats{}}
+		f := service.Figures{Series: map[domain.SeriesKey]domain.DaySeries{}, Stats: map[string]domain.ReturnStats{},
+			ProjectStats: map[string]map[string]domain.ReturnStats{}}
 		pk := pkProgramme(id)
 		seen := map[string]bool{}
 		for _, k := range fk.Series {
@@ -177,6 +182,16 @@ func (s *Store) Figures(ctx context.Context, want map[string]service.FigureKeys)
 			if sk := skScheduleStats(sid); !seen[sk] {
 				seen[sk] = true
 				keys = append(keys, key(pk, sk))
+			}
+		}
+		for _, j := range fk.Projects {
+			f.ProjectStats[j] = map[string]domain.ReturnStats{}
+			for _, sid := range fk.ProjectSchedules {
+				f.ProjectStats[j][sid] = decodeStats(sid, nil)
+				if sk := skProjectStats(j, sid); !seen[sk] {
+					seen[sk] = true
+					keys = append(keys, key(pk, sk))
+				}
 			}
 		}
 		out[id] = f
@@ -199,6 +214,12 @@ func (s *Store) Figures(ctx context.Context, want map[string]service.FigureKeys)
 		case strings.HasPrefix(sk, prefixScheduleStats):
 			id := strings.TrimPrefix(sk, prefixScheduleStats)
 			f.Stats[id] = decodeStats(id, item)
+		case strings.HasPrefix(sk, prefixProjectStats):
+			// Ids hold no "#": the project's, then the schedule's.
+			j, id, ok := strings.Cut(strings.TrimPrefix(sk, prefixProjectStats), "#")
+			if by := f.ProjectStats[j]; ok && by != nil {
+				by[id] = decodeStats(id, item)
+			}
 		case strings.HasPrefix(sk, prefixSeries):
 			for k := range f.Series {
 				if skSeries(k) == sk {

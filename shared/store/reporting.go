@@ -19,11 +19,16 @@ import (
 // The reporting cycle's items (docs/dynamodb.md, "Returns"):
 //
 //	SCHED                 the setup: seq, moved on by every schedule added or extended;
-//	                      dd_<s>, each schedule's due days (for a portfolio)
+//	                      dd_<s>, each schedule's due days (for a portfolio);
+//	                      pc_<s>, set when the schedule is made: its counts by
+//	                      project (RETSTAT#) are whole (Schedule.CountedByProject)
 //	SCHED#<s>             a schedule
 //	SCHEDSTAT#<s>         its return counts by period end: e_<end> (expected),
 //	                      u_<end> (nothing sent), ot_<end> (sent by the due date),
 //	                      sub (awaiting review)
+//	RETSTAT#<j>#<s>       the same counts of project j's returns alone, moved in
+//	                      the same transactions, for a project lead (kept since
+//	                      the schedule was made when the setup has pc_<s>)
 //	RETGEN#<g>            returns still to write (GSI1 RETGEN / <startedAt>#<p>#<g>)
 //	RETURN#<j>#<s>#<start> a return (see returns.go)
 
@@ -32,6 +37,7 @@ import (
 // schedules pages on).
 func (s *Store) ReportingSetup(ctx context.Context, programmeID string) (service.ReportingSetup, error) {
 	setup := service.ReportingSetup{Stats: map[string]domain.ReturnStats{}}
+	var counted map[string]bool
 	p := service.Page{Limit: service.MaxLimit}
 	for {
 		next, err := s.list(ctx, query{pkAttr: "PK", skAttr: "SK", pk: pkProgramme(programmeID), prefix: skSetup}, p, func(item Item) error {
@@ -45,6 +51,7 @@ func (s *Store) ReportingSetup(ctx context.Context, programmeID string) (service
 					return err
 				}
 				setup.Seq = v.Seq
+				counted = countedByProject(item)
 			case strings.HasPrefix(sk, prefixSchedule):
 				var sc domain.Schedule
 				if err := unmarshal(item, &sc); err != nil {
@@ -61,10 +68,25 @@ func (s *Store) ReportingSetup(ctx context.Context, programmeID string) (service
 			return setup, fmt.Errorf("read reporting setup of %s: %w", programmeID, err)
 		}
 		if next == "" {
+			for i, sc := range setup.Schedules {
+				setup.Schedules[i].CountedByProject = counted[sc.ID]
+			}
 			return setup, nil
 		}
 		p.Cursor = next
 	}
+}
+
+// countedByProject reads which schedules keep their counts by project
+// whole off the setup item (pc_<s>).
+func countedByProject(setup Item) map[string]bool {
+	out := map[string]bool{}
+	for attr := range setup {
+		if id, ok := strings.CutPrefix(attr, "pc_"); ok {
+			out[id] = true
+		}
+	}
+	return out
 }
 
 func decodeStats(id string, item Item) domain.ReturnStats {
@@ -100,14 +122,26 @@ func decodeStats(id string, item Item) domain.ReturnStats {
 	return st
 }
 
+// statsKey names a counts item: a schedule's (ProjectID "": every
+// project's) or one project's of it.
+type statsKey struct{ ScheduleID, ProjectID string }
+
+func (k statsKey) sk() string {
+	if k.ProjectID == "" {
+		return skScheduleStats(k.ScheduleID)
+	}
+	return skProjectStats(k.ProjectID, k.ScheduleID)
+}
+
 // statsUpdates are the transaction items that move each schedule's counts
-// (one item per schedule: a transaction touches an item once).
-func (s *Store) statsUpdates(programmeID string, by map[string]domain.StatsDelta) []types.TransactWriteItem {
-	ids := make([]string, 0, len(by))
+// and each project's of it (one item per key: a transaction touches an
+// item once).
+func (s *Store) statsUpdates(programmeID string, by map[statsKey]domain.StatsDelta) []types.TransactWriteItem {
+	ids := make([]statsKey, 0, len(by))
 	for id := range by {
 		ids = append(ids, id)
 	}
-	sort.Strings(ids)
+	sort.Slice(ids, func(i, j int) bool { return ids[i].sk() < ids[j].sk() })
 	var out []types.TransactWriteItem
 	for _, id := range ids {
 		sd := by[id]
@@ -123,15 +157,22 @@ func (s *Store) statsUpdates(programmeID string, by map[string]domain.StatsDelta
 		}
 		d.add("sub", float64(sd.Submitted))
 		if len(d) > 0 {
-			out = append(out, s.addUpdate(pkProgramme(programmeID), skScheduleStats(id), d))
+			out = append(out, s.addUpdate(pkProgramme(programmeID), id.sk(), d))
 		}
 	}
 	return out
 }
 
-// mergeStats adds b into the delta for its schedule.
-func mergeStats(by map[string]domain.StatsDelta, scheduleID string, b domain.StatsDelta) {
-	a := by[scheduleID]
+// mergeStats adds b, the change of one return, into the deltas of its
+// schedule's counts and of its project's counts of that schedule.
+func mergeStats(by map[statsKey]domain.StatsDelta, r domain.Return, b domain.StatsDelta) {
+	mergeDelta(by, statsKey{ScheduleID: r.ScheduleID}, b)
+	mergeDelta(by, statsKey{ScheduleID: r.ScheduleID, ProjectID: r.ProjectID}, b)
+}
+
+// mergeDelta adds b into the delta under k.
+func mergeDelta(by map[statsKey]domain.StatsDelta, k statsKey, b domain.StatsDelta) {
+	a := by[k]
 	if a.Expected == nil {
 		a.Expected, a.Unsent, a.OnTime = map[domain.Date]int64{}, map[domain.Date]int64{}, map[domain.Date]int64{}
 	}
@@ -145,7 +186,7 @@ func mergeStats(by map[string]domain.StatsDelta, scheduleID string, b domain.Sta
 		a.OnTime[k] += v
 	}
 	a.Submitted += b.Submitted
-	by[scheduleID] = a
+	by[k] = a
 }
 
 // setupMove moves the setup's sequence on from seq: a submission planned
@@ -153,17 +194,28 @@ func mergeStats(by map[string]domain.StatsDelta, scheduleID string, b domain.Sta
 // again, so no schedule is missed. It also keeps the schedule's due days
 // on the setup (dd_<scheduleId>), which is all a portfolio needs of a
 // schedule besides its counts: so a page of programmes reads them with
-// their totals, by key, instead of one Query a programme.
-func (s *Store) setupMove(programmeID string, seq int64, sc domain.Schedule) (types.TransactWriteItem, error) {
-	vals, err := marshal(map[string]any{":cur": seq, ":next": seq + 1, ":dd": sc.DueDays})
+// their totals, by key, instead of one Query a programme. A schedule
+// being made (made) also gets pc_<scheduleId>: every return of it will
+// move its project's counts (RETSTAT#) as well as the schedule's, so a
+// project lead's are read by key. A schedule made before that has none,
+// and is never given one: its counts by project miss its earlier
+// returns.
+func (s *Store) setupMove(programmeID string, seq int64, sc domain.Schedule, made bool) (types.TransactWriteItem, error) {
+	v := map[string]any{":cur": seq, ":next": seq + 1, ":dd": sc.DueDays}
+	set, names := "SET seq = :next, #dd = :dd", map[string]string{"#dd": "dd_" + sc.ID}
+	if made {
+		set += ", #pc = :pc"
+		names["#pc"], v[":pc"] = "pc_"+sc.ID, true
+	}
+	vals, err := marshal(v)
 	if err != nil {
 		return types.TransactWriteItem{}, err
 	}
 	return types.TransactWriteItem{Update: &types.Update{
 		TableName: &s.table, Key: key(pkProgramme(programmeID), skSetup),
-		UpdateExpression:          aws.String("SET seq = :next, #dd = :dd"),
+		UpdateExpression:          aws.String(set),
 		ConditionExpression:       aws.String("attribute_not_exists(seq) OR seq = :cur"),
-		ExpressionAttributeNames:  map[string]string{"#dd": "dd_" + sc.ID},
+		ExpressionAttributeNames:  names,
 		ExpressionAttributeValues: vals,
 	}}, nil
 }
@@ -211,7 +263,7 @@ func (s *Store) CreateSchedule(ctx context.Context, programmeID string, sc domai
 		return err
 	}
 	t := s.programmeExists(s.create(&tx{}, item), programmeID)
-	if err := s.scheduleExtras(t, programmeID, seq, gen, sc); err != nil {
+	if err := s.scheduleExtras(t, programmeID, seq, gen, sc, true); err != nil {
 		return err
 	}
 	if err := s.write(ctx, ch, t); err != nil {
@@ -220,8 +272,8 @@ func (s *Store) CreateSchedule(ctx context.Context, programmeID string, sc domai
 	return nil
 }
 
-func (s *Store) scheduleExtras(t *tx, programmeID string, seq int64, gen *service.Generation, sc domain.Schedule) error {
-	move, err := s.setupMove(programmeID, seq, sc)
+func (s *Store) scheduleExtras(t *tx, programmeID string, seq int64, gen *service.Generation, sc domain.Schedule, made bool) error {
+	move, err := s.setupMove(programmeID, seq, sc, made)
 	if err != nil {
 		return err
 	}
@@ -243,7 +295,7 @@ func (s *Store) UpdateSchedule(ctx context.Context, programmeID string, before, 
 		return err
 	}
 	t := s.versioned(&tx{}, item, before.Version)
-	if err := s.scheduleExtras(t, programmeID, seq, gen, after); err != nil {
+	if err := s.scheduleExtras(t, programmeID, seq, gen, after, false); err != nil {
 		return err
 	}
 	if err := s.write(ctx, ch, t); err != nil {

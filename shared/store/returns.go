@@ -93,8 +93,8 @@ var errReturnExists = errors.New("return exists")
 
 // returnWrites adds to t the items of ws: each return conditioned on
 // being as read (ErrChanged if not), and the counts they move, merged into
-// stats by schedule.
-func (s *Store) returnWrites(t *tx, programmeID string, ws []service.ReturnWrite, stats map[string]domain.StatsDelta) error {
+// stats by schedule and by project of each schedule.
+func (s *Store) returnWrites(t *tx, programmeID string, ws []service.ReturnWrite, stats map[statsKey]domain.StatsDelta) error {
 	for _, w := range ws {
 		after := w.After
 		if w.Before == nil {
@@ -119,13 +119,14 @@ func (s *Store) returnWrites(t *tx, programmeID string, ws []service.ReturnWrite
 			put.ExpressionAttributeValues = map[string]types.AttributeValue{":v": num(w.Before.Version)}
 		}
 		t.add(types.TransactWriteItem{Put: put}, service.ErrChanged)
-		mergeStats(stats, after.ScheduleID, domain.ReturnStatsChange(w.Before, after))
+		mergeStats(stats, after, domain.ReturnStatsChange(w.Before, after))
 	}
 	return nil
 }
 
 // CreateReturns writes those of returns not written yet, each schedule's
-// in transactions of up to 99 returns with the counts they add. A
+// in transactions of up to 100 items: returns, the schedule's counts they
+// add and each of their projects' counts (returnChunks). A
 // transaction that finds one of its returns written (by a submission that
 // filled it first, or an earlier attempt) is written again one return at
 // a time, leaving the written ones as they are, so no count is added
@@ -141,12 +142,7 @@ func (s *Store) CreateReturns(ctx context.Context, programmeID string, returns [
 	}
 	var chunks [][]domain.Return
 	for _, id := range order {
-		rs := bySchedule[id]
-		for len(rs) > 0 {
-			n := min(len(rs), 99)
-			chunks = append(chunks, rs[:n])
-			rs = rs[n:]
-		}
+		chunks = append(chunks, returnChunks(bySchedule[id])...)
 	}
 	// A few chunks at once: a large schedule's returns are written in a
 	// fraction of the request's time.
@@ -171,9 +167,34 @@ func (s *Store) CreateReturns(ctx context.Context, programmeID string, returns [
 	return errors.Join(errs...)
 }
 
+// returnChunks cuts one schedule's returns into transactions: each
+// return is an item, and so are the schedule's counts and each project's
+// counts they move, within DynamoDB's 100 items a transaction.
+func returnChunks(rs []domain.Return) [][]domain.Return {
+	var chunks [][]domain.Return
+	start, projects := 0, map[string]bool{}
+	for i, r := range rs {
+		newProject := 0
+		if !projects[r.ProjectID] {
+			newProject = 1
+		}
+		// The returns so far and this one, the schedule's counts, and the
+		// projects' counts.
+		if i > start && (i-start+1)+1+len(projects)+newProject > maxTxItems {
+			chunks = append(chunks, rs[start:i])
+			start, projects = i, map[string]bool{}
+		}
+		projects[r.ProjectID] = true
+	}
+	if start < len(rs) {
+		chunks = append(chunks, rs[start:])
+	}
+	return chunks
+}
+
 func (s *Store) createChunk(ctx context.Context, programmeID string, rs []domain.Return) error {
 	t := &tx{}
-	stats := map[string]domain.StatsDelta{}
+	stats := map[statsKey]domain.StatsDelta{}
 	ws := make([]service.ReturnWrite, len(rs))
 	for i, r := range rs {
 		ws[i] = service.ReturnWrite{After: r}
@@ -196,7 +217,7 @@ func (s *Store) createChunk(ctx context.Context, programmeID string, rs []domain
 	}
 	for _, w := range ws {
 		one := &tx{}
-		st := map[string]domain.StatsDelta{}
+		st := map[statsKey]domain.StatsDelta{}
 		if err := s.returnWrites(one, programmeID, []service.ReturnWrite{w}, st); err != nil {
 			return err
 		}

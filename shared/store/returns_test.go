@@ -209,6 +209,51 @@ func TestCreateReturnsCountsEachOnce(t *testing.T) {
 	}
 }
 
+// TestCreateReturnsOfManyProjectsCountsEach: a yearly schedule of 150
+// projects is 150 returns of 150 projects, each moving its project's
+// counts as well as the schedule's: the returns go in as many
+// transactions as keep each within DynamoDB's 100 items (a return, the
+// schedule's counts and each project's counts an item), and every
+// project's counts hold its one return.
+func TestCreateReturnsOfManyProjectsCountsEach(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t, testkit.WithClock("2026-05-01T09:00:00Z"))
+	pid := s.Build(t).Programme(testkit.ProgrammeBody("Many projects")).ID
+	ctx := context.Background()
+	sc := domain.Schedule{ID: domain.NewID(), Name: "Y", Frequency: domain.Yearly, FirstPeriodStart: domain.MustDate("2025-04-01"),
+		LastPeriodEnd: domain.MustDate("2026-03-31"), DueDays: 20, Reminders: []int64{7}, Version: 1, CreatedAt: s.Clock.Now(), UpdatedAt: s.Clock.Now()}
+	ev := domain.NewAuditEvent(testkit.AdminCaller(), pid, domain.EntitySchedule, sc.ID, domain.ActionCreate, nil, sc, s.Clock.Now())
+	if err := s.Store.CreateSchedule(ctx, pid, sc, 0, nil, service.Change{Audit: ev}); err != nil {
+		t.Fatal(err)
+	}
+	projects := make([]domain.Project, 150)
+	ids := make([]string, len(projects))
+	for i := range projects {
+		projects[i].ID = domain.NewID()
+		ids[i] = projects[i].ID
+	}
+	if err := s.Store.CreateReturns(ctx, pid, domain.ExpectedReturns(sc, projects, s.Clock.Now())); err != nil {
+		t.Fatalf("150 returns of 150 projects: %v", err)
+	}
+	end := domain.MustDate("2026-03-31")
+	setup, err := s.Store.ReportingSetup(ctx, pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := setup.Stats[sc.ID].Expected[end]; n != 150 {
+		t.Errorf("the schedule counts %d returns, want 150", n)
+	}
+	figs, err := s.Store.Figures(ctx, map[string]service.FigureKeys{pid: {Projects: ids, ProjectSchedules: []string{sc.ID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range ids {
+		if st := figs[pid].ProjectStats[j][sc.ID]; st.Expected[end] != 1 || st.Unsent[end] != 1 {
+			t.Fatalf("project %s's counts %+v, want its one return, not sent", j, st)
+		}
+	}
+}
+
 // TestCorrectionOfAcceptedReturnStored: on DynamoDB, a return accepted
 // on approved figures stays accepted (listed as such, counted as such)
 // while a correction of them awaits review or is sent back, and keeps

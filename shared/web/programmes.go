@@ -17,7 +17,8 @@ func (a *app) programmes(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	cards := make([]portfolioCard, len(items))
 	for i, it := range items {
-		cards[i] = portfolioCard{PortfolioItem: it, Base: "/app/programmes/" + it.ProgrammeID, Roles: roleNames(it.Roles)}
+		cards[i] = portfolioCard{PortfolioItem: it, Base: "/app/programmes/" + it.ProgrammeID, Roles: roleNames(it.Roles),
+			OwnReturns: ownReturns(domain.NewAccess(q.Caller.Identity, it.Roles))}
 		for _, t := range it.Targets {
 			row := targetRow{TargetProgress: domain.TargetProgress{TargetID: t.TargetID, Metric: t.Metric, Value: t.Value,
 				Deadline: t.Deadline, ProjectID: t.ProjectID, Current: t.Current, Percent: t.Percent, Status: t.Status},
@@ -37,6 +38,9 @@ type portfolioCard struct {
 	Base    string
 	Roles   string
 	Targets []targetRow
+	// OwnReturns says whose returns ReturnsOverdue counts: "" for every
+	// project's, else the project lead's own (ownReturns).
+	OwnReturns string
 }
 
 // roleNames says what someone is in a programme: "Lead", "Funder and

@@ -135,6 +135,7 @@ func parseTemplates(as *assets) map[string]*template.Template {
 		"changeField": changeField,
 		"capitalise":  capitalise,
 		"roleText":    roleText,
+		"ownReturns":  ownReturns,
 		"list":        func(s ...string) []string { return s },
 	}
 	base := template.Must(template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html"))
@@ -258,6 +259,21 @@ func capitalise(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// ownReturns says whose returns a caller's return counts cover, where a
+// page shows them: "" for every project's (leads and funders read every
+// return), else "your project's" ("your projects'" for a project lead of
+// several), whose counts are its own alone (domain.Access.ReturnStatsSeen).
+func ownReturns(a domain.Access) string {
+	switch n := len(a.ReturnProjects()); {
+	case a.SeesEveryReturn():
+		return ""
+	case n > 1:
+		return "your projects'"
+	default:
+		return "your project's"
+	}
 }
 
 // changeField writes an audited field's name for people: "amountPence"

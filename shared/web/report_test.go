@@ -9,22 +9,25 @@ import (
 // TestPortfolioPage: the home page is the person's portfolio, a card a
 // programme, with money as their roles let them see it: the funder sees
 // its own grant's award, the lead the whole programme's. The overdue
-// returns are the programme's for every role (return counts are kept by
-// schedule, not by project), and the card says so: a project lead is not
-// to read them as its own.
+// returns are those each may read: every project's for the lead and the
+// funder, a project lead's own project's, and the card says whose.
 func TestPortfolioPage(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
 	f := h.fixture(t)
-	for who, want := range map[string]string{uLead: "£360,000.00", uFunder: "£310,000.00", uPLB: "£0.00"} {
+	h.reportingFixture(t, f) // A's fourth quarter and B's four overdue
+	const every, own = "Returns overdue across the programme", "Your project&#39;s returns overdue"
+	for who, want := range map[string]struct{ awarded, label, overdue string }{
+		uLead: {"£360,000.00", every, "5"}, uFunder: {"£310,000.00", every, "5"}, uPL: {"£310,000.00", own, "1"}, uPLB: {"£0.00", own, "4"},
+	} {
 		p := h.as(t, who).get("/app/")
 		if p.Status != http.StatusOK {
 			t.Fatalf("%s: %d", who, p.Status)
 		}
 		card := between(p.Body, `data-testid="programme-`+f.PID+`"`, `</li>`)
-		for _, s := range []string{`data-testid="portfolio-awarded">` + want + `<`, `data-testid="portfolio-people-into-work">45<`,
+		for _, s := range []string{`data-testid="portfolio-awarded">` + want.awarded + `<`, `data-testid="portfolio-people-into-work">45<`,
 			`href="/app/programmes/` + f.PID + `/report"`, `data-testid="portfolio-target-` + f.TargetID + `"`, `45 of 60`,
-			`<dt class="nhsuk-summary-list__key">Returns overdue across the programme</dt>`} {
+			`<dt class="nhsuk-summary-list__key">` + want.label + `</dt><dd class="nhsuk-summary-list__value" data-testid="portfolio-returns-overdue">` + want.overdue + `<`} {
 			if !strings.Contains(card, s) {
 				t.Errorf("%s's card lacks %q:\n%s", who, s, excerpt(card))
 			}
@@ -32,6 +35,35 @@ func TestPortfolioPage(t *testing.T) {
 	}
 	if p := h.as(t, uOutsider).get("/app/"); p.Status != http.StatusOK || !strings.Contains(p.Body, "You do not belong to any programme yet") {
 		t.Errorf("outsider: %d\n%s", p.Status, excerpt(p.Body))
+	}
+}
+
+// TestReportReturnsSayWhoseTheyAre: a period report counts the returns due
+// in it that the reader may read, and says whose: every project's for the
+// lead and the funder, a project lead's own project's.
+func TestReportReturnsSayWhoseTheyAre(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	h.reportingFixture(t, f)
+	// 2011's first three quarters fall due in 2011: A sent all three
+	// (late), B none.
+	path := "/app/programmes/" + f.PID + "/report?from-day=1&from-month=1&from-year=2011&to-day=31&to-month=12&to-year=2011"
+	for who, want := range map[string]struct{ whose, due, received string }{
+		uLead: {"Every project's returns.", "6", "3"}, uFunder: {"Every project's returns.", "6", "3"},
+		uPL:  {"Your project&#39;s returns only: those you can see in your role.", "3", "3"},
+		uPLB: {"Your project&#39;s returns only: those you can see in your role.", "3", "0"},
+	} {
+		p := h.as(t, who).get(path)
+		if p.Status != http.StatusOK {
+			t.Fatalf("%s: %d\n%s", who, p.Status, excerpt(p.Body))
+		}
+		for _, s := range []string{`data-testid="report-returns-whose">` + want.whose + `<`,
+			`data-testid="report-returns-due">` + want.due + `<`, `data-testid="report-returns-received">` + want.received + `<`} {
+			if !strings.Contains(p.Body, s) {
+				t.Errorf("%s's report lacks %q:\n%s", who, s, excerpt(between(p.Body, `id="report-returns"`, `</section>`)))
+			}
+		}
 	}
 }
 

@@ -265,35 +265,58 @@ func TestScheduleAndProgrammeForms(t *testing.T) {
 var pageAll = service.Page{Limit: service.MaxLimit}
 
 // TestDashboardReturnsSayWhoseTheyAre: a project lead's dashboard lists its
-// own project's returns due, then counts every project's (progress gives
-// project leads the programme's counts): the page says which is which, and
-// its link goes to the returns the project lead may read. The submissions
-// awaiting review it counts are its own project's only.
+// own project's returns due, then counts its own project's returns (it may
+// read no other's), and says so; a lead's counts every project's. Its link
+// goes to the returns the project lead may read. The submissions awaiting
+// review it counts are its own project's only.
 func TestDashboardReturnsSayWhoseTheyAre(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
 	f := h.fixture(t)
 	h.reportingFixture(t, f)
 	p := "/app/programmes/" + f.PID
+	// Every 2011 return is past due: A's fourth quarter and B's four are
+	// overdue, A's third awaits review.
+	counts := func(body string) (overdue, submitted string) {
+		return valueAt(body, `data-testid="returns-overdue">`), valueAt(body, `data-testid="returns-submitted">`)
+	}
 	pg := h.as(t, uPL).get(p)
-	if pg.Status != http.StatusOK || !strings.Contains(pg.Body, "Returns across the programme") ||
-		!strings.Contains(pg.Body, `data-testid="returns-programme-wide"`) || !strings.Contains(pg.Body, "See your project's returns") {
+	if pg.Status != http.StatusOK || !strings.Contains(pg.Body, `<h2 id="returns">Your project&#39;s returns</h2>`) ||
+		strings.Contains(pg.Body, "Returns across the programme") || !strings.Contains(pg.Body, "See your project's returns") {
 		t.Errorf("the project lead's dashboard: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if o, s := counts(pg.Body); o != "1" || s != "1" {
+		t.Errorf("A's project lead's dashboard counts %s overdue, %s awaiting review; want its own project's 1 and 1", o, s)
 	}
 	// A's submission awaits review: its project lead and the lead see it
 	// counted, B's project lead does not (it is another project's).
 	if !strings.Contains(pg.Body, `<span data-testid="pending-submissions">(1 submission from your project, figures not yet counted)</span>`) {
 		t.Errorf("A's project lead's dashboard does not count A's submission awaiting review:\n%s", excerpt(pg.Body))
 	}
-	if pg := h.as(t, uPLB).get(p); pg.Status != http.StatusOK || strings.Contains(pg.Body, `data-testid="pending-submissions"`) {
+	pg = h.as(t, uPLB).get(p)
+	if pg.Status != http.StatusOK || strings.Contains(pg.Body, `data-testid="pending-submissions"`) ||
+		!strings.Contains(pg.Body, `<h2 id="returns">Your project&#39;s returns</h2>`) {
 		t.Errorf("B's project lead's dashboard counts A's submission awaiting review: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
+	if o, s := counts(pg.Body); o != "4" || s != "0" {
+		t.Errorf("B's project lead's dashboard counts %s overdue, %s awaiting review; want its own project's 4 and 0", o, s)
+	}
 	pg = h.as(t, uLead).get(p)
-	if !strings.Contains(pg.Body, "Returns across the programme") || strings.Contains(pg.Body, `data-testid="returns-programme-wide"`) ||
+	if !strings.Contains(pg.Body, `<h2 id="returns">Returns across the programme</h2>`) || strings.Contains(pg.Body, "Your project&#39;s returns") ||
 		!strings.Contains(pg.Body, "See every return") ||
 		!strings.Contains(pg.Body, `<span data-testid="pending-submissions">(1 submission in all, figures not yet counted)</span>`) {
 		t.Errorf("the lead's dashboard:\n%s", excerpt(pg.Body))
 	}
+	if o, s := counts(pg.Body); o != "5" || s != "1" {
+		t.Errorf("the lead's dashboard counts %s overdue, %s awaiting review; want every project's 5 and 1", o, s)
+	}
+}
+
+// valueAt is the text in body after the first at, up to the next tag.
+func valueAt(body, at string) string {
+	_, rest, _ := strings.Cut(body, at)
+	v, _, _ := strings.Cut(rest, "<")
+	return strings.TrimSpace(v)
 }
 
 // TestReturnsGridSubmitsOnlyBegunPeriods: a return whose period has not

@@ -136,7 +136,7 @@ func slot(ref domain.RecordRef) (domain.RecordRef, error) {
 	case domain.EntityMember, domain.EntityFunder, domain.EntityProject, domain.EntityGrant,
 		domain.EntityTarget, domain.EntityNotification:
 		return domain.Ref(ref.Entity, ref.ID), nil
-	case domain.EntityPost, domain.EntityCohort, domain.EntityOutcome:
+	case domain.EntityPost, domain.EntityCohort, domain.EntityOutcome, entityProjectStats:
 		return ref, nil
 	case domain.EntityPayment, domain.EntitySpend: // under their grant
 		return domain.GrantRef(ref.Entity, ref.GrantID, ref.ID), nil

@@ -96,12 +96,13 @@ func (s *Store) Summaries(_ context.Context, ids []string) (map[string]domain.Pr
 			}
 			sum.Targets = append(sum.Targets, summaryTarget(t))
 		}
+		counted := p.setup().Counted
 		for _, e := range p.entries(domain.EntitySchedule, "") {
 			var sc domain.Schedule
 			if err := json.Unmarshal(e.data, &sc); err != nil {
 				return nil, err
 			}
-			sum.Schedules = append(sum.Schedules, domain.Schedule{ID: sc.ID, DueDays: sc.DueDays})
+			sum.Schedules = append(sum.Schedules, domain.Schedule{ID: sc.ID, DueDays: sc.DueDays, CountedByProject: counted[sc.ID]})
 		}
 		sum.ProjectNames = map[string]string{}
 		for _, e := range p.entries(domain.EntityProject, "") {
@@ -135,22 +136,29 @@ func (s *Store) Figures(_ context.Context, want map[string]service.FigureKeys) (
 		if err != nil {
 			return nil, err
 		}
-		f := service.Figures{Series: series, Stats: map[string]domain.ReturnStats{}}
+		f := service.Figures{Series: series, Stats: map[string]domain.ReturnStats{}, ProjectStats: map[string]map[string]domain.ReturnStats{}}
 		for _, sid := range fk.Schedules {
-			f.Stats[sid] = p.stats(sid)
+			f.Stats[sid] = p.stats(domain.Ref(entityStats, sid))
+		}
+		for _, j := range fk.Projects {
+			f.ProjectStats[j] = map[string]domain.ReturnStats{}
+			for _, sid := range fk.ProjectSchedules {
+				f.ProjectStats[j][sid] = p.stats(domain.ProjectRef(entityProjectStats, j, sid))
+			}
 		}
 		out[id] = f
 	}
 	return out, nil
 }
 
-// stats is a schedule's return counts (empty when it has none).
-func (p *partition) stats(scheduleID string) domain.ReturnStats {
+// stats is a schedule's return counts, or a project's of it, under ref
+// (empty when there are none).
+func (p *partition) stats(ref domain.RecordRef) domain.ReturnStats {
 	var st statsRecord
 	if p != nil {
-		p.decode(domain.Ref(entityStats, scheduleID), &st)
+		p.decode(ref, &st)
 	}
-	return domain.ReturnStats{ScheduleID: scheduleID, Expected: dates(st.Expected), Unsent: dates(st.Unsent), OnTime: dates(st.OnTime), Submitted: st.Submitted}
+	return domain.ReturnStats{ScheduleID: ref.ID, Expected: dates(st.Expected), Unsent: dates(st.Unsent), OnTime: dates(st.OnTime), Submitted: st.Submitted}
 }
 
 // PeriodSeries implements service.ReportStore.

@@ -19,14 +19,22 @@ import (
 
 // Record kinds the DynamoDB store keeps beside the audited entities.
 const (
-	entitySetup      domain.Entity = "setup"
-	entityStats      domain.Entity = "schedule-stats"
-	entityGeneration domain.Entity = "generation"
+	entitySetup domain.Entity = "setup"
+	entityStats domain.Entity = "schedule-stats"
+	// A project's return counts of a schedule: ProjectRef(project, schedule).
+	entityProjectStats domain.Entity = "project-stats"
+	entityGeneration   domain.Entity = "generation"
 )
 
 var setupRef = domain.RecordRef{Entity: entitySetup}
 
-type setupRecord struct{ Seq int64 }
+// setupRecord is the reporting setup: its sequence, and the schedules
+// whose counts by project are whole (made since they were kept: the
+// DynamoDB store's pc_<s>).
+type setupRecord struct {
+	Seq     int64
+	Counted map[string]bool `json:",omitempty"`
+}
 
 // statsRecord is a schedule's return counts by period end.
 type statsRecord struct {
@@ -71,16 +79,52 @@ func (t *tx) generation(g *service.Generation) *tx {
 	return t.then(func(p *partition) { p.put(domain.Ref(entityGeneration, gen.ID), gen) })
 }
 
-// setupMove moves the setup's sequence on from seq (else ErrChanged).
-func (t *tx) setupMove(seq int64) *tx {
+// setupMove moves the setup's sequence on from seq (else ErrChanged);
+// made, when not "", is a schedule being made, whose counts by project
+// are then whole.
+func (t *tx) setupMove(seq int64, made string) *tx {
 	t.check(t.p.seq() == seq, service.ErrChanged)
-	return t.then(func(p *partition) { p.put(setupRef, setupRecord{Seq: seq + 1}) })
+	return t.then(func(p *partition) {
+		r := p.setup()
+		r.Seq = seq + 1
+		if made != "" {
+			if r.Counted == nil {
+				r.Counted = map[string]bool{}
+			}
+			r.Counted[made] = true
+		}
+		p.put(setupRef, r)
+	})
 }
 
-func (p *partition) seq() int64 {
+func (p *partition) setup() setupRecord {
 	var r setupRecord
 	p.decode(setupRef, &r)
-	return r.Seq
+	return r
+}
+
+func (p *partition) seq() int64 { return p.setup().Seq }
+
+// ForgetProjectCounts makes the programme's schedules as those made
+// before return counts were kept by project are in the DynamoDB store:
+// not marked whole, with counts by project that miss the returns written
+// so far (here: none at all). Later writes move them again, as there.
+// For tests of the counts a project lead gets from such a schedule.
+func (s *Store) ForgetProjectCounts(programmeID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.progs[programmeID]
+	if p == nil {
+		return
+	}
+	r := p.setup()
+	r.Counted = nil
+	p.put(setupRef, r)
+	for ref := range p.records {
+		if ref.Entity == entityProjectStats {
+			delete(p.records, ref)
+		}
+	}
 }
 
 // returnWrites checks each return is as read and writes it, with its
@@ -101,14 +145,20 @@ func (t *tx) returnWrites(ws []service.ReturnWrite) *tx {
 		d := domain.ReturnStatsChange(w.Before, after)
 		t.then(func(p *partition) {
 			p.put(ref, keep(after))
-			p.addStats(after.ScheduleID, d)
+			p.addStats(after, d)
 		})
 	}
 	return t
 }
 
-func (p *partition) addStats(scheduleID string, d domain.StatsDelta) {
-	ref := domain.Ref(entityStats, scheduleID)
+// addStats moves the counts of r's schedule, and of r's project of it,
+// by d.
+func (p *partition) addStats(r domain.Return, d domain.StatsDelta) {
+	p.addStatsAt(domain.Ref(entityStats, r.ScheduleID), d)
+	p.addStatsAt(domain.ProjectRef(entityProjectStats, r.ProjectID, r.ScheduleID), d)
+}
+
+func (p *partition) addStatsAt(ref domain.RecordRef, d domain.StatsDelta) {
 	var st statsRecord
 	p.decode(ref, &st)
 	add := func(m *map[string]int64, from map[domain.Date]int64) {
@@ -264,12 +314,14 @@ func (s *Store) ReportingSetup(_ context.Context, programmeID string) (service.R
 	}
 	defer s.mu.Unlock()
 	p := s.progs[programmeID]
-	setup.Seq = p.seq()
+	rec := p.setup()
+	setup.Seq = rec.Seq
 	for _, e := range p.entries(domain.EntitySchedule, "") {
 		var sc domain.Schedule
 		if err := json.Unmarshal(e.data, &sc); err != nil {
 			return setup, err
 		}
+		sc.CountedByProject = rec.Counted[sc.ID]
 		setup.Schedules = append(setup.Schedules, sc)
 		var st statsRecord
 		p.decode(domain.Ref(entityStats, sc.ID), &st)
@@ -292,14 +344,14 @@ func dates(m map[string]int64) map[domain.Date]int64 {
 // CreateSchedule implements service.ReportingStore.
 func (s *Store) CreateSchedule(_ context.Context, programmeID string, sc domain.Schedule, seq int64, gen *service.Generation, ch service.Change) error {
 	return s.write("CreateSchedule", programmeID, ch, func(t *tx) {
-		t.create(domain.Ref(domain.EntitySchedule, sc.ID), sc).programmeExists().setupMove(seq).generation(gen)
+		t.create(domain.Ref(domain.EntitySchedule, sc.ID), sc).programmeExists().setupMove(seq, sc.ID).generation(gen)
 	})
 }
 
 // UpdateSchedule implements service.ReportingStore.
 func (s *Store) UpdateSchedule(_ context.Context, programmeID string, before, after domain.Schedule, seq int64, gen *service.Generation, ch service.Change) error {
 	return s.write("UpdateSchedule", programmeID, ch, func(t *tx) {
-		t.versioned(domain.Ref(domain.EntitySchedule, after.ID), after, before.Version).setupMove(seq).generation(gen)
+		t.versioned(domain.Ref(domain.EntitySchedule, after.ID), after, before.Version).setupMove(seq, "").generation(gen)
 	})
 }
 
@@ -323,7 +375,7 @@ func (s *Store) CreateReturns(_ context.Context, programmeID string, returns []d
 		}
 		r.Version = 1
 		p.put(ref, keep(r))
-		p.addStats(r.ScheduleID, domain.ReturnStatsChange(nil, r))
+		p.addStats(r, domain.ReturnStatsChange(nil, r))
 	}
 	return nil
 }

@@ -158,13 +158,32 @@ func (s *suite) projectLeadSubmitsLate(t *testing.T) {
 	if all, got := s.mailAbout(uPL), headed(s.mailAbout(uPL), "Return overdue: "); len(got) != 1 || len(headed(all, "Return due")) != 0 {
 		t.Fatalf("the project lead's emails: %v", subjects(all))
 	}
+	// Another project, whose first quarter is overdue too: the project
+	// lead may not read its returns, so its counts leave them out (the
+	// lead's count them).
+	b := s.srv.build
+	b.Project(r.pid, map[string]any{"name": "Kirklees employment service", "leadOrganisation": "SWYPFT",
+		"startDate": r.first.AddDate(-1, 0, 0).Format("2006-01-02"), "endDate": r.first.AddDate(2, 0, -1).Format("2006-01-02")})
+	if pr, err := s.srv.Svc.Open(context.Background(), testkit.Caller(uLead), r.pid).Progress(); err != nil || pr.Returns == nil || pr.Returns.Overdue != 2 {
+		t.Fatalf("the lead's progress: %v %v, want both projects' first quarters overdue", describe(pr.Returns), err)
+	}
 	tb := s.newTab(t, uPL, true)
 	defer tb.checkConsole()
 	tb.signIn(uPL)
+	card := `[data-testid="programme-` + r.pid + `"] `
+	if got := tb.text(card + `[data-testid="portfolio-returns-overdue"]`); got != "1" {
+		tb.fail("the project lead's portfolio counts %q returns overdue, want its own project's 1", got)
+	}
+	if got := tb.text(card + `dt:has(+ [data-testid="portfolio-returns-overdue"])`); got != "Your project's returns overdue" {
+		tb.fail("the project lead's portfolio labels its overdue returns %q", got)
+	}
 	tb.followWant(`main a[href="`+s.rbase()+`"]`, 200)
 	due := `[data-testid="due-returns"] [data-testid="due-` + r.returnID + `"]`
 	if got := tb.text(due); !strings.Contains(got, "Overdue") {
 		tb.fail("the home page's due returns: %q", got)
+	}
+	if got, n := tb.text(`h2#returns`), tb.text(`[data-testid="returns-overdue"]`); got != "Your project's returns" || n != "1" {
+		tb.fail("the project lead's dashboard heads its return counts %q and counts %s overdue; want its own project's, 1", got, n)
 	}
 	tb.a11y("project lead's home")
 	tb.screenshot("returns-due-project-lead.png")
@@ -288,7 +307,7 @@ func (s *suite) leadApproves(t *testing.T) {
 	}
 	tb.open(s.rbase())
 	if got := tb.text(`[data-testid="on-time-rate"]`); !strings.HasPrefix(got, "0.0%") {
-		tb.fail("the on-time rate is %q, want 0.0%% (one return past due, sent late)", got)
+		tb.fail("the on-time rate is %q, want 0.0%% (two returns past due: one sent late, the other project's not sent)", got)
 	}
 	tb.a11y("dashboard with returns")
 }
