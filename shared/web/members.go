@@ -25,10 +25,33 @@ func (a *app) members(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "members", &view{Title: "Members", Nav: n, Data: map[string]any{"Items": items, "Names": names,
-		"Removed": r.URL.Query().Get("removed"), "StillContact": stillContact(names.FunderList, r.URL.Query()["stillContact"])}})
+	data := map[string]any{"Items": items, "Names": names}
+	// The banner says only what a removal did: the link's removed is
+	// sealed by the removal for this person and programme, so a crafted
+	// link shows no banner, whatever text it carries.
+	var done memberRemoved
+	if a.Sessions.Open(memberRemovedName, r.URL.Query().Get("removed"), &done) == nil &&
+		done.Programme == n.Programme.ID && done.Subject == q.Caller.Identity.Subject && done.Email != "" {
+		data["Removed"], data["StillContact"] = done.Email, stillContact(names.FunderList, done.StillContact)
+	}
+	a.render(w, r, http.StatusOK, "members", &view{Title: "Members", Nav: n, Data: data})
 	return nil
 }
+
+// memberRemoved is what a removal did, sealed into the members page's
+// link by the session codec (as importDone is into an import's result):
+// who was removed and the funders whose contacts still hold them. Only
+// this service can write one, for the person who removed and the
+// programme, so a link cannot make the page say anything else.
+type memberRemoved struct {
+	Programme    string   `json:"p"`
+	Subject      string   `json:"s"`
+	Email        string   `json:"e"`
+	StillContact []string `json:"c,omitempty"`
+}
+
+// memberRemovedName authenticates a sealed memberRemoved as one.
+const memberRemovedName = "fundtrack_member_removed"
 
 // stillContact are the funders named by the members page's stillContact
 // (whose contacts a removal could not change), known ones only.
@@ -178,11 +201,12 @@ func (a *app) memberRemove(w http.ResponseWriter, r *http.Request, q *req) error
 	if self && !q.isAdmin() {
 		return seeOther(w, r, "/app/")
 	}
-	to := url.Values{"removed": {m.Email}}
-	if len(kept) > 0 {
-		to["stillContact"] = kept
+	done, err := a.Sessions.Seal(memberRemovedName, memberRemoved{Programme: n.Programme.ID, Subject: q.Caller.Identity.Subject,
+		Email: m.Email, StillContact: kept})
+	if err != nil {
+		return err
 	}
-	return seeOther(w, r, base(n)+"/members?"+to.Encode())
+	return seeOther(w, r, base(n)+"/members?"+url.Values{"removed": {done}}.Encode())
 }
 
 // contactOf are the funders whose contacts hold email: removing a member
