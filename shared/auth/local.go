@@ -53,13 +53,52 @@ func LocalSecretFromEnv() string {
 // localClaims is the payload of a local token.
 type localClaims struct {
 	jwt.RegisteredClaims
-	Email string `json:"email"`
+	// The token's times, NumericDates (RFC 7519): JSON numbers of
+	// seconds. They stand in for RegisteredClaims' own, which also take a
+	// string holding a number ("exp":"1796400000"), so that one is refused.
+	ExpiresAt *numericDate `json:"exp,omitempty"`
+	NotBefore *numericDate `json:"nbf,omitempty"`
+	IssuedAt  *numericDate `json:"iat,omitempty"`
+	Email     string       `json:"email"`
 	// EmailVerified is optional in a local token (the local secret's
 	// holder vouches for the email), but one that says the email is not
 	// verified is refused, as Lambda refuses it.
 	EmailVerified any         `json:"email_verified,omitempty"`
 	Groups        groupsClaim `json:"cognito:groups"`
 }
+
+// GetExpirationTime, GetNotBefore and GetIssuedAt give the parser the
+// token's own times (localClaims' fields, not RegisteredClaims').
+func (c localClaims) GetExpirationTime() (*jwt.NumericDate, error) { return c.ExpiresAt.date(), nil }
+
+// GetNotBefore: see GetExpirationTime.
+func (c localClaims) GetNotBefore() (*jwt.NumericDate, error) { return c.NotBefore.date(), nil }
+
+// GetIssuedAt: see GetExpirationTime.
+func (c localClaims) GetIssuedAt() (*jwt.NumericDate, error) { return c.IssuedAt.date(), nil }
+
+// numericDate is a jwt.NumericDate that must be a JSON number, as RFC 7519
+// says a NumericDate is: anything else (a string, true, an object) fails
+// the token. (null leaves the claim out, which for exp fails it too.)
+type numericDate struct{ jwt.NumericDate }
+
+func (d *numericDate) UnmarshalJSON(b []byte) error {
+	if len(b) == 0 || (b[0] != '-' && (b[0] < '0' || b[0] > '9')) {
+		return errors.New("a NumericDate must be a JSON number")
+	}
+	return d.NumericDate.UnmarshalJSON(b)
+}
+
+// date is the claim as the parser reads it, nil when absent.
+func (d *numericDate) date() *jwt.NumericDate {
+	if d == nil {
+		return nil
+	}
+	return &d.NumericDate
+}
+
+// newNumericDate is t as a claim.
+func newNumericDate(t time.Time) *numericDate { return &numericDate{*jwt.NewNumericDate(t)} }
 
 // groupsClaim accepts the groups as a JSON array or as one space-separated
 // string, the two shapes the SPEC allows; anything else fails the token.
@@ -153,15 +192,12 @@ func MintLocal(secret []byte, email, subject string, groups []string, ttl time.D
 		groups = []string{} // an explicit [] reads better than a missing claim
 	}
 	claims := localClaims{
-		RegisteredClaims: jwt.RegisteredClaims{
-			Issuer:    LocalIssuer,
-			Subject:   subject,
-			IssuedAt:  jwt.NewNumericDate(now),
-			ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
-		},
-		Email:         email,
-		EmailVerified: true,
-		Groups:        groups,
+		RegisteredClaims: jwt.RegisteredClaims{Issuer: LocalIssuer, Subject: subject},
+		IssuedAt:         newNumericDate(now),
+		ExpiresAt:        newNumericDate(now.Add(ttl)),
+		Email:            email,
+		EmailVerified:    true,
+		Groups:           groups,
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(secret)
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +95,8 @@ func TestLocalAccepts(t *testing.T) {
 	verified["email_verified"] = true
 	verifiedText := goodClaims()
 	verifiedText["email_verified"] = "true"
+	fraction := goodClaims() // a NumericDate may hold fractions of a second
+	fraction["exp"] = float64(testNow.Add(time.Hour).Unix()) + 0.5
 	minted, err := MintLocal(testSecret, "Lead@Example.org", "user-1", []string{"admins", "leads"}, time.Hour, testNow)
 	if err != nil {
 		t.Fatal(err)
@@ -113,6 +116,7 @@ func TestLocalAccepts(t *testing.T) {
 		{"minted", "Bearer " + minted, both},
 		{"email verified", "Bearer " + sign(t, jwt.SigningMethodHS256, testSecret, verified), both},
 		{"email verified, as text", "Bearer " + sign(t, jwt.SigningMethodHS256, testSecret, verifiedText), both},
+		{"exp with a fraction", "Bearer " + sign(t, jwt.SigningMethodHS256, testSecret, fraction), both},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			id, err := authenticate(testLocal(), tc.header)
@@ -163,6 +167,12 @@ func TestLocalRefuses(t *testing.T) {
 		{name: "expired", headers: []string{"Bearer " + hs256(with("exp", testNow.Add(-time.Second).Unix()))}},
 		{name: "not yet valid", headers: []string{"Bearer " + hs256(with("nbf", testNow.Add(time.Hour).Unix()))}},
 		{name: "no exp", headers: []string{"Bearer " + hs256(without("exp"))}},
+		// A NumericDate is a JSON number (RFC 7519), not text holding one.
+		{name: "exp as text", headers: []string{"Bearer " + hs256(with("exp", strconv.FormatInt(testNow.Add(time.Hour).Unix(), 10)))}},
+		{name: "exp null", headers: []string{"Bearer " + hs256(with("exp", nil))}},
+		{name: "exp true", headers: []string{"Bearer " + hs256(with("exp", true))}},
+		{name: "nbf as text", headers: []string{"Bearer " + hs256(with("nbf", strconv.FormatInt(testNow.Unix(), 10)))}},
+		{name: "iat as text", headers: []string{"Bearer " + hs256(with("iat", strconv.FormatInt(testNow.Unix(), 10)))}},
 		{name: "wrong issuer", headers: []string{"Bearer " + hs256(with("iss", "someone-else"))}},
 		{name: "no issuer", headers: []string{"Bearer " + hs256(without("iss"))}},
 		{name: "wrong secret", headers: []string{"Bearer " + sign(t, jwt.SigningMethodHS256, []byte("other"), goodClaims())}},
@@ -283,6 +293,10 @@ func TestMintLocal(t *testing.T) {
 	var mc jwt.MapClaims
 	if _, _, err := jwt.NewParser().ParseUnverified(token, &mc); err != nil || mc["email_verified"] != true {
 		t.Errorf("minted claims %v (%v), want email_verified true", mc, err)
+	}
+	// Its times are NumericDates: numbers, as Local requires.
+	if exp, ok := mc["exp"].(float64); !ok || int64(exp) != testNow.Add(time.Hour).Unix() || mc["iat"] != float64(testNow.Unix()) || mc["nbf"] != nil {
+		t.Errorf("minted times exp %v, iat %v, nbf %v", mc["exp"], mc["iat"], mc["nbf"])
 	}
 	again, err := MintLocal(testSecret, "someone@example.org", "", nil, time.Minute, testNow.Add(time.Hour))
 	if err != nil {

@@ -684,3 +684,24 @@ func TestReviewInputValidate(t *testing.T) {
 		t.Errorf("a multi-line comment refused: %v", err)
 	}
 }
+
+// TestAsApprovedHidesTheReview: one who reads approved figures only (a
+// funder) reads a submission's status and figures, never the leads' review
+// of it (its comment and reviewer), as the return it fills hides it
+// (Return.View); the submission itself is left as it was.
+func TestAsApprovedHidesTheReview(t *testing.T) {
+	rv := &Review{Decision: DecisionApprove, By: "lead@example.org", At: d("2026-08-01").Time(), Comment: "internal: staff flagged concerns"}
+	o := Outcome{ID: "o2", Status: OutcomeApproved, Counts: map[Metric]int64{MetricReferrals: 4}, Review: rv}
+	v := o.AsApproved()
+	if v.Review != nil || v.Status != OutcomeApproved || v.Counts[MetricReferrals] != 4 {
+		t.Errorf("a funder's view of an approved submission: %+v", v)
+	}
+	if o.Review != rv {
+		t.Error("AsApproved changed the submission it was given")
+	}
+	// A correction of one never approved still names the approved one.
+	c := Outcome{ID: "o3", Status: OutcomeApproved, Replaces: "o2b", ReplacesApproved: "o1", Review: rv}.AsApproved()
+	if c.Review != nil || c.Replaces != "o1" {
+		t.Errorf("a funder's view of a correction: %+v", c)
+	}
+}

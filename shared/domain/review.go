@@ -26,13 +26,17 @@ func (o Outcome) EffectiveStatus() OutcomeStatus {
 func (o Outcome) Counted() bool { return o.EffectiveStatus() == OutcomeApproved }
 
 // AsApproved is the submission as one who reads approved figures only
-// sees it. A correction of a submission that was never approved (sent
-// back, or corrected before review) names instead the approved submission
-// it took over from, or none: the one it replaced is not theirs to read,
-// and without the link the approved figures it superseded would look
-// current beside it. Submissions recorded before review existed carry no
-// status and only ever replaced counted ones.
+// (a funder) sees it: its status and figures, without the leads' review
+// of it, whose comment and reviewer are the leads' word to the project
+// (Return.View keeps it from funders the same way). A correction of a
+// submission that was never approved (sent back, or corrected before
+// review) names instead the approved submission it took over from, or
+// none: the one it replaced is not theirs to read, and without the link
+// the approved figures it superseded would look current beside it.
+// Submissions recorded before review existed carry no status and only
+// ever replaced counted ones.
 func (o Outcome) AsApproved() Outcome {
+	o.Review = nil
 	if o.ReplacesUnapproved() {
 		o.Replaces = o.ReplacesApproved
 	}

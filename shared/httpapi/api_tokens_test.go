@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +79,8 @@ func TestAPITokens(t *testing.T) {
 		{"wrong issuer", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, testkit.Secret, with("iss", "someone-else"))}},
 		{"no issuer", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, testkit.Secret, without("iss"))}},
 		{"no exp", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, testkit.Secret, without("exp"))}},
+		// A NumericDate is a JSON number (RFC 7519), not text (audit N6).
+		{"exp as text", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, testkit.Secret, with("exp", strconv.FormatInt(now.Add(time.Hour).Unix(), 10)))}},
 		{"not yet valid", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, testkit.Secret, with("nbf", now.Add(time.Hour).Unix()))}},
 		{"no email", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, testkit.Secret, without("email"))}},
 		{"no subject", []string{"Bearer " + signed(t, jwt.SigningMethodHS256, testkit.Secret, without("sub"))}},

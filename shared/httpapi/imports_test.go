@@ -163,6 +163,9 @@ func TestImportRefusals(t *testing.T) {
 		"personal data":      {domain.MediaCSV, []byte("Project,Period start,Period end,Referrals,Notes\nProject A,2025-04-01,2025-06-30,1,jo@example.org\n"), "", 400, "validation_failed"},
 		"unknown heading":    {domain.MediaCSV, []byte("Project,Period start,Period end,Refferals\nProject A,2025-04-01,2025-06-30,1\n"), "", 400, "validation_failed"},
 		"5,001 rows of data": {domain.MediaCSV, []byte("Project,Period start,Period end,Referrals\n" + strings.Repeat("Project A,2025-04-01,2025-06-30,1\n", 5001)), "", 400, "validation_failed"},
+		// A workbook that cannot be read is told in our words, naming
+		// the file, never in the reader's (audit N1).
+		"bad cell reference": {domain.MediaXLSX, testkit.HandWorkbook(t, `<row r="1"><c r="A-5" t="inlineStr"><is><t>project</t></is></c></row>`), "?dryRun=true", 400, "validation_failed"},
 	} {
 		r := h.Do(t, importReq(testkit.Lead, path+c.query, c.contentType, c.body))
 		e := testkit.WantErr(t, r, c.status, c.code)
@@ -170,6 +173,10 @@ func TestImportRefusals(t *testing.T) {
 			t.Errorf("%s: %s", name, r)
 		}
 		if name == "unknown heading" && e.Fields["rows[1].D"] == "" {
+			t.Errorf("%s: %s", name, r)
+		}
+		if name == "bad cell reference" && (e.Fields["file"] != "row 1 of its first sheet cannot be read: a cell reference in it is not valid; "+
+			"open it in Excel and save it again as an Excel Workbook (.xlsx), or save it as CSV UTF-8" || strings.Contains(string(r.Body), "coordinates")) {
 			t.Errorf("%s: %s", name, r)
 		}
 	}

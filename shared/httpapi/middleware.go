@@ -118,7 +118,11 @@ func (s *server) requestID(r *http.Request) string {
 	return ""
 }
 
-// identify gives every request its id before anything else runs.
+// identify gives every request its id before anything else runs, and
+// every answer the headers all answers carry: its id, and nosniff, so a
+// browser takes no answer (JSON, a CSV or workbook export, an error) for
+// anything but the type it says it is — the API shares its origin with
+// the web app.
 func (s *server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := ""
@@ -130,6 +134,7 @@ func (s *server) identify(next http.Handler) http.Handler {
 		}
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
 		w.Header().Set("X-Request-Id", id)
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		next.ServeHTTP(w, r)
 	})
 }

@@ -27,15 +27,20 @@ func TestEveryRouteOverDynamoDB(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	succeeded := map[string]int{} // route pattern → 2xx answers
+	sniffable := map[string]int{} // route pattern → answers without nosniff
 	record := func(api http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			rec := &statusRecorder{ResponseWriter: w}
 			api.ServeHTTP(rec, r)
+			mu.Lock()
+			defer mu.Unlock()
 			// The mux set the pattern it matched on r as it routed it.
 			if rec.status() < 300 {
-				mu.Lock()
 				succeeded[r.Pattern]++
-				mu.Unlock()
+			}
+			// Every answer, whatever its type or status (audit N5).
+			if w.Header().Get("X-Content-Type-Options") != "nosniff" {
+				sniffable[r.Pattern]++
 			}
 		})
 	}
@@ -123,6 +128,9 @@ func TestEveryRouteOverDynamoDB(t *testing.T) {
 				t.Errorf("%s (function %s): no successful request over DynamoDB", route, fn.Name)
 			}
 		}
+	}
+	for route, n := range sniffable {
+		t.Errorf("%s: %d answers without X-Content-Type-Options: nosniff", route, n)
 	}
 }
 

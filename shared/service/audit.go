@@ -52,6 +52,7 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 	id := ref.ID
 	hideContacts := false
 	hideReplaced := false        // a correction's event holds the submission it replaced
+	hideReview := false          // the leads' review of a submission, read by a funder
 	var visible map[string]bool  // a notification's recipients the caller may see; nil: all
 	var included map[string]bool // the notifications its digest stood for the caller may see; nil: all
 	hideCarrier := false         // the notification whose email it went in, when the caller may not read that one
@@ -78,7 +79,8 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 	case domain.EntityOutcome:
 		var o domain.Outcome
 		o, err = sc.storedOutcome(ref.ID)
-		hideReplaced = sc.funderOnly(sc.projectID) && o.ReplacesUnapproved()
+		hideReview = sc.funderOnly(sc.projectID)
+		hideReplaced = hideReview && o.ReplacesUnapproved()
 	case domain.EntityTarget:
 		_, err = sc.Target(ref.ID)
 	case domain.EntityPayment:
@@ -119,7 +121,16 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 	if err != nil {
 		return nil, "", storeErr(err, "", nil)
 	}
-	for _, ev := range events {
+	for i, ev := range events {
+		if hideReview {
+			// The same rule as the submission itself (Outcome.AsApproved):
+			// a funder reads its status, not the leads' review of it,
+			// neither its comment nor who decided.
+			delete(ev.Changes, "review")
+			if ev.Action == domain.ActionReview {
+				events[i].ActorEmail, events[i].ActorSubject = "", ""
+			}
+		}
 		if visible != nil {
 			if c, ok := ev.Changes["recipients"]; ok {
 				ev.Changes["recipients"] = domain.FieldChange{Before: onlyVisible(c.Before, visible), After: onlyVisible(c.After, visible)}

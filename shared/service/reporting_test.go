@@ -870,3 +870,80 @@ func TestCorrectionSentBackIsToSend(t *testing.T) {
 }
 
 func mustErr[T any](_ T, _ string, err error) error { return err }
+
+// TestFundersReadNoReview: funders read a submission's status and approved
+// figures (SPEC, reporting cycle), not the leads' review of it: neither
+// the comment nor who decided, on the submission, in its list, in its
+// history, nor on the return it fills. The project's own leads and the
+// programme's leads read the review everywhere (audit W2).
+func TestFundersReadNoReview(t *testing.T) {
+	w, clk := reportingWorld(t)
+	s := must(w.open(lead).CreateSchedule(body(quarterly2026())))
+	must(w.open(lead).UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
+	clk.set("2026-04-02T09:00:00Z")
+	sub := must(w.openA(plOwn).SubmitOutcome(body(map[string]any{"periodStart": "2026-01-01", "periodEnd": "2026-03-31",
+		"counts": map[string]int{"referrals": 5}})))
+	const comment = "Approved, but staff flagged concerns - internal"
+	must(w.openA(lead).ReviewOutcome(sub.ID, body(map[string]any{"decision": "approve", "comment": comment})))
+	// A correction of the approved one, approved too: its event holds the
+	// review of the one it corrected.
+	fix := must(w.openA(plOwn).SubmitOutcome(body(map[string]any{"periodStart": "2026-01-01", "periodEnd": "2026-03-31",
+		"counts": map[string]int{"referrals": 6}, "replaces": sub.ID})))
+	must(w.openA(lead).ReviewOutcome(fix.ID, body(map[string]any{"decision": "approve", "comment": comment})))
+	rid := domain.ReturnID(s.ID, w.A, domain.MustDate("2026-01-01"))
+	for _, r := range []role{admin, lead, plOwn, funderOwn, funderOther} {
+		hidden := r == funderOwn || r == funderOther
+		for _, id := range []string{sub.ID, fix.ID} {
+			o := must(w.openA(r).Outcome(id))
+			if (o.Review == nil) != hidden || (!hidden && (o.Review.Comment != comment || o.Review.By != emails[lead])) {
+				t.Errorf("%s reads submission %s with review %+v", r, id, o.Review)
+			}
+			if o.Status != domain.OutcomeApproved {
+				t.Errorf("%s reads submission %s as %s", r, id, o.Status)
+			}
+			reviewed, corrected := false, false
+			for _, ev := range mustList(w.openA(r).History(domain.ProjectRef(domain.EntityOutcome, w.A, id), service.Page{})) {
+				corrected = corrected || ev.Action == domain.ActionCorrect
+				_, has := ev.Changes["review"]
+				if hidden && has {
+					t.Errorf("%s reads the %s event of %s with review %v", r, ev.Action, id, ev.Changes["review"])
+				}
+				if ev.Action == domain.ActionCorrect && !hidden && !has {
+					t.Errorf("%s reads the correction's event without the review of the one it corrected: %+v", r, ev.Changes)
+				}
+				if ev.Action != domain.ActionReview {
+					continue
+				}
+				if !hidden && !has {
+					t.Errorf("%s reads the review of %s without it: %+v", r, id, ev.Changes)
+				}
+				reviewed = true
+				if c := ev.Changes["status"]; c.After != string(domain.OutcomeApproved) {
+					t.Errorf("%s reads the review of %s without its status: %+v", r, id, ev.Changes)
+				}
+				if by := ev.ActorEmail + ev.ActorSubject; (by == "") != hidden || (!hidden && ev.ActorEmail != emails[lead]) {
+					t.Errorf("%s reads the review of %s as made by %q (%q)", r, id, ev.ActorEmail, ev.ActorSubject)
+				}
+			}
+			if !reviewed || corrected != (id == fix.ID) {
+				t.Errorf("%s reads the events of %s: reviewed %v, corrected %v", r, id, reviewed, corrected)
+			}
+		}
+		listed := 0
+		for _, o := range mustList(w.openA(r).ListOutcomes(service.Page{})) {
+			if o.ID != sub.ID && o.ID != fix.ID {
+				continue // the world's own, made before review
+			}
+			listed++
+			if (o.Review == nil) != hidden {
+				t.Errorf("%s lists submission %s with review %+v", r, o.ID, o.Review)
+			}
+		}
+		if listed != 2 {
+			t.Errorf("%s lists %d of the two submissions", r, listed)
+		}
+		if rt := must(w.open(r).Return(rid)); (rt.Review == nil) != hidden {
+			t.Errorf("%s reads the return with review %+v", r, rt.Review)
+		}
+	}
+}

@@ -20,8 +20,16 @@ const MaxColumns = 200
 // FileProblem is the validation error for a file that cannot be read as
 // rows at all, under the field "file".
 func FileProblem(problem string) error {
+	return FileProblemOf(problem, nil)
+}
+
+// FileProblemOf is FileProblem for a file a reader failed on with cause:
+// the person is told problem, in our words; cause, the reader's own
+// (an XML parser's, a cell reference's), is kept for logs only and never
+// reaches an answer.
+func FileProblemOf(problem string, cause error) error {
 	return &domain.Error{Code: domain.CodeValidation, Message: "the file cannot be read: nothing was imported",
-		Fields: map[string]string{"file": problem}}
+		Fields: map[string]string{"file": problem}, Err: cause}
 }
 
 // ReadCSV reads a CSV file (UTF-8, with or without the byte order mark

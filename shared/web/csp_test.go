@@ -41,3 +41,31 @@ func TestFormActionIsTheAppAndItsSignIn(t *testing.T) {
 		t.Errorf("Cognito sign-in: form-action %s, want %s", got, want)
 	}
 }
+
+// TestDownloadsAreNosniff: every download of the web app (CSV, workbook,
+// 360Giving JSON) says X-Content-Type-Options: nosniff, as its pages,
+// error pages and redirects do: a browser takes none of them for HTML
+// (audit N5).
+func TestDownloadsAreNosniff(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	p := "/app/programmes/" + f.PID
+	lead := h.as(t, uLead)
+	for path, want := range map[string]int{
+		p + "/grants.csv":             http.StatusOK,
+		p + "/payments.csv":           http.StatusOK,
+		p + "/outcomes/summary.csv":   http.StatusOK,
+		p + "/grants/360giving":       http.StatusOK,
+		p + "/imports/template.csv":   http.StatusOK,
+		p + "/imports/template.xlsx":  http.StatusOK,
+		p:                             http.StatusOK,
+		"/app/programmes/nonexistent": http.StatusNotFound,
+		"/app":                        http.StatusFound,
+	} {
+		pg := lead.get(path)
+		if pg.Status != want || pg.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: %d (%s), X-Content-Type-Options %q", path, pg.Status, pg.Header.Get("Content-Type"), pg.Header.Get("X-Content-Type-Options"))
+		}
+	}
+}

@@ -536,4 +536,20 @@ func TestLocalSignInNeedsThePageToken(t *testing.T) {
 	if p := c.do(http.MethodPost, "/app/auth/callback", url.Values{"email": {uLead}, "state": {state}}); p.Header.Get("Location") != "/app/programmes/abc/grants" {
 		t.Errorf("back after sign-in: went to %q", p.Header.Get("Location"))
 	}
+	// Signed in, next is cleaned before it is checked: no dot segments,
+	// plain or encoded, lead out of the app or to its sign-in pages
+	// (audit N2).
+	for next, want := range map[string]string{"/app/../health": "/app/", "/app/..//evil.example": "/app/",
+		"/app/../app/auth/signed-out": "/app/", "/app/%2e%2e/health": "/app/", "/app/programmes/abc/./x/../grants": "/app/programmes/abc/grants"} {
+		if p := c.get("/app/auth/login?next=" + url.QueryEscape(next)); p.Status != http.StatusFound || p.Header.Get("Location") != want {
+			t.Errorf("signed in, next=%s: %d to %q, want %q", next, p.Status, p.Header.Get("Location"), want)
+		}
+	}
+	// And after signing in.
+	c = h.browser(t)
+	p = c.get("/app/auth/login?next=" + url.QueryEscape("/app/../health"))
+	state = stateInput.FindStringSubmatch(p.Body)[1]
+	if p := c.do(http.MethodPost, "/app/auth/callback", url.Values{"email": {uLead}, "state": {state}}); p.Header.Get("Location") != "/app/" {
+		t.Errorf("next out of the app: went to %q after sign-in", p.Header.Get("Location"))
+	}
 }

@@ -27,14 +27,37 @@ func (a *app) members(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	}
 	var removed *removalNote
-	if email := r.URL.Query().Get("removed"); email != "" {
-		removed = contactsNow(names.FunderList, email, r.URL.Query()["off"], r.URL.Query()["stillContact"])
+	// The note says only what a removal did: the link's removed is sealed
+	// by the removal for this person and programme, so a crafted link
+	// shows no note, whatever text it carries; what became of each contact
+	// is read from the funders as they are now.
+	var done memberRemoved
+	if a.Sessions.Open(memberRemovedName, r.URL.Query().Get("removed"), &done) == nil &&
+		done.Programme == n.Programme.ID && done.Subject == q.Caller.Identity.Subject && done.Email != "" {
+		removed = contactsNow(names.FunderList, done.Email, done.Off, done.StillContact)
 		removed.Base = base(n)
 	}
 	a.render(w, r, http.StatusOK, "members", &view{Title: "Members", Nav: n, Data: map[string]any{"Items": items, "Names": names,
 		"Removed": removed}})
 	return nil
 }
+
+// memberRemoved is what a removal did, sealed into the members page's
+// link by the session codec (as importDone is into an import's result):
+// who was removed, the funders whose contacts it took them off and those
+// whose change it could not make. Only this service can write one, for
+// the person who removed and the programme, so a link cannot make the
+// page say anything else.
+type memberRemoved struct {
+	Programme    string   `json:"p"`
+	Subject      string   `json:"s"`
+	Email        string   `json:"e"`
+	Off          []string `json:"o,omitempty"`
+	StillContact []string `json:"c,omitempty"`
+}
+
+// memberRemovedName authenticates a sealed memberRemoved as one.
+const memberRemovedName = "fundtrack_member_removed"
 
 // removalNote is what the page after a removal says became of the removed
 // person's funder contacts: which funders no longer list them, and which
@@ -269,14 +292,12 @@ func (a *app) memberRemove(w http.ResponseWriter, r *http.Request, q *req) error
 		}
 		return seeOther(w, r, "/app/?"+url.Values{"left": {sealed}}.Encode())
 	}
-	to := url.Values{"removed": {m.Email}}
-	if len(off) > 0 {
-		to["off"] = off
+	done, err := a.Sessions.Seal(memberRemovedName, memberRemoved{Programme: n.Programme.ID, Subject: q.Caller.Identity.Subject,
+		Email: m.Email, Off: off, StillContact: kept})
+	if err != nil {
+		return err
 	}
-	if len(kept) > 0 {
-		to["stillContact"] = kept
-	}
-	return seeOther(w, r, base(n)+"/members?"+to.Encode())
+	return seeOther(w, r, base(n)+"/members?"+url.Values{"removed": {done}}.Encode())
 }
 
 // leftNote is what became of a person who removed themselves from a

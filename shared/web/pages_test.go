@@ -43,7 +43,7 @@ func TestPagesByRole(t *testing.T) {
 		{p + "/outcomes/summary.csv", [6]int{ok, ok, ok, ok, ok, missing}},
 		{p + "/projects", [6]int{ok, ok, ok, ok, ok, missing}},
 		{p + "/projects/new", [6]int{ok, ok, forbidden, forbidden, forbidden, missing}},
-		{pa, [6]int{ok, ok, ok, ok, missing, missing}},
+		{pa, [6]int{ok, ok, ok, ok, ok, missing}}, // project lead B: its details only (TestOtherProjectPageDetailsOnly)
 		{pa + "/outcomes/new", [6]int{ok, ok, ok, forbidden, forbidden, missing}},
 		{pa + "/posts/new", [6]int{ok, ok, ok, forbidden, forbidden, missing}},
 		{pa + "/posts/" + f.PostA + "/edit", [6]int{ok, ok, ok, forbidden, forbidden, missing}},

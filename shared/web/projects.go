@@ -72,14 +72,17 @@ func setProjectValues(v url.Values, p domain.Project) {
 	v.Set("version", strconv.FormatInt(p.Version, 10))
 }
 
-// project is a project's page: its posts, cohorts and submissions.
+// project is a project's page: its posts, cohorts and submissions. Every
+// member may read a project (SPEC, roles), but a project lead only its own
+// project's records: to the project lead of another project the page shows
+// the project's details alone, with nothing it could not open or do.
 func (a *app) project(w http.ResponseWriter, r *http.Request, q *req) error {
 	sc, prid := a.scope(r, q), r.PathValue("prid")
 	// Reading the posts first applies the project's own read rule; the
 	// list goes out beside the access check, which reads the project.
-	posts, err := all(sc.ListPosts)
-	if err != nil {
-		return err
+	posts, postsErr := all(sc.ListPosts)
+	if postsErr != nil && domain.ErrorCode(postsErr) != domain.CodeNotFound {
+		return postsErr
 	}
 	n, err := a.open(r, q, "projects")
 	if err != nil {
@@ -88,6 +91,16 @@ func (a *app) project(w http.ResponseWriter, r *http.Request, q *req) error {
 	project, err := sc.ThisProject()
 	if err != nil {
 		return err
+	}
+	if !n.Access.CanReadProject(prid) {
+		// The project is there and theirs to see; its records are not.
+		a.render(w, r, http.StatusOK, "project", &view{Title: project.Name, Nav: n, Data: map[string]any{
+			"Project": project, "DetailsOnly": true, "Base": base(n) + "/projects/" + prid,
+		}})
+		return nil
+	}
+	if postsErr != nil {
+		return postsErr
 	}
 	cohorts, err := all(sc.ListCohorts)
 	if err != nil {

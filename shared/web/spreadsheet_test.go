@@ -22,6 +22,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // submissions counts a project's submissions, read as the lead.
@@ -274,6 +275,9 @@ func TestImportUnreadableFile(t *testing.T) {
 		{"figures.csv", []byte("PK\x03\x04\x14\x00 a workbook named .csv"), "Looks like an Excel workbook (.xlsx), not a CSV file: send it as an Excel workbook (a file named .xlsx"},
 		{"utf16.csv", []byte("\xff\xfeP\x00r\x00o"), "Starts as UTF-16 (Unicode) text but is not: in Excel, save it again as &#34;CSV UTF-8 (comma delimited)&#34;"},
 		{"unmarked.csv", []byte("P\x00r\x00o\x00j\x00\n"), "Looks like UTF-16 (Unicode) text without a byte order mark but is not: in Excel, save it again as &#34;CSV UTF-8"},
+		// In our words, not the reader's (audit N1).
+		{"cells.xlsx", testkit.HandWorkbook(t, `<row r="1"><c r="A-5" t="inlineStr"><is><t>project</t></is></c></row>`),
+			"Row 1 of its first sheet cannot be read: a cell reference in it is not valid; open it in Excel and save it again as an Excel Workbook (.xlsx), or save it as CSV UTF-8"},
 	}
 	for _, c := range cases {
 		p := b.upload(base+"/imports", c.name, c.data, b.csrf)
@@ -284,7 +288,7 @@ func TestImportUnreadableFile(t *testing.T) {
 			!strings.Contains(p.Body, "File: "+c.want) || !strings.Contains(p.Body, "Nothing from <strong>"+c.name+"</strong> was imported.") {
 			t.Errorf("%s: not the upload page with %q:\n%s", c.name, c.want, p.Body)
 		}
-		if strings.Contains(p.Body, "send it again from the form") || strings.Contains(p.Body, "Fix the cells below") ||
+		if strings.Contains(p.Body, "coordinates") || strings.Contains(p.Body, "send it again from the form") || strings.Contains(p.Body, "Fix the cells below") ||
 			!strings.Contains(p.Body, `<a href="#file">File: `) || strings.Contains(p.Body, `data-testid="bad-rows"`) {
 			t.Errorf("%s: the page gives advice that cannot help:\n%s", c.name, p.Body)
 		}

@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -378,13 +379,39 @@ var errKeyUnavailable = domain.Errorf(domain.CodeUnavailable, "the session key i
 // ---------------------------------------------------------------- sign-in
 
 // safeNext keeps only a path inside the app, so a sign-in link cannot send
-// people to another site afterwards.
+// people to another site, or out of the app, afterwards: anything else is
+// the app's home. The path is cleaned first, as http.Redirect and the
+// browser would resolve it, so dot segments cannot climb out of /app/
+// (/app/../health) or into the sign-in pages (/app/../app/auth/…). What a
+// browser would read differently from the server is refused outright:
+// backslashes (read as slashes), control characters (tabs and line breaks
+// are dropped, joining what they split), a leading // (another host),
+// percent-encoded dots, slashes and backslashes in the path (a browser
+// resolves %2e%2e as ..), and a fragment (never in a request's own
+// address, and http.Redirect would clean dot segments after it as path).
+// The query string is kept as it came.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/app/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") ||
-		strings.HasPrefix(next, "/app/auth/") {
-		return "/app/"
+	const home = "/app/"
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\#") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return home
 	}
-	return next
+	p, rest := next, ""
+	if i := strings.IndexByte(next, '?'); i >= 0 {
+		p, rest = next[:i], next[i:]
+	}
+	lower := strings.ToLower(p)
+	if strings.Contains(lower, "%2e") || strings.Contains(lower, "%2f") || strings.Contains(lower, "%5c") {
+		return home
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/" // a trailing slash names another page (/app/ is not /app)
+	}
+	if !strings.HasPrefix(clean, home) || strings.HasPrefix(clean, "/app/auth/") {
+		return home
+	}
+	return clean + rest
 }
 
 func (a *app) login(w http.ResponseWriter, r *http.Request) {

@@ -128,7 +128,8 @@ func TestMemberRemoval(t *testing.T) {
 		t.Fatal("showing the removal page removed the member")
 	}
 	pg = lead.post(remove, url.Values{})
-	if pg.Status != http.StatusSeeOther || pg.Header.Get("Location") != p+"/members?removed="+url.QueryEscape(uPL) {
+	if pg.Status != http.StatusSeeOther || !strings.HasPrefix(pg.Header.Get("Location"), p+"/members?removed=") ||
+		strings.Contains(pg.Header.Get("Location"), url.QueryEscape(uPL)) {
 		t.Fatalf("removing: %d %s", pg.Status, pg.Header.Get("Location"))
 	}
 	if len(memberOf(h, f, uPL).Roles) != 0 {
@@ -264,5 +265,40 @@ func TestOverlongWholeNumberIsNamedTooLarge(t *testing.T) {
 		if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, want) {
 			t.Errorf("a target figure of 20 digits: %d, want %q\n%s", pg.Status, want, excerpt(pg.Body))
 		}
+	}
+}
+
+// TestMembersBannerSaysOnlyWhatWasDone: the members page's banner says who
+// a removal removed only from the removal's own (sealed) link, to the
+// person who removed them: text put in a link shows nothing, nor does the
+// link of a removal opened by someone else (audit N3).
+func TestMembersBannerSaysOnlyWhatWasDone(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	lead := h.as(t, uLead)
+	p := "/app/programmes/" + f.PID
+	const spoof = "Your account is suspended, call 0800 000 000"
+	for _, query := range []string{
+		url.Values{"removed": {spoof}}.Encode(),
+		url.Values{"removed": {uPLB}, "stillContact": {f.FunderX}}.Encode(), // the link as it was
+		"removed=",
+	} {
+		pg := lead.get(p + "/members?" + query)
+		if pg.Status != http.StatusOK || strings.Contains(pg.Body, `data-testid="removed"`) || strings.Contains(pg.Body, "was removed from the programme") ||
+			strings.Contains(pg.Body, "Your account is suspended") || strings.Contains(pg.Body, "still a contact") {
+			t.Errorf("members?%s: %d, shows a banner\n%s", query, pg.Status, excerpt(pg.Body))
+		}
+	}
+	pg := lead.post(p+"/members/"+url.PathEscape(uPLB)+"/remove", url.Values{})
+	link := pg.Header.Get("Location")
+	if pg.Status != http.StatusSeeOther || !strings.HasPrefix(link, p+"/members?removed=") {
+		t.Fatalf("removing: %d %s", pg.Status, link)
+	}
+	if pg := lead.get(link); !strings.Contains(pg.Body, `data-testid="removed"`) || !strings.Contains(pg.Body, uPLB+" was removed from the programme") {
+		t.Errorf("the removal's own link shows no banner\n%s", excerpt(pg.Body))
+	}
+	if pg := h.as(t, uAdmin).get(link); pg.Status != http.StatusOK || strings.Contains(pg.Body, `data-testid="removed"`) {
+		t.Errorf("the removal's link opened by someone else: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
 }

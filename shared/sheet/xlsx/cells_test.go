@@ -1,6 +1,8 @@
 package xlsx_test
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -150,5 +152,45 @@ func TestReadMergedCellsBounded(t *testing.T) {
 	_, err = xlsx.Workbooks{}.Read(withSheetXML(t, rows.String(), overlap))
 	if domain.ErrorCode(err) != domain.CodeValidation || !strings.Contains(err.Error(), "merged") {
 		t.Errorf("overlapping ranges: %v", err)
+	}
+}
+
+// TestDamagedWorkbookToldInOurWords: a workbook that is one but cannot be
+// read is a problem with the file (400, the field "file", as every import
+// refusal of a file), said in our own words with what to do: never the
+// reader's own error text (an XML parser's, a cell reference's), which
+// goes with the error for logs only (audit N1).
+func TestDamagedWorkbookToldInOurWords(t *testing.T) {
+	parts := goodParts(t)
+	badName := bytes.Replace(parts["xl/workbook.xml"], []byte(`name="`), []byte(`name="a/b:`), 1)
+	for name, c := range map[string]struct {
+		data     []byte
+		says     string
+		internal string // the reader's own words, which must not be said
+	}{
+		"a cell reference no program writes": {withSheetXML(t, `<row r="1"><c r="A-5" t="inlineStr"><is><t>x</t></is></c></row>`, ""),
+			"row 1 of its first sheet cannot be read: a cell reference in it is not valid; open it in Excel", "coordinates"},
+		"a column past XFD": {withSheetXML(t, `<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="ZZZZ2"><v>1</v></c></row>`, ""),
+			"row 2 of its first sheet cannot be read: a cell reference in it is not valid", "16384"},
+		"a row past Excel's last": {withSheetXML(t, `<row r="1048577"><c><v>1</v></c></row>`, ""),
+			"its first sheet cannot be read: the workbook is damaged; open it in Excel", "maximum limit"},
+		"its workbook part not XML": {withPart(t, "xl/workbook.xml", []byte("<workbook><sheets><sheet")),
+			"the workbook is damaged and cannot be opened: open it in Excel and save it again as an Excel Workbook (.xlsx), or save it as CSV UTF-8", "XML"},
+		"a sheet name Excel refuses": {withPart(t, "xl/workbook.xml", badName),
+			"its first sheet cannot be read: its name is not one Excel allows", "can not contain"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := xlsx.Workbooks{}.Read(c.data)
+			var de *domain.Error
+			if !errors.As(err, &de) || de.Code != domain.CodeValidation || len(de.Fields) != 1 {
+				t.Fatalf("%v, want a validation error naming the file", err)
+			}
+			if got := de.Fields["file"]; !strings.Contains(got, c.says) || strings.Contains(got, c.internal) {
+				t.Errorf("file: %q, want it to say %q in our words, without %q", got, c.says, c.internal)
+			}
+			if de.Err == nil || !strings.Contains(err.Error(), c.internal) {
+				t.Errorf("the cause is not kept for logs: %v", err)
+			}
+		})
 	}
 }

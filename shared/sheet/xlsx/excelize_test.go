@@ -37,7 +37,10 @@ func excelizeReadFirst(data []byte, first *string) (domain.Sheet, error) {
 		UnzipSizeLimit: xlsx.MaxUnzipped, UnzipXMLSizeLimit: xlsx.MaxUnzipped,
 	})
 	if err != nil {
-		return domain.Sheet{}, &domain.Error{Code: domain.CodeUnsupportedMedia, Message: "the workbook cannot be opened (" + oraclePlain(err) + ")"}
+		// A damaged workbook: refused as the reader refuses it (a
+		// problem with the file, 400), its wording kept to tell the
+		// differential test what excelize could not open.
+		return domain.Sheet{}, sheet.FileProblem("the workbook cannot be opened (" + oraclePlain(err) + ")")
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()

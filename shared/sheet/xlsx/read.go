@@ -533,7 +533,7 @@ func (r *rowReader) columns(maxCells int) (rowCells, error) {
 			if c.r != "" {
 				if row.col, err = cellColumn(c.r); err != nil {
 					r.token = nil
-					return row, err
+					return row, badCellRef{err}
 				}
 			}
 			if v := c.value(sst); v != "" || c.formula {
@@ -692,6 +692,13 @@ func cellColumn(ref string) (int, error) {
 	col, _, err := cellCoordinates(ref)
 	return col, err
 }
+
+// badCellRef is a cell whose reference no spreadsheet program writes
+// ("A-5"), for Read to say so in its own words.
+type badCellRef struct{ err error }
+
+func (e badCellRef) Error() string { return e.err.Error() }
+func (e badCellRef) Unwrap() error { return e.err }
 
 // cellCoordinates is the column and row of a cell reference.
 func cellCoordinates(ref string) (col, row int, err error) {

@@ -43,6 +43,16 @@ const (
 // Workbooks reads and writes workbooks for the service (service.Workbooks).
 type Workbooks struct{}
 
+// damagedProblem and saveAgain tell what is wrong with a workbook that is one but
+// cannot be read, and what to do, in our words: the reader's own (an XML
+// parser's, a zip's) would mean nothing to the person, and an answer never
+// holds internal error text. The cause goes with the error, for logs only
+// (sheet.FileProblemOf).
+const (
+	saveAgain      = "open it in Excel and save it again as an Excel Workbook (.xlsx), or save it as CSV UTF-8"
+	damagedProblem = "the workbook is damaged and cannot be opened: " + saveAgain
+)
+
 func unsupported(msg string) error {
 	return &domain.Error{Code: domain.CodeUnsupportedMedia, Message: msg}
 }
@@ -112,12 +122,12 @@ func check(data []byte) (*zip.Reader, error) {
 	}
 	rc, err := types.Open()
 	if err != nil {
-		return nil, unsupported("the workbook is damaged: its parts cannot be read")
+		return nil, sheet.FileProblemOf(damagedProblem, err)
 	}
 	defer rc.Close()
 	ct, err := io.ReadAll(io.LimitReader(rc, maxContentTypes))
 	if err != nil {
-		return nil, unsupported("the workbook is damaged: its parts cannot be read")
+		return nil, sheet.FileProblemOf(damagedProblem, err)
 	}
 	switch s := string(ct); {
 	case strings.Contains(strings.ToLower(s), "macroenabled"):
@@ -142,9 +152,7 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 		return domain.Sheet{}, err
 	}
 	p := newPkg(zr)
-	damaged := func(err error) error {
-		return unsupported("the workbook cannot be opened (" + plain(err) + "): save it again as an Excel Workbook (.xlsx)")
-	}
+	damaged := func(err error) error { return sheet.FileProblemOf(damagedProblem, err) }
 	wbPath, err := workbookPath(p)
 	if err != nil {
 		return domain.Sheet{}, damaged(err)
@@ -170,7 +178,8 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 	}
 	first := wb.sheets[0]
 	if err := checkSheetName(first.name); err != nil {
-		return domain.Sheet{}, sheet.FileProblem("its first sheet cannot be read (" + plain(err) + ")")
+		return domain.Sheet{}, sheet.FileProblemOf("its first sheet cannot be read: its name is not one Excel allows; "+
+			"rename the sheet in Excel and save the workbook again", err)
 	}
 	part := sheetPart(p, wbPath, rels, first)
 	if part == "" {
@@ -208,7 +217,11 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 	for n := 1; rows.next(); n++ {
 		cols, err := rows.columns(sheet.MaxColumns + 1)
 		if err != nil {
-			return domain.Sheet{}, sheet.FileProblem("row " + strconv.Itoa(n) + " of its first sheet cannot be read (" + plain(err) + ")")
+			what := "the workbook is damaged there"
+			if errors.As(err, new(badCellRef)) {
+				what = "a cell reference in it is not valid"
+			}
+			return domain.Sheet{}, sheet.FileProblemOf("row "+strconv.Itoa(n)+" of its first sheet cannot be read: "+what+"; "+saveAgain, err)
 		}
 		if cols.width > sheet.MaxColumns {
 			return domain.Sheet{}, sheet.FileProblem("row " + strconv.Itoa(n) + " has more than " + strconv.Itoa(sheet.MaxColumns) + " columns")
@@ -223,7 +236,7 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 		}
 	}
 	if rows.err != nil {
-		return domain.Sheet{}, sheet.FileProblem("its first sheet cannot be read (" + plain(rows.err) + ")")
+		return domain.Sheet{}, sheet.FileProblemOf("its first sheet cannot be read: the workbook is damaged; "+saveAgain, rows.err)
 	}
 	if err := fillMerged(&sh, ws); err != nil {
 		return domain.Sheet{}, err
@@ -268,16 +281,4 @@ func isNumber(s string) bool {
 		i = j
 	}
 	return i == len(s)
-}
-
-// plain is an error's message without Go's wrapping, cut short.
-func plain(err error) string {
-	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
-		err = u
-	}
-	s := err.Error()
-	if len(s) > 120 {
-		s = s[:120]
-	}
-	return s
 }
