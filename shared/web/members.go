@@ -28,7 +28,7 @@ func (a *app) members(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	var removed *removalNote
 	if email := r.URL.Query().Get("removed"); email != "" {
-		removed = contactsNow(names.FunderList, email, r.URL.Query()["off"], r.URL.Query()["stillContact"])
+		removed = contactsNow(names.FunderList, email, r.URL.Query()["off"], r.URL.Query()["refused"])
 		removed.Base = base(n)
 	}
 	a.render(w, r, http.StatusOK, "members", &view{Title: "Members", Nav: n, Data: map[string]any{"Items": items, "Names": names,
@@ -74,23 +74,31 @@ const (
 func contactsNow(funders []domain.Funder, email string, off, refused []string) *removalNote {
 	note := &removalNote{Who: email}
 	for _, f := range funders {
-		rf := removalFunder{ID: f.ID, Name: f.Name}
-		switch {
-		case !slices.ContainsFunc(f.Contacts, func(c string) bool { return domain.NormaliseEmail(c) == email }):
-			if slices.Contains(off, f.ID) {
-				note.Off = append(note.Off, rf)
-			}
+		listed := isContact(f, email)
+		if !listed && !slices.Contains(off, f.ID) {
 			continue
-		case len(f.Contacts) == 1:
-			rf.Why = stillOnly
-		case slices.Contains(refused, f.ID):
-			rf.Why = stillRefused
-		default:
-			rf.Why = stillKept
 		}
-		note.Still = append(note.Still, rf)
+		note.add(removalFunder{ID: f.ID, Name: f.Name}, !listed, len(f.Contacts) == 1, slices.Contains(refused, f.ID))
 	}
 	return note
+}
+
+// add names funder f under Off when the removal took the person off its
+// contacts, else under Still with why they are on them still: its only
+// contact, the change refused, or the box left unticked.
+func (n *removalNote) add(f removalFunder, off, only, refused bool) {
+	switch {
+	case off:
+		n.Off = append(n.Off, f)
+		return
+	case only:
+		f.Why = stillOnly
+	case refused:
+		f.Why = stillRefused
+	default:
+		f.Why = stillKept
+	}
+	n.Still = append(n.Still, f)
 }
 
 var memberFields = []field{{"email", kText, "Email address"}, {"roles", kText, "Roles"}}
@@ -235,34 +243,25 @@ func (a *app) memberRemove(w http.ResponseWriter, r *http.Request, q *req) error
 	if err := sc.DeleteMember(m.Email); err != nil {
 		return err
 	}
-	var off, kept []string
+	var off, refused []string
 	for _, fid := range q.Form["offContacts"] {
 		if _, _, err := sc.RemoveContact(fid, m.Email); err != nil {
 			if domain.ErrorCode(err) != domain.CodeConflict && domain.ErrorCode(err) != domain.CodeNotFound {
 				a.Logger.Error("web: member removed, contacts not changed", "requestId", requestID(r), "funderId", fid, "err", err)
 			}
-			kept = append(kept, fid)
+			refused = append(refused, fid)
 			continue
 		}
 		off = append(off, fid)
 	}
 	if leaving {
-		note := leftNote{Programme: n.Programme.Name, Subject: q.Caller.Identity.Subject, At: a.Now()}
+		var left removalNote
 		for _, c := range was {
-			rf := removalFunder{ID: c.Funder.ID, Name: shortName(c.Funder.Name)}
-			switch {
-			case slices.Contains(off, rf.ID):
-				note.Off = append(note.Off, rf)
-				continue
-			case c.Only:
-				rf.Why = stillOnly
-			case slices.Contains(kept, rf.ID):
-				rf.Why = stillRefused
-			default:
-				rf.Why = stillKept
-			}
-			note.Still = append(note.Still, rf)
+			// Names shortened: the note rides in the link.
+			left.add(removalFunder{ID: c.Funder.ID, Name: shortName(c.Funder.Name)},
+				slices.Contains(off, c.Funder.ID), c.Only, slices.Contains(refused, c.Funder.ID))
 		}
+		note := leftNote{Programme: n.Programme.Name, Subject: q.Caller.Identity.Subject, At: a.Now(), Off: left.Off, Still: left.Still}
 		sealed, err := a.Sessions.Seal(leftNoteName, note)
 		if err != nil {
 			return err
@@ -273,8 +272,8 @@ func (a *app) memberRemove(w http.ResponseWriter, r *http.Request, q *req) error
 	if len(off) > 0 {
 		to["off"] = off
 	}
-	if len(kept) > 0 {
-		to["stillContact"] = kept
+	if len(refused) > 0 {
+		to["refused"] = refused
 	}
 	return seeOther(w, r, base(n)+"/members?"+to.Encode())
 }
@@ -315,14 +314,16 @@ func (a *app) leftNoteFor(r *http.Request, q *req) *removalNote {
 func contactOf(funders []domain.Funder, email string) []contactRow {
 	var out []contactRow
 	for _, f := range funders {
-		for _, c := range f.Contacts {
-			if domain.NormaliseEmail(c) == email {
-				out = append(out, contactRow{Funder: f, Only: len(f.Contacts) == 1})
-				break
-			}
+		if isContact(f, email) {
+			out = append(out, contactRow{Funder: f, Only: len(f.Contacts) == 1})
 		}
 	}
 	return out
+}
+
+// isContact reports whether email (normalised) is one of f's contacts.
+func isContact(f domain.Funder, email string) bool {
+	return slices.ContainsFunc(f.Contacts, func(c string) bool { return domain.NormaliseEmail(c) == email })
 }
 
 // contactRow is a funder the member to be removed is a contact of.
