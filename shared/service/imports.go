@@ -500,21 +500,13 @@ func (sc *Scope) importFills(setup ReportingSetup, subs []*Submission) error {
 			}
 		}
 	}
-	var chunks [][]*Get
-	for len(gets) > 0 {
-		n := min(len(gets), 100)
-		chunks = append(chunks, gets[:n])
-		gets = gets[n:]
-	}
-	if err := eachParallel(chunks, func(c []*Get) error { return sc.load(c...) }); err != nil {
+	if err := sc.loadBatches(gets); err != nil {
 		return err
 	}
-	for _, c := range chunks {
-		for _, g := range c {
-			if g.Found {
-				s := slots[g.Ref.ID]
-				s.cur, s.found = *g.Into.(*domain.Return), true
-			}
+	for _, g := range gets {
+		if g.Found {
+			s := slots[g.Ref.ID]
+			s.cur, s.found = *g.Into.(*domain.Return), true
 		}
 	}
 	for i, sub := range subs {
