@@ -294,8 +294,9 @@ type leftNote struct {
 const leftNoteName = "fundtrack_left"
 
 // leftNoteFor is the note a portfolio link carries for the person
-// signed in, nil for none (or not theirs, or more than an hour old: a
-// bookmark of the link says nothing).
+// signed in, nil for none (or not theirs, or more than an hour old, so a
+// bookmark of the link says nothing; or dated more than a minute ahead,
+// past any clock skew between the app's instances).
 func (a *app) leftNoteFor(r *http.Request, q *req) *removalNote {
 	text := r.URL.Query().Get("left")
 	var note leftNote
