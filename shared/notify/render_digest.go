@@ -59,4 +59,3 @@ func RenderDigest(listed []domain.Notification, p domain.Programme, projects map
 	m.ProgrammeLink = links.Programme(programmeID)
 	return m.message()
 }
-
