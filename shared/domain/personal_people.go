@@ -472,22 +472,7 @@ func surnameCommaTitle(norm string, start, end int, capitals bool) bool {
 	if capitals && surname != strings.ToUpper(surname) {
 		return false
 	}
-	j := end
-	if j < len(norm) && norm[j] == '.' {
-		j++
-	}
-	if j < len(norm) && letterAt(norm, j) {
-		return false
-	}
-	for j < len(norm) && norm[j] == ' ' {
-		j++
-	}
-	if j < len(norm) {
-		if r, _ := utf8.DecodeRuneInString(norm[j:]); unicode.IsUpper(r) {
-			return false
-		}
-	}
-	return true
+	return endsName(norm, end)
 }
 
 // surnameInitialsTitle reports whether the title at start..end ends a
