@@ -176,13 +176,6 @@ func AtLeast(what string) string {
 	return "at least " + strconv.Itoa(MaxProblems) + " " + what + "; these are the first " + strconv.Itoa(MaxProblems)
 }
 
-// NamedFirst says, in a capped message whose count was made past the
-// problems named (rows of an import), that only the first MaxProblems
-// are named.
-func NamedFirst() string {
-	return "only the first " + strconv.Itoa(MaxProblems) + " problems found are named"
-}
-
 // MergeProblems combines validation errors so one answer names every bad
 // field: decoding problems (wrong types) and rule problems (missing, out of
 // range) alike. The first problem reported for a field wins. Any error that

@@ -927,7 +927,7 @@ func (f ImportFile) Err() error {
 	if f.unnamed > 0 {
 		counted := "the file has " + AtLeast("problems")
 		if n := f.ProblemRows(); n > 0 {
-			counted = "the file has problems in " + RowCount(n) + "; " + NamedFirst()
+			counted = "the file has problems in " + rowCount(n) + "; " + namedFirst()
 		}
 		msg = counted + ": nothing was imported; fix them and any others like them, and send it again"
 	}
@@ -942,21 +942,24 @@ func (f ImportFile) PeriodsErr() error {
 	}
 	msg := "some rows have figures for a period they cannot be recorded for"
 	if f.unnamed > 0 {
-		msg = RowCount(f.ProblemRows()) + " have figures for a period they cannot be recorded for; " + NamedFirst()
+		msg = rowCount(f.ProblemRows()) + " have figures for a period they cannot be recorded for; " + namedFirst()
 	}
 	return &Error{Code: CodeValidation, Message: msg + ": nothing was imported", Fields: map[string]string(f.Problems)}
 }
 
-// RowCount is n rows in words: "1 row", "2,500 rows".
-func RowCount(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
+// rowCount is n rows in words: "1 row", "2,500 rows".
+func rowCount(n int) string {
 	if n == 1 {
-		return s + " row"
+		return "1 row"
 	}
-	return s + " rows"
+	return Thousands(int64(n)) + " rows"
+}
+
+// namedFirst says, in a refusal whose count was made past the problems
+// named (the rows with problems), that only the first MaxProblems are
+// named.
+func namedFirst() string {
+	return "only the first " + strconv.Itoa(MaxProblems) + " problems found are named"
 }
 
 // SoundRows are the indexes of the rows read with no problem found in

@@ -449,8 +449,8 @@ func TestImportFileErrSaysMoreRemain(t *testing.T) {
 	if !errors.As(f.Err(), &de) || len(de.Fields) != MaxProblems || strings.Contains(de.Message, "only the first") {
 		t.Errorf("100 problems, all named: %v", f.Err())
 	}
-	if RowCount(1) != "1 row" || RowCount(2500) != "2,500 rows" {
-		t.Errorf("RowCount: %q %q", RowCount(1), RowCount(2500))
+	if rowCount(1) != "1 row" || rowCount(2500) != "2,500 rows" {
+		t.Errorf("rowCount: %q %q", rowCount(1), rowCount(2500))
 	}
 }
 

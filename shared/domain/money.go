@@ -125,15 +125,21 @@ func Pounds(pence int64) string {
 	if pence < 0 {
 		sign, pence = "-", -pence
 	}
-	whole := strconv.FormatInt(pence/100, 10)
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
+	return fmt.Sprintf("%s£%s.%02d", sign, Thousands(pence/100), pence%100)
+}
+
+// Thousands writes a whole number with commas between its thousands
+// ("2,500", "-1,234,567"), as messages and emails write counts and
+// pounds.
+func Thousands(n int64) string {
+	if n < 0 {
+		return "-" + Thousands(-n)
 	}
-	return fmt.Sprintf("%s£%s.%02d", sign, b.String(), pence%100)
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // --- payments ---

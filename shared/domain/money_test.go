@@ -865,6 +865,15 @@ func TestBuildMoney(t *testing.T) {
 	}
 }
 
+func TestThousands(t *testing.T) {
+	t.Parallel()
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 2500: "2,500", 1234567: "1,234,567", -123: "-123", -1234: "-1,234"} {
+		if got := domain.Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
 func TestPounds(t *testing.T) {
 	t.Parallel()
 	for pence, want := range map[int64]string{0: "£0.00", 5: "£0.05", 123456: "£1,234.56", 100_000_000_00: "£100,000,000.00", 123456789: "£1,234,567.89", -150: "-£1.50"} {

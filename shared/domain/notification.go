@@ -107,9 +107,12 @@ type Notification struct {
 	SubmissionID string             `json:"submissionId,omitempty"`
 	Kind         NotificationKind   `json:"kind"`
 	Status       NotificationStatus `json:"status"`
-	Recipients   []string           `json:"recipients"`
-	Delivered    []string           `json:"delivered,omitempty"`
-	Rejected     []string           `json:"rejected,omitempty"` // refused by SES for good; never retried
+	// Recipients of a reporting-cycle email are fixed when it is sent
+	// (the people in those roles then): until then nil, which tells the
+	// notifier so (the API answers [], as every nil list: present.Answer).
+	Recipients []string `json:"recipients"`
+	Delivered  []string `json:"delivered,omitempty"`
+	Rejected   []string `json:"rejected,omitempty"` // refused by SES for good; never retried
 	// Sending are the recipients a run claimed, to hand their email to
 	// SES, and has not yet recorded delivered or refused. Once the
 	// notification is no longer pending, those left are the ones a run

@@ -715,8 +715,12 @@ func niCueBefore(norm string, i int) bool {
 		}
 		w, k := wordBeforeAt(norm, i)
 		switch w {
-		case "ni", "nino", "insurance":
+		case "ni", "nino":
 			return true
+		case "insurance":
+			// Only National Insurance: "public liability insurance no.
+			// PL123456" is a policy, the programme's own.
+			return wordBefore(norm, k) == "national"
 		case "no", "number", "num":
 			i = k
 		default:

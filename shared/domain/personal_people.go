@@ -247,6 +247,16 @@ func wordAfter(s string, i int) (string, int) {
 	return strings.ToLower(s[i:end]), end
 }
 
+// wordSet is the set of the space-separated words in words, for the
+// guard's lists of words, each written as one string to read.
+func wordSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
 // Titles.
 
 // isTitledName reports whether the word at start..end is a title (Mr,
@@ -462,22 +472,7 @@ func surnameCommaTitle(norm string, start, end int, capitals bool) bool {
 	if capitals && surname != strings.ToUpper(surname) {
 		return false
 	}
-	j := end
-	if j < len(norm) && norm[j] == '.' {
-		j++
-	}
-	if j < len(norm) && letterAt(norm, j) {
-		return false
-	}
-	for j < len(norm) && norm[j] == ' ' {
-		j++
-	}
-	if j < len(norm) {
-		if r, _ := utf8.DecodeRuneInString(norm[j:]); unicode.IsUpper(r) {
-			return false
-		}
-	}
-	return true
+	return endsName(norm, end)
 }
 
 // surnameInitialsTitle reports whether the title at start..end ends a
@@ -558,31 +553,19 @@ func endsName(norm string, end int) bool {
 // labelWords, lower-cased, are words that take a letter after them as a
 // label ("Cohort A", "Ward B", "Plan B", "Vitamin D", "Hepatitis C"):
 // before a letter they are no surname.
-var labelWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields("cohort cohorts group groups team teams ward wards plan type band wave phase level unit block " +
-		"zone area stage site grade class option vitamin hepatitis floor wing section part appendix annex table figure item " +
-		"schedule lot tier category scheme strand stream pod bay room building flat plot route line question step model form " +
-		"version list round year key locality hub pathway clinic programme project services service site sites bed beds " +
-		"exhibit annexe chapter box list lists grant fund funding contract route track story stories case study example " +
-		"scenario profile vignette persona journey ray rays diff coli tech factor") {
-		m[w] = true
-	}
-	return m
-}()
+var labelWords = wordSet("cohort cohorts group groups team teams ward wards plan type band wave phase level unit block " +
+	"zone area stage site grade class option vitamin hepatitis floor wing section part appendix annex table figure item " +
+	"schedule lot tier category scheme strand stream pod bay room building flat plot route line question step model form " +
+	"version list round year key locality hub pathway clinic programme project services service sites bed beds " +
+	"exhibit annexe chapter box lists grant fund funding contract track story stories case study example " +
+	"scenario profile vignette persona journey ray rays diff coli tech factor")
 
 // smallWords, lower-cased, are words of two letters or more that a
 // sentence in capitals puts before a letter ("TO A MS", "WAS A MR"): no
 // surname.
-var smallWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields("an at as be by do if is it me my no not on so up us we was were has had have from with " +
-		"into onto than that this then them they what when who why will would could should can may might must our your their " +
-		"his her its are am been being but nor yet via per see all any each one two plus") {
-		m[w] = true
-	}
-	return m
-}()
+var smallWords = wordSet("an at as be by do if is it me my no not on so up us we was were has had have from with " +
+	"into onto than that this then them they what when who why will would could should can may might must our your their " +
+	"his her its are am been being but nor yet via per see all any each one two plus")
 
 // capitalisedBefore finds the word that ends just before i, spaces aside:
 // where it starts, and whether it starts with a capital letter.
@@ -608,29 +591,17 @@ var notAName = map[string]map[string]bool{
 
 // missVerbBefore are words after which "Miss" is the verb: "Don't Miss
 // Out", "Never Miss A Payment", "Why Clients Miss Appointments".
-var missVerbBefore = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields("don't dont do did didn't didnt not never won't wont will would wouldn't can can't cant cannot " +
-		"could couldn't may might must mustn't should shouldn't to often rarely sometimes seldom always who they we you i " +
-		"people clients patients participants interns staff students") {
-		m[w] = true
-	}
-	return m
-}()
+var missVerbBefore = wordSet("don't dont do did didn't didnt not never won't wont will would wouldn't can can't cant cannot " +
+	"could couldn't may might must mustn't should shouldn't to often rarely sometimes seldom always who they we you i " +
+	"people clients patients participants interns staff students")
 
 // notAfterMiss are capitalised words after "Miss" that are what is missed
 // in a heading, not a name: "Miss Out", "Miss The Deadline", "Miss Work".
-var notAfterMiss = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields("Out An The It This That These Those Them Him Her You Us Me Your Our Their His My Its Any " +
-		"Anything Nothing Something Everything Another Each Every One Two Three No None Work School College Appointments " +
-		"Appointment Sessions Session Meetings Meeting Deadlines Deadline Payments Payment Shifts Shift Interviews Interview " +
-		"Calls Call Visits Visit Days Day Weeks Week Classes Class Opportunities Opportunity Chances Chance Targets Target " +
-		"Medication Doses Dose Returns Return Reviews Review Placements Placement Lessons Lesson Training") {
-		m[w] = true
-	}
-	return m
-}()
+var notAfterMiss = wordSet("Out An The It This That These Those Them Him Her You Us Me Your Our Their His My Its Any " +
+	"Anything Nothing Something Everything Another Each Every One Two Three No None Work School College Appointments " +
+	"Appointment Sessions Session Meetings Meeting Deadlines Deadline Payments Payment Shifts Shift Interviews Interview " +
+	"Calls Call Visits Visit Days Day Weeks Week Classes Class Opportunities Opportunity Chances Chance Targets Target " +
+	"Medication Doses Dose Returns Return Reviews Review Placements Placement Lessons Lesson Training")
 
 // namesOrganisation reports whether the capitalised words that follow a
 // titled name from i, on the same line, run on into the word that ends a
@@ -785,17 +756,11 @@ func notNameAfterLetter(word string) bool {
 // sentenceStarts, lower-cased, are words that start the sentence after an
 // anonymised case ("Client A. Started work", "Patient B. Now in work"):
 // pronouns and the verbs of a note's first line, which no one is called.
-var sentenceStarts = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields("he she they we it this that these those there here now then after before since " +
-		"following during however also still started starts moved moves began begins completed completes attended " +
-		"attends found finds got gets gained gains secured secures left leaves returned returns joined joins referred " +
-		"accepted declined remains remained continues continued wants wanted said says asked asks was were has had is " +
-		"did does went goes came comes took takes made makes needs needed used uses lives lived") {
-		m[w] = true
-	}
-	return m
-}()
+var sentenceStarts = wordSet("he she they we it this that these those there here now then after before since " +
+	"following during however also still started starts moved moves began begins completed completes attended " +
+	"attends found finds got gets gained gains secured secures left leaves returned returns joined joins referred " +
+	"accepted declined remains remained continues continued wants wanted said says asked asks was were has had is " +
+	"did does went goes came comes took takes made makes needs needed used uses lives lived")
 
 // Hospital numbers.
 
@@ -1435,15 +1400,9 @@ func streetAt(norm string, i int) bool {
 // business and retail parks are where services and employers are ("Unit
 // 12 Acacia Business Park"); so is "Dr", which is a doctor more often than
 // a drive.
-var streetTypes = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields("Street St Road Rd Avenue Ave Lane Ln Close Cl Drive Way Crescent Cres Gardens Gdns " +
-		"Grove Terrace Terr Place Pl Court Ct Square Sq Mews Row Rise Walk View Hill Green Parade Vale Boulevard Croft " +
-		"Fold Wynd Meadow Meadows Brow") {
-		m[w] = true
-	}
-	return m
-}()
+var streetTypes = wordSet("Street St Road Rd Avenue Ave Lane Ln Close Cl Drive Way Crescent Cres Gardens Gdns " +
+	"Grove Terrace Terr Place Pl Court Ct Square Sq Mews Row Rise Walk View Hill Green Parade Vale Boulevard Croft " +
+	"Fold Wynd Meadow Meadows Brow")
 
 // isPostcodeAt reports whether a full UK postcode, in any case, with or
 // without the space (or spaces) before its inward code, is the word at i

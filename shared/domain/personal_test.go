@@ -684,12 +684,14 @@ func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 		"xAB123456C",
 		"AB1234567C",
 		"AB123456E",
-		"Ab123456C",          // letters in one case
-		"aB123456c",          // … either way round
-		"DA123456A",          // no D, F, I, Q, U or V first
-		"AO123456A",          // nor O second
-		"AB 12 34 56 78 C",   // a list of pairs, not a number
-		"NI no: AB123456789", // nine digits
+		"Ab123456C",                               // letters in one case
+		"aB123456c",                               // … either way round
+		"DA123456A",                               // no D, F, I, Q, U or V first
+		"AO123456A",                               // nor O second
+		"AB 12 34 56 78 C",                        // a list of pairs, not a number
+		"NI no: AB123456789",                      // nine digits
+		"Public liability insurance no. PL123456", // an insurance policy, not National Insurance
+		"Insurance number: AB123456",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)

@@ -35,10 +35,6 @@ func (s *server) progressRoutes() []route {
 		{pattern: "GET /programmes/{programmeId}/targets/{targetId}", serve: reading(func(r *http.Request, c *call) (domain.Target, error) {
 			return s.open(r, c).Target(r.PathValue("targetId"))
 		}, targetVersion)},
-		// A reporting-cycle email's recipients are fixed when it is sent
-		// (the people in those roles then); until then the record has
-		// none, nil, which tells the notifier so, and which writeJSON
-		// answers [] as the SPEC and openapi.json promise.
 		{pattern: "GET /programmes/{programmeId}/notifications", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Notification, string, error) {
 			return s.open(r, c).ListNotifications(p)
 		})},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"strconv"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/email"
@@ -34,7 +33,7 @@ func RenderDigest(listed []domain.Notification, p domain.Programme, projects map
 		return cmp.Or(cmp.Compare(name(a), name(b)), a.PeriodStart.Time().Compare(b.PeriodStart.Time()),
 			a.PeriodEnd.Time().Compare(b.PeriodEnd.Time()), a.CreatedAt.Compare(b.CreatedAt))
 	})
-	count := thousands(len(items))
+	count := domain.Thousands(int64(len(items)))
 	m := mail{
 		Headline: fmt.Sprintf("%s submissions awaiting review (%s)", count, p.Name),
 		Sentence: fmt.Sprintf("%s submissions have come in and await review. Their figures count only once a lead approves them.", count),
@@ -54,18 +53,9 @@ func RenderDigest(listed []domain.Notification, p domain.Programme, projects map
 		m.Items = append(m.Items, it)
 	}
 	if more := len(items) - MaxListed; more > 0 {
-		m.More = fmt.Sprintf("And %s more: the review queue lists them all.", thousands(more))
+		m.More = fmt.Sprintf("And %s more: the review queue lists them all.", domain.Thousands(int64(more)))
 	}
 	m.Link, m.LinkText = links.page(programmeID, "/reviews"), "See the review queue"
 	m.ProgrammeLink = links.Programme(programmeID)
 	return m.message()
-}
-
-// thousands writes a count with commas: 1,000.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

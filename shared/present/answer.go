@@ -38,11 +38,7 @@ func Answer(v any) any {
 	if v == nil {
 		return nil
 	}
-	rv := reflect.ValueOf(v)
-	if !holdsLists(rv.Type()) {
-		return v
-	}
-	return filled(rv).Interface()
+	return filled(reflect.ValueOf(v)).Interface()
 }
 
 // filled is a copy of v with its nil lists and objects made empty, as
@@ -110,7 +106,7 @@ func fillFields(s reflect.Value) {
 			// its exported fields, which are settable here.
 			fillFields(fv)
 		case !f.IsExported() || notAnswered(f) || !holdsLists(f.Type):
-		case (fv.Kind() == reflect.Slice && !isBytes(f.Type) || fv.Kind() == reflect.Map) && fv.IsNil():
+		case (fv.Kind() == reflect.Slice || fv.Kind() == reflect.Map) && fv.IsNil(): // not []byte: holdsLists is false for it
 			if !keepsNil(f) {
 				fv.Set(empty(f.Type))
 			}
@@ -161,7 +157,10 @@ func holdsLists(t reflect.Type) bool {
 	if known, ok := holding.Load(t); ok {
 		return known.(bool)
 	}
-	holding.Store(t, true) // while deciding: a type that refers to itself
+	// While deciding, true: a type that refers to itself holds what its
+	// other fields hold (and a goroutine that reads it meanwhile walks a
+	// value it need not, which is harmless).
+	holding.Store(t, true)
 	h := decideHolds(t)
 	holding.Store(t, h)
 	return h

@@ -234,9 +234,10 @@ func (sc *Scope) readImport(sh domain.Sheet) (domain.ImportFile, ReportingSetup,
 // rows the caller may not write (refused): one answer naming every bad
 // row. The rows read without a problem are held to the period rules as
 // planImport would hold them, so a row whose period cannot have figures
-// is named with the bad cells rather than only once they are put right;
-// so they are even past the problems one answer names, for it to say how
-// many rows have problems (the reads are those of planning the file).
+// is named with the bad cells rather than only once they are put right.
+// They are checked even once the answer names as many problems as it
+// can, so that it can say how many rows have problems (the reads are
+// those planning the file makes).
 // A file whose only fault is rows of others' projects is forbidden (403);
 // any other is invalid (400), those rows named with the rest.
 func (sc *Scope) refuseImport(file domain.ImportFile, refused domain.Problems) error {
@@ -260,7 +261,8 @@ func (sc *Scope) refuseImport(file domain.ImportFile, refused domain.Problems) e
 // periodProblems are the problems of the rows (indexes into file.Rows)
 // whose periods the API would refuse figures for, each row's own, in the
 // rows' order: each row planned against its project's submissions
-// (importHistory), as replan plans it.
+// (importHistory), as replan plans it. A list, not one Problems, which
+// would stop at MaxProblems: ImportFile.AddProblems counts every row.
 func (sc *Scope) periodProblems(file domain.ImportFile, rows []int) ([]domain.Problems, error) {
 	if len(rows) == 0 {
 		return nil, nil
@@ -500,21 +502,13 @@ func (sc *Scope) importFills(setup ReportingSetup, subs []*Submission) error {
 			}
 		}
 	}
-	var chunks [][]*Get
-	for len(gets) > 0 {
-		n := min(len(gets), 100)
-		chunks = append(chunks, gets[:n])
-		gets = gets[n:]
-	}
-	if err := eachParallel(chunks, func(c []*Get) error { return sc.load(c...) }); err != nil {
+	if err := sc.loadBatches(gets); err != nil {
 		return err
 	}
-	for _, c := range chunks {
-		for _, g := range c {
-			if g.Found {
-				s := slots[g.Ref.ID]
-				s.cur, s.found = *g.Into.(*domain.Return), true
-			}
+	for _, g := range gets {
+		if g.Found {
+			s := slots[g.Ref.ID]
+			s.cur, s.found = *g.Into.(*domain.Return), true
 		}
 	}
 	for i, sub := range subs {

@@ -219,7 +219,7 @@ func ReadNotifications(ctx context.Context, st interface {
 	Read(ctx context.Context, programmeID string, gets ...*Get) error
 }, programmeID string, ids []string) ([]domain.Notification, error) {
 	var out []domain.Notification
-	for chunk := range slices.Chunk(ids, 100) {
+	for chunk := range slices.Chunk(ids, readBound) {
 		notes := make([]domain.Notification, len(chunk))
 		gets := make([]*Get, len(chunk))
 		for i, id := range chunk {

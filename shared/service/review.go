@@ -163,15 +163,13 @@ func (sc *Scope) CohortsOf(outcomes []domain.Outcome) (map[string]domain.Cohort,
 		seen[o.CohortID] = true
 		gets = append(gets, &Get{Ref: domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID), Into: new(domain.Cohort)})
 	}
-	for start := 0; start < len(gets); start += 100 {
-		batch := gets[start:min(start+100, len(gets))]
-		if err := sc.load(batch...); err != nil {
-			return nil, err
-		}
-		for _, g := range batch {
-			if c := g.Into.(*domain.Cohort); g.Found {
-				out[c.ID] = *c
-			}
+	if err := sc.loadBatches(gets); err != nil {
+		return nil, err
+	}
+	for _, g := range gets {
+		if g.Found {
+			c := g.Into.(*domain.Cohort)
+			out[c.ID] = *c
 		}
 	}
 	return out, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -134,6 +135,16 @@ func (sc *Scope) load(gets ...*Get) error {
 	sc.loaded = true
 	sc.err = sc.check(gets)
 	return sc.err
+}
+
+// readBound is the most gets one storage Read takes: DynamoDB's
+// BatchGetItem reads at most 100 keys.
+const readBound = 100
+
+// loadBatches is load for any number of gets: one BatchGetItem per
+// readBound of them.
+func (sc *Scope) loadBatches(gets []*Get) error {
+	return eachParallel(slices.Collect(slices.Chunk(gets, readBound)), func(c []*Get) error { return sc.load(c...) })
 }
 
 func (sc *Scope) check(gets []*Get) error {

@@ -48,8 +48,7 @@ func decodeText(data []byte) ([]byte, string) {
 	if bigEndian, ok := utf16Order(data); ok {
 		return fromUTF16(data, bigEndian, utf16Unmarked)
 	}
-	switch {
-	case utf8.Valid(data):
+	if utf8.Valid(data) {
 		return data, ""
 	}
 	if bad, mixed := mixedUTF8(data); mixed {
@@ -100,7 +99,7 @@ const utf16Sample = 1024
 // NUL bytes at all (a stray one is refused as a control character), so it
 // never passes for UTF-16; nor does a file of one character (a pair).
 func utf16Order(data []byte) (bigEndian, ok bool) {
-	sample := data[:min(len(data), utf16Sample)&^1]
+	sample := data[:min(len(data), utf16Sample)&^1] // whole pairs only
 	pairs := len(sample) / 2
 	if pairs < 2 {
 		return false, false

@@ -143,17 +143,9 @@ func TestReadCSVUnicodeTextWithoutMark(t *testing.T) {
 		if err != nil {
 			t.Fatalf("big-endian %v: %v", big, err)
 		}
-		var got [][]string
-		for _, r := range sh.Rows {
-			var cells []string
-			for _, c := range r.Cells {
-				cells = append(cells, c.Text)
-			}
-			got = append(got, cells)
-		}
 		want := [][]string{{"Project", "Period start", "Period end", "People into work", "Notes"},
 			{"Bradford IPS", "01/04/2025", "30/06/2025", "3", "Café £5, “ok”"}}
-		if len(got) != 2 || !slices.Equal(got[0], want[0]) || !slices.Equal(got[1], want[1]) {
+		if got := cellTexts(sh); !slices.EqualFunc(got, want, slices.Equal) {
 			t.Errorf("big-endian %v: read %q, want %q", big, got, want)
 		}
 	}
@@ -256,30 +248,31 @@ func TestReadCSVSeparator(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got [][]string
-			for _, r := range sh.Rows {
-				var cells []string
-				for _, c := range r.Cells {
-					cells = append(cells, c.Text)
-				}
-				got = append(got, cells)
-			}
-			if !slices.EqualFunc(got, c.want, slices.Equal) {
+			if got := cellTexts(sh); !slices.EqualFunc(got, c.want, slices.Equal) {
 				t.Errorf("read %q, want %q", got, c.want)
 			}
 		})
 	}
 }
 
-// csvTexts is each row's number and cells, as "n: a|b|c".
-func csvTexts(sh domain.Sheet) []string {
-	var got []string
+// cellTexts is each row's cells' text.
+func cellTexts(sh domain.Sheet) [][]string {
+	var got [][]string
 	for _, r := range sh.Rows {
 		var cells []string
 		for _, c := range r.Cells {
 			cells = append(cells, c.Text)
 		}
-		got = append(got, strconv.Itoa(r.Number)+": "+strings.Join(cells, "|"))
+		got = append(got, cells)
+	}
+	return got
+}
+
+// csvTexts is each row's number and cells, as "n: a|b|c".
+func csvTexts(sh domain.Sheet) []string {
+	var got []string
+	for i, cells := range cellTexts(sh) {
+		got = append(got, strconv.Itoa(sh.Rows[i].Number)+": "+strings.Join(cells, "|"))
 	}
 	return got
 }

@@ -34,7 +34,7 @@ func (a *app) members(w http.ResponseWriter, r *http.Request, q *req) error {
 	var done memberRemoved
 	if a.Sessions.Open(memberRemovedName, r.URL.Query().Get("removed"), &done) == nil &&
 		done.Programme == n.Programme.ID && done.Subject == q.Caller.Identity.Subject && done.Email != "" {
-		removed = contactsNow(names.FunderList, done.Email, done.Off, done.StillContact)
+		removed = contactsNow(names.FunderList, done.Email, done.Off, done.Refused)
 		removed.Base = base(n)
 	}
 	a.render(w, r, http.StatusOK, "members", &view{Title: "Members", Nav: n, Data: map[string]any{"Items": items, "Names": names,
@@ -45,15 +45,15 @@ func (a *app) members(w http.ResponseWriter, r *http.Request, q *req) error {
 // memberRemoved is what a removal did, sealed into the members page's
 // link by the session codec (as importDone is into an import's result):
 // who was removed, the funders whose contacts it took them off and those
-// whose change it could not make. Only this service can write one, for
-// the person who removed and the programme, so a link cannot make the
-// page say anything else.
+// whose change it could not make (refused). Only this service can write
+// one, for the person who removed and the programme, so a link cannot
+// make the page say anything else.
 type memberRemoved struct {
-	Programme    string   `json:"p"`
-	Subject      string   `json:"s"`
-	Email        string   `json:"e"`
-	Off          []string `json:"o,omitempty"`
-	StillContact []string `json:"c,omitempty"`
+	Programme string   `json:"p"`
+	Subject   string   `json:"s"`
+	Email     string   `json:"e"`
+	Off       []string `json:"o,omitempty"`
+	Refused   []string `json:"r,omitempty"`
 }
 
 // memberRemovedName authenticates a sealed memberRemoved as one.
@@ -97,23 +97,31 @@ const (
 func contactsNow(funders []domain.Funder, email string, off, refused []string) *removalNote {
 	note := &removalNote{Who: email}
 	for _, f := range funders {
-		rf := removalFunder{ID: f.ID, Name: f.Name}
-		switch {
-		case !slices.ContainsFunc(f.Contacts, func(c string) bool { return domain.NormaliseEmail(c) == email }):
-			if slices.Contains(off, f.ID) {
-				note.Off = append(note.Off, rf)
-			}
+		listed := isContact(f, email)
+		if !listed && !slices.Contains(off, f.ID) {
 			continue
-		case len(f.Contacts) == 1:
-			rf.Why = stillOnly
-		case slices.Contains(refused, f.ID):
-			rf.Why = stillRefused
-		default:
-			rf.Why = stillKept
 		}
-		note.Still = append(note.Still, rf)
+		note.add(removalFunder{ID: f.ID, Name: f.Name}, !listed, len(f.Contacts) == 1, slices.Contains(refused, f.ID))
 	}
 	return note
+}
+
+// add names funder f under Off when the removal took the person off its
+// contacts, else under Still with why they are on them still: its only
+// contact, the change refused, or the box left unticked.
+func (n *removalNote) add(f removalFunder, off, only, refused bool) {
+	switch {
+	case off:
+		n.Off = append(n.Off, f)
+		return
+	case only:
+		f.Why = stillOnly
+	case refused:
+		f.Why = stillRefused
+	default:
+		f.Why = stillKept
+	}
+	n.Still = append(n.Still, f)
 }
 
 var memberFields = []field{{"email", kText, "Email address"}, {"roles", kText, "Roles"}}
@@ -258,34 +266,25 @@ func (a *app) memberRemove(w http.ResponseWriter, r *http.Request, q *req) error
 	if err := sc.DeleteMember(m.Email); err != nil {
 		return err
 	}
-	var off, kept []string
+	var off, refused []string
 	for _, fid := range q.Form["offContacts"] {
 		if _, _, err := sc.RemoveContact(fid, m.Email); err != nil {
 			if domain.ErrorCode(err) != domain.CodeConflict && domain.ErrorCode(err) != domain.CodeNotFound {
 				a.Logger.Error("web: member removed, contacts not changed", "requestId", requestID(r), "funderId", fid, "err", err)
 			}
-			kept = append(kept, fid)
+			refused = append(refused, fid)
 			continue
 		}
 		off = append(off, fid)
 	}
 	if leaving {
-		note := leftNote{Programme: n.Programme.Name, Subject: q.Caller.Identity.Subject, At: a.Now()}
+		var left removalNote
 		for _, c := range was {
-			rf := removalFunder{ID: c.Funder.ID, Name: shortName(c.Funder.Name)}
-			switch {
-			case slices.Contains(off, rf.ID):
-				note.Off = append(note.Off, rf)
-				continue
-			case c.Only:
-				rf.Why = stillOnly
-			case slices.Contains(kept, rf.ID):
-				rf.Why = stillRefused
-			default:
-				rf.Why = stillKept
-			}
-			note.Still = append(note.Still, rf)
+			// Names shortened: the note rides in the link.
+			left.add(removalFunder{ID: c.Funder.ID, Name: shortName(c.Funder.Name)},
+				slices.Contains(off, c.Funder.ID), c.Only, slices.Contains(refused, c.Funder.ID))
 		}
+		note := leftNote{Programme: n.Programme.Name, Subject: q.Caller.Identity.Subject, At: a.Now(), Off: left.Off, Still: left.Still}
 		sealed, err := a.Sessions.Seal(leftNoteName, note)
 		if err != nil {
 			return err
@@ -293,7 +292,7 @@ func (a *app) memberRemove(w http.ResponseWriter, r *http.Request, q *req) error
 		return seeOther(w, r, "/app/?"+url.Values{"left": {sealed}}.Encode())
 	}
 	done, err := a.Sessions.Seal(memberRemovedName, memberRemoved{Programme: n.Programme.ID, Subject: q.Caller.Identity.Subject,
-		Email: m.Email, Off: off, StillContact: kept})
+		Email: m.Email, Off: off, Refused: refused})
 	if err != nil {
 		return err
 	}
@@ -316,8 +315,9 @@ type leftNote struct {
 const leftNoteName = "fundtrack_left"
 
 // leftNoteFor is the note a portfolio link carries for the person
-// signed in, nil for none (or not theirs, or more than an hour old: a
-// bookmark of the link says nothing).
+// signed in, nil for none (or not theirs, or more than an hour old, so a
+// bookmark of the link says nothing; or dated more than a minute ahead,
+// past any clock skew between the app's instances).
 func (a *app) leftNoteFor(r *http.Request, q *req) *removalNote {
 	text := r.URL.Query().Get("left")
 	var note leftNote
@@ -336,14 +336,16 @@ func (a *app) leftNoteFor(r *http.Request, q *req) *removalNote {
 func contactOf(funders []domain.Funder, email string) []contactRow {
 	var out []contactRow
 	for _, f := range funders {
-		for _, c := range f.Contacts {
-			if domain.NormaliseEmail(c) == email {
-				out = append(out, contactRow{Funder: f, Only: len(f.Contacts) == 1})
-				break
-			}
+		if isContact(f, email) {
+			out = append(out, contactRow{Funder: f, Only: len(f.Contacts) == 1})
 		}
 	}
 	return out
+}
+
+// isContact reports whether email (normalised) is one of f's contacts.
+func isContact(f domain.Funder, email string) bool {
+	return slices.ContainsFunc(f.Contacts, func(c string) bool { return domain.NormaliseEmail(c) == email })
 }
 
 // contactRow is a funder the member to be removed is a contact of.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -194,6 +195,17 @@ func removingYourself(t *testing.T, h *webH) {
 	}
 	if forged := me.get("/app/?left=" + url.QueryEscape("not sealed")); strings.Contains(forged.Body, `data-testid="removed"`) {
 		t.Errorf("an unsealed note is shown\n%s", excerpt(forged.Body))
+	}
+	// The same note two hours on (a bookmark): nothing.
+	var note map[string]any
+	sealed, _ := url.ParseQuery(strings.TrimPrefix(loc, "/app/?"))
+	if err := h.codec.Open("fundtrack_left", sealed.Get("left"), &note); err != nil {
+		t.Fatal(err)
+	}
+	note["t"] = time.Now().Add(-2 * time.Hour)
+	if old := me.get("/app/?left=" + url.QueryEscape(mustSeal(t, h, "fundtrack_left", note))); old.Status != http.StatusOK ||
+		strings.Contains(old.Body, `data-testid="removed"`) {
+		t.Errorf("a note two hours old is shown: %d\n%s", old.Status, excerpt(old.Body))
 	}
 }
 

@@ -99,6 +99,18 @@ func TestPageRequests(t *testing.T) {
 	}
 }
 
+// countedGet is the DynamoDB requests b's GET of path sent, which must
+// answer 200.
+func countedGet(t *testing.T, s *testkit.Stack, b *browser, path string) testkit.Counts {
+	t.Helper()
+	var pg page
+	n := s.Count.Measure(func() { pg = b.get(path) })
+	if pg.Status != http.StatusOK {
+		t.Fatalf("GET %s: %d\n%s", path, pg.Status, excerpt(pg.Body))
+	}
+	return n
+}
+
 // TestSessionCheckRequests: checking a web session reads its own
 // ended-marker and its person's sign-out on every device together, so it
 // costs what checking the first alone did, one request: none more inside
@@ -113,19 +125,10 @@ func TestSessionCheckRequests(t *testing.T) {
 	h := newWebOver(t, s)
 	h.fixture(t)
 	admin, lead := h.as(t, uAdmin), h.as(t, uLead)
-	measure := func(what string, b *browser, path string) testkit.Counts {
-		t.Helper()
-		var pg page
-		n := s.Count.Measure(func() { pg = b.get(path) })
-		if pg.Status != http.StatusOK {
-			t.Fatalf("%s: %d\n%s", what, pg.Status, excerpt(pg.Body))
-		}
-		return n
-	}
-	if got := measure("New programme", admin, "/app/programmes/new").String(); got != "BatchGetItem×1" {
+	if got := countedGet(t, s, admin, "/app/programmes/new").String(); got != "BatchGetItem×1" {
 		t.Errorf("the New programme page sent %s, want BatchGetItem×1 (the session check)", got)
 	}
-	home := measure("the home page", lead, "/app/")
+	home := countedGet(t, s, lead, "/app/")
 	alone := s.Count.Measure(func() { h.Svc.Portfolio(context.Background(), caller(uLead), service.Page{Limit: 50}) })
 	if home.Requests != alone.Requests+1 || home.Ops["BatchGetItem"] != alone.Ops["BatchGetItem"]+1 || home.Ops["GetItem"] != alone.Ops["GetItem"] {
 		t.Errorf("the home page sent %s; the portfolio alone %s: want one BatchGetItem more", home, alone)
@@ -371,15 +374,7 @@ func TestCohortNameRequests(t *testing.T) {
 	_, general := h.reportingFixture(t, f) // July to September 2011, awaiting review
 	pa := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA
 	lead := h.as(t, uLead)
-	get := func(path string) testkit.Counts {
-		t.Helper()
-		var pg page
-		n := s.Count.Measure(func() { pg = lead.get(path) })
-		if pg.Status != http.StatusOK {
-			t.Fatalf("%s: %d\n%s", path, pg.Status, excerpt(pg.Body))
-		}
-		return n
-	}
+	get := func(path string) testkit.Counts { t.Helper(); return countedGet(t, s, lead, path) }
 	queue := "/app/programmes/" + f.PID + "/reviews"
 	sc := h.Svc.Open(ctx, caller(uLead), f.PID)
 	items, _, err := sc.ListPendingOutcomes(service.Page{Limit: 50})
