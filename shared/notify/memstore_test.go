@@ -9,6 +9,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -150,6 +151,25 @@ func (e *memEnv) note(w memWorld, id string) domain.Notification {
 		e.t.Fatalf("notification %s: %v %v", id, g.Found, err)
 	}
 	return n
+}
+
+// withdrawn checks the notification id was withdrawn unsent for reason:
+// no longer there to read (so never listed), its history ending in its
+// deletion by the notifier, saying why.
+func (e *memEnv) withdrawn(w memWorld, id string, reason domain.NotNeededReason) {
+	e.t.Helper()
+	g := &service.Get{Ref: domain.Ref(domain.EntityNotification, id), Into: &domain.Notification{}}
+	if err := e.st.Read(e.t.Context(), w.prog.ID, g); err != nil || g.Found {
+		e.t.Errorf("notification %s never emailed: still there (%v %v)", id, g.Found, err)
+	}
+	hist, _, err := e.st.History(e.t.Context(), w.prog.ID, domain.Ref(domain.EntityNotification, id), service.Page{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if len(hist) == 0 || hist[0].Action != domain.ActionDelete || hist[0].ActorEmail != notify.Actor.Email ||
+		fmt.Sprint(hist[0].Changes["notNeeded"].Before) != string(reason) {
+		e.t.Errorf("notification %s: history %+v, want its deletion by the notifier, not needed %q", id, hist, reason)
+	}
 }
 
 // onceEach checks every contact has exactly one email, and nobody else any.

@@ -111,6 +111,14 @@ type Delivery interface {
 	// in one change, conditionally: only while it is pending. One
 	// finished already is left as it is, and nil returned.
 	FinishNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) error
+	// WithdrawNotification deletes a notification no email of which ever
+	// went to SES, once it is no longer needed, and writes ev, in one
+	// change, conditionally: only while it is pending at its lease's
+	// attempt (n.Attempts) or, with n.CoveredBy, recorded sent in that
+	// carrier's email, and nobody has, refused or is being sent it.
+	// withdrawn false means it is not so and nothing was written. The
+	// notifications list then never shows it: no email went.
+	WithdrawNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) (withdrawn bool, err error)
 	// IncludeNotifications records on a leased notification the ids of
 	// the others its one email is to stand for (Includes: a digest of a
 	// programme's submissions awaiting review), conditionally: only while

@@ -272,8 +272,8 @@ func (s *Store) ReleaseNotification(ctx context.Context, programmeID, id, email,
 	return nil
 }
 
-// FinishNotification marks a notification sent or failed for good (or
-// settled unsent, with n.NotNeeded), takes it out of the pending index and
+// FinishNotification marks a notification sent or failed for good (with
+// n.NotNeeded, settled with no more sent), takes it out of the pending index and
 // writes its audit event, in one transaction.
 func (s *Store) FinishNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) error {
 	values := map[string]any{":status": n.Status, ":pending": domain.NotificationPending, ":e": n.LastError}
@@ -334,6 +334,39 @@ func (s *Store) FinishNotification(ctx context.Context, n domain.Notification, e
 }
 
 var errFinished = errors.New("notification finished already")
+
+// WithdrawNotification deletes a notification that was never emailed and
+// no longer needs to be, with its audit event, in one transaction: one
+// leased by the caller (pending at n.Attempts) that no recipient has,
+// refused or is being sent (so no email of it ever went to SES); or, with
+// n.CoveredBy, one recorded sent in that carrier's email, which is being
+// withdrawn too. It reports false, changing nothing, when it is not so
+// (another run took it over, or finished it). Its id stays spent: the
+// submission that claimed it cannot claim it again.
+func (s *Store) WithdrawNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) (bool, error) {
+	cond := "#status = :pending AND attempts = :attempt"
+	vals := map[string]types.AttributeValue{":pending": str(string(domain.NotificationPending)), ":attempt": num(n.Attempts)}
+	if n.CoveredBy != "" {
+		cond = "#status = :sent AND coveredBy = :by"
+		vals = map[string]types.AttributeValue{":sent": str(string(domain.NotificationSent)), ":by": str(n.CoveredBy)}
+	}
+	cond += " AND attribute_not_exists(delivered) AND attribute_not_exists(rejected) AND attribute_not_exists(sending)"
+	t := (&tx{}).add(types.TransactWriteItem{Delete: &types.Delete{
+		TableName: &s.table, Key: key(pkProgramme(n.ProgrammeID), skNotification(n.ID)),
+		ConditionExpression:       aws.String(cond),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: vals,
+	}}, errFinished)
+	err := s.write(ctx, service.Change{Audit: ev}, t)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, errFinished):
+		return false, nil
+	default:
+		return false, fmt.Errorf("withdraw notification %s: %w", n.ID, err)
+	}
+}
 
 // IncludeNotifications records the ids of the notifications a leased one's
 // email is to stand for (a programme's submissions awaiting review, in one

@@ -310,6 +310,31 @@ func (s *Store) FinishNotification(_ context.Context, n domain.Notification, ev 
 	return err
 }
 
+// WithdrawNotification deletes a notification never emailed, as the
+// DynamoDB store does: one leased at n.Attempts, or one covered by
+// n.CoveredBy, that nobody has, refused or is being sent.
+func (s *Store) WithdrawNotification(_ context.Context, n domain.Notification, ev domain.AuditEvent) (bool, error) {
+	err := s.write("WithdrawNotification", n.ProgrammeID, service.Change{Audit: ev}, func(t *tx) {
+		ref := domain.Ref(domain.EntityNotification, n.ID)
+		var cur domain.Notification
+		ok, _ := t.p.decode(ref, &cur)
+		if n.CoveredBy != "" {
+			ok = ok && cur.Status == domain.NotificationSent && cur.CoveredBy == n.CoveredBy
+		} else {
+			ok = ok && cur.Status == domain.NotificationPending && cur.Attempts == n.Attempts
+		}
+		t.check(ok && len(cur.Delivered) == 0 && len(cur.Rejected) == 0 && len(cur.Sending) == 0, errFinished)
+		t.then(func(p *partition) {
+			delete(p.records, ref)
+			delete(p.leases, n.ID)
+		})
+	})
+	if errors.Is(err, errFinished) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // IncludeNotifications records what a leased notification's email stands
 // for, while it is pending at attempt and includes none yet.
 func (s *Store) IncludeNotifications(_ context.Context, programmeID, id string, attempt int64, includes []string) (bool, error) {
