@@ -43,12 +43,23 @@ func TestMoneyWriteRequests(t *testing.T) {
 			{"category": "travel", "amountPence": 15_000_00}}}, "If-Match", etag(G)), http.StatusOK)
 
 	// The access read with the grant (and the target or return the
-	// trigger names); one transaction: the payment, the money item's
-	// headroom conditioned to cover it, the totals.
+	// trigger names, with the return's project); one transaction: the
+	// payment, the money item's headroom conditioned to cover it, the
+	// totals. A payment whose trigger holds already is made due in it,
+	// with its email: a dated one whose date has come costs nothing more.
 	res = measure("POST payment (date)", "BatchGetItem×1 TransactWriteItems×1",
 		testkit.Request("POST", G+"/payments", w.lead, testkit.DatedPaymentBody(40_000_00, "2026-01-31")), http.StatusCreated)
 	dated := testkit.Decode[domain.Payment](t, res).ID
-	measure("POST payment (milestone)", "BatchGetItem×1 TransactWriteItems×1",
+	res = measure("POST payment (date, passed)", "BatchGetItem×1 TransactWriteItems×1",
+		testkit.Request("POST", G+"/payments", w.lead, testkit.DatedPaymentBody(1_00, "2026-01-02")), http.StatusCreated)
+	if p := testkit.Decode[domain.Payment](t, res); p.Status != domain.PaymentDue {
+		t.Errorf("a payment made after its date: %+v", p)
+	}
+	// A payment on a target reads, as of one moment, the years of figures
+	// the target's window covers with the figures version the write is
+	// conditioned on (one TransactGetItems), to tell whether its threshold
+	// is reached already.
+	measure("POST payment (milestone)", "BatchGetItem×1 TransactGetItems×1 TransactWriteItems×1",
 		testkit.Request("POST", G+"/payments", w.lead, testkit.MilestonePaymentBody(30_000_00, target, 50)), http.StatusCreated)
 	measure("POST payment (return)", "BatchGetItem×1 TransactWriteItems×1",
 		testkit.Request("POST", G+"/payments", w.lead, map[string]any{"amountPence": 20_000_00,

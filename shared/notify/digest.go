@@ -180,7 +180,7 @@ func (r *run) digestOf(ctx context.Context, fresh []domain.Notification) error {
 	}
 	if carrier.Recipients == nil {
 		// Fixed before the others are covered, so each lists who had it.
-		if carrier.Recipients, err = r.Store.SetRecipients(ctx, carrier.ProgrammeID, carrier.ID, to); err != nil {
+		if carrier.Recipients, err = r.Store.SetRecipients(ctx, carrier.ProgrammeID, carrier.ID, to, nil); err != nil {
 			return err
 		}
 	}

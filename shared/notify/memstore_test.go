@@ -367,10 +367,10 @@ func TestMemPassingFailureRetriedPermanentNot(t *testing.T) {
 }
 
 // TestMemReturnPaymentDueThoughCorrected: a payment waiting on a return
-// falls due once the return is accepted, even when the approved
-// submission is corrected before the notifier next runs: the approved
-// figures stand until the correction is approved, and so does the
-// return's acceptance.
+// falls due with the approval that accepts the return, and stays due when
+// the approved submission is corrected before the notifier next runs (the
+// approved figures stand until the correction is approved, and so does
+// the return's acceptance): the run sends its email, once.
 func TestMemReturnPaymentDueThoughCorrected(t *testing.T) {
 	t.Parallel()
 	e := newMemEnv(t)
@@ -402,12 +402,26 @@ func TestMemReturnPaymentDueThoughCorrected(t *testing.T) {
 	fix := b.Outcome(w.prog.ID, w.project.ID, q1Figures(40, sub.ID))
 	must(project.ReviewOutcome(fix.ID, testkit.Body(obj{"decision": "request-changes", "comment": "Ten times the referrals?"})))
 
-	e.clk.Set("2026-04-04T09:00:00Z")
-	if rep := e.run(); rep.PaymentsDue != 1 {
-		t.Errorf("the run after the return was accepted: %+v, want the payment due", rep)
-	}
 	p := must(admin.Payment(g.ID, pay.ID))
-	if p.Status != domain.PaymentDue || p.DueSince.String() != "2026-04-04" {
+	if p.Status != domain.PaymentDue || p.DueSince.String() != "2026-04-03" {
 		t.Errorf("payment on the accepted return: %+v", p)
+	}
+	e.clk.Set("2026-04-04T09:00:00Z")
+	if rep := e.run(); rep.PaymentsDue != 0 {
+		t.Errorf("the run after the return was accepted made a payment due again: %+v", rep)
+	}
+	e.run()
+	sent := 0
+	for _, m := range e.mail.to()["grants@tudor.example.org"] {
+		if strings.HasPrefix(m.Subject, "Payment due: £20,000.00") {
+			sent++
+		}
+	}
+	if sent != 1 {
+		t.Errorf("%d payment-due emails to the funder's contact, want 1", sent)
+	}
+	if n := e.note(w, domain.PaymentNotificationID(pay.ID)); n.Status != domain.NotificationSent ||
+		!slices.Equal(n.FunderContacts[f.ID], []string{"grants@tudor.example.org"}) {
+		t.Errorf("its notification: %+v", n)
 	}
 }

@@ -579,10 +579,19 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 	if err := r.details(ctx, pd); err != nil {
 		return err
 	}
-	if note.Recipients == nil && note.Kind.Reporting() {
+	switch {
+	case note.Recipients == nil && note.Kind.Reporting():
 		// Recorded with the submission or review that called for it: it
 		// goes to whoever holds the role now.
-		if note.Recipients, err = r.Store.SetRecipients(ctx, note.ProgrammeID, note.ID, r.reportingRecipients(pd, note)); err != nil {
+		if note.Recipients, err = r.Store.SetRecipients(ctx, note.ProgrammeID, note.ID, r.reportingRecipients(pd, note), nil); err != nil {
+			return err
+		}
+	case note.Recipients == nil && note.Kind == domain.KindPaymentDue && len(note.FunderIDs) == 1:
+		// Recorded by the API with the change that made the payment due
+		// (which reads neither funders nor members): it goes to the
+		// funder's contacts and the programme's leads as they are now.
+		to, byFunder := paymentRecipients(pd, note.FunderIDs[0])
+		if note.Recipients, err = r.Store.SetRecipients(ctx, note.ProgrammeID, note.ID, to, byFunder); err != nil {
 			return err
 		}
 	}

@@ -84,9 +84,10 @@ type Delivery interface {
 	// means another run holds it or it is finished; nothing is written.
 	LeaseNotification(ctx context.Context, programmeID, id string, now time.Time, lease time.Duration) (n domain.Notification, ok bool, err error)
 	// SetRecipients fixes who a notification recorded without recipients
-	// goes to, unless a concurrent run fixed them first; it returns the
-	// recipients it has.
-	SetRecipients(ctx context.Context, programmeID, id string, recipients []string) ([]string, error)
+	// goes to (and, when funderContacts is not nil, which of them are each
+	// funder's contacts: Notification.FunderContacts), unless a concurrent
+	// run fixed them first; it returns the recipients it has.
+	SetRecipients(ctx context.Context, programmeID, id string, recipients []string, funderContacts map[string][]string) ([]string, error)
 	// ClaimRecipient records, before the email to email is sent, that the
 	// lease of attempt is sending it (email joins Sending),
 	// conditionally: only while the notification is pending, its lease is

@@ -185,12 +185,15 @@ func ctFinish(c *ct) {
 	if got := c.note(p.ID, bare.ID); got.Recipients != nil {
 		c.Errorf("recorded without recipients: %v", got.Recipients)
 	}
-	to, err := c.st.SetRecipients(c.ctx, p.ID, bare.ID, []string{a})
+	to, err := c.st.SetRecipients(c.ctx, p.ID, bare.ID, []string{a}, map[string][]string{"f1": {a}})
 	c.ok(err)
-	again, err := c.st.SetRecipients(c.ctx, p.ID, bare.ID, []string{b})
+	again, err := c.st.SetRecipients(c.ctx, p.ID, bare.ID, []string{b}, map[string][]string{"f1": {b}})
 	c.ok(err)
 	if !slices.Equal(to, []string{a}) || !slices.Equal(again, []string{a}) {
 		c.Errorf("recipients set %v, then %v; want the first both times", to, again)
+	}
+	if got := c.note(p.ID, bare.ID).FunderContacts; !slices.Equal(got["f1"], []string{a}) || len(got) != 1 {
+		c.Errorf("funder contacts set with the recipients: %v, want the first", got)
 	}
 	// Settled as not needed, one never given recipients lists none.
 	none := ctNote(c, p.ID, 75)

@@ -128,18 +128,28 @@ func (s *Store) notificationPut(n domain.Notification) (types.TransactWriteItem,
 }
 
 // SetRecipients fixes who a notification goes to, when it was recorded
-// without (a submission's email is recorded with the submission, and its
-// recipients are the people in those roles when it is sent). It reports
+// without (a submission's email is recorded with the submission, and a
+// payment's made due by the API with the change that fired its trigger;
+// their recipients are the people in those roles when it is sent), with,
+// for a payment's, each funder's contacts among them. It reports
 // the recipients the notification has: a concurrent run may have fixed
 // them first.
-func (s *Store) SetRecipients(ctx context.Context, programmeID, id string, recipients []string) ([]string, error) {
-	vals, err := marshal(map[string]any{":r": recipients})
+func (s *Store) SetRecipients(ctx context.Context, programmeID, id string, recipients []string, funderContacts map[string][]string) ([]string, error) {
+	values := map[string]any{":r": recipients}
+	set := "SET recipients = if_not_exists(recipients, :r)"
+	if funderContacts != nil {
+		// Fixed with the recipients, never after: a funder is shown its
+		// contacts as the email went to them.
+		values[":fc"] = funderContacts
+		set += ", funderContacts = if_not_exists(funderContacts, :fc)"
+	}
+	vals, err := marshal(values)
 	if err != nil {
 		return nil, err
 	}
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
-		UpdateExpression:          aws.String("SET recipients = if_not_exists(recipients, :r)"),
+		UpdateExpression:          aws.String(set),
 		ConditionExpression:       aws.String("attribute_exists(PK)"),
 		ExpressionAttributeValues: vals,
 		ReturnValues:              types.ReturnValueAllNew,

@@ -220,12 +220,18 @@ func (s *Store) LeaseNotification(_ context.Context, programmeID, id string, now
 }
 
 // SetRecipients fixes a notification's recipients unless it has some.
-func (s *Store) SetRecipients(_ context.Context, programmeID, id string, recipients []string) ([]string, error) {
+func (s *Store) SetRecipients(_ context.Context, programmeID, id string, recipients []string, funderContacts map[string][]string) ([]string, error) {
 	var out []string
 	found, err := s.notification("SetRecipients", programmeID, id, func(_ *partition, n *domain.Notification) bool {
 		set := n.Recipients == nil
 		if set {
 			n.Recipients = slices.Clone(recipients)
+			if funderContacts != nil && n.FunderContacts == nil {
+				n.FunderContacts = map[string][]string{}
+				for f, c := range funderContacts {
+					n.FunderContacts[f] = slices.Clone(c)
+				}
+			}
 		}
 		out = n.Recipients
 		return set
