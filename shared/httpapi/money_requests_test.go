@@ -92,4 +92,21 @@ func TestMoneyWriteRequests(t *testing.T) {
 	// refused; only then are the correction markers read, one per link of
 	// the chain and one to find its end, to name the newest correction.
 	measure("POST spend (a corrected one)", "BatchGetItem×1 GetItem×2 Query×1 TransactWriteItems×1", testkit.Request("POST", G+"/spend", w.pl, body), http.StatusConflict)
+
+	// Without review a submission counts at once, and makes due the
+	// payments it fires: as an approval does (reporting_requests_test.go),
+	// beside its reads (the access, the setup, the return it fills) the
+	// payments waiting on the targets and on that return (one Query of
+	// the index each), those read again by key with their grants and
+	// targets (one BatchGetItem), the target's years of figures with the
+	// figures version (one TransactGetItems); then the one transaction.
+	// Here it takes the target to 10 of 20 and accepts the return.
+	measure("POST outcome (counted, releasing two payments)",
+		"BatchGetItem×2 GetItem×1 Query×1 Query/GSI1×2 TransactGetItems×1 TransactWriteItems×1",
+		testkit.Request("POST", w.outcomes(), w.pl, map[string]any{"periodStart": "2026-01-01", "periodEnd": "2026-03-31",
+			"counts": map[string]int{"peopleIntoWork": 10}}), http.StatusCreated)
+	money := testkit.Decode[domain.Progress](t, a.Want(t, http.StatusOK, testkit.Request("GET", w.path("/progress"), w.lead, nil))).Money
+	if money.DuePence != 50_000_00+1_00 {
+		t.Errorf("due after the submission: %d, want the two payments it released (and the one made past its date)", money.DuePence)
+	}
 }

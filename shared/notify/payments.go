@@ -8,18 +8,24 @@ import (
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
-// A payment falls due in the notifier run that sees its trigger fire: a
-// dated payment once its date has come (found through the index of
-// scheduled date payments by due date); a payment on a target once the
-// target's figure over its window, on counted (approved) figures, reaches
-// the threshold; a payment on a return once the return is accepted. The
-// last two are looked at when the programme's figures changed (accepting a
-// return counts its figures, and a new payment on one marks the figures
-// changed too), through the index of payments waiting on something. Falling due and recording the
+// A payment is made due, with its email, by the change that fires its
+// trigger (service.Release: an approval, a submission counted at once, a
+// payment made with its trigger holding already). The notifier makes due
+// what no change does: a dated payment once its date has come (found
+// through the index of scheduled date payments by due date), and, as the
+// safety net, a payment on a target once the target's figure over its
+// window, on counted (approved) figures, reaches the threshold, or on a
+// return once the return is accepted, that a change left to it (more than
+// its transaction held, an import, a change planned too often). The last
+// two are looked at when the programme's figures changed, through the
+// index of payments waiting on something. Falling due and recording the
 // email to the funder's contacts and the programme's leads are one
-// transaction conditioned on the payment still being scheduled, so each
-// payment falls due, and is emailed, at most once however runs overlap;
-// once due it stays due whatever the figures do after.
+// transaction conditioned on the payment still being scheduled, whoever
+// makes it due, so each payment falls due, and is emailed, at most once
+// however runs and changes overlap; once due it stays due whatever the
+// figures do after. The notifier sends every payment-due email, fixing
+// the recipients of those the API recorded (it reads neither funders nor
+// members) as it sends them.
 
 // duePayments makes due the dated payments whose date has come.
 func (r *run) duePayments(ctx context.Context) error {
