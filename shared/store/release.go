@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -116,7 +117,9 @@ func (s *Store) FiguresAsOf(ctx context.Context, programmeID string, keys []doma
 		switch k, ok := bySK[sk]; {
 		case sk == skChanged:
 			if n, ok := r.Item["changes"].(*types.AttributeValueMemberN); ok {
-				fmt.Sscan(n.Value, &version)
+				if version, err = strconv.ParseInt(n.Value, 10, 64); err != nil {
+					return nil, 0, fmt.Errorf("figures version of %s: %w", programmeID, err)
+				}
 			}
 		case ok:
 			series[k] = decodeSeries(r.Item)
