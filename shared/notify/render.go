@@ -126,7 +126,7 @@ func renderReturn(n domain.Notification, p domain.Programme, project domain.Proj
 // renderCorrected writes the changes-requested email n for a submission a
 // project lead has corrected since the changes were asked for: it still
 // carries the lead's comment, which the project's other leads have not
-// seen, and says a correction awaits review, linking to the submission
+// seen, and says a correction was sent, linking to the submission
 // (whose page links to its correction) rather than to a form that could
 // only refuse a second correction of it.
 func renderCorrected(n domain.Notification, p domain.Programme, project domain.Project, links Links) email.Message {
@@ -173,7 +173,7 @@ func renderReturnOf(n domain.Notification, p domain.Programme, project domain.Pr
 		m.Action = "Correct the submission in fundtrack; it will be reviewed again."
 		m.Link, m.LinkText = links.page(n.ProgrammeID, projectPage+"/outcomes/new?replaces="+url.QueryEscape(n.SubmissionID)), "Correct the submission"
 		if corrected {
-			m.Action = "A correction of it has been sent since, and awaits review: check that it answers the comment above."
+			m.Action = "A correction of it has been sent since: check that it answers the comment above, and correct it again if not."
 			m.Link, m.LinkText = links.page(n.ProgrammeID, projectPage+"/outcomes/"+url.PathEscape(n.SubmissionID)), "See the submission and its correction"
 		}
 	}
