@@ -801,7 +801,8 @@ func TestTablesAreProtected(t *testing.T) {
 
 // allowedDynamoDB are the only DynamoDB actions a function may be granted.
 // Transactions need no action of their own: IAM checks each item's Put,
-// Update, Delete or ConditionCheck.
+// Update, Delete or ConditionCheck, and each Get of a TransactGetItems
+// (the store's FiguresAsOf) as GetItem.
 var allowedDynamoDB = set([]string{
 	"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
 	"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",

@@ -421,6 +421,50 @@ func (ch PaymentChange) Apply(p Payment) (Payment, error) {
 	return p, nil
 }
 
+// DueOnItsDate reports whether p is a dated payment whose date has come by
+// today: it is due from its date (its DueDate, since which it is due),
+// however it got there, so one recorded with a date already passed is due
+// when it is made.
+func (p Payment) DueOnItsDate(today Date) bool {
+	return p.Trigger.Kind == TriggerDate && p.DueDate != nil && !p.DueDate.After(today)
+}
+
+// FallsDue reports whether p, scheduled, falls due now that target (as it
+// is, with its figure current on counted figures) or ret (as it now is)
+// stands so: a milestone payment on target once current reaches its
+// threshold, a return payment on ret once ret is accepted. Either may be
+// nil when not at hand. A dated payment falls due by DueOnItsDate.
+func (p Payment) FallsDue(target *Target, current int64, ret *Return) bool {
+	if p.Status != PaymentScheduled {
+		return false
+	}
+	switch p.Trigger.Kind {
+	case TriggerMilestone:
+		return target != nil && p.Trigger.Reached(*target, current)
+	case TriggerReturn:
+		return ret != nil && p.Trigger.Accepts(*ret)
+	}
+	return false
+}
+
+// PaymentDueNotice is the email about payment p of grant g falling due
+// since since (p as it is once due; words the target or return that
+// released it, and the name of that one's project, as far as they are at
+// hand), recorded at at, pending. Its recipients are left for whoever
+// records it to fix (nil: the funder's contacts and the programme's
+// leads as they are when it is sent): the API, which makes payments due
+// with their trigger, reads neither. The notifier and the API record it
+// alike, so the email says the same whichever made the payment due.
+func PaymentDueNotice(programmeID string, g Grant, p Payment, since Date, words TriggerWords, at time.Time) Notification {
+	triggerProject := p.Trigger.ProjectID(words.Target)
+	n := Notification{ID: PaymentNotificationID(p.ID), Kind: KindPaymentDue, Status: NotificationPending,
+		FunderIDs: []string{g.FunderID}, CreatedAt: at, ProgrammeID: programmeID,
+		ProjectID: cmp.Or(g.ProjectID, triggerProject), On: since, PaymentID: p.ID, GrantID: g.ID, GrantTitle: g.Title,
+		AmountPence: p.AmountPence, Because: p.Trigger.Describe(p.Due(), words), PeriodStart: g.StartDate, PeriodEnd: g.EndDate}
+	n.Released = p.Trigger.Released(p.Due(), words, n.ProjectID)
+	return n
+}
+
 // FallDue returns p as it is once its trigger fires: due since since. Only
 // a scheduled payment falls due; once due it stays due until it is paid or
 // cancelled, whatever happens to the figures that triggered it.

@@ -75,9 +75,9 @@ func (k NotificationKind) Milestone() bool {
 // go came.
 type NotNeededReason string
 
-// Reasons an email about a submission is settled unsent: it no longer
-// awaits review (awaiting-review emails), or it has been corrected
-// (changes-requested emails too).
+// Reasons an awaiting-review email is settled unsent: its submission no
+// longer awaits review, or it has been corrected. (A changes-requested
+// email always goes: it carries the lead's comment.)
 const (
 	NotNeededReviewed  NotNeededReason = "reviewed"  // a lead approved it or asked for changes
 	NotNeededCorrected NotNeededReason = "corrected" // a correction replaced it, and awaits review itself
@@ -165,10 +165,11 @@ type Notification struct {
 	// read the carrier (HideCarrier). Unexported, it is neither stored nor
 	// answered: only Covered reads it.
 	carrierHidden bool
-	// NotNeeded says why an email was recorded sent without going out:
-	// by its turn to go, what it asked for was done (a submission awaiting
-	// review was reviewed or corrected first). Like a covered threshold it
-	// is settled, and never sent later.
+	// NotNeeded says why an email stopped going out while some of its
+	// recipients had not had it (a submission awaiting review was reviewed
+	// or corrected while it was being retried): it is settled, sent if
+	// anyone had it, else failed, and never sent to the others. One that
+	// nobody had is withdrawn instead (deleted), and never listed.
 	NotNeeded NotNeededReason `json:"notNeeded,omitempty"`
 	// A payment-due email names the payment, its grant, the amount and
 	// why it fell due, fixed when it fell due: in full (Because, for its

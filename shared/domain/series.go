@@ -178,6 +178,57 @@ func Currents(targets []Target, periodStart Date, series map[SeriesKey]DaySeries
 	return out
 }
 
+// WithFigures is series as they stand once fc is written: the
+// submissions fc counts added, those it takes out subtracted (a copy;
+// series is not changed). A change that counts figures decides on it what
+// its own transaction makes true, before that transaction is written.
+func WithFigures(series map[SeriesKey]DaySeries, fc FigureChange) map[SeriesKey]DaySeries {
+	out := make(map[SeriesKey]DaySeries, len(series))
+	for k, days := range series {
+		c := make(DaySeries, len(days))
+		for d, counts := range days {
+			c[d] = maps.Clone(counts)
+		}
+		out[k] = c
+	}
+	apply := func(o Outcome, sign int64) {
+		for k, days := range SeriesDeltas(o, sign) {
+			if out[k] == nil {
+				out[k] = DaySeries{}
+			}
+			for d, counts := range days {
+				if out[k][d] == nil {
+					out[k][d] = map[Metric]int64{}
+				}
+				for m, n := range counts {
+					out[k][d][m] += n
+				}
+			}
+		}
+	}
+	for _, o := range fc.Count {
+		apply(o, 1)
+	}
+	for _, o := range fc.Uncount {
+		apply(o, -1)
+	}
+	return out
+}
+
+// Moves reports whether fc moves target t's figure: it counts, or takes
+// out, a submission of t's project (any project's, for a programme-wide
+// target) with a figure of t's metric whose period ended in t's window.
+func (t Target) Moves(periodStart Date, fc FigureChange) bool {
+	from, to := t.Window(periodStart)
+	for _, o := range slices.Concat(fc.Count, fc.Uncount) {
+		if (t.ProjectID == "" || t.ProjectID == o.ProjectID) && o.Counts[t.Metric] != 0 &&
+			!o.PeriodEnd.Before(from) && !o.PeriodEnd.After(to) {
+			return true
+		}
+	}
+	return false
+}
+
 // SeriesDeltas are the changes one submission makes to the daily figures
 // (sign +1 to count it, -1 to take it back): the programme's and its
 // project's year of its period end.

@@ -61,6 +61,13 @@ func (f faultDB) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWr
 	return f.DB.TransactWriteItems(ctx, in, o...)
 }
 
+func (f faultDB) TransactGetItems(ctx context.Context, in *dynamodb.TransactGetItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactGetItemsOutput, error) {
+	if err := f.fail("TransactGetItems"); err != nil {
+		return nil, err
+	}
+	return f.DB.TransactGetItems(ctx, in, o...)
+}
+
 // TestAPIHungDatabase: a database that never answers gives 503 with
 // Retry-After at the request's deadline, never a hung connection, whether
 // the client gives up with its context or ignores it.

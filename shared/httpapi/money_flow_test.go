@@ -3,9 +3,12 @@ package httpapi_test
 // The issue's "done when", end to end through HTTP, the notifier and the
 // SES emulator: a lead records a grant with a budget and three tranches
 // (dated, on a target milestone, on a return being accepted); the project
-// lead submits spend and outcomes; the notifier makes the tranches due and
-// emails the funder and the lead once; the lead marks them paid; progress,
-// the payments CSV and the 360Giving package then agree to the penny.
+// lead submits spend and outcomes; each tranche is due as soon as its
+// trigger holds (the dated one when made, its date passed; the others with
+// the submission that crosses the threshold and accepts the return); the
+// notifier emails the funder and the lead once for each; the lead marks
+// them paid; progress, the payments CSV and the 360Giving package then
+// agree to the penny.
 
 import (
 	"encoding/csv"
@@ -104,8 +107,19 @@ func TestMoneyFlow(t *testing.T) {
 	if r := testkit.Decode[domain.Return](t, h.Want(t, http.StatusOK, testkit.Request("GET", P+"/returns/"+q4, lead, nil))); r.Status != domain.ReturnAccepted {
 		t.Fatalf("the quarter's return is %s, want accepted", r.Status)
 	}
-	// The notifier: the three tranches fall due; the funder's contact and
-	// the lead get one email each for each, whatever runs overlap.
+	// The three tranches are due already, before any run: the dated one
+	// since its date, the others since the submission that fired them.
+	for id, since := range map[string]string{dated: "2026-01-01", milestone: "2026-01-15", onReturn: "2026-01-15"} {
+		p := testkit.Decode[domain.Payment](t, h.Want(t, http.StatusOK, testkit.Request("GET", G+"/payments/"+id, lead, nil)))
+		if p.Status != domain.PaymentDue || p.DueSince.String() != since {
+			t.Errorf("payment %s before any run: %+v, want due since %s", id, p, since)
+		}
+	}
+	if m := testkit.Decode[domain.Progress](t, h.Want(t, http.StatusOK, testkit.Request("GET", P+"/progress", lead, nil))).Money; m.DuePence != 95_000_00 {
+		t.Errorf("progress before any run: due %d, want £95,000", m.DuePence)
+	}
+	// The notifier: the funder's contact and the lead get one email each
+	// for each tranche, whatever runs overlap; none makes one due again.
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	due := 0
@@ -119,8 +133,8 @@ func TestMoneyFlow(t *testing.T) {
 	}
 	wg.Wait()
 	run()
-	if due != 3 {
-		t.Errorf("overlapping runs made %d payments due, want 3", due)
+	if due != 0 {
+		t.Errorf("overlapping runs made %d payments due, want none: they were due", due)
 	}
 	want := map[[2]string]int{}
 	for _, to := range []string{contact, lead} {
@@ -160,9 +174,9 @@ func TestMoneyFlow(t *testing.T) {
 		}
 	}
 
-	// The lead marks the tranches paid, each at the version the notifier
-	// left; the version read before it fell due is stale.
-	testkit.WantErr(t, h.Do(t, testkit.Request("PATCH", G+"/payments/"+dated, lead, map[string]any{"status": "paid", "paidDate": "2026-01-10"},
+	// The lead marks the tranches paid, each at the version it is at now;
+	// the version read before it fell due is stale.
+	testkit.WantErr(t, h.Do(t, testkit.Request("PATCH", G+"/payments/"+milestone, lead, map[string]any{"status": "paid", "paidDate": "2026-01-10"},
 		"If-Match", `"1"`)), http.StatusPreconditionFailed, "precondition_failed")
 	// Paid before the grant was awarded (2025-03-01): a slip, refused.
 	testkit.WantFields(t, h.Do(t, testkit.Request("PATCH", G+"/payments/"+dated, lead, map[string]any{"status": "paid", "paidDate": "2025-02-28"},
@@ -171,7 +185,12 @@ func TestMoneyFlow(t *testing.T) {
 		tag := h.Want(t, http.StatusOK, testkit.Request("GET", G+"/payments/"+id, lead, nil)).Header.Get("ETag")
 		p := testkit.Decode[domain.Payment](t, h.Want(t, http.StatusOK, testkit.Request("PATCH", G+"/payments/"+id, lead,
 			map[string]any{"status": "paid", "paidDate": paid, "reference": "BACS " + paid}, "If-Match", tag)))
-		if p.Status != domain.PaymentPaid || p.DueSince.IsZero() || p.Version != 3 {
+		// The dated one was made due (version 1); the others fell due after.
+		version := int64(3)
+		if id == dated {
+			version = 2
+		}
+		if p.Status != domain.PaymentPaid || p.DueSince.IsZero() || p.Version != version {
 			t.Errorf("paid: %+v", p)
 		}
 	}
@@ -254,13 +273,13 @@ func TestMoneyFlow(t *testing.T) {
 		t.Errorf("360Giving transactions add up to %d: %+v", sum, pkg.Grants[0].DisbursementTransaction)
 	}
 	// Every change is in the audit trail: payments created and paid by the
-	// lead (three each), made due by the notifier (three), three spend
-	// returns.
+	// lead (three each), two made due with the project lead's submission,
+	// none by the notifier, three spend returns.
 	byEntity := map[string]int{}
 	for _, ev := range testkit.ListAll[domain.AuditEvent](t, h, lead, P+"/audit") {
 		byEntity[string(ev.Entity)+"/"+ev.ActorEmail]++
 	}
-	if byEntity["payment/"+lead] != 6 || byEntity["payment/"+notify.Actor.Email] != 3 || byEntity["spend/"+pl] != 3 {
+	if byEntity["payment/"+lead] != 6 || byEntity["payment/"+pl] != 2 || byEntity["payment/"+notify.Actor.Email] != 0 || byEntity["spend/"+pl] != 3 {
 		t.Errorf("audit trail: %v", byEntity)
 	}
 }

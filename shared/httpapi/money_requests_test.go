@@ -44,13 +44,25 @@ func TestMoneyWriteRequests(t *testing.T) {
 			{"category": "travel", "amountPence": 15_000_00}}}, "If-Match", etag(G)), http.StatusOK)
 
 	// The access read with the grant (and the target or return the
-	// trigger names); one transaction: the payment, the money item's
-	// headroom conditioned to cover it (and, waiting on a target or
-	// return, the changed marker and the grant's and target's revisions).
+	// trigger names, with the return's project); one transaction: the
+	// payment, the money item's headroom conditioned to cover it (and,
+	// waiting on a target or return, the changed marker and the grant's
+	// and target's revisions). A payment whose trigger holds already is
+	// made due in it, with its email: a dated one whose date has come
+	// costs nothing more.
 	res = measure("POST payment (date)", "BatchGetItem×1 TransactWriteItems×1",
 		testkit.Request("POST", G+"/payments", w.lead, testkit.DatedPaymentBody(40_000_00, "2026-01-31")), http.StatusCreated)
 	dated := testkit.Decode[domain.Payment](t, res).ID
-	measure("POST payment (milestone)", "BatchGetItem×1 TransactWriteItems×1",
+	res = measure("POST payment (date, passed)", "BatchGetItem×1 TransactWriteItems×1",
+		testkit.Request("POST", G+"/payments", w.lead, testkit.DatedPaymentBody(1_00, "2026-01-02")), http.StatusCreated)
+	if p := testkit.Decode[domain.Payment](t, res); p.Status != domain.PaymentDue {
+		t.Errorf("a payment made after its date: %+v", p)
+	}
+	// A payment on a target reads, as of one moment, the years of figures
+	// the target's window covers with the figures version the write is
+	// conditioned on (one TransactGetItems), to tell whether its threshold
+	// is reached already.
+	measure("POST payment (milestone)", "BatchGetItem×1 TransactGetItems×1 TransactWriteItems×1",
 		testkit.Request("POST", G+"/payments", w.lead, testkit.MilestonePaymentBody(30_000_00, target, 50)), http.StatusCreated)
 	measure("POST payment (return)", "BatchGetItem×1 TransactWriteItems×1",
 		testkit.Request("POST", G+"/payments", w.lead, map[string]any{"amountPence": 20_000_00,
@@ -84,4 +96,21 @@ func TestMoneyWriteRequests(t *testing.T) {
 	// refused; only then are the correction markers read, one per link of
 	// the chain and one to find its end, to name the newest correction.
 	measure("POST spend (a corrected one)", "BatchGetItem×1 GetItem×2 Query×1 TransactWriteItems×1", testkit.Request("POST", G+"/spend", w.pl, body), http.StatusConflict)
+
+	// Without review a submission counts at once, and makes due the
+	// payments it fires: as an approval does (reporting_requests_test.go),
+	// beside its reads (the access, the setup, the return it fills) the
+	// payments waiting on the targets and on that return (one Query of
+	// the index each), those read again by key with their grants and
+	// targets (one BatchGetItem), the target's years of figures with the
+	// figures version (one TransactGetItems); then the one transaction.
+	// Here it takes the target to 10 of 20 and accepts the return.
+	measure("POST outcome (counted, releasing two payments)",
+		"BatchGetItem×2 GetItem×1 Query×1 Query/GSI1×2 TransactGetItems×1 TransactWriteItems×1",
+		testkit.Request("POST", w.outcomes(), w.pl, map[string]any{"periodStart": "2026-01-01", "periodEnd": "2026-03-31",
+			"counts": map[string]int{"peopleIntoWork": 10}}), http.StatusCreated)
+	money := testkit.Decode[domain.Progress](t, a.Want(t, http.StatusOK, testkit.Request("GET", w.path("/progress"), w.lead, nil))).Money
+	if money.DuePence != 50_000_00+1_00 {
+		t.Errorf("due after the submission: %d, want the two payments it released (and the one made past its date)", money.DuePence)
+	}
 }

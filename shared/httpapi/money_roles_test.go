@@ -58,7 +58,8 @@ func moneyRoleCases() []roleCase {
 			return testkit.Req{Method: "POST", Path: f.p1("/grants/" + grant + list), As: emailOf(role), Body: body}
 		}
 	}
-	payment := testkit.DatedPaymentBody(500_000, "2025-12-31")
+	// Dated years ahead: scheduled (one made after its date is due when made).
+	payment := testkit.DatedPaymentBody(500_000, "2035-12-31")
 	spend := testkit.SpendBody("2025-04-01", "2025-06-30", "staff", 120_000, "travel", 3_050)
 	// A payment of its own grant for each role's PATCH: "grant/payment".
 	freshPayment := func(t *testing.T, h *apiH, f *apiFixture, role string) string {

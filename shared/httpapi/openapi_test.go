@@ -1224,9 +1224,10 @@ func TestOpenAPIValidationBites(t *testing.T) {
 }
 
 // TestOpenAPINotificationSentIsExplained: SPEC's status enum stays
-// pending|sent|failed, so the document says that a notification settled
-// with notNeeded (or coveredBy) is sent with no email of its own, and an
-// API client does not read it as delivered.
+// pending|sent|failed, so the document says what sent means with
+// coveredBy (another's email told of it), and that an email never sent
+// to anyone because it was no longer needed is withdrawn, not listed as
+// sent: an API client does not read one as delivered.
 func TestOpenAPINotificationSentIsExplained(t *testing.T) {
 	t.Parallel()
 	doc := oaLoad(t)
@@ -1235,7 +1236,7 @@ func TestOpenAPINotificationSentIsExplained(t *testing.T) {
 	if got := fmt.Sprint(status.Enum); got != "[pending sent failed]" {
 		t.Errorf("status enum %s, want SPEC's [pending sent failed]", got)
 	}
-	for _, want := range []string{"notNeeded", "coveredBy", "never emailed"} {
+	for _, want := range []string{"notNeeded", "coveredBy", "withdrawn", "not listed at all"} {
 		if !strings.Contains(status.Description, want) {
 			t.Errorf("the status description does not mention %q: %q", want, status.Description)
 		}

@@ -57,9 +57,35 @@ func TestReportingWriteRequests(t *testing.T) {
 	fix := testkit.Decode[domain.Outcome](t, res).ID
 
 	// Approval moves the figures into the totals and the daily series in
-	// the same transaction.
-	measure("POST review (approve)", "BatchGetItem×1 GetItem×1 Query×1 TransactWriteItems×1",
+	// the same transaction, with any payment it releases: beside the
+	// return's read, the payments waiting on the programme's targets and
+	// on the return it accepts (one Query of the index each, none here).
+	measure("POST review (approve)", "BatchGetItem×1 GetItem×1 Query×1 Query/GSI1×2 TransactWriteItems×1",
 		testkit.Request("POST", review(fix), w.lead, map[string]any{"decision": "approve"}), http.StatusOK)
+
+	// An approval that releases payments (one on a target whose 50% its
+	// figures reach, one on the return it accepts) reads them again by key
+	// with their grants and targets (one BatchGetItem), and the target's
+	// years of figures with their version (one TransactGetItems): then one
+	// transaction makes both due with the decision.
+	target, _ := w.a.Create(t, w.lead, w.path("/targets"), map[string]any{"metric": "peopleIntoWork", "value": 100,
+		"deadline": "2027-12-31", "notify": []string{}})
+	grant, _ := w.a.Create(t, w.lead, w.path("/grants"), map[string]any{"funderId": w.fund, "title": "Network grant",
+		"amountPence": 100_000_00, "currency": "GBP", "awardDate": "2026-01-01", "startDate": "2026-01-01", "endDate": "2027-12-31"})
+	G := w.path("/grants/" + grant)
+	onTarget, _ := w.a.Create(t, w.lead, G+"/payments", testkit.MilestonePaymentBody(10_000_00, target, 50))
+	onReturn, _ := w.a.Create(t, w.lead, G+"/payments", map[string]any{"amountPence": 5_000_00,
+		"trigger": map[string]any{"kind": "return", "returnId": domain.ReturnID(sched, w.project, domain.MustDate("2026-04-01"))}})
+	res = w.a.Want(t, http.StatusCreated, testkit.Request("POST", w.outcomes(), w.pl, map[string]any{"periodStart": "2026-04-01",
+		"periodEnd": "2026-06-30", "counts": map[string]int{"peopleIntoWork": 40}}))
+	q2 := testkit.Decode[domain.Outcome](t, res).ID
+	measure("POST review (approve, releasing two payments)", "BatchGetItem×2 GetItem×1 Query×1 Query/GSI1×2 TransactGetItems×1 TransactWriteItems×1",
+		testkit.Request("POST", review(q2), w.lead, map[string]any{"decision": "approve"}), http.StatusOK)
+	for _, id := range []string{onTarget, onReturn} {
+		if p := testkit.Decode[domain.Payment](t, w.a.Want(t, http.StatusOK, testkit.Request("GET", G+"/payments/"+id, w.lead, nil))); p.Status != domain.PaymentDue {
+			t.Errorf("payment %s after the approval: %s", id, p.Status)
+		}
+	}
 
 	// The access read with the schedule, the reporting setup; one
 	// transaction (a new name changes no return).

@@ -180,7 +180,7 @@ func (r *run) digestOf(ctx context.Context, fresh []domain.Notification) error {
 	}
 	if carrier.Recipients == nil {
 		// Fixed before the others are covered, so each lists who had it.
-		if carrier.Recipients, err = r.Store.SetRecipients(ctx, carrier.ProgrammeID, carrier.ID, to); err != nil {
+		if carrier.Recipients, err = r.Store.SetRecipients(ctx, carrier.ProgrammeID, carrier.ID, to, nil); err != nil {
 			return err
 		}
 	}
@@ -290,6 +290,22 @@ func (r *run) resume(ctx context.Context, carrier domain.Notification) (took []s
 		}
 	}
 	if len(listed) == 0 {
+		if neverSent(carrier) {
+			// Nobody had the email those it covers were recorded as sent
+			// in: they are withdrawn with it (first, so none is left
+			// naming a carrier that is not there), as it is.
+			for _, n := range notes {
+				if n.CoveredBy != carrier.ID {
+					continue
+				}
+				before := sentRecord(n)
+				before["notNeeded"] = reason
+				ev := domain.NewAuditEvent(Actor, n.ProgrammeID, domain.EntityNotification, n.ID, domain.ActionDelete, before, nil, r.stamp())
+				if _, err := r.Store.WithdrawNotification(ctx, n, ev); err != nil {
+					return took, err
+				}
+			}
+		}
 		return took, r.settle(ctx, carrier, reason)
 	}
 	return took, r.post(ctx, carrier, listed)

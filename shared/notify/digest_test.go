@@ -473,11 +473,11 @@ func TestMemDigestResumedAfterDeath(t *testing.T) {
 			carrier = e.noteOf(w, subs[0])
 			var includes []string
 			for i, o := range subs[1:5] {
-				if n := e.noteOf(w, o); slices.Contains(c.noted, i+1) {
-					if n.NotNeeded != domain.NotNeededReviewed || n.CoveredBy != "" {
-						t.Errorf("%d, reviewed before it was covered: %+v", i+1, n)
-					}
-				} else if n.Status != domain.NotificationSent || n.CoveredBy != carrier.ID {
+				if slices.Contains(c.noted, i+1) {
+					// Reviewed before it was covered: never emailed, so
+					// withdrawn, and not listed as sent.
+					e.withdrawn(memWorld{prog: w.prog}, awaitingID(o), domain.NotNeededReviewed)
+				} else if n := e.noteOf(w, o); n.Status != domain.NotificationSent || n.CoveredBy != carrier.ID {
 					t.Errorf("%d, not covered by the carrier: %+v", i+1, n)
 				} else {
 					includes = append(includes, n.ID)
@@ -522,7 +522,8 @@ func TestMemDigestDiedClaimingALead(t *testing.T) {
 }
 
 // TestMemDigestReviewedBeforeRun: a submission reviewed before the run is
-// not listed, and its email is settled not needed; the rest go in one.
+// not listed, and its email, which never went, is withdrawn (not listed
+// as sent); the rest go in one.
 func TestMemDigestReviewedBeforeRun(t *testing.T) {
 	t.Parallel()
 	e := newMemEnv(t)
@@ -538,8 +539,10 @@ func TestMemDigestReviewedBeforeRun(t *testing.T) {
 			t.Errorf("emails to %s: %d", lead, len(got[lead]))
 		}
 	}
-	if n := e.noteOf(w, subs[0]); n.Status != domain.NotificationSent || n.NotNeeded != domain.NotNeededReviewed || n.CoveredBy != "" {
-		t.Errorf("the reviewed one: %+v", n)
+	e.withdrawn(memWorld{prog: w.prog}, awaitingID(subs[0]), domain.NotNeededReviewed)
+	listed, _, err := e.svc.Open(t.Context(), testkit.AdminCaller(), w.prog.ID).ListNotifications(service.Page{Limit: 100})
+	if err != nil || len(listed) != 3 || slices.ContainsFunc(listed, func(n domain.Notification) bool { return n.ID == awaitingID(subs[0]) }) {
+		t.Errorf("listed %d notifications (%v), want the three emailed ones", len(listed), err)
 	}
 }
 
@@ -577,5 +580,111 @@ func TestMemDigestRetriedAfterPassingFailure(t *testing.T) {
 	}
 	if n := e.noteOf(w, subs[0]); n.Status != domain.NotificationSent || !slices.Equal(n.Delivered, w.leads) || len(n.Includes) != 2 {
 		t.Errorf("carrier: %+v", n)
+	}
+}
+
+// TestMemChangesRequestedSentThoughCorrected: the email asking a
+// project's leads for changes goes to each of them once, with the lead's
+// comment, even when one of them corrected the submission before the
+// notifier ran: the others hear the comment nowhere else. It says that a
+// correction was sent and links to the submission, whose page links to
+// it, not to a correction form that could only refuse a second one. One
+// asked of a submission not corrected links to the correction form.
+func TestMemChangesRequestedSentThoughCorrected(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.reviewWorld()
+	pr := w.projects[0]
+	second := "pl.second@aspiro.example.org"
+	testkit.NewBuilder(t, e.svc).Member(w.prog.ID, second, testkit.RoleProjectLead(pr.ID))
+	subs := e.submit(w, 3) // the first and third are Bradford's
+	lead := e.svc.OpenProject(t.Context(), testkit.Caller(w.leads[0]), w.prog.ID, pr.ID)
+	for _, o := range []domain.Outcome{subs[0], subs[2]} {
+		if _, err := lead.ReviewOutcome(o.ID, testkit.Body(obj{"decision": "request-changes", "comment": "Split by cohort,\nplease."})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.svc.OpenProject(t.Context(), testkit.Caller(w.projLeads[0]), w.prog.ID, pr.ID).SubmitOutcome(testkit.Body(obj{
+		"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "counts": obj{"peopleIntoWork": 2}, "replaces": subs[0].ID})); err != nil {
+		t.Fatal(err)
+	}
+	e.run()
+	e.clk.Add(time.Hour)
+	e.run()
+	page := webBase + "/app/programmes/" + w.prog.ID + "/projects/" + pr.ID + "/outcomes/"
+	got := e.mail.to()
+	for _, pl := range []string{w.projLeads[0], second} {
+		var corrected, open int
+		for _, m := range got[pl] {
+			if !strings.HasPrefix(m.Subject, "Changes requested to your submission") {
+				continue
+			}
+			if !strings.Contains(m.Text, "Split by cohort,\nplease.") {
+				t.Errorf("the email to %s does not carry the comment:\n%s", pl, m.Text)
+			}
+			switch {
+			case strings.Contains(m.Subject, "January 2026"):
+				corrected++
+				if !strings.Contains(m.Text, "A correction of it has been sent since") || !strings.Contains(m.Text, page+subs[0].ID+"\n") ||
+					strings.Contains(m.Text, "replaces=") {
+					t.Errorf("the email about the corrected submission:\n%s", m.Text)
+				}
+			case strings.Contains(m.Subject, "February 2026"):
+				open++
+				if strings.Contains(m.Text, "has been sent since") || !strings.Contains(m.Text, page+"new?replaces="+subs[2].ID) {
+					t.Errorf("the email about the submission not corrected:\n%s", m.Text)
+				}
+			}
+		}
+		if corrected != 1 || open != 1 {
+			t.Errorf("%s had %d emails about the corrected submission and %d about the other, want one each", pl, corrected, open)
+		}
+	}
+	for _, o := range []domain.Outcome{subs[0], subs[2]} {
+		n := e.note(memWorld{prog: w.prog}, domain.SubmissionNotificationID(o.ID, domain.KindChangesRequested))
+		if n.Status != domain.NotificationSent || n.NotNeeded != "" || len(n.Delivered) != 2 {
+			t.Errorf("changes requested of %s: %+v", o.ID, n)
+		}
+	}
+}
+
+// TestMemDigestDiedThenAllReviewed: a run dies having covered two of a
+// digest's submissions in its carrier, before any lead had the email; all
+// five are reviewed before the next run. Nobody is emailed, and none of
+// the five is left listed: the two recorded sent in an email that never
+// went are withdrawn with the carrier, not listed as sent.
+func TestMemDigestDiedThenAllReviewed(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.reviewWorld()
+	subs := e.submit(w, 5)
+	dying := &dying{Storage: e.st, op: "cover", at: 3}
+	if _, err := runSafely(t.Context(), e.notifier(dying)); !errors.Is(err, errDied) {
+		t.Fatalf("the dying run: %v", err)
+	}
+	covered := 0
+	for _, o := range subs[1:] {
+		if e.noteOf(w, o).CoveredBy != "" {
+			covered++
+		}
+	}
+	if covered != 2 {
+		t.Fatalf("%d covered by the dying run, want 2", covered)
+	}
+	for _, o := range subs {
+		e.approve(w, o)
+	}
+	e.clk.Add(time.Minute + time.Millisecond)
+	if rep := e.run(); rep.Emails != 0 || rep.Sent != 0 {
+		t.Errorf("the run after the lease: %+v", rep)
+	}
+	for _, o := range subs {
+		g := &service.Get{Ref: domain.Ref(domain.EntityNotification, awaitingID(o)), Into: &domain.Notification{}}
+		if err := e.st.Read(t.Context(), w.prog.ID, g); err != nil || g.Found {
+			t.Errorf("%s: still there (%v %v)", o.ID, g.Found, err)
+		}
+	}
+	if n := len(e.mail.to()); n != 0 {
+		t.Errorf("emails to %d people", n)
 	}
 }

@@ -9,6 +9,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -150,6 +151,25 @@ func (e *memEnv) note(w memWorld, id string) domain.Notification {
 		e.t.Fatalf("notification %s: %v %v", id, g.Found, err)
 	}
 	return n
+}
+
+// withdrawn checks the notification id was withdrawn unsent for reason:
+// no longer there to read (so never listed), its history ending in its
+// deletion by the notifier, saying why.
+func (e *memEnv) withdrawn(w memWorld, id string, reason domain.NotNeededReason) {
+	e.t.Helper()
+	g := &service.Get{Ref: domain.Ref(domain.EntityNotification, id), Into: &domain.Notification{}}
+	if err := e.st.Read(e.t.Context(), w.prog.ID, g); err != nil || g.Found {
+		e.t.Errorf("notification %s never emailed: still there (%v %v)", id, g.Found, err)
+	}
+	hist, _, err := e.st.History(e.t.Context(), w.prog.ID, domain.Ref(domain.EntityNotification, id), service.Page{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if len(hist) == 0 || hist[0].Action != domain.ActionDelete || hist[0].ActorEmail != notify.Actor.Email ||
+		fmt.Sprint(hist[0].Changes["notNeeded"].Before) != string(reason) {
+		e.t.Errorf("notification %s: history %+v, want its deletion by the notifier, not needed %q", id, hist, reason)
+	}
 }
 
 // onceEach checks every contact has exactly one email, and nobody else any.
@@ -347,10 +367,10 @@ func TestMemPassingFailureRetriedPermanentNot(t *testing.T) {
 }
 
 // TestMemReturnPaymentDueThoughCorrected: a payment waiting on a return
-// falls due once the return is accepted, even when the approved
-// submission is corrected before the notifier next runs: the approved
-// figures stand until the correction is approved, and so does the
-// return's acceptance.
+// falls due with the approval that accepts the return, and stays due when
+// the approved submission is corrected before the notifier next runs (the
+// approved figures stand until the correction is approved, and so does
+// the return's acceptance): the run sends its email, once.
 func TestMemReturnPaymentDueThoughCorrected(t *testing.T) {
 	t.Parallel()
 	e := newMemEnv(t)
@@ -382,12 +402,26 @@ func TestMemReturnPaymentDueThoughCorrected(t *testing.T) {
 	fix := b.Outcome(w.prog.ID, w.project.ID, q1Figures(40, sub.ID))
 	must(project.ReviewOutcome(fix.ID, testkit.Body(obj{"decision": "request-changes", "comment": "Ten times the referrals?"})))
 
-	e.clk.Set("2026-04-04T09:00:00Z")
-	if rep := e.run(); rep.PaymentsDue != 1 {
-		t.Errorf("the run after the return was accepted: %+v, want the payment due", rep)
-	}
 	p := must(admin.Payment(g.ID, pay.ID))
-	if p.Status != domain.PaymentDue || p.DueSince.String() != "2026-04-04" {
+	if p.Status != domain.PaymentDue || p.DueSince.String() != "2026-04-03" {
 		t.Errorf("payment on the accepted return: %+v", p)
+	}
+	e.clk.Set("2026-04-04T09:00:00Z")
+	if rep := e.run(); rep.PaymentsDue != 0 {
+		t.Errorf("the run after the return was accepted made a payment due again: %+v", rep)
+	}
+	e.run()
+	sent := 0
+	for _, m := range e.mail.to()["grants@tudor.example.org"] {
+		if strings.HasPrefix(m.Subject, "Payment due: £20,000.00") {
+			sent++
+		}
+	}
+	if sent != 1 {
+		t.Errorf("%d payment-due emails to the funder's contact, want 1", sent)
+	}
+	if n := e.note(w, domain.PaymentNotificationID(pay.ID)); n.Status != domain.NotificationSent ||
+		!slices.Equal(n.FunderContacts[f.ID], []string{"grants@tudor.example.org"}) {
+		t.Errorf("its notification: %+v", n)
 	}
 }

@@ -61,9 +61,9 @@ type Report struct {
 	GenerationsFinished int `json:"generationsFinished"`
 	// PaymentsDue are the payments this run made due (each with its email).
 	PaymentsDue int `json:"paymentsDue"`
-	// NotNeeded are the emails settled unsent because what they asked for
-	// was done first (a submission reviewed before its awaiting-review
-	// email went).
+	// NotNeeded are the emails settled, with no more sent, because what
+	// they asked for was done first (a submission reviewed before its
+	// awaiting-review email went): withdrawn when nobody had them.
 	NotNeeded int `json:"notNeeded"`
 	// Covered are the emails recorded sent inside another: a programme's
 	// submissions awaiting review listed in the one email to each lead
@@ -579,10 +579,19 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 	if err := r.details(ctx, pd); err != nil {
 		return err
 	}
-	if note.Recipients == nil && note.Kind.Reporting() {
+	switch {
+	case note.Recipients == nil && note.Kind.Reporting():
 		// Recorded with the submission or review that called for it: it
 		// goes to whoever holds the role now.
-		if note.Recipients, err = r.Store.SetRecipients(ctx, note.ProgrammeID, note.ID, r.reportingRecipients(pd, note)); err != nil {
+		if note.Recipients, err = r.Store.SetRecipients(ctx, note.ProgrammeID, note.ID, r.reportingRecipients(pd, note), nil); err != nil {
+			return err
+		}
+	case note.Recipients == nil && note.Kind == domain.KindPaymentDue && len(note.FunderIDs) == 1:
+		// Recorded by the API with the change that made the payment due
+		// (which reads neither funders nor members): it goes to the
+		// funder's contacts and the programme's leads as they are now.
+		to, byFunder := paymentRecipients(pd, note.FunderIDs[0])
+		if note.Recipients, err = r.Store.SetRecipients(ctx, note.ProgrammeID, note.ID, to, byFunder); err != nil {
 			return err
 		}
 	}
@@ -590,6 +599,17 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 	switch len(listed) {
 	case 0:
 		msg = Render(note, pd.programme, pd.projects[note.ProjectID], r.Links)
+		if note.Kind == domain.KindChangesRequested && note.SubmissionID != "" {
+			// It goes even when a correction came first (settleUnneeded),
+			// saying so, rather than asking for a correction already sent.
+			corrected, err := r.Store.Corrected(ctx, note.ProgrammeID, note.SubmissionID)
+			if err != nil {
+				return err
+			}
+			if corrected {
+				msg = renderCorrected(note, pd.programme, pd.projects[note.ProjectID], r.Links)
+			}
+		}
 	case 1:
 		msg = Render(listed[0], pd.programme, pd.projects[listed[0].ProjectID], r.Links)
 	default:
@@ -670,17 +690,20 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 	return r.Store.FinishNotification(ctx, note, ev)
 }
 
-// settleUnneeded records a leased notification sent without an email when
+// settleUnneeded settles a leased notification without an email when
 // what it asks for is already done, and reports whether it did: an email
 // telling the leads a submission awaits review, when a lead has reviewed
 // it or the project lead has corrected it since (the correction has its
-// own); one telling a project lead changes were asked for, when the
-// submission has been corrected since (the correction then awaits review,
-// and the email's link to correct it again could only be refused). Each
-// is claimed in the transaction of what calls for it, and may wait for a
-// run while people act. Recorded like a covered threshold (sent, no email,
-// saying why), it is settled and never sent later either. One GetItem an
-// email of either kind, whatever else the run does.
+// own). It is claimed in the transaction of the submission that calls for
+// it, and may wait for a run while people act; settled (see settle), it
+// is never sent later either. One GetItem an awaiting-review email,
+// whatever else the run does.
+//
+// An email telling the project's leads that changes were asked for is
+// never settled so: it carries the lead's comment, which the project's
+// other project leads hear of nowhere else, and a correction sent by one
+// of them before the run does not tell the others what was asked (see
+// post, which says in it that a correction was sent).
 func (r *run) settleUnneeded(ctx context.Context, note domain.Notification) (bool, error) {
 	reason, err := r.unneeded(ctx, note)
 	if reason == "" || err != nil {
@@ -692,40 +715,61 @@ func (r *run) settleUnneeded(ctx context.Context, note domain.Notification) (boo
 // unneeded says why a notification's email is no longer needed ("" when
 // it still is): see settleUnneeded.
 func (r *run) unneeded(ctx context.Context, note domain.Notification) (domain.NotNeededReason, error) {
-	if note.SubmissionID == "" {
+	if note.SubmissionID == "" || note.Kind != domain.KindAwaitingReview {
 		return "", nil
 	}
-	switch note.Kind {
-	case domain.KindAwaitingReview:
-		awaits, status, err := r.Store.AwaitsReview(ctx, note.ProgrammeID, note.ProjectID, note.SubmissionID)
-		if err != nil || awaits {
-			return "", err
-		}
-		if status == domain.OutcomePending {
-			return domain.NotNeededCorrected, nil // pending, but out of the review queue
-		}
-		return domain.NotNeededReviewed, nil
-	case domain.KindChangesRequested:
-		corrected, err := r.Store.Corrected(ctx, note.ProgrammeID, note.SubmissionID)
-		if err != nil || !corrected {
-			return "", err
-		}
-		return domain.NotNeededCorrected, nil
+	awaits, status, err := r.Store.AwaitsReview(ctx, note.ProgrammeID, note.ProjectID, note.SubmissionID)
+	if err != nil || awaits {
+		return "", err
 	}
-	return "", nil
+	if status == domain.OutcomePending {
+		return domain.NotNeededCorrected, nil // pending, but out of the review queue
+	}
+	return domain.NotNeededReviewed, nil
 }
 
-// settle records a leased notification sent with no email, for reason.
+// settle finishes a leased notification that is no longer needed, for
+// reason, with no more emails. One never handed to SES for anyone is
+// withdrawn: it is deleted, with an audit event saying why, so the
+// notifications list (whose statuses are pending, sent and failed) never
+// shows an email that did not go as sent. One some recipients had before
+// (a retry after a passing failure) stays listed as it stands: sent if
+// anyone has it, else failed, with NotNeeded saying why the rest were not
+// sent.
 func (r *run) settle(ctx context.Context, note domain.Notification, reason domain.NotNeededReason) error {
-	note.Status, note.NotNeeded = domain.NotificationSent, reason
 	at := r.stamp()
-	if len(note.Delivered) > 0 { // a retry: some had it before the change
-		note.SentAt = &at
-	}
 	r.count(func(rep *Report) { rep.NotNeeded++ })
+	if neverSent(note) {
+		before := sentRecord(note)
+		before["notNeeded"] = reason
+		ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionDelete, before, nil, at)
+		_, err := r.Store.WithdrawNotification(ctx, note, ev)
+		return err
+	}
+	note.Status, note.NotNeeded = domain.NotificationSent, reason
+	if len(note.Delivered) > 0 {
+		note.SentAt = &at
+	} else {
+		note.Status = domain.NotificationFailed
+		note.LastError = "not delivered to anyone, and no longer needed: " + notNeededWords(reason)
+	}
 	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionSend,
 		nil, sentRecord(note), at)
 	return r.Store.FinishNotification(ctx, note, ev)
+}
+
+// neverSent reports whether no email of n was ever handed to SES: nobody
+// has it, nobody refused it, and no run stopped while sending it.
+func neverSent(n domain.Notification) bool {
+	return len(n.Delivered) == 0 && len(n.Rejected) == 0 && len(n.Sending) == 0
+}
+
+// notNeededWords says why an email stopped being needed.
+func notNeededWords(reason domain.NotNeededReason) string {
+	if reason == domain.NotNeededCorrected {
+		return "the submission was replaced by a correction, which has its own email"
+	}
+	return "a lead reviewed the submission"
 }
 
 func (r *run) lease() time.Duration {

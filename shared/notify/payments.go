@@ -1,7 +1,6 @@
 package notify
 
 import (
-	"cmp"
 	"context"
 	"slices"
 
@@ -9,18 +8,24 @@ import (
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
-// A payment falls due in the notifier run that sees its trigger fire: a
-// dated payment once its date has come (found through the index of
-// scheduled date payments by due date); a payment on a target once the
-// target's figure over its window, on counted (approved) figures, reaches
-// the threshold; a payment on a return once the return is accepted. The
-// last two are looked at when the programme's figures changed (accepting a
-// return counts its figures, and a new payment on one marks the figures
-// changed too), through the index of payments waiting on something. Falling due and recording the
+// A payment is made due, with its email, by the change that fires its
+// trigger (service.Release: an approval, a submission counted at once, a
+// payment made with its trigger holding already). The notifier makes due
+// what no change does: a dated payment once its date has come (found
+// through the index of scheduled date payments by due date), and, as the
+// safety net, a payment on a target once the target's figure over its
+// window, on counted (approved) figures, reaches the threshold, or on a
+// return once the return is accepted, that a change left to it (more than
+// its transaction held, an import, a change planned too often). The last
+// two are looked at when the programme's figures changed, through the
+// index of payments waiting on something. Falling due and recording the
 // email to the funder's contacts and the programme's leads are one
-// transaction conditioned on the payment still being scheduled, so each
-// payment falls due, and is emailed, at most once however runs overlap;
-// once due it stays due whatever the figures do after.
+// transaction conditioned on the payment still being scheduled, whoever
+// makes it due, so each payment falls due, and is emailed, at most once
+// however runs and changes overlap; once due it stays due whatever the
+// figures do after. The notifier sends every payment-due email, fixing
+// the recipients of those the API recorded (it reads neither funders nor
+// members) as it sends them.
 
 // duePayments makes due the dated payments whose date has come.
 func (r *run) duePayments(ctx context.Context) error {
@@ -162,23 +167,14 @@ func (r *run) fallDue(ctx context.Context, pd *programmeData, p domain.Payment, 
 		r.log().Warn("payment of a grant that is not there", "payment", p.ID, "grant", p.GrantID)
 		return nil
 	}
-	// To whoever holds the roles now: the funder's contacts and the
-	// programme's leads.
 	// The email is about the grant's project or, for a grant to the
 	// programme as a whole, the project whose return or target released
 	// the payment (none for a date): its subject and Project row name it.
-	triggerProject := p.Trigger.ProjectID(words.Target)
-	words.Project = pd.projects[triggerProject].Name
-	recipients := append(slices.Clone(pd.funders[g.FunderID].Contacts), pd.leads...)
-	slices.Sort(recipients)
-	note := domain.Notification{ID: domain.PaymentNotificationID(p.ID), Kind: domain.KindPaymentDue, Status: domain.NotificationPending,
-		Recipients: slices.Compact(recipients), FunderIDs: []string{g.FunderID}, CreatedAt: at, ProgrammeID: pd.programme.ID,
-		ProjectID: cmp.Or(g.ProjectID, triggerProject), On: since, PaymentID: p.ID, GrantID: g.ID, GrantTitle: g.Title, AmountPence: p.AmountPence,
-		Because: p.Trigger.Describe(p.Due(), words), PeriodStart: g.StartDate, PeriodEnd: g.EndDate}
-	note.Released = p.Trigger.Released(p.Due(), words, note.ProjectID)
-	if c := pd.funders[g.FunderID].Contacts; len(c) > 0 {
-		note.FunderContacts = map[string][]string{g.FunderID: slices.Clone(c)}
-	}
+	words.Project = pd.projects[p.Trigger.ProjectID(words.Target)].Name
+	note := domain.PaymentDueNotice(pd.programme.ID, g, p, since, words, at)
+	// To whoever holds the roles now: the funder's contacts and the
+	// programme's leads.
+	note.Recipients, note.FunderContacts = paymentRecipients(pd, g.FunderID)
 	ev := domain.NewAuditEvent(Actor, pd.programme.ID, domain.EntityPayment, p.ID, domain.ActionChange, p, after, at)
 	fell, err := r.Store.FallDue(ctx, pd.programme.ID, g, p, after, note, ev)
 	if err != nil {
@@ -188,4 +184,19 @@ func (r *run) fallDue(ctx context.Context, pd *programmeData, p domain.Payment, 
 		r.count(func(rep *Report) { rep.PaymentsDue++; rep.Claimed++ })
 	}
 	return nil
+}
+
+// paymentRecipients are who a payment-due email goes to, as the roles
+// stand now: the contacts of the grant's funder (funderID) and the
+// programme's leads, with the funder's contacts by funder (what a funder
+// is shown of them).
+func paymentRecipients(pd *programmeData, funderID string) ([]string, map[string][]string) {
+	contacts := pd.funders[funderID].Contacts
+	to := append(slices.Clone(contacts), pd.leads...)
+	slices.Sort(to)
+	var byFunder map[string][]string
+	if len(contacts) > 0 {
+		byFunder = map[string][]string{funderID: slices.Clone(contacts)}
+	}
+	return slices.Compact(to), byFunder
 }

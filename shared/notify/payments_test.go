@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/notify"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
@@ -37,11 +38,12 @@ func paymentSubject(pounds, released string) string {
 	return "Payment due: " + pounds + " for Employment specialists, " + released + " (Bradford IPS, Working for Wellness)"
 }
 
-// TestMilestonePaymentFallsDueOnce: a payment on a target falls due in the
-// run that sees the target cross its threshold; the funder's contacts and
-// the programme's leads are emailed once, whatever runs overlap; the
-// payment stays due, and nobody is emailed again, when the figures fall
-// and rise again.
+// TestMilestonePaymentFallsDueOnce: a payment on a target falls due with
+// the submission whose counted figures take the target over its
+// threshold, its email recorded with it; the funder's contacts and the
+// programme's leads are emailed once, whatever runs overlap; the payment
+// stays due, and nobody is emailed again, when the figures fall and rise
+// again.
 func TestMilestonePaymentFallsDueOnce(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -58,15 +60,27 @@ func TestMilestonePaymentFallsDueOnce(t *testing.T) {
 	}
 	e.clk.Set("2026-03-02T10:30:00Z")
 	first := e.submit(w.prog.ID, w.project.ID, 29, "") // 29 of 60: under half
+	if p := e.payment(w.prog.ID, g.ID, pay.ID); p.Status != domain.PaymentScheduled {
+		t.Fatalf("29 of 60 made a 50%% payment due: %+v", p)
+	}
 	if rep := e.run(); rep.PaymentsDue != 0 {
 		t.Fatalf("29 of 60 made a 50%% payment due: %+v", rep)
 	}
 	e.clk.Set("2026-03-09T08:00:00Z")
 	second := e.submit(w.prog.ID, w.project.ID, 1, "") // 30 of 60
-	// Four runs at once see it: one makes it due and records the email.
+	// Due with the submission, before any run.
+	p := e.payment(w.prog.ID, g.ID, pay.ID)
+	if p.Status != domain.PaymentDue || p.DueSince.String() != "2026-03-09" || p.Version != 2 {
+		t.Errorf("after the threshold: %+v", p)
+	}
+	if note := e.notifications(w.prog.ID)[domain.PaymentNotificationID(pay.ID)]; note.Status != domain.NotificationPending {
+		t.Errorf("its email, before any run: %+v", note)
+	}
+	// Four runs at once: the email goes once to each, and none makes the
+	// payment due again.
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	due := 0
+	due, sent := 0, 0
 	for range 4 {
 		wg.Go(func() {
 			rep, err := runSafely(t.Context(), e.notifier())
@@ -75,17 +89,14 @@ func TestMilestonePaymentFallsDueOnce(t *testing.T) {
 			}
 			mu.Lock()
 			due += rep.PaymentsDue
+			sent += rep.Sent
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
 	e.run() // and any email a run left half sent goes now
-	if due != 1 {
-		t.Errorf("overlapping runs made the payment due %d times", due)
-	}
-	p := e.payment(w.prog.ID, g.ID, pay.ID)
-	if p.Status != domain.PaymentDue || p.DueSince.String() != "2026-03-09" || p.Version != 2 {
-		t.Errorf("after the threshold: %+v", p)
+	if due != 0 || sent != 1 {
+		t.Errorf("overlapping runs made the payment due %d times and sent its email %d times, want 0 and 1", due, sent)
 	}
 	e.expectMail(want)
 	for _, m := range e.mail() {
@@ -109,13 +120,13 @@ func TestMilestonePaymentFallsDueOnce(t *testing.T) {
 		t.Errorf("the payment's notification: %+v", note)
 	}
 	// Its send is in the audit trail, naming the payment and the amount.
-	sent, _, err := e.st.History(t.Context(), w.prog.ID, domain.Ref(domain.EntityNotification, note.ID), service.Page{})
+	sentEvents, _, err := e.st.History(t.Context(), w.prog.ID, domain.Ref(domain.EntityNotification, note.ID), service.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sent) != 1 || sent[0].Action != domain.ActionSend || sent[0].Changes["paymentId"].After != pay.ID ||
-		pence(sent[0].Changes["amountPence"].After) != 25_000_00 {
-		t.Errorf("the notification's audit: %+v", sent)
+	if len(sentEvents) != 1 || sentEvents[0].Action != domain.ActionSend || sentEvents[0].Changes["paymentId"].After != pay.ID ||
+		pence(sentEvents[0].Changes["amountPence"].After) != 25_000_00 {
+		t.Errorf("the notification's audit: %+v", sentEvents)
 	}
 
 	// The count falls below half, then rises again: the payment stays due
@@ -133,19 +144,25 @@ func TestMilestonePaymentFallsDueOnce(t *testing.T) {
 		t.Errorf("the figures rose again: %+v", rep)
 	}
 	e.expectMail(want)
-	// The audit trail has the payment falling due, by the notifier.
+	// The audit trail has the payment falling due with the submission:
+	// by who sent it, in its request, at its time.
 	hist, _, err := e.st.History(t.Context(), w.prog.ID, domain.Ref(domain.EntityPayment, pay.ID), service.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(hist) != 2 || hist[0].ActorEmail != "notifier@fundtrack" || hist[0].Changes["status"].After != "due" {
-		t.Errorf("the payment's history: %+v", hist)
+	subHist, _, err := e.st.History(t.Context(), w.prog.ID, domain.ProjectRef(domain.EntityOutcome, w.project.ID, second.ID), service.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != 2 || len(subHist) == 0 || hist[0].ActorEmail != subHist[0].ActorEmail || hist[0].RequestID != subHist[0].RequestID ||
+		!hist[0].At.Equal(subHist[0].At) || hist[0].Changes["status"].After != "due" {
+		t.Errorf("the payment's history: %+v (the submission's: %+v)", hist, subHist)
 	}
 }
 
 // TestMilestonePaymentRecordsTheTargetItFellDueOn: a payment on a target
-// falls due on the target as it is when the notifier looks, which may have
-// changed since the payment was made. The email says so, and the payment
+// falls due on the target as it is when the figures reach it, which may
+// have changed since the payment was made. The email says so, and the payment
 // records that target (it recorded the one it was made on before), so the
 // grant page names what released it whatever becomes of the target after.
 func TestMilestonePaymentRecordsTheTargetItFellDueOn(t *testing.T) {
@@ -163,9 +180,7 @@ func TestMilestonePaymentRecordsTheTargetItFellDueOn(t *testing.T) {
 	}
 	e.clk.Set("2026-03-02T10:30:00Z")
 	e.submit(w.prog.ID, w.project.ID, 20, "") // 20 of 40: half
-	if rep := e.run(); rep.PaymentsDue != 1 {
-		t.Fatalf("half of the target as changed made no payment due: %+v", rep)
-	}
+	e.run()
 	p := e.payment(w.prog.ID, g.ID, pay.ID)
 	if p.Status != domain.PaymentDue || p.Trigger.TargetValue != 40 || p.Trigger.TargetMetric != domain.MetricPeopleIntoWork ||
 		p.Trigger.TargetProjectID != w.project.ID {
@@ -186,9 +201,11 @@ func TestMilestonePaymentRecordsTheTargetItFellDueOn(t *testing.T) {
 	}
 }
 
-// TestDatedPaymentFallsDueOnItsDate: a dated payment falls due in the
-// first run on or after its date (due since that date), once; one paid or
-// cancelled first never does.
+// TestDatedPaymentFallsDueOnItsDate: a dated payment made with its date
+// to come falls due in the first run on or after its date (due since that
+// date), once; one made after its date is due when made (since its date),
+// its email sent by the next run, once; one paid or cancelled before its
+// date never falls due.
 func TestDatedPaymentFallsDueOnItsDate(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -196,17 +213,20 @@ func TestDatedPaymentFallsDueOnItsDate(t *testing.T) {
 	b := e.build()
 	march := b.Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(30_000_00, "2026-03-01"))
 	past := b.Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(10_000_00, "2025-12-31")) // already past on 5 January
+	if past.Status != domain.PaymentDue || past.DueSince.String() != "2025-12-31" {
+		t.Errorf("a payment made past its date: %+v", past)
+	}
 	early := b.Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(5_000_00, "2026-02-01"))
 	b.PayNow(w.prog.ID, g.ID, early.ID, "2026-01-05")
-	gone := b.Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(1_00, "2026-01-01"))
+	gone := b.Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(1_00, "2026-02-15"))
 	if _, err := e.svc.Open(t.Context(), testkit.AdminCaller(), w.prog.ID).UpdatePayment(g.ID, gone.ID, func(int64) bool { return true },
 		testkit.Body(obj{"status": "cancelled"})); err != nil {
 		t.Fatal(err)
 	}
 
 	rep := e.run() // 2026-01-05
-	if rep.PaymentsDue != 1 {
-		t.Errorf("first run: %+v, want the payment already past its date due", rep)
+	if rep.PaymentsDue != 0 || rep.Sent != 1 {
+		t.Errorf("first run: %+v, want the email of the payment made past its date, and nothing more made due", rep)
 	}
 	if p := e.payment(w.prog.ID, g.ID, past.ID); p.Status != domain.PaymentDue || p.DueSince.String() != "2025-12-31" {
 		t.Errorf("a payment past its date: %+v", p)
@@ -242,7 +262,9 @@ func TestDatedPaymentFallsDueOnItsDate(t *testing.T) {
 }
 
 // TestPaymentEmailRetried: a payment's email that fails for a passing
-// reason is retried on the next run, to whoever did not get it.
+// reason is retried on the next run, to whoever did not get it (here a
+// payment due when made: its email recorded by the API, with no
+// recipients until the run fixes them).
 func TestPaymentEmailRetried(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -254,7 +276,7 @@ func TestPaymentEmailRetried(t *testing.T) {
 		}
 		return nil
 	})
-	if rep := e.run(); rep.PaymentsDue != 1 || rep.Retrying != 1 {
+	if rep := e.run(); rep.PaymentsDue != 0 || rep.Retrying != 1 {
 		t.Errorf("first run: %+v", rep)
 	}
 	e.ses.setFail(nil)
@@ -278,8 +300,8 @@ func must[T any](v T, err error) T {
 // TestPaymentsOnApprovedFigures: with review on, a submission that would
 // cross a milestone payment's threshold and fill a return a payment waits
 // on makes neither due while it awaits review; the lead's approval counts
-// its figures and accepts the return, and the next run makes both due,
-// emailing the funder's contacts and the lead once each.
+// its figures and accepts the return, and makes both due with it; the
+// next run emails the funder's contacts and the lead once each.
 func TestPaymentsOnApprovedFigures(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -317,13 +339,16 @@ func TestPaymentsOnApprovedFigures(t *testing.T) {
 		testkit.Body(obj{"decision": "approve"})); err != nil {
 		t.Fatal(err)
 	}
-	if rep := e.run(); rep.PaymentsDue != 2 {
-		t.Errorf("after approval: %+v, want both payments due", rep)
-	}
 	for _, id := range []string{onReturn.ID, onTarget.ID} {
 		if p := e.payment(w.prog.ID, g.ID, id); p.Status != domain.PaymentDue || p.DueSince.String() != "2026-04-07" {
 			t.Errorf("payment %s after approval: %+v", id, p)
 		}
+	}
+	if m := must(admin.Progress()).Money; m.DuePence != 50_000_00 {
+		t.Errorf("progress after approval, before any run: due %d, want both payments", m.DuePence)
+	}
+	if rep := e.run(); rep.PaymentsDue != 0 {
+		t.Errorf("after approval: %+v, want no payment left for the run to make due", rep)
 	}
 	e.run()
 	recipients := append(slices.Clone(w.dwp.Contacts), w.lead)
@@ -341,7 +366,7 @@ func TestPaymentsOnApprovedFigures(t *testing.T) {
 }
 
 // TestPaymentsOfOneAmountReadApart: three payments of one grant, of the
-// same amount, falling due in one run (on a date, a target and a return)
+// same amount, falling due at once (on a date, a target and a return)
 // are emailed with three subjects, each saying briefly what released it:
 // with the same subject, mail clients threaded them as one email sent
 // three times.
@@ -362,8 +387,10 @@ func TestPaymentsOfOneAmountReadApart(t *testing.T) {
 	e.clk.Set("2026-04-03T09:00:00Z")
 	b.Outcome(w.prog.ID, w.project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-03-31",
 		"counts": obj{"peopleIntoWork": 30, "referrals": 120}})
-	if rep := e.run(); rep.PaymentsDue != 3 {
-		t.Fatalf("one run: %+v, want the three payments due", rep)
+	// The target's and the return's fell due with the submission; the
+	// dated one, made before its date, falls due in the run.
+	if rep := e.run(); rep.PaymentsDue != 1 {
+		t.Fatalf("one run: %+v, want the dated payment due", rep)
 	}
 	e.run()
 	recipients := append(slices.Clone(w.dwp.Contacts), w.lead)
@@ -411,8 +438,14 @@ func TestPaymentEmailNamesTheProject(t *testing.T) {
 	b.Outcome(w.prog.ID, w.project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31",
 		"counts": obj{"peopleIntoWork": 20, "referrals": 3}})
 	b.Outcome(w.prog.ID, leeds.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "counts": obj{"referrals": 2}})
-	if rep := e.run(); rep.PaymentsDue != 3 {
-		t.Fatalf("after the returns: %+v, want the three payments due", rep)
+	// Each fell due with the submission that released it.
+	for _, id := range []string{onReturn.ID, onTarget.ID, onWide.ID} {
+		if p := e.payment(w.prog.ID, g.ID, id); p.Status != domain.PaymentDue || p.DueSince.String() != "2026-02-03" {
+			t.Errorf("payment %s after the returns: %+v", id, p)
+		}
+	}
+	if rep := e.run(); rep.PaymentsDue != 0 {
+		t.Fatalf("after the returns: %+v, want nothing left for the run to make due", rep)
 	}
 	e.run()
 	want := map[string]string{
@@ -465,14 +498,16 @@ func pence(v any) int64 {
 
 // TestRunDatesWritesWhenMade: a run's writes are dated by the clock as
 // each is made, not by the run's start. A payment created while a run is
-// under way, already past its date, falls due in that run; its change,
-// the audit event and the email are dated after its creation, never
-// before it existed (a run may last minutes). What is due is still judged
-// by the run's date.
+// under way, already past its date, is due when made, its email recorded
+// then; the run sends it, dated after the payment's creation, never
+// before it existed (a run may last minutes). A dated payment the run
+// itself makes due is dated when the run makes it, not when it began.
 func TestRunDatesWritesWhenMade(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	w, g := e.moneyWorld()
+	dated := e.build().Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(1_000_00, "2026-01-06"))
+	e.clk.Set("2026-01-06T09:00:00Z")
 	n := e.notifier()
 	var pay domain.Payment
 	var once sync.Once
@@ -489,15 +524,12 @@ func TestRunDatesWritesWhenMade(t *testing.T) {
 	}
 	start := e.clk.Now()
 	rep, err := runSafely(t.Context(), n)
-	if err != nil || rep.PaymentsDue != 1 || rep.Sent != 1 {
-		t.Fatalf("run: %+v, %v: want the payment created during it due and emailed", rep, err)
+	if err != nil || rep.PaymentsDue != 1 || rep.Sent != 2 {
+		t.Fatalf("run: %+v, %v: want the dated payment made due, and both emails sent", rep, err)
 	}
 	p := e.payment(w.prog.ID, g.ID, pay.ID)
-	if p.Status != domain.PaymentDue || !p.CreatedAt.After(start) || p.UpdatedAt.Before(p.CreatedAt) {
+	if p.Status != domain.PaymentDue || !p.CreatedAt.After(start) || !p.UpdatedAt.Equal(p.CreatedAt) {
 		t.Errorf("payment created at %v (run started %v): status %s, updated at %v", p.CreatedAt, start, p.Status, p.UpdatedAt)
-	}
-	if !p.UpdatedAt.Equal(p.UpdatedAt.Truncate(time.Millisecond)) {
-		t.Errorf("updatedAt %v: want milliseconds, as the API writes", p.UpdatedAt)
 	}
 	note := e.notifications(w.prog.ID)[domain.PaymentNotificationID(p.ID)]
 	if note.CreatedAt.Before(p.CreatedAt) || note.SentAt == nil || note.SentAt.Before(p.CreatedAt) {
@@ -507,8 +539,70 @@ func TestRunDatesWritesWhenMade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(hist) != 2 || hist[1].Action != domain.ActionCreate || hist[0].ActorEmail != "notifier@fundtrack" ||
-		hist[0].At.Before(hist[1].At) {
+	if len(hist) != 1 || hist[0].Action != domain.ActionCreate || hist[0].Changes["status"].After != "due" {
 		t.Errorf("the payment's history, newest first: %+v", hist)
+	}
+	// The one the run made due: dated when it was made, to the
+	// millisecond as the API writes, after the run began.
+	d := e.payment(w.prog.ID, g.ID, dated.ID)
+	if d.Status != domain.PaymentDue || !d.UpdatedAt.After(start) || !d.UpdatedAt.Equal(d.UpdatedAt.Truncate(time.Millisecond)) {
+		t.Errorf("the payment the run made due: %+v (run started %v)", d, start)
+	}
+	hist, _, err = e.st.History(t.Context(), w.prog.ID, domain.Ref(domain.EntityPayment, d.ID), service.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != 2 || hist[0].ActorEmail != "notifier@fundtrack" || !hist[0].At.After(start) {
+		t.Errorf("the dated payment's history, newest first: %+v", hist)
+	}
+}
+
+// TestPaymentDueWhenMadeEmailedOnce: a payment due when it is made (its
+// date passed) has its email recorded by the API with it; four runs at
+// once send it once to each of the funder's contacts and the programme's
+// leads (fixing its recipients then), later runs never again, and none of
+// them makes the payment due a second time.
+func TestPaymentDueWhenMadeEmailedOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, g := e.moneyWorld()
+	pay := e.build().Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(12_000_00, "2025-12-01"))
+	if pay.Status != domain.PaymentDue || pay.DueSince.String() != "2025-12-01" {
+		t.Fatalf("made past its date: %+v", pay)
+	}
+	if note := e.notifications(w.prog.ID)[domain.PaymentNotificationID(pay.ID)]; note.Status != domain.NotificationPending || len(note.Recipients) != 0 {
+		t.Fatalf("its email before any run: %+v", note)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var total notify.Report
+	for range 4 {
+		wg.Go(func() {
+			rep, err := runSafely(t.Context(), e.notifier())
+			if err != nil {
+				t.Errorf("overlapping run: %v", err)
+			}
+			mu.Lock()
+			total.PaymentsDue += rep.PaymentsDue
+			total.Sent += rep.Sent
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	e.clk.Add(10 * time.Minute) // past any lease a run left
+	e.run()
+	e.clk.Add(24 * time.Hour)
+	if rep := e.run(); rep.Emails != 0 || rep.PaymentsDue != 0 {
+		t.Errorf("a later run: %+v", rep)
+	}
+	if total.PaymentsDue != 0 || total.Sent != 1 {
+		t.Errorf("the overlapping runs: %+v, want the email sent once and nothing made due", total)
+	}
+	recipients := append(slices.Clone(w.dwp.Contacts), w.lead)
+	e.expectMail(each(paymentSubject("£12,000.00", "on 1 December 2025"), recipients...))
+	note := e.notifications(w.prog.ID)[domain.PaymentNotificationID(pay.ID)]
+	if note.Status != domain.NotificationSent || len(note.Delivered) != len(recipients) ||
+		!slices.Equal(note.FunderContacts[w.dwp.ID], w.dwp.Contacts) {
+		t.Errorf("its notification once sent: %+v", note)
 	}
 }

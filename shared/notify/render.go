@@ -120,6 +120,22 @@ func percents(ths []int64) string {
 // personal-data guard) appear: no figures. Each links to where the job is
 // done in the web app.
 func renderReturn(n domain.Notification, p domain.Programme, project domain.Project, links Links) email.Message {
+	return renderReturnOf(n, p, project, links, false)
+}
+
+// renderCorrected writes the changes-requested email n for a submission a
+// project lead has corrected since the changes were asked for: it still
+// carries the lead's comment, which the project's other leads have not
+// seen, and says a correction was sent, linking to the submission
+// (whose page links to its correction) rather than to a form that could
+// only refuse a second correction of it.
+func renderCorrected(n domain.Notification, p domain.Programme, project domain.Project, links Links) email.Message {
+	return renderReturnOf(n, p, project, links, true)
+}
+
+// renderReturnOf is renderReturn; corrected says, for changes requested,
+// that the submission was corrected since.
+func renderReturnOf(n domain.Notification, p domain.Programme, project domain.Project, links Links, corrected bool) email.Message {
 	p.Name, project.Name = email.HeaderText(p.Name), email.HeaderText(project.Name)
 	period := domain.PeriodText(n.PeriodStart, n.PeriodEnd)
 	m := mail{Headline: n.Headline(subjectWhere(p, project)), Comment: strings.TrimSpace(n.Comment), Rows: []row{{"Programme", p.Name}}}
@@ -156,6 +172,10 @@ func renderReturn(n domain.Notification, p domain.Programme, project domain.Proj
 		m.Sentence = fmt.Sprintf("A lead has asked for changes to %s submission for %s. Its figures are not counted.", domain.Possessive(who), period)
 		m.Action = "Correct the submission in fundtrack; it will be reviewed again."
 		m.Link, m.LinkText = links.page(n.ProgrammeID, projectPage+"/outcomes/new?replaces="+url.QueryEscape(n.SubmissionID)), "Correct the submission"
+		if corrected {
+			m.Action = "A correction of it has been sent since: check that it answers the comment above, and correct it again if not."
+			m.Link, m.LinkText = links.page(n.ProgrammeID, projectPage+"/outcomes/"+url.PathEscape(n.SubmissionID)), "See the submission and its correction"
+		}
 	}
 	if n.ProjectID == "" || (n.SubmissionID == "" && (n.Kind == domain.KindAwaitingReview || n.Kind == domain.KindChangesRequested)) {
 		m.Link = links.page(n.ProgrammeID, "/returns") // nothing more precise to link

@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -400,13 +401,19 @@ func TestReturnEmailsWaitForAProjectLead(t *testing.T) {
 // TestAwaitingReviewEmailNotSentOnceReviewed: the email telling the leads
 // a submission awaits review is claimed with the submission; when a lead
 // approves it, asks for changes, or the project lead corrects it before
-// the notifier's turn comes, it is settled unsent (recorded sent, saying
-// why, with nobody emailed) and never sent later. A correction's own
-// email goes: the two corrections' in one email to the lead.
+// the notifier's turn comes, it is withdrawn unsent (deleted, its history
+// saying why: no email went, so the list shows none) and never sent later.
+// A correction's own email goes: the two corrections' in one email to the
+// lead. The email asking for changes goes even when a project lead has
+// corrected the submission before the run: the project's other project
+// leads hear the lead's comment nowhere else, and it says a correction was
+// sent.
 func TestAwaitingReviewEmailNotSentOnceReviewed(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	c := e.cycleWith(false)
+	otherPL := e.addr("pl2", "aspiro.org.uk")
+	e.member(c.prog.ID, otherPL, testkit.RoleProjectLead(c.project.ID))
 	e.clk.Set("2026-04-02T09:00:00Z")
 	submit := func(start, end string, replaces string) domain.Outcome {
 		t.Helper()
@@ -426,22 +433,22 @@ func TestAwaitingReviewEmailNotSentOnceReviewed(t *testing.T) {
 	c.review(sentBack.ID, "request-changes", "Please split by cohort.")
 	corrected := submit("2026-01-01", "2026-01-31", "")
 	correction := submit("2026-01-01", "2026-01-31", corrected.ID)
-	// Sent back and corrected before the run: the project lead needs no
-	// email asking for the changes it has made (its link could only be
-	// refused); the correction's awaiting-review email goes.
+	// Sent back and corrected before the run: the project's leads still
+	// get the email with the comment (the correction's own awaiting-review
+	// email goes too).
 	fixed := submit("2026-02-01", "2026-02-28", "")
 	c.review(fixed.ID, "request-changes", "Add the June cohort.")
 	fix := submit("2026-02-01", "2026-02-28", fixed.ID)
 
 	used := e.count.Measure(func() {
-		if rep := e.run(); rep.NotNeeded != 5 || rep.Sent != 2 || rep.Covered != 1 {
+		if rep := e.run(); rep.NotNeeded != 4 || rep.Sent != 3 || rep.Covered != 1 {
 			t.Errorf("run after the decisions: %+v", rep)
 		}
 	})
 	t.Logf("run: %d requests: %v", used.Requests, used.Ops)
 	// Each email checked costs one GetItem: six awaiting review (four
-	// settled, the two corrections' sent) and two changes requested (one
-	// settled, one sent).
+	// withdrawn, the two corrections' sent) and two changes requested
+	// (whether each was corrected, which its email says).
 	if used.Ops["GetItem"] != 8+1 { // and the programme, read once
 		t.Errorf("run read %d items one by one, want 9: %v", used.Ops["GetItem"], used.Ops)
 	}
@@ -449,24 +456,40 @@ func TestAwaitingReviewEmailNotSentOnceReviewed(t *testing.T) {
 	e.clk.Add(24 * time.Hour)
 	e.run()
 	changes := "Changes requested to your submission: April 2026 (Aspiro internships, Bradford IPS network)"
-	e.expectMail(merge(each("2 submissions awaiting review (Bradford IPS network)", c.lead), each(changes, c.projLead)))
+	changesFixed := "Changes requested to your submission: February 2026 (Aspiro internships, Bradford IPS network)"
+	e.expectMail(merge(each("2 submissions awaiting review (Bradford IPS network)", c.lead), each(changes, c.projLead, otherPL),
+		each(changesFixed, c.projLead, otherPL)))
+	for _, m := range e.mail() {
+		if m.Subject != changesFixed {
+			continue
+		}
+		if text := m.Body.Text; !strings.Contains(text, "Add the June cohort.") || !strings.Contains(text, "A correction of it has been sent since") ||
+			!strings.Contains(text, "/outcomes/"+fixed.ID) || strings.Contains(text, "replaces="+fixed.ID) {
+			t.Errorf("the email asking for changes already made:\n%s", text)
+		}
+	}
 
 	notes := e.notifications(c.prog.ID)
-	for id, want := range map[string]domain.NotNeededReason{
-		approved.ID: domain.NotNeededReviewed, sentBack.ID: domain.NotNeededReviewed, corrected.ID: domain.NotNeededCorrected, correction.ID: "",
-		fixed.ID: domain.NotNeededReviewed, fix.ID: "",
-		"changes " + fixed.ID: domain.NotNeededCorrected, "changes " + sentBack.ID: "",
-	} {
-		n := notes[domain.SubmissionNotificationID(id, domain.KindAwaitingReview)]
-		if sub, ok := strings.CutPrefix(id, "changes "); ok {
-			n = notes[domain.SubmissionNotificationID(sub, domain.KindChangesRequested)]
+	for _, id := range []string{approved.ID, sentBack.ID, corrected.ID, fixed.ID} {
+		// Never emailed: not listed at all, rather than listed as sent.
+		if n, ok := notes[domain.SubmissionNotificationID(id, domain.KindAwaitingReview)]; ok {
+			t.Errorf("awaiting review of %s, never emailed, is listed: %+v", id, n)
 		}
-		if n.Status != domain.NotificationSent || n.NotNeeded != want {
-			t.Errorf("awaiting review of %s: %s, not needed %q, want sent, %q", id, n.Status, n.NotNeeded, want)
+		if _, err := e.svc.Open(t.Context(), testkit.Caller(c.lead), c.prog.ID).Notification(
+			domain.SubmissionNotificationID(id, domain.KindAwaitingReview)); domain.ErrorCode(err) != domain.CodeNotFound {
+			t.Errorf("awaiting review of %s, never emailed, read by id: %v", id, err)
 		}
-		if want != "" && (n.Recipients == nil || len(n.Recipients) != 0 || n.SentAt != nil || len(n.Delivered) != 0) {
-			t.Errorf("settled unsent, yet it lists recipients %v, delivered %v, sent at %v", n.Recipients, n.Delivered, n.SentAt)
+	}
+	for _, id := range []string{domain.SubmissionNotificationID(correction.ID, domain.KindAwaitingReview),
+		domain.SubmissionNotificationID(fix.ID, domain.KindAwaitingReview),
+		domain.SubmissionNotificationID(fixed.ID, domain.KindChangesRequested),
+		domain.SubmissionNotificationID(sentBack.ID, domain.KindChangesRequested)} {
+		if n, ok := notes[id]; !ok || n.Status != domain.NotificationSent || n.NotNeeded != "" || len(n.Recipients) == 0 {
+			t.Errorf("%s: %+v, want it listed sent", id, n)
 		}
+	}
+	if n := notes[domain.SubmissionNotificationID(fixed.ID, domain.KindChangesRequested)]; !slices.Equal(slices.Sorted(slices.Values(n.Delivered)), slices.Sorted(slices.Values([]string{c.projLead, otherPL}))) {
+		t.Errorf("changes asked of a corrected submission delivered to %v, want both project leads", n.Delivered)
 	}
 }
 

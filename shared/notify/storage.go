@@ -84,9 +84,10 @@ type Delivery interface {
 	// means another run holds it or it is finished; nothing is written.
 	LeaseNotification(ctx context.Context, programmeID, id string, now time.Time, lease time.Duration) (n domain.Notification, ok bool, err error)
 	// SetRecipients fixes who a notification recorded without recipients
-	// goes to, unless a concurrent run fixed them first; it returns the
-	// recipients it has.
-	SetRecipients(ctx context.Context, programmeID, id string, recipients []string) ([]string, error)
+	// goes to (and, when funderContacts is not nil, which of them are each
+	// funder's contacts: Notification.FunderContacts), unless a concurrent
+	// run fixed them first; it returns the recipients it has.
+	SetRecipients(ctx context.Context, programmeID, id string, recipients []string, funderContacts map[string][]string) ([]string, error)
 	// ClaimRecipient records, before the email to email is sent, that the
 	// lease of attempt is sending it (email joins Sending),
 	// conditionally: only while the notification is pending, its lease is
@@ -111,6 +112,14 @@ type Delivery interface {
 	// in one change, conditionally: only while it is pending. One
 	// finished already is left as it is, and nil returned.
 	FinishNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) error
+	// WithdrawNotification deletes a notification no email of which ever
+	// went to SES, once it is no longer needed, and writes ev, in one
+	// change, conditionally: only while it is pending at its lease's
+	// attempt (n.Attempts) or, with n.CoveredBy, recorded sent in that
+	// carrier's email, and nobody has, refused or is being sent it.
+	// withdrawn false means it is not so and nothing was written. The
+	// notifications list then never shows it: no email went.
+	WithdrawNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) (withdrawn bool, err error)
 	// IncludeNotifications records on a leased notification the ids of
 	// the others its one email is to stand for (Includes: a digest of a
 	// programme's submissions awaiting review), conditionally: only while

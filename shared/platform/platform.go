@@ -172,6 +172,7 @@ func StoreDB(client *dynamodb.Client) store.DB {
 	return storeDB{
 		getItem: client.GetItem, putItem: client.PutItem, updateItem: client.UpdateItem, deleteItem: client.DeleteItem,
 		query: client.Query, batchGetItem: client.BatchGetItem, transactWriteItems: client.TransactWriteItems,
+		transactGetItems: client.TransactGetItems,
 	}
 }
 
@@ -183,6 +184,7 @@ type storeDB struct {
 	query              func(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 	batchGetItem       func(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
 	transactWriteItems func(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+	transactGetItems   func(context.Context, *dynamodb.TransactGetItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactGetItemsOutput, error)
 }
 
 func (d storeDB) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
@@ -211,4 +213,8 @@ func (d storeDB) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInpu
 
 func (d storeDB) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
 	return d.transactWriteItems(ctx, in, o...)
+}
+
+func (d storeDB) TransactGetItems(ctx context.Context, in *dynamodb.TransactGetItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactGetItemsOutput, error) {
+	return d.transactGetItems(ctx, in, o...)
 }

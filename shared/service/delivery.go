@@ -357,7 +357,7 @@ func (sc *Scope) submitOutcome(body Decoder, add bool) (domain.Outcome, error) {
 				return domain.Outcome{}, err
 			}
 		}
-		sub, err := sc.planSubmission(base, setup)
+		sub, err := sc.planSubmission(base, setup, plan <= releaseTries)
 		if err != nil {
 			return domain.Outcome{}, err
 		}
@@ -461,8 +461,10 @@ func (sc *Scope) SentForPeriod(start, end domain.Date, cohortID string) ([]domai
 // planSubmission reads what storing base depends on (the submission it
 // corrects, the approved one it takes over from, the returns it fills)
 // and settles what the write moves. Its period is checked here, where the
-// submission it corrects is known (domain.Outcome.CheckPeriod).
-func (sc *Scope) planSubmission(base domain.Outcome, setup ReportingSetup) (Submission, error) {
+// submission it corrects is known (domain.Outcome.CheckPeriod). One that
+// counts at once (no review) makes due, with release, the payments its
+// figures or the returns it accepts fire (see planRelease).
+func (sc *Scope) planSubmission(base domain.Outcome, setup ReportingSetup, release bool) (Submission, error) {
 	var old, counted *domain.Outcome
 	if base.Replaces != "" {
 		var o domain.Outcome
@@ -500,6 +502,11 @@ func (sc *Scope) planSubmission(base domain.Outcome, setup ReportingSetup) (Subm
 		return Submission{}, err
 	}
 	sub.Returns = ws
+	if o.Status == domain.OutcomeApproved {
+		if sub.Release, err = sc.releaseOf(sub.Figures, ws, release); err != nil {
+			return Submission{}, err
+		}
+	}
 	if o.Status == domain.OutcomePending {
 		n := sc.submissionNotice(o, domain.KindAwaitingReview, ws)
 		sub.Notify = &n

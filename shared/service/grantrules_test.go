@@ -121,8 +121,10 @@ func TestGrantProjectKeepsWaitingPayments(t *testing.T) {
 	w := newWorld(t)
 	w.addReporting()
 	sc := w.open(lead)
+	// On A's return for July to September, not sent yet (its April to
+	// June return is accepted: a payment on it is due when made).
 	onReturn := must(sc.CreatePayment(w.GX, body(map[string]any{"amountPence": 5_00,
-		"trigger": map[string]any{"kind": "return", "returnId": w.ReturnA}}))).ID
+		"trigger": map[string]any{"kind": "return", "returnId": domain.ReturnID(w.Schedule, w.A, domain.MustDate("2025-07-01"))}}))).ID
 	onTarget := must(sc.CreatePayment(w.GX, body(milestoneBody(w.TargetA)))).ID
 	must(sc.CreatePayment(w.GX, body(milestoneBody(w.wholeTarget()))))
 	must(sc.CreatePayment(w.GX, body(paymentBody(2_00, "2026-06-30"))))
@@ -132,7 +134,7 @@ func TestGrantProjectKeepsWaitingPayments(t *testing.T) {
 		return err
 	})
 	fieldSays(t, "the programme's grant to B", err, "projectId", "cannot change while payments of this grant wait on another project's return or target",
-		"£5.00 when Bradford IPS's return for April to June 2025 is accepted", "£1.00 when 50% of Bradford IPS's target of 60 people into work is reached",
+		"£5.00 when Bradford IPS's return for July to September 2025 is accepted", "£1.00 when 50% of Bradford IPS's target of 60 people into work is reached",
 		"cancel those payments first")
 	if de := wantCode(t, "the programme's grant to B", err, domain.CodeValidation); strings.Contains(de.Fields["projectId"], "£2.00") ||
 		strings.Contains(de.Fields["projectId"], "referrals") {

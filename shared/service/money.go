@@ -93,7 +93,9 @@ func overCommitted(g domain.Grant) error {
 // CreatePayment records a tranche of a grant (leads and admins). Its
 // target, for a milestone trigger, must be one of the programme's; its
 // return, for a return trigger, one of the programme's returns (of the
-// grant's project, for a project's grant).
+// grant's project, for a project's grant). One whose trigger holds
+// already (its date has come; its return is accepted; its target's
+// threshold is reached) is stored due, with its email (dueAtOnce).
 //
 // A return trigger records its return's period end (Trigger.PeriodEnd),
 // so that pages name the period without reading the return, and a
@@ -106,15 +108,19 @@ func overCommitted(g domain.Grant) error {
 func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, error) {
 	in, err := decodeValid[domain.PaymentInput](body)
 	var (
-		ret    domain.Return
-		target domain.Target
-		rg, tg *Get
-		gets   []*Get
+		ret        domain.Return
+		target     domain.Target
+		project    domain.Project
+		rg, tg, pg *Get
+		gets       []*Get
 	)
 	if t := in.Trigger; t != nil && t.Kind == domain.TriggerReturn {
-		if _, _, _, ok := domain.ParseReturnID(t.ReturnID); ok {
+		if _, projectID, _, ok := domain.ParseReturnID(t.ReturnID); ok {
 			rg = &Get{Ref: domain.Ref(domain.EntityReturn, t.ReturnID), Into: &ret}
-			gets = append(gets, rg)
+			// Its project's name, for the email should the return be
+			// accepted already.
+			pg = &Get{Ref: domain.Ref(domain.EntityProject, projectID), Into: &project}
+			gets = append(gets, rg, pg)
 		}
 	}
 	if t := in.Trigger; t != nil && t.Kind == domain.TriggerMilestone && domain.ValidID(t.TargetID) {
@@ -161,13 +167,96 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 		due := in.DueDate
 		p.DueDate = &due
 	}
+	scheduled := p
+	var words domain.TriggerWords
+	if rg != nil && rg.Found && ret.ID == p.Trigger.ReturnID {
+		words.Return = &ret
+		if pg.Found {
+			words.Project = project.Name
+		}
+	}
+	var nowTarget *domain.Target
+	if tg != nil && tg.Found {
+		nowTarget = &target
+	}
+	due, err := sc.dueAtOnce(&p, g, nowTarget, words)
+	if err != nil {
+		return domain.Payment{}, err
+	}
 	ch := sc.change(domain.EntityPayment, p.ID, domain.ActionCreate, nil, p)
 	ch.Premises = resultsPremises(g, p, tg)
-	err = sc.s.store.CreatePayment(sc.ctx, sc.programmeID, g, p, ch)
+	err = sc.s.store.CreatePayment(sc.ctx, sc.programmeID, g, p, due, ch)
+	if errors.Is(err, ErrChanged) && due != nil && due.Figures != nil {
+		// The figures moved since the target was judged reached: it is
+		// made waiting instead, which marks them changed for the notifier
+		// to judge again.
+		p, due = scheduled, nil
+		ch = sc.change(domain.EntityPayment, p.ID, domain.ActionCreate, nil, p)
+		ch.Premises = resultsPremises(g, p, tg)
+		err = sc.s.store.CreatePayment(sc.ctx, sc.programmeID, g, p, nil, ch)
+	}
 	if errors.Is(err, ErrOverCommitted) {
 		return domain.Payment{}, overCommitted(g)
 	}
 	return p, storeErr(err, "grant", refs)
+}
+
+// dueAtOnce makes p, a new payment of g, due when its trigger holds
+// already, and returns what storing it so writes with it (nil when it is
+// stored scheduled): a dated payment whose date has come is due since
+// that date; one on a return accepted already (words.Return, as read)
+// since today; one on a target (target, as read) whose figure over its
+// window, on counted figures, has reached its threshold since today, the
+// figures read as of one moment with the version the write is then
+// conditioned on (one more request, for a payment on a target alone).
+// words names the return and its project, as far as they were read.
+func (sc *Scope) dueAtOnce(p *domain.Payment, g domain.Grant, target *domain.Target, words domain.TriggerWords) (*DueAtOnce, error) {
+	now := sc.s.now()
+	today := domain.UKDate(now)
+	var since domain.Date
+	var figures *int64
+	switch p.Trigger.Kind {
+	case domain.TriggerDate:
+		if !p.DueOnItsDate(today) {
+			return nil, nil
+		}
+		since = *p.DueDate
+	case domain.TriggerReturn:
+		if !p.FallsDue(nil, 0, words.Return) {
+			return nil, nil
+		}
+		since = today
+	case domain.TriggerMilestone:
+		if target == nil {
+			return nil, nil
+		}
+		keys := domain.SeriesKeys([]domain.Target{*target}, sc.programme.StartDate)
+		var gets []*Get
+		var project domain.Project
+		if target.ProjectID != "" {
+			gets = append(gets, &Get{Ref: domain.Ref(domain.EntityProject, target.ProjectID), Into: &project})
+		}
+		if len(keys)+len(gets) > MaxFiguresAsOf {
+			return nil, nil // a window of more years than one read holds: the notifier's
+		}
+		series, version, err := sc.s.store.FiguresAsOf(sc.ctx, sc.programmeID, keys, gets...)
+		if err != nil {
+			return nil, storeErr(err, "", nil)
+		}
+		if !p.FallsDue(target, target.Current(sc.programme.StartDate, series), nil) {
+			return nil, nil
+		}
+		since, figures, words.Target = today, &version, target
+		if len(gets) > 0 && gets[0].Found {
+			words.Project = project.Name
+		}
+	default:
+		return nil, nil
+	}
+	*p, _ = p.FallDue(since, now)
+	// Made due, not changed: it is new, at its first version.
+	p.Version, p.UpdatedAt = 1, p.CreatedAt
+	return &DueAtOnce{Note: domain.PaymentDueNotice(sc.programmeID, g, *p, since, words, now), Figures: figures}, nil
 }
 
 // resultsPremises are the premises of new payment p of grant g waiting on

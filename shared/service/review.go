@@ -42,7 +42,7 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 		if undecided(y) != nil {
 			return domain.Outcome{}, sc.refuseDecided(y)
 		}
-		rv, err := sc.planReview(y, in, setup)
+		rv, err := sc.planReview(y, in, setup, plan <= releaseTries)
 		if err != nil {
 			return domain.Outcome{}, err
 		}
@@ -65,8 +65,10 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 }
 
 // planReview settles what a decision on y, still undecided (ReviewOutcome
-// refuses one decided first), writes.
-func (sc *Scope) planReview(y domain.Outcome, in domain.ReviewInput, setup ReportingSetup) (OutcomeReview, error) {
+// refuses one decided first), writes: with release, an approval makes due
+// the payments its figures or the returns it accepts fire (see
+// planRelease); without, it leaves them to the notifier.
+func (sc *Scope) planReview(y domain.Outcome, in domain.ReviewInput, setup ReportingSetup, release bool) (OutcomeReview, error) {
 	var counted *domain.Outcome
 	if in.Decision == domain.DecisionApprove && y.ReplacesApproved != "" {
 		c, err := sc.readOutcome(y.ReplacesApproved)
@@ -88,6 +90,11 @@ func (sc *Scope) planReview(y domain.Outcome, in domain.ReviewInput, setup Repor
 		return OutcomeReview{}, err
 	}
 	rv.Returns = ws
+	if in.Decision == domain.DecisionApprove {
+		if rv.Release, err = sc.releaseOf(rv.Figures, ws, release); err != nil {
+			return OutcomeReview{}, err
+		}
+	}
 	if in.Decision == domain.DecisionRequestChanges {
 		n := sc.submissionNotice(after, domain.KindChangesRequested, ws)
 		rv.Notify = &n

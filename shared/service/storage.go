@@ -22,6 +22,10 @@ type Page struct {
 	Cursor string
 }
 
+// MaxFiguresAsOf bounds the keys and records one FiguresAsOf reads (with
+// the version, DynamoDB's 100 items of one transactional read).
+const MaxFiguresAsOf = 99
+
 // Default and largest page sizes of the SPEC.
 const (
 	DefaultLimit = 50
@@ -322,6 +326,9 @@ type Submission struct {
 	// Notify is the email to the leads about a submission awaiting
 	// review, recorded with it so it goes exactly when it should.
 	Notify *domain.Notification
+	// Release is the payments it makes due: those its counted figures
+	// take over a threshold, or on a return it accepts.
+	Release Release
 }
 
 // OutcomeReview is everything a lead's decision on a submission writes.
@@ -330,6 +337,59 @@ type OutcomeReview struct {
 	Figures       domain.FigureChange
 	Returns       []ReturnWrite
 	Notify        *domain.Notification
+	// Release is the payments an approval makes due (see Submission).
+	Release Release
+}
+
+// Falling is a payment that falls due in the transaction of the change
+// that fires its trigger (see Release).
+type Falling struct {
+	Grant domain.Grant
+	// Before is the payment as read, scheduled: it falls due only while
+	// it is still so (its version and status), else the change is
+	// refused with ErrChanged, to be planned again on a fresh read.
+	Before domain.Payment
+	// After is the payment due.
+	After domain.Payment
+	// Note is its payment-due email, recorded pending with it (its fixed
+	// id makes each payment's email exist at most once, whoever made the
+	// payment due); the notifier sends it.
+	Note domain.Notification
+	// Audit is the event of the payment's change.
+	Audit domain.AuditEvent
+}
+
+// Release is what a change writes, in its own transaction, for the
+// payments whose trigger it fires: an approval (or, without review, a
+// submission) whose counted figures take a target over a payment's
+// threshold, or that accepts a payment's return. So a payment is due as
+// soon as its trigger holds, not at the notifier's next run; the notifier
+// remains for dated payments whose date comes later and for anything a
+// change leaves to it (docs/dynamodb.md, "Payments falling due with their
+// trigger").
+type Release struct {
+	Falling []Falling
+	// Figures, when not nil, is the programme's figures version
+	// (FiguresAsOf) the milestone decisions were made on: the change
+	// commits only while no other change of the figures, targets or
+	// waiting payments came since, else ErrChanged.
+	Figures *int64
+	// Later says the change may fire triggers it does not make due
+	// itself (more payments than it read, or than one transaction holds):
+	// the programme's figures are marked changed, so the notifier looks.
+	// Storage sets it too for any of Falling it cannot fit.
+	Later bool
+}
+
+// DueAtOnce is what storing a payment that is due when it is made (its
+// date has come, its return is accepted, its target's threshold is
+// reached) writes with it.
+type DueAtOnce struct {
+	// Note is its payment-due email, recorded pending.
+	Note domain.Notification
+	// Figures, for a payment on a target, is the figures version the
+	// decision was made on (see Release.Figures).
+	Figures *int64
 }
 
 // ReportingSetup is a programme's reporting schedules with their return
@@ -413,8 +473,18 @@ type MoneyStore interface {
 	// add up to more than g's amount. That is checked on a running figure
 	// in the same change, so payments made at the same moment cannot
 	// together exceed it. A payment waiting on a target or return marks
-	// the programme's figures changed, for the notifier to look at.
-	CreatePayment(ctx context.Context, programmeID string, g domain.Grant, p domain.Payment, ch Change) error
+	// the programme's figures changed, for the notifier to look at. A
+	// payment stored due (due not nil) is stored with its email; one on a
+	// target is refused with ErrChanged if the figures moved since
+	// due.Figures.
+	CreatePayment(ctx context.Context, programmeID string, g domain.Grant, p domain.Payment, due *DueAtOnce, ch Change) error
+	// PaymentsWaitingOn lists up to limit of the programme's scheduled
+	// payments waiting on a trigger of kind (milestone or return) on id
+	// ("": on any of that kind), from their index: one request, however
+	// many the programme has. more says some were left out. An index, it
+	// may miss a payment made a moment ago, or list one no longer waiting:
+	// a change reads each again by its key before it relies on it.
+	PaymentsWaitingOn(ctx context.Context, programmeID string, kind domain.TriggerKind, id string, limit int) (ps []domain.Payment, more bool, err error)
 	// UpdatePayment replaces a payment of g still at before's version.
 	UpdatePayment(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, ch Change) error
 	// ListPayments lists a grant's payments (every payment of the
@@ -451,6 +521,13 @@ type TotalsStore interface {
 	// Series reads years of figures by the day periods ended, for the
 	// targets' windows (a missing year is an empty series).
 	Series(ctx context.Context, programmeID string, keys []domain.SeriesKey) (map[domain.SeriesKey]domain.DaySeries, error)
+	// FiguresAsOf reads the years of figures keys name, and each of gets,
+	// with the programme's figures version (its count of changes to its
+	// figures, targets or waiting payments), all as of one moment, in one
+	// request: a decision made on them holds while the version is
+	// unchanged (Release.Figures). At most MaxFiguresAsOf keys and gets
+	// together.
+	FiguresAsOf(ctx context.Context, programmeID string, keys []domain.SeriesKey, gets ...*Get) (map[domain.SeriesKey]domain.DaySeries, int64, error)
 }
 
 // ReportStore reads what a period report needs beyond the running figures.

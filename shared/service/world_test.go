@@ -77,7 +77,7 @@ type world struct {
 	OutcomeA       string // referrals 10, peopleIntoWork 2
 	TargetA        string // people into work in project A; notifies X
 	NX, NY, NXY    string // notifications on behalf of X, Y, and both
-	PayXA          string // a dated payment of GXA, £10,000 on 2025-06-30
+	PayXA          string // a dated payment of GXA, £10,000 on 2026-09-30 (scheduled: after clock)
 	SpendXA        string // spend on GXA: staff £5,000, travel £300 in Q2 2025
 	// The reporting cycle (addReporting): a quarterly schedule for 2025
 	// covering both projects; review switched on afterwards; A's quarter-2
@@ -127,7 +127,7 @@ func newWorld(t *testing.T) *world {
 	w.OutcomeA = must(pa.SubmitOutcome(body(outcomeBody(map[string]int64{"referrals": 10, "peopleIntoWork": 2})))).ID
 	w.TargetA = must(sc.CreateTarget(body(map[string]any{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31",
 		"projectId": w.A, "notify": []string{w.X}}))).ID
-	w.PayXA = must(sc.CreatePayment(w.GXA, body(paymentBody(10_000_00, "2025-06-30")))).ID
+	w.PayXA = must(sc.CreatePayment(w.GXA, body(paymentBody(10_000_00, "2026-09-30")))).ID
 	w.SpendXA = must(sc.SubmitSpend(w.GXA, body(spendBody(5_000_00, 300_00)))).ID
 
 	// Notifications, as the notifier makes them: one on behalf of each

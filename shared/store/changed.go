@@ -37,36 +37,101 @@ import (
 // at 100,000 programmes one key would take every figure change of the
 // busiest day; spread, each takes an eighth.
 
-// markerUpdate is the transaction item that moves the programme's count of
-// waiting payments by waiting and, when changed, counts a change and puts
-// the programme in its shard of the changed-programme index.
-func (s *Store) markerUpdate(programmeID string, waiting int64, changed bool) types.TransactWriteItem {
+// marker is what a change writes to the changed marker: the parts of a
+// change (its figures, its payments) each add theirs with mark, and the
+// transaction names the item once (DynamoDB refuses a transaction that
+// names an item twice).
+type marker struct {
+	waiting int64  // moves paywait
+	changed bool   // counts a change and puts the programme in the index
+	seen    *int64 // the change commits only while changes is still this
+}
+
+// mark adds to t's write of the programme's changed marker: waiting moves
+// its count of waiting payments, changed counts a change (and puts it in
+// its shard of the changed-programme index), and seen, when not nil,
+// conditions the whole change on the marker's count of changes being
+// still seen (0: none yet), failing with service.ErrChanged: the
+// figures a decision was made on have not moved since (see
+// FiguresAsOf). The item is rewritten in place as parts add to it.
+func (s *Store) mark(t *tx, programmeID string, waiting int64, changed bool, seen *int64) *tx {
+	if t.marker == nil {
+		t.marker = &marker{}
+	}
+	m := t.marker
+	m.waiting += waiting
+	m.changed = m.changed || changed
+	if seen != nil {
+		m.seen = seen
+	}
+	item, ok := s.markerItem(programmeID, *m)
+	k := key(pkProgramme(programmeID), skChanged)
+	for i, it := range t.items {
+		if (it.Update != nil && sameKey(it.Update.Key, k)) || (it.ConditionCheck != nil && sameKey(it.ConditionCheck.Key, k)) {
+			if !ok {
+				t.items, t.fails = append(t.items[:i], t.items[i+1:]...), append(t.fails[:i], t.fails[i+1:]...)
+				return t
+			}
+			t.items[i], t.fails[i] = item, markerFail(*m)
+			return t
+		}
+	}
+	if ok {
+		t.add(item, markerFail(*m))
+	}
+	return t
+}
+
+func markerFail(m marker) error {
+	if m.seen != nil {
+		return service.ErrChanged
+	}
+	return nil
+}
+
+// markerItem is the transaction item m calls for: an Update, or a
+// ConditionCheck when it only conditions the change; ok is false when it
+// calls for nothing.
+func (s *Store) markerItem(programmeID string, m marker) (types.TransactWriteItem, bool) {
 	names := map[string]string{}
 	values := map[string]types.AttributeValue{}
 	var adds []string
-	if waiting != 0 {
-		names["#w"], values[":w"] = "paywait", num(waiting)
+	if m.waiting != 0 {
+		names["#w"], values[":w"] = "paywait", num(m.waiting)
 		adds = append(adds, "#w :w")
 	}
 	expr := ""
-	if changed {
+	if m.changed {
 		names["#c"], values[":one"] = "changes", num(1)
 		adds = append(adds, "#c :one")
 	}
 	if len(adds) > 0 {
 		expr = "ADD " + strings.Join(adds, ", ")
 	}
-	if changed {
+	if m.changed {
 		names["#pk"], names["#sk"] = "GSI1PK", "GSI1SK"
 		values[":shard"], values[":pid"] = str(shardKeyOf(dirtyIndex, programmeID)), str(programmeID)
 		expr += " SET #pk = :shard, #sk = :pid"
 	}
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName: &s.table, Key: key(pkProgramme(programmeID), skChanged),
-		UpdateExpression:          aws.String(expr),
-		ExpressionAttributeNames:  names,
-		ExpressionAttributeValues: values,
-	}}
+	var cond *string
+	if m.seen != nil {
+		names["#n"] = "changes"
+		values[":seen"] = num(*m.seen)
+		cond = aws.String("#n = :seen")
+		if *m.seen == 0 {
+			cond = aws.String("attribute_not_exists(#n) OR #n = :seen")
+		}
+	}
+	k := key(pkProgramme(programmeID), skChanged)
+	switch {
+	case expr != "":
+		return types.TransactWriteItem{Update: &types.Update{TableName: &s.table, Key: k, UpdateExpression: aws.String(expr),
+			ConditionExpression: cond, ExpressionAttributeNames: names, ExpressionAttributeValues: values}}, true
+	case cond != nil:
+		return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: &s.table, Key: k, ConditionExpression: cond,
+			ExpressionAttributeNames: names, ExpressionAttributeValues: values}}, true
+	}
+	return types.TransactWriteItem{}, false
 }
 
 // addTotals adds to t the update of the programme's totals by d (setting
@@ -75,7 +140,7 @@ func (s *Store) markerUpdate(programmeID string, waiting int64, changed bool) ty
 func (s *Store) addTotals(t *tx, programmeID string, d deltas, changedAt time.Time, set map[string]types.AttributeValue) *tx {
 	t.add(s.totalsUpdateSet(programmeID, d, changedAt, set), nil)
 	if !changedAt.IsZero() {
-		t.add(s.markerUpdate(programmeID, 0, true), nil)
+		s.mark(t, programmeID, 0, true, nil)
 	}
 	return t
 }

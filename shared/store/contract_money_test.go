@@ -25,7 +25,7 @@ func ctPayment(grantID string, pence int64, trigger domain.Trigger, due string) 
 }
 
 func (c *ct) pay(pid string, g domain.Grant, p domain.Payment) error {
-	return c.st.CreatePayment(c.ctx, pid, g, p, c.change(pid, domain.EntityPayment, p.ID, domain.ActionCreate, nil, p))
+	return c.st.CreatePayment(c.ctx, pid, g, p, nil, c.change(pid, domain.EntityPayment, p.ID, domain.ActionCreate, nil, p))
 }
 
 func (c *ct) changePayment(pid string, g domain.Grant, before, after domain.Payment) error {
@@ -292,4 +292,143 @@ func ctSpend(c *ct) {
 	ctNewest(c, p.ID, domain.EntitySpend, map[string]string{s1.ID: refix.ID, fix.ID: refix.ID, refix.ID: "", s2.ID: ""})
 	// A submission's markers are not a spend return's.
 	ctNewest(c, p.ID, domain.EntityOutcome, map[string]string{s1.ID: ""})
+}
+
+// ctRelease: the payments a change makes due with it (service.Release).
+// The payments waiting on a trigger are listed by trigger; the figures
+// are read with their version, which every change of the figures moves; a
+// submission that releases a payment makes it due, records its email and
+// its audit event and moves its grant's figures, all in its own change,
+// refused (nothing written) when the figures or the payment moved since
+// they were read.
+func ctRelease(c *ct) {
+	p := c.programme()
+	x, a := c.funder(p.ID), c.project(p.ID)
+	g := c.grant(p.ID, x.ID, "", 100_00)
+	now := time.Now().UTC()
+	tg := domain.Target{ID: domain.NewID(), Metric: domain.MetricPeopleIntoWork, Value: 10, Deadline: domain.MustDate("2026-12-31"), Notify: []string{},
+		Version: 1, CreatedAt: now, UpdatedAt: now}
+	c.ok(c.st.CreateTarget(c.ctx, p.ID, tg, domain.Date{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionCreate, nil, tg)))
+	sched := domain.Schedule{ID: domain.NewID(), Name: "Quarterly", Frequency: domain.Quarterly, FirstPeriodStart: domain.MustDate("2025-01-01"),
+		LastPeriodEnd: domain.MustDate("2025-06-30"), DueDays: 20, Reminders: []int64{7}, Version: 1, CreatedAt: now, UpdatedAt: now}
+	c.ok(c.st.CreateSchedule(c.ctx, p.ID, sched, 0, nil, c.change(p.ID, domain.EntitySchedule, sched.ID, domain.ActionCreate, nil, sched)))
+	returns := domain.ExpectedReturns(sched, []domain.Project{a}, now)
+	c.ok(c.st.CreateReturns(c.ctx, p.ID, returns))
+
+	at50 := ctPayment(g.ID, 10_00, domain.Trigger{Kind: domain.TriggerMilestone, TargetID: tg.ID, Threshold: 50}, "")
+	at100 := ctPayment(g.ID, 20_00, domain.Trigger{Kind: domain.TriggerMilestone, TargetID: tg.ID, Threshold: 100}, "")
+	onQ1 := ctPayment(g.ID, 30_00, domain.Trigger{Kind: domain.TriggerReturn, ReturnID: returns[0].ID}, "")
+	onQ2 := ctPayment(g.ID, 5_00, domain.Trigger{Kind: domain.TriggerReturn, ReturnID: returns[1].ID}, "")
+	for _, pm := range []domain.Payment{at50, at100, onQ1, onQ2} {
+		c.ok(c.pay(p.ID, g, pm))
+	}
+	waitingOn := func(kind domain.TriggerKind, id string, limit int) ([]string, bool) {
+		c.Helper()
+		ps, more, err := c.st.PaymentsWaitingOn(c.ctx, p.ID, kind, id, limit)
+		c.ok(err)
+		return sorted(ids(ps, func(p domain.Payment) string { return p.ID })), more
+	}
+	if got, more := waitingOn(domain.TriggerMilestone, "", 10); !slices.Equal(got, sorted([]string{at50.ID, at100.ID})) || more {
+		c.Errorf("waiting on targets: %v (more %v)", got, more)
+	}
+	if got, more := waitingOn(domain.TriggerMilestone, tg.ID, 1); len(got) != 1 || !more {
+		c.Errorf("waiting on the target, one at most: %v (more %v)", got, more)
+	}
+	if got, _ := waitingOn(domain.TriggerReturn, returns[0].ID, 10); !slices.Equal(got, []string{onQ1.ID}) {
+		c.Errorf("waiting on Q1's return: %v", got)
+	}
+	if got, _ := waitingOn(domain.TriggerReturn, domain.ReturnID(sched.ID, a.ID, domain.MustDate("2025-07-01")), 10); len(got) != 0 {
+		c.Errorf("waiting on a return nobody waits on: %v", got)
+	}
+
+	keys := domain.SeriesKeys([]domain.Target{tg}, p.StartDate)
+	var read domain.Project
+	series, v0, err := c.st.FiguresAsOf(c.ctx, p.ID, keys, &service.Get{Ref: domain.Ref(domain.EntityProject, a.ID), Into: &read})
+	c.ok(err)
+	if tg.Current(p.StartDate, series) != 0 || read.ID != a.ID {
+		c.Errorf("figures before any: %v, project %q", series, read.ID)
+	}
+	o := ctOutcome(a.ID, "", "2025-03-31", map[domain.Metric]int64{domain.MetricPeopleIntoWork: 6})
+	o.PeriodStart = domain.MustDate("2025-01-01")
+	o = domain.NewSubmission(o, nil, false)
+	fc := domain.Submitting(o, nil, nil)
+	accepted, ok := returns[0].Fill(o)
+	if !ok || accepted.State != domain.StateAccepted {
+		c.Fatalf("the submission does not accept Q1's return: %+v", accepted)
+	}
+	today := domain.DateOf(now)
+	falling := func(pm domain.Payment, words domain.TriggerWords) service.Falling {
+		after, _ := pm.FallDue(today, now)
+		return service.Falling{Grant: g, Before: pm, After: after, Note: domain.PaymentDueNotice(p.ID, g, after, today, words, now),
+			Audit: c.change(p.ID, domain.EntityPayment, pm.ID, domain.ActionChange, pm, after).Audit}
+	}
+	setup, err := c.st.ReportingSetup(c.ctx, p.ID)
+	c.ok(err)
+	sub := func(figures int64) service.Submission {
+		return service.Submission{Outcome: o, Figures: fc, Returns: []service.ReturnWrite{{Before: &returns[0], After: accepted}}, Seq: setup.Seq,
+			Release: service.Release{Falling: []service.Falling{falling(at50, domain.TriggerWords{Target: &tg}),
+				falling(onQ1, domain.TriggerWords{Return: &accepted})}, Figures: &figures}}
+	}
+	write := func(s service.Submission) error {
+		return c.st.CreateOutcome(c.ctx, p.ID, s, c.change(p.ID, domain.EntityOutcome, o.ID, domain.ActionCreate, nil, o))
+	}
+
+	// The figures moved since they were read (a target changed): refused.
+	moved := tg
+	moved.Version, moved.UpdatedAt = 2, now.Add(time.Second)
+	c.ok(c.st.UpdateTarget(c.ctx, p.ID, tg, moved, domain.Date{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionChange, tg, moved)))
+	tg = moved
+	_, v1, err := c.st.FiguresAsOf(c.ctx, p.ID, keys)
+	c.ok(err)
+	if v1 == v0 {
+		c.Fatalf("a target's change left the figures version at %d", v0)
+	}
+	c.unchanged(p.ID, func() error { return write(sub(v0)) }, func(err error) {
+		ctIs(c, "a release on figures that moved", err, service.ErrChanged)
+	})
+	// A payment released meanwhile (paid): refused.
+	paid := onQ1
+	paid.Status, paid.PaidDate, paid.Version = domain.PaymentPaid, today, 2
+	c.ok(c.changePayment(p.ID, g, onQ1, paid))
+	c.unchanged(p.ID, func() error { return write(sub(v1)) }, func(err error) {
+		ctIs(c, "a release of a payment paid meanwhile", err, service.ErrChanged)
+	})
+	back := paid
+	back.Status, back.PaidDate, back.Version = domain.PaymentScheduled, domain.Date{}, 3
+	c.ok(c.changePayment(p.ID, g, paid, back))
+	onQ1 = back
+
+	_, v2, err := c.st.FiguresAsOf(c.ctx, p.ID, keys)
+	c.ok(err)
+	waitingBefore := c.waiting(p.ID)
+	c.ok(write(sub(v2)))
+	for _, pm := range []domain.Payment{at50, onQ1} {
+		got, _ := ctGet[domain.Payment](c, p.ID, domain.GrantRef(domain.EntityPayment, g.ID, pm.ID))
+		if got.Status != domain.PaymentDue || got.DueSince != today || got.Version != pm.Version+1 {
+			c.Errorf("released with the submission: %+v", got)
+		}
+		n, ok := ctGet[domain.Notification](c, p.ID, domain.Ref(domain.EntityNotification, domain.PaymentNotificationID(pm.ID)))
+		if !ok || n.Status != domain.NotificationPending || n.Recipients != nil || n.PaymentID != pm.ID {
+			c.Errorf("its email: %v %+v", ok, n)
+		}
+		if hist := ctAll(c, 100, func(pg service.Page) ([]domain.AuditEvent, string, error) {
+			return c.st.History(c.ctx, p.ID, domain.Ref(domain.EntityPayment, pm.ID), pg)
+		}); hist[0].Action != domain.ActionChange || hist[0].Changes["status"].After != string(domain.PaymentDue) {
+			c.Errorf("its audit trail: %+v", hist[0])
+		}
+	}
+	if m := c.money(p.ID, g.ID); m.DuePence != 40_00 {
+		c.Errorf("the grant's due money: %+v", m)
+	}
+	if n := c.waiting(p.ID); n != waitingBefore-2 {
+		c.Errorf("%d payments waiting, want %d", n, waitingBefore-2)
+	}
+	if got, _ := waitingOn(domain.TriggerMilestone, "", 10); !slices.Equal(got, []string{at100.ID}) {
+		c.Errorf("waiting on targets after: %v", got)
+	}
+	series, v3, err := c.st.FiguresAsOf(c.ctx, p.ID, keys)
+	c.ok(err)
+	if v3 == v2 || tg.Current(p.StartDate, series) != 6 {
+		c.Errorf("after the submission: version %d (was %d), figure %d", v3, v2, tg.Current(p.StartDate, series))
+	}
 }

@@ -26,6 +26,7 @@ func TestContractNotifier(t *testing.T) {
 		run  func(c *ct)
 	}{
 		{"claims and leases", ctLeases},
+		{"withdrawing one never emailed", ctWithdraw},
 		{"recipients and finishing", ctFinish},
 		{"pending notifications by shard", ctPending},
 		{"changed programmes and due targets", ctDueTargets},
@@ -184,12 +185,15 @@ func ctFinish(c *ct) {
 	if got := c.note(p.ID, bare.ID); got.Recipients != nil {
 		c.Errorf("recorded without recipients: %v", got.Recipients)
 	}
-	to, err := c.st.SetRecipients(c.ctx, p.ID, bare.ID, []string{a})
+	to, err := c.st.SetRecipients(c.ctx, p.ID, bare.ID, []string{a}, map[string][]string{"f1": {a}})
 	c.ok(err)
-	again, err := c.st.SetRecipients(c.ctx, p.ID, bare.ID, []string{b})
+	again, err := c.st.SetRecipients(c.ctx, p.ID, bare.ID, []string{b}, map[string][]string{"f1": {b}})
 	c.ok(err)
 	if !slices.Equal(to, []string{a}) || !slices.Equal(again, []string{a}) {
 		c.Errorf("recipients set %v, then %v; want the first both times", to, again)
+	}
+	if got := c.note(p.ID, bare.ID).FunderContacts; !slices.Equal(got["f1"], []string{a}) || len(got) != 1 {
+		c.Errorf("funder contacts set with the recipients: %v, want the first", got)
 	}
 	// Settled as not needed, one never given recipients lists none.
 	none := ctNote(c, p.ID, 75)
@@ -198,6 +202,93 @@ func ctFinish(c *ct) {
 	c.ok(c.st.FinishNotification(c.ctx, settled, c.change(p.ID, domain.EntityNotification, none.ID, domain.ActionSend, nil, map[string]any{}).Audit))
 	if got := c.note(p.ID, none.ID); got.Recipients == nil || len(got.Recipients) != 0 || got.NotNeeded != domain.NotNeededReviewed {
 		c.Errorf("settled unsent: recipients %#v, %q", got.Recipients, got.NotNeeded)
+	}
+}
+
+// ctWithdraw: a notification never emailed is withdrawn (deleted, with its
+// audit event) only by the lease that holds it, only while nothing of it
+// went to SES; one recorded covered by a carrier only while it still is.
+// Anything else withdraws nothing and is not an error.
+func ctWithdraw(c *ct) {
+	p := c.programme()
+	now := time.Now().UTC()
+	a := "a@example.org"
+	withdraw := func(n domain.Notification) bool {
+		c.Helper()
+		ok, err := c.st.WithdrawNotification(c.ctx, n, c.change(p.ID, domain.EntityNotification, n.ID, domain.ActionDelete,
+			map[string]any{"status": "pending"}, nil).Audit)
+		c.ok(err)
+		return ok
+	}
+	there := func(id string) bool {
+		_, ok := ctGet[domain.Notification](c, p.ID, domain.Ref(domain.EntityNotification, id))
+		return ok
+	}
+	lease := func(id string) domain.Notification {
+		c.Helper()
+		n, ok, err := c.st.LeaseNotification(c.ctx, p.ID, id, now, time.Minute)
+		if err != nil || !ok {
+			c.Fatalf("lease %s: %v %v", id, ok, err)
+		}
+		return n
+	}
+
+	n := lease(ctNote(c, p.ID, 10, a).ID)
+	stale := n
+	stale.Attempts--
+	if withdraw(stale) || !there(n.ID) {
+		c.Errorf("withdrawn under a lease that is not held")
+	}
+	if !withdraw(n) || there(n.ID) {
+		c.Errorf("not withdrawn under its lease")
+	}
+	if withdraw(n) {
+		c.Errorf("withdrawn twice")
+	}
+	hist := ctAll(c, 100, func(pg service.Page) ([]domain.AuditEvent, string, error) {
+		return c.st.History(c.ctx, p.ID, domain.Ref(domain.EntityNotification, n.ID), pg)
+	})
+	if !slices.ContainsFunc(hist, func(ev domain.AuditEvent) bool { return ev.Action == domain.ActionDelete }) {
+		c.Errorf("history after withdrawing: %+v", hist)
+	}
+	if slices.ContainsFunc(ctAll(c, 100, func(pg service.Page) ([]domain.Notification, string, error) {
+		return c.st.ListNotifications(c.ctx, p.ID, nil, pg)
+	}), func(l domain.Notification) bool { return l.ID == n.ID }) {
+		c.Errorf("a withdrawn notification is listed")
+	}
+
+	// One claimed for a recipient (its email may have gone) stays.
+	claimed := lease(ctNote(c, p.ID, 20, a).ID)
+	if ok, err := c.st.ClaimRecipient(c.ctx, p.ID, claimed.ID, claimed.Attempts, a); err != nil || !ok {
+		c.Fatalf("claim: %v %v", ok, err)
+	}
+	if withdraw(claimed) || !there(claimed.ID) {
+		c.Errorf("withdrawn while an email of it was being sent")
+	}
+	c.ok(c.st.MarkDelivered(c.ctx, p.ID, claimed.ID, a))
+	if withdraw(claimed) || !there(claimed.ID) {
+		c.Errorf("withdrawn once delivered to someone")
+	}
+
+	// One recorded covered by a carrier, only while it still is.
+	carrier := lease(ctNote(c, p.ID, 40, a).ID)
+	covered := lease(ctNote(c, p.ID, 30, a).ID)
+	if ok, err := c.st.IncludeNotifications(c.ctx, p.ID, carrier.ID, carrier.Attempts, []string{covered.ID}); err != nil || !ok {
+		c.Fatalf("include: %v %v", ok, err)
+	}
+	sent := covered
+	sent.CoveredBy = carrier.ID
+	if ok, err := c.st.CoverNotification(c.ctx, sent, carrier.Attempts, c.change(p.ID, domain.EntityNotification, covered.ID,
+		domain.ActionSend, nil, map[string]any{}).Audit); err != nil || !ok {
+		c.Fatalf("cover: %v %v", ok, err)
+	}
+	byOther := sent
+	byOther.CoveredBy = carrier.ID + "x"
+	if withdraw(byOther) || !there(covered.ID) {
+		c.Errorf("withdrawn as covered by a carrier it is not covered by")
+	}
+	if !withdraw(sent) || there(covered.ID) {
+		c.Errorf("not withdrawn as covered by its carrier")
 	}
 }
 

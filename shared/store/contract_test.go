@@ -407,6 +407,7 @@ var ctCases = []struct {
 	{"notification recipient claims", ctRecipientClaims},
 	{"payments and the award", ctPayments},
 	{"a payment's life", ctPaymentLife},
+	{"payments falling due with their trigger", ctRelease},
 	{"spend returns and corrections", ctSpend},
 	{"imports: batches, totals and corrections", ctImports},
 	{"imports: the lock", ctImportLock},
@@ -1409,7 +1410,7 @@ func ctPortfolio(c *ct) {
 		due := domain.MustDate("2025-05-01")
 		pm := domain.Payment{ID: domain.NewID(), GrantID: g.ID, AmountPence: amount, DueDate: &due, Trigger: domain.Trigger{Kind: domain.TriggerDate},
 			Status: status, Version: 1, CreatedAt: now, UpdatedAt: now}
-		c.ok(c.st.CreatePayment(c.ctx, p.ID, g, pm, c.change(p.ID, domain.EntityPayment, pm.ID, domain.ActionCreate, nil, pm)))
+		c.ok(c.st.CreatePayment(c.ctx, p.ID, g, pm, nil, c.change(p.ID, domain.EntityPayment, pm.ID, domain.ActionCreate, nil, pm)))
 		return pm
 	}
 	paid := pay(gx, 20, domain.PaymentScheduled)

@@ -153,6 +153,9 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, sub servi
 		}
 		t.add(put, nil)
 	}
+	if err := s.release(t, programmeID, sub.Release, releaseReserve(ch)); err != nil {
+		return err
+	}
 	if err := s.write(ctx, ch, t); err != nil {
 		return fmt.Errorf("create outcome %s: %w", o.ID, err)
 	}
@@ -401,6 +404,9 @@ func (s *Store) ReviewOutcome(ctx context.Context, programmeID string, rv servic
 			return err
 		}
 		t.add(put, nil)
+	}
+	if err := s.release(t, programmeID, rv.Release, releaseReserve(ch)); err != nil {
+		return err
 	}
 	if err := s.write(ctx, ch, t); err != nil {
 		return fmt.Errorf("review outcome %s: %w", after.ID, err)

@@ -242,7 +242,10 @@ func skGenerationIndex(g service.Generation) string {
 
 // Payment (tranche), under its grant. A scheduled date payment is in its
 // shard of the PAYDUE index (GSI2) by due date; a scheduled payment waiting
-// on a target or return in its programme's PAYWAIT partition (GSI1).
+// on a target or return in its programme's PAYWAIT partition (GSI1), by
+// what it waits on: T#<target>#… or R#<return>#…, so the change that
+// accepts a return reads that return's payments alone, and one that counts
+// figures the payments on targets alone.
 const (
 	prefixPayment = "PAYMENT#"
 	payDueIndex   = "PAYDUE"
@@ -254,7 +257,31 @@ func skPayDue(programmeID string, p domain.Payment) string {
 	return p.DueDate.String() + "#" + programmeID + "#" + p.ID
 }
 func pkPayWait(programmeID string) string { return "PAYWAIT#" + programmeID }
-func skPayWait(p domain.Payment) string   { return p.GrantID + "#" + p.ID }
+func skPayWait(p domain.Payment) string {
+	return payWaitPrefix(p.Trigger.Kind, triggerID(p.Trigger)) + p.GrantID + "#" + p.ID
+}
+
+// payWaitPrefix is where payments waiting on kind's trigger id sit in their
+// programme's PAYWAIT partition: with id "", every payment waiting on a
+// trigger of that kind.
+func payWaitPrefix(kind domain.TriggerKind, id string) string {
+	p := "R#"
+	if kind == domain.TriggerMilestone {
+		p = "T#"
+	}
+	if id == "" {
+		return p
+	}
+	return p + id + "#"
+}
+
+// triggerID is the target or return a trigger waits on.
+func triggerID(t domain.Trigger) string {
+	if t.Kind == domain.TriggerMilestone {
+		return t.TargetID
+	}
+	return t.ReturnID
+}
 
 // Spend return, under its grant.
 const prefixSpend = "SPEND#"

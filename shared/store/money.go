@@ -154,7 +154,7 @@ func (s *Store) addMoney(t *tx, programmeID string, g domain.Grant, d domain.Mon
 	}
 	if d.Waiting != 0 || !at.IsZero() {
 		// The changed marker only: a payment moves no figure of TOTALS.
-		t.add(s.markerUpdate(programmeID, d.Waiting, !at.IsZero()), nil)
+		s.mark(t, programmeID, d.Waiting, !at.IsZero(), nil)
 	}
 	// What a portfolio reads: the grant's paid and its payments due, on
 	// the funding item (see grants.go).
@@ -172,8 +172,11 @@ func (s *Store) addMoney(t *tx, programmeID string, g domain.Grant, d domain.Mon
 // CreatePayment stores a payment with its grant's figures, refused with
 // service.ErrOverCommitted when the grant's headroom is less than its
 // amount. A payment waiting on a target marks the programme's figures
-// changed, so the notifier looks at once (the target may be reached).
-func (s *Store) CreatePayment(ctx context.Context, programmeID string, g domain.Grant, p domain.Payment, ch service.Change) error {
+// changed, so the notifier looks at once (the target may be reached). A
+// payment due when it is made (due) is stored due, in no index, with its
+// email; one on a target conditioned on the figures it was judged on (the
+// changed marker's count of changes).
+func (s *Store) CreatePayment(ctx context.Context, programmeID string, g domain.Grant, p domain.Payment, due *service.DueAtOnce, ch service.Change) error {
 	item, err := record(p, "payment", paymentKeys(programmeID, p))
 	if err != nil {
 		return err
@@ -192,6 +195,16 @@ func (s *Store) CreatePayment(ctx context.Context, programmeID string, g domain.
 		at = p.CreatedAt
 	}
 	s.moneyDays(s.addMoney(t, programmeID, g, d, p.AmountPence, at), programmeID, g.ID, domain.PaidDays(nil, p), nil)
+	if due != nil {
+		put, err := s.notificationPut(due.Note)
+		if err != nil {
+			return err
+		}
+		t.add(put, errors.New("payment-due notification exists")) // its payment is new: only a replay could
+		if due.Figures != nil {
+			s.mark(t, programmeID, 0, false, due.Figures)
+		}
+	}
 	if err := s.write(ctx, ch, t); err != nil {
 		return fmt.Errorf("create payment %s of grant %s: %w", p.ID, g.ID, err)
 	}

@@ -36,7 +36,7 @@ func (w *dsWorld) grant(t *testing.T, pence int64) domain.Grant {
 }
 
 func (w *dsWorld) pay(g domain.Grant, p domain.Payment) error {
-	return w.st.CreatePayment(context.Background(), w.P, g, p, w.event(domain.EntityPayment, p.ID, domain.ActionCreate, p))
+	return w.st.CreatePayment(context.Background(), w.P, g, p, nil, w.event(domain.EntityPayment, p.ID, domain.ActionCreate, p))
 }
 
 // TestConcurrentPaymentsNeverExceedTheAward: twenty payments of £5,000
@@ -283,4 +283,77 @@ func TestPaymentIndexes(t *testing.T) {
 	if slices.Sort(mine); !slices.Equal(mine, sorted([]string{yesterday.ID, milestone.ID})) {
 		t.Errorf("pending payment emails for %v", mine)
 	}
+}
+
+// TestReleaseKeepsToOneTransaction: a submission releasing more payments
+// than one transaction holds (each its own grant: four items a payment)
+// makes due those that fit beside its own items, in its one transaction,
+// and leaves the rest scheduled, with the programme marked changed so the
+// notifier makes them due. Nothing is refused for the size.
+func TestReleaseKeepsToOneTransaction(t *testing.T) {
+	t.Parallel()
+	db, table := testenv.Table(t)
+	w := dsSetup(t, db, table)
+	ctx := context.Background()
+	tg := domain.Target{ID: domain.NewID(), Metric: domain.MetricPeopleIntoWork, Value: 10, Deadline: domain.MustDate("2026-12-31"),
+		Notify: []string{}, Version: 1}
+	if err := w.st.CreateTarget(ctx, w.P, tg, domain.Date{}, w.event(domain.EntityTarget, tg.ID, domain.ActionCreate, tg)); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	today := domain.DateOf(now)
+	const n = 30
+	var rel service.Release
+	for range n {
+		g := w.grant(t, 100_00)
+		p := ctPayment(g.ID, 1_00, domain.Trigger{Kind: domain.TriggerMilestone, TargetID: tg.ID, Threshold: 50}, "")
+		if err := w.pay(g, p); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := p.FallDue(today, now)
+		rel.Falling = append(rel.Falling, service.Falling{Grant: g, Before: p, After: after,
+			Note:  domain.PaymentDueNotice(w.P, g, after, today, domain.TriggerWords{Target: &tg}, now),
+			Audit: domain.NewAuditEvent(w.caller, w.P, domain.EntityPayment, p.ID, domain.ActionChange, p, after, now)})
+	}
+	// As if the notifier had looked since: the submission alone marks it.
+	if err := w.st.ClearDirty(ctx, w.P, mustChanges(t, w)); err != nil {
+		t.Fatal(err)
+	}
+	o := domain.NewSubmission(ctOutcome(w.A, "", "2025-06-30", map[domain.Metric]int64{domain.MetricPeopleIntoWork: 6}), nil, false)
+	sub := service.Submission{Outcome: o, Figures: domain.Submitting(o, nil, nil), Release: rel}
+	if err := w.st.CreateOutcome(ctx, w.P, sub, w.event(domain.EntityOutcome, o.ID, domain.ActionCreate, o)); err != nil {
+		t.Fatalf("a submission releasing %d payments: %v", n, err)
+	}
+	due := 0
+	for _, f := range rel.Falling {
+		p, _ := read[domain.Payment](t, w.st, w.P, domain.GrantRef(domain.EntityPayment, f.Grant.ID, f.After.ID))
+		_, noted := read[domain.Notification](t, w.st, w.P, domain.Ref(domain.EntityNotification, f.Note.ID))
+		switch {
+		case p.Status == domain.PaymentDue && noted:
+			due++
+		case p.Status != domain.PaymentScheduled || noted:
+			t.Errorf("payment %s: %s, email recorded %v", p.ID, p.Status, noted)
+		}
+	}
+	if due < 15 || due >= n {
+		t.Errorf("%d of %d made due with the submission, want as many as its transaction holds (some, not all)", due, n)
+	}
+	waiting, _, err := w.st.WaitingPayments(ctx, w.P, service.Page{Limit: 100})
+	if err != nil || len(waiting) != n-due {
+		t.Errorf("%d left waiting (%v), want %d", len(waiting), err, n-due)
+	}
+	dirty, _, err := w.st.DirtyProgrammes(ctx, service.ShardOf(w.P), service.Page{Limit: 100})
+	if err != nil || !slices.ContainsFunc(dirty, func(d service.DirtyProgramme) bool { return d.ProgrammeID == w.P && d.PaymentsWaiting == int64(n-due) }) {
+		t.Errorf("the programme is not marked changed with %d payments waiting: %+v %v", n-due, dirty, err)
+	}
+}
+
+// mustChanges is the programme's count of changes, as the notifier reads it.
+func mustChanges(t *testing.T, w *dsWorld) int64 {
+	t.Helper()
+	_, v, err := w.st.FiguresAsOf(context.Background(), w.P, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

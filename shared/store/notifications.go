@@ -128,18 +128,28 @@ func (s *Store) notificationPut(n domain.Notification) (types.TransactWriteItem,
 }
 
 // SetRecipients fixes who a notification goes to, when it was recorded
-// without (a submission's email is recorded with the submission, and its
-// recipients are the people in those roles when it is sent). It reports
+// without (a submission's email is recorded with the submission, and a
+// payment's made due by the API with the change that fired its trigger;
+// their recipients are the people in those roles when it is sent), with,
+// for a payment's, each funder's contacts among them. It reports
 // the recipients the notification has: a concurrent run may have fixed
 // them first.
-func (s *Store) SetRecipients(ctx context.Context, programmeID, id string, recipients []string) ([]string, error) {
-	vals, err := marshal(map[string]any{":r": recipients})
+func (s *Store) SetRecipients(ctx context.Context, programmeID, id string, recipients []string, funderContacts map[string][]string) ([]string, error) {
+	values := map[string]any{":r": recipients}
+	set := "SET recipients = if_not_exists(recipients, :r)"
+	if funderContacts != nil {
+		// Fixed with the recipients, never after: a funder is shown its
+		// contacts as the email went to them.
+		values[":fc"] = funderContacts
+		set += ", funderContacts = if_not_exists(funderContacts, :fc)"
+	}
+	vals, err := marshal(values)
 	if err != nil {
 		return nil, err
 	}
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
-		UpdateExpression:          aws.String("SET recipients = if_not_exists(recipients, :r)"),
+		UpdateExpression:          aws.String(set),
 		ConditionExpression:       aws.String("attribute_exists(PK)"),
 		ExpressionAttributeValues: vals,
 		ReturnValues:              types.ReturnValueAllNew,
@@ -272,8 +282,8 @@ func (s *Store) ReleaseNotification(ctx context.Context, programmeID, id, email,
 	return nil
 }
 
-// FinishNotification marks a notification sent or failed for good (or
-// settled unsent, with n.NotNeeded), takes it out of the pending index and
+// FinishNotification marks a notification sent or failed for good (with
+// n.NotNeeded, settled with no more sent), takes it out of the pending index and
 // writes its audit event, in one transaction.
 func (s *Store) FinishNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) error {
 	values := map[string]any{":status": n.Status, ":pending": domain.NotificationPending, ":e": n.LastError}
@@ -334,6 +344,39 @@ func (s *Store) FinishNotification(ctx context.Context, n domain.Notification, e
 }
 
 var errFinished = errors.New("notification finished already")
+
+// WithdrawNotification deletes a notification that was never emailed and
+// no longer needs to be, with its audit event, in one transaction: one
+// leased by the caller (pending at n.Attempts) that no recipient has,
+// refused or is being sent (so no email of it ever went to SES); or, with
+// n.CoveredBy, one recorded sent in that carrier's email, which is being
+// withdrawn too. It reports false, changing nothing, when it is not so
+// (another run took it over, or finished it). Its id stays spent: the
+// submission that claimed it cannot claim it again.
+func (s *Store) WithdrawNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) (bool, error) {
+	cond := "#status = :pending AND attempts = :attempt"
+	vals := map[string]types.AttributeValue{":pending": str(string(domain.NotificationPending)), ":attempt": num(n.Attempts)}
+	if n.CoveredBy != "" {
+		cond = "#status = :sent AND coveredBy = :by"
+		vals = map[string]types.AttributeValue{":sent": str(string(domain.NotificationSent)), ":by": str(n.CoveredBy)}
+	}
+	cond += " AND attribute_not_exists(delivered) AND attribute_not_exists(rejected) AND attribute_not_exists(sending)"
+	t := (&tx{}).add(types.TransactWriteItem{Delete: &types.Delete{
+		TableName: &s.table, Key: key(pkProgramme(n.ProgrammeID), skNotification(n.ID)),
+		ConditionExpression:       aws.String(cond),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: vals,
+	}}, errFinished)
+	err := s.write(ctx, service.Change{Audit: ev}, t)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, errFinished):
+		return false, nil
+	default:
+		return false, fmt.Errorf("withdraw notification %s: %w", n.ID, err)
+	}
+}
 
 // IncludeNotifications records the ids of the notifications a leased one's
 // email is to stand for (a programme's submissions awaiting review, in one

@@ -23,6 +23,9 @@ import (
 type tx struct {
 	items []types.TransactWriteItem
 	fails []error // the error when item i's condition fails; nil: it has none
+	// marker is what the change writes to the programme's changed marker,
+	// merged from its parts (see mark).
+	marker *marker
 }
 
 // add appends an item whose failed condition means fail.

@@ -65,6 +65,14 @@ func (h HungDB) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWri
 	return h.DB.TransactWriteItems(ctx, in, o...)
 }
 
+// TransactGetItems waits while hung.
+func (h HungDB) TransactGetItems(ctx context.Context, in *dynamodb.TransactGetItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactGetItemsOutput, error) {
+	if h.hung() {
+		return nil, h.wait(ctx)
+	}
+	return h.DB.TransactGetItems(ctx, in, o...)
+}
+
 // PutItem waits while hung.
 func (h HungDB) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
 	if h.hung() {

@@ -99,7 +99,9 @@ func TestRecipientKeepsWaitingPayments(t *testing.T) {
 	leeds := h.build.Target(f.PID, map[string]any{"metric": "referrals", "value": 12, "deadline": "2012-03-31",
 		"projectId": f.ProjectB, "notify": []string{}}).ID
 	h.build.Payment(f.PID, f.GrantY, testkit.MilestonePaymentBody(5_00, leeds, 50))
-	h.build.Payment(f.PID, f.GrantX, testkit.MilestonePaymentBody(1_00, f.TargetID, 50))
+	// At 100% of the programme's 60 into work: its 45 do not reach it, so
+	// the payment waits (one on 50% would be due when made).
+	h.build.Payment(f.PID, f.GrantX, testkit.MilestonePaymentBody(1_00, f.TargetID, 100))
 	lead := h.as(t, uLead)
 	sc := h.Svc.Open(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID)
 

@@ -13,8 +13,8 @@ import (
 // A grant's money in the pages: its page shows its tranches, its budget
 // against spend and its spend returns (grant); leads record tranches
 // (paymentNew) and mark them paid or cancel them (paymentChange, where a
-// tranche the notifier made due meanwhile shows the stale-version page);
-// leads and the grant's project lead report spend and correct it
+// tranche made due, or changed by another lead, meanwhile shows the
+// stale-version page); leads and the grant's project lead report spend and correct it
 // (spendNew, spendReturn); the payments CSV downloads (paymentsCSV).
 
 // grant is a grant's page, with its money: one round trip for the grant,
@@ -177,8 +177,9 @@ var paymentChangeFields = []field{
 }
 
 // paymentChange marks a tranche paid, or cancels it (leads), on the
-// version the lead opened: if the notifier made it due (or another lead
-// changed it) meanwhile, nothing is saved and the form is shown again as
+// version the lead opened: if it fell due (an approval fired it, or the
+// notifier on its date) or another lead changed it meanwhile, nothing is
+// saved and the form is shown again as
 // the tranche now is, saying so. It offers only what can be saved: a
 // tranche scheduled or due is paid or cancelled; one paid has its date or
 // reference corrected (it cannot be cancelled, so that is not offered);

@@ -155,7 +155,8 @@ func TestGrantPageNamesTheTargetAPaymentFellDueOn(t *testing.T) {
 	f := h.fixture(t)
 	ctx := context.Background()
 	sc := h.Svc.Open(ctx, caller(uLead), f.PID)
-	tg := h.build.Target(f.PID, map[string]any{"metric": "referrals", "value": 12, "deadline": "2012-03-31",
+	// 800 referrals: A's 170 reach none of the thresholds yet.
+	tg := h.build.Target(f.PID, map[string]any{"metric": "referrals", "value": 800, "deadline": "2012-03-31",
 		"projectId": f.ProjectA, "notify": []string{}})
 	due := h.build.Payment(f.PID, f.GrantX, testkit.MilestonePaymentBody(300_00, tg.ID, 50))
 	paid := h.build.Payment(f.PID, f.GrantX, testkit.MilestonePaymentBody(200_00, tg.ID, 100))
@@ -177,8 +178,8 @@ func TestGrantPageNamesTheTargetAPaymentFellDueOn(t *testing.T) {
 	must(sc.UpdateTarget(tg.ID, func(int64) bool { return true }, body(map[string]any{"metric": "peopleIntoWork", "value": 20})))
 	pg := h.as(t, uLead).get("/app/programmes/" + f.PID + "/grants/" + f.GrantX)
 	for _, want := range []string{
-		"When 50% of Bradford employment service's target of 12 referrals is reached",
-		"When 100% of Bradford employment service's target of 12 referrals is reached",
+		"When 50% of Bradford employment service's target of 800 referrals is reached",
+		"When 100% of Bradford employment service's target of 800 referrals is reached",
 		"When 25% of Bradford employment service's target of 20 people into work is reached",
 	} {
 		if !strings.Contains(pg.Body, html.EscapeString(want)) {
@@ -202,7 +203,9 @@ func TestMarkPaidOnARace(t *testing.T) {
 	f := h.fixture(t)
 	lead := h.as(t, uLead)
 	g := "/app/programmes/" + f.PID + "/grants/" + f.GrantX
-	p := h.build.Payment(f.PID, f.GrantX, testkit.DatedPaymentBody(10_000_00, "2011-04-01"))
+	// Dated years ahead, so scheduled when made (one made after its date
+	// is due at once).
+	p := h.build.Payment(f.PID, f.GrantX, testkit.DatedPaymentBody(10_000_00, "2035-04-01"))
 	change := g + "/payments/" + p.ID + "/change"
 	if pg := lead.get(change); pg.Status != http.StatusOK || !strings.Contains(pg.Body, `name="version" value="1"`) {
 		t.Fatalf("the form: %d\n%s", pg.Status, excerpt(pg.Body))
@@ -210,7 +213,7 @@ func TestMarkPaidOnARace(t *testing.T) {
 
 	// The notifier makes it due meanwhile (as its transaction does).
 	now := time.Now().UTC()
-	due, _ := p.FallDue(domain.MustDate("2011-04-01"), now)
+	due, _ := p.FallDue(domain.MustDate("2035-04-01"), now)
 	gr := must(h.Svc.Open(context.Background(), caller(uLead), f.PID).Grant(f.GrantX))
 	if ok, err := h.store.FallDue(context.Background(), f.PID, gr, p, due, domain.Notification{ID: domain.PaymentNotificationID(p.ID),
 		Kind: domain.KindPaymentDue, ProgrammeID: f.PID, PaymentID: p.ID, Status: domain.NotificationPending, CreatedAt: now},
@@ -233,7 +236,7 @@ func TestMarkPaidOnARace(t *testing.T) {
 		t.Fatalf("paying again: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
 	got := must(h.Svc.Open(context.Background(), caller(uLead), f.PID).Payment(f.GrantX, p.ID))
-	if got.Status != domain.PaymentPaid || got.PaidDate.String() != "2011-04-05" || got.Reference != "BACS 77" || got.DueSince.String() != "2011-04-01" {
+	if got.Status != domain.PaymentPaid || got.PaidDate.String() != "2011-04-05" || got.Reference != "BACS 77" || got.DueSince.String() != "2035-04-01" {
 		t.Errorf("paid: %+v", got)
 	}
 	// The reference emptied in the form, to correct a slip: cleared.

@@ -15,8 +15,9 @@ import (
 // email goes for the highest; the notifications page says the lower ones
 // went in it, not "sent, 0 attempts", and the higher one says which it
 // also tells of. A submission's email names the return's due date when it
-// fills a return, and says nothing of one when it fills none. One settled
-// unsent, its submission reviewed or corrected first, says so.
+// fills a return, and says nothing of one when it fills none. One whose
+// submission was reviewed or corrected while it was being sent says what
+// became of it: sent to some and not the others, or failed.
 func TestNotificationsPage(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
@@ -49,13 +50,19 @@ func TestNotificationsPage(t *testing.T) {
 			t.Fatalf("claim %s: %v %v", n.ID, ok, err)
 		}
 	}
-	// Awaiting-review emails settled unsent: the submission was reviewed,
-	// or corrected, before the email's turn came.
-	for _, why := range []domain.NotNeededReason{domain.NotNeededReviewed, domain.NotNeededCorrected} {
+	// Awaiting-review emails a lead reviewed, or the project lead
+	// corrected, while they were being sent (a retry after a passing
+	// failure): the one some leads had is sent, the rest never go. (One
+	// never emailed at all is withdrawn, and not listed.)
+	for i, why := range []domain.NotNeededReason{domain.NotNeededReviewed, domain.NotNeededCorrected} {
 		n := domain.Notification{ID: domain.SubmissionNotificationID("settled"+string(why), domain.KindAwaitingReview),
-			Kind: domain.KindAwaitingReview, ProgrammeID: f.PID, ProjectID: f.ProjectA, Status: domain.NotificationSent, Attempts: 1,
-			NotNeeded: why, Recipients: []string{}, PeriodStart: domain.MustDate("2011-07-01"), PeriodEnd: domain.MustDate("2011-09-30"),
-			On: domain.MustDate("2011-10-02"), CreatedAt: now}
+			Kind: domain.KindAwaitingReview, ProgrammeID: f.PID, ProjectID: f.ProjectA, Status: domain.NotificationSent, Attempts: 2,
+			NotNeeded: why, Recipients: []string{"a@example.org", "b@example.org"}, Delivered: []string{"a@example.org"}, SentAt: &now,
+			PeriodStart: domain.MustDate("2011-07-01"), PeriodEnd: domain.MustDate("2011-09-30"), On: domain.MustDate("2011-10-02"), CreatedAt: now}
+		if i == 1 {
+			n.Status, n.Delivered, n.SentAt = domain.NotificationFailed, nil, nil
+			n.LastError = "not delivered to anyone, and no longer needed: the submission was replaced by a correction, which has its own email"
+		}
 		if ok, err := h.store.ClaimNotification(context.Background(), n); !ok || err != nil {
 			t.Fatalf("claim %s: %v %v", n.ID, ok, err)
 		}
@@ -78,19 +85,23 @@ func TestNotificationsPage(t *testing.T) {
 		`data-testid="notification-covered">in the one email about a higher milestone of this target, crossed at the same time<`,
 		`data-testid="notification-covered">in the one email to the leads listing the submissions awaiting review at the time<`,
 		`data-testid="notification-includes">one email to the leads listing this and 1 other submission awaiting review<`,
-		`data-testid="notification-not-needed">not emailed: a lead reviewed the submission before this went<`,
-		`data-testid="notification-not-needed">not emailed: the submission was replaced by a correction, which has its own email, before this went<`,
+		`data-testid="notification-not-needed">not emailed to the others: a lead reviewed the submission first<`,
+		`not delivered to anyone, and no longer needed: the submission was replaced by a correction, which has its own email<`,
 	} {
 		if !strings.Contains(pg.Body, want) {
 			t.Errorf("the page lacks %q", want)
 		}
 	}
-	// An email settled unsent is tagged as such, not "Sent" in green.
-	if n := strings.Count(pg.Body, `nhsuk-tag--grey" data-testid="status-tag">Not needed</strong><br><span class="nhsuk-body-s" data-testid="notification-not-needed">`); n != 2 {
-		t.Errorf("%d emails settled unsent are tagged \"Not needed\", want 2", n)
+	// Each is tagged by what became of it: the one some leads had as sent,
+	// the one nobody had as failed; none says it was sent to nobody.
+	if n := strings.Count(pg.Body, `data-testid="status-tag">Sent</strong><br><span class="nhsuk-body-s">sent `); n != 4 {
+		t.Errorf("%d emails tagged sent with when they went, want 4", n)
 	}
-	if n := strings.Count(pg.Body, `data-testid="status-tag">Sent</strong><br><span class="nhsuk-body-s" data-testid="notification-not-needed">`); n != 0 {
-		t.Errorf("%d emails settled unsent are tagged \"Sent\"", n)
+	if n := strings.Count(pg.Body, `data-testid="status-tag">Failed</strong>`); n != 1 {
+		t.Errorf("%d emails tagged failed, want the one nobody had", n)
+	}
+	if n := strings.Count(pg.Body, `data-testid="notification-not-needed"`); n != 1 {
+		t.Errorf("%d emails say the rest were not emailed, want the one some had", n)
 	}
 	if n := strings.Count(pg.Body, "Return for April to June 2011, due 20 July 2011<"); n != 1 {
 		t.Errorf("%d submissions' emails name the due date, want the one that fills a return", n)

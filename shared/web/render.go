@@ -248,8 +248,6 @@ func statusText(s string) string {
 		return "Changes requested"
 	case "awaiting-review":
 		return "Awaiting review"
-	case "not-needed": // an email settled unsent: what it asked for was done first
-		return "Not needed"
 	}
 	return capitalise(s)
 }

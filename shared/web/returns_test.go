@@ -250,7 +250,13 @@ func TestScheduleAndProgrammeForms(t *testing.T) {
 		t.Errorf("after the change: %+v", s)
 	}
 
-	lead.get(p + "/edit")
+	// Next to "count at once", the settings page says plainly that
+	// turning review off leaves submissions already awaiting review
+	// pending, and links to the review queue.
+	settings := lead.get(p + "/edit")
+	if want := `data-testid="review-off-pending">Only submissions sent from then on. Submissions already awaiting review stay pending, and do not count, until a lead approves them or asks for changes: <a class="nhsuk-link" href="` + p + `/reviews">review them</a>`; settings.Status != http.StatusOK || !strings.Contains(settings.Body, want) {
+		t.Errorf("the programme's settings do not say what turning review off leaves pending: %d\n%s", settings.Status, excerpt(settings.Body))
+	}
 	on := lead.post(p+"/edit", url.Values{"version": {"1"}, "reviewOutcomes": {"true"}, "name": {"Bradford IPS"},
 		"leadOrganisation": {"Bradford District Care"}, "region": {"Yorkshire"}, "startDate-day": {"1"}, "startDate-month": {"10"},
 		"startDate-year": {"2010"}, "endDate-day": {"31"}, "endDate-month": {"3"}, "endDate-year": {"2012"}})

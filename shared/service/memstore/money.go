@@ -105,7 +105,7 @@ func (t *tx) money(g domain.Grant, d domain.MoneyDelta, need int64) *tx {
 }
 
 // CreatePayment implements service.MoneyStore.
-func (s *Store) CreatePayment(_ context.Context, programmeID string, g domain.Grant, pay domain.Payment, ch service.Change) error {
+func (s *Store) CreatePayment(_ context.Context, programmeID string, g domain.Grant, pay domain.Payment, due *service.DueAtOnce, ch service.Change) error {
 	return s.write("CreatePayment", programmeID, ch, func(t *tx) {
 		t.create(domain.GrantRef(domain.EntityPayment, g.ID, pay.ID), pay).exists(domain.Ref(domain.EntityGrant, g.ID))
 		switch pay.Trigger.Kind {
@@ -122,7 +122,82 @@ func (s *Store) CreatePayment(_ context.Context, programmeID string, g domain.Gr
 			// figure of the totals changed.
 			t.markChanged()
 		}
+		if due != nil {
+			t.create(domain.Ref(domain.EntityNotification, due.Note.ID), due.Note)
+			t.figuresStill(due.Figures)
+		}
 	})
+}
+
+// figuresStill adds the condition that the programme's figures version
+// is still seen (nil: none), as the DynamoDB store conditions its changed
+// marker.
+func (t *tx) figuresStill(seen *int64) *tx {
+	if seen == nil {
+		return t
+	}
+	var changes int64
+	if t.p != nil {
+		changes = t.p.changes
+	}
+	return t.check(changes == *seen, service.ErrChanged)
+}
+
+// release makes due, with the change, the payments rel says fall due, as
+// the DynamoDB store does: each still scheduled at its version (else
+// service.ErrChanged), its email new, its grant's figures moved. The fake
+// has no transaction size to keep to: it makes every one due.
+func (t *tx) release(rel service.Release) *tx {
+	for _, f := range rel.Falling {
+		ref := domain.GrantRef(domain.EntityPayment, f.Grant.ID, f.After.ID)
+		var cur domain.Payment
+		ok := false
+		if t.p != nil {
+			ok, _ = t.p.decode(ref, &cur)
+		}
+		t.check(ok && cur.Version == f.Before.Version && cur.Status == domain.PaymentScheduled, service.ErrChanged)
+		after := f.After
+		t.then(func(p *partition) { p.put(ref, after) })
+		noteRef := domain.Ref(domain.EntityNotification, f.Note.ID)
+		t.check(!t.p.has(noteRef), service.ErrChanged)
+		t.then(func(p *partition) { p.put(noteRef, f.Note) })
+		t.audits = append(t.audits, f.Audit)
+		t.money(f.Grant, domain.PaymentDelta(&f.Before, f.After), 0)
+	}
+	if rel.Later {
+		t.markChanged()
+	}
+	return t.figuresStill(rel.Figures)
+}
+
+// PaymentsWaitingOn implements service.MoneyStore: in the order of the
+// DynamoDB store's index (by what they wait on, then grant and id).
+func (s *Store) PaymentsWaitingOn(_ context.Context, programmeID string, kind domain.TriggerKind, id string, limit int) ([]domain.Payment, bool, error) {
+	if err := s.enter("PaymentsWaitingOn"); err != nil {
+		return nil, false, err
+	}
+	defer s.mu.Unlock()
+	p := s.progs[programmeID]
+	if p == nil || limit <= 0 {
+		return nil, false, nil
+	}
+	on := func(pay domain.Payment) string {
+		if pay.Trigger.Kind == domain.TriggerMilestone {
+			return pay.Trigger.TargetID
+		}
+		return pay.Trigger.ReturnID
+	}
+	var out []domain.Payment
+	for _, pay := range p.payments() {
+		if pay.Status == domain.PaymentScheduled && pay.Trigger.Kind == kind && (id == "" || on(pay) == id) {
+			out = append(out, pay)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b domain.Payment) int { return strings.Compare(on(a), on(b)) })
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
 }
 
 // UpdatePayment implements service.MoneyStore.

@@ -220,12 +220,18 @@ func (s *Store) LeaseNotification(_ context.Context, programmeID, id string, now
 }
 
 // SetRecipients fixes a notification's recipients unless it has some.
-func (s *Store) SetRecipients(_ context.Context, programmeID, id string, recipients []string) ([]string, error) {
+func (s *Store) SetRecipients(_ context.Context, programmeID, id string, recipients []string, funderContacts map[string][]string) ([]string, error) {
 	var out []string
 	found, err := s.notification("SetRecipients", programmeID, id, func(_ *partition, n *domain.Notification) bool {
 		set := n.Recipients == nil
 		if set {
 			n.Recipients = slices.Clone(recipients)
+			if funderContacts != nil && n.FunderContacts == nil {
+				n.FunderContacts = map[string][]string{}
+				for f, c := range funderContacts {
+					n.FunderContacts[f] = slices.Clone(c)
+				}
+			}
 		}
 		out = n.Recipients
 		return set
@@ -308,6 +314,31 @@ func (s *Store) FinishNotification(_ context.Context, n domain.Notification, ev 
 		return nil
 	}
 	return err
+}
+
+// WithdrawNotification deletes a notification never emailed, as the
+// DynamoDB store does: one leased at n.Attempts, or one covered by
+// n.CoveredBy, that nobody has, refused or is being sent.
+func (s *Store) WithdrawNotification(_ context.Context, n domain.Notification, ev domain.AuditEvent) (bool, error) {
+	err := s.write("WithdrawNotification", n.ProgrammeID, service.Change{Audit: ev}, func(t *tx) {
+		ref := domain.Ref(domain.EntityNotification, n.ID)
+		var cur domain.Notification
+		ok, _ := t.p.decode(ref, &cur)
+		if n.CoveredBy != "" {
+			ok = ok && cur.Status == domain.NotificationSent && cur.CoveredBy == n.CoveredBy
+		} else {
+			ok = ok && cur.Status == domain.NotificationPending && cur.Attempts == n.Attempts
+		}
+		t.check(ok && len(cur.Delivered) == 0 && len(cur.Rejected) == 0 && len(cur.Sending) == 0, errFinished)
+		t.then(func(p *partition) {
+			delete(p.records, ref)
+			delete(p.leases, n.ID)
+		})
+	})
+	if errors.Is(err, errFinished) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // IncludeNotifications records what a leased notification's email stands

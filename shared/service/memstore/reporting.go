@@ -253,6 +253,7 @@ func (t *tx) submission(sub service.Submission) {
 	t.figures(sub.Figures, o.SubmittedAt).returnWrites(sub.Returns)
 	t.check(t.p.seq() == sub.Seq, service.ErrChanged)
 	t.notify(sub.Notify)
+	t.release(sub.Release)
 }
 
 // ReviewOutcome implements service.ReportingStore.
@@ -267,7 +268,7 @@ func (s *Store) ReviewOutcome(_ context.Context, programmeID string, rv service.
 		ref := domain.ProjectRef(domain.EntityOutcome, y.ProjectID, y.ID)
 		t.check(by == "", &service.AlreadyCorrectedError{Replaced: ref, By: domain.ProjectRef(domain.EntityOutcome, y.ProjectID, by)})
 		t.then(func(p *partition) { p.put(ref, y) })
-		t.figures(rv.Figures, y.Review.At).returnWrites(rv.Returns).notify(rv.Notify)
+		t.figures(rv.Figures, y.Review.At).returnWrites(rv.Returns).notify(rv.Notify).release(rv.Release)
 	})
 }
 

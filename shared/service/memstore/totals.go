@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
 )
 
 // delta is what one change adds to a programme's running figures. As in
@@ -190,6 +191,28 @@ func (s *Store) Series(_ context.Context, programmeID string, keys []domain.Seri
 	defer s.mu.Unlock()
 	series, _, err := s.progs[programmeID].series(keys)
 	return series, err
+}
+
+// FiguresAsOf implements service.TotalsStore: the years of figures, the
+// records gets name and the programme's count of changes, under one lock.
+func (s *Store) FiguresAsOf(_ context.Context, programmeID string, keys []domain.SeriesKey, gets ...*service.Get) (map[domain.SeriesKey]domain.DaySeries, int64, error) {
+	if err := s.enter("FiguresAsOf"); err != nil {
+		return nil, 0, err
+	}
+	defer s.mu.Unlock()
+	p := s.progs[programmeID]
+	series, _, err := p.series(keys)
+	if err != nil {
+		return nil, 0, err
+	}
+	var changes int64
+	if p != nil {
+		changes = p.changes
+	}
+	if err := readGets(p, gets); err != nil {
+		return nil, 0, err
+	}
+	return series, changes, nil
 }
 
 // Ping implements service.Reader: the fake always answers, unless a fault

@@ -25,6 +25,9 @@ type tx struct {
 	first   error
 	missing []domain.RecordRef
 	writes  []func()
+	// audits are events the change writes besides its own (each payment
+	// a change makes due has its own).
+	audits []domain.AuditEvent
 }
 
 // check adds a condition that fails with fail.
@@ -165,6 +168,13 @@ func (t *tx) commit(ch service.Change) error {
 	}
 	p := t.s.part(ch.Audit.ProgrammeID)
 	p.audit = append(p.audit, auditEntry{id: ch.Audit.ID, entity: string(ch.Audit.Entity), entityID: ch.Audit.EntityID, actor: ch.Audit.ActorEmail, data: ev})
+	for _, a := range t.audits {
+		data, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		p.audit = append(p.audit, auditEntry{id: a.ID, entity: string(a.Entity), entityID: a.EntityID, actor: a.ActorEmail, data: data})
+	}
 	if ch.Claim != nil {
 		t.s.claims[claimKey(*ch.Claim)].State = committed
 	}

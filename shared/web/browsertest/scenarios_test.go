@@ -67,7 +67,7 @@ func TestWebAppInABrowser(t *testing.T) {
 		{"funder sees the target reached and no edit forms", s.funderSeesTargetReached},
 		{"lead budgets the grant and records three tranches", s.leadBudgetsAndRecordsTranches},
 		{"project lead reports spend and corrects it without JavaScript", s.projectLeadReportsSpend},
-		{"tranches fall due, the DWP is emailed once, the lead pays on a stale page and again", s.tranchesFallDue},
+		{"tranches due, the DWP is emailed once, the lead pays on a stale page and again", s.tranchesFallDue},
 		{"funder sees the money and no way to change it", s.funderSeesMoney},
 		{"lead sets a quarterly schedule and turns review on", s.leadSetsUpReturns},
 		{"project lead is told a return is overdue and submits it late", s.projectLeadSubmitsLate},
