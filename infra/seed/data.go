@@ -594,7 +594,7 @@ func bradford() demo {
 				AmountPence: 250_000_00, Award: "2015-03-01", Start: start, End: end,
 				// Illustrative: a first tranche at the start, paid; payment by
 				// results on reaching the target of 60 into work (reached, so
-				// the notifier makes it due); a tranche on the January to
+				// it is due once recorded); a tranche on the January to
 				// March 2016 return being accepted (it was); £25,000 held
 				// back. Spend by quarter, from the project lead.
 				Budget: map[string]int64{"staff": 200_000_00, "travel": 10_000_00, "training": 15_000_00, "overheads": 25_000_00},

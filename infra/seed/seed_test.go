@@ -271,7 +271,9 @@ func checkSeeded(t *testing.T, a *testkit.API) {
 // lead see it, against the seed data: each sees only the grants it may
 // read; paid, spent and each budget line's spend add up from the tranches
 // and spend returns (corrected ones left out); the tranches not yet paid
-// wait for the notifier (it is not run here), so nothing is due.
+// are due from the moment they are recorded, their triggers holding
+// already (a date passed, a target reached, a return accepted), without
+// the notifier (not run here).
 func checkMoney(t *testing.T, a *testkit.API, ids map[string]string) {
 	t.Helper()
 	for _, c := range []struct {
@@ -290,15 +292,15 @@ func checkMoney(t *testing.T, a *testkit.API, ids map[string]string) {
 			t.Errorf("%s as %s: money of %d grants, want %d: %+v", name, c.email, len(m.ByGrant), len(c.grants), m.ByGrant)
 			continue
 		}
-		var paid, spent int64
+		var paid, spent, due int64
 		for i, key := range c.grants {
 			g := grantByKey(t, c.demo, key)
 			gm := m.ByGrant[i]
 			want := seededMoney(g)
 			if gm.Title != g.Title || gm.AwardedPence != g.AmountPence || gm.PaidPence != want.PaidPence ||
-				gm.SpentPence != want.SpentPence || gm.DuePence != 0 {
-				t.Errorf("%s as %s: grant %s money %+v, want paid %d spent %d of %d", name, c.email, key, gm,
-					want.PaidPence, want.SpentPence, g.AmountPence)
+				gm.SpentPence != want.SpentPence || gm.DuePence != unpaidPence(g) {
+				t.Errorf("%s as %s: grant %s money %+v, want paid %d spent %d due %d of %d", name, c.email, key, gm,
+					want.PaidPence, want.SpentPence, unpaidPence(g), g.AmountPence)
 			}
 			// The demo grants ended years ago: spend to date is all of it.
 			if gm.ProjectedSpendPence != gm.SpentPence {
@@ -317,9 +319,10 @@ func checkMoney(t *testing.T, a *testkit.API, ids map[string]string) {
 			}
 			paid += want.PaidPence
 			spent += want.SpentPence
+			due += unpaidPence(g)
 		}
-		if m.PaidPence != paid || m.SpentPence != spent || m.DuePence != 0 {
-			t.Errorf("%s as %s: money %d paid, %d spent, %d due; want %d, %d, 0", name, c.email, m.PaidPence, m.SpentPence, m.DuePence, paid, spent)
+		if m.PaidPence != paid || m.SpentPence != spent || m.DuePence != due {
+			t.Errorf("%s as %s: money %d paid, %d spent, %d due; want %d, %d, %d", name, c.email, m.PaidPence, m.SpentPence, m.DuePence, paid, spent, due)
 		}
 		payments := testkit.ListAll[domain.Payment](t, a, c.email,
 			"/programmes/"+ids[name]+"/grants/"+m.ByGrant[0].GrantID+"/payments")
@@ -334,10 +337,21 @@ func checkMoney(t *testing.T, a *testkit.API, ids map[string]string) {
 				paidN++
 			}
 		}
-		if len(payments) != c.payable || status[domain.PaymentPaid] != paidN || status[domain.PaymentScheduled] != len(tranches)-paidN {
-			t.Errorf("%s as %s: payments %v, want %d paid of %d", name, c.email, status, paidN, len(tranches))
+		if len(payments) != c.payable || status[domain.PaymentPaid] != paidN || status[domain.PaymentDue] != len(tranches)-paidN {
+			t.Errorf("%s as %s: payments %v, want %d paid of %d, the others due", name, c.email, status, paidN, len(tranches))
 		}
 	}
+}
+
+// unpaidPence is what the seed data's tranches of g not yet paid add up to.
+func unpaidPence(g grant) int64 {
+	var n int64
+	for _, tr := range g.Tranches {
+		if tr.Paid == "" {
+			n += tr.AmountPence
+		}
+	}
+	return n
 }
 
 // seeded is a grant's money as the seed data has it.
