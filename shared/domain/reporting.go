@@ -734,6 +734,24 @@ func (d *StatsDelta) Add(r Return, sign int64) {
 	}
 }
 
+// Merge adds o into d, as the store's ADDs of o's counts into d's item
+// do: the running counts of a schedule, or of one project's returns of it.
+func (d *StatsDelta) Merge(o StatsDelta) {
+	if d.Expected == nil {
+		d.Expected, d.Unsent, d.OnTime = map[Date]int64{}, map[Date]int64{}, map[Date]int64{}
+	}
+	for k, v := range o.Expected {
+		d.Expected[k] += v
+	}
+	for k, v := range o.Unsent {
+		d.Unsent[k] += v
+	}
+	for k, v := range o.OnTime {
+		d.OnTime[k] += v
+	}
+	d.Submitted += o.Submitted
+}
+
 // ReturnStatsChange is the delta of replacing before (nil: a new return)
 // with after.
 func ReturnStatsChange(before *Return, after Return) StatsDelta {
@@ -787,19 +805,10 @@ func (a Access) ReturnStatsSeen(bySchedule map[string]ReturnStats, byProject map
 		for s, st := range byProject[j] {
 			d := sum[s]
 			if d == nil {
-				d = &StatsDelta{Expected: map[Date]int64{}, Unsent: map[Date]int64{}, OnTime: map[Date]int64{}}
+				d = &StatsDelta{}
 				sum[s] = d
 			}
-			for end, n := range st.Expected {
-				d.Expected[end] += n
-			}
-			for end, n := range st.Unsent {
-				d.Unsent[end] += n
-			}
-			for end, n := range st.OnTime {
-				d.OnTime[end] += n
-			}
-			d.Submitted += st.Submitted
+			d.Merge(StatsDelta{Expected: st.Expected, Unsent: st.Unsent, OnTime: st.OnTime, Submitted: st.Submitted})
 		}
 	}
 	out := make(map[string]ReturnStats, len(sum))

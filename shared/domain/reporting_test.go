@@ -593,7 +593,7 @@ func TestReturnStatsOf(t *testing.T) {
 			running[r.ProjectID][r.ScheduleID] = &StatsDelta{}
 		}
 		ch := ReturnStatsChange(nil, r)
-		running[r.ProjectID][r.ScheduleID].merge(ch)
+		running[r.ProjectID][r.ScheduleID].Merge(ch)
 	}
 	if len(got) != 2 || len(got["a"]) != 1 || len(got["b"]) != 2 {
 		t.Fatalf("counts %+v, want a's of s, b's of s and t", got)
@@ -613,23 +613,6 @@ func TestReturnStatsOf(t *testing.T) {
 	if b := got["b"]["s"]; b.Submitted != 1 || b.OnTime[d("2026-03-31")] != 0 || b.Unsent[d("2026-03-31")] != 0 {
 		t.Errorf("b's counts %+v: its late return awaits review", b)
 	}
-}
-
-// merge adds o into d (as a store's ADDs do).
-func (d *StatsDelta) merge(o StatsDelta) {
-	if d.Expected == nil {
-		d.Expected, d.Unsent, d.OnTime = map[Date]int64{}, map[Date]int64{}, map[Date]int64{}
-	}
-	for k, v := range o.Expected {
-		d.Expected[k] += v
-	}
-	for k, v := range o.Unsent {
-		d.Unsent[k] += v
-	}
-	for k, v := range o.OnTime {
-		d.OnTime[k] += v
-	}
-	d.Submitted += o.Submitted
 }
 
 func TestSubmissionFigures(t *testing.T) {

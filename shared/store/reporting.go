@@ -173,19 +173,7 @@ func mergeStats(by map[statsKey]domain.StatsDelta, r domain.Return, b domain.Sta
 // mergeDelta adds b into the delta under k.
 func mergeDelta(by map[statsKey]domain.StatsDelta, k statsKey, b domain.StatsDelta) {
 	a := by[k]
-	if a.Expected == nil {
-		a.Expected, a.Unsent, a.OnTime = map[domain.Date]int64{}, map[domain.Date]int64{}, map[domain.Date]int64{}
-	}
-	for k, v := range b.Expected {
-		a.Expected[k] += v
-	}
-	for k, v := range b.Unsent {
-		a.Unsent[k] += v
-	}
-	for k, v := range b.OnTime {
-		a.OnTime[k] += v
-	}
-	a.Submitted += b.Submitted
+	a.Merge(b)
 	by[k] = a
 }
 
