@@ -627,23 +627,27 @@ func byAction(events []domain.AuditEvent) map[domain.Action]domain.AuditEvent {
 
 func (w *world) openB(r role) *service.Scope { return w.svc.OpenProject(w.ctx, caller(r), w.P, w.B) }
 
+// sendReferral submits one referral for project's period start–end, as an
+// administrator: the submission the return-count tests send their returns
+// with.
+func (w *world) sendReferral(project, start, end string) {
+	must(w.svc.OpenProject(w.ctx, caller(admin), w.P, project).SubmitOutcome(body(map[string]any{"periodStart": start, "periodEnd": end,
+		"counts": map[string]int{"referrals": 1}})))
+}
+
 func TestProgressReturnCounts(t *testing.T) {
 	w, clk := reportingWorld(t)
 	must(w.open(lead).CreateSchedule(body(quarterly2026())))
-	send := func(project, start, end string) {
-		must(w.svc.OpenProject(w.ctx, caller(admin), w.P, project).SubmitOutcome(body(map[string]any{"periodStart": start, "periodEnd": end,
-			"counts": map[string]int{"referrals": 1}})))
-	}
 	clk.set("2026-04-10T09:00:00Z")
-	send(w.A, "2026-01-01", "2026-03-31") // on time
+	w.sendReferral(w.A, "2026-01-01", "2026-03-31") // on time
 	clk.set("2026-05-01T09:00:00Z")
-	send(w.B, "2026-01-01", "2026-03-31") // late
+	w.sendReferral(w.B, "2026-01-01", "2026-03-31") // late
 	clk.set("2026-07-05T09:00:00Z")
-	send(w.A, "2026-04-01", "2026-06-30") // on time; B's Q2 is open
+	w.sendReferral(w.A, "2026-04-01", "2026-06-30") // on time; B's Q2 is open
 	must(w.open(lead).UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
 	clk.set("2026-07-25T09:00:00Z")
-	send(w.B, "2026-04-01", "2026-06-30") // late, awaiting review
-	clk.set("2026-10-25T09:00:00Z")       // Q3 overdue for both
+	w.sendReferral(w.B, "2026-04-01", "2026-06-30") // late, awaiting review
+	clk.set("2026-10-25T09:00:00Z")                 // Q3 overdue for both
 	// Past due: Q1 (2 sent, 1 on time), Q2 (2 sent, 1 on time), Q3 (none).
 	// Each project lead counts its own project's returns alone: A's were
 	// sent on time (Q1, Q2: two of three past due), B's late, one awaiting

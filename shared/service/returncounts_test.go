@@ -63,18 +63,14 @@ func (c *opsCounter) take() map[string]int {
 func TestReturnCountsAsFarAsTheCallerMaySee(t *testing.T) {
 	w, clk := reportingWorld(t)
 	must(w.open(lead).CreateSchedule(body(quarterly2026())))
-	send := func(project, start, end string) {
-		must(w.svc.OpenProject(w.ctx, caller(admin), w.P, project).SubmitOutcome(body(map[string]any{"periodStart": start, "periodEnd": end,
-			"counts": map[string]int{"referrals": 1}})))
-	}
 	clk.set("2026-04-10T09:00:00Z")
-	send(w.A, "2026-01-01", "2026-03-31") // on time
+	w.sendReferral(w.A, "2026-01-01", "2026-03-31") // on time
 	clk.set("2026-05-01T09:00:00Z")
-	send(w.B, "2026-01-01", "2026-03-31") // late
+	w.sendReferral(w.B, "2026-01-01", "2026-03-31") // late
 	must(w.open(lead).UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
 	clk.set("2026-07-05T09:00:00Z")
-	send(w.A, "2026-04-01", "2026-06-30") // on time, awaiting review
-	clk.set("2026-10-25T09:00:00Z")       // B's Q2 and both Q3s overdue
+	w.sendReferral(w.A, "2026-04-01", "2026-06-30") // on time, awaiting review
+	clk.set("2026-10-25T09:00:00Z")                 // B's Q2 and both Q3s overdue
 
 	pct := func(v float64) *float64 { return &v }
 	// Due in 2026 and past due: Q1 (A on time, B late), Q2 (A on time,
@@ -123,7 +119,7 @@ func TestReturnCountsAsFarAsTheCallerMaySee(t *testing.T) {
 	if n := ops.take()["ListReturns"]; n != 3*2 {
 		t.Errorf("a schedule made before counts were kept by project: %d lists of returns read, want 6 (progress, report, portfolio for each project lead)", n)
 	}
-	send(w.B, "2026-07-01", "2026-09-30") // late, awaiting review
+	w.sendReferral(w.B, "2026-07-01", "2026-09-30") // late, awaiting review
 	for _, r := range []role{admin, lead, plOther, funderOwn} {
 		f := want[r]
 		if f.progress != nil {
