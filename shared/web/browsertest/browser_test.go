@@ -366,6 +366,7 @@ func (tb *tab) follow(sel string) int64 {
 	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
 	defer cancel()
 	for try := 1; ; try++ {
+		tb.openMenuFor(ctx, sel)
 		resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel)))
 		if err == nil {
 			return resp.Status
@@ -377,6 +378,25 @@ func (tb *tab) follow(sel string) int64 {
 			continue
 		}
 		tb.fail("following %s: %v", sel, err)
+	}
+}
+
+// openMenuFor opens the NHS.UK header's "More" menu when sel is a link
+// the header's script moved into it, closed, as a person would before
+// clicking the link. Which links fit beside the others depends on widths
+// the script measured as the page loaded (before or after the web font
+// arrived), so the same link is in the menu on one run and not the next;
+// clicking a link hidden in the closed menu would wait for it to show until
+// the step timed out.
+func (tb *tab) openMenuFor(ctx context.Context, sel string) {
+	tb.t.Helper()
+	inClosedMenu, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
+		`!!(document.querySelector(`+jsString(sel)+`) || {closest: () => null}).closest('.nhsuk-header__menu-list[hidden]')`))
+	if err != nil || !inClosedMenu {
+		return // not in the menu, or gone: the click says what went wrong
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Click(chromedp.CSS("#toggle-menu"))); err != nil {
+		tb.fail("opening the header's More menu to reach %s: %v", sel, err)
 	}
 }
 

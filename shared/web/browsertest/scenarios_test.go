@@ -197,6 +197,29 @@ func (s *suite) leadRecordsGrantAndSetsTarget(t *testing.T) {
 
 	// On a phone, the tables scroll; the pages do not.
 	tb.fitsNarrowScreen(s.base(), s.base()+"/grants", s.base()+"/targets", s.base()+"/audit", s.base()+"/members", s.base()+"/report")
+	if tb.js {
+		tb.headerMenuOnPhone(s.base(), "members")
+	}
+}
+
+// headerMenuOnPhone loads page on a phone's 320 CSS pixels, where the
+// header's script has moved the link to nav into its More menu, and
+// follows that link as a person would: opening the menu first.
+func (tb *tab) headerMenuOnPhone(page, nav string) {
+	tb.t.Helper()
+	tb.do("a 320px screen", chromedp.EmulateViewport(320, 640))
+	defer tb.do("the desktop screen again", chromedp.EmulateReset())
+	if status := tb.open(page); status != 200 {
+		tb.fail("%s at 320px: %d", page, status)
+	}
+	link := `[data-testid="nav-` + nav + `"]`
+	if !eval[bool](tb, `!!document.querySelector(`+jsString(link)+`).closest('.nhsuk-header__menu-list[hidden]')`) {
+		tb.fail("at 320px the header's %s link is not in its closed More menu", nav)
+	}
+	tb.followWant(link, 200)
+	if got := tb.attr(link, "aria-current"); got != "page" {
+		tb.fail("after following the %s link from the More menu, it is not the current page (aria-current %q)", nav, got)
+	}
 }
 
 // checkDashboard checks what every dashboard has: the NHS header, a
