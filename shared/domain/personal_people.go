@@ -437,10 +437,17 @@ func bracketedTitle(norm string, start int) bool {
 // after an opening bracket it closes (closesBracket), follows a
 // capitalised surname alone ("Jones (Mr)"). A title in capitals is not
 // read so: "Neurology (MS)" is the illness, and "SMITH, John (MR)" is
-// bracketedTitle's.
+// bracketedTitle's. The surname is a word of two letters or more: a
+// letter alone before the bracket is a label ("Ward A (Mr)", "Bay C
+// (Mrs)": wards and bays named for who they take) or an initial, which
+// surnameInitialsTitle reads with the surname before it ("Smith J (Mr)")
+// and passes when that word takes a letter as a label.
 func surnameBracketTitle(norm string, start int) bool {
-	k, ok := capitalisedBefore(norm, start-1)
-	return ok && k < start-1
+	if _, ok := capitalisedBefore(norm, start-1); !ok {
+		return false
+	}
+	w, _ := wordBeforeAt(norm, start-1)
+	return utf8.RuneCountInString(w) >= 2
 }
 
 // surnameCommaTitle reports whether the title at start..end ends a name
