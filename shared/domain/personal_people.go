@@ -880,21 +880,60 @@ func birthCueAfterDate(norm, w string, start, end int) bool {
 // like between (labelBefore), and the cue ends its clause (labelEnds). So
 // a cue that starts something else passes: "Seen 01/02/2024, DOB missing",
 // "Letter dated 01/02/2024 (DOB, NHS number and address removed)",
-// "01/02/2024 DOB audit". A comma between the date and the cue parts them,
-// as in a list of what was removed ("dated 01/02/2024, DOB, NHS number").
+// "01/02/2024 DOB audit".
+//
+// A comma may stand between the date and the cue too ("01/02/1990, DOB",
+// "Client, 1.2.80, d.o.b."), as a label after a comma is written, but then
+// only when the cue ends its clause without another comma after it, and
+// the date does not follow a word that dates an event (eventDateWords).
+// So a list of what was removed or missing, which goes on after the cue,
+// passes ("dated 01/02/2024, DOB, NHS number and address removed"), as
+// does a date that says when something happened ("Seen on 01/02/2024,
+// DOB."): the comma then ends the event, it does not label its date.
 func dateBeforeLabel(norm string, start, end int) bool {
-	i, bracket := labelBefore(norm, start, false)
-	if i == 0 || !isDigit(norm[i-1]) || !labelEnds(norm, end, bracket) {
+	if i, bracket := labelBefore(norm, start, false); i > 0 && isDigit(norm[i-1]) && labelEnds(norm, end, bracket) &&
+		dateEndsAt(norm, i) >= 0 {
+		return true
+	}
+	i, bracket := labelBefore(norm, start, true)
+	if i == 0 || !isDigit(norm[i-1]) || !labelEnds(norm, end, bracket) || !bracket && commaAfter(norm, end) {
 		return false
 	}
+	p := dateEndsAt(norm, i)
+	return p >= 0 && !eventDateWords[wordBefore(norm, p)]
+}
+
+// dateEndsAt is where a whole date (any form birthDate reads) that ends
+// at i starts, or -1 when none ends there.
+func dateEndsAt(norm string, i int) int {
 	// The longest date is "30th of September, 1980" (23 bytes).
 	for p := i - 1; p >= 0 && p >= i-24; p-- {
 		if (isDigit(norm[p]) || monthAt(norm, p)) && !afterWordChar(norm, p) && birthDateLen(norm[p:i]) == i-p {
-			return true
+			return p
 		}
 	}
-	return false
+	return -1
 }
+
+// commaAfter reports whether a comma comes after i, spaces (and the full
+// stop of an abbreviated cue) aside: the cue is then an item of a list.
+func commaAfter(norm string, i int) bool {
+	if i < len(norm) && norm[i] == '.' {
+		i++
+	}
+	for i < len(norm) && norm[i] == ' ' {
+		i++
+	}
+	return i < len(norm) && norm[i] == ','
+}
+
+// eventDateWords, lower-cased, are words before a date that make it the
+// date of an event, not of a birth: "dated 01/02/2024", "seen on …",
+// "received …", "from … until …".
+var eventDateWords = wordSet("dated date on seen received sent signed updated reviewed checked referred referral " +
+	"started start starting closed opened due issued from since until till to by before after between and " +
+	"visit visited appointment meeting letter form forms assessed assessment discharged admitted attended returned " +
+	"completed submitted audit audited as at of")
 
 // labelBefore reads back from a cue written after what it labels, over
 // spaces, at most two marks (an opening bracket, a dash, a colon, an

@@ -702,12 +702,19 @@ func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 // TestCheckPersonalDataReviewGaps holds the forms the last review found the
 // guard got wrong, with realistic variants of each: a ward or bay named for
 // who it takes ("Ward A (Mr)") passes, its letter being a label, not an
-// initial or a surname.
+// initial or a surname; a date of birth labelled after a comma ("01/02/1990,
+// DOB") is refused, unless the cue is an item of a list or the date an
+// event's.
 func TestCheckPersonalDataReviewGaps(t *testing.T) {
 	t.Parallel()
 	for text, want := range map[string]string{
-		"Smith J (Mr) started work": "a person's name", // an initial after a surname is still a name
-		"Jones (Mr) started work":   "a person's name",
+		"Smith J (Mr) started work":         "a person's name", // an initial after a surname is still a name
+		"Jones (Mr) started work":           "a person's name",
+		"01/02/1990, DOB":                   "a date of birth",
+		"Client 01/02/1990, DOB; started":   "a date of birth",
+		"Intern, 1.2.80, d.o.b.":            "a date of birth",
+		"14 July 1992, date of birth":       "a date of birth",
+		"Client (01/02/1990, DOB) started.": "a date of birth",
 	} {
 		var e *domain.Error
 		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || !strings.HasPrefix(e.Fields["notes"], "appears to contain "+want) {
@@ -721,6 +728,11 @@ func TestCheckPersonalDataReviewGaps(t *testing.T) {
 		"Wards A (Mr) and B (Mrs) reopened",
 		"Ward C (Mr.) took two referrals",
 		"Ward A (Mr), Ward B (Mrs): 6 referrals each",
+		"Forms dated 01/02/2024, DOB, NHS number and address fields removed.", // a list
+		"Seen 01/02/2024, DOB missing",
+		"Seen on 01/02/2024, DOB.", // the date of an event
+		"Referral received 01/02/2024, DOB",
+		"Batch 01/02/2024, DOB, NHS number and address fields blanked.", // a list after a comma
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
