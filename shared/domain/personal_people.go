@@ -1180,22 +1180,57 @@ func realBirthDate(m []string) bool {
 //
 // After "lives" and the like, or "home", a house number and street
 // (streetAt) within four words is a home address too ("aged 34, lives at
-// 12 Acacia Avenue", "Home: Flat 2, 7 Mill Lane"). Not after "address" or
-// "moved", which an organisation writes of its own premises ("New
-// address: 12 High Street", "Moved to 12 High Street in May") as often as
-// of a home, and not without a cue ("Unit 12 Acacia Business Park",
-// "Clinic rooms at 1 Horton Park Avenue").
+// 12 Acacia Avenue", "Home: Flat 2, 7 Mill Lane", "lives at 12 high
+// street"). After "address" or "moved", which an organisation writes of
+// its own premises ("New address: 12 High Street", "Moved to 12 High
+// Street in May") as often as of a home, only when one of the people
+// supported is the one who moved or whose address it is (personBefore:
+// "Client moved to 7 Mill Lane", "her address: 12 High Street"), or when
+// the street is typed in lower case ("moved to 4 station road"): an
+// organisation gives its own premises as it prints them, capitalised, and
+// a street typed in lower case is a note of where someone went. Never
+// without a cue ("Unit 12 Acacia Business Park", "Clinic rooms at 1
+// Horton Park Avenue").
 func homeAddress(norm, w string, start, end int) string {
 	from := homeCue(norm, w, start, end)
 	switch {
 	case from < 0:
 	case within(norm, from, 8, isPostcodeAt):
 		return kindAddress
-	case w != "address" && w != "moved" && w != "moving" && w != "relocated" && within(norm, from, 4, streetAt):
+	case w != "address" && w != "moved" && w != "moving" && w != "relocated":
+		if within(norm, from, 4, streetAt) {
+			return kindStreet
+		}
+	case personBefore(norm, start) && within(norm, from, 4, streetAt) || within(norm, from, 4, lowerStreetAt):
 		return kindStreet
 	}
 	return ""
 }
+
+// personBefore reports whether one of the three words before the cue at i
+// is one of the people supported, or whose ("Client moved to …", "she
+// has moved to …", "his address: …"), before any word that ends the
+// clause. movedOrg has already passed over a team or service that moved.
+func personBefore(norm string, i int) bool {
+	for n := 0; n < 3; n++ {
+		w, at := wordBeforeAt(norm, i)
+		if w == "" {
+			return false
+		}
+		if peopleSupported[w] {
+			return true
+		}
+		i = at
+	}
+	return false
+}
+
+// peopleSupported, lower-cased, are the words for one of the people
+// supported, or theirs, that a note puts before where they moved or their
+// address.
+var peopleSupported = wordSet("client client's patient patient's participant participant's intern intern's pt user " +
+	"user's trainee trainee's person person's he she his her family family's mum dad parents tenant " +
+	"son daughter")
 
 // homeCue is where to look for a home address after the residence cue w
 // at start..end, or -1 when the cue is not one in that place (see
@@ -1388,22 +1423,42 @@ func within(norm string, i, words int, at func(string, int) bool) bool {
 
 // streetAt reports whether a house number and street start at i, as a
 // home address is written: a number of one to four digits (with a letter,
-// "12a", or a range, "12-14"), a space, then up to three capitalised words
-// of which one after the first names a kind of street (streetTypes): "12
-// Acacia Avenue", "7 Mill Lane", "12 St Mary's Road", "3 The Crescent".
-// Not one: a business park or unit ("12 Acacia Business Park": no street
-// type), a count ("2 Bed Flat", "3 Days"), or words in lower case ("lives
-// in 2 different places").
+// "12a", or a range, "12-14"), a space, then up to three words of which
+// one after the first names a kind of street (streetTypes): "12 Acacia
+// Avenue", "7 Mill Lane", "12 St Mary's Road", "3 The Crescent". Notes
+// are typed in a hurry, so the words may be in lower case too ("lives at
+// 12 high street", "4 station road"), but then the kind of street must be
+// one no everyday phrase ends in (plainStreetTypes): "lives in york, 2
+// hours drive", "a 2 bed place", "3 minutes walk" are not addresses. Not
+// one either: a business park or unit ("12 Acacia Business Park": no
+// street type), a count ("2 Bed Flat", "3 Days"), or words in lower case
+// without a street ("lives in 2 different places").
 func streetAt(norm string, i int) bool {
+	ok, _ := streetShape(norm, i)
+	return ok
+}
+
+// lowerStreetAt reports whether a house number and street start at i
+// (streetAt) written with a word in lower case ("4 station road"): a note
+// about where someone lives, not an address as an organisation prints its
+// own (see homeAddress).
+func lowerStreetAt(norm string, i int) bool {
+	ok, lower := streetShape(norm, i)
+	return ok && lower
+}
+
+// streetShape reports whether a house number and street start at i (see
+// streetAt), and whether a word of it is in lower case.
+func streetShape(norm string, i int) (street, lower bool) {
 	if afterWordChar(norm, i) {
-		return false
+		return false, false
 	}
 	j := i
 	for j < len(norm) && isDigit(norm[j]) {
 		j++
 	}
 	if j == i || j-i > 4 {
-		return false
+		return false, false
 	}
 	if j+1 < len(norm) && norm[j] == '-' && isDigit(norm[j+1]) { // 12-14
 		for j++; j < len(norm) && isDigit(norm[j]); j++ {
@@ -1414,20 +1469,22 @@ func streetAt(norm string, i int) bool {
 	}
 	for n := 0; n < 3; n++ {
 		if j >= len(norm) || norm[j] != ' ' {
-			return false
+			return false, false
 		}
 		for j < len(norm) && norm[j] == ' ' {
 			j++
 		}
-		if j >= len(norm) {
-			return false
+		if j >= len(norm) || !letterAt(norm, j) {
+			return false, false
 		}
 		if r, _ := utf8.DecodeRuneInString(norm[j:]); !unicode.IsUpper(r) {
-			return false
+			lower = true
 		}
 		s, e := nextWordAt(norm, j)
-		if n > 0 && streetTypes[titleCase(norm[s:e])] && (e >= len(norm) || !letterAt(norm, e) && norm[e] != '\'' && norm[e] != '-') {
-			return true
+		if n > 0 && (e >= len(norm) || !letterAt(norm, e) && norm[e] != '\'' && norm[e] != '-') {
+			if kind := titleCase(norm[s:e]); streetTypes[kind] && (!lower || plainStreetTypes[kind]) {
+				return true, lower
+			}
 		}
 		// A word runs on over apostrophes and hyphens (Mary's, Ashby-de-la-Zouch).
 		for k := 0; k < 3 && e+1 < len(norm) && (norm[e] == '\'' || norm[e] == '-') && letterAt(norm, e+1); k++ {
@@ -1438,8 +1495,15 @@ func streetAt(norm string, i int) bool {
 			j++
 		}
 	}
-	return false
+	return false, false
 }
+
+// plainStreetTypes are the streetTypes that say street even in lower case:
+// no everyday phrase ends in them, as one ends in "drive", "walk", "way",
+// "place", "view", "close", "hill", "green" or "row" ("2 hours drive", "a 2
+// bed place"), nor a kind of house, as "terrace" and "mews" are ("lives in
+// 2 bed terrace").
+var plainStreetTypes = wordSet("Street St Road Rd Avenue Ave Lane Ln Crescent Cres Gardens Gdns Grove Boulevard Cl Pl Sq Ct")
 
 // streetTypes are the words, in title case, that name a kind of street
 // after its name, in full or as people shorten them. "Park" is left out:

@@ -704,7 +704,9 @@ func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 // who it takes ("Ward A (Mr)") passes, its letter being a label, not an
 // initial or a surname; a date of birth labelled after a comma ("01/02/1990,
 // DOB") is refused, unless the cue is an item of a list or the date an
-// event's.
+// event's; a house number and street typed in lower case, or that someone
+// supported moved to, is refused, while a service's own move and numbers
+// before everyday words pass.
 func TestCheckPersonalDataReviewGaps(t *testing.T) {
 	t.Parallel()
 	for text, want := range map[string]string{
@@ -715,6 +717,11 @@ func TestCheckPersonalDataReviewGaps(t *testing.T) {
 		"Intern, 1.2.80, d.o.b.":            "a date of birth",
 		"14 July 1992, date of birth":       "a date of birth",
 		"Client (01/02/1990, DOB) started.": "a date of birth",
+		"lives at 12 high street":           "a home address",
+		"moved to 4 station road":           "a home address",
+		"Lives at 3 the crescent":           "a home address",
+		"Client moved to 7 Mill Lane":       "a home address",
+		"his address: 12 High Street":       "a home address",
 	} {
 		var e *domain.Error
 		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || !strings.HasPrefix(e.Fields["notes"], "appears to contain "+want) {
@@ -733,6 +740,11 @@ func TestCheckPersonalDataReviewGaps(t *testing.T) {
 		"Seen on 01/02/2024, DOB.", // the date of an event
 		"Referral received 01/02/2024, DOB",
 		"Batch 01/02/2024, DOB, NHS number and address fields blanked.", // a list after a comma
+		"Moved to 12 High Street in May; the phone line is the same.",   // capitalised, no one supported: the service's
+		"The team moved to 4 station road",
+		"Lives in York, 2 hours drive from the placement.", // an everyday word, not a street
+		"Client lives in a 2 bed place with family.",
+		"living in 2 different places",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
