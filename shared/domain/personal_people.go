@@ -652,12 +652,16 @@ var orgEndWords = map[string]bool{"Trust": true, "Trusts": true, "Foundation": t
 // shapes notes shorten a name to: initials and a surname ("Pt: J. Smith",
 // "client J Smith", "Patient - J. A. Smith"; initialSurname) or a forename
 // and the surname's initial ("client John S.", "Participant: Asha P.";
-// forenameInitial). A forename and surname in full are left alone: after
-// "client" or "patient" come "Client Services Manager", "Patient
-// Experience Team", "Participant Information Sheet", which no rule tells
-// from "Client John Smith". "PT" in capitals is part-time or
-// physiotherapy ("PT J Sainsbury" is a job), and a word that takes a
-// letter as a label is no name ("client Group A.", "Patient T Level").
+// forenameInitial), or in full, a known forename and a surname ("Client
+// John Smith", "Patient: Asha Patel"; forenameSurname). A forename must be
+// one people are called (forenames): after "client" or "patient" come
+// "Client Services Manager", "Patient Experience Team", "Participant
+// Information Sheet", capitalised words that are no name. "PT" in capitals
+// is part-time or physiotherapy ("PT J Sainsbury" is a job), and a word
+// that takes a letter as a label is no name ("client Group A.", "Patient T
+// Level"). A name in full or with initials that names a business passes
+// (namesBusiness): programmes call the employers they work with clients
+// too ("client J Sainsbury", "client John Lewis", "client J Smith Ltd").
 func cuedName(norm, w string, start, end int) bool {
 	switch w {
 	case "pt":
@@ -683,17 +687,24 @@ func cuedName(norm, w string, start, end int) bool {
 		for i++; i < len(norm) && norm[i] == ' '; i++ {
 		}
 	}
-	return initialSurname(norm, i) || forenameInitial(norm, i)
+	if e := initialSurname(norm, i); e > 0 && !namesBusiness(norm, i, e) {
+		return true
+	}
+	if forenameInitial(norm, i) {
+		return true
+	}
+	e := forenameSurname(norm, i)
+	return e > 0 && !namesBusiness(norm, i, e)
 }
 
-// initialSurname reports whether one or two initials and a surname start
-// at i: capital letters standing alone, each with a full stop or a space
+// initialSurname is where one or two initials and a surname that start at
+// i end, or 0 when there are none there: capital letters standing alone, each with a full stop or a space
 // after it, then a capitalised word of two letters or more that is no
 // label (notNameAfterLetter). An "A" or "I" without a full stop is an
 // article or a pronoun ("Client A Started work"), not an initial. Two
 // initials at most, as with a title (surnameInitialsTitle): a run of
 // single letters is read no further, whatever its length.
-func initialSurname(norm string, i int) bool {
+func initialSurname(norm string, i int) int {
 	initials := 0
 	for initials < 2 && i < len(norm) && norm[i] >= 'A' && norm[i] <= 'Z' && (i+1 >= len(norm) || !letterAt(norm, i+1)) {
 		c := norm[i]
@@ -706,19 +717,173 @@ func initialSurname(norm string, i int) bool {
 			i++
 		}
 		if !dot && (c == 'A' || c == 'I') {
-			return false
+			return 0
 		}
 		initials++
 	}
 	if initials == 0 || i >= len(norm) {
-		return false
+		return 0
 	}
 	if r, _ := utf8.DecodeRuneInString(norm[i:]); !unicode.IsUpper(r) {
-		return false
+		return 0
 	}
 	s, e := nextWordAt(norm, i)
-	return s == i && utf8.RuneCountInString(norm[s:e]) >= 2 && !notNameAfterLetter(norm[s:e])
+	if s != i || utf8.RuneCountInString(norm[s:e]) < 2 || notNameAfterLetter(norm[s:e]) {
+		return 0
+	}
+	return e
 }
+
+// forenameSurname is where a forename and a surname in full that start at
+// i end, or 0 when there are none there: a word that is a forename
+// (forenames), capitalised or in capitals, a space, and a capitalised word
+// of two letters or more (in capitals, if the forename is), running on
+// over apostrophes and hyphens (O'Brien, Smith-Jones). The surname must be
+// no small word or first word of a sentence (smallWords, sentenceStarts:
+// "Client John Started work") and no place (notSurnames: "Patient
+// Victoria Station"). Words that take a letter as a label may be surnames
+// here ("Client John Ward"): a label follows no forename. Only a forename from the list makes a name: "Client Services
+// Manager" and "Patient Advice and Liaison Service" start with words that
+// are not.
+func forenameSurname(norm string, i int) int {
+	s, e := nextWordAt(norm, i)
+	if s != i || e-s > 12 {
+		return 0
+	}
+	first := norm[s:e]
+	capitals := first == strings.ToUpper(first) && len(first) > 1
+	if !capitals && first != titleCase(first) || !forenames[strings.ToLower(first)] {
+		return 0
+	}
+	j := e
+	if j >= len(norm) || norm[j] != ' ' {
+		return 0
+	}
+	for j < len(norm) && norm[j] == ' ' {
+		j++
+	}
+	if j >= len(norm) {
+		return 0
+	}
+	if r, _ := utf8.DecodeRuneInString(norm[j:]); !unicode.IsUpper(r) {
+		return 0
+	}
+	s, e = nextWordAt(norm, j)
+	if s != j {
+		return 0
+	}
+	word := norm[s:e] // "O" of O'Brien, "Smith" of Smith-Jones
+	for n := 0; n < 3 && e+1 < len(norm) && (norm[e] == '\'' || norm[e] == '-') && letterAt(norm, e+1); n++ {
+		_, e = nextWordAt(norm, e+1)
+	}
+	surname := norm[s:e]
+	w := strings.ToLower(word)
+	if utf8.RuneCountInString(surname) < 2 || capitals && surname != strings.ToUpper(surname) ||
+		smallWords[w] || sentenceStarts[w] || notAName[""][titleCase(word)] || notSurnames[titleCase(word)] {
+		return 0
+	}
+	return e
+}
+
+// namesBusiness reports whether the name at start..end, after the word for
+// the person, names a business rather than a person, as a programme's
+// notes call the employers they place people with clients too:
+//   - a known employer that trades under a founder's initials or name
+//     ("J Sainsbury", "W H Smith", "John Lewis", "David Lloyd";
+//     knownEmployers), however it is spaced and stopped ("J. Sainsbury's");
+//   - any name followed by a company word ("J Smith Ltd", "A Jones &
+//     Sons", "J Bloggs and Co", "R Patel Solicitors": legalForms,
+//     tradeWords);
+//   - a name followed by the word that ends a charity's or a place's name
+//     ("Mary Seacole Ward", "Joseph Rowntree Foundation": orgEndWords,
+//     placeWords).
+//
+// A person who shares a known employer's name passes too ("client John
+// Lewis" reads as the shop, "client Paul Smith" as the designer's): that
+// is the price of letting programmes write about the employers they work
+// with, kept small by a short list of employers, written in full.
+func namesBusiness(norm string, start, end int) bool {
+	var key []byte
+	for i := start; i < end; {
+		s, e := nextWordAt(norm, i)
+		if s < 0 || s >= end {
+			break
+		}
+		if len(key) > 0 {
+			key = append(key, ' ')
+		}
+		key = append(key, strings.ToLower(norm[s:e])...)
+		i = e
+	}
+	if knownEmployers[string(key)] {
+		return true
+	}
+	i := end
+	for n := 0; n < 2; n++ {
+		for i < len(norm) && (norm[i] == ' ' || norm[i] == '&' || norm[i] == '+') {
+			i++
+		}
+		w, e := wordAfter(norm, i)
+		if w == "" || e < len(norm) && norm[e] == '-' { // "co-worker"
+			return false
+		}
+		if w == "and" && n == 0 {
+			i = e
+			continue
+		}
+		word := norm[i:e]
+		return legalForms[w] || tradeWords[word] || orgEndWords[word] || placeWords[word]
+	}
+	return false
+}
+
+// knownEmployers, lower-cased with single spaces, are large UK employers
+// (supermarkets, shops, pubs, bookmakers, gyms, car dealers, manufacturers,
+// charity shops) that trade under a founder's initials and surname or
+// forename and surname, and so read as a person's name after "client"
+// (see namesBusiness).
+var knownEmployers = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range []string{"j sainsbury", "w h smith", "j d wetherspoon", "w m morrison", "h samuel", "e h booth",
+		"j c bamford", "a f blakemore", "t j hughes", "h r owen", "j w lees", "f hinds", "john lewis", "david lloyd",
+		"ted baker", "paul smith", "laura ashley", "jack wills", "ann summers", "harvey nichols", "arnold clark",
+		"bernard matthews", "morgan sindall", "sue ryder", "peter jones", "ernest jones", "charles tyrwhitt",
+		"karen millen", "dorothy perkins", "ronald mcdonald", "joe browns", "ben sherman",
+		"martin mccoll", "william hill", "oliver bonas"} {
+		m[n] = true
+	}
+	return m
+}()
+
+// legalForms, lower-cased, are a company's legal form after its name, in
+// any case ("J Smith Ltd", "J Smith ltd", "J Sainsbury PLC", "A Jones &
+// Co"); tradeWords, capitalised as a business writes its name, the trade
+// or make-up it names itself by ("A Jones & Sons", "R Patel Solicitors",
+// "J Smith Transport"). In lower case those are a note's own words ("John
+// Smith group session").
+var (
+	legalForms = wordSet("ltd limited plc llp lp inc incorporated co cic cio")
+	tradeWords = wordSet("Company Sons Brothers Bros Group Holdings Stores Supermarkets Partnership Associates " +
+		"Solicitors Builders Motors Transport Logistics Construction Engineering Haulage Enterprises Industries " +
+		"Trading Retail Studios COMPANY SONS BROTHERS GROUP HOLDINGS STORES SUPERMARKETS PARTNERSHIP ASSOCIATES SOLICITORS " +
+		"BUILDERS MOTORS TRANSPORT LOGISTICS CONSTRUCTION ENGINEERING HAULAGE ENTERPRISES INDUSTRIES TRADING RETAIL")
+)
+
+// placeWords, capitalised, are words that end the name of a place named
+// after someone ("Mary Seacole Ward", "Florence Nightingale House"): after
+// a name they make it the place's (namesBusiness). notSurnames are those
+// of them no one is called, with the words a project is named by, which
+// are no surname either ("Patient Victoria Station", "Client Matthew
+// Project"): Ward, Hall and Lane, say, are surnames too.
+var (
+	placeWords = wordSet("Ward Wards Unit Wing House Centre Center Hospital Infirmary Clinic Surgery Practice " +
+		"Station Street Road Avenue Lane Square Park Building Suite Hall Lodge School Academy College University " +
+		"Library Court Gardens Estate Way Bridge Dock Terrace Crescent Place WARD UNIT WING HOUSE CENTRE HOSPITAL " +
+		"CLINIC SURGERY PRACTICE STATION STREET ROAD SQUARE PARK BUILDING HALL LODGE SCHOOL ACADEMY COLLEGE")
+	notSurnames = wordSet("Unit Wing Centre Center Hospital Infirmary Clinic Surgery Practice Station Street Road " +
+		"Avenue Square Building Suite School Academy College University Library Gardens Estate Dock Terrace " +
+		"Crescent Place Project Programme Service Services Team Network Partnership")
+)
 
 // forenameInitial reports whether a forename and the initial of a surname
 // start at i: a word with a capital and then small letters ("John",
@@ -1594,3 +1759,46 @@ func ukPostcode(pc []byte) bool {
 func inwardLetter(c byte) bool { return isLetter(c) && strings.IndexByte("CIKMOV", c) < 0 }
 
 func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' }
+
+// forenames, lower-cased, are forenames common among adults in England,
+// Scotland and Wales and in the communities UK programmes serve (English,
+// Welsh, Scottish and Irish, South Asian, Arabic, Polish and other
+// European, African and Caribbean names): a capitalised word after
+// "client" or "patient" is a name only if it is one (forenameSurname).
+// Left out: forenames that are everyday words after "client" or "patient"
+// ("Will", "Mark", "Grace", "Hope", "Faith", "Joy", "May", "June", "Rose",
+// "Bill", "Grant", "Miles", "Frank", "Pat", "Guy", "Summer", "Dawn",
+// "Amber", "Penny", "Sky", "Max", "Victoria" as in "Client Will Need",
+// "Patient Grace Period", "Client Grant Funding", "Client Max Capacity"), and
+// "Christian" ("Client Christian Aid", the charity).
+var forenames = wordSet(
+	// Men's.
+	"aaron abdul abdullah adam adrian ahmad ahmed aidan alan albert alex alexander ali alistair allan amir andrew " +
+		"andy angus anthony antony arjun arthur ashley barry ben benjamin bernard billy bob bobby brendan brian bruce " +
+		"callum calum cameron carl charles charlie chris christopher ciaran colin connor conor craig dale damian " +
+		"daniel danny darren darryl dave david dean declan dennis derek dominic donald douglas duncan dylan eamon " +
+		"edward elliot elliott eric euan ewan fraser freddie gareth gary gavin geoffrey george gerald gordon graham " +
+		"gregory hamza harry harvey hassan henry hugh hussain ian imran isaac ivan jack jacob jake james jamie jason " +
+		"jeffrey jeremy jerome jim jimmy joe joel john jonathan jordan joseph josh joshua julian junaid justin kamal " +
+		"karl keith kenneth kevin khalid kieran kyle lee leon leonard lewis liam logan luke malcolm marcus mario " +
+		"martin matthew michael mike mohamed mohammad mohammed muhammad nathan neil nicholas nick nigel noah " +
+		"norman oliver omar oscar owen patrick paul peter philip phillip raj rajesh raymond reece rhys richard rick " +
+		"rob robert robbie roger ronald ross russell ryan sajid sam samuel saul scott sean shane shaun simon stanley " +
+		"stephen steve steven stewart stuart suleman tariq terry thomas tim timothy tom tommy tony trevor tyler usman " +
+		"vijay vincent wayne william yusuf zain zak " +
+		// Women's.
+		"aaliyah abigail aisha alice alison amanda amelia amy andrea angela anita ann anna anne annie asha ayesha " +
+		"barbara beth bethany brenda bridget caitlin carla carol caroline carolyn catherine charlotte chelsea chloe " +
+		"claire clare danielle deborah debbie denise diane donna dorothy eileen elaine eleanor elizabeth ella ellie " +
+		"emily emma erin esther fatima fiona frances gemma georgia gillian gloria hannah harriet hayley heather helen " +
+		"holly jacqueline jade jane janet janice jasmine jean jennifer jenny jessica joan joanne jodie josephine " +
+		"joyce judith julie karen kate katherine kathleen kathryn katie kayleigh kelly kerry kim kirsty laura lauren " +
+		"leah linda lindsay lisa lorraine louise lucy lydia lynn lynne maria marie marion martha mary maureen megan " +
+		"melanie michelle mia molly monica nadia naomi natalie natasha nicola nina nisha olivia paula pauline " +
+		"phoebe priya rachel rebecca rita roxanne ruby ruth sadia samantha sandra sara sarah shabana shirley shazia " +
+		"sharon sheila shannon sophie stacey stephanie susan suzanne tanya tara teresa theresa tina tracey tracy " +
+		"valerie vanessa wendy yasmin yvonne zara zoe zainab " +
+		// Polish and other European, African and Caribbean.
+		"agnieszka anna katarzyna magdalena malgorzata ewa joanna marta krzysztof piotr tomasz pawel lukasz marek " +
+		"andrzej jakub mateusz ionut andrei mihai elena ioana kwame kofi chinedu oluwaseun tunde adebayo fola " +
+		"ngozi chioma abena amara blessing precious delroy winston leroy marlon desmond errol")
