@@ -21,7 +21,9 @@ import (
 // in front of it (or after it, in the orders registers print names in), which
 // programmes put before the people they support and rarely before staff,
 // who are "Dr", first names or roles; "Dr" is left out for that reason (most
-// doctors in a note are the clinicians who refer).
+// doctors in a note are the clinicians who refer); or by the word for the
+// person before it ("client", "patient": see cuedName), unless it names an
+// employer.
 //
 // All three hang on a cue word, so one pass over the words of the text
 // (peopleKind) finds the cues, and only around a cue is more read: text
