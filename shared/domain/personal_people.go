@@ -21,7 +21,9 @@ import (
 // in front of it (or after it, in the orders registers print names in), which
 // programmes put before the people they support and rarely before staff,
 // who are "Dr", first names or roles; "Dr" is left out for that reason (most
-// doctors in a note are the clinicians who refer).
+// doctors in a note are the clinicians who refer); or by the word for the
+// person before it ("client", "patient": see cuedName), unless it names an
+// employer.
 //
 // All three hang on a cue word, so one pass over the words of the text
 // (peopleKind) finds the cues, and only around a cue is more read: text
@@ -437,10 +439,17 @@ func bracketedTitle(norm string, start int) bool {
 // after an opening bracket it closes (closesBracket), follows a
 // capitalised surname alone ("Jones (Mr)"). A title in capitals is not
 // read so: "Neurology (MS)" is the illness, and "SMITH, John (MR)" is
-// bracketedTitle's.
+// bracketedTitle's. The surname is a word of two letters or more: a
+// letter alone before the bracket is a label ("Ward A (Mr)", "Bay C
+// (Mrs)": wards and bays named for who they take) or an initial, which
+// surnameInitialsTitle reads with the surname before it ("Smith J (Mr)")
+// and passes when that word takes a letter as a label.
 func surnameBracketTitle(norm string, start int) bool {
-	k, ok := capitalisedBefore(norm, start-1)
-	return ok && k < start-1
+	if _, ok := capitalisedBefore(norm, start-1); !ok {
+		return false
+	}
+	w, _ := wordBeforeAt(norm, start-1)
+	return utf8.RuneCountInString(w) >= 2
 }
 
 // surnameCommaTitle reports whether the title at start..end ends a name
@@ -645,12 +654,16 @@ var orgEndWords = map[string]bool{"Trust": true, "Trusts": true, "Foundation": t
 // shapes notes shorten a name to: initials and a surname ("Pt: J. Smith",
 // "client J Smith", "Patient - J. A. Smith"; initialSurname) or a forename
 // and the surname's initial ("client John S.", "Participant: Asha P.";
-// forenameInitial). A forename and surname in full are left alone: after
-// "client" or "patient" come "Client Services Manager", "Patient
-// Experience Team", "Participant Information Sheet", which no rule tells
-// from "Client John Smith". "PT" in capitals is part-time or
-// physiotherapy ("PT J Sainsbury" is a job), and a word that takes a
-// letter as a label is no name ("client Group A.", "Patient T Level").
+// forenameInitial), or in full, a known forename and a surname ("Client
+// John Smith", "Patient: Asha Patel"; forenameSurname). A forename must be
+// one people are called (forenames): after "client" or "patient" come
+// "Client Services Manager", "Patient Experience Team", "Participant
+// Information Sheet", capitalised words that are no name. "PT" in capitals
+// is part-time or physiotherapy ("PT J Sainsbury" is a job), and a word
+// that takes a letter as a label is no name ("client Group A.", "Patient T
+// Level"). A name in full or with initials that names a business passes
+// (namesBusiness): programmes call the employers they work with clients
+// too ("client J Sainsbury", "client John Lewis", "client J Smith Ltd").
 func cuedName(norm, w string, start, end int) bool {
 	switch w {
 	case "pt":
@@ -676,17 +689,24 @@ func cuedName(norm, w string, start, end int) bool {
 		for i++; i < len(norm) && norm[i] == ' '; i++ {
 		}
 	}
-	return initialSurname(norm, i) || forenameInitial(norm, i)
+	if e := initialSurname(norm, i); e > 0 && !namesBusiness(norm, i, e) {
+		return true
+	}
+	if forenameInitial(norm, i) {
+		return true
+	}
+	e := forenameSurname(norm, i)
+	return e > 0 && !namesBusiness(norm, i, e)
 }
 
-// initialSurname reports whether one or two initials and a surname start
-// at i: capital letters standing alone, each with a full stop or a space
+// initialSurname is where one or two initials and a surname that start at
+// i end, or 0 when there are none there: capital letters standing alone, each with a full stop or a space
 // after it, then a capitalised word of two letters or more that is no
 // label (notNameAfterLetter). An "A" or "I" without a full stop is an
 // article or a pronoun ("Client A Started work"), not an initial. Two
 // initials at most, as with a title (surnameInitialsTitle): a run of
 // single letters is read no further, whatever its length.
-func initialSurname(norm string, i int) bool {
+func initialSurname(norm string, i int) int {
 	initials := 0
 	for initials < 2 && i < len(norm) && norm[i] >= 'A' && norm[i] <= 'Z' && (i+1 >= len(norm) || !letterAt(norm, i+1)) {
 		c := norm[i]
@@ -699,19 +719,173 @@ func initialSurname(norm string, i int) bool {
 			i++
 		}
 		if !dot && (c == 'A' || c == 'I') {
-			return false
+			return 0
 		}
 		initials++
 	}
 	if initials == 0 || i >= len(norm) {
-		return false
+		return 0
 	}
 	if r, _ := utf8.DecodeRuneInString(norm[i:]); !unicode.IsUpper(r) {
-		return false
+		return 0
 	}
 	s, e := nextWordAt(norm, i)
-	return s == i && utf8.RuneCountInString(norm[s:e]) >= 2 && !notNameAfterLetter(norm[s:e])
+	if s != i || utf8.RuneCountInString(norm[s:e]) < 2 || notNameAfterLetter(norm[s:e]) {
+		return 0
+	}
+	return e
 }
+
+// forenameSurname is where a forename and a surname in full that start at
+// i end, or 0 when there are none there: a word that is a forename
+// (forenames), capitalised or in capitals, a space, and a capitalised word
+// of two letters or more (in capitals, if the forename is), running on
+// over apostrophes and hyphens (O'Brien, Smith-Jones). The surname must be
+// no small word or first word of a sentence (smallWords, sentenceStarts:
+// "Client John Started work") and no place (notSurnames: "Patient
+// Victoria Station"). Words that take a letter as a label may be surnames
+// here ("Client John Ward"): a label follows no forename. Only a forename from the list makes a name: "Client Services
+// Manager" and "Patient Advice and Liaison Service" start with words that
+// are not.
+func forenameSurname(norm string, i int) int {
+	s, e := nextWordAt(norm, i)
+	if s != i || e-s > 12 {
+		return 0
+	}
+	first := norm[s:e]
+	capitals := first == strings.ToUpper(first) && len(first) > 1
+	if !capitals && first != titleCase(first) || !forenames[strings.ToLower(first)] {
+		return 0
+	}
+	j := e
+	if j >= len(norm) || norm[j] != ' ' {
+		return 0
+	}
+	for j < len(norm) && norm[j] == ' ' {
+		j++
+	}
+	if j >= len(norm) {
+		return 0
+	}
+	if r, _ := utf8.DecodeRuneInString(norm[j:]); !unicode.IsUpper(r) {
+		return 0
+	}
+	s, e = nextWordAt(norm, j)
+	if s != j {
+		return 0
+	}
+	word := norm[s:e] // "O" of O'Brien, "Smith" of Smith-Jones
+	for n := 0; n < 3 && e+1 < len(norm) && (norm[e] == '\'' || norm[e] == '-') && letterAt(norm, e+1); n++ {
+		_, e = nextWordAt(norm, e+1)
+	}
+	surname := norm[s:e]
+	w := strings.ToLower(word)
+	if utf8.RuneCountInString(surname) < 2 || capitals && surname != strings.ToUpper(surname) ||
+		smallWords[w] || sentenceStarts[w] || notAName[""][titleCase(word)] || notSurnames[titleCase(word)] {
+		return 0
+	}
+	return e
+}
+
+// namesBusiness reports whether the name at start..end, after the word for
+// the person, names a business rather than a person, as a programme's
+// notes call the employers they place people with clients too:
+//   - a known employer that trades under a founder's initials or name
+//     ("J Sainsbury", "W H Smith", "John Lewis", "David Lloyd";
+//     knownEmployers), however it is spaced and stopped ("J. Sainsbury's");
+//   - any name followed by a company word ("J Smith Ltd", "A Jones &
+//     Sons", "J Bloggs and Co", "R Patel Solicitors": legalForms,
+//     tradeWords);
+//   - a name followed by the word that ends a charity's or a place's name
+//     ("Mary Seacole Ward", "Joseph Rowntree Foundation": orgEndWords,
+//     placeWords).
+//
+// A person who shares a known employer's name passes too ("client John
+// Lewis" reads as the shop, "client Paul Smith" as the designer's): that
+// is the price of letting programmes write about the employers they work
+// with, kept small by a short list of employers, written in full.
+func namesBusiness(norm string, start, end int) bool {
+	var key []byte
+	for i := start; i < end; {
+		s, e := nextWordAt(norm, i)
+		if s < 0 || s >= end {
+			break
+		}
+		if len(key) > 0 {
+			key = append(key, ' ')
+		}
+		key = append(key, strings.ToLower(norm[s:e])...)
+		i = e
+	}
+	if knownEmployers[string(key)] {
+		return true
+	}
+	i := end
+	for n := 0; n < 2; n++ {
+		for i < len(norm) && (norm[i] == ' ' || norm[i] == '&' || norm[i] == '+') {
+			i++
+		}
+		w, e := wordAfter(norm, i)
+		if w == "" || e < len(norm) && norm[e] == '-' { // "co-worker"
+			return false
+		}
+		if w == "and" && n == 0 {
+			i = e
+			continue
+		}
+		word := norm[i:e]
+		return legalForms[w] || tradeWords[word] || orgEndWords[word] || placeWords[word]
+	}
+	return false
+}
+
+// knownEmployers, lower-cased with single spaces, are large UK employers
+// (supermarkets, shops, pubs, bookmakers, gyms, car dealers, manufacturers,
+// charity shops) that trade under a founder's initials and surname or
+// forename and surname, and so read as a person's name after "client"
+// (see namesBusiness).
+var knownEmployers = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range []string{"j sainsbury", "w h smith", "j d wetherspoon", "w m morrison", "h samuel", "e h booth",
+		"j c bamford", "a f blakemore", "t j hughes", "h r owen", "j w lees", "f hinds", "john lewis", "david lloyd",
+		"ted baker", "paul smith", "laura ashley", "jack wills", "ann summers", "harvey nichols", "arnold clark",
+		"bernard matthews", "morgan sindall", "sue ryder", "peter jones", "ernest jones", "charles tyrwhitt",
+		"karen millen", "dorothy perkins", "ronald mcdonald", "joe browns", "ben sherman",
+		"martin mccoll", "william hill", "oliver bonas"} {
+		m[n] = true
+	}
+	return m
+}()
+
+// legalForms, lower-cased, are a company's legal form after its name, in
+// any case ("J Smith Ltd", "J Smith ltd", "J Sainsbury PLC", "A Jones &
+// Co"); tradeWords, capitalised as a business writes its name, the trade
+// or make-up it names itself by ("A Jones & Sons", "R Patel Solicitors",
+// "J Smith Transport"). In lower case those are a note's own words ("John
+// Smith group session").
+var (
+	legalForms = wordSet("ltd limited plc llp lp inc incorporated co cic cio")
+	tradeWords = wordSet("Company Sons Brothers Bros Group Holdings Stores Supermarkets Partnership Associates " +
+		"Solicitors Builders Motors Transport Logistics Construction Engineering Haulage Enterprises Industries " +
+		"Trading Retail Studios COMPANY SONS BROTHERS GROUP HOLDINGS STORES SUPERMARKETS PARTNERSHIP ASSOCIATES SOLICITORS " +
+		"BUILDERS MOTORS TRANSPORT LOGISTICS CONSTRUCTION ENGINEERING HAULAGE ENTERPRISES INDUSTRIES TRADING RETAIL")
+)
+
+// placeWords, capitalised, are words that end the name of a place named
+// after someone ("Mary Seacole Ward", "Florence Nightingale House"): after
+// a name they make it the place's (namesBusiness). notSurnames are those
+// of them no one is called, with the words a project is named by, which
+// are no surname either ("Patient Victoria Station", "Client Matthew
+// Project"): Ward, Hall and Lane, say, are surnames too.
+var (
+	placeWords = wordSet("Ward Wards Unit Wing House Centre Center Hospital Infirmary Clinic Surgery Practice " +
+		"Station Street Road Avenue Lane Square Park Building Suite Hall Lodge School Academy College University " +
+		"Library Court Gardens Estate Way Bridge Dock Terrace Crescent Place WARD UNIT WING HOUSE CENTRE HOSPITAL " +
+		"CLINIC SURGERY PRACTICE STATION STREET ROAD SQUARE PARK BUILDING HALL LODGE SCHOOL ACADEMY COLLEGE")
+	notSurnames = wordSet("Unit Wing Centre Center Hospital Infirmary Clinic Surgery Practice Station Street Road " +
+		"Avenue Square Building Suite School Academy College University Library Gardens Estate Dock Terrace " +
+		"Crescent Place Project Programme Service Services Team Network Partnership")
+)
 
 // forenameInitial reports whether a forename and the initial of a surname
 // start at i: a word with a capital and then small letters ("John",
@@ -873,21 +1047,60 @@ func birthCueAfterDate(norm, w string, start, end int) bool {
 // like between (labelBefore), and the cue ends its clause (labelEnds). So
 // a cue that starts something else passes: "Seen 01/02/2024, DOB missing",
 // "Letter dated 01/02/2024 (DOB, NHS number and address removed)",
-// "01/02/2024 DOB audit". A comma between the date and the cue parts them,
-// as in a list of what was removed ("dated 01/02/2024, DOB, NHS number").
+// "01/02/2024 DOB audit".
+//
+// A comma may stand between the date and the cue too ("01/02/1990, DOB",
+// "Client, 1.2.80, d.o.b."), as a label after a comma is written, but then
+// only when the cue ends its clause without another comma after it, and
+// the date does not follow a word that dates an event (eventDateWords).
+// So a list of what was removed or missing, which goes on after the cue,
+// passes ("dated 01/02/2024, DOB, NHS number and address removed"), as
+// does a date that says when something happened ("Seen on 01/02/2024,
+// DOB."): the comma then ends the event, it does not label its date.
 func dateBeforeLabel(norm string, start, end int) bool {
-	i, bracket := labelBefore(norm, start, false)
-	if i == 0 || !isDigit(norm[i-1]) || !labelEnds(norm, end, bracket) {
+	if i, bracket := labelBefore(norm, start, false); i > 0 && isDigit(norm[i-1]) && labelEnds(norm, end, bracket) &&
+		dateEndsAt(norm, i) >= 0 {
+		return true
+	}
+	i, bracket := labelBefore(norm, start, true)
+	if i == 0 || !isDigit(norm[i-1]) || !labelEnds(norm, end, bracket) || !bracket && commaAfter(norm, end) {
 		return false
 	}
+	p := dateEndsAt(norm, i)
+	return p >= 0 && !eventDateWords[wordBefore(norm, p)]
+}
+
+// dateEndsAt is where a whole date (any form birthDate reads) that ends
+// at i starts, or -1 when none ends there.
+func dateEndsAt(norm string, i int) int {
 	// The longest date is "30th of September, 1980" (23 bytes).
 	for p := i - 1; p >= 0 && p >= i-24; p-- {
 		if (isDigit(norm[p]) || monthAt(norm, p)) && !afterWordChar(norm, p) && birthDateLen(norm[p:i]) == i-p {
-			return true
+			return p
 		}
 	}
-	return false
+	return -1
 }
+
+// commaAfter reports whether a comma comes after i, spaces (and the full
+// stop of an abbreviated cue) aside: the cue is then an item of a list.
+func commaAfter(norm string, i int) bool {
+	if i < len(norm) && norm[i] == '.' {
+		i++
+	}
+	for i < len(norm) && norm[i] == ' ' {
+		i++
+	}
+	return i < len(norm) && norm[i] == ','
+}
+
+// eventDateWords, lower-cased, are words before a date that make it the
+// date of an event, not of a birth: "dated 01/02/2024", "seen on …",
+// "received …", "from … until …".
+var eventDateWords = wordSet("dated date on seen received sent signed updated reviewed checked referred referral " +
+	"started start starting closed opened due issued from since until till to by before after between and " +
+	"visit visited appointment meeting letter form forms assessed assessment discharged admitted attended returned " +
+	"completed submitted audit audited as at of")
 
 // labelBefore reads back from a cue written after what it labels, over
 // spaces, at most two marks (an opening bracket, a dash, a colon, an
@@ -1134,22 +1347,57 @@ func realBirthDate(m []string) bool {
 //
 // After "lives" and the like, or "home", a house number and street
 // (streetAt) within four words is a home address too ("aged 34, lives at
-// 12 Acacia Avenue", "Home: Flat 2, 7 Mill Lane"). Not after "address" or
-// "moved", which an organisation writes of its own premises ("New
-// address: 12 High Street", "Moved to 12 High Street in May") as often as
-// of a home, and not without a cue ("Unit 12 Acacia Business Park",
-// "Clinic rooms at 1 Horton Park Avenue").
+// 12 Acacia Avenue", "Home: Flat 2, 7 Mill Lane", "lives at 12 high
+// street"). After "address" or "moved", which an organisation writes of
+// its own premises ("New address: 12 High Street", "Moved to 12 High
+// Street in May") as often as of a home, only when one of the people
+// supported is the one who moved or whose address it is (personBefore:
+// "Client moved to 7 Mill Lane", "her address: 12 High Street"), or when
+// the street is typed in lower case ("moved to 4 station road"): an
+// organisation gives its own premises as it prints them, capitalised, and
+// a street typed in lower case is a note of where someone went. Never
+// without a cue ("Unit 12 Acacia Business Park", "Clinic rooms at 1
+// Horton Park Avenue").
 func homeAddress(norm, w string, start, end int) string {
 	from := homeCue(norm, w, start, end)
 	switch {
 	case from < 0:
 	case within(norm, from, 8, isPostcodeAt):
 		return kindAddress
-	case w != "address" && w != "moved" && w != "moving" && w != "relocated" && within(norm, from, 4, streetAt):
+	case w != "address" && w != "moved" && w != "moving" && w != "relocated":
+		if within(norm, from, 4, streetAt) {
+			return kindStreet
+		}
+	case personBefore(norm, start) && within(norm, from, 4, streetAt) || within(norm, from, 4, lowerStreetAt):
 		return kindStreet
 	}
 	return ""
 }
+
+// personBefore reports whether one of the three words before the cue at i
+// is one of the people supported, or whose ("Client moved to …", "she
+// has moved to …", "his address: …"), before any word that ends the
+// clause. movedOrg has already passed over a team or service that moved.
+func personBefore(norm string, i int) bool {
+	for n := 0; n < 3; n++ {
+		w, at := wordBeforeAt(norm, i)
+		if w == "" {
+			return false
+		}
+		if peopleSupported[w] {
+			return true
+		}
+		i = at
+	}
+	return false
+}
+
+// peopleSupported, lower-cased, are the words for one of the people
+// supported, or theirs, that a note puts before where they moved or their
+// address.
+var peopleSupported = wordSet("client client's patient patient's participant participant's intern intern's pt user " +
+	"user's trainee trainee's person person's he she his her family family's mum dad parents tenant " +
+	"son daughter")
 
 // homeCue is where to look for a home address after the residence cue w
 // at start..end, or -1 when the cue is not one in that place (see
@@ -1342,22 +1590,42 @@ func within(norm string, i, words int, at func(string, int) bool) bool {
 
 // streetAt reports whether a house number and street start at i, as a
 // home address is written: a number of one to four digits (with a letter,
-// "12a", or a range, "12-14"), a space, then up to three capitalised words
-// of which one after the first names a kind of street (streetTypes): "12
-// Acacia Avenue", "7 Mill Lane", "12 St Mary's Road", "3 The Crescent".
-// Not one: a business park or unit ("12 Acacia Business Park": no street
-// type), a count ("2 Bed Flat", "3 Days"), or words in lower case ("lives
-// in 2 different places").
+// "12a", or a range, "12-14"), a space, then up to three words of which
+// one after the first names a kind of street (streetTypes): "12 Acacia
+// Avenue", "7 Mill Lane", "12 St Mary's Road", "3 The Crescent". Notes
+// are typed in a hurry, so the words may be in lower case too ("lives at
+// 12 high street", "4 station road"), but then the kind of street must be
+// one no everyday phrase ends in (plainStreetTypes): "lives in york, 2
+// hours drive", "a 2 bed place", "3 minutes walk" are not addresses. Not
+// one either: a business park or unit ("12 Acacia Business Park": no
+// street type), a count ("2 Bed Flat", "3 Days"), or words in lower case
+// without a street ("lives in 2 different places").
 func streetAt(norm string, i int) bool {
+	ok, _ := streetShape(norm, i)
+	return ok
+}
+
+// lowerStreetAt reports whether a house number and street start at i
+// (streetAt) written with a word in lower case ("4 station road"): a note
+// about where someone lives, not an address as an organisation prints its
+// own (see homeAddress).
+func lowerStreetAt(norm string, i int) bool {
+	ok, lower := streetShape(norm, i)
+	return ok && lower
+}
+
+// streetShape reports whether a house number and street start at i (see
+// streetAt), and whether a word of it is in lower case.
+func streetShape(norm string, i int) (street, lower bool) {
 	if afterWordChar(norm, i) {
-		return false
+		return false, false
 	}
 	j := i
 	for j < len(norm) && isDigit(norm[j]) {
 		j++
 	}
 	if j == i || j-i > 4 {
-		return false
+		return false, false
 	}
 	if j+1 < len(norm) && norm[j] == '-' && isDigit(norm[j+1]) { // 12-14
 		for j++; j < len(norm) && isDigit(norm[j]); j++ {
@@ -1368,20 +1636,22 @@ func streetAt(norm string, i int) bool {
 	}
 	for n := 0; n < 3; n++ {
 		if j >= len(norm) || norm[j] != ' ' {
-			return false
+			return false, false
 		}
 		for j < len(norm) && norm[j] == ' ' {
 			j++
 		}
-		if j >= len(norm) {
-			return false
+		if j >= len(norm) || !letterAt(norm, j) {
+			return false, false
 		}
 		if r, _ := utf8.DecodeRuneInString(norm[j:]); !unicode.IsUpper(r) {
-			return false
+			lower = true
 		}
 		s, e := nextWordAt(norm, j)
-		if n > 0 && streetTypes[titleCase(norm[s:e])] && (e >= len(norm) || !letterAt(norm, e) && norm[e] != '\'' && norm[e] != '-') {
-			return true
+		if n > 0 && (e >= len(norm) || !letterAt(norm, e) && norm[e] != '\'' && norm[e] != '-') {
+			if kind := titleCase(norm[s:e]); streetTypes[kind] && (!lower || plainStreetTypes[kind]) {
+				return true, lower
+			}
 		}
 		// A word runs on over apostrophes and hyphens (Mary's, Ashby-de-la-Zouch).
 		for k := 0; k < 3 && e+1 < len(norm) && (norm[e] == '\'' || norm[e] == '-') && letterAt(norm, e+1); k++ {
@@ -1392,8 +1662,15 @@ func streetAt(norm string, i int) bool {
 			j++
 		}
 	}
-	return false
+	return false, false
 }
+
+// plainStreetTypes are the streetTypes that say street even in lower case:
+// no everyday phrase ends in them, as one ends in "drive", "walk", "way",
+// "place", "view", "close", "hill", "green" or "row" ("2 hours drive", "a 2
+// bed place"), nor a kind of house, as "terrace" and "mews" are ("lives in
+// 2 bed terrace").
+var plainStreetTypes = wordSet("Street St Road Rd Avenue Ave Lane Ln Crescent Cres Gardens Gdns Grove Boulevard Cl Pl Sq Ct")
 
 // streetTypes are the words, in title case, that name a kind of street
 // after its name, in full or as people shorten them. "Park" is left out:
@@ -1484,3 +1761,46 @@ func ukPostcode(pc []byte) bool {
 func inwardLetter(c byte) bool { return isLetter(c) && strings.IndexByte("CIKMOV", c) < 0 }
 
 func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' }
+
+// forenames, lower-cased, are forenames common among adults in England,
+// Scotland and Wales and in the communities UK programmes serve (English,
+// Welsh, Scottish and Irish, South Asian, Arabic, Polish and other
+// European, African and Caribbean names): a capitalised word after
+// "client" or "patient" is a name only if it is one (forenameSurname).
+// Left out: forenames that are everyday words after "client" or "patient"
+// ("Will", "Mark", "Grace", "Hope", "Faith", "Joy", "May", "June", "Rose",
+// "Bill", "Grant", "Miles", "Frank", "Pat", "Guy", "Summer", "Dawn",
+// "Amber", "Penny", "Sky", "Max", "Victoria" as in "Client Will Need",
+// "Patient Grace Period", "Client Grant Funding", "Client Max Capacity"), and
+// "Christian" ("Client Christian Aid", the charity).
+var forenames = wordSet(
+	// Men's.
+	"aaron abdul abdullah adam adrian ahmad ahmed aidan alan albert alex alexander ali alistair allan amir andrew " +
+		"andy angus anthony antony arjun arthur ashley barry ben benjamin bernard billy bob bobby brendan brian bruce " +
+		"callum calum cameron carl charles charlie chris christopher ciaran colin connor conor craig dale damian " +
+		"daniel danny darren darryl dave david dean declan dennis derek dominic donald douglas duncan dylan eamon " +
+		"edward elliot elliott eric euan ewan fraser freddie gareth gary gavin geoffrey george gerald gordon graham " +
+		"gregory hamza harry harvey hassan henry hugh hussain ian imran isaac ivan jack jacob jake james jamie jason " +
+		"jeffrey jeremy jerome jim jimmy joe joel john jonathan jordan joseph josh joshua julian junaid justin kamal " +
+		"karl keith kenneth kevin khalid kieran kyle lee leon leonard lewis liam logan luke malcolm marcus mario " +
+		"martin matthew michael mike mohamed mohammad mohammed muhammad nathan neil nicholas nick nigel noah " +
+		"norman oliver omar oscar owen patrick paul peter philip phillip raj rajesh raymond reece rhys richard rick " +
+		"rob robert robbie roger ronald ross russell ryan sajid sam samuel saul scott sean shane shaun simon stanley " +
+		"stephen steve steven stewart stuart suleman tariq terry thomas tim timothy tom tommy tony trevor tyler usman " +
+		"vijay vincent wayne william yusuf zain zak " +
+		// Women's.
+		"aaliyah abigail aisha alice alison amanda amelia amy andrea angela anita ann anna anne annie asha ayesha " +
+		"barbara beth bethany brenda bridget caitlin carla carol caroline carolyn catherine charlotte chelsea chloe " +
+		"claire clare danielle deborah debbie denise diane donna dorothy eileen elaine eleanor elizabeth ella ellie " +
+		"emily emma erin esther fatima fiona frances gemma georgia gillian gloria hannah harriet hayley heather helen " +
+		"holly jacqueline jade jane janet janice jasmine jean jennifer jenny jessica joan joanne jodie josephine " +
+		"joyce judith julie karen kate katherine kathleen kathryn katie kayleigh kelly kerry kim kirsty laura lauren " +
+		"leah linda lindsay lisa lorraine louise lucy lydia lynn lynne maria marie marion martha mary maureen megan " +
+		"melanie michelle mia molly monica nadia naomi natalie natasha nicola nina nisha olivia paula pauline " +
+		"phoebe priya rachel rebecca rita roxanne ruby ruth sadia samantha sandra sara sarah shabana shirley shazia " +
+		"sharon sheila shannon sophie stacey stephanie susan suzanne tanya tara teresa theresa tina tracey tracy " +
+		"valerie vanessa wendy yasmin yvonne zara zoe zainab " +
+		// Polish and other European, African and Caribbean.
+		"agnieszka anna katarzyna magdalena malgorzata ewa joanna marta krzysztof piotr tomasz pawel lukasz marek " +
+		"andrzej jakub mateusz ionut andrei mihai elena ioana kwame kofi chinedu oluwaseun tunde adebayo fola " +
+		"ngozi chioma abena amara blessing precious delroy winston leroy marlon desmond errol")

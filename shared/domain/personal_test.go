@@ -623,6 +623,8 @@ func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 		"Participant: Asha P.":                  cued,
 		"service user J. Smith":                 cued,
 		"Client A. Smith":                       cued, // "A." with its full stop is an initial
+		"Client John Smith":                     cued, // a forename and surname in full
+		"client John Smith-Jones":               cued,
 		"MRN 1234567":                           hospital,
 		"MRN: K1234567":                         hospital,
 		"hospital no. K123456":                  hospital,
@@ -647,8 +649,7 @@ func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 	for _, text := range []string{
 		"Client A Smith",          // "A" without a full stop: an article
 		"Client I Smith",          // and "I" a pronoun
-		"Client John Smith",       // a full name: no rule tells it from a job title
-		"Client Services Manager", // … such as this
+		"Client Services Manager", // capitalised words that are no forename
 		"Patient Experience Team",
 		"client Group A.",
 		"client Services B.",
@@ -659,7 +660,6 @@ func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 		"Client B. She moved into work.",
 		"Patient B. Now in work 16 hours.",
 		"client JOHN S.", // a forename is capitalised, not in capitals: "NHS E."
-		"client John Smith-Jones",
 		"PT J Sainsbury", // part-time
 		"3pt J Smith",
 		"customer J Smith",                              // not a word for someone supported
@@ -692,6 +692,80 @@ func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 		"NI no: AB123456789",                      // nine digits
 		"Public liability insurance no. PL123456", // an insurance policy, not National Insurance
 		"Insurance number: AB123456",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}
+
+// TestCheckPersonalDataReviewGaps holds the forms the last review found the
+// guard got wrong, with realistic variants of each: a ward or bay named for
+// who it takes ("Ward A (Mr)") passes, its letter being a label, not an
+// initial or a surname; a date of birth labelled after a comma ("01/02/1990,
+// DOB") is refused, unless the cue is an item of a list or the date an
+// event's; a house number and street typed in lower case, or that someone
+// supported moved to, is refused, while a service's own move and numbers
+// before everyday words pass; a forename and surname in full after
+// "client" is refused, and an employer named as a client ("client J
+// Sainsbury", "client J Smith Ltd") passes.
+func TestCheckPersonalDataReviewGaps(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]string{
+		"Smith J (Mr) started work":          "a person's name", // an initial after a surname is still a name
+		"Jones (Mr) started work":            "a person's name",
+		"01/02/1990, DOB":                    "a date of birth",
+		"Client 01/02/1990, DOB; started":    "a date of birth",
+		"Intern, 1.2.80, d.o.b.":             "a date of birth",
+		"14 July 1992, date of birth":        "a date of birth",
+		"Client (01/02/1990, DOB) started.":  "a date of birth",
+		"lives at 12 high street":            "a home address",
+		"moved to 4 station road":            "a home address",
+		"Lives at 3 the crescent":            "a home address",
+		"Client moved to 7 Mill Lane":        "a home address",
+		"his address: 12 High Street":        "a home address",
+		"Client John Smith started work":     "a person's name",
+		"Client: Sarah Jones, 16 hours":      "a person's name",
+		"CLIENT JOHN SMITH STARTED WORK":     "a person's name",
+		"Pt: Karen O'Brien asked for a call": "a person's name",
+		"client John Ward started":           "a person's name", // a label word is a surname after a forename
+		"client J Smith started work":        "a person's name", // no company word, not a known employer
+		"Client John Smith's hours went up":  "a person's name",
+	} {
+		var e *domain.Error
+		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || !strings.HasPrefix(e.Fields["notes"], "appears to contain "+want) {
+			t.Errorf("CheckPersonalData(%q) = %v, want notes: %s", text, err, want)
+		}
+	}
+	for _, text := range []string{
+		"Ward A (Mr)",
+		"Ward B (Mrs) has two beds free",
+		"Bay C (Ms) is closed for cleaning",
+		"Wards A (Mr) and B (Mrs) reopened",
+		"Ward C (Mr.) took two referrals",
+		"Ward A (Mr), Ward B (Mrs): 6 referrals each",
+		"Forms dated 01/02/2024, DOB, NHS number and address fields removed.", // a list
+		"Seen 01/02/2024, DOB missing",
+		"Seen on 01/02/2024, DOB.", // the date of an event
+		"Referral received 01/02/2024, DOB",
+		"Batch 01/02/2024, DOB, NHS number and address fields blanked.", // a list after a comma
+		"Moved to 12 High Street in May; the phone line is the same.",   // capitalised, no one supported: the service's
+		"The team moved to 4 station road",
+		"Lives in York, 2 hours drive from the placement.", // an everyday word, not a street
+		"Client lives in a 2 bed place with family.",
+		"living in 2 different places",
+		"client J Sainsbury", // the supermarket: a known employer
+		"client J Sainsbury took two interns this quarter",
+		"Client: J. Sainsbury's, 3 placements",
+		"client W.H. Smith offered two work trials",
+		"client John Lewis took two interns",
+		"client J Smith Ltd took two interns", // a company word after the name
+		"client A Jones & Sons offered a trial",
+		"client J Bloggs and Co",
+		"Patient Advice and Liaison Service", // no forename
+		"Client Will Need more support",      // a forename left out: an everyday word
+		"Patient Mary Seacole Ward",          // a place named after someone
+		"Client John Started work",           // the start of a sentence
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
