@@ -143,10 +143,9 @@ func check(data []byte) (*zip.Reader, error) {
 // or a problem if the workbook saved none; a boolean TRUE or FALSE), rows
 // numbered as Excel shows them, blank ones left out, merged ranges filled
 // from their top-left cell. Cells stored as a number (not text holding
-// digits) are marked Numeric, so
-// a date column reads them as dates, and carry the kind of value their
-// number format shows (a date, a time, a percentage), so a figures column
-// refuses a date. The sheet keeps its name, for messages about it.
+// digits) are marked Numeric, so a date column reads them as dates, and
+// carry the kind of value their number format shows (a date, a time, a
+// percentage), so a figures column refuses a date. The sheet keeps its name, for messages about it.
 func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 	zr, err := check(data)
 	if err != nil {
