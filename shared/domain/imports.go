@@ -765,43 +765,72 @@ func SerialDate(s string, date1904 bool) (Date, bool) {
 }
 
 var (
-	thousands = lazyRegexp(`^\d{1,3}(,\d{3})+$`)
-	// decimal is a number in decimal notation, as people type it and as a
-	// workbook stores it: strconv.ParseFloat also reads hexadecimal
-	// ("0x1p4" is 16), infinities and NaN, which no one means as a count.
+	// typedWhole is a count typed as text: digits, perhaps grouped in
+	// thousands by commas, perhaps with the ".0" or ".00" a spreadsheet
+	// writes for a number shown with decimals (1,200.00), perhaps with a
+	// minus sign (refused as negative). Nothing else: an exponent (1e3 is
+	// 1000), a plus sign or digits grouped by points are not how people
+	// write a number of people, and 1.000 is 1 in the UK and 1000 in much
+	// of Europe (audit N1).
+	typedWhole = lazyRegexp(`^(-?)(\d+|\d{1,3}(?:,\d{3})+)(?:\.0{1,2})?$`)
+	// pointGrouped is a number that may be grouped in thousands by a
+	// point, or have three decimals (1.000, 12.500): it can be read two
+	// ways.
+	pointGrouped = lazyRegexp(`^\d{1,3}\.\d{3}$`)
+	// typedFraction is a number with a decimal part that is not 0: not whole.
+	typedFraction = lazyRegexp(`^-?(\d+|\d{1,3}(?:,\d{3})+)?\.\d*[1-9]\d*$`)
+	// decimal is a number in decimal notation, as a workbook stores it:
+	// strconv.ParseFloat also reads hexadecimal ("0x1p4" is 16),
+	// infinities and NaN, which no one means as a count.
 	decimal = lazyRegexp(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
 )
 
+// countDigits is the advice with a count refused for how it is written.
+const countDigits = "write it in digits alone (such as 1200) or with commas between thousands (1,200)"
+
 // importCount reads a count: a whole number of people, an empty cell
-// being 0.
+// being 0. A workbook's number is the double it stores; text must be
+// written as typedWhole says.
 func importCount(p Problems, field string, c SheetCell) int64 {
 	s := strings.TrimSpace(c.Text)
 	if s == "" {
 		return 0
 	}
-	if thousands().MatchString(s) {
-		s = strings.ReplaceAll(s, ",", "")
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		if !decimal().MatchString(s) {
-			if problem := guarded(s, false); problem != "" {
-				p.Add(field, problem)
-			} else {
-				p.Add(field, "must be a whole number of people, not "+quoteCell(s))
-			}
-			return 0
-		}
+	var n int64
+	switch m := typedWhole().FindStringSubmatch(s); {
+	case c.Numeric && decimal().MatchString(s):
 		var whole bool
-		if c.Numeric {
-			n, whole = storedCount(s)
-		} else {
-			n, whole = typedCount(s)
-		}
-		if !whole {
+		if n, whole = storedCount(s); !whole {
 			p.Add(field, "must be a whole number of people")
 			return 0
 		}
+	case m != nil:
+		v, err := strconv.ParseInt(strings.ReplaceAll(m[2], ",", ""), 10, 64)
+		switch {
+		case err != nil: // past int64: digits alone, so far too many
+			n = MaxCount + 1
+		case v == 0:
+			n = 0 // -0 is 0
+		default:
+			n = v
+		}
+		if m[1] == "-" && n != 0 {
+			n = -1
+		}
+	case pointGrouped().MatchString(s):
+		p.Add(field, "must be a whole number of people, not "+quoteCell(s)+", which could be read as "+
+			strings.TrimRight(strings.TrimRight(s, "0"), ".")+" or as "+strings.ReplaceAll(s, ".", "")+": "+countDigits)
+		return 0
+	case typedFraction().MatchString(s):
+		p.Add(field, "must be a whole number of people, not "+quoteCell(s))
+		return 0
+	default:
+		if problem := guarded(s, false); problem != "" {
+			p.Add(field, problem)
+		} else {
+			p.Add(field, "must be a whole number of people, not "+quoteCell(s)+": "+countDigits)
+		}
+		return 0
 	}
 	switch {
 	case n < 0:
@@ -826,46 +855,6 @@ func storedCount(s string) (int64, bool) {
 		return clampCount(f > 0), true
 	}
 	return int64(f), true
-}
-
-// typedCount reads a decimal number typed as text exactly, not through the
-// nearest double: 4.0000000000000001 is not a whole number and 1e-400 is
-// not 0 (a double holds neither). A whole number out of range comes back
-// as -1 or MaxCount+1.
-func typedCount(s string) (int64, bool) {
-	neg := strings.HasPrefix(s, "-")
-	mant, expPart, _ := strings.Cut(strings.ToLower(strings.TrimLeft(s, "+-")), "e")
-	exp := 0
-	if expPart != "" {
-		e, err := strconv.Atoi(expPart)
-		if err != nil { // beyond any int: far past either end
-			e = 1 << 40
-			if strings.HasPrefix(expPart, "-") {
-				e = -e
-			}
-		}
-		exp = e
-	}
-	intPart, frac, _ := strings.Cut(mant, ".")
-	digits := strings.TrimLeft(intPart+frac, "0")
-	if digits == "" {
-		return 0, true // zero, whatever its exponent
-	}
-	point := len(digits) - len(frac) + exp // digits before the decimal point
-	switch {
-	case point <= 0 || strings.Trim(digits[min(point, len(digits)):], "0") != "":
-		return 0, false
-	case point > 7: // at least 10,000,000
-		return clampCount(!neg), true
-	}
-	n, _ := strconv.ParseInt(digits[:min(point, len(digits))]+strings.Repeat("0", max(0, point-len(digits))), 10, 64)
-	if neg {
-		n = -n
-	}
-	if n < 0 || n > MaxCount {
-		return clampCount(n > 0), true
-	}
-	return n, true
 }
 
 // clampCount is a whole number out of a count's range, as importCount
