@@ -683,3 +683,66 @@ func TestHeldTwiceNamesTheCohort(t *testing.T) {
 		t.Errorf("general figures, two submissions: %q", problem)
 	}
 }
+
+// TestImportHeaderBelowTitles: a title row or two above the header (audit
+// N2: "West Yorkshire IPS figures" in A1) are passed over when a row below
+// clearly is the header, the rows keeping the sheet's numbers; a title is
+// still read by the guard. A header below a row that is no title (figures,
+// a date) or below too many rows is refused saying plainly where it is,
+// not as missing columns; a sheet with no clear header is still told
+// which columns are missing, on its first row.
+func TestImportHeaderBelowTitles(t *testing.T) {
+	header := []string{"Project", "Period start", "Period end", "Referrals"}
+	figures := []string{"Bradford IPS", "2025-04-01", "2025-06-30", "4"}
+	numbered := func(sh Sheet, numbers ...int) Sheet {
+		for i := range sh.Rows {
+			sh.Rows[i].Number = numbers[i]
+		}
+		return sh
+	}
+	rowsOf := func(rows ...[]string) []SheetRow { return sheetOf(rows...).Rows }
+	mergedTitle := []SheetCell{{Text: "Figures"}, {Text: "Figures", Merged: true, MergedFrom: 1}}
+	for name, sh := range map[string]Sheet{
+		"one title":              sheetOf([]string{"West Yorkshire IPS figures"}, header, figures),
+		"a title and a subtitle": numbered(sheetOf([]string{"West Yorkshire IPS figures", ""}, []string{"Quarter ending 30 June", "returns"}, header, figures), 1, 2, 4, 5),
+		"a merged title":         numbered(Sheet{Name: "Sheet1", Rows: append([]SheetRow{{Cells: mergedTitle}}, rowsOf(header, figures)...)}, 1, 2, 3),
+	} {
+		f := ReadImport(sh, importProjects)
+		last := sh.Rows[len(sh.Rows)-1].Number
+		if len(f.Problems) != 0 || len(f.Rows) != 1 || f.Rows[0].Row != last || f.Rows[0].Counts[MetricReferrals] != 4 {
+			t.Errorf("%s: problems %v, rows %+v", name, f.Problems, f.Rows)
+		}
+	}
+	sh := sheetOf([]string{"West Yorkshire IPS figures"}, header, figures)
+	sh.Rows[1].Number, sh.Rows[2].Number = 3, 4
+	if at, problem := ImportHeader(sh); at != 1 || problem != "" {
+		t.Errorf("ImportHeader: %d %q", at, problem)
+	}
+
+	for name, c := range map[string]struct {
+		sh             Sheet
+		field, problem string
+	}{
+		"figures above the header": {sheetOf(figures, header, figures), "rows",
+			"the header row must be the first row, with at most 3 title rows (text only, no figures or dates) above it; found it on row 2: delete the rows above it"},
+		"a date above the header": {sheetOf([]string{"Quarter", "01/04/2025"}, header, figures), "rows", "found it on row 2"},
+		"a number above":          {numbered(Sheet{Name: "Sheet1", Rows: append([]SheetRow{{Cells: []SheetCell{{Text: "2025", Numeric: true}}}}, rowsOf(header, figures)...)}, 1, 2, 3), "rows", "found it on row 2"},
+		"a partial header above":  {sheetOf([]string{"Project", "Start"}, header, figures), "rows", "found it on row 2"},
+		"four titles":             {sheetOf([]string{"a"}, []string{"b"}, []string{"c"}, []string{"d"}, header, figures), "rows", "found it on row 5"},
+		"personal data in a title": {sheetOf([]string{"Returns from jo@example.org"}, header, figures), "rows[1].A",
+			"appears to contain an email address"},
+		"no header at all": {sheetOf([]string{"West Yorkshire IPS figures"}, []string{"Projekt", "Start", "Ende"}, figures), "rows[1].project",
+			"missing: the header needs a column headed project"},
+	} {
+		f := ReadImport(c.sh, importProjects)
+		if got := f.Problems[c.field]; !strings.Contains(got, c.problem) {
+			t.Errorf("%s: %s is %q, want %q (all %v)", name, c.field, got, c.problem, f.Problems)
+		}
+		if c.field == "rows" && len(f.Problems) != 1 {
+			t.Errorf("%s: more problems than the header's place: %v", name, f.Problems)
+		}
+		if f.Err() == nil {
+			t.Errorf("%s: read %+v, error %v", name, f.Rows, f.Err())
+		}
+	}
+}

@@ -262,3 +262,27 @@ func TestReadTextHoldingANumberIsText(t *testing.T) {
 		}
 	}
 }
+
+// A workbook with a title above its header (audit N2) imports from the
+// header, its rows keeping the sheet's numbers.
+func TestReadTitleAboveTheHeader(t *testing.T) {
+	data := workbook(t, func(f *excelize.File, s string) {
+		set(t, f, s, "A1", "West Yorkshire IPS figures")
+		for i, h := range []string{"Project", "Period start", "Period end", "Referrals"} {
+			c, _ := excelize.CoordinatesToCellName(i+1, 3)
+			set(t, f, s, c, h)
+		}
+		set(t, f, s, "A4", "Bradford IPS")
+		set(t, f, s, "B4", 45748)
+		set(t, f, s, "C4", "30/06/2025")
+		set(t, f, s, "D4", 5)
+	})
+	sh, err := xlsx.Workbooks{}.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := domain.ReadImport(sh, []domain.Project{{ID: "01hq3v7k8m9n0p1q2r3s4t5v6a", Name: "Bradford IPS"}})
+	if len(f.Problems) != 0 || len(f.Rows) != 1 || f.Rows[0].Row != 4 || f.Rows[0].PeriodStart != domain.MustDate("2025-04-01") {
+		t.Errorf("read %+v, problems %v", f.Rows, f.Problems)
+	}
+}

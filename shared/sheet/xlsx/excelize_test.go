@@ -97,7 +97,7 @@ func excelizeReadFirst(data []byte, first *string) (domain.Sheet, error) {
 			continue
 		}
 		sh.Rows = append(sh.Rows, row)
-		if len(sh.Rows) > domain.MaxImportRows+1 {
+		if len(sh.Rows) > domain.MaxSheetRows {
 			return sh, nil
 		}
 	}

@@ -213,7 +213,7 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 		sstRead = err == nil
 		return sst, err
 	}}
-	sh := domain.Sheet{Date1904: wb.date1904, Name: first.name, Hidden: first.hidden}
+	sh := domain.Sheet{Date1904: wb.date1904, Name: first.name, Hidden: first.hidden, Sheets: len(wb.sheets)}
 	for n := 1; rows.next(); n++ {
 		cols, err := rows.columns(sheet.MaxColumns + 1)
 		if err != nil {
@@ -231,7 +231,7 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 			continue
 		}
 		sh.Rows = append(sh.Rows, row)
-		if len(sh.Rows) > domain.MaxImportRows+1 {
+		if len(sh.Rows) > domain.MaxSheetRows {
 			return sh, nil // too many: ReadImport says so
 		}
 	}
