@@ -25,8 +25,15 @@ const (
 	MaxImportBytes = 4 << 20
 	// MaxImportRows bounds the rows of figures (the header not counted).
 	MaxImportRows = 5000
-	MediaCSV      = "text/csv"
-	MediaXLSX     = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	// MaxTitleRows bounds the title rows a sheet may have above its header
+	// ("West Yorkshire IPS figures"): see ImportHeader.
+	MaxTitleRows = 3
+	// MaxSheetRows bounds the rows (not blank) a sheet may have: titles,
+	// the header and the rows of figures. A reader stops once it has read
+	// one more, which ReadImport then refuses.
+	MaxSheetRows = MaxTitleRows + 1 + MaxImportRows
+	MediaCSV     = "text/csv"
+	MediaXLSX    = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 
 // Sheet is a spreadsheet's first sheet as read from a CSV file or a
@@ -41,6 +48,9 @@ type Sheet struct {
 	// not be the one the user looked at.
 	Name   string
 	Hidden bool
+	// Sheets is how many sheets the workbook has (0 for a CSV file): with
+	// only one, there is no other sheet the figures could be on.
+	Sheets int
 }
 
 // CellFormat is the kind of value a workbook cell's number format shows
@@ -325,11 +335,20 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		f.add("rows", "the file is empty: the first row must be a header naming the columns (download the template)")
 		return f
 	}
-	if n := len(sh.Rows) - 1; n > MaxImportRows {
+	headerAt, problem := ImportHeader(sh)
+	if problem != "" {
+		f.add("rows", problem)
+		return f
+	}
+	switch n := len(sh.Rows) - 1 - headerAt; {
+	case len(sh.Rows) > MaxSheetRows: // the reader stopped: there are more
+		f.add("rows", "the file has more than "+strconv.Itoa(MaxImportRows)+" rows of figures; send at most "+strconv.Itoa(MaxImportRows)+" at a time")
+		return f
+	case n > MaxImportRows:
 		f.add("rows", "the file has "+strconv.Itoa(n)+" rows of figures; send at most "+strconv.Itoa(MaxImportRows)+" at a time")
 		return f
 	}
-	header := sh.Rows[0]
+	header := sh.Rows[headerAt]
 	cols := make([]string, len(header.Cells)) // "" for a column not read
 	at := map[string]int{}
 	for i, c := range header.Cells {
@@ -375,7 +394,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		if _, ok := at[need]; !ok {
 			problem := "missing: the header needs a column headed " + need + read
 			if need == ColProject {
-				problem += oneColumnHeader(sh)
+				problem += oneColumnHeader(sh, header)
 			}
 			f.add(RowField(header.Number, need), problem)
 		}
@@ -386,6 +405,15 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 	if len(f.Problems) > 0 {
 		return f // rows cannot be read without their columns
 	}
+	// A title row is read only by the guard: personal data typed into it
+	// is refused as in any other cell, never quoted back.
+	for _, tr := range sh.Rows[:headerAt] {
+		for i, c := range tr.Cells {
+			if problem := guarded(strings.TrimSpace(c.Text), true); problem != "" && !c.Merged {
+				f.add(RowField(tr.Number, ColumnLetter(i)), problem)
+			}
+		}
+	}
 	byName := map[string][]string{}
 	byID := map[string]bool{}
 	for _, p := range projects {
@@ -393,7 +421,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		byID[p.ID] = true
 	}
 	seen := map[string]int{} // rows without a cohort; ResolveCohorts checks the others
-	for _, sr := range sh.Rows[1:] {
+	for _, sr := range sh.Rows[headerAt+1:] {
 		row := ImportRow{Row: sr.Number, Counts: map[Metric]int64{}, Blank: map[Metric]bool{}}
 		p := Problems{}
 		cell := func(name string) SheetCell {
@@ -486,12 +514,12 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 // whose headings are all misspelt or in another language is one column,
 // and "missing project" alone would not say why. A workbook's cells are
 // never split (its Name is set).
-func oneColumnHeader(sh Sheet) string {
-	if sh.Name != "" || len(sh.Rows) == 0 {
+func oneColumnHeader(sh Sheet, header SheetRow) string {
+	if sh.Name != "" {
 		return ""
 	}
 	var only string
-	for _, c := range sh.Rows[0].Cells {
+	for _, c := range header.Cells {
 		if strings.TrimSpace(c.Text) == "" {
 			continue
 		}
@@ -513,11 +541,75 @@ func oneColumnHeader(sh Sheet) string {
 		" only when its header names a column fundtrack reads, such as Project or Period start; correct the headings, or download the template)"
 }
 
+// ImportHeader finds a sheet's header row: at is its index in sh.Rows.
+// It is the first row, unless that is a title ("West Yorkshire IPS
+// figures", a date range in words) and a row below it is clearly the
+// header, naming the project and both period columns: then up to
+// MaxTitleRows title rows above that header are passed over (audit N2). A
+// title row holds text only: no figure, date or heading fundtrack reads,
+// so a row of figures above the header is never passed over silently.
+// A header found lower, or below a row that is no title, is a problem:
+// the header must come first.
+func ImportHeader(sh Sheet) (at int, problem string) {
+	if len(sh.Rows) == 0 || clearHeader(sh.Rows[0]) {
+		return 0, ""
+	}
+	for i, r := range sh.Rows[:min(len(sh.Rows), 2*MaxTitleRows+2)] {
+		if !clearHeader(r) {
+			continue
+		}
+		if i <= MaxTitleRows && !slices.ContainsFunc(sh.Rows[:i], func(r SheetRow) bool { return !titleRow(r) }) {
+			return i, ""
+		}
+		return 0, "the header row must be the first row, with at most " + strconv.Itoa(MaxTitleRows) +
+			" title rows (text only, no figures or dates) above it; found it on row " + strconv.Itoa(r.Number) +
+			": delete the rows above it"
+	}
+	return 0, ""
+}
+
+// clearHeader reports whether a row names the project and both period
+// columns: it is a header, whatever else it holds.
+func clearHeader(r SheetRow) bool {
+	need := map[string]bool{ColProject: true, ColPeriodStart: true, ColPeriodEnd: true}
+	for _, c := range r.Cells {
+		if name, ok := ImportColumn(strings.TrimSpace(c.Text)); ok && !c.Merged {
+			delete(need, name)
+		}
+	}
+	return len(need) == 0
+}
+
+// titleRow reports whether a row holds only text that is neither a figure
+// nor a date nor a heading fundtrack reads, in cells read without a
+// problem.
+func titleRow(r SheetRow) bool {
+	for _, c := range r.Cells {
+		s := strings.TrimSpace(c.Text)
+		switch {
+		case c.Problem != "":
+			return false
+		case s == "" || c.Merged:
+		case c.Numeric, decimal().MatchString(s), typedWhole().MatchString(s), pointGrouped().MatchString(s),
+			IsImportHeading(s), textDate(s):
+			return false
+		}
+	}
+	return true
+}
+
+// textDate reports whether s is a date as importDate reads text.
+func textDate(s string) bool {
+	p := Problems{}
+	importDate(p, "d", SheetCell{Text: s}, false)
+	return len(p) == 0
+}
+
 // sheetRead says, for a header problem, which sheet of a workbook was read
 // (" in the first sheet, 'Readme'"), "" for a CSV file: the figures may be
 // on another tab, and a hidden first sheet is one the user cannot see.
 func sheetRead(sh Sheet) string {
-	if sh.Name == "" {
+	if sh.Name == "" || sh.Sheets == 1 {
 		return ""
 	}
 	s := " (fundtrack reads the workbook's first sheet"
@@ -765,43 +857,72 @@ func SerialDate(s string, date1904 bool) (Date, bool) {
 }
 
 var (
-	thousands = lazyRegexp(`^\d{1,3}(,\d{3})+$`)
-	// decimal is a number in decimal notation, as people type it and as a
-	// workbook stores it: strconv.ParseFloat also reads hexadecimal
-	// ("0x1p4" is 16), infinities and NaN, which no one means as a count.
+	// typedWhole is a count typed as text: digits, perhaps grouped in
+	// thousands by commas, perhaps with the ".0" or ".00" a spreadsheet
+	// writes for a number shown with decimals (1,200.00), perhaps with a
+	// minus sign (refused as negative). Nothing else: an exponent (1e3 is
+	// 1000), a plus sign or digits grouped by points are not how people
+	// write a number of people, and 1.000 is 1 in the UK and 1000 in much
+	// of Europe (audit N1).
+	typedWhole = lazyRegexp(`^(-?)(\d+|\d{1,3}(?:,\d{3})+)(?:\.0{1,2})?$`)
+	// pointGrouped is a number that may be grouped in thousands by a
+	// point, or have three decimals (1.000, 12.500): it can be read two
+	// ways.
+	pointGrouped = lazyRegexp(`^\d{1,3}\.\d{3}$`)
+	// typedFraction is a number with a decimal part that is not 0: not whole.
+	typedFraction = lazyRegexp(`^-?(\d+|\d{1,3}(?:,\d{3})+)?\.\d*[1-9]\d*$`)
+	// decimal is a number in decimal notation, as a workbook stores it:
+	// strconv.ParseFloat also reads hexadecimal ("0x1p4" is 16),
+	// infinities and NaN, which no one means as a count.
 	decimal = lazyRegexp(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
 )
 
+// countDigits is the advice with a count refused for how it is written.
+const countDigits = "write it in digits alone (such as 1200) or with commas between thousands (1,200)"
+
 // importCount reads a count: a whole number of people, an empty cell
-// being 0.
+// being 0. A workbook's number is the double it stores; text must be
+// written as typedWhole says.
 func importCount(p Problems, field string, c SheetCell) int64 {
 	s := strings.TrimSpace(c.Text)
 	if s == "" {
 		return 0
 	}
-	if thousands().MatchString(s) {
-		s = strings.ReplaceAll(s, ",", "")
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		if !decimal().MatchString(s) {
-			if problem := guarded(s, false); problem != "" {
-				p.Add(field, problem)
-			} else {
-				p.Add(field, "must be a whole number of people, not "+quoteCell(s))
-			}
-			return 0
-		}
+	var n int64
+	switch m := typedWhole().FindStringSubmatch(s); {
+	case c.Numeric && decimal().MatchString(s):
 		var whole bool
-		if c.Numeric {
-			n, whole = storedCount(s)
-		} else {
-			n, whole = typedCount(s)
-		}
-		if !whole {
+		if n, whole = storedCount(s); !whole {
 			p.Add(field, "must be a whole number of people")
 			return 0
 		}
+	case m != nil:
+		v, err := strconv.ParseInt(strings.ReplaceAll(m[2], ",", ""), 10, 64)
+		switch {
+		case err != nil: // past int64: digits alone, so far too many
+			n = MaxCount + 1
+		case v == 0:
+			n = 0 // -0 is 0
+		default:
+			n = v
+		}
+		if m[1] == "-" && n != 0 {
+			n = -1
+		}
+	case pointGrouped().MatchString(s):
+		p.Add(field, "must be a whole number of people, not "+quoteCell(s)+", which could be read as "+
+			strings.TrimRight(strings.TrimRight(s, "0"), ".")+" or as "+strings.ReplaceAll(s, ".", "")+": "+countDigits)
+		return 0
+	case typedFraction().MatchString(s):
+		p.Add(field, "must be a whole number of people, not "+quoteCell(s))
+		return 0
+	default:
+		if problem := guarded(s, false); problem != "" {
+			p.Add(field, problem)
+		} else {
+			p.Add(field, "must be a whole number of people, not "+quoteCell(s)+": "+countDigits)
+		}
+		return 0
 	}
 	switch {
 	case n < 0:
@@ -826,46 +947,6 @@ func storedCount(s string) (int64, bool) {
 		return clampCount(f > 0), true
 	}
 	return int64(f), true
-}
-
-// typedCount reads a decimal number typed as text exactly, not through the
-// nearest double: 4.0000000000000001 is not a whole number and 1e-400 is
-// not 0 (a double holds neither). A whole number out of range comes back
-// as -1 or MaxCount+1.
-func typedCount(s string) (int64, bool) {
-	neg := strings.HasPrefix(s, "-")
-	mant, expPart, _ := strings.Cut(strings.ToLower(strings.TrimLeft(s, "+-")), "e")
-	exp := 0
-	if expPart != "" {
-		e, err := strconv.Atoi(expPart)
-		if err != nil { // beyond any int: far past either end
-			e = 1 << 40
-			if strings.HasPrefix(expPart, "-") {
-				e = -e
-			}
-		}
-		exp = e
-	}
-	intPart, frac, _ := strings.Cut(mant, ".")
-	digits := strings.TrimLeft(intPart+frac, "0")
-	if digits == "" {
-		return 0, true // zero, whatever its exponent
-	}
-	point := len(digits) - len(frac) + exp // digits before the decimal point
-	switch {
-	case point <= 0 || strings.Trim(digits[min(point, len(digits)):], "0") != "":
-		return 0, false
-	case point > 7: // at least 10,000,000
-		return clampCount(!neg), true
-	}
-	n, _ := strconv.ParseInt(digits[:min(point, len(digits))]+strings.Repeat("0", max(0, point-len(digits))), 10, 64)
-	if neg {
-		n = -n
-	}
-	if n < 0 || n > MaxCount {
-		return clampCount(n > 0), true
-	}
-	return n, true
 }
 
 // clampCount is a whole number out of a count's range, as importCount

@@ -198,6 +198,9 @@ func FuzzReadImport(f *testing.F) {
 		"Project|Period start|Period end|Referrals\n\n\nBradford IPS|#1|#60|1\nBradford IPS|#61|#0.5|1\nBradford IPS|#-1|#3e6|1",
 		"Project|Period start|Period end|Referrals\nBradford IPS|1899-12-31|2201-01-01|1\nBradford IPS|2200-12-01|2200-12-31|1",
 		"\ufeffProject|Period start\nBradford IPS",
+		"West Yorkshire IPS figures\n" + header + "\n" + row("Bradford IPS", "2025-04-01", "2025-06-30", "1"),
+		"Quarterly return||\nApril to June|\n" + header + "\n" + row("Bradford IPS", "2025-04-01", "2025-06-30", "1"),
+		"Bradford IPS|2025-04-01|2025-06-30|1\n" + header + "\n" + row("Bradford IPS", "2025-07-01", "2025-09-30", "1"),
 	} {
 		f.Add(s, uint64(0), false)
 	}
@@ -289,7 +292,27 @@ func fzImportProblems(t *testing.T, sh domain.Sheet, file domain.ImportFile) {
 // fzImportRows checks the rows of a sheet read without a problem.
 func fzImportRows(t *testing.T, sh domain.Sheet, file domain.ImportFile) {
 	t.Helper()
-	header := sh.Rows[0]
+	// The header is the first row naming the project and both periods;
+	// any rows above it are titles, at most MaxTitleRows of them, holding
+	// no figure and no date, so no row of figures is passed over.
+	at := slices.IndexFunc(sh.Rows, func(r domain.SheetRow) bool {
+		k := map[string]bool{}
+		for _, c := range r.Cells {
+			k[strings.ReplaceAll(fzFold(c.Text), " ", "")] = !c.Merged
+		}
+		return k["project"] && k["periodstart"] && k["periodend"]
+	})
+	if at < 0 || at > domain.MaxTitleRows {
+		fzFail(t, "", "a clean sheet whose header is row index %d", at)
+	}
+	for _, r := range sh.Rows[:at] {
+		for _, c := range r.Cells {
+			if s := strings.TrimSpace(c.Text); c.Numeric || fzDecimal.MatchString(s) || fzISODate.MatchString(s) || fzUKDate.MatchString(s) {
+				fzFail(t, "", "row %d, above the header, holds %q yet was passed over as a title", r.Number, c.Text)
+			}
+		}
+	}
+	header := sh.Rows[at]
 	col := map[string]int{}
 	read := map[int]bool{} // the columns read, project aside
 	for i, c := range header.Cells {
@@ -305,7 +328,7 @@ func fzImportRows(t *testing.T, sh domain.Sheet, file domain.ImportFile) {
 	// A row with nothing in a column read but its project is skipped, as
 	// the template's rows left unfilled are; every other row is one of figures.
 	var figures []domain.SheetRow
-	for _, sr := range sh.Rows[1:] {
+	for _, sr := range sh.Rows[at+1:] {
 		for i, c := range sr.Cells {
 			if read[i] && strings.TrimSpace(c.Text) != "" {
 				figures = append(figures, sr)

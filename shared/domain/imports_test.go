@@ -89,31 +89,52 @@ func TestReadImportHeaderProblems(t *testing.T) {
 	}
 }
 
-// TestReadImportCountsExactly: a count typed as text is read as the exact
-// decimal number it is, not the nearest double, and only decimal notation
-// is a number (FuzzReadImport/bug-inexact-count, bug-tiny-count,
-// bug-hex-count); a workbook's number is the double it stores.
+// TestReadImportCountsExactly: a count typed as text is digits, perhaps
+// grouped by commas, perhaps with the .0 or .00 a spreadsheet writes, and
+// nothing else (audit N1: 1e3 was stored as 1000 and 1.000 read as 1,
+// which much of Europe writes for 1000); only decimal notation is a number
+// (FuzzReadImport/bug-hex-count); a workbook's number is the double it
+// stores, which must be whole.
 func TestReadImportCountsExactly(t *testing.T) {
 	for _, c := range []struct {
 		cell    SheetCell
 		want    int64
 		problem string
 	}{
+		{SheetCell{Text: "12"}, 12, ""},
+		{SheetCell{Text: " 007 "}, 7, ""},
+		{SheetCell{Text: "1,200"}, 1200, ""},
+		{SheetCell{Text: "1,200.00"}, 1200, ""},
+		{SheetCell{Text: "12.0"}, 12, ""},
+		{SheetCell{Text: "100,000"}, 100000, ""},
+		{SheetCell{Text: "0"}, 0, ""},
+		{SheetCell{Text: "-0"}, 0, ""},
+		{SheetCell{Text: "1e3"}, 0, `whole number of people, not "1e3": write it in digits alone`},
+		{SheetCell{Text: "1.20e3"}, 0, `not "1.20e3"`},
+		{SheetCell{Text: "0e-400"}, 0, `not "0e-400"`},
+		{SheetCell{Text: "1E+3"}, 0, `not "1E+3"`},
+		{SheetCell{Text: "1.000"}, 0, `not "1.000", which could be read as 1 or as 1000: write it in digits alone (such as 1200) or with commas between thousands (1,200)`},
+		{SheetCell{Text: "1.500"}, 0, `could be read as 1.5 or as 1500`},
+		{SheetCell{Text: "12.500.000"}, 0, `not "12.500.000": write it in digits alone`},
+		{SheetCell{Text: "100000.000"}, 0, `not "100000.000": write it in digits alone`},
+		{SheetCell{Text: "+5"}, 0, `not "+5"`},
+		{SheetCell{Text: "1,20"}, 0, `not "1,20"`},
+		{SheetCell{Text: "1 000"}, 0, `not "1 000"`},
+		{SheetCell{Text: "12.5"}, 0, `whole number of people, not "12.5"`},
+		{SheetCell{Text: ".5"}, 0, `whole number of people, not ".5"`},
 		{SheetCell{Text: "4.0000000000000001"}, 0, "whole number"},
 		{SheetCell{Text: "1e-400"}, 0, "whole number"},
 		{SheetCell{Text: "0x1p4"}, 0, "whole number of people, not"},
 		{SheetCell{Text: "Inf"}, 0, "whole number of people, not"},
-		{SheetCell{Text: "1e999999999999"}, 0, "implausibly large"},
-		{SheetCell{Text: "-1e999999999999"}, 0, "negative"},
-		{SheetCell{Text: "1.5e-999999999999"}, 0, "whole number"},
-		{SheetCell{Text: "0e-400"}, 0, ""},
-		{SheetCell{Text: "1.20e3"}, 1200, ""},
-		{SheetCell{Text: "0.00012e4"}, 0, "whole number"},
-		{SheetCell{Text: "0.0012e4"}, 12, ""},
-		{SheetCell{Text: "100000.000"}, 100000, ""},
-		{SheetCell{Text: "100001.0"}, 0, "implausibly large"},
+		{SheetCell{Text: "-3"}, 0, "must not be negative"},
+		{SheetCell{Text: "-1,200"}, 0, "must not be negative"},
+		{SheetCell{Text: "100001"}, 0, "implausibly large"},
+		{SheetCell{Text: "99999999999999999999999"}, 0, "implausibly large"},
 		{SheetCell{Text: "4.0000000000000001", Numeric: true}, 4, ""},
+		{SheetCell{Text: "12", Numeric: true}, 12, ""},
+		{SheetCell{Text: "12.5", Numeric: true}, 0, "must be a whole number of people"},
 		{SheetCell{Text: "1E+3", Numeric: true}, 1000, ""},
+		{SheetCell{Text: "-2", Numeric: true}, 0, "must not be negative"},
 		{SheetCell{Text: "0x1p4", Numeric: true}, 0, "whole number of people, not"},
 		{SheetCell{Text: "1e400", Numeric: true}, 0, "implausibly large"},
 	} {
@@ -660,5 +681,68 @@ func TestHeldTwiceNamesTheCohort(t *testing.T) {
 	current = append(current, sub("5", ""))
 	if _, problem := HeldTwice(row, current); problem != "this period already has 2 submissions in fundtrack; correct them in the app, then import this row" {
 		t.Errorf("general figures, two submissions: %q", problem)
+	}
+}
+
+// TestImportHeaderBelowTitles: a title row or two above the header (audit
+// N2: "West Yorkshire IPS figures" in A1) are passed over when a row below
+// clearly is the header, the rows keeping the sheet's numbers; a title is
+// still read by the guard. A header below a row that is no title (figures,
+// a date) or below too many rows is refused saying plainly where it is,
+// not as missing columns; a sheet with no clear header is still told
+// which columns are missing, on its first row.
+func TestImportHeaderBelowTitles(t *testing.T) {
+	header := []string{"Project", "Period start", "Period end", "Referrals"}
+	figures := []string{"Bradford IPS", "2025-04-01", "2025-06-30", "4"}
+	numbered := func(sh Sheet, numbers ...int) Sheet {
+		for i := range sh.Rows {
+			sh.Rows[i].Number = numbers[i]
+		}
+		return sh
+	}
+	rowsOf := func(rows ...[]string) []SheetRow { return sheetOf(rows...).Rows }
+	mergedTitle := []SheetCell{{Text: "Figures"}, {Text: "Figures", Merged: true, MergedFrom: 1}}
+	for name, sh := range map[string]Sheet{
+		"one title":              sheetOf([]string{"West Yorkshire IPS figures"}, header, figures),
+		"a title and a subtitle": numbered(sheetOf([]string{"West Yorkshire IPS figures", ""}, []string{"Quarter ending 30 June", "returns"}, header, figures), 1, 2, 4, 5),
+		"a merged title":         numbered(Sheet{Name: "Sheet1", Rows: append([]SheetRow{{Cells: mergedTitle}}, rowsOf(header, figures)...)}, 1, 2, 3),
+	} {
+		f := ReadImport(sh, importProjects)
+		last := sh.Rows[len(sh.Rows)-1].Number
+		if len(f.Problems) != 0 || len(f.Rows) != 1 || f.Rows[0].Row != last || f.Rows[0].Counts[MetricReferrals] != 4 {
+			t.Errorf("%s: problems %v, rows %+v", name, f.Problems, f.Rows)
+		}
+	}
+	sh := sheetOf([]string{"West Yorkshire IPS figures"}, header, figures)
+	sh.Rows[1].Number, sh.Rows[2].Number = 3, 4
+	if at, problem := ImportHeader(sh); at != 1 || problem != "" {
+		t.Errorf("ImportHeader: %d %q", at, problem)
+	}
+
+	for name, c := range map[string]struct {
+		sh             Sheet
+		field, problem string
+	}{
+		"figures above the header": {sheetOf(figures, header, figures), "rows",
+			"the header row must be the first row, with at most 3 title rows (text only, no figures or dates) above it; found it on row 2: delete the rows above it"},
+		"a date above the header": {sheetOf([]string{"Quarter", "01/04/2025"}, header, figures), "rows", "found it on row 2"},
+		"a number above":          {numbered(Sheet{Name: "Sheet1", Rows: append([]SheetRow{{Cells: []SheetCell{{Text: "2025", Numeric: true}}}}, rowsOf(header, figures)...)}, 1, 2, 3), "rows", "found it on row 2"},
+		"a partial header above":  {sheetOf([]string{"Project", "Start"}, header, figures), "rows", "found it on row 2"},
+		"four titles":             {sheetOf([]string{"a"}, []string{"b"}, []string{"c"}, []string{"d"}, header, figures), "rows", "found it on row 5"},
+		"personal data in a title": {sheetOf([]string{"Returns from jo@example.org"}, header, figures), "rows[1].A",
+			"appears to contain an email address"},
+		"no header at all": {sheetOf([]string{"West Yorkshire IPS figures"}, []string{"Projekt", "Start", "Ende"}, figures), "rows[1].project",
+			"missing: the header needs a column headed project"},
+	} {
+		f := ReadImport(c.sh, importProjects)
+		if got := f.Problems[c.field]; !strings.Contains(got, c.problem) {
+			t.Errorf("%s: %s is %q, want %q (all %v)", name, c.field, got, c.problem, f.Problems)
+		}
+		if c.field == "rows" && len(f.Problems) != 1 {
+			t.Errorf("%s: more problems than the header's place: %v", name, f.Problems)
+		}
+		if f.Err() == nil {
+			t.Errorf("%s: read %+v, error %v", name, f.Rows, f.Err())
+		}
 	}
 }

@@ -154,4 +154,9 @@ func TestReadImportHeaderProblemNamesTheSheet(t *testing.T) {
 	if f = ReadImport(sh, importProjects); strings.Contains(f.Problems["rows[1].project"], "sheet") {
 		t.Errorf("CSV: %q", f.Problems["rows[1].project"])
 	}
+	// A workbook of one sheet has no other the figures could be on (audit N2).
+	sh.Name, sh.Sheets = "Sheet1", 1
+	if f = ReadImport(sh, importProjects); strings.Contains(f.Problems["rows[1].project"], "sheet") {
+		t.Errorf("the only sheet: %q", f.Problems["rows[1].project"])
+	}
 }

@@ -39,7 +39,7 @@ func TestStagedSheetRoundTrip(t *testing.T) {
 // 350 kB items, of the 100 it reads); a small workbook repeating a long
 // text in every cell is refused as too large, not kept.
 func TestStagedSheetBounds(t *testing.T) {
-	const rows, cols = domain.MaxImportRows + 1, 200
+	const rows, cols = domain.MaxSheetRows, 200
 	per := domain.MaxImportBytes / (rows * cols)
 	text := make([]byte, rows*cols*per) // printable ASCII at random
 	rand.NewChaCha8([32]byte{1, 2}).Read(text)

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -44,9 +45,11 @@ func FileProblemOf(problem string, cause error) error {
 //
 // It reads as Excel and LibreOffice open CSV files (csvReader): comma
 // separated, or separated by semicolons or tabs as the header shows
-// (separator); a quote inside a cell that does not start with one is text
-// (the 5" screen), and text after a quoted part is kept as typed ("x,y" z
-// is the cell x,y z). Only a quoted cell the file never closes, which
+// (separator), or by the character a first line such as "sep=;" names
+// (sepLine), rows then numbered from the line after it, as Excel shows
+// them; a quote inside a cell that does not start with one is text (the
+// 5" screen), and text after a quoted part is kept as typed ("x,y" z is
+// the cell x,y z). Only a quoted cell the file never closes, which
 // would read the rest of the file into one cell, is refused, naming the
 // row and column where it starts.
 func ReadCSV(data []byte) (domain.Sheet, error) {
@@ -69,10 +72,15 @@ func ReadCSV(data []byte) (domain.Sheet, error) {
 	if problem != "" {
 		return domain.Sheet{}, FileProblem(problem)
 	}
-	r := csvReader{data: data, sep: separator(data)}
+	sep, declared, rest := sepLine(data)
+	if !declared {
+		sep = separator(data)
+	}
+	r := csvReader{data: rest, sep: sep}
 	var sh domain.Sheet
 	// Every record is a row as a spreadsheet numbers them, an empty line
-	// too; a quoted cell's line breaks do not start rows.
+	// too; a quoted cell's line breaks do not start rows. A sep= line is
+	// not a row: Excel reads it as an instruction and does not show it.
 	for n := 1; ; n++ {
 		rec, open, ok := r.next()
 		if !ok {
@@ -93,7 +101,7 @@ func ReadCSV(data []byte) (domain.Sheet, error) {
 			row.Cells[i] = domain.SheetCell{Text: c}
 		}
 		sh.Rows = append(sh.Rows, row)
-		if len(sh.Rows) > domain.MaxImportRows+1 {
+		if len(sh.Rows) > domain.MaxSheetRows {
 			return sh, nil // too many: ReadCSV's caller, ReadImport, says so
 		}
 	}
@@ -165,6 +173,32 @@ func (r *csvReader) next() (rec []string, open int, ok bool) {
 	return append(rec, string(cell)), -1, true
 }
 
+// sepLine reads the line Excel writes (and reads) first in a CSV file to
+// name its separator, "sep=;": the separator, and the file after that
+// line. A file without one is returned whole, declared false. The line is
+// "sep=" in any case, then one character that is no letter, digit or
+// quote, then the line's end.
+func sepLine(data []byte) (sep byte, declared bool, rest []byte) {
+	const prefix = "sep="
+	if len(data) < len(prefix)+1 || !strings.EqualFold(string(data[:len(prefix)]), prefix) {
+		return 0, false, data
+	}
+	c := data[len(prefix)]
+	line := data[len(prefix)+1:]
+	switch {
+	case c >= utf8.RuneSelf, c == '"', c == '\r', c == '\n',
+		'a' <= c|0x20 && c|0x20 <= 'z', '0' <= c && c <= '9':
+		return 0, false, data
+	case len(line) == 0:
+		return c, true, line
+	case bytes.HasPrefix(line, []byte("\r\n")):
+		return c, true, line[2:]
+	case line[0] == '\n' || line[0] == '\r':
+		return c, true, line[1:]
+	}
+	return 0, false, data
+}
+
 func blank(cells []string) bool {
 	for _, c := range cells {
 		if strings.TrimSpace(c) != "" {
@@ -175,39 +209,43 @@ func blank(cells []string) bool {
 }
 
 // separator is the file's separator: the one of comma, semicolon and tab
-// under which its header (the first line that is not blank) splits into
-// the most headings fundtrack reads, a comma on a tie. Excel saves "CSV"
-// with semicolons where a comma is the decimal mark (much of Europe), and
-// "Text (Tab delimited)" with tabs, and a heading may hold a comma of its
-// own ("Site, area"), so no one character in the header decides; read with
-// the wrong separator, the header's headings are not ones fundtrack reads.
-// Counting the headings read (not all) lets a misspelt one be named as such
-// rather than the whole line.
+// under which its header splits into the most headings fundtrack reads, a
+// comma on a tie. Excel saves "CSV" with semicolons where a comma is the
+// decimal mark (much of Europe), and "Text (Tab delimited)" with tabs, and
+// a heading may hold a comma of its own ("Site, area"), so no one
+// character in the header decides; read with the wrong separator, the
+// header's headings are not ones fundtrack reads. Counting the headings
+// read (not all) lets a misspelt one be named as such rather than the
+// whole line. The header is one of the first lines that are not blank:
+// the first, or one below up to domain.MaxTitleRows title lines
+// (domain.ImportHeader), so each of those lines is tried.
 func separator(data []byte) byte {
-	line := data
-	for len(line) > 0 {
-		end := bytes.IndexAny(line, "\r\n")
-		if end < 0 {
-			break
+	var lines [][]byte
+	for rest := data; len(rest) > 0 && len(lines) <= domain.MaxTitleRows; {
+		line := rest
+		if end := bytes.IndexAny(rest, "\r\n"); end >= 0 {
+			line, rest = rest[:end], rest[end+1:]
+		} else {
+			rest = nil
 		}
-		if len(bytes.TrimSpace(line[:end])) > 0 {
-			line = line[:end]
-			break
+		if len(bytes.TrimSpace(line)) > 0 {
+			lines = append(lines, line)
 		}
-		line = line[end+1:]
 	}
 	sep, most := byte(','), -1
 	for _, c := range []byte{',', ';', '\t'} {
-		r := csvReader{data: line, sep: c}
-		rec, _, _ := r.next()
-		known := 0
-		for _, h := range rec {
-			if domain.IsImportHeading(h) {
-				known++
+		for _, line := range lines {
+			r := csvReader{data: line, sep: c}
+			rec, _, _ := r.next()
+			known := 0
+			for _, h := range rec {
+				if domain.IsImportHeading(h) {
+					known++
+				}
 			}
-		}
-		if known > most {
-			sep, most = c, known
+			if known > most {
+				sep, most = c, known
+			}
 		}
 	}
 	return sep

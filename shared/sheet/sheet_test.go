@@ -171,15 +171,15 @@ func TestReadCSVUnicodeTextWithoutMark(t *testing.T) {
 
 func TestReadCSVStopsPastTheRowLimit(t *testing.T) {
 	var b strings.Builder
-	for range domain.MaxImportRows + 50 {
+	for range domain.MaxSheetRows + 50 {
 		b.WriteString("a,b\n")
 	}
 	sh, err := sheet.ReadCSV([]byte(b.String()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sh.Rows) != domain.MaxImportRows+2 {
-		t.Errorf("%d rows read, want the header, the limit and one more", len(sh.Rows))
+	if len(sh.Rows) != domain.MaxSheetRows+1 {
+		t.Errorf("%d rows read, want the titles, the header, the limit and one more", len(sh.Rows))
 	}
 }
 
@@ -361,5 +361,62 @@ func TestReadCSVLineEnds(t *testing.T) {
 				t.Errorf("read\n%q\nwant\n%q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestReadCSVSepLine: a first line "sep=;" (Excel writes it, and reads it
+// as the separator, not a row) names the separator, in any case, whatever
+// the header holds; the rows are numbered from the line after it, as Excel
+// shows them. A line that only looks like one is a row.
+func TestReadCSVSepLine(t *testing.T) {
+	for name, c := range map[string]struct {
+		data    string
+		want    [][]string
+		numbers []int
+	}{
+		"semicolons": {"sep=;\r\nProject;Period start;Notes\r\nAlpha IPS;2025-06-01;a, b\r\n",
+			[][]string{{"Project", "Period start", "Notes"}, {"Alpha IPS", "2025-06-01", "a, b"}}, []int{1, 2}},
+		"commas over semicolons in the header": {"SEP=,\nProject;x,notes\n\nP;1,n\n",
+			[][]string{{"Project;x", "notes"}, {"P;1", "n"}}, []int{1, 3}},
+		"a pipe":         {"sep=|\nProject|Notes\nP|a,b;c\n", [][]string{{"Project", "Notes"}, {"P", "a,b;c"}}, []int{1, 2}},
+		"tab":            {"sep=\t\nProject\tNotes\nP\tn\n", [][]string{{"Project", "Notes"}, {"P", "n"}}, []int{1, 2}},
+		"only the line":  {"sep=;", nil, nil},
+		"not a sep line": {"sep=;x\nProject,Notes\n", [][]string{{"sep=;x"}, {"Project", "Notes"}}, []int{1, 2}},
+		"a letter":       {"sep=a\nProject,Notes\n", [][]string{{"sep=a"}, {"Project", "Notes"}}, []int{1, 2}},
+		"UTF-8 with BOM": {"\ufeffsep=;\nProject;Notes\nP;n\n", [][]string{{"Project", "Notes"}, {"P", "n"}}, []int{1, 2}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			sh, err := sheet.ReadCSV([]byte(c.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var numbers []int
+			for _, r := range sh.Rows {
+				numbers = append(numbers, r.Number)
+			}
+			if got := cellTexts(sh); !slices.EqualFunc(got, c.want, slices.Equal) || !slices.Equal(numbers, c.numbers) {
+				t.Errorf("read %q numbered %v, want %q numbered %v", got, numbers, c.want, c.numbers)
+			}
+		})
+	}
+}
+
+// TestReadCSVSeparatorBelowATitle: the header that decides the separator
+// may be below title lines (domain.ImportHeader passes over them), and the
+// sheet then imports from it (audit N2).
+func TestReadCSVSeparatorBelowATitle(t *testing.T) {
+	data := "West Yorkshire IPS figures\n\nQuarter ending June, returns\nProject;Period start;Period end;Referrals\nAlpha IPS;01/04/2025;30/06/2025;1,500\n"
+	sh, err := sheet.ReadCSV([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"West Yorkshire IPS figures"}, {"Quarter ending June, returns"},
+		{"Project", "Period start", "Period end", "Referrals"}, {"Alpha IPS", "01/04/2025", "30/06/2025", "1,500"}}
+	if got := cellTexts(sh); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("read %q", got)
+	}
+	f := domain.ReadImport(sh, []domain.Project{{ID: "01hq3v7k8m9n0p1q2r3s4t5v6a", Name: "Alpha IPS"}})
+	if len(f.Problems) != 0 || len(f.Rows) != 1 || f.Rows[0].Row != 5 || f.Rows[0].Counts[domain.MetricReferrals] != 1500 {
+		t.Errorf("imported %+v, problems %v", f.Rows, f.Problems)
 	}
 }

@@ -223,8 +223,9 @@ func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importR
 	var header []string
 	cells := map[int][]domain.SheetCell{}
 	headerNumber := 0
+	headerAt, _ := domain.ImportHeader(sh) // below any title rows
 	for i, sr := range sh.Rows {
-		if i == 0 {
+		if i == headerAt {
 			headerNumber = sr.Number
 			for _, c := range sr.Cells {
 				header = append(header, c.Text)
@@ -247,7 +248,7 @@ func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importR
 	}
 	var shownHeader []string
 	if len(sh.Rows) > 0 {
-		shownHeader = shownCells(sh.Rows[0].Cells, header, headerProblems, true, sh.Date1904)
+		shownHeader = shownCells(sh.Rows[headerAt].Cells, header, headerProblems, true, sh.Date1904)
 	}
 	return shownHeader, rows
 }

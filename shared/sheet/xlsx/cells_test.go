@@ -194,3 +194,95 @@ func TestDamagedWorkbookToldInOurWords(t *testing.T) {
 		})
 	}
 }
+
+// Only a cell stored as a number is Numeric (audit W2): a text cell
+// holding digits, shared ("s"), inline ("inlineStr") or a formula's text
+// result ("str"), is text, as the same cell in a CSV file is. So a serial
+// date typed or pasted as text is refused as a date the way CSV refuses
+// it, while a real date (a number) is read; and a count stored as a
+// number must be whole.
+func TestReadTextHoldingANumberIsText(t *testing.T) {
+	data := workbook(t, func(f *excelize.File, s string) {
+		for i, h := range []string{"Project", "Period start", "Period end", "Referrals", "Job starts"} {
+			c, _ := excelize.CoordinatesToCellName(i+1, 1)
+			set(t, f, s, c, h)
+		}
+		set(t, f, s, "A2", "Bradford IPS")
+		if err := f.SetCellStr(s, "B2", "45931"); err != nil { // text: a shared string
+			t.Fatal(err)
+		}
+		if err := f.SetCellStr(s, "C2", "46022"); err != nil {
+			t.Fatal(err)
+		}
+		set(t, f, s, "D2", 12)
+		set(t, f, s, "E2", 12.5)
+		set(t, f, s, "A3", "Bradford IPS")
+		set(t, f, s, "B3", 45931) // a number: a real (serial) date
+		set(t, f, s, "C3", 46022)
+		set(t, f, s, "D3", 12)
+	})
+	sh, err := xlsx.Workbooks{}.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b2, b3 := cellOf(t, sh, 2, 2), cellOf(t, sh, 3, 2); b2 != (domain.SheetCell{Text: "45931"}) || b3 != (domain.SheetCell{Text: "45931", Numeric: true}) {
+		t.Errorf("text 45931 read as %+v, the number as %+v", b2, b3)
+	}
+	f := domain.ReadImport(sh, []domain.Project{{ID: "01hq3v7k8m9n0p1q2r3s4t5v6a", Name: "Bradford IPS"}})
+	for _, field := range []string{"rows[2].periodStart", "rows[2].periodEnd"} {
+		if msg := f.Problems[field]; !strings.Contains(msg, "must be a date such as 2025-04-01 or 01/04/2025") {
+			t.Errorf("%s, text holding a serial: %q (all %v)", field, msg, f.Problems)
+		}
+	}
+	if msg := f.Problems["rows[2].jobStarts"]; !strings.Contains(msg, "must be a whole number of people") {
+		t.Errorf("a number cell holding 12.5: %q", msg)
+	}
+	if _, bad := f.Problems["rows[2].referrals"]; bad {
+		t.Errorf("a number cell holding 12 refused: %v", f.Problems)
+	}
+	for field := range f.Problems {
+		if strings.HasPrefix(field, "rows[3]") {
+			t.Errorf("row 3 (real dates, a whole count) refused: %s %q", field, f.Problems[field])
+		}
+	}
+	if len(f.Rows) != 2 || f.Rows[1].PeriodStart != domain.MustDate("2025-10-01") || f.Rows[1].PeriodEnd != domain.MustDate("2025-12-31") ||
+		f.Rows[1].Counts[domain.MetricReferrals] != 12 {
+		t.Errorf("row 3 read as %+v", f.Rows)
+	}
+
+	// Text of every kind: inline, a formula's text result; t="n" is a number.
+	data = withSheetXML(t, `<row r="1"><c r="A1" t="inlineStr"><is><t>45931</t></is></c><c r="B1" t="str"><f>"4"&amp;"5931"</f><v>45931</v></c>`+
+		`<c r="C1" t="n"><v>45931</v></c><c r="D1"><v>45931</v></c><c r="E1" t="e"><v>#N/A</v></c></row>`, "")
+	if sh, err = (xlsx.Workbooks{}).Read(data); err != nil {
+		t.Fatal(err)
+	}
+	for col, numeric := range []bool{false, false, true, true, false} {
+		if c := cellOf(t, sh, 1, col+1); c.Numeric != numeric {
+			t.Errorf("column %d: %+v, want Numeric %v", col+1, c, numeric)
+		}
+	}
+}
+
+// A workbook with a title above its header (audit N2) imports from the
+// header, its rows keeping the sheet's numbers.
+func TestReadTitleAboveTheHeader(t *testing.T) {
+	data := workbook(t, func(f *excelize.File, s string) {
+		set(t, f, s, "A1", "West Yorkshire IPS figures")
+		for i, h := range []string{"Project", "Period start", "Period end", "Referrals"} {
+			c, _ := excelize.CoordinatesToCellName(i+1, 3)
+			set(t, f, s, c, h)
+		}
+		set(t, f, s, "A4", "Bradford IPS")
+		set(t, f, s, "B4", 45748)
+		set(t, f, s, "C4", "30/06/2025")
+		set(t, f, s, "D4", 5)
+	})
+	sh, err := xlsx.Workbooks{}.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := domain.ReadImport(sh, []domain.Project{{ID: "01hq3v7k8m9n0p1q2r3s4t5v6a", Name: "Bradford IPS"}})
+	if len(f.Problems) != 0 || len(f.Rows) != 1 || f.Rows[0].Row != 4 || f.Rows[0].PeriodStart != domain.MustDate("2025-04-01") {
+		t.Errorf("read %+v, problems %v", f.Rows, f.Problems)
+	}
+}

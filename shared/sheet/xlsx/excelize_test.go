@@ -74,7 +74,12 @@ func excelizeReadFirst(data []byte, first *string) (domain.Sheet, error) {
 			formula, _ := f.GetCellFormula(sheets[0], ref)
 			if raw, _ := f.GetCellValue(sheets[0], ref, excelize.Options{RawCellValue: true}); raw != v {
 				typ, formula = excelize.CellTypeUnset, "" // another cell: a row given twice, as no program writes
+				if c.Numeric {
+					c.Format = typeUnknown // a number, or text holding one: excelize cannot say
+				}
 			}
+			// Only a number cell holds a number; text holding digits is text.
+			c.Numeric = c.Numeric && (typ == excelize.CellTypeUnset || typ == excelize.CellTypeNumber)
 			switch {
 			case formula != "" && v == "":
 				c = domain.SheetCell{Problem: xlsx.NoResult}
@@ -92,7 +97,7 @@ func excelizeReadFirst(data []byte, first *string) (domain.Sheet, error) {
 			continue
 		}
 		sh.Rows = append(sh.Rows, row)
-		if len(sh.Rows) > domain.MaxImportRows+1 {
+		if len(sh.Rows) > domain.MaxSheetRows {
 			return sh, nil
 		}
 	}
@@ -161,4 +166,27 @@ func oraclePlain(err error) string {
 		err = u
 	}
 	return err.Error()
+}
+
+// typeUnknown marks, in what excelizeRead gives, a cell holding a number
+// whose type excelize could not be asked (in a sheet whose rows or cells
+// repeat, GetCellType finds another cell): only a number cell is Numeric,
+// and excelize's raw value does not say which it is. settleUnknown takes
+// the reader's word for such cells.
+const typeUnknown domain.CellFormat = "type unknown"
+
+// settleUnknown gives want's cells of unknown type got's Numeric mark, and
+// clears the marker.
+func settleUnknown(got domain.Sheet, want *domain.Sheet) {
+	for i, r := range want.Rows {
+		for j, c := range r.Cells {
+			if c.Format != typeUnknown {
+				continue
+			}
+			r.Cells[j].Format = ""
+			if i < len(got.Rows) && j < len(got.Rows[i].Cells) {
+				r.Cells[j].Numeric = got.Rows[i].Cells[j].Numeric
+			}
+		}
+	}
 }

@@ -669,7 +669,8 @@ const noResult = "holds a formula with no saved result: open and save the workbo
 // a person; and a formula without a saved result is a problem, not an
 // empty cell. A formula whose result is text (t="str") may have saved an
 // empty one, which Excel writes as an empty <v>; without any <v>, as
-// excelize writes a formula set on a text cell, it saved none.
+// excelize writes a formula set on a text cell, it saved none. And only a
+// cell stored as a number is Numeric: excelize's raw value does not say.
 func (c cell) sheetCell(v string) domain.SheetCell {
 	switch {
 	case c.formula && v == "" && (c.t != "str" || !c.hasV):
@@ -683,7 +684,11 @@ func (c cell) sheetCell(v string) domain.SheetCell {
 		}
 		return domain.SheetCell{Text: v}
 	}
-	return domain.SheetCell{Text: v, Numeric: isNumber(v)}
+	// Only a number cell (no t, or t="n") holds a number: a text cell
+	// ("s", "inlineStr", a formula's text result "str") holding digits is
+	// text, a reference number or a serial date pasted as text, and reads
+	// as a CSV file's cell does (audit W2).
+	return domain.SheetCell{Text: v, Numeric: (c.t == "" || c.t == "n") && isNumber(v)}
 }
 
 // cellColumn is the column of a cell reference (A1, $B$2), as excelize's

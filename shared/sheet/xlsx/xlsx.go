@@ -142,10 +142,10 @@ func check(data []byte) (*zip.Reader, error) {
 // (a date cell is its serial number of days; a formula its last value,
 // or a problem if the workbook saved none; a boolean TRUE or FALSE), rows
 // numbered as Excel shows them, blank ones left out, merged ranges filled
-// from their top-left cell. Cells holding a number are marked Numeric, so
-// a date column reads them as dates, and carry the kind of value their
-// number format shows (a date, a time, a percentage), so a figures column
-// refuses a date. The sheet keeps its name, for messages about it.
+// from their top-left cell. Cells stored as a number (not text holding
+// digits) are marked Numeric, so a date column reads them as dates, and
+// carry the kind of value their number format shows (a date, a time, a
+// percentage), so a figures column refuses a date. The sheet keeps its name, for messages about it.
 func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 	zr, err := check(data)
 	if err != nil {
@@ -213,7 +213,7 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 		sstRead = err == nil
 		return sst, err
 	}}
-	sh := domain.Sheet{Date1904: wb.date1904, Name: first.name, Hidden: first.hidden}
+	sh := domain.Sheet{Date1904: wb.date1904, Name: first.name, Hidden: first.hidden, Sheets: len(wb.sheets)}
 	for n := 1; rows.next(); n++ {
 		cols, err := rows.columns(sheet.MaxColumns + 1)
 		if err != nil {
@@ -231,7 +231,7 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 			continue
 		}
 		sh.Rows = append(sh.Rows, row)
-		if len(sh.Rows) > domain.MaxImportRows+1 {
+		if len(sh.Rows) > domain.MaxSheetRows {
 			return sh, nil // too many: ReadImport says so
 		}
 	}
