@@ -376,7 +376,7 @@ func ctRelease(c *ct) {
 	// The figures moved since they were read (a target changed): refused.
 	moved := tg
 	moved.Version, moved.UpdatedAt = 2, now.Add(time.Second)
-	c.ok(c.st.UpdateTarget(c.ctx, p.ID, tg, moved, domain.Date{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionChange, tg, moved)))
+	c.ok(c.st.UpdateTarget(c.ctx, p.ID, tg, moved, domain.Date{}, service.Release{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionChange, tg, moved)))
 	tg = moved
 	_, v1, err := c.st.FiguresAsOf(c.ctx, p.ID, keys)
 	c.ok(err)

@@ -205,6 +205,24 @@ func (s *Store) release(t *tx, programmeID string, rel service.Release, reserve 
 	return nil
 }
 
+// ReleasePayments implements service.MoneyStore: one transaction of rel
+// alone (an import's, after its rows: see release), no more than 100
+// items, whatever rel holds; what does not fit marks the programme
+// changed for the notifier.
+func (s *Store) ReleasePayments(ctx context.Context, programmeID string, rel service.Release) error {
+	t := &tx{}
+	if err := s.release(t, programmeID, rel, 0); err != nil {
+		return err
+	}
+	if len(t.items) == 0 {
+		return nil
+	}
+	if err := s.transact(ctx, t); err != nil {
+		return fmt.Errorf("release payments of %s: %w", programmeID, err)
+	}
+	return nil
+}
+
 // releaseReserve is what write adds to a change after release: its audit
 // event, its idempotency claim and its premises.
 func releaseReserve(ch service.Change) int {
