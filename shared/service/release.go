@@ -13,8 +13,11 @@ import (
 // its date, so one made with its date come is made due (CreatePayment);
 // one on a target falls due in the transaction of the approval (or,
 // without review, the submission) whose counted figures take the target
-// over its threshold; one on a return in the transaction that accepts the
-// return. The notifier's pass stays as the safety net: for dated payments
+// over its threshold, or of the change of the target that takes it there
+// on the figures counted already (UpdateTarget); one on a return in the
+// transaction that accepts the return. An import, whose rows are written
+// many transactions apart, makes due what its rows fire in one transaction
+// after them (releaseImport). The notifier's pass stays as the safety net: for dated payments
 // whose date comes later, and for anything a change leaves to it.
 //
 // What a change reads is bounded, whatever the programme holds: one Query

@@ -77,8 +77,8 @@ func (sc *Scope) ListTargets(p Page) ([]domain.Target, string, error) {
 // of TargetInput may change; a target's id and history stay.
 //
 // A target changed so that its figure may reach a waiting payment's
-// threshold (mayReachMore: a lower value, another metric, project or
-// window) makes that payment due in the same change, as an approval does.
+// threshold (mayReachMore: a lower value, another metric, window, or
+// project but for a programme's target given to a project) makes that payment due in the same change, as an approval does.
 //
 // A target given to a project may not leave a payment of another
 // project's grant waiting on it (grantsStayPaidOn): that change reads
@@ -168,10 +168,13 @@ func (sc *Scope) UpdateTarget(id string, ifMatch func(int64) bool, body Decoder)
 
 // mayReachMore reports whether a change of a target from before to after
 // may take it over a payment's threshold it was not over: a lower value,
-// or another metric, project or window (figures it did not count). A
-// higher value, or a change of whom it notifies, reaches nothing new.
+// or another metric, window or project (figures it did not count). A
+// higher value, a change of whom it notifies, or a programme's target
+// given to one project (whose figures are part of the programme's)
+// reaches nothing new.
 func mayReachMore(before, after domain.Target) bool {
-	return after.Value < before.Value || after.Metric != before.Metric || after.ProjectID != before.ProjectID ||
+	return after.Value < before.Value || after.Metric != before.Metric ||
+		(after.ProjectID != before.ProjectID && before.ProjectID != "") ||
 		moved(before.StartDate, after.StartDate) || moved(before.Deadline, after.Deadline)
 }
 

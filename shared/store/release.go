@@ -17,8 +17,9 @@ import (
 
 // Payments falling due with their trigger (docs/dynamodb.md, "Payments
 // falling due with their trigger"). The change that fires a payment's
-// trigger (an approval, a submission counted without review, a payment
-// made due at once) makes it due in its own transaction: the payment
+// trigger (an approval, a submission counted without review, a change of
+// its target, a payment made due at once; an import in one transaction
+// after its rows, ReleasePayments) makes it due in its own transaction: the payment
 // rewritten due, conditioned on being still scheduled at the version read;
 // its email created pending (attribute_not_exists, as the notifier's
 // FallDue creates it, so one email whoever makes it due); its audit event;
