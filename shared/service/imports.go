@@ -604,6 +604,7 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 		todo = todo[n:]
 		if err == nil {
 			sc.resultSaved = b.Answer != nil
+			sc.releaseImport(plan, written)
 			return plan.result(false), nil
 		}
 		var corrected *AlreadyCorrectedError
@@ -622,6 +623,44 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 			continue
 		}
 		return domain.ImportResult{}, sc.cutOff(err, len(written), len(written)+len(todo))
+	}
+}
+
+// releaseImport makes due, once an import is written, the payments its
+// rows fire: those on targets its counted figures (without review) take
+// over their thresholds, and on the returns it accepts, as an approval
+// makes due those its own figures fire (planRelease), in one transaction
+// of their own (ReleasePayments): the rows are written many transactions
+// apart, so the figures are judged as stored, after the last. What reads
+// it needs are bounded as an approval's: one Query of the payments
+// waiting on targets, one of those waiting on returns (not one a return:
+// a file may accept hundreds), one read of at most maxRelease by key, one
+// of the figures. Those it leaves (more than it reads, or planned again
+// too often) the notifier makes due: every counted row marked the
+// programme's figures changed. A failure here leaves the import as
+// written, and the payments to the notifier's next run.
+func (sc *Scope) releaseImport(plan importPlan, written map[int]bool) {
+	rc := releaseCase{written: true, anyReturn: true}
+	for _, i := range slices.Sorted(maps.Keys(written)) {
+		sub := plan.rows[i].sub
+		if sub == nil {
+			continue
+		}
+		rc.fc.Count = append(rc.fc.Count, sub.Figures.Count...)
+		rc.fc.Uncount = append(rc.fc.Uncount, sub.Figures.Uncount...)
+		rc.ws = append(rc.ws, sub.Returns...)
+	}
+	for try := 1; try <= releaseTries; try++ {
+		rel, err := sc.planReleaseOf(rc)
+		if err != nil || (len(rel.Falling) == 0 && !rel.Later) {
+			sc.leftOver("making due the payments the import fires", err)
+			return
+		}
+		err = sc.s.store.ReleasePayments(sc.ctx, sc.programmeID, rel)
+		if !errors.Is(err, ErrChanged) {
+			sc.leftOver("making due the payments the import fires", err)
+			return
+		}
 	}
 }
 

@@ -13,8 +13,11 @@ import (
 // its date, so one made with its date come is made due (CreatePayment);
 // one on a target falls due in the transaction of the approval (or,
 // without review, the submission) whose counted figures take the target
-// over its threshold; one on a return in the transaction that accepts the
-// return. The notifier's pass stays as the safety net: for dated payments
+// over its threshold, or of the change of the target that takes it there
+// on the figures counted already (UpdateTarget); one on a return in the
+// transaction that accepts the return. An import, whose rows are written
+// many transactions apart, makes due what its rows fire in one transaction
+// after them (releaseImport). The notifier's pass stays as the safety net: for dated payments
 // whose date comes later, and for anything a change leaves to it.
 //
 // What a change reads is bounded, whatever the programme holds: one Query
@@ -42,24 +45,66 @@ const maxRelease = 20
 // must not keep an approval from being written.
 const releaseTries = maxPlans / 2
 
+// releaseCase is what a change that may fire payments' triggers does:
+// how it moves the counted figures (fc), the returns it writes (ws: those
+// it accepts fire their payments), and, for a change of a target, the
+// target as changed.
+type releaseCase struct {
+	fc domain.FigureChange
+	// written says fc's figures are stored already (an import's, written
+	// over many transactions before its release): the targets they move
+	// are judged on the figures as stored, not on those plus fc.
+	written bool
+	ws      []ReturnWrite
+	// anyReturn finds the payments on the returns ws accepts with one
+	// Query of every payment waiting on a return (an import may accept
+	// hundreds of returns), not one a return.
+	anyReturn bool
+	// target, when not nil, is a target as a change of it leaves it: the
+	// payments waiting on it are judged on it, on the figures as stored.
+	target *domain.Target
+}
+
 // planRelease settles which payments a change makes due with it: fc is how
 // it moves the counted figures, ws the returns it writes (those it
 // accepts fire their payments). The change is the scope's project's, so
 // the project the emails name is the scope's.
 func (sc *Scope) planRelease(fc domain.FigureChange, ws []ReturnWrite) (Release, error) {
+	return sc.planReleaseOf(releaseCase{fc: fc, ws: ws})
+}
+
+// planReleaseOf is planRelease of any change (releaseCase). A change
+// outside one project (an import, a target's) reads the names of the
+// projects its emails name with the payments.
+func (sc *Scope) planReleaseOf(rc releaseCase) (Release, error) {
 	var rel Release
 	accepted := map[string]domain.Return{}
 	var queries []func() ([]domain.Payment, bool, error)
-	for _, w := range ws {
-		if w.After.State == domain.StateAccepted && (w.Before == nil || w.Before.State != domain.StateAccepted) {
-			accepted[w.After.ID] = w.After
-			id := w.After.ID
-			queries = append(queries, func() ([]domain.Payment, bool, error) {
-				return sc.s.store.PaymentsWaitingOn(sc.ctx, sc.programmeID, domain.TriggerReturn, id, maxRelease)
-			})
+	for _, w := range rc.ws {
+		if w.After.State != domain.StateAccepted || (w.Before != nil && w.Before.State == domain.StateAccepted) {
+			continue
 		}
+		_, seen := accepted[w.After.ID]
+		first := len(accepted) == 0
+		accepted[w.After.ID] = w.After // a return written twice: as it ends
+		if seen || (rc.anyReturn && !first) {
+			continue
+		}
+		id := w.After.ID
+		if rc.anyReturn {
+			id = ""
+		}
+		queries = append(queries, func() ([]domain.Payment, bool, error) {
+			return sc.s.store.PaymentsWaitingOn(sc.ctx, sc.programmeID, domain.TriggerReturn, id, maxRelease)
+		})
 	}
-	if countsFigures(fc) {
+	switch {
+	case rc.target != nil:
+		id := rc.target.ID
+		queries = append(queries, func() ([]domain.Payment, bool, error) {
+			return sc.s.store.PaymentsWaitingOn(sc.ctx, sc.programmeID, domain.TriggerMilestone, id, maxRelease)
+		})
+	case countsFigures(rc.fc):
 		queries = append(queries, func() ([]domain.Payment, bool, error) {
 			return sc.s.store.PaymentsWaitingOn(sc.ctx, sc.programmeID, domain.TriggerMilestone, "", maxRelease)
 		})
@@ -83,6 +128,13 @@ func (sc *Scope) planRelease(fc domain.FigureChange, ws []ReturnWrite) (Release,
 		rel.Later = rel.Later || more[i]
 		waiting = append(waiting, ps...)
 	}
+	if rc.anyReturn {
+		// Only those on a return the change accepts: the others wait on.
+		waiting = slices.DeleteFunc(waiting, func(p domain.Payment) bool {
+			_, ok := accepted[p.Trigger.ReturnID]
+			return p.Trigger.Kind == domain.TriggerReturn && !ok
+		})
+	}
 	if len(waiting) > maxRelease {
 		waiting, rel.Later = waiting[:maxRelease], true
 	}
@@ -91,15 +143,23 @@ func (sc *Scope) planRelease(fc domain.FigureChange, ws []ReturnWrite) (Release,
 	}
 	// The index may be a moment behind: each is read again by its key,
 	// consistently, with its grant and target, in one request.
-	pays, grants, targets, err := sc.readWaiting(waiting)
+	names := map[string]string{}
+	if sc.projectID != "" {
+		names[sc.projectID] = sc.project.Name
+	}
+	pays, grants, targets, err := sc.readWaiting(waiting, rc.target, names)
 	if err != nil {
 		return rel, err
 	}
 	start := sc.programme.StartDate
 	moved := map[string]domain.Target{}
-	for _, t := range targets {
-		if t.Moves(start, fc) {
-			moved[t.ID] = t
+	if rc.target != nil {
+		moved[rc.target.ID] = *rc.target
+	} else {
+		for _, t := range targets {
+			if t.Moves(start, rc.fc) {
+				moved[t.ID] = t
+			}
 		}
 	}
 	var currents map[string]int64
@@ -115,7 +175,10 @@ func (sc *Scope) planRelease(fc domain.FigureChange, ws []ReturnWrite) (Release,
 			if err != nil {
 				return rel, storeErr(err, "", nil)
 			}
-			currents, version = domain.Currents(ts, start, domain.WithFigures(series, fc)), v
+			if !rc.written && rc.target == nil {
+				series = domain.WithFigures(series, rc.fc)
+			}
+			currents, version = domain.Currents(ts, start, series), v
 		}
 	}
 	now := sc.s.now()
@@ -148,8 +211,8 @@ func (sc *Scope) planRelease(fc domain.FigureChange, ws []ReturnWrite) (Release,
 		if words.Target != nil {
 			after.Trigger.Record(*words.Target)
 		}
-		if on := p.Trigger.ProjectID(words.Target); on != "" && on == sc.projectID {
-			words.Project = sc.project.Name
+		if on := p.Trigger.ProjectID(words.Target); on != "" {
+			words.Project = names[on]
 		}
 		rel.Falling = append(rel.Falling, Falling{Grant: g, Before: p, After: after,
 			Note:  domain.PaymentDueNotice(sc.programmeID, g, after, today, words, now),
@@ -184,12 +247,15 @@ func countsFigures(fc domain.FigureChange) bool {
 // readWaiting reads the payments an index listed as waiting, by key, with
 // their grants and targets, in one request: the payments still scheduled
 // with the trigger the index gave (by id), their grants and their targets
-// (each by id).
-func (sc *Scope) readWaiting(waiting []domain.Payment) (map[string]domain.Payment, map[string]domain.Grant, map[string]domain.Target, error) {
+// (each by id; changed, when not nil, is a target as a change leaves it,
+// which is not read). A change outside a project (an import, a target's)
+// reads with them, into names, the names of the projects the payments'
+// triggers are on.
+func (sc *Scope) readWaiting(waiting []domain.Payment, changed *domain.Target, names map[string]string) (map[string]domain.Payment, map[string]domain.Grant, map[string]domain.Target, error) {
 	pays := make([]domain.Payment, len(waiting))
 	payGets := make([]*Get, len(waiting))
 	var gets []*Get
-	grantGets, targetGets := map[string]*Get{}, map[string]*Get{}
+	grantGets, targetGets, projectGets := map[string]*Get{}, map[string]*Get{}, map[string]*Get{}
 	for i, w := range waiting {
 		payGets[i] = &Get{Ref: domain.GrantRef(domain.EntityPayment, w.GrantID, w.ID), Into: &pays[i]}
 		gets = append(gets, payGets[i])
@@ -197,9 +263,16 @@ func (sc *Scope) readWaiting(waiting []domain.Payment) (map[string]domain.Paymen
 			grantGets[w.GrantID] = &Get{Ref: domain.Ref(domain.EntityGrant, w.GrantID), Into: &domain.Grant{}}
 			gets = append(gets, grantGets[w.GrantID])
 		}
-		if id := w.Trigger.TargetID; w.Trigger.Kind == domain.TriggerMilestone && targetGets[id] == nil {
+		id := w.Trigger.TargetID
+		if w.Trigger.Kind == domain.TriggerMilestone && targetGets[id] == nil && (changed == nil || changed.ID != id) {
 			targetGets[id] = &Get{Ref: domain.Ref(domain.EntityTarget, id), Into: &domain.Target{}}
 			gets = append(gets, targetGets[id])
+		}
+		// A target's project as the payment recorded it (or as the change
+		// leaves it): one moved since is named by the notifier's email.
+		if on := w.Trigger.ProjectID(changed); sc.projectID == "" && on != "" && domain.ValidID(on) && names[on] == "" && projectGets[on] == nil {
+			projectGets[on] = &Get{Ref: domain.Ref(domain.EntityProject, on), Into: &domain.Project{}}
+			gets = append(gets, projectGets[on])
 		}
 	}
 	if err := sc.s.store.Read(sc.ctx, sc.programmeID, gets...); err != nil {
@@ -223,6 +296,14 @@ func (sc *Scope) readWaiting(waiting []domain.Payment) (map[string]domain.Paymen
 	for id, g := range targetGets {
 		if g.Found {
 			targets[id] = *g.Into.(*domain.Target)
+		}
+	}
+	if changed != nil {
+		targets[changed.ID] = *changed
+	}
+	for id, g := range projectGets {
+		if g.Found {
+			names[id] = g.Into.(*domain.Project).Name
 		}
 	}
 	return byID, grants, targets, nil

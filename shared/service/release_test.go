@@ -8,7 +8,9 @@ package service_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -310,4 +312,188 @@ func must2[A, B any](a A, b B, err error) (A, B) {
 		panic(errors.New("must2: " + err.Error()))
 	}
 	return a, b
+}
+
+// TestMilestonePaymentDueWithTargetChange: a target changed so that the
+// figures counted already reach a payment's threshold (its value
+// lowered) makes the payment due in the same change, with its email and
+// its audit event by the lead who changed it; a payment on a threshold
+// still not reached stays scheduled. A change that cannot reach a new
+// threshold (a higher value, whom it notifies) does not look for
+// payments at all.
+func TestMilestonePaymentDueWithTargetChange(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	sc := w.open(lead)
+	at10 := must(sc.CreatePayment(w.GXA, body(milestoneAt(w.TargetA, 10)))) // 2 of 60 counted: 3.3%
+	at20 := must(sc.CreatePayment(w.GXA, body(milestoneAt(w.TargetA, 20))))
+	var mu sync.Mutex
+	var ops []string
+	w.st.Before = func(op string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		ops = append(ops, op)
+		return nil
+	}
+	must(sc.UpdateTarget(w.TargetA, always, body(map[string]any{"value": 70, "notify": []string{}})))
+	if slices.Contains(ops, "PaymentsWaitingOn") {
+		t.Errorf("a target raised looked for payments to make due: %v", ops)
+	}
+	w.scheduledStill(t, "on 10% of a target raised", w.GXA, at10.ID)
+	w.st.Before = nil
+
+	audit := w.auditTrail(w.P)
+	tg := must(sc.UpdateTarget(w.TargetA, always, body(map[string]any{"value": 20}))) // 2 of 20: 10%
+	got := must(sc.Payment(w.GXA, at10.ID))
+	n := w.dueNote(t, "on 10% of a target lowered", got, "2026-01-15")
+	if got.Trigger.TargetValue != 20 || got.Version != 2 {
+		t.Errorf("the payment as it fell due: %+v", got)
+	}
+	if n.Because != "when 10% of Bradford IPS's target of 20 people into work is reached" || n.ProjectID != w.A {
+		t.Errorf("its email: %+v", n)
+	}
+	w.scheduledStill(t, "on 20%", w.GXA, at20.ID)
+	if w.st.Waiting(w.P) != 1 {
+		t.Errorf("%d payments waiting, want the one on 20%%", w.st.Waiting(w.P))
+	}
+	events := newEvents(audit, w.auditTrail(w.P))
+	var target, payment bool
+	for _, ev := range events {
+		switch ev.EntityID {
+		case tg.ID:
+			target = ev.ActorEmail == emails[lead]
+		case at10.ID:
+			payment = ev.ActorEmail == emails[lead] && ev.RequestID == "req-"+string(lead) &&
+				ev.Action == domain.ActionChange && ev.Changes["status"].After == string(domain.PaymentDue)
+		}
+	}
+	if !target || !payment || len(events) != 2 {
+		t.Errorf("audit events of the change: %+v, want the target's and the payment's, by the lead", events)
+	}
+	if m := must(sc.Progress()).Money; m.DuePence != 1_00 {
+		t.Errorf("progress: due %d, want the one payment", m.DuePence)
+	}
+
+	// A window that takes in more figures: the programme's target on
+	// people into work for 2026 alone reaches nothing; moved back to take
+	// in 2025, it reaches 2 of 10.
+	whole := must(sc.CreateTarget(body(map[string]any{"metric": "peopleIntoWork", "value": 10, "deadline": "2026-12-31",
+		"startDate": "2026-01-01", "notify": []string{}})))
+	onWhole := must(sc.CreatePayment(w.GX, body(milestoneAt(whole.ID, 20))))
+	w.scheduledStill(t, "on 20% of the programme's 2026", w.GX, onWhole.ID)
+	must(sc.UpdateTarget(whole.ID, always, body(map[string]any{"startDate": "2025-04-01"})))
+	n = w.dueNote(t, "on a window moved back", must(sc.Payment(w.GX, onWhole.ID)), "2026-01-15")
+	if n.Because != "when 20% of the programme's target of 10 people into work is reached" {
+		t.Errorf("its email: %+v", n)
+	}
+}
+
+// TestTargetChangePlannedAgainWhenFiguresMove: figures corrected between
+// a target change's read and its write (so the figures it judged a
+// threshold reached on are no longer so) have the change planned again:
+// the payment the stale figures would have released stays scheduled, and
+// the target is changed.
+func TestTargetChangePlannedAgainWhenFiguresMove(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	sc := w.open(lead)
+	at10 := must(sc.CreatePayment(w.GXA, body(milestoneAt(w.TargetA, 10))))
+	var once atomic.Bool
+	w.st.Before = func(op string) error {
+		if op != "UpdateTarget" || !once.CompareAndSwap(false, true) {
+			return nil
+		}
+		// 1 of 20 is 5%: the lower value no longer reaches 10%.
+		in := outcomeBody(map[string]int64{"referrals": 10, "peopleIntoWork": 1})
+		in["replaces"] = w.OutcomeA
+		_, err := w.openA(plOwn).SubmitOutcome(body(in))
+		return err
+	}
+	tg := must(sc.UpdateTarget(w.TargetA, always, body(map[string]any{"value": 20}))) // 2 of 20 as first read: 10%
+	w.st.Before = nil
+	if !once.Load() || tg.Value != 20 || must(sc.Target(w.TargetA)).Value != 20 {
+		t.Errorf("the target change: %+v", tg)
+	}
+	w.scheduledStill(t, "on 10% of figures corrected meanwhile", w.GXA, at10.ID)
+}
+
+// TestImportMakesPaymentsDue: an import committed without review counts
+// its figures at once, and makes due, once its rows are written, the
+// payments on the targets they take over their thresholds and on the
+// returns they accept, as an approval would: each with its email and an
+// audit event of the importer's request. A dry run makes nothing due.
+func TestImportMakesPaymentsDue(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	sc := w.open(lead)
+	sched := must(sc.CreateSchedule(body(map[string]any{"name": "Quarterly returns", "frequency": "quarterly",
+		"firstPeriodStart": "2025-01-01", "lastPeriodEnd": "2025-12-31"}))).ID
+	q3 := domain.ReturnID(sched, w.A, domain.MustDate("2025-07-01"))
+	at10 := must(sc.CreatePayment(w.GXA, body(milestoneAt(w.TargetA, 10)))) // 2 of 60 counted
+	at20 := must(sc.CreatePayment(w.GXA, body(milestoneAt(w.TargetA, 20))))
+	onQ3 := must(sc.CreatePayment(w.GX, body(onReturn(q3))))
+	onQ4 := must(sc.CreatePayment(w.GX, body(onReturn(domain.ReturnID(sched, w.A, domain.MustDate("2025-10-01"))))))
+	file := csv(importHeader, "Bradford IPS,2025-07-01,2025-09-30,5,4,", "Leeds IPS,2025-07-01,2025-09-30,5,40,")
+
+	must(sc.Import(file, true))
+	w.scheduledStill(t, "on 10%, after a dry run", w.GXA, at10.ID)
+	w.scheduledStill(t, "on Q3, after a dry run", w.GX, onQ3.ID)
+
+	audit := w.auditTrail(w.P)
+	must(sc.Import(file, false)) // A: 6 of 60
+	w.dueNote(t, "on 10%, imported", must(sc.Payment(w.GXA, at10.ID)), "2026-01-15")
+	n := w.dueNote(t, "on Q3, its return accepted by the import", must(sc.Payment(w.GX, onQ3.ID)), "2026-01-15")
+	if n.Because != "when Bradford IPS's return for July to September 2025 is accepted" || n.ProjectID != w.A {
+		t.Errorf("its email: %+v", n)
+	}
+	w.scheduledStill(t, "on 20%", w.GXA, at20.ID)
+	w.scheduledStill(t, "on Q4", w.GX, onQ4.ID)
+	made := 0
+	for _, ev := range newEvents(audit, w.auditTrail(w.P)) {
+		if ev.Entity == domain.EntityPayment {
+			made++
+			if ev.ActorEmail != emails[lead] || ev.RequestID != "req-"+string(lead) || ev.Changes["status"].After != string(domain.PaymentDue) {
+				t.Errorf("the audit event of a payment made due: %+v", ev)
+			}
+		}
+	}
+	if made != 2 || w.st.Waiting(w.P) != 2 {
+		t.Errorf("%d payments made due in the audit trail, %d waiting; want 2 and 2", made, w.st.Waiting(w.P))
+	}
+}
+
+// TestImportUnderReviewMakesNothingDue: rows imported while review is on
+// wait, pending, and count nothing: no payment falls due until a lead
+// approves them.
+func TestImportUnderReviewMakesNothingDue(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.addReporting()
+	sc := w.open(lead)
+	at10 := must(sc.CreatePayment(w.GXA, body(milestoneAt(w.TargetA, 10))))
+	res := must(sc.Import(csv(importHeader, "Bradford IPS,2025-07-01,2025-09-30,5,4,"), false))
+	w.scheduledStill(t, "on 10%, the rows awaiting review", w.GXA, at10.ID)
+	must(w.openA(lead).ReviewOutcome(res.Submissions[0], body(map[string]any{"decision": "approve"})))
+	w.dueNote(t, "on 10%, approved", must(sc.Payment(w.GXA, at10.ID)), "2026-01-15")
+}
+
+// TestReviewOffCountsNothingYet: turning review off counts no figure
+// (submissions awaiting review stay pending), so it makes nothing due;
+// the approval of one awaiting review, review off, does. Figures a lead
+// records with review off count at once and make due what they reach.
+func TestReviewOffCountsNothingYet(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.addReporting()
+	sc := w.open(lead)
+	at5 := must(sc.CreatePayment(w.GXA, body(milestoneAt(w.TargetA, 5)))) // 2 of 60 counted; 3 pending
+	at10 := must(sc.CreatePayment(w.GXA, body(milestoneAt(w.TargetA, 10))))
+	must(sc.UpdateProgramme(always, body(map[string]any{"reviewOutcomes": false})))
+	w.scheduledStill(t, "on 5%, review turned off", w.GXA, at5.ID)
+	must(w.openA(lead).ReviewOutcome(w.OutcomeAPending, body(map[string]any{"decision": "approve"})))
+	w.dueNote(t, "on 5%, approved with review off", must(sc.Payment(w.GXA, at5.ID)), "2026-01-15")
+	w.scheduledStill(t, "on 10%", w.GXA, at10.ID)
+	must(w.openA(lead).SubmitOutcome(body(map[string]any{"periodStart": "2025-10-01", "periodEnd": "2025-12-31",
+		"counts": map[string]int64{"peopleIntoWork": 3}}))) // 6 of 60
+	w.dueNote(t, "on 10%, recorded by a lead with review off", must(sc.Payment(w.GXA, at10.ID)), "2026-01-15")
 }

@@ -485,6 +485,11 @@ type MoneyStore interface {
 	// may miss a payment made a moment ago, or list one no longer waiting:
 	// a change reads each again by its key before it relies on it.
 	PaymentsWaitingOn(ctx context.Context, programmeID string, kind domain.TriggerKind, id string, limit int) (ps []domain.Payment, more bool, err error)
+	// ReleasePayments writes rel alone, in one transaction: the payments
+	// fired by a change whose own writes are stored already (an import,
+	// written over many transactions), each with its email and audit
+	// event, conditioned as a change's own release is (ErrChanged).
+	ReleasePayments(ctx context.Context, programmeID string, rel Release) error
 	// UpdatePayment replaces a payment of g still at before's version.
 	UpdatePayment(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, ch Change) error
 	// ListPayments lists a grant's payments (every payment of the
@@ -511,7 +516,9 @@ type MoneyStore interface {
 // TargetStore keeps targets; due is a target's next time-driven check.
 type TargetStore interface {
 	CreateTarget(ctx context.Context, programmeID string, t domain.Target, due domain.Date, ch Change) error
-	UpdateTarget(ctx context.Context, programmeID string, before, after domain.Target, due domain.Date, ch Change) error
+	// UpdateTarget replaces a target still at before's version, making due
+	// with it the payments rel says its change fires (see Release).
+	UpdateTarget(ctx context.Context, programmeID string, before, after domain.Target, due domain.Date, rel Release, ch Change) error
 	ListTargets(ctx context.Context, programmeID string, p Page) ([]domain.Target, string, error)
 }
 

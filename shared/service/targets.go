@@ -1,6 +1,7 @@
 package service
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -75,6 +76,10 @@ func (sc *Scope) ListTargets(p Page) ([]domain.Target, string, error) {
 // UpdateTarget changes a target if ifMatch accepts its version. The fields
 // of TargetInput may change; a target's id and history stay.
 //
+// A target changed so that its figure may reach a waiting payment's
+// threshold (mayReachMore: a lower value, another metric, window, or
+// project but for a programme's target given to a project) makes that payment due in the same change, as an approval does.
+//
 // A target given to a project may not leave a payment of another
 // project's grant waiting on it (grantsStayPaidOn): that change reads
 // the payments after the target, so it is guarded against one made on
@@ -132,14 +137,45 @@ func (sc *Scope) UpdateTarget(id string, ifMatch func(int64) bool, body Decoder)
 			premises = append(premises, sc.withinDates())
 		}
 		ch.Premises, ch.Guard = premises, guard
-		if err := sc.s.store.UpdateTarget(sc.ctx, sc.programmeID, before, after, due, ch); err != nil {
-			return after, storeErr(err, "target", refs)
+		for plan := 1; ; plan++ {
+			// A target that may now be reached makes due with it the
+			// payments waiting on it whose threshold it is (see
+			// planRelease), conditioned on the figures it judged them on:
+			// another change of them meanwhile has it planned again.
+			var rel Release
+			if mayReachMore(before, after) {
+				if plan > releaseTries {
+					rel.Later = true
+				} else if rel, err = sc.planReleaseOf(releaseCase{target: &after}); err != nil {
+					return after, err
+				}
+			}
+			err := sc.s.store.UpdateTarget(sc.ctx, sc.programmeID, before, after, due, rel, ch)
+			if errors.Is(err, ErrChanged) && plan < maxPlans {
+				continue
+			}
+			if err != nil {
+				return after, storeErr(err, "target", refs)
+			}
+			break
 		}
 		if window {
 			sc.wrote(nil, 1)
 		}
 		return after, nil
 	})
+}
+
+// mayReachMore reports whether a change of a target from before to after
+// may take it over a payment's threshold it was not over: a lower value,
+// or another metric, window or project (figures it did not count). A
+// higher value, a change of whom it notifies, or a programme's target
+// given to one project (whose figures are part of the programme's)
+// reaches nothing new.
+func mayReachMore(before, after domain.Target) bool {
+	return after.Value < before.Value || after.Metric != before.Metric ||
+		(after.ProjectID != before.ProjectID && before.ProjectID != "") ||
+		moved(before.StartDate, after.StartDate) || moved(before.Deadline, after.Deadline)
 }
 
 // grantsStayPaidOn refuses to give target id to project to while a

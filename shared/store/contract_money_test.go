@@ -376,7 +376,7 @@ func ctRelease(c *ct) {
 	// The figures moved since they were read (a target changed): refused.
 	moved := tg
 	moved.Version, moved.UpdatedAt = 2, now.Add(time.Second)
-	c.ok(c.st.UpdateTarget(c.ctx, p.ID, tg, moved, domain.Date{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionChange, tg, moved)))
+	c.ok(c.st.UpdateTarget(c.ctx, p.ID, tg, moved, domain.Date{}, service.Release{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionChange, tg, moved)))
 	tg = moved
 	_, v1, err := c.st.FiguresAsOf(c.ctx, p.ID, keys)
 	c.ok(err)
@@ -431,4 +431,65 @@ func ctRelease(c *ct) {
 	if v3 == v2 || tg.Current(p.StartDate, series) != 6 {
 		c.Errorf("after the submission: version %d (was %d), figure %d", v3, v2, tg.Current(p.StartDate, series))
 	}
+
+	// A change of the target (6 of 6: at100 reached) makes at100 due in
+	// its own transaction, refused on figures that moved since.
+	lowered := tg
+	lowered.Value, lowered.Version, lowered.UpdatedAt = 6, tg.Version+1, now.Add(2*time.Second)
+	byTarget := func(seen int64) service.Release {
+		f := falling(at100, domain.TriggerWords{Target: &lowered})
+		f.After.Trigger.Record(lowered)
+		return service.Release{Falling: []service.Falling{f}, Figures: &seen}
+	}
+	changeTarget := func(rel service.Release) error {
+		return c.st.UpdateTarget(c.ctx, p.ID, tg, lowered, domain.Date{}, rel,
+			c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionChange, tg, lowered))
+	}
+	c.unchanged(p.ID, func() error { return changeTarget(byTarget(v2)) }, func(err error) {
+		ctIs(c, "a target's change releasing on figures that moved", err, service.ErrChanged)
+	})
+	c.ok(changeTarget(byTarget(v3)))
+	got, _ := ctGet[domain.Payment](c, p.ID, domain.GrantRef(domain.EntityPayment, g.ID, at100.ID))
+	if got.Status != domain.PaymentDue || got.DueSince != today || got.Trigger.TargetValue != 6 {
+		c.Errorf("released with the target's change: %+v", got)
+	}
+	if _, ok := ctGet[domain.Notification](c, p.ID, domain.Ref(domain.EntityNotification, domain.PaymentNotificationID(at100.ID))); !ok {
+		c.Error("no email recorded for the payment released with the target's change")
+	}
+	_, v4, err := c.st.FiguresAsOf(c.ctx, p.ID, keys)
+	c.ok(err)
+	if v4 == v3 {
+		c.Errorf("a target's change left the figures version at %d", v3)
+	}
+
+	// A release of its own (an import's, after its rows): onQ2 made due,
+	// refused on figures that moved since; its audit event written.
+	onQ2Accepted := returns[1]
+	onQ2Accepted.State = domain.StateAccepted
+	alone := func(seen int64) service.Release {
+		return service.Release{Falling: []service.Falling{falling(onQ2, domain.TriggerWords{Return: &onQ2Accepted})}, Figures: &seen}
+	}
+	c.unchanged(p.ID, func() error { return c.st.ReleasePayments(c.ctx, p.ID, alone(v3)) }, func(err error) {
+		ctIs(c, "a release alone on figures that moved", err, service.ErrChanged)
+	})
+	c.ok(c.st.ReleasePayments(c.ctx, p.ID, alone(v4)))
+	got, _ = ctGet[domain.Payment](c, p.ID, domain.GrantRef(domain.EntityPayment, g.ID, onQ2.ID))
+	if got.Status != domain.PaymentDue || got.DueSince != today {
+		c.Errorf("released alone: %+v", got)
+	}
+	if hist := ctAll(c, 100, func(pg service.Page) ([]domain.AuditEvent, string, error) {
+		return c.st.History(c.ctx, p.ID, domain.Ref(domain.EntityPayment, onQ2.ID), pg)
+	}); len(hist) == 0 || hist[0].Changes["status"].After != string(domain.PaymentDue) {
+		c.Errorf("the audit trail of the payment released alone: %+v", hist)
+	}
+	if m := c.money(p.ID, g.ID); m.DuePence != 40_00+20_00+5_00 {
+		c.Errorf("the grant's due money: %+v", m)
+	}
+	if n := c.waiting(p.ID); n != waitingBefore-4 {
+		c.Errorf("%d payments waiting, want %d", n, waitingBefore-4)
+	}
+	// Released again: the payment is no longer scheduled.
+	c.unchanged(p.ID, func() error { return c.st.ReleasePayments(c.ctx, p.ID, alone(v4)) }, func(err error) {
+		ctIs(c, "a release of a payment made due already", err, service.ErrChanged)
+	})
 }

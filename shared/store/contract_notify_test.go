@@ -382,7 +382,7 @@ func ctDueTargets(c *ct) {
 	// before it is refused.
 	after := tg
 	after.Value, after.Version, after.UpdatedAt = 80, 2, tg.UpdatedAt.Add(time.Second)
-	c.ok(c.st.UpdateTarget(c.ctx, p.ID, tg, after, day.AddDays(30), c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionChange, tg, after)))
+	c.ok(c.st.UpdateTarget(c.ctx, p.ID, tg, after, day.AddDays(30), service.Release{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionChange, tg, after)))
 	c.ok(c.st.Reschedule(c.ctx, moved[0], domain.Date{}))
 	if got := due(day.AddDays(30)); len(got) != 1 || got[0].Target.Value != 80 {
 		c.Fatalf("after the change: %+v", got)

@@ -1094,7 +1094,7 @@ func ctTargets(c *ct) {
 	after := tg
 	after.Value, after.Notify, after.Version, after.UpdatedAt = 80, []string{}, 2, tg.UpdatedAt.Add(time.Second)
 	update := func(before, after domain.Target) error {
-		return c.st.UpdateTarget(c.ctx, p.ID, before, after, domain.Date{}, c.change(p.ID, domain.EntityTarget, after.ID, domain.ActionChange, before, after))
+		return c.st.UpdateTarget(c.ctx, p.ID, before, after, domain.Date{}, service.Release{}, c.change(p.ID, domain.EntityTarget, after.ID, domain.ActionChange, before, after))
 	}
 	c.ok(update(tg, after))
 	n2, dirty := c.dirty(p.ID)
@@ -1382,7 +1382,7 @@ func ctPortfolio(c *ct) {
 	}
 	t1b := t1
 	t1b.Value, t1b.Version = 12, 2
-	c.ok(c.st.UpdateTarget(c.ctx, p.ID, t1, t1b, domain.Date{}, c.change(p.ID, domain.EntityTarget, t1.ID, domain.ActionChange, t1, t1b)))
+	c.ok(c.st.UpdateTarget(c.ctx, p.ID, t1, t1b, domain.Date{}, service.Release{}, c.change(p.ID, domain.EntityTarget, t1.ID, domain.ActionChange, t1, t1b)))
 	// Figures: a submission with a measure, corrected (before the
 	// schedule: a submission plans on the reporting setup it read).
 	piw, ref := domain.MetricPeopleIntoWork, domain.MetricReferrals

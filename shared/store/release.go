@@ -17,8 +17,9 @@ import (
 
 // Payments falling due with their trigger (docs/dynamodb.md, "Payments
 // falling due with their trigger"). The change that fires a payment's
-// trigger (an approval, a submission counted without review, a payment
-// made due at once) makes it due in its own transaction: the payment
+// trigger (an approval, a submission counted without review, a change of
+// its target, a payment made due at once; an import in one transaction
+// after its rows, ReleasePayments) makes it due in its own transaction: the payment
 // rewritten due, conditioned on being still scheduled at the version read;
 // its email created pending (attribute_not_exists, as the notifier's
 // FallDue creates it, so one email whoever makes it due); its audit event;
@@ -202,6 +203,24 @@ func (s *Store) release(t *tx, programmeID string, rel service.Release, reserve 
 		t.add(s.fundingUpdate(programmeID, due, nil, owners), nil)
 	}
 	s.mark(t, programmeID, waiting, later, rel.Figures)
+	return nil
+}
+
+// ReleasePayments implements service.MoneyStore: one transaction of rel
+// alone (an import's, after its rows: see release), no more than 100
+// items, whatever rel holds; what does not fit marks the programme
+// changed for the notifier.
+func (s *Store) ReleasePayments(ctx context.Context, programmeID string, rel service.Release) error {
+	t := &tx{}
+	if err := s.release(t, programmeID, rel, 0); err != nil {
+		return err
+	}
+	if len(t.items) == 0 {
+		return nil
+	}
+	if err := s.transact(ctx, t); err != nil {
+		return fmt.Errorf("release payments of %s: %w", programmeID, err)
+	}
 	return nil
 }
 

@@ -74,8 +74,10 @@ func (s *Store) CreateTarget(ctx context.Context, programmeID string, tg domain.
 }
 
 // UpdateTarget replaces a target still at before's version, rescheduling
-// its time-driven checks and marking the programme changed.
-func (s *Store) UpdateTarget(ctx context.Context, programmeID string, before, after domain.Target, due domain.Date, ch service.Change) error {
+// its time-driven checks and marking the programme changed, and makes due
+// in the same transaction the payments rel says the change fires (see
+// release).
+func (s *Store) UpdateTarget(ctx context.Context, programmeID string, before, after domain.Target, due domain.Date, rel service.Release, ch service.Change) error {
 	item, err := record(after, "target", targetKeys(programmeID, after, due))
 	if err != nil {
 		return err
@@ -84,8 +86,11 @@ func (s *Store) UpdateTarget(ctx context.Context, programmeID string, before, af
 	if err != nil {
 		return err
 	}
-	t := s.addTotals(s.versioned(&tx{}, item, before.Version), programmeID, deltas{}, after.UpdatedAt, sum)
-	if err := s.write(ctx, ch, s.targetRefs(t, programmeID, after)); err != nil {
+	t := s.targetRefs(s.addTotals(s.versioned(&tx{}, item, before.Version), programmeID, deltas{}, after.UpdatedAt, sum), programmeID, after)
+	if err := s.release(t, programmeID, rel, releaseReserve(ch)); err != nil {
+		return err
+	}
+	if err := s.write(ctx, ch, t); err != nil {
 		return fmt.Errorf("update target %s: %w", after.ID, err)
 	}
 	return nil

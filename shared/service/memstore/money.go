@@ -170,6 +170,36 @@ func (t *tx) release(rel service.Release) *tx {
 	return t.figuresStill(rel.Figures)
 }
 
+// ReleasePayments implements service.MoneyStore: rel alone, as one
+// change (an operation named "ReleasePayments" for Fail and Before), with
+// the audit events of its payments and none of its own.
+func (s *Store) ReleasePayments(_ context.Context, programmeID string, rel service.Release) error {
+	if err := s.enter("ReleasePayments"); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	t := &tx{s: s, pid: programmeID, p: s.progs[programmeID]}
+	t.release(rel)
+	switch {
+	case t.first != nil:
+		return t.first
+	case len(t.missing) > 0:
+		return &service.MissingRefError{Refs: t.missing}
+	}
+	for _, w := range t.writes {
+		w()
+	}
+	p := s.part(programmeID)
+	for _, a := range t.audits {
+		data, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		p.audit = append(p.audit, auditEntry{id: a.ID, entity: string(a.Entity), entityID: a.EntityID, actor: a.ActorEmail, data: data})
+	}
+	return nil
+}
+
 // PaymentsWaitingOn implements service.MoneyStore: in the order of the
 // DynamoDB store's index (by what they wait on, then grant and id).
 func (s *Store) PaymentsWaitingOn(_ context.Context, programmeID string, kind domain.TriggerKind, id string, limit int) ([]domain.Payment, bool, error) {

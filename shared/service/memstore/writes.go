@@ -365,9 +365,9 @@ func (s *Store) CreateTarget(_ context.Context, programmeID string, tg domain.Ta
 }
 
 // UpdateTarget implements service.TargetStore.
-func (s *Store) UpdateTarget(_ context.Context, programmeID string, before, after domain.Target, due domain.Date, ch service.Change) error {
+func (s *Store) UpdateTarget(_ context.Context, programmeID string, before, after domain.Target, due domain.Date, rel service.Release, ch service.Change) error {
 	return s.write("UpdateTarget", programmeID, ch, func(t *tx) {
-		t.versioned(domain.Ref(domain.EntityTarget, after.ID), after, before.Version).totals(delta{at: after.UpdatedAt}).targetRefs(after)
+		t.versioned(domain.Ref(domain.EntityTarget, after.ID), after, before.Version).totals(delta{at: after.UpdatedAt}).targetRefs(after).release(rel)
 		t.then(func(p *partition) { p.setTargetDue(after.ID, due) })
 	})
 }
