@@ -7,7 +7,7 @@
 #   make build    build/<function>.zip for every functions/<name>/ (linux/arm64, provided.al2023)
 #   make assets   the web app's front end (nhsuk-frontend from npm) into shared/web/static/
 #   make deploy   build + sam deploy (STACK, PARAMS; twice on a first deploy, infra/deploy.sh) + the web app's static files to S3/CloudFront
-#   make token    EMAIL=a@b.org GROUPS=admins
+#   make token    EMAIL=a@b.org GROUPS=admins (GROUPS only as a make argument: see below; TOKEN_GROUPS works either way)
 #   make cost     the monthly AWS bill in pounds (BENCHMARKS.md, section 9)
 #   make seed | notify | bench | stop | stop-test | status | clean
 
@@ -15,6 +15,11 @@ STACK     ?= fundtrack
 PARAMS    ?=
 EMAIL     ?= lead@example.org
 GROUPS    ?=
+# bash keeps its own GROUPS (the user's group ids) and drops an assignment to
+# it, so `GROUPS=admins make token` reaches make without it and mints a
+# token with no groups. Give GROUPS after `make` (make token GROUPS=admins),
+# or use TOKEN_GROUPS, which works before or after.
+TOKEN_GROUPS ?= $(GROUPS)
 BUILD_DIR ?= build
 GO        ?= go
 
@@ -111,7 +116,7 @@ assets:
 	infra/stack.sh assets
 
 token:
-	@$(GO) run ./infra/token -email "$(EMAIL)" -groups "$(GROUPS)"
+	@$(GO) run ./infra/token -email "$(EMAIL)" -groups "$(TOKEN_GROUPS)"
 
 seed:
 	$(DEV_ENV) FUNDTRACK_API=$(DEV_API) $(GO) run ./infra/seed
