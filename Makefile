@@ -6,8 +6,8 @@
 #   make test     gofmt, go vet, cfn-lint (if installed), go test -race against the test stack (:8100, :8105), browser tests included
 #   make build    build/<function>.zip for every functions/<name>/ (linux/arm64, provided.al2023)
 #   make assets   the web app's front end (nhsuk-frontend from npm) into shared/web/static/
-#   make deploy   build + sam deploy (STACK, PARAMS) + the web app's static files to S3/CloudFront
-#   make token    EMAIL=a@b.org GROUPS=admins
+#   make deploy   build + sam deploy (STACK, PARAMS; twice on a first deploy, infra/deploy.sh) + the web app's static files to S3/CloudFront
+#   make token    EMAIL=a@b.org GROUPS=admins (GROUPS only as a make argument: see below; TOKEN_GROUPS works either way)
 #   make cost     the monthly AWS bill in pounds (BENCHMARKS.md, section 9)
 #   make seed | notify | bench | stop | stop-test | status | clean
 
@@ -15,6 +15,11 @@ STACK     ?= fundtrack
 PARAMS    ?=
 EMAIL     ?= lead@example.org
 GROUPS    ?=
+# bash keeps its own GROUPS (the user's group ids) and drops an assignment to
+# it, so `GROUPS=admins make token` reaches make without it and mints a
+# token with no groups. Give GROUPS after `make` (make token GROUPS=admins),
+# or use TOKEN_GROUPS, which works before or after.
+TOKEN_GROUPS ?= $(GROUPS)
 BUILD_DIR ?= build
 GO        ?= go
 
@@ -81,6 +86,11 @@ build: assets
 # the bucket exists already, so pages never link a version not there yet,
 # and again after (the first deploy creates the bucket). Old versions stay
 # for pages still open in browsers.
+#
+# infra/deploy.sh runs sam deploy, then again with the web app's sign-in
+# URLs (the WebCallbackUrl and WebSignedOutUrl outputs) as CallbackUrls and
+# LogoutUrls when the stack lacks them and PARAMS does not set them: so a
+# first deploy is two, and people can sign in once it ends.
 STATIC_DIR = $(BUILD_DIR)/static
 upload_assets = bucket=$$(aws cloudformation describe-stacks --stack-name $(STACK) \
 		--query "Stacks[0].Outputs[?OutputKey=='AssetsBucketName'].OutputValue" --output text 2>/dev/null || true); \
@@ -90,13 +100,13 @@ upload_assets = bucket=$$(aws cloudformation describe-stacks --stack-name $(STAC
 		echo "deploy: static files $$version in s3://$$bucket/"; \
 	else $(1); fi
 
+deploy: export STACK := $(STACK)
+deploy: export PARAMS := $(PARAMS)
 deploy: build
 	@set -e; \
 	version=$$($(GO) run ./infra/assets -out $(STATIC_DIR)); \
 	$(call upload_assets,:); \
-	sam deploy --template-file template.yaml --stack-name $(STACK) --resolve-s3 \
-		--capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset \
-		--parameter-overrides 'AssetsVersion='"$$version"' $(PARAMS)'; \
+	ASSETS_VERSION=$$version infra/deploy.sh; \
 	$(call upload_assets,echo "deploy: stack $(STACK) has no AssetsBucketName output" >&2; exit 1)
 
 # The web app's CSS, JavaScript and icons, copied from the pinned npm
@@ -106,7 +116,7 @@ assets:
 	infra/stack.sh assets
 
 token:
-	@$(GO) run ./infra/token -email "$(EMAIL)" -groups "$(GROUPS)"
+	@$(GO) run ./infra/token -email "$(EMAIL)" -groups "$(TOKEN_GROUPS)"
 
 seed:
 	$(DEV_ENV) FUNDTRACK_API=$(DEV_API) $(GO) run ./infra/seed
