@@ -21,8 +21,13 @@ func TestPagesReadTheirQueryOneWay(t *testing.T) {
 			t.Errorf("%s: %d\n%s", path, pg.Status, excerpt(pg.Body))
 		}
 	}
-	if pg := lead.get(base + "/grants?unused=1"); pg.Status != http.StatusOK {
+	if pg := lead.get(base + "/audit?entity=grant"); pg.Status != http.StatusOK {
 		t.Errorf("a readable query: %d", pg.Status)
+	}
+	// A list page refuses a parameter it does not read, naming it, rather
+	// than show the whole list as its answer (TestListPagesRefuseWhatTheyCannotRead).
+	if pg := lead.get(base + "/grants?unused=1"); pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, "unused: is not something this page reads") {
+		t.Errorf("a parameter the grants page does not read: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
 }
 

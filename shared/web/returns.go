@@ -75,6 +75,9 @@ func (a *app) returns(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
+	if err := takes(r, "schedule", "at"); err != nil {
+		return err
+	}
 	names, err := a.names(r, q)
 	if err != nil {
 		return err
@@ -238,6 +241,9 @@ func (a *app) reviews(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
+	if err := takes(r, "cursor"); err != nil {
+		return err
+	}
 	names, err := a.names(r, q)
 	if err != nil {
 		return err
@@ -266,7 +272,7 @@ func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 			return err
 		}
 		return seeAlso{err, relatedLink{Lead: "It stays as it was decided —", Text: "see the submission",
-			Href: recordURL(r.PathValue("pid"), domain.ProjectRef(domain.EntityOutcome, prid, oid))}}
+			Href: recordURL(r.PathValue("pid"), domain.ProjectRef(domain.EntityOutcome, prid, oid)), After: true}}
 	}
 	return editForm[domain.Outcome]{
 		Page: "review_form", Nav: "returns", Fields: reviewFields,
