@@ -23,9 +23,6 @@ func (a *app) audit(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	if err := takes(r, "entity", "user", "cursor"); err != nil {
-		return err
-	}
 	names, err := a.recordNames(r, q, items, "")
 	if err != nil {
 		return err
@@ -52,9 +49,6 @@ func (a *app) history(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	n, err := a.open(r, q, "")
 	if err != nil {
-		return err
-	}
-	if err := takes(r, "entity", "id", "project", "grant", "cursor"); err != nil {
 		return err
 	}
 	names, err := a.recordNames(r, q, items, ref.ProjectID)

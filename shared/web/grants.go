@@ -20,9 +20,6 @@ func (a *app) grants(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	if err := takes(r, "cursor"); err != nil {
-		return err
-	}
 	names, err := a.names(r, q)
 	if err != nil {
 		return err

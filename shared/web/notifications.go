@@ -13,9 +13,6 @@ func (a *app) notifications(w http.ResponseWriter, r *http.Request, q *req) erro
 	if err != nil {
 		return err
 	}
-	if err := takes(r, "cursor"); err != nil {
-		return err
-	}
 	names, err := a.names(r, q)
 	if err != nil {
 		return err

@@ -75,9 +75,6 @@ func (a *app) returns(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	if err := takes(r, "schedule", "at"); err != nil {
-		return err
-	}
 	names, err := a.names(r, q)
 	if err != nil {
 		return err
@@ -239,9 +236,6 @@ func (a *app) reviews(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	n, err := a.open(r, q, "returns")
 	if err != nil {
-		return err
-	}
-	if err := takes(r, "cursor"); err != nil {
 		return err
 	}
 	names, err := a.names(r, q)

@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
-	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -122,23 +120,6 @@ func refuse(what string) error {
 // all reads every item of a list, a page of service.MaxLimit at a time.
 func all[T any](list func(service.Page) ([]T, string, error)) ([]T, error) {
 	return service.Every(service.MaxLimit, list)
-}
-
-// takes refuses, naming it, a parameter a list page does not read: one
-// of the API's filters the page has none of (?status=bogus on the returns
-// page), or a filter misspelt, would otherwise show the whole list as if
-// it were the answer. names are the parameters the page reads (its
-// filters, and cursor where it has pages); signedIn has already refused a
-// query that cannot be read one way. Called once the caller's access is
-// checked, so a non-member learns nothing of a page's filters.
-func takes(r *http.Request, names ...string) error {
-	p := domain.Problems{}
-	for name := range r.URL.Query() {
-		if !slices.Contains(names, name) {
-			p.Add(name, "is not something this page reads: it reads "+strings.Join(names, ", "))
-		}
-	}
-	return p.ErrAs("the page asked for is not valid", "the page asked for is not valid")
 }
 
 // pageOf reads ?cursor= for a list page of 50.
