@@ -74,7 +74,9 @@ type jsonNode struct {
 }
 
 const (
-	problemTwice   = "appears more than once"
+	// ProblemTwice is what a name given twice is told: a JSON member, a
+	// query parameter, and (in the web app's words) a form's field.
+	ProblemTwice   = "appears more than once"
 	problemBadText = "must be valid UTF-8 text: no invalid bytes and no unpaired surrogate escape such as \\ud800"
 )
 
@@ -181,7 +183,7 @@ func readNode(dec *jsontext.Decoder, at *place, p domain.Problems) (*jsonNode, e
 				return nil, err
 			}
 			if seen[name] {
-				p.Add(member.String(), problemTwice)
+				p.Add(member.String(), ProblemTwice)
 				continue
 			}
 			seen[name] = true
@@ -582,7 +584,7 @@ func Query(r *http.Request) (url.Values, error) {
 		case !utf8.ValidString(value):
 			p.Add(name, "must be UTF-8 text")
 		case q.Has(key):
-			p.Add(name, problemTwice)
+			p.Add(name, ProblemTwice)
 		}
 		q[key] = append(q[key], value)
 	}

@@ -15,8 +15,9 @@ func TestOrgIDRegisters(t *testing.T) {
 		valid   []string
 		invalid []string
 	}{
-		{"GB-CHC", []string{"279417", "1090095", "1173575"},
-			[]string{"12345", "12345678", "1090095-1", "SC042386", "109OO95", ""}},
+		// SPEC.md: GB-CHC- 6 to 8 digits (an 8-digit one was refused: audit-web D1).
+		{"GB-CHC", []string{"279417", "1090095", "1173575", "12345678"},
+			[]string{"12345", "123456789", "1090095-1", "SC042386", "109OO95", ""}},
 		{"GB-SC", []string{"SC042386", "SC000587"},
 			[]string{"042386", "SC42386", "SC0423861", "sc042386", "SO042386"}},
 		{"GB-NIC", []string{"100019", "100048"},
@@ -26,6 +27,8 @@ func TestOrgIDRegisters(t *testing.T) {
 		{"GB-NHS", []string{"RT5", "TAD", "RXM", "01F", "7A1A5", "Z1070", "A81001"},
 			[]string{"R5", "RT5X1234", "rt5", "RT-5"}},
 		{"GB-GOR", []string{"D10", "D12", "PB481", "EA1113", "OT1211", "DA1020", "PC1"},
+			// "DWP" is the SPEC's own example (GB-GOR-DWP), but no key of the
+			// register, which the SPEC's rule asks for (README: deviations).
 			[]string{"DWP", "DH", "D", "X10", "d10", "D123456", "PB-481"}},
 		{"GB-GOV", []string{"1", "4", "12"}, []string{"1234", "D10"}},
 		{"GB-LAE", []string{"BAS", "WOT", "GED"}, []string{"BA", "BASS", "bas", "E08000032"}},

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -49,6 +50,41 @@ func CheckText(v TextFielder) error {
 		return nil
 	}
 	return &Error{Code: CodePersonalData, Message: personalMessage, Fields: fields}
+}
+
+// WithText is CheckText after the other checks of an input: err is what
+// they found (nil, or the 400 of MergeProblems). With no other problem the
+// answer is CheckText's own (422 personal_data_detected). With other
+// problems in fields, the guard's are added to them, each field keeping a
+// problem of its own, and the answer stays 400 validation_failed naming
+// every field, as an import names a cell with personal data beside its
+// other bad cells: a person with both kinds of mistake (a date mistyped
+// and a phone number in the name) puts both right in one go, rather than
+// learning of the second only once the first is fixed. Any other error
+// (not found, a body that is not JSON at all) is passed on as it is.
+// Either way nothing is stored: the caller stops at any error.
+func WithText(err error, v TextFielder) error {
+	if err == nil {
+		return CheckText(v)
+	}
+	var de *Error
+	if !errors.As(err, &de) || de.Code != CodeValidation || len(de.Fields) == 0 {
+		return err
+	}
+	if _, whole := de.Fields[BodyField]; whole {
+		return err
+	}
+	var pd *Error
+	if !errors.As(CheckText(v), &pd) {
+		return err
+	}
+	p := Problems{}
+	p.AddAll(de.Fields)
+	p.AddAll(pd.Fields)
+	if len(p) == len(de.Fields) {
+		return err
+	}
+	return p.ErrAs(de.Message, de.Message)
 }
 
 // CheckPersonalData refuses text that holds an NHS number, an email

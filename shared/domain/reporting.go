@@ -131,7 +131,7 @@ func (in *ScheduleInput) Validate() error {
 		periods := PeriodsOf(in.Frequency, in.FirstPeriodStart, in.LastPeriodEnd)
 		switch {
 		case in.LastPeriodEnd.Before(in.FirstPeriodStart):
-			p.Add("lastPeriodEnd", "must be after firstPeriodStart")
+			p.Add("lastPeriodEnd", "must be after the first period starts")
 		case len(periods) > MaxPeriods:
 			// Before the check of the last day: PeriodsOf stops counting
 			// here, so the last period it lists is not the schedule's.

@@ -71,6 +71,16 @@ func TestScheduleInputValidate(t *testing.T) {
 	bad(func(in *ScheduleInput) { in.LastPeriodEnd = d("2027-03-30") }, "lastPeriodEnd")
 	bad(func(in *ScheduleInput) { in.LastPeriodEnd = d("2026-03-31") }, "lastPeriodEnd")
 	bad(func(in *ScheduleInput) { in.Frequency, in.LastPeriodEnd = Monthly, d("2036-04-30") }, "lastPeriodEnd")
+	// Before the first period: in words, never the API's name for the
+	// other field, which a page would show as it is (audit-web N2).
+	{
+		in := ok()
+		in.LastPeriodEnd = d("2026-03-31")
+		var e *Error
+		if err := in.Validate(); !asError(err, &e) || e.Fields["lastPeriodEnd"] != "must be after the first period starts" {
+			t.Errorf("a last period end before the first start: %v", err)
+		}
+	}
 	// More than 120 periods is refused as that, whatever the count: not
 	// as a last day that is not a period's end, which it is.
 	for _, last := range []string{"2036-04-30", "2036-12-31", "2046-03-31"} {

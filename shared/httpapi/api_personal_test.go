@@ -110,3 +110,26 @@ func TestAPIPersonalDataInEveryTextField(t *testing.T) {
 		map[string]any{"description": "Awarded 01/10/2016; ref 9434765918; 31000000 pence over 2009–2012; ODS RT5. " +
 			"Born out of the 2019 pilot; based at LE1 5WW; MS Society referrals; Don't Miss Out."}))
 }
+
+// TestAPIPersonalDataNamedWithOtherProblems: a body with personal data in
+// a text field and other invalid fields is one 400 validation_failed
+// naming them all (the text field's problem saying what it holds), so the
+// client fixes everything at once; alone, personal data is still 422.
+// Nothing is stored either way (audit-web W4).
+func TestAPIPersonalDataNamedWithOtherProblems(t *testing.T) {
+	t.Parallel()
+	h := newMemAPI(t)
+	f := h.fixture(t)
+	before := h.Snapshot(t)
+	prog := testkit.Merge(testkit.ProgrammeBody("P"), map[string]any{"leadOrganisation": "call 020 7946 0958", "startDate": "2025-02-30"})
+	r, _ := h.Send(testkit.Request("POST", "/programmes", uAdmin, prog))
+	if e := testkit.WantFields(t, r, "leadOrganisation", "startDate"); !strings.Contains(e.Fields["leadOrganisation"], "phone number") {
+		t.Errorf("leadOrganisation says %q", e.Fields["leadOrganisation"])
+	}
+	post := testkit.Merge(testkit.PostBody(f.GrantXA, "filled"), map[string]any{"title": "Post for 07700 900123", "fte": 7})
+	r, _ = h.Send(testkit.Request("POST", f.p1("/projects/"+f.A+"/posts"), uLead, post))
+	testkit.WantFields(t, r, "title", "fte")
+	r, _ = h.Send(testkit.Request("POST", f.p1("/funders"), uLead, testkit.FunderBody("Funder 07700 900123", "a@example.org")))
+	testkit.WantErr(t, r, http.StatusUnprocessableEntity, "personal_data_detected")
+	testkit.SameSnapshot(t, "personal data with other problems", before, h.Snapshot(t))
+}

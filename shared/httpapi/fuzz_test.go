@@ -424,7 +424,7 @@ var fzOrgID = regexp.MustCompile(`^[A-Z]{2}(_[A-Z]{2})?-[A-Z0-9_]+(-[A-Z0-9_]+)?
 // fzUKOrgFormats are the formats of the UK registers most used here, from
 // the registers themselves: a GB identifier in one of them must have it.
 var fzUKOrgFormats = map[string]*regexp.Regexp{
-	"GB-CHC": regexp.MustCompile(`^[0-9]{6,7}$`),
+	"GB-CHC": regexp.MustCompile(`^[0-9]{6,8}$`),
 	"GB-COH": regexp.MustCompile(`^([0-9]{8}|[A-Z]{2}[0-9]{6})$`),
 	"GB-NHS": regexp.MustCompile(`^[A-Z0-9]{3,6}$`),
 	"GB-GOR": regexp.MustCompile(`^(CO|CS|D|DA|EA|EO|IM|OT|PB|PC)[0-9]{1,5}$`),

@@ -72,6 +72,12 @@ func TestGivingOrganisationFields(t *testing.T) {
 	prj, createdPrj := a.Create(t, uAdmin, pp+"/projects", project)
 	check("project as created", createdPrj, "GB-COH-07444723")
 	check("project as read", a.Want(t, http.StatusOK, testkit.Request("GET", pp+"/projects/"+prj, uAdmin, nil)), "GB-COH-07444723")
+	// SPEC: GB-CHC- 6 to 8 digits; an 8-digit number was refused (audit-web D1).
+	a.Create(t, uAdmin, pp+"/funders", map[string]any{"name": "Eight-digit charity", "orgId": "GB-CHC-12345678", "contacts": []string{"g@example.org"}})
+	r8, _ := a.Send(testkit.Request("POST", pp+"/funders", uAdmin, map[string]any{"name": "Nine", "orgId": "GB-CHC-123456789", "contacts": []string{"g@example.org"}}))
+	if e := testkit.WantFields(t, r8, "orgId"); !strings.Contains(e.Fields["orgId"], "6 to 8 digits") {
+		t.Errorf("GB-CHC-123456789: orgId says %q, want the 6 to 8 digits format", e.Fields["orgId"])
+	}
 
 	for _, tc := range []struct {
 		path   string
@@ -82,7 +88,7 @@ func TestGivingOrganisationFields(t *testing.T) {
 		// The SPEC's old example: the register's keys are like D10.
 		{pp + "/funders", map[string]any{"name": "DWP", "orgId": "GB-GOR-DWP", "contacts": []string{"g@dwp.example.org"}},
 			[]string{"orgId"}, "D10"},
-		{"/programmes", testkit.Merge(prog, map[string]any{"orgId": "GB-CHC-12"}), []string{"orgId"}, "6 or 7 digits"},
+		{"/programmes", testkit.Merge(prog, map[string]any{"orgId": "GB-CHC-12"}), []string{"orgId"}, "6 to 8 digits"},
 		{pp + "/projects", testkit.Merge(project, map[string]any{"orgId": "GB-CHARITY-1090095"}), []string{"orgId"}, "not a register on org-id.guide"},
 		{pp + "/projects", testkit.Merge(project, map[string]any{"orgId": "360G-ftk-org-1"}), []string{"orgId"}, "360G"},
 		{pp + "/projects", testkit.Merge(project, map[string]any{"postcode": "LE3"}), []string{"postcode"}, "UK postcode"},

@@ -167,14 +167,11 @@ func (sc *Scope) UpdatePost(id string, ifMatch func(int64) bool, body Decoder) (
 			}
 		}
 		in := patch.Apply(before.Input())
-		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
+		if err := domain.WithText(domain.MergeProblems(derr, in.Validate()), in); err != nil { // with personal data in the text as it would be stored
 			if in.GrantID == before.GrantID {
 				return domain.Post{}, err
 			}
 			return domain.Post{}, sc.withPostGrant(err, in.GrantID)
-		}
-		if err := domain.CheckText(in); err != nil { // personal data, in the post as it would be stored
-			return domain.Post{}, err
 		}
 		var premises []Premise
 		if in.GrantID != before.GrantID {
@@ -247,10 +244,7 @@ func (sc *Scope) UpdateCohort(id string, ifMatch func(int64) bool, body Decoder)
 			}
 		}
 		in := patch.Apply(before.Input())
-		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
-			return domain.Cohort{}, err
-		}
-		if err := domain.CheckText(in); err != nil { // personal data, in the cohort as it would be stored
+		if err := domain.WithText(domain.MergeProblems(derr, in.Validate()), in); err != nil { // with personal data in the text as it would be stored
 			return domain.Cohort{}, err
 		}
 		if !ifMatch(before.Version) {

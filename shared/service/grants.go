@@ -103,11 +103,8 @@ func (sc *Scope) UpdateGrant(id string, ifMatch func(version int64) bool, body D
 		}
 		in := patch.Apply(before.Input())
 		refs := grantRefs(in)
-		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
+		if err := domain.WithText(domain.MergeProblems(derr, in.Validate()), in); err != nil { // with personal data in the text as it would be stored
 			return domain.Grant{}, sc.withRefs(err, refs)
-		}
-		if err := domain.CheckText(in); err != nil { // personal data, in the grant as it would be stored
-			return domain.Grant{}, err
 		}
 		if !ifMatch(before.Version) {
 			return domain.Grant{}, stale()

@@ -333,10 +333,7 @@ func (sc *Scope) UpdatePayment(grantID, id string, ifMatch func(int64) bool, bod
 			}
 		}
 		now := sc.s.now()
-		if err := domain.MergeProblems(derr, change.Validate(domain.UKDate(now)), change.CheckGrant(g)); err != nil {
-			return domain.Payment{}, err
-		}
-		if err := domain.CheckText(change); err != nil {
+		if err := domain.WithText(domain.MergeProblems(derr, change.Validate(domain.UKDate(now)), change.CheckGrant(g)), change); err != nil { // with personal data in the text as it would be stored
 			return domain.Payment{}, err
 		}
 		if !ifMatch(before.Version) {

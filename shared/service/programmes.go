@@ -52,10 +52,7 @@ func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain
 			rev = g.Rev
 		}
 		after, in := patch.Apply(before)
-		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
-			return domain.Programme{}, err
-		}
-		if err := domain.CheckText(in); err != nil {
+		if err := domain.WithText(domain.MergeProblems(derr, in.Validate()), in); err != nil { // with personal data in the text as it would be stored
 			return domain.Programme{}, err
 		}
 		var guard *Guard
@@ -438,10 +435,7 @@ func (sc *Scope) UpdateFunder(id string, ifMatch func(int64) bool, body Decoder)
 			}
 		}
 		in := patch.Apply(before.Input())
-		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
-			return domain.Funder{}, err
-		}
-		if err := domain.CheckText(in); err != nil {
+		if err := domain.WithText(domain.MergeProblems(derr, in.Validate()), in); err != nil { // with personal data in the text as it would be stored
 			return domain.Funder{}, err
 		}
 		if !ifMatch(before.Version) {
@@ -526,10 +520,7 @@ func (sc *Scope) UpdateProject(id string, ifMatch func(int64) bool, body Decoder
 			}
 		}
 		in := patch.Apply(before.Input())
-		if err := domain.MergeProblems(derr, in.Validate()); err != nil {
-			return domain.Project{}, err
-		}
-		if err := domain.CheckText(in); err != nil {
+		if err := domain.WithText(domain.MergeProblems(derr, in.Validate()), in); err != nil { // with personal data in the text as it would be stored
 			return domain.Project{}, err
 		}
 		if !ifMatch(before.Version) {

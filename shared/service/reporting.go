@@ -63,10 +63,7 @@ func (sc *Scope) CreateSchedule(body Decoder) (domain.Schedule, error) {
 	}
 	var in domain.ScheduleInput
 	derr := body(&in)
-	if err := domain.MergeProblems(derr, in.Validate(), unknownProjects(in.ProjectIDs, projects)); err != nil {
-		return domain.Schedule{}, err
-	}
-	if err := domain.CheckText(in); err != nil {
+	if err := domain.WithText(domain.MergeProblems(derr, in.Validate(), unknownProjects(in.ProjectIDs, projects)), in); err != nil { // with personal data in the text as it would be stored
 		return domain.Schedule{}, err
 	}
 	now := sc.s.now()
@@ -145,10 +142,7 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 			}
 		}
 		after, perr := patch.Apply(before)
-		if err := domain.MergeProblems(derr, perr); err != nil {
-			return domain.Schedule{}, err
-		}
-		if err := domain.CheckText(after); err != nil {
+		if err := domain.WithText(domain.MergeProblems(derr, perr), after); err != nil { // with personal data in the text as it would be stored
 			return domain.Schedule{}, err
 		}
 		if !ifMatch(before.Version) {

@@ -278,7 +278,8 @@ func (sc *Scope) manage(what string) error {
 }
 
 // decodeValid decodes and validates an input, then runs the personal-data
-// guard over all its free text (422 naming each field). Every input type
+// guard over all its free text (422 naming each field; with other bad
+// fields, 400 naming them and these together: domain.WithText). Every input type
 // must list its text (domain.TextFielder), so a new one cannot skip the guard.
 func decodeValid[T interface {
 	Validate() error
@@ -286,13 +287,11 @@ func decodeValid[T interface {
 }](body Decoder) (T, error) {
 	var in T
 	if err := body(&in); err != nil {
-		// Still check the rules, so one answer names every bad field.
-		return in, domain.MergeProblems(err, in.Validate())
+		// Still check the rules and the text, so one answer names every
+		// bad field (domain.WithText).
+		return in, domain.WithText(domain.MergeProblems(err, in.Validate()), in)
 	}
-	if err := in.Validate(); err != nil {
-		return in, err
-	}
-	return in, domain.CheckText(in)
+	return in, domain.WithText(in.Validate(), in)
 }
 
 // updateLoop runs one optimistic update: read, apply, check If-Match,

@@ -129,6 +129,9 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 		if ef.Prepare != nil {
 			ef.Prepare(f)
 		}
+		if f.repeated() {
+			break // shown again naming the field; nothing is saved
+		}
 		var to string
 		to, err = a.saveOnce(r, q, func() (string, error) {
 			var (

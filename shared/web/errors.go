@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -54,6 +56,10 @@ var webOnly = []struct {
 // "This submission has already been corrected — see the correction".
 type relatedLink struct {
 	Lead, Text, Href string
+	// After puts the link after the page's message: where the link is
+	// the consequence ("it stays as it was decided") of what the message
+	// says happened (decided already), cause comes first.
+	After bool
 }
 
 // seeAlso is a refusal with a link, on its page, to the record it is
@@ -138,6 +144,12 @@ func errorView(r *http.Request, err error) *view {
 	case p.Code == domain.CodeConflict && de != nil && de.Related != nil:
 		v.Title = "This has already been changed"
 		v.Related, v.Message = related(r, *de.Related, newestDecided(err))
+	case p.Code == domain.CodeValidation && (r.Method == http.MethodGet || r.Method == http.MethodHead) && de != nil && len(de.Fields) > 0:
+		// A page's address it cannot read as asked (a cursor no list gave,
+		// a filter it has not, a period the schedule lacks): no form to
+		// show the problems beside, so the page says each of them.
+		v.Message = "The web address asks for something this page cannot show: " + addressProblems(de.Fields) +
+			". Go back and use the page's links and filters."
 	case p.Told && de != nil && de.Message != "":
 		// The service's own words say what happened and what to do: what
 		// the role does not allow, an import still running, a payment
@@ -148,6 +160,16 @@ func errorView(r *http.Request, err error) *view {
 		v.Related = &sa.link
 	}
 	return v
+}
+
+// addressProblems lists the problems with a page's query parameters, by
+// name: "cursor: not a cursor this list handed out; status: is not …".
+func addressProblems(fields map[string]string) string {
+	parts := make([]string, 0, len(fields))
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		parts = append(parts, name+": "+strings.TrimSuffix(fields[name], "."))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // sentence is a service's message as a sentence of a page: capitalised,

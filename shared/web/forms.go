@@ -47,6 +47,9 @@ const (
 	// kText: a problem with it is worded for the options the page shows
 	// ("Select contract"), never the API values the service lists.
 	kChoice
+	// kOptChoice is an optional select (kChoice), left out when blank,
+	// as kOptText: a payment's target, needed only for a milestone.
+	kOptChoice
 	// kBudgetLines is one amount in pounds per budget category, in inputs
 	// named <path>.<category> → [{category, amountPence}] of the filled
 	// ones, in category order (a grant's budget, a spend return's lines).
@@ -172,6 +175,37 @@ func fieldID(path string) string {
 	return "f-" + strings.Trim(nonID().ReplaceAllString(path, "-"), "-")
 }
 
+// repeated names each field of one value that the post gave more than
+// once (name=A&name=B), reporting whether there was one. A browser never
+// sends such a form; a careless reader would take whichever value comes
+// first, so it is refused naming the field, as the API refuses a JSON
+// object with the same key twice (decode.ProblemTwice), and nothing is
+// saved. A date's boxes and a group's amounts are each one value; only
+// checkboxes (kChecks, kOptChecks) send several.
+func (f *form) repeated() bool {
+	found := false
+	for _, p := range f.Order {
+		var names []string
+		switch f.fields[p].Kind {
+		case kChecks, kOptChecks, kBudgetLines:
+			continue // several values, or none of its own (its parts are fields)
+		case kDate, kOptDate:
+			names = []string{p, p + "-day", p + "-month", p + "-year"}
+		default:
+			names = []string{p}
+		}
+		for _, name := range names {
+			if len(f.Values[name]) > 1 {
+				if _, own := f.Errors[p]; !own {
+					f.Errors[p] = f.label(p) + " " + decode.ProblemTwice + " in the form: send it once"
+				}
+				found = true
+			}
+		}
+	}
+	return found
+}
+
 // body converts the posted values into the JSON object the API takes,
 // noting every field that cannot be converted.
 func (f *form) body() (map[string]any, domain.Problems) {
@@ -191,7 +225,7 @@ func (f *form) body() (map[string]any, domain.Problems) {
 		switch fd.Kind {
 		case kText, kChoice:
 			v = f.Values.Get(p)
-		case kOptText:
+		case kOptText, kOptChoice:
 			if raw == "" {
 				continue
 			}
@@ -609,13 +643,18 @@ func (f *form) message(p, msg string) string {
 		return capitalise(msg)
 	}
 	kind := f.fields[p].Kind
-	if kind == kChoice && (strings.TrimSpace(f.Get(p)) == "" || strings.Contains(msg, `"`) || strings.HasPrefix(msg, "must be one of")) {
-		if strings.TrimSpace(f.Get(p)) == "" {
+	blank := strings.TrimSpace(f.Get(p)) == ""
+	if (kind == kChoice || kind == kOptChoice) && (blank || strings.Contains(msg, `"`) || strings.HasPrefix(msg, "must be one of")) {
+		if blank {
 			return "Select " + lowerFirst(label)
 		}
 		return label + " must be one of the options shown"
 	}
-	if msg == "required" || strings.HasPrefix(msg, "required:") {
+	// A number box left empty is not sent: what the service says of the
+	// missing value ("must be a whole number from 1 to 1000") is, on the
+	// page, that the box needs filling in.
+	numeric := kind == kInt || kind == kFloat || kind == kPounds
+	if msg == "required" || strings.HasPrefix(msg, "required:") || numeric && blank {
 		return "Enter " + lowerFirst(label)
 	}
 	if strings.HasPrefix(msg, "another ") {
@@ -708,9 +747,11 @@ func jsonCompact(v any) (string, error) {
 // names them: a person with both kinds of mistake (an amount mistyped,
 // and an email address in the notes) then puts both right in one go,
 // rather than learning of the second only once the first is fixed. The
-// service looks at the text only once the rest is valid, as the API
-// answers with one code (validation first); a page is not bound to that.
-// A field with a problem of its own keeps it.
+// service does so itself for the problems of an input's own checks
+// (domain.WithText); this covers the refusals made after those (a period
+// already sent, a spend return's rules against its grant), and is a no-op
+// where the service has named the text already. A field with a problem of
+// its own keeps it.
 func withText[T domain.TextFielder](f *form, err error) error {
 	var de *domain.Error
 	if !errors.As(err, &de) || de.Code != domain.CodeValidation {

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -63,7 +64,13 @@ func (a *app) uploadForm(w http.ResponseWriter, r *http.Request) (url.Values, *u
 		return nil, nil, domain.Errorf(domain.CodeValidation, "the form could not be read")
 	}
 	form := url.Values(r.MultipartForm.Value)
+	if err := repeatedHidden(form); err != nil {
+		return nil, nil, err
+	}
 	fhs := r.MultipartForm.File["file"]
+	if len(fhs) > 1 { // one is read: which, a careless reader would choose
+		return nil, nil, domain.Errorf(domain.CodeValidation, "the form could not be read: its file field %s; choose one file", decode.ProblemTwice)
+	}
 	if len(fhs) == 0 || fhs[0].Size == 0 {
 		return form, nil, nil
 	}

@@ -108,9 +108,9 @@ func budgetBars(m domain.GrantMoneyProgress) []budgetBar {
 }
 
 var paymentFields = []field{
-	{"amountPence", kPounds, "Amount"}, {"trigger.kind", kChoice, "Falls due"}, {"dueDate", kOptDate, "Due date"},
-	{"trigger.targetId", kOptText, "Target"}, {"trigger.threshold", kInt, "Share of the target"},
-	{"trigger.returnId", kOptText, "Return"}, {"reference", kOptText, "Reference"},
+	{"amountPence", kPounds, "Amount"}, {"trigger.kind", kChoice, "When the payment falls due"}, {"dueDate", kOptDate, "Due date"},
+	{"trigger.targetId", kOptChoice, "Target"}, {"trigger.threshold", kInt, "Share of the target"},
+	{"trigger.returnId", kOptChoice, "Return"}, {"reference", kOptText, "Reference"},
 }
 
 // paymentNew records a tranche of a grant (leads).

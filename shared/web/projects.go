@@ -110,7 +110,16 @@ func (a *app) project(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	replaced := replacedIDs(outcomes, func(o domain.Outcome) string { return o.Replaces })
+	// What became of each submission a correction on the page replaces:
+	// "Corrected" only once the correction is approved; until then the
+	// figures approved before still count, and the page says the
+	// correction awaits review (or was sent back), as the returns grid does.
+	replaced := map[string]domain.OutcomeStatus{}
+	for _, o := range outcomes {
+		if o.Replaces != "" {
+			replaced[o.Replaces] = o.Status
+		}
+	}
 	// A submission names its cohort: the cohorts' submissions for one
 	// period would otherwise look alike.
 	cohortNames := map[string]string{}

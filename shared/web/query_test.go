@@ -21,8 +21,11 @@ func TestPagesReadTheirQueryOneWay(t *testing.T) {
 			t.Errorf("%s: %d\n%s", path, pg.Status, excerpt(pg.Body))
 		}
 	}
-	if pg := lead.get(base + "/grants?unused=1"); pg.Status != http.StatusOK {
+	if pg := lead.get(base + "/audit?entity=grant"); pg.Status != http.StatusOK {
 		t.Errorf("a readable query: %d", pg.Status)
+	}
+	if pg := lead.get(base + "/grants?unused=1"); pg.Status != http.StatusOK {
+		t.Errorf("a parameter the page does not read is ignored, as the API ignores it: %d", pg.Status)
 	}
 }
 

@@ -266,7 +266,7 @@ func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 			return err
 		}
 		return seeAlso{err, relatedLink{Lead: "It stays as it was decided —", Text: "see the submission",
-			Href: recordURL(r.PathValue("pid"), domain.ProjectRef(domain.EntityOutcome, prid, oid))}}
+			Href: recordURL(r.PathValue("pid"), domain.ProjectRef(domain.EntityOutcome, prid, oid)), After: true}}
 	}
 	return editForm[domain.Outcome]{
 		Page: "review_form", Nav: "returns", Fields: reviewFields,

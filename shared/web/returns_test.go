@@ -296,7 +296,7 @@ func TestDashboardReturnsSayWhoseTheyAre(t *testing.T) {
 	}
 	// A's submission awaits review: its project lead and the lead see it
 	// counted, B's project lead does not (it is another project's).
-	if !strings.Contains(pg.Body, `<span data-testid="pending-submissions">(1 submission from your project, figures not yet counted)</span>`) {
+	if !strings.Contains(pg.Body, `<span data-testid="pending-submissions">1 from your project: its figures count once a lead approves it</span>`) {
 		t.Errorf("A's project lead's dashboard does not count A's submission awaiting review:\n%s", excerpt(pg.Body))
 	}
 	pg = h.as(t, uPLB).get(p)
@@ -310,7 +310,7 @@ func TestDashboardReturnsSayWhoseTheyAre(t *testing.T) {
 	pg = h.as(t, uLead).get(p)
 	if !strings.Contains(pg.Body, `<h2 id="returns">Returns across the programme</h2>`) || strings.Contains(pg.Body, "Your project&#39;s returns") ||
 		!strings.Contains(pg.Body, "See every return") ||
-		!strings.Contains(pg.Body, `<span data-testid="pending-submissions">(1 submission in all, figures not yet counted)</span>`) {
+		!strings.Contains(pg.Body, `<span data-testid="pending-submissions">1 in all: its figures count once a lead approves it</span>`) {
 		t.Errorf("the lead's dashboard:\n%s", excerpt(pg.Body))
 	}
 	if o, s := counts(pg.Body); o != "5" || s != "1" {

@@ -40,6 +40,10 @@ func TestReviewFormOnceDealtWith(t *testing.T) {
 	if !strings.Contains(pg.Body, toIt) {
 		t.Errorf("the 409 page of a decided submission does not link to it:\n%s", excerpt(pg.Body))
 	}
+	// Cause before consequence: decided already, then it stays so (audit-web N6).
+	if cause, then := strings.Index(pg.Body, "has already been approved"), strings.Index(pg.Body, "It stays as it was decided"); cause < 0 || then < cause {
+		t.Errorf("the 409 page says what stays before why (at %d and %d)", cause, then)
+	}
 	if late := admin.post(review, url.Values{"decision": {"request-changes"}, "comment": {"Split referrals, please."}}); late.Status != http.StatusConflict ||
 		!strings.Contains(late.Body, toIt) {
 		t.Errorf("a decision sent after another's: %d\n%s", late.Status, excerpt(late.Body))

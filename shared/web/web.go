@@ -369,7 +369,26 @@ func (a *app) postedForm(w http.ResponseWriter, r *http.Request) (url.Values, *u
 		}
 		return nil, nil, domain.Errorf(domain.CodeValidation, "the form could not be read")
 	}
+	if err := repeatedHidden(r.PostForm); err != nil {
+		return nil, nil, err
+	}
 	return r.PostForm, nil, nil
+}
+
+// hiddenFields are the fields of one value every form may carry that no
+// one types: its CSRF token, its one-time key, the version an edit was
+// opened at and an import's staged file. One given twice is refused
+// before anything reads it, naming it (a field a person types is named on
+// its form instead: form.repeated).
+var hiddenFields = []string{"csrf", formKeyField, "version", "staged"}
+
+func repeatedHidden(form url.Values) error {
+	for _, name := range hiddenFields {
+		if len(form[name]) > 1 {
+			return domain.Errorf(domain.CodeValidation, "the form could not be read: its %s field %s", name, decode.ProblemTwice)
+		}
+	}
+	return nil
 }
 
 // errKeyUnavailable is a page that needs the session key before Parameter
