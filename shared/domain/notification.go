@@ -75,12 +75,16 @@ func (k NotificationKind) Milestone() bool {
 // go came.
 type NotNeededReason string
 
-// Reasons an awaiting-review email is settled unsent: its submission no
-// longer awaits review, or it has been corrected. (A changes-requested
-// email always goes: it carries the lead's comment.)
+// Reasons an email is settled unsent: an awaiting-review email's
+// submission no longer awaits review, or it has been corrected (a
+// changes-requested email always goes: it carries the lead's comment); a
+// payment-due email's payment was recorded paid, or cancelled, before it
+// went.
 const (
 	NotNeededReviewed  NotNeededReason = "reviewed"  // a lead approved it or asked for changes
 	NotNeededCorrected NotNeededReason = "corrected" // a correction replaced it, and awaits review itself
+	NotNeededPaid      NotNeededReason = "paid"      // a lead recorded the payment paid
+	NotNeededCancelled NotNeededReason = "cancelled" // a lead cancelled the payment
 )
 
 // NotificationStatus is where a notification's email stands.
@@ -167,7 +171,8 @@ type Notification struct {
 	carrierHidden bool
 	// NotNeeded says why an email stopped going out while some of its
 	// recipients had not had it (a submission awaiting review was reviewed
-	// or corrected while it was being retried): it is settled, sent if
+	// or corrected, or a payment due was paid or cancelled, while it was
+	// being retried): it is settled, sent if
 	// anyone had it, else failed, and never sent to the others. One that
 	// nobody had is withdrawn instead (deleted), and never listed.
 	NotNeeded NotNeededReason `json:"notNeeded,omitempty"`

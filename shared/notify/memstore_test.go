@@ -425,3 +425,162 @@ func TestMemReturnPaymentDueThoughCorrected(t *testing.T) {
 		t.Errorf("its notification: %+v", n)
 	}
 }
+
+// memPayWorld is a world with a grant from a funder of one contact, and a
+// payment of it whose date has passed: due when made, its email recorded
+// with it, pending, to the funder's contact and the lead.
+type memPayWorld struct {
+	memWorld
+	grant      domain.Grant
+	pay        domain.Payment
+	funder     string // its one contact
+	lead       string
+	noteID     string
+	recipients []string // who the payment's email goes to, sorted
+}
+
+func (e *memEnv) payWorld() memPayWorld {
+	e.t.Helper()
+	w := memPayWorld{memWorld: e.world(), funder: "grants@tudor.example.org", lead: "network.lead@lpt.example.nhs.uk"}
+	b := testkit.NewBuilder(e.t, e.svc)
+	f := b.Funder(w.prog.ID, obj{"name": "Tudor Trust", "contacts": []string{w.funder}})
+	w.grant = b.Grant(w.prog.ID, obj{"funderId": f.ID, "projectId": w.project.ID, "title": "Employment specialists",
+		"amountPence": 100_000_00, "currency": "GBP", "awardDate": "2026-01-01", "startDate": "2026-01-01", "endDate": "2027-12-31"})
+	w.pay = b.Payment(w.prog.ID, w.grant.ID, testkit.DatedPaymentBody(5_000_00, "2026-01-02"))
+	w.noteID = domain.PaymentNotificationID(w.pay.ID)
+	w.recipients = []string{w.funder, w.lead}
+	if n := e.note(w.memWorld, w.noteID); w.pay.Status != domain.PaymentDue || n.Status != domain.NotificationPending {
+		e.t.Fatalf("payment %+v, its email %+v: want due, its email pending", w.pay, n)
+	}
+	return w
+}
+
+// settlePayment marks the world's payment paid, or cancels it, as a lead.
+func (e *memEnv) settlePayment(w memPayWorld, status domain.PaymentStatus) {
+	e.t.Helper()
+	body := obj{"status": string(status)}
+	if status == domain.PaymentPaid {
+		body["paidDate"] = domain.UKDate(e.clk.Now()).String()
+	}
+	if _, err := e.svc.Open(e.t.Context(), testkit.Caller(w.lead), w.prog.ID).UpdatePayment(w.grant.ID, w.pay.ID,
+		func(int64) bool { return true }, testkit.Body(body)); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// TestMemPaymentEmailWithdrawnOncePaidOrCancelled: a payment's email not
+// yet sent when its payment is recorded paid, or cancelled, is withdrawn
+// by the next run (four at once, here): no email goes, it is deleted with
+// an audit event saying why, and never sent later.
+func TestMemPaymentEmailWithdrawnOncePaidOrCancelled(t *testing.T) {
+	t.Parallel()
+	for _, status := range []domain.PaymentStatus{domain.PaymentPaid, domain.PaymentCancelled} {
+		t.Run(string(status), func(t *testing.T) {
+			t.Parallel()
+			e := newMemEnv(t)
+			w := e.payWorld()
+			e.clk.Add(time.Minute)
+			e.settlePayment(w, status)
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			var total notify.Report
+			for range 4 {
+				wg.Go(func() {
+					rep, err := runSafely(t.Context(), e.notifier(e.st))
+					if err != nil {
+						t.Errorf("run: %v", err)
+					}
+					mu.Lock()
+					total.NotNeeded += rep.NotNeeded
+					total.Emails += rep.Emails
+					mu.Unlock()
+				})
+			}
+			wg.Wait()
+			e.clk.Add(time.Hour) // past any lease
+			if rep := e.run(); rep.Emails+rep.NotNeeded != 0 {
+				t.Errorf("a later run: %+v", rep)
+			}
+			if total.NotNeeded != 1 || total.Emails != 0 {
+				t.Errorf("the runs: %+v, want the email withdrawn once and none sent", total)
+			}
+			if got := e.mail.asked(); len(got) != 0 {
+				t.Errorf("emails asked for: %v", got)
+			}
+			e.withdrawn(w.memWorld, w.noteID, domain.NotNeededReason(status))
+		})
+	}
+}
+
+// TestMemPaymentEmailRetriedPaidMeanwhile: a payment's email the funder
+// had, whose send to the lead failed in passing, is not retried once the
+// payment is paid: it stays listed sent (the funder had it), saying why
+// the rest was not sent, and is not withdrawn.
+func TestMemPaymentEmailRetriedPaidMeanwhile(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.payWorld()
+	e.mail.fail = func(to string, _ int) error {
+		if to == w.lead {
+			return errors.New("send email: 429 maximum sending rate exceeded")
+		}
+		return nil
+	}
+	if rep := e.run(); rep.Emails != 2 || rep.Retrying != 1 {
+		t.Errorf("first run: %+v", rep)
+	}
+	e.mail.fail = nil
+	e.clk.Add(time.Minute)
+	e.settlePayment(w, domain.PaymentPaid)
+	if rep := e.run(); rep.Emails != 0 || rep.NotNeeded != 1 || rep.Sent != 0 {
+		t.Errorf("the run after it was paid: %+v", rep)
+	}
+	e.onceEach([]string{w.funder})
+	n := e.note(w.memWorld, w.noteID)
+	if n.Status != domain.NotificationSent || n.NotNeeded != domain.NotNeededPaid || !slices.Equal(n.Delivered, []string{w.funder}) || n.SentAt == nil {
+		t.Errorf("its notification: %+v, want sent to the funder, not needed: paid", n)
+	}
+}
+
+// payAtClaim is the notifier's storage for a run that a lead overtakes:
+// the payment is marked paid just as the run claims the email's first
+// recipient (after the run read it still due).
+type payAtClaim struct {
+	notify.Storage
+	once sync.Once
+	pay  func()
+}
+
+func (p *payAtClaim) ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, to string) (bool, error) {
+	ok, err := p.Storage.ClaimRecipient(ctx, programmeID, id, attempt, to)
+	if ok && err == nil {
+		p.once.Do(p.pay)
+	}
+	return ok, err
+}
+
+// TestMemPaymentPaidWhileItsEmailGoes: a payment paid while its email is
+// being sent (its first recipient claimed) does not withdraw half of it:
+// it goes to every recipient once, stays listed sent, and no later run
+// emails or withdraws it.
+func TestMemPaymentPaidWhileItsEmailGoes(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	w := e.payWorld()
+	racing := &payAtClaim{Storage: e.st, pay: func() { e.settlePayment(w, domain.PaymentPaid) }}
+	rep, err := runSafely(t.Context(), e.notifier(racing))
+	if err != nil || rep.Sent != 1 || rep.Emails != 2 || rep.NotNeeded != 0 {
+		t.Errorf("the run overtaken: %+v %v", rep, err)
+	}
+	if p := must(e.svc.Open(t.Context(), testkit.AdminCaller(), w.prog.ID).Payment(w.grant.ID, w.pay.ID)); p.Status != domain.PaymentPaid {
+		t.Fatalf("the payment was not paid during the run: %+v", p)
+	}
+	e.clk.Add(time.Hour)
+	if rep := e.run(); rep.Emails+rep.NotNeeded != 0 {
+		t.Errorf("a later run: %+v", rep)
+	}
+	e.onceEach(w.recipients)
+	if n := e.note(w.memWorld, w.noteID); n.Status != domain.NotificationSent || n.NotNeeded != "" || len(n.Delivered) != 2 {
+		t.Errorf("its notification: %+v", n)
+	}
+}

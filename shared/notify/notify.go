@@ -63,7 +63,8 @@ type Report struct {
 	PaymentsDue int `json:"paymentsDue"`
 	// NotNeeded are the emails settled, with no more sent, because what
 	// they asked for was done first (a submission reviewed before its
-	// awaiting-review email went): withdrawn when nobody had them.
+	// awaiting-review email went, a payment paid or cancelled before its
+	// payment-due email went): withdrawn when nobody had them.
 	NotNeeded int `json:"notNeeded"`
 	// Covered are the emails recorded sent inside another: a programme's
 	// submissions awaiting review listed in the one email to each lead
@@ -694,10 +695,18 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 // what it asks for is already done, and reports whether it did: an email
 // telling the leads a submission awaits review, when a lead has reviewed
 // it or the project lead has corrected it since (the correction has its
-// own). It is claimed in the transaction of the submission that calls for
-// it, and may wait for a run while people act; settled (see settle), it
-// is never sent later either. One GetItem an awaiting-review email,
-// whatever else the run does.
+// own); an email telling the funder and the leads a payment is due
+// ("leads record it once it is paid"), when a lead has recorded it paid
+// or cancelled it since. Each is claimed in the transaction that calls
+// for it, and may wait for a run while people act; settled (see settle),
+// it is never sent later either. One GetItem an awaiting-review or
+// payment-due email, whatever else the run does.
+//
+// The check is made under the lease, before any recipient is claimed: a
+// payment paid before it is seen so, and no email goes; one paid once
+// the first address is claimed is being emailed already, and its email
+// goes to all (it was true when it went, and at most once beats
+// withdrawing half of it).
 //
 // An email telling the project's leads that changes were asked for is
 // never settled so: it carries the lead's comment, which the project's
@@ -715,6 +724,9 @@ func (r *run) settleUnneeded(ctx context.Context, note domain.Notification) (boo
 // unneeded says why a notification's email is no longer needed ("" when
 // it still is): see settleUnneeded.
 func (r *run) unneeded(ctx context.Context, note domain.Notification) (domain.NotNeededReason, error) {
+	if note.Kind == domain.KindPaymentDue {
+		return r.paymentSettled(ctx, note)
+	}
 	if note.SubmissionID == "" || note.Kind != domain.KindAwaitingReview {
 		return "", nil
 	}
@@ -726,6 +738,25 @@ func (r *run) unneeded(ctx context.Context, note domain.Notification) (domain.No
 		return domain.NotNeededCorrected, nil // pending, but out of the review queue
 	}
 	return domain.NotNeededReviewed, nil
+}
+
+// paymentSettled says why a payment-due email is no longer needed: its
+// payment was recorded paid, or cancelled ("" while it is still due, or
+// not there to say).
+func (r *run) paymentSettled(ctx context.Context, note domain.Notification) (domain.NotNeededReason, error) {
+	if note.PaymentID == "" || note.GrantID == "" {
+		return "", nil
+	}
+	status, err := r.Store.PaymentStatus(ctx, note.ProgrammeID, note.GrantID, note.PaymentID)
+	switch {
+	case err != nil:
+		return "", err
+	case status == domain.PaymentPaid:
+		return domain.NotNeededPaid, nil
+	case status == domain.PaymentCancelled:
+		return domain.NotNeededCancelled, nil
+	}
+	return "", nil
 }
 
 // settle finishes a leased notification that is no longer needed, for
@@ -766,8 +797,13 @@ func neverSent(n domain.Notification) bool {
 
 // notNeededWords says why an email stopped being needed.
 func notNeededWords(reason domain.NotNeededReason) string {
-	if reason == domain.NotNeededCorrected {
+	switch reason {
+	case domain.NotNeededCorrected:
 		return "the submission was replaced by a correction, which has its own email"
+	case domain.NotNeededPaid:
+		return "a lead recorded the payment paid"
+	case domain.NotNeededCancelled:
+		return "a lead cancelled the payment"
 	}
 	return "a lead reviewed the submission"
 }

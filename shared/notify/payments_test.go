@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -605,4 +606,88 @@ func TestPaymentDueWhenMadeEmailedOnce(t *testing.T) {
 		!slices.Equal(note.FunderContacts[w.dwp.ID], w.dwp.Contacts) {
 		t.Errorf("its notification once sent: %+v", note)
 	}
+}
+
+// TestPaymentEmailWithdrawnOncePaidOrCancelled: a payment's email that
+// has not gone when a lead records the payment paid, or cancels it, is
+// never sent (it would tell the funder "leads record it once it is paid"
+// of a payment paid already): the run reads the payment's status under
+// the email's lease (one GetItem an email) and withdraws it, deleted with
+// an audit event saying why, so the notifications list does not show it
+// and reading it by id is 404, as an awaiting-review email reviewed first.
+// A payment still due is emailed, and one paid after its email went
+// leaves that email listed sent, and emails nobody again.
+func TestPaymentEmailWithdrawnOncePaidOrCancelled(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, g := e.moneyWorld()
+	b := e.build()
+	// Three payments past their date: each due when made, its email
+	// recorded with it, pending.
+	paid := b.Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(1_000_00, "2026-01-02"))
+	cancelled := b.Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(2_000_00, "2026-01-03"))
+	stillDue := b.Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(3_000_00, "2026-01-04"))
+	for _, p := range []domain.Payment{paid, cancelled, stillDue} {
+		if note, ok := e.notifications(w.prog.ID)[domain.PaymentNotificationID(p.ID)]; p.Status != domain.PaymentDue || !ok || note.Status != domain.NotificationPending {
+			t.Fatalf("payment %+v, its email %v %+v: want due, its email pending", p, ok, note)
+		}
+	}
+	e.clk.Add(time.Minute) // a lead marks one paid, and cancels one, a minute later
+	b.PayNow(w.prog.ID, g.ID, paid.ID, "2026-01-05")
+	if _, err := e.svc.Open(t.Context(), testkit.AdminCaller(), w.prog.ID).UpdatePayment(g.ID, cancelled.ID, func(int64) bool { return true },
+		testkit.Body(obj{"status": "cancelled"})); err != nil {
+		t.Fatal(err)
+	}
+
+	e.clk.Add(time.Minute)
+	var rep notify.Report
+	used := e.count.Measure(func() { rep = e.run() })
+	recipients := append(slices.Clone(w.dwp.Contacts), w.lead)
+	if rep.NotNeeded != 2 || rep.Sent != 1 || rep.Emails != len(recipients) || rep.PaymentsDue != 0 {
+		t.Errorf("the run: %+v, want two emails withdrawn and one sent", rep)
+	}
+	// Each payment-due email checked costs one GetItem (of the payment's
+	// status), and the programme's read once.
+	if used.Ops["GetItem"] != 3+1 {
+		t.Errorf("run read %d items one by one, want 4: %v", used.Ops["GetItem"], used.Ops)
+	}
+	e.clk.Add(24 * time.Hour)
+	if rep := e.run(); rep.Emails != 0 || rep.NotNeeded != 0 {
+		t.Errorf("a later run: %+v", rep)
+	}
+	e.expectMail(each(paymentSubject("£3,000.00", "on 4 January 2026"), recipients...))
+
+	notes := e.notifications(w.prog.ID)
+	for p, reason := range map[string]domain.NotNeededReason{paid.ID: domain.NotNeededPaid, cancelled.ID: domain.NotNeededCancelled} {
+		id := domain.PaymentNotificationID(p)
+		if n, ok := notes[id]; ok {
+			t.Errorf("the email of payment %s, %s before it went, is listed: %+v", p, reason, n)
+		}
+		if _, err := e.svc.Open(t.Context(), testkit.Caller(w.lead), w.prog.ID).Notification(id); domain.ErrorCode(err) != domain.CodeNotFound {
+			t.Errorf("the email of payment %s, %s before it went, read by id: %v", p, reason, err)
+		}
+		hist, _, err := e.st.History(t.Context(), w.prog.ID, domain.Ref(domain.EntityNotification, id), service.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hist) == 0 || hist[0].Action != domain.ActionDelete || hist[0].ActorEmail != notify.Actor.Email ||
+			fmt.Sprint(hist[0].Changes["notNeeded"].Before) != string(reason) {
+			t.Errorf("the email of payment %s: history %+v, want its deletion by the notifier, not needed %q", p, hist, reason)
+		}
+	}
+	if n := notes[domain.PaymentNotificationID(stillDue.ID)]; n.Status != domain.NotificationSent || n.NotNeeded != "" || len(n.Delivered) != len(recipients) {
+		t.Errorf("the email of the payment still due: %+v", n)
+	}
+
+	// Paid once its email went: it stays listed sent, and nobody is
+	// emailed again.
+	b.PayNow(w.prog.ID, g.ID, stillDue.ID, "2026-01-06")
+	e.clk.Add(time.Hour)
+	if rep := e.run(); rep.Emails != 0 || rep.NotNeeded != 0 {
+		t.Errorf("the run after the sent one was paid: %+v", rep)
+	}
+	if n := e.notifications(w.prog.ID)[domain.PaymentNotificationID(stillDue.ID)]; n.Status != domain.NotificationSent || n.NotNeeded != "" || n.SentAt == nil {
+		t.Errorf("the email sent before its payment was paid: %+v", n)
+	}
+	e.expectMail(each(paymentSubject("£3,000.00", "on 4 January 2026"), recipients...))
 }

@@ -141,6 +141,9 @@ type Delivery interface {
 	AwaitsReview(ctx context.Context, programmeID, projectID, id string) (awaits bool, status domain.OutcomeStatus, err error)
 	// Corrected reports whether a submission has been corrected.
 	Corrected(ctx context.Context, programmeID, id string) (bool, error)
+	// PaymentStatus reads a payment's status as it now stands (a
+	// consistent read), "" when it is not there.
+	PaymentStatus(ctx context.Context, programmeID, grantID, id string) (domain.PaymentStatus, error)
 }
 
 // Reporting finds the returns due a reminder or overdue notice, and the

@@ -154,6 +154,17 @@ func ctPaymentLife(c *ct) {
 	c.ok(c.st.CreateTarget(c.ctx, p.ID, tg, domain.Date{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionCreate, nil, tg)))
 	ms := ctPayment(g.ID, 30_00, domain.Trigger{Kind: domain.TriggerMilestone, TargetID: tg.ID, Threshold: 100}, "2026-03-31")
 	c.ok(c.pay(p.ID, g, ms))
+	// PaymentStatus (what the notifier checks before a payment-due email
+	// goes) reads each status as it stands, "" for no such payment.
+	status := func(grantID, id string, want domain.PaymentStatus) {
+		c.Helper()
+		if got, err := c.st.PaymentStatus(c.ctx, p.ID, grantID, id); err != nil || got != want {
+			c.Errorf("status of payment %s: %q %v, want %q", id, got, err, want)
+		}
+	}
+	status(g.ID, ms.ID, domain.PaymentScheduled)
+	status(g.ID, domain.NewID(), "")
+	status(domain.NewID(), ms.ID, "")
 
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	due, _ := ms.FallDue(domain.DateOf(now), now)
@@ -184,6 +195,7 @@ func ctPaymentLife(c *ct) {
 	if got, ok := ctGet[domain.Notification](c, p.ID, domain.Ref(domain.EntityNotification, note.ID)); !ok || got.PaymentID != ms.ID {
 		c.Errorf("the payment's email was not recorded with it: %v %+v", ok, got)
 	}
+	status(g.ID, ms.ID, domain.PaymentDue)
 	history := ctAll(c, 100, func(pg service.Page) ([]domain.AuditEvent, string, error) {
 		return c.st.History(c.ctx, p.ID, domain.Ref(domain.EntityPayment, ms.ID), pg)
 	})
@@ -199,6 +211,7 @@ func ctPaymentLife(c *ct) {
 	paid := due
 	paid.Status, paid.PaidDate, paid.Version = domain.PaymentPaid, domain.DateOf(now), 3
 	c.ok(c.changePayment(p.ID, g, due, paid))
+	status(g.ID, ms.ID, domain.PaymentPaid)
 	if m := c.money(p.ID, g.ID); m.DuePence != 0 || m.PaidPence != 30_00 {
 		c.Errorf("once paid: %+v", m)
 	}
@@ -211,6 +224,7 @@ func ctPaymentLife(c *ct) {
 	cancelled := gone
 	cancelled.Status, cancelled.Version = domain.PaymentCancelled, 2
 	c.ok(c.changePayment(p.ID, g, gone, cancelled))
+	status(g.ID, gone.ID, domain.PaymentCancelled)
 	fell, _ := gone.FallDue(domain.DateOf(now), now)
 	if again, err := c.st.FallDue(c.ctx, p.ID, g, gone, fell, domain.Notification{ID: domain.PaymentNotificationID(gone.ID), ProgrammeID: p.ID}, ev()); err != nil || again {
 		c.Errorf("a cancelled payment fell due: %v %v", again, err)

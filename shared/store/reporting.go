@@ -429,6 +429,26 @@ func (s *Store) AwaitsReview(ctx context.Context, programmeID, projectID, id str
 	return queued && status == domain.OutcomePending, status, nil
 }
 
+// PaymentStatus reads a payment's status as it now stands ("" when it is
+// not there): one consistent GetItem of its status alone, so a payment
+// paid or cancelled a moment before is seen so.
+func (s *Store) PaymentStatus(ctx context.Context, programmeID, grantID, id string) (domain.PaymentStatus, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table,
+		Key: key(pkProgramme(programmeID), skPayment(grantID, id)), ConsistentRead: aws.Bool(true),
+		ProjectionExpression: aws.String("#status"), ExpressionAttributeNames: map[string]string{"#status": "status"}})
+	if err != nil {
+		return "", fmt.Errorf("read payment %s: %w", id, classify(err))
+	}
+	if out.Item == nil {
+		return "", nil
+	}
+	var p domain.Payment
+	if err := unmarshal(out.Item, &p); err != nil {
+		return "", fmt.Errorf("decode payment %s: %w", id, err)
+	}
+	return p.Status, nil
+}
+
 // Corrected reports whether a submission has been corrected: its
 // correction marker exists. One consistent GetItem of its key alone.
 func (s *Store) Corrected(ctx context.Context, programmeID, id string) (bool, error) {

@@ -403,6 +403,19 @@ func (s *Store) AwaitsReview(_ context.Context, programmeID, projectID, id strin
 	return o.Status == domain.OutcomePending && p.superseded[id] == "", o.EffectiveStatus(), nil
 }
 
+// PaymentStatus reads a payment's status, "" when it is not there.
+func (s *Store) PaymentStatus(_ context.Context, programmeID, grantID, id string) (domain.PaymentStatus, error) {
+	if err := s.enter("PaymentStatus"); err != nil {
+		return "", err
+	}
+	defer s.mu.Unlock()
+	var pay domain.Payment
+	if ok, err := s.progs[programmeID].decode(domain.GrantRef(domain.EntityPayment, grantID, id), &pay); err != nil || !ok {
+		return "", err
+	}
+	return pay.Status, nil
+}
+
 // Corrected reports whether a submission has been corrected.
 func (s *Store) Corrected(_ context.Context, programmeID, id string) (bool, error) {
 	if err := s.enter("Corrected"); err != nil {
