@@ -180,24 +180,7 @@ func (s *Store) ReleasePayments(_ context.Context, programmeID string, rel servi
 	defer s.mu.Unlock()
 	t := &tx{s: s, pid: programmeID, p: s.progs[programmeID]}
 	t.release(rel)
-	switch {
-	case t.first != nil:
-		return t.first
-	case len(t.missing) > 0:
-		return &service.MissingRefError{Refs: t.missing}
-	}
-	for _, w := range t.writes {
-		w()
-	}
-	p := s.part(programmeID)
-	for _, a := range t.audits {
-		data, err := json.Marshal(a)
-		if err != nil {
-			return err
-		}
-		p.audit = append(p.audit, auditEntry{id: a.ID, entity: string(a.Entity), entityID: a.EntityID, actor: a.ActorEmail, data: data})
-	}
-	return nil
+	return t.apply(programmeID)
 }
 
 // PaymentsWaitingOn implements service.MoneyStore: in the order of the

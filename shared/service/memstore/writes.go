@@ -138,10 +138,6 @@ func (t *tx) then(f func(p *partition)) *tx {
 // commit checks the change's audit event and claim, the last items of the
 // DynamoDB store's transactions, then writes everything or nothing.
 func (t *tx) commit(ch service.Change) error {
-	ev, err := json.Marshal(ch.Audit)
-	if err != nil {
-		return err
-	}
 	dup := false
 	if p := t.s.progs[ch.Audit.ProgrammeID]; p != nil {
 		dup = slices.ContainsFunc(p.audit, func(e auditEntry) bool { return e.id == ch.Audit.ID })
@@ -157,6 +153,20 @@ func (t *tx) commit(ch service.Change) error {
 		c := t.s.claims[claimKey(*ch.Claim)]
 		t.check(c != nil && c.ID == ch.Claim.ID, service.ErrClaimTaken)
 	}
+	if err := t.apply(ch.Audit.ProgrammeID, ch.Audit); err != nil {
+		return err
+	}
+	if ch.Claim != nil {
+		t.s.claims[claimKey(*ch.Claim)].State = committed
+	}
+	return nil
+}
+
+// apply makes the writes when every check passed (the first failure, or
+// the references found missing, otherwise), then records the audit
+// events: own (the change's, when it has one) before those of the
+// payments it released, as the DynamoDB store's items are ordered.
+func (t *tx) apply(programmeID string, own ...domain.AuditEvent) error {
 	switch {
 	case t.first != nil:
 		return t.first
@@ -166,17 +176,13 @@ func (t *tx) commit(ch service.Change) error {
 	for _, w := range t.writes {
 		w()
 	}
-	p := t.s.part(ch.Audit.ProgrammeID)
-	p.audit = append(p.audit, auditEntry{id: ch.Audit.ID, entity: string(ch.Audit.Entity), entityID: ch.Audit.EntityID, actor: ch.Audit.ActorEmail, data: ev})
-	for _, a := range t.audits {
+	p := t.s.part(programmeID)
+	for _, a := range append(own, t.audits...) {
 		data, err := json.Marshal(a)
 		if err != nil {
 			return err
 		}
 		p.audit = append(p.audit, auditEntry{id: a.ID, entity: string(a.Entity), entityID: a.EntityID, actor: a.ActorEmail, data: data})
-	}
-	if ch.Claim != nil {
-		t.s.claims[claimKey(*ch.Claim)].State = committed
 	}
 	return nil
 }
