@@ -380,4 +380,27 @@ func TestSignOutRevokesRefreshToken(t *testing.T) {
 			t.Errorf("%d refresh tokens left after signing out", len(d.refreshTokens))
 		}
 	})
+
+	// Signing out on every device: another sign-in of the person has its
+	// refresh token revoked when it next reaches the app.
+	here, _ := f.signIn(t)
+	there, _ := f.signIn(t)
+	here.get("/app/")
+	f.clock.add(time.Second) // the clock stands still otherwise: both started before
+	if p := here.post("/app/auth/logout-everywhere", nil); p.Status != http.StatusSeeOther {
+		t.Fatalf("sign out on every device: %d", p.Status)
+	}
+	f.with(func(d *idp) {
+		if len(d.refreshTokens) != 1 {
+			t.Errorf("%d refresh tokens left, want the other sign-in's", len(d.refreshTokens))
+		}
+	})
+	if p := there.get("/app/"); p.Status != http.StatusFound {
+		t.Errorf("the other sign-in after signing out on every device: %d", p.Status)
+	}
+	f.with(func(d *idp) {
+		if len(d.refreshTokens) != 0 {
+			t.Errorf("the other sign-in's refresh token was not revoked")
+		}
+	})
 }

@@ -9,7 +9,9 @@
 // AWS, a page of demo users locally (infra/websignin, which only the local
 // runner imports). A signed-in person's session is an AES-GCM sealed,
 // HttpOnly, SameSite=Lax cookie; every form carries the session's CSRF
-// token and every POST is checked against it.
+// token and every POST is checked against it. A Cognito session trusts the
+// groups of its ID token only while that token lasts, then asks Cognito
+// again with its refresh token (Refresher, app.recheck).
 package web
 
 import (
