@@ -119,34 +119,36 @@ func (l Local) Begin(w http.ResponseWriter, r *http.Request, ui web.UI, next str
 }
 
 // Complete signs in as the chosen user, if the page's token came back.
-func (l Local) Complete(w http.ResponseWriter, r *http.Request) (domain.Identity, string, error) {
+// Local is no web.Refresher: there is no one to ask again, so the session
+// keeps the groups chosen here for its life.
+func (l Local) Complete(w http.ResponseWriter, r *http.Request) (web.SignedIn, error) {
 	if r.Method != http.MethodPost {
-		return domain.Identity{}, "", errors.New("local sign-in is a POST from the sign-in page")
+		return web.SignedIn{}, errors.New("local sign-in is a POST from the sign-in page")
 	}
 	if err := r.ParseForm(); err != nil {
-		return domain.Identity{}, "", err
+		return web.SignedIn{}, err
 	}
 	p, err := web.FinishPending(r, l.Codec, r.PostForm.Get("state"), l.now())
 	if err != nil {
-		return domain.Identity{}, "", err
+		return web.SignedIn{}, err
 	}
 	email := domain.NormaliseEmail(r.PostForm.Get("email"))
 	for _, u := range l.users() {
 		if u.Email == email {
-			return identity(email, u.Groups), p.Next, nil
+			return web.SignedIn{Identity: identity(email, u.Groups), Next: p.Next}, nil
 		}
 	}
 	if !l.AllowOthers {
-		return domain.Identity{}, "", fmt.Errorf("%q is not a demo user", email)
+		return web.SignedIn{}, fmt.Errorf("%q is not a demo user", email)
 	}
 	if err := domain.ValidateEmail("email", email); err != nil {
-		return domain.Identity{}, "", err
+		return web.SignedIn{}, err
 	}
 	var groups []string
 	if r.PostForm.Get("admin") != "" {
 		groups = []string{domain.AdminGroup}
 	}
-	return identity(email, groups), p.Next, nil
+	return web.SignedIn{Identity: identity(email, groups), Next: p.Next}, nil
 }
 
 // identity gives a local user the subject the local API tokens give them,

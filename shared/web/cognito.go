@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/auth/cognito"
-	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
 // Pending is a sign-in in flight, kept sealed in the AuthCookie for ten
@@ -135,32 +134,87 @@ func (c *Cognito) Begin(w http.ResponseWriter, r *http.Request, ui UI, next stri
 }
 
 // Complete exchanges the code for tokens (with the PKCE verifier) and
-// verifies the ID token.
-func (c *Cognito) Complete(w http.ResponseWriter, r *http.Request) (domain.Identity, string, error) {
+// verifies the ID token. The refresh token comes back with the person, for
+// the session to ask again with (Refresh).
+func (c *Cognito) Complete(w http.ResponseWriter, r *http.Request) (SignedIn, error) {
 	q := r.URL.Query()
 	if e := q.Get("error"); e != "" {
-		return domain.Identity{}, "", fmt.Errorf("identity provider said %q", e)
+		return SignedIn{}, fmt.Errorf("identity provider said %q", e)
 	}
 	p, err := FinishPending(r, c.codec, q.Get("state"), c.now())
 	if err != nil {
-		return domain.Identity{}, "", err
+		return SignedIn{}, err
 	}
 	if p.Verifier == "" {
-		return domain.Identity{}, "", errors.New("no PKCE verifier")
+		return SignedIn{}, errors.New("no PKCE verifier")
 	}
 	code := q.Get("code")
 	if code == "" {
-		return domain.Identity{}, "", errors.New("no code")
+		return SignedIn{}, errors.New("no code")
 	}
-	idToken, err := c.exchange(r.Context(), code, p.Verifier, c.redirectURI(r))
+	tok, err := c.token(r.Context(), url.Values{
+		"grant_type":    {"authorization_code"},
+		"client_id":     {c.cfg.ClientID},
+		"code":          {code},
+		"redirect_uri":  {c.redirectURI(r)},
+		"code_verifier": {p.Verifier},
+	})
 	if err != nil {
-		return domain.Identity{}, "", err
+		return SignedIn{}, err
 	}
-	id, err := c.tokens.Verify(r.Context(), idToken, p.Nonce)
+	id, exp, err := c.tokens.VerifyExpiry(r.Context(), tok.IDToken, p.Nonce)
 	if err != nil {
-		return domain.Identity{}, "", err
+		return SignedIn{}, err
 	}
-	return id, p.Next, nil
+	return SignedIn{Identity: id, Next: p.Next, RefreshToken: tok.RefreshToken, Expires: exp}, nil
+}
+
+// Refresh implements Refresher: the token endpoint's refresh_token grant
+// (the app client is public, as template.yaml makes it: no secret), whose
+// ID token is verified as a sign-in's is (signature, issuer, audience,
+// token_use, expiry, a verified email; no nonce, which a refreshed token
+// does not carry). A 4xx answer (Cognito's 400 invalid_grant for a
+// revoked or expired token or a disabled person) or a token that does
+// not verify is a refusal (ErrRefreshRefused); a 429, a 5xx, no answer,
+// or keys that cannot be fetched are failures of the moment.
+func (c *Cognito) Refresh(ctx context.Context, refreshToken string) (SignedIn, error) {
+	tok, err := c.token(ctx, url.Values{
+		"grant_type":    {"refresh_token"},
+		"client_id":     {c.cfg.ClientID},
+		"refresh_token": {refreshToken},
+	})
+	var refused tokenRefused
+	if errors.As(err, &refused) {
+		return SignedIn{}, fmt.Errorf("%w: %w", ErrRefreshRefused, err)
+	}
+	if err != nil {
+		return SignedIn{}, err
+	}
+	id, exp, err := c.tokens.VerifyExpiry(ctx, tok.IDToken, "")
+	if errors.Is(err, cognito.ErrKeysUnavailable) {
+		return SignedIn{}, err
+	}
+	if err != nil {
+		return SignedIn{}, fmt.Errorf("%w: %w", ErrRefreshRefused, err)
+	}
+	return SignedIn{Identity: id, RefreshToken: tok.RefreshToken, Expires: exp}, nil
+}
+
+// Revoke implements Refresher: the revocation endpoint (the app client
+// has EnableTokenRevocation), which ends the refresh token and the tokens
+// it gave.
+func (c *Cognito) Revoke(ctx context.Context, refreshToken string) error {
+	form := url.Values{"token": {refreshToken}, "client_id": {c.cfg.ClientID}}
+	resp, err := c.post(ctx, "/oauth2/revoke", form)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("revocation endpoint answered %d", resp.StatusCode)
+	}
+	return nil
 }
 
 // FormOrigins implements FormTargets: the managed login's origin, where
@@ -180,37 +234,59 @@ func (c *Cognito) SignedOut(r *http.Request) string {
 	return c.cfg.Domain + "/logout?" + q.Encode()
 }
 
-func (c *Cognito) exchange(ctx context.Context, code, verifier, redirectURI string) (string, error) {
-	form := url.Values{
-		"grant_type":    {"authorization_code"},
-		"client_id":     {c.cfg.ClientID},
-		"code":          {code},
-		"redirect_uri":  {redirectURI},
-		"code_verifier": {verifier},
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.Domain+"/oauth2/token", strings.NewReader(form.Encode()))
+// tokenAnswer is what fundtrack reads of the token endpoint's answer.
+type tokenAnswer struct {
+	IDToken      string `json:"id_token"`
+	RefreshToken string `json:"refresh_token"`
+}
+
+// tokenRefused is the token endpoint's no: a 4xx other than 429.
+type tokenRefused struct {
+	status int
+	code   string // the OAuth error, e.g. invalid_grant
+}
+
+func (e tokenRefused) Error() string {
+	return fmt.Sprintf("token endpoint answered %d %s", e.status, e.code)
+}
+
+func (c *Cognito) post(ctx context.Context, path string, form url.Values) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.Domain+path, strings.NewReader(form.Encode()))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.client.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("token endpoint: %w", err)
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return resp, nil
+}
+
+func (c *Cognito) token(ctx context.Context, form url.Values) (tokenAnswer, error) {
+	resp, err := c.post(ctx, "/oauth2/token", form)
+	if err != nil {
+		return tokenAnswer{}, fmt.Errorf("token endpoint: %w", err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return "", fmt.Errorf("token endpoint: %w", err)
+		return tokenAnswer{}, fmt.Errorf("token endpoint: %w", err)
+	}
+	if resp.StatusCode >= 400 && resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests {
+		var e struct {
+			Error string `json:"error"`
+		}
+		json.Unmarshal(body, &e)
+		return tokenAnswer{}, tokenRefused{status: resp.StatusCode, code: e.Error}
 	}
 	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("token endpoint answered %d", resp.StatusCode)
+		return tokenAnswer{}, fmt.Errorf("token endpoint answered %d", resp.StatusCode)
 	}
-	var tok struct {
-		IDToken string `json:"id_token"`
-	}
+	var tok tokenAnswer
 	if err := json.Unmarshal(body, &tok); err != nil || tok.IDToken == "" {
-		return "", errors.New("token endpoint gave no id_token")
+		return tokenAnswer{}, errors.New("token endpoint gave no id_token")
 	}
-	return tok.IDToken, nil
+	return tok, nil
 }

@@ -42,7 +42,27 @@ type idp struct {
 	claims    func(g grantCode) jwt.MapClaims
 	signWith  *rsa.PrivateKey // nil: the pool's key
 	tokenHits int
+
+	// now is the pool's clock, for the tokens' iat and exp (time.Now
+	// unless a test moves it).
+	now func() time.Time
+	// refreshTokens are the refresh tokens given and not revoked, each
+	// with the subject it was given to.
+	refreshTokens map[string]string
+	refreshHits   int // refresh_token grants asked for
+	revoked       []string
+	// refreshAnswer, if not nil, answers a refresh instead (a status and a
+	// body): a 400 invalid_grant as for a disabled person, a 503.
+	refreshAnswer func() (int, string)
+	// refreshClaims are the refreshed ID token's claims (the sign-in's,
+	// without a nonce, when nil).
+	refreshClaims func() jwt.MapClaims
 }
+
+// refreshTokenLength is the length of the refresh tokens the stand-in
+// gives: more than Cognito's (an encrypted JWT of about 1,800
+// characters), so the session cookie is shown to fit with one.
+const refreshTokenLength = 2000
 
 type grantCode struct {
 	challenge, redirectURI, nonce string
@@ -53,9 +73,11 @@ func newIDP(t *testing.T) *idp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &idp{t: t, key: key, kid: "test-key-1", clientID: "client-123", codes: map[string]grantCode{}}
+	d := &idp{t: t, key: key, kid: "test-key-1", clientID: "client-123", codes: map[string]grantCode{},
+		now: time.Now, refreshTokens: map[string]string{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /oauth2/token", d.token)
+	mux.HandleFunc("POST /oauth2/revoke", d.revoke)
 	mux.HandleFunc("GET /pool/.well-known/jwks.json", func(w http.ResponseWriter, r *http.Request) {
 		e := big.NewInt(int64(key.E)).Bytes()
 		json.NewEncoder(w).Encode(map[string]any{"keys": []map[string]string{{"kty": "RSA", "kid": d.kid, "use": "sig", "alg": "RS256",
@@ -65,7 +87,7 @@ func newIDP(t *testing.T) *idp {
 	t.Cleanup(d.srv.Close)
 	d.issuer = d.srv.URL + "/pool"
 	d.claims = func(g grantCode) jwt.MapClaims {
-		now := time.Now()
+		now := d.now()
 		return jwt.MapClaims{"sub": "cognito-sub-1", "email": "Lead@Example.org", "email_verified": true, "token_use": "id",
 			"iss": d.issuer, "aud": d.clientID, "exp": now.Add(time.Hour).Unix(), "iat": now.Unix(), "auth_time": now.Unix(),
 			"nonce": g.nonce, "cognito:groups": []string{}}
@@ -78,6 +100,10 @@ func (d *idp) token(w http.ResponseWriter, r *http.Request) {
 	defer d.mu.Unlock()
 	d.tokenHits++
 	r.ParseForm()
+	if r.PostForm.Get("grant_type") == "refresh_token" {
+		d.refresh(w, r)
+		return
+	}
 	g, ok := d.codes[r.PostForm.Get("code")]
 	sum := sha256.Sum256([]byte(r.PostForm.Get("code_verifier")))
 	switch {
@@ -89,7 +115,16 @@ func (d *idp) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	delete(d.codes, r.PostForm.Get("code")) // a code works once
-	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, d.claims(g))
+	claims := d.claims(g)
+	refresh := "rt-" + web.RandomToken()
+	refresh += strings.Repeat("x", refreshTokenLength-len(refresh))
+	d.refreshTokens[refresh], _ = claims["sub"].(string)
+	json.NewEncoder(w).Encode(map[string]any{"id_token": d.sign(claims), "access_token": "a", "refresh_token": refresh,
+		"token_type": "Bearer", "expires_in": 3600})
+}
+
+func (d *idp) sign(claims jwt.MapClaims) string {
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
 	tok.Header["kid"] = d.kid
 	key := d.key
 	if d.signWith != nil {
@@ -99,7 +134,44 @@ func (d *idp) token(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		d.t.Error(err)
 	}
-	json.NewEncoder(w).Encode(map[string]any{"id_token": signed, "access_token": "a", "token_type": "Bearer", "expires_in": 3600})
+	return signed
+}
+
+// refresh answers the refresh_token grant as Cognito does: a new ID token
+// (no refresh token: the pool does not rotate them), or 400 invalid_grant
+// for a token it did not give or that was revoked. d.mu is held.
+func (d *idp) refresh(w http.ResponseWriter, r *http.Request) {
+	d.refreshHits++
+	if d.refreshAnswer != nil {
+		status, body := d.refreshAnswer()
+		w.WriteHeader(status)
+		w.Write([]byte(body))
+		return
+	}
+	if _, ok := d.refreshTokens[r.PostForm.Get("refresh_token")]; !ok || r.PostForm.Get("client_id") != d.clientID {
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"error":"invalid_grant"}`))
+		return
+	}
+	claims := d.claims(grantCode{})
+	delete(claims, "nonce")
+	if d.refreshClaims != nil {
+		claims = d.refreshClaims()
+	}
+	json.NewEncoder(w).Encode(map[string]any{"id_token": d.sign(claims), "access_token": "a", "token_type": "Bearer", "expires_in": 3600})
+}
+
+// revoke is the revocation endpoint: the token works no more.
+func (d *idp) revoke(w http.ResponseWriter, r *http.Request) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	r.ParseForm()
+	if r.PostForm.Get("client_id") != d.clientID {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	delete(d.refreshTokens, r.PostForm.Get("token"))
+	d.revoked = append(d.revoked, r.PostForm.Get("token"))
 }
 
 // cognitoWeb is the web app signing in through the stand-in.

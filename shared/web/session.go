@@ -208,6 +208,36 @@ type Session struct {
 	IssuedAt time.Time `json:"t,omitzero"`
 	// CSRF is the secret every form of this session carries back.
 	CSRF string `json:"c"`
+	// RefreshToken is the identity provider's, kept (sealed) to ask it
+	// for the person again when Until passes (a Refresher's sessions
+	// only). Cognito's is about 1,800 characters, which keeps the cookie
+	// near 3 KB, under SetCookie's limit.
+	RefreshToken string `json:"r,omitempty"`
+	// Until is when the identity provider's word on the person (their
+	// email and groups) expires: at most IdentityLifetime after it was
+	// given. After it a Refresher's session asks again before it is used.
+	Until time.Time `json:"u,omitzero"`
+}
+
+// IdentityLifetime is the longest a session trusts the person and groups
+// a Refresher vouched for without asking again: the ID token's life
+// (template.yaml, IdTokenValidity), which bounds the API's bearer tokens.
+const IdentityLifetime = 60 * time.Minute
+
+// RefreshGrace is how long past Until a session goes on with the groups it
+// has while the identity provider cannot be reached (it answers 5xx, or
+// not in time); after it pages are refused as unavailable until it
+// answers. A no from it ends the session at once.
+const RefreshGrace = 5 * time.Minute
+
+// identityUntil is when a word on a person given at now, whose token
+// expires at expires (zero: unknown), stops being trusted.
+func identityUntil(expires, now time.Time) time.Time {
+	limit := now.Add(IdentityLifetime)
+	if expires.IsZero() || expires.After(limit) {
+		expires = limit
+	}
+	return expires.UTC()
 }
 
 // NewSession starts a session for a verified identity.

@@ -9,12 +9,15 @@
 // AWS, a page of demo users locally (infra/websignin, which only the local
 // runner imports). A signed-in person's session is an AES-GCM sealed,
 // HttpOnly, SameSite=Lax cookie; every form carries the session's CSRF
-// token and every POST is checked against it.
+// token and every POST is checked against it. A Cognito session trusts the
+// groups of its ID token only while that token lasts, then asks Cognito
+// again with its refresh token (Refresher, app.recheck).
 package web
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -22,6 +25,7 @@ import (
 	"net/url"
 	"path"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -82,11 +86,43 @@ type SignIn interface {
 	// with the verified person and the path to return to. Any error
 	// refuses the sign-in; one wrapping cognito.ErrEmailUnverified says
 	// the person must verify their email address first.
-	Complete(w http.ResponseWriter, r *http.Request) (domain.Identity, string, error)
+	Complete(w http.ResponseWriter, r *http.Request) (SignedIn, error)
 	// SignedOut is where the browser goes once the session is cleared
 	// (the identity provider's logout, say).
 	SignedOut(r *http.Request) string
 }
+
+// SignedIn is a completed sign-in, or a Refresher's answer.
+type SignedIn struct {
+	Identity domain.Identity
+	// Next is the /app/ path to return to (Complete only).
+	Next string
+	// RefreshToken asks a Refresher for the person again; "" from a
+	// sign-in that is not one, and from a refresh that keeps the old one.
+	RefreshToken string
+	// Expires is when the identity provider's word on Identity (its ID
+	// token) expires; zero says nothing.
+	Expires time.Time
+}
+
+// Refresher is a SignIn whose word on a person lasts only as long as its
+// ID token (Cognito's: an hour), as the API's bearer tokens do: a session
+// it started asks it again, with the refresh token it gave, once that
+// word expires, and takes the person's groups from the answer. Someone
+// removed from a group, or disabled, loses what it gave them within the
+// hour, not at the end of the session.
+type Refresher interface {
+	// Refresh asks for the person again. An error wrapping
+	// ErrRefreshRefused says no (the refresh token is revoked or expired,
+	// the person disabled, or the answer does not verify): the session
+	// ends. Any other error is a failure of the moment.
+	Refresh(ctx context.Context, refreshToken string) (SignedIn, error)
+	// Revoke ends a refresh token, on signing out.
+	Revoke(ctx context.Context, refreshToken string) error
+}
+
+// ErrRefreshRefused is a Refresher's no.
+var ErrRefreshRefused = errors.New("the identity provider refused to refresh the sign-in")
 
 // FormTargets is implemented by a SignIn whose pages' forms lead off the
 // app: the sign-out form posts to the app, which redirects to the identity
@@ -304,6 +340,15 @@ func (a *app) signedIn(h handler) http.Handler {
 			a.signedOutNow(w, r)
 			return
 		}
+		s, err := a.recheck(w, r, s)
+		switch {
+		case errors.Is(err, ErrRefreshRefused):
+			a.signedOutNow(w, r)
+			return
+		case err != nil:
+			a.errorPage(w, r, err)
+			return
+		}
 		if _, err := decode.Query(r); err != nil { // a query read one way, as in the API
 			a.errorPage(w, r, err)
 			return
@@ -329,6 +374,7 @@ func (a *app) signedIn(h handler) http.Handler {
 				// Signed out of (from this browser or with another copy of
 				// the cookie): signed out here too.
 				a.Logger.Warn("web: a session signed out of was used", "requestId", requestID(r), "path", r.URL.Path)
+				a.revoke(r, s) // ended here; its refresh token too
 				a.signedOutNow(w, r)
 				return
 			}
@@ -337,10 +383,103 @@ func (a *app) signedIn(h handler) http.Handler {
 	})
 }
 
+// refreshTimeout bounds asking the identity provider for a person again,
+// within the page's own deadline.
+const refreshTimeout = 4 * time.Second
+
+// errSignInUnavailable is a session whose person could not be checked
+// again with the identity provider for longer than RefreshGrace.
+var errSignInUnavailable = domain.Errorf(domain.CodeUnavailable, "the sign-in service is unavailable")
+
+// due reports whether a session must be checked again with the identity
+// provider before it is used: a Refresher's, once Until has passed (a
+// cookie of before sessions kept it is due at once).
+func (a *app) due(s Session) bool {
+	_, ok := a.SignIn.(Refresher)
+	return ok && !a.Now().Before(s.Until)
+}
+
+// recheck is the session to serve the request with. One that is due asks
+// the Refresher for its person again, with its refresh token: the answer,
+// verified as a sign-in's ID token is, gives the person's email and groups
+// from now on, and the cookie is sealed again with them (once per
+// Until, not once per request). A no (ErrRefreshRefused: the token
+// revoked or expired, the person disabled, another person named) or no
+// refresh token ends the session: an error wrapping ErrRefreshRefused.
+// Any other failure keeps the groups it had for RefreshGrace past Until,
+// then refuses the page as unavailable until the provider answers.
+func (a *app) recheck(w http.ResponseWriter, r *http.Request, s Session) (Session, error) {
+	if !a.due(s) {
+		return s, nil
+	}
+	rf := a.SignIn.(Refresher)
+	now := a.Now()
+	if s.RefreshToken == "" {
+		a.Logger.Warn("web: a session to check again has no refresh token: signed out", "requestId", requestID(r), "email", s.Email)
+		return Session{}, fmt.Errorf("%w: no refresh token", ErrRefreshRefused)
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), refreshTimeout)
+	got, err := rf.Refresh(ctx, s.RefreshToken)
+	cancel()
+	if err == nil && got.Identity.Subject != s.Subject {
+		err = fmt.Errorf("%w: the refreshed token names another subject", ErrRefreshRefused)
+	}
+	if err == nil && got.Identity.Email == "" {
+		err = fmt.Errorf("%w: the refreshed token names no email", ErrRefreshRefused)
+	}
+	switch {
+	case errors.Is(err, ErrRefreshRefused):
+		a.Logger.Warn("web: the identity provider refused to refresh a session: signed out", "requestId", requestID(r),
+			"email", s.Email, "err", err)
+		return Session{}, err
+	case err != nil && now.Before(s.Until.Add(RefreshGrace)):
+		a.Logger.Warn("web: the identity provider could not refresh a session: served with its groups for now", "requestId", requestID(r),
+			"email", s.Email, "until", s.Until.Add(RefreshGrace), "err", err)
+		return s, nil
+	case err != nil:
+		a.Logger.Error("web: the identity provider could not refresh a session past its grace", "requestId", requestID(r),
+			"email", s.Email, "err", err)
+		return Session{}, errSignInUnavailable
+	}
+	s.Email, s.Groups = domain.NormaliseEmail(got.Identity.Email), got.Identity.Groups
+	if got.RefreshToken != "" {
+		s.RefreshToken = got.RefreshToken
+	}
+	s.Until = identityUntil(got.Expires, now)
+	if err := a.Sessions.SetCookie(w, r, SessionCookie, s, s.Expires.Sub(now)); err != nil {
+		return Session{}, err
+	}
+	a.Logger.Info("web: session checked again with the identity provider", "requestId", requestID(r), "email", s.Email,
+		"groups", strings.Join(s.Groups, ","))
+	return s, nil
+}
+
+// revoke ends a session's refresh token with the Refresher, on signing
+// out; a failure is logged, not shown: the session is ended here either
+// way, and the token would only be usable by someone holding the cookie.
+func (a *app) revoke(r *http.Request, s Session) {
+	rf, ok := a.SignIn.(Refresher)
+	if !ok || s.RefreshToken == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), refreshTimeout)
+	defer cancel()
+	if err := rf.Revoke(ctx, s.RefreshToken); err != nil {
+		a.Logger.Warn("web: the refresh token could not be revoked", "requestId", requestID(r), "email", s.Email, "err", err)
+	}
+}
+
 // signedOutNow answers a request that has no session it may use: a GET
 // goes to sign-in and comes back; a POST is refused, since what it carried
 // cannot be trusted. A cookie it came with is cleared.
 func (a *app) signedOutNow(w http.ResponseWriter, r *http.Request) {
+	// A session checked again (recheck) before the service said it had
+	// ended was sealed again: it is cleared instead, not set.
+	h := w.Header()
+	h["Set-Cookie"] = slices.DeleteFunc(h["Set-Cookie"], func(c string) bool { return strings.HasPrefix(c, SessionCookie+"=") })
+	if len(h["Set-Cookie"]) == 0 {
+		delete(h, "Set-Cookie")
+	}
 	if _, err := r.Cookie(SessionCookie); err == nil {
 		ClearCookie(w, r, SessionCookie)
 	}
@@ -436,7 +575,7 @@ func safeNext(next string) string {
 func (a *app) login(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	next := safeNext(r.URL.Query().Get("next"))
-	if _, ok := a.session(r); ok {
+	if s, ok := a.session(r); ok && !a.due(s) {
 		http.Redirect(w, r, next, http.StatusFound)
 		return
 	}
@@ -448,7 +587,7 @@ func (a *app) callback(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	}
-	id, next, err := a.SignIn.Complete(w, r)
+	got, err := a.SignIn.Complete(w, r)
 	ClearCookie(w, r, AuthCookie)
 	if err != nil {
 		a.Logger.Warn("web: sign-in refused", "requestId", requestID(r), "err", err)
@@ -459,17 +598,21 @@ func (a *app) callback(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, r, errSignInFailed)
 		return
 	}
-	if id.Email == "" || id.Subject == "" {
+	if got.Identity.Email == "" || got.Identity.Subject == "" {
 		a.errorPage(w, r, errSignInFailed)
 		return
 	}
-	s := NewSession(id, a.Now())
+	now := a.Now()
+	s := NewSession(got.Identity, now)
+	if _, ok := a.SignIn.(Refresher); ok {
+		s.RefreshToken, s.Until = got.RefreshToken, identityUntil(got.Expires, now)
+	}
 	if err := a.Sessions.SetCookie(w, r, SessionCookie, s, SessionLifetime); err != nil {
 		a.errorPage(w, r, err)
 		return
 	}
 	a.Logger.Info("web: signed in", "requestId", requestID(r), "email", s.Email)
-	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+	http.Redirect(w, r, safeNext(got.Next), http.StatusSeeOther)
 }
 
 // logout ends the session (a POST carrying the session's CSRF token, so
@@ -489,6 +632,7 @@ func (a *app) logout(w http.ResponseWriter, r *http.Request) {
 			a.errorPage(w, r, err)
 			return
 		}
+		a.revoke(r, s)
 		a.Logger.Info("web: signed out", "requestId", requestID(r), "email", s.Email)
 	}
 	ClearCookie(w, r, SessionCookie)
@@ -526,6 +670,7 @@ func (a *app) logoutEverywhere(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, r, err)
 		return
 	}
+	a.revoke(r, s)
 	a.Logger.Info("web: signed out on every device", "requestId", requestID(r), "email", s.Email)
 	ClearCookie(w, r, SessionCookie)
 	http.Redirect(w, r, a.SignIn.SignedOut(r), http.StatusSeeOther)

@@ -32,6 +32,11 @@ import (
 // address has not been verified (or does not say it has).
 var ErrEmailUnverified = errors.New("the email address is not verified")
 
+// ErrKeysUnavailable is a token that could not be checked because the
+// pool's keys could not be fetched: a failure of the moment, not a
+// refusal of the token.
+var ErrKeysUnavailable = errors.New("the user pool's keys are unavailable")
+
 // IDTokens verifies the ID tokens one user pool issues to one app client.
 // The pool's signing keys are fetched on first use and cached; set the
 // fields before the first Verify and do not copy an IDTokens after it.
@@ -71,6 +76,13 @@ type idClaims struct {
 // refuses with an error wrapping ErrEmailUnverified. Errors say which
 // check failed, for the log; they never hold the token.
 func (v *IDTokens) Verify(ctx context.Context, raw, nonce string) (domain.Identity, error) {
+	id, _, err := v.VerifyExpiry(ctx, raw, nonce)
+	return id, err
+}
+
+// VerifyExpiry is Verify, also saying when the token expires (its exp):
+// until then the person and their groups are as it says.
+func (v *IDTokens) VerifyExpiry(ctx context.Context, raw, nonce string) (domain.Identity, time.Time, error) {
 	issuer := strings.TrimRight(v.Issuer, "/")
 	now := v.Now
 	if now == nil {
@@ -83,24 +95,24 @@ func (v *IDTokens) Verify(ctx context.Context, raw, nonce string) (domain.Identi
 	}, jwt.WithValidMethods([]string{"RS256"}), jwt.WithIssuer(issuer), jwt.WithAudience(v.ClientID),
 		jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithTimeFunc(now), jwt.WithLeeway(30*time.Second))
 	if err != nil {
-		return domain.Identity{}, fmt.Errorf("id token: %w", err)
+		return domain.Identity{}, time.Time{}, fmt.Errorf("id token: %w", err)
 	}
 	if claims.TokenUse != "id" {
-		return domain.Identity{}, errors.New("id token: token_use is not id")
+		return domain.Identity{}, time.Time{}, errors.New("id token: token_use is not id")
 	}
 	if nonce != "" && subtle.ConstantTimeCompare([]byte(claims.Nonce), []byte(nonce)) != 1 {
-		return domain.Identity{}, errors.New("id token: nonce does not match")
+		return domain.Identity{}, time.Time{}, errors.New("id token: nonce does not match")
 	}
 	id, err := domain.NewIdentity(claims.Subject, claims.Email, claims.Groups)
 	if err != nil {
-		return domain.Identity{}, errors.New("id token: no subject or email, or the email is not an address")
+		return domain.Identity{}, time.Time{}, errors.New("id token: no subject or email, or the email is not an address")
 	}
 	if !domain.EmailVerified(claims.EmailVerified) {
 		// The account's holder may have set the address without proving
 		// they hold it: it grants no member's roles.
-		return domain.Identity{}, fmt.Errorf("id token: %w", ErrEmailUnverified)
+		return domain.Identity{}, time.Time{}, fmt.Errorf("id token: %w", ErrEmailUnverified)
 	}
-	return id, nil
+	return id, claims.ExpiresAt.Time, nil
 }
 
 func (v *IDTokens) client() *http.Client {
@@ -130,7 +142,7 @@ func (k *jwks) key(ctx context.Context, client *http.Client, url string, now fun
 	}
 	keys, err := fetchKeys(ctx, client, url)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrKeysUnavailable, err)
 	}
 	k.keys, k.fetched = keys, now()
 	if key, ok := k.keys[kid]; ok {

@@ -119,6 +119,12 @@ func TestVerifyGoodToken(t *testing.T) {
 	if id.Subject != "cognito-sub-1" || id.Email != "lead@example.org" || !slices.Equal(id.Groups, []string{"admins"}) {
 		t.Errorf("identity %+v", id)
 	}
+	// VerifyExpiry says when the token expires, to the second.
+	c = p.claims(time.Now())
+	c["exp"] = time.Now().Add(42 * time.Minute).Unix()
+	if _, exp, err := v.VerifyExpiry(context.Background(), p.sign(t, c, "key-1", nil), "nonce-1"); err != nil || exp.Unix() != c["exp"] {
+		t.Errorf("expiry %v (%v), want %v", exp, err, c["exp"])
+	}
 	// Cognito may send email_verified as a string.
 	c = p.claims(time.Now())
 	c["email_verified"] = "true"
@@ -270,6 +276,10 @@ func TestVerifyKeysUnavailable(t *testing.T) {
 	_, err := v.Verify(context.Background(), p.sign(t, p.claims(time.Now()), "key-1", nil), "nonce-1")
 	if err == nil || !strings.Contains(err.Error(), "jwks: "+p.issuer+"/.well-known/jwks.json answered 503") {
 		t.Fatalf("got %v", err)
+	}
+	// A failure of the moment, told apart from a refused token.
+	if !errors.Is(err, cognito.ErrKeysUnavailable) {
+		t.Errorf("%v is not ErrKeysUnavailable", err)
 	}
 	// A failed fetch is not a fetch: the next token tries again.
 	p.mu.Lock()
