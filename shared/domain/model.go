@@ -721,8 +721,26 @@ func email(p Problems, field, s string) {
 	a, err := mail.ParseAddress(s)
 	// net/mail takes UTF-8 in addresses, bidi and zero-width characters
 	// included, so an address can look like another: refused like in text.
-	if err != nil || a.Address != s || a.Name != "" || len(s) > 254 || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") ||
-		TextProblem(s, false) != "" {
+	host := s[strings.LastIndexByte(s, '@')+1:]
+	switch {
+	case err != nil || a.Address != s || a.Name != "" || len(s) > 254 || TextProblem(s, false) != "":
+		p.Add(field, "must be an email address such as name@example.org")
+	case ipDomain(host):
+		p.Add(field, "must be an email address at a domain name such as name@example.org, not at an IP address")
+	case !strings.Contains(host, "."):
 		p.Add(field, "must be an email address such as name@example.org")
 	}
+}
+
+// ipDomain reports whether an address's domain (net/mail has read it)
+// is an IP address: a domain literal ("[127.0.0.1]"), which net/mail
+// takes, or a dotted IPv4 address without the brackets, whose last part,
+// all digits, is no top-level domain. Neither is a person's address that
+// SES would deliver to: an email to it would only fail.
+func ipDomain(domain string) bool {
+	if strings.HasPrefix(domain, "[") {
+		return true
+	}
+	last := domain[strings.LastIndexByte(domain, '.')+1:]
+	return last != "" && strings.Trim(last, "0123456789") == ""
 }
