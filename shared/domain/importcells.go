@@ -51,6 +51,10 @@ func importText(p Problems, field, s string, multiLine bool, max int) string {
 		p.Add(field, problem)
 		return ""
 	}
+	if s != "" && !HasVisible(s) { // as optionalText: shows as empty but is not
+		p.Add(field, BlankProblem)
+		return ""
+	}
 	if utf8.RuneCountInString(s) > max {
 		p.Add(field, "must be at most "+strconv.Itoa(max)+" characters")
 	}
@@ -61,6 +65,9 @@ func importText(p Problems, field, s string, multiLine bool, max int) string {
 // spacing).
 func importProject(p Problems, row int, s string, byName map[string][]string, byID map[string]bool) string {
 	field := RowField(row, ColProject)
+	if TextProblem(s, false) == "" && !HasVisible(s) {
+		s = "" // nothing a reader sees (Hangul fillers, say): required, as a blank cell is
+	}
 	s = importText(p, field, s, false, MaxNameLen)
 	ids := byName[ProjectNameKey(s)]
 	if bare, ok := strings.CutPrefix(s, "'"); ok && len(ids) == 0 {

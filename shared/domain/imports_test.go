@@ -746,3 +746,24 @@ func TestImportHeaderBelowTitles(t *testing.T) {
 		}
 	}
 }
+
+// TestReadImportBlankCells: an imported cell holding only characters that
+// show as nothing (audit-security W2) is refused as the API refuses such
+// text: the project's cell as required, a cohort's or the notes' as text
+// that looks empty but is not.
+func TestReadImportBlankCells(t *testing.T) {
+	header := []string{"Project", "Period start", "Period end", "Referrals", "Cohort", "Notes"}
+	sh := sheetOf(header,
+		[]string{"\u3164", "2025-04-01", "2025-06-30", "4", "", ""},
+		[]string{"Bradford IPS", "2025-04-01", "2025-06-30", "4", "\u2800", "\u115f\u1160"},
+	)
+	f := ReadImport(sh, importProjects)
+	want := map[string]string{
+		"rows[2].project": "required: the project's name or id",
+		"rows[3].cohort":  BlankProblem,
+		"rows[3].notes":   BlankProblem,
+	}
+	if !maps.Equal(map[string]string(f.Problems), want) {
+		t.Errorf("problems %v, want %v", f.Problems, want)
+	}
+}

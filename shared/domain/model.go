@@ -523,22 +523,87 @@ func optionalMultiLine(p Problems, field, s string, max int) {
 	optionalText(p, field, s, max, true)
 }
 
+// requiredText refuses as "required" text with nothing a reader would
+// see (HasVisible): white space alone, or Hangul fillers, a braille blank
+// and the like, would be a record with a blank name in every page, CSV
+// file and email. Text refused for what it holds (TextProblem: a lone
+// U+200B, say) says so instead.
 func requiredText(p Problems, field, s string, max int, multiLine bool) {
 	if strings.TrimSpace(s) == "" {
+		p.Add(field, "required")
+		return
+	}
+	if problem := TextProblem(s, multiLine); problem == "" && !HasVisible(s) {
 		p.Add(field, "required")
 		return
 	}
 	optionalText(p, field, s, max, multiLine)
 }
 
+// optionalText checks text that may be left empty. White space alone
+// reads as empty and is taken as it always was; other text with nothing
+// visible is refused, since it is not empty but shows as if it were.
 func optionalText(p Problems, field, s string, max int, multiLine bool) {
 	if problem := TextProblem(s, multiLine); problem != "" {
 		p.Add(field, problem)
 		return
 	}
+	if strings.TrimSpace(s) != "" && !HasVisible(s) {
+		p.Add(field, BlankProblem)
+		return
+	}
 	if utf8.RuneCountInString(s) > max {
 		p.Add(field, "must be at most "+strconv.Itoa(max)+" characters")
 	}
+}
+
+// BlankProblem is the problem with optional text that holds characters
+// but none that shows: leave it empty, or write something a reader sees.
+const BlankProblem = "must be left empty or hold something visible: it holds only invisible or blank characters"
+
+// HasVisible reports whether s holds a character a reader would see: one
+// that is not blank (IsBlank).
+func HasVisible(s string) bool {
+	for _, r := range s {
+		if !IsBlank(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsBlank reports whether r shows as nothing on its own: Unicode's white
+// space (White_Space: spaces of every width, no-break spaces, U+3000,
+// line breaks), Unicode's default-ignorable code points
+// (Default_Ignorable_Code_Point, isDefaultIgnorable: the Hangul fillers
+// U+115F, U+1160, U+3164 and U+FFA0, the combining grapheme joiner U+034F,
+// variation selectors, the zero-width and other invisible format
+// characters), and the braille pattern blank U+2800, a blank cell that
+// fonts draw as a space but Unicode counts as a symbol. These are not
+// refused inside visible text, where some of them have a use (a variation
+// selector in "❤️", a Hangul filler in an old Hangul syllable, the
+// combining grapheme joiner in Hebrew), but text made only of them shows as
+// empty, and is taken as empty.
+func IsBlank(r rune) bool {
+	return unicode.IsSpace(r) || r == braillePatternBlank || isDefaultIgnorable(r)
+}
+
+const braillePatternBlank = 0x2800
+
+// isDefaultIgnorable is Unicode's derived property
+// Default_Ignorable_Code_Point, which Go's unicode package does not hold,
+// built as DerivedCoreProperties.txt defines it from properties it does:
+// Other_Default_Ignorable_Code_Point + Cf + Variation_Selector −
+// White_Space − U+FFF9..U+FFFB − U+13430..U+1343F − Prepended_Concatenation_Mark.
+// (The interlinear annotation marks and Egyptian hieroglyph format
+// controls left out are format characters all the same, refused in any
+// text by IsInvisible.)
+func isDefaultIgnorable(r rune) bool {
+	if !unicode.In(r, unicode.Other_Default_Ignorable_Code_Point, unicode.Cf, unicode.Variation_Selector) {
+		return false
+	}
+	return !unicode.Is(unicode.White_Space, r) && !(r >= 0xFFF9 && r <= 0xFFFB) && !(r >= 0x13430 && r <= 0x1343F) &&
+		!unicode.Is(unicode.Prepended_Concatenation_Mark, r)
 }
 
 // TextProblem says what is wrong with s as the text of a field, or "" if
@@ -656,8 +721,26 @@ func email(p Problems, field, s string) {
 	a, err := mail.ParseAddress(s)
 	// net/mail takes UTF-8 in addresses, bidi and zero-width characters
 	// included, so an address can look like another: refused like in text.
-	if err != nil || a.Address != s || a.Name != "" || len(s) > 254 || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") ||
-		TextProblem(s, false) != "" {
+	host := s[strings.LastIndexByte(s, '@')+1:]
+	switch {
+	case err != nil || a.Address != s || a.Name != "" || len(s) > 254 || TextProblem(s, false) != "":
+		p.Add(field, "must be an email address such as name@example.org")
+	case ipDomain(host):
+		p.Add(field, "must be an email address at a domain name such as name@example.org, not at an IP address")
+	case !strings.Contains(host, "."):
 		p.Add(field, "must be an email address such as name@example.org")
 	}
+}
+
+// ipDomain reports whether an address's domain (net/mail has read it)
+// is an IP address: a domain literal ("[127.0.0.1]"), which net/mail
+// takes, or a dotted IPv4 address without the brackets, whose last part,
+// all digits, is no top-level domain. Neither is a person's address that
+// SES would deliver to: an email to it would only fail.
+func ipDomain(domain string) bool {
+	if strings.HasPrefix(domain, "[") {
+		return true
+	}
+	last := domain[strings.LastIndexByte(domain, '.')+1:]
+	return last != "" && strings.Trim(last, "0123456789") == ""
 }

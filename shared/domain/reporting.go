@@ -441,7 +441,7 @@ func (in ReviewInput) Validate() error {
 	switch in.Decision {
 	case DecisionApprove:
 	case DecisionRequestChanges:
-		if strings.TrimSpace(in.Comment) == "" {
+		if strings.TrimSpace(in.Comment) == "" || TextProblem(in.Comment, true) == "" && !HasVisible(in.Comment) {
 			p.Add("comment", "required: say what needs to change")
 		}
 	case "":

@@ -292,3 +292,32 @@ func TestFunderContactsGivenTwice(t *testing.T) {
 		t.Errorf("two different contacts: %v", err)
 	}
 }
+
+// TestEmailsAreAtADomainName: a contact or member address at an IP address
+// (a domain literal "[127.0.0.1]", which net/mail takes, or a bare dotted
+// IPv4 address) or at a name with no dot is refused naming the field, as
+// no email to it would be delivered (audit-security N2); ordinary and
+// internationalised addresses pass.
+func TestEmailsAreAtADomainName(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"a@[127.0.0.1]", "a@[10.0.0.1]", "a@[IPv6:::1]", "a@127.0.0.1", "a@example.123", "a@localhost"} {
+		if err := refusedIn(domain.ValidateEmail("email", s), "email"); err != nil {
+			t.Errorf("ValidateEmail(%q): %v", s, err)
+		}
+		in := domain.FunderInput{Name: "DWP", Contacts: []string{"b@example.org", s}}
+		err := in.Validate()
+		if rerr := refusedIn(err, "contacts[1]"); rerr != nil {
+			t.Errorf("contacts %q: %v", s, rerr)
+			continue
+		}
+		var e *domain.Error
+		if errors.As(err, &e); !strings.Contains(e.Fields["contacts[1]"], "name@example.org") {
+			t.Errorf("contacts %q: %q, want it to show an address", s, e.Fields["contacts[1]"])
+		}
+	}
+	for _, s := range []string{"a@example.org", "a.b+c@dwp.gov.uk", "jo@1st.example", "a@xn--bcher-kva.example", "jöns@exämple.de"} {
+		if err := domain.ValidateEmail("email", s); err != nil {
+			t.Errorf("ValidateEmail(%q): %v", s, err)
+		}
+	}
+}

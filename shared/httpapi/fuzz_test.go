@@ -236,6 +236,14 @@ func fzText(t *testing.T, field, s string, max int, required, multiLine bool) {
 	if required && strings.TrimSpace(s) == "" {
 		fzFail(t, "", "%s accepted blank: %q", field, s)
 	}
+	// Characters that show as nothing alone (Hangul fillers, the braille
+	// blank, the combining grapheme joiner, variation selectors).
+	if required && strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || r == 0x115f || r == 0x1160 || r == 0x3164 || r == 0xffa0 || r == 0x2800 || r == 0x034f ||
+			unicode.Is(unicode.Variation_Selector, r)
+	}) == "" {
+		fzFail(t, "", "%s accepted text with nothing visible: %q", field, s)
+	}
 	if !utf8.ValidString(s) {
 		fzFail(t, "", "%s accepted invalid UTF-8: %q", field, s)
 	}
@@ -322,7 +330,7 @@ func fzIDsOnce(t *testing.T, field string, ids []string) {
 func fzEmail(t *testing.T, field, s string) {
 	t.Helper()
 	at := strings.LastIndexByte(s, '@')
-	if at <= 0 || len(s) > 254 || !strings.Contains(s[at+1:], ".") || strings.TrimSpace(s) != s {
+	if at <= 0 || len(s) > 254 || !strings.Contains(s[at+1:], ".") || strings.HasPrefix(s[at+1:], "[") || strings.TrimSpace(s) != s {
 		fzFail(t, "", "%s accepted %q as an email address", field, s)
 	}
 	for _, r := range s {
@@ -1171,6 +1179,7 @@ func FuzzMemberInput(f *testing.F) {
 func FuzzFunderInput(f *testing.F) {
 	fzSeeds(f, fzFunderValid,
 		`{"name":"F","contacts":["a@b"]}`,
+		`{"name":"\u3164","contacts":["a@example.org"]}`, `{"name":" \u2800\u115f\u034f\ufe0f","contacts":["a@127.0.0.1"]}`,
 		`{"name":"F","contacts":["A <a@example.org>"]}`,
 		`{"name":"F","contacts":["\"a b\"@example.org","a@[192.0.2.1]","a@example.org.","a..b@example.org"]}`,
 		`{"name":"F","orgId":"GB-CHC-1234567","contacts":["a@example.org","a@example.org"]}`,

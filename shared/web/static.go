@@ -162,17 +162,19 @@ func (a *assets) URL(name string) string { return a.prefix + name }
 
 // serve answers GET /app/static/{version}/{file...}. A file asked for under
 // another version (a page from an older deployment) is still served, but
-// not cached for long.
-func (a *assets) serve(w http.ResponseWriter, r *http.Request) {
+// not cached for long. A file that is not there is notFound's to answer
+// (the app's own "page not found"), not cached; NHS.UK frontend's files
+// missing from a build say so, to the developer who opens one.
+func (a *assets) serve(w http.ResponseWriter, r *http.Request, notFound http.Handler) {
 	name := r.PathValue("file")
 	f, ok := a.files[name]
 	if !ok {
 		w.Header().Set("Cache-Control", "no-store")
-		msg := "not found\n"
 		if a.Missing && (name == cssFrontend || name == jsFrontend) {
-			msg = "NHS.UK frontend's files are not built into this binary: run `make assets` and rebuild\n"
+			http.Error(w, "NHS.UK frontend's files are not built into this binary: run `make assets` and rebuild\n", http.StatusNotFound)
+			return
 		}
-		http.Error(w, msg, http.StatusNotFound)
+		notFound.ServeHTTP(w, r)
 		return
 	}
 	h := w.Header()

@@ -298,8 +298,13 @@ func (q *req) isAdmin() bool { return q.Caller.IsAdmin() }
 
 func (a *app) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /app", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/app/", http.StatusFound) })
+	notFound := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.errorPage(w, r, domain.NotFound("page"))
+	})
 	if a.assets.files != nil {
-		mux.HandleFunc("GET /app/static/{version}/{file...}", a.assets.serve)
+		mux.HandleFunc("GET /app/static/{version}/{file...}", func(w http.ResponseWriter, r *http.Request) {
+			a.assets.serve(w, r, notFound)
+		})
 	}
 	mux.HandleFunc("GET /app/auth/login", a.login)
 	mux.HandleFunc("GET /app/auth/callback", a.callback)
@@ -308,9 +313,6 @@ func (a *app) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /app/auth/logout-everywhere", a.logoutEverywhere)
 	mux.HandleFunc("GET /app/auth/signed-out", a.signedOut)
 
-	notFound := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a.errorPage(w, r, domain.NotFound("page"))
-	})
 	pages := newRouter(a.pageRoutes(), a.signedIn)
 	pages.notFound = notFound
 	pages.refuse = func(w http.ResponseWriter, r *http.Request, allow []string) {
