@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -121,6 +122,32 @@ func (e *env) run() notify.Report {
 		e.t.Fatalf("notifier run: %v (report %+v)", err, rep)
 	}
 	return rep
+}
+
+// runsAtOnce runs n notifiers (each made by mk) at once, as overlapping
+// scheduler deliveries would, fails the test on any run's error, and
+// returns their reports added up field by field.
+func runsAtOnce(t *testing.T, n int, mk func() *notify.Notifier) notify.Report {
+	t.Helper()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var total notify.Report
+	for i := range n {
+		wg.Go(func() {
+			rep, err := runSafely(t.Context(), mk())
+			if err != nil {
+				t.Errorf("run %d of %d at once: %v", i+1, n, err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			sum, one := reflect.ValueOf(&total).Elem(), reflect.ValueOf(rep)
+			for f := range sum.NumField() {
+				sum.Field(f).SetInt(sum.Field(f).Int() + one.Field(f).Int())
+			}
+		})
+	}
+	wg.Wait()
+	return total
 }
 
 // runSafely runs n, turning a panic into an error so one failing test

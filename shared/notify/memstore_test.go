@@ -481,22 +481,7 @@ func TestMemPaymentEmailWithdrawnOncePaidOrCancelled(t *testing.T) {
 			w := e.payWorld()
 			e.clk.Add(time.Minute)
 			e.settlePayment(w, status)
-			var wg sync.WaitGroup
-			var mu sync.Mutex
-			var total notify.Report
-			for range 4 {
-				wg.Go(func() {
-					rep, err := runSafely(t.Context(), e.notifier(e.st))
-					if err != nil {
-						t.Errorf("run: %v", err)
-					}
-					mu.Lock()
-					total.NotNeeded += rep.NotNeeded
-					total.Emails += rep.Emails
-					mu.Unlock()
-				})
-			}
-			wg.Wait()
+			total := runsAtOnce(t, 4, func() *notify.Notifier { return e.notifier(e.st) })
 			e.clk.Add(time.Hour) // past any lease
 			if rep := e.run(); rep.Emails+rep.NotNeeded != 0 {
 				t.Errorf("a later run: %+v", rep)

@@ -79,25 +79,10 @@ func TestMilestonePaymentFallsDueOnce(t *testing.T) {
 	}
 	// Four runs at once: the email goes once to each, and none makes the
 	// payment due again.
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	due, sent := 0, 0
-	for range 4 {
-		wg.Go(func() {
-			rep, err := runSafely(t.Context(), e.notifier())
-			if err != nil {
-				t.Errorf("overlapping run: %v", err)
-			}
-			mu.Lock()
-			due += rep.PaymentsDue
-			sent += rep.Sent
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
+	rep := runsAtOnce(t, 4, func() *notify.Notifier { return e.notifier() })
 	e.run() // and any email a run left half sent goes now
-	if due != 0 || sent != 1 {
-		t.Errorf("overlapping runs made the payment due %d times and sent its email %d times, want 0 and 1", due, sent)
+	if rep.PaymentsDue != 0 || rep.Sent != 1 {
+		t.Errorf("overlapping runs made the payment due %d times and sent its email %d times, want 0 and 1", rep.PaymentsDue, rep.Sent)
 	}
 	e.expectMail(want)
 	for _, m := range e.mail() {
@@ -574,22 +559,7 @@ func TestPaymentDueWhenMadeEmailedOnce(t *testing.T) {
 	if note := e.notifications(w.prog.ID)[domain.PaymentNotificationID(pay.ID)]; note.Status != domain.NotificationPending || len(note.Recipients) != 0 {
 		t.Fatalf("its email before any run: %+v", note)
 	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var total notify.Report
-	for range 4 {
-		wg.Go(func() {
-			rep, err := runSafely(t.Context(), e.notifier())
-			if err != nil {
-				t.Errorf("overlapping run: %v", err)
-			}
-			mu.Lock()
-			total.PaymentsDue += rep.PaymentsDue
-			total.Sent += rep.Sent
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
+	total := runsAtOnce(t, 4, func() *notify.Notifier { return e.notifier() })
 	e.clk.Add(10 * time.Minute) // past any lease a run left
 	e.run()
 	e.clk.Add(24 * time.Hour)
