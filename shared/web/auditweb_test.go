@@ -183,3 +183,86 @@ func TestCorrectionAwaitingReviewIsNotCorrected(t *testing.T) {
 		t.Errorf("once the correction is approved, the submission reads:\n%s", r)
 	}
 }
+
+// TestSubmissionPageSaysWhatBecameOfItsCorrection (N5): a submission's
+// own page says what its project page says of it, in the same words: an
+// approved submission whose correction awaits review (or was sent back)
+// reads "Approved · correction awaiting review" (or "· correction sent
+// back"), linking to that correction, never "Corrected"; "Corrected by a
+// later submission" only once the newest correction of its chain is
+// approved. A funder, who reads approved figures only, sees the
+// submission approved until then.
+func TestSubmissionPageSaysWhatBecameOfItsCorrection(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	_, original := h.reportingFixture(t, f)
+	pa := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA
+	ctx := context.Background()
+	leadSc := h.Svc.OpenProject(ctx, caller(uLead), f.PID, f.ProjectA)
+	plSc := h.Svc.OpenProject(ctx, caller(uPL), f.PID, f.ProjectA)
+	must(leadSc.ReviewOutcome(original, body(map[string]any{"decision": "approve"})))
+	lead, pl, funder := h.as(t, uLead), h.as(t, uPL), h.as(t, uFunder)
+
+	status := func(b *browser, id string) string {
+		t.Helper()
+		pg := b.get(pa + "/outcomes/" + id)
+		if pg.Status != http.StatusOK {
+			t.Fatalf("the page of %s: %d\n%s", id, pg.Status, excerpt(pg.Body))
+		}
+		return between(pg.Body, `data-testid="outcome-status">`, "</dd>")
+	}
+	projectRow := func(b *browser, id string) string {
+		body := b.get(pa).Body
+		i := strings.Index(body, `href="`+pa+`/outcomes/`+id+`"`)
+		if i < 0 {
+			return ""
+		}
+		return between(body[i:], "</a>", "</td>")
+	}
+	// says checks the page of id says the submission is tag, then words
+	// ("" for none), linking to the correction to; and its row on the
+	// project page says tag and the same "· correction …" words.
+	says := func(b *browser, who, id, tag, words, to string) {
+		t.Helper()
+		got := status(b, id)
+		if !strings.Contains(got, `data-testid="status-tag">`+tag+`<`) || (words == "") != !strings.Contains(got, "correction") ||
+			!strings.Contains(got, words) || to != "" && !strings.Contains(got, `href="`+pa+`/outcomes/`+to+`" data-testid="correction-link"`) {
+			t.Errorf("%s: the page of %s says %q, want %s %q linking to %s", who, id, got, tag, words, to)
+		}
+		if tag != "Corrected" && strings.Contains(got, "later submission") {
+			t.Errorf("%s: the page of %s says it was corrected: %q", who, id, got)
+		}
+		if row := projectRow(b, id); !strings.Contains(row, ">"+tag+"<") || strings.HasPrefix(words, "·") != strings.Contains(row, "·") ||
+			strings.HasPrefix(words, "·") && !strings.Contains(row, words) {
+			t.Errorf("%s: the project page says of %s %q, want %s %q", who, id, row, tag, words)
+		}
+	}
+	approved := func(b *browser, who string) { says(b, who, original, "Approved", "", "") }
+
+	first := must(plSc.SubmitOutcome(body(outcomeCorrection(must(plSc.Outcome(original)), 16))))
+	for who, b := range map[string]*browser{"lead": lead, "project lead": pl} {
+		says(b, who, original, "Approved", "· correction awaiting review", first.ID)
+	}
+	approved(funder, "funder")
+
+	must(leadSc.ReviewOutcome(first.ID, body(map[string]any{"decision": "request-changes", "comment": "Check the figures"})))
+	for who, b := range map[string]*browser{"lead": lead, "project lead": pl} {
+		says(b, who, original, "Approved", "· correction sent back", first.ID)
+	}
+	approved(funder, "funder")
+
+	// The correction sent back, corrected: the newest correction of the
+	// chain is the one awaiting review.
+	second := must(plSc.SubmitOutcome(body(outcomeCorrection(must(plSc.Outcome(first.ID)), 17))))
+	for who, b := range map[string]*browser{"lead": lead, "project lead": pl} {
+		says(b, who, original, "Approved", "· correction awaiting review", second.ID)
+		says(b, who, first.ID, "Changes requested", "· correction awaiting review", second.ID)
+	}
+	approved(funder, "funder")
+
+	must(leadSc.ReviewOutcome(second.ID, body(map[string]any{"decision": "approve"})))
+	for who, b := range map[string]*browser{"lead": lead, "project lead": pl, "funder": funder} {
+		says(b, who, original, "Corrected", "by a later submission", second.ID)
+	}
+}

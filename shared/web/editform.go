@@ -163,6 +163,7 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 			if errors.Is(err, errFormChanged) {
 				message = resentMessage(ef.What)
 			}
+			refused := err
 			if current, err = ef.Read(ef.ID); err != nil {
 				return err
 			}
@@ -170,6 +171,10 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 			ef.Values(f.Values, current)
 			f.Values.Set(formKeyField, randomToken())
 			f.General = append(f.General, message)
+			// The page answers the refusal's status: 412 for a record changed
+			// since, as the API answers a stale If-Match; 409 for the form
+			// sent again changed, as that refusal's own page.
+			f.refuse(refused)
 		case !f.fail(err):
 			return err
 		}
@@ -235,11 +240,12 @@ func writesProject(sc *service.Scope, prid, what string) func(*nav) error {
 	}
 }
 
-// showForm renders a form page: 200 when first shown, 400 with its errors.
+// showForm renders a form page: 200 when first shown; shown again with its
+// problems, the status of the refusal that found them (form.status).
 func (a *app) showForm(w http.ResponseWriter, r *http.Request, page string, v *view) error {
 	status := http.StatusOK
-	if v.Form != nil && v.Form.HasErrors() {
-		status = http.StatusBadRequest
+	if v.Form != nil {
+		status = v.Form.status()
 	}
 	a.render(w, r, status, page, v)
 	return nil

@@ -63,7 +63,7 @@ func TestEditFormsStaleVersion(t *testing.T) {
 			}
 			stale := with(c.form, "version", "1", c.field, c.second, "csrf", otherToken)
 			pg = other.post(c.path, stale)
-			if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, "This "+c.what+" was changed by someone else") ||
+			if pg.Status != http.StatusPreconditionFailed || !strings.Contains(pg.Body, "This "+c.what+" was changed by someone else") ||
 				!strings.Contains(pg.Body, `name="version" value="2"`) || !strings.Contains(pg.Body, `value="`+c.first+`"`) {
 				t.Fatalf("stale save: %d\n%s", pg.Status, excerpt(pg.Body))
 			}

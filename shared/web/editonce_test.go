@@ -103,7 +103,7 @@ func TestEditFormKeyStillStale(t *testing.T) {
 		t.Fatalf("first tab: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
 	pg := lead.post(path, tab2)
-	if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, "This grant was changed by someone else") ||
+	if pg.Status != http.StatusPreconditionFailed || !strings.Contains(pg.Body, "This grant was changed by someone else") ||
 		!strings.Contains(pg.Body, `name="version" value="2"`) {
 		t.Fatalf("second tab at the old version: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
@@ -118,7 +118,8 @@ func TestEditFormKeyStillStale(t *testing.T) {
 
 	back := withKey(grantEdit(f, "Changed after saving"), tab1.Get("formKey"))
 	pg = lead.post(path, back)
-	if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, "You already saved this form") ||
+	// 409, as the page refusing a create form sent again changed.
+	if pg.Status != http.StatusConflict || !strings.Contains(pg.Body, "You already saved this form") ||
 		!strings.Contains(pg.Body, `name="version" value="3"`) || !strings.Contains(pg.Body, `value="Second tab"`) {
 		t.Fatalf("the saved form sent again changed: %d\n%s", pg.Status, excerpt(pg.Body))
 	}

@@ -52,6 +52,18 @@ var webOnly = []struct {
 		"This form was saved before it was changed, so the changes were not saved. Look at the record in its list: change it there, or open the form again to add another."},
 }
 
+// statusOf is the status the web answers err with, on its error page or
+// on a form shown again with it: a web-only refusal's own (webOnly), else
+// shared/present's for its code, the API's status for it.
+func statusOf(err error) int {
+	for _, o := range webOnly {
+		if errors.Is(err, o.err) {
+			return o.status
+		}
+	}
+	return present.Status(err)
+}
+
 // relatedLink is the record a refusal points to instead, on its page:
 // "This submission has already been corrected — see the correction".
 type relatedLink struct {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -168,4 +169,60 @@ func between(s, from, to string) string {
 	_, s, _ = strings.Cut(s, from)
 	s, _, _ = strings.Cut(s, to)
 	return s
+}
+
+// TestFormStatusEveryCode walks every error code through a form shown
+// again with the refusal (form.fail, then showForm): a refusal the form
+// takes (one naming fields, whatever its code; a validation or personal
+// data one naming none) answers shared/present's status for its code, the
+// status of its error page and of the API; any other is not the form's,
+// and goes to the error page. Problems the page finds itself are
+// validation_failed, and the web's own refusal of a form sent again
+// changed answers its own page's status.
+func TestFormStatusEveryCode(t *testing.T) {
+	a, _ := errorApp()
+	show := func(f *form) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodPost, "/app/programmes/P1/funders/new", nil)
+		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, "req-1"))
+		w := httptest.NewRecorder()
+		if err := a.showForm(w, r, "funder_form", &view{Title: "Add a funder", Form: f, Data: map[string]any{"Edit": false}}); err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	for _, code := range domain.Codes {
+		for _, fields := range []map[string]string{{"name": "is wrong"}, nil} {
+			err := &domain.Error{Code: code, Message: "what happened", Fields: fields}
+			f := newForm(funderFields, url.Values{"name": {"DWP"}})
+			taken := f.fail(err)
+			if want := len(fields) > 0 || code == domain.CodeValidation || code == domain.CodePersonalData; taken != want {
+				t.Errorf("%s with fields %v: taken by the form %v, want %v", code, fields, taken, want)
+			}
+			if !taken {
+				continue
+			}
+			w := show(f)
+			if want := present.Of(err).Status; w.Code != want || w.Code != errorView(httptest.NewRequest(http.MethodGet, "/", nil), err).Status {
+				t.Errorf("%s with fields %v: the form answers %d, want %d, its error page's", code, fields, w.Code, want)
+			}
+			if !strings.Contains(w.Body.String(), `data-testid="error-summary"`) || !strings.Contains(w.Body.String(), `data-testid="funder-form"`) {
+				t.Errorf("%s with fields %v: not the form with its problems:\n%s", code, fields, between(w.Body.String(), "<main", "</main>"))
+			}
+		}
+	}
+
+	f := newForm(funderFields, url.Values{})
+	if w := show(f); w.Code != http.StatusOK {
+		t.Errorf("a form with nothing wrong answers %d", w.Code)
+	}
+	f.Errors["name"] = "Enter the name"
+	if w := show(f); w.Code != present.Status(domain.Errorf(domain.CodeValidation, "")) {
+		t.Errorf("a problem the page found answers %d", w.Code)
+	}
+	f = newForm(funderFields, url.Values{})
+	f.General = append(f.General, resentMessage("funder"))
+	f.refuse(formChanged{})
+	if w := show(f); w.Code != http.StatusConflict || w.Code != statusOf(errFormChanged) {
+		t.Errorf("a form sent again changed answers %d", w.Code)
+	}
 }

@@ -15,7 +15,9 @@ var formKeyInput = regexp.MustCompile(`name="formKey" value="([^"]+)"`)
 func formKeyOf(t *testing.T, pg page) string {
 	t.Helper()
 	m := formKeyInput.FindStringSubmatch(pg.Body)
-	if pg.Status != http.StatusOK && pg.Status != http.StatusBadRequest || m == nil {
+	// A form page: first shown (200), or shown again with its refusal's
+	// status (400, 409, 412, 422).
+	if pg.Status != http.StatusOK && (pg.Status < 400 || pg.Status >= 500) || m == nil {
 		t.Fatalf("form page without a formKey: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
 	return m[1]

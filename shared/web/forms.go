@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -76,6 +78,10 @@ type form struct {
 	Order  []string          // paths in the order of the form, for the summary
 	// General holds problems no field shows (a stale version, say).
 	General []string
+	// refused is the refusal the form is shown again with, whose code
+	// gives the page its status (formStatus); nil for problems the page
+	// found itself, which are validation_failed.
+	refused error
 	fields  map[string]field
 	// lines is, for each kBudgetLines group, the category of each line the
 	// body sent, in order: "lines[1].amountPence" is shown beside the
@@ -573,6 +579,9 @@ func (f *form) fail(err error) bool {
 	if !errors.As(err, &de) {
 		return false
 	}
+	if len(de.Fields) > 0 || de.Code == domain.CodeValidation || de.Code == domain.CodePersonalData {
+		f.refuse(err)
+	}
 	switch {
 	case len(de.Fields) > 0:
 		items := map[string][]itemProblem{}
@@ -607,6 +616,31 @@ func (f *form) fail(err error) bool {
 		return true
 	}
 	return false
+}
+
+// refuse notes err as the refusal the form is shown again with: the first
+// one noted gives the page its status.
+func (f *form) refuse(err error) {
+	if f.refused == nil {
+		f.refused = err
+	}
+}
+
+// status is the HTTP status of the form's page: 200 with nothing wrong;
+// shown again with its problems, the status of the refusal that found
+// them (shared/present's table: 400 validation_failed, 422
+// personal_data_detected, 412 for a record changed since the form was
+// opened), as the API answers the same refusal; 400 validation_failed for
+// problems the page found itself (a date that is no date, a field sent
+// twice).
+func (f *form) status() int {
+	switch {
+	case !f.HasErrors():
+		return http.StatusOK
+	case f.refused == nil:
+		return present.Status(domain.Errorf(domain.CodeValidation, "form"))
+	}
+	return statusOf(f.refused)
 }
 
 // owner is the form field a problem belongs to: "contacts[1]" is shown

@@ -128,7 +128,7 @@ func TestOutcomeErrorsThenCorrected(t *testing.T) {
 	// Personal data alone: its own message beside the notes.
 	pd := outcomeForm()
 	pd.Set("notes", "called 07700 900123")
-	if p := pl.post(path, pd); p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Notes appears to contain a phone number") {
+	if p := pl.post(path, pd); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "Notes appears to contain a phone number") {
 		t.Errorf("personal data in notes: %d\n%s", p.Status, excerpt(p.Body))
 	}
 
@@ -297,7 +297,7 @@ func TestLeadRecordsAndEditsGrant(t *testing.T) {
 	stale.Set("amountPence", "1")
 	stale.Set("csrf", otherToken)
 	pg = other.post(loc+"/edit", stale)
-	if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, "changed by someone else") ||
+	if pg.Status != http.StatusPreconditionFailed || !strings.Contains(pg.Body, "changed by someone else") ||
 		!strings.Contains(pg.Body, `name="version" value="2"`) || !strings.Contains(pg.Body, `value="320000.00"`) {
 		t.Fatalf("stale edit: %d\n%s", pg.Status, excerpt(pg.Body))
 	}

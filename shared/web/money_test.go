@@ -224,7 +224,7 @@ func TestMarkPaidOnARace(t *testing.T) {
 	paid := url.Values{"version": {"1"}, "status": {"paid"}, "paidDate-day": {"5"}, "paidDate-month": {"4"}, "paidDate-year": {"2011"},
 		"reference": {"BACS 77"}}
 	pg := lead.post(change, paid)
-	if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, "was changed by someone else") ||
+	if pg.Status != http.StatusPreconditionFailed || !strings.Contains(pg.Body, "was changed by someone else") ||
 		!strings.Contains(pg.Body, `name="version" value="2"`) || !strings.Contains(pg.Body, `data-testid="payment-status">Due<`) {
 		t.Fatalf("paying on a stale version: %d\n%s", pg.Status, excerpt(pg.Body))
 	}

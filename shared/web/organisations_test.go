@@ -41,7 +41,7 @@ func TestLeadChangesFunderAndProject(t *testing.T) {
 	}
 	// The same form again, from the version it was opened at: stale.
 	pg = lead.post(base+"/funders/"+f.FunderX+"/edit", url.Values{"name": {"Stale name"}, "contacts": {"a@b.org"}, "version": {"1"}})
-	if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, "changed by someone else") {
+	if pg.Status != http.StatusPreconditionFailed || !strings.Contains(pg.Body, "changed by someone else") {
 		i := strings.Index(pg.Body, "error-summary")
 		t.Errorf("a stale funder form: %d\n%s", pg.Status, pg.Body[max(i, 0):min(len(pg.Body), max(i, 0)+1500)])
 	}

@@ -282,6 +282,32 @@ func setOutcomeValues(v url.Values, o domain.Outcome) {
 	v.Set("replaces", o.ID)
 }
 
+// newestCorrections maps each of outcomes that a correction replaces to
+// the newest correction of its chain among them (the one no correction
+// replaces), with its effective status: approved, the submission's
+// figures were replaced ("Corrected"); otherwise they still count, and
+// the correction awaits review or was sent back. The project page and a
+// submission's page say it in the same words.
+func newestCorrections(outcomes []domain.Outcome) map[string]domain.Outcome {
+	direct := map[string]domain.Outcome{}
+	for _, o := range outcomes {
+		if o.Replaces != "" {
+			direct[o.Replaces] = o
+		}
+	}
+	out := make(map[string]domain.Outcome, len(direct))
+	for id, c := range direct {
+		seen := map[string]bool{id: true}
+		for next, ok := direct[c.ID]; ok && !seen[next.ID]; next, ok = direct[c.ID] {
+			seen[c.ID] = true
+			c = next
+		}
+		c.Status = c.EffectiveStatus()
+		out[id] = c
+	}
+	return out
+}
+
 // outcome is one submission's page.
 func (a *app) outcome(w http.ResponseWriter, r *http.Request, q *req) error {
 	sc, prid := a.scope(r, q), r.PathValue("prid")
@@ -302,15 +328,18 @@ func (a *app) outcome(w http.ResponseWriter, r *http.Request, q *req) error {
 	// was corrected: it is never changed in place, so only its correction
 	// knows. (A funder reads approved ones only, each naming the approved
 	// one it took over from: see domain.Outcome.AsApproved.)
+	// It says "Corrected" only once the correction is approved (at once,
+	// without review): until then the figures approved before still
+	// count, and the page says the correction awaits review (or was sent
+	// back), in the project page's words.
 	readable, err := all(sc.ListOutcomes)
 	if err != nil {
 		return err
 	}
-	correctedBy := ""
-	for _, x := range readable {
-		if x.Replaces == o.ID {
-			correctedBy = x.ID
-		}
+	var correctedBy string
+	var correction domain.OutcomeStatus
+	if c, ok := newestCorrections(readable)[o.ID]; ok {
+		correctedBy, correction = c.ID, c.Status
 	}
 	// A cohort's submission names it: a project with cohorts has one for
 	// each a period, alike but for it.
@@ -326,7 +355,8 @@ func (a *app) outcome(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	a.render(w, r, http.StatusOK, "outcome", &view{Title: "Outcome submission", Nav: n, Data: map[string]any{
 		"Outcome": o, "Project": project, "Cohort": cohort, "CanWrite": n.Access.CanWriteProject(prid), "CorrectedBy": correctedBy,
-		"Submitted": r.URL.Query().Get("submitted") == "1", "Reviewed": r.URL.Query().Get("reviewed") == "1",
+		"Correction": correction,
+		"Submitted":  r.URL.Query().Get("submitted") == "1", "Reviewed": r.URL.Query().Get("reviewed") == "1",
 		"Base": base(n) + "/projects/" + prid,
 	}})
 	return nil

@@ -32,9 +32,10 @@ func TestProjectFormNameTaken(t *testing.T) {
 	refused := func(what string, pg page, name string) {
 		t.Helper()
 		want := "Another project of this programme is already named &#34;" + name + "&#34;"
-		// A form's refusal shows the form again, as 400 (see the stale save).
-		if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, `href="#f-name"`) || !strings.Contains(pg.Body, want) {
-			t.Fatalf("%s: %d, want 400 with %s beside the name\n%s", what, pg.Status, want, excerpt(pg.Body))
+		// A form's refusal shows the form again, with the API's status for
+		// the refusal: 409 conflict, the name being another project's.
+		if pg.Status != http.StatusConflict || !strings.Contains(pg.Body, `href="#f-name"`) || !strings.Contains(pg.Body, want) {
+			t.Fatalf("%s: %d, want 409 with %s beside the name\n%s", what, pg.Status, want, excerpt(pg.Body))
 		}
 	}
 	form := url.Values{"name": {"  bradford   EMPLOYMENT service"}, "leadOrganisation": {"Bradford District Care NHS Foundation Trust"},

@@ -111,14 +111,13 @@ func (a *app) project(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	}
 	// What became of each submission a correction on the page replaces:
-	// "Corrected" only once the correction is approved; until then the
-	// figures approved before still count, and the page says the
-	// correction awaits review (or was sent back), as the returns grid does.
+	// "Corrected" only once its newest correction is approved; until then
+	// the figures approved before still count, and the page says the
+	// correction awaits review (or was sent back), as the returns grid
+	// and the submission's own page do (newestCorrections).
 	replaced := map[string]domain.OutcomeStatus{}
-	for _, o := range outcomes {
-		if o.Replaces != "" {
-			replaced[o.Replaces] = o.Status
-		}
+	for id, c := range newestCorrections(outcomes) {
+		replaced[id] = c.Status
 	}
 	// A submission names its cohort: the cohorts' submissions for one
 	// period would otherwise look alike.

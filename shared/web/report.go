@@ -30,7 +30,7 @@ func (a *app) report(w http.ResponseWriter, r *http.Request, q *req) error {
 		if err != nil {
 			return err // a non-member learns nothing from the dates
 		}
-		return a.renderReport(w, r, q, n, f, nil, http.StatusBadRequest)
+		return a.renderReport(w, r, q, n, f, nil, f.status())
 	}
 	if !chosen {
 		// No period asked for: the latest quarter, once the programme is read.
@@ -48,7 +48,7 @@ func (a *app) report(w http.ResponseWriter, r *http.Request, q *req) error {
 			if nerr != nil {
 				return nerr
 			}
-			return a.renderReport(w, r, q, n, f, nil, http.StatusBadRequest)
+			return a.renderReport(w, r, q, n, f, nil, f.status())
 		}
 		return err
 	}

@@ -144,7 +144,7 @@ func TestReturnsPages(t *testing.T) {
 		t.Fatalf("changes asked for without a comment: %d\n%s", bad.Status, excerpt(bad.Body))
 	}
 	personal := lead.post(review, url.Values{"decision": {"request-changes"}, "comment": {"Call Jo on 07700 900123"}})
-	if personal.Status != http.StatusBadRequest || !strings.Contains(personal.Body, `data-testid="error-f-comment"`) {
+	if personal.Status != http.StatusUnprocessableEntity || !strings.Contains(personal.Body, `data-testid="error-f-comment"`) {
 		t.Fatalf("a comment holding a phone number: %d\n%s", personal.Status, excerpt(personal.Body))
 	}
 	done := lead.post(review, url.Values{"decision": {"request-changes"}, "comment": {"Please split referrals by source."}})

@@ -224,7 +224,7 @@ func (s *suite) tranchesFallDue(t *testing.T) {
 	}
 	// The lead's form, opened before that: nothing saved, the form again
 	// as the tranche is now.
-	tb.followWant("#submit", 400)
+	tb.followWant("#submit", 412)
 	if got := tb.text(`[data-testid="error-summary"]`); !strings.Contains(got, "changed by someone else") {
 		tb.fail("the stale form says %q", got)
 	}
