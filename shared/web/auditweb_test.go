@@ -163,11 +163,8 @@ func TestCorrectionAwaitingReviewIsNotCorrected(t *testing.T) {
 	pl := h.Svc.OpenProject(ctx, caller(uPL), f.PID, f.ProjectA)
 	correction := must(pl.SubmitOutcome(body(outcomeCorrection(must(pl.Outcome(pending)), 16))))
 	row := func(body, id string) string {
-		i := strings.Index(body, `href="`+pa+`/outcomes/`+id+`"`)
-		if i < 0 {
-			return ""
-		}
-		return body[i:min(len(body), i+700)]
+		r := fromOutcomeLink(body, pa, id)
+		return r[:min(len(r), 700)]
 	}
 	for _, who := range []string{uLead, uPL} {
 		pg := h.as(t, who).get(pa)
@@ -213,12 +210,7 @@ func TestSubmissionPageSaysWhatBecameOfItsCorrection(t *testing.T) {
 		return between(pg.Body, `data-testid="outcome-status">`, "</dd>")
 	}
 	projectRow := func(b *browser, id string) string {
-		body := b.get(pa).Body
-		i := strings.Index(body, `href="`+pa+`/outcomes/`+id+`"`)
-		if i < 0 {
-			return ""
-		}
-		return between(body[i:], "</a>", "</td>")
+		return between(fromOutcomeLink(b.get(pa).Body, pa, id), "</a>", "</td>")
 	}
 	// says checks the page of id says the submission is tag, then words
 	// ("" for none), linking to the correction to; and its row on the
@@ -265,4 +257,14 @@ func TestSubmissionPageSaysWhatBecameOfItsCorrection(t *testing.T) {
 	for who, b := range map[string]*browser{"lead": lead, "project lead": pl, "funder": funder} {
 		says(b, who, original, "Corrected", "by a later submission", second.ID)
 	}
+}
+
+// fromOutcomeLink is the project page body from its link to submission id
+// on (its row and what follows), or "" when the page has no such link.
+func fromOutcomeLink(body, projectPath, id string) string {
+	i := strings.Index(body, `href="`+projectPath+`/outcomes/`+id+`"`)
+	if i < 0 {
+		return ""
+	}
+	return body[i:]
 }
