@@ -26,15 +26,18 @@ var (
 	errUnverified   = domain.Errorf(domain.CodeUnauthenticated, "email not verified")
 )
 
-// webOnly words the web app's own refusals. They are refusals of their
-// codes (a CSRF failure is forbidden, a lost session unauthenticated) but
-// answer 403: a browser is never asked for credentials.
-var webOnly = []struct {
+// webRefusal is one of the web app's own refusals, worded (webOnly).
+type webRefusal struct {
 	err    error
 	status int
 	title  string
 	advice string
-}{
+}
+
+// webOnly words the web app's own refusals. They are refusals of their
+// codes (a CSRF failure is forbidden, a lost session unauthenticated) but
+// answer 403: a browser is never asked for credentials.
+var webOnly = []webRefusal{
 	{errCSRF, http.StatusForbidden, "Your form could not be sent",
 		"The page you sent it from had expired or did not come from this service. Nothing was saved. Go back, reload the page and try again."},
 	{errSignedOut, http.StatusForbidden, "You have been signed out",
@@ -56,12 +59,20 @@ var webOnly = []struct {
 // on a form shown again with it: a web-only refusal's own (webOnly), else
 // shared/present's for its code, the API's status for it.
 func statusOf(err error) int {
-	for _, o := range webOnly {
-		if errors.Is(err, o.err) {
-			return o.status
-		}
+	if o := webOnlyOf(err); o != nil {
+		return o.status
 	}
 	return present.Status(err)
+}
+
+// webOnlyOf is the web-only refusal err is (webOnly), or nil.
+func webOnlyOf(err error) *webRefusal {
+	for i := range webOnly {
+		if errors.Is(err, webOnly[i].err) {
+			return &webOnly[i]
+		}
+	}
+	return nil
 }
 
 // relatedLink is the record a refusal points to instead, on its page:
@@ -117,15 +128,13 @@ func (a *app) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 // code, with the service's own message where present says it is written
 // for people.
 func errorView(r *http.Request, err error) *view {
-	for _, o := range webOnly {
-		if errors.Is(err, o.err) {
-			v := &view{Status: o.status, Title: o.title, Message: o.advice}
-			if fc := (formChanged{}); errors.As(err, &fc) && fc.saved != "" {
-				v.Related = &relatedLink{Lead: "The form was saved as it was first sent —", Text: "see what was saved", Href: fc.saved}
-				v.Message = "The changes you made after saving it were not saved. " + cmp.Or(fc.advice, "Change the record there, or open the form again to add another.")
-			}
-			return v
+	if o := webOnlyOf(err); o != nil {
+		v := &view{Status: o.status, Title: o.title, Message: o.advice}
+		if fc := (formChanged{}); errors.As(err, &fc) && fc.saved != "" {
+			v.Related = &relatedLink{Lead: "The form was saved as it was first sent —", Text: "see what was saved", Href: fc.saved}
+			v.Message = "The changes you made after saving it were not saved. " + cmp.Or(fc.advice, "Change the record there, or open the form again to add another.")
 		}
+		return v
 	}
 	p := present.Of(err)
 	v := &view{Status: p.Status, Title: p.Title, Message: p.Advice}
