@@ -366,7 +366,7 @@ func (tb *tab) follow(sel string) int64 {
 	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
 	defer cancel()
 	for try := 1; ; try++ {
-		tb.openMenuFor(ctx, sel)
+		tb.reachable(ctx, sel)
 		resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel)))
 		if err == nil {
 			return resp.Status
@@ -397,6 +397,38 @@ func (tb *tab) openMenuFor(ctx context.Context, sel string) {
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Click(chromedp.CSS("#toggle-menu"))); err != nil {
 		tb.fail("opening the header's More menu to reach %s: %v", sel, err)
+	}
+}
+
+// settled is a promise that resolves once the page's web fonts are in and
+// two frames have been drawn since: the NHS.UK header's script moves its
+// links in and out of the "More" menu a frame after their widths change,
+// and a click sent while it does lands where the link was, so nothing
+// happens and the step waits for a page that never comes. (A second at
+// most: a window in the background draws no frames.)
+const settled = `Promise.race([
+	document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))),
+	new Promise(r => setTimeout(() => r(true), 1000)),
+])`
+
+// reachable waits until sel can be clicked as a person would: the page
+// settled, the link out of the header's closed "More" menu (opening it
+// whenever the header's script has moved the link there) and shown.
+func (tb *tab) reachable(ctx context.Context, sel string) {
+	tb.t.Helper()
+	for {
+		if tb.js {
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](settled, chromedp.EvalAwaitPromise)); err != nil {
+				return // gone or out of time: the click says what went wrong
+			}
+		}
+		tb.openMenuFor(ctx, sel)
+		wait, cancel := context.WithTimeout(ctx, 250*time.Millisecond)
+		_, err := chromedp.Run(wait, chromedp.WaitVisible(chromedp.CSS(sel)))
+		cancel()
+		if err == nil || ctx.Err() != nil {
+			return // shown, or out of time: the click says what went wrong
+		}
 	}
 }
 
