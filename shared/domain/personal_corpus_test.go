@@ -24,7 +24,7 @@ type corpusLine struct {
 
 // readCorpus reads a corpus file: one note a line, "\n" standing for a
 // line break, # comments; with kinds, each line is "kind<TAB>note".
-func readCorpus(t *testing.T, path string, withKind bool) []corpusLine {
+func readCorpus(t testing.TB, path string, withKind bool) []corpusLine {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
