@@ -16,6 +16,7 @@ import (
 // query is one Query on the table or an index: items whose partition key
 // attribute pkAttr equals pk and whose sort key begins with prefix.
 type query struct {
+	table   string // "" for the records table (the audit trail's lists name theirs)
 	index   string // "" for the table
 	pkAttr  string
 	skAttr  string
@@ -37,8 +38,12 @@ func (s *Store) list(ctx context.Context, q query, p service.Page, decode func(I
 	if err != nil {
 		return "", err
 	}
+	table := s.table
+	if q.table != "" {
+		table = q.table
+	}
 	in := &dynamodb.QueryInput{
-		TableName:                 &s.table,
+		TableName:                 &table,
 		KeyConditionExpression:    aws.String("#pk = :pk"),
 		ExpressionAttributeNames:  map[string]string{"#pk": q.pkAttr},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(q.pk)},
