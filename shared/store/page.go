@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,7 +15,8 @@ import (
 )
 
 // query is one Query on the table or an index: items whose partition key
-// attribute pkAttr equals pk and whose sort key begins with prefix.
+// attribute pkAttr equals pk and whose sort key begins with prefix, or
+// (the notifier's due lists) sorts below below; not both.
 type query struct {
 	table   string // "" for the records table (the audit trail's lists name theirs)
 	index   string // "" for the table
@@ -22,7 +24,8 @@ type query struct {
 	skAttr  string
 	pk      string
 	prefix  string
-	reverse bool // newest first
+	below   string // the sort key is less than this, when set
+	reverse bool   // newest first
 	filter  func(Item) bool
 }
 
@@ -37,6 +40,9 @@ func (s *Store) list(ctx context.Context, q query, p service.Page, decode func(I
 	start, err := decodeCursor(p.Cursor, q)
 	if err != nil {
 		return "", err
+	}
+	if q.prefix != "" && q.below != "" {
+		return "", errors.New("store: a query has a sort key prefix or an upper bound, not both")
 	}
 	table := s.table
 	if q.table != "" {
@@ -55,6 +61,11 @@ func (s *Store) list(ctx context.Context, q query, p service.Page, decode func(I
 		in.KeyConditionExpression = aws.String("#pk = :pk AND begins_with(#sk, :prefix)")
 		in.ExpressionAttributeNames["#sk"] = q.skAttr
 		in.ExpressionAttributeValues[":prefix"] = str(q.prefix)
+	}
+	if q.below != "" {
+		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk < :below")
+		in.ExpressionAttributeNames["#sk"] = q.skAttr
+		in.ExpressionAttributeValues[":below"] = str(q.below)
 	}
 	if q.index != "" {
 		in.IndexName = aws.String(q.index)
