@@ -4,7 +4,8 @@
 //	domain (and the leaves email, web/static, platform/dynamolocal)
 //	← auth, auth/cognito, decode, export, present, sheet (sheet/xlsx on sheet)
 //	← service
-//	← store, service/memstore, httpapi, web, notify (on store and email)
+//	← store, service/memstore, httpapi, web, notify (on email, never on
+//	  store: it reaches storage through notify.Storage)
 //	← platform, then platform/webdeps and platform/notifierdeps on it
 //	← functions, infra
 //

@@ -120,4 +120,12 @@ func TestMoneyWriteRequests(t *testing.T) {
 	if money.DuePence != 50_000_00+1_00 {
 		t.Errorf("due after the submission: %d, want the two payments it released (and the one made past its date)", money.DuePence)
 	}
+	// With no payment waiting on what it fires, a counted submission costs
+	// the two Queries of the index alone beside its own reads (here it
+	// counts figures and accepts the next quarter's return, on which
+	// nothing waits): nothing is read by key, no figures as of a moment.
+	w.s.Clock.Set("2026-04-24T10:00:00Z") // the quarter has begun
+	measure("POST outcome (counted, no payment waiting)", "BatchGetItem×1 GetItem×1 Query×1 Query/GSI1×2 TransactWriteItems×1",
+		testkit.Request("POST", w.outcomes(), w.pl, map[string]any{"periodStart": "2026-04-01", "periodEnd": "2026-06-30",
+			"counts": map[string]int{"peopleIntoWork": 5}}), http.StatusCreated)
 }

@@ -41,8 +41,10 @@
 // targets.go; delivery.go (posts, cohorts, submissions); review.go and
 // corrections.go (review, and the correction chains); reporting.go
 // (schedules and returns); money.go (payments, spend, the grant's
-// account); progress.go, portfolio.go (progress, portfolio, period
-// report); notifications.go; audit.go; imports.go and staged.go
+// account); release.go (payments falling due with the change that fires
+// their trigger); progress.go, portfolio.go (progress, portfolio, period
+// report); returncounts.go (return counts as far as the caller may see
+// them, read with the years of figures); notifications.go; audit.go; imports.go and staged.go
 // (spreadsheet imports and the web app's staged sheets); idempotency.go;
 // sessions.go; due.go (what the notifier's indexes hand it, and the
 // shards).

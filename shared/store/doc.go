@@ -40,6 +40,9 @@
 //	                  listing the due entries of one and moving an entry on
 //	totals.go, series.go, changed.go
 //	                  the running figures, the years of figures by day, the changed marker
+//	release.go        payments falling due with their trigger: those waiting on a target
+//	                  or return, made due in the change's own transaction, and
+//	                  FiguresAsOf (the years of figures with the figures version)
 //	one file a resource: programmes, members, organisations (funders,
 //	projects and their name markers), grants (and the funding item),
 //	targets (and their due index), delivery (posts, cohorts, submissions
