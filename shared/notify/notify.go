@@ -580,12 +580,20 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 	if err := r.details(ctx, pd); err != nil {
 		return err
 	}
+	gone := func(err error) error {
+		if errors.Is(err, service.ErrNotFound) {
+			// Withdrawn since it was leased (a payment's, by the change
+			// that marked the payment paid or cancelled): nothing to send.
+			return nil
+		}
+		return err
+	}
 	switch {
 	case note.Recipients == nil && note.Kind.Reporting():
 		// Recorded with the submission or review that called for it: it
 		// goes to whoever holds the role now.
 		if note.Recipients, err = r.Store.SetRecipients(ctx, note.ProgrammeID, note.ID, r.reportingRecipients(pd, note), nil); err != nil {
-			return err
+			return gone(err)
 		}
 	case note.Recipients == nil && note.Kind == domain.KindPaymentDue && len(note.FunderIDs) == 1:
 		// Recorded by the API with the change that made the payment due
@@ -593,7 +601,7 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 		// funder's contacts and the programme's leads as they are now.
 		to, byFunder := paymentRecipients(pd, note.FunderIDs[0])
 		if note.Recipients, err = r.Store.SetRecipients(ctx, note.ProgrammeID, note.ID, to, byFunder); err != nil {
-			return err
+			return gone(err)
 		}
 	}
 	var msg email.Message
@@ -687,7 +695,7 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 		note.SentAt = &at
 	}
 	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionSend,
-		nil, sentRecord(note), at)
+		nil, note.SentRecord(), at)
 	return r.Store.FinishNotification(ctx, note, ev)
 }
 
@@ -771,8 +779,7 @@ func (r *run) settle(ctx context.Context, note domain.Notification, reason domai
 	at := r.stamp()
 	r.count(func(rep *Report) { rep.NotNeeded++ })
 	if neverSent(note) {
-		before := sentRecord(note)
-		before["notNeeded"] = reason
+		before := note.WithdrawnRecord(reason)
 		ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionDelete, before, nil, at)
 		_, err := r.Store.WithdrawNotification(ctx, note, ev)
 		return err
@@ -785,7 +792,7 @@ func (r *run) settle(ctx context.Context, note domain.Notification, reason domai
 		note.LastError = "not delivered to anyone, and no longer needed: " + notNeededWords(reason)
 	}
 	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionSend,
-		nil, sentRecord(note), at)
+		nil, note.SentRecord(), at)
 	return r.Store.FinishNotification(ctx, note, ev)
 }
 
