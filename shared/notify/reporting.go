@@ -156,4 +156,3 @@ func (r *run) reportingRecipients(pd *programmeData, n domain.Notification) []st
 	slices.Sort(to)
 	return slices.Compact(to)
 }
-
