@@ -714,7 +714,13 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 // payment paid before it is seen so, and no email goes; one paid once
 // the first address is claimed is being emailed already, and its email
 // goes to all (it was true when it went, and at most once beats
-// withdrawing half of it).
+// withdrawing half of it). A payment paid between this check and the
+// first claim is not missed: the payment's own change withdraws (deletes)
+// an email nobody had in its transaction, and every write here before an
+// email goes (fixing recipients, each claim) is conditioned on the email
+// being there and pending, so nothing is sent (see post). What this check
+// still settles is a retry some had already, or an email whose payment
+// was paid before changes withdrew emails.
 //
 // An email telling the project's leads that changes were asked for is
 // never settled so: it carries the lead's comment, which the project's
