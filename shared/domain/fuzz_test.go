@@ -163,6 +163,11 @@ func FuzzCheckPersonalData(f *testing.F) {
 		"COHORT B MS", "Seen 01/02/2024, DOB missing", "LE1 5WW, home of the IPS team", "Client Services Manager",
 		"Client A. Started work", "Hospital no. of beds 12345", "SC123456", strings.Repeat("A ", 60) + "MS",
 		strings.Repeat("Client A. ", 30), strings.Repeat("(DOB) ", 30), strings.Repeat("12 ", 40) + "Acacia Avenue",
+		"lives at 12 acacia close", "lives at flat 2, acacia court", "lives at rose cottage, mill lane", "2 hours drive",
+		"client john smith", "supported mary o'brien", "participant jane doe-smith", "Client Zephaniah Okonkwo-Reyes",
+		"Patient Initiated Follow-Up", "client Leeds McDonald's", "client john follow-up", "lives at flat", "supported",
+		strings.Repeat("lives at rose cottage ", 30), strings.Repeat("flat 2, ", 40) + "mill lane",
+		strings.Repeat("client john ", 40), strings.Repeat("supported O'", 40), strings.Repeat("Client Zeph A-", 40),
 	} {
 		f.Add("notes", s, uint16(len(s)), uint8(3))
 		f.Add("notes", s, uint16(0), uint8(0))

@@ -24,7 +24,7 @@ type corpusLine struct {
 
 // readCorpus reads a corpus file: one note a line, "\n" standing for a
 // line break, # comments; with kinds, each line is "kind<TAB>note".
-func readCorpus(t *testing.T, path string, withKind bool) []corpusLine {
+func readCorpus(t testing.TB, path string, withKind bool) []corpusLine {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -72,13 +72,17 @@ var corpusKinds = map[string]string{
 // rate on notes holding personal data in the forms people type (every one
 // must be found, as the right kind) and its false-alarm rate on clean notes
 // full of amounts, dates, years, reference and organisation numbers (none
-// may be refused). Run with -v to see the rates.
+// may be refused). Run with -v to see the rates. Last measured: caught 302
+// of 302 notes with personal data, false alarms 0 of 426 clean notes (266
+// of 266 and 0 of 378 before the lower-case streets and names and the
+// unlisted forenames were added, both sides, with their look-alikes). The
+// floors below keep either side from shrinking unnoticed.
 func TestPersonalDataCorpus(t *testing.T) {
 	t.Parallel()
 	positive := readCorpus(t, "testdata/personal/personal.txt", true)
 	clean := readCorpus(t, "testdata/personal/clean.txt", false)
-	if len(positive) < 100 || len(clean) < 150 {
-		t.Fatalf("corpus too small: %d with personal data (want 100+), %d clean (want 150+)", len(positive), len(clean))
+	if len(positive) < 300 || len(clean) < 420 {
+		t.Fatalf("corpus too small: %d with personal data (want 300+), %d clean (want 420+)", len(positive), len(clean))
 	}
 
 	hits, rightKind := 0, 0

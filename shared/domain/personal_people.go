@@ -22,8 +22,8 @@ import (
 // programmes put before the people they support and rarely before staff,
 // who are "Dr", first names or roles; "Dr" is left out for that reason (most
 // doctors in a note are the clinicians who refer); or by the word for the
-// person before it ("client", "patient": see cuedName), unless it names an
-// employer.
+// person before it ("client", "patient") or the verb "supported" (see
+// cuedName), unless it names an employer.
 //
 // All three hang on a cue word, so one pass over the words of the text
 // (peopleKind) finds the cues, and only around a cue is more read: text
@@ -137,6 +137,7 @@ var cueWords = map[string]uint8{
 	"resided": cueHome, "residing": cueHome, "resident": cueHome, "home": cueHome, "address": cueHome,
 	"moved": cueHome, "moving": cueHome, "relocated": cueHome,
 	"patient": cuePerson, "pt": cuePerson, "client": cuePerson, "participant": cuePerson, "user": cuePerson,
+	"supported": cuePerson, "supporting": cuePerson,
 	"mrn": cueHospital, "hospital": cueHospital, "hosp": cueHospital,
 }
 
@@ -654,16 +655,22 @@ var orgEndWords = map[string]bool{"Trust": true, "Trusts": true, "Foundation": t
 // shapes notes shorten a name to: initials and a surname ("Pt: J. Smith",
 // "client J Smith", "Patient - J. A. Smith"; initialSurname) or a forename
 // and the surname's initial ("client John S.", "Participant: Asha P.";
-// forenameInitial), or in full, a known forename and a surname ("Client
-// John Smith", "Patient: Asha Patel"; forenameSurname). A forename must be
-// one people are called (forenames): after "client" or "patient" come
-// "Client Services Manager", "Patient Experience Team", "Participant
-// Information Sheet", capitalised words that are no name. "PT" in capitals
-// is part-time or physiotherapy ("PT J Sainsbury" is a job), and a word
-// that takes a letter as a label is no name ("client Group A.", "Patient T
-// Level"). A name in full or with initials that names a business passes
-// (namesBusiness): programmes call the employers they work with clients
-// too ("client J Sainsbury", "client John Lewis", "client J Smith Ltd").
+// forenameInitial), or in full, a forename and a surname ("Client John
+// Smith", "Patient: Asha Patel", "client john smith", "Client Zephaniah
+// Okonkwo-Reyes"; forenameSurname). The verb "supported" (or
+// "supporting") before a name in full or with initials shows a person
+// supported too ("supported mary o'brien into a job", "supported J Smith
+// into work"); it is no cue for a forename and an initial, which "Supported
+// Housing B," would look like. The forename must be one people are called
+// (forenames), or else the surname must read as one (see forenameSurname):
+// after "client" or "patient" come "Client Services Manager", "Patient
+// Experience Team", "Participant Information Sheet", capitalised words
+// that are no name. "PT" in capitals is part-time or physiotherapy ("PT J
+// Sainsbury" is a job), and a word that takes a letter as a label is no
+// name ("client Group A.", "Patient T Level"). A name in full or with
+// initials that names a business passes (namesBusiness): programmes call
+// the employers they work with clients too ("client J Sainsbury", "client
+// John Lewis", "client J Smith Ltd").
 func cuedName(norm, w string, start, end int) bool {
 	switch w {
 	case "pt":
@@ -678,6 +685,10 @@ func cuedName(norm, w string, start, end int) bool {
 	if afterWordChar(norm, start) {
 		return false // "3pt"
 	}
+	verb := w == "supported" || w == "supporting"
+	// "Client-Led", "Patient-Initiated Follow-Up": the cue is half of a
+	// compound word, not the word for the person.
+	compound := end+1 < len(norm) && norm[end] == '-' && letterAt(norm, end+1)
 	i := end
 	if w == "pt" && i < len(norm) && norm[i] == '.' {
 		i++
@@ -692,10 +703,10 @@ func cuedName(norm, w string, start, end int) bool {
 	if e := initialSurname(norm, i); e > 0 && !namesBusiness(norm, i, e) {
 		return true
 	}
-	if forenameInitial(norm, i) {
+	if !verb && forenameInitial(norm, i) {
 		return true
 	}
-	e := forenameSurname(norm, i)
+	e := forenameSurname(norm, i, !compound)
 	return e > 0 && !namesBusiness(norm, i, e)
 }
 
@@ -737,24 +748,51 @@ func initialSurname(norm string, i int) int {
 }
 
 // forenameSurname is where a forename and a surname in full that start at
-// i end, or 0 when there are none there: a word that is a forename
-// (forenames), capitalised or in capitals, a space, and a capitalised word
-// of two letters or more (in capitals, if the forename is), running on
-// over apostrophes and hyphens (O'Brien, Smith-Jones). The surname must be
-// no small word or first word of a sentence (smallWords, sentenceStarts:
-// "Client John Started work") and no place (notSurnames: "Patient
-// Victoria Station"). Words that take a letter as a label may be surnames
-// here ("Client John Ward"): a label follows no forename. Only a forename from the list makes a name: "Client Services
-// Manager" and "Patient Advice and Liaison Service" start with words that
-// are not.
-func forenameSurname(norm string, i int) int {
+// i end, or 0 when there are none there: a forename, a space, and a
+// surname running on over apostrophes and hyphens (O'Brien, Smith-Jones).
+// Three shapes make a name:
+//   - a forename from the list (forenames), capitalised or in capitals,
+//     and a capitalised word of two letters or more (in capitals, if the
+//     forename is): "Client John Smith", "PATIENT SARAH JONES";
+//   - the same typed in lower case, as notes are typed in a hurry ("client
+//     john smith", "participant jane doe-smith"): then the forename must be
+//     no everyday word as well (forenameWords: "client jack", "patient
+//     holly"), and the surname, if in lower case too, one that reads as a
+//     surname (lowerSurname: "smith", "o'brien", "mcdonald", "doe-smith"),
+//     since in lower case any word may follow ("client john reported …");
+//   - with unknown, if unknown is set, a capitalised word that is not on
+//     the list (people are called many names no list holds), but then the
+//     surname must have a surname's own shape (strongSurname:
+//     "Okonkwo-Reyes", "O'Sullivan", "McAllister"; no possessive, as in
+//     "client Leeds McDonald's", a branch), the forename must be
+//     no word that follows "client" or "patient" in a team's or a form's
+//     name (notForenames: "Client Services Smith"), and no capitalised
+//     word may follow on the line ("Patient Reported Outcome-Measures
+//     Survey": a title, not a name).
+//
+// The surname must be no small word or first word of a sentence
+// (smallWords, sentenceStarts: "Client John Started work") and no place
+// (notSurnames: "Patient Victoria Station"). Words that take a letter as a
+// label may be surnames here ("Client John Ward"): a label follows no
+// forename. "Client Services Manager" and "Patient Advice and Liaison
+// Service" start with words that are no forename and end in no surname.
+func forenameSurname(norm string, i int, unknown bool) int {
 	s, e := nextWordAt(norm, i)
 	if s != i || e-s > 12 {
 		return 0
 	}
 	first := norm[s:e]
+	lowerFirst := strings.ToLower(first)
 	capitals := first == strings.ToUpper(first) && len(first) > 1
-	if !capitals && first != titleCase(first) || !forenames[strings.ToLower(first)] {
+	listed := forenames[lowerFirst]
+	lowerCase := first == lowerFirst
+	switch {
+	case listed && (capitals || first == titleCase(first)):
+	case listed && lowerCase && !forenameWords[lowerFirst]:
+	case unknown && first == titleCase(first) && len(first) >= 3 && !notForenames[lowerFirst] &&
+		!strings.HasSuffix(lowerFirst, "ing") && !sentenceStarts[lowerFirst] && !smallWords[lowerFirst]:
+		listed = false
+	default:
 		return 0
 	}
 	j := e
@@ -764,10 +802,12 @@ func forenameSurname(norm string, i int) int {
 	for j < len(norm) && norm[j] == ' ' {
 		j++
 	}
-	if j >= len(norm) {
+	if j >= len(norm) || !letterAt(norm, j) {
 		return 0
 	}
-	if r, _ := utf8.DecodeRuneInString(norm[j:]); !unicode.IsUpper(r) {
+	r, _ := utf8.DecodeRuneInString(norm[j:])
+	upper := unicode.IsUpper(r)
+	if !upper && !lowerCase {
 		return 0
 	}
 	s, e = nextWordAt(norm, j)
@@ -784,8 +824,124 @@ func forenameSurname(norm string, i int) int {
 		smallWords[w] || sentenceStarts[w] || notAName[""][titleCase(word)] || notSurnames[titleCase(word)] {
 		return 0
 	}
+	switch {
+	case !upper && !lowerSurname(strings.ToLower(surname)):
+		return 0
+	case !listed && (!strongSurname(surname) || capitalisedWordAt(norm, e)):
+		return 0
+	}
 	return e
 }
+
+// lowerSurname reports whether a word typed in lower case reads as a
+// surname after a forename: one of the commonest surnames (surnames), an
+// Irish or Scottish one by its shape ("o'brien", "d'souza", "mcdonald"),
+// or a double-barrelled one with a part that is ("doe-smith"). Other words
+// are the note going on ("client john reported …", "client john follow-up").
+func lowerSurname(w string) bool {
+	if surnames[w] {
+		return true
+	}
+	if len(w) >= 5 && (strings.HasPrefix(w, "o'") || strings.HasPrefix(w, "d'") || strings.HasPrefix(w, "mc")) &&
+		strings.IndexAny(w[2:], "'-") < 0 {
+		return true
+	}
+	parts := strings.Split(w, "-")
+	if len(parts) < 2 {
+		return false
+	}
+	known := false
+	for _, p := range parts {
+		if len(p) < 2 || hyphenWords[p] {
+			return false
+		}
+		known = known || surnames[p] || lowerSurname(p)
+	}
+	return known
+}
+
+// strongSurname reports whether a capitalised word has a surname's own
+// shape, which no word of a team's, a form's or a service's name has:
+// "O'Brien", "D'Souza", "McAllister", "MacLeod", a double-barrelled name
+// of two capitalised parts of three letters or more that are not the
+// halves of a compound word ("Okonkwo-Reyes"; not "Follow-Up", "Drop-In",
+// "Self-Referral", "Person-Centred": hyphenWords), or one of the commonest
+// surnames that is no everyday word ("Patel", "Nowak"; not "Young",
+// "Green": commonWordSurnames).
+func strongSurname(w string) bool {
+	if strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "'S") || mcEmployers[strings.ToLower(w)] {
+		return false // "client Leeds McDonald's", "client Scarborough McCain": a business's branch
+	}
+	if len(w) >= 4 && (strings.HasPrefix(w, "O'") || strings.HasPrefix(w, "D'")) && isLetter(w[2]) {
+		return true
+	}
+	if len(w) >= 4 && strings.HasPrefix(w, "Mc") && isLetter(w[2]) ||
+		len(w) >= 5 && strings.HasPrefix(w, "Mac") && isLetter(w[3]) && w[4] >= 'a' && w[4] <= 'z' {
+		return true
+	}
+	lw := strings.ToLower(w)
+	if surnames[lw] && !commonWordSurnames[lw] {
+		return true
+	}
+	parts := strings.Split(w, "-")
+	if len(parts) != 2 {
+		return false
+	}
+	for _, p := range parts {
+		r, _ := utf8.DecodeRuneInString(p)
+		lp := strings.ToLower(p)
+		if utf8.RuneCountInString(p) < 3 || !unicode.IsUpper(r) || p != titleCase(p) && !isASCIILower(p[1:]) || hyphenWords[lp] {
+			return false
+		}
+	}
+	return true
+}
+
+// mcEmployers, lower-cased, are employers whose names have an Irish or
+// Scottish surname's shape ("McCain", "McVitie"): after a place they name
+// a branch, not a person.
+var mcEmployers = wordSet("mccain mcvitie mcvities mcdonalds mcalpine mclaren mcafee mccolls mccoll macmillan")
+
+// isASCIILower reports whether s has no ASCII capital letter.
+func isASCIILower(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r >= 'A' && r <= 'Z' }) < 0
+}
+
+// forenameWords, lower-cased, are forenames (forenames) that are everyday
+// words in lower case: "client jack", "patient holly", "client rob"; they
+// make a name only capitalised.
+var forenameWords = wordSet("jack bob bobby rob robbie carol dean dale lee holly heather ruby jade nick mike billy " +
+	"jean blessing precious karen chelsea georgia jordan norman frank")
+
+// notForenames, lower-cased, are capitalised words that follow "client",
+// "patient", "participant" or "supported" in the name of a team, a form, a
+// survey or a service ("Client Services", "Patient Experience",
+// "Participant Information", "Supported Housing"), and participles that
+// make a compound ("Patient Initiated", "Client Led"): no forename, even
+// before a word with a surname's shape.
+var notForenames = wordSet("services service experience information satisfaction safety transport support supported " +
+	"relationship relationships feedback group groups care records record journey journeys advice liaison " +
+	"engagement involvement participation voice voices panel forum portal survey surveys data welcome led centred " +
+	"centered initiated reported focused facing housing employment living lived accommodation internships " +
+	"internship education training outcome outcomes referral referrals consent contact contacts list lists case " +
+	"cases file files notes note number numbers id identifier details detail access flow choice choices charter " +
+	"rights leaflet leaflets guide guides handbook pack packs story stories pathway pathways profile profiles " +
+	"plan plans review reviews assessment assessments agreement agreements form forms sheet sheets council " +
+	"committee board network networks partnership partnerships team teams unit units day days week weeks event " +
+	"events fund funds grant grants budget budgets cost costs pay payments payment travel expenses expense " +
+	"mental physical health wellbeing wellness recovery peer peers user users family families carer carers")
+
+// hyphenWords, lower-cased, are halves of the compound words a programme
+// writes with a hyphen ("Follow-Up", "Self-Referral", "Person-Centred",
+// "Evidence-Based", "One-To-One", "Part-Time"): a word with one is no
+// double-barrelled surname.
+var hyphenWords = wordSet("self co non re pre post anti multi semi well long short full part step back out cross " +
+	"inter sub ex mid under over after high low one two three first second half peer user person family client " +
+	"patient community work job face end open day drop follow check sign walk stop take hand top based led " +
+	"centred centered focused informed friendly specific wide related funded owned run driven facing ready term " +
+	"time referral referrals management production employed being support aged year years month months week " +
+	"weeks minded minded level tier wide scale site home start up down off in on by to the and or of for with " +
+	"based outcome outcomes measures measure reported initiated evidence trauma in-work out-of-work")
 
 // namesBusiness reports whether the name at start..end, after the word for
 // the person, names a business rather than a person, as a programme's
@@ -1594,15 +1750,16 @@ func within(norm string, i, words int, at func(string, int) bool) bool {
 // one after the first names a kind of street (streetTypes): "12 Acacia
 // Avenue", "7 Mill Lane", "12 St Mary's Road", "3 The Crescent". Notes
 // are typed in a hurry, so the words may be in lower case too ("lives at
-// 12 high street", "4 station road"), but then the kind of street must be
-// one no everyday phrase ends in (plainStreetTypes): "lives in york, 2
-// hours drive", "a 2 bed place", "3 minutes walk" are not addresses. Not
-// one either: a business park or unit ("12 Acacia Business Park": no
-// street type), a count ("2 Bed Flat", "3 Days"), or words in lower case
-// without a street ("lives in 2 different places").
+// 12 high street", "4 station road", "12 acacia close"); see streetName
+// for what then tells a street from an everyday phrase ("lives in york, 2
+// hours drive", "a 2 bed place", "3 minutes walk"). Not one either: a
+// business park or unit ("12 Acacia Business Park": no street type), a
+// count ("2 Bed Flat", "3 Days"), or words in lower case without a street
+// ("lives in 2 different places"). A home given by its flat or its house's
+// name, with the street but no house number, is one too (dwellingAt).
 func streetAt(norm string, i int) bool {
 	ok, _ := streetShape(norm, i)
-	return ok
+	return ok || dwellingAt(norm, i)
 }
 
 // lowerStreetAt reports whether a house number and street start at i
@@ -1611,6 +1768,9 @@ func streetAt(norm string, i int) bool {
 // own (see homeAddress).
 func lowerStreetAt(norm string, i int) bool {
 	ok, lower := streetShape(norm, i)
+	if !ok {
+		ok, lower = dwellingShape(norm, i)
+	}
 	return ok && lower
 }
 
@@ -1634,6 +1794,22 @@ func streetShape(norm string, i int) (street, lower bool) {
 	if j < len(norm) && norm[j] < 0x80 && asciiLetter[norm[j]] && (j+1 >= len(norm) || !letterAt(norm, j+1)) { // 12a
 		j++
 	}
+	if j >= len(norm) || norm[j] != ' ' {
+		return false, false
+	}
+	return streetName(norm, j)
+}
+
+// streetName reports whether, after spaces from j, up to three words name
+// a street, one after the first being a kind of street (streetTypes), and
+// whether a word of it is in lower case. In lower case the kind must be
+// one no everyday phrase ends in (plainStreetTypes: "high street", "mill
+// lane"), or else the words before it must read as a street's name
+// (lowerStreetWords): "acacia close", "mill drive", "station way", but not
+// "2 hours drive", "a 2 bed place", "3 minutes walk", "2 kids close by",
+// "1 main way of working".
+func streetName(norm string, j int) (street, lower bool) {
+	nameStart := -1
 	for n := 0; n < 3; n++ {
 		if j >= len(norm) || norm[j] != ' ' {
 			return false, false
@@ -1644,12 +1820,16 @@ func streetShape(norm string, i int) (street, lower bool) {
 		if j >= len(norm) || !letterAt(norm, j) {
 			return false, false
 		}
+		if nameStart < 0 {
+			nameStart = j
+		}
 		if r, _ := utf8.DecodeRuneInString(norm[j:]); !unicode.IsUpper(r) {
 			lower = true
 		}
 		s, e := nextWordAt(norm, j)
 		if n > 0 && (e >= len(norm) || !letterAt(norm, e) && norm[e] != '\'' && norm[e] != '-') {
-			if kind := titleCase(norm[s:e]); streetTypes[kind] && (!lower || plainStreetTypes[kind]) {
+			if kind := titleCase(norm[s:e]); streetTypes[kind] &&
+				(!lower || plainStreetTypes[kind] || lowerStreetWords(norm, nameStart, s, e)) {
 				return true, lower
 			}
 		}
@@ -1665,11 +1845,136 @@ func streetShape(norm string, i int) (street, lower bool) {
 	return false, false
 }
 
+// lowerStreetWords reports whether the words from start to the kind of
+// street at s..e, typed in lower case, read as a street's name: each a
+// word of letters (an apostrophe within: "st john's"), none a count or
+// measure (streetCountWords: "2 hours drive", "5 min walk", "2 bed
+// terrace") nor a small word ("1 other person close", "1 of the way"; "the"
+// may start it: "3 the close"), the first no plural ("2 kids close by",
+// "3 friends close to work"), and no "of" after the kind ("1 main way of
+// working").
+func lowerStreetWords(norm string, start, s, e int) bool {
+	if w, _ := wordAfter(norm, e); w == "of" {
+		return false
+	}
+	for i, n := start, 0; i < s; n++ {
+		ws, we := nextWordAt(norm, i)
+		if ws < 0 || ws >= s {
+			break
+		}
+		w := strings.ToLower(norm[ws:we])
+		if streetCountWords[w] || smallWords[w] && w != "st" || w == "a" || w == "the" && n > 0 ||
+			n == 0 && len(w) > 3 && w[len(w)-1] == 's' && w[len(w)-2] != 's' && !pluralStreetNames[w] {
+			return false
+		}
+		i = we
+		for i < s && (norm[i] == '\'' || norm[i] == '-') {
+			i++
+		}
+	}
+	return true
+}
+
+// streetCountWords, lower-cased, are the words a number counts or measures
+// with, which an everyday phrase puts before "drive", "walk", "way",
+// "close" or "place" ("2 hours drive", "10 minute walk", "2 bed place",
+// "3 storey terrace"), and the words that follow a number to say how many
+// or which ("1 other", "2 more", "3 different").
+var streetCountWords = wordSet("hour hours hr hrs min mins minute minutes sec secs second seconds mile miles mi km kms " +
+	"metre metres meter meters yard yards foot feet ft day days week weeks month months year years night nights " +
+	"bed beds bedroom bedrooms bedroomed storey storeys story stories floor floors door doors star stars time times " +
+	"person people man men woman women child children kid kids dog dogs room rooms car cars bus buses train trains " +
+	"stop stops step steps way ways other others more less few different same extra whole full half very too quite " +
+	"new own only main first second third last next")
+
+// pluralStreetNames, lower-cased, are the words ending in "s" that name
+// streets, typed without their apostrophe ("4 queens drive", "12 st johns
+// close"): a plural before a street type is otherwise a count.
+var pluralStreetNames = wordSet("queens kings princes johns marys peters georges andrews james davids pauls annes " +
+	"helens margarets michaels giles lords bishops abbots friars monks nuns priors deans ladys chapels churchs")
+
+// dwellingAt reports whether a home given by its flat or its house's name
+// and then its street, without a house number, starts at i: "flat 2,
+// acacia court", "Flat 3b Rose Court", "rose cottage, mill lane", "The
+// Old Farm, Church Lane". The flat needs its number, and the house's name
+// ends in a word for a house (houseWords); a street follows, as streetName
+// reads one. A flat or a house alone passes: "lives in a 2 bed flat",
+// "lives in a shared house, near the station".
+func dwellingAt(norm string, i int) bool {
+	ok, _ := dwellingShape(norm, i)
+	return ok
+}
+
+// dwellingShape reports whether a home by its flat or house's name starts
+// at i (dwellingAt), and whether a word of it is in lower case.
+func dwellingShape(norm string, i int) (dwelling, lower bool) {
+	if !letterAt(norm, i) || afterWordChar(norm, i) {
+		return false, false
+	}
+	s, e := nextWordAt(norm, i)
+	if s != i {
+		return false, false
+	}
+	j := e
+	switch strings.ToLower(norm[s:e]) {
+	case "flat", "apartment", "apt", "maisonette":
+		if j < len(norm) && norm[j] == '.' {
+			j++
+		}
+		for j < len(norm) && norm[j] == ' ' {
+			j++
+		}
+		k := j
+		for k < len(norm) && isDigit(norm[k]) {
+			k++
+		}
+		if k == j || k-j > 4 {
+			return false, false
+		}
+		if k < len(norm) && norm[k] < 0x80 && asciiLetter[norm[k]] && (k+1 >= len(norm) || !letterAt(norm, k+1)) { // 3b
+			k++
+		}
+		j = k
+	default: // a house's name: one to three words, the last a word for a house
+		for n := 0; ; n++ {
+			w := strings.ToLower(norm[s:e])
+			if n > 0 && houseWords[w] {
+				break
+			}
+			if n == 2 || smallWords[w] || w == "a" || w == "the" && n > 0 || streetCountWords[w] || e >= len(norm) || norm[e] != ' ' {
+				return false, false
+			}
+			if s, e = nextWordAt(norm, e+1); s != j+1 {
+				return false, false
+			}
+			j = e
+		}
+		if r, _ := utf8.DecodeRuneInString(norm[i:]); !unicode.IsUpper(r) {
+			lower = true
+		}
+	}
+	if j < len(norm) && norm[j] == ',' {
+		j++
+	}
+	if j >= len(norm) || norm[j] != ' ' {
+		return false, false
+	}
+	street, lowerStreet := streetName(norm, j)
+	return street, lower || lowerStreet
+}
+
+// houseWords, lower-cased, end the name of a house ("Rose Cottage", "The
+// Old Farm", "Ivy Lodge"): after a residence cue and before a street, a
+// home.
+var houseWords = wordSet("cottage cottages farm farmhouse barn lodge house villa bungalow manor grange rectory " +
+	"vicarage croft")
+
 // plainStreetTypes are the streetTypes that say street even in lower case:
 // no everyday phrase ends in them, as one ends in "drive", "walk", "way",
 // "place", "view", "close", "hill", "green" or "row" ("2 hours drive", "a 2
 // bed place"), nor a kind of house, as "terrace" and "mews" are ("lives in
-// 2 bed terrace").
+// 2 bed terrace"). Those others name a street in lower case only after
+// words that read as a street's name (lowerStreetWords: "12 acacia close").
 var plainStreetTypes = wordSet("Street St Road Rd Avenue Ave Lane Ln Crescent Cres Gardens Gdns Grove Boulevard Cl Pl Sq Ct")
 
 // streetTypes are the words, in title case, that name a kind of street
@@ -1804,3 +2109,42 @@ var forenames = wordSet(
 		"agnieszka anna katarzyna magdalena malgorzata ewa joanna marta krzysztof piotr tomasz pawel lukasz marek " +
 		"andrzej jakub mateusz ionut andrei mihai elena ioana kwame kofi chinedu oluwaseun tunde adebayo fola " +
 		"ngozi chioma abena amara blessing precious delroy winston leroy marlon desmond errol")
+
+// surnames, lower-cased, are the commonest surnames in England, Scotland
+// and Wales and in the communities UK programmes serve (as forenames are):
+// typed in lower case after a forename ("client john smith"), a surname
+// from this list makes a name (lowerSurname), as does one after a
+// capitalised forename that is not on the list ("Client Zephaniah Patel"),
+// unless it is an everyday word too (commonWordSurnames). "doe" and
+// "bloggs" are here for the names people write as examples, which are
+// written as a real one would be.
+var surnames = wordSet(
+	"smith jones williams taylor brown davies evans wilson thomas johnson roberts robinson thompson wright walker " +
+		"white edwards hughes green hall lewis harris clarke clark patel jackson wood turner martin cooper hill ward " +
+		"morris moore king watson baker harrison morgan young allen mitchell anderson james bell price scott kelly " +
+		"shaw davis cook bennett richardson carter cox parker collins chapman graham murphy campbell ellis simpson " +
+		"mason marshall russell stewart murray reid gray grey palmer holmes mills lloyd griffiths hunt fisher barnes " +
+		"knight webb rogers stevens jenkins foster lawrence gibson hunter butler dixon pearson fletcher hart hayes " +
+		"porter kennedy hamilton reynolds saunders barker fox wells andrews grant webster spencer rees phillips " +
+		"powell wallace matthews howard gordon holland ryan owen sutton barber payne cole west gardner harvey " +
+		"burton hudson rowe fraser pearce jenkins atkinson lowe bailey wilkinson doyle sullivan quinn gallagher " +
+		"byrne walsh ross robertson mackenzie macdonald maclean macleod mcdonald johnston paterson henderson " +
+		"crawford douglas hughes vaughan howells pritchard bowen parry morgan jenkins llewellyn nowak kowalski " +
+		"wisniewski wojcik kowalczyk kaminski lewandowski zielinski szymanski wozniak dabrowski kozlowski mazur " +
+		"krawczyk popescu ionescu begum khan ali hussain hussein ahmed ahmad akhtar shah rahman islam singh kaur " +
+		"kumar sharma mistry chauhan mahmood iqbal butt bibi uddin miah hossain chowdhury gill sandhu rehman " +
+		"anwar aziz siddiqui qureshi malik bhatti rashid javed nawaz sheikh mirza gupta joshi desai mehta shah " +
+		"choudhury das bose nair pillai reddy rao mensah okafor okonkwo adeyemi okoye owusu boateng asante " +
+		"afolabi adebayo oyelaran eze nwosu obi ogunleye osei appiah danso yeboah abdi mohamud farah hassan " +
+		"warsame garcia rodriguez lopez hernandez gonzalez perez sanchez martinez reyes silva santos ferreira " +
+		"pereira costa oliveira nguyen tran chen wang li zhang liu yang huang wu zhou kaya yilmaz demir " +
+		"doe bloggs")
+
+// commonWordSurnames are surnames (surnames) that are everyday words as
+// well, capitalised in a team's or a project's name as often as in a
+// person's ("Patient Voice Young People's Panel", "Client Support Day"):
+// after a forename not on the list they make no name.
+var commonWordSurnames = wordSet("white green hall wood turner hill ward king young bell price cook baker carter " +
+	"cox parker mason marshall brown gray grey palmer mills hunt fisher barnes knight webb foster hunter butler " +
+	"porter grant spencer howard holland cole west gardner barber payne rowe lowe quinn ross fox bowen parry " +
+	"islam singh shah das long day lane rose stone")

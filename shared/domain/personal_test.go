@@ -772,3 +772,96 @@ func TestCheckPersonalDataReviewGaps(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckPersonalDataLowerCaseAndUnlisted holds the forms the guard
+// missed at stop 34: a house number and street typed in lower case whose
+// street type is an everyday word too (close, drive, way, terrace, hill,
+// green, place), a flat or a house's name with its street; a name typed
+// all in lower case after the word for the person or after "supported";
+// and a forename on no list before a surname with a surname's shape. Their
+// look-alikes pass: the everyday phrases those street types end, venues
+// named after their street, and the words that follow "client", "patient"
+// and "participant" in programme text.
+func TestCheckPersonalDataLowerCaseAndUnlisted(t *testing.T) {
+	t.Parallel()
+	const (
+		street = "appears to contain a home address (a house number and street given as where someone lives)"
+		cued   = `appears to contain a person's name (a name after "patient", "client" or "Pt")`
+		titled = `appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`
+	)
+	for text, want := range map[string]string{
+		"lives at 12 acacia close":               street,
+		"lives at 4 mill drive":                  street,
+		"lives at 7 station way":                 street,
+		"lives at 3 park crescent":               street,
+		"lives at 9 church lane":                 street,
+		"lives at 1 the grove":                   street,
+		"lives at 5 oak terrace":                 street,
+		"lives at 2 bank hill":                   street,
+		"home: 3 village green":                  street,
+		"lives at 12 st johns close":             street, // a plural the street's own name
+		"lives in 4 queens drive":                street,
+		"moved to 11 beech way":                  street, // lower case after "moved": no organisation's
+		"lives at flat 2, 14 high street":        street,
+		"lives at flat 2, acacia court":          street,
+		"Home: Flat 3b, Rose Court":              street,
+		"lives at rose cottage, mill lane":       street,
+		"Lives at Rose Cottage, Mill Lane":       street,
+		"client john smith started work":         cued,
+		"supported mary o'brien into a job":      cued,
+		"participant jane doe-smith":             cued,
+		"patient sarah mcdonald":                 cued,
+		"client john Smith":                      cued,
+		"We supported Mary Smith into work":      cued,
+		"Client Zephaniah Okonkwo-Reyes started": cued,
+		"Patient Siobhan O'Sullivan":             cued,
+		"Participant Eilidh McAllister":          cued,
+		"client Tiberius Patel started":          cued,
+		"Mr Obadiah Thistlewood":                 titled,
+	} {
+		var e *domain.Error
+		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || e.Fields["notes"] != want {
+			t.Errorf("CheckPersonalData(%q) = %v, want notes: %q", text, err, want)
+		}
+	}
+	for _, text := range []string{
+		"The drive to recruit more employers continues",
+		"Two interns are on the way to sustained work",
+		"We will close the grant in March",
+		"Station Road Community Centre hosted the job fair", // a venue, as the guard passes "Based at LE1 5WW"
+		"lives near Station Road Community Centre",          // no house number: a place, not a home
+		"New address: 12 Acacia Close",                      // capitalised, no one supported: the service's
+		"Our office address: Rose Cottage, Mill Lane",
+		"The team moved to 4 mill drive in May",
+		"Supported living at 4 mill drive",
+		"client satisfaction survey",
+		"participant feedback",
+		"job coach Ward A",
+		"clients into work 14, participants sustained 13 weeks 9",
+		"Lives in York, 2 hours drive from the placement",
+		"lives 10 mins walk from the hub",
+		"lives in a flat with 2 kids close by",
+		"Living 1 mile away, close to the bus route",
+		"moved to 1 main way of working",
+		"Lives in a shared house, near the station",
+		"client mary started in May",          // a forename alone
+		"client john reported feeling better", // in lower case any word may follow a forename
+		"client john follow-up booked",
+		"client jack white van drivers",  // a forename that is an everyday word in lower case
+		"client john lewis took interns", // the shop
+		"Client Services McAllister Court",
+		"Patient Initiated Follow-Up pathway",
+		"Client-Led Self-Referral route",
+		"Patient Reported Outcome-Measures were collected",
+		"client Leeds McDonald's took two interns",
+		"client Scarborough McCain took four interns",
+		"Client Zephaniah Project referrals rose",
+		"Supported Housing B, Supported Housing C",
+		"We supported 38 people into paid work",
+		"mr obadiah thistlewood", // a title in lower case, as before: not how a title is typed
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}

@@ -16,11 +16,14 @@ const projectPath = "/programmes/{programmeId}/projects/{projectId}"
 func postVersion(p domain.Post) int64     { return p.Version }
 func cohortVersion(c domain.Cohort) int64 { return c.Version }
 
+// mayRecord is the access check of a POST of a project's figures.
+func (s *server) mayRecord(r *http.Request, c *call) error { return s.openProject(r, c).MayRecord() }
+
 func (s *server) deliveryRoutes() []route {
 	return []route{
 		{pattern: "POST " + projectPath + "/posts", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Post, error) {
 			return s.openProject(r, c).CreatePost(b)
-		}, func(r *http.Request, p domain.Post) string { return here(r) + "/" + p.ID }, postVersion)},
+		}, func(r *http.Request, p domain.Post) string { return here(r) + "/" + p.ID }, postVersion), may: s.mayRecord},
 		{pattern: "GET " + projectPath + "/posts", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Post, string, error) {
 			return s.openProject(r, c).ListPosts(p)
 		})},
@@ -33,7 +36,7 @@ func (s *server) deliveryRoutes() []route {
 
 		{pattern: "POST " + projectPath + "/cohorts", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Cohort, error) {
 			return s.openProject(r, c).CreateCohort(b)
-		}, func(r *http.Request, co domain.Cohort) string { return here(r) + "/" + co.ID }, cohortVersion)},
+		}, func(r *http.Request, co domain.Cohort) string { return here(r) + "/" + co.ID }, cohortVersion), may: s.mayRecord},
 		{pattern: "GET " + projectPath + "/cohorts", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Cohort, string, error) {
 			return s.openProject(r, c).ListCohorts(p)
 		})},
@@ -46,7 +49,7 @@ func (s *server) deliveryRoutes() []route {
 
 		{pattern: "POST " + projectPath + "/outcomes", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Outcome, error) {
 			return s.openProject(r, c).SubmitOutcome(b)
-		}, func(r *http.Request, o domain.Outcome) string { return here(r) + "/" + o.ID }, nil)},
+		}, func(r *http.Request, o domain.Outcome) string { return here(r) + "/" + o.ID }, nil), may: s.mayRecord},
 		{pattern: "GET " + projectPath + "/outcomes", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Outcome, string, error) {
 			return s.openProject(r, c).ListOutcomes(p)
 		})},

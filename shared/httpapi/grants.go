@@ -39,7 +39,8 @@ func (s *server) grantsRoutes() []route {
 	return append([]route{
 		{pattern: "POST /programmes/{programmeId}/grants", serve: creating(func(r *http.Request, c *call, b service.Decoder) (grantAnswer, error) {
 			return s.withWarnings(s.open(r, c).CreateGrant(b))
-		}, func(r *http.Request, a grantAnswer) string { return here(r) + "/" + a.ID }, answerVersion)},
+		}, func(r *http.Request, a grantAnswer) string { return here(r) + "/" + a.ID }, answerVersion),
+			may: func(r *http.Request, c *call) error { return s.open(r, c).MayCreateGrant() }},
 		{pattern: "GET /programmes/{programmeId}/grants", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Grant, string, error) {
 			return s.open(r, c).ListGrants(p)
 		})},

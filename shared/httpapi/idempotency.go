@@ -23,8 +23,9 @@ func validKey(k string) bool {
 
 // idempotent serves a POST carrying an Idempotency-Key: the first request
 // runs and its answer is saved; repeats within 24 hours get that answer
-// back. The answer is saved before it is sent, so an answer that reached
-// the client is always replayable.
+// back, once the route's access check (route.may) finds the caller may
+// still make the request. The answer is saved before it is sent, so an
+// answer that reached the client is always replayable.
 func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c *call, body []byte, rt route) {
 	key := header(r, "Idempotency-Key")
 	if !validKey(key) {
@@ -40,6 +41,13 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c *call, bod
 		return
 	}
 	if saved != nil {
+		// The saved answer holds programme data: it is the caller's only
+		// while the caller may still make the request (SPEC: a non-member
+		// sees 404 for everything in a programme).
+		if err := rt.may(r, c); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		for k, v := range saved.Headers {
 			w.Header().Set(k, v)
 		}

@@ -46,7 +46,7 @@ const importsPath = "/programmes/{programmeId}/imports"
 func (s *server) importsRoutes() []route {
 	return []route{
 		{pattern: "POST " + importsPath, files: &fileBody{Media: []string{domain.MediaCSV, domain.MediaXLSX}, Max: domain.MaxImportBytes,
-			Refuse: "send the spreadsheet as text/csv or " + domain.MediaXLSX}, serve: s.importFile},
+			Refuse: "send the spreadsheet as text/csv or " + domain.MediaXLSX}, serve: s.importFile, may: s.mayImport},
 		{pattern: "GET " + importsPath + "/template.csv", serve: s.importTemplate(domain.MediaCSV)},
 		{pattern: "GET " + importsPath + "/template.xlsx", serve: s.importTemplate(domain.MediaXLSX)},
 	}
@@ -84,6 +84,16 @@ func (s *server) importFile(w http.ResponseWriter, r *http.Request, c *call) err
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// mayImport is an import's access check, over the file sent (read and
+// bounded by the middleware already).
+func (s *server) mayImport(r *http.Request, c *call) error {
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return domain.Errorf(domain.CodeValidation, "could not read the request body")
+	}
+	return s.open(r, c).MayImport(service.ImportFile{MediaType: domain.MediaOf(r.Header.Get("Content-Type")), Data: data})
 }
 
 // importDryRun reads an import's dryRun parameter, which must be there and

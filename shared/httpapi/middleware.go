@@ -59,7 +59,18 @@ type route struct {
 	// files, when set, is the body a route takes instead of JSON (an
 	// import's spreadsheet): its media types and size limit.
 	files *fileBody
+	// may is the access check of a POST's change on its own: the service's
+	// own, the one serve's call makes first. An answer saved for an
+	// Idempotency-Key is replayed only once it passes, so a caller removed
+	// from the programme or moved to a role that may not make the change
+	// gets what a new request would (404, 403), not the saved answer. Every
+	// POST route has one (newHandler).
+	may mayFunc
 }
+
+// mayFunc is a route's access check: nil when the caller may make the
+// route's request, else the refusal a new request would get.
+type mayFunc = func(r *http.Request, c *call) error
 
 // fileBody is a route's body of files: one of Media, at most Max bytes.
 type fileBody struct {
@@ -93,6 +104,9 @@ func newHandler(d Deps, routes func(*server) []route) http.Handler {
 	}
 	s := &server{Deps: d, mux: http.NewServeMux()}
 	for _, rt := range routes(s) {
+		if strings.HasPrefix(rt.pattern, http.MethodPost+" ") && rt.may == nil {
+			panic("httpapi: " + rt.pattern + " has no access check for replays (route.may)")
+		}
 		s.mux.Handle(rt.pattern, s.wrap(rt))
 	}
 	s.mux.HandleFunc("/", s.unmatched)

@@ -21,7 +21,8 @@ func (s *server) moneyRoutes() []route {
 	return []route{
 		{pattern: "POST " + grantPath + "/payments", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Payment, error) {
 			return s.open(r, c).CreatePayment(r.PathValue("grantId"), b)
-		}, func(r *http.Request, p domain.Payment) string { return here(r) + "/" + p.ID }, paymentVersion)},
+		}, func(r *http.Request, p domain.Payment) string { return here(r) + "/" + p.ID }, paymentVersion),
+			may: func(r *http.Request, c *call) error { return s.open(r, c).MayCreatePayment(r.PathValue("grantId")) }},
 		{pattern: "GET " + grantPath + "/payments", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Payment, string, error) {
 			return s.open(r, c).ListPayments(r.PathValue("grantId"), p)
 		})},
@@ -33,7 +34,8 @@ func (s *server) moneyRoutes() []route {
 		}, paymentVersion)},
 		{pattern: "POST " + grantPath + "/spend", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.SpendReturn, error) {
 			return s.open(r, c).SubmitSpend(r.PathValue("grantId"), b)
-		}, func(r *http.Request, sp domain.SpendReturn) string { return here(r) + "/" + sp.ID }, nil)},
+		}, func(r *http.Request, sp domain.SpendReturn) string { return here(r) + "/" + sp.ID }, nil),
+			may: func(r *http.Request, c *call) error { return s.open(r, c).MaySubmitSpend(r.PathValue("grantId")) }},
 		{pattern: "GET " + grantPath + "/spend", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.SpendReturn, string, error) {
 			return s.open(r, c).ListSpend(r.PathValue("grantId"), p)
 		})},

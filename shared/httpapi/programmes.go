@@ -22,7 +22,8 @@ func (s *server) programmesRoutes() []route {
 		{pattern: "GET /health", public: true, serve: s.health},
 		{pattern: "POST /programmes", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Programme, error) {
 			return s.Service.CreateProgramme(r.Context(), c.Caller, b, c.claim)
-		}, func(r *http.Request, p domain.Programme) string { return "/programmes/" + p.ID }, programmeVersion)},
+		}, func(r *http.Request, p domain.Programme) string { return "/programmes/" + p.ID }, programmeVersion),
+			may: func(r *http.Request, c *call) error { return s.Service.MayCreateProgramme(r.Context(), c.Caller) }},
 		{pattern: "GET /programmes", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Programme, string, error) {
 			return s.Service.ListProgrammes(r.Context(), c.Caller, p)
 		})},
@@ -49,7 +50,8 @@ func (s *server) programmesRoutes() []route {
 
 		{pattern: "POST /programmes/{programmeId}/funders", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Funder, error) {
 			return s.open(r, c).CreateFunder(b)
-		}, func(r *http.Request, f domain.Funder) string { return here(r) + "/" + f.ID }, funderVersion)},
+		}, func(r *http.Request, f domain.Funder) string { return here(r) + "/" + f.ID }, funderVersion),
+			may: func(r *http.Request, c *call) error { return s.open(r, c).MayCreateFunder() }},
 		{pattern: "GET /programmes/{programmeId}/funders", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Funder, string, error) {
 			return s.open(r, c).ListFunders(p)
 		})},
@@ -62,7 +64,8 @@ func (s *server) programmesRoutes() []route {
 
 		{pattern: "POST /programmes/{programmeId}/projects", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Project, error) {
 			return s.open(r, c).CreateProject(b)
-		}, func(r *http.Request, p domain.Project) string { return here(r) + "/" + p.ID }, projectVersion)},
+		}, func(r *http.Request, p domain.Project) string { return here(r) + "/" + p.ID }, projectVersion),
+			may: func(r *http.Request, c *call) error { return s.open(r, c).MayCreateProject() }},
 		{pattern: "GET /programmes/{programmeId}/projects", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Project, string, error) {
 			return s.open(r, c).ListProjects(p)
 		})},

@@ -28,7 +28,8 @@ func (s *server) progressRoutes() []route {
 		}, nil)},
 		{pattern: "POST /programmes/{programmeId}/targets", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Target, error) {
 			return s.open(r, c).CreateTarget(b)
-		}, func(r *http.Request, t domain.Target) string { return here(r) + "/" + t.ID }, targetVersion)},
+		}, func(r *http.Request, t domain.Target) string { return here(r) + "/" + t.ID }, targetVersion),
+			may: func(r *http.Request, c *call) error { return s.open(r, c).MayCreateTarget() }},
 		{pattern: "GET /programmes/{programmeId}/targets", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Target, string, error) {
 			return s.open(r, c).ListTargets(p)
 		})},

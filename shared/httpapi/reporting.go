@@ -20,7 +20,8 @@ func (s *server) reportingRoutes() []route {
 	return []route{
 		{pattern: "POST " + p + "/schedules", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Schedule, error) {
 			return s.open(r, c).CreateSchedule(b)
-		}, func(r *http.Request, sc domain.Schedule) string { return here(r) + "/" + sc.ID }, scheduleVersion)},
+		}, func(r *http.Request, sc domain.Schedule) string { return here(r) + "/" + sc.ID }, scheduleVersion),
+			may: func(r *http.Request, c *call) error { return s.open(r, c).MayCreateSchedule() }},
 		{pattern: "GET " + p + "/schedules", serve: listing(func(r *http.Request, c *call, pg service.Page) ([]domain.Schedule, string, error) {
 			return s.open(r, c).ListSchedules(pg)
 		})},
@@ -46,7 +47,10 @@ func (s *server) reportingRoutes() []route {
 			return s.open(r, c).Return(r.PathValue("returnId"))
 		}, nil)},
 
-		{pattern: "POST " + projectPath + "/outcomes/{outcomeId}/review", serve: s.review},
+		{pattern: "POST " + projectPath + "/outcomes/{outcomeId}/review", serve: s.review,
+			may: func(r *http.Request, c *call) error {
+				return s.openProject(r, c).MayReviewOutcome(r.PathValue("outcomeId"))
+			}},
 		{pattern: "GET " + p + "/outcomes/pending", serve: listing(func(r *http.Request, c *call, pg service.Page) ([]domain.Outcome, string, error) {
 			return s.open(r, c).ListPendingOutcomes(pg)
 		})},

@@ -292,7 +292,7 @@ func (r *run) dueShard(ctx context.Context, shard int) error {
 					next = notice
 				}
 			}
-			if err := r.Store.Reschedule(ctx, d, next); err != nil {
+			if err := r.Store.RescheduleTarget(ctx, d, next); err != nil {
 				return err
 			}
 		}

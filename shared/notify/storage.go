@@ -57,11 +57,11 @@ type Milestones interface {
 	// DueTargets lists one shard of the targets whose next time-driven
 	// check falls on or before today.
 	DueTargets(ctx context.Context, shard int, today domain.Date, p service.Page) ([]service.DueTarget, string, error)
-	// Reschedule moves a due target to its next check (out of the index
+	// RescheduleTarget moves a due target to its next check (out of the index
 	// when next is zero), conditionally: only while it is where it was
 	// read (DueKey). Otherwise it moves nothing and returns nil: a change
 	// of the target or another run moved it.
-	Reschedule(ctx context.Context, d service.DueTarget, next domain.Date) error
+	RescheduleTarget(ctx context.Context, d service.DueTarget, next domain.Date) error
 	// ClaimNotification records a notification with its creation's audit
 	// event (domain.Notification.ClaimEvent), conditionally: only if no
 	// notification has its id yet. false means one had (this run, an

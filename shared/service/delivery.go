@@ -77,10 +77,15 @@ func listInProject[T any](sc *Scope, list func() ([]T, string, error)) ([]T, str
 	return listErr(items, next, err)
 }
 
+// MayRecord is the access check of CreatePost, CreateCohort and
+// SubmitOutcome, on its own: the project is there and the caller may
+// record its figures. A replay of a saved answer to one of them asks it.
+func (sc *Scope) MayRecord() error { return sc.inProject(true) }
+
 // CreatePost records a post funded by a grant of the project or of the
 // programme as a whole.
 func (sc *Scope) CreatePost(body Decoder) (domain.Post, error) {
-	if err := sc.inProject(true); err != nil {
+	if err := sc.MayRecord(); err != nil {
 		return domain.Post{}, err
 	}
 	in, err := decodeValid[domain.PostInput](body)
@@ -199,7 +204,7 @@ func (sc *Scope) UpdatePost(id string, ifMatch func(int64) bool, body Decoder) (
 
 // CreateCohort records an internship cohort.
 func (sc *Scope) CreateCohort(body Decoder) (domain.Cohort, error) {
-	if err := sc.inProject(true); err != nil {
+	if err := sc.MayRecord(); err != nil {
 		return domain.Cohort{}, err
 	}
 	in, err := decodeValid[domain.CohortInput](body)
@@ -319,7 +324,7 @@ func (sc *Scope) submitOutcome(body Decoder, add bool) (domain.Outcome, error) {
 	if err := sc.beside(func() (err error) {
 		setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID)
 		return err
-	}, func() error { return sc.inProject(true) }); err != nil {
+	}, sc.MayRecord); err != nil {
 		return domain.Outcome{}, err
 	}
 	in, err := decodeValid[domain.OutcomeInput](body)

@@ -8,9 +8,12 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
+// MayCreateGrant is CreateGrant's access check on its own.
+func (sc *Scope) MayCreateGrant() error { return sc.manage("record grants") }
+
 // CreateGrant records a grant award (leads and admins).
 func (sc *Scope) CreateGrant(body Decoder) (domain.Grant, error) {
-	if err := sc.manage("record grants"); err != nil {
+	if err := sc.MayCreateGrant(); err != nil {
 		return domain.Grant{}, err
 	}
 	in, err := decodeValid[domain.GrantInput](body)

@@ -139,6 +139,31 @@ func (sc *Scope) canImport() error {
 	return nil
 }
 
+// MayImport is Import's access check on its own, for a replay of a saved
+// answer to f: the caller may import, and may record figures for the
+// project of every row of f, so an answer holding other projects'
+// submissions and corrections is not handed to a caller who may no longer
+// write them (refused as Import refuses a file whose only fault is such
+// rows). A caller who manages the programme may write every project's
+// rows: nothing more is read; a project lead's check lists the projects,
+// as Import does, to tell which each row names.
+func (sc *Scope) MayImport(f ImportFile) error {
+	sh, err := sc.importableSheet(f)
+	if err != nil || sc.access.CanManage() {
+		return err
+	}
+	projects, err := all(func(p Page) ([]domain.Project, string, error) {
+		return sc.s.store.ListProjects(sc.ctx, sc.programmeID, p)
+	})
+	if err != nil {
+		return storeErr(err, "", nil)
+	}
+	if refused := sc.refusedRows(domain.ReadImport(sh, projects)); len(refused) > 0 {
+		return rowsForbidden(refused)
+	}
+	return nil
+}
+
 // Import reads a file of figures and, unless dryRun, stores each row as a
 // submission by the caller. Any bad row refuses the whole file (400,
 // naming rows[N].column: a bad cell, personal data, a period the rules
@@ -221,13 +246,26 @@ func (sc *Scope) readImport(sh domain.Sheet) (domain.ImportFile, ReportingSetup,
 		return file, setup, nil, err
 	}
 	file.ResolveCohorts(cohorts)
+	return file, setup, sc.refusedRows(file), nil
+}
+
+// refusedRows names the rows of file for projects the caller may not
+// record figures for: the roles table, row by row.
+func (sc *Scope) refusedRows(file domain.ImportFile) domain.Problems {
 	refused := domain.Problems{}
 	for _, r := range file.Rows {
 		if r.ProjectID != "" && !sc.access.CanWriteProject(r.ProjectID) {
 			refused.Add(domain.RowField(r.Row, domain.ColProject), "your role allows you to record figures for your own project only")
 		}
 	}
-	return file, setup, refused, nil
+	return refused
+}
+
+// rowsForbidden is the refusal of a file whose only fault is refused,
+// rows of projects the caller may not record figures for.
+func rowsForbidden(refused domain.Problems) error {
+	return &domain.Error{Code: domain.CodeForbidden, Fields: refused,
+		Message: "your role in this programme does not allow you to record figures for the projects of the rows named: nothing was imported"}
 }
 
 // refuseImport is the answer to a file with bad rows (file.Problems) or
@@ -252,8 +290,7 @@ func (sc *Scope) refuseImport(file domain.ImportFile, refused domain.Problems) e
 	}
 	cells = cells || len(periods) > 0
 	if !cells {
-		return &domain.Error{Code: domain.CodeForbidden, Fields: refused,
-			Message: "your role in this programme does not allow you to record figures for the projects of the rows named: nothing was imported"}
+		return rowsForbidden(refused)
 	}
 	return file.Err()
 }

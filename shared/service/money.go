@@ -91,6 +91,25 @@ func overCommitted(g domain.Grant) error {
 			domain.Pounds(g.AmountPence)}}
 }
 
+// MayCreatePayment is CreatePayment's access check on its own.
+func (sc *Scope) MayCreatePayment(grantID string) error {
+	_, err := sc.paymentGrant(grantID)
+	return err
+}
+
+// paymentGrant is the grant a payment is made on, read with gets once
+// the caller may manage its payments: CreatePayment's access check.
+func (sc *Scope) paymentGrant(grantID string, gets ...*Get) (domain.Grant, error) {
+	g, err := sc.moneyGrant(grantID, gets...)
+	if err != nil {
+		return domain.Grant{}, err
+	}
+	if !sc.access.CanManage() {
+		return domain.Grant{}, forbidden("manage payments")
+	}
+	return g, nil
+}
+
 // CreatePayment records a tranche of a grant (leads and admins). Its
 // target, for a milestone trigger, must be one of the programme's; its
 // return, for a return trigger, one of the programme's returns (of the
@@ -128,12 +147,9 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 		tg = &Get{Ref: domain.Ref(domain.EntityTarget, t.TargetID), Into: &target}
 		gets = append(gets, tg)
 	}
-	g, gerr := sc.moneyGrant(grantID, gets...)
+	g, gerr := sc.paymentGrant(grantID, gets...)
 	if gerr != nil {
 		return domain.Payment{}, gerr
-	}
-	if !sc.access.CanManage() {
-		return domain.Payment{}, forbidden("manage payments")
 	}
 	if err == nil || domain.ErrorCode(err) == domain.CodeValidation {
 		// One answer names every bad field: these too.
@@ -414,6 +430,26 @@ func (sc *Scope) paymentEmail(before, after domain.Payment, note domain.Notifica
 	return e
 }
 
+// MaySubmitSpend is SubmitSpend's access check on its own: the grant
+// read with the access check, without the grant's returns SubmitSpend
+// lists beside it.
+func (sc *Scope) MaySubmitSpend(grantID string) error {
+	g, err := sc.moneyGrant(grantID)
+	if err != nil {
+		return err
+	}
+	return sc.spendAllowed(g)
+}
+
+// spendAllowed refuses a spend return on g, a grant the caller may read,
+// unless the caller may report its spend.
+func (sc *Scope) spendAllowed(g domain.Grant) error {
+	if !sc.access.CanSubmitSpend(g) {
+		return forbidden("report spend on this grant")
+	}
+	return nil
+}
+
 // SubmitSpend records what was spent on a grant over a period, by budget
 // line, or (with replaces) corrects an earlier spend return of the grant:
 // leads, and the project lead of a project's grant. Notes holding personal
@@ -432,8 +468,8 @@ func (sc *Scope) SubmitSpend(grantID string, body Decoder) (domain.SpendReturn, 
 	if err != nil {
 		return domain.SpendReturn{}, err
 	}
-	if !sc.access.CanSubmitSpend(g) {
-		return domain.SpendReturn{}, forbidden("report spend on this grant")
+	if err := sc.spendAllowed(g); err != nil {
+		return domain.SpendReturn{}, err
 	}
 	in, err := decodeValid[domain.SpendInput](body)
 	if err != nil {

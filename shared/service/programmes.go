@@ -8,13 +8,22 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
-// CreateProgramme sets up a new programme (admins only).
-func (s *Service) CreateProgramme(ctx context.Context, c domain.Caller, body Decoder, claim *Claim) (domain.Programme, error) {
+// MayCreateProgramme is CreateProgramme's access check on its own: the
+// caller's session still open, and an administrator.
+func (s *Service) MayCreateProgramme(ctx context.Context, c domain.Caller) error {
 	if err := s.CheckSession(ctx, c); err != nil {
-		return domain.Programme{}, err
+		return err
 	}
 	if !c.IsAdmin() {
-		return domain.Programme{}, domain.Errorf(domain.CodeForbidden, "only administrators may create programmes")
+		return domain.Errorf(domain.CodeForbidden, "only administrators may create programmes")
+	}
+	return nil
+}
+
+// CreateProgramme sets up a new programme (admins only).
+func (s *Service) CreateProgramme(ctx context.Context, c domain.Caller, body Decoder, claim *Claim) (domain.Programme, error) {
+	if err := s.MayCreateProgramme(ctx, c); err != nil {
+		return domain.Programme{}, err
 	}
 	in, err := decodeValid[domain.ProgrammeInput](body)
 	if err != nil {
@@ -307,9 +316,12 @@ func (sc *Scope) ListMembers(p Page) ([]domain.Member, string, error) {
 	return listErr(items, next, err)
 }
 
+// MayCreateFunder is CreateFunder's access check on its own.
+func (sc *Scope) MayCreateFunder() error { return sc.manage("manage funders") }
+
 // CreateFunder adds a funder to the programme.
 func (sc *Scope) CreateFunder(body Decoder) (domain.Funder, error) {
-	if err := sc.manage("manage funders"); err != nil {
+	if err := sc.MayCreateFunder(); err != nil {
 		return domain.Funder{}, err
 	}
 	in, err := decodeValid[domain.FunderInput](body)
@@ -356,6 +368,9 @@ func (sc *Scope) ListFunders(p Page) ([]domain.Funder, string, error) {
 	return listErr(items, next, err)
 }
 
+// MayCreateProject is CreateProject's access check on its own.
+func (sc *Scope) MayCreateProject() error { return sc.manage("manage projects") }
+
 // CreateProject adds a project to the programme, and the returns the
 // schedules that cover every project now expect of it.
 func (sc *Scope) CreateProject(body Decoder) (domain.Project, error) {
@@ -363,7 +378,7 @@ func (sc *Scope) CreateProject(body Decoder) (domain.Project, error) {
 	if err := sc.beside(func() (err error) {
 		setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID)
 		return err
-	}, func() error { return sc.manage("manage projects") }); err != nil {
+	}, sc.MayCreateProject); err != nil {
 		return domain.Project{}, err
 	}
 	in, err := decodeValid[domain.ProjectInput](body)

@@ -45,6 +45,9 @@ func (sc *Scope) setup() (ReportingSetup, error) {
 
 func (sc *Scope) today() domain.Date { return domain.UKDate(sc.s.now()) }
 
+// MayCreateSchedule is CreateSchedule's access check on its own.
+func (sc *Scope) MayCreateSchedule() error { return sc.manage("manage reporting schedules") }
+
 // CreateSchedule sets up a reporting schedule (leads and admins) and the
 // returns it expects: one per covered project and period, each filled by
 // any submission already made for its exact period.
@@ -57,7 +60,7 @@ func (sc *Scope) CreateSchedule(body Decoder) (domain.Schedule, error) {
 		}
 		projects, err = all(sc.listProjects)
 		return err
-	}, func() error { return sc.manage("manage reporting schedules") })
+	}, sc.MayCreateSchedule)
 	if err != nil {
 		return domain.Schedule{}, err
 	}

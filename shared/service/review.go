@@ -6,6 +6,24 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
+// MayReviewOutcome is ReviewOutcome's access check on its own.
+func (sc *Scope) MayReviewOutcome(id string) error {
+	var y domain.Outcome
+	return sc.reviewable(id, &y)
+}
+
+// reviewable reads the submission id into y once the caller may review
+// it: ReviewOutcome's access check.
+func (sc *Scope) reviewable(id string, y *domain.Outcome) error {
+	if err := sc.getInProject(domain.EntityOutcome, id, y, "outcome submission", false); err != nil {
+		return err
+	}
+	if !sc.access.CanManage() {
+		return forbidden("review submissions")
+	}
+	return nil
+}
+
 // ReviewOutcome records a lead's decision on a submission awaiting review
 // (leads and admins): approving counts its figures, in place of the
 // approved submission it corrects if any, in the same transaction as the
@@ -19,11 +37,8 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 	if err := sc.beside(func() (err error) {
 		setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID)
 		return err
-	}, func() error { return sc.getInProject(domain.EntityOutcome, id, &y, "outcome submission", false) }); err != nil {
+	}, func() error { return sc.reviewable(id, &y) }); err != nil {
 		return domain.Outcome{}, err
-	}
-	if !sc.access.CanManage() {
-		return domain.Outcome{}, forbidden("review submissions")
 	}
 	// decodeValid runs the comment through the personal-data guard.
 	in, err := decodeValid[domain.ReviewInput](body)

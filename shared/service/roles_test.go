@@ -114,6 +114,10 @@ func roleCases() []roleCase {
 					"startDate": "2025-01-01", "endDate": "2025-12-31"}), nil)
 			},
 			in: func(got any) string { return got.(domain.Programme).ID }},
+		// Each action's access check on its own (May…, asked before an
+		// Idempotency-Key replay) answers as the action does, role by role.
+		{name: "MayCreateProgramme", want: by(ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden),
+			run: func(w *world, r role) (any, error) { return nil, w.svc.MayCreateProgramme(w.ctx, caller(r)) }},
 		{name: "ListProgrammes", want: by(ok, ok, ok, ok, ok, ok, ok),
 			run: func(w *world, r role) (any, error) { return list(w.svc.ListProgrammes(w.ctx, caller(r), page)) },
 			check: func(t *testing.T, w *world, r role, got any) {
@@ -197,6 +201,8 @@ func roleCases() []roleCase {
 			run: func(w *world, r role) (any, error) {
 				return w.open(r).CreateFunder(body(map[string]any{"name": "Lottery", "contacts": []string{"a@tnlcf.example"}}))
 			}},
+		{name: "MayCreateFunder", want: leadsOnly,
+			run: func(w *world, r role) (any, error) { return nil, w.open(r).MayCreateFunder() }},
 		{name: "Funder", want: everyMember,
 			run: func(w *world, r role) (any, error) { return w.open(r).Funder(w.X) },
 			check: func(t *testing.T, w *world, r role, got any) {
@@ -211,6 +217,8 @@ func roleCases() []roleCase {
 			run: func(w *world, r role) (any, error) {
 				return w.open(r).CreateProject(body(projectBody("Wakefield IPS")))
 			}},
+		{name: "MayCreateProject", want: leadsOnly,
+			run: func(w *world, r role) (any, error) { return nil, w.open(r).MayCreateProject() }},
 		{name: "Project", want: everyMember,
 			run: func(w *world, r role) (any, error) { return w.open(r).Project(w.A) }},
 		{name: "ListProjects", want: everyMember,
@@ -233,6 +241,8 @@ func roleCases() []roleCase {
 
 		{name: "CreateGrant", write: true, want: leadsOnly,
 			run: func(w *world, r role) (any, error) { return w.open(r).CreateGrant(body(grantBody(w.Y, w.A, 100))) }},
+		{name: "MayCreateGrant", want: leadsOnly,
+			run: func(w *world, r role) (any, error) { return nil, w.open(r).MayCreateGrant() }},
 		{name: "Grant to own project from own funder", want: grantXARead,
 			run: func(w *world, r role) (any, error) { return w.open(r).Grant(w.GXA) }},
 		{name: "Grant to the whole programme", want: by(ok, ok, notFound, notFound, ok, notFound, notFound),
@@ -272,6 +282,8 @@ func roleCases() []roleCase {
 				return w.open(r).CreatePayment(w.GXA, body(map[string]any{"amountPence": 1_000_00,
 					"trigger": map[string]any{"kind": "return", "returnId": w.ReturnA}}))
 			}},
+		{name: "MayCreatePayment", want: grantXAManage,
+			run: func(w *world, r role) (any, error) { return nil, w.open(r).MayCreatePayment(w.GXA) }},
 		{name: "Payment", want: grantXARead,
 			run: func(w *world, r role) (any, error) { return w.open(r).Payment(w.GXA, w.PayXA) }},
 		{name: "ListPayments", want: grantXARead,
@@ -305,6 +317,10 @@ func roleCases() []roleCase {
 				return w.open(r).SubmitSpend(w.GX, body(map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-06-30",
 					"lines": []map[string]any{{"category": "equipment", "amountPence": 1_00}}}))
 			}},
+		{name: "MaySubmitSpend", want: grantXASpend,
+			run: func(w *world, r role) (any, error) { return nil, w.open(r).MaySubmitSpend(w.GXA) }},
+		{name: "MaySubmitSpend on the programme's grant", want: by(ok, ok, notFound, notFound, forbidden, notFound, notFound),
+			run: func(w *world, r role) (any, error) { return nil, w.open(r).MaySubmitSpend(w.GX) }},
 		// The correction form's read answers as the correction would.
 		{name: "SpendToCorrect", want: grantXASpend,
 			run: func(w *world, r role) (any, error) { return w.open(r).SpendToCorrect(w.GXA, w.SpendXA) }},
@@ -362,6 +378,8 @@ func roleCases() []roleCase {
 
 		{name: "CreatePost", write: true, want: projectWrite,
 			run: func(w *world, r role) (any, error) { return w.openA(r).CreatePost(body(postBody(w.GX))) }},
+		{name: "MayRecord", want: projectWrite,
+			run: func(w *world, r role) (any, error) { return nil, w.openA(r).MayRecord() }},
 		{name: "Post", want: projectRead,
 			run: func(w *world, r role) (any, error) { return w.openA(r).Post(w.PostA) }},
 		{name: "ListPosts", want: projectRead,
@@ -429,6 +447,10 @@ func roleCases() []roleCase {
 			run: func(w *world, r role) (any, error) {
 				return w.open(r).Import(csv(importHeader, "Bradford IPS,2025-10-01,2025-12-31,4,1,"), true)
 			}},
+		{name: "MayImport", want: projectWrite,
+			run: func(w *world, r role) (any, error) {
+				return nil, w.open(r).MayImport(csv(importHeader, "Bradford IPS,2025-10-01,2025-12-31,4,1,"))
+			}},
 		{name: "PreviewImport", want: projectWrite,
 			run: func(w *world, r role) (any, error) {
 				_, id, err := w.open(r).PreviewImport(csv(importHeader, "Bradford IPS,2025-10-01,2025-12-31,4,1,"), "f.csv")
@@ -483,6 +505,8 @@ func roleCases() []roleCase {
 			run: func(w *world, r role) (any, error) {
 				return w.open(r).CreateTarget(body(map[string]any{"metric": "referrals", "value": 240, "deadline": "2026-06-30", "notify": []string{}}))
 			}},
+		{name: "MayCreateTarget", want: leadsOnly,
+			run: func(w *world, r role) (any, error) { return nil, w.open(r).MayCreateTarget() }},
 		{name: "Target", want: everyMember,
 			run: func(w *world, r role) (any, error) { return w.open(r).Target(w.TargetA) }},
 		{name: "ListTargets", want: everyMember,
@@ -533,6 +557,8 @@ func roleCases() []roleCase {
 				return w.open(r).CreateSchedule(body(map[string]any{"name": "Monthly", "frequency": "monthly",
 					"firstPeriodStart": "2026-01-01", "lastPeriodEnd": "2026-06-30", "projectIds": []string{w.B}}))
 			}},
+		{name: "MayCreateSchedule", want: leadsOnly,
+			run: func(w *world, r role) (any, error) { return nil, w.open(r).MayCreateSchedule() }},
 		{name: "Schedule", want: everyMember,
 			run: func(w *world, r role) (any, error) { return w.open(r).Schedule(w.Schedule) }},
 		{name: "ListSchedules", want: everyMember,
@@ -585,6 +611,8 @@ func roleCases() []roleCase {
 			run: func(w *world, r role) (any, error) {
 				return w.openA(r).ReviewOutcome(w.OutcomeAPending, body(map[string]any{"decision": "approve"}))
 			}},
+		{name: "MayReviewOutcome", want: by(ok, ok, forbidden, notFound, forbidden, forbidden, notFound),
+			run: func(w *world, r role) (any, error) { return nil, w.openA(r).MayReviewOutcome(w.OutcomeAPending) }},
 		{name: "OutcomeToReview", want: by(ok, ok, forbidden, notFound, forbidden, forbidden, notFound),
 			run: func(w *world, r role) (any, error) { return w.openA(r).OutcomeToReview(w.OutcomeAPending) }},
 		{name: "ListPendingOutcomes", want: leadsOnly,

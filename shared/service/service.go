@@ -122,16 +122,22 @@ func (sc *Scope) Programme() (domain.Programme, error) {
 }
 
 // load checks the caller's access, reading gets in the same round trip.
-// Once access is known, gets are read on their own.
+// Once access is known, gets are read on their own. The access check is
+// read once: a caller that comes while it is being read waits for its
+// answer (single flight). A read after it holds no lock, so calls of the
+// request's goroutines (loadBatches' batches) are read at the same time,
+// not one after another: a read touches only its own gets.
 func (sc *Scope) load(gets ...*Get) error {
 	sc.mu.Lock()
-	defer sc.mu.Unlock()
 	if sc.loaded {
-		if sc.err != nil || len(gets) == 0 {
-			return sc.err
+		err := sc.err
+		sc.mu.Unlock()
+		if err != nil || len(gets) == 0 {
+			return err
 		}
 		return storeErr(sc.s.store.Read(sc.ctx, sc.programmeID, gets...), "record", nil)
 	}
+	defer sc.mu.Unlock()
 	sc.loaded = true
 	sc.err = sc.check(gets)
 	return sc.err

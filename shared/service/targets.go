@@ -8,10 +8,13 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
+// MayCreateTarget is CreateTarget's access check on its own.
+func (sc *Scope) MayCreateTarget() error { return sc.manage("set targets") }
+
 // CreateTarget sets a target (leads and admins), its window within the
 // programme's dates (domain.TargetInput.CheckWindow).
 func (sc *Scope) CreateTarget(body Decoder) (domain.Target, error) {
-	if err := sc.manage("set targets"); err != nil {
+	if err := sc.MayCreateTarget(); err != nil {
 		return domain.Target{}, err
 	}
 	var in domain.TargetInput

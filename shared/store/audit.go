@@ -33,8 +33,8 @@ func (s *Store) History(ctx context.Context, programmeID string, ref domain.Reco
 
 func (s *Store) listAudit(ctx context.Context, q query, p service.Page) ([]domain.AuditEvent, string, error) {
 	var out []domain.AuditEvent
-	audit := &Store{db: s.db, table: s.auditTable, maxTxRetries: s.maxTxRetries}
-	next, err := audit.list(ctx, q, p, func(item Item) error { return appendDecoded(item, &out) })
+	q.table = s.auditTable // list only reads
+	next, err := s.list(ctx, q, p, func(item Item) error { return appendDecoded(item, &out) })
 	if err != nil {
 		return nil, "", fmt.Errorf("list audit events: %w", err)
 	}

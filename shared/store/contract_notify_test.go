@@ -369,11 +369,11 @@ func ctDueTargets(c *ct) {
 	}
 	read := got[0]
 	next := day.AddDays(7)
-	c.ok(c.st.Reschedule(c.ctx, read, next))
+	c.ok(c.st.RescheduleTarget(c.ctx, read, next))
 	if got := due(next.AddDays(-1)); len(got) != 0 {
 		c.Errorf("still due before the next check: %+v", got)
 	}
-	c.ok(c.st.Reschedule(c.ctx, read, domain.Date{})) // moved since read: nothing
+	c.ok(c.st.RescheduleTarget(c.ctx, read, domain.Date{})) // moved since read: nothing
 	moved := due(next)
 	if len(moved) != 1 || moved[0].Target.ID != tg.ID {
 		c.Fatalf("a stale move took the target out: %+v", moved)
@@ -383,11 +383,11 @@ func ctDueTargets(c *ct) {
 	after := tg
 	after.Value, after.Version, after.UpdatedAt = 80, 2, tg.UpdatedAt.Add(time.Second)
 	c.ok(c.st.UpdateTarget(c.ctx, p.ID, tg, after, day.AddDays(30), service.Release{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionChange, tg, after)))
-	c.ok(c.st.Reschedule(c.ctx, moved[0], domain.Date{}))
+	c.ok(c.st.RescheduleTarget(c.ctx, moved[0], domain.Date{}))
 	if got := due(day.AddDays(30)); len(got) != 1 || got[0].Target.Value != 80 {
 		c.Fatalf("after the change: %+v", got)
 	}
-	c.ok(c.st.Reschedule(c.ctx, due(day.AddDays(30))[0], domain.Date{}))
+	c.ok(c.st.RescheduleTarget(c.ctx, due(day.AddDays(30))[0], domain.Date{}))
 	if got := due(day.AddDays(3650)); len(got) != 0 {
 		c.Errorf("moved to no day, still due: %+v", got)
 	}

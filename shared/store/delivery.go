@@ -104,23 +104,52 @@ func (s *Store) ListCohorts(ctx context.Context, programmeID, projectID string, 
 // still be in the review state it was read in (else service.ErrChanged),
 // so a correction racing a lead's decision never counts anything twice.
 func (s *Store) CreateOutcome(ctx context.Context, programmeID string, sub service.Submission, ch service.Change) error {
+	o := sub.Outcome
+	t := &tx{}
+	if err := s.submissionItems(ctx, t, programmeID, sub); err != nil {
+		return err
+	}
+	s.exists(t, programmeID, domain.Ref(domain.EntityProject, o.ProjectID))
+	if o.CohortID != "" {
+		s.exists(t, programmeID, domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID))
+	}
+	if err := s.figureItems(t, programmeID, sub.Figures, o.SubmittedAt); err != nil {
+		return err
+	}
+	stats := map[statsKey]domain.StatsDelta{}
+	if err := s.returnWrites(t, programmeID, sub.Returns, stats); err != nil {
+		return err
+	}
+	for _, u := range s.statsUpdates(programmeID, stats) {
+		t.add(u, nil)
+	}
+	t.add(s.setupCheck(programmeID, sub.Seq), service.ErrChanged)
+	if err := s.release(t, programmeID, sub.Release, releaseReserve(ch)); err != nil {
+		return err
+	}
+	if err := s.write(ctx, ch, t); err != nil {
+		return fmt.Errorf("create outcome %s: %w", o.ID, err)
+	}
+	return nil
+}
+
+// submissionItems adds to t the items of one submission that no other
+// shares: it, the marker and condition of the submission it corrects, and
+// its email. CreateOutcome adds the checks and figures to them, an import
+// (importTx) merges those of many submissions into one transaction.
+func (s *Store) submissionItems(ctx context.Context, t *tx, programmeID string, sub service.Submission) error {
 	o, old := sub.Outcome, sub.Old
 	if old != nil && old.ProjectID != o.ProjectID {
 		// A submission corrects one of its own project only.
 		return &service.MissingRefError{Refs: []domain.RecordRef{domain.ProjectRef(domain.EntityOutcome, o.ProjectID, old.ID)}}
 	}
-	pk := pkProgramme(programmeID)
 	item, err := record(o, "outcome", outcomeKeys(programmeID, o))
 	if err != nil {
 		return err
 	}
-	t := s.create(&tx{}, item)
-	s.exists(t, programmeID, domain.Ref(domain.EntityProject, o.ProjectID))
-	if o.CohortID != "" {
-		s.exists(t, programmeID, domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID))
-	}
+	s.create(t, item)
 	if old != nil {
-		marker, err := record(map[string]string{"outcomeId": old.ID, "supersededBy": o.ID}, "superseded", keys{PK: pk, SK: skSuperseded(old.ID)})
+		marker, err := record(map[string]string{"outcomeId": old.ID, "supersededBy": o.ID}, "superseded", keys{PK: pkProgramme(programmeID), SK: skSuperseded(old.ID)})
 		if err != nil {
 			return err
 		}
@@ -135,29 +164,12 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, sub servi
 		}
 		t.add(upd, &lazyChanged{s: s, ctx: ctx, programmeID: programmeID, o: *old})
 	}
-	if err := s.figureItems(t, programmeID, sub.Figures, o.SubmittedAt); err != nil {
-		return err
-	}
-	stats := map[statsKey]domain.StatsDelta{}
-	if err := s.returnWrites(t, programmeID, sub.Returns, stats); err != nil {
-		return err
-	}
-	for _, u := range s.statsUpdates(programmeID, stats) {
-		t.add(u, nil)
-	}
-	t.add(s.setupCheck(programmeID, sub.Seq), service.ErrChanged)
 	if sub.Notify != nil {
 		put, err := s.notificationPut(*sub.Notify)
 		if err != nil {
 			return err
 		}
 		t.add(put, nil)
-	}
-	if err := s.release(t, programmeID, sub.Release, releaseReserve(ch)); err != nil {
-		return err
-	}
-	if err := s.write(ctx, ch, t); err != nil {
-		return fmt.Errorf("create outcome %s: %w", o.ID, err)
 	}
 	return nil
 }

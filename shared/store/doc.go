@@ -36,15 +36,16 @@
 //	tx.go             transactions: conditions, premises and guards, what a failed condition means, retries
 //	read.go, page.go  the access read and other reads by key; lists and their cursors
 //	store.go          the client it needs (DB), marshalling, which errors are 503s
-//	shards.go         the notifier's indexes, spread over Shards partition keys
+//	shards.go         the notifier's indexes, spread over Shards partition keys;
+//	                  listing the due entries of one and moving an entry on
 //	totals.go, series.go, changed.go
 //	                  the running figures, the years of figures by day, the changed marker
 //	one file a resource: programmes, members, organisations (funders,
 //	projects and their name markers), grants (and the funding item),
-//	targets, delivery (posts, cohorts, submissions and their review),
-//	money (payments, spend), reporting and returns, notifications and
-//	delivery of email, portfolio (and the money by month), audit,
-//	imports (and staged files), idempotency, sessions
+//	targets (and their due index), delivery (posts, cohorts, submissions
+//	and their review), money (payments, spend), reporting and returns,
+//	notifications and delivery of email, portfolio (and the money by
+//	month), audit, imports (and staged files), idempotency, sessions
 //
 // The in-memory fake the service's rule tests use (shared/service/memstore)
 // implements the same interfaces; contract_test.go runs one table of

@@ -80,7 +80,7 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 	size, n := 0, 0
 	for i := from; i < len(b.Submissions); i++ {
 		sub := b.Submissions[i]
-		own, err := s.submissionItems(ctx, programmeID, sub, b.Changes[i])
+		own, err := s.ownItems(ctx, programmeID, sub, b.Changes[i])
 		if err != nil {
 			return nil, 0, err
 		}
@@ -168,39 +168,12 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 	return t, n, nil
 }
 
-// submissionItems are the items of one submission that no other shares:
-// it, the marker and condition of the submission it corrects, its email
-// and its audit event (CreateOutcome's, less the figures and checks).
-func (s *Store) submissionItems(ctx context.Context, programmeID string, sub service.Submission, ch service.Change) (*tx, error) {
-	o, old := sub.Outcome, sub.Old
-	if old != nil && old.ProjectID != o.ProjectID {
-		return nil, &service.MissingRefError{Refs: []domain.RecordRef{domain.ProjectRef(domain.EntityOutcome, o.ProjectID, old.ID)}}
-	}
-	pk := pkProgramme(programmeID)
-	item, err := record(o, "outcome", outcomeKeys(programmeID, o))
-	if err != nil {
+// ownItems are the items of one submission of an import that no other
+// shares: submissionItems and its audit event.
+func (s *Store) ownItems(ctx context.Context, programmeID string, sub service.Submission, ch service.Change) (*tx, error) {
+	t := &tx{}
+	if err := s.submissionItems(ctx, t, programmeID, sub); err != nil {
 		return nil, err
-	}
-	t := s.create(&tx{}, item)
-	if old != nil {
-		marker, err := record(map[string]string{"outcomeId": old.ID, "supersededBy": o.ID}, "superseded", keys{PK: pk, SK: skSuperseded(old.ID)})
-		if err != nil {
-			return nil, err
-		}
-		s.create(t, marker)
-		t.fails[len(t.fails)-1] = s.alreadyCorrected(ctx, programmeID, *old)
-		upd, err := s.outcomeStillAs(programmeID, *old, "REMOVE GSI1PK, GSI1SK", nil)
-		if err != nil {
-			return nil, err
-		}
-		t.add(upd, &lazyChanged{s: s, ctx: ctx, programmeID: programmeID, o: *old})
-	}
-	if sub.Notify != nil {
-		put, err := s.notificationPut(*sub.Notify)
-		if err != nil {
-			return nil, err
-		}
-		t.add(put, nil)
 	}
 	audit, err := s.auditPut(ch.Audit)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -121,6 +123,21 @@ func skTarget(id string) string { return prefixTarget + id }
 // dueKey is where a target sits in the due index.
 func dueKey(programmeID, targetID string, next domain.Date) string {
 	return next.String() + "#" + programmeID + "#" + targetID
+}
+
+// parseDueKey splits a sort key of the notifier's due indexes (dueKey,
+// returnDueKey, skPayDue: <day>#<programmeId>#<id>) into its programme
+// and record ids, reporting whether it is one. The day is only checked to
+// be one: the Query's key condition has already compared it.
+func parseDueKey(k string) (programmeID, id string, ok bool) {
+	parts := strings.Split(k, "#")
+	if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
+		return "", "", false
+	}
+	if _, err := time.Parse(time.DateOnly, parts[0]); err != nil {
+		return "", "", false
+	}
+	return parts[1], parts[2], true
 }
 
 // A year of figures by day (series.go).

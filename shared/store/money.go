@@ -433,46 +433,17 @@ func decodeMoney(item Item) (string, domain.GrantMoney) {
 // DuePayments lists scheduled date payments due on or before today, from
 // their index (one Query a page): payments themselves are never scanned.
 func (s *Store) DuePayments(ctx context.Context, shard int, today domain.Date, p service.Page) ([]service.DuePayment, string, error) {
-	if err := checkShard("due payments", shard); err != nil {
-		return nil, "", err
-	}
-	q := query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK", pk: shardKey(payDueIndex, shard)}
-	start, err := decodeCursor(p.Cursor, q)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := p.Limit
-	if limit <= 0 {
-		limit = service.DefaultLimit
-	}
-	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName: &s.table, IndexName: aws.String("GSI2"),
-		KeyConditionExpression:    aws.String("GSI2PK = :due AND GSI2SK < :until"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":due": str(q.pk), ":until": str(today.AddDays(1).String())},
-		ExclusiveStartKey:         start, Limit: aws.Int32(int32(limit)),
-	})
-	if err != nil {
-		return nil, "", fmt.Errorf("list due payments: %w", classify(err))
-	}
 	var due []service.DuePayment
-	for _, item := range out.Items {
+	next, err := s.dueList(ctx, "due payments", "GSI2", payDueIndex, shard, today, p, func(item Item, programmeID, _ string) error {
 		var pay domain.Payment
 		if err := unmarshal(item, &pay); err != nil {
-			return nil, "", fmt.Errorf("decode due payment: %w", err)
+			return fmt.Errorf("decode due payment: %w", err)
 		}
-		sk, _ := item["GSI2SK"].(*types.AttributeValueMemberS)
-		if sk == nil {
-			continue
-		}
-		parts := strings.Split(sk.Value, "#")
-		if len(parts) != 3 {
-			continue
-		}
-		due = append(due, service.DuePayment{ProgrammeID: parts[1], Payment: pay})
-	}
-	next := ""
-	if out.LastEvaluatedKey != nil {
-		next = encodeCursor(out.LastEvaluatedKey, q)
+		due = append(due, service.DuePayment{ProgrammeID: programmeID, Payment: pay})
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
 	}
 	return due, next, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,71 +13,6 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
-
-// DueTargets lists targets whose next check falls on or before today.
-func (s *Store) DueTargets(ctx context.Context, shard int, today domain.Date, p service.Page) ([]service.DueTarget, string, error) {
-	if err := checkShard("due targets", shard); err != nil {
-		return nil, "", err
-	}
-	pk := shardKey(dueIndex, shard)
-	start, err := decodeCursor(p.Cursor, query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK", pk: pk})
-	if err != nil {
-		return nil, "", err
-	}
-	limit := p.Limit
-	if limit <= 0 {
-		limit = service.DefaultLimit
-	}
-	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName: &s.table, IndexName: aws.String("GSI2"),
-		KeyConditionExpression:    aws.String("GSI2PK = :due AND GSI2SK < :until"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":due": str(pk), ":until": str(today.AddDays(1).String())},
-		ExclusiveStartKey:         start, Limit: aws.Int32(int32(limit)),
-	})
-	if err != nil {
-		return nil, "", fmt.Errorf("list due targets: %w", classify(err))
-	}
-	var due []service.DueTarget
-	for _, item := range out.Items {
-		var t domain.Target
-		if err := unmarshal(item, &t); err != nil {
-			return nil, "", fmt.Errorf("decode due target: %w", err)
-		}
-		sk := item["GSI2SK"].(*types.AttributeValueMemberS).Value
-		parts := strings.Split(sk, "#")
-		if len(parts) != 3 {
-			continue
-		}
-		due = append(due, service.DueTarget{ProgrammeID: parts[1], Target: t, DueKey: sk})
-	}
-	next := ""
-	if out.LastEvaluatedKey != nil {
-		next = encodeCursor(out.LastEvaluatedKey, query{index: "GSI2", pkAttr: "GSI2PK", skAttr: "GSI2SK"})
-	}
-	return due, next, nil
-}
-
-// Reschedule moves a target to its next check date (or out of the due index
-// when next is zero), unless the target changed since it was read.
-func (s *Store) Reschedule(ctx context.Context, d service.DueTarget, next domain.Date) error {
-	in := &dynamodb.UpdateItemInput{
-		TableName: &s.table, Key: key(pkProgramme(d.ProgrammeID), skTarget(d.Target.ID)),
-		ConditionExpression:       aws.String("GSI2SK = :was"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":was": str(d.DueKey)},
-	}
-	if next.IsZero() {
-		in.UpdateExpression = aws.String("REMOVE GSI2PK, GSI2SK")
-	} else {
-		in.UpdateExpression = aws.String("SET GSI2SK = :next")
-		in.ExpressionAttributeValues[":next"] = str(dueKey(d.ProgrammeID, d.Target.ID, next))
-	}
-	_, err := s.db.UpdateItem(ctx, in)
-	var ccf *types.ConditionalCheckFailedException
-	if err != nil && !errors.As(err, &ccf) {
-		return fmt.Errorf("reschedule target %s: %w", d.Target.ID, classify(err))
-	}
-	return nil
-}
 
 // ClaimNotification records a notification the notifier found due (a
 // milestone, a return's reminder or overdue notice) before anything is

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,14 +15,17 @@ import (
 )
 
 // query is one Query on the table or an index: items whose partition key
-// attribute pkAttr equals pk and whose sort key begins with prefix.
+// attribute pkAttr equals pk and whose sort key begins with prefix, or
+// (the notifier's due lists) sorts below below; not both.
 type query struct {
+	table   string // "" for the records table (the audit trail's lists name theirs)
 	index   string // "" for the table
 	pkAttr  string
 	skAttr  string
 	pk      string
 	prefix  string
-	reverse bool // newest first
+	below   string // the sort key is less than this, when set
+	reverse bool   // newest first
 	filter  func(Item) bool
 }
 
@@ -37,8 +41,15 @@ func (s *Store) list(ctx context.Context, q query, p service.Page, decode func(I
 	if err != nil {
 		return "", err
 	}
+	if q.prefix != "" && q.below != "" {
+		return "", errors.New("store: a query has a sort key prefix or an upper bound, not both")
+	}
+	table := s.table
+	if q.table != "" {
+		table = q.table
+	}
 	in := &dynamodb.QueryInput{
-		TableName:                 &s.table,
+		TableName:                 &table,
 		KeyConditionExpression:    aws.String("#pk = :pk"),
 		ExpressionAttributeNames:  map[string]string{"#pk": q.pkAttr},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(q.pk)},
@@ -50,6 +61,11 @@ func (s *Store) list(ctx context.Context, q query, p service.Page, decode func(I
 		in.KeyConditionExpression = aws.String("#pk = :pk AND begins_with(#sk, :prefix)")
 		in.ExpressionAttributeNames["#sk"] = q.skAttr
 		in.ExpressionAttributeValues[":prefix"] = str(q.prefix)
+	}
+	if q.below != "" {
+		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk < :below")
+		in.ExpressionAttributeNames["#sk"] = q.skAttr
+		in.ExpressionAttributeValues[":below"] = str(q.below)
 	}
 	if q.index != "" {
 		in.IndexName = aws.String(q.index)

@@ -339,43 +339,17 @@ func (s *Store) Generations(ctx context.Context, shard int, before time.Time, p 
 // before today: one Query of the sparse index a page, so a run reads the
 // returns that need it and no others.
 func (s *Store) DueReturns(ctx context.Context, shard int, today domain.Date, p service.Page) ([]service.DueReturn, string, error) {
-	if err := checkShard("due returns", shard); err != nil {
-		return nil, "", err
-	}
-	q := query{index: "GSI3", pkAttr: "GSI3PK", skAttr: "GSI3SK", pk: shardKey(returnsDue, shard)}
-	start, err := decodeCursor(p.Cursor, q)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := p.Limit
-	if limit <= 0 {
-		limit = service.DefaultLimit
-	}
-	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName: &s.table, IndexName: aws.String("GSI3"),
-		KeyConditionExpression:    aws.String("GSI3PK = :due AND GSI3SK < :until"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":due": str(q.pk), ":until": str(today.AddDays(1).String())},
-		ExclusiveStartKey:         start, Limit: aws.Int32(int32(limit)),
-	})
-	if err != nil {
-		return nil, "", fmt.Errorf("list due returns: %w", classify(err))
-	}
 	var due []service.DueReturn
-	for _, item := range out.Items {
+	next, err := s.dueList(ctx, "due returns", "GSI3", returnsDue, shard, today, p, func(item Item, programmeID, dueKey string) error {
 		r, err := decodeReturn(item)
 		if err != nil {
-			return nil, "", err
+			return err
 		}
-		sk := item["GSI3SK"].(*types.AttributeValueMemberS).Value
-		parts := strings.Split(sk, "#")
-		if len(parts) != 3 {
-			continue
-		}
-		due = append(due, service.DueReturn{ProgrammeID: parts[1], Return: r, DueKey: sk})
-	}
-	next := ""
-	if out.LastEvaluatedKey != nil {
-		next = encodeCursor(out.LastEvaluatedKey, q)
+		due = append(due, service.DueReturn{ProgrammeID: programmeID, Return: r, DueKey: dueKey})
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
 	}
 	return due, next, nil
 }
@@ -385,21 +359,12 @@ func (s *Store) DueReturns(ctx context.Context, shard int, today domain.Date, p 
 // moved by another run): then there is nothing to move.
 func (s *Store) RescheduleReturn(ctx context.Context, d service.DueReturn, next domain.Date) error {
 	r := d.Return
-	in := &dynamodb.UpdateItemInput{
-		TableName: &s.table, Key: key(pkProgramme(d.ProgrammeID), skReturn(r.ProjectID, r.ScheduleID, r.PeriodStart)),
-		ConditionExpression:       aws.String("GSI3SK = :was"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":was": str(d.DueKey)},
+	to := ""
+	if !next.IsZero() {
+		to = returnDueKey(d.ProgrammeID, r.ID, next)
 	}
-	if next.IsZero() {
-		in.UpdateExpression = aws.String("REMOVE GSI3PK, GSI3SK")
-	} else {
-		in.UpdateExpression = aws.String("SET GSI3SK = :next")
-		in.ExpressionAttributeValues[":next"] = str(returnDueKey(d.ProgrammeID, r.ID, next))
-	}
-	_, err := s.db.UpdateItem(ctx, in)
-	var ccf *types.ConditionalCheckFailedException
-	if err != nil && !errors.As(err, &ccf) {
-		return fmt.Errorf("reschedule return %s: %w", r.ID, classify(err))
+	if err := s.moveDue(ctx, key(pkProgramme(d.ProgrammeID), skReturn(r.ProjectID, r.ScheduleID, r.PeriodStart)), "GSI3", d.DueKey, to); err != nil {
+		return fmt.Errorf("reschedule return %s: %w", r.ID, err)
 	}
 	return nil
 }

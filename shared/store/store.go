@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"strconv"
@@ -44,12 +45,15 @@ type Store struct {
 	// maxTxRetries bounds retries of a transaction cancelled by a conflict
 	// with another transaction on the same items (totals are hot items).
 	maxTxRetries int
+	// log takes the warnings of what the store skips rather than fails
+	// on (a malformed entry of a due index).
+	log *slog.Logger
 }
 
 // New returns a store over the named table, with the audit trail in
 // AuditTableName(table) unless WithAuditTable names another.
 func New(db DB, table string) *Store {
-	return &Store{db: db, table: table, auditTable: AuditTableName(table), maxTxRetries: 8}
+	return &Store{db: db, table: table, auditTable: AuditTableName(table), maxTxRetries: 8, log: slog.Default()}
 }
 
 // AuditTableName is the audit table that goes with a table when none is
@@ -61,6 +65,15 @@ func (s *Store) WithAuditTable(name string) *Store {
 	c := *s
 	if name != "" {
 		c.auditTable = name
+	}
+	return &c
+}
+
+// WithLogger returns the store logging its warnings to l.
+func (s *Store) WithLogger(l *slog.Logger) *Store {
+	c := *s
+	if l != nil {
+		c.log = l
 	}
 	return &c
 }

@@ -102,3 +102,35 @@ func (s *Store) ListTargets(ctx context.Context, programmeID string, p service.P
 	next, err := s.listChildren(ctx, programmeID, prefixTarget, p, func(item Item) error { return appendDecoded(item, &out) })
 	return out, next, err
 }
+
+// DueTargets lists targets whose next check falls on or before today,
+// from their shard of the due index (one Query a page).
+func (s *Store) DueTargets(ctx context.Context, shard int, today domain.Date, p service.Page) ([]service.DueTarget, string, error) {
+	var due []service.DueTarget
+	next, err := s.dueList(ctx, "due targets", "GSI2", dueIndex, shard, today, p, func(item Item, programmeID, dueKey string) error {
+		var t domain.Target
+		if err := unmarshal(item, &t); err != nil {
+			return fmt.Errorf("decode due target: %w", err)
+		}
+		due = append(due, service.DueTarget{ProgrammeID: programmeID, Target: t, DueKey: dueKey})
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return due, next, nil
+}
+
+// RescheduleTarget moves a target to its next check date (or out of the
+// due index when next is zero), unless the target changed since it was
+// read.
+func (s *Store) RescheduleTarget(ctx context.Context, d service.DueTarget, next domain.Date) error {
+	to := ""
+	if !next.IsZero() {
+		to = dueKey(d.ProgrammeID, d.Target.ID, next)
+	}
+	if err := s.moveDue(ctx, key(pkProgramme(d.ProgrammeID), skTarget(d.Target.ID)), "GSI2", d.DueKey, to); err != nil {
+		return fmt.Errorf("reschedule target %s: %w", d.Target.ID, err)
+	}
+	return nil
+}

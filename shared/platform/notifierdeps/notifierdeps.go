@@ -34,7 +34,8 @@ func Sender(c platform.Config, cfg aws.Config) email.SES {
 // Notifier wires the notifier over a DynamoDB client and an
 // email sender, its emails linking to the web app at c.WebBaseURL.
 func Notifier(c platform.Config, db store.DB, sender email.Sender) *notify.Notifier {
-	return &notify.Notifier{Store: c.Store(db), Email: sender, Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil)),
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	return &notify.Notifier{Store: c.Store(db).WithLogger(log), Email: sender, Logger: log,
 		Links: notify.Links{Base: c.WebBaseURL}}
 }
 

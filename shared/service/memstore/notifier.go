@@ -116,10 +116,10 @@ func (s *Store) DueTargets(_ context.Context, shard int, today domain.Date, p se
 	}, p)
 }
 
-// Reschedule moves a due target to next (out of the index when zero),
+// RescheduleTarget moves a due target to next (out of the index when zero),
 // only while it is where it was read.
-func (s *Store) Reschedule(_ context.Context, d service.DueTarget, next domain.Date) error {
-	if err := s.enter("Reschedule"); err != nil {
+func (s *Store) RescheduleTarget(_ context.Context, d service.DueTarget, next domain.Date) error {
+	if err := s.enter("RescheduleTarget"); err != nil {
 		return err
 	}
 	defer s.mu.Unlock()
