@@ -186,7 +186,7 @@ var Actions = []Action{
 	{Name: "submit return", Function: "web", Route: "POST …/projects/{j}/outcomes (fills a return, review on)", Requests: 4, RRU: 5, WRU: 40, RoundTrips: 3, Writes: 1},
 	{Name: "approve", Function: "web", Route: "POST …/outcomes/{o}/review", Requests: 6, RRU: 7, WRU: 38, RoundTrips: 4, Writes: 1},
 	{Name: "spend return", Function: "web", Route: "POST …/grants/{g}/spend", Requests: 3, RRU: 4, WRU: 14, RoundTrips: 2, Writes: 1},
-	{Name: "payment paid", Function: "web", Route: "PATCH …/payments/{id}", Requests: 2, RRU: 4, WRU: 20, RoundTrips: 2, Writes: 1},
+	{Name: "payment paid", Function: "web", Route: "PATCH …/payments/{id}", Requests: 2, RRU: 5, WRU: 20, RoundTrips: 2, Writes: 1},
 	{Name: "payments CSV", Function: "grants", Route: "GET …/payments.csv (a funder's system)", Requests: 6, RRU: 12, RoundTrips: 1},
 	{Name: "notifier, quiet", Function: "notifier", Route: "a run with nothing to do", Requests: 48, RRU: 24, RoundTrips: 6, CPUms: 0.8},
 	{Name: "notifier, after a return", Function: "notifier", Route: "the run after a return is submitted (review on: the leads are told)",

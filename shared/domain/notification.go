@@ -238,6 +238,49 @@ func (n Notification) ClaimEvent() AuditEvent {
 	return NewAuditEvent(NotifierCaller, n.ProgrammeID, EntityNotification, n.ID, ActionCreate, nil, rec, n.CreatedAt)
 }
 
+// SentRecord is what the audit trail says of a notification sent: with
+// the recipients who had it, but for one a digest covers, which names the
+// carrier instead. Covered before the carrier is sent, it has gone to
+// nobody yet, and "nobody" is not what happened: who had that email the
+// carrier's own history says.
+func (n Notification) SentRecord() map[string]any {
+	rec := map[string]any{"status": n.Status, "kind": n.Kind}
+	if n.NotNeeded != "" {
+		rec["notNeeded"] = n.NotNeeded
+	}
+	if n.CoveredBy != "" {
+		rec["coveredBy"] = n.CoveredBy
+	} else {
+		rec["recipients"] = n.Delivered
+	}
+	if len(n.Includes) > 0 {
+		rec["includes"] = n.Includes
+	}
+	if n.Kind.Reporting() {
+		for k, v := range map[string]string{"returnId": n.ReturnID, "submissionId": n.SubmissionID, "projectId": n.ProjectID} {
+			if v != "" {
+				rec[k] = v
+			}
+		}
+		return rec
+	}
+	if n.Kind == KindPaymentDue {
+		rec["paymentId"], rec["grantId"], rec["amountPence"] = n.PaymentID, n.GrantID, n.AmountPence
+		return rec
+	}
+	rec["threshold"], rec["targetId"], rec["figure"] = n.Threshold, n.TargetID, n.Figure
+	return rec
+}
+
+// WithdrawnRecord is what the audit trail says of a notification
+// withdrawn, unsent to anyone, because it was no longer needed (reason):
+// the "before" of its deletion.
+func (n Notification) WithdrawnRecord(reason NotNeededReason) map[string]any {
+	rec := n.SentRecord()
+	rec["notNeeded"] = reason
+	return rec
+}
+
 // PaymentNotificationID is the fixed id of the email about a payment
 // falling due: each payment falls due at most once, and is emailed at
 // most once.

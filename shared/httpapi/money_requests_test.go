@@ -78,12 +78,13 @@ func TestMoneyWriteRequests(t *testing.T) {
 	measure("PATCH payment (paid)", "BatchGetItem×1 TransactWriteItems×1",
 		testkit.Request("PATCH", P, w.lead, map[string]any{"status": "paid", "paidDate": "2026-01-05"}, "If-Match", etag(P)), http.StatusOK)
 	// A payment due, its payment-due email still pending, costs the same:
-	// the email is not read or written here; the notifier reads the
-	// payment's status before sending it, and withdraws it unsent.
+	// the email rides in the access read with the payment, and is
+	// withdrawn (deleted, with its audit event) in the same transaction.
 	passed, _ := a.Create(t, w.lead, G+"/payments", testkit.DatedPaymentBody(2_00, "2026-01-03"))
 	due := G + "/payments/" + passed
 	measure("PATCH payment (due, its email pending: cancelled)", "BatchGetItem×1 TransactWriteItems×1",
 		testkit.Request("PATCH", due, w.lead, map[string]any{"status": "cancelled"}, "If-Match", etag(due)), http.StatusOK)
+	a.Want(t, http.StatusNotFound, testkit.Request("GET", w.path("/notifications/"+domain.PaymentNotificationID(passed)), w.lead, nil))
 
 	// The access read with the grant, and beside it the grant's spend
 	// returns; one transaction: the return, the money item (its count of

@@ -211,7 +211,7 @@ func (r *run) digestOf(ctx context.Context, fresh []domain.Notification) error {
 // includes it, under this run's lease) with none of its own.
 func (r *run) cover(ctx context.Context, carrier, n domain.Notification) (bool, error) {
 	n.Status, n.CoveredBy, n.Recipients = domain.NotificationSent, carrier.ID, carrier.Recipients
-	ev := domain.NewAuditEvent(Actor, n.ProgrammeID, domain.EntityNotification, n.ID, domain.ActionSend, nil, sentRecord(n), r.stamp())
+	ev := domain.NewAuditEvent(Actor, n.ProgrammeID, domain.EntityNotification, n.ID, domain.ActionSend, nil, n.SentRecord(), r.stamp())
 	covered, err := r.Store.CoverNotification(ctx, n, carrier.Attempts, ev)
 	if covered {
 		r.count(func(rep *Report) { rep.Covered++ })
@@ -298,8 +298,7 @@ func (r *run) resume(ctx context.Context, carrier domain.Notification) (took []s
 				if n.CoveredBy != carrier.ID {
 					continue
 				}
-				before := sentRecord(n)
-				before["notNeeded"] = reason
+				before := n.WithdrawnRecord(reason)
 				ev := domain.NewAuditEvent(Actor, n.ProgrammeID, domain.EntityNotification, n.ID, domain.ActionDelete, before, nil, r.stamp())
 				if _, err := r.Store.WithdrawNotification(ctx, n, ev); err != nil {
 					return took, err

@@ -158,6 +158,13 @@ func (e *memEnv) note(w memWorld, id string) domain.Notification {
 // deletion by the notifier, saying why.
 func (e *memEnv) withdrawn(w memWorld, id string, reason domain.NotNeededReason) {
 	e.t.Helper()
+	e.withdrawnBy(w, id, reason, notify.Actor.Email)
+}
+
+// withdrawnBy is withdrawn by actor: the notifier, or the lead whose
+// change withdrew it.
+func (e *memEnv) withdrawnBy(w memWorld, id string, reason domain.NotNeededReason, actor string) {
+	e.t.Helper()
 	g := &service.Get{Ref: domain.Ref(domain.EntityNotification, id), Into: &domain.Notification{}}
 	if err := e.st.Read(e.t.Context(), w.prog.ID, g); err != nil || g.Found {
 		e.t.Errorf("notification %s never emailed: still there (%v %v)", id, g.Found, err)
@@ -166,9 +173,9 @@ func (e *memEnv) withdrawn(w memWorld, id string, reason domain.NotNeededReason)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if len(hist) == 0 || hist[0].Action != domain.ActionDelete || hist[0].ActorEmail != notify.Actor.Email ||
+	if len(hist) == 0 || hist[0].Action != domain.ActionDelete || hist[0].ActorEmail != actor ||
 		fmt.Sprint(hist[0].Changes["notNeeded"].Before) != string(reason) {
-		e.t.Errorf("notification %s: history %+v, want its deletion by the notifier, not needed %q", id, hist, reason)
+		e.t.Errorf("notification %s: history %+v, want its deletion by %s, not needed %q", id, hist, actor, reason)
 	}
 }
 
@@ -470,8 +477,9 @@ func (e *memEnv) settlePayment(w memPayWorld, status domain.PaymentStatus) {
 
 // TestMemPaymentEmailWithdrawnOncePaidOrCancelled: a payment's email not
 // yet sent when its payment is recorded paid, or cancelled, is withdrawn
-// by the next run (four at once, here): no email goes, it is deleted with
-// an audit event saying why, and never sent later.
+// by that change: deleted with an audit event (the lead's) saying why,
+// gone from the pending list at once. The runs after (four at once, here)
+// have nothing to do with it, and no email goes.
 func TestMemPaymentEmailWithdrawnOncePaidOrCancelled(t *testing.T) {
 	t.Parallel()
 	for _, status := range []domain.PaymentStatus{domain.PaymentPaid, domain.PaymentCancelled} {
@@ -481,18 +489,70 @@ func TestMemPaymentEmailWithdrawnOncePaidOrCancelled(t *testing.T) {
 			w := e.payWorld()
 			e.clk.Add(time.Minute)
 			e.settlePayment(w, status)
+			e.withdrawnBy(w.memWorld, w.noteID, domain.NotNeededReason(status), w.lead)
+			for shard := range service.Shards {
+				pending, _, err := e.st.PendingNotifications(t.Context(), shard, service.Page{Limit: 100})
+				if err != nil || len(pending) != 0 {
+					t.Errorf("pending once its payment was %s: %+v %v", status, pending, err)
+				}
+			}
 			total := runsAtOnce(t, 4, func() *notify.Notifier { return e.notifier(e.st) })
 			e.clk.Add(time.Hour) // past any lease
 			if rep := e.run(); rep.Emails+rep.NotNeeded != 0 {
 				t.Errorf("a later run: %+v", rep)
 			}
-			if total.NotNeeded != 1 || total.Emails != 0 {
-				t.Errorf("the runs: %+v, want the email withdrawn once and none sent", total)
+			if total.NotNeeded != 0 || total.Emails != 0 {
+				t.Errorf("the runs: %+v, want nothing to do", total)
 			}
 			if got := e.mail.asked(); len(got) != 0 {
 				t.Errorf("emails asked for: %v", got)
 			}
-			e.withdrawn(w.memWorld, w.noteID, domain.NotNeededReason(status))
+			e.withdrawnBy(w.memWorld, w.noteID, domain.NotNeededReason(status), w.lead)
+		})
+	}
+}
+
+// TestMemPaymentPaidBetweenItsReadAndItsClaim: the lead's change landing
+// between a run's read of the payment's status (still due) and its claim
+// of the first recipient withdraws the email there and then, and the
+// run's claim finds it gone: nothing is asked of the mail sender, and the
+// email reads withdrawn, by the lead. The rule held on the in-memory
+// fake as on DynamoDB (TestPaymentPaidBetweenItsReadAndItsClaim), for
+// four runs at once: only one reads it due before the change.
+func TestMemPaymentPaidBetweenItsReadAndItsClaim(t *testing.T) {
+	t.Parallel()
+	for _, status := range []domain.PaymentStatus{domain.PaymentPaid, domain.PaymentCancelled} {
+		t.Run(string(status), func(t *testing.T) {
+			t.Parallel()
+			e := newMemEnv(t)
+			w := e.payWorld()
+			e.clk.Add(time.Minute)
+			racing := &settleAfterStatusRead{Storage: e.st, settle: func(ctx context.Context, grantID, id string) (bool, error) {
+				body := obj{"status": string(status)}
+				if status == domain.PaymentPaid {
+					body["paidDate"] = domain.UKDate(e.clk.Now()).String()
+				}
+				_, err := e.svc.Open(ctx, testkit.Caller(w.lead), w.prog.ID).UpdatePayment(grantID, id, func(int64) bool { return true }, testkit.Body(body))
+				return true, err
+			}}
+			total := runsAtOnce(t, 4, func() *notify.Notifier { return e.notifier(racing) })
+			if len(racing.errs) > 0 || racing.overtaken() != 1 {
+				t.Fatalf("the lead's change: %v, overtaking %d runs' reads, want 1", racing.errs, racing.overtaken())
+			}
+			e.clk.Add(time.Hour) // past any lease
+			if rep := e.run(); rep.Emails+rep.NotNeeded != 0 {
+				t.Errorf("a later run: %+v", rep)
+			}
+			if total.Emails != 0 || total.Sent != 0 {
+				t.Errorf("the runs: %+v, want no email", total)
+			}
+			if got := e.mail.asked(); len(got) != 0 {
+				t.Errorf("emails asked for: %v", got)
+			}
+			if p := must(e.svc.Open(t.Context(), testkit.AdminCaller(), w.prog.ID).Payment(w.grant.ID, w.pay.ID)); p.Status != status {
+				t.Errorf("the payment: %+v, want %s", p, status)
+			}
+			e.withdrawnBy(w.memWorld, w.noteID, domain.NotNeededReason(status), w.lead)
 		})
 	}
 }

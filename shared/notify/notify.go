@@ -580,12 +580,20 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 	if err := r.details(ctx, pd); err != nil {
 		return err
 	}
+	gone := func(err error) error {
+		if errors.Is(err, service.ErrNotFound) {
+			// Withdrawn since it was leased (a payment's, by the change
+			// that marked the payment paid or cancelled): nothing to send.
+			return nil
+		}
+		return err
+	}
 	switch {
 	case note.Recipients == nil && note.Kind.Reporting():
 		// Recorded with the submission or review that called for it: it
 		// goes to whoever holds the role now.
 		if note.Recipients, err = r.Store.SetRecipients(ctx, note.ProgrammeID, note.ID, r.reportingRecipients(pd, note), nil); err != nil {
-			return err
+			return gone(err)
 		}
 	case note.Recipients == nil && note.Kind == domain.KindPaymentDue && len(note.FunderIDs) == 1:
 		// Recorded by the API with the change that made the payment due
@@ -593,7 +601,7 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 		// funder's contacts and the programme's leads as they are now.
 		to, byFunder := paymentRecipients(pd, note.FunderIDs[0])
 		if note.Recipients, err = r.Store.SetRecipients(ctx, note.ProgrammeID, note.ID, to, byFunder); err != nil {
-			return err
+			return gone(err)
 		}
 	}
 	var msg email.Message
@@ -687,7 +695,7 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 		note.SentAt = &at
 	}
 	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionSend,
-		nil, sentRecord(note), at)
+		nil, note.SentRecord(), at)
 	return r.Store.FinishNotification(ctx, note, ev)
 }
 
@@ -706,7 +714,13 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 // payment paid before it is seen so, and no email goes; one paid once
 // the first address is claimed is being emailed already, and its email
 // goes to all (it was true when it went, and at most once beats
-// withdrawing half of it).
+// withdrawing half of it). A payment paid between this check and the
+// first claim is not missed: the payment's own change withdraws (deletes)
+// an email nobody had in its transaction, and every write here before an
+// email goes (fixing recipients, each claim) is conditioned on the email
+// being there and pending, so nothing is sent (see post). What this check
+// still settles is a retry some had already, or an email whose payment
+// was paid before changes withdrew emails.
 //
 // An email telling the project's leads that changes were asked for is
 // never settled so: it carries the lead's comment, which the project's
@@ -771,8 +785,7 @@ func (r *run) settle(ctx context.Context, note domain.Notification, reason domai
 	at := r.stamp()
 	r.count(func(rep *Report) { rep.NotNeeded++ })
 	if neverSent(note) {
-		before := sentRecord(note)
-		before["notNeeded"] = reason
+		before := note.WithdrawnRecord(reason)
 		ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionDelete, before, nil, at)
 		_, err := r.Store.WithdrawNotification(ctx, note, ev)
 		return err
@@ -785,7 +798,7 @@ func (r *run) settle(ctx context.Context, note domain.Notification, reason domai
 		note.LastError = "not delivered to anyone, and no longer needed: " + notNeededWords(reason)
 	}
 	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionSend,
-		nil, sentRecord(note), at)
+		nil, note.SentRecord(), at)
 	return r.Store.FinishNotification(ctx, note, ev)
 }
 

@@ -156,37 +156,3 @@ func (r *run) reportingRecipients(pd *programmeData, n domain.Notification) []st
 	slices.Sort(to)
 	return slices.Compact(to)
 }
-
-// sentRecord is what the audit trail says of a notification sent: with
-// the recipients who had it, but for one a digest covers, which names the
-// carrier instead. Covered before the carrier is sent, it has gone to
-// nobody yet, and "nobody" is not what happened: who had that email the
-// carrier's own history says.
-func sentRecord(n domain.Notification) map[string]any {
-	rec := map[string]any{"status": n.Status, "kind": n.Kind}
-	if n.NotNeeded != "" {
-		rec["notNeeded"] = n.NotNeeded
-	}
-	if n.CoveredBy != "" {
-		rec["coveredBy"] = n.CoveredBy
-	} else {
-		rec["recipients"] = n.Delivered
-	}
-	if len(n.Includes) > 0 {
-		rec["includes"] = n.Includes
-	}
-	if n.Kind.Reporting() {
-		for k, v := range map[string]string{"returnId": n.ReturnID, "submissionId": n.SubmissionID, "projectId": n.ProjectID} {
-			if v != "" {
-				rec[k] = v
-			}
-		}
-		return rec
-	}
-	if n.Kind == domain.KindPaymentDue {
-		rec["paymentId"], rec["grantId"], rec["amountPence"] = n.PaymentID, n.GrantID, n.AmountPence
-		return rec
-	}
-	rec["threshold"], rec["targetId"], rec["figure"] = n.Threshold, n.TargetID, n.Figure
-	return rec
-}

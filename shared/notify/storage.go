@@ -86,14 +86,18 @@ type Delivery interface {
 	// SetRecipients fixes who a notification recorded without recipients
 	// goes to (and, when funderContacts is not nil, which of them are each
 	// funder's contacts: Notification.FunderContacts), unless a concurrent
-	// run fixed them first; it returns the recipients it has.
+	// run fixed them first; it returns the recipients it has. One not
+	// there (withdrawn meanwhile: a payment's, by the change that marked
+	// the payment paid or cancelled) is service.ErrNotFound.
 	SetRecipients(ctx context.Context, programmeID, id string, recipients []string, funderContacts map[string][]string) ([]string, error)
 	// ClaimRecipient records, before the email to email is sent, that the
 	// lease of attempt is sending it (email joins Sending),
 	// conditionally: only while the notification is pending, its lease is
 	// still attempt's, and email is not sending, delivered or rejected
-	// already. claimed false means one of those failed; nothing is
-	// written and nothing may be sent.
+	// already. claimed false means one of those failed (the notification
+	// not there at all: withdrawn meanwhile, as a payment's is by the
+	// change that marks it paid or cancelled); nothing is written and
+	// nothing may be sent.
 	ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, email string) (claimed bool, err error)
 	// MarkDelivered records that email has it (Delivered), settling its
 	// claim (out of Sending).

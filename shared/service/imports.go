@@ -620,13 +620,24 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 		ra, rb := file.Rows[a], file.Rows[b]
 		return cmp.Or(cmp.Compare(ra.ProjectID, rb.ProjectID), ra.PeriodEnd.Time().Compare(rb.PeriodEnd.Time()))
 	})
+	// stop answers an import cut off after writing some rows, having made
+	// due what those rows fire (as a finished import does: the rows are
+	// stored, and their figures count) while the request still has time;
+	// the notifier's next run is left only what it cannot. written is the
+	// rows of plan, the last plan any was written by.
+	stop := func(err error, plan importPlan, total int) error {
+		if len(written) > 0 && sc.ctx.Err() == nil {
+			sc.releaseImport(plan, written)
+		}
+		return sc.cutOff(err, len(written), total)
+	}
 	for round := 1; ; round++ {
 		b := ImportBatch{Lock: lock, Claim: sc.claim}
 		if sc.claim != nil && sc.resultWithRows {
 			// What this batch answers once it is all written.
 			a, err := importAnswer(plan.result(false))
 			if err != nil {
-				return domain.ImportResult{}, sc.cutOff(err, len(written), len(written)+len(todo))
+				return domain.ImportResult{}, stop(err, plan, len(written)+len(todo))
 			}
 			b.Answer = &a
 		}
@@ -648,18 +659,22 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 		if round < maxPlans && (errors.Is(err, ErrChanged) || errors.As(err, &corrected)) {
 			setup, serr := sc.setup()
 			if serr != nil {
-				return domain.ImportResult{}, sc.cutOff(serr, len(written), len(plan.writes()))
+				return domain.ImportResult{}, stop(serr, plan, len(plan.writes()))
 			}
-			if plan, err = sc.replan(file, setup, todo, &plan); err != nil {
-				return domain.ImportResult{}, sc.cutOff(err, len(written), len(plan.writes()))
+			next, err := sc.replan(file, setup, todo, &plan)
+			if err != nil {
+				return domain.ImportResult{}, stop(err, plan, len(plan.writes()))
 			}
+			plan = next
 			todo = slices.DeleteFunc(slices.Clone(todo), func(i int) bool { return plan.rows[i].sub == nil })
 			if len(todo) == 0 {
+				// Nothing left to write: what was written fires its payments.
+				sc.releaseImport(plan, written)
 				return plan.result(false), nil
 			}
 			continue
 		}
-		return domain.ImportResult{}, sc.cutOff(err, len(written), len(written)+len(todo))
+		return domain.ImportResult{}, stop(err, plan, len(written)+len(todo))
 	}
 }
 

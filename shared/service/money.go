@@ -37,13 +37,14 @@ func (sc *Scope) moneyGrant(grantID string, gets ...*Get) (domain.Grant, error) 
 }
 
 // underGrant reads a grant and one record under it (a payment, a spend
-// return) in one request: the record is not found unless its grant may be
-// read and it is there.
-func (sc *Scope) underGrant(e domain.Entity, grantID, id string, into any, what string) (domain.Grant, error) {
+// return) in one request, with more (records of the same ids: read only
+// when the ids are valid): the record is not found unless its grant may
+// be read and it is there.
+func (sc *Scope) underGrant(e domain.Entity, grantID, id string, into any, what string, more ...*Get) (domain.Grant, error) {
 	var gets []*Get
 	rec := &Get{Ref: domain.GrantRef(e, grantID, id), Into: into}
 	if domain.ValidID(id) && domain.ValidID(grantID) {
-		gets = append(gets, rec)
+		gets = append(append(gets, rec), more...)
 	}
 	g, err := sc.moneyGrant(grantID, gets...)
 	if err != nil {
@@ -330,9 +331,20 @@ func (sc *Scope) ListPayments(grantID string, p Page) ([]domain.Payment, string,
 // perhaps a reference) or cancels it, if ifMatch accepts its version:
 // the notifier may have made it due meanwhile, and a lead must see that
 // before changing it. Leads and admins only.
+//
+// A due payment's email (payment-due: "leads record it once it is paid")
+// is read with it, in the same request. Marked paid or cancelled before
+// that email went to anyone, the change withdraws it (PaymentEmail):
+// deleted in the same transaction, with an audit event saying why, so it
+// is gone from the notifications at once and no notifier run can claim a
+// recipient of it after, whatever it read before. One some had already
+// goes on, and the change is conditioned on that. An email that moved on
+// meanwhile (a run claimed, or gave back, a recipient) is no business of
+// the lead's: the change is planned again on a fresh read, not refused.
 func (sc *Scope) UpdatePayment(grantID, id string, ifMatch func(int64) bool, body Decoder) (domain.Payment, error) {
 	var first domain.Payment
-	g, err := sc.underGrant(domain.EntityPayment, grantID, id, &first, "payment")
+	var firstEmail domain.Notification
+	g, emailFound, err := sc.paymentAndEmail(grantID, id, &first, &firstEmail)
 	if err != nil {
 		return domain.Payment{}, err
 	}
@@ -342,37 +354,80 @@ func (sc *Scope) UpdatePayment(grantID, id string, ifMatch func(int64) bool, bod
 	var change domain.PaymentChange
 	derr := body(&change)
 	return updateLoop(sc.ctx, ifMatch, func(round int) (domain.Payment, error) {
-		before := first
-		if round > 1 {
-			if g, err = sc.underGrant(domain.EntityPayment, grantID, id, &before, "payment"); err != nil {
+		before, note := first, firstEmail
+		for plan := 1; ; plan++ {
+			if round > 1 || plan > 1 {
+				before, note = domain.Payment{}, domain.Notification{}
+				if g, emailFound, err = sc.paymentAndEmail(grantID, id, &before, &note); err != nil {
+					return domain.Payment{}, err
+				}
+			}
+			now := sc.s.now()
+			if err := domain.WithText(domain.MergeProblems(derr, change.Validate(domain.UKDate(now)), change.CheckGrant(g)), change); err != nil { // with personal data in the text as it would be stored
 				return domain.Payment{}, err
 			}
+			if !ifMatch(before.Version) {
+				return domain.Payment{}, stale()
+			}
+			after, err := change.Apply(before)
+			if err != nil {
+				return domain.Payment{}, err
+			}
+			ch, changed := sc.changeOf(domain.EntityPayment, id, before, after)
+			if !changed {
+				return before, nil
+			}
+			after.Version, after.UpdatedAt = before.Version+1, now
+			if after.Status == domain.PaymentPaid && (before.Status != domain.PaymentPaid || moved(before.PaidDate, after.PaidDate)) {
+				// The paid date was checked against the award date as read; a
+				// change of the award date that read the payments before this
+				// one lands is refused too (see grantGuard).
+				ch.Premises = []Premise{dependsOnGrant(g, "the grant's award date was changed while the payment was being saved: "+
+					"a payment is never made before its grant is awarded, so look at the grant's award date again and retry", "AwardDate")}
+			}
+			var email *PaymentEmail
+			if emailFound {
+				email = sc.paymentEmail(before, after, note)
+			}
+			err = sc.s.store.UpdatePayment(sc.ctx, sc.programmeID, g, before, after, email, ch)
+			if errors.Is(err, ErrChanged) && plan < maxPlans {
+				continue // its email moved on meanwhile: read both again
+			}
+			return after, storeErr(err, "payment", nil)
 		}
-		now := sc.s.now()
-		if err := domain.WithText(domain.MergeProblems(derr, change.Validate(domain.UKDate(now)), change.CheckGrant(g)), change); err != nil { // with personal data in the text as it would be stored
-			return domain.Payment{}, err
-		}
-		if !ifMatch(before.Version) {
-			return domain.Payment{}, stale()
-		}
-		after, err := change.Apply(before)
-		if err != nil {
-			return domain.Payment{}, err
-		}
-		ch, changed := sc.changeOf(domain.EntityPayment, id, before, after)
-		if !changed {
-			return before, nil
-		}
-		after.Version, after.UpdatedAt = before.Version+1, now
-		if after.Status == domain.PaymentPaid && (before.Status != domain.PaymentPaid || moved(before.PaidDate, after.PaidDate)) {
-			// The paid date was checked against the award date as read; a
-			// change of the award date that read the payments before this
-			// one lands is refused too (see grantGuard).
-			ch.Premises = []Premise{dependsOnGrant(g, "the grant's award date was changed while the payment was being saved: "+
-				"a payment is never made before its grant is awarded, so look at the grant's award date again and retry", "AwardDate")}
-		}
-		return after, storeErr(sc.s.store.UpdatePayment(sc.ctx, sc.programmeID, g, before, after, ch), "payment", nil)
 	})
+}
+
+// paymentAndEmail reads a payment of a grant the caller may read (into
+// p) and its payment-due email (into note; found says it is there), with
+// the grant, in one request.
+func (sc *Scope) paymentAndEmail(grantID, id string, p *domain.Payment, note *domain.Notification) (domain.Grant, bool, error) {
+	ng := &Get{Ref: domain.Ref(domain.EntityNotification, domain.PaymentNotificationID(id)), Into: note}
+	g, err := sc.underGrant(domain.EntityPayment, grantID, id, p, "payment", ng)
+	return g, ng.Found, err
+}
+
+// paymentEmail is what a change of a payment from before to after does to
+// its payment-due email, note as read (see PaymentEmail): nil unless the
+// payment was due, is now paid or cancelled, and its email is pending.
+func (sc *Scope) paymentEmail(before, after domain.Payment, note domain.Notification) *PaymentEmail {
+	var reason domain.NotNeededReason
+	switch after.Status {
+	case domain.PaymentPaid:
+		reason = domain.NotNeededPaid
+	case domain.PaymentCancelled:
+		reason = domain.NotNeededCancelled
+	}
+	if before.Status != domain.PaymentDue || reason == "" || note.Status != domain.NotificationPending {
+		return nil
+	}
+	e := &PaymentEmail{Note: note}
+	if len(note.Delivered) == 0 && len(note.Rejected) == 0 && len(note.Sending) == 0 {
+		ev := domain.NewAuditEvent(sc.caller, sc.programmeID, domain.EntityNotification, note.ID, domain.ActionDelete,
+			note.WithdrawnRecord(reason), nil, sc.s.now())
+		e.Withdraw = &ev
+	}
+	return e
 }
 
 // MaySubmitSpend is SubmitSpend's access check on its own: the grant

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -696,4 +697,138 @@ func TestSpendReturnsForTheSameDaysAtOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPaymentEmailWithdrawnWithItsChange: a due payment marked paid, or
+// cancelled, while its payment-due email has gone to nobody withdraws the
+// email in the same change: deleted, with the lead's audit event saying
+// why (not needed: paid, cancelled), and out of the notifier's pending
+// list at once. One a notifier run is sending is left to go to all; and
+// an email that moves on between the change's read and its write (a run
+// claims a recipient, or gives its only claim back) has the change
+// planned again on a fresh read, never refused as stale, whatever the
+// If-Match: the lead changed nothing the email is about.
+func TestPaymentEmailWithdrawnWithItsChange(t *testing.T) {
+	w := newWorld(t)
+	sc := w.open(lead)
+	duePayment := func(pence int64) (domain.Payment, string) {
+		t.Helper()
+		p := must(sc.CreatePayment(w.GX, body(paymentBody(pence, "2026-01-02"))))
+		if p.Status != domain.PaymentDue {
+			t.Fatalf("a payment past its date: %+v", p)
+		}
+		return p, domain.PaymentNotificationID(p.ID)
+	}
+	email := func(id string) (domain.Notification, bool) {
+		t.Helper()
+		var n domain.Notification
+		g := &service.Get{Ref: domain.Ref(domain.EntityNotification, id), Into: &n}
+		if err := w.st.Read(w.ctx, w.P, g); err != nil {
+			t.Fatal(err)
+		}
+		return n, g.Found
+	}
+	pending := func(id string) bool {
+		t.Helper()
+		for shard := range service.Shards {
+			ns, _, err := w.st.PendingNotifications(w.ctx, shard, service.Page{Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range ns {
+				if n.ID == id {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	history := func(id string) []domain.AuditEvent {
+		t.Helper()
+		hist, _, err := w.st.History(w.ctx, w.P, domain.Ref(domain.EntityNotification, id), service.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hist
+	}
+	withdrawn := func(id string, reason domain.NotNeededReason) {
+		t.Helper()
+		if n, ok := email(id); ok || pending(id) {
+			t.Errorf("email %s still there: %+v", id, n)
+		}
+		hist := history(id)
+		if len(hist) != 1 || hist[0].Action != domain.ActionDelete || hist[0].ActorEmail != emails[lead] ||
+			hist[0].Changes["notNeeded"].Before != string(reason) || hist[0].Changes["paymentId"].Before == nil {
+			t.Errorf("email %s: history %+v, want its deletion by the lead, not needed %s", id, hist, reason)
+		}
+	}
+	// A run's lease and claim of a recipient, as the notifier makes them.
+	claim := func(id string) domain.Notification {
+		t.Helper()
+		n, ok, err := w.st.LeaseNotification(w.ctx, w.P, id, clock, time.Minute)
+		if err != nil || !ok {
+			t.Fatalf("lease %s: %v %v", id, ok, err)
+		}
+		if ok, err := w.st.ClaimRecipient(w.ctx, w.P, id, n.Attempts, contactsX[0]); err != nil || !ok {
+			t.Fatalf("claim %s: %v %v", id, ok, err)
+		}
+		return n
+	}
+	// between runs f once, just before the change's write.
+	between := func(f func()) *int {
+		writes := 0
+		w.st.Before = func(op string) error {
+			if op == "UpdatePayment" {
+				if writes++; writes == 1 {
+					f()
+				}
+			}
+			return nil
+		}
+		return &writes
+	}
+
+	paid, paidEmail := duePayment(1_00)
+	if _, ok := email(paidEmail); !ok || !pending(paidEmail) {
+		t.Fatal("no pending email with the payment made due")
+	}
+	must(sc.UpdatePayment(w.GX, paid.ID, version(paid.Version), body(map[string]any{"status": "paid", "paidDate": "2026-01-14"})))
+	withdrawn(paidEmail, domain.NotNeededPaid)
+	cancelled, cancelledEmail := duePayment(2_00)
+	must(sc.UpdatePayment(w.GX, cancelled.ID, version(cancelled.Version), body(map[string]any{"status": "cancelled"})))
+	withdrawn(cancelledEmail, domain.NotNeededCancelled)
+
+	// A run claims a recipient between the change's read and its write:
+	// planned again, the email is left to go; its payment is paid.
+	going, goingEmail := duePayment(3_00)
+	writes := between(func() { claim(goingEmail) })
+	p := must(sc.UpdatePayment(w.GX, going.ID, version(going.Version), body(map[string]any{"status": "paid", "paidDate": "2026-01-14"})))
+	if p.Status != domain.PaymentPaid || *writes != 2 {
+		t.Errorf("paid while its email was claimed: %+v after %d writes, want paid at the second", p, *writes)
+	}
+	if n, ok := email(goingEmail); !ok || n.Status != domain.NotificationPending || len(n.Sending) != 1 {
+		t.Errorf("the email being sent: %v %+v, want left pending, its recipient claimed", ok, n)
+	}
+	if hist := history(goingEmail); len(hist) != 0 {
+		t.Errorf("the email being sent: history %+v", hist)
+	}
+
+	// Read being sent, then its only claim given back (a passing failure)
+	// before the write: planned again, and withdrawn.
+	back, backEmail := duePayment(4_00)
+	leased := claim(backEmail)
+	writes = between(func() {
+		if err := w.st.ReleaseNotification(w.ctx, w.P, backEmail, contactsX[0], "429"); err != nil {
+			t.Error(err)
+		}
+	})
+	must(sc.UpdatePayment(w.GX, back.ID, version(back.Version), body(map[string]any{"status": "cancelled"})))
+	if *writes != 2 {
+		t.Errorf("%d writes, want the change planned again once", *writes)
+	}
+	withdrawn(backEmail, domain.NotNeededCancelled)
+	if ok, err := w.st.ClaimRecipient(w.ctx, w.P, backEmail, leased.Attempts, contactsX[1]); ok || err != nil {
+		t.Errorf("a recipient of the withdrawn email claimed: %v %v", ok, err)
+	}
+	w.st.Before = nil
 }

@@ -8,6 +8,7 @@ package service_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -496,4 +497,48 @@ func TestReviewOffCountsNothingYet(t *testing.T) {
 	must(w.openA(lead).SubmitOutcome(body(map[string]any{"periodStart": "2025-10-01", "periodEnd": "2025-12-31",
 		"counts": map[string]int64{"peopleIntoWork": 3}}))) // 6 of 60
 	w.dueNote(t, "on 10%, recorded by a lead with review off", must(sc.Payment(w.GXA, at10.ID)), "2026-01-15")
+}
+
+// TestImportCutOffMakesDueWhatItWrote: an import cut off half way (the
+// database gives up on its second transaction) answers as ever, saying to
+// send the file again, but makes due first what the rows it did write
+// fire, as a finished import does: here the target payment the first
+// row's figures take over its threshold and the return payment on the
+// return that row accepts. What the unwritten row would fire stays
+// scheduled, and sending the file again finishes it.
+func TestImportCutOffMakesDueWhatItWrote(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	sc := w.open(lead)
+	sched := must(sc.CreateSchedule(body(map[string]any{"name": "Quarterly returns", "frequency": "quarterly",
+		"firstPeriodStart": "2025-01-01", "lastPeriodEnd": "2025-12-31"}))).ID
+	at10 := must(sc.CreatePayment(w.GXA, body(milestoneAt(w.TargetA, 10)))) // 2 of 60 counted
+	at20 := must(sc.CreatePayment(w.GXA, body(milestoneAt(w.TargetA, 20))))
+	onQ3 := must(sc.CreatePayment(w.GX, body(onReturn(domain.ReturnID(sched, w.A, domain.MustDate("2025-07-01"))))))
+	onQ4 := must(sc.CreatePayment(w.GX, body(onReturn(domain.ReturnID(sched, w.A, domain.MustDate("2025-10-01"))))))
+	// Q3 takes A to 6 of 60 (10%); Q4, never written, would take it to 12.
+	file := csv(importHeader, "Bradford IPS,2025-07-01,2025-09-30,5,4,", "Bradford IPS,2025-10-01,2025-12-31,5,6,")
+	w.st.ImportBatch = 1
+	calls := 0
+	w.st.Before = func(op string) error {
+		if op == "ImportOutcomes" {
+			if calls++; calls == 2 {
+				return fmt.Errorf("%w: throttled", service.ErrUnavailable)
+			}
+		}
+		return nil
+	}
+	_, err := sc.Import(file, false)
+	if de := wantCode(t, "cut off", err, domain.CodeUnavailable); !strings.Contains(de.Message, "1 of its 2") {
+		t.Errorf("message %q", de.Message)
+	}
+	w.dueNote(t, "on 10%, by the row written", must(sc.Payment(w.GXA, at10.ID)), "2026-01-15")
+	w.dueNote(t, "on Q3, its return accepted by the row written", must(sc.Payment(w.GX, onQ3.ID)), "2026-01-15")
+	w.scheduledStill(t, "on 20%, the row that would reach it not written", w.GXA, at20.ID)
+	w.scheduledStill(t, "on Q4, its row not written", w.GX, onQ4.ID)
+
+	w.st.Before = nil
+	must(sc.Import(file, false))
+	w.dueNote(t, "on 20%, once the file is sent again", must(sc.Payment(w.GXA, at20.ID)), "2026-01-15")
+	w.dueNote(t, "on Q4, once the file is sent again", must(sc.Payment(w.GX, onQ4.ID)), "2026-01-15")
 }

@@ -392,6 +392,23 @@ type DueAtOnce struct {
 	Figures *int64
 }
 
+// PaymentEmail is what marking a due payment paid, or cancelling it, does
+// to its payment-due email, read pending with the payment. Note is the
+// email as read. With Withdraw (the email had gone to nobody: nobody has
+// it, refused it or is being sent it), the change deletes the email, on
+// the condition that it is still pending and so whatever lease a
+// notifier run holds on it, and records Withdraw, the audit event of its
+// deletion: the notifier's claim of a recipient is conditioned on the
+// email being there and pending, so none can be sent after. Without, the
+// email had gone to someone (it goes to all, or a notifier run settles
+// the rest with notNeeded), and the change is conditioned on its not
+// being pending and unsent to anyone (a passing failure can make it so
+// again by withdrawing its only claim). Either refused is ErrChanged.
+type PaymentEmail struct {
+	Note     domain.Notification
+	Withdraw *domain.AuditEvent
+}
+
 // ReportingSetup is a programme's reporting schedules with their return
 // counts (every project's: a project's own are read with Figures), and a
 // sequence number that changes whenever schedules are added or extended.
@@ -491,7 +508,11 @@ type MoneyStore interface {
 	// event, conditioned as a change's own release is (ErrChanged).
 	ReleasePayments(ctx context.Context, programmeID string, rel Release) error
 	// UpdatePayment replaces a payment of g still at before's version.
-	UpdatePayment(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, ch Change) error
+	// With email (a due payment marked paid or cancelled while its
+	// payment-due email was pending, as read with it), the same change
+	// withdraws that email or checks it is still going: see PaymentEmail.
+	// Either refused is ErrChanged: the email moved on since it was read.
+	UpdatePayment(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, email *PaymentEmail, ch Change) error
 	// ListPayments lists a grant's payments (every payment of the
 	// programme when grantID is ""), oldest first.
 	ListPayments(ctx context.Context, programmeID, grantID string, p Page) ([]domain.Payment, string, error)

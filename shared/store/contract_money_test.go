@@ -6,6 +6,7 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -29,7 +30,7 @@ func (c *ct) pay(pid string, g domain.Grant, p domain.Payment) error {
 }
 
 func (c *ct) changePayment(pid string, g domain.Grant, before, after domain.Payment) error {
-	return c.st.UpdatePayment(c.ctx, pid, g, before, after, c.change(pid, domain.EntityPayment, after.ID, domain.ActionChange, before, after))
+	return c.st.UpdatePayment(c.ctx, pid, g, before, after, nil, c.change(pid, domain.EntityPayment, after.ID, domain.ActionChange, before, after))
 }
 
 func (c *ct) money(pid, grantID string) domain.GrantMoney {
@@ -506,4 +507,135 @@ func ctRelease(c *ct) {
 	c.unchanged(p.ID, func() error { return c.st.ReleasePayments(c.ctx, p.ID, alone(v4)) }, func(err error) {
 		ctIs(c, "a release of a payment made due already", err, service.ErrChanged)
 	})
+}
+
+// ctPaymentEmailWithdrawn: a due payment marked paid or cancelled while
+// its payment-due email is pending withdraws that email in the same
+// change (deleted, with its own audit event), whatever lease a notifier
+// run holds on it: no recipient of it can be claimed, nor its recipients
+// fixed, nor can it be leased, after. The deletion is conditioned on the
+// email being sent to nobody, and the change that leaves an email some
+// had is conditioned on its not being so again: either found otherwise is
+// service.ErrChanged, and nothing is written.
+func ctPaymentEmailWithdrawn(c *ct) {
+	p := c.programme()
+	x := c.funder(p.ID)
+	g := c.grant(p.ID, x.ID, "", 100_00)
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	dueOne := func(pence int64) (domain.Payment, domain.Notification) {
+		c.Helper()
+		pm := ctPayment(g.ID, pence, dated, "2025-06-30")
+		pm, _ = pm.FallDue(domain.MustDate("2025-06-30"), now)
+		pm.Version = 1
+		note := domain.PaymentDueNotice(p.ID, g, pm, domain.MustDate("2025-06-30"), domain.TriggerWords{}, now)
+		c.ok(c.st.CreatePayment(c.ctx, p.ID, g, pm, &service.DueAtOnce{Note: note},
+			c.change(p.ID, domain.EntityPayment, pm.ID, domain.ActionCreate, nil, pm)))
+		return pm, note
+	}
+	read := func(id string) (domain.Notification, bool) {
+		c.Helper()
+		return ctGet[domain.Notification](c, p.ID, domain.Ref(domain.EntityNotification, id))
+	}
+	settle := func(before domain.Payment, status domain.PaymentStatus, note domain.Notification, withdraw bool) error {
+		after := before
+		after.Status, after.Version = status, before.Version+1
+		if status == domain.PaymentPaid {
+			after.PaidDate = domain.DateOf(now)
+		}
+		e := &service.PaymentEmail{Note: note}
+		if withdraw {
+			ev := c.change(p.ID, domain.EntityNotification, note.ID, domain.ActionDelete,
+				note.WithdrawnRecord(domain.NotNeededReason(status)), nil).Audit
+			e.Withdraw = &ev
+		}
+		return c.st.UpdatePayment(c.ctx, p.ID, g, before, after, e,
+			c.change(p.ID, domain.EntityPayment, before.ID, domain.ActionChange, before, after))
+	}
+
+	// Leased by a run (which read the payment still due), then paid: the
+	// email is gone, and the run can do nothing more with it.
+	paid, note := dueOne(10_00)
+	leased, ok, err := c.st.LeaseNotification(c.ctx, p.ID, note.ID, now, time.Minute)
+	c.ok(err)
+	if !ok {
+		c.Fatal("a pending payment-due email was not leased")
+	}
+	c.ok(settle(paid, domain.PaymentPaid, leased, true))
+	if n, ok := read(note.ID); ok {
+		c.Errorf("the email of a payment paid before it went is still there: %+v", n)
+	}
+	if claimed, err := c.st.ClaimRecipient(c.ctx, p.ID, note.ID, leased.Attempts, "grants@dwp.example"); err != nil || claimed {
+		c.Errorf("a recipient of a withdrawn email claimed: %v %v", claimed, err)
+	}
+	if _, err := c.st.SetRecipients(c.ctx, p.ID, note.ID, []string{"grants@dwp.example"}, nil); !errors.Is(err, service.ErrNotFound) {
+		c.Errorf("recipients fixed on a withdrawn email: %v, want not found", err)
+	}
+	if _, ok, err := c.st.LeaseNotification(c.ctx, p.ID, note.ID, now.Add(time.Hour), time.Minute); err != nil || ok {
+		c.Errorf("a withdrawn email leased: %v %v", ok, err)
+	}
+	if n, ok := read(note.ID); ok {
+		c.Errorf("the withdrawn email came back: %+v", n)
+	}
+	for shard := range service.Shards {
+		pending, _, err := c.st.PendingNotifications(c.ctx, shard, service.Page{Limit: 100})
+		c.ok(err)
+		for _, n := range pending {
+			if n.ID == note.ID {
+				c.Errorf("a withdrawn email listed pending: %+v", n)
+			}
+		}
+	}
+	hist := ctAll(c, 100, func(pg service.Page) ([]domain.AuditEvent, string, error) {
+		return c.st.History(c.ctx, p.ID, domain.Ref(domain.EntityNotification, note.ID), pg)
+	})
+	if len(hist) != 1 || hist[0].Action != domain.ActionDelete || fmt.Sprint(hist[0].Changes["notNeeded"].Before) != string(domain.NotNeededPaid) {
+		c.Errorf("the withdrawn email's history: %+v, want its deletion, not needed: paid", hist)
+	}
+	if got, _ := ctGet[domain.Payment](c, p.ID, domain.GrantRef(domain.EntityPayment, g.ID, paid.ID)); got.Status != domain.PaymentPaid {
+		c.Errorf("the payment: %+v", got)
+	}
+
+	// Planned on a read of the email unsent, but a run claimed a recipient
+	// since: refused, nothing written; planned again on what it is now
+	// (being sent), the change only checks it stays so.
+	cancelled, note2 := dueOne(20_00)
+	leased2, _, err := c.st.LeaseNotification(c.ctx, p.ID, note2.ID, now, time.Minute)
+	c.ok(err)
+	if claimed, err := c.st.ClaimRecipient(c.ctx, p.ID, note2.ID, leased2.Attempts, "grants@dwp.example"); err != nil || !claimed {
+		c.Fatalf("claim: %v %v", claimed, err)
+	}
+	c.unchanged(p.ID, func() error { return settle(cancelled, domain.PaymentCancelled, leased2, true) }, func(err error) {
+		ctIs(c, "withdrawing an email being sent", err, service.ErrChanged)
+	})
+	sending, ok := read(note2.ID)
+	if !ok || len(sending.Sending) != 1 {
+		c.Fatalf("the email being sent after a refused withdrawal: %v %+v", ok, sending)
+	}
+	// A passing failure gives its only claim back: unsent again, so a
+	// change planned on it being sent is refused too.
+	c.ok(c.st.ReleaseNotification(c.ctx, p.ID, note2.ID, "grants@dwp.example", "429"))
+	c.unchanged(p.ID, func() error { return settle(cancelled, domain.PaymentCancelled, sending, false) }, func(err error) {
+		ctIs(c, "a change planned on an email being sent that is unsent again", err, service.ErrChanged)
+	})
+	// Claimed again and delivered: the change goes through, the email
+	// stays (the notifier settles the rest), and no event of it is written.
+	leased2, _, err = c.st.LeaseNotification(c.ctx, p.ID, note2.ID, now.Add(time.Hour), time.Minute)
+	c.ok(err)
+	if claimed, err := c.st.ClaimRecipient(c.ctx, p.ID, note2.ID, leased2.Attempts, "grants@dwp.example"); err != nil || !claimed {
+		c.Fatalf("claim again: %v %v", claimed, err)
+	}
+	c.ok(c.st.MarkDelivered(c.ctx, p.ID, note2.ID, "grants@dwp.example"))
+	had, _ := read(note2.ID)
+	c.ok(settle(cancelled, domain.PaymentCancelled, had, false))
+	if n, ok := read(note2.ID); !ok || n.Status != domain.NotificationPending || !slices.Equal(n.Delivered, []string{"grants@dwp.example"}) {
+		c.Errorf("the email some had, once its payment was cancelled: %v %+v", ok, n)
+	}
+	if got, _ := ctGet[domain.Payment](c, p.ID, domain.GrantRef(domain.EntityPayment, g.ID, cancelled.ID)); got.Status != domain.PaymentCancelled {
+		c.Errorf("the payment: %+v", got)
+	}
+	if hist := ctAll(c, 100, func(pg service.Page) ([]domain.AuditEvent, string, error) {
+		return c.st.History(c.ctx, p.ID, domain.Ref(domain.EntityNotification, note2.ID), pg)
+	}); len(hist) != 0 {
+		c.Errorf("the email some had: history %+v, want none", hist)
+	}
 }

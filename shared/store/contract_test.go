@@ -407,6 +407,7 @@ var ctCases = []struct {
 	{"notification recipient claims", ctRecipientClaims},
 	{"payments and the award", ctPayments},
 	{"a payment's life", ctPaymentLife},
+	{"a payment's email withdrawn with its change", ctPaymentEmailWithdrawn},
 	{"payments falling due with their trigger", ctRelease},
 	{"spend returns and corrections", ctSpend},
 	{"imports: batches, totals and corrections", ctImports},
@@ -1416,12 +1417,12 @@ func ctPortfolio(c *ct) {
 	paid := pay(gx, 20, domain.PaymentScheduled)
 	paidAfter := paid
 	paidAfter.Status, paidAfter.PaidDate, paidAfter.Version = domain.PaymentPaid, domain.MustDate("2025-05-10"), 2
-	c.ok(c.st.UpdatePayment(c.ctx, p.ID, gx, paid, paidAfter, c.change(p.ID, domain.EntityPayment, paid.ID, domain.ActionChange, paid, paidAfter)))
+	c.ok(c.st.UpdatePayment(c.ctx, p.ID, gx, paid, paidAfter, nil, c.change(p.ID, domain.EntityPayment, paid.ID, domain.ActionChange, paid, paidAfter)))
 	pay(gxa, 30, domain.PaymentDue)
 	cancelled := pay(gxa, 5, domain.PaymentDue)
 	cancelledAfter := cancelled
 	cancelledAfter.Status, cancelledAfter.Version = domain.PaymentCancelled, 2
-	c.ok(c.st.UpdatePayment(c.ctx, p.ID, gxa, cancelled, cancelledAfter, c.change(p.ID, domain.EntityPayment, cancelled.ID, domain.ActionChange, cancelled, cancelledAfter)))
+	c.ok(c.st.UpdatePayment(c.ctx, p.ID, gxa, cancelled, cancelledAfter, nil, c.change(p.ID, domain.EntityPayment, cancelled.ID, domain.ActionChange, cancelled, cancelledAfter)))
 	spends := 0
 	spend := func(amount int64, old *domain.SpendReturn) domain.SpendReturn {
 		sp := domain.SpendReturn{ID: domain.NewID(), GrantID: gxa.ID, PeriodStart: domain.MustDate("2025-04-01"), PeriodEnd: domain.MustDate("2025-06-30"),

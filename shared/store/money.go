@@ -212,8 +212,16 @@ func (s *Store) CreatePayment(ctx context.Context, programmeID string, g domain.
 }
 
 // UpdatePayment replaces a payment still at before's version, moving its
-// grant's figures by the difference.
-func (s *Store) UpdatePayment(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, ch service.Change) error {
+// grant's figures by the difference. With email (a due payment paid or
+// cancelled, its payment-due email pending as read), the same transaction
+// deletes that email with its audit event (email.Withdraw), conditioned on
+// its being pending and sent to nobody yet (nobody has, refused or is
+// being sent it), or, when some had it, checks it is not so: see
+// service.PaymentEmail. The notifier's claims of a recipient are
+// conditioned on the email being there and pending, so once the change
+// has withdrawn it no run can email anyone about it, whatever the run
+// read before. Either condition failing is service.ErrChanged.
+func (s *Store) UpdatePayment(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, email *service.PaymentEmail, ch service.Change) error {
 	item, err := record(after, "payment", paymentKeys(programmeID, after))
 	if err != nil {
 		return err
@@ -221,9 +229,42 @@ func (s *Store) UpdatePayment(ctx context.Context, programmeID string, g domain.
 	t := s.versioned(&tx{}, item, before.Version)
 	s.addMoney(t, programmeID, g, domain.PaymentDelta(&before, after), 0, time.Time{})
 	s.moneyDays(t, programmeID, g.ID, domain.PaidDays(&before, after), nil)
+	if email != nil {
+		if err := s.settlePaymentEmail(t, programmeID, *email); err != nil {
+			return err
+		}
+	}
 	if err := s.write(ctx, ch, t); err != nil {
 		return fmt.Errorf("update payment %s: %w", after.ID, err)
 	}
+	return nil
+}
+
+// unsentCondition holds for a notification pending and sent to nobody:
+// nobody has it, refused it or is being sent it (no email of it ever went
+// to SES).
+const unsentCondition = "#status = :pending AND attribute_not_exists(delivered) AND attribute_not_exists(rejected) AND attribute_not_exists(sending)"
+
+// settlePaymentEmail adds to t what a payment's change does to its
+// payment-due email (see UpdatePayment).
+func (s *Store) settlePaymentEmail(t *tx, programmeID string, e service.PaymentEmail) error {
+	k := key(pkProgramme(programmeID), skNotification(e.Note.ID))
+	names := map[string]string{"#status": "status"}
+	vals := map[string]types.AttributeValue{":pending": str(string(domain.NotificationPending))}
+	if e.Withdraw == nil {
+		t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: &s.table, Key: k,
+			ConditionExpression: aws.String("NOT (" + unsentCondition + ")"), ExpressionAttributeNames: names,
+			ExpressionAttributeValues: vals}}, service.ErrChanged)
+		return nil
+	}
+	t.add(types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: k,
+		ConditionExpression: aws.String(unsentCondition), ExpressionAttributeNames: names,
+		ExpressionAttributeValues: vals}}, service.ErrChanged)
+	audit, err := s.auditPut(*e.Withdraw)
+	if err != nil {
+		return err
+	}
+	t.add(audit, errors.New("audit event exists"))
 	return nil
 }
 

@@ -208,7 +208,7 @@ func TestPaymentIndexes(t *testing.T) {
 	}
 	paid := paidEarly
 	paid.Status, paid.PaidDate, paid.Version = domain.PaymentPaid, domain.MustDate("2025-12-20"), 2
-	if err := w.st.UpdatePayment(ctx, w.P, g, paidEarly, paid, w.event(domain.EntityPayment, paid.ID, domain.ActionChange, paid)); err != nil {
+	if err := w.st.UpdatePayment(ctx, w.P, g, paidEarly, paid, nil, w.event(domain.EntityPayment, paid.ID, domain.ActionChange, paid)); err != nil {
 		t.Fatal(err)
 	}
 	dueIDs := func(day domain.Date) []string {

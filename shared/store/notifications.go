@@ -67,7 +67,7 @@ func (s *Store) notificationPut(n domain.Notification) (types.TransactWriteItem,
 // their recipients are the people in those roles when it is sent), with,
 // for a payment's, each funder's contacts among them. It reports
 // the recipients the notification has: a concurrent run may have fixed
-// them first.
+// them first. One not there is service.ErrNotFound.
 func (s *Store) SetRecipients(ctx context.Context, programmeID, id string, recipients []string, funderContacts map[string][]string) ([]string, error) {
 	values := map[string]any{":r": recipients}
 	set := "SET recipients = if_not_exists(recipients, :r)"
@@ -88,6 +88,12 @@ func (s *Store) SetRecipients(ctx context.Context, programmeID, id string, recip
 		ExpressionAttributeValues: vals,
 		ReturnValues:              types.ReturnValueAllNew,
 	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		// Not there: withdrawn meanwhile (a payment's, by the change that
+		// marked it paid or cancelled).
+		return nil, fmt.Errorf("set recipients of %s: %w", id, service.ErrNotFound)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("set recipients of %s: %w", id, classify(err))
 	}

@@ -213,11 +213,35 @@ func (s *Store) PaymentsWaitingOn(_ context.Context, programmeID string, kind do
 	return out, false, nil
 }
 
-// UpdatePayment implements service.MoneyStore.
-func (s *Store) UpdatePayment(_ context.Context, programmeID string, g domain.Grant, before, after domain.Payment, ch service.Change) error {
+// UpdatePayment implements service.MoneyStore: with email, the payment's
+// email withdrawn (deleted, with its audit event) while it is pending and
+// sent to nobody, or checked not to be so, as the DynamoDB store's
+// transaction does (service.ErrChanged otherwise).
+func (s *Store) UpdatePayment(_ context.Context, programmeID string, g domain.Grant, before, after domain.Payment, email *service.PaymentEmail, ch service.Change) error {
 	return s.write("UpdatePayment", programmeID, ch, func(t *tx) {
 		t.versioned(domain.GrantRef(domain.EntityPayment, g.ID, after.ID), after, before.Version)
 		t.money(g, domain.PaymentDelta(&before, after), 0)
+		if email == nil {
+			return
+		}
+		ref := domain.Ref(domain.EntityNotification, email.Note.ID)
+		var cur domain.Notification
+		found := false
+		if t.p != nil {
+			found, _ = t.p.decode(ref, &cur)
+		}
+		unsent := found && cur.Status == domain.NotificationPending &&
+			len(cur.Delivered) == 0 && len(cur.Rejected) == 0 && len(cur.Sending) == 0
+		if email.Withdraw == nil {
+			t.check(!unsent, service.ErrChanged)
+			return
+		}
+		t.check(unsent, service.ErrChanged)
+		t.then(func(p *partition) {
+			delete(p.records, ref)
+			delete(p.leases, email.Note.ID)
+		})
+		t.audits = append(t.audits, *email.Withdraw)
 	})
 }
 
