@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -155,12 +156,12 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 		switch {
 		case err == nil:
 			return seeOther(w, r, to)
-		case editing && (ef.Version != nil && domain.ErrorCode(err) == domain.CodePreconditionFailed || errors.Is(err, errFormChanged)):
+		case editing && (ef.Version != nil && domain.ErrorCode(err) == domain.CodePreconditionFailed || errors.Is(err, present.ErrFormChanged)):
 			// Nothing of this post was saved: the form is shown again with
 			// the record as it is now, and a new key, for the changes to be
 			// made again on it.
 			message := staleMessage(ef.What)
-			if errors.Is(err, errFormChanged) {
+			if errors.Is(err, present.ErrFormChanged) {
 				message = resentMessage(ef.What)
 			}
 			refused := err
