@@ -137,7 +137,7 @@ func (a *app) renderReport(w http.ResponseWriter, r *http.Request, q *req, n *na
 		d.Report = rep
 		d.Period = domain.PeriodText(rep.From, rep.To)
 		d.Selected = rep.From.String() + ".." + rep.To.String()
-		names, err := a.projectNames(r, q)
+		_, names, err := a.projectNames(r, q)
 		if err != nil {
 			return err
 		}
@@ -165,19 +165,6 @@ func (a *app) renderReport(w http.ResponseWriter, r *http.Request, q *req, n *na
 	}
 	a.render(w, r, status, "report", &view{Title: title, Nav: n, Form: f, Data: d})
 	return nil
-}
-
-// projectNames names the programme's projects, for project targets.
-func (a *app) projectNames(r *http.Request, q *req) (map[string]string, error) {
-	ps, err := all(a.scope(r, q).ListProjects)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(ps))
-	for _, p := range ps {
-		out[p.ID] = p.Name
-	}
-	return out, nil
 }
 
 // roleList says what the caller is in the programme.
