@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/present"
@@ -280,4 +281,14 @@ func setDate(v url.Values, name string, d domain.Date) {
 	v.Set(name+"-day", strconv.Itoa(t.Day()))
 	v.Set(name+"-month", strconv.Itoa(int(t.Month())))
 	v.Set(name+"-year", strconv.Itoa(t.Year()))
+}
+
+// setAreas fills an areas box (kAreas): one area a line, its ONS code
+// then its name, as the form reads it back.
+func setAreas(v url.Values, name string, locs []domain.Location) {
+	lines := make([]string, len(locs))
+	for i, l := range locs {
+		lines[i] = l.GeoCode + " " + l.Name
+	}
+	v.Set(name, strings.Join(lines, "\n"))
 }
