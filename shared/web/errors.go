@@ -65,8 +65,8 @@ func (a *app) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // errorView is the error page for err: shared/present's wording for it
-// (its code's, or a web-only refusal's own), with the service's own message where present says it is written
-// for people.
+// (its code's, or a web-only refusal's own), with the service's own
+// message where present says it is written for people.
 func errorView(r *http.Request, err error) *view {
 	p := present.Of(err)
 	v := &view{Status: p.Status, Title: p.Title, Message: p.Advice}
