@@ -16,6 +16,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/auth"
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
 
@@ -105,14 +106,15 @@ var page = template.Must(template.New("signin").Parse(`
 
 // Begin shows the page of demo users.
 func (l Local) Begin(w http.ResponseWriter, r *http.Request, ui web.UI, next string) {
+	failed := present.Internal()
 	p := web.Pending{State: web.RandomToken(), Next: next}
 	if err := web.StartPending(w, r, l.Codec, p, l.now()); err != nil {
-		ui.Page(w, r, http.StatusInternalServerError, "Sorry, there is a problem with the service", "<p>Try again.</p>")
+		ui.Page(w, r, failed.Status, failed.Title, "<p>Try again.</p>")
 		return
 	}
 	var b strings.Builder
 	if err := page.Execute(&b, map[string]any{"Users": l.users(), "State": p.State, "Others": l.AllowOthers}); err != nil {
-		ui.Page(w, r, http.StatusInternalServerError, "Sorry, there is a problem with the service", "<p>Try again.</p>")
+		ui.Page(w, r, failed.Status, failed.Title, "<p>Try again.</p>")
 		return
 	}
 	ui.Page(w, r, http.StatusOK, "Sign in to fundtrack", template.HTML(b.String()))

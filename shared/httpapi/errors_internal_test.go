@@ -61,6 +61,21 @@ func TestWriteErrorEveryCode(t *testing.T) {
 			}
 		})
 	}
+	// The web app's own refusals (present.ErrCSRF…), which the API never
+	// makes, are in the same table: were one to reach the API, it would
+	// answer present's status with its code and message.
+	for _, refusal := range present.WebOnly() {
+		w := httptest.NewRecorder()
+		s.writeError(w, httptest.NewRequest(http.MethodPost, "/programmes", nil), refusal)
+		var body errorBody
+		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+			t.Fatalf("%v: body %q: %v", refusal, w.Body.String(), err)
+		}
+		p := present.Of(refusal)
+		if w.Code != p.Status || p.Status >= 500 || body.Error.Code != domain.ErrorCode(refusal) || body.Error.Message == "" {
+			t.Errorf("%v: %d %+v, want %d", refusal, w.Code, body.Error, p.Status)
+		}
+	}
 	// An error that is no domain.Error is ours: 500, code internal.
 	w := httptest.NewRecorder()
 	s.writeError(w, httptest.NewRequest(http.MethodGet, "/programmes", nil), errors.New("boom"))

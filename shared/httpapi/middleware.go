@@ -139,13 +139,7 @@ func (s *server) requestID(r *http.Request) string {
 // the web app.
 func (s *server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := ""
-		if s.RequestID != nil {
-			id = s.RequestID(r)
-		}
-		if id == "" {
-			id = domain.NewID()
-		}
+		id := domain.RequestIDOf(r, s.RequestID)
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
 		w.Header().Set("X-Request-Id", id)
 		w.Header().Set("X-Content-Type-Options", "nosniff")

@@ -1,11 +1,14 @@
 // Package present says how things are shown. Each kind of failure: one
 // table from error code to HTTP status, page title and what to do, read by
 // the JSON API (shared/httpapi) and the web pages (shared/web) alike, so an
-// expected refusal has one status and one wording wherever it happens. And
-// each answer of the API (Answer): lists and objects never null.
+// expected refusal has one status and one wording wherever it happens;
+// beside it, the few refusals only the web app makes, each worded on its
+// own (ErrCSRF…). And each answer of the API (Answer): lists and objects
+// never null.
 package present
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -74,20 +77,89 @@ var table = map[domain.Code]Presentation{
 		Advice: "Try again later."},
 }
 
+// The refusals only the web app makes: a form without the session's CSRF
+// token, a form posted after the session ended, a sign-in that did not
+// complete, and a form sent twice (the web app's words for the
+// idempotency contract's refusals, whose API wording speaks of headers).
+// Each is a refusal of its code, but has a page of its own (webOnly). The
+// API never makes them.
+var (
+	ErrCSRF         = domain.Errorf(domain.CodeForbidden, "csrf")
+	ErrSignedOut    = domain.Errorf(domain.CodeUnauthenticated, "signed out")
+	ErrSignInFailed = domain.Errorf(domain.CodeUnauthenticated, "sign-in failed")
+	ErrUnverified   = domain.Errorf(domain.CodeUnauthenticated, "email not verified")
+	// ErrFormSaving: the first post of the form is still running.
+	ErrFormSaving = domain.Errorf(domain.CodeRequestInProgress, "form still saving")
+	// ErrFormSaved: the form was saved but where it went was lost.
+	ErrFormSaved = domain.Errorf(domain.CodeConflict, "form saved, answer lost")
+	// ErrFormChanged: the form's key was used by a post with other values:
+	// the form was saved, then changed and sent again (the browser's back
+	// button).
+	ErrFormChanged = domain.Errorf(domain.CodeIdempotencyKeyReused, "form sent again changed")
+)
+
+// webOnly words the web app's own refusals, by sentinel; Of finds one
+// anywhere in an error's chain before it looks at the code. A lost
+// session or a failed sign-in answers 403, not its code's 401: a browser
+// is never asked for credentials.
+var webOnly = []struct {
+	err error
+	Presentation
+}{
+	{ErrCSRF, Presentation{Status: http.StatusForbidden, Title: "Your form could not be sent",
+		Advice: "The page you sent it from had expired or did not come from this service. Nothing was saved. Go back, reload the page and try again."}},
+	{ErrSignedOut, Presentation{Status: http.StatusForbidden, Title: "You have been signed out",
+		Advice: "Your session has ended, so what you sent was not saved. Sign in again and try once more."}},
+	{ErrSignInFailed, Presentation{Status: http.StatusForbidden, Title: "Sign-in failed",
+		Advice: "We could not sign you in. The sign-in may have taken too long or been opened in another window. Try again."}},
+	{ErrUnverified, Presentation{Status: http.StatusForbidden, Title: "Your email address is not verified",
+		Advice: "We cannot sign you in until you confirm your email address: roles in a programme are given to a verified address. Confirm it with the code sent to it, or ask your programme lead or fundtrack's administrator for help, then sign in again."}},
+	{ErrFormSaving, Presentation{Status: http.StatusConflict, Title: table[domain.CodeRequestInProgress].Title,
+		Advice: "You sent this form twice and the first is still being saved. Wait a moment, then look for the record in its list before sending the form again."}},
+	// Two refusals, one title: the advice says which happened.
+	{ErrFormSaved, Presentation{Status: http.StatusConflict, Title: "This form has already been saved",
+		Advice: "You sent this form before and it was saved. Look for the record in its list rather than sending the form again."}},
+	{ErrFormChanged, Presentation{Status: http.StatusConflict, Title: "This form has already been saved",
+		Advice: "This form was saved before it was changed, so the changes were not saved. Look at the record in its list: change it there, or open the form again to add another."}},
+}
+
 func init() {
 	for code, p := range table {
 		p.Code = code
 		table[code] = p
 	}
+	for i := range webOnly {
+		webOnly[i].Code = domain.ErrorCode(webOnly[i].err)
+	}
 }
 
-// Of returns how err is shown: by the code of the first domain.Error in
-// its chain; anything else is an internal failure.
+// Of returns how err is shown: as the web app's own refusal it is (ErrCSRF…),
+// else by the code of the first domain.Error in its chain; anything else
+// is an internal failure.
 func Of(err error) Presentation {
+	for _, w := range webOnly {
+		if errors.Is(err, w.err) {
+			return w.Presentation
+		}
+	}
 	if p, ok := table[domain.ErrorCode(err)]; ok {
 		return p
 	}
 	return table[domain.CodeInternal]
+}
+
+// Internal is how a failure of ours is shown: "Sorry, there is a problem
+// with the service".
+func Internal() Presentation { return table[domain.CodeInternal] }
+
+// WebOnly lists the web app's own refusals (ErrCSRF…), for the tests that
+// walk every presentation.
+func WebOnly() []error {
+	out := make([]error, len(webOnly))
+	for i, w := range webOnly {
+		out[i] = w.err
+	}
+	return out
 }
 
 // Status is the HTTP status for err.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/auth/cognito"
+	"github.com/fundtrack/fundtrack/shared/present"
 )
 
 // Pending is a sign-in in flight, kept sealed in the AuthCookie for ten
@@ -116,7 +118,8 @@ func (c *Cognito) redirectURI(r *http.Request) string { return c.base(r) + "/app
 func (c *Cognito) Begin(w http.ResponseWriter, r *http.Request, ui UI, next string) {
 	p := Pending{State: RandomToken(), Verifier: RandomToken(), Nonce: RandomToken(), Next: next}
 	if err := StartPending(w, r, c.codec, p, c.now()); err != nil {
-		ui.Page(w, r, http.StatusInternalServerError, "Sorry, there is a problem with the service", "<p>Try again later.</p>")
+		failed := present.Internal()
+		ui.Page(w, r, failed.Status, failed.Title, template.HTML("<p>"+template.HTMLEscapeString(failed.Advice)+"</p>"))
 		return
 	}
 	sum := sha256.Sum256([]byte(p.Verifier))

@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"math"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -193,28 +192,22 @@ func monthsBetween(a, b time.Time) int {
 	return (b.Year()-a.Year())*12 + int(b.Month()-a.Month())
 }
 
-// draw renders the chart as SVG. Everything is in attributes (no inline
-// styles), so the page's Content-Security-Policy stays strict.
+// draw renders the chart as SVG in the frame both charts share
+// (chartFrame): the cumulative line, a dot for each month with figures,
+// the target line and the month labels, the last one always.
 func (c *chart) draw(last time.Time) template.HTML {
-	const (
-		w, h                     = 720.0, 320.0
-		left, right, top, bottom = 56.0, 16.0, 16.0, 56.0
-		plotW, plotH             = w - left - right, h - top - bottom
-		approxLabels             = 8
-	)
 	var maxY int64 = c.Target
 	for _, r := range c.Rows {
 		maxY = max(maxY, r.Cumulative)
 	}
-	top10 := niceCeil(float64(maxY) * 1.1)
+	f := newChartFrame(320, 56, maxY)
 	n := len(c.Rows)
 	x := func(i int) float64 {
 		if n == 1 {
-			return left + plotW/2
+			return f.left + f.plotW()/2
 		}
-		return left + plotW*float64(i)/float64(n-1)
+		return f.left + f.plotW()*float64(i)/float64(n-1)
 	}
-	y := func(v float64) float64 { return top + plotH - plotH*v/top10 }
 
 	var b strings.Builder
 	title := domain.MetricPeopleIntoWork.Label() + " over time"
@@ -223,18 +216,9 @@ func (c *chart) draw(last time.Time) template.HTML {
 		desc += fmt.Sprintf(", against a target of %d", c.Target)
 	}
 	desc += ". The figures are also in the table below."
-	fmt.Fprintf(&b, `<svg class="app-chart" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-labelledby="chart-title chart-desc" data-testid="people-into-work-chart" xmlns="http://www.w3.org/2000/svg">`, w, h, w, h)
-	fmt.Fprintf(&b, `<title id="chart-title">%s</title><desc id="chart-desc">%s</desc>`, template.HTMLEscapeString(title), template.HTMLEscapeString(desc))
-	// Horizontal grid lines and y labels.
-	for i := 0; i <= 4; i++ {
-		v := top10 * float64(i) / 4
-		fmt.Fprintf(&b, `<line class="app-chart__grid" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, left, w-right, y(v), y(v))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`, left-8, y(v)+4, strconv.FormatFloat(v, 'f', -1, 64))
-	}
-	fmt.Fprintf(&b, `<line class="app-chart__axis" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, left, w-right, top+plotH, top+plotH)
-	fmt.Fprintf(&b, `<line class="app-chart__axis" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, left, left, top, top+plotH)
+	f.open(&b, "chart", "people-into-work-chart", title, desc)
 	// Month labels, a few of them.
-	step := max(1, (n+approxLabels-1)/approxLabels)
+	step := monthStep(n)
 	for i, r := range c.Rows {
 		if i%step == 0 || i == n-1 {
 			// Centred, but the last is right-aligned to stay inside the
@@ -246,45 +230,22 @@ func (c *chart) draw(last time.Time) template.HTML {
 			if i == n-1 && i%step != 0 && x(i)-x(i-i%step) < 90 {
 				continue // too close to the label before it
 			}
-			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="%s">%s</text>`, x(i), top+plotH+20, anchor, r.monthStart.Format("Jan 2006"))
+			f.monthLabel(&b, x(i), anchor, r.monthStart)
 		}
 	}
-	// Target line.
 	if c.Target > 0 {
-		ty := y(float64(c.Target))
-		fmt.Fprintf(&b, `<line class="app-chart__target" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" data-testid="chart-target-line"/>`, left, w-right, ty, ty)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end">Target %d</text>`, w-right, ty-6, c.Target)
+		f.target(&b, c.Target, "chart-target-line")
 	}
 	// The cumulative line, up to the last month with figures.
-	var pts []string
+	var pts [][2]float64
 	for i, r := range c.Rows {
 		if r.monthStart.After(last) {
 			break
 		}
-		pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(float64(r.Cumulative))))
+		pts = append(pts, [2]float64{x(i), f.y(float64(r.Cumulative))})
 	}
-	fmt.Fprintf(&b, `<polyline class="app-chart__line" points="%s"/>`, strings.Join(pts, " "))
-	for i, r := range c.Rows {
-		if r.HasFigures {
-			fmt.Fprintf(&b, `<circle class="app-chart__point" cx="%.1f" cy="%.1f" r="4"/>`, x(i), y(float64(r.Cumulative)))
-		}
-	}
-	fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">Month</text>`, left+plotW/2, h-8)
+	line(&b, pts, func(i int) bool { return c.Rows[i].HasFigures })
+	fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">Month</text>`, f.left+f.plotW()/2, f.h-8)
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
-}
-
-// niceCeil rounds up to 1, 2 or 5 times a power of ten (at least 4, so
-// the four grid steps are whole numbers for small figures).
-func niceCeil(v float64) float64 {
-	if v <= 4 {
-		return 4
-	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 4, 5, 10} {
-		if m*p >= v {
-			return m * p
-		}
-	}
-	return 10 * p
 }

@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -155,12 +157,12 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 		switch {
 		case err == nil:
 			return seeOther(w, r, to)
-		case editing && (ef.Version != nil && domain.ErrorCode(err) == domain.CodePreconditionFailed || errors.Is(err, errFormChanged)):
+		case editing && (ef.Version != nil && domain.ErrorCode(err) == domain.CodePreconditionFailed || errors.Is(err, present.ErrFormChanged)):
 			// Nothing of this post was saved: the form is shown again with
 			// the record as it is now, and a new key, for the changes to be
 			// made again on it.
 			message := staleMessage(ef.What)
-			if errors.Is(err, errFormChanged) {
+			if errors.Is(err, present.ErrFormChanged) {
 				message = resentMessage(ef.What)
 			}
 			refused := err
@@ -279,4 +281,14 @@ func setDate(v url.Values, name string, d domain.Date) {
 	v.Set(name+"-day", strconv.Itoa(t.Day()))
 	v.Set(name+"-month", strconv.Itoa(int(t.Month())))
 	v.Set(name+"-year", strconv.Itoa(t.Year()))
+}
+
+// setAreas fills an areas box (kAreas): one area a line, its ONS code
+// then its name, as the form reads it back.
+func setAreas(v url.Values, name string, locs []domain.Location) {
+	lines := make([]string, len(locs))
+	for i, l := range locs {
+		lines[i] = l.GeoCode + " " + l.Name
+	}
+	v.Set(name, strings.Join(lines, "\n"))
 }

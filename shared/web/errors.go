@@ -15,66 +15,6 @@ import (
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
-// The refusals only the web app makes: a form without the session's CSRF
-// token, a form posted after the session ended, a sign-in that did not
-// complete. Each has its own page (webOnly); every other failure is shown
-// by its error code, as shared/present says.
-var (
-	errCSRF         = domain.Errorf(domain.CodeForbidden, "csrf")
-	errSignedOut    = domain.Errorf(domain.CodeUnauthenticated, "signed out")
-	errSignInFailed = domain.Errorf(domain.CodeUnauthenticated, "sign-in failed")
-	errUnverified   = domain.Errorf(domain.CodeUnauthenticated, "email not verified")
-)
-
-// webRefusal is one of the web app's own refusals, worded (webOnly).
-type webRefusal struct {
-	err    error
-	status int
-	title  string
-	advice string
-}
-
-// webOnly words the web app's own refusals. They are refusals of their
-// codes (a CSRF failure is forbidden, a lost session unauthenticated) but
-// answer 403: a browser is never asked for credentials.
-var webOnly = []webRefusal{
-	{errCSRF, http.StatusForbidden, "Your form could not be sent",
-		"The page you sent it from had expired or did not come from this service. Nothing was saved. Go back, reload the page and try again."},
-	{errSignedOut, http.StatusForbidden, "You have been signed out",
-		"Your session has ended, so what you sent was not saved. Sign in again and try once more."},
-	{errSignInFailed, http.StatusForbidden, "Sign-in failed",
-		"We could not sign you in. The sign-in may have taken too long or been opened in another window. Try again."},
-	{errUnverified, http.StatusForbidden, "Your email address is not verified",
-		"We cannot sign you in until you confirm your email address: roles in a programme are given to a verified address. Confirm it with the code sent to it, or ask your programme lead or fundtrack's administrator for help, then sign in again."},
-	// A form's one-time key (formkey.go).
-	{errFormSaving, http.StatusConflict, "This is still being saved",
-		"You sent this form twice and the first is still being saved. Wait a moment, then look for the record in its list before sending the form again."},
-	{errFormSaved, http.StatusConflict, "This form has already been saved",
-		"You sent this form before and it was saved. Look for the record in its list rather than sending the form again."},
-	{errFormChanged, http.StatusConflict, "This form has already been saved",
-		"This form was saved before it was changed, so the changes were not saved. Look at the record in its list: change it there, or open the form again to add another."},
-}
-
-// statusOf is the status the web answers err with, on its error page or
-// on a form shown again with it: a web-only refusal's own (webOnly), else
-// shared/present's for its code, the API's status for it.
-func statusOf(err error) int {
-	if o := webOnlyOf(err); o != nil {
-		return o.status
-	}
-	return present.Status(err)
-}
-
-// webOnlyOf is the web-only refusal err is (webOnly), or nil.
-func webOnlyOf(err error) *webRefusal {
-	for i := range webOnly {
-		if errors.Is(err, webOnly[i].err) {
-			return &webOnly[i]
-		}
-	}
-	return nil
-}
-
 // relatedLink is the record a refusal points to instead, on its page:
 // "This submission has already been corrected — see the correction".
 type relatedLink struct {
@@ -124,23 +64,25 @@ func (a *app) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 	a.render(w, r, v.Status, "error", v)
 }
 
-// errorView is the error page for err: shared/present's wording for its
-// code, with the service's own message where present says it is written
-// for people.
+// errorView is the error page for err: shared/present's wording for it
+// (its code's, or a web-only refusal's own), with the service's own
+// message where present says it is written for people.
 func errorView(r *http.Request, err error) *view {
-	if o := webOnlyOf(err); o != nil {
-		v := &view{Status: o.status, Title: o.title, Message: o.advice}
-		if fc := (formChanged{}); errors.As(err, &fc) && fc.saved != "" {
-			v.Related = &relatedLink{Lead: "The form was saved as it was first sent —", Text: "see what was saved", Href: fc.saved}
-			v.Message = "The changes you made after saving it were not saved. " + cmp.Or(fc.advice, "Change the record there, or open the form again to add another.")
-		}
-		return v
-	}
 	p := present.Of(err)
 	v := &view{Status: p.Status, Title: p.Title, Message: p.Advice}
 	var de *domain.Error
 	errors.As(err, &de)
+	var fc formChanged
 	switch {
+	case errors.As(err, &fc):
+		// A form sent again changed, knowing the page of what it saved.
+		if fc.saved != "" {
+			v.Related = &relatedLink{Lead: "The form was saved as it was first sent —", Text: "see what was saved", Href: fc.saved}
+			v.Message = "The changes you made after saving it were not saved. " + cmp.Or(fc.advice, "Change the record there, or open the form again to add another.")
+		}
+		return v
+	case slices.ContainsFunc(present.WebOnly(), func(o error) bool { return errors.Is(err, o) }):
+		return v // the web app's own refusals (present.ErrCSRF…) say all there is to say
 	case p.Status >= 500 && de != nil && de.Public:
 		v.Message = capitalise(de.Message) + ". If the problem continues, quote this reference: " + requestID(r) + "."
 	case p.Status >= 500:

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -81,6 +82,29 @@ func TestErrorPageEveryCode(t *testing.T) {
 			}
 		})
 	}
+	// The web app's own refusals: their own status, title and advice,
+	// wrapped or not, and never a failure of ours.
+	for _, refusal := range present.WebOnly() {
+		t.Run(refusal.Error(), func(t *testing.T) {
+			p := present.Of(refusal)
+			if p.Code != domain.ErrorCode(refusal) || p.Status < 400 || p.Status >= 500 || p.Title == "" || p.Advice == "" {
+				t.Fatalf("shared/present shows %v as %+v", refusal, p)
+			}
+			for _, err := range []error{refusal, fmt.Errorf("posting: %w", refusal)} {
+				w := showError(a, err)
+				if w.Code != p.Status || w.Code != present.Status(err) {
+					t.Errorf("%v: status %d, want %d", err, w.Code, p.Status)
+				}
+				body := w.Body.String()
+				if want := `data-testid="error-title">` + template.HTMLEscapeString(p.Title) + "<"; !strings.Contains(body, want) {
+					t.Errorf("%v: the page lacks the title %q", err, p.Title)
+				}
+				if msg := between(body, `data-testid="error-message">`, "</p>"); msg != template.HTMLEscapeString(p.Advice) {
+					t.Errorf("%v: the page says %q, want the advice %q", err, msg, p.Advice)
+				}
+			}
+		})
+	}
 	if l := logs.String(); strings.Count(l, "level=ERROR") != 2 {
 		t.Errorf("want the two failures of ours (internal, unavailable) logged, and nothing else:\n%s", l)
 	}
@@ -96,9 +120,9 @@ func TestErrorPageWebOnly(t *testing.T) {
 		status int
 		title  string
 	}{
-		{errCSRF, http.StatusForbidden, "Your form could not be sent"},
-		{errSignedOut, http.StatusForbidden, "You have been signed out"},
-		{errSignInFailed, http.StatusForbidden, "Sign-in failed"},
+		{present.ErrCSRF, http.StatusForbidden, "Your form could not be sent"},
+		{present.ErrSignedOut, http.StatusForbidden, "You have been signed out"},
+		{present.ErrSignInFailed, http.StatusForbidden, "Sign-in failed"},
 		{errors.New("boom"), http.StatusInternalServerError, "Sorry, there is a problem with the service"},
 	}
 	for _, c := range cases {
@@ -222,7 +246,7 @@ func TestFormStatusEveryCode(t *testing.T) {
 	f = newForm(funderFields, url.Values{})
 	f.General = append(f.General, resentMessage("funder"))
 	f.refuse(formChanged{})
-	if w := show(f); w.Code != http.StatusConflict || w.Code != statusOf(errFormChanged) {
+	if w := show(f); w.Code != http.StatusConflict || w.Code != present.Status(present.ErrFormChanged) {
 		t.Errorf("a form sent again changed answers %d", w.Code)
 	}
 }

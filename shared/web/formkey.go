@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -35,27 +35,14 @@ const (
 	formKeyPoll = 100 * time.Millisecond
 )
 
-// The web app's words for the idempotency contract's refusals, whose API
-// wording speaks of headers.
-var (
-	// errFormChanged: the form's key was used by a post with other values:
-	// the form was saved, then changed and sent again (the browser's back
-	// button).
-	errFormChanged = domain.Errorf(domain.CodeIdempotencyKeyReused, "form sent again changed")
-	// errFormSaved: the form was saved but where it went was lost.
-	errFormSaved = domain.Errorf(domain.CodeConflict, "form saved, answer lost")
-	// errFormSaving: the first post of the form is still running.
-	errFormSaving = domain.Errorf(domain.CodeRequestInProgress, "form still saving")
-)
-
-// formChanged is errFormChanged knowing the page of what the form saved
+// formChanged is present.ErrFormChanged knowing the page of what the form saved
 // first (the saved answer's Location), for its refusal page to link to,
 // and what that page advises for the kind of record (editForm.Resent; ""
 // for the usual advice).
 type formChanged struct{ saved, advice string }
 
-func (e formChanged) Error() string { return errFormChanged.Error() }
-func (e formChanged) Unwrap() error { return errFormChanged }
+func (e formChanged) Error() string { return present.ErrFormChanged.Error() }
+func (e formChanged) Unwrap() error { return present.ErrFormChanged }
 
 // validFormKey reports whether a posted key could be one the app made: a
 // form without one (a page served before keys existed) is saved as
@@ -80,7 +67,7 @@ func (a *app) saveOnce(r *http.Request, q *req, save func() (string, error)) (st
 		Hash:  service.RequestHash(r.Method, r.URL.EscapedPath(), []byte(formContent(q.Form))),
 		Lease: formKeyLease, Wait: formKeyWait, Poll: formKeyPoll,
 		// The record is saved: the person goes to it. A repeat learns it
-		// was saved (errFormSaved) rather than saving it again.
+		// was saved (present.ErrFormSaved) rather than saving it again.
 		Log: func(err error) { a.Logger.Error("web: form key", "requestId", requestID(r), "err", err) },
 	}, func(c *service.Claim) (service.SavedAnswer, error) {
 		// The change's own transaction commits the claim, so it is applied
@@ -92,11 +79,11 @@ func (a *app) saveOnce(r *http.Request, q *req, save func() (string, error)) (st
 	})
 	switch {
 	case errors.Is(err, service.ErrInProgress):
-		return "", errFormSaving
+		return "", present.ErrFormSaving
 	case errors.Is(err, service.ErrKeyReused):
 		return "", formChanged{saved: answer.Headers["Location"]}
 	case errors.Is(err, service.ErrAnswerLost):
-		return "", errFormSaved
+		return "", present.ErrFormSaved
 	}
 	if err != nil {
 		return "", err
@@ -104,7 +91,7 @@ func (a *app) saveOnce(r *http.Request, q *req, save func() (string, error)) (st
 	if to := answer.Headers["Location"]; to != "" {
 		return to, nil
 	}
-	return "", errFormSaved
+	return "", present.ErrFormSaved
 }
 
 // hold makes the request's changes commit claim (nil: none), on the scope

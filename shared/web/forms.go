@@ -640,7 +640,7 @@ func (f *form) status() int {
 	case f.refused == nil:
 		return present.Status(domain.Errorf(domain.CodeValidation, "form"))
 	}
-	return statusOf(f.refused)
+	return present.Status(f.refused)
 }
 
 // owner is the form field a problem belongs to: "contacts[1]" is shown

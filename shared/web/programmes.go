@@ -2,6 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -93,5 +96,38 @@ func (a *app) programmeNew(w http.ResponseWriter, r *http.Request, q *req) error
 			return a.Service.CreateProgramme(r.Context(), q.Caller, f.decoder(), q.claim)
 		},
 		Done: func(_ *nav, p domain.Programme) string { return "/app/programmes/" + p.ID },
+	}.serve(a, w, r, q)
+}
+
+// programmeChangeFields are the programme settings form's: the programme's
+// fields, and whether a lead reviews each submission.
+var programmeChangeFields = append(slices.Clone(programmeFields), field{"reviewOutcomes", kBool, "Review of submissions"})
+
+// programmeEdit changes the programme: its details and whether a lead
+// reviews each submission before it counts (leads).
+func (a *app) programmeEdit(w http.ResponseWriter, r *http.Request, q *req) error {
+	sc, id := a.scope(r, q), r.PathValue("pid")
+	return editForm[domain.Programme]{
+		Page: "programme_settings", Nav: "dashboard", Fields: programmeChangeFields, ID: id, What: "programme",
+		Title: titles[domain.Programme](id, "", "Change programme"),
+		May:   manages("change the programme"),
+		Read:  func(string) (domain.Programme, error) { return sc.Programme() },
+		Values: func(v url.Values, p domain.Programme) {
+			v.Set("name", p.Name)
+			v.Set("leadOrganisation", p.LeadOrganisation)
+			v.Set("region", p.Region)
+			setDate(v, "startDate", p.StartDate)
+			setDate(v, "endDate", p.EndDate)
+			v.Set("description", p.Description)
+			v.Set("orgId", p.OrgID)
+			v.Set("postcode", p.Postcode)
+			setAreas(v, "beneficiaryLocations", p.BeneficiaryLocations)
+			v.Set("reviewOutcomes", strconv.FormatBool(p.ReviewOutcomes))
+		},
+		Version: func(p domain.Programme) int64 { return p.Version },
+		Update: func(f *form, ifMatch func(int64) bool) (domain.Programme, error) {
+			return sc.UpdateProgramme(ifMatch, f.decoder())
+		},
+		Done: func(n *nav, _ domain.Programme) string { return base(n) },
 	}.serve(a, w, r, q)
 }

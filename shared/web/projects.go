@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -64,11 +63,7 @@ func setProjectValues(v url.Values, p domain.Project) {
 	setDate(v, "endDate", p.EndDate)
 	v.Set("orgId", p.OrgID)
 	v.Set("postcode", p.Postcode)
-	lines := make([]string, len(p.BeneficiaryLocations))
-	for i, l := range p.BeneficiaryLocations {
-		lines[i] = l.GeoCode + " " + l.Name
-	}
-	v.Set("beneficiaryLocations", strings.Join(lines, "\n"))
+	setAreas(v, "beneficiaryLocations", p.BeneficiaryLocations)
 	v.Set("version", strconv.FormatInt(p.Version, 10))
 }
 

@@ -19,6 +19,7 @@ import (
 	"unicode"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/present"
 )
 
 //go:embed templates
@@ -169,12 +170,12 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, status int, page st
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		a.Logger.Error("web: render", "requestId", v.RequestID, "page", page, "err", err)
+		failed := present.Internal()
 		if page == "error" {
-			http.Error(w, "Sorry, there is a problem with the service. Request id "+v.RequestID, http.StatusInternalServerError)
+			http.Error(w, failed.Title+". Request id "+v.RequestID, failed.Status)
 			return
 		}
-		a.render(w, r, http.StatusInternalServerError, "error", &view{Title: "Sorry, there is a problem with the service",
-			Status: http.StatusInternalServerError})
+		a.render(w, r, failed.Status, "error", &view{Title: failed.Title, Status: failed.Status})
 		return
 	}
 	h := w.Header()

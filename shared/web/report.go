@@ -137,7 +137,7 @@ func (a *app) renderReport(w http.ResponseWriter, r *http.Request, q *req, n *na
 		d.Report = rep
 		d.Period = domain.PeriodText(rep.From, rep.To)
 		d.Selected = rep.From.String() + ".." + rep.To.String()
-		names, err := a.projectNames(r, q)
+		_, names, err := a.projectNames(r, q)
 		if err != nil {
 			return err
 		}
@@ -165,19 +165,6 @@ func (a *app) renderReport(w http.ResponseWriter, r *http.Request, q *req, n *na
 	}
 	a.render(w, r, status, "report", &view{Title: title, Nav: n, Form: f, Data: d})
 	return nil
-}
-
-// projectNames names the programme's projects, for project targets.
-func (a *app) projectNames(r *http.Request, q *req) (map[string]string, error) {
-	ps, err := all(a.scope(r, q).ListProjects)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(ps))
-	for _, p := range ps {
-		out[p.ID] = p.Name
-	}
-	return out, nil
 }
 
 // roleList says what the caller is in the programme.
@@ -285,15 +272,9 @@ func reportChart(rep domain.Report) (template.HTML, int64) {
 			maxY = max(maxY, v)
 		}
 	}
-	const (
-		w, h                     = 720.0, 300.0
-		left, right, top, bottom = 56.0, 16.0, 16.0, 48.0
-		plotW, plotH             = w - left - right, h - top - bottom
-	)
-	topY := niceCeil(float64(maxY) * 1.1)
-	slot := plotW / float64(n)
-	x := func(i int) float64 { return left + slot*(float64(i)+0.5) }
-	y := func(v float64) float64 { return top + plotH - plotH*v/topY }
+	f := newChartFrame(300, 48, maxY)
+	slot := f.plotW() / float64(n)
+	x := func(i int) float64 { return f.left + slot*(float64(i)+0.5) }
 	var b strings.Builder
 	title := domain.MetricPeopleIntoWork.Label() + " by month"
 	desc := fmt.Sprintf("%s in each month of the period, %s to %s", domain.MetricPeopleIntoWork.Label(), monthName(rep.ByMonth[0].Month), monthName(rep.ByMonth[n-1].Month))
@@ -304,37 +285,24 @@ func reportChart(rep domain.Report) (template.HTML, int64) {
 		}
 	}
 	desc += ". The figures are also in the tables below."
-	fmt.Fprintf(&b, `<svg class="app-chart" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-labelledby="report-chart-title report-chart-desc" data-testid="report-chart" xmlns="http://www.w3.org/2000/svg">`, w, h, w, h)
-	fmt.Fprintf(&b, `<title id="report-chart-title">%s</title><desc id="report-chart-desc">%s</desc>`, template.HTMLEscapeString(title), template.HTMLEscapeString(desc))
-	for i := 0; i <= 4; i++ {
-		v := topY * float64(i) / 4
-		fmt.Fprintf(&b, `<line class="app-chart__grid" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, left, w-right, y(v), y(v))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`, left-8, y(v)+4, strconv.FormatFloat(v, 'f', -1, 64))
-	}
-	fmt.Fprintf(&b, `<line class="app-chart__axis" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, left, w-right, top+plotH, top+plotH)
-	fmt.Fprintf(&b, `<line class="app-chart__axis" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, left, left, top, top+plotH)
-	step := max(1, (n+7)/8) // at most eight labels: they must not run together in print
+	f.open(&b, "report-chart", "report-chart", title, desc)
+	step := monthStep(n) // they must not run together in print
 	for i, m := range rep.ByMonth {
 		v := float64(m.Totals[domain.MetricPeopleIntoWork])
 		bw := slot * 0.6
-		fmt.Fprintf(&b, `<rect class="app-chart__bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f" data-testid="report-bar"/>`, x(i)-bw/2, y(v), bw, top+plotH-y(v))
+		fmt.Fprintf(&b, `<rect class="app-chart__bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f" data-testid="report-bar"/>`, x(i)-bw/2, f.y(v), bw, f.base()-f.y(v))
 		if i%step == 0 {
 			t, _ := time.Parse("2006-01", m.Month)
-			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x(i), top+plotH+20, t.Format("Jan 2006"))
+			f.monthLabel(&b, x(i), "middle", t)
 		}
 	}
 	if target != nil {
-		ty := y(float64(target.Value))
-		fmt.Fprintf(&b, `<line class="app-chart__target" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" data-testid="report-target-line"/>`, left, w-right, ty, ty)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end">Target %d</text>`, w-right, ty-6, target.Value)
-		var pts []string
+		f.target(&b, target.Value, "report-target-line")
+		pts := make([][2]float64, len(trend))
 		for i, v := range trend {
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(float64(v))))
+			pts[i] = [2]float64{x(i), f.y(float64(v))}
 		}
-		fmt.Fprintf(&b, `<polyline class="app-chart__line" points="%s"/>`, strings.Join(pts, " "))
-		for i, v := range trend {
-			fmt.Fprintf(&b, `<circle class="app-chart__point" cx="%.1f" cy="%.1f" r="4"/>`, x(i), y(float64(v)))
-		}
+		line(&b, pts, func(int) bool { return true })
 	}
 	b.WriteString(`</svg>`)
 	if target == nil {

@@ -373,41 +373,6 @@ func setScheduleValues(v url.Values, s domain.Schedule) {
 	v.Set("reminders", strings.Join(days, ", "))
 }
 
-var programmeChangeFields = append(slices.Clone(programmeFields), field{"reviewOutcomes", kBool, "Review of submissions"})
-
-// programmeEdit changes the programme: its details and whether a lead
-// reviews each submission before it counts (leads).
-func (a *app) programmeEdit(w http.ResponseWriter, r *http.Request, q *req) error {
-	sc, id := a.scope(r, q), r.PathValue("pid")
-	return editForm[domain.Programme]{
-		Page: "programme_settings", Nav: "dashboard", Fields: programmeChangeFields, ID: id, What: "programme",
-		Title: titles[domain.Programme](id, "", "Change programme"),
-		May:   manages("change the programme"),
-		Read:  func(string) (domain.Programme, error) { return sc.Programme() },
-		Values: func(v url.Values, p domain.Programme) {
-			v.Set("name", p.Name)
-			v.Set("leadOrganisation", p.LeadOrganisation)
-			v.Set("region", p.Region)
-			setDate(v, "startDate", p.StartDate)
-			setDate(v, "endDate", p.EndDate)
-			v.Set("description", p.Description)
-			v.Set("orgId", p.OrgID)
-			v.Set("postcode", p.Postcode)
-			lines := make([]string, len(p.BeneficiaryLocations))
-			for i, l := range p.BeneficiaryLocations {
-				lines[i] = l.GeoCode + " " + l.Name
-			}
-			v.Set("beneficiaryLocations", strings.Join(lines, "\n"))
-			v.Set("reviewOutcomes", strconv.FormatBool(p.ReviewOutcomes))
-		},
-		Version: func(p domain.Programme) int64 { return p.Version },
-		Update: func(f *form, ifMatch func(int64) bool) (domain.Programme, error) {
-			return sc.UpdateProgramme(ifMatch, f.decoder())
-		},
-		Done: func(n *nav, _ domain.Programme) string { return base(n) },
-	}.serve(a, w, r, q)
-}
-
 // returnStatusTag is the tag colour of a return's or submission's status.
 func returnStatusTag(s string) string {
 	switch s {

@@ -155,21 +155,40 @@ type names struct {
 	ProjectList []domain.Project
 }
 
+// names reads the programme's funders and projects, side by side: one
+// round trip (the scope lets lists go out together, and beside its access
+// check when that is still to be made).
 func (a *app) names(r *http.Request, q *req) (*names, error) {
-	fs, err := all(a.scope(r, q).ListFunders)
-	if err != nil {
-		return nil, err
+	sc := a.scope(r, q)
+	var fs []domain.Funder
+	var fErr error
+	done := make(chan struct{})
+	go func() { defer close(done); fs, fErr = all(sc.ListFunders) }()
+	ps, projects, pErr := a.projectNames(r, q)
+	<-done
+	if fErr != nil {
+		return nil, fErr
 	}
-	ps, err := all(a.scope(r, q).ListProjects)
-	if err != nil {
-		return nil, err
+	if pErr != nil {
+		return nil, pErr
 	}
-	out := &names{Funders: map[string]string{}, Projects: map[string]string{}, FunderList: fs, ProjectList: ps}
+	out := &names{Funders: map[string]string{}, Projects: projects, FunderList: fs, ProjectList: ps}
 	for _, f := range fs {
 		out.Funders[f.ID] = f.Name
 	}
-	for _, p := range ps {
-		out.Projects[p.ID] = p.Name
-	}
 	return out, nil
+}
+
+// projectNames reads the programme's projects: in order, and their names
+// by id.
+func (a *app) projectNames(r *http.Request, q *req) ([]domain.Project, map[string]string, error) {
+	ps, err := all(a.scope(r, q).ListProjects)
+	if err != nil {
+		return nil, nil, err
+	}
+	byID := make(map[string]string, len(ps))
+	for _, p := range ps {
+		byID[p.ID] = p.Name
+	}
+	return ps, byID, nil
 }

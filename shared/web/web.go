@@ -34,6 +34,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/export"
+	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -198,13 +199,7 @@ func requestID(r *http.Request) string {
 // turns a panic into a 500 page that names only the request id.
 func (a *app) outer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := ""
-		if a.RequestID != nil {
-			id = a.RequestID(r)
-		}
-		if id == "" {
-			id = domain.NewID()
-		}
+		id := domain.RequestIDOf(r, a.RequestID)
 		// Every page answers within the API's deadline: past it, database
 		// calls give up and the person sees the 503 page.
 		timeout := RequestTimeout
@@ -365,7 +360,7 @@ func (a *app) signedIn(h handler) http.Handler {
 			}
 			if !s.CheckCSRF(form.Get("csrf")) {
 				a.Logger.Warn("web: CSRF token missing or wrong", "requestId", requestID(r), "path", r.URL.Path)
-				a.errorPage(w, r, errCSRF)
+				a.errorPage(w, r, present.ErrCSRF)
 				return
 			}
 			q.Form, q.File = form, file
@@ -489,7 +484,7 @@ func (a *app) signedOutNow(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/app/auth/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusFound)
 		return
 	}
-	a.errorPage(w, r, errSignedOut)
+	a.errorPage(w, r, present.ErrSignedOut)
 }
 
 // postedForm reads an urlencoded form of at most 64 KiB, or, on the
@@ -594,14 +589,14 @@ func (a *app) callback(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		a.Logger.Warn("web: sign-in refused", "requestId", requestID(r), "err", err)
 		if errors.Is(err, cognito.ErrEmailUnverified) {
-			a.errorPage(w, r, errUnverified)
+			a.errorPage(w, r, present.ErrUnverified)
 			return
 		}
-		a.errorPage(w, r, errSignInFailed)
+		a.errorPage(w, r, present.ErrSignInFailed)
 		return
 	}
 	if got.Identity.Email == "" || got.Identity.Subject == "" {
-		a.errorPage(w, r, errSignInFailed)
+		a.errorPage(w, r, present.ErrSignInFailed)
 		return
 	}
 	now := a.Now()
@@ -687,7 +682,7 @@ func (a *app) checkSignOutForm(w http.ResponseWriter, r *http.Request, s Session
 	}
 	if !s.CheckCSRF(form.Get("csrf")) {
 		a.Logger.Warn("web: CSRF token missing or wrong", "requestId", requestID(r), "path", r.URL.Path)
-		return errCSRF
+		return present.ErrCSRF
 	}
 	return nil
 }
