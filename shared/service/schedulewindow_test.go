@@ -24,8 +24,8 @@ func TestScheduleWithinTheProgramme(t *testing.T) {
 	}{
 		"a first period before the start": {map[string]any{"frequency": "monthly", "firstPeriodStart": "2024-11-01", "lastPeriodEnd": "2025-03-31"}, "firstPeriodStart"},
 		"every period before the start":   {map[string]any{"frequency": "monthly", "firstPeriodStart": "2024-01-01", "lastPeriodEnd": "2024-01-31"}, "firstPeriodStart"},
-		"a last period after the end":      {map[string]any{"frequency": "monthly", "firstPeriodStart": "2027-10-01", "lastPeriodEnd": "2028-03-31"}, "lastPeriodEnd"},
-		"yearly, a second year after":      {map[string]any{"frequency": "yearly", "firstPeriodStart": "2027-03-01", "lastPeriodEnd": "2029-02-28"}, "lastPeriodEnd"},
+		"a last period after the end":     {map[string]any{"frequency": "monthly", "firstPeriodStart": "2027-10-01", "lastPeriodEnd": "2028-03-31"}, "lastPeriodEnd"},
+		"yearly, a second year after":     {map[string]any{"frequency": "yearly", "firstPeriodStart": "2027-03-01", "lastPeriodEnd": "2029-02-28"}, "lastPeriodEnd"},
 	} {
 		c.body["name"] = "Outside"
 		_, err := sc.CreateSchedule(body(c.body))
