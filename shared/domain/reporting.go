@@ -245,7 +245,9 @@ func (s Schedule) PeriodOf(start, end Date) (Period, bool) {
 // returns are laid out by its frequency, first period, due days and
 // projects, so those stay as they are (make a new schedule to change
 // them); its name and reminders may change, and its last period may move
-// later, which adds returns.
+// later, which adds returns, or earlier, which removes the returns of the
+// periods it no longer has, so long as nothing was sent for any of them
+// (the service checks that).
 type SchedulePatch struct {
 	Name             *string    `json:"name,omitempty"`
 	Reminders        *[]int64   `json:"reminders,omitempty"`
@@ -257,8 +259,8 @@ type SchedulePatch struct {
 }
 
 // Apply returns the schedule with the patch applied, or the problems with
-// the patch (a fixed field sent with a new value, a last period moved
-// earlier, a bad name or reminder).
+// the patch (a fixed field sent with a new value, a last period end that
+// is not one, a bad name or reminder).
 func (pt SchedulePatch) Apply(s Schedule) (Schedule, error) {
 	p := Problems{}
 	fixed := "cannot change once returns are expected; make a new schedule instead"
@@ -293,8 +295,6 @@ func (pt SchedulePatch) Apply(s Schedule) (Schedule, error) {
 		switch {
 		case pt.LastPeriodEnd.IsZero():
 			p.Add("lastPeriodEnd", "required")
-		case pt.LastPeriodEnd.Before(s.LastPeriodEnd):
-			p.Add("lastPeriodEnd", "may only move later: returns already expected stay expected")
 		default:
 			if err := in.Validate(); err != nil && asError(err, &e) && e.Fields["lastPeriodEnd"] != "" {
 				p.Add("lastPeriodEnd", e.Fields["lastPeriodEnd"])
@@ -962,3 +962,71 @@ func (in ReviewInput) TextFields() []TextField { return []TextField{{"comment", 
 
 // TextFields lists the schedule's free text, as patched, for the guard.
 func (s Schedule) TextFields() []TextField { return []TextField{{"name", s.Name}} }
+
+// CheckWithin refuses a schedule with a period that does not overlap the
+// programme's dates: figures for such a period are refused (figuresPeriod),
+// so its returns could never be sent and would stay overdue for ever. The
+// first period must not end before the programme starts (naming
+// firstPeriodStart) nor start after it ends; the last must not start
+// after the programme ends (naming lastPeriodEnd).
+func (s Schedule) CheckWithin(prog Programme) error {
+	ps := s.Periods()
+	if len(ps) == 0 {
+		return nil
+	}
+	p := Problems{}
+	first, last := ps[0], ps[len(ps)-1]
+	switch {
+	case !prog.StartDate.IsZero() && first.End.Before(prog.StartDate):
+		p.Add("firstPeriodStart", "the first period ("+periodText(first)+") ends before the programme starts ("+prog.StartDate.String()+
+			"): figures for it could never be sent, so start the schedule no earlier than the period that includes "+prog.StartDate.String()+
+			", e.g. "+DateOf(prog.StartDate.Time().AddDate(0, 0, 1-prog.StartDate.Time().Day())).String())
+	case !prog.EndDate.IsZero() && first.Start.After(prog.EndDate):
+		p.Add("firstPeriodStart", "the first period ("+periodText(first)+") starts after the programme ends ("+prog.EndDate.String()+
+			"): figures for it could never be sent")
+	}
+	if !prog.EndDate.IsZero() && last.Start.After(prog.EndDate) {
+		why := "the last period (" + periodText(last) + ") starts after the programme ends (" + prog.EndDate.String() +
+			"): figures for it could never be sent"
+		for _, q := range ps {
+			if !q.Start.After(prog.EndDate) && !q.End.Before(prog.EndDate) {
+				why += ", so end the schedule no later than " + q.End.String()
+			}
+		}
+		p.Add("lastPeriodEnd", why)
+	}
+	return p.Err()
+}
+
+func periodText(p Period) string { return p.Start.String() + " to " + p.End.String() }
+
+// CheckSchedules refuses new programme dates (p, narrowed from before)
+// that would leave a schedule's period outside them (see
+// Schedule.CheckWithin), naming the date and the one it may move to.
+// Dates that widen the programme are never refused.
+func (p Programme) CheckSchedules(before Programme, schedules []Schedule) error {
+	pr := Problems{}
+	var earliest, latest Date
+	var firstName, lastName string
+	for _, s := range schedules {
+		ps := s.Periods()
+		if len(ps) == 0 {
+			continue
+		}
+		if end := ps[0].End; earliest.IsZero() || end.Before(earliest) {
+			earliest, firstName = end, s.Name
+		}
+		if start := ps[len(ps)-1].Start; start.After(latest) {
+			latest, lastName = start, s.Name
+		}
+	}
+	if p.StartDate.After(before.StartDate) && !earliest.IsZero() && p.StartDate.After(earliest) {
+		pr.Add("startDate", "must not be after "+earliest.String()+", when the first period of the reporting schedule \""+firstName+
+			"\" ends: its returns could no longer be sent")
+	}
+	if p.EndDate.Before(before.EndDate) && !latest.IsZero() && p.EndDate.Before(latest) {
+		pr.Add("endDate", "must not be before "+latest.String()+", when the last period of the reporting schedule \""+lastName+
+			"\" starts: its returns could no longer be sent; move that schedule's last period end earlier first")
+	}
+	return pr.Err()
+}

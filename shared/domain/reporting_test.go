@@ -137,10 +137,14 @@ func TestSchedulePatchChangesOnlyWhatMayChange(t *testing.T) {
 	if _, err := (SchedulePatch{LastPeriodEnd: &tooLate}).Apply(s); !asError(err, new(*Error)) || err.(*Error).Fields["lastPeriodEnd"] == "" {
 		t.Errorf("lastPeriodEnd moved to %s with returns due 20 days later: %v, want a problem with lastPeriodEnd", tooLate, err)
 	}
-	m, dd, earlier, notEnd := Monthly, int64(30), d("2026-12-31"), d("2028-03-30")
+	earlier := d("2026-12-31")
+	if got, err := (SchedulePatch{LastPeriodEnd: &earlier}).Apply(s); err != nil || got.LastPeriodEnd != earlier {
+		t.Errorf("lastPeriodEnd moved earlier to the end of a period: %+v, %v (the service removes the returns after it)", got, err)
+	}
+	m, dd, beforeFirst, notEnd := Monthly, int64(30), d("2026-03-31"), d("2028-03-30")
 	for name, pt := range map[string]SchedulePatch{
 		"frequency": {Frequency: &m}, "dueDays": {DueDays: &dd}, "projectIds": {ProjectIDs: &[]string{NewID()}},
-		"lastPeriodEnd": {LastPeriodEnd: &earlier}, "reminders[0]": {Reminders: &[]int64{100}}, "name": {Name: str(" ")},
+		"lastPeriodEnd": {LastPeriodEnd: &beforeFirst}, "reminders[0]": {Reminders: &[]int64{100}}, "name": {Name: str(" ")},
 	} {
 		_, err := pt.Apply(s)
 		var e *Error

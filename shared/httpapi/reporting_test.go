@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -292,7 +293,12 @@ func TestReportingBadInput(t *testing.T) {
 		{"a schedule name holding an email address", testkit.Request("POST", w.path("/schedules"), w.lead, map[string]any{"name": "Returns for jo@example.com",
 			"frequency": "monthly", "firstPeriodStart": "2026-01-01", "lastPeriodEnd": "2026-06-30"}), 422, "personal_data_detected", []string{"name"}},
 		{"a schedule change of what lays out its returns", testkit.Request("PATCH", w.path("/schedules/"+sid), w.lead,
-			map[string]any{"dueDays": 30, "lastPeriodEnd": "2026-06-30"}, "If-Match", `"1"`), 400, "validation_failed", []string{"dueDays", "lastPeriodEnd"}},
+			map[string]any{"dueDays": 30, "lastPeriodEnd": "2026-06-29"}, "If-Match", `"1"`), 400, "validation_failed", []string{"dueDays", "lastPeriodEnd"}},
+		{"a schedule whose first period ends before the programme starts", testkit.Request("POST", w.path("/schedules"), w.lead,
+			map[string]any{"name": "Early", "frequency": "monthly", "firstPeriodStart": "2024-11-01", "lastPeriodEnd": "2025-03-31"}),
+			400, "validation_failed", []string{"firstPeriodStart"}},
+		{"a schedule's last period moved past the programme's end", testkit.Request("PATCH", w.path("/schedules/"+sid), w.lead,
+			map[string]any{"lastPeriodEnd": "2028-03-31"}, "If-Match", `"1"`), 400, "validation_failed", []string{"lastPeriodEnd"}},
 		{"a schedule whose last return would be due after the last date fundtrack takes", testkit.Request("POST", w.path("/schedules"), w.lead,
 			map[string]any{"name": "Q", "frequency": "quarterly", "firstPeriodStart": "2200-10-01", "lastPeriodEnd": "2200-12-31", "dueDays": 1}),
 			400, "validation_failed", []string{"lastPeriodEnd"}},
@@ -342,11 +348,16 @@ func TestReportingBadInput(t *testing.T) {
 	testkit.SameSnapshot(t, "refused reporting requests", before, w.a.Snapshot(t))
 
 	// At the edge: the last return due on the last date fundtrack takes is
-	// stored, and reads back from the table.
-	edge, _ := a.Create(t, w.lead, w.path("/schedules"), map[string]any{"name": "Last", "frequency": "monthly",
+	// stored, and reads back from the table (a programme of its own, as a
+	// schedule's periods lie within its programme's dates).
+	far, _ := a.Create(t, uAdmin, "/programmes", map[string]any{"name": "Far future", "leadOrganisation": "Bradford District Care NHS FT",
+		"startDate": "2180-01-01", "endDate": "2200-12-31"})
+	a.Create(t, uAdmin, "/programmes/"+far+"/projects", map[string]any{"name": "Aspiro internships", "leadOrganisation": "Aspiro",
+		"startDate": "2180-01-01", "endDate": "2200-12-31"})
+	edge, _ := a.Create(t, uAdmin, "/programmes/"+far+"/schedules", map[string]any{"name": "Last", "frequency": "monthly",
 		"firstPeriodStart": "2200-11-01", "lastPeriodEnd": "2200-11-30", "dueDays": 31})
 	page := testkit.Decode[struct{ Items []domain.Return }](t, a.Want(t, http.StatusOK,
-		testkit.Request("GET", w.path("/returns?scheduleId="+edge), w.lead, nil)))
+		testkit.Request("GET", "/programmes/"+far+"/returns?scheduleId="+edge, uAdmin, nil)))
 	if len(page.Items) != 1 || page.Items[0].DueDate != domain.LastDay {
 		t.Errorf("returns of a schedule due on %s: %+v, want one due that day", domain.LastDay, page.Items)
 	}
@@ -510,4 +521,43 @@ func TestProjectLeadsPendingFiguresAreTheirOwn(t *testing.T) {
 	check("B's approved", uPLB, 0, 0)
 	check("B's approved", uPLA, 1, 5)
 	check("B's approved", uLead, 1, 5)
+}
+
+// TestScheduleEndsEarlierThroughTheAPI: a schedule made too long by
+// mistake is put right by moving its last period earlier (PATCH
+// lastPeriodEnd): the returns of the periods it no longer has go from the
+// list and the counts, the change is in the schedule's history, and a
+// move back past a return something was sent for is 400 naming the field.
+func TestScheduleEndsEarlierThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	w := newRCMemWorld(t)
+	a := w.a
+	w.a.mem.Clock.Set("2026-08-05T09:00:00Z")
+	sid, _ := a.Create(t, w.lead, w.path("/schedules"), map[string]any{"name": "Monthly by mistake", "frequency": "monthly",
+		"firstPeriodStart": "2026-01-01", "lastPeriodEnd": "2027-12-31", "dueDays": 10})
+	if rs := testkit.ListAll[domain.Return](t, a, w.lead, w.path("/returns?scheduleId="+sid)); len(rs) != 24 {
+		t.Fatalf("%d returns, want 24", len(rs))
+	}
+	a.Create(t, w.pl, w.outcomes(), map[string]any{"periodStart": "2026-06-01", "periodEnd": "2026-06-30", "counts": map[string]int{"referrals": 1}})
+	r := a.Do(t, testkit.Request("PATCH", w.path("/schedules/"+sid), w.lead, map[string]any{"lastPeriodEnd": "2026-05-31"}, "If-Match", `"1"`))
+	if e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed"); !strings.Contains(e.Fields["lastPeriodEnd"], "must not be before 2026-06-30") {
+		t.Errorf("moving back past a sent return: %+v", e)
+	}
+	overdue := func() int64 { return w.progress(t, w.lead).Returns.Overdue }
+	before := overdue() // January to June, but June sent: 5
+	got := testkit.Decode[domain.Schedule](t, a.Want(t, http.StatusOK, testkit.Request("PATCH", w.path("/schedules/"+sid), w.lead,
+		map[string]any{"lastPeriodEnd": "2026-06-30"}, "If-Match", `"1"`)))
+	if got.LastPeriodEnd.String() != "2026-06-30" || got.Version != 2 {
+		t.Errorf("the schedule after moving back: %+v", got)
+	}
+	if rs := testkit.ListAll[domain.Return](t, a, w.lead, w.path("/returns?scheduleId="+sid)); len(rs) != 6 {
+		t.Errorf("%d returns after moving back to June, want 6", len(rs))
+	}
+	if o := overdue(); o != before {
+		t.Errorf("overdue %d after removing only returns not yet due, want %d", o, before)
+	}
+	hist := testkit.ListAll[domain.AuditEvent](t, a, w.lead, w.path("/schedules/"+sid+"/history"))
+	if !slices.ContainsFunc(hist, func(e domain.AuditEvent) bool { return e.Changes["lastPeriodEnd"].After == "2026-06-30" }) {
+		t.Errorf("the schedule's history does not record the move: %+v", hist)
+	}
 }

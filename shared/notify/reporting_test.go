@@ -321,6 +321,29 @@ func TestOverdueWhenFirstExpected(t *testing.T) {
 	e.expectMail(merge(each(overdueQ2, c.projLead), each("Return due 20 October 2026: July to September 2026 (Aspiro internships, Bradford IPS network)", c.projLead)))
 }
 
+// TestRemovedReturnsAreNotEmailed: a schedule whose last period moves
+// earlier (a schedule made too long by mistake) removes the returns of
+// the periods it no longer has, and with them their place in the
+// notifier's index: no reminder or overdue email goes for them.
+func TestRemovedReturnsAreNotEmailed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.clk.Set("2026-10-05T09:00:00Z")
+	c := e.cycleWith(false)
+	if _, err := e.svc.Open(t.Context(), testkit.Caller(c.lead), c.prog.ID).UpdateSchedule(c.schedule.ID, func(int64) bool { return true },
+		testkit.Body(obj{"lastPeriodEnd": "2026-06-30"})); err != nil {
+		t.Fatal(err)
+	}
+	e.run()
+	overdueQ2 := "Return overdue: April to June 2026, due 20 July 2026 (Aspiro internships, Bradford IPS network)"
+	e.expectMail(each(overdueQ2, c.projLead))
+	e.clk.Set("2026-10-13T09:00:00Z") // Q3's reminder day, were it still expected
+	e.run()
+	e.clk.Set("2027-01-21T09:00:00Z") // Q4 overdue, were it still expected
+	e.run()
+	e.expectMail(each(overdueQ2, c.projLead))
+}
+
 // TestReturnEmailsWaitForAProjectLead: a lead sets up the projects and
 // the schedule before anyone is made a project lead. A reminder or overdue
 // email that finds nobody to tell is not lost: the return is looked at

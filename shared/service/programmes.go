@@ -40,7 +40,8 @@ func (s *Service) CreateProgramme(ctx context.Context, c domain.Caller, body Dec
 
 // UpdateProgramme changes a programme (leads and admins), its review
 // setting included, if ifMatch accepts its version. Its dates may not
-// narrow past a target's window (domain.Programme.CheckTargets).
+// narrow past a target's window (domain.Programme.CheckTargets) nor a
+// reporting schedule's periods (domain.Programme.CheckSchedules).
 func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain.Programme, error) {
 	if err := sc.manage("change the programme"); err != nil {
 		return domain.Programme{}, err
@@ -70,16 +71,26 @@ func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain
 			// more Query (a page per 100 targets), only for such an edit.
 			// A target set or moved after the programme was read is not
 			// in it, so the change is guarded against one (Guard).
+			// So must every reporting schedule's periods: its setup is read
+			// beside the targets, one round trip for both.
+			var setup ReportingSetup
+			var serr error
+			done := make(chan struct{})
+			go func() { defer close(done); setup, serr = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID) }()
 			targets, err := all(sc.listTargets)
+			<-done
 			if err != nil {
 				return domain.Programme{}, err
 			}
-			if err := after.CheckTargets(before, targets); err != nil {
+			if serr != nil {
+				return domain.Programme{}, storeErr(serr, "", nil)
+			}
+			if err := domain.MergeProblems(after.CheckTargets(before, targets), after.CheckSchedules(before, setup.Schedules)); err != nil {
 				return domain.Programme{}, err
 			}
 			guard = &Guard{Ref: domain.Ref(domain.EntityProgramme, sc.programmeID), Rev: rev,
-				Err: domain.Errorf(domain.CodeConflict, "a target was set or its dates changed while the programme's dates were being narrowed: "+
-					"the targets must stay within the programme's dates, so look at the targets again and retry")}
+				Err: domain.Errorf(domain.CodeConflict, "a target or reporting schedule was set or its dates changed while the programme's dates were being narrowed: "+
+					"the targets and schedules must stay within the programme's dates, so look at them again and retry")}
 		}
 		if !ifMatch(before.Version) {
 			return domain.Programme{}, stale()

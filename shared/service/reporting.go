@@ -66,15 +66,25 @@ func (sc *Scope) CreateSchedule(body Decoder) (domain.Schedule, error) {
 	}
 	var in domain.ScheduleInput
 	derr := body(&in)
-	if err := domain.WithText(domain.MergeProblems(derr, in.Validate(), unknownProjects(in.ProjectIDs, projects)), in); err != nil { // with personal data in the text as it would be stored
-		return domain.Schedule{}, err
-	}
+	verr := in.Validate()
 	now := sc.s.now()
 	s := domain.Schedule{ID: domain.NewID(), Name: in.Name, Frequency: in.Frequency, FirstPeriodStart: in.FirstPeriodStart,
-		LastPeriodEnd: in.LastPeriodEnd, DueDays: *in.DueDays, Reminders: in.Reminders, ProjectIDs: in.ProjectIDs,
+		LastPeriodEnd: in.LastPeriodEnd, Reminders: in.Reminders, ProjectIDs: in.ProjectIDs,
 		Version: 1, CreatedAt: now, UpdatedAt: now}
+	var werr error
+	if verr == nil {
+		werr = s.CheckWithin(sc.programme) // its periods only once they are well formed
+	}
+	if err := domain.WithText(domain.MergeProblems(derr, verr, werr, unknownProjects(in.ProjectIDs, projects)), in); err != nil { // with personal data in the text as it would be stored
+		return domain.Schedule{}, err
+	}
+	s.DueDays = *in.DueDays
 	gen := &Generation{ID: domain.NewID(), ProgrammeID: sc.programmeID, ScheduleID: s.ID, StartedAt: now}
 	ch := sc.change(domain.EntitySchedule, s.ID, domain.ActionCreate, nil, s)
+	// Its periods were checked against the programme's dates: a change of
+	// them landing first refuses this, and one planned before this lands
+	// is refused by its guard (UpdateProgramme).
+	ch.Premises = []Premise{sc.scheduleWithinDates()}
 	for round := 1; ; round++ {
 		err := sc.s.store.CreateSchedule(sc.ctx, sc.programmeID, s, setup.Seq, gen, ch)
 		if !errors.Is(err, ErrChanged) || round >= maxPlans {
@@ -87,11 +97,19 @@ func (sc *Scope) CreateSchedule(body Decoder) (domain.Schedule, error) {
 			return domain.Schedule{}, err
 		}
 	}
+	sc.wrote(nil, 1)
 	// The schedule stands; its returns follow. Should writing them fail,
 	// the generation recorded with the schedule is finished by the
 	// notifier, so the answer is still the schedule created.
 	sc.leftOver("writing the returns of a new schedule", sc.s.CompleteGeneration(sc.ctx, *gen))
 	return s, nil
+}
+
+// scheduleWithinDates is the premise of a schedule whose periods were
+// checked against the programme's dates (Schedule.CheckWithin).
+func (sc *Scope) scheduleWithinDates() Premise {
+	return sc.datesPremise("the programme's dates were changed while the reporting schedule was being saved: " +
+		"a schedule's periods must lie within the programme's dates, so look at the programme's dates again and retry")
 }
 
 // unknownProjects names each of ids that is not one of projects.
@@ -124,8 +142,11 @@ func (sc *Scope) ListSchedules(p Page) ([]domain.Schedule, string, error) {
 }
 
 // UpdateSchedule changes a schedule's name or reminders, or moves its last
-// period later (adding the returns the new periods expect), if ifMatch
-// accepts its version.
+// period later (adding the returns the new periods expect) or earlier
+// (removing the returns of the periods it no longer has, none of them
+// sent: see returnsAfter), if ifMatch accepts its version. A last period
+// end that moves is checked against the programme's dates
+// (Schedule.CheckWithin), which are then its premise.
 func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decoder) (domain.Schedule, error) {
 	first, err := sc.Schedule(id)
 	if err != nil {
@@ -145,7 +166,11 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 			}
 		}
 		after, perr := patch.Apply(before)
-		if err := domain.WithText(domain.MergeProblems(derr, perr), after); err != nil { // with personal data in the text as it would be stored
+		var werr error
+		if perr == nil && after.LastPeriodEnd != before.LastPeriodEnd {
+			werr = after.CheckWithin(sc.programme)
+		}
+		if err := domain.WithText(domain.MergeProblems(derr, perr, werr), after); err != nil { // with personal data in the text as it would be stored
 			return domain.Schedule{}, err
 		}
 		if !ifMatch(before.Version) {
@@ -158,18 +183,33 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 		}
 		now := sc.s.now()
 		after.Version, after.UpdatedAt = before.Version+1, now
-		if after.LastPeriodEnd != before.LastPeriodEnd {
+		moved := after.LastPeriodEnd != before.LastPeriodEnd
+		if after.LastPeriodEnd.After(before.LastPeriodEnd) {
 			gen = &Generation{ID: domain.NewID(), ProgrammeID: sc.programmeID, ScheduleID: id, StartedAt: now}
+		}
+		if moved {
+			ch.Premises = []Premise{sc.scheduleWithinDates()}
 		}
 		for plan := 1; ; plan++ {
 			// Another schedule added meanwhile moves the setup on; that is
 			// no change to this schedule, so plan again rather than refuse.
+			// So does a return to remove that was filled meanwhile: read
+			// again, it is refused as sent.
 			setup, err := sc.setup()
 			if err != nil {
 				return domain.Schedule{}, err
 			}
-			err = sc.s.store.UpdateSchedule(sc.ctx, sc.programmeID, before, after, setup.Seq, gen, ch)
+			var removed []domain.Return
+			if after.LastPeriodEnd.Before(before.LastPeriodEnd) {
+				if removed, err = sc.returnsAfter(before, after.LastPeriodEnd); err != nil {
+					return domain.Schedule{}, err
+				}
+			}
+			err = sc.s.store.UpdateSchedule(sc.ctx, sc.programmeID, before, after, setup.Seq, gen, removed, ch)
 			if !errors.Is(err, ErrChanged) || plan >= maxPlans {
+				if err == nil && moved {
+					sc.wrote(nil, 1)
+				}
 				return after, storeErr(err, "schedule", nil)
 			}
 		}
@@ -189,6 +229,81 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 		sc.leftOver("writing the returns of a changed schedule", sc.s.CompleteGeneration(sc.ctx, *gen))
 	}
 	return after, nil
+}
+
+// maxRemovedReturns bounds the returns one change of a schedule's last
+// period removes: each is an item of the change's transaction, beside the
+// counts of its project (DynamoDB takes 100 items a transaction).
+const maxRemovedReturns = 40
+
+// returnsAfter are the returns of schedule s whose periods end after end,
+// for its last period to move back to end: every one must be unsent (the
+// figures sent for a period stay its return's), and no payment may wait
+// on one. One Query a list of the schedule's returns (a page of 100) and,
+// when there are returns to remove, one of the programme's payments.
+func (sc *Scope) returnsAfter(s domain.Schedule, end domain.Date) ([]domain.Return, error) {
+	f := ReturnFilter{}
+	for _, list := range domain.ReturnLists {
+		f.Ranges = append(f.Ranges, ReturnRange{ScheduleID: s.ID, List: list, From: end.AddDays(1)})
+	}
+	returns, err := all(func(p Page) ([]domain.Return, string, error) {
+		return sc.s.store.ListReturns(sc.ctx, sc.programmeID, f, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	refuse := func(why string) error {
+		return &domain.Error{Code: domain.CodeValidation, Message: "the schedule's last period cannot move back to " + end.String(),
+			Fields: map[string]string{"lastPeriodEnd": why}}
+	}
+	var sent *domain.Return
+	ids := map[string]domain.Return{}
+	for i, r := range returns {
+		if r.Sent() && (sent == nil || r.PeriodEnd.After(sent.PeriodEnd)) {
+			sent = &returns[i]
+		}
+		ids[r.ID] = r
+	}
+	if sent != nil {
+		return nil, refuse("must not be before " + sent.PeriodEnd.String() + ": figures were sent for the period " +
+			sent.PeriodStart.String() + " to " + sent.PeriodEnd.String() + ", and a return something was sent for stays expected")
+	}
+	if len(returns) > maxRemovedReturns {
+		// The earliest period end that removes few enough returns.
+		byEnd := map[domain.Date]int{}
+		for _, r := range returns {
+			byEnd[r.PeriodEnd]++
+		}
+		ps := s.Periods()
+		n, step := 0, s.LastPeriodEnd
+		for i := len(ps) - 1; i > 0 && n+byEnd[ps[i].End] <= maxRemovedReturns; i-- {
+			n += byEnd[ps[i].End]
+			step = ps[i-1].End
+		}
+		if step == s.LastPeriodEnd {
+			return nil, refuse("cannot move earlier: the last period alone expects " + strconv.Itoa(byEnd[s.LastPeriodEnd]) +
+				" returns, and one change removes at most " + strconv.Itoa(maxRemovedReturns))
+		}
+		return nil, refuse("would remove " + strconv.Itoa(len(returns)) + " returns at once, and one change removes at most " +
+			strconv.Itoa(maxRemovedReturns) + ": move it back in steps, first to " + step.String())
+	}
+	if len(returns) == 0 {
+		return nil, nil
+	}
+	payments, err := all(func(p Page) ([]domain.Payment, string, error) {
+		return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range payments {
+		if r, ok := ids[p.Trigger.ReturnID]; ok && p.Status == domain.PaymentScheduled && p.Trigger.Kind == domain.TriggerReturn {
+			return nil, refuse("must not be before " + r.PeriodEnd.String() + ": a payment of " + domain.Pounds(p.AmountPence) +
+				" waits on the return for the period " + r.PeriodStart.String() + " to " + r.PeriodEnd.String() +
+				"; cancel that payment first")
+		}
+	}
+	return returns, nil
 }
 
 // CompleteGeneration writes the returns a generation calls for that are

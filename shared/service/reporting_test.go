@@ -249,7 +249,7 @@ func TestReturnsFollowProjectsAndHistory(t *testing.T) {
 func TestUpdateSchedule(t *testing.T) {
 	w, _ := reportingWorld(t)
 	s := must(w.open(lead).CreateSchedule(body(quarterly2026())))
-	_, err := w.open(lead).UpdateSchedule(s.ID, version(1), body(map[string]any{"dueDays": 30, "frequency": "monthly", "lastPeriodEnd": "2026-09-30"}))
+	_, err := w.open(lead).UpdateSchedule(s.ID, version(1), body(map[string]any{"dueDays": 30, "frequency": "monthly", "lastPeriodEnd": "2026-09-29"}))
 	wantFields(t, "changing what lays out the returns", err, "dueDays", "frequency", "lastPeriodEnd")
 	_, err = w.open(lead).UpdateSchedule(s.ID, version(7), body(map[string]any{"name": "Q"}))
 	wantCode(t, "a stale If-Match", err, domain.CodePreconditionFailed)

@@ -460,8 +460,13 @@ type ReportingStore interface {
 	// sequence on from seq (ErrChanged if it moved meanwhile).
 	CreateSchedule(ctx context.Context, programmeID string, s domain.Schedule, seq int64, gen *Generation, ch Change) error
 	// UpdateSchedule replaces a schedule still at before's version; gen,
-	// when not nil, is the returns its new periods call for.
-	UpdateSchedule(ctx context.Context, programmeID string, before, after domain.Schedule, seq int64, gen *Generation, ch Change) error
+	// when not nil, is the returns its new periods call for. removed are
+	// returns, nothing sent for them, of the periods it no longer has
+	// (its last period moved earlier): each is deleted (and so leaves the
+	// notifier's index) in the same transaction, its counts taken back,
+	// while it is still at the version read with nothing sent (else
+	// ErrChanged).
+	UpdateSchedule(ctx context.Context, programmeID string, before, after domain.Schedule, seq int64, gen *Generation, removed []domain.Return, ch Change) error
 	ListSchedules(ctx context.Context, programmeID string, p Page) ([]domain.Schedule, string, error)
 	// CreateReturns writes those of returns not written yet, with their
 	// schedules' counts; any written meanwhile are left as they are.

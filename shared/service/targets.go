@@ -43,10 +43,16 @@ func (sc *Scope) CreateTarget(body Decoder) (domain.Target, error) {
 // dates that read the targets before this one lands is refused too (see
 // UpdateProgramme's Guard).
 func (sc *Scope) withinDates() Premise {
+	return sc.datesPremise("the programme's dates were changed while the target was being saved: " +
+		"a target's dates must lie within the programme's, so look at the programme's dates again and retry")
+}
+
+// datesPremise is the premise of a dependent checked against the
+// programme's dates (a target's window, a schedule's periods), refused
+// with a conflict saying why.
+func (sc *Scope) datesPremise(why string) Premise {
 	return Premise{Ref: domain.Ref(domain.EntityProgramme, sc.programmeID), Record: sc.programme,
-		Fields: []string{"StartDate", "EndDate"}, Dependent: true,
-		Err: domain.Errorf(domain.CodeConflict, "the programme's dates were changed while the target was being saved: "+
-			"a target's dates must lie within the programme's, so look at the programme's dates again and retry")}
+		Fields: []string{"StartDate", "EndDate"}, Dependent: true, Err: domain.Errorf(domain.CodeConflict, "%s", why)}
 }
 
 // moved reports whether a date changed.

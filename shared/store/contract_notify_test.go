@@ -31,6 +31,7 @@ func TestContractNotifier(t *testing.T) {
 		{"pending notifications by shard", ctPending},
 		{"changed programmes and due targets", ctDueTargets},
 		{"due returns", ctDueReturns},
+		{"returns removed with a schedule's last periods", ctRemovedReturns},
 		{"unfinished generations", ctGenerations},
 		{"due and waiting payments", ctDuePayments},
 		{"submissions awaiting review", ctAwaitsReview},
@@ -390,6 +391,85 @@ func ctDueTargets(c *ct) {
 	c.ok(c.st.RescheduleTarget(c.ctx, due(day.AddDays(30))[0], domain.Date{}))
 	if got := due(day.AddDays(3650)); len(got) != 0 {
 		c.Errorf("moved to no day, still due: %+v", got)
+	}
+}
+
+// ctRemovedReturns: a schedule whose last period moves earlier deletes
+// the returns of the periods it no longer has in its own transaction:
+// they leave the lists and the notifier's index, and their counts, the
+// schedule's and each project's, go with them. A return sent (or changed)
+// since it was read is not deleted: the whole change is ErrChanged.
+func ctRemovedReturns(c *ct) {
+	p := c.programme()
+	a, b := c.project(p.ID), c.project(p.ID)
+	shard := service.ShardOf(p.ID)
+	now := time.Now().UTC()
+	sched := domain.Schedule{ID: domain.NewID(), Name: "Quarterly", Frequency: domain.Quarterly, FirstPeriodStart: domain.MustDate("2026-01-01"),
+		LastPeriodEnd: domain.MustDate("2026-12-31"), DueDays: 20, Reminders: []int64{7}, Version: 1, CreatedAt: now, UpdatedAt: now}
+	c.ok(c.st.CreateSchedule(c.ctx, p.ID, sched, 0, nil, c.change(p.ID, domain.EntitySchedule, sched.ID, domain.ActionCreate, nil, sched)))
+	returns := domain.ExpectedReturns(sched, []domain.Project{a, b}, now)
+	// A's third quarter is sent; the change below read it as expected.
+	stored := slices.Clone(returns)
+	var gone []domain.Return
+	for i, r := range returns {
+		if r.PeriodEnd.After(domain.MustDate("2026-06-30")) {
+			gone = append(gone, r)
+		}
+		if r.ProjectID == a.ID && r.PeriodEnd == domain.MustDate("2026-09-30") {
+			stored[i].State, stored[i].SubmissionID, stored[i].SubmittedAt = domain.StateSubmitted, domain.NewID(), &now
+		}
+	}
+	c.ok(c.st.CreateReturns(c.ctx, p.ID, stored))
+	lastQ := domain.MustDate("2026-12-31")
+	shorter := sched
+	shorter.LastPeriodEnd, shorter.Version = domain.MustDate("2026-06-30"), 2
+	if err := c.st.UpdateSchedule(c.ctx, p.ID, sched, shorter, 1, nil, gone, c.change(p.ID, domain.EntitySchedule, sched.ID, domain.ActionChange, sched, shorter)); !errors.Is(err, service.ErrChanged) {
+		c.Fatalf("removing a return sent since it was read: %v, want ErrChanged", err)
+	}
+	if got, ok, _ := c.st.Schedule(c.ctx, p.ID, sched.ID); !ok || got.Version != 1 {
+		c.Fatalf("the refused change stored the schedule: %+v", got)
+	}
+	// A stale version of an unsent one: refused too.
+	stale := slices.Clone(gone)
+	stale = slices.DeleteFunc(stale, func(r domain.Return) bool { return r.PeriodEnd != lastQ })
+	stale[0].Version = 7
+	if err := c.st.UpdateSchedule(c.ctx, p.ID, sched, shorter, 1, nil, stale, c.change(p.ID, domain.EntitySchedule, sched.ID, domain.ActionChange, sched, shorter)); !errors.Is(err, service.ErrChanged) {
+		c.Fatalf("removing a return changed since it was read: %v, want ErrChanged", err)
+	}
+	shorter.LastPeriodEnd = domain.MustDate("2026-09-30") // the sent return's period stays
+	gone = slices.DeleteFunc(gone, func(r domain.Return) bool { return !r.PeriodEnd.After(shorter.LastPeriodEnd) })
+	if len(gone) != 2 {
+		c.Fatalf("%d returns to remove, want the last quarter's 2", len(gone))
+	}
+	c.ok(c.st.UpdateSchedule(c.ctx, p.ID, sched, shorter, 1, nil, gone, c.change(p.ID, domain.EntitySchedule, sched.ID, domain.ActionChange, sched, shorter)))
+
+	setup, err := c.st.ReportingSetup(c.ctx, p.ID)
+	c.ok(err)
+	if st := setup.Stats[sched.ID]; st.Expected[lastQ] != 0 || st.Unsent[lastQ] != 0 || st.Expected[domain.MustDate("2026-09-30")] != 2 ||
+		st.Unsent[domain.MustDate("2026-09-30")] != 1 || st.Submitted != 1 {
+		c.Errorf("the schedule's counts after the removal: %+v", st)
+	}
+	left := ctAll(c, 3, func(pg service.Page) ([]domain.Return, string, error) {
+		return c.st.ListReturns(c.ctx, p.ID, service.ReturnFilter{ProjectIDs: []string{a.ID, b.ID}}, pg)
+	})
+	if len(left) != 6 {
+		c.Errorf("%d returns listed after the removal, want 6", len(left))
+	}
+	for _, r := range left {
+		if r.PeriodEnd == lastQ {
+			c.Errorf("removed return %s still listed", r.ID)
+		}
+	}
+	due := ctAll(c, 10, func(pg service.Page) ([]service.DueReturn, string, error) {
+		return c.st.DueReturns(c.ctx, shard, domain.MustDate("2030-01-01"), pg)
+	})
+	for _, d := range due {
+		if d.Return.PeriodEnd == lastQ {
+			c.Errorf("removed return %s still in the notifier's index", d.Return.ID)
+		}
+	}
+	if len(due) != 5 {
+		c.Errorf("%d returns in the notifier's index, want the 5 unsent that stay", len(due))
 	}
 }
 

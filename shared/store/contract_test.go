@@ -1400,7 +1400,7 @@ func ctPortfolio(c *ct) {
 	c.ok(c.st.CreateSchedule(c.ctx, p.ID, sched, setup.Seq, nil, c.change(p.ID, domain.EntitySchedule, sched.ID, domain.ActionCreate, nil, sched)))
 	later := sched
 	later.DueDays, later.Version = 30, 2
-	c.ok(c.st.UpdateSchedule(c.ctx, p.ID, sched, later, setup.Seq+1, nil, c.change(p.ID, domain.EntitySchedule, sched.ID, domain.ActionChange, sched, later)))
+	c.ok(c.st.UpdateSchedule(c.ctx, p.ID, sched, later, setup.Seq+1, nil, nil, c.change(p.ID, domain.EntitySchedule, sched.ID, domain.ActionChange, sched, later)))
 	c.ok(c.st.CreateReturns(c.ctx, p.ID, domain.ExpectedReturns(later, []domain.Project{a, b}, now)))
 
 	// Money: a payment paid in May (on X's whole-programme grant, which

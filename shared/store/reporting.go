@@ -277,7 +277,7 @@ func (s *Store) scheduleExtras(t *tx, programmeID string, seq int64, gen *servic
 }
 
 // UpdateSchedule replaces a schedule still at before's version.
-func (s *Store) UpdateSchedule(ctx context.Context, programmeID string, before, after domain.Schedule, seq int64, gen *service.Generation, ch service.Change) error {
+func (s *Store) UpdateSchedule(ctx context.Context, programmeID string, before, after domain.Schedule, seq int64, gen *service.Generation, removed []domain.Return, ch service.Change) error {
 	item, err := record(after, "schedule", keys{PK: pkProgramme(programmeID), SK: skSchedule(after.ID)})
 	if err != nil {
 		return err
@@ -285,6 +285,28 @@ func (s *Store) UpdateSchedule(ctx context.Context, programmeID string, before, 
 	t := s.versioned(&tx{}, item, before.Version)
 	if err := s.scheduleExtras(t, programmeID, seq, gen, after, false); err != nil {
 		return err
+	}
+	// Returns of periods the schedule no longer has: each deleted while
+	// still as read with nothing sent, which takes it out of the
+	// notifier's index (GSI3) with it, and its counts taken back.
+	stats := map[statsKey]domain.StatsDelta{}
+	for _, r := range removed {
+		vals, err := marshal(map[string]any{":v": r.Version, ":expected": domain.StateExpected})
+		if err != nil {
+			return err
+		}
+		t.add(types.TransactWriteItem{Delete: &types.Delete{
+			TableName: &s.table, Key: key(pkProgramme(programmeID), skReturn(r.ProjectID, r.ScheduleID, r.PeriodStart)),
+			ConditionExpression:       aws.String("version = :v AND #state = :expected"),
+			ExpressionAttributeNames:  map[string]string{"#state": "state"},
+			ExpressionAttributeValues: vals,
+		}}, service.ErrChanged)
+		var d domain.StatsDelta
+		d.Add(r, -1)
+		mergeStats(stats, r, d)
+	}
+	for _, u := range s.statsUpdates(programmeID, stats) {
+		t.add(u, nil)
 	}
 	if err := s.write(ctx, ch, t); err != nil {
 		return fmt.Errorf("update schedule %s: %w", after.ID, err)

@@ -249,6 +249,23 @@ func TestScheduleAndProgrammeForms(t *testing.T) {
 	if s.Name != "Quarters of 2011" || len(s.Reminders) != 0 || s.Version != 2 {
 		t.Errorf("after the change: %+v", s)
 	}
+	// Its last period moved past the programme's end (2012-03-31): refused
+	// beside the field; moved earlier: its last quarter's return goes.
+	past := lead.post(p+"/schedules/"+sid+"/edit", url.Values{"version": {"2"}, "name": {"Quarters of 2011"}, "reminders": {""},
+		"lastPeriodEnd-day": {"30"}, "lastPeriodEnd-month": {"6"}, "lastPeriodEnd-year": {"2012"}})
+	if past.Status != http.StatusBadRequest || !strings.Contains(past.Body, `data-testid="error-f-lastPeriodEnd"`) ||
+		!strings.Contains(past.Body, "starts after the programme ends") {
+		t.Errorf("a last period after the programme ends: %d, want 400 with the problem beside lastPeriodEnd\n%s", past.Status, excerpt(past.Body))
+	}
+	earlier := lead.post(p+"/schedules/"+sid+"/edit", url.Values{"version": {"2"}, "name": {"Quarters of 2011"}, "reminders": {""},
+		"lastPeriodEnd-day": {"30"}, "lastPeriodEnd-month": {"9"}, "lastPeriodEnd-year": {"2011"}})
+	if earlier.Status != http.StatusSeeOther {
+		t.Fatalf("moving the last period earlier: %d\n%s", earlier.Status, excerpt(earlier.Body))
+	}
+	rs := mustList(h.Svc.Open(context.Background(), testkit.AdminCaller(), f.PID).ListReturns(service.ReturnQuery{ScheduleID: sid}, pageAll))
+	if len(rs) != 3 {
+		t.Errorf("%d returns after moving the last period to September, want 3", len(rs))
+	}
 
 	// Next to "count at once", the settings page says plainly that
 	// turning review off leaves submissions already awaiting review

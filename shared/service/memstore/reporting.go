@@ -151,6 +151,28 @@ func (t *tx) returnWrites(ws []service.ReturnWrite) *tx {
 	return t
 }
 
+// returnRemovals deletes each of rs, still at the version read with
+// nothing sent (else ErrChanged), and takes back its counts: the
+// DynamoDB store's Delete, which takes the return out of the notifier's
+// index with it.
+func (t *tx) returnRemovals(rs []domain.Return) *tx {
+	for _, r := range rs {
+		ref := domain.Ref(domain.EntityReturn, r.ID)
+		var cur domain.Return
+		ok, _ := t.p.decode(ref, &cur)
+		t.check(ok && cur.Version == r.Version && !cur.Sent(), service.ErrChanged)
+		var d domain.StatsDelta
+		d.Add(cur, -1)
+		t.then(func(p *partition) {
+			k, _ := slot(ref)
+			delete(p.records, k)
+			delete(p.revs, k)
+			p.addStats(cur, d)
+		})
+	}
+	return t
+}
+
 // addStats moves the counts of r's schedule, and of r's project of it,
 // by d.
 func (p *partition) addStats(r domain.Return, d domain.StatsDelta) {
@@ -350,9 +372,9 @@ func (s *Store) CreateSchedule(_ context.Context, programmeID string, sc domain.
 }
 
 // UpdateSchedule implements service.ReportingStore.
-func (s *Store) UpdateSchedule(_ context.Context, programmeID string, before, after domain.Schedule, seq int64, gen *service.Generation, ch service.Change) error {
+func (s *Store) UpdateSchedule(_ context.Context, programmeID string, before, after domain.Schedule, seq int64, gen *service.Generation, removed []domain.Return, ch service.Change) error {
 	return s.write("UpdateSchedule", programmeID, ch, func(t *tx) {
-		t.versioned(domain.Ref(domain.EntitySchedule, after.ID), after, before.Version).setupMove(seq, "").generation(gen)
+		t.versioned(domain.Ref(domain.EntitySchedule, after.ID), after, before.Version).setupMove(seq, "").generation(gen).returnRemovals(removed)
 	})
 }
 
