@@ -176,24 +176,13 @@ func (s *Store) submissionItems(ctx context.Context, programmeID string, sub ser
 	if old != nil && old.ProjectID != o.ProjectID {
 		return nil, &service.MissingRefError{Refs: []domain.RecordRef{domain.ProjectRef(domain.EntityOutcome, o.ProjectID, old.ID)}}
 	}
-	pk := pkProgramme(programmeID)
 	item, err := record(o, "outcome", outcomeKeys(programmeID, o))
 	if err != nil {
 		return nil, err
 	}
 	t := s.create(&tx{}, item)
-	if old != nil {
-		marker, err := record(map[string]string{"outcomeId": old.ID, "supersededBy": o.ID}, "superseded", keys{PK: pk, SK: skSuperseded(old.ID)})
-		if err != nil {
-			return nil, err
-		}
-		s.create(t, marker)
-		t.fails[len(t.fails)-1] = s.alreadyCorrected(ctx, programmeID, *old)
-		upd, err := s.outcomeStillAs(programmeID, *old, "REMOVE GSI1PK, GSI1SK", nil)
-		if err != nil {
-			return nil, err
-		}
-		t.add(upd, &lazyChanged{s: s, ctx: ctx, programmeID: programmeID, o: *old})
+	if err := s.supersede(ctx, t, programmeID, o, old, sub.TakesOver); err != nil {
+		return nil, err
 	}
 	if sub.Notify != nil {
 		put, err := s.notificationPut(*sub.Notify)
