@@ -51,12 +51,12 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 	var err error
 	id := ref.ID
 	hideContacts := false
-	hideReplaced := false        // a correction's event holds the submission it replaced
+	hideReplaced := false          // a correction's event holds the submission it replaced
 	var asApproved *domain.Outcome // a funder's submission, as the funder reads it (AsApproved)
-	hideReview := false          // the leads' review of a submission, read by a funder
-	var visible map[string]bool  // a notification's recipients the caller may see; nil: all
-	var included map[string]bool // the notifications its digest stood for the caller may see; nil: all
-	hideCarrier := false         // the notification whose email it went in, when the caller may not read that one
+	hideReview := false            // the leads' review of a submission, read by a funder
+	var visible map[string]bool    // a notification's recipients the caller may see; nil: all
+	var included map[string]bool   // the notifications its digest stood for the caller may see; nil: all
+	hideCarrier := false           // the notification whose email it went in, when the caller may not read that one
 	switch ref.Entity {
 	case domain.EntityProgramme:
 		_, err = sc.Programme()
