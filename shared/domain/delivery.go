@@ -215,6 +215,14 @@ type Outcome struct {
 	// ReplacesApproved is, for a correction awaiting review, the approved
 	// submission whose figures still count until it is approved.
 	ReplacesApproved string `json:"replacesApproved,omitempty"`
+	// CorrectedBy is the submission that replaced it: its correction, or
+	// the new submission that filled its return once it was sent back for
+	// changes (TakesOver). "" while nothing has; recorded by the store in
+	// the correction's transaction. Its Status stays what it was when
+	// replaced ("pending" for one corrected before review), as the
+	// submission is never changed in place: CorrectedBy is what says it is
+	// out of the review queue and no longer the one to correct.
+	CorrectedBy string `json:"correctedBy,omitempty"`
 }
 
 // OutcomeInput is the body of POST …/outcomes.

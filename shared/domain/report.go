@@ -88,10 +88,11 @@ type ReportMoney struct {
 }
 
 // ReportReturns counts the returns due in the period that the caller may
-// read (a project lead: its own projects'): how many were due,
-// how many have been sent, how many of them by their due date, and the
-// share sent on time of those whose due date has passed (nil when none
-// has), as progress's onTimePercent.
+// read (a project lead: its own projects'): how many were due, how many
+// have been sent, and, of those whose due date has passed, how many were
+// sent by it and their share (nil when none has passed), as progress's
+// onTimePercent. OnTime and OnTimePercent count over the same returns: a
+// return sent early but not yet due is neither on time nor late yet.
 type ReportReturns struct {
 	Due           int64    `json:"due"`
 	Received      int64    `json:"received"`
@@ -233,7 +234,7 @@ func monthOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0
 // after its period ends).
 func reportReturns(schedules []Schedule, stats map[string]ReturnStats, p Period, today Date) ReportReturns {
 	var r ReportReturns
-	var past, onTimePast int64
+	var past int64
 	for _, s := range schedules {
 		st := stats[s.ID]
 		for end, n := range st.Expected {
@@ -243,15 +244,14 @@ func reportReturns(schedules []Schedule, stats map[string]ReturnStats, p Period,
 			}
 			r.Due += n
 			r.Received += n - st.Unsent[end]
-			r.OnTime += st.OnTime[end]
 			if today.After(due) {
 				past += n
-				onTimePast += st.OnTime[end]
+				r.OnTime += st.OnTime[end]
 			}
 		}
 	}
 	if past > 0 {
-		pct := round1(float64(onTimePast) * 100 / float64(past))
+		pct := round1(float64(r.OnTime) * 100 / float64(past))
 		r.OnTimePercent = &pct
 	}
 	return r

@@ -229,6 +229,38 @@ func TestReportReturnsNotYetDue(t *testing.T) {
 	}
 }
 
+// TestReportReturnsOnTimeOverPastDue: onTime counts over the returns
+// onTimePercent does, those past their due date (SPEC: "the share of
+// returns past their due date that were sent by it"). Two returns sent
+// early but not yet due are neither on time nor late yet, so a report
+// never reads "2 on time, 0%" (audit N1).
+func TestReportReturnsOnTimeOverPastDue(t *testing.T) {
+	t.Parallel()
+	d := domain.MustDate
+	in := reportWorld()
+	in.Period = domain.Period{Start: d("2011-01-01"), End: d("2011-06-30")}
+	in.Schedules = []domain.Schedule{{ID: "q", DueDays: 20}}
+	in.Stats = map[string]domain.ReturnStats{"q": {ScheduleID: "q",
+		// 2010-12-31's two returns (due 2011-01-20, past): one sent late,
+		// one not at all. 2011-03-31's three (due 2011-04-20, not yet):
+		// two sent early.
+		Expected: map[domain.Date]int64{d("2010-12-31"): 2, d("2011-03-31"): 3},
+		Unsent:   map[domain.Date]int64{d("2010-12-31"): 1, d("2011-03-31"): 1},
+		OnTime:   map[domain.Date]int64{d("2011-03-31"): 2},
+	}}
+	in.ProjectStats = nil
+	in.Today = d("2011-04-10")
+	r := domain.BuildReport(in, domain.Access{Lead: true}).Returns
+	if r.Due != 5 || r.Received != 3 || r.OnTime != 0 || r.OnTimePercent == nil || *r.OnTimePercent != 0 {
+		t.Errorf("before 2011-03-31's returns are due: %+v (%v%%), want due 5 received 3 on time 0 (0%%)", r, r.OnTimePercent)
+	}
+	in.Today = d("2011-04-21") // now they are past due, sent by it
+	r = domain.BuildReport(in, domain.Access{Lead: true}).Returns
+	if r.OnTime != 2 || r.OnTimePercent == nil || *r.OnTimePercent != 40 {
+		t.Errorf("once due: %+v (%v%%), want on time 2 (40%%)", r, r.OnTimePercent)
+	}
+}
+
 // TestReportSeriesKeys: the programme's years of the period, and each
 // target's years up to the period's end, no more.
 func TestReportSeriesKeys(t *testing.T) {

@@ -531,6 +531,16 @@ func (r Return) CorrectionSentBack() bool {
 	return r.State == StateAccepted && r.Correction != nil && r.Correction.Status == OutcomeChangesRequested
 }
 
+// SentBack is the submission the return holds sent back for changes
+// ("" unless its state is changes-requested): a new submission filling it
+// may take it over (Outcome.TakesOver).
+func (r Return) SentBack() string {
+	if r.State == StateChangesRequested {
+		return r.SubmissionID
+	}
+	return ""
+}
+
 // List is the list the return is kept in (see ReturnList).
 func (r Return) List() ReturnList {
 	if r.CorrectionSentBack() {

@@ -27,7 +27,7 @@ func (o Outcome) Counted() bool { return o.EffectiveStatus() == OutcomeApproved 
 
 // AsApproved is the submission as one who reads approved figures only
 // (a funder) sees it: its status and figures, without the leads' review
-// of it, whose comment and reviewer are the leads' word to the project
+// of it or the id of its correction (CorrectedBy), whose comment and reviewer are the leads' word to the project
 // (Return.View keeps it from funders the same way). A correction of a
 // submission that was never approved (sent back, or corrected before
 // review) names instead the approved submission it took over from, or
@@ -37,6 +37,9 @@ func (o Outcome) Counted() bool { return o.EffectiveStatus() == OutcomeApproved 
 // ever replaced counted ones.
 func (o Outcome) AsApproved() Outcome {
 	o.Review = nil
+	// Its correction may await review or have been sent back: not theirs
+	// to know of. They follow a correction's replaces instead.
+	o.CorrectedBy = ""
 	if o.ReplacesUnapproved() {
 		o.Replaces = o.ReplacesApproved
 	}
@@ -68,6 +71,22 @@ func NewSubmission(o Outcome, old *Outcome, review bool) Outcome {
 		}
 	}
 	return o
+}
+
+// TakesOver reports whether o, a new submission filling a return that
+// was sent back on sent (the return held sent, changes requested), is the
+// project's answer to that request: the same project, period and cohort,
+// and not already sent's correction (which replaces it anyway). The
+// return moves on to o, so sent is done with as if o had corrected it: a
+// later correction of sent is refused as of a submission corrected already
+// (else sent's correction and o would both await approval for one return,
+// and approving both would count the period twice). Another cohort's
+// figures for the period are not an answer to sent: a project with
+// cohorts sends one submission a period for each.
+func (o Outcome) TakesOver(sent Outcome) bool {
+	return sent.ID != o.ID && sent.ID != o.Replaces && sent.EffectiveStatus() == OutcomeChangesRequested &&
+		sent.ProjectID == o.ProjectID && sent.CohortID == o.CohortID &&
+		sent.PeriodStart == o.PeriodStart && sent.PeriodEnd == o.PeriodEnd
 }
 
 // FigureChange is how a change of submissions moves the figures: what

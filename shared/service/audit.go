@@ -51,11 +51,12 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 	var err error
 	id := ref.ID
 	hideContacts := false
-	hideReplaced := false        // a correction's event holds the submission it replaced
-	hideReview := false          // the leads' review of a submission, read by a funder
-	var visible map[string]bool  // a notification's recipients the caller may see; nil: all
-	var included map[string]bool // the notifications its digest stood for the caller may see; nil: all
-	hideCarrier := false         // the notification whose email it went in, when the caller may not read that one
+	hideReplaced := false          // a correction's event holds the submission it replaced
+	var asApproved *domain.Outcome // a funder's submission, as the funder reads it (AsApproved)
+	hideReview := false            // the leads' review of a submission, read by a funder
+	var visible map[string]bool    // a notification's recipients the caller may see; nil: all
+	var included map[string]bool   // the notifications its digest stood for the caller may see; nil: all
+	hideCarrier := false           // the notification whose email it went in, when the caller may not read that one
 	switch ref.Entity {
 	case domain.EntityProgramme:
 		_, err = sc.Programme()
@@ -81,6 +82,10 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 		o, err = sc.storedOutcome(ref.ID)
 		hideReview = sc.funderOnly(sc.projectID)
 		hideReplaced = hideReview && o.ReplacesUnapproved()
+		if hideReview {
+			a := o.AsApproved()
+			asApproved = &a
+		}
 	case domain.EntityTarget:
 		_, err = sc.Target(ref.ID)
 	case domain.EntityPayment:
@@ -166,8 +171,54 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 				}
 			}
 		}
+		if asApproved != nil && ev.Action == domain.ActionCorrect {
+			// The submission it replaced, as the record itself names it
+			// for a funder: the approved one it took over from, never a
+			// correction that was not approved.
+			funderReplaces(ev.Changes, *asApproved)
+		}
 	}
 	return events, next, nil
+}
+
+// funderReplaces sets, in the changes of a correction's event of o (as a
+// funder reads it, AsApproved), the submission it replaced to the one o
+// names: the approved one it took over from. Before the correction, the
+// submission it replaced named, for a funder, the approved one that one
+// took over from in turn (its replacesApproved, when it was a
+// correction of one never approved): so does the event.
+func funderReplaces(changes map[string]domain.FieldChange, o domain.Outcome) {
+	c, ok := changes["replaces"]
+	if !ok {
+		return
+	}
+	if c.Before != nil {
+		// The replaced one as a funder read it (AsApproved): its status,
+		// replaces and replacesApproved before the correction are the
+		// event's befores, or, where the event holds none, unchanged.
+		status, approved := "unchanged", o.ReplacesApproved
+		if st, ok := changes["status"]; ok {
+			status, _ = st.Before.(string)
+		}
+		if ra, ok := changes["replacesApproved"]; ok {
+			approved, _ = ra.Before.(string)
+		}
+		if status != "" && c.Before != approved { // it corrected one never approved
+			c.Before = nil
+			if approved != "" {
+				c.Before = approved
+			}
+		}
+	}
+	c.After = nil
+	if o.Replaces != "" {
+		c.After = o.Replaces
+	}
+	if c.Before == nil && c.After == nil {
+		delete(changes, "replaces")
+		return
+	}
+	changes["replaces"] = c
 }
 
 // isEmptyList says whether v, a value as an audit event holds it, is no

@@ -501,6 +501,9 @@ func (sc *Scope) planSubmission(base domain.Outcome, setup ReportingSetup, relea
 		return Submission{}, err
 	}
 	sub.Returns = ws
+	if sub.TakesOver, err = sc.takeOvers(o, ws, sc.findOutcome); err != nil {
+		return Submission{}, err
+	}
 	if o.Status == domain.OutcomeApproved {
 		if sub.Release, err = sc.releaseOf(sub.Figures, ws, release); err != nil {
 			return Submission{}, err
@@ -511,6 +514,33 @@ func (sc *Scope) planSubmission(base domain.Outcome, setup ReportingSetup, relea
 		sub.Notify = &n
 	}
 	return sub, nil
+}
+
+// takeOvers are the submissions sent back for changes that o takes over
+// (domain.Outcome.TakesOver) on the returns it fills (ws): each found by
+// find, one read a submission (none unless a return o fills was sent
+// back, and one return holds one submission, whatever the history).
+func (sc *Scope) takeOvers(o domain.Outcome, ws []ReturnWrite, find func(string) (domain.Outcome, bool, error)) ([]domain.Outcome, error) {
+	var out []domain.Outcome
+	seen := map[string]bool{}
+	for _, w := range ws {
+		if w.Before == nil || w.After.SubmissionID != o.ID {
+			continue
+		}
+		id := w.Before.SentBack()
+		if id == "" || id == o.Replaces || seen[id] {
+			continue
+		}
+		seen[id] = true
+		sent, found, err := find(id)
+		if err != nil {
+			return nil, err
+		}
+		if found && o.TakesOver(sent) {
+			out = append(out, sent)
+		}
+	}
+	return out, nil
 }
 
 // readOutcome reads a submission of the scope's project, which must be there.

@@ -469,6 +469,15 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 	if err := sc.importFills(setup, subs); err != nil {
 		return importPlan{}, err
 	}
+	// A row's new figures filling a return sent back take over the
+	// submission sent back, as the API's do (takeOvers): read from the
+	// history, no request more.
+	find := func(id string) (domain.Outcome, bool, error) { o, ok := byID[id]; return o, ok, nil }
+	for _, sub := range subs {
+		if sub.TakesOver, err = sc.takeOvers(sub.Outcome, sub.Returns, find); err != nil {
+			return importPlan{}, err
+		}
+	}
 	return plan, nil
 }
 

@@ -316,6 +316,13 @@ type Submission struct {
 	// Old is the submission it corrects, as read: the write is refused
 	// (ErrChanged) if its status changed meanwhile.
 	Old *domain.Outcome
+	// TakesOver are the submissions sent back for changes whose returns
+	// it fills as their project's answer (domain.Outcome.TakesOver), as
+	// read: each is marked corrected by it as a corrected Old is, so a
+	// later correction of one is refused (AlreadyCorrectedError); the
+	// write is refused (ErrChanged) if one was corrected, or its status
+	// changed, meanwhile.
+	TakesOver []domain.Outcome
 	// Figures is how the counted and pending figures move.
 	Figures domain.FigureChange
 	// Returns are the returns it fills.

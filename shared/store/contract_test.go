@@ -388,6 +388,7 @@ var ctCases = []struct {
 	run  func(c *ct)
 }{
 	{"read access and records", ctReads},
+	{"a submission sent back taken over", ctTakeOver},
 	{"missing references", ctMissingRefs},
 	{"programmes and memberships", ctProgrammes},
 	{"members", ctMembers},
@@ -1578,4 +1579,85 @@ func nonZero[K comparable](m map[K]int64) map[K]int64 {
 		}
 	}
 	return out
+}
+
+// ctTakeOver: new figures that take over a submission sent back for
+// changes (service.Submission.TakesOver) mark it corrected by them, as a
+// correction does, in their transaction: a correction of it planned before
+// (its return still sent back when read) is refused as a second correction
+// is, naming the new figures, and changes nothing; in the other order, new
+// figures planned to take over a submission corrected meanwhile are
+// refused as a change (service.ErrChanged) and change nothing. Either
+// records correctedBy on what it supersedes.
+func ctTakeOver(c *ct) {
+	p := c.programme()
+	a := c.project(p.ID)
+	ref := domain.MetricReferrals
+	pending := func(replaces *domain.Outcome) domain.Outcome {
+		o := ctOutcome(a.ID, "", "2025-07-31", map[domain.Metric]int64{ref: 4})
+		if replaces != nil {
+			o.Replaces = replaces.ID
+		}
+		return domain.NewSubmission(o, replaces, true)
+	}
+	store := func(o domain.Outcome, old *domain.Outcome, takesOver ...domain.Outcome) error {
+		action := domain.ActionCreate
+		if old != nil {
+			action = domain.ActionCorrect
+		}
+		sub := service.Submission{Outcome: o, Old: old, TakesOver: takesOver, Figures: domain.Submitting(o, old, nil)}
+		return c.st.CreateOutcome(c.ctx, p.ID, sub, c.change(p.ID, domain.EntityOutcome, o.ID, action, old, o))
+	}
+	sendBack := func(o domain.Outcome) domain.Outcome {
+		c.Helper()
+		after := o
+		after.Status = domain.OutcomeChangesRequested
+		after.Review = &domain.Review{Decision: domain.DecisionRequestChanges, By: "lead@example.org", At: time.Now().UTC(), Comment: "Check."}
+		c.ok(c.st.ReviewOutcome(c.ctx, p.ID, service.OutcomeReview{Before: o, After: after,
+			Figures: domain.Reviewing(o, domain.DecisionRequestChanges, nil)}, c.change(p.ID, domain.EntityOutcome, o.ID, domain.ActionReview, o, after)))
+		return after
+	}
+	correctedBy := func(o domain.Outcome) string {
+		c.Helper()
+		got, ok := ctGet[domain.Outcome](c, p.ID, domain.ProjectRef(domain.EntityOutcome, a.ID, o.ID))
+		if !ok {
+			c.Fatalf("%s is not there", o.ID)
+		}
+		return got.CorrectedBy
+	}
+
+	sent := pending(nil)
+	c.ok(store(sent, nil))
+	sent = sendBack(sent)
+	n1 := pending(nil)
+	c.ok(store(n1, nil, sent))
+	if by := correctedBy(sent); by != n1.ID {
+		c.Errorf("the submission taken over: correctedBy %q, want %s", by, n1.ID)
+	}
+	if by, err := c.st.NewestCorrection(c.ctx, p.ID, domain.EntityOutcome, sent.ID); err != nil || by != n1.ID {
+		c.Errorf("the newest correction of the submission taken over: %q %v, want %s", by, err, n1.ID)
+	}
+	late := pending(&sent)
+	c.unchanged(p.ID, func() error { return store(late, &sent) }, func(err error) {
+		var ce *service.AlreadyCorrectedError
+		if !errors.As(err, &ce) || ce.By.ID != n1.ID || ce.Replaced.ID != sent.ID {
+			c.Errorf("a correction of the submission taken over: %v, want it already corrected by %s", err, n1.ID)
+		}
+	})
+
+	// The other order.
+	sent2 := pending(nil)
+	c.ok(store(sent2, nil))
+	sent2 = sendBack(sent2)
+	fix := pending(&sent2)
+	c.ok(store(fix, &sent2))
+	if by := correctedBy(sent2); by != fix.ID {
+		c.Errorf("the submission corrected: correctedBy %q, want %s", by, fix.ID)
+	}
+	n2 := pending(nil)
+	c.unchanged(p.ID, func() error { return store(n2, nil, sent2) }, func(err error) {
+		if !errors.Is(err, service.ErrChanged) {
+			c.Errorf("new figures taking over a submission corrected meanwhile: %v, want ErrChanged", err)
+		}
+	})
 }

@@ -98,7 +98,8 @@ func (s *Store) ListCohorts(ctx context.Context, programmeID, projectID string, 
 // month, measures and the daily series) when it counts at once, else the
 // pending figures; the returns it fills and their schedules' counts; the
 // email to the leads when it awaits review. A correction (sub.Old) also
-// marks the old one superseded; the marker's condition makes a second
+// marks the old one superseded (as it does those sub.TakesOver; see
+// supersede); the marker's condition makes a second
 // correction of the same submission fail (*service.AlreadyCorrectedError),
 // so the old figures can never be taken back twice, and the old one must
 // still be in the review state it was read in (else service.ErrChanged),
@@ -134,35 +135,19 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, sub servi
 }
 
 // submissionItems adds to t the items of one submission that no other
-// shares: it, the marker and condition of the submission it corrects, and
+// shares: it, the markers and conditions of the submission it corrects
+// and of those it takes over (supersede), and
 // its email. CreateOutcome adds the checks and figures to them, an import
 // (importTx) merges those of many submissions into one transaction.
 func (s *Store) submissionItems(ctx context.Context, t *tx, programmeID string, sub service.Submission) error {
-	o, old := sub.Outcome, sub.Old
-	if old != nil && old.ProjectID != o.ProjectID {
-		// A submission corrects one of its own project only.
-		return &service.MissingRefError{Refs: []domain.RecordRef{domain.ProjectRef(domain.EntityOutcome, o.ProjectID, old.ID)}}
-	}
+	o := sub.Outcome
 	item, err := record(o, "outcome", outcomeKeys(programmeID, o))
 	if err != nil {
 		return err
 	}
 	s.create(t, item)
-	if old != nil {
-		marker, err := record(map[string]string{"outcomeId": old.ID, "supersededBy": o.ID}, "superseded", keys{PK: pkProgramme(programmeID), SK: skSuperseded(old.ID)})
-		if err != nil {
-			return err
-		}
-		s.create(t, marker)
-		// The marker's failure is a correction that came first: name the newest.
-		t.fails[len(t.fails)-1] = s.alreadyCorrected(ctx, programmeID, *old)
-		// The old one leaves the review queue, if it was in it, and must
-		// still be as read: its status decides what the correction moves.
-		upd, err := s.outcomeStillAs(programmeID, *old, "REMOVE GSI1PK, GSI1SK", nil)
-		if err != nil {
-			return err
-		}
-		t.add(upd, &lazyChanged{s: s, ctx: ctx, programmeID: programmeID, o: *old})
+	if err := s.supersede(ctx, t, programmeID, o, sub.Old, sub.TakesOver); err != nil {
+		return err
 	}
 	if sub.Notify != nil {
 		put, err := s.notificationPut(*sub.Notify)
@@ -170,6 +155,52 @@ func (s *Store) submissionItems(ctx context.Context, t *tx, programmeID string, 
 			return err
 		}
 		t.add(put, nil)
+	}
+	return nil
+}
+
+// supersede adds the items that mark what o supersedes: old, the
+// submission it corrects (nil for none), and those sent back that it takes
+// over (service.Submission.TakesOver). Each gets its correction marker
+// (SUPERSEDED#id, naming o), whose condition makes a second correction of
+// the same submission fail: for old, with *service.AlreadyCorrectedError
+// naming the newest correction; for one taken over, with
+// service.ErrChanged (o corrects nothing itself, and once replanned it
+// fills the return the correction that came first now holds). Each must
+// still be in the review state it was read in, leaves the review queue if
+// it was in it, and records the one that corrected it (correctedBy), so a
+// list tells it from a submission still awaiting review.
+func (s *Store) supersede(ctx context.Context, t *tx, programmeID string, o domain.Outcome, old *domain.Outcome, takesOver []domain.Outcome) error {
+	type superseded struct {
+		o    domain.Outcome
+		fail error
+	}
+	var all []superseded
+	if old != nil {
+		// The marker's failure is a correction that came first: name the newest.
+		all = append(all, superseded{*old, s.alreadyCorrected(ctx, programmeID, *old)})
+	}
+	for _, x := range takesOver {
+		all = append(all, superseded{x, service.ErrChanged})
+	}
+	for _, x := range all {
+		if x.o.ProjectID != o.ProjectID {
+			// A submission supersedes one of its own project only.
+			return &service.MissingRefError{Refs: []domain.RecordRef{domain.ProjectRef(domain.EntityOutcome, o.ProjectID, x.o.ID)}}
+		}
+		marker, err := record(map[string]string{"outcomeId": x.o.ID, "supersededBy": o.ID}, "superseded",
+			keys{PK: pkProgramme(programmeID), SK: skSuperseded(x.o.ID)})
+		if err != nil {
+			return err
+		}
+		s.create(t, marker)
+		t.fails[len(t.fails)-1] = x.fail
+		// Its status decides what a correction moves.
+		upd, err := s.outcomeStillAs(programmeID, x.o, "SET correctedBy = :by REMOVE GSI1PK, GSI1SK", map[string]any{":by": o.ID})
+		if err != nil {
+			return err
+		}
+		t.add(upd, &lazyChanged{s: s, ctx: ctx, programmeID: programmeID, o: x.o})
 	}
 	return nil
 }

@@ -59,7 +59,10 @@ func TestReportReturnsSayWhoseTheyAre(t *testing.T) {
 			t.Fatalf("%s: %d\n%s", who, p.Status, excerpt(p.Body))
 		}
 		for _, s := range []string{`data-testid="report-returns-whose">` + want.whose + `<`,
-			`data-testid="report-returns-due">` + want.due + `<`, `data-testid="report-returns-received">` + want.received + `<`} {
+			`data-testid="report-returns-due">` + want.due + `<`, `data-testid="report-returns-received">` + want.received + `<`,
+			// Each past its due date, none sent by it: on time counts
+			// over the returns its share does.
+			`data-testid="report-returns-on-time">0 of those past their due date (0`} {
 			if !strings.Contains(p.Body, s) {
 				t.Errorf("%s's report lacks %q:\n%s", who, s, excerpt(between(p.Body, `id="report-returns"`, `</section>`)))
 			}

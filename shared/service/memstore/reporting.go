@@ -270,12 +270,42 @@ func (t *tx) submission(sub service.Submission) {
 		}
 		t.check(by == "", &service.AlreadyCorrectedError{Replaced: replaced, By: domain.ProjectRef(domain.EntityOutcome, old.ProjectID, by)})
 		t.outcomeStillAs(*old)
-		t.then(func(p *partition) { p.superseded[old.ID] = o.ID })
+		t.then(func(p *partition) { p.supersede(*old, o.ID) })
+	}
+	for _, x := range sub.TakesOver {
+		// Taken over once sent back: marked as a correction would mark
+		// it, and a correction that came first is a change to replan on.
+		if x.ProjectID != o.ProjectID {
+			t.exists(domain.ProjectRef(domain.EntityOutcome, o.ProjectID, x.ID))
+			continue
+		}
+		t.check(t.p == nil || t.p.superseded[x.ID] == "", service.ErrChanged)
+		t.outcomeStillAs(x)
+		t.then(func(p *partition) { p.supersede(x, o.ID) })
 	}
 	t.figures(sub.Figures, o.SubmittedAt).returnWrites(sub.Returns)
 	t.check(t.p.seq() == sub.Seq, service.ErrChanged)
 	t.notify(sub.Notify)
 	t.release(sub.Release)
+}
+
+// supersede marks x corrected by the submission by: its correction
+// marker, and its record's correctedBy, as the DynamoDB store's update of
+// it writes (which keeps its dependents revision).
+func (p *partition) supersede(x domain.Outcome, by string) {
+	p.superseded[x.ID] = by
+	ref := domain.ProjectRef(domain.EntityOutcome, x.ProjectID, x.ID)
+	var cur domain.Outcome
+	if ok, _ := p.decode(ref, &cur); !ok {
+		return
+	}
+	cur.CorrectedBy = by
+	k, _ := slot(ref)
+	rev, had := p.revs[k]
+	p.put(ref, cur)
+	if had {
+		p.revs[k] = rev
+	}
 }
 
 // ReviewOutcome implements service.ReportingStore.
