@@ -31,6 +31,7 @@ func TestContractNotifier(t *testing.T) {
 		{"pending notifications by shard", ctPending},
 		{"changed programmes and due targets", ctDueTargets},
 		{"due returns", ctDueReturns},
+		{"a return's reminders", ctReminderClaims},
 		{"unfinished generations", ctGenerations},
 		{"due and waiting payments", ctDuePayments},
 		{"submissions awaiting review", ctAwaitsReview},
@@ -449,6 +450,82 @@ func ctDueReturns(c *ct) {
 	c.ok(c.st.RecheckReturns(c.ctx, p.ID, sched.ID, domain.Date{}, domain.Date{}, recheck))
 	if got := due(recheck); len(got) != 1 || got[0].Return.ID != returns[0].ID {
 		c.Errorf("after a recheck (the sent one left out): %+v", got)
+	}
+}
+
+// ctReminderClaims: a return's reminder is claimed with the return, only
+// while it is expected and was not reminded on or after the reminder's
+// day (whatever the reminder's days, so a schedule's reminders changed
+// call for no second reminder), and the day it went is read back with the
+// return.
+func ctReminderClaims(c *ct) {
+	p := c.programme()
+	a := c.project(p.ID)
+	now := time.Now().UTC()
+	sched := domain.Schedule{ID: domain.NewID(), Name: "Quarterly", Frequency: domain.Quarterly, FirstPeriodStart: domain.MustDate("2026-01-01"),
+		LastPeriodEnd: domain.MustDate("2026-06-30"), DueDays: 20, Reminders: []int64{7, 1}, Version: 1, CreatedAt: now, UpdatedAt: now}
+	c.ok(c.st.CreateSchedule(c.ctx, p.ID, sched, 0, nil, c.change(p.ID, domain.EntitySchedule, sched.ID, domain.ActionCreate, nil, sched)))
+	returns := domain.ExpectedReturns(sched, []domain.Project{a}, now)
+	sent := returns[1]
+	sent.State, sent.SubmissionID, sent.SubmittedAt = domain.StateSubmitted, domain.NewID(), &now
+	c.ok(c.st.CreateReturns(c.ctx, p.ID, []domain.Return{returns[0], sent}))
+	q1 := returns[0] // due 2026-04-20
+	claim := func(r domain.Return, days int64, on string) bool {
+		c.Helper()
+		n := domain.Notification{ID: domain.ReturnNotificationID(r.ID, domain.ReturnNotice{Kind: domain.KindReminder, Reminder: days}),
+			Kind: domain.KindReminder, Status: domain.NotificationPending, ReturnID: r.ID, ProjectID: r.ProjectID, PeriodStart: r.PeriodStart,
+			PeriodEnd: r.PeriodEnd, DueDate: r.DueDate, CreatedAt: now, ProgrammeID: p.ID, On: domain.MustDate(on),
+			Recipients: []string{"pl@example.org"}, Reminder: &days}
+		ok, err := c.st.ClaimNotification(c.ctx, n)
+		c.ok(err)
+		return ok
+	}
+	remindedOn := func() domain.Date {
+		c.Helper()
+		rs, _, err := c.st.ListReturns(c.ctx, p.ID, service.ReturnFilter{ProjectIDs: []string{a.ID}}, service.Page{Limit: 10})
+		c.ok(err)
+		for _, r := range rs {
+			if r.ID == q1.ID {
+				return r.RemindedOn
+			}
+		}
+		c.Fatalf("Q1 not listed: %+v", rs)
+		return domain.Date{}
+	}
+	if !remindedOn().IsZero() {
+		c.Errorf("a return never reminded: reminded on %s", remindedOn())
+	}
+	for _, step := range []struct {
+		days  int64
+		on    string
+		claim bool
+	}{
+		{7, "2026-04-13", true},
+		{7, "2026-04-13", false},  // claimed before
+		{8, "2026-04-13", false},  // its day (the 12th) is before the reminder that went
+		{10, "2026-04-15", false}, // likewise, on a later day
+		{6, "2026-04-14", true},   // its day came after the reminder that went
+		{5, "2026-04-15", true},
+		{4, "2026-04-16", true},
+		{5, "2026-04-16", false}, // a reminder went that day: one a day at most
+		{1, "2026-04-19", true},
+	} {
+		if got := claim(q1, step.days, step.on); got != step.claim {
+			c.Errorf("reminder %d claimed on %s: %v, want %v", step.days, step.on, got, step.claim)
+		}
+	}
+	if got := remindedOn(); got != domain.MustDate("2026-04-19") {
+		c.Errorf("reminded on %s, want the day of the last reminder claimed", got)
+	}
+	if claim(sent, 7, "2026-07-13") {
+		c.Error("a reminder of a return sent was claimed")
+	}
+	// A reminder with no return (as some tests record one) is claimed as
+	// any notification.
+	other := q1
+	other.ID = domain.ReturnID(domain.NewID(), a.ID, q1.PeriodStart)
+	if claim(other, 7, "2026-04-13") {
+		c.Error("a reminder of a return that is not there was claimed")
 	}
 }
 

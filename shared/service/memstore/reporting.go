@@ -53,17 +53,20 @@ type memReturn struct {
 	// nothing is sent for it (zero: it is in no index): the DynamoDB
 	// store's GSI3 entry, put at its first check each time it is written.
 	Look domain.Date `json:",omitzero"`
+	// RemindedOn is the day a reminder of it was last claimed
+	// (ClaimNotification), as the DynamoDB store's remindedOn.
+	RemindedOn domain.Date `json:",omitzero"`
 }
 
 func (m memReturn) domain() domain.Return {
 	r := m.Return
-	r.State, r.Version, r.CreatedAt = m.State, m.Version, m.CreatedAt
+	r.State, r.Version, r.CreatedAt, r.RemindedOn = m.State, m.Version, m.CreatedAt, m.RemindedOn
 	r.Status = ""
 	return r
 }
 
 func keep(r domain.Return) memReturn {
-	m := memReturn{Return: r, State: r.State, Version: r.Version, CreatedAt: r.CreatedAt}
+	m := memReturn{Return: r, State: r.State, Version: r.Version, CreatedAt: r.CreatedAt, RemindedOn: r.RemindedOn}
 	if !r.Sent() {
 		m.Look = r.FirstCheck()
 	}
