@@ -447,7 +447,23 @@ func ctDueReturns(c *ct) {
 		c.Errorf("out of the index, still due: %+v", got)
 	}
 	recheck := domain.MustDate("2026-04-10")
-	c.ok(c.st.RecheckReturns(c.ctx, p.ID, sched.ID, domain.Date{}, domain.Date{}, recheck))
+	// Of other projects only, or of none: not this one.
+	c.ok(c.st.RecheckReturns(c.ctx, p.ID, sched.ID, []string{domain.NewID()}, domain.Date{}, domain.Date{}, recheck))
+	c.ok(c.st.RecheckReturns(c.ctx, p.ID, sched.ID, []string{}, domain.Date{}, domain.Date{}, recheck))
+	if got := due(domain.MustDate("2030-01-01")); len(got) != 0 {
+		c.Errorf("rechecked for other projects: %+v", got)
+	}
+	// Of this project, outside the period ends asked for: not either.
+	c.ok(c.st.RecheckReturns(c.ctx, p.ID, sched.ID, []string{a.ID}, returns[0].PeriodEnd.AddDays(1), domain.Date{}, recheck))
+	if got := due(domain.MustDate("2030-01-01")); len(got) != 0 {
+		c.Errorf("rechecked outside its range: %+v", got)
+	}
+	c.ok(c.st.RecheckReturns(c.ctx, p.ID, sched.ID, []string{a.ID}, returns[0].PeriodEnd, returns[0].PeriodEnd.AddDays(1), recheck))
+	if got := due(recheck); len(got) != 1 || got[0].Return.ID != returns[0].ID {
+		c.Errorf("after a recheck of its project (the sent one left out): %+v", got)
+	}
+	c.ok(c.st.RescheduleReturn(c.ctx, due(recheck)[0], domain.Date{}))
+	c.ok(c.st.RecheckReturns(c.ctx, p.ID, sched.ID, nil, domain.Date{}, domain.Date{}, recheck))
 	if got := due(recheck); len(got) != 1 || got[0].Return.ID != returns[0].ID {
 		c.Errorf("after a recheck (the sent one left out): %+v", got)
 	}

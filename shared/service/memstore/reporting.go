@@ -398,9 +398,9 @@ func (s *Store) FinishGeneration(_ context.Context, programmeID, genID string) e
 }
 
 // RecheckReturns implements service.ReportingStore: the schedule's
-// returns not yet sent whose periods end in [from, to) are looked at next
-// on day on.
-func (s *Store) RecheckReturns(_ context.Context, programmeID, scheduleID string, from, to, on domain.Date) error {
+// returns not yet sent whose periods end in [from, to) (of projectIDs
+// only, when not nil) are looked at next on day on.
+func (s *Store) RecheckReturns(_ context.Context, programmeID, scheduleID string, projectIDs []string, from, to, on domain.Date) error {
 	if err := s.enter("RecheckReturns"); err != nil {
 		return err
 	}
@@ -411,7 +411,7 @@ func (s *Store) RecheckReturns(_ context.Context, programmeID, scheduleID string
 		if err := json.Unmarshal(e.data, &m); err != nil {
 			return err
 		}
-		if m.ScheduleID != scheduleID || m.State != domain.StateExpected ||
+		if m.ScheduleID != scheduleID || m.State != domain.StateExpected || projectIDs != nil && !slices.Contains(projectIDs, m.ProjectID) ||
 			!from.IsZero() && m.PeriodEnd.Before(from) || !to.IsZero() && !m.PeriodEnd.Before(to) {
 			continue
 		}
