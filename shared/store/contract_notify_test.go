@@ -467,6 +467,22 @@ func ctDueReturns(c *ct) {
 	if got := due(recheck); len(got) != 1 || got[0].Return.ID != returns[0].ID {
 		c.Errorf("after a recheck (the sent one left out): %+v", got)
 	}
+	// A run that read it before a recheck for the same day (the change
+	// that called for it came after the run looked) does not move it on:
+	// the next run looks again.
+	read = due(recheck)[0]
+	c.ok(c.st.RecheckReturns(c.ctx, p.ID, sched.ID, nil, domain.Date{}, domain.Date{}, recheck))
+	c.ok(c.st.RescheduleReturn(c.ctx, read, recheck.AddDays(3)))
+	if got := due(recheck); len(got) != 1 || got[0].Return.ID != returns[0].ID || got[0].ProgrammeID != p.ID {
+		c.Fatalf("a run that read it before the recheck moved it on: %+v", got)
+	}
+	c.ok(c.st.RescheduleReturn(c.ctx, due(recheck)[0], recheck.AddDays(3)))
+	if got := due(recheck.AddDays(2)); len(got) != 0 {
+		c.Errorf("moved on by a run that read it after the recheck, still due: %+v", got)
+	}
+	if got := due(recheck.AddDays(3)); len(got) != 1 {
+		c.Errorf("moved on by a run that read it after the recheck: %+v", got)
+	}
 }
 
 // ctReminderClaims: a return's reminder is claimed with the return, only

@@ -231,6 +231,15 @@ func returnDueKey(programmeID, returnID string, next domain.Date) string {
 	return next.String() + "#" + programmeID + "#" + returnID
 }
 
+// recheckDueKey is where a recheck puts a return in the RDUE index for
+// day on: returnDueKey with a mark of its own after it, so a run that
+// read the return before (at returnDueKey for the same day, before the
+// change that calls for the recheck) finds it moved and leaves it for
+// the next run rather than moving it on.
+func recheckDueKey(programmeID, returnID string, on domain.Date) string {
+	return returnDueKey(programmeID, returnID, on) + "#" + domain.NewID()
+}
+
 // Returns still to write: a generation, in its shard of the RETGEN index
 // (GSI1) until it is done.
 const genIndex = "RETGEN"

@@ -367,8 +367,8 @@ func (s *Store) DueReturns(ctx context.Context, shard int, today domain.Date, p 
 			return nil, "", err
 		}
 		sk := item["GSI3SK"].(*types.AttributeValueMemberS).Value
-		parts := strings.Split(sk, "#")
-		if len(parts) != 3 {
+		parts := strings.Split(sk, "#") // day, programme, return (and a recheck's mark)
+		if len(parts) < 3 {
 			continue
 		}
 		due = append(due, service.DueReturn{ProgrammeID: parts[1], Return: r, DueKey: sk})
@@ -473,7 +473,8 @@ func (s *Store) Schedule(ctx context.Context, programmeID, id string) (domain.Sc
 }
 
 // RecheckReturns puts the schedule's returns not yet sent whose periods
-// end in [from, to) in the notifier's index for day on: one Query of the
+// end in [from, to) in the notifier's index for day on (recheckDueKey:
+// a run that read one before does not move it on): one Query of the
 // schedule's "expected" partition (of each project's, GSI2, for
 // projectIDs) and an update a return. A return filled meanwhile is left
 // out of the index (the update's condition).
@@ -494,7 +495,7 @@ func (s *Store) RecheckReturns(ctx context.Context, programmeID, scheduleID stri
 			if err != nil {
 				return err
 			}
-			vals, _ := marshal(map[string]any{":due": shardKeyOf(returnsDue, programmeID), ":key": returnDueKey(programmeID, r.ID, on), ":expected": domain.StateExpected})
+			vals, _ := marshal(map[string]any{":due": shardKeyOf(returnsDue, programmeID), ":key": recheckDueKey(programmeID, r.ID, on), ":expected": domain.StateExpected})
 			_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 				TableName: &s.table, Key: key(pkProgramme(programmeID), skReturn(r.ProjectID, r.ScheduleID, r.PeriodStart)),
 				UpdateExpression:          aws.String("SET GSI3PK = :due, GSI3SK = :key"),

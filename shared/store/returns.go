@@ -26,6 +26,7 @@ import (
 //	GSI1 RETS#<p>#<s>#<list>     / <periodEnd>#<j>   a schedule's returns in one list
 //	GSI2 RETP#<p>#<j>#<s>#<list> / <periodEnd>       one project's, of one schedule, in one list
 //	GSI3 RDUE                    / <day>#<p>#<id>    while nothing is sent: the day the notifier looks next
+//	                                                 (#<mark> after it when a recheck put it there: recheckDueKey)
 //
 // The list (domain.ReturnList) is the return's state, except that an
 // accepted return whose newest correction was sent back is in the list

@@ -53,6 +53,10 @@ type memReturn struct {
 	// nothing is sent for it (zero: it is in no index): the DynamoDB
 	// store's GSI3 entry, put at its first check each time it is written.
 	Look domain.Date `json:",omitzero"`
+	// LookMark is a recheck's mark on Look (RecheckReturns), as the
+	// DynamoDB store's key then ends: a run that read the return before
+	// finds it moved.
+	LookMark string `json:",omitempty"`
 	// RemindedOn is the day a reminder of it was last claimed
 	// (ClaimNotification), as the DynamoDB store's remindedOn.
 	RemindedOn domain.Date `json:",omitzero"`
@@ -415,7 +419,7 @@ func (s *Store) RecheckReturns(_ context.Context, programmeID, scheduleID string
 			!from.IsZero() && m.PeriodEnd.Before(from) || !to.IsZero() && !m.PeriodEnd.Before(to) {
 			continue
 		}
-		m.Look = on
+		m.Look, m.LookMark = on, domain.NewID()
 		p.put(domain.Ref(domain.EntityReturn, m.ID), m)
 	}
 	return nil
