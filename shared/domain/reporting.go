@@ -479,6 +479,13 @@ type Return struct {
 	// CreatedAt is when fundtrack first expected the return (the schedule,
 	// or the project, was created): overdue emails catch up from then.
 	CreatedAt time.Time `json:"-"`
+	// RemindedOn is the day a reminder of the return was last claimed
+	// (zero: none yet). A reminder whose day is on or before it is not
+	// sent (NoticeOn), and the store claims a reminder only while that
+	// holds, so however the schedule's reminders change, a return is
+	// reminded at most once a day and never again for a day a reminder
+	// already covered.
+	RemindedOn Date `json:"-"`
 }
 
 // ReturnID is the id of a project's return for the period of a schedule
@@ -939,7 +946,10 @@ func (r Return) NextCheckUntold(reminders []int64, today Date) Date {
 // (unless it was already due more than OverdueEmailWindow days before
 // fundtrack first expected it); otherwise the reminder of the most recent
 // reminder day that has come (earlier ones the notifier missed are not
-// sent late: one reminder is enough).
+// sent late: one reminder is enough), unless a reminder of the return was
+// already sent on or after that day (RemindedOn): a reminder day added
+// once that day has passed, or a second reminder day falling on a day a
+// reminder went, sends nothing more.
 func (r Return) NoticeOn(reminders []int64, today Date) (ReturnNotice, bool) {
 	if r.Sent() {
 		return ReturnNotice{}, false
@@ -957,10 +967,16 @@ func (r Return) NoticeOn(reminders []int64, today Date) (ReturnNotice, bool) {
 			best = n
 		}
 	}
-	if best < 0 {
+	if best < 0 || r.RemindedFor(best) {
 		return ReturnNotice{}, false
 	}
 	return ReturnNotice{Kind: KindReminder, Reminder: best}, true
+}
+
+// RemindedFor reports whether the reminder days before the due date is
+// already covered: a reminder of the return went on or after its day.
+func (r Return) RemindedFor(days int64) bool {
+	return !r.RemindedOn.IsZero() && !r.RemindedOn.Before(r.DueDate.AddDays(-int(days)))
 }
 
 // TextFields lists the schedule's free text for the personal-data guard.

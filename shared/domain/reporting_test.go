@@ -702,3 +702,31 @@ func TestAsApprovedHidesTheReview(t *testing.T) {
 		t.Errorf("a funder's view of a correction: %+v", c)
 	}
 }
+
+// TestReminderNotAgainForADayCovered (audit W2): a reminder day on or
+// before the day a reminder of the return went calls for nothing, however
+// the reminders changed since; a later reminder day still does.
+func TestReminderNotAgainForADayCovered(t *testing.T) {
+	r := Return{ID: "r", PeriodEnd: d("2026-03-31"), DueDate: d("2026-04-20"), State: StateExpected, CreatedAt: d("2026-01-10").Time(),
+		RemindedOn: d("2026-04-13")} // the 7-day reminder went
+	for _, c := range []struct {
+		reminders []int64
+		today     string
+		want      int64 // -1: none
+	}{
+		{[]int64{7, 1}, "2026-04-13", -1},
+		{[]int64{8, 1}, "2026-04-13", -1}, // added the day after its day had passed
+		{[]int64{10, 1}, "2026-04-15", -1},
+		{[]int64{6, 1}, "2026-04-14", 6},
+		{[]int64{7, 1}, "2026-04-19", 1},
+		{[]int64{7, 1}, "2026-04-18", -1},
+	} {
+		n, ok := r.NoticeOn(c.reminders, d(c.today))
+		if c.want < 0 && ok || c.want >= 0 && (!ok || n.Kind != KindReminder || n.Reminder != c.want) {
+			t.Errorf("reminders %v on %s: %+v %v, want %d", c.reminders, c.today, n, ok, c.want)
+		}
+	}
+	if n, ok := r.NoticeOn([]int64{7, 1}, d("2026-04-21")); !ok || n.Kind != KindOverdue {
+		t.Errorf("reminded, then overdue: %+v %v", n, ok)
+	}
+}

@@ -92,4 +92,23 @@ func TestReportingWriteRequests(t *testing.T) {
 	measure("PATCH schedule (name)", "BatchGetItem×1 Query×1 TransactWriteItems×1",
 		testkit.Request("PATCH", w.path("/schedules/"+sched), w.lead, map[string]any{"name": "Quarterly returns to the DWP"},
 			"If-Match", etag(w.path("/schedules/"+sched))), http.StatusOK)
+
+	// Making someone a project lead: the access read with the member, one
+	// transaction; then that project's returns whose emails may still go
+	// today are put back in line for the notifier: the reporting setup,
+	// one Query of the project's expected returns of each schedule (the
+	// period ends from 90 days past due to 90 days before it) and an
+	// UpdateItem a return (here Q1, overdue, and Q2, to be reminded; not
+	// Q3 and Q4).
+	council, _ := w.a.Create(t, w.lead, w.path("/projects"), map[string]any{"name": "Bradford Council", "leadOrganisation": "Bradford Council",
+		"startDate": "2026-01-01", "endDate": "2027-12-31"})
+	newLead := w.inbox.Addr("pl.council", "bradford.gov.uk")
+	measure("PUT member (a new project lead)", "BatchGetItem×1 Query×1 Query/GSI2×1 TransactWriteItems×1 UpdateItem×2",
+		testkit.Request("PUT", w.path("/members/"+newLead), w.lead, testkit.RolesBody(testkit.RoleProjectLead(council))), http.StatusCreated)
+	// Other roles, or project leads already: the access read and the
+	// transaction alone.
+	measure("PUT member (a funder)", "BatchGetItem×1 TransactWriteItems×1",
+		testkit.Request("PUT", w.path("/members/"+w.inbox.Addr("officer", "dwp.gov.uk")), w.lead, testkit.RolesBody(testkit.RoleFunder(w.fund))), http.StatusCreated)
+	measure("PUT member (project lead already, made a lead too)", "BatchGetItem×1 TransactWriteItems×1",
+		testkit.Request("PUT", w.path("/members/"+newLead), w.lead, testkit.RolesBody(testkit.RoleProjectLead(council), testkit.RoleLead())), http.StatusOK)
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -196,7 +197,58 @@ func (sc *Scope) putMember(email string, body Decoder, onlyNew bool) (domain.Mem
 	if err := sc.s.store.PutMember(sc.ctx, sc.programmeID, m, before, ch); err != nil {
 		return domain.Member{}, false, storeErr(err, "member", refs)
 	}
+	sc.recheckNewlyLed(before, m)
 	return m, before == nil, nil
+}
+
+// recheckNewlyLed puts the returns of the projects m is newly made
+// project lead of back in line for the notifier's next run: one looked at
+// while its project had nobody to tell waits for the next day
+// (domain.Return.NextCheckUntold), and a reminder due today would by then
+// be lost. Only the returns whose reminder or overdue email may still go
+// today are put back: those due in the next MaxReminderDays days or at
+// most OverdueEmailWindow days ago. Best effort, as after a schedule's
+// reminders change: the reporting setup's Query, then for each schedule
+// covering such a project one Query of those projects' returns and an
+// UpdateItem a return.
+func (sc *Scope) recheckNewlyLed(before *domain.Member, m domain.Member) {
+	var projects []string
+	for _, r := range m.Roles {
+		if r.Role != domain.RoleProjectLead || slices.Contains(projects, r.ProjectID) {
+			continue
+		}
+		if before != nil && slices.ContainsFunc(before.Roles, func(o domain.Role) bool {
+			return o.Role == domain.RoleProjectLead && o.ProjectID == r.ProjectID
+		}) {
+			continue
+		}
+		projects = append(projects, r.ProjectID)
+	}
+	if len(projects) == 0 {
+		return
+	}
+	sc.leftOver("rechecking returns for a new project lead", func() error {
+		setup, err := sc.s.store.ReportingSetup(sc.ctx, sc.programmeID)
+		if err != nil {
+			return err
+		}
+		today := sc.today()
+		var errs []error
+		for _, s := range setup.Schedules {
+			var covered []string
+			for _, id := range projects {
+				if s.Covers(id) {
+					covered = append(covered, id)
+				}
+			}
+			if len(covered) == 0 {
+				continue
+			}
+			errs = append(errs, sc.s.store.RecheckReturns(sc.ctx, sc.programmeID, s.ID, covered,
+				today.AddDays(-domain.OverdueEmailWindow-int(s.DueDays)), today.AddDays(domain.MaxReminderDays+1-int(s.DueDays)), today))
+		}
+		return errors.Join(errs...)
+	}())
 }
 
 func memberRefs(in domain.MemberInput) refFields {

@@ -222,7 +222,7 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 		// notifier's index by the old reminders: have it look at them
 		// again today (best effort: the others are placed as they come).
 		today := sc.today()
-		sc.leftOver("rechecking reminders after a schedule change", sc.s.store.RecheckReturns(sc.ctx, sc.programmeID, id,
+		sc.leftOver("rechecking reminders after a schedule change", sc.s.store.RecheckReturns(sc.ctx, sc.programmeID, id, nil,
 			today.AddDays(-int(after.DueDays)), today.AddDays(domain.MaxReminderDays+1-int(after.DueDays)), today))
 	}
 	if gen != nil {

@@ -482,9 +482,10 @@ type ReportingStore interface {
 	FinishGeneration(ctx context.Context, programmeID, genID string) error
 	ListReturns(ctx context.Context, programmeID string, f ReturnFilter, p Page) ([]domain.Return, string, error)
 	// RecheckReturns has the notifier look again on day on at the
-	// schedule's returns not yet sent whose periods end in [from, to)
-	// (their reminders changed).
-	RecheckReturns(ctx context.Context, programmeID, scheduleID string, from, to, on domain.Date) error
+	// schedule's returns not yet sent whose periods end in [from, to),
+	// of projectIDs only when not nil (their reminders changed, or their
+	// projects have someone to tell now).
+	RecheckReturns(ctx context.Context, programmeID, scheduleID string, projectIDs []string, from, to, on domain.Date) error
 	// ReviewOutcome records a lead's decision: refused with ErrChanged if
 	// the submission is no longer as read, with *AlreadyCorrectedError if
 	// it was corrected meanwhile.

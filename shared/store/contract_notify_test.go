@@ -32,6 +32,7 @@ func TestContractNotifier(t *testing.T) {
 		{"changed programmes and due targets", ctDueTargets},
 		{"due returns", ctDueReturns},
 		{"returns removed with a schedule's last periods", ctRemovedReturns},
+		{"a return's reminders", ctReminderClaims},
 		{"unfinished generations", ctGenerations},
 		{"due and waiting payments", ctDuePayments},
 		{"submissions awaiting review", ctAwaitsReview},
@@ -526,9 +527,117 @@ func ctDueReturns(c *ct) {
 		c.Errorf("out of the index, still due: %+v", got)
 	}
 	recheck := domain.MustDate("2026-04-10")
-	c.ok(c.st.RecheckReturns(c.ctx, p.ID, sched.ID, domain.Date{}, domain.Date{}, recheck))
+	// Of other projects only, or of none: not this one.
+	c.ok(c.st.RecheckReturns(c.ctx, p.ID, sched.ID, []string{domain.NewID()}, domain.Date{}, domain.Date{}, recheck))
+	c.ok(c.st.RecheckReturns(c.ctx, p.ID, sched.ID, []string{}, domain.Date{}, domain.Date{}, recheck))
+	if got := due(domain.MustDate("2030-01-01")); len(got) != 0 {
+		c.Errorf("rechecked for other projects: %+v", got)
+	}
+	// Of this project, outside the period ends asked for: not either.
+	c.ok(c.st.RecheckReturns(c.ctx, p.ID, sched.ID, []string{a.ID}, returns[0].PeriodEnd.AddDays(1), domain.Date{}, recheck))
+	if got := due(domain.MustDate("2030-01-01")); len(got) != 0 {
+		c.Errorf("rechecked outside its range: %+v", got)
+	}
+	c.ok(c.st.RecheckReturns(c.ctx, p.ID, sched.ID, []string{a.ID}, returns[0].PeriodEnd, returns[0].PeriodEnd.AddDays(1), recheck))
+	if got := due(recheck); len(got) != 1 || got[0].Return.ID != returns[0].ID {
+		c.Errorf("after a recheck of its project (the sent one left out): %+v", got)
+	}
+	c.ok(c.st.RescheduleReturn(c.ctx, due(recheck)[0], domain.Date{}))
+	c.ok(c.st.RecheckReturns(c.ctx, p.ID, sched.ID, nil, domain.Date{}, domain.Date{}, recheck))
 	if got := due(recheck); len(got) != 1 || got[0].Return.ID != returns[0].ID {
 		c.Errorf("after a recheck (the sent one left out): %+v", got)
+	}
+	// A run that read it before a recheck for the same day (the change
+	// that called for it came after the run looked) does not move it on:
+	// the next run looks again.
+	read = due(recheck)[0]
+	c.ok(c.st.RecheckReturns(c.ctx, p.ID, sched.ID, nil, domain.Date{}, domain.Date{}, recheck))
+	c.ok(c.st.RescheduleReturn(c.ctx, read, recheck.AddDays(3)))
+	if got := due(recheck); len(got) != 1 || got[0].Return.ID != returns[0].ID || got[0].ProgrammeID != p.ID {
+		c.Fatalf("a run that read it before the recheck moved it on: %+v", got)
+	}
+	c.ok(c.st.RescheduleReturn(c.ctx, due(recheck)[0], recheck.AddDays(3)))
+	if got := due(recheck.AddDays(2)); len(got) != 0 {
+		c.Errorf("moved on by a run that read it after the recheck, still due: %+v", got)
+	}
+	if got := due(recheck.AddDays(3)); len(got) != 1 {
+		c.Errorf("moved on by a run that read it after the recheck: %+v", got)
+	}
+}
+
+// ctReminderClaims: a return's reminder is claimed with the return, only
+// while it is expected and was not reminded on or after the reminder's
+// day (whatever the reminder's days, so a schedule's reminders changed
+// call for no second reminder), and the day it went is read back with the
+// return.
+func ctReminderClaims(c *ct) {
+	p := c.programme()
+	a := c.project(p.ID)
+	now := time.Now().UTC()
+	sched := domain.Schedule{ID: domain.NewID(), Name: "Quarterly", Frequency: domain.Quarterly, FirstPeriodStart: domain.MustDate("2026-01-01"),
+		LastPeriodEnd: domain.MustDate("2026-06-30"), DueDays: 20, Reminders: []int64{7, 1}, Version: 1, CreatedAt: now, UpdatedAt: now}
+	c.ok(c.st.CreateSchedule(c.ctx, p.ID, sched, 0, nil, c.change(p.ID, domain.EntitySchedule, sched.ID, domain.ActionCreate, nil, sched)))
+	returns := domain.ExpectedReturns(sched, []domain.Project{a}, now)
+	sent := returns[1]
+	sent.State, sent.SubmissionID, sent.SubmittedAt = domain.StateSubmitted, domain.NewID(), &now
+	c.ok(c.st.CreateReturns(c.ctx, p.ID, []domain.Return{returns[0], sent}))
+	q1 := returns[0] // due 2026-04-20
+	claim := func(r domain.Return, days int64, on string) bool {
+		c.Helper()
+		n := domain.Notification{ID: domain.ReturnNotificationID(r.ID, domain.ReturnNotice{Kind: domain.KindReminder, Reminder: days}),
+			Kind: domain.KindReminder, Status: domain.NotificationPending, ReturnID: r.ID, ProjectID: r.ProjectID, PeriodStart: r.PeriodStart,
+			PeriodEnd: r.PeriodEnd, DueDate: r.DueDate, CreatedAt: now, ProgrammeID: p.ID, On: domain.MustDate(on),
+			Recipients: []string{"pl@example.org"}, Reminder: &days}
+		ok, err := c.st.ClaimNotification(c.ctx, n)
+		c.ok(err)
+		return ok
+	}
+	remindedOn := func() domain.Date {
+		c.Helper()
+		rs, _, err := c.st.ListReturns(c.ctx, p.ID, service.ReturnFilter{ProjectIDs: []string{a.ID}}, service.Page{Limit: 10})
+		c.ok(err)
+		for _, r := range rs {
+			if r.ID == q1.ID {
+				return r.RemindedOn
+			}
+		}
+		c.Fatalf("Q1 not listed: %+v", rs)
+		return domain.Date{}
+	}
+	if !remindedOn().IsZero() {
+		c.Errorf("a return never reminded: reminded on %s", remindedOn())
+	}
+	for _, step := range []struct {
+		days  int64
+		on    string
+		claim bool
+	}{
+		{7, "2026-04-13", true},
+		{7, "2026-04-13", false},  // claimed before
+		{8, "2026-04-13", false},  // its day (the 12th) is before the reminder that went
+		{10, "2026-04-15", false}, // likewise, on a later day
+		{6, "2026-04-14", true},   // its day came after the reminder that went
+		{5, "2026-04-15", true},
+		{4, "2026-04-16", true},
+		{5, "2026-04-16", false}, // a reminder went that day: one a day at most
+		{1, "2026-04-19", true},
+	} {
+		if got := claim(q1, step.days, step.on); got != step.claim {
+			c.Errorf("reminder %d claimed on %s: %v, want %v", step.days, step.on, got, step.claim)
+		}
+	}
+	if got := remindedOn(); got != domain.MustDate("2026-04-19") {
+		c.Errorf("reminded on %s, want the day of the last reminder claimed", got)
+	}
+	if claim(sent, 7, "2026-07-13") {
+		c.Error("a reminder of a return sent was claimed")
+	}
+	// A reminder with no return (as some tests record one) is claimed as
+	// any notification.
+	other := q1
+	other.ID = domain.ReturnID(domain.NewID(), a.ID, q1.PeriodStart)
+	if claim(other, 7, "2026-04-13") {
+		c.Error("a reminder of a return that is not there was claimed")
 	}
 }
 

@@ -126,12 +126,13 @@ func dueKey(programmeID, targetID string, next domain.Date) string {
 }
 
 // parseDueKey splits a sort key of the notifier's due indexes (dueKey,
-// returnDueKey, skPayDue: <day>#<programmeId>#<id>) into its programme
-// and record ids, reporting whether it is one. The day is only checked to
-// be one: the Query's key condition has already compared it.
+// returnDueKey, skPayDue: <day>#<programmeId>#<id>, and recheckDueKey's
+// with a mark after it) into its programme and record ids, reporting
+// whether it is one. The day is only checked to be one: the Query's key
+// condition has already compared it.
 func parseDueKey(k string) (programmeID, id string, ok bool) {
 	parts := strings.Split(k, "#")
-	if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
+	if len(parts) < 3 || len(parts) > 4 || parts[1] == "" || parts[2] == "" || (len(parts) == 4 && parts[3] == "") {
 		return "", "", false
 	}
 	if _, err := time.Parse(time.DateOnly, parts[0]); err != nil {
@@ -246,6 +247,15 @@ func skProjectReturnByEnd(r domain.Return) string { return r.PeriodEnd.String() 
 // returnDueKey is where a return sits in the RDUE index (GSI3).
 func returnDueKey(programmeID, returnID string, next domain.Date) string {
 	return next.String() + "#" + programmeID + "#" + returnID
+}
+
+// recheckDueKey is where a recheck puts a return in the RDUE index for
+// day on: returnDueKey with a mark of its own after it, so a run that
+// read the return before (at returnDueKey for the same day, before the
+// change that calls for the recheck) finds it moved and leaves it for
+// the next run rather than moving it on.
+func recheckDueKey(programmeID, returnID string, on domain.Date) string {
+	return returnDueKey(programmeID, returnID, on) + "#" + domain.NewID()
 }
 
 // Returns still to write: a generation, in its shard of the RETGEN index

@@ -20,12 +20,26 @@ import (
 // the same transaction. It reports false when it was claimed before (by
 // this run, an earlier one or a concurrent one): the claim is what makes
 // each emailed at most once, ever.
+//
+// A return's reminder is claimed with its return, in the same
+// transaction: the return must still be expected and not reminded on or
+// after the reminder's day (remindedOn), and is then marked reminded
+// today. Otherwise it is not claimed: however the schedule's reminders
+// changed (each reminder day has an id of its own) and whatever runs
+// overlap, a return is reminded at most once a day, and never for a day
+// a reminder already went on or after.
 func (s *Store) ClaimNotification(ctx context.Context, n domain.Notification) (bool, error) {
 	put, err := s.notificationPut(n)
 	if err != nil {
 		return false, err
 	}
-	err = s.write(ctx, service.Change{Audit: n.ClaimEvent()}, (&tx{}).add(put, errClaimed))
+	t := (&tx{}).add(put, errClaimed)
+	if upd, ok, err := s.remindedUpdate(n); err != nil {
+		return false, err
+	} else if ok {
+		t.add(upd, errClaimed)
+	}
+	err = s.write(ctx, service.Change{Audit: n.ClaimEvent()}, t)
 	switch {
 	case err == nil:
 		return true, nil
@@ -37,6 +51,31 @@ func (s *Store) ClaimNotification(ctx context.Context, n domain.Notification) (b
 }
 
 var errClaimed = errors.New("notification claimed already")
+
+// remindedUpdate marks the return of a reminder reminded on the
+// reminder's day (n.On), on condition that it is still expected and was
+// not reminded on or after the day of its reminder (see
+// domain.Return.RemindedFor); ok is false for any other notification.
+func (s *Store) remindedUpdate(n domain.Notification) (types.TransactWriteItem, bool, error) {
+	if n.Kind != domain.KindReminder || n.ReturnID == "" || n.Reminder == nil {
+		return types.TransactWriteItem{}, false, nil
+	}
+	scheduleID, projectID, periodStart, ok := domain.ParseReturnID(n.ReturnID)
+	if !ok || n.On.IsZero() || n.DueDate.IsZero() {
+		return types.TransactWriteItem{}, false, fmt.Errorf("claim reminder %s: not a return's reminder", n.ID)
+	}
+	vals, err := marshal(map[string]any{":on": n.On, ":day": n.DueDate.AddDays(-int(*n.Reminder)), ":expected": domain.StateExpected})
+	if err != nil {
+		return types.TransactWriteItem{}, false, err
+	}
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: &s.table, Key: key(pkProgramme(n.ProgrammeID), skReturn(projectID, scheduleID, periodStart)),
+		UpdateExpression:          aws.String("SET remindedOn = :on"),
+		ConditionExpression:       aws.String("#state = :expected AND (attribute_not_exists(remindedOn) OR remindedOn < :day)"),
+		ExpressionAttributeNames:  map[string]string{"#state": "state"},
+		ExpressionAttributeValues: vals,
+	}}, true, nil
+}
 
 // notificationPut creates a notification (in the pending index while it
 // is pending), failing if it exists: its fixed id is what makes each email

@@ -460,11 +460,17 @@ func (s *Store) Schedule(ctx context.Context, programmeID, id string) (domain.Sc
 }
 
 // RecheckReturns puts the schedule's returns not yet sent whose periods
-// end in [from, to) in the notifier's index for day on: one Query of the
-// schedule's "expected" partition and an update a return. A return filled
-// meanwhile is left out of the index (the update's condition).
-func (s *Store) RecheckReturns(ctx context.Context, programmeID, scheduleID string, from, to, on domain.Date) error {
-	qs, _ := returnQueries(programmeID, service.ReturnFilter{Ranges: []service.ReturnRange{{ScheduleID: scheduleID, List: domain.ListExpected, From: from, To: to}}})
+// end in [from, to) in the notifier's index for day on (recheckDueKey:
+// a run that read one before does not move it on): one Query of the
+// schedule's "expected" partition (of each project's, GSI2, for
+// projectIDs) and an update a return. A return filled meanwhile is left
+// out of the index (the update's condition).
+func (s *Store) RecheckReturns(ctx context.Context, programmeID, scheduleID string, projectIDs []string, from, to, on domain.Date) error {
+	if projectIDs != nil && len(projectIDs) == 0 {
+		return nil // no project: nothing to look at (an empty filter would read them all)
+	}
+	qs, _ := returnQueries(programmeID, service.ReturnFilter{ProjectIDs: projectIDs,
+		Ranges: []service.ReturnRange{{ScheduleID: scheduleID, List: domain.ListExpected, From: from, To: to}}})
 	p := service.Page{Limit: service.MaxLimit}
 	for {
 		items, next, err := s.mergeList(ctx, qs, p, skAttr)
@@ -476,7 +482,7 @@ func (s *Store) RecheckReturns(ctx context.Context, programmeID, scheduleID stri
 			if err != nil {
 				return err
 			}
-			vals, _ := marshal(map[string]any{":due": shardKeyOf(returnsDue, programmeID), ":key": returnDueKey(programmeID, r.ID, on), ":expected": domain.StateExpected})
+			vals, _ := marshal(map[string]any{":due": shardKeyOf(returnsDue, programmeID), ":key": recheckDueKey(programmeID, r.ID, on), ":expected": domain.StateExpected})
 			_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 				TableName: &s.table, Key: key(pkProgramme(programmeID), skReturn(r.ProjectID, r.ScheduleID, r.PeriodStart)),
 				UpdateExpression:          aws.String("SET GSI3PK = :due, GSI3SK = :key"),

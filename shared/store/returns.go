@@ -26,6 +26,7 @@ import (
 //	GSI1 RETS#<p>#<s>#<list>     / <periodEnd>#<j>   a schedule's returns in one list
 //	GSI2 RETP#<p>#<j>#<s>#<list> / <periodEnd>       one project's, of one schedule, in one list
 //	GSI3 RDUE                    / <day>#<p>#<id>    while nothing is sent: the day the notifier looks next
+//	                                                 (#<mark> after it when a recheck put it there: recheckDueKey)
 //
 // The list (domain.ReturnList) is the return's state, except that an
 // accepted return whose newest correction was sent back is in the list
@@ -55,18 +56,30 @@ type returnItem struct {
 	Correction   *domain.ReturnCorrection `json:"correction,omitempty"`
 	Version      int64                    `json:"version"`
 	CreatedAt    time.Time                `json:"createdAt"`
+	// RemindedOn is set by a reminder's claim (ClaimNotification), never
+	// by a write of the whole return: a return not yet sent is never
+	// rewritten, and once sent it is reminded no more.
+	RemindedOn *domain.Date `json:"remindedOn,omitempty"`
 }
 
 func toItem(r domain.Return) returnItem {
+	var reminded *domain.Date
+	if !r.RemindedOn.IsZero() {
+		reminded = &r.RemindedOn
+	}
 	return returnItem{ID: r.ID, ScheduleID: r.ScheduleID, ProjectID: r.ProjectID, PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd,
 		DueDate: r.DueDate, State: r.State, SubmissionID: r.SubmissionID, SubmittedAt: r.SubmittedAt, Late: r.Late, Review: r.Review,
-		Correction: r.Correction, Version: r.Version, CreatedAt: r.CreatedAt}
+		Correction: r.Correction, Version: r.Version, CreatedAt: r.CreatedAt, RemindedOn: reminded}
 }
 
 func (it returnItem) domain() domain.Return {
+	var reminded domain.Date
+	if it.RemindedOn != nil {
+		reminded = *it.RemindedOn
+	}
 	return domain.Return{ID: it.ID, ScheduleID: it.ScheduleID, ProjectID: it.ProjectID, PeriodStart: it.PeriodStart, PeriodEnd: it.PeriodEnd,
 		DueDate: it.DueDate, State: it.State, SubmissionID: it.SubmissionID, SubmittedAt: it.SubmittedAt, Late: it.Late, Review: it.Review,
-		Correction: it.Correction, Version: it.Version, CreatedAt: it.CreatedAt}
+		Correction: it.Correction, Version: it.Version, CreatedAt: it.CreatedAt, RemindedOn: reminded}
 }
 
 func decodeReturn(item Item) (domain.Return, error) {

@@ -305,9 +305,12 @@ func cloneNested(m map[string]map[domain.Metric]int64) map[string]map[domain.Met
 	return out
 }
 
-// ClaimNotification records a milestone notification with the audit
-// event of its creation, as the notifier does through the DynamoDB store:
-// false if it was claimed before.
+// ClaimNotification records a notification the notifier found due with
+// the audit event of its creation, as the notifier does through the
+// DynamoDB store: false if it was claimed before. A return's reminder is
+// claimed with its return, as there: only while the return is expected
+// and was not reminded on or after the reminder's day, marking it
+// reminded on n.On.
 func (s *Store) ClaimNotification(_ context.Context, n domain.Notification) (bool, error) {
 	if err := s.enter("ClaimNotification"); err != nil {
 		return false, err
@@ -317,6 +320,20 @@ func (s *Store) ClaimNotification(_ context.Context, n domain.Notification) (boo
 	if s.progs[n.ProgrammeID].has(ref) {
 		return false, nil
 	}
+	var ret *memReturn
+	if n.Kind == domain.KindReminder && n.ReturnID != "" && n.Reminder != nil {
+		if _, _, _, ok := domain.ParseReturnID(n.ReturnID); !ok || n.On.IsZero() || n.DueDate.IsZero() {
+			return false, fmt.Errorf("claim reminder %s: not a return's reminder", n.ID)
+		}
+		var m memReturn
+		if found, err := s.progs[n.ProgrammeID].decode(domain.Ref(domain.EntityReturn, n.ReturnID), &m); err != nil {
+			return false, err
+		} else if !found || m.State != domain.StateExpected || m.domain().RemindedFor(*n.Reminder) {
+			return false, nil
+		}
+		m.RemindedOn = n.On
+		ret = &m
+	}
 	ev := n.ClaimEvent()
 	data, err := json.Marshal(ev)
 	if err != nil {
@@ -324,6 +341,9 @@ func (s *Store) ClaimNotification(_ context.Context, n domain.Notification) (boo
 	}
 	p := s.part(n.ProgrammeID)
 	p.put(ref, n)
+	if ret != nil {
+		p.put(domain.Ref(domain.EntityReturn, ret.ID), *ret)
+	}
 	p.audit = append(p.audit, auditEntry{id: ev.ID, entity: string(ev.Entity), entityID: ev.EntityID, actor: ev.ActorEmail, data: data})
 	return true, nil
 }

@@ -63,6 +63,16 @@ func checkShard(what string, shard int) error {
 // notifier's indexes: <first>#<programme>#<id>, as the DynamoDB store's.
 func indexKey(first, programmeID, id string) string { return first + "#" + programmeID + "#" + id }
 
+// lookKey is the return's key in the index of returns due a look, as the
+// DynamoDB store's: with a recheck's mark after it.
+func (m memReturn) lookKey(programmeID string) string {
+	k := indexKey(m.Look.String(), programmeID, m.ID)
+	if m.LookMark != "" {
+		k += "#" + m.LookMark
+	}
+	return k
+}
+
 // sharded lists one shard of an index: each of its programmes' entries
 // (each gives those of one partition), in sort key order, a page at a time.
 func sharded[T any](s *Store, op string, shard int, each func(id string, p *partition) []entry, p service.Page) ([]T, string, error) {
@@ -443,7 +453,7 @@ func (s *Store) DueReturns(_ context.Context, shard int, today domain.Date, p se
 			if json.Unmarshal(e.data, &m) != nil || m.Look.IsZero() {
 				continue
 			}
-			if k := indexKey(m.Look.String(), id, m.ID); k < until(today) {
+			if k := m.lookKey(id); k < until(today) {
 				data, _ := json.Marshal(dueReturn{ProgrammeID: id, Return: m, DueKey: k})
 				out = append(out, entry{key: k, data: data})
 			}
@@ -471,11 +481,10 @@ func (s *Store) RescheduleReturn(_ context.Context, d service.DueReturn, next do
 		return err
 	}
 	var m memReturn
-	if data, ok := p.records[k]; !ok || json.Unmarshal(data, &m) != nil || m.Look.IsZero() ||
-		indexKey(m.Look.String(), d.ProgrammeID, m.ID) != d.DueKey {
+	if data, ok := p.records[k]; !ok || json.Unmarshal(data, &m) != nil || m.Look.IsZero() || m.lookKey(d.ProgrammeID) != d.DueKey {
 		return nil
 	}
-	m.Look = next
+	m.Look, m.LookMark = next, ""
 	p.put(ref, m)
 	return nil
 }

@@ -53,17 +53,24 @@ type memReturn struct {
 	// nothing is sent for it (zero: it is in no index): the DynamoDB
 	// store's GSI3 entry, put at its first check each time it is written.
 	Look domain.Date `json:",omitzero"`
+	// LookMark is a recheck's mark on Look (RecheckReturns), as the
+	// DynamoDB store's key then ends: a run that read the return before
+	// finds it moved.
+	LookMark string `json:",omitempty"`
+	// RemindedOn is the day a reminder of it was last claimed
+	// (ClaimNotification), as the DynamoDB store's remindedOn.
+	RemindedOn domain.Date `json:",omitzero"`
 }
 
 func (m memReturn) domain() domain.Return {
 	r := m.Return
-	r.State, r.Version, r.CreatedAt = m.State, m.Version, m.CreatedAt
+	r.State, r.Version, r.CreatedAt, r.RemindedOn = m.State, m.Version, m.CreatedAt, m.RemindedOn
 	r.Status = ""
 	return r
 }
 
 func keep(r domain.Return) memReturn {
-	m := memReturn{Return: r, State: r.State, Version: r.Version, CreatedAt: r.CreatedAt}
+	m := memReturn{Return: r, State: r.State, Version: r.Version, CreatedAt: r.CreatedAt, RemindedOn: r.RemindedOn}
 	if !r.Sent() {
 		m.Look = r.FirstCheck()
 	}
@@ -447,9 +454,9 @@ func (s *Store) FinishGeneration(_ context.Context, programmeID, genID string) e
 }
 
 // RecheckReturns implements service.ReportingStore: the schedule's
-// returns not yet sent whose periods end in [from, to) are looked at next
-// on day on.
-func (s *Store) RecheckReturns(_ context.Context, programmeID, scheduleID string, from, to, on domain.Date) error {
+// returns not yet sent whose periods end in [from, to) (of projectIDs
+// only, when not nil) are looked at next on day on.
+func (s *Store) RecheckReturns(_ context.Context, programmeID, scheduleID string, projectIDs []string, from, to, on domain.Date) error {
 	if err := s.enter("RecheckReturns"); err != nil {
 		return err
 	}
@@ -460,11 +467,11 @@ func (s *Store) RecheckReturns(_ context.Context, programmeID, scheduleID string
 		if err := json.Unmarshal(e.data, &m); err != nil {
 			return err
 		}
-		if m.ScheduleID != scheduleID || m.State != domain.StateExpected ||
+		if m.ScheduleID != scheduleID || m.State != domain.StateExpected || projectIDs != nil && !slices.Contains(projectIDs, m.ProjectID) ||
 			!from.IsZero() && m.PeriodEnd.Before(from) || !to.IsZero() && !m.PeriodEnd.Before(to) {
 			continue
 		}
-		m.Look = on
+		m.Look, m.LookMark = on, domain.NewID()
 		p.put(domain.Ref(domain.EntityReturn, m.ID), m)
 	}
 	return nil
