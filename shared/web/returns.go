@@ -270,7 +270,7 @@ func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	return editForm[domain.Outcome]{
 		Page: "review_form", Nav: "returns", Fields: reviewFields,
-		Title:       titles[domain.Outcome]("", "Review a submission", ""),
+		Title: titles[domain.Outcome]("", "Review a submission", ""),
 		// The service's own check of a decision (ReviewOutcome's), asked
 		// before the form is shown or a decision is saved, or a decision
 		// sent again gets the answer saved for it: a project lead of
