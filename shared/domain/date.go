@@ -95,6 +95,11 @@ func UKDate(t time.Time) Date {
 	return Date{t: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
 }
 
+// InUK is instant t in UK time (Europe/London: GMT in winter, BST in
+// summer), as people read a time: the web's "30 June 2026 00:30 BST". Its
+// zone's abbreviation (Format's "MST") is GMT or BST.
+func InUK(t time.Time) time.Time { return t.In(uk()) }
+
 // IsZero reports whether d is unset.
 func (d Date) IsZero() bool { return d.t.IsZero() }
 

@@ -59,3 +59,25 @@ func TestUKDate(t *testing.T) {
 		}
 	}
 }
+
+// TestInUK: an instant in UK time is GMT in winter and BST (an hour
+// ahead) in summer, with the zone named: the web writes it so.
+func TestInUK(t *testing.T) {
+	t.Parallel()
+	for utc, want := range map[string]string{
+		"2026-06-30T23:30:00Z": "2026-07-01 00:30 BST",
+		"2026-12-04T15:07:00Z": "2026-12-04 15:07 GMT",
+		"2026-03-29T00:59:00Z": "2026-03-29 00:59 GMT", // a minute before BST begins
+		"2026-03-29T01:00:00Z": "2026-03-29 02:00 BST",
+		"2026-10-25T00:59:00Z": "2026-10-25 01:59 BST", // a minute before BST ends
+		"2026-10-25T01:00:00Z": "2026-10-25 01:00 GMT",
+	} {
+		at, err := time.Parse(time.RFC3339, utc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := domain.InUK(at).Format("2006-01-02 15:04 MST"); got != want {
+			t.Errorf("InUK(%s) = %s, want %s", utc, got, want)
+		}
+	}
+}

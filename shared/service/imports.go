@@ -149,8 +149,17 @@ func (sc *Scope) canImport() error {
 // as Import does, to tell which each row names.
 func (sc *Scope) MayImport(f ImportFile) error {
 	sh, err := sc.importableSheet(f)
-	if err != nil || sc.access.CanManage() {
+	if err != nil {
 		return err
+	}
+	return sc.mayImportSheet(sh)
+}
+
+// mayImportSheet is MayImport's check of a sheet read (a file sent, or the
+// sheet a preview kept), the caller's access to import at all known.
+func (sc *Scope) mayImportSheet(sh domain.Sheet) error {
+	if sc.access.CanManage() {
+		return nil
 	}
 	projects, err := all(func(p Page) ([]domain.Project, string, error) {
 		return sc.s.store.ListProjects(sc.ctx, sc.programmeID, p)
@@ -874,7 +883,15 @@ func (sc *Scope) ConfirmImport(id string) (StagedFile, domain.ImportResult, erro
 	if ran {
 		return st, res, nil
 	}
-	// The answer is the first confirmation's, saved.
+	// The answer is the first confirmation's, saved. It tells of the
+	// rows' projects' submissions: it is given back only while the caller
+	// may still import every row (MayImport), so a project lead moved to
+	// another project gets the refusal a new confirmation would (403), not
+	// the first one's result. StagedImport asked the rest (a funder now:
+	// 403; no longer a member: 404).
+	if err := sc.mayImportSheet(sh); err != nil {
+		return st, domain.ImportResult{}, err
+	}
 	res = domain.ImportResult{}
 	if err := json.Unmarshal(saved.Body, &res); err != nil {
 		return st, res, fmt.Errorf("saved result of importing %s: %w", st.ID, err)

@@ -29,7 +29,10 @@ func TestChangeText(t *testing.T) {
 		{"value", float64(60), "60"},
 		{"fte", 0.5, "0.5"},
 		{"startDate", "2025-04-01", "1 April 2025"},
-		{"submittedAt", "2026-12-03T02:28:39.655Z", "3 December 2026 02:28 UTC"},
+		{"submittedAt", "2026-12-03T02:28:39.655Z", "3 December 2026 02:28 GMT"},
+		// In British Summer Time, the UK's time: 23:30 UTC on 30 June is
+		// 00:30 on 1 July.
+		{"submittedAt", "2026-06-30T23:30:00Z", "1 July 2026 00:30 BST"},
 		{"title", "Employment specialists", "Employment specialists"},
 		{"reviewOutcomes", true, "yes"},
 		{"recipients", []any{"a@example.org", "b@example.org"}, "a@example.org, b@example.org"},
@@ -97,9 +100,9 @@ func TestChangeWords(t *testing.T) {
 		{"trigger", map[string]any{"kind": "return", "returnId": "01hq3v7k8m9n0p1q2r3s4t5v6w-" + west + "-20260101", "periodEnd": "2026-03-31"},
 			"When the return for January to March 2026 is accepted"},
 		{"review", map[string]any{"decision": "approve", "by": "lead@example.org", "at": "2026-12-03T05:44:52.651Z"},
-			"Approved by lead@example.org, 3 December 2026 05:44 UTC"},
+			"Approved by lead@example.org, 3 December 2026 05:44 GMT"},
 		{"review", map[string]any{"decision": "request-changes", "by": "lead@example.org", "at": "2026-12-03T05:44:52.651Z",
-			"comment": "Check referrals"}, "Changes requested by lead@example.org, 3 December 2026 05:44 UTC: “Check referrals”"},
+			"comment": "Check referrals"}, "Changes requested by lead@example.org, 3 December 2026 05:44 GMT: “Check referrals”"},
 		{"projectId", "p1", "Leeds internships"},
 		{"projectId", "p9", "p9"},
 		{"funderId", "f2", "East Midlands SHA"},

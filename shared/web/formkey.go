@@ -57,6 +57,14 @@ func validFormKey(k string) bool {
 // first went, waiting for it if it is still running; a refusal saved
 // nothing and releases the key, so the corrected form (which keeps its
 // key) is saved when it is sent again.
+//
+// The saved answer (where the record went) is the caller's only while the
+// caller may still make the post, as an API replay's (route.may): every
+// caller runs the page's own access check first, on every post, a repeat
+// included (editForm.serve: the programme opened, a non-member not found;
+// the form's May, the service's check or its mirror, 403), so a person
+// removed or moved to another role gets the page a new post gets
+// (TestFormSentAgainAfterAccessChanged).
 func (a *app) saveOnce(r *http.Request, q *req, save func() (string, error)) (string, error) {
 	key := q.Form.Get(formKeyField)
 	if !validFormKey(key) {

@@ -194,11 +194,16 @@ func (a *app) Page(w http.ResponseWriter, r *http.Request, status int, title str
 
 // ---------------------------------------------------------------- formatting
 
+// datetimeText is an instant as pages show it: in UK time, with its zone
+// (GMT or BST), as every date is a UK date ("4 December 2026 15:07 GMT",
+// "30 June 2026 00:30 BST"): a return due 30 June sent at 00:30 BST on
+// 1 July is late, and its page says it was sent on 1 July. The zone's
+// rules are compiled in (domain.InUK).
 func datetimeText(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format("2 January 2006 15:04 UTC")
+	return domain.InUK(t).Format("2 January 2006 15:04 MST")
 }
 
 // barWidth is a percentage for a progress bar, 0-100.

@@ -270,8 +270,21 @@ func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	return editForm[domain.Outcome]{
 		Page: "review_form", Nav: "returns", Fields: reviewFields,
-		Title:       titles[domain.Outcome]("", "Review a submission", ""),
-		May:         manages("review submissions"),
+		Title: titles[domain.Outcome]("", "Review a submission", ""),
+		// The service's own check of a decision (ReviewOutcome's), asked
+		// before the form is shown or a decision is saved, or a decision
+		// sent again gets the answer saved for it: a project lead of
+		// another project is not shown the submission (404, as from the
+		// API), its own project's lead and a funder may not decide (403).
+		// A lead may review every submission there is: the page's own read
+		// of it (OutcomeToReview, or the decision's) finds one not there,
+		// so the check costs a lead no read of its own.
+		May: func(n *nav) error {
+			if n.Access.CanManage() {
+				return nil
+			}
+			return sc.MayReviewOutcome(oid)
+		},
 		RefuseFirst: true,
 		Resent:      "A decision cannot be changed once it is made.",
 		Create: func(f *form) (domain.Outcome, error) {
@@ -298,7 +311,7 @@ func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 			}
 			project, err := sc.ThisProject()
 			return map[string]any{"Outcome": c.Outcome, "Counted": c.Counted, "Alongside": c.Alongside, "Cohort": c.Cohort,
-				"Project": project, "Base": base(n) + "/projects/" + prid}, err
+				"MeasureChanges": measureChanges(c.Counted, c.Outcome), "Project": project, "Base": base(n) + "/projects/" + prid}, err
 		},
 	}.serve(a, w, r, q)
 }
