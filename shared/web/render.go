@@ -510,7 +510,7 @@ func trigger(n *recordNames, m map[string]any) (string, bool) {
 }
 
 // review writes a recorded review of a submission: "Approved by
-// lead@example.org, 3 December 2026 05:44 UTC", with the comment if any.
+// lead@example.org, 3 December 2026 05:44 GMT", with the comment if any.
 func review(m map[string]any) (string, bool) {
 	decision, _ := m["decision"].(string)
 	by, _ := m["by"].(string)
