@@ -126,13 +126,17 @@ func dueKey(programmeID, targetID string, next domain.Date) string {
 }
 
 // parseDueKey splits a sort key of the notifier's due indexes (dueKey,
-// returnDueKey, skPayDue: <day>#<programmeId>#<id>, and recheckDueKey's
-// with a mark after it) into its programme and record ids, reporting
-// whether it is one. The day is only checked to be one: the Query's key
-// condition has already compared it.
-func parseDueKey(k string) (programmeID, id string, ok bool) {
+// returnDueKey, skPayDue: <day>#<programmeId>#<id>) into its programme
+// and record ids, reporting whether it is one; with marked, as the
+// returns' index has them, a recheck's mark may follow (recheckDueKey).
+// The day is only checked to be one: the Query's key condition has
+// already compared it.
+func parseDueKey(k string, marked bool) (programmeID, id string, ok bool) {
 	parts := strings.Split(k, "#")
-	if len(parts) < 3 || len(parts) > 4 || parts[1] == "" || parts[2] == "" || (len(parts) == 4 && parts[3] == "") {
+	if len(parts) == 4 && marked && parts[3] != "" {
+		parts = parts[:3]
+	}
+	if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
 		return "", "", false
 	}
 	if _, err := time.Parse(time.DateOnly, parts[0]); err != nil {

@@ -63,9 +63,10 @@ func (s *Store) dueList(ctx context.Context, what, index, base string, shard int
 		return "", err
 	}
 	q := query{index: index, pkAttr: index + "PK", skAttr: index + "SK", pk: shardKey(base, shard), below: today.AddDays(1).String()}
+	marked := base == returnsDue // a recheck marks its entries (recheckDueKey)
 	q.filter = func(item Item) bool {
 		sk := attrS(item[q.skAttr])
-		if _, _, ok := parseDueKey(sk); ok {
+		if _, _, ok := parseDueKey(sk, marked); ok {
 			return true
 		}
 		s.log.Warn("store: skipped an entry of a due index whose key is not <day>#<programme>#<id>",
@@ -74,7 +75,7 @@ func (s *Store) dueList(ctx context.Context, what, index, base string, shard int
 	}
 	next, err := s.list(ctx, q, p, func(item Item) error {
 		sk := attrS(item[q.skAttr])
-		programmeID, _, _ := parseDueKey(sk)
+		programmeID, _, _ := parseDueKey(sk, marked)
 		return decode(item, programmeID, sk)
 	})
 	if err != nil {
