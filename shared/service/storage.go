@@ -696,9 +696,10 @@ type Storer interface {
 // instants people signed out on every device, until each would have
 // expired anyway.
 type SessionStore interface {
-	// EndSession records that session was signed out of; the record
-	// expires at until, when the session's cookie would have.
-	EndSession(ctx context.Context, session string, until time.Time) error
+	// EndSession records that session was signed out of at at (the
+	// service's clock); the record expires at until, when the session's
+	// cookie would have.
+	EndSession(ctx context.Context, session string, at, until time.Time) error
 	// EndSessionsBefore records that every web session of the person
 	// subject (the verified identity's subject) that started before
 	// before is ended: a sign-out on every device. The record expires at
