@@ -539,7 +539,7 @@ func (sc *Scope) importFills(setup ReportingSetup, subs []*Submission) error {
 			}
 		}
 	}
-	if err := sc.loadBatches(gets); err != nil {
+	if err := sc.load(gets...); err != nil {
 		return err
 	}
 	for _, g := range gets {

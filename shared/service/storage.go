@@ -202,11 +202,13 @@ type Reader interface {
 	// ReadAccess reads the programme, the roles email holds in it (email
 	// "" skips the membership), whether the web session was ended (its
 	// own sign-out or its person's sign-out on every device; a session
-	// with no ID skips both) and each of gets, in one round trip. An
+	// with no ID skips both) and each of gets, in one round trip (one
+	// per 100 keys, sent together, for more gets than that). An
 	// ended session is ErrSessionEnded, whatever else was found; a
 	// missing programme is ErrNotFound.
 	ReadAccess(ctx context.Context, programmeID, email string, session WebSession, gets ...*Get) (domain.Programme, []domain.Role, error)
-	// Read reads each of gets in one round trip.
+	// Read reads each of gets, any number of them: one round trip per
+	// 100 (DynamoDB's bound on a BatchGetItem), sent together.
 	Read(ctx context.Context, programmeID string, gets ...*Get) error
 	// MissingRefs returns those of refs that are not records of the
 	// programme (one round trip), so a refused request can name every bad
