@@ -557,7 +557,7 @@ func (sc *Scope) importFills(setup ReportingSetup, subs []*Submission) error {
 			}
 		}
 	}
-	if err := sc.loadBatches(gets); err != nil {
+	if err := sc.load(gets...); err != nil {
 		return err
 	}
 	for _, g := range gets {

@@ -212,26 +212,27 @@ func (sc *Scope) readableDigests(items []domain.Notification) (map[string]bool, 
 }
 
 // ReadNotifications reads the programme's notifications ids name, in their
-// order, leaving out any not there: a hundred a request (Read's bound).
+// order, leaving out any not there: one Read (a request per hundred).
 // The service reads a digest's includes for a caller who may see only some,
 // and the notifier for a carrier it resumes.
 func ReadNotifications(ctx context.Context, st interface {
 	Read(ctx context.Context, programmeID string, gets ...*Get) error
 }, programmeID string, ids []string) ([]domain.Notification, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	notes := make([]domain.Notification, len(ids))
+	gets := make([]*Get, len(ids))
+	for i, id := range ids {
+		gets[i] = &Get{Ref: domain.Ref(domain.EntityNotification, id), Into: &notes[i]}
+	}
+	if err := st.Read(ctx, programmeID, gets...); err != nil {
+		return nil, err
+	}
 	var out []domain.Notification
-	for chunk := range slices.Chunk(ids, readBound) {
-		notes := make([]domain.Notification, len(chunk))
-		gets := make([]*Get, len(chunk))
-		for i, id := range chunk {
-			gets[i] = &Get{Ref: domain.Ref(domain.EntityNotification, id), Into: &notes[i]}
-		}
-		if err := st.Read(ctx, programmeID, gets...); err != nil {
-			return nil, err
-		}
-		for i, g := range gets {
-			if g.Found {
-				out = append(out, notes[i])
-			}
+	for i, g := range gets {
+		if g.Found {
+			out = append(out, notes[i])
 		}
 	}
 	return out, nil

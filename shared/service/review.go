@@ -185,7 +185,7 @@ func (sc *Scope) CohortsOf(outcomes []domain.Outcome) (map[string]domain.Cohort,
 		seen[o.CohortID] = true
 		gets = append(gets, &Get{Ref: domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID), Into: new(domain.Cohort)})
 	}
-	if err := sc.loadBatches(gets); err != nil {
+	if err := sc.load(gets...); err != nil {
 		return nil, err
 	}
 	for _, g := range gets {

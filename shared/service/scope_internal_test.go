@@ -32,21 +32,17 @@ func (o *overlapReads) Read(context.Context, string, ...*Get) error {
 	return nil
 }
 
-// TestLoadReadsBatchesTogether: once access is known, the batches of a
-// scope's reads (more gets than one BatchGetItem takes) are read at the
-// same time: the scope's lock, held while the access check is read, is not
-// held over them, so one does not wait on another's answer.
-func TestLoadReadsBatchesTogether(t *testing.T) {
+// TestLoadReadsTogether: once access is known, the reads of a request's
+// goroutines are read at the same time: the scope's lock, held while the
+// access check is read, is not held over them, so one does not wait on
+// another's answer.
+func TestLoadReadsTogether(t *testing.T) {
 	st := &overlapReads{both: make(chan struct{})}
 	sc := &Scope{s: &Service{store: st}, ctx: context.Background(), programmeID: "p", loaded: true}
-	gets := make([]*Get, 2*readBound)
-	for i := range gets {
-		gets[i] = &Get{}
-	}
-	if err := sc.loadBatches(gets); err != nil {
+	if err := parallel(func() error { return sc.load(&Get{}) }, func() error { return sc.load(&Get{}) }); err != nil {
 		t.Fatal(err)
 	}
 	if n := st.alone.Load(); n != 0 {
-		t.Errorf("%d of 2 batches were read alone, the other waiting on it", n)
+		t.Errorf("%d of 2 reads were read alone, the other waiting on it", n)
 	}
 }

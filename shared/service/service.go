@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"math/rand/v2"
-	"slices"
 	"sync"
 	"time"
 
@@ -125,8 +124,9 @@ func (sc *Scope) Programme() (domain.Programme, error) {
 // Once access is known, gets are read on their own. The access check is
 // read once: a caller that comes while it is being read waits for its
 // answer (single flight). A read after it holds no lock, so calls of the
-// request's goroutines (loadBatches' batches) are read at the same time,
-// not one after another: a read touches only its own gets.
+// request's goroutines are read at the same time, not one after another:
+// a read touches only its own gets. Any number of gets may be read at
+// once: the store sends a request per 100, together.
 func (sc *Scope) load(gets ...*Get) error {
 	sc.mu.Lock()
 	if sc.loaded {
@@ -141,16 +141,6 @@ func (sc *Scope) load(gets ...*Get) error {
 	sc.loaded = true
 	sc.err = sc.check(gets)
 	return sc.err
-}
-
-// readBound is the most gets one storage Read takes: DynamoDB's
-// BatchGetItem reads at most 100 keys.
-const readBound = 100
-
-// loadBatches is load for any number of gets: one BatchGetItem per
-// readBound of them.
-func (sc *Scope) loadBatches(gets []*Get) error {
-	return eachParallel(slices.Collect(slices.Chunk(gets, readBound)), func(c []*Get) error { return sc.load(c...) })
 }
 
 func (sc *Scope) check(gets []*Get) error {

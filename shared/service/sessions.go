@@ -36,7 +36,7 @@ func (s *Service) EndSession(ctx context.Context, c domain.Caller, until time.Ti
 	if c.Session == "" {
 		return nil
 	}
-	return storeErr(s.store.EndSession(ctx, c.Session, until), "", nil)
+	return storeErr(s.store.EndSession(ctx, c.Session, s.now(), until), "", nil)
 }
 
 // EndEverySession signs the caller out on every device: each of their web

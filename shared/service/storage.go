@@ -202,11 +202,13 @@ type Reader interface {
 	// ReadAccess reads the programme, the roles email holds in it (email
 	// "" skips the membership), whether the web session was ended (its
 	// own sign-out or its person's sign-out on every device; a session
-	// with no ID skips both) and each of gets, in one round trip. An
+	// with no ID skips both) and each of gets, in one round trip (one
+	// per 100 keys, sent together, for more gets than that). An
 	// ended session is ErrSessionEnded, whatever else was found; a
 	// missing programme is ErrNotFound.
 	ReadAccess(ctx context.Context, programmeID, email string, session WebSession, gets ...*Get) (domain.Programme, []domain.Role, error)
-	// Read reads each of gets in one round trip.
+	// Read reads each of gets, any number of them: one round trip per
+	// 100 (DynamoDB's bound on a BatchGetItem), sent together.
 	Read(ctx context.Context, programmeID string, gets ...*Get) error
 	// MissingRefs returns those of refs that are not records of the
 	// programme (one round trip), so a refused request can name every bad
@@ -730,9 +732,10 @@ type Storer interface {
 // instants people signed out on every device, until each would have
 // expired anyway.
 type SessionStore interface {
-	// EndSession records that session was signed out of; the record
-	// expires at until, when the session's cookie would have.
-	EndSession(ctx context.Context, session string, until time.Time) error
+	// EndSession records that session was signed out of at at (the
+	// service's clock); the record expires at until, when the session's
+	// cookie would have.
+	EndSession(ctx context.Context, session string, at, until time.Time) error
 	// EndSessionsBefore records that every web session of the person
 	// subject (the verified identity's subject) that started before
 	// before is ended: a sign-out on every device. The record expires at

@@ -29,7 +29,7 @@ func TestContractSessions(t *testing.T) {
 			p := c.programme()
 			gone := service.WebSession{ID: "s-" + domain.NewID(), Subject: "sub-lead", IssuedAt: time.Now()}
 			kept := service.WebSession{ID: "s-" + domain.NewID(), Subject: "sub-lead", IssuedAt: time.Now()}
-			c.ok(st.EndSession(c.ctx, gone.ID, time.Now().Add(8*time.Hour)))
+			c.ok(st.EndSession(c.ctx, gone.ID, time.Now(), time.Now().Add(8*time.Hour)))
 
 			for _, s := range []service.WebSession{{}, kept} {
 				if _, _, err := st.ReadAccess(c.ctx, p.ID, "lead@example.org", s); err != nil {

@@ -33,9 +33,11 @@
 // Where things are:
 //
 //	keys.go           every key, in the order of docs/dynamodb.md's Items table
-//	tx.go             transactions: conditions, premises and guards, what a failed condition means, retries
-//	read.go, page.go  the access read and other reads by key; lists and their cursors
-//	store.go          the client it needs (DB), marshalling, which errors are 503s
+//	tx.go             transactions: conditions, premises and guards, what a failed condition means
+//	read.go, page.go  the access read and other reads by key (batchGet: any number of keys,
+//	                  a BatchGetItem per 100 sent together); lists and their cursors
+//	store.go          the client it needs (DB), marshalling, which errors are 503s, retry
+//	                  (the one retry loop: conflicts, unprocessed keys, cancelled reads)
 //	shards.go         the notifier's indexes, spread over Shards partition keys;
 //	                  listing the due entries of one and moving an entry on
 //	totals.go, series.go, changed.go

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -62,7 +61,7 @@ func (s *Store) Summaries(ctx context.Context, ids []string) (map[string]domain.
 		pk := pkProgramme(id)
 		keys = append(keys, key(pk, skProgramme), key(pk, skTotals), key(pk, skSetup), key(pk, skFunding))
 	}
-	items, err := s.batchGetMany(ctx, keys)
+	items, err := s.batchGet(ctx, keys, "")
 	if err != nil {
 		return nil, fmt.Errorf("read programme summaries: %w", err)
 	}
@@ -196,7 +195,7 @@ func (s *Store) Figures(ctx context.Context, want map[string]service.FigureKeys)
 		}
 		out[id] = f
 	}
-	items, err := s.batchGetMany(ctx, keys)
+	items, err := s.batchGet(ctx, keys, "")
 	if err != nil {
 		return nil, fmt.Errorf("read programmes' figures: %w", err)
 	}
@@ -231,57 +230,14 @@ func (s *Store) Figures(ctx context.Context, want map[string]service.FigureKeys)
 	return out, nil
 }
 
-// batchGetMany reads keys of any partitions: one BatchGetItem per 100,
-// sent together (each asks again for what DynamoDB leaves unprocessed).
-func (s *Store) batchGetMany(ctx context.Context, keys []Item) ([]Item, error) {
-	n := (len(keys) + 99) / 100
-	results := make([][]Item, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i], errs[i] = s.batchGet(ctx, keys[i*100:min((i+1)*100, len(keys))], "")
-		}()
-	}
-	wg.Wait()
-	var out []Item
-	for i := range n {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
-		out = append(out, results[i]...)
-	}
-	return out, nil
-}
-
 // PeriodSeries reads the years of figures keys name, and the measures'
-// sums by day from the programme's own years among them: one
-// BatchGetItem per 100 keys.
+// sums by day from the programme's own years among them: Series, with
+// the measures.
 func (s *Store) PeriodSeries(ctx context.Context, programmeID string, keys []domain.SeriesKey) (map[domain.SeriesKey]domain.DaySeries, domain.DayMeasures, error) {
-	out := make(map[domain.SeriesKey]domain.DaySeries, len(keys))
 	measures := domain.DayMeasures{}
-	bySK := map[string]domain.SeriesKey{}
-	var ks []Item
-	for _, k := range keys {
-		out[k] = domain.DaySeries{}
-		sk := skSeries(k)
-		if _, dup := bySK[sk]; !dup {
-			bySK[sk] = k
-			ks = append(ks, key(pkProgramme(programmeID), sk))
-		}
-	}
-	items, err := s.batchGetMany(ctx, ks)
+	out, err := s.readSeries(ctx, programmeID, keys, measures)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read series of %s: %w", programmeID, err)
-	}
-	for _, item := range items {
-		k := bySK[skAttr(item)]
-		out[k] = decodeSeries(item)
-		if k.ProjectID == "" {
-			decodeMeasures(item, measures)
-		}
+		return nil, nil, err
 	}
 	return out, measures, nil
 }
@@ -332,7 +288,7 @@ func (s *Store) PeriodMoney(ctx context.Context, programmeID string, per domain.
 	for m := time.Date(per.Start.Time().Year(), per.Start.Time().Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(end); m = m.AddDate(0, 1, 0) {
 		ks = append(ks, key(pk, skMoneySeries(m.Format("2006-01"))))
 	}
-	items, err := s.batchGetMany(ctx, ks)
+	items, err := s.batchGet(ctx, ks, "")
 	if err != nil {
 		return nil, nil, fmt.Errorf("read money of %s: %w", programmeID, err)
 	}

@@ -72,26 +72,23 @@ func (s *Store) ListProgrammesOf(ctx context.Context, email string, p service.Pa
 }
 
 // programmes reads programmes by id, in that order, in one BatchGetItem per
-// 100 (a missing one is left out).
+// 100 sent together (a missing one is left out).
 func (s *Store) programmes(ctx context.Context, ids []string) ([]domain.Programme, error) {
-	byID := map[string]domain.Programme{}
-	for start := 0; start < len(ids); start += 100 {
-		chunk := ids[start:min(start+100, len(ids))]
-		keys := make([]Item, len(chunk))
-		for i, id := range chunk {
-			keys[i] = key(pkProgramme(id), skProgramme)
+	keys := make([]Item, len(ids))
+	for i, id := range ids {
+		keys[i] = key(pkProgramme(id), skProgramme)
+	}
+	items, err := s.batchGet(ctx, keys, "")
+	if err != nil {
+		return nil, fmt.Errorf("get programmes: %w", err)
+	}
+	byID := make(map[string]domain.Programme, len(items))
+	for _, item := range items {
+		var pr domain.Programme
+		if err := unmarshal(item, &pr); err != nil {
+			return nil, fmt.Errorf("decode programme: %w", err)
 		}
-		items, err := s.batchGet(ctx, keys, "")
-		if err != nil {
-			return nil, fmt.Errorf("get programmes: %w", err)
-		}
-		for _, item := range items {
-			var pr domain.Programme
-			if err := unmarshal(item, &pr); err != nil {
-				return nil, fmt.Errorf("decode programme: %w", err)
-			}
-			byID[pr.ID] = pr
-		}
+		byID[pr.ID] = pr
 	}
 	progs := make([]domain.Programme, 0, len(ids))
 	for _, id := range ids {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -12,10 +14,60 @@ import (
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
-// batchGet reads up to 100 keys of the table in one BatchGetItem,
-// consistently, asking again (with backoff) for any keys DynamoDB left
-// unprocessed: the one place the store reads in batches.
+// batchKeys is the most keys one BatchGetItem reads (DynamoDB's bound).
+const batchKeys = 100
+
+// batchReaders bounds the BatchGetItems one batchGet has in flight.
+const batchReaders = 8
+
+// batchGet reads keys of the table, of any partitions and any number of
+// them, consistently: one BatchGetItem per batchKeys keys, sent together
+// (at most batchReaders at a time), each asking again for what DynamoDB
+// left unprocessed (batchGetChunk). The items come in no particular
+// order; a key with no item has none. It is the one place the store reads
+// in batches: a caller need not cut its keys to DynamoDB's bound.
 func (s *Store) batchGet(ctx context.Context, keys []Item, projection string) ([]Item, error) {
+	if len(keys) <= batchKeys { // one request: no goroutine to wait on
+		return s.batchGetChunk(ctx, keys, projection)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := slices.Collect(slices.Chunk(keys, batchKeys))
+	results := make([][]Item, len(chunks))
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error // the first failure, not a sibling's cancellation after it
+	)
+	slots := make(chan struct{}, batchReaders)
+	for i, chunk := range chunks {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			items, err := s.batchGetChunk(ctx, chunk, projection)
+			if err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+					cancel() // the others' answers are no use now
+				}
+				mu.Unlock()
+				return
+			}
+			results[i] = items
+		}()
+	}
+	wg.Wait()
+	if first != nil {
+		return nil, first
+	}
+	return slices.Concat(results...), nil
+}
+
+// batchGetChunk reads up to batchKeys keys in one BatchGetItem, asking
+// again (s.retry) for any keys DynamoDB left unprocessed.
+func (s *Store) batchGetChunk(ctx context.Context, keys []Item, projection string) ([]Item, error) {
 	var out []Item
 	if len(keys) == 0 {
 		return out, nil
@@ -25,21 +77,20 @@ func (s *Store) batchGet(ctx context.Context, keys []Item, projection string) ([
 		ka.ProjectionExpression = aws.String(projection)
 	}
 	req := map[string]types.KeysAndAttributes{s.table: ka}
-	for attempt := 0; len(req) > 0; attempt++ {
-		if attempt > 0 {
-			if err := service.Pause(ctx, backoff(attempt-1)); err != nil {
-				return nil, classify(err)
-			}
-		}
-		if attempt > s.maxTxRetries {
-			return nil, fmt.Errorf("%w: keys left unprocessed", service.ErrUnavailable)
-		}
+	err := s.retry(ctx, "a batch read", func() error {
 		res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
 		if err != nil {
-			return nil, classify(err)
+			return classify(err)
 		}
 		out = append(out, res.Responses[s.table]...)
 		req = res.UnprocessedKeys
+		if len(req) > 0 {
+			return busy{fmt.Errorf("%d keys left unprocessed", len(req[s.table].Keys))}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -107,7 +158,8 @@ func (s *Store) ReadAccess(ctx context.Context, programmeID, email string, sessi
 	return p, roles, decodeGets(items, gets, sks)
 }
 
-// Read reads each of gets in one request.
+// Read reads each of gets: one GetItem for one, else one BatchGetItem per
+// 100 (batchGet), sent together.
 func (s *Store) Read(ctx context.Context, programmeID string, gets ...*service.Get) error {
 	sks, keys, err := getKeys(programmeID, gets, nil)
 	if err != nil || len(keys) == 0 {

@@ -70,15 +70,8 @@ func (s *Store) FiguresAsOf(ctx context.Context, programmeID string, keys []doma
 	if err != nil {
 		return nil, 0, err
 	}
-	all := []Item{key(pk, skChanged)}
-	bySK := map[string]domain.SeriesKey{}
-	for _, k := range keys {
-		if _, dup := bySK[skSeries(k)]; !dup {
-			bySK[skSeries(k)] = k
-			all = append(all, key(pk, skSeries(k)))
-		}
-	}
-	all = append(all, getKeys...)
+	seriesItems, bySK := seriesKeys(programmeID, keys)
+	all := slices.Concat([]Item{key(pk, skChanged)}, seriesItems, getKeys)
 	if len(all) > service.MaxFiguresAsOf+1 {
 		return nil, 0, fmt.Errorf("figures of %s: %d items, more than one read holds", programmeID, len(all))
 	}
@@ -87,22 +80,20 @@ func (s *Store) FiguresAsOf(ctx context.Context, programmeID string, keys []doma
 		items[i] = types.TransactGetItem{Get: &types.Get{TableName: &s.table, Key: k}}
 	}
 	var res *dynamodb.TransactGetItemsOutput
-	for attempt := 0; ; attempt++ {
+	err = s.retry(ctx, "figures of "+programmeID, func() error {
+		var err error
 		res, err = s.db.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{TransactItems: items})
 		var tce *types.TransactionCanceledException
-		if err == nil || !errors.As(err, &tce) {
-			break
+		if errors.As(err, &tce) { // a transaction writing one of the items meanwhile: read again
+			return busy{err}
 		}
-		// A transaction writing one of the items meanwhile: read again.
-		if attempt >= s.maxTxRetries {
-			return nil, 0, fmt.Errorf("%w: figures of %s stayed busy: %w", service.ErrUnavailable, programmeID, err)
+		if err != nil {
+			return fmt.Errorf("read figures of %s: %w", programmeID, classify(err))
 		}
-		if err := service.Pause(ctx, backoff(attempt)); err != nil {
-			return nil, 0, classify(err)
-		}
-	}
+		return nil
+	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("read figures of %s: %w", programmeID, classify(err))
+		return nil, 0, err
 	}
 	series := make(map[domain.SeriesKey]domain.DaySeries, len(keys))
 	for _, k := range keys {

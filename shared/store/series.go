@@ -126,42 +126,46 @@ func mergeSeries(a, b map[domain.SeriesKey]map[domain.Date]map[domain.Metric]int
 }
 
 // Series reads the years of figures keys name: one BatchGetItem per 100
-// keys. A year with nothing in it is an empty series.
+// keys, sent together. A year with nothing in it is an empty series.
 func (s *Store) Series(ctx context.Context, programmeID string, keys []domain.SeriesKey) (map[domain.SeriesKey]domain.DaySeries, error) {
+	return s.readSeries(ctx, programmeID, keys, nil)
+}
+
+// readSeries is Series, adding to measures (when not nil) the measures'
+// sums by day of the programme's own years among keys (PeriodSeries).
+func (s *Store) readSeries(ctx context.Context, programmeID string, keys []domain.SeriesKey, measures domain.DayMeasures) (map[domain.SeriesKey]domain.DaySeries, error) {
 	out := make(map[domain.SeriesKey]domain.DaySeries, len(keys))
-	bySK := map[string]domain.SeriesKey{}
-	var batch []Item
-	flush := func() error {
-		items, err := s.inPartition(ctx, batch, "")
-		if err != nil {
-			return fmt.Errorf("read series of %s: %w", programmeID, err)
-		}
-		for sk, item := range items {
-			out[bySK[sk]] = decodeSeries(item)
-		}
-		batch = batch[:0]
-		return nil
-	}
 	for _, k := range keys {
 		out[k] = domain.DaySeries{}
-		sk := skSeries(k)
-		if _, dup := bySK[sk]; dup {
-			continue
-		}
-		bySK[sk] = k
-		batch = append(batch, key(pkProgramme(programmeID), sk))
-		if len(batch) == 100 {
-			if err := flush(); err != nil {
-				return nil, err
-			}
-		}
 	}
-	if len(batch) > 0 {
-		if err := flush(); err != nil {
-			return nil, err
+	ks, bySK := seriesKeys(programmeID, keys)
+	items, err := s.batchGet(ctx, ks, "")
+	if err != nil {
+		return nil, fmt.Errorf("read series of %s: %w", programmeID, err)
+	}
+	for _, item := range items {
+		k := bySK[skAttr(item)]
+		out[k] = decodeSeries(item)
+		if measures != nil && k.ProjectID == "" {
+			decodeMeasures(item, measures)
 		}
 	}
 	return out, nil
+}
+
+// seriesKeys is the keys of the series items keys name, each once, and
+// which of keys each item's sort key is.
+func seriesKeys(programmeID string, keys []domain.SeriesKey) ([]Item, map[string]domain.SeriesKey) {
+	var ks []Item
+	bySK := make(map[string]domain.SeriesKey, len(keys))
+	for _, k := range keys {
+		sk := skSeries(k)
+		if _, dup := bySK[sk]; !dup {
+			bySK[sk] = k
+			ks = append(ks, key(pkProgramme(programmeID), sk))
+		}
+	}
+	return ks, bySK
 }
 
 func decodeSeries(item Item) domain.DaySeries {

@@ -26,10 +26,11 @@ import (
 // record gone before its cookie's expiry would let a copy back in.
 const sessionKeep = time.Hour
 
-// EndSession implements service.SessionStore.
-func (s *Store) EndSession(ctx context.Context, session string, until time.Time) error {
+// EndSession implements service.SessionStore. endedAt is service.SortTime,
+// as the store's other instants.
+func (s *Store) EndSession(ctx context.Context, session string, at, until time.Time) error {
 	item := key(pkSession(session), skSession)
-	item["endedAt"] = str(time.Now().UTC().Format(time.RFC3339))
+	item["endedAt"] = str(service.SortTime(at))
 	item["ttl"] = num(until.Add(sessionKeep).Unix())
 	if _, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item}); err != nil {
 		return fmt.Errorf("end session: %w", classify(err))

@@ -42,8 +42,10 @@ type Store struct {
 	db         DB
 	table      string
 	auditTable string
-	// maxTxRetries bounds retries of a transaction cancelled by a conflict
-	// with another transaction on the same items (totals are hot items).
+	// maxTxRetries bounds retry's retries: of a transaction cancelled by
+	// a conflict with another transaction on the same items (totals are
+	// hot items), of keys a batch read left unprocessed, of a
+	// transactional read cancelled by a write.
 	maxTxRetries int
 	// log takes the warnings of what the store skips rather than fails
 	// on (a malformed entry of a due index).
@@ -167,6 +169,38 @@ func decodeInto(item Item, v any) error {
 		return err
 	}
 	return unmarshal(item, v)
+}
+
+// busy is a try of retry's that the database was too busy for: err says
+// how (a cancellation by a conflicting transaction or throttling, keys
+// left unprocessed).
+type busy struct{ err error }
+
+func (b busy) Error() string { return b.err.Error() }
+
+// retry calls try until it returns anything but busy: again after a
+// jittered backoff (service.Pause: a ctx that ends stops the wait, and
+// that is ctx's error), at most s.maxTxRetries times more. It is the one
+// place the store retries on top of the SDK's own retries: a transaction
+// cancelled by a conflict or throttling (transact), keys a batch read
+// left unprocessed (batchGetChunk), a transactional read cancelled by a
+// write (FiguresAsOf). Still busy after the last is
+// service.ErrUnavailable: "<what> stayed busy", keeping the last cause
+// for the log.
+func (s *Store) retry(ctx context.Context, what string, try func() error) error {
+	for attempt := 0; ; attempt++ {
+		err := try()
+		b, ok := err.(busy)
+		if !ok {
+			return err
+		}
+		if attempt >= s.maxTxRetries {
+			return fmt.Errorf("%w: %s stayed busy: %w", service.ErrUnavailable, what, b.err)
+		}
+		if err := service.Pause(ctx, backoff(attempt)); err != nil {
+			return classify(err)
+		}
+	}
 }
 
 func backoff(attempt int) time.Duration {

@@ -306,16 +306,16 @@ func (s *Store) write(ctx context.Context, ch service.Change, t *tx) error {
 }
 
 // transact writes t's items atomically. A cancellation caused only by
-// conflicts with concurrent transactions (or throttling) is retried with
-// jittered backoff: the one place the store retries a cancelled
-// transaction (the service re-plans a write that came back ErrChanged). A
+// conflicts with concurrent transactions (or throttling) is retried
+// (s.retry): the one place the store retries a cancelled transaction (the
+// service re-plans a write that came back ErrChanged). A
 // failed condition returns what that item means: the first failure that
 // is not a missing reference, else every missing reference at once.
 func (s *Store) transact(ctx context.Context, t *tx) error {
 	if len(t.items) > 100 {
 		return fmt.Errorf("transaction of %d items exceeds the DynamoDB limit of 100", len(t.items))
 	}
-	for attempt := 0; ; attempt++ {
+	return s.retry(ctx, "the database", func() error {
 		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: t.items})
 		if err == nil {
 			return nil
@@ -330,25 +330,16 @@ func (s *Store) transact(ctx context.Context, t *tx) error {
 			}
 			return failed
 		}
-		retry := false
 		for _, r := range tce.CancellationReasons {
 			switch aws.ToString(r.Code) {
 			case "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded":
-				retry = true
+				return busy{err}
 			}
 		}
-		if !retry {
-			// Cancelled for a lasting reason (a validation error, an item
-			// collection too large): retrying will not help, so not a 503.
-			return fmt.Errorf("transaction cancelled: %w", err)
-		}
-		if attempt >= s.maxTxRetries {
-			return fmt.Errorf("%w: the database stayed busy: %w", service.ErrUnavailable, err)
-		}
-		if err := service.Pause(ctx, backoff(attempt)); err != nil {
-			return classify(err)
-		}
-	}
+		// Cancelled for a lasting reason (a validation error, an item
+		// collection too large): retrying will not help, so not a 503.
+		return fmt.Errorf("transaction cancelled: %w", err)
+	})
 }
 
 // failure is what the failed conditions of a cancelled transaction mean,

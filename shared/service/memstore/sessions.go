@@ -8,7 +8,7 @@ import (
 )
 
 // EndSession implements service.SessionStore.
-func (s *Store) EndSession(_ context.Context, session string, until time.Time) error {
+func (s *Store) EndSession(_ context.Context, session string, _, until time.Time) error {
 	if err := s.enter("EndSession"); err != nil {
 		return err
 	}
