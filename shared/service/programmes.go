@@ -75,16 +75,15 @@ func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain
 			// So must every reporting schedule's periods: its setup is read
 			// beside the targets, one round trip for both.
 			var setup ReportingSetup
-			var serr error
-			done := make(chan struct{})
-			go func() { defer close(done); setup, serr = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID) }()
-			targets, err := all(sc.listTargets)
-			<-done
-			if err != nil {
+			var targets []domain.Target
+			if err := parallel(func() (err error) {
+				targets, err = all(sc.listTargets)
+				return err
+			}, func() (err error) {
+				setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID)
+				return err
+			}); err != nil {
 				return domain.Programme{}, err
-			}
-			if serr != nil {
-				return domain.Programme{}, storeErr(serr, "", nil)
 			}
 			if err := domain.MergeProblems(after.CheckTargets(before, targets), after.CheckSchedules(before, setup.Schedules)); err != nil {
 				return domain.Programme{}, err
