@@ -22,6 +22,18 @@ const (
 	PaymentCancelled PaymentStatus = "cancelled"
 )
 
+// SettledReason is why a payment in status s needs no payment-due email:
+// NotNeededPaid or NotNeededCancelled, "" while it may still be due.
+func (s PaymentStatus) SettledReason() NotNeededReason {
+	switch s {
+	case PaymentPaid:
+		return NotNeededPaid
+	case PaymentCancelled:
+		return NotNeededCancelled
+	}
+	return ""
+}
+
 // TriggerKind is what makes a payment fall due.
 type TriggerKind string
 

@@ -762,15 +762,10 @@ func (r *run) paymentSettled(ctx context.Context, note domain.Notification) (dom
 		return "", nil
 	}
 	status, err := r.Store.PaymentStatus(ctx, note.ProgrammeID, note.GrantID, note.PaymentID)
-	switch {
-	case err != nil:
+	if err != nil {
 		return "", err
-	case status == domain.PaymentPaid:
-		return domain.NotNeededPaid, nil
-	case status == domain.PaymentCancelled:
-		return domain.NotNeededCancelled, nil
 	}
-	return "", nil
+	return status.SettledReason(), nil
 }
 
 // settle finishes a leased notification that is no longer needed, for

@@ -411,13 +411,7 @@ func (sc *Scope) paymentAndEmail(grantID, id string, p *domain.Payment, note *do
 // its payment-due email, note as read (see PaymentEmail): nil unless the
 // payment was due, is now paid or cancelled, and its email is pending.
 func (sc *Scope) paymentEmail(before, after domain.Payment, note domain.Notification) *PaymentEmail {
-	var reason domain.NotNeededReason
-	switch after.Status {
-	case domain.PaymentPaid:
-		reason = domain.NotNeededPaid
-	case domain.PaymentCancelled:
-		reason = domain.NotNeededCancelled
-	}
+	reason := after.Status.SettledReason()
 	if before.Status != domain.PaymentDue || reason == "" || note.Status != domain.NotificationPending {
 		return nil
 	}
