@@ -564,3 +564,39 @@ func TestNotifierLeaseOutlastsItsTimeout(t *testing.T) {
 	}
 	t.Fatal("no NotifierFunction in template.yaml")
 }
+
+// TestOnlyTheWebSignsPeopleOutAtCognito: "Sign out on every device" ends
+// the person's sign-ins at the user pool (webdeps.CognitoSignOut), so the
+// web function may call AdminUserGlobalSignOut on its own pool: that one
+// action, on that one pool. No other function may call Cognito at all.
+func TestOnlyTheWebSignsPeopleOutAtCognito(t *testing.T) {
+	tpl := loadTemplate(t)
+	pool := map[string]any{"Fn::GetAtt": []any{"UserPool", "Arn"}}
+	granted := false
+	for _, fn := range functions(t, tpl) {
+		for _, pol := range list(fn.props["Policies"]) {
+			for _, st := range list(obj(pol)["Statement"]) {
+				st := obj(st)
+				for _, a := range list(st["Action"]) {
+					action := fmt.Sprint(a)
+					if !strings.HasPrefix(strings.ToLower(action), "cognito-idp:") {
+						continue
+					}
+					switch {
+					case fn.name != webFunction:
+						t.Errorf("%s: %s: only the web function calls Cognito", fn.id, action)
+					case action != "cognito-idp:AdminUserGlobalSignOut":
+						t.Errorf("%s: %s is not needed to sign people out everywhere", fn.id, action)
+					case !reflect.DeepEqual(list(st["Resource"]), []any{pool}):
+						t.Errorf("%s: %s on %v, want only the user pool %v", fn.id, action, st["Resource"], pool)
+					default:
+						granted = true
+					}
+				}
+			}
+		}
+	}
+	if !granted {
+		t.Error("the web function may not sign people out at the user pool (no cognito-idp:AdminUserGlobalSignOut on UserPool)")
+	}
+}

@@ -1,12 +1,20 @@
 package web_test
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
 
@@ -201,4 +209,84 @@ func cookieHeader(cookies []*http.Cookie) string {
 		parts[i] = c.Name + "=" + c.Value
 	}
 	return strings.Join(parts, "; ")
+}
+
+// everywhereIdP records what the app asked the identity provider to sign out
+// everywhere, and answers err.
+type everywhereIdP struct {
+	mu       sync.Mutex
+	subjects []string
+	err      error
+}
+
+func (p *everywhereIdP) SignOutEverywhere(_ context.Context, subject string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.subjects = append(p.subjects, subject)
+	return p.err
+}
+
+func (p *everywhereIdP) asked() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.subjects)
+}
+
+// TestSignOutEverywhereAtTheIdentityProvider: signing out on every device
+// also ends the person's sign-ins at the identity provider (Cognito, in
+// AWS), by the verified subject the session holds, once the app's own
+// sessions have ended; not for a refused form, nor for a copy of a cookie
+// already signed out. If the identity provider fails, the app's sessions
+// stay ended and the person is signed out as usual; the failure is logged
+// as an error for someone to follow up.
+func TestSignOutEverywhereAtTheIdentityProvider(t *testing.T) {
+	t.Parallel()
+	for _, fails := range []bool{false, true} {
+		t.Run(fmt.Sprintf("fails=%v", fails), func(t *testing.T) {
+			m := testkit.NewMem(t)
+			h := &webH{Svc: m.Svc, build: m.Build(t), store: m.Store, mem: m}
+			p := &everywhereIdP{}
+			if fails {
+				p.err = errors.New("Cognito AdminUserGlobalSignOut: 500 InternalErrorException")
+			}
+			deps := webdeps.DepsOver(platform.Config{}, m.Store)
+			deps.EveryDevice = p
+			h.serve(t, deps, testkit.OwnMillisecond)
+			f := h.fixture(t)
+			here, lost := h.as(t, uLead), h.as(t, uLead)
+			path := "/app/programmes/" + f.PID
+			here.get(path)
+			copied := here.steal(t)
+			var s web.Session
+			if err := h.codec.ReadCookie(&http.Request{Header: http.Header{"Cookie": {cookieHeader(copied.cookies)}}}, web.SessionCookie, &s); err != nil || s.Subject == "" {
+				t.Fatalf("the session: %+v, %v", s, err)
+			}
+
+			if pg := here.post("/app/auth/logout-everywhere", url.Values{"csrf": {"not-the-token"}}); pg.Status != http.StatusForbidden {
+				t.Fatalf("a wrong token: %d", pg.Status)
+			}
+			if got := p.asked(); len(got) != 0 {
+				t.Fatalf("a refused form asked the identity provider to sign out %v", got)
+			}
+			if pg := here.post("/app/auth/logout-everywhere", nil); pg.Status != http.StatusSeeOther || pg.Header.Get("Location") != "/app/auth/signed-out" {
+				t.Fatalf("sign out on every device: %d %q", pg.Status, pg.Header.Get("Location"))
+			}
+			if got := p.asked(); !slices.Equal(got, []string{s.Subject}) {
+				t.Errorf("the identity provider was asked to sign out %q, want once for the session's subject %q", got, s.Subject)
+			}
+			if pg := lost.get(path); pg.Status != http.StatusFound {
+				t.Errorf("the other computer after signing out everywhere: %d, want a redirect to sign in", pg.Status)
+			}
+			if pg := copied.use(t).post("/app/auth/logout-everywhere", nil); pg.Status != http.StatusForbidden {
+				t.Errorf("a signed-out copy signing out everywhere: %d", pg.Status)
+			}
+			if got := p.asked(); len(got) != 1 {
+				t.Errorf("the identity provider was asked %d times, want once", len(got))
+			}
+			logged := strings.Contains(h.logs.String(), "could not sign the person out everywhere")
+			if logged != fails {
+				t.Errorf("failure logged: %v, want %v\n%s", logged, fails, h.logs.String())
+			}
+		})
+	}
 }

@@ -65,6 +65,16 @@ type Deps struct {
 	// Timeout bounds a page's work (RequestTimeout when zero; the import
 	// pages ImportRequestTimeout whatever it is). Tests shorten it.
 	Timeout time.Duration
+	// EveryDevice, if set, ends a person's sign-ins at the identity
+	// provider too when they sign out on every device (in AWS, Cognito's
+	// AdminUserGlobalSignOut); nil ends the app's sessions only.
+	EveryDevice EveryDevice
+}
+
+// EveryDevice ends every sign-in a person has at the identity provider,
+// so none can be renewed: the API clients' as well as the web app's.
+type EveryDevice interface {
+	SignOutEverywhere(ctx context.Context, subject string) error
 }
 
 // Operator is the organisation that runs a deployment.
@@ -466,6 +476,22 @@ func (a *app) revoke(r *http.Request, s Session) {
 	}
 }
 
+// endSignIns ends the person's sign-ins at the identity provider, after
+// their sessions here have ended. If it fails the sessions stay ended (the
+// promise the page makes); what is left is a refresh token an API client
+// holds, which works until it expires, so it is logged as an error for
+// someone to follow up.
+func (a *app) endSignIns(r *http.Request, s Session) {
+	if a.EveryDevice == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), refreshTimeout)
+	defer cancel()
+	if err := a.EveryDevice.SignOutEverywhere(ctx, s.Subject); err != nil {
+		a.Logger.Error("web: the identity provider could not sign the person out everywhere", "requestId", requestID(r), "email", s.Email, "err", err)
+	}
+}
+
 // signedOutNow answers a request that has no session it may use: a GET
 // goes to sign-in and comes back; a POST is refused, since what it carried
 // cannot be trusted. A cookie it came with is cleared.
@@ -644,8 +670,9 @@ func (a *app) logout(w http.ResponseWriter, r *http.Request) {
 // the form says. Without a session it may use (none, or one already
 // signed out of) it is refused as signed out: a copy of a cookie its
 // person ended must not end their new sessions. If it cannot be recorded
-// the person is told and stays signed in, to try again. The API's bearer
-// tokens are Cognito's and are not ended.
+// the person is told and stays signed in, to try again. Then the identity
+// provider ends the person's sign-ins there (EveryDevice), so the API
+// clients' refresh tokens stop working too.
 func (a *app) logoutEverywhere(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	s, ok := a.session(r)
@@ -668,6 +695,7 @@ func (a *app) logoutEverywhere(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.revoke(r, s)
+	a.endSignIns(r, s)
 	a.Logger.Info("web: signed out on every device", "requestId", requestID(r), "email", s.Email)
 	ClearCookie(w, r, SessionCookie)
 	http.Redirect(w, r, a.SignIn.SignedOut(r), http.StatusSeeOther)

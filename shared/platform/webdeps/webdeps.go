@@ -57,7 +57,8 @@ func deps(c platform.Config, st service.Storer) web.Deps {
 // SessionKeyFromSSM), sign-in through Cognito managed login
 // (FUNDTRACK_COGNITO_DOMAIN, FUNDTRACK_COGNITO_CLIENT_ID,
 // FUNDTRACK_COGNITO_ISSUER; FUNDTRACK_WEB_BASE_URL if the app is not
-// reached at the request's own host), the operator of OperatorFromEnv,
+// reached at the request's own host), signing out on every device at
+// that user pool too (CognitoSignOut), the operator of OperatorFromEnv,
 // and the static files linked where the stage's CDN serves them
 // (FUNDTRACK_STATIC_URL, StaticURLFromEnv): the function carries none.
 //
@@ -97,11 +98,15 @@ func Lambda(ctx context.Context) (web.Deps, error) {
 	if err != nil {
 		return web.Deps{}, err
 	}
+	everywhere, err := CognitoSignOutFor(os.Getenv("FUNDTRACK_COGNITO_ISSUER"), cfg.Credentials)
+	if err != nil {
+		return web.Deps{}, err
+	}
 	// Not Deps: the embedded static files stay out of the binary (the
 	// linker drops what nothing reachable uses).
 	d := deps(c, c.Store(platform.StoreDB(c.DynamoDB(cfg))))
 	d.Sessions, d.SignIn, d.RequestID, d.Operator = codec, signIn, platform.LambdaRequestID, operator
-	d.StaticURL = staticURL
+	d.StaticURL, d.EveryDevice = staticURL, everywhere
 	return d, nil
 }
 
