@@ -6,7 +6,9 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/fundtrack/fundtrack/infra/cfn"
+	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testenv"
 	"github.com/fundtrack/fundtrack/shared/testkit"
@@ -86,6 +89,37 @@ func TestAPIHungDatabase(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAPIWriteAnsweredAfterTheDeadlineIsReported: a change whose
+// transaction was sent before the request's deadline, made at once but
+// answered only after the deadline (within service.WriteGrace), is
+// answered as made (201, and there it is), not 503: an error must change
+// nothing, and a client told 503 would retry a change already made.
+func TestAPIWriteAnsweredAfterTheDeadlineIsReported(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t)
+	timeout := 300 * time.Millisecond
+	var sent atomic.Int64
+	// The answer comes half the grace past the deadline, however long
+	// the reads before the write took.
+	late := testkit.LateAnswerDB{DB: s.DB, Until: func() time.Time { return time.Unix(0, sent.Load()).Add(timeout + service.WriteGrace/2) }}
+	h := startAPI(t, s, late, testkit.APIConfig{Timeout: timeout})
+	start := time.Now()
+	sent.Store(start.UnixNano())
+	r := h.Do(t, testkit.Req{Method: "POST", Path: "/programmes", As: uAdmin, Body: testkit.ProgrammeBody("Answered late")})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("a change made, answered after the deadline: %d %s", r.Status, r.Body)
+	}
+	if took := time.Since(start); took < timeout {
+		t.Fatalf("answered in %v, before the %v deadline: the database's answer was not late", took, timeout)
+	}
+	var p struct{ ID string }
+	if err := json.Unmarshal(r.Body, &p); err != nil || p.ID == "" {
+		t.Fatalf("the answer names no programme: %s", r.Body)
+	}
+	fresh := startAPI(t, s, nil, testkit.APIConfig{})
+	fresh.Want(t, 200, testkit.Req{Method: "GET", Path: "/programmes/" + p.ID, As: uAdmin})
 }
 
 // TestAPITableGoneAndBack: a table that disappears (DynamoDB Local

@@ -22,7 +22,8 @@ import (
 const MaxBodyBytes = 64 << 10
 
 // DefaultRequestTimeout leaves a second of the functions' 10-second Lambda
-// timeout to answer in the SPEC's shape rather than be cut off by Lambda.
+// timeout to finish a write already sent (answerGrace) and answer in the
+// SPEC's shape rather than be cut off by Lambda.
 const DefaultRequestTimeout = 9 * time.Second
 
 // Deps are what the API handlers need. Handlers touch them only while
@@ -162,10 +163,11 @@ func (s *server) recover(next http.Handler) http.Handler {
 	})
 }
 
-// deadline answers every request within RequestTimeout. The request's
-// context carries the deadline, so database calls give up by then; and
-// should anything still be running, the client gets 503 with Retry-After
-// at the deadline rather than waiting on it. The handler writes into a
+// deadline answers every request within RequestTimeout, or answerGrace
+// after it for a handler finishing a write. The request's context carries
+// the deadline, so database reads give up by then, and a write not yet
+// sent is not sent; should anything still be running after the grace,
+// the client gets 503 with Retry-After rather than waiting on it. The handler writes into a
 // buffer, so a late answer can never be mixed into the 503.
 func (s *server) deadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -181,12 +183,28 @@ func (s *server) deadline(next http.Handler) http.Handler {
 		select {
 		case <-done:
 			buf.flush(w)
+			return
 		case <-ctx.Done():
+		}
+		// A handler still at work may be waiting on a write it sent
+		// before the deadline, which storage lets finish
+		// (service.WriteGrace): its own answer, a success if the write
+		// was made, is the true one, so it is waited for that long.
+		grace := time.NewTimer(answerGrace)
+		defer grace.Stop()
+		select {
+		case <-done:
+			buf.flush(w)
+		case <-grace.C:
 			s.writeError(w, r, &domain.Error{Code: domain.CodeUnavailable, Message: "the request took too long",
 				Err: fmt.Errorf("no answer within %v: %w", s.RequestTimeout, ctx.Err())})
 		}
 	})
 }
+
+// answerGrace is how long past the deadline the API waits for a handler
+// still at work: a write's grace and time to answer after it.
+const answerGrace = service.WriteGrace + 200*time.Millisecond
 
 // namedPaths are the paths whose last segment is a name where a sibling
 // route takes an id (…/grants/360giving beside …/grants/{grantId}), each

@@ -309,6 +309,30 @@ func updateLoop[T any](ctx context.Context, ifMatch func(version int64) bool, at
 	}
 }
 
+// WriteGrace is how long past its request's deadline a write already sent
+// to the database may take to answer. A write cut off in flight may still
+// have been made, and the caller would then be told it failed (SPEC: an
+// error changes nothing): so storage lets a write it has sent finish,
+// until the request's deadline plus WriteGrace, and sends none once the
+// deadline has passed (Sending). The API answers no sooner than that
+// after its deadline when a handler is still at work.
+const WriteGrace = 500 * time.Millisecond
+
+// Sending is the context for sending one write on behalf of ctx: ctx's
+// values, not its cancellation, with ctx's deadline plus WriteGrace. If
+// ctx has already ended it answers ctx's error and nothing may be sent.
+func Sending(ctx context.Context) (context.Context, context.CancelFunc, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return ctx, func() {}, nil
+	}
+	sctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), dl.Add(WriteGrace))
+	return sctx, cancel, nil
+}
+
 // Pause waits d, or until ctx ends (then it answers ctx's error): the one
 // wait between tries that the service, its stores and the web app share,
 // so that no retry outlives the request that asked for it.

@@ -32,7 +32,12 @@ func (s *Store) EndSession(ctx context.Context, session string, at, until time.T
 	item := key(pkSession(session), skSession)
 	item["endedAt"] = str(service.SortTime(at))
 	item["ttl"] = num(until.Add(sessionKeep).Unix())
-	if _, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item}); err != nil {
+	sctx, cancel, err := service.Sending(ctx)
+	if err != nil {
+		return fmt.Errorf("end session: %w", classify(err))
+	}
+	defer cancel()
+	if _, err := s.db.PutItem(sctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item}); err != nil {
 		return fmt.Errorf("end session: %w", classify(err))
 	}
 	return nil
@@ -47,7 +52,12 @@ func (s *Store) EndSessionsBefore(ctx context.Context, subject string, before, u
 	item := key(pkSignOut(subject), skSignOut)
 	item["endedBefore"] = str(service.SortTime(before))
 	item["ttl"] = num(until.Add(sessionKeep).Unix())
-	_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item,
+	sctx, cancel, err := service.Sending(ctx)
+	if err != nil {
+		return fmt.Errorf("end sessions before %s: %w", before.UTC().Format(time.RFC3339), classify(err))
+	}
+	defer cancel()
+	_, err = s.db.PutItem(sctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item,
 		ConditionExpression:       aws.String("attribute_not_exists(PK) OR endedBefore < :before"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":before": item["endedBefore"]},
 	})

@@ -316,7 +316,15 @@ func (s *Store) transact(ctx context.Context, t *tx) error {
 		return fmt.Errorf("transaction of %d items exceeds the DynamoDB limit of 100", len(t.items))
 	}
 	return s.retry(ctx, "the database", func() error {
-		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: t.items})
+		// Sent, a transaction is let finish past the request's deadline
+		// (service.WriteGrace), so that what the caller is told is what
+		// happened; not yet sent by the deadline, it is not sent at all.
+		sctx, cancel, err := service.Sending(ctx)
+		if err != nil {
+			return classify(err)
+		}
+		defer cancel()
+		_, err = s.db.TransactWriteItems(sctx, &dynamodb.TransactWriteItemsInput{TransactItems: t.items})
 		if err == nil {
 			return nil
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
@@ -79,4 +80,27 @@ func (h HungDB) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...fun
 		return nil, h.wait(ctx)
 	}
 	return h.DB.PutItem(ctx, in, o...)
+}
+
+// LateAnswerDB makes every transaction at once, whatever its caller's
+// context, then holds the answer back until the instant Until gives, as a
+// slow network might: the write is made, and a caller that stops waiting
+// at its deadline cannot tell. Every other call passes through to DB.
+type LateAnswerDB struct {
+	store.DB
+	Until func() time.Time
+}
+
+// TransactWriteItems writes, then answers at Until, or with the caller's
+// context's error if that ends first.
+func (l LateAnswerDB) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	out, err := l.DB.TransactWriteItems(context.WithoutCancel(ctx), in, o...)
+	t := time.NewTimer(time.Until(l.Until()))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-t.C:
+		return out, err
+	}
 }

@@ -2,12 +2,14 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
+	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
@@ -48,5 +50,46 @@ func TestPagesAnswerInTimeWhenTheDatabaseHangs(t *testing.T) {
 	hang.Store(false)
 	if p := b.get("/app/programmes/" + f.PID); p.Status != http.StatusOK {
 		t.Errorf("once the database answers again: %d", p.Status)
+	}
+}
+
+// TestPageWriteAnsweredAfterTheDeadlineIsReported: a form whose change was
+// sent to the database before the page's deadline, made at once but
+// answered only after the deadline (within service.WriteGrace), goes on
+// as saved, not to the 503 page: a person told it failed would send it
+// again.
+func TestPageWriteAnsweredAfterTheDeadlineIsReported(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t)
+	timeout := 1500 * time.Millisecond // the sign-in's and form's reads on a busy machine
+	var sent, armed atomic.Int64
+	late := testkit.LateAnswerDB{DB: s.DB, Until: func() time.Time {
+		if armed.Load() == 0 {
+			return time.Time{} // the fixture's writes answer at once
+		}
+		return time.Unix(0, sent.Load()).Add(timeout + service.WriteGrace/2)
+	}}
+	h := &webH{Svc: s.Svc, build: s.Build(t), store: s.Store}
+	deps := webdeps.Deps(s.Config(), late)
+	deps.Timeout = timeout
+	h.serve(t, deps, nil)
+	f := h.fixture(t)
+	b := h.as(t, uLead)
+	base := "/app/programmes/" + f.PID
+	b.get(base + "/funders/new")
+
+	armed.Store(1)
+	start := time.Now()
+	sent.Store(start.UnixNano())
+	pg := b.post(base+"/funders/new", url.Values{"name": {"Funder answered late"}, "contacts": {"late@example.org"}})
+	if pg.Status != http.StatusSeeOther {
+		t.Fatalf("a change made, answered after the deadline: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if took := time.Since(start); took < timeout {
+		t.Fatalf("answered in %v, before the %v deadline: the database's answer was not late", took, timeout)
+	}
+	armed.Store(0)
+	if list := b.get(base + "/funders"); strings.Count(list.Body, "Funder answered late") == 0 {
+		t.Errorf("the funder list after the late answer: %d, want the funder in it\n%s", list.Status, excerpt(list.Body))
 	}
 }
