@@ -8,10 +8,11 @@
 // every page visited with axe-core, and keep screenshots of the dashboard
 // under build/screenshots/.
 //
-// The three tests run at once, each with a Chromium, a server and tables of
-// its own: the two short ones (the operator's header, the funder's
-// portfolio and printed report) finish while the long walk-through runs,
-// instead of adding 15 s after it.
+// The three tests run at once, each with a server and tables of its own,
+// in one Chromium (each person in a browser context of their own): the two
+// short ones (the operator's header, the funder's portfolio and printed
+// report) finish while the long walk-through runs, instead of adding 15 s
+// after it.
 //
 // They need /usr/bin/chromium (FUNDTRACK_CHROMIUM names another) and
 // infra/node_modules/axe-core; `make test` installs both, and the tests
