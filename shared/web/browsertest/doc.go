@@ -1,5 +1,5 @@
 // Package browsertest holds the web app's tests in a real browser: Debian's
-// headless Chromium, driven from Go with chromedp, against the web app and
+// Chromium headless shell, driven from Go with chromedp, against the web app and
 // the JSON API mounted as the local runner mounts them (with the local
 // demo-user sign-in), over a fresh DynamoDB Local table. The tests walk the
 // jobs of the roles table through the pages (a lead records a grant and
@@ -14,7 +14,7 @@
 // report) finish while the long walk-through runs, instead of adding 15 s
 // after it.
 //
-// They need /usr/bin/chromium (FUNDTRACK_CHROMIUM names another) and
-// infra/node_modules/axe-core; `make test` installs both, and the tests
-// fail, not skip, without them.
+// They need /usr/bin/chromium-headless-shell (FUNDTRACK_CHROMIUM names
+// another) and infra/node_modules/axe-core; `make test` installs both, and
+// the tests fail, not skip, without them.
 package browsertest
