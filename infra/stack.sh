@@ -5,7 +5,7 @@
 #
 # usage: infra/stack.sh start|stop|status|restart [--test] [dynamodb] [ses]
 #        infra/stack.sh assets   (npm packages + the web app's front-end assets)
-#        infra/stack.sh browser  (Debian's chromium and poppler-utils, for the web app's browser tests)
+#        infra/stack.sh browser  (Debian's chromium-headless-shell and poppler-utils, for the web app's browser tests)
 #
 #   dev  (default): DynamoDB Local  127.0.0.1:8000  data kept in .fundtrack/dynamodb
 #                   SES emulator    127.0.0.1:8005  (web page lists sent mail)
@@ -150,12 +150,13 @@ copy_assets() {
 	log "front-end assets copied to $dst (nhsuk-frontend $(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' infra/node_modules/nhsuk-frontend/package.json | head -n1))"
 }
 
-# ensure_chromium: the headless browser shared/web/browsertest drives
-# (FUNDTRACK_CHROMIUM names another one, which is then left alone).
+# ensure_chromium: the headless browser shared/web/browsertest drives,
+# Chromium's headless shell (FUNDTRACK_CHROMIUM names another one, which is
+# then left alone).
 ensure_chromium() {
 	[ -z "${FUNDTRACK_CHROMIUM:-}" ] || return 0
-	[ -x /usr/bin/chromium ] || apt_install chromium
-	[ -x /usr/bin/chromium ] || die "chromium was installed but /usr/bin/chromium is missing"
+	[ -x /usr/bin/chromium-headless-shell ] || apt_install chromium-headless-shell
+	[ -x /usr/bin/chromium-headless-shell ] || die "chromium-headless-shell was installed but /usr/bin/chromium-headless-shell is missing"
 }
 
 # ensure_pdftotext: poppler-utils' pdftotext and pdfinfo, with which the

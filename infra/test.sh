@@ -66,9 +66,9 @@ go_files() {
 case "$what" in
 test)
 	# The web app's browser tests (shared/web/browsertest) drive Debian's
-	# chromium and read the PDF it prints with poppler-utils' pdftotext. If
-	# either cannot be installed they fail, saying what to do.
-	infra/stack.sh browser || echo "test: could not install chromium or poppler-utils: the browser tests will fail" >&2
+	# chromium-headless-shell and read the PDF it prints with poppler-utils'
+	# pdftotext. If either cannot be installed they fail, saying what to do.
+	infra/stack.sh browser || echo "test: could not install chromium-headless-shell or poppler-utils: the browser tests will fail" >&2
 	echo "== gofmt -l"
 	unformatted="$(go_files | xargs -r gofmt -l)"
 	if [ -n "$unformatted" ]; then

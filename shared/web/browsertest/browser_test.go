@@ -1,6 +1,6 @@
 package browsertest
 
-// The browser: one headless Chromium for the whole test, a tab with a
+// The browser: one headless Chromium for the whole package, a tab with a
 // browser context of its own (its own cookies) for each person, and the
 // helpers the scenarios use: every step waits for what it needs, bounded by
 // stepTimeout, and never sleeps.
@@ -29,8 +29,13 @@ const (
 	stepTimeout = 30 * time.Second
 	// startTimeout bounds starting Chromium.
 	startTimeout = 60 * time.Second
-	// DefaultChromium is Debian's chromium package.
-	DefaultChromium = "/usr/bin/chromium"
+	// DefaultChromium is Debian's chromium-headless-shell package:
+	// Chromium's own engine (Blink, V8, its network stack and printing, the
+	// same version as Debian's chromium) without the desktop browser around
+	// it. The desktop browser's headless mode ran that too (its tab strip's
+	// WebUI renderer, an on-device model service, extensions): its browser
+	// process took about four times the CPU of the shell's.
+	DefaultChromium = "/usr/bin/chromium-headless-shell"
 )
 
 // repoRoot is the module's root, found from the package directory.
@@ -61,8 +66,8 @@ func chromiumPath(t testing.TB) string {
 		path = p
 	}
 	if _, err := exec.LookPath(path); err != nil {
-		t.Fatalf("the browser tests need Chromium at %s (%v): install Debian's chromium "+
-			"(`sudo apt-get install -y chromium`; `make test` and .ci/run install it), "+
+		t.Fatalf("the browser tests need Chromium's headless shell at %s (%v): install Debian's chromium-headless-shell "+
+			"(`sudo apt-get install -y chromium-headless-shell`; `make test` and .ci/run install it), "+
 			"or set FUNDTRACK_CHROMIUM to another Chromium or Chrome", path, err)
 	}
 	return path
@@ -70,8 +75,9 @@ func chromiumPath(t testing.TB) string {
 
 // browser is one running Chromium.
 type browser struct {
-	ctx    context.Context // the browser's chromedp context; tabs derive from it
-	output *syncBuffer     // Chromium's own output, shown when a test fails
+	ctx     context.Context // the browser's chromedp context; tabs derive from it
+	output  *syncBuffer     // Chromium's own output, shown when a test fails
+	version string          // its user agent
 }
 
 type syncBuffer struct {
@@ -98,14 +104,14 @@ func (b *syncBuffer) String() string {
 // frontend's fonts come from assets.nhs.uk, and a name lookup the closed
 // network left unanswered held a page's load event for 5 s (seen on about
 // one page in twenty, a fifth of the walk-through's time).
-func startBrowser(t *testing.T) *browser {
-	t.Helper()
-	path := chromiumPath(t)
+//
+// stop ends Chromium and removes its profile; version is its user agent.
+func startBrowser(path string) (b *browser, stop func(), err error) {
 	profile, err := os.MkdirTemp("", "fundtrack-chromium-")
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
-	b := &browser{output: &syncBuffer{}}
+	b = &browser{output: &syncBuffer{}}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.UserDataDir(profile),
@@ -129,42 +135,86 @@ func startBrowser(t *testing.T) *browser {
 		chromedp.Flag("force-color-profile", "srgb"),
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.Flag("mute-audio", true),
+		// Three tests' windows are open at once in one browser: none may be
+		// throttled as a window in the background (as Puppeteer's and
+		// chromedp's defaults). Once, at a load average of 40, an axe-core
+		// check on the headless shell ran past its step's 30 s; whether
+		// throttled timers had a part in it is not known.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
 		chromedp.WindowSize(1280, 900),
 		chromedp.CombinedOutput(b.output),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
 	b.ctx = ctx
-	t.Cleanup(func() {
+	stop = func() {
 		cancelBrowser()
 		cancelAlloc() // waits for Chromium to exit
 		os.RemoveAll(profile)
+	}
+	// The first Run starts the browser and binds it to ctx, so it has no
+	// timeout of its own: a watchdog cancels a start that hangs.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(ctx) }()
+	select {
+	case err = <-started:
+	case <-time.After(startTimeout):
+		err = fmt.Errorf("it did not start within %s", startTimeout)
+	}
+	if err == nil {
+		b.version, err = chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) (string, error) {
+			return chromedp.Evaluate[string](`navigator.userAgent`)(ctx, tg)
+		})
+	}
+	if err != nil {
+		out := b.output.String()
+		stop()
+		return nil, nil, fmt.Errorf("starting %s: %v\n%s", path, err, out)
+	}
+	return b, stop, nil
+}
+
+// One Chromium serves every test of the package, each person in a browser
+// context of their own (newTab): a browser context shares no cookies,
+// storage or cache with another, so sharing the browser process keeps the
+// tests apart as separate browsers would, without starting three browsers
+// and their GPU, network and storage processes.
+var shared struct {
+	once sync.Once
+	b    *browser
+	stop func()
+	err  error
+}
+
+// sharedBrowser is the package's Chromium, started by the first test that
+// asks; a browser that cannot start fails every test that needs it.
+func sharedBrowser(t *testing.T) *browser {
+	t.Helper()
+	path := chromiumPath(t)
+	shared.once.Do(func() { shared.b, shared.stop, shared.err = startBrowser(path) })
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	b := shared.b
+	t.Logf("browser: %s (%s)", path, b.version)
+	t.Cleanup(func() {
 		if t.Failed() {
 			if out := strings.TrimSpace(b.output.String()); out != "" {
 				t.Logf("chromium output:\n%s", out)
 			}
 		}
 	})
-	// The first Run starts the browser and binds it to ctx, so it has no
-	// timeout of its own: a watchdog cancels a start that hangs.
-	started := make(chan error, 1)
-	go func() { started <- chromedp.Do(ctx) }()
-	select {
-	case err := <-started:
-		if err != nil {
-			t.Fatalf("starting %s: %v\n%s", path, err, b.output.String())
-		}
-	case <-time.After(startTimeout):
-		cancelBrowser()
-		t.Fatalf("%s did not start within %s\n%s", path, startTimeout, b.output.String())
-	}
-	version, err := chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) (string, error) {
-		return chromedp.Evaluate[string](`navigator.userAgent`)(ctx, tg)
-	})
-	if err == nil {
-		t.Logf("browser: %s (%s)", path, version)
-	}
 	return b
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.stop != nil {
+		shared.stop()
+	}
+	os.Exit(code)
 }
 
 // ---------------------------------------------------------------- tabs

@@ -22,7 +22,7 @@ func TestHeaderShowsTheOperator(t *testing.T) {
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	b := startBrowser(t)
+	b := sharedBrowser(t)
 
 	for _, tc := range []struct {
 		name, shot string

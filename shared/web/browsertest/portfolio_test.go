@@ -129,7 +129,7 @@ func TestFunderPortfolioAndPrintedReport(t *testing.T) {
 	if err := os.MkdirAll(s.shots, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s.browser = startBrowser(t)
+	s.browser = sharedBrowser(t)
 	s.srv = startServer(t)
 	st := s.seedPortfolio(t)
 

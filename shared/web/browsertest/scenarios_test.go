@@ -50,7 +50,7 @@ func TestWebAppInABrowser(t *testing.T) {
 	if err := os.MkdirAll(s.shots, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s.browser = startBrowser(t)
+	s.browser = sharedBrowser(t)
 	s.srv = startServer(t)
 	s.checkAxeFinds(t)
 	s.fx = s.srv.seed(t)
