@@ -1085,24 +1085,13 @@ func (s *seeder) summary(results []result) {
 		leadEmail, projectLeadEmail, funderEmail)
 }
 
-// pounds writes pence as whole pounds with thousands separators: £810,000.
+// pounds writes pence as whole pounds (to the nearest) with thousands
+// separators: £810,000.
 func pounds(pence int64) string {
-	neg := pence < 0
-	if neg {
-		pence = -pence
+	if pence < 0 {
+		return "-" + pounds(-pence)
 	}
-	s := strconv.FormatInt((pence+50)/100, 10)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-£" + b.String()
-	}
-	return "£" + b.String()
+	return "£" + domain.Thousands((pence+50)/100)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -18,6 +18,9 @@ const (
 	MaxMeanScore   = 1_000
 )
 
+// limitText writes a limit as a message names it: 0.01, 1, 1000.
+func limitText(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
 // PostContract and PostStatus are the allowed values of a post's fields.
 type (
 	PostContract string
@@ -68,7 +71,7 @@ func (in PostInput) Validate() error {
 		p.Add("grantId", refProblem(in.GrantID, "required: the id of the grant that pays for this post"))
 	}
 	if !(in.FTE >= MinFTE && in.FTE <= MaxFTE) {
-		p.Add("fte", "must be from 0.01 to 1 (full time)")
+		p.Add("fte", "must be from "+limitText(MinFTE)+" to "+limitText(MaxFTE)+" (full time)")
 	}
 	if in.Contract != ContractTemporary && in.Contract != ContractPermanent {
 		p.Add("contract", `must be "temporary" or "permanent"`)
@@ -146,7 +149,7 @@ func (in CohortInput) Validate() error {
 	p := Problems{}
 	requiredLine(p, "name", in.Name, MaxNameLen)
 	if in.Places < 1 || in.Places > MaxPlaces {
-		p.Add("places", "must be a whole number from 1 to 1000")
+		p.Add("places", "must be a whole number from 1 to "+strconv.Itoa(MaxPlaces))
 	}
 	period(p, "startDate", in.StartDate, "endDate", in.EndDate)
 	return p.Err()
@@ -261,11 +264,11 @@ func (in OutcomeInput) Validate() error {
 		case n < 0:
 			p.Add(f, "must not be negative")
 		case n > MaxCount:
-			p.Add(f, "is implausibly large (over 100000 people in one period)")
+			p.Add(f, "is implausibly large (over "+strconv.Itoa(MaxCount)+" people in one period)")
 		}
 	}
 	if len(in.Measures) > MaxMeasures {
-		p.Add("measures", "at most 20 measures")
+		p.Add("measures", "at most "+strconv.Itoa(MaxMeasures)+" measures")
 	}
 	seen := map[string]bool{}
 	for i, m := range in.Measures {
@@ -277,13 +280,13 @@ func (in OutcomeInput) Validate() error {
 		}
 		seen[m.Name] = true
 		if m.BaselineMean < MinMeanScore || m.BaselineMean > MaxMeanScore {
-			p.Add(f+".baselineMean", "must be from 0.01 to 1000")
+			p.Add(f+".baselineMean", "must be from "+limitText(MinMeanScore)+" to "+limitText(MaxMeanScore))
 		}
 		if (m.LatestMean != 0 && m.LatestMean < MinMeanScore) || m.LatestMean < 0 || m.LatestMean > MaxMeanScore {
-			p.Add(f+".latestMean", "must be 0 or from 0.01 to 1000")
+			p.Add(f+".latestMean", "must be 0 or from "+limitText(MinMeanScore)+" to "+limitText(MaxMeanScore))
 		}
 		if m.Respondents < 1 || m.Respondents > MaxRespondents {
-			p.Add(f+".respondents", "must be a whole number from 1 to 100000")
+			p.Add(f+".respondents", "must be a whole number from 1 to "+strconv.Itoa(MaxRespondents))
 		}
 	}
 	optionalMultiLine(p, "notes", in.Notes, MaxNotesLen)

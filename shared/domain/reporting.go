@@ -123,7 +123,7 @@ func (in *ScheduleInput) Validate() error {
 		d := int64(DefaultDueDays)
 		in.DueDays = &d
 	} else if *in.DueDays < 0 || *in.DueDays > MaxDueDays {
-		p.Add("dueDays", "must be a whole number of days from 0 to 90")
+		p.Add("dueDays", "must be a whole number of days from 0 to "+strconv.Itoa(MaxDueDays))
 	}
 	if in.LastPeriodEnd.IsZero() {
 		p.Add("lastPeriodEnd", "required")
@@ -154,7 +154,7 @@ func (in *ScheduleInput) Validate() error {
 			p.Add("projectIds", "name at least one project, or leave projectIds out for every project")
 		}
 		if len(in.ProjectIDs) > MaxScheduleProjs {
-			p.Add("projectIds", "at most 200 projects; leave projectIds out for every project")
+			p.Add("projectIds", "at most "+strconv.Itoa(MaxScheduleProjs)+" projects; leave projectIds out for every project")
 		}
 		seen := map[string]bool{}
 		for i, id := range in.ProjectIDs {
@@ -173,14 +173,14 @@ func (in *ScheduleInput) Validate() error {
 
 func validReminders(p Problems, reminders []int64) {
 	if len(reminders) > MaxReminders {
-		p.Add("reminders", "at most 10 reminders")
+		p.Add("reminders", "at most "+strconv.Itoa(MaxReminders)+" reminders")
 	}
 	seen := map[int64]bool{}
 	for i, r := range reminders {
 		f := "reminders[" + strconv.Itoa(i) + "]"
 		switch {
 		case r < 0 || r > MaxReminderDays:
-			p.Add(f, "must be a whole number of days before the due date, from 0 to 90")
+			p.Add(f, "must be a whole number of days before the due date, from 0 to "+strconv.Itoa(MaxReminderDays))
 		case seen[r]:
 			p.Add(f, "appears twice")
 		}

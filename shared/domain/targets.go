@@ -43,7 +43,7 @@ func (in *TargetInput) Validate() error {
 		p.Add("metric", "must be one of "+metricList())
 	}
 	if in.Value < 1 || in.Value > MaxCount*100 {
-		p.Add("value", "must be a whole number from 1 to 10000000")
+		p.Add("value", "must be a whole number from 1 to "+strconv.Itoa(MaxCount*100))
 	}
 	if in.Deadline.IsZero() {
 		p.Add("deadline", "required")
@@ -58,7 +58,7 @@ func (in *TargetInput) Validate() error {
 		p.Add("notify", "required: the ids of the funders to email, or [] for none")
 	}
 	if len(in.Notify) > MaxContacts {
-		p.Add("notify", "at most 20 funders")
+		p.Add("notify", "at most "+strconv.Itoa(MaxContacts)+" funders")
 	}
 	seen := map[string]bool{}
 	for i, f := range in.Notify {

@@ -224,3 +224,28 @@ func (sc *Scope) OutcomeToReview(id string) (ReviewCase, error) {
 	}
 	return c, nil
 }
+
+// deriveCorrectedBy fills in the correctedBy of those of outcomes (one
+// page of a list) that a correction among them replaces but that record
+// none: submissions corrected before the store recorded correctedBy
+// (a correction, through its replaces, is all that says so). A
+// correction on another page of the list, or a take-over (which only the
+// store's correctedBy records, and which came with it), is not derived:
+// reading it would cost a request a submission, and a page of a list is
+// a bounded number of requests. A single submission's read
+// (Scope.Outcome) derives nothing for the same reason: its newest
+// correction is one read more (besideNewest), and not the one that
+// replaced it when it was corrected more than once.
+func deriveCorrectedBy(outcomes []domain.Outcome) {
+	by := map[string]string{}
+	for _, o := range outcomes {
+		if o.Replaces != "" {
+			by[o.Replaces] = o.ID
+		}
+	}
+	for i, o := range outcomes {
+		if o.CorrectedBy == "" && by[o.ID] != "" {
+			outcomes[i].CorrectedBy = by[o.ID]
+		}
+	}
+}

@@ -661,6 +661,7 @@ func (sc *Scope) ListOutcomes(p Page) ([]domain.Outcome, string, error) {
 	if funder {
 		items, next, err = listErr(sc.s.store.ListOutcomes(sc.ctx, sc.programmeID, sc.projectID, OutcomeFilter{ApprovedOnly: true}, p))
 	}
+	deriveCorrectedBy(items) // for those corrected before it was recorded (not a funder's: AsApproved)
 	for i := range items {
 		if funder {
 			items[i] = items[i].AsApproved()

@@ -89,17 +89,21 @@ func line(b *strings.Builder, points [][2]float64, dotted func(i int) bool) {
 	}
 }
 
-// niceCeil rounds up to 1, 2 or 5 times a power of ten (at least 4, so
-// the four grid steps are whole numbers for small figures).
+// niceCeil is the top of a y axis for figures up to v: four grid steps
+// of the smallest step of 1, 2, 2.5 or 5 times a power of ten that
+// reaches v (so at least 4). Figures are counts, whole numbers, and so is
+// every grid value: a step of 2.5 only from 25 up.
 func niceCeil(v float64) float64 {
-	if v <= 4 {
-		return 4
-	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 4, 5, 10} {
-		if m*p >= v {
-			return m * p
+	for p := int64(1); p <= math.MaxInt64/100; p *= 10 {
+		steps := []int64{p, 2 * p, 5 * p}
+		if p >= 10 {
+			steps = []int64{p, 2 * p, 5 * p / 2, 5 * p}
+		}
+		for _, step := range steps {
+			if float64(4*step) >= v {
+				return float64(4 * step)
+			}
 		}
 	}
-	return 10 * p
+	return math.Ceil(v) // past any count
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -141,6 +142,51 @@ func TestChartsShareTheirFrame(t *testing.T) {
 		}
 		if c.target != "" && strings.Count(svg, c.target) != 1 {
 			t.Errorf("%s: no %s", name, c.target)
+		}
+	}
+}
+
+// TestChartGridWholeNumbers: a chart's y axis, for the largest figure it
+// draws, has its five grid lines at whole numbers evenly spaced from 0, a
+// step of 1, 2 or 5 times a power of ten (or 25, 250, …), with room above
+// the largest figure. Figures are counts: a grid line at 2.5 or 12.5
+// would be a value no figure can have.
+func TestChartGridWholeNumbers(t *testing.T) {
+	label := regexp.MustCompile(`<text x="48.0" y="[0-9.]+" text-anchor="end">([^<]*)</text>`)
+	nice := map[int64]bool{}
+	for p := int64(1); p <= 1_000_000; p *= 10 {
+		nice[p], nice[2*p], nice[5*p] = true, true, true
+		if p >= 10 {
+			nice[5*p/2] = true
+		}
+	}
+	for _, c := range []struct{ maxY, top int64 }{
+		{0, 4}, {1, 4}, {2, 4}, {3, 4}, {4, 8}, {5, 8}, {7, 8}, {9, 20}, {10, 20}, {11, 20},
+		{23, 40}, {36, 40}, {80, 100}, {99, 200}, {101, 200}, {1234, 2000},
+	} {
+		f := newChartFrame(300, 48, c.maxY)
+		var b strings.Builder
+		f.open(&b, "c", "c", "title", "desc")
+		var got []int64
+		for _, m := range label.FindAllStringSubmatch(b.String(), -1) {
+			n, err := strconv.ParseInt(m[1], 10, 64)
+			if err != nil {
+				t.Errorf("max %d: grid label %q is not a whole number", c.maxY, m[1])
+			}
+			got = append(got, n)
+		}
+		if len(got) != 5 {
+			t.Fatalf("max %d: grid labels %v, want 5", c.maxY, got)
+		}
+		step := got[1]
+		for i, n := range got {
+			if n != int64(i)*step {
+				t.Errorf("max %d: grid labels %v, not evenly spaced from 0", c.maxY, got)
+				break
+			}
+		}
+		if !nice[step] || float64(got[4]) < float64(c.maxY)*1.1 || got[4] != c.top {
+			t.Errorf("max %d: grid labels %v, want a nice step to %d, above the largest figure and a tenth", c.maxY, got, c.top)
 		}
 	}
 }

@@ -282,28 +282,64 @@ func setOutcomeValues(v url.Values, o domain.Outcome) {
 	v.Set("replaces", o.ID)
 }
 
-// newestCorrections maps each of outcomes that a correction replaces to
-// the newest correction of its chain among them (the one no correction
-// replaces), with its effective status: approved, the submission's
-// figures were replaced ("Corrected"); otherwise they still count, and
-// the correction awaits review or was sent back. The project page and a
-// submission's page say it in the same words.
-func newestCorrections(outcomes []domain.Outcome) map[string]domain.Outcome {
-	direct := map[string]domain.Outcome{}
+// replacement is what became of a submission a later one replaced: its
+// correction, or new figures that filled its return once it was sent back
+// for changes and so took it over (domain.Outcome.CorrectedBy).
+type replacement struct {
+	// Newest is the newest submission of its chain among those read (the
+	// one nothing among them replaced), with its effective status; when
+	// the one that replaced it was not read (a page of the project's list
+	// ends between them), only its ID.
+	Newest domain.Outcome
+	// Read reports whether Newest was read, so that its status is known.
+	Read bool
+	// TakenOver is true when new figures for its return replaced it, not
+	// its correction: what they became says nothing of its own figures,
+	// which never counted.
+	TakenOver bool
+}
+
+// replacements maps each of outcomes that a later submission replaced to
+// what became of it. The one that replaced a submission is the one its
+// correctedBy names, or for one stored before correctedBy was recorded,
+// its correction among outcomes: approved, the submission's figures were
+// replaced ("Corrected"); otherwise they still count, and the correction
+// awaits review or was sent back. The project page and a submission's
+// page say it in the same words.
+func replacements(outcomes []domain.Outcome) map[string]replacement {
+	byID := make(map[string]domain.Outcome, len(outcomes))
+	next := map[string]string{} // a submission's id → the one that replaced it
 	for _, o := range outcomes {
+		byID[o.ID] = o
 		if o.Replaces != "" {
-			direct[o.Replaces] = o
+			next[o.Replaces] = o.ID
 		}
 	}
-	out := make(map[string]domain.Outcome, len(direct))
-	for id, c := range direct {
-		seen := map[string]bool{id: true}
-		for next, ok := direct[c.ID]; ok && !seen[next.ID]; next, ok = direct[c.ID] {
-			seen[c.ID] = true
-			c = next
+	for _, o := range outcomes {
+		if o.CorrectedBy != "" {
+			next[o.ID] = o.CorrectedBy
 		}
-		c.Status = c.EffectiveStatus()
-		out[id] = c
+	}
+	out := make(map[string]replacement, len(next))
+	for id, by := range next {
+		if _, ok := byID[id]; !ok {
+			continue // a correction of a submission not read
+		}
+		first, read := byID[by]
+		r := replacement{TakenOver: read && first.Replaces != id}
+		newest := by
+		seen := map[string]bool{id: true}
+		for n, ok := next[newest]; ok && !seen[n]; n, ok = next[newest] {
+			seen[newest] = true
+			newest = n
+		}
+		if n, ok := byID[newest]; ok {
+			n.Status = n.EffectiveStatus()
+			r.Newest, r.Read = n, true
+		} else {
+			r.Newest = domain.Outcome{ID: newest}
+		}
+		out[id] = r
 	}
 	return out
 }
@@ -336,10 +372,13 @@ func (a *app) outcome(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	var correctedBy string
-	var correction domain.OutcomeStatus
-	if c, ok := newestCorrections(readable)[o.ID]; ok {
-		correctedBy, correction = c.ID, c.Status
+	// New figures that took it over once it was sent back replace it as
+	// a correction would: correctedBy names them (see replacements).
+	var replaced *replacement
+	if c, ok := replacements(readable)[o.ID]; ok {
+		replaced = &c
+	} else if o.CorrectedBy != "" { // not among those read: what it says
+		replaced = &replacement{Newest: domain.Outcome{ID: o.CorrectedBy}}
 	}
 	// A cohort's submission names it: a project with cohorts has one for
 	// each a period, alike but for it.
@@ -354,9 +393,8 @@ func (a *app) outcome(w http.ResponseWriter, r *http.Request, q *req) error {
 		}
 	}
 	a.render(w, r, http.StatusOK, "outcome", &view{Title: "Outcome submission", Nav: n, Data: map[string]any{
-		"Outcome": o, "Project": project, "Cohort": cohort, "CanWrite": n.Access.CanWriteProject(prid), "CorrectedBy": correctedBy,
-		"Correction": correction,
-		"Submitted":  r.URL.Query().Get("submitted") == "1", "Reviewed": r.URL.Query().Get("reviewed") == "1",
+		"Outcome": o, "Project": project, "Cohort": cohort, "CanWrite": n.Access.CanWriteProject(prid), "Replaced": replaced,
+		"Submitted": r.URL.Query().Get("submitted") == "1", "Reviewed": r.URL.Query().Get("reviewed") == "1",
 		"Base": base(n) + "/projects/" + prid,
 	}})
 	return nil

@@ -105,15 +105,13 @@ func (a *app) project(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	// What became of each submission a correction on the page replaces:
-	// "Corrected" only once its newest correction is approved; until then
-	// the figures approved before still count, and the page says the
-	// correction awaits review (or was sent back), as the returns grid
-	// and the submission's own page do (newestCorrections).
-	replaced := map[string]domain.OutcomeStatus{}
-	for id, c := range newestCorrections(outcomes) {
-		replaced[id] = c.Status
-	}
+	// What became of each submission on the page that a later one
+	// replaced: "Corrected" only once its newest correction is approved;
+	// until then the figures approved before still count, and the page
+	// says the correction awaits review (or was sent back), as the
+	// returns grid and the submission's own page do; one taken over by
+	// new figures links to them (replacements).
+	replaced := replacements(outcomes)
 	// A submission names its cohort: the cohorts' submissions for one
 	// period would otherwise look alike.
 	cohortNames := map[string]string{}
