@@ -100,18 +100,6 @@ func (sc *Scope) targetSeries(targets []domain.Target) (map[domain.SeriesKey]dom
 	return series, nil
 }
 
-func (sc *Scope) listFunders(p Page) ([]domain.Funder, string, error) {
-	return sc.s.store.ListFunders(sc.ctx, sc.programmeID, p)
-}
-
-func (sc *Scope) listProjects(p Page) ([]domain.Project, string, error) {
-	return sc.s.store.ListProjects(sc.ctx, sc.programmeID, p)
-}
-
-func (sc *Scope) listTargets(p Page) ([]domain.Target, string, error) {
-	return sc.s.store.ListTargets(sc.ctx, sc.programmeID, p)
-}
-
 // GrantExport gathers what the grant exports (CSV, 360Giving) show: every
 // grant the caller may read, by the same rules as ListGrants, paged
 // through in full, with the programme's funders and projects to name them
