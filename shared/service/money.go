@@ -623,15 +623,11 @@ func (sc *Scope) PaymentExport() (export.GrantSet, error) {
 		wg.Add(5)
 		go func() {
 			defer wg.Done()
-			grants, errs[0] = all(func(p Page) ([]domain.Grant, string, error) {
-				return sc.s.store.ListGrants(sc.ctx, sc.programmeID, GrantFilter{}, p)
-			})
+			grants, errs[0] = all(sc.listGrants)
 		}()
 		go func() {
 			defer wg.Done()
-			payments, errs[1] = all(func(p Page) ([]domain.Payment, string, error) {
-				return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", p)
-			})
+			payments, errs[1] = all(sc.listPayments)
 		}()
 		go func() { defer wg.Done(); set.Funders, errs[2] = all(sc.listFunders) }()
 		go func() { defer wg.Done(); set.Projects, errs[3] = all(sc.listProjects) }()
@@ -673,9 +669,7 @@ func (sc *Scope) namesAndPayments(set *export.GrantSet) error {
 	go func() { defer wg.Done(); set.Projects, errs[1] = all(sc.listProjects) }()
 	go func() {
 		defer wg.Done()
-		payments, errs[2] = all(func(p Page) ([]domain.Payment, string, error) {
-			return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", p)
-		})
+		payments, errs[2] = all(sc.listPayments)
 	}()
 	wg.Wait()
 	if err := errors.Join(errs[:]...); err != nil {

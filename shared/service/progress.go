@@ -38,9 +38,7 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 		// access check; the caller's share is chosen once access is known.
 		go func() {
 			defer wg.Done()
-			grants, errs[4] = all(func(p Page) ([]domain.Grant, string, error) {
-				return sc.s.store.ListGrants(sc.ctx, sc.programmeID, GrantFilter{}, p)
-			})
+			grants, errs[4] = all(sc.listGrants)
 		}()
 		go func() { defer wg.Done(); money, errs[5] = sc.s.store.Money(sc.ctx, sc.programmeID) }()
 		go func() { defer wg.Done(); setup, errs[6] = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID) }()

@@ -7,6 +7,12 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
+// listFunders, listProjects, listTargets, listGrants and listPayments
+// are a page of the programme's records of a kind, straight from the
+// store, for all (or Every) to page through. They read every record of
+// the kind whoever asks: listGrants is every grant (no GrantFilter) and
+// listPayments every grant's payments, so a caller that may not read them
+// all must drop the rest once access is known.
 func (sc *Scope) listFunders(p Page) ([]domain.Funder, string, error) {
 	return sc.s.store.ListFunders(sc.ctx, sc.programmeID, p)
 }
@@ -17,6 +23,14 @@ func (sc *Scope) listProjects(p Page) ([]domain.Project, string, error) {
 
 func (sc *Scope) listTargets(p Page) ([]domain.Target, string, error) {
 	return sc.s.store.ListTargets(sc.ctx, sc.programmeID, p)
+}
+
+func (sc *Scope) listGrants(p Page) ([]domain.Grant, string, error) {
+	return sc.s.store.ListGrants(sc.ctx, sc.programmeID, GrantFilter{}, p)
+}
+
+func (sc *Scope) listPayments(p Page) ([]domain.Payment, string, error) {
+	return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", p)
 }
 
 // parallel runs fns at once and returns the first error.
