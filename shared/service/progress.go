@@ -1,10 +1,8 @@
 package service
 
 import (
-	"errors"
 	"maps"
 	"slices"
-	"sync"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/export"
@@ -27,23 +25,18 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 		setup    ReportingSetup
 	)
 	err := sc.alongside(func() error {
-		var wg sync.WaitGroup
-		var errs [7]error
-		wg.Add(7)
-		go func() { defer wg.Done(); t, errs[0] = sc.s.store.Totals(sc.ctx, sc.programmeID) }()
-		go func() { defer wg.Done(); funders, errs[1] = all(sc.listFunders) }()
-		go func() { defer wg.Done(); projects, errs[2] = all(sc.listProjects) }()
-		go func() { defer wg.Done(); targets, errs[3] = all(sc.listTargets) }()
-		// Every grant, read whoever asks so the read can go out beside the
-		// access check; the caller's share is chosen once access is known.
-		go func() {
-			defer wg.Done()
-			grants, errs[4] = all(sc.listGrants)
-		}()
-		go func() { defer wg.Done(); money, errs[5] = sc.s.store.Money(sc.ctx, sc.programmeID) }()
-		go func() { defer wg.Done(); setup, errs[6] = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID) }()
-		wg.Wait()
-		return storeErr(errors.Join(errs[:]...), "", nil)
+		return parallel(
+			func() (err error) { t, err = sc.s.store.Totals(sc.ctx, sc.programmeID); return err },
+			func() (err error) { funders, err = all(sc.listFunders); return err },
+			func() (err error) { projects, err = all(sc.listProjects); return err },
+			func() (err error) { targets, err = all(sc.listTargets); return err },
+			// Every grant, read whoever asks so the read can go out beside
+			// the access check; the caller's share is chosen once access is
+			// known.
+			func() (err error) { grants, err = all(sc.listGrants); return err },
+			func() (err error) { money, err = sc.s.store.Money(sc.ctx, sc.programmeID); return err },
+			func() (err error) { setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID); return err },
+		)
 	})
 	if err != nil {
 		return domain.Progress{}, err
@@ -137,13 +130,10 @@ func (sc *Scope) OutcomeSummary() (export.OutcomeSet, error) {
 	var t domain.Totals
 	var projects []domain.Project
 	err := sc.alongside(func() error {
-		var wg sync.WaitGroup
-		var errs [2]error
-		wg.Add(2)
-		go func() { defer wg.Done(); t, errs[0] = sc.s.store.Totals(sc.ctx, sc.programmeID) }()
-		go func() { defer wg.Done(); projects, errs[1] = all(sc.listProjects) }()
-		wg.Wait()
-		return storeErr(errors.Join(errs[:]...), "", nil)
+		return parallel(
+			func() (err error) { t, err = sc.s.store.Totals(sc.ctx, sc.programmeID); return err },
+			func() (err error) { projects, err = all(sc.listProjects); return err },
+		)
 	})
 	if err != nil {
 		return export.OutcomeSet{}, err

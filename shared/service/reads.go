@@ -33,7 +33,10 @@ func (sc *Scope) listPayments(p Page) ([]domain.Payment, string, error) {
 	return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", p)
 }
 
-// parallel runs fns at once and returns the first error.
+// parallel runs fns at once, each in its own goroutine, and waits for
+// them all: its error joins theirs, in fns' order, as storeErr maps it
+// (storeErr leaves alone what it has mapped already, so fns may return
+// all's errors).
 func parallel(fns ...func() error) error {
 	errs := make([]error, len(fns))
 	var wg sync.WaitGroup
