@@ -12,8 +12,8 @@ import (
 // personal data most likely to slip in (an NHS number, an email address, a
 // phone number, a National Insurance number; and, by the words around
 // them, a name with a title or after "patient" or "client", a date of
-// birth, a home address and a hospital number: see personal_people.go)
-// and refused, since once stored it would be hard to purge.
+// birth, a home address and a hospital number: see personal_people.go;
+// the numbers are in personal_numbers.go) and refused, since once stored it would be hard to purge.
 // The check reads text as people really type it: numbers grouped and
 // separated any way, full-width or other non-ASCII digits, internationalised
 // email addresses. It must also let through what programmes write all the
@@ -114,7 +114,7 @@ const (
 // says how to keep such a note.
 //
 // A name and a home address are found by the words around them (see
-// personal_people.go), so their problems say which words: a title before a
+// personal_people.go, personal_names.go and personal_address.go), so their problems say which words: a title before a
 // name, a postcode or a house number and street given as where someone
 // lives. Someone who wrote a staff member's title, or a service's own
 // address, then sees why.

@@ -5,8 +5,9 @@ package httpapi_test
 // like the service does" never panics and either refuses the body with a 4xx
 // validation error naming each bad field, or accepts a value that re-validates,
 // survives a JSON round trip, and obeys the SPEC's rules when checked
-// independently of Validate. FuzzDecodeJSONPaths fuzzes DecodeJSON itself over
-// a type with nested slices, maps and pointers.
+// independently of Validate (those checks are in fuzz_oracles_test.go).
+// FuzzDecodeJSONPaths (fuzz_decode_test.go) fuzzes DecodeJSON itself over a
+// type with nested slices, maps and pointers.
 //
 // The seed corpora (f.Add below and testdata/fuzz/<FuzzName>/) run as
 // ordinary tests in `go test ./...`. See docs/fuzzing.md for fuzzing runs.
