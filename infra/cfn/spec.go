@@ -108,6 +108,7 @@ type Problem struct {
 	Message string
 }
 
+// String is the problem as a test failure shows it: "path: message".
 func (p Problem) String() string { return p.Path + ": " + p.Message }
 
 // Coverage says what a Check looked at.

@@ -565,6 +565,7 @@ type SpendReportedError struct {
 	Reported domain.SpendReturn
 }
 
+// Error is for logs: the days and the return that reports them.
 func (e *SpendReportedError) Error() string {
 	return "spend for " + e.Reported.PeriodStart.String() + " to " + e.Reported.PeriodEnd.String() + " already reported by " + e.Reported.ID
 }
