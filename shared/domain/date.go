@@ -121,6 +121,7 @@ func (d Date) DaysUntil(o Date) int { return int((o.t.Unix() - d.t.Unix()) / 864
 // AddDays returns d moved by n days.
 func (d Date) AddDays(n int) Date { return Date{t: d.t.AddDate(0, 0, n)} }
 
+// String writes d as YYYY-MM-DD ("" for no date).
 func (d Date) String() string {
 	if d.IsZero() {
 		return ""

@@ -68,6 +68,8 @@ type Error struct {
 // Unwrap exposes the cause to errors.Is and errors.As.
 func (e *Error) Unwrap() error { return e.Err }
 
+// Error is for logs: the code, the message, and the cause or the bad
+// fields. Clients see only Message and Fields (shared/present).
 func (e *Error) Error() string {
 	if e.Err != nil { // logs need the cause; clients only ever see Message
 		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)

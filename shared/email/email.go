@@ -134,7 +134,10 @@ func HeaderText(s string) string {
 // PermanentError is a send that must not be retried.
 type PermanentError struct{ Err error }
 
+// Error says the failure is permanent, then the cause.
 func (e *PermanentError) Error() string { return "permanent email failure: " + e.Err.Error() }
+
+// Unwrap exposes the cause to errors.Is and errors.As.
 func (e *PermanentError) Unwrap() error { return e.Err }
 
 // IsPermanent reports whether err (from a Sender) is a *PermanentError.

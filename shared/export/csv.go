@@ -50,7 +50,7 @@ func WriteCSV(w io.Writer, header []string, rows [][]string) error {
 // format character) is one of those, or its full-width form, gets a leading
 // apostrophe, which spreadsheets show as text and do not display. A cell
 // that starts with a tab or CR is marked as well, as before. Numbers and
-// dates that fundtrack formats itself (Pounds, Date) do not go through
+// dates that fundtrack formats itself (PoundsPlain, Date) do not go through
 // Text, so they stay numbers, negative ones included.
 func Text(s string) string {
 	if s != "" && (s[0] == '\t' || s[0] == '\r') {
@@ -68,10 +68,11 @@ func Text(s string) string {
 	return s
 }
 
-// Pounds writes an amount in pence as pounds with two decimals and no
+// PoundsPlain writes an amount in pence as pounds with two decimals and no
 // currency sign or thousands separator ("310000.00"), so spreadsheets read
-// it as a number. It is exact: no floating point is involved.
-func Pounds(pence int64) string {
+// it as a number. It is exact: no floating point is involved. For people
+// (pages, emails), domain.Pounds writes "£310,000.00".
+func PoundsPlain(pence int64) string {
 	sign := ""
 	u := uint64(pence)
 	if pence < 0 {

@@ -46,7 +46,7 @@ func TestText(t *testing.T) {
 	}
 }
 
-func TestPounds(t *testing.T) {
+func TestPoundsPlain(t *testing.T) {
 	for _, tc := range []struct {
 		pence int64
 		want  string
@@ -61,8 +61,8 @@ func TestPounds(t *testing.T) {
 		{domain.MaxAmountPence, "100000000000.00"},
 		{-150, "-1.50"},
 	} {
-		if got := export.Pounds(tc.pence); got != tc.want {
-			t.Errorf("Pounds(%d) = %q, want %q", tc.pence, got, tc.want)
+		if got := export.PoundsPlain(tc.pence); got != tc.want {
+			t.Errorf("PoundsPlain(%d) = %q, want %q", tc.pence, got, tc.want)
 		}
 	}
 }

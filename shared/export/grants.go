@@ -82,7 +82,7 @@ func GrantsCSV(w io.Writer, s GrantSet) error {
 			recipient = projects[g.ProjectID].Name
 		}
 		rows = append(rows, []string{Text(g.ID), Text(g.Title), Text(funder.Name), Text(funder.OrgID), Text(recipient),
-			Pounds(g.AmountPence), Text(g.Currency), Date(g.AwardDate), Date(g.StartDate), Date(g.EndDate)})
+			PoundsPlain(g.AmountPence), Text(g.Currency), Date(g.AwardDate), Date(g.StartDate), Date(g.EndDate)})
 	}
 	return WriteCSV(w, GrantsCSVHeader, rows)
 }

@@ -43,7 +43,7 @@ func PaymentsCSV(w io.Writer, s GrantSet) error {
 			recipient = projects[g.ProjectID].Name
 		}
 		rows = append(rows, []string{Text(p.ID), Text(p.GrantID), Text(g.Title), Text(funders[g.FunderID].Name), Text(recipient),
-			Pounds(p.AmountPence), Text(p.DueWhen(targets[p.Trigger.TargetID], projectNames)), Date(p.Due()), string(p.Status),
+			PoundsPlain(p.AmountPence), Text(p.DueWhen(targets[p.Trigger.TargetID], projectNames)), Date(p.Due()), string(p.Status),
 			Date(p.DueSince), Date(p.PaidDate), Text(p.Reference), Text(p.Trigger.TargetID), Text(p.Trigger.ReturnID)})
 	}
 	return WriteCSV(w, PaymentsCSVHeader, rows)

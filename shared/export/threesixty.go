@@ -244,7 +244,7 @@ func GivingOrgID(prefix, recordID string) string {
 // digits, no floating point) and without trailing zeros: 31000000 pence is
 // 310000, 123450 is 1234.5.
 func Amount(pence int64) json.Number {
-	s := Pounds(pence)
+	s := PoundsPlain(pence)
 	s = strings.TrimRight(s, "0")
 	s = strings.TrimSuffix(s, ".")
 	return json.Number(s)

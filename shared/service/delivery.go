@@ -686,9 +686,7 @@ func (sc *Scope) PostGrants() ([]GrantOption, error) {
 	if err := sc.inProject(true); err != nil {
 		return nil, err
 	}
-	grants, err := all(func(p Page) ([]domain.Grant, string, error) {
-		return sc.s.store.ListGrants(sc.ctx, sc.programmeID, GrantFilter{}, p)
-	})
+	grants, err := all(sc.listGrants)
 	if err != nil {
 		return nil, err
 	}

@@ -37,6 +37,7 @@
 // (domain.UKDate).
 //
 // Where things are: service.go (Service, Scope, the access check);
+// reads.go (the list readers all pages through, and parallel);
 // programmes.go (programmes, members, funders, projects); grants.go;
 // targets.go; delivery.go (posts, cohorts, submissions); review.go and
 // corrections.go (review, and the correction chains); reporting.go

@@ -3,7 +3,6 @@ package service
 import (
 	"errors"
 	"slices"
-	"sync"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/export"
@@ -566,6 +565,7 @@ type SpendReportedError struct {
 	Reported domain.SpendReturn
 }
 
+// Error is for logs: the days and the return that reports them.
 func (e *SpendReportedError) Error() string {
 	return "spend for " + e.Reported.PeriodStart.String() + " to " + e.Reported.PeriodEnd.String() + " already reported by " + e.Reported.ID
 }
@@ -618,26 +618,13 @@ func (sc *Scope) PaymentExport() (export.GrantSet, error) {
 		set      export.GrantSet
 	)
 	err := sc.alongside(func() error {
-		var wg sync.WaitGroup
-		var errs [5]error
-		wg.Add(5)
-		go func() {
-			defer wg.Done()
-			grants, errs[0] = all(func(p Page) ([]domain.Grant, string, error) {
-				return sc.s.store.ListGrants(sc.ctx, sc.programmeID, GrantFilter{}, p)
-			})
-		}()
-		go func() {
-			defer wg.Done()
-			payments, errs[1] = all(func(p Page) ([]domain.Payment, string, error) {
-				return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", p)
-			})
-		}()
-		go func() { defer wg.Done(); set.Funders, errs[2] = all(sc.listFunders) }()
-		go func() { defer wg.Done(); set.Projects, errs[3] = all(sc.listProjects) }()
-		go func() { defer wg.Done(); set.Targets, errs[4] = all(sc.listTargets) }()
-		wg.Wait()
-		return errors.Join(errs[:]...)
+		return parallel(
+			func() (err error) { grants, err = all(sc.listGrants); return err },
+			func() (err error) { payments, err = all(sc.listPayments); return err },
+			func() (err error) { set.Funders, err = all(sc.listFunders); return err },
+			func() (err error) { set.Projects, err = all(sc.listProjects); return err },
+			func() (err error) { set.Targets, err = all(sc.listTargets); return err },
+		)
 	})
 	if err != nil {
 		return export.GrantSet{}, err
@@ -666,19 +653,11 @@ func (sc *Scope) PaymentExport() (export.GrantSet, error) {
 // sent together.
 func (sc *Scope) namesAndPayments(set *export.GrantSet) error {
 	var payments []domain.Payment
-	var wg sync.WaitGroup
-	var errs [3]error
-	wg.Add(3)
-	go func() { defer wg.Done(); set.Funders, errs[0] = all(sc.listFunders) }()
-	go func() { defer wg.Done(); set.Projects, errs[1] = all(sc.listProjects) }()
-	go func() {
-		defer wg.Done()
-		payments, errs[2] = all(func(p Page) ([]domain.Payment, string, error) {
-			return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", p)
-		})
-	}()
-	wg.Wait()
-	if err := errors.Join(errs[:]...); err != nil {
+	if err := parallel(
+		func() (err error) { set.Funders, err = all(sc.listFunders); return err },
+		func() (err error) { set.Projects, err = all(sc.listProjects); return err },
+		func() (err error) { payments, err = all(sc.listPayments); return err },
+	); err != nil {
 		return err
 	}
 	for i := range set.Funders {
@@ -721,24 +700,24 @@ func (sc *Scope) GrantAccount(grantID string) (GrantAccount, error) {
 	)
 	gg := &Get{Ref: domain.Ref(domain.EntityGrant, grantID), Into: &acc.Grant}
 	if err := sc.alongside(func() error {
-		var wg sync.WaitGroup
-		var errs [3]error
-		wg.Add(3)
-		go func() { defer wg.Done(); figures, errs[0] = sc.s.store.GrantMoney(sc.ctx, sc.programmeID, grantID) }()
-		go func() {
-			defer wg.Done()
-			acc.Payments, errs[1] = all(func(p Page) ([]domain.Payment, string, error) {
-				return sc.s.store.ListPayments(sc.ctx, sc.programmeID, grantID, p)
-			})
-		}()
-		go func() {
-			defer wg.Done()
-			acc.Spend, errs[2] = all(func(p Page) ([]domain.SpendReturn, string, error) {
-				return sc.s.store.ListSpend(sc.ctx, sc.programmeID, grantID, p)
-			})
-		}()
-		wg.Wait()
-		readErr = errors.Join(errs[:]...)
+		readErr = parallel(
+			func() (err error) {
+				figures, err = sc.s.store.GrantMoney(sc.ctx, sc.programmeID, grantID)
+				return err
+			},
+			func() (err error) {
+				acc.Payments, err = all(func(p Page) ([]domain.Payment, string, error) {
+					return sc.s.store.ListPayments(sc.ctx, sc.programmeID, grantID, p)
+				})
+				return err
+			},
+			func() (err error) {
+				acc.Spend, err = all(func(p Page) ([]domain.SpendReturn, string, error) {
+					return sc.s.store.ListSpend(sc.ctx, sc.programmeID, grantID, p)
+				})
+				return err
+			},
+		)
 		return nil
 	}, gg); err != nil {
 		return GrantAccount{}, err
@@ -747,7 +726,7 @@ func (sc *Scope) GrantAccount(grantID string) (GrantAccount, error) {
 		return GrantAccount{}, domain.NotFound("grant")
 	}
 	if readErr != nil {
-		return GrantAccount{}, storeErr(readErr, "", nil)
+		return GrantAccount{}, readErr
 	}
 	acc.Money = domain.BuildMoney([]domain.Grant{acc.Grant}, map[string]domain.GrantMoney{grantID: figures}, domain.UKDate(sc.s.now())).ByGrant[0]
 	return acc, nil

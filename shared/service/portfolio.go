@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"sync"
 
@@ -117,30 +116,22 @@ func (s *Service) portfolioFigures(ctx context.Context, want map[string]FigureKe
 		figs      map[string]Figures
 		uncounted = map[string]map[string]map[string]domain.ReturnStats{}
 		mu        sync.Mutex
-		wg        sync.WaitGroup
-		errs      = make([]error, len(mine)+1)
 	)
-	wg.Add(1)
-	go func() { defer wg.Done(); figs, errs[0] = s.store.Figures(ctx, want) }()
-	i := 0
+	reads := []func() error{func() (err error) { figs, err = s.store.Figures(ctx, want); return err }}
 	for id, projects := range mine {
 		if !slices.ContainsFunc(sums[id].Schedules, func(sch domain.Schedule) bool { return !sch.CountedByProject }) {
 			continue // every count by key: nothing to count from returns
 		}
-		i++
-		slot := i
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		reads = append(reads, func() error {
 			by, err := s.uncountedStats(ctx, id, sums[id].Schedules, projects)
 			mu.Lock()
 			defer mu.Unlock()
-			errs[slot], uncounted[id] = err, by
-		}()
+			uncounted[id] = by
+			return err
+		})
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, nil, storeErr(err, "", nil)
+	if err := parallel(reads...); err != nil {
+		return nil, nil, err
 	}
 	return figs, uncounted, nil
 }
@@ -163,17 +154,17 @@ func (sc *Scope) Report(from, to string) (domain.Report, error) {
 		paid, spent map[domain.FundingKey]int64
 	)
 	err := sc.alongside(func() error {
-		var wg sync.WaitGroup
-		var errs [3]error
-		wg.Add(2)
-		go func() { defer wg.Done(); targets, errs[0] = all(sc.listTargets) }()
-		go func() { defer wg.Done(); setup, errs[1] = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID) }()
-		if perr == nil {
-			wg.Add(1)
-			go func() { defer wg.Done(); paid, spent, errs[2] = sc.s.store.PeriodMoney(sc.ctx, sc.programmeID, period) }()
+		reads := []func() error{
+			func() (err error) { targets, err = all(sc.listTargets); return err },
+			func() (err error) { setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID); return err },
 		}
-		wg.Wait()
-		return storeErr(errors.Join(errs[:]...), "", nil)
+		if perr == nil {
+			reads = append(reads, func() (err error) {
+				paid, spent, err = sc.s.store.PeriodMoney(sc.ctx, sc.programmeID, period)
+				return err
+			})
+		}
+		return parallel(reads...)
 	})
 	if err != nil {
 		return domain.Report{}, err

@@ -1,10 +1,8 @@
 package service
 
 import (
-	"errors"
 	"maps"
 	"slices"
-	"sync"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/export"
@@ -27,25 +25,18 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 		setup    ReportingSetup
 	)
 	err := sc.alongside(func() error {
-		var wg sync.WaitGroup
-		var errs [7]error
-		wg.Add(7)
-		go func() { defer wg.Done(); t, errs[0] = sc.s.store.Totals(sc.ctx, sc.programmeID) }()
-		go func() { defer wg.Done(); funders, errs[1] = all(sc.listFunders) }()
-		go func() { defer wg.Done(); projects, errs[2] = all(sc.listProjects) }()
-		go func() { defer wg.Done(); targets, errs[3] = all(sc.listTargets) }()
-		// Every grant, read whoever asks so the read can go out beside the
-		// access check; the caller's share is chosen once access is known.
-		go func() {
-			defer wg.Done()
-			grants, errs[4] = all(func(p Page) ([]domain.Grant, string, error) {
-				return sc.s.store.ListGrants(sc.ctx, sc.programmeID, GrantFilter{}, p)
-			})
-		}()
-		go func() { defer wg.Done(); money, errs[5] = sc.s.store.Money(sc.ctx, sc.programmeID) }()
-		go func() { defer wg.Done(); setup, errs[6] = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID) }()
-		wg.Wait()
-		return storeErr(errors.Join(errs[:]...), "", nil)
+		return parallel(
+			func() (err error) { t, err = sc.s.store.Totals(sc.ctx, sc.programmeID); return err },
+			func() (err error) { funders, err = all(sc.listFunders); return err },
+			func() (err error) { projects, err = all(sc.listProjects); return err },
+			func() (err error) { targets, err = all(sc.listTargets); return err },
+			// Every grant, read whoever asks so the read can go out beside
+			// the access check; the caller's share is chosen once access is
+			// known.
+			func() (err error) { grants, err = all(sc.listGrants); return err },
+			func() (err error) { money, err = sc.s.store.Money(sc.ctx, sc.programmeID); return err },
+			func() (err error) { setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID); return err },
+		)
 	})
 	if err != nil {
 		return domain.Progress{}, err
@@ -100,18 +91,6 @@ func (sc *Scope) targetSeries(targets []domain.Target) (map[domain.SeriesKey]dom
 	return series, nil
 }
 
-func (sc *Scope) listFunders(p Page) ([]domain.Funder, string, error) {
-	return sc.s.store.ListFunders(sc.ctx, sc.programmeID, p)
-}
-
-func (sc *Scope) listProjects(p Page) ([]domain.Project, string, error) {
-	return sc.s.store.ListProjects(sc.ctx, sc.programmeID, p)
-}
-
-func (sc *Scope) listTargets(p Page) ([]domain.Target, string, error) {
-	return sc.s.store.ListTargets(sc.ctx, sc.programmeID, p)
-}
-
 // GrantExport gathers what the grant exports (CSV, 360Giving) show: every
 // grant the caller may read, by the same rules as ListGrants, paged
 // through in full, with the programme's funders and projects to name them
@@ -151,13 +130,10 @@ func (sc *Scope) OutcomeSummary() (export.OutcomeSet, error) {
 	var t domain.Totals
 	var projects []domain.Project
 	err := sc.alongside(func() error {
-		var wg sync.WaitGroup
-		var errs [2]error
-		wg.Add(2)
-		go func() { defer wg.Done(); t, errs[0] = sc.s.store.Totals(sc.ctx, sc.programmeID) }()
-		go func() { defer wg.Done(); projects, errs[1] = all(sc.listProjects) }()
-		wg.Wait()
-		return storeErr(errors.Join(errs[:]...), "", nil)
+		return parallel(
+			func() (err error) { t, err = sc.s.store.Totals(sc.ctx, sc.programmeID); return err },
+			func() (err error) { projects, err = all(sc.listProjects); return err },
+		)
 	})
 	if err != nil {
 		return export.OutcomeSet{}, err

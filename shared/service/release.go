@@ -1,9 +1,7 @@
 package service
 
 import (
-	"errors"
 	"slices"
-	"sync"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -114,14 +112,12 @@ func (sc *Scope) planReleaseOf(rc releaseCase) (Release, error) {
 	}
 	found := make([][]domain.Payment, len(queries))
 	more := make([]bool, len(queries))
-	errs := make([]error, len(queries))
-	var wg sync.WaitGroup
+	reads := make([]func() error, len(queries))
 	for i, q := range queries {
-		wg.Go(func() { found[i], more[i], errs[i] = q() })
+		reads[i] = func() (err error) { found[i], more[i], err = q(); return err }
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return rel, storeErr(err, "", nil)
+	if err := parallel(reads...); err != nil {
+		return rel, err
 	}
 	var waiting []domain.Payment
 	for i, ps := range found {

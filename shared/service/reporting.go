@@ -290,9 +290,7 @@ func (sc *Scope) returnsAfter(s domain.Schedule, end domain.Date) ([]domain.Retu
 	if len(returns) == 0 {
 		return nil, nil
 	}
-	payments, err := all(func(p Page) ([]domain.Payment, string, error) {
-		return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", p)
-	})
+	payments, err := all(sc.listPayments)
 	if err != nil {
 		return nil, err
 	}

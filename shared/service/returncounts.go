@@ -2,8 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
-	"sync"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -117,22 +115,22 @@ func (s *Service) projectFigures(ctx context.Context, programmeID string, series
 	fk.Schedules = nil // the schedules' own come with the reporting setup
 	f := Figures{Series: map[domain.SeriesKey]domain.DaySeries{}}
 	var uncounted map[string]map[string]domain.ReturnStats
-	var wg sync.WaitGroup
-	var errs [2]error
+	var reads []func() error
 	if !fk.empty() {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var figs map[string]Figures
-			if figs, errs[0] = s.store.Figures(ctx, map[string]FigureKeys{programmeID: fk}); errs[0] == nil {
+		reads = append(reads, func() error {
+			figs, err := s.store.Figures(ctx, map[string]FigureKeys{programmeID: fk})
+			if err == nil {
 				f = figs[programmeID]
 			}
-		}()
+			return err
+		})
 	}
-	uncounted, errs[1] = s.uncountedStats(ctx, programmeID, schedules, projects)
-	wg.Wait()
-	if err := errors.Join(errs[:]...); err != nil {
-		return Figures{}, storeErr(err, "", nil)
+	reads = append(reads, func() (err error) {
+		uncounted, err = s.uncountedStats(ctx, programmeID, schedules, projects)
+		return err
+	})
+	if err := parallel(reads...); err != nil {
+		return Figures{}, err
 	}
 	if f.Series == nil {
 		f.Series = map[domain.SeriesKey]domain.DaySeries{}

@@ -73,6 +73,7 @@ type AlreadyCorrectedError struct {
 	NewestDecided domain.OutcomeStatus
 }
 
+// Error is for logs: the record and the correction that replaced it.
 func (e *AlreadyCorrectedError) Error() string {
 	return fmt.Sprintf("%s %s already corrected by %s", e.Replaced.Entity, e.Replaced.ID, e.By.ID)
 }
@@ -83,6 +84,7 @@ type MissingRefError struct {
 	Refs []domain.RecordRef
 }
 
+// Error is for logs: the missing references, kind and id.
 func (e *MissingRefError) Error() string {
 	parts := make([]string, len(e.Refs))
 	for i, r := range e.Refs {
@@ -100,6 +102,7 @@ type NameTakenError struct {
 	Name string
 }
 
+// Error is for logs: the name taken.
 func (e *NameTakenError) Error() string { return "project name taken: " + e.Name }
 
 // Get asks for one record in a read: Into (a pointer to the domain value)

@@ -201,9 +201,7 @@ func mayReachMore(before, after domain.Target) bool {
 // same moment cannot slip past the rule (UpdateGrant checks the targets
 // from its side).
 func (sc *Scope) grantsStayPaidOn(id, to string) ([]Premise, error) {
-	payments, err := all(func(p Page) ([]domain.Payment, string, error) {
-		return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", p)
-	})
+	payments, err := all(sc.listPayments)
 	if err != nil {
 		return nil, err
 	}

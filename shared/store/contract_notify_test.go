@@ -868,3 +868,91 @@ func ctDigest(c *ct) {
 		c.Errorf("a carrier that covered none: includes %v", got.Includes)
 	}
 }
+
+func ctNotifications(c *ct) {
+	p := c.programme()
+	x, y := domain.NewID(), domain.NewID()
+	target := domain.NewID()
+	var want []string
+	for i, th := range []int64{10, 20, 30, 40, 50} {
+		n := domain.Notification{ID: domain.NotificationID(target, domain.KindReached, th), ProgrammeID: p.ID, TargetID: target,
+			Threshold: th, Kind: domain.KindReached, Status: domain.NotificationPending, Recipients: []string{"x@example.org"},
+			FunderIDs: []string{x}, CreatedAt: time.Now().UTC(), Metric: domain.MetricReferrals, Value: 100, Figure: th}
+		if i%2 == 1 {
+			n.FunderIDs, n.Recipients = []string{y}, []string{"y@example.org"}
+		} else {
+			want = append(want, n.ID)
+		}
+		claimed, err := c.st.ClaimNotification(c.ctx, n)
+		if err != nil || !claimed {
+			c.Fatalf("claim %s: %v %v", n.ID, claimed, err)
+		}
+		if again, err := c.st.ClaimNotification(c.ctx, n); err != nil || again {
+			c.Errorf("a notification claimed twice: %v %v", again, err)
+		}
+	}
+	keepX := func(n domain.Notification) bool { return slices.Contains(n.FunderIDs, x) }
+	got := ctAll(c, 2, func(pg service.Page) ([]domain.Notification, string, error) {
+		return c.st.ListNotifications(c.ctx, p.ID, keepX, pg)
+	})
+	if g := ids(got, func(n domain.Notification) string { return n.ID }); !slices.Equal(g, sorted(want)) {
+		c.Errorf("funder X's notifications %v, want %v (pages filled past the others)", g, sorted(want))
+	}
+	all := ctAll(c, 3, func(pg service.Page) ([]domain.Notification, string, error) {
+		return c.st.ListNotifications(c.ctx, p.ID, nil, pg)
+	})
+	if len(all) != 5 || all[0].Recipients[0] == "" || all[0].Status != domain.NotificationPending {
+		c.Errorf("every notification: %+v", all)
+	}
+	var n domain.Notification
+	g := &service.Get{Ref: domain.Ref(domain.EntityNotification, all[0].ID), Into: &n}
+	c.ok(c.st.Read(c.ctx, p.ID, g))
+	if !g.Found || n.ID != all[0].ID {
+		c.Errorf("a notification read as a record: %v %+v", g.Found, n)
+	}
+}
+
+// ctRecipientClaims: the notifier claims each recipient before sending
+// (at most once): only under the lease of the attempt that claims, only
+// while the notification is pending, and only an address not claimed,
+// delivered or refused already.
+func ctRecipientClaims(c *ct) {
+	p := c.programme()
+	target := domain.NewID()
+	note := func(th int64, status domain.NotificationStatus) domain.Notification {
+		n := domain.Notification{ID: domain.NotificationID(target, domain.KindReached, th), ProgrammeID: p.ID, TargetID: target,
+			Threshold: th, Kind: domain.KindReached, Status: status, CreatedAt: time.Now().UTC(), Attempts: 1,
+			Recipients: []string{"a@example.org", "b@example.org", "c@example.org", "d@example.org"},
+			Delivered:  []string{"a@example.org"}, Rejected: []string{"b@example.org"},
+			Metric: domain.MetricReferrals, Value: 100, Figure: th}
+		if claimed, err := c.st.ClaimNotification(c.ctx, n); err != nil || !claimed {
+			c.Fatalf("claim %s: %v %v", n.ID, claimed, err)
+		}
+		return n
+	}
+	claim := func(n domain.Notification, attempt int64, to string, want bool) {
+		c.Helper()
+		if ok, err := c.st.ClaimRecipient(c.ctx, p.ID, n.ID, attempt, to); err != nil || ok != want {
+			c.Errorf("claim %s of %d%% under attempt %d: %v %v, want %v", to, n.Threshold, attempt, ok, err, want)
+		}
+	}
+	pending := note(10, domain.NotificationPending)
+	claim(pending, 1, "c@example.org", true)
+	claim(pending, 1, "c@example.org", false) // claimed already
+	claim(pending, 2, "d@example.org", false) // not this lease's
+	claim(pending, 0, "d@example.org", false)
+	claim(pending, 1, "a@example.org", false) // delivered
+	claim(pending, 1, "b@example.org", false) // refused for good
+	claim(pending, 1, "d@example.org", true)
+	var got domain.Notification
+	g := &service.Get{Ref: domain.Ref(domain.EntityNotification, pending.ID), Into: &got}
+	c.ok(c.st.Read(c.ctx, p.ID, g))
+	slices.Sort(got.Sending)
+	if !g.Found || !slices.Equal(got.Sending, []string{"c@example.org", "d@example.org"}) || got.Attempts != 1 ||
+		!slices.Equal(got.Delivered, []string{"a@example.org"}) || got.Status != domain.NotificationPending {
+		c.Errorf("after the claims: %v %+v", g.Found, got)
+	}
+
+	claim(note(20, domain.NotificationSent), 1, "c@example.org", false) // finished
+	claim(domain.Notification{ID: domain.NotificationID(target, domain.KindReached, 30)}, 1, "c@example.org", false)
+}

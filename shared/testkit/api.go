@@ -31,12 +31,14 @@ type LogBuffer struct {
 	buf bytes.Buffer
 }
 
+// Write appends p, as the server's logger writes a line.
 func (b *LogBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
+// String is every line written so far.
 func (b *LogBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()

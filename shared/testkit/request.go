@@ -46,6 +46,7 @@ type Resp struct {
 	Body   []byte
 }
 
+// String is the status and the body, for a test failure.
 func (r Resp) String() string {
 	return fmt.Sprintf("%d %s", r.Status, strings.TrimSpace(string(r.Body)))
 }

@@ -146,12 +146,12 @@ func setGrantValues(v url.Values, g domain.Grant) {
 	v.Set("projectId", g.ProjectID)
 	v.Set("title", g.Title)
 	v.Set("description", g.Description)
-	v.Set("amountPence", export.Pounds(g.AmountPence))
+	v.Set("amountPence", export.PoundsPlain(g.AmountPence))
 	setDate(v, "awardDate", g.AwardDate)
 	setDate(v, "startDate", g.StartDate)
 	setDate(v, "endDate", g.EndDate)
 	for _, l := range g.Budget {
-		v.Set("budget."+string(l.Category), export.Pounds(l.AmountPence))
+		v.Set("budget."+string(l.Category), export.PoundsPlain(l.AmountPence))
 	}
 	v.Set("version", strconv.FormatInt(g.Version, 10))
 }

@@ -311,7 +311,7 @@ func setSpendValues(v url.Values, s domain.SpendReturn) {
 	setDate(v, "periodStart", s.PeriodStart)
 	setDate(v, "periodEnd", s.PeriodEnd)
 	for _, l := range s.Lines {
-		v.Set("lines."+string(l.Category), export.Pounds(l.AmountPence))
+		v.Set("lines."+string(l.Category), export.PoundsPlain(l.AmountPence))
 	}
 	v.Set("notes", s.Notes)
 	v.Set("replaces", s.ID)

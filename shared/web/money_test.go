@@ -324,7 +324,7 @@ func money(pence int64) string { return domain.Pounds(pence) }
 // TestOverspentLineLeftBelowZero: a budget line spent past its amount
 // shows what is left as a negative amount of pounds, "-£1.50 (over)",
 // written as every other amount is (domain.Pounds); the form that corrects
-// the spend is filled in pounds as typed (export.Pounds). Negative amounts
+// the spend is filled in pounds as typed (export.PoundsPlain). Negative amounts
 // reach the pages only as what is left of a budget line: amounts people
 // type are refused below zero.
 func TestOverspentLineLeftBelowZero(t *testing.T) {

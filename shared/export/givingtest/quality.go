@@ -85,6 +85,7 @@ type Notice struct {
 	Value string
 }
 
+// String is the notice on one line, for a test failure.
 func (n Notice) String() string {
 	return fmt.Sprintf("%s at %s (grant %s): %q", n.Check, n.Path, n.Grant, n.Value)
 }

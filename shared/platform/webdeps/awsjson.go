@@ -44,6 +44,7 @@ type AWSError struct {
 	Message string
 }
 
+// Error names the operation, the HTTP status, the code and the message.
 func (e *AWSError) Error() string {
 	return fmt.Sprintf("%s: %d %s: %s", e.Op, e.Status, e.Code, e.Message)
 }

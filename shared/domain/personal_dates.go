@@ -1,0 +1,396 @@
+package domain
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Hospital numbers.
+
+// hospitalNumber reports whether a hospital number follows the cue w
+// ending at end: "MRN" (a medical record number), or "hospital" or
+// "hosp." with "no.", "number", "num", "nbr", "ID" or "#", then, after a
+// colon, dash or full stop or not, an identifier as hospitals issue them:
+// up to three letters and five to ten digits, with a letter after or not
+// ("MRN 1234567", "hospital no. K123456", "Hosp No: RAE1234567"). "hospital
+// numbers" (a count), "Hospital no. of beds" and "Hospital ID RGD" (a
+// trust's code) are not one.
+func hospitalNumber(norm, w string, end int) bool {
+	i := end
+	if w != "mrn" {
+		if i < len(norm) && norm[i] == '.' {
+			i++
+		}
+		for i < len(norm) && norm[i] == ' ' {
+			i++
+		}
+		if i < len(norm) && norm[i] == '#' {
+			i++
+		} else {
+			next, e := wordAfter(norm, i)
+			switch next {
+			case "no", "number", "num", "nbr", "id":
+			default:
+				return false
+			}
+			i = e
+		}
+	}
+	for n := 0; n < 4 && i < len(norm) && strings.IndexByte(" :.#-", norm[i]) >= 0; n++ {
+		i++
+	}
+	for i < len(norm) && norm[i] == ' ' {
+		i++
+	}
+	j := i
+	for j < len(norm) && j-i < 3 && norm[j] < 0x80 && asciiLetter[norm[j]] {
+		j++
+	}
+	k := j
+	for k < len(norm) && isDigit(norm[k]) {
+		k++
+	}
+	if k-j < 5 || k-j > 10 {
+		return false
+	}
+	if k < len(norm) && norm[k] < 0x80 && asciiLetter[norm[k]] {
+		k++
+	}
+	return k >= len(norm) || !letterAt(norm, k) && !isDigit(norm[k])
+}
+
+// Dates of birth.
+
+// bornAbbreviated reports whether the "b" at start..end is the "b." of
+// "John Smith (b. 01/02/1980)" or "Smith, b. 1.2.80": a full stop, then a
+// whole date with only spaces between, after a word, a bracket or a comma.
+// A "b." that starts a line or follows a full stop, colon or semicolon
+// letters an item of a list ("a. 01/04/2024 review; b. 01/05/2024 visit").
+func bornAbbreviated(norm string, start, end int) bool {
+	if end >= len(norm) || norm[end] != '.' || afterWordChar(norm, start) {
+		return false
+	}
+	j := start
+	for j > 0 && norm[j-1] == ' ' {
+		j--
+	}
+	if j == 0 {
+		return false
+	}
+	if r, _ := utf8.DecodeLastRuneInString(norm[:j]); r != '(' && r != ',' && !unicode.IsLetter(r) {
+		return false
+	}
+	return datedBirth(norm, end+1, nil, false)
+}
+
+// birthCueAfterDate reports whether the birth cue w at start..end labels
+// a date written before it: "DOB", "birthdate", "date of birth" or "birth
+// date" (see dateBeforeLabel). "born" and "birthday" after a date are not
+// labels ("01/04/2024 birthday party").
+func birthCueAfterDate(norm, w string, start, end int) bool {
+	switch w {
+	case "dob", "birthdate":
+	case "birth":
+		if next, e := wordAfter(norm, end); next == "date" {
+			end = e
+		} else if of, k := wordBeforeAt(norm, start); of == "of" {
+			date, d := wordBeforeAt(norm, k)
+			if date != "date" {
+				return false
+			}
+			start = d
+		} else {
+			return false
+		}
+	default:
+		return false
+	}
+	return dateBeforeLabel(norm, start, end)
+}
+
+// dateBeforeLabel reports whether the birth cue at start..end is a label
+// after a date of birth, as people write one into a list or after a name:
+// "01/02/1990 (DOB)", "12.03.85 d.o.b.", "1 Feb 1980 - date of birth",
+// "01/02/1990 is her DOB". The date (any form birthDate reads) ends right
+// before the cue, with only a bracket, dash, colon or "is", "his" and the
+// like between (labelBefore), and the cue ends its clause (labelEnds). So
+// a cue that starts something else passes: "Seen 01/02/2024, DOB missing",
+// "Letter dated 01/02/2024 (DOB, NHS number and address removed)",
+// "01/02/2024 DOB audit".
+//
+// A comma may stand between the date and the cue too ("01/02/1990, DOB",
+// "Client, 1.2.80, d.o.b."), as a label after a comma is written, but then
+// only when the cue ends its clause without another comma after it, and
+// the date does not follow a word that dates an event (eventDateWords).
+// So a list of what was removed or missing, which goes on after the cue,
+// passes ("dated 01/02/2024, DOB, NHS number and address removed"), as
+// does a date that says when something happened ("Seen on 01/02/2024,
+// DOB."): the comma then ends the event, it does not label its date.
+func dateBeforeLabel(norm string, start, end int) bool {
+	if i, bracket := labelBefore(norm, start, false); i > 0 && isDigit(norm[i-1]) && labelEnds(norm, end, bracket) &&
+		dateEndsAt(norm, i) >= 0 {
+		return true
+	}
+	i, bracket := labelBefore(norm, start, true)
+	if i == 0 || !isDigit(norm[i-1]) || !labelEnds(norm, end, bracket) || !bracket && commaAfter(norm, end) {
+		return false
+	}
+	p := dateEndsAt(norm, i)
+	return p >= 0 && !eventDateWords[wordBefore(norm, p)]
+}
+
+// dateEndsAt is where a whole date (any form birthDate reads) that ends
+// at i starts, or -1 when none ends there.
+func dateEndsAt(norm string, i int) int {
+	// The longest date is "30th of September, 1980" (23 bytes).
+	for p := i - 1; p >= 0 && p >= i-24; p-- {
+		if (isDigit(norm[p]) || monthAt(norm, p)) && !afterWordChar(norm, p) && birthDateLen(norm[p:i]) == i-p {
+			return p
+		}
+	}
+	return -1
+}
+
+// commaAfter reports whether a comma comes after i, spaces (and the full
+// stop of an abbreviated cue) aside: the cue is then an item of a list.
+func commaAfter(norm string, i int) bool {
+	if i < len(norm) && norm[i] == '.' {
+		i++
+	}
+	for i < len(norm) && norm[i] == ' ' {
+		i++
+	}
+	return i < len(norm) && norm[i] == ','
+}
+
+// eventDateWords, lower-cased, are words before a date that make it the
+// date of an event, not of a birth: "dated 01/02/2024", "seen on …",
+// "received …", "from … until …".
+var eventDateWords = wordSet("dated date on seen received sent signed updated reviewed checked referred referral " +
+	"started start starting closed opened due issued from since until till to by before after between and " +
+	"visit visited appointment meeting letter form forms assessed assessment discharged admitted attended returned " +
+	"completed submitted audit audited as at of")
+
+// labelBefore reads back from a cue written after what it labels, over
+// spaces, at most two marks (an opening bracket, a dash, a colon, an
+// equals sign; a comma too if commas) and at most three labelFillers ("is
+// his home", "(her DOB)"): where what it labels must end, and whether a
+// bracket opens the label (labelEnds then wants it closed).
+func labelBefore(norm string, i int, commas bool) (end int, bracket bool) {
+	marks, words := 0, 0
+	for {
+		j := i
+		for j > 0 && norm[j-1] == ' ' {
+			j--
+		}
+		if j > 0 && marks < 2 {
+			if c := norm[j-1]; c == '(' || c == '[' || c == '-' || c == ':' || c == '=' || commas && c == ',' {
+				bracket = bracket || c == '(' || c == '['
+				marks++
+				i = j - 1
+				continue
+			}
+		}
+		if w, k := wordBeforeAt(norm, j); words < 3 && labelFillers[w] {
+			words++
+			i = k
+			continue
+		}
+		return j, bracket
+	}
+}
+
+// labelFillers are the words allowed between what a label names and the
+// label after it ("01/02/1990 is her DOB", "LE1 7RH is the client's home").
+var labelFillers = map[string]bool{"is": true, "was": true, "his": true, "her": true, "their": true, "the": true,
+	"client's": true, "patient's": true, "person's": true, "participant's": true}
+
+// labelEnds reports whether a cue written after what it labels, ending at
+// i, ends its clause: a closing bracket if a bracket opened it (so
+// "(DOB, NHS number removed)" is not one), else the end of the text or a
+// line, or ")", "]", ",", ";" or a full stop. A word after it makes the cue
+// the start of something else ("DOB missing", "home visits").
+func labelEnds(norm string, i int, bracket bool) bool {
+	if bracket {
+		if i < len(norm) && norm[i] == '.' {
+			i++
+		}
+		for i < len(norm) && norm[i] == ' ' {
+			i++
+		}
+		return i < len(norm) && (norm[i] == ')' || norm[i] == ']')
+	}
+	for i < len(norm) && norm[i] == ' ' {
+		i++
+	}
+	return i >= len(norm) || strings.IndexByte("),;.]\n\r", norm[i]) >= 0
+}
+
+// dobDotted is where "D.O.B" (any case, spaces after the dots, a final dot
+// or not) that starts at i ends, or 0 when it is not there.
+func dobDotted(norm string, i int) int {
+	if afterWordChar(norm, i) {
+		return 0
+	}
+	j := i + 1
+	for _, want := range []byte("ob") {
+		if j >= len(norm) || norm[j] != '.' {
+			return 0
+		}
+		j++
+		for j < len(norm) && norm[j] == ' ' {
+			j++
+		}
+		if j >= len(norm) || norm[j]|0x20 != want {
+			return 0
+		}
+		j++
+	}
+	if j < len(norm) && letterAt(norm, j) {
+		return 0
+	}
+	return j
+}
+
+// datedBirth reports whether a date comes right after a birth cue ending
+// at i, in the same sentence (abbreviated: the cue is DOB or D.O.B, whose
+// own full stop does not end it): after punctuation (": - ( =") and at
+// most three of fillers, the small words that stand between a cue and its
+// date ("born on the 3rd March 1979", "date of birth is 01/02/1980", "DOB
+// of client: 1.2.80"). Any other word (a place, "since", "started") ends the search,
+// so "born out of the 2019 pilot", "Born in Bradford since 1 April 2011"
+// and "the birth of the network in 2009" pass. See birthDate for the date.
+func datedBirth(norm string, i int, fillers map[string]bool, abbreviated bool) bool {
+	limit := min(len(norm), i+80)
+	cueEnd := i
+	for n := 0; ; n++ {
+		for i < limit && strings.IndexByte(" :-=(,.'", norm[i]) >= 0 {
+			// A full stop and a space end the sentence, unless the stop
+			// ends the abbreviation that is the cue ("DOB. 1.2.80").
+			if norm[i] == '.' && i+1 < limit && norm[i+1] == ' ' && !(i == cueEnd && abbreviated) {
+				return false
+			}
+			i++
+		}
+		if i >= limit {
+			return false
+		}
+		if isDigit(norm[i]) {
+			return birthDate(norm[i:limit])
+		}
+		if monthAt(norm, i) && birthDate(norm[i:limit]) {
+			return true
+		}
+		if n == 3 {
+			return false
+		}
+		w, e := wordAfter(norm, i)
+		if !fillers[w] {
+			return false
+		}
+		i = e
+	}
+}
+
+// monthAt reports whether a month's name (its first three letters, in
+// any case) starts at i: only then may a date start there with a letter.
+func monthAt(norm string, i int) bool {
+	if i+3 > len(norm) {
+		return false
+	}
+	switch strings.ToLower(norm[i : i+3]) {
+	case "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec":
+		return true
+	}
+	return false
+}
+
+// birthFillers are the small words allowed between a birth cue and its date.
+var birthFillers = map[string]bool{"on": true, "the": true, "of": true, "is": true, "was": true, "date": true, "dated": true,
+	"client": true, "s": true, "person": true, "patient": true, "participant": true, "his": true, "her": true,
+	"their": true, "recorded": true, "given": true, "as": true, "approx": true, "about": true, "around": true, "circa": true,
+	"c": true}
+
+// birthdayFillers are birthFillers less "on": a birthday on a date is the
+// day it was kept, a person's or a service's ("the service's 5th birthday
+// on 01/04/2024"), where "born on" gives a date of birth.
+var birthdayFillers = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range birthFillers {
+		if w != "on" {
+			m[w] = true
+		}
+	}
+	return m
+}()
+
+// birthDatePattern reads a whole date at the start of text, as people type
+// one: day, month and year in figures with any separators (01/02/1980,
+// 1.2.80, 01-02-1980, 01 02 1980, 1980-02-01, 01021980), or with the
+// month's name, full or short, day first or month first (1 February 1980,
+// 3rd March 1979, 1-Feb-80, Feb 1st, 1980). The year has two or four
+// digits. Month and year alone ("March 1979"), or day and month alone,
+// are not a date of birth.
+var birthDatePattern = lazyRegexp(`^(?i)(?:` +
+	`(\d{1,2}) ?[/.\- ] ?(\d{1,2}) ?[/.\- ] ?(\d{4}|\d{2})` +
+	`|((?:19|20)\d{2})[/.\-](\d{1,2})[/.\-](\d{1,2})` +
+	`|(\d{8}|\d{6})` +
+	`|(\d{1,2})(?:st|nd|rd|th)?(?: of)?[ ./-]*` + monthNames + `\.?[ ,./-]*(\d{4}|\d{2})` +
+	`|` + monthNames + `\.?[ ./-]*(\d{1,2})(?:st|nd|rd|th)?[ ,./-]+(\d{4}|\d{2})` +
+	`)(?:$|[^0-9\pL])`)
+
+const monthNames = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`
+
+// birthDate reports whether text starts with a real date (birthDatePattern):
+// a day of 1-31, a month of 1-12, a four-digit year from 1900 to 2099. In
+// figures, day and month may come either way round (01/02 or 02/01).
+func birthDate(text string) bool { return birthDateLen(text) > 0 }
+
+// birthDateLen is the length in bytes of the real date (see birthDate) that
+// text starts with, or 0 when it starts with none.
+func birthDateLen(text string) int {
+	loc := birthDatePattern().FindStringSubmatchIndex(text)
+	if loc == nil {
+		return 0
+	}
+	m := make([]string, len(loc)/2)
+	for k := range m {
+		if loc[2*k] >= 0 {
+			m[k] = text[loc[2*k]:loc[2*k+1]]
+		}
+	}
+	// Every form ends with the year's digits: anything after them in the
+	// match is the character that ends the date, not part of it.
+	n := loc[1]
+	if n > 0 && !isDigit(text[n-1]) {
+		_, size := utf8.DecodeLastRuneInString(text[:n])
+		n -= size
+	}
+	if !realBirthDate(m) {
+		return 0
+	}
+	return n
+}
+
+// realBirthDate checks the parts birthDatePattern matched (m, its
+// submatches) make a real date.
+func realBirthDate(m []string) bool {
+	n := func(s string) int { v, _ := strconv.Atoi(s); return v }
+	year := func(s string) bool { return len(s) == 2 || n(s) >= 1900 && n(s) <= 2099 }
+	dm := func(a, b int) bool { return a >= 1 && b >= 1 && a <= 31 && b <= 31 && (a <= 12 || b <= 12) }
+	switch {
+	case m[1] != "":
+		return dm(n(m[1]), n(m[2])) && year(m[3])
+	case m[4] != "":
+		return year(m[4]) && n(m[5]) >= 1 && n(m[5]) <= 12 && n(m[6]) >= 1 && n(m[6]) <= 31
+	case m[7] != "":
+		d := m[7]
+		return dm(n(d[0:2]), n(d[2:4])) && year(d[4:])
+	case m[8] != "":
+		return n(m[8]) >= 1 && n(m[8]) <= 31 && year(m[10])
+	default:
+		return n(m[12]) >= 1 && n(m[12]) <= 31 && year(m[13])
+	}
+}

@@ -1,0 +1,430 @@
+package domain
+
+import (
+	"strconv"
+	"strings"
+)
+
+// digitGroup is one maximal run of digits in normalised text, and how it is
+// joined to the run before it.
+type digitGroup struct {
+	digits     string
+	start, end int    // byte offsets in the normalised text
+	joined     bool   // joined to the previous group by a short separator
+	sep        string // that separator, when joined
+	date       bool   // part of something dated (see markDates)
+}
+
+// digitGroups splits normalised text into runs of digits. Two runs are
+// joined when only spaces (any number of them: a pasted table pads with
+// many) and at most three marks — dashes, dots, slashes, brackets,
+// underscores, commas — stand between them, so "943 476 5919",
+// "943_476_5919", "(0113) 496-0000", "07700    900123" and "01/10/2016"
+// each read as one number written in groups. Which joins make a number is
+// for each check to say: a comma joins "943,476,5919" but also lists
+// figures ("12, 15, 20") and thousands ("£1,234,567").
+func digitGroups(norm string) []digitGroup {
+	var gs []digitGroup
+	for i := 0; i < len(norm); {
+		if !isDigit(norm[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(norm) && isDigit(norm[j]) {
+			j++
+		}
+		g := digitGroup{digits: norm[i:j], start: i, end: j}
+		if n := len(gs); n > 0 {
+			if between := norm[gs[n-1].end:i]; joins(between) {
+				g.joined, g.sep = true, between
+			}
+		}
+		gs = append(gs, g)
+		i = j
+	}
+	markDates(gs)
+	return gs
+}
+
+// joins reports whether what stands between two runs of digits joins them
+// (see digitGroups). A line break, a letter or any other sign parts them.
+func joins(between string) bool {
+	marks := 0
+	for i := 0; i < len(between); i++ {
+		switch c := between[i]; {
+		case c == ' ':
+		case strings.IndexByte("-./()_,", c) >= 0:
+			marks++
+		default:
+			return false
+		}
+	}
+	return marks <= 3
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// markDates marks groups that make dates (01/10/2016, 1.10.16, 2016-10-01)
+// and months (10/2016), with the same separator between the parts: ten
+// digits of a date range such as "01/10/2016-31/03/17" must not read as an
+// NHS or phone number. A date starts its run of groups joined by that
+// separator, or follows another date ("2016-10-01–2017-03-31"), so the
+// middle of "94-12-05-16-21" is not one.
+func markDates(gs []digitGroup) {
+	num := func(g digitGroup, minLen, maxLen, lo, hi int) bool {
+		n, err := strconv.Atoi(g.digits)
+		return err == nil && len(g.digits) >= minLen && len(g.digits) <= maxLen && n >= lo && n <= hi
+	}
+	datey := func(sep string) bool { s := strings.TrimSpace(sep); return s == "/" || s == "-" || s == "." }
+	year4 := func(g digitGroup) bool { return num(g, 4, 4, 1900, 2099) }
+	// starts reports whether a date with separator sep may start at group i.
+	starts := func(i int, sep string) bool {
+		return i == 0 || !gs[i].joined || gs[i].sep != sep || gs[i-1].date
+	}
+	for i := range gs {
+		if i+2 < len(gs) && gs[i+1].joined && gs[i+2].joined && gs[i+1].sep == gs[i+2].sep && datey(gs[i+1].sep) && starts(i, gs[i+1].sep) {
+			a, b, c := gs[i], gs[i+1], gs[i+2]
+			dmy := num(a, 1, 2, 1, 31) && num(b, 1, 2, 1, 12) && (year4(c) || len(c.digits) == 2)
+			ymd := year4(a) && num(b, 1, 2, 1, 12) && num(c, 1, 2, 1, 31)
+			if dmy || ymd {
+				gs[i].date, gs[i+1].date, gs[i+2].date = true, true, true
+			}
+		}
+		if i+1 < len(gs) && gs[i+1].joined && datey(gs[i+1].sep) && strings.TrimSpace(gs[i+1].sep) != "." && starts(i, gs[i+1].sep) &&
+			num(gs[i], 1, 2, 1, 12) && year4(gs[i+1]) {
+			gs[i].date, gs[i+1].date = true, true
+		}
+	}
+}
+
+// sepKind is the kind of a separator between groups of digits: " " for
+// spaces and brackets alone ("(943) 476 5919" is spaced), else the one
+// dash, dot, slash, underscore or comma it holds; "" if it holds more than
+// one mark, which nobody puts inside a number.
+func sepKind(sep string) string {
+	marks := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '(' || r == ')' {
+			return -1
+		}
+		return r
+	}, sep)
+	switch {
+	case marks == "":
+		return " "
+	case len(marks) == 1:
+		return marks
+	}
+	return ""
+}
+
+// containsNHSNumber finds ten digits with a valid modulus 11 check digit,
+// written as one run (9434765919) or as consecutive groups joined by the
+// same kind of separator however they are grouped (943 476 5919, 9434 765
+// 919, 94-34-76-59-19, 943.476.5919, 943_476_5919, (943) 476 5919, 943
+// 476    5919), or grouped 3-3-4 with mixed separators (943-476 5919). A
+// comma joins groups only in that 3-3-4 layout (943,476,5919): otherwise
+// commas list figures ("4, 5, 5, 3, …") or mark thousands (9,434,765,919),
+// and neither is an NHS number; nor is "£100,000 (2012)", whose 3-3-4
+// mixes a comma with another separator. A group is never split, so a valid
+// number inside a longer one (19434765919) is not one, while one next to
+// another number (1234567890 9434765919) still is. Written in groups of one or two
+// digits (9 4 3 4 7 6 5 9 1 9, 94 34 76 59 19) it must be the whole of its
+// list (standsAlone), so ten digits in the middle of "Likert 0 1 2 3 4 5 6
+// 7 8 9 10" or of twelve months' referrals "12 15 18 20 22 19 17 …" are
+// figures, not a number. Left alone: dates, and amounts
+// after a currency sign written as amounts are (£9434765919, £1 311 475
+// 000; not £ 943 476 5919), and ten digits tied to more by a bare dash,
+// dot, slash or underscore (partOfLonger). About one in eleven arbitrary
+// ten-digit numbers passes the check digit, so such a reference number is
+// refused too: nothing tells it from an NHS number.
+func containsNHSNumber(norm string, gs []digitGroup) bool {
+	for i := range gs {
+		money := !gs[i].joined && afterCurrency(norm, gs[i])
+		layout := isThreeThreeFour(gs[i:min(i+3, len(gs))])
+		commas := layout && sepKind(gs[i+1].sep) == "," && sepKind(gs[i+2].sep) == ","
+		digits, kind, short := "", "", false
+		for j := i; j < len(gs) && len(digits) < 10; j++ {
+			g := gs[j]
+			if j > i {
+				k := sepKind(g.sep)
+				if !g.joined || k == "" {
+					break
+				}
+				if kind == "" {
+					kind = k
+				}
+				if k == "," && !commas || k != kind && !(j-i <= 2 && layout) {
+					break
+				}
+			}
+			if g.date {
+				break
+			}
+			digits += g.digits
+			short = short || len(g.digits) <= 2
+			if len(digits) == 10 && ValidNHSNumber(digits) && !partOfLonger(gs, i, j) && !(money && amountShaped(gs[i:j+1])) &&
+				(!short || standsAlone(gs, i, j, kind)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// partOfLonger reports whether groups i to j are tied to a group beyond
+// them by a bare dash, dot, slash or underscore: then they are part of one
+// longer identifier (ISBN 978-0-9571234-1-8, 2016-9434765919,
+// GA_2016_9434765919), not a number of their own. Spaces leave them apart:
+// "1234567890 9434765919" is two.
+func partOfLonger(gs []digitGroup, i, j int) bool {
+	bare := func(g digitGroup) bool {
+		return g.joined && (g.sep == "-" || g.sep == "." || g.sep == "/" || g.sep == "_")
+	}
+	return bare(gs[i]) || (j+1 < len(gs) && bare(gs[j+1]))
+}
+
+// isThreeThreeFour reports whether three groups are 3, 3 and 4 digits long
+// and joined: the NHS's own layout, recognised whatever the separators.
+func isThreeThreeFour(gs []digitGroup) bool {
+	return len(gs) == 3 && len(gs[0].digits) == 3 && len(gs[1].digits) == 3 && len(gs[2].digits) == 4 &&
+		gs[1].joined && gs[2].joined && sepKind(gs[1].sep) != "" && sepKind(gs[2].sep) != ""
+}
+
+// amountShaped reports whether groups read as an amount: one run of digits,
+// or thousands (1 311 475 000: one to three digits, then threes).
+func amountShaped(gs []digitGroup) bool {
+	if len(gs) == 1 {
+		return true
+	}
+	if len(gs[0].digits) > 3 {
+		return false
+	}
+	for _, g := range gs[1:] {
+		if len(g.digits) != 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// afterCurrency reports whether g comes right after a currency sign: the
+// number is money ("£1 311 475 000").
+func afterCurrency(norm string, g digitGroup) bool {
+	before := strings.TrimRight(norm[:g.start], " ")
+	return strings.HasSuffix(before, "£") || strings.HasSuffix(before, "$") || strings.HasSuffix(before, "€")
+}
+
+// ValidNHSNumber reports whether ten digits carry a valid modulus 11 check digit.
+func ValidNHSNumber(digits string) bool {
+	if len(digits) != 10 {
+		return false
+	}
+	sum := 0
+	for i := 0; i < 9; i++ {
+		c := digits[i]
+		if c < '0' || c > '9' {
+			return false
+		}
+		sum += int(c-'0') * (10 - i)
+	}
+	check := 11 - sum%11
+	if check == 11 {
+		check = 0
+	}
+	return check != 10 && int(digits[9]-'0') == check
+}
+
+// containsPhoneNumber finds a UK phone number: national (0…), international
+// (+44…, +44 (0)…, +44 0…, 0044…) with any separators between its groups.
+// National numbers are 11 digits (02, 03, 05, 07, 09), or 10 or 11 (01,
+// 08); 04 and 06 are not in use. Groups are never split, so a longer run
+// of digits is not a phone number. Left alone: dates (01/10/2016); commas
+// between groups shorter than three digits, which list figures ("0, 12,
+// 15, 20"); and single digits in a list. A number with single-digit groups
+// (0 7 7 0 0 9 0 0 1 2 3, +44 7 7 0 0 …) is one only when one kind of
+// separator joins all its groups and it is the whole of its list
+// (standsAlone): "0 1 2 1 3 2 0 1 2 2 1 3" (job starts by month) holds
+// eleven such digits starting 01, but is a list of twelve, and "0.1 0.2
+// 0.3" mixes dots and spaces.
+func containsPhoneNumber(norm string, gs []digitGroup) bool {
+	for i := range gs {
+		plus := gs[i].start > 0 && norm[gs[i].start-1] == '+'
+		d := gs[i].digits
+		if !(plus && strings.HasPrefix(d, "44")) && !strings.HasPrefix(d, "0") {
+			continue
+		}
+		digits, kind := "", ""
+		uniform, single := true, false
+		for j := i; j < len(gs) && len(digits) <= 14; j++ {
+			g := gs[j]
+			if (j > i && !g.joined) || g.date {
+				break
+			}
+			if j > i {
+				if strings.Contains(g.sep, ",") && (len(gs[j-1].digits) < 3 || len(g.digits) < 3) {
+					break
+				}
+				k := sepKind(g.sep)
+				if j == i+1 {
+					kind = k
+				}
+				uniform = uniform && k != "" && k == kind
+			}
+			if len(g.digits) < 2 && !bracketedZero(norm, g) && !trunkZero(gs, i, j, plus) {
+				single = true
+			}
+			digits += g.digits
+			national, ok := ukNational(digits, plus)
+			if !ok || !validUKLength(national) {
+				continue
+			}
+			if single && uniform && standsAlone(gs, i, j, kind) || !single && j-i < 6 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// containsNINumber finds a National Insurance number: two letters, six
+// digits and a letter A to D (AB123456C), as HMRC writes it or spaced in
+// pairs (AB 12 34 56 C), in capitals or small letters throughout. The
+// prefix must be one HMRC issues: no D, F, I, Q, U or V in it, no O
+// second, and not BG, GB, KN, NK, NT, TN or ZZ; so a Scottish or Northern
+// Irish company number (SC123456, NI123456) is not one, nor is any run of
+// six digits without both letters around it. Without its final letter
+// (people drop it) it is one only after "NI", "NINO" or "National
+// Insurance" ("NI no: AB123456"): two letters and six digits alone are
+// as often a company's or a grant's reference (OC123456).
+func containsNINumber(norm string, gs []digitGroup) bool {
+	for i, g := range gs {
+		end, spaced := g.end, false
+		switch {
+		case len(g.digits) == 6:
+		case len(g.digits) == 2 && i+2 < len(gs) && len(gs[i+1].digits) == 2 && len(gs[i+2].digits) == 2 &&
+			gs[i+1].sep == " " && gs[i+2].sep == " ":
+			end, spaced = gs[i+2].end, true
+		default:
+			continue
+		}
+		p := g.start
+		if p > 0 && norm[p-1] == ' ' {
+			p--
+			spaced = true
+		}
+		if p < 2 || !niPrefix(norm[p-2], norm[p-1]) || afterWordChar(norm, p-2) {
+			continue
+		}
+		upper := norm[p-2] <= 'Z'
+		if spaced && !upper {
+			continue // "on 12 34 56 …": spaced, it is written in capitals
+		}
+		k := end
+		if k < len(norm) && norm[k] == ' ' {
+			k++
+		}
+		suffix := k < len(norm) && (upper && norm[k] >= 'A' && norm[k] <= 'D' || !upper && norm[k] >= 'a' && norm[k] <= 'd') &&
+			(k+1 >= len(norm) || !letterAt(norm, k+1) && !isDigit(norm[k+1]))
+		if suffix || niCueBefore(norm, p-2) {
+			return true
+		}
+	}
+	return false
+}
+
+// niPrefix reports whether two ASCII letters, both capitals or both small,
+// make a prefix HMRC issues (see containsNINumber).
+func niPrefix(a, b byte) bool {
+	if a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z' {
+		a, b = a-('a'-'A'), b-('a'-'A')
+	} else if !(a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z') {
+		return false
+	}
+	if strings.IndexByte("DFIQUV", a) >= 0 || strings.IndexByte("DFIQUVO", b) >= 0 {
+		return false
+	}
+	switch string([]byte{a, b}) {
+	case "BG", "GB", "KN", "NK", "NT", "TN", "ZZ":
+		return false
+	}
+	return true
+}
+
+// niCueBefore reports whether "NI", "NINO" or "National Insurance", with
+// "no", "number" or "num" and a colon or not, ends just before i.
+func niCueBefore(norm string, i int) bool {
+	for n := 0; n < 3; n++ {
+		for i > 0 && strings.IndexByte(" :.#-", norm[i-1]) >= 0 {
+			i--
+		}
+		w, k := wordBeforeAt(norm, i)
+		switch w {
+		case "ni", "nino":
+			return true
+		case "insurance":
+			// Only National Insurance: "public liability insurance no.
+			// PL123456" is a policy, the programme's own.
+			return wordBefore(norm, k) == "national"
+		case "no", "number", "num":
+			i = k
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// bracketedZero reports whether g is the "(0)" of "+44 (0)20 …".
+func bracketedZero(norm string, g digitGroup) bool {
+	return g.digits == "0" && g.start > 0 && norm[g.start-1] == '(' && g.end < len(norm) && norm[g.end] == ')'
+}
+
+// trunkZero reports whether group j is the national 0 written on its own
+// right after the country code, as in "+44 0 7700 900123".
+func trunkZero(gs []digitGroup, i, j int, plus bool) bool {
+	return j == i+1 && gs[j].digits == "0" && (plus && gs[i].digits == "44" || gs[i].digits == "0044")
+}
+
+// standsAlone reports whether groups i to j, joined by separators of kind,
+// are the whole of their list: no group of one or two digits is joined to
+// them by the same kind just before or after. Short groups one after
+// another are a list of figures ("12 15 18 20 22 19 …", "0 1 2 1 3 …"),
+// and digits written in them are one number only when they are the whole
+// list; a longer neighbour ("ref 1234567890 9 4 3 …") is a number of its own.
+func standsAlone(gs []digitGroup, i, j int, kind string) bool {
+	listed := func(k int) bool { return gs[k].joined && sepKind(gs[k].sep) == kind }
+	if listed(i) && len(gs[i-1].digits) <= 2 {
+		return false
+	}
+	return j+1 >= len(gs) || !listed(j+1) || len(gs[j+1].digits) > 2
+}
+
+// ukNational turns the digits of a UK number in any of its written forms
+// into the national form starting with 0.
+func ukNational(digits string, plus bool) (string, bool) {
+	switch {
+	case plus && strings.HasPrefix(digits, "44"):
+		digits = digits[2:]
+	case strings.HasPrefix(digits, "0044"):
+		digits = digits[4:]
+	case strings.HasPrefix(digits, "0"):
+		return digits, true
+	default:
+		return "", false
+	}
+	return "0" + strings.TrimPrefix(digits, "0"), true // +44 (0)20 … drops the 0
+}
+
+func validUKLength(national string) bool {
+	if len(national) < 10 || national[0] != '0' {
+		return false
+	}
+	switch national[1] {
+	case '1', '8':
+		return len(national) == 10 || len(national) == 11
+	case '2', '3', '5', '7', '9':
+		return len(national) == 11
+	}
+	return false
+}
