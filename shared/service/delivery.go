@@ -2,6 +2,7 @@ package service
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -496,7 +497,7 @@ func (sc *Scope) planSubmission(base domain.Outcome, setup ReportingSetup, relea
 		}
 	}
 	sub := Submission{Outcome: o, Old: old, Figures: domain.Submitting(o, old, counted), Seq: setup.Seq}
-	ws, err := sc.fills(setup, o, func(r domain.Return) (domain.Return, bool) { return r.Fill(o) })
+	ws, err := sc.fills(setup, o, true, func(r domain.Return) (domain.Return, bool) { return r.Fill(o) })
 	if err != nil {
 		return Submission{}, err
 	}
@@ -573,8 +574,10 @@ func (sc *Scope) findOutcome(id string) (domain.Outcome, bool, error) {
 // dates), so no return misses its submission. The project is read again
 // here, after the setup: a change of its dates moves the setup's sequence
 // on, so one landing after this read fails the submission's check of it
-// and the submission is planned again on the new dates.
-func (sc *Scope) fills(setup ReportingSetup, o domain.Outcome, change func(domain.Return) (domain.Return, bool)) ([]ReturnWrite, error) {
+// and the submission is planned again on the new dates. A review (create
+// false) only changes returns there already, which hold what it decides
+// on: it reads no project, and a return not written is left alone.
+func (sc *Scope) fills(setup ReportingSetup, o domain.Outcome, create bool, change func(domain.Return) (domain.Return, bool)) ([]ReturnWrite, error) {
 	var gets []*Get
 	var schedules []domain.Schedule
 	for _, s := range setup.Schedules {
@@ -594,7 +597,11 @@ func (sc *Scope) fills(setup ReportingSetup, o domain.Outcome, change func(domai
 		return nil, err
 	}
 	pr := &Get{Ref: domain.Ref(domain.EntityProject, o.ProjectID), Into: &domain.Project{}}
-	if err := sc.load(append(gets, pr)...); err != nil {
+	reads := gets
+	if create {
+		reads = append(slices.Clone(gets), pr)
+	}
+	if err := sc.load(reads...); err != nil {
 		return nil, err
 	}
 	project := domain.Project{ID: o.ProjectID}
@@ -608,7 +615,7 @@ func (sc *Scope) fills(setup ReportingSetup, o domain.Outcome, change func(domai
 		if g.Found {
 			r := *g.Into.(*domain.Return)
 			before, cur = &r, r
-		} else if e, ok := schedules[i].ReturnFor(project, o.PeriodStart, o.PeriodEnd, sc.s.now()); ok {
+		} else if e, ok := schedules[i].ReturnFor(project, o.PeriodStart, o.PeriodEnd, sc.s.now()); ok && create {
 			cur = e
 		} else {
 			continue
