@@ -420,7 +420,7 @@ func (sc *Scope) returnsOutside(pr domain.Project, schedules []domain.Schedule, 
 	for _, sd := range sides {
 		if r, ok := furthest(sd.rs, domain.Return.Sent); ok {
 			p.Add(sd.field, "must not be "+sd.words+" "+sd.bound(r).String()+": figures were sent for the period "+
-				r.PeriodStart.String()+" to "+r.PeriodEnd.String()+", and a return something was sent for stays expected")
+				r.PeriodStart.String()+" to "+r.PeriodEnd.String()+", so the project keeps its return")
 			continue
 		}
 		if n := len(sd.rs); n > maxRemovedReturns {
