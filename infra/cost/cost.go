@@ -183,7 +183,7 @@ var Actions = []Action{
 	{Name: "grants", Function: "web", Route: "GET …/grants (a funder's)", Requests: 3, RRU: 4.5, RoundTrips: 2},
 	{Name: "grant", Function: "web", Route: "GET …/grants/{g}/payments", Requests: 2, RRU: 4, RoundTrips: 1},
 	{Name: "report", Function: "web", Route: "GET …/report (a quarter)", Requests: 5, RRU: 9, RoundTrips: 2},
-	{Name: "submit return", Function: "web", Route: "POST …/projects/{j}/outcomes (fills a return, review on)", Requests: 4, RRU: 5, WRU: 40, RoundTrips: 3, Writes: 1},
+	{Name: "submit return", Function: "web", Route: "POST …/projects/{j}/outcomes (fills a return, review on)", Requests: 4, RRU: 6, WRU: 40, RoundTrips: 3, Writes: 1},
 	{Name: "approve", Function: "web", Route: "POST …/outcomes/{o}/review", Requests: 6, RRU: 7, WRU: 38, RoundTrips: 4, Writes: 1},
 	{Name: "spend return", Function: "web", Route: "POST …/grants/{g}/spend", Requests: 3, RRU: 4, WRU: 14, RoundTrips: 2, Writes: 1},
 	{Name: "payment paid", Function: "web", Route: "PATCH …/payments/{id}", Requests: 2, RRU: 5, WRU: 20, RoundTrips: 2, Writes: 1},

@@ -559,18 +559,51 @@ func (r Return) List() ReturnList {
 // Sent reports whether anything has been submitted for the return.
 func (r Return) Sent() bool { return r.State != StateExpected && r.State != "" }
 
+// RunsDuring reports whether the project runs during period p: its dates
+// share a day with it. A project without an end date runs on; one
+// without a start date (none is stored so today) has run from the first.
+func (pr Project) RunsDuring(p Period) bool {
+	return (pr.StartDate.IsZero() || !p.End.Before(pr.StartDate)) && (pr.EndDate.IsZero() || !p.Start.After(pr.EndDate))
+}
+
+// ReturnFor is the return the schedule expects of project pr for exactly
+// the period start to end, not yet sent, as first expected at now; ok is
+// false when it expects none: the schedule does not cover the project,
+// has no such period, or the period lies outside the project's dates (a
+// project that has not started, or has ended, owes no return for it).
+// Every return fundtrack expects is made here: a schedule's or a
+// project's returns (ExpectedReturns), and the one a submission or an
+// import's row fills before its schedule's returns are written.
+func (s Schedule) ReturnFor(pr Project, start, end Date, now time.Time) (Return, bool) {
+	if !s.Covers(pr.ID) {
+		return Return{}, false
+	}
+	p, ok := s.PeriodOf(start, end)
+	if !ok {
+		return Return{}, false
+	}
+	return s.returnFor(pr, p, now)
+}
+
+// returnFor is ReturnFor of one of the schedule's periods.
+func (s Schedule) returnFor(pr Project, p Period, now time.Time) (Return, bool) {
+	if !s.Covers(pr.ID) || !pr.RunsDuring(p) {
+		return Return{}, false
+	}
+	return Return{ID: ReturnID(s.ID, pr.ID, p.Start), ScheduleID: s.ID, ProjectID: pr.ID, PeriodStart: p.Start, PeriodEnd: p.End,
+		DueDate: s.DueDate(p), State: StateExpected, Version: 1, CreatedAt: now}, true
+}
+
 // ExpectedReturns are the returns a schedule expects of the given
-// projects, each not yet sent, as first expected at now.
+// projects (see ReturnFor), each not yet sent, as first expected at now.
 func ExpectedReturns(s Schedule, projects []Project, now time.Time) []Return {
 	var out []Return
 	periods := s.Periods()
 	for _, pr := range projects {
-		if !s.Covers(pr.ID) {
-			continue
-		}
 		for _, p := range periods {
-			out = append(out, Return{ID: ReturnID(s.ID, pr.ID, p.Start), ScheduleID: s.ID, ProjectID: pr.ID,
-				PeriodStart: p.Start, PeriodEnd: p.End, DueDate: s.DueDate(p), State: StateExpected, Version: 1, CreatedAt: now})
+			if r, ok := s.returnFor(pr, p, now); ok {
+				out = append(out, r)
+			}
 		}
 	}
 	return out

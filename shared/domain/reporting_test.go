@@ -174,6 +174,59 @@ func TestReturnIDRoundTrip(t *testing.T) {
 	}
 }
 
+// TestReturnsOnlyWhileTheProjectRuns: a schedule expects a return of a
+// project for a period only when the project's dates share a day with it
+// (audit-reporting W4); a project without an end date runs on. ReturnFor
+// and ExpectedReturns agree, as every place that makes a return uses them.
+func TestReturnsOnlyWhileTheProjectRuns(t *testing.T) {
+	s := Schedule{ID: "s1", Frequency: Quarterly, FirstPeriodStart: d("2026-01-01"), LastPeriodEnd: d("2026-12-31"), DueDays: 20}
+	now := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name       string
+		start, end string
+		want       []string // period starts
+	}{
+		{"runs throughout", "2025-01-01", "2027-12-31", []string{"2026-01-01", "2026-04-01", "2026-07-01", "2026-10-01"}},
+		{"starts on a period's last day", "2026-06-30", "2027-12-31", []string{"2026-04-01", "2026-07-01", "2026-10-01"}},
+		{"starts the day after a period", "2026-07-01", "2027-12-31", []string{"2026-07-01", "2026-10-01"}},
+		{"ends on a period's first day", "2025-01-01", "2026-07-01", []string{"2026-01-01", "2026-04-01", "2026-07-01"}},
+		{"within one period", "2026-05-01", "2026-05-31", []string{"2026-04-01"}},
+		{"starts after the schedule", "2027-05-01", "2027-10-31", nil},
+		{"no end date: runs on", "2026-08-01", "", []string{"2026-07-01", "2026-10-01"}},
+	}
+	for _, c := range cases {
+		pr := Project{ID: "j1", StartDate: d(c.start)}
+		if c.end != "" {
+			pr.EndDate = d(c.end)
+		}
+		var got []string
+		for _, r := range ExpectedReturns(s, []Project{pr}, now) {
+			got = append(got, r.PeriodStart.String())
+			if r.State != StateExpected || r.Version != 1 || !r.CreatedAt.Equal(now) || r.DueDate != r.PeriodEnd.AddDays(20) ||
+				r.ID != ReturnID("s1", "j1", r.PeriodStart) {
+				t.Errorf("%s: return %+v", c.name, r)
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: returns for %v, want %v", c.name, got, c.want)
+		}
+		for _, p := range s.Periods() {
+			r, ok := s.ReturnFor(pr, p.Start, p.End, now)
+			if ok != slices.Contains(c.want, p.Start.String()) || ok && r.PeriodEnd != p.End {
+				t.Errorf("%s: ReturnFor %s: %v %+v", c.name, p.Start, ok, r)
+			}
+		}
+	}
+	pr := Project{ID: "j1", StartDate: d("2025-01-01")}
+	if _, ok := s.ReturnFor(pr, d("2026-01-01"), d("2026-02-28"), now); ok {
+		t.Error("ReturnFor a period the schedule does not have")
+	}
+	if _, ok := (Schedule{ID: "s2", Frequency: Quarterly, FirstPeriodStart: d("2026-01-01"), LastPeriodEnd: d("2026-12-31"),
+		ProjectIDs: []string{"j2"}}).ReturnFor(pr, d("2026-01-01"), d("2026-03-31"), now); ok {
+		t.Error("ReturnFor a project the schedule does not cover")
+	}
+}
+
 func TestReturnStatusByCalendarAndState(t *testing.T) {
 	r := Return{PeriodStart: d("2026-04-01"), PeriodEnd: d("2026-06-30"), DueDate: d("2026-07-20"), State: StateExpected}
 	for today, want := range map[string]ReturnStatus{

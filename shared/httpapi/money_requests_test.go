@@ -114,7 +114,7 @@ func TestMoneyWriteRequests(t *testing.T) {
 	// figures version (one TransactGetItems); then the one transaction.
 	// Here it takes the target to 10 of 20 and accepts the return.
 	measure("POST outcome (counted, releasing two payments)",
-		"BatchGetItem×2 GetItem×1 Query×1 Query/GSI1×2 TransactGetItems×1 TransactWriteItems×1",
+		"BatchGetItem×3 Query×1 Query/GSI1×2 TransactGetItems×1 TransactWriteItems×1",
 		testkit.Request("POST", w.outcomes(), w.pl, map[string]any{"periodStart": "2026-01-01", "periodEnd": "2026-03-31",
 			"counts": map[string]int{"peopleIntoWork": 10}}), http.StatusCreated)
 	money := testkit.Decode[domain.Progress](t, a.Want(t, http.StatusOK, testkit.Request("GET", w.path("/progress"), w.lead, nil))).Money
@@ -126,7 +126,7 @@ func TestMoneyWriteRequests(t *testing.T) {
 	// counts figures and accepts the next quarter's return, on which
 	// nothing waits): nothing is read by key, no figures as of a moment.
 	w.s.Clock.Set("2026-04-24T10:00:00Z") // the quarter has begun
-	measure("POST outcome (counted, no payment waiting)", "BatchGetItem×1 GetItem×1 Query×1 Query/GSI1×2 TransactWriteItems×1",
+	measure("POST outcome (counted, no payment waiting)", "BatchGetItem×2 Query×1 Query/GSI1×2 TransactWriteItems×1",
 		testkit.Request("POST", w.outcomes(), w.pl, map[string]any{"periodStart": "2026-04-01", "periodEnd": "2026-06-30",
 			"counts": map[string]int{"peopleIntoWork": 5}}), http.StatusCreated)
 }

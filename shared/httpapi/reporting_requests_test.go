@@ -36,9 +36,11 @@ func TestReportingWriteRequests(t *testing.T) {
 
 	// The access read with the project, beside the reporting setup; the
 	// return the submission fills read by its key (one a schedule with
-	// that exact period); one transaction.
+	// that exact period), with the project again (its dates say whether
+	// a return not written yet is expected: one BatchGetItem); one
+	// transaction.
 	w.s.Clock.Set("2026-04-24T10:00:00Z")
-	res = measure("POST outcome (review on, fills a return)", "BatchGetItem×1 GetItem×1 Query×1 TransactWriteItems×1",
+	res = measure("POST outcome (review on, fills a return)", "BatchGetItem×2 Query×1 TransactWriteItems×1",
 		testkit.Request("POST", w.outcomes(), w.pl, map[string]any{"periodStart": "2026-01-01", "periodEnd": "2026-03-31",
 			"counts": map[string]int{"peopleIntoWork": 12}}), http.StatusCreated)
 	first := testkit.Decode[domain.Outcome](t, res).ID
@@ -51,7 +53,7 @@ func TestReportingWriteRequests(t *testing.T) {
 		testkit.Request("POST", review(first), w.lead, map[string]any{"decision": "request-changes", "comment": "Please check the count."}), http.StatusOK)
 
 	// As a submission, plus the submission it corrects.
-	res = measure("POST outcome (correction)", "BatchGetItem×1 GetItem×2 Query×1 TransactWriteItems×1",
+	res = measure("POST outcome (correction)", "BatchGetItem×2 GetItem×1 Query×1 TransactWriteItems×1",
 		testkit.Request("POST", w.outcomes(), w.pl, map[string]any{"periodStart": "2026-01-01", "periodEnd": "2026-03-31",
 			"counts": map[string]int{"peopleIntoWork": 11}, "replaces": first}), http.StatusCreated)
 	fix := testkit.Decode[domain.Outcome](t, res).ID

@@ -39,7 +39,7 @@ func TestCorrectionAfterNewFiguresRefused(t *testing.T) {
 	// New figures, not a correction: the return takes them, and the
 	// submission sent back is read by its key (one GetItem more than a
 	// submission filling one return).
-	n1 := testkit.Decode[domain.Outcome](t, measure("new figures taking over", "BatchGetItem×1 GetItem×2 Query×1 TransactWriteItems×1",
+	n1 := testkit.Decode[domain.Outcome](t, measure("new figures taking over", "BatchGetItem×2 GetItem×1 Query×1 TransactWriteItems×1",
 		testkit.Request("POST", w.outcomes(), w.pl, q1(4, "")), http.StatusCreated)).ID
 	if r := w.ret(t, w.lead); r.Status != domain.ReturnSubmitted || r.SubmissionID != n1 {
 		t.Fatalf("the return after new figures: %+v", r)

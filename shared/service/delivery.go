@@ -2,6 +2,7 @@ package service
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -496,7 +497,7 @@ func (sc *Scope) planSubmission(base domain.Outcome, setup ReportingSetup, relea
 		}
 	}
 	sub := Submission{Outcome: o, Old: old, Figures: domain.Submitting(o, old, counted), Seq: setup.Seq}
-	ws, err := sc.fills(setup, o, func(r domain.Return) (domain.Return, bool) { return r.Fill(o) })
+	ws, err := sc.fills(setup, o, true, func(r domain.Return) (domain.Return, bool) { return r.Fill(o) })
 	if err != nil {
 		return Submission{}, err
 	}
@@ -564,39 +565,60 @@ func (sc *Scope) findOutcome(id string) (domain.Outcome, bool, error) {
 }
 
 // fills reads the returns of the scope's project for o's exact period, one
-// per schedule covering the project that has that period (one request),
-// and plans what change does to each. A return not written yet (its
-// schedule was created a moment ago and its returns are still being
-// written) is written here, so no return misses its submission.
-func (sc *Scope) fills(setup ReportingSetup, o domain.Outcome, change func(domain.Return) (domain.Return, bool)) ([]ReturnWrite, error) {
+// per schedule covering the project that has that period, with the
+// project itself (one request), and plans what change does to each. A
+// return not written yet (its schedule, or the project's dates, changed a
+// moment ago and its returns are still being written) is written here
+// when its schedule expects it of the project as read now
+// (domain.Schedule.ReturnFor: not for a period outside the project's
+// dates), so no return misses its submission. The project is read again
+// here, after the setup: a change of its dates moves the setup's sequence
+// on, so one landing after this read fails the submission's check of it
+// and the submission is planned again on the new dates. A review (create
+// false) only changes returns there already, which hold what it decides
+// on: it reads no project, and a return not written is left alone.
+func (sc *Scope) fills(setup ReportingSetup, o domain.Outcome, create bool, change func(domain.Return) (domain.Return, bool)) ([]ReturnWrite, error) {
 	var gets []*Get
-	var expected []domain.Return
+	var schedules []domain.Schedule
 	for _, s := range setup.Schedules {
 		if !s.Covers(o.ProjectID) {
 			continue
 		}
-		p, ok := s.PeriodOf(o.PeriodStart, o.PeriodEnd)
-		if !ok {
+		if _, ok := s.PeriodOf(o.PeriodStart, o.PeriodEnd); !ok {
 			continue
 		}
-		e := domain.Return{ID: domain.ReturnID(s.ID, o.ProjectID, p.Start), ScheduleID: s.ID, ProjectID: o.ProjectID,
-			PeriodStart: p.Start, PeriodEnd: p.End, DueDate: s.DueDate(p), State: domain.StateExpected, CreatedAt: sc.s.now()}
-		expected = append(expected, e)
-		gets = append(gets, &Get{Ref: domain.Ref(domain.EntityReturn, e.ID), Into: &domain.Return{}})
+		schedules = append(schedules, s)
+		gets = append(gets, &Get{Ref: domain.Ref(domain.EntityReturn, domain.ReturnID(s.ID, o.ProjectID, o.PeriodStart)), Into: &domain.Return{}})
 	}
 	if len(gets) == 0 {
 		return nil, nil
 	}
-	if err := sc.load(gets...); err != nil {
+	if err := sc.load(); err != nil { // the access read first: it reads the project itself
 		return nil, err
+	}
+	pr := &Get{Ref: domain.Ref(domain.EntityProject, o.ProjectID), Into: &domain.Project{}}
+	reads := gets
+	if create {
+		reads = append(slices.Clone(gets), pr)
+	}
+	if err := sc.load(reads...); err != nil {
+		return nil, err
+	}
+	project := domain.Project{ID: o.ProjectID}
+	if pr.Found {
+		project = *pr.Into.(*domain.Project)
 	}
 	var ws []ReturnWrite
 	for i, g := range gets {
 		var before *domain.Return
-		cur := expected[i]
+		var cur domain.Return
 		if g.Found {
 			r := *g.Into.(*domain.Return)
 			before, cur = &r, r
+		} else if e, ok := schedules[i].ReturnFor(project, o.PeriodStart, o.PeriodEnd, sc.s.now()); ok && create {
+			cur = e
+		} else {
+			continue
 		}
 		if after, ok := change(cur); ok {
 			ws = append(ws, ReturnWrite{Before: before, After: after})

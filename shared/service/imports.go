@@ -528,15 +528,19 @@ func (sc *Scope) importHistory(file domain.ImportFile, todo []int) (map[string][
 }
 
 // importFills plans the returns the submissions fill, reading every return
-// they may fill at once (a BatchGetItem per 100), each then passed from
-// row to row in order, as it would be if each were submitted on its own.
+// they may fill at once, with the rows' projects (a BatchGetItem per 100),
+// each then passed from row to row in order, as it would be if each were
+// submitted on its own. A return not written yet is written when its
+// schedule expects it of the project as read here (see fills).
 func (sc *Scope) importFills(setup ReportingSetup, subs []*Submission) error {
 	type slot struct {
-		cur   domain.Return
-		found bool
+		cur      domain.Return
+		found    bool
+		schedule domain.Schedule
 	}
 	slots := map[string]*slot{}
 	var gets []*Get
+	projects := map[string]*Get{}
 	perSub := make([][]string, len(subs))
 	for i, sub := range subs {
 		o := sub.Outcome
@@ -544,21 +548,31 @@ func (sc *Scope) importFills(setup ReportingSetup, subs []*Submission) error {
 			if !s.Covers(o.ProjectID) {
 				continue
 			}
-			p, ok := s.PeriodOf(o.PeriodStart, o.PeriodEnd)
-			if !ok {
+			if _, ok := s.PeriodOf(o.PeriodStart, o.PeriodEnd); !ok {
 				continue
 			}
-			e := domain.Return{ID: domain.ReturnID(s.ID, o.ProjectID, p.Start), ScheduleID: s.ID, ProjectID: o.ProjectID,
-				PeriodStart: p.Start, PeriodEnd: p.End, DueDate: s.DueDate(p), State: domain.StateExpected, CreatedAt: sc.s.now()}
-			perSub[i] = append(perSub[i], e.ID)
-			if slots[e.ID] == nil {
-				slots[e.ID] = &slot{cur: e}
-				gets = append(gets, &Get{Ref: domain.Ref(domain.EntityReturn, e.ID), Into: &domain.Return{}})
+			id := domain.ReturnID(s.ID, o.ProjectID, o.PeriodStart)
+			perSub[i] = append(perSub[i], id)
+			if slots[id] == nil {
+				slots[id] = &slot{schedule: s}
+				gets = append(gets, &Get{Ref: domain.Ref(domain.EntityReturn, id), Into: &domain.Return{}})
+			}
+			if projects[o.ProjectID] == nil {
+				projects[o.ProjectID] = &Get{Ref: domain.Ref(domain.EntityProject, o.ProjectID), Into: &domain.Project{}}
 			}
 		}
 	}
-	if err := sc.load(gets...); err != nil {
+	if err := sc.load(); err != nil {
 		return err
+	}
+	if len(gets) > 0 {
+		all := slices.Clone(gets)
+		for _, id := range slices.Sorted(maps.Keys(projects)) {
+			all = append(all, projects[id])
+		}
+		if err := sc.load(all...); err != nil {
+			return err
+		}
 	}
 	for _, g := range gets {
 		if g.Found {
@@ -566,11 +580,27 @@ func (sc *Scope) importFills(setup ReportingSetup, subs []*Submission) error {
 			s.cur, s.found = *g.Into.(*domain.Return), true
 		}
 	}
+	now := sc.s.now()
+	expected := func(s *slot, o domain.Outcome) bool {
+		if s.found || s.cur.ID != "" {
+			return true
+		}
+		pr := domain.Project{ID: o.ProjectID}
+		if g := projects[o.ProjectID]; g != nil && g.Found {
+			pr = *g.Into.(*domain.Project)
+		}
+		e, ok := s.schedule.ReturnFor(pr, o.PeriodStart, o.PeriodEnd, now)
+		s.cur = e
+		return ok
+	}
 	for i, sub := range subs {
 		o := sub.Outcome
 		var ws []ReturnWrite
 		for _, id := range perSub[i] {
 			s := slots[id]
+			if !expected(s, o) {
+				continue
+			}
 			after, ok := s.cur.Fill(o)
 			if !ok {
 				continue

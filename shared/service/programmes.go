@@ -451,7 +451,7 @@ func (sc *Scope) CreateProject(body Decoder) (domain.Project, error) {
 	pr := domain.Project{ID: domain.NewID(), Name: in.Name, LeadOrganisation: in.LeadOrganisation, Area: in.Area,
 		StartDate: in.StartDate, EndDate: in.EndDate, Version: 1, CreatedAt: now, UpdatedAt: now, OrgID: in.OrgID, BeneficiaryLocations: in.BeneficiaryLocations}
 	pr.Postcode, _ = domain.CanonicalPostcode(in.Postcode) // validated: "" stays ""
-	gen := generationFor(setup, sc.programmeID, pr.ID, now)
+	gen := generationFor(setup, sc.programmeID, pr, now)
 	ch := sc.change(domain.EntityProject, pr.ID, domain.ActionCreate, nil, pr)
 	if err := sc.s.store.CreateProject(sc.ctx, sc.programmeID, pr, gen, ch); err != nil {
 		return domain.Project{}, storeErr(err, "programme", nil)
@@ -589,7 +589,9 @@ func (sc *Scope) UpdateProject(id string, ifMatch func(int64) bool, body Decoder
 	}
 	var patch domain.ProjectPatch
 	derr := body(&patch)
-	return updateLoop(sc.ctx, ifMatch, func(round int) (domain.Project, error) {
+	var gen *Generation
+	pr, err := updateLoop(sc.ctx, ifMatch, func(round int) (domain.Project, error) {
+		gen = nil
 		before := first
 		if round > 1 {
 			if err := sc.get(domain.Ref(domain.EntityProject, id), &before, "project"); err != nil {
@@ -612,6 +614,31 @@ func (sc *Scope) UpdateProject(id string, ifMatch func(int64) bool, body Decoder
 			return before, nil
 		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
-		return after, storeErr(sc.s.store.UpdateProject(sc.ctx, sc.programmeID, before, after, ch), "project", nil)
+		for plan := 1; ; plan++ {
+			// New dates move the project's returns (projectReturns). A
+			// schedule added, or a return to remove filled, meanwhile is
+			// no change to the project: plan again (a return filled is
+			// then refused as sent).
+			rc, err := sc.projectReturns(before, after)
+			if err != nil {
+				return domain.Project{}, err
+			}
+			err = sc.s.store.UpdateProject(sc.ctx, sc.programmeID, before, after, rc, ch)
+			if !errors.Is(err, ErrChanged) || plan >= maxPlans {
+				if err == nil && rc != nil && rc.Gen != nil {
+					gen = rc.Gen
+				}
+				return after, storeErr(err, "project", nil)
+			}
+		}
 	})
+	if err != nil {
+		return domain.Project{}, err
+	}
+	if gen != nil {
+		// Should this fail, the notifier finishes the generation: the
+		// change stands either way.
+		sc.leftOver("writing the returns of a project's new dates", sc.s.CompleteGeneration(sc.ctx, *gen))
+	}
+	return pr, nil
 }

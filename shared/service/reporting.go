@@ -304,6 +304,167 @@ func (sc *Scope) returnsAfter(s domain.Schedule, end domain.Date) ([]domain.Retu
 	return returns, nil
 }
 
+// projectReturns is what new dates of a project (before to after) do to
+// its returns, nil when nothing: a schedule expects a return only for the
+// periods the project runs during (domain.Schedule.ReturnFor), so dates
+// that widen call for the returns of the periods newly covered (a
+// generation of the project's, written after the change as a new
+// project's are), and dates that narrow remove the returns of the periods
+// no longer covered (returnsOutside), in the change's transaction. Either
+// way the setup's sequence moves on, so a submission planned on the old
+// dates plans again. One Query of the setup, and the returns' when the
+// dates narrow.
+func (sc *Scope) projectReturns(before, after domain.Project) (*ProjectReturns, error) {
+	if before.StartDate == after.StartDate && before.EndDate == after.EndDate {
+		return nil, nil
+	}
+	setup, err := sc.setup()
+	if err != nil {
+		return nil, err
+	}
+	var covering []domain.Schedule
+	for _, s := range setup.Schedules {
+		if s.Covers(after.ID) {
+			covering = append(covering, s)
+		}
+	}
+	if len(covering) == 0 {
+		return nil, nil
+	}
+	rc := &ProjectReturns{Seq: setup.Seq}
+	endsLater := !before.EndDate.IsZero() && (after.EndDate.IsZero() || after.EndDate.After(before.EndDate))
+	if after.StartDate.Before(before.StartDate) || endsLater {
+		ran := before
+		rc.Gen = &Generation{ID: domain.NewID(), ProgrammeID: sc.programmeID, ProjectID: after.ID, StartedAt: sc.s.now(), Ran: &ran}
+	}
+	startsLater := after.StartDate.After(before.StartDate)
+	endsEarlier := !after.EndDate.IsZero() && (before.EndDate.IsZero() || after.EndDate.Before(before.EndDate))
+	if startsLater || endsEarlier {
+		if rc.Removed, err = sc.returnsOutside(after, covering, startsLater, endsEarlier); err != nil {
+			return nil, err
+		}
+	}
+	return rc, nil
+}
+
+// returnsOutside are the returns of project pr, of the schedules covering
+// it, for periods it no longer runs during: those ending before its new
+// start date (when it starts later) and those starting after its new end
+// date (when it ends earlier). Like a schedule's last period moving back
+// (returnsAfter), every one must be unsent (the figures sent for a period
+// stay its return's), no payment may wait on one, and one change removes
+// at most maxRemovedReturns; else the change is refused naming startDate
+// or endDate and the date that would do. One Query a list, schedule and
+// side of the project's returns (GSI2, sent together, every page) and,
+// when there are returns to remove, one of the programme's payments.
+func (sc *Scope) returnsOutside(pr domain.Project, schedules []domain.Schedule, startsLater, endsEarlier bool) ([]domain.Return, error) {
+	f := ReturnFilter{ProjectIDs: []string{pr.ID}}
+	for _, s := range schedules {
+		for _, list := range domain.ReturnLists {
+			if startsLater {
+				f.Ranges = append(f.Ranges, ReturnRange{ScheduleID: s.ID, List: list, To: pr.StartDate})
+			}
+			if endsEarlier {
+				f.Ranges = append(f.Ranges, ReturnRange{ScheduleID: s.ID, List: list, From: pr.EndDate.AddDays(1)})
+			}
+		}
+	}
+	listed, err := all(func(p Page) ([]domain.Return, string, error) {
+		return sc.s.store.ListReturns(sc.ctx, sc.programmeID, f, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Before the start (by period end) and after the end (by period
+	// start): a period ending after the new end may still begin by it.
+	var before, after []domain.Return
+	seen := map[string]bool{}
+	for _, r := range listed {
+		switch {
+		case seen[r.ID]:
+		case startsLater && r.PeriodEnd.Before(pr.StartDate):
+			before = append(before, r)
+		case endsEarlier && r.PeriodStart.After(pr.EndDate):
+			after = append(after, r)
+		}
+		seen[r.ID] = true
+	}
+	// Nearest the dates the project keeps first: a date moving in steps
+	// removes the furthest first, from the end of the list.
+	slices.SortStableFunc(before, func(a, b domain.Return) int { return b.PeriodEnd.Time().Compare(a.PeriodEnd.Time()) })
+	slices.SortStableFunc(after, func(a, b domain.Return) int { return a.PeriodStart.Time().Compare(b.PeriodStart.Time()) })
+	type side struct {
+		field, words string
+		rs           []domain.Return
+		// bound is the furthest the date may move and keep r's period.
+		bound func(domain.Return) domain.Date
+		of    string
+	}
+	sides := []side{
+		{"startDate", "after", before, func(r domain.Return) domain.Date { return r.PeriodEnd }, "ending"},
+		{"endDate", "before", after, func(r domain.Return) domain.Date { return r.PeriodStart }, "starting"},
+	}
+	// furthest is the last of rs (the furthest from the dates kept) that
+	// holds, if any: the one whose period bounds the date.
+	furthest := func(rs []domain.Return, holds func(domain.Return) bool) (domain.Return, bool) {
+		for i := len(rs) - 1; i >= 0; i-- {
+			if holds(rs[i]) {
+				return rs[i], true
+			}
+		}
+		return domain.Return{}, false
+	}
+	p := domain.Problems{}
+	for _, sd := range sides {
+		if r, ok := furthest(sd.rs, domain.Return.Sent); ok {
+			p.Add(sd.field, "must not be "+sd.words+" "+sd.bound(r).String()+": figures were sent for the period "+
+				r.PeriodStart.String()+" to "+r.PeriodEnd.String()+", so the project keeps its return")
+			continue
+		}
+		if n := len(sd.rs); n > maxRemovedReturns {
+			// The furthest date that removes few enough: the bound of the
+			// nearest period it need not remove yet.
+			step, last := sd.bound(sd.rs[n-maxRemovedReturns-1]), sd.bound(sd.rs[n-1])
+			why := "would remove " + strconv.Itoa(n) + " returns at once, and one change removes at most " + strconv.Itoa(maxRemovedReturns)
+			if step == last {
+				p.Add(sd.field, why+", fewer than the periods "+sd.of+" on "+last.String()+" alone have")
+			} else {
+				p.Add(sd.field, why+": move it in steps, first to "+step.String())
+			}
+		}
+	}
+	if len(p) == 0 && len(before)+len(after) > maxRemovedReturns {
+		p.Add("endDate", "with the new start date, would remove "+strconv.Itoa(len(before)+len(after))+
+			" returns at once, and one change removes at most "+strconv.Itoa(maxRemovedReturns)+": change one date at a time")
+	}
+	removed := append(before, after...)
+	if len(p) == 0 && len(removed) > 0 {
+		payments, err := all(func(pg Page) ([]domain.Payment, string, error) {
+			return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", pg)
+		})
+		if err != nil {
+			return nil, err
+		}
+		waits := map[string]domain.Payment{}
+		for _, py := range payments {
+			if py.Status == domain.PaymentScheduled && py.Trigger.Kind == domain.TriggerReturn {
+				waits[py.Trigger.ReturnID] = py
+			}
+		}
+		for _, sd := range sides {
+			if r, ok := furthest(sd.rs, func(r domain.Return) bool { _, ok := waits[r.ID]; return ok }); ok {
+				p.Add(sd.field, "must not be "+sd.words+" "+sd.bound(r).String()+": a payment of "+domain.Pounds(waits[r.ID].AmountPence)+
+					" waits on the return for the period "+r.PeriodStart.String()+" to "+r.PeriodEnd.String()+"; cancel that payment first")
+			}
+		}
+	}
+	if len(p) > 0 {
+		return nil, &domain.Error{Code: domain.CodeValidation,
+			Message: "the project's dates cannot change so: a return of a period outside them could not be removed", Fields: p}
+	}
+	return removed, nil
+}
+
 // CompleteGeneration writes the returns a generation calls for that are
 // not written yet, each in the state the submissions already made give it,
 // and clears the generation. It is safe to run again, and beside
@@ -341,7 +502,11 @@ func (s *Service) CompleteGeneration(ctx context.Context, g Generation) error {
 	}
 	var returns []domain.Return
 	for _, sc := range schedules {
-		returns = append(returns, domain.ExpectedReturns(sc, projects, g.StartedAt)...)
+		for _, r := range domain.ExpectedReturns(sc, projects, g.StartedAt) {
+			if g.Ran == nil || !g.Ran.RunsDuring(domain.Period{Start: r.PeriodStart, End: r.PeriodEnd}) {
+				returns = append(returns, r)
+			}
+		}
 	}
 	if len(returns) > 0 {
 		outcomes, err := Every(MaxLimit, func(p Page) ([]domain.Outcome, string, error) {
@@ -618,11 +783,12 @@ func narrow(from, to domain.Date, st domain.ReturnStatus, today domain.Date, due
 }
 
 // generationFor is the generation a new project calls for: the returns
-// the schedules covering every project expect of it, if any does.
-func generationFor(setup ReportingSetup, programmeID, projectID string, now time.Time) *Generation {
+// the schedules covering every project expect of it, if any does for a
+// period the project runs during.
+func generationFor(setup ReportingSetup, programmeID string, pr domain.Project, now time.Time) *Generation {
 	for _, s := range setup.Schedules {
-		if len(s.ProjectIDs) == 0 {
-			return &Generation{ID: domain.NewID(), ProgrammeID: programmeID, ProjectID: projectID, StartedAt: now}
+		if len(s.ProjectIDs) == 0 && slices.ContainsFunc(s.Periods(), pr.RunsDuring) {
+			return &Generation{ID: domain.NewID(), ProgrammeID: programmeID, ProjectID: pr.ID, StartedAt: now}
 		}
 	}
 	return nil

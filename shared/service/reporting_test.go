@@ -253,6 +253,11 @@ func TestUpdateSchedule(t *testing.T) {
 	wantFields(t, "changing what lays out the returns", err, "dueDays", "frequency", "lastPeriodEnd")
 	_, err = w.open(lead).UpdateSchedule(s.ID, version(7), body(map[string]any{"name": "Q"}))
 	wantCode(t, "a stale If-Match", err, domain.CodePreconditionFailed)
+	// The projects run to the end of 2026: a schedule expects returns
+	// only while they run, so they run on into 2027 first.
+	for _, id := range []string{w.A, w.B} {
+		must(w.open(lead).UpdateProject(id, always, body(map[string]any{"endDate": "2027-12-31"})))
+	}
 	got := must(w.open(lead).UpdateSchedule(s.ID, version(1), body(map[string]any{"name": "Quarters", "reminders": []int64{14, 7},
 		"lastPeriodEnd": "2027-06-30", "dueDays": 20})))
 	if got.Name != "Quarters" || got.Version != 2 || !slices.Equal(got.Reminders, []int64{14, 7}) {

@@ -100,7 +100,7 @@ func (sc *Scope) planReview(y domain.Outcome, in domain.ReviewInput, setup Repor
 		after.Status = domain.OutcomeChangesRequested
 	}
 	rv := OutcomeReview{Before: y, After: after, Figures: domain.Reviewing(y, in.Decision, counted)}
-	ws, err := sc.fills(setup, y, func(r domain.Return) (domain.Return, bool) { return r.Reviewed(y, review) })
+	ws, err := sc.fills(setup, y, false, func(r domain.Return) (domain.Return, bool) { return r.Reviewed(y, review) })
 	if err != nil {
 		return OutcomeReview{}, err
 	}

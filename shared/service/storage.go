@@ -256,8 +256,9 @@ type OrganisationStore interface {
 	CreateProject(ctx context.Context, programmeID string, pr domain.Project, gen *Generation, ch Change) error
 	// UpdateProject replaces a project still at before's version; a new
 	// name is held as CreateProject holds it (*NameTakenError), and the
-	// old one freed.
-	UpdateProject(ctx context.Context, programmeID string, before, after domain.Project, ch Change) error
+	// old one freed. rc, when not nil, is what new dates do to the
+	// project's returns, in the same transaction (see ProjectReturns).
+	UpdateProject(ctx context.Context, programmeID string, before, after domain.Project, rc *ProjectReturns, ch Change) error
 	ListProjects(ctx context.Context, programmeID string, p Page) ([]domain.Project, string, error)
 }
 
@@ -443,6 +444,28 @@ type Generation struct {
 	ScheduleID  string
 	ProjectID   string
 	StartedAt   time.Time
+	// Ran, for a project's generation after its dates widened, is the
+	// project with the dates it ran before (its StartDate and EndDate):
+	// the returns of periods it ran during then are written already, so
+	// only the others are written (domain.Project.RunsDuring).
+	Ran *domain.Project
+}
+
+// ProjectReturns is what a change of a project's dates does to its
+// returns, which a schedule expects only for the periods the project
+// runs during (domain.Schedule.ReturnFor). The setup's sequence moves on
+// from Seq (ErrChanged if it moved meanwhile), so a submission planned on
+// the project's old dates plans again; Gen, when not nil, is the returns
+// newly covered periods call for (written after, as a new project's
+// are); Removed are returns, nothing sent for them, of the periods the
+// project no longer runs during, each deleted (and so out of the
+// notifier's index) while still at the version read with nothing sent
+// (else ErrChanged), its counts taken back, as UpdateSchedule removes
+// those of periods a schedule no longer has.
+type ProjectReturns struct {
+	Seq     int64
+	Gen     *Generation
+	Removed []domain.Return
 }
 
 // ReturnRange is one part of a list of returns: those of a schedule in a

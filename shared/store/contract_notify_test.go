@@ -32,6 +32,7 @@ func TestContractNotifier(t *testing.T) {
 		{"changed programmes and due targets", ctDueTargets},
 		{"due returns", ctDueReturns},
 		{"returns removed with a schedule's last periods", ctRemovedReturns},
+		{"returns moved with a project's dates", ctProjectDatesReturns},
 		{"a return's reminders", ctReminderClaims},
 		{"unfinished generations", ctGenerations},
 		{"due and waiting payments", ctDuePayments},
@@ -471,6 +472,110 @@ func ctRemovedReturns(c *ct) {
 	}
 	if len(due) != 5 {
 		c.Errorf("%d returns in the notifier's index, want the 5 unsent that stay", len(due))
+	}
+}
+
+// ctProjectDatesReturns: new dates of a project delete, in the project's
+// own transaction, the unsent returns of the periods it no longer runs
+// during (they leave the lists, the counts and the notifier's index),
+// record the generation of the newly covered periods' returns (with the
+// dates it ran before) and move the setup's sequence on. A sequence moved
+// meanwhile, or a return sent since it was read, refuses the whole change
+// (ErrChanged), the project left as it was.
+func ctProjectDatesReturns(c *ct) {
+	p := c.programme()
+	var a, b domain.Project
+	for _, pr := range []*domain.Project{&a, &b} {
+		*pr = c.newProject("Bradford IPS " + domain.NewID())
+		pr.Version = 1
+		c.ok(c.st.CreateProject(c.ctx, p.ID, *pr, nil, c.change(p.ID, domain.EntityProject, pr.ID, domain.ActionCreate, nil, *pr)))
+	}
+	shard := service.ShardOf(p.ID)
+	now := time.Now().UTC().Truncate(time.Second)
+	sched := domain.Schedule{ID: domain.NewID(), Name: "Quarterly", Frequency: domain.Quarterly, FirstPeriodStart: domain.MustDate("2026-01-01"),
+		LastPeriodEnd: domain.MustDate("2026-12-31"), DueDays: 20, Reminders: []int64{7}, Version: 1, CreatedAt: now, UpdatedAt: now}
+	c.ok(c.st.CreateSchedule(c.ctx, p.ID, sched, 0, nil, c.change(p.ID, domain.EntitySchedule, sched.ID, domain.ActionCreate, nil, sched)))
+	returns := domain.ExpectedReturns(sched, []domain.Project{a, b}, now)
+	q1, q2 := domain.MustDate("2026-03-31"), domain.MustDate("2026-06-30")
+	stored := slices.Clone(returns)
+	var goneA, goneB []domain.Return
+	for i, r := range returns {
+		switch {
+		case r.ProjectID == a.ID && !r.PeriodEnd.After(q2):
+			goneA = append(goneA, r)
+		case r.ProjectID == b.ID && r.PeriodEnd == q1:
+			goneB = append(goneB, r) // read as unsent; sent before the change lands
+			stored[i].State, stored[i].SubmissionID, stored[i].SubmittedAt = domain.StateSubmitted, domain.NewID(), &now
+		}
+	}
+	c.ok(c.st.CreateReturns(c.ctx, p.ID, stored))
+	setup, err := c.st.ReportingSetup(c.ctx, p.ID)
+	c.ok(err)
+	project := func(id string) domain.Project {
+		var pr domain.Project
+		c.ok(c.st.Read(c.ctx, p.ID, &service.Get{Ref: domain.Ref(domain.EntityProject, id), Into: &pr}))
+		return pr
+	}
+
+	laterB := b
+	laterB.StartDate, laterB.Version = domain.MustDate("2026-04-01"), 2
+	if err := c.st.UpdateProject(c.ctx, p.ID, b, laterB, &service.ProjectReturns{Seq: setup.Seq, Removed: goneB},
+		c.change(p.ID, domain.EntityProject, b.ID, domain.ActionChange, b, laterB)); !errors.Is(err, service.ErrChanged) {
+		c.Fatalf("removing a return sent since it was read: %v, want ErrChanged", err)
+	}
+	// A starts in the third quarter, runs a year longer and is renamed,
+	// in one change: its first two quarters' returns go.
+	after := a
+	after.Name, after.Version = a.Name+" Pathways", 2
+	after.StartDate, after.EndDate = domain.MustDate("2026-07-01"), domain.MustDate("2027-12-31")
+	ran := a
+	gen := &service.Generation{ID: domain.NewID(), ProgrammeID: p.ID, ProjectID: a.ID, StartedAt: now, Ran: &ran}
+	rc := &service.ProjectReturns{Seq: setup.Seq + 1, Gen: gen, Removed: goneA}
+	ch := c.change(p.ID, domain.EntityProject, a.ID, domain.ActionChange, a, after)
+	if err := c.st.UpdateProject(c.ctx, p.ID, a, after, rc, ch); !errors.Is(err, service.ErrChanged) {
+		c.Fatalf("a change planned on a setup moved on since: %v, want ErrChanged", err)
+	}
+	if got := project(a.ID); got.Name != a.Name || got.StartDate != a.StartDate {
+		c.Fatalf("the refused change stored the project: %+v", got)
+	}
+	rc.Seq = setup.Seq
+	c.ok(c.st.UpdateProject(c.ctx, p.ID, a, after, rc, ch))
+
+	if got := project(a.ID); got.Name != after.Name || got.StartDate != after.StartDate || got.EndDate != after.EndDate {
+		c.Errorf("the project after the change: %+v", got)
+	}
+	moved, err := c.st.ReportingSetup(c.ctx, p.ID)
+	c.ok(err)
+	if moved.Seq != setup.Seq+1 {
+		c.Errorf("the setup's sequence %d after the change, want %d", moved.Seq, setup.Seq+1)
+	}
+	if st := moved.Stats[sched.ID]; st.Expected[q1] != 1 || st.Unsent[q1] != 0 || st.Expected[q2] != 1 || st.Unsent[q2] != 1 ||
+		st.Expected[domain.MustDate("2026-09-30")] != 2 {
+		c.Errorf("the schedule's counts after the change: %+v", st)
+	}
+	left := ctAll(c, 3, func(pg service.Page) ([]domain.Return, string, error) {
+		return c.st.ListReturns(c.ctx, p.ID, service.ReturnFilter{ProjectIDs: []string{a.ID}}, pg)
+	})
+	if len(left) != 2 || left[0].PeriodStart != after.StartDate {
+		c.Errorf("A's returns after the change: %+v", left)
+	}
+	due := ctAll(c, 10, func(pg service.Page) ([]service.DueReturn, string, error) {
+		return c.st.DueReturns(c.ctx, shard, domain.MustDate("2030-01-01"), pg)
+	})
+	for _, d := range due {
+		if d.Return.ProjectID == a.ID && !d.Return.PeriodEnd.After(q2) {
+			c.Errorf("removed return %s still in the notifier's index", d.Return.ID)
+		}
+	}
+	if len(due) != 5 {
+		c.Errorf("%d returns in the notifier's index, want the 5 unsent that stay", len(due))
+	}
+	gens := ctAll(c, 1, func(pg service.Page) ([]service.Generation, string, error) {
+		return c.st.Generations(c.ctx, shard, now.Add(time.Second), pg)
+	})
+	if len(gens) != 1 || gens[0].ID != gen.ID || gens[0].ProjectID != a.ID || gens[0].Ran == nil ||
+		gens[0].Ran.StartDate != a.StartDate || gens[0].Ran.EndDate != a.EndDate {
+		c.Errorf("the generation of the newly covered periods: %+v", gens)
 	}
 }
 

@@ -111,7 +111,7 @@ func ctPortfolio(c *ct) {
 	c.ok(c.st.CreateProject(c.ctx, p.ID, d, nil, c.change(p.ID, domain.EntityProject, d.ID, domain.ActionCreate, nil, d)))
 	dRenamed := d
 	dRenamed.Name, dRenamed.Version = "Leeds IPS", 2
-	c.ok(c.st.UpdateProject(c.ctx, p.ID, d, dRenamed, c.change(p.ID, domain.EntityProject, d.ID, domain.ActionChange, d, dRenamed)))
+	c.ok(c.st.UpdateProject(c.ctx, p.ID, d, dRenamed, nil, c.change(p.ID, domain.EntityProject, d.ID, domain.ActionChange, d, dRenamed)))
 
 	sums, err := c.st.Summaries(c.ctx, []string{p.ID, q.ID, domain.NewID()})
 	c.ok(err)

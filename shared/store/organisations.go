@@ -62,20 +62,24 @@ func (s *Store) UpdateFunder(ctx context.Context, programmeID string, before, af
 	return s.replaceChild(ctx, programmeID, after, "funder", skFunder(after.ID), before.Version, ch)
 }
 
-// UpdateProject replaces a project still at before's version, and the
-// name the totals keep of it when that changes.
-func (s *Store) UpdateProject(ctx context.Context, programmeID string, before, after domain.Project, ch service.Change) error {
-	if before.Name == after.Name {
-		return s.replaceChild(ctx, programmeID, after, "project", skProject(after.ID), before.Version, ch)
-	}
+// UpdateProject replaces a project still at before's version, the name
+// the totals keep of it when that changes, and, with rc, what its new
+// dates do to its returns (service.ProjectReturns), in one transaction.
+func (s *Store) UpdateProject(ctx context.Context, programmeID string, before, after domain.Project, rc *service.ProjectReturns, ch service.Change) error {
 	item, err := record(after, "project", keys{PK: pkProgramme(programmeID), SK: skProject(after.ID)})
 	if err != nil {
 		return err
 	}
-	t := s.addTotals(s.versioned(&tx{}, item, before.Version), programmeID, deltas{}, time.Time{}, projectName(after))
+	t := s.versioned(&tx{}, item, before.Version)
+	if before.Name != after.Name {
+		s.addTotals(t, programmeID, deltas{}, time.Time{}, projectName(after))
+	}
+	if err := s.projectReturns(t, programmeID, rc); err != nil {
+		return err
+	}
 	if skProjectName(before.Name) == skProjectName(after.Name) {
-		// The same name to an import (another case or spacing): its
-		// marker, if it has one, stays as it is.
+		// The same name, or the same name to an import (another case or
+		// spacing): its marker, if it has one, stays as it is.
 		return s.wrapUpdate(after, programmeID, s.write(ctx, ch, t))
 	}
 	if err := s.holdName(t, programmeID, after); err != nil {

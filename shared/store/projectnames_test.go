@@ -55,7 +55,7 @@ func ctProjectNames(c *ct) {
 	rename := func(before domain.Project, name string) (domain.Project, error) {
 		after := before
 		after.Name, after.Version = name, before.Version+1
-		return after, c.st.UpdateProject(c.ctx, p.ID, before, after, c.change(p.ID, domain.EntityProject, after.ID, domain.ActionChange, before, after))
+		return after, c.st.UpdateProject(c.ctx, p.ID, before, after, nil, c.change(p.ID, domain.EntityProject, after.ID, domain.ActionChange, before, after))
 	}
 	leeds := newProject("Leeds IPS")
 	c.ok(c.st.CreateProject(c.ctx, p.ID, leeds, nil, c.change(p.ID, domain.EntityProject, leeds.ID, domain.ActionCreate, nil, leeds)))

@@ -237,10 +237,32 @@ type genRecord struct {
 	ScheduleID  string    `json:"scheduleId,omitempty"`
 	ProjectID   string    `json:"projectId,omitempty"`
 	StartedAt   time.Time `json:"startedAt"`
+	// RanStart and RanEnd are a generation's Ran, when it has one.
+	RanStart *domain.Date `json:"ranStart,omitempty"`
+	RanEnd   *domain.Date `json:"ranEnd,omitempty"`
 }
 
 func genItem(g service.Generation) genRecord {
-	return genRecord{ID: g.ID, ProgrammeID: g.ProgrammeID, ScheduleID: g.ScheduleID, ProjectID: g.ProjectID, StartedAt: g.StartedAt}
+	r := genRecord{ID: g.ID, ProgrammeID: g.ProgrammeID, ScheduleID: g.ScheduleID, ProjectID: g.ProjectID, StartedAt: g.StartedAt}
+	if g.Ran != nil {
+		start, end := g.Ran.StartDate, g.Ran.EndDate
+		r.RanStart, r.RanEnd = &start, &end
+	}
+	return r
+}
+
+func (r genRecord) generation() service.Generation {
+	g := service.Generation{ID: r.ID, ProgrammeID: r.ProgrammeID, ScheduleID: r.ScheduleID, ProjectID: r.ProjectID, StartedAt: r.StartedAt}
+	if r.RanStart != nil || r.RanEnd != nil {
+		g.Ran = &domain.Project{ID: r.ProjectID}
+		if r.RanStart != nil {
+			g.Ran.StartDate = *r.RanStart
+		}
+		if r.RanEnd != nil {
+			g.Ran.EndDate = *r.RanEnd
+		}
+	}
+	return g
 }
 
 // CreateSchedule stores a new schedule with its audit event and, when its
@@ -286,9 +308,22 @@ func (s *Store) UpdateSchedule(ctx context.Context, programmeID string, before, 
 	if err := s.scheduleExtras(t, programmeID, seq, gen, after, false); err != nil {
 		return err
 	}
-	// Returns of periods the schedule no longer has: each deleted while
-	// still as read with nothing sent, which takes it out of the
-	// notifier's index (GSI3) with it, and its counts taken back.
+	// Returns of periods the schedule no longer has.
+	if err := s.returnRemovals(t, programmeID, removed); err != nil {
+		return err
+	}
+	if err := s.write(ctx, ch, t); err != nil {
+		return fmt.Errorf("update schedule %s: %w", after.ID, err)
+	}
+	return nil
+}
+
+// returnRemovals adds to t the deletes of returns nothing was sent for
+// (of periods their schedule no longer has, or their project no longer
+// runs during): each deleted while still as read with nothing sent
+// (ErrChanged if not), which takes it out of the notifier's index (GSI3)
+// with it, and its counts, the schedule's and the project's, taken back.
+func (s *Store) returnRemovals(t *tx, programmeID string, removed []domain.Return) error {
 	stats := map[statsKey]domain.StatsDelta{}
 	for _, r := range removed {
 		vals, err := marshal(map[string]any{":v": r.Version, ":expected": domain.StateExpected})
@@ -308,10 +343,35 @@ func (s *Store) UpdateSchedule(ctx context.Context, programmeID string, before, 
 	for _, u := range s.statsUpdates(programmeID, stats) {
 		t.add(u, nil)
 	}
-	if err := s.write(ctx, ch, t); err != nil {
-		return fmt.Errorf("update schedule %s: %w", after.ID, err)
-	}
 	return nil
+}
+
+// projectReturns adds to t what new dates of a project do to its returns
+// (see service.ProjectReturns): the setup's sequence moved on from the one
+// read, the generation of newly covered periods' returns, and the
+// removal of those of periods it no longer runs during.
+func (s *Store) projectReturns(t *tx, programmeID string, rc *service.ProjectReturns) error {
+	if rc == nil {
+		return nil
+	}
+	vals, err := marshal(map[string]any{":cur": rc.Seq, ":next": rc.Seq + 1})
+	if err != nil {
+		return err
+	}
+	t.add(types.TransactWriteItem{Update: &types.Update{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), skSetup),
+		UpdateExpression:          aws.String("SET seq = :next"),
+		ConditionExpression:       aws.String("seq = :cur"),
+		ExpressionAttributeValues: vals,
+	}}, service.ErrChanged)
+	if rc.Gen != nil {
+		put, err := s.genPut(*rc.Gen)
+		if err != nil {
+			return err
+		}
+		t.add(put, nil)
+	}
+	return s.returnRemovals(t, programmeID, rc.Removed)
 }
 
 // ListSchedules lists a programme's schedules, oldest first.
@@ -348,7 +408,7 @@ func (s *Store) Generations(ctx context.Context, shard int, before time.Time, p 
 		if err := unmarshal(item, &g); err != nil {
 			return err
 		}
-		out = append(out, service.Generation{ID: g.ID, ProgrammeID: g.ProgrammeID, ScheduleID: g.ScheduleID, ProjectID: g.ProjectID, StartedAt: g.StartedAt})
+		out = append(out, g.generation())
 		return nil
 	})
 	if err != nil {

@@ -289,9 +289,12 @@ func (s *Store) UpdateFunder(_ context.Context, programmeID string, before, afte
 }
 
 // UpdateProject implements service.OrganisationStore.
-func (s *Store) UpdateProject(_ context.Context, programmeID string, before, after domain.Project, ch service.Change) error {
+func (s *Store) UpdateProject(_ context.Context, programmeID string, before, after domain.Project, rc *service.ProjectReturns, ch service.Change) error {
 	return s.write("UpdateProject", programmeID, ch, func(t *tx) {
 		t.versioned(domain.Ref(domain.EntityProject, after.ID), after, before.Version).holdName(after, before.Name)
+		if rc != nil {
+			t.setupMove(rc.Seq, "").generation(rc.Gen).returnRemovals(rc.Removed)
+		}
 	})
 }
 
