@@ -107,7 +107,8 @@ type Delivery interface {
 	MarkRejected(ctx context.Context, programmeID, id, email string) error
 	// ReleaseNotification gives the lease back after a passing failure
 	// sending to email, noting lastError and withdrawing email's claim,
-	// so the next run may lease it and retry.
+	// so the next run may lease it and retry. With email "" (a run
+	// stopping before its next send) no claim is withdrawn.
 	ReleaseNotification(ctx context.Context, programmeID, id, email, lastError string) error
 	// FinishNotification records n's Status (sent or failed), LastError,
 	// SentAt and NotNeeded, and, when n.Includes is not nil, its Includes

@@ -246,14 +246,20 @@ func (s *Store) settleRecipient(ctx context.Context, programmeID, id, list, emai
 
 // ReleaseNotification gives back the lease after a passing failure of the
 // send to email (throttling, a 5xx: SES did not take it), noting the
-// error and withdrawing that recipient's claim; a later run retries.
+// error and withdrawing that recipient's claim; a later run retries. With
+// email "" (a run stopping before its next send: throttled elsewhere, or
+// its deadline near) no claim is withdrawn.
 func (s *Store) ReleaseNotification(ctx context.Context, programmeID, id, email, lastError string) error {
+	update := "SET lastError = :e REMOVE leaseUntil DELETE sending :to"
+	vals := map[string]types.AttributeValue{":e": str(lastError), ":to": &types.AttributeValueMemberSS{Value: []string{email}}}
+	if email == "" {
+		update = "SET lastError = :e REMOVE leaseUntil"
+		delete(vals, ":to")
+	}
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
-		UpdateExpression: aws.String("SET lastError = :e REMOVE leaseUntil DELETE sending :to"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":e": str(lastError), ":to": &types.AttributeValueMemberSS{Value: []string{email}},
-		},
+		UpdateExpression:          aws.String(update),
+		ExpressionAttributeValues: vals,
 	})
 	if err != nil {
 		return fmt.Errorf("release notification %s: %w", id, classify(err))
