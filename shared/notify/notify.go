@@ -480,14 +480,15 @@ func (r *run) currents(ctx context.Context, pd *programmeData, targets []domain.
 // its figure over its window) that has anyone to tell.
 //
 // When the figures crossed several of the target's thresholds since it
-// was last looked at, the contacts get one email, naming the highest: each
-// lower threshold is claimed first as covered by it (recorded sent, with
-// no email of its own), then the highest, to be sent, saying which it
-// covers. Each threshold keeps its fixed id, so each is still notified at
-// most once: a lower one claimed earlier (emailed when it was crossed)
-// stays as it was and is not mentioned again, and a run that dies between
-// the claims leaves the rest to the next run, whose claims of what is done
-// fail harmlessly.
+// was last looked at, the contacts get one email, naming the highest:
+// the thresholds reached are claimed together, in one change
+// (claimReached), the highest to be sent, saying which it covers, each
+// lower one recorded sent, covered by it, with no email of its own. Each
+// threshold keeps its fixed id, so each is still notified at most once: a
+// lower one claimed earlier (emailed when it was crossed) stays as it was
+// and is not mentioned again; and a run that dies around the claim leaves
+// all of them claimed or none, so a covered threshold always names an
+// email that was recorded to go.
 func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.Target, current int64) error {
 	today := domain.UKDate(r.start)
 	tp := t.Evaluate(current, pd.programme.StartDate, today)
@@ -508,13 +509,6 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 	if err := r.details(ctx, pd); err != nil {
 		return err
 	}
-	highest := int64(-1)
-	for _, m := range milestones {
-		if m.Kind == domain.KindReached {
-			highest = max(highest, m.Threshold)
-		}
-	}
-	isHighest := func(m domain.Milestone) bool { return m.Kind == domain.KindReached && m.Threshold == highest }
 	// Lower thresholds first (ascending), the highest last of them.
 	slices.SortStableFunc(milestones, func(a, b domain.Milestone) int {
 		if a.Kind == domain.KindReached && b.Kind == domain.KindReached {
@@ -526,7 +520,7 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 	pd.mu.Lock()
 	figuresTo := t.LastFigure(pd.programme.StartDate, pd.series) // read by currents
 	pd.mu.Unlock()
-	var covered []int64 // lower thresholds this run covered
+	var reached []domain.Notification // ascending, claimed together
 	for _, m := range milestones {
 		note := domain.Notification{
 			ID: domain.NotificationID(t.ID, m.Kind, m.Threshold), TargetID: t.ID, Threshold: m.Threshold, Kind: m.Kind,
@@ -551,23 +545,58 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 		if len(note.Recipients) == 0 {
 			continue // nobody to tell; a later change to the target may add someone
 		}
-		switch {
-		case isHighest(m):
-			note.Covers = covered
-		case m.Kind == domain.KindReached:
-			note.CoveredBy = domain.NotificationID(t.ID, domain.KindReached, highest)
-			note.Status = domain.NotificationSent
+		if m.Kind == domain.KindReached {
+			reached = append(reached, note)
+			continue
 		}
 		claimed, err := r.Store.ClaimNotification(ctx, note)
 		if err != nil {
 			return err
 		}
-		if !claimed {
-			continue
+		if claimed {
+			r.count(func(rep *Report) { rep.Claimed++ })
 		}
-		r.count(func(rep *Report) { rep.Claimed++ })
-		if m.Kind == domain.KindReached && !isHighest(m) {
-			covered = append(covered, m.Threshold)
+	}
+	return r.claimReached(ctx, reached)
+}
+
+// claimReached claims a target's thresholds reached (ascending) in one
+// change: the highest's notification, to be sent, Covers the lower ones,
+// each recorded sent, CoveredBy it. A threshold claimed before (emailed
+// when it was crossed, or by an overlapping run) fails the change, which
+// wrote nothing; it is left out and the rest claimed again without it. If
+// that one is the highest, the rest are recorded covered by its email,
+// which was recorded (a threshold added to the target after its higher
+// one went). A claim at a time, the rest claimed with the first that
+// fails: at most one request per threshold, as claiming each alone made.
+func (r *run) claimReached(ctx context.Context, group []domain.Notification) error {
+	carrier := ""
+	for len(group) > 0 {
+		if carrier == "" {
+			top := &group[len(group)-1]
+			top.Status, top.CoveredBy, top.Covers = domain.NotificationPending, "", nil
+			carrier = top.ID
+		}
+		for i := range group {
+			if group[i].ID == carrier {
+				continue
+			}
+			group[i].Status, group[i].CoveredBy = domain.NotificationSent, carrier
+			if top := &group[len(group)-1]; top.ID == carrier {
+				top.Covers = append(top.Covers, group[i].Threshold)
+			}
+		}
+		taken, err := r.Store.ClaimNotifications(ctx, group)
+		if err != nil {
+			return err
+		}
+		if taken == "" {
+			r.count(func(rep *Report) { rep.Claimed += len(group) })
+			return nil
+		}
+		group = slices.DeleteFunc(group, func(n domain.Notification) bool { return n.ID == taken })
+		if len(group) > 0 && group[len(group)-1].ID == carrier {
+			group[len(group)-1].Covers = nil // made again from those left
 		}
 	}
 	return nil

@@ -389,10 +389,10 @@ func TestDeadlineStopsSending(t *testing.T) {
 	e := newEnv(t)
 	w, tg := reachedWorld(e)
 	id := domain.NotificationID(tg.ID, domain.KindReached, 100)
+	// Generous times, so a loaded machine does not change what happens.
 	n := e.notifier()
-	n.Margin = 2 * time.Second
-
-	ctx, cancel := context.WithDeadline(t.Context(), time.Now().Add(time.Second))
+	n.Margin = time.Minute
+	ctx, cancel := context.WithDeadline(t.Context(), time.Now().Add(30*time.Second))
 	rep, err := n.Run(ctx)
 	cancel()
 	if err != nil || rep.Claimed != 1 || rep.Emails != 0 || rep.StoppedSending != 1 {
@@ -402,13 +402,16 @@ func TestDeadlineStopsSending(t *testing.T) {
 		t.Errorf("left for the next run: %+v", note)
 	}
 
+	n.Margin = 5 * time.Second
+	deadline := time.Now().Add(15 * time.Second)
 	e.faults.Decide(func(to string, _ int) testkit.SESFault {
 		if to == w.contacts[0] {
-			return testkit.SESFault{Delay: 1500 * time.Millisecond}
+			// From more than the margin left to less (and within SendTimeout).
+			return testkit.SESFault{Delay: time.Until(deadline) - n.Margin + 500*time.Millisecond}
 		}
 		return testkit.SESFault{}
 	})
-	ctx, cancel = context.WithDeadline(t.Context(), time.Now().Add(3*time.Second))
+	ctx, cancel = context.WithDeadline(t.Context(), deadline)
 	rep, err = n.Run(ctx)
 	cancel()
 	if err != nil || rep.Emails != 1 || rep.StoppedSending != 1 || rep.Sent+rep.Failed != 0 {

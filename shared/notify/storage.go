@@ -68,6 +68,12 @@ type Milestones interface {
 	// earlier or a concurrent one claimed it) and nothing was written. A
 	// pending one is then listed by PendingNotifications.
 	ClaimNotification(ctx context.Context, n domain.Notification) (claimed bool, err error)
+	// ClaimNotifications records several notifications, each with its
+	// creation's audit event, in one change: all of them or none. When
+	// one of them has been claimed already, nothing is written and taken
+	// is its id (the first found). A target's thresholds crossed at once
+	// are claimed so: the one email's notification with those it covers.
+	ClaimNotifications(ctx context.Context, ns []domain.Notification) (taken string, err error)
 }
 
 // Delivery sends what is pending: each notification under a lease, each
