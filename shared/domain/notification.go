@@ -404,12 +404,12 @@ func (n Notification) Headline(programme string) string {
 	case KindChangesRequested:
 		return fmt.Sprintf("Changes requested to your submission: %s (%s)", period, programme)
 	case KindMissed:
-		return fmt.Sprintf("Target missed: %d %s (%s)", n.Value, n.Metric.Phrase(), programme)
+		return fmt.Sprintf("Target missed: %s %s (%s)", Thousands(n.Value), n.Metric.Phrase(), programme)
 	case KindAtRisk:
-		return fmt.Sprintf("Target at risk: %d %s (%s)", n.Value, n.Metric.Phrase(), programme)
+		return fmt.Sprintf("Target at risk: %s %s (%s)", Thousands(n.Value), n.Metric.Phrase(), programme)
 	}
 	if n.Threshold == 100 {
-		return fmt.Sprintf("Target reached: %d %s (%s)", n.Value, n.Metric.Phrase(), programme)
+		return fmt.Sprintf("Target reached: %s %s (%s)", Thousands(n.Value), n.Metric.Phrase(), programme)
 	}
-	return fmt.Sprintf("%d%% of target reached: %d %s (%s)", n.Threshold, n.Value, n.Metric.Phrase(), programme)
+	return fmt.Sprintf("%d%% of target reached: %s %s (%s)", n.Threshold, Thousands(n.Value), n.Metric.Phrase(), programme)
 }

@@ -1,15 +1,18 @@
 // Package email sends fundtrack's emails (milestones, the reporting cycle's
 // reminders, overdue notices and review emails, payments due) through
-// Amazon SES v2 and sorts failures into passing ones (retry later) and
-// permanent ones (give up).
+// Amazon SES v2 and sorts failures into permanent ones (the address is
+// refused: give up on it), passing ones (SES did not take the email:
+// retry later) and ones that may have been sent (never send again).
 package email
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http/httptrace"
 	"net/mail"
 	"strings"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -68,12 +71,25 @@ func FromHeader(name, addr string) string {
 	return name + " <" + addr + ">"
 }
 
-// Send sends m. A failure that will not go away by retrying (SES rejected
-// the message or the address) is a *PermanentError. The subject goes
-// through HeaderText whoever built it, so no name stored in fundtrack can
-// end the Subject header and add one of its own.
+// Send sends m, in exactly one SendEmail request: the SDK's retryer is
+// off for it (NoRetries), as SES v2 SendEmail takes no idempotency token
+// and a request resent after its answer was lost is a second email. A
+// failure is sorted (Classify) into one of three: a *PermanentError (SES
+// refused this address or message: never retry it), a *PassingError (SES
+// answered that it did not take the email, or was never reached: safe to
+// retry later), or a *MaybeSentError (the request may have reached SES and
+// no answer came: it must not be sent again). The subject goes through
+// HeaderText whoever built it, so no name stored in fundtrack can end the
+// Subject header and add one of its own.
 func (s SES) Send(ctx context.Context, m Message) error {
-	_, err := s.Client.SendEmail(ctx, &sesv2.SendEmailInput{
+	// Whether the request may have left: once a connection to SES is had,
+	// the request is written to it, and a failure after that may follow
+	// SES taking the email.
+	var connected atomic.Bool
+	traced := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { connected.Store(true) },
+	})
+	_, err := s.Client.SendEmail(traced, &sesv2.SendEmailInput{
 		FromEmailAddress: aws.String(FromHeader(s.Name, s.From)),
 		Destination:      &types.Destination{ToAddresses: []string{m.To}},
 		Content: &types.EmailContent{Simple: &types.Message{
@@ -83,14 +99,19 @@ func (s SES) Send(ctx context.Context, m Message) error {
 				Html: &types.Content{Data: aws.String(m.HTML), Charset: aws.String("UTF-8")},
 			},
 		}},
-	})
+	}, NoRetries)
 	if err == nil {
 		return nil
 	}
-	if Permanent(err) {
-		return &PermanentError{Err: err}
-	}
-	return fmt.Errorf("send email: %w", err)
+	return Classify(err, connected.Load())
+}
+
+// NoRetries turns the SDK's retries off for one SES call: SendEmail is
+// not idempotent, so the one request is all a claim may make. (The
+// notifier's own client is built with no retries too: see notifierdeps.)
+func NoRetries(o *sesv2.Options) {
+	o.Retryer = aws.NopRetryer{}
+	o.RetryMaxAttempts = 0 // 0: the operation keeps the retryer set here
 }
 
 // MaxSubjectRunes bounds a subject: far above any real one (names are at
@@ -131,7 +152,8 @@ func HeaderText(s string) string {
 	return b.String()
 }
 
-// PermanentError is a send that must not be retried.
+// PermanentError is a send that must not be retried: SES refused this
+// recipient or this message (a rejected or malformed address).
 type PermanentError struct{ Err error }
 
 // Error says the failure is permanent, then the cause.
@@ -146,19 +168,67 @@ func IsPermanent(err error) bool {
 	return errors.As(err, &p)
 }
 
-// permanentCodes are SES v2 errors that a retry cannot fix. Throttling
-// (TooManyRequestsException, LimitExceededException), 5xx and network
-// errors are passing and retried on a later run.
-var permanentCodes = map[string]bool{
-	"MessageRejected":                    true,
-	"BadRequestException":                true,
-	"MailFromDomainNotVerifiedException": true,
-	"AccountSuspendedException":          true,
-	"SendingPausedException":             true,
-	"NotFoundException":                  true,
+// PassingError is a send SES did not take: it answered with throttling,
+// an error of the account or its configuration (sending paused, the
+// sending domain not verified, a configuration set not found), or a 5xx;
+// or it was never reached (no connection: refused, a DNS failure, a
+// deadline before the request went). Retrying later is safe: no email
+// went. Stop says the same failure would meet every other email now
+// (all but a 5xx), so a run stops sending rather than spend the rest.
+type PassingError struct {
+	Err  error
+	Code string // SES's error code, "" when SES did not answer
+	Stop bool
 }
 
-// Permanent classifies an SES error.
+func (e *PassingError) Error() string {
+	if e.Code != "" {
+		return "SES did not take the email (" + e.Code + "): " + e.Err.Error()
+	}
+	return "SES not reached, nothing sent: " + e.Err.Error()
+}
+func (e *PassingError) Unwrap() error { return e.Err }
+
+// IsPassing reports whether err (from a Sender) is a *PassingError: no
+// email went, and a later run may retry.
+func IsPassing(err error) bool {
+	var p *PassingError
+	return errors.As(err, &p)
+}
+
+// StopsSending reports whether err is a passing failure every other email
+// would meet now too (throttling, a quota, the account's sending paused,
+// SES unreachable): the run should send no more.
+func StopsSending(err error) bool {
+	var p *PassingError
+	return errors.As(err, &p) && p.Stop
+}
+
+// MaybeSentError is a send whose outcome is not known: the request may
+// have reached SES (it was being written, or had been, when the
+// connection failed or the deadline came) and no answer came. SES may
+// have taken the email, so it must never be sent again.
+type MaybeSentError struct{ Err error }
+
+func (e *MaybeSentError) Error() string {
+	return "no answer from SES after the request went, so the email may have been sent: " + e.Err.Error()
+}
+func (e *MaybeSentError) Unwrap() error { return e.Err }
+
+// permanentCodes are SES v2 errors about the recipient or the message,
+// which a retry cannot fix: MessageRejected (SES refused the message for
+// this recipient) and BadRequestException (the input, such as a
+// malformed address, is invalid). Every other code SES answers with is an
+// error of the account or its configuration, or throttling
+// (TooManyRequestsException, LimitExceededException): the operator can
+// fix those, after which the same email goes, so they are passing.
+var permanentCodes = map[string]bool{
+	"MessageRejected":     true,
+	"BadRequestException": true,
+}
+
+// Permanent reports whether an SES error refuses the recipient or the
+// message for good (see permanentCodes); a 5xx never does.
 func Permanent(err error) bool {
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) && re.HTTPStatusCode() >= 500 {
@@ -169,4 +239,39 @@ func Permanent(err error) bool {
 		return permanentCodes[ae.ErrorCode()]
 	}
 	return false
+}
+
+// Classify sorts a failed SendEmail call's err; connected says whether a
+// connection to SES was had for it (the request may then have gone).
+//   - SES answered with an error (an API error code): MessageRejected or
+//     BadRequestException is a *PermanentError; anything else (throttling,
+//     the account's errors, a 5xx) a *PassingError.
+//   - No answer and no connection (refused, DNS, a deadline before
+//     sending): a *PassingError.
+//   - No answer after connecting (the connection dropped, a timeout while
+//     waiting): a *MaybeSentError.
+func Classify(err error, connected bool) error {
+	var ae smithy.APIError
+	var re *awshttp.ResponseError
+	status := 0
+	if errors.As(err, &re) {
+		status = re.HTTPStatusCode()
+	}
+	code := ""
+	if errors.As(err, &ae) {
+		code = ae.ErrorCode()
+	}
+	switch {
+	case code == "" && status < 400 && connected:
+		// No error answer (none at all, or a success that could not be
+		// read): SES may have the email.
+		return &MaybeSentError{Err: err}
+	case code == "" && status < 400:
+		return &PassingError{Err: err, Stop: true}
+	case Permanent(err):
+		return &PermanentError{Err: err}
+	case code == "":
+		code = fmt.Sprintf("HTTP %d", status)
+	}
+	return &PassingError{Err: err, Code: code, Stop: status < 500}
 }

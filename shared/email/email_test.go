@@ -25,6 +25,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/testenv"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // sdkError wraps err the way the SDK hands a failed SendEmail back: an
@@ -39,9 +40,11 @@ func sdkError(status int, err error) error {
 	}}
 }
 
-// TestPermanent: what a retry cannot fix (rejected message or address,
-// unverified sender, suspended account) is permanent; throttling, 5xx,
-// network and timeout errors are passing.
+// TestPermanent: what a retry cannot fix for this recipient (a rejected
+// message or address, invalid input) is permanent; throttling, the
+// account's errors (sending paused, suspended, an unverified sending
+// domain, a configuration set not found: an operator fixes those and the
+// same email then goes), 5xx, network and timeout errors are not.
 func TestPermanent(t *testing.T) {
 	t.Parallel()
 	msg := aws.String("x")
@@ -53,10 +56,10 @@ func TestPermanent(t *testing.T) {
 		{"nil", nil, false},
 		{"MessageRejected", sdkError(400, &types.MessageRejected{Message: aws.String("Email address is not verified.")}), true},
 		{"BadRequestException", sdkError(400, &types.BadRequestException{Message: msg}), true},
-		{"MailFromDomainNotVerified", sdkError(400, &types.MailFromDomainNotVerifiedException{Message: msg}), true},
-		{"AccountSuspended", sdkError(400, &types.AccountSuspendedException{Message: msg}), true},
-		{"SendingPaused", sdkError(400, &types.SendingPausedException{Message: msg}), true},
-		{"NotFound", sdkError(404, &types.NotFoundException{Message: msg}), true},
+		{"MailFromDomainNotVerified", sdkError(400, &types.MailFromDomainNotVerifiedException{Message: msg}), false},
+		{"AccountSuspended", sdkError(400, &types.AccountSuspendedException{Message: msg}), false},
+		{"SendingPaused", sdkError(400, &types.SendingPausedException{Message: msg}), false},
+		{"NotFound", sdkError(404, &types.NotFoundException{Message: msg}), false},
 		{"generic MessageRejected, bare", &smithy.GenericAPIError{Code: "MessageRejected", Message: "rejected"}, true},
 		{"generic MessageRejected, wrapped", fmt.Errorf("send: %w", &smithy.GenericAPIError{Code: "MessageRejected"}), true},
 		{"TooManyRequests", sdkError(429, &types.TooManyRequestsException{Message: msg}), false},
@@ -78,6 +81,125 @@ func TestPermanent(t *testing.T) {
 				t.Errorf("Permanent(%v) = %v, want %v", c.err, got, c.want)
 			}
 		})
+	}
+}
+
+// TestClassify: an error SES answered with is permanent for the
+// recipient's rejection only, else passing (stopping the run's sending
+// but for a 5xx); with no answer, passing when no connection was had
+// (nothing went), else maybe sent.
+func TestClassify(t *testing.T) {
+	t.Parallel()
+	msg := aws.String("x")
+	const (
+		permanent = "permanent"
+		passing   = "passing"
+		stop      = "passing, stop"
+		maybe     = "maybe sent"
+	)
+	deadline := &smithy.OperationError{ServiceID: "SESv2", OperationName: "SendEmail", Err: context.DeadlineExceeded}
+	reset := &smithy.OperationError{ServiceID: "SESv2", OperationName: "SendEmail", Err: &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}}
+	for _, c := range []struct {
+		name      string
+		err       error
+		connected bool
+		want      string
+		code      string
+	}{
+		{"MessageRejected", sdkError(400, &types.MessageRejected{Message: msg}), true, permanent, ""},
+		{"BadRequest", sdkError(400, &types.BadRequestException{Message: msg}), true, permanent, ""},
+		{"SendingPaused", sdkError(400, &types.SendingPausedException{Message: msg}), true, stop, "SendingPausedException"},
+		{"AccountSuspended", sdkError(400, &types.AccountSuspendedException{Message: msg}), true, stop, "AccountSuspendedException"},
+		{"MailFromDomainNotVerified", sdkError(400, &types.MailFromDomainNotVerifiedException{Message: msg}), true, stop, "MailFromDomainNotVerifiedException"},
+		{"NotFound", sdkError(404, &types.NotFoundException{Message: msg}), true, stop, "NotFoundException"},
+		{"AccessDenied", sdkError(403, &smithy.GenericAPIError{Code: "AccessDeniedException"}), true, stop, "AccessDeniedException"},
+		{"TooManyRequests", sdkError(429, &types.TooManyRequestsException{Message: msg}), true, stop, "TooManyRequestsException"},
+		{"LimitExceeded", sdkError(400, &types.LimitExceededException{Message: msg}), true, stop, "LimitExceededException"},
+		{"500", sdkError(500, &smithy.GenericAPIError{Code: "InternalFailure"}), true, passing, "InternalFailure"},
+		{"503 with no body", sdkError(503, errors.New("service unavailable")), true, passing, "HTTP 503"},
+		{"refused", &smithy.OperationError{ServiceID: "SESv2", OperationName: "SendEmail",
+			Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}, false, stop, ""},
+		{"deadline before sending", deadline, false, stop, ""},
+		{"deadline after connecting", deadline, true, maybe, ""},
+		{"reset after connecting", reset, true, maybe, ""},
+		{"a success that could not be read", &smithy.OperationError{ServiceID: "SESv2", OperationName: "SendEmail",
+			Err: &smithy.DeserializationError{Err: io.ErrUnexpectedEOF}}, true, maybe, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := email.Classify(c.err, c.connected)
+			got := maybe
+			var p *email.PassingError
+			var m *email.MaybeSentError
+			switch {
+			case email.IsPermanent(err):
+				got = permanent
+			case errors.As(err, &p) && p.Stop:
+				got = stop
+			case errors.As(err, &p):
+				got = passing
+			case !errors.As(err, &m):
+				got = fmt.Sprintf("unclassified %T", err)
+			}
+			if got != c.want || (p != nil && p.Code != c.code) {
+				t.Errorf("Classify(%v, %v) = %v (%v), want %s, code %q", c.err, c.connected, got, err, c.want, c.code)
+			}
+			if email.IsPassing(err) != (c.want == passing || c.want == stop) || email.StopsSending(err) != (c.want == stop) {
+				t.Errorf("IsPassing %v StopsSending %v for %s", email.IsPassing(err), email.StopsSending(err), c.want)
+			}
+			if c.code != "" && !strings.Contains(err.Error(), c.code) {
+				t.Errorf("%q does not name %s", err, c.code)
+			}
+		})
+	}
+}
+
+// TestSendIsOneRequest: through the real SES v2 client (with the SDK's
+// default retryer) and the emulator, a send is one SendEmail request
+// whatever happens to it: a connection lost after the request went is
+// not resent (the emulator holds one email) and is reported maybe sent;
+// a refused connection is passing, an SES error answer is sorted by its
+// code.
+func TestSendIsOneRequest(t *testing.T) {
+	t.Parallel()
+	faults := &testkit.SESFaults{}
+	s := email.SES{Client: testkit.SESWithFaults(t, faults), From: "fundtrack@example.org"}
+	inbox := testkit.NewMailbox(t)
+	for _, c := range []struct {
+		name  string
+		fault testkit.SESFault
+		check func(error) bool
+		kept  int // emails the emulator holds after
+	}{
+		{"dropped after sending", testkit.SESFault{Drop: true}, func(err error) bool {
+			var m *email.MaybeSentError
+			return errors.As(err, &m) && !email.IsPassing(err) && !email.IsPermanent(err)
+		}, 1},
+		{"refused", testkit.SESFault{Refuse: true}, func(err error) bool { return email.IsPassing(err) && email.StopsSending(err) }, 0},
+		{"throttled", testkit.SESFault{Status: 429, Code: "TooManyRequestsException"}, func(err error) bool {
+			var tm *types.TooManyRequestsException
+			return email.StopsSending(err) && errors.As(err, &tm)
+		}, 0},
+		{"sending paused", testkit.SESFault{Code: "SendingPausedException"}, func(err error) bool {
+			var sp *types.SendingPausedException
+			return email.StopsSending(err) && errors.As(err, &sp) && strings.Contains(err.Error(), "SendingPausedException")
+		}, 0},
+		{"internal failure", testkit.SESFault{Status: 500, Code: "InternalFailure"}, func(err error) bool {
+			return email.IsPassing(err) && !email.StopsSending(err)
+		}, 0},
+		{"rejected", testkit.SESFault{Code: "MessageRejected"}, email.IsPermanent, 0},
+	} {
+		to := inbox.Addr(strings.ReplaceAll(c.name, " ", "-"), "dwp.example.org")
+		faults.Decide(func(string, int) testkit.SESFault { return c.fault })
+		err := s.Send(t.Context(), email.Message{To: to, Subject: "Target reached: " + c.name, Text: "t", HTML: "<p>h</p>"})
+		if err == nil || !c.check(err) {
+			t.Errorf("%s: %T %v", c.name, err, err)
+		}
+		if n := faults.Requests()[to]; n != 1 {
+			t.Errorf("%s: %d SendEmail requests, want exactly 1", c.name, n)
+		}
+		if n := inbox.Count(t)[[2]string{to, "Target reached: " + c.name}]; n != c.kept {
+			t.Errorf("%s: the emulator holds %d emails, want %d", c.name, n, c.kept)
+		}
 	}
 }
 

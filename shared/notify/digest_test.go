@@ -558,7 +558,7 @@ func TestMemDigestRetriedAfterPassingFailure(t *testing.T) {
 	first, flaky := w.leads[0], w.leads[1] // sent in this order
 	e.mail.fail = func(to string, call int) error {
 		if to == flaky && call == 1 {
-			return errors.New("send email: 429 maximum sending rate exceeded")
+			return memThrottled()
 		}
 		return nil
 	}

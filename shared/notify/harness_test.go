@@ -26,7 +26,8 @@ import (
 
 // faultySES wraps the real SES v2 client (pointed at the emulator): every
 // call is recorded, and fail may answer a call with an error instead of
-// passing it on.
+// passing it on. It sits above the SDK, so its errors never meet the
+// SDK's retryer: env.faults, under the SDK, injects faults that do.
 type faultySES struct {
 	real email.SESAPI
 	mu   sync.Mutex
@@ -86,7 +87,10 @@ type env struct {
 	clk   *testkit.Clock
 	count *testkit.Counter // the DynamoDB requests of the service and the notifier
 	ses   *faultySES
-	inbox *testkit.Mailbox
+	// faults sits under the SDK, in front of the emulator: a fault there
+	// meets the real client's retryer and error parsing.
+	faults *testkit.SESFaults
+	inbox  *testkit.Mailbox
 }
 
 // newEnv makes a test's world; optFns adjust its DynamoDB client.
@@ -94,8 +98,9 @@ func newEnv(t *testing.T, optFns ...func(*dynamodb.Options)) *env {
 	t.Helper()
 	inbox := testkit.NewMailbox(t)
 	s := testkit.New(t, testkit.WithClock("2026-01-05T09:00:00Z"), testkit.WithDBOptions(optFns...))
+	faults := &testkit.SESFaults{}
 	return &env{t: t, st: s.Store, svc: s.Svc, clk: s.Clock, count: s.Count, inbox: inbox,
-		ses: &faultySES{real: testkit.SES(t)}}
+		ses: &faultySES{real: testkit.SESWithFaults(t, faults)}, faults: faults}
 }
 
 // inGoroutine is a copy of e whose helpers may be called from a goroutine

@@ -337,7 +337,7 @@ func TestMemPassingFailureRetriedPermanentNot(t *testing.T) {
 	e.mail.fail = func(to string, call int) error {
 		switch {
 		case to == flaky && call == 1:
-			return errors.New("send email: 429 maximum sending rate exceeded")
+			return memThrottled()
 		case to == refused:
 			return &email.PermanentError{Err: errors.New("MessageRejected: address is not verified")}
 		}
@@ -567,7 +567,7 @@ func TestMemPaymentEmailRetriedPaidMeanwhile(t *testing.T) {
 	w := e.payWorld()
 	e.mail.fail = func(to string, _ int) error {
 		if to == w.lead {
-			return errors.New("send email: 429 maximum sending rate exceeded")
+			return memThrottled()
 		}
 		return nil
 	}
@@ -628,4 +628,10 @@ func TestMemPaymentPaidWhileItsEmailGoes(t *testing.T) {
 	if n := e.note(w.memWorld, w.noteID); n.Status != domain.NotificationSent || n.NotNeeded != "" || len(n.Delivered) != 2 {
 		t.Errorf("its notification: %+v", n)
 	}
+}
+
+// memThrottled is SES throttling as email.SES reports it: SES did not take
+// the email (a passing failure), and the run stops sending.
+func memThrottled() error {
+	return &email.PassingError{Err: errors.New("429 maximum sending rate exceeded"), Code: "TooManyRequestsException", Stop: true}
 }

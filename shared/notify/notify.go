@@ -14,8 +14,10 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -27,9 +29,31 @@ import (
 // emails and made payments due.
 var Actor = domain.NotifierCaller
 
-// MaxAttempts bounds retries of a notification that keeps failing for
-// passing reasons; after that it is marked failed so it is not retried forever.
-const MaxAttempts = 10
+// GiveUpAfter bounds retries of a notification that keeps failing for
+// passing reasons (SES throttling, a quota, the account's sending paused,
+// a 5xx, SES unreachable): a run that leases one recorded longer ago than
+// this, whose last try failed so, marks it failed for the recipients who
+// have not had it, naming the last failure, rather than retry it for
+// ever. Three days outlast SES's daily sending quota (a 24-hour window)
+// and a weekend's wait for an operator to resume paused sending. Time, not
+// a count of tries, bounds it: runs that stop sending at throttling (see
+// email.StopsSending) try few emails each, and overlapping runs each
+// lease.
+const GiveUpAfter = 72 * time.Hour
+
+// SendMargin is the time a run must have left (its context's deadline:
+// the Lambda function's timeout) to start sending another email. Below
+// it, the run claims no more recipients and leases no more notifications,
+// leaving them to the next run, so the function's timeout never cuts off
+// an email in flight (whose recipient would then never be emailed: it
+// may have gone, so it is not sent again). It is more than SendTimeout
+// with the writes around a send.
+const SendMargin = 30 * time.Second
+
+// SendTimeout bounds one SendEmail call (SES answers in well under a
+// second). A call that times out after its request went is not known to
+// have been delivered, and is not sent again.
+const SendTimeout = 15 * time.Second
 
 // Notifier runs notifier passes.
 type Notifier struct {
@@ -42,6 +66,8 @@ type Notifier struct {
 	Lease time.Duration
 	// Links make the web app's addresses the emails link to.
 	Links Links
+	// Margin is SendMargin unless set (tests shorten it).
+	Margin time.Duration
 }
 
 // Report says what one run did.
@@ -70,6 +96,11 @@ type Report struct {
 	// submissions awaiting review listed in the one email to each lead
 	// (whose carrier counts in Sent).
 	Covered int `json:"covered"`
+	// StoppedSending is 1 when the run stopped sending early, leaving the
+	// rest to the next run: SES throttled it, refused it for a reason of
+	// the account's (sending paused) or could not be reached, or the
+	// run's deadline was near (SendMargin).
+	StoppedSending int `json:"stoppedSending"`
 }
 
 func (n *Notifier) now() time.Time {
@@ -98,6 +129,38 @@ type run struct {
 	mu         sync.Mutex // guards report and programmes: changed programmes are visited in parallel
 	report     Report
 	programmes map[string]*programmeData
+
+	// halted is set once the run stops sending (see stopping): every
+	// shard then leases and claims no more.
+	halted atomic.Bool
+}
+
+// stopping reports whether the run must send no more: SES answered that
+// every email would fail now (halted), or ctx's deadline is nearer than
+// the margin, so a send started now could be cut off in flight. The
+// deadline is the real clock's, whatever Now says.
+func (r *run) stopping(ctx context.Context) bool {
+	if r.halted.Load() {
+		return true
+	}
+	margin := r.Margin
+	if margin <= 0 {
+		margin = SendMargin
+	}
+	if d, ok := ctx.Deadline(); ok && time.Until(d) < margin {
+		r.halt("its deadline is near", nil)
+		return true
+	}
+	return ctx.Err() != nil
+}
+
+// halt stops the run's sending, once, saying why.
+func (r *run) halt(why string, err error) {
+	if r.halted.Swap(true) {
+		return
+	}
+	r.count(func(rep *Report) { rep.StoppedSending = 1 })
+	r.log().Warn("notifier stops sending; the next run carries on", "why", why, "err", err)
 }
 
 // stamp is the time of a write: the clock as the write is made, to the
@@ -417,14 +480,15 @@ func (r *run) currents(ctx context.Context, pd *programmeData, targets []domain.
 // its figure over its window) that has anyone to tell.
 //
 // When the figures crossed several of the target's thresholds since it
-// was last looked at, the contacts get one email, naming the highest: each
-// lower threshold is claimed first as covered by it (recorded sent, with
-// no email of its own), then the highest, to be sent, saying which it
-// covers. Each threshold keeps its fixed id, so each is still notified at
-// most once: a lower one claimed earlier (emailed when it was crossed)
-// stays as it was and is not mentioned again, and a run that dies between
-// the claims leaves the rest to the next run, whose claims of what is done
-// fail harmlessly.
+// was last looked at, the contacts get one email, naming the highest:
+// the thresholds reached are claimed together, in one change
+// (claimReached), the highest to be sent, saying which it covers, each
+// lower one recorded sent, covered by it, with no email of its own. Each
+// threshold keeps its fixed id, so each is still notified at most once: a
+// lower one claimed earlier (emailed when it was crossed) stays as it was
+// and is not mentioned again; and a run that dies around the claim leaves
+// all of them claimed or none, so a covered threshold always names an
+// email that was recorded to go.
 func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.Target, current int64) error {
 	today := domain.UKDate(r.start)
 	tp := t.Evaluate(current, pd.programme.StartDate, today)
@@ -445,13 +509,6 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 	if err := r.details(ctx, pd); err != nil {
 		return err
 	}
-	highest := int64(-1)
-	for _, m := range milestones {
-		if m.Kind == domain.KindReached {
-			highest = max(highest, m.Threshold)
-		}
-	}
-	isHighest := func(m domain.Milestone) bool { return m.Kind == domain.KindReached && m.Threshold == highest }
 	// Lower thresholds first (ascending), the highest last of them.
 	slices.SortStableFunc(milestones, func(a, b domain.Milestone) int {
 		if a.Kind == domain.KindReached && b.Kind == domain.KindReached {
@@ -463,7 +520,7 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 	pd.mu.Lock()
 	figuresTo := t.LastFigure(pd.programme.StartDate, pd.series) // read by currents
 	pd.mu.Unlock()
-	var covered []int64 // lower thresholds this run covered
+	var reached []domain.Notification // ascending, claimed together
 	for _, m := range milestones {
 		note := domain.Notification{
 			ID: domain.NotificationID(t.ID, m.Kind, m.Threshold), TargetID: t.ID, Threshold: m.Threshold, Kind: m.Kind,
@@ -488,23 +545,58 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 		if len(note.Recipients) == 0 {
 			continue // nobody to tell; a later change to the target may add someone
 		}
-		switch {
-		case isHighest(m):
-			note.Covers = covered
-		case m.Kind == domain.KindReached:
-			note.CoveredBy = domain.NotificationID(t.ID, domain.KindReached, highest)
-			note.Status = domain.NotificationSent
+		if m.Kind == domain.KindReached {
+			reached = append(reached, note)
+			continue
 		}
 		claimed, err := r.Store.ClaimNotification(ctx, note)
 		if err != nil {
 			return err
 		}
-		if !claimed {
-			continue
+		if claimed {
+			r.count(func(rep *Report) { rep.Claimed++ })
 		}
-		r.count(func(rep *Report) { rep.Claimed++ })
-		if m.Kind == domain.KindReached && !isHighest(m) {
-			covered = append(covered, m.Threshold)
+	}
+	return r.claimReached(ctx, reached)
+}
+
+// claimReached claims a target's thresholds reached (ascending) in one
+// change: the highest's notification, to be sent, Covers the lower ones,
+// each recorded sent, CoveredBy it. A threshold claimed before (emailed
+// when it was crossed, or by an overlapping run) fails the change, which
+// wrote nothing; it is left out and the rest claimed again without it. If
+// that one is the highest, the rest are recorded covered by its email,
+// which was recorded (a threshold added to the target after its higher
+// one went). A claim at a time, the rest claimed with the first that
+// fails: at most one request per threshold, as claiming each alone made.
+func (r *run) claimReached(ctx context.Context, group []domain.Notification) error {
+	carrier := ""
+	for len(group) > 0 {
+		if carrier == "" {
+			top := &group[len(group)-1]
+			top.Status, top.CoveredBy, top.Covers = domain.NotificationPending, "", nil
+			carrier = top.ID
+		}
+		for i := range group {
+			if group[i].ID == carrier {
+				continue
+			}
+			group[i].Status, group[i].CoveredBy = domain.NotificationSent, carrier
+			if top := &group[len(group)-1]; top.ID == carrier {
+				top.Covers = append(top.Covers, group[i].Threshold)
+			}
+		}
+		taken, err := r.Store.ClaimNotifications(ctx, group)
+		if err != nil {
+			return err
+		}
+		if taken == "" {
+			r.count(func(rep *Report) { rep.Claimed += len(group) })
+			return nil
+		}
+		group = slices.DeleteFunc(group, func(n domain.Notification) bool { return n.ID == taken })
+		if len(group) > 0 && group[len(group)-1].ID == carrier {
+			group[len(group)-1].Covers = nil // made again from those left
 		}
 	}
 	return nil
@@ -537,7 +629,7 @@ func (r *run) sendShard(ctx context.Context, shard int) error {
 				return err
 			}
 		}
-		if next == "" {
+		if next == "" || r.stopping(ctx) {
 			break
 		}
 		p.Cursor = next
@@ -547,6 +639,9 @@ func (r *run) sendShard(ctx context.Context, shard int) error {
 
 // deliver leases one notification and sends it.
 func (r *run) deliver(ctx context.Context, note domain.Notification) error {
+	if r.stopping(ctx) {
+		return nil // left pending for the next run, its attempts untouched
+	}
 	note, ok, err := r.Store.LeaseNotification(ctx, note.ProgrammeID, note.ID, r.stamp(), r.lease())
 	if err != nil || !ok {
 		return err // !ok: another run is sending it, or it is done
@@ -625,16 +720,34 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 		msg = RenderDigest(listed, pd.programme, pd.projects, r.Links)
 	}
 	rejected := slices.Clone(note.Rejected)
+	var refused []string // why SES refused each address it refused in this run
 	// Recipients still claimed when the lease was taken are ones a run
-	// stopped while sending to (a passing failure withdraws its claim):
-	// the email may have gone, so it never goes again.
+	// stopped while sending to, or had no answer from SES for (a passing
+	// failure withdraws its claim): the email may have gone, so it never
+	// goes again.
 	unknown := slices.DeleteFunc(slices.Clone(note.Sending), func(to string) bool {
 		return slices.Contains(note.Delivered, to) || slices.Contains(note.Rejected, to)
 	})
-	note.Sending = unknown // what FinishNotification leaves recorded
+	var noAnswer error // the last send in this run whose outcome is not known
+	var gaveUp []string
+	if note.LastError != "" && r.start.Sub(note.CreatedAt) >= GiveUpAfter {
+		// Still failing for passing reasons long after it was recorded:
+		// the rest are given up (their claims, if any, are withdrawn as
+		// it finishes).
+		for _, to := range note.Recipients {
+			if !slices.Contains(note.Delivered, to) && !slices.Contains(note.Rejected, to) && !slices.Contains(unknown, to) {
+				gaveUp = append(gaveUp, to)
+			}
+		}
+	}
 	for _, to := range note.Recipients {
-		if slices.Contains(note.Delivered, to) || slices.Contains(note.Rejected, to) || slices.Contains(unknown, to) {
+		if slices.Contains(note.Delivered, to) || slices.Contains(note.Rejected, to) || slices.Contains(unknown, to) || slices.Contains(gaveUp, to) {
 			continue
+		}
+		if r.stopping(ctx) {
+			// Left for the next run: the lease goes back, and no claim
+			// or lastError is changed.
+			return r.Store.ReleaseNotification(ctx, note.ProgrammeID, note.ID, "", note.LastError)
 		}
 		// Claimed before SES is called, so a run that dies before
 		// recording the outcome never leads to a second email.
@@ -644,7 +757,9 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 		}
 		msg.To = to
 		r.count(func(rep *Report) { rep.Emails++ })
-		err = r.Email.Send(ctx, msg)
+		sendCtx, cancel := context.WithTimeout(ctx, SendTimeout)
+		err = r.Email.Send(sendCtx, msg)
+		cancel()
 		switch {
 		case err == nil:
 			if err := r.Store.MarkDelivered(ctx, note.ProgrammeID, note.ID, to); err != nil {
@@ -656,17 +771,30 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 				return err
 			}
 			rejected = append(rejected, to)
+			refused = append(refused, to+" ("+short(err)+")")
 			r.log().Warn("milestone email rejected", "notification", note.ID, "err", err)
-		default:
-			if note.Attempts >= MaxAttempts {
-				rejected = append(rejected, to) // its claim is withdrawn as the notification finishes
-				continue
+		case email.IsPassing(err):
+			// SES did not take it: retried by a later run. A failure that
+			// every email would meet now (throttling, the account's
+			// sending paused) stops the run's sending, so the emails
+			// after it are not tried in vain.
+			if email.StopsSending(err) {
+				r.halt("SES refused a send for a reason not of its address", err)
 			}
 			r.count(func(rep *Report) { rep.Retrying++ })
-			r.log().Warn("milestone email failed; will retry", "notification", note.ID, "attempt", note.Attempts, "err", err)
+			r.log().Warn("email not taken by SES; will retry", "notification", note.ID, "attempt", note.Attempts, "err", err)
 			return r.Store.ReleaseNotification(ctx, note.ProgrammeID, note.ID, to, short(err))
+		default:
+			// No answer after the request went (the connection lost, a
+			// timeout), or a failure not known to be either: SES may have
+			// the email, so it is never sent again. Its claim stays, as a
+			// run that died would leave it.
+			unknown = append(unknown, to)
+			noAnswer = err
+			r.log().Warn("email outcome not known; not sent again", "notification", note.ID, "err", err)
 		}
 	}
+	note.Sending = unknown // what FinishNotification leaves recorded
 	note.Status = domain.NotificationSent
 	switch {
 	case len(note.Recipients) == 0:
@@ -675,15 +803,25 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 		note.Status = domain.NotificationFailed
 		note.LastError = "nobody to email: no one holds the role this goes to"
 		r.count(func(rep *Report) { rep.Failed++ })
-	case len(rejected) > 0 || len(unknown) > 0:
+	case len(rejected) > 0 || len(unknown) > 0 || len(gaveUp) > 0:
 		note.Status = domain.NotificationFailed
 		var why []string
 		if len(rejected) > 0 {
 			why = append(why, "not delivered to "+strings.Join(rejected, ", "))
+			if len(refused) > 0 {
+				why[len(why)-1] += ": SES refused " + strings.Join(refused, "; ")
+			}
+		}
+		if len(gaveUp) > 0 {
+			why = append(why, "not delivered to "+strings.Join(gaveUp, ", ")+": still failing "+
+				strconv.Itoa(int(GiveUpAfter.Hours()/24))+" days after it was recorded, so no longer retried (last failure: "+note.LastError+")")
 		}
 		if len(unknown) > 0 {
 			why = append(why, "not known to be delivered to "+strings.Join(unknown, ", ")+
-				": a run stopped while sending, so it was not sent again; check with them")
+				": the email was handed to SES and no answer came (a run stopped while sending, or the connection was lost), so it was not sent again; check with them")
+			if noAnswer != nil {
+				why[len(why)-1] += " (" + short(noAnswer) + ")"
+			}
 		}
 		note.LastError = strings.Join(why, "; ")
 		r.count(func(rep *Report) { rep.Failed++ })

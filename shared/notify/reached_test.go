@@ -1,11 +1,19 @@
 package notify_test
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/notify"
@@ -311,10 +319,11 @@ func TestThresholdsSendAtTheirTimes(t *testing.T) {
 	}
 }
 
-// TestSeveralThresholdsCoveredAfterACrash: a run that claimed the highest
-// threshold crossed and died before covering the lower ones leaves them to
-// the next run, which covers them without a second email; and overlapping
-// runs over the same crossing send the one email once.
+// TestSeveralThresholdsCoveredAfterACrash: a run that claimed the
+// thresholds crossed at once and stopped before sending (here: its
+// deadline was near, so it sent nothing) leaves the one email to later
+// runs; overlapping runs over it send the one email once, naming the
+// lower threshold it covers.
 func TestSeveralThresholdsCoveredAfterACrash(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -324,15 +333,18 @@ func TestSeveralThresholdsCoveredAfterACrash(t *testing.T) {
 	e.clk.Set("2026-02-10T08:00:00Z")
 	e.submit(w.prog.ID, w.project.ID, 72, "") // 0 → 120%: past 50 and 100
 
-	// As a run that died after its first claim would leave it: the 100%
-	// notification claimed, pending, the 50% one not.
+	// The partial state a run leaves that claims and stops before sending.
+	stopped := e.notifier()
+	stopped.Margin = time.Hour // its deadline, in a minute, is too near to send
+	ctx, cancel := context.WithDeadline(t.Context(), time.Now().Add(time.Minute))
+	rep, err := stopped.Run(ctx)
+	cancel()
+	if err != nil || rep.Claimed != 2 || rep.Emails != 0 {
+		t.Fatalf("the run that stopped: %+v, %v", rep, err)
+	}
 	top := domain.NotificationID(tg.ID, domain.KindReached, 100)
-	claimed, err := e.st.ClaimNotification(t.Context(), domain.Notification{ID: top, TargetID: tg.ID, Threshold: 100,
-		Kind: domain.KindReached, Status: domain.NotificationPending, Recipients: w.contacts, FunderIDs: []string{w.dwp.ID, w.doh.ID},
-		CreatedAt: e.clk.Now(), ProgrammeID: w.prog.ID, Figure: 72, Value: 60, Metric: domain.MetricPeopleIntoWork,
-		ProjectID: w.project.ID, On: domain.MustDate("2026-02-10")})
-	if err != nil || !claimed {
-		t.Fatalf("claim: %v %v", claimed, err)
+	if n := e.notifications(w.prog.ID)[top]; n.Status != domain.NotificationPending || !slices.Equal(n.Covers, []int64{50}) {
+		t.Fatalf("left: %+v", n)
 	}
 	var wg sync.WaitGroup
 	for range 3 {
@@ -344,12 +356,103 @@ func TestSeveralThresholdsCoveredAfterACrash(t *testing.T) {
 	}
 	wg.Wait()
 	e.expectMail(each(reachedSubject, w.contacts...))
+	for _, m := range e.mail() {
+		if !strings.Contains(m.Body.Text, "On the way it passed 50% of the target too") {
+			t.Errorf("the one email does not name 50%%:\n%s", m.Body.Text)
+		}
+	}
 	notes := e.notifications(w.prog.ID)
 	if n := notes[domain.NotificationID(tg.ID, domain.KindReached, 50)]; n.Status != domain.NotificationSent || n.CoveredBy != top {
 		t.Errorf("50%%: %+v, want covered by %s", n, top)
 	}
 	if n := notes[top]; n.Status != domain.NotificationSent || len(n.Delivered) != len(w.contacts) {
 		t.Errorf("100%%: %+v", n)
+	}
+}
+
+// failReachedClaim fails, while armed, the nth DynamoDB write that records
+// a "reached" notification (from 1): a run that dies at that write.
+type failReachedClaim struct {
+	n     int
+	armed atomic.Bool
+	mu    sync.Mutex
+	seen  int
+}
+
+func (f *failReachedClaim) option(o *dynamodb.Options) {
+	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("failReachedClaim",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				if tw, ok := in.Parameters.(*dynamodb.TransactWriteItemsInput); ok && f.armed.Load() {
+					for _, item := range tw.TransactItems {
+						if item.Put == nil {
+							continue
+						}
+						if k, ok := item.Put.Item["kind"].(*types.AttributeValueMemberS); ok && k.Value == string(domain.KindReached) {
+							f.mu.Lock()
+							f.seen++
+							die := f.seen == f.n
+							f.mu.Unlock()
+							if die {
+								return middleware.InitializeOutput{}, middleware.Metadata{}, errors.New("run died")
+							}
+							break
+						}
+					}
+				}
+				return next.HandleInitialize(ctx, in)
+			}), middleware.Before)
+	})
+}
+
+// TestCrashBetweenThresholdClaims: a run crossing thresholds [50, 100] at
+// once dies at its first or second write recording a threshold, and the
+// figure then falls back to 60% (a correction) before the next run. No
+// threshold is left recorded as covered by an email that does not exist:
+// either both were claimed together and their one email goes, once, or
+// neither was, and 50%, still reached, goes in its own email, once. (The
+// thresholds were claimed one write each, lower first: a run dying at the
+// second left 50% "sent, covered by" a 100% email never recorded, and
+// 50% was never emailed.)
+func TestCrashBetweenThresholdClaims(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{1, 2} {
+		t.Run(fmt.Sprint("dies at write ", n), func(t *testing.T) {
+			t.Parallel()
+			f := &failReachedClaim{n: n}
+			e := newEnv(t, f.option)
+			w := e.world()
+			tg := e.projectTarget(w, 10, "2026-12-31", 50, 100)
+			e.run()
+			e.clk.Set("2026-02-10T08:00:00Z")
+			sub := e.submit(w.prog.ID, w.project.ID, 12, "")
+			f.armed.Store(true)
+			runSafely(t.Context(), e.notifier()) //nolint:errcheck // it dies, or not
+			f.armed.Store(false)
+			e.submit(w.prog.ID, w.project.ID, 6, sub.ID) // 60%: past 50 only
+			for range 2 {
+				e.clk.Add(10 * time.Minute) // past any lease
+				e.run()
+			}
+			notes := e.notifications(w.prog.ID)
+			half := domain.NotificationID(tg.ID, domain.KindReached, 50)
+			h, ok := notes[half]
+			if !ok || h.Status != domain.NotificationSent {
+				t.Fatalf("50%% not notified: %+v", notes)
+			}
+			if h.CoveredBy != "" {
+				c, ok := notes[h.CoveredBy]
+				if !ok || c.Status != domain.NotificationSent || !slices.Contains(c.Covers, int64(50)) || len(c.Delivered) != len(w.contacts) {
+					t.Fatalf("50%% is covered by %s, which is %+v (there: %v)", h.CoveredBy, c, ok)
+				}
+				e.expectMail(each("Target reached: 10 people into work (Bradford IPS, Working for Wellness)", w.contacts...))
+				return
+			}
+			if len(h.Delivered) != len(w.contacts) || len(notes) != 1 {
+				t.Errorf("50%%: %+v; notifications %+v", h, notes)
+			}
+			e.expectMail(each("50% of target reached: 10 people into work (Bradford IPS, Working for Wellness)", w.contacts...))
+		})
 	}
 }
 

@@ -29,7 +29,8 @@ func Render(n domain.Notification, p domain.Programme, project domain.Project, l
 	if project.Name != "" {
 		m.Rows = append(m.Rows, row{"Project", project.Name})
 	}
-	m.Rows = append(m.Rows, row{"Figure", fmt.Sprintf("%d %s against a target of %d (%.1f%%)", n.Figure, metric, n.Value, float64(n.Figure)*100/float64(n.Value))})
+	figure, value := domain.Thousands(n.Figure), domain.Thousands(n.Value) // "100,000", as money is grouped
+	m.Rows = append(m.Rows, row{"Figure", fmt.Sprintf("%s %s against a target of %s (%.1f%%)", figure, metric, value, float64(n.Figure)*100/float64(n.Value))})
 	if !n.PeriodStart.IsZero() && !n.PeriodEnd.IsZero() {
 		// The figures are the counted submissions whose periods end in
 		// the target's window, up to the end of the latest one counted
@@ -67,12 +68,12 @@ func Render(n domain.Notification, p domain.Programme, project domain.Project, l
 	}
 	switch n.Kind {
 	case domain.KindReached:
-		m.Sentence = fmt.Sprintf("%s has reached %d%% of its target of %d %s: %d as of %s.", where, n.Threshold, n.Value, metric, n.Figure, on)
+		m.Sentence = fmt.Sprintf("%s has reached %d%% of its target of %s %s: %s as of %s.", where, n.Threshold, value, metric, figure, on)
 		if !n.PeriodEnd.IsZero() && n.On.After(n.PeriodEnd) {
 			// Figures for periods within the target's window, arriving
 			// after its deadline (as returns are due after their period).
-			m.Sentence = fmt.Sprintf("%s reached %d%% of its target of %d %s by its deadline of %s: %d as of %s, in figures that came in after the deadline.",
-				where, n.Threshold, n.Value, metric, n.PeriodEnd.Long(), n.Figure, on)
+			m.Sentence = fmt.Sprintf("%s reached %d%% of its target of %s %s by its deadline of %s: %s as of %s, in figures that came in after the deadline.",
+				where, n.Threshold, value, metric, n.PeriodEnd.Long(), figure, on)
 		}
 		if len(n.Covers) > 0 {
 			// One change crossed several thresholds: this email stands
@@ -80,9 +81,9 @@ func Render(n domain.Notification, p domain.Programme, project domain.Project, l
 			m.Also = "On the way it passed " + percents(n.Covers) + " of the target too: this one email covers them all."
 		}
 	case domain.KindMissed:
-		m.Sentence = fmt.Sprintf("%s did not reach its target of %d %s by the deadline: %d as of %s.", where, n.Value, metric, n.Figure, on)
+		m.Sentence = fmt.Sprintf("%s did not reach its target of %s %s by the deadline: %s as of %s.", where, value, metric, figure, on)
 	case domain.KindAtRisk:
-		m.Sentence = fmt.Sprintf("%s is projected to fall short of its target of %d %s: %d so far, as of %s.", where, n.Value, metric, n.Figure, on)
+		m.Sentence = fmt.Sprintf("%s is projected to fall short of its target of %s %s: %s so far, as of %s.", where, value, metric, figure, on)
 	}
 	m.Link, m.LinkText = links.Programme(n.ProgrammeID), "See the programme's progress in fundtrack"
 	m.ProgrammeLink = m.Link

@@ -75,6 +75,25 @@ func TestRenderMissedAndAtRisk(t *testing.T) {
 	}
 }
 
+// TestRenderGroupsThousands: large targets and figures are written with
+// thousands grouped, as money is, in the subject and the body.
+func TestRenderGroupsThousands(t *testing.T) {
+	t.Parallel()
+	p := domain.Programme{Name: "Working for Wellness"}
+	for kind, want := range map[domain.NotificationKind][2]string{
+		domain.KindReached: {"Target reached: 100,000 referrals (Working for Wellness)", "has reached 100% of its target of 100,000 referrals: 123,456 as of"},
+		domain.KindMissed:  {"Target missed: 100,000 referrals (Working for Wellness)", "did not reach its target of 100,000 referrals by the deadline: 123,456 as of"},
+		domain.KindAtRisk:  {"Target at risk: 100,000 referrals (Working for Wellness)", "is projected to fall short of its target of 100,000 referrals: 123,456 so far"},
+	} {
+		n := renderNote(kind, 100, 123456)
+		n.Value, n.Metric = 100000, domain.MetricReferrals
+		m := notify.Render(n, p, domain.Project{}, links)
+		if m.Subject != want[0] || !strings.Contains(m.Text, want[1]) || !strings.Contains(m.Text, "123,456 referrals against a target of 100,000 (123.5%)") {
+			t.Errorf("%s: %q\n%s", kind, m.Subject, m.Text)
+		}
+	}
+}
+
 // TestRenderEscapesHTMLOnly: names are escaped in the HTML body, and left
 // as typed in the subject and plain text.
 func TestRenderEscapesHTMLOnly(t *testing.T) {

@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/notify"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // sdkError is err as the SDK returns it from SendEmail: an OperationError
@@ -193,39 +195,165 @@ func TestRejectedAddressNotRetriedAfterPassingFailure(t *testing.T) {
 	}
 }
 
-// TestPassingFailuresGiveUpAfterMaxAttempts: a notification that keeps
-// failing for passing reasons is marked failed after MaxAttempts runs and
-// then left alone.
-func TestPassingFailuresGiveUpAfterMaxAttempts(t *testing.T) {
+// TestPassingFailuresGiveUpAfterDays: a notification that keeps failing
+// for passing reasons is retried run after run, however many (more than
+// the ten tries it once gave up after), until it has been failing
+// GiveUpAfter since it was recorded; then it is marked failed, naming the
+// SES error, and left alone.
+func TestPassingFailuresGiveUpAfterDays(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	w, tg := reachedWorld(e)
 	e.ses.setFail(func(string, int) error { return throttled() })
 	id := domain.NotificationID(tg.ID, domain.KindReached, 100)
-	for i := 1; i <= notify.MaxAttempts; i++ {
+	created := e.clk.Now()
+	for i := 1; i <= 14; i++ { // every 5 hours: 65 hours
 		rep := e.run()
 		n := e.notifications(w.prog.ID)[id]
-		if n.Attempts != int64(i) {
-			t.Fatalf("run %d: attempts %d", i, n.Attempts)
+		if n.Status != domain.NotificationPending || n.Attempts != int64(i) || !strings.Contains(n.LastError, "TooManyRequestsException") {
+			t.Fatalf("run %d, %v after: %+v (report %+v)", i, e.clk.Now().Sub(created), n, rep)
 		}
-		want := domain.NotificationPending
-		if i == notify.MaxAttempts {
-			want = domain.NotificationFailed
-		}
-		if n.Status != want {
-			t.Fatalf("run %d: status %s, want %s (report %+v)", i, n.Status, want, rep)
-		}
-		e.clk.Add(time.Minute)
+		e.clk.Add(5 * time.Hour)
 	}
+	e.clk.Set(created.Add(notify.GiveUpAfter).Format(time.RFC3339))
+	if rep := e.run(); rep.Emails != 0 || rep.Failed != 1 {
+		t.Errorf("run at the limit: %+v", rep)
+	}
+	n := e.notifications(w.prog.ID)[id]
+	if n.Status != domain.NotificationFailed || len(n.Sending) != 0 || !strings.Contains(n.LastError, "not delivered to "+w.contacts[0]) ||
+		!strings.Contains(n.LastError, "3 days") || !strings.Contains(n.LastError, "TooManyRequestsException") {
+		t.Errorf("given up: %+v", n)
+	}
+	e.clk.Add(time.Hour)
 	if rep := e.run(); rep.Emails != 0 {
 		t.Errorf("after giving up: %+v", rep)
 	}
 	e.expectMail(nil)
 }
 
-// TestSenderDeadlineIsPassing: a timeout calling SES (a passing failure)
-// is retried like throttling.
-func TestSenderDeadlineIsPassing(t *testing.T) {
+// TestThrottlingStopsTheRun: SES throttling stops the run's sending at
+// once: the other pending notifications are neither leased nor tried
+// (their attempts untouched), and the next run sends them all.
+func TestThrottlingStopsTheRun(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	tgs := []domain.Target{e.projectTarget(w, 60, "2026-12-31"), e.projectTarget(w, 50, "2026-12-31"), e.projectTarget(w, 40, "2026-12-31")}
+	e.clk.Set("2026-03-02T10:30:00Z")
+	e.submit(w.prog.ID, w.project.ID, 61, "")
+	e.faults.Decide(func(string, int) testkit.SESFault {
+		return testkit.SESFault{Status: 429, Code: "TooManyRequestsException"}
+	})
+	rep := e.run()
+	if rep.Claimed != 3 || rep.Emails != 1 || rep.Retrying != 1 || rep.StoppedSending != 1 {
+		t.Errorf("throttled run: %+v", rep)
+	}
+	if n := len(e.faults.Requests()); n != 1 || e.faults.Requests()[w.contacts[0]] != 1 {
+		t.Errorf("SendEmail requests %v: one, then the run stops", e.faults.Requests())
+	}
+	tried := 0
+	for _, tg := range tgs {
+		n := e.notifications(w.prog.ID)[domain.NotificationID(tg.ID, domain.KindReached, 100)]
+		if n.Status != domain.NotificationPending || len(n.Sending) != 0 {
+			t.Errorf("%s: %+v", n.ID, n)
+		}
+		tried += int(n.Attempts)
+	}
+	if tried != 1 {
+		t.Errorf("%d attempts spent, want the throttled one's only", tried)
+	}
+	e.faults.Decide(nil)
+	e.clk.Add(time.Minute)
+	if rep := e.run(); rep.Sent != 3 || rep.Emails != 12 || rep.StoppedSending != 0 {
+		t.Errorf("next run: %+v", rep)
+	}
+}
+
+// TestAccountErrorIsPassing: an SES error of the account, not of the
+// address (sending paused, the account suspended, the sending domain not
+// verified, a configuration set not found), answered by the real client
+// through the emulator's front, fails nothing for good: the run stops
+// sending, the notification stays pending with lastError naming the SES
+// error, and once sending is resumed the next run delivers it to all.
+func TestAccountErrorIsPassing(t *testing.T) {
+	t.Parallel()
+	for _, code := range []string{"SendingPausedException", "AccountSuspendedException", "MailFromDomainNotVerifiedException", "NotFoundException"} {
+		t.Run(code, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			w, tg := reachedWorld(e)
+			id := domain.NotificationID(tg.ID, domain.KindReached, 100)
+			e.faults.Decide(func(string, int) testkit.SESFault { return testkit.SESFault{Code: code} })
+			rep := e.run()
+			if rep.Emails != 1 || rep.Retrying != 1 || rep.Failed != 0 || rep.StoppedSending != 1 {
+				t.Errorf("paused run: %+v", rep)
+			}
+			n := e.notifications(w.prog.ID)[id]
+			if n.Status != domain.NotificationPending || len(n.Rejected) != 0 || len(n.Sending) != 0 || !strings.Contains(n.LastError, code) {
+				t.Errorf("after %s: %+v", code, n)
+			}
+			e.faults.Decide(nil)
+			e.clk.Add(time.Minute)
+			if rep := e.run(); rep.Sent != 1 || rep.Emails != 4 {
+				t.Errorf("resumed: %+v", rep)
+			}
+			e.expectMail(each(reachedSubject, w.contacts...))
+		})
+	}
+}
+
+// TestDroppedAfterSendingIsNotResent: a connection lost after the
+// request went (SES took the email; its answer never came) is neither
+// resent by the SDK's retryer nor retried by a later run: the contact has
+// exactly one email, and the notification is failed, saying it is not
+// known to be delivered. The other contacts get theirs.
+func TestDroppedAfterSendingIsNotResent(t *testing.T) {
+	t.Parallel()
+	for name, fault := range map[string]testkit.SESFault{
+		"connection reset":      {Drop: true},
+		"timeout after sending": {Drop: true, Err: context.DeadlineExceeded},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			w, tg := reachedWorld(e)
+			lost := w.contacts[1]
+			e.faults.Decide(func(to string, _ int) testkit.SESFault {
+				if to == lost {
+					return fault
+				}
+				return testkit.SESFault{}
+			})
+			rep := e.run()
+			if rep.Emails != 4 || rep.Failed != 1 || rep.Retrying != 0 {
+				t.Errorf("run: %+v", rep)
+			}
+			for range 2 {
+				e.clk.Add(10 * time.Minute)
+				if rep := e.run(); rep.Emails != 0 {
+					t.Errorf("later run: %+v", rep)
+				}
+			}
+			if n := e.faults.Requests()[lost]; n != 1 {
+				t.Errorf("%d SendEmail requests to %s, want exactly 1", n, lost)
+			}
+			e.expectMail(each(reachedSubject, w.contacts...)) // the lost answer's email went: once
+			n := e.notifications(w.prog.ID)[domain.NotificationID(tg.ID, domain.KindReached, 100)]
+			if n.Status != domain.NotificationFailed || !slices.Equal(n.Sending, []string{lost}) || len(n.Delivered) != 3 ||
+				!strings.Contains(n.LastError, "not known to be delivered to "+lost) || n.SentAt == nil {
+				t.Errorf("notification %+v", n)
+			}
+		})
+	}
+}
+
+// TestSenderDeadlineBeforeSendingIsPassing: a deadline reached before
+// the request went (nothing sent: here the call fails before the SDK
+// sends anything) and a refused connection are passing, retried like
+// throttling. A timeout once the request went is not (see
+// TestDroppedAfterSendingIsNotResent): this test once retried any
+// timeout, which could send an email twice.
+func TestSenderDeadlineBeforeSendingIsPassing(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	w, _ := reachedWorld(e)
@@ -238,9 +366,66 @@ func TestSenderDeadlineIsPassing(t *testing.T) {
 	if rep := e.run(); rep.Retrying != 1 {
 		t.Errorf("first run: %+v", rep)
 	}
+	e.faults.Decide(func(_ string, call int) testkit.SESFault { return testkit.SESFault{Refuse: call == 0} })
+	e.clk.Add(time.Minute)
+	if rep := e.run(); rep.Retrying != 1 || rep.Sent != 0 {
+		t.Errorf("refused run: %+v", rep)
+	}
 	e.clk.Add(time.Minute)
 	if rep := e.run(); rep.Sent != 1 {
-		t.Errorf("second run: %+v", rep)
+		t.Errorf("third run: %+v", rep)
+	}
+	e.expectMail(each(reachedSubject, w.contacts...))
+}
+
+// TestDeadlineStopsSending: a run near its deadline (the Lambda
+// function's timeout) starts no send it might not finish: with less than
+// the margin left it leases nothing; when a slow send brings the deadline
+// within the margin, it claims no more recipients and gives the lease
+// back, so no email is cut off in flight, and the next run sends the
+// rest.
+func TestDeadlineStopsSending(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, tg := reachedWorld(e)
+	id := domain.NotificationID(tg.ID, domain.KindReached, 100)
+	// Generous times, so a loaded machine does not change what happens.
+	n := e.notifier()
+	n.Margin = time.Minute
+	ctx, cancel := context.WithDeadline(t.Context(), time.Now().Add(30*time.Second))
+	rep, err := n.Run(ctx)
+	cancel()
+	if err != nil || rep.Claimed != 1 || rep.Emails != 0 || rep.StoppedSending != 1 {
+		t.Errorf("run within the margin: %+v, %v", rep, err)
+	}
+	if note := e.notifications(w.prog.ID)[id]; note.Status != domain.NotificationPending || note.Attempts != 0 {
+		t.Errorf("left for the next run: %+v", note)
+	}
+
+	n.Margin = 5 * time.Second
+	deadline := time.Now().Add(15 * time.Second)
+	e.faults.Decide(func(to string, _ int) testkit.SESFault {
+		if to == w.contacts[0] {
+			// From more than the margin left to less (and within SendTimeout).
+			return testkit.SESFault{Delay: time.Until(deadline) - n.Margin + 500*time.Millisecond}
+		}
+		return testkit.SESFault{}
+	})
+	ctx, cancel = context.WithDeadline(t.Context(), deadline)
+	rep, err = n.Run(ctx)
+	cancel()
+	if err != nil || rep.Emails != 1 || rep.StoppedSending != 1 || rep.Sent+rep.Failed != 0 {
+		t.Errorf("run the slow send took near its deadline: %+v, %v", rep, err)
+	}
+	note := e.notifications(w.prog.ID)[id]
+	if note.Status != domain.NotificationPending || !slices.Equal(note.Delivered, w.contacts[:1]) || len(note.Sending) != 0 {
+		t.Errorf("after stopping: %+v", note)
+	}
+	e.expectMail(each(reachedSubject, w.contacts[0]))
+
+	e.clk.Add(time.Minute)
+	if rep := e.run(); rep.Emails != 3 || rep.Sent != 1 {
+		t.Errorf("next run: %+v", rep)
 	}
 	e.expectMail(each(reachedSubject, w.contacts...))
 }

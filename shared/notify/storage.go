@@ -68,6 +68,12 @@ type Milestones interface {
 	// earlier or a concurrent one claimed it) and nothing was written. A
 	// pending one is then listed by PendingNotifications.
 	ClaimNotification(ctx context.Context, n domain.Notification) (claimed bool, err error)
+	// ClaimNotifications records several notifications, each with its
+	// creation's audit event, in one change: all of them or none. When
+	// one of them has been claimed already, nothing is written and taken
+	// is its id (the first found). A target's thresholds crossed at once
+	// are claimed so: the one email's notification with those it covers.
+	ClaimNotifications(ctx context.Context, ns []domain.Notification) (taken string, err error)
 }
 
 // Delivery sends what is pending: each notification under a lease, each
@@ -107,7 +113,8 @@ type Delivery interface {
 	MarkRejected(ctx context.Context, programmeID, id, email string) error
 	// ReleaseNotification gives the lease back after a passing failure
 	// sending to email, noting lastError and withdrawing email's claim,
-	// so the next run may lease it and retry.
+	// so the next run may lease it and retry. With email "" (a run
+	// stopping before its next send) no claim is withdrawn.
 	ReleaseNotification(ctx context.Context, programmeID, id, email, lastError string) error
 	// FinishNotification records n's Status (sent or failed), LastError,
 	// SentAt and NotNeeded, and, when n.Includes is not nil, its Includes

@@ -52,6 +52,54 @@ func (s *Store) ClaimNotification(ctx context.Context, n domain.Notification) (b
 
 var errClaimed = errors.New("notification claimed already")
 
+// ClaimNotifications records several notifications, each with its claim
+// event, in one transaction: all or none. When one was claimed before,
+// nothing is written and its id is returned. A target's thresholds crossed
+// at once are claimed so, the highest's email with the lower ones it
+// covers, so a covered threshold never names an email that was not
+// recorded (a run dying between separate claims once left them so).
+func (s *Store) ClaimNotifications(ctx context.Context, ns []domain.Notification) (string, error) {
+	if len(ns) == 0 {
+		return "", nil
+	}
+	t := &tx{}
+	for _, n := range ns {
+		put, err := s.notificationPut(n)
+		if err != nil {
+			return "", err
+		}
+		t.add(put, &takenError{id: n.ID})
+		if upd, ok, err := s.remindedUpdate(n); err != nil {
+			return "", err
+		} else if ok {
+			t.add(upd, &takenError{id: n.ID})
+		}
+	}
+	for _, n := range ns[1:] {
+		audit, err := s.auditPut(n.ClaimEvent())
+		if err != nil {
+			return "", err
+		}
+		t.add(audit, errors.New("audit event exists"))
+	}
+	err := s.write(ctx, service.Change{Audit: ns[0].ClaimEvent()}, t)
+	var taken *takenError
+	switch {
+	case err == nil:
+		return "", nil
+	case errors.As(err, &taken):
+		return taken.id, nil
+	default:
+		return "", fmt.Errorf("claim notifications %s…: %w", ns[0].ID, err)
+	}
+}
+
+// takenError is the failed condition of one notification's claim among
+// several.
+type takenError struct{ id string }
+
+func (e *takenError) Error() string { return "notification " + e.id + " claimed already" }
+
 // remindedUpdate marks the return of a reminder reminded on the
 // reminder's day (n.On), on condition that it is still expected and was
 // not reminded on or after the day of its reminder (see
@@ -246,14 +294,20 @@ func (s *Store) settleRecipient(ctx context.Context, programmeID, id, list, emai
 
 // ReleaseNotification gives back the lease after a passing failure of the
 // send to email (throttling, a 5xx: SES did not take it), noting the
-// error and withdrawing that recipient's claim; a later run retries.
+// error and withdrawing that recipient's claim; a later run retries. With
+// email "" (a run stopping before its next send: throttled elsewhere, or
+// its deadline near) no claim is withdrawn.
 func (s *Store) ReleaseNotification(ctx context.Context, programmeID, id, email, lastError string) error {
+	update := "SET lastError = :e REMOVE leaseUntil DELETE sending :to"
+	vals := map[string]types.AttributeValue{":e": str(lastError), ":to": &types.AttributeValueMemberSS{Value: []string{email}}}
+	if email == "" {
+		update = "SET lastError = :e REMOVE leaseUntil"
+		delete(vals, ":to")
+	}
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
-		UpdateExpression: aws.String("SET lastError = :e REMOVE leaseUntil DELETE sending :to"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":e": str(lastError), ":to": &types.AttributeValueMemberSS{Value: []string{email}},
-		},
+		UpdateExpression:          aws.String(update),
+		ExpressionAttributeValues: vals,
 	})
 	if err != nil {
 		return fmt.Errorf("release notification %s: %w", id, classify(err))

@@ -97,3 +97,69 @@ func TestClaimRecipientAtMostOnce(t *testing.T) {
 	}
 	claim(3, "a@example.org", false) // finished: nothing is claimed any more
 }
+
+// TestClaimNotificationsAllOrNone: a target's thresholds crossed at once
+// are claimed in one change: when one was claimed before, none is written
+// and its id is answered; otherwise all are, each with its claim event. A
+// release with no address gives the lease back and keeps the claims.
+func TestClaimNotificationsAllOrNone(t *testing.T) {
+	t.Parallel()
+	db, table := testenv.Table(t)
+	w := dsSetup(t, db, table)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	target := domain.NewID()
+	note := func(th int64) domain.Notification {
+		return domain.Notification{ID: domain.NotificationID(target, domain.KindReached, th), ProgrammeID: w.P, TargetID: target,
+			Kind: domain.KindReached, Threshold: th, Status: domain.NotificationPending, CreatedAt: now, Recipients: []string{"a@example.org"}}
+	}
+	found := func(th int64) bool {
+		t.Helper()
+		var got domain.Notification
+		g := &service.Get{Ref: domain.Ref(domain.EntityNotification, note(th).ID), Into: &got}
+		if err := w.st.Read(ctx, w.P, g); err != nil {
+			t.Fatal(err)
+		}
+		return g.Found
+	}
+	if ok, err := w.st.ClaimNotification(ctx, note(50)); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	covered, top := note(25), note(100)
+	covered.Status, covered.CoveredBy, top.Covers = domain.NotificationSent, top.ID, []int64{25, 50}
+	fifty := note(50)
+	fifty.Status, fifty.CoveredBy = domain.NotificationSent, top.ID
+	if taken, err := w.st.ClaimNotifications(ctx, []domain.Notification{covered, fifty, top}); err != nil || taken != fifty.ID {
+		t.Fatalf("claim with 50%% taken: %q, %v", taken, err)
+	}
+	if found(25) || found(100) {
+		t.Fatal("a claim of several wrote some of them")
+	}
+	top.Covers = []int64{25}
+	if taken, err := w.st.ClaimNotifications(ctx, []domain.Notification{covered, top}); err != nil || taken != "" {
+		t.Fatalf("claim: %q, %v", taken, err)
+	}
+	if !found(25) || !found(100) {
+		t.Fatal("not all claimed")
+	}
+	for _, th := range []int64{25, 100} {
+		evs, _, err := w.st.History(ctx, w.P, domain.Ref(domain.EntityNotification, note(th).ID), service.Page{Limit: 10})
+		if err != nil || len(evs) != 1 {
+			t.Errorf("%d%%: history %v, %v", th, evs, err)
+		}
+	}
+	leased, ok, err := w.st.LeaseNotification(ctx, w.P, top.ID, now, time.Hour)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if ok, err := w.st.ClaimRecipient(ctx, w.P, top.ID, leased.Attempts, "a@example.org"); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if err := w.st.ReleaseNotification(ctx, w.P, top.ID, "", "stopping"); err != nil {
+		t.Fatal(err)
+	}
+	again, ok, err := w.st.LeaseNotification(ctx, w.P, top.ID, now, time.Hour)
+	if err != nil || !ok || !slices.Equal(again.Sending, []string{"a@example.org"}) || again.LastError != "stopping" {
+		t.Errorf("after a release with no address: %+v, %v, %v", again, ok, err)
+	}
+}

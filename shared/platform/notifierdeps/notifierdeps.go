@@ -16,9 +16,13 @@ import (
 	"github.com/fundtrack/fundtrack/shared/store"
 )
 
-// SES returns an SES v2 client, pointed at the emulator when configured.
+// SES returns an SES v2 client, pointed at the emulator when configured,
+// that never retries: SendEmail takes no idempotency token, so a request
+// the SDK resent after a lost answer would be a second email (email.SES
+// turns retries off for each send as well: email.NoRetries).
 func SES(c platform.Config, cfg aws.Config) *sesv2.Client {
 	return sesv2.NewFromConfig(cfg, func(o *sesv2.Options) {
+		o.Retryer, o.RetryMaxAttempts = aws.NopRetryer{}, 0
 		if c.SESEndpoint != "" {
 			o.BaseEndpoint = aws.String(c.SESEndpoint)
 		}

@@ -348,6 +348,42 @@ func (s *Store) ClaimNotification(_ context.Context, n domain.Notification) (boo
 	return true, nil
 }
 
+// ClaimNotifications records several notifications, each with its claim
+// event, all or none, as the DynamoDB store does: when one was claimed
+// before, nothing is written and its id is returned.
+func (s *Store) ClaimNotifications(ctx context.Context, ns []domain.Notification) (string, error) {
+	if err := s.enter("ClaimNotifications"); err != nil {
+		return "", err
+	}
+	for _, n := range ns {
+		if s.progs[n.ProgrammeID].has(domain.Ref(domain.EntityNotification, n.ID)) {
+			s.mu.Unlock()
+			return n.ID, nil
+		}
+		if n.Kind == domain.KindReminder {
+			s.mu.Unlock()
+			return "", fmt.Errorf("claim notifications: a reminder is claimed alone (ClaimNotification)")
+		}
+	}
+	evs := make([][]byte, len(ns))
+	for i, n := range ns {
+		data, err := json.Marshal(n.ClaimEvent())
+		if err != nil {
+			s.mu.Unlock()
+			return "", err
+		}
+		evs[i] = data
+	}
+	for i, n := range ns {
+		ev := n.ClaimEvent()
+		p := s.part(n.ProgrammeID)
+		p.put(domain.Ref(domain.EntityNotification, n.ID), n)
+		p.audit = append(p.audit, auditEntry{id: ev.ID, entity: string(ev.Entity), entityID: ev.EntityID, actor: ev.ActorEmail, data: evs[i]})
+	}
+	s.mu.Unlock()
+	return "", nil
+}
+
 // ClaimRecipient records, before the email to one recipient is sent, that
 // the lease of attempt is sending it, as the DynamoDB store does: false,
 // claiming nothing, when the notification is not there or not pending, its

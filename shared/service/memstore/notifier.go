@@ -273,7 +273,7 @@ func (s *Store) settleRecipient(op, programmeID, id, email string, list func(n *
 }
 
 // ReleaseNotification gives back the lease after a passing failure,
-// noting it and withdrawing email's claim.
+// noting it and withdrawing email's claim (none when email is "").
 func (s *Store) ReleaseNotification(_ context.Context, programmeID, id, email, lastError string) error {
 	_, err := s.notification("ReleaseNotification", programmeID, id, func(p *partition, n *domain.Notification) bool {
 		n.LastError = lastError
