@@ -238,3 +238,22 @@ func TestPagesNameTheirProgrammeAndWayBack(t *testing.T) {
 		t.Errorf("the report with wrong dates: %d, want 400 with one h1\n%s", pg.Status, excerpt(pg.Body))
 	}
 }
+
+// TestLinksSayWhichRecord: links repeated down a table say, in hidden
+// text, which row's record they lead to (audit-a11y N1, N2).
+func TestLinksSayWhichRecord(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	h.reportingFixture(t, f)
+	lead := h.as(t, uLead)
+	p := "/app/programmes/" + f.PID
+	for path, want := range map[string]string{
+		p + "/targets": `History<span class="nhsuk-u-visually-hidden"> of the target People into work: 60 by 31 March 2012</span>`,
+		p + "/returns": `Submission<span class="nhsuk-u-visually-hidden"> sent for Bradford employment service's return for January to March 2011</span>`,
+	} {
+		if pg := lead.get(path); pg.Status != http.StatusOK || !strings.Contains(pg.Body, want) {
+			t.Errorf("%s: %d, the page lacks %q\n%s", path, pg.Status, want, excerpt(pg.Body))
+		}
+	}
+}
