@@ -92,7 +92,7 @@ var page = template.Must(template.New("signin").Parse(`
   <input type="hidden" name="state" value="{{.State}}">
   <div class="nhsuk-form-group">
     <label class="nhsuk-label" for="other-email">Email address</label>
-    <input class="nhsuk-input nhsuk-u-width-two-thirds" id="other-email" name="email" type="email" spellcheck="false" autocomplete="off">
+    <input class="nhsuk-input nhsuk-u-width-two-thirds" id="other-email" name="email" type="email" spellcheck="false" autocomplete="email">
   </div>
   <div class="nhsuk-checkboxes nhsuk-form-group">
     <div class="nhsuk-checkboxes__item">

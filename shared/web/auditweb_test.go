@@ -61,13 +61,16 @@ func TestFormFieldSentTwiceIsRefused(t *testing.T) {
 	}
 }
 
-// TestListPagesRefuseWhatTheyCannotRead (W2, W3): the audit trail with a
-// cursor no list gave, or a filter value it does not know, answers the 400
-// page saying what is wrong, as the other list pages do, rather than an
-// empty list. A parameter a page does not read at all (a tracking tag on a
-// shared link, the API's ?status= on the returns page, which has no such
-// filter) is ignored, as the API ignores it. The audit filter form's "All"
-// (entity= and user= left empty) is still no filter.
+// TestListPagesRefuseWhatTheyCannotRead (W2, W3; audit-a11y W9): the
+// audit trail with a cursor no list gave, or a filter value it does not
+// know, answers the 400 page saying what is wrong, as the other list pages
+// do, rather than an empty list; so does the returns page given a value
+// of the API's returns filters that the API refuses (?status=bogus),
+// which it answered with every return. A parameter a page does not read
+// at all (a tracking tag on a shared link), or a good value of a filter
+// the returns page has not (?status=overdue), is ignored, as the API
+// ignores an unknown parameter. The audit filter form's "All" (entity=
+// and user= left empty) is still no filter.
 func TestListPagesRefuseWhatTheyCannotRead(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
@@ -75,8 +78,11 @@ func TestListPagesRefuseWhatTheyCannotRead(t *testing.T) {
 	lead := h.as(t, uLead)
 	base := "/app/programmes/" + f.PID
 	for path, want := range map[string]string{
-		base + "/audit?cursor=zz":   "cursor: not a cursor this list handed out",
-		base + "/audit?entity=nope": "entity: must be one of",
+		base + "/audit?cursor=zz":      "cursor: not a cursor this list handed out",
+		base + "/audit?entity=nope":    "entity: must be one of",
+		base + "/returns?status=bogus": "status: must be one of upcoming, open, overdue, submitted, changes-requested, accepted",
+		base + "/returns?projectId=zzz&scheduleId=zzz": "projectId: must be the id of one of the programme&#39;s projects; " +
+			"scheduleId: must be the id of one of the programme&#39;s schedules",
 	} {
 		pg := lead.get(path)
 		if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, "There is a problem with what was sent") ||
@@ -85,7 +91,7 @@ func TestListPagesRefuseWhatTheyCannotRead(t *testing.T) {
 		}
 	}
 	for _, path := range []string{base + "/audit?entity=&user=", base + "/audit", base + "/returns", base + "/grants",
-		base + "/returns?status=bogus", base + "/grants?utm_source=email", base + "/notifications?limit=5"} {
+		base + "/returns?status=overdue", base + "/grants?utm_source=email", base + "/notifications?limit=5"} {
 		if pg := lead.get(path); pg.Status != http.StatusOK {
 			t.Errorf("%s: %d, want the page\n%s", path, pg.Status, excerpt(pg.Body))
 		}

@@ -62,9 +62,15 @@ func (f chartFrame) open(b *strings.Builder, id, testID, title, desc string) {
 func monthStep(n int) int { return max(1, (n+chartMonthLabels-1)/chartMonthLabels) }
 
 // monthLabel labels the month m at x under the x axis ("Jan 2026"),
-// anchored "middle" or "end".
-func (f chartFrame) monthLabel(b *strings.Builder, x float64, anchor string, m time.Time) {
-	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="%s">%s</text>`, x, f.base()+20, anchor, m.Format("Jan 2006"))
+// anchored "middle" or "end". Every other label (alt) is left out on a
+// phone, where the chart's text is drawn larger (app.css): kept, they ran
+// together.
+func (f chartFrame) monthLabel(b *strings.Builder, x float64, anchor string, m time.Time, alt bool) {
+	class := "app-chart__month"
+	if alt {
+		class += " app-chart__month--alt"
+	}
+	fmt.Fprintf(b, `<text class="%s" x="%.1f" y="%.1f" text-anchor="%s">%s</text>`, class, x, f.base()+20, anchor, m.Format("Jan 2006"))
 }
 
 // target draws the target's value across the plot, labelled at its right.

@@ -230,7 +230,7 @@ func (c *chart) draw(last time.Time) template.HTML {
 			if i == n-1 && i%step != 0 && x(i)-x(i-i%step) < 90 {
 				continue // too close to the label before it
 			}
-			f.monthLabel(&b, x(i), anchor, r.monthStart)
+			f.monthLabel(&b, x(i), anchor, r.monthStart, (i+step-1)/step%2 == 1)
 		}
 	}
 	if c.Target > 0 {

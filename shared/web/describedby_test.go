@@ -43,9 +43,21 @@ func checkDescribedBy(t *testing.T, what string, pg page) {
 		if !ok {
 			continue
 		}
-		tag := regexp.MustCompile(`<(input|select|textarea|fieldset)[^>]* id="` + regexp.QuoteMeta(field) + `"[^>]*>`).FindString(pg.Body)
-		if tag == "" {
-			continue // a date (below) or radios: their fieldset has no id
+		loc := regexp.MustCompile(`<(input|select|textarea|fieldset)[^>]* id="` + regexp.QuoteMeta(field) + `"[^>]*>`).FindStringIndex(pg.Body)
+		if loc == nil {
+			continue // a date (below): its fieldset has no id
+		}
+		tag := pg.Body[loc[0]:loc[1]]
+		if strings.Contains(tag, `type="radio"`) || strings.Contains(tag, `type="checkbox"`) {
+			// The first radio or checkbox of a group has the group's id
+			// (the error summary's link lands on it): the group's
+			// fieldset is described by the error.
+			fs := strings.LastIndex(pg.Body[:loc[0]], "<fieldset")
+			if fs < 0 {
+				t.Errorf("%s: %s is in no fieldset", what, tag)
+				continue
+			}
+			tag = pg.Body[fs : fs+strings.Index(pg.Body[fs:], ">")+1]
 		}
 		if got := describedByAttr.FindStringSubmatch(tag); got == nil || !slices.Contains(strings.Fields(got[1]), id) {
 			t.Errorf("%s: %s is not described by its error %s", what, tag, id)

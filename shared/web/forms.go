@@ -90,11 +90,15 @@ type form struct {
 	// unread marks each kBudgetLines group with a box that was filled in
 	// but could not be read (its own problem says why).
 	unread map[string]bool
+	// first is, for a group of inputs that shows only some of its parts
+	// (a spend return's lines: those of the grant's budget), the id of the
+	// first it shows, which its problems link to (anchor).
+	first map[string]string
 }
 
 func newForm(fields []field, values url.Values) *form {
 	f := &form{Values: values, Errors: map[string]string{}, fields: map[string]field{}, lines: map[string][]domain.BudgetCategory{},
-		unread: map[string]bool{}}
+		unread: map[string]bool{}, first: map[string]string{}}
 	if f.Values == nil {
 		f.Values = url.Values{}
 	}
@@ -163,10 +167,23 @@ func (f *form) Summary() []summaryItem {
 	return out
 }
 
-// anchor is the id the summary links to: a date's day box, else the field.
+// anchor is the id the summary links to: the first input of what is
+// wrong, as NHS.UK's error summary pattern has it, never the group around
+// it. A date's is its day box; a group of inputs of their own (a budget's
+// lines, an outcome's counts: "counts.referrals"...) its first part, or
+// the first it shows (first); else the field's own id, which radios and
+// checkboxes give their first input (partials.html).
 func (f *form) anchor(p string) string {
 	if fd, ok := f.fields[p]; ok && (fd.Kind == kDate || fd.Kind == kOptDate) {
 		return fieldID(p) + "-day"
+	}
+	if id, ok := f.first[p]; ok {
+		return id
+	}
+	for _, q := range f.Order {
+		if strings.HasPrefix(q, p+".") {
+			return f.anchor(q)
+		}
 	}
 	return fieldID(p)
 }

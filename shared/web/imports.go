@@ -141,7 +141,7 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 		return nil
 	}
 	if q.File == nil {
-		d.refuseFile("Choose a CSV file or an Excel workbook (.xlsx) to upload.", "Choose a file")
+		d.refuseFile("No file was uploaded.", "Select a CSV file or Excel workbook")
 		a.render(w, r, http.StatusBadRequest, "imports", &view{Title: importTitle, Nav: n, Data: d})
 		return nil
 	}
@@ -186,6 +186,20 @@ func mayImport(n *nav) error {
 func (d *importUpload) refuseFile(refused, problem string) {
 	d.Refused = refused
 	d.Rows = []importRow{{Anchor: "row-0", Problems: []importProblem{{Column: "File", Message: problem, Anchor: "file"}}}}
+}
+
+// FileProblem is what is wrong with the file as a whole, shown beside the
+// file box as in the error summary ("" when nothing is, or the problems
+// are its rows').
+func (d *importUpload) FileProblem() string {
+	for _, r := range d.Rows {
+		for _, p := range r.Problems {
+			if p.Anchor == "file" {
+				return p.Message
+			}
+		}
+	}
+	return ""
 }
 
 // HasErrors reports whether the page shows the upload's problems.

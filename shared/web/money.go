@@ -283,8 +283,16 @@ func (a *app) spendNew(w http.ResponseWriter, r *http.Request, q *req) error {
 			return err
 		},
 		Prepare: func(f *form) {
-			// "lines" names the group's own errors ("at least one line").
+			// "lines" names the group's own errors ("at least one line"),
+			// which link to the first box the form shows: the grant's
+			// budget's first line, or one filled in (spend_form.html).
 			f.fields["lines"] = field{"lines", kBudgetLines, "Spend"}
+			for _, c := range domain.BudgetCategories {
+				if g.Budgeted(c) || f.Get("lines."+string(c)) != "" {
+					f.first["lines"] = fieldID("lines." + string(c))
+					break
+				}
+			}
 		},
 		Create: func(f *form) (domain.SpendReturn, error) {
 			s, err := sc.SubmitSpend(gid, f.decoder())

@@ -58,6 +58,18 @@ func (v *view) HasErrors() bool {
 	return ok && d.HasErrors()
 }
 
+// PageTitle is the page's <title> (less the "Error: " HasErrors adds):
+// "Page – Programme – fundtrack" on a programme's pages, so that the tabs
+// and history of someone in several programmes tell them apart (a title
+// that names the programme already, the dashboard's or the report's, is
+// not given it twice); "Page – fundtrack" elsewhere.
+func (v *view) PageTitle() string {
+	if v.Nav != nil && v.Nav.Programme.Name != "" && !strings.Contains(v.Title, v.Nav.Programme.Name) {
+		return v.Title + " – " + v.Nav.Programme.Name + " – fundtrack"
+	}
+	return v.Title + " – fundtrack"
+}
+
 // CSRF is the token every form of the page carries.
 func (v *view) CSRF() string {
 	if v.Session == nil {

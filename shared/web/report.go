@@ -293,7 +293,7 @@ func reportChart(rep domain.Report) (template.HTML, int64) {
 		fmt.Fprintf(&b, `<rect class="app-chart__bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f" data-testid="report-bar"/>`, x(i)-bw/2, f.y(v), bw, f.base()-f.y(v))
 		if i%step == 0 {
 			t, _ := time.Parse("2006-01", m.Month)
-			f.monthLabel(&b, x(i), "middle", t)
+			f.monthLabel(&b, x(i), "middle", t, i/step%2 == 1)
 		}
 	}
 	if target != nil {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
@@ -73,6 +74,17 @@ func (a *app) returns(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	n, err := a.open(r, q, "returns")
 	if err != nil {
+		return err
+	}
+	// The API's filters of the returns list with a value the API refuses
+	// (?status=bogus) are refused here as there, naming each, rather than
+	// answered with every return as if asked for those. The page filters
+	// by schedule only: a good value of another of them is ignored, as a
+	// parameter the page does not read is.
+	qs := r.URL.Query()
+	if err := (service.ReturnQuery{Status: domain.ReturnStatus(qs.Get("status")), ProjectID: qs.Get("projectId"),
+		ScheduleID: qs.Get("scheduleId"), Correction: domain.OutcomeStatus(qs.Get("correction")),
+		Blank: decode.Blank(qs, "status", "projectId", "scheduleId", "correction")}).Validate(); err != nil {
 		return err
 	}
 	names, err := a.names(r, q)

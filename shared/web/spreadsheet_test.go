@@ -144,7 +144,7 @@ func TestImportPagesAsAProjectLead(t *testing.T) {
 	}
 	// Its title says so first, as a form's with errors does; the upload
 	// page's own does not.
-	if !strings.Contains(p.Body, "<title>Error: Import figures from a spreadsheet – fundtrack</title>") ||
+	if !strings.Contains(p.Body, "<title>Error: Import figures from a spreadsheet – Bradford IPS – fundtrack</title>") ||
 		strings.Contains(b.get(base+"/imports").Body, "<title>Error:") {
 		t.Errorf("the titles of the refused upload and the upload page are not as they should be")
 	}
@@ -225,8 +225,22 @@ func TestImportPagesRefuse(t *testing.T) {
 		t.Errorf("personal data: %d\n%s", p.Status, p.Body)
 	}
 	// No file; not a workbook; no CSRF token.
-	if p = b.upload(base+"/imports", "", nil, b.csrf); p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Choose a") {
+	// No file: said in the summary, which comes first, and beside the
+	// file box, which the summary links to and which is described by it.
+	if p = b.upload(base+"/imports", "", nil, b.csrf); p.Status != http.StatusBadRequest {
 		t.Errorf("no file: %d", p.Status)
+	} else {
+		for _, want := range []string{`<a href="#file">File: Select a CSV file or Excel workbook</a>`,
+			`<div class="nhsuk-form-group nhsuk-form-group--error">`,
+			`id="file-error" data-testid="error-file"><span class="nhsuk-u-visually-hidden">Error: </span>Select a CSV file or Excel workbook</span>`,
+			`aria-describedby="file-hint file-error"`} {
+			if !strings.Contains(p.Body, want) {
+				t.Errorf("no file: the page lacks %q\n%s", want, excerpt(p.Body))
+			}
+		}
+		if s, h := strings.Index(p.Body, `data-testid="error-summary"`), strings.Index(p.Body, "<h1"); s < 0 || s > h {
+			t.Errorf("no file: the error summary does not come before the heading\n%s", excerpt(p.Body))
+		}
 	}
 	if p = b.upload(base+"/imports", "figures.xlsx", []byte("not a workbook"), b.csrf); p.Status != http.StatusUnsupportedMediaType {
 		t.Errorf("not a workbook: %d\n%s", p.Status, p.Body)

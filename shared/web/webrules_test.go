@@ -206,7 +206,8 @@ func TestErrorMessagesInThePagesWords(t *testing.T) {
 	check("target", lead.post(p+"/targets/new", url.Values{"metric": {""}, "value": {"60"}, "deadline": {"2011-03-31"},
 		"startDate-day": {"1"}, "startDate-month": {"4"}, "startDate-year": {"2011"}, "notify": {"nope"}}),
 		"Select measure", "Count from must be before the deadline",
-		`id="f-notify" aria-describedby="f-notify-hint f-notify-error"`, `id="f-notify-error"`)
+		`<fieldset class="nhsuk-fieldset" aria-describedby="f-notify-hint f-notify-error">`, `id="f-notify-error"`,
+		`<a href="#f-notify">`, `<input class="nhsuk-checkboxes__input" id="f-notify" name="notify" type="checkbox"`)
 
 	lead.get(p + "/grants/new")
 	check("grant", lead.post(p+"/grants/new", url.Values{"funderId": {""}, "title": {"Travel"}, "amountPence": {"0"},

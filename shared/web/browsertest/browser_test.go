@@ -313,36 +313,100 @@ func eval[T any](tb *tab, expr string) T {
 // (0 when it fits): the whole page, not a table scrolling in its container.
 const pageOverflow = `document.documentElement.scrollWidth - document.documentElement.clientWidth`
 
+// tableStops lists each table container of the page as "<table>:
+// scrolls 40px" or ": fits", then " stop" when it is a tab stop, a region
+// named by its caption, else " plain" (" half" for anything in between).
+const tableStops = `[...document.querySelectorAll('.nhsuk-table-container')].map(b => {
+	const named = b.getAttribute('aria-labelledby'), cap = named && document.getElementById(named);
+	const stop = b.tabIndex === 0 && b.getAttribute('role') === 'region' && cap && cap.tagName === 'CAPTION' && b.contains(cap);
+	const plain = !b.hasAttribute('tabindex') && !b.hasAttribute('role') && !named;
+	return (b.querySelector('table').dataset.testid || 'a table') +
+		(b.scrollWidth > b.clientWidth ? ': scrolls ' + (b.scrollWidth - b.clientWidth) + 'px' : ': fits') + (stop ? ' stop' : plain ? ' plain' : ' half');
+})`
+
+// checkTableStops fails unless each table of the page that scrolls can be
+// scrolled from the keyboard: its container takes focus, as a region named
+// by its caption, with or without JavaScript (the markup makes it so).
+// With JavaScript, a table that fits is no tab stop, nor a region (the
+// script takes them off), so a keyboard does not stop at it and a screen
+// reader does not call it one that scrolls. It returns how many scroll.
+func (tb *tab) checkTableStops(page string) int {
+	tb.t.Helper()
+	scrolled := 0
+	for _, s := range eval[[]string](tb, tableStops) {
+		switch {
+		case strings.Contains(s, ": scrolls ") && strings.HasSuffix(s, "px stop"):
+			scrolled++
+		case !tb.js && strings.HasSuffix(s, ": fits stop"), tb.js && strings.HasSuffix(s, ": fits plain"):
+		case strings.Contains(s, ": scrolls"):
+			tb.t.Errorf("%s: %s, but its container cannot take focus as a region named by its caption", page, s)
+		case tb.js:
+			tb.t.Errorf("%s: %s: a table that fits is a tab stop or region", page, s)
+		default:
+			tb.t.Errorf("%s: %s: without JavaScript, every table's container is a tab stop named by its caption", page, s)
+		}
+	}
+	return scrolled
+}
+
+// phoneProblems lists what a page lacks on a phone: the breadcrumb's
+// back link, which NHS.UK frontend shows there in place of the
+// breadcrumb it hides; chart text large enough to read (a 720-wide chart
+// shrunk to the screen drew its labels about 5px high), its month labels
+// apart.
+const phoneProblems = `(() => {
+	const out = [], shown = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 ? r : null; };
+	if (document.querySelector('.nhsuk-breadcrumb')) {
+		const back = document.querySelector('.nhsuk-breadcrumb .nhsuk-back-link');
+		if (!back || !shown(back)) out.push('the breadcrumb shows no back link');
+	}
+	let last = null;
+	for (const t of document.querySelectorAll('svg.app-chart text')) {
+		const r = shown(t);
+		if (!r) continue;
+		if (r.height < 9) out.push('chart text ' + JSON.stringify(t.textContent) + ' is ' + r.height.toFixed(1) + 'px high');
+		if (t.classList.contains('app-chart__month')) {
+			if (last && r.left < last.right) out.push('chart month label ' + JSON.stringify(t.textContent) + ' runs into the one before');
+			last = r;
+		}
+	}
+	return out;
+})()`
+
 // fitsNarrowScreen loads each path at a phone's 320 CSS pixels and fails
 // if the page is wider than the screen: tables scroll in their own
-// containers, never the page (WCAG 2.1, 1.4.10 Reflow).
-func (tb *tab) fitsNarrowScreen(paths ...string) {
+// containers, never the page, and long words (an address in a heading)
+// wrap (WCAG 2.1, 1.4.10 Reflow). checkTableStops checks each page's
+// tables there, and the first page's at the desktop's width too, where
+// most fit (with JavaScript, a tab stop at a table that fits is one too
+// many). axe-core checks the first axe pages at the phone's width as
+// well: each costs about as much as loading the page, and the desktop's
+// checks have seen the same markup.
+func (tb *tab) fitsNarrowScreen(axe int, paths ...string) {
 	tb.t.Helper()
+	if status := tb.open(paths[0]); status != 200 {
+		tb.fail("%s: %d", paths[0], status)
+	}
+	tb.checkTableStops(paths[0])
 	tb.do("a 320px screen", chromedp.EmulateViewport(320, 640))
 	defer tb.do("the desktop screen again", chromedp.EmulateReset())
 	scrolled := 0
-	for _, p := range paths {
+	for i, p := range paths {
 		if status := tb.open(p); status != 200 {
 			tb.fail("%s at 320px: %d", p, status)
 		}
 		if w := eval[int](tb, pageOverflow); w > 0 {
 			tb.t.Errorf("%s is %dpx wider than a 320px screen", p, w)
 		}
-		if !tb.js {
-			continue
+		scrolled += tb.checkTableStops(p + " at 320px")
+		for _, problem := range eval[[]string](tb, phoneProblems) {
+			tb.t.Errorf("%s at 320px: %s", p, problem)
 		}
-		// A table that scrolls can be scrolled from the keyboard: its
-		// container takes focus, as a region named by the caption.
-		scrollers := eval[[]string](tb, `[...document.querySelectorAll('.nhsuk-table-container')].filter(b => b.scrollWidth > b.clientWidth).map(b =>
-			b.tabIndex === 0 && b.getAttribute('role') === 'region' && (b.getAttribute('aria-label') || b.getAttribute('aria-labelledby')) ? 'ok' : (b.querySelector('table').dataset.testid || 'a table'))`)
-		scrolled += len(scrollers)
-		for _, s := range scrollers {
-			if s != "ok" {
-				tb.t.Errorf("%s: %s scrolls at 320px but its container cannot take focus", p, s)
-			}
+		if i < axe {
+			tb.a11y(p + " at 320px")
 		}
 	}
-	if tb.js && scrolled == 0 {
+	if scrolled == 0 {
 		tb.t.Errorf("no table scrolled at 320px on %v, so nothing showed one can be scrolled from the keyboard", paths)
 	}
 }

@@ -12,23 +12,24 @@ for (const button of document.querySelectorAll('[data-print]')) {
 }
 
 // A table wider than the screen scrolls inside its container. A keyboard
-// can scroll that container only once it can take focus, so a container
-// that scrolls becomes a focusable region named by its table's caption
-// (and stops being one when a wider window lets the table fit). Containers
-// the page made focusable itself are left as they are.
+// can scroll that container only once it can take focus, so the page's
+// markup makes every table's container a focusable region named by its
+// caption (tabindex="0" role="region" aria-labelledby), which works with
+// scripts off. A table that fits needs no tab stop, nor to be announced as
+// a region: while it fits, the script takes those off, and puts them back
+// when a narrower window makes it scroll. A container without a name in
+// the markup is left as it is.
 function focusableScrollers () {
   for (const box of document.querySelectorAll('.nhsuk-table-container')) {
-    const ours = box.hasAttribute('data-scroller')
-    if (box.hasAttribute('tabindex') && !ours) continue
+    if (box.dataset.labelledby === undefined) box.dataset.labelledby = box.getAttribute('aria-labelledby') || ''
+    const name = box.dataset.labelledby
+    if (!name) continue
     if (box.scrollWidth > box.clientWidth) {
-      if (ours) continue
-      const caption = box.querySelector('caption')
       box.tabIndex = 0
       box.setAttribute('role', 'region')
-      box.setAttribute('aria-label', (caption ? caption.textContent.trim() + ': ' : '') + 'a table that scrolls sideways')
-      box.setAttribute('data-scroller', '')
-    } else if (ours) {
-      for (const a of ['tabindex', 'role', 'aria-label', 'data-scroller']) box.removeAttribute(a)
+      box.setAttribute('aria-labelledby', name)
+    } else {
+      for (const a of ['tabindex', 'role', 'aria-labelledby']) box.removeAttribute(a)
     }
   }
 }
