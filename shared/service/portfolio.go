@@ -182,7 +182,6 @@ func (sc *Scope) Report(from, to string) (domain.Report, error) {
 		return domain.Report{}, perr
 	}
 	start := sc.programme.StartDate
-	chosen := domain.ReportTargets(targets, start, period)
 	var (
 		series   map[domain.SeriesKey]domain.DaySeries
 		measures domain.DayMeasures
@@ -199,7 +198,7 @@ func (sc *Scope) Report(from, to string) (domain.Report, error) {
 			mine, errs[1] = sc.s.projectFigures(sc.ctx, sc.programmeID, nil, setup.Schedules, projects)
 		}()
 	}
-	series, measures, errs[0] = sc.s.store.PeriodSeries(sc.ctx, sc.programmeID, domain.ReportSeriesKeys(period, chosen, start))
+	series, measures, errs[0] = sc.s.store.PeriodSeries(sc.ctx, sc.programmeID, domain.ReportSeriesKeys(period, targets, start))
 	wg.Wait()
 	if errs[0] != nil {
 		return domain.Report{}, storeErr(errs[0], "", nil)
@@ -207,7 +206,7 @@ func (sc *Scope) Report(from, to string) (domain.Report, error) {
 	if errs[1] != nil {
 		return domain.Report{}, errs[1]
 	}
-	return domain.BuildReport(domain.ReportInput{Programme: sc.programme, Period: period, Targets: chosen, Series: series,
+	return domain.BuildReport(domain.ReportInput{Programme: sc.programme, Period: period, Targets: targets, Series: series,
 		Measures: measures, Schedules: setup.Schedules, Stats: setup.Stats, ProjectStats: mine.ProjectStats, Paid: paid, Spent: spent,
 		Today: domain.UKDate(sc.s.now())}, sc.access), nil
 }
