@@ -17,8 +17,10 @@ import (
 // the projects whose returns they may read: a project lead's own).
 //
 // A page costs three round trips, whatever the programmes hold: the
-// memberships (one Query), the programmes with their running figures,
-// targets and schedules (one BatchGetItem per 100 records), then the
+// memberships (one Query; an administrator's, the programmes), the
+// programmes with their running figures, targets and schedules (one
+// BatchGetItem per 100 records; an administrator's own roles in them
+// beside, likewise), then the
 // years of figures the targets' windows need with the return counts each
 // caller sees, the schedules' or a project lead's projects' (likewise). A web session's check (CheckSession) is one more
 // read, sent beside them.
@@ -60,9 +62,28 @@ func (s *Service) portfolio(ctx context.Context, c domain.Caller, p Page) ([]dom
 	for i, m := range ms {
 		ids[i] = m.ProgrammeID
 	}
-	sums, err := s.store.Summaries(ctx, ids)
-	if err != nil {
+	var (
+		sums  map[string]domain.ProgrammeSummary
+		roles map[string][]domain.Role
+		errs  [2]error
+		wg    sync.WaitGroup
+	)
+	if c.IsAdmin() {
+		// An administrator sees every programme, and its roles in those
+		// it is also a member of (as members lists them), read by key
+		// beside the summaries: [] only where it holds none.
+		wg.Add(1)
+		go func() { defer wg.Done(); roles, errs[1] = s.store.MemberRoles(ctx, c.Email, ids) }()
+	}
+	sums, errs[0] = s.store.Summaries(ctx, ids)
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
 		return nil, "", storeErr(err, "", nil)
+	}
+	for i := range ms {
+		if r, ok := roles[ms[i].ProgrammeID]; ok {
+			ms[i].Roles = r
+		}
 	}
 	// Each programme's return counts are those the caller may see there:
 	// the schedules' own for a lead or funder, a project lead's own

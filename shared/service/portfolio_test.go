@@ -169,3 +169,29 @@ func TestPortfolioAndReportMoneyByRole(t *testing.T) {
 		}
 	}
 }
+
+// TestAdminPortfolioShowsRolesHeld: an administrator sees every programme,
+// with the roles it holds in each as members lists them: [] where it holds
+// none, its funder role where it is also a funder. It still sees every
+// figure of each (money of every grant), as an administrator.
+func TestAdminPortfolioShowsRolesHeld(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	held := []domain.Role{{Role: domain.RoleFunder, FunderID: w.X}}
+	must3(w.open(admin).PutMember(emails[admin], body(map[string]any{"roles": held})))
+	asLead := map[string]domain.PortfolioItem{}
+	for _, it := range mustList(w.svc.Portfolio(w.ctx, caller(lead), service.Page{Limit: 10})) {
+		asLead[it.ProgrammeID] = it
+	}
+	items := mustList(w.svc.Portfolio(w.ctx, caller(admin), service.Page{Limit: 10}))
+	got := map[string][]domain.Role{}
+	for _, it := range items {
+		got[it.ProgrammeID] = it.Roles
+		if l, ok := asLead[it.ProgrammeID]; ok && it.AwardedPence != l.AwardedPence {
+			t.Errorf("%s: the administrator sees %d awarded, the lead %d", it.Name, it.AwardedPence, l.AwardedPence)
+		}
+	}
+	if len(items) != 2 || !reflect.DeepEqual(got[w.P], held) || got[w.P2] == nil || len(got[w.P2]) != 0 {
+		t.Errorf("the administrator's roles by programme %+v, want %+v in %s and [] in %s", got, held, w.P, w.P2)
+	}
+}
