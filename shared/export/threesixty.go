@@ -83,7 +83,9 @@ type GivingConfig struct {
 	License string
 	// DataSource is the web address each grant names as where its data
 	// comes from (the funder's open data page, say); "" is the address the
-	// package itself was downloaded from (see WithDataSource).
+	// package itself was downloaded from (see WithDataSource), a
+	// placeholder only: that address needs a sign-in, so a deployment
+	// whose data is published sets its own.
 	DataSource string
 }
 
