@@ -16,8 +16,22 @@ import (
 // gives them, as the codes the standard asks for.
 
 // MaxLocations is how many beneficiary locations a project or programme may
-// list (the 22 Welsh authorities fit; a national programme names a country).
+// list. 360Giving's list of geography code types has no entity for a
+// country (E92, W92, S92, N92: E92000001 England is refused, naming the
+// field), so a national programme lists the country's parts, each of
+// which fit: England's 9 regions (E12), Wales's 22 unitary authorities
+// (W06), Scotland's 14 health boards (S08) or Northern Ireland's 18
+// constituencies (N06).
 const MaxLocations = 25
+
+// countryHint says what to give instead of a country's code, by its
+// nation's letter.
+var countryHint = map[byte]string{
+	'E': "England's 9 regions, like E12000004 for the East Midlands",
+	'W': "Wales's 22 unitary authorities, like W06000015 for Cardiff",
+	'S': "Scotland's 14 health boards, like S08000031 for Greater Glasgow and Clyde",
+	'N': "Northern Ireland's 18 constituencies, like N06000001 for Belfast East",
+}
 
 // Location is a place the people a project or programme serves live in: an
 // ONS geography code (GSS code, such as E08000032 for Bradford) and its name.
@@ -68,6 +82,9 @@ func locations(p Problems, field string, ls []Location) {
 		switch {
 		case l.GeoCode == "":
 			p.Add(f+".geoCode", "required: the ONS code of the area, like E08000032 for Bradford")
+		case gssPattern().MatchString(l.GeoCode) && l.GeoCode[1:3] == "92":
+			p.Add(f+".geoCode", "is a country's code, and 360Giving's list of geography code types has no countries: "+
+				"list its parts instead, such as "+countryHint[l.GeoCode[0]])
 		case GeoCodeType(l.GeoCode) == "":
 			p.Add(f+".geoCode", "must be an ONS geography code (9 characters, like E08000032 for Bradford) "+
 				"of a kind 360Giving lists: a ward, local authority, county, region, parliamentary constituency and so on")

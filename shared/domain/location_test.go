@@ -73,6 +73,8 @@ func TestLocationFields(t *testing.T) {
 		{GeoCode: "", Name: "Leeds"},
 		{GeoCode: "E08000035", Name: ""},
 		{GeoCode: "E08000019", Name: "Sheffield\nand Rotherham"},
+		{GeoCode: "E92000001", Name: "England"}, // no country in 360Giving's codelist (audit-portfolio N5)
+		{GeoCode: "S92000003", Name: "Scotland"},
 	}
 	e, _ := bad.Validate().(*domain.Error)
 	if e == nil {
@@ -85,6 +87,8 @@ func TestLocationFields(t *testing.T) {
 		"beneficiaryLocations[3].geoCode": "required",
 		"beneficiaryLocations[4].name":    "required",
 		"beneficiaryLocations[5].name":    "single line",
+		"beneficiaryLocations[6].geoCode": "list its parts instead, such as England's 9 regions, like E12000004",
+		"beneficiaryLocations[7].geoCode": "Scotland's 14 health boards",
 	} {
 		if !strings.Contains(e.Fields[field], want) {
 			t.Errorf("%s: %q, want it to say %q (all: %v)", field, e.Fields[field], want, e.Fields)

@@ -38,10 +38,16 @@ type OrgList struct {
 	// issue neither).
 	Number  string
 	pattern func() *regexp.Regexp // nil: no published format, shape only
+	// notAllZeros refuses a number whose digits are all 0: the format
+	// allows it, no register entry has it (GB-COH-00000000).
+	notAllZeros bool
 }
 
 // Valid reports whether id (the part after the prefix) has the list's format.
 func (l OrgList) Valid(id string) bool {
+	if l.notAllZeros && !strings.ContainsAny(id, "123456789") {
+		return false
+	}
 	if l.pattern == nil {
 		return orgLocalPattern().MatchString(id)
 	}
@@ -58,8 +64,10 @@ var UKOrgLists = []OrgList{
 		// room for an eighth, so a recipient numbered so can be published
 		// with its real identifier. (The 360Giving Data Quality Tool reads
 		// a charityNumber of 8 digits as unlikely: a notice the data cannot
-		// avoid, since the number is the register's.)
-		Format: "a registered charity number of 6 to 8 digits, like GB-CHC-1090095", pattern: lazyRegexp(`^[0-9]{6,8}$`)},
+		// avoid, since the number is the register's.) The register keeps
+		// them as whole numbers (its download's registered_charity_number),
+		// so none starts with 0: GB-CHC-012345 is mistyped or made up.
+		Format: "a registered charity number of 6 to 8 digits, not starting with 0, like GB-CHC-1090095", pattern: lazyRegexp(`^[1-9][0-9]{5,7}$`)},
 	{Prefix: "GB-SC", Name: "Scottish Charity Register (OSCR)", Number: "charityNumber",
 		Format: "SC and 6 digits, like GB-SC-SC042386", pattern: lazyRegexp(`^SC[0-9]{6}$`)},
 	{Prefix: "GB-NIC", Name: "Charity Commission for Northern Ireland", Number: "charityNumber",
@@ -69,8 +77,9 @@ var UKOrgLists = []OrgList{
 	{Prefix: "GB-COH", Name: "Companies House", Number: "companyNumber",
 		// 8 characters: 8 digits (England and Wales, with leading zeros), or two
 		// letters and 6 digits (SC Scotland, NI Northern Ireland, OC LLPs, …).
-		Format:  "a company number of 8 characters (8 digits, or 2 letters and 6 digits), like GB-COH-09506232 or GB-COH-SC123456",
-		pattern: lazyRegexp(`^([0-9]{8}|[A-Z]{2}[0-9]{6})$`)},
+		// Companies House numbers from 1, so the digits are never all 0.
+		Format:  "a company number of 8 characters (8 digits, or 2 letters and 6 digits, the digits not all 0), like GB-COH-09506232 or GB-COH-SC123456",
+		pattern: lazyRegexp(`^([0-9]{8}|[A-Z]{2}[0-9]{6})$`), notAllZeros: true},
 	{Prefix: "GB-NHS", Name: "NHS Organisation Data Service (ODS)",
 		// ODS codes: 3 characters for trusts, ICBs and CCGs (RT5, 01F), 5 for
 		// sites (7A1A5, Z1070), 6 for GP practices (A81001).

@@ -16,14 +16,17 @@ func TestOrgIDRegisters(t *testing.T) {
 		invalid []string
 	}{
 		// SPEC.md: GB-CHC- 6 to 8 digits (an 8-digit one was refused: audit-web D1).
+		// The register's numbers are whole numbers: none starts with 0
+		// (audit-portfolio N4).
 		{"GB-CHC", []string{"279417", "1090095", "1173575", "12345678"},
-			[]string{"12345", "123456789", "1090095-1", "SC042386", "109OO95", ""}},
+			[]string{"12345", "123456789", "1090095-1", "SC042386", "109OO95", "", "012345", "0000000", "01090095"}},
 		{"GB-SC", []string{"SC042386", "SC000587"},
 			[]string{"042386", "SC42386", "SC0423861", "sc042386", "SO042386"}},
 		{"GB-NIC", []string{"100019", "100048"},
 			[]string{"NIC100019", "10001", "1000190", "XN45123"}},
 		{"GB-COH", []string{"09506232", "07444723", "SC123456", "NI012345", "OC301234"},
-			[]string{"9506232", "095062321", "S1234567", "sc123456", "0950623A"}},
+			// All zeros is no company's number (audit-portfolio N4).
+			[]string{"9506232", "095062321", "S1234567", "sc123456", "0950623A", "00000000", "SC000000"}},
 		{"GB-NHS", []string{"RT5", "TAD", "RXM", "01F", "7A1A5", "Z1070", "A81001"},
 			[]string{"R5", "RT5X1234", "rt5", "RT-5"}},
 		{"GB-GOR", []string{"D10", "D12", "PB481", "EA1113", "OT1211", "DA1020", "PC1"},

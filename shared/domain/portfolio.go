@@ -34,8 +34,9 @@ func (a Access) SeesFunding(k FundingKey) bool {
 type PortfolioItem struct {
 	ProgrammeID string `json:"programmeId"`
 	Name        string `json:"name"`
-	// Roles are the caller's in the programme: none for an administrator,
-	// who sees every programme without belonging to it.
+	// Roles are the caller's in the programme, as members lists them: an
+	// administrator sees every programme, with the roles it holds there
+	// (none where it is no member).
 	Roles []Role `json:"roles"`
 	// AwardedPence and PaidPence cover the grants the caller may read:
 	// all of them for leads, a funder's own, a project lead's project's.

@@ -62,9 +62,11 @@ type Report struct {
 	// ByMonth has every month the period touches, oldest first, each with
 	// the figures of the days of it inside the period.
 	ByMonth []MonthTotals `json:"byMonth"`
-	// Targets are those whose window overlaps the period, with the figures
-	// counted up to its last day, judged on that day (or today, while the
-	// period has not ended).
+	// Targets are every target of the programme, in progress's order (as
+	// progress lists them), each with the figures of its window counted up
+	// to the period's last day and judged on that day (or today, while the
+	// period has not ended): a target over before the period shows how it
+	// ended, one whose window opens after it 0 counted.
 	Targets []TargetProgress `json:"targets"`
 	// TargetsAsAt is the day Targets are judged on: To, or today while To
 	// is still to come. It is not part of the API's answer.
@@ -119,21 +121,10 @@ type ReportInput struct {
 	Today       Date
 }
 
-// ReportTargets are the targets whose window overlaps the period.
-func ReportTargets(targets []Target, periodStart Date, p Period) []Target {
-	var out []Target
-	for _, t := range targets {
-		from, to := t.Window(periodStart)
-		if !from.After(p.End) && !to.Before(p.Start) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 // ReportSeriesKeys are the years of figures a report reads: the
-// programme's years of the period, and for each of targets (those
-// ReportTargets chose) the years of its window up to the period's end.
+// programme's years of the period, and for each of targets the years of
+// its window up to the period's end (none for a window that opens after
+// it).
 func ReportSeriesKeys(p Period, targets []Target, periodStart Date) []SeriesKey {
 	var clipped []Target
 	for _, t := range targets {
@@ -203,7 +194,7 @@ func BuildReport(in ReportInput, a Access) Report {
 	}
 	r.TargetsAsAt = asAt
 	r.Trend = map[string][]int64{}
-	for _, t := range ReportTargets(in.Targets, in.Programme.StartDate, p) {
+	for _, t := range in.Targets {
 		current := t.upTo(p.End).Current(in.Programme.StartDate, in.Series)
 		r.Targets = append(r.Targets, t.Evaluate(current, in.Programme.StartDate, asAt))
 		r.Trend[t.ID] = t.Trend(in.Programme.StartDate, p, in.Series)

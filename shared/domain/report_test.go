@@ -86,8 +86,12 @@ func reportWorld() domain.ReportInput {
 			{ID: "whole", Metric: domain.MetricPeopleIntoWork, Value: 20, Deadline: d("2012-03-31")},
 			// Project a's, 2011 only: 4 by the period's end (not April's 100).
 			{ID: "a", Metric: domain.MetricPeopleIntoWork, Value: 8, StartDate: d("2011-01-01"), Deadline: d("2011-12-31"), ProjectID: "a"},
-			// Over before the period began: left out.
-			{ID: "old", Metric: domain.MetricReferrals, Value: 10, StartDate: d("2010-04-01"), Deadline: d("2010-12-31")},
+			// Over before the period began: listed as it ended (20 by its
+			// deadline), as progress lists it.
+			{ID: "old", Metric: domain.MetricReferrals, Value: 30, StartDate: d("2010-04-01"), Deadline: d("2010-12-31")},
+			// Opening after the period: listed, nothing counted yet (not
+			// April's 100), judged as at the period's end.
+			{ID: "next", Metric: domain.MetricPeopleIntoWork, Value: 50, StartDate: d("2011-04-01"), Deadline: d("2012-03-31")},
 		},
 		Series: series,
 		Measures: domain.DayMeasures{
@@ -136,10 +140,16 @@ func TestBuildReport(t *testing.T) {
 	if !reflect.DeepEqual(months, []string{"2011-01", "2011-02", "2011-03"}) || !reflect.DeepEqual(into, []int64{2, 0, 4}) {
 		t.Errorf("by month %v %v", months, into)
 	}
-	if len(r.Targets) != 2 {
-		t.Fatalf("targets %+v, want the two overlapping the period", r.Targets)
+	if len(r.Targets) != 4 {
+		t.Fatalf("targets %+v, want every one, as progress lists them", r.Targets)
 	}
-	whole, a := r.Targets[0], r.Targets[1]
+	whole, a, old, next := r.Targets[0], r.Targets[1], r.Targets[2], r.Targets[3]
+	if old.TargetID != "old" || old.Current != 20 || old.Status != domain.StatusMissed {
+		t.Errorf("target over before the period, as at the end of March: %+v", old)
+	}
+	if next.TargetID != "next" || next.Current != 0 || next.Status != domain.StatusOnTrack || next.ProjectedAtDeadline != 0 {
+		t.Errorf("target opening after the period, as at the end of March: %+v", next)
+	}
 	if whole.TargetID != "whole" || whole.Current != 11 || whole.Percent != 55 {
 		t.Errorf("whole-programme target as at the end of March: %+v", whole)
 	}
@@ -148,7 +158,7 @@ func TestBuildReport(t *testing.T) {
 	}
 	// Month by month: the whole-programme target counts 5 from 2010, then
 	// January's 2 and March's 4; project a's window opens in 2011.
-	if !reflect.DeepEqual(r.Trend, map[string][]int64{"whole": {7, 7, 11}, "a": {0, 0, 4}}) {
+	if !reflect.DeepEqual(r.Trend, map[string][]int64{"whole": {7, 7, 11}, "a": {0, 0, 4}, "old": {20, 20, 20}, "next": {0, 0, 0}}) {
 		t.Errorf("trend %v", r.Trend)
 	}
 	if len(r.Measures) != 1 || r.Measures[0].BaselineMean != 3 || r.Measures[0].LatestMean != 6 || r.Measures[0].Respondents != 4 {
@@ -266,8 +276,7 @@ func TestReportReturnsOnTimeOverPastDue(t *testing.T) {
 func TestReportSeriesKeys(t *testing.T) {
 	t.Parallel()
 	in := reportWorld()
-	targets := domain.ReportTargets(in.Targets, in.Programme.StartDate, in.Period)
-	got := domain.ReportSeriesKeys(in.Period, targets, in.Programme.StartDate)
+	got := domain.ReportSeriesKeys(in.Period, in.Targets, in.Programme.StartDate)
 	want := []domain.SeriesKey{{Year: 2010}, {Year: 2011}, {ProjectID: "a", Year: 2011}}
 	if !sameKeys(got, want) {
 		t.Errorf("keys %v, want %v", got, want)

@@ -69,6 +69,9 @@ func GivingFile(s GrantSet, cfg GivingConfig, funderID string, now time.Time) (F
 	s.Grants = awarded
 	var funder *domain.Funder
 	name := Slug(s.Programme.Name) + "-grants-360giving.json"
+	if s.Selection != "" {
+		name = s.selectionFileName()
+	}
 	if funderID != "" {
 		set, f, err := GivingFunder(s, funderID)
 		if err != nil {

@@ -25,6 +25,10 @@ type GrantSet struct {
 	// every grant. A 360Giving package of a selection says so, under an
 	// identifier of its own, rather than pass for the programme's.
 	Selection string
+	// SelectedFunders and SelectedProjects are whose grants a Selection
+	// holds: the funders the caller acts for and the projects it leads.
+	// A 360Giving package of a selection names its publisher from them.
+	SelectedFunders, SelectedProjects []string
 }
 
 // GrantSelection is the Selection of a caller who reads the grants of

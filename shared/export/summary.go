@@ -30,21 +30,28 @@ func OutcomeSummaryHeader() []string {
 }
 
 // OutcomeSummaryCSV writes the summary for publication: one row per project
-// in the order given, then the programme total row, every count put through
-// Disclose. The total row is controlled from the programme's true totals,
-// so it is not the sum of the controlled rows above it.
+// in the order given, then the programme total row. Each metric's column is
+// controlled by DiscloseColumn: every count put through Disclose, the total
+// from the programme's true total (so it is not the sum of the controlled
+// rows above it), and the total Withheld where it would narrow a
+// suppressed count. Columns are controlled one by one: the file states no
+// relation between metrics.
 func OutcomeSummaryCSV(w io.Writer, s OutcomeSet) error {
-	row := func(name string, counts map[domain.Metric]int64) []string {
-		r := []string{Text(name)}
-		for _, m := range domain.Metrics {
-			r = append(r, Disclose(counts[m]))
+	rows := make([][]string, len(s.Projects)+1)
+	for i, p := range s.Projects {
+		rows[i] = []string{Text(p.Name)}
+	}
+	rows[len(s.Projects)] = []string{ProgrammeTotal}
+	counts := make([]int64, len(s.Projects))
+	for _, m := range domain.Metrics {
+		for i, p := range s.Projects {
+			counts[i] = s.Totals.ByProject[p.ID][m]
 		}
-		return r
+		shown, total := DiscloseColumn(counts, s.Totals.Programme[m])
+		for i, c := range shown {
+			rows[i] = append(rows[i], c)
+		}
+		rows[len(s.Projects)] = append(rows[len(s.Projects)], total)
 	}
-	rows := make([][]string, 0, len(s.Projects)+1)
-	for _, p := range s.Projects {
-		rows = append(rows, row(p.Name, s.Totals.ByProject[p.ID]))
-	}
-	rows = append(rows, row(ProgrammeTotal, s.Totals.Programme))
 	return WriteCSV(w, OutcomeSummaryHeader(), rows)
 }

@@ -83,7 +83,9 @@ type GivingConfig struct {
 	License string
 	// DataSource is the web address each grant names as where its data
 	// comes from (the funder's open data page, say); "" is the address the
-	// package itself was downloaded from (see WithDataSource).
+	// package itself was downloaded from (see WithDataSource), a
+	// placeholder only: that address needs a sign-in, so a deployment
+	// whose data is published sets its own.
 	DataSource string
 }
 
@@ -334,6 +336,45 @@ func GivingFunder(s GrantSet, funderID string) (GrantSet, domain.Funder, error) 
 	return s, f, nil
 }
 
+// selectionPublisher is who publishes a package of a selection, when one
+// organisation does: the selection of someone who acts for one funder
+// only is that funder's own grants, published by it, as with funderId;
+// that of someone who leads one project only is the grants its lead
+// organisation received, published by it. Anyone else's (several funders,
+// or a funder who also leads a project) has no one organisation behind
+// it, and is published as a whole programme's package is.
+func (s GrantSet) selectionPublisher() (GivingPublisher, bool) {
+	switch {
+	case len(s.SelectedFunders) == 1 && len(s.SelectedProjects) == 0:
+		if f, ok := s.funders()[s.SelectedFunders[0]]; ok {
+			return GivingPublisher{Name: f.Name, Identifier: f.OrgID}, true
+		}
+	case len(s.SelectedProjects) == 1 && len(s.SelectedFunders) == 0:
+		if pr, ok := s.projects()[s.SelectedProjects[0]]; ok && pr.LeadOrganisation != "" {
+			return GivingPublisher{Name: pr.LeadOrganisation, Identifier: pr.OrgID}, true
+		}
+	}
+	return GivingPublisher{}, false
+}
+
+// selectionFileName is the file name of a package of a selection: never
+// the whole programme's nor a funder's package's, and naming whose
+// selection it is when one funder's or one project's.
+func (s GrantSet) selectionFileName() string {
+	who := ""
+	switch {
+	case len(s.SelectedFunders) == 1 && len(s.SelectedProjects) == 0:
+		if f, ok := s.funders()[s.SelectedFunders[0]]; ok {
+			who = "-" + Slug(f.Name)
+		}
+	case len(s.SelectedProjects) == 1 && len(s.SelectedFunders) == 0:
+		if pr, ok := s.projects()[s.SelectedProjects[0]]; ok {
+			who = "-" + Slug(pr.Name)
+		}
+	}
+	return Slug(s.Programme.Name) + who + "-selected-grants-360giving.json"
+}
+
 // Giving builds the 360Giving package of a set of grants, issued now. With
 // a funder, the package is that funder's, published by it; without one it
 // holds every grant in the set, published by the configured publisher (or
@@ -371,7 +412,9 @@ func Giving(s GrantSet, cfg GivingConfig, funder *domain.Funder, now time.Time) 
 		pkg.Description = "Those grants awarded to " + p.Name + ", led by " + p.LeadOrganisation +
 			", that the person who exported them may read in fundtrack, not every grant of the programme. A funder's own grants, to publish, are its package (funderId)."
 		pkg.Identifier += "-selection-" + s.Selection
-		if cfg.PublisherName != "" {
+		if pub, ok := s.selectionPublisher(); ok {
+			pkg.Publisher = pub
+		} else if cfg.PublisherName != "" {
 			pkg.Publisher = GivingPublisher{Name: cfg.PublisherName, Identifier: cfg.PublisherID}
 		}
 	case cfg.PublisherName != "":

@@ -280,6 +280,71 @@ func TestGivingSelection(t *testing.T) {
 	}
 }
 
+// TestGivingSelectionPublisher: a selection is published by whose grants
+// they are, and saved under a name of its own: a funder's (acting for it
+// alone) by the funder, as its funderId package is; a project lead's by
+// its project's lead organisation; anyone else's as the programme's
+// package is. No selection's file is named as the whole programme's or a
+// funder's package. Each validates against the schema.
+func TestGivingSelectionPublisher(t *testing.T) {
+	t.Parallel()
+	const fx, fy, ja = "01jfunderx0000000000000000", "01jfundery0000000000000000", "01jprojecta000000000000000"
+	whole, err := export.GivingFile(givingSet(), givingConfig, "", givingNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	funderFile, err := export.GivingFile(givingSet(), givingConfig, fx, givingNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name               string
+		funders, projects  []string
+		wantName, wantID   string
+		wantFile           string
+		configuredFallback bool
+	}{
+		{"a funder's", []string{fx}, nil, "Department of Health", "GB-GOR-D12",
+			"working-for-wellness-department-of-health-selected-grants-360giving.json", false},
+		{"a funder's without an org-id", []string{fy}, nil, "Local Trust, Bradford", "",
+			"working-for-wellness-local-trust-bradford-selected-grants-360giving.json", false},
+		{"a project lead's", nil, []string{ja}, "Bradford District Care NHS FT", "GB-NHS-TAD",
+			"working-for-wellness-ips-bradford-selected-grants-360giving.json", false},
+		{"two funders'", []string{fx, fy}, nil, "Leicestershire Partnership NHS Trust", "GB-NHS-RT5",
+			"working-for-wellness-selected-grants-360giving.json", false},
+		{"a funder's who also leads a project", []string{fx}, []string{ja}, "Leicestershire Partnership NHS Trust", "GB-NHS-RT5",
+			"working-for-wellness-selected-grants-360giving.json", false},
+		{"two funders', with a configured publisher", []string{fx, fy}, nil, "Network Publisher", "GB-CHC-1090095",
+			"working-for-wellness-selected-grants-360giving.json", true},
+		{"a funder's, with a configured publisher", []string{fx}, nil, "Department of Health", "GB-GOR-D12",
+			"working-for-wellness-department-of-health-selected-grants-360giving.json", true},
+	} {
+		s := givingSet()
+		s.SelectedFunders, s.SelectedProjects = tc.funders, tc.projects
+		s.Selection = export.GrantSelection(tc.funders, tc.projects)
+		cfg := givingConfig
+		cfg.PublisherName, cfg.PublisherID = "", ""
+		if tc.configuredFallback {
+			cfg.PublisherName, cfg.PublisherID = "Network Publisher", "GB-CHC-1090095"
+		}
+		f, err := export.GivingFile(s, cfg, "", givingNow)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		pkg := decode(t, f.Body)
+		pub := pkg["publisher"].(map[string]any)
+		if id, _ := pub["identifier"].(string); pub["name"] != tc.wantName || id != tc.wantID {
+			t.Errorf("%s selection: publisher %v, want %s (%s)", tc.name, pub, tc.wantName, tc.wantID)
+		}
+		if f.Name != tc.wantFile || f.Name == whole.Name || f.Name == funderFile.Name {
+			t.Errorf("%s selection: file %q, want %q (the programme's is %q, the funder's %q)", tc.name, f.Name, tc.wantFile, whole.Name, funderFile.Name)
+		}
+		if err := givingtest.Validate(t, f.Body); err != nil {
+			t.Errorf("%s selection fails the schema: %v", tc.name, err)
+		}
+	}
+}
+
 // TestGivingFileNothingToPublish: the standard needs a grant, so an empty
 // package is not found, saying why.
 func TestGivingFileNothingToPublish(t *testing.T) {

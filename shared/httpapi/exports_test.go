@@ -353,6 +353,18 @@ func TestExportGrants360Giving(t *testing.T) {
 			!strings.HasSuffix(funder["title"].(string), ": selected grants") {
 			t.Errorf("the funder's selection: identifier %v title %v", funder["identifier"], funder["title"])
 		}
+		// Its own grants, published by it as with funderId, and saved
+		// under a name of its own, not the programme's package's.
+		if p, _ := funder["publisher"].(map[string]any); p["name"] != "Department for Work and Pensions" || p["identifier"] != "GB-GOR-D10" {
+			t.Errorf("the funder's selection is published by %v, want the DWP", funder["publisher"])
+		}
+		r := a.Want(t, http.StatusOK, testkit.Request("GET", w.pp("/grants/360giving"), uFunderX, nil))
+		if cd := r.Header.Get("Content-Disposition"); !strings.Contains(cd, `"working-for-wellness-department-for-work-and-pensions-selected-grants-360giving.json"`) {
+			t.Errorf("the funder's selection is saved as %q", cd)
+		}
+		if err := exValidateGiving(t, r.Body); err != nil {
+			t.Errorf("the funder's selection: %v", err)
+		}
 	})
 
 	t.Run("one funder's package, published by it", func(t *testing.T) {

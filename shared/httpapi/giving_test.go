@@ -89,6 +89,11 @@ func TestGivingOrganisationFields(t *testing.T) {
 		{pp + "/funders", map[string]any{"name": "DWP", "orgId": "GB-GOR-DWP", "contacts": []string{"g@dwp.example.org"}},
 			[]string{"orgId"}, "D10"},
 		{"/programmes", testkit.Merge(prog, map[string]any{"orgId": "GB-CHC-12"}), []string{"orgId"}, "6 to 8 digits"},
+		// In the format, but no register entry (audit-portfolio N4).
+		{pp + "/funders", map[string]any{"name": "Zero Ltd", "orgId": "GB-COH-00000000", "contacts": []string{"g@example.org"}},
+			[]string{"orgId"}, "the digits not all 0"},
+		{pp + "/funders", map[string]any{"name": "Zero charity", "orgId": "GB-CHC-012345", "contacts": []string{"g@example.org"}},
+			[]string{"orgId"}, "not starting with 0"},
 		{pp + "/projects", testkit.Merge(project, map[string]any{"orgId": "GB-CHARITY-1090095"}), []string{"orgId"}, "not a register on org-id.guide"},
 		{pp + "/projects", testkit.Merge(project, map[string]any{"orgId": "360G-ftk-org-1"}), []string{"orgId"}, "360G"},
 		{pp + "/projects", testkit.Merge(project, map[string]any{"postcode": "LE3"}), []string{"postcode"}, "UK postcode"},

@@ -16,8 +16,10 @@ import (
 // the projects whose returns they may read: a project lead's own).
 //
 // A page costs three round trips, whatever the programmes hold: the
-// memberships (one Query), the programmes with their running figures,
-// targets and schedules (one BatchGetItem per 100 records), then the
+// memberships (one Query; an administrator's, the programmes), the
+// programmes with their running figures, targets and schedules (one
+// BatchGetItem per 100 records; an administrator's own roles in them
+// beside, likewise), then the
 // years of figures the targets' windows need with the return counts each
 // caller sees, the schedules' or a project lead's projects' (likewise). A web session's check (CheckSession) is one more
 // read, sent beside them.
@@ -59,9 +61,24 @@ func (s *Service) portfolio(ctx context.Context, c domain.Caller, p Page) ([]dom
 	for i, m := range ms {
 		ids[i] = m.ProgrammeID
 	}
-	sums, err := s.store.Summaries(ctx, ids)
-	if err != nil {
-		return nil, "", storeErr(err, "", nil)
+	var (
+		sums  map[string]domain.ProgrammeSummary
+		roles map[string][]domain.Role
+	)
+	reads := []func() error{func() (err error) { sums, err = s.store.Summaries(ctx, ids); return }}
+	if c.IsAdmin() {
+		// An administrator sees every programme, and its roles in those
+		// it is also a member of (as members lists them), read by key
+		// beside the summaries: [] only where it holds none.
+		reads = append(reads, func() (err error) { roles, err = s.store.MemberRoles(ctx, c.Email, ids); return })
+	}
+	if err := parallel(reads...); err != nil {
+		return nil, "", err
+	}
+	for i := range ms {
+		if r, ok := roles[ms[i].ProgrammeID]; ok {
+			ms[i].Roles = r
+		}
 	}
 	// Each programme's return counts are those the caller may see there:
 	// the schedules' own for a lead or funder, a project lead's own
@@ -173,7 +190,6 @@ func (sc *Scope) Report(from, to string) (domain.Report, error) {
 		return domain.Report{}, perr
 	}
 	start := sc.programme.StartDate
-	chosen := domain.ReportTargets(targets, start, period)
 	var (
 		series   map[domain.SeriesKey]domain.DaySeries
 		measures domain.DayMeasures
@@ -190,7 +206,7 @@ func (sc *Scope) Report(from, to string) (domain.Report, error) {
 			mine, errs[1] = sc.s.projectFigures(sc.ctx, sc.programmeID, nil, setup.Schedules, projects)
 		}()
 	}
-	series, measures, errs[0] = sc.s.store.PeriodSeries(sc.ctx, sc.programmeID, domain.ReportSeriesKeys(period, chosen, start))
+	series, measures, errs[0] = sc.s.store.PeriodSeries(sc.ctx, sc.programmeID, domain.ReportSeriesKeys(period, targets, start))
 	wg.Wait()
 	if errs[0] != nil {
 		return domain.Report{}, storeErr(errs[0], "", nil)
@@ -198,7 +214,7 @@ func (sc *Scope) Report(from, to string) (domain.Report, error) {
 	if errs[1] != nil {
 		return domain.Report{}, errs[1]
 	}
-	return domain.BuildReport(domain.ReportInput{Programme: sc.programme, Period: period, Targets: chosen, Series: series,
+	return domain.BuildReport(domain.ReportInput{Programme: sc.programme, Period: period, Targets: targets, Series: series,
 		Measures: measures, Schedules: setup.Schedules, Stats: setup.Stats, ProjectStats: mine.ProjectStats, Paid: paid, Spent: spent,
 		Today: domain.UKDate(sc.s.now())}, sc.access), nil
 }

@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 
@@ -97,8 +98,14 @@ func TestReportMeasuresAndPeriod(t *testing.T) {
 		t.Errorf("Q2: measures %+v, referrals %d", q2.Measures, q2.Totals[domain.MetricReferrals])
 	}
 	empty := must(w.open(lead).Report("2030-01-01", "2030-12-31"))
-	if len(empty.ByMonth) != 12 || empty.Totals[domain.MetricReferrals] != 0 || len(empty.Targets) != 0 {
-		t.Errorf("2030: %d months, totals %v, targets %+v", len(empty.ByMonth), empty.Totals, empty.Targets)
+	if len(empty.ByMonth) != 12 || empty.Totals[domain.MetricReferrals] != 0 {
+		t.Errorf("2030: %d months, totals %v", len(empty.ByMonth), empty.Totals)
+	}
+	// Its targets are progress's, all of them though over before 2030,
+	// and as 2030 has not come they are judged as at today, as progress
+	// judges them.
+	if pr := must(w.open(lead).Progress()); len(pr.Targets) == 0 || !reflect.DeepEqual(empty.Targets, pr.Targets) {
+		t.Errorf("2030's targets %+v, want progress's %+v", empty.Targets, pr.Targets)
 	}
 	_, err := w.open(lead).Report("2025-02-30", "")
 	wantFields(t, "a report of no real dates", err, "from", "to")
@@ -160,5 +167,31 @@ func TestPortfolioAndReportMoneyByRole(t *testing.T) {
 		if rep.Money != (domain.ReportMoney{PaidPence: wt.q2paid, SpentPence: wt.q2spent}) {
 			t.Errorf("%s: the quarter's money %+v, want paid %d spent %d", r, rep.Money, wt.q2paid, wt.q2spent)
 		}
+	}
+}
+
+// TestAdminPortfolioShowsRolesHeld: an administrator sees every programme,
+// with the roles it holds in each as members lists them: [] where it holds
+// none, its funder role where it is also a funder. It still sees every
+// figure of each (money of every grant), as an administrator.
+func TestAdminPortfolioShowsRolesHeld(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	held := []domain.Role{{Role: domain.RoleFunder, FunderID: w.X}}
+	must3(w.open(admin).PutMember(emails[admin], body(map[string]any{"roles": held})))
+	asLead := map[string]domain.PortfolioItem{}
+	for _, it := range mustList(w.svc.Portfolio(w.ctx, caller(lead), service.Page{Limit: 10})) {
+		asLead[it.ProgrammeID] = it
+	}
+	items := mustList(w.svc.Portfolio(w.ctx, caller(admin), service.Page{Limit: 10}))
+	got := map[string][]domain.Role{}
+	for _, it := range items {
+		got[it.ProgrammeID] = it.Roles
+		if l, ok := asLead[it.ProgrammeID]; ok && it.AwardedPence != l.AwardedPence {
+			t.Errorf("%s: the administrator sees %d awarded, the lead %d", it.Name, it.AwardedPence, l.AwardedPence)
+		}
+	}
+	if len(items) != 2 || !reflect.DeepEqual(got[w.P], held) || got[w.P2] == nil || len(got[w.P2]) != 0 {
+		t.Errorf("the administrator's roles by programme %+v, want %+v in %s and [] in %s", got, held, w.P, w.P2)
 	}
 }

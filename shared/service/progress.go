@@ -110,7 +110,8 @@ func (sc *Scope) GrantExport() (export.GrantSet, error) {
 	}
 	set := export.GrantSet{Programme: sc.programme, Grants: grants}
 	if !sc.access.CanReadAllGrants() {
-		set.Selection = export.GrantSelection(slices.Collect(maps.Keys(f.Funders)), slices.Collect(maps.Keys(f.Projects)))
+		set.SelectedFunders, set.SelectedProjects = slices.Sorted(maps.Keys(f.Funders)), slices.Sorted(maps.Keys(f.Projects))
+		set.Selection = export.GrantSelection(set.SelectedFunders, set.SelectedProjects)
 	}
 	if len(grants) == 0 {
 		return set, nil // nothing to name

@@ -644,6 +644,10 @@ type PortfolioStore interface {
 	// Memberships lists the programmes email belongs to with its roles
 	// in each (one Query a page).
 	Memberships(ctx context.Context, email string, p Page) ([]Membership, string, error)
+	// MemberRoles reads email's roles in each of the programmes ids, by
+	// key (one request per 100): an administrator's page of programmes
+	// comes without them. A programme email is no member of is left out.
+	MemberRoles(ctx context.Context, email string, ids []string) (map[string][]domain.Role, error)
 	// Summaries reads each programme with its running figures, its
 	// targets and its schedules (no return counts: see Figures), by id; a
 	// programme not there is left out.

@@ -30,6 +30,13 @@ func ctPortfolio(c *ct) {
 		{ProgrammeID: q.ID, Roles: []domain.Role{{Role: domain.RoleLead}}}}
 	slices.SortFunc(want, func(a, b service.Membership) int { return cmpString(a.ProgrammeID, b.ProgrammeID) })
 	ctSame(c, "memberships", ms, want)
+	// By key, as an administrator's page of programmes reads them: a
+	// programme it is no member of (or that is not there) is left out.
+	other := c.programme()
+	byKey, err := c.st.MemberRoles(c.ctx, dwp, []string{p.ID, other.ID, q.ID, domain.NewID()})
+	c.ok(err)
+	ctSame(c, "memberships by programme", byKey, map[string][]domain.Role{
+		p.ID: {{Role: domain.RoleFunder, FunderID: x.ID}}, q.ID: {{Role: domain.RoleLead}}})
 
 	// Awards by funder and project, through a grant moving funder, project
 	// and amount.

@@ -51,6 +51,34 @@ func (s *Store) Memberships(ctx context.Context, email string, p service.Page) (
 	return out, next, nil
 }
 
+// MemberRoles reads email's roles in each of the programmes ids by key
+// (MEMBER#<email> under each programme: an administrator's page of
+// programmes, listed without their memberships), in BatchGetItems of 100
+// sent together. A programme email is no member of is left out.
+func (s *Store) MemberRoles(ctx context.Context, email string, ids []string) (map[string][]domain.Role, error) {
+	keys := make([]Item, len(ids))
+	for i, id := range ids {
+		keys[i] = key(pkProgramme(id), skMember(email))
+	}
+	items, err := s.batchGet(ctx, keys, "")
+	if err != nil {
+		return nil, fmt.Errorf("read memberships by programme: %w", err)
+	}
+	out := make(map[string][]domain.Role, len(items))
+	for _, item := range items {
+		pk, _ := item["PK"].(*types.AttributeValueMemberS)
+		if pk == nil {
+			continue
+		}
+		var m domain.Member
+		if err := unmarshal(item, &m); err != nil {
+			return nil, fmt.Errorf("decode membership: %w", err)
+		}
+		out[strings.TrimPrefix(pk.Value, prefixProgramme)] = m.Roles
+	}
+	return out, nil
+}
+
 // Summaries reads each programme with its running figures, its money by
 // funder and project, its targets' summaries and its schedules' due days:
 // four keys a programme, in

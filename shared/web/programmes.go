@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -20,7 +21,7 @@ func (a *app) programmes(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	cards := make([]portfolioCard, len(items))
 	for i, it := range items {
-		cards[i] = portfolioCard{PortfolioItem: it, Base: "/app/programmes/" + it.ProgrammeID, Roles: roleNames(it.Roles),
+		cards[i] = portfolioCard{PortfolioItem: it, Base: "/app/programmes/" + it.ProgrammeID, Roles: cardRoles(q.isAdmin(), it.Roles),
 			OwnReturns: ownReturns(domain.NewAccess(q.Caller.Identity, it.Roles))}
 		for _, t := range it.Targets {
 			row := targetRow{TargetProgress: domain.TargetProgress{TargetID: t.TargetID, Metric: t.Metric, Value: t.Value,
@@ -44,6 +45,21 @@ type portfolioCard struct {
 	// OwnReturns says whose returns ReturnsOverdue counts: "" for every
 	// project's, else the project lead's own (ownReturns).
 	OwnReturns string
+}
+
+// cardRoles is what a portfolio card says the person is: roleNames, and
+// for an administrator who is also a member "Administrator" before them
+// ("Administrator and funder", "Administrator, lead and funder").
+func cardRoles(admin bool, roles []domain.Role) string {
+	if !admin || len(roles) == 0 {
+		return roleNames(roles)
+	}
+	names := roleNames(roles)
+	names = strings.ToLower(names[:1]) + names[1:]
+	if strings.Contains(names, " and ") {
+		return "Administrator, " + names // "Administrator, lead and funder"
+	}
+	return "Administrator and " + names
 }
 
 // roleNames says what someone is in a programme: "Lead", "Funder and

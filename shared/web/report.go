@@ -115,7 +115,10 @@ type reportPage struct {
 	Chart            template.HTML
 	ChartTarget      int64 // the programme-wide people-into-work target drawn, 0 for none
 	Targets          []reportTarget
-	ByMonth          []reportMonth
+	// TargetsNote says which targets are listed and the day they are
+	// judged on.
+	TargetsNote string
+	ByMonth     []reportMonth
 	// MoneyNote says whose money the figures cover.
 	MoneyNote string
 }
@@ -149,6 +152,7 @@ func (a *app) renderReport(w http.ResponseWriter, r *http.Request, q *req, n *na
 			}
 			d.Targets = append(d.Targets, row)
 		}
+		d.TargetsNote = targetsNote(*rep)
 		for _, m := range rep.ByMonth {
 			month, _ := time.Parse("2006-01", m.Month)
 			d.ByMonth = append(d.ByMonth, reportMonth{Month: month.Format("January 2006"), Totals: m.Totals})
@@ -245,6 +249,19 @@ func reportPresets(p domain.Programme, today domain.Date) presets {
 	return out
 }
 
+// targetsNote says what the report's targets are: every target of the
+// programme, as its progress page lists them (those over before the period
+// and those yet to open too), each with its figures counted up to the
+// period's last day and judged on that day, or on today while that day is
+// still to come (domain.BuildReport).
+func targetsNote(rep domain.Report) string {
+	note := "Every target of the programme, as on its progress page, with the figures of its own dates counted up to " + rep.To.Long()
+	if rep.TargetsAsAt.Before(rep.To) {
+		return note + ". The period has not ended, so each target is judged as it stands today, " + rep.TargetsAsAt.Long() + "."
+	}
+	return note + ", and judged as it stood on that day."
+}
+
 // reportChart draws people into work month by month in the period (bars)
 // and, when the programme has a people-into-work target of its own whose
 // window overlaps the period, that target's counted figure at each month's
@@ -256,7 +273,16 @@ func reportChart(rep domain.Report) (template.HTML, int64) {
 	if n == 0 {
 		return "", 0
 	}
-	target := chartTarget(rep.Targets, rep.TargetsAsAt)
+	// Of the targets whose window overlaps the period: the report lists
+	// every target, but one over before the period or opening after it
+	// has no line to draw in it.
+	var overlapping []domain.TargetProgress
+	for _, t := range rep.Targets {
+		if !t.StartDate.After(rep.To) && !t.Deadline.Before(rep.From) {
+			overlapping = append(overlapping, t)
+		}
+	}
+	target := chartTarget(overlapping, rep.TargetsAsAt)
 	var trend []int64
 	var maxY int64
 	for _, m := range rep.ByMonth {

@@ -45,6 +45,29 @@ func (s *Store) Memberships(_ context.Context, email string, p service.Page) ([]
 	return out, next, err
 }
 
+// MemberRoles implements service.PortfolioStore: email's roles in each of
+// the programmes ids it is a member of.
+func (s *Store) MemberRoles(_ context.Context, email string, ids []string) (map[string][]domain.Role, error) {
+	if err := s.enter("MemberRoles"); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	out := map[string][]domain.Role{}
+	for _, id := range ids {
+		part, ok := s.progs[id]
+		if !ok {
+			continue
+		}
+		var m domain.Member
+		if ok, err := part.decode(domain.Ref(domain.EntityMember, email), &m); err != nil {
+			return nil, err
+		} else if ok {
+			out[id] = m.Roles
+		}
+	}
+	return out, nil
+}
+
 // Summaries implements service.PortfolioStore from the records themselves
 // (the DynamoDB store keeps a summary of targets and schedules on write;
 // the contract test holds the two to the same answers). Schedules carry
