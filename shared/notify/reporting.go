@@ -72,7 +72,7 @@ func (r *run) lookAt(ctx context.Context, d service.DueReturn, today domain.Date
 		return nil
 	}
 	ret := d.Return
-	if notice, ok := ret.NoticeOn(sched.Reminders, today); ok {
+	if notice, ok := ret.NoticeOn(sched, today); ok {
 		if err := r.details(ctx, pd); err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (r *run) lookAt(ctx context.Context, d service.DueReturn, today domain.Date
 			// Nobody leads the project yet: nothing is claimed, and the
 			// return is looked at again tomorrow, while its notice is still
 			// due, in case someone is made its project lead by then.
-			return r.Store.RescheduleReturn(ctx, d, ret.NextCheckUntold(sched.Reminders, today))
+			return r.Store.RescheduleReturn(ctx, d, ret.NextCheckUntold(sched, today))
 		}
 		claimed, err := r.Store.ClaimNotification(ctx, note)
 		if err != nil {
@@ -98,7 +98,7 @@ func (r *run) lookAt(ctx context.Context, d service.DueReturn, today domain.Date
 			r.count(func(rep *Report) { rep.Claimed++ })
 		}
 	}
-	return r.Store.RescheduleReturn(ctx, d, ret.NextCheck(sched.Reminders, today))
+	return r.Store.RescheduleReturn(ctx, d, ret.NextCheck(sched, today))
 }
 
 // schedule reads a schedule once a run.

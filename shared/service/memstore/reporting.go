@@ -404,14 +404,14 @@ func dates(m map[string]int64) map[domain.Date]int64 {
 // CreateSchedule implements service.ReportingStore.
 func (s *Store) CreateSchedule(_ context.Context, programmeID string, sc domain.Schedule, seq int64, gen *service.Generation, ch service.Change) error {
 	return s.write("CreateSchedule", programmeID, ch, func(t *tx) {
-		t.create(domain.Ref(domain.EntitySchedule, sc.ID), sc).programmeExists().setupMove(seq, sc.ID).generation(gen)
+		t.create(domain.Ref(domain.EntitySchedule, sc.ID), domain.StoredSchedule(sc)).programmeExists().setupMove(seq, sc.ID).generation(gen)
 	})
 }
 
 // UpdateSchedule implements service.ReportingStore.
 func (s *Store) UpdateSchedule(_ context.Context, programmeID string, before, after domain.Schedule, seq int64, gen *service.Generation, removed []domain.Return, ch service.Change) error {
 	return s.write("UpdateSchedule", programmeID, ch, func(t *tx) {
-		t.versioned(domain.Ref(domain.EntitySchedule, after.ID), after, before.Version).setupMove(seq, "").generation(gen).returnRemovals(removed)
+		t.versioned(domain.Ref(domain.EntitySchedule, after.ID), domain.StoredSchedule(after), before.Version).setupMove(seq, "").generation(gen).returnRemovals(removed)
 	})
 }
 
