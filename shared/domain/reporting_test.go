@@ -488,9 +488,9 @@ func TestReminderAddedAfterItsDayIsNotDue(t *testing.T) {
 		want  int64 // -1: none
 	}{
 		{s, "2026-04-13", 7},
-		{edited, "2026-04-15", 5},  // added today, its day today
-		{edited, "2026-04-16", 5},  // a run missed the 15th: the most recent remindable day
-		{edited, "2026-04-17", 3},  // the 3-day reminder
+		{edited, "2026-04-15", 5}, // added today, its day today
+		{edited, "2026-04-16", 5}, // a run missed the 15th: the most recent remindable day
+		{edited, "2026-04-17", 3}, // the 3-day reminder
 		{Schedule{Reminders: []int64{10}}.DateReminders(&s, d("2026-04-15")), "2026-04-15", -1}, // added after its day: not due
 		{Schedule{Reminders: []int64{10}}.DateReminders(&s, d("2026-04-15")), "2026-04-19", -1},
 	} {
