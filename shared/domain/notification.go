@@ -79,12 +79,15 @@ type NotNeededReason string
 // submission no longer awaits review, or it has been corrected (a
 // changes-requested email always goes: it carries the lead's comment); a
 // payment-due email's payment was recorded paid, or cancelled, before it
-// went.
+// went; a return's reminder or overdue email's return was removed (its
+// schedule's last period moved earlier), or sent, before it went.
 const (
 	NotNeededReviewed  NotNeededReason = "reviewed"  // a lead approved it or asked for changes
 	NotNeededCorrected NotNeededReason = "corrected" // a correction replaced it, and awaits review itself
 	NotNeededPaid      NotNeededReason = "paid"      // a lead recorded the payment paid
 	NotNeededCancelled NotNeededReason = "cancelled" // a lead cancelled the payment
+	NotNeededRemoved   NotNeededReason = "removed"   // the return was removed with its schedule's last periods
+	NotNeededSubmitted NotNeededReason = "submitted" // the project sent the return
 )
 
 // NotificationStatus is where a notification's email stands.

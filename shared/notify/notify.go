@@ -632,13 +632,30 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 		return slices.Contains(note.Delivered, to) || slices.Contains(note.Rejected, to)
 	})
 	note.Sending = unknown // what FinishNotification leaves recorded
+	// A return's reminder or overdue email nobody has yet goes only while
+	// its return is still expected: its first recipient's claim checks it
+	// (see ClaimReturnRecipient).
+	checkReturn := note.ReturnID != "" && (note.Kind == domain.KindReminder || note.Kind == domain.KindOverdue) &&
+		len(note.Delivered) == 0 && len(rejected) == 0 && len(unknown) == 0
 	for _, to := range note.Recipients {
 		if slices.Contains(note.Delivered, to) || slices.Contains(note.Rejected, to) || slices.Contains(unknown, to) {
 			continue
 		}
 		// Claimed before SES is called, so a run that dies before
 		// recording the outcome never leads to a second email.
-		claimed, err := r.Store.ClaimRecipient(ctx, note.ProgrammeID, note.ID, note.Attempts, to)
+		var claimed bool
+		if checkReturn {
+			checkReturn = false
+			var unneeded domain.NotNeededReason
+			claimed, unneeded, err = r.Store.ClaimReturnRecipient(ctx, note.ProgrammeID, note.ID, note.Attempts, to, note.ReturnID)
+			if err == nil && unneeded != "" {
+				// Its return was removed, or sent, since it was claimed:
+				// withdrawn, as nobody has it.
+				return r.settle(ctx, note, unneeded)
+			}
+		} else {
+			claimed, err = r.Store.ClaimRecipient(ctx, note.ProgrammeID, note.ID, note.Attempts, to)
+		}
 		if err != nil || !claimed {
 			return err // !claimed: the lease ran out and another run took it over
 		}
@@ -812,6 +829,10 @@ func notNeededWords(reason domain.NotNeededReason) string {
 		return "a lead recorded the payment paid"
 	case domain.NotNeededCancelled:
 		return "a lead cancelled the payment"
+	case domain.NotNeededRemoved:
+		return "the return was removed: its schedule no longer has that period"
+	case domain.NotNeededSubmitted:
+		return "the project sent the return"
 	}
 	return "a lead reviewed the submission"
 }

@@ -358,6 +358,11 @@ func (s *Store) ClaimRecipient(_ context.Context, programmeID, id string, attemp
 		return false, err
 	}
 	defer s.mu.Unlock()
+	return s.claimRecipient(programmeID, id, attempt, email)
+}
+
+// claimRecipient is ClaimRecipient under the store's lock.
+func (s *Store) claimRecipient(programmeID, id string, attempt int64, email string) (bool, error) {
 	ref := domain.Ref(domain.EntityNotification, id)
 	p := s.progs[programmeID]
 	var n domain.Notification
@@ -373,6 +378,28 @@ func (s *Store) ClaimRecipient(_ context.Context, programmeID, id string, attemp
 	slices.Sort(n.Sending)
 	p.put(ref, n)
 	return true, nil
+}
+
+// ClaimReturnRecipient is ClaimRecipient on condition too that the
+// return is still expected, as the DynamoDB store's transaction: unneeded
+// says why not (removed, or sent), and then nothing is claimed.
+func (s *Store) ClaimReturnRecipient(_ context.Context, programmeID, id string, attempt int64, email, returnID string) (bool, domain.NotNeededReason, error) {
+	if err := s.enter("ClaimReturnRecipient"); err != nil {
+		return false, "", err
+	}
+	defer s.mu.Unlock()
+	var m memReturn
+	found, err := s.progs[programmeID].decode(domain.Ref(domain.EntityReturn, returnID), &m)
+	switch {
+	case err != nil:
+		return false, "", err
+	case !found:
+		return false, domain.NotNeededRemoved, nil
+	case m.State != domain.StateExpected:
+		return false, domain.NotNeededSubmitted, nil
+	}
+	claimed, err := s.claimRecipient(programmeID, id, attempt, email)
+	return claimed, "", err
 }
 
 // Changes reports how many changes the programme's figures have counted
