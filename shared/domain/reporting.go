@@ -543,6 +543,11 @@ type Return struct {
 	// reminded at most once a day and never again for a day a reminder
 	// already covered.
 	RemindedOn Date `json:"-"`
+	// Rev is the return's dependents revision as read: moved on by each
+	// payment made waiting on it (a dependent's premise), so removing the
+	// return (its schedule's last period moved earlier) is conditioned on
+	// no payment having been made on it since its payments were read.
+	Rev int64 `json:"-"`
 }
 
 // ReturnID is the id of a project's return for the period of a schedule

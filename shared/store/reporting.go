@@ -287,17 +287,23 @@ func (s *Store) UpdateSchedule(ctx context.Context, programmeID string, before, 
 		return err
 	}
 	// Returns of periods the schedule no longer has: each deleted while
-	// still as read with nothing sent, which takes it out of the
-	// notifier's index (GSI3) with it, and its counts taken back.
+	// still as read with nothing sent and no payment made waiting on it
+	// since (its dependents revision, rev, as read), which takes it out of
+	// the notifier's index (GSI3) with it, and its counts taken back.
 	stats := map[statsKey]domain.StatsDelta{}
 	for _, r := range removed {
-		vals, err := marshal(map[string]any{":v": r.Version, ":expected": domain.StateExpected})
+		v := map[string]any{":v": r.Version, ":expected": domain.StateExpected}
+		cond := "version = :v AND #state = :expected AND attribute_not_exists(rev)"
+		if r.Rev != 0 {
+			v[":rev"], cond = r.Rev, "version = :v AND #state = :expected AND rev = :rev"
+		}
+		vals, err := marshal(v)
 		if err != nil {
 			return err
 		}
 		t.add(types.TransactWriteItem{Delete: &types.Delete{
 			TableName: &s.table, Key: key(pkProgramme(programmeID), skReturn(r.ProjectID, r.ScheduleID, r.PeriodStart)),
-			ConditionExpression:       aws.String("version = :v AND #state = :expected"),
+			ConditionExpression:       aws.String(cond),
 			ExpressionAttributeNames:  map[string]string{"#state": "state"},
 			ExpressionAttributeValues: vals,
 		}}, service.ErrChanged)

@@ -172,6 +172,17 @@ func (p *partition) put(ref domain.RecordRef, v any) {
 	delete(p.revs, k)
 }
 
+// putKeepRev replaces ref's record keeping its dependents revision, as
+// the DynamoDB store's UpdateItem of a few attributes does (a return's
+// index entry, its remindedOn).
+func (p *partition) putKeepRev(ref domain.RecordRef, v any) {
+	rev := p.rev(ref)
+	p.put(ref, v)
+	if k, err := slot(ref); err == nil && rev != 0 {
+		p.revs[k] = rev
+	}
+}
+
 // rev is the dependents revision of ref's record.
 func (p *partition) rev(ref domain.RecordRef) int64 {
 	k, err := slot(ref)
@@ -196,6 +207,7 @@ func (p *partition) decode(ref domain.RecordRef, v any) (bool, error) {
 		var m memReturn
 		err := json.Unmarshal(data, &m)
 		*r = m.domain()
+		r.Rev = p.revs[k]
 		return true, err
 	}
 	return true, json.Unmarshal(data, v)
@@ -342,7 +354,7 @@ func (s *Store) ClaimNotification(_ context.Context, n domain.Notification) (boo
 	p := s.part(n.ProgrammeID)
 	p.put(ref, n)
 	if ret != nil {
-		p.put(domain.Ref(domain.EntityReturn, ret.ID), *ret)
+		p.putKeepRev(domain.Ref(domain.EntityReturn, ret.ID), *ret)
 	}
 	p.audit = append(p.audit, auditEntry{id: ev.ID, entity: string(ev.Entity), entityID: ev.EntityID, actor: ev.ActorEmail, data: data})
 	return true, nil

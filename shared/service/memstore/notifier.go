@@ -485,7 +485,7 @@ func (s *Store) RescheduleReturn(_ context.Context, d service.DueReturn, next do
 		return nil
 	}
 	m.Look, m.LookMark = next, ""
-	p.put(ref, m)
+	p.putKeepRev(ref, m)
 	return nil
 }
 

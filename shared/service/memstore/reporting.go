@@ -167,7 +167,7 @@ func (t *tx) returnRemovals(rs []domain.Return) *tx {
 		ref := domain.Ref(domain.EntityReturn, r.ID)
 		var cur domain.Return
 		ok, _ := t.p.decode(ref, &cur)
-		t.check(ok && cur.Version == r.Version && !cur.Sent(), service.ErrChanged)
+		t.check(ok && cur.Version == r.Version && !cur.Sent() && t.p.rev(ref) == r.Rev, service.ErrChanged)
 		var d domain.StatsDelta
 		d.Add(cur, -1)
 		t.then(func(p *partition) {
@@ -472,7 +472,7 @@ func (s *Store) RecheckReturns(_ context.Context, programmeID, scheduleID string
 			continue
 		}
 		m.Look, m.LookMark = on, domain.NewID()
-		p.put(domain.Ref(domain.EntityReturn, m.ID), m)
+		p.putKeepRev(domain.Ref(domain.EntityReturn, m.ID), m)
 	}
 	return nil
 }
@@ -515,6 +515,7 @@ func (s *Store) ListReturns(_ context.Context, programmeID string, f service.Ret
 	out := make([]domain.Return, len(ms))
 	for i, m := range ms {
 		out[i] = m.domain()
+		out[i].Rev = part.rev(domain.Ref(domain.EntityReturn, m.ID))
 	}
 	return out, next, err
 }
