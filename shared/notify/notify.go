@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -98,7 +99,15 @@ type run struct {
 	mu         sync.Mutex // guards report and programmes: changed programmes are visited in parallel
 	report     Report
 	programmes map[string]*programmeData
+	// seq orders the run's own reads (tick): a programme's members read
+	// after a page of the returns' index was read are as new as any
+	// change that page shows (see lookAt).
+	seq atomic.Int64
 }
+
+// tick is the next step of the run's reads, in the order this process
+// made them.
+func (r *run) tick() int64 { return r.seq.Add(1) }
 
 // stamp is the time of a write: the clock as the write is made, to the
 // millisecond as the API writes, not the run's start. A run may last
@@ -129,6 +138,8 @@ type programmeData struct {
 	projects     map[string]domain.Project
 	leads        []string
 	projectLeads map[string][]string // by project
+	// membersRead is the run's tick just before the members were read.
+	membersRead int64
 	// schedules are read when a return of theirs is due, once a run.
 	schedules map[string]domain.Schedule
 	// grace (domain.MissedGrace) is read once a run, when a target past
@@ -359,10 +370,6 @@ func (r *run) details(ctx context.Context, pd *programmeData) error {
 	if err != nil {
 		return err
 	}
-	members, err := service.All(ctx, r.Store.ListMembers, id)
-	if err != nil {
-		return err
-	}
 	pd.funders, pd.projects = map[string]domain.Funder{}, map[string]domain.Project{}
 	for _, f := range funders {
 		pd.funders[f.ID] = f
@@ -370,7 +377,22 @@ func (r *run) details(ctx context.Context, pd *programmeData) error {
 	for _, p := range projects {
 		pd.projects[p.ID] = p
 	}
-	pd.projectLeads = map[string][]string{}
+	if err := r.readMembers(ctx, pd); err != nil {
+		return err
+	}
+	pd.detailed = true
+	return nil
+}
+
+// readMembers (re)reads who leads the programme and its projects: a
+// consistent Query of its members, each page.
+func (r *run) readMembers(ctx context.Context, pd *programmeData) error {
+	read := r.tick()
+	members, err := service.All(ctx, r.Store.ListMembers, pd.programme.ID)
+	if err != nil {
+		return err
+	}
+	pd.leads, pd.projectLeads, pd.membersRead = nil, map[string][]string{}, read
 	for _, m := range members {
 		for _, role := range m.Roles {
 			switch role.Role {
@@ -382,7 +404,6 @@ func (r *run) details(ctx context.Context, pd *programmeData) error {
 		}
 	}
 	pd.leads = slices.Compact(pd.leads)
-	pd.detailed = true
 	return nil
 }
 

@@ -373,7 +373,8 @@ func (s *Store) DueReturns(ctx context.Context, shard int, today domain.Date, p 
 		if err != nil {
 			return err
 		}
-		due = append(due, service.DueReturn{ProgrammeID: programmeID, Return: r, DueKey: dueKey})
+		due = append(due, service.DueReturn{ProgrammeID: programmeID, Return: r, DueKey: dueKey,
+			Rechecked: strings.Count(dueKey, "#") == 3}) // a recheck's mark (recheckDueKey)
 		return nil
 	})
 	if err != nil {
