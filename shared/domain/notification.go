@@ -275,6 +275,37 @@ func (n Notification) SentRecord() map[string]any {
 	return rec
 }
 
+// Words say why an email stopped being needed.
+func (r NotNeededReason) Words() string {
+	switch r {
+	case NotNeededCorrected:
+		return "the submission was replaced by a correction, which has its own email"
+	case NotNeededPaid:
+		return "a lead recorded the payment paid"
+	case NotNeededCancelled:
+		return "a lead cancelled the payment"
+	case NotNeededRemoved:
+		return "the return was removed: its schedule no longer has that period"
+	case NotNeededSubmitted:
+		return "the project sent the return"
+	}
+	return "a lead reviewed the submission"
+}
+
+// SettledUnneeded is a pending notification some recipients had (or
+// refused) when it stopped being needed (reason), finished at at with no
+// more sent: sent, when anyone has it, else failed, saying why.
+func (n Notification) SettledUnneeded(reason NotNeededReason, at time.Time) Notification {
+	n.Status, n.NotNeeded, n.Sending = NotificationSent, reason, nil
+	if len(n.Delivered) > 0 {
+		n.SentAt = &at
+	} else {
+		n.Status = NotificationFailed
+		n.LastError = "not delivered to anyone, and no longer needed: " + reason.Words()
+	}
+	return n
+}
+
 // WithdrawnRecord is what the audit trail says of a notification
 // withdrawn, unsent to anyone, because it was no longer needed (reason):
 // the "before" of its deletion.

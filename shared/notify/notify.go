@@ -823,13 +823,9 @@ func (r *run) settle(ctx context.Context, note domain.Notification, reason domai
 		_, err := r.Store.WithdrawNotification(ctx, note, ev)
 		return err
 	}
-	note.Status, note.NotNeeded = domain.NotificationSent, reason
-	if len(note.Delivered) > 0 {
-		note.SentAt = &at
-	} else {
-		note.Status = domain.NotificationFailed
-		note.LastError = "not delivered to anyone, and no longer needed: " + notNeededWords(reason)
-	}
+	sending := note.Sending
+	note = note.SettledUnneeded(reason, at)
+	note.Sending = sending // those a run stopped while sending to stay recorded
 	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionSend,
 		nil, note.SentRecord(), at)
 	return r.Store.FinishNotification(ctx, note, ev)
@@ -839,23 +835,6 @@ func (r *run) settle(ctx context.Context, note domain.Notification, reason domai
 // has it, nobody refused it, and no run stopped while sending it.
 func neverSent(n domain.Notification) bool {
 	return len(n.Delivered) == 0 && len(n.Rejected) == 0 && len(n.Sending) == 0
-}
-
-// notNeededWords says why an email stopped being needed.
-func notNeededWords(reason domain.NotNeededReason) string {
-	switch reason {
-	case domain.NotNeededCorrected:
-		return "the submission was replaced by a correction, which has its own email"
-	case domain.NotNeededPaid:
-		return "a lead recorded the payment paid"
-	case domain.NotNeededCancelled:
-		return "a lead cancelled the payment"
-	case domain.NotNeededRemoved:
-		return "the return was removed: its schedule no longer has that period"
-	case domain.NotNeededSubmitted:
-		return "the project sent the return"
-	}
-	return "a lead reviewed the submission"
 }
 
 func (r *run) lease() time.Duration {

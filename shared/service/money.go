@@ -427,10 +427,22 @@ func (sc *Scope) paymentEmail(before, after domain.Payment, note domain.Notifica
 		return nil
 	}
 	e := &PaymentEmail{Note: note}
-	if len(note.Delivered) == 0 && len(note.Rejected) == 0 && len(note.Sending) == 0 {
+	switch {
+	case len(note.Sending) > 0:
+		// A run is sending it (or stopped while it was): it goes on to
+		// all, and that run, or the next, finishes it.
+	case len(note.Delivered) == 0 && len(note.Rejected) == 0:
 		ev := domain.NewAuditEvent(sc.caller, sc.programmeID, domain.EntityNotification, note.ID, domain.ActionDelete,
 			note.WithdrawnRecord(reason), nil, sc.s.now())
 		e.Withdraw = &ev
+	default:
+		// Some had it (a retry waits after a passing failure): settled
+		// now, as the next run would.
+		now := sc.s.now()
+		done := note.SettledUnneeded(reason, now)
+		ev := domain.NewAuditEvent(sc.caller, sc.programmeID, domain.EntityNotification, note.ID, domain.ActionSend,
+			nil, done.SentRecord(), now)
+		e.Finish, e.FinishEvent = &done, &ev
 	}
 	return e
 }
