@@ -96,8 +96,9 @@ type Schedule struct {
 	// schedule was made, or the day an edit added it. A reminder whose day
 	// had passed by then is not sent (Return.NoticeOn): nobody could have
 	// been reminded on it. Stored with the schedule, so a notifier run
-	// reads it with the reminders it dates; never shown (MarshalJSON).
-	RemindersFrom []ReminderFrom `json:"remindersFrom,omitempty"`
+	// reads it with the reminders it dates; never shown (MarshalJSON:
+	// api:"-" says so to the API's tests).
+	RemindersFrom []ReminderFrom `json:"remindersFrom,omitempty" api:"-"`
 }
 
 // ReminderFrom is the day one of a schedule's reminders (Days before the
