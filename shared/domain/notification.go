@@ -79,12 +79,15 @@ type NotNeededReason string
 // submission no longer awaits review, or it has been corrected (a
 // changes-requested email always goes: it carries the lead's comment); a
 // payment-due email's payment was recorded paid, or cancelled, before it
-// went.
+// went; a return's reminder or overdue email's return was removed (its
+// schedule's last period moved earlier), or sent, before it went.
 const (
 	NotNeededReviewed  NotNeededReason = "reviewed"  // a lead approved it or asked for changes
 	NotNeededCorrected NotNeededReason = "corrected" // a correction replaced it, and awaits review itself
 	NotNeededPaid      NotNeededReason = "paid"      // a lead recorded the payment paid
 	NotNeededCancelled NotNeededReason = "cancelled" // a lead cancelled the payment
+	NotNeededRemoved   NotNeededReason = "removed"   // the return was removed with its schedule's last periods
+	NotNeededSubmitted NotNeededReason = "submitted" // the project sent the return
 )
 
 // NotificationStatus is where a notification's email stands.
@@ -270,6 +273,37 @@ func (n Notification) SentRecord() map[string]any {
 	}
 	rec["threshold"], rec["targetId"], rec["figure"] = n.Threshold, n.TargetID, n.Figure
 	return rec
+}
+
+// Words say why an email stopped being needed.
+func (r NotNeededReason) Words() string {
+	switch r {
+	case NotNeededCorrected:
+		return "the submission was replaced by a correction, which has its own email"
+	case NotNeededPaid:
+		return "a lead recorded the payment paid"
+	case NotNeededCancelled:
+		return "a lead cancelled the payment"
+	case NotNeededRemoved:
+		return "the return was removed: its schedule no longer has that period"
+	case NotNeededSubmitted:
+		return "the project sent the return"
+	}
+	return "a lead reviewed the submission"
+}
+
+// SettledUnneeded is a pending notification some recipients had (or
+// refused) when it stopped being needed (reason), finished at at with no
+// more sent: sent, when anyone has it, else failed, saying why.
+func (n Notification) SettledUnneeded(reason NotNeededReason, at time.Time) Notification {
+	n.Status, n.NotNeeded, n.Sending = NotificationSent, reason, nil
+	if len(n.Delivered) > 0 {
+		n.SentAt = &at
+	} else {
+		n.Status = NotificationFailed
+		n.LastError = "not delivered to anyone, and no longer needed: " + reason.Words()
+	}
+	return n
 }
 
 // WithdrawnRecord is what the audit trail says of a notification

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,6 +92,63 @@ type Schedule struct {
 	// report, a portfolio's summaries); never stored with the schedule,
 	// nor shown.
 	CountedByProject bool `json:"-"`
+	// RemindersFrom is the day each of Reminders took effect: the day the
+	// schedule was made, or the day an edit added it. A reminder whose day
+	// had passed by then is not sent (Return.NoticeOn): nobody could have
+	// been reminded on it. Stored with the schedule, so a notifier run
+	// reads it with the reminders it dates; never shown (MarshalJSON:
+	// api:"-" says so to the API's tests).
+	RemindersFrom []ReminderFrom `json:"remindersFrom,omitempty" api:"-"`
+}
+
+// ReminderFrom is the day one of a schedule's reminders (Days before the
+// due date) took effect.
+type ReminderFrom struct {
+	Days int64 `json:"days"`
+	From Date  `json:"from"`
+}
+
+// MarshalJSON is the schedule as the API shows it (and the audit trail
+// records it): without RemindersFrom, which is the notifier's
+// bookkeeping. The stores keep it (DynamoDB's attribute values are not
+// made through this; the in-memory store keeps a StoredSchedule).
+func (s Schedule) MarshalJSON() ([]byte, error) {
+	type shown Schedule
+	v := shown(s)
+	v.RemindersFrom = nil
+	return json.Marshal(v)
+}
+
+// StoredSchedule is a schedule as a store keeps it, RemindersFrom and
+// all: encoded as JSON, unlike Schedule, it keeps every field.
+type StoredSchedule Schedule
+
+// ReminderFrom is the day the reminder days before the due date took
+// effect. A schedule stored before these were kept has none: its
+// reminders count from its last change (UpdatedAt), which never dates a
+// reminder earlier than it was set.
+func (s Schedule) ReminderFrom(days int64) Date {
+	for _, r := range s.RemindersFrom {
+		if r.Days == days {
+			return r.From
+		}
+	}
+	return UKDate(s.UpdatedAt)
+}
+
+// DateReminders dates s's reminders, the schedule before (nil: new) with
+// its reminders changed as of today: a day it kept keeps its date, a day
+// added takes today.
+func (s Schedule) DateReminders(before *Schedule, today Date) Schedule {
+	s.RemindersFrom = make([]ReminderFrom, 0, len(s.Reminders))
+	for _, n := range s.Reminders {
+		from := today
+		if before != nil && slices.Contains(before.Reminders, n) {
+			from = before.ReminderFrom(n)
+		}
+		s.RemindersFrom = append(s.RemindersFrom, ReminderFrom{Days: n, From: from})
+	}
+	return s
 }
 
 // ScheduleInput is the body of POST …/schedules.
@@ -486,6 +544,11 @@ type Return struct {
 	// reminded at most once a day and never again for a day a reminder
 	// already covered.
 	RemindedOn Date `json:"-"`
+	// Rev is the return's dependents revision as read: moved on by each
+	// payment made waiting on it (a dependent's premise), so removing the
+	// return (its schedule's last period moved earlier) is conditioned on
+	// no payment having been made on it since its payments were read.
+	Rev int64 `json:"-"`
 }
 
 // ReturnID is the id of a project's return for the period of a schedule
@@ -916,10 +979,10 @@ type ReturnNotice struct {
 }
 
 // eventDates are the days something may happen to a return not yet sent:
-// the first look (when any reminder could first apply), each reminder and
-// the day after the due date. None falls before the return was first
-// expected.
-func (r Return) eventDates(reminders []int64) []Date {
+// the first look (when any reminder could first apply), each reminder of
+// s that may go (remindable) and the day after the due date. None falls
+// before the return was first expected.
+func (r Return) eventDates(s *Schedule) []Date {
 	created := UKDate(r.CreatedAt)
 	at := func(d Date) Date {
 		if d.Before(created) {
@@ -928,12 +991,29 @@ func (r Return) eventDates(reminders []int64) []Date {
 		return d
 	}
 	dates := []Date{at(r.DueDate.AddDays(-MaxReminderDays))}
-	for _, n := range reminders {
-		dates = append(dates, at(r.DueDate.AddDays(-int(n))))
+	if s != nil {
+		for _, n := range s.Reminders {
+			if day := r.DueDate.AddDays(-int(n)); r.remindable(*s, n) {
+				dates = append(dates, day)
+			}
+		}
 	}
 	dates = append(dates, at(r.DueDate.AddDays(1)))
 	slices.SortFunc(dates, func(a, b Date) int { return a.Time().Compare(b.Time()) })
 	return slices.Compact(dates)
+}
+
+// remindable reports whether the reminder days before the due date (one
+// of s's) may go at all: its day is not before the return was first
+// expected, nor before the reminder took effect (Schedule.ReminderFrom).
+// A reminder day that had passed when the schedule was made, when the
+// project was added, or when an edit added the reminder, is not due: it
+// is not sent late (only the overdue email catches up, SPEC). A reminder
+// whose day came while it stood, and which nobody could be told of or no
+// run got to, still is (the most recent one: NoticeOn).
+func (r Return) remindable(s Schedule, days int64) bool {
+	day := r.DueDate.AddDays(-int(days))
+	return !day.Before(UKDate(r.CreatedAt)) && !day.Before(s.ReminderFrom(days))
 }
 
 // FirstCheck is the first day the notifier must look at a new return:
@@ -944,10 +1024,10 @@ func (r Return) FirstCheck() Date {
 }
 
 // NextCheck is the next day after today the notifier must look at the
-// return while nothing is sent, or the zero date when it never needs to
-// again (the overdue email's day has passed).
-func (r Return) NextCheck(reminders []int64, today Date) Date {
-	for _, d := range r.eventDates(reminders) {
+// return while nothing is sent under schedule s, or the zero date when it
+// never needs to again (the overdue email's day has passed).
+func (r Return) NextCheck(s Schedule, today Date) Date {
+	for _, d := range r.eventDates(&s) {
 		if d.After(today) {
 			return d
 		}
@@ -967,23 +1047,25 @@ func (r Return) NextCheck(reminders []int64, today Date) Date {
 // returns first expected already overdue; after that nobody is told. So a
 // return nobody leads is looked at most once a day for at most
 // MaxReminderDays+OverdueEmailWindow+1 days, and never scanned for.
-func (r Return) NextCheckUntold(reminders []int64, today Date) Date {
+func (r Return) NextCheckUntold(s Schedule, today Date) Date {
 	if tomorrow := today.AddDays(1); !tomorrow.After(r.DueDate.AddDays(OverdueEmailWindow)) {
 		return tomorrow
 	}
-	return r.NextCheck(reminders, today)
+	return r.NextCheck(s, today)
 }
 
-// NoticeOn is the email a return not yet sent calls for when the notifier
-// looks at it on day today, if any: past its due date, the overdue email
-// (unless it was already due more than OverdueEmailWindow days before
-// fundtrack first expected it); otherwise the reminder of the most recent
-// reminder day that has come (earlier ones the notifier missed are not
-// sent late: one reminder is enough), unless a reminder of the return was
-// already sent on or after that day (RemindedOn): a reminder day added
-// once that day has passed, or a second reminder day falling on a day a
-// reminder went, sends nothing more.
-func (r Return) NoticeOn(reminders []int64, today Date) (ReturnNotice, bool) {
+// NoticeOn is the email a return not yet sent calls for under schedule s
+// when the notifier looks at it on day today, if any: past its due date,
+// the overdue email (unless it was already due more than
+// OverdueEmailWindow days before fundtrack first expected it); otherwise
+// the reminder of the most recent reminder day that has come and may go
+// at all (remindable: not one whose day had passed when the schedule was
+// made, the return first expected or the reminder added; earlier ones the
+// notifier missed are not sent late: one reminder is enough), unless a
+// reminder of the return was already sent on or after that day
+// (RemindedOn): a second reminder day falling on a day a reminder went
+// sends nothing more.
+func (r Return) NoticeOn(s Schedule, today Date) (ReturnNotice, bool) {
 	if r.Sent() {
 		return ReturnNotice{}, false
 	}
@@ -995,8 +1077,8 @@ func (r Return) NoticeOn(reminders []int64, today Date) (ReturnNotice, bool) {
 		return ReturnNotice{Kind: KindOverdue}, true
 	}
 	best := int64(-1)
-	for _, n := range reminders {
-		if day := r.DueDate.AddDays(-int(n)); !day.After(today) && (best < 0 || n < best) {
+	for _, n := range s.Reminders {
+		if day := r.DueDate.AddDays(-int(n)); !day.After(today) && r.remindable(s, n) && (best < 0 || n < best) {
 			best = n
 		}
 	}

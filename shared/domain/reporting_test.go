@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
@@ -451,7 +452,7 @@ func TestFillFromHistory(t *testing.T) {
 func TestReturnNotices(t *testing.T) {
 	created := d("2026-01-10").Time()
 	r := Return{ID: "r", PeriodEnd: d("2026-06-30"), DueDate: d("2026-07-20"), State: StateExpected, CreatedAt: created}
-	reminders := []int64{14, 7}
+	reminders := Schedule{Reminders: []int64{14, 7}}
 	if got := r.FirstCheck(); got != d("2026-04-21") {
 		t.Errorf("first check %s, want 90 days before due", got)
 	}
@@ -500,12 +501,83 @@ func TestReturnNotices(t *testing.T) {
 	if next := old.NextCheck(reminders, d("2026-10-19")); !next.IsZero() {
 		t.Errorf("an old overdue return is looked at again on %s", next)
 	}
-	// Expected three days before its due date with a 7-day reminder: it
-	// is reminded at once.
+	// Expected three days before its due date with a 7-day reminder: the
+	// reminder's day had passed before the return was expected, so it is
+	// not sent (late); the overdue email still goes.
 	soon := r
 	soon.CreatedAt = d("2026-07-17").Time()
-	if n, ok := soon.NoticeOn(reminders, d("2026-07-17")); !ok || n.Kind != KindReminder || n.Reminder != 7 {
-		t.Errorf("expected 3 days before due: %+v %v", n, ok)
+	for _, today := range []string{"2026-07-17", "2026-07-20"} {
+		if n, ok := soon.NoticeOn(reminders, d(today)); ok {
+			t.Errorf("expected 3 days before due, on %s: %+v", today, n)
+		}
+	}
+	if next := soon.NextCheck(reminders, d("2026-07-17")); next != d("2026-07-21") {
+		t.Errorf("expected 3 days before due: next look %s, want the overdue email's day", next)
+	}
+	if n, ok := soon.NoticeOn(reminders, d("2026-07-21")); !ok || n.Kind != KindOverdue {
+		t.Errorf("expected 3 days before due, the day after: %+v %v", n, ok)
+	}
+}
+
+// TestReminderAddedAfterItsDayIsNotDue: a reminder is due only if its day
+// is on or after the day it took effect (the schedule made, or an edit
+// adding it) and the day the return was first expected. A day kept
+// through an edit keeps its date; one added by an edit is dated that day
+// (Schedule.DateReminders); a schedule stored before reminders were
+// dated counts them from its last change.
+func TestReminderAddedAfterItsDayIsNotDue(t *testing.T) {
+	made := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	r := Return{ID: "r", PeriodEnd: d("2026-03-31"), DueDate: d("2026-04-20"), State: StateExpected, CreatedAt: made}
+	s := Schedule{Reminders: []int64{7}, CreatedAt: made, UpdatedAt: made}.DateReminders(nil, UKDate(made))
+	// Edited on 2026-04-15 to [10, 7, 3, 5]: 10 and 7 passed, 5 (the
+	// 15th) is today, 3 is to come.
+	edited := Schedule{Reminders: []int64{10, 7, 5, 3}}.DateReminders(&s, d("2026-04-15"))
+	if edited.ReminderFrom(7) != d("2026-01-10") || edited.ReminderFrom(10) != d("2026-04-15") {
+		t.Fatalf("dated reminders: %+v", edited.RemindersFrom)
+	}
+	for _, c := range []struct {
+		sched Schedule
+		today string
+		want  int64 // -1: none
+	}{
+		{s, "2026-04-13", 7},
+		{edited, "2026-04-15", 5}, // added today, its day today
+		{edited, "2026-04-16", 5}, // a run missed the 15th: the most recent remindable day
+		{edited, "2026-04-17", 3}, // the 3-day reminder
+		{Schedule{Reminders: []int64{10}}.DateReminders(&s, d("2026-04-15")), "2026-04-15", -1}, // added after its day: not due
+		{Schedule{Reminders: []int64{10}}.DateReminders(&s, d("2026-04-15")), "2026-04-19", -1},
+	} {
+		n, ok := r.NoticeOn(c.sched, d(c.today))
+		if c.want < 0 && ok || c.want >= 0 && (!ok || n.Kind != KindReminder || n.Reminder != c.want) {
+			t.Errorf("reminders %+v on %s: %+v %v, want %d", c.sched.RemindersFrom, c.today, n, ok, c.want)
+		}
+	}
+	// [10, 7] edited on the 15th: 7 kept (its day the 13th, not reminded:
+	// the notifier was down, or nobody led the project) still goes, as the
+	// most recent reminder day; 10, added after its day, never does.
+	both := Schedule{Reminders: []int64{10, 7}}.DateReminders(&s, d("2026-04-15"))
+	if n, ok := r.NoticeOn(both, d("2026-04-15")); !ok || n.Reminder != 7 {
+		t.Errorf("a kept reminder day passed unreminded: %+v %v", n, ok)
+	}
+	if next := r.NextCheck(both, d("2026-04-15")); next != d("2026-04-21") {
+		t.Errorf("next look after the 15th: %s, want the overdue email's day", next)
+	}
+	// A schedule stored before reminders were dated: from its last change.
+	legacy := Schedule{Reminders: []int64{10, 7}, CreatedAt: made, UpdatedAt: time.Date(2026, 4, 12, 9, 0, 0, 0, time.UTC)}
+	if n, ok := r.NoticeOn(legacy, d("2026-04-14")); !ok || n.Reminder != 7 {
+		t.Errorf("legacy schedule, 7-day reminder after its last change: %+v %v", n, ok)
+	}
+	legacy.UpdatedAt = time.Date(2026, 4, 14, 9, 0, 0, 0, time.UTC)
+	if n, ok := r.NoticeOn(legacy, d("2026-04-14")); ok {
+		t.Errorf("legacy schedule changed after the 7-day reminder's day: %+v", n)
+	}
+	// The API never shows the dates; a store's StoredSchedule keeps them.
+	shown, _ := json.Marshal(edited)
+	kept, _ := json.Marshal(StoredSchedule(edited))
+	var back Schedule
+	if err := json.Unmarshal(kept, &back); err != nil || strings.Contains(string(shown), "remindersFrom") ||
+		!slices.Equal(back.RemindersFrom, edited.RemindersFrom) {
+		t.Errorf("shown %s, kept %s, read back %+v (%v)", shown, kept, back.RemindersFrom, err)
 	}
 }
 
@@ -515,7 +587,7 @@ func TestReturnNotices(t *testing.T) {
 // return is 90 days past its due date; then the return leaves the index.
 func TestReturnRecheckWhenNobodyToTell(t *testing.T) {
 	r := Return{ID: "r", PeriodEnd: d("2026-06-30"), DueDate: d("2026-07-20"), State: StateExpected, CreatedAt: d("2026-01-10").Time()}
-	reminders := []int64{14, 7}
+	reminders := Schedule{Reminders: []int64{14, 7}}
 	for today, want := range map[string]string{
 		"2026-07-06": "2026-07-07", // the 14-day reminder: again tomorrow, not on the 7-day reminder's day
 		"2026-07-19": "2026-07-20",
@@ -774,12 +846,12 @@ func TestReminderNotAgainForADayCovered(t *testing.T) {
 		{[]int64{7, 1}, "2026-04-19", 1},
 		{[]int64{7, 1}, "2026-04-18", -1},
 	} {
-		n, ok := r.NoticeOn(c.reminders, d(c.today))
+		n, ok := r.NoticeOn(Schedule{Reminders: c.reminders}, d(c.today))
 		if c.want < 0 && ok || c.want >= 0 && (!ok || n.Kind != KindReminder || n.Reminder != c.want) {
 			t.Errorf("reminders %v on %s: %+v %v, want %d", c.reminders, c.today, n, ok, c.want)
 		}
 	}
-	if n, ok := r.NoticeOn([]int64{7, 1}, d("2026-04-21")); !ok || n.Kind != KindOverdue {
+	if n, ok := r.NoticeOn(Schedule{Reminders: []int64{7, 1}}, d("2026-04-21")); !ok || n.Kind != KindOverdue {
 		t.Errorf("reminded, then overdue: %+v %v", n, ok)
 	}
 }

@@ -551,7 +551,9 @@ func anFields(typ reflect.Type) []reflect.StructField {
 	var out []reflect.StructField
 	for i := range typ.NumField() {
 		f := typ.Field(i)
-		if f.Tag.Get("json") == "-" {
+		if f.Tag.Get("json") == "-" || f.Tag.Get("api") == "-" {
+			// api:"-": stored, but never answered (its type's MarshalJSON
+			// leaves it out: domain.Schedule.RemindersFrom).
 			continue
 		}
 		if f.Anonymous && f.Type.Kind() == reflect.Struct && f.Tag.Get("json") == "" {

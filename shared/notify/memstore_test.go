@@ -559,8 +559,9 @@ func TestMemPaymentPaidBetweenItsReadAndItsClaim(t *testing.T) {
 
 // TestMemPaymentEmailRetriedPaidMeanwhile: a payment's email the funder
 // had, whose send to the lead failed in passing, is not retried once the
-// payment is paid: it stays listed sent (the funder had it), saying why
-// the rest was not sent, and is not withdrawn.
+// payment is paid: the change that records it paid settles it at once,
+// listed sent (the funder had it), saying why the rest was not sent, not
+// withdrawn, and no run has anything left to do with it.
 func TestMemPaymentEmailRetriedPaidMeanwhile(t *testing.T) {
 	t.Parallel()
 	e := newMemEnv(t)
@@ -577,14 +578,14 @@ func TestMemPaymentEmailRetriedPaidMeanwhile(t *testing.T) {
 	e.mail.fail = nil
 	e.clk.Add(time.Minute)
 	e.settlePayment(w, domain.PaymentPaid)
-	if rep := e.run(); rep.Emails != 0 || rep.NotNeeded != 1 || rep.Sent != 0 {
+	n := e.note(w.memWorld, w.noteID)
+	if n.Status != domain.NotificationSent || n.NotNeeded != domain.NotNeededPaid || !slices.Equal(n.Delivered, []string{w.funder}) || n.SentAt == nil {
+		t.Errorf("its notification once paid: %+v, want sent to the funder, not needed: paid", n)
+	}
+	if rep := e.run(); rep.Emails != 0 || rep.NotNeeded != 0 || rep.Sent != 0 {
 		t.Errorf("the run after it was paid: %+v", rep)
 	}
 	e.onceEach([]string{w.funder})
-	n := e.note(w.memWorld, w.noteID)
-	if n.Status != domain.NotificationSent || n.NotNeeded != domain.NotNeededPaid || !slices.Equal(n.Delivered, []string{w.funder}) || n.SentAt == nil {
-		t.Errorf("its notification: %+v, want sent to the funder, not needed: paid", n)
-	}
 }
 
 // payAtClaim is the notifier's storage for a run that a lead overtakes:

@@ -1,8 +1,13 @@
 package notify_test
 
 import (
+	"context"
+	"sync"
 	"testing"
 
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/notify"
+	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
@@ -56,4 +61,64 @@ func TestNewProjectLeadToldOnTheNextRun(t *testing.T) {
 	e.expectMail(merge(
 		each("Return due 20 April 2026: January to March 2026 (Aspiro internships, Bradford IPS network)", pl),
 		each("Return overdue: February 2026, due 11 March 2026 (Aspiro internships, Bradford IPS network)", pl)))
+}
+
+// leadMadeAfterMembersRead is the notifier's storage for a run a lead
+// overtakes: just after the run reads the programme's members (for a
+// milestone, before it looks at any return), the lead makes someone the
+// project's lead, which puts the project's returns back in line.
+type leadMadeAfterMembersRead struct {
+	notify.Storage
+	once sync.Once
+	then func()
+}
+
+func (s *leadMadeAfterMembersRead) ListMembers(ctx context.Context, programmeID string, p service.Page) ([]domain.Member, string, error) {
+	members, next, err := s.Storage.ListMembers(ctx, programmeID, p)
+	s.once.Do(s.then)
+	return members, next, err
+}
+
+// TestNewProjectLeadMadeAfterTheRunReadTheMembers: a run reads the
+// programme's members (nobody leads the project), and a lead then makes
+// someone its project lead, putting its returns back in line, before the
+// run looks at them. The run finds a return put back by a change it may
+// not have seen, and reads the members again rather than put off to the
+// next day a reminder due today (which would then be lost): the new
+// project lead is reminded in that run, once.
+func TestNewProjectLeadMadeAfterTheRunReadTheMembers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.clk.Set("2026-04-13T09:00:00Z")
+	prog := e.programme("Bradford IPS network", "2026-01-01", "2027-12-31")
+	lead := e.addr("lead", "trust.nhs.uk")
+	e.member(prog.ID, lead, testkit.RoleLead())
+	project := e.project(prog.ID, "Aspiro internships")
+	dwp := e.funder(prog.ID, "DWP", e.addr("grants", "dwp.gov.uk"))
+	e.target(prog.ID, obj{"metric": "peopleIntoWork", "value": 10, "deadline": "2027-12-31", "notify": []string{dwp.ID}})
+	sc := e.svc.Open(t.Context(), testkit.Caller(lead), prog.ID)
+	if _, err := sc.CreateSchedule(testkit.Body(obj{"name": "Quarterly returns", "frequency": "quarterly",
+		"firstPeriodStart": "2026-01-01", "lastPeriodEnd": "2026-03-31", "reminders": []int64{0}})); err != nil {
+		t.Fatal(err)
+	}
+	e.run()
+	// The due day: figures reach the target (a milestone, so the run
+	// reads the members first), and nobody leads the project yet.
+	e.clk.Set("2026-04-20T09:00:00Z")
+	if _, err := e.svc.OpenProject(t.Context(), testkit.Caller(lead), prog.ID, project.ID).SubmitOutcome(testkit.Body(obj{
+		"periodStart": "2026-04-01", "periodEnd": "2026-04-19", "counts": obj{"peopleIntoWork": 10}})); err != nil {
+		t.Fatal(err)
+	}
+	pl := e.addr("pl", "aspiro.org.uk")
+	racing := &leadMadeAfterMembersRead{Storage: e.st, then: func() { e.inGoroutine().member(prog.ID, pl, testkit.RoleProjectLead(project.ID)) }}
+	n := e.notifier()
+	n.Store = racing
+	rep, err := runSafely(t.Context(), n)
+	if err != nil {
+		t.Fatalf("the run: %v (%+v)", err, rep)
+	}
+	e.run()
+	e.expectMail(merge(
+		each("Return due 20 April 2026: January to March 2026 (Aspiro internships, Bradford IPS network)", pl),
+		each("Target reached: 10 people into work (Bradford IPS network)", dwp.Contacts...)))
 }

@@ -133,6 +133,11 @@ type run struct {
 	// halted is set once the run stops sending (see stopping): every
 	// shard then leases and claims no more.
 	halted atomic.Bool
+
+	// seq orders the run's own reads (tick): a programme's members read
+	// after a page of the returns' index was read are as new as any
+	// change that page shows (see lookAt).
+	seq atomic.Int64
 }
 
 // stopping reports whether the run must send no more: SES answered that
@@ -163,6 +168,10 @@ func (r *run) halt(why string, err error) {
 	r.log().Warn("notifier stops sending; the next run carries on", "why", why, "err", err)
 }
 
+// tick is the next step of the run's reads, in the order this process
+// made them.
+func (r *run) tick() int64 { return r.seq.Add(1) }
+
 // stamp is the time of a write: the clock as the write is made, to the
 // millisecond as the API writes, not the run's start. A run may last
 // minutes, and a payment created meanwhile must not show the notifier's
@@ -192,6 +201,8 @@ type programmeData struct {
 	projects     map[string]domain.Project
 	leads        []string
 	projectLeads map[string][]string // by project
+	// membersRead is the run's tick just before the members were read.
+	membersRead int64
 	// schedules are read when a return of theirs is due, once a run.
 	schedules map[string]domain.Schedule
 	// grace (domain.MissedGrace) is read once a run, when a target past
@@ -422,10 +433,6 @@ func (r *run) details(ctx context.Context, pd *programmeData) error {
 	if err != nil {
 		return err
 	}
-	members, err := service.All(ctx, r.Store.ListMembers, id)
-	if err != nil {
-		return err
-	}
 	pd.funders, pd.projects = map[string]domain.Funder{}, map[string]domain.Project{}
 	for _, f := range funders {
 		pd.funders[f.ID] = f
@@ -433,7 +440,22 @@ func (r *run) details(ctx context.Context, pd *programmeData) error {
 	for _, p := range projects {
 		pd.projects[p.ID] = p
 	}
-	pd.projectLeads = map[string][]string{}
+	if err := r.readMembers(ctx, pd); err != nil {
+		return err
+	}
+	pd.detailed = true
+	return nil
+}
+
+// readMembers (re)reads who leads the programme and its projects: a
+// consistent Query of its members, each page.
+func (r *run) readMembers(ctx context.Context, pd *programmeData) error {
+	read := r.tick()
+	members, err := service.All(ctx, r.Store.ListMembers, pd.programme.ID)
+	if err != nil {
+		return err
+	}
+	pd.leads, pd.projectLeads, pd.membersRead = nil, map[string][]string{}, read
 	for _, m := range members {
 		for _, role := range m.Roles {
 			switch role.Role {
@@ -445,7 +467,6 @@ func (r *run) details(ctx context.Context, pd *programmeData) error {
 		}
 	}
 	pd.leads = slices.Compact(pd.leads)
-	pd.detailed = true
 	return nil
 }
 
@@ -740,6 +761,11 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 			}
 		}
 	}
+	// A return's reminder or overdue email nobody has yet goes only while
+	// its return is still expected: its first recipient's claim checks it
+	// (see ClaimReturnRecipient).
+	checkReturn := note.ReturnID != "" && (note.Kind == domain.KindReminder || note.Kind == domain.KindOverdue) &&
+		len(note.Delivered) == 0 && len(rejected) == 0 && len(unknown) == 0
 	for _, to := range note.Recipients {
 		if slices.Contains(note.Delivered, to) || slices.Contains(note.Rejected, to) || slices.Contains(unknown, to) || slices.Contains(gaveUp, to) {
 			continue
@@ -751,7 +777,19 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 		}
 		// Claimed before SES is called, so a run that dies before
 		// recording the outcome never leads to a second email.
-		claimed, err := r.Store.ClaimRecipient(ctx, note.ProgrammeID, note.ID, note.Attempts, to)
+		var claimed bool
+		if checkReturn {
+			checkReturn = false
+			var unneeded domain.NotNeededReason
+			claimed, unneeded, err = r.Store.ClaimReturnRecipient(ctx, note.ProgrammeID, note.ID, note.Attempts, to, note.ReturnID)
+			if err == nil && unneeded != "" {
+				// Its return was removed, or sent, since it was claimed:
+				// withdrawn, as nobody has it.
+				return r.settle(ctx, note, unneeded)
+			}
+		} else {
+			claimed, err = r.Store.ClaimRecipient(ctx, note.ProgrammeID, note.ID, note.Attempts, to)
+		}
 		if err != nil || !claimed {
 			return err // !claimed: the lease ran out and another run took it over
 		}
@@ -923,13 +961,9 @@ func (r *run) settle(ctx context.Context, note domain.Notification, reason domai
 		_, err := r.Store.WithdrawNotification(ctx, note, ev)
 		return err
 	}
-	note.Status, note.NotNeeded = domain.NotificationSent, reason
-	if len(note.Delivered) > 0 {
-		note.SentAt = &at
-	} else {
-		note.Status = domain.NotificationFailed
-		note.LastError = "not delivered to anyone, and no longer needed: " + notNeededWords(reason)
-	}
+	sending := note.Sending
+	note = note.SettledUnneeded(reason, at)
+	note.Sending = sending // those a run stopped while sending to stay recorded
 	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionSend,
 		nil, note.SentRecord(), at)
 	return r.Store.FinishNotification(ctx, note, ev)
@@ -939,19 +973,6 @@ func (r *run) settle(ctx context.Context, note domain.Notification, reason domai
 // has it, nobody refused it, and no run stopped while sending it.
 func neverSent(n domain.Notification) bool {
 	return len(n.Delivered) == 0 && len(n.Rejected) == 0 && len(n.Sending) == 0
-}
-
-// notNeededWords says why an email stopped being needed.
-func notNeededWords(reason domain.NotNeededReason) string {
-	switch reason {
-	case domain.NotNeededCorrected:
-		return "the submission was replaced by a correction, which has its own email"
-	case domain.NotNeededPaid:
-		return "a lead recorded the payment paid"
-	case domain.NotNeededCancelled:
-		return "a lead cancelled the payment"
-	}
-	return "a lead reviewed the submission"
 }
 
 func (r *run) lease() time.Duration {

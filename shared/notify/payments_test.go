@@ -665,3 +665,79 @@ func TestPaymentEmailWithdrawnOncePaidOrCancelled(t *testing.T) {
 	}
 	e.expectMail(each(paymentSubject("£3,000.00", "on 4 January 2026"), recipients...))
 }
+
+// TestPaymentEmailSomeHadSettledWhenPaid: a payment-due email some had
+// when a passing failure stopped it (a retry waits), whose payment a lead
+// then records paid, is settled by that change at once: no longer
+// pending, sent to those who have it (or failed, saying why, when nobody
+// has it), notNeeded paid, the lead's change in its history; no run
+// emails anyone about it after, nor has anything left to settle.
+func TestPaymentEmailSomeHadSettledWhenPaid(t *testing.T) {
+	t.Parallel()
+	for _, someHaveIt := range []bool{true, false} {
+		t.Run(map[bool]string{true: "delivered to some", false: "refused by some, delivered to none"}[someHaveIt], func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			w, g := e.moneyWorld()
+			b := e.build()
+			p := b.Payment(w.prog.ID, g.ID, testkit.DatedPaymentBody(7_500_00, "2026-01-01")) // due when made
+			e.ses.setFail(func(to string, _ int) error {
+				switch {
+				case to == w.lead:
+					return throttled()
+				case !someHaveIt:
+					return rejected()
+				}
+				return nil
+			})
+			if rep := e.run(); rep.Retrying != 1 {
+				t.Fatalf("first run: %+v", rep)
+			}
+			e.ses.setFail(nil)
+			id := domain.PaymentNotificationID(p.ID)
+			if n := e.notifications(w.prog.ID)[id]; n.Status != domain.NotificationPending {
+				t.Fatalf("after a passing failure: %+v", n)
+			}
+			e.clk.Add(time.Minute)
+			b.PayNow(w.prog.ID, g.ID, p.ID, "2026-01-05")
+
+			n := e.notifications(w.prog.ID)[id]
+			want := domain.NotificationSent
+			if !someHaveIt {
+				want = domain.NotificationFailed
+			}
+			if n.Status != want || n.NotNeeded != domain.NotNeededPaid || (n.SentAt != nil) != someHaveIt ||
+				!someHaveIt && !strings.Contains(n.LastError, "no longer needed: a lead recorded the payment paid") {
+				t.Errorf("the email once its payment was paid: %+v, want %s, not needed paid", n, want)
+			}
+			hist, _, err := e.st.History(t.Context(), w.prog.ID, domain.Ref(domain.EntityNotification, id), service.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(hist) == 0 || hist[0].Action != domain.ActionSend || hist[0].ActorEmail != testkit.AdminCaller().Email {
+				t.Errorf("history %+v, want it settled by the lead's change", hist)
+			}
+			pending, _, err := e.st.PendingNotifications(t.Context(), service.ShardOf(w.prog.ID), service.Page{Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if slices.ContainsFunc(pending, func(x domain.Notification) bool { return x.ID == id }) {
+				t.Error("still in the pending index")
+			}
+			e.clk.Add(time.Hour)
+			if rep := e.run(); rep.Emails != 0 || rep.NotNeeded != 0 || rep.Sent != 0 {
+				t.Errorf("the run after: %+v, want nothing to do", rep)
+			}
+			if someHaveIt {
+				// Recipients go in order: the first contact had it, the lead's
+				// send failed, and nobody after was tried.
+				if !slices.Equal(n.Delivered, []string{w.dwp.Contacts[0]}) {
+					t.Errorf("delivered to %v, want the first contact", n.Delivered)
+				}
+				e.expectMail(each(paymentSubject("£7,500.00", "on 1 January 2026"), w.dwp.Contacts[0]))
+			} else {
+				e.expectMail(nil)
+			}
+		})
+	}
+}

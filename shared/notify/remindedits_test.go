@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -73,4 +74,71 @@ func TestReminderEditsRemindNoMore(t *testing.T) {
 	if len(reminders) != 0 {
 		t.Errorf("reminders besides the 7-, 6- and 1-day ones: %v", reminders)
 	}
+}
+
+// TestReminderDayPassedBeforeItWasAddedIsNotSent: with nothing sent for a
+// return and no reminder of it gone, an edit adding a reminder day that
+// has already passed sends nothing (the reminder was not there on its
+// day), nor does a schedule made after its reminder day; a day added that
+// is today goes today, and a day still to come on its day. The overdue
+// email still catches up (SPEC).
+func TestReminderDayPassedBeforeItWasAddedIsNotSent(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.cycle(1) // Q1 due 2026-04-20: the 1-day reminder on the 19th
+	e.clk.Set("2026-04-15T09:00:00Z")
+	e.run()
+	e.expectMail(nil)
+	c.setReminders(7, 1) // the 13th: passed
+	e.run()
+	e.run()
+	e.expectMail(nil)
+	c.setReminders(10, 7, 5, 1) // 5: the 15th, today
+	stored, _, err := e.st.Schedule(t.Context(), c.prog.ID, c.schedule.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	made, edited := domain.MustDate("2026-01-05"), domain.MustDate("2026-04-15")
+	if want := []domain.ReminderFrom{{Days: 10, From: edited}, {Days: 7, From: edited}, {Days: 5, From: edited}, {Days: 1, From: made}}; !slices.Equal(stored.RemindersFrom, want) {
+		t.Errorf("stored reminders' dates %+v, want %+v", stored.RemindersFrom, want)
+	}
+	e.run()
+	e.run()
+	want := each(reminderQ1, c.projLead)
+	e.expectMail(want)
+	e.clk.Set("2026-04-16T09:00:00Z")
+	c.setReminders(10, 7, 1)
+	e.run()
+	e.expectMail(want)
+	e.clk.Set("2026-04-19T09:00:00Z")
+	e.run()
+	want = merge(want, each(reminderQ1, c.projLead))
+	e.expectMail(want)
+	var ids []string
+	for id, n := range e.notifications(c.prog.ID) {
+		if n.Kind == domain.KindReminder {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	wantIDs := []string{
+		domain.ReturnNotificationID(c.q1(), domain.ReturnNotice{Kind: domain.KindReminder, Reminder: 1}),
+		domain.ReturnNotificationID(c.q1(), domain.ReturnNotice{Kind: domain.KindReminder, Reminder: 5}),
+	}
+	if !slices.Equal(ids, wantIDs) {
+		t.Errorf("reminders %v, want %v", ids, wantIDs)
+	}
+
+	// A schedule made on the 17th with a 7-day reminder (the 13th): no
+	// reminder; the overdue email the day after the due date.
+	late := newEnv(t)
+	late.clk.Set("2026-04-17T09:00:00Z")
+	lc := late.cycleWith(false, 7)
+	late.run()
+	late.clk.Set("2026-04-20T09:00:00Z")
+	late.run()
+	late.expectMail(nil)
+	late.clk.Set("2026-04-21T09:00:00Z")
+	late.run()
+	late.expectMail(each(overdueQ1, lc.projLead))
 }

@@ -98,6 +98,14 @@ func reminderRuleHistory(t *testing.T, rnd *rand.Rand) {
 	// mustRemind[return id] are the days a run came on a reminder day of
 	// the reminders as they then stood.
 	mustRemind := map[string][]domain.Date{}
+	// since[n] is the day reminder n took effect (the schedule made, or
+	// an edit adding it); earliest[day][n] the earliest it stood at any
+	// run that day: a reminder claimed then must not be for a day before.
+	since := map[int64]domain.Date{}
+	for _, n := range sched.Reminders {
+		since[n] = domain.MustDate("2026-01-05")
+	}
+	earliest := map[domain.Date]map[int64]domain.Date{}
 	var history []string
 	for day := domain.MustDate("2026-03-25"); !day.After(domain.MustDate("2026-07-21")); day = day.AddDays(1) {
 		e.clk.Set(day.String() + "T08:00:00Z")
@@ -108,7 +116,23 @@ func reminderRuleHistory(t *testing.T, rnd *rand.Rand) {
 				if sched, err = scope().UpdateSchedule(sched.ID, func(int64) bool { return true }, testkit.Body(obj{"reminders": rs})); err != nil {
 					t.Fatal(err)
 				}
+				kept := map[int64]domain.Date{}
+				for _, n := range rs {
+					kept[n] = day
+					if from, ok := since[n]; ok {
+						kept[n] = from
+					}
+				}
+				since = kept
 				continue
+			}
+			if earliest[day] == nil {
+				earliest[day] = map[int64]domain.Date{}
+			}
+			for n, from := range since {
+				if e, ok := earliest[day][n]; !ok || from.Before(e) {
+					earliest[day][n] = from
+				}
 			}
 			runs := 1 + rnd.IntN(3)
 			history = append(history, fmt.Sprintf("%s %d runs", day, runs))
@@ -154,6 +178,9 @@ func reminderRuleHistory(t *testing.T, rnd *rand.Rand) {
 			day := r.due.AddDays(-int(*n.Reminder))
 			if day.After(n.On) || !last.IsZero() && !day.After(last) {
 				t.Errorf("%s: reminder %s (day %s) claimed on %s, the reminder before on %s", r.id, n.ID, day, n.On, last)
+			}
+			if from, ok := earliest[n.On][*n.Reminder]; !ok || day.Before(from) {
+				t.Errorf("%s: reminder %s (day %s) claimed on %s, but the reminder stood only from %v (%v)", r.id, n.ID, day, n.On, from, ok)
 			}
 			if n.Status != domain.NotificationSent || !slices.Equal(n.Delivered, []string{pl}) {
 				t.Errorf("%s: not sent to the project lead: %+v", n.ID, n)

@@ -36,9 +36,10 @@ func (r *run) returnsShard(ctx context.Context, shard int) error {
 		if err != nil {
 			return err
 		}
+		read := r.tick()
 		for _, d := range due {
 			r.count(func(rep *Report) { rep.ReturnsDue++ })
-			if err := r.lookAt(ctx, d, today); err != nil {
+			if err := r.lookAt(ctx, d, today, read); err != nil {
 				return err
 			}
 		}
@@ -52,8 +53,18 @@ func (r *run) returnsShard(ctx context.Context, shard int) error {
 // lookAt claims the notice a return calls for today, if any, then moves
 // it to the next day it must be looked at (or out of the index). A run
 // that dies in between leaves the return where it was: the next run looks
-// again, and the notice's fixed id keeps it from going twice.
-func (r *run) lookAt(ctx context.Context, d service.DueReturn, today domain.Date) error {
+// again, and the notice's fixed id keeps it from going twice. read is the
+// run's tick once the index page d came in was read.
+//
+// A notice that finds nobody to tell waits for the next day; one a
+// recheck put in line (someone made its project's lead) would be lost so
+// if the run had read the members before that change. The recheck is
+// written only after the change commits, so members read (consistently)
+// after the page that shows it see the new lead: the run reads them again
+// unless it read them after that page (membersRead > read). A recheck it
+// did not see moves the entry again, so the run's conditional move of it
+// fails and the next run looks.
+func (r *run) lookAt(ctx context.Context, d service.DueReturn, today domain.Date, read int64) error {
 	pd, err := r.load(ctx, d.ProgrammeID)
 	if err != nil {
 		return err
@@ -72,7 +83,7 @@ func (r *run) lookAt(ctx context.Context, d service.DueReturn, today domain.Date
 		return nil
 	}
 	ret := d.Return
-	if notice, ok := ret.NoticeOn(sched.Reminders, today); ok {
+	if notice, ok := ret.NoticeOn(sched, today); ok {
 		if err := r.details(ctx, pd); err != nil {
 			return err
 		}
@@ -84,11 +95,17 @@ func (r *run) lookAt(ctx context.Context, d service.DueReturn, today domain.Date
 			days := notice.Reminder
 			note.Reminder = &days
 		}
+		if len(note.Recipients) == 0 && d.Rechecked && pd.membersRead < read {
+			if err := r.readMembers(ctx, pd); err != nil {
+				return err
+			}
+			note.Recipients = r.reportingRecipients(pd, domain.Notification{Kind: notice.Kind, ProjectID: ret.ProjectID})
+		}
 		if len(note.Recipients) == 0 {
 			// Nobody leads the project yet: nothing is claimed, and the
 			// return is looked at again tomorrow, while its notice is still
 			// due, in case someone is made its project lead by then.
-			return r.Store.RescheduleReturn(ctx, d, ret.NextCheckUntold(sched.Reminders, today))
+			return r.Store.RescheduleReturn(ctx, d, ret.NextCheckUntold(sched, today))
 		}
 		claimed, err := r.Store.ClaimNotification(ctx, note)
 		if err != nil {
@@ -98,7 +115,7 @@ func (r *run) lookAt(ctx context.Context, d service.DueReturn, today domain.Date
 			r.count(func(rep *Report) { rep.Claimed++ })
 		}
 	}
-	return r.Store.RescheduleReturn(ctx, d, ret.NextCheck(sched.Reminders, today))
+	return r.Store.RescheduleReturn(ctx, d, ret.NextCheck(sched, today))
 }
 
 // schedule reads a schedule once a run.

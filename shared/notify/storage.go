@@ -105,6 +105,14 @@ type Delivery interface {
 	// change that marks it paid or cancelled); nothing is written and
 	// nothing may be sent.
 	ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, email string) (claimed bool, err error)
+	// ClaimReturnRecipient is ClaimRecipient for the first recipient of a
+	// return's reminder or overdue email, on condition too that its
+	// return (returnID) is still expected: there, with nothing sent for
+	// it. unneeded is why it is not ("" when it is): removed with its
+	// schedule's last periods (NotNeededRemoved), or sent meanwhile
+	// (NotNeededSubmitted); then nothing is written, claimed is false and
+	// the email is no longer needed. Otherwise claimed is ClaimRecipient's.
+	ClaimReturnRecipient(ctx context.Context, programmeID, id string, attempt int64, email, returnID string) (claimed bool, unneeded domain.NotNeededReason, err error)
 	// MarkDelivered records that email has it (Delivered), settling its
 	// claim (out of Sending).
 	MarkDelivered(ctx context.Context, programmeID, id, email string) error

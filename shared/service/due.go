@@ -63,6 +63,10 @@ type DueReturn struct {
 	// DueKey is storage's: where the return sat in the index when read,
 	// so that moving it is refused if it was filled or moved meanwhile.
 	DueKey string
+	// Rechecked says a recheck put it there (RecheckReturns: a change of
+	// its schedule's reminders, or someone made its project's lead), a
+	// change the run may have read the programme before.
+	Rechecked bool
 }
 
 // DuePayment is a scheduled date payment whose date has come.

@@ -200,7 +200,7 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 		return domain.Payment{}, err
 	}
 	ch := sc.change(domain.EntityPayment, p.ID, domain.ActionCreate, nil, p)
-	ch.Premises = resultsPremises(g, p, tg)
+	ch.Premises = resultsPremises(g, p, tg, rg)
 	err = sc.s.store.CreatePayment(sc.ctx, sc.programmeID, g, p, due, ch)
 	if errors.Is(err, ErrChanged) && due != nil && due.Figures != nil {
 		// The figures moved since the target was judged reached: it is
@@ -208,7 +208,7 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 		// to judge again.
 		p, due = scheduled, nil
 		ch = sc.change(domain.EntityPayment, p.ID, domain.ActionCreate, nil, p)
-		ch.Premises = resultsPremises(g, p, tg)
+		ch.Premises = resultsPremises(g, p, tg, rg)
 		err = sc.s.store.CreatePayment(sc.ctx, sc.programmeID, g, p, nil, ch)
 	}
 	if errors.Is(err, ErrOverCommitted) {
@@ -283,8 +283,10 @@ func (sc *Scope) dueAtOnce(p *domain.Payment, g domain.Grant, target *domain.Tar
 // that read the payments before this one lands is refused too (see
 // grantReads.guard, UpdateTarget). Without them a payment and a new
 // project landing at the same moment could leave a project's grant paid
-// on another project's results.
-func resultsPremises(g domain.Grant, p domain.Payment, tg *Get) []Premise {
+// on another project's results. A payment on a return (rg, its read) is
+// likewise the return's dependent, so it and the return's removal
+// cannot both land.
+func resultsPremises(g domain.Grant, p domain.Payment, tg, rg *Get) []Premise {
 	if !p.Trigger.Waits() {
 		return nil
 	}
@@ -294,6 +296,15 @@ func resultsPremises(g domain.Grant, p domain.Payment, tg *Get) []Premise {
 		premises = append(premises, Premise{Ref: tg.Ref, Record: *tg.Into.(*domain.Target), Fields: []string{"ProjectID"}, Dependent: true,
 			Err: domain.Errorf(domain.CodeConflict, "the target was given to another project while the payment was being saved: "+
 				"a project's grant is paid on its own project's targets or the programme's, so look at the target again and retry")})
+	}
+	if rg != nil && rg.Found && p.Trigger.Kind == domain.TriggerReturn {
+		// A payment on a return is its dependent: removing the return
+		// (its schedule's last period moved earlier) reads the payments
+		// on it and is conditioned on the revision this moves on, so the
+		// two cannot both land; a return removed first fails this as one
+		// not there (as a return never there is refused).
+		premises = append(premises, Premise{Ref: rg.Ref, Record: *rg.Into.(*domain.Return), Fields: []string{"ScheduleID"}, Dependent: true,
+			Err: &MissingRefError{Refs: []domain.RecordRef{rg.Ref}}})
 	}
 	return premises
 }
@@ -415,10 +426,22 @@ func (sc *Scope) paymentEmail(before, after domain.Payment, note domain.Notifica
 		return nil
 	}
 	e := &PaymentEmail{Note: note}
-	if len(note.Delivered) == 0 && len(note.Rejected) == 0 && len(note.Sending) == 0 {
+	switch {
+	case len(note.Sending) > 0:
+		// A run is sending it (or stopped while it was): it goes on to
+		// all, and that run, or the next, finishes it.
+	case len(note.Delivered) == 0 && len(note.Rejected) == 0:
 		ev := domain.NewAuditEvent(sc.caller, sc.programmeID, domain.EntityNotification, note.ID, domain.ActionDelete,
 			note.WithdrawnRecord(reason), nil, sc.s.now())
 		e.Withdraw = &ev
+	default:
+		// Some had it (a retry waits after a passing failure): settled
+		// now, as the next run would.
+		now := sc.s.now()
+		done := note.SettledUnneeded(reason, now)
+		ev := domain.NewAuditEvent(sc.caller, sc.programmeID, domain.EntityNotification, note.ID, domain.ActionSend,
+			nil, done.SentRecord(), now)
+		e.Finish, e.FinishEvent = &done, &ev
 	}
 	return e
 }

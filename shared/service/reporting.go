@@ -71,6 +71,7 @@ func (sc *Scope) CreateSchedule(body Decoder) (domain.Schedule, error) {
 	s := domain.Schedule{ID: domain.NewID(), Name: in.Name, Frequency: in.Frequency, FirstPeriodStart: in.FirstPeriodStart,
 		LastPeriodEnd: in.LastPeriodEnd, Reminders: in.Reminders, ProjectIDs: in.ProjectIDs,
 		Version: 1, CreatedAt: now, UpdatedAt: now}
+	s = s.DateReminders(nil, domain.UKDate(now))
 	var werr error
 	if verr == nil {
 		werr = s.CheckWithin(sc.programme) // its periods only once they are well formed
@@ -183,6 +184,9 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 		}
 		now := sc.s.now()
 		after.Version, after.UpdatedAt = before.Version+1, now
+		// A reminder day added today counts from today: one already passed
+		// is not sent late (domain.Return.NoticeOn).
+		after = after.DateReminders(&before, domain.UKDate(now))
 		moved := after.LastPeriodEnd != before.LastPeriodEnd
 		if after.LastPeriodEnd.After(before.LastPeriodEnd) {
 			gen = &Generation{ID: domain.NewID(), ProgrammeID: sc.programmeID, ScheduleID: id, StartedAt: now}

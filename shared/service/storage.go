@@ -417,9 +417,20 @@ type DueAtOnce struct {
 // the rest with notNeeded), and the change is conditioned on its not
 // being pending and unsent to anyone (a passing failure can make it so
 // again by withdrawing its only claim). Either refused is ErrChanged.
+//
+// With Finish (the email had gone to some, delivered or refused, and
+// nobody is being sent it now), the change finishes it as Finish says
+// (domain.Notification.SettledUnneeded: sent, or failed when nobody has
+// it, notNeeded the reason) with FinishEvent, its audit event, on the
+// condition that it is pending, nobody is being sent it and its delivered
+// and refused are as read: so it reads settled at once, not pending until
+// a notifier run settles it, and a run holding its lease can claim nobody
+// more. Refused, that too is ErrChanged.
 type PaymentEmail struct {
-	Note     domain.Notification
-	Withdraw *domain.AuditEvent
+	Note        domain.Notification
+	Withdraw    *domain.AuditEvent
+	Finish      *domain.Notification
+	FinishEvent *domain.AuditEvent
 }
 
 // ReportingSetup is a programme's reporting schedules with their return

@@ -638,4 +638,50 @@ func ctPaymentEmailWithdrawn(c *ct) {
 	}); len(hist) != 0 {
 		c.Errorf("the email some had: history %+v, want none", hist)
 	}
+
+	// One some had and nobody is being sent (a retry waits), paid: the
+	// change finishes it (Finish), conditioned on its delivered and
+	// refused as read and nobody being sent it; a run holding its lease
+	// can claim nobody more.
+	third, note3 := dueOne(30_00)
+	leased3, _, err := c.st.LeaseNotification(c.ctx, p.ID, note3.ID, now, time.Minute)
+	c.ok(err)
+	if claimed, err := c.st.ClaimRecipient(c.ctx, p.ID, note3.ID, leased3.Attempts, "grants@dwp.example"); err != nil || !claimed {
+		c.Fatalf("claim: %v %v", claimed, err)
+	}
+	c.ok(c.st.MarkDelivered(c.ctx, p.ID, note3.ID, "grants@dwp.example"))
+	finish := func(read domain.Notification) error {
+		after := third
+		after.Status, after.Version, after.PaidDate = domain.PaymentPaid, third.Version+1, domain.DateOf(now)
+		done := read.SettledUnneeded(domain.NotNeededPaid, now)
+		ev := c.change(p.ID, domain.EntityNotification, note3.ID, domain.ActionSend, nil, done.SentRecord()).Audit
+		return c.st.UpdatePayment(c.ctx, p.ID, g, third, after, &service.PaymentEmail{Note: read, Finish: &done, FinishEvent: &ev},
+			c.change(p.ID, domain.EntityPayment, third.ID, domain.ActionChange, third, after))
+	}
+	c.unchanged(p.ID, func() error { return finish(leased3) }, func(err error) { // read before it was delivered
+		ctIs(c, "finishing an email on a stale read of who has it", err, service.ErrChanged)
+	})
+	had3, _ := read(note3.ID)
+	c.ok(finish(had3))
+	if n, ok := read(note3.ID); !ok || n.Status != domain.NotificationSent || n.NotNeeded != domain.NotNeededPaid || n.SentAt == nil ||
+		!slices.Equal(n.Delivered, []string{"grants@dwp.example"}) {
+		c.Errorf("the email some had, once its payment was paid: %v %+v", ok, n)
+	}
+	if claimed, err := c.st.ClaimRecipient(c.ctx, p.ID, note3.ID, leased3.Attempts, "lead@example.org"); err != nil || claimed {
+		c.Errorf("a recipient of a finished email claimed: %v %v", claimed, err)
+	}
+	for shard := range service.Shards {
+		pending, _, err := c.st.PendingNotifications(c.ctx, shard, service.Page{Limit: 100})
+		c.ok(err)
+		for _, n := range pending {
+			if n.ID == note3.ID {
+				c.Errorf("a finished email listed pending: %+v", n)
+			}
+		}
+	}
+	if hist := ctAll(c, 100, func(pg service.Page) ([]domain.AuditEvent, string, error) {
+		return c.st.History(c.ctx, p.ID, domain.Ref(domain.EntityNotification, note3.ID), pg)
+	}); len(hist) != 1 || hist[0].Action != domain.ActionSend {
+		c.Errorf("the finished email's history: %+v, want its send event", hist)
+	}
 }

@@ -744,6 +744,53 @@ func ctReminderClaims(c *ct) {
 	if claim(other, 7, "2026-04-13") {
 		c.Error("a reminder of a return that is not there was claimed")
 	}
+
+	// The first recipient of a return's email is claimed only while the
+	// return is expected: Q1's reminder is; an overdue email of the
+	// return sent, or of one not there (removed), is not, and nothing is
+	// written.
+	overdue := func(r domain.Return) domain.Notification {
+		c.Helper()
+		n := domain.Notification{ID: domain.ReturnNotificationID(r.ID, domain.ReturnNotice{Kind: domain.KindOverdue}),
+			Kind: domain.KindOverdue, Status: domain.NotificationPending, ReturnID: r.ID, ProjectID: r.ProjectID, PeriodStart: r.PeriodStart,
+			PeriodEnd: r.PeriodEnd, DueDate: r.DueDate, CreatedAt: now, ProgrammeID: p.ID, On: domain.MustDate("2026-08-01"),
+			Recipients: []string{"pl@example.org"}}
+		ok, err := c.st.ClaimNotification(c.ctx, n)
+		c.ok(err)
+		if !ok {
+			c.Fatalf("overdue email of %s not claimed", r.ID)
+		}
+		return n
+	}
+	for _, cs := range []struct {
+		id      string
+		ret     string
+		claimed bool
+		why     domain.NotNeededReason
+	}{
+		{domain.ReturnNotificationID(q1.ID, domain.ReturnNotice{Kind: domain.KindReminder, Reminder: 7}), q1.ID, true, ""},
+		{overdue(sent).ID, sent.ID, false, domain.NotNeededSubmitted},
+		{overdue(other).ID, other.ID, false, domain.NotNeededRemoved},
+	} {
+		leased, ok, err := c.st.LeaseNotification(c.ctx, p.ID, cs.id, time.Now().UTC(), time.Minute)
+		c.ok(err)
+		if !ok {
+			c.Fatalf("%s not leased", cs.id)
+		}
+		claimed, why, err := c.st.ClaimReturnRecipient(c.ctx, p.ID, cs.id, leased.Attempts, "pl@example.org", cs.ret)
+		c.ok(err)
+		if claimed != cs.claimed || why != cs.why {
+			c.Errorf("%s: claimed %v, not needed %q; want %v, %q", cs.id, claimed, why, cs.claimed, cs.why)
+		}
+		if n := c.note(p.ID, cs.id); slices.Contains(n.Sending, "pl@example.org") != cs.claimed {
+			c.Errorf("%s: sending %v after the claim", cs.id, n.Sending)
+		}
+	}
+	// Claimed already: not again, as ClaimRecipient.
+	leased := c.note(p.ID, domain.ReturnNotificationID(q1.ID, domain.ReturnNotice{Kind: domain.KindReminder, Reminder: 7}))
+	if claimed, why, err := c.st.ClaimReturnRecipient(c.ctx, p.ID, leased.ID, leased.Attempts, "pl@example.org", q1.ID); err != nil || claimed || why != "" {
+		c.Errorf("a recipient claimed twice: %v %q %v", claimed, why, err)
+	}
 }
 
 // ctGenerations: a generation is listed once started before the time

@@ -251,6 +251,9 @@ func (s *Store) settlePaymentEmail(t *tx, programmeID string, e service.PaymentE
 	k := key(pkProgramme(programmeID), skNotification(e.Note.ID))
 	names := map[string]string{"#status": "status"}
 	vals := map[string]types.AttributeValue{":pending": str(string(domain.NotificationPending))}
+	if e.Finish != nil {
+		return s.finishPaymentEmail(t, k, e)
+	}
 	if e.Withdraw == nil {
 		t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: &s.table, Key: k,
 			ConditionExpression: aws.String("NOT (" + unsentCondition + ")"), ExpressionAttributeNames: names,
@@ -261,6 +264,44 @@ func (s *Store) settlePaymentEmail(t *tx, programmeID string, e service.PaymentE
 		ConditionExpression: aws.String(unsentCondition), ExpressionAttributeNames: names,
 		ExpressionAttributeValues: vals}}, service.ErrChanged)
 	audit, err := s.auditPut(*e.Withdraw)
+	if err != nil {
+		return err
+	}
+	t.add(audit, errors.New("audit event exists"))
+	return nil
+}
+
+// finishPaymentEmail adds to t the finishing of a payment-due email some
+// had (e.Finish: see service.PaymentEmail), conditioned on its being
+// pending, nobody being sent it, and as many having it and having refused
+// it as read (each list only grows), with its audit event.
+func (s *Store) finishPaymentEmail(t *tx, k Item, e service.PaymentEmail) error {
+	n := *e.Finish
+	v := map[string]any{":status": n.Status, ":pending": domain.NotificationPending, ":nn": n.NotNeeded, ":e": n.LastError}
+	set := "SET #status = :status, notNeeded = :nn, lastError = :e"
+	if n.SentAt != nil {
+		v[":at"] = *n.SentAt
+		set += ", sentAt = :at"
+	}
+	cond := "#status = :pending AND attribute_not_exists(sending)"
+	for attr, read := range map[string]int{"delivered": len(e.Note.Delivered), "rejected": len(e.Note.Rejected)} {
+		if read == 0 {
+			cond += " AND attribute_not_exists(" + attr + ")"
+		} else {
+			v[":n_"+attr] = read
+			cond += " AND size(" + attr + ") = :n_" + attr
+		}
+	}
+	vals, err := marshal(v)
+	if err != nil {
+		return err
+	}
+	t.add(types.TransactWriteItem{Update: &types.Update{TableName: &s.table, Key: k,
+		UpdateExpression:          aws.String(set + " REMOVE leaseUntil, GSI1PK, GSI1SK"),
+		ConditionExpression:       aws.String(cond),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: vals}}, service.ErrChanged)
+	audit, err := s.auditPut(*e.FinishEvent)
 	if err != nil {
 		return err
 	}

@@ -263,6 +263,60 @@ func (s *Store) ClaimRecipient(ctx context.Context, programmeID, id string, atte
 	}
 }
 
+// ClaimReturnRecipient is ClaimRecipient for the first recipient of a
+// return's reminder or overdue email, in one transaction with a check
+// that the return is still expected (there, nothing sent for it): a
+// return removed by its schedule's last period moving earlier, or sent,
+// after the email was claimed makes the claim fail, whatever the run read
+// before, so no email of it goes; unneeded then says which (one GetItem
+// of the return's state). Only the first recipient's claim is so checked:
+// an email some have goes on to the rest, as a payment-due email does.
+func (s *Store) ClaimReturnRecipient(ctx context.Context, programmeID, id string, attempt int64, email, returnID string) (bool, domain.NotNeededReason, error) {
+	scheduleID, projectID, periodStart, ok := domain.ParseReturnID(returnID)
+	if !ok {
+		return false, "", fmt.Errorf("claim %s for %s: %q is not a return's id", email, id, returnID)
+	}
+	rk := key(pkProgramme(programmeID), skReturn(projectID, scheduleID, periodStart))
+	t := (&tx{}).add(types.TransactWriteItem{Update: &types.Update{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
+		UpdateExpression: aws.String("ADD sending :to"),
+		ConditionExpression: aws.String("#status = :pending AND attempts = :attempt" +
+			" AND NOT contains(sending, :email) AND NOT contains(delivered, :email) AND NOT contains(rejected, :email)"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":to": &types.AttributeValueMemberSS{Value: []string{email}}, ":email": str(email),
+			":attempt": num(attempt), ":pending": str(string(domain.NotificationPending)),
+		},
+	}}, errNotRecipient).add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName: &s.table, Key: rk,
+		ConditionExpression:       aws.String("#state = :expected"),
+		ExpressionAttributeNames:  map[string]string{"#state": "state"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":expected": str(string(domain.StateExpected))},
+	}}, errReturnNotExpected)
+	err := s.transact(ctx, t)
+	switch {
+	case err == nil:
+		return true, "", nil
+	case errors.Is(err, errNotRecipient):
+		return false, "", nil
+	case !errors.Is(err, errReturnNotExpected):
+		return false, "", fmt.Errorf("claim %s for %s: %w", email, id, err)
+	}
+	item, err := s.getItem(ctx, rk)
+	if err != nil {
+		return false, "", fmt.Errorf("read return %s: %w", returnID, err)
+	}
+	if item == nil {
+		return false, domain.NotNeededRemoved, nil
+	}
+	return false, domain.NotNeededSubmitted, nil
+}
+
+var (
+	errNotRecipient      = errors.New("recipient not claimed")
+	errReturnNotExpected = errors.New("return no longer expected")
+)
+
 // MarkDelivered records that one recipient has the email (settling its
 // claim), so a retry after a later recipient's passing failure does not
 // email them again.

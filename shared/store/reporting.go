@@ -320,19 +320,26 @@ func (s *Store) UpdateSchedule(ctx context.Context, programmeID string, before, 
 
 // returnRemovals adds to t the deletes of returns nothing was sent for
 // (of periods their schedule no longer has, or their project no longer
-// runs during): each deleted while still as read with nothing sent
-// (ErrChanged if not), which takes it out of the notifier's index (GSI3)
-// with it, and its counts, the schedule's and the project's, taken back.
+// runs during): each deleted while still as read with nothing sent and no
+// payment made waiting on it since (its dependents revision, rev, as
+// read; ErrChanged if not), which takes it out of the notifier's index
+// (GSI3) with it, and its counts, the schedule's and the project's, taken
+// back.
 func (s *Store) returnRemovals(t *tx, programmeID string, removed []domain.Return) error {
 	stats := map[statsKey]domain.StatsDelta{}
 	for _, r := range removed {
-		vals, err := marshal(map[string]any{":v": r.Version, ":expected": domain.StateExpected})
+		v := map[string]any{":v": r.Version, ":expected": domain.StateExpected}
+		cond := "version = :v AND #state = :expected AND attribute_not_exists(rev)"
+		if r.Rev != 0 {
+			v[":rev"], cond = r.Rev, "version = :v AND #state = :expected AND rev = :rev"
+		}
+		vals, err := marshal(v)
 		if err != nil {
 			return err
 		}
 		t.add(types.TransactWriteItem{Delete: &types.Delete{
 			TableName: &s.table, Key: key(pkProgramme(programmeID), skReturn(r.ProjectID, r.ScheduleID, r.PeriodStart)),
-			ConditionExpression:       aws.String("version = :v AND #state = :expected"),
+			ConditionExpression:       aws.String(cond),
 			ExpressionAttributeNames:  map[string]string{"#state": "state"},
 			ExpressionAttributeValues: vals,
 		}}, service.ErrChanged)
@@ -427,7 +434,8 @@ func (s *Store) DueReturns(ctx context.Context, shard int, today domain.Date, p 
 		if err != nil {
 			return err
 		}
-		due = append(due, service.DueReturn{ProgrammeID: programmeID, Return: r, DueKey: dueKey})
+		due = append(due, service.DueReturn{ProgrammeID: programmeID, Return: r, DueKey: dueKey,
+			Rechecked: strings.Count(dueKey, "#") == 3}) // a recheck's mark (recheckDueKey)
 		return nil
 	})
 	if err != nil {

@@ -60,6 +60,11 @@ type returnItem struct {
 	// by a write of the whole return: a return not yet sent is never
 	// rewritten, and once sent it is reminded no more.
 	RemindedOn *domain.Date `json:"remindedOn,omitempty"`
+	// Rev is its dependents revision (see tx.go's premise: a payment made
+	// waiting on it moves it on), read only: a write of the whole return
+	// (a fill, once it is sent) leaves it out, as any replacement without
+	// a guard does, and only an unsent return's removal checks it.
+	Rev int64 `json:"rev,omitempty"`
 }
 
 func toItem(r domain.Return) returnItem {
@@ -79,7 +84,7 @@ func (it returnItem) domain() domain.Return {
 	}
 	return domain.Return{ID: it.ID, ScheduleID: it.ScheduleID, ProjectID: it.ProjectID, PeriodStart: it.PeriodStart, PeriodEnd: it.PeriodEnd,
 		DueDate: it.DueDate, State: it.State, SubmissionID: it.SubmissionID, SubmittedAt: it.SubmittedAt, Late: it.Late, Review: it.Review,
-		Correction: it.Correction, Version: it.Version, CreatedAt: it.CreatedAt, RemindedOn: reminded}
+		Correction: it.Correction, Version: it.Version, CreatedAt: it.CreatedAt, RemindedOn: reminded, Rev: it.Rev}
 }
 
 func decodeReturn(item Item) (domain.Return, error) {

@@ -68,11 +68,13 @@ func TestNotificationsPage(t *testing.T) {
 		}
 	}
 	// A payment that fell due, of a project's grant: its row names the
-	// project, as the others do.
+	// project, as the others do. A lead recorded it paid while a retry
+	// waited: the rest were not emailed, and the row says why.
 	pay := domain.Notification{ID: domain.PaymentNotificationID("pay1"), Kind: domain.KindPaymentDue, ProgrammeID: f.PID, ProjectID: f.ProjectA,
 		GrantID: f.GrantX, GrantTitle: "Bradford grant", AmountPence: 2_500_00, Because: "due on 30 June 2011",
 		PeriodStart: domain.MustDate("2010-04-01"), PeriodEnd: domain.MustDate("2012-03-31"), Status: domain.NotificationSent,
-		Attempts: 1, SentAt: &now, Recipients: []string{"dwp@example.org"}, On: domain.MustDate("2011-06-30"), CreatedAt: now}
+		Attempts: 1, SentAt: &now, Recipients: []string{"dwp@example.org", "lead@example.org"}, Delivered: []string{"dwp@example.org"},
+		NotNeeded: domain.NotNeededPaid, On: domain.MustDate("2011-06-30"), CreatedAt: now}
 	if ok, err := h.store.ClaimNotification(context.Background(), pay); !ok || err != nil {
 		t.Fatalf("claim %s: %v %v", pay.ID, ok, err)
 	}
@@ -86,6 +88,7 @@ func TestNotificationsPage(t *testing.T) {
 		`data-testid="notification-covered">in the one email to the leads listing the submissions awaiting review at the time<`,
 		`data-testid="notification-includes">one email to the leads listing this and 1 other submission awaiting review<`,
 		`data-testid="notification-not-needed">not emailed to the others: a lead reviewed the submission first<`,
+		`data-testid="notification-not-needed">not emailed to the others: a lead recorded the payment paid first<`,
 		`not delivered to anyone, and no longer needed: the submission was replaced by a correction, which has its own email<`,
 	} {
 		if !strings.Contains(pg.Body, want) {
@@ -100,8 +103,8 @@ func TestNotificationsPage(t *testing.T) {
 	if n := strings.Count(pg.Body, `data-testid="status-tag">Failed</strong>`); n != 1 {
 		t.Errorf("%d emails tagged failed, want the one nobody had", n)
 	}
-	if n := strings.Count(pg.Body, `data-testid="notification-not-needed"`); n != 1 {
-		t.Errorf("%d emails say the rest were not emailed, want the one some had", n)
+	if n := strings.Count(pg.Body, `data-testid="notification-not-needed"`); n != 2 {
+		t.Errorf("%d emails say the rest were not emailed, want the two some had", n)
 	}
 	if n := strings.Count(pg.Body, "Return for April to June 2011, due 20 July 2011<"); n != 1 {
 		t.Errorf("%d submissions' emails name the due date, want the one that fills a return", n)

@@ -172,6 +172,17 @@ func (p *partition) put(ref domain.RecordRef, v any) {
 	delete(p.revs, k)
 }
 
+// putKeepRev replaces ref's record keeping its dependents revision, as
+// the DynamoDB store's UpdateItem of a few attributes does (a return's
+// index entry, its remindedOn).
+func (p *partition) putKeepRev(ref domain.RecordRef, v any) {
+	rev := p.rev(ref)
+	p.put(ref, v)
+	if k, err := slot(ref); err == nil && rev != 0 {
+		p.revs[k] = rev
+	}
+}
+
 // rev is the dependents revision of ref's record.
 func (p *partition) rev(ref domain.RecordRef) int64 {
 	k, err := slot(ref)
@@ -196,6 +207,7 @@ func (p *partition) decode(ref domain.RecordRef, v any) (bool, error) {
 		var m memReturn
 		err := json.Unmarshal(data, &m)
 		*r = m.domain()
+		r.Rev = p.revs[k]
 		return true, err
 	}
 	return true, json.Unmarshal(data, v)
@@ -342,7 +354,7 @@ func (s *Store) ClaimNotification(_ context.Context, n domain.Notification) (boo
 	p := s.part(n.ProgrammeID)
 	p.put(ref, n)
 	if ret != nil {
-		p.put(domain.Ref(domain.EntityReturn, ret.ID), *ret)
+		p.putKeepRev(domain.Ref(domain.EntityReturn, ret.ID), *ret)
 	}
 	p.audit = append(p.audit, auditEntry{id: ev.ID, entity: string(ev.Entity), entityID: ev.EntityID, actor: ev.ActorEmail, data: data})
 	return true, nil
@@ -394,6 +406,11 @@ func (s *Store) ClaimRecipient(_ context.Context, programmeID, id string, attemp
 		return false, err
 	}
 	defer s.mu.Unlock()
+	return s.claimRecipient(programmeID, id, attempt, email)
+}
+
+// claimRecipient is ClaimRecipient under the store's lock.
+func (s *Store) claimRecipient(programmeID, id string, attempt int64, email string) (bool, error) {
 	ref := domain.Ref(domain.EntityNotification, id)
 	p := s.progs[programmeID]
 	var n domain.Notification
@@ -409,6 +426,28 @@ func (s *Store) ClaimRecipient(_ context.Context, programmeID, id string, attemp
 	slices.Sort(n.Sending)
 	p.put(ref, n)
 	return true, nil
+}
+
+// ClaimReturnRecipient is ClaimRecipient on condition too that the
+// return is still expected, as the DynamoDB store's transaction: unneeded
+// says why not (removed, or sent), and then nothing is claimed.
+func (s *Store) ClaimReturnRecipient(_ context.Context, programmeID, id string, attempt int64, email, returnID string) (bool, domain.NotNeededReason, error) {
+	if err := s.enter("ClaimReturnRecipient"); err != nil {
+		return false, "", err
+	}
+	defer s.mu.Unlock()
+	var m memReturn
+	found, err := s.progs[programmeID].decode(domain.Ref(domain.EntityReturn, returnID), &m)
+	switch {
+	case err != nil:
+		return false, "", err
+	case !found:
+		return false, domain.NotNeededRemoved, nil
+	case m.State != domain.StateExpected:
+		return false, domain.NotNeededSubmitted, nil
+	}
+	claimed, err := s.claimRecipient(programmeID, id, attempt, email)
+	return claimed, "", err
 }
 
 // Changes reports how many changes the programme's figures have counted

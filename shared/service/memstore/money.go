@@ -232,6 +232,18 @@ func (s *Store) UpdatePayment(_ context.Context, programmeID string, g domain.Gr
 		}
 		unsent := found && cur.Status == domain.NotificationPending &&
 			len(cur.Delivered) == 0 && len(cur.Rejected) == 0 && len(cur.Sending) == 0
+		if email.Finish != nil {
+			t.check(found && cur.Status == domain.NotificationPending && len(cur.Sending) == 0 &&
+				len(cur.Delivered) == len(email.Note.Delivered) && len(cur.Rejected) == len(email.Note.Rejected), service.ErrChanged)
+			done := *email.Finish
+			cur.Status, cur.NotNeeded, cur.LastError, cur.SentAt = done.Status, done.NotNeeded, done.LastError, done.SentAt
+			t.then(func(p *partition) {
+				p.put(ref, cur)
+				delete(p.leases, email.Note.ID)
+			})
+			t.audits = append(t.audits, *email.FinishEvent)
+			return
+		}
 		if email.Withdraw == nil {
 			t.check(!unsent, service.ErrChanged)
 			return

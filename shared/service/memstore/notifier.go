@@ -462,7 +462,7 @@ func (s *Store) DueReturns(_ context.Context, shard int, today domain.Date, p se
 	}, p)
 	out := make([]service.DueReturn, len(kept))
 	for i, d := range kept {
-		out[i] = service.DueReturn{ProgrammeID: d.ProgrammeID, Return: d.Return.domain(), DueKey: d.DueKey}
+		out[i] = service.DueReturn{ProgrammeID: d.ProgrammeID, Return: d.Return.domain(), DueKey: d.DueKey, Rechecked: d.Return.LookMark != ""}
 	}
 	return out, next, err
 }
@@ -485,7 +485,7 @@ func (s *Store) RescheduleReturn(_ context.Context, d service.DueReturn, next do
 		return nil
 	}
 	m.Look, m.LookMark = next, ""
-	p.put(ref, m)
+	p.putKeepRev(ref, m)
 	return nil
 }
 

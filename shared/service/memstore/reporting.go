@@ -167,7 +167,7 @@ func (t *tx) returnRemovals(rs []domain.Return) *tx {
 		ref := domain.Ref(domain.EntityReturn, r.ID)
 		var cur domain.Return
 		ok, _ := t.p.decode(ref, &cur)
-		t.check(ok && cur.Version == r.Version && !cur.Sent(), service.ErrChanged)
+		t.check(ok && cur.Version == r.Version && !cur.Sent() && t.p.rev(ref) == r.Rev, service.ErrChanged)
 		var d domain.StatsDelta
 		d.Add(cur, -1)
 		t.then(func(p *partition) {
@@ -404,14 +404,14 @@ func dates(m map[string]int64) map[domain.Date]int64 {
 // CreateSchedule implements service.ReportingStore.
 func (s *Store) CreateSchedule(_ context.Context, programmeID string, sc domain.Schedule, seq int64, gen *service.Generation, ch service.Change) error {
 	return s.write("CreateSchedule", programmeID, ch, func(t *tx) {
-		t.create(domain.Ref(domain.EntitySchedule, sc.ID), sc).programmeExists().setupMove(seq, sc.ID).generation(gen)
+		t.create(domain.Ref(domain.EntitySchedule, sc.ID), domain.StoredSchedule(sc)).programmeExists().setupMove(seq, sc.ID).generation(gen)
 	})
 }
 
 // UpdateSchedule implements service.ReportingStore.
 func (s *Store) UpdateSchedule(_ context.Context, programmeID string, before, after domain.Schedule, seq int64, gen *service.Generation, removed []domain.Return, ch service.Change) error {
 	return s.write("UpdateSchedule", programmeID, ch, func(t *tx) {
-		t.versioned(domain.Ref(domain.EntitySchedule, after.ID), after, before.Version).setupMove(seq, "").generation(gen).returnRemovals(removed)
+		t.versioned(domain.Ref(domain.EntitySchedule, after.ID), domain.StoredSchedule(after), before.Version).setupMove(seq, "").generation(gen).returnRemovals(removed)
 	})
 }
 
@@ -472,7 +472,7 @@ func (s *Store) RecheckReturns(_ context.Context, programmeID, scheduleID string
 			continue
 		}
 		m.Look, m.LookMark = on, domain.NewID()
-		p.put(domain.Ref(domain.EntityReturn, m.ID), m)
+		p.putKeepRev(domain.Ref(domain.EntityReturn, m.ID), m)
 	}
 	return nil
 }
@@ -515,6 +515,7 @@ func (s *Store) ListReturns(_ context.Context, programmeID string, f service.Ret
 	out := make([]domain.Return, len(ms))
 	for i, m := range ms {
 		out[i] = m.domain()
+		out[i].Rev = part.rev(domain.Ref(domain.EntityReturn, m.ID))
 	}
 	return out, next, err
 }
