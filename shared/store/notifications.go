@@ -241,16 +241,10 @@ func (s *Store) LeaseNotification(ctx context.Context, programmeID, id string, n
 // sending, and the run that takes the lease over never sends to it again:
 // whether it arrived is not known, and at most once beats at least once.
 func (s *Store) ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, email string) (bool, error) {
+	u := s.recipientClaim(programmeID, id, attempt, email)
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
-		UpdateExpression: aws.String("ADD sending :to"),
-		ConditionExpression: aws.String("#status = :pending AND attempts = :attempt" +
-			" AND NOT contains(sending, :email) AND NOT contains(delivered, :email) AND NOT contains(rejected, :email)"),
-		ExpressionAttributeNames: map[string]string{"#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":to": &types.AttributeValueMemberSS{Value: []string{email}}, ":email": str(email),
-			":attempt": num(attempt), ":pending": str(string(domain.NotificationPending)),
-		},
+		TableName: u.TableName, Key: u.Key, UpdateExpression: u.UpdateExpression, ConditionExpression: u.ConditionExpression,
+		ExpressionAttributeNames: u.ExpressionAttributeNames, ExpressionAttributeValues: u.ExpressionAttributeValues,
 	})
 	var ccf *types.ConditionalCheckFailedException
 	switch {
@@ -260,6 +254,24 @@ func (s *Store) ClaimRecipient(ctx context.Context, programmeID, id string, atte
 		return false, nil
 	default:
 		return false, fmt.Errorf("claim %s for %s: %w", email, id, classify(err))
+	}
+}
+
+// recipientClaim is the write that claims one recipient of a
+// notification (ClaimRecipient, ClaimReturnRecipient): the address joins
+// the sending set, while the lease is still attempt's and nobody has
+// claimed, had or refused the email there.
+func (s *Store) recipientClaim(programmeID, id string, attempt int64, email string) *types.Update {
+	return &types.Update{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
+		UpdateExpression: aws.String("ADD sending :to"),
+		ConditionExpression: aws.String("#status = :pending AND attempts = :attempt" +
+			" AND NOT contains(sending, :email) AND NOT contains(delivered, :email) AND NOT contains(rejected, :email)"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":to": &types.AttributeValueMemberSS{Value: []string{email}}, ":email": str(email),
+			":attempt": num(attempt), ":pending": str(string(domain.NotificationPending)),
+		},
 	}
 }
 
@@ -277,17 +289,7 @@ func (s *Store) ClaimReturnRecipient(ctx context.Context, programmeID, id string
 		return false, "", fmt.Errorf("claim %s for %s: %q is not a return's id", email, id, returnID)
 	}
 	rk := key(pkProgramme(programmeID), skReturn(projectID, scheduleID, periodStart))
-	t := (&tx{}).add(types.TransactWriteItem{Update: &types.Update{
-		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
-		UpdateExpression: aws.String("ADD sending :to"),
-		ConditionExpression: aws.String("#status = :pending AND attempts = :attempt" +
-			" AND NOT contains(sending, :email) AND NOT contains(delivered, :email) AND NOT contains(rejected, :email)"),
-		ExpressionAttributeNames: map[string]string{"#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":to": &types.AttributeValueMemberSS{Value: []string{email}}, ":email": str(email),
-			":attempt": num(attempt), ":pending": str(string(domain.NotificationPending)),
-		},
-	}}, errNotRecipient).add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+	t := (&tx{}).add(types.TransactWriteItem{Update: s.recipientClaim(programmeID, id, attempt, email)}, errNotRecipient).add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
 		TableName: &s.table, Key: rk,
 		ConditionExpression:       aws.String("#state = :expected"),
 		ExpressionAttributeNames:  map[string]string{"#state": "state"},
