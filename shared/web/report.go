@@ -116,9 +116,12 @@ type reportPage struct {
 	ChartTarget      int64 // the programme-wide people-into-work target drawn, 0 for none
 	Targets          []reportTarget
 	// TargetsNote says which targets are listed and the day they are
-	// judged on.
-	TargetsNote string
-	ByMonth     []reportMonth
+	// judged on, on screen (a printed report has its heading, the page
+	// being full); TargetsToday is whether that day is today, the period
+	// not having ended, which the heading says in print too.
+	TargetsNote  string
+	TargetsToday bool
+	ByMonth      []reportMonth
 	// MoneyNote says whose money the figures cover.
 	MoneyNote string
 }
@@ -152,7 +155,7 @@ func (a *app) renderReport(w http.ResponseWriter, r *http.Request, q *req, n *na
 			}
 			d.Targets = append(d.Targets, row)
 		}
-		d.TargetsNote = targetsNote(*rep)
+		d.TargetsNote, d.TargetsToday = targetsNote(*rep), rep.TargetsAsAt.Before(rep.To)
 		for _, m := range rep.ByMonth {
 			month, _ := time.Parse("2006-01", m.Month)
 			d.ByMonth = append(d.ByMonth, reportMonth{Month: month.Format("January 2006"), Totals: m.Totals})
@@ -255,11 +258,11 @@ func reportPresets(p domain.Programme, today domain.Date) presets {
 // period's last day and judged on that day, or on today while that day is
 // still to come (domain.BuildReport).
 func targetsNote(rep domain.Report) string {
-	note := "Every target of the programme, as on its progress page, with the figures of its own dates counted up to " + rep.To.Long()
 	if rep.TargetsAsAt.Before(rep.To) {
-		return note + ". The period has not ended, so each target is judged as it stands today, " + rep.TargetsAsAt.Long() + "."
+		return "Every target of the programme, as progress lists them. The period has not ended, so each is counted so far and judged as it stands today, " +
+			rep.TargetsAsAt.Long() + "."
 	}
-	return note + ", and judged as it stood on that day."
+	return "Every target of the programme, as progress lists them, counted up to " + rep.To.Long() + "."
 }
 
 // reportChart draws people into work month by month in the period (bars)

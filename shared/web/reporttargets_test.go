@@ -37,7 +37,7 @@ func TestReportListsEveryTarget(t *testing.T) {
 	if !strings.Contains(before.Body, "Target (60)") {
 		t.Errorf("January to March 2011's chart does not draw the programme's target of 60:\n%s", excerpt(between(before.Body, `id="report-by-month"`, `</section>`)))
 	}
-	if !strings.Contains(before.Body, "Every target of the programme, as on its progress page, with the figures of its own dates counted up to 31 March 2011, and judged as it stood on that day.") {
+	if !strings.Contains(before.Body, "Every target of the programme, as progress lists them, counted up to 31 March 2011.") {
 		t.Errorf("January to March 2011 does not say which targets it lists:\n%s", excerpt(between(before.Body, `id="report-targets"`, `</section>`)))
 	}
 	after := funder.get(base + "?period=2011-07-01..2011-09-30")
@@ -49,7 +49,8 @@ func TestReportListsEveryTarget(t *testing.T) {
 		t.Errorf("July to September 2011's chart lost the programme's target:\n%s", excerpt(between(after.Body, `id="report-by-month"`, `</section>`)))
 	}
 	running := funder.get(base + "?from-day=1&from-month=4&from-year=2012&to-day=31&to-month=12&to-year=2036")
-	if running.Status != http.StatusOK || !strings.Contains(running.Body, "The period has not ended, so each target is judged as it stands today, ") {
+	if running.Status != http.StatusOK || !strings.Contains(running.Body, "The period has not ended, so each is counted so far and judged as it stands today, ") ||
+		!strings.Contains(running.Body, `<h2 id="report-targets">Targets as at today, `) {
 		t.Errorf("a period not yet over: %d\n%s", running.Status, excerpt(between(running.Body, `id="report-targets"`, `</section>`)))
 	}
 }
