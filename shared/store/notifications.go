@@ -243,7 +243,7 @@ func (s *Store) LeaseNotification(ctx context.Context, programmeID, id string, n
 func (s *Store) ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, email string) (bool, error) {
 	u := s.recipientClaim(programmeID, id, attempt, email)
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: u.TableName, Key: u.Key, UpdateExpression: u.UpdateExpression, ConditionExpression: u.ConditionExpression,
+		TableName: &s.table, Key: u.Key, UpdateExpression: u.UpdateExpression, ConditionExpression: u.ConditionExpression,
 		ExpressionAttributeNames: u.ExpressionAttributeNames, ExpressionAttributeValues: u.ExpressionAttributeValues,
 	})
 	var ccf *types.ConditionalCheckFailedException
