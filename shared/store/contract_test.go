@@ -415,6 +415,7 @@ var ctCases = []struct {
 	{"imports: the lock", ctImportLock},
 	{"imports: the answer saved with the rows", ctImportAnswer},
 	{"imports: staged files", ctStagedFiles},
+	{"imports: return counts whatever the transactions", ctImportReturnStats},
 	{"portfolio summaries and period figures", ctPortfolio},
 }
 
