@@ -58,6 +58,13 @@ var (
 	// ErrSessionEnded: the web session the request came with was signed
 	// out of.
 	ErrSessionEnded = errors.New("session ended")
+	// ErrCountsBelowZero: the change would take one of a schedule's
+	// counts of returns below zero. The counts no longer match the
+	// returns (a bug, or counts left wrong by one), so nothing was
+	// written rather than a negative count shown; the counts are put
+	// right from the returns (RecountReturns). Callers treat it as any
+	// internal error.
+	ErrCountsBelowZero = errors.New("return counts: the change would take a schedule's count of returns below zero; they no longer match the returns and need recounting")
 )
 
 // AlreadyCorrectedError refuses a second correction of one submission: By

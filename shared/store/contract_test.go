@@ -416,6 +416,7 @@ var ctCases = []struct {
 	{"imports: the answer saved with the rows", ctImportAnswer},
 	{"imports: staged files", ctStagedFiles},
 	{"imports: return counts whatever the transactions", ctImportReturnStats},
+	{"return counts never below zero", ctCountsFloor},
 	{"portfolio summaries and period figures", ctPortfolio},
 }
 

@@ -171,7 +171,7 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 		return nil, 0, err
 	}
 	for _, u := range s.statsUpdates(programmeID, stats) {
-		t.add(u, nil)
+		t.add(u, service.ErrCountsBelowZero)
 	}
 	t.add(s.setupCheck(programmeID, b.Submissions[from].Seq), service.ErrChanged)
 	t.add(s.lockCheck(programmeID, b.Lock), service.ErrConflict)

@@ -80,6 +80,8 @@ func (s *Store) importChunk(programmeID string, b service.ImportBatch, from, n i
 			return restore(t.first)
 		case len(t.missing) > 0:
 			return restore(&service.MissingRefError{Refs: t.missing})
+		case t.belowZero():
+			return restore(service.ErrCountsBelowZero)
 		}
 		for _, w := range t.writes {
 			w()

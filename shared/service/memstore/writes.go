@@ -25,6 +25,9 @@ type tx struct {
 	first   error
 	missing []domain.RecordRef
 	writes  []func()
+	// counts are the moves of each schedule's return counts the change
+	// makes, by schedule (see belowZero).
+	counts map[string]domain.StatsDelta
 	// audits are events the change writes besides its own (each payment
 	// a change makes due has its own).
 	audits []domain.AuditEvent
@@ -172,6 +175,8 @@ func (t *tx) apply(programmeID string, own ...domain.AuditEvent) error {
 		return t.first
 	case len(t.missing) > 0:
 		return &service.MissingRefError{Refs: t.missing}
+	case t.belowZero():
+		return service.ErrCountsBelowZero
 	}
 	for _, w := range t.writes {
 		w()
