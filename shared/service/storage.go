@@ -62,9 +62,9 @@ var (
 	// counts of returns below zero. The counts no longer match the
 	// returns (a bug, or counts left wrong by one), so nothing was
 	// written rather than a negative count shown; the counts are put
-	// right from the returns (RecountReturns). Callers treat it as any
-	// internal error.
-	ErrCountsBelowZero = errors.New("return counts: the change would take a schedule's count of returns below zero; they no longer match the returns and need recounting")
+	// right from the returns (`go run ./infra/recount`). Callers treat it
+	// as any internal error.
+	ErrCountsBelowZero = errors.New("return counts: the change would take a schedule's count of returns below zero; they no longer match the returns: recount them (go run ./infra/recount)")
 )
 
 // AlreadyCorrectedError refuses a second correction of one submission: By
