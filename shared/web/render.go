@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -110,10 +111,25 @@ type navLink struct {
 	Current         bool
 }
 
-// parseTemplates reads every page template with the layout and partials.
-func parseTemplates(as *assets) map[string]*template.Template {
+// parsedPages holds each asset prefix's parsed pages (prefix → func() map).
+var parsedPages sync.Map
+
+// pagesFor gives the pages for as, parsed on first use and then shared by
+// every app whose assets live under the same prefix: where its assets are
+// is all a page takes from its app, and parsing and cloning some sixty
+// templates per app cost each web test about as much CPU as its requests.
+func pagesFor(as *assets) func() map[string]*template.Template {
+	f, _ := parsedPages.LoadOrStore(as.prefix, sync.OnceValue(func() map[string]*template.Template {
+		return parseTemplates(as.prefix)
+	}))
+	return f.(func() map[string]*template.Template)
+}
+
+// parseTemplates reads every page template with the layout and partials,
+// their assets linked under prefix.
+func parseTemplates(prefix string) map[string]*template.Template {
 	funcs := template.FuncMap{
-		"asset":        as.URL,
+		"asset":        (&assets{prefix: prefix}).URL,
 		"money":        domain.Pounds,
 		"date":         domain.Date.Long,
 		"period":       domain.PeriodText,

@@ -27,7 +27,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/auth/cognito"
@@ -186,7 +185,7 @@ func New(d Deps) http.Handler {
 		forms = ft.FormOrigins()
 	}
 	a.csp = contentSecurityPolicy(a.assets.origin, forms)
-	a.pages = sync.OnceValue(func() map[string]*template.Template { return parseTemplates(a.assets) })
+	a.pages = pagesFor(a.assets)
 	mux := http.NewServeMux()
 	a.routes(mux)
 	return a.outer(mux)
