@@ -771,9 +771,9 @@ func (r Return) View(today Date, funderOnly bool) Return {
 
 // FillFromHistory is the state a new return takes from the submissions
 // already made for its project (a schedule set up part way through a
-// programme): among those for its exact period, the newest submission not
-// corrected by another fills it, and it was first sent when the earliest
-// of them was.
+// programme): among those for its exact period, the newest that stands
+// (not corrected by another, nor taken over: CurrentSubmissions) fills
+// it, and it was first sent when the earliest of them was.
 func (r Return) FillFromHistory(outcomes []Outcome) Return {
 	corrected := map[string]bool{}
 	var matching []Outcome
@@ -794,7 +794,7 @@ func (r Return) FillFromHistory(outcomes []Outcome) Return {
 		if o.SubmittedAt.Before(first) {
 			first = o.SubmittedAt
 		}
-		if !corrected[o.ID] && (head == nil || !o.SubmittedAt.Before(head.SubmittedAt)) {
+		if !corrected[o.ID] && o.CorrectedBy == "" && (head == nil || !o.SubmittedAt.Before(head.SubmittedAt)) {
 			head = &matching[i]
 		}
 	}

@@ -302,7 +302,8 @@ func (sc *Scope) SubmitOutcomeChecked(body Decoder, add bool) (domain.Outcome, e
 // PeriodSentError refuses new figures for a project, period and cohort
 // that already has submissions, sent without saying they add to them
 // (SubmitOutcomeChecked). Sent are the current submissions (none corrected
-// since) of that period and cohort, newest first; Problems is what else is
+// or taken over since: domain.CurrentSubmissions) of that period and
+// cohort, newest first; Problems is what else is
 // wrong with the
 // figures (nil for nothing), so that a form names every problem at once.
 type PeriodSentError struct {
@@ -423,7 +424,8 @@ func (sc *Scope) periodOutcomes(start, end domain.Date) ([]domain.Outcome, error
 }
 
 // currentOf are those of a period's submissions for cohortID ("" for
-// those without a cohort) that no correction replaced, newest first, each
+// those without a cohort) that stand (domain.CurrentSubmissions: none
+// corrected, nor taken over by new figures once sent back), newest first, each
 // with its effective status. The period's index holds every cohort's
 // submissions: they are told apart here, from the one Query's answer, as
 // a project with cohorts sends one submission for each.
@@ -440,8 +442,8 @@ func currentOf(period []domain.Outcome, cohortID string) []domain.Outcome {
 
 // SentForPeriod is what the scope's project already sent for exactly the
 // period start to end and cohort cohortID ("" for its general figures,
-// those for no cohort): its submissions that no correction replaced (each
-// the one to correct), newest first, for those who write to the project
+// those for no cohort): its submissions that stand (currentOf: none
+// corrected or taken over; each the one to correct), newest first, for those who write to the project
 // (the outcome form says so before figures are sent twice). One Query,
 // whatever the project's history; none for dates that are not a period.
 func (sc *Scope) SentForPeriod(start, end domain.Date, cohortID string) ([]domain.Outcome, error) {
