@@ -191,6 +191,55 @@ func (s *Store) SetRecipients(ctx context.Context, programmeID, id string, recip
 	return n.Recipients, nil
 }
 
+// ReaddressNotification records a leased notification's recipients as n
+// has them (domain.Notification.Readdress: who holds its roles now), with
+// those withdrawn and, when n has them, each funder's contacts among
+// them, and writes ev, in one transaction, conditioned on it being
+// pending under the lease of n.Attempts. It reports false, writing
+// nothing, otherwise. Claims, deliveries and refusals are not touched:
+// each recipient's claim still decides whether an email goes.
+func (s *Store) ReaddressNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) (bool, error) {
+	values := map[string]any{":pending": domain.NotificationPending, ":attempt": n.Attempts}
+	set, remove := "SET recipients = :r", ""
+	if len(n.Withdrawn) > 0 {
+		values[":w"] = n.Withdrawn
+		set += ", withdrawn = :w"
+	} else {
+		remove = " REMOVE withdrawn"
+	}
+	if n.FunderContacts != nil {
+		values[":fc"] = n.FunderContacts
+		set += ", funderContacts = :fc"
+	}
+	vals, err := marshal(values)
+	if err != nil {
+		return false, err
+	}
+	to := make([]types.AttributeValue, len(n.Recipients))
+	for i, a := range n.Recipients {
+		to[i] = str(a)
+	}
+	vals[":r"] = &types.AttributeValueMemberL{Value: to}
+	t := (&tx{}).add(types.TransactWriteItem{Update: &types.Update{
+		TableName: &s.table, Key: key(pkProgramme(n.ProgrammeID), skNotification(n.ID)),
+		UpdateExpression:          aws.String(set + remove),
+		ConditionExpression:       aws.String("#status = :pending AND attempts = :attempt"),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: vals,
+	}}, errNotReaddressed)
+	err = s.write(ctx, service.Change{Audit: ev}, t)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, errNotReaddressed):
+		return false, nil
+	default:
+		return false, fmt.Errorf("readdress notification %s: %w", n.ID, err)
+	}
+}
+
+var errNotReaddressed = errors.New("notification not readdressed: its lease was lost, or it was finished")
+
 // PendingNotifications lists notifications not yet sent or failed, oldest first.
 func (s *Store) PendingNotifications(ctx context.Context, shard int, p service.Page) ([]domain.Notification, string, error) {
 	if err := checkShard("pending notifications", shard); err != nil {

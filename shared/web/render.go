@@ -357,6 +357,15 @@ func changeValue(n *recordNames, field string, v any) string {
 				return words
 			}
 		}
+	case "withdrawn":
+		if xs, ok := v.([]any); ok {
+			if len(xs) == 0 {
+				return "none"
+			}
+			if words, ok := recordList(xs, "; ", withdrawal); ok {
+				return words
+			}
+		}
 	}
 	switch x := v.(type) {
 	case nil:
@@ -598,6 +607,17 @@ func recordList(xs []any, sep string, one func(map[string]any) (string, bool)) (
 		parts[i] = part
 	}
 	return strings.Join(parts, sep), len(parts) > 0
+}
+
+// withdrawal writes a recipient withdrawn from a pending email, as
+// recorded: "ann@dwp.example (no longer a contact of the funder)".
+func withdrawal(w map[string]any) (string, bool) {
+	email, oke := w["email"].(string)
+	reason, okr := w["reason"].(string)
+	if !oke || !okr {
+		return "", false
+	}
+	return email + " (" + domain.WithdrawnReason(reason).Words() + ")", true
 }
 
 // budgetLine writes a recorded budget or spend line: "Staff £300,000.00".
