@@ -259,3 +259,36 @@ func TestProjectWideningRace(t *testing.T) {
 		t.Errorf("July 2025's return, written by the widening while its figures were being sent: %s", r.Status)
 	}
 }
+
+// TestProjectDatesNarrowedWhileWideningsReturnsAreWritten: dates widened
+// and, before the widening's returns are written, narrowed again leave
+// the project owing only the periods of its final dates: the returns
+// were planned on the dates as read, and are planned again on the new
+// ones (over DynamoDB, both ways round:
+// store's TestProjectDatesWideningAndNarrowingRace).
+func TestProjectDatesNarrowedWhileWideningsReturnsAreWritten(t *testing.T) {
+	w, _ := reportingWorld(t)
+	sc := w.open(lead)
+	must(sc.CreateSchedule(body(monthly("Monthly", "2025-07-01", "2026-06-30"))))
+	j := must(sc.CreateProject(body(datedProject("Wakefield IPS", "2025-07-01", "2025-09-30")))).ID
+	raced := false
+	w.st.Before = func(op string) error {
+		if op == "CreateReturns" && !raced {
+			raced = true
+			must(sc.UpdateProject(j, version(2), body(map[string]any{"endDate": "2025-08-31"})))
+		}
+		return nil
+	}
+	must(sc.UpdateProject(j, version(1), body(map[string]any{"endDate": "2026-06-30"})))
+	w.st.Before = nil
+	if !raced {
+		t.Fatal("the race never happened")
+	}
+	var got []string
+	for _, r := range returnsOf(t, w, lead, service.ReturnQuery{ProjectID: j}) {
+		got = append(got, r.PeriodStart.String())
+	}
+	if strings.Join(got, " ") != "2025-07-01 2025-08-01" {
+		t.Errorf("returns of the periods starting %v, want July and August 2025 (the project ends in August)", got)
+	}
+}

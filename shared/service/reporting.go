@@ -149,7 +149,9 @@ func (sc *Scope) ListSchedules(p Page) ([]domain.Schedule, string, error) {
 // end that moves is checked against the programme's dates
 // (Schedule.CheckWithin), which are then its premise.
 func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decoder) (domain.Schedule, error) {
-	first, err := sc.Schedule(id)
+	var first domain.Schedule
+	ref := domain.Ref(domain.EntitySchedule, id)
+	firstRev, err := sc.getRev(ref, &first, "schedule")
 	if err != nil {
 		return domain.Schedule{}, err
 	}
@@ -160,9 +162,9 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 	derr := body(&patch)
 	var gen *Generation
 	after, err := updateLoop(sc.ctx, ifMatch, func(round int) (domain.Schedule, error) {
-		before := first
+		before, rev := first, firstRev
 		if round > 1 {
-			if before, err = sc.Schedule(id); err != nil {
+			if rev, err = sc.getRev(ref, &before, "schedule"); err != nil {
 				return domain.Schedule{}, err
 			}
 		}
@@ -194,22 +196,43 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 		if moved {
 			ch.Premises = []Premise{sc.scheduleWithinDates()}
 		}
+		shortened := after.LastPeriodEnd.Before(before.LastPeriodEnd)
 		for plan := 1; ; plan++ {
+			if plan > 1 && shortened {
+				// The schedule's revision as it is now: returns written
+				// since the last read moved it on (see the guard below).
+				var cur domain.Schedule
+				if rev, err = sc.getRev(ref, &cur, "schedule"); err != nil {
+					return domain.Schedule{}, err
+				}
+				if cur.Version != before.Version {
+					return domain.Schedule{}, stale()
+				}
+			}
 			// Another schedule added meanwhile moves the setup on; that is
 			// no change to this schedule, so plan again rather than refuse.
 			// So does a return to remove that was filled meanwhile: read
-			// again, it is refused as sent.
+			// again, it is refused as sent. So do returns of the schedule
+			// written after its returns were read (a generation's, planned
+			// on its old last period: CompleteGeneration), which move its
+			// revision on: the change is guarded on the revision read
+			// before the returns were, and plans again on a fresh list.
 			setup, err := sc.setup()
 			if err != nil {
 				return domain.Schedule{}, err
 			}
 			var removed []domain.Return
-			if after.LastPeriodEnd.Before(before.LastPeriodEnd) {
+			if shortened {
 				if removed, err = sc.returnsAfter(before, after.LastPeriodEnd); err != nil {
 					return domain.Schedule{}, err
 				}
+				ch.Guard = &Guard{Ref: ref, Rev: rev, Err: ErrChanged}
 			}
 			err = sc.s.store.UpdateSchedule(sc.ctx, sc.programmeID, before, after, setup.Seq, gen, removed, ch)
+			if errors.Is(err, ErrChanged) && plan >= maxPlans && shortened {
+				return domain.Schedule{}, domain.Errorf(domain.CodeConflict, "the schedule's returns kept changing while its last period was being moved: "+
+					"look at its returns again and retry")
+			}
 			if !errors.Is(err, ErrChanged) || plan >= maxPlans {
 				if err == nil && moved {
 					sc.wrote(nil, 1)
@@ -351,6 +374,16 @@ func (sc *Scope) projectReturns(before, after domain.Project) (*ProjectReturns, 
 	return rc, nil
 }
 
+// projectDatesGuard guards a change of project id's dates on its
+// dependents revision rev, as read before its returns were listed:
+// returns written for the project since (a generation's, planned on its
+// old dates: CompleteGeneration) moved the revision on, so the change,
+// which did not see them, is refused (ErrChanged) and planned again on a
+// fresh list, removing them too when they lie outside the new dates.
+func projectDatesGuard(id string, rev int64) *Guard {
+	return &Guard{Ref: domain.Ref(domain.EntityProject, id), Rev: rev, Err: ErrChanged}
+}
+
 // returnsOutside are the returns of project pr, of the schedules covering
 // it, for periods it no longer runs during: those ending before its new
 // start date (when it starts later) and those starting after its new end
@@ -476,7 +509,33 @@ func (sc *Scope) returnsOutside(pr domain.Project, schedules []domain.Schedule, 
 // a new schedule by writing it) is left as it is. The API runs it after
 // the change that records the generation; the notifier runs it for any a
 // failure left behind.
+//
+// The returns are planned on the projects' dates and the schedules' last
+// periods as read, and written only while those are still so (the
+// premises CreateReturns takes): a project's dates or a schedule's last
+// period changed meanwhile (two edits a moment apart, a widening's
+// returns still being written when a narrowing lands) plans them again
+// on the new ones, so no return is written for a period they no longer
+// cover. The change landing second the other way (a narrowing planned on
+// a list of returns from before these were written) is refused by its
+// guard and plans again (projectDatesGuard).
 func (s *Service) CompleteGeneration(ctx context.Context, g Generation) error {
+	for plan := 1; ; plan++ {
+		err := s.writeGeneration(ctx, g)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, ErrChanged) || plan >= maxPlans {
+			return err
+		}
+	}
+	return s.store.FinishGeneration(ctx, g.ProgrammeID, g.ID)
+}
+
+// writeGeneration is one plan of CompleteGeneration: the returns g calls
+// for on fresh reads, written while what they were planned on stands
+// (else ErrChanged).
+func (s *Service) writeGeneration(ctx context.Context, g Generation) error {
 	setup, err := s.store.ReportingSetup(ctx, g.ProgrammeID)
 	if err != nil {
 		return err
@@ -512,25 +571,42 @@ func (s *Service) CompleteGeneration(ctx context.Context, g Generation) error {
 			}
 		}
 	}
-	if len(returns) > 0 {
-		outcomes, err := Every(MaxLimit, func(p Page) ([]domain.Outcome, string, error) {
-			return s.store.ListOutcomes(ctx, g.ProgrammeID, g.ProjectID, OutcomeFilter{}, p)
-		})
-		if err != nil {
-			return err
-		}
-		byProject := map[string][]domain.Outcome{}
-		for _, o := range outcomes {
-			byProject[o.ProjectID] = append(byProject[o.ProjectID], o)
-		}
-		for i, r := range returns {
-			returns[i] = r.FillFromHistory(byProject[r.ProjectID])
-		}
-		if err := s.store.CreateReturns(ctx, g.ProgrammeID, returns); err != nil {
-			return err
-		}
+	if len(returns) == 0 {
+		return nil
 	}
-	return s.store.FinishGeneration(ctx, g.ProgrammeID, g.ID)
+	outcomes, err := Every(MaxLimit, func(p Page) ([]domain.Outcome, string, error) {
+		return s.store.ListOutcomes(ctx, g.ProgrammeID, g.ProjectID, OutcomeFilter{}, p)
+	})
+	if err != nil {
+		return err
+	}
+	byProject := map[string][]domain.Outcome{}
+	for _, o := range outcomes {
+		byProject[o.ProjectID] = append(byProject[o.ProjectID], o)
+	}
+	for i, r := range returns {
+		returns[i] = r.FillFromHistory(byProject[r.ProjectID])
+	}
+	return s.store.CreateReturns(ctx, g.ProgrammeID, returns, plannedOn(schedules, projects)...)
+}
+
+// plannedOn are the premises of returns planned on schedules and
+// projects as read (see ReportingStore.CreateReturns): each schedule's
+// last period (the only part of its layout that may change) and each
+// project's dates, as dependents' premises, so that a write of returns
+// moves the revision a change of those guards on (projectDatesGuard,
+// UpdateSchedule).
+func plannedOn(schedules []domain.Schedule, projects []domain.Project) []Premise {
+	out := make([]Premise, 0, len(schedules)+len(projects))
+	for _, sc := range schedules {
+		out = append(out, Premise{Ref: domain.Ref(domain.EntitySchedule, sc.ID), Record: sc,
+			Fields: []string{"LastPeriodEnd"}, Dependent: true, Err: ErrChanged})
+	}
+	for _, pr := range projects {
+		out = append(out, Premise{Ref: domain.Ref(domain.EntityProject, pr.ID), Record: pr,
+			Fields: []string{"StartDate", "EndDate"}, Dependent: true, Err: ErrChanged})
+	}
+	return out
 }
 
 // ReturnQuery is what a list of returns asks for: a status, a project, a
