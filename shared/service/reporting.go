@@ -259,9 +259,30 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 }
 
 // maxRemovedReturns bounds the returns one change of a schedule's last
-// period removes: each is an item of the change's transaction, beside the
-// counts of its project (DynamoDB takes 100 items a transaction).
+// period or of a project's dates removes: each is an item of the change's
+// transaction, beside the counts it moves (DynamoDB takes 100 items a
+// transaction). A schedule's are of one schedule and at most 40 projects,
+// whose counts are an item each: with its own items (the schedule, the
+// setup, the programme's premise, the audit event, an edit form's claim)
+// at most 86.
 const maxRemovedReturns = 40
+
+// maxTxItems is DynamoDB's bound on the items of one transaction.
+const maxTxItems = 100
+
+// maxProjectChangeItems are the items of a change of a project's dates
+// besides the removal of its returns, at most: the project, the totals'
+// copy of its name, its new and old name markers, the setup's sequence,
+// a generation of newly covered periods' returns, the audit event and an
+// edit form's idempotency claim (store.UpdateProject).
+const maxProjectChangeItems = 8
+
+// maxRemovedSchedules bounds the schedules whose returns one change of a
+// project's dates removes: each adds two items to the change's
+// transaction, the schedule's counts and the project's counts of it, so
+// with maxRemovedReturns returns and the change's own items it holds at
+// most 100 (26 schedules: TestProjectDatesRemovalWithinTheItemLimit).
+const maxRemovedSchedules = (maxTxItems - maxProjectChangeItems - maxRemovedReturns) / 2
 
 // returnsAfter are the returns of schedule s whose periods end after end,
 // for its last period to move back to end: every one must be unsent (the
@@ -390,7 +411,8 @@ func projectDatesGuard(id string, rev int64) *Guard {
 // date (when it ends earlier). Like a schedule's last period moving back
 // (returnsAfter), every one must be unsent (the figures sent for a period
 // stay its return's), no payment may wait on one, and one change removes
-// at most maxRemovedReturns; else the change is refused naming startDate
+// at most maxRemovedReturns, of at most maxRemovedSchedules schedules
+// (tooManyRemoved); else the change is refused naming startDate
 // or endDate and the date that would do. One Query a list, schedule and
 // side of the project's returns (GSI2, sent together, every page) and,
 // when there are returns to remove, one of the programme's payments.
@@ -458,11 +480,11 @@ func (sc *Scope) returnsOutside(pr domain.Project, schedules []domain.Schedule, 
 				r.PeriodStart.String()+" to "+r.PeriodEnd.String()+", so the project keeps its return")
 			continue
 		}
-		if n := len(sd.rs); n > maxRemovedReturns {
+		if why := tooManyRemoved(sd.rs); why != "" {
 			// The furthest date that removes few enough: the bound of the
 			// nearest period it need not remove yet.
-			step, last := sd.bound(sd.rs[n-maxRemovedReturns-1]), sd.bound(sd.rs[n-1])
-			why := "would remove " + strconv.Itoa(n) + " returns at once, and one change removes at most " + strconv.Itoa(maxRemovedReturns)
+			n := len(sd.rs)
+			step, last := sd.bound(sd.rs[n-removable(sd.rs)-1]), sd.bound(sd.rs[n-1])
 			if step == last {
 				p.Add(sd.field, why+", fewer than the periods "+sd.of+" on "+last.String()+" alone have")
 			} else {
@@ -470,11 +492,10 @@ func (sc *Scope) returnsOutside(pr domain.Project, schedules []domain.Schedule, 
 			}
 		}
 	}
-	if len(p) == 0 && len(before)+len(after) > maxRemovedReturns {
-		p.Add("endDate", "with the new start date, would remove "+strconv.Itoa(len(before)+len(after))+
-			" returns at once, and one change removes at most "+strconv.Itoa(maxRemovedReturns)+": change one date at a time")
-	}
 	removed := append(before, after...)
+	if why := tooManyRemoved(removed); len(p) == 0 && why != "" {
+		p.Add("endDate", "with the new start date, "+why+": change one date at a time")
+	}
 	if len(p) == 0 && len(removed) > 0 {
 		payments, err := all(func(pg Page) ([]domain.Payment, string, error) {
 			return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", pg)
@@ -500,6 +521,43 @@ func (sc *Scope) returnsOutside(pr domain.Project, schedules []domain.Schedule, 
 			Message: "the project's dates cannot change so: a return of a period outside them could not be removed", Fields: p}
 	}
 	return removed, nil
+}
+
+// tooManyRemoved says why one change of a project's dates cannot remove
+// rs at once ("" when it can): more than maxRemovedReturns returns, or
+// returns of more than maxRemovedSchedules schedules, would make its
+// transaction more than DynamoDB takes.
+func tooManyRemoved(rs []domain.Return) string {
+	if n := len(rs); n > maxRemovedReturns {
+		return "would remove " + strconv.Itoa(n) + " returns at once, and one change removes at most " + strconv.Itoa(maxRemovedReturns)
+	}
+	if k := removedSchedules(rs); k > maxRemovedSchedules {
+		return "would remove returns of " + strconv.Itoa(k) + " schedules at once, and one change removes those of at most " +
+			strconv.Itoa(maxRemovedSchedules) + " schedules"
+	}
+	return ""
+}
+
+// removedSchedules is how many schedules rs are returns of.
+func removedSchedules(rs []domain.Return) int {
+	seen := map[string]bool{}
+	for _, r := range rs {
+		seen[r.ScheduleID] = true
+	}
+	return len(seen)
+}
+
+// removable is how many of rs, from the end, one change removes at once
+// (see tooManyRemoved).
+func removable(rs []domain.Return) int {
+	seen := map[string]bool{}
+	for i := len(rs) - 1; i >= 0; i-- {
+		seen[rs[i].ScheduleID] = true
+		if len(rs)-i > maxRemovedReturns || len(seen) > maxRemovedSchedules {
+			return len(rs) - 1 - i
+		}
+	}
+	return len(rs)
 }
 
 // CompleteGeneration writes the returns a generation calls for that are
