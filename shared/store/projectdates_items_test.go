@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -182,4 +184,56 @@ func TestProjectDatesRemovalWithinTheItemLimit(t *testing.T) {
 			t.Errorf("ending in April after the first step: %v", err)
 		}
 	})
+}
+
+// TestScheduleReturnsOfManyProjectsWithinTheItemLimit: on DynamoDB, a new
+// schedule's returns are written in transactions that carry, beside each
+// return and the counts it moves, the premise of its schedule and of each
+// of its projects (their last period and dates as planned: the items
+// that move their revisions on). A yearly schedule of 100 projects, one
+// return each (each project three items: the worst case), is written in
+// transactions of at most 100 items, every return counted once.
+func TestScheduleReturnsOfManyProjectsWithinTheItemLimit(t *testing.T) {
+	t.Parallel()
+	client, table := testenv.Table(t)
+	db := &txSizesDB{Client: client}
+	now := time.Date(2026, 10, 5, 9, 0, 0, 0, time.UTC)
+	svc := service.New(store.New(db, table), func() time.Time { return now })
+	ctx := context.Background()
+	admin := domain.Caller{Identity: domain.Identity{Subject: "sub-admin", Email: "admin@example.org", Groups: []string{domain.AdminGroup}}}
+	p, err := svc.CreateProgramme(ctx, admin, testkit.Body(testkit.ProgrammeBody("Working for Wellness")), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := svc.Open(ctx, admin, p.ID)
+	const projects = 100
+	for i := range projects {
+		if _, err := sc.CreateProject(testkit.Body(testkit.ProjectBody(fmt.Sprintf("Project %03d", i)))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var s domain.Schedule
+	sizes := db.measure(func() {
+		s, err = sc.CreateSchedule(testkit.Body(map[string]any{"name": "Yearly returns", "frequency": "yearly",
+			"firstPeriodStart": "2025-01-01", "lastPeriodEnd": "2025-12-31"}))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The schedule's own transaction, then the returns'.
+	if len(sizes) < 2 || slices.Max(sizes) > 100 {
+		t.Fatalf("transactions of %v items", sizes)
+	}
+	t.Logf("transactions of %v items", sizes)
+	pr, err := sc.Progress()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pr.Returns == nil || pr.Returns.Overdue != projects {
+		t.Errorf("counts %+v, want %d returns overdue", pr.Returns, projects)
+	}
+	rs, _, err := sc.ListReturns(service.ReturnQuery{ScheduleID: s.ID}, service.Page{Limit: 100})
+	if err != nil || len(rs) != projects {
+		t.Errorf("%d returns listed (%v), want %d", len(rs), err, projects)
+	}
 }
