@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -207,10 +208,21 @@ func TestScheduleReturnsOfManyProjectsWithinTheItemLimit(t *testing.T) {
 	}
 	sc := svc.Open(ctx, admin, p.ID)
 	const projects = 100
-	for i := range projects {
-		if _, err := sc.CreateProject(testkit.Body(testkit.ProjectBody(fmt.Sprintf("Project %03d", i)))); err != nil {
-			t.Fatal(err)
-		}
+	var wg sync.WaitGroup
+	errs := make([]error, projects)
+	for w := range 8 { // eight at a time
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sc := svc.Open(ctx, admin, p.ID)
+			for i := w; i < projects; i += 8 {
+				_, errs[i] = sc.CreateProject(testkit.Body(testkit.ProjectBody(fmt.Sprintf("Project %03d", i))))
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
 	}
 	var s domain.Schedule
 	sizes := db.measure(func() {
