@@ -516,7 +516,15 @@ type ReportingStore interface {
 	ListSchedules(ctx context.Context, programmeID string, p Page) ([]domain.Schedule, string, error)
 	// CreateReturns writes those of returns not written yet, with their
 	// schedules' counts; any written meanwhile are left as they are.
-	CreateReturns(ctx context.Context, programmeID string, returns []domain.Return) error
+	// planned are the premises the returns were planned on: a dependent's
+	// premise (Premise.Dependent) on each project's dates and each
+	// schedule's last period as read. Each write of returns carries those
+	// of its returns' projects and schedules, so it is refused (their
+	// Err) once one of them changed, and a change of one planned on a
+	// read of its returns from before the write (a project's dates or a
+	// schedule's last period narrowed, guarded on the record's revision:
+	// Guard) is refused in turn. Returns written by an earlier write stay.
+	CreateReturns(ctx context.Context, programmeID string, returns []domain.Return, planned ...Premise) error
 	// FinishGeneration clears a generation once its returns are written.
 	FinishGeneration(ctx context.Context, programmeID, genID string) error
 	ListReturns(ctx context.Context, programmeID string, f ReturnFilter, p Page) ([]domain.Return, string, error)

@@ -144,12 +144,21 @@ func (s *Store) returnWrites(t *tx, programmeID string, ws []service.ReturnWrite
 
 // CreateReturns writes those of returns not written yet, each schedule's
 // in transactions of up to 100 items: returns, the schedule's counts they
-// add and each of their projects' counts (returnChunks). A
-// transaction that finds one of its returns written (by a submission that
-// filled it first, or an earlier attempt) is written again one return at
-// a time, leaving the written ones as they are, so no count is added
-// twice.
-func (s *Store) CreateReturns(ctx context.Context, programmeID string, returns []domain.Return) error {
+// add and each of their projects' counts, and the premises they were
+// planned on of the schedule and each of those projects (returnChunks;
+// each an Update moving the record's dependents revision on, conditioned
+// on the fields the plan read: see premise). A transaction that finds
+// one of its returns written (by a submission that filled it first, or an
+// earlier attempt) is written again one return at a time, leaving the
+// written ones as they are, so no count is added twice. A premise no
+// longer holding is its Err (service.ErrChanged): what earlier
+// transactions wrote stays, and the plan is made again.
+func (s *Store) CreateReturns(ctx context.Context, programmeID string, returns []domain.Return, planned ...service.Premise) error {
+	premises := map[domain.RecordRef]service.Premise{}
+	for _, pr := range planned {
+		premises[pr.Ref] = pr
+	}
+	premised := func(ref domain.RecordRef) bool { _, ok := premises[ref]; return ok }
 	bySchedule := map[string][]domain.Return{}
 	var order []string
 	for _, r := range returns {
@@ -160,7 +169,7 @@ func (s *Store) CreateReturns(ctx context.Context, programmeID string, returns [
 	}
 	var chunks [][]domain.Return
 	for _, id := range order {
-		chunks = append(chunks, returnChunks(bySchedule[id])...)
+		chunks = append(chunks, returnChunks(bySchedule[id], premised)...)
 	}
 	// A few chunks at once: a large schedule's returns are written in a
 	// fraction of the request's time.
@@ -173,7 +182,7 @@ func (s *Store) CreateReturns(ctx context.Context, programmeID string, returns [
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				errs[i] = s.createChunk(ctx, programmeID, chunks[i])
+				errs[i] = s.createChunk(ctx, programmeID, chunks[i], premises)
 			}
 		}()
 	}
@@ -187,31 +196,61 @@ func (s *Store) CreateReturns(ctx context.Context, programmeID string, returns [
 
 // returnChunks cuts one schedule's returns into transactions: each
 // return is an item, and so are the schedule's counts and each project's
-// counts they move, within DynamoDB's 100 items a transaction.
-func returnChunks(rs []domain.Return) [][]domain.Return {
+// counts they move, and the premise of the schedule and of each of those
+// projects that premised says has one, within DynamoDB's 100 items a
+// transaction.
+func returnChunks(rs []domain.Return, premised func(domain.RecordRef) bool) [][]domain.Return {
+	if len(rs) == 0 {
+		return nil
+	}
+	// The schedule's counts, and its premise.
+	fixed := 1
+	if premised(domain.Ref(domain.EntitySchedule, rs[0].ScheduleID)) {
+		fixed++
+	}
+	// A return's items: itself, and its project's counts and premise
+	// when it is the first of its project in the transaction.
+	cost := func(r domain.Return, projects map[string]bool) int {
+		if projects[r.ProjectID] {
+			return 1
+		}
+		if premised(domain.Ref(domain.EntityProject, r.ProjectID)) {
+			return 3
+		}
+		return 2
+	}
 	var chunks [][]domain.Return
-	start, projects := 0, map[string]bool{}
+	start, items, projects := 0, fixed, map[string]bool{}
 	for i, r := range rs {
-		newProject := 0
-		if !projects[r.ProjectID] {
-			newProject = 1
-		}
-		// The returns so far and this one, the schedule's counts, and the
-		// projects' counts.
-		if i > start && (i-start+1)+1+len(projects)+newProject > maxTxItems {
+		if i > start && items+cost(r, projects) > maxTxItems {
 			chunks = append(chunks, rs[start:i])
-			start, projects = i, map[string]bool{}
+			start, items, projects = i, fixed, map[string]bool{}
 		}
+		items += cost(r, projects)
 		projects[r.ProjectID] = true
 	}
-	if start < len(rs) {
-		chunks = append(chunks, rs[start:])
-	}
-	return chunks
+	return append(chunks, rs[start:])
 }
 
-func (s *Store) createChunk(ctx context.Context, programmeID string, rs []domain.Return) error {
+// createChunk writes one transaction of returns (see CreateReturns): the
+// premises of their schedule and projects first, so that one no longer
+// holding is the failure reported, then the returns and their counts.
+func (s *Store) createChunk(ctx context.Context, programmeID string, rs []domain.Return, premises map[domain.RecordRef]service.Premise) error {
+	// on adds the premises of the records rs were planned on.
+	on := func(t *tx, rs []domain.Return) {
+		seen := map[domain.RecordRef]bool{}
+		for _, r := range rs {
+			for _, ref := range []domain.RecordRef{domain.Ref(domain.EntitySchedule, r.ScheduleID), domain.Ref(domain.EntityProject, r.ProjectID)} {
+				if pr, ok := premises[ref]; ok && !seen[ref] {
+					seen[ref] = true
+					s.premise(t, programmeID, pr)
+				}
+			}
+		}
+	}
 	t := &tx{}
+	on(t, rs)
+	planned := len(t.items)
 	stats := map[statsKey]domain.StatsDelta{}
 	ws := make([]service.ReturnWrite, len(rs))
 	for i, r := range rs {
@@ -220,7 +259,7 @@ func (s *Store) createChunk(ctx context.Context, programmeID string, rs []domain
 	if err := s.returnWrites(t, programmeID, ws, stats); err != nil {
 		return err
 	}
-	for i := range t.fails {
+	for i := planned; i < len(t.fails); i++ {
 		t.fails[i] = errReturnExists
 	}
 	for _, u := range s.statsUpdates(programmeID, stats) {
@@ -235,11 +274,13 @@ func (s *Store) createChunk(ctx context.Context, programmeID string, rs []domain
 	}
 	for _, w := range ws {
 		one := &tx{}
+		on(one, []domain.Return{w.After})
+		planned := len(one.items)
 		st := map[statsKey]domain.StatsDelta{}
 		if err := s.returnWrites(one, programmeID, []service.ReturnWrite{w}, st); err != nil {
 			return err
 		}
-		one.fails[0] = errReturnExists
+		one.fails[planned] = errReturnExists
 		for _, u := range s.statsUpdates(programmeID, st) {
 			one.add(u, nil)
 		}
