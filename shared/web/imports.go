@@ -256,7 +256,7 @@ func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importR
 	}
 	var rows []importRow
 	for _, row := range byRow {
-		slices.SortFunc(row.Problems, func(a, b importProblem) int { return cmp.Compare(a.Column, b.Column) })
+		sortProblems(row.Problems, header)
 		if row.Number > 0 {
 			row.Cells = shownCells(cells[row.Number], header, row.Problems, row.Number == headerNumber, sh.Date1904)
 		}
@@ -272,6 +272,22 @@ func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importR
 		shownHeader = shownCells(sh.Rows[headerAt].Cells, header, headerProblems, true, sh.Date1904)
 	}
 	return shownHeader, rows
+}
+
+// sortProblems orders a row's problems as a person reads the row, by the
+// sheet's columns from left to right (the NHS.UK error summary lists
+// problems in the order of the fields), problems that name no column of
+// the sheet first, as the file's own come before its rows'.
+func sortProblems(problems []importProblem, header []string) {
+	at := func(p importProblem) int {
+		if cols := problemColumns(p.key, header); len(cols) > 0 {
+			return cols[0]
+		}
+		return -1
+	}
+	slices.SortStableFunc(problems, func(a, b importProblem) int {
+		return cmp.Or(cmp.Compare(at(a), at(b)), cmp.Compare(a.Column, b.Column))
+	})
 }
 
 // ruleDates writes the dates a rule names in brackets, "(2026-01-01)" or

@@ -582,3 +582,43 @@ func TestImportUnicodeTextWithoutMark(t *testing.T) {
 		t.Errorf("UTF-16, no heading fundtrack reads: %d\n%s", p.Status, excerpt(p.Body))
 	}
 }
+
+// TestImportProblemsInTheSheetsOrder: a row's problems are listed as a
+// person reads the row, column by column from the left, in the error
+// summary and beside the row, not by their names' alphabetical order
+// (audit-a11y N4: "People into work, Period end, Referrals" for columns
+// running Period end, Referrals, People into work); rows come in the
+// sheet's order.
+func TestImportProblemsInTheSheetsOrder(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+	b := h.as(t, uPL)
+	b.get(base + "/imports")
+	csv := "Project,Period start,Period end,Referrals,People into work\r\n" +
+		"Bradford employment service,01/10/2010,31/12/2010,4,2\r\n" +
+		"Bradford employment service,01/01/2011,31/02/2011,many,some\r\n" +
+		"Bradford employment service,01/04/2011,31/06/2011,x,3\r\n"
+	p := b.upload(base+"/imports", "figures.csv", []byte(csv), b.csrf)
+	if p.Status != http.StatusBadRequest {
+		t.Fatalf("bad cells: %d\n%s", p.Status, excerpt(p.Body))
+	}
+	order := func(what, body string, want ...string) {
+		t.Helper()
+		rest := body
+		for _, w := range want {
+			i := strings.Index(rest, w)
+			if i < 0 {
+				t.Errorf("%s lacks %q after what comes before it in the sheet, want the order %q\n%s", what, w, want, body)
+				return
+			}
+			rest = rest[i+len(w):]
+		}
+	}
+	summary, table, _ := strings.Cut(p.Body, `data-testid="bad-rows"`)
+	order("the error summary", summary, "Row 3, Period end:", "Row 3, Referrals:", "Row 3, People into work:",
+		"Row 4, Period end:", "Row 4, Referrals:")
+	order("the rows with problems", table, "<strong>Period end</strong>:", "<strong>Referrals</strong>:",
+		"<strong>People into work</strong>:", `data-testid="row-4"`, "<strong>Period end</strong>:", "<strong>Referrals</strong>:")
+}
