@@ -163,7 +163,7 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	default:
 		a.render(w, r, http.StatusOK, "import_preview", &view{Title: "Check your import", Nav: n,
-			Data: map[string]any{"Base": base(n), "Result": res, "Staged": staged, "FileName": d.FileName}})
+			Data: previewData(base(n), res, staged, d.FileName)})
 		return nil
 	}
 	a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
@@ -171,6 +171,21 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 }
 
 const importTitle = "Import figures from a spreadsheet"
+
+// previewAdditions bounds the new submissions the preview shows row by
+// row: a file's 5,000 rows, notes and all, would make a page of megabytes,
+// past what a person reads and near Lambda's 6 MB answer; the rest are
+// counted.
+const previewAdditions = 500
+
+// previewData is the preview page's data: the counts and corrections of
+// res, the first previewAdditions new submissions and how many more there
+// are, and the staged file to confirm.
+func previewData(base string, res domain.ImportResult, staged, fileName string) map[string]any {
+	shown := res.Additions[:min(len(res.Additions), previewAdditions)]
+	return map[string]any{"Base": base, "Result": res, "Staged": staged, "FileName": fileName,
+		"Additions": shown, "MoreAdditions": len(res.Additions) - len(shown)}
+}
 
 // mayImport refuses the import pages to whoever may not import: funders
 // read only; leads import, and project leads for their own projects.
