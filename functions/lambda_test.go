@@ -1,6 +1,6 @@
 // Package functions_test feeds the sample events in events/ through the same
 // path a deployed API function takes: the aws-lambda-go handler that
-// lambda.Start would run, the httpadapter.NewV2 proxy, the handler each
+// lambda.Start would run, the platform.LambdaHandler proxy, the handler each
 // functions/<name>/main.go builds and a real (DynamoDB Local) table.
 package functions_test
 
@@ -21,7 +21,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/fundtrack/fundtrack/shared/auth"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
@@ -103,7 +102,7 @@ func newAPI(t *testing.T) *api {
 		if !ok {
 			h = f.Handler
 		}
-		a.handler[f.Name] = lambda.NewHandler(httpadapter.NewV2(h).ProxyWithContext)
+		a.handler[f.Name] = lambda.NewHandler(platform.LambdaHandler(h))
 		for _, r := range f.Routes {
 			a.owner[r] = f.Name
 		}

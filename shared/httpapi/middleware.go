@@ -144,6 +144,12 @@ func (s *server) identify(next http.Handler) http.Handler {
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
 		w.Header().Set("X-Request-Id", id)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
+		// A path with a stray % names no resource: the transport hands it
+		// on as sent, for every function to refuse in the SPEC's shape.
+		if err := decode.Target(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }

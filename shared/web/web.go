@@ -244,6 +244,12 @@ func (a *app) outer(next http.Handler) http.Handler {
 				a.errorPage(w, r, panicked{value: v, stack: debug.Stack()})
 			}
 		}()
+		// An address with a stray % names no page: the transport hands it
+		// on as sent, for this page to say so (decode.Target).
+		if decode.Target(r) != nil {
+			a.errorPage(w, r, present.ErrBadAddress)
+			return
+		}
 		// A codec that fetches its key (the web function's, from Parameter
 		// Store) does so here, on the first request that may need it, once
 		// per process; static assets never need it.
