@@ -16,6 +16,7 @@ import (
 	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/export"
+	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -144,7 +145,7 @@ func (s *server) identify(next http.Handler) http.Handler {
 		if r.Method == http.MethodHead {
 			w = headWriter{w}
 		}
-		id := domain.RequestIDOf(r, s.RequestID)
+		id := present.RequestID(r, s.RequestID)
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
 		w.Header().Set("X-Request-Id", id)
 		w.Header().Set("X-Content-Type-Options", "nosniff")

@@ -4,7 +4,8 @@
 // expected refusal has one status and one wording wherever it happens;
 // beside it, the few refusals only the web app makes, each worded on its
 // own (ErrCSRF…). And each answer of the API (Answer): lists and objects
-// never null.
+// never null. And the id each request goes by (RequestID), which answers
+// and error pages show.
 package present
 
 import (
@@ -175,4 +176,18 @@ func Status(err error) int { return Of(err).Status }
 func Known(code domain.Code) bool {
 	_, ok := table[code]
 	return ok
+}
+
+// RequestID is the id request r goes by (domain.Caller.RequestID, the
+// audit trail's requestId, logs, the X-Request-Id header and the
+// reference an error page asks to be quoted): the platform's id for it
+// (API Gateway's, read by platform, which may be nil) when it has one,
+// else a new one. The API and the web app both name their requests by it.
+func RequestID(r *http.Request, platform func(*http.Request) string) string {
+	if platform != nil {
+		if id := platform(r); id != "" {
+			return id
+		}
+	}
+	return domain.NewID()
 }

@@ -209,7 +209,7 @@ func requestID(r *http.Request) string {
 // turns a panic into a 500 page that names only the request id.
 func (a *app) outer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := domain.RequestIDOf(r, a.RequestID)
+		id := present.RequestID(r, a.RequestID)
 		// Every page answers within the API's deadline: past it, database
 		// calls give up and the person sees the 503 page.
 		timeout := RequestTimeout
