@@ -23,19 +23,19 @@ func (f *ImportFile) ResolveCohorts(cohorts map[string][]Cohort) {
 		if r.CohortText == "" || r.ProjectID == "" {
 			continue
 		}
-		var found []string
+		var found []Cohort
 		for _, c := range cohorts[r.ProjectID] {
 			if c.ID == r.CohortText {
-				found = []string{c.ID}
+				found = []Cohort{c}
 				break
 			}
 			if metricKey(c.Name) == metricKey(r.CohortText) {
-				found = append(found, c.ID)
+				found = append(found, c)
 			}
 		}
 		switch len(found) {
 		case 1:
-			r.CohortID = found[0]
+			r.CohortID, r.CohortName = found[0].ID, found[0].Name
 			if r.checked {
 				f.once(seen, *r)
 			}

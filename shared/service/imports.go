@@ -209,7 +209,11 @@ func (sc *Scope) importSheet(sh domain.Sheet, dryRun bool) (domain.ImportResult,
 		return domain.ImportResult{}, err
 	}
 	res := plan.result(dryRun)
-	if dryRun || len(plan.writes()) == 0 {
+	if dryRun {
+		res.Additions, res.Columns = plan.additions(file), file.Columns
+		return res, nil
+	}
+	if len(plan.writes()) == 0 {
 		return res, nil
 	}
 	return sc.writeImport(file, setup, plan)
@@ -386,6 +390,18 @@ func (p importPlan) result(dryRun bool) domain.ImportResult {
 		}
 	}
 	return res
+}
+
+// additions are what the rows of file planned as new submissions store,
+// in the sheet's order.
+func (p importPlan) additions(file domain.ImportFile) []domain.ImportAddition {
+	out := []domain.ImportAddition{}
+	for i, r := range p.rows {
+		if r.action == domain.ImportCreate {
+			out = append(out, domain.Addition(file.Rows[i]))
+		}
+	}
+	return out
 }
 
 // writes are the indexes of the rows that write a submission.

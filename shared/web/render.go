@@ -145,6 +145,7 @@ func parseTemplates(prefix string) map[string]*template.Template {
 		"statusTag":    statusTag,
 		"paymentTag":   paymentTag,
 		"statusText":   statusText,
+		"emailKind":    emailKind,
 		"fieldID":      fieldID,
 		"pathEscape":   url.PathEscape, // no queryEscape: html/template escapes a query's values itself, so "@" went out as %2540
 		"join":         strings.Join,
@@ -284,6 +285,24 @@ func statusText(s string) string {
 		return "Awaiting review"
 	}
 	return capitalise(s)
+}
+
+// emailKind names a notification's kind as its email, for a sentence:
+// "the at-risk email", "the payment due email".
+func emailKind(kind string) string {
+	switch domain.NotificationKind(kind) {
+	case domain.KindReached:
+		return "milestone reached"
+	case domain.KindMissed:
+		return "target missed"
+	case domain.KindAtRisk:
+		return "target at risk"
+	case domain.KindOverdue:
+		return "return overdue"
+	case domain.KindPaymentDue:
+		return "payment due"
+	}
+	return strings.ToLower(statusText(kind)) // "reminder", "awaiting review", "changes requested"
 }
 
 func capitalise(s string) string {
