@@ -39,26 +39,33 @@ var errProjectRecordsHidden = domain.Errorf(domain.CodeNotFound,
 // check when it is not known yet; write says the record is read to change
 // it, which needs the right to write to the project.
 func (sc *Scope) getInProject(e domain.Entity, id string, into any, what string, w bool) error {
+	_, err := sc.getRevInProject(e, id, into, what, w)
+	return err
+}
+
+// getRevInProject is getInProject, answering the record's dependents
+// revision too (Get.Rev).
+func (sc *Scope) getRevInProject(e domain.Entity, id string, into any, what string, w bool) (int64, error) {
 	if sc.projectID == "" || !domain.ValidID(sc.projectID) {
 		if err := sc.load(); err != nil {
-			return err
+			return 0, err
 		}
-		return domain.NotFound("project")
+		return 0, domain.NotFound("project")
 	}
 	if !domain.ValidID(id) {
 		if err := sc.inProject(w); err != nil {
-			return err
+			return 0, err
 		}
-		return domain.NotFound(what)
+		return 0, domain.NotFound(what)
 	}
 	g := &Get{Ref: domain.ProjectRef(e, sc.projectID, id), Into: into}
 	if err := sc.inProject(w, g); err != nil {
-		return err
+		return 0, err
 	}
 	if !g.Found {
-		return domain.NotFound(what)
+		return 0, domain.NotFound(what)
 	}
-	return nil
+	return g.Rev, nil
 }
 
 // listInProject reads a list of the scope's project beside the access check.
@@ -558,12 +565,29 @@ func (sc *Scope) readOutcome(id string) (domain.Outcome, error) {
 // findOutcome reads a submission of the scope's project by its key,
 // reporting whether it is there.
 func (sc *Scope) findOutcome(id string) (domain.Outcome, bool, error) {
+	o, _, found, err := sc.findOutcomeRev(id)
+	return o, found, err
+}
+
+// readOutcomeRev is readOutcome, answering the submission's dependents
+// revision too (Get.Rev).
+func (sc *Scope) readOutcomeRev(id string) (domain.Outcome, int64, error) {
+	o, rev, found, err := sc.findOutcomeRev(id)
+	if err == nil && !found {
+		err = errors.New("submission " + id + " is missing")
+	}
+	return o, rev, err
+}
+
+// findOutcomeRev is findOutcome with the submission's dependents
+// revision.
+func (sc *Scope) findOutcomeRev(id string) (domain.Outcome, int64, bool, error) {
 	var o domain.Outcome
 	g := &Get{Ref: domain.ProjectRef(domain.EntityOutcome, sc.projectID, id), Into: &o}
 	if err := sc.load(g); err != nil {
-		return o, false, err
+		return o, 0, false, err
 	}
-	return o, g.Found, nil
+	return o, g.Rev, g.Found, nil
 }
 
 // fills reads the returns of the scope's project for o's exact period, one

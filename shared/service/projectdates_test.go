@@ -328,3 +328,40 @@ func TestProjectDatesRemoveReturnsOfFewSchedulesAtOnce(t *testing.T) {
 		t.Errorf("%d returns after one date at a time, want %d", n, 28*4)
 	}
 }
+
+// TestReviewWhileNewSchedulesReturnsAreWritten: a decision on a
+// submission landing after a new schedule's returns were planned, before
+// they are written, ends on the return filled from it (over DynamoDB,
+// both ways round: store's TestReviewWhileNewSchedulesReturnsAreWritten).
+func TestReviewWhileNewSchedulesReturnsAreWritten(t *testing.T) {
+	for decision, want := range map[string]domain.ReturnStatus{"approve": domain.ReturnAccepted, "request-changes": domain.ReturnChangesRequested} {
+		t.Run(decision, func(t *testing.T) {
+			w, _ := reportingWorld(t)
+			sc := w.open(lead)
+			must(sc.UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
+			o := must(w.openA(lead).SubmitOutcome(body(map[string]any{"periodStart": "2025-08-01", "periodEnd": "2025-08-31",
+				"counts": map[string]int{"referrals": 2}})))
+			in := map[string]any{"decision": decision}
+			if decision == "request-changes" {
+				in["comment"] = "Which service?"
+			}
+			raced := false
+			w.st.Before = func(op string) error {
+				if op == "CreateReturns" && !raced {
+					raced = true
+					must(w.openA(lead).ReviewOutcome(o.ID, body(in)))
+				}
+				return nil
+			}
+			s := must(sc.CreateSchedule(body(monthly("Monthly", "2025-07-01", "2026-06-30"))))
+			w.st.Before = nil
+			if !raced {
+				t.Fatal("the race never happened")
+			}
+			r := must(sc.Return(domain.ReturnID(s.ID, w.A, domain.MustDate("2025-08-01"))))
+			if r.Status != want {
+				t.Errorf("August's return of the new schedule: %s, want %s", r.Status, want)
+			}
+		})
+	}
+}

@@ -642,10 +642,29 @@ func (s *Service) writeGeneration(ctx context.Context, g Generation) error {
 	for _, o := range outcomes {
 		byProject[o.ProjectID] = append(byProject[o.ProjectID], o)
 	}
+	planned := plannedOn(schedules, projects)
+	filled := map[string]bool{}
 	for i, r := range returns {
-		returns[i] = r.FillFromHistory(byProject[r.ProjectID])
+		var head *domain.Outcome
+		returns[i], head = r.FilledFrom(byProject[r.ProjectID])
+		if head != nil && !filled[head.ID] {
+			filled[head.ID] = true
+			planned = append(planned, filledFrom(*head))
+		}
 	}
-	return s.store.CreateReturns(ctx, g.ProgrammeID, returns, plannedOn(schedules, projects)...)
+	return s.store.CreateReturns(ctx, g.ProgrammeID, returns, planned...)
+}
+
+// filledFrom is the premise of returns filled from submission o: its
+// status as read, as a dependent's premise, so that a review landing
+// before the returns are written refuses them (planned again, they take
+// the decision), and one planned on a read of the returns from before
+// (a return not written yet is left alone) is refused by its guard on
+// the submission's revision (ReviewOutcome) and planned again, finding
+// them.
+func filledFrom(o domain.Outcome) Premise {
+	return Premise{Ref: domain.ProjectRef(domain.EntityOutcome, o.ProjectID, o.ID), Record: o,
+		Fields: []string{"Status"}, Dependent: true, Err: ErrChanged}
 }
 
 // plannedOn are the premises of returns planned on schedules and

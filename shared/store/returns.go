@@ -145,7 +145,8 @@ func (s *Store) returnWrites(t *tx, programmeID string, ws []service.ReturnWrite
 // CreateReturns writes those of returns not written yet, each schedule's
 // in transactions of up to 100 items: returns, the schedule's counts they
 // add and each of their projects' counts, and the premises they were
-// planned on of the schedule and each of those projects (returnChunks;
+// planned on of the schedule, each of those projects and each submission
+// a return was filled from (returnChunks;
 // each an Update moving the record's dependents revision on, conditioned
 // on the fields the plan read: see premise). A transaction that finds
 // one of its returns written (by a submission that filled it first, or an
@@ -154,11 +155,7 @@ func (s *Store) returnWrites(t *tx, programmeID string, ws []service.ReturnWrite
 // longer holding is its Err (service.ErrChanged): what earlier
 // transactions wrote stays, and the plan is made again.
 func (s *Store) CreateReturns(ctx context.Context, programmeID string, returns []domain.Return, planned ...service.Premise) error {
-	premises := map[domain.RecordRef]service.Premise{}
-	for _, pr := range planned {
-		premises[pr.Ref] = pr
-	}
-	premised := func(ref domain.RecordRef) bool { _, ok := premises[ref]; return ok }
+	premisesOf := service.PremisesOf(planned)
 	bySchedule := map[string][]domain.Return{}
 	var order []string
 	for _, r := range returns {
@@ -169,7 +166,7 @@ func (s *Store) CreateReturns(ctx context.Context, programmeID string, returns [
 	}
 	var chunks [][]domain.Return
 	for _, id := range order {
-		chunks = append(chunks, returnChunks(bySchedule[id], premised)...)
+		chunks = append(chunks, returnChunks(bySchedule[id], premisesOf)...)
 	}
 	// A few chunks at once: a large schedule's returns are written in a
 	// fraction of the request's time.
@@ -182,7 +179,7 @@ func (s *Store) CreateReturns(ctx context.Context, programmeID string, returns [
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				errs[i] = s.createChunk(ctx, programmeID, chunks[i], premises)
+				errs[i] = s.createChunk(ctx, programmeID, chunks[i], premisesOf)
 			}
 		}()
 	}
@@ -196,53 +193,60 @@ func (s *Store) CreateReturns(ctx context.Context, programmeID string, returns [
 
 // returnChunks cuts one schedule's returns into transactions: each
 // return is an item, and so are the schedule's counts and each project's
-// counts they move, and the premise of the schedule and of each of those
-// projects that premised says has one, within DynamoDB's 100 items a
-// transaction.
-func returnChunks(rs []domain.Return, premised func(domain.RecordRef) bool) [][]domain.Return {
+// counts they move, and each premise premisesOf gives them (of the
+// schedule, of each of those projects, of the submission each was filled
+// from), once a transaction, within DynamoDB's 100 items a transaction.
+func returnChunks(rs []domain.Return, premisesOf func(domain.Return) []service.Premise) [][]domain.Return {
 	if len(rs) == 0 {
 		return nil
 	}
-	// The schedule's counts, and its premise.
-	fixed := 1
-	if premised(domain.Ref(domain.EntitySchedule, rs[0].ScheduleID)) {
-		fixed++
+	// A return's items: itself, its project's counts when it is the first
+	// of its project in the transaction, and its premises not already in
+	// it.
+	cost := func(r domain.Return, projects map[string]bool, seen map[domain.RecordRef]bool) int {
+		n := 1
+		if !projects[r.ProjectID] {
+			n++
+		}
+		for _, pr := range premisesOf(r) {
+			if !seen[pr.Ref] {
+				n++
+			}
+		}
+		return n
 	}
-	// A return's items: itself, and its project's counts and premise
-	// when it is the first of its project in the transaction.
-	cost := func(r domain.Return, projects map[string]bool) int {
-		if projects[r.ProjectID] {
-			return 1
+	add := func(r domain.Return, projects map[string]bool, seen map[domain.RecordRef]bool) {
+		projects[r.ProjectID] = true
+		for _, pr := range premisesOf(r) {
+			seen[pr.Ref] = true
 		}
-		if premised(domain.Ref(domain.EntityProject, r.ProjectID)) {
-			return 3
-		}
-		return 2
 	}
 	var chunks [][]domain.Return
-	start, items, projects := 0, fixed, map[string]bool{}
+	// The schedule's counts are in every transaction.
+	start, items, projects, seen := 0, 1, map[string]bool{}, map[domain.RecordRef]bool{}
 	for i, r := range rs {
-		if i > start && items+cost(r, projects) > maxTxItems {
+		if i > start && items+cost(r, projects, seen) > maxTxItems {
 			chunks = append(chunks, rs[start:i])
-			start, items, projects = i, fixed, map[string]bool{}
+			start, items, projects, seen = i, 1, map[string]bool{}, map[domain.RecordRef]bool{}
 		}
-		items += cost(r, projects)
-		projects[r.ProjectID] = true
+		items += cost(r, projects, seen)
+		add(r, projects, seen)
 	}
 	return append(chunks, rs[start:])
 }
 
 // createChunk writes one transaction of returns (see CreateReturns): the
-// premises of their schedule and projects first, so that one no longer
-// holding is the failure reported, then the returns and their counts.
-func (s *Store) createChunk(ctx context.Context, programmeID string, rs []domain.Return, premises map[domain.RecordRef]service.Premise) error {
+// premises of their schedule, projects and the submissions they were
+// filled from first, so that one no longer holding is the failure
+// reported, then the returns and their counts.
+func (s *Store) createChunk(ctx context.Context, programmeID string, rs []domain.Return, premisesOf func(domain.Return) []service.Premise) error {
 	// on adds the premises of the records rs were planned on.
 	on := func(t *tx, rs []domain.Return) {
 		seen := map[domain.RecordRef]bool{}
 		for _, r := range rs {
-			for _, ref := range []domain.RecordRef{domain.Ref(domain.EntitySchedule, r.ScheduleID), domain.Ref(domain.EntityProject, r.ProjectID)} {
-				if pr, ok := premises[ref]; ok && !seen[ref] {
-					seen[ref] = true
+			for _, pr := range premisesOf(r) {
+				if !seen[pr.Ref] {
+					seen[pr.Ref] = true
 					s.premise(t, programmeID, pr)
 				}
 			}

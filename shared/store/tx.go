@@ -197,9 +197,9 @@ func attrS(v types.AttributeValue) string {
 	return ""
 }
 
-// guard conditions the change's replacement of g's record on its
-// dependents revision being still as read (see service.Guard), keeping
-// that revision in the new item. Replacing the record without a guard
+// guard conditions the change's replacement (or update) of g's record on
+// its dependents revision being still as read (see service.Guard),
+// keeping that revision in the new item. Replacing the record without a guard
 // leaves the attribute out, starting the revision again with the new
 // version: a guard is only ever checked beside the version, so that is
 // safe. The failure is resolved by reading the record (only on refusal):
@@ -212,6 +212,24 @@ func (s *Store) guard(ctx context.Context, t *tx, programmeID string, g service.
 	}
 	k := key(pkProgramme(programmeID), sk)
 	for i, item := range t.items {
+		if u := item.Update; u != nil && sameKey(u.Key, k) {
+			// An update of a few attributes (a submission's review)
+			// leaves the revision as it is.
+			cond := "attribute_not_exists(rev)"
+			if g.Rev != 0 {
+				cond = "rev = :guardRev"
+				if u.ExpressionAttributeValues == nil {
+					u.ExpressionAttributeValues = Item{}
+				}
+				u.ExpressionAttributeValues[":guardRev"] = num(g.Rev)
+			}
+			if u.ConditionExpression != nil {
+				cond = "(" + aws.ToString(u.ConditionExpression) + ") AND " + cond
+			}
+			u.ConditionExpression = aws.String(cond)
+			t.fails[i] = &lazyGuard{s: s, ctx: ctx, key: k, g: g, other: t.fails[i]}
+			return
+		}
 		put := item.Put
 		if put == nil || !sameKey(put.Item, k) {
 			continue
@@ -229,7 +247,7 @@ func (s *Store) guard(ctx context.Context, t *tx, programmeID string, g service.
 		t.fails[i] = &lazyGuard{s: s, ctx: ctx, key: k, g: g, version: put.ExpressionAttributeValues[":v"], other: t.fails[i]}
 		return
 	}
-	panic("store: a guard on a record the change does not replace")
+	panic("store: a guard on a record the change does not write")
 }
 
 // lazyGuard is the failure of a guarded replacement: the guard's error if

@@ -422,7 +422,8 @@ func (s *Store) ListSchedules(_ context.Context, programmeID string, p service.P
 
 // CreateReturns implements service.ReportingStore: each return not
 // written yet is written with its counts; written ones stay as they are.
-// The premises planned of the returns' schedules and projects are checked
+// The premises planned of the returns' schedules, projects and the
+// submissions they were filled from (service.PremisesOf) are checked
 // first, as the DynamoDB store's transactions carry them (one write here,
 // where that store may write part before a premise fails), and each
 // moves its record's dependents revision on.
@@ -433,11 +434,13 @@ func (s *Store) CreateReturns(_ context.Context, programmeID string, returns []d
 	defer s.mu.Unlock()
 	p := s.part(programmeID)
 	t := &tx{s: s, pid: programmeID, p: p}
-	for _, pr := range planned {
-		if slices.ContainsFunc(returns, func(r domain.Return) bool {
-			return pr.Ref == domain.Ref(domain.EntitySchedule, r.ScheduleID) || pr.Ref == domain.Ref(domain.EntityProject, r.ProjectID)
-		}) {
-			t.premise(pr)
+	premisesOf, seen := service.PremisesOf(planned), map[domain.RecordRef]bool{}
+	for _, r := range returns {
+		for _, pr := range premisesOf(r) {
+			if !seen[pr.Ref] {
+				seen[pr.Ref] = true
+				t.premise(pr)
+			}
 		}
 	}
 	if err := t.apply(programmeID); err != nil {
