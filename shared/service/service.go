@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -188,6 +189,36 @@ func (sc *Scope) wrote(p *domain.Programme, rev int64) {
 		return
 	}
 	sc.programme, sc.progRev = *p, rev
+}
+
+// errReadAgain refuses a write planned on what the scope's access read
+// found (the programme's settings: asRead) when that changed before the
+// write landed: an ErrChanged, planned again once the access is read
+// again (reread).
+var errReadAgain = fmt.Errorf("%w: the programme as the request read it", ErrChanged)
+
+// asRead are the premises of a write whose rules read fields of the
+// programme (named as domain.Programme's Go fields: its review setting,
+// its dates) as the scope's access read found them: the write commits
+// only while they are still so, else it fails with errReadAgain and the
+// request plans it again on a fresh read (reread). A ConditionCheck in
+// the write's own transaction: no request more.
+func (sc *Scope) asRead(fields ...string) []Premise {
+	return []Premise{{Ref: domain.Ref(domain.EntityProgramme, sc.programmeID), Record: sc.programme,
+		Fields: fields, Err: errReadAgain}}
+}
+
+// reread reads the programme and the caller's membership again, as the
+// scope's first operation did (one round trip), after a write planned on
+// them was refused (errReadAgain). Its answer replaces what the scope
+// knew: a caller who is no longer a member is not found, as any request
+// of theirs now is; the write's own access check is the caller's to run
+// again on it.
+func (sc *Scope) reread() error {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.loaded, sc.err = true, sc.check(nil)
+	return sc.err
 }
 
 // alongside runs read beside the access check when access is not known
