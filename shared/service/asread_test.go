@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -129,5 +130,122 @@ func TestImportWhileReviewSwitchedOn(t *testing.T) {
 func must0(err error) {
 	if err != nil {
 		panic(err)
+	}
+}
+
+// withoutLock is a snapshot without the import lock's line: an import
+// holds the lock while it writes, and releases it however it ends.
+func withoutLock(snap string) string {
+	var keep []string
+	for _, l := range strings.Split(snap, "\n") {
+		if !strings.HasPrefix(l, "import lock of ") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
+
+// TestRemovedMemberWritesNothing: a member removed while their request
+// is in flight, the removal landing between the request's access read
+// and its write, writes nothing: the write's check of their membership
+// refuses it, and read again they are no longer a member (404, as any
+// request of theirs now is). For figures sent, an import and a review.
+func TestRemovedMemberWritesNothing(t *testing.T) {
+	t.Parallel()
+	remove := func(w *world, r role) func() error {
+		return func() error { return w.open(admin).DeleteMember(emails[r]) }
+	}
+	for _, c := range []struct {
+		name, op string
+		who      role
+		write    func(w *world) error
+	}{
+		{"figures sent", "CreateOutcome", plOwn, func(w *world) error {
+			_, err := w.openA(plOwn).SubmitOutcome(body(map[string]any{"periodStart": "2025-07-01", "periodEnd": "2025-09-30",
+				"counts": map[string]int64{"referrals": 7}}))
+			return err
+		}},
+		{"an import", "ImportOutcomes", plOwn, func(w *world) error {
+			_, err := w.open(plOwn).Import(csv(append([]string{importHeader}, yearOfQuarters("Bradford IPS")[1:]...)...), false)
+			return err
+		}},
+		{"a review", "ReviewOutcome", lead, func(w *world) error {
+			_, err := w.openA(lead).ReviewOutcome(w.OutcomeAPending, body(map[string]any{"decision": "approve"}))
+			return err
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			w.addReporting()
+			snap := ""
+			ran := w.meanwhile(c.op, func() error {
+				err := remove(w, c.who)()
+				snap = w.st.Snapshot()
+				return err
+			})
+			err := c.write(w)
+			w.st.Before = nil
+			if !*ran {
+				t.Fatal("the member was never removed")
+			}
+			wantCode(t, "the write of a member removed meanwhile", err, domain.CodeNotFound)
+			if withoutLock(w.st.Snapshot()) != withoutLock(snap) {
+				t.Error("the refused write changed what is stored")
+			}
+		})
+	}
+}
+
+// TestRolesChangedMeanwhile: a member whose roles change while their
+// figures are in flight is held to the roles as they are when the
+// figures are stored: still allowed (another role added), the figures
+// are stored, the retry unseen; no longer (made project lead of another
+// project), they are refused (403) and nothing is stored.
+func TestRolesChangedMeanwhile(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name  string
+		roles []domain.Role
+		want  domain.Code // "" for stored
+	}{
+		{"a role added", []domain.Role{{Role: domain.RoleProjectLead, ProjectID: "A"}, {Role: domain.RoleFunder, FunderID: "X"}}, ""},
+		{"another project's now", []domain.Role{{Role: domain.RoleProjectLead, ProjectID: "B"}}, domain.CodeForbidden},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			ids := map[string]string{"A": w.A, "B": w.B, "X": w.X}
+			var roles []domain.Role
+			for _, r := range c.roles {
+				r.ProjectID, r.FunderID = ids[r.ProjectID], ids[r.FunderID]
+				roles = append(roles, r)
+			}
+			snap := ""
+			ran := w.meanwhile("CreateOutcome", func() error {
+				_, _, err := w.open(admin).PutMember(emails[plOwn], body(map[string]any{"roles": roles}))
+				snap = w.st.Snapshot()
+				return err
+			})
+			o, err := w.openA(plOwn).SubmitOutcome(body(map[string]any{"periodStart": "2025-07-01", "periodEnd": "2025-09-30",
+				"counts": map[string]int64{"referrals": 7}}))
+			w.st.Before = nil
+			if !*ran {
+				t.Fatal("the roles never changed")
+			}
+			if c.want == "" {
+				if err != nil {
+					t.Fatalf("figures sent, another role added meanwhile: %v", err)
+				}
+				if _, err := w.openA(lead).Outcome(o.ID); err != nil {
+					t.Errorf("the figures stored: %v", err)
+				}
+				return
+			}
+			wantCode(t, "figures sent for a project no longer the caller's", err, c.want)
+			if w.st.Snapshot() != snap {
+				t.Error("the refused write changed what is stored")
+			}
+		})
 	}
 }

@@ -18,6 +18,11 @@ func (sc *Scope) reviewable(id string, y *domain.Outcome) error {
 	if err := sc.getInProject(domain.EntityOutcome, id, y, "outcome submission", false); err != nil {
 		return err
 	}
+	return sc.mayReview()
+}
+
+// mayReview checks the caller's roles let them review submissions.
+func (sc *Scope) mayReview() error {
 	if !sc.access.CanManage() {
 		return forbidden("review submissions")
 	}
@@ -45,12 +50,13 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 	if err != nil {
 		return domain.Outcome{}, err
 	}
+	var werr error
 	for plan := 1; ; plan++ {
 		if plan > 1 {
-			if y, err = sc.readOutcome(id); err != nil {
+			if err := sc.planAgain(werr, &setup, sc.mayReview); err != nil {
 				return domain.Outcome{}, err
 			}
-			if setup, err = sc.setup(); err != nil {
+			if y, err = sc.readOutcome(id); err != nil {
 				return domain.Outcome{}, err
 			}
 		}
@@ -62,7 +68,10 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 			return domain.Outcome{}, err
 		}
 		ch := sc.change(domain.EntityOutcome, id, domain.ActionReview, rv.Before, rv.After)
+		// Made as a lead: a lead removed meanwhile decides nothing.
+		ch.Premises = sc.asRead()
 		err = sc.s.store.ReviewOutcome(sc.ctx, sc.programmeID, rv, ch)
+		werr = err
 		var corrected *AlreadyCorrectedError
 		if errors.As(err, &corrected) {
 			st, err := sc.newestStatus(corrected.By.ID)

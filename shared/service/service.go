@@ -84,8 +84,13 @@ type Scope struct {
 	programme domain.Programme
 	progRev   int64 // the programme's dependents revision, read with it (Get.Rev)
 	access    domain.Access
-	project   domain.Project
-	hasProj   bool // the project exists in the programme
+	// roles are the caller's roles as the access read found them, and
+	// member says it read them (not for an administrator): a write's
+	// premise (asRead).
+	roles   []domain.Role
+	member  bool
+	project domain.Project
+	hasProj bool // the project exists in the programme
 }
 
 // Open returns the caller's scope in a programme.
@@ -173,6 +178,7 @@ func (sc *Scope) check(gets []*Get) error {
 		return domain.NotFound("programme")
 	}
 	sc.programme, sc.progRev, sc.access = p, prog.Rev, a
+	sc.roles, sc.member = roles, email != ""
 	sc.hasProj = proj != nil && proj.Found
 	return nil
 }
@@ -192,20 +198,32 @@ func (sc *Scope) wrote(p *domain.Programme, rev int64) {
 }
 
 // errReadAgain refuses a write planned on what the scope's access read
-// found (the programme's settings: asRead) when that changed before the
-// write landed: an ErrChanged, planned again once the access is read
-// again (reread).
-var errReadAgain = fmt.Errorf("%w: the programme as the request read it", ErrChanged)
+// found (the programme's settings, the caller's roles: asRead) when that
+// changed before the write landed: an ErrChanged, planned again once the
+// access is read again (reread).
+var errReadAgain = fmt.Errorf("%w: the programme or the caller's roles as the request read them", ErrChanged)
 
-// asRead are the premises of a write whose rules read fields of the
-// programme (named as domain.Programme's Go fields: its review setting,
-// its dates) as the scope's access read found them: the write commits
-// only while they are still so, else it fails with errReadAgain and the
-// request plans it again on a fresh read (reread). A ConditionCheck in
-// the write's own transaction: no request more.
+// asRead are the premises of a write planned on what the scope's access
+// read found: the fields of the programme its rules read (named as
+// domain.Programme's Go fields: its review setting, its dates; none, no
+// premise on the programme) and the caller's membership, which let them
+// make it (their roles as read: a member removed, or whose roles changed,
+// meanwhile refuses it; an administrator's access is their group's, and
+// has none). The write commits only while they are still so, else it
+// fails with errReadAgain and the request plans it again on a fresh read
+// (reread), where a caller removed is not found. ConditionChecks in the
+// write's own transaction: no request more.
 func (sc *Scope) asRead(fields ...string) []Premise {
-	return []Premise{{Ref: domain.Ref(domain.EntityProgramme, sc.programmeID), Record: sc.programme,
-		Fields: fields, Err: errReadAgain}}
+	var out []Premise
+	if len(fields) > 0 {
+		out = append(out, Premise{Ref: domain.Ref(domain.EntityProgramme, sc.programmeID), Record: sc.programme,
+			Fields: fields, Err: errReadAgain})
+	}
+	if sc.member {
+		out = append(out, Premise{Ref: domain.Ref(domain.EntityMember, sc.caller.Email),
+			Record: domain.Member{Email: sc.caller.Email, Roles: sc.roles}, Fields: []string{"Roles"}, Err: errReadAgain})
+	}
+	return out
 }
 
 // reread reads the programme and the caller's membership again, as the

@@ -133,3 +133,76 @@ func TestSubmissionToProgrammeWithoutReviewSetting(t *testing.T) {
 		t.Errorf("referrals counted rose by %d, want 7", got)
 	}
 }
+
+// TestRemovedMemberWritesNothingDynamo: on DynamoDB, a project lead
+// removed while their figures are in flight, the removal landing between
+// the request's access read and its transaction, stores nothing: the
+// transaction's check of MEMBER#<email> refuses it, and read again they
+// are not a member (404). A lead removed while reviewing decides nothing.
+// A member whose roles grew meanwhile is still allowed: the check (on
+// the roles as read) refuses the first transaction, the second lands.
+func TestRemovedMemberWritesNothingDynamo(t *testing.T) {
+	t.Parallel()
+	send := func(w *arWorld) (domain.Outcome, error) {
+		return w.svc.OpenProject(w.ctx, w.pl, w.pid, w.a).SubmitOutcome(testkit.Body(testkit.OutcomeBody(map[string]int{"referrals": 7})))
+	}
+	t.Run("figures sent", func(t *testing.T) {
+		t.Parallel()
+		w := newARWorld(t)
+		before := w.referrals(t)
+		events, err := raceAgainst(t, w.db, w.dpWorld, func(*dpWorld) error { _, err := send(w); return err },
+			func(*dpWorld) error { return w.svc.Open(w.ctx, w.admin, w.pid).DeleteMember(w.pl.Email) })
+		if domain.ErrorCode(err) != domain.CodeNotFound {
+			t.Fatalf("figures of a member removed meanwhile: %v, want 404", err)
+		}
+		if got := w.referrals(t) - before; got != 0 {
+			t.Errorf("referrals counted rose by %d", got)
+		}
+		if n := auditCount(t, w.dpWorld); n != events+1 { // the removal's
+			t.Errorf("%d changes after the race, want %d: the removal's only", n, events+1)
+		}
+	})
+	t.Run("a review", func(t *testing.T) {
+		t.Parallel()
+		w := newARWorld(t)
+		if err := w.reviewOn(nil); err != nil {
+			t.Fatal(err)
+		}
+		o, err := send(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = raceAgainst(t, w.db, w.dpWorld, func(*dpWorld) error {
+			_, err := w.openA().ReviewOutcome(o.ID, testkit.Body(map[string]any{"decision": "approve"}))
+			return err
+		}, func(*dpWorld) error { return w.svc.Open(w.ctx, w.admin, w.pid).DeleteMember(w.lead.Email) })
+		if domain.ErrorCode(err) != domain.CodeNotFound {
+			t.Fatalf("a review by a lead removed meanwhile: %v, want 404", err)
+		}
+		got, err := w.svc.OpenProject(w.ctx, w.admin, w.pid, w.a).Outcome(o.ID)
+		if err != nil || got.Status != domain.OutcomePending {
+			t.Errorf("the submission after the race: %+v %v, want still pending", got.Status, err)
+		}
+	})
+	t.Run("a role added", func(t *testing.T) {
+		t.Parallel()
+		w := newARWorld(t)
+		funders, _, err := w.open().ListFunders(service.Page{Limit: 1})
+		if err != nil || len(funders) != 1 {
+			t.Fatalf("funders %v %v", funders, err)
+		}
+		var o domain.Outcome
+		_, err = raceAgainst(t, w.db, w.dpWorld, func(*dpWorld) (err error) { o, err = send(w); return err },
+			func(*dpWorld) error {
+				_, _, err := w.svc.Open(w.ctx, w.admin, w.pid).PutMember(w.pl.Email,
+					testkit.Body(testkit.RolesBody(testkit.RoleProjectLead(w.a), testkit.RoleFunder(funders[0].ID))))
+				return err
+			})
+		if err != nil {
+			t.Fatalf("figures of a member given another role meanwhile: %v", err)
+		}
+		if _, err := w.openA().Outcome(o.ID); err != nil {
+			t.Errorf("the figures stored: %v", err)
+		}
+	})
+}
