@@ -359,9 +359,10 @@ func (sc *Scope) submitOutcome(body Decoder, add bool) (domain.Outcome, error) {
 	base := domain.Outcome{ID: domain.NewID(), ProjectID: sc.projectID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd,
 		CohortID: in.CohortID, Counts: in.Counts, Measures: in.Measures, Notes: in.Notes, Replaces: in.Replaces,
 		SubmittedAt: sc.s.now(), SubmittedBy: sc.caller.Email}
+	var werr error
 	for plan := 1; ; plan++ {
 		if plan > 1 {
-			if setup, err = sc.setup(); err != nil {
+			if err := sc.planAgain(werr, &setup, sc.MayRecord); err != nil {
 				return domain.Outcome{}, err
 			}
 		}
@@ -381,11 +382,42 @@ func (sc *Scope) submitOutcome(body Decoder, add bool) (domain.Outcome, error) {
 			refs = append(refs, refField{ref: domain.ProjectRef(domain.EntityOutcome, o.ProjectID, sub.Old.ID), field: "replaces"})
 		}
 		ch := sc.change(domain.EntityOutcome, o.ID, action, before, o)
-		err = sc.s.store.CreateOutcome(sc.ctx, sc.programmeID, sub, ch)
-		if !errors.Is(err, ErrChanged) || plan >= maxPlans {
-			return o, storeErr(err, "project", refs)
+		// Pending or counted (the review setting) and the period's rule
+		// (the dates) were decided on the programme as read: a change of
+		// them landing first refuses this, to be decided again.
+		ch.Premises = sc.asRead(submissionReads...)
+		werr = sc.s.store.CreateOutcome(sc.ctx, sc.programmeID, sub, ch)
+		if !errors.Is(werr, ErrChanged) || plan >= maxPlans {
+			return o, storeErr(werr, "project", refs)
 		}
 	}
+}
+
+// submissionReads are the fields of the programme a submission is planned
+// on: its review setting decides whether it waits for a lead or counts at
+// once; its dates, which periods new figures may be for
+// (Outcome.CheckPeriod) and the windows of the targets whose payments
+// counted figures make due (planRelease).
+var submissionReads = []string{"ReviewOutcomes", "StartDate", "EndDate"}
+
+// planAgain reads again what a write refused with ErrChanged (refused)
+// was planned on: the reporting setup into setup and, when the refusal
+// was the programme's (errReadAgain), the programme and the caller's
+// access, both at once (one round trip), then checks with may that the
+// caller may still make the write.
+func (sc *Scope) planAgain(refused error, setup *ReportingSetup, may func() error) error {
+	if !errors.Is(refused, errReadAgain) {
+		var err error
+		*setup, err = sc.setup()
+		return err
+	}
+	return sc.beside(func() (err error) { *setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID); return err },
+		func() error {
+			if err := sc.reread(); err != nil {
+				return err
+			}
+			return may()
+		})
 }
 
 // sentAlready is the refusal of new figures in for a period and cohort

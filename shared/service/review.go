@@ -20,10 +20,15 @@ func (sc *Scope) reviewable(id string, y *domain.Outcome) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return rev, sc.mayReview()
+}
+
+// mayReview checks the caller's roles let them review submissions.
+func (sc *Scope) mayReview() error {
 	if !sc.access.CanManage() {
-		return 0, forbidden("review submissions")
+		return forbidden("review submissions")
 	}
-	return rev, nil
+	return nil
 }
 
 // ReviewOutcome records a lead's decision on a submission awaiting review
@@ -56,12 +61,13 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 	if err != nil {
 		return domain.Outcome{}, err
 	}
+	var werr error
 	for plan := 1; ; plan++ {
 		if plan > 1 {
-			if y, rev, err = sc.readOutcomeRev(id); err != nil {
+			if err := sc.planAgain(werr, &setup, sc.mayReview); err != nil {
 				return domain.Outcome{}, err
 			}
-			if setup, err = sc.setup(); err != nil {
+			if y, rev, err = sc.readOutcomeRev(id); err != nil {
 				return domain.Outcome{}, err
 			}
 		}
@@ -74,7 +80,10 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 		}
 		ch := sc.change(domain.EntityOutcome, id, domain.ActionReview, rv.Before, rv.After)
 		ch.Guard = &Guard{Ref: domain.ProjectRef(domain.EntityOutcome, y.ProjectID, y.ID), Rev: rev, Err: ErrChanged}
+		// Made as a lead: a lead removed meanwhile decides nothing.
+		ch.Premises = sc.asRead()
 		err = sc.s.store.ReviewOutcome(sc.ctx, sc.programmeID, rv, ch)
+		werr = err
 		var corrected *AlreadyCorrectedError
 		if errors.As(err, &corrected) {
 			st, err := sc.newestStatus(corrected.By.ID)

@@ -104,7 +104,7 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 		newProject := !projects[o.ProjectID]
 		cohort := domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID)
 		newCohort := o.CohortID != "" && !cohorts[cohort]
-		shared := 4 + len(rs) + len(projects) + len(cohorts) // lock, setup, totals, changed marker; stats
+		shared := 4 + len(b.Premises) + len(rs) + len(projects) + len(cohorts) // lock, setup, totals, changed marker, premises; stats
 		if newProject {
 			shared++
 		}
@@ -165,6 +165,9 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 	}
 	t.add(s.setupCheck(programmeID, b.Submissions[from].Seq), service.ErrChanged)
 	t.add(s.lockCheck(programmeID, b.Lock), service.ErrConflict)
+	for _, pr := range b.Premises {
+		s.premise(t, programmeID, pr)
+	}
 	return t, n, nil
 }
 

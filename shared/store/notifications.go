@@ -381,16 +381,24 @@ func (s *Store) MarkRejected(ctx context.Context, programmeID, id, email string)
 	return s.settleRecipient(ctx, programmeID, id, "rejected", email)
 }
 
+// settleRecipient and ReleaseNotification change a notification that is
+// there only (attribute_exists): one deleted meanwhile (withdrawn, its
+// payment paid or cancelled) is gone, not an error, and no update may
+// create a stub of it holding only what the update sets.
 func (s *Store) settleRecipient(ctx context.Context, programmeID, id, list, email string) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
 		UpdateExpression:         aws.String("SET #list = list_append(if_not_exists(#list, :empty), :one) DELETE sending :to"),
+		ConditionExpression:      aws.String("attribute_exists(PK)"),
 		ExpressionAttributeNames: map[string]string{"#list": list},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":empty": &types.AttributeValueMemberL{}, ":one": &types.AttributeValueMemberL{Value: []types.AttributeValue{str(email)}},
 			":to": &types.AttributeValueMemberSS{Value: []string{email}},
 		},
 	})
+	if gone(err) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("mark %s %s for %s: %w", email, list, id, classify(err))
 	}
@@ -412,12 +420,23 @@ func (s *Store) ReleaseNotification(ctx context.Context, programmeID, id, email,
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
 		UpdateExpression:          aws.String(update),
+		ConditionExpression:       aws.String("attribute_exists(PK)"),
 		ExpressionAttributeValues: vals,
 	})
+	if gone(err) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("release notification %s: %w", id, classify(err))
 	}
 	return nil
+}
+
+// gone reports whether a write conditioned on attribute_exists(PK) found
+// its item not there.
+func gone(err error) bool {
+	var ccf *types.ConditionalCheckFailedException
+	return errors.As(err, &ccf)
 }
 
 // FinishNotification marks a notification sent or failed for good (with

@@ -126,11 +126,15 @@ func (s *Store) premise(t *tx, programmeID string, pr service.Premise) *tx {
 
 // premiseFields is the condition of a premise naming fields: the record
 // is there and each field's attribute is as the record read (pr.Record)
-// would store it, or still absent if that would leave it out. Attribute
+// would store it, or still absent if that would leave it out. A field
+// read as its zero value (false, 0, "") may also be absent: an item
+// written before it had that attribute (a programme from before review
+// settings) reads back as the same zero value, and is as read. Attribute
 // names come from the record's type as marshal maps it, so the store
 // names none itself. A field the type does not have is a mistake.
 func premiseFields(pr service.Premise) (string, map[string]string, Item) {
 	read, err := marshal(pr.Record)
+	rv := reflect.ValueOf(pr.Record)
 	rt := reflect.TypeOf(pr.Record)
 	if err != nil || rt == nil || rt.Kind() != reflect.Struct {
 		panic(fmt.Sprintf("store: premise on %v is not a record: %v", pr.Ref, err))
@@ -147,9 +151,13 @@ func premiseFields(pr service.Premise) (string, map[string]string, Item) {
 		}
 		n, v := "#p"+strconv.Itoa(i), ":p"+strconv.Itoa(i)
 		names[n] = attr
-		if av, stored := read[attr]; stored {
+		av, stored := read[attr]
+		switch {
+		case stored && rv.FieldByName(f).IsZero():
+			conds, vals[v] = append(conds, "(attribute_not_exists("+n+") OR "+n+" = "+v+")"), av
+		case stored:
 			conds, vals[v] = append(conds, n+" = "+v), av
-		} else {
+		default:
 			conds = append(conds, "attribute_not_exists("+n+")")
 		}
 	}
