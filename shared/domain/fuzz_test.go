@@ -108,6 +108,7 @@ var fzPersonal = []string{
 	"0044 7700 900123", "+44-7700-900123", "07700.900.123", "0113/496/0000", "＋４４ ７７００ ９００１２３",
 	"943,476,5919", "943_476_5919", "943·476·5919", "(943) 476 5919", "943    476    5919", "NHS#943_476_5919",
 	"07700_900123", "07700,900,123", "07700·900·123", "07700    900123", "07700_900_123", "+44 0 7700 900123",
+	"+ 44 7700 900123", "+-44 7700 900123", "+.44.7700.900123", "+(44) 7700 900123", "+\u00a044 7700 900123", // + apart from 44
 	"jo [at] example [dot] org", "jo(at)example.org", "jo「at」example.org", // disguised: brackets
 	"jo“at”example“dot”org", "jo‘at’example.org", "jo»at«example»dot«org", `jo"at"example"dot"org`, "jo „at“ example.org", // and quotes
 	// A name with a title (a comma ends it, so no text after makes it a
@@ -153,6 +154,7 @@ func FuzzCheckPersonalData(f *testing.F) {
 		"9434765919943476591", "x9434765919x", "943 476 59190", "phone: 0", "🚀 über ✓ \u2028", "a\x00b", "\xff\xfe",
 		strings.Repeat("1", 200), strings.Repeat("12 ", 100), "counts 100000 100000 100000",
 		"Client 0 7 7 0 0 9 0 0 1 2 3", "+44 7 7 0 0 9 0 0 1 2 3", "0 1 1 6 2 2 5 2 5 2 5", "NHS#943_476_5919",
+		"ring + 44 7700 900123", "+(44) 7700 900123", "2+ people", "+5 on last quarter", "+£300", "+ 44 people", "12 + 44 = 56",
 		"£1,234,567", "2024-25", "12, 15, 20", "0 1 2 1 3 2 0 1 2 2 1 3", "Likert 0 1 2 3 4 5 6 7 8 9 10", "GA_2016_0042",
 		"£50,000 (2010), £100,000 (2012)", "4,5,5,3,5,4,5,5,4,3", strings.Repeat("0 ", 20), strings.Repeat("943,", 10),
 		"john“at”nhs“dot”net", "john»at«nhs.net", `staff said "at risk" cases rose`, "a project called “Into Work” at ‘Leeds’",
@@ -204,18 +206,19 @@ func fzAmount(before, written string) bool {
 }
 
 // fzShortGroups reports whether written has a group of one or two digits
-// (not a country code after +): next to other figures it may be read as
+// (not a country code after a +, touching it or set apart by a space or
+// marks: "+44", "+ 44", "+(44)"): next to other figures it may be read as
 // part of a list (see fzListed).
 func fzShortGroups(written string) bool {
 	for _, m := range fzShortGroup.FindAllStringSubmatchIndex(written, -1) {
-		if m[2] < 0 || written[m[2]:m[3]] != "+" {
+		if m[2] < 0 || !strings.HasPrefix(written[m[2]:m[3]], "+") {
 			return true
 		}
 	}
 	return false
 }
 
-var fzShortGroup = regexp.MustCompile(`(?:^|([^\p{Nd}]))\p{Nd}{1,2}(?:$|[^\p{Nd}])`)
+var fzShortGroup = regexp.MustCompile(`(?:^|(\+[\s\-.(]*|[^\p{Nd}]))\p{Nd}{1,2}(?:$|[^\p{Nd}])`)
 
 func fzCheckPD(t *testing.T, field, text string) error {
 	t.Helper()

@@ -236,7 +236,8 @@ func ValidNHSNumber(digits string) bool {
 }
 
 // containsPhoneNumber finds a UK phone number: national (0…), international
-// (+44…, +44 (0)…, +44 0…, 0044…) with any separators between its groups.
+// (+44…, +44 (0)…, +44 0…, 0044…) with any separators between its groups,
+// and between the + and the 44 (+ 44…, +-44…, +(44)…: see afterPlus).
 // National numbers are 11 digits (02, 03, 05, 07, 09), or 10 or 11 (01,
 // 08); 04 and 06 are not in use. Groups are never split, so a longer run
 // of digits is not a phone number. Left alone: dates (01/10/2016); commas
@@ -249,7 +250,7 @@ func ValidNHSNumber(digits string) bool {
 // 0.3" mixes dots and spaces.
 func containsPhoneNumber(norm string, gs []digitGroup) bool {
 	for i := range gs {
-		plus := gs[i].start > 0 && norm[gs[i].start-1] == '+'
+		plus := afterPlus(norm, gs[i])
 		d := gs[i].digits
 		if !(plus && strings.HasPrefix(d, "44")) && !strings.HasPrefix(d, "0") {
 			continue
@@ -369,6 +370,27 @@ func niCueBefore(norm string, i int) bool {
 		case "no", "number", "num":
 			i = k
 		default:
+			return false
+		}
+	}
+	return false
+}
+
+// afterPlus reports whether the + of an international number stands before
+// g: right before it ("+44 7700 900123") or apart from it by what joins two
+// groups of a number (see joins: spaces, and at most three dashes, dots,
+// slashes, brackets, underscores or commas), as people type it after the
+// + as they do between the other groups ("+ 44 7700 900123", "+-44…",
+// "+.44.7700…", "+(44) 7700…"). A + after a figure or before a word ("2+
+// people", "+5 on last quarter", "+£300") starts no UK number: only
+// "44" and the rest of a UK number's length after it make one (see
+// containsPhoneNumber).
+func afterPlus(norm string, g digitGroup) bool {
+	for p := g.start - 1; p >= 0; p-- {
+		if norm[p] == '+' {
+			return joins(norm[p+1 : g.start])
+		}
+		if norm[p] != ' ' && strings.IndexByte("-./()_,", norm[p]) < 0 {
 			return false
 		}
 	}

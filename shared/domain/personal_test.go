@@ -272,6 +272,48 @@ func TestCheckPersonalDataAnySeparator(t *testing.T) {
 	}
 }
 
+// TestCheckPersonalDataPlusApart holds what the second security audit
+// stored (D1): a +44 number with a separator between the + and the 44,
+// which the SPEC's "+44… forms with any separators" covers as it covers
+// "00 44 …". Ordinary text with a + (a rise, "2+ people", money) passes.
+func TestCheckPersonalDataPlusApart(t *testing.T) {
+	t.Parallel()
+	const phone = "a phone number"
+	for _, text := range []string{
+		"+ 44 7700 900123",
+		"+ 447700900123",
+		"+-44 7700 900123",
+		"+.44.7700.900123",
+		"+(44) 7700 900123",
+		"+ (44) 7700 900123",
+		"+\u00a044 7700 900123",
+		"+  44  7700  900123",
+		"+ 44 (0)20 7946 0018",
+		"+ 44 0 7700 900123",
+		"client mobile +.44.7700.900123",
+		"ring her on + 44 7700 900123",
+		"＋ ４４ ７７００ ９００１２３",
+	} {
+		wantPersonal(t, domain.CheckPersonalData("notes", text), "notes", phone, text)
+	}
+	for _, text := range []string{
+		"2+ people into work",
+		"+5 on last quarter",
+		"+£300 on the budget line",
+		"referrals + 44 on last year",
+		"+ 44 people this quarter, + 12 job starts",
+		"+44 people (+12%) on 2024",
+		"12 + 44 = 56",
+		"Referrals + 44, job starts + 12, in work + 7",
+		"+ 44 (12%) on last year",
+		"C++ 44 hours training",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil: a + in ordinary text", text, err)
+		}
+	}
+}
+
 // TestCheckPersonalDataEveryBracketDisguise: an address disguised with
 // "at" (and "dot") in any bracket people type is refused, as [at] is:
 // the small-form curly brackets beside the small parentheses already
