@@ -682,6 +682,16 @@ func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 		"National Insurance number AB 123456 C": ni,
 		"Client (JT123456A) started work":       ni,
 		"Client JT 12 34 56 A started work":     ni, // spaced in pairs, no cue
+		// In any case (second security audit, W1): a note typed in a hurry.
+		"ab 12 34 56 c":                  ni,
+		"client ab 12 34 56 c started":   ni,
+		"Ab123456C":                      ni,
+		"aB123456c":                      ni,
+		"AB123456c":                      ni,
+		"Jt 12 34 56 a":                  ni,
+		"ni no: ab 12 34 56":             ni,
+		"nino on 12 34 56 b":             ni, // a word's letters, but after the cue
+		"national insurance ab 123456 c": ni,
 	} {
 		var e *domain.Error
 		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || e.Fields["notes"] != want {
@@ -726,8 +736,12 @@ func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 		"xAB123456C",
 		"AB1234567C",
 		"AB123456E",
-		"Ab123456C",                               // letters in one case
-		"aB123456c",                               // … either way round
+		"at 12 34 56 a",                           // a word before figures, in lower case
+		"On 12 34 56 B",                           // … or capitalised
+		"by 12 34 56 a week",                      //
+		"ab 123456 c",                             // in lower case, spaced: only in pairs
+		"ab 12 34 56",                             // … and with its final letter
+		"OC123456 a partnership",                  // in capitals, a letter after a space is a word
 		"DA123456A",                               // no D, F, I, Q, U or V first
 		"AO123456A",                               // nor O second
 		"AB 12 34 56 78 C",                        // a list of pairs, not a number
