@@ -124,19 +124,26 @@ var fzPersonal = []string{
 	// A name after the word for the person, a hospital number after its
 	// cue, a National Insurance number.
 	"Pt: J. Smith", "client John S.", "MRN 1234567", "hospital no. K123456", "AB123456C", "NI no: AB123456",
+	// With no cue: a flat, street and postcode (second security audit,
+	// W1), which nothing around it makes an office's; and a National
+	// Insurance number in lower case, spaced.
+	"flat 2, 10 Downing Street, London SW1A 2AA", "ab 12 34 56 c",
 }
 
 var fzPersonalKinds = map[string]bool{
-	`appears to contain an email address (for a place, write "at" instead of "@")`:               true,
-	"appears to contain an NHS number":                                                           true,
-	"appears to contain a phone number":                                                          true,
-	`appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`:            true,
-	"appears to contain a date of birth":                                                         true,
-	"appears to contain a home address (a postcode given as where someone lives)":                true,
-	"appears to contain a home address (a house number and street given as where someone lives)": true,
-	`appears to contain a person's name (a name after "patient", "client" or "Pt")`:              true,
-	"appears to contain a hospital number":                                                       true,
-	"appears to contain a National Insurance number":                                             true,
+	`appears to contain an email address (for a place, write "at" instead of "@")`:                                   true,
+	"appears to contain an NHS number":                                                                               true,
+	"appears to contain a phone number":                                                                              true,
+	`appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`:                                true,
+	"appears to contain a date of birth":                                                                             true,
+	"appears to contain a home address (a postcode given as where someone lives)":                                    true,
+	"appears to contain a home address (a house number and street given as where someone lives)":                     true,
+	`appears to contain a person's name (a name after "patient", "client" or "Pt")`:                                  true,
+	"appears to contain a hospital number":                                                                           true,
+	"appears to contain a National Insurance number":                                                                 true,
+	"appears to contain a date of birth (a full date right after a person's name)":                                   true,
+	"appears to contain a home address (a house number, street and postcode with no organisation named before them)": true,
+	"appears to contain a home address (a flat, street and postcode)":                                                true,
 }
 
 // FuzzCheckPersonalData checks the personal-data check never panics, answers
@@ -154,6 +161,9 @@ func FuzzCheckPersonalData(f *testing.F) {
 		"9434765919943476591", "x9434765919x", "943 476 59190", "phone: 0", "🚀 über ✓ \u2028", "a\x00b", "\xff\xfe",
 		strings.Repeat("1", 200), strings.Repeat("12 ", 100), "counts 100000 100000 100000",
 		"Client 0 7 7 0 0 9 0 0 1 2 3", "+44 7 7 0 0 9 0 0 1 2 3", "0 1 1 6 2 2 5 2 5 2 5", "NHS#943_476_5919",
+		"John Smith 12/03/1985", "Smith, John 12.03.85", "Jane Doe (b. 1980)", "Mary Jones 01/04/2009 - 31/03/2012",
+		"10 Downing Street, London SW1A 2AA", "Our office: 12 High Street, Leicester LE1 5WW", "Quarter ending 31/03/2025",
+		strings.Repeat("Jo Smith ", 40) + "1/2/1980", strings.Repeat("12 High Street ", 30) + "LS1 4AP",
 		"ring + 44 7700 900123", "+(44) 7700 900123", "2+ people", "+5 on last quarter", "+£300", "+ 44 people", "12 + 44 = 56",
 		"£1,234,567", "2024-25", "12, 15, 20", "0 1 2 1 3 2 0 1 2 2 1 3", "Likert 0 1 2 3 4 5 6 7 8 9 10", "GA_2016_0042",
 		"£50,000 (2010), £100,000 (2012)", "4,5,5,3,5,4,5,5,4,3", strings.Repeat("0 ", 20), strings.Repeat("943,", 10),
