@@ -489,7 +489,7 @@ var fzPhones = [][]string{{"7700", "900", "123"}, {"7700", "900123"}, {"113", "4
 	{"1632", "960", "001"}, {"1632", "960001"}, {"808", "157", "0000"}, {"161", "496", "0999"}, {"300", "123", "4567"}}
 
 // FuzzPhoneNumberForms writes a UK phone number in each written form
-// (0…, (0…) …, +44…, +44 (0)…, +44 0…, 0044…, digit by digit) with any of
+// (0…, (0…) …, +44…, + 44…, +(44)…, +44 (0)…, +44 0…, 0044…, digit by digit) with any of
 // the separators people use, in any digits, between any two texts, and checks the guard finds it.
 func FuzzPhoneNumberForms(f *testing.F) {
 	f.Add(uint8(0), uint8(0), uint8(0), uint8(0), "call", "on Monday")
@@ -501,13 +501,16 @@ func FuzzPhoneNumberForms(f *testing.F) {
 	f.Add(uint8(2), uint8(7), uint8(11), uint8(0), "home", "")       // 0    1    1    3 …
 	f.Add(uint8(1), uint8(0), uint8(9), uint8(0), "mob", "")         // 07700_900123
 	f.Add(uint8(0), uint8(7), uint8(0), uint8(0), "counts 3", "")    // a list neighbour: not asserted
+	f.Add(uint8(0), uint8(9), uint8(0), uint8(0), "ring", "")        // + 44 7700 900123
+	f.Add(uint8(0), uint8(9), uint8(1), uint8(0), "", "")            // +-44-7700-900123
+	f.Add(uint8(0), uint8(10), uint8(0), uint8(0), "mobile", "")     // +(44) 7700 900123
 	f.Fuzz(func(t *testing.T, number, form, sep, script uint8, before, after string) {
 		groups := fzPhones[int(number)%len(fzPhones)]
 		seps := []string{" ", "-", ".", "/", "\u00a0", "\u2013", " - ", "", "\u3000", "_", "\u00b7", "    ", "\t"}
 		s := seps[int(sep)%len(seps)]
 		rest := strings.Join(groups[1:], s)
 		var written string
-		switch form % 9 {
+		switch form % 11 {
 		case 0:
 			written = "0" + groups[0] + s + rest
 		case 1:
@@ -528,10 +531,16 @@ func FuzzPhoneNumberForms(f *testing.F) {
 				return
 			}
 			one := strings.Join(strings.Split("0"+strings.Join(groups, ""), ""), s)
-			if form%9 == 8 {
+			if form%11 == 8 {
 				one = "+44" + s + one[len("0"+s):]
 			}
 			written = one
+		case 9:
+			// The + set apart from the 44 as the other groups are
+			// (second security audit, D1): "+ 44 7700 900123", "+-44-…".
+			written = "+" + s + "44" + s + groups[0] + s + rest
+		case 10:
+			written = "+(44)" + s + groups[0] + s + rest
 		}
 		written = fzDigits(written, script)
 		text := before + " " + written + " " + after
