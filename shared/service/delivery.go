@@ -753,7 +753,8 @@ func (sc *Scope) ListOutcomes(p Page) ([]domain.Outcome, string, error) {
 
 // GrantOption is a grant a post may be paid from, as offered to whoever
 // records the post: only its id and title, since a project lead may not
-// read the programme-wide grants themselves.
+// read the programme-wide grants themselves, yet records the posts they
+// pay (README, "Where fundtrack reads the SPEC differently").
 type GrantOption struct {
 	ID          string
 	Title       string
