@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/platform"
@@ -41,13 +40,14 @@ func defaultRouteEvent(method, path, requestID string) events.APIGatewayV2HTTPRe
 // TestFallbackThroughLambda: in AWS, a request no route takes reaches the
 // fallback function through the $default route, and gets what the local
 // runner answers: 404 for an unknown path; 405 with Allow for a path some
-// function (not necessarily this one) serves for other methods; both in
-// the SPEC's error shape, named by API Gateway's request id.
+// function (not necessarily this one) serves for other methods; 400 for a
+// path with a stray % (the Lambda proxy alone fails the invocation); all
+// in the SPEC's error shape, named by API Gateway's request id.
 func TestFallbackThroughLambda(t *testing.T) {
 	// As functions/fallback/main.go wires it.
-	h := lambda.NewHandler(httpadapter.NewV2(httpapi.NewFallbackHandler(httpapi.Deps{
+	h := lambda.NewHandler(platform.LambdaHandler(httpapi.NewFallbackHandler(httpapi.Deps{
 		RequestID: platform.LambdaRequestID,
-	})).ProxyWithContext)
+	})))
 	ctx := lambdacontext.NewContext(t.Context(), &lambdacontext.LambdaContext{
 		AwsRequestID:       "0c2d6a4e-5b1f-4a7d-9e3c-2f8b1a6d4c70",
 		InvokedFunctionArn: "arn:aws:lambda:eu-west-2:123456789012:function:fundtrack-prod-fallback",
@@ -65,6 +65,10 @@ func TestFallbackThroughLambda(t *testing.T) {
 		{"PUT", "/programmes/p1/grants/g1", http.StatusMethodNotAllowed, "method_not_allowed", "GET, PATCH"},
 		// The audit function's.
 		{"POST", "/programmes/p1/audit", http.StatusMethodNotAllowed, "method_not_allowed", "GET"},
+		// A stray % names nothing: 400 in the same shape, not the Lambda
+		// proxy's failure (API Gateway's 500).
+		{"GET", "/programmes/%zz", http.StatusBadRequest, "validation_failed", ""},
+		{"GET", "/programmes/p1/members/a%", http.StatusBadRequest, "validation_failed", ""},
 	} {
 		requestID := fmt.Sprintf("Fb%02dAbCdEfGhIjK=", i)
 		payload, err := json.Marshal(defaultRouteEvent(c.method, c.path, requestID))

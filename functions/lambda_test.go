@@ -1,6 +1,6 @@
 // Package functions_test feeds the sample events in events/ through the same
 // path a deployed API function takes: the aws-lambda-go handler that
-// lambda.Start would run, the httpadapter.NewV2 proxy, the handler each
+// lambda.Start would run, the platform.LambdaHandler proxy, the handler each
 // functions/<name>/main.go builds and a real (DynamoDB Local) table.
 package functions_test
 
@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,7 +22,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/fundtrack/fundtrack/shared/auth"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
@@ -103,9 +103,13 @@ func newAPI(t *testing.T) *api {
 		if !ok {
 			h = f.Handler
 		}
-		a.handler[f.Name] = lambda.NewHandler(httpadapter.NewV2(h).ProxyWithContext)
+		a.handler[f.Name] = lambda.NewHandler(platform.LambdaHandler(h))
 		for _, r := range f.Routes {
 			a.owner[r] = f.Name
+			// template.yaml routes HEAD beside every GET, to the same function.
+			if path, ok := strings.CutPrefix(r, http.MethodGet+" "); ok {
+				a.owner[http.MethodHead+" "+path] = f.Name
+			}
 		}
 	}
 	for name := range byName {
@@ -123,7 +127,17 @@ func (a *api) invoke(name string, vars map[string]string) (events.APIGatewayV2HT
 	t := a.t
 	t.Helper()
 	payload := loadEvent(t, name, vars)
-	ev := gatewayEvent(t, name, payload)
+	return a.invokeEvent(name, gatewayEvent(t, name, payload))
+}
+
+// invokeEvent is invoke of an event already read (a sample changed).
+func (a *api) invokeEvent(name string, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, events.APIGatewayV2HTTPRequest) {
+	t := a.t
+	t.Helper()
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
 	fn, ok := a.owner[ev.RouteKey]
 	if !ok {
 		t.Fatalf("%s: route %q is served by no function", name, ev.RouteKey)
@@ -345,6 +359,18 @@ func TestEventsThroughLambda(t *testing.T) {
 	resp, _ = a.expect("get-grant.json", vars, http.StatusOK, &got)
 	if got.ID != grant.ID || header(resp, "ETag") != `"1"` {
 		t.Fatalf("get grant: %+v, ETag %q", got, header(resp, "ETag"))
+	}
+	// HEAD, routed beside GET (template.yaml): the GET's answer without
+	// its body, not the fallback's 405.
+	head := gatewayEvent(t, "get-grant.json", loadEvent(t, "get-grant.json", vars))
+	head.RouteKey = "HEAD /programmes/{programmeId}/grants/{grantId}"
+	head.RequestContext.RouteKey, head.RequestContext.HTTP.Method = head.RouteKey, http.MethodHead
+	head.RequestContext.RequestID = "HeadGrant0Request="
+	if hr, _ := a.invokeEvent("get-grant.json as HEAD", head); hr.StatusCode != http.StatusOK || hr.Body != "" ||
+		header(hr, "ETag") != `"1"` || header(hr, "Content-Type") != "application/json" ||
+		header(hr, "Content-Length") != strconv.Itoa(len(resp.Body)) {
+		t.Fatalf("HEAD of the grant: %d %v %q, want 200 with GET's headers, Content-Length %d and no body",
+			hr.StatusCode, hr.Headers, hr.Body, len(resp.Body))
 	}
 
 	// patch-grant.json sends If-Match: "1", the ETag just read.

@@ -9,7 +9,6 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/platform"
@@ -20,5 +19,5 @@ func main() {
 		Logger:    slog.New(slog.NewJSONHandler(os.Stderr, nil)),
 		RequestID: platform.LambdaRequestID,
 	})
-	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
+	lambda.Start(platform.LambdaHandler(h))
 }

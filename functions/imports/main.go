@@ -11,7 +11,6 @@ import (
 	"log"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/fundtrack/fundtrack/shared/auth"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
@@ -25,5 +24,5 @@ func main() {
 		log.Fatal(err)
 	}
 	deps.Service.WithWorkbooks(xlsx.Workbooks{})
-	lambda.Start(httpadapter.NewV2(httpapi.NewImportsHandler(deps)).ProxyWithContext)
+	lambda.Start(platform.LambdaHandler(httpapi.NewImportsHandler(deps)))
 }

@@ -6,7 +6,6 @@ import (
 	"log"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/fundtrack/fundtrack/shared/auth"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
@@ -18,5 +17,5 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	lambda.Start(httpadapter.NewV2(httpapi.NewReportingHandler(deps)).ProxyWithContext)
+	lambda.Start(platform.LambdaHandler(httpapi.NewReportingHandler(deps)))
 }

@@ -8,8 +8,8 @@ import (
 	"log"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
+	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/web"
 )
@@ -19,5 +19,5 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	lambda.Start(httpadapter.NewV2(web.New(deps)).ProxyWithContext)
+	lambda.Start(platform.LambdaHandler(web.New(deps)))
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -482,12 +483,12 @@ func templateRoutes(t *testing.T, tpl map[string]any) map[string][]string {
 			}
 			// The health check and the OpenAPI document answer without a
 			// token; every other route keeps the default JWT authorizer.
-			if route == "GET /health" || route == "GET /openapi.json" {
+			if path == "/health" || path == "/openapi.json" {
 				if want := map[string]any{"Authorizer": "NONE"}; !reflect.DeepEqual(p["Auth"], want) {
 					t.Errorf("%s.%s: %s has Auth %v, want %v", fn.id, evName, route, p["Auth"], want)
 				}
 			} else if p["Auth"] != nil {
-				t.Errorf("%s.%s: %s overrides Auth (%v); only GET /health and GET /openapi.json may", fn.id, evName, route, p["Auth"])
+				t.Errorf("%s.%s: %s overrides Auth (%v); only /health and /openapi.json (GET and HEAD) may", fn.id, evName, route, p["Auth"])
 			}
 			out[fn.name] = append(out[fn.name], route)
 		}
@@ -571,6 +572,12 @@ func TestWebFunctionRoutes(t *testing.T) {
 	t.Error("template.yaml has no web function (CodeUri build/web.zip)")
 }
 
+// TestRoutesMatchHandlers: template.yaml routes to each function exactly
+// the routes its Go handler serves, and HEAD beside every GET: the Go
+// handlers answer HEAD wherever they answer GET (http.ServeMux matches a
+// GET pattern for both), as the local runner does, while API Gateway
+// routes only the methods it is given, sending any other to the fallback
+// function's 405.
 func TestRoutesMatchHandlers(t *testing.T) {
 	tpl := loadTemplate(t)
 	inTemplate := templateRoutes(t, tpl)
@@ -578,6 +585,11 @@ func TestRoutesMatchHandlers(t *testing.T) {
 	inGo := map[string][]string{}
 	for _, f := range httpapi.Functions(httpapi.Deps{}) {
 		inGo[f.Name] = append(inGo[f.Name], f.Routes...)
+		for _, r := range f.Routes {
+			if path, ok := strings.CutPrefix(r, http.MethodGet+" "); ok {
+				inGo[f.Name] = append(inGo[f.Name], http.MethodHead+" "+path)
+			}
+		}
 	}
 
 	owner := map[string]string{} // route → function, across the whole API

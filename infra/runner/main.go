@@ -67,9 +67,13 @@ func run() error {
 		return err
 	}
 
-	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	ln, err := serve.Listen(addr)
+	if err != nil {
+		return err
+	}
+	srv := serve.Server(h) // a stray % in a path is the API's or web app's 400, not net/http's plain one
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	go func() { errc <- srv.Serve(ln) }()
 
 	os.Setenv("FUNDTRACK_SES_ENDPOINT", mailPage)
 	c.SESEndpoint = mailPage

@@ -102,6 +102,22 @@ func TestNoAWSInTheCore(t *testing.T) {
 	}
 }
 
+// TestDomainKnowsNoTransport: the domain's rules know nothing of HTTP:
+// the domain links no net/http, however indirectly. How a request is read
+// (decode), answered and named (present: the id it goes by, RequestID)
+// sit in the ring above it, beside the transports.
+func TestDomainKnowsNoTransport(t *testing.T) {
+	p := list(t, module+"shared/domain")["shared/domain"]
+	if len(p.Deps) == 0 {
+		t.Fatal("shared/domain: no dependencies listed")
+	}
+	for _, d := range p.Deps {
+		if d == "net/http" || strings.HasPrefix(d, "net/http/") {
+			t.Errorf("shared/domain links %s: transport concerns belong in decode, present or the transports", d)
+		}
+	}
+}
+
 // TestRulesReachStorageThroughInterfaces: the web app's pages and the
 // notifier's rules reach storage only through interfaces their side owns
 // (service.Storer, notify.Storage), so their rules are tested against the

@@ -1,5 +1,5 @@
-// Package decode reads what clients send — JSON bodies and query strings —
-// one way only: strictly, naming every bad field by its path, and refusing
+// Package decode reads what clients send — JSON bodies, query strings and
+// the request's target — one way only: strictly, naming every bad field by its path, and refusing
 // anything a careless reader could read two ways (a name given twice,
 // bytes that are not UTF-8, lone surrogates, unparseable or repeated query
 // parameters). The JSON API and the web forms both read through it.
@@ -606,6 +606,30 @@ func wholeNumber(lit string) (int64, string) {
 	}
 	return n, ""
 }
+
+// Target refuses a request whose target, as the client sent it
+// (r.RequestURI), is not a URL: a % in its path not followed by two
+// hexadecimal digits ("/programmes/%zz") stands for no character, so the
+// path names nothing. Neither transport can build such a request as sent:
+// net/http's server refuses it before any handler with a plain-text 400,
+// and the Lambda proxy with an error (API Gateway's 500). So both hand it
+// on with the stray % escaped and RequestURI as sent (infra/runner/serve,
+// platform.Lambda), for the API and the web app to refuse here, in the
+// SPEC's error shape and on the app's own page. A request built in
+// process (RequestURI "") is not checked.
+func Target(r *http.Request) error {
+	if r.RequestURI == "" {
+		return nil
+	}
+	if _, err := url.ParseRequestURI(r.RequestURI); err != nil {
+		return &domain.Error{Code: domain.CodeValidation, Message: "the request's path is not a valid URL path",
+			Fields: map[string]string{"path": ProblemTarget}}
+	}
+	return nil
+}
+
+// ProblemTarget is Target's problem with the path.
+const ProblemTarget = "is not a valid URL path: %-encode special characters, each % followed by two hexadecimal digits (%25 for % itself)"
 
 // Query reads a request's query string strictly. r.URL.Query drops
 // the pairs it cannot unescape, so "?cursor=%%%" read as no cursor and

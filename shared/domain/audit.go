@@ -24,20 +24,6 @@ type Caller struct {
 	SessionIssued time.Time
 }
 
-// RequestIDOf is the id request r goes by (Caller.RequestID, the audit
-// trail's requestId, logs and the X-Request-Id header): the platform's id
-// for it (API Gateway's, read by platform, which may be nil) when it has
-// one, else a new one. The API and the web app both name their requests
-// by it; r is an *http.Request, which domain does not import.
-func RequestIDOf[R any](r R, platform func(R) string) string {
-	if platform != nil {
-		if id := platform(r); id != "" {
-			return id
-		}
-	}
-	return NewID()
-}
-
 // Entity names a kind of record in the audit trail and in history paths.
 type Entity string
 

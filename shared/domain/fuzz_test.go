@@ -108,6 +108,7 @@ var fzPersonal = []string{
 	"0044 7700 900123", "+44-7700-900123", "07700.900.123", "0113/496/0000", "＋４４ ７７００ ９００１２３",
 	"943,476,5919", "943_476_5919", "943·476·5919", "(943) 476 5919", "943    476    5919", "NHS#943_476_5919",
 	"07700_900123", "07700,900,123", "07700·900·123", "07700    900123", "07700_900_123", "+44 0 7700 900123",
+	"+ 44 7700 900123", "+-44 7700 900123", "+.44.7700.900123", "+(44) 7700 900123", "+\u00a044 7700 900123", // + apart from 44
 	"jo [at] example [dot] org", "jo(at)example.org", "jo「at」example.org", // disguised: brackets
 	"jo“at”example“dot”org", "jo‘at’example.org", "jo»at«example»dot«org", `jo"at"example"dot"org`, "jo „at“ example.org", // and quotes
 	// A name with a title (a comma ends it, so no text after makes it a
@@ -123,19 +124,26 @@ var fzPersonal = []string{
 	// A name after the word for the person, a hospital number after its
 	// cue, a National Insurance number.
 	"Pt: J. Smith", "client John S.", "MRN 1234567", "hospital no. K123456", "AB123456C", "NI no: AB123456",
+	// With no cue: a flat, street and postcode (second security audit,
+	// W1), which nothing around it makes an office's; and a National
+	// Insurance number in lower case, spaced.
+	"flat 2, 10 Downing Street, London SW1A 2AA", "ab 12 34 56 c",
 }
 
 var fzPersonalKinds = map[string]bool{
-	`appears to contain an email address (for a place, write "at" instead of "@")`:               true,
-	"appears to contain an NHS number":                                                           true,
-	"appears to contain a phone number":                                                          true,
-	`appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`:            true,
-	"appears to contain a date of birth":                                                         true,
-	"appears to contain a home address (a postcode given as where someone lives)":                true,
-	"appears to contain a home address (a house number and street given as where someone lives)": true,
-	`appears to contain a person's name (a name after "patient", "client" or "Pt")`:              true,
-	"appears to contain a hospital number":                                                       true,
-	"appears to contain a National Insurance number":                                             true,
+	`appears to contain an email address (for a place, write "at" instead of "@")`:                                   true,
+	"appears to contain an NHS number":                                                                               true,
+	"appears to contain a phone number":                                                                              true,
+	`appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`:                                true,
+	"appears to contain a date of birth":                                                                             true,
+	"appears to contain a home address (a postcode given as where someone lives)":                                    true,
+	"appears to contain a home address (a house number and street given as where someone lives)":                     true,
+	`appears to contain a person's name (a name after "patient", "client" or "Pt")`:                                  true,
+	"appears to contain a hospital number":                                                                           true,
+	"appears to contain a National Insurance number":                                                                 true,
+	"appears to contain a date of birth (a full date right after a person's name)":                                   true,
+	"appears to contain a home address (a house number, street and postcode with no organisation named before them)": true,
+	"appears to contain a home address (a flat, street and postcode)":                                                true,
 }
 
 // FuzzCheckPersonalData checks the personal-data check never panics, answers
@@ -153,6 +161,10 @@ func FuzzCheckPersonalData(f *testing.F) {
 		"9434765919943476591", "x9434765919x", "943 476 59190", "phone: 0", "🚀 über ✓ \u2028", "a\x00b", "\xff\xfe",
 		strings.Repeat("1", 200), strings.Repeat("12 ", 100), "counts 100000 100000 100000",
 		"Client 0 7 7 0 0 9 0 0 1 2 3", "+44 7 7 0 0 9 0 0 1 2 3", "0 1 1 6 2 2 5 2 5 2 5", "NHS#943_476_5919",
+		"John Smith 12/03/1985", "Smith, John 12.03.85", "Jane Doe (b. 1980)", "Mary Jones 01/04/2009 - 31/03/2012",
+		"10 Downing Street, London SW1A 2AA", "Our office: 12 High Street, Leicester LE1 5WW", "Quarter ending 31/03/2025",
+		strings.Repeat("Jo Smith ", 40) + "1/2/1980", strings.Repeat("12 High Street ", 30) + "LS1 4AP",
+		"ring + 44 7700 900123", "+(44) 7700 900123", "2+ people", "+5 on last quarter", "+£300", "+ 44 people", "12 + 44 = 56",
 		"£1,234,567", "2024-25", "12, 15, 20", "0 1 2 1 3 2 0 1 2 2 1 3", "Likert 0 1 2 3 4 5 6 7 8 9 10", "GA_2016_0042",
 		"£50,000 (2010), £100,000 (2012)", "4,5,5,3,5,4,5,5,4,3", strings.Repeat("0 ", 20), strings.Repeat("943,", 10),
 		"john“at”nhs“dot”net", "john»at«nhs.net", `staff said "at risk" cases rose`, "a project called “Into Work” at ‘Leeds’",
@@ -204,18 +216,19 @@ func fzAmount(before, written string) bool {
 }
 
 // fzShortGroups reports whether written has a group of one or two digits
-// (not a country code after +): next to other figures it may be read as
+// (not a country code after a +, touching it or set apart by a space or
+// marks: "+44", "+ 44", "+(44)"): next to other figures it may be read as
 // part of a list (see fzListed).
 func fzShortGroups(written string) bool {
 	for _, m := range fzShortGroup.FindAllStringSubmatchIndex(written, -1) {
-		if m[2] < 0 || written[m[2]:m[3]] != "+" {
+		if m[2] < 0 || !strings.HasPrefix(written[m[2]:m[3]], "+") {
 			return true
 		}
 	}
 	return false
 }
 
-var fzShortGroup = regexp.MustCompile(`(?:^|([^\p{Nd}]))\p{Nd}{1,2}(?:$|[^\p{Nd}])`)
+var fzShortGroup = regexp.MustCompile(`(?:^|(\+[\s\-.(]*|[^\p{Nd}]))\p{Nd}{1,2}(?:$|[^\p{Nd}])`)
 
 func fzCheckPD(t *testing.T, field, text string) error {
 	t.Helper()
@@ -476,7 +489,7 @@ var fzPhones = [][]string{{"7700", "900", "123"}, {"7700", "900123"}, {"113", "4
 	{"1632", "960", "001"}, {"1632", "960001"}, {"808", "157", "0000"}, {"161", "496", "0999"}, {"300", "123", "4567"}}
 
 // FuzzPhoneNumberForms writes a UK phone number in each written form
-// (0…, (0…) …, +44…, +44 (0)…, +44 0…, 0044…, digit by digit) with any of
+// (0…, (0…) …, +44…, + 44…, +(44)…, +44 (0)…, +44 0…, 0044…, digit by digit) with any of
 // the separators people use, in any digits, between any two texts, and checks the guard finds it.
 func FuzzPhoneNumberForms(f *testing.F) {
 	f.Add(uint8(0), uint8(0), uint8(0), uint8(0), "call", "on Monday")
@@ -488,13 +501,16 @@ func FuzzPhoneNumberForms(f *testing.F) {
 	f.Add(uint8(2), uint8(7), uint8(11), uint8(0), "home", "")       // 0    1    1    3 …
 	f.Add(uint8(1), uint8(0), uint8(9), uint8(0), "mob", "")         // 07700_900123
 	f.Add(uint8(0), uint8(7), uint8(0), uint8(0), "counts 3", "")    // a list neighbour: not asserted
+	f.Add(uint8(0), uint8(9), uint8(0), uint8(0), "ring", "")        // + 44 7700 900123
+	f.Add(uint8(0), uint8(9), uint8(1), uint8(0), "", "")            // +-44-7700-900123
+	f.Add(uint8(0), uint8(10), uint8(0), uint8(0), "mobile", "")     // +(44) 7700 900123
 	f.Fuzz(func(t *testing.T, number, form, sep, script uint8, before, after string) {
 		groups := fzPhones[int(number)%len(fzPhones)]
 		seps := []string{" ", "-", ".", "/", "\u00a0", "\u2013", " - ", "", "\u3000", "_", "\u00b7", "    ", "\t"}
 		s := seps[int(sep)%len(seps)]
 		rest := strings.Join(groups[1:], s)
 		var written string
-		switch form % 9 {
+		switch form % 11 {
 		case 0:
 			written = "0" + groups[0] + s + rest
 		case 1:
@@ -515,10 +531,16 @@ func FuzzPhoneNumberForms(f *testing.F) {
 				return
 			}
 			one := strings.Join(strings.Split("0"+strings.Join(groups, ""), ""), s)
-			if form%9 == 8 {
+			if form%11 == 8 {
 				one = "+44" + s + one[len("0"+s):]
 			}
 			written = one
+		case 9:
+			// The + set apart from the 44 as the other groups are
+			// (second security audit, D1): "+ 44 7700 900123", "+-44-…".
+			written = "+" + s + "44" + s + groups[0] + s + rest
+		case 10:
+			written = "+(44)" + s + groups[0] + s + rest
 		}
 		written = fzDigits(written, script)
 		text := before + " " + written + " " + after

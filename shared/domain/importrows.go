@@ -23,19 +23,19 @@ func (f *ImportFile) ResolveCohorts(cohorts map[string][]Cohort) {
 		if r.CohortText == "" || r.ProjectID == "" {
 			continue
 		}
-		var found []string
+		var found []Cohort
 		for _, c := range cohorts[r.ProjectID] {
 			if c.ID == r.CohortText {
-				found = []string{c.ID}
+				found = []Cohort{c}
 				break
 			}
 			if metricKey(c.Name) == metricKey(r.CohortText) {
-				found = append(found, c.ID)
+				found = append(found, c)
 			}
 		}
 		switch len(found) {
 		case 1:
-			r.CohortID = found[0]
+			r.CohortID, r.CohortName = found[0].ID, found[0].Name
 			if r.checked {
 				f.once(seen, *r)
 			}
@@ -119,9 +119,30 @@ const (
 	ImportUnchanged ImportAction = "unchanged"
 )
 
-// CurrentSubmissions are those of outcomes no other one corrects: the
-// newest of each correction chain.
+// CurrentSubmissions are those of outcomes that stand: the newest of each
+// correction chain (chainHeads), less those the store recorded as
+// replaced all the same (CorrectedBy): a submission sent back for changes
+// that new figures for its return took over (Outcome.TakesOver), which
+// name nothing they replace, or one whose correction is not among
+// outcomes. Each is the one to correct, and what an import's row or new
+// figures for its period are weighed against; the one taken over is
+// history (the project's list still shows it, replaced). outcomes are as
+// stored, as those who write to the project read them: a funder's
+// (AsApproved) carry no CorrectedBy.
 func CurrentSubmissions(outcomes []Outcome) []Outcome {
+	var out []Outcome
+	for _, o := range chainHeads(outcomes) {
+		if o.CorrectedBy == "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// chainHeads are those of outcomes no other among them corrects (names
+// in Replaces): the newest of each correction chain, whether or not it
+// was taken over since.
+func chainHeads(outcomes []Outcome) []Outcome {
 	replaced := map[string]bool{}
 	for _, o := range outcomes {
 		if o.Replaces != "" {

@@ -108,8 +108,10 @@ type ImportColumns struct {
 type ImportRow struct {
 	Row         int // the spreadsheet's row number
 	ProjectID   string
+	ProjectName string // the project's name, as fundtrack has it
 	CohortText  string // the cohort cell as written, until resolved
 	CohortID    string
+	CohortName  string // the cohort's name, once resolved
 	PeriodStart Date
 	PeriodEnd   Date
 	Counts      map[Metric]int64 // one per metric column; an empty cell is 0
@@ -183,6 +185,33 @@ type ImportResult struct {
 	// template is 0 (SPEC), so "topping up" one figure through it zeroes
 	// the others, and the preview must say so before anything is stored.
 	Corrections []ImportCorrection `json:"corrections"`
+	// Additions say, for a dry run, what each row adding a new submission
+	// stores, in the sheet's order, and Columns which of the columns the
+	// rows have: the web app's preview shows them, so the person sees all
+	// that confirming stores (audit-a11y N6). They are not in the API's
+	// answer, which an idempotent request saves whole in one item of at
+	// most 400 KB: the figures of a 5,000-row file would not fit.
+	Additions []ImportAddition `json:"-"`
+	Columns   ImportColumns    `json:"-"`
+}
+
+// ImportAddition is what a row adding a new submission stores: its
+// project and cohort (by name), period, figures (one per metric column of
+// the file, an empty cell 0) and notes.
+type ImportAddition struct {
+	Row         int // the spreadsheet's row number
+	Project     string
+	Cohort      string // "" for none
+	PeriodStart Date
+	PeriodEnd   Date
+	Counts      map[Metric]int64
+	Notes       string
+}
+
+// Addition is what row, planned by PlanRow as new, stores.
+func Addition(row ImportRow) ImportAddition {
+	return ImportAddition{Row: row.Row, Project: row.ProjectName, Cohort: row.CohortName,
+		PeriodStart: row.PeriodStart, PeriodEnd: row.PeriodEnd, Counts: row.Counts, Notes: row.Notes}
 }
 
 // ImportCorrection is what a row correcting a submission changes in it.
@@ -414,9 +443,11 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 	}
 	byName := map[string][]string{}
 	byID := map[string]bool{}
+	names := map[string]string{}
 	for _, p := range projects {
 		byName[ProjectNameKey(p.Name)] = append(byName[ProjectNameKey(p.Name)], p.ID)
 		byID[p.ID] = true
+		names[p.ID] = p.Name
 	}
 	seen := map[string]int{} // rows without a cohort; ResolveCohorts checks the others
 	for _, sr := range sh.Rows[headerAt+1:] {
@@ -463,6 +494,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 			continue
 		}
 		row.ProjectID = importProject(p, sr.Number, cell(ColProject).Text, byName, byID)
+		row.ProjectName = names[row.ProjectID]
 		row.PeriodStart = importDate(p, RowField(sr.Number, ColPeriodStart), cell(ColPeriodStart), sh.Date1904)
 		row.PeriodEnd = importDate(p, RowField(sr.Number, ColPeriodEnd), cell(ColPeriodEnd), sh.Date1904)
 		for _, m := range f.Columns.Metrics {

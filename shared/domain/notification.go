@@ -90,6 +90,34 @@ const (
 	NotNeededSubmitted NotNeededReason = "submitted" // the project sent the return
 )
 
+// Withdrawal is a recipient taken off a pending email, and why.
+type Withdrawal struct {
+	Email  string          `json:"email"`
+	Reason WithdrawnReason `json:"reason"`
+}
+
+// WithdrawnReason is why a recipient was taken off a pending email: the
+// role it went to them in is no longer theirs.
+type WithdrawnReason string
+
+// Reasons a recipient is withdrawn.
+const (
+	WithdrawnNoLongerContact     WithdrawnReason = "no-longer-contact"      // taken off the funder's contacts
+	WithdrawnNoLongerLead        WithdrawnReason = "no-longer-lead"         // no longer a lead of the programme
+	WithdrawnNoLongerProjectLead WithdrawnReason = "no-longer-project-lead" // no longer a lead of the project
+)
+
+// Words say why a recipient was withdrawn.
+func (r WithdrawnReason) Words() string {
+	switch r {
+	case WithdrawnNoLongerLead:
+		return "no longer a lead of the programme"
+	case WithdrawnNoLongerProjectLead:
+		return "no longer a project lead of the project"
+	}
+	return "no longer a contact of the funder"
+}
+
 // NotificationStatus is where a notification's email stands.
 type NotificationStatus string
 
@@ -114,9 +142,14 @@ type Notification struct {
 	SubmissionID string             `json:"submissionId,omitempty"`
 	Kind         NotificationKind   `json:"kind"`
 	Status       NotificationStatus `json:"status"`
-	// Recipients of a reporting-cycle email are fixed when it is sent
-	// (the people in those roles then): until then nil, which tells the
-	// notifier so (the API answers [], as every nil list: present.Answer).
+	// Recipients are who the email goes to: the people in the roles it
+	// is for (a funder's contacts, the leads, the project's leads). A
+	// submission's email, and a payment's made due by the API, is
+	// recorded without them, nil until it is first sent, which tells the
+	// notifier so (the API answers [], as every nil list:
+	// present.Answer). Each time a pending email is tried they are brought
+	// up to who holds those roles then (Readdress): those who left are
+	// Withdrawn, and those who joined are added.
 	Recipients []string `json:"recipients"`
 	Delivered  []string `json:"delivered,omitempty"`
 	Rejected   []string `json:"rejected,omitempty"` // refused by SES for good; never retried
@@ -132,7 +165,9 @@ type Notification struct {
 	FunderIDs []string   `json:"funderIds,omitempty"`
 	// FunderContacts are, by funder in FunderIDs, the contacts it was
 	// emailed to: the funder's contacts when the notification was
-	// recorded. A funder is shown these, whoever its contacts are now.
+	// recorded, or when it was last tried while pending (Readdress),
+	// those withdrawn then among them. A funder is shown these, whoever
+	// its contacts are now.
 	FunderContacts map[string][]string `json:"funderContacts,omitempty"`
 	CreatedAt      time.Time           `json:"createdAt"`
 	ProgrammeID    string              `json:"programmeId"`
@@ -179,6 +214,13 @@ type Notification struct {
 	// anyone had it, else failed, and never sent to the others. One that
 	// nobody had is withdrawn instead (deleted), and never listed.
 	NotNeeded NotNeededReason `json:"notNeeded,omitempty"`
+	// Withdrawn are the recipients taken off the email before it went to
+	// them: each run that tries a pending email sends it to whoever holds
+	// the roles it goes to then (a funder's contacts, the leads, the
+	// project's leads), so someone who left those roles since it was
+	// recorded is not emailed, and is listed here saying why. One who
+	// returns to the role while it is still pending is a recipient again.
+	Withdrawn []Withdrawal `json:"withdrawn,omitempty"`
 	// A payment-due email names the payment, its grant, the amount and
 	// why it fell due, fixed when it fell due: in full (Because, for its
 	// body) and in a few words (Released, for its subject: see

@@ -12,8 +12,10 @@ import (
 // personal data most likely to slip in (an NHS number, an email address, a
 // phone number, a National Insurance number; and, by the words around
 // them, a name with a title or after "patient" or "client", a date of
-// birth, a home address and a hospital number: see personal_people.go;
-// the numbers are in personal_numbers.go) and refused, since once stored it would be hard to purge.
+// birth, a home address and a hospital number; and, with no cue, a date of
+// birth right after a name and a home address written out in full: see
+// personal_people.go; the numbers are in personal_numbers.go) and
+// refused, since once stored it would be hard to purge.
 // The check reads text as people really type it: numbers grouped and
 // separated any way, full-width or other non-ASCII digits, internationalised
 // email addresses. It must also let through what programmes write all the
@@ -117,7 +119,11 @@ const (
 // personal_people.go, personal_names.go and personal_address.go), so their problems say which words: a title before a
 // name, a postcode or a house number and street given as where someone
 // lives. Someone who wrote a staff member's title, or a service's own
-// address, then sees why.
+// address, then sees why. So do the shapes found with no cue: a full date
+// right after a name (a word between, "started", keeps a staff member's
+// start date), and a house number, street and postcode with no
+// organisation named before them (its name, or "office", keeps a
+// service's address), or a flat's.
 func foundProblem(kind string) string {
 	switch kind {
 	case kindEmail:
@@ -130,6 +136,12 @@ func foundProblem(kind string) string {
 		return "appears to contain " + kindName + ` (a name after "patient", "client" or "Pt")`
 	case kindStreet:
 		return "appears to contain " + kindAddress + " (a house number and street given as where someone lives)"
+	case kindFullAddress:
+		return "appears to contain " + kindAddress + " (a house number, street and postcode with no organisation named before them)"
+	case kindFlat:
+		return "appears to contain " + kindAddress + " (a flat, street and postcode)"
+	case kindNamedBirth:
+		return "appears to contain " + kindBirth + " (a full date right after a person's name)"
 	}
 	return "appears to contain " + kind
 }
@@ -157,7 +169,13 @@ func personalKind(text string) string {
 	if containsNINumber(norm, groups) {
 		return kindNI
 	}
-	return peopleKind(norm)
+	if kind := peopleKind(norm); kind != "" {
+		return kind
+	}
+	if namedBirthDate(norm, groups) {
+		return kindNamedBirth
+	}
+	return fullAddress(norm, groups)
 }
 
 // lazyRegexp compiles a pattern on first use rather than at package init,

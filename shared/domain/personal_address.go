@@ -592,3 +592,219 @@ func ukPostcode(pc []byte) bool {
 func inwardLetter(c byte) bool { return isLetter(c) && strings.IndexByte("CIKMOV", c) < 0 }
 
 func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' }
+
+// Home addresses written out in full, with no cue.
+
+// fullAddress names the home address written out in full in normalised
+// text, with no residence cue (homeAddress reads those), or "": a full UK
+// postcode after a house number and street, or a flat, in the same
+// sentence, with at most eight words (a town, a county) between the
+// street and the postcode:
+//   - a flat (or apartment, maisonette) with its number, then a street,
+//     with a house number or not: "flat 2, 10 Downing Street, London SW1A
+//     2AA", "Flat 3b Rose Court, Leeds LS6 2AB" (kindFlat). No
+//     organisation has its office in a flat;
+//   - a house number and street (streetAt: "10 Downing Street, London SW1A
+//     2AA", "12 acacia close le3 8ra") that no organisation is named
+//     before, in the same sentence (orgBefore): an office gives its
+//     address after its name or a word that says whose it is ("Our
+//     office: 12 High Street, Leicester LE1 5WW", "Leeds Mind, 21 Manor
+//     Row …", "Job fair at 10 Market Street …", "Unit 3, 10 High Street
+//     …"). An employer named by its name alone ("Greggs, 10 High Street,
+//     Leeds LS1 4AP") cannot be told from a person's home and is refused:
+//     the problem says no organisation was named, so "office" or "Ltd"
+//     keeps it. A person's name right before the house number makes it a
+//     home whatever came before ("Referred by the trust: John Smith, 10
+//     High Street, Leeds LS1 4AP") (kindFullAddress).
+//
+// A postcode alone, or with a place ("Leeds LS1 4AP", "Based at LE1
+// 5WW"), passes: services give theirs. So does a street without a
+// postcode: that is homeAddress's, after a cue.
+//
+// Postcodes are found by their inward code (a digit and two letters, a
+// group of digitGroups), so text without one costs one pass over its
+// groups.
+func fullAddress(norm string, gs []digitGroup) string {
+	for i, g := range gs {
+		pc := postcodeStartAt(norm, g)
+		if pc < 0 {
+			continue
+		}
+		for k := i - 1; k >= 0; k-- {
+			h := gs[k]
+			if h.end > pc {
+				continue // the postcode's own outward code
+			}
+			if pc-h.end > 120 {
+				break
+			}
+			start, flat := homeStart(norm, h)
+			if start < 0 || !within(norm, h.end, 8, isPostcodeAt) {
+				continue
+			}
+			if flat {
+				return kindFlat
+			}
+			if nameEndsBefore(norm, start) || !orgBefore(norm, start) {
+				return kindFullAddress
+			}
+		}
+	}
+	return ""
+}
+
+// postcodeStartAt is where the full UK postcode whose inward code starts
+// with the digits of g starts, or -1 when g is not in one.
+func postcodeStartAt(norm string, g digitGroup) int {
+	e := g.end
+	if len(g.digits) != 1 || e+2 > len(norm) || !isLetter(norm[e]&^0x20) || !isLetter(norm[e+1]&^0x20) ||
+		e+2 < len(norm) && (letterAt(norm, e+2) || isDigit(norm[e+2])) {
+		return -1
+	}
+	// The outward code is the word before, across spaces, or runs on
+	// into the inward code (le38ra).
+	j := g.start
+	for j > 0 && norm[j-1] == ' ' {
+		j--
+	}
+	s := j
+	for s > 0 && norm[s-1] < 0x80 && (asciiLetter[norm[s-1]] || isDigit(norm[s-1])) {
+		s--
+	}
+	if j == g.start {
+		// run on: the outward code is the start of this run
+		if postcodeEnd(norm, s) == e+2 {
+			return s
+		}
+		return -1
+	}
+	if s < j && postcodeEnd(norm, s) == e+2 {
+		return s
+	}
+	return -1
+}
+
+// homeStart reads the digits of h as the start of a home's address: a
+// house number and street (streetAt), or the number of a flat (after
+// "flat", "apartment", "apt" or "maisonette") then a street (dwellingAt).
+// It answers where the address starts (at a flat's word before a house
+// number: "flat 2, 10 Downing Street"), and whether it is a flat, or -1.
+func homeStart(norm string, h digitGroup) (int, bool) {
+	if w, s := wordBeforeAt(norm, h.start); flatWords[w] && s < h.start {
+		if ok, _ := dwellingShape(norm, s); ok {
+			return s, true // "flat 2, acacia court", "Flat 3b Rose Court"
+		}
+	}
+	if ok, _ := streetShape(norm, h.start); ok {
+		if f := flatBefore(norm, h.start); f >= 0 {
+			return f, true
+		}
+		return h.start, false
+	}
+	return -1, false
+}
+
+// flatBefore is where "flat 2," (or "Flat 3b", "apartment 4,") that ends
+// just before i starts, or -1.
+func flatBefore(norm string, i int) int {
+	j := i
+	for j > 0 && (norm[j-1] == ' ' || norm[j-1] == ',') {
+		j--
+	}
+	if j > 0 && norm[j-1] < 0x80 && asciiLetter[norm[j-1]] && j > 1 && isDigit(norm[j-2]) {
+		j-- // 3b
+	}
+	k := j
+	for k > 0 && isDigit(norm[k-1]) {
+		k--
+	}
+	if k == j || j-k > 4 {
+		return -1
+	}
+	w, s := wordBeforeAt(norm, k)
+	if !flatWords[w] || s == k {
+		return -1
+	}
+	return s
+}
+
+// flatWords, lower-cased, are the words for a flat before its number.
+var flatWords = wordSet("flat apartment apt maisonette")
+
+// nameEndsBefore reports whether a person's name (nameEndsAt) ends just
+// before i, with only spaces, a comma or a colon between.
+func nameEndsBefore(norm string, i int) bool {
+	j := i
+	for j > 0 && (norm[j-1] == ' ' || norm[j-1] == ',' || norm[j-1] == ':') {
+		j--
+	}
+	return j < i && j > 0 && norm[j-1] < 0x80 && asciiLetter[norm[j-1]] && nameEndsAt(norm, j)
+}
+
+// orgBefore reports whether one of the ten words before i, in the same
+// sentence, names an organisation or says an address is one's
+// (addressOrgWords: "office", "Trust", "Ltd", "centre", "venue", "our",
+// "based" …): an address after it is the organisation's, not a home.
+func orgBefore(norm string, i int) bool {
+	for n := 0; n < 10; {
+		for i > 0 {
+			r, size := utf8.DecodeLastRuneInString(norm[:i])
+			if unicode.IsLetter(r) {
+				break
+			}
+			switch r {
+			case ';', '!', '?', '\n', '\r':
+				return false
+			case '.':
+				if i < len(norm) && norm[i] == ' ' {
+					switch wordBefore(norm, i-1) {
+					case "st", "rd", "ave", "no", "nr", "apt", "ln", "cres", "sq":
+					default:
+						return false
+					}
+				}
+			}
+			i -= size
+		}
+		if i == 0 {
+			return false
+		}
+		w, k := wordBeforeAt(norm, i)
+		if w != "" && addressOrgWords[w] {
+			return true
+		}
+		if k == i {
+			_, size := utf8.DecodeLastRuneInString(norm[:i])
+			k = i - size
+		}
+		i = k
+		n++
+	}
+	return false
+}
+
+// addressOrgWords, lower-cased, are words that make an address after them
+// an organisation's: whose it is (orgAddress: "office", "registered",
+// "our"; movingOrgs: "team", "premises", "we"), what the organisation is
+// (legal forms, the words that end a charity's or a business's name:
+// "Ltd", "Trust", "Foundation", "Solicitors"), and where services, events
+// and employers are ("venue", "fair", "session", "unit", "employer").
+var addressOrgWords = func() map[string]bool {
+	m := wordSet("based held hosted nhs ft mind council councils jobcentre job fair fairs session sessions " +
+		"workshop workshops drop club clubs group groups cafe café shop shops store stores library church hall " +
+		"museum hotel society association network partnership partners partner employers firm unit suite floor " +
+		"reception building offices venues location locations us provider providers agency authority ccg icb cmht " +
+		"placed placements employed works employment headquarters trusts foundation charities college university " +
+		"academy school schools surgery surgeries practice pharmacy dept department ward wing house centre center")
+	for _, set := range []map[string]bool{orgAddress, movingOrgs, legalForms} {
+		for w := range set {
+			m[w] = true
+		}
+	}
+	for _, set := range []map[string]bool{orgEndWords, tradeWords} {
+		for w := range set {
+			m[strings.ToLower(w)] = true
+		}
+	}
+	return m
+}()

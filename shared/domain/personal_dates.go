@@ -3,6 +3,7 @@ package domain
 import (
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -82,7 +83,7 @@ func bornAbbreviated(norm string, start, end int) bool {
 	if r, _ := utf8.DecodeLastRuneInString(norm[:j]); r != '(' && r != ',' && !unicode.IsLetter(r) {
 		return false
 	}
-	return datedBirth(norm, end+1, nil, false)
+	return datedBirth(norm, end+1, nil, false) || bracketedBirthYear(norm, start, end+1)
 }
 
 // birthCueAfterDate reports whether the birth cue w at start..end labels
@@ -351,9 +352,17 @@ func birthDate(text string) bool { return birthDateLen(text) > 0 }
 // birthDateLen is the length in bytes of the real date (see birthDate) that
 // text starts with, or 0 when it starts with none.
 func birthDateLen(text string) int {
+	n, _, _ := birthDateParts(text)
+	return n
+}
+
+// birthDateParts is birthDateLen, with the date's year as written (two
+// or four digits) and whether it is written as one run of digits
+// (01021980, 010280), or "" and false when text starts with no date.
+func birthDateParts(text string) (n int, year string, run bool) {
 	loc := birthDatePattern().FindStringSubmatchIndex(text)
 	if loc == nil {
-		return 0
+		return 0, "", false
 	}
 	m := make([]string, len(loc)/2)
 	for k := range m {
@@ -363,15 +372,27 @@ func birthDateLen(text string) int {
 	}
 	// Every form ends with the year's digits: anything after them in the
 	// match is the character that ends the date, not part of it.
-	n := loc[1]
+	n = loc[1]
 	if n > 0 && !isDigit(text[n-1]) {
 		_, size := utf8.DecodeLastRuneInString(text[:n])
 		n -= size
 	}
 	if !realBirthDate(m) {
-		return 0
+		return 0, "", false
 	}
-	return n
+	switch {
+	case m[3] != "":
+		year = m[3]
+	case m[4] != "":
+		year = m[4]
+	case m[7] != "":
+		year, run = m[7][4:], true
+	case m[10] != "":
+		year = m[10]
+	default:
+		year = m[13]
+	}
+	return n, year, run
 }
 
 // realBirthDate checks the parts birthDatePattern matched (m, its
@@ -393,4 +414,204 @@ func realBirthDate(m []string) bool {
 	default:
 		return n(m[12]) >= 1 && n(m[12]) <= 31 && year(m[13])
 	}
+}
+
+// Dates of birth after a name, with no cue.
+
+// namedBirthDate reports whether a date that could be an adult's date of
+// birth follows a person's name with no word between: "John Smith
+// 12/03/1985", "Mohammed Ali 03/04/1990", "Smith, John 12.03.85", "Jane Doe
+// 1 March 1980", "John Smith (12.03.1985)". It is the shape of a line of a
+// caseload pasted into a note, and nothing else programmes write looks
+// like it, so it needs no cue. Each part is held to what marks it:
+//   - the date is whole (day, month and year, as birthDate reads them),
+//     with its parts separated or the month named: one run of six or eight
+//     digits after a name is as often a reference ("Sarah Jones 120385");
+//   - its year makes its person 14 to 100 years old this year
+//     (plausibleBirthYear), so a reporting date ("Quarter ending
+//     31/03/2025", "Jane Smith 01/04/2025", a staff member's start) is
+//     none; programmes of the SPEC's era (2009–2012) are old enough to
+//     read so, the price of finding the birth dates;
+//   - it starts no period ("Mary Jones 01/04/2009 - 31/03/2012", "… to …"):
+//     a secondment or a contract, not a birth;
+//   - only spaces, a comma, colon or dash, or an opening bracket stand
+//     between it and the name;
+//   - the name is a forename and a surname as forenameSurname reads one
+//     after "client" (a listed forename and a capitalised surname, or an
+//     unlisted forename and a surname with a surname's own shape: "East
+//     Midlands 01/04/2009", "Leeds Mind 01/04/2009" and "Bradford District
+//     01/04/2009" are none), or a surname, a comma and a listed forename
+//     ("Smith, John"); a business named so passes ("Paul Smith", "J
+//     Sainsbury": namesBusiness).
+//
+// A staff member's name with a date after it that is old enough to be a
+// birth ("Claire Murray 01/04/2009") is refused too: nothing tells it from
+// a date of birth, and the message says it was a date after a name, so a
+// word between ("Claire Murray started 01/04/2009") keeps the note.
+func namedBirthDate(norm string, gs []digitGroup) bool {
+	thisYear := 0
+	for i, g := range gs {
+		if i > 0 && g.joined {
+			continue // a date starts its own number
+		}
+		j, marks := g.start, 0
+		for j > 0 && marks <= 2 {
+			c := norm[j-1]
+			if c == ' ' {
+				j--
+				continue
+			}
+			if c == ',' || c == ':' || c == '-' || c == '(' || c == '[' {
+				marks++
+				j--
+				continue
+			}
+			break
+		}
+		if j == g.start || j == 0 || norm[j-1] >= 0x80 || !asciiLetter[norm[j-1]] || len(g.digits) == 3 || len(g.digits) > 4 {
+			continue // a date starts with its day (one or two digits) or its year
+		}
+		// What may start a date, then the name, then the date itself (a
+		// pattern): most figures in a note are neither.
+		dated := g.date || i+2 < len(gs) && gs[i+1].joined && gs[i+2].joined || monthAfter(norm, g.end)
+		if !dated || !nameEndsAt(norm, j) {
+			continue
+		}
+		n, year, run := birthDateParts(norm[g.start:min(len(norm), g.start+40)])
+		if n == 0 || run {
+			continue
+		}
+		if thisYear == 0 {
+			thisYear = guardYear()
+		}
+		if plausibleBirthYear(year, thisYear) && !periodAfter(norm, g.start+n) {
+			return true
+		}
+	}
+	return false
+}
+
+// monthAfter reports whether a month's name follows the day ending at i,
+// with an ordinal's letters, "of", spaces, dots or dashes between ("1
+// March", "3rd of March", "1-Feb").
+func monthAfter(norm string, i int) bool {
+	if i+2 <= len(norm) {
+		switch strings.ToLower(norm[i : i+2]) {
+		case "st", "nd", "rd", "th":
+			i += 2
+		}
+	}
+	for i < len(norm) && (norm[i] == ' ' || norm[i] == '.' || norm[i] == '-') {
+		i++
+	}
+	if i+3 <= len(norm) && strings.EqualFold(norm[i:i+3], "of ") {
+		i += 3
+	}
+	return monthAt(norm, i)
+}
+
+// guardYear is this year, for telling a date of birth from a recent date.
+var guardYear = func() int { return time.Now().UTC().Year() }
+
+// plausibleBirthYear reports whether a year, as written (two or four
+// digits), makes someone 14 to 100 years old in thisYear: old enough to be
+// supported into work, and no older than anyone is. A two-digit year may be
+// of either century.
+func plausibleBirthYear(year string, thisYear int) bool {
+	y, err := strconv.Atoi(year)
+	if err != nil {
+		return false
+	}
+	in := func(y int) bool { return y >= thisYear-100 && y <= thisYear-14 }
+	if len(year) == 2 {
+		return in(1900+y) || in(2000+y)
+	}
+	return in(y)
+}
+
+// periodAfter reports whether the date ending at i starts a period: a dash,
+// "to", "until", "till" or "and" after it, before another figure ("01/04/2009
+// - 31/03/2012", "01/04/2009 to March 2012").
+func periodAfter(norm string, i int) bool {
+	for i < len(norm) && norm[i] == ' ' {
+		i++
+	}
+	if i < len(norm) && norm[i] == '-' {
+		return true
+	}
+	switch w, _ := wordAfter(norm, i); w {
+	case "to", "until", "till", "and", "through", "thru":
+		return true
+	}
+	return false
+}
+
+// nameEndsAt reports whether a person's name ends at i (see
+// namedBirthDate): a forename and a surname (forenameSurname), or a
+// surname, a comma and a listed forename ("Smith, John", "SMITH, John"),
+// and no business's name (namesBusiness).
+func nameEndsAt(norm string, i int) bool {
+	_, k := wordBeforeAt(norm, i)
+	if k == i {
+		return false
+	}
+	last := k
+	// A surname runs back over hyphens (Smith-Jones), a few times at most.
+	for n := 0; n < 3 && k > 1 && norm[k-1] == '-' && letterAt(norm, k-2); n++ {
+		_, k = wordBeforeAt(norm, k-1)
+	}
+	if w, f := wordBeforeAt(norm, k); w != "" {
+		if e := forenameSurname(norm, f, true); e == i && !namesBusiness(norm, f, e) {
+			return true
+		}
+	}
+	// Surname first: "Smith, John".
+	first := norm[last:i]
+	if !forenames[strings.ToLower(first)] || first != titleCase(first) && first != strings.ToUpper(first) || k != last {
+		return false
+	}
+	j := last
+	for j > 0 && norm[j-1] == ' ' {
+		j--
+	}
+	if j == 0 || norm[j-1] != ',' {
+		return false
+	}
+	surname, s := wordBeforeAt(norm, j-1)
+	if utf8.RuneCountInString(surname) < 2 || norm[s] < 'A' || norm[s] > 'Z' {
+		return false
+	}
+	key := titleCase(surname)
+	return !smallWords[surname] && !sentenceStarts[surname] && !labelWords[surname] && !notSurnames[key] &&
+		!placeWords[key] && !notAName[""][key]
+}
+
+// bracketedBirthYear reports whether a year alone, of someone 14 to 100
+// (plausibleBirthYear), follows at i the birth cue ("b.", "born") that an
+// opening bracket at start opens, and the bracket closes right after it:
+// "Jane Doe (b. 1980)", "J Smith (born 1975)". Out of brackets a year
+// after "born" is a note's ("born in 1979", "born out of the 2019 pilot").
+func bracketedBirthYear(norm string, start, i int) bool {
+	j := start
+	for j > 0 && norm[j-1] == ' ' {
+		j--
+	}
+	if j == 0 || norm[j-1] != '(' && norm[j-1] != '[' {
+		return false
+	}
+	for i < len(norm) && norm[i] == ' ' {
+		i++
+	}
+	k := i
+	for k < len(norm) && isDigit(norm[k]) {
+		k++
+	}
+	if k-i != 4 {
+		return false
+	}
+	year := norm[i:k]
+	for k < len(norm) && norm[k] == ' ' {
+		k++
+	}
+	return k < len(norm) && (norm[k] == ')' || norm[k] == ']') && plausibleBirthYear(year, guardYear())
 }

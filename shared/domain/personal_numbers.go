@@ -236,7 +236,8 @@ func ValidNHSNumber(digits string) bool {
 }
 
 // containsPhoneNumber finds a UK phone number: national (0…), international
-// (+44…, +44 (0)…, +44 0…, 0044…) with any separators between its groups.
+// (+44…, +44 (0)…, +44 0…, 0044…) with any separators between its groups,
+// and between the + and the 44 (+ 44…, +-44…, +(44)…: see afterPlus).
 // National numbers are 11 digits (02, 03, 05, 07, 09), or 10 or 11 (01,
 // 08); 04 and 06 are not in use. Groups are never split, so a longer run
 // of digits is not a phone number. Left alone: dates (01/10/2016); commas
@@ -249,7 +250,7 @@ func ValidNHSNumber(digits string) bool {
 // 0.3" mixes dots and spaces.
 func containsPhoneNumber(norm string, gs []digitGroup) bool {
 	for i := range gs {
-		plus := gs[i].start > 0 && norm[gs[i].start-1] == '+'
+		plus := afterPlus(norm, gs[i])
 		d := gs[i].digits
 		if !(plus && strings.HasPrefix(d, "44")) && !strings.HasPrefix(d, "0") {
 			continue
@@ -289,22 +290,29 @@ func containsPhoneNumber(norm string, gs []digitGroup) bool {
 
 // containsNINumber finds a National Insurance number: two letters, six
 // digits and a letter A to D (AB123456C), as HMRC writes it or spaced in
-// pairs (AB 12 34 56 C), in capitals or small letters throughout. The
-// prefix must be one HMRC issues: no D, F, I, Q, U or V in it, no O
-// second, and not BG, GB, KN, NK, NT, TN or ZZ; so a Scottish or Northern
-// Irish company number (SC123456, NI123456) is not one, nor is any run of
-// six digits without both letters around it. Without its final letter
-// (people drop it) it is one only after "NI", "NINO" or "National
-// Insurance" ("NI no: AB123456"): two letters and six digits alone are
-// as often a company's or a grant's reference (OC123456).
+// pairs (AB 12 34 56 C), in any case (ab123456c, Ab 12 34 56 c: a note
+// typed in a hurry does not keep HMRC's capitals). The prefix must be one
+// HMRC issues: no D, F, I, Q, U or V in it, no O second, and not BG, GB,
+// KN, NK, NT, TN or ZZ; so a Scottish or Northern Irish company number
+// (SC123456, NI123456) is not one, nor is any run of six digits without
+// both letters around it. A prefix in capitals wants its final letter in
+// capitals when a space parts them ("OC123456 a partnership" is a
+// company); otherwise the final letter may be in either case. Not all in capitals and set apart
+// from its digits by a space, the prefix must be no everyday word
+// (niWordPrefixes: "on 12 34 56 b", "at 12 34 56 a" are figures in a
+// sentence), and the digits spaced in pairs with the final letter, or
+// after an NI cue. Without its final letter (people drop it) it is one
+// only after "NI", "NINO" or "National Insurance" ("NI no: AB123456"):
+// two letters and six digits alone are as often a company's or a
+// grant's reference (OC123456).
 func containsNINumber(norm string, gs []digitGroup) bool {
 	for i, g := range gs {
-		end, spaced := g.end, false
+		end, spaced, pairs := g.end, false, false
 		switch {
 		case len(g.digits) == 6:
 		case len(g.digits) == 2 && i+2 < len(gs) && len(gs[i+1].digits) == 2 && len(gs[i+2].digits) == 2 &&
 			gs[i+1].sep == " " && gs[i+2].sep == " ":
-			end, spaced = gs[i+2].end, true
+			end, spaced, pairs = gs[i+2].end, true, true
 		default:
 			continue
 		}
@@ -316,29 +324,41 @@ func containsNINumber(norm string, gs []digitGroup) bool {
 		if p < 2 || !niPrefix(norm[p-2], norm[p-1]) || afterWordChar(norm, p-2) {
 			continue
 		}
-		upper := norm[p-2] <= 'Z'
-		if spaced && !upper {
-			continue // "on 12 34 56 …": spaced, it is written in capitals
-		}
+		upper := isLetter(norm[p-2]) && isLetter(norm[p-1])
 		k := end
 		if k < len(norm) && norm[k] == ' ' {
 			k++
 		}
-		suffix := k < len(norm) && (upper && norm[k] >= 'A' && norm[k] <= 'D' || !upper && norm[k] >= 'a' && norm[k] <= 'd') &&
+		suffix := k < len(norm) && (norm[k] >= 'A' && norm[k] <= 'D' || (!upper || k == end) && norm[k] >= 'a' && norm[k] <= 'd') &&
 			(k+1 >= len(norm) || !letterAt(norm, k+1) && !isDigit(norm[k+1]))
-		if suffix || niCueBefore(norm, p-2) {
+		cue := niCueBefore(norm, p-2)
+		if spaced && !upper && !cue && (niWordPrefixes[strings.ToLower(norm[p-2:p])] || !pairs || !suffix) {
+			continue // "on 12 34 56 b": figures after a word
+		}
+		if suffix || cue {
 			return true
 		}
 	}
 	return false
 }
 
-// niPrefix reports whether two ASCII letters, both capitals or both small,
-// make a prefix HMRC issues (see containsNINumber).
+// niWordPrefixes, lower-cased, are the prefixes HMRC issues that are also
+// everyday words or abbreviations: typed in lower case (or capitalised)
+// before digits set apart by a space, they start a phrase, not a National
+// Insurance number ("on 12 34 56 b", "by 12 34 56 a", "am 12 34 56 c").
+var niWordPrefixes = wordSet("on at by as or an am be he we me my ok eg re pm hr mr ms ma mp pa pc ta te ha hm " +
+	"ah eh er oh yr wk mo")
+
+// niPrefix reports whether two ASCII letters, in any case, make a prefix
+// HMRC issues (see containsNINumber).
 func niPrefix(a, b byte) bool {
-	if a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z' {
-		a, b = a-('a'-'A'), b-('a'-'A')
-	} else if !(a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z') {
+	if a >= 'a' && a <= 'z' {
+		a -= 'a' - 'A'
+	}
+	if b >= 'a' && b <= 'z' {
+		b -= 'a' - 'A'
+	}
+	if !isLetter(a) || !isLetter(b) {
 		return false
 	}
 	if strings.IndexByte("DFIQUV", a) >= 0 || strings.IndexByte("DFIQUVO", b) >= 0 {
@@ -369,6 +389,27 @@ func niCueBefore(norm string, i int) bool {
 		case "no", "number", "num":
 			i = k
 		default:
+			return false
+		}
+	}
+	return false
+}
+
+// afterPlus reports whether the + of an international number stands before
+// g: right before it ("+44 7700 900123") or apart from it by what joins two
+// groups of a number (see joins: spaces, and at most three dashes, dots,
+// slashes, brackets, underscores or commas), as people type it after the
+// + as they do between the other groups ("+ 44 7700 900123", "+-44…",
+// "+.44.7700…", "+(44) 7700…"). A + after a figure or before a word ("2+
+// people", "+5 on last quarter", "+£300") starts no UK number: only
+// "44" and the rest of a UK number's length after it make one (see
+// containsPhoneNumber).
+func afterPlus(norm string, g digitGroup) bool {
+	for p := g.start - 1; p >= 0; p-- {
+		if norm[p] == '+' {
+			return joins(norm[p+1 : g.start])
+		}
+		if norm[p] != ' ' && strings.IndexByte("-./()_,", norm[p]) < 0 {
 			return false
 		}
 	}

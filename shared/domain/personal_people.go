@@ -21,12 +21,34 @@ package domain
 // All three hang on a cue word, so one pass over the words of the text
 // (peopleKind) finds the cues, and only around a cue is more read: text
 // with none costs one scan, as a large imported sheet must.
+//
+// Two shapes need no cue, being what a line of a caseload or a letter's
+// heading looks like and little else does (second security audit, W1),
+// and are found from the figures instead (personalKind): a date of birth
+// right after a person's name ("John Smith 12/03/1985": namedBirthDate,
+// personal_dates.go) and a home address written out in full, a house
+// number or a flat, a street and a postcode ("flat 2, 10 Downing Street,
+// London SW1A 2AA": fullAddress, personal_address.go). Each says there
+// what it leaves alone and what that costs: a reporting date is too recent
+// to be a birth, a period ("01/04/2009 - 31/03/2012") is none, and an
+// organisation named before an address makes it the organisation's; but
+// a staff member's name with an old enough date after it, or an address
+// with no organisation named before it, is refused, and the message says
+// which shape it was, so that a word between keeps the note.
 
 // The kinds of personal data found by words.
 const (
-	kindName    = "a person's name"
-	kindBirth   = "a date of birth"
-	kindAddress = "a home address"
+	kindName  = "a person's name"
+	kindBirth = "a date of birth"
+	// kindFullAddress is a home address found written out in full (a
+	// house number, street and postcode) with no cue, and kindFlat one
+	// whose flat is given: the problems name them so (see fullAddress).
+	kindFullAddress = "a home address (full)"
+	kindFlat        = "a home address (flat)"
+	// kindNamedBirth is a date of birth found by the name before it, not
+	// a cue: the problem names it so (see namedBirthDate).
+	kindNamedBirth = "a date of birth (after a name)"
+	kindAddress    = "a home address"
 	// kindStreet is a home address found by its house number and street,
 	// not its postcode: the problem names it so (see foundProblem).
 	kindStreet = "a home address (street)"
@@ -69,7 +91,8 @@ func peopleKind(norm string) string {
 			if string(b) == "birthday" {
 				fillers = birthdayFillers
 			}
-			if datedBirth(norm, end, fillers, string(b) == "dob") || birthCueAfterDate(norm, string(b), start, end) {
+			if datedBirth(norm, end, fillers, string(b) == "dob") || birthCueAfterDate(norm, string(b), start, end) ||
+				string(b) == "born" && bracketedBirthYear(norm, start, end) {
 				return kindBirth
 			}
 		case cueD:

@@ -272,6 +272,48 @@ func TestCheckPersonalDataAnySeparator(t *testing.T) {
 	}
 }
 
+// TestCheckPersonalDataPlusApart holds what the second security audit
+// stored (D1): a +44 number with a separator between the + and the 44,
+// which the SPEC's "+44… forms with any separators" covers as it covers
+// "00 44 …". Ordinary text with a + (a rise, "2+ people", money) passes.
+func TestCheckPersonalDataPlusApart(t *testing.T) {
+	t.Parallel()
+	const phone = "a phone number"
+	for _, text := range []string{
+		"+ 44 7700 900123",
+		"+ 447700900123",
+		"+-44 7700 900123",
+		"+.44.7700.900123",
+		"+(44) 7700 900123",
+		"+ (44) 7700 900123",
+		"+\u00a044 7700 900123",
+		"+  44  7700  900123",
+		"+ 44 (0)20 7946 0018",
+		"+ 44 0 7700 900123",
+		"client mobile +.44.7700.900123",
+		"ring her on + 44 7700 900123",
+		"＋ ４４ ７７００ ９００１２３",
+	} {
+		wantPersonal(t, domain.CheckPersonalData("notes", text), "notes", phone, text)
+	}
+	for _, text := range []string{
+		"2+ people into work",
+		"+5 on last quarter",
+		"+£300 on the budget line",
+		"referrals + 44 on last year",
+		"+ 44 people this quarter, + 12 job starts",
+		"+44 people (+12%) on 2024",
+		"12 + 44 = 56",
+		"Referrals + 44, job starts + 12, in work + 7",
+		"+ 44 (12%) on last year",
+		"C++ 44 hours training",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil: a + in ordinary text", text, err)
+		}
+	}
+}
+
 // TestCheckPersonalDataEveryBracketDisguise: an address disguised with
 // "at" (and "dot") in any bracket people type is refused, as [at] is:
 // the small-form curly brackets beside the small parentheses already
@@ -640,6 +682,16 @@ func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 		"National Insurance number AB 123456 C": ni,
 		"Client (JT123456A) started work":       ni,
 		"Client JT 12 34 56 A started work":     ni, // spaced in pairs, no cue
+		// In any case (second security audit, W1): a note typed in a hurry.
+		"ab 12 34 56 c":                  ni,
+		"client ab 12 34 56 c started":   ni,
+		"Ab123456C":                      ni,
+		"aB123456c":                      ni,
+		"AB123456c":                      ni,
+		"Jt 12 34 56 a":                  ni,
+		"ni no: ab 12 34 56":             ni,
+		"nino on 12 34 56 b":             ni, // a word's letters, but after the cue
+		"national insurance ab 123456 c": ni,
 	} {
 		var e *domain.Error
 		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || e.Fields["notes"] != want {
@@ -684,8 +736,12 @@ func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 		"xAB123456C",
 		"AB1234567C",
 		"AB123456E",
-		"Ab123456C",                               // letters in one case
-		"aB123456c",                               // … either way round
+		"at 12 34 56 a",                           // a word before figures, in lower case
+		"On 12 34 56 B",                           // … or capitalised
+		"by 12 34 56 a week",                      //
+		"ab 123456 c",                             // in lower case, spaced: only in pairs
+		"ab 12 34 56",                             // … and with its final letter
+		"OC123456 a partnership",                  // in capitals, a letter after a space is a word
 		"DA123456A",                               // no D, F, I, Q, U or V first
 		"AO123456A",                               // nor O second
 		"AB 12 34 56 78 C",                        // a list of pairs, not a number
@@ -859,6 +915,125 @@ func TestCheckPersonalDataLowerCaseAndUnlisted(t *testing.T) {
 		"Supported Housing B, Supported Housing C",
 		"We supported 38 people into paid work",
 		"mr obadiah thistlewood", // a title in lower case, as before: not how a title is typed
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}
+
+// TestCheckPersonalDataNoCue holds what the second security audit found
+// stored (W1): a name with a bare date of birth after it, and a home
+// address written out in full, with no word that marks either. Each shape
+// is refused with a problem that says which it was; the dates and
+// addresses programmes write every day (reporting periods, meetings,
+// staff start dates with a word between, a period after a name, offices
+// and venues named before their address) still pass.
+func TestCheckPersonalDataNoCue(t *testing.T) {
+	t.Parallel()
+	const (
+		named = "appears to contain a date of birth (a full date right after a person's name)"
+		birth = "appears to contain a date of birth"
+		full  = "appears to contain a home address (a house number, street and postcode with no organisation named before them)"
+		flat  = "appears to contain a home address (a flat, street and postcode)"
+	)
+	for text, want := range map[string]string{
+		// The audit's own texts.
+		"John Smith 12/03/1985":                      named,
+		"Mohammed Ali 03/04/1990 LS1 4AP":            named,
+		"Smith, John 12/03/1985":                     named,
+		"Jane Doe 1 March 1980":                      named,
+		"Jane Doe (b. 1980)":                         birth,
+		"flat 2, 10 Downing Street, London SW1A 2AA": flat,
+		"John Smith (12.03.1985)":                    named,
+		// As names and dates are written.
+		"John Smith, 12/03/1985":                       named,
+		"John Smith - 12/03/1985":                      named,
+		"JOHN SMITH 12/03/1985":                        named,
+		"john smith 12/03/1985":                        named,
+		"SMITH, John 12.03.85":                         named,
+		"Mary O'Brien 3rd March 1979":                  named,
+		"Sarah Smith-Jones 1.2.80":                     named,
+		"Zephaniah Okonkwo-Reyes 01/02/1985":           named,
+		"Ali Khan 12 Feb 1978":                         named,
+		"John Smith 1985-03-12":                        named,
+		"Caseload: Asha Patel 14/07/1992, Tom Brown 2": named,
+		"Jane Doe (born 1980)":                         birth,
+		// Addresses written out in full.
+		"10 Downing Street, London SW1A 2AA":                               full,
+		"12 acacia close le3 8ra":                                          full,
+		"Sent to 10 High Street, Leeds LS1 4AP":                            full,
+		"Home visit to 10 High Street, Leeds LS1 4AP":                      full,
+		"Referred by the trust: John Smith, 10 High Street, Leeds LS1 4AP": full, // a name before it: a home
+		"Greggs, 10 High Street, Leeds LS1 4AP":                            full, // an employer by its name alone: the price
+		"Flat 3b Rose Court, Leeds LS6 2AB":                                flat,
+		"flat 2, acacia court, le3 8ra":                                    flat,
+		"apartment 4, 7 Mill Lane LS1 4AP":                                 flat,
+		"Drop-in at the Trust, then flat 2, 10 High Street, Leeds LS1 4AP": flat, // a flat is no organisation's
+	} {
+		err := domain.CheckPersonalData("notes", text)
+		var e *domain.Error
+		if !errors.As(err, &e) || e.Fields["notes"] != want {
+			t.Errorf("CheckPersonalData(%q) = %v, want notes: %q", text, err, want)
+			continue
+		}
+		wantPersonal(t, err, "notes", "appears to contain", text)
+	}
+	for _, text := range []string{
+		// Dates: reporting periods, meetings, programmes of the SPEC's era.
+		"Quarter ending 31/03/2025",
+		"Meeting on 03/04/2025 with the Leeds team",
+		"Meeting on 03/04/2005 with the Leeds team",
+		"Period: 01/04/2011 to 31/03/2012",
+		"East Midlands 01/04/2009 to 31/03/2012",
+		"Working for Wellness 01/04/2009",
+		"Bradford District 01/04/2009",
+		"Leicestershire Partnership NHS Trust 01/04/2009",
+		"Leeds Mind 01/04/2009",
+		"Jobcentre Plus 01/04/2009",
+		"Fidelity Review 14/03/2012",
+		"Steering Group 12/05/2010",
+		"Employment Specialist 01/04/2009",
+		"Service Manager: 01/04/2009",
+		"Financial Year 2009/10",
+		// Names with a date that is no birth.
+		"Claire Murray started 01/04/2009",       // a word between
+		"Mary Jones 01/04/2009 - 31/03/2012",     // a period: a secondment
+		"Mary Jones 01/04/2009 to 31/03/2012",    //
+		"Jane Smith 01/04/2025",                  // too recent to be a birth
+		"Jane Doe 01/04/2019",                    //
+		"Smith, John 12/03/2025",                 //
+		"Sarah Jones 120385",                     // a run of digits: a reference
+		"Paul Smith 01/04/2000",                  // a business
+		"Jane Doe 1 March 1880",                  // no one is that old
+		"(b. 2019 figures)",                      // a year in brackets, but no birth
+		"a. 2009 review; b. 2010 visit",          // a list's letters
+		"the network (born 2019 out of a pilot)", //
+		// Addresses: a place, an office, a venue, an employer.
+		"Leeds LS1 office",
+		"Leeds LS1 4AP office",
+		"Based at LE1 5WW",
+		"Our office: 12 High Street, Leicester LE1 5WW",
+		"Leeds Mind office, 21 Manor Row, Bradford BD1 4PB",
+		"Leeds Mind, 21 Manor Row, Bradford BD1 4PB",
+		"Unit 3, 10 High Street, Leeds LS1 4AP",
+		"Bradford District Care NHS Foundation Trust, New Mill, Victoria Road, Saltaire, BD18 3LD",
+		"Leeds and York Partnership NHS FT, 2150 Thorpe Park, Leeds LS15 8ZB",
+		"Job fair at 10 Market Street, Leeds LS1 6DT",
+		"Meeting at 10 Market Street, Leeds LS1 6DT on 3 May",
+		"Based at 12 High Street, Leeds LS1 4AP",
+		"The team moved to 12 High Street, Leeds LS1 4AP",
+		"Sessions held at 12 High Street, Leeds LS1 4AP",
+		"Placed with Greggs, 10 High Street, Leeds LS1 4AP",
+		"Greggs Ltd, 10 High Street, Leeds LS1 4AP",
+		"St Mary's Hospital, 1 Park Road, Leeds LS1 4AP",
+		"Trust HQ: 2 Kirkstall Road, Leeds LS3 1JR",
+		"Clinic at 2 Kirkstall Road, Leeds LS3 1JR",
+		"Venue: 10 Market Street, Leeds LS1 6DT",
+		"Drop-in at 21 Manor Row BD1 4PB",
+		"Leeds Jobcentre Plus, 10 Eastgate, Leeds LS2 7LY",
+		"3 people into work, 2 at LS1 4AP",
+		"10 Downing Street. London SW1A 2AA is the postcode of the venue", // another sentence
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)

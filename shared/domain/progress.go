@@ -31,6 +31,10 @@ type Progress struct {
 	// and their own grants' spend over everyone's outcomes would mislead.
 	Money                           MoneyProgress `json:"money"`
 	CostPerPersonIntoWorkSpentPence *int64        `json:"costPerPersonIntoWorkSpentPence"`
+	// OwnFunding is set when Funding covers only the caller's own funders
+	// (OnlyFunders): not the whole programme's. Not part of the API's
+	// answer.
+	OwnFunding bool `json:"-"`
 	// Pending and Returns are for leads and project leads only: funders
 	// never see figures a lead has not approved.
 	Pending *PendingFigures `json:"pending,omitempty"`
@@ -132,4 +136,26 @@ func BuildProgress(p Programme, t Totals, funders []Funder, projects []Project, 
 		pr.Monthly = append(pr.Monthly, MonthTotals{Month: m, Totals: allMetrics(t.Monthly[m])})
 	}
 	return pr
+}
+
+// OnlyFunders narrows the funding to the funders given (a funder's own,
+// Access.FundingFunders): byFunder lists only them and awardedPence is
+// their awards, so nothing about another funder's awards can be read off
+// the answer. The cost per person into work divides every funder's awards
+// by the programme's people into work, from which the programme's awarded
+// total, and so the other funders' share, would follow: it is not given
+// (null), as the spend per person is not to those who do not read every
+// grant.
+func (pr *Progress) OnlyFunders(funders map[string]bool) {
+	by := []FunderFunding{}
+	var sum int64
+	for _, f := range pr.Funding.ByFunder {
+		if funders[f.FunderID] {
+			by = append(by, f)
+			sum += f.AwardedPence
+		}
+	}
+	pr.Funding = FundingProgress{AwardedPence: sum, ByFunder: by}
+	pr.CostPerPersonIntoWorkPence = nil
+	pr.OwnFunding = true
 }

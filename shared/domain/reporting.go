@@ -771,10 +771,19 @@ func (r Return) View(today Date, funderOnly bool) Return {
 
 // FillFromHistory is the state a new return takes from the submissions
 // already made for its project (a schedule set up part way through a
-// programme): among those for its exact period, the newest submission not
-// corrected by another fills it, and it was first sent when the earliest
-// of them was.
+// programme): among those for its exact period, the newest that stands
+// (not corrected by another, nor taken over: CurrentSubmissions) fills
+// it, and it was first sent when the earliest of them was.
 func (r Return) FillFromHistory(outcomes []Outcome) Return {
+	r, _ = r.FilledFrom(outcomes)
+	return r
+}
+
+// FilledFrom is FillFromHistory with the submission whose status the
+// return took (the newest of its period not corrected), nil when none
+// fills it: what the fill was planned on, and changes when that
+// submission is reviewed.
+func (r Return) FilledFrom(outcomes []Outcome) (Return, *Outcome) {
 	corrected := map[string]bool{}
 	var matching []Outcome
 	for _, o := range outcomes {
@@ -786,7 +795,7 @@ func (r Return) FillFromHistory(outcomes []Outcome) Return {
 		}
 	}
 	if len(matching) == 0 {
-		return r
+		return r, nil
 	}
 	first := matching[0].SubmittedAt
 	var head *Outcome
@@ -794,12 +803,12 @@ func (r Return) FillFromHistory(outcomes []Outcome) Return {
 		if o.SubmittedAt.Before(first) {
 			first = o.SubmittedAt
 		}
-		if !corrected[o.ID] && (head == nil || !o.SubmittedAt.Before(head.SubmittedAt)) {
+		if !corrected[o.ID] && o.CorrectedBy == "" && (head == nil || !o.SubmittedAt.Before(head.SubmittedAt)) {
 			head = &matching[i]
 		}
 	}
 	if head == nil {
-		return r
+		return r, nil
 	}
 	r = r.hold(head.ID, head.EffectiveStatus(), head.ReplacesApproved, head.Review)
 	if r.SubmissionID != head.ID {
@@ -810,7 +819,7 @@ func (r Return) FillFromHistory(outcomes []Outcome) Return {
 	}
 	r.SubmittedAt = &first
 	r.Late = UKDate(first).After(r.DueDate)
-	return r
+	return r, head
 }
 
 // ReturnStats are one schedule's counts of returns, by period end, kept up

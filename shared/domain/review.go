@@ -155,7 +155,11 @@ type PeriodEntry struct {
 // only replaces its own chain's. (A correction keeps its period, so a
 // chain's submissions are all in period.) Another cohort's figures, or the
 // project's general ones, are not sent twice with y's: a project with
-// cohorts sends one submission for each.
+// cohorts sends one submission for each. Each chain is read from its
+// newest submission (chainHeads), taken over or not: one taken over (by
+// new figures for its return once sent back for changes: TakesOver)
+// counts nothing itself and awaits no review, but the approved figures it
+// would have replaced (ReplacesApproved) still count.
 func Alongside(y Outcome, period []Outcome) []PeriodEntry {
 	byID := make(map[string]Outcome, len(period))
 	for _, o := range period {
@@ -169,7 +173,7 @@ func Alongside(y Outcome, period []Outcome) []PeriodEntry {
 			out = append(out, e)
 		}
 	}
-	for _, h := range CurrentSubmissions(period) {
+	for _, h := range chainHeads(period) {
 		if h.ID == y.ID {
 			continue
 		}

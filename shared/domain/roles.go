@@ -130,6 +130,24 @@ func (a Access) CanSubmitSpend(g Grant) bool {
 // CanReadAllGrants reports whether the caller sees every grant of the programme.
 func (a Access) CanReadAllGrants() bool { return a.CanManage() }
 
+// FundingFunders are the funders whose awards the caller sees in the
+// progress answer's funding by funder, or nil when it sees every funder's.
+// A member who is only a funder sees its own funder's awards (its funders',
+// if it acts for several), as it reads only the grants it funds ("read
+// grants … that it funds"; portfolio and report "its own slice"): one
+// funder's total of one grant is that grant's amount, and another funder's
+// must not be read off the progress page. Admins and leads see every
+// funder's. Project leads do too, as before: the SPEC lists "funding by
+// funder" in the progress every member reads, and a project lead's narrower
+// reading of grants ("of own project") is left as it was (README, "Where
+// fundtrack reads the SPEC differently").
+func (a Access) FundingFunders() map[string]bool {
+	if a.CanManage() || len(a.Projects) > 0 {
+		return nil
+	}
+	return a.Funders
+}
+
 // CanReadNotification reports whether the caller may see a notification sent
 // on behalf of the given funders: leads all, a funder only its own.
 func (a Access) CanReadNotification(funderIDs []string) bool {

@@ -210,6 +210,13 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 	if p.CostPerPersonIntoWorkPence != nil || len(p.Measures) != 0 {
 		t.Fatalf("empty progress: cost %v measures %+v", p.CostPerPersonIntoWorkPence, p.Measures)
 	}
+	// Funding: funder X sees its own awards only (the grant to A and the
+	// programme's), never Y's; a lead sees every funder's.
+	if p.Funding.AwardedPence != dhAmountXA+dhAmountXP || len(p.Funding.ByFunder) != 1 || p.Funding.ByFunder[0].FunderID != w.X ||
+		p.Funding.ByFunder[0].AwardedPence != dhAmountXA+dhAmountXP {
+		t.Errorf("funder X's funding %+v, want its own %d only", p.Funding, dhAmountXA+dhAmountXP)
+	}
+	p = w.progress(t, uLead)
 	if p.Funding.AwardedPence != dhAwarded {
 		t.Errorf("awardedPence %d, want %d", p.Funding.AwardedPence, dhAwarded)
 	}
@@ -318,7 +325,12 @@ func TestDeliveryOutcomesThroughProgress(t *testing.T) {
 	if got := testkit.Decode[dhOutcome](t, r); got.Replaces != oA {
 		t.Errorf("correction answers replaces %q, want %q", got.Replaces, oA)
 	}
-	p = w.progress(t, uFunderX)
+	// Funder X is given no cost per person into work: the programme's
+	// awards, Y's among them, would follow from it.
+	if p = w.progress(t, uFunderX); p.CostPerPersonIntoWorkPence != nil {
+		t.Errorf("funder X's cost per person into work %v, want none", *p.CostPerPersonIntoWorkPence)
+	}
+	p = w.progress(t, uLead)
 	dhEqualTotals(t, "programme totals after correction", p.Totals, map[string]int64{"referrals": 230, "peopleIntoWork": 60,
 		"jobStarts": 62, "trainingStarts": 2, "internsEnrolled": 8, "internsCompleted": 4})
 	dhEqualTotals(t, "project A totals after correction", p.project(t, w.A), map[string]int64{"referrals": 110, "peopleIntoWork": 29,

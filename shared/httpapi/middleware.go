@@ -10,12 +10,14 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/export"
+	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
 
@@ -141,13 +143,31 @@ func (s *server) requestID(r *http.Request) string {
 // the web app.
 func (s *server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := domain.RequestIDOf(r, s.RequestID)
+		if r.Method == http.MethodHead {
+			w = headWriter{w}
+		}
+		id := present.RequestID(r, s.RequestID)
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
 		w.Header().Set("X-Request-Id", id)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
+		// A path with a stray % names no resource: the transport hands it
+		// on as sent, for every function to refuse in the SPEC's shape.
+		if err := decode.Target(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// headWriter answers a HEAD as its GET is answered, without the body
+// (RFC 9110, 9.3.2): every GET route serves HEAD (http.ServeMux matches a
+// GET pattern for both, and template.yaml routes HEAD beside each GET).
+// net/http's server drops a HEAD's body itself; the Lambda proxy would
+// send it.
+type headWriter struct{ http.ResponseWriter }
+
+func (headWriter) Write(p []byte) (int, error) { return len(p), nil }
 
 // recover turns a panic into a 500 that names only the request id.
 func (s *server) recover(next http.Handler) http.Handler {
@@ -183,6 +203,10 @@ func (s *server) deadline(next http.Handler) http.Handler {
 		}()
 		select {
 		case <-done:
+			if r.Method == http.MethodHead && buf.header.Get("Content-Length") == "" {
+				// The length of the body a GET gets, which a HEAD leaves out.
+				buf.header.Set("Content-Length", strconv.Itoa(buf.body.Len()))
+			}
 			buf.flush(w)
 			return
 		case <-ctx.Done():

@@ -887,8 +887,14 @@ func TestOpenAPIFlow(t *testing.T) {
 	a.Want(t, http.StatusOK, patch(lead, pp+"/targets/"+tid, te.Header.Get("ETag"), map[string]any{"value": 6}))
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/targets/"+tid, funder, nil))
 	a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/targets", pl, nil))
-	if pr := testkit.Decode[domain.Progress](t, a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/progress", funder, nil))); pr.CostPerPersonIntoWorkPence == nil || len(pr.Targets) != 3 {
+	if pr := testkit.Decode[domain.Progress](t, a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/progress", lead, nil))); pr.CostPerPersonIntoWorkPence == nil || len(pr.Targets) != 3 {
 		t.Fatalf("progress: %+v", pr)
+	}
+	// A funder's: its own funder's awards only, and no cost per person
+	// into work (the programme's awards would follow from it).
+	if pr := testkit.Decode[domain.Progress](t, a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, pp+"/progress", funder, nil))); pr.CostPerPersonIntoWorkPence != nil ||
+		len(pr.Targets) != 3 || len(pr.Funding.ByFunder) != 1 || pr.Funding.ByFunder[0].FunderID != fx {
+		t.Fatalf("a funder's progress: %+v", pr)
 	}
 
 	// Money: a budget, tranches (one dated and paid, one on the target

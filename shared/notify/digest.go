@@ -178,11 +178,10 @@ func (r *run) digestOf(ctx context.Context, fresh []domain.Notification) error {
 		}
 		return nil
 	}
-	if carrier.Recipients == nil {
-		// Fixed before the others are covered, so each lists who had it.
-		if carrier.Recipients, err = r.Store.SetRecipients(ctx, carrier.ProgrammeID, carrier.ID, to, nil); err != nil {
-			return err
-		}
+	// Fixed (or brought up to the leads as they are now) before the
+	// others are covered, so each lists who had it.
+	if ok, err := r.address(ctx, pd, &carrier); err != nil || !ok {
+		return err // !ok: its lease ran out; the rest go when theirs do
 	}
 	ids := make([]string, len(others))
 	for i, n := range others {

@@ -87,6 +87,10 @@ type Report struct {
 	GenerationsFinished int `json:"generationsFinished"`
 	// PaymentsDue are the payments this run made due (each with its email).
 	PaymentsDue int `json:"paymentsDue"`
+	// Readdressed are the emails whose recipients this run brought up to
+	// who holds the roles they go to, before sending them: someone had
+	// left those roles, or joined them, since they were recorded.
+	Readdressed int `json:"readdressed"`
 	// NotNeeded are the emails settled, with no more sent, because what
 	// they asked for was done first (a submission reviewed before its
 	// awaiting-review email went, a payment paid or cancelled before its
@@ -696,29 +700,8 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 	if err := r.details(ctx, pd); err != nil {
 		return err
 	}
-	gone := func(err error) error {
-		if errors.Is(err, service.ErrNotFound) {
-			// Withdrawn since it was leased (a payment's, by the change
-			// that marked the payment paid or cancelled): nothing to send.
-			return nil
-		}
-		return err
-	}
-	switch {
-	case note.Recipients == nil && note.Kind.Reporting():
-		// Recorded with the submission or review that called for it: it
-		// goes to whoever holds the role now.
-		if note.Recipients, err = r.Store.SetRecipients(ctx, note.ProgrammeID, note.ID, r.reportingRecipients(pd, note), nil); err != nil {
-			return gone(err)
-		}
-	case note.Recipients == nil && note.Kind == domain.KindPaymentDue && len(note.FunderIDs) == 1:
-		// Recorded by the API with the change that made the payment due
-		// (which reads neither funders nor members): it goes to the
-		// funder's contacts and the programme's leads as they are now.
-		to, byFunder := paymentRecipients(pd, note.FunderIDs[0])
-		if note.Recipients, err = r.Store.SetRecipients(ctx, note.ProgrammeID, note.ID, to, byFunder); err != nil {
-			return gone(err)
-		}
+	if ok, err := r.address(ctx, pd, &note); err != nil || !ok {
+		return err // !ok: withdrawn meanwhile, or the lease ran out and another run took it over
 	}
 	var msg email.Message
 	switch len(listed) {
@@ -873,6 +856,86 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionSend,
 		nil, note.SentRecord(), at)
 	return r.Store.FinishNotification(ctx, note, ev)
+}
+
+// address brings the recipients of a notification this run has leased
+// up to who holds the roles it goes to now (recipientsNow), before any
+// of them is emailed: whenever an email is tried, it goes to the
+// programme's people as they then are. One recorded without recipients
+// (a submission's email, a payment's made due by the API) has them fixed
+// (SetRecipients); one recorded with them is readdressed
+// (domain.Notification.Readdress): those who have left the role are
+// withdrawn, saying why, and not emailed, those new to it are emailed,
+// and whoever has had, refused or is being sent it stays as they are,
+// never emailed again. A change is recorded under the lease, with an
+// audit event of the recipients before and after; none is made when
+// nobody changed. It reports false, sending nothing, when the
+// notification is no longer there (a payment's, withdrawn by the change
+// that marked the payment paid or cancelled) or the lease ran out and
+// another run took it over.
+func (r *run) address(ctx context.Context, pd *programmeData, note *domain.Notification) (bool, error) {
+	to, contacts, known := r.recipientsNow(pd, *note)
+	if !known {
+		return true, nil
+	}
+	if note.Recipients == nil {
+		recipients, err := r.Store.SetRecipients(ctx, note.ProgrammeID, note.ID, to, contacts)
+		if errors.Is(err, service.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		note.Recipients = recipients
+		return true, nil
+	}
+	after, changed := note.Readdress(to, contacts)
+	if !changed {
+		return true, nil
+	}
+	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionChange,
+		note.RecipientsRecord(), after.RecipientsRecord(), r.stamp())
+	ok, err := r.Store.ReaddressNotification(ctx, after, ev)
+	if err != nil || !ok {
+		return false, err
+	}
+	r.count(func(rep *Report) { rep.Readdressed++ })
+	*note = after
+	return true, nil
+}
+
+// recipientsNow are who a notification goes to as the programme's people
+// now stand (read once a run: details), by its kind: a milestone reached
+// or missed, the contacts of the funders it was recorded for (and, in
+// contacts, each one's); one at risk, the programme's leads; a reporting
+// email, its own (reportingRecipients); a payment's, its funder's contacts
+// and the leads (paymentRecipients). known is false for one whose
+// recipients cannot be told so (a milestone recorded for no funder): it
+// keeps those it has.
+func (r *run) recipientsNow(pd *programmeData, n domain.Notification) (to []string, contacts map[string][]string, known bool) {
+	switch {
+	case n.Kind == domain.KindAtRisk:
+		to = slices.Clone(pd.leads)
+	case n.Kind.Reporting():
+		return r.reportingRecipients(pd, n), nil, true
+	case n.Kind == domain.KindPaymentDue && len(n.FunderIDs) == 1:
+		to, contacts = paymentRecipients(pd, n.FunderIDs[0])
+		if contacts == nil && n.Recipients != nil {
+			contacts = map[string][]string{} // readdressed, its funder with no contacts now
+		}
+		return to, contacts, true
+	case n.Kind.Milestone() && len(n.FunderIDs) > 0:
+		contacts = map[string][]string{}
+		for _, fid := range n.FunderIDs {
+			c := pd.funders[fid].Contacts
+			to = append(to, c...)
+			contacts[fid] = slices.Clone(c)
+		}
+	default:
+		return nil, nil, false
+	}
+	slices.Sort(to)
+	return slices.Compact(to), contacts, true
 }
 
 // settleUnneeded settles a leased notification without an email when

@@ -96,6 +96,17 @@ type Delivery interface {
 	// there (withdrawn meanwhile: a payment's, by the change that marked
 	// the payment paid or cancelled) is service.ErrNotFound.
 	SetRecipients(ctx context.Context, programmeID, id string, recipients []string, funderContacts map[string][]string) ([]string, error)
+	// ReaddressNotification records a leased notification's recipients
+	// as n has them (brought up to who holds its roles now:
+	// domain.Notification.Readdress): Recipients, Withdrawn (none:
+	// removed) and, when n has them, FunderContacts, and writes ev, in
+	// one change, conditionally: only while it is pending and its lease
+	// is still n.Attempts's. ok false means one of those failed (another
+	// run took it over, or it is finished or withdrawn) and nothing was
+	// written. It changes nothing else: whoever has, refused or is being
+	// sent the email stays so, and each recipient's claim still decides
+	// whether an email goes.
+	ReaddressNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) (ok bool, err error)
 	// ClaimRecipient records, before the email to email is sent, that the
 	// lease of attempt is sending it (email joins Sending),
 	// conditionally: only while the notification is pending, its lease is

@@ -4,7 +4,8 @@
 // expected refusal has one status and one wording wherever it happens;
 // beside it, the few refusals only the web app makes, each worded on its
 // own (ErrCSRF…). And each answer of the API (Answer): lists and objects
-// never null.
+// never null. And the id each request goes by (RequestID), which answers
+// and error pages show.
 package present
 
 import (
@@ -79,7 +80,7 @@ var table = map[domain.Code]Presentation{
 
 // The refusals only the web app makes: a form without the session's CSRF
 // token, a form posted after the session ended, a sign-in that did not
-// complete, and a form sent twice (the web app's words for the
+// complete, a web address that is not a URL, and a form sent twice (the web app's words for the
 // idempotency contract's refusals, whose API wording speaks of headers).
 // Each is a refusal of its code, but has a page of its own (webOnly). The
 // API never makes them.
@@ -96,6 +97,9 @@ var (
 	// the form was saved, then changed and sent again (the browser's back
 	// button).
 	ErrFormChanged = domain.Errorf(domain.CodeIdempotencyKeyReused, "form sent again changed")
+	// ErrBadAddress: the web address is not a URL (decode.Target), so it
+	// names no page.
+	ErrBadAddress = domain.Errorf(domain.CodeValidation, "web address not a URL")
 )
 
 // webOnly words the web app's own refusals, by sentinel; Of finds one
@@ -121,6 +125,8 @@ var webOnly = []struct {
 		Advice: "You sent this form before and it was saved. Look for the record in its list rather than sending the form again."}},
 	{ErrFormChanged, Presentation{Status: http.StatusConflict, Title: "This form has already been saved",
 		Advice: "This form was saved before it was changed, so the changes were not saved. Look at the record in its list: change it there, or open the form again to add another."}},
+	{ErrBadAddress, Presentation{Status: http.StatusBadRequest, Title: "The web address is not valid",
+		Advice: "It has a % sign that is not followed by two letters or numbers (such as %20), so it does not name a page. If you typed or pasted the web address, check it is correct. Nothing was saved."}},
 }
 
 func init() {
@@ -170,4 +176,18 @@ func Status(err error) int { return Of(err).Status }
 func Known(code domain.Code) bool {
 	_, ok := table[code]
 	return ok
+}
+
+// RequestID is the id request r goes by (domain.Caller.RequestID, the
+// audit trail's requestId, logs, the X-Request-Id header and the
+// reference an error page asks to be quoted): the platform's id for it
+// (API Gateway's, read by platform, which may be nil) when it has one,
+// else a new one. The API and the web app both name their requests by it.
+func RequestID(r *http.Request, platform func(*http.Request) string) string {
+	if platform != nil {
+		if id := platform(r); id != "" {
+			return id
+		}
+	}
+	return domain.NewID()
 }

@@ -1,6 +1,8 @@
 package service
 
 import (
+	"reflect"
+
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
@@ -106,6 +108,9 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 					visible[e] = true
 				}
 			}
+			for _, w := range n.Withdrawn {
+				visible[w.Email] = true
+			}
 			// And a digest's, the notifications it stood for: only
 			// those the notification itself shows (its own projects').
 			included = map[string]bool{}
@@ -137,8 +142,21 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 			}
 		}
 		if visible != nil {
-			if c, ok := ev.Changes["recipients"]; ok {
-				ev.Changes["recipients"] = domain.FieldChange{Before: onlyVisible(c.Before, visible), After: onlyVisible(c.After, visible)}
+			for _, field := range []string{"recipients", "withdrawn"} {
+				c, ok := ev.Changes[field]
+				if !ok {
+					continue
+				}
+				c = domain.FieldChange{Before: onlyVisible(c.Before, visible), After: onlyVisible(c.After, visible)}
+				if ev.Action == domain.ActionChange && isEmptyList(c.Before) && isEmptyList(c.After) ||
+					ev.Action == domain.ActionChange && reflect.DeepEqual(c.Before, c.After) {
+					// Recipients brought up to date (the notifier's
+					// change) among addresses the caller may not see
+					// only: "– → none" would read as none at all.
+					delete(ev.Changes, field)
+				} else {
+					ev.Changes[field] = c
+				}
 			}
 		}
 		if included != nil {
@@ -228,8 +246,9 @@ func isEmptyList(v any) bool {
 	return len(list) == 0
 }
 
-// onlyVisible keeps, of a list of addresses as an audit event holds it,
-// those in visible.
+// onlyVisible keeps, of a list of addresses as an audit event holds it
+// (or of records naming one as their email: recipients withdrawn), those
+// in visible.
 func onlyVisible(v any, visible map[string]bool) any {
 	list, ok := v.([]any)
 	if !ok {
@@ -237,7 +256,11 @@ func onlyVisible(v any, visible map[string]bool) any {
 	}
 	out := []any{}
 	for _, e := range list {
-		if s, ok := e.(string); ok && visible[s] {
+		s, ok := e.(string)
+		if m, isRecord := e.(map[string]any); isRecord {
+			s, ok = m["email"].(string)
+		}
+		if ok && visible[s] {
 			out = append(out, e)
 		}
 	}

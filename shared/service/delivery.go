@@ -39,26 +39,33 @@ var errProjectRecordsHidden = domain.Errorf(domain.CodeNotFound,
 // check when it is not known yet; write says the record is read to change
 // it, which needs the right to write to the project.
 func (sc *Scope) getInProject(e domain.Entity, id string, into any, what string, w bool) error {
+	_, err := sc.getRevInProject(e, id, into, what, w)
+	return err
+}
+
+// getRevInProject is getInProject, answering the record's dependents
+// revision too (Get.Rev).
+func (sc *Scope) getRevInProject(e domain.Entity, id string, into any, what string, w bool) (int64, error) {
 	if sc.projectID == "" || !domain.ValidID(sc.projectID) {
 		if err := sc.load(); err != nil {
-			return err
+			return 0, err
 		}
-		return domain.NotFound("project")
+		return 0, domain.NotFound("project")
 	}
 	if !domain.ValidID(id) {
 		if err := sc.inProject(w); err != nil {
-			return err
+			return 0, err
 		}
-		return domain.NotFound(what)
+		return 0, domain.NotFound(what)
 	}
 	g := &Get{Ref: domain.ProjectRef(e, sc.projectID, id), Into: into}
 	if err := sc.inProject(w, g); err != nil {
-		return err
+		return 0, err
 	}
 	if !g.Found {
-		return domain.NotFound(what)
+		return 0, domain.NotFound(what)
 	}
-	return nil
+	return g.Rev, nil
 }
 
 // listInProject reads a list of the scope's project beside the access check.
@@ -302,7 +309,8 @@ func (sc *Scope) SubmitOutcomeChecked(body Decoder, add bool) (domain.Outcome, e
 // PeriodSentError refuses new figures for a project, period and cohort
 // that already has submissions, sent without saying they add to them
 // (SubmitOutcomeChecked). Sent are the current submissions (none corrected
-// since) of that period and cohort, newest first; Problems is what else is
+// or taken over since: domain.CurrentSubmissions) of that period and
+// cohort, newest first; Problems is what else is
 // wrong with the
 // figures (nil for nothing), so that a form names every problem at once.
 type PeriodSentError struct {
@@ -351,9 +359,10 @@ func (sc *Scope) submitOutcome(body Decoder, add bool) (domain.Outcome, error) {
 	base := domain.Outcome{ID: domain.NewID(), ProjectID: sc.projectID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd,
 		CohortID: in.CohortID, Counts: in.Counts, Measures: in.Measures, Notes: in.Notes, Replaces: in.Replaces,
 		SubmittedAt: sc.s.now(), SubmittedBy: sc.caller.Email}
+	var werr error
 	for plan := 1; ; plan++ {
 		if plan > 1 {
-			if setup, err = sc.setup(); err != nil {
+			if err := sc.planAgain(werr, &setup, sc.MayRecord); err != nil {
 				return domain.Outcome{}, err
 			}
 		}
@@ -373,11 +382,42 @@ func (sc *Scope) submitOutcome(body Decoder, add bool) (domain.Outcome, error) {
 			refs = append(refs, refField{ref: domain.ProjectRef(domain.EntityOutcome, o.ProjectID, sub.Old.ID), field: "replaces"})
 		}
 		ch := sc.change(domain.EntityOutcome, o.ID, action, before, o)
-		err = sc.s.store.CreateOutcome(sc.ctx, sc.programmeID, sub, ch)
-		if !errors.Is(err, ErrChanged) || plan >= maxPlans {
-			return o, storeErr(err, "project", refs)
+		// Pending or counted (the review setting) and the period's rule
+		// (the dates) were decided on the programme as read: a change of
+		// them landing first refuses this, to be decided again.
+		ch.Premises = sc.asRead(submissionReads...)
+		werr = sc.s.store.CreateOutcome(sc.ctx, sc.programmeID, sub, ch)
+		if !errors.Is(werr, ErrChanged) || plan >= maxPlans {
+			return o, storeErr(werr, "project", refs)
 		}
 	}
+}
+
+// submissionReads are the fields of the programme a submission is planned
+// on: its review setting decides whether it waits for a lead or counts at
+// once; its dates, which periods new figures may be for
+// (Outcome.CheckPeriod) and the windows of the targets whose payments
+// counted figures make due (planRelease).
+var submissionReads = []string{"ReviewOutcomes", "StartDate", "EndDate"}
+
+// planAgain reads again what a write refused with ErrChanged (refused)
+// was planned on: the reporting setup into setup and, when the refusal
+// was the programme's (errReadAgain), the programme and the caller's
+// access, both at once (one round trip), then checks with may that the
+// caller may still make the write.
+func (sc *Scope) planAgain(refused error, setup *ReportingSetup, may func() error) error {
+	if !errors.Is(refused, errReadAgain) {
+		var err error
+		*setup, err = sc.setup()
+		return err
+	}
+	return sc.beside(func() (err error) { *setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID); return err },
+		func() error {
+			if err := sc.reread(); err != nil {
+				return err
+			}
+			return may()
+		})
 }
 
 // sentAlready is the refusal of new figures in for a period and cohort
@@ -423,7 +463,8 @@ func (sc *Scope) periodOutcomes(start, end domain.Date) ([]domain.Outcome, error
 }
 
 // currentOf are those of a period's submissions for cohortID ("" for
-// those without a cohort) that no correction replaced, newest first, each
+// those without a cohort) that stand (domain.CurrentSubmissions: none
+// corrected, nor taken over by new figures once sent back), newest first, each
 // with its effective status. The period's index holds every cohort's
 // submissions: they are told apart here, from the one Query's answer, as
 // a project with cohorts sends one submission for each.
@@ -440,8 +481,8 @@ func currentOf(period []domain.Outcome, cohortID string) []domain.Outcome {
 
 // SentForPeriod is what the scope's project already sent for exactly the
 // period start to end and cohort cohortID ("" for its general figures,
-// those for no cohort): its submissions that no correction replaced (each
-// the one to correct), newest first, for those who write to the project
+// those for no cohort): its submissions that stand (currentOf: none
+// corrected or taken over; each the one to correct), newest first, for those who write to the project
 // (the outcome form says so before figures are sent twice). One Query,
 // whatever the project's history; none for dates that are not a period.
 func (sc *Scope) SentForPeriod(start, end domain.Date, cohortID string) ([]domain.Outcome, error) {
@@ -556,12 +597,29 @@ func (sc *Scope) readOutcome(id string) (domain.Outcome, error) {
 // findOutcome reads a submission of the scope's project by its key,
 // reporting whether it is there.
 func (sc *Scope) findOutcome(id string) (domain.Outcome, bool, error) {
+	o, _, found, err := sc.findOutcomeRev(id)
+	return o, found, err
+}
+
+// readOutcomeRev is readOutcome, answering the submission's dependents
+// revision too (Get.Rev).
+func (sc *Scope) readOutcomeRev(id string) (domain.Outcome, int64, error) {
+	o, rev, found, err := sc.findOutcomeRev(id)
+	if err == nil && !found {
+		err = errors.New("submission " + id + " is missing")
+	}
+	return o, rev, err
+}
+
+// findOutcomeRev is findOutcome with the submission's dependents
+// revision.
+func (sc *Scope) findOutcomeRev(id string) (domain.Outcome, int64, bool, error) {
 	var o domain.Outcome
 	g := &Get{Ref: domain.ProjectRef(domain.EntityOutcome, sc.projectID, id), Into: &o}
 	if err := sc.load(g); err != nil {
-		return o, false, err
+		return o, 0, false, err
 	}
-	return o, g.Found, nil
+	return o, g.Rev, g.Found, nil
 }
 
 // fills reads the returns of the scope's project for o's exact period, one
@@ -695,7 +753,8 @@ func (sc *Scope) ListOutcomes(p Page) ([]domain.Outcome, string, error) {
 
 // GrantOption is a grant a post may be paid from, as offered to whoever
 // records the post: only its id and title, since a project lead may not
-// read the programme-wide grants themselves.
+// read the programme-wide grants themselves, yet records the posts they
+// pay (README, "Where fundtrack reads the SPEC differently").
 type GrantOption struct {
 	ID          string
 	Title       string

@@ -26,7 +26,10 @@
 // refused because something it was planned on changed (ErrChanged: a
 // return filled, a schedule added, a submission reviewed) is planned again
 // from a fresh read, up to maxPlans times. A refused premise is the 409
-// that premise names.
+// that premise names, but for one on what the access read found (asRead:
+// the programme's review setting and dates a submission was decided on,
+// the roles that let the caller make it), which reads the access again
+// and plans the write again on it.
 //
 // Storage is reached only through the small interfaces in storage.go,
 // which the DynamoDB store (shared/store) and the in-memory fake of the

@@ -93,6 +93,9 @@ type ImportBatch struct {
 	// last transaction itself, so a request that dies after writing the
 	// rows leaves its result for a repeat (see ConfirmImport).
 	Answer *SavedAnswer
+	// Premises are those of every transaction (see Change.Premises): the
+	// programme as the rows were planned on.
+	Premises []Premise
 }
 
 // ImportTemplate is a template for an import: its file name, media type
@@ -209,7 +212,11 @@ func (sc *Scope) importSheet(sh domain.Sheet, dryRun bool) (domain.ImportResult,
 		return domain.ImportResult{}, err
 	}
 	res := plan.result(dryRun)
-	if dryRun || len(plan.writes()) == 0 {
+	if dryRun {
+		res.Additions, res.Columns = plan.additions(file), file.Columns
+		return res, nil
+	}
+	if len(plan.writes()) == 0 {
 		return res, nil
 	}
 	return sc.writeImport(file, setup, plan)
@@ -268,6 +275,24 @@ func (sc *Scope) refusedRows(file domain.ImportFile) domain.Problems {
 		}
 	}
 	return refused
+}
+
+// mayWriteRows checks, once the caller's access was read again in the
+// middle of an import, that the caller may still import and record
+// figures for the project of each of the rows todo (indexes into
+// file.Rows) not yet written.
+func (sc *Scope) mayWriteRows(file domain.ImportFile, todo []int) error {
+	if err := sc.canImport(); err != nil {
+		return err
+	}
+	rows := domain.ImportFile{}
+	for _, i := range todo {
+		rows.Rows = append(rows.Rows, file.Rows[i])
+	}
+	if refused := sc.refusedRows(rows); len(refused) > 0 {
+		return rowsForbidden(refused)
+	}
+	return nil
 }
 
 // rowsForbidden is the refusal of a file whose only fault is refused,
@@ -386,6 +411,18 @@ func (p importPlan) result(dryRun bool) domain.ImportResult {
 		}
 	}
 	return res
+}
+
+// additions are what the rows of file planned as new submissions store,
+// in the sheet's order.
+func (p importPlan) additions(file domain.ImportFile) []domain.ImportAddition {
+	out := []domain.ImportAddition{}
+	for i, r := range p.rows {
+		if r.action == domain.ImportCreate {
+			out = append(out, domain.Addition(file.Rows[i]))
+		}
+	}
+	return out
 }
 
 // writes are the indexes of the rows that write a submission.
@@ -680,7 +717,11 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 		return sc.cutOff(err, len(written), total)
 	}
 	for round := 1; ; round++ {
-		b := ImportBatch{Lock: lock, Claim: sc.claim}
+		// Each transaction checks the programme is still as the rows were
+		// planned on (review, dates), as SubmitOutcome's does: a change of
+		// it landing between two of them refuses the next, and the rows
+		// left are planned again on it.
+		b := ImportBatch{Lock: lock, Claim: sc.claim, Premises: sc.asRead(submissionReads...)}
 		if sc.claim != nil && sc.resultWithRows {
 			// What this batch answers once it is all written.
 			a, err := importAnswer(plan.result(false))
@@ -705,8 +746,15 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 		}
 		var corrected *AlreadyCorrectedError
 		if round < maxPlans && (errors.Is(err, ErrChanged) || errors.As(err, &corrected)) {
-			setup, serr := sc.setup()
-			if serr != nil {
+			if serr := sc.planAgain(err, &setup, func() error { return sc.mayWriteRows(file, todo) }); serr != nil {
+				if code := domain.ErrorCode(serr); code == domain.CodeNotFound || code == domain.CodeForbidden {
+					// The caller may no longer write the rows left (removed
+					// from the programme, or its roles changed meanwhile):
+					// refused as any request of theirs now is, not asked to
+					// send the file again. The rows stored landed first and
+					// stay; the notifier makes due what they fire.
+					return domain.ImportResult{}, serr
+				}
 				return domain.ImportResult{}, stop(serr, plan, len(plan.writes()))
 			}
 			next, err := sc.replan(file, setup, todo, &plan)

@@ -120,6 +120,7 @@ func (sc *Scope) ownContactsOnly(items []domain.Notification) error {
 			n.Delivered = slices.DeleteFunc(n.Delivered, notMe)
 			n.Rejected = slices.DeleteFunc(n.Rejected, notMe)
 			n.Sending = slices.DeleteFunc(n.Sending, notMe)
+			n.Withdrawn = withdrawnOnly(n.Withdrawn, notMe)
 			if n.LastError != "" {
 				n.LastError = "not delivered to every recipient"
 			}
@@ -164,12 +165,23 @@ func (sc *Scope) ownContactsOnly(items []domain.Notification) error {
 		n.Delivered = slices.DeleteFunc(n.Delivered, notOwn)
 		n.Rejected = slices.DeleteFunc(n.Rejected, notOwn)
 		n.Sending = slices.DeleteFunc(n.Sending, notOwn)
+		n.Withdrawn = withdrawnOnly(n.Withdrawn, notOwn)
 		if n.LastError != "" {
 			n.LastError = "not delivered to every recipient"
 		}
 		items[i] = n
 	}
 	return nil
+}
+
+// withdrawnOnly is ws without those whose address hide says the caller
+// may not see (nil when none is left).
+func withdrawnOnly(ws []domain.Withdrawal, hide func(string) bool) []domain.Withdrawal {
+	ws = slices.DeleteFunc(slices.Clone(ws), func(w domain.Withdrawal) bool { return hide(w.Email) })
+	if len(ws) == 0 {
+		return nil
+	}
+	return ws
 }
 
 // readableDigests says which of the notifications items' digests name a

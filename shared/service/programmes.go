@@ -581,7 +581,9 @@ func (sc *Scope) RemoveContact(id, email string) (f domain.Funder, removed bool,
 // areas served) if ifMatch accepts its version (leads and admins).
 func (sc *Scope) UpdateProject(id string, ifMatch func(int64) bool, body Decoder) (domain.Project, error) {
 	var first domain.Project
-	if err := sc.get(domain.Ref(domain.EntityProject, id), &first, "project"); err != nil {
+	ref := domain.Ref(domain.EntityProject, id)
+	firstRev, err := sc.getRev(ref, &first, "project")
+	if err != nil {
 		return domain.Project{}, err
 	}
 	if !sc.access.CanManage() {
@@ -592,9 +594,10 @@ func (sc *Scope) UpdateProject(id string, ifMatch func(int64) bool, body Decoder
 	var gen *Generation
 	pr, err := updateLoop(sc.ctx, ifMatch, func(round int) (domain.Project, error) {
 		gen = nil
-		before := first
+		before, rev := first, firstRev
 		if round > 1 {
-			if err := sc.get(domain.Ref(domain.EntityProject, id), &before, "project"); err != nil {
+			var err error
+			if rev, err = sc.getRev(ref, &before, "project"); err != nil {
 				return domain.Project{}, err
 			}
 		}
@@ -614,17 +617,38 @@ func (sc *Scope) UpdateProject(id string, ifMatch func(int64) bool, body Decoder
 			return before, nil
 		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
+		dated := before.StartDate != after.StartDate || before.EndDate != after.EndDate
 		for plan := 1; ; plan++ {
+			if plan > 1 && dated {
+				// The project's revision as it is now: returns written
+				// since the last read moved it on (projectDatesGuard).
+				var cur domain.Project
+				var err error
+				if rev, err = sc.getRev(ref, &cur, "project"); err != nil {
+					return domain.Project{}, err
+				}
+				if cur.Version != before.Version {
+					return domain.Project{}, stale()
+				}
+			}
 			// New dates move the project's returns (projectReturns). A
-			// schedule added, or a return to remove filled, meanwhile is
-			// no change to the project: plan again (a return filled is
+			// schedule added, a return to remove filled, or returns
+			// written for the project (a generation's) meanwhile is no
+			// change to the project: plan again (a return filled is
 			// then refused as sent).
 			rc, err := sc.projectReturns(before, after)
 			if err != nil {
 				return domain.Project{}, err
 			}
+			if dated {
+				ch.Guard = projectDatesGuard(id, rev)
+			}
 			err = sc.s.store.UpdateProject(sc.ctx, sc.programmeID, before, after, rc, ch)
-			if !errors.Is(err, ErrChanged) || plan >= maxPlans {
+			if errors.Is(err, ErrChanged) && plan >= maxPlans {
+				return domain.Project{}, domain.Errorf(domain.CodeConflict, "the project's returns kept changing while its dates were being changed: "+
+					"look at its returns again and retry")
+			}
+			if !errors.Is(err, ErrChanged) {
 				if err == nil && rc != nil && rc.Gen != nil {
 					gen = rc.Gen
 				}

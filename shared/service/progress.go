@@ -60,6 +60,10 @@ func (sc *Scope) Progress() (domain.Progress, error) {
 	currents := domain.Currents(targets, sc.programme.StartDate, series)
 	pr := domain.BuildProgress(sc.programme, t, funders, projects, targets, currents, sc.s.now())
 	pr.Trends = domain.TargetTrends(targets, sc.programme.StartDate, series)
+	// A funder sees its own funder's awards, not every funder's.
+	if own := sc.access.FundingFunders(); own != nil {
+		pr.OnlyFunders(own)
+	}
 	sc.money(&pr, t, grants, money)
 	// Leads and project leads see what awaits review and how returns
 	// stand; funders never see figures a lead has not approved. A project

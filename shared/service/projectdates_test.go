@@ -259,3 +259,109 @@ func TestProjectWideningRace(t *testing.T) {
 		t.Errorf("July 2025's return, written by the widening while its figures were being sent: %s", r.Status)
 	}
 }
+
+// TestProjectDatesNarrowedWhileWideningsReturnsAreWritten: dates widened
+// and, before the widening's returns are written, narrowed again leave
+// the project owing only the periods of its final dates: the returns
+// were planned on the dates as read, and are planned again on the new
+// ones (over DynamoDB, both ways round:
+// store's TestProjectDatesWideningAndNarrowingRace).
+func TestProjectDatesNarrowedWhileWideningsReturnsAreWritten(t *testing.T) {
+	w, _ := reportingWorld(t)
+	sc := w.open(lead)
+	must(sc.CreateSchedule(body(monthly("Monthly", "2025-07-01", "2026-06-30"))))
+	j := must(sc.CreateProject(body(datedProject("Wakefield IPS", "2025-07-01", "2025-09-30")))).ID
+	raced := false
+	w.st.Before = func(op string) error {
+		if op == "CreateReturns" && !raced {
+			raced = true
+			must(sc.UpdateProject(j, version(2), body(map[string]any{"endDate": "2025-08-31"})))
+		}
+		return nil
+	}
+	must(sc.UpdateProject(j, version(1), body(map[string]any{"endDate": "2026-06-30"})))
+	w.st.Before = nil
+	if !raced {
+		t.Fatal("the race never happened")
+	}
+	var got []string
+	for _, r := range returnsOf(t, w, lead, service.ReturnQuery{ProjectID: j}) {
+		got = append(got, r.PeriodStart.String())
+	}
+	if strings.Join(got, " ") != "2025-07-01 2025-08-01" {
+		t.Errorf("returns of the periods starting %v, want July and August 2025 (the project ends in August)", got)
+	}
+}
+
+// TestProjectDatesRemoveReturnsOfFewSchedulesAtOnce: each schedule whose
+// returns a change of a project's dates removes adds its counts and the
+// project's counts of it to the change's transaction, so one change
+// removes returns of at most 26 schedules (over DynamoDB, at the limit:
+// store's TestProjectDatesRemovalWithinTheItemLimit). Both dates moving
+// in count together: more is refused, naming endDate, one date at a time.
+func TestProjectDatesRemoveReturnsOfFewSchedulesAtOnce(t *testing.T) {
+	w, _ := reportingWorld(t)
+	sc := w.open(lead)
+	j := must(sc.CreateProject(body(datedProject("Wakefield IPS", "2025-07-01", "2025-12-31")))).ID
+	// Fourteen schedules of July to November, fourteen of August to
+	// December: a project running August to November owes none of
+	// either's outer month.
+	for i := range 28 {
+		first, last := "2025-07-01", "2025-11-30"
+		if i >= 14 {
+			first, last = "2025-08-01", "2025-12-31"
+		}
+		must(sc.CreateSchedule(body(monthly("Monthly "+string(rune('A'+i%26))+string(rune('a'+i/26)), first, last))))
+	}
+	count := func() int { return len(returnsOf(t, w, lead, service.ReturnQuery{ProjectID: j})) }
+	if n := count(); n != 28*5 {
+		t.Fatalf("%d returns, want %d", n, 28*5)
+	}
+	_, err := sc.UpdateProject(j, version(1), body(map[string]any{"startDate": "2025-08-01", "endDate": "2025-11-30"}))
+	if why := fieldProblem(t, "both dates, 28 returns of 28 schedules", err, "endDate"); why !=
+		"with the new start date, would remove returns of 28 schedules at once, and one change removes those of at most 26 schedules: change one date at a time" {
+		t.Errorf("endDate: %q", why)
+	}
+	must(sc.UpdateProject(j, version(1), body(map[string]any{"startDate": "2025-08-01"})))
+	must(sc.UpdateProject(j, version(2), body(map[string]any{"endDate": "2025-11-30"})))
+	if n := count(); n != 28*4 {
+		t.Errorf("%d returns after one date at a time, want %d", n, 28*4)
+	}
+}
+
+// TestReviewWhileNewSchedulesReturnsAreWritten: a decision on a
+// submission landing after a new schedule's returns were planned, before
+// they are written, ends on the return filled from it (over DynamoDB,
+// both ways round: store's TestReviewWhileNewSchedulesReturnsAreWritten).
+func TestReviewWhileNewSchedulesReturnsAreWritten(t *testing.T) {
+	for decision, want := range map[string]domain.ReturnStatus{"approve": domain.ReturnAccepted, "request-changes": domain.ReturnChangesRequested} {
+		t.Run(decision, func(t *testing.T) {
+			w, _ := reportingWorld(t)
+			sc := w.open(lead)
+			must(sc.UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
+			o := must(w.openA(lead).SubmitOutcome(body(map[string]any{"periodStart": "2025-08-01", "periodEnd": "2025-08-31",
+				"counts": map[string]int{"referrals": 2}})))
+			in := map[string]any{"decision": decision}
+			if decision == "request-changes" {
+				in["comment"] = "Which service?"
+			}
+			raced := false
+			w.st.Before = func(op string) error {
+				if op == "CreateReturns" && !raced {
+					raced = true
+					must(w.openA(lead).ReviewOutcome(o.ID, body(in)))
+				}
+				return nil
+			}
+			s := must(sc.CreateSchedule(body(monthly("Monthly", "2025-07-01", "2026-06-30"))))
+			w.st.Before = nil
+			if !raced {
+				t.Fatal("the race never happened")
+			}
+			r := must(sc.Return(domain.ReturnID(s.ID, w.A, domain.MustDate("2025-08-01"))))
+			if r.Status != want {
+				t.Errorf("August's return of the new schedule: %s, want %s", r.Status, want)
+			}
+		})
+	}
+}

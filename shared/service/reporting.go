@@ -149,7 +149,9 @@ func (sc *Scope) ListSchedules(p Page) ([]domain.Schedule, string, error) {
 // end that moves is checked against the programme's dates
 // (Schedule.CheckWithin), which are then its premise.
 func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decoder) (domain.Schedule, error) {
-	first, err := sc.Schedule(id)
+	var first domain.Schedule
+	ref := domain.Ref(domain.EntitySchedule, id)
+	firstRev, err := sc.getRev(ref, &first, "schedule")
 	if err != nil {
 		return domain.Schedule{}, err
 	}
@@ -160,9 +162,9 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 	derr := body(&patch)
 	var gen *Generation
 	after, err := updateLoop(sc.ctx, ifMatch, func(round int) (domain.Schedule, error) {
-		before := first
+		before, rev := first, firstRev
 		if round > 1 {
-			if before, err = sc.Schedule(id); err != nil {
+			if rev, err = sc.getRev(ref, &before, "schedule"); err != nil {
 				return domain.Schedule{}, err
 			}
 		}
@@ -194,22 +196,43 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 		if moved {
 			ch.Premises = []Premise{sc.scheduleWithinDates()}
 		}
+		shortened := after.LastPeriodEnd.Before(before.LastPeriodEnd)
 		for plan := 1; ; plan++ {
+			if plan > 1 && shortened {
+				// The schedule's revision as it is now: returns written
+				// since the last read moved it on (see the guard below).
+				var cur domain.Schedule
+				if rev, err = sc.getRev(ref, &cur, "schedule"); err != nil {
+					return domain.Schedule{}, err
+				}
+				if cur.Version != before.Version {
+					return domain.Schedule{}, stale()
+				}
+			}
 			// Another schedule added meanwhile moves the setup on; that is
 			// no change to this schedule, so plan again rather than refuse.
 			// So does a return to remove that was filled meanwhile: read
-			// again, it is refused as sent.
+			// again, it is refused as sent. So do returns of the schedule
+			// written after its returns were read (a generation's, planned
+			// on its old last period: CompleteGeneration), which move its
+			// revision on: the change is guarded on the revision read
+			// before the returns were, and plans again on a fresh list.
 			setup, err := sc.setup()
 			if err != nil {
 				return domain.Schedule{}, err
 			}
 			var removed []domain.Return
-			if after.LastPeriodEnd.Before(before.LastPeriodEnd) {
+			if shortened {
 				if removed, err = sc.returnsAfter(before, after.LastPeriodEnd); err != nil {
 					return domain.Schedule{}, err
 				}
+				ch.Guard = &Guard{Ref: ref, Rev: rev, Err: ErrChanged}
 			}
 			err = sc.s.store.UpdateSchedule(sc.ctx, sc.programmeID, before, after, setup.Seq, gen, removed, ch)
+			if errors.Is(err, ErrChanged) && plan >= maxPlans && shortened {
+				return domain.Schedule{}, domain.Errorf(domain.CodeConflict, "the schedule's returns kept changing while its last period was being moved: "+
+					"look at its returns again and retry")
+			}
 			if !errors.Is(err, ErrChanged) || plan >= maxPlans {
 				if err == nil && moved {
 					sc.wrote(nil, 1)
@@ -236,9 +259,30 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 }
 
 // maxRemovedReturns bounds the returns one change of a schedule's last
-// period removes: each is an item of the change's transaction, beside the
-// counts of its project (DynamoDB takes 100 items a transaction).
+// period or of a project's dates removes: each is an item of the change's
+// transaction, beside the counts it moves (DynamoDB takes 100 items a
+// transaction). A schedule's are of one schedule and at most 40 projects,
+// whose counts are an item each: with its own items (the schedule, the
+// setup, the programme's premise, the audit event, an edit form's claim)
+// at most 86.
 const maxRemovedReturns = 40
+
+// maxTxItems is DynamoDB's bound on the items of one transaction.
+const maxTxItems = 100
+
+// maxProjectChangeItems are the items of a change of a project's dates
+// besides the removal of its returns, at most: the project, the totals'
+// copy of its name, its new and old name markers, the setup's sequence,
+// a generation of newly covered periods' returns, the audit event and an
+// edit form's idempotency claim (store.UpdateProject).
+const maxProjectChangeItems = 8
+
+// maxRemovedSchedules bounds the schedules whose returns one change of a
+// project's dates removes: each adds two items to the change's
+// transaction, the schedule's counts and the project's counts of it, so
+// with maxRemovedReturns returns and the change's own items it holds at
+// most 100 (26 schedules: TestProjectDatesRemovalWithinTheItemLimit).
+const maxRemovedSchedules = (maxTxItems - maxProjectChangeItems - maxRemovedReturns) / 2
 
 // returnsAfter are the returns of schedule s whose periods end after end,
 // for its last period to move back to end: every one must be unsent (the
@@ -351,13 +395,24 @@ func (sc *Scope) projectReturns(before, after domain.Project) (*ProjectReturns, 
 	return rc, nil
 }
 
+// projectDatesGuard guards a change of project id's dates on its
+// dependents revision rev, as read before its returns were listed:
+// returns written for the project since (a generation's, planned on its
+// old dates: CompleteGeneration) moved the revision on, so the change,
+// which did not see them, is refused (ErrChanged) and planned again on a
+// fresh list, removing them too when they lie outside the new dates.
+func projectDatesGuard(id string, rev int64) *Guard {
+	return &Guard{Ref: domain.Ref(domain.EntityProject, id), Rev: rev, Err: ErrChanged}
+}
+
 // returnsOutside are the returns of project pr, of the schedules covering
 // it, for periods it no longer runs during: those ending before its new
 // start date (when it starts later) and those starting after its new end
 // date (when it ends earlier). Like a schedule's last period moving back
 // (returnsAfter), every one must be unsent (the figures sent for a period
 // stay its return's), no payment may wait on one, and one change removes
-// at most maxRemovedReturns; else the change is refused naming startDate
+// at most maxRemovedReturns, of at most maxRemovedSchedules schedules
+// (tooManyRemoved); else the change is refused naming startDate
 // or endDate and the date that would do. One Query a list, schedule and
 // side of the project's returns (GSI2, sent together, every page) and,
 // when there are returns to remove, one of the programme's payments.
@@ -425,11 +480,11 @@ func (sc *Scope) returnsOutside(pr domain.Project, schedules []domain.Schedule, 
 				r.PeriodStart.String()+" to "+r.PeriodEnd.String()+", so the project keeps its return")
 			continue
 		}
-		if n := len(sd.rs); n > maxRemovedReturns {
+		if why := tooManyRemoved(sd.rs); why != "" {
 			// The furthest date that removes few enough: the bound of the
 			// nearest period it need not remove yet.
-			step, last := sd.bound(sd.rs[n-maxRemovedReturns-1]), sd.bound(sd.rs[n-1])
-			why := "would remove " + strconv.Itoa(n) + " returns at once, and one change removes at most " + strconv.Itoa(maxRemovedReturns)
+			n := len(sd.rs)
+			step, last := sd.bound(sd.rs[n-removable(sd.rs)-1]), sd.bound(sd.rs[n-1])
 			if step == last {
 				p.Add(sd.field, why+", fewer than the periods "+sd.of+" on "+last.String()+" alone have")
 			} else {
@@ -437,11 +492,10 @@ func (sc *Scope) returnsOutside(pr domain.Project, schedules []domain.Schedule, 
 			}
 		}
 	}
-	if len(p) == 0 && len(before)+len(after) > maxRemovedReturns {
-		p.Add("endDate", "with the new start date, would remove "+strconv.Itoa(len(before)+len(after))+
-			" returns at once, and one change removes at most "+strconv.Itoa(maxRemovedReturns)+": change one date at a time")
-	}
 	removed := append(before, after...)
+	if why := tooManyRemoved(removed); len(p) == 0 && why != "" {
+		p.Add("endDate", "with the new start date, "+why+": change one date at a time")
+	}
 	if len(p) == 0 && len(removed) > 0 {
 		payments, err := all(func(pg Page) ([]domain.Payment, string, error) {
 			return sc.s.store.ListPayments(sc.ctx, sc.programmeID, "", pg)
@@ -469,6 +523,43 @@ func (sc *Scope) returnsOutside(pr domain.Project, schedules []domain.Schedule, 
 	return removed, nil
 }
 
+// tooManyRemoved says why one change of a project's dates cannot remove
+// rs at once ("" when it can): more than maxRemovedReturns returns, or
+// returns of more than maxRemovedSchedules schedules, would make its
+// transaction more than DynamoDB takes.
+func tooManyRemoved(rs []domain.Return) string {
+	if n := len(rs); n > maxRemovedReturns {
+		return "would remove " + strconv.Itoa(n) + " returns at once, and one change removes at most " + strconv.Itoa(maxRemovedReturns)
+	}
+	if k := removedSchedules(rs); k > maxRemovedSchedules {
+		return "would remove returns of " + strconv.Itoa(k) + " schedules at once, and one change removes those of at most " +
+			strconv.Itoa(maxRemovedSchedules) + " schedules"
+	}
+	return ""
+}
+
+// removedSchedules is how many schedules rs are returns of.
+func removedSchedules(rs []domain.Return) int {
+	seen := map[string]bool{}
+	for _, r := range rs {
+		seen[r.ScheduleID] = true
+	}
+	return len(seen)
+}
+
+// removable is how many of rs, from the end, one change removes at once
+// (see tooManyRemoved).
+func removable(rs []domain.Return) int {
+	seen := map[string]bool{}
+	for i := len(rs) - 1; i >= 0; i-- {
+		seen[rs[i].ScheduleID] = true
+		if len(rs)-i > maxRemovedReturns || len(seen) > maxRemovedSchedules {
+			return len(rs) - 1 - i
+		}
+	}
+	return len(rs)
+}
+
 // CompleteGeneration writes the returns a generation calls for that are
 // not written yet, each in the state the submissions already made give it,
 // and clears the generation. It is safe to run again, and beside
@@ -476,7 +567,33 @@ func (sc *Scope) returnsOutside(pr domain.Project, schedules []domain.Schedule, 
 // a new schedule by writing it) is left as it is. The API runs it after
 // the change that records the generation; the notifier runs it for any a
 // failure left behind.
+//
+// The returns are planned on the projects' dates and the schedules' last
+// periods as read, and written only while those are still so (the
+// premises CreateReturns takes): a project's dates or a schedule's last
+// period changed meanwhile (two edits a moment apart, a widening's
+// returns still being written when a narrowing lands) plans them again
+// on the new ones, so no return is written for a period they no longer
+// cover. The change landing second the other way (a narrowing planned on
+// a list of returns from before these were written) is refused by its
+// guard and plans again (projectDatesGuard).
 func (s *Service) CompleteGeneration(ctx context.Context, g Generation) error {
+	for plan := 1; ; plan++ {
+		err := s.writeGeneration(ctx, g)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, ErrChanged) || plan >= maxPlans {
+			return err
+		}
+	}
+	return s.store.FinishGeneration(ctx, g.ProgrammeID, g.ID)
+}
+
+// writeGeneration is one plan of CompleteGeneration: the returns g calls
+// for on fresh reads, written while what they were planned on stands
+// (else ErrChanged).
+func (s *Service) writeGeneration(ctx context.Context, g Generation) error {
 	setup, err := s.store.ReportingSetup(ctx, g.ProgrammeID)
 	if err != nil {
 		return err
@@ -512,25 +629,61 @@ func (s *Service) CompleteGeneration(ctx context.Context, g Generation) error {
 			}
 		}
 	}
-	if len(returns) > 0 {
-		outcomes, err := Every(MaxLimit, func(p Page) ([]domain.Outcome, string, error) {
-			return s.store.ListOutcomes(ctx, g.ProgrammeID, g.ProjectID, OutcomeFilter{}, p)
-		})
-		if err != nil {
-			return err
-		}
-		byProject := map[string][]domain.Outcome{}
-		for _, o := range outcomes {
-			byProject[o.ProjectID] = append(byProject[o.ProjectID], o)
-		}
-		for i, r := range returns {
-			returns[i] = r.FillFromHistory(byProject[r.ProjectID])
-		}
-		if err := s.store.CreateReturns(ctx, g.ProgrammeID, returns); err != nil {
-			return err
+	if len(returns) == 0 {
+		return nil
+	}
+	outcomes, err := Every(MaxLimit, func(p Page) ([]domain.Outcome, string, error) {
+		return s.store.ListOutcomes(ctx, g.ProgrammeID, g.ProjectID, OutcomeFilter{}, p)
+	})
+	if err != nil {
+		return err
+	}
+	byProject := map[string][]domain.Outcome{}
+	for _, o := range outcomes {
+		byProject[o.ProjectID] = append(byProject[o.ProjectID], o)
+	}
+	planned := plannedOn(schedules, projects)
+	filled := map[string]bool{}
+	for i, r := range returns {
+		var head *domain.Outcome
+		returns[i], head = r.FilledFrom(byProject[r.ProjectID])
+		if head != nil && !filled[head.ID] {
+			filled[head.ID] = true
+			planned = append(planned, filledFrom(*head))
 		}
 	}
-	return s.store.FinishGeneration(ctx, g.ProgrammeID, g.ID)
+	return s.store.CreateReturns(ctx, g.ProgrammeID, returns, planned...)
+}
+
+// filledFrom is the premise of returns filled from submission o: its
+// status as read, as a dependent's premise, so that a review landing
+// before the returns are written refuses them (planned again, they take
+// the decision), and one planned on a read of the returns from before
+// (a return not written yet is left alone) is refused by its guard on
+// the submission's revision (ReviewOutcome) and planned again, finding
+// them.
+func filledFrom(o domain.Outcome) Premise {
+	return Premise{Ref: domain.ProjectRef(domain.EntityOutcome, o.ProjectID, o.ID), Record: o,
+		Fields: []string{"Status"}, Dependent: true, Err: ErrChanged}
+}
+
+// plannedOn are the premises of returns planned on schedules and
+// projects as read (see ReportingStore.CreateReturns): each schedule's
+// last period (the only part of its layout that may change) and each
+// project's dates, as dependents' premises, so that a write of returns
+// moves the revision a change of those guards on (projectDatesGuard,
+// UpdateSchedule).
+func plannedOn(schedules []domain.Schedule, projects []domain.Project) []Premise {
+	out := make([]Premise, 0, len(schedules)+len(projects))
+	for _, sc := range schedules {
+		out = append(out, Premise{Ref: domain.Ref(domain.EntitySchedule, sc.ID), Record: sc,
+			Fields: []string{"LastPeriodEnd"}, Dependent: true, Err: ErrChanged})
+	}
+	for _, pr := range projects {
+		out = append(out, Premise{Ref: domain.Ref(domain.EntityProject, pr.ID), Record: pr,
+			Fields: []string{"StartDate", "EndDate"}, Dependent: true, Err: ErrChanged})
+	}
+	return out
 }
 
 // ReturnQuery is what a list of returns asks for: a status, a project, a

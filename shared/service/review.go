@@ -9,15 +9,22 @@ import (
 // MayReviewOutcome is ReviewOutcome's access check on its own.
 func (sc *Scope) MayReviewOutcome(id string) error {
 	var y domain.Outcome
-	return sc.reviewable(id, &y)
+	_, err := sc.reviewable(id, &y)
+	return err
 }
 
-// reviewable reads the submission id into y once the caller may review
-// it: ReviewOutcome's access check.
-func (sc *Scope) reviewable(id string, y *domain.Outcome) error {
-	if err := sc.getInProject(domain.EntityOutcome, id, y, "outcome submission", false); err != nil {
-		return err
+// reviewable reads the submission id into y, with its dependents
+// revision, once the caller may review it: ReviewOutcome's access check.
+func (sc *Scope) reviewable(id string, y *domain.Outcome) (int64, error) {
+	rev, err := sc.getRevInProject(domain.EntityOutcome, id, y, "outcome submission", false)
+	if err != nil {
+		return 0, err
 	}
+	return rev, sc.mayReview()
+}
+
+// mayReview checks the caller's roles let them review submissions.
+func (sc *Scope) mayReview() error {
 	if !sc.access.CanManage() {
 		return forbidden("review submissions")
 	}
@@ -31,13 +38,22 @@ func (sc *Scope) reviewable(id string, y *domain.Outcome) error {
 // personal-data guard, tells the project's leads why. Either moves the
 // returns the submission fills. A submission already decided, or
 // corrected meanwhile, is a conflict: nothing is counted twice.
+//
+// The returns it moves are read after the submission and its dependents
+// revision: a new schedule's returns filled from the submission and
+// written after that read (CompleteGeneration, which premises them on the
+// submission's status and moves that revision on) are not among those
+// read, so the decision is guarded on the revision, and planned again
+// finding them; it never leaves such a return at the status it had
+// before the decision.
 func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) {
 	var setup ReportingSetup
 	var y domain.Outcome
+	var rev int64
 	if err := sc.beside(func() (err error) {
 		setup, err = sc.s.store.ReportingSetup(sc.ctx, sc.programmeID)
 		return err
-	}, func() error { return sc.reviewable(id, &y) }); err != nil {
+	}, func() (err error) { rev, err = sc.reviewable(id, &y); return err }); err != nil {
 		return domain.Outcome{}, err
 	}
 	// decodeValid runs the comment through the personal-data guard.
@@ -45,12 +61,13 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 	if err != nil {
 		return domain.Outcome{}, err
 	}
+	var werr error
 	for plan := 1; ; plan++ {
 		if plan > 1 {
-			if y, err = sc.readOutcome(id); err != nil {
+			if err := sc.planAgain(werr, &setup, sc.mayReview); err != nil {
 				return domain.Outcome{}, err
 			}
-			if setup, err = sc.setup(); err != nil {
+			if y, rev, err = sc.readOutcomeRev(id); err != nil {
 				return domain.Outcome{}, err
 			}
 		}
@@ -62,7 +79,11 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 			return domain.Outcome{}, err
 		}
 		ch := sc.change(domain.EntityOutcome, id, domain.ActionReview, rv.Before, rv.After)
+		ch.Guard = &Guard{Ref: domain.ProjectRef(domain.EntityOutcome, y.ProjectID, y.ID), Rev: rev, Err: ErrChanged}
+		// Made as a lead: a lead removed meanwhile decides nothing.
+		ch.Premises = sc.asRead()
 		err = sc.s.store.ReviewOutcome(sc.ctx, sc.programmeID, rv, ch)
+		werr = err
 		var corrected *AlreadyCorrectedError
 		if errors.As(err, &corrected) {
 			st, err := sc.newestStatus(corrected.By.ID)

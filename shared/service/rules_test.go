@@ -1026,10 +1026,11 @@ func TestForeignCursor(t *testing.T) {
 	wantFields(t, "another programme's cursor", err, "cursor")
 }
 
-// Progress is read from the figures kept on write.
+// Progress is read from the figures kept on write (as a lead reads it:
+// every funder's awards; a funder's are TestProgressFundingByRole's).
 func TestProgressFromRunningTotals(t *testing.T) {
 	w := newWorld(t)
-	pr := must(w.open(funderOther).Progress())
+	pr := must(w.open(lead).Progress())
 	funding := map[string]int64{}
 	for _, f := range pr.Funding.ByFunder {
 		funding[f.FunderID] = f.AwardedPence
@@ -1050,6 +1051,66 @@ func TestProgressFromRunningTotals(t *testing.T) {
 	}
 	if pr.CostPerPersonIntoWorkPence == nil || *pr.CostPerPersonIntoWorkPence != 101_000_00/2 {
 		t.Errorf("cost per person into work %v", pr.CostPerPersonIntoWorkPence)
+	}
+}
+
+// A funder's progress shows its own funder's awards only (the roles table:
+// it reads the grants "that it funds"; portfolio and report "its own
+// slice"): byFunder lists only it, awardedPence is its awards, and the cost
+// per person into work, from which the programme's total (and so the other
+// funder's awards) would follow, is null. Funder Y's one grant is £20,000:
+// funder X must not read that off the page, nor Y X's £81,000. Admins,
+// leads and project leads see every funder's, as before; a member who is
+// a project lead and a funder too reads as a project lead. Within each
+// answer, funding and money agree on what the caller may see.
+func TestProgressFundingByRole(t *testing.T) {
+	w := newWorld(t)
+	sc := w.open(admin)
+	both := "pl-and-funder@example.org"
+	must3(sc.PutMember(both, body(map[string]any{"roles": []domain.Role{
+		{Role: domain.RoleProjectLead, ProjectID: w.A}, {Role: domain.RoleFunder, FunderID: w.Y}}})))
+	progressOf := func(c domain.Caller) domain.Progress {
+		t.Helper()
+		return must(w.svc.Open(w.ctx, c, w.P).Progress())
+	}
+	every := map[string]int64{w.X: 81_000_00, w.Y: 20_000_00}
+	for _, c := range []struct {
+		who     string
+		caller  domain.Caller
+		funders map[string]int64
+		awarded int64
+		cost    bool // the cost per person into work is given
+		money   int64
+	}{
+		{"an admin", caller(admin), every, 101_000_00, true, 101_000_00},
+		{"a lead", caller(lead), every, 101_000_00, true, 101_000_00},
+		{"a project lead", caller(plOwn), every, 101_000_00, true, 31_000_00},
+		{"another project's lead", caller(plOther), every, 101_000_00, true, 20_000_00},
+		{"a project lead who is a funder too", domain.Caller{Identity: domain.Identity{Subject: "sub-both", Email: both}},
+			every, 101_000_00, true, 31_000_00 + 20_000_00},
+		{"funder X", caller(funderOwn), map[string]int64{w.X: 81_000_00}, 81_000_00, false, 81_000_00},
+		{"funder Y", caller(funderOther), map[string]int64{w.Y: 20_000_00}, 20_000_00, false, 20_000_00},
+	} {
+		pr := progressOf(c.caller)
+		got := map[string]int64{}
+		for _, f := range pr.Funding.ByFunder {
+			got[f.FunderID] = f.AwardedPence
+		}
+		if !maps.Equal(got, c.funders) || pr.Funding.AwardedPence != c.awarded {
+			t.Errorf("%s: funding %+v, want by funder %v and %d in all", c.who, pr.Funding, c.funders, c.awarded)
+		}
+		if (pr.CostPerPersonIntoWorkPence != nil) != c.cost {
+			t.Errorf("%s: cost per person into work %v, want given %v", c.who, pr.CostPerPersonIntoWorkPence, c.cost)
+		}
+		if pr.OwnFunding == c.cost {
+			t.Errorf("%s: own funding %v", c.who, pr.OwnFunding)
+		}
+		if pr.Money.AwardedPence != c.money {
+			t.Errorf("%s: money awarded %d, want %d", c.who, pr.Money.AwardedPence, c.money)
+		}
+		if !c.cost && pr.Money.AwardedPence != pr.Funding.AwardedPence {
+			t.Errorf("%s: funding %d and money %d disagree", c.who, pr.Funding.AwardedPence, pr.Money.AwardedPence)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -83,8 +84,13 @@ type Scope struct {
 	programme domain.Programme
 	progRev   int64 // the programme's dependents revision, read with it (Get.Rev)
 	access    domain.Access
-	project   domain.Project
-	hasProj   bool // the project exists in the programme
+	// roles are the caller's roles as the access read found them, and
+	// member says it read them (not for an administrator): a write's
+	// premise (asRead).
+	roles   []domain.Role
+	member  bool
+	project domain.Project
+	hasProj bool // the project exists in the programme
 }
 
 // Open returns the caller's scope in a programme.
@@ -172,6 +178,7 @@ func (sc *Scope) check(gets []*Get) error {
 		return domain.NotFound("programme")
 	}
 	sc.programme, sc.progRev, sc.access = p, prog.Rev, a
+	sc.roles, sc.member = roles, email != ""
 	sc.hasProj = proj != nil && proj.Found
 	return nil
 }
@@ -188,6 +195,48 @@ func (sc *Scope) wrote(p *domain.Programme, rev int64) {
 		return
 	}
 	sc.programme, sc.progRev = *p, rev
+}
+
+// errReadAgain refuses a write planned on what the scope's access read
+// found (the programme's settings, the caller's roles: asRead) when that
+// changed before the write landed: an ErrChanged, planned again once the
+// access is read again (reread).
+var errReadAgain = fmt.Errorf("%w: the programme or the caller's roles as the request read them", ErrChanged)
+
+// asRead are the premises of a write planned on what the scope's access
+// read found: the fields of the programme its rules read (named as
+// domain.Programme's Go fields: its review setting, its dates; none, no
+// premise on the programme) and the caller's membership, which let them
+// make it (their roles as read: a member removed, or whose roles changed,
+// meanwhile refuses it; an administrator's access is their group's, and
+// has none). The write commits only while they are still so, else it
+// fails with errReadAgain and the request plans it again on a fresh read
+// (reread), where a caller removed is not found. ConditionChecks in the
+// write's own transaction: no request more.
+func (sc *Scope) asRead(fields ...string) []Premise {
+	var out []Premise
+	if len(fields) > 0 {
+		out = append(out, Premise{Ref: domain.Ref(domain.EntityProgramme, sc.programmeID), Record: sc.programme,
+			Fields: fields, Err: errReadAgain})
+	}
+	if sc.member {
+		out = append(out, Premise{Ref: domain.Ref(domain.EntityMember, sc.caller.Email),
+			Record: domain.Member{Email: sc.caller.Email, Roles: sc.roles}, Fields: []string{"Roles"}, Err: errReadAgain})
+	}
+	return out
+}
+
+// reread reads the programme and the caller's membership again, as the
+// scope's first operation did (one round trip), after a write planned on
+// them was refused (errReadAgain). Its answer replaces what the scope
+// knew: a caller who is no longer a member is not found, as any request
+// of theirs now is; the write's own access check is the caller's to run
+// again on it.
+func (sc *Scope) reread() error {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.loaded, sc.err = true, sc.check(nil)
+	return sc.err
 }
 
 // alongside runs read beside the access check when access is not known

@@ -530,7 +530,21 @@ type ReportingStore interface {
 	ListSchedules(ctx context.Context, programmeID string, p Page) ([]domain.Schedule, string, error)
 	// CreateReturns writes those of returns not written yet, with their
 	// schedules' counts; any written meanwhile are left as they are.
-	CreateReturns(ctx context.Context, programmeID string, returns []domain.Return) error
+	// planned are the premises the returns were planned on: a dependent's
+	// premise (Premise.Dependent) on each project's dates and each
+	// schedule's last period as read. Each write of returns carries those
+	// of its returns' projects and schedules, so it is refused (their
+	// Err) once one of them changed, and a change of one planned on a
+	// read of its returns from before the write (a project's dates or a
+	// schedule's last period narrowed, guarded on the record's revision:
+	// Guard) is refused in turn. Returns written by an earlier write stay.
+	// So too for the submission a return was filled from (its status as
+	// read): a review landing first refuses the write, and a review
+	// planned on a read of the returns before it (a return not written
+	// yet is left alone) is refused by its guard on the submission's
+	// revision (ReviewOutcome). Which premises a return carries is
+	// PremisesOf.
+	CreateReturns(ctx context.Context, programmeID string, returns []domain.Return, planned ...Premise) error
 	// FinishGeneration clears a generation once its returns are written.
 	FinishGeneration(ctx context.Context, programmeID, genID string) error
 	ListReturns(ctx context.Context, programmeID string, f ReturnFilter, p Page) ([]domain.Return, string, error)
@@ -828,3 +842,32 @@ func SessionOf(c domain.Caller) WebSession {
 // such sign-out ends it; one started at or after the instant (a sign-in
 // after signing out everywhere) goes on.
 func (w WebSession) EndedBy(before time.Time) bool { return w.IssuedAt.Before(before) }
+
+// PremisesOf indexes the premises returns were planned on (see
+// ReportingStore.CreateReturns) by the returns they concern: those of
+// a return's schedule and of its project, and that of the submission it
+// was filled from (a premise on a domain.Outcome of its project and
+// exact period).
+func PremisesOf(planned []Premise) func(domain.Return) []Premise {
+	byRef := map[domain.RecordRef]Premise{}
+	byPeriod := map[string]Premise{}
+	for _, pr := range planned {
+		if o, ok := pr.Record.(domain.Outcome); ok && pr.Ref.Entity == domain.EntityOutcome {
+			byPeriod[o.ProjectID+"#"+o.PeriodStart.String()+"#"+o.PeriodEnd.String()] = pr
+			continue
+		}
+		byRef[pr.Ref] = pr
+	}
+	return func(r domain.Return) []Premise {
+		var out []Premise
+		for _, ref := range []domain.RecordRef{domain.Ref(domain.EntitySchedule, r.ScheduleID), domain.Ref(domain.EntityProject, r.ProjectID)} {
+			if pr, ok := byRef[ref]; ok {
+				out = append(out, pr)
+			}
+		}
+		if pr, ok := byPeriod[r.ProjectID+"#"+r.PeriodStart.String()+"#"+r.PeriodEnd.String()]; ok {
+			out = append(out, pr)
+		}
+		return out
+	}
+}

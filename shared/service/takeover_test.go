@@ -10,6 +10,7 @@ package service_test
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -221,5 +222,64 @@ func TestCorrectedSubmissionSaysByWhat(t *testing.T) {
 	}
 	if got := must(w.openA(funderOwn).Outcome(w.OutcomeA)); got.CorrectedBy != "" {
 		t.Errorf("a funder reads %s corrected by %s", got.ID, got.CorrectedBy)
+	}
+}
+
+// TestSubmissionTakenOverIsNotCurrent: once new figures take over the
+// submission sent back, they alone stand for the period. The outcome
+// form's note of what was sent names them only, and so does its refusal
+// of figures sent twice; an import's row for the period is weighed
+// against them (not refused as a period held twice): unchanged with their
+// figures, else their correction, even with the figures sent back. A lead
+// reviewing them is told of nothing alongside. The one taken over is
+// still in the project's list, replaced by them (history).
+func TestSubmissionTakenOverIsNotCurrent(t *testing.T) {
+	w, sent, rid := takeOverWorld(t)
+	n1 := must(w.openA(plOwn).SubmitOutcome(body(q1(5, ""))))
+	start, end := domain.MustDate("2026-01-01"), domain.MustDate("2026-03-31")
+	if got := outcomeIDs(must(w.openA(plOwn).SentForPeriod(start, end, ""))); len(got) != 1 || got[0] != n1.ID {
+		t.Errorf("sent for the period: %v, want only the new figures %s (not %s, taken over)", got, n1.ID, sent.ID)
+	}
+	err := w.unchanged(func() error {
+		_, err := w.openA(plOwn).SubmitOutcomeChecked(body(q1(6, "")), false)
+		return err
+	})
+	var ps *service.PeriodSentError
+	if !errors.As(err, &ps) || len(ps.Sent) != 1 || ps.Sent[0].ID != n1.ID {
+		t.Errorf("figures sent twice at the form: %v, want the period named sent, with the new figures only", err)
+	}
+	if rc := must(w.openA(lead).OutcomeToReview(n1.ID)); rc.Refusal() != nil || rc.Alongside != nil {
+		t.Errorf("reviewing the new figures: refusal %v, alongside %+v; want nothing alongside", rc.Refusal(), rc.Alongside)
+	}
+
+	row := func(n int) service.ImportFile {
+		return csv("project,periodStart,periodEnd,referrals", fmt.Sprintf("Bradford IPS,2026-01-01,2026-03-31,%d", n))
+	}
+	for _, dryRun := range []bool{true, false} {
+		res := must(w.openA(plOwn).Import(row(5), dryRun))
+		wantResult(t, res, 1, 0, 0, 1)
+		if !dryRun && (len(res.Submissions) != 1 || res.Submissions[0] != n1.ID) {
+			t.Errorf("the new figures' row names %v, want %s", res.Submissions, n1.ID)
+		}
+	}
+	res := must(w.openA(plOwn).Import(row(4), false)) // the figures sent back
+	wantResult(t, res, 1, 0, 1, 0)
+	fix := must(w.openA(plOwn).Outcome(res.Submissions[0]))
+	if fix.Replaces != n1.ID {
+		t.Errorf("the row's correction replaces %q, want the new figures %s", fix.Replaces, n1.ID)
+	}
+	must(w.openA(lead).ReviewOutcome(fix.ID, body(map[string]any{"decision": "approve"})))
+	if c, p := referrals(w); c != 14 || p != 0 {
+		t.Errorf("after approving the row: counted %d, pending %d; want 14 and 0 (the quarter once)", c, p)
+	}
+	if r := must(w.open(lead).Return(rid)); r.Status != domain.ReturnAccepted || r.SubmissionID != fix.ID {
+		t.Errorf("the return at the end: %+v", r)
+	}
+	listed := map[string]string{}
+	for _, o := range mustList(w.openA(plOwn).ListOutcomes(service.Page{})) {
+		listed[o.ID] = o.CorrectedBy
+	}
+	if by, ok := listed[sent.ID]; !ok || by != n1.ID {
+		t.Errorf("the project's list: %s listed %v, corrected by %q; want it there, replaced by %s", sent.ID, ok, by, n1.ID)
 	}
 }

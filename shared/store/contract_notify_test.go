@@ -28,6 +28,7 @@ func TestContractNotifier(t *testing.T) {
 		{"claims and leases", ctLeases},
 		{"withdrawing one never emailed", ctWithdraw},
 		{"recipients and finishing", ctFinish},
+		{"readdressing a leased notification", ctReaddress},
 		{"pending notifications by shard", ctPending},
 		{"changed programmes and due targets", ctDueTargets},
 		{"due returns", ctDueReturns},
@@ -205,6 +206,94 @@ func ctFinish(c *ct) {
 	c.ok(c.st.FinishNotification(c.ctx, settled, c.change(p.ID, domain.EntityNotification, none.ID, domain.ActionSend, nil, map[string]any{}).Audit))
 	if got := c.note(p.ID, none.ID); got.Recipients == nil || len(got.Recipients) != 0 || got.NotNeeded != domain.NotNeededReviewed {
 		c.Errorf("settled unsent: recipients %#v, %q", got.Recipients, got.NotNeeded)
+	}
+}
+
+// ctReaddress: a leased notification's recipients, those withdrawn and
+// each funder's contacts are recorded as given, with the audit event, only
+// under the lease that holds it and only while it is pending; a later
+// readdress with none withdrawn removes them. Claims, deliveries and
+// refusals are left as they were. Anything else writes nothing, and is
+// not an error.
+func ctReaddress(c *ct) {
+	p := c.programme()
+	a, b, d, x := "a@example.org", "b@example.org", "d@example.org", "x@example.org"
+	n := ctNote(c, p.ID, 50, a, b, d)
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	leased, ok, err := c.st.LeaseNotification(c.ctx, p.ID, n.ID, now, time.Minute)
+	if err != nil || !ok {
+		c.Fatalf("lease: %v %v", ok, err)
+	}
+	if ok, err := c.st.ClaimRecipient(c.ctx, p.ID, n.ID, 1, a); err != nil || !ok {
+		c.Fatalf("claim %s: %v %v", a, ok, err)
+	}
+	c.ok(c.st.MarkDelivered(c.ctx, p.ID, n.ID, a))
+	if ok, err := c.st.ClaimRecipient(c.ctx, p.ID, n.ID, 1, b); err != nil || !ok {
+		c.Fatalf("claim %s: %v %v", b, ok, err)
+	}
+	events := func() int {
+		return len(ctAll(c, 100, func(pg service.Page) ([]domain.AuditEvent, string, error) {
+			return c.st.History(c.ctx, p.ID, domain.Ref(domain.EntityNotification, n.ID), pg)
+		}))
+	}
+	before := events()
+	readdress := func(m domain.Notification, want bool) {
+		c.Helper()
+		ev := c.change(p.ID, domain.EntityNotification, n.ID, domain.ActionChange, n.RecipientsRecord(), m.RecipientsRecord()).Audit
+		if ok, err := c.st.ReaddressNotification(c.ctx, m, ev); err != nil || ok != want {
+			c.Errorf("readdress under attempt %d to %v: %v %v, want %v", m.Attempts, m.Recipients, ok, err, want)
+		}
+	}
+	to := leased
+	to.Recipients = []string{a, b, x}
+	to.Withdrawn = []domain.Withdrawal{{Email: d, Reason: domain.WithdrawnNoLongerContact}}
+	to.FunderContacts = map[string][]string{"f1": {a, d}, "f2": {b, x}}
+	stale := to
+	stale.Attempts = 0
+	readdress(stale, false) // not this lease's
+	if got := c.note(p.ID, n.ID); !slices.Equal(got.Recipients, []string{a, b, d}) || got.Withdrawn != nil || got.FunderContacts != nil {
+		c.Errorf("readdressed under another lease: %+v", got)
+	}
+	readdress(to, true)
+	got := c.note(p.ID, n.ID)
+	if !slices.Equal(got.Recipients, to.Recipients) || !slices.Equal(got.Withdrawn, to.Withdrawn) ||
+		len(got.FunderContacts) != 2 || !slices.Equal(got.FunderContacts["f1"], []string{a, d}) || !slices.Equal(got.FunderContacts["f2"], []string{b, x}) {
+		c.Errorf("readdressed: recipients %v, withdrawn %v, funder contacts %v", got.Recipients, got.Withdrawn, got.FunderContacts)
+	}
+	if !slices.Equal(got.Delivered, []string{a}) || !slices.Equal(got.Sending, []string{b}) || got.Attempts != 1 || got.Status != domain.NotificationPending {
+		c.Errorf("readdressing touched what happened to the email: %+v", got)
+	}
+	if n := events() - before; n != 1 {
+		c.Errorf("readdressing wrote %d audit events, want 1", n)
+	}
+	// d back among the funder's contacts: none withdrawn now, and funder
+	// contacts left as they are when not given.
+	back := to
+	back.Recipients, back.Withdrawn, back.FunderContacts = []string{a, b, d, x}, nil, nil
+	readdress(back, true)
+	if got := c.note(p.ID, n.ID); !slices.Equal(got.Recipients, back.Recipients) || got.Withdrawn != nil || len(got.FunderContacts) != 2 {
+		c.Errorf("readdressed again: recipients %v, withdrawn %v, funder contacts %v", got.Recipients, got.Withdrawn, got.FunderContacts)
+	}
+	// Nobody left to email is an empty list, not none recorded.
+	nobody := to
+	nobody.Recipients, nobody.Withdrawn, nobody.FunderContacts = []string{}, nil, nil
+	readdress(nobody, true)
+	if got := c.note(p.ID, n.ID); got.Recipients == nil || len(got.Recipients) != 0 {
+		c.Errorf("readdressed to nobody: %#v", got.Recipients)
+	}
+
+	finished := got
+	finished.Status = domain.NotificationSent
+	c.ok(c.st.FinishNotification(c.ctx, finished, c.change(p.ID, domain.EntityNotification, n.ID, domain.ActionSend, nil, map[string]any{"status": "sent"}).Audit))
+	before = events()
+	readdress(to, false) // no longer pending
+	if n := events() - before; n != 0 {
+		c.Errorf("a refused readdress wrote %d audit events", n)
+	}
+	gone := to
+	gone.ID = domain.NotificationID(domain.NewID(), domain.KindReached, 50)
+	if ok, err := c.st.ReaddressNotification(c.ctx, gone, c.change(p.ID, domain.EntityNotification, gone.ID, domain.ActionChange, nil, gone.RecipientsRecord()).Audit); err != nil || ok {
+		c.Errorf("readdressed a notification that is not there: %v %v", ok, err)
 	}
 }
 

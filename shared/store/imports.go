@@ -111,7 +111,7 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 		newProject := !projects[o.ProjectID]
 		cohort := domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID)
 		newCohort := o.CohortID != "" && !cohorts[cohort]
-		shared := 4 + statsAfter + len(projects) + len(cohorts) // lock, setup, totals, changed marker; stats
+		shared := 4 + len(b.Premises) + statsAfter + len(projects) + len(cohorts) // lock, setup, totals, changed marker, premises; stats
 		if newProject {
 			shared++
 		}
@@ -175,6 +175,9 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 	}
 	t.add(s.setupCheck(programmeID, b.Submissions[from].Seq), service.ErrChanged)
 	t.add(s.lockCheck(programmeID, b.Lock), service.ErrConflict)
+	for _, pr := range b.Premises {
+		s.premise(t, programmeID, pr)
+	}
 	return t, n, nil
 }
 

@@ -191,6 +191,55 @@ func (s *Store) SetRecipients(ctx context.Context, programmeID, id string, recip
 	return n.Recipients, nil
 }
 
+// ReaddressNotification records a leased notification's recipients as n
+// has them (domain.Notification.Readdress: who holds its roles now), with
+// those withdrawn and, when n has them, each funder's contacts among
+// them, and writes ev, in one transaction, conditioned on it being
+// pending under the lease of n.Attempts. It reports false, writing
+// nothing, otherwise. Claims, deliveries and refusals are not touched:
+// each recipient's claim still decides whether an email goes.
+func (s *Store) ReaddressNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) (bool, error) {
+	values := map[string]any{":pending": domain.NotificationPending, ":attempt": n.Attempts}
+	set, remove := "SET recipients = :r", ""
+	if len(n.Withdrawn) > 0 {
+		values[":w"] = n.Withdrawn
+		set += ", withdrawn = :w"
+	} else {
+		remove = " REMOVE withdrawn"
+	}
+	if n.FunderContacts != nil {
+		values[":fc"] = n.FunderContacts
+		set += ", funderContacts = :fc"
+	}
+	vals, err := marshal(values)
+	if err != nil {
+		return false, err
+	}
+	to := make([]types.AttributeValue, len(n.Recipients))
+	for i, a := range n.Recipients {
+		to[i] = str(a)
+	}
+	vals[":r"] = &types.AttributeValueMemberL{Value: to}
+	t := (&tx{}).add(types.TransactWriteItem{Update: &types.Update{
+		TableName: &s.table, Key: key(pkProgramme(n.ProgrammeID), skNotification(n.ID)),
+		UpdateExpression:          aws.String(set + remove),
+		ConditionExpression:       aws.String("#status = :pending AND attempts = :attempt"),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: vals,
+	}}, errNotReaddressed)
+	err = s.write(ctx, service.Change{Audit: ev}, t)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, errNotReaddressed):
+		return false, nil
+	default:
+		return false, fmt.Errorf("readdress notification %s: %w", n.ID, err)
+	}
+}
+
+var errNotReaddressed = errors.New("notification not readdressed: its lease was lost, or it was finished")
+
 // PendingNotifications lists notifications not yet sent or failed, oldest first.
 func (s *Store) PendingNotifications(ctx context.Context, shard int, p service.Page) ([]domain.Notification, string, error) {
 	if err := checkShard("pending notifications", shard); err != nil {
@@ -332,16 +381,24 @@ func (s *Store) MarkRejected(ctx context.Context, programmeID, id, email string)
 	return s.settleRecipient(ctx, programmeID, id, "rejected", email)
 }
 
+// settleRecipient and ReleaseNotification change a notification that is
+// there only (attribute_exists): one deleted meanwhile (withdrawn, its
+// payment paid or cancelled) is gone, not an error, and no update may
+// create a stub of it holding only what the update sets.
 func (s *Store) settleRecipient(ctx context.Context, programmeID, id, list, email string) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
 		UpdateExpression:         aws.String("SET #list = list_append(if_not_exists(#list, :empty), :one) DELETE sending :to"),
+		ConditionExpression:      aws.String("attribute_exists(PK)"),
 		ExpressionAttributeNames: map[string]string{"#list": list},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":empty": &types.AttributeValueMemberL{}, ":one": &types.AttributeValueMemberL{Value: []types.AttributeValue{str(email)}},
 			":to": &types.AttributeValueMemberSS{Value: []string{email}},
 		},
 	})
+	if gone(err) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("mark %s %s for %s: %w", email, list, id, classify(err))
 	}
@@ -363,12 +420,23 @@ func (s *Store) ReleaseNotification(ctx context.Context, programmeID, id, email,
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key(pkProgramme(programmeID), skNotification(id)),
 		UpdateExpression:          aws.String(update),
+		ConditionExpression:       aws.String("attribute_exists(PK)"),
 		ExpressionAttributeValues: vals,
 	})
+	if gone(err) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("release notification %s: %w", id, classify(err))
 	}
 	return nil
+}
+
+// gone reports whether a write conditioned on attribute_exists(PK) found
+// its item not there.
+func gone(err error) bool {
+	var ccf *types.ConditionalCheckFailedException
+	return errors.As(err, &ccf)
 }
 
 // FinishNotification marks a notification sent or failed for good (with

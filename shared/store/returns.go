@@ -144,12 +144,18 @@ func (s *Store) returnWrites(t *tx, programmeID string, ws []service.ReturnWrite
 
 // CreateReturns writes those of returns not written yet, each schedule's
 // in transactions of up to 100 items: returns, the schedule's counts they
-// add and each of their projects' counts (returnChunks). A
-// transaction that finds one of its returns written (by a submission that
-// filled it first, or an earlier attempt) is written again one return at
-// a time, leaving the written ones as they are, so no count is added
-// twice.
-func (s *Store) CreateReturns(ctx context.Context, programmeID string, returns []domain.Return) error {
+// add and each of their projects' counts, and the premises they were
+// planned on of the schedule, each of those projects and each submission
+// a return was filled from (returnChunks;
+// each an Update moving the record's dependents revision on, conditioned
+// on the fields the plan read: see premise). A transaction that finds
+// one of its returns written (by a submission that filled it first, or an
+// earlier attempt) is written again one return at a time, leaving the
+// written ones as they are, so no count is added twice. A premise no
+// longer holding is its Err (service.ErrChanged): what earlier
+// transactions wrote stays, and the plan is made again.
+func (s *Store) CreateReturns(ctx context.Context, programmeID string, returns []domain.Return, planned ...service.Premise) error {
+	premisesOf := service.PremisesOf(planned)
 	bySchedule := map[string][]domain.Return{}
 	var order []string
 	for _, r := range returns {
@@ -160,7 +166,7 @@ func (s *Store) CreateReturns(ctx context.Context, programmeID string, returns [
 	}
 	var chunks [][]domain.Return
 	for _, id := range order {
-		chunks = append(chunks, returnChunks(bySchedule[id])...)
+		chunks = append(chunks, returnChunks(bySchedule[id], premisesOf)...)
 	}
 	// A few chunks at once: a large schedule's returns are written in a
 	// fraction of the request's time.
@@ -173,7 +179,7 @@ func (s *Store) CreateReturns(ctx context.Context, programmeID string, returns [
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				errs[i] = s.createChunk(ctx, programmeID, chunks[i])
+				errs[i] = s.createChunk(ctx, programmeID, chunks[i], premisesOf)
 			}
 		}()
 	}
@@ -187,31 +193,68 @@ func (s *Store) CreateReturns(ctx context.Context, programmeID string, returns [
 
 // returnChunks cuts one schedule's returns into transactions: each
 // return is an item, and so are the schedule's counts and each project's
-// counts they move, within DynamoDB's 100 items a transaction.
-func returnChunks(rs []domain.Return) [][]domain.Return {
-	var chunks [][]domain.Return
-	start, projects := 0, map[string]bool{}
-	for i, r := range rs {
-		newProject := 0
+// counts they move, and each premise premisesOf gives them (of the
+// schedule, of each of those projects, of the submission each was filled
+// from), once a transaction, within DynamoDB's 100 items a transaction.
+func returnChunks(rs []domain.Return, premisesOf func(domain.Return) []service.Premise) [][]domain.Return {
+	if len(rs) == 0 {
+		return nil
+	}
+	// A return's items: itself, its project's counts when it is the first
+	// of its project in the transaction, and its premises not already in
+	// it.
+	cost := func(r domain.Return, projects map[string]bool, seen map[domain.RecordRef]bool) int {
+		n := 1
 		if !projects[r.ProjectID] {
-			newProject = 1
+			n++
 		}
-		// The returns so far and this one, the schedule's counts, and the
-		// projects' counts.
-		if i > start && (i-start+1)+1+len(projects)+newProject > maxTxItems {
-			chunks = append(chunks, rs[start:i])
-			start, projects = i, map[string]bool{}
+		for _, pr := range premisesOf(r) {
+			if !seen[pr.Ref] {
+				n++
+			}
 		}
+		return n
+	}
+	add := func(r domain.Return, projects map[string]bool, seen map[domain.RecordRef]bool) {
 		projects[r.ProjectID] = true
+		for _, pr := range premisesOf(r) {
+			seen[pr.Ref] = true
+		}
 	}
-	if start < len(rs) {
-		chunks = append(chunks, rs[start:])
+	var chunks [][]domain.Return
+	// The schedule's counts are in every transaction.
+	start, items, projects, seen := 0, 1, map[string]bool{}, map[domain.RecordRef]bool{}
+	for i, r := range rs {
+		if i > start && items+cost(r, projects, seen) > maxTxItems {
+			chunks = append(chunks, rs[start:i])
+			start, items, projects, seen = i, 1, map[string]bool{}, map[domain.RecordRef]bool{}
+		}
+		items += cost(r, projects, seen)
+		add(r, projects, seen)
 	}
-	return chunks
+	return append(chunks, rs[start:])
 }
 
-func (s *Store) createChunk(ctx context.Context, programmeID string, rs []domain.Return) error {
+// createChunk writes one transaction of returns (see CreateReturns): the
+// premises of their schedule, projects and the submissions they were
+// filled from first, so that one no longer holding is the failure
+// reported, then the returns and their counts.
+func (s *Store) createChunk(ctx context.Context, programmeID string, rs []domain.Return, premisesOf func(domain.Return) []service.Premise) error {
+	// on adds the premises of the records rs were planned on.
+	on := func(t *tx, rs []domain.Return) {
+		seen := map[domain.RecordRef]bool{}
+		for _, r := range rs {
+			for _, pr := range premisesOf(r) {
+				if !seen[pr.Ref] {
+					seen[pr.Ref] = true
+					s.premise(t, programmeID, pr)
+				}
+			}
+		}
+	}
 	t := &tx{}
+	on(t, rs)
+	planned := len(t.items)
 	stats := map[statsKey]domain.StatsDelta{}
 	ws := make([]service.ReturnWrite, len(rs))
 	for i, r := range rs {
@@ -220,7 +263,7 @@ func (s *Store) createChunk(ctx context.Context, programmeID string, rs []domain
 	if err := s.returnWrites(t, programmeID, ws, stats); err != nil {
 		return err
 	}
-	for i := range t.fails {
+	for i := planned; i < len(t.fails); i++ {
 		t.fails[i] = errReturnExists
 	}
 	for _, u := range s.statsUpdates(programmeID, stats) {
@@ -235,11 +278,13 @@ func (s *Store) createChunk(ctx context.Context, programmeID string, rs []domain
 	}
 	for _, w := range ws {
 		one := &tx{}
+		on(one, []domain.Return{w.After})
+		planned := len(one.items)
 		st := map[statsKey]domain.StatsDelta{}
 		if err := s.returnWrites(one, programmeID, []service.ReturnWrite{w}, st); err != nil {
 			return err
 		}
-		one.fails[0] = errReturnExists
+		one.fails[planned] = errReturnExists
 		for _, u := range s.statsUpdates(programmeID, st) {
 			one.add(u, service.ErrCountsBelowZero)
 		}

@@ -126,11 +126,15 @@ func (s *Store) premise(t *tx, programmeID string, pr service.Premise) *tx {
 
 // premiseFields is the condition of a premise naming fields: the record
 // is there and each field's attribute is as the record read (pr.Record)
-// would store it, or still absent if that would leave it out. Attribute
+// would store it, or still absent if that would leave it out. A field
+// read as its zero value (false, 0, "") may also be absent: an item
+// written before it had that attribute (a programme from before review
+// settings) reads back as the same zero value, and is as read. Attribute
 // names come from the record's type as marshal maps it, so the store
 // names none itself. A field the type does not have is a mistake.
 func premiseFields(pr service.Premise) (string, map[string]string, Item) {
 	read, err := marshal(pr.Record)
+	rv := reflect.ValueOf(pr.Record)
 	rt := reflect.TypeOf(pr.Record)
 	if err != nil || rt == nil || rt.Kind() != reflect.Struct {
 		panic(fmt.Sprintf("store: premise on %v is not a record: %v", pr.Ref, err))
@@ -147,9 +151,13 @@ func premiseFields(pr service.Premise) (string, map[string]string, Item) {
 		}
 		n, v := "#p"+strconv.Itoa(i), ":p"+strconv.Itoa(i)
 		names[n] = attr
-		if av, stored := read[attr]; stored {
+		av, stored := read[attr]
+		switch {
+		case stored && rv.FieldByName(f).IsZero():
+			conds, vals[v] = append(conds, "(attribute_not_exists("+n+") OR "+n+" = "+v+")"), av
+		case stored:
 			conds, vals[v] = append(conds, n+" = "+v), av
-		} else {
+		default:
 			conds = append(conds, "attribute_not_exists("+n+")")
 		}
 	}
@@ -197,9 +205,9 @@ func attrS(v types.AttributeValue) string {
 	return ""
 }
 
-// guard conditions the change's replacement of g's record on its
-// dependents revision being still as read (see service.Guard), keeping
-// that revision in the new item. Replacing the record without a guard
+// guard conditions the change's replacement (or update) of g's record on
+// its dependents revision being still as read (see service.Guard),
+// keeping that revision in the new item. Replacing the record without a guard
 // leaves the attribute out, starting the revision again with the new
 // version: a guard is only ever checked beside the version, so that is
 // safe. The failure is resolved by reading the record (only on refusal):
@@ -212,6 +220,24 @@ func (s *Store) guard(ctx context.Context, t *tx, programmeID string, g service.
 	}
 	k := key(pkProgramme(programmeID), sk)
 	for i, item := range t.items {
+		if u := item.Update; u != nil && sameKey(u.Key, k) {
+			// An update of a few attributes (a submission's review)
+			// leaves the revision as it is.
+			cond := "attribute_not_exists(rev)"
+			if g.Rev != 0 {
+				cond = "rev = :guardRev"
+				if u.ExpressionAttributeValues == nil {
+					u.ExpressionAttributeValues = Item{}
+				}
+				u.ExpressionAttributeValues[":guardRev"] = num(g.Rev)
+			}
+			if u.ConditionExpression != nil {
+				cond = "(" + aws.ToString(u.ConditionExpression) + ") AND " + cond
+			}
+			u.ConditionExpression = aws.String(cond)
+			t.fails[i] = &lazyGuard{s: s, ctx: ctx, key: k, g: g, other: t.fails[i]}
+			return
+		}
 		put := item.Put
 		if put == nil || !sameKey(put.Item, k) {
 			continue
@@ -229,7 +255,7 @@ func (s *Store) guard(ctx context.Context, t *tx, programmeID string, g service.
 		t.fails[i] = &lazyGuard{s: s, ctx: ctx, key: k, g: g, version: put.ExpressionAttributeValues[":v"], other: t.fails[i]}
 		return
 	}
-	panic("store: a guard on a record the change does not replace")
+	panic("store: a guard on a record the change does not write")
 }
 
 // lazyGuard is the failure of a guarded replacement: the guard's error if

@@ -5,6 +5,8 @@ package web_test
 // styles, and axe-core on the pages at a desktop's and a phone's width.
 
 import (
+	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"os"
@@ -12,6 +14,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
 var (
@@ -254,6 +259,69 @@ func TestLinksSayWhichRecord(t *testing.T) {
 	} {
 		if pg := lead.get(path); pg.Status != http.StatusOK || !strings.Contains(pg.Body, want) {
 			t.Errorf("%s: %d, the page lacks %q\n%s", path, pg.Status, want, excerpt(pg.Body))
+		}
+	}
+}
+
+var notificationHistory = regexp.MustCompile(`<a [^>]*data-testid="notification-history">(.*?)</a>`)
+
+// TestNotificationLinksSayWhichEmail: the notifications page's History
+// links, one a row, each have their own name, the row's email in hidden
+// text (its kind, what it is about, its project and date), not "History
+// of this email" on every row (audit-a11y N2; WCAG 2.4.4).
+func TestNotificationLinksSayWhichEmail(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	now := time.Now().UTC()
+	days := int64(7)
+	for _, n := range []domain.Notification{
+		{ID: domain.NotificationID(f.TargetID, domain.KindReached, 50), Kind: domain.KindReached, TargetID: f.TargetID, Threshold: 50,
+			Metric: domain.MetricPeopleIntoWork, Figure: 31, Value: 60, On: domain.MustDate("2011-06-30")},
+		{ID: domain.NotificationID(f.TargetID, domain.KindAtRisk, 0), Kind: domain.KindAtRisk, TargetID: f.TargetID,
+			Metric: domain.MetricPeopleIntoWork, Figure: 31, Value: 60, On: domain.MustDate("2011-09-30")},
+		// Two reminders of one return, a week and a day before: alike
+		// but for the days and the date.
+		{ID: "reminder-7", Kind: domain.KindReminder, ProjectID: f.ProjectA, Reminder: &days,
+			PeriodStart: domain.MustDate("2011-04-01"), PeriodEnd: domain.MustDate("2011-06-30"), On: domain.MustDate("2011-07-13")},
+		{ID: "overdue-a", Kind: domain.KindOverdue, ProjectID: f.ProjectA,
+			PeriodStart: domain.MustDate("2011-04-01"), PeriodEnd: domain.MustDate("2011-06-30"), On: domain.MustDate("2011-07-21")},
+		{ID: "overdue-b", Kind: domain.KindOverdue, ProjectID: f.ProjectB,
+			PeriodStart: domain.MustDate("2011-04-01"), PeriodEnd: domain.MustDate("2011-06-30"), On: domain.MustDate("2011-07-21")},
+		{ID: domain.PaymentNotificationID("pay1"), Kind: domain.KindPaymentDue, ProjectID: f.ProjectA, GrantID: f.GrantX,
+			GrantTitle: "Employment specialists", AmountPence: 2_500_00, Because: "due on 30 June 2011", On: domain.MustDate("2011-06-30")},
+	} {
+		n.ProgrammeID, n.Status, n.Attempts, n.SentAt, n.CreatedAt = f.PID, domain.NotificationSent, 1, &now, now
+		n.Recipients = []string{"lead@example.org"}
+		if ok, err := h.store.ClaimNotification(context.Background(), n); !ok || err != nil {
+			t.Fatalf("claim %s: %v %v", n.ID, ok, err)
+		}
+	}
+	pg := h.as(t, uLead).get("/app/programmes/" + f.PID + "/notifications")
+	if pg.Status != http.StatusOK {
+		t.Fatalf("notifications: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	tags := regexp.MustCompile(`<[^>]+>`)
+	seen := map[string]bool{}
+	for _, m := range notificationHistory.FindAllStringSubmatch(pg.Body, -1) {
+		name := html.UnescapeString(tags.ReplaceAllString(m[1], ""))
+		if seen[name] {
+			t.Errorf("two History links are named %q", name)
+		}
+		seen[name] = true
+	}
+	if len(seen) != 6 {
+		t.Errorf("%d History links with their own names, want 6: %v", len(seen), seen)
+	}
+	for _, want := range []string{
+		"History of the milestone reached email about People into work: 31 of 60 (50% milestone), 30 June 2011",
+		"History of the target at risk email about People into work: 31 of 60, 30 September 2011",
+		"History of the reminder email about the return for April to June 2011 (7 days before), Bradford employment service, 13 July 2011",
+		"History of the return overdue email about the return for April to June 2011, Leeds internships, 21 July 2011",
+		"History of the payment due email for £2,500.00 of Employment specialists, Bradford employment service, 30 June 2011",
+	} {
+		if !seen[want] {
+			t.Errorf("no History link is named %q; they are %v", want, seen)
 		}
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -22,7 +21,7 @@ import (
 func errorApp() (*app, *strings.Builder) {
 	logs := &strings.Builder{}
 	a := &app{Deps: Deps{Logger: slog.New(slog.NewTextHandler(logs, nil))}, assets: newAssets(Deps{Static: static.FS})}
-	a.pages = sync.OnceValue(func() map[string]*template.Template { return parseTemplates(a.assets) })
+	a.pages = pagesFor(a.assets)
 	return a, logs
 }
 

@@ -75,6 +75,7 @@ type webH struct {
 type notifierWrites interface {
 	FallDue(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent) (bool, error)
 	ClaimNotification(ctx context.Context, n domain.Notification) (bool, error)
+	ReaddressNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) (bool, error)
 }
 
 // newWeb starts the web app over a fresh in-memory store. Each request

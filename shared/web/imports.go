@@ -163,7 +163,7 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	default:
 		a.render(w, r, http.StatusOK, "import_preview", &view{Title: "Check your import", Nav: n,
-			Data: map[string]any{"Base": base(n), "Result": res, "Staged": staged, "FileName": d.FileName}})
+			Data: previewData(base(n), res, staged, d.FileName)})
 		return nil
 	}
 	a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
@@ -171,6 +171,21 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 }
 
 const importTitle = "Import figures from a spreadsheet"
+
+// previewAdditions bounds the new submissions the preview shows row by
+// row: a file's 5,000 rows, notes and all, would make a page of megabytes,
+// past what a person reads and near Lambda's 6 MB answer; the rest are
+// counted.
+const previewAdditions = 500
+
+// previewData is the preview page's data: the counts and corrections of
+// res, the first previewAdditions new submissions and how many more there
+// are, and the staged file to confirm.
+func previewData(base string, res domain.ImportResult, staged, fileName string) map[string]any {
+	shown := res.Additions[:min(len(res.Additions), previewAdditions)]
+	return map[string]any{"Base": base, "Result": res, "Staged": staged, "FileName": fileName,
+		"Additions": shown, "MoreAdditions": len(res.Additions) - len(shown)}
+}
 
 // mayImport refuses the import pages to whoever may not import: funders
 // read only; leads import, and project leads for their own projects.
@@ -256,7 +271,7 @@ func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importR
 	}
 	var rows []importRow
 	for _, row := range byRow {
-		slices.SortFunc(row.Problems, func(a, b importProblem) int { return cmp.Compare(a.Column, b.Column) })
+		sortProblems(row.Problems, header)
 		if row.Number > 0 {
 			row.Cells = shownCells(cells[row.Number], header, row.Problems, row.Number == headerNumber, sh.Date1904)
 		}
@@ -272,6 +287,22 @@ func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importR
 		shownHeader = shownCells(sh.Rows[headerAt].Cells, header, headerProblems, true, sh.Date1904)
 	}
 	return shownHeader, rows
+}
+
+// sortProblems orders a row's problems as a person reads the row, by the
+// sheet's columns from left to right (the NHS.UK error summary lists
+// problems in the order of the fields), problems that name no column of
+// the sheet first, as the file's own come before its rows'.
+func sortProblems(problems []importProblem, header []string) {
+	at := func(p importProblem) int {
+		if cols := problemColumns(p.key, header); len(cols) > 0 {
+			return cols[0]
+		}
+		return -1
+	}
+	slices.SortStableFunc(problems, func(a, b importProblem) int {
+		return cmp.Or(cmp.Compare(at(a), at(b)), cmp.Compare(a.Column, b.Column))
+	})
 }
 
 // ruleDates writes the dates a rule names in brackets, "(2026-01-01)" or

@@ -10,20 +10,23 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/fundtrack/fundtrack/infra/websignin"
+	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/web"
 	"github.com/fundtrack/fundtrack/shared/web/static"
 )
 
 // TestThroughLambdaProxy: behind API Gateway (through the Lambda proxy, as
 // functions/web serves it) cookies travel in the event's cookies lists and
-// are Secure, and compressed answers (a static file, served as the local
-// runner serves them) come back base64-encoded.
+// are Secure, compressed answers (a static file, served as the local
+// runner serves them) come back base64-encoded, and an address with a
+// stray % gets the app's own 400 page, not the proxy's failure (API
+// Gateway's 500).
 func TestThroughLambdaProxy(t *testing.T) {
 	codec := web.RandomCodec()
-	adapter := httpadapter.NewV2(web.New(web.Deps{Sessions: codec, SignIn: websignin.Local{Codec: codec}, Static: static.FS}))
+	proxy := platform.LambdaHandler(web.New(web.Deps{Sessions: codec, SignIn: websignin.Local{Codec: codec}, Static: static.FS,
+		RequestID: platform.LambdaRequestID}))
 	call := func(method, path string, cookies []string, form url.Values, headers map[string]string) events.APIGatewayV2HTTPResponse {
 		t.Helper()
 		ev := events.APIGatewayV2HTTPRequest{
@@ -45,7 +48,7 @@ func TestThroughLambdaProxy(t *testing.T) {
 			ev.Headers["content-type"] = "application/x-www-form-urlencoded"
 			ev.Body, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString([]byte(form.Encode())), true
 		}
-		resp, err := adapter.ProxyWithContext(context.Background(), ev)
+		resp, err := proxy(context.Background(), ev)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,6 +94,19 @@ func TestThroughLambdaProxy(t *testing.T) {
 	css := call(http.MethodGet, "/app/static/anything/app.css", nil, nil, map[string]string{"accept-encoding": "gzip"})
 	if css.StatusCode != http.StatusOK || !css.IsBase64Encoded || css.Headers["Content-Encoding"] != "gzip" {
 		t.Errorf("asset through the proxy: %d base64 %v headers %v", css.StatusCode, css.IsBase64Encoded, css.Headers)
+	}
+
+	for _, path := range []string{"/app/programmes/%zz", "/app/programmes/p1/members/%ZZ/edit?x=1", "/app/a%"} {
+		bad := call(http.MethodGet, path, []string{strings.SplitN(sess, ";", 2)[0]}, nil, nil)
+		page := bad.Body
+		if bad.IsBase64Encoded {
+			raw, _ := base64.StdEncoding.DecodeString(page)
+			page = string(raw)
+		}
+		if bad.StatusCode != http.StatusBadRequest || !strings.HasPrefix(bad.Headers["Content-Type"], "text/html") ||
+			!strings.Contains(page, `<h1 data-testid="error-title">The web address is not valid</h1>`) || bad.Headers["X-Request-Id"] != "req-1" {
+			t.Errorf("%s through the proxy: %d %v\n%s", path, bad.StatusCode, bad.Headers, page)
+		}
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -110,10 +111,25 @@ type navLink struct {
 	Current         bool
 }
 
-// parseTemplates reads every page template with the layout and partials.
-func parseTemplates(as *assets) map[string]*template.Template {
+// parsedPages holds each asset prefix's parsed pages (prefix → func() map).
+var parsedPages sync.Map
+
+// pagesFor gives the pages for as, parsed on first use and then shared by
+// every app whose assets live under the same prefix: where its assets are
+// is all a page takes from its app, and parsing and cloning some sixty
+// templates per app cost each web test about as much CPU as its requests.
+func pagesFor(as *assets) func() map[string]*template.Template {
+	f, _ := parsedPages.LoadOrStore(as.prefix, sync.OnceValue(func() map[string]*template.Template {
+		return parseTemplates(as.prefix)
+	}))
+	return f.(func() map[string]*template.Template)
+}
+
+// parseTemplates reads every page template with the layout and partials,
+// their assets linked under prefix.
+func parseTemplates(prefix string) map[string]*template.Template {
 	funcs := template.FuncMap{
-		"asset":        as.URL,
+		"asset":        (&assets{prefix: prefix}).URL,
 		"money":        domain.Pounds,
 		"date":         domain.Date.Long,
 		"period":       domain.PeriodText,
@@ -129,6 +145,7 @@ func parseTemplates(as *assets) map[string]*template.Template {
 		"statusTag":    statusTag,
 		"paymentTag":   paymentTag,
 		"statusText":   statusText,
+		"emailKind":    emailKind,
 		"fieldID":      fieldID,
 		"pathEscape":   url.PathEscape, // no queryEscape: html/template escapes a query's values itself, so "@" went out as %2540
 		"join":         strings.Join,
@@ -270,6 +287,24 @@ func statusText(s string) string {
 	return capitalise(s)
 }
 
+// emailKind names a notification's kind as its email, for a sentence:
+// "the at-risk email", "the payment due email".
+func emailKind(kind string) string {
+	switch domain.NotificationKind(kind) {
+	case domain.KindReached:
+		return "milestone reached"
+	case domain.KindMissed:
+		return "target missed"
+	case domain.KindAtRisk:
+		return "target at risk"
+	case domain.KindOverdue:
+		return "return overdue"
+	case domain.KindPaymentDue:
+		return "payment due"
+	}
+	return strings.ToLower(statusText(kind)) // "reminder", "awaiting review", "changes requested"
+}
+
 func capitalise(s string) string {
 	if s == "" {
 		return s
@@ -338,6 +373,15 @@ func changeValue(n *recordNames, field string, v any) string {
 	case "review":
 		if rv, ok := v.(map[string]any); ok {
 			if words, ok := review(rv); ok {
+				return words
+			}
+		}
+	case "withdrawn":
+		if xs, ok := v.([]any); ok {
+			if len(xs) == 0 {
+				return "none"
+			}
+			if words, ok := recordList(xs, "; ", withdrawal); ok {
 				return words
 			}
 		}
@@ -582,6 +626,17 @@ func recordList(xs []any, sep string, one func(map[string]any) (string, bool)) (
 		parts[i] = part
 	}
 	return strings.Join(parts, sep), len(parts) > 0
+}
+
+// withdrawal writes a recipient withdrawn from a pending email, as
+// recorded: "ann@dwp.example (no longer a contact of the funder)".
+func withdrawal(w map[string]any) (string, bool) {
+	email, oke := w["email"].(string)
+	reason, okr := w["reason"].(string)
+	if !oke || !okr {
+		return "", false
+	}
+	return email + " (" + domain.WithdrawnReason(reason).Words() + ")", true
 }
 
 // budgetLine writes a recorded budget or spend line: "Staff £300,000.00".

@@ -208,7 +208,14 @@ func TestScheduleAndProgrammeForms(t *testing.T) {
 	f := h.fixture(t)
 	p := "/app/programmes/" + f.PID
 	lead := h.as(t, uLead)
-	lead.get(p + "/schedules/new")
+	// The reminders' hint says a reminder day already gone by when the
+	// schedule is saved is not sent, and that the overdue email still
+	// catches up (domain.Return.remindable).
+	const passed = "A reminder whose day has already passed when you save is not sent: if the return is then late, the overdue email still goes."
+	if pg := lead.get(p + "/schedules/new"); !strings.Contains(pg.Body, `<div class="nhsuk-hint" id="f-reminders-hint">`) ||
+		!strings.Contains(pg.Body, passed) {
+		t.Errorf("the new schedule form's reminders hint does not say a passed reminder day is not sent\n%s", excerpt(pg.Body))
+	}
 	bad := lead.post(p+"/schedules/new", url.Values{"name": {""}, "frequency": {"quarterly"}, "firstPeriodStart-day": {"2"},
 		"firstPeriodStart-month": {"1"}, "firstPeriodStart-year": {"2011"}, "lastPeriodEnd-day": {"30"}, "lastPeriodEnd-month": {"12"},
 		"lastPeriodEnd-year": {"2011"}, "dueDays": {"100"}, "reminders": {"seven"}})
@@ -241,7 +248,9 @@ func TestScheduleAndProgrammeForms(t *testing.T) {
 		t.Fatalf("the schedule stored: %+v %v", items, err)
 	}
 	sid := items[0].ID
-	lead.get(p + "/schedules/" + sid + "/edit")
+	if pg := lead.get(p + "/schedules/" + sid + "/edit"); !strings.Contains(pg.Body, passed) {
+		t.Errorf("the schedule's edit form's reminders hint does not say a passed reminder day is not sent\n%s", excerpt(pg.Body))
+	}
 	renamed := lead.post(p+"/schedules/"+sid+"/edit", url.Values{"version": {"1"}, "name": {"Quarters of 2011"}, "reminders": {""},
 		"lastPeriodEnd-day": {"31"}, "lastPeriodEnd-month": {"12"}, "lastPeriodEnd-year": {"2011"}})
 	if renamed.Status != http.StatusSeeOther {

@@ -582,3 +582,92 @@ func TestImportUnicodeTextWithoutMark(t *testing.T) {
 		t.Errorf("UTF-16, no heading fundtrack reads: %d\n%s", p.Status, excerpt(p.Body))
 	}
 }
+
+// TestImportProblemsInTheSheetsOrder: a row's problems are listed as a
+// person reads the row, column by column from the left, in the error
+// summary and beside the row, not by their names' alphabetical order
+// (audit-a11y N4: "People into work, Period end, Referrals" for columns
+// running Period end, Referrals, People into work); rows come in the
+// sheet's order.
+func TestImportProblemsInTheSheetsOrder(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+	b := h.as(t, uPL)
+	b.get(base + "/imports")
+	csv := "Project,Period start,Period end,Referrals,People into work\r\n" +
+		"Bradford employment service,01/10/2010,31/12/2010,4,2\r\n" +
+		"Bradford employment service,01/01/2011,31/02/2011,many,some\r\n" +
+		"Bradford employment service,01/04/2011,31/06/2011,x,3\r\n"
+	p := b.upload(base+"/imports", "figures.csv", []byte(csv), b.csrf)
+	if p.Status != http.StatusBadRequest {
+		t.Fatalf("bad cells: %d\n%s", p.Status, excerpt(p.Body))
+	}
+	order := func(what, body string, want ...string) {
+		t.Helper()
+		rest := body
+		for _, w := range want {
+			i := strings.Index(rest, w)
+			if i < 0 {
+				t.Errorf("%s lacks %q after what comes before it in the sheet, want the order %q\n%s", what, w, want, body)
+				return
+			}
+			rest = rest[i+len(w):]
+		}
+	}
+	summary, table, _ := strings.Cut(p.Body, `data-testid="bad-rows"`)
+	order("the error summary", summary, "Row 3, Period end:", "Row 3, Referrals:", "Row 3, People into work:",
+		"Row 4, Period end:", "Row 4, Referrals:")
+	order("the rows with problems", table, "<strong>Period end</strong>:", "<strong>Referrals</strong>:",
+		"<strong>People into work</strong>:", `data-testid="row-4"`, "<strong>Period end</strong>:", "<strong>Referrals</strong>:")
+}
+
+// TestImportPreviewShowsNewRows: "Check your import" shows, besides what
+// the corrections change, each new submission confirming stores, in a
+// table with a caption, row by row in the sheet's order, with its
+// project, period, cohort, figures (a blank cell as 0) and notes, and
+// says how many there are (audit-a11y N6).
+func TestImportPreviewShowsNewRows(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	base := "/app/programmes/" + f.PID
+	b := h.as(t, uPL)
+	b.get(base + "/imports")
+	// The fixture sent January to March 2011 (80 referrals, 20 into work):
+	// row 2 corrects it; rows 3 and 4 are new.
+	csv := "Project,Period start,Period end,Cohort,Referrals,People into work,Notes\r\n" +
+		"Bradford employment service,2011-01-01,2011-03-31,,81,20,\r\n" +
+		"Bradford employment service,2011-07-01,2011-09-30,,30,,Two employers joined\r\n" +
+		"Bradford employment service,2011-04-01,2011-06-30,Cohort 1,12,4,\r\n"
+	p := b.upload(base+"/imports", "figures.csv", []byte(csv), b.csrf)
+	if p.Status != http.StatusOK || !stagedInput.MatchString(p.Body) {
+		t.Fatalf("preview: %d\n%s", p.Status, excerpt(p.Body))
+	}
+	for _, want := range []string{
+		`data-testid="correction-2">Row 2 corrects`,
+		`data-testid="additions-count">2 rows add a new submission. An empty figure cell counts as 0.</p>`,
+		`<caption class="nhsuk-table__caption" id="additions-caption">New submissions</caption>`,
+	} {
+		if !strings.Contains(p.Body, want) {
+			t.Errorf("the preview lacks %q\n%s", want, excerpt(p.Body))
+		}
+	}
+	_, table, _ := strings.Cut(p.Body, `data-testid="additions"`)
+	table, _, _ = strings.Cut(table, "</table>")
+	cells := regexp.MustCompile(`<t[hd][^>]*>([^<]*)</t[hd]>`)
+	var got []string
+	for _, m := range cells.FindAllStringSubmatch(table, -1) {
+		got = append(got, m[1])
+	}
+	want := []string{"Row", "Project", "Period", "Cohort", "Referrals", "People into work", "Notes",
+		"3", "Bradford employment service", "July to September 2011", "None", "30", "0", "Two employers joined",
+		"4", "Bradford employment service", "April to June 2011", "Cohort 1", "12", "4", "None"}
+	if !slices.Equal(got, want) {
+		t.Errorf("the new submissions' table reads\n%q\nwant\n%q", got, want)
+	}
+	if strings.Contains(table, `data-testid="addition-2"`) {
+		t.Errorf("the correction is listed as a new submission")
+	}
+}

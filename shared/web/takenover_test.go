@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
 // TestSubmissionTakenOverOffersNoCorrection: a submission sent back for
@@ -64,4 +66,39 @@ func TestSubmissionTakenOverOffersNoCorrection(t *testing.T) {
 
 	fix := must(plSc.SubmitOutcome(body(outcomeCorrection(fresh, 16))))
 	check(fix.ID)
+}
+
+// TestOutcomeFormNamesOnlyWhatTookOver: the outcome form opened for the
+// period of a submission taken over (sent back, then new figures sent for
+// its return) says only the new figures were sent, and offers their
+// correction, not the one taken over's; figures typed for the period
+// without the box are refused naming the new figures alone.
+func TestOutcomeFormNamesOnlyWhatTookOver(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	_, sentBack := h.reportingFixture(t, f) // July to September 2011, sent by the administrator
+	pa := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA
+	ctx := context.Background()
+	must(h.Svc.OpenProject(ctx, caller(uLead), f.PID, f.ProjectA).ReviewOutcome(sentBack,
+		body(map[string]any{"decision": "request-changes", "comment": "Check referrals."})))
+	fresh := must(h.Svc.OpenProject(ctx, caller(uPL), f.PID, f.ProjectA).SubmitOutcome(body(map[string]any{
+		"periodStart": "2011-07-01", "periodEnd": "2011-09-30", "counts": map[string]int{"referrals": 71, "peopleIntoWork": 15}})))
+	pl := h.as(t, uPL)
+	said := "You sent the figures for July to September 2011 on " + domain.UKDate(fresh.SubmittedAt).Long()
+	correct := `href="` + pa + `/outcomes/new?replaces=` + fresh.ID + `" id="correct-sent"`
+
+	pg := pl.get(pa + "/outcomes/new?periodStart=2011-07-01&periodEnd=2011-09-30")
+	wantOnPage(t, "the form for the quarter taken over", pg, http.StatusOK, `data-testid="period-sent"`, said+".", correct)
+	if n := strings.Count(pg.Body, `data-testid="sent-line"`); n != 1 || strings.Contains(pg.Body, uAdmin+" sent") ||
+		strings.Contains(pg.Body, "replaces="+sentBack) {
+		t.Errorf("the form names %d submissions sent, want the new figures only (not %s, taken over)\n%s", n, sentBack, excerpt(pg.Body))
+	}
+
+	again := pl.post(pa+"/outcomes/new", withKey(outcomeForm(), formKeyOf(t, pg)))
+	wantOnPage(t, "the quarter sent again", again, http.StatusBadRequest,
+		said+". Correct those figures, or select the box to add these figures to them", correct)
+	if n := strings.Count(again.Body, `data-testid="sent-line"`); n != 1 || strings.Contains(again.Body, uAdmin+" sent") {
+		t.Errorf("the refusal names %d submissions sent, want the new figures only\n%s", n, excerpt(again.Body))
+	}
 }

@@ -27,7 +27,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/auth/cognito"
@@ -186,7 +185,7 @@ func New(d Deps) http.Handler {
 		forms = ft.FormOrigins()
 	}
 	a.csp = contentSecurityPolicy(a.assets.origin, forms)
-	a.pages = sync.OnceValue(func() map[string]*template.Template { return parseTemplates(a.assets) })
+	a.pages = pagesFor(a.assets)
 	mux := http.NewServeMux()
 	a.routes(mux)
 	return a.outer(mux)
@@ -209,7 +208,7 @@ func requestID(r *http.Request) string {
 // turns a panic into a 500 page that names only the request id.
 func (a *app) outer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := domain.RequestIDOf(r, a.RequestID)
+		id := present.RequestID(r, a.RequestID)
 		// Every page answers within the API's deadline: past it, database
 		// calls give up and the person sees the 503 page.
 		timeout := RequestTimeout
@@ -244,6 +243,12 @@ func (a *app) outer(next http.Handler) http.Handler {
 				a.errorPage(w, r, panicked{value: v, stack: debug.Stack()})
 			}
 		}()
+		// An address with a stray % names no page: the transport hands it
+		// on as sent, for this page to say so (decode.Target).
+		if decode.Target(r) != nil {
+			a.errorPage(w, r, present.ErrBadAddress)
+			return
+		}
 		// A codec that fetches its key (the web function's, from Parameter
 		// Store) does so here, on the first request that may need it, once
 		// per process; static assets never need it.

@@ -63,6 +63,16 @@ func (s *Store) importChunk(programmeID string, b service.ImportBatch, from, n i
 	if l := s.locks[programmeID]; l == nil || l.holder != b.Lock {
 		return restore(service.ErrConflict)
 	}
+	pt := &tx{s: s, pid: programmeID, p: p}
+	for _, pr := range b.Premises {
+		pt.premise(pr)
+	}
+	if pt.first != nil {
+		return restore(pt.first)
+	}
+	for _, w := range pt.writes {
+		w()
+	}
 	for i := from; i < from+n; i++ {
 		sub, ch := b.Submissions[i], b.Changes[i]
 		if old := sub.Old; old != nil && old.ProjectID != sub.Outcome.ProjectID {

@@ -252,6 +252,40 @@ func (s *Store) SetRecipients(_ context.Context, programmeID, id string, recipie
 	return out, err
 }
 
+var errNotReaddressed = errors.New("notification not readdressed")
+
+// ReaddressNotification records a leased notification's recipients,
+// those withdrawn and, when n has them, each funder's contacts among
+// them, with ev, while it is pending at n.Attempts, as the DynamoDB store
+// does.
+func (s *Store) ReaddressNotification(_ context.Context, n domain.Notification, ev domain.AuditEvent) (bool, error) {
+	err := s.write("ReaddressNotification", n.ProgrammeID, service.Change{Audit: ev}, func(t *tx) {
+		ref := domain.Ref(domain.EntityNotification, n.ID)
+		var cur domain.Notification
+		ok, _ := t.p.decode(ref, &cur)
+		t.check(ok && cur.Status == domain.NotificationPending && cur.Attempts == n.Attempts, errNotReaddressed)
+		cur.Recipients = slices.Clone(n.Recipients)
+		if cur.Recipients == nil {
+			cur.Recipients = []string{}
+		}
+		cur.Withdrawn = slices.Clone(n.Withdrawn)
+		if len(cur.Withdrawn) == 0 {
+			cur.Withdrawn = nil
+		}
+		if n.FunderContacts != nil {
+			cur.FunderContacts = map[string][]string{}
+			for f, c := range n.FunderContacts {
+				cur.FunderContacts[f] = slices.Clone(c)
+			}
+		}
+		t.then(func(p *partition) { p.put(ref, cur) })
+	})
+	if errors.Is(err, errNotReaddressed) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // MarkDelivered records that email has the notification's email.
 func (s *Store) MarkDelivered(_ context.Context, programmeID, id, email string) error {
 	return s.settleRecipient("MarkDelivered", programmeID, id, email, func(n *domain.Notification) *[]string { return &n.Delivered })

@@ -461,12 +461,30 @@ func (s *Store) ListSchedules(_ context.Context, programmeID string, p service.P
 
 // CreateReturns implements service.ReportingStore: each return not
 // written yet is written with its counts; written ones stay as they are.
-func (s *Store) CreateReturns(_ context.Context, programmeID string, returns []domain.Return) error {
+// The premises planned of the returns' schedules, projects and the
+// submissions they were filled from (service.PremisesOf) are checked
+// first, as the DynamoDB store's transactions carry them (one write here,
+// where that store may write part before a premise fails), and each
+// moves its record's dependents revision on.
+func (s *Store) CreateReturns(_ context.Context, programmeID string, returns []domain.Return, planned ...service.Premise) error {
 	if err := s.enter("CreateReturns"); err != nil {
 		return err
 	}
 	defer s.mu.Unlock()
 	p := s.part(programmeID)
+	t := &tx{s: s, pid: programmeID, p: p}
+	premisesOf, seen := service.PremisesOf(planned), map[domain.RecordRef]bool{}
+	for _, r := range returns {
+		for _, pr := range premisesOf(r) {
+			if !seen[pr.Ref] {
+				seen[pr.Ref] = true
+				t.premise(pr)
+			}
+		}
+	}
+	if err := t.apply(programmeID); err != nil {
+		return err
+	}
 	for _, r := range returns {
 		ref := domain.Ref(domain.EntityReturn, r.ID)
 		if p.has(ref) {
