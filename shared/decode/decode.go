@@ -106,6 +106,67 @@ func parseJSON(data []byte, p domain.Problems) *jsonNode {
 	return nil
 }
 
+// Canonical is data written one way, when it is a body JSON reads one
+// way: its objects' members in order of name, no white space, each
+// string in jsontext's escaping, each number as written. Two bodies that
+// differ only in member order, white space or string escapes ("n\u0061me"
+// for "name") have one canonical form. ok is false (and out nil) for
+// data that is not such a body: not JSON, nested too deeply, a name given
+// twice, text that is not valid UTF-8 — whose bytes are then all there is
+// to compare.
+func Canonical(data []byte) (out []byte, ok bool) {
+	p := domain.Problems{}
+	root := parseJSON(data, p)
+	if root == nil || len(p) > 0 {
+		return nil, false
+	}
+	out, err := appendCanonical(nil, root)
+	if err != nil {
+		return nil, false
+	}
+	return out, true
+}
+
+func appendCanonical(b []byte, n *jsonNode) ([]byte, error) {
+	var err error
+	switch n.kind {
+	case '"':
+		return jsontext.AppendQuote(b, n.text)
+	case '{':
+		order := make([]int, len(n.names))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(i, j int) int { return strings.Compare(n.names[i], n.names[j]) })
+		b = append(b, '{')
+		for k, i := range order {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			if b, err = jsontext.AppendQuote(b, n.names[i]); err != nil {
+				return nil, err
+			}
+			b = append(b, ':')
+			if b, err = appendCanonical(b, n.elems[i]); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, '}'), nil
+	case '[':
+		b = append(b, '[')
+		for i, e := range n.elems {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = appendCanonical(b, e); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, ']'), nil
+	}
+	return append(b, n.text...), nil // a number as written, or a literal
+}
+
 // errTooDeep stops reading a body nested more than maxDepth levels.
 var errTooDeep = errors.New("nested too deeply")
 

@@ -367,3 +367,39 @@ func TestDecodeJSONTooLargeIsNotAFraction(t *testing.T) {
 		}
 	}
 }
+
+// TestCanonical: bodies that differ only in member order, white space or
+// string escapes have one canonical form; any other difference, numbers
+// written otherwise among them, shows; a body that does not read one way
+// has none.
+func TestCanonical(t *testing.T) {
+	t.Parallel()
+	canon := func(s string) string {
+		t.Helper()
+		out, ok := decode.Canonical([]byte(s))
+		if !ok {
+			t.Fatalf("%s: no canonical form", s)
+		}
+		return string(out)
+	}
+	want := `{"a":[1,{"x":null,"y":true}],"b":"café\n","c":1.50}`
+	for _, s := range []string{
+		want,
+		` { "c" : 1.50 , "b" : "caf\u00e9\n", "a" : [ 1 , { "y" : true , "x" : null } ] } `,
+		"{\n\t\"b\":\"caf\u00e9\\u000a\",\"c\":1.50,\"\\u0061\":[1,{\"y\":true,\"x\":null}]}",
+	} {
+		if got := canon(s); got != want {
+			t.Errorf("%s: %s, want %s", s, got, want)
+		}
+	}
+	for _, other := range []string{`{"a":[{"x":null,"y":true},1],"b":"café\n","c":1.50}`, `{"a":[1,{"x":null,"y":true}],"b":"café\n","c":1.5}`} {
+		if canon(other) == want {
+			t.Errorf("%s has the canonical form of %s", other, want)
+		}
+	}
+	for _, bad := range []string{``, `{"a":1,"a":1}`, `{"a":"\ud800"}`, "{\"a\":\"\xff\"}", `{}{}`, `{"a":`, strings.Repeat("[", 20) + strings.Repeat("]", 20)} {
+		if out, ok := decode.Canonical([]byte(bad)); ok || out != nil {
+			t.Errorf("%q: canonical form %s, want none", bad, out)
+		}
+	}
+}

@@ -133,6 +133,12 @@ func ParseMetric(s string) (Metric, bool) {
 // share it, so a name that matches is always one project.
 func ProjectNameKey(name string) string { return metricKey(name) }
 
+// FunderNameKey is the form a funder's name is compared by: no two
+// funders of a programme may share it, as funders are told apart by name
+// wherever they are shown (grants.csv, payments.csv, progress's funding by
+// funder, the web app's pages).
+func FunderNameKey(name string) string { return metricKey(name) }
+
 // metricKey folds a label for lookup: lower case, white space trimmed and
 // each run of it (tabs, no-break spaces…) made one space.
 func metricKey(s string) string {

@@ -108,6 +108,38 @@ func TestAPIIdempotency(t *testing.T) {
 		}
 	})
 
+	t.Run("the same JSON written another way", func(t *testing.T) {
+		// SPEC: "the same body". A client that rebuilt its JSON to retry
+		// (members in another order, other white space, other string
+		// escapes) sends the same body: it gets the first answer. A body
+		// that means something else is still another request.
+		body := `{"funderId":"` + f.X + `","projectId":"` + f.A + `","title":"Rewritten grant","amountPence":2500000,"currency":"GBP",` +
+			`"awardDate":"2025-01-01","startDate":"2025-01-01","endDate":"2026-12-31"}`
+		first := h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("rewritten-1")})
+		snap := h.Snapshot(t)
+		for _, again := range []string{
+			`{ "title" : "Rewritten grant", "currency":"GBP", "amountPence": 2500000, "funderId":"` + f.X + `", "projectId":"` + f.A + `",` +
+				"\n\t" + `"endDate":"2026-12-31","startDate":"2025-01-01","awardDate":"2025-01-01" }`,
+			strings.Replace(body, `"title":"Rewritten grant"`, `"t\u0069tle":"Rewritten gr\u0061nt"`, 1),
+		} {
+			r := h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: again, Header: key("rewritten-1")})
+			if r.Header.Get("Idempotent-Replayed") != "true" || !bytes.Equal(r.Body, first.Body) {
+				t.Fatalf("the same JSON written another way was not replayed: %s", r)
+			}
+		}
+		for _, other := range []string{
+			strings.Replace(body, "Rewritten grant", "Rewritten grant ", 1),
+			strings.Replace(body, `"amountPence":2500000`, `"amountPence":2500001`, 1),
+			strings.Replace(body, `"projectId":"`+f.A+`",`, "", 1),
+		} {
+			testkit.WantErr(t, h.Do(t, testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: other, Header: key("rewritten-1")}), 422, "idempotency_key_reused")
+		}
+		testkit.SameSnapshot(t, "the same JSON sent again", snap, h.Snapshot(t))
+		if got := grantsTitled(t, h, f, "Rewritten grant"); len(got) != 1 {
+			t.Fatalf("%d grants stored, want 1", len(got))
+		}
+	})
+
 	t.Run("concurrent repeats", func(t *testing.T) {
 		h := newAPI(t)
 		f := h.fixture(t)

@@ -85,7 +85,7 @@ func createMany(t *testing.T, h *apiH, pid string, n int) []string {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			r, err := h.Send(testkit.Req{Method: "POST", Path: "/programmes/" + pid + "/funders", As: uLead, Body: testkit.FunderBody(fmt.Sprintf("Funder %02d", i))})
+			r, err := h.Send(testkit.Req{Method: "POST", Path: "/programmes/" + pid + "/funders", As: uLead, Body: testkit.FunderBody(h.Uniq(fmt.Sprintf("Funder %02d", i)))}) // a programme's funder names differ
 			var v apiIDed
 			switch {
 			case err != nil:

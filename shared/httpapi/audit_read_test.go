@@ -171,7 +171,7 @@ func TestAuditReadHistory(t *testing.T) {
 	G := P + "/grants/" + w.grant
 
 	// A second funder, with a member acting for it: not this grant's funder.
-	funderY, _ := h.Create(t, uAdmin, P+"/funders", testkit.FunderBody("Department for Work and Pensions"))
+	funderY, _ := h.Create(t, uAdmin, P+"/funders", testkit.FunderBody("Department of Health"))
 	h.Want(t, http.StatusCreated, testkit.Request("PUT", testkit.MemberPath(w.pid, uFunderY), uAdmin, testkit.RolesBody(testkit.RoleFunder(funderY))))
 
 	// Grant: created by the world, then changed twice.
@@ -290,7 +290,7 @@ func TestAuditHistoryHidesFunderContacts(t *testing.T) {
 	h := atMemNew(t)
 	w := h.world(t)
 	contact := "jo.contact@dwp.example.org"
-	funder, _ := h.Create(t, uLead, w.P+"/funders", testkit.FunderBody("Department for Work and Pensions", contact))
+	funder, _ := h.Create(t, uLead, w.P+"/funders", testkit.FunderBody("Department of Health", contact))
 	F := w.P + "/funders/" + funder
 
 	for _, as := range []string{uPLA, uPLB, uFunderX} { // none manages, none acts for this funder

@@ -204,7 +204,7 @@ func TestAuditFailedTransactionWritesNothing(t *testing.T) {
 	body := func(v any) func() any { return func() any { return v } }
 	changes := []change{
 		{"create programme", uAdmin, "POST", "/programmes", body(testkit.ProgrammeBody("Working for Wellness")), none, 201},
-		{"create funder", uLead, "POST", P + "/funders", body(testkit.FunderBody("Department for Work and Pensions")), none, 201},
+		{"create funder", uLead, "POST", P + "/funders", body(testkit.FunderBody("Department of Health")), none, 201}, // a name no funder has
 		{"create project", uLead, "POST", P + "/projects", body(testkit.ProjectBody("Project D")), none, 201},
 		{"new member", uLead, "PUT", testkit.MemberPath(w.pid, uMember), body(testkit.RolesBody(testkit.RoleProjectLead(w.projB))), none, 201},
 		{"changed member", uLead, "PUT", testkit.MemberPath(w.pid, uPLB), body(testkit.RolesBody(testkit.RoleProjectLead(w.projA))), none, 200},

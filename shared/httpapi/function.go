@@ -53,8 +53,15 @@ func Mount(fns []Function) http.Handler {
 			mux.Handle(pattern, fn.Handler)
 		}
 	}
-	mux.Handle("/", fallback(Deps{}, fns))
-	return mux
+	fb := fallback(Deps{}, fns)
+	mux.Handle("/", fb)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !PlainPath(r) {
+			fb.ServeHTTP(w, r) // refused as every function refuses it, not redirected by mux
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // NewFallbackHandler answers the requests no API route takes: 405 with
@@ -81,5 +88,5 @@ func fallback(d Deps, fns []Function) http.Handler {
 		d.Logger = slog.Default()
 	}
 	s := &server{Deps: d, mux: routes}
-	return s.identify(s.recover(http.HandlerFunc(s.unmatched)))
+	return s.identify(s.plainPath(s.recover(http.HandlerFunc(s.unmatched))))
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 )
@@ -35,7 +36,7 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c *call, bod
 	}
 	idem := s.Service.Idempotency()
 	claim := service.ClaimFor(c.Caller, key)
-	saved, err := idem.Begin(r.Context(), claim, service.RequestHash(r.Method, hashedPath(r), body), s.Now(), claimLease)
+	saved, err := idem.Begin(r.Context(), claim, service.RequestHash(r.Method, hashedPath(r), hashedBody(body, rt)), s.Now(), claimLease)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -110,6 +111,22 @@ func hashedPath(r *http.Request) string {
 		return r.URL.EscapedPath()
 	}
 	return r.URL.EscapedPath() + "?" + r.URL.RawQuery
+}
+
+// hashedBody is the body a request's hash covers: a JSON body in its
+// canonical form (decode.Canonical), so the same JSON sent again with its
+// members in another order, other white space or other string escapes
+// (a client that rebuilt it to retry) is the same request, and replays;
+// a file (an import's sheet), or a body JSON does not read one way, as
+// its bytes.
+func hashedBody(body []byte, rt route) []byte {
+	if rt.files != nil {
+		return body
+	}
+	if c, ok := decode.Canonical(body); ok {
+		return c
+	}
+	return body
 }
 
 // replayable reports whether an answer is kept for repeats of its request:

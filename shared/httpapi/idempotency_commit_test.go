@@ -118,6 +118,8 @@ func TestIdempotentAnswerSavedBeforeSent(t *testing.T) {
 // No choice of token subject and key lets one caller's key reach another's
 // answer: subject "abc" with key "x#y" and subject "abc#x" with key "y"
 // used to share one record, and the second caller got the first's answer.
+// The second request runs as its own: a funder of the same name, refused
+// (409) since the first made one, never the first's 201 replayed.
 func TestIdempotencyKeysCannotCrossCallers(t *testing.T) {
 	t.Parallel()
 	subjects := map[string]string{uAdmin: "abc", uLead: "abc#x"}
@@ -125,7 +127,7 @@ func TestIdempotencyKeysCannotCrossCallers(t *testing.T) {
 	f := h.fixture(t)
 	body := testkit.FunderBody("Same body from two callers")
 	a := h.Want(t, http.StatusCreated, testkit.Request(http.MethodPost, f.p1("/funders"), uAdmin, body, "Idempotency-Key", "x#y"))
-	b := h.Want(t, http.StatusCreated, testkit.Request(http.MethodPost, f.p1("/funders"), uLead, body, "Idempotency-Key", "y"))
+	b := h.Want(t, http.StatusConflict, testkit.Request(http.MethodPost, f.p1("/funders"), uLead, body, "Idempotency-Key", "y"))
 	if b.Header.Get("Idempotent-Replayed") != "" || string(a.Body) == string(b.Body) {
 		t.Fatalf("the second caller got the first caller's answer:\n%s\n%s", a, b)
 	}

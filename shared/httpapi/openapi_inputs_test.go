@@ -151,3 +151,49 @@ func TestOpenAPIInputsMatchDecoders(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenAPINumberBoundsMatchDecoders: at and around each bound of a
+// number the API limits (domain.MinFTE, MinMeanScore, MaxMeanScore…),
+// the schema and the API agree: a value the document admits is accepted,
+// one it refuses is refused naming the field. So fte, baselineMean and
+// latestMean between 0 and 0.01, which the document once admitted and
+// the API refused, are refused by both.
+func TestOpenAPINumberBoundsMatchDecoders(t *testing.T) {
+	t.Parallel()
+	schemas := oaLoad(t).Components.Schemas
+	post := func(fte any) map[string]any {
+		return map[string]any{"title": "Employment specialist", "grantId": "01hq3v7k8m9n0p1q2r3s4t5v6w", "fte": fte,
+			"contract": "permanent", "startDate": "2009-06-01", "status": "filled"}
+	}
+	outcome := func(baseline, latest any) map[string]any {
+		return map[string]any{"periodStart": "2011-04-01", "periodEnd": "2011-06-30", "counts": map[string]any{"referrals": 40.0},
+			"measures": []any{map[string]any{"name": "self-confidence", "baselineMean": baseline, "latestMean": latest, "respondents": 8.0}}}
+	}
+	edges := []float64{-1, 0, 0.005, 0.0099, 0.01, 0.5, 1, 1.001, 999.99, 1000, 1000.01}
+	for _, c := range []struct {
+		schema, field string
+		decoder       func() oaValidator
+		body          func(v float64) map[string]any
+	}{
+		{"PostInput", "fte", oaInputs["PostInput"].decoder, func(v float64) map[string]any { return post(v) }},
+		{"OutcomeInput", "measures[0].baselineMean", oaInputs["OutcomeInput"].decoder, func(v float64) map[string]any { return outcome(v, 6.9) }},
+		{"OutcomeInput", "measures[0].latestMean", oaInputs["OutcomeInput"].decoder, func(v float64) map[string]any { return outcome(3.0, v) }},
+	} {
+		for _, v := range edges {
+			body := c.body(v)
+			documented := schemas[c.schema].Value.VisitJSON(body, openapi3.MultiErrors()) == nil
+			accepted := !oaNames(oaRefused(t, c.decoder, body), c.field)
+			if documented != accepted {
+				t.Errorf("%s %s = %v: the document admits it %v, the API accepts it %v", c.schema, c.field, v, documented, accepted)
+			}
+		}
+	}
+	// A post's fte is limited alike wherever the document gives it.
+	want := schemas["PostInput"].Value.Properties["fte"].Value
+	for _, name := range []string{"PostPatch", "Post"} {
+		got := schemas[name].Value.Properties["fte"].Value
+		if got.Min == nil || *got.Min != *want.Min || got.ExclusiveMin != want.ExclusiveMin || got.Max == nil || *got.Max != *want.Max {
+			t.Errorf("%s.fte is not limited as PostInput.fte is", name)
+		}
+	}
+}

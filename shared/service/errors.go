@@ -47,7 +47,7 @@ func storeErr(err error, what string, refs refFields) error {
 	var taken *NameTakenError
 	switch {
 	case errors.As(err, &taken):
-		return nameTaken(taken.Name, err)
+		return nameTaken(taken, err)
 	case errors.As(err, &missing):
 		p := domain.Problems{}
 		for _, m := range missing.Refs {
@@ -113,9 +113,14 @@ func alreadyCorrected(c *AlreadyCorrectedError, do string) error {
 
 // nameTaken refuses a project name another project of the programme has:
 // an import matches rows to projects by name, so two projects one name
-// would leave every sheet naming it unimportable.
-func nameTaken(name string, err error) error {
-	msg := "another project of this programme is already named " + strconv.Quote(strings.TrimSpace(name))
+// would leave every sheet naming it unimportable. Likewise a funder's:
+// funders are told apart by name wherever they are shown.
+func nameTaken(taken *NameTakenError, err error) error {
+	what := "project"
+	if taken.Entity == domain.EntityFunder {
+		what = "funder"
+	}
+	msg := "another " + what + " of this programme is already named " + strconv.Quote(strings.TrimSpace(taken.Name))
 	return &domain.Error{Code: domain.CodeConflict, Message: msg, Fields: map[string]string{"name": msg}, Err: err}
 }
 

@@ -58,6 +58,13 @@ var (
 	// ErrSessionEnded: the web session the request came with was signed
 	// out of.
 	ErrSessionEnded = errors.New("session ended")
+	// ErrCountsBelowZero: the change would take one of a schedule's
+	// counts of returns below zero. The counts no longer match the
+	// returns (a bug, or counts left wrong by one), so nothing was
+	// written rather than a negative count shown; the counts are put
+	// right from the returns (`go run ./infra/recount`). Callers treat it
+	// as any internal error.
+	ErrCountsBelowZero = errors.New("return counts: the change would take a schedule's count of returns below zero; they no longer match the returns: recount them (go run ./infra/recount)")
 )
 
 // AlreadyCorrectedError refuses a second correction of one submission: By
@@ -93,17 +100,19 @@ func (e *MissingRefError) Error() string {
 	return "missing references: " + strings.Join(parts, ", ")
 }
 
-// NameTakenError refuses a project created or renamed with a name another
-// project of the programme already has (compared by
-// domain.ProjectNameKey): Name is the name the change asked for. Storage
-// keeps one marker a name, so two changes racing for one name cannot both
-// land; projects stored before the markers have none (see CreateProject).
+// NameTakenError refuses a project (or a funder: Entity) created or
+// renamed with a name another project (funder) of the programme already
+// has (compared by domain.ProjectNameKey, domain.FunderNameKey): Name is
+// the name the change asked for. Storage keeps one marker a name, so two
+// changes racing for one name cannot both land; records stored before the
+// markers have none (see CreateProject, CreateFunder).
 type NameTakenError struct {
-	Name string
+	Name   string
+	Entity domain.Entity // domain.EntityProject or domain.EntityFunder
 }
 
 // Error is for logs: the name taken.
-func (e *NameTakenError) Error() string { return "project name taken: " + e.Name }
+func (e *NameTakenError) Error() string { return string(e.Entity) + " name taken: " + e.Name }
 
 // Get asks for one record in a read: Into (a pointer to the domain value)
 // receives it, and Found says whether it was there. Into may be nil to
@@ -244,8 +253,13 @@ type ProgrammeStore interface {
 
 // OrganisationStore keeps a programme's funders and projects.
 type OrganisationStore interface {
+	// CreateFunder stores a funder. A name another funder created since
+	// the name markers has (domain.FunderNameKey) is a *NameTakenError;
+	// one of a funder stored before them is not seen.
 	CreateFunder(ctx context.Context, programmeID string, f domain.Funder, ch Change) error
-	// UpdateFunder replaces a funder still at before's version.
+	// UpdateFunder replaces a funder still at before's version; a new
+	// name is held as CreateFunder holds it (*NameTakenError), and the old
+	// one freed.
 	UpdateFunder(ctx context.Context, programmeID string, before, after domain.Funder, ch Change) error
 	ListFunders(ctx context.Context, programmeID string, p Page) ([]domain.Funder, string, error)
 	// CreateProject stores a project; gen, when not nil, marks the returns

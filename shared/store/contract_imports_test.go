@@ -1,8 +1,10 @@
 package store_test
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
@@ -193,6 +195,136 @@ func ctImportAnswer(c *ct) {
 }
 
 func ignore[T any](_ T, err error) error { return err }
+
+// ctImportReturnStats: an import filling more returns than one
+// transaction holds moves the return counts, the schedule's and each
+// project's, exactly as the same rows imported one at a time do, and as
+// the returns written count them (domain.ReturnStatsOf): wherever the
+// rows are split into transactions, no row is counted twice. The rows
+// take turns between the projects, so every transaction holds rows of
+// each, and a third of them await review (submitted) and half came by
+// their due date (on time).
+func ctImportReturnStats(c *ct) {
+	now := time.Now().UTC()
+	const projects = 6
+	type world struct {
+		p     domain.Programme
+		js    []string
+		sched domain.Schedule
+		subs  []service.Submission
+		after []domain.Return
+	}
+	build := func() world {
+		w := world{p: c.programme()}
+		var js []domain.Project
+		for range projects {
+			j := c.project(w.p.ID)
+			js, w.js = append(js, j), append(w.js, j.ID)
+		}
+		setup, err := c.st.ReportingSetup(c.ctx, w.p.ID)
+		c.ok(err)
+		w.sched = domain.Schedule{ID: domain.NewID(), Name: "Monthly", Frequency: domain.Monthly, FirstPeriodStart: domain.MustDate("2025-01-01"),
+			LastPeriodEnd: domain.MustDate("2026-06-30"), DueDays: 20, Reminders: []int64{7}, Version: 1, CreatedAt: now, UpdatedAt: now}
+		c.ok(c.st.CreateSchedule(c.ctx, w.p.ID, w.sched, setup.Seq, nil, c.change(w.p.ID, domain.EntitySchedule, w.sched.ID, domain.ActionCreate, nil, w.sched)))
+		returns := domain.ExpectedReturns(w.sched, js, now)
+		c.ok(c.st.CreateReturns(c.ctx, w.p.ID, returns))
+		if setup, err = c.st.ReportingSetup(c.ctx, w.p.ID); err != nil {
+			c.Fatal(err)
+		}
+		// Period by period, each project's return in turn.
+		slices.SortStableFunc(returns, func(a, b domain.Return) int { return cmp.Compare(a.PeriodEnd.String(), b.PeriodEnd.String()) })
+		for i, r := range returns {
+			o := ctOutcome(r.ProjectID, "", r.PeriodEnd.String(), map[domain.Metric]int64{domain.MetricReferrals: int64(1 + i%4)})
+			o.PeriodStart = r.PeriodStart
+			if i%2 == 0 {
+				o.SubmittedAt = r.DueDate.Time().Add(9 * time.Hour)
+			}
+			o = domain.NewSubmission(o, nil, i%3 == 0)
+			filled, ok := r.Fill(o)
+			if !ok {
+				c.Fatalf("row %d fills no return: %+v", i, r)
+			}
+			w.subs = append(w.subs, service.Submission{Outcome: o, Figures: domain.Submitting(o, nil, nil),
+				Returns: []service.ReturnWrite{{Before: &returns[i], After: filled}}, Seq: setup.Seq})
+			w.after = append(w.after, filled)
+		}
+		return w
+	}
+	batch := func(w world, subs []service.Submission) service.ImportBatch {
+		b := service.ImportBatch{Lock: "lock " + w.p.ID}
+		for _, sub := range subs {
+			b.Submissions = append(b.Submissions, sub)
+			b.Changes = append(b.Changes, c.change(w.p.ID, domain.EntityOutcome, sub.Outcome.ID, domain.ActionCreate, nil, sub.Outcome))
+		}
+		return b
+	}
+	type counts struct {
+		Expected, Unsent, OnTime map[domain.Date]int64
+		Submitted                int64
+	}
+	of := func(st domain.ReturnStats) counts {
+		return counts{ctNonZeroCounts(st.Expected), ctNonZeroCounts(st.Unsent), ctNonZeroCounts(st.OnTime), st.Submitted}
+	}
+	// read is the world's counts: the schedule's under "", each project's
+	// under its id.
+	read := func(w world) map[string]counts {
+		setup, err := c.st.ReportingSetup(c.ctx, w.p.ID)
+		c.ok(err)
+		figs, err := c.st.Figures(c.ctx, map[string]service.FigureKeys{w.p.ID: {Projects: w.js, ProjectSchedules: []string{w.sched.ID}}})
+		c.ok(err)
+		out := map[string]counts{"": of(setup.Stats[w.sched.ID])}
+		for _, j := range w.js {
+			out[j] = of(figs[w.p.ID].ProjectStats[j][w.sched.ID])
+		}
+		for who, st := range out {
+			for _, m := range []map[domain.Date]int64{st.Expected, st.Unsent, st.OnTime} {
+				for end, n := range m {
+					if n < 0 {
+						c.Errorf("%s counts %d returns to %s", cmp.Or(who, "the schedule"), n, end)
+					}
+				}
+			}
+		}
+		return out
+	}
+	// want is how the returns as written count.
+	want := func(w world) map[string]counts {
+		out := map[string]counts{}
+		var all domain.StatsDelta
+		for j, by := range domain.ReturnStatsOf(w.after) {
+			st := by[w.sched.ID]
+			out[j] = of(st)
+			all.Merge(domain.StatsDelta{Expected: st.Expected, Unsent: st.Unsent, OnTime: st.OnTime, Submitted: st.Submitted})
+		}
+		out[""] = of(domain.ReturnStats{Expected: all.Expected, Unsent: all.Unsent, OnTime: all.OnTime, Submitted: all.Submitted})
+		return out
+	}
+
+	whole, rows := build(), build()
+	if len(whole.subs) != projects*18 {
+		c.Fatalf("%d rows, want a return of each project for each of 18 months", len(whole.subs))
+	}
+	c.ok(c.st.LockImports(c.ctx, whole.p.ID, "lock "+whole.p.ID, now, time.Minute))
+	if n, err := c.st.ImportOutcomes(c.ctx, whole.p.ID, batch(whole, whole.subs)); err != nil || n != len(whole.subs) {
+		c.Fatalf("the import: %d of %d rows, %v", n, len(whole.subs), err)
+	}
+	c.ok(c.st.LockImports(c.ctx, rows.p.ID, "lock "+rows.p.ID, now, time.Minute))
+	for i, sub := range rows.subs {
+		if n, err := c.st.ImportOutcomes(c.ctx, rows.p.ID, batch(rows, []service.Submission{sub})); err != nil || n != 1 {
+			c.Fatalf("row %d alone: %d, %v", i, n, err)
+		}
+	}
+	got, one := read(whole), read(rows)
+	if w := want(whole); !reflect.DeepEqual(got, w) {
+		c.Errorf("return counts after the import:\n%+v\nwant, as its returns count:\n%+v", got, w)
+	}
+	if w := want(rows); !reflect.DeepEqual(one, w) {
+		c.Errorf("return counts after importing row by row:\n%+v\nwant, as its returns count:\n%+v", one, w)
+	}
+	if len(got[""].Unsent) != 0 || len(got[""].Expected) != 18 || got[""].Submitted != int64((len(whole.subs)+2)/3) {
+		c.Errorf("the schedule's counts: %+v, want 18 periods, none unsent, every third awaiting review", got[""])
+	}
+}
 
 // ctStagedFiles: a file kept whole, whatever its size.
 func ctStagedFiles(c *ct) {

@@ -134,7 +134,7 @@ func (c *ct) programme() domain.Programme {
 
 func (c *ct) funder(pid string) domain.Funder {
 	c.Helper()
-	f := domain.Funder{ID: domain.NewID(), Name: "DWP", Contacts: []string{"grants@dwp.example"}, CreatedAt: time.Now().UTC()}
+	f := domain.Funder{ID: domain.NewID(), Name: "DWP " + domain.NewID(), Contacts: []string{"grants@dwp.example"}, CreatedAt: time.Now().UTC()} // a programme's funder names differ
 	c.ok(c.st.CreateFunder(c.ctx, pid, f, c.change(pid, domain.EntityFunder, f.ID, domain.ActionCreate, nil, f)))
 	return f
 }
@@ -397,6 +397,7 @@ var ctCases = []struct {
 	{"dependents revisions and guards", ctDependents},
 	{"funders, projects and cursors", ctOrganisations},
 	{"project names", ctProjectNames},
+	{"funder names", ctFunderNames},
 	{"grants and funding totals", ctGrants},
 	{"grant filters", ctGrantFilters},
 	{"posts and cohorts", ctPostsAndCohorts},
@@ -415,6 +416,8 @@ var ctCases = []struct {
 	{"imports: the lock", ctImportLock},
 	{"imports: the answer saved with the rows", ctImportAnswer},
 	{"imports: staged files", ctStagedFiles},
+	{"imports: return counts whatever the transactions", ctImportReturnStats},
+	{"return counts never below zero", ctCountsFloor},
 	{"portfolio summaries and period figures", ctPortfolio},
 }
 

@@ -122,7 +122,7 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, sub servi
 		return err
 	}
 	for _, u := range s.statsUpdates(programmeID, stats) {
-		t.add(u, nil)
+		t.add(u, service.ErrCountsBelowZero)
 	}
 	t.add(s.setupCheck(programmeID, sub.Seq), service.ErrChanged)
 	if err := s.release(t, programmeID, sub.Release, releaseReserve(ch)); err != nil {
@@ -439,7 +439,7 @@ func (s *Store) ReviewOutcome(ctx context.Context, programmeID string, rv servic
 		return err
 	}
 	for _, u := range s.statsUpdates(programmeID, stats) {
-		t.add(u, nil)
+		t.add(u, service.ErrCountsBelowZero)
 	}
 	if rv.Notify != nil {
 		put, err := s.notificationPut(*rv.Notify)

@@ -15,5 +15,11 @@ func ProjectNameKey(programmeID, name string) Item {
 	return key(pkProgramme(programmeID), skProjectName(name))
 }
 
+// FunderNameKey is the key of the marker of a funder's name, for tests
+// that delete it as a funder stored before the markers has none.
+func FunderNameKey(programmeID, name string) Item {
+	return key(pkProgramme(programmeID), skFunderName(name))
+}
+
 // DBOf is the client a store sends its requests with.
 func DBOf(s *Store) DB { return s.db }

@@ -84,12 +84,19 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 		if err != nil {
 			return nil, 0, err
 		}
+		// The row's own moves of the return counts, merged into the
+		// transaction's only once it is known to fit: the deltas hold
+		// maps, so merging first would count a row that does not fit in
+		// this transaction as well as in the next.
 		rs := map[statsKey]domain.StatsDelta{}
-		for k, v := range stats {
-			rs[k] = v
-		}
 		if err := s.returnWrites(own, programmeID, sub.Returns, rs); err != nil {
 			return nil, 0, err
+		}
+		statsAfter := len(stats)
+		for k := range rs {
+			if _, ok := stats[k]; !ok {
+				statsAfter++
+			}
 		}
 		// What this submission adds to the items the transaction shares.
 		o := sub.Outcome
@@ -104,7 +111,7 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 		newProject := !projects[o.ProjectID]
 		cohort := domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID)
 		newCohort := o.CohortID != "" && !cohorts[cohort]
-		shared := 4 + len(b.Premises) + len(rs) + len(projects) + len(cohorts) // lock, setup, totals, changed marker, premises; stats
+		shared := 4 + len(b.Premises) + statsAfter + len(projects) + len(cohorts) // lock, setup, totals, changed marker, premises; stats
 		if newProject {
 			shared++
 		}
@@ -136,7 +143,10 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 		}
 		// It fits: merge it in.
 		t.items, t.fails = append(t.items, own.items...), append(t.fails, own.fails...)
-		size, n, stats = bytes, n+1, rs
+		size, n = bytes, n+1
+		for k, d := range rs {
+			mergeDelta(stats, k, d)
+		}
 		for a, v := range d {
 			totals[a] += v
 		}
@@ -161,7 +171,7 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 		return nil, 0, err
 	}
 	for _, u := range s.statsUpdates(programmeID, stats) {
-		t.add(u, nil)
+		t.add(u, service.ErrCountsBelowZero)
 	}
 	t.add(s.setupCheck(programmeID, b.Submissions[from].Seq), service.ErrChanged)
 	t.add(s.lockCheck(programmeID, b.Lock), service.ErrConflict)

@@ -45,6 +45,14 @@ const prefixFunder = "FUNDER#"
 
 func skFunder(id string) string { return prefixFunder + id }
 
+// Funder name marker: one a name (domain.FunderNameKey) a funder of the
+// programme holds, so no two funders share one; hashed as a project's
+// (skProjectName).
+func skFunderName(name string) string {
+	sum := sha256.Sum256([]byte(domain.FunderNameKey(name)))
+	return "FNAME#" + hex.EncodeToString(sum[:])
+}
+
 // Project.
 const prefixProject = "PROJECT#"
 

@@ -24,7 +24,7 @@ import (
 
 func (w *dsWorld) grant(t *testing.T, pence int64) domain.Grant {
 	t.Helper()
-	f := domain.Funder{ID: domain.NewID(), Name: "DWP", Contacts: []string{"grants@dwp.example"}, Version: 1}
+	f := domain.Funder{ID: domain.NewID(), Name: "DWP " + domain.NewID(), Contacts: []string{"grants@dwp.example"}, Version: 1} // a funder a grant: names differ
 	if err := w.st.CreateFunder(context.Background(), w.P, f, w.event(domain.EntityFunder, f.ID, domain.ActionCreate, f)); err != nil {
 		t.Fatal(err)
 	}

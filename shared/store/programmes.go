@@ -108,20 +108,6 @@ func appendDecoded[T any](item Item, out *[]T) error {
 	return nil
 }
 
-// createChild writes a record that lives in a programme's partition, with
-// a check that the programme is there and its audit event.
-func (s *Store) createChild(ctx context.Context, programmeID string, v any, typ, sk string, ch service.Change) error {
-	item, err := record(v, typ, keys{PK: pkProgramme(programmeID), SK: sk})
-	if err != nil {
-		return err
-	}
-	t := s.programmeExists(s.create(&tx{}, item), programmeID)
-	if err := s.write(ctx, ch, t); err != nil {
-		return fmt.Errorf("create %s %s in %s: %w", typ, sk, programmeID, err)
-	}
-	return nil
-}
-
 func (s *Store) listChildren(ctx context.Context, programmeID, prefix string, p service.Page, decode func(Item) error) (string, error) {
 	next, err := s.list(ctx, query{pkAttr: "PK", skAttr: "SK", pk: pkProgramme(programmeID), prefix: prefix}, p, decode)
 	if err != nil {

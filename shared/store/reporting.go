@@ -156,11 +156,36 @@ func (s *Store) statsUpdates(programmeID string, by map[statsKey]domain.StatsDel
 			d.add("ot_"+day.String(), float64(n))
 		}
 		d.add("sub", float64(sd.Submitted))
-		if len(d) > 0 {
-			out = append(out, s.addUpdate(pkProgramme(programmeID), id.sk(), d))
+		if len(d) == 0 {
+			continue
 		}
+		u := s.addUpdate(pkProgramme(programmeID), id.sk(), d)
+		if id.ProjectID == "" {
+			floorAtZero(u.Update, d)
+		}
+		out = append(out, u)
 	}
 	return out
+}
+
+// floorAtZero conditions u, an addUpdate of d, on no count it takes away
+// from going below zero: each attribute d lowers holds at least as much
+// as it takes. Only a schedule's counts (SCHEDSTAT#) are so guarded: a
+// project's of a schedule made before they were kept (no pc_<s> on the
+// setup) lack its earlier returns, and go below zero as those are filled.
+func floorAtZero(u *types.Update, d deltas) {
+	var conds []string
+	for n, a := range u.ExpressionAttributeNames {
+		if v := d[a]; v < 0 {
+			c := ":c" + strings.TrimPrefix(n, "#a")
+			u.ExpressionAttributeValues[c] = &types.AttributeValueMemberN{Value: formatNum(-v)}
+			conds = append(conds, n+" >= "+c)
+		}
+	}
+	if len(conds) > 0 {
+		sort.Strings(conds)
+		u.ConditionExpression = aws.String(strings.Join(conds, " AND "))
+	}
 }
 
 // mergeStats adds b, the change of one return, into the deltas of its
@@ -348,7 +373,7 @@ func (s *Store) returnRemovals(t *tx, programmeID string, removed []domain.Retur
 		mergeStats(stats, r, d)
 	}
 	for _, u := range s.statsUpdates(programmeID, stats) {
-		t.add(u, nil)
+		t.add(u, service.ErrCountsBelowZero)
 	}
 	return nil
 }

@@ -267,7 +267,7 @@ func (s *Store) createChunk(ctx context.Context, programmeID string, rs []domain
 		t.fails[i] = errReturnExists
 	}
 	for _, u := range s.statsUpdates(programmeID, stats) {
-		t.add(u, nil)
+		t.add(u, service.ErrCountsBelowZero)
 	}
 	err := s.transact(ctx, t)
 	if !errors.Is(err, errReturnExists) {
@@ -286,7 +286,7 @@ func (s *Store) createChunk(ctx context.Context, programmeID string, rs []domain
 		}
 		one.fails[planned] = errReturnExists
 		for _, u := range s.statsUpdates(programmeID, st) {
-			one.add(u, nil)
+			one.add(u, service.ErrCountsBelowZero)
 		}
 		if err := s.transact(ctx, one); err != nil && !errors.Is(err, errReturnExists) {
 			return fmt.Errorf("create return %s: %w", w.After.ID, err)

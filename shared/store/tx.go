@@ -381,6 +381,7 @@ func (s *Store) transact(ctx context.Context, t *tx) error {
 func (t *tx) failure(reasons []types.CancellationReason) error {
 	var missing []domain.RecordRef
 	var first error
+	below := false
 	for i, r := range reasons {
 		if aws.ToString(r.Code) != "ConditionalCheckFailed" || i >= len(t.fails) {
 			continue
@@ -391,9 +392,18 @@ func (t *tx) failure(reasons []types.CancellationReason) error {
 			missing = append(missing, m.Refs...)
 			continue
 		}
+		if fail == service.ErrCountsBelowZero {
+			// A change planned on returns that have moved since can
+			// fail the counts' floor too: what moved is the answer.
+			below = true
+			continue
+		}
 		if first == nil && fail != nil {
 			first = fail
 		}
+	}
+	if first == nil && below && len(missing) == 0 {
+		return service.ErrCountsBelowZero
 	}
 	if first != nil {
 		// A stale version, a programme gone or a claim taken over decides

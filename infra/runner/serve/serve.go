@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/fundtrack/fundtrack/infra/websignin"
 	"github.com/fundtrack/fundtrack/shared/auth"
@@ -39,7 +40,15 @@ func Handler(c platform.Config, db store.DB, local auth.Local) (http.Handler, er
 	mux.Handle("/app", webApp)
 	mux.Handle("/app/", webApp)
 	mux.Handle("/", api)
-	return mux, nil
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A path not in its plain form ("//", "/./", "/../") the mux would
+		// redirect: outside the web app it is the API's to refuse.
+		if !httpapi.PlainPath(r) && r.URL.Path != "/app" && !strings.HasPrefix(r.URL.Path, "/app/") {
+			api.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}), nil
 }
 
 // defaultOperator runs the local demo: not an NHS organisation, so the

@@ -63,3 +63,22 @@ func header(body string) string {
 	}
 	return body[start:end]
 }
+
+// TestPathsNotInPlainFormAreTheAPIs: the runner's own mux would redirect
+// a path with //, /./ or /../ to the cleaned path before the API saw it
+// (an HTML 307 without the API's headers); outside /app/ such a path is
+// the API's, which answers 404 in its error shape.
+func TestPathsNotInPlainFormAreTheAPIs(t *testing.T) {
+	h, err := Handler(platform.Config{Table: "fundtrack"}, dynamodb.New(dynamodb.Options{Region: "eu-west-2"}),
+		auth.Local{Secret: []byte("runner-test-secret"), Issuer: auth.LocalIssuer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"//programmes", "/programmes/x//grants", "/programmes/./x", "/programmes/x/../y", "//app/x"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:8080"+p, nil))
+		if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), `"not_found"`) || rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: %d %v %s, want the API's 404", p, rec.Code, rec.Header(), rec.Body)
+		}
+	}
+}

@@ -90,6 +90,8 @@ func (s *Store) importChunk(programmeID string, b service.ImportBatch, from, n i
 			return restore(t.first)
 		case len(t.missing) > 0:
 			return restore(&service.MissingRefError{Refs: t.missing})
+		case t.belowZero():
+			return restore(service.ErrCountsBelowZero)
 		}
 		for _, w := range t.writes {
 			w()
@@ -111,7 +113,7 @@ func (s *Store) importChunk(programmeID string, b service.ImportBatch, from, n i
 
 // clone copies a partition, to put it back when a transaction fails.
 func (p *partition) clone() *partition {
-	return &partition{records: maps.Clone(p.records), revs: maps.Clone(p.revs), superseded: maps.Clone(p.superseded), names: maps.Clone(p.names), totals: copyTotals(p.totals),
+	return &partition{records: maps.Clone(p.records), revs: maps.Clone(p.revs), superseded: maps.Clone(p.superseded), names: maps.Clone(p.names), funderNames: maps.Clone(p.funderNames), totals: copyTotals(p.totals),
 		changes: p.changes, dirty: p.dirty, audit: slices.Clone(p.audit), money: p.money.clone(), targetDue: maps.Clone(p.targetDue), leases: maps.Clone(p.leases),
 		funding: domain.FundingFigures{Awarded: maps.Clone(p.funding.Awarded), Paid: maps.Clone(p.funding.Paid), Due: maps.Clone(p.funding.Due)}}
 }

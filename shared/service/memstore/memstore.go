@@ -54,16 +54,17 @@ type Store struct {
 // partition is everything of one programme, as the DynamoDB store keeps it
 // in one partition (and the audit trail in its own table).
 type partition struct {
-	records    map[domain.RecordRef][]byte // JSON of each record, the programme included
-	revs       map[domain.RecordRef]int64  // dependents revisions (service.Get.Rev), by record
-	superseded map[string]string           // outcome id → the correction that replaced it
-	names      map[string]string           // project name (domain.ProjectNameKey) → the project holding it
-	totals     domain.Totals
-	funding    domain.FundingFigures // money by funder and project
-	changes    int64                 // changes to the figures so far
-	dirty      bool                  // figures changed since the notifier last looked
-	audit      []auditEntry
-	money      moneyState // grants' money figures and corrected spend returns
+	records     map[domain.RecordRef][]byte // JSON of each record, the programme included
+	revs        map[domain.RecordRef]int64  // dependents revisions (service.Get.Rev), by record
+	superseded  map[string]string           // outcome id → the correction that replaced it
+	names       map[string]string           // project name (domain.ProjectNameKey) → the project holding it
+	funderNames map[string]string           // funder name (domain.FunderNameKey) → the funder holding it
+	totals      domain.Totals
+	funding     domain.FundingFigures // money by funder and project
+	changes     int64                 // changes to the figures so far
+	dirty       bool                  // figures changed since the notifier last looked
+	audit       []auditEntry
+	money       moneyState // grants' money figures and corrected spend returns
 	// The notifier's index entries kept beside the records (notifier.go):
 	targetDue map[string]domain.Date // target id → its next time-driven check
 	leases    map[string]int64       // notification id → its lease's end, in Unix ms
@@ -503,6 +504,9 @@ func (s *Store) Snapshot() string {
 		}
 		for _, k := range slices.Sorted(maps.Keys(p.names)) {
 			fmt.Fprintf(&b, "project name %q held by %s\n", k, p.names[k])
+		}
+		for _, k := range slices.Sorted(maps.Keys(p.funderNames)) {
+			fmt.Fprintf(&b, "funder name %q held by %s\n", k, p.funderNames[k])
 		}
 		b.WriteString(p.money.String())
 		for _, e := range p.audit {

@@ -150,6 +150,7 @@ func (t *tx) returnWrites(ws []service.ReturnWrite) *tx {
 			after.Version = w.Before.Version + 1
 		}
 		d := domain.ReturnStatsChange(w.Before, after)
+		t.movesCounts(after.ScheduleID, d)
 		t.then(func(p *partition) {
 			p.put(ref, keep(after))
 			p.addStats(after, d)
@@ -170,6 +171,7 @@ func (t *tx) returnRemovals(rs []domain.Return) *tx {
 		t.check(ok && cur.Version == r.Version && !cur.Sent() && t.p.rev(ref) == r.Rev, service.ErrChanged)
 		var d domain.StatsDelta
 		d.Add(cur, -1)
+		t.movesCounts(cur.ScheduleID, d)
 		t.then(func(p *partition) {
 			k, _ := slot(ref)
 			delete(p.records, k)
@@ -178,6 +180,43 @@ func (t *tx) returnRemovals(rs []domain.Return) *tx {
 		})
 	}
 	return t
+}
+
+// movesCounts notes that the change moves schedule's counts by d, for
+// belowZero.
+func (t *tx) movesCounts(schedule string, d domain.StatsDelta) {
+	if t.counts == nil {
+		t.counts = map[string]domain.StatsDelta{}
+	}
+	a := t.counts[schedule]
+	a.Merge(d)
+	t.counts[schedule] = a
+}
+
+// belowZero says whether the change takes one of a schedule's counts
+// below zero, which the DynamoDB store's condition on its SCHEDSTAT
+// items refuses (service.ErrCountsBelowZero). A project's counts are not
+// checked: those of a schedule made before they were kept go below zero
+// (ForgetProjectCounts).
+func (t *tx) belowZero() bool {
+	for schedule, d := range t.counts {
+		var st statsRecord
+		t.p.decode(domain.Ref(entityStats, schedule), &st)
+		for _, m := range []struct {
+			have map[string]int64
+			move map[domain.Date]int64
+		}{{st.Expected, d.Expected}, {st.Unsent, d.Unsent}, {st.OnTime, d.OnTime}} {
+			for day, n := range m.move {
+				if n < 0 && m.have[day.String()]+n < 0 {
+					return true
+				}
+			}
+		}
+		if d.Submitted < 0 && st.Submitted+d.Submitted < 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // addStats moves the counts of r's schedule, and of r's project of it,

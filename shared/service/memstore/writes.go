@@ -25,6 +25,9 @@ type tx struct {
 	first   error
 	missing []domain.RecordRef
 	writes  []func()
+	// counts are the moves of each schedule's return counts the change
+	// makes, by schedule (see belowZero).
+	counts map[string]domain.StatsDelta
 	// audits are events the change writes besides its own (each payment
 	// a change makes due has its own).
 	audits []domain.AuditEvent
@@ -172,6 +175,8 @@ func (t *tx) apply(programmeID string, own ...domain.AuditEvent) error {
 		return t.first
 	case len(t.missing) > 0:
 		return &service.MissingRefError{Refs: t.missing}
+	case t.belowZero():
+		return service.ErrCountsBelowZero
 	}
 	for _, w := range t.writes {
 		w()
@@ -245,7 +250,7 @@ func (s *Store) DeleteMember(_ context.Context, programmeID string, before domai
 // CreateFunder implements service.OrganisationStore.
 func (s *Store) CreateFunder(_ context.Context, programmeID string, f domain.Funder, ch service.Change) error {
 	return s.write("CreateFunder", programmeID, ch, func(t *tx) {
-		t.create(domain.Ref(domain.EntityFunder, f.ID), f).programmeExists()
+		t.create(domain.Ref(domain.EntityFunder, f.ID), f).programmeExists().holdFunderName(f, "")
 	})
 }
 
@@ -269,7 +274,7 @@ func (t *tx) holdName(pr domain.Project, old string) *tx {
 	if t.p != nil {
 		holder = t.p.names[k]
 	}
-	t.check(holder == "", &service.NameTakenError{Name: pr.Name})
+	t.check(holder == "", &service.NameTakenError{Name: pr.Name, Entity: domain.EntityProject})
 	return t.then(func(p *partition) {
 		if p.names == nil {
 			p.names = map[string]string{}
@@ -281,10 +286,33 @@ func (t *tx) holdName(pr domain.Project, old string) *tx {
 	})
 }
 
+// holdFunderName adds the DynamoDB store's marker of f's name (FNAME#), as
+// holdName does a project's.
+func (t *tx) holdFunderName(f domain.Funder, old string) *tx {
+	k, was := domain.FunderNameKey(f.Name), domain.FunderNameKey(old)
+	if old != "" && k == was {
+		return t
+	}
+	var holder string
+	if t.p != nil {
+		holder = t.p.funderNames[k]
+	}
+	t.check(holder == "", &service.NameTakenError{Name: f.Name, Entity: domain.EntityFunder})
+	return t.then(func(p *partition) {
+		if p.funderNames == nil {
+			p.funderNames = map[string]string{}
+		}
+		if old != "" && p.funderNames[was] == f.ID {
+			delete(p.funderNames, was)
+		}
+		p.funderNames[k] = f.ID
+	})
+}
+
 // UpdateFunder implements service.OrganisationStore.
 func (s *Store) UpdateFunder(_ context.Context, programmeID string, before, after domain.Funder, ch service.Change) error {
 	return s.write("UpdateFunder", programmeID, ch, func(t *tx) {
-		t.versioned(domain.Ref(domain.EntityFunder, after.ID), after, before.Version)
+		t.versioned(domain.Ref(domain.EntityFunder, after.ID), after, before.Version).holdFunderName(after, before.Name)
 	})
 }
 

@@ -1,0 +1,75 @@
+// Command recount puts programmes' counts of returns right from their
+// returns (store.RecountReturns): for counts a bug left wrong, such as the
+// overdue counts below zero that a spreadsheet import split across
+// transactions left before 2026-12. It prints each counts item it moved,
+// and what each attribute held and holds now; counts that match their
+// returns are left alone, so it is safe to run again, and beside the
+// programme's other writes.
+//
+//	go run ./infra/recount [-n] -programme <id> [-programme <id>…]
+//
+// With -n it only reads, and prints what it would put right.
+//
+// Against the local stack by default (FUNDTRACK_TABLE fundtrack,
+// FUNDTRACK_DYNAMODB_ENDPOINT http://127.0.0.1:8000); with
+// FUNDTRACK_DYNAMODB_ENDPOINT set empty, against DynamoDB itself, with the
+// environment's AWS credentials and region and the stage's FUNDTRACK_TABLE.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"strings"
+
+	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/store"
+)
+
+type programmes []string
+
+func (p *programmes) String() string     { return strings.Join(*p, ",") }
+func (p *programmes) Set(v string) error { *p = append(*p, v); return nil }
+
+func main() {
+	var ids programmes
+	flag.Var(&ids, "programme", "a programme's id (repeat for several)")
+	dry := flag.Bool("n", false, "only read: say what would be put right, and write nothing")
+	flag.Parse()
+	if len(ids) == 0 {
+		fmt.Fprintln(os.Stderr, "usage: recount [-n] -programme <id> [-programme <id>…]")
+		os.Exit(2)
+	}
+	if _, ok := os.LookupEnv("FUNDTRACK_TABLE"); !ok {
+		os.Setenv("FUNDTRACK_TABLE", "fundtrack")
+	}
+	if _, ok := os.LookupEnv("FUNDTRACK_DYNAMODB_ENDPOINT"); !ok {
+		os.Setenv("FUNDTRACK_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000")
+	}
+	ctx := context.Background()
+	c, err := platform.FromEnv()
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg, err := c.AWS(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	st := store.New(c.DynamoDB(cfg), c.Table)
+	failed := false
+	for _, id := range ids {
+		moved, err := st.RecountReturns(ctx, id, !*dry)
+		out, _ := json.MarshalIndent(map[string]any{"programmeId": id, "dryRun": *dry, "recounted": moved}, "", "  ")
+		os.Stdout.Write(append(out, '\n'))
+		if err != nil {
+			log.Printf("programme %s: %v", id, err)
+			failed = true
+		}
+	}
+	if failed {
+		os.Exit(1)
+	}
+}
