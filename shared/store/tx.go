@@ -223,14 +223,7 @@ func (s *Store) guard(ctx context.Context, t *tx, programmeID string, g service.
 		if u := item.Update; u != nil && sameKey(u.Key, k) {
 			// An update of a few attributes (a submission's review)
 			// leaves the revision as it is.
-			cond := "attribute_not_exists(rev)"
-			if g.Rev != 0 {
-				cond = "rev = :guardRev"
-				if u.ExpressionAttributeValues == nil {
-					u.ExpressionAttributeValues = Item{}
-				}
-				u.ExpressionAttributeValues[":guardRev"] = num(g.Rev)
-			}
+			cond := revCondition(g, &u.ExpressionAttributeValues)
 			if u.ConditionExpression != nil {
 				cond = "(" + aws.ToString(u.ConditionExpression) + ") AND " + cond
 			}
@@ -242,13 +235,8 @@ func (s *Store) guard(ctx context.Context, t *tx, programmeID string, g service.
 		if put == nil || !sameKey(put.Item, k) {
 			continue
 		}
-		cond := "attribute_not_exists(rev)"
+		cond := revCondition(g, &put.ExpressionAttributeValues)
 		if g.Rev != 0 {
-			cond = "rev = :guardRev"
-			if put.ExpressionAttributeValues == nil {
-				put.ExpressionAttributeValues = Item{}
-			}
-			put.ExpressionAttributeValues[":guardRev"] = num(g.Rev)
 			put.Item["rev"] = num(g.Rev)
 		}
 		put.ConditionExpression = aws.String("(" + aws.ToString(put.ConditionExpression) + ") AND " + cond)
@@ -256,6 +244,19 @@ func (s *Store) guard(ctx context.Context, t *tx, programmeID string, g service.
 		return
 	}
 	panic("store: a guard on a record the change does not write")
+}
+
+// revCondition is the condition that g's record's dependents revision is
+// still as read (none read: still none), its value put in *values.
+func revCondition(g service.Guard, values *Item) string {
+	if g.Rev == 0 {
+		return "attribute_not_exists(rev)"
+	}
+	if *values == nil {
+		*values = Item{}
+	}
+	(*values)[":guardRev"] = num(g.Rev)
+	return "rev = :guardRev"
 }
 
 // lazyGuard is the failure of a guarded replacement: the guard's error if
