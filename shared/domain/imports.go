@@ -41,14 +41,30 @@ type Sheet struct {
 	// Date1904 says the workbook counts dates from 1904 (old Mac Excel)
 	// rather than 1900.
 	Date1904 bool
-	// Name is a workbook sheet's name ("" for a CSV file) and Hidden says
-	// no tab shows it: a header problem names the sheet read, which may
-	// not be the one the user looked at.
-	Name   string
-	Hidden bool
+	// Name is a workbook sheet's name ("" for a CSV file): a header
+	// problem names the sheet read, which may not be the one the user
+	// looked at.
+	Name string
 	// Sheets is how many sheets the workbook has (0 for a CSV file): with
 	// only one, there is no other sheet the figures could be on.
 	Sheets int
+	// What a workbook hides, and its reader left unread: figures no one
+	// can see are never imported (audit import2 D2), and the answer says
+	// what was passed over (SheetNotes). HiddenSheets are the names of the
+	// hidden sheets before the one read (the first sheet shown), in order;
+	// HiddenRows the numbers of the hidden rows that held anything;
+	// HiddenColumns the hidden columns that did.
+	HiddenSheets  []string
+	HiddenRows    []int
+	HiddenColumns []HiddenColumn
+}
+
+// HiddenColumn is a workbook column hidden from view: its cells are not
+// read. Index counts from 0 (column A); Reads is the field name of the
+// import column its heading names (ImportColumn), "" when none does.
+type HiddenColumn struct {
+	Index int
+	Reads string
 }
 
 // CellFormat is the kind of value a workbook cell's number format shows
@@ -129,6 +145,8 @@ type ImportFile struct {
 	Columns  ImportColumns
 	Rows     []ImportRow
 	Problems Problems
+	// Notes say what of the sheet was not read, being hidden (SheetNotes).
+	Notes []Warning
 	// problemRows are the rows (by number) any problem was found in,
 	// named in Problems or not; unnamed counts the problems Problems had
 	// no room for.
@@ -178,6 +196,10 @@ type ImportResult struct {
 	DryRun      bool     `json:"dryRun"`
 	// IgnoredColumns are the headings of the columns not imported.
 	IgnoredColumns []string `json:"ignoredColumns"`
+	// Warnings say what the import passes over or stores with a caveat,
+	// each keyed by what it is about: "sheets", "rows" and "columns" of a
+	// workbook left unread, being hidden (SheetNotes).
+	Warnings []Warning `json:"warnings"`
 	// Corrections say, for each row correcting figures already sent, in
 	// the sheet's order, what it changes: an empty cell of fundtrack's own
 	// template is 0 (SPEC), so "topping up" one figure through it zeroes
@@ -328,7 +350,7 @@ func ColumnLetter(i int) string {
 // Cohorts are resolved afterwards (ResolveCohorts), once the projects'
 // cohorts are read.
 func ReadImport(sh Sheet, projects []Project) ImportFile {
-	f := ImportFile{Problems: Problems{}, problemRows: map[int]bool{}}
+	f := ImportFile{Problems: Problems{}, problemRows: map[int]bool{}, Notes: SheetNotes(sh)}
 	if len(sh.Rows) == 0 {
 		f.add("rows", "the file is empty: the first row must be a header naming the columns (download the template)")
 		return f
@@ -391,7 +413,9 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 	for _, need := range []string{ColProject, ColPeriodStart, ColPeriodEnd} {
 		if _, ok := at[need]; !ok {
 			problem := "missing: the header needs a column headed " + need + read
-			if need == ColProject {
+			if hidden := hiddenHeading(sh, need); hidden != "" {
+				problem = "missing: the header needs a column headed " + need + hidden
+			} else if need == ColProject {
 				problem += oneColumnHeader(sh, header)
 			}
 			f.add(RowField(header.Number, need), problem)
@@ -611,15 +635,118 @@ func sheetRead(sh Sheet) string {
 		return ""
 	}
 	s := " (fundtrack reads the workbook's first sheet"
+	if len(sh.HiddenSheets) > 0 {
+		s += " shown"
+	}
 	if guarded(sh.Name, false) == "" { // a name is quoted only if the guard passes it
 		s += ", '" + shorten(sh.Name) + "'"
 	}
-	if sh.Hidden {
-		s += ", which is hidden: unhide it, or move the figures' sheet first"
-	} else {
-		s += ": move the figures' sheet first"
+	if len(sh.HiddenSheets) > 0 {
+		s += "; hidden sheets are not read"
 	}
-	return s + ")"
+	return s + ": move the figures' sheet first)"
+}
+
+// hiddenHeading says, for a header missing the column name, that the
+// sheet has a hidden column headed so, whose cells are not read (" (column
+// C, headed Period end, is hidden: …)"), or "".
+func hiddenHeading(sh Sheet, name string) string {
+	for _, hc := range sh.HiddenColumns {
+		if hc.Reads == name {
+			label, _ := ImportColumnLabel(name)
+			return " (column " + ColumnLetter(hc.Index) + ", headed " + label + ", is hidden, and hidden columns are not read: " +
+				"unhide it in Excel and upload the file again)"
+		}
+	}
+	return ""
+}
+
+// SheetNotes say what of a workbook was not read because it is hidden
+// (Sheet.HiddenSheets, HiddenRows, HiddenColumns), keyed "sheets", "rows"
+// and "columns": the answer and the preview say it, so figures someone
+// hid (an old copy of the sheet, a draft quarter, rows a filter hides) are
+// neither imported unseen nor left out without a word.
+func SheetNotes(sh Sheet) []Warning {
+	var out []Warning
+	if n := len(sh.HiddenSheets); n > 0 {
+		var names []string
+		for _, name := range sh.HiddenSheets {
+			if guarded(name, false) == "" { // a name is quoted only if the guard passes it
+				names = append(names, "'"+shorten(name)+"'")
+			}
+		}
+		what := "the hidden sheet " + strings.Join(names, "")
+		switch {
+		case len(names) != n && n == 1:
+			what = "a hidden sheet"
+		case len(names) != n:
+			what = strconv.Itoa(n) + " hidden sheets"
+		case n > 1:
+			what = "the hidden sheets " + strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+		}
+		read := "the first sheet shown"
+		if guarded(sh.Name, false) == "" {
+			read += ", '" + shorten(sh.Name) + "'"
+		}
+		out = append(out, Warning{Field: "sheets", Message: what + " before it " + wasWere(n) + " not read: fundtrack read " + read +
+			"; if the figures to import are on a hidden sheet, unhide it and move it first"})
+	}
+	if n := len(sh.HiddenRows); n > 0 {
+		out = append(out, Warning{Field: "rows", Message: rowRanges(sh.HiddenRows) + " " + isAre(n) +
+			" hidden (by hand or by a filter) and " + wasWere(n) + " not read: to import " + itsTheir(n) +
+			" figures, unhide " + itThem(n) + " (or clear the filter) and upload the file again"})
+	}
+	if n := len(sh.HiddenColumns); n > 0 {
+		var cols []string
+		for _, hc := range sh.HiddenColumns {
+			c := ColumnLetter(hc.Index)
+			if label, ok := ImportColumnLabel(hc.Reads); ok {
+				c += " (" + label + ")"
+			}
+			cols = append(cols, c)
+		}
+		what := "column " + cols[0]
+		if n > 1 {
+			what = "columns " + strings.Join(cols[:n-1], ", ") + " and " + cols[n-1]
+		}
+		out = append(out, Warning{Field: "columns", Message: what + " " + isAre(n) + " hidden and " + wasWere(n) +
+			" not read: to import " + itsTheir(n) + " cells, unhide " + itThem(n) + " and upload the file again"})
+	}
+	return out
+}
+
+func isAre(n int) string    { return map[bool]string{true: "is", false: "are"}[n == 1] }
+func wasWere(n int) string  { return map[bool]string{true: "was", false: "were"}[n == 1] }
+func itsTheir(n int) string { return map[bool]string{true: "its", false: "their"}[n == 1] }
+func itThem(n int) string   { return map[bool]string{true: "it", false: "them"}[n == 1] }
+
+// rowRanges names rows (their numbers, ascending) in ranges: "row 5",
+// "rows 5 to 7 and 12"; past 10 ranges, how many more.
+func rowRanges(rows []int) string {
+	var parts []string
+	for i := 0; i < len(rows); {
+		j := i
+		for j+1 < len(rows) && rows[j+1] == rows[j]+1 {
+			j++
+		}
+		part := strconv.Itoa(rows[i])
+		if j > i {
+			part += " to " + strconv.Itoa(rows[j])
+		}
+		parts = append(parts, part)
+		i = j + 1
+	}
+	if len(rows) == 1 {
+		return "row " + parts[0]
+	}
+	if len(parts) > 10 {
+		more := len(parts) - 10
+		parts = append(parts[:10], strconv.Itoa(more)+" more "+map[bool]string{true: "range", false: "ranges"}[more == 1])
+	}
+	if len(parts) == 1 {
+		return "rows " + parts[0]
+	}
+	return "rows " + strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
 // once refuses a row repeating an earlier row's project, cohort and

@@ -129,20 +129,20 @@ func TestReadImportRefusesFormattedFigures(t *testing.T) {
 	}
 }
 
-// A header problem in a workbook names the sheet read, and says when it is
-// hidden: the figures may be on another tab, and a hidden first sheet
-// ("Readme") is one the user cannot see. A CSV file has no sheet to name,
-// and a sheet's name holding personal data is not quoted.
+// A header problem in a workbook names the sheet read, and says that
+// hidden sheets before it were passed over: the figures may be on another
+// tab. A CSV file has no sheet to name, and a sheet's name holding
+// personal data is not quoted.
 func TestReadImportHeaderProblemNamesTheSheet(t *testing.T) {
 	sh := sheetOf([]string{"How to fill in this workbook"}, []string{"Bradford IPS"})
-	sh.Name, sh.Hidden = "Readme", true
+	sh.Name, sh.HiddenSheets = "Readme", []string{"Old copy"}
 	f := ReadImport(sh, importProjects)
 	for _, k := range []string{"rows[1].project", "rows[1].metrics"} {
-		if !strings.Contains(f.Problems[k], "(fundtrack reads the workbook's first sheet, 'Readme', which is hidden: unhide it, or move the figures' sheet first)") {
+		if !strings.Contains(f.Problems[k], "(fundtrack reads the workbook's first sheet shown, 'Readme'; hidden sheets are not read: move the figures' sheet first)") {
 			t.Errorf("%s: %q", k, f.Problems[k])
 		}
 	}
-	sh.Hidden = false
+	sh.HiddenSheets = nil
 	if f = ReadImport(sh, importProjects); !strings.HasSuffix(f.Problems["rows[1].project"], "(fundtrack reads the workbook's first sheet, 'Readme': move the figures' sheet first)") {
 		t.Errorf("visible: %q", f.Problems["rows[1].project"])
 	}
@@ -158,5 +158,45 @@ func TestReadImportHeaderProblemNamesTheSheet(t *testing.T) {
 	sh.Name, sh.Sheets = "Sheet1", 1
 	if f = ReadImport(sh, importProjects); strings.Contains(f.Problems["rows[1].project"], "sheet") {
 		t.Errorf("the only sheet: %q", f.Problems["rows[1].project"])
+	}
+}
+
+// What a workbook hides is named in the file's notes, never read: the
+// hidden sheets before the one read, the hidden rows (in ranges) and the
+// hidden columns, by their headings when fundtrack reads them (audit
+// import2 D2). A hidden column fundtrack needs is named in the header's
+// problem. A sheet's name holding personal data is not quoted.
+func TestSheetNotesSayWhatWasHidden(t *testing.T) {
+	sh := Sheet{Name: "Figures", Sheets: 3, HiddenSheets: []string{"Old copy", "Mr John Smith"},
+		HiddenRows: []int{3, 4, 5, 9}, HiddenColumns: []HiddenColumn{{Index: 3, Reads: "referrals"}, {Index: 6}}}
+	notes := map[string]string{}
+	for _, w := range SheetNotes(sh) {
+		notes[w.Field] = w.Message
+	}
+	for field, want := range map[string]string{
+		"sheets":  "2 hidden sheets before it were not read: fundtrack read the first sheet shown, 'Figures'",
+		"rows":    "rows 3 to 5 and 9 are hidden (by hand or by a filter) and were not read",
+		"columns": "columns D (Referrals) and G are hidden and were not read",
+	} {
+		if !strings.HasPrefix(notes[field], want) {
+			t.Errorf("%s: %q, want it to start %q", field, notes[field], want)
+		}
+	}
+	if strings.Contains(notes["sheets"], "Smith") {
+		t.Errorf("a hidden sheet's name holding personal data quoted: %q", notes["sheets"])
+	}
+	sh.HiddenSheets = []string{"Old copy"}
+	if got := SheetNotes(sh)[0].Message; !strings.HasPrefix(got, "the hidden sheet 'Old copy' before it was not read") {
+		t.Errorf("one hidden sheet: %q", got)
+	}
+	if len(SheetNotes(Sheet{Name: "Figures", Sheets: 1})) != 0 {
+		t.Error("notes for a workbook hiding nothing")
+	}
+
+	hidden := sheetOf([]string{"Project", "Period end", "Referrals"}, []string{"Bradford IPS", "2025-06-30", "3"})
+	hidden.HiddenColumns = []HiddenColumn{{Index: 1, Reads: ColPeriodStart}}
+	f := ReadImport(hidden, importProjects)
+	if got := f.Problems["rows[1].periodStart"]; !strings.Contains(got, "column B, headed Period start, is hidden") {
+		t.Errorf("a hidden column needed: %q", got)
 	}
 }

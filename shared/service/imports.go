@@ -354,7 +354,8 @@ func (sc *Scope) rowPeriodProblems(row domain.ImportRow, in domain.OutcomeInput,
 // importPlan is what each row of a file does.
 type importPlan struct {
 	rows    []plannedRow
-	ignored []string // the headings of the columns not imported
+	ignored []string         // the headings of the columns not imported
+	notes   []domain.Warning // what of the sheet was not read (domain.SheetNotes)
 }
 
 type plannedRow struct {
@@ -368,7 +369,8 @@ type plannedRow struct {
 
 func (p importPlan) result(dryRun bool) domain.ImportResult {
 	res := domain.ImportResult{Rows: len(p.rows), Submissions: []string{}, DryRun: dryRun,
-		IgnoredColumns: append([]string{}, p.ignored...), Corrections: []domain.ImportCorrection{}}
+		IgnoredColumns: append([]string{}, p.ignored...), Corrections: []domain.ImportCorrection{},
+		Warnings: append([]domain.Warning{}, p.notes...)}
 	for _, r := range p.rows {
 		if r.correction != nil {
 			res.Corrections = append(res.Corrections, *r.correction)
@@ -422,7 +424,7 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 	if err != nil {
 		return importPlan{}, err
 	}
-	plan := importPlan{rows: make([]plannedRow, len(file.Rows)), ignored: file.Columns.Ignored}
+	plan := importPlan{rows: make([]plannedRow, len(file.Rows)), ignored: file.Columns.Ignored, notes: file.Notes}
 	if prev != nil {
 		copy(plan.rows, prev.rows)
 	}

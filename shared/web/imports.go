@@ -163,7 +163,7 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	default:
 		a.render(w, r, http.StatusOK, "import_preview", &view{Title: "Check your import", Nav: n,
-			Data: map[string]any{"Base": base(n), "Result": res, "Staged": staged, "FileName": d.FileName}})
+			Data: map[string]any{"Base": base(n), "Result": res, "Staged": staged, "FileName": d.FileName, "Notes": importNotes(res.Warnings)}})
 		return nil
 	}
 	a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
@@ -171,6 +171,23 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 }
 
 const importTitle = "Import figures from a spreadsheet"
+
+// importNote is a warning of an import's answer, as the preview shows it.
+type importNote struct{ Field, Message string }
+
+// importNotes are an import's warnings as sentences of the page, dates
+// as the pages write them.
+func importNotes(ws []domain.Warning) []importNote {
+	out := make([]importNote, len(ws))
+	for i, w := range ws {
+		field := w.Field
+		if n, col, ok := domain.ParseRowField(field); ok {
+			field = "row-" + strconv.Itoa(n) + "-" + col
+		}
+		out[i] = importNote{Field: field, Message: sentence(ruleDates(w.Message))}
+	}
+	return out
+}
 
 // mayImport refuses the import pages to whoever may not import: funders
 // read only; leads import, and project leads for their own projects.
