@@ -197,22 +197,120 @@ func (sc *Scope) importableSheet(f ImportFile) (domain.Sheet, error) {
 
 // importSheet is Import of a sheet already read.
 func (sc *Scope) importSheet(sh domain.Sheet, dryRun bool) (domain.ImportResult, error) {
+	res, _, _, err := sc.importSheetPlanned(sh, dryRun)
+	return res, err
+}
+
+// importSheetPlanned is importSheet, also giving the file read and the
+// plan it was imported (or, with dryRun, would be imported) by.
+func (sc *Scope) importSheetPlanned(sh domain.Sheet, dryRun bool) (domain.ImportResult, domain.ImportFile, importPlan, error) {
 	file, setup, refused, err := sc.readImport(sh)
 	if err != nil {
-		return domain.ImportResult{}, err
+		return domain.ImportResult{}, file, importPlan{}, err
 	}
 	if len(file.Problems) > 0 || len(refused) > 0 {
-		return domain.ImportResult{}, sc.refuseImport(file, refused)
+		return domain.ImportResult{}, file, importPlan{}, sc.refuseImport(file, refused)
 	}
 	plan, err := sc.planImport(file, setup)
 	if err != nil {
-		return domain.ImportResult{}, err
+		return domain.ImportResult{}, file, importPlan{}, err
+	}
+	if err := sc.checkPreviewed(file, plan, nil); err != nil {
+		return domain.ImportResult{}, file, importPlan{}, err
 	}
 	res := plan.result(dryRun)
 	if dryRun || len(plan.writes()) == 0 {
-		return res, nil
+		return res, file, plan, nil
 	}
-	return sc.writeImport(file, setup, plan)
+	res, err = sc.writeImport(file, setup, plan)
+	return res, file, plan, err
+}
+
+// previewedPlan is what a preview's plan says each row of file does, to
+// keep for its confirmation.
+func previewedPlan(file domain.ImportFile, plan importPlan) []PreviewedRow {
+	out := make([]PreviewedRow, len(plan.rows))
+	for i, r := range plan.rows {
+		out[i] = PreviewedRow{Row: file.Rows[i].Row, Action: r.action}
+		if r.base != nil {
+			out[i].Base, out[i].SentAt = r.base.ID, r.base.SubmittedAt
+			if r.action == domain.ImportCorrect {
+				out[i].Status = r.base.Status
+			}
+		}
+	}
+	return out
+}
+
+// checkPreviewed refuses, for a confirmation, the rows of plan (those of
+// only, by index, or all when nil) whose plan is not what the preview
+// showed (sc.previewed): a row the preview showed as new or unchanged that
+// would now correct figures, or one correcting a submission that has since
+// been corrected or reviewed. Storing it would store what no one checked
+// (audit import2 D3: a project lead's correction, made after the preview,
+// was silently corrected again). A row now unchanged, whatever the preview
+// showed, stores nothing, and its figures are the file's: it passes. The
+// refusal is a conflict naming each row, keyed rows[N].periodStart.
+func (sc *Scope) checkPreviewed(file domain.ImportFile, plan importPlan, only []int) error {
+	if sc.previewed == nil {
+		return nil
+	}
+	rows := only
+	if rows == nil {
+		rows = make([]int, len(plan.rows))
+		for i := range rows {
+			rows[i] = i
+		}
+	}
+	problems := domain.Problems{}
+	for _, i := range rows {
+		r, row := plan.rows[i], file.Rows[i]
+		was, ok := sc.previewed[row.Row]
+		if !ok {
+			problems.Add(domain.RowField(row.Row, domain.ColPeriodStart), "was not in the file previewed: preview the file again")
+			continue
+		}
+		if problem := previewChanged(was, r); problem != "" {
+			problems.Add(domain.RowField(row.Row, domain.ColPeriodStart), problem)
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return &domain.Error{Code: domain.CodeConflict, Fields: problems, Err: errPreviewChanged,
+		Message: "figures in fundtrack changed after your preview, so the rows named would no longer do what it showed: " +
+			"nothing was imported; upload the file again to see what it would do now"}
+}
+
+// errPreviewChanged marks checkPreviewed's refusal.
+var errPreviewChanged = errors.New("the figures changed after the preview")
+
+// previewChanged is the problem with a row planned as r whose preview
+// planned was, or "" when r stores what the preview showed.
+func previewChanged(was PreviewedRow, r plannedRow) string {
+	if r.action == domain.ImportUnchanged {
+		return ""
+	}
+	sent := func(o *domain.Outcome) string { return domain.UKDate(o.SubmittedAt).Long() }
+	switch {
+	case was.Action == domain.ImportCreate && r.action == domain.ImportCreate:
+		return ""
+	case was.Action == domain.ImportCorrect && r.action == domain.ImportCorrect && r.base != nil && r.base.ID == was.Base && r.base.Status == was.Status:
+		return ""
+	case was.Action == domain.ImportCorrect && r.base != nil && r.base.ID == was.Base:
+		return "the figures this row corrects (sent on " + domain.UKDate(was.SentAt).Long() + ") were reviewed after your preview (" +
+			string(r.base.Status) + " now): preview the file again to see what this row would change"
+	case was.Action == domain.ImportCorrect && r.base != nil:
+		return "the figures this row corrects (sent on " + domain.UKDate(was.SentAt).Long() + ") were corrected after your preview, on " +
+			sent(r.base) + ": this row would now correct that correction, which you have not seen; preview the file again to see what it would change"
+	case was.Action == domain.ImportCreate && r.base != nil:
+		return "no figures had been sent for this project and period when you previewed the file; figures were sent since, on " +
+			sent(r.base) + ", and this row would now correct them: preview the file again to see what it would change"
+	case was.Action == domain.ImportUnchanged && r.base != nil:
+		return "this row's figures were already in fundtrack when you previewed the file; they were changed since, on " +
+			sent(r.base) + ", and this row would now change them back: preview the file again to see what it would change"
+	}
+	return "what this row would do has changed since your preview: preview the file again to see what it would do now"
 }
 
 // readImport reads the programme's projects and reporting setup, then the
@@ -360,8 +458,9 @@ type importPlan struct {
 
 type plannedRow struct {
 	action domain.ImportAction
-	id     string      // the submission holding the row's figures once written
-	sub    *Submission // to write; nil when unchanged
+	id     string          // the submission holding the row's figures once written
+	base   *domain.Outcome // the submission it corrects, or that holds its figures already
+	sub    *Submission     // to write; nil when unchanged
 	change Change
 	// correction is what a corrected row changes, for the answer.
 	correction *domain.ImportCorrection
@@ -441,7 +540,7 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 		}
 		action, in, old := domain.PlanRow(row, file.Columns, current[row.ProjectID])
 		if action == domain.ImportUnchanged {
-			plan.rows[i] = plannedRow{action: action, id: old.ID}
+			plan.rows[i] = plannedRow{action: action, id: old.ID, base: old}
 			continue
 		}
 		if own := sc.rowPeriodProblems(row, in, old, domain.UKDate(now)); own != nil {
@@ -467,7 +566,7 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 		}
 		ch := sc.change(domain.EntityOutcome, o.ID, action2, before, o)
 		ch.Claim = nil // an import commits its claim once, with its last transaction
-		plan.rows[i] = plannedRow{action: action, id: o.ID, sub: sub, change: ch}
+		plan.rows[i] = plannedRow{action: action, id: o.ID, base: old, sub: sub, change: ch}
 		if old != nil {
 			c := domain.Correction(row, in, *old)
 			plan.rows[i].correction = &c
@@ -657,6 +756,9 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 	if err != nil {
 		return domain.ImportResult{}, err
 	}
+	if err := sc.checkPreviewed(file, plan, plan.writes()); err != nil {
+		return domain.ImportResult{}, err
+	}
 	written := map[int]bool{}
 	todo := plan.writes()
 	if len(todo) == 0 {
@@ -712,6 +814,10 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 				return domain.ImportResult{}, stop(serr, plan, len(plan.writes()))
 			}
 			next, err := sc.replan(file, setup, todo, &plan)
+			if err == nil {
+				// Rows written already stay; the rest are held to the preview.
+				err = sc.checkPreviewed(file, next, todo)
+			}
 			if err != nil {
 				return domain.ImportResult{}, stop(err, plan, len(plan.writes()))
 			}
@@ -774,6 +880,12 @@ func (sc *Scope) cutOff(err error, written, total int) error {
 	if written == 0 || !errors.As(err, &de) {
 		return err
 	}
+	if errors.Is(err, errPreviewChanged) {
+		return &domain.Error{Code: de.Code, Err: err, Public: true, Fields: de.Fields, Message: "the import stopped after storing " +
+			strconv.Itoa(written) + " of its " + strconv.Itoa(total) + " new or corrected rows: figures in fundtrack changed while it ran, " +
+			"so the rows named would no longer do what the preview showed; upload the file again to see what the rest would do " +
+			"(the rows already stored show as unchanged)"}
+	}
 	why := de.Message
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(sc.ctx.Err(), context.DeadlineExceeded) {
 		// Not the database's fault, and waiting will not help: the
@@ -798,11 +910,11 @@ func (sc *Scope) PreviewImport(f ImportFile, name string) (domain.ImportResult, 
 	if err != nil {
 		return domain.ImportResult{}, "", err
 	}
-	res, err := sc.importSheet(sh, true)
+	res, file, plan, err := sc.importSheetPlanned(sh, true)
 	if err != nil {
 		return res, "", err
 	}
-	data, err := encodeStaged(sh) // the checked cells, not the file (staged.go)
+	data, err := encodeStaged(sh, previewedPlan(file, plan)) // the checked cells, not the file (staged.go)
 	if err != nil {
 		return res, "", err
 	}
@@ -867,10 +979,20 @@ func (sc *Scope) ConfirmImport(id string) (StagedFile, domain.ImportResult, erro
 	if err != nil {
 		return st, domain.ImportResult{}, err
 	}
-	sh, err := decodeStaged(st.Data)
+	sh, previewed, err := decodeStaged(st.Data)
+	if errors.Is(err, errNoPlan) {
+		// Kept before previews kept their plans: uploaded again, it is.
+		return st, domain.ImportResult{}, domain.NotFound("uploaded file (it is kept for an hour: upload it again)")
+	}
 	if err != nil {
 		return st, domain.ImportResult{}, err
 	}
+	// What the preview showed is what is stored, or nothing is.
+	sc.previewed = map[int]PreviewedRow{}
+	for _, r := range previewed {
+		sc.previewed[r.Row] = r
+	}
+	defer func() { sc.previewed = nil }()
 	var (
 		res      domain.ImportResult
 		ran      bool  // this confirmation imported the file: res is its result
