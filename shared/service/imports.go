@@ -872,6 +872,10 @@ func (sc *Scope) releaseImport(plan importPlan, written map[int]bool) {
 	}
 }
 
+// ErrPartlyImported marks the refusal of an import that stopped after
+// storing some of its rows (cutOff): its message says how many.
+var ErrPartlyImported = errors.New("the import stopped after storing some of its rows")
+
 // cutOff is the answer to an import stopped after writing some rows: the
 // storage error's own code, and a message saying how to finish it.
 func (sc *Scope) cutOff(err error, written, total int) error {
@@ -881,7 +885,7 @@ func (sc *Scope) cutOff(err error, written, total int) error {
 		return err
 	}
 	if errors.Is(err, errPreviewChanged) {
-		return &domain.Error{Code: de.Code, Err: err, Public: true, Fields: de.Fields, Message: "the import stopped after storing " +
+		return &domain.Error{Code: de.Code, Err: fmt.Errorf("%w: %w", ErrPartlyImported, err), Public: true, Fields: de.Fields, Message: "the import stopped after storing " +
 			strconv.Itoa(written) + " of its " + strconv.Itoa(total) + " new or corrected rows: figures in fundtrack changed while it ran, " +
 			"so the rows named would no longer do what the preview showed; upload the file again to see what the rest would do " +
 			"(the rows already stored show as unchanged)"}
@@ -895,7 +899,7 @@ func (sc *Scope) cutOff(err error, written, total int) error {
 	}
 	// "At least": a transaction cut off by the deadline may still have
 	// been committed by the database.
-	return &domain.Error{Code: de.Code, Err: err, Public: true, Fields: de.Fields, Message: "the import stopped after storing at least " +
+	return &domain.Error{Code: de.Code, Err: fmt.Errorf("%w: %w", ErrPartlyImported, err), Public: true, Fields: de.Fields, Message: "the import stopped after storing at least " +
 		strconv.Itoa(written) + " of its " + strconv.Itoa(total) + " new or corrected rows (" + why +
 		"): send the same file again to finish it; the rows already stored are unchanged by it, so none counts twice"}
 }
@@ -951,6 +955,13 @@ func (sc *Scope) StagedImport(id string) (StagedFile, error) {
 		return StagedFile{}, fmt.Errorf("staged file %s does not match its hash", id)
 	}
 	return st, nil
+}
+
+// Sheet is the sheet a preview kept, as it was read: the web app shows
+// the cells of the rows a confirmation refused beside their problems.
+func (st StagedFile) Sheet() (domain.Sheet, error) {
+	sh, _, err := decodeStaged(st.Data)
+	return sh, err
 }
 
 // confirmWait bounds how long a repeat of a confirmation waits for the

@@ -8,10 +8,13 @@ package web_test
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/fundtrack/fundtrack/shared/service"
 )
 
 // hiddenWorkbook is a workbook whose first sheet, "Old copy", is hidden
@@ -79,5 +82,83 @@ func TestImportPreviewSaysWhatTheWorkbookHides(t *testing.T) {
 		if !strings.Contains(p.Body, want) {
 			t.Errorf("the preview does not say %s\n%s", want, excerpt(p.Body))
 		}
+	}
+}
+
+// TestImportConfirmRefusedNamesTheRows: a confirmation the service refuses
+// shows the upload page naming each refused row beside its cells, the
+// reason and the file box to upload it again (audit import2 D4: a
+// generic "There is a problem with what was sent" page named none). Here
+// a submission the preview would correct was corrected meanwhile (audit
+// import2 D3: 409, nothing stored), and a period previewed as new holds
+// two submissions since (400, nothing stored).
+func TestImportConfirmRefusedNamesTheRows(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	b := h.as(t, uLead)
+	base := "/app/programmes/" + f.PID
+	b.get(base + "/imports")
+	file := func(lines ...string) []byte {
+		return []byte("Project,Period start,Period end,Referrals,People into work\r\n" + strings.Join(lines, "\r\n") + "\r\n")
+	}
+	preview := func(data []byte) string {
+		t.Helper()
+		p := b.upload(base+"/imports", "q.csv", data, b.csrf)
+		m := stagedInput.FindStringSubmatch(p.Body)
+		if p.Status != http.StatusOK || m == nil {
+			t.Fatalf("preview: %d\n%s", p.Status, excerpt(p.Body))
+		}
+		return m[1]
+	}
+	correcting := preview(file("Bradford employment service,01/01/2011,31/03/2011,85,21"))
+	creating := preview(file("Bradford employment service,01/07/2011,30/09/2011,3,0"))
+
+	// Meanwhile: the first quarter's figures corrected, the third sent twice.
+	first := h.Svc.OpenProject(t.Context(), caller(uLead), f.PID, f.ProjectA)
+	items, _, err := first.ListOutcomes(service.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range items {
+		if o.PeriodStart.String() == "2011-01-01" {
+			h.build.Outcome(f.PID, f.ProjectA, map[string]any{"periodStart": "2011-01-01", "periodEnd": "2011-03-31",
+				"counts": map[string]int{"referrals": 82, "peopleIntoWork": 20}, "replaces": o.ID})
+		}
+	}
+	for range 2 {
+		h.build.Outcome(f.PID, f.ProjectA, map[string]any{"periodStart": "2011-07-01", "periodEnd": "2011-09-30",
+			"counts": map[string]int{"referrals": 1}})
+	}
+	before := submissions(t, h, f.PID, f.ProjectA)
+
+	for _, c := range []struct {
+		staged string
+		status int
+		words  []string
+	}{
+		{correcting, http.StatusConflict, []string{"were corrected after your preview", "preview the file again"}},
+		{creating, http.StatusBadRequest, []string{"already has 2 submissions"}},
+	} {
+		p := b.post(base+"/imports/confirm", url.Values{"staged": {c.staged}})
+		if p.Status != c.status {
+			t.Fatalf("confirm: %d, want %d\n%s", p.Status, c.status, excerpt(p.Body))
+		}
+		for _, want := range append(c.words,
+			"<title>Error: Import figures from a spreadsheet – Bradford IPS – fundtrack</title>",
+			`href="#row-2"`, `id="row-2"`, "Row 2, Period start: ",
+			"Nothing from <strong>q.csv</strong> was imported.",
+			`name="file" type="file"`, // the way back: upload the file again
+		) {
+			if !strings.Contains(p.Body, want) {
+				t.Errorf("the refused confirmation's page does not say %s\n%s", want, excerpt(p.Body))
+			}
+		}
+		if strings.Contains(p.Body, "There is a problem with what was sent") {
+			t.Errorf("the generic refusal page\n%s", excerpt(p.Body))
+		}
+	}
+	if n := submissions(t, h, f.PID, f.ProjectA); n != before {
+		t.Errorf("%d submissions after the refused confirmations, want %d", n, before)
 	}
 }

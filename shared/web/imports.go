@@ -122,6 +122,13 @@ type importUpload struct {
 	Header   []string
 	Refused  string // the refusal's message
 	Forbid   bool   // the refusal is of rows the caller may not write
+	// Confirmed says the refusal is of a confirmation: the file was
+	// checked, and what is in fundtrack now refuses it (a submission
+	// changed since the preview, a period now holding two).
+	Confirmed bool
+	// Partly says the refused confirmation stored some rows before it
+	// stopped: its message says how many.
+	Partly bool
 }
 
 // imports serves the upload page (GET) and the preview of an uploaded
@@ -439,6 +446,19 @@ func (a *app) importConfirm(w http.ResponseWriter, r *http.Request, q *req) erro
 		d := &importUpload{Base: base(n)}
 		d.refuseFile("The file you checked is no longer kept: nothing was imported.",
 			"A preview is kept for an hour: upload the file again, check it and import it")
+		a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
+		return nil
+	}
+	var de *domain.Error
+	if err != nil && errors.As(err, &de) && len(de.Fields) > 0 && present.Status(err) < 500 {
+		// Refused rows (a submission changed since the preview, a period
+		// that now holds two): the upload page names each beside its
+		// cells, as the preview names bad cells, with the file box to
+		// upload it again (audit import2 D4: a page that named none).
+		d := &importUpload{Base: base(n), Uploaded: true, FileName: st.Name, Confirmed: true, Partly: errors.Is(err, service.ErrPartlyImported)}
+		sh, _ := st.Sheet()
+		d.Header, d.Rows = refusedRows(sh, de.Fields)
+		d.Refused, d.Forbid = capitalise(de.Message)+".", de.Code == domain.CodeForbidden
 		a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
 		return nil
 	}
