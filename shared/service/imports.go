@@ -55,6 +55,27 @@ type ImportFile struct {
 	Data      []byte
 }
 
+// ImportAnswerMargin is how long before its request's deadline an import
+// stops writing (at most a quarter of the request's time; ImportDeadline):
+// enough to release the import lock and give the import's own answer,
+// which says how many rows were stored and how to finish. Cut off by the
+// deadline itself, a request got only the generic "try again" while the
+// import still held the lock, within a second of the function's own
+// timeout. The API's import route and the web app's confirmation both
+// keep it.
+const ImportAnswerMargin = 3 * time.Second
+
+// ImportDeadline is ctx with its deadline brought forward by
+// ImportAnswerMargin, or by a quarter of timeout (the request's whole
+// time) when that is less; ctx as it is without a deadline.
+func ImportDeadline(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	d, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithDeadline(ctx, d.Add(-min(ImportAnswerMargin, timeout/4)))
+}
+
 // ImportLease is how long an import holds its programme's import lock:
 // longer than any import request lives (the imports function's timeout),
 // so a lock is only ever taken over from an import that is dead.
@@ -781,7 +802,7 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 		if len(written) > 0 && sc.ctx.Err() == nil {
 			sc.releaseImport(plan, written)
 		}
-		return sc.cutOff(err, len(written), total)
+		return sc.cutOff(err, len(written), total, false)
 	}
 	for round := 1; ; round++ {
 		b := ImportBatch{Lock: lock, Claim: sc.claim}
@@ -830,7 +851,14 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 			}
 			continue
 		}
-		return domain.ImportResult{}, stop(err, plan, len(written)+len(todo))
+		// A transaction whose answer the deadline cut off may have been
+		// committed all the same: its rows are then stored, though not
+		// counted in written.
+		unsure := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || sc.ctx.Err() != nil
+		if len(written) > 0 && sc.ctx.Err() == nil {
+			sc.releaseImport(plan, written)
+		}
+		return domain.ImportResult{}, sc.cutOff(err, len(written), len(written)+len(todo), unsure)
 	}
 }
 
@@ -876,13 +904,23 @@ func (sc *Scope) releaseImport(plan importPlan, written map[int]bool) {
 // storing some of its rows (cutOff): its message says how many.
 var ErrPartlyImported = errors.New("the import stopped after storing some of its rows")
 
-// cutOff is the answer to an import stopped after writing some rows: the
-// storage error's own code, and a message saying how to finish it.
-func (sc *Scope) cutOff(err error, written, total int) error {
+// cutOff is the answer to an import stopped after writing some rows (or,
+// unsure, perhaps some: its last transaction's answer was cut off): the
+// storage error's own code, and a message saying how to finish it. An
+// import stopped before writing anything, sure of it, answers the error
+// alone (nothing was saved).
+func (sc *Scope) cutOff(err error, written, total int, unsure bool) error {
 	err = storeErr(err, "programme", nil)
 	var de *domain.Error
-	if written == 0 || !errors.As(err, &de) {
+	if (written == 0 && !unsure) || !errors.As(err, &de) {
 		return err
+	}
+	if written == 0 {
+		// Never "nothing was saved": the transaction may have been
+		// committed by the database after the request stopped waiting.
+		return &domain.Error{Code: de.Code, Err: fmt.Errorf("%w: %w", ErrPartlyImported, err), Public: true, Fields: de.Fields, Message: "the import ran out of time for one request while storing its first rows, " +
+			"so some of its " + strconv.Itoa(total) + " new or corrected rows may have been stored: send the same file again to finish it; " +
+			"any rows already stored are unchanged by it, so none counts twice"}
 	}
 	if errors.Is(err, errPreviewChanged) {
 		return &domain.Error{Code: de.Code, Err: fmt.Errorf("%w: %w", ErrPartlyImported, err), Public: true, Fields: de.Fields, Message: "the import stopped after storing " +

@@ -10,11 +10,15 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
 // hiddenWorkbook is a workbook whose first sheet, "Old copy", is hidden
@@ -160,5 +164,77 @@ func TestImportConfirmRefusedNamesTheRows(t *testing.T) {
 	}
 	if n := submissions(t, h, f.PID, f.ProjectA); n != before {
 		t.Errorf("%d submissions after the refused confirmations, want %d", n, before)
+	}
+}
+
+// TestImportConfirmCutOffSaysWhatMayBeStored: a confirmation whose
+// transaction is made but answered too late stops writing
+// service.ImportAnswerMargin before the page's deadline, as the API's
+// import does, and answers before that deadline (audit import2 W1: the
+// web pages ran to the deadline, within a second of the function's own
+// timeout). Its page never says "Nothing was saved" when rows may have
+// been stored: it says they may have been, and offers to continue the
+// import, which finishes it (here, gives the result the transaction made
+// saved) without storing any row twice.
+func TestImportConfirmCutOffSaysWhatMayBeStored(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t)
+	var armed atomic.Bool
+	late := testkit.LateAnswerDB{DB: s.DB, Until: func() time.Time {
+		if !armed.Load() {
+			return time.Time{}
+		}
+		return time.Now().Add(time.Minute) // made at once, answered long after any deadline
+	}}
+	h := &webH{Svc: s.Svc, build: s.Build(t), store: s.Store}
+	deps := webdeps.Deps(s.Config(), late)
+	const importTimeout = 8 * time.Second
+	deps.Timeout, deps.ImportTimeout = 5*time.Second, importTimeout
+	h.serve(t, deps, nil)
+	f := h.fixture(t)
+	b := h.as(t, uLead)
+	base := "/app/programmes/" + f.PID
+	b.get(base + "/imports")
+	p := b.upload(base+"/imports", "q.csv", []byte("Project,Period start,Period end,Referrals,People into work\r\n"+
+		"Bradford employment service,01/07/2011,30/09/2011,3,1\r\n"), b.csrf)
+	m := stagedInput.FindStringSubmatch(p.Body)
+	if p.Status != http.StatusOK || m == nil {
+		t.Fatalf("preview: %d\n%s", p.Status, excerpt(p.Body))
+	}
+
+	armed.Store(true)
+	start := time.Now()
+	p = b.post(base+"/imports/confirm", url.Values{"staged": {m[1]}})
+	took := time.Since(start)
+	armed.Store(false)
+	if p.Status != http.StatusServiceUnavailable || p.Header.Get("Retry-After") == "" {
+		t.Fatalf("cut off: %d, Retry-After %q\n%s", p.Status, p.Header.Get("Retry-After"), excerpt(p.Body))
+	}
+	if took >= importTimeout {
+		t.Errorf("answered after %v, not before the page's %v deadline", took, importTimeout)
+	}
+	for _, want := range []string{"may have been stored", "Continue the import", `name="staged" value="` + m[1] + `"`} {
+		if !strings.Contains(p.Body, want) {
+			t.Errorf("the cut-off page does not say %s\n%s", want, excerpt(p.Body))
+		}
+	}
+	if strings.Contains(p.Body, "Nothing was saved") || strings.Contains(p.Body, "was imported.") {
+		t.Errorf("the cut-off page says nothing was saved, though the row was\n%s", excerpt(p.Body))
+	}
+	if n := submissions(t, h, f.PID, f.ProjectA); n != 3 {
+		t.Fatalf("%d submissions, want the fixture's 2 and the row made", n)
+	}
+
+	// Continued: the transaction made was the import's last, its result
+	// saved with it, so that is the result; nothing is stored again.
+	p = b.post(base+"/imports/confirm", url.Values{"staged": {m[1]}})
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("continued: %d\n%s", p.Status, excerpt(p.Body))
+	}
+	if p = b.get(p.Header.Get("Location")); !strings.Contains(p.Body, `data-testid="count-created">1<`) {
+		t.Errorf("continued: %d\n%s", p.Status, excerpt(p.Body))
+	}
+	if n := submissions(t, h, f.PID, f.ProjectA); n != 3 {
+		t.Errorf("%d submissions after continuing, want 3", n)
 	}
 }

@@ -38,6 +38,14 @@ import (
 // function's Lambda timeout (30 s) covers it.
 const ImportRequestTimeout = 26 * time.Second
 
+// importTimeout is the import pages' deadline.
+func (a *app) importTimeout() time.Duration {
+	if a.ImportTimeout > 0 {
+		return a.ImportTimeout
+	}
+	return ImportRequestTimeout
+}
+
 // maxUploadBytes bounds an upload's form: the file and a few fields.
 const maxUploadBytes = domain.MaxImportBytes + 64<<10
 
@@ -127,8 +135,11 @@ type importUpload struct {
 	// changed since the preview, a period now holding two).
 	Confirmed bool
 	// Partly says the refused confirmation stored some rows before it
-	// stopped: its message says how many.
+	// stopped (or may have): its message says how many.
 	Partly bool
+	// Continue, when set, is the staged file a confirmation cut off part
+	// way may be confirmed again with, to store the rest.
+	Continue string
 }
 
 // imports serves the upload page (GET) and the preview of an uploaded
@@ -432,6 +443,13 @@ func columnName(field string) string {
 
 // importConfirm imports the file a preview kept and shows the result.
 func (a *app) importConfirm(w http.ResponseWriter, r *http.Request, q *req) error {
+	// It stops writing service.ImportAnswerMargin before the page's
+	// deadline, as the API's import does: time to release the import lock
+	// and show what was stored, rather than run into the function's own
+	// timeout (audit import2 W1).
+	ctx, cancel := service.ImportDeadline(r.Context(), a.importTimeout())
+	defer cancel()
+	r = r.WithContext(ctx)
 	sc := a.scope(r, q)
 	n, err := a.open(r, q, "returns")
 	if err != nil {
@@ -460,6 +478,21 @@ func (a *app) importConfirm(w http.ResponseWriter, r *http.Request, q *req) erro
 		d.Header, d.Rows = refusedRows(sh, de.Fields)
 		d.Refused, d.Forbid = capitalise(de.Message)+".", de.Code == domain.CodeForbidden
 		a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
+		return nil
+	}
+	if err != nil && errors.As(err, &de) && errors.Is(err, service.ErrPartlyImported) {
+		// Cut off part way (out of time, the database throttling): what
+		// was stored is said, and confirming again stores the rest, the
+		// rows stored already being unchanged by it.
+		d := &importUpload{Base: base(n), Uploaded: true, FileName: st.Name, Confirmed: true, Partly: true, Continue: st.ID}
+		d.Refused = capitalise(de.Message) + "."
+		d.Rows = []importRow{{Anchor: "row-0", Problems: []importProblem{{Column: "Import",
+			Message: "Choose Continue the import to store the rest", Anchor: "continue"}}}}
+		status := present.Status(err)
+		if status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", "1")
+		}
+		a.render(w, r, status, "imports", &view{Title: importTitle, Nav: n, Data: d})
 		return nil
 	}
 	if err != nil {
