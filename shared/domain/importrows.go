@@ -55,16 +55,20 @@ func (f ImportFile) Err() error {
 	if len(f.Problems) == 0 {
 		return nil
 	}
-	msg := "the file has problems: nothing was imported; fix the cells named and send it again"
+	msg := "the file has problems" + f.sheet + ": nothing was imported; fix the cells named and send it again"
 	if f.unnamed > 0 {
-		counted := "the file has " + AtLeast("problems")
+		counted := "the file has " + AtLeast("problems") + f.sheet
 		if n := f.ProblemRows(); n > 0 {
-			counted = "the file has problems in " + rowCount(n) + "; " + namedFirst()
+			counted = "the file has problems in " + rowCount(n) + f.sheet + "; " + namedFirst()
 		}
 		msg = counted + ": nothing was imported; fix them and any others like them, and send it again"
 	}
 	return &Error{Code: CodeValidation, Message: msg, Fields: map[string]string(f.Problems)}
 }
+
+// Blank is a file of no rows and no problems, of the same sheet as f: for
+// the problems found with f's rows once read (PeriodsErr).
+func (f ImportFile) Blank() ImportFile { return ImportFile{sheet: f.sheet} }
 
 // PeriodsErr is, for a file whose rows read without a problem, the
 // problems of those whose periods cannot have figures (see Err), or nil.
@@ -72,9 +76,9 @@ func (f ImportFile) PeriodsErr() error {
 	if len(f.Problems) == 0 {
 		return nil
 	}
-	msg := "some rows have figures for a period they cannot be recorded for"
+	msg := "some rows" + f.sheet + " have figures for a period they cannot be recorded for"
 	if f.unnamed > 0 {
-		msg = rowCount(f.ProblemRows()) + " have figures for a period they cannot be recorded for; " + namedFirst()
+		msg = rowCount(f.ProblemRows()) + f.sheet + " have figures for a period they cannot be recorded for; " + namedFirst()
 	}
 	return &Error{Code: CodeValidation, Message: msg + ": nothing was imported", Fields: map[string]string(f.Problems)}
 }

@@ -147,6 +147,10 @@ type ImportFile struct {
 	Problems Problems
 	// Notes say what of the sheet was not read, being hidden (SheetNotes).
 	Notes []Warning
+	// sheet names, for a workbook of several sheets, the sheet read
+	// (" in its sheet 'Q4'"), so a refusal says which sheet its row
+	// numbers are of; "" for a CSV file or a workbook of one sheet.
+	sheet string
 	// problemRows are the rows (by number) any problem was found in,
 	// named in Problems or not; unnamed counts the problems Problems had
 	// no room for.
@@ -351,6 +355,9 @@ func ColumnLetter(i int) string {
 // cohorts are read.
 func ReadImport(sh Sheet, projects []Project) ImportFile {
 	f := ImportFile{Problems: Problems{}, problemRows: map[int]bool{}, Notes: SheetNotes(sh)}
+	if sh.Name != "" && sh.Sheets > 1 && guarded(sh.Name, false) == "" {
+		f.sheet = " in its sheet '" + shorten(sh.Name) + "'"
+	}
 	if len(sh.Rows) == 0 {
 		f.add("rows", "the file is empty: the first row must be a header naming the columns (download the template)")
 		return f
@@ -412,9 +419,11 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 	read := sheetRead(sh)
 	for _, need := range []string{ColProject, ColPeriodStart, ColPeriodEnd} {
 		if _, ok := at[need]; !ok {
-			problem := "missing: the header needs a column headed " + need + read
+			// Named as the template heads it, not by its field name.
+			label, _ := ImportColumnLabel(need)
+			problem := "missing: the header needs a column headed " + label + read
 			if hidden := hiddenHeading(sh, need); hidden != "" {
-				problem = "missing: the header needs a column headed " + need + hidden
+				problem = "missing: the header needs a column headed " + label + hidden
 			} else if need == ColProject {
 				problem += oneColumnHeader(sh, header)
 			}

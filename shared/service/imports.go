@@ -552,7 +552,7 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 	var subs []*Submission
 	// The rows whose periods the API would refuse, or that hold two
 	// submissions, counted past the problems an answer names.
-	var periods domain.ImportFile
+	periods := file.Blank()
 	for _, i := range todo {
 		row := file.Rows[i]
 		if field, problem := domain.HeldTwice(row, current[row.ProjectID]); problem != "" {

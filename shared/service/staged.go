@@ -42,8 +42,13 @@ const (
 // preview did: ignored). Cells with problems never reach a stage: the
 // preview keeps only a clean sheet.
 type stagedSheet struct {
-	Date1904 bool        `json:"date1904,omitempty"`
-	Rows     []stagedRow `json:"rows"`
+	Date1904 bool `json:"date1904,omitempty"`
+	// Name and Sheets are the workbook's sheet read and how many it has,
+	// for a refused confirmation's page to name the sheet (a name kept
+	// only if the personal-data guard passes it, as it is shown).
+	Name   string      `json:"name,omitempty"`
+	Sheets int         `json:"sheets,omitempty"`
+	Rows   []stagedRow `json:"rows"`
 	// Plan is what the preview showed each row would do: the confirmation
 	// stores exactly that, or refuses (checkPreviewed). A stage without
 	// one (kept before previews kept their plans) is not imported.
@@ -100,11 +105,13 @@ func encodeStaged(sh domain.Sheet, plan []PreviewedRow) ([]byte, error) {
 // memory holds one row's JSON, not the whole sheet's (a small workbook
 // repeating a long text in every cell would be about 100 MB of it).
 func writeStaged(w io.Writer, sh domain.Sheet, plan []PreviewedRow) error {
-	head := `{"rows":[`
-	if sh.Date1904 {
-		head = `{"date1904":true,"rows":[`
+	head, err := json.Marshal(stagedSheet{Date1904: sh.Date1904, Name: domain.ImportFileName(sh.Name), Sheets: sh.Sheets})
+	if err != nil {
+		return err
 	}
-	if _, err := io.WriteString(w, head); err != nil {
+	// The head's fields, then the rows written one at a time.
+	head = append(bytes.TrimSuffix(head, []byte(`"rows":null,"plan":null}`)), `"rows":[`...)
+	if _, err := w.Write(head); err != nil {
 		return err
 	}
 	var buf bytes.Buffer
@@ -169,7 +176,7 @@ func decodeStaged(data []byte) (domain.Sheet, []PreviewedRow, error) {
 
 // stagedRows is a staged sheet's rows as the sheet read.
 func stagedRows(st stagedSheet) (domain.Sheet, error) {
-	sh := domain.Sheet{Date1904: st.Date1904, Rows: make([]domain.SheetRow, len(st.Rows))}
+	sh := domain.Sheet{Date1904: st.Date1904, Name: st.Name, Sheets: st.Sheets, Rows: make([]domain.SheetRow, len(st.Rows))}
 	for i, r := range st.Rows {
 		row := domain.SheetRow{Number: r.Number, Cells: make([]domain.SheetCell, len(r.Cells))}
 		for j, t := range r.Cells {

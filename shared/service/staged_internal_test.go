@@ -16,7 +16,7 @@ import (
 // TestStagedSheetRoundTrip: a staged sheet decodes to the sheet read, row
 // numbers, numeric cells, empty cells and the 1904 date system included.
 func TestStagedSheetRoundTrip(t *testing.T) {
-	sh := domain.Sheet{Date1904: true, Rows: []domain.SheetRow{
+	sh := domain.Sheet{Date1904: true, Name: "Q4 \"draft\"", Sheets: 3, Rows: []domain.SheetRow{
 		{Number: 1, Cells: []domain.SheetCell{{Text: "Project"}, {Text: "Period start"}, {Text: "Notes"}}},
 		{Number: 4, Cells: []domain.SheetCell{{Text: "Leeds <IPS> & \"co\""}, {Text: "45748", Numeric: true}, {}, {Text: "12", Numeric: true}, {Text: "12", Numeric: true, Merged: true}}},
 		{Number: 5000, Cells: []domain.SheetCell{{Text: "josé\n\x01"}}},

@@ -150,7 +150,7 @@ func TestImportConfirmRefusedNamesTheRows(t *testing.T) {
 		}
 		for _, want := range append(c.words,
 			"<title>Error: Import figures from a spreadsheet – Bradford IPS – fundtrack</title>",
-			`href="#row-2"`, `id="row-2"`, "Row 2, Period start: ",
+			`href="#row-2"`, `id="row-2"`, "Row 2, column B (Period start): ",
 			"Nothing from <strong>q.csv</strong> was imported.",
 			`name="file" type="file"`, // the way back: upload the file again
 		) {
@@ -236,5 +236,57 @@ func TestImportConfirmCutOffSaysWhatMayBeStored(t *testing.T) {
 	}
 	if n := submissions(t, h, f.PID, f.ProjectA); n != 3 {
 		t.Errorf("%d submissions after continuing, want 3", n)
+	}
+}
+
+// TestImportProblemsNameTheSheetAndCell: in a workbook of several sheets,
+// a refused file's problems name the sheet read, the row, and the column
+// by its letter and its heading as the sheet writes it (audit import2
+// W2: "Row 2, Referrals", with no word of which of three similar tabs);
+// a header missing a column names it as the template heads it, not by
+// its field name.
+func TestImportProblemsNameTheSheetAndCell(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	b := h.as(t, uPL)
+	base := "/app/programmes/" + f.PID
+	b.get(base + "/imports")
+	workbook := func(header []any) []byte {
+		x := excelize.NewFile()
+		defer x.Close()
+		if err := x.SetSheetName("Sheet1", "Q4"); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{"Q1", "Notes"} {
+			if _, err := x.NewSheet(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, r := range [][]any{header, {"Bradford employment service", "01/10/2011", "31/12/2011", "ten", 2}} {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			if err := x.SetSheetRow("Q4", cell, &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var buf bytes.Buffer
+		if _, err := x.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	p := b.upload(base+"/imports", "q.xlsx", workbook([]any{"project", "period start", "period end", "referrals", "people into work"}), b.csrf)
+	for _, want := range []string{
+		"The file has problems in its sheet &#39;Q4&#39;: nothing was imported",
+		"Sheet &#39;Q4&#39;, row 2, column D (referrals): Must be a whole number of people",
+		"<strong>Column D (referrals)</strong>: Must be a whole number of people",
+	} {
+		if !strings.Contains(p.Body, want) {
+			t.Errorf("a bad cell: %d, the page does not say %s\n%s", p.Status, want, excerpt(p.Body))
+		}
+	}
+	p = b.upload(base+"/imports", "q.xlsx", workbook([]any{"project", "period start", "end", "referrals", "people into work"}), b.csrf)
+	if want := "Sheet &#39;Q4&#39;, row 1, Period end: Missing: the header needs a column headed Period end ("; !strings.Contains(p.Body, want) {
+		t.Errorf("a missing column: %d, the page does not say %s\n%s", p.Status, want, excerpt(p.Body))
 	}
 }

@@ -119,6 +119,9 @@ type importRow struct {
 	Cells    []string
 	Problems []importProblem
 	Anchor   string
+	// Where names the row as the problems are listed: "Row 5", or, in a
+	// workbook of several sheets, "Sheet 'Q1', row 5".
+	Where string
 }
 
 // importUpload is the upload page's data.
@@ -289,15 +292,6 @@ func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importR
 		}
 		cells[sr.Number] = sr.Cells
 	}
-	var rows []importRow
-	for _, row := range byRow {
-		slices.SortFunc(row.Problems, func(a, b importProblem) int { return cmp.Compare(a.Column, b.Column) })
-		if row.Number > 0 {
-			row.Cells = shownCells(cells[row.Number], header, row.Problems, row.Number == headerNumber, sh.Date1904)
-		}
-		rows = append(rows, *row)
-	}
-	slices.SortFunc(rows, func(a, b importRow) int { return cmp.Compare(a.Number, b.Number) })
 	var headerProblems []importProblem
 	if hr := byRow[headerNumber]; hr != nil && headerNumber > 0 {
 		headerProblems = hr.Problems
@@ -306,7 +300,52 @@ func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importR
 	if len(sh.Rows) > 0 {
 		shownHeader = shownCells(sh.Rows[headerAt].Cells, header, headerProblems, true, sh.Date1904)
 	}
+	var rows []importRow
+	for _, row := range byRow {
+		if row.Number > 0 {
+			row.Cells = shownCells(cells[row.Number], header, row.Problems, row.Number == headerNumber, sh.Date1904)
+			row.Where = sheetName(sh) + "ow " + strconv.Itoa(row.Number)
+			for i, p := range row.Problems {
+				row.Problems[i].Column = cellName(p.key, header, shownHeader)
+			}
+		}
+		slices.SortFunc(row.Problems, func(a, b importProblem) int { return cmp.Compare(a.Column, b.Column) })
+		rows = append(rows, *row)
+	}
+	slices.SortFunc(rows, func(a, b importRow) int { return cmp.Compare(a.Number, b.Number) })
 	return shownHeader, rows
+}
+
+// sheetName begins a row's name ("R" or "Sheet 'Q1', r", to go before
+// "ow 5"): a workbook of several sheets names the sheet read, which the
+// user may not have been looking at (audit import2 W2). A name the guard
+// refuses is not shown.
+func sheetName(sh domain.Sheet) string {
+	if sh.Name == "" || sh.Sheets < 2 || domain.ImportFileName(sh.Name) == "" {
+		return "R"
+	}
+	return "Sheet '" + sh.Name + "', r"
+}
+
+// cellName names the column a problem's key names, as the spreadsheet
+// shows it: its letter, and its heading as the sheet writes it ("column D
+// (People into work)"); a column the header lacks by its label
+// ("Project"), and one with no heading by its letter alone.
+func cellName(key string, header, shown []string) string {
+	if key == "metrics" {
+		return "Metric columns"
+	}
+	at := problemColumns(key, header)
+	if len(at) != 1 {
+		return columnName(key)
+	}
+	name := "column " + domain.ColumnLetter(at[0])
+	if at[0] < len(shown) {
+		if h := strings.Join(strings.Fields(shown[at[0]]), " "); h != "" && h != hiddenCell {
+			name += " (" + h + ")"
+		}
+	}
+	return name
 }
 
 // ruleDates writes the dates a rule names in brackets, "(2026-01-01)" or
