@@ -131,6 +131,9 @@ type ImportRow struct {
 	Counts      map[Metric]int64 // one per metric column; an empty cell is 0
 	Blank       map[Metric]bool  // the metric columns whose cell was empty
 	Notes       string
+	// ProjectDates are the dates of the row's project (zero when it has
+	// none, or the row names no project), for NoReturnWarning.
+	ProjectDates Period
 	// checked marks a row read without a problem: only such a row can
 	// repeat another, the rest being refused already.
 	checked bool
@@ -447,7 +450,9 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 	}
 	byName := map[string][]string{}
 	byID := map[string]bool{}
+	dates := map[string]Period{}
 	for _, p := range projects {
+		dates[p.ID] = Period{Start: p.StartDate, End: p.EndDate}
 		byName[ProjectNameKey(p.Name)] = append(byName[ProjectNameKey(p.Name)], p.ID)
 		byID[p.ID] = true
 	}
@@ -496,6 +501,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 			continue
 		}
 		row.ProjectID = importProject(p, sr.Number, cell(ColProject).Text, byName, byID)
+		row.ProjectDates = dates[row.ProjectID]
 		row.PeriodStart = importDate(p, RowField(sr.Number, ColPeriodStart), cell(ColPeriodStart), sh.Date1904)
 		row.PeriodEnd = importDate(p, RowField(sr.Number, ColPeriodEnd), cell(ColPeriodEnd), sh.Date1904)
 		for _, m := range f.Columns.Metrics {

@@ -134,3 +134,68 @@ func TestConfirmImportChangedWhileWriting(t *testing.T) {
 		t.Error("the import lock is still held")
 	}
 }
+
+// warningsOf are an import's warnings by field.
+func warningsOf(res domain.ImportResult) map[string]string {
+	out := map[string]string{}
+	for _, w := range res.Warnings {
+		out[w.Field] = w.Message
+	}
+	return out
+}
+
+// TestImportRowsThatFillNoReturn (audit import2 W3): a row whose period is
+// a few days off a return's (a typo, 30/12 for 31/12) is stored, but the
+// answer says it fills no return, naming the return it looks meant for;
+// so is one outside its project's dates. Sent again with the dates put
+// right, the row would count the same people twice: it is refused, naming
+// the figures sent, nothing stored; so are two such rows in one file.
+// Monthly figures in a programme of quarterly returns are no typo: nothing
+// is said of them.
+func TestImportRowsThatFillNoReturn(t *testing.T) {
+	w, _ := reportingWorld(t)
+	sc := w.open(lead)
+	must(sc.CreateSchedule(body(map[string]any{"name": "Quarterly", "frequency": "quarterly", "firstPeriodStart": "2025-04-01",
+		"lastPeriodEnd": "2026-03-31"})))
+	must(sc.CreateProject(body(datedProject("Hull IPS", "2025-01-01", "2025-06-30"))))
+	header := "project,periodStart,periodEnd,referrals,peopleIntoWork"
+
+	res := must(sc.Import(csv(header,
+		"Leeds IPS,01/10/2025,30/12/2025,3,1", // typo: 30/12
+		"Leeds IPS,01/01/2026,31/01/2026,4,1", // a month of a quarter
+		"Hull IPS,01/10/2025,31/12/2025,2,0",  // after the project ended
+	), false))
+	wantResult(t, res, 3, 3, 0, 0)
+	warned := warningsOf(res)
+	if got := warned["rows[2].periodStart"]; !strings.HasPrefix(got, "is not the period of the return it looks meant for (2025-10-01 to 2025-12-31), so it fills no return") {
+		t.Errorf("the typo: %q", got)
+	}
+	if got := warned["rows[4].periodStart"]; !strings.HasPrefix(got, "is outside the project's dates (2025-01-01 to 2025-06-30)") {
+		t.Errorf("after the project ended: %q", got)
+	}
+	if got, ok := warned["rows[3].periodStart"]; ok {
+		t.Errorf("a month of a quarter warned: %q", got)
+	}
+	if len(res.Warnings) != 2 {
+		t.Errorf("warnings %v", res.Warnings)
+	}
+
+	// The typo's dates put right: refused, nothing stored.
+	err := w.unchanged(func() error {
+		_, err := sc.Import(csv(header, "Leeds IPS,01/10/2025,31/12/2025,3,1"), false)
+		return err
+	})
+	wantFields(t, "the period put right", err, "rows[2].periodStart")
+	if de := wantCode(t, "the period put right", err, domain.CodeValidation); !strings.Contains(de.Fields["rows[2].periodStart"],
+		"is a few days off the period of figures already sent (2025-10-01 to 2025-12-30), so the same people would be counted twice") {
+		t.Errorf("the period put right: %v", de.Fields)
+	}
+	// Both in one file: refused.
+	err = w.unchanged(func() error {
+		_, err := sc.Import(csv(header, "Bradford IPS,01/10/2025,30/12/2025,3,1", "Bradford IPS,01/10/2025,31/12/2025,3,1"), false)
+		return err
+	})
+	if de := wantCode(t, "both in one file", err, domain.CodeValidation); !strings.HasPrefix(de.Fields["rows[3].periodStart"], "is a few days off row 2's period") {
+		t.Errorf("both in one file: %v", de.Fields)
+	}
+}

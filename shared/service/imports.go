@@ -374,6 +374,7 @@ func (sc *Scope) readImport(sh domain.Sheet) (domain.ImportFile, ReportingSetup,
 		return file, setup, nil, err
 	}
 	file.ResolveCohorts(cohorts)
+	file.CheckOverlaps()
 	return file, setup, sc.refusedRows(file), nil
 }
 
@@ -445,6 +446,12 @@ func (sc *Scope) periodProblems(file domain.ImportFile, rows []int) ([]domain.Pr
 			continue
 		}
 		action, in, old := domain.PlanRow(row, file.Columns, current[row.ProjectID])
+		if action == domain.ImportCreate {
+			if field, problem := domain.OverlapProblem(row, current[row.ProjectID]); problem != "" {
+				periods = append(periods, domain.Problems{field: problem})
+				continue
+			}
+		}
 		if action != domain.ImportUnchanged {
 			if own := sc.rowPeriodProblems(row, in, old, today); own != nil {
 				periods = append(periods, own)
@@ -485,6 +492,9 @@ type plannedRow struct {
 	change Change
 	// correction is what a corrected row changes, for the answer.
 	correction *domain.ImportCorrection
+	// warning is what the answer says of the row's new figures, if
+	// anything: the return they do not fill (domain.NoReturnWarning).
+	warning *domain.Warning
 }
 
 func (p importPlan) result(dryRun bool) domain.ImportResult {
@@ -494,6 +504,9 @@ func (p importPlan) result(dryRun bool) domain.ImportResult {
 	for _, r := range p.rows {
 		if r.correction != nil {
 			res.Corrections = append(res.Corrections, *r.correction)
+		}
+		if r.warning != nil {
+			res.Warnings = append(res.Warnings, *r.warning)
 		}
 		switch r.action {
 		case domain.ImportCreate:
@@ -550,6 +563,7 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 	}
 	now := sc.s.now()
 	var subs []*Submission
+	var subRows []int // the index in file.Rows of each of subs
 	// The rows whose periods the API would refuse, or that hold two
 	// submissions, counted past the problems an answer names.
 	periods := file.Blank()
@@ -563,6 +577,14 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 		if action == domain.ImportUnchanged {
 			plan.rows[i] = plannedRow{action: action, id: old.ID, base: old}
 			continue
+		}
+		if action == domain.ImportCreate {
+			// New figures for a period sharing days with another's would
+			// count the same people twice.
+			if field, problem := domain.OverlapProblem(row, current[row.ProjectID]); problem != "" {
+				periods.AddProblems(domain.Problems{field: problem})
+				continue
+			}
 		}
 		if own := sc.rowPeriodProblems(row, in, old, domain.UKDate(now)); own != nil {
 			periods.AddProblems(own)
@@ -593,12 +615,25 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 			plan.rows[i].correction = &c
 		}
 		subs = append(subs, sub)
+		subRows = append(subRows, i)
 	}
 	if err := periods.PeriodsErr(); err != nil {
 		return importPlan{}, err
 	}
 	if err := sc.importFills(setup, subs); err != nil {
 		return importPlan{}, err
+	}
+	// New figures that fill no return, with a word on why: outside the
+	// project's dates, or a few days off a return's period (a typo).
+	for k, sub := range subs {
+		i := subRows[k]
+		plan.rows[i].warning = nil
+		if sub.Old != nil || len(sub.Returns) > 0 {
+			continue
+		}
+		if w, ok := domain.NoReturnWarning(file.Rows[i], setup.Schedules); ok {
+			plan.rows[i].warning = &w
+		}
 	}
 	// A row's new figures filling a return sent back take over the
 	// submission sent back, as the API's do (takeOvers): read from the

@@ -290,3 +290,25 @@ func TestImportProblemsNameTheSheetAndCell(t *testing.T) {
 		t.Errorf("a missing column: %d, the page does not say %s\n%s", p.Status, want, excerpt(p.Body))
 	}
 }
+
+// TestImportPreviewSaysARowFillsNoReturn: the preview names a row whose
+// period is a few days off a return's, saying it fills no return and
+// which return it looks meant for (audit import2 W3).
+func TestImportPreviewSaysARowFillsNoReturn(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	if _, err := h.Svc.Open(t.Context(), testkit.AdminCaller(), f.PID).CreateSchedule(testkit.Body(map[string]any{"name": "Quarterly",
+		"frequency": "quarterly", "firstPeriodStart": "2011-07-01", "lastPeriodEnd": "2012-03-31"})); err != nil {
+		t.Fatal(err)
+	}
+	b := h.as(t, uPL)
+	base := "/app/programmes/" + f.PID
+	b.get(base + "/imports")
+	p := b.upload(base+"/imports", "q.csv", []byte("Project,Period start,Period end,Referrals,People into work\r\n"+
+		"Bradford employment service,01/07/2011,29/09/2011,3,1\r\n"), b.csrf)
+	want := `<li data-testid="note-row-2-periodStart">Row 2, Period start: Is not the period of the return it looks meant for (1 July 2011 to 30 September 2011), so it fills no return`
+	if p.Status != http.StatusOK || !strings.Contains(p.Body, want) || !strings.Contains(p.Body, `data-testid="count-created">1<`) {
+		t.Errorf("preview: %d, want it to say %s\n%s", p.Status, want, excerpt(p.Body))
+	}
+}

@@ -201,11 +201,12 @@ type importNote struct{ Field, Message string }
 func importNotes(ws []domain.Warning) []importNote {
 	out := make([]importNote, len(ws))
 	for i, w := range ws {
-		field := w.Field
+		field, msg := w.Field, sentence(ruleDates(w.Message))
 		if n, col, ok := domain.ParseRowField(field); ok {
-			field = "row-" + strconv.Itoa(n) + "-" + col
+			// A row's: named as its problems would be.
+			field, msg = "row-"+strconv.Itoa(n)+"-"+col, "Row "+strconv.Itoa(n)+", "+columnName(col)+": "+msg
 		}
-		out[i] = importNote{Field: field, Message: sentence(ruleDates(w.Message))}
+		out[i] = importNote{Field: field, Message: msg}
 	}
 	return out
 }
