@@ -369,7 +369,9 @@ func sameFigures(row ImportRow, cols ImportColumns, o Outcome) bool {
 func MediaOf(contentType string) string {
 	mt, _, _ := strings.Cut(contentType, ";")
 	switch mt = strings.ToLower(strings.TrimSpace(mt)); mt {
-	case MediaCSV, "application/csv":
+	case MediaCSV, "application/csv", MediaText, MediaTSV:
+		// Excel's "Unicode Text" is a .txt file, tab separated, read as
+		// a CSV file is (its separator found from its header).
 		return MediaCSV
 	case MediaXLSX:
 		return MediaXLSX

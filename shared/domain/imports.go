@@ -32,6 +32,10 @@ const (
 	MaxSheetRows = MaxTitleRows + 1 + MaxImportRows
 	MediaCSV     = "text/csv"
 	MediaXLSX    = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	// MediaText and MediaTSV are read as CSV is: Excel saves "Unicode
+	// Text" as a .txt file (UTF-16, tab separated), sent as text/plain.
+	MediaText = "text/plain"
+	MediaTSV  = "text/tab-separated-values"
 )
 
 // Sheet is a spreadsheet's first sheet as read from a CSV file or a

@@ -36,8 +36,9 @@ const importsPath = "/programmes/{programmeId}/imports"
 
 func (s *server) importsRoutes() []route {
 	return []route{
-		{pattern: "POST " + importsPath, files: &fileBody{Media: []string{domain.MediaCSV, domain.MediaXLSX}, Max: domain.MaxImportBytes,
-			Refuse: "send the spreadsheet as text/csv or " + domain.MediaXLSX}, serve: s.importFile, may: s.mayImport},
+		{pattern: "POST " + importsPath, files: &fileBody{Media: []string{domain.MediaCSV, domain.MediaText, domain.MediaTSV, domain.MediaXLSX},
+			Max: domain.MaxImportBytes, Refuse: "send the spreadsheet as text/csv (or text/plain, as Excel's Unicode Text) or " + domain.MediaXLSX},
+			serve: s.importFile, may: s.mayImport},
 		{pattern: "GET " + importsPath + "/template.csv", serve: s.importTemplate(domain.MediaCSV)},
 		{pattern: "GET " + importsPath + "/template.xlsx", serve: s.importTemplate(domain.MediaXLSX)},
 	}

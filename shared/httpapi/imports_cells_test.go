@@ -175,3 +175,18 @@ func TestImportPassesOverWhatTheWorkbookHides(t *testing.T) {
 		t.Errorf("stored %+v (totals %v), want the figures shown: 11 referrals, 2 into work", o.Counts, pr.Totals)
 	}
 }
+
+// Excel's "Unicode Text" sent as what it is, text/plain (or as tab
+// separated values), is read as a CSV file is (audit import2 W4).
+func TestImportTakesUnicodeTextAsPlainText(t *testing.T) {
+	t.Parallel()
+	h := newMemAPI(t)
+	f := h.fixture(t)
+	data := append([]byte{0xFF, 0xFE}, utf16Text("Project\tPeriod start\tPeriod end\tReferrals\r\nProject A\t01/05/2025\t31/05/2025\t5\r\n", false)...)
+	for _, ct := range []string{"text/plain", "text/plain; charset=utf-16", "text/tab-separated-values"} {
+		res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, f.p1("/imports?dryRun=true"), ct, data)))
+		if res.Rows != 1 || res.Created != 1 {
+			t.Errorf("%s: %+v", ct, res)
+		}
+	}
+}

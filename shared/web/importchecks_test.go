@@ -312,3 +312,26 @@ func TestImportPreviewSaysARowFillsNoReturn(t *testing.T) {
 		t.Errorf("preview: %d, want it to say %s\n%s", p.Status, want, excerpt(p.Body))
 	}
 }
+
+// TestImportUnicodeTextFile: a file Excel saves as "Unicode Text" (.txt:
+// UTF-16 with a byte order mark, tab separated), which the upload page
+// offers, is read as a CSV file is (audit import2 W4: refused as "not an
+// Excel workbook").
+func TestImportUnicodeTextFile(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	b := h.as(t, uPL)
+	base := "/app/programmes/" + f.PID
+	if p := b.get(base + "/imports"); !strings.Contains(p.Body, `accept=".csv,.txt,`) {
+		t.Errorf("the file box does not offer .txt files\n%s", excerpt(p.Body))
+	}
+	data := []byte{0xFF, 0xFE}
+	for _, r := range "Project\tPeriod start\tPeriod end\tPeople into work\r\nBradford employment service\t01/10/2011\t31/12/2011\t4\r\n" {
+		data = append(data, byte(r), byte(r>>8))
+	}
+	p := b.upload(base+"/imports", "figures.txt", data, b.csrf)
+	if p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="count-created">1<`) {
+		t.Errorf("a Unicode Text file: %d\n%s", p.Status, excerpt(p.Body))
+	}
+}

@@ -93,12 +93,15 @@ func (a *app) uploadForm(w http.ResponseWriter, r *http.Request) (url.Values, *u
 	}
 	// Browsers name a workbook's type, but not always a CSV file's (some
 	// send application/vnd.ms-excel for .csv): the name's extension decides.
+	// A .txt or .tsv file is text as a CSV file is: Excel saves "Unicode
+	// Text" as .txt, tab separated (audit import2 W4: refused as "not an
+	// Excel workbook" though the upload page offered it).
 	// Anything else that is not CSV is read as a workbook, whose reader
 	// says what the file is instead (an old .xls, a password-protected
 	// workbook, not a workbook at all) and what to save it as.
 	mt := domain.MediaOf(fhs[0].Header.Get("Content-Type"))
 	switch ext := strings.ToLower(filepath.Ext(fhs[0].Filename)); {
-	case ext == ".csv":
+	case ext == ".csv", ext == ".txt", ext == ".tsv":
 		mt = domain.MediaCSV
 	case ext == ".xlsx", mt != domain.MediaCSV:
 		mt = domain.MediaXLSX
