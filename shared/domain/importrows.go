@@ -316,8 +316,8 @@ func (f *ImportFile) CheckOverlaps() {
 
 // PlanRow decides what a row does, given its project's current
 // submissions: unchanged when one for its period (and cohort) already has
-// its figures, a correction of the newest such when none does, else a new
-// submission. It returns the submission's figures (the row's, over what
+// its figures (and was not sent back for changes), a correction of the
+// newest such when none does, else a new submission. It returns the submission's figures (the row's, over what
 // the corrected one holds in columns the sheet does not have: its measures
 // and any metric the sheet has no column for) and the submission it
 // corrects or that already holds them.
@@ -329,7 +329,12 @@ func PlanRow(row ImportRow, cols ImportColumns, current []Outcome) (ImportAction
 		if o.ProjectID != row.ProjectID || o.CohortID != row.CohortID || o.PeriodStart != row.PeriodStart || o.PeriodEnd != row.PeriodEnd {
 			continue
 		}
-		if sameFigures(row, cols, o) {
+		// Figures sent back for changes are not left as they are: sent
+		// again unchanged, they are the project's answer that they are
+		// right, and go back for review (a correction of the same
+		// figures), as the reporting cycle asks of figures sent back
+		// (audit import2 W5: the return stayed sent back, nothing said).
+		if sameFigures(row, cols, o) && o.EffectiveStatus() != OutcomeChangesRequested {
 			return ImportUnchanged, in, &current[i]
 		}
 		if newest == nil || o.SubmittedAt.After(newest.SubmittedAt) || (o.SubmittedAt.Equal(newest.SubmittedAt) && o.ID > newest.ID) {

@@ -227,6 +227,11 @@ type ImportCorrection struct {
 	// Notes is "cleared" (an empty notes cell over notes sent), "changed",
 	// or "" when the notes stay as they are.
 	Notes string `json:"notes,omitempty"`
+	// SentBack says the submission corrected was sent back for changes
+	// (SentBackAt, when): the row sends its figures again, changed or
+	// not, for review.
+	SentBack   bool      `json:"sentBack"`
+	SentBackAt time.Time `json:"sentBackAt,omitzero"`
 }
 
 // ImportChange is a figure a correction changes; Blank when its cell was
@@ -240,7 +245,11 @@ type ImportChange struct {
 
 // Correction is what row, planned by PlanRow as in correcting old, changes.
 func Correction(row ImportRow, in OutcomeInput, old Outcome) ImportCorrection {
-	c := ImportCorrection{Row: row.Row, Corrects: old.ID, SentAt: old.SubmittedAt, Counts: []ImportChange{}}
+	c := ImportCorrection{Row: row.Row, Corrects: old.ID, SentAt: old.SubmittedAt, Counts: []ImportChange{},
+		SentBack: old.EffectiveStatus() == OutcomeChangesRequested}
+	if c.SentBack && old.Review != nil {
+		c.SentBackAt = old.Review.At
+	}
 	for _, m := range Metrics {
 		if from, to := old.Counts[m], in.Counts[m]; from != to {
 			c.Counts = append(c.Counts, ImportChange{Metric: m, From: from, To: to, Blank: row.Blank[m]})

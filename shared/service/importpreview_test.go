@@ -199,3 +199,36 @@ func TestImportRowsThatFillNoReturn(t *testing.T) {
 		t.Errorf("both in one file: %v", de.Fields)
 	}
 }
+
+// TestImportSendsFiguresSentBackAgain (audit import2 W5): a row with the
+// figures of a submission sent back for changes is not left unchanged
+// (which left the return sent back, nothing said): it sends them again
+// for review, a correction whose answer says so, filling the return as
+// submitted. Sent once more, the row is unchanged.
+func TestImportSendsFiguresSentBackAgain(t *testing.T) {
+	w, _ := reportingWorld(t)
+	sc := w.open(lead)
+	must(sc.UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
+	s := must(sc.CreateSchedule(body(map[string]any{"name": "Quarterly", "frequency": "quarterly", "firstPeriodStart": "2025-04-01",
+		"lastPeriodEnd": "2026-03-31"})))
+	file := csv("project,periodStart,periodEnd,referrals,peopleIntoWork", "Leeds IPS,2025-10-01,2025-12-31,12,2")
+	first := must(sc.Import(file, false))
+	wantResult(t, first, 1, 1, 0, 0)
+	leeds := w.svc.OpenProject(w.ctx, caller(lead), w.P, w.B)
+	must(leeds.ReviewOutcome(first.Submissions[0], body(map[string]any{"decision": "request-changes", "comment": "Referrals look high"})))
+
+	res := must(sc.Import(file, false))
+	wantResult(t, res, 1, 0, 1, 0)
+	if c := res.Corrections; len(c) != 1 || !c[0].SentBack || c[0].SentBackAt.IsZero() || len(c[0].Counts) != 0 || c[0].Corrects != first.Submissions[0] {
+		t.Errorf("corrections %+v", c)
+	}
+	o := must(leeds.Outcome(res.Submissions[0]))
+	if o.Replaces != first.Submissions[0] || o.Status != domain.OutcomePending || o.Counts[domain.MetricReferrals] != 12 {
+		t.Errorf("sent again: %+v", o)
+	}
+	ret := must(sc.Return(domain.ReturnID(s.ID, w.B, domain.MustDate("2025-10-01"))))
+	if ret.Status != domain.ReturnSubmitted || ret.SubmissionID != o.ID {
+		t.Errorf("the return: %s on %s, want submitted on %s", ret.Status, ret.SubmissionID, o.ID)
+	}
+	wantResult(t, must(sc.Import(file, false)), 1, 0, 0, 1)
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/testkit"
@@ -333,5 +334,35 @@ func TestImportUnicodeTextFile(t *testing.T) {
 	p := b.upload(base+"/imports", "figures.txt", data, b.csrf)
 	if p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="count-created">1<`) {
 		t.Errorf("a Unicode Text file: %d\n%s", p.Status, excerpt(p.Body))
+	}
+}
+
+// TestImportPreviewSendsFiguresSentBackAgain: figures sent back for
+// changes, in a file again as they were, are shown as sent again for
+// review, not as "sent already: nothing to import" (audit import2 W5).
+func TestImportPreviewSendsFiguresSentBackAgain(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	ctx := t.Context()
+	if _, err := h.Svc.Open(ctx, caller(uAdmin, domain.AdminGroup), f.PID).UpdateProgramme(func(int64) bool { return true },
+		body(map[string]any{"reviewOutcomes": true})); err != nil {
+		t.Fatal(err)
+	}
+	sent := h.build.Outcome(f.PID, f.ProjectA, map[string]any{"periodStart": "2011-07-01", "periodEnd": "2011-09-30",
+		"counts": map[string]int{"referrals": 12, "peopleIntoWork": 2}})
+	if _, err := h.Svc.OpenProject(ctx, caller(uLead), f.PID, f.ProjectA).ReviewOutcome(sent.ID,
+		body(map[string]any{"decision": "request-changes", "comment": "Referrals look high"})); err != nil {
+		t.Fatal(err)
+	}
+	b := h.as(t, uPL)
+	base := "/app/programmes/" + f.PID
+	b.get(base + "/imports")
+	p := b.upload(base+"/imports", "q.csv", []byte("Project,Period start,Period end,Referrals,People into work\r\n"+
+		"Bradford employment service,01/07/2011,30/09/2011,12,2\r\n"), b.csrf)
+	if p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="count-corrected">1<`) ||
+		!strings.Contains(p.Body, `data-testid="correction-2">Row 2 sends again, for review, the figures sent on `) ||
+		!strings.Contains(p.Body, "and sent back for changes on ") || !stagedInput.MatchString(p.Body) || strings.Contains(p.Body, "nothing to import") {
+		t.Errorf("figures sent back, sent again: %d\n%s", p.Status, excerpt(p.Body))
 	}
 }
