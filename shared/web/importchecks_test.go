@@ -366,3 +366,38 @@ func TestImportPreviewSendsFiguresSentBackAgain(t *testing.T) {
 		t.Errorf("figures sent back, sent again: %d\n%s", p.Status, excerpt(p.Body))
 	}
 }
+
+// TestImportResultSaysWhenFiguresCount: the result page counts its rows
+// in words ("1 row"), and says whether the figures count now or once
+// approved, as the programme reviews submissions or not (audit import2
+// N1: "1 rows", and "if the programme's lead reviews submissions").
+func TestImportResultSaysWhenFiguresCount(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	b := h.as(t, uLead)
+	base := "/app/programmes/" + f.PID
+	b.get(base + "/imports")
+	imported := func(line string) page {
+		t.Helper()
+		p := b.upload(base+"/imports", "q.csv", []byte("Project,Period start,Period end,Referrals\r\n"+line+"\r\n"), b.csrf)
+		m := stagedInput.FindStringSubmatch(p.Body)
+		if m == nil {
+			t.Fatalf("preview: %d\n%s", p.Status, excerpt(p.Body))
+		}
+		p = b.post(base+"/imports/confirm", url.Values{"staged": {m[1]}})
+		return b.get(p.Header.Get("Location"))
+	}
+	p := imported("Bradford employment service,01/07/2011,30/09/2011,3")
+	if !strings.Contains(p.Body, "q.csv: 1 row imported") || !strings.Contains(p.Body, "The new and corrected figures count now.") {
+		t.Errorf("without review: %d\n%s", p.Status, excerpt(p.Body))
+	}
+	if _, err := h.Svc.Open(t.Context(), caller(uAdmin, domain.AdminGroup), f.PID).UpdateProgramme(func(int64) bool { return true },
+		body(map[string]any{"reviewOutcomes": true})); err != nil {
+		t.Fatal(err)
+	}
+	p = imported("Bradford employment service,01/10/2011,31/12/2011,3")
+	if !strings.Contains(p.Body, "The programme's lead reviews submissions: the new and corrected figures count once they are approved") {
+		t.Errorf("with review: %d\n%s", p.Status, excerpt(p.Body))
+	}
+}

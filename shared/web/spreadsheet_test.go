@@ -527,7 +527,7 @@ func TestImportPagesOfTheSheetAsKept(t *testing.T) {
 		t.Fatalf("confirm: %d", c.Status)
 	}
 	r := b.get(c.Header.Get("Location"))
-	if r.Status != http.StatusOK || !strings.Contains(r.Body, "1 rows imported from your file") {
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "1 row imported from your file") {
 		t.Errorf("result: %d\n%s", r.Status, excerpt(r.Body))
 	}
 	noName("result", r)
