@@ -281,6 +281,10 @@ func TestImportProblemsNameTheSheetAndCell(t *testing.T) {
 		"The file has problems in its sheet &#39;Q4&#39;: nothing was imported",
 		"Sheet &#39;Q4&#39;, row 2, column D (referrals): Must be a whole number of people",
 		"<strong>Column D (referrals)</strong>: Must be a whole number of people",
+		// The summary's link moves focus to the row, which the table
+		// heads by its number (audit import2 N3).
+		`<tr class="nhsuk-table__row" id="row-2" tabindex="-1" data-testid="row-2">`,
+		`<th class="nhsuk-table__header" scope="row">2</th>`,
 	} {
 		if !strings.Contains(p.Body, want) {
 			t.Errorf("a bad cell: %d, the page does not say %s\n%s", p.Status, want, excerpt(p.Body))
