@@ -513,6 +513,18 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 			f.AddProblems(p)
 			continue
 		}
+		// A totals row under the figures ("Total", no dates, sums of the
+		// columns) is not a project's figures: it is passed over, and the
+		// answer says so, rather than refused as a project named "Total"
+		// with two dates missing (audit import2 N4). fundtrack adds up the
+		// figures itself.
+		if name := strings.TrimSpace(cell(ColProject).Text); totalsLabel(name) && len(byName[ProjectNameKey(name)]) == 0 && !byID[name] &&
+			strings.TrimSpace(cell(ColPeriodStart).Text) == "" && strings.TrimSpace(cell(ColPeriodEnd).Text) == "" {
+			f.AddProblems(p)
+			f.Notes = append(f.Notes, Warning{Field: RowField(sr.Number, ColProject), Message: "looks like a totals row (" + quoteCell(name) +
+				", with no dates) and was not read: fundtrack adds up the figures itself"})
+			continue
+		}
 		row.ProjectID = importProject(p, sr.Number, cell(ColProject).Text, byName, byID)
 		row.ProjectDates = dates[row.ProjectID]
 		row.PeriodStart = importDate(p, RowField(sr.Number, ColPeriodStart), cell(ColPeriodStart), sh.Date1904)
@@ -554,6 +566,17 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		f.add("rows", "the file has a header but no rows of figures (a row with only a project's name is skipped)")
 	}
 	return f
+}
+
+// totalsLabel reports whether a project cell reads as a totals row's
+// label: Total, Totals, Grand total, Sum, in any case, perhaps ending in a
+// colon.
+func totalsLabel(s string) bool {
+	switch strings.TrimSuffix(metricKey(s), ":") {
+	case "total", "totals", "grand total", "grand totals", "sum":
+		return true
+	}
+	return false
 }
 
 // oneColumnHeader says, for a header missing its columns, that it was

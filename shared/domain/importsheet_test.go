@@ -200,3 +200,23 @@ func TestSheetNotesSayWhatWasHidden(t *testing.T) {
 		t.Errorf("a hidden column needed: %q", got)
 	}
 }
+
+// A totals row under the figures (a label such as "Total", no dates, the
+// columns' sums) is passed over with a note, not refused as a project
+// named "Total" with two dates missing (audit import2 N4); with dates it
+// is a row like any other.
+func TestReadImportPassesOverATotalsRow(t *testing.T) {
+	sh := sheetOf([]string{"Project", "Period start", "Period end", "Referrals"},
+		[]string{"Bradford IPS", "2025-04-01", "2025-04-30", "10"},
+		[]string{"Bradford IPS", "2025-05-01", "2025-05-31", "12"},
+		[]string{"Grand total:", "", "", "22"})
+	f := ReadImport(sh, importProjects)
+	if len(f.Problems) != 0 || len(f.Rows) != 2 || len(f.Notes) != 1 || f.Notes[0].Field != "rows[4].project" ||
+		!strings.HasPrefix(f.Notes[0].Message, `looks like a totals row ("Grand total:", with no dates) and was not read`) {
+		t.Errorf("problems %v, %d rows, notes %v", f.Problems, len(f.Rows), f.Notes)
+	}
+	sh.Rows[3].Cells[1].Text = "2025-06-01"
+	if f = ReadImport(sh, importProjects); !strings.Contains(f.Problems["rows[4].project"], `no project named "Grand total:"`) {
+		t.Errorf("a totals row with a date: %v", f.Problems)
+	}
+}
