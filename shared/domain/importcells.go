@@ -128,8 +128,25 @@ func importDate(p Problems, field string, c SheetCell, date1904 bool) Date {
 			return d
 		}
 	}
+	if excelError().MatchString(s) {
+		p.Add(field, formulaError(s))
+		return Date{}
+	}
 	p.Add(field, "must be a date such as 2025-04-01 or 01/04/2025 (day, month, year)")
 	return Date{}
+}
+
+// excelError is one of the errors a spreadsheet shows in a cell whose
+// formula it could not work out (#REF!, #DIV/0!, #N/A…), as a workbook
+// saves it and a CSV file writes it.
+var excelError = lazyRegexp(`^#(NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)$`)
+
+// formulaError is the problem with a cell showing a spreadsheet's error
+// (audit import2 N5: told only to write it in digits, which says nothing
+// of the formula behind it).
+func formulaError(s string) string {
+	return "shows the error " + s + ", from a formula the spreadsheet could not work out (such as one referring to a deleted cell): " +
+		"correct the formula, or type the figure"
 }
 
 func pad2(s string) string {
@@ -219,6 +236,9 @@ func importCount(p Problems, field string, c SheetCell) int64 {
 		return 0
 	case typedFraction().MatchString(s):
 		p.Add(field, "must be a whole number of people, not "+quoteCell(s))
+		return 0
+	case excelError().MatchString(s):
+		p.Add(field, formulaError(s))
 		return 0
 	default:
 		if problem := guarded(s, false); problem != "" {

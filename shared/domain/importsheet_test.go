@@ -220,3 +220,18 @@ func TestReadImportPassesOverATotalsRow(t *testing.T) {
 		t.Errorf("a totals row with a date: %v", f.Problems)
 	}
 }
+
+// A cell showing a spreadsheet's error (#REF!, #DIV/0!…) is refused
+// saying its formula could not be worked out, not only that it is no
+// whole number (audit import2 N5), in a figures column and a date column.
+func TestReadImportNamesAFormulaError(t *testing.T) {
+	sh := sheetOf([]string{"Project", "Period start", "Period end", "Referrals"},
+		[]string{"Bradford IPS", "2025-04-01", "#N/A", "#REF!"},
+		[]string{"Bradford IPS", "2025-05-01", "2025-05-31", "#DIV/0!"})
+	f := ReadImport(sh, importProjects)
+	for field, err := range map[string]string{"rows[2].referrals": "#REF!", "rows[2].periodEnd": "#N/A", "rows[3].referrals": "#DIV/0!"} {
+		if want := "shows the error " + err + ", from a formula the spreadsheet could not work out"; !strings.HasPrefix(f.Problems[field], want) {
+			t.Errorf("%s: %q, want %q", field, f.Problems[field], want)
+		}
+	}
+}

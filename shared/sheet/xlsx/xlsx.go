@@ -241,7 +241,7 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 			return domain.Sheet{}, sheet.FileProblemOf("row "+strconv.Itoa(n)+" of its first sheet cannot be read: "+what+"; "+saveAgain, err)
 		}
 		if cols.width > sheet.MaxColumns {
-			return domain.Sheet{}, sheet.FileProblem("row " + strconv.Itoa(n) + " has more than " + strconv.Itoa(sheet.MaxColumns) + " columns")
+			return domain.Sheet{}, sheet.FileProblem(sheet.TooWide(n))
 		}
 		row := domain.SheetRow{Number: n, Cells: cols.cells} // a new slice each row
 		if blankRow(row) {
