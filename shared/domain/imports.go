@@ -461,13 +461,11 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 			}
 		}
 	}
-	byName := map[string][]string{}
-	byID := map[string]bool{}
+	names := newProjectNames(projects)
+	byName, byID := names.byName, names.byID
 	dates := map[string]Period{}
 	for _, p := range projects {
 		dates[p.ID] = Period{Start: p.StartDate, End: p.EndDate}
-		byName[ProjectNameKey(p.Name)] = append(byName[ProjectNameKey(p.Name)], p.ID)
-		byID[p.ID] = true
 	}
 	seen := map[string]int{} // rows without a cohort; ResolveCohorts checks the others
 	for _, sr := range sh.Rows[headerAt+1:] {
@@ -525,7 +523,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 				", with no dates) and was not read: fundtrack adds up the figures itself"})
 			continue
 		}
-		row.ProjectID = importProject(p, sr.Number, cell(ColProject).Text, byName, byID)
+		row.ProjectID = importProject(p, sr.Number, cell(ColProject).Text, names)
 		row.ProjectDates = dates[row.ProjectID]
 		row.PeriodStart = importDate(p, RowField(sr.Number, ColPeriodStart), cell(ColPeriodStart), sh.Date1904)
 		row.PeriodEnd = importDate(p, RowField(sr.Number, ColPeriodEnd), cell(ColPeriodEnd), sh.Date1904)

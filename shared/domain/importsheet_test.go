@@ -235,3 +235,29 @@ func TestReadImportNamesAFormulaError(t *testing.T) {
 		}
 	}
 }
+
+// A project's name typed with a keyboard's quotes or dashes, or "&" for
+// "and", names the project typed with typographic ones (audit import2
+// N6); a name a letter or two off names none, but the problem suggests
+// the nearest.
+func TestReadImportFindsProjectsByLooserNames(t *testing.T) {
+	projects := []Project{
+		{ID: "01hq3v7k8m9n0p1q2r3s4t5v6a", Name: "Citizen’s Advice Sheffield"},
+		{ID: "01hq3v7k8m9n0p1q2r3s4t5v6b", Name: "Sheffield Health and Social Care – IPS"},
+		{ID: "01hq3v7k8m9n0p1q2r3s4t5v6c", Name: "Leeds IPS"},
+	}
+	sh := sheetOf([]string{"Project", "Period start", "Period end", "Referrals"},
+		[]string{"Citizen's Advice Sheffield", "2025-04-01", "2025-04-30", "1"},
+		[]string{"Sheffield Health & Social Care - IPS", "2025-04-01", "2025-04-30", "1"},
+		[]string{"Citizens Advise Sheffield", "2025-05-01", "2025-05-31", "1"})
+	f := ReadImport(sh, projects)
+	if len(f.Rows) != 3 || f.Rows[0].ProjectID != projects[0].ID || f.Rows[1].ProjectID != projects[1].ID {
+		t.Errorf("rows %+v", f.Rows)
+	}
+	if got := f.Problems["rows[4].project"]; got != `no project named "Citizens Advise Sheffield" in this programme: did you mean "Citizen’s Advice Sheffield"?` {
+		t.Errorf("a name a letter or two off: %q", got)
+	}
+	if len(f.Problems) != 1 {
+		t.Errorf("problems %v", f.Problems)
+	}
+}
