@@ -1,11 +1,13 @@
 package domain
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -61,9 +63,83 @@ func importText(p Problems, field, s string, multiLine bool, max int) string {
 	return s
 }
 
+// projectNames are a programme's projects as an import finds them: by
+// name (ProjectNameKey), by a looser key (looseName), by id, and by name
+// to suggest the nearest.
+type projectNames struct {
+	byName, byLoose map[string][]string
+	byID            map[string]bool
+	names           map[string]string // each project's name, by id
+	near            map[string]string // nearest's answers, by loose name: a file repeats its names
+}
+
+func newProjectNames(projects []Project) projectNames {
+	n := projectNames{byName: map[string][]string{}, byLoose: map[string][]string{}, byID: map[string]bool{}, names: map[string]string{},
+		near: map[string]string{}}
+	for _, p := range projects {
+		n.byName[ProjectNameKey(p.Name)] = append(n.byName[ProjectNameKey(p.Name)], p.ID)
+		n.byLoose[looseName(p.Name)] = append(n.byLoose[looseName(p.Name)], p.ID)
+		n.byID[p.ID] = true
+		n.names[p.ID] = p.Name
+	}
+	return n
+}
+
+// looseName is a project's name for a looser lookup than ProjectNameKey:
+// typographic quotes and dashes as typed on a keyboard, "&" as "and",
+// punctuation but apostrophes and hyphens dropped (audit import2 N6: a
+// press release's "Citizen’s Advice Sheffield" typed in Excel as
+// "Citizen's Advice Sheffield", or "… & Social Care" for "… and Social
+// Care", named no project).
+func looseName(s string) string {
+	s = strings.NewReplacer("’", "'", "‘", "'", "‛", "'", "′", "'", "`", "'", "–", "-", "—", "-", "‐", "-", "‑", "-",
+		"&", " and ", "+", " and ").Replace(s)
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsLetter(r), unicode.IsDigit(r), r == '\'', r == '-':
+			b.WriteRune(r)
+		default:
+			b.WriteRune(' ')
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// nearest is the name of the one project whose loose name is within a
+// few edits of s's, for a name that matched none: "did you mean …?".
+func (n projectNames) nearest(s string) string {
+	k := looseName(s)
+	if near, ok := n.near[k]; ok {
+		return near
+	}
+	near := n.nearestTo(k)
+	n.near[k] = near
+	return near
+}
+
+func (n projectNames) nearestTo(k string) string {
+	best, bestD, ties := "", min(4, len([]rune(k))/4+1), 0
+	for _, id := range slices.Sorted(maps.Keys(n.names)) {
+		d := editDistance(k, looseName(n.names[id]), bestD+1)
+		switch {
+		case d < bestD:
+			best, bestD, ties = n.names[id], d, 0
+		case d == bestD && best != "":
+			ties++
+		}
+	}
+	if ties > 0 {
+		return ""
+	}
+	return best
+}
+
 // importProject finds a row's project by id, else by name (any case and
-// spacing).
-func importProject(p Problems, row int, s string, byName map[string][]string, byID map[string]bool) string {
+// spacing), else by its loose name (looseName) when that names one
+// project.
+func importProject(p Problems, row int, s string, projects projectNames) string {
+	byName, byID := projects.byName, projects.byID
 	field := RowField(row, ColProject)
 	if TextProblem(s, false) == "" && !HasVisible(s) {
 		s = "" // nothing a reader sees (Hangul fillers, say): required, as a blank cell is
@@ -88,7 +164,14 @@ func importProject(p Problems, row int, s string, byName map[string][]string, by
 	case len(ids) > 1:
 		// The ids are shown nowhere else a user would find them.
 		p.Add(field, "more than one project is named "+quoteCell(s)+": give the project's id instead, one of "+strings.Join(slices.Sorted(slices.Values(ids)), ", "))
-	default:
+		return ""
+	}
+	if loose := projects.byLoose[looseName(s)]; len(loose) == 1 && looseName(s) != "" {
+		return loose[0]
+	}
+	if near := projects.nearest(s); near != "" && guarded(near, false) == "" {
+		p.Add(field, "no project named "+quoteCell(s)+" in this programme: did you mean "+quoteCell(near)+"?")
+	} else {
 		p.Add(field, "no project named "+quoteCell(s)+" in this programme")
 	}
 	return ""
@@ -128,8 +211,25 @@ func importDate(p Problems, field string, c SheetCell, date1904 bool) Date {
 			return d
 		}
 	}
+	if excelError().MatchString(s) {
+		p.Add(field, formulaError(s))
+		return Date{}
+	}
 	p.Add(field, "must be a date such as 2025-04-01 or 01/04/2025 (day, month, year)")
 	return Date{}
+}
+
+// excelError is one of the errors a spreadsheet shows in a cell whose
+// formula it could not work out (#REF!, #DIV/0!, #N/A…), as a workbook
+// saves it and a CSV file writes it.
+var excelError = lazyRegexp(`^#(NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)$`)
+
+// formulaError is the problem with a cell showing a spreadsheet's error
+// (audit import2 N5: told only to write it in digits, which says nothing
+// of the formula behind it).
+func formulaError(s string) string {
+	return "shows the error " + s + ", from a formula the spreadsheet could not work out (such as one referring to a deleted cell): " +
+		"correct the formula, or type the figure"
 }
 
 func pad2(s string) string {
@@ -219,6 +319,9 @@ func importCount(p Problems, field string, c SheetCell) int64 {
 		return 0
 	case typedFraction().MatchString(s):
 		p.Add(field, "must be a whole number of people, not "+quoteCell(s))
+		return 0
+	case excelError().MatchString(s):
+		p.Add(field, formulaError(s))
 		return 0
 	default:
 		if problem := guarded(s, false); problem != "" {

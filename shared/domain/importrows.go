@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,16 +56,20 @@ func (f ImportFile) Err() error {
 	if len(f.Problems) == 0 {
 		return nil
 	}
-	msg := "the file has problems: nothing was imported; fix the cells named and send it again"
+	msg := "the file has problems" + f.sheet + ": nothing was imported; fix the cells named and send it again"
 	if f.unnamed > 0 {
-		counted := "the file has " + AtLeast("problems")
+		counted := "the file has " + AtLeast("problems") + f.sheet
 		if n := f.ProblemRows(); n > 0 {
-			counted = "the file has problems in " + rowCount(n) + "; " + namedFirst()
+			counted = "the file has problems in " + rowCount(n) + f.sheet + "; " + namedFirst()
 		}
 		msg = counted + ": nothing was imported; fix them and any others like them, and send it again"
 	}
 	return &Error{Code: CodeValidation, Message: msg, Fields: map[string]string(f.Problems)}
 }
+
+// Blank is a file of no rows and no problems, of the same sheet as f: for
+// the problems found with f's rows once read (PeriodsErr).
+func (f ImportFile) Blank() ImportFile { return ImportFile{sheet: f.sheet} }
 
 // PeriodsErr is, for a file whose rows read without a problem, the
 // problems of those whose periods cannot have figures (see Err), or nil.
@@ -72,9 +77,9 @@ func (f ImportFile) PeriodsErr() error {
 	if len(f.Problems) == 0 {
 		return nil
 	}
-	msg := "some rows have figures for a period they cannot be recorded for"
+	msg := "some rows" + f.sheet + " have figures for a period they cannot be recorded for"
 	if f.unnamed > 0 {
-		msg = rowCount(f.ProblemRows()) + " have figures for a period they cannot be recorded for; " + namedFirst()
+		msg = rowCount(f.ProblemRows()) + f.sheet + " have figures for a period they cannot be recorded for; " + namedFirst()
 	}
 	return &Error{Code: CodeValidation, Message: msg + ": nothing was imported", Fields: map[string]string(f.Problems)}
 }
@@ -184,10 +189,156 @@ func HeldTwice(row ImportRow, current []Outcome) (field, problem string) {
 		" submissions" + of + " in fundtrack; correct them in the app, then import this row"
 }
 
+// nearDays is how far, at either end, a row's period may be from a
+// return's for NoReturnWarning to take it for a typo of it: a day or two
+// mistyped (30/12 for 31/12), not a month within a quarter.
+const nearDays = 7
+
+// minTypoDays is the shortest period OverlapProblem and CheckOverlaps take
+// a few days' difference in for a typo: the shortest return's, a month
+// of 28 days.
+const minTypoDays = 28
+
+// NoReturnWarning is the warning for a row of new figures that fills no
+// return, and false when there is nothing to say (audit import2 W3): its
+// period lies outside its project's dates (no return is expected then),
+// or is within a few days of a return's period of a schedule covering its
+// project (schedules) without being it, so looks like a typo of it. Either
+// way the figures are stored and counted, but the return stays unsent,
+// and the row sent again with the right dates would be another
+// submission, counting the same people twice (OverlapProblem refuses
+// that). Monthly figures in a programme of quarterly returns, or the like,
+// are no typo: nothing is said of them.
+func NoReturnWarning(row ImportRow, schedules []Schedule) (Warning, bool) {
+	field := RowField(row.Row, ColPeriodStart)
+	pd := row.ProjectDates
+	if (!pd.Start.IsZero() || !pd.End.IsZero()) && !(Project{StartDate: pd.Start, EndDate: pd.End}).RunsDuring(Period{Start: row.PeriodStart, End: row.PeriodEnd}) {
+		dates := "from " + pd.Start.String()
+		switch {
+		case pd.Start.IsZero():
+			dates = "to " + pd.End.String()
+		case !pd.End.IsZero():
+			dates = pd.Start.String() + " to " + pd.End.String()
+		}
+		if pd.Start.IsZero() || pd.End.IsZero() {
+			dates = "the project runs " + dates
+		}
+		return Warning{Field: field, Message: "is outside the project's dates (" + dates + "): the figures are stored and counted, " +
+			"but fill no return; if the dates are a typo, correct them before importing"}, true
+	}
+	abs := func(n int) int { return max(n, -n) }
+	for _, s := range schedules {
+		if !s.Covers(row.ProjectID) {
+			continue
+		}
+		for _, p := range s.Periods() {
+			if p.Start == row.PeriodStart && p.End == row.PeriodEnd {
+				return Warning{}, false // its return: filled, or not expected of the project
+			}
+			if abs(p.Start.DaysUntil(row.PeriodStart)) <= nearDays && abs(p.End.DaysUntil(row.PeriodEnd)) <= nearDays {
+				return Warning{Field: field, Message: "is not the period of the return it looks meant for (" + p.Start.String() + " to " +
+					p.End.String() + "), so it fills no return, which stays unsent: the figures are stored and counted all the same; " +
+					"if the dates are a typo, correct them before importing"}, true
+			}
+		}
+	}
+	return Warning{}, false
+}
+
+// overlap reports whether two periods are one mistyped, sharing days and
+// a few days apart at most at either end (nearDays: 1 October to 30
+// December and to 31 December), and the two sets of figures count people
+// in a metric both: together they would count the same people twice.
+// Periods further apart that share days (a month's figures and its
+// quarter's, which a project may send on purpose for different figures),
+// and periods shorter than a month (no return's, where a few days are no
+// typo), are left alone, as the API leaves them.
+func overlap(aStart, aEnd, bStart, bEnd Date, a, b map[Metric]int64) bool {
+	abs := func(n int) int { return max(n, -n) }
+	if aStart.After(bEnd) || bStart.After(aEnd) || abs(aStart.DaysUntil(bStart)) > nearDays || abs(aEnd.DaysUntil(bEnd)) > nearDays ||
+		min(aStart.DaysUntil(aEnd), bStart.DaysUntil(bEnd))+1 < minTypoDays {
+		return false
+	}
+	for m, n := range a {
+		if n > 0 && b[m] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// OverlapProblem is the problem, keyed by the row's periodStart, of a row
+// of new figures whose period is a few days off, and shares days with,
+// the period of a current submission of its project (and cohort) counting
+// people in one of the same metrics (overlap): both would count, the same
+// people twice (audit import2 W3: a row sent again with its typo's dates
+// put right). "" for any other row.
+func OverlapProblem(row ImportRow, current []Outcome) (field, problem string) {
+	for _, o := range current {
+		if o.ProjectID != row.ProjectID || o.CohortID != row.CohortID || (o.PeriodStart == row.PeriodStart && o.PeriodEnd == row.PeriodEnd) {
+			continue
+		}
+		if overlap(row.PeriodStart, row.PeriodEnd, o.PeriodStart, o.PeriodEnd, row.Counts, o.Counts) {
+			return RowField(row.Row, ColPeriodStart), "is a few days off the period of figures already sent (" +
+				o.PeriodStart.String() + " to " + o.PeriodEnd.String() + "), so the same people would be counted twice: " +
+				"if that period's dates were a typo, correct its figures to 0 in the app (a correction keeps its period), then import this row; " +
+				"if this row's dates are wrong, correct them"
+		}
+	}
+	return "", ""
+}
+
+// CheckOverlaps refuses a row read without a problem whose period is a
+// few days off, and shares days with, an earlier row's of the same project
+// and cohort, the two counting people in one of the same metrics
+// (overlap): together they would count the same people twice (a period
+// typed twice, one date wrong). Rows of one period are once's to refuse.
+// Called once cohorts are resolved.
+func (f *ImportFile) CheckOverlaps() {
+	type span struct {
+		i          int
+		start, end Date
+	}
+	groups := map[string][]span{}
+	for i, r := range f.Rows {
+		if !r.checked || r.ProjectID == "" || (r.CohortText != "" && r.CohortID == "") {
+			continue
+		}
+		key := r.ProjectID + "|" + r.CohortID
+		groups[key] = append(groups[key], span{i, r.PeriodStart, r.PeriodEnd})
+	}
+	for _, key := range slices.Sorted(maps.Keys(groups)) {
+		spans := groups[key]
+		// By start: a row overlaps an earlier-starting one only while
+		// that one has not ended, so each is held against those still open.
+		slices.SortStableFunc(spans, func(a, b span) int { return a.start.Time().Compare(b.start.Time()) })
+		var open []span
+		for _, sp := range spans {
+			open = slices.DeleteFunc(open, func(o span) bool { return o.end.Before(sp.start) })
+			r := f.Rows[sp.i]
+			for _, o := range open {
+				other := f.Rows[o.i]
+				if (o.start == sp.start && o.end == sp.end) || !overlap(sp.start, sp.end, o.start, o.end, r.Counts, other.Counts) {
+					continue
+				}
+				first, second := other, r
+				if second.Row < first.Row {
+					first, second = second, first
+				}
+				f.add(RowField(second.Row, ColPeriodStart), "is a few days off row "+strconv.Itoa(first.Row)+"'s period ("+
+					first.PeriodStart.String()+" to "+first.PeriodEnd.String()+"), sharing days with it, so the same people would be "+
+					"counted twice: correct the dates that are wrong")
+				break
+			}
+			open = append(open, sp)
+		}
+	}
+}
+
 // PlanRow decides what a row does, given its project's current
 // submissions: unchanged when one for its period (and cohort) already has
-// its figures, a correction of the newest such when none does, else a new
-// submission. It returns the submission's figures (the row's, over what
+// its figures (and was not sent back for changes), a correction of the
+// newest such when none does, else a new submission. It returns the submission's figures (the row's, over what
 // the corrected one holds in columns the sheet does not have: its measures
 // and any metric the sheet has no column for) and the submission it
 // corrects or that already holds them.
@@ -199,7 +350,12 @@ func PlanRow(row ImportRow, cols ImportColumns, current []Outcome) (ImportAction
 		if o.ProjectID != row.ProjectID || o.CohortID != row.CohortID || o.PeriodStart != row.PeriodStart || o.PeriodEnd != row.PeriodEnd {
 			continue
 		}
-		if sameFigures(row, cols, o) {
+		// Figures sent back for changes are not left as they are: sent
+		// again unchanged, they are the project's answer that they are
+		// right, and go back for review (a correction of the same
+		// figures), as the reporting cycle asks of figures sent back
+		// (audit import2 W5: the return stayed sent back, nothing said).
+		if sameFigures(row, cols, o) && o.EffectiveStatus() != OutcomeChangesRequested {
 			return ImportUnchanged, in, &current[i]
 		}
 		if newest == nil || o.SubmittedAt.After(newest.SubmittedAt) || (o.SubmittedAt.Equal(newest.SubmittedAt) && o.ID > newest.ID) {
@@ -239,7 +395,9 @@ func sameFigures(row ImportRow, cols ImportColumns, o Outcome) bool {
 func MediaOf(contentType string) string {
 	mt, _, _ := strings.Cut(contentType, ";")
 	switch mt = strings.ToLower(strings.TrimSpace(mt)); mt {
-	case MediaCSV, "application/csv":
+	case MediaCSV, "application/csv", MediaText, MediaTSV:
+		// Excel's "Unicode Text" is a .txt file, tab separated, read as
+		// a CSV file is (its separator found from its header).
 		return MediaCSV
 	case MediaXLSX:
 		return MediaXLSX

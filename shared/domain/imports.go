@@ -32,6 +32,10 @@ const (
 	MaxSheetRows = MaxTitleRows + 1 + MaxImportRows
 	MediaCSV     = "text/csv"
 	MediaXLSX    = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	// MediaText and MediaTSV are read as CSV is: Excel saves "Unicode
+	// Text" as a .txt file (UTF-16, tab separated), sent as text/plain.
+	MediaText = "text/plain"
+	MediaTSV  = "text/tab-separated-values"
 )
 
 // Sheet is a spreadsheet's first sheet as read from a CSV file or a
@@ -41,14 +45,30 @@ type Sheet struct {
 	// Date1904 says the workbook counts dates from 1904 (old Mac Excel)
 	// rather than 1900.
 	Date1904 bool
-	// Name is a workbook sheet's name ("" for a CSV file) and Hidden says
-	// no tab shows it: a header problem names the sheet read, which may
-	// not be the one the user looked at.
-	Name   string
-	Hidden bool
+	// Name is a workbook sheet's name ("" for a CSV file): a header
+	// problem names the sheet read, which may not be the one the user
+	// looked at.
+	Name string
 	// Sheets is how many sheets the workbook has (0 for a CSV file): with
 	// only one, there is no other sheet the figures could be on.
 	Sheets int
+	// What a workbook hides, and its reader left unread: figures no one
+	// can see are never imported (audit import2 D2), and the answer says
+	// what was passed over (SheetNotes). HiddenSheets are the names of the
+	// hidden sheets before the one read (the first sheet shown), in order;
+	// HiddenRows the numbers of the hidden rows that held anything;
+	// HiddenColumns the hidden columns that did.
+	HiddenSheets  []string
+	HiddenRows    []int
+	HiddenColumns []HiddenColumn
+}
+
+// HiddenColumn is a workbook column hidden from view: its cells are not
+// read. Index counts from 0 (column A); Reads is the field name of the
+// import column its heading names (ImportColumn), "" when none does.
+type HiddenColumn struct {
+	Index int
+	Reads string
 }
 
 // CellFormat is the kind of value a workbook cell's number format shows
@@ -117,6 +137,9 @@ type ImportRow struct {
 	Counts      map[Metric]int64 // one per metric column; an empty cell is 0
 	Blank       map[Metric]bool  // the metric columns whose cell was empty
 	Notes       string
+	// ProjectDates are the dates of the row's project (zero when it has
+	// none, or the row names no project), for NoReturnWarning.
+	ProjectDates Period
 	// checked marks a row read without a problem: only such a row can
 	// repeat another, the rest being refused already.
 	checked bool
@@ -131,6 +154,12 @@ type ImportFile struct {
 	Columns  ImportColumns
 	Rows     []ImportRow
 	Problems Problems
+	// Notes say what of the sheet was not read, being hidden (SheetNotes).
+	Notes []Warning
+	// sheet names, for a workbook of several sheets, the sheet read
+	// (" in its sheet 'Q4'"), so a refusal says which sheet its row
+	// numbers are of; "" for a CSV file or a workbook of one sheet.
+	sheet string
 	// problemRows are the rows (by number) any problem was found in,
 	// named in Problems or not; unnamed counts the problems Problems had
 	// no room for.
@@ -180,6 +209,10 @@ type ImportResult struct {
 	DryRun      bool     `json:"dryRun"`
 	// IgnoredColumns are the headings of the columns not imported.
 	IgnoredColumns []string `json:"ignoredColumns"`
+	// Warnings say what the import passes over or stores with a caveat,
+	// each keyed by what it is about: "sheets", "rows" and "columns" of a
+	// workbook left unread, being hidden (SheetNotes).
+	Warnings []Warning `json:"warnings"`
 	// Corrections say, for each row correcting figures already sent, in
 	// the sheet's order, what it changes: an empty cell of fundtrack's own
 	// template is 0 (SPEC), so "topping up" one figure through it zeroes
@@ -223,6 +256,11 @@ type ImportCorrection struct {
 	// Notes is "cleared" (an empty notes cell over notes sent), "changed",
 	// or "" when the notes stay as they are.
 	Notes string `json:"notes,omitempty"`
+	// SentBack says the submission corrected was sent back for changes
+	// (SentBackAt, when): the row sends its figures again, changed or
+	// not, for review.
+	SentBack   bool      `json:"sentBack"`
+	SentBackAt time.Time `json:"sentBackAt,omitzero"`
 }
 
 // ImportChange is a figure a correction changes; Blank when its cell was
@@ -236,7 +274,11 @@ type ImportChange struct {
 
 // Correction is what row, planned by PlanRow as in correcting old, changes.
 func Correction(row ImportRow, in OutcomeInput, old Outcome) ImportCorrection {
-	c := ImportCorrection{Row: row.Row, Corrects: old.ID, SentAt: old.SubmittedAt, Counts: []ImportChange{}}
+	c := ImportCorrection{Row: row.Row, Corrects: old.ID, SentAt: old.SubmittedAt, Counts: []ImportChange{},
+		SentBack: old.EffectiveStatus() == OutcomeChangesRequested}
+	if c.SentBack && old.Review != nil {
+		c.SentBackAt = old.Review.At
+	}
 	for _, m := range Metrics {
 		if from, to := old.Counts[m], in.Counts[m]; from != to {
 			c.Counts = append(c.Counts, ImportChange{Metric: m, From: from, To: to, Blank: row.Blank[m]})
@@ -357,7 +399,10 @@ func ColumnLetter(i int) string {
 // Cohorts are resolved afterwards (ResolveCohorts), once the projects'
 // cohorts are read.
 func ReadImport(sh Sheet, projects []Project) ImportFile {
-	f := ImportFile{Problems: Problems{}, problemRows: map[int]bool{}}
+	f := ImportFile{Problems: Problems{}, problemRows: map[int]bool{}, Notes: SheetNotes(sh)}
+	if sh.Name != "" && sh.Sheets > 1 && guarded(sh.Name, false) == "" {
+		f.sheet = " in its sheet '" + shorten(sh.Name) + "'"
+	}
 	if len(sh.Rows) == 0 {
 		f.add("rows", "the file is empty: the first row must be a header naming the columns (download the template)")
 		return f
@@ -419,8 +464,12 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 	read := sheetRead(sh)
 	for _, need := range []string{ColProject, ColPeriodStart, ColPeriodEnd} {
 		if _, ok := at[need]; !ok {
-			problem := "missing: the header needs a column headed " + need + read
-			if need == ColProject {
+			// Named as the template heads it, not by its field name.
+			label, _ := ImportColumnLabel(need)
+			problem := "missing: the header needs a column headed " + label + read
+			if hidden := hiddenHeading(sh, need); hidden != "" {
+				problem = "missing: the header needs a column headed " + label + hidden
+			} else if need == ColProject {
 				problem += oneColumnHeader(sh, header)
 			}
 			f.add(RowField(header.Number, need), problem)
@@ -441,13 +490,11 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 			}
 		}
 	}
-	byName := map[string][]string{}
-	byID := map[string]bool{}
-	names := map[string]string{}
+	names := newProjectNames(projects)
+	byName, byID := names.byName, names.byID
+	dates := map[string]Period{}
 	for _, p := range projects {
-		byName[ProjectNameKey(p.Name)] = append(byName[ProjectNameKey(p.Name)], p.ID)
-		byID[p.ID] = true
-		names[p.ID] = p.Name
+		dates[p.ID] = Period{Start: p.StartDate, End: p.EndDate}
 	}
 	seen := map[string]int{} // rows without a cohort; ResolveCohorts checks the others
 	for _, sr := range sh.Rows[headerAt+1:] {
@@ -493,8 +540,21 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 			f.AddProblems(p)
 			continue
 		}
-		row.ProjectID = importProject(p, sr.Number, cell(ColProject).Text, byName, byID)
-		row.ProjectName = names[row.ProjectID]
+		// A totals row under the figures ("Total", no dates, sums of the
+		// columns) is not a project's figures: it is passed over, and the
+		// answer says so, rather than refused as a project named "Total"
+		// with two dates missing (audit import2 N4). fundtrack adds up the
+		// figures itself.
+		if name := strings.TrimSpace(cell(ColProject).Text); totalsLabel(name) && len(byName[ProjectNameKey(name)]) == 0 && !byID[name] &&
+			strings.TrimSpace(cell(ColPeriodStart).Text) == "" && strings.TrimSpace(cell(ColPeriodEnd).Text) == "" {
+			f.AddProblems(p)
+			f.Notes = append(f.Notes, Warning{Field: RowField(sr.Number, ColProject), Message: "looks like a totals row (" + quoteCell(name) +
+				", with no dates) and was not read: fundtrack adds up the figures itself"})
+			continue
+		}
+		row.ProjectID = importProject(p, sr.Number, cell(ColProject).Text, names)
+		row.ProjectName = names.names[row.ProjectID]
+		row.ProjectDates = dates[row.ProjectID]
 		row.PeriodStart = importDate(p, RowField(sr.Number, ColPeriodStart), cell(ColPeriodStart), sh.Date1904)
 		row.PeriodEnd = importDate(p, RowField(sr.Number, ColPeriodEnd), cell(ColPeriodEnd), sh.Date1904)
 		for _, m := range f.Columns.Metrics {
@@ -534,6 +594,17 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		f.add("rows", "the file has a header but no rows of figures (a row with only a project's name is skipped)")
 	}
 	return f
+}
+
+// totalsLabel reports whether a project cell reads as a totals row's
+// label: Total, Totals, Grand total, Sum, in any case, perhaps ending in a
+// colon.
+func totalsLabel(s string) bool {
+	switch strings.TrimSuffix(metricKey(s), ":") {
+	case "total", "totals", "grand total", "grand totals", "sum":
+		return true
+	}
+	return false
 }
 
 // oneColumnHeader says, for a header missing its columns, that it was
@@ -643,15 +714,118 @@ func sheetRead(sh Sheet) string {
 		return ""
 	}
 	s := " (fundtrack reads the workbook's first sheet"
+	if len(sh.HiddenSheets) > 0 {
+		s += " shown"
+	}
 	if guarded(sh.Name, false) == "" { // a name is quoted only if the guard passes it
 		s += ", '" + shorten(sh.Name) + "'"
 	}
-	if sh.Hidden {
-		s += ", which is hidden: unhide it, or move the figures' sheet first"
-	} else {
-		s += ": move the figures' sheet first"
+	if len(sh.HiddenSheets) > 0 {
+		s += "; hidden sheets are not read"
 	}
-	return s + ")"
+	return s + ": move the figures' sheet first)"
+}
+
+// hiddenHeading says, for a header missing the column name, that the
+// sheet has a hidden column headed so, whose cells are not read (" (column
+// C, headed Period end, is hidden: …)"), or "".
+func hiddenHeading(sh Sheet, name string) string {
+	for _, hc := range sh.HiddenColumns {
+		if hc.Reads == name {
+			label, _ := ImportColumnLabel(name)
+			return " (column " + ColumnLetter(hc.Index) + ", headed " + label + ", is hidden, and hidden columns are not read: " +
+				"unhide it in Excel and upload the file again)"
+		}
+	}
+	return ""
+}
+
+// SheetNotes say what of a workbook was not read because it is hidden
+// (Sheet.HiddenSheets, HiddenRows, HiddenColumns), keyed "sheets", "rows"
+// and "columns": the answer and the preview say it, so figures someone
+// hid (an old copy of the sheet, a draft quarter, rows a filter hides) are
+// neither imported unseen nor left out without a word.
+func SheetNotes(sh Sheet) []Warning {
+	var out []Warning
+	if n := len(sh.HiddenSheets); n > 0 {
+		var names []string
+		for _, name := range sh.HiddenSheets {
+			if guarded(name, false) == "" { // a name is quoted only if the guard passes it
+				names = append(names, "'"+shorten(name)+"'")
+			}
+		}
+		what := "the hidden sheet " + strings.Join(names, "")
+		switch {
+		case len(names) != n && n == 1:
+			what = "a hidden sheet"
+		case len(names) != n:
+			what = strconv.Itoa(n) + " hidden sheets"
+		case n > 1:
+			what = "the hidden sheets " + strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+		}
+		read := "the first sheet shown"
+		if guarded(sh.Name, false) == "" {
+			read += ", '" + shorten(sh.Name) + "'"
+		}
+		out = append(out, Warning{Field: "sheets", Message: what + " before it " + wasWere(n) + " not read: fundtrack read " + read +
+			"; if the figures to import are on a hidden sheet, unhide it and move it first"})
+	}
+	if n := len(sh.HiddenRows); n > 0 {
+		out = append(out, Warning{Field: "rows", Message: rowRanges(sh.HiddenRows) + " " + isAre(n) +
+			" hidden (by hand or by a filter) and " + wasWere(n) + " not read: to import " + itsTheir(n) +
+			" figures, unhide " + itThem(n) + " (or clear the filter) and upload the file again"})
+	}
+	if n := len(sh.HiddenColumns); n > 0 {
+		var cols []string
+		for _, hc := range sh.HiddenColumns {
+			c := ColumnLetter(hc.Index)
+			if label, ok := ImportColumnLabel(hc.Reads); ok {
+				c += " (" + label + ")"
+			}
+			cols = append(cols, c)
+		}
+		what := "column " + cols[0]
+		if n > 1 {
+			what = "columns " + strings.Join(cols[:n-1], ", ") + " and " + cols[n-1]
+		}
+		out = append(out, Warning{Field: "columns", Message: what + " " + isAre(n) + " hidden and " + wasWere(n) +
+			" not read: to import " + itsTheir(n) + " cells, unhide " + itThem(n) + " and upload the file again"})
+	}
+	return out
+}
+
+func isAre(n int) string    { return map[bool]string{true: "is", false: "are"}[n == 1] }
+func wasWere(n int) string  { return map[bool]string{true: "was", false: "were"}[n == 1] }
+func itsTheir(n int) string { return map[bool]string{true: "its", false: "their"}[n == 1] }
+func itThem(n int) string   { return map[bool]string{true: "it", false: "them"}[n == 1] }
+
+// rowRanges names rows (their numbers, ascending) in ranges: "row 5",
+// "rows 5 to 7 and 12"; past 10 ranges, how many more.
+func rowRanges(rows []int) string {
+	var parts []string
+	for i := 0; i < len(rows); {
+		j := i
+		for j+1 < len(rows) && rows[j+1] == rows[j]+1 {
+			j++
+		}
+		part := strconv.Itoa(rows[i])
+		if j > i {
+			part += " to " + strconv.Itoa(rows[j])
+		}
+		parts = append(parts, part)
+		i = j + 1
+	}
+	if len(rows) == 1 {
+		return "row " + parts[0]
+	}
+	if len(parts) > 10 {
+		more := len(parts) - 10
+		parts = append(parts[:10], strconv.Itoa(more)+" more "+map[bool]string{true: "range", false: "ranges"}[more == 1])
+	}
+	if len(parts) == 1 {
+		return "rows " + parts[0]
+	}
+	return "rows " + strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
 // once refuses a row repeating an earlier row's project, cohort and

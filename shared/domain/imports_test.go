@@ -516,7 +516,7 @@ func TestImportOneColumnHeader(t *testing.T) {
 	} {
 		f := ReadImport(c.sh, importProjects)
 		got := f.Problems["rows[1].project"]
-		if !strings.HasPrefix(got, "missing: the header needs a column headed project") {
+		if !strings.HasPrefix(got, "missing: the header needs a column headed Project") {
 			t.Errorf("%s: %q", name, got)
 		}
 		if c.want == "" && strings.Contains(got, "reads as one column") || c.want != "" && !strings.Contains(got, "the header row reads as one column, its headings "+c.want) {
@@ -732,7 +732,7 @@ func TestImportHeaderBelowTitles(t *testing.T) {
 		"personal data in a title": {sheetOf([]string{"Returns from jo@example.org"}, header, figures), "rows[1].A",
 			"appears to contain an email address"},
 		"no header at all": {sheetOf([]string{"West Yorkshire IPS figures"}, []string{"Projekt", "Start", "Ende"}, figures), "rows[1].project",
-			"missing: the header needs a column headed project"},
+			"missing: the header needs a column headed Project"},
 	} {
 		f := ReadImport(c.sh, importProjects)
 		if got := f.Problems[c.field]; !strings.Contains(got, c.problem) {

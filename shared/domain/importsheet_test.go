@@ -129,20 +129,20 @@ func TestReadImportRefusesFormattedFigures(t *testing.T) {
 	}
 }
 
-// A header problem in a workbook names the sheet read, and says when it is
-// hidden: the figures may be on another tab, and a hidden first sheet
-// ("Readme") is one the user cannot see. A CSV file has no sheet to name,
-// and a sheet's name holding personal data is not quoted.
+// A header problem in a workbook names the sheet read, and says that
+// hidden sheets before it were passed over: the figures may be on another
+// tab. A CSV file has no sheet to name, and a sheet's name holding
+// personal data is not quoted.
 func TestReadImportHeaderProblemNamesTheSheet(t *testing.T) {
 	sh := sheetOf([]string{"How to fill in this workbook"}, []string{"Bradford IPS"})
-	sh.Name, sh.Hidden = "Readme", true
+	sh.Name, sh.HiddenSheets = "Readme", []string{"Old copy"}
 	f := ReadImport(sh, importProjects)
 	for _, k := range []string{"rows[1].project", "rows[1].metrics"} {
-		if !strings.Contains(f.Problems[k], "(fundtrack reads the workbook's first sheet, 'Readme', which is hidden: unhide it, or move the figures' sheet first)") {
+		if !strings.Contains(f.Problems[k], "(fundtrack reads the workbook's first sheet shown, 'Readme'; hidden sheets are not read: move the figures' sheet first)") {
 			t.Errorf("%s: %q", k, f.Problems[k])
 		}
 	}
-	sh.Hidden = false
+	sh.HiddenSheets = nil
 	if f = ReadImport(sh, importProjects); !strings.HasSuffix(f.Problems["rows[1].project"], "(fundtrack reads the workbook's first sheet, 'Readme': move the figures' sheet first)") {
 		t.Errorf("visible: %q", f.Problems["rows[1].project"])
 	}
@@ -158,5 +158,106 @@ func TestReadImportHeaderProblemNamesTheSheet(t *testing.T) {
 	sh.Name, sh.Sheets = "Sheet1", 1
 	if f = ReadImport(sh, importProjects); strings.Contains(f.Problems["rows[1].project"], "sheet") {
 		t.Errorf("the only sheet: %q", f.Problems["rows[1].project"])
+	}
+}
+
+// What a workbook hides is named in the file's notes, never read: the
+// hidden sheets before the one read, the hidden rows (in ranges) and the
+// hidden columns, by their headings when fundtrack reads them (audit
+// import2 D2). A hidden column fundtrack needs is named in the header's
+// problem. A sheet's name holding personal data is not quoted.
+func TestSheetNotesSayWhatWasHidden(t *testing.T) {
+	sh := Sheet{Name: "Figures", Sheets: 3, HiddenSheets: []string{"Old copy", "Mr John Smith"},
+		HiddenRows: []int{3, 4, 5, 9}, HiddenColumns: []HiddenColumn{{Index: 3, Reads: "referrals"}, {Index: 6}}}
+	notes := map[string]string{}
+	for _, w := range SheetNotes(sh) {
+		notes[w.Field] = w.Message
+	}
+	for field, want := range map[string]string{
+		"sheets":  "2 hidden sheets before it were not read: fundtrack read the first sheet shown, 'Figures'",
+		"rows":    "rows 3 to 5 and 9 are hidden (by hand or by a filter) and were not read",
+		"columns": "columns D (Referrals) and G are hidden and were not read",
+	} {
+		if !strings.HasPrefix(notes[field], want) {
+			t.Errorf("%s: %q, want it to start %q", field, notes[field], want)
+		}
+	}
+	if strings.Contains(notes["sheets"], "Smith") {
+		t.Errorf("a hidden sheet's name holding personal data quoted: %q", notes["sheets"])
+	}
+	sh.HiddenSheets = []string{"Old copy"}
+	if got := SheetNotes(sh)[0].Message; !strings.HasPrefix(got, "the hidden sheet 'Old copy' before it was not read") {
+		t.Errorf("one hidden sheet: %q", got)
+	}
+	if len(SheetNotes(Sheet{Name: "Figures", Sheets: 1})) != 0 {
+		t.Error("notes for a workbook hiding nothing")
+	}
+
+	hidden := sheetOf([]string{"Project", "Period end", "Referrals"}, []string{"Bradford IPS", "2025-06-30", "3"})
+	hidden.HiddenColumns = []HiddenColumn{{Index: 1, Reads: ColPeriodStart}}
+	f := ReadImport(hidden, importProjects)
+	if got := f.Problems["rows[1].periodStart"]; !strings.Contains(got, "column B, headed Period start, is hidden") {
+		t.Errorf("a hidden column needed: %q", got)
+	}
+}
+
+// A totals row under the figures (a label such as "Total", no dates, the
+// columns' sums) is passed over with a note, not refused as a project
+// named "Total" with two dates missing (audit import2 N4); with dates it
+// is a row like any other.
+func TestReadImportPassesOverATotalsRow(t *testing.T) {
+	sh := sheetOf([]string{"Project", "Period start", "Period end", "Referrals"},
+		[]string{"Bradford IPS", "2025-04-01", "2025-04-30", "10"},
+		[]string{"Bradford IPS", "2025-05-01", "2025-05-31", "12"},
+		[]string{"Grand total:", "", "", "22"})
+	f := ReadImport(sh, importProjects)
+	if len(f.Problems) != 0 || len(f.Rows) != 2 || len(f.Notes) != 1 || f.Notes[0].Field != "rows[4].project" ||
+		!strings.HasPrefix(f.Notes[0].Message, `looks like a totals row ("Grand total:", with no dates) and was not read`) {
+		t.Errorf("problems %v, %d rows, notes %v", f.Problems, len(f.Rows), f.Notes)
+	}
+	sh.Rows[3].Cells[1].Text = "2025-06-01"
+	if f = ReadImport(sh, importProjects); !strings.Contains(f.Problems["rows[4].project"], `no project named "Grand total:"`) {
+		t.Errorf("a totals row with a date: %v", f.Problems)
+	}
+}
+
+// A cell showing a spreadsheet's error (#REF!, #DIV/0!…) is refused
+// saying its formula could not be worked out, not only that it is no
+// whole number (audit import2 N5), in a figures column and a date column.
+func TestReadImportNamesAFormulaError(t *testing.T) {
+	sh := sheetOf([]string{"Project", "Period start", "Period end", "Referrals"},
+		[]string{"Bradford IPS", "2025-04-01", "#N/A", "#REF!"},
+		[]string{"Bradford IPS", "2025-05-01", "2025-05-31", "#DIV/0!"})
+	f := ReadImport(sh, importProjects)
+	for field, err := range map[string]string{"rows[2].referrals": "#REF!", "rows[2].periodEnd": "#N/A", "rows[3].referrals": "#DIV/0!"} {
+		if want := "shows the error " + err + ", from a formula the spreadsheet could not work out"; !strings.HasPrefix(f.Problems[field], want) {
+			t.Errorf("%s: %q, want %q", field, f.Problems[field], want)
+		}
+	}
+}
+
+// A project's name typed with a keyboard's quotes or dashes, or "&" for
+// "and", names the project typed with typographic ones (audit import2
+// N6); a name a letter or two off names none, but the problem suggests
+// the nearest.
+func TestReadImportFindsProjectsByLooserNames(t *testing.T) {
+	projects := []Project{
+		{ID: "01hq3v7k8m9n0p1q2r3s4t5v6a", Name: "Citizen’s Advice Sheffield"},
+		{ID: "01hq3v7k8m9n0p1q2r3s4t5v6b", Name: "Sheffield Health and Social Care – IPS"},
+		{ID: "01hq3v7k8m9n0p1q2r3s4t5v6c", Name: "Leeds IPS"},
+	}
+	sh := sheetOf([]string{"Project", "Period start", "Period end", "Referrals"},
+		[]string{"Citizen's Advice Sheffield", "2025-04-01", "2025-04-30", "1"},
+		[]string{"Sheffield Health & Social Care - IPS", "2025-04-01", "2025-04-30", "1"},
+		[]string{"Citizens Advise Sheffield", "2025-05-01", "2025-05-31", "1"})
+	f := ReadImport(sh, projects)
+	if len(f.Rows) != 3 || f.Rows[0].ProjectID != projects[0].ID || f.Rows[1].ProjectID != projects[1].ID {
+		t.Errorf("rows %+v", f.Rows)
+	}
+	if got := f.Problems["rows[4].project"]; got != `no project named "Citizens Advise Sheffield" in this programme: did you mean "Citizen’s Advice Sheffield"?` {
+		t.Errorf("a name a letter or two off: %q", got)
+	}
+	if len(f.Problems) != 1 {
+		t.Errorf("problems %v", f.Problems)
 	}
 }

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -22,14 +21,6 @@ import (
 // 30-second Lambda timeout leaves it a few seconds to give it.
 const ImportRequestTimeout = 26 * time.Second
 
-// importAnswerMargin is how long before the request's deadline an import
-// stops writing (at most a quarter of the request's time): enough to
-// release the import lock and send the import's own 503, which says how
-// many rows were stored and to send the same file again. Cut off by the
-// deadline itself, the client got only the generic "try again" while the
-// import still held the lock, so a retry a second later was refused 409.
-const importAnswerMargin = 3 * time.Second
-
 // NewImportsHandler serves spreadsheet imports and their templates (the
 // "imports" Lambda function). Of the API functions only this one is given
 // a reader of Excel workbooks (service.WithWorkbooks), so only it links
@@ -45,8 +36,9 @@ const importsPath = "/programmes/{programmeId}/imports"
 
 func (s *server) importsRoutes() []route {
 	return []route{
-		{pattern: "POST " + importsPath, files: &fileBody{Media: []string{domain.MediaCSV, domain.MediaXLSX}, Max: domain.MaxImportBytes,
-			Refuse: "send the spreadsheet as text/csv or " + domain.MediaXLSX}, serve: s.importFile, may: s.mayImport},
+		{pattern: "POST " + importsPath, files: &fileBody{Media: []string{domain.MediaCSV, domain.MediaText, domain.MediaTSV, domain.MediaXLSX},
+			Max: domain.MaxImportBytes, Refuse: "send the spreadsheet as text/csv (or text/plain, as Excel's Unicode Text) or " + domain.MediaXLSX},
+			serve: s.importFile, may: s.mayImport},
 		{pattern: "GET " + importsPath + "/template.csv", serve: s.importTemplate(domain.MediaCSV)},
 		{pattern: "GET " + importsPath + "/template.xlsx", serve: s.importTemplate(domain.MediaXLSX)},
 	}
@@ -68,11 +60,15 @@ func (s *server) importFile(w http.ResponseWriter, r *http.Request, c *call) err
 		}
 		return err
 	}
-	if d, ok := r.Context().Deadline(); ok {
-		ctx, cancel := context.WithDeadline(r.Context(), d.Add(-min(importAnswerMargin, s.RequestTimeout/4)))
-		defer cancel()
-		r = r.WithContext(ctx)
-	}
+	// It stops writing service.ImportAnswerMargin before the deadline, to
+	// release the import lock and send its own 503, saying how many rows
+	// were stored and to send the same file again: cut off by the
+	// deadline itself, the client got only the generic "try again" while
+	// the import still held the lock, so a retry a second later was
+	// refused 409.
+	ctx, cancel := service.ImportDeadline(r.Context(), s.RequestTimeout)
+	defer cancel()
+	r = r.WithContext(ctx)
 	data, err := io.ReadAll(r.Body) // read and bounded by the middleware already
 	if err != nil {
 		return domain.Errorf(domain.CodeValidation, "could not read the request body")

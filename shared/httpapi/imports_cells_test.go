@@ -117,3 +117,76 @@ func TestImportRefusesAMergedFigure(t *testing.T) {
 	}
 	testkit.SameSnapshot(t, "a refused import", before, h.Snapshot(t))
 }
+
+// What a workbook hides is not imported (audit import2 D2): a hidden
+// first sheet holding other figures, and a hidden row of the sheet shown,
+// are passed over, the answer's warnings saying so; only the figures shown
+// count.
+func TestImportPassesOverWhatTheWorkbookHides(t *testing.T) {
+	t.Parallel()
+	h := newMemAPI(t)
+	f := h.fixture(t)
+	data := workbook(t, func(wb *excelize.File, s string) {
+		if err := wb.SetSheetName(s, "Old"); err != nil {
+			t.Fatal(err)
+		}
+		figures, err := wb.NewSheet("Figures")
+		if err != nil {
+			t.Fatal(err)
+		}
+		wb.SetActiveSheet(figures)
+		for sheet, rows := range map[string][][]any{
+			"Old": {{"Project", "Period start", "Period end", "Referrals", "People into work", "Notes"},
+				{"Project A", "2025-04-01", "2025-04-30", 99, 9, "hidden old copy"}},
+			"Figures": {{"Project", "Period start", "Period end", "Referrals", "People into work"},
+				{"Project A", "2025-04-01", "2025-04-30", 11, 2},
+				{"Project A", "2025-05-01", "2025-05-31", 50, 40}}, // hidden: a draft
+		} {
+			for i, r := range rows {
+				cell, _ := excelize.CoordinatesToCellName(1, i+1)
+				if err := wb.SetSheetRow(sheet, cell, &r); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := wb.SetRowVisible("Figures", 3, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := wb.SetSheetVisible("Old", false); err != nil {
+			t.Fatal(err)
+		}
+	})
+	res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, f.p1("/imports"), domain.MediaXLSX, data)))
+	if res.Rows != 1 || res.Created != 1 {
+		t.Fatalf("import %+v, want the one row shown", res)
+	}
+	warned := map[string]string{}
+	for _, w := range res.Warnings {
+		warned[w.Field] = w.Message
+	}
+	if !strings.Contains(warned["sheets"], "the hidden sheet 'Old' before it was not read: fundtrack read the first sheet shown, 'Figures'") ||
+		!strings.HasPrefix(warned["rows"], "row 3 is hidden") {
+		t.Errorf("warnings %v", res.Warnings)
+	}
+	pr := testkit.Decode[domain.Progress](t, h.Want(t, http.StatusOK, testkit.Request(http.MethodGet, f.p1("/progress"), testkit.Lead, nil)))
+	o := testkit.Decode[domain.Outcome](t, h.Want(t, http.StatusOK, testkit.Request(http.MethodGet,
+		f.p1("/projects/"+f.A+"/outcomes/"+res.Submissions[0]), testkit.Lead, nil)))
+	if o.Counts[domain.MetricReferrals] != 11 || o.Counts[domain.MetricPeopleIntoWork] != 2 || pr.Totals[domain.MetricPeopleIntoWork] < 2 {
+		t.Errorf("stored %+v (totals %v), want the figures shown: 11 referrals, 2 into work", o.Counts, pr.Totals)
+	}
+}
+
+// Excel's "Unicode Text" sent as what it is, text/plain (or as tab
+// separated values), is read as a CSV file is (audit import2 W4).
+func TestImportTakesUnicodeTextAsPlainText(t *testing.T) {
+	t.Parallel()
+	h := newMemAPI(t)
+	f := h.fixture(t)
+	data := append([]byte{0xFF, 0xFE}, utf16Text("Project\tPeriod start\tPeriod end\tReferrals\r\nProject A\t01/05/2025\t31/05/2025\t5\r\n", false)...)
+	for _, ct := range []string{"text/plain", "text/plain; charset=utf-16", "text/tab-separated-values"} {
+		res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, f.p1("/imports?dryRun=true"), ct, data)))
+		if res.Rows != 1 || res.Created != 1 {
+			t.Errorf("%s: %+v", ct, res)
+		}
+	}
+}

@@ -55,6 +55,27 @@ type ImportFile struct {
 	Data      []byte
 }
 
+// ImportAnswerMargin is how long before its request's deadline an import
+// stops writing (at most a quarter of the request's time; ImportDeadline):
+// enough to release the import lock and give the import's own answer,
+// which says how many rows were stored and how to finish. Cut off by the
+// deadline itself, a request got only the generic "try again" while the
+// import still held the lock, within a second of the function's own
+// timeout. The API's import route and the web app's confirmation both
+// keep it.
+const ImportAnswerMargin = 3 * time.Second
+
+// ImportDeadline is ctx with its deadline brought forward by
+// ImportAnswerMargin, or by a quarter of timeout (the request's whole
+// time) when that is less; ctx as it is without a deadline.
+func ImportDeadline(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	d, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithDeadline(ctx, d.Add(-min(ImportAnswerMargin, timeout/4)))
+}
+
 // ImportLease is how long an import holds its programme's import lock:
 // longer than any import request lives (the imports function's timeout),
 // so a lock is only ever taken over from an import that is dead.
@@ -200,26 +221,124 @@ func (sc *Scope) importableSheet(f ImportFile) (domain.Sheet, error) {
 
 // importSheet is Import of a sheet already read.
 func (sc *Scope) importSheet(sh domain.Sheet, dryRun bool) (domain.ImportResult, error) {
+	res, _, _, err := sc.importSheetPlanned(sh, dryRun)
+	return res, err
+}
+
+// importSheetPlanned is importSheet, also giving the file read and the
+// plan it was imported (or, with dryRun, would be imported) by.
+func (sc *Scope) importSheetPlanned(sh domain.Sheet, dryRun bool) (domain.ImportResult, domain.ImportFile, importPlan, error) {
 	file, setup, refused, err := sc.readImport(sh)
 	if err != nil {
-		return domain.ImportResult{}, err
+		return domain.ImportResult{}, file, importPlan{}, err
 	}
 	if len(file.Problems) > 0 || len(refused) > 0 {
-		return domain.ImportResult{}, sc.refuseImport(file, refused)
+		return domain.ImportResult{}, file, importPlan{}, sc.refuseImport(file, refused)
 	}
 	plan, err := sc.planImport(file, setup)
 	if err != nil {
-		return domain.ImportResult{}, err
+		return domain.ImportResult{}, file, importPlan{}, err
+	}
+	if err := sc.checkPreviewed(file, plan, nil); err != nil {
+		return domain.ImportResult{}, file, importPlan{}, err
 	}
 	res := plan.result(dryRun)
 	if dryRun {
 		res.Additions, res.Columns = plan.additions(file), file.Columns
-		return res, nil
+		return res, file, plan, nil
 	}
 	if len(plan.writes()) == 0 {
-		return res, nil
+		return res, file, plan, nil
 	}
-	return sc.writeImport(file, setup, plan)
+	res, err = sc.writeImport(file, setup, plan)
+	return res, file, plan, err
+}
+
+// previewedPlan is what a preview's plan says each row of file does, to
+// keep for its confirmation.
+func previewedPlan(file domain.ImportFile, plan importPlan) []PreviewedRow {
+	out := make([]PreviewedRow, len(plan.rows))
+	for i, r := range plan.rows {
+		out[i] = PreviewedRow{Row: file.Rows[i].Row, Action: r.action}
+		if r.base != nil {
+			out[i].Base, out[i].SentAt = r.base.ID, r.base.SubmittedAt
+			if r.action == domain.ImportCorrect {
+				out[i].Status = r.base.Status
+			}
+		}
+	}
+	return out
+}
+
+// checkPreviewed refuses, for a confirmation, the rows of plan (those of
+// only, by index, or all when nil) whose plan is not what the preview
+// showed (sc.previewed): a row the preview showed as new or unchanged that
+// would now correct figures, or one correcting a submission that has since
+// been corrected or reviewed. Storing it would store what no one checked
+// (audit import2 D3: a project lead's correction, made after the preview,
+// was silently corrected again). A row now unchanged, whatever the preview
+// showed, stores nothing, and its figures are the file's: it passes. The
+// refusal is a conflict naming each row, keyed rows[N].periodStart.
+func (sc *Scope) checkPreviewed(file domain.ImportFile, plan importPlan, only []int) error {
+	if sc.previewed == nil {
+		return nil
+	}
+	rows := only
+	if rows == nil {
+		rows = make([]int, len(plan.rows))
+		for i := range rows {
+			rows[i] = i
+		}
+	}
+	problems := domain.Problems{}
+	for _, i := range rows {
+		r, row := plan.rows[i], file.Rows[i]
+		was, ok := sc.previewed[row.Row]
+		if !ok {
+			problems.Add(domain.RowField(row.Row, domain.ColPeriodStart), "was not in the file previewed: preview the file again")
+			continue
+		}
+		if problem := previewChanged(was, r); problem != "" {
+			problems.Add(domain.RowField(row.Row, domain.ColPeriodStart), problem)
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return &domain.Error{Code: domain.CodeConflict, Fields: problems, Err: errPreviewChanged,
+		Message: "figures in fundtrack changed after your preview, so the rows named would no longer do what it showed: " +
+			"nothing was imported; upload the file again to see what it would do now"}
+}
+
+// errPreviewChanged marks checkPreviewed's refusal.
+var errPreviewChanged = errors.New("the figures changed after the preview")
+
+// previewChanged is the problem with a row planned as r whose preview
+// planned was, or "" when r stores what the preview showed.
+func previewChanged(was PreviewedRow, r plannedRow) string {
+	if r.action == domain.ImportUnchanged {
+		return ""
+	}
+	sent := func(o *domain.Outcome) string { return domain.UKDate(o.SubmittedAt).Long() }
+	switch {
+	case was.Action == domain.ImportCreate && r.action == domain.ImportCreate:
+		return ""
+	case was.Action == domain.ImportCorrect && r.action == domain.ImportCorrect && r.base != nil && r.base.ID == was.Base && r.base.Status == was.Status:
+		return ""
+	case was.Action == domain.ImportCorrect && r.base != nil && r.base.ID == was.Base:
+		return "the figures this row corrects (sent on " + domain.UKDate(was.SentAt).Long() + ") were reviewed after your preview (" +
+			string(r.base.Status) + " now): preview the file again to see what this row would change"
+	case was.Action == domain.ImportCorrect && r.base != nil:
+		return "the figures this row corrects (sent on " + domain.UKDate(was.SentAt).Long() + ") were corrected after your preview, on " +
+			sent(r.base) + ": this row would now correct that correction, which you have not seen; preview the file again to see what it would change"
+	case was.Action == domain.ImportCreate && r.base != nil:
+		return "no figures had been sent for this project and period when you previewed the file; figures were sent since, on " +
+			sent(r.base) + ", and this row would now correct them: preview the file again to see what it would change"
+	case was.Action == domain.ImportUnchanged && r.base != nil:
+		return "this row's figures were already in fundtrack when you previewed the file; they were changed since, on " +
+			sent(r.base) + ", and this row would now change them back: preview the file again to see what it would change"
+	}
+	return "what this row would do has changed since your preview: preview the file again to see what it would do now"
 }
 
 // readImport reads the programme's projects and reporting setup, then the
@@ -262,6 +381,7 @@ func (sc *Scope) readImport(sh domain.Sheet) (domain.ImportFile, ReportingSetup,
 		return file, setup, nil, err
 	}
 	file.ResolveCohorts(cohorts)
+	file.CheckOverlaps()
 	return file, setup, sc.refusedRows(file), nil
 }
 
@@ -351,6 +471,12 @@ func (sc *Scope) periodProblems(file domain.ImportFile, rows []int) ([]domain.Pr
 			continue
 		}
 		action, in, old := domain.PlanRow(row, file.Columns, current[row.ProjectID])
+		if action == domain.ImportCreate {
+			if field, problem := domain.OverlapProblem(row, current[row.ProjectID]); problem != "" {
+				periods = append(periods, domain.Problems{field: problem})
+				continue
+			}
+		}
 		if action != domain.ImportUnchanged {
 			if own := sc.rowPeriodProblems(row, in, old, today); own != nil {
 				periods = append(periods, own)
@@ -379,24 +505,33 @@ func (sc *Scope) rowPeriodProblems(row domain.ImportRow, in domain.OutcomeInput,
 // importPlan is what each row of a file does.
 type importPlan struct {
 	rows    []plannedRow
-	ignored []string // the headings of the columns not imported
+	ignored []string         // the headings of the columns not imported
+	notes   []domain.Warning // what of the sheet was not read (domain.SheetNotes)
 }
 
 type plannedRow struct {
 	action domain.ImportAction
-	id     string      // the submission holding the row's figures once written
-	sub    *Submission // to write; nil when unchanged
+	id     string          // the submission holding the row's figures once written
+	base   *domain.Outcome // the submission it corrects, or that holds its figures already
+	sub    *Submission     // to write; nil when unchanged
 	change Change
 	// correction is what a corrected row changes, for the answer.
 	correction *domain.ImportCorrection
+	// warning is what the answer says of the row's new figures, if
+	// anything: the return they do not fill (domain.NoReturnWarning).
+	warning *domain.Warning
 }
 
 func (p importPlan) result(dryRun bool) domain.ImportResult {
 	res := domain.ImportResult{Rows: len(p.rows), Submissions: []string{}, DryRun: dryRun,
-		IgnoredColumns: append([]string{}, p.ignored...), Corrections: []domain.ImportCorrection{}}
+		IgnoredColumns: append([]string{}, p.ignored...), Corrections: []domain.ImportCorrection{},
+		Warnings: append([]domain.Warning{}, p.notes...)}
 	for _, r := range p.rows {
 		if r.correction != nil {
 			res.Corrections = append(res.Corrections, *r.correction)
+		}
+		if r.warning != nil {
+			res.Warnings = append(res.Warnings, *r.warning)
 		}
 		switch r.action {
 		case domain.ImportCreate:
@@ -459,15 +594,16 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 	if err != nil {
 		return importPlan{}, err
 	}
-	plan := importPlan{rows: make([]plannedRow, len(file.Rows)), ignored: file.Columns.Ignored}
+	plan := importPlan{rows: make([]plannedRow, len(file.Rows)), ignored: file.Columns.Ignored, notes: file.Notes}
 	if prev != nil {
 		copy(plan.rows, prev.rows)
 	}
 	now := sc.s.now()
 	var subs []*Submission
+	var subRows []int // the index in file.Rows of each of subs
 	// The rows whose periods the API would refuse, or that hold two
 	// submissions, counted past the problems an answer names.
-	var periods domain.ImportFile
+	periods := file.Blank()
 	for _, i := range todo {
 		row := file.Rows[i]
 		if field, problem := domain.HeldTwice(row, current[row.ProjectID]); problem != "" {
@@ -476,8 +612,16 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 		}
 		action, in, old := domain.PlanRow(row, file.Columns, current[row.ProjectID])
 		if action == domain.ImportUnchanged {
-			plan.rows[i] = plannedRow{action: action, id: old.ID}
+			plan.rows[i] = plannedRow{action: action, id: old.ID, base: old}
 			continue
+		}
+		if action == domain.ImportCreate {
+			// New figures for a period sharing days with another's would
+			// count the same people twice.
+			if field, problem := domain.OverlapProblem(row, current[row.ProjectID]); problem != "" {
+				periods.AddProblems(domain.Problems{field: problem})
+				continue
+			}
 		}
 		if own := sc.rowPeriodProblems(row, in, old, domain.UKDate(now)); own != nil {
 			periods.AddProblems(own)
@@ -502,18 +646,31 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 		}
 		ch := sc.change(domain.EntityOutcome, o.ID, action2, before, o)
 		ch.Claim = nil // an import commits its claim once, with its last transaction
-		plan.rows[i] = plannedRow{action: action, id: o.ID, sub: sub, change: ch}
+		plan.rows[i] = plannedRow{action: action, id: o.ID, base: old, sub: sub, change: ch}
 		if old != nil {
 			c := domain.Correction(row, in, *old)
 			plan.rows[i].correction = &c
 		}
 		subs = append(subs, sub)
+		subRows = append(subRows, i)
 	}
 	if err := periods.PeriodsErr(); err != nil {
 		return importPlan{}, err
 	}
 	if err := sc.importFills(setup, subs); err != nil {
 		return importPlan{}, err
+	}
+	// New figures that fill no return, with a word on why: outside the
+	// project's dates, or a few days off a return's period (a typo).
+	for k, sub := range subs {
+		i := subRows[k]
+		plan.rows[i].warning = nil
+		if sub.Old != nil || len(sub.Returns) > 0 {
+			continue
+		}
+		if w, ok := domain.NoReturnWarning(file.Rows[i], setup.Schedules); ok {
+			plan.rows[i].warning = &w
+		}
 	}
 	// A row's new figures filling a return sent back take over the
 	// submission sent back, as the API's do (takeOvers): read from the
@@ -692,6 +849,9 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 	if err != nil {
 		return domain.ImportResult{}, err
 	}
+	if err := sc.checkPreviewed(file, plan, plan.writes()); err != nil {
+		return domain.ImportResult{}, err
+	}
 	written := map[int]bool{}
 	todo := plan.writes()
 	if len(todo) == 0 {
@@ -714,7 +874,7 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 		if len(written) > 0 && sc.ctx.Err() == nil {
 			sc.releaseImport(plan, written)
 		}
-		return sc.cutOff(err, len(written), total)
+		return sc.cutOff(err, len(written), total, false)
 	}
 	for round := 1; ; round++ {
 		// Each transaction checks the programme is still as the rows were
@@ -758,6 +918,10 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 				return domain.ImportResult{}, stop(serr, plan, len(plan.writes()))
 			}
 			next, err := sc.replan(file, setup, todo, &plan)
+			if err == nil {
+				// Rows written already stay; the rest are held to the preview.
+				err = sc.checkPreviewed(file, next, todo)
+			}
 			if err != nil {
 				return domain.ImportResult{}, stop(err, plan, len(plan.writes()))
 			}
@@ -770,7 +934,14 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 			}
 			continue
 		}
-		return domain.ImportResult{}, stop(err, plan, len(written)+len(todo))
+		// A transaction whose answer the deadline cut off may have been
+		// committed all the same: its rows are then stored, though not
+		// counted in written.
+		unsure := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || sc.ctx.Err() != nil
+		if len(written) > 0 && sc.ctx.Err() == nil {
+			sc.releaseImport(plan, written)
+		}
+		return domain.ImportResult{}, sc.cutOff(err, len(written), len(written)+len(todo), unsure)
 	}
 }
 
@@ -812,13 +983,33 @@ func (sc *Scope) releaseImport(plan importPlan, written map[int]bool) {
 	}
 }
 
-// cutOff is the answer to an import stopped after writing some rows: the
-// storage error's own code, and a message saying how to finish it.
-func (sc *Scope) cutOff(err error, written, total int) error {
+// ErrPartlyImported marks the refusal of an import that stopped after
+// storing some of its rows (cutOff): its message says how many.
+var ErrPartlyImported = errors.New("the import stopped after storing some of its rows")
+
+// cutOff is the answer to an import stopped after writing some rows (or,
+// unsure, perhaps some: its last transaction's answer was cut off): the
+// storage error's own code, and a message saying how to finish it. An
+// import stopped before writing anything, sure of it, answers the error
+// alone (nothing was saved).
+func (sc *Scope) cutOff(err error, written, total int, unsure bool) error {
 	err = storeErr(err, "programme", nil)
 	var de *domain.Error
-	if written == 0 || !errors.As(err, &de) {
+	if (written == 0 && !unsure) || !errors.As(err, &de) {
 		return err
+	}
+	if written == 0 {
+		// Never "nothing was saved": the transaction may have been
+		// committed by the database after the request stopped waiting.
+		return &domain.Error{Code: de.Code, Err: fmt.Errorf("%w: %w", ErrPartlyImported, err), Public: true, Fields: de.Fields, Message: "the import ran out of time for one request while storing its first rows, " +
+			"so some of its " + strconv.Itoa(total) + " new or corrected rows may have been stored: send the same file again to finish it; " +
+			"any rows already stored are unchanged by it, so none counts twice"}
+	}
+	if errors.Is(err, errPreviewChanged) {
+		return &domain.Error{Code: de.Code, Err: fmt.Errorf("%w: %w", ErrPartlyImported, err), Public: true, Fields: de.Fields, Message: "the import stopped after storing " +
+			strconv.Itoa(written) + " of its " + strconv.Itoa(total) + " new or corrected rows: figures in fundtrack changed while it ran, " +
+			"so the rows named would no longer do what the preview showed; upload the file again to see what the rest would do " +
+			"(the rows already stored show as unchanged)"}
 	}
 	why := de.Message
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(sc.ctx.Err(), context.DeadlineExceeded) {
@@ -829,7 +1020,7 @@ func (sc *Scope) cutOff(err error, written, total int) error {
 	}
 	// "At least": a transaction cut off by the deadline may still have
 	// been committed by the database.
-	return &domain.Error{Code: de.Code, Err: err, Public: true, Fields: de.Fields, Message: "the import stopped after storing at least " +
+	return &domain.Error{Code: de.Code, Err: fmt.Errorf("%w: %w", ErrPartlyImported, err), Public: true, Fields: de.Fields, Message: "the import stopped after storing at least " +
 		strconv.Itoa(written) + " of its " + strconv.Itoa(total) + " new or corrected rows (" + why +
 		"): send the same file again to finish it; the rows already stored are unchanged by it, so none counts twice"}
 }
@@ -844,11 +1035,11 @@ func (sc *Scope) PreviewImport(f ImportFile, name string) (domain.ImportResult, 
 	if err != nil {
 		return domain.ImportResult{}, "", err
 	}
-	res, err := sc.importSheet(sh, true)
+	res, file, plan, err := sc.importSheetPlanned(sh, true)
 	if err != nil {
 		return res, "", err
 	}
-	data, err := encodeStaged(sh) // the checked cells, not the file (staged.go)
+	data, err := encodeStaged(sh, previewedPlan(file, plan)) // the checked cells, not the file (staged.go)
 	if err != nil {
 		return res, "", err
 	}
@@ -887,6 +1078,13 @@ func (sc *Scope) StagedImport(id string) (StagedFile, error) {
 	return st, nil
 }
 
+// Sheet is the sheet a preview kept, as it was read: the web app shows
+// the cells of the rows a confirmation refused beside their problems.
+func (st StagedFile) Sheet() (domain.Sheet, error) {
+	sh, _, err := decodeStaged(st.Data)
+	return sh, err
+}
+
 // confirmWait bounds how long a repeat of a confirmation waits for the
 // first to finish: 30 seconds, longer than an import request can last (26
 // seconds, web.ImportRequestTimeout, within the imports and web functions'
@@ -913,10 +1111,20 @@ func (sc *Scope) ConfirmImport(id string) (StagedFile, domain.ImportResult, erro
 	if err != nil {
 		return st, domain.ImportResult{}, err
 	}
-	sh, err := decodeStaged(st.Data)
+	sh, previewed, err := decodeStaged(st.Data)
+	if errors.Is(err, errNoPlan) {
+		// Kept before previews kept their plans: uploaded again, it is.
+		return st, domain.ImportResult{}, domain.NotFound("uploaded file (it is kept for an hour: upload it again)")
+	}
 	if err != nil {
 		return st, domain.ImportResult{}, err
 	}
+	// What the preview showed is what is stored, or nothing is.
+	sc.previewed = map[int]PreviewedRow{}
+	for _, r := range previewed {
+		sc.previewed[r.Row] = r
+	}
+	defer func() { sc.previewed = nil }()
 	var (
 		res      domain.ImportResult
 		ran      bool  // this confirmation imported the file: res is its result

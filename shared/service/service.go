@@ -77,6 +77,10 @@ type Scope struct {
 	// with its last rows (see ConfirmImport); resultSaved records that it
 	// did, so the answer is not saved a second time.
 	resultWithRows, resultSaved bool
+	// previewed, for a confirmation, is what its preview planned for each
+	// row, by row number: the import refuses a row whose plan has changed
+	// since (see checkPreviewed).
+	previewed map[int]PreviewedRow
 
 	mu        sync.Mutex
 	loaded    bool

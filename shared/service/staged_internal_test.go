@@ -1,10 +1,14 @@
 package service
 
 import (
+	"bytes"
+	"compress/gzip"
+	"errors"
 	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
@@ -12,24 +16,34 @@ import (
 // TestStagedSheetRoundTrip: a staged sheet decodes to the sheet read, row
 // numbers, numeric cells, empty cells and the 1904 date system included.
 func TestStagedSheetRoundTrip(t *testing.T) {
-	sh := domain.Sheet{Date1904: true, Rows: []domain.SheetRow{
+	sh := domain.Sheet{Date1904: true, Name: "Q4 \"draft\"", Sheets: 3, Rows: []domain.SheetRow{
 		{Number: 1, Cells: []domain.SheetCell{{Text: "Project"}, {Text: "Period start"}, {Text: "Notes"}}},
 		{Number: 4, Cells: []domain.SheetCell{{Text: "Leeds <IPS> & \"co\""}, {Text: "45748", Numeric: true}, {}, {Text: "12", Numeric: true}, {Text: "12", Numeric: true, Merged: true}}},
 		{Number: 5000, Cells: []domain.SheetCell{{Text: "josé\n\x01"}}},
 	}}
-	data, err := encodeStaged(sh)
+	plan := []PreviewedRow{{Row: 4, Action: domain.ImportCorrect, Base: "01hq3v7k8m9n0p1q2r3s4t5v6a", Status: domain.OutcomeApproved,
+		SentAt: time.Date(2026, 12, 4, 19, 57, 0, 0, time.UTC)}, {Row: 5000, Action: domain.ImportCreate}}
+	data, err := encodeStaged(sh, plan)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := decodeStaged(data)
+	got, gotPlan, err := decodeStaged(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got, sh) {
-		t.Errorf("decoded %+v, want %+v", got, sh)
+	if !reflect.DeepEqual(got, sh) || !reflect.DeepEqual(gotPlan, plan) {
+		t.Errorf("decoded %+v %+v, want %+v %+v", got, gotPlan, sh, plan)
 	}
-	if _, err := decodeStaged([]byte("PK\x03\x04 a workbook")); err == nil {
+	if _, _, err := decodeStaged([]byte("PK\x03\x04 a workbook")); err == nil {
 		t.Error("a file staged whole decoded as a sheet")
+	}
+	// A sheet staged before previews kept their plans is not imported.
+	var old bytes.Buffer
+	zw := gzip.NewWriter(&old)
+	zw.Write([]byte(`{"rows":[{"n":1,"c":["Project"]}]}`))
+	zw.Close()
+	if _, _, err := decodeStaged(old.Bytes()); !errors.Is(err, errNoPlan) {
+		t.Errorf("a sheet staged without its plan: %v", err)
 	}
 }
 
@@ -56,7 +70,7 @@ func TestStagedSheetBounds(t *testing.T) {
 		}
 		sh.Rows = append(sh.Rows, row)
 	}
-	data, err := encodeStaged(sh)
+	data, err := encodeStaged(sh, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +83,7 @@ func TestStagedSheetBounds(t *testing.T) {
 	for i := range 3000 {
 		bomb.Rows = append(bomb.Rows, domain.SheetRow{Number: i + 1, Cells: []domain.SheetCell{{Text: long}}})
 	}
-	if _, err := encodeStaged(bomb); domain.ErrorCode(err) != domain.CodeTooLarge {
+	if _, err := encodeStaged(bomb, nil); domain.ErrorCode(err) != domain.CodeTooLarge {
 		t.Errorf("a sheet of %d MiB: %v, want %s", 3000*len(long)>>20, err, domain.CodeTooLarge)
 	}
 }

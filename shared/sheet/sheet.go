@@ -18,6 +18,16 @@ import (
 // sheet with thousands is not one.
 const MaxColumns = 200
 
+// TooWide is the problem with a file whose row n has more than
+// MaxColumns cells: a sheet of figures has a dozen columns, and one this
+// wide is most often one whose stray cells far to the right (a space, a
+// format copied across) Excel saved (audit import2 N5: the problem said no
+// more).
+func TooWide(n int) string {
+	return "row " + strconv.Itoa(n) + " has more than " + strconv.Itoa(MaxColumns) + " columns: fundtrack reads a dozen; " +
+		"delete the columns to the right of the figures (select them, then Delete Sheet Columns), or copy the figures to a new sheet"
+}
+
 // FileProblem is the validation error for a file that cannot be read as
 // rows at all, under the field "file".
 func FileProblem(problem string) error {
@@ -91,7 +101,7 @@ func ReadCSV(data []byte) (domain.Sheet, error) {
 				Fields: map[string]string{domain.RowField(n, domain.ColumnLetter(open)): "starts with a quote (\") that is never closed, so the rest of the file would be read into this one cell: check its quotes"}}
 		}
 		if len(rec) > MaxColumns {
-			return domain.Sheet{}, FileProblem("row " + strconv.Itoa(n) + " has more than " + strconv.Itoa(MaxColumns) + " columns")
+			return domain.Sheet{}, FileProblem(TooWide(n))
 		}
 		if blank(rec) {
 			continue

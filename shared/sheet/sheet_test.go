@@ -48,7 +48,7 @@ func TestReadCSVRefuses(t *testing.T) {
 		"an old workbook": {"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "looks like an old Excel workbook (.xls)"},
 		"an OpenDocument file": {"PK\x03\x04\x0a\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x2e\x00\x00\x00\x2e\x00\x00\x00\x08\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet",
 			"looks like an OpenDocument spreadsheet (.ods)"},
-		"too wide": {strings.Repeat("a,", sheet.MaxColumns+1) + "\n", "more than 200 columns"},
+		"too wide": {strings.Repeat("a,", sheet.MaxColumns+1) + "\n", "more than 200 columns: fundtrack reads a dozen; delete the columns to the right of the figures"},
 		// UTF-8 with a Windows-1252 line pasted in: read either way, some
 		// of it would be garbled (audit verify32, finding 1).
 		"UTF-8 but one row": {"Project,Notes\r\nBeta,Caf\xc3\xa9 \xe2\x80\x93 ok\r\nBeta,bad \x92 byte\r\n",

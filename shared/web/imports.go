@@ -38,6 +38,14 @@ import (
 // function's Lambda timeout (30 s) covers it.
 const ImportRequestTimeout = 26 * time.Second
 
+// importTimeout is the import pages' deadline.
+func (a *app) importTimeout() time.Duration {
+	if a.ImportTimeout > 0 {
+		return a.ImportTimeout
+	}
+	return ImportRequestTimeout
+}
+
 // maxUploadBytes bounds an upload's form: the file and a few fields.
 const maxUploadBytes = domain.MaxImportBytes + 64<<10
 
@@ -85,12 +93,15 @@ func (a *app) uploadForm(w http.ResponseWriter, r *http.Request) (url.Values, *u
 	}
 	// Browsers name a workbook's type, but not always a CSV file's (some
 	// send application/vnd.ms-excel for .csv): the name's extension decides.
+	// A .txt or .tsv file is text as a CSV file is: Excel saves "Unicode
+	// Text" as .txt, tab separated (audit import2 W4: refused as "not an
+	// Excel workbook" though the upload page offered it).
 	// Anything else that is not CSV is read as a workbook, whose reader
 	// says what the file is instead (an old .xls, a password-protected
 	// workbook, not a workbook at all) and what to save it as.
 	mt := domain.MediaOf(fhs[0].Header.Get("Content-Type"))
 	switch ext := strings.ToLower(filepath.Ext(fhs[0].Filename)); {
-	case ext == ".csv":
+	case ext == ".csv", ext == ".txt", ext == ".tsv":
 		mt = domain.MediaCSV
 	case ext == ".xlsx", mt != domain.MediaCSV:
 		mt = domain.MediaXLSX
@@ -111,6 +122,9 @@ type importRow struct {
 	Cells    []string
 	Problems []importProblem
 	Anchor   string
+	// Where names the row as the problems are listed: "Row 5", or, in a
+	// workbook of several sheets, "Sheet 'Q1', row 5".
+	Where string
 }
 
 // importUpload is the upload page's data.
@@ -122,6 +136,16 @@ type importUpload struct {
 	Header   []string
 	Refused  string // the refusal's message
 	Forbid   bool   // the refusal is of rows the caller may not write
+	// Confirmed says the refusal is of a confirmation: the file was
+	// checked, and what is in fundtrack now refuses it (a submission
+	// changed since the preview, a period now holding two).
+	Confirmed bool
+	// Partly says the refused confirmation stored some rows before it
+	// stopped (or may have): its message says how many.
+	Partly bool
+	// Continue, when set, is the staged file a confirmation cut off part
+	// way may be confirmed again with, to store the rest.
+	Continue string
 }
 
 // imports serves the upload page (GET) and the preview of an uploaded
@@ -184,7 +208,25 @@ const previewAdditions = 500
 func previewData(base string, res domain.ImportResult, staged, fileName string) map[string]any {
 	shown := res.Additions[:min(len(res.Additions), previewAdditions)]
 	return map[string]any{"Base": base, "Result": res, "Staged": staged, "FileName": fileName,
-		"Additions": shown, "MoreAdditions": len(res.Additions) - len(shown)}
+		"Additions": shown, "MoreAdditions": len(res.Additions) - len(shown), "Notes": importNotes(res.Warnings)}
+}
+
+// importNote is a warning of an import's answer, as the preview shows it.
+type importNote struct{ Field, Message string }
+
+// importNotes are an import's warnings as sentences of the page, dates
+// as the pages write them.
+func importNotes(ws []domain.Warning) []importNote {
+	out := make([]importNote, len(ws))
+	for i, w := range ws {
+		field, msg := w.Field, sentence(ruleDates(w.Message))
+		if n, col, ok := domain.ParseRowField(field); ok {
+			// A row's: named as its problems would be.
+			field, msg = "row-"+strconv.Itoa(n)+"-"+col, "Row "+strconv.Itoa(n)+", "+columnName(col)+": "+msg
+		}
+		out[i] = importNote{Field: field, Message: msg}
+	}
+	return out
 }
 
 // mayImport refuses the import pages to whoever may not import: funders
@@ -269,15 +311,6 @@ func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importR
 		}
 		cells[sr.Number] = sr.Cells
 	}
-	var rows []importRow
-	for _, row := range byRow {
-		sortProblems(row.Problems, header)
-		if row.Number > 0 {
-			row.Cells = shownCells(cells[row.Number], header, row.Problems, row.Number == headerNumber, sh.Date1904)
-		}
-		rows = append(rows, *row)
-	}
-	slices.SortFunc(rows, func(a, b importRow) int { return cmp.Compare(a.Number, b.Number) })
 	var headerProblems []importProblem
 	if hr := byRow[headerNumber]; hr != nil && headerNumber > 0 {
 		headerProblems = hr.Problems
@@ -286,6 +319,19 @@ func refusedRows(sh domain.Sheet, fields map[string]string) ([]string, []importR
 	if len(sh.Rows) > 0 {
 		shownHeader = shownCells(sh.Rows[headerAt].Cells, header, headerProblems, true, sh.Date1904)
 	}
+	var rows []importRow
+	for _, row := range byRow {
+		if row.Number > 0 {
+			row.Cells = shownCells(cells[row.Number], header, row.Problems, row.Number == headerNumber, sh.Date1904)
+			row.Where = sheetName(sh) + "ow " + strconv.Itoa(row.Number)
+			for i, p := range row.Problems {
+				row.Problems[i].Column = cellName(p.key, header, shownHeader)
+			}
+		}
+		sortProblems(row.Problems, header)
+		rows = append(rows, *row)
+	}
+	slices.SortFunc(rows, func(a, b importRow) int { return cmp.Compare(a.Number, b.Number) })
 	return shownHeader, rows
 }
 
@@ -303,6 +349,38 @@ func sortProblems(problems []importProblem, header []string) {
 	slices.SortStableFunc(problems, func(a, b importProblem) int {
 		return cmp.Or(cmp.Compare(at(a), at(b)), cmp.Compare(a.Column, b.Column))
 	})
+}
+
+// sheetName begins a row's name ("R" or "Sheet 'Q1', r", to go before
+// "ow 5"): a workbook of several sheets names the sheet read, which the
+// user may not have been looking at (audit import2 W2). A name the guard
+// refuses is not shown.
+func sheetName(sh domain.Sheet) string {
+	if sh.Name == "" || sh.Sheets < 2 || domain.ImportFileName(sh.Name) == "" {
+		return "R"
+	}
+	return "Sheet '" + sh.Name + "', r"
+}
+
+// cellName names the column a problem's key names, as the spreadsheet
+// shows it: its letter, and its heading as the sheet writes it ("column D
+// (People into work)"); a column the header lacks by its label
+// ("Project"), and one with no heading by its letter alone.
+func cellName(key string, header, shown []string) string {
+	if key == "metrics" {
+		return "Metric columns"
+	}
+	at := problemColumns(key, header)
+	if len(at) != 1 {
+		return columnName(key)
+	}
+	name := "column " + domain.ColumnLetter(at[0])
+	if at[0] < len(shown) {
+		if h := strings.Join(strings.Fields(shown[at[0]]), " "); h != "" && h != hiddenCell {
+			name += " (" + h + ")"
+		}
+	}
+	return name
 }
 
 // ruleDates writes the dates a rule names in brackets, "(2026-01-01)" or
@@ -439,6 +517,13 @@ func columnName(field string) string {
 
 // importConfirm imports the file a preview kept and shows the result.
 func (a *app) importConfirm(w http.ResponseWriter, r *http.Request, q *req) error {
+	// It stops writing service.ImportAnswerMargin before the page's
+	// deadline, as the API's import does: time to release the import lock
+	// and show what was stored, rather than run into the function's own
+	// timeout (audit import2 W1).
+	ctx, cancel := service.ImportDeadline(r.Context(), a.importTimeout())
+	defer cancel()
+	r = r.WithContext(ctx)
 	sc := a.scope(r, q)
 	n, err := a.open(r, q, "returns")
 	if err != nil {
@@ -454,6 +539,34 @@ func (a *app) importConfirm(w http.ResponseWriter, r *http.Request, q *req) erro
 		d.refuseFile("The file you checked is no longer kept: nothing was imported.",
 			"A preview is kept for an hour: upload the file again, check it and import it")
 		a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
+		return nil
+	}
+	var de *domain.Error
+	if err != nil && errors.As(err, &de) && len(de.Fields) > 0 && present.Status(err) < 500 {
+		// Refused rows (a submission changed since the preview, a period
+		// that now holds two): the upload page names each beside its
+		// cells, as the preview names bad cells, with the file box to
+		// upload it again (audit import2 D4: a page that named none).
+		d := &importUpload{Base: base(n), Uploaded: true, FileName: st.Name, Confirmed: true, Partly: errors.Is(err, service.ErrPartlyImported)}
+		sh, _ := st.Sheet()
+		d.Header, d.Rows = refusedRows(sh, de.Fields)
+		d.Refused, d.Forbid = capitalise(de.Message)+".", de.Code == domain.CodeForbidden
+		a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
+		return nil
+	}
+	if err != nil && errors.As(err, &de) && errors.Is(err, service.ErrPartlyImported) {
+		// Cut off part way (out of time, the database throttling): what
+		// was stored is said, and confirming again stores the rest, the
+		// rows stored already being unchanged by it.
+		d := &importUpload{Base: base(n), Uploaded: true, FileName: st.Name, Confirmed: true, Partly: true, Continue: st.ID}
+		d.Refused = capitalise(de.Message) + "."
+		d.Rows = []importRow{{Anchor: "row-0", Problems: []importProblem{{Column: "Import",
+			Message: "Choose Continue the import to store the rest", Anchor: "continue"}}}}
+		status := present.Status(err)
+		if status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", "1")
+		}
+		a.render(w, r, status, "imports", &view{Title: importTitle, Nav: n, Data: d})
 		return nil
 	}
 	if err != nil {

@@ -135,7 +135,7 @@ func TestImportPagesAsAProjectLead(t *testing.T) {
 	// One bad cell: named in the error summary, beside its row.
 	p = b.upload(base+"/imports", "figures.xlsx", yearWorkbook(t, "Bradford employment service", "six"), b.csrf)
 	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "nhsuk-error-summary") ||
-		!strings.Contains(p.Body, `href="#row-3"`) || !strings.Contains(p.Body, "Row 3, People into work: Must be a whole number of people") ||
+		!strings.Contains(p.Body, `href="#row-3"`) || !strings.Contains(p.Body, "Row 3, column E (People into work): Must be a whole number of people") ||
 		!strings.Contains(p.Body, `id="row-3"`) || !strings.Contains(p.Body, "People into work: six") || !strings.Contains(p.Body, "Period start: 01/10/2011") {
 		t.Fatalf("a bad cell: %d\n%s", p.Status, p.Body)
 	}
@@ -214,7 +214,7 @@ func TestImportPagesRefuse(t *testing.T) {
 	b.get(base + "/imports")
 	// Another project's rows: 403, each named.
 	p := b.upload(base+"/imports", "figures.xlsx", yearWorkbook(t, "Leeds internships", ""), b.csrf)
-	if p.Status != http.StatusForbidden || !strings.Contains(p.Body, "Row 2, Project: Your role allows you to record figures for your own project only") {
+	if p.Status != http.StatusForbidden || !strings.Contains(p.Body, "Row 2, column A (Project): Your role allows you to record figures for your own project only") {
 		t.Errorf("another project's rows: %d\n%s", p.Status, p.Body)
 	}
 	// Personal data is named, never shown back.
@@ -404,7 +404,7 @@ func TestImportHidesPersonalData(t *testing.T) {
 
 	csv := "Project,Period start,Period end,People into work,John Smith 07700900123\nBradford employment service,2011-10-01,2011-12-31,3,3\n"
 	p := b.upload(base+"/imports", "hdr.csv", []byte(csv), b.csrf)
-	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Row 1, Column E: Appears to contain a phone number") ||
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Row 1, column E: Appears to contain a phone number") ||
 		!strings.Contains(p.Body, `id="row-1"`) || !strings.Contains(p.Body, "(hidden: personal data)") {
 		t.Errorf("personal data in the header: %d\n%s", p.Status, p.Body)
 	}
@@ -451,7 +451,7 @@ func TestImportNumberInDateCell(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := b.upload(base+"/imports", "year.xlsx", buf.Bytes(), b.csrf)
-	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Row 2, Period start: Is a number, not a date") ||
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Row 2, column B (Period start): Is a number, not a date") ||
 		!strings.Contains(p.Body, "Period start: 2024 ") || !strings.Contains(p.Body, "Period end: 31/12/2011") ||
 		strings.Contains(p.Body, "1905") {
 		t.Errorf("a number in a date cell: %d\n%s", p.Status, p.Body)
@@ -476,10 +476,10 @@ func TestImportPreviewNamesEveryBadRowWithDatesAsPagesWriteThem(t *testing.T) {
 		"Bradford employment service,01/01/2011,31/02/2011,,4\r\n" +
 		"Bradford employment service,01/04/2011,30/06/2011,(2011-04-01),4\r\n"
 	p := b.upload(base+"/imports", "figures.csv", []byte(csv), b.csrf)
-	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Row 2, Referrals:") ||
-		!strings.Contains(p.Body, "Row 3, Period end: Must not be before the programme starts (1 October 2010)") ||
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "Row 2, column E (Referrals):") ||
+		!strings.Contains(p.Body, "Row 3, column C (Period end): Must not be before the programme starts (1 October 2010)") ||
 		strings.Contains(p.Body, "(2010-10-01)") ||
-		!strings.Contains(p.Body, "Row 4, Period end: Must be a date such as 2025-04-01 or 01/04/2025") ||
+		!strings.Contains(p.Body, "Row 4, column C (Period end): Must be a date such as 2025-04-01 or 01/04/2025") ||
 		!strings.Contains(p.Body, "No cohort named &#34;(2011-04-01)&#34;") {
 		t.Errorf("bad cells and a period: %d\n%s", p.Status, p.Body)
 	}
@@ -527,7 +527,7 @@ func TestImportPagesOfTheSheetAsKept(t *testing.T) {
 		t.Fatalf("confirm: %d", c.Status)
 	}
 	r := b.get(c.Header.Get("Location"))
-	if r.Status != http.StatusOK || !strings.Contains(r.Body, "1 rows imported from your file") {
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "1 row imported from your file") {
 		t.Errorf("result: %d\n%s", r.Status, excerpt(r.Body))
 	}
 	noName("result", r)
@@ -617,10 +617,11 @@ func TestImportProblemsInTheSheetsOrder(t *testing.T) {
 		}
 	}
 	summary, table, _ := strings.Cut(p.Body, `data-testid="bad-rows"`)
-	order("the error summary", summary, "Row 3, Period end:", "Row 3, Referrals:", "Row 3, People into work:",
-		"Row 4, Period end:", "Row 4, Referrals:")
-	order("the rows with problems", table, "<strong>Period end</strong>:", "<strong>Referrals</strong>:",
-		"<strong>People into work</strong>:", `data-testid="row-4"`, "<strong>Period end</strong>:", "<strong>Referrals</strong>:")
+	order("the error summary", summary, "Row 3, column C (Period end):", "Row 3, column D (Referrals):",
+		"Row 3, column E (People into work):", "Row 4, column C (Period end):", "Row 4, column D (Referrals):")
+	order("the rows with problems", table, "<strong>Column C (Period end)</strong>:", "<strong>Column D (Referrals)</strong>:",
+		"<strong>Column E (People into work)</strong>:", `data-testid="row-4"`, "<strong>Column C (Period end)</strong>:",
+		"<strong>Column D (Referrals)</strong>:")
 }
 
 // TestImportPreviewShowsNewRows: "Check your import" shows, besides what

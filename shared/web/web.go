@@ -61,9 +61,11 @@ type Deps struct {
 	// pages link them there and the app serves none. The web function in
 	// AWS takes it from FUNDTRACK_STATIC_URL. It wins over Static.
 	StaticURL string
-	// Timeout bounds a page's work (RequestTimeout when zero; the import
-	// pages ImportRequestTimeout whatever it is). Tests shorten it.
-	Timeout time.Duration
+	// Timeout bounds a page's work (RequestTimeout when zero), and
+	// ImportTimeout the import pages' (ImportRequestTimeout when zero).
+	// Tests shorten them.
+	Timeout       time.Duration
+	ImportTimeout time.Duration
 	// EveryDevice, if set, ends a person's sign-ins at the identity
 	// provider too when they sign out on every device (in AWS, Cognito's
 	// AdminUserGlobalSignOut); nil ends the app's sessions only.
@@ -216,7 +218,7 @@ func (a *app) outer(next http.Handler) http.Handler {
 			timeout = a.Timeout
 		}
 		if importPage(r) {
-			timeout = ImportRequestTimeout
+			timeout = a.importTimeout()
 		}
 		ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), requestIDKey, id), timeout)
 		defer cancel()

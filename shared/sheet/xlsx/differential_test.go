@@ -383,7 +383,7 @@ func TestReadsAsExcelizeDid(t *testing.T) {
 // what excelize gave: the sheet's name, visibility and number of sheets, and the kinds of
 // its cells' number formats (formats_test.go tests those).
 func withoutFormats(sh domain.Sheet) domain.Sheet {
-	sh.Name, sh.Hidden, sh.Sheets = "", false, 0
+	sh.Name, sh.Sheets = "", 0
 	for _, r := range sh.Rows {
 		for i := range r.Cells {
 			r.Cells[i].Format = ""

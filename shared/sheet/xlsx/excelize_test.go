@@ -63,7 +63,7 @@ func excelizeReadFirst(data []byte, first *string) (domain.Sheet, error) {
 			return domain.Sheet{}, sheet.FileProblem("row " + strconv.Itoa(n) + " of its first sheet cannot be read (" + oraclePlain(err) + ")")
 		}
 		if len(cols) > sheet.MaxColumns {
-			return domain.Sheet{}, sheet.FileProblem("row " + strconv.Itoa(n) + " has more than " + strconv.Itoa(sheet.MaxColumns) + " columns")
+			return domain.Sheet{}, sheet.FileProblem(sheet.TooWide(n))
 		}
 		row := domain.SheetRow{Number: n}
 		empty := true

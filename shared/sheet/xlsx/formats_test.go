@@ -1,6 +1,8 @@
 package xlsx_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,20 +82,15 @@ func TestReadNumberFormats(t *testing.T) {
 }
 
 // A date typed into a workbook reads with its date format (as Excel and
-// excelize write it), and the sheet read keeps its name and whether it is
-// hidden, for messages about its header.
+// excelize write it), and the sheet read keeps its name, for messages
+// about its header.
 func TestReadDateCellAndSheetName(t *testing.T) {
 	data := workbook(t, func(f *excelize.File, s string) {
 		set(t, f, s, "A1", time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC))
 		if err := f.SetSheetName(s, "Readme"); err != nil {
 			t.Fatal(err)
 		}
-		figures, err := f.NewSheet("Figures")
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.SetActiveSheet(figures) // Excel hides no active sheet
-		if err := f.SetSheetVisible("Readme", false); err != nil {
+		if _, err := f.NewSheet("Figures"); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -104,7 +101,86 @@ func TestReadDateCellAndSheetName(t *testing.T) {
 	if c := cellOf(t, sh, 1, 1); c.Format != domain.FormatDate || c.Text != "46086" {
 		t.Errorf("a date cell read %+v", c)
 	}
-	if sh.Name != "Readme" || !sh.Hidden {
-		t.Errorf("sheet %q hidden %v, want Readme hidden", sh.Name, sh.Hidden)
+	if sh.Name != "Readme" || sh.Sheets != 2 || len(sh.HiddenSheets) != 0 {
+		t.Errorf("sheet %q of %d, hidden before it %v, want Readme of 2, none hidden", sh.Name, sh.Sheets, sh.HiddenSheets)
+	}
+}
+
+// What a workbook hides is not read (audit import2 D2): the first sheet
+// read is the first one shown, hidden sheets before it (hidden or very
+// hidden) named; a hidden row is left out and named; a hidden column's
+// cells are left empty, the column named with the import column its
+// heading names. A workbook whose every sheet is hidden is refused.
+func TestReadSkipsWhatTheWorkbookHides(t *testing.T) {
+	data := workbook(t, func(f *excelize.File, s string) {
+		// The first sheet, hidden: an old copy with other figures.
+		if err := f.SetSheetName(s, "Old copy"); err != nil {
+			t.Fatal(err)
+		}
+		set(t, f, "Old copy", "A1", "Project")
+		set(t, f, "Old copy", "A2", "Bradford IPS")
+		if _, err := f.NewSheet("Lookups"); err != nil {
+			t.Fatal(err)
+		}
+		figures, err := f.NewSheet("Figures")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.SetActiveSheet(figures) // Excel hides no active sheet
+		for i, row := range [][]any{
+			{"Project", "Period start", "Period end", "Referrals", "People into work"},
+			{"Bradford IPS", "2025-04-01", "2025-06-30", 11, 2},
+			{"Bradford IPS", "2025-07-01", "2025-09-30", 99, 9}, // hidden: a draft
+			{"Bradford IPS", "2025-10-01", "2025-12-31", 12, 3},
+		} {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			if err := f.SetSheetRow("Figures", cell, &row); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.SetRowVisible("Figures", 3, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetColVisible("Figures", "D", false); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetSheetVisible("Old copy", false); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetSheetVisible("Lookups", false, true); err != nil { // very hidden
+			t.Fatal(err)
+		}
+	})
+	sh, err := xlsx.Workbooks{}.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sh.Name != "Figures" || sh.Sheets != 3 || strings.Join(sh.HiddenSheets, "|") != "Old copy|Lookups" {
+		t.Errorf("read %q of %d sheets, hidden before it %q; want Figures of 3, Old copy and Lookups hidden", sh.Name, sh.Sheets, sh.HiddenSheets)
+	}
+	var numbers []int
+	for _, r := range sh.Rows {
+		numbers = append(numbers, r.Number)
+	}
+	if fmt.Sprint(numbers) != "[1 2 4]" || fmt.Sprint(sh.HiddenRows) != "[3]" {
+		t.Errorf("rows read %v, hidden %v; want 1, 2 and 4 read, 3 hidden", numbers, sh.HiddenRows)
+	}
+	for _, n := range []int{1, 2, 4} {
+		if c := cellOf(t, sh, n, 4); c.Text != "" {
+			t.Errorf("row %d's cell in the hidden column D read %+v", n, c)
+		}
+	}
+	if c := cellOf(t, sh, 2, 5); c.Text != "2" {
+		t.Errorf("E2 read %+v", c)
+	}
+	if fmt.Sprint(sh.HiddenColumns) != fmt.Sprint([]domain.HiddenColumn{{Index: 3, Reads: "referrals"}}) {
+		t.Errorf("hidden columns %+v, want D, headed Referrals", sh.HiddenColumns)
+	}
+
+	parts := goodParts(t)
+	parts["xl/workbook.xml"] = []byte(strings.Replace(string(parts["xl/workbook.xml"]), "<sheet ", `<sheet state="hidden" `, 1))
+	all := zipOf(t, parts)
+	if _, err := (xlsx.Workbooks{}).Read(all); err == nil || !strings.Contains(fmt.Sprint(err.(*domain.Error).Fields), "every sheet of the workbook is hidden") {
+		t.Errorf("every sheet hidden: %v", err)
 	}
 }

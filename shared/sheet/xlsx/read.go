@@ -246,6 +246,56 @@ type rowReader struct {
 	err             error
 	sst             func() ([]string, error)
 	formats         []domain.CellFormat // by cell format index (styles)
+	// hiddenRows are the numbers of the rows marked hidden (<row
+	// hidden="1">: hidden by hand, by a filter, or in a collapsed group);
+	// hiddenCols the ranges of columns marked hidden (<col min max
+	// hidden="1"> in <cols>, which comes before the rows).
+	hiddenRows map[int]bool
+	hiddenCols [][2]int
+}
+
+// rowHidden notes whether the <row> se, numbered n, is hidden.
+func (r *rowReader) rowHidden(se xml.StartElement, n int) {
+	if attrTrue("hidden", se.Attr) {
+		if r.hiddenRows == nil {
+			r.hiddenRows = map[int]bool{}
+		}
+		r.hiddenRows[n] = true
+	}
+}
+
+// colHidden notes the columns a hidden <col> covers (from 1).
+func (r *rowReader) colHidden(se xml.StartElement) {
+	if !attrTrue("hidden", se.Attr) {
+		return
+	}
+	lo, err1 := attrInt("min", se.Attr)
+	hi, err2 := attrInt("max", se.Attr)
+	if err1 != nil || err2 != nil || lo < 1 || hi < lo {
+		return
+	}
+	r.hiddenCols = append(r.hiddenCols, [2]int{lo, min(hi, totalColumns)})
+}
+
+// columnHidden reports whether column i (from 0) is hidden.
+func (r *rowReader) columnHidden(i int) bool {
+	for _, c := range r.hiddenCols {
+		if c[0] <= i+1 && i+1 <= c[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// attrTrue reports whether the boolean attribute name is true ("1" or "true").
+func attrTrue(name string, attrs []xml.Attr) bool {
+	for _, a := range attrs {
+		if a.Name.Local == name {
+			v, err := xmlBool(a.Value)
+			return err == nil && v
+		}
+	}
+	return false
 }
 
 func (r *rowReader) next() bool {
@@ -263,6 +313,9 @@ func (r *rowReader) next() bool {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if t.Name.Local == "col" {
+				r.colHidden(t)
+			}
 			if t.Name.Local == "row" {
 				r.curRow++
 				n, _ := attrInt("r", t.Attr)
@@ -273,6 +326,7 @@ func (r *rowReader) next() bool {
 				if n != 0 {
 					r.curRow = n
 				}
+				r.rowHidden(t, r.curRow)
 				r.token = &t
 				return true
 			}
@@ -349,6 +403,7 @@ func (r *rowReader) columns(maxCells int) (rowCells, error) {
 			} else if r.token == nil {
 				r.curRow++
 			}
+			r.rowHidden(se, r.curRow)
 			if r.curRow > r.seekRow {
 				r.token = nil
 				return row, err

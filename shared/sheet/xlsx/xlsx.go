@@ -21,6 +21,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -176,7 +178,20 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 	if len(wb.sheets) == 0 {
 		return domain.Sheet{}, sheet.FileProblem("the workbook has no sheet")
 	}
-	first := wb.sheets[0]
+	// The first sheet is the first one shown: a hidden sheet before it (an
+	// old copy, a lookup table) is one no one looking at the workbook
+	// sees, so its figures are never imported (audit import2 D2). Its name
+	// is kept for the answer to say it was not read.
+	var hiddenSheets []string
+	at := slices.IndexFunc(wb.sheets, func(s sheetEntry) bool { return !s.hidden })
+	if at < 0 {
+		return domain.Sheet{}, sheet.FileProblem("every sheet of the workbook is hidden: in Excel, unhide the sheet of figures " +
+			"(right-click a sheet's tab, Unhide) and save the workbook again")
+	}
+	for _, s := range wb.sheets[:at] {
+		hiddenSheets = append(hiddenSheets, s.name)
+	}
+	first := wb.sheets[at]
 	if err := checkSheetName(first.name); err != nil {
 		return domain.Sheet{}, sheet.FileProblemOf("its first sheet cannot be read: its name is not one Excel allows; "+
 			"rename the sheet in Excel and save the workbook again", err)
@@ -213,7 +228,9 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 		sstRead = err == nil
 		return sst, err
 	}}
-	sh := domain.Sheet{Date1904: wb.date1904, Name: first.name, Hidden: first.hidden, Sheets: len(wb.sheets)}
+	sh := domain.Sheet{Date1904: wb.date1904, Name: first.name, Sheets: len(wb.sheets), HiddenSheets: hiddenSheets}
+	hiddenCols := map[int]*domain.HiddenColumn{} // those that held anything, by index
+	heads := 0                                   // rows read that may be the header (or a title above it)
 	for n := 1; rows.next(); n++ {
 		cols, err := rows.columns(sheet.MaxColumns + 1)
 		if err != nil {
@@ -224,9 +241,33 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 			return domain.Sheet{}, sheet.FileProblemOf("row "+strconv.Itoa(n)+" of its first sheet cannot be read: "+what+"; "+saveAgain, err)
 		}
 		if cols.width > sheet.MaxColumns {
-			return domain.Sheet{}, sheet.FileProblem("row " + strconv.Itoa(n) + " has more than " + strconv.Itoa(sheet.MaxColumns) + " columns")
+			return domain.Sheet{}, sheet.FileProblem(sheet.TooWide(n))
 		}
 		row := domain.SheetRow{Number: n, Cells: cols.cells} // a new slice each row
+		if blankRow(row) {
+			continue
+		}
+		if rows.hiddenRows[n] {
+			// A hidden row (hidden by hand, or by a filter) is not read:
+			// what is imported is what the sheet shows.
+			sh.HiddenRows = append(sh.HiddenRows, n)
+			continue
+		}
+		for i, c := range row.Cells {
+			if !rows.columnHidden(i) || (strings.TrimSpace(c.Text) == "" && c.Problem == "") {
+				continue
+			}
+			hc := hiddenCols[i]
+			if hc == nil {
+				hc = &domain.HiddenColumn{Index: i}
+				hiddenCols[i] = hc
+			}
+			if name, ok := domain.ImportColumn(strings.TrimSpace(c.Text)); ok && hc.Reads == "" && heads <= domain.MaxTitleRows {
+				hc.Reads = name // a heading, in a row the header may be
+			}
+			row.Cells[i] = domain.SheetCell{}
+		}
+		heads++
 		if blankRow(row) {
 			continue
 		}
@@ -240,6 +281,20 @@ func (Workbooks) Read(data []byte) (domain.Sheet, error) {
 	}
 	if err := fillMerged(&sh, ws); err != nil {
 		return domain.Sheet{}, err
+	}
+	if len(rows.hiddenCols) > 0 {
+		// A merged range's copies reach no hidden column either.
+		for _, r := range sh.Rows {
+			for i := range r.Cells {
+				if rows.columnHidden(i) {
+					r.Cells[i] = domain.SheetCell{}
+				}
+			}
+		}
+		sh.Rows = slices.DeleteFunc(sh.Rows, blankRow)
+	}
+	for _, i := range slices.Sorted(maps.Keys(hiddenCols)) {
+		sh.HiddenColumns = append(sh.HiddenColumns, *hiddenCols[i])
 	}
 	return sh, nil
 }

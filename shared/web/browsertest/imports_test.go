@@ -78,7 +78,7 @@ func (s *suite) projectLeadImportsFromExcel(t *testing.T) {
 	before := len(s.srv.outcomes(t, s.fx.PID, s.fx.ProjectA))
 	choose(bad)
 	tb.followWant("#submit", 400)
-	if got := tb.text(`[data-testid="error-summary"]`); !strings.Contains(got, "Row 3, People into work: Must be a whole number of people") {
+	if got := tb.text(`[data-testid="error-summary"]`); !strings.Contains(got, "Row 3, column E (People into work): Must be a whole number of people") {
 		tb.fail("error summary: %q", got)
 	}
 	if got := tb.text(`[data-testid="row-3"]`); !strings.Contains(got, "People into work: three") {
