@@ -22,10 +22,10 @@ type NameRecord struct {
 }
 
 // NameClash is two or more projects (or funders) of a programme whose
-// names are one as compared (domain.ProjectNameKey, domain.FunderNameKey),
-// Key: stored before the name markers, or one before and one since. The
-// back-fill marks none of them; a person renames all but one, and the
-// next back-fill marks the one left.
+// names are one as compared (Key: domain.ProjectNameKey,
+// domain.FunderNameKey), all stored before the name markers, or one since
+// (it holds the marker). The back-fill marks none of them; a person
+// renames all but one, and the next back-fill marks the one left.
 type NameClash struct {
 	Entity  domain.Entity `json:"entity"`
 	Key     string        `json:"key"`
