@@ -7,6 +7,7 @@
 #   make build    build/<function>.zip for every functions/<name>/ (linux/arm64, provided.al2023)
 #   make assets   the web app's front end (nhsuk-frontend from npm) into shared/web/static/
 #   make deploy   build + sam deploy (STACK, PARAMS; twice on a first deploy, infra/deploy.sh) + the web app's static files to S3/CloudFront
+#                 + the back-fill of name markers (infra/backfill)
 #   make token    EMAIL=a@b.org GROUPS=admins (GROUPS only as a make argument: see below; TOKEN_GROUPS works either way)
 #   make cost     the monthly AWS bill in pounds (BENCHMARKS.md, section 9)
 #   make seed | notify | bench | stop | stop-test | status | clean
@@ -100,6 +101,24 @@ upload_assets = bucket=$$(aws cloudformation describe-stacks --stack-name $(STAC
 		echo "deploy: static files $$version in s3://$$bucket/"; \
 	else $(1); fi
 
+#
+# Last, once the stack runs the code that holds names by their markers,
+# the back-fill of the markers of projects and funders stored before them
+# (infra/backfill; README, "Deploying"). It writes only what is missing and
+# is safe beside people's edits, so every deploy runs it again; it prints
+# records that already share a name, for a person to rename, and does not
+# fail on them. Its Go client takes credentials and region from the
+# environment only, so the AWS CLI's (a profile, SSO) are exported for it
+# (aws configure export-credentials: AWS CLI v2.9 or later).
+backfill_names = table=$$(aws cloudformation describe-stacks --stack-name $(STACK) \
+		--query "Stacks[0].Outputs[?OutputKey=='TableName'].OutputValue" --output text); \
+	if [ -z "$$table" ] || [ "$$table" = None ]; then \
+		echo "deploy: stack $(STACK) has no TableName output: name markers not back-filled" >&2; exit 1; fi; \
+	if [ -z "$${AWS_ACCESS_KEY_ID-}" ]; then eval "$$(aws configure export-credentials --format env)"; fi; \
+	FUNDTRACK_TABLE=$$table FUNDTRACK_DYNAMODB_ENDPOINT= \
+	AWS_REGION=$${AWS_REGION:-$${AWS_DEFAULT_REGION:-$$(aws configure get region)}} $(GO) run ./infra/backfill || \
+	{ echo "deploy: stack $(STACK) is deployed, but the back-fill of name markers failed: run it again (README, Deploying)" >&2; exit 1; }
+
 deploy: export STACK := $(STACK)
 deploy: export PARAMS := $(PARAMS)
 deploy: build
@@ -107,7 +126,8 @@ deploy: build
 	version=$$($(GO) run ./infra/assets -out $(STATIC_DIR)); \
 	$(call upload_assets,:); \
 	ASSETS_VERSION=$$version infra/deploy.sh; \
-	$(call upload_assets,echo "deploy: stack $(STACK) has no AssetsBucketName output" >&2; exit 1)
+	$(call upload_assets,echo "deploy: stack $(STACK) has no AssetsBucketName output" >&2; exit 1); \
+	$(backfill_names)
 
 # The web app's CSS, JavaScript and icons, copied from the pinned npm
 # package nhsuk-frontend (git-ignored; embedded by shared/web/static for the

@@ -48,9 +48,11 @@ func skFunder(id string) string { return prefixFunder + id }
 // Funder name marker: one a name (domain.FunderNameKey) a funder of the
 // programme holds, so no two funders share one; hashed as a project's
 // (skProjectName).
+const prefixFunderName = "FNAME#"
+
 func skFunderName(name string) string {
 	sum := sha256.Sum256([]byte(domain.FunderNameKey(name)))
-	return "FNAME#" + hex.EncodeToString(sum[:])
+	return prefixFunderName + hex.EncodeToString(sum[:])
 }
 
 // Project.
@@ -61,9 +63,11 @@ func skProject(id string) string { return prefixProject + id }
 // Project name marker: one a name (domain.ProjectNameKey) a project of the
 // programme holds, so no two projects share one. Hashed, as a name may be
 // longer than a key may.
+const prefixProjectName = "PNAME#"
+
 func skProjectName(name string) string {
 	sum := sha256.Sum256([]byte(domain.ProjectNameKey(name)))
-	return "PNAME#" + hex.EncodeToString(sum[:])
+	return prefixProjectName + hex.EncodeToString(sum[:])
 }
 
 // Grant: indexed by funder (GSI1) and by project (GSI2), under the funder's

@@ -176,14 +176,23 @@ func (s *Store) holdName(t *tx, programmeID string, pr domain.Project) error {
 // holdMarker adds to t the put of marker m: only if no record holds that
 // name, else *service.NameTakenError.
 func (s *Store) holdMarker(t *tx, programmeID string, m nameMarker) error {
-	item, err := marshal(map[string]any{"PK": pkProgramme(programmeID), "SK": m.sk,
-		"type": m.typ, m.idAttr: m.id, "name": m.name})
+	put, err := s.markerPut(programmeID, m)
 	if err != nil {
 		return err
 	}
-	t.add(types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item,
-		ConditionExpression: aws.String("attribute_not_exists(PK)")}}, &service.NameTakenError{Name: m.name, Entity: m.entity})
+	t.add(put, &service.NameTakenError{Name: m.name, Entity: m.entity})
 	return nil
+}
+
+// markerPut is the put of marker m, only if no record holds that name.
+func (s *Store) markerPut(programmeID string, m nameMarker) (types.TransactWriteItem, error) {
+	item, err := marshal(map[string]any{"PK": pkProgramme(programmeID), "SK": m.sk,
+		"type": m.typ, m.idAttr: m.id, "name": m.name})
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(PK)")}}, nil
 }
 
 // projectName is the attribute of the totals item that keeps a project's

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/store"
+	"github.com/fundtrack/fundtrack/shared/testenv"
+)
+
+// TestBackfillCommand runs the command over a table on DynamoDB Local
+// holding a project stored before the name markers and two that share a
+// name: -n writes nothing; then it marks the first and prints the clash;
+// over every programme, again, it marks nothing.
+func TestBackfillCommand(t *testing.T) {
+	t.Parallel()
+	db, table := testenv.Table(t)
+	st := store.New(db, table)
+	ctx := context.Background()
+	who := domain.Caller{Identity: domain.Identity{Subject: "sub-lead", Email: "lead@example.org"}}
+	change := func(pid string, e domain.Entity, id string, v any) service.Change {
+		return service.Change{Audit: domain.NewAuditEvent(who, pid, e, id, domain.ActionCreate, nil, v, time.Now())}
+	}
+	p := domain.Programme{ID: domain.NewID(), Name: "Working for Wellness", LeadOrganisation: "LPT",
+		StartDate: domain.MustDate("2025-01-01"), EndDate: domain.MustDate("2027-12-31"), CreatedAt: time.Now().UTC()}
+	if err := st.CreateProgramme(ctx, p, change(p.ID, domain.EntityProgramme, p.ID, p)); err != nil {
+		t.Fatal(err)
+	}
+	project := func(name string) (domain.Project, error) {
+		pr := domain.Project{ID: domain.NewID(), Name: name, LeadOrganisation: "BDCFT", StartDate: domain.MustDate("2025-01-01"),
+			EndDate: domain.MustDate("2026-12-31"), Version: 1, CreatedAt: time.Now().UTC()}
+		return pr, st.CreateProject(ctx, p.ID, pr, nil, change(p.ID, domain.EntityProject, pr.ID, pr))
+	}
+	for _, name := range []string{"Derby Pathways", "York Works", "YORK works"} {
+		if _, err := project(name); err != nil {
+			t.Fatal(err)
+		}
+		// As stored before the markers.
+		if _, err := db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(table), Key: nameKey(p.ID, name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	bin := filepath.Join(t.TempDir(), "backfill")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	type report struct {
+		ProgrammeID string             `json:"programmeId"`
+		DryRun      bool               `json:"dryRun"`
+		Marked      []store.NameRecord `json:"marked"`
+		Clashes     []store.NameClash  `json:"clashes"`
+	}
+	run := func(args ...string) (report, string) {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "FUNDTRACK_TABLE="+table, "FUNDTRACK_DYNAMODB_ENDPOINT="+testenv.Endpoint(), "AWS_REGION="+testenv.Region)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("backfill %v: %v\n%s", args, err, stderr.String())
+		}
+		var r report
+		if len(out) > 0 {
+			if err := json.Unmarshal(out, &r); err != nil {
+				t.Fatalf("backfill %v printed %s: %v", args, out, err)
+			}
+		}
+		return r, stderr.String()
+	}
+	names := func(rs []store.NameRecord) []string {
+		var out []string
+		for _, r := range rs {
+			out = append(out, r.Name)
+		}
+		return out
+	}
+
+	marker := func(name string) bool {
+		t.Helper()
+		out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(table), Key: nameKey(p.ID, name), ConsistentRead: aws.Bool(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Item != nil
+	}
+
+	would, _ := run("-n", "-programme", p.ID)
+	if !would.DryRun || strings.Join(names(would.Marked), ",") != "Derby Pathways" || len(would.Clashes) != 1 || marker("Derby Pathways") {
+		t.Errorf("-n: %+v, want Derby Pathways to mark (and not marked) and one clash", would)
+	}
+	did, stderr := run("-programme", p.ID)
+	if strings.Join(names(did.Marked), ",") != "Derby Pathways" || len(did.Clashes) != 1 || !marker("Derby Pathways") || marker("York Works") {
+		t.Errorf("the back-fill: %+v, want Derby Pathways marked and the York Works clash left", did)
+	}
+	if !strings.Contains(stderr, `"York Works" (`) || !strings.Contains(stderr, "share a name: rename all but one") {
+		t.Errorf("the clash is not told a person: %s", stderr)
+	}
+	var taken *service.NameTakenError
+	if _, err := project("derby  PATHWAYS"); !errors.As(err, &taken) {
+		t.Errorf("a new project named as the old one: %v, want *service.NameTakenError", err)
+	}
+	// Every programme: nothing more to mark, only the clash again.
+	again, stderr := run()
+	if again.ProgrammeID != p.ID || len(again.Marked) != 0 || len(again.Clashes) != 1 || !strings.Contains(stderr, "marked 0 names, 1 clashes") {
+		t.Errorf("again over every programme: %+v\n%s", again, stderr)
+	}
+}
+
+// nameKey is the key of the marker of a project's name (docs/dynamodb.md,
+// "Items"), deleted here as a project stored before the markers has none.
+func nameKey(programmeID, name string) map[string]types.AttributeValue {
+	sum := sha256.Sum256([]byte(domain.ProjectNameKey(name)))
+	return map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "PROG#" + programmeID},
+		"SK": &types.AttributeValueMemberS{Value: "PNAME#" + hex.EncodeToString(sum[:])}}
+}
