@@ -538,11 +538,11 @@ func (sc *Scope) planSubmission(base domain.Outcome, setup ReportingSetup, relea
 		}
 	}
 	sub := Submission{Outcome: o, Old: old, Figures: domain.Submitting(o, old, counted), Seq: setup.Seq}
-	ws, err := sc.fills(setup, o, true, func(r domain.Return) (domain.Return, bool) { return r.Fill(o) })
+	ws, planned, err := sc.fills(setup, o, true, func(r domain.Return) (domain.Return, bool) { return r.Fill(o) })
 	if err != nil {
 		return Submission{}, err
 	}
-	sub.Returns = ws
+	sub.Returns, sub.Planned = ws, planned
 	if sub.TakesOver, err = sc.takeOvers(o, ws, sc.findOutcome); err != nil {
 		return Submission{}, err
 	}
@@ -632,10 +632,14 @@ func (sc *Scope) findOutcomeRev(id string) (domain.Outcome, int64, bool, error) 
 // dates), so no return misses its submission. The project is read again
 // here, after the setup: a change of its dates moves the setup's sequence
 // on, so one landing after this read fails the submission's check of it
-// and the submission is planned again on the new dates. A review (create
-// false) only changes returns there already, which hold what it decides
-// on: it reads no project, and a return not written is left alone.
-func (sc *Scope) fills(setup ReportingSetup, o domain.Outcome, create bool, change func(domain.Return) (domain.Return, bool)) ([]ReturnWrite, error) {
+// and the submission is planned again on the new dates. One landing the
+// other way (a narrowing planned on a list of the returns from before this
+// one is written) is refused by its guard: planned are the premises of the
+// returns written here (createdOn), which move the project's revision on.
+// A review (create false) only changes returns there already, which hold
+// what it decides on: it reads no project, and a return not written is
+// left alone.
+func (sc *Scope) fills(setup ReportingSetup, o domain.Outcome, create bool, change func(domain.Return) (domain.Return, bool)) (ws []ReturnWrite, planned []Premise, err error) {
 	var gets []*Get
 	var schedules []domain.Schedule
 	for _, s := range setup.Schedules {
@@ -649,10 +653,10 @@ func (sc *Scope) fills(setup ReportingSetup, o domain.Outcome, create bool, chan
 		gets = append(gets, &Get{Ref: domain.Ref(domain.EntityReturn, domain.ReturnID(s.ID, o.ProjectID, o.PeriodStart)), Into: &domain.Return{}})
 	}
 	if len(gets) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err := sc.load(); err != nil { // the access read first: it reads the project itself
-		return nil, err
+		return nil, nil, err
 	}
 	pr := &Get{Ref: domain.Ref(domain.EntityProject, o.ProjectID), Into: &domain.Project{}}
 	reads := gets
@@ -660,13 +664,14 @@ func (sc *Scope) fills(setup ReportingSetup, o domain.Outcome, create bool, chan
 		reads = append(slices.Clone(gets), pr)
 	}
 	if err := sc.load(reads...); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	project := domain.Project{ID: o.ProjectID}
+	var found *domain.Project
 	if pr.Found {
 		project = *pr.Into.(*domain.Project)
+		found = &project
 	}
-	var ws []ReturnWrite
 	for i, g := range gets {
 		var before *domain.Return
 		var cur domain.Return
@@ -682,7 +687,33 @@ func (sc *Scope) fills(setup ReportingSetup, o domain.Outcome, create bool, chan
 			ws = append(ws, ReturnWrite{Before: before, After: after})
 		}
 	}
-	return ws, nil
+	return ws, createdOn(schedules, found, ws), nil
+}
+
+// createdOn are the premises of the returns of ws a submission writes
+// itself (Before nil), as a generation's returns carry them (plannedOn):
+// the last period of each of their schedules (found among schedules, as
+// read) and the dates of their project as read (project; nil when it was
+// not found, and then the submission's check that it is there fails).
+// None when it writes none.
+func createdOn(schedules []domain.Schedule, project *domain.Project, ws []ReturnWrite) []Premise {
+	var made []domain.Schedule
+	for _, w := range ws {
+		if w.Before != nil || slices.ContainsFunc(made, func(s domain.Schedule) bool { return s.ID == w.After.ScheduleID }) {
+			continue
+		}
+		if i := slices.IndexFunc(schedules, func(s domain.Schedule) bool { return s.ID == w.After.ScheduleID }); i >= 0 {
+			made = append(made, schedules[i])
+		}
+	}
+	if len(made) == 0 {
+		return nil
+	}
+	var projects []domain.Project
+	if project != nil {
+		projects = append(projects, *project)
+	}
+	return plannedOn(made, projects)
 }
 
 // submissionNotice is the email a submission calls for: to the leads when

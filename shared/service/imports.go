@@ -725,7 +725,8 @@ func (sc *Scope) importHistory(file domain.ImportFile, todo []int) (map[string][
 // they may fill at once, with the rows' projects (a BatchGetItem per 100),
 // each then passed from row to row in order, as it would be if each were
 // submitted on its own. A return not written yet is written when its
-// schedule expects it of the project as read here (see fills).
+// schedule expects it of the project as read here, premised on what it was
+// planned on (see fills).
 func (sc *Scope) importFills(setup ReportingSetup, subs []*Submission) error {
 	type slot struct {
 		cur      domain.Return
@@ -790,8 +791,10 @@ func (sc *Scope) importFills(setup ReportingSetup, subs []*Submission) error {
 	for i, sub := range subs {
 		o := sub.Outcome
 		var ws []ReturnWrite
+		var schedules []domain.Schedule
 		for _, id := range perSub[i] {
 			s := slots[id]
+			schedules = append(schedules, s.schedule)
 			if !expected(s, o) {
 				continue
 			}
@@ -810,7 +813,11 @@ func (sc *Scope) importFills(setup ReportingSetup, subs []*Submission) error {
 			ws = append(ws, ReturnWrite{Before: before, After: after})
 			s.cur, s.found = after, true // the next row filling it finds it so
 		}
-		sub.Returns = ws
+		var project *domain.Project
+		if g := projects[o.ProjectID]; g != nil && g.Found {
+			project = g.Into.(*domain.Project)
+		}
+		sub.Returns, sub.Planned = ws, createdOn(schedules, project, ws)
 		if o.Status == domain.OutcomePending {
 			n := sc.submissionNotice(o, domain.KindAwaitingReview, ws)
 			sub.Notify = &n

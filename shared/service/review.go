@@ -121,7 +121,7 @@ func (sc *Scope) planReview(y domain.Outcome, in domain.ReviewInput, setup Repor
 		after.Status = domain.OutcomeChangesRequested
 	}
 	rv := OutcomeReview{Before: y, After: after, Figures: domain.Reviewing(y, in.Decision, counted)}
-	ws, err := sc.fills(setup, y, false, func(r domain.Return) (domain.Return, bool) { return r.Reviewed(y, review) })
+	ws, _, err := sc.fills(setup, y, false, func(r domain.Return) (domain.Return, bool) { return r.Reviewed(y, review) })
 	if err != nil {
 		return OutcomeReview{}, err
 	}

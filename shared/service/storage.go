@@ -347,6 +347,14 @@ type Submission struct {
 	Figures domain.FigureChange
 	// Returns are the returns it fills.
 	Returns []ReturnWrite
+	// Planned are the premises of the returns of Returns it writes itself
+	// (one not written yet, Before nil: its project's dates widened, or its
+	// schedule made or lengthened, a moment ago), as a generation's returns
+	// carry them (plannedOn): a dependent's premise on the project's dates
+	// and on each such return's schedule's last period as read, so that a
+	// narrowing of either planned on a read of the returns from before the
+	// write is refused by its guard and plans again, finding the return.
+	Planned []Premise
 	// Seq is the reporting setup's sequence as read, checked unchanged so
 	// a schedule added meanwhile is not missed (ErrChanged).
 	Seq int64

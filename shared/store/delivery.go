@@ -114,6 +114,11 @@ func (s *Store) CreateOutcome(ctx context.Context, programmeID string, sub servi
 	if o.CohortID != "" {
 		s.exists(t, programmeID, domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID))
 	}
+	// The premises of the returns it writes itself: the project's takes
+	// the place of the check that it is there.
+	for _, pr := range sub.Planned {
+		s.premise(t, programmeID, pr)
+	}
 	if err := s.figureItems(t, programmeID, sub.Figures, o.SubmittedAt); err != nil {
 		return err
 	}

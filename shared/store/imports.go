@@ -77,6 +77,11 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 	series := map[domain.SeriesKey]map[domain.Date]map[domain.Metric]int64{}
 	stats := map[statsKey]domain.StatsDelta{}
 	projects, cohorts, returns := map[string]bool{}, map[domain.RecordRef]bool{}, map[string]bool{}
+	// The premises of the returns the submissions write themselves
+	// (service.Submission.Planned), once a transaction: a project's takes
+	// the place of the check that it is there, a schedule's is an item more.
+	var planned []service.Premise
+	plannedRefs, plannedItems := map[domain.RecordRef]bool{}, 0
 	size, n := 0, 0
 	for i := from; i < len(b.Submissions); i++ {
 		sub := b.Submissions[i]
@@ -111,7 +116,13 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 		newProject := !projects[o.ProjectID]
 		cohort := domain.ProjectRef(domain.EntityCohort, o.ProjectID, o.CohortID)
 		newCohort := o.CohortID != "" && !cohorts[cohort]
-		shared := 4 + len(b.Premises) + statsAfter + len(projects) + len(cohorts) // lock, setup, totals, changed marker, premises; stats
+		plannedAfter := plannedItems
+		for _, pr := range sub.Planned {
+			if !plannedRefs[pr.Ref] && pr.Ref.Entity != domain.EntityProject {
+				plannedAfter++
+			}
+		}
+		shared := 4 + len(b.Premises) + statsAfter + len(projects) + len(cohorts) + plannedAfter // lock, setup, totals, changed marker, premises; stats
 		if newProject {
 			shared++
 		}
@@ -160,9 +171,18 @@ func (s *Store) importTx(ctx context.Context, programmeID string, b service.Impo
 		for _, w := range sub.Returns {
 			returns[w.After.ID] = true
 		}
+		for _, pr := range sub.Planned {
+			if !plannedRefs[pr.Ref] {
+				plannedRefs[pr.Ref], planned = true, append(planned, pr)
+			}
+		}
+		plannedItems = plannedAfter
 	}
 	for p := range projects {
 		s.exists(t, programmeID, domain.Ref(domain.EntityProject, p))
+	}
+	for _, pr := range planned {
+		s.premise(t, programmeID, pr)
 	}
 	for c := range cohorts {
 		s.exists(t, programmeID, c)

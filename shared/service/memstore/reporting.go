@@ -329,6 +329,9 @@ func (t *tx) submission(sub service.Submission) {
 		t.outcomeStillAs(x)
 		t.then(func(p *partition) { p.supersede(x, o.ID) })
 	}
+	for _, pr := range sub.Planned {
+		t.premise(pr)
+	}
 	t.figures(sub.Figures, o.SubmittedAt).returnWrites(sub.Returns)
 	t.check(t.p.seq() == sub.Seq, service.ErrChanged)
 	t.notify(sub.Notify)
