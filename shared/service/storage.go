@@ -71,7 +71,7 @@ var (
 	// written, and the notifier reads the programme's people again (see
 	// ContactPremise).
 	ErrNoLongerRecipient = errors.New("no longer a recipient: the record that made them one changed since it was read")
-	ErrCountsBelowZero = errors.New("return counts: the change would take a schedule's count of returns below zero; they no longer match the returns: recount them (go run ./infra/recount)")
+	ErrCountsBelowZero   = errors.New("return counts: the change would take a schedule's count of returns below zero; they no longer match the returns: recount them (go run ./infra/recount)")
 )
 
 // AlreadyCorrectedError refuses a second correction of one submission: By
