@@ -58,12 +58,6 @@ var (
 	// ErrSessionEnded: the web session the request came with was signed
 	// out of.
 	ErrSessionEnded = errors.New("session ended")
-	// ErrCountsBelowZero: the change would take one of a schedule's
-	// counts of returns below zero. The counts no longer match the
-	// returns (a bug, or counts left wrong by one), so nothing was
-	// written rather than a negative count shown; the counts are put
-	// right from the returns (`go run ./infra/recount`). Callers treat it
-	// as any internal error.
 	// ErrNoLongerRecipient: an email's recipient was not claimed because
 	// they no longer hold, as the notifier read it, what made them one (a
 	// contact taken off the funder, a lead or project lead stepping down,
@@ -71,7 +65,13 @@ var (
 	// written, and the notifier reads the programme's people again (see
 	// ContactPremise).
 	ErrNoLongerRecipient = errors.New("no longer a recipient: the record that made them one changed since it was read")
-	ErrCountsBelowZero   = errors.New("return counts: the change would take a schedule's count of returns below zero; they no longer match the returns: recount them (go run ./infra/recount)")
+	// ErrCountsBelowZero: the change would take one of a schedule's
+	// counts of returns below zero. The counts no longer match the
+	// returns (a bug, or counts left wrong by one), so nothing was
+	// written rather than a negative count shown; the counts are put
+	// right from the returns (`go run ./infra/recount`). Callers treat it
+	// as any internal error.
+	ErrCountsBelowZero = errors.New("return counts: the change would take a schedule's count of returns below zero; they no longer match the returns: recount them (go run ./infra/recount)")
 )
 
 // AlreadyCorrectedError refuses a second correction of one submission: By
