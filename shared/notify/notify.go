@@ -725,7 +725,9 @@ func (r *run) sendLeased(ctx context.Context, note domain.Notification) error {
 }
 
 // post emails a leased notification to each of its recipients not yet
-// emailed and finishes it. listed, for a digest's carrier, are the
+// emailed and finishes it. Each is claimed on the premise of what makes
+// them a recipient as the run read it, so nobody who left meanwhile is
+// emailed (see claim). listed, for a digest's carrier, are the
 // notifications its email lists (its own among them while its submission
 // awaits review); one alone is emailed as its own email would be.
 func (r *run) post(ctx context.Context, note domain.Notification, listed []domain.Notification) error {
@@ -993,7 +995,8 @@ func (r *run) address(ctx context.Context, pd *programmeData, note *domain.Notif
 }
 
 // recipientsNow are who a notification goes to as the programme's people
-// now stand (read once a run: details), by its kind: a milestone reached
+// now stand (read once a run: details; again when a claim finds them
+// changed since: reread), by its kind: a milestone reached
 // or missed, the contacts of the funders it was recorded for (and, in
 // contacts, each one's); one at risk, the programme's leads; a reporting
 // email, its own (reportingRecipients); a payment's, its funder's contacts
