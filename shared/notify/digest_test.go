@@ -378,12 +378,12 @@ func (d *dying) CoverNotification(ctx context.Context, n domain.Notification, ca
 	return false, errDied
 }
 
-func (d *dying) ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, to string) (bool, error) {
+func (d *dying) ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, to string, holds ...service.Premise) (bool, error) {
 	if !d.fatal("claim") {
-		return d.Storage.ClaimRecipient(ctx, programmeID, id, attempt, to)
+		return d.Storage.ClaimRecipient(ctx, programmeID, id, attempt, to, holds...)
 	}
 	if d.after {
-		d.Storage.ClaimRecipient(ctx, programmeID, id, attempt, to)
+		d.Storage.ClaimRecipient(ctx, programmeID, id, attempt, to, holds...)
 	}
 	return false, errDied
 }

@@ -241,8 +241,8 @@ type dieAfterClaim struct {
 	died string // the recipient claimed as the run died
 }
 
-func (d *dieAfterClaim) ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, to string) (bool, error) {
-	ok, err := d.Storage.ClaimRecipient(ctx, programmeID, id, attempt, to)
+func (d *dieAfterClaim) ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, to string, holds ...service.Premise) (bool, error) {
+	ok, err := d.Storage.ClaimRecipient(ctx, programmeID, id, attempt, to, holds...)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err != nil || !ok || d.died != "" {
@@ -597,8 +597,8 @@ type payAtClaim struct {
 	pay  func()
 }
 
-func (p *payAtClaim) ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, to string) (bool, error) {
-	ok, err := p.Storage.ClaimRecipient(ctx, programmeID, id, attempt, to)
+func (p *payAtClaim) ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, to string, holds ...service.Premise) (bool, error) {
+	ok, err := p.Storage.ClaimRecipient(ctx, programmeID, id, attempt, to, holds...)
 	if ok && err == nil {
 		p.once.Do(p.pay)
 	}

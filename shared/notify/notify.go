@@ -55,6 +55,13 @@ const SendMargin = 30 * time.Second
 // have been delivered, and is not sent again.
 const SendTimeout = 15 * time.Second
 
+// MaxRereads bounds how often one try of an email reads the programme's
+// funders and members again because a recipient's claim found what made
+// them one changed since the run read it (see post). Each is a change
+// someone made to those people meanwhile; past it, the email is left to
+// the next run.
+const MaxRereads = 3
+
 // Notifier runs notifier passes.
 type Notifier struct {
 	Store  Storage
@@ -91,6 +98,12 @@ type Report struct {
 	// who holds the roles they go to, before sending them: someone had
 	// left those roles, or joined them, since they were recorded.
 	Readdressed int `json:"readdressed"`
+	// Reread are the times a recipient's claim was refused because what
+	// made them a recipient (a funder's contacts, their roles) had changed
+	// since the run read it, so the run read the programme's funders and
+	// members again, and brought the email's recipients up to them,
+	// before claiming anyone more (see post).
+	Reread int `json:"reread"`
 	// NotNeeded are the emails settled, with no more sent, because what
 	// they asked for was done first (a submission reviewed before its
 	// awaiting-review email went, a payment paid or cancelled before its
@@ -205,6 +218,9 @@ type programmeData struct {
 	projects     map[string]domain.Project
 	leads        []string
 	projectLeads map[string][]string // by project
+	// members are the programme's members as read, by email: a lead's or
+	// project lead's claim is premised on their roles as read.
+	members map[string]domain.Member
 	// membersRead is the run's tick just before the members were read.
 	membersRead int64
 	// schedules are read when a return of theirs is due, once a run.
@@ -437,10 +453,7 @@ func (r *run) details(ctx context.Context, pd *programmeData) error {
 	if err != nil {
 		return err
 	}
-	pd.funders, pd.projects = map[string]domain.Funder{}, map[string]domain.Project{}
-	for _, f := range funders {
-		pd.funders[f.ID] = f
-	}
+	pd.funders, pd.projects = byID(funders), map[string]domain.Project{}
 	for _, p := range projects {
 		pd.projects[p.ID] = p
 	}
@@ -449,6 +462,27 @@ func (r *run) details(ctx context.Context, pd *programmeData) error {
 	}
 	pd.detailed = true
 	return nil
+}
+
+func byID(funders []domain.Funder) map[string]domain.Funder {
+	out := map[string]domain.Funder{}
+	for _, f := range funders {
+		out[f.ID] = f
+	}
+	return out
+}
+
+// reread reads a programme's funders and members again, after a
+// recipient's claim found what made them a recipient changed since the
+// run read them (see post): consistent Querys, so they show that change.
+func (r *run) reread(ctx context.Context, pd *programmeData) error {
+	r.count(func(rep *Report) { rep.Reread++ })
+	funders, err := service.All(ctx, r.Store.ListFunders, pd.programme.ID)
+	if err != nil {
+		return err
+	}
+	pd.funders = byID(funders)
+	return r.readMembers(ctx, pd)
 }
 
 // readMembers (re)reads who leads the programme and its projects: a
@@ -460,7 +494,9 @@ func (r *run) readMembers(ctx context.Context, pd *programmeData) error {
 		return err
 	}
 	pd.leads, pd.projectLeads, pd.membersRead = nil, map[string][]string{}, read
+	pd.members = map[string]domain.Member{}
 	for _, m := range members {
+		pd.members[m.Email] = m
 		for _, role := range m.Roles {
 			switch role.Role {
 			case domain.RoleLead:
@@ -689,7 +725,9 @@ func (r *run) sendLeased(ctx context.Context, note domain.Notification) error {
 }
 
 // post emails a leased notification to each of its recipients not yet
-// emailed and finishes it. listed, for a digest's carrier, are the
+// emailed and finishes it. Each is claimed on the premise of what makes
+// them a recipient as the run read it, so nobody who left meanwhile is
+// emailed (see claim). listed, for a digest's carrier, are the
 // notifications its email lists (its own among them while its submission
 // awaits review); one alone is emailed as its own email would be.
 func (r *run) post(ctx context.Context, note domain.Notification, listed []domain.Notification) error {
@@ -749,8 +787,16 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 	// (see ClaimReturnRecipient).
 	checkReturn := note.ReturnID != "" && (note.Kind == domain.KindReminder || note.Kind == domain.KindOverdue) &&
 		len(note.Delivered) == 0 && len(rejected) == 0 && len(unknown) == 0
-	for _, to := range note.Recipients {
-		if slices.Contains(note.Delivered, to) || slices.Contains(note.Rejected, to) || slices.Contains(unknown, to) || slices.Contains(gaveUp, to) {
+	// Each claim is premised on what makes its address a recipient as
+	// the run read it (holds: a funder's contacts, a member's roles), so
+	// nobody who has left since is claimed, and so emailed. A refused one
+	// reads the people again and readdresses the email to them (taking
+	// the leaver off it, listed withdrawn) before claiming anyone more.
+	_, _, holds, known := r.recipientsNow(pd, note)
+	rereads := 0
+	for i := 0; i < len(note.Recipients); i++ {
+		to := note.Recipients[i]
+		if slices.Contains(note.Delivered, to) || slices.Contains(rejected, to) || slices.Contains(unknown, to) || slices.Contains(gaveUp, to) {
 			continue
 		}
 		if r.stopping(ctx) {
@@ -760,22 +806,42 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 		}
 		// Claimed before SES is called, so a run that dies before
 		// recording the outcome never leads to a second email.
-		var claimed bool
-		if checkReturn {
-			checkReturn = false
-			var unneeded domain.NotNeededReason
-			claimed, unneeded, err = r.Store.ClaimReturnRecipient(ctx, note.ProgrammeID, note.ID, note.Attempts, to, note.ReturnID)
-			if err == nil && unneeded != "" {
-				// Its return was removed, or sent, since it was claimed:
-				// withdrawn, as nobody has it.
-				return r.settle(ctx, note, unneeded)
+		claimed, unneeded, err := r.claim(ctx, note, to, checkReturn, holds, known)
+		switch {
+		case errors.Is(err, service.ErrNoLongerRecipient):
+			// to left what made them a recipient after the run read it
+			// (or something else of it changed): read the people again,
+			// bring the email's recipients up to them, and go through
+			// them again.
+			if rereads == MaxRereads {
+				// The people keep changing under the run: left, the
+				// lease given back, to the next run.
+				r.log().Warn("recipients keep changing; left for the next run", "notification", note.ID)
+				return r.Store.ReleaseNotification(ctx, note.ProgrammeID, note.ID, "", note.LastError)
 			}
-		} else {
-			claimed, err = r.Store.ClaimRecipient(ctx, note.ProgrammeID, note.ID, note.Attempts, to)
+			rereads++
+			if err := r.reread(ctx, pd); err != nil {
+				return err
+			}
+			// As the store has it now: those this run refused or had no
+			// answer for are never emailed again, whatever their roles.
+			note.Rejected, note.Sending = slices.Clone(rejected), slices.Clone(unknown)
+			if ok, err := r.address(ctx, pd, &note); err != nil || !ok {
+				return err // !ok: withdrawn meanwhile, or the lease ran out and another run took it over
+			}
+			_, _, holds, known = r.recipientsNow(pd, note)
+			i = -1
+			continue
+		case err != nil:
+			return err
+		case unneeded != "":
+			// Its return was removed, or sent, since it was claimed:
+			// withdrawn, as nobody has it.
+			return r.settle(ctx, note, unneeded)
+		case !claimed:
+			return nil // the lease ran out and another run took it over
 		}
-		if err != nil || !claimed {
-			return err // !claimed: the lease ran out and another run took it over
-		}
+		checkReturn = false
 		msg.To = to
 		r.count(func(rep *Report) { rep.Emails++ })
 		sendCtx, cancel := context.WithTimeout(ctx, SendTimeout)
@@ -858,6 +924,30 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 	return r.Store.FinishNotification(ctx, note, ev)
 }
 
+// claim claims to, one of note's recipients, before its email is sent
+// (ClaimRecipient): on the premise of what makes them a recipient as the
+// run read it (holds), unless that cannot be told (known false); the
+// first of a return's reminder or overdue email with its return's check
+// too (checkReturn: ClaimReturnRecipient, whose unneeded it reports). One
+// the run's read does not show as a recipient (on a list another run
+// fixed from an older read) is not claimed: service.ErrNoLongerRecipient,
+// as one who left since the read.
+func (r *run) claim(ctx context.Context, note domain.Notification, to string, checkReturn bool, holds map[string]service.Premise, known bool) (bool, domain.NotNeededReason, error) {
+	var premises []service.Premise
+	if known {
+		pr, ok := holds[to]
+		if !ok {
+			return false, "", service.ErrNoLongerRecipient
+		}
+		premises = append(premises, pr)
+	}
+	if checkReturn {
+		return r.Store.ClaimReturnRecipient(ctx, note.ProgrammeID, note.ID, note.Attempts, to, note.ReturnID, premises...)
+	}
+	claimed, err := r.Store.ClaimRecipient(ctx, note.ProgrammeID, note.ID, note.Attempts, to, premises...)
+	return claimed, "", err
+}
+
 // address brings the recipients of a notification this run has leased
 // up to who holds the roles it goes to now (recipientsNow), before any
 // of them is emailed: whenever an email is tried, it goes to the
@@ -874,7 +964,7 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 // that marked the payment paid or cancelled) or the lease ran out and
 // another run took it over.
 func (r *run) address(ctx context.Context, pd *programmeData, note *domain.Notification) (bool, error) {
-	to, contacts, known := r.recipientsNow(pd, *note)
+	to, contacts, _, known := r.recipientsNow(pd, *note)
 	if !known {
 		return true, nil
 	}
@@ -905,37 +995,66 @@ func (r *run) address(ctx context.Context, pd *programmeData, note *domain.Notif
 }
 
 // recipientsNow are who a notification goes to as the programme's people
-// now stand (read once a run: details), by its kind: a milestone reached
+// now stand (read once a run: details; again when a claim finds them
+// changed since: reread), by its kind: a milestone reached
 // or missed, the contacts of the funders it was recorded for (and, in
 // contacts, each one's); one at risk, the programme's leads; a reporting
 // email, its own (reportingRecipients); a payment's, its funder's contacts
-// and the leads (paymentRecipients). known is false for one whose
-// recipients cannot be told so (a milestone recorded for no funder): it
-// keeps those it has.
-func (r *run) recipientsNow(pd *programmeData, n domain.Notification) (to []string, contacts map[string][]string, known bool) {
+// and the leads (paymentRecipients). holds says, for each of them, what
+// makes them one as the run read it, which their claim is premised on
+// (service.ContactPremise: the funder, for one of its contacts, the
+// first of the notification's funders listing them; else
+// service.MemberPremise: the member, for a lead or project lead). known
+// is false for one whose recipients cannot be told so (a milestone
+// recorded for no funder): it keeps those it has, claimed on no premise.
+func (r *run) recipientsNow(pd *programmeData, n domain.Notification) (to []string, contacts map[string][]string, holds map[string]service.Premise, known bool) {
+	holds = map[string]service.Premise{}
+	asContacts := func(fid string) {
+		f, ok := pd.funders[fid]
+		for _, a := range f.Contacts {
+			if _, set := holds[a]; ok && !set {
+				holds[a] = service.ContactPremise(f)
+			}
+		}
+	}
+	asMembers := func(emails []string) {
+		for _, a := range emails {
+			if m, ok := pd.members[a]; ok {
+				if _, set := holds[a]; !set {
+					holds[a] = service.MemberPremise(m)
+				}
+			}
+		}
+	}
 	switch {
 	case n.Kind == domain.KindAtRisk:
 		to = slices.Clone(pd.leads)
+		asMembers(to)
 	case n.Kind.Reporting():
-		return r.reportingRecipients(pd, n), nil, true
+		to = r.reportingRecipients(pd, n)
+		asMembers(to)
+		return to, nil, holds, true
 	case n.Kind == domain.KindPaymentDue && len(n.FunderIDs) == 1:
 		to, contacts = paymentRecipients(pd, n.FunderIDs[0])
 		if contacts == nil && n.Recipients != nil {
 			contacts = map[string][]string{} // readdressed, its funder with no contacts now
 		}
-		return to, contacts, true
+		asContacts(n.FunderIDs[0])
+		asMembers(pd.leads)
+		return to, contacts, holds, true
 	case n.Kind.Milestone() && len(n.FunderIDs) > 0:
 		contacts = map[string][]string{}
 		for _, fid := range n.FunderIDs {
 			c := pd.funders[fid].Contacts
 			to = append(to, c...)
 			contacts[fid] = slices.Clone(c)
+			asContacts(fid)
 		}
 	default:
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	slices.Sort(to)
-	return slices.Compact(to), contacts, true
+	return slices.Compact(to), contacts, holds, true
 }
 
 // settleUnneeded settles a leased notification without an email when

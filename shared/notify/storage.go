@@ -115,15 +115,26 @@ type Delivery interface {
 	// not there at all: withdrawn meanwhile, as a payment's is by the
 	// change that marks it paid or cancelled); nothing is written and
 	// nothing may be sent.
-	ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, email string) (claimed bool, err error)
+	//
+	// holds, when given, are the premises of what makes email a
+	// recipient as the caller read it (service.ContactPremise, a
+	// funder's contacts; service.MemberPremise, a member's roles): the
+	// claim is made only while each still holds, in the same change, so
+	// nobody is claimed (and so emailed) once they have left what made
+	// them a recipient, whenever the caller read it. One no longer
+	// holding, and the notification's conditions holding, is its
+	// premise's Err (service.ErrNoLongerRecipient), claimed false and
+	// nothing written; the notification's failing decides first.
+	ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, email string, holds ...service.Premise) (claimed bool, err error)
 	// ClaimReturnRecipient is ClaimRecipient for the first recipient of a
 	// return's reminder or overdue email, on condition too that its
 	// return (returnID) is still expected: there, with nothing sent for
 	// it. unneeded is why it is not ("" when it is): removed with its
 	// schedule's last periods (NotNeededRemoved), or sent meanwhile
 	// (NotNeededSubmitted); then nothing is written, claimed is false and
-	// the email is no longer needed. Otherwise claimed is ClaimRecipient's.
-	ClaimReturnRecipient(ctx context.Context, programmeID, id string, attempt int64, email, returnID string) (claimed bool, unneeded domain.NotNeededReason, err error)
+	// the email is no longer needed. Otherwise claimed (and holds) are
+	// ClaimRecipient's.
+	ClaimReturnRecipient(ctx context.Context, programmeID, id string, attempt int64, email, returnID string, holds ...service.Premise) (claimed bool, unneeded domain.NotNeededReason, err error)
 	// MarkDelivered records that email has it (Delivered), settling its
 	// claim (out of Sending).
 	MarkDelivered(ctx context.Context, programmeID, id, email string) error

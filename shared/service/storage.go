@@ -58,6 +58,13 @@ var (
 	// ErrSessionEnded: the web session the request came with was signed
 	// out of.
 	ErrSessionEnded = errors.New("session ended")
+	// ErrNoLongerRecipient: an email's recipient was not claimed because
+	// they no longer hold, as the notifier read it, what made them one (a
+	// contact taken off the funder, a lead or project lead stepping down,
+	// removed from the programme) since it read them: nothing was
+	// written, and the notifier reads the programme's people again (see
+	// ContactPremise).
+	ErrNoLongerRecipient = errors.New("no longer a recipient: the record that made them one changed since it was read")
 	// ErrCountsBelowZero: the change would take one of a schedule's
 	// counts of returns below zero. The counts no longer match the
 	// returns (a bug, or counts left wrong by one), so nothing was
@@ -878,4 +885,24 @@ func PremisesOf(planned []Premise) func(domain.Return) []Premise {
 		}
 		return out
 	}
+}
+
+// ContactPremise and MemberPremise are the premises an email's recipient
+// is claimed on (the notifier's send claim, notify.Delivery): the record
+// that makes them a recipient is still as the notifier read it, else the
+// claim fails with ErrNoLongerRecipient and writes nothing. For a
+// funder's contact it is the funder, with its contacts as read (a
+// contact taken off it, or the funder gone, fails it); for a lead or a
+// project lead, their member item, with their roles as read (a role
+// taken away, or the member removed, fails it). Any change of those
+// fields fails it, not only one that takes the address off: the notifier
+// then reads the people again, finds them still there, and claims again
+// on the new read.
+func ContactPremise(f domain.Funder) Premise {
+	return Premise{Ref: domain.Ref(domain.EntityFunder, f.ID), Record: f, Fields: []string{"Contacts"}, Err: ErrNoLongerRecipient}
+}
+
+// MemberPremise: see ContactPremise.
+func MemberPremise(m domain.Member) Premise {
+	return Premise{Ref: domain.Ref(domain.EntityMember, m.Email), Record: m, Fields: []string{"Roles"}, Err: ErrNoLongerRecipient}
 }

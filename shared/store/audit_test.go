@@ -199,12 +199,13 @@ func TestAuditTableAppendOnlyInCode(t *testing.T) {
 		// after the change (a schedule, a project) whose own transaction
 		// wrote its event and recorded the generation they belong to; and
 		// a recipient's claim, which no event records (ClaimRecipient, an
-		// UpdateItem): ClaimReturnRecipient makes it a transaction only to
-		// check the return with it; and the marker of a name a record
-		// stored before the markers already has (backfillMarker), which
-		// changes no record, a transaction only to check the record's
-		// name with it (as RecountReturns's UpdateItem changes no record).
-		if fn.recv != "" && !(fn.name == "createChunk" || fn.name == "ClaimReturnRecipient" || fn.name == "backfillMarker") {
+		// UpdateItem): ClaimRecipient makes it a transaction only to check
+		// the recipient's premises with it, ClaimReturnRecipient the return
+		// too; and the marker of a name a record stored before the markers
+		// already has (backfillMarker), which changes no record, a
+		// transaction only to check the record's name with it (as
+		// RecountReturns's UpdateItem changes no record).
+		if fn.recv != "" && !(fn.name == "createChunk" || fn.name == "ClaimRecipient" || fn.name == "ClaimReturnRecipient" || fn.name == "backfillMarker") {
 			methods = append(methods, method{calls: calls, pos: src.pos(fn.node), name: auName(fn)})
 		}
 		if fn.name == "auditPut" {

@@ -29,6 +29,7 @@ func TestContractNotifier(t *testing.T) {
 		{"withdrawing one never emailed", ctWithdraw},
 		{"recipients and finishing", ctFinish},
 		{"readdressing a leased notification", ctReaddress},
+		{"a recipient's claim on what makes them one", ctClaimPremised},
 		{"pending notifications by shard", ctPending},
 		{"changed programmes and due targets", ctDueTargets},
 		{"due returns", ctDueReturns},
@@ -206,6 +207,76 @@ func ctFinish(c *ct) {
 	c.ok(c.st.FinishNotification(c.ctx, settled, c.change(p.ID, domain.EntityNotification, none.ID, domain.ActionSend, nil, map[string]any{}).Audit))
 	if got := c.note(p.ID, none.ID); got.Recipients == nil || len(got.Recipients) != 0 || got.NotNeeded != domain.NotNeededReviewed {
 		c.Errorf("settled unsent: recipients %#v, %q", got.Recipients, got.NotNeeded)
+	}
+}
+
+// ctClaimPremised: a recipient's claim with premises (what makes the
+// address a recipient as the caller read it: a funder's contacts, a
+// member's roles) is made only while each still holds; once a contact is
+// taken off the funder, or a lead's roles change or the lead is removed,
+// it is refused with service.ErrNoLongerRecipient and nothing is written,
+// until it is claimed on a read made since. A claim the notification's
+// own conditions refuse (another lease's) is false with no error, even
+// when a premise fails too.
+func ctClaimPremised(c *ct) {
+	p := c.programme()
+	a, b, l := "a@example.org", "b@example.org", "l@example.org"
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	f := domain.Funder{ID: domain.NewID(), Name: "DWP", Contacts: []string{a, b}, Version: 1, CreatedAt: now}
+	c.ok(c.st.CreateFunder(c.ctx, p.ID, f, c.change(p.ID, domain.EntityFunder, f.ID, domain.ActionCreate, nil, f)))
+	lead := domain.Member{Email: l, Roles: []domain.Role{{Role: domain.RoleLead}}, UpdatedAt: now}
+	c.ok(c.st.PutMember(c.ctx, p.ID, lead, nil, c.change(p.ID, domain.EntityMember, l, domain.ActionCreate, nil, lead)))
+
+	n := ctNote(c, p.ID, 50, a, b, l)
+	leased, ok, err := c.st.LeaseNotification(c.ctx, p.ID, n.ID, now, time.Minute)
+	if err != nil || !ok {
+		c.Fatalf("lease: %v %v", ok, err)
+	}
+	claim := func(to string, attempt int64, want bool, wantErr error, holds ...service.Premise) {
+		c.Helper()
+		before := c.note(p.ID, n.ID).Sending
+		got, err := c.st.ClaimRecipient(c.ctx, p.ID, n.ID, attempt, to, holds...)
+		if got != want || !errors.Is(err, wantErr) || (wantErr == nil && err != nil) {
+			c.Errorf("claim %s (attempt %d): %v %v, want %v %v", to, attempt, got, err, want, wantErr)
+		}
+		if after := c.note(p.ID, n.ID).Sending; !want && !slices.Equal(after, before) {
+			c.Errorf("refused claim of %s wrote sending %v (was %v)", to, after, before)
+		}
+	}
+	claim(a, leased.Attempts, true, nil, service.ContactPremise(f))
+
+	// b is taken off the funder: a claim on the read before is refused.
+	after := f
+	after.Contacts, after.Version = []string{a}, 2
+	c.ok(c.st.UpdateFunder(c.ctx, p.ID, f, after, c.change(p.ID, domain.EntityFunder, f.ID, domain.ActionChange, f, after)))
+	claim(b, leased.Attempts, false, service.ErrNoLongerRecipient, service.ContactPremise(f))
+	// Another lease's claim is refused as that, whatever its premise.
+	claim(b, leased.Attempts-1, false, nil, service.ContactPremise(f))
+
+	// The lead, on their roles as read; a change of them refuses a claim
+	// on the read before, one on the read after is made.
+	changed := lead
+	changed.Roles, changed.UpdatedAt = append(slices.Clone(lead.Roles), domain.Role{Role: domain.RoleFunder, FunderID: f.ID}), now.Add(time.Second)
+	c.ok(c.st.PutMember(c.ctx, p.ID, changed, &lead, c.change(p.ID, domain.EntityMember, l, domain.ActionChange, lead, changed)))
+	claim(l, leased.Attempts, false, service.ErrNoLongerRecipient, service.MemberPremise(lead))
+	claim(l, leased.Attempts, true, nil, service.MemberPremise(changed))
+
+	// Removed from the programme: refused.
+	m := ctNote(c, p.ID, 75, l)
+	leasedM, ok, err := c.st.LeaseNotification(c.ctx, p.ID, m.ID, now, time.Minute)
+	if err != nil || !ok {
+		c.Fatalf("lease: %v %v", ok, err)
+	}
+	c.ok(c.st.DeleteMember(c.ctx, p.ID, changed, c.change(p.ID, domain.EntityMember, l, domain.ActionDelete, changed, nil)))
+	if got, err := c.st.ClaimRecipient(c.ctx, p.ID, m.ID, leasedM.Attempts, l, service.MemberPremise(changed)); got || !errors.Is(err, service.ErrNoLongerRecipient) {
+		c.Errorf("claim of a removed lead: %v %v", got, err)
+	}
+	if got := c.note(p.ID, m.ID); got.Sending != nil {
+		c.Errorf("refused claim wrote sending %v", got.Sending)
+	}
+	// Without premises it is claimed as ever.
+	if got, err := c.st.ClaimRecipient(c.ctx, p.ID, m.ID, leasedM.Attempts, l); !got || err != nil {
+		c.Errorf("claim with no premise: %v %v", got, err)
 	}
 }
 
@@ -879,6 +950,24 @@ func ctReminderClaims(c *ct) {
 	leased := c.note(p.ID, domain.ReturnNotificationID(q1.ID, domain.ReturnNotice{Kind: domain.KindReminder, Reminder: 7}))
 	if claimed, why, err := c.st.ClaimReturnRecipient(c.ctx, p.ID, leased.ID, leased.Attempts, "pl@example.org", q1.ID); err != nil || claimed || why != "" {
 		c.Errorf("a recipient claimed twice: %v %q %v", claimed, why, err)
+	}
+
+	// Its premises are checked with it: a project lead removed since the
+	// caller read them is not claimed, and nothing is written.
+	gone := domain.Member{Email: "pl2@example.org", Roles: []domain.Role{{Role: domain.RoleProjectLead, ProjectID: a.ID}}, UpdatedAt: now}
+	c.ok(c.st.PutMember(c.ctx, p.ID, gone, nil, c.change(p.ID, domain.EntityMember, gone.Email, domain.ActionCreate, nil, gone)))
+	od := overdue(q1)
+	leasedOD, ok, err := c.st.LeaseNotification(c.ctx, p.ID, od.ID, time.Now().UTC(), time.Minute)
+	if err != nil || !ok {
+		c.Fatalf("%s not leased: %v", od.ID, err)
+	}
+	c.ok(c.st.DeleteMember(c.ctx, p.ID, gone, c.change(p.ID, domain.EntityMember, gone.Email, domain.ActionDelete, gone, nil)))
+	if claimed, why, err := c.st.ClaimReturnRecipient(c.ctx, p.ID, od.ID, leasedOD.Attempts, gone.Email, q1.ID, service.MemberPremise(gone)); claimed || why != "" ||
+		!errors.Is(err, service.ErrNoLongerRecipient) {
+		c.Errorf("a removed project lead's claim: %v %q %v", claimed, why, err)
+	}
+	if n := c.note(p.ID, od.ID); n.Sending != nil {
+		c.Errorf("a refused claim wrote sending %v", n.Sending)
 	}
 }
 

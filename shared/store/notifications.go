@@ -289,8 +289,31 @@ func (s *Store) LeaseNotification(ctx context.Context, programmeID, id string, n
 // run that dies between this and MarkDelivered leaves the address in
 // sending, and the run that takes the lease over never sends to it again:
 // whether it arrived is not known, and at most once beats at least once.
-func (s *Store) ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, email string) (bool, error) {
+//
+// With holds (what makes the address a recipient, as the caller read it:
+// service.ContactPremise, service.MemberPremise) the claim is a
+// transaction of that update and a ConditionCheck of each premise's item
+// (FUNDER#<f> with its contacts as read, MEMBER#<email> with its roles as
+// read), so an address that has left its role since the caller read it is
+// never claimed: the premise's Err (service.ErrNoLongerRecipient), when
+// the notification's own conditions held. Without, it is one UpdateItem.
+func (s *Store) ClaimRecipient(ctx context.Context, programmeID, id string, attempt int64, email string, holds ...service.Premise) (bool, error) {
 	u := s.recipientClaim(programmeID, id, attempt, email)
+	if len(holds) > 0 {
+		t := (&tx{}).add(types.TransactWriteItem{Update: u}, errNotRecipient)
+		for _, pr := range holds {
+			s.premise(t, programmeID, pr)
+		}
+		err := s.transact(ctx, t)
+		switch {
+		case err == nil:
+			return true, nil
+		case errors.Is(err, errNotRecipient):
+			return false, nil
+		default:
+			return false, fmt.Errorf("claim %s for %s: %w", email, id, err)
+		}
+	}
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: u.Key, UpdateExpression: u.UpdateExpression, ConditionExpression: u.ConditionExpression,
 		ExpressionAttributeNames: u.ExpressionAttributeNames, ExpressionAttributeValues: u.ExpressionAttributeValues,
@@ -332,7 +355,8 @@ func (s *Store) recipientClaim(programmeID, id string, attempt int64, email stri
 // before, so no email of it goes; unneeded then says which (one GetItem
 // of the return's state). Only the first recipient's claim is so checked:
 // an email some have goes on to the rest, as a payment-due email does.
-func (s *Store) ClaimReturnRecipient(ctx context.Context, programmeID, id string, attempt int64, email, returnID string) (bool, domain.NotNeededReason, error) {
+// holds are checked in the same transaction, as ClaimRecipient's.
+func (s *Store) ClaimReturnRecipient(ctx context.Context, programmeID, id string, attempt int64, email, returnID string, holds ...service.Premise) (bool, domain.NotNeededReason, error) {
 	scheduleID, projectID, periodStart, ok := domain.ParseReturnID(returnID)
 	if !ok {
 		return false, "", fmt.Errorf("claim %s for %s: %q is not a return's id", email, id, returnID)
@@ -344,6 +368,9 @@ func (s *Store) ClaimReturnRecipient(ctx context.Context, programmeID, id string
 		ExpressionAttributeNames:  map[string]string{"#state": "state"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":expected": str(string(domain.StateExpected))},
 	}}, errReturnNotExpected)
+	for _, pr := range holds {
+		s.premise(t, programmeID, pr)
+	}
 	err := s.transact(ctx, t)
 	switch {
 	case err == nil:

@@ -401,17 +401,20 @@ func (s *Store) ClaimNotifications(ctx context.Context, ns []domain.Notification
 // the lease of attempt is sending it, as the DynamoDB store does: false,
 // claiming nothing, when the notification is not there or not pending, its
 // lease is no longer attempt's, or the address is claimed, delivered or
-// refused already.
-func (s *Store) ClaimRecipient(_ context.Context, programmeID, id string, attempt int64, email string) (bool, error) {
+// refused already; else, when a premise of holds (what makes the address
+// a recipient) no longer holds, its Err, claiming nothing.
+func (s *Store) ClaimRecipient(_ context.Context, programmeID, id string, attempt int64, email string, holds ...service.Premise) (bool, error) {
 	if err := s.enter("ClaimRecipient"); err != nil {
 		return false, err
 	}
 	defer s.mu.Unlock()
-	return s.claimRecipient(programmeID, id, attempt, email)
+	return s.claimRecipient(programmeID, id, attempt, email, holds)
 }
 
-// claimRecipient is ClaimRecipient under the store's lock.
-func (s *Store) claimRecipient(programmeID, id string, attempt int64, email string) (bool, error) {
+// claimRecipient is ClaimRecipient under the store's lock: the
+// notification's conditions first, then the premises, as the DynamoDB
+// store's transaction lists its items.
+func (s *Store) claimRecipient(programmeID, id string, attempt int64, email string, holds []service.Premise) (bool, error) {
 	ref := domain.Ref(domain.EntityNotification, id)
 	p := s.progs[programmeID]
 	var n domain.Notification
@@ -421,6 +424,13 @@ func (s *Store) claimRecipient(programmeID, id string, attempt int64, email stri
 	if n.Status != domain.NotificationPending || n.Attempts != attempt ||
 		slices.Contains(n.Sending, email) || slices.Contains(n.Delivered, email) || slices.Contains(n.Rejected, email) {
 		return false, nil
+	}
+	t := &tx{s: s, pid: programmeID, p: p}
+	for _, pr := range holds {
+		t.premise(pr)
+	}
+	if t.first != nil {
+		return false, t.first
 	}
 	// The DynamoDB store keeps sending as a string set: in no order.
 	n.Sending = append(n.Sending, email)
@@ -432,7 +442,7 @@ func (s *Store) claimRecipient(programmeID, id string, attempt int64, email stri
 // ClaimReturnRecipient is ClaimRecipient on condition too that the
 // return is still expected, as the DynamoDB store's transaction: unneeded
 // says why not (removed, or sent), and then nothing is claimed.
-func (s *Store) ClaimReturnRecipient(_ context.Context, programmeID, id string, attempt int64, email, returnID string) (bool, domain.NotNeededReason, error) {
+func (s *Store) ClaimReturnRecipient(_ context.Context, programmeID, id string, attempt int64, email, returnID string, holds ...service.Premise) (bool, domain.NotNeededReason, error) {
 	if err := s.enter("ClaimReturnRecipient"); err != nil {
 		return false, "", err
 	}
@@ -447,7 +457,7 @@ func (s *Store) ClaimReturnRecipient(_ context.Context, programmeID, id string, 
 	case m.State != domain.StateExpected:
 		return false, domain.NotNeededSubmitted, nil
 	}
-	claimed, err := s.claimRecipient(programmeID, id, attempt, email)
+	claimed, err := s.claimRecipient(programmeID, id, attempt, email, holds)
 	return claimed, "", err
 }
 
