@@ -60,11 +60,11 @@ func TestFallbackThroughLambda(t *testing.T) {
 		{"GET", "/nope", http.StatusNotFound, "not_found", ""},
 		{"POST", "/programmes/p1/nothing-here", http.StatusNotFound, "not_found", ""},
 		// The programmes function's path.
-		{"DELETE", "/programmes/p1", http.StatusMethodNotAllowed, "method_not_allowed", "GET, PATCH"},
+		{"DELETE", "/programmes/p1", http.StatusMethodNotAllowed, "method_not_allowed", "GET, HEAD, PATCH"},
 		// The grants function's: the fallback knows every function's routes.
-		{"PUT", "/programmes/p1/grants/g1", http.StatusMethodNotAllowed, "method_not_allowed", "GET, PATCH"},
+		{"PUT", "/programmes/p1/grants/g1", http.StatusMethodNotAllowed, "method_not_allowed", "GET, HEAD, PATCH"},
 		// The audit function's.
-		{"POST", "/programmes/p1/audit", http.StatusMethodNotAllowed, "method_not_allowed", "GET"},
+		{"POST", "/programmes/p1/audit", http.StatusMethodNotAllowed, "method_not_allowed", "GET, HEAD"},
 		// A stray % names nothing: 400 in the same shape, not the Lambda
 		// proxy's failure (API Gateway's 500).
 		{"GET", "/programmes/%zz", http.StatusBadRequest, "validation_failed", ""},

@@ -12,19 +12,9 @@ import (
 	"github.com/fundtrack/fundtrack/shared/platform/notifierdeps"
 )
 
-func getenv(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return def
-}
-
 func main() {
-	os.Setenv("FUNDTRACK_TABLE", getenv("FUNDTRACK_TABLE", "fundtrack"))
-	os.Setenv("FUNDTRACK_DYNAMODB_ENDPOINT", getenv("FUNDTRACK_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000"))
-	os.Setenv("FUNDTRACK_SES_ENDPOINT", getenv("FUNDTRACK_SES_ENDPOINT", "http://127.0.0.1:8005"))
 	ctx := context.Background()
-	c, err := platform.FromEnv()
+	c, err := platform.FromLocalEnv(platform.Local{SES: true})
 	if err != nil {
 		log.Fatal(err)
 	}

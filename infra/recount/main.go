@@ -43,14 +43,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: recount [-n] -programme <id> [-programme <id>…]")
 		os.Exit(2)
 	}
-	if _, ok := os.LookupEnv("FUNDTRACK_TABLE"); !ok {
-		os.Setenv("FUNDTRACK_TABLE", "fundtrack")
-	}
-	if _, ok := os.LookupEnv("FUNDTRACK_DYNAMODB_ENDPOINT"); !ok {
-		os.Setenv("FUNDTRACK_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000")
-	}
 	ctx := context.Background()
-	c, err := platform.FromEnv()
+	c, err := platform.FromLocalEnv(platform.Local{KeepEmpty: true})
 	if err != nil {
 		log.Fatal(err)
 	}

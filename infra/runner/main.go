@@ -40,12 +40,10 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	os.Setenv("FUNDTRACK_TABLE", getenv("FUNDTRACK_TABLE", "fundtrack"))
-	os.Setenv("FUNDTRACK_DYNAMODB_ENDPOINT", getenv("FUNDTRACK_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000"))
 	addr := getenv("FUNDTRACK_ADDR", "127.0.0.1:8080")
-	mailPage := getenv("FUNDTRACK_SES_ENDPOINT", "http://127.0.0.1:8005")
+	mailPage := getenv("FUNDTRACK_SES_ENDPOINT", platform.LocalSESEndpoint)
 
-	c, err := platform.FromEnv()
+	c, err := platform.FromLocalEnv(platform.Local{})
 	if err != nil {
 		return err
 	}

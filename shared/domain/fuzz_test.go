@@ -144,6 +144,8 @@ var fzPersonalKinds = map[string]bool{
 	"appears to contain a date of birth (a full date right after a person's name)":                                   true,
 	"appears to contain a home address (a house number, street and postcode with no organisation named before them)": true,
 	"appears to contain a home address (a flat, street and postcode)":                                                true,
+	`appears to contain a home address (a postcode after "postcode", with no organisation named before it)`:          true,
+	"appears to contain a date of birth (a full date right before a person's name)":                                  true,
 }
 
 // FuzzCheckPersonalData checks the personal-data check never panics, answers
@@ -180,6 +182,9 @@ func FuzzCheckPersonalData(f *testing.F) {
 		"Patient Initiated Follow-Up", "client Leeds McDonald's", "client john follow-up", "lives at flat", "supported",
 		strings.Repeat("lives at rose cottage ", 30), strings.Repeat("flat 2, ", 40) + "mill lane",
 		strings.Repeat("client john ", 40), strings.Repeat("supported O'", 40), strings.Repeat("Client Zeph A-", 40),
+		"Postcode: LS1 4AP", "post code LS14AP", "postcode - M1 1AE", "Venue postcode: LS1 3BE", "post-", "post code",
+		strings.Repeat("postcode: ", 40), "01/02/1990 - John Smith (DOB)", "12/03/1985 John Smith", "3 March 1988, Jane Doe",
+		"Review meeting 01/04/2026 with Claire Murray", strings.Repeat("12/03/1985 ", 40) + "John Smith",
 	} {
 		f.Add("notes", s, uint16(len(s)), uint8(3))
 		f.Add("notes", s, uint16(0), uint8(0))

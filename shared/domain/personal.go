@@ -12,8 +12,10 @@ import (
 // personal data most likely to slip in (an NHS number, an email address, a
 // phone number, a National Insurance number; and, by the words around
 // them, a name with a title or after "patient" or "client", a date of
-// birth, a home address and a hospital number; and, with no cue, a date of
-// birth right after a name and a home address written out in full: see
+// birth (its cue before it, or after it or after the name it precedes), a
+// home address (a postcode after a residence cue or the label "postcode")
+// and a hospital number; and, with no cue, a date of birth right after or
+// right before a name and a home address written out in full: see
 // personal_people.go; the numbers are in personal_numbers.go) and
 // refused, since once stored it would be hard to purge.
 // The check reads text as people really type it: numbers grouped and
@@ -118,12 +120,14 @@ const (
 // A name and a home address are found by the words around them (see
 // personal_people.go, personal_names.go and personal_address.go), so their problems say which words: a title before a
 // name, a postcode or a house number and street given as where someone
-// lives. Someone who wrote a staff member's title, or a service's own
-// address, then sees why. So do the shapes found with no cue: a full date
-// right after a name (a word between, "started", keeps a staff member's
-// start date), and a house number, street and postcode with no
-// organisation named before them (its name, or "office", keeps a
-// service's address), or a flat's.
+// lives, or after the word "postcode" with no organisation named before
+// it (its name, or "venue", keeps a service's postcode). Someone who wrote
+// a staff member's title, or a service's own address, then sees why. So
+// do the shapes found with no cue: a full date right after or right
+// before a name (a word between, "started" or "with", keeps a staff
+// member's start date or a meeting), and a house number, street and
+// postcode with no organisation named before them (its name, or "office",
+// keeps a service's address), or a flat's.
 func foundProblem(kind string) string {
 	switch kind {
 	case kindEmail:
@@ -140,8 +144,12 @@ func foundProblem(kind string) string {
 		return "appears to contain " + kindAddress + " (a house number, street and postcode with no organisation named before them)"
 	case kindFlat:
 		return "appears to contain " + kindAddress + " (a flat, street and postcode)"
+	case kindPostcode:
+		return "appears to contain " + kindAddress + ` (a postcode after "postcode", with no organisation named before it)`
 	case kindNamedBirth:
 		return "appears to contain " + kindBirth + " (a full date right after a person's name)"
+	case kindBirthBeforeName:
+		return "appears to contain " + kindBirth + " (a full date right before a person's name)"
 	}
 	return "appears to contain " + kind
 }
@@ -174,6 +182,9 @@ func personalKind(text string) string {
 	}
 	if namedBirthDate(norm, groups) {
 		return kindNamedBirth
+	}
+	if birthDateBeforeName(norm, groups) {
+		return kindBirthBeforeName
 	}
 	return fullAddress(norm, groups)
 }

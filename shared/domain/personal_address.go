@@ -168,6 +168,55 @@ func postcodeBeforeHome(norm, w string, start, end int) bool {
 	return false
 }
 
+// labelledPostcode reports whether the word w at start..end, "postcode"
+// or "post" of "post code" (or "post-code"), labels a full UK postcode
+// right after it: only spaces, at most two of ": - = ( # ." and "is" or
+// "was" between ("Postcode: LS1 4AP", "post code LS14AP", "postcode - M1
+// 1AE", "her postcode is LE3 8RA"). A postcode so labelled, on a form or
+// in a note, is where someone lives: an organisation gives its own after
+// its name or a word that says whose it is, and then it passes, as after
+// a house number and street (orgBefore, the ten words before in the same
+// sentence: "Venue postcode: LS1 3BE", "Leeds Mind, postcode LS1 3BE",
+// "Our postcode: LE1 5WW"), unless one of the people supported is among
+// the three words before ("the client's postcode", personBefore). A
+// postcode written after anything else passes as it did ("the postcode
+// areas BD1 to BD24", "postcode removed", "Based at LE1 5WW"), as does a
+// district alone ("Postcode LS1").
+func labelledPostcode(norm, w string, start, end int) bool {
+	if w == "post" {
+		if end+1 >= len(norm) || norm[end] != ' ' && norm[end] != '-' {
+			return false
+		}
+		s, e := nextWordAt(norm, end+1)
+		if s != end+1 || !strings.EqualFold(norm[s:e], "code") {
+			return false
+		}
+		end = e
+	}
+	i := end
+	for marks, words := 0, 0; i < len(norm); {
+		switch c := norm[i]; {
+		case c == ' ':
+			i++
+			continue
+		case strings.IndexByte(":-=(#.", c) >= 0 && marks < 2:
+			marks++
+			i++
+			continue
+		}
+		if next, e := wordAfter(norm, i); (next == "is" || next == "was") && words == 0 {
+			words++
+			i = e
+			continue
+		}
+		break
+	}
+	if i == end || !isPostcodeAt(norm, i) {
+		return false
+	}
+	return personBefore(norm, start) || !orgBefore(norm, start)
+}
+
 // possessives are the words that make a "home" after a postcode someone's.
 var possessives = map[string]bool{"his": true, "her": true, "their": true, "client's": true, "patient's": true,
 	"person's": true, "participant's": true, "family's": true}

@@ -70,14 +70,19 @@ var corpusKinds = map[string]string{
 	"namedbirth":  "appears to contain a date of birth (a full date right after a person's name)",
 	"fulladdress": "appears to contain a home address (a house number, street and postcode with no organisation named before them)",
 	"flat":        "appears to contain a home address (a flat, street and postcode)",
+	// A postcode after "postcode", and a date of birth before a name.
+	"postcodelabel": `appears to contain a home address (a postcode after "postcode", with no organisation named before it)`,
+	"birthbefore":   "appears to contain a date of birth (a full date right before a person's name)",
 }
 
 // TestPersonalDataCorpus measures the guard on realistic notes: its hit
 // rate on notes holding personal data in the forms people type (every one
 // must be found, as the right kind) and its false-alarm rate on clean notes
 // full of amounts, dates, years, reference and organisation numbers (none
-// may be refused). Run with -v to see the rates. Last measured: caught 322
-// of 322 notes with personal data, false alarms 0 of 442 clean notes (302
+// may be refused). Run with -v to see the rates. Last measured: caught 334
+// of 334 notes with personal data, false alarms 0 of 453 clean notes (322
+// of 322 and 0 of 442 before the postcodes after "postcode" and the dates
+// of birth before a name were added, both sides, with their look-alikes; 302
 // of 302 and 0 of 426 before the +44 numbers set apart from their +, the
 // National Insurance numbers in any case and the names with a date of
 // birth and full addresses with no cue were added, both sides, with their
@@ -88,8 +93,8 @@ func TestPersonalDataCorpus(t *testing.T) {
 	t.Parallel()
 	positive := readCorpus(t, "testdata/personal/personal.txt", true)
 	clean := readCorpus(t, "testdata/personal/clean.txt", false)
-	if len(positive) < 320 || len(clean) < 440 {
-		t.Fatalf("corpus too small: %d with personal data (want 320+), %d clean (want 440+)", len(positive), len(clean))
+	if len(positive) < 330 || len(clean) < 450 {
+		t.Fatalf("corpus too small: %d with personal data (want 330+), %d clean (want 450+)", len(positive), len(clean))
 	}
 
 	hits, rightKind := 0, 0
@@ -132,9 +137,9 @@ func TestPersonalDataCorpus(t *testing.T) {
 		pct(hits, len(positive)), hits, len(positive), rightKind,
 		byKind["nhs"][0], byKind["nhs"][1], byKind["email"][0], byKind["email"][1], byKind["phone"][0], byKind["phone"][1],
 		byKind["name"][0]+byKind["cuedname"][0], byKind["name"][1]+byKind["cuedname"][1], byKind["cuedname"][0], byKind["cuedname"][1],
-		byKind["birth"][0]+byKind["namedbirth"][0], byKind["birth"][1]+byKind["namedbirth"][1],
-		byKind["address"][0]+byKind["street"][0]+byKind["fulladdress"][0]+byKind["flat"][0],
-		byKind["address"][1]+byKind["street"][1]+byKind["fulladdress"][1]+byKind["flat"][1], byKind["street"][0], byKind["street"][1],
+		byKind["birth"][0]+byKind["namedbirth"][0]+byKind["birthbefore"][0], byKind["birth"][1]+byKind["namedbirth"][1]+byKind["birthbefore"][1],
+		byKind["address"][0]+byKind["street"][0]+byKind["fulladdress"][0]+byKind["flat"][0]+byKind["postcodelabel"][0],
+		byKind["address"][1]+byKind["street"][1]+byKind["fulladdress"][1]+byKind["flat"][1]+byKind["postcodelabel"][1], byKind["street"][0], byKind["street"][1],
 		byKind["hospital"][0], byKind["hospital"][1], byKind["ni"][0], byKind["ni"][1])
 	t.Logf("false-alarm rate %s (%d of %d clean notes)", pct(falseAlarms, len(clean)), falseAlarms, len(clean))
 }

@@ -86,11 +86,11 @@ func bornAbbreviated(norm string, start, end int) bool {
 	return datedBirth(norm, end+1, nil, false) || bracketedBirthYear(norm, start, end+1)
 }
 
-// birthCueAfterDate reports whether the birth cue w at start..end labels
-// a date written before it: "DOB", "birthdate", "date of birth" or "birth
-// date" (see dateBeforeLabel). "born" and "birthday" after a date are not
-// labels ("01/04/2024 birthday party").
-func birthCueAfterDate(norm, w string, start, end int) bool {
+// birthCueAfterDate names the date of birth that the birth cue w at
+// start..end labels, written before it (see labelledBirth), or "": "DOB",
+// "birthdate", "date of birth" or "birth date". "born" and "birthday"
+// after a date are not labels ("01/04/2024 birthday party").
+func birthCueAfterDate(norm, w string, start, end int) string {
 	switch w {
 	case "dob", "birthdate":
 	case "birth":
@@ -99,16 +99,70 @@ func birthCueAfterDate(norm, w string, start, end int) bool {
 		} else if of, k := wordBeforeAt(norm, start); of == "of" {
 			date, d := wordBeforeAt(norm, k)
 			if date != "date" {
-				return false
+				return ""
 			}
 			start = d
 		} else {
-			return false
+			return ""
 		}
 	default:
+		return ""
+	}
+	return labelledBirth(norm, start, end)
+}
+
+// labelledBirth names the date of birth that the birth cue at start..end
+// labels, written before it: right before it (kindBirth: dateBeforeLabel),
+// or before the person's name that is right before it
+// (kindBirthBeforeName: dateNameBeforeLabel), or "".
+func labelledBirth(norm string, start, end int) string {
+	switch {
+	case dateBeforeLabel(norm, start, end):
+		return kindBirth
+	case dateNameBeforeLabel(norm, start, end):
+		return kindBirthBeforeName
+	}
+	return ""
+}
+
+// dateNameBeforeLabel reports whether the birth cue at start..end labels a
+// date of birth written before a person's name, the name before the cue:
+// "01/02/1990 - John Smith (DOB)", "12.03.85 Jane Doe d.o.b.". The name
+// (nameStartAt) stands where dateBeforeLabel wants the date (labelBefore,
+// without commas: "…, John Smith, DOB" is a list's item), the cue ends its
+// clause (labelEnds), and the date (any form birthDate reads) ends before
+// the name with only spaces and at most two of ", : - ( [" between
+// (markedBefore). A word between passes: "01/04/2024 review with John
+// Smith (DOB checked)" (nor does the cue end its clause there).
+func dateNameBeforeLabel(norm string, start, end int) bool {
+	i, bracket := labelBefore(norm, start, false)
+	if i == 0 || !labelEnds(norm, end, bracket) {
 		return false
 	}
-	return dateBeforeLabel(norm, start, end)
+	n := nameStartAt(norm, i)
+	if n <= 0 {
+		return false
+	}
+	j := markedBefore(norm, n)
+	return j > 0 && isDigit(norm[j-1]) && dateEndsAt(norm, j) >= 0
+}
+
+// markedBefore reads back from i over spaces and at most two of the marks
+// ", : - ( [" that stand between a date and a name, and is where they
+// start.
+func markedBefore(norm string, i int) int {
+	for marks := 0; i > 0; i-- {
+		switch norm[i-1] {
+		case ' ':
+		case ',', ':', '-', '(', '[':
+			if marks++; marks > 2 {
+				return i
+			}
+		default:
+			return i
+		}
+	}
+	return i
 }
 
 // dateBeforeLabel reports whether the birth cue at start..end is a label
@@ -491,6 +545,70 @@ func namedBirthDate(norm string, gs []digitGroup) bool {
 	return false
 }
 
+// birthDateBeforeName reports whether a date that could be an adult's date
+// of birth comes right before a person's name with no cue: "12/03/1985
+// John Smith", "01/02/1990 - Jane Doe", "3 March 1988, Asha Patel". It is
+// namedBirthDate's shape the other way round, as a caseload may list its
+// people, and held to the same marks: a whole date with its parts
+// separated or the month named, whose year makes its person 14 to 100
+// years old (plausibleBirthYear), then only spaces and at most two of ",
+// : - ( [" (a closing bracket after the date too: "(12/03/1985) John
+// Smith"), then a forename and surname as namedBirthDate reads one
+// (forenameSurname, no business). A date after a word that dates an event
+// (eventDateWords: "Review meeting 01/04/2009 Claire Murray", "started
+// 01/04/2009, Claire Murray …") is none, nor is one with a word between
+// it and the name ("Review meeting 01/04/2026 with Claire Murray"), nor a
+// recent one ("01/04/2025 Jane Smith joined"); a period ("01/04/2009 -
+// 31/03/2012 Claire Murray") has a date, not a name, after its dash. The
+// price, as after a name: an old enough date right before a staff
+// member's name ("01/04/2009 Claire Murray") is refused, and the message
+// says it was a full date right before a person's name, so a word between
+// keeps the note.
+func birthDateBeforeName(norm string, gs []digitGroup) bool {
+	thisYear := 0
+	for i, g := range gs {
+		if i > 0 && g.joined || afterWordChar(norm, g.start) || len(g.digits) == 3 || len(g.digits) > 4 {
+			continue // a date starts its own number, with its day or its year
+		}
+		dated := g.date || i+2 < len(gs) && gs[i+1].joined && gs[i+2].joined || monthAfter(norm, g.end)
+		if !dated {
+			continue
+		}
+		n, year, run := birthDateParts(norm[g.start:min(len(norm), g.start+40)])
+		if n == 0 || run {
+			continue
+		}
+		k := g.start + n
+		if k < len(norm) && (norm[k] == ')' || norm[k] == ']') {
+			k++
+		}
+		for marks := 0; k < len(norm); k++ {
+			if c := norm[k]; c == ',' || c == ':' || c == '-' || c == '(' || c == '[' {
+				if marks == 2 {
+					break
+				}
+				marks++
+			} else if c != ' ' {
+				break
+			}
+		}
+		if k == g.start+n || k >= len(norm) || !letterAt(norm, k) {
+			continue
+		}
+		e := forenameSurname(norm, k, true)
+		if e == 0 || namesBusiness(norm, k, e) || eventDateWords[wordBefore(norm, markedBefore(norm, g.start))] {
+			continue
+		}
+		if thisYear == 0 {
+			thisYear = guardYear()
+		}
+		if plausibleBirthYear(year, thisYear) {
+			return true
+		}
+	}
+	return false
+}
+
 // monthAfter reports whether a month's name follows the day ending at i,
 // with an ordinal's letters, "of", spaces, dots or dashes between ("1
 // March", "3rd of March", "1-Feb").
@@ -550,10 +668,14 @@ func periodAfter(norm string, i int) bool {
 // namedBirthDate): a forename and a surname (forenameSurname), or a
 // surname, a comma and a listed forename ("Smith, John", "SMITH, John"),
 // and no business's name (namesBusiness).
-func nameEndsAt(norm string, i int) bool {
+func nameEndsAt(norm string, i int) bool { return nameStartAt(norm, i) >= 0 }
+
+// nameStartAt is where the person's name that ends at i (nameEndsAt)
+// starts, or -1 when none ends there.
+func nameStartAt(norm string, i int) int {
 	_, k := wordBeforeAt(norm, i)
 	if k == i {
-		return false
+		return -1
 	}
 	last := k
 	// A surname runs back over hyphens (Smith-Jones), a few times at most.
@@ -562,28 +684,31 @@ func nameEndsAt(norm string, i int) bool {
 	}
 	if w, f := wordBeforeAt(norm, k); w != "" {
 		if e := forenameSurname(norm, f, true); e == i && !namesBusiness(norm, f, e) {
-			return true
+			return f
 		}
 	}
 	// Surname first: "Smith, John".
 	first := norm[last:i]
 	if !forenames[strings.ToLower(first)] || first != titleCase(first) && first != strings.ToUpper(first) || k != last {
-		return false
+		return -1
 	}
 	j := last
 	for j > 0 && norm[j-1] == ' ' {
 		j--
 	}
 	if j == 0 || norm[j-1] != ',' {
-		return false
+		return -1
 	}
 	surname, s := wordBeforeAt(norm, j-1)
 	if utf8.RuneCountInString(surname) < 2 || norm[s] < 'A' || norm[s] > 'Z' {
-		return false
+		return -1
 	}
 	key := titleCase(surname)
-	return !smallWords[surname] && !sentenceStarts[surname] && !labelWords[surname] && !notSurnames[key] &&
-		!placeWords[key] && !notAName[""][key]
+	if smallWords[surname] || sentenceStarts[surname] || labelWords[surname] || notSurnames[key] || placeWords[key] ||
+		notAName[""][key] {
+		return -1
+	}
+	return s
 }
 
 // bracketedBirthYear reports whether a year alone, of someone 14 to 100

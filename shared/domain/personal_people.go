@@ -3,14 +3,18 @@ package domain
 // The personal-data guard's checks for words about a person rather than
 // numbers: a name with a title ("Mr John Smith") or after the word for the
 // person ("Pt: J. Smith"), a date of birth ("DOB 01/02/1980"), a home
-// address ("lives at LE3 8RA") and a hospital number ("MRN 1234567"). Each is refused only
+// address ("lives at LE3 8RA", "Postcode: LS1 4AP") and a hospital number
+// ("MRN 1234567"). Each is refused only
 // in the shape that says it is about a person, since the same names, dates
 // and postcodes fill every programme's notes for other reasons: staff and
 // partners are named, dates are everywhere ("started 01/02/2024"), and a
 // service gives its own postcode ("Based at LE1 5WW"). So a bare date or
 // postcode passes; a date after a birth cue, or a postcode after a residence
-// cue, does not, nor one that such a cue labels after it ("01/02/1990
-// (DOB)", "LS6 2AB (home address)"). A name is recognised only by a title
+// cue or the label "postcode" ("Postcode: LS1 4AP", unless an organisation
+// is named before it: labelledPostcode), does not, nor one that such a cue
+// labels after it ("01/02/1990 (DOB)", "LS6 2AB (home address)"), or
+// after the name the date comes before ("01/02/1990 - John Smith (DOB)":
+// dateNameBeforeLabel). A name is recognised only by a title
 // in front of it (or after it, in the orders registers print names in), which
 // programmes put before the people they support and rarely before staff,
 // who are "Dr", first names or roles; "Dr" is left out for that reason (most
@@ -26,15 +30,16 @@ package domain
 // heading looks like and little else does (second security audit, W1),
 // and are found from the figures instead (personalKind): a date of birth
 // right after a person's name ("John Smith 12/03/1985": namedBirthDate,
-// personal_dates.go) and a home address written out in full, a house
+// personal_dates.go) or right before it ("12/03/1985 John Smith":
+// birthDateBeforeName) and a home address written out in full, a house
 // number or a flat, a street and a postcode ("flat 2, 10 Downing Street,
 // London SW1A 2AA": fullAddress, personal_address.go). Each says there
 // what it leaves alone and what that costs: a reporting date is too recent
 // to be a birth, a period ("01/04/2009 - 31/03/2012") is none, and an
 // organisation named before an address makes it the organisation's; but
-// a staff member's name with an old enough date after it, or an address
-// with no organisation named before it, is refused, and the message says
-// which shape it was, so that a word between keeps the note.
+// a staff member's name with an old enough date after or before it, or an
+// address with no organisation named before it, is refused, and the
+// message says which shape it was, so that a word between keeps the note.
 
 // The kinds of personal data found by words.
 const (
@@ -48,10 +53,17 @@ const (
 	// kindNamedBirth is a date of birth found by the name before it, not
 	// a cue: the problem names it so (see namedBirthDate).
 	kindNamedBirth = "a date of birth (after a name)"
-	kindAddress    = "a home address"
+	// kindBirthBeforeName is a date of birth found written right before a
+	// person's name, with no cue or with its cue after the name (see
+	// birthDateBeforeName and dateNameBeforeLabel).
+	kindBirthBeforeName = "a date of birth (before a name)"
+	kindAddress         = "a home address"
 	// kindStreet is a home address found by its house number and street,
 	// not its postcode: the problem names it so (see foundProblem).
 	kindStreet = "a home address (street)"
+	// kindPostcode is a home address found by the label "postcode" before
+	// it, with no organisation named before that (see labelledPostcode).
+	kindPostcode = "a home address (postcode label)"
 	// kindCuedName is a person's name found by the word for them before it
 	// ("patient", "client"), not a title: the problem names it so.
 	kindCuedName = "a person's name (cued)"
@@ -91,13 +103,20 @@ func peopleKind(norm string) string {
 			if string(b) == "birthday" {
 				fillers = birthdayFillers
 			}
-			if datedBirth(norm, end, fillers, string(b) == "dob") || birthCueAfterDate(norm, string(b), start, end) ||
-				string(b) == "born" && bracketedBirthYear(norm, start, end) {
+			if datedBirth(norm, end, fillers, string(b) == "dob") || string(b) == "born" && bracketedBirthYear(norm, start, end) {
 				return kindBirth
 			}
+			if kind := birthCueAfterDate(norm, string(b), start, end); kind != "" {
+				return kind
+			}
 		case cueD:
-			if e := dobDotted(norm, start); e > 0 && (datedBirth(norm, e, birthFillers, true) || dateBeforeLabel(norm, start, e)) {
-				return kindBirth
+			if e := dobDotted(norm, start); e > 0 {
+				if datedBirth(norm, e, birthFillers, true) {
+					return kindBirth
+				}
+				if kind := labelledBirth(norm, start, e); kind != "" {
+					return kind
+				}
 			}
 		case cueB:
 			if bornAbbreviated(norm, start, end) {
@@ -118,6 +137,10 @@ func peopleKind(norm string) string {
 			if postcodeBeforeHome(norm, string(b), start, end) {
 				return kindAddress
 			}
+		case cuePostcode:
+			if labelledPostcode(norm, string(b), start, end) {
+				return kindPostcode
+			}
 		}
 	}
 	return ""
@@ -132,6 +155,7 @@ const (
 	cueHome
 	cuePerson
 	cueHospital
+	cuePostcode
 )
 
 // cueInitial marks the letters, in either case, that a cue word starts
@@ -155,4 +179,5 @@ var cueWords = map[string]uint8{
 	"patient": cuePerson, "pt": cuePerson, "client": cuePerson, "participant": cuePerson, "user": cuePerson,
 	"supported": cuePerson, "supporting": cuePerson,
 	"mrn": cueHospital, "hospital": cueHospital, "hosp": cueHospital,
+	"postcode": cuePostcode, "post": cuePostcode,
 }

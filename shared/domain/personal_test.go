@@ -1040,3 +1040,78 @@ func TestCheckPersonalDataNoCue(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckPersonalDataLabelledPostcodeAndBirthBeforeName holds two shapes
+// the guard once let through: a bare postcode labelled "postcode" (a form's
+// field pasted into a note: where the person lives), and a date of birth
+// written before the name (a caseload listed date first), with its cue
+// before the date, after the name, or none. Each is refused with a problem
+// that says which shape it was; an organisation's postcode after its name,
+// and programme text with dates and staff names (a word between, a recent
+// date, an event's date), still pass.
+func TestCheckPersonalDataLabelledPostcodeAndBirthBeforeName(t *testing.T) {
+	t.Parallel()
+	const (
+		postcode = `appears to contain a home address (a postcode after "postcode", with no organisation named before it)`
+		before   = "appears to contain a date of birth (a full date right before a person's name)"
+		birth    = "appears to contain a date of birth"
+	)
+	for text, want := range map[string]string{
+		"Postcode: LS1 4AP":                              postcode,
+		"post code LS14AP":                               postcode,
+		"postcode - M1 1AE":                              postcode,
+		"POSTCODE = le3 8ra":                             postcode,
+		"Post-code: SW1A 1AA, started work":              postcode,
+		"Her postcode is LE3 8RA":                        postcode,
+		"Client's postcode: LS1 4AP":                     postcode,
+		"Referred by the trust, client postcode LS1 4AP": postcode, // someone supported: whatever came before
+		"Job fair. Postcode LS1 4AP":                     postcode, // the organisation in another sentence
+		"DOB 01/02/1990 John Smith":                      birth,    // the cue before the date, as before
+		"born 3 March 1988, Jane Doe":                    birth,
+		"01/02/1990 - John Smith (DOB)":                  before,
+		"12.03.85 Jane Doe d.o.b.":                       before,
+		"01/02/1990 Smith, John (DOB)":                   before, // the name surname first
+		"12.03.2013 Jane Doe (DOB)":                      before, // a child's: the cue says so
+		"1 Feb 1980, Asha Patel - date of birth":         before,
+		"12/03/1985 John Smith":                          before,
+		"01/02/1990 - Jane Doe":                          before,
+		"3 March 1988, Asha Patel started work":          before,
+		"(12/03/1985) John Smith":                        before,
+		"Caseload: 14.07.1992 Mohammed Ali, 16 hours":    before,
+	} {
+		var e *domain.Error
+		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || e.Fields["notes"] != want {
+			t.Errorf("CheckPersonalData(%q) = %v, want notes: %q", text, err, want)
+		}
+	}
+	for _, text := range []string{
+		// Programme text with dates and the names of staff.
+		"Review meeting 01/04/2026 with Claire Murray",
+		"Started 3 March 2026",
+		"Review meeting 01/04/2009 Claire Murray", // an event's date
+		"Started 01/04/2009, Claire Murray led the first cohort",
+		"01/04/2025 Jane Smith joined as IPS lead", // too recent to be a birth
+		"01/04/2009 - 31/03/2012 Claire Murray seconded",
+		"01/04/2009 to 31/03/2012: Claire Murray",
+		"12/03/1985 Leeds Mind founded",
+		"Since 01/04/2009 the team, led by Claire Murray, has grown",
+		"01/04/2024 review with John Smith (DOB checked)",
+		// Organisations' postcodes, and postcodes not labelled.
+		"Leeds Mind, 21 Great George Street, Leeds LS1 3BE",
+		"Leeds Mind, postcode LS1 3BE",
+		"Venue postcode: LS1 3BE",
+		"Our postcode: LE1 5WW",
+		"Office post code LE1 5WW",
+		"The Trust's postcode is LS1 4AP",
+		"We now cover the postcode areas BD1 to BD24 and LS29.",
+		"Postcode LS1",
+		"Template v2 01/02/2024, DOB, postcode removed.",
+		"Post codes of venues are on the flyer",
+		"post 16 provision at LS1 4AP",
+		"Based at LE1 5WW",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}

@@ -339,15 +339,15 @@ func TestAPIValidation(t *testing.T) {
 			testkit.WantErr(t, h.Do(t, testkit.Req{Method: "GET", Path: p}), 404, "not_found")
 		}
 		for _, c := range []struct{ method, path, allow string }{
-			{"DELETE", "/programmes", "GET, POST"},
-			{"POST", "/health", "GET"},
-			{"DELETE", f.p1(""), "GET, PATCH"},
-			{"DELETE", f.p1("/funders"), "GET, POST"},
-			{"PUT", f.p1("/projects/" + f.A), "GET, PATCH"},
-			{"POST", f.p1("/members/" + uLead), "GET, PUT, DELETE"},
-			{"PUT", f.p1("/grants"), "GET, POST"},
-			{"DELETE", f.p1("/grants/" + f.GrantXA), "GET, PATCH"},
-			{"POST", f.p1("/grants/" + f.GrantXA), "GET, PATCH"},
+			{"DELETE", "/programmes", "GET, HEAD, POST"},
+			{"POST", "/health", "GET, HEAD"},
+			{"DELETE", f.p1(""), "GET, HEAD, PATCH"},
+			{"DELETE", f.p1("/funders"), "GET, HEAD, POST"},
+			{"PUT", f.p1("/projects/" + f.A), "GET, HEAD, PATCH"},
+			{"POST", f.p1("/members/" + uLead), "GET, HEAD, PUT, DELETE"},
+			{"PUT", f.p1("/grants"), "GET, HEAD, POST"},
+			{"DELETE", f.p1("/grants/" + f.GrantXA), "GET, HEAD, PATCH"},
+			{"POST", f.p1("/grants/" + f.GrantXA), "GET, HEAD, PATCH"},
 		} {
 			r := h.Do(t, testkit.Req{Method: c.method, Path: c.path, As: uAdmin})
 			if r.Status != http.StatusMethodNotAllowed {

@@ -240,7 +240,7 @@ const answerGrace = service.WriteGrace + 200*time.Millisecond
 var namedPaths = func() *http.ServeMux {
 	m := http.NewServeMux()
 	for path, allow := range map[string]string{
-		"/programmes/{programmeId}/grants/360giving": "GET",
+		"/programmes/{programmeId}/grants/360giving": "GET, HEAD",
 	} {
 		m.Handle(path, allowHeader(allow))
 	}
@@ -270,7 +270,9 @@ func (s *server) notAllowed(w http.ResponseWriter, r *http.Request, allow string
 }
 
 // unmatched answers requests no route matched: 405 when the path exists
-// for another method, else 404, both in the SPEC's error shape.
+// for another method, else 404, both in the SPEC's error shape. Allow
+// names HEAD wherever it names GET, since every GET route answers HEAD
+// (headWriter; template.yaml routes HEAD beside each GET).
 func (s *server) unmatched(w http.ResponseWriter, r *http.Request) {
 	if allow, _ := namedAllow(r); allow != "" {
 		s.notAllowed(w, r, allow)
@@ -282,6 +284,9 @@ func (s *server) unmatched(w http.ResponseWriter, r *http.Request) {
 		probe.Method = m
 		if _, pat := s.mux.Handler(probe); pat != "/" && pat != "" {
 			allowed = append(allowed, m)
+			if m == http.MethodGet {
+				allowed = append(allowed, http.MethodHead)
+			}
 		}
 	}
 	if len(allowed) > 0 {

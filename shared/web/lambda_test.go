@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,6 +14,8 @@ import (
 
 	"github.com/fundtrack/fundtrack/infra/websignin"
 	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
+	"github.com/fundtrack/fundtrack/shared/testkit"
 	"github.com/fundtrack/fundtrack/shared/web"
 	"github.com/fundtrack/fundtrack/shared/web/static"
 )
@@ -122,5 +125,84 @@ func TestLambdaHasNoLocalSignIn(t *testing.T) {
 	}
 	if strings.Contains(string(out), "infra/websignin") {
 		t.Error("functions/web depends on infra/websignin")
+	}
+}
+
+// TestHeadThroughLambdaProxy: a HEAD to any page through the Lambda proxy
+// (as functions/web serves it; API Gateway's ANY /app/{proxy+} route sends
+// HEAD there too) is answered as its GET, status and headers, with no
+// body. The proxy itself would send the page, as net/http's server, the
+// local runner's, never does (TestHeadHasNoBody in infra/runner/serve).
+func TestHeadThroughLambdaProxy(t *testing.T) {
+	t.Parallel()
+	m := testkit.NewMem(t)
+	h := &webH{Svc: m.Svc, build: m.Build(t), store: m.Store, mem: m}
+	var app http.Handler
+	deps := webdeps.DepsOver(platform.Config{}, m.Store)
+	deps.RequestID = platform.LambdaRequestID
+	h.serve(t, deps, func(a http.Handler) http.Handler { app = a; return a })
+	f := h.fixture(t)
+	lead := h.as(t, uLead)
+	var session string
+	for _, c := range lead.jar.Cookies(must(url.Parse(h.URL + "/app/"))) {
+		if c.Name == web.SessionCookie {
+			session = c.Name + "=" + c.Value
+		}
+	}
+	if session == "" {
+		t.Fatal("no session cookie after signing in")
+	}
+	proxy := platform.LambdaHandler(app)
+	call := func(method, path string, cookies []string) events.APIGatewayV2HTTPResponse {
+		t.Helper()
+		resp, err := proxy(context.Background(), events.APIGatewayV2HTTPRequest{
+			Version: "2.0", RouteKey: "ANY /app/{proxy+}", RawPath: path, Cookies: cookies,
+			Headers: map[string]string{"host": "abc123.execute-api.eu-west-2.amazonaws.com", "x-forwarded-proto": "https",
+				"accept-encoding": "gzip"},
+			RequestContext: events.APIGatewayV2HTTPRequestContext{
+				DomainName: "abc123.execute-api.eu-west-2.amazonaws.com", RequestID: "req-1", Stage: "$default",
+				HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, Protocol: "HTTP/1.1", SourceIP: "192.0.2.1"},
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	base := "/app/programmes/" + f.PID
+	for _, c := range []struct {
+		path    string
+		cookies []string
+		status  int
+	}{
+		{"/app/", []string{session}, http.StatusOK},
+		{base, []string{session}, http.StatusOK},
+		{base + "/grants", []string{session}, http.StatusOK},
+		{base + "/nowhere", []string{session}, http.StatusNotFound},
+		{"/app/auth/login", nil, http.StatusOK},
+		{base, nil, http.StatusFound},                        // signed out: to sign-in
+		{"/app/static/anything/app.css", nil, http.StatusOK}, // gzipped: base64 in the GET's event
+	} {
+		get, head := call(http.MethodGet, c.path, c.cookies), call(http.MethodHead, c.path, c.cookies)
+		if get.StatusCode != c.status || get.Body == "" {
+			t.Errorf("GET %s: %d with %d bytes, want %d with a body", c.path, get.StatusCode, len(get.Body), c.status)
+			continue
+		}
+		if head.StatusCode != get.StatusCode || head.Body != "" || head.IsBase64Encoded {
+			t.Errorf("HEAD %s: %d with a body of %d bytes (base64 %v), want %d and no body", c.path, head.StatusCode,
+				len(head.Body), head.IsBase64Encoded, get.StatusCode)
+		}
+		for k, v := range get.Headers {
+			if k != "Content-Length" && head.Headers[k] != v {
+				t.Errorf("HEAD %s: %s %q, GET's %q", c.path, k, head.Headers[k], v)
+			}
+		}
+		body := get.Body
+		if get.IsBase64Encoded {
+			body = string(must(base64.StdEncoding.DecodeString(body)))
+		}
+		if n, ok := head.Headers["Content-Length"]; ok && n != strconv.Itoa(len(body)) {
+			t.Errorf("HEAD %s: Content-Length %s, the GET's body is %d bytes", c.path, n, len(body))
+		}
 	}
 }
