@@ -45,15 +45,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: backfill [-n] [-programme <id>…]")
 		os.Exit(2)
 	}
-	// The local stack unless told otherwise, as infra/recount.
-	if _, ok := os.LookupEnv("FUNDTRACK_TABLE"); !ok {
-		os.Setenv("FUNDTRACK_TABLE", "fundtrack")
-	}
-	if _, ok := os.LookupEnv("FUNDTRACK_DYNAMODB_ENDPOINT"); !ok {
-		os.Setenv("FUNDTRACK_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000")
-	}
 	ctx := context.Background()
-	c, err := platform.FromEnv()
+	// The local stack unless told otherwise; make deploy sets the endpoint
+	// empty for AWS itself.
+	c, err := platform.FromLocalEnv(platform.Local{KeepEmpty: true})
 	if err != nil {
 		log.Fatal(err)
 	}
