@@ -94,7 +94,7 @@ func (d *atDB) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWrit
 			d.violate("item %d checks the audit table", i)
 		}
 	}
-	if audits != 1 {
+	if audits != 1 && !recipientClaim(in) {
 		d.violate("a transaction of %d items writes %d audit events, want exactly 1", len(in.TransactItems), audits)
 	}
 	d.mu.Lock()
@@ -112,6 +112,26 @@ func (d *atDB) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWrit
 		return nil, fail(in)
 	}
 	return d.Client.TransactWriteItems(ctx, in, o...)
+}
+
+// recipientClaim says whether in is the notifier's claim of one recipient
+// of an email (store.ClaimRecipient, ClaimReturnRecipient): an Update
+// adding the address to the email's sending set, with checks alone beside
+// it (that the recipient still is one, the return still expected). It
+// changes no record, so no event records it, as the store's own
+// TestAuditTableAppendOnlyInCode allows.
+func recipientClaim(in *dynamodb.TransactWriteItemsInput) bool {
+	claims := 0
+	for _, it := range in.TransactItems {
+		switch {
+		case it.ConditionCheck != nil:
+		case it.Update != nil && aws.ToString(it.Update.UpdateExpression) == "ADD sending :to":
+			claims++
+		default:
+			return false
+		}
+	}
+	return claims == 1
 }
 
 // failNextTx makes the next transaction fail with fail's error, without it
