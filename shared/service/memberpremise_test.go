@@ -183,3 +183,28 @@ func TestMembershipIsEveryWritesPremise(t *testing.T) {
 		})
 	}
 }
+
+// TestOwnMembershipChangedByTheSameRequest: a request that changes the
+// caller's own membership and writes after it (a lead leaving, then
+// taking themselves off a funder's contacts, as the web app's removal
+// page does) is held to the membership as its own write left it, not
+// refused as if someone else had changed it.
+func TestOwnMembershipChangedByTheSameRequest(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	must3(w.open(admin).PutMember(viewer, body(map[string]any{"roles": []domain.Role{{Role: domain.RoleLead}}})))
+	must(w.open(admin).UpdateFunder(w.X, always, body(map[string]any{"contacts": append([]string{emails[lead]}, contactsX...)})))
+	sc := w.open(lead)
+	// Another role beside the lead's, then a funder changed.
+	must3(sc.PutMember(emails[lead], body(map[string]any{"roles": []domain.Role{{Role: domain.RoleLead}, {Role: domain.RoleFunder, FunderID: w.Y}}})))
+	must(sc.UpdateFunder(w.Y, always, body(map[string]any{"name": "NHS England North"})))
+	// Leaving, then off the funder's contacts.
+	must0(sc.DeleteMember(emails[lead]))
+	if _, removed, err := sc.RemoveContact(w.X, emails[lead]); err != nil || !removed {
+		t.Fatalf("a lead who left taking themselves off a funder's contacts: %v %v", removed, err)
+	}
+	// A new request of theirs is not a member's.
+	wantCode(t, "a request after leaving", must0Err(w.open(lead).UpdateFunder(w.Y, always, body(map[string]any{"name": "NHS England"}))), domain.CodeNotFound)
+}
+
+func must0Err[T any](_ T, err error) error { return err }

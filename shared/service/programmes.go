@@ -195,7 +195,7 @@ func (sc *Scope) putMember(email string, body Decoder, onlyNew bool) (domain.Mem
 		}
 	}
 	ch.Premises = premises
-	if err := sc.asCaller(email, ch, sc.mayManage("manage members"), func(ch Change) error {
+	if err := sc.asCaller(email, &m, ch, sc.mayManage("manage members"), func(ch Change) error {
 		return sc.s.store.PutMember(sc.ctx, sc.programmeID, m, before, ch)
 	}); err != nil {
 		return domain.Member{}, false, storeErr(err, "member", refs)
@@ -288,21 +288,26 @@ func (sc *Scope) DeleteMember(email string) error {
 	}
 	ch := sc.change(domain.EntityMember, before.Email, domain.ActionDelete, before, nil)
 	ch.Premises = premises
-	return storeErr(sc.asCaller(before.Email, ch, sc.mayManage("manage members"), func(ch Change) error {
+	return storeErr(sc.asCaller(before.Email, nil, ch, sc.mayManage("manage members"), func(ch Change) error {
 		return sc.s.store.DeleteMember(sc.ctx, sc.programmeID, before, ch)
 	}), "member", nil)
 }
 
-// asCaller is asMember for a change of member email's roles: a lead's
-// change of their own roles (or their leaving) writes their own member
-// item, conditioned on it as read, which is then its premise; any other
+// asCaller is asMember for a change of member email's roles to m (nil:
+// removed): a lead's change of their own roles (or their leaving) writes
+// their own member item, conditioned on it as read, which is then its
+// premise, and the scope keeps what it wrote (wroteOwn); any other
 // carries the caller's membership as asMember does, so a lead removed,
 // or no longer a lead, meanwhile changes nobody's roles (404, 403).
-func (sc *Scope) asCaller(email string, ch Change, may func() error, send func(Change) error) error {
-	if email == domain.NormaliseEmail(sc.caller.Email) {
-		return send(ch)
+func (sc *Scope) asCaller(email string, m *domain.Member, ch Change, may func() error, send func(Change) error) error {
+	if email != domain.NormaliseEmail(sc.caller.Email) || sc.caller.IsAdmin() {
+		return sc.asMember(ch, may, send)
 	}
-	return sc.asMember(ch, may, send)
+	err := send(ch)
+	if err == nil {
+		sc.wroteOwn(m)
+	}
+	return err
 }
 
 // keepsALead refuses to take the lead role from m (giving them roles, nil

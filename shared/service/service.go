@@ -265,6 +265,23 @@ func (sc *Scope) asMember(ch Change, may func() error, send func(Change) error) 
 	}
 }
 
+// wroteOwn keeps the caller's membership as the scope's own write left it
+// (m nil: removed), as wrote does the programme, so that a later write of
+// the same request is premised on that, not on what the access read
+// found, and is not refused as if someone else had changed it. Their
+// roles changed, it is held to the new ones; removed (a lead leaving, who
+// then takes themselves off funders' contacts), it is made on the access
+// the request read, with no member item left to check.
+func (sc *Scope) wroteOwn(m *domain.Member) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if m == nil {
+		sc.member = false
+		return
+	}
+	sc.roles = m.Roles
+}
+
 // mayManage is the access check of a write for leads (and admins) only,
 // for asMember to ask again: what is what the refusal says they may not do.
 func (sc *Scope) mayManage(what string) func() error {
