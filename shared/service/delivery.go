@@ -109,7 +109,8 @@ func (sc *Scope) CreatePost(body Decoder) (domain.Post, error) {
 		Contract: in.Contract, StartDate: in.StartDate, EndDate: in.EndDate, Status: in.Status, Version: 1, CreatedAt: now, UpdatedAt: now}
 	ch := sc.change(domain.EntityPost, p.ID, domain.ActionCreate, nil, p)
 	ch.Premises = []Premise{paidFrom}
-	return p, storeErr(sc.s.store.CreatePost(sc.ctx, sc.programmeID, p, ch), "project", postRefs(p))
+	err = sc.asMember(ch, sc.MayRecord, func(ch Change) error { return sc.s.store.CreatePost(sc.ctx, sc.programmeID, p, ch) })
+	return p, storeErr(err, "project", postRefs(p))
 }
 
 func postRefs(p domain.Post) refFields {
@@ -206,7 +207,10 @@ func (sc *Scope) UpdatePost(id string, ifMatch func(int64) bool, body Decoder) (
 		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
 		ch.Premises = premises
-		return after, storeErr(sc.s.store.UpdatePost(sc.ctx, sc.programmeID, before, after, ch), "post", postRefs(after))
+		err := sc.asMember(ch, sc.MayRecord, func(ch Change) error {
+			return sc.s.store.UpdatePost(sc.ctx, sc.programmeID, before, after, ch)
+		})
+		return after, storeErr(err, "post", postRefs(after))
 	})
 }
 
@@ -223,8 +227,8 @@ func (sc *Scope) CreateCohort(body Decoder) (domain.Cohort, error) {
 	co := domain.Cohort{ID: domain.NewID(), ProjectID: sc.projectID, Name: in.Name, Places: in.Places, StartDate: in.StartDate,
 		EndDate: in.EndDate, Version: 1, CreatedAt: now, UpdatedAt: now}
 	ch := sc.change(domain.EntityCohort, co.ID, domain.ActionCreate, nil, co)
-	return co, storeErr(sc.s.store.CreateCohort(sc.ctx, sc.programmeID, co, ch), "project",
-		refFields{}.add(domain.EntityProject, co.ProjectID, "projectId"))
+	err = sc.asMember(ch, sc.MayRecord, func(ch Change) error { return sc.s.store.CreateCohort(sc.ctx, sc.programmeID, co, ch) })
+	return co, storeErr(err, "project", refFields{}.add(domain.EntityProject, co.ProjectID, "projectId"))
 }
 
 // Cohort returns one cohort.
@@ -270,7 +274,10 @@ func (sc *Scope) UpdateCohort(id string, ifMatch func(int64) bool, body Decoder)
 			return before, nil
 		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
-		return after, storeErr(sc.s.store.UpdateCohort(sc.ctx, sc.programmeID, before, after, ch), "cohort", nil)
+		err := sc.asMember(ch, sc.MayRecord, func(ch Change) error {
+			return sc.s.store.UpdateCohort(sc.ctx, sc.programmeID, before, after, ch)
+		})
+		return after, storeErr(err, "cohort", nil)
 	})
 }
 

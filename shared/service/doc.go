@@ -29,7 +29,9 @@
 // that premise names, but for one on what the access read found (asRead:
 // the programme's review setting and dates a submission was decided on,
 // the roles that let the caller make it), which reads the access again
-// and plans the write again on it.
+// and plans the write again on it. Every write a member makes carries
+// their roles as read so (asMember): a member removed before it lands is
+// then not found, one whose roles no longer allow it forbidden.
 //
 // Storage is reached only through the small interfaces in storage.go,
 // which the DynamoDB store (shared/store) and the in-memory fake of the

@@ -26,7 +26,8 @@ func (sc *Scope) CreateGrant(body Decoder) (domain.Grant, error) {
 		Description: in.Description, AmountPence: in.AmountPence, Currency: in.Currency, AwardDate: in.AwardDate,
 		StartDate: in.StartDate, EndDate: in.EndDate, Budget: nonEmpty(in.Budget), Version: 1, CreatedAt: now, UpdatedAt: now}
 	ch := sc.change(domain.EntityGrant, g.ID, domain.ActionCreate, nil, g)
-	return g, storeErr(sc.s.store.CreateGrant(sc.ctx, sc.programmeID, g, ch), "programme", refs)
+	err = sc.asMember(ch, sc.MayCreateGrant, func(ch Change) error { return sc.s.store.CreateGrant(sc.ctx, sc.programmeID, g, ch) })
+	return g, storeErr(err, "programme", refs)
 }
 
 // Grant returns one grant the caller may read; any other is not found.
@@ -129,7 +130,9 @@ func (sc *Scope) UpdateGrant(id string, ifMatch func(version int64) bool, body D
 		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
 		ch.Guard, ch.Premises = reads.guard(id, rev), premises
-		err = sc.s.store.UpdateGrant(sc.ctx, sc.programmeID, before, after, ch)
+		err = sc.asMember(ch, sc.mayManage("change grants"), func(ch Change) error {
+			return sc.s.store.UpdateGrant(sc.ctx, sc.programmeID, before, after, ch)
+		})
 		if errors.Is(err, ErrOverCommitted) {
 			return domain.Grant{}, &domain.Error{Code: domain.CodeValidation, Message: "the grant's payments add up to more than that",
 				Fields: map[string]string{"amountPence": "is less than the payments of this grant that are not cancelled add up to; cancel some first"}}

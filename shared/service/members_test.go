@@ -70,18 +70,27 @@ func TestProgrammeKeepsALead(t *testing.T) {
 }
 
 // TestLeadsRemovingEachOtherKeepALead: two leads taking the lead role from
-// each other at the same moment each see the other as the lead who
-// remains; the one whose change lands second is refused (409, naming the
-// lead it relied on) and the programme keeps a lead.
+// each other at the same moment: the one whose change lands second is
+// refused and the programme keeps a lead. Each is the lead who remains
+// of their own change, held to their roles as read: removed meanwhile,
+// they are no longer a member (404); no longer a lead, they may no
+// longer manage members (403). Two leads each giving up their own lead
+// role at the same moment each see the other as the lead who remains:
+// the one whose change lands second is refused (409, naming the lead it
+// relied on).
 func TestLeadsRemovingEachOtherKeepALead(t *testing.T) {
 	me := emails[lead]
 	asViewer := domain.Caller{Identity: domain.Identity{Subject: "sub-viewer", Email: viewer}}
 	for _, c := range []struct {
 		name, op string
-		take     func(sc *service.Scope, email string) error
+		own      bool        // each takes the role from themselves
+		want     domain.Code // mine's answer
+		remains  string      // the lead after the race
 	}{
-		{"removing", "DeleteMember", func(sc *service.Scope, email string) error { return sc.DeleteMember(email) }},
-		{"taking the role", "PutMember", nil}, // set below: the roles name the world's funder
+		{"removing", "DeleteMember", false, domain.CodeNotFound, viewer},
+		{"taking the role", "PutMember", false, domain.CodeForbidden, viewer},
+		{"leaving", "DeleteMember", true, domain.CodeConflict, me},
+		{"giving up the role", "PutMember", true, domain.CodeConflict, me},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			w := newWorld(t)
@@ -90,7 +99,7 @@ func TestLeadsRemovingEachOtherKeepALead(t *testing.T) {
 			tick := clock
 			w.svc = service.New(w.st, func() time.Time { tick = tick.Add(time.Millisecond); return tick })
 			must3(w.open(lead).PutMember(viewer, body(map[string]any{"roles": []domain.Role{{Role: domain.RoleLead}}})))
-			take := c.take
+			take := func(sc *service.Scope, email string) error { return sc.DeleteMember(email) }
 			if c.op == "PutMember" {
 				take = func(sc *service.Scope, email string) error {
 					_, _, err := sc.PutMember(email, body(map[string]any{"roles": []domain.Role{{Role: domain.RoleFunder, FunderID: w.X}}}))
@@ -98,24 +107,29 @@ func TestLeadsRemovingEachOtherKeepALead(t *testing.T) {
 				}
 			}
 			mine, theirs := w.open(lead), w.svc.Open(w.ctx, asViewer, w.P)
+			mineOf, theirsOf := viewer, me
+			if c.own {
+				mineOf, theirsOf = me, viewer
+			}
 			raced := false
 			w.st.Before = func(op string) error {
 				if op == c.op && !raced {
 					// The other lead's change lands between this
-					// request's read of the members and its write.
+					// request's reads and its write.
 					raced = true
-					if err := take(theirs, me); err != nil {
+					if err := take(theirs, theirsOf); err != nil {
 						t.Errorf("the other lead: %v", err)
 					}
 				}
 				return nil
 			}
-			err := take(mine, viewer)
+			err := take(mine, mineOf)
 			w.st.Before = nil
 			if !raced {
 				t.Fatal("the race never happened")
 			}
-			if de := wantCode(t, "the second of the two", err, domain.CodeConflict); !strings.Contains(de.Message, me) {
+			de := wantCode(t, "the second of the two", err, c.want)
+			if c.want == domain.CodeConflict && !strings.Contains(de.Message, viewer) {
 				t.Errorf("message %q does not name the lead it relied on", de.Message)
 			}
 			members, _, err := w.open(admin).ListMembers(service.Page{Limit: 100})
@@ -130,8 +144,8 @@ func TestLeadsRemovingEachOtherKeepALead(t *testing.T) {
 					}
 				}
 			}
-			if len(leads) != 1 || leads[0] != viewer {
-				t.Errorf("leads after the race: %v, want only %s", leads, viewer)
+			if len(leads) != 1 || leads[0] != c.remains {
+				t.Errorf("leads after the race: %v, want only %s", leads, c.remains)
 			}
 		})
 	}

@@ -199,9 +199,10 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 	if err != nil {
 		return domain.Payment{}, err
 	}
+	may := sc.mayManage("manage payments")
 	ch := sc.change(domain.EntityPayment, p.ID, domain.ActionCreate, nil, p)
 	ch.Premises = resultsPremises(g, p, tg, rg)
-	err = sc.s.store.CreatePayment(sc.ctx, sc.programmeID, g, p, due, ch)
+	err = sc.asMember(ch, may, func(ch Change) error { return sc.s.store.CreatePayment(sc.ctx, sc.programmeID, g, p, due, ch) })
 	if errors.Is(err, ErrChanged) && due != nil && due.Figures != nil {
 		// The figures moved since the target was judged reached: it is
 		// made waiting instead, which marks them changed for the notifier
@@ -209,7 +210,7 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 		p, due = scheduled, nil
 		ch = sc.change(domain.EntityPayment, p.ID, domain.ActionCreate, nil, p)
 		ch.Premises = resultsPremises(g, p, tg, rg)
-		err = sc.s.store.CreatePayment(sc.ctx, sc.programmeID, g, p, nil, ch)
+		err = sc.asMember(ch, may, func(ch Change) error { return sc.s.store.CreatePayment(sc.ctx, sc.programmeID, g, p, nil, ch) })
 	}
 	if errors.Is(err, ErrOverCommitted) {
 		return domain.Payment{}, overCommitted(g)
@@ -399,7 +400,9 @@ func (sc *Scope) UpdatePayment(grantID, id string, ifMatch func(int64) bool, bod
 			if emailFound {
 				email = sc.paymentEmail(before, after, note)
 			}
-			err = sc.s.store.UpdatePayment(sc.ctx, sc.programmeID, g, before, after, email, ch)
+			err = sc.asMember(ch, sc.mayManage("change payments"), func(ch Change) error {
+				return sc.s.store.UpdatePayment(sc.ctx, sc.programmeID, g, before, after, email, ch)
+			})
 			if errors.Is(err, ErrChanged) && plan < maxPlans {
 				continue // its email moved on meanwhile: read both again
 			}
@@ -540,7 +543,9 @@ func (sc *Scope) SubmitSpend(grantID string, body Decoder) (domain.SpendReturn, 
 		if r, ok := in.ReportedAlready(reported); ok {
 			return domain.SpendReturn{}, reportedAlready(r)
 		}
-		err := sc.s.store.CreateSpend(sc.ctx, sc.programmeID, s, old, len(reported), ch)
+		err := sc.asMember(ch, func() error { return sc.spendAllowed(g) }, func(ch Change) error {
+			return sc.s.store.CreateSpend(sc.ctx, sc.programmeID, s, old, len(reported), ch)
+		})
 		if !errors.Is(err, ErrChanged) || plan >= maxPlans {
 			return s, storeErr(err, "grant", refs)
 		}

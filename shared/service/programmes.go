@@ -102,7 +102,9 @@ func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain
 		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
 		ch.Guard = guard
-		if err := sc.s.store.UpdateProgramme(sc.ctx, before, after, ch); err != nil {
+		if err := sc.asMember(ch, sc.mayManage("change the programme"), func(ch Change) error {
+			return sc.s.store.UpdateProgramme(sc.ctx, before, after, ch)
+		}); err != nil {
 			return after, storeErr(err, "programme", nil)
 		}
 		kept := int64(0) // a change without a guard starts the revision again
@@ -193,7 +195,9 @@ func (sc *Scope) putMember(email string, body Decoder, onlyNew bool) (domain.Mem
 		}
 	}
 	ch.Premises = premises
-	if err := sc.s.store.PutMember(sc.ctx, sc.programmeID, m, before, ch); err != nil {
+	if err := sc.asCaller(email, &m, ch, sc.mayManage("manage members"), func(ch Change) error {
+		return sc.s.store.PutMember(sc.ctx, sc.programmeID, m, before, ch)
+	}); err != nil {
 		return domain.Member{}, false, storeErr(err, "member", refs)
 	}
 	sc.recheckNewlyLed(before, m)
@@ -284,7 +288,26 @@ func (sc *Scope) DeleteMember(email string) error {
 	}
 	ch := sc.change(domain.EntityMember, before.Email, domain.ActionDelete, before, nil)
 	ch.Premises = premises
-	return storeErr(sc.s.store.DeleteMember(sc.ctx, sc.programmeID, before, ch), "member", nil)
+	return storeErr(sc.asCaller(before.Email, nil, ch, sc.mayManage("manage members"), func(ch Change) error {
+		return sc.s.store.DeleteMember(sc.ctx, sc.programmeID, before, ch)
+	}), "member", nil)
+}
+
+// asCaller is asMember for a change of member email's roles to m (nil:
+// removed): a lead's change of their own roles (or their leaving) writes
+// their own member item, conditioned on it as read, which is then its
+// premise, and the scope keeps what it wrote (wroteOwn); any other
+// carries the caller's membership as asMember does, so a lead removed,
+// or no longer a lead, meanwhile changes nobody's roles (404, 403).
+func (sc *Scope) asCaller(email string, m *domain.Member, ch Change, may func() error, send func(Change) error) error {
+	if email != domain.NormaliseEmail(sc.caller.Email) || sc.caller.IsAdmin() {
+		return sc.asMember(ch, may, send)
+	}
+	err := send(ch)
+	if err == nil {
+		sc.wroteOwn(m)
+	}
+	return err
 }
 
 // keepsALead refuses to take the lead role from m (giving them roles, nil
@@ -292,15 +315,24 @@ func (sc *Scope) DeleteMember(email string) error {
 // without a lead has no one to manage its members, funders, grants and
 // targets but an administrator. An administrator may still do it (handing
 // a programme back to be set up again, say); for anyone else it is a
-// slip, or a lead removing themselves. The members are read only when
-// the lead role is going.
+// slip, or a lead removing themselves. A lead changing someone else's
+// roles is the lead who remains, held to their own roles as read by the
+// change (asCaller): a lead removed, or no longer a lead, before it lands
+// changes nothing (404, 403). The members are read only when a lead's own
+// lead role is going.
 //
-// The lead that remains is the change's premise: two leads taking the
-// role from each other at the same moment would each see the other as
-// the one remaining, so the change commits only while that lead's record
-// is as read, and the later of the two is refused (409) and may retry.
+// The lead that remains is then the change's premise: two leads giving up
+// the role at the same moment would each see the other as the one
+// remaining, so the change commits only while that lead's record is as
+// read, and the later of the two is refused (409) and may retry.
 func (sc *Scope) keepsALead(m domain.Member, roles []domain.Role) ([]Premise, error) {
 	if sc.caller.IsAdmin() || !hasLead(m.Roles) || hasLead(roles) {
+		return nil, nil
+	}
+	if m.Email != domain.NormaliseEmail(sc.caller.Email) && hasLead(sc.roles) {
+		// The caller is the lead who remains: the change is held to
+		// their roles as read, so they are a lead still when it lands
+		// (asCaller), and no one else's record needs reading.
 		return nil, nil
 	}
 	members, err := all(func(p Page) ([]domain.Member, string, error) {
@@ -394,7 +426,8 @@ func (sc *Scope) CreateFunder(body Decoder) (domain.Funder, error) {
 	now := sc.s.now()
 	f := domain.Funder{ID: domain.NewID(), Name: in.Name, OrgID: in.OrgID, Contacts: contacts, Version: 1, CreatedAt: now, UpdatedAt: now}
 	ch := sc.change(domain.EntityFunder, f.ID, domain.ActionCreate, nil, f)
-	return f, storeErr(sc.s.store.CreateFunder(sc.ctx, sc.programmeID, f, ch), "programme", nil)
+	err = sc.asMember(ch, sc.MayCreateFunder, func(ch Change) error { return sc.s.store.CreateFunder(sc.ctx, sc.programmeID, f, ch) })
+	return f, storeErr(err, "programme", nil)
 }
 
 // funderView hides a funder's contact emails from members who neither
@@ -453,7 +486,9 @@ func (sc *Scope) CreateProject(body Decoder) (domain.Project, error) {
 	pr.Postcode, _ = domain.CanonicalPostcode(in.Postcode) // validated: "" stays ""
 	gen := generationFor(setup, sc.programmeID, pr, now)
 	ch := sc.change(domain.EntityProject, pr.ID, domain.ActionCreate, nil, pr)
-	if err := sc.s.store.CreateProject(sc.ctx, sc.programmeID, pr, gen, ch); err != nil {
+	if err := sc.asMember(ch, sc.MayCreateProject, func(ch Change) error {
+		return sc.s.store.CreateProject(sc.ctx, sc.programmeID, pr, gen, ch)
+	}); err != nil {
 		return domain.Project{}, storeErr(err, "programme", nil)
 	}
 	if gen != nil {
@@ -525,7 +560,10 @@ func (sc *Scope) UpdateFunder(id string, ifMatch func(int64) bool, body Decoder)
 			return before, nil
 		}
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
-		return after, storeErr(sc.s.store.UpdateFunder(sc.ctx, sc.programmeID, before, after, ch), "funder", nil)
+		err := sc.asMember(ch, sc.mayManage("manage funders"), func(ch Change) error {
+			return sc.s.store.UpdateFunder(sc.ctx, sc.programmeID, before, after, ch)
+		})
+		return after, storeErr(err, "funder", nil)
 	})
 }
 
@@ -572,7 +610,10 @@ func (sc *Scope) RemoveContact(id, email string) (f domain.Funder, removed bool,
 		after.Contacts = normaliseContacts(kept)
 		ch, _ := sc.changeOf(domain.EntityFunder, id, before, after)
 		after.Version, after.UpdatedAt = before.Version+1, sc.s.now()
-		return after, storeErr(sc.s.store.UpdateFunder(sc.ctx, sc.programmeID, before, after, ch), "funder", nil)
+		err := sc.asMember(ch, sc.mayManage("manage funders"), func(ch Change) error {
+			return sc.s.store.UpdateFunder(sc.ctx, sc.programmeID, before, after, ch)
+		})
+		return after, storeErr(err, "funder", nil)
 	})
 	return f, removed && err == nil, err
 }
@@ -643,7 +684,9 @@ func (sc *Scope) UpdateProject(id string, ifMatch func(int64) bool, body Decoder
 			if dated {
 				ch.Guard = projectDatesGuard(id, rev)
 			}
-			err = sc.s.store.UpdateProject(sc.ctx, sc.programmeID, before, after, rc, ch)
+			err = sc.asMember(ch, sc.mayManage("manage projects"), func(ch Change) error {
+				return sc.s.store.UpdateProject(sc.ctx, sc.programmeID, before, after, rc, ch)
+			})
 			if errors.Is(err, ErrChanged) && plan >= maxPlans {
 				return domain.Project{}, domain.Errorf(domain.CodeConflict, "the project's returns kept changing while its dates were being changed: "+
 					"look at its returns again and retry")

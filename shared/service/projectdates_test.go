@@ -296,7 +296,7 @@ func TestProjectDatesNarrowedWhileWideningsReturnsAreWritten(t *testing.T) {
 // TestProjectDatesRemoveReturnsOfFewSchedulesAtOnce: each schedule whose
 // returns a change of a project's dates removes adds its counts and the
 // project's counts of it to the change's transaction, so one change
-// removes returns of at most 26 schedules (over DynamoDB, at the limit:
+// removes returns of at most 25 schedules (over DynamoDB, at the limit:
 // store's TestProjectDatesRemovalWithinTheItemLimit). Both dates moving
 // in count together: more is refused, naming endDate, one date at a time.
 func TestProjectDatesRemoveReturnsOfFewSchedulesAtOnce(t *testing.T) {
@@ -319,7 +319,7 @@ func TestProjectDatesRemoveReturnsOfFewSchedulesAtOnce(t *testing.T) {
 	}
 	_, err := sc.UpdateProject(j, version(1), body(map[string]any{"startDate": "2025-08-01", "endDate": "2025-11-30"}))
 	if why := fieldProblem(t, "both dates, 28 returns of 28 schedules", err, "endDate"); why !=
-		"with the new start date, would remove returns of 28 schedules at once, and one change removes those of at most 26 schedules: change one date at a time" {
+		"with the new start date, would remove returns of 28 schedules at once, and one change removes those of at most 25 schedules: change one date at a time" {
 		t.Errorf("endDate: %q", why)
 	}
 	must(sc.UpdateProject(j, version(1), body(map[string]any{"startDate": "2025-08-01"})))

@@ -87,7 +87,9 @@ func (sc *Scope) CreateSchedule(body Decoder) (domain.Schedule, error) {
 	// is refused by its guard (UpdateProgramme).
 	ch.Premises = []Premise{sc.scheduleWithinDates()}
 	for round := 1; ; round++ {
-		err := sc.s.store.CreateSchedule(sc.ctx, sc.programmeID, s, setup.Seq, gen, ch)
+		err := sc.asMember(ch, sc.MayCreateSchedule, func(ch Change) error {
+			return sc.s.store.CreateSchedule(sc.ctx, sc.programmeID, s, setup.Seq, gen, ch)
+		})
 		if !errors.Is(err, ErrChanged) || round >= maxPlans {
 			if err != nil {
 				return domain.Schedule{}, storeErr(err, "programme", nil)
@@ -228,7 +230,9 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 				}
 				ch.Guard = &Guard{Ref: ref, Rev: rev, Err: ErrChanged}
 			}
-			err = sc.s.store.UpdateSchedule(sc.ctx, sc.programmeID, before, after, setup.Seq, gen, removed, ch)
+			err = sc.asMember(ch, sc.mayManage("manage reporting schedules"), func(ch Change) error {
+				return sc.s.store.UpdateSchedule(sc.ctx, sc.programmeID, before, after, setup.Seq, gen, removed, ch)
+			})
 			if errors.Is(err, ErrChanged) && plan >= maxPlans && shortened {
 				return domain.Schedule{}, domain.Errorf(domain.CodeConflict, "the schedule's returns kept changing while its last period was being moved: "+
 					"look at its returns again and retry")
@@ -263,8 +267,8 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 // transaction, beside the counts it moves (DynamoDB takes 100 items a
 // transaction). A schedule's are of one schedule and at most 40 projects,
 // whose counts are an item each: with its own items (the schedule, the
-// setup, the programme's premise, the audit event, an edit form's claim)
-// at most 86.
+// setup, the programme's premise, the caller's membership, the audit
+// event, an edit form's claim) at most 87.
 const maxRemovedReturns = 40
 
 // maxTxItems is DynamoDB's bound on the items of one transaction.
@@ -273,15 +277,16 @@ const maxTxItems = 100
 // maxProjectChangeItems are the items of a change of a project's dates
 // besides the removal of its returns, at most: the project, the totals'
 // copy of its name, its new and old name markers, the setup's sequence,
-// a generation of newly covered periods' returns, the audit event and an
-// edit form's idempotency claim (store.UpdateProject).
-const maxProjectChangeItems = 8
+// a generation of newly covered periods' returns, the check of the
+// caller's membership (asMember), the audit event and an edit form's
+// idempotency claim (store.UpdateProject).
+const maxProjectChangeItems = 9
 
 // maxRemovedSchedules bounds the schedules whose returns one change of a
 // project's dates removes: each adds two items to the change's
 // transaction, the schedule's counts and the project's counts of it, so
 // with maxRemovedReturns returns and the change's own items it holds at
-// most 100 (26 schedules: TestProjectDatesRemovalWithinTheItemLimit).
+// most 100 (25 schedules: TestProjectDatesRemovalWithinTheItemLimit).
 const maxRemovedSchedules = (maxTxItems - maxProjectChangeItems - maxRemovedReturns) / 2
 
 // returnsAfter are the returns of schedule s whose periods end after end,

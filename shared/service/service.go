@@ -2,9 +2,11 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -228,6 +230,66 @@ func (sc *Scope) asRead(fields ...string) []Premise {
 			Record: domain.Member{Email: sc.caller.Email, Roles: sc.roles}, Fields: []string{"Roles"}, Err: errReadAgain})
 	}
 	return out
+}
+
+// asMember sends a write the caller makes as a member of the programme
+// (send, given ch with the caller's membership, as the access read found
+// it, among its premises: asRead), so that a member removed, or whose
+// roles changed, between that read and the write writes nothing. Refused
+// so (errReadAgain), the access is read again (reread): a caller removed
+// is not found (404), as any request of theirs now is; one whose roles no
+// longer allow the write (may) is forbidden (403); one still allowed has
+// the same write sent again on their roles as they are now, told nothing
+// of it (its plan rests on the caller's roles only through may). An
+// administrator's access is their group's: their write has no such
+// premise and is sent once. A ConditionCheck of MEMBER#<email> in the
+// write's own transaction: no request more.
+//
+// A change that writes the caller's own member item (their own roles)
+// must not be sent so: its own condition on that item, as read, is its
+// premise (a transaction names an item once).
+func (sc *Scope) asMember(ch Change, may func() error, send func(Change) error) error {
+	own := slices.Clip(ch.Premises)
+	for plan := 1; ; plan++ {
+		ch.Premises = append(own, sc.asRead()...)
+		err := send(ch)
+		if !errors.Is(err, errReadAgain) {
+			return err
+		}
+		if plan >= maxPlans {
+			return &domain.Error{Code: domain.CodeConflict, Err: err,
+				Message: "your roles in this programme kept changing while this was being saved: look at them again and retry"}
+		}
+		if err := sc.reread(); err != nil {
+			return err
+		}
+		if err := may(); err != nil {
+			return err
+		}
+	}
+}
+
+// wroteOwn keeps the caller's membership as the scope's own write left it
+// (m nil: removed), as wrote does the programme, so that a later write of
+// the same request is premised on that, not on what the access read
+// found, and is not refused as if someone else had changed it. Their
+// roles changed, it is held to the new ones; removed (a lead leaving, who
+// then takes themselves off funders' contacts), it is made on the access
+// the request read, with no member item left to check.
+func (sc *Scope) wroteOwn(m *domain.Member) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if m == nil {
+		sc.member = false
+		return
+	}
+	sc.roles = m.Roles
+}
+
+// mayManage is the access check of a write for leads (and admins) only,
+// for asMember to ask again: what is what the refusal says they may not do.
+func (sc *Scope) mayManage(what string) func() error {
+	return func() error { return sc.manage(what) }
 }
 
 // reread reads the programme and the caller's membership again, as the

@@ -29,7 +29,9 @@ func (sc *Scope) CreateTarget(body Decoder) (domain.Target, error) {
 	due := t.NextCheck(sc.programme.StartDate, domain.UKDate(now))
 	ch := sc.change(domain.EntityTarget, t.ID, domain.ActionCreate, nil, t)
 	ch.Premises = []Premise{sc.withinDates()}
-	if err := sc.s.store.CreateTarget(sc.ctx, sc.programmeID, t, due, ch); err != nil {
+	if err := sc.asMember(ch, sc.MayCreateTarget, func(ch Change) error {
+		return sc.s.store.CreateTarget(sc.ctx, sc.programmeID, t, due, ch)
+	}); err != nil {
 		return t, storeErr(err, "programme", refs)
 	}
 	sc.wrote(nil, 1)
@@ -159,7 +161,9 @@ func (sc *Scope) UpdateTarget(id string, ifMatch func(int64) bool, body Decoder)
 					return after, err
 				}
 			}
-			err := sc.s.store.UpdateTarget(sc.ctx, sc.programmeID, before, after, due, rel, ch)
+			err := sc.asMember(ch, sc.mayManage("change targets"), func(ch Change) error {
+				return sc.s.store.UpdateTarget(sc.ctx, sc.programmeID, before, after, due, rel, ch)
+			})
 			if errors.Is(err, ErrChanged) && plan < maxPlans {
 				continue
 			}

@@ -145,7 +145,13 @@ func (t *tx) commit(ch service.Change) error {
 	if p := t.s.progs[ch.Audit.ProgrammeID]; p != nil {
 		dup = slices.ContainsFunc(p.audit, func(e auditEntry) bool { return e.id == ch.Audit.ID })
 	}
+	own := domain.Ref(ch.Audit.Entity, ch.Audit.EntityID)
 	for _, pr := range ch.Premises {
+		if pr.Ref == own {
+			// DynamoDB takes an item once a transaction: the store
+			// refuses to build one (store.dropCheck).
+			panic("memstore: a premise on a record the change writes")
+		}
 		t.premise(pr)
 	}
 	if ch.Guard != nil {
