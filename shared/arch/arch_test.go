@@ -2,9 +2,11 @@ package arch
 
 import (
 	"encoding/json"
+	"fmt"
 	"os/exec"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -17,22 +19,59 @@ type pkg struct {
 	Deps       []string
 }
 
+// list is what `go list` says of the packages matching patterns (each a
+// path under the module, ending in "/..." for a tree), keyed by path
+// without the module. The packages of shared/ and functions/ are listed by
+// one `go list` per test binary: each run of it loads the whole module
+// graph, and the tests here asked two dozen times.
 func list(t *testing.T, patterns ...string) map[string]pkg {
 	t.Helper()
+	listed.once.Do(func() { listed.pkgs, listed.err = goList(module+"shared/...", module+"functions/...") })
+	if listed.err != nil {
+		t.Fatal(listed.err)
+	}
+	pkgs := map[string]pkg{}
+	for _, pattern := range patterns {
+		path, ok := strings.CutPrefix(pattern, module)
+		tree, isTree := strings.CutSuffix(path, "/...")
+		if !ok || !(strings.HasPrefix(path, "shared/") || strings.HasPrefix(path, "functions/")) {
+			t.Fatalf("list: %s is not under %sshared/ or %sfunctions/", pattern, module, module)
+		}
+		found := false
+		for p, v := range listed.pkgs {
+			if p == path || (isTree && (p == tree || strings.HasPrefix(p, tree+"/"))) {
+				pkgs[p], found = v, true
+			}
+		}
+		if !found {
+			t.Fatalf("list: no package matches %s", pattern)
+		}
+	}
+	return pkgs
+}
+
+var listed struct {
+	once sync.Once
+	pkgs map[string]pkg
+	err  error
+}
+
+// goList runs `go list` once for patterns.
+func goList(patterns ...string) (map[string]pkg, error) {
 	out, err := exec.Command("go", append([]string{"list", "-json=ImportPath,Imports,Deps"}, patterns...)...).Output()
 	if err != nil {
-		t.Fatalf("go list: %v", err)
+		return nil, fmt.Errorf("go list: %v", err)
 	}
 	pkgs := map[string]pkg{}
 	dec := json.NewDecoder(strings.NewReader(string(out)))
 	for dec.More() {
 		var p pkg
 		if err := dec.Decode(&p); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		pkgs[strings.TrimPrefix(p.ImportPath, module)] = p
 	}
-	return pkgs
+	return pkgs, nil
 }
 
 // allowed lists, for each package, the fundtrack packages it may import.

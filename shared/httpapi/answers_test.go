@@ -575,7 +575,7 @@ func anFields(typ reflect.Type) []reflect.StructField {
 func TestEmptyProgrammeAnswersOverDynamoDB(t *testing.T) {
 	t.Parallel()
 	d := anLoad(t)
-	a := startAPI(t, testkit.New(t), nil, testkit.APIConfig{Transport: oaNewTransport(t, oaLoad(t))})
+	a := startAPI(t, testkit.New(t), nil, testkit.APIConfig{Transport: oaNewTransport(t)})
 	read := func(as, path, schema string) map[string]any {
 		t.Helper()
 		r := a.Want(t, http.StatusOK, testkit.Request(http.MethodGet, path, as, nil))

@@ -45,19 +45,41 @@ import (
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
-// oaLoad loads and validates the embedded document; each caller gets its own
-// copy, since routers and validation keep state on it.
+// oaLoad returns the embedded document, loaded and validated once per test
+// binary: a load is a quarter of a CPU second under the race detector,
+// and some twenty tests and subtests each loaded their own. Callers read
+// it and never change it (the race detector would see a test that did);
+// transports route over a copy of their own (oaNewTransport).
 func oaLoad(t testing.TB) *openapi3.T {
 	t.Helper()
+	oaShared.docOnce.Do(func() { oaShared.doc, oaShared.docErr = oaParse() })
+	if oaShared.docErr != nil {
+		t.Fatal(oaShared.docErr)
+	}
+	return oaShared.doc
+}
+
+var oaShared struct {
+	docOnce sync.Once
+	doc     *openapi3.T
+	docErr  error
+
+	routerOnce sync.Once
+	router     routers.Router
+	routerErr  error
+}
+
+// oaParse loads and validates the embedded document.
+func oaParse() (*openapi3.T, error) {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(httpapi.OpenAPI())
 	if err != nil {
-		t.Fatalf("openapi.json does not load: %v", err)
+		return nil, fmt.Errorf("openapi.json does not load: %v", err)
 	}
 	if err := doc.Validate(loader.Context); err != nil {
-		t.Fatalf("openapi.json is not a valid OpenAPI document: %v", err)
+		return nil, fmt.Errorf("openapi.json is not a valid OpenAPI document: %v", err)
 	}
-	return doc
+	return doc, nil
 }
 
 // oaOperations lists the document's operations as ServeMux patterns
@@ -215,7 +237,7 @@ func TestOpenAPIPublicRoutes(t *testing.T) {
 	srv := httptest.NewServer(httpapi.Mount(httpapi.Functions(httpapi.Deps{Auth: oaNoAuth{}, Logger: slog.New(slog.DiscardHandler),
 		Service: st.Svc})))
 	t.Cleanup(srv.Close)
-	tr := oaNewTransport(t, doc)
+	tr := oaNewTransport(t)
 	client := &http.Client{Transport: tr}
 	for key, op := range oaOperations(doc) {
 		public := op.Security != nil && len(*op.Security) == 0
@@ -595,16 +617,27 @@ func oaOptions() *openapi3filter.Options {
 	}
 }
 
-func oaNewTransport(t testing.TB, doc *openapi3.T) *oaTransport {
+// oaNewTransport validates every request and answer against openapi.json.
+// The router (over a copy of the document of its own, which matches any
+// host) is built once per test binary and shared: finding a route and
+// validating read it, and each transport counts what it saw itself.
+func oaNewTransport(t testing.TB) *oaTransport {
 	t.Helper()
-	// Workbooks are files: checked as bytes, as kin-openapi checks other binary bodies.
-	openapi3filter.RegisterBodyDecoder(domain.MediaXLSX, openapi3filter.FileBodyDecoder)
-	doc.Servers = nil // match any host: the test server's
-	router, err := gorillamux.NewRouter(doc)
-	if err != nil {
-		t.Fatal(err)
+	oaShared.routerOnce.Do(func() {
+		// Workbooks are files: checked as bytes, as kin-openapi checks other binary bodies.
+		openapi3filter.RegisterBodyDecoder(domain.MediaXLSX, openapi3filter.FileBodyDecoder)
+		doc, err := oaParse()
+		if err != nil {
+			oaShared.routerErr = err
+			return
+		}
+		doc.Servers = nil // match any host: the test server's
+		oaShared.router, oaShared.routerErr = gorillamux.NewRouter(doc)
+	})
+	if oaShared.routerErr != nil {
+		t.Fatal(oaShared.routerErr)
 	}
-	return &oaTransport{base: http.DefaultTransport, router: router, seen: map[string]map[int]int{}}
+	return &oaTransport{base: http.DefaultTransport, router: oaShared.router, seen: map[string]map[int]int{}}
 }
 
 func (tr *oaTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -716,7 +749,7 @@ func (s *oaSender) Send(_ context.Context, m email.Message) error {
 // openapi.json, and then checks that every operation was exercised.
 func TestOpenAPIFlow(t *testing.T) {
 	t.Parallel()
-	tr := oaNewTransport(t, oaLoad(t))
+	tr := oaNewTransport(t)
 	a := startAPI(t, testkit.New(t), nil, testkit.APIConfig{Transport: tr})
 	db, cfg := a.DB, a.Config()
 
@@ -1167,7 +1200,7 @@ func TestOpenAPIValidationBites(t *testing.T) {
 				json.NewEncoder(w).Encode(c.body)
 			}))
 			t.Cleanup(srv.Close)
-			client := &http.Client{Transport: oaNewTransport(t, oaLoad(t))}
+			client := &http.Client{Transport: oaNewTransport(t)}
 			req, _ := http.NewRequest(http.MethodGet, srv.URL+grantPath, nil)
 			req.Header.Set("Authorization", "Bearer x.y.z")
 			res, err := client.Do(req)
@@ -1196,7 +1229,7 @@ func TestOpenAPIValidationBites(t *testing.T) {
 			w.WriteHeader(http.StatusUnauthorized)
 			io.WriteString(w, body)
 		}))
-		client := &http.Client{Transport: oaNewTransport(t, oaLoad(t))}
+		client := &http.Client{Transport: oaNewTransport(t)}
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+grantPath, nil)
 		req.Header.Set("Authorization", "Bearer x.y.z")
 		res, err := client.Do(req)
@@ -1216,7 +1249,7 @@ func TestOpenAPIValidationBites(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	t.Cleanup(srv.Close)
-	client := &http.Client{Transport: oaNewTransport(t, oaLoad(t))}
+	client := &http.Client{Transport: oaNewTransport(t)}
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/programmes/01hq3v7k8m9n0p1q2r3s4t5v6w/funders",
 		strings.NewReader(`{"name": "DWP", "contacts": "not-a-list"}`))
 	req.Header.Set("Content-Type", "application/json")
