@@ -209,12 +209,12 @@ func TestScheduleAndProgrammeForms(t *testing.T) {
 	p := "/app/programmes/" + f.PID
 	lead := h.as(t, uLead)
 	// The reminders' hint says a reminder day already gone by when the
-	// schedule is saved is not sent, and that the overdue email still
-	// catches up (domain.Return.remindable).
-	const passed = "A reminder whose day has already passed when you save is not sent: if the return is then late, the overdue email still goes."
+	// schedule is saved sends one reminder at once, unless one went, and
+	// that the overdue email catches up (domain.Return.NoticeOn).
+	const passed = "If reminder days have already passed when you save, a return not yet due gets one reminder at once (for the latest of them) unless one was already sent; a return already late gets the overdue email."
 	if pg := lead.get(p + "/schedules/new"); !strings.Contains(pg.Body, `<div class="nhsuk-hint" id="f-reminders-hint">`) ||
 		!strings.Contains(pg.Body, passed) {
-		t.Errorf("the new schedule form's reminders hint does not say a passed reminder day is not sent\n%s", excerpt(pg.Body))
+		t.Errorf("the new schedule form's reminders hint does not say what a passed reminder day sends\n%s", excerpt(pg.Body))
 	}
 	bad := lead.post(p+"/schedules/new", url.Values{"name": {""}, "frequency": {"quarterly"}, "firstPeriodStart-day": {"2"},
 		"firstPeriodStart-month": {"1"}, "firstPeriodStart-year": {"2011"}, "lastPeriodEnd-day": {"30"}, "lastPeriodEnd-month": {"12"},
@@ -249,7 +249,7 @@ func TestScheduleAndProgrammeForms(t *testing.T) {
 	}
 	sid := items[0].ID
 	if pg := lead.get(p + "/schedules/" + sid + "/edit"); !strings.Contains(pg.Body, passed) {
-		t.Errorf("the schedule's edit form's reminders hint does not say a passed reminder day is not sent\n%s", excerpt(pg.Body))
+		t.Errorf("the schedule's edit form's reminders hint does not say what a passed reminder day sends\n%s", excerpt(pg.Body))
 	}
 	renamed := lead.post(p+"/schedules/"+sid+"/edit", url.Values{"version": {"1"}, "name": {"Quarters of 2011"}, "reminders": {""},
 		"lastPeriodEnd-day": {"31"}, "lastPeriodEnd-month": {"12"}, "lastPeriodEnd-year": {"2011"}})
