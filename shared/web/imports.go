@@ -61,7 +61,9 @@ type upload struct {
 }
 
 // uploadForm reads a multipart form: its fields and its one file (the
-// field "file"), at most maxUploadBytes in all, held in memory.
+// field "file"), at most maxUploadBytes in all, held in memory. A file
+// chosen but empty (0 bytes, with a name) is an upload with no data; no
+// file chosen is none.
 func (a *app) uploadForm(w http.ResponseWriter, r *http.Request) (url.Values, *upload, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
 	if err := r.ParseMultipartForm(maxUploadBytes); err != nil {
@@ -79,8 +81,11 @@ func (a *app) uploadForm(w http.ResponseWriter, r *http.Request) (url.Values, *u
 	if len(fhs) > 1 { // one is read: which, a careless reader would choose
 		return nil, nil, domain.Errorf(domain.CodeValidation, "the form could not be read: its file field %s; choose one file", decode.ProblemTwice)
 	}
-	if len(fhs) == 0 || fhs[0].Size == 0 {
+	if len(fhs) == 0 || fhs[0].Size == 0 && fhs[0].Filename == "" {
 		return form, nil, nil
+	}
+	if fhs[0].Size == 0 {
+		return form, &upload{Name: filepath.Base(fhs[0].Filename)}, nil
 	}
 	f, err := fhs[0].Open()
 	if err != nil {
@@ -170,6 +175,16 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 		return nil
 	}
 	d.Uploaded, d.FileName = true, domain.ImportFileName(q.File.Name) // "" shows as "your file"
+	if len(q.File.Data) == 0 {
+		// Chosen, but 0 bytes (audit walk3 N1): not "no file was uploaded".
+		name := "you chose"
+		if d.FileName != "" {
+			name = d.FileName
+		}
+		d.refuseFile("The file "+name+" is empty: nothing was imported.", "The file "+name+" is empty: choose the file with your figures")
+		a.render(w, r, http.StatusBadRequest, "imports", &view{Title: importTitle, Nav: n, Data: d})
+		return nil
+	}
 	f := service.ImportFile{MediaType: q.File.MediaType, Data: q.File.Data}
 	res, staged, err := sc.PreviewImport(f, q.File.Name)
 	var de *domain.Error

@@ -242,6 +242,12 @@ func TestImportPagesRefuse(t *testing.T) {
 			t.Errorf("no file: the error summary does not come before the heading\n%s", excerpt(p.Body))
 		}
 	}
+	// A file chosen but empty is said to be empty (audit walk3 N1).
+	if p = b.upload(base+"/imports", "e.csv", nil, b.csrf); p.Status != http.StatusBadRequest ||
+		!strings.Contains(p.Body, "The file e.csv is empty: nothing was imported.") || strings.Contains(p.Body, "No file was uploaded") ||
+		!strings.Contains(p.Body, `<a href="#file">File: The file e.csv is empty: choose the file with your figures</a>`) {
+		t.Errorf("an empty file: %d\n%s", p.Status, excerpt(p.Body))
+	}
 	if p = b.upload(base+"/imports", "figures.xlsx", []byte("not a workbook"), b.csrf); p.Status != http.StatusUnsupportedMediaType {
 		t.Errorf("not a workbook: %d\n%s", p.Status, p.Body)
 	}
