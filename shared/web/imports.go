@@ -60,6 +60,11 @@ type upload struct {
 	Data            []byte
 }
 
+// errUploadTooLarge is an upload past maxUploadBytes: its form cannot be
+// read (nor its CSRF token), so the upload page is shown again saying so,
+// changing nothing (importTooLarge).
+var errUploadTooLarge = domain.Errorf(domain.CodeTooLarge, "the file is larger than 4 MiB: split it into parts")
+
 // uploadForm reads a multipart form: its fields and its one file (the
 // field "file"), at most maxUploadBytes in all, held in memory. A file
 // chosen but empty (0 bytes, with a name) is an upload with no data; no
@@ -69,7 +74,7 @@ func (a *app) uploadForm(w http.ResponseWriter, r *http.Request) (url.Values, *u
 	if err := r.ParseMultipartForm(maxUploadBytes); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, nil, domain.Errorf(domain.CodeTooLarge, "the file is larger than 4 MiB: split it into parts")
+			return nil, nil, errUploadTooLarge
 		}
 		return nil, nil, domain.Errorf(domain.CodeValidation, "the form could not be read")
 	}
@@ -210,6 +215,25 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 }
 
 const importTitle = "Import figures from a spreadsheet"
+
+// importTooLarge is the upload page refusing a file past 4 MiB (audit
+// walk3 N2), as it refuses any other file: with its form and the
+// programme in the title, not the error page. It only shows the page:
+// the form could not be read, so nothing is done with it.
+func (a *app) importTooLarge(w http.ResponseWriter, r *http.Request, q *req) error {
+	n, err := a.open(r, q, "returns")
+	if err != nil {
+		return err
+	}
+	if err := mayImport(n); err != nil {
+		return err
+	}
+	d := &importUpload{Base: base(n), Uploaded: true}
+	d.refuseFile("The file is larger than 4 MiB: nothing was imported.",
+		"The file is larger than 4 MiB: split its rows into two or more files and import each")
+	a.render(w, r, http.StatusRequestEntityTooLarge, "imports", &view{Title: importTitle, Nav: n, Data: d})
+	return nil
+}
 
 // previewAdditions bounds the new submissions the preview shows row by
 // row: a file's 5,000 rows, notes and all, would make a page of megabytes,

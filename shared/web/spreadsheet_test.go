@@ -248,6 +248,14 @@ func TestImportPagesRefuse(t *testing.T) {
 		!strings.Contains(p.Body, `<a href="#file">File: The file e.csv is empty: choose the file with your figures</a>`) {
 		t.Errorf("an empty file: %d\n%s", p.Status, excerpt(p.Body))
 	}
+	// A file over 4 MiB: the upload page again, its form and the
+	// programme in the title, not the error page (audit walk3 N2).
+	big := bytes.Repeat([]byte("Bradford employment service,01/07/2011,30/09/2011,4,\r\n"), (domain.MaxImportBytes+200<<10)/52)
+	if p = b.upload(base+"/imports", "big.csv", big, b.csrf); p.Status != http.StatusRequestEntityTooLarge ||
+		!strings.Contains(p.Body, "<title>Error: Import figures from a spreadsheet") || !strings.Contains(p.Body, `enctype="multipart/form-data"`) ||
+		!strings.Contains(p.Body, "The file is larger than 4 MiB: nothing was imported.") || !strings.Contains(p.Body, "Nothing from your file was imported.") {
+		t.Errorf("a file over 4 MiB: %d\n%s", p.Status, excerpt(p.Body))
+	}
 	if p = b.upload(base+"/imports", "figures.xlsx", []byte("not a workbook"), b.csrf); p.Status != http.StatusUnsupportedMediaType {
 		t.Errorf("not a workbook: %d\n%s", p.Status, p.Body)
 	}
