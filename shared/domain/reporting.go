@@ -1136,23 +1136,26 @@ func (s Schedule) CheckWithin(prog Programme) error {
 	}
 	p := Problems{}
 	first, last := ps[0], ps[len(ps)-1]
+	// Each message is a predicate of its field, as forms show it after the
+	// field's label ("First period starts must be …", audit walk3 N5).
 	switch {
 	case !prog.StartDate.IsZero() && first.End.Before(prog.StartDate):
-		p.Add("firstPeriodStart", "the first period ("+periodText(first)+") ends before the programme starts ("+prog.StartDate.String()+
-			"): figures for it could never be sent, so start the schedule no earlier than the period that includes "+prog.StartDate.String()+
-			", e.g. "+DateOf(prog.StartDate.Time().AddDate(0, 0, 1-prog.StartDate.Time().Day())).String())
+		p.Add("firstPeriodStart", "must be no earlier than the period that includes the programme's start ("+prog.StartDate.String()+
+			"), e.g. "+DateOf(prog.StartDate.Time().AddDate(0, 0, 1-prog.StartDate.Time().Day())).String()+
+			": the first period ("+periodText(first)+") ends before the programme starts, so figures for it could never be sent")
 	case !prog.EndDate.IsZero() && first.Start.After(prog.EndDate):
-		p.Add("firstPeriodStart", "the first period ("+periodText(first)+") starts after the programme ends ("+prog.EndDate.String()+
-			"): figures for it could never be sent")
+		p.Add("firstPeriodStart", "must not be after the programme ends ("+prog.EndDate.String()+
+			"): the first period ("+periodText(first)+") starts after the programme ends, so figures for it could never be sent")
 	}
 	if !prog.EndDate.IsZero() && last.Start.After(prog.EndDate) {
-		why := "the last period (" + periodText(last) + ") starts after the programme ends (" + prog.EndDate.String() +
-			"): figures for it could never be sent"
+		why := "must not be after the programme ends (" + prog.EndDate.String() + ")"
 		for _, q := range ps {
 			if !q.Start.After(prog.EndDate) && !q.End.Before(prog.EndDate) {
-				why += ", so end the schedule no later than " + q.End.String()
+				why = "must be no later than " + q.End.String() + ", the end of the period that includes the programme's end (" +
+					prog.EndDate.String() + ")"
 			}
 		}
+		why += ": the last period (" + periodText(last) + ") starts after the programme ends, so figures for it could never be sent"
 		p.Add("lastPeriodEnd", why)
 	}
 	return p.Err()

@@ -260,6 +260,15 @@ func TestScheduleAndProgrammeForms(t *testing.T) {
 	if s.Name != "Quarters of 2011" || len(s.Reminders) != 0 || s.Version != 2 {
 		t.Errorf("after the change: %+v", s)
 	}
+	// A first period ending before the programme starts: the summary reads
+	// as a sentence after the field's label (audit walk3 N5).
+	early := lead.post(p+"/schedules/new", url.Values{"name": {"Early years"}, "frequency": {"yearly"}, "firstPeriodStart-day": {"1"},
+		"firstPeriodStart-month": {"4"}, "firstPeriodStart-year": {"2001"}, "lastPeriodEnd-day": {"31"}, "lastPeriodEnd-month": {"3"},
+		"lastPeriodEnd-year": {"2011"}, "dueDays": {"20"}, "reminders": {""}})
+	if early.Status != http.StatusBadRequest || !strings.Contains(early.Body, ">First period starts must be no earlier than the period that includes the programme&#39;s start (") ||
+		strings.Contains(early.Body, "First period starts the first period") {
+		t.Errorf("a first period before the programme: %d\n%s", early.Status, excerpt(early.Body))
+	}
 	// Its last period moved past the programme's end (2012-03-31): refused
 	// beside the field; moved earlier: its last quarter's return goes.
 	past := lead.post(p+"/schedules/"+sid+"/edit", url.Values{"version": {"2"}, "name": {"Quarters of 2011"}, "reminders": {""},
