@@ -142,8 +142,9 @@ func TestImportConfirmRefusedNamesTheRows(t *testing.T) {
 		status int
 		words  []string
 	}{
-		{correcting, http.StatusConflict, []string{"were corrected after your preview", "preview the file again"}},
-		{creating, http.StatusBadRequest, []string{"already has 2 submissions"}},
+		// The row as a whole, not its Period start cell (audit walk3 N3).
+		{correcting, http.StatusConflict, []string{"were corrected after your preview", "preview the file again", ">Row 2: The figures this row corrects"}},
+		{creating, http.StatusBadRequest, []string{"already has 2 submissions", "Row 2, column B (Period start): "}},
 	} {
 		p := b.post(base+"/imports/confirm", url.Values{"staged": {c.staged}})
 		if p.Status != c.status {
@@ -151,13 +152,16 @@ func TestImportConfirmRefusedNamesTheRows(t *testing.T) {
 		}
 		for _, want := range append(c.words,
 			"<title>Error: Import figures from a spreadsheet – Bradford IPS – fundtrack</title>",
-			`href="#row-2"`, `id="row-2"`, "Row 2, column B (Period start): ",
+			`href="#row-2"`, `id="row-2"`,
 			"Nothing from <strong>q.csv</strong> was imported.",
 			`name="file" type="file"`, // the way back: upload the file again
 		) {
 			if !strings.Contains(p.Body, want) {
 				t.Errorf("the refused confirmation's page does not say %s\n%s", want, excerpt(p.Body))
 			}
+		}
+		if c.staged == correcting && strings.Contains(p.Body, "column B") {
+			t.Errorf("the stale preview's refusal names column B\n%s", excerpt(p.Body))
 		}
 		if strings.Contains(p.Body, "There is a problem with what was sent") {
 			t.Errorf("the generic refusal page\n%s", excerpt(p.Body))

@@ -590,6 +590,17 @@ func (a *app) importConfirm(w http.ResponseWriter, r *http.Request, q *req) erro
 		sh, _ := st.Sheet()
 		d.Header, d.Rows = refusedRows(sh, de.Fields)
 		d.Refused, d.Forbid = capitalise(de.Message)+".", de.Code == domain.CodeForbidden
+		if errors.Is(err, service.ErrPreviewChanged) {
+			// About the row as a whole, not its Period start cell, which
+			// the API's key names (audit walk3 N3): "Row 2: …".
+			for i := range d.Rows {
+				for j := range d.Rows[i].Problems {
+					if d.Rows[i].Number > 0 {
+						d.Rows[i].Problems[j].Column = ""
+					}
+				}
+			}
+		}
 		a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
 		return nil
 	}
