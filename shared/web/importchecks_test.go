@@ -369,7 +369,7 @@ func TestImportPreviewSendsFiguresSentBackAgain(t *testing.T) {
 	p := b.upload(base+"/imports", "q.csv", []byte("Project,Period start,Period end,Referrals,People into work\r\n"+
 		"Bradford employment service,01/07/2011,30/09/2011,12,2\r\n"), b.csrf)
 	if p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="count-corrected">1<`) ||
-		!strings.Contains(p.Body, `data-testid="correction-2">Row 2 sends again, for review, the figures sent on `) ||
+		!strings.Contains(p.Body, `data-testid="correction-2">Row 2 (Bradford employment service, July to September 2011) sends again, for review, the figures sent on `) ||
 		!strings.Contains(p.Body, "and sent back for changes on ") || !stagedInput.MatchString(p.Body) || strings.Contains(p.Body, "nothing to import") {
 		t.Errorf("figures sent back, sent again: %d\n%s", p.Status, excerpt(p.Body))
 	}
@@ -396,6 +396,11 @@ func TestImportResultSaysWhenFiguresCount(t *testing.T) {
 		p = b.post(base+"/imports/confirm", url.Values{"staged": {m[1]}})
 		return b.get(p.Header.Get("Location"))
 	}
+	// The preview says so too, with review on (audit walk3 N4).
+	const waits = `data-testid="preview-review">The programme's lead reviews submissions: once imported, the new and corrected figures wait for approval`
+	if p := b.upload(base+"/imports", "q.csv", []byte("Project,Period start,Period end,Referrals\r\nBradford employment service,01/07/2011,30/09/2011,3\r\n"), b.csrf); strings.Contains(p.Body, "preview-review") {
+		t.Errorf("without review, the preview says figures wait for approval\n%s", excerpt(p.Body))
+	}
 	p := imported("Bradford employment service,01/07/2011,30/09/2011,3")
 	if !strings.Contains(p.Body, "q.csv: 1 row imported") || !strings.Contains(p.Body, "The new and corrected figures count now.") {
 		t.Errorf("without review: %d\n%s", p.Status, excerpt(p.Body))
@@ -403,6 +408,9 @@ func TestImportResultSaysWhenFiguresCount(t *testing.T) {
 	if _, err := h.Svc.Open(t.Context(), caller(uAdmin, domain.AdminGroup), f.PID).UpdateProgramme(func(int64) bool { return true },
 		body(map[string]any{"reviewOutcomes": true})); err != nil {
 		t.Fatal(err)
+	}
+	if p := b.upload(base+"/imports", "q.csv", []byte("Project,Period start,Period end,Referrals\r\nBradford employment service,01/10/2011,31/12/2011,3\r\n"), b.csrf); !strings.Contains(p.Body, waits) {
+		t.Errorf("with review, the preview does not say figures wait for approval\n%s", excerpt(p.Body))
 	}
 	p = imported("Bradford employment service,01/10/2011,31/12/2011,3")
 	if !strings.Contains(p.Body, "The programme's lead reviews submissions: the new and corrected figures count once they are approved") {

@@ -207,7 +207,7 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	default:
 		a.render(w, r, http.StatusOK, "import_preview", &view{Title: "Check your import", Nav: n,
-			Data: previewData(base(n), res, staged, d.FileName)})
+			Data: previewData(base(n), res, staged, d.FileName, n.Programme.ReviewOutcomes)})
 		return nil
 	}
 	a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
@@ -243,10 +243,11 @@ const previewAdditions = 500
 
 // previewData is the preview page's data: the counts and corrections of
 // res, the first previewAdditions new submissions and how many more there
-// are, and the staged file to confirm.
-func previewData(base string, res domain.ImportResult, staged, fileName string) map[string]any {
+// are, and the staged file to confirm; review says the programme reviews
+// submissions, so the rows will wait for approval.
+func previewData(base string, res domain.ImportResult, staged, fileName string, review bool) map[string]any {
 	shown := res.Additions[:min(len(res.Additions), previewAdditions)]
-	return map[string]any{"Base": base, "Result": res, "Staged": staged, "FileName": fileName,
+	return map[string]any{"Base": base, "Result": res, "Staged": staged, "FileName": fileName, "Review": review,
 		"Additions": shown, "MoreAdditions": len(res.Additions) - len(shown), "Notes": importNotes(res.Warnings)}
 }
 
