@@ -158,6 +158,7 @@ stop-test:
 status:
 	-infra/stack.sh status
 	-infra/stack.sh status --test
+	-infra/stack.sh runner $(DEV_API)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -6,6 +6,7 @@
 # usage: infra/stack.sh start|stop|status|restart [--test] [dynamodb] [ses]
 #        infra/stack.sh assets   (npm packages + the web app's front-end assets)
 #        infra/stack.sh browser  (Debian's chromium-headless-shell and poppler-utils, for the web app's browser tests)
+#        infra/stack.sh runner [URL]  (whether `make run`'s server answers URL/health; URL http://127.0.0.1:8080)
 #
 #   dev  (default): DynamoDB Local  127.0.0.1:8000  data kept in .fundtrack/dynamodb
 #                   SES emulator    127.0.0.1:8005  (web page lists sent mail)
@@ -33,13 +34,30 @@ JAVA="${JAVA:-java}"
 DDB_JAVA_OPTS="${DDB_JAVA_OPTS:-}"
 
 usage() {
-	echo "usage: infra/stack.sh start|stop|status|restart [--test] [dynamodb] [ses] | assets | browser" >&2
+	echo "usage: infra/stack.sh start|stop|status|restart [--test] [dynamodb] [ses] | assets | browser | runner [URL]" >&2
 	exit 2
 }
 
 cmd="${1:-}"
 [ -n "$cmd" ] || usage
 shift
+
+if [ "$cmd" = runner ]; then
+	# `make run`'s server (the runner), which make status reports beside
+	# the stacks: up only when its /health answers 2xx.
+	url="${1:-http://127.0.0.1:8080}"
+	url="${url%/}"
+	if ! command -v curl >/dev/null 2>&1; then
+		echo "runner: unknown ($url: curl is not installed)"
+		exit 1
+	fi
+	if curl -s -f -o /dev/null --max-time 3 "$url/health"; then
+		echo "runner: up on $url (/health answers)"
+		exit 0
+	fi
+	echo "runner: down ($url/health does not answer; start it with make run)"
+	exit 1
+fi
 
 mode=dev
 services=()

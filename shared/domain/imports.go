@@ -261,6 +261,13 @@ type ImportCorrection struct {
 	// not, for review.
 	SentBack   bool      `json:"sentBack"`
 	SentBackAt time.Time `json:"sentBackAt,omitzero"`
+	// Project (its name as the row gives it, or its id), Cohort and the
+	// period name what the row corrects on the web app's preview (audit
+	// walk3 N4); the API's answer names the row and the submission.
+	Project     string `json:"-"`
+	Cohort      string `json:"-"`
+	PeriodStart Date   `json:"-"`
+	PeriodEnd   Date   `json:"-"`
 }
 
 // ImportChange is a figure a correction changes; Blank when its cell was
@@ -275,7 +282,8 @@ type ImportChange struct {
 // Correction is what row, planned by PlanRow as in correcting old, changes.
 func Correction(row ImportRow, in OutcomeInput, old Outcome) ImportCorrection {
 	c := ImportCorrection{Row: row.Row, Corrects: old.ID, SentAt: old.SubmittedAt, Counts: []ImportChange{},
-		SentBack: old.EffectiveStatus() == OutcomeChangesRequested}
+		SentBack: old.EffectiveStatus() == OutcomeChangesRequested,
+		Project:  row.ProjectName, Cohort: row.CohortName, PeriodStart: row.PeriodStart, PeriodEnd: row.PeriodEnd}
 	if c.SentBack && old.Review != nil {
 		c.SentBackAt = old.Review.At
 	}

@@ -424,10 +424,12 @@ func (t Target) Milestones(tp TargetProgress) []Milestone {
 }
 
 // NextCheck is the next day a target must be looked at even if no figures
-// change: its quarter mark (when "at risk" can first apply), then weekly
-// until its deadline, then the day after the deadline; after that the
-// notifier sets the day "missed" may go (MissedNoticeDate). A zero date
-// means the target needs no more time-driven checks.
+// change: its quarter mark (when "at risk" can first apply), or the day
+// its "at risk" email may first go if later (AtRiskEmailDay), then weekly
+// until its deadline (and on that day, if it falls between), then the day
+// after the deadline; after that the notifier sets the day "missed" may
+// go (MissedNoticeDate). A zero date means the target needs no more
+// time-driven checks.
 func (t Target) NextCheck(periodStart, today Date) Date {
 	if !t.StartDate.IsZero() {
 		periodStart = t.StartDate
@@ -435,11 +437,18 @@ func (t Target) NextCheck(periodStart, today Date) Date {
 	// Round up, as Evaluate does: the quarter has passed once elapsed*4 >= total.
 	quarter := periodStart.AddDays((periodStart.DaysUntil(t.Deadline) + 3) / 4)
 	after := t.Deadline.AddDays(1)
+	atRisk := t.AtRiskEmailDay()
 	switch {
 	case today.Before(quarter):
+		if atRisk.After(quarter) && !atRisk.After(t.Deadline) {
+			return atRisk
+		}
 		return quarter
 	case today.Before(after):
 		next := today.AddDays(7)
+		if today.Before(atRisk) && atRisk.Before(next) {
+			next = atRisk
+		}
 		if next.After(after) {
 			return after
 		}

@@ -94,8 +94,9 @@ type Schedule struct {
 	CountedByProject bool `json:"-"`
 	// RemindersFrom is the day each of Reminders took effect: the day the
 	// schedule was made, or the day an edit added it. A reminder whose day
-	// had passed by then is not sent (Return.NoticeOn): nobody could have
-	// been reminded on it. Stored with the schedule, so a notifier run
+	// had passed by then goes only as a return's first reminder
+	// (Return.NoticeOn): nobody could have been reminded on it, and it
+	// does not follow one already sent. Stored with the schedule, so a notifier run
 	// reads it with the reminders it dates; never shown (MarshalJSON:
 	// api:"-" says so to the API's tests).
 	RemindersFrom []ReminderFrom `json:"remindersFrom,omitempty" api:"-"`
@@ -989,7 +990,9 @@ type ReturnNotice struct {
 
 // eventDates are the days something may happen to a return not yet sent:
 // the first look (when any reminder could first apply), each reminder of
-// s that may go (remindable) and the day after the due date. None falls
+// s that came while it stood (remindable; one whose day had passed is
+// caught up, if at all, on the first look or the look an edit of the
+// reminders asks for) and the day after the due date. None falls
 // before the return was first expected.
 func (r Return) eventDates(s *Schedule) []Date {
 	created := UKDate(r.CreatedAt)
@@ -1013,13 +1016,13 @@ func (r Return) eventDates(s *Schedule) []Date {
 }
 
 // remindable reports whether the reminder days before the due date (one
-// of s's) may go at all: its day is not before the return was first
-// expected, nor before the reminder took effect (Schedule.ReminderFrom).
-// A reminder day that had passed when the schedule was made, when the
-// project was added, or when an edit added the reminder, is not due: it
-// is not sent late (only the overdue email catches up, SPEC). A reminder
-// whose day came while it stood, and which nobody could be told of or no
-// run got to, still is (the most recent one: NoticeOn).
+// of s's) came while it stood: its day is not before the return was
+// first expected, nor before the reminder took effect
+// (Schedule.ReminderFrom). Such a reminder, which nobody could be told of
+// or no run got to, goes late (the most recent one: NoticeOn). A reminder
+// day that had passed when the schedule was made, when the project was
+// added, or when an edit added the reminder, goes late only as a return's
+// first reminder (NoticeOn): it does not follow one already sent.
 func (r Return) remindable(s Schedule, days int64) bool {
 	day := r.DueDate.AddDays(-int(days))
 	return !day.Before(UKDate(r.CreatedAt)) && !day.Before(s.ReminderFrom(days))
@@ -1067,13 +1070,19 @@ func (r Return) NextCheckUntold(s Schedule, today Date) Date {
 // when the notifier looks at it on day today, if any: past its due date,
 // the overdue email (unless it was already due more than
 // OverdueEmailWindow days before fundtrack first expected it); otherwise
-// the reminder of the most recent reminder day that has come and may go
-// at all (remindable: not one whose day had passed when the schedule was
-// made, the return first expected or the reminder added; earlier ones the
-// notifier missed are not sent late: one reminder is enough), unless a
-// reminder of the return was already sent on or after that day
+// the reminder of the most recent reminder day that has come (earlier
+// ones the notifier missed are not sent late: one reminder is enough),
+// unless a reminder of the return was already sent on or after that day
 // (RemindedOn): a second reminder day falling on a day a reminder went
-// sends nothing more.
+// sends nothing more. A reminder day that had passed when the schedule
+// was made, the return first expected or the reminder added (not
+// remindable) counts only while no reminder of the return has gone: a
+// schedule made, or given reminders, after a return's reminder day and
+// before its due date sends that return one reminder, the latest passed,
+// on the notifier's first look (SPEC: a reminder "while nothing is
+// sent"), never one more after a reminder already sent. Its id and claim
+// are the reminder day's own (ReturnNotificationID, RemindedOn), so it
+// never goes twice, nor beside the reminder of the same day.
 func (r Return) NoticeOn(s Schedule, today Date) (ReturnNotice, bool) {
 	if r.Sent() {
 		return ReturnNotice{}, false
@@ -1086,8 +1095,9 @@ func (r Return) NoticeOn(s Schedule, today Date) (ReturnNotice, bool) {
 		return ReturnNotice{Kind: KindOverdue}, true
 	}
 	best := int64(-1)
+	first := r.RemindedOn.IsZero() // no reminder of the return has gone
 	for _, n := range s.Reminders {
-		if day := r.DueDate.AddDays(-int(n)); !day.After(today) && r.remindable(s, n) && (best < 0 || n < best) {
+		if day := r.DueDate.AddDays(-int(n)); !day.After(today) && (first || r.remindable(s, n)) && (best < 0 || n < best) {
 			best = n
 		}
 	}
@@ -1126,23 +1136,26 @@ func (s Schedule) CheckWithin(prog Programme) error {
 	}
 	p := Problems{}
 	first, last := ps[0], ps[len(ps)-1]
+	// Each message is a predicate of its field, as forms show it after the
+	// field's label ("First period starts must be …", audit walk3 N5).
 	switch {
 	case !prog.StartDate.IsZero() && first.End.Before(prog.StartDate):
-		p.Add("firstPeriodStart", "the first period ("+periodText(first)+") ends before the programme starts ("+prog.StartDate.String()+
-			"): figures for it could never be sent, so start the schedule no earlier than the period that includes "+prog.StartDate.String()+
-			", e.g. "+DateOf(prog.StartDate.Time().AddDate(0, 0, 1-prog.StartDate.Time().Day())).String())
+		p.Add("firstPeriodStart", "must be no earlier than the period that includes the programme's start ("+prog.StartDate.String()+
+			"), e.g. "+DateOf(prog.StartDate.Time().AddDate(0, 0, 1-prog.StartDate.Time().Day())).String()+
+			": the first period ("+periodText(first)+") ends before the programme starts, so figures for it could never be sent")
 	case !prog.EndDate.IsZero() && first.Start.After(prog.EndDate):
-		p.Add("firstPeriodStart", "the first period ("+periodText(first)+") starts after the programme ends ("+prog.EndDate.String()+
-			"): figures for it could never be sent")
+		p.Add("firstPeriodStart", "must not be after the programme ends ("+prog.EndDate.String()+
+			"): the first period ("+periodText(first)+") starts after the programme ends, so figures for it could never be sent")
 	}
 	if !prog.EndDate.IsZero() && last.Start.After(prog.EndDate) {
-		why := "the last period (" + periodText(last) + ") starts after the programme ends (" + prog.EndDate.String() +
-			"): figures for it could never be sent"
+		why := "must not be after the programme ends (" + prog.EndDate.String() + ")"
 		for _, q := range ps {
 			if !q.Start.After(prog.EndDate) && !q.End.Before(prog.EndDate) {
-				why += ", so end the schedule no later than " + q.End.String()
+				why = "must be no later than " + q.End.String() + ", the end of the period that includes the programme's end (" +
+					prog.EndDate.String() + ")"
 			}
 		}
+		why += ": the last period (" + periodText(last) + ") starts after the programme ends, so figures for it could never be sent"
 		p.Add("lastPeriodEnd", why)
 	}
 	return p.Err()

@@ -502,13 +502,18 @@ func TestReturnNotices(t *testing.T) {
 		t.Errorf("an old overdue return is looked at again on %s", next)
 	}
 	// Expected three days before its due date with a 7-day reminder: the
-	// reminder's day had passed before the return was expected, so it is
-	// not sent (late); the overdue email still goes.
+	// reminder's day had passed before the return was expected, so it goes
+	// on the first look, once (its claim marks the return reminded); the
+	// overdue email still goes.
 	soon := r
 	soon.CreatedAt = d("2026-07-17").Time()
+	if n, ok := soon.NoticeOn(reminders, d("2026-07-17")); !ok || n.Kind != KindReminder || n.Reminder != 7 {
+		t.Errorf("expected 3 days before due, on its first look: %+v %v, want the 7-day reminder", n, ok)
+	}
+	soon.RemindedOn = d("2026-07-17")
 	for _, today := range []string{"2026-07-17", "2026-07-20"} {
 		if n, ok := soon.NoticeOn(reminders, d(today)); ok {
-			t.Errorf("expected 3 days before due, on %s: %+v", today, n)
+			t.Errorf("expected 3 days before due, reminded on the 17th, on %s: %+v", today, n)
 		}
 	}
 	if next := soon.NextCheck(reminders, d("2026-07-17")); next != d("2026-07-21") {
@@ -516,6 +521,68 @@ func TestReturnNotices(t *testing.T) {
 	}
 	if n, ok := soon.NoticeOn(reminders, d("2026-07-21")); !ok || n.Kind != KindOverdue {
 		t.Errorf("expected 3 days before due, the day after: %+v %v", n, ok)
+	}
+}
+
+// TestReminderCaughtUpOnce (audit walk3 W1): a schedule made after a
+// return's reminder day, before its due date, sends that return one
+// reminder on the first look, the latest reminder day passed; a reminder
+// day still to come goes as usual; a return already overdue gets only the
+// overdue email.
+func TestReminderCaughtUpOnce(t *testing.T) {
+	made := time.Date(2026, 12, 4, 23, 20, 0, 0, time.UTC)
+	s := Schedule{Reminders: []int64{7}, CreatedAt: made, UpdatedAt: made}.DateReminders(nil, UKDate(made))
+	nov := Return{ID: "nov", PeriodEnd: d("2026-11-30"), DueDate: d("2026-12-10"), State: StateExpected, CreatedAt: made}
+	if got := nov.FirstCheck(); got != d("2026-12-04") {
+		t.Fatalf("first look %s, want the day the schedule was made", got)
+	}
+	if n, ok := nov.NoticeOn(s, d("2026-12-04")); !ok || n.Kind != KindReminder || n.Reminder != 7 {
+		t.Errorf("made on 4 December, due 10 December, 7-day reminder: %+v %v, want the reminder", n, ok)
+	}
+	if n, ok := nov.NoticeOn(s, d("2026-12-06")); !ok || n.Reminder != 7 {
+		t.Errorf("the first look on the 6th (nobody to tell until then): %+v %v, want the reminder", n, ok)
+	}
+	nov.RemindedOn = d("2026-12-04")
+	for day := d("2026-12-04"); !day.After(nov.DueDate); day = day.AddDays(1) {
+		if n, ok := nov.NoticeOn(s, day); ok {
+			t.Errorf("reminded on the 4th, on %s: %+v", day, n)
+		}
+	}
+	if n, ok := nov.NoticeOn(s, d("2026-12-11")); !ok || n.Kind != KindOverdue {
+		t.Errorf("reminded, then overdue: %+v %v", n, ok)
+	}
+	oct := Return{ID: "oct", PeriodEnd: d("2026-10-31"), DueDate: d("2026-11-10"), State: StateExpected, CreatedAt: made}
+	if n, ok := oct.NoticeOn(s, d("2026-12-04")); !ok || n.Kind != KindOverdue {
+		t.Errorf("already overdue when the schedule was made: %+v %v, want the overdue email only", n, ok)
+	}
+	// Reminders [14, 7, 2] made 5 days before due: 14 and 7 have passed;
+	// the latest, 7, goes on the first look, and 2 on its day.
+	three := Schedule{Reminders: []int64{14, 7, 2}, CreatedAt: made}.DateReminders(nil, d("2026-12-05"))
+	r := Return{ID: "r", PeriodEnd: d("2026-11-20"), DueDate: d("2026-12-10"), State: StateExpected, CreatedAt: d("2026-12-05").Time()}
+	if n, ok := r.NoticeOn(three, d("2026-12-05")); !ok || n.Reminder != 7 {
+		t.Errorf("14 and 7 passed: %+v %v, want the 7-day reminder only", n, ok)
+	}
+	r.RemindedOn = d("2026-12-05")
+	if n, ok := r.NoticeOn(three, d("2026-12-07")); ok {
+		t.Errorf("reminded on the first look, on the 7th: %+v", n)
+	}
+	if n, ok := r.NoticeOn(three, d("2026-12-08")); !ok || n.Reminder != 2 {
+		t.Errorf("the 2-day reminder after the catch-up: %+v %v", n, ok)
+	}
+	if got := r.NextCheck(three, d("2026-12-05")); got != d("2026-12-08") {
+		t.Errorf("next look after the catch-up %s, want the 2-day reminder's day", got)
+	}
+	// Reminders added by an edit after their day, to a return never
+	// reminded: the latest passed goes once; to a return already reminded
+	// (TestReminderNotAgainForADayCovered), nothing.
+	none := Schedule{CreatedAt: made}.DateReminders(nil, d("2026-11-01"))
+	added := Schedule{Reminders: []int64{9, 8}}.DateReminders(&none, d("2026-12-05"))
+	if n, ok := nov.NoticeOn(added, d("2026-12-05")); ok {
+		t.Errorf("already reminded on the 4th, reminders added on the 5th: %+v", n)
+	}
+	nov.RemindedOn = Date{}
+	if n, ok := nov.NoticeOn(added, d("2026-12-05")); !ok || n.Reminder != 8 {
+		t.Errorf("never reminded, reminders added after their days: %+v %v, want the 8-day reminder", n, ok)
 	}
 }
 
@@ -544,8 +611,11 @@ func TestReminderAddedAfterItsDayIsNotDue(t *testing.T) {
 		{edited, "2026-04-15", 5}, // added today, its day today
 		{edited, "2026-04-16", 5}, // a run missed the 15th: the most recent remindable day
 		{edited, "2026-04-17", 3}, // the 3-day reminder
-		{Schedule{Reminders: []int64{10}}.DateReminders(&s, d("2026-04-15")), "2026-04-15", -1}, // added after its day: not due
-		{Schedule{Reminders: []int64{10}}.DateReminders(&s, d("2026-04-15")), "2026-04-19", -1},
+		// added after its day, the 7-day reminder gone: the return's first
+		// reminder, caught up (TestReminderCaughtUpOnce); after another
+		// reminder went, not due
+		{Schedule{Reminders: []int64{10}}.DateReminders(&s, d("2026-04-15")), "2026-04-15", 10},
+		{Schedule{Reminders: []int64{10}}.DateReminders(&s, d("2026-04-15")), "2026-04-19", 10},
 	} {
 		n, ok := r.NoticeOn(c.sched, d(c.today))
 		if c.want < 0 && ok || c.want >= 0 && (!ok || n.Kind != KindReminder || n.Reminder != c.want) {
@@ -554,10 +624,18 @@ func TestReminderAddedAfterItsDayIsNotDue(t *testing.T) {
 	}
 	// [10, 7] edited on the 15th: 7 kept (its day the 13th, not reminded:
 	// the notifier was down, or nobody led the project) still goes, as the
-	// most recent reminder day; 10, added after its day, never does.
+	// most recent reminder day; 10, added after its day, never does once
+	// a reminder went.
 	both := Schedule{Reminders: []int64{10, 7}}.DateReminders(&s, d("2026-04-15"))
 	if n, ok := r.NoticeOn(both, d("2026-04-15")); !ok || n.Reminder != 7 {
 		t.Errorf("a kept reminder day passed unreminded: %+v %v", n, ok)
+	}
+	reminded := r
+	reminded.RemindedOn = d("2026-04-09") // a reminder went before 10's day
+	for _, today := range []string{"2026-04-15", "2026-04-19"} {
+		if n, ok := reminded.NoticeOn(Schedule{Reminders: []int64{10}}.DateReminders(&s, d("2026-04-15")), d(today)); ok {
+			t.Errorf("reminded on the 9th, 10 added after its day, on %s: %+v", today, n)
+		}
 	}
 	if next := r.NextCheck(both, d("2026-04-15")); next != d("2026-04-21") {
 		t.Errorf("next look after the 15th: %s, want the overdue email's day", next)
@@ -568,8 +646,8 @@ func TestReminderAddedAfterItsDayIsNotDue(t *testing.T) {
 		t.Errorf("legacy schedule, 7-day reminder after its last change: %+v %v", n, ok)
 	}
 	legacy.UpdatedAt = time.Date(2026, 4, 14, 9, 0, 0, 0, time.UTC)
-	if n, ok := r.NoticeOn(legacy, d("2026-04-14")); ok {
-		t.Errorf("legacy schedule changed after the 7-day reminder's day: %+v", n)
+	if n, ok := reminded.NoticeOn(legacy, d("2026-04-14")); ok {
+		t.Errorf("legacy schedule changed after the 7-day reminder's day, a reminder already sent: %+v", n)
 	}
 	// The API never shows the dates; a store's StoredSchedule keeps them.
 	shown, _ := json.Marshal(edited)

@@ -263,6 +263,33 @@ func (t Target) MissedEmailDue(grace int64, today Date) bool {
 	return !today.Before(notice) && !UKDate(t.CreatedAt).After(notice.AddDays(OverdueEmailWindow))
 }
 
+// AtRiskGrace is how many days after a target is recorded its "at risk"
+// email waits. A lead often sets a programme up (targets too) before
+// entering its history, by form or import, over the days that follow; a
+// target judged at once is judged on no figures, and its one "at risk"
+// email (once per target, ever) would never be corrected. Two weeks is
+// long enough to enter a year's returns, and short beside the quarter of
+// a target's period that "at risk" waits for anyway (SPEC), so a target
+// really falling short is told of at most two weeks later. Progress still
+// shows the target at risk meanwhile, on the figures entered so far.
+const AtRiskGrace = 14
+
+// AtRiskEmailDay is the first day a target's "at risk" email may go:
+// AtRiskGrace days after the target was recorded. A target stored without
+// its creation time (zero) may be emailed at once.
+func (t Target) AtRiskEmailDay() Date {
+	if t.CreatedAt.IsZero() {
+		return Date{}
+	}
+	return UKDate(t.CreatedAt).AddDays(AtRiskGrace)
+}
+
+// AtRiskEmailDue reports whether, on today, a target standing at risk is
+// to be emailed as at risk: from its AtRiskEmailDay.
+func (t Target) AtRiskEmailDue(today Date) bool {
+	return !today.Before(t.AtRiskEmailDay())
+}
+
 func round1(f float64) float64 { return math.Round(f*10) / 10 }
 func round2(f float64) float64 { return math.Round(f*100) / 100 }
 

@@ -326,3 +326,51 @@ func TestMissedEmailWaitsForLastFigures(t *testing.T) {
 		}
 	}
 }
+
+// TestAtRiskEmailWaitsForHistory (audit walk3 W2): a target recorded past
+// its quarter mark, before the programme's history is entered, is at risk
+// in progress at once, but its one "at risk" email waits AtRiskGrace days
+// after it was recorded; the notifier looks at it on that day. A target
+// recorded before its quarter mark is judged at the quarter as before,
+// unless that comes within the grace.
+func TestAtRiskEmailWaitsForHistory(t *testing.T) {
+	t.Parallel()
+	start := tgtDate("2025-04-01")
+	tg := domain.Target{Value: 20, Deadline: tgtDate("2027-03-31"), CreatedAt: time.Date(2026, 12, 4, 23, 10, 0, 0, time.UTC)}
+	if tp := tg.Evaluate(0, start, tgtDate("2026-12-04")); tp.Status != domain.StatusAtRisk {
+		t.Fatalf("nothing entered yet: %s, want at-risk in progress", tp.Status)
+	}
+	if d := tg.AtRiskEmailDay(); d.String() != "2026-12-18" {
+		t.Errorf("at-risk email day %s, want 14 days after it was recorded", d)
+	}
+	for today, want := range map[string]bool{"2026-12-04": false, "2026-12-17": false, "2026-12-18": true, "2027-01-20": true} {
+		if got := tg.AtRiskEmailDue(tgtDate(today)); got != want {
+			t.Errorf("at-risk email due on %s: %v, want %v", today, got, want)
+		}
+	}
+	for today, want := range map[string]string{
+		"2026-12-04": "2026-12-11", // weekly
+		"2026-12-11": "2026-12-18", // the grace's end comes before the week's
+		"2026-12-13": "2026-12-18",
+		"2026-12-18": "2026-12-25",
+	} {
+		if got := tg.NextCheck(start, tgtDate(today)); got.String() != want {
+			t.Errorf("NextCheck on %s = %s, want %s", today, got, want)
+		}
+	}
+	// Recorded a week before its quarter mark (2026-04-02): first looked
+	// at, and emailed, when the grace ends.
+	early := domain.Target{Value: 60, Deadline: tgtDate("2026-12-31"), CreatedAt: time.Date(2026, 3, 26, 9, 0, 0, 0, time.UTC)}
+	if got := early.NextCheck(tgtDate("2026-01-01"), tgtDate("2026-03-26")); got.String() != "2026-04-09" {
+		t.Errorf("recorded a week before the quarter: first check %s, want 2026-04-09", got)
+	}
+	// Recorded long before: the quarter mark, as ever.
+	old := domain.Target{Value: 60, Deadline: tgtDate("2026-12-31"), CreatedAt: time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC)}
+	if got := old.NextCheck(tgtDate("2026-01-01"), tgtDate("2026-01-02")); got.String() != "2026-04-02" || !old.AtRiskEmailDue(got) {
+		t.Errorf("recorded in January: first check %s (email due %v), want the quarter mark", got, old.AtRiskEmailDue(got))
+	}
+	// Stored without its creation time: at once.
+	if !(domain.Target{}).AtRiskEmailDue(tgtDate("2026-01-01")) {
+		t.Error("a target without a creation time waits")
+	}
+}

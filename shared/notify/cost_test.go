@@ -32,7 +32,9 @@ func TestRunReadsOnlyWhatChanged(t *testing.T) {
 			f := e.funder(p.ID, "Funder", e.addr(fmt.Sprintf("funder%02d", i), "example.org"))
 			deadline := "2026-12-31" // quarter mark 2026-04-02
 			if i%10 == 9 {
-				deadline = "2026-02-26" // 56 days: quarter mark 2026-01-15 (i = 9, 19, 29)
+				// 89 days: quarter mark 2026-01-24 (i = 9, 19, 29), after the
+				// at-risk grace of the targets set on 2026-01-05 (2026-01-19).
+				deadline = "2026-03-31"
 			}
 			e.target(p.ID, obj{"metric": "peopleIntoWork", "value": 1000, "deadline": deadline, "projectId": pr.ID, "notify": []string{f.ID}})
 			progs[i] = prog{p.ID, pr.ID}
@@ -91,8 +93,8 @@ func TestRunReadsOnlyWhatChanged(t *testing.T) {
 	}
 	t.Logf("run after 3 changes: %d requests, %d items: %v", total, items, ops)
 
-	// Three targets (i = 9, 19, 29) reach their quarter mark on 2026-01-15.
-	e.clk.Set("2026-01-15T06:00:00Z")
+	// Three targets (i = 9, 19, 29) reach their quarter mark on 2026-01-24.
+	e.clk.Set("2026-01-24T06:00:00Z")
 	used = e.count.Measure(func() { rep = e.run() })
 	total, touched = used.Requests, used.ProgrammeIDs()
 	due := []string{progs[9].id, progs[19].id, progs[29].id}

@@ -237,3 +237,45 @@ func TestMissedNotEmailedForAPastTarget(t *testing.T) {
 	}
 	e.expectMail(each(missedSubject, w.contacts...))
 }
+
+// TestAtRiskWaitsWhileHistoryIsEntered (audit walk3 W2): a target set
+// past its quarter mark, before the programme's figures are entered,
+// sends no "at risk" email at the next run; its figures entered within
+// the grace (domain.AtRiskGrace) put it on course and nothing is ever
+// sent. A target still falling short when the grace ends emails the
+// leads that day, found by its time-driven check, once.
+func TestAtRiskWaitsWhileHistoryIsEntered(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.world()
+	e.clk.Set("2026-07-01T09:00:00Z") // half the year gone
+	e.projectTarget(w, 60, "2026-12-31")
+	short := e.projectTarget(w, 200, "2026-12-31")
+	if rep := e.run(); rep.Claimed != 0 || rep.Emails != 0 {
+		t.Errorf("the run after the targets were set, no figures yet: %+v", rep)
+	}
+	e.clk.Set("2026-07-03T09:00:00Z")
+	e.submit(w.prog.ID, w.project.ID, 40, "") // 40 by July: 60 on course, 200 not
+	// The run on the 10th finds the weekly check of the 8th.
+	for _, day := range []string{"2026-07-03", "2026-07-10", "2026-07-14"} {
+		e.clk.Set(day + "T09:00:00Z")
+		if rep := e.run(); rep.Claimed != 0 || rep.Emails != 0 {
+			t.Errorf("run on %s, within the grace: %+v", day, rep)
+		}
+	}
+	e.expectMail(nil)
+	e.clk.Set("2026-07-15T09:00:00Z")
+	if rep := e.run(); rep.TargetsDue < 1 || rep.Claimed != 1 || rep.Emails != 1 {
+		t.Errorf("run on the day the grace ends: %+v", rep)
+	}
+	shortSubject := "Target at risk: 200 people into work (Bradford IPS, Working for Wellness)"
+	e.expectMail(each(shortSubject, w.lead))
+	for range 3 {
+		e.clk.Add(7 * 24 * time.Hour)
+		e.run()
+	}
+	e.expectMail(each(shortSubject, w.lead))
+	if n := e.notifications(w.prog.ID)[domain.NotificationID(short.ID, domain.KindAtRisk, 100)]; n.On.String() != "2026-07-15" {
+		t.Errorf("at-risk notification on %s, want 2026-07-15", n.On)
+	}
+}

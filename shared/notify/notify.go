@@ -554,6 +554,12 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 	today := domain.UKDate(r.start)
 	tp := t.Evaluate(current, pd.programme.StartDate, today)
 	milestones := t.Milestones(tp)
+	if tp.Status == domain.StatusAtRisk && !t.AtRiskEmailDue(today) {
+		// "At risk" waits until the target's history has had time to be
+		// entered (domain.AtRiskGrace); the target is looked at again then
+		// (Target.NextCheck).
+		milestones = slices.DeleteFunc(milestones, func(m domain.Milestone) bool { return m.Kind == domain.KindAtRisk })
+	}
 	if tp.Status == domain.StatusMissed {
 		// "Missed" waits until the figures that could still count are due.
 		grace, err := r.grace(ctx, pd)

@@ -76,24 +76,27 @@ func TestReminderEditsRemindNoMore(t *testing.T) {
 	}
 }
 
-// TestReminderDayPassedBeforeItWasAddedIsNotSent: with nothing sent for a
-// return and no reminder of it gone, an edit adding a reminder day that
-// has already passed sends nothing (the reminder was not there on its
-// day), nor does a schedule made after its reminder day; a day added that
-// is today goes today, and a day still to come on its day. The overdue
-// email still catches up (SPEC).
-func TestReminderDayPassedBeforeItWasAddedIsNotSent(t *testing.T) {
+// TestReminderDayPassedBeforeItWasAddedGoesOnce (audit walk3 W1): with
+// nothing sent for a return and no reminder of it gone, an edit adding a
+// reminder day that has already passed sends that reminder at the next
+// run, once (SPEC: a reminder "while nothing is sent"); then a day added
+// that is today sends nothing more that day, and a day still to come goes
+// on its day. A schedule made after a return's reminder day, before its
+// due date, reminds the project lead on the first run, once, and the
+// overdue email still goes the day after the due date.
+func TestReminderDayPassedBeforeItWasAddedGoesOnce(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	c := e.cycle(1) // Q1 due 2026-04-20: the 1-day reminder on the 19th
 	e.clk.Set("2026-04-15T09:00:00Z")
 	e.run()
 	e.expectMail(nil)
-	c.setReminders(7, 1) // the 13th: passed
+	c.setReminders(7, 1) // the 13th: passed, and no reminder went
 	e.run()
 	e.run()
-	e.expectMail(nil)
-	c.setReminders(10, 7, 5, 1) // 5: the 15th, today
+	want := each(reminderQ1, c.projLead)
+	e.expectMail(want)
+	c.setReminders(10, 7, 5, 1) // 5: the 15th, today, a reminder went today
 	stored, _, err := e.st.Schedule(t.Context(), c.prog.ID, c.schedule.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -104,10 +107,9 @@ func TestReminderDayPassedBeforeItWasAddedIsNotSent(t *testing.T) {
 	}
 	e.run()
 	e.run()
-	want := each(reminderQ1, c.projLead)
 	e.expectMail(want)
 	e.clk.Set("2026-04-16T09:00:00Z")
-	c.setReminders(10, 7, 1)
+	c.setReminders(10, 8, 1)
 	e.run()
 	e.expectMail(want)
 	e.clk.Set("2026-04-19T09:00:00Z")
@@ -123,22 +125,37 @@ func TestReminderDayPassedBeforeItWasAddedIsNotSent(t *testing.T) {
 	slices.Sort(ids)
 	wantIDs := []string{
 		domain.ReturnNotificationID(c.q1(), domain.ReturnNotice{Kind: domain.KindReminder, Reminder: 1}),
-		domain.ReturnNotificationID(c.q1(), domain.ReturnNotice{Kind: domain.KindReminder, Reminder: 5}),
+		domain.ReturnNotificationID(c.q1(), domain.ReturnNotice{Kind: domain.KindReminder, Reminder: 7}),
 	}
 	if !slices.Equal(ids, wantIDs) {
 		t.Errorf("reminders %v, want %v", ids, wantIDs)
 	}
 
-	// A schedule made on the 17th with a 7-day reminder (the 13th): no
-	// reminder; the overdue email the day after the due date.
+	// A schedule made on the 17th with reminders 7 and 5 (the 13th and
+	// the 15th): the 5-day reminder on the first run, once; the overdue
+	// email the day after the due date.
 	late := newEnv(t)
 	late.clk.Set("2026-04-17T09:00:00Z")
-	lc := late.cycleWith(false, 7)
+	lc := late.cycleWith(false, 7, 5)
 	late.run()
-	late.clk.Set("2026-04-20T09:00:00Z")
 	late.run()
-	late.expectMail(nil)
+	lateWant := each(reminderQ1, lc.projLead)
+	late.expectMail(lateWant)
+	for _, day := range []string{"2026-04-18", "2026-04-20"} {
+		late.clk.Set(day + "T09:00:00Z")
+		late.run()
+	}
+	late.expectMail(lateWant)
 	late.clk.Set("2026-04-21T09:00:00Z")
 	late.run()
-	late.expectMail(each(overdueQ1, lc.projLead))
+	late.expectMail(merge(lateWant, each(overdueQ1, lc.projLead)))
+	var lateIDs []string
+	for id, n := range late.notifications(lc.prog.ID) {
+		if n.Kind == domain.KindReminder {
+			lateIDs = append(lateIDs, id)
+		}
+	}
+	if want := []string{domain.ReturnNotificationID(lc.q1(), domain.ReturnNotice{Kind: domain.KindReminder, Reminder: 5})}; !slices.Equal(lateIDs, want) {
+		t.Errorf("a schedule made after its reminder days: reminders %v, want %v", lateIDs, want)
+	}
 }

@@ -305,13 +305,14 @@ func (sc *Scope) checkPreviewed(file domain.ImportFile, plan importPlan, only []
 	if len(problems) == 0 {
 		return nil
 	}
-	return &domain.Error{Code: domain.CodeConflict, Fields: problems, Err: errPreviewChanged,
+	return &domain.Error{Code: domain.CodeConflict, Fields: problems, Err: ErrPreviewChanged,
 		Message: "figures in fundtrack changed after your preview, so the rows named would no longer do what it showed: " +
 			"nothing was imported; upload the file again to see what it would do now"}
 }
 
-// errPreviewChanged marks checkPreviewed's refusal.
-var errPreviewChanged = errors.New("the figures changed after the preview")
+// ErrPreviewChanged marks checkPreviewed's refusal: each row named (keyed
+// by its Period start, for the API) no longer does what the preview showed.
+var ErrPreviewChanged = errors.New("the figures changed after the preview")
 
 // previewChanged is the problem with a row planned as r whose preview
 // planned was, or "" when r stores what the preview showed.
@@ -1012,7 +1013,7 @@ func (sc *Scope) cutOff(err error, written, total int, unsure bool) error {
 			"so some of its " + strconv.Itoa(total) + " new or corrected rows may have been stored: send the same file again to finish it; " +
 			"any rows already stored are unchanged by it, so none counts twice"}
 	}
-	if errors.Is(err, errPreviewChanged) {
+	if errors.Is(err, ErrPreviewChanged) {
 		return &domain.Error{Code: de.Code, Err: fmt.Errorf("%w: %w", ErrPartlyImported, err), Public: true, Fields: de.Fields, Message: "the import stopped after storing " +
 			strconv.Itoa(written) + " of its " + strconv.Itoa(total) + " new or corrected rows: figures in fundtrack changed while it ran, " +
 			"so the rows named would no longer do what the preview showed; upload the file again to see what the rest would do " +

@@ -160,7 +160,8 @@ func TestImportSaysWhatEachCorrectionChanges(t *testing.T) {
 	for _, dryRun := range []bool{true, false} {
 		res := must(w.open(lead).Import(file, dryRun))
 		want := []domain.ImportCorrection{{Row: 2, Corrects: old.ID, SentAt: old.SubmittedAt, Notes: "cleared",
-			Counts: []domain.ImportChange{{Metric: domain.MetricReferrals, From: 21, To: 0, Blank: true}}}}
+			Counts:  []domain.ImportChange{{Metric: domain.MetricReferrals, From: 21, To: 0, Blank: true}},
+			Project: "Bradford IPS", PeriodStart: domain.MustDate("2025-04-01"), PeriodEnd: domain.MustDate("2025-06-30")}}
 		if fmt.Sprint(res.Corrections) != fmt.Sprint(want) {
 			t.Errorf("dry run %v: corrections %+v, want %+v", dryRun, res.Corrections, want)
 		}

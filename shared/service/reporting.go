@@ -189,7 +189,7 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 		now := sc.s.now()
 		after.Version, after.UpdatedAt = before.Version+1, now
 		// A reminder day added today counts from today: one already passed
-		// is not sent late (domain.Return.NoticeOn).
+		// goes late only as a return's first reminder (domain.Return.NoticeOn).
 		after = after.DateReminders(&before, domain.UKDate(now))
 		moved := after.LastPeriodEnd != before.LastPeriodEnd
 		if after.LastPeriodEnd.After(before.LastPeriodEnd) {

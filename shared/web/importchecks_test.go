@@ -142,8 +142,9 @@ func TestImportConfirmRefusedNamesTheRows(t *testing.T) {
 		status int
 		words  []string
 	}{
-		{correcting, http.StatusConflict, []string{"were corrected after your preview", "preview the file again"}},
-		{creating, http.StatusBadRequest, []string{"already has 2 submissions"}},
+		// The row as a whole, not its Period start cell (audit walk3 N3).
+		{correcting, http.StatusConflict, []string{"were corrected after your preview", "preview the file again", ">Row 2: The figures this row corrects"}},
+		{creating, http.StatusBadRequest, []string{"already has 2 submissions", "Row 2, column B (Period start): "}},
 	} {
 		p := b.post(base+"/imports/confirm", url.Values{"staged": {c.staged}})
 		if p.Status != c.status {
@@ -151,13 +152,16 @@ func TestImportConfirmRefusedNamesTheRows(t *testing.T) {
 		}
 		for _, want := range append(c.words,
 			"<title>Error: Import figures from a spreadsheet – Bradford IPS – fundtrack</title>",
-			`href="#row-2"`, `id="row-2"`, "Row 2, column B (Period start): ",
+			`href="#row-2"`, `id="row-2"`,
 			"Nothing from <strong>q.csv</strong> was imported.",
 			`name="file" type="file"`, // the way back: upload the file again
 		) {
 			if !strings.Contains(p.Body, want) {
 				t.Errorf("the refused confirmation's page does not say %s\n%s", want, excerpt(p.Body))
 			}
+		}
+		if c.staged == correcting && strings.Contains(p.Body, "column B") {
+			t.Errorf("the stale preview's refusal names column B\n%s", excerpt(p.Body))
 		}
 		if strings.Contains(p.Body, "There is a problem with what was sent") {
 			t.Errorf("the generic refusal page\n%s", excerpt(p.Body))
@@ -365,7 +369,7 @@ func TestImportPreviewSendsFiguresSentBackAgain(t *testing.T) {
 	p := b.upload(base+"/imports", "q.csv", []byte("Project,Period start,Period end,Referrals,People into work\r\n"+
 		"Bradford employment service,01/07/2011,30/09/2011,12,2\r\n"), b.csrf)
 	if p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="count-corrected">1<`) ||
-		!strings.Contains(p.Body, `data-testid="correction-2">Row 2 sends again, for review, the figures sent on `) ||
+		!strings.Contains(p.Body, `data-testid="correction-2">Row 2 (Bradford employment service, July to September 2011) sends again, for review, the figures sent on `) ||
 		!strings.Contains(p.Body, "and sent back for changes on ") || !stagedInput.MatchString(p.Body) || strings.Contains(p.Body, "nothing to import") {
 		t.Errorf("figures sent back, sent again: %d\n%s", p.Status, excerpt(p.Body))
 	}
@@ -392,6 +396,11 @@ func TestImportResultSaysWhenFiguresCount(t *testing.T) {
 		p = b.post(base+"/imports/confirm", url.Values{"staged": {m[1]}})
 		return b.get(p.Header.Get("Location"))
 	}
+	// The preview says so too, with review on (audit walk3 N4).
+	const waits = `data-testid="preview-review">The programme's lead reviews submissions: once imported, the new and corrected figures wait for approval`
+	if p := b.upload(base+"/imports", "q.csv", []byte("Project,Period start,Period end,Referrals\r\nBradford employment service,01/07/2011,30/09/2011,3\r\n"), b.csrf); strings.Contains(p.Body, "preview-review") {
+		t.Errorf("without review, the preview says figures wait for approval\n%s", excerpt(p.Body))
+	}
 	p := imported("Bradford employment service,01/07/2011,30/09/2011,3")
 	if !strings.Contains(p.Body, "q.csv: 1 row imported") || !strings.Contains(p.Body, "The new and corrected figures count now.") {
 		t.Errorf("without review: %d\n%s", p.Status, excerpt(p.Body))
@@ -399,6 +408,9 @@ func TestImportResultSaysWhenFiguresCount(t *testing.T) {
 	if _, err := h.Svc.Open(t.Context(), caller(uAdmin, domain.AdminGroup), f.PID).UpdateProgramme(func(int64) bool { return true },
 		body(map[string]any{"reviewOutcomes": true})); err != nil {
 		t.Fatal(err)
+	}
+	if p := b.upload(base+"/imports", "q.csv", []byte("Project,Period start,Period end,Referrals\r\nBradford employment service,01/10/2011,31/12/2011,3\r\n"), b.csrf); !strings.Contains(p.Body, waits) {
+		t.Errorf("with review, the preview does not say figures wait for approval\n%s", excerpt(p.Body))
 	}
 	p = imported("Bradford employment service,01/10/2011,31/12/2011,3")
 	if !strings.Contains(p.Body, "The programme's lead reviews submissions: the new and corrected figures count once they are approved") {

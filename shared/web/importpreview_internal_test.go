@@ -24,7 +24,7 @@ func TestImportPreviewBoundsItsNewRows(t *testing.T) {
 	}
 	w := httptest.NewRecorder()
 	a.render(w, httptest.NewRequest(http.MethodPost, "/app/programmes/P1/imports", nil), http.StatusOK, "import_preview",
-		&view{Title: "Check your import", Data: previewData("/app/programmes/P1", res, "S1", "figures.csv")})
+		&view{Title: "Check your import", Data: previewData("/app/programmes/P1", res, "S1", "figures.csv", false)})
 	body := w.Body.String()
 	if w.Code != http.StatusOK {
 		t.Fatalf("%d\n%s\n%s", w.Code, logs, body)

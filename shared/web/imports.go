@@ -60,14 +60,21 @@ type upload struct {
 	Data            []byte
 }
 
+// errUploadTooLarge is an upload past maxUploadBytes: its form cannot be
+// read (nor its CSRF token), so the upload page is shown again saying so,
+// changing nothing (importTooLarge).
+var errUploadTooLarge = domain.Errorf(domain.CodeTooLarge, "the file is larger than 4 MiB: split it into parts")
+
 // uploadForm reads a multipart form: its fields and its one file (the
-// field "file"), at most maxUploadBytes in all, held in memory.
+// field "file"), at most maxUploadBytes in all, held in memory. A file
+// chosen but empty (0 bytes, with a name) is an upload with no data; no
+// file chosen is none.
 func (a *app) uploadForm(w http.ResponseWriter, r *http.Request) (url.Values, *upload, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
 	if err := r.ParseMultipartForm(maxUploadBytes); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, nil, domain.Errorf(domain.CodeTooLarge, "the file is larger than 4 MiB: split it into parts")
+			return nil, nil, errUploadTooLarge
 		}
 		return nil, nil, domain.Errorf(domain.CodeValidation, "the form could not be read")
 	}
@@ -79,8 +86,11 @@ func (a *app) uploadForm(w http.ResponseWriter, r *http.Request) (url.Values, *u
 	if len(fhs) > 1 { // one is read: which, a careless reader would choose
 		return nil, nil, domain.Errorf(domain.CodeValidation, "the form could not be read: its file field %s; choose one file", decode.ProblemTwice)
 	}
-	if len(fhs) == 0 || fhs[0].Size == 0 {
+	if len(fhs) == 0 || fhs[0].Size == 0 && fhs[0].Filename == "" {
 		return form, nil, nil
+	}
+	if fhs[0].Size == 0 {
+		return form, &upload{Name: filepath.Base(fhs[0].Filename)}, nil
 	}
 	f, err := fhs[0].Open()
 	if err != nil {
@@ -170,6 +180,16 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 		return nil
 	}
 	d.Uploaded, d.FileName = true, domain.ImportFileName(q.File.Name) // "" shows as "your file"
+	if len(q.File.Data) == 0 {
+		// Chosen, but 0 bytes (audit walk3 N1): not "no file was uploaded".
+		name := "you chose"
+		if d.FileName != "" {
+			name = d.FileName
+		}
+		d.refuseFile("The file "+name+" is empty: nothing was imported.", "The file "+name+" is empty: choose the file with your figures")
+		a.render(w, r, http.StatusBadRequest, "imports", &view{Title: importTitle, Nav: n, Data: d})
+		return nil
+	}
 	f := service.ImportFile{MediaType: q.File.MediaType, Data: q.File.Data}
 	res, staged, err := sc.PreviewImport(f, q.File.Name)
 	var de *domain.Error
@@ -187,7 +207,7 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 		return err
 	default:
 		a.render(w, r, http.StatusOK, "import_preview", &view{Title: "Check your import", Nav: n,
-			Data: previewData(base(n), res, staged, d.FileName)})
+			Data: previewData(base(n), res, staged, d.FileName, n.Programme.ReviewOutcomes)})
 		return nil
 	}
 	a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
@@ -195,6 +215,25 @@ func (a *app) imports(w http.ResponseWriter, r *http.Request, q *req) error {
 }
 
 const importTitle = "Import figures from a spreadsheet"
+
+// importTooLarge is the upload page refusing a file past 4 MiB (audit
+// walk3 N2), as it refuses any other file: with its form and the
+// programme in the title, not the error page. It only shows the page:
+// the form could not be read, so nothing is done with it.
+func (a *app) importTooLarge(w http.ResponseWriter, r *http.Request, q *req) error {
+	n, err := a.open(r, q, "returns")
+	if err != nil {
+		return err
+	}
+	if err := mayImport(n); err != nil {
+		return err
+	}
+	d := &importUpload{Base: base(n), Uploaded: true}
+	d.refuseFile("The file is larger than 4 MiB: nothing was imported.",
+		"The file is larger than 4 MiB: split its rows into two or more files and import each")
+	a.render(w, r, http.StatusRequestEntityTooLarge, "imports", &view{Title: importTitle, Nav: n, Data: d})
+	return nil
+}
 
 // previewAdditions bounds the new submissions the preview shows row by
 // row: a file's 5,000 rows, notes and all, would make a page of megabytes,
@@ -204,10 +243,11 @@ const previewAdditions = 500
 
 // previewData is the preview page's data: the counts and corrections of
 // res, the first previewAdditions new submissions and how many more there
-// are, and the staged file to confirm.
-func previewData(base string, res domain.ImportResult, staged, fileName string) map[string]any {
+// are, and the staged file to confirm; review says the programme reviews
+// submissions, so the rows will wait for approval.
+func previewData(base string, res domain.ImportResult, staged, fileName string, review bool) map[string]any {
 	shown := res.Additions[:min(len(res.Additions), previewAdditions)]
-	return map[string]any{"Base": base, "Result": res, "Staged": staged, "FileName": fileName,
+	return map[string]any{"Base": base, "Result": res, "Staged": staged, "FileName": fileName, "Review": review,
 		"Additions": shown, "MoreAdditions": len(res.Additions) - len(shown), "Notes": importNotes(res.Warnings)}
 }
 
@@ -551,6 +591,17 @@ func (a *app) importConfirm(w http.ResponseWriter, r *http.Request, q *req) erro
 		sh, _ := st.Sheet()
 		d.Header, d.Rows = refusedRows(sh, de.Fields)
 		d.Refused, d.Forbid = capitalise(de.Message)+".", de.Code == domain.CodeForbidden
+		if errors.Is(err, service.ErrPreviewChanged) {
+			// About the row as a whole, not its Period start cell, which
+			// the API's key names (audit walk3 N3): "Row 2: …".
+			for i := range d.Rows {
+				for j := range d.Rows[i].Problems {
+					if d.Rows[i].Number > 0 {
+						d.Rows[i].Problems[j].Column = ""
+					}
+				}
+			}
+		}
 		a.render(w, r, present.Status(err), "imports", &view{Title: importTitle, Nav: n, Data: d})
 		return nil
 	}

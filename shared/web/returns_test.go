@@ -209,12 +209,12 @@ func TestScheduleAndProgrammeForms(t *testing.T) {
 	p := "/app/programmes/" + f.PID
 	lead := h.as(t, uLead)
 	// The reminders' hint says a reminder day already gone by when the
-	// schedule is saved is not sent, and that the overdue email still
-	// catches up (domain.Return.remindable).
-	const passed = "A reminder whose day has already passed when you save is not sent: if the return is then late, the overdue email still goes."
+	// schedule is saved sends one reminder at once, unless one went, and
+	// that the overdue email catches up (domain.Return.NoticeOn).
+	const passed = "If reminder days have already passed when you save, a return not yet due gets one reminder at once (for the latest of them) unless one was already sent; a return already late gets the overdue email."
 	if pg := lead.get(p + "/schedules/new"); !strings.Contains(pg.Body, `<div class="nhsuk-hint" id="f-reminders-hint">`) ||
 		!strings.Contains(pg.Body, passed) {
-		t.Errorf("the new schedule form's reminders hint does not say a passed reminder day is not sent\n%s", excerpt(pg.Body))
+		t.Errorf("the new schedule form's reminders hint does not say what a passed reminder day sends\n%s", excerpt(pg.Body))
 	}
 	bad := lead.post(p+"/schedules/new", url.Values{"name": {""}, "frequency": {"quarterly"}, "firstPeriodStart-day": {"2"},
 		"firstPeriodStart-month": {"1"}, "firstPeriodStart-year": {"2011"}, "lastPeriodEnd-day": {"30"}, "lastPeriodEnd-month": {"12"},
@@ -249,7 +249,7 @@ func TestScheduleAndProgrammeForms(t *testing.T) {
 	}
 	sid := items[0].ID
 	if pg := lead.get(p + "/schedules/" + sid + "/edit"); !strings.Contains(pg.Body, passed) {
-		t.Errorf("the schedule's edit form's reminders hint does not say a passed reminder day is not sent\n%s", excerpt(pg.Body))
+		t.Errorf("the schedule's edit form's reminders hint does not say what a passed reminder day sends\n%s", excerpt(pg.Body))
 	}
 	renamed := lead.post(p+"/schedules/"+sid+"/edit", url.Values{"version": {"1"}, "name": {"Quarters of 2011"}, "reminders": {""},
 		"lastPeriodEnd-day": {"31"}, "lastPeriodEnd-month": {"12"}, "lastPeriodEnd-year": {"2011"}})
@@ -259,6 +259,15 @@ func TestScheduleAndProgrammeForms(t *testing.T) {
 	s := must(h.Svc.Open(context.Background(), testkit.AdminCaller(), f.PID).Schedule(sid))
 	if s.Name != "Quarters of 2011" || len(s.Reminders) != 0 || s.Version != 2 {
 		t.Errorf("after the change: %+v", s)
+	}
+	// A first period ending before the programme starts: the summary reads
+	// as a sentence after the field's label (audit walk3 N5).
+	early := lead.post(p+"/schedules/new", url.Values{"name": {"Early years"}, "frequency": {"yearly"}, "firstPeriodStart-day": {"1"},
+		"firstPeriodStart-month": {"4"}, "firstPeriodStart-year": {"2001"}, "lastPeriodEnd-day": {"31"}, "lastPeriodEnd-month": {"3"},
+		"lastPeriodEnd-year": {"2011"}, "dueDays": {"20"}, "reminders": {""}})
+	if early.Status != http.StatusBadRequest || !strings.Contains(early.Body, ">First period starts must be no earlier than the period that includes the programme&#39;s start (") ||
+		strings.Contains(early.Body, "First period starts the first period") {
+		t.Errorf("a first period before the programme: %d\n%s", early.Status, excerpt(early.Body))
 	}
 	// Its last period moved past the programme's end (2012-03-31): refused
 	// beside the field; moved earlier: its last quarter's return goes.

@@ -198,7 +198,7 @@ func TestImportPagesAsAProjectLead(t *testing.T) {
 	p = b.upload(base+"/imports", "topup.csv", []byte("Project,Period start,Period end,Referrals,People into work\r\n"+
 		"Bradford employment service,2011-07-01,2011-09-30,,5\r\n"), b.csrf)
 	if p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="count-corrected">1<`) ||
-		!strings.Contains(p.Body, `data-testid="correction-2">Row 2 corrects the figures sent on `) ||
+		!strings.Contains(p.Body, `data-testid="correction-2">Row 2 (Bradford employment service, July to September 2011) corrects the figures sent on `) ||
 		!strings.Contains(p.Body, "Referrals 30 → 0 <strong>(blank cell)</strong>") || strings.Contains(p.Body, "People into work 5 →") {
 		t.Errorf("a correction's preview: %d\n%s", p.Status, excerpt(p.Body))
 	}
@@ -241,6 +241,20 @@ func TestImportPagesRefuse(t *testing.T) {
 		if s, h := strings.Index(p.Body, `data-testid="error-summary"`), strings.Index(p.Body, "<h1"); s < 0 || s > h {
 			t.Errorf("no file: the error summary does not come before the heading\n%s", excerpt(p.Body))
 		}
+	}
+	// A file chosen but empty is said to be empty (audit walk3 N1).
+	if p = b.upload(base+"/imports", "e.csv", nil, b.csrf); p.Status != http.StatusBadRequest ||
+		!strings.Contains(p.Body, "The file e.csv is empty: nothing was imported.") || strings.Contains(p.Body, "No file was uploaded") ||
+		!strings.Contains(p.Body, `<a href="#file">File: The file e.csv is empty: choose the file with your figures</a>`) {
+		t.Errorf("an empty file: %d\n%s", p.Status, excerpt(p.Body))
+	}
+	// A file over 4 MiB: the upload page again, its form and the
+	// programme in the title, not the error page (audit walk3 N2).
+	big := bytes.Repeat([]byte("Bradford employment service,01/07/2011,30/09/2011,4,\r\n"), (domain.MaxImportBytes+200<<10)/52)
+	if p = b.upload(base+"/imports", "big.csv", big, b.csrf); p.Status != http.StatusRequestEntityTooLarge ||
+		!strings.Contains(p.Body, "<title>Error: Import figures from a spreadsheet") || !strings.Contains(p.Body, `enctype="multipart/form-data"`) ||
+		!strings.Contains(p.Body, "The file is larger than 4 MiB: nothing was imported.") || !strings.Contains(p.Body, "Nothing from your file was imported.") {
+		t.Errorf("a file over 4 MiB: %d\n%s", p.Status, excerpt(p.Body))
 	}
 	if p = b.upload(base+"/imports", "figures.xlsx", []byte("not a workbook"), b.csrf); p.Status != http.StatusUnsupportedMediaType {
 		t.Errorf("not a workbook: %d\n%s", p.Status, p.Body)
@@ -647,7 +661,8 @@ func TestImportPreviewShowsNewRows(t *testing.T) {
 		t.Fatalf("preview: %d\n%s", p.Status, excerpt(p.Body))
 	}
 	for _, want := range []string{
-		`data-testid="correction-2">Row 2 corrects`,
+		// The correction names its project and period (audit walk3 N4).
+		`data-testid="correction-2">Row 2 (Bradford employment service, January to March 2011) corrects`,
 		`data-testid="additions-count">2 rows add a new submission. An empty figure cell counts as 0.</p>`,
 		`<caption class="nhsuk-table__caption" id="additions-caption">New submissions</caption>`,
 	} {
@@ -657,14 +672,20 @@ func TestImportPreviewShowsNewRows(t *testing.T) {
 	}
 	_, table, _ := strings.Cut(p.Body, `data-testid="additions"`)
 	table, _, _ = strings.Cut(table, "</table>")
-	cells := regexp.MustCompile(`<t[hd][^>]*>([^<]*)</t[hd]>`)
+	// An empty cohort or notes cell shows as a dash (its words for screen
+	// readers: "none"), not the word "None" (audit walk3 N4).
+	cells := regexp.MustCompile(`(?s)<t[hd](?:\s[^>]*)?>(.*?)</t[hd]>`)
+	hidden := regexp.MustCompile(`<span class="nhsuk-u-visually-hidden">[^<]*</span>|<[^>]*>`)
 	var got []string
 	for _, m := range cells.FindAllStringSubmatch(table, -1) {
-		got = append(got, m[1])
+		got = append(got, hidden.ReplaceAllString(m[1], ""))
 	}
 	want := []string{"Row", "Project", "Period", "Cohort", "Referrals", "People into work", "Notes",
-		"3", "Bradford employment service", "July to September 2011", "None", "30", "0", "Two employers joined",
-		"4", "Bradford employment service", "April to June 2011", "Cohort 1", "12", "4", "None"}
+		"3", "Bradford employment service", "July to September 2011", "—", "30", "0", "Two employers joined",
+		"4", "Bradford employment service", "April to June 2011", "Cohort 1", "12", "4", "—"}
+	if strings.Contains(table, "None") {
+		t.Errorf("the new submissions' table says None\n%s", table)
+	}
 	if !slices.Equal(got, want) {
 		t.Errorf("the new submissions' table reads\n%q\nwant\n%q", got, want)
 	}

@@ -371,6 +371,13 @@ func (a *app) signedIn(h handler) http.Handler {
 		r = r.WithContext(context.WithValue(r.Context(), sessionKey, &s))
 		if r.Method == http.MethodPost {
 			form, file, err := a.postedForm(w, r)
+			if errors.Is(err, errUploadTooLarge) && strings.HasSuffix(r.URL.Path, "/imports") {
+				w.Header().Set("Cache-Control", "no-store")
+				if err := a.importTooLarge(w, r, q); err != nil {
+					a.errorPage(w, r, err)
+				}
+				return
+			}
 			if err != nil {
 				a.errorPage(w, r, err)
 				return
