@@ -313,7 +313,12 @@ func newNetwork(t *testing.T) *network {
 		{"metric": "referrals", "value": 240, "deadline": "2028-09-30", "notify": n.funders},
 		{"metric": "peopleIntoWork", "value": 100, "deadline": "2027-09-30", "projectId": n.projects[0], "notify": n.funders[:1]},
 	}
+	// The targets were set when the programme began, as a year's running
+	// network's were: past the grace before an "at risk" email
+	// (domain.AtRiskGrace), so the notifier's runs judge them.
+	s.Clock.Set("2025-10-01T09:00:00Z")
 	b.InParallel(len(targets), workers, func(b *testkit.Builder, i int) { b.Target(n.pid, targets[i]) })
+	s.Clock.Set("2026-10-05T09:00:00Z")
 	if _, err := s.Svc.Open(context.Background(), testkit.AdminCaller(), n.pid).CreateSchedule(testkit.Body(map[string]any{
 		"name": "Quarterly returns", "frequency": "quarterly", "firstPeriodStart": "2025-10-01", "lastPeriodEnd": "2028-09-30",
 		"dueDays": 20, "reminders": []int{7}})); err != nil {
