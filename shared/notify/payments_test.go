@@ -637,10 +637,11 @@ func TestPaymentEmailWithdrawnOncePaidOrCancelled(t *testing.T) {
 	if rep.NotNeeded != 0 || rep.Sent != 1 || rep.Emails != len(recipients) || rep.PaymentsDue != 0 {
 		t.Errorf("the run: %+v, want one sent and nothing else", rep)
 	}
-	// The payment-due email still pending costs one GetItem (of its
-	// payment's status), and the programme's read once.
-	if used.Ops["GetItem"] != 1+1 {
-		t.Errorf("run read %d items one by one, want 2: %v", used.Ops["GetItem"], used.Ops)
+	// The payment-due email still pending costs two GetItems (of its
+	// payment's status, and of its grant's funder now), and the
+	// programme's read once.
+	if used.Ops["GetItem"] != 2+1 {
+		t.Errorf("run read %d items one by one, want 3: %v", used.Ops["GetItem"], used.Ops)
 	}
 	e.clk.Add(24 * time.Hour)
 	if rep := e.run(); rep.Emails != 0 || rep.NotNeeded != 0 {
