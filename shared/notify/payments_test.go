@@ -19,7 +19,7 @@ func (e *env) moneyWorld() (world, domain.Grant) {
 	e.t.Helper()
 	w := e.world()
 	g := e.build().Grant(w.prog.ID, obj{"funderId": w.dwp.ID, "projectId": w.project.ID, "title": "Employment specialists",
-		"amountPence": 100_000_00, "currency": "GBP", "awardDate": "2026-01-01", "startDate": "2026-01-01", "endDate": "2027-12-31"})
+		"amountPence": 100_000_00, "currency": "GBP", "awardDate": "2025-11-01", "startDate": "2026-01-01", "endDate": "2027-12-31"})
 	return w, g
 }
 
