@@ -216,6 +216,34 @@ func (in PaymentInput) Validate() error {
 }
 
 // TextFields lists the payment's free text: its reference.
+// DueDateLatestAfterEnd is how long after its grant's end a tranche may
+// fall due: a last tranche paid a few months after the grant ends (on its
+// final report) is common; a date years on is a slip (2099 for 2029).
+const DueDateLatestAfterEnd = "one year"
+
+// LatestDueDate is the last date a tranche of g may fall due: one year
+// after the grant's end.
+func LatestDueDate(g Grant) Date { return Date{t: g.EndDate.t.AddDate(1, 0, 0)} }
+
+// CheckDueDate checks in's dueDate, when it has one, against the grant it
+// pays: never before the grant was awarded (2001 typed for 2026 would
+// make a tranche due at once, its funder emailed a date long past), nor
+// more than a year after the grant's end (LatestDueDate). 400 naming
+// dueDate.
+func (in PaymentInput) CheckDueDate(g Grant) error {
+	if in.DueDate.IsZero() {
+		return nil
+	}
+	p := Problems{}
+	switch {
+	case !g.AwardDate.IsZero() && in.DueDate.Before(g.AwardDate):
+		p.Add("dueDate", "must not be before the grant was awarded ("+g.AwardDate.String()+")")
+	case !g.EndDate.IsZero() && in.DueDate.After(LatestDueDate(g)):
+		p.Add("dueDate", "must be no more than "+DueDateLatestAfterEnd+" after the grant ends ("+g.EndDate.String()+"), so on or before "+LatestDueDate(g).String())
+	}
+	return p.Err()
+}
+
 func (in PaymentInput) TextFields() []TextField {
 	return []TextField{{"reference", in.Reference}}
 }

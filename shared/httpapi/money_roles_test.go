@@ -59,7 +59,7 @@ func moneyRoleCases() []roleCase {
 		}
 	}
 	// Dated years ahead: scheduled (one made after its date is due when made).
-	payment := testkit.DatedPaymentBody(500_000, "2035-12-31")
+	payment := testkit.DatedPaymentBody(500_000, "2027-01-31") // scheduled: the latest a grant ending 2026-01-31 takes
 	spend := testkit.SpendBody("2025-04-01", "2025-06-30", "staff", 120_000, "travel", 3_050)
 	// A payment of its own grant for each role's PATCH: "grant/payment".
 	freshPayment := func(t *testing.T, h *apiH, f *apiFixture, role string) string {

@@ -970,8 +970,38 @@ func (r *run) claim(ctx context.Context, note domain.Notification, to string, ch
 // that marked the payment paid or cancelled) or the lease ran out and
 // another run took it over.
 func (r *run) address(ctx context.Context, pd *programmeData, note *domain.Notification) (bool, error) {
+	regranted, err := r.grantFunderNow(ctx, note)
+	if err != nil {
+		return false, err
+	}
 	to, contacts, _, known := r.recipientsNow(pd, *note)
 	if !known {
+		return true, nil
+	}
+	if regranted != nil {
+		// The grant has another funder since the payment fell due: the
+		// email is its now, addressed as one never sent would be, the
+		// former funder's contacts not yet emailed withdrawn.
+		before := *regranted
+		if before.Recipients == nil {
+			before.Recipients = []string{}
+		}
+		after, _ := before.Readdress(to, contacts)
+		after.FunderIDs = slices.Clone(note.FunderIDs)
+		if contacts != nil {
+			after.FunderContacts = map[string][]string{}
+			for f, c := range contacts {
+				after.FunderContacts[f] = slices.Clone(c)
+			}
+		}
+		ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionChange,
+			regranted.RecipientsRecord(), after.RecipientsRecord(), r.stamp())
+		ok, err := r.Store.ReaddressNotification(ctx, after, ev)
+		if err != nil || !ok {
+			return false, err
+		}
+		r.count(func(rep *Report) { rep.Readdressed++ })
+		*note = after
 		return true, nil
 	}
 	if note.Recipients == nil {
@@ -998,6 +1028,25 @@ func (r *run) address(ctx context.Context, pd *programmeData, note *domain.Notif
 	r.count(func(rep *Report) { rep.Readdressed++ })
 	*note = after
 	return true, nil
+}
+
+// grantFunderNow gives a payment's email to its grant's funder as the
+// grant now stands (one GetItem): a grant given to another funder after
+// the payment fell due is the new funder's to pay, and its email is not
+// the former's, who may no longer read the grant. It answers the
+// notification as it was recorded when the funder changed (note then
+// names the new one), nil otherwise.
+func (r *run) grantFunderNow(ctx context.Context, note *domain.Notification) (*domain.Notification, error) {
+	if note.Kind != domain.KindPaymentDue || note.GrantID == "" || len(note.FunderIDs) != 1 {
+		return nil, nil
+	}
+	funder, err := r.Store.GrantFunder(ctx, note.ProgrammeID, note.GrantID)
+	if err != nil || funder == "" || funder == note.FunderIDs[0] {
+		return nil, err
+	}
+	was := *note
+	note.FunderIDs = []string{funder}
+	return &was, nil
 }
 
 // recipientsNow are who a notification goes to as the programme's people

@@ -19,7 +19,7 @@ func (e *env) moneyWorld() (world, domain.Grant) {
 	e.t.Helper()
 	w := e.world()
 	g := e.build().Grant(w.prog.ID, obj{"funderId": w.dwp.ID, "projectId": w.project.ID, "title": "Employment specialists",
-		"amountPence": 100_000_00, "currency": "GBP", "awardDate": "2026-01-01", "startDate": "2026-01-01", "endDate": "2027-12-31"})
+		"amountPence": 100_000_00, "currency": "GBP", "awardDate": "2025-11-01", "startDate": "2026-01-01", "endDate": "2027-12-31"})
 	return w, g
 }
 
@@ -637,10 +637,11 @@ func TestPaymentEmailWithdrawnOncePaidOrCancelled(t *testing.T) {
 	if rep.NotNeeded != 0 || rep.Sent != 1 || rep.Emails != len(recipients) || rep.PaymentsDue != 0 {
 		t.Errorf("the run: %+v, want one sent and nothing else", rep)
 	}
-	// The payment-due email still pending costs one GetItem (of its
-	// payment's status), and the programme's read once.
-	if used.Ops["GetItem"] != 1+1 {
-		t.Errorf("run read %d items one by one, want 2: %v", used.Ops["GetItem"], used.Ops)
+	// The payment-due email still pending costs two GetItems (of its
+	// payment's status, and of its grant's funder now), and the
+	// programme's read once.
+	if used.Ops["GetItem"] != 2+1 {
+		t.Errorf("run read %d items one by one, want 3: %v", used.Ops["GetItem"], used.Ops)
 	}
 	e.clk.Add(24 * time.Hour)
 	if rep := e.run(); rep.Emails != 0 || rep.NotNeeded != 0 {

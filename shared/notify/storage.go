@@ -185,6 +185,10 @@ type Delivery interface {
 	// PaymentStatus reads a payment's status as it now stands (a
 	// consistent read), "" when it is not there.
 	PaymentStatus(ctx context.Context, programmeID, grantID, id string) (domain.PaymentStatus, error)
+	// GrantFunder reads a grant's funder as it now stands (a consistent
+	// read), "" when the grant is not there: a payment's email goes to
+	// the grant's funder as it is when sent.
+	GrantFunder(ctx context.Context, programmeID, grantID string) (string, error)
 }
 
 // Reporting finds the returns due a reminder or overdue notice, and the

@@ -156,6 +156,7 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 			err = domain.MergeProblems(err, &domain.Error{Code: domain.CodeValidation, Message: "the payment is more than the grant",
 				Fields: map[string]string{"amountPence": "is more than the grant's amount of " + domain.Pounds(g.AmountPence)}})
 		}
+		err = domain.MergeProblems(err, in.CheckDueDate(g))
 		if in.Trigger != nil {
 			var now *domain.Target // a target not there is refused by the write's condition on it
 			if tg != nil && tg.Found {

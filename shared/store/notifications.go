@@ -194,7 +194,7 @@ func (s *Store) SetRecipients(ctx context.Context, programmeID, id string, recip
 // ReaddressNotification records a leased notification's recipients as n
 // has them (domain.Notification.Readdress: who holds its roles now), with
 // those withdrawn and, when n has them, each funder's contacts among
-// them, and writes ev, in one transaction, conditioned on it being
+// them and its funders (a payment's: the grant's funder now), and writes ev, in one transaction, conditioned on it being
 // pending under the lease of n.Attempts. It reports false, writing
 // nothing, otherwise. Claims, deliveries and refusals are not touched:
 // each recipient's claim still decides whether an email goes.
@@ -210,6 +210,10 @@ func (s *Store) ReaddressNotification(ctx context.Context, n domain.Notification
 	if n.FunderContacts != nil {
 		values[":fc"] = n.FunderContacts
 		set += ", funderContacts = :fc"
+	}
+	if len(n.FunderIDs) > 0 { // a payment's, given to the grant's funder now
+		values[":f"] = n.FunderIDs
+		set += ", funderIds = :f"
 	}
 	vals, err := marshal(values)
 	if err != nil {

@@ -529,6 +529,25 @@ func (s *Store) PaymentStatus(ctx context.Context, programmeID, grantID, id stri
 	return p.Status, nil
 }
 
+// GrantFunder reads the funder of a grant as it now stands ("" when the
+// grant is not there): one consistent GetItem of its funderId alone.
+func (s *Store) GrantFunder(ctx context.Context, programmeID, grantID string) (string, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table,
+		Key: key(pkProgramme(programmeID), skGrant(grantID)), ConsistentRead: aws.Bool(true),
+		ProjectionExpression: aws.String("funderId")})
+	if err != nil {
+		return "", fmt.Errorf("read grant %s: %w", grantID, classify(err))
+	}
+	if out.Item == nil {
+		return "", nil
+	}
+	var g domain.Grant
+	if err := unmarshal(out.Item, &g); err != nil {
+		return "", fmt.Errorf("decode grant %s: %w", grantID, err)
+	}
+	return g.FunderID, nil
+}
+
 // Corrected reports whether a submission has been corrected: its
 // correction marker exists. One consistent GetItem of its key alone.
 func (s *Store) Corrected(ctx context.Context, programmeID, id string) (bool, error) {

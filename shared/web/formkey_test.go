@@ -228,7 +228,7 @@ func TestResentFormAdviceFitsTheRecord(t *testing.T) {
 		func(v url.Values) { v.Set("decision", "request-changes"); v.Set("comment", "Split referrals, please.") },
 		"A decision cannot be changed once it is made.")
 	resent("a payment", lead, p+"/grants/"+f.GrantX+"/payments/new", url.Values{"amountPence": {"10.00"}, "trigger.kind": {"date"},
-		"dueDate-day": {"1"}, "dueDate-month": {"12"}, "dueDate-year": {"2027"}}, func(v url.Values) { v.Set("amountPence", "12.00") },
+		"dueDate-day": {"1"}, "dueDate-month": {"12"}, "dueDate-year": {"2012"}}, func(v url.Values) { v.Set("amountPence", "12.00") },
 		"A payment is not changed once recorded: to change its amount or date, cancel it and record another, from the grant page.")
 	resent("a funder", lead, p+"/funders/new", url.Values{"name": {"Resent funder"}, "contacts": {"resent@example.org"}},
 		func(v url.Values) { v.Set("name", "Resent funder (changed)") }, usual)

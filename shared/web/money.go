@@ -119,7 +119,15 @@ func (a *app) paymentNew(w http.ResponseWriter, r *http.Request, q *req) error {
 	return editForm[domain.Payment]{
 		Page: "payment_form", Nav: "grants", Fields: paymentFields, What: "payment",
 		Title: titles[domain.Payment]("", "Record a payment", ""),
-		May:   manages("record payments"),
+		// A grant the caller may not read is not found, whatever their
+		// role, as the API answers (and the change form, which reads the
+		// payment first): readable first, then the role.
+		May: func(n *nav) error {
+			if _, err := sc.Grant(gid); err != nil {
+				return err
+			}
+			return manages("record payments")(n)
+		},
 		// A payment is only ever marked paid or cancelled, so "change the
 		// record there" would send the lead looking for a form there is not.
 		Resent: "A payment is not changed once recorded: to change its amount or date, cancel it and record another, from the grant page.",

@@ -203,9 +203,10 @@ func TestMarkPaidOnARace(t *testing.T) {
 	f := h.fixture(t)
 	lead := h.as(t, uLead)
 	g := "/app/programmes/" + f.PID + "/grants/" + f.GrantX
-	// Dated years ahead, so scheduled when made (one made after its date
-	// is due at once).
-	p := h.build.Payment(f.PID, f.GrantX, testkit.DatedPaymentBody(10_000_00, "2035-04-01"))
+	// Paid on a milestone not reached, so scheduled when made (a dated one
+	// within its grant's dates, long past, would be due at once).
+	target := h.build.Target(f.PID, map[string]any{"metric": "peopleIntoWork", "value": 1000, "deadline": "2012-03-31", "notify": []string{}})
+	p := h.build.Payment(f.PID, f.GrantX, testkit.MilestonePaymentBody(10_000_00, target.ID, 100))
 	change := g + "/payments/" + p.ID + "/change"
 	if pg := lead.get(change); pg.Status != http.StatusOK || !strings.Contains(pg.Body, `name="version" value="1"`) {
 		t.Fatalf("the form: %d\n%s", pg.Status, excerpt(pg.Body))
@@ -213,7 +214,7 @@ func TestMarkPaidOnARace(t *testing.T) {
 
 	// The notifier makes it due meanwhile (as its transaction does).
 	now := time.Now().UTC()
-	due, _ := p.FallDue(domain.MustDate("2035-04-01"), now)
+	due, _ := p.FallDue(domain.MustDate("2011-06-01"), now)
 	gr := must(h.Svc.Open(context.Background(), caller(uLead), f.PID).Grant(f.GrantX))
 	if ok, err := h.store.FallDue(context.Background(), f.PID, gr, p, due, domain.Notification{ID: domain.PaymentNotificationID(p.ID),
 		Kind: domain.KindPaymentDue, ProgrammeID: f.PID, PaymentID: p.ID, Status: domain.NotificationPending, CreatedAt: now},
@@ -236,7 +237,7 @@ func TestMarkPaidOnARace(t *testing.T) {
 		t.Fatalf("paying again: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
 	got := must(h.Svc.Open(context.Background(), caller(uLead), f.PID).Payment(f.GrantX, p.ID))
-	if got.Status != domain.PaymentPaid || got.PaidDate.String() != "2011-04-05" || got.Reference != "BACS 77" || got.DueSince.String() != "2035-04-01" {
+	if got.Status != domain.PaymentPaid || got.PaidDate.String() != "2011-04-05" || got.Reference != "BACS 77" || got.DueSince.String() != "2011-06-01" {
 		t.Errorf("paid: %+v", got)
 	}
 	// The reference emptied in the form, to correct a slip: cleared.

@@ -278,6 +278,9 @@ func (s *Store) ReaddressNotification(_ context.Context, n domain.Notification, 
 				cur.FunderContacts[f] = slices.Clone(c)
 			}
 		}
+		if len(n.FunderIDs) > 0 {
+			cur.FunderIDs = slices.Clone(n.FunderIDs)
+		}
 		t.then(func(p *partition) { p.put(ref, cur) })
 	})
 	if errors.Is(err, errNotReaddressed) {
@@ -458,6 +461,20 @@ func (s *Store) PaymentStatus(_ context.Context, programmeID, grantID, id string
 		return "", err
 	}
 	return pay.Status, nil
+}
+
+// GrantFunder reads the funder of a grant as it now stands, "" when the
+// grant is not there.
+func (s *Store) GrantFunder(_ context.Context, programmeID, grantID string) (string, error) {
+	if err := s.enter("GrantFunder"); err != nil {
+		return "", err
+	}
+	defer s.mu.Unlock()
+	var g domain.Grant
+	if ok, err := s.progs[programmeID].decode(domain.Ref(domain.EntityGrant, grantID), &g); err != nil || !ok {
+		return "", err
+	}
+	return g.FunderID, nil
 }
 
 // Corrected reports whether a submission has been corrected.
