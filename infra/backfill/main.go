@@ -26,18 +26,12 @@ import (
 	"os"
 	"strings"
 
-	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/infra/internal/repair"
 	"github.com/fundtrack/fundtrack/shared/service"
-	"github.com/fundtrack/fundtrack/shared/store"
 )
 
-type programmes []string
-
-func (p *programmes) String() string     { return strings.Join(*p, ",") }
-func (p *programmes) Set(v string) error { *p = append(*p, v); return nil }
-
 func main() {
-	var ids programmes
+	var ids repair.Programmes
 	flag.Var(&ids, "programme", "a programme's id (repeat for several; none: every programme)")
 	dry := flag.Bool("n", false, "only read: say what would be marked, and write nothing")
 	flag.Parse()
@@ -46,17 +40,10 @@ func main() {
 		os.Exit(2)
 	}
 	ctx := context.Background()
-	// The local stack unless told otherwise; make deploy sets the endpoint
-	// empty for AWS itself.
-	c, err := platform.FromLocalEnv(platform.Local{KeepEmpty: true})
+	st, err := repair.Store(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
-	cfg, err := c.AWS(ctx)
-	if err != nil {
-		log.Fatal(err)
-	}
-	st := store.New(c.DynamoDB(cfg), c.Table)
 	all := len(ids) == 0
 	if all {
 		for page := (service.Page{Limit: 100}); ; {

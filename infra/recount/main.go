@@ -23,19 +23,12 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"strings"
 
-	"github.com/fundtrack/fundtrack/shared/platform"
-	"github.com/fundtrack/fundtrack/shared/store"
+	"github.com/fundtrack/fundtrack/infra/internal/repair"
 )
 
-type programmes []string
-
-func (p *programmes) String() string     { return strings.Join(*p, ",") }
-func (p *programmes) Set(v string) error { *p = append(*p, v); return nil }
-
 func main() {
-	var ids programmes
+	var ids repair.Programmes
 	flag.Var(&ids, "programme", "a programme's id (repeat for several)")
 	dry := flag.Bool("n", false, "only read: say what would be put right, and write nothing")
 	flag.Parse()
@@ -44,15 +37,10 @@ func main() {
 		os.Exit(2)
 	}
 	ctx := context.Background()
-	c, err := platform.FromLocalEnv(platform.Local{KeepEmpty: true})
+	st, err := repair.Store(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
-	cfg, err := c.AWS(ctx)
-	if err != nil {
-		log.Fatal(err)
-	}
-	st := store.New(c.DynamoDB(cfg), c.Table)
 	failed := false
 	for _, id := range ids {
 		moved, err := st.RecountReturns(ctx, id, !*dry)

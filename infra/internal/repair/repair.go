@@ -1,0 +1,38 @@
+// Package repair holds what the one-off repair commands in infra/
+// (recount, backfill) share: the store they run against and the flag
+// naming programmes.
+package repair
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/store"
+)
+
+// Programmes is the -programme flag, repeated for several ids.
+type Programmes []string
+
+// String is the ids as given, comma-separated (flag.Value).
+func (p *Programmes) String() string { return strings.Join(*p, ",") }
+
+// Set adds one id (flag.Value).
+func (p *Programmes) Set(v string) error { *p = append(*p, v); return nil }
+
+// Store is the records' store a repair runs against: the local stack
+// unless the environment names another (platform.FromLocalEnv), and with
+// FUNDTRACK_DYNAMODB_ENDPOINT set empty DynamoDB itself, as make deploy
+// runs infra/backfill.
+func Store(ctx context.Context) (*store.Store, error) {
+	c, err := platform.FromLocalEnv(platform.Local{KeepEmpty: true})
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := c.AWS(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("AWS configuration: %w", err)
+	}
+	return store.New(c.DynamoDB(cfg), c.Table), nil
+}
