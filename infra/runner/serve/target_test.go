@@ -1,19 +1,10 @@
 package serve
 
 import (
-	"bufio"
 	"encoding/json"
-	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
-	"github.com/fundtrack/fundtrack/shared/auth"
-	"github.com/fundtrack/fundtrack/shared/platform"
 )
 
 // TestStrayPercentIsTheAppsOwn400: a path with a % not followed by two
@@ -23,35 +14,11 @@ import (
 // page (audit-a11y N7), as both do in AWS (platform.LambdaHandler). Other
 // requests are served as before.
 func TestStrayPercentIsTheAppsOwn400(t *testing.T) {
-	// Nothing here reads the table.
-	h, err := Handler(platform.Config{Table: "fundtrack"}, dynamodb.New(dynamodb.Options{Region: "eu-west-2"}),
-		auth.Local{Secret: []byte("runner-test-secret"), Issuer: auth.LocalIssuer})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := Listen("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := Server(h)
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-
+	send := rawRunner(t)
 	get := func(target string) (*http.Response, string) {
 		t.Helper()
-		c, err := net.Dial("tcp", ln.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", target, ln.Addr())
-		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-		if err != nil {
-			t.Fatalf("GET %s: %v", target, err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		return resp, string(body)
+		resp, body, _ := send(http.MethodGet, target)
+		return resp, body
 	}
 	for _, target := range []string{"/programmes/%zz", "/programmes/p1/members/a%", "/programmes/%zz?limit=5"} {
 		resp, body := get(target)
