@@ -12,6 +12,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
@@ -27,10 +28,15 @@ import (
 // request consumed (ReturnConsumedCapacity INDEXES, which DynamoDB Local
 // answers as DynamoDB bills: 4 KB a strongly consistent read, half that
 // eventually consistent, 1 KB a write, transactions double, each index
-// written counted).
+// written counted), and what DynamoDB Local leaves out: the minimum of a
+// read that finds nothing (minimumRead) and a transaction's condition
+// checks (checkUnits).
 type capacity struct {
 	mu          sync.Mutex
 	read, write float64
+	// plain reads the items a transaction's ConditionChecks name, to size
+	// them: a client the request counter does not see.
+	plain *dynamodb.Client
 }
 
 func (c *capacity) option(o *dynamodb.Options) {
@@ -40,9 +46,46 @@ func (c *capacity) option(o *dynamodb.Options) {
 				askCapacity(in.Parameters)
 				out, md, err := next.HandleInitialize(ctx, in)
 				c.add(in.Parameters, out.Result)
+				if tw, ok := in.Parameters.(*dynamodb.TransactWriteItemsInput); ok && err == nil {
+					units, cerr := c.checkUnits(ctx, tw)
+					if cerr != nil {
+						return out, md, fmt.Errorf("cost: sizing a transaction's condition checks: %w", cerr)
+					}
+					c.mu.Lock()
+					c.write += units
+					c.mu.Unlock()
+				}
 				return out, md, err
 			}), middleware.After)
 	})
+}
+
+// checkUnits is what DynamoDB bills the ConditionChecks of a transaction
+// that committed, which DynamoDB Local reports as nothing: each is a
+// transactional write of the item it checks, 2 WRU a KB of it, rounded
+// up, and at least 2 (an item not there is billed as 1 KB). The items are
+// read (plain, strongly consistent) once the transaction has committed:
+// a check changes nothing, so each is as it was checked, unless written
+// since, a difference of a few bytes. A transaction refused is billed
+// nothing here, as DynamoDB Local reports nothing for its other items.
+func (c *capacity) checkUnits(ctx context.Context, in *dynamodb.TransactWriteItemsInput) (float64, error) {
+	units := 0.0
+	for _, it := range in.TransactItems {
+		cc := it.ConditionCheck
+		if cc == nil {
+			continue
+		}
+		if c.plain == nil {
+			return 0, fmt.Errorf("no client to read %s's checked item with", aws.ToString(cc.TableName))
+		}
+		out, err := c.plain.GetItem(ctx, &dynamodb.GetItemInput{TableName: cc.TableName, Key: cc.Key, ConsistentRead: aws.Bool(true)})
+		if err != nil {
+			return 0, err
+		}
+		kb := math.Ceil(float64(itemBytes(out.Item)) / 1024)
+		units += 2 * math.Max(1, kb)
+	}
+	return units, nil
 }
 
 func askCapacity(params any) {
@@ -227,6 +270,7 @@ func newNetwork(t *testing.T) *network {
 	t.Helper()
 	c := &capacity{}
 	s := testkit.New(t, testkit.WithClock("2026-10-05T09:00:00Z"), testkit.WithDBOptions(c.option))
+	c.plain = s.Plain
 	n := &network{s: s, api: s.API(t), cap: c, mail: &outbox{}}
 	n.notifier = &notify.Notifier{Store: s.Store, Email: n.mail, Now: s.Clock.Now,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}

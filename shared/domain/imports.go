@@ -249,10 +249,13 @@ func Addition(row ImportRow) ImportAddition {
 
 // ImportCorrection is what a row correcting a submission changes in it.
 type ImportCorrection struct {
-	Row      int            `json:"row"`      // the spreadsheet's row number
-	Corrects string         `json:"corrects"` // the submission corrected
-	SentAt   time.Time      `json:"sentAt"`   // when that was sent
-	Counts   []ImportChange `json:"counts"`   // the figures it changes, in the catalogue's order
+	Row      int       `json:"row"`      // the spreadsheet's row number
+	Corrects string    `json:"corrects"` // the submission corrected
+	SentAt   time.Time `json:"sentAt"`   // when that was sent
+	// SentBy is who sent it (their email, as the submission keeps it), so
+	// the person importing sees whose figures the row replaces.
+	SentBy string         `json:"sentBy"`
+	Counts []ImportChange `json:"counts"` // the figures it changes, in the catalogue's order
 	// Notes is "cleared" (an empty notes cell over notes sent), "changed",
 	// or "" when the notes stay as they are.
 	Notes string `json:"notes,omitempty"`
@@ -281,7 +284,7 @@ type ImportChange struct {
 
 // Correction is what row, planned by PlanRow as in correcting old, changes.
 func Correction(row ImportRow, in OutcomeInput, old Outcome) ImportCorrection {
-	c := ImportCorrection{Row: row.Row, Corrects: old.ID, SentAt: old.SubmittedAt, Counts: []ImportChange{},
+	c := ImportCorrection{Row: row.Row, Corrects: old.ID, SentAt: old.SubmittedAt, SentBy: old.SubmittedBy, Counts: []ImportChange{},
 		SentBack: old.EffectiveStatus() == OutcomeChangesRequested,
 		Project:  row.ProjectName, Cohort: row.CohortName, PeriodStart: row.PeriodStart, PeriodEnd: row.PeriodEnd}
 	if c.SentBack && old.Review != nil {

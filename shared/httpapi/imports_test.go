@@ -8,6 +8,7 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -129,6 +130,20 @@ func TestImportExcelAsAProjectLead(t *testing.T) {
 		t.Errorf("re-sent: %+v", again)
 	}
 	testkit.SameSnapshot(t, "the same file again", before, h.Snapshot(t))
+
+	// A row correcting those figures: the dry run names whose figures it
+	// replaces and when (the project lead's, the lead correcting them).
+	r = h.Want(t, http.StatusOK, importReq(testkit.Lead, path+"?dryRun=true", domain.MediaXLSX, quarterlyWorkbook(t, "Project A", "7")))
+	var fix struct {
+		Corrections []map[string]any `json:"corrections"`
+	}
+	if err := json.Unmarshal(r.Body, &fix); err != nil {
+		t.Fatal(err)
+	}
+	if len(fix.Corrections) != 1 || fix.Corrections[0]["row"] != float64(3) || fix.Corrections[0]["corrects"] != res.Submissions[1] ||
+		fix.Corrections[0]["sentBy"] != testkit.LeadOfA || fix.Corrections[0]["sentAt"] == nil {
+		t.Errorf("a correction's dry run: %s", r.Body)
+	}
 
 	// Another project's rows are not a project lead's to import.
 	r = h.Want(t, http.StatusForbidden, importReq(testkit.LeadOfA, path, domain.MediaXLSX, quarterlyWorkbook(t, "Project B", "")))

@@ -147,7 +147,9 @@ func TestImportRefusesAPeriodHoldingTwoSubmissions(t *testing.T) {
 
 // A correction says what it changes, row by row, in the dry run's answer
 // (the web preview's) and the import's: an empty cell of the template is
-// 0, so it names the figures that become 0 and notes cleared.
+// 0, so it names the figures that become 0 and notes cleared. It names
+// who sent the figures it replaces, and when: here not the lead
+// importing but the administrator.
 func TestImportSaysWhatEachCorrectionChanges(t *testing.T) {
 	w := newWorld(t)
 	a := must(w.openA(lead).Outcome(w.OutcomeA)) // Bradford, Q2 2025
@@ -159,7 +161,7 @@ func TestImportSaysWhatEachCorrectionChanges(t *testing.T) {
 		"Bradford IPS,2025-07-01,2025-09-30,4,1,new") // new figures: no correction
 	for _, dryRun := range []bool{true, false} {
 		res := must(w.open(lead).Import(file, dryRun))
-		want := []domain.ImportCorrection{{Row: 2, Corrects: old.ID, SentAt: old.SubmittedAt, Notes: "cleared",
+		want := []domain.ImportCorrection{{Row: 2, Corrects: old.ID, SentAt: old.SubmittedAt, SentBy: emails[admin], Notes: "cleared",
 			Counts:  []domain.ImportChange{{Metric: domain.MetricReferrals, From: 21, To: 0, Blank: true}},
 			Project: "Bradford IPS", PeriodStart: domain.MustDate("2025-04-01"), PeriodEnd: domain.MustDate("2025-06-30")}}
 		if fmt.Sprint(res.Corrections) != fmt.Sprint(want) {

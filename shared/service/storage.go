@@ -518,13 +518,26 @@ type ReturnRange struct {
 	From, To   domain.Date
 }
 
+// StartRange is one part of a list of a project's returns read from the
+// table's own keys: those of a schedule, in every list, whose periods
+// start in [From, To) (either zero for no bound).
+type StartRange struct {
+	ScheduleID string
+	From, To   domain.Date
+}
+
 // ReturnFilter narrows a list of returns. With no ranges it is every
 // return of the programme (of ProjectIDs, when given); with ranges, the
 // returns in any of them (of ProjectIDs, when given). The store reads each
-// part from an index in one request a page, whatever the history.
+// part from an index in one request a page, whatever the history. With
+// Starts instead (ProjectIDs then required), the returns of ProjectIDs in
+// any of those: each part is read from the table's keys, consistently, in
+// one request a page, so a return written just before is in the list,
+// which an index (eventually consistent) may not show yet.
 type ReturnFilter struct {
 	ProjectIDs []string
 	Ranges     []ReturnRange
+	Starts     []StartRange
 }
 
 // ReportingStore keeps schedules, their returns and the review of

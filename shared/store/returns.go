@@ -308,6 +308,25 @@ type subQuery struct {
 func returnQueries(programmeID string, f service.ReturnFilter) ([]subQuery, bool) {
 	pk := pkProgramme(programmeID)
 	var qs []subQuery
+	if len(f.Starts) > 0 {
+		// The table's keys, RETURN#<j>#<s>#<periodStart>: a range of
+		// period starts of one project and schedule is a range of keys,
+		// read consistently (readPart).
+		for _, r := range f.Starts {
+			for _, j := range f.ProjectIDs {
+				of := returnsOf(j) + r.ScheduleID + "#"
+				lo, hi := of, of+"~" // "~" sorts after every date
+				if !r.From.IsZero() {
+					lo = of + r.From.String()
+				}
+				if !r.To.IsZero() {
+					hi = of + r.To.AddDays(-1).String() + "~"
+				}
+				qs = append(qs, subQuery{query: query{pkAttr: "PK", skAttr: "SK", pk: pk}, lo: lo, hi: hi})
+			}
+		}
+		return qs, true
+	}
 	if len(f.Ranges) == 0 {
 		if len(f.ProjectIDs) == 0 {
 			return []subQuery{{query: query{pkAttr: "PK", skAttr: "SK", pk: pk, prefix: prefixReturn}}}, true

@@ -369,7 +369,7 @@ func TestImportPreviewSendsFiguresSentBackAgain(t *testing.T) {
 	p := b.upload(base+"/imports", "q.csv", []byte("Project,Period start,Period end,Referrals,People into work\r\n"+
 		"Bradford employment service,01/07/2011,30/09/2011,12,2\r\n"), b.csrf)
 	if p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="count-corrected">1<`) ||
-		!strings.Contains(p.Body, `data-testid="correction-2">Row 2 (Bradford employment service, July to September 2011) sends again, for review, the figures sent on `) ||
+		!strings.Contains(p.Body, `data-testid="correction-2">Row 2 (Bradford employment service, July to September 2011) sends again, for review, the figures sent by `+uAdmin+` on `) ||
 		!strings.Contains(p.Body, "and sent back for changes on ") || !stagedInput.MatchString(p.Body) || strings.Contains(p.Body, "nothing to import") {
 		t.Errorf("figures sent back, sent again: %d\n%s", p.Status, excerpt(p.Body))
 	}

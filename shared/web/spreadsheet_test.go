@@ -194,11 +194,12 @@ func TestImportPagesAsAProjectLead(t *testing.T) {
 	}
 
 	// A correction with a figure left blank: the preview says, row by
-	// row, that the blank cell makes the figure sent 0.
+	// row, whose figures it replaces (who sent them, and when), and that
+	// the blank cell makes the figure sent 0.
 	p = b.upload(base+"/imports", "topup.csv", []byte("Project,Period start,Period end,Referrals,People into work\r\n"+
 		"Bradford employment service,2011-07-01,2011-09-30,,5\r\n"), b.csrf)
 	if p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="count-corrected">1<`) ||
-		!strings.Contains(p.Body, `data-testid="correction-2">Row 2 (Bradford employment service, July to September 2011) corrects the figures sent on `) ||
+		!strings.Contains(p.Body, `data-testid="correction-2">Row 2 (Bradford employment service, July to September 2011) corrects the figures sent by `+uPL+` on `) ||
 		!strings.Contains(p.Body, "Referrals 30 → 0 <strong>(blank cell)</strong>") || strings.Contains(p.Body, "People into work 5 →") {
 		t.Errorf("a correction's preview: %d\n%s", p.Status, excerpt(p.Body))
 	}

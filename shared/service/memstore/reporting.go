@@ -538,8 +538,8 @@ func (s *Store) RecheckReturns(_ context.Context, programmeID, scheduleID string
 }
 
 // ListReturns implements service.ReportingStore, in the DynamoDB store's
-// orders: by key for lists without ranges, else by period end, project
-// and schedule.
+// orders: by key for lists without ranges (or of period starts), else by
+// period end, project and schedule.
 func (s *Store) ListReturns(_ context.Context, programmeID string, f service.ReturnFilter, p service.Page) ([]domain.Return, string, error) {
 	if err := s.enter("ListReturns"); err != nil {
 		return nil, "", err
@@ -557,7 +557,14 @@ func (s *Store) ListReturns(_ context.Context, programmeID string, f service.Ret
 			continue
 		}
 		key := r.ProjectID + "#" + r.ScheduleID + "#" + r.PeriodStart.String()
-		if len(f.Ranges) > 0 {
+		if len(f.Starts) > 0 {
+			if !slices.ContainsFunc(f.Starts, func(rg service.StartRange) bool {
+				return rg.ScheduleID == r.ScheduleID &&
+					(rg.From.IsZero() || !r.PeriodStart.Before(rg.From)) && (rg.To.IsZero() || r.PeriodStart.Before(rg.To))
+			}) {
+				continue
+			}
+		} else if len(f.Ranges) > 0 {
 			if !slices.ContainsFunc(f.Ranges, func(rg service.ReturnRange) bool {
 				return rg.ScheduleID == r.ScheduleID && rg.List == r.List() &&
 					(rg.From.IsZero() || !r.PeriodEnd.Before(rg.From)) && (rg.To.IsZero() || r.PeriodEnd.Before(rg.To))
