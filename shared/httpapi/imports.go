@@ -15,7 +15,7 @@ import (
 
 // ImportRequestTimeout bounds an import request: 5,000 rows are written in
 // about a hundred transactions one after another, more than the other
-// routes' 9 seconds allow. It stays under API Gateway's 30-second
+// routes' 7 seconds allow. It stays under API Gateway's 30-second
 // integration limit, so the client always gets fundtrack's answer (an
 // import cut off by it says how to finish), and the imports function's
 // 30-second Lambda timeout leaves it a few seconds to give it.

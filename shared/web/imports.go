@@ -34,7 +34,7 @@ import (
 
 // ImportRequestTimeout bounds the import pages, as the API's import route
 // is bounded (httpapi.ImportRequestTimeout): a confirmed import of
-// thousands of rows takes longer than other pages' 9 seconds. The web
+// thousands of rows takes longer than other pages' 7 seconds. The web
 // function's Lambda timeout (30 s) covers it.
 const ImportRequestTimeout = 26 * time.Second
 
