@@ -60,7 +60,8 @@ func (s *server) importFile(w http.ResponseWriter, r *http.Request, c *call) err
 		}
 		return err
 	}
-	// It stops writing service.ImportAnswerMargin before the deadline, to
+	// It stops writing service.ImportStopMargin before the deadline, for
+	// its last write to be answered (service.WriteGrace), then to
 	// release the import lock and send its own 503, saying how many rows
 	// were stored and to send the same file again: cut off by the
 	// deadline itself, the client got only the generic "try again" while

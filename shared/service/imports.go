@@ -55,25 +55,42 @@ type ImportFile struct {
 	Data      []byte
 }
 
-// ImportAnswerMargin is how long before its request's deadline an import
-// stops writing (at most a quarter of the request's time; ImportDeadline):
-// enough to release the import lock and give the import's own answer,
-// which says how many rows were stored and how to finish. Cut off by the
-// deadline itself, a request got only the generic "try again" while the
-// import still held the lock, within a second of the function's own
-// timeout. The API's import route and the web app's confirmation both
-// keep it.
+// ImportAnswerMargin is how long before its request's deadline an
+// import's writes are all answered (at most a quarter of the request's
+// time; ImportDeadline): enough to release the import lock and give the
+// import's own answer, which says how many rows were stored and how to
+// finish. Cut off by the deadline itself, a request got only the generic
+// "try again" while the import still held the lock, within a second of
+// the function's own timeout. The API's import route and the web app's
+// confirmation both keep it.
 const ImportAnswerMargin = 3 * time.Second
 
+// ImportStopMargin is how long before its request's deadline an import of
+// a request of timeout stops sending writes: its last write, sent just
+// before, has WriteGrace to be answered (a quarter of timeout when that is
+// less), and then the import ImportAnswerMargin (or a quarter of timeout)
+// to answer. With a write's grace of 2 s, an import of 26 s stops writing
+// 5 s before its deadline.
+func ImportStopMargin(timeout time.Duration) time.Duration {
+	return importWriteGrace(timeout) + min(ImportAnswerMargin, timeout/4)
+}
+
+// importWriteGrace is the time an import's last write has to be answered.
+func importWriteGrace(timeout time.Duration) time.Duration { return min(WriteGrace, timeout/4) }
+
 // ImportDeadline is ctx with its deadline brought forward by
-// ImportAnswerMargin, or by a quarter of timeout (the request's whole
-// time) when that is less; ctx as it is without a deadline.
+// ImportStopMargin(timeout) (timeout is the request's whole time), and
+// its writes bounded to be answered, or given up, by ImportAnswerMargin
+// (or a quarter of timeout) before ctx's deadline (writesBy): however
+// slowly the database answers, the import's own answer comes before the
+// request's deadline. ctx as it is without a deadline.
 func ImportDeadline(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
 	d, ok := ctx.Deadline()
 	if !ok {
 		return context.WithCancel(ctx)
 	}
-	return context.WithDeadline(ctx, d.Add(-min(ImportAnswerMargin, timeout/4)))
+	stop := d.Add(-ImportStopMargin(timeout))
+	return context.WithDeadline(writesBy(ctx, stop.Add(importWriteGrace(timeout))), stop)
 }
 
 // ImportLease is how long an import holds its programme's import lock:

@@ -440,9 +440,10 @@ func updateLoop[T any](ctx context.Context, ifMatch func(version int64) bool, at
 const WriteGrace = 2 * time.Second
 
 // Sending is the context for sending one write on behalf of ctx: ctx's
-// values, not its cancellation, with ctx's deadline plus WriteGrace. If
-// ctx has already ended it answers ctx's error and nothing may be sent.
-// A write sent is recorded for TrackWrites.
+// values, not its cancellation, with ctx's deadline plus WriteGrace, or
+// the bound writesBy gave ctx when that is sooner. If ctx has already
+// ended it answers ctx's error and nothing may be sent. A write sent is
+// recorded for TrackWrites.
 func Sending(ctx context.Context) (context.Context, context.CancelFunc, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
@@ -454,8 +455,22 @@ func Sending(ctx context.Context) (context.Context, context.CancelFunc, error) {
 	if !ok {
 		return ctx, func() {}, nil
 	}
-	sctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), dl.Add(WriteGrace))
+	until := dl.Add(WriteGrace)
+	if by, ok := ctx.Value(writesByKey{}).(time.Time); ok && by.Before(until) {
+		until = by
+	}
+	sctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), until)
 	return sctx, cancel, nil
+}
+
+type writesByKey struct{}
+
+// writesBy bounds the writes Sending lets go on ctx, or on a context made
+// from it, to be answered by t at the latest, when that is sooner than
+// their deadline plus WriteGrace: an action of many writes that must
+// answer for itself before its request's deadline (ImportDeadline).
+func writesBy(ctx context.Context, t time.Time) context.Context {
+	return context.WithValue(ctx, writesByKey{}, t)
 }
 
 type sentKey struct{}

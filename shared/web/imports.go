@@ -557,9 +557,10 @@ func columnName(field string) string {
 
 // importConfirm imports the file a preview kept and shows the result.
 func (a *app) importConfirm(w http.ResponseWriter, r *http.Request, q *req) error {
-	// It stops writing service.ImportAnswerMargin before the page's
-	// deadline, as the API's import does: time to release the import lock
-	// and show what was stored, rather than run into the function's own
+	// It stops writing service.ImportStopMargin before the page's
+	// deadline, as the API's import does: time for its last write to be
+	// answered (service.WriteGrace), then to release the import lock and
+	// show what was stored, rather than run into the function's own
 	// timeout (audit import2 W1).
 	ctx, cancel := service.ImportDeadline(r.Context(), a.importTimeout())
 	defer cancel()
