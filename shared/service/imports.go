@@ -959,10 +959,12 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 			}
 			continue
 		}
-		// A transaction whose answer the deadline cut off may have been
+		// A transaction whose answer the deadline cut off, or the
+		// database never gave (domain.ErrMaybeSaved), may have been
 		// committed all the same: its rows are then stored, though not
 		// counted in written.
-		unsure := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || sc.ctx.Err() != nil
+		unsure := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || sc.ctx.Err() != nil ||
+			errors.Is(err, domain.ErrMaybeSaved)
 		if len(written) > 0 && sc.ctx.Err() == nil {
 			sc.releaseImport(plan, written)
 		}
@@ -1023,11 +1025,20 @@ func (sc *Scope) cutOff(err error, written, total int, unsure bool) error {
 	if (written == 0 && !unsure) || !errors.As(err, &de) {
 		return err
 	}
+	outOfTime := errors.Is(err, context.DeadlineExceeded) || errors.Is(sc.ctx.Err(), context.DeadlineExceeded)
+	// A write the database never answered, its time not run out (the
+	// connection dropped): the API's words for it (domain.MaybeSavedMessage)
+	// speak of an Idempotency-Key, where sending the file again is the way.
+	unanswered := !outOfTime && errors.Is(err, domain.ErrMaybeSaved)
 	if written == 0 {
 		// Never "nothing was saved": the transaction may have been
 		// committed by the database after the request stopped waiting.
-		return &domain.Error{Code: de.Code, Err: fmt.Errorf("%w: %w", ErrPartlyImported, err), Public: true, Fields: de.Fields, Message: "the import ran out of time for one request while storing its first rows, " +
-			"so some of its " + strconv.Itoa(total) + " new or corrected rows may have been stored: send the same file again to finish it; " +
+		why := "the import ran out of time for one request while storing its first rows"
+		if unanswered {
+			why = "the database did not answer the import while it stored its first rows"
+		}
+		return &domain.Error{Code: de.Code, Err: fmt.Errorf("%w: %w", ErrPartlyImported, err), Public: true, Fields: de.Fields, Message: why +
+			", so some of its " + strconv.Itoa(total) + " new or corrected rows may have been stored: send the same file again to finish it; " +
 			"any rows already stored are unchanged by it, so none counts twice"}
 	}
 	if errors.Is(err, ErrPreviewChanged) {
@@ -1037,11 +1048,14 @@ func (sc *Scope) cutOff(err error, written, total int, unsure bool) error {
 			"(the rows already stored show as unchanged)"}
 	}
 	why := de.Message
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(sc.ctx.Err(), context.DeadlineExceeded) {
+	switch {
+	case outOfTime:
 		// Not the database's fault, and waiting will not help: the
 		// request's time ran out, and the next send starts where this
 		// one stopped.
 		why = "it ran out of time for one request"
+	case unanswered:
+		why = "the database did not answer one of its writes"
 	}
 	// "At least": a transaction cut off by the deadline may still have
 	// been committed by the database.
