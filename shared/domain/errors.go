@@ -68,6 +68,19 @@ type Error struct {
 // Unwrap exposes the cause to errors.Is and errors.As.
 func (e *Error) Unwrap() error { return e.Err }
 
+// ErrMaybeSaved marks a failure whose change may have been made all the
+// same: a write was sent to the database, which gave no answer (the
+// network failed, or the write's own time ran out), so nobody can say
+// whether it was committed. Such a failure is 503 like any other, but
+// never says "nothing was saved" (SPEC: an error changes nothing):
+// MaybeSavedMessage says what to do instead.
+var ErrMaybeSaved = errors.New("a write was sent and not answered: it may have been made")
+
+// MaybeSavedMessage is the API's message for a failure of ErrMaybeSaved.
+const MaybeSavedMessage = "the database did not answer in time, so this request may have been saved: " +
+	"send it again with the same Idempotency-Key, which is never saved twice " +
+	"(without one, look for the record before sending it again)"
+
 // Error is for logs: the code, the message, and the cause or the bad
 // fields. Clients see only Message and Fields (shared/present).
 func (e *Error) Error() string {

@@ -25,8 +25,9 @@ import (
 func TestDeliveryConcurrentIdempotentSubmissions(t *testing.T) {
 	t.Parallel()
 	// Fifty submitters on one totals item queue behind each other's
-	// transactions; on a small, busy machine that can outlast the 9 s
-	// request deadline, which is not what this test is about.
+	// transactions; on a small, busy machine that can outlast the 7 s
+	// request deadline (httpapi.DefaultRequestTimeout), which is not what
+	// this test is about.
 	a := startAPI(t, testkit.New(t), nil, testkit.APIConfig{Timeout: time.Minute})
 	w := dhSetup(t, a)
 	const n = 50

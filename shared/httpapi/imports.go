@@ -15,7 +15,7 @@ import (
 
 // ImportRequestTimeout bounds an import request: 5,000 rows are written in
 // about a hundred transactions one after another, more than the other
-// routes' 9 seconds allow. It stays under API Gateway's 30-second
+// routes' 7 seconds allow. It stays under API Gateway's 30-second
 // integration limit, so the client always gets fundtrack's answer (an
 // import cut off by it says how to finish), and the imports function's
 // 30-second Lambda timeout leaves it a few seconds to give it.
@@ -60,7 +60,8 @@ func (s *server) importFile(w http.ResponseWriter, r *http.Request, c *call) err
 		}
 		return err
 	}
-	// It stops writing service.ImportAnswerMargin before the deadline, to
+	// It stops writing service.ImportStopMargin before the deadline, for
+	// its last write to be answered (service.WriteGrace), then to
 	// release the import lock and send its own 503, saying how many rows
 	// were stored and to send the same file again: cut off by the
 	// deadline itself, the client got only the generic "try again" while

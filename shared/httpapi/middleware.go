@@ -24,10 +24,10 @@ import (
 // MaxBodyBytes is the largest request body accepted (64 KiB).
 const MaxBodyBytes = 64 << 10
 
-// DefaultRequestTimeout leaves a second of the functions' 10-second Lambda
-// timeout to finish a write already sent (answerGrace) and answer in the
-// SPEC's shape rather than be cut off by Lambda.
-const DefaultRequestTimeout = 9 * time.Second
+// DefaultRequestTimeout leaves three seconds of the functions' 10-second
+// Lambda timeout to finish a write already sent (service.WriteGrace) and
+// answer in the SPEC's shape rather than be cut off by Lambda.
+const DefaultRequestTimeout = 7 * time.Second
 
 // Deps are what the API handlers need. Handlers touch them only while
 // serving, so Functions(Deps{}) can list routes without any of them.
@@ -187,13 +187,19 @@ func (s *server) recover(next http.Handler) http.Handler {
 // deadline answers every request within RequestTimeout, or answerGrace
 // after it for a handler finishing a write. The request's context carries
 // the deadline, so database reads give up by then, and a write not yet
-// sent is not sent; should anything still be running after the grace,
-// the client gets 503 with Retry-After rather than waiting on it. The handler writes into a
-// buffer, so a late answer can never be mixed into the 503.
+// sent is not sent; a write sent before it runs on its own bounded time
+// (service.Sending), and its handler is waited for, so the answer is what
+// happened: the change, or, if the database never answered, that it may
+// have been saved (domain.ErrMaybeSaved). Should a handler still be at
+// work after the grace (something that ignores its context), the client
+// gets 503 with Retry-After rather than waiting on it: saying that the
+// request may have been saved if a write of it was sent. The handler
+// writes into a buffer, so a late answer can never be mixed into the 503.
 func (s *server) deadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), s.RequestTimeout)
 		defer cancel()
+		ctx, sent := service.TrackWrites(ctx)
 		r = r.WithContext(ctx)
 		buf := newBuffered()
 		done := make(chan struct{})
@@ -221,15 +227,20 @@ func (s *server) deadline(next http.Handler) http.Handler {
 		case <-done:
 			buf.flush(w)
 		case <-grace.C:
-			s.writeError(w, r, &domain.Error{Code: domain.CodeUnavailable, Message: "the request took too long",
-				Err: fmt.Errorf("no answer within %v: %w", s.RequestTimeout, ctx.Err())})
+			err := fmt.Errorf("no answer within %v: %w", s.RequestTimeout, ctx.Err())
+			if sent() {
+				s.writeError(w, r, &domain.Error{Code: domain.CodeUnavailable, Message: domain.MaybeSavedMessage, Public: true,
+					Err: fmt.Errorf("%w: %w", domain.ErrMaybeSaved, err)})
+				return
+			}
+			s.writeError(w, r, &domain.Error{Code: domain.CodeUnavailable, Message: "the request took too long", Err: err})
 		}
 	})
 }
 
 // answerGrace is how long past the deadline the API waits for a handler
 // still at work: a write's grace and time to answer after it.
-const answerGrace = service.WriteGrace + 200*time.Millisecond
+const answerGrace = service.WriteGrace + 300*time.Millisecond
 
 // namedPaths are the paths whose last segment is a name where a sibling
 // route takes an id (…/grants/360giving beside …/grants/{grantId}), each

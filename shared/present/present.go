@@ -129,6 +129,13 @@ var webOnly = []struct {
 		Advice: "It has a % sign that is not followed by two letters or numbers (such as %20), so it does not name a page. If you typed or pasted the web address, check it is correct. Nothing was saved."}},
 }
 
+// maybeSaved shows a failure after which a change may have been made all
+// the same (domain.ErrMaybeSaved): a 503 that never says nothing was saved.
+var maybeSaved = Presentation{Code: domain.CodeUnavailable, Status: http.StatusServiceUnavailable,
+	Title: table[domain.CodeUnavailable].Title,
+	Advice: "The database did not answer in time, so what you sent may have been saved. " +
+		"Look for it before sending it again."}
+
 func init() {
 	for code, p := range table {
 		p.Code = code
@@ -143,6 +150,9 @@ func init() {
 // else by the code of the first domain.Error in its chain; anything else
 // is an internal failure.
 func Of(err error) Presentation {
+	if errors.Is(err, domain.ErrMaybeSaved) {
+		return maybeSaved
+	}
 	for _, w := range webOnly {
 		if errors.Is(err, w.err) {
 			return w.Presentation

@@ -79,6 +79,8 @@ func storeErr(err error, what string, refs refFields) error {
 	case errors.Is(err, ErrBadCursor):
 		return &domain.Error{Code: domain.CodeValidation, Message: "the cursor is not valid for this list",
 			Fields: map[string]string{"cursor": "not a cursor this list handed out"}}
+	case errors.Is(err, domain.ErrMaybeSaved):
+		return &domain.Error{Code: domain.CodeUnavailable, Message: domain.MaybeSavedMessage, Public: true, Err: err}
 	case errors.Is(err, ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		return &domain.Error{Code: domain.CodeUnavailable, Message: "the database is unavailable; try again shortly", Err: err}
 	}

@@ -55,25 +55,42 @@ type ImportFile struct {
 	Data      []byte
 }
 
-// ImportAnswerMargin is how long before its request's deadline an import
-// stops writing (at most a quarter of the request's time; ImportDeadline):
-// enough to release the import lock and give the import's own answer,
-// which says how many rows were stored and how to finish. Cut off by the
-// deadline itself, a request got only the generic "try again" while the
-// import still held the lock, within a second of the function's own
-// timeout. The API's import route and the web app's confirmation both
-// keep it.
+// ImportAnswerMargin is how long before its request's deadline an
+// import's writes are all answered (at most a quarter of the request's
+// time; ImportDeadline): enough to release the import lock and give the
+// import's own answer, which says how many rows were stored and how to
+// finish. Cut off by the deadline itself, a request got only the generic
+// "try again" while the import still held the lock, within a second of
+// the function's own timeout. The API's import route and the web app's
+// confirmation both keep it.
 const ImportAnswerMargin = 3 * time.Second
 
+// ImportStopMargin is how long before its request's deadline an import of
+// a request of timeout stops sending writes: its last write, sent just
+// before, has WriteGrace to be answered (a quarter of timeout when that is
+// less), and then the import ImportAnswerMargin (or a quarter of timeout)
+// to answer. With a write's grace of 2 s, an import of 26 s stops writing
+// 5 s before its deadline.
+func ImportStopMargin(timeout time.Duration) time.Duration {
+	return importWriteGrace(timeout) + min(ImportAnswerMargin, timeout/4)
+}
+
+// importWriteGrace is the time an import's last write has to be answered.
+func importWriteGrace(timeout time.Duration) time.Duration { return min(WriteGrace, timeout/4) }
+
 // ImportDeadline is ctx with its deadline brought forward by
-// ImportAnswerMargin, or by a quarter of timeout (the request's whole
-// time) when that is less; ctx as it is without a deadline.
+// ImportStopMargin(timeout) (timeout is the request's whole time), and
+// its writes bounded to be answered, or given up, by ImportAnswerMargin
+// (or a quarter of timeout) before ctx's deadline (writesBy): however
+// slowly the database answers, the import's own answer comes before the
+// request's deadline. ctx as it is without a deadline.
 func ImportDeadline(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
 	d, ok := ctx.Deadline()
 	if !ok {
 		return context.WithCancel(ctx)
 	}
-	return context.WithDeadline(ctx, d.Add(-min(ImportAnswerMargin, timeout/4)))
+	stop := d.Add(-ImportStopMargin(timeout))
+	return context.WithDeadline(writesBy(ctx, stop.Add(importWriteGrace(timeout))), stop)
 }
 
 // ImportLease is how long an import holds its programme's import lock:
@@ -942,10 +959,12 @@ func (sc *Scope) writeImport(file domain.ImportFile, setup ReportingSetup, plan 
 			}
 			continue
 		}
-		// A transaction whose answer the deadline cut off may have been
+		// A transaction whose answer the deadline cut off, or the
+		// database never gave (domain.ErrMaybeSaved), may have been
 		// committed all the same: its rows are then stored, though not
 		// counted in written.
-		unsure := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || sc.ctx.Err() != nil
+		unsure := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || sc.ctx.Err() != nil ||
+			errors.Is(err, domain.ErrMaybeSaved)
 		if len(written) > 0 && sc.ctx.Err() == nil {
 			sc.releaseImport(plan, written)
 		}
@@ -1006,11 +1025,20 @@ func (sc *Scope) cutOff(err error, written, total int, unsure bool) error {
 	if (written == 0 && !unsure) || !errors.As(err, &de) {
 		return err
 	}
+	outOfTime := errors.Is(err, context.DeadlineExceeded) || errors.Is(sc.ctx.Err(), context.DeadlineExceeded)
+	// A write the database never answered, its time not run out (the
+	// connection dropped): the API's words for it (domain.MaybeSavedMessage)
+	// speak of an Idempotency-Key, where sending the file again is the way.
+	unanswered := !outOfTime && errors.Is(err, domain.ErrMaybeSaved)
 	if written == 0 {
 		// Never "nothing was saved": the transaction may have been
 		// committed by the database after the request stopped waiting.
-		return &domain.Error{Code: de.Code, Err: fmt.Errorf("%w: %w", ErrPartlyImported, err), Public: true, Fields: de.Fields, Message: "the import ran out of time for one request while storing its first rows, " +
-			"so some of its " + strconv.Itoa(total) + " new or corrected rows may have been stored: send the same file again to finish it; " +
+		why := "the import ran out of time for one request while storing its first rows"
+		if unanswered {
+			why = "the database did not answer the import while it stored its first rows"
+		}
+		return &domain.Error{Code: de.Code, Err: fmt.Errorf("%w: %w", ErrPartlyImported, err), Public: true, Fields: de.Fields, Message: why +
+			", so some of its " + strconv.Itoa(total) + " new or corrected rows may have been stored: send the same file again to finish it; " +
 			"any rows already stored are unchanged by it, so none counts twice"}
 	}
 	if errors.Is(err, ErrPreviewChanged) {
@@ -1020,11 +1048,14 @@ func (sc *Scope) cutOff(err error, written, total int, unsure bool) error {
 			"(the rows already stored show as unchanged)"}
 	}
 	why := de.Message
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(sc.ctx.Err(), context.DeadlineExceeded) {
+	switch {
+	case outOfTime:
 		// Not the database's fault, and waiting will not help: the
 		// request's time ran out, and the next send starts where this
 		// one stopped.
 		why = "it ran out of time for one request"
+	case unanswered:
+		why = "the database did not answer one of its writes"
 	}
 	// "At least": a transaction cut off by the deadline may still have
 	// been committed by the database.

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -427,25 +428,72 @@ func updateLoop[T any](ctx context.Context, ifMatch func(version int64) bool, at
 // WriteGrace is how long past its request's deadline a write already sent
 // to the database may take to answer. A write cut off in flight may still
 // have been made, and the caller would then be told it failed (SPEC: an
-// error changes nothing): so storage lets a write it has sent finish,
-// until the request's deadline plus WriteGrace, and sends none once the
-// deadline has passed (Sending). The API answers no sooner than that
-// after its deadline when a handler is still at work.
-const WriteGrace = 500 * time.Millisecond
+// error changes nothing): so storage sends a write on a context detached
+// from the request's cancellation (Sending), bounded on its own by the
+// request's deadline plus WriteGrace, and sends none once the deadline
+// has passed. The API waits for a handler whose write was sent (it cannot
+// outlast WriteGrace), and answers what happened: the change, or, when
+// the database gave no answer at all, that it may have been saved
+// (domain.ErrMaybeSaved). The request deadlines (httpapi.DefaultRequestTimeout,
+// web.RequestTimeout, 7 s) plus WriteGrace and time to answer fit the
+// functions' 10-second Lambda timeout (template.yaml).
+const WriteGrace = 2 * time.Second
 
 // Sending is the context for sending one write on behalf of ctx: ctx's
-// values, not its cancellation, with ctx's deadline plus WriteGrace. If
-// ctx has already ended it answers ctx's error and nothing may be sent.
+// values, not its cancellation, with ctx's deadline plus WriteGrace, or
+// the bound writesBy gave ctx when that is sooner. If ctx has already
+// ended it answers ctx's error and nothing may be sent. A write sent is
+// recorded for TrackWrites.
 func Sending(ctx context.Context) (context.Context, context.CancelFunc, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
+	}
+	if sent, ok := ctx.Value(sentKey{}).(*atomic.Bool); ok {
+		sent.Store(true)
 	}
 	dl, ok := ctx.Deadline()
 	if !ok {
 		return ctx, func() {}, nil
 	}
-	sctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), dl.Add(WriteGrace))
+	until := dl.Add(WriteGrace)
+	if by, ok := ctx.Value(writesByKey{}).(time.Time); ok && by.Before(until) {
+		until = by
+	}
+	sctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), until)
 	return sctx, cancel, nil
+}
+
+type writesByKey struct{}
+
+// writesBy bounds the writes Sending lets go on ctx, or on a context made
+// from it, to be answered by t at the latest, when that is sooner than
+// their deadline plus WriteGrace: an action of many writes that must
+// answer for itself before its request's deadline (ImportDeadline).
+func writesBy(ctx context.Context, t time.Time) context.Context {
+	return context.WithValue(ctx, writesByKey{}, t)
+}
+
+type sentKey struct{}
+
+// TrackWrites marks ctx so that a write Sending lets go on it, or on a
+// context made from it, is recorded: sent reports whether one was. The
+// API's deadline asks it of a handler still at work after the deadline:
+// with a write sent, the outcome is not known, and the answer says so.
+func TrackWrites(ctx context.Context) (_ context.Context, sent func() bool) {
+	var b atomic.Bool
+	return context.WithValue(ctx, sentKey{}, &b), b.Load
+}
+
+// Unanswered marks err, a write's failure after Sending let it go, as
+// one whose outcome is unknown (domain.ErrMaybeSaved) when the database
+// gave no answer: answered is whether it did (an error of its own, such
+// as a cancelled transaction or a failed condition, is an answer: nothing
+// was made).
+func Unanswered(err error, answered bool) error {
+	if err == nil || answered {
+		return err
+	}
+	return fmt.Errorf("%w: %w", domain.ErrMaybeSaved, err)
 }
 
 // Pause waits d, or until ctx ends (then it answers ctx's error): the one

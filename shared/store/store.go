@@ -208,6 +208,24 @@ func backoff(attempt int) time.Duration {
 	return base/2 + rand.N(base)
 }
 
+// answered reports whether err, a call's failure, says what became of
+// the call: the database's
+// answer (an API error: a failed condition, a cancelled transaction,
+// throttling), rather than no answer at all (the network failed, the
+// call's time ran out), after which a write may or may not have been made.
+// A 500 (InternalServerError) is not taken for an answer: DynamoDB says a
+// transaction it gave may have succeeded.
+// A connection that could not be made (dial) sent nothing: its outcome
+// is known too.
+func answered(err error) bool {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "dial" {
+		return true
+	}
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() != "InternalServerError"
+}
+
 // classify marks failures that are nobody's fault but the database's
 // (unreachable, throttled after the SDK's own retries, timed out) as
 // service.ErrUnavailable, so clients get 503 and may retry; anything else

@@ -346,6 +346,9 @@ func (s *Store) transact(ctx context.Context, t *tx) error {
 		// Sent, a transaction is let finish past the request's deadline
 		// (service.WriteGrace), so that what the caller is told is what
 		// happened; not yet sent by the deadline, it is not sent at all.
+		// One the database never answered may have been made all the
+		// same: the caller is told so (domain.ErrMaybeSaved), never that
+		// nothing was saved.
 		sctx, cancel, err := service.Sending(ctx)
 		if err != nil {
 			return classify(err)
@@ -357,7 +360,7 @@ func (s *Store) transact(ctx context.Context, t *tx) error {
 		}
 		var tce *types.TransactionCanceledException
 		if !errors.As(err, &tce) {
-			return classify(err)
+			return service.Unanswered(classify(err), answered(err))
 		}
 		if failed := t.failure(tce.CancellationReasons); failed != nil {
 			if lazy, ok := failed.(interface{ resolve() error }); ok {

@@ -83,6 +83,10 @@ func errorView(r *http.Request, err error) *view {
 		return v
 	case slices.ContainsFunc(present.WebOnly(), func(o error) bool { return errors.Is(err, o) }):
 		return v // the web app's own refusals (present.ErrCSRF…) say all there is to say
+	case errors.Is(err, domain.ErrMaybeSaved):
+		// The API's words speak of an Idempotency-Key: present's speak to
+		// a person.
+		v.Message = p.Advice + " If the problem continues, quote this reference: " + requestID(r) + "."
 	case p.Status >= 500 && de != nil && de.Public:
 		v.Message = capitalise(de.Message) + ". If the problem continues, quote this reference: " + requestID(r) + "."
 	case p.Status >= 500:

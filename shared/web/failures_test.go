@@ -93,3 +93,39 @@ func TestPageWriteAnsweredAfterTheDeadlineIsReported(t *testing.T) {
 		t.Errorf("the funder list after the late answer: %d, want the funder in it\n%s", list.Status, excerpt(list.Body))
 	}
 }
+
+// TestPageWriteNeverAnsweredSaysItMayBeSaved: a form whose change the
+// database made but never answered (the network lost the answer) gets the
+// 503 page saying it may have been saved, to look before sending it again,
+// never "Nothing was saved".
+func TestPageWriteNeverAnsweredSaysItMayBeSaved(t *testing.T) {
+	t.Parallel()
+	s := testkit.New(t)
+	timeout := 1500 * time.Millisecond
+	var armed atomic.Bool
+	never := testkit.LateAnswerDB{DB: s.DB, Until: func() time.Time {
+		if !armed.Load() {
+			return time.Time{}
+		}
+		return time.Now().Add(time.Hour)
+	}}
+	h := &webH{Svc: s.Svc, build: s.Build(t), store: s.Store}
+	deps := webdeps.Deps(s.Config(), never)
+	deps.Timeout = timeout
+	h.serve(t, deps, nil)
+	f := h.fixture(t)
+	b := h.as(t, uLead)
+	base := "/app/programmes/" + f.PID
+	b.get(base + "/funders/new")
+
+	armed.Store(true)
+	pg := b.post(base+"/funders/new", url.Values{"name": {"Funder never answered"}, "contacts": {"never@example.org"}})
+	armed.Store(false)
+	if pg.Status != http.StatusServiceUnavailable || !strings.Contains(pg.Body, "may have been saved") || !strings.Contains(pg.Body, "Look for it before sending it again") ||
+		strings.Contains(pg.Body, "Nothing was saved") || strings.Contains(pg.Body, "Idempotency-Key") {
+		t.Fatalf("a change made but never answered: %d, want the 503 page saying it may have been saved\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if list := b.get(base + "/funders"); !strings.Contains(list.Body, "Funder never answered") {
+		t.Errorf("the fault should have made the funder: %d\n%s", list.Status, excerpt(list.Body))
+	}
+}

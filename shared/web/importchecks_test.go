@@ -174,13 +174,14 @@ func TestImportConfirmRefusedNamesTheRows(t *testing.T) {
 
 // TestImportConfirmCutOffSaysWhatMayBeStored: a confirmation whose
 // transaction is made but answered too late stops writing
-// service.ImportAnswerMargin before the page's deadline, as the API's
-// import does, and answers before that deadline (audit import2 W1: the
-// web pages ran to the deadline, within a second of the function's own
-// timeout). Its page never says "Nothing was saved" when rows may have
-// been stored: it says they may have been, and offers to continue the
-// import, which finishes it (here, gives the result the transaction made
-// saved) without storing any row twice.
+// service.ImportStopMargin before the page's deadline, as the API's
+// import does, gives that transaction its time to be answered (never, here),
+// and answers before that deadline (audit import2 W1: the web pages ran
+// to the deadline, within a second of the function's own timeout). Its
+// page never says "Nothing was saved" when rows may have been stored: it
+// says they may have been, and offers to continue the import, which
+// finishes it (here, gives the result the transaction made saved)
+// without storing any row twice.
 func TestImportConfirmCutOffSaysWhatMayBeStored(t *testing.T) {
 	t.Parallel()
 	s := testkit.New(t)
@@ -212,11 +213,15 @@ func TestImportConfirmCutOffSaysWhatMayBeStored(t *testing.T) {
 	p = b.post(base+"/imports/confirm", url.Values{"staged": {m[1]}})
 	took := time.Since(start)
 	armed.Store(false)
+	t.Logf("the cut-off confirmation answered in %v (deadline %v)", took, importTimeout)
 	if p.Status != http.StatusServiceUnavailable || p.Header.Get("Retry-After") == "" {
 		t.Fatalf("cut off: %d, Retry-After %q\n%s", p.Status, p.Header.Get("Retry-After"), excerpt(p.Body))
 	}
 	if took >= importTimeout {
 		t.Errorf("answered after %v, not before the page's %v deadline", took, importTimeout)
+	}
+	if waited := importTimeout - service.ImportStopMargin(importTimeout) + min(service.WriteGrace, importTimeout/4); took < waited {
+		t.Errorf("answered after %v: the transaction sent was not given its time to be answered (until %v)", took, waited)
 	}
 	for _, want := range []string{"may have been stored", "Continue the import", `name="staged" value="` + m[1] + `"`} {
 		if !strings.Contains(p.Body, want) {

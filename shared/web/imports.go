@@ -34,7 +34,7 @@ import (
 
 // ImportRequestTimeout bounds the import pages, as the API's import route
 // is bounded (httpapi.ImportRequestTimeout): a confirmed import of
-// thousands of rows takes longer than other pages' 9 seconds. The web
+// thousands of rows takes longer than other pages' 7 seconds. The web
 // function's Lambda timeout (30 s) covers it.
 const ImportRequestTimeout = 26 * time.Second
 
@@ -557,9 +557,10 @@ func columnName(field string) string {
 
 // importConfirm imports the file a preview kept and shows the result.
 func (a *app) importConfirm(w http.ResponseWriter, r *http.Request, q *req) error {
-	// It stops writing service.ImportAnswerMargin before the page's
-	// deadline, as the API's import does: time to release the import lock
-	// and show what was stored, rather than run into the function's own
+	// It stops writing service.ImportStopMargin before the page's
+	// deadline, as the API's import does: time for its last write to be
+	// answered (service.WriteGrace), then to release the import lock and
+	// show what was stored, rather than run into the function's own
 	// timeout (audit import2 W1).
 	ctx, cancel := service.ImportDeadline(r.Context(), a.importTimeout())
 	defer cancel()

@@ -155,8 +155,9 @@ type UI interface {
 const Prefix = "/app"
 
 // RequestTimeout bounds a page's work, as httpapi.DefaultRequestTimeout
-// bounds an API request's: within the function's 10-second Lambda timeout.
-const RequestTimeout = 9 * time.Second
+// bounds an API request's: with a write's grace past it
+// (service.WriteGrace), within 10 seconds.
+const RequestTimeout = 7 * time.Second
 
 // maxFormBytes bounds a form post, like the API's body limit.
 const maxFormBytes = 64 << 10
