@@ -86,7 +86,9 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c *call, bod
 			// The change is made but its answer is not saved: sending it
 			// would hand out an answer a retry could not replay. The
 			// retry learns the change was applied (409) instead.
-			s.writeError(w, r, &domain.Error{Code: domain.CodeUnavailable, Message: "the answer could not be saved", Err: err})
+			s.writeError(w, r, &domain.Error{Code: domain.CodeUnavailable, Public: true, Err: err,
+				Message: "this request was saved, but its answer could not be kept: look the record up rather than sending it again " +
+					"(sent again with the same Idempotency-Key, it is not saved twice)"})
 			return
 		}
 		if err := idem.Abandon(ctx, claim); err != nil { // a refusal changed nothing: let a retry run again

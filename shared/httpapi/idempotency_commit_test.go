@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -104,6 +105,14 @@ func TestIdempotentAnswerSavedBeforeSent(t *testing.T) {
 		t.Fatal("the fault was never injected")
 	}
 	testkit.WantErr(t, r, http.StatusServiceUnavailable, "service_unavailable")
+	// The change was made: the 503 says so, never "try again" as if not.
+	if !strings.Contains(string(r.Body), "this request was saved") || strings.Contains(string(r.Body), "try again") {
+		t.Fatalf("a change made whose answer was not kept: %s, want it said that it was saved", r.Body)
+	}
+	again := h.Do(t, testkit.Request(http.MethodPost, path, uLead, testkit.FunderBody("Unsaved answer"), "Idempotency-Key", "save-1"))
+	if again.Status != http.StatusConflict {
+		t.Fatalf("sent again with the same key: %d %s, want 409 (applied once)", again.Status, again.Body)
+	}
 
 	first := h.Want(t, http.StatusCreated, testkit.Request(http.MethodPost, path, uLead, testkit.FunderBody("Saved answer"), "Idempotency-Key", "save-2"))
 	for range 3 {
