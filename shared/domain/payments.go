@@ -77,7 +77,10 @@ type Trigger struct {
 	// A target's metric and value may change later; the payment's history
 	// still says what the payment was made for, and once due its page what
 	// it fell due on (TriggerWords). Payments made before they were
-	// recorded lack them (TargetMetric "") until they fall due.
+	// recorded lack them (TargetMetric "") until they fall due. The API
+	// answers a payment still scheduled with them as its target is now
+	// (Payment.ViewNow), which is what it waits on; the stored record,
+	// and so its history, keeps them as recorded.
 	TargetMetric    Metric `json:"targetMetric,omitempty" readonly:"target"`
 	TargetValue     int64  `json:"targetValue,omitempty" readonly:"target"`
 	TargetProjectID string `json:"targetProjectId,omitempty" readonly:"target"`
@@ -373,13 +376,84 @@ func PaymentDueNotice(programmeID string, g Grant, p Payment, since Date, words 
 
 // FallDue returns p as it is once its trigger fires: due since since. Only
 // a scheduled payment falls due; once due it stays due until it is paid or
-// cancelled, whatever happens to the figures that triggered it.
+// cancelled, whatever happens to the figures that triggered it (the SPEC's
+// "crosses": a milestone tranche falls due when its target crosses the
+// threshold, and no later correction takes it back, as a milestone email
+// sent is never taken back). What the figures say now is shown beside it
+// (MilestoneMetNow), never written to it.
 func (p Payment) FallDue(since Date, at time.Time) (Payment, bool) {
 	if p.Status != PaymentScheduled {
 		return p, false
 	}
 	p.Status, p.DueSince, p.Version, p.UpdatedAt = PaymentDue, since, p.Version+1, at
 	return p, true
+}
+
+// OpenMilestone reports whether p is a milestone tranche still to be paid:
+// scheduled or due, neither paid nor cancelled. Only such a tranche is
+// judged against its target's figures as they are now (MilestoneMetNow).
+func (p Payment) OpenMilestone() bool {
+	return p.Trigger.Kind == TriggerMilestone && (p.Status == PaymentScheduled || p.Status == PaymentDue)
+}
+
+// MilestoneMetNow says whether p, an open milestone tranche
+// (OpenMilestone), has its threshold met now by target (its target as it
+// is now) with current (that target's figure over its window on counted
+// figures now); ok is false when there is nothing to judge: p is not an
+// open milestone tranche, or target is not at hand (nil) or not p's.
+func (p Payment) MilestoneMetNow(target *Target, current int64) (met, ok bool) {
+	if !p.OpenMilestone() || target == nil || target.ID != p.Trigger.TargetID {
+		return false, false
+	}
+	return p.Trigger.Reached(*target, current), true
+}
+
+// MilestoneNoLongerMet reports whether p is a milestone tranche that fell
+// due and whose target no longer meets its threshold now (target and
+// current as for MilestoneMetNow): the approved figures were corrected
+// down, or the target raised, after it fell due. It stays due until it is
+// paid or cancelled (FallDue); its page, the payments CSV and its email
+// say so.
+func (p Payment) MilestoneNoLongerMet(target *Target, current int64) bool {
+	met, ok := p.MilestoneMetNow(target, current)
+	return ok && !met && p.Status == PaymentDue
+}
+
+// MilestoneNoLongerMetWords is how the grant's page and the payments CSV
+// flag a due tranche whose milestone is no longer met (MilestoneNoLongerMet).
+const MilestoneNoLongerMetWords = "Milestone no longer met on current figures"
+
+// PaymentView is a payment as the API answers it: the record, as stored,
+// with what fundtrack reads of it as things are now, which is never
+// stored with it (ViewNow).
+type PaymentView struct {
+	Payment
+	// MilestoneMetNow is, for a milestone tranche still to be paid
+	// (scheduled or due), whether its target meets its threshold now on
+	// counted figures; nil (left out) for any other payment, or when it was
+	// not judged (the target is not there).
+	MilestoneMetNow *bool `json:"milestoneMetNow,omitempty"`
+}
+
+// ViewNow is p as the API answers it, given its target as it is now
+// (target, nil when not at hand) and, when judged, that target's figure
+// now (current): a scheduled milestone tranche's trigger names the target
+// as it is now (Trigger.Record), which is what it waits on and what its
+// page and the payments CSV name, rather than as it was when the payment
+// was made; one due, paid or cancelled keeps the target it recorded when
+// it fell due (or was made). An open milestone tranche says whether its
+// threshold is met now (MilestoneMetNow).
+func (p Payment) ViewNow(target *Target, current int64, judged bool) PaymentView {
+	v := PaymentView{Payment: p}
+	if p.Status == PaymentScheduled && target != nil {
+		v.Trigger.Record(*target)
+	}
+	if judged {
+		if met, ok := p.MilestoneMetNow(target, current); ok {
+			v.MilestoneMetNow = &met
+		}
+	}
+	return v
 }
 
 // CheckGrant checks a trigger against the grant it pays (target is the

@@ -20,6 +20,11 @@ type GrantSet struct {
 	Projects  []domain.Project
 	Payments  []domain.Payment
 	Targets   []domain.Target
+	// Currents are, by target id, the figure now (over its window, on
+	// counted figures) of each target a milestone tranche of Payments
+	// still to be paid waits on, for the payments CSV to say whether its
+	// threshold is met now; a target missing was not read.
+	Currents map[string]int64
 	// Selection names which of the programme's grants the set holds when
 	// the caller may read only some (a funder's, a project's): "" for
 	// every grant. A 360Giving package of a selection says so, under an

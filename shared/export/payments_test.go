@@ -71,13 +71,13 @@ func TestPaymentsCSVExact(t *testing.T) {
 	}
 	ret := "01jsched000000000000000000-" + keighley + "-20250401"
 	want := "\ufeff" +
-		"Payment ID,Grant ID,Grant title,Funder,Recipient project,Amount (£),Trigger,Due date,Status,Due since,Paid date,Reference,Trigger target ID,Trigger return ID\r\n" +
-		"01jpay1000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,155000.00,On 31 March 2025,2025-03-31,paid,2025-03-31,2025-04-03,'=cmd|' /C calc'!A0,,\r\n" +
-		"01jpay2000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,77500.50,When 50% of IPS Bradford's target of 20 people into work is reached,2025-12-31,due,2025-08-30,,,01jtarget00000000000000000,\r\n" +
-		"01jpay3000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,10000.00,When Keighley IPS's return for April to June 2025 is accepted,,scheduled,,,,," + ret + "\r\n" +
-		`01jpay4000000000000000000a,01jgrant200000000000000000,"'=HYPERLINK(""http://evil.example"",""£ click"")","Local Trust, Bradford",Aspiro,5.00,On 1 May 2025,2025-05-01,cancelled,,,,,` + "\r\n" +
-		"01jpay5000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,0.01,On 1 February 2025,2025-02-01,paid,,2025-02-01,' -1+1,,\r\n" +
-		"01jpay6000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,20000.00,When 100% of the programme's target of 60 referrals is reached,,scheduled,,,,01jtarget20000000000000000,\r\n"
+		"Payment ID,Grant ID,Grant title,Funder,Recipient project,Amount (£),Trigger,Due date,Status,Due since,Paid date,Reference,Trigger target ID,Trigger return ID,Milestone on current figures\r\n" +
+		"01jpay1000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,155000.00,On 31 March 2025,2025-03-31,paid,2025-03-31,2025-04-03,'=cmd|' /C calc'!A0,,,\r\n" +
+		"01jpay2000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,77500.50,When 50% of IPS Bradford's target of 20 people into work is reached,2025-12-31,due,2025-08-30,,,01jtarget00000000000000000,,\r\n" +
+		"01jpay3000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,10000.00,When Keighley IPS's return for April to June 2025 is accepted,,scheduled,,,,," + ret + ",\r\n" +
+		`01jpay4000000000000000000a,01jgrant200000000000000000,"'=HYPERLINK(""http://evil.example"",""£ click"")","Local Trust, Bradford",Aspiro,5.00,On 1 May 2025,2025-05-01,cancelled,,,,,,` + "\r\n" +
+		"01jpay5000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,0.01,On 1 February 2025,2025-02-01,paid,,2025-02-01,' -1+1,,,\r\n" +
+		"01jpay6000000000000000000a,01jgrant100000000000000000,Employment specialists,Department of Health,IPS Bradford,20000.00,When 100% of the programme's target of 60 referrals is reached,,scheduled,,,,01jtarget20000000000000000,,\r\n"
 	if got := buf.String(); got != want {
 		t.Fatalf("payments CSV:\n got %q\nwant %q", got, want)
 	}
@@ -90,12 +90,61 @@ func TestPaymentsCSVExact(t *testing.T) {
 	}
 }
 
+// TestPaymentsCSVMilestoneNow: the last column says, for each milestone
+// tranche still to be paid, whether its target (as it is now) meets its
+// threshold on the current figures (Currents): a due tranche whose figures
+// were corrected down after it fell due is flagged, and stays due; a
+// scheduled one is "Not met yet" or, a moment before it falls due, "Met".
+// A tranche paid, cancelled, on a date or a return, or whose target's
+// figure was not read, says nothing there.
+func TestPaymentsCSVMilestoneNow(t *testing.T) {
+	for _, c := range []struct {
+		name            string
+		currents        map[string]int64
+		onTarget, onTwo string // the due tranche's cell (50% of 25), the scheduled one's (100% of 60)
+	}{
+		{"corrected below the due tranche's threshold", map[string]int64{"01jtarget00000000000000000": 12, "01jtarget20000000000000000": 59},
+			"No longer met: stays due until paid or cancelled", "Not met yet"},
+		{"both met", map[string]int64{"01jtarget00000000000000000": 13, "01jtarget20000000000000000": 60}, "Met", "Met"},
+		{"one figure read", map[string]int64{"01jtarget20000000000000000": 0}, "", "Not met yet"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := withTargets(withPayments(fixtureSet()))
+			s.Currents = c.currents
+			var buf bytes.Buffer
+			if err := export.PaymentsCSV(&buf, s); err != nil {
+				t.Fatal(err)
+			}
+			rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff"))).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := len(export.PaymentsCSVHeader) - 1
+			if rows[0][last] != "Milestone on current figures" {
+				t.Fatalf("header %q", rows[0])
+			}
+			want := map[string]string{"01jpay2000000000000000000a": c.onTarget, "01jpay6000000000000000000a": c.onTwo}
+			for _, row := range rows[1:] {
+				if len(row) != len(export.PaymentsCSVHeader) {
+					t.Fatalf("row of %d cells: %q", len(row), row)
+				}
+				if got := row[last]; got != want[row[0]] {
+					t.Errorf("payment %s (%s): %q, want %q", row[0], row[8], got, want[row[0]])
+				}
+				if row[0] == "01jpay2000000000000000000a" && row[8] != "due" {
+					t.Errorf("the due tranche is %s", row[8])
+				}
+			}
+		})
+	}
+}
+
 func TestPaymentsCSVEmpty(t *testing.T) {
 	f, err := export.PaymentsFile(export.GrantSet{Programme: domain.Programme{Name: "Working for Wellness"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "\ufeffPayment ID,Grant ID,Grant title,Funder,Recipient project,Amount (£),Trigger,Due date,Status,Due since,Paid date,Reference,Trigger target ID,Trigger return ID\r\n"
+	want := "\ufeffPayment ID,Grant ID,Grant title,Funder,Recipient project,Amount (£),Trigger,Due date,Status,Due since,Paid date,Reference,Trigger target ID,Trigger return ID,Milestone on current figures\r\n"
 	if string(f.Body) != want || f.Name != "working-for-wellness-payments.csv" || f.ContentType != export.CSVContentType {
 		t.Fatalf("an empty payments file: %s %s %q", f.Name, f.ContentType, f.Body)
 	}

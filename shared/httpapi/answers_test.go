@@ -301,7 +301,7 @@ var anCases = []anCase{
 	answerOf[domain.AuditEvent]("AuditEvent", "AuditEventList"),
 	answerOf[domain.Schedule]("Schedule", "ScheduleList"),
 	answerOf[domain.Return]("Return", "ReturnList"),
-	answerOf[domain.Payment]("Payment", "PaymentList"),
+	answerOf[domain.PaymentView]("Payment", "PaymentList"),
 	answerOf[domain.SpendReturn]("SpendReturn", "SpendReturnList"),
 	answerOf[domain.ImportResult]("ImportResult", ""),
 	answerOf[map[string]string]("Health", ""),

@@ -17,18 +17,23 @@ const grantPath = "/programmes/{programmeId}/grants/{grantId}"
 
 func paymentVersion(p domain.Payment) int64 { return p.Version }
 
+func paymentViewVersion(v domain.PaymentView) int64 { return v.Version }
+
 func (s *server) moneyRoutes() []route {
 	return []route{
-		{pattern: "POST " + grantPath + "/payments", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Payment, error) {
-			return s.open(r, c).CreatePayment(r.PathValue("grantId"), b)
-		}, func(r *http.Request, p domain.Payment) string { return here(r) + "/" + p.ID }, paymentVersion),
+		// A payment is answered as it stands now (domain.PaymentView): a
+		// milestone tranche still to be paid says whether its threshold is
+		// met now, and one still scheduled names its target as it is now.
+		{pattern: "POST " + grantPath + "/payments", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.PaymentView, error) {
+			return s.open(r, c).CreatePaymentNow(r.PathValue("grantId"), b)
+		}, func(r *http.Request, p domain.PaymentView) string { return here(r) + "/" + p.ID }, paymentViewVersion),
 			may: func(r *http.Request, c *call) error { return s.open(r, c).MayCreatePayment(r.PathValue("grantId")) }},
-		{pattern: "GET " + grantPath + "/payments", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Payment, string, error) {
-			return s.open(r, c).ListPayments(r.PathValue("grantId"), p)
+		{pattern: "GET " + grantPath + "/payments", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.PaymentView, string, error) {
+			return s.open(r, c).ListPaymentsNow(r.PathValue("grantId"), p)
 		})},
-		{pattern: "GET " + grantPath + "/payments/{paymentId}", serve: reading(func(r *http.Request, c *call) (domain.Payment, error) {
-			return s.open(r, c).Payment(r.PathValue("grantId"), r.PathValue("paymentId"))
-		}, paymentVersion)},
+		{pattern: "GET " + grantPath + "/payments/{paymentId}", serve: reading(func(r *http.Request, c *call) (domain.PaymentView, error) {
+			return s.open(r, c).PaymentNow(r.PathValue("grantId"), r.PathValue("paymentId"))
+		}, paymentViewVersion)},
 		{pattern: "PATCH " + grantPath + "/payments/{paymentId}", serve: patching(func(r *http.Request, c *call, m func(int64) bool, b service.Decoder) (domain.Payment, error) {
 			return s.open(r, c).UpdatePayment(r.PathValue("grantId"), r.PathValue("paymentId"), m, b)
 		}, paymentVersion)},

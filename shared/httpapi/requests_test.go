@@ -237,6 +237,29 @@ func TestRequestsPerRoute(t *testing.T) {
 	}
 	measureGET(t, s, h, rt, uLead, bare.Path("/progress"), "BatchGetItem×1 GetItem×1 Query×6", 1)
 	measureGET(t, s, h, rt, testkit.LeadOfA, bare.Path("/progress"), "BatchGetItem×2 GetItem×1 Query×6", 2)
+
+	// A milestone tranche still to be paid is answered with whether its
+	// target meets its threshold now (milestoneMetNow) and, scheduled, with
+	// the target as it is now: after the payment's read, its target's
+	// (one GetItem), then the target's years of figures (one BatchGetItem):
+	// three round trips. A page of payments reads the targets of all such
+	// tranches on it by key together, then their years of figures: three
+	// round trips, whatever the page holds. The payments CSV has the
+	// programme's targets already, so only their years of figures are read,
+	// after its first round. Paid, a tranche costs what a dated one does.
+	ms := s.Build(t).Fixture("Requests per route, milestone tranches")
+	scheduled := s.Build(t).Payment(ms.Programme, ms.GrantXA, testkit.MilestonePaymentBody(100_000, ms.Target, 50)) // 24 of 60
+	due := s.Build(t).Payment(ms.Programme, ms.GrantXA, testkit.MilestonePaymentBody(50_000, ms.Target, 10))
+	if scheduled.Status != domain.PaymentScheduled || due.Status != domain.PaymentDue {
+		t.Fatalf("the tranches: %s and %s, want scheduled and due", scheduled.Status, due.Status)
+	}
+	msg := func(rest string) string { return ms.Path("/grants/" + ms.GrantXA + rest) }
+	measureGET(t, s, h, rt, uLead, msg("/payments/"+scheduled.ID), "BatchGetItem×2 GetItem×1", 3)
+	measureGET(t, s, h, rt, uLead, msg("/payments/"+due.ID), "BatchGetItem×2 GetItem×1", 3)
+	measureGET(t, s, h, rt, uLead, msg("/payments"), "BatchGetItem×2 GetItem×1 Query×1", 3)
+	measureGET(t, s, h, rt, uLead, ms.Path("/payments.csv"), "BatchGetItem×2 Query×5", 2)
+	s.Build(t).PayNow(ms.Programme, ms.GrantXA, due.ID, "2025-10-01")
+	measureGET(t, s, h, rt, uLead, msg("/payments/"+due.ID), "BatchGetItem×1", 1)
 }
 
 // progressAs reads path as who and checks its DynamoDB requests (want, by

@@ -724,6 +724,20 @@ func (r *run) sendLeased(ctx context.Context, note domain.Notification) error {
 		_, err := r.resume(ctx, note)
 		return err
 	}
+	if note.Kind == domain.KindPaymentDue {
+		// Its payment's status and trigger are read once (one GetItem):
+		// to settle it unsent once the payment is paid or cancelled
+		// (settleUnneeded), and to say in it whether its milestone is
+		// still met.
+		reason, pay, err := r.paymentSettled(ctx, note)
+		if err != nil {
+			return err
+		}
+		if reason != "" {
+			return r.settle(ctx, note, reason)
+		}
+		return r.postPayment(ctx, note, pay)
+	}
 	if settled, err := r.settleUnneeded(ctx, note); settled || err != nil {
 		return err
 	}
@@ -737,6 +751,22 @@ func (r *run) sendLeased(ctx context.Context, note domain.Notification) error {
 // notifications its email lists (its own among them while its submission
 // awaits review); one alone is emailed as its own email would be.
 func (r *run) post(ctx context.Context, note domain.Notification, listed []domain.Notification) error {
+	return r.postOf(ctx, note, listed, nil)
+}
+
+// postPayment posts a leased payment-due email whose payment (pay: its
+// status and trigger as read under the lease) is still to be paid.
+func (r *run) postPayment(ctx context.Context, note domain.Notification, pay domain.Payment) error {
+	return r.postOf(ctx, note, nil, &pay)
+}
+
+// postOf is post; pay, for a payment-due email, is its payment as read
+// under the lease (nil: not read). A milestone tranche due whose target no
+// longer meets its threshold as the email goes (the figures corrected
+// down, or the target raised, since it fell due) says so in it
+// (milestoneNoLongerMet), and stays due all the same: the email is sent,
+// once, as any other.
+func (r *run) postOf(ctx context.Context, note domain.Notification, listed []domain.Notification, pay *domain.Payment) error {
 	pd, err := r.load(ctx, note.ProgrammeID)
 	if err != nil {
 		return err
@@ -760,6 +790,15 @@ func (r *run) post(ctx context.Context, note domain.Notification, listed []domai
 			}
 			if corrected {
 				msg = renderCorrected(note, pd.programme, pd.projects[note.ProjectID], r.Links)
+			}
+		}
+		if note.Kind == domain.KindPaymentDue && pay != nil {
+			stale, err := r.milestoneNoLongerMet(ctx, pd, *pay)
+			if err != nil {
+				return err
+			}
+			if stale {
+				msg = renderPaymentOf(note, pd.programme, pd.projects[note.ProjectID], r.Links, true)
 			}
 		}
 	case 1:
@@ -1152,7 +1191,8 @@ func (r *run) settleUnneeded(ctx context.Context, note domain.Notification) (boo
 // it still is): see settleUnneeded.
 func (r *run) unneeded(ctx context.Context, note domain.Notification) (domain.NotNeededReason, error) {
 	if note.Kind == domain.KindPaymentDue {
-		return r.paymentSettled(ctx, note)
+		reason, _, err := r.paymentSettled(ctx, note)
+		return reason, err
 	}
 	if note.SubmissionID == "" || note.Kind != domain.KindAwaitingReview {
 		return "", nil
@@ -1169,16 +1209,42 @@ func (r *run) unneeded(ctx context.Context, note domain.Notification) (domain.No
 
 // paymentSettled says why a payment-due email is no longer needed: its
 // payment was recorded paid, or cancelled ("" while it is still due, or
-// not there to say).
-func (r *run) paymentSettled(ctx context.Context, note domain.Notification) (domain.NotNeededReason, error) {
+// not there to say); with the payment's status and trigger as read (one
+// consistent GetItem of those alone).
+func (r *run) paymentSettled(ctx context.Context, note domain.Notification) (domain.NotNeededReason, domain.Payment, error) {
 	if note.PaymentID == "" || note.GrantID == "" {
-		return "", nil
+		return "", domain.Payment{}, nil
 	}
-	status, err := r.Store.PaymentStatus(ctx, note.ProgrammeID, note.GrantID, note.PaymentID)
+	pay, err := r.Store.PaymentNow(ctx, note.ProgrammeID, note.GrantID, note.PaymentID)
 	if err != nil {
-		return "", err
+		return "", domain.Payment{}, err
 	}
-	return status.SettledReason(), nil
+	return pay.Status.SettledReason(), pay, nil
+}
+
+// milestoneNoLongerMet reports whether pay, a payment due on a milestone,
+// has a target that no longer meets its threshold now, on counted
+// figures (domain.Payment.MilestoneNoLongerMet): the target read by key
+// (one request) and the years of figures its window covers (one more,
+// unless this run read them already). Any other payment, or one whose
+// target is not there, reads nothing and is not flagged.
+func (r *run) milestoneNoLongerMet(ctx context.Context, pd *programmeData, pay domain.Payment) (bool, error) {
+	if pay.Status != domain.PaymentDue || !pay.OpenMilestone() || !domain.ValidID(pay.Trigger.TargetID) {
+		return false, nil
+	}
+	var t domain.Target
+	get := &service.Get{Ref: domain.Ref(domain.EntityTarget, pay.Trigger.TargetID), Into: &t}
+	if err := r.Store.Read(ctx, pd.programme.ID, get); err != nil {
+		return false, err
+	}
+	if !get.Found {
+		return false, nil
+	}
+	currents, err := r.currents(ctx, pd, []domain.Target{t})
+	if err != nil {
+		return false, err
+	}
+	return pay.MilestoneNoLongerMet(&t, currents[t.ID]), nil
 }
 
 // settle finishes a leased notification that is no longer needed, for

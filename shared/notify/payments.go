@@ -23,7 +23,8 @@ import (
 // transaction conditioned on the payment still being scheduled, whoever
 // makes it due, so each payment falls due, and is emailed, at most once
 // however runs and changes overlap; once due it stays due whatever the
-// figures do after. The notifier sends every payment-due email, fixing
+// figures do after (an email that goes once they have fallen back below
+// the threshold says so: postOf). The notifier sends every payment-due email, fixing
 // the recipients of those the API recorded (it reads neither funders nor
 // members) as it sends them.
 

@@ -146,6 +146,59 @@ func TestMilestonePaymentFallsDueOnce(t *testing.T) {
 	}
 }
 
+// TestMilestonePaymentEmailSaysWhenNoLongerMet: a milestone tranche stays
+// due when the figures that made it due are corrected down before its
+// email goes (the SPEC's "crosses"; nothing is taken back), and its email
+// still goes, once, to the funder's contacts and the leads; but it says,
+// in one sentence, that the milestone is no longer met on the counted
+// figures and the tranche stays due until paid or cancelled. The email of
+// a tranche whose milestone still holds says nothing of the kind, and no
+// later run sends either again.
+func TestMilestonePaymentEmailSaysWhenNoLongerMet(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w, g := e.moneyWorld()
+	tg := e.projectTarget(w, 60, "2026-12-31")
+	half := e.build().Payment(w.prog.ID, g.ID, testkit.MilestonePaymentBody(25_000_00, tg.ID, 50))
+	tenth := e.build().Payment(w.prog.ID, g.ID, testkit.MilestonePaymentBody(1_000_00, tg.ID, 10))
+	e.clk.Set("2026-03-09T08:00:00Z")
+	first := e.submit(w.prog.ID, w.project.ID, 30, "") // 30 of 60: both due, their emails pending
+	for _, id := range []string{half.ID, tenth.ID} {
+		if p := e.payment(w.prog.ID, g.ID, id); p.Status != domain.PaymentDue {
+			t.Fatalf("after 30 of 60: %+v", p)
+		}
+	}
+	e.clk.Add(time.Hour)
+	e.submit(w.prog.ID, w.project.ID, 20, first.ID) // corrected to 20 of 60 before the run: a third
+	rep := e.run()
+	if rep.Sent != 2 || rep.PaymentsDue != 0 || rep.NotNeeded != 0 {
+		t.Errorf("the run: %+v, want both emails sent and nothing else", rep)
+	}
+	recipients := append(slices.Clone(w.dwp.Contacts), w.lead)
+	halfSubject := paymentSubject("£25,000.00", "at 50% of the target of 60 people into work")
+	tenthSubject := paymentSubject("£1,000.00", "at 10% of the target of 60 people into work")
+	e.expectMail(merge(each(halfSubject, recipients...), each(tenthSubject, recipients...)))
+	for _, m := range e.mail() {
+		says := strings.Contains(m.Body.Text, notify.NoLongerMetSentence) && strings.Contains(m.Body.HTML, "no longer met")
+		if says != (m.Subject == halfSubject) {
+			t.Errorf("email %q to %s says the milestone is no longer met: %v\n%s", m.Subject, m.To(), says, m.Body.Text)
+		}
+	}
+	for _, id := range []string{half.ID, tenth.ID} {
+		if p := e.payment(w.prog.ID, g.ID, id); p.Status != domain.PaymentDue {
+			t.Errorf("after the correction and the run: %+v, want still due", p)
+		}
+		if n := e.notifications(w.prog.ID)[domain.PaymentNotificationID(id)]; n.Status != domain.NotificationSent || len(n.Delivered) != len(recipients) {
+			t.Errorf("the email of %s: %+v", id, n)
+		}
+	}
+	e.clk.Add(24 * time.Hour)
+	if rep := e.run(); rep.Emails != 0 {
+		t.Errorf("a later run: %+v", rep)
+	}
+	e.expectMail(merge(each(halfSubject, recipients...), each(tenthSubject, recipients...)))
+}
+
 // TestMilestonePaymentRecordsTheTargetItFellDueOn: a payment on a target
 // falls due on the target as it is when the figures reach it, which may
 // have changed since the payment was made. The email says so, and the payment

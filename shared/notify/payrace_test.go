@@ -28,10 +28,10 @@ type settleAfterStatusRead struct {
 	errs   []error
 }
 
-func (s *settleAfterStatusRead) PaymentStatus(ctx context.Context, programmeID, grantID, id string) (domain.PaymentStatus, error) {
-	status, err := s.Storage.PaymentStatus(ctx, programmeID, grantID, id)
-	if err != nil || status != domain.PaymentDue {
-		return status, err
+func (s *settleAfterStatusRead) PaymentNow(ctx context.Context, programmeID, grantID, id string) (domain.Payment, error) {
+	pay, err := s.Storage.PaymentNow(ctx, programmeID, grantID, id)
+	if err != nil || pay.Status != domain.PaymentDue {
+		return pay, err
 	}
 	s.mu.Lock()
 	first := !s.done[id]
@@ -47,7 +47,7 @@ func (s *settleAfterStatusRead) PaymentStatus(ctx context.Context, programmeID, 
 			s.mu.Unlock()
 		}
 	}
-	return status, err // as read: due
+	return pay, err // as read: due
 }
 
 // overtaken is how many payments the lead's change overtook a run on.

@@ -12,6 +12,20 @@ import (
 // people), linking to the grant's page where the payment is recorded.
 // Names become one line of text first (email.HeaderText), as in Render.
 func renderPayment(n domain.Notification, p domain.Programme, project domain.Project, links Links) email.Message {
+	return renderPaymentOf(n, p, project, links, false)
+}
+
+// NoLongerMetSentence is what a payment-due email about a milestone tranche
+// adds when, as it is sent, the tranche's target no longer meets its
+// threshold on counted figures: the tranche stays due all the same
+// (domain.Payment.FallDue), and the email says so rather than leave the
+// funder to find figures that disagree with it.
+const NoLongerMetSentence = "The figures (or the target) were changed after this payment fell due, and its milestone is no longer met " +
+	"on the counted figures now; it stays due until a lead records it paid or cancels it."
+
+// renderPaymentOf is renderPayment; noLongerMet says, for a milestone
+// tranche, that its milestone is no longer met now (NoLongerMetSentence).
+func renderPaymentOf(n domain.Notification, p domain.Programme, project domain.Project, links Links, noLongerMet bool) email.Message {
 	p.Name, project.Name, n.GrantTitle = email.HeaderText(p.Name), email.HeaderText(project.Name), email.HeaderText(n.GrantTitle)
 	n.Released = email.HeaderText(n.Released)
 	amount, because, on := domain.Pounds(n.AmountPence), email.HeaderText(n.Because), n.On.Long()
@@ -33,6 +47,9 @@ func renderPayment(n domain.Notification, p domain.Programme, project domain.Pro
 		m.Sentence += ": " + because
 	}
 	m.Sentence += "."
+	if noLongerMet {
+		m.Also = NoLongerMetSentence
+	}
 	// One email goes to the funder's contacts and the leads alike, and
 	// only a lead records a payment.
 	m.Action = "The programme's leads record it in fundtrack once it is paid."

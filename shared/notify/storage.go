@@ -182,9 +182,10 @@ type Delivery interface {
 	AwaitsReview(ctx context.Context, programmeID, projectID, id string) (awaits bool, status domain.OutcomeStatus, err error)
 	// Corrected reports whether a submission has been corrected.
 	Corrected(ctx context.Context, programmeID, id string) (bool, error)
-	// PaymentStatus reads a payment's status as it now stands (a
-	// consistent read), "" when it is not there.
-	PaymentStatus(ctx context.Context, programmeID, grantID, id string) (domain.PaymentStatus, error)
+	// PaymentNow reads a payment's status and trigger as they now stand
+	// (a consistent read; the other fields are left zero), the zero
+	// payment when it is not there.
+	PaymentNow(ctx context.Context, programmeID, grantID, id string) (domain.Payment, error)
 	// GrantFunder reads a grant's funder as it now stands (a consistent
 	// read), "" when the grant is not there: a payment's email goes to
 	// the grant's funder as it is when sent.

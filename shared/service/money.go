@@ -125,6 +125,26 @@ func (sc *Scope) paymentGrant(grantID string, gets ...*Get) (domain.Grant, error
 // request, and what it holds is judged only once the caller may manage
 // the grant's payments.
 func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, error) {
+	p, _, _, err := sc.createPayment(grantID, body)
+	return p, err
+}
+
+// CreatePaymentNow is CreatePayment, answering the payment as the API
+// does (domain.PaymentView) at no cost more: a milestone tranche says
+// whether its threshold is met now from the figures dueAtOnce read to
+// tell whether it is due already (left out when it read none).
+func (sc *Scope) CreatePaymentNow(grantID string, body Decoder) (domain.PaymentView, error) {
+	p, target, current, err := sc.createPayment(grantID, body)
+	if err != nil {
+		return domain.PaymentView{}, err
+	}
+	return p.ViewNow(target, current, target != nil && current >= 0), nil
+}
+
+// createPayment is CreatePayment, answering besides the payment the
+// target it waits on as read (nil for another trigger) and that target's
+// figure now as dueAtOnce read it (-1 when it read none).
+func (sc *Scope) createPayment(grantID string, body Decoder) (domain.Payment, *domain.Target, int64, error) {
 	in, err := decodeValid[domain.PaymentInput](body)
 	var (
 		ret        domain.Return
@@ -148,7 +168,7 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 	}
 	g, gerr := sc.paymentGrant(grantID, gets...)
 	if gerr != nil {
-		return domain.Payment{}, gerr
+		return domain.Payment{}, nil, -1, gerr
 	}
 	if err == nil || domain.ErrorCode(err) == domain.CodeValidation {
 		// One answer names every bad field: these too.
@@ -167,7 +187,7 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 	}
 	refs := paymentRefs(in)
 	if err != nil {
-		return domain.Payment{}, sc.withRefs(err, refs)
+		return domain.Payment{}, nil, -1, sc.withRefs(err, refs)
 	}
 	now := sc.s.now()
 	p := domain.Payment{ID: domain.NewID(), GrantID: g.ID, AmountPence: in.AmountPence, Trigger: *in.Trigger,
@@ -196,9 +216,9 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 	if tg != nil && tg.Found {
 		nowTarget = &target
 	}
-	due, err := sc.dueAtOnce(&p, g, nowTarget, words)
+	due, current, err := sc.dueAtOnce(&p, g, nowTarget, words)
 	if err != nil {
-		return domain.Payment{}, err
+		return domain.Payment{}, nil, -1, err
 	}
 	may := sc.mayManage("manage payments")
 	ch := sc.change(domain.EntityPayment, p.ID, domain.ActionCreate, nil, p)
@@ -208,15 +228,15 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 		// The figures moved since the target was judged reached: it is
 		// made waiting instead, which marks them changed for the notifier
 		// to judge again.
-		p, due = scheduled, nil
+		p, due, current = scheduled, nil, -1
 		ch = sc.change(domain.EntityPayment, p.ID, domain.ActionCreate, nil, p)
 		ch.Premises = resultsPremises(g, p, tg, rg)
 		err = sc.asMember(ch, may, func(ch Change) error { return sc.s.store.CreatePayment(sc.ctx, sc.programmeID, g, p, nil, ch) })
 	}
 	if errors.Is(err, ErrOverCommitted) {
-		return domain.Payment{}, overCommitted(g)
+		return domain.Payment{}, nil, -1, overCommitted(g)
 	}
-	return p, storeErr(err, "grant", refs)
+	return p, nowTarget, current, storeErr(err, "grant", refs)
 }
 
 // dueAtOnce makes p, a new payment of g, due when its trigger holds
@@ -227,26 +247,29 @@ func (sc *Scope) CreatePayment(grantID string, body Decoder) (domain.Payment, er
 // window, on counted figures, has reached its threshold since today, the
 // figures read as of one moment with the version the write is then
 // conditioned on (one more request, for a payment on a target alone).
-// words names the return and its project, as far as they were read.
-func (sc *Scope) dueAtOnce(p *domain.Payment, g domain.Grant, target *domain.Target, words domain.TriggerWords) (*DueAtOnce, error) {
+// words names the return and its project, as far as they were read. It
+// answers too the target's figure it read (-1 when it read none), which
+// the API's answer says the threshold is met on or not.
+func (sc *Scope) dueAtOnce(p *domain.Payment, g domain.Grant, target *domain.Target, words domain.TriggerWords) (*DueAtOnce, int64, error) {
 	now := sc.s.now()
 	today := domain.UKDate(now)
 	var since domain.Date
 	var figures *int64
+	current := int64(-1) // the target's figure, once read
 	switch p.Trigger.Kind {
 	case domain.TriggerDate:
 		if !p.DueOnItsDate(today) {
-			return nil, nil
+			return nil, current, nil
 		}
 		since = *p.DueDate
 	case domain.TriggerReturn:
 		if !p.FallsDue(nil, 0, words.Return) {
-			return nil, nil
+			return nil, current, nil
 		}
 		since = today
 	case domain.TriggerMilestone:
 		if target == nil {
-			return nil, nil
+			return nil, current, nil
 		}
 		keys := domain.SeriesKeys([]domain.Target{*target}, sc.programme.StartDate)
 		var gets []*Get
@@ -255,26 +278,27 @@ func (sc *Scope) dueAtOnce(p *domain.Payment, g domain.Grant, target *domain.Tar
 			gets = append(gets, &Get{Ref: domain.Ref(domain.EntityProject, target.ProjectID), Into: &project})
 		}
 		if len(keys)+len(gets) > MaxFiguresAsOf {
-			return nil, nil // a window of more years than one read holds: the notifier's
+			return nil, current, nil // a window of more years than one read holds: the notifier's
 		}
 		series, version, err := sc.s.store.FiguresAsOf(sc.ctx, sc.programmeID, keys, gets...)
 		if err != nil {
-			return nil, storeErr(err, "", nil)
+			return nil, current, storeErr(err, "", nil)
 		}
-		if !p.FallsDue(target, target.Current(sc.programme.StartDate, series), nil) {
-			return nil, nil
+		current = target.Current(sc.programme.StartDate, series)
+		if !p.FallsDue(target, current, nil) {
+			return nil, current, nil
 		}
 		since, figures, words.Target = today, &version, target
 		if len(gets) > 0 && gets[0].Found {
 			words.Project = project.Name
 		}
 	default:
-		return nil, nil
+		return nil, current, nil
 	}
 	*p, _ = p.FallDue(since, now)
 	// Made due, not changed: it is new, at its first version.
 	p.Version, p.UpdatedAt = 1, p.CreatedAt
-	return &DueAtOnce{Note: domain.PaymentDueNotice(sc.programmeID, g, *p, since, words, now), Figures: figures}, nil
+	return &DueAtOnce{Note: domain.PaymentDueNotice(sc.programmeID, g, *p, since, words, now), Figures: figures}, current, nil
 }
 
 // resultsPremises are the premises of new payment p of grant g waiting on
@@ -639,7 +663,10 @@ func (sc *Scope) ListSpend(grantID string, p Page) ([]domain.SpendReturn, string
 // wait on (every member may read targets). None of the reads depends on
 // the caller's roles, so all five lists (one Query per 100 each) go out
 // beside the access check, in one round trip, and what the caller may not
-// read is dropped once access is known.
+// read is dropped once access is known. When a milestone tranche the
+// caller may read is still to be paid, the years of figures its target's
+// window covers are read after (one BatchGetItem more, a second round
+// trip), so the CSV says whether its threshold is met now.
 func (sc *Scope) PaymentExport() (export.GrantSet, error) {
 	var (
 		grants   []domain.Grant
@@ -674,6 +701,11 @@ func (sc *Scope) PaymentExport() (export.GrantSet, error) {
 	for i := range set.Funders {
 		set.Funders[i] = funderView(sc.access, set.Funders[i])
 	}
+	m, err := sc.milestonesAmong(set.Payments, set.Targets)
+	if err != nil {
+		return export.GrantSet{}, err
+	}
+	set.Currents = m.Currents
 	return set, nil
 }
 
@@ -706,17 +738,22 @@ func (sc *Scope) namesAndPayments(set *export.GrantSet) error {
 
 // GrantAccount is a grant with its money: its figures (budget against
 // spend, the projection), its payments and its spend returns, oldest
-// first.
+// first, and how the targets its milestone tranches wait on stand now.
 type GrantAccount struct {
-	Grant    domain.Grant
-	Money    domain.GrantMoneyProgress
-	Payments []domain.Payment
-	Spend    []domain.SpendReturn
+	Grant      domain.Grant
+	Money      domain.GrantMoneyProgress
+	Payments   []domain.Payment
+	Spend      []domain.SpendReturn
+	Milestones MilestonesNow
 }
 
 // GrantAccount reads a grant the caller may read with its money, for the
 // grant's page: the grant rides in the access check, and its figures,
-// payments and spend returns are read beside it, in one round trip.
+// payments and spend returns are read beside it, in one round trip. When
+// a milestone tranche of it is still to be paid, its target is read (one
+// request: the targets of all of them by key) and then the target's years
+// of figures (one more), to name what a scheduled one waits on and to
+// flag a due one whose milestone is no longer met (milestonesNow).
 func (sc *Scope) GrantAccount(grantID string) (GrantAccount, error) {
 	if !domain.ValidID(grantID) {
 		_, err := sc.moneyGrant(grantID)
@@ -758,6 +795,11 @@ func (sc *Scope) GrantAccount(grantID string) (GrantAccount, error) {
 		return GrantAccount{}, readErr
 	}
 	acc.Money = domain.BuildMoney([]domain.Grant{acc.Grant}, map[string]domain.GrantMoney{grantID: figures}, domain.UKDate(sc.s.now())).ByGrant[0]
+	m, err := sc.milestonesNow(acc.Payments)
+	if err != nil {
+		return GrantAccount{}, err
+	}
+	acc.Milestones = m
 	return acc, nil
 }
 

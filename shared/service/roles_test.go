@@ -282,6 +282,11 @@ func roleCases() []roleCase {
 				return w.open(r).CreatePayment(w.GXA, body(map[string]any{"amountPence": 1_000_00,
 					"trigger": map[string]any{"kind": "return", "returnId": w.ReturnA}}))
 			}},
+		{name: "CreatePaymentNow on a target", write: true, want: grantXAManage,
+			run: func(w *world, r role) (any, error) {
+				return w.open(r).CreatePaymentNow(w.GXA, body(map[string]any{"amountPence": 1_000_00,
+					"trigger": map[string]any{"kind": "milestone", "targetId": w.TargetA, "threshold": 50}}))
+			}},
 		{name: "MayCreatePayment", want: grantXAManage,
 			run: func(w *world, r role) (any, error) { return nil, w.open(r).MayCreatePayment(w.GXA) }},
 		{name: "Payment", want: grantXARead,
@@ -295,6 +300,17 @@ func roleCases() []roleCase {
 			}},
 		{name: "ListPayments of another project's grant", want: by(ok, ok, notFound, ok, notFound, ok, notFound),
 			run: func(w *world, r role) (any, error) { return list(w.open(r).ListPayments(w.GYB, page)) }},
+		{name: "PaymentNow", want: grantXARead,
+			run: func(w *world, r role) (any, error) { return w.open(r).PaymentNow(w.GXA, w.PayXA) }},
+		{name: "ListPaymentsNow", want: grantXARead,
+			run: func(w *world, r role) (any, error) { return list(w.open(r).ListPaymentsNow(w.GXA, page)) },
+			check: func(t *testing.T, w *world, r role, got any) {
+				if ps := got.([]domain.PaymentView); len(ps) != 1 || ps[0].ID != w.PayXA {
+					t.Errorf("payments %+v, want %s", ps, w.PayXA)
+				}
+			}},
+		{name: "ListPaymentsNow of another project's grant", want: by(ok, ok, notFound, ok, notFound, ok, notFound),
+			run: func(w *world, r role) (any, error) { return list(w.open(r).ListPaymentsNow(w.GYB, page)) }},
 		{name: "UpdatePayment", write: true, want: grantXAManage,
 			run: func(w *world, r role) (any, error) {
 				return w.open(r).UpdatePayment(w.GXA, w.PayXA, version(1), body(map[string]any{"status": "paid", "paidDate": "2025-07-02"}))

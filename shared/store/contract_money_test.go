@@ -155,12 +155,26 @@ func ctPaymentLife(c *ct) {
 	c.ok(c.st.CreateTarget(c.ctx, p.ID, tg, domain.Date{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionCreate, nil, tg)))
 	ms := ctPayment(g.ID, 30_00, domain.Trigger{Kind: domain.TriggerMilestone, TargetID: tg.ID, Threshold: 100}, "2026-03-31")
 	c.ok(c.pay(p.ID, g, ms))
-	// PaymentStatus (what the notifier checks before a payment-due email
-	// goes) reads each status as it stands, "" for no such payment.
+	// PaymentNow (what the notifier checks before a payment-due email
+	// goes) reads each status as it stands, with the payment's trigger
+	// (its email says whether its milestone is still met); the zero
+	// payment for no such payment.
 	status := func(grantID, id string, want domain.PaymentStatus) {
 		c.Helper()
-		if got, err := c.st.PaymentStatus(c.ctx, p.ID, grantID, id); err != nil || got != want {
-			c.Errorf("status of payment %s: %q %v, want %q", id, got, err, want)
+		got, err := c.st.PaymentNow(c.ctx, p.ID, grantID, id)
+		if err != nil || got.Status != want {
+			c.Errorf("status of payment %s: %q %v, want %q", id, got.Status, err, want)
+		}
+		wantTrigger := domain.Trigger{}
+		switch {
+		case want == "":
+		case id == ms.ID:
+			wantTrigger = ms.Trigger
+		default:
+			wantTrigger = dated
+		}
+		if got.Trigger.Kind != wantTrigger.Kind || got.Trigger.TargetID != wantTrigger.TargetID || got.Trigger.Threshold != wantTrigger.Threshold {
+			c.Errorf("trigger of payment %s: %+v, want %+v", id, got.Trigger, wantTrigger)
 		}
 	}
 	status(g.ID, ms.ID, domain.PaymentScheduled)

@@ -509,24 +509,27 @@ func (s *Store) AwaitsReview(ctx context.Context, programmeID, projectID, id str
 	return queued && status == domain.OutcomePending, status, nil
 }
 
-// PaymentStatus reads a payment's status as it now stands ("" when it is
-// not there): one consistent GetItem of its status alone, so a payment
-// paid or cancelled a moment before is seen so.
-func (s *Store) PaymentStatus(ctx context.Context, programmeID, grantID, id string) (domain.PaymentStatus, error) {
+// PaymentNow reads a payment's status and trigger as they now stand (the
+// zero payment when it is not there): one consistent GetItem of those
+// alone, so a payment paid or cancelled a moment before is seen so, and a
+// milestone tranche's email can say whether its target still meets its
+// threshold.
+func (s *Store) PaymentNow(ctx context.Context, programmeID, grantID, id string) (domain.Payment, error) {
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table,
 		Key: key(pkProgramme(programmeID), skPayment(grantID, id)), ConsistentRead: aws.Bool(true),
-		ProjectionExpression: aws.String("#status"), ExpressionAttributeNames: map[string]string{"#status": "status"}})
+		ProjectionExpression:     aws.String("#status, #trigger"),
+		ExpressionAttributeNames: map[string]string{"#status": "status", "#trigger": "trigger"}})
 	if err != nil {
-		return "", fmt.Errorf("read payment %s: %w", id, classify(err))
+		return domain.Payment{}, fmt.Errorf("read payment %s: %w", id, classify(err))
 	}
 	if out.Item == nil {
-		return "", nil
+		return domain.Payment{}, nil
 	}
 	var p domain.Payment
 	if err := unmarshal(out.Item, &p); err != nil {
-		return "", fmt.Errorf("decode payment %s: %w", id, err)
+		return domain.Payment{}, fmt.Errorf("decode payment %s: %w", id, err)
 	}
-	return p.Status, nil
+	return p, nil
 }
 
 // GrantFunder reads the funder of a grant as it now stands ("" when the

@@ -32,15 +32,6 @@ func (a *app) grant(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	var targets []domain.Target
-	for _, p := range acc.Payments {
-		if p.Trigger.Kind == domain.TriggerMilestone {
-			if targets, err = all(a.scope(r, q).ListTargets); err != nil {
-				return err
-			}
-			break
-		}
-	}
 	// The advice is for whoever can act on it, which is who may change
 	// the grant (leads and admins); a funder or project lead cannot, and
 	// the grant's record is the same for them with or without it.
@@ -49,7 +40,7 @@ func (a *app) grant(w http.ResponseWriter, r *http.Request, q *req) error {
 		advice = grantAdvices(a.Service.GrantWarnings(acc.Grant), base(n)+"/grants/"+acc.Grant.ID+"/edit")
 	}
 	a.render(w, r, http.StatusOK, "grant", &view{Title: acc.Grant.Title, Nav: n, Data: map[string]any{
-		"Grant": acc.Grant, "Advice": advice, "Names": names, "Money": acc.Money, "Payments": paymentRows(acc.Payments, targets, names),
+		"Grant": acc.Grant, "Advice": advice, "Names": names, "Money": acc.Money, "Payments": paymentRows(acc.Payments, acc.Milestones, names),
 		"Spend": acc.Spend, "Bars": budgetBars(acc.Money), "NoBudget": len(acc.Grant.Budget) == 0, "CanSpend": n.Access.CanSubmitSpend(acc.Grant),
 		"SpendReplaced": replacedIDs(acc.Spend, func(s domain.SpendReturn) string { return s.Replaces }), "Paid": r.URL.Query().Get("paid"),
 		"Reported": r.URL.Query().Get("reported"),
@@ -61,22 +52,25 @@ func (a *app) grant(w http.ResponseWriter, r *http.Request, q *req) error {
 type paymentRow struct {
 	domain.Payment
 	Words string // what makes it due, in words
+	// NoLongerMet flags a due milestone tranche whose target no longer
+	// meets its threshold on current figures (it stays due all the same):
+	// domain.MilestoneNoLongerMetWords, or "".
+	NoLongerMet string
 }
 
 // paymentRows writes the grant page's payments, each saying what makes
 // it fall due as the payments CSV does (domain.Payment.DueWhen): a payment
-// on a target still scheduled names the target as it is now (targets),
-// one due, paid or cancelled the target as it recorded it.
-func paymentRows(ps []domain.Payment, targets []domain.Target, names *names) []paymentRow {
+// on a target still scheduled names the target as it is now (m), one due,
+// paid or cancelled the target as it recorded it; and a due one whose
+// milestone is no longer met on current figures is flagged, as the CSV
+// flags it.
+func paymentRows(ps []domain.Payment, m service.MilestonesNow, names *names) []paymentRow {
 	rows := make([]paymentRow, len(ps))
 	for i, p := range ps {
-		var now *domain.Target
-		for j := range targets {
-			if targets[j].ID == p.Trigger.TargetID {
-				now = &targets[j]
-			}
+		rows[i] = paymentRow{Payment: p, Words: p.DueWhen(m.Target(p), names.Projects)}
+		if m.NoLongerMet(p) {
+			rows[i].NoLongerMet = domain.MilestoneNoLongerMetWords
 		}
-		rows[i] = paymentRow{Payment: p, Words: p.DueWhen(now, names.Projects)}
 	}
 	return rows
 }

@@ -450,17 +450,18 @@ func (s *Store) AwaitsReview(_ context.Context, programmeID, projectID, id strin
 	return o.Status == domain.OutcomePending && p.superseded[id] == "", o.EffectiveStatus(), nil
 }
 
-// PaymentStatus reads a payment's status, "" when it is not there.
-func (s *Store) PaymentStatus(_ context.Context, programmeID, grantID, id string) (domain.PaymentStatus, error) {
-	if err := s.enter("PaymentStatus"); err != nil {
-		return "", err
+// PaymentNow reads a payment's status and trigger, the zero payment when
+// it is not there.
+func (s *Store) PaymentNow(_ context.Context, programmeID, grantID, id string) (domain.Payment, error) {
+	if err := s.enter("PaymentNow"); err != nil {
+		return domain.Payment{}, err
 	}
 	defer s.mu.Unlock()
 	var pay domain.Payment
 	if ok, err := s.progs[programmeID].decode(domain.GrantRef(domain.EntityPayment, grantID, id), &pay); err != nil || !ok {
-		return "", err
+		return domain.Payment{}, err
 	}
-	return pay.Status, nil
+	return domain.Payment{Status: pay.Status, Trigger: pay.Trigger}, nil
 }
 
 // GrantFunder reads the funder of a grant as it now stands, "" when the
