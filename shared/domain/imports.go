@@ -222,8 +222,9 @@ type ImportResult struct {
 	// stores, in the sheet's order, and Columns which of the columns the
 	// rows have: the web app's preview shows them, so the person sees all
 	// that confirming stores (audit-a11y N6). They are not in the API's
-	// answer, which an idempotent request saves whole in one item of at
-	// most 400 KB: the figures of a 5,000-row file would not fit.
+	// answer, which an idempotent request keeps for a day (compressed, and
+	// in parts past 64 kB: docs/dynamodb.md, "Idempotency records"): the
+	// figures of a 5,000-row file would add megabytes to it.
 	Additions []ImportAddition `json:"-"`
 	Columns   ImportColumns    `json:"-"`
 }

@@ -113,4 +113,26 @@ func TestReportingWriteRequests(t *testing.T) {
 		testkit.Request("PUT", w.path("/members/"+w.inbox.Addr("officer", "dwp.gov.uk")), w.lead, testkit.RolesBody(testkit.RoleFunder(w.fund))), http.StatusCreated)
 	measure("PUT member (project lead already, made a lead too)", "BatchGetItem×1 TransactWriteItems×1",
 		testkit.Request("PUT", w.path("/members/"+newLead), w.lead, testkit.RolesBody(testkit.RoleProjectLead(council), testkit.RoleLead())), http.StatusOK)
+
+	// The schedule's last period moved earlier, December to September:
+	// the access read with the schedule, the reporting setup; the
+	// programme's projects (the schedule covers every one), then one
+	// Query of each project's returns of the schedule starting after the
+	// new last period (the table's keys, read consistently: two projects,
+	// sent together); the programme's payments (there are returns to
+	// remove); one transaction deleting the two returns, with their
+	// counts, the schedule, the setup's sequence and the audit event.
+	measure("PATCH schedule (last period moved earlier, two returns removed)", "BatchGetItem×1 Query×5 TransactWriteItems×1",
+		testkit.Request("PATCH", w.path("/schedules/"+sched), w.lead, map[string]any{"lastPeriodEnd": "2026-09-30"},
+			"If-Match", etag(w.path("/schedules/"+sched))), http.StatusOK)
+	rs := testkit.Decode[struct{ Items []domain.Return }](t, w.a.Want(t, http.StatusOK,
+		testkit.Request("GET", w.path("/returns?scheduleId="+sched+"&limit=100"), w.lead, nil)))
+	for _, r := range rs.Items {
+		if r.PeriodEnd.After(domain.MustDate("2026-09-30")) {
+			t.Errorf("a return for %s to %s after the last period moved to September", r.PeriodStart, r.PeriodEnd)
+		}
+	}
+	if len(rs.Items) != 6 {
+		t.Errorf("%d returns after the last period moved to September, want three quarters of two projects", len(rs.Items))
+	}
 }

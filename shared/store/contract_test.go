@@ -405,6 +405,7 @@ var ctCases = []struct {
 	{"targets and the changed marker", ctTargets},
 	{"audit trail", ctAudit},
 	{"idempotency claims", ctIdempotency},
+	{"idempotency: answers past the item limit", ctLargeAnswers},
 	{"notifications", ctNotifications},
 	{"notification recipient claims", ctRecipientClaims},
 	{"payments and the award", ctPayments},

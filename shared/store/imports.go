@@ -54,8 +54,17 @@ func (s *Store) ImportOutcomes(ctx context.Context, programmeID string, b servic
 		if done+n == len(b.Submissions) && b.Claim != nil {
 			commit := s.idemCommit(*b.Claim)
 			if b.Answer != nil {
-				if commit, err = s.idemAnswer(*b.Claim, *b.Answer); err != nil {
+				// An answer too large for the claim's record is kept in
+				// parts beside it, written first (keepAnswer).
+				k, err := keepAnswer(b.Answer.Body)
+				if err != nil {
 					return done, err
+				}
+				if commit, err = s.idemAnswer(*b.Claim, *b.Answer, k); err != nil {
+					return done, err
+				}
+				if err := s.writeAnswerParts(ctx, *b.Claim, k); err != nil {
+					return done, fmt.Errorf("import submissions %d to %d of %d: %w", done+1, done+n, len(b.Submissions), err)
 				}
 			}
 			t.add(commit, service.ErrClaimTaken)

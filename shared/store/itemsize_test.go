@@ -1,8 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"strings"
 	"testing"
@@ -13,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
@@ -29,6 +33,8 @@ func itemBytes(item Item) int {
 		case *types.AttributeValueMemberN:
 			digits := len(strings.TrimLeft(strings.NewReplacer("-", "", ".", "").Replace(v.Value), "0"))
 			n += (digits+1)/2 + 1
+		case *types.AttributeValueMemberB:
+			n += len(v.Value)
 		case *types.AttributeValueMemberM:
 			n += 3 + itemBytes(v.Value) // a map: its names and values, and a little overhead
 		default:
@@ -236,5 +242,114 @@ func TestMoneyItemIsSmall(t *testing.T) {
 	db, table := testenv.Table(t)
 	if _, err := db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(table), Item: item}); err != nil {
 		t.Errorf("DynamoDB Local refused a money item: %v", err)
+	}
+}
+
+// importAnswerOf is the answer to an import of rows rows, each correcting
+// figures sent before (as service.importAnswer saves it): every metric
+// changed, figures up to most, sent at a time of its own by sender(row),
+// sent back for changes before when sentBack, its notes changed.
+func importAnswerOf(t *testing.T, rows int, most int64, sentBack bool, sender func(r *rand.Rand, row int) string) []byte {
+	t.Helper()
+	r := rand.New(rand.NewPCG(uint64(rows), uint64(most)))
+	res := domain.ImportResult{Rows: rows, Corrected: rows, Submissions: []string{}, IgnoredColumns: []string{},
+		Warnings: []domain.Warning{}, Corrections: []domain.ImportCorrection{}}
+	from := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	sometime := func() time.Time { return from.Add(time.Duration(r.Int64N(int64(3 * 365 * 24 * time.Hour)))) }
+	for i := range rows {
+		c := domain.ImportCorrection{Row: i + 2, Corrects: domain.NewID(), SentAt: sometime(), SentBy: sender(r, i), Counts: []domain.ImportChange{}}
+		for _, m := range domain.Metrics {
+			c.Counts = append(c.Counts, domain.ImportChange{Metric: m, From: r.Int64N(most + 1), To: r.Int64N(most + 1)})
+		}
+		if sentBack {
+			c.Notes, c.SentBack, c.SentBackAt = "changed", true, sometime()
+		}
+		res.Corrections = append(res.Corrections, c)
+		res.Submissions = append(res.Submissions, domain.NewID())
+	}
+	body, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return body
+}
+
+// TestSavedAnswerItemsStayUnderTheLimit: the largest answer a request
+// makes, an import's of the SPEC's 5,000 rows each correcting figures
+// sent before (the answer says, row by row, what changes, whose figures
+// it replaces and when), is kept within DynamoDB's item limit, compressed
+// and, past 64 kB, in parts: saved to DynamoDB Local, which refuses an
+// item over 400 KB, each item it writes is under 360 KB, and a repeat of
+// the request gets it back byte for byte. The answers are as a programme
+// of 50 projects would have them, each project's figures sent by one
+// person, and as the worst the SPEC allows: every row's by another person
+// of a 254-character address, every figure six digits, every row sent
+// back for changes before. (TestImportAnswerPastTheItemLimit imports 480
+// such rows end to end.)
+func TestSavedAnswerItemsStayUnderTheLimit(t *testing.T) {
+	t.Parallel()
+	const rows = 5000
+	db, table := testenv.Table(t)
+	st := New(db, table)
+	ctx := context.Background()
+	letters := func(r *rand.Rand, n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = "abcdefghijklmnopqrstuvwxyz0123456789"[r.IntN(36)]
+		}
+		return string(b)
+	}
+	for _, c := range []struct {
+		name string
+		body []byte
+	}{
+		{"a person a project, figures up to 999", importAnswerOf(t, rows, 999, false, func(_ *rand.Rand, row int) string {
+			return fmt.Sprintf("firstname.lastname%02d@employment-support.example-council.gov.uk", row/100)
+		})},
+		{"a 254-character address a row, six-digit figures, every row sent back", importAnswerOf(t, rows, domain.MaxCount, true,
+			func(r *rand.Rand, _ int) string {
+				return letters(r, 64) + "@" + letters(r, 62) + "." + letters(r, 62) + "." + letters(r, 59) + ".org"
+			})},
+	} {
+		claim := service.Claim{Scope: "sub", Key: c.name, ID: domain.NewID()}
+		now := time.Now()
+		if saved, err := st.BeginIdempotent(ctx, claim, "h", now, time.Minute); saved != nil || err != nil {
+			t.Fatal(saved, err)
+		}
+		answer := service.SavedAnswer{Status: 200, Headers: map[string]string{"Content-Type": "application/json"}, Body: c.body}
+		if err := st.CompleteIdempotent(ctx, claim, answer); err != nil {
+			t.Fatalf("%s: saving an answer of %d bytes: %v", c.name, len(c.body), err)
+		}
+		saved, err := st.BeginIdempotent(ctx, service.Claim{Scope: "sub", Key: c.name, ID: domain.NewID()}, "h", now.Add(time.Second), time.Minute)
+		if err != nil || saved == nil || !bytes.Equal(saved.Body, c.body) {
+			t.Errorf("%s: the request again: %v, want its answer of %d bytes", c.name, err, len(c.body))
+		}
+		var items []Item
+		pages := dynamodb.NewQueryPaginator(db, &dynamodb.QueryInput{TableName: aws.String(table), ConsistentRead: aws.Bool(true),
+			KeyConditionExpression:    aws.String("PK = :pk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pkIdem(claim))}})
+		for pages.HasMorePages() {
+			out, err := pages.NextPage(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			items = append(items, out.Items...)
+		}
+		kept, largest := 0, 0
+		for _, item := range items {
+			n := itemBytes(item)
+			largest = max(largest, n)
+			if b, ok := item["data"].(*types.AttributeValueMemberB); ok {
+				kept += len(b.Value)
+			}
+			if b, ok := item["body"].(*types.AttributeValueMemberB); ok {
+				kept += len(b.Value)
+			}
+			if n > 360<<10 {
+				t.Errorf("%s: %s is %d bytes", c.name, attrS(item["SK"]), n)
+			}
+		}
+		t.Logf("%s: %d rows, an answer of %d bytes, kept in %d (%.1f×) in %d items, the largest %d bytes",
+			c.name, rows, len(c.body), kept, float64(len(c.body))/float64(kept), len(items), largest)
 	}
 }

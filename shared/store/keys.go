@@ -367,13 +367,21 @@ func skStagedPart(id string, n int) string { return skStaged(id) + "#" + strconv
 // key or scope can land on another caller's item ("abc" + "x#y" and
 // "abc#x" + "y" differ), and any bytes a key holds stay out of the table's
 // key syntax.
-func idemKey(c service.Claim) Item {
+func idemKey(c service.Claim) Item { return key(pkIdem(c), "IDEM") }
+
+func pkIdem(c service.Claim) string {
 	h := sha256.New()
 	for _, part := range []string{c.Scope, c.Key} {
 		h.Write([]byte(strconv.Itoa(len(part)) + ":" + part))
 	}
-	return key("IDEM#"+hex.EncodeToString(h.Sum(nil)), "IDEM")
+	return "IDEM#" + hex.EncodeToString(h.Sum(nil))
 }
+
+// skAnswerPart is part n of an answer too large for its idempotency
+// record, beside it in its partition: under the id of the claim that
+// saved it, so parts a claimant taken over wrote are never read as the
+// holder's.
+func skAnswerPart(claimID string, n int) string { return "ANSWER#" + claimID + "#" + strconv.Itoa(n) }
 
 // Ended web session, in a partition of its own. Its SK is unlike any of a
 // programme partition's, so it is told apart in a batch read by SK.

@@ -127,3 +127,60 @@ func TestProjectDatesNarrowingReadsReturnsConsistently(t *testing.T) {
 		w.wantReturns(t, "ending in March, after both", "2025-01-01")
 	})
 }
+
+// TestScheduleShorteningReadsReturnsConsistently: the same for a
+// schedule's last period moved earlier. The returns it removes are
+// listed from the table's own keys, a Query a project, read consistently,
+// not from an index: the change is guarded on the schedule's dependents
+// revision, which every write of its returns moves on, and a list from an
+// index that lags behind that revision would miss a return written just
+// before it was read, leaving it owed after the schedule's last period.
+func TestScheduleShorteningReadsReturnsConsistently(t *testing.T) {
+	t.Parallel()
+	client, table := testenv.Table(t)
+
+	t.Run("planned again after the lengthening's returns landed", func(t *testing.T) {
+		t.Parallel()
+		db := &lagDB{whenDB: &whenDB{Client: client}}
+		w := newDatesWorld(t, db, table, "2027-12-31", "2025-06-30")
+		db.failNext("RETURN#", errors.New("injected: connection lost"))
+		if err := w.setLast("2025-12-31"); err != nil {
+			t.Fatalf("the lengthening: %v", err)
+		}
+		gs := w.pendingGenerations(t)
+		if len(gs) != 1 {
+			t.Fatalf("%d generations pending, want the lengthening's", len(gs))
+		}
+		// The notifier writes the lengthening's returns after the
+		// shortening first read the schedule and its returns: the
+		// shortening's guard fails and it plans again, while the indexes
+		// do not show them yet.
+		db.lag()
+		var finished error
+		ran := false
+		db.when("SCHED#", func() { ran, finished = true, w.svc.CompleteGeneration(w.ctx, gs[0]) })
+		if err := w.setLast("2025-03-31"); err != nil {
+			t.Fatalf("the shortening: %v", err)
+		}
+		if !ran || finished != nil {
+			t.Fatalf("the generation meanwhile: ran %v, %v", ran, finished)
+		}
+		w.wantReturns(t, "the last period in March, after both", "2025-01-01")
+	})
+
+	t.Run("planned first just after the lengthening's returns landed", func(t *testing.T) {
+		t.Parallel()
+		db := &lagDB{whenDB: &whenDB{Client: client}}
+		w := newDatesWorld(t, db, table, "2027-12-31", "2025-06-30")
+		// The lengthening and its returns, which the indexes do not show
+		// yet when the shortening reads the schedule a moment later.
+		db.lag()
+		if err := w.setLast("2025-12-31"); err != nil {
+			t.Fatalf("the lengthening: %v", err)
+		}
+		if err := w.setLast("2025-03-31"); err != nil {
+			t.Fatalf("the shortening: %v", err)
+		}
+		w.wantReturns(t, "the last period in March, after both", "2025-01-01")
+	})
+}
