@@ -306,7 +306,7 @@ func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 			return o, decided(err)
 		},
 		Done: func(n *nav, o domain.Outcome) string {
-			return base(n) + "/projects/" + prid + "/outcomes/" + o.ID + "?reviewed=1"
+			return a.flashLink(q, base(n)+"/projects/"+prid+"/outcomes/"+o.ID, "reviewed", "reviewed", o.ID, "")
 		},
 		Data: func(n *nav, _ domain.Outcome) (map[string]any, error) {
 			c, err := sc.OutcomeToReview(oid)
