@@ -128,6 +128,10 @@ var fzPersonal = []string{
 	// W1), which nothing around it makes an office's; and a National
 	// Insurance number in lower case, spaced.
 	"flat 2, 10 Downing Street, London SW1A 2AA", "ab 12 34 56 c",
+	// Broken over a line, or with other marks between the groups (third
+	// security audit, D1).
+	"943 476\n5919", "943\r\n476\r\n5919", "07700\n900123", "943|476|5919", "943:476:5919", "07700;900123", "943..476..5919",
+	"DOB:\n01/02/1980", "Mr\nJohn Smith,",
 }
 
 var fzPersonalKinds = map[string]bool{

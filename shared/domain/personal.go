@@ -155,11 +155,65 @@ func foundProblem(kind string) string {
 }
 
 // personalKind names the first kind of personal data found in text, or "".
+//
+// Text is read as written, then, when it has lines, again with each single
+// line break read as a space (joinLines): a number broken over two lines
+// ("943 476\n5919", as a CSV cell or an Excel cell typed with Alt+Enter
+// holds it) and a cue on one line with its value on the next ("DOB:\n
+// 01/02/1980", "Mr\nJohn Smith", "lives at\nLS1 4AP", a record pasted as
+// a form lays it out) are found as on one line (security3 D1). A blank
+// line still parts paragraphs. The first reading, where a line break ends
+// a sentence, keeps what it finds: each reading only adds.
+func personalKind(text string) string {
+	norm := normaliseForGuard(text)
+	if kind := normalKind(norm); kind != "" {
+		return kind
+	}
+	if joined, ok := joinLines(norm); ok {
+		return normalKind(joined)
+	}
+	return ""
+}
+
+// joinLines is norm with each single line break (with any spaces and
+// carriage returns around it) read as one space, and whether it held one.
+// Two or more breaks together (a blank line between paragraphs) stay.
+func joinLines(norm string) (string, bool) {
+	if strings.IndexAny(norm, "\n\r") < 0 {
+		return norm, false
+	}
+	var b strings.Builder
+	b.Grow(len(norm))
+	joined := false
+	for i := 0; i < len(norm); {
+		c := norm[i]
+		if c != ' ' && c != '\n' && c != '\r' {
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		j, breaks := i, 0
+		for ; j < len(norm) && (norm[j] == ' ' || norm[j] == '\n' || norm[j] == '\r'); j++ {
+			if norm[j] == '\n' || norm[j] == '\r' && (j+1 >= len(norm) || norm[j+1] != '\n') {
+				breaks++
+			}
+		}
+		if breaks == 1 {
+			b.WriteByte(' ')
+			joined = true
+		} else {
+			b.WriteString(norm[i:j])
+		}
+		i = j
+	}
+	return b.String(), joined
+}
+
+// normalKind is personalKind of normalised text, read once as it is.
 // The numbers and addresses come first, so text that holds one is named
 // for it as before; the checks by words (peopleKind) read every word once,
 // which costs a large imported sheet about a tenth of the rest.
-func personalKind(text string) string {
-	norm := normaliseForGuard(text)
+func normalKind(norm string) string {
 	// Every address, plain, spaced or disguised ("[at]", "'at'"), holds an
 	// @, an opening bracket or a quoted "at": text with none (most notes,
 	// every long cell of an imported sheet) skips both patterns, which are
@@ -210,7 +264,7 @@ func lazyRegexp(pattern string) func() *regexp.Regexp {
 // become the ASCII apostrophe, whichever way round they are used, so “at”,
 // ‘at’, „at“, «at» and »at« all read as 'at'. Zero-width and other
 // invisible format characters are dropped, so they cannot split a number.
-// Tabs become spaces (pasted tables); line breaks stay, and end a number.
+// Tabs become spaces (pasted tables); line breaks stay (see personalKind).
 func normaliseForGuard(text string) string {
 	var b strings.Builder
 	b.Grow(len(text))

@@ -23,7 +23,8 @@ type corpusLine struct {
 }
 
 // readCorpus reads a corpus file: one note a line, "\n" standing for a
-// line break, # comments; with kinds, each line is "kind<TAB>note".
+// line break (and "\r" for a carriage return), # comments; with kinds,
+// each line is "kind<TAB>note".
 func readCorpus(t testing.TB, path string, withKind bool) []corpusLine {
 	t.Helper()
 	f, err := os.Open(path)
@@ -46,7 +47,7 @@ func readCorpus(t testing.TB, path string, withKind bool) []corpusLine {
 				t.Fatalf("%s:%d: no kind", path, n)
 			}
 		}
-		c.text = strings.ReplaceAll(c.text, `\n`, "\n")
+		c.text = strings.NewReplacer(`\n`, "\n", `\r`, "\r").Replace(c.text)
 		out = append(out, c)
 	}
 	if err := sc.Err(); err != nil {
@@ -79,8 +80,11 @@ var corpusKinds = map[string]string{
 // rate on notes holding personal data in the forms people type (every one
 // must be found, as the right kind) and its false-alarm rate on clean notes
 // full of amounts, dates, years, reference and organisation numbers (none
-// may be refused). Run with -v to see the rates. Last measured: caught 334
-// of 334 notes with personal data, false alarms 0 of 453 clean notes (322
+// may be refused). Run with -v to see the rates. Last measured: caught 358
+// of 358 notes with personal data, false alarms 0 of 468 clean notes (334
+// of 334 and 0 of 453 before the numbers and cues broken over lines and the
+// numbers joined by other marks were added, both sides, with the timetables
+// and tables those marks also write; 322
 // of 322 and 0 of 442 before the postcodes after "postcode" and the dates
 // of birth before a name were added, both sides, with their look-alikes; 302
 // of 302 and 0 of 426 before the +44 numbers set apart from their +, the
@@ -93,8 +97,8 @@ func TestPersonalDataCorpus(t *testing.T) {
 	t.Parallel()
 	positive := readCorpus(t, "testdata/personal/personal.txt", true)
 	clean := readCorpus(t, "testdata/personal/clean.txt", false)
-	if len(positive) < 330 || len(clean) < 450 {
-		t.Fatalf("corpus too small: %d with personal data (want 330+), %d clean (want 450+)", len(positive), len(clean))
+	if len(positive) < 355 || len(clean) < 465 {
+		t.Fatalf("corpus too small: %d with personal data (want 355+), %d clean (want 465+)", len(positive), len(clean))
 	}
 
 	hits, rightKind := 0, 0

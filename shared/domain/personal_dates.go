@@ -505,8 +505,8 @@ func realBirthDate(m []string) bool {
 func namedBirthDate(norm string, gs []digitGroup) bool {
 	thisYear := 0
 	for i, g := range gs {
-		if i > 0 && g.joined {
-			continue // a date starts its own number
+		if i > 0 && g.joined && !g.wide {
+			continue // a date starts its own number (a table's bar or a colon before it is no part of it)
 		}
 		j, marks := g.start, 0
 		for j > 0 && marks <= 2 {
@@ -567,7 +567,7 @@ func namedBirthDate(norm string, gs []digitGroup) bool {
 func birthDateBeforeName(norm string, gs []digitGroup) bool {
 	thisYear := 0
 	for i, g := range gs {
-		if i > 0 && g.joined || afterWordChar(norm, g.start) || len(g.digits) == 3 || len(g.digits) > 4 {
+		if i > 0 && g.joined && !g.wide || afterWordChar(norm, g.start) || len(g.digits) == 3 || len(g.digits) > 4 {
 			continue // a date starts its own number, with its day or its year
 		}
 		dated := g.date || i+2 < len(gs) && gs[i+1].joined && gs[i+2].joined || monthAfter(norm, g.end)

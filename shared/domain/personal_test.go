@@ -1115,3 +1115,115 @@ func TestCheckPersonalDataLabelledPostcodeAndBirthBeforeName(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckPersonalDataLineBreaksAndMarks holds what the third security
+// audit stored (D1): an NHS or phone number broken over two lines (a note,
+// a review comment, a CSV cell in quotes or an Excel cell typed with
+// Alt+Enter), a cue on one line and its value on the next, as a pasted
+// record lays them out, and numbers joined by the other marks people put
+// between groups (a pasted table's |, a colon, a semicolon, +, *, ~, a
+// quote, a doubled dot or dash). The same marks and line breaks fill
+// ordinary notes, timetables and tables of figures, which must still pass.
+func TestCheckPersonalDataLineBreaksAndMarks(t *testing.T) {
+	t.Parallel()
+	const nhs, phone = "an NHS number", "a phone number"
+	for _, c := range []struct{ text, kind string }{
+		{"NHS 943 476\n5919, mob 07700\n900123", nhs},
+		{"Take out her NHS number 943 476\n5919 and mobile 07700\n900123", nhs},
+		{"NHS 943\n476\n5919", nhs},
+		{"943\r\n476\r\n5919", nhs},
+		{"943 476 \t\n 5919", nhs},
+		{"943 476\r5919", nhs},
+		{"943 476\u20285919", nhs},
+		{"Client seen\nNHS 943 476\n5919", nhs},
+		{"call 07700\n900123", phone},
+		{"mobile 07700\r\n900 123", phone},
+		{"+44\n7700 900123", phone},
+		{"DOB:\n01/02/1980", "a date of birth"},
+		{"date of birth\n1 Feb 1980", "a date of birth"},
+		{"Mr\nJohn Smith", "a person's name"},
+		{"client\nJohn Smith", "a person's name"},
+		{"Patient:\r\nAsha Patel", "a person's name"},
+		{"lives at\nLS1 4AP", "a home address"},
+		{"home address:\n12 Acacia Avenue", "a home address"},
+		{"john.smith@\ngmail.com", "an email address"},
+		{"john.smith\n@gmail.com", "an email address"},
+		{"NI no:\nAB123456", "a National Insurance number"},
+		{"MRN\n1234567", "a hospital number"},
+		{"NHS 943|476|5919", nhs},
+		{"| 943 | 476 | 5919 |", nhs},
+		{"NHS 943:476:5919", nhs},
+		{"943;476;5919", nhs},
+		{"943+476+5919", nhs},
+		{"943*476*5919", nhs},
+		{"943~476~5919", nhs},
+		{"943'476'5919", nhs},
+		{`"943" "476" "5919"`, nhs},
+		{`943\476\5919`, nhs},
+		{"[943] 476 5919", nhs},
+		{"NHS 943..476..5919", nhs},
+		{"NHS 943 -- 476 -- 5919", nhs},
+		{"943||476||5919", nhs},
+		{"07700|900123", phone},
+		{"07700;900123", phone},
+		{"07700+900123", phone},
+		{"07700 : 900 : 123", phone},
+		{"0113|496|0000", phone},
+		{"07700..900..123", phone},
+		// A colon or a bar before a date is no part of it (digitGroup.wide).
+		{"Row 3: 12/03/1985 John Smith", "a date of birth (a full date right before a person's name)"},
+		{"| 3 | 12/03/1985 John Smith |", "a date of birth (a full date right before a person's name)"},
+	} {
+		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
+	}
+	for _, text := range []string{
+		// Timetables: times of day are no number.
+		"Drop-in sessions 08:00 10:30 12:00 14:30 16:00",
+		"Clinic 08:00 10:00 12:00 14:00 16:00 18:00",
+		"Sessions 09:00-17:00, 10:30-12:00 and 13:30-15:30",
+		"Times: 08:00, 10:30, 13:00; 15:30",
+		"Rota 07:30:00 09:15:00 11:45:00",
+		// Tables and lists of figures, with bars, semicolons and line breaks.
+		"| Quarter | Referrals | Starts |\n| Q1 | 120 | 64 |\n| Q2 | 135 | 70 |",
+		"| 2016 | 240 | 64 | 61 |",
+		"| 0 | 12 | 15 | 20 | 22 | 19 | 17 |",
+		"| 4 | 5 | 5 | 3 | 5 | 4 | 5 | 5 | 4 | 3 |", // a list, though its digits pass the NHS check
+		"Call volumes: 1200 | 1340 | 1560 | 1720",
+		"Referrals: 12; job starts: 3; sustained: 2",
+		"4; 5; 5; 3; 5; 4; 5; 5; 4; 3",
+		"Referrals by week: 01; 12; 15; 20; 22", // 0112152022 would be a phone number's length
+		"| 01 | 12 | 15 | 20 | 22 |",
+		"Targets 2016/17: 240; 2017/18: 260; 2018/19: 300",
+		"Sources 41% | 22% | 9% | 28%",
+		"Caseload ratio 3:1, fidelity 105:125",
+		"Score 7/10; 8/10; 9/10",
+		"Hours 16+ 38; under 16 26",
+		"Cost per job £1,200 * 12 = £14,400",
+		"Amounts £120 + £340 + £560",
+		"~120 people, ~45 jobs",
+		"Version 2.3.1; build 2026.04.01",
+		"Referrals\n120\n135\n140\n150",
+		"Quarter 1: 12\nQuarter 2: 15\nQuarter 3: 18\nQuarter 4: 20",
+		"Budget lines:\nstaff 120000\ntravel 5000\nequipment 2000",
+		// Money, dates, references and counts over lines.
+		"Grant GR-2026-0042 awarded £12,345.67 on 01/04/2026",
+		"Ref GR-2026-0042\nPO 4200323045",
+		"Period 01/04/2026\n31/03/2027",
+		"Period covered:\n01/04/2026 to 31/03/2027",
+		"2026-04-01\n2026-06-30",
+		"Spending to date:\n£12,345.67\n£9,876.54",
+		"12 people into work\n15 referrals",
+		"Total awarded 800000\n2026 review done",
+		// Cue words ending a line before a new line of their own.
+		"Phone the office on Monday\n12 people attended",
+		"Our client\n\nJohn Smith Ltd took on 3 interns", // a blank line parts paragraphs; a business anyway
+		"Interns: 8\nCandidates: 12\nTrainees: 4",
+		"Client satisfaction 94%\nPatient Experience Team report",
+		"Spring interns 2026\nstarted in March",
+		"We moved to\nLeeds in 2024",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil: no personal data", text, err)
+		}
+	}
+}
