@@ -132,6 +132,10 @@ var fzPersonal = []string{
 	// security audit, D1).
 	"943 476\n5919", "943\r\n476\r\n5919", "07700\n900123", "943|476|5919", "943:476:5919", "07700;900123", "943..476..5919",
 	"DOB:\n01/02/1980", "Mr\nJohn Smith,",
+	// The sector's words for the person, before or after the name; NI
+	// numbers with dashes; record systems' numbers; a date of birth year
+	// first (third security audit, W1).
+	"SU: John Smith,", "John Smith (client)", "NI: AB-12-34-56-C", "RiO 1234567", "DOB 19800201",
 }
 
 var fzPersonalKinds = map[string]bool{
@@ -142,7 +146,7 @@ var fzPersonalKinds = map[string]bool{
 	"appears to contain a date of birth":                                                                             true,
 	"appears to contain a home address (a postcode given as where someone lives)":                                    true,
 	"appears to contain a home address (a house number and street given as where someone lives)":                     true,
-	`appears to contain a person's name (a name after "patient", "client" or "Pt")`:                                  true,
+	`appears to contain a person's name (a name beside a word for the person, such as "client", "patient" or "Pt")`:  true,
 	"appears to contain a hospital number":                                                                           true,
 	"appears to contain a National Insurance number":                                                                 true,
 	"appears to contain a date of birth (a full date right after a person's name)":                                   true,

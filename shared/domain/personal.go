@@ -137,7 +137,7 @@ func foundProblem(kind string) string {
 	case kindAddress:
 		return "appears to contain " + kind + " (a postcode given as where someone lives)"
 	case kindCuedName:
-		return "appears to contain " + kindName + ` (a name after "patient", "client" or "Pt")`
+		return "appears to contain " + kindName + ` (a name beside a word for the person, such as "client", "patient" or "Pt")`
 	case kindStreet:
 		return "appears to contain " + kindAddress + " (a house number and street given as where someone lives)"
 	case kindFullAddress:

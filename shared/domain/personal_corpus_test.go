@@ -64,7 +64,7 @@ var corpusKinds = map[string]string{
 	"birth":    "appears to contain a date of birth",
 	"address":  "appears to contain a home address (a postcode given as where someone lives)",
 	"street":   "appears to contain a home address (a house number and street given as where someone lives)",
-	"cuedname": `appears to contain a person's name (a name after "patient", "client" or "Pt")`,
+	"cuedname": `appears to contain a person's name (a name beside a word for the person, such as "client", "patient" or "Pt")`,
 	"hospital": "appears to contain a hospital number",
 	"ni":       "appears to contain a National Insurance number",
 	// With no cue (second security audit, W1).
@@ -80,8 +80,12 @@ var corpusKinds = map[string]string{
 // rate on notes holding personal data in the forms people type (every one
 // must be found, as the right kind) and its false-alarm rate on clean notes
 // full of amounts, dates, years, reference and organisation numbers (none
-// may be refused). Run with -v to see the rates. Last measured: caught 358
-// of 358 notes with personal data, false alarms 0 of 468 clean notes (334
+// may be refused). Run with -v to see the rates. Last measured: caught 380
+// of 380 notes with personal data, false alarms 0 of 477 clean notes (358
+// of 358 and 0 of 468 before the sector's other words for the person, the
+// names before their cue, the short residence cues and labels, NI numbers
+// with dashes, record systems' numbers and dates year first were added,
+// both sides; 334
 // of 334 and 0 of 453 before the numbers and cues broken over lines and the
 // numbers joined by other marks were added, both sides, with the timetables
 // and tables those marks also write; 322
@@ -97,8 +101,8 @@ func TestPersonalDataCorpus(t *testing.T) {
 	t.Parallel()
 	positive := readCorpus(t, "testdata/personal/personal.txt", true)
 	clean := readCorpus(t, "testdata/personal/clean.txt", false)
-	if len(positive) < 355 || len(clean) < 465 {
-		t.Fatalf("corpus too small: %d with personal data (want 355+), %d clean (want 465+)", len(positive), len(clean))
+	if len(positive) < 375 || len(clean) < 475 {
+		t.Fatalf("corpus too small: %d with personal data (want 375+), %d clean (want 475+)", len(positive), len(clean))
 	}
 
 	hits, rightKind := 0, 0

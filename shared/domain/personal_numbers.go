@@ -334,7 +334,8 @@ func containsPhoneNumber(norm string, gs []digitGroup) bool {
 
 // containsNINumber finds a National Insurance number: two letters, six
 // digits and a letter A to D (AB123456C), as HMRC writes it or spaced in
-// pairs (AB 12 34 56 C), in any case (ab123456c, Ab 12 34 56 c: a note
+// pairs (AB 12 34 56 C), or its pairs set apart by dashes or dots instead
+// (AB-12-34-56-C, AB.12.34.56.C: third security audit, W1), in any case (ab123456c, Ab 12 34 56 c: a note
 // typed in a hurry does not keep HMRC's capitals). The prefix must be one
 // HMRC issues: no D, F, I, Q, U or V in it, no O second, and not BG, GB,
 // KN, NK, NT, TN or ZZ; so a Scottish or Northern Irish company number
@@ -352,16 +353,18 @@ func containsPhoneNumber(norm string, gs []digitGroup) bool {
 func containsNINumber(norm string, gs []digitGroup) bool {
 	for i, g := range gs {
 		end, spaced, pairs := g.end, false, false
+		sep := byte(' ') // what parts the pairs, and the letters from them
 		switch {
 		case len(g.digits) == 6:
 		case len(g.digits) == 2 && i+2 < len(gs) && len(gs[i+1].digits) == 2 && len(gs[i+2].digits) == 2 &&
-			gs[i+1].sep == " " && gs[i+2].sep == " ":
+			gs[i+1].sep == gs[i+2].sep && (gs[i+1].sep == " " || gs[i+1].sep == "-" || gs[i+1].sep == "."):
 			end, spaced, pairs = gs[i+2].end, true, true
+			sep = gs[i+1].sep[0]
 		default:
 			continue
 		}
 		p := g.start
-		if p > 0 && norm[p-1] == ' ' {
+		if p > 0 && (norm[p-1] == ' ' || norm[p-1] == sep) {
 			p--
 			spaced = true
 		}
@@ -370,7 +373,7 @@ func containsNINumber(norm string, gs []digitGroup) bool {
 		}
 		upper := isLetter(norm[p-2]) && isLetter(norm[p-1])
 		k := end
-		if k < len(norm) && norm[k] == ' ' {
+		if k < len(norm) && (norm[k] == ' ' || norm[k] == sep) {
 			k++
 		}
 		suffix := k < len(norm) && (norm[k] >= 'A' && norm[k] <= 'D' || (!upper || k == end) && norm[k] >= 'a' && norm[k] <= 'd') &&

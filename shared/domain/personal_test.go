@@ -649,7 +649,7 @@ func TestPersonalProblemSaysWhy(t *testing.T) {
 func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 	t.Parallel()
 	const (
-		cued     = `appears to contain a person's name (a name after "patient", "client" or "Pt")`
+		cued     = `appears to contain a person's name (a name beside a word for the person, such as "client", "patient" or "Pt")`
 		hospital = "appears to contain a hospital number"
 		ni       = "appears to contain a National Insurance number"
 	)
@@ -666,6 +666,7 @@ func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 		"service user J. Smith":                 cued,
 		"Client A. Smith":                       cued, // "A." with its full stop is an initial
 		"Client John Smith":                     cued, // a forename and surname in full
+		"customer J Smith":                      cued, // DWP's word for a claimant (third security audit, W1)
 		"client John Smith-Jones":               cued,
 		"MRN 1234567":                           hospital,
 		"MRN: K1234567":                         hospital,
@@ -714,7 +715,6 @@ func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 		"client JOHN S.", // a forename is capitalised, not in capitals: "NHS E."
 		"PT J Sainsbury", // part-time
 		"3pt J Smith",
-		"customer J Smith",                              // not a word for someone supported
 		"Report exported by user J Smith on 01/04/2024", // a staff member's account, not a service user
 		"hospital numbers 12345 rose",
 		"Hospital no. of beds 12345",
@@ -842,7 +842,7 @@ func TestCheckPersonalDataLowerCaseAndUnlisted(t *testing.T) {
 	t.Parallel()
 	const (
 		street = "appears to contain a home address (a house number and street given as where someone lives)"
-		cued   = `appears to contain a person's name (a name after "patient", "client" or "Pt")`
+		cued   = `appears to contain a person's name (a name beside a word for the person, such as "client", "patient" or "Pt")`
 		titled = `appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`
 	)
 	for text, want := range map[string]string{
@@ -1221,6 +1221,149 @@ func TestCheckPersonalDataLineBreaksAndMarks(t *testing.T) {
 		"Client satisfaction 94%\nPatient Experience Team report",
 		"Spring interns 2026\nstarted in March",
 		"We moved to\nLeeds in 2024",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil: no personal data", text, err)
+		}
+	}
+}
+
+// TestCheckPersonalDataSectorWords holds what the third security audit
+// stored (W1): a labelled record of one person whose cue is a word of the
+// sector other than the few the guard knew ("SU", "customer", "claimant",
+// "intern", "candidate", "jobseeker", "trainee"), with a bracket, comma or
+// "name" label between, or after the name ("John Smith (client)"); a
+// postcode right after "resides" or "lives", or after "P/C"; a house
+// number set off by a comma; a National Insurance number with dashes or
+// dots; a record number after the name of a patient record system; a
+// date of birth written year first in one run. The same words fill
+// ordinary notes, which must still pass: cohorts and teams named by them,
+// staff named with their role, standards and systems with their numbers.
+func TestCheckPersonalDataSectorWords(t *testing.T) {
+	t.Parallel()
+	const (
+		cued     = `appears to contain a person's name (a name beside a word for the person, such as "client", "patient" or "Pt")`
+		address  = "appears to contain a home address (a postcode given as where someone lives)"
+		street   = "appears to contain a home address (a house number and street given as where someone lives)"
+		label    = `appears to contain a home address (a postcode after "postcode", with no organisation named before it)`
+		ni       = "appears to contain a National Insurance number"
+		hospital = "appears to contain a hospital number"
+		birth    = "appears to contain a date of birth"
+		titled   = `appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`
+	)
+	for text, want := range map[string]string{
+		"SU: John Smith":                        cued,
+		"su John Smith started work":            cued,
+		"customer John Smith":                   cued,
+		"claimant John Smith":                   cued,
+		"Claimant: J. Smith":                    cued,
+		"intern John Smith":                     cued,
+		"Interns John Smith and Jane Doe began": cued,
+		"candidate John Smith":                  cued,
+		"jobseeker John Smith":                  cued,
+		"trainee Asha Patel":                    cued,
+		"client (John Smith)":                   cued,
+		"our client, John Smith, started work":  cued,
+		"clients John Smith and Jane Doe":       cued,
+		"Client name: John Smith":               cued,
+		"Patient full name - Asha Patel":        cued,
+		"Name: John Smith":                      cued,
+		"Referral form\nName: John Smith":       cued,
+		"client's name is John Smith":           cued,
+		"his name is John Smith":                cued,
+		"John Smith (client)":                   cued,
+		"John Smith (client) started work":      cued,
+		"Asha Patel, patient, started work":     cued,
+		"John Smith - SU":                       cued,
+		"Smith, John (service user)":            cued,
+		"John Smith is the client.":             cued,
+		"Zephaniah Okonkwo-Reyes (participant)": cued,
+		"Intern: Mr T. Williams":                titled, // the title speaks first
+		"resides LS1 4AP":                       address,
+		"lives LS1 4AP":                         address,
+		"Client lives: LE3 8RA":                 address,
+		"P/C LS1 4AP":                           label,
+		"p/c: le3 8ra":                          label,
+		"PC: LS1 4AP":                           label,
+		"lives at 12, High Street":              street,
+		"home address: 7a, Mill Lane":           street,
+		"NI: AB-12-34-56-C":                     ni,
+		"NI: AB.12.34.56.C":                     ni,
+		"AB-12-34-56-C":                         ni,
+		"RiO 1234567":                           hospital,
+		"RiO no. 1234567":                       hospital,
+		"SystmOne 1234567":                      hospital,
+		"EMIS number: 1234567":                  hospital,
+		"PAS 1234567":                           hospital,
+		"PARIS ID 12345678":                     hospital,
+		"CareNotes 123456":                      hospital,
+		"DOB 19800201":                          birth,
+		"date of birth: 19751231":               birth,
+	} {
+		var e *domain.Error
+		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || e.Fields["notes"] != want {
+			t.Errorf("CheckPersonalData(%q) = %v, want notes: %q", text, err, want)
+		}
+	}
+	for _, text := range []string{
+		// Cohorts, teams and counts named by the sector's words.
+		"Spring interns 2026 started in March",
+		"Aspiro interns: 8 so far, 4 graduated",
+		"Interns Cohort 3 began on 01/04/2026",
+		"Customer Services Manager joined the board",
+		"Customer Experience Team feedback",
+		"DWP customers referred: 45",
+		"Claimant Count rose 3% in Leeds",
+		"Claimant Commitment reviews done",
+		"Jobseeker's Allowance claimants: 120",
+		"Candidate Information Pack sent",
+		"Candidates shortlisted: 12",
+		"Trainee Employment Specialist post filled",
+		"Trainee Peer Support Worker started",
+		"SU Jobs Fair at Leeds Beckett",
+		"Service users, carers and staff attended",
+		"Service User Involvement Group",
+		"Clients: 12 in work, 3 in training",
+		"Patients seen: 45; clients supported: 30",
+		"Our customers include Tesco and Asda",
+		"Su Pollard opened the event", // a forename, where SU is in capitals
+		"Our volunteer Su Ann Jones ran the session",
+		"Name the file by quarter",
+		"Name: Q1 return",
+		"The client, who asked not to be named, started work",
+		"Client (self-referred) started work",
+		"Client (aged 34) started work",
+		// Names labelled as someone else's, or staff with their role.
+		"Contact name: Claire Murray, employment specialist",
+		"Staff name: Claire Murray",
+		"Project name: Mary Seacole Ward pilot",
+		"Name of employer: John Lewis",
+		"Employer name: Greggs",
+		"Claire Murray, client services manager, joined",
+		"Mary Jones (Client Lead) chaired",
+		"Meeting with Claire Murray (employment specialist)",
+		"Intern Programme Lead: Claire Murray",
+		"Sainsbury's (customer) took 3 interns",
+		"John Lewis (customer) placements",
+		"customer John Lewis took 2 interns", // an employer that trades under a name
+		// Postcodes, streets, numbers and systems that are no one's.
+		"PC World donated 12 laptops",
+		"PC Smith attended the multi-agency meeting",
+		"Bought 3 PCs for the hub; P/C budget £1,200",
+		"Lives changed: 45 people into work",
+		"She lives 10 minutes away",
+		"Resident of Leeds for 12 years",
+		"Team of 12, Station Road office",
+		"Version 12.34.56 released",
+		"PAS 1192 compliance for the new building",
+		"PAS 2035:2019 retrofit standard",
+		"RiO migration planned for 2026",
+		"RiO notes audited: 1200 records",
+		"EMIS web training for 12 staff",
+		"Paris 2024 volunteering scheme",
+		"Batch 20260401 uploaded",
+		"DOB field added to the form on 20260401",
+		"Grant GR-2026-0042, 12 people into work, £12,345.67",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil: no personal data", text, err)
