@@ -136,10 +136,14 @@ var fzPersonal = []string{
 	// numbers with dashes; record systems' numbers; a date of birth year
 	// first (third security audit, W1).
 	"SU: John Smith,", "John Smith (client)", "NI: AB-12-34-56-C", "RiO 1234567", "DOB 19800201",
+	// A mobile number as a spreadsheet leaves it, after a phone cue, and an
+	// address with "at" and "dot" spelled out (third security audit, W2).
+	"mob 7700900123", "tel 447700900123", "john.smith at gmail dot com",
 }
 
 var fzPersonalKinds = map[string]bool{
 	`appears to contain an email address (for a place, write "at" instead of "@")`:                                   true,
+	`appears to contain an email address ("at" and "dot" written as words)`:                                          true,
 	"appears to contain an NHS number":                                                                               true,
 	"appears to contain a phone number":                                                                              true,
 	`appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`:                                true,

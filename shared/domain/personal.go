@@ -107,9 +107,13 @@ const personalMessage = "fundtrack keeps counts only; remove personal details of
 // The kinds of personal data the guard names.
 const (
 	kindEmail = "an email address"
-	kindNHS   = "an NHS number"
-	kindPhone = "a phone number"
-	kindNI    = "a National Insurance number"
+	// kindSpelledEmail is an address with "at" and "dot" spelled out (see
+	// spelledEmailPattern): the problem names it so, as the hint about
+	// "@" does not apply.
+	kindSpelledEmail = "an email address (spelled)"
+	kindNHS          = "an NHS number"
+	kindPhone        = "a phone number"
+	kindNI           = "a National Insurance number"
 )
 
 // foundProblem is what a field holding personal data of the kind named is
@@ -132,6 +136,8 @@ func foundProblem(kind string) string {
 	switch kind {
 	case kindEmail:
 		return "appears to contain " + kind + ` (for a place, write "at" instead of "@")`
+	case kindSpelledEmail:
+		return "appears to contain " + kindEmail + ` ("at" and "dot" written as words)`
 	case kindName:
 		return "appears to contain " + kind + ` (a title such as "Mr" or "Ms" before a name)`
 	case kindAddress:
@@ -220,6 +226,9 @@ func normalKind(norm string) string {
 	// most of the guard's time on a large import.
 	if mayHoldAddress(norm) && (emailPattern().MatchString(norm) || hasSpacedEmail(norm)) {
 		return kindEmail
+	}
+	if hasSpelledEmail(norm) {
+		return kindSpelledEmail
 	}
 	groups := digitGroups(norm)
 	if containsNHSNumber(norm, groups) {
@@ -438,6 +447,42 @@ const (
 	markSure  = 1
 	markQuote = 2
 )
+
+// spelledEmailPattern finds an address with its @ and its dots spelled
+// out, as people write one to keep it from being harvested: "john.smith
+// at gmail dot com", "jsmith AT hotmail DOT co DOT uk" (third security
+// audit, W2). Both words must be there, "at" and at least one "dot"
+// (hasSpelledEmail), and the domain must end in a top-level domain
+// people's addresses end in (spacedTLDs), so "met at the hub" and "held
+// at Leeds dot Arena" are none. Group 1 is the domain, up to its TLD.
+var spelledEmailPattern = lazyRegexp(`(?i)(?:^|[^\p{L}\p{M}\p{N}._%+'-])[\p{L}\p{M}\p{N}._%+'-]+ +at +` +
+	`((?:[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?(?: +dot +| *\. *))+)(?:` + spacedTLDs + `)(?:$|[^\p{L}\p{M}\p{N}])`)
+
+// hasSpelledEmail reports whether normalised text holds an address with
+// "at" and "dot" spelled out (spelledEmailPattern). Text with no word
+// "dot" (nearly all) skips the pattern.
+func hasSpelledEmail(norm string) bool {
+	if !hasWordDot(norm) {
+		return false
+	}
+	for _, m := range spelledEmailPattern().FindAllStringSubmatchIndex(norm, -1) {
+		if hasWordDot(norm[m[2]:m[3]]) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasWordDot reports whether s holds the word "dot", in any case.
+func hasWordDot(s string) bool {
+	for i := 0; i+3 <= len(s); i++ {
+		if s[i]|0x20 == 'd' && s[i+1]|0x20 == 'o' && s[i+2]|0x20 == 't' &&
+			(i == 0 || !letterAt(s, i-1) && !isDigit(s[i-1])) && (i+3 == len(s) || !letterAt(s, i+3) && !isDigit(s[i+3])) {
+			return true
+		}
+	}
+	return false
+}
 
 // hasSpacedEmail reports whether normalised text holds an address typed
 // with a space by its @ (see spacedEmailPattern), a web site aside. A

@@ -292,12 +292,22 @@ func ValidNHSNumber(digits string) bool {
 // (standsAlone): "0 1 2 1 3 2 0 1 2 2 1 3" (job starts by month) holds
 // eleven such digits starting 01, but is a list of twelve, and "0.1 0.2
 // 0.3" mixes dots and spaces.
+//
+// After a phone cue (phoneCueBefore: "mob", "tel", "phone", "call" …), a
+// number without its 0 or its + is one too, as a spreadsheet leaves it
+// (Excel reads 07700900123 typed into a cell as the number 7700900123,
+// and +447700900123 as 447700900123) and people copy it on: "mob
+// 7700900123", "mob 7700 900123", "tel 447700900123" (third security
+// audit, W2). Without a cue such digits are as often a reference.
 func containsPhoneNumber(norm string, gs []digitGroup) bool {
 	for i := range gs {
 		plus := afterPlus(norm, gs[i])
 		d := gs[i].digits
+		cued := false
 		if !(plus && strings.HasPrefix(d, "44")) && !strings.HasPrefix(d, "0") {
-			continue
+			if cued = phoneCueBefore(norm, gs, i); !cued {
+				continue
+			}
 		}
 		digits, kind := "", ""
 		uniform, single := true, false
@@ -321,6 +331,12 @@ func containsPhoneNumber(norm string, gs []digitGroup) bool {
 			}
 			digits += g.digits
 			national, ok := ukNational(digits, plus)
+			if cued {
+				national, ok = "0"+strings.TrimPrefix(digits, "44"), true
+				if !strings.HasPrefix(digits, "44") {
+					national = "0" + digits
+				}
+			}
 			if !ok || !validUKLength(national) {
 				continue
 			}
@@ -462,6 +478,36 @@ func afterPlus(norm string, g digitGroup) bool {
 	}
 	return false
 }
+
+// phoneCueBefore reports whether a phone cue stands right before group i,
+// which starts its number: "mob", "mobile", "tel", "telephone", "phone",
+// "ph", "cell", "call", "ring", "text", "txt", "sms" or "whatsapp", with
+// "no", "number", "num", "nr" or "on" and a colon, full stop, dash or # or
+// not ("mob 7700900123", "Tel. no: 447700900123", "call on 7700 900123").
+func phoneCueBefore(norm string, gs []digitGroup, i int) bool {
+	if i > 0 && gs[i].joined || afterWordChar(norm, gs[i].start) {
+		return false
+	}
+	at := gs[i].start
+	for n := 0; n < 3; n++ {
+		for at > 0 && strings.IndexByte(" :.-#", norm[at-1]) >= 0 {
+			at--
+		}
+		w, k := wordBeforeAt(norm, at)
+		switch {
+		case phoneCues[w]:
+			return true
+		case w == "no" || w == "number" || w == "num" || w == "nr" || w == "on":
+			at = k
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// phoneCues, lower-cased, are the words that give a phone number after them.
+var phoneCues = wordSet("mob mobile tel telephone phone ph cell call ring text txt sms whatsapp")
 
 // bracketedZero reports whether g is the "(0)" of "+44 (0)20 …".
 func bracketedZero(norm string, g digitGroup) bool {

@@ -1370,3 +1370,58 @@ func TestCheckPersonalDataSectorWords(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckPersonalDataMangledPhonesAndEmails holds what the third
+// security audit stored (W2): a phone number as a spreadsheet leaves it,
+// without its 0 or its + (Excel keeps 07700900123 typed into a cell as
+// 7700900123), copied on after a phone cue; and an address with "at" and
+// "dot" spelled out, as people write one to keep it from being harvested.
+// Without a cue the same digits are as often a reference, and "at" and
+// "dot" fill ordinary sentences: those pass.
+func TestCheckPersonalDataMangledPhonesAndEmails(t *testing.T) {
+	t.Parallel()
+	const phone, spelled = "a phone number", `an email address ("at" and "dot" written as words)`
+	for _, c := range []struct{ text, kind string }{
+		{"mob 7700900123", phone},
+		{"mob 7700 900123", phone},
+		{"Mobile: 7700-900-123", phone},
+		{"tel 447700900123", phone},
+		{"Tel. no: 447700900123", phone},
+		{"call on 7700 900123", phone},
+		{"ring 113 496 0000 after 5", phone},
+		{"text 7700900123 to confirm", phone},
+		{"phone number 2079460018", phone},
+		{"john.smith at gmail dot com", spelled},
+		{"jsmith AT hotmail DOT co DOT uk", spelled},
+		{"write to j.smith at nhs dot net", spelled},
+		{"jo at example.org dot uk", spelled},
+		{"jo at example dot org.", spelled},
+	} {
+		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
+	}
+	for _, text := range []string{
+		"ref 7700900123", // no cue: a reference
+		"7700900123",
+		"PO 447700900123",
+		"call 2 people a week",
+		"phone calls 120 134 1560",
+		"text 12 people, ring 3 employers",
+		"mob team of 12 met 1200 employers",
+		"Phone 1200 people in Q1",
+		"call volumes 1200 1340 1560 1720",
+		"met at the hub",
+		"Job fair at leeds.gov.uk", // a web site: "at" spelled, but no "dot"
+		"Job fair at leeds.gov.uk; see the dot plots",
+		"Details at www.nhs.uk",
+		"held at Leeds dot Arena",
+		"Staff at Leeds Mind dot org stall",
+		"the dot com era",
+		"look at dot plots of the figures",
+		"Spend at £1,200 dot points agreed",
+		"12 people at work; 3 at college",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil: no personal data", text, err)
+		}
+	}
+}
