@@ -11,7 +11,8 @@ import (
 // fundtrack holds aggregate counts only. Free text is checked for the
 // personal data most likely to slip in (an NHS number, an email address, a
 // phone number, a National Insurance number; and, by the words around
-// them, a name with a title or after "patient" or "client", a date of
+// them, a name with a title or beside a word for the person ("patient",
+// "client", "SU", "claimant", "intern" …), a date of
 // birth (its cue before it, or after it or after the name it precedes), a
 // home address (a postcode after a residence cue or the label "postcode")
 // and a hospital number; and, with no cue, a date of birth right after or
@@ -19,8 +20,10 @@ import (
 // personal_people.go; the numbers are in personal_numbers.go) and
 // refused, since once stored it would be hard to purge.
 // The check reads text as people really type it: numbers grouped and
-// separated any way, full-width or other non-ASCII digits, internationalised
-// email addresses. It must also let through what programmes write all the
+// separated any way, over a line break too, full-width or other non-ASCII
+// digits, without the 0 or + a spreadsheet drops (after a phone cue),
+// internationalised email addresses, and ones spelled out. It must also
+// let through what programmes write all the
 // time (grant amounts, dates, years, organisation and charity numbers), so
 // each rule below says what it leaves alone and why.
 
