@@ -128,17 +128,29 @@ var fzPersonal = []string{
 	// W1), which nothing around it makes an office's; and a National
 	// Insurance number in lower case, spaced.
 	"flat 2, 10 Downing Street, London SW1A 2AA", "ab 12 34 56 c",
+	// Broken over a line, or with other marks between the groups (third
+	// security audit, D1).
+	"943 476\n5919", "943\r\n476\r\n5919", "07700\n900123", "943|476|5919", "943:476:5919", "07700;900123", "943..476..5919",
+	"DOB:\n01/02/1980", "Mr\nJohn Smith,",
+	// The sector's words for the person, before or after the name; NI
+	// numbers with dashes; record systems' numbers; a date of birth year
+	// first (third security audit, W1).
+	"SU: John Smith,", "John Smith (client)", "NI: AB-12-34-56-C", "RiO 1234567", "DOB 19800201",
+	// A mobile number as a spreadsheet leaves it, after a phone cue, and an
+	// address with "at" and "dot" spelled out (third security audit, W2).
+	"mob 7700900123", "tel 447700900123", "john.smith at gmail dot com",
 }
 
 var fzPersonalKinds = map[string]bool{
 	`appears to contain an email address (for a place, write "at" instead of "@")`:                                   true,
+	`appears to contain an email address ("at" and "dot" written as words)`:                                          true,
 	"appears to contain an NHS number":                                                                               true,
 	"appears to contain a phone number":                                                                              true,
 	`appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`:                                true,
 	"appears to contain a date of birth":                                                                             true,
 	"appears to contain a home address (a postcode given as where someone lives)":                                    true,
 	"appears to contain a home address (a house number and street given as where someone lives)":                     true,
-	`appears to contain a person's name (a name after "patient", "client" or "Pt")`:                                  true,
+	`appears to contain a person's name (a name beside a word for the person, such as "client", "patient" or "Pt")`:  true,
 	"appears to contain a hospital number":                                                                           true,
 	"appears to contain a National Insurance number":                                                                 true,
 	"appears to contain a date of birth (a full date right after a person's name)":                                   true,

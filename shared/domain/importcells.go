@@ -41,6 +41,46 @@ func guarded(s string, multiLine bool) string {
 	return ""
 }
 
+// cellKind names the kind of personal data of the people supported an
+// imported cell holds, or "": its text's (personalKind), or a phone number
+// a spreadsheet stored as a number (spreadsheetPhone).
+func cellKind(c SheetCell) string {
+	if kind := personalKind(c.Text); kind != "" {
+		return kind
+	}
+	if c.Numeric && spreadsheetPhone(c.Text) {
+		return kindPhone
+	}
+	return ""
+}
+
+// spreadsheetPhone reports whether a workbook's number (a cell stored as
+// a number: its text is the number as stored, "7700900123", or in
+// exponent form) is a UK phone number as Excel stores one typed into a
+// cell (third security audit, W2): 07700900123 becomes the number
+// 7700900123, ten digits starting with 7, and +447700900123 (or
+// +441134960000) the number 447700900123, 44 and a UK number's national
+// digits. No count, date or amount a programme imports looks so: counts
+// stop at 100,000 and dates are serial numbers of five digits. Text is
+// read as written (personalKind): typed as text, a number keeps its 0.
+func spreadsheetPhone(stored string) bool {
+	s := strings.TrimSpace(stored)
+	if strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || f != math.Trunc(f) || f < 0 || f >= 1e13 {
+			return false
+		}
+		s = strconv.FormatFloat(f, 'f', 0, 64)
+	}
+	switch {
+	case len(s) == 10 && s[0] == '7':
+		return true
+	case len(s) == 12 && strings.HasPrefix(s, "44") && s[2] != '0':
+		return validUKLength("0" + s[2:])
+	}
+	return false
+}
+
 // personalProblem is the problem with a cell holding personal data of the
 // kind named: it says what was found, never the data.
 func personalProblem(kind string) string {

@@ -535,7 +535,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 		// one shows the cell back (the web preview hides cells whose
 		// problem says so), and the checks below cannot replace the report.
 		for i, c := range sr.Cells {
-			if kind := personalKind(c.Text); kind != "" {
+			if kind := cellKind(c); kind != "" {
 				p.Add(RowField(sr.Number, cellColumn(cols, i)), personalProblem(kind))
 			}
 		}

@@ -767,3 +767,57 @@ func TestReadImportBlankCells(t *testing.T) {
 		t.Errorf("problems %v, want %v", f.Problems, want)
 	}
 }
+
+// TestReadImportSpreadsheetPhones holds what the third security audit
+// imported (W2): a mobile number typed into a workbook's cell, which Excel
+// keeps as the number 7700900123 (its 0 dropped) or 447700900123 (its +
+// dropped), in the notes or any other cell, is refused as a phone number.
+// Counts, dates and amounts stored as numbers, and the same digits typed
+// as text with no cue (a reference), pass as before.
+func TestReadImportSpreadsheetPhones(t *testing.T) {
+	sh := sheetOf(
+		[]string{"Project", "Period start", "Period end", "Referrals", "Notes", "Ref"},
+		[]string{"Bradford IPS", "2025-10-01", "2025-12-31", "3", "", ""},
+		[]string{"Bradford IPS", "2026-01-01", "2026-03-31", "3", "", ""},
+		[]string{"Bradford IPS", "2026-04-01", "2026-06-30", "3", "", ""},
+		[]string{"Bradford IPS", "2026-07-01", "2026-09-30", "3", "", ""},
+		[]string{"Bradford IPS", "2026-10-01", "2026-12-31", "3", "", "7700900123"},
+		[]string{"Bradford IPS", "2027-01-01", "2027-03-31", "3", "", ""},
+	)
+	sh.Rows[1].Cells[4] = SheetCell{Text: "7700900123", Numeric: true}
+	sh.Rows[2].Cells[4] = SheetCell{Text: "447700900123", Numeric: true}
+	sh.Rows[3].Cells[5] = SheetCell{Text: "4.47700900123E+11", Numeric: true}
+	sh.Rows[4].Cells[3] = SheetCell{Text: "441134960000", Numeric: true}
+	// Numbers that are no one's: a count, a serial date, an amount, a
+	// reference of another shape; and row 6's reference typed as text.
+	sh.Rows[6].Cells[1] = SheetCell{Text: "46388", Numeric: true} // 2027-01-01
+	sh.Rows[6].Cells[3] = SheetCell{Text: "12", Numeric: true}
+	sh.Rows[6].Cells[5] = SheetCell{Text: "1200000.5", Numeric: true}
+	f := ReadImport(sh, importProjects)
+	const phone = "appears to contain a phone number"
+	want := map[string]string{
+		"rows[2].notes":     phone,
+		"rows[3].notes":     phone,
+		"rows[4].F":         phone,
+		"rows[5].referrals": phone,
+	}
+	for k, frag := range want {
+		if got := f.Problems[k]; !strings.Contains(got, frag) || !strings.Contains(got, "counts only") {
+			t.Errorf("%s: %q, want it to say %q and why", k, got, frag)
+		}
+	}
+	for k, v := range f.Problems {
+		if _, ok := want[k]; !ok {
+			t.Errorf("unexpected problem %s: %s", k, v)
+		}
+	}
+	for stored, want := range map[string]bool{
+		"7700900123": true, "447700900123": true, "7.700900123E+9": true, "441134960000": true, "442079460018": true,
+		"7700900123.5": false, "770090012": false, "77009001234": false, "1134960000": false, "440000000000": false,
+		"447700900123000": false, "-7700900123": false, "9434765918": false, "": false, "12": false,
+	} {
+		if got := spreadsheetPhone(stored); got != want {
+			t.Errorf("spreadsheetPhone(%q) = %v, want %v", stored, got, want)
+		}
+	}
+}

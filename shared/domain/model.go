@@ -130,8 +130,8 @@ const MaxProgrammeYears = MaxReportYears
 
 // TextFields lists the programme's free text for the personal-data guard.
 func (in ProgrammeInput) TextFields() []TextField {
-	return append([]TextField{{"name", in.Name}, {"leadOrganisation", in.LeadOrganisation}, {"region", in.Region},
-		{"description", in.Description}, {"postcode", in.Postcode}}, locationTexts(in.BeneficiaryLocations)...)
+	return slices.Concat([]TextField{{"name", in.Name}, {"leadOrganisation", in.LeadOrganisation}, {"region", in.Region},
+		{"description", in.Description}, {"postcode", in.Postcode}}, locationTexts(in.BeneficiaryLocations), orgIDText("orgId", in.OrgID))
 }
 
 // Member is a person (by email) and the roles they hold in one programme.
@@ -253,10 +253,11 @@ func (in FunderInput) Validate() error {
 	return p.Err()
 }
 
-// TextFields lists the funder's free text: its name. Contacts are staff
-// addresses in their own field, and orgId a register identifier.
+// TextFields lists the funder's free text: its name, and an orgId in a
+// register whose format fundtrack does not check (orgIDText). Contacts
+// are staff addresses in their own field.
 func (in FunderInput) TextFields() []TextField {
-	return []TextField{{"name", in.Name}}
+	return append([]TextField{{"name", in.Name}}, orgIDText("orgId", in.OrgID)...)
 }
 
 // Input returns the funder's changeable fields, for applying a patch.
@@ -347,8 +348,8 @@ func (in ProjectInput) Validate() error {
 
 // TextFields lists the project's free text for the personal-data guard.
 func (in ProjectInput) TextFields() []TextField {
-	return append([]TextField{{"name", in.Name}, {"leadOrganisation", in.LeadOrganisation}, {"area", in.Area},
-		{"postcode", in.Postcode}}, locationTexts(in.BeneficiaryLocations)...)
+	return slices.Concat([]TextField{{"name", in.Name}, {"leadOrganisation", in.LeadOrganisation}, {"area", in.Area},
+		{"postcode", in.Postcode}}, locationTexts(in.BeneficiaryLocations), orgIDText("orgId", in.OrgID))
 }
 
 // Input returns the project's changeable fields, for applying a patch.

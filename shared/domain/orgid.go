@@ -247,6 +247,26 @@ func OrgIDNumber(id string) (field, number string) {
 	return l.Number, local
 }
 
+// orgIDText is what of an orgId the personal-data guard reads, as the
+// free text field field: the identifier after a list code whose format
+// fundtrack does not check (another country's register, or GB-COA, which
+// publishes none), up to 100 characters typed as the lead likes and
+// published in 360Giving as the funder's or recipient's id, so a number
+// or name put there ("IE-CRO-9434765919", "NL-KVK-John.Smith.DOB.01-02-1980")
+// is refused as in any other text (security3 N4). An identifier held to
+// its register's format (GB-CHC-1090095), or one CheckOrgID refuses, is
+// none: it has no room for personal data, or is not stored.
+func orgIDText(field, id string) []TextField {
+	prefix, local, ok := SplitOrgID(id)
+	if !ok || CheckOrgID(id) != "" {
+		return nil
+	}
+	if l, uk := UKOrgList(prefix); uk && l.pattern != nil {
+		return nil
+	}
+	return []TextField{{field, local}}
+}
+
 // orgID checks an optional orgId field.
 func orgID(p Problems, field, id string) {
 	if id == "" {

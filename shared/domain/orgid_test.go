@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -167,6 +168,58 @@ func TestOrgIDFieldsRefused(t *testing.T) {
 		e, ok := err.(*domain.Error)
 		if !ok || e.Code != domain.CodeValidation || e.Fields["orgId"] == "" || len(e.Fields) != 1 {
 			t.Errorf("%s with a bad orgId: %v, want validation_failed naming orgId only", name, err)
+		}
+	}
+}
+
+// TestOrgIDGuarded: an orgId in a register whose format fundtrack does not
+// check (any outside the UK) is typed freely and published in 360Giving,
+// so the personal-data guard reads the identifier after its list code, as
+// any other free text (security3 N4): on funders, programmes and projects
+// alike, 422 naming orgId. Real identifiers of such registers pass, and a
+// UK identifier, held to its register's format, has no room for any.
+func TestOrgIDGuarded(t *testing.T) {
+	d := domain.MustDate
+	type input interface {
+		domain.TextFielder
+		Validate() error
+	}
+	inputs := func(id string) map[string]input {
+		return map[string]input{
+			"funder": domain.FunderInput{Name: "Funder", OrgID: id, Contacts: []string{"a@b.org"}},
+			"programme": domain.ProgrammeInput{Name: "P", LeadOrganisation: "L", StartDate: d("2020-01-01"), EndDate: d("2021-01-01"),
+				OrgID: id},
+			"project": domain.ProjectInput{Name: "P", LeadOrganisation: "L", StartDate: d("2020-01-01"), EndDate: d("2021-01-01"),
+				OrgID: id},
+		}
+	}
+	for id, kind := range map[string]string{
+		"NL-KVK-John.Smith.DOB.01-02-1980": "a date of birth",
+		"IE-CRO-9434765919":                "an NHS number",
+		"IE-CRO-07700900123":               "a phone number",
+		"NL-KVK-Mr.John.Smith":             "a person's name",
+		"GB-COA-943-476-5919":              "an NHS number", // GB-COA publishes no format: shape only
+	} {
+		if msg := domain.CheckOrgID(id); msg != "" {
+			t.Fatalf("CheckOrgID(%q) = %q: the case needs an identifier of a valid shape", id, msg)
+		}
+		for name, in := range inputs(id) {
+			if err := in.Validate(); err != nil {
+				t.Fatalf("%s with orgId %q: %v", name, id, err)
+			}
+			var e *domain.Error
+			if err := domain.CheckText(in); !errors.As(err, &e) || e.Code != domain.CodePersonalData || len(e.Fields) != 1 ||
+				!strings.Contains(e.Fields["orgId"], kind) {
+				t.Errorf("%s with orgId %q: %v, want personal_data_detected naming orgId with %s", name, id, err, kind)
+			}
+		}
+	}
+	for _, id := range []string{"", "IE-CRO-123456", "IE-CHY-20012345", "NL-KVK-41176284", "US-EIN-12-3456789", "XI-LEI-5493001KJTIIGC8Y1R12",
+		"GB-CHC-1090095", "GB-COH-09506232", "GB-NHS-RT5", "XI-IATI-GB-COH-09506232"} {
+		for name, in := range inputs(id) {
+			if err := domain.CheckText(in); err != nil {
+				t.Errorf("%s with orgId %q: %v, want it kept", name, id, err)
+			}
 		}
 	}
 }

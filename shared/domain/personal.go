@@ -11,7 +11,8 @@ import (
 // fundtrack holds aggregate counts only. Free text is checked for the
 // personal data most likely to slip in (an NHS number, an email address, a
 // phone number, a National Insurance number; and, by the words around
-// them, a name with a title or after "patient" or "client", a date of
+// them, a name with a title or beside a word for the person ("patient",
+// "client", "SU", "claimant", "intern" …), a date of
 // birth (its cue before it, or after it or after the name it precedes), a
 // home address (a postcode after a residence cue or the label "postcode")
 // and a hospital number; and, with no cue, a date of birth right after or
@@ -19,8 +20,10 @@ import (
 // personal_people.go; the numbers are in personal_numbers.go) and
 // refused, since once stored it would be hard to purge.
 // The check reads text as people really type it: numbers grouped and
-// separated any way, full-width or other non-ASCII digits, internationalised
-// email addresses. It must also let through what programmes write all the
+// separated any way, over a line break too, full-width or other non-ASCII
+// digits, without the 0 or + a spreadsheet drops (after a phone cue),
+// internationalised email addresses, and ones spelled out. It must also
+// let through what programmes write all the
 // time (grant amounts, dates, years, organisation and charity numbers), so
 // each rule below says what it leaves alone and why.
 
@@ -107,9 +110,13 @@ const personalMessage = "fundtrack keeps counts only; remove personal details of
 // The kinds of personal data the guard names.
 const (
 	kindEmail = "an email address"
-	kindNHS   = "an NHS number"
-	kindPhone = "a phone number"
-	kindNI    = "a National Insurance number"
+	// kindSpelledEmail is an address with "at" and "dot" spelled out (see
+	// spelledEmailPattern): the problem names it so, as the hint about
+	// "@" does not apply.
+	kindSpelledEmail = "an email address (spelled)"
+	kindNHS          = "an NHS number"
+	kindPhone        = "a phone number"
+	kindNI           = "a National Insurance number"
 )
 
 // foundProblem is what a field holding personal data of the kind named is
@@ -132,12 +139,14 @@ func foundProblem(kind string) string {
 	switch kind {
 	case kindEmail:
 		return "appears to contain " + kind + ` (for a place, write "at" instead of "@")`
+	case kindSpelledEmail:
+		return "appears to contain " + kindEmail + ` ("at" and "dot" written as words)`
 	case kindName:
 		return "appears to contain " + kind + ` (a title such as "Mr" or "Ms" before a name)`
 	case kindAddress:
 		return "appears to contain " + kind + " (a postcode given as where someone lives)"
 	case kindCuedName:
-		return "appears to contain " + kindName + ` (a name after "patient", "client" or "Pt")`
+		return "appears to contain " + kindName + ` (a name beside a word for the person, such as "client", "patient" or "Pt")`
 	case kindStreet:
 		return "appears to contain " + kindAddress + " (a house number and street given as where someone lives)"
 	case kindFullAddress:
@@ -155,17 +164,74 @@ func foundProblem(kind string) string {
 }
 
 // personalKind names the first kind of personal data found in text, or "".
+//
+// Text is read as written, then, when it has lines, again with each single
+// line break read as a space (joinLines): a number broken over two lines
+// ("943 476\n5919", as a CSV cell or an Excel cell typed with Alt+Enter
+// holds it) and a cue on one line with its value on the next ("DOB:\n
+// 01/02/1980", "Mr\nJohn Smith", "lives at\nLS1 4AP", a record pasted as
+// a form lays it out) are found as on one line (security3 D1). A blank
+// line still parts paragraphs. The first reading, where a line break ends
+// a sentence, keeps what it finds: each reading only adds.
+func personalKind(text string) string {
+	norm := normaliseForGuard(text)
+	if kind := normalKind(norm); kind != "" {
+		return kind
+	}
+	if joined, ok := joinLines(norm); ok {
+		return normalKind(joined)
+	}
+	return ""
+}
+
+// joinLines is norm with each single line break (with any spaces and
+// carriage returns around it) read as one space, and whether it held one.
+// Two or more breaks together (a blank line between paragraphs) stay.
+func joinLines(norm string) (string, bool) {
+	if strings.IndexAny(norm, "\n\r") < 0 {
+		return norm, false
+	}
+	var b strings.Builder
+	b.Grow(len(norm))
+	joined := false
+	for i := 0; i < len(norm); {
+		c := norm[i]
+		if c != ' ' && c != '\n' && c != '\r' {
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		j, breaks := i, 0
+		for ; j < len(norm) && (norm[j] == ' ' || norm[j] == '\n' || norm[j] == '\r'); j++ {
+			if norm[j] == '\n' || norm[j] == '\r' && (j+1 >= len(norm) || norm[j+1] != '\n') {
+				breaks++
+			}
+		}
+		if breaks == 1 {
+			b.WriteByte(' ')
+			joined = true
+		} else {
+			b.WriteString(norm[i:j])
+		}
+		i = j
+	}
+	return b.String(), joined
+}
+
+// normalKind is personalKind of normalised text, read once as it is.
 // The numbers and addresses come first, so text that holds one is named
 // for it as before; the checks by words (peopleKind) read every word once,
 // which costs a large imported sheet about a tenth of the rest.
-func personalKind(text string) string {
-	norm := normaliseForGuard(text)
+func normalKind(norm string) string {
 	// Every address, plain, spaced or disguised ("[at]", "'at'"), holds an
 	// @, an opening bracket or a quoted "at": text with none (most notes,
 	// every long cell of an imported sheet) skips both patterns, which are
 	// most of the guard's time on a large import.
 	if mayHoldAddress(norm) && (emailPattern().MatchString(norm) || hasSpacedEmail(norm)) {
 		return kindEmail
+	}
+	if hasSpelledEmail(norm) {
+		return kindSpelledEmail
 	}
 	groups := digitGroups(norm)
 	if containsNHSNumber(norm, groups) {
@@ -210,7 +276,7 @@ func lazyRegexp(pattern string) func() *regexp.Regexp {
 // become the ASCII apostrophe, whichever way round they are used, so “at”,
 // ‘at’, „at“, «at» and »at« all read as 'at'. Zero-width and other
 // invisible format characters are dropped, so they cannot split a number.
-// Tabs become spaces (pasted tables); line breaks stay, and end a number.
+// Tabs become spaces (pasted tables); line breaks stay (see personalKind).
 func normaliseForGuard(text string) string {
 	var b strings.Builder
 	b.Grow(len(text))
@@ -384,6 +450,42 @@ const (
 	markSure  = 1
 	markQuote = 2
 )
+
+// spelledEmailPattern finds an address with its @ and its dots spelled
+// out, as people write one to keep it from being harvested: "john.smith
+// at gmail dot com", "jsmith AT hotmail DOT co DOT uk" (third security
+// audit, W2). Both words must be there, "at" and at least one "dot"
+// (hasSpelledEmail), and the domain must end in a top-level domain
+// people's addresses end in (spacedTLDs), so "met at the hub" and "held
+// at Leeds dot Arena" are none. Group 1 is the domain, up to its TLD.
+var spelledEmailPattern = lazyRegexp(`(?i)(?:^|[^\p{L}\p{M}\p{N}._%+'-])[\p{L}\p{M}\p{N}._%+'-]+ +at +` +
+	`((?:[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?(?: +dot +| *\. *))+)(?:` + spacedTLDs + `)(?:$|[^\p{L}\p{M}\p{N}])`)
+
+// hasSpelledEmail reports whether normalised text holds an address with
+// "at" and "dot" spelled out (spelledEmailPattern). Text with no word
+// "dot" (nearly all) skips the pattern.
+func hasSpelledEmail(norm string) bool {
+	if !hasWordDot(norm) {
+		return false
+	}
+	for _, m := range spelledEmailPattern().FindAllStringSubmatchIndex(norm, -1) {
+		if hasWordDot(norm[m[2]:m[3]]) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasWordDot reports whether s holds the word "dot", in any case.
+func hasWordDot(s string) bool {
+	for i := 0; i+3 <= len(s); i++ {
+		if s[i]|0x20 == 'd' && s[i+1]|0x20 == 'o' && s[i+2]|0x20 == 't' &&
+			(i == 0 || !letterAt(s, i-1) && !isDigit(s[i-1])) && (i+3 == len(s) || !letterAt(s, i+3) && !isDigit(s[i+3])) {
+			return true
+		}
+	}
+	return false
+}
 
 // hasSpacedEmail reports whether normalised text holds an address typed
 // with a space by its @ (see spacedEmailPattern), a web site aside. A

@@ -47,13 +47,25 @@ func homeAddress(norm, w string, start, end int) string {
 	case within(norm, from, 8, isPostcodeAt):
 		return kindAddress
 	case w != "address" && w != "moved" && w != "moving" && w != "relocated":
-		if within(norm, from, 4, streetAt) {
+		if within(norm, from, 4, cuedStreetAt) {
 			return kindStreet
 		}
-	case personBefore(norm, start) && within(norm, from, 4, streetAt) || within(norm, from, 4, lowerStreetAt):
+	case personBefore(norm, start) && within(norm, from, 4, cuedStreetAt) || within(norm, from, 4, lowerStreetAt):
 		return kindStreet
 	}
 	return ""
+}
+
+// cuedStreetAt is streetAt after a residence cue, where the house number
+// may also be set off by a comma ("lives at 12, High Street": third
+// security audit, W1). Without a cue a comma after a number lists it
+// ("Team of 12, Station Road office"), so fullAddress does not read so.
+func cuedStreetAt(norm string, i int) bool {
+	if streetAt(norm, i) {
+		return true
+	}
+	ok, _ := streetShapeComma(norm, i, true)
+	return ok
 }
 
 // personBefore reports whether one of the three words before the cue at i
@@ -90,9 +102,21 @@ func homeCue(norm, w string, start, end int) int {
 	from := nextEnd
 	switch w {
 	case "lives", "live", "lived", "living", "reside", "resides", "resided", "residing", "resident":
-		if !(next == "at" || next == "in" || next == "on" || next == "near" || w == "resident" && next == "of") ||
-			residenceNotHome[before] {
+		if residenceNotHome[before] {
 			return -1
+		}
+		if !(next == "at" || next == "in" || next == "on" || next == "near" || w == "resident" && next == "of") {
+			// A postcode right after the cue, or after a colon or dash:
+			// "resides LS1 4AP", "lives: LE3 8RA" (third security audit,
+			// W1). Not a place's name ("lives Leeds way"): only a postcode.
+			j := end
+			for j < len(norm) && (norm[j] == ' ' || norm[j] == ':' || norm[j] == '-') {
+				j++
+			}
+			if j == end || !isPostcodeAt(norm, j) {
+				return -1
+			}
+			return end
 		}
 	case "home":
 		switch {
@@ -169,7 +193,8 @@ func postcodeBeforeHome(norm, w string, start, end int) bool {
 }
 
 // labelledPostcode reports whether the word w at start..end, "postcode"
-// or "post" of "post code" (or "post-code"), labels a full UK postcode
+// or "post" of "post code" (or "post-code"), or the short forms forms use,
+// "P/C" and "PC" (third security audit, W1), labels a full UK postcode
 // right after it: only spaces, at most two of ": - = ( # ." and "is" or
 // "was" between ("Postcode: LS1 4AP", "post code LS14AP", "postcode - M1
 // 1AE", "her postcode is LE3 8RA"). A postcode so labelled, on a form or
@@ -183,6 +208,21 @@ func postcodeBeforeHome(norm, w string, start, end int) bool {
 // areas BD1 to BD24", "postcode removed", "Based at LE1 5WW"), as does a
 // district alone ("Postcode LS1").
 func labelledPostcode(norm, w string, start, end int) bool {
+	switch w {
+	case "p":
+		// "P/C LS1 4AP": the short form of postcode on forms (third
+		// security audit, W1), as is "PC" (a police constable's or a
+		// computer's only before a name or a word, never a postcode).
+		if end+2 > len(norm) || norm[end] != '/' || norm[end+1]|0x20 != 'c' || afterWordChar(norm, start) ||
+			end+2 < len(norm) && letterAt(norm, end+2) {
+			return false
+		}
+		end += 2
+	case "pc":
+		if afterWordChar(norm, start) {
+			return false
+		}
+	}
 	if w == "post" {
 		if end+1 >= len(norm) || norm[end] != ' ' && norm[end] != '-' {
 			return false
@@ -342,7 +382,7 @@ func streetAt(norm string, i int) bool {
 // about where someone lives, not an address as an organisation prints its
 // own (see homeAddress).
 func lowerStreetAt(norm string, i int) bool {
-	ok, lower := streetShape(norm, i)
+	ok, lower := streetShapeComma(norm, i, true)
 	if !ok {
 		ok, lower = dwellingShape(norm, i)
 	}
@@ -351,7 +391,11 @@ func lowerStreetAt(norm string, i int) bool {
 
 // streetShape reports whether a house number and street start at i (see
 // streetAt), and whether a word of it is in lower case.
-func streetShape(norm string, i int) (street, lower bool) {
+func streetShape(norm string, i int) (street, lower bool) { return streetShapeComma(norm, i, false) }
+
+// streetShapeComma is streetShape, with a comma allowed after the house
+// number if comma is set (see cuedStreetAt).
+func streetShapeComma(norm string, i int, comma bool) (street, lower bool) {
 	if afterWordChar(norm, i) {
 		return false, false
 	}
@@ -367,6 +411,9 @@ func streetShape(norm string, i int) (street, lower bool) {
 		}
 	}
 	if j < len(norm) && norm[j] < 0x80 && asciiLetter[norm[j]] && (j+1 >= len(norm) || !letterAt(norm, j+1)) { // 12a
+		j++
+	}
+	if comma && j+1 < len(norm) && norm[j] == ',' && norm[j+1] == ' ' {
 		j++
 	}
 	if j >= len(norm) || norm[j] != ' ' {

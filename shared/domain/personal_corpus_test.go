@@ -23,7 +23,8 @@ type corpusLine struct {
 }
 
 // readCorpus reads a corpus file: one note a line, "\n" standing for a
-// line break, # comments; with kinds, each line is "kind<TAB>note".
+// line break (and "\r" for a carriage return), # comments; with kinds,
+// each line is "kind<TAB>note".
 func readCorpus(t testing.TB, path string, withKind bool) []corpusLine {
 	t.Helper()
 	f, err := os.Open(path)
@@ -46,7 +47,7 @@ func readCorpus(t testing.TB, path string, withKind bool) []corpusLine {
 				t.Fatalf("%s:%d: no kind", path, n)
 			}
 		}
-		c.text = strings.ReplaceAll(c.text, `\n`, "\n")
+		c.text = strings.NewReplacer(`\n`, "\n", `\r`, "\r").Replace(c.text)
 		out = append(out, c)
 	}
 	if err := sc.Err(); err != nil {
@@ -56,16 +57,18 @@ func readCorpus(t testing.TB, path string, withKind bool) []corpusLine {
 }
 
 var corpusKinds = map[string]string{
-	"nhs":      "appears to contain an NHS number",
-	"email":    `appears to contain an email address (for a place, write "at" instead of "@")`,
-	"phone":    "appears to contain a phone number",
-	"name":     `appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`,
-	"birth":    "appears to contain a date of birth",
-	"address":  "appears to contain a home address (a postcode given as where someone lives)",
-	"street":   "appears to contain a home address (a house number and street given as where someone lives)",
-	"cuedname": `appears to contain a person's name (a name after "patient", "client" or "Pt")`,
-	"hospital": "appears to contain a hospital number",
-	"ni":       "appears to contain a National Insurance number",
+	"nhs":   "appears to contain an NHS number",
+	"email": `appears to contain an email address (for a place, write "at" instead of "@")`,
+	// With "at" and "dot" spelled out (third security audit, W2).
+	"spelledemail": `appears to contain an email address ("at" and "dot" written as words)`,
+	"phone":        "appears to contain a phone number",
+	"name":         `appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`,
+	"birth":        "appears to contain a date of birth",
+	"address":      "appears to contain a home address (a postcode given as where someone lives)",
+	"street":       "appears to contain a home address (a house number and street given as where someone lives)",
+	"cuedname":     `appears to contain a person's name (a name beside a word for the person, such as "client", "patient" or "Pt")`,
+	"hospital":     "appears to contain a hospital number",
+	"ni":           "appears to contain a National Insurance number",
 	// With no cue (second security audit, W1).
 	"namedbirth":  "appears to contain a date of birth (a full date right after a person's name)",
 	"fulladdress": "appears to contain a home address (a house number, street and postcode with no organisation named before them)",
@@ -79,8 +82,17 @@ var corpusKinds = map[string]string{
 // rate on notes holding personal data in the forms people type (every one
 // must be found, as the right kind) and its false-alarm rate on clean notes
 // full of amounts, dates, years, reference and organisation numbers (none
-// may be refused). Run with -v to see the rates. Last measured: caught 334
-// of 334 notes with personal data, false alarms 0 of 453 clean notes (322
+// may be refused). Run with -v to see the rates. Last measured: caught 385
+// of 385 notes with personal data, false alarms 0 of 480 clean notes (380
+// of 380 and 0 of 477 before the phone numbers without their 0 or + after a
+// phone cue and the addresses spelled out were added, both sides; 358
+// of 358 and 0 of 468 before the sector's other words for the person, the
+// names before their cue, the short residence cues and labels, NI numbers
+// with dashes, record systems' numbers and dates year first were added,
+// both sides; 334
+// of 334 and 0 of 453 before the numbers and cues broken over lines and the
+// numbers joined by other marks were added, both sides, with the timetables
+// and tables those marks also write; 322
 // of 322 and 0 of 442 before the postcodes after "postcode" and the dates
 // of birth before a name were added, both sides, with their look-alikes; 302
 // of 302 and 0 of 426 before the +44 numbers set apart from their +, the
@@ -93,8 +105,8 @@ func TestPersonalDataCorpus(t *testing.T) {
 	t.Parallel()
 	positive := readCorpus(t, "testdata/personal/personal.txt", true)
 	clean := readCorpus(t, "testdata/personal/clean.txt", false)
-	if len(positive) < 330 || len(clean) < 450 {
-		t.Fatalf("corpus too small: %d with personal data (want 330+), %d clean (want 450+)", len(positive), len(clean))
+	if len(positive) < 385 || len(clean) < 480 {
+		t.Fatalf("corpus too small: %d with personal data (want 385+), %d clean (want 480+)", len(positive), len(clean))
 	}
 
 	hits, rightKind := 0, 0
@@ -135,7 +147,8 @@ func TestPersonalDataCorpus(t *testing.T) {
 		"name %d/%d (after patient or client %d/%d), date of birth %d/%d, home address %d/%d (by street %d/%d), "+
 		"hospital number %d/%d, National Insurance number %d/%d",
 		pct(hits, len(positive)), hits, len(positive), rightKind,
-		byKind["nhs"][0], byKind["nhs"][1], byKind["email"][0], byKind["email"][1], byKind["phone"][0], byKind["phone"][1],
+		byKind["nhs"][0], byKind["nhs"][1], byKind["email"][0]+byKind["spelledemail"][0], byKind["email"][1]+byKind["spelledemail"][1],
+		byKind["phone"][0], byKind["phone"][1],
 		byKind["name"][0]+byKind["cuedname"][0], byKind["name"][1]+byKind["cuedname"][1], byKind["cuedname"][0], byKind["cuedname"][1],
 		byKind["birth"][0]+byKind["namedbirth"][0]+byKind["birthbefore"][0], byKind["birth"][1]+byKind["namedbirth"][1]+byKind["birthbefore"][1],
 		byKind["address"][0]+byKind["street"][0]+byKind["fulladdress"][0]+byKind["flat"][0]+byKind["postcodelabel"][0],

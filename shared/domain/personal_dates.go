@@ -11,16 +11,19 @@ import (
 // Hospital numbers.
 
 // hospitalNumber reports whether a hospital number follows the cue w
-// ending at end: "MRN" (a medical record number), or "hospital" or
-// "hosp." with "no.", "number", "num", "nbr", "ID" or "#", then, after a
-// colon, dash or full stop or not, an identifier as hospitals issue them:
-// up to three letters and five to ten digits, with a letter after or not
-// ("MRN 1234567", "hospital no. K123456", "Hosp No: RAE1234567"). "hospital
-// numbers" (a count), "Hospital no. of beds" and "Hospital ID RGD" (a
-// trust's code) are not one.
+// ending at end: "MRN" (a medical record number) or the name of a
+// patient record system (recordSystems: "RiO 1234567", "SystmOne
+// 1234567", "PAS no. 1234567": third security audit, W1), with "no.",
+// "number", "num", "nbr", "ID" or "#" or not, or "hospital" or "hosp."
+// with one of those, then, after a colon, dash or full stop or not, an
+// identifier as hospitals issue them: up to three letters and five to ten
+// digits, with a letter after or not ("MRN 1234567", "hospital no.
+// K123456", "Hosp No: RAE1234567"). "hospital numbers" (a count),
+// "Hospital no. of beds", "Hospital ID RGD" (a trust's code) and a
+// standard's number ("PAS 1192", four digits) are not one.
 func hospitalNumber(norm, w string, end int) bool {
 	i := end
-	if w != "mrn" {
+	if w != "mrn" && !recordSystems[w] {
 		if i < len(norm) && norm[i] == '.' {
 			i++
 		}
@@ -38,6 +41,8 @@ func hospitalNumber(norm, w string, end int) bool {
 			}
 			i = e
 		}
+	} else if next, e := wordAfter(norm, i); next == "no" || next == "number" || next == "num" || next == "nbr" || next == "id" {
+		i = e
 	}
 	for n := 0; n < 4 && i < len(norm) && strings.IndexByte(" :.#-", norm[i]) >= 0; n++ {
 		i++
@@ -61,6 +66,12 @@ func hospitalNumber(norm, w string, end int) bool {
 	}
 	return k >= len(norm) || !letterAt(norm, k) && !isDigit(norm[k])
 }
+
+// recordSystems, lower-cased, are the patient record systems of the NHS
+// trusts (mental health trusts' RiO, PARIS and CareNotes, SystmOne, EMIS,
+// Lorenzo, a trust's PAS) whose name before a number gives a person's
+// record number, as "MRN" does.
+var recordSystems = wordSet("rio paris systmone emis pas carenotes lorenzo")
 
 // Dates of birth.
 
@@ -441,12 +452,23 @@ func birthDateParts(text string) (n int, year string, run bool) {
 		year = m[4]
 	case m[7] != "":
 		year, run = m[7][4:], true
+		if len(m[7]) == 8 && !dayMonthFirst(m[7]) {
+			year = m[7][:4] // 19800201
+		}
 	case m[10] != "":
 		year = m[10]
 	default:
 		year = m[13]
 	}
 	return n, year, run
+}
+
+// dayMonthFirst reports whether a run of eight digits reads as a date day
+// and month first (01021980), as realBirthDate tries it first.
+func dayMonthFirst(d string) bool {
+	n := func(s string) int { v, _ := strconv.Atoi(s); return v }
+	a, b, y := n(d[0:2]), n(d[2:4]), n(d[4:])
+	return a >= 1 && b >= 1 && a <= 31 && b <= 31 && (a <= 12 || b <= 12) && y >= 1900 && y <= 2099
 }
 
 // realBirthDate checks the parts birthDatePattern matched (m, its
@@ -462,7 +484,11 @@ func realBirthDate(m []string) bool {
 		return year(m[4]) && n(m[5]) >= 1 && n(m[5]) <= 12 && n(m[6]) >= 1 && n(m[6]) <= 31
 	case m[7] != "":
 		d := m[7]
-		return dm(n(d[0:2]), n(d[2:4])) && year(d[4:])
+		// Day and month first (01021980), or an eight-digit date year
+		// first as databases write it (19800201: third security audit,
+		// W1), the year then of four digits.
+		return dm(n(d[0:2]), n(d[2:4])) && year(d[4:]) ||
+			len(d) == 8 && n(d[:4]) >= 1900 && n(d[:4]) <= 2099 && n(d[4:6]) >= 1 && n(d[4:6]) <= 12 && n(d[6:]) >= 1 && n(d[6:]) <= 31
 	case m[8] != "":
 		return n(m[8]) >= 1 && n(m[8]) <= 31 && year(m[10])
 	default:
@@ -505,8 +531,8 @@ func realBirthDate(m []string) bool {
 func namedBirthDate(norm string, gs []digitGroup) bool {
 	thisYear := 0
 	for i, g := range gs {
-		if i > 0 && g.joined {
-			continue // a date starts its own number
+		if i > 0 && g.joined && !g.wide {
+			continue // a date starts its own number (a table's bar or a colon before it is no part of it)
 		}
 		j, marks := g.start, 0
 		for j > 0 && marks <= 2 {
@@ -567,7 +593,7 @@ func namedBirthDate(norm string, gs []digitGroup) bool {
 func birthDateBeforeName(norm string, gs []digitGroup) bool {
 	thisYear := 0
 	for i, g := range gs {
-		if i > 0 && g.joined || afterWordChar(norm, g.start) || len(g.digits) == 3 || len(g.digits) > 4 {
+		if i > 0 && g.joined && !g.wide || afterWordChar(norm, g.start) || len(g.digits) == 3 || len(g.digits) > 4 {
 			continue // a date starts its own number, with its day or its year
 		}
 		dated := g.date || i+2 < len(gs) && gs[i+1].joined && gs[i+2].joined || monthAfter(norm, g.end)

@@ -417,14 +417,36 @@ var orgEndWords = map[string]bool{"Trust": true, "Trusts": true, "Foundation": t
 // initials that names a business passes (namesBusiness): programmes call
 // the employers they work with clients too ("client J Sainsbury", "client
 // John Lewis", "client J Smith Ltd").
+//
+// The sector's other words for the person are cues too (third security
+// audit, W1): "SU" (service user; not "Su", a forename), "customer" and
+// "claimant" (DWP's), "intern", "candidate", "jobseeker" and "trainee"
+// (the programmes' own), and the plurals ("clients John Smith and Jane
+// Doe"). Between the cue and the name may stand a bracket or a comma
+// ("client (John Smith)", "our client, John Smith, started work"). The
+// label "name" is a cue where it names no one else (nameLabel: "Name: John
+// Smith", "Client name: John Smith", "client's name is John Smith", "Full
+// name - Asha Patel"; not "Contact name: Claire Murray", "Project name:
+// …"). A title after the cue is the title's to find ("Intern: Mr T.
+// Williams" is a name with a title). A cohort or a team
+// named by these words passes ("Spring interns 2026", "Customer Services
+// Manager", "Candidate Information Pack"): no name follows.
 func cuedName(norm, w string, start, end int) bool {
 	switch w {
 	case "pt":
 		if norm[start:end] == "PT" {
 			return false
 		}
-	case "user":
+	case "user", "users":
 		if wordBefore(norm, start) != "service" {
+			return false
+		}
+	case "su":
+		if norm[start:end] == "Su" {
+			return false // a forename ("Su Patel"), where SU is written in capitals
+		}
+	case "name", "names":
+		if !nameLabel(norm, start, end) {
 			return false
 		}
 	}
@@ -432,6 +454,7 @@ func cuedName(norm, w string, start, end int) bool {
 		return false // "3pt"
 	}
 	verb := w == "supported" || w == "supporting"
+	label := w == "name" || w == "names"
 	// "Client-Led", "Patient-Initiated Follow-Up": the cue is half of a
 	// compound word, not the word for the person.
 	compound := end+1 < len(norm) && norm[end] == '-' && letterAt(norm, end+1)
@@ -442,9 +465,18 @@ func cuedName(norm, w string, start, end int) bool {
 	for i < len(norm) && norm[i] == ' ' {
 		i++
 	}
-	if i < len(norm) && (norm[i] == ':' || norm[i] == '-') {
+	if label {
+		if next, e := wordAfter(norm, i); next == "is" || next == "was" {
+			for i = e; i < len(norm) && norm[i] == ' '; i++ {
+			}
+		}
+	}
+	if i < len(norm) && (norm[i] == ':' || norm[i] == '-' || !verb && (norm[i] == '(' || norm[i] == ',')) {
 		for i++; i < len(norm) && norm[i] == ' '; i++ {
 		}
+	}
+	if next, _ := wordAfter(norm, i); cueWords[next] == cueTitle {
+		return false // "Intern: Mr T. Williams": the title's, as a name with a title
 	}
 	if e := initialSurname(norm, i); e > 0 && !namesBusiness(norm, i, e) {
 		return true
@@ -454,6 +486,80 @@ func cuedName(norm, w string, start, end int) bool {
 	}
 	e := forenameSurname(norm, i, !compound)
 	return e > 0 && !namesBusiness(norm, i, e)
+}
+
+// nameLabel reports whether the word "name" (or "names") at start..end
+// labels a person's name on its own: a colon or dash, or "is" or "was",
+// after it, and before it nothing (it starts the text, a line or a
+// clause: "Name: John Smith"), "full" or "first" so placed, or a word for
+// the person or theirs ("his name is", "the client's full name:"). A
+// name labelled as someone else's or something's passes: "Contact name:
+// Claire Murray", "Staff name:", "Project name: Mary Seacole Ward",
+// "Name of employer: John Lewis".
+func nameLabel(norm string, start, end int) bool {
+	j := end
+	for j < len(norm) && norm[j] == ' ' {
+		j++
+	}
+	if j >= len(norm) || norm[j] != ':' && norm[j] != '-' {
+		if next, _ := wordAfter(norm, end); next != "is" && next != "was" {
+			return false
+		}
+	}
+	w, k := wordBeforeAt(norm, start)
+	if w == "full" || w == "first" {
+		w, _ = wordBeforeAt(norm, k)
+	}
+	return w == "" || nameOwners[w]
+}
+
+// nameOwners, lower-cased, are the words before a "name" label that make
+// it the name of one of the people supported: the words for them
+// (peopleSupported, and the cues of cuedName) and the possessives.
+var nameOwners = func() map[string]bool {
+	m := wordSet("their your my patients clients participants users customer customer's customers claimant " +
+		"claimant's claimants candidate candidate's candidates jobseeker jobseeker's jobseekers interns trainees su su's")
+	for w := range peopleSupported {
+		m[w] = true
+	}
+	return m
+}()
+
+// nameBeforeCue reports whether the word for the person w at start..end
+// labels the name written right before it, as a note or a list annotates
+// whom it speaks of (third security audit, W1): "John Smith (client)",
+// "Asha Patel, patient, started work", "John Smith - SU", "Smith, John
+// (service user)". Only a bracket, dash, colon or comma (and "is", "was",
+// "the" and the like: labelBefore) stands between, the word ends its
+// clause (labelEnds: "Claire Murray, client services manager" and "Mary
+// Jones (Client Lead)" go on, and pass), and a name reads as after
+// "client" (nameStartAt). "Trainee", "supported" and the label "name"
+// are not read so: a trainee after a name is as often staff.
+func nameBeforeCue(norm, w string, start, end int) bool {
+	switch w {
+	case "client", "clients", "patient", "patients", "participant", "participants", "customer", "customers", "claimant",
+		"claimants", "intern", "interns", "candidate", "candidates", "jobseeker", "jobseekers":
+	case "pt", "su":
+		if norm[start:end] == "PT" || norm[start:end] == "Su" {
+			return false
+		}
+	case "user", "users":
+		before, k := wordBeforeAt(norm, start)
+		if before != "service" {
+			return false
+		}
+		start = k
+	default:
+		return false
+	}
+	if afterWordChar(norm, start) {
+		return false
+	}
+	i, bracket := labelBefore(norm, start, true)
+	if i == 0 || strings.TrimSpace(norm[i:start]) == "" || !labelEnds(norm, end, bracket) {
+		return false // "John Smith client": no mark or word between, so no label
+	}
+	return nameStartAt(norm, i) >= 0
 }
 
 // initialSurname is where one or two initials and a surname that start at

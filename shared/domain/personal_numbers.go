@@ -12,17 +12,27 @@ type digitGroup struct {
 	start, end int    // byte offsets in the normalised text
 	joined     bool   // joined to the previous group by a short separator
 	sep        string // that separator, when joined
-	date       bool   // part of something dated (see markDates)
+	// wide marks a group joined only by a mark beyond the dashes, dots,
+	// slashes, brackets, underscores and commas that write dates and
+	// figures (a table's |, a time's :, see joins): the checks of dates
+	// take it for a number of its own.
+	wide bool
+	date bool // part of something dated (see markDates)
 }
 
 // digitGroups splits normalised text into runs of digits. Two runs are
 // joined when only spaces (any number of them: a pasted table pads with
-// many) and at most three marks — dashes, dots, slashes, brackets,
-// underscores, commas — stand between them, so "943 476 5919",
-// "943_476_5919", "(0113) 496-0000", "07700    900123" and "01/10/2016"
-// each read as one number written in groups. Which joins make a number is
-// for each check to say: a comma joins "943,476,5919" but also lists
-// figures ("12, 15, 20") and thousands ("£1,234,567").
+// many) and at most three marks (joinMarks: dashes, dots, slashes,
+// brackets, underscores, commas, and the bars, colons, semicolons, plus
+// signs, stars, tildes, quotes and backslashes people also put between
+// groups: security3 D1) stand between them, so "943 476 5919",
+// "943_476_5919", "(0113) 496-0000", "07700    900123", "943|476|5919",
+// "943..476..5919" and "01/10/2016" each read as one number written in
+// groups. Which joins make a number is for each check to say: a comma
+// joins "943,476,5919" but also lists figures ("12, 15, 20") and
+// thousands ("£1,234,567"), as a semicolon and a table's bar list them
+// ("12; 15; 20", "| 12 | 15 |": listMark). A line break parts two runs
+// here; personalKind reads the text again with its lines joined.
 func digitGroups(norm string) []digitGroup {
 	var gs []digitGroup
 	for i := 0; i < len(norm); {
@@ -38,6 +48,7 @@ func digitGroups(norm string) []digitGroup {
 		if n := len(gs); n > 0 {
 			if between := norm[gs[n-1].end:i]; joins(between) {
 				g.joined, g.sep = true, between
+				g.wide = strings.IndexFunc(between, func(r rune) bool { return r != ' ' && !strings.ContainsRune(dateMarks, r) }) >= 0
 			}
 		}
 		gs = append(gs, g)
@@ -48,13 +59,16 @@ func digitGroups(norm string) []digitGroup {
 }
 
 // joins reports whether what stands between two runs of digits joins them
-// (see digitGroups). A line break, a letter or any other sign parts them.
+// (see digitGroups): spaces, and at most three of joinMarks. A line break,
+// a letter or any other sign parts them: a currency sign, a percent sign,
+// "@", "&", "=" or "<>", which write figures of their own ("£12 £15",
+// "12% 15%", "3 + 4 = 7").
 func joins(between string) bool {
 	marks := 0
 	for i := 0; i < len(between); i++ {
 		switch c := between[i]; {
 		case c == ' ':
-		case strings.IndexByte("-./()_,", c) >= 0:
+		case isJoinMark(c):
 			marks++
 		default:
 			return false
@@ -62,6 +76,23 @@ func joins(between string) bool {
 	}
 	return marks <= 3
 }
+
+const (
+	// dateMarks are the marks that join the groups of dates and figures
+	// as well as numbers; joinMarks are those and the other marks people
+	// put between a number's groups ("943|476|5919", "943:476:5919",
+	// "07700;900123", "943+476+5919", "943*476*5919", "943~476~5919",
+	// "943'476'5919", "943\476\5919"): neither letters nor signs that
+	// write figures of their own (see joins).
+	dateMarks = "-./()_,"
+	joinMarks = dateMarks + `|:;+*~'"\[]{}`
+)
+
+func isJoinMark(c byte) bool { return strings.IndexByte(joinMarks, c) >= 0 }
+
+// listMark reports whether a separator's kind (sepKind) lists figures as
+// well as joining a number's groups: a comma, a semicolon or a table's bar.
+func listMark(kind string) bool { return kind == "," || kind == ";" || kind == "|" }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
@@ -82,7 +113,18 @@ func markDates(gs []digitGroup) {
 	starts := func(i int, sep string) bool {
 		return i == 0 || !gs[i].joined || gs[i].sep != sep || gs[i-1].date
 	}
+	// colon reports whether group i is joined to the one before by a colon.
+	colon := func(i int) bool { return gs[i].joined && sepKind(gs[i].sep) == ":" }
 	for i := range gs {
+		// A time of day (09:30, 9:30:15), as a timetable lists them
+		// ("08:00 10:30 12:00"): its groups write no number, as a date's
+		// do not. A colon joins "943:476:5919" all the same.
+		if i+1 < len(gs) && colon(i+1) && (i == 0 || !colon(i) || gs[i-1].date) && num(gs[i], 1, 2, 0, 23) && num(gs[i+1], 2, 2, 0, 59) {
+			gs[i].date, gs[i+1].date = true, true
+			if i+2 < len(gs) && colon(i+2) && num(gs[i+2], 2, 2, 0, 59) {
+				gs[i+2].date = true
+			}
+		}
 		if i+2 < len(gs) && gs[i+1].joined && gs[i+2].joined && gs[i+1].sep == gs[i+2].sep && datey(gs[i+1].sep) && starts(i, gs[i+1].sep) {
 			a, b, c := gs[i], gs[i+1], gs[i+2]
 			dmy := num(a, 1, 2, 1, 31) && num(b, 1, 2, 1, 12) && (year4(c) || len(c.digits) == 2)
@@ -100,11 +142,13 @@ func markDates(gs []digitGroup) {
 
 // sepKind is the kind of a separator between groups of digits: " " for
 // spaces and brackets alone ("(943) 476 5919" is spaced), else the one
-// dash, dot, slash, underscore or comma it holds; "" if it holds more than
-// one mark, which nobody puts inside a number.
+// mark it holds, once or repeated ("943..476..5919", "943 -- 476 -- 5919"
+// are dotted and dashed); "" if it holds two different marks, which
+// nobody puts inside a number.
 func sepKind(sep string) string {
 	marks := strings.Map(func(r rune) rune {
-		if r == ' ' || r == '(' || r == ')' {
+		switch r {
+		case ' ', '(', ')', '[', ']', '{', '}':
 			return -1
 		}
 		return r
@@ -112,8 +156,8 @@ func sepKind(sep string) string {
 	switch {
 	case marks == "":
 		return " "
-	case len(marks) == 1:
-		return marks
+	case strings.Count(marks, marks[:1]) == len(marks):
+		return marks[:1]
 	}
 	return ""
 }
@@ -142,7 +186,7 @@ func containsNHSNumber(norm string, gs []digitGroup) bool {
 	for i := range gs {
 		money := !gs[i].joined && afterCurrency(norm, gs[i])
 		layout := isThreeThreeFour(gs[i:min(i+3, len(gs))])
-		commas := layout && sepKind(gs[i+1].sep) == "," && sepKind(gs[i+2].sep) == ","
+		commas := layout && listMark(sepKind(gs[i+1].sep)) && sepKind(gs[i+2].sep) == sepKind(gs[i+1].sep)
 		digits, kind, short := "", "", false
 		for j := i; j < len(gs) && len(digits) < 10; j++ {
 			g := gs[j]
@@ -154,7 +198,7 @@ func containsNHSNumber(norm string, gs []digitGroup) bool {
 				if kind == "" {
 					kind = k
 				}
-				if k == "," && !commas || k != kind && !(j-i <= 2 && layout) {
+				if listMark(k) && !commas || k != kind && !(j-i <= 2 && layout) {
 					break
 				}
 			}
@@ -248,12 +292,22 @@ func ValidNHSNumber(digits string) bool {
 // (standsAlone): "0 1 2 1 3 2 0 1 2 2 1 3" (job starts by month) holds
 // eleven such digits starting 01, but is a list of twelve, and "0.1 0.2
 // 0.3" mixes dots and spaces.
+//
+// After a phone cue (phoneCueBefore: "mob", "tel", "phone", "call" …), a
+// number without its 0 or its + is one too, as a spreadsheet leaves it
+// (Excel reads 07700900123 typed into a cell as the number 7700900123,
+// and +447700900123 as 447700900123) and people copy it on: "mob
+// 7700900123", "mob 7700 900123", "tel 447700900123" (third security
+// audit, W2). Without a cue such digits are as often a reference.
 func containsPhoneNumber(norm string, gs []digitGroup) bool {
 	for i := range gs {
 		plus := afterPlus(norm, gs[i])
 		d := gs[i].digits
+		cued := false
 		if !(plus && strings.HasPrefix(d, "44")) && !strings.HasPrefix(d, "0") {
-			continue
+			if cued = phoneCueBefore(norm, gs, i); !cued {
+				continue
+			}
 		}
 		digits, kind := "", ""
 		uniform, single := true, false
@@ -263,7 +317,7 @@ func containsPhoneNumber(norm string, gs []digitGroup) bool {
 				break
 			}
 			if j > i {
-				if strings.Contains(g.sep, ",") && (len(gs[j-1].digits) < 3 || len(g.digits) < 3) {
+				if strings.ContainsAny(g.sep, ",;|") && (len(gs[j-1].digits) < 3 || len(g.digits) < 3) {
 					break
 				}
 				k := sepKind(g.sep)
@@ -277,6 +331,12 @@ func containsPhoneNumber(norm string, gs []digitGroup) bool {
 			}
 			digits += g.digits
 			national, ok := ukNational(digits, plus)
+			if cued {
+				national, ok = "0"+strings.TrimPrefix(digits, "44"), true
+				if !strings.HasPrefix(digits, "44") {
+					national = "0" + digits
+				}
+			}
 			if !ok || !validUKLength(national) {
 				continue
 			}
@@ -290,7 +350,8 @@ func containsPhoneNumber(norm string, gs []digitGroup) bool {
 
 // containsNINumber finds a National Insurance number: two letters, six
 // digits and a letter A to D (AB123456C), as HMRC writes it or spaced in
-// pairs (AB 12 34 56 C), in any case (ab123456c, Ab 12 34 56 c: a note
+// pairs (AB 12 34 56 C), or its pairs set apart by dashes or dots instead
+// (AB-12-34-56-C, AB.12.34.56.C: third security audit, W1), in any case (ab123456c, Ab 12 34 56 c: a note
 // typed in a hurry does not keep HMRC's capitals). The prefix must be one
 // HMRC issues: no D, F, I, Q, U or V in it, no O second, and not BG, GB,
 // KN, NK, NT, TN or ZZ; so a Scottish or Northern Irish company number
@@ -308,16 +369,18 @@ func containsPhoneNumber(norm string, gs []digitGroup) bool {
 func containsNINumber(norm string, gs []digitGroup) bool {
 	for i, g := range gs {
 		end, spaced, pairs := g.end, false, false
+		sep := byte(' ') // what parts the pairs, and the letters from them
 		switch {
 		case len(g.digits) == 6:
 		case len(g.digits) == 2 && i+2 < len(gs) && len(gs[i+1].digits) == 2 && len(gs[i+2].digits) == 2 &&
-			gs[i+1].sep == " " && gs[i+2].sep == " ":
+			gs[i+1].sep == gs[i+2].sep && (gs[i+1].sep == " " || gs[i+1].sep == "-" || gs[i+1].sep == "."):
 			end, spaced, pairs = gs[i+2].end, true, true
+			sep = gs[i+1].sep[0]
 		default:
 			continue
 		}
 		p := g.start
-		if p > 0 && norm[p-1] == ' ' {
+		if p > 0 && (norm[p-1] == ' ' || norm[p-1] == sep) {
 			p--
 			spaced = true
 		}
@@ -326,7 +389,7 @@ func containsNINumber(norm string, gs []digitGroup) bool {
 		}
 		upper := isLetter(norm[p-2]) && isLetter(norm[p-1])
 		k := end
-		if k < len(norm) && norm[k] == ' ' {
+		if k < len(norm) && (norm[k] == ' ' || norm[k] == sep) {
 			k++
 		}
 		suffix := k < len(norm) && (norm[k] >= 'A' && norm[k] <= 'D' || (!upper || k == end) && norm[k] >= 'a' && norm[k] <= 'd') &&
@@ -409,12 +472,42 @@ func afterPlus(norm string, g digitGroup) bool {
 		if norm[p] == '+' {
 			return joins(norm[p+1 : g.start])
 		}
-		if norm[p] != ' ' && strings.IndexByte("-./()_,", norm[p]) < 0 {
+		if norm[p] != ' ' && !isJoinMark(norm[p]) {
 			return false
 		}
 	}
 	return false
 }
+
+// phoneCueBefore reports whether a phone cue stands right before group i,
+// which starts its number: "mob", "mobile", "tel", "telephone", "phone",
+// "ph", "cell", "call", "ring", "text", "txt", "sms" or "whatsapp", with
+// "no", "number", "num", "nr" or "on" and a colon, full stop, dash or # or
+// not ("mob 7700900123", "Tel. no: 447700900123", "call on 7700 900123").
+func phoneCueBefore(norm string, gs []digitGroup, i int) bool {
+	if i > 0 && gs[i].joined || afterWordChar(norm, gs[i].start) {
+		return false
+	}
+	at := gs[i].start
+	for n := 0; n < 3; n++ {
+		for at > 0 && strings.IndexByte(" :.-#", norm[at-1]) >= 0 {
+			at--
+		}
+		w, k := wordBeforeAt(norm, at)
+		switch {
+		case phoneCues[w]:
+			return true
+		case w == "no" || w == "number" || w == "num" || w == "nr" || w == "on":
+			at = k
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// phoneCues, lower-cased, are the words that give a phone number after them.
+var phoneCues = wordSet("mob mobile tel telephone phone ph cell call ring text txt sms whatsapp")
 
 // bracketedZero reports whether g is the "(0)" of "+44 (0)20 …".
 func bracketedZero(norm string, g digitGroup) bool {

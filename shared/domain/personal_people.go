@@ -75,7 +75,7 @@ const (
 // looking it up among the cue words (a map lookup of a short byte string,
 // which allocates nothing); only a cue leads to reading what is around it.
 func peopleKind(norm string) string {
-	var buf [11]byte
+	var buf [12]byte
 	for i := 0; i < len(norm); {
 		if c := norm[i]; c < 0x80 && !asciiLetter[c] {
 			i++ // the common case, spaces and punctuation, without a call
@@ -123,7 +123,7 @@ func peopleKind(norm string) string {
 				return kindBirth
 			}
 		case cuePerson:
-			if cuedName(norm, string(b), start, end) {
+			if cuedName(norm, string(b), start, end) || nameBeforeCue(norm, string(b), start, end) {
 				return kindCuedName
 			}
 		case cueHospital:
@@ -178,6 +178,18 @@ var cueWords = map[string]uint8{
 	"moved": cueHome, "moving": cueHome, "relocated": cueHome,
 	"patient": cuePerson, "pt": cuePerson, "client": cuePerson, "participant": cuePerson, "user": cuePerson,
 	"supported": cuePerson, "supporting": cuePerson,
+	// The sector's other words for the people supported (third security
+	// audit, W1): "SU" for service user, DWP's customers and claimants, the
+	// programmes' interns, candidates, jobseekers and trainees; the plurals
+	// before names ("clients John Smith and Jane Doe"); and the label
+	// "name" ("Client name: John Smith", "Name: John Smith").
+	"patients": cuePerson, "clients": cuePerson, "participants": cuePerson, "users": cuePerson, "su": cuePerson,
+	"customer": cuePerson, "customers": cuePerson, "claimant": cuePerson, "claimants": cuePerson,
+	"intern": cuePerson, "interns": cuePerson, "candidate": cuePerson, "candidates": cuePerson,
+	"jobseeker": cuePerson, "jobseekers": cuePerson, "trainee": cuePerson, "trainees": cuePerson,
+	"name": cuePerson, "names": cuePerson,
 	"mrn": cueHospital, "hospital": cueHospital, "hosp": cueHospital,
-	"postcode": cuePostcode, "post": cuePostcode,
+	"rio": cueHospital, "paris": cueHospital, "systmone": cueHospital, "emis": cueHospital, "pas": cueHospital,
+	"carenotes": cueHospital, "lorenzo": cueHospital,
+	"postcode": cuePostcode, "post": cuePostcode, "pc": cuePostcode, "p": cuePostcode,
 }

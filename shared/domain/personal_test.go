@@ -649,7 +649,7 @@ func TestPersonalProblemSaysWhy(t *testing.T) {
 func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 	t.Parallel()
 	const (
-		cued     = `appears to contain a person's name (a name after "patient", "client" or "Pt")`
+		cued     = `appears to contain a person's name (a name beside a word for the person, such as "client", "patient" or "Pt")`
 		hospital = "appears to contain a hospital number"
 		ni       = "appears to contain a National Insurance number"
 	)
@@ -666,6 +666,7 @@ func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 		"service user J. Smith":                 cued,
 		"Client A. Smith":                       cued, // "A." with its full stop is an initial
 		"Client John Smith":                     cued, // a forename and surname in full
+		"customer J Smith":                      cued, // DWP's word for a claimant (third security audit, W1)
 		"client John Smith-Jones":               cued,
 		"MRN 1234567":                           hospital,
 		"MRN: K1234567":                         hospital,
@@ -714,7 +715,6 @@ func TestCheckPersonalDataCuedNamesAndNumbers(t *testing.T) {
 		"client JOHN S.", // a forename is capitalised, not in capitals: "NHS E."
 		"PT J Sainsbury", // part-time
 		"3pt J Smith",
-		"customer J Smith",                              // not a word for someone supported
 		"Report exported by user J Smith on 01/04/2024", // a staff member's account, not a service user
 		"hospital numbers 12345 rose",
 		"Hospital no. of beds 12345",
@@ -842,7 +842,7 @@ func TestCheckPersonalDataLowerCaseAndUnlisted(t *testing.T) {
 	t.Parallel()
 	const (
 		street = "appears to contain a home address (a house number and street given as where someone lives)"
-		cued   = `appears to contain a person's name (a name after "patient", "client" or "Pt")`
+		cued   = `appears to contain a person's name (a name beside a word for the person, such as "client", "patient" or "Pt")`
 		titled = `appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`
 	)
 	for text, want := range map[string]string{
@@ -1112,6 +1112,316 @@ func TestCheckPersonalDataLabelledPostcodeAndBirthBeforeName(t *testing.T) {
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}
+
+// TestCheckPersonalDataLineBreaksAndMarks holds what the third security
+// audit stored (D1): an NHS or phone number broken over two lines (a note,
+// a review comment, a CSV cell in quotes or an Excel cell typed with
+// Alt+Enter), a cue on one line and its value on the next, as a pasted
+// record lays them out, and numbers joined by the other marks people put
+// between groups (a pasted table's |, a colon, a semicolon, +, *, ~, a
+// quote, a doubled dot or dash). The same marks and line breaks fill
+// ordinary notes, timetables and tables of figures, which must still pass.
+func TestCheckPersonalDataLineBreaksAndMarks(t *testing.T) {
+	t.Parallel()
+	const nhs, phone = "an NHS number", "a phone number"
+	for _, c := range []struct{ text, kind string }{
+		{"NHS 943 476\n5919, mob 07700\n900123", nhs},
+		{"Take out her NHS number 943 476\n5919 and mobile 07700\n900123", nhs},
+		{"NHS 943\n476\n5919", nhs},
+		{"943\r\n476\r\n5919", nhs},
+		{"943 476 \t\n 5919", nhs},
+		{"943 476\r5919", nhs},
+		{"943 476\u20285919", nhs},
+		{"Client seen\nNHS 943 476\n5919", nhs},
+		{"call 07700\n900123", phone},
+		{"mobile 07700\r\n900 123", phone},
+		{"+44\n7700 900123", phone},
+		{"DOB:\n01/02/1980", "a date of birth"},
+		{"date of birth\n1 Feb 1980", "a date of birth"},
+		{"Mr\nJohn Smith", "a person's name"},
+		{"client\nJohn Smith", "a person's name"},
+		{"Patient:\r\nAsha Patel", "a person's name"},
+		{"lives at\nLS1 4AP", "a home address"},
+		{"home address:\n12 Acacia Avenue", "a home address"},
+		{"john.smith@\ngmail.com", "an email address"},
+		{"john.smith\n@gmail.com", "an email address"},
+		{"NI no:\nAB123456", "a National Insurance number"},
+		{"MRN\n1234567", "a hospital number"},
+		{"NHS 943|476|5919", nhs},
+		{"| 943 | 476 | 5919 |", nhs},
+		{"NHS 943:476:5919", nhs},
+		{"943;476;5919", nhs},
+		{"943+476+5919", nhs},
+		{"943*476*5919", nhs},
+		{"943~476~5919", nhs},
+		{"943'476'5919", nhs},
+		{`"943" "476" "5919"`, nhs},
+		{`943\476\5919`, nhs},
+		{"[943] 476 5919", nhs},
+		{"NHS 943..476..5919", nhs},
+		{"NHS 943 -- 476 -- 5919", nhs},
+		{"943||476||5919", nhs},
+		{"07700|900123", phone},
+		{"07700;900123", phone},
+		{"07700+900123", phone},
+		{"07700 : 900 : 123", phone},
+		{"0113|496|0000", phone},
+		{"07700..900..123", phone},
+		// A colon or a bar before a date is no part of it (digitGroup.wide).
+		{"Row 3: 12/03/1985 John Smith", "a date of birth (a full date right before a person's name)"},
+		{"| 3 | 12/03/1985 John Smith |", "a date of birth (a full date right before a person's name)"},
+	} {
+		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
+	}
+	for _, text := range []string{
+		// Timetables: times of day are no number.
+		"Drop-in sessions 08:00 10:30 12:00 14:30 16:00",
+		"Clinic 08:00 10:00 12:00 14:00 16:00 18:00",
+		"Sessions 09:00-17:00, 10:30-12:00 and 13:30-15:30",
+		"Times: 08:00, 10:30, 13:00; 15:30",
+		"Rota 07:30:00 09:15:00 11:45:00",
+		// Tables and lists of figures, with bars, semicolons and line breaks.
+		"| Quarter | Referrals | Starts |\n| Q1 | 120 | 64 |\n| Q2 | 135 | 70 |",
+		"| 2016 | 240 | 64 | 61 |",
+		"| 0 | 12 | 15 | 20 | 22 | 19 | 17 |",
+		"| 4 | 5 | 5 | 3 | 5 | 4 | 5 | 5 | 4 | 3 |", // a list, though its digits pass the NHS check
+		"Call volumes: 1200 | 1340 | 1560 | 1720",
+		"Referrals: 12; job starts: 3; sustained: 2",
+		"4; 5; 5; 3; 5; 4; 5; 5; 4; 3",
+		"Referrals by week: 01; 12; 15; 20; 22", // 0112152022 would be a phone number's length
+		"| 01 | 12 | 15 | 20 | 22 |",
+		"Targets 2016/17: 240; 2017/18: 260; 2018/19: 300",
+		"Sources 41% | 22% | 9% | 28%",
+		"Caseload ratio 3:1, fidelity 105:125",
+		"Score 7/10; 8/10; 9/10",
+		"Hours 16+ 38; under 16 26",
+		"Cost per job £1,200 * 12 = £14,400",
+		"Amounts £120 + £340 + £560",
+		"~120 people, ~45 jobs",
+		"Version 2.3.1; build 2026.04.01",
+		"Referrals\n120\n135\n140\n150",
+		"Quarter 1: 12\nQuarter 2: 15\nQuarter 3: 18\nQuarter 4: 20",
+		"Budget lines:\nstaff 120000\ntravel 5000\nequipment 2000",
+		// Money, dates, references and counts over lines.
+		"Grant GR-2026-0042 awarded £12,345.67 on 01/04/2026",
+		"Ref GR-2026-0042\nPO 4200323045",
+		"Period 01/04/2026\n31/03/2027",
+		"Period covered:\n01/04/2026 to 31/03/2027",
+		"2026-04-01\n2026-06-30",
+		"Spending to date:\n£12,345.67\n£9,876.54",
+		"12 people into work\n15 referrals",
+		"Total awarded 800000\n2026 review done",
+		// Cue words ending a line before a new line of their own.
+		"Phone the office on Monday\n12 people attended",
+		"Our client\n\nJohn Smith Ltd took on 3 interns", // a blank line parts paragraphs; a business anyway
+		"Interns: 8\nCandidates: 12\nTrainees: 4",
+		"Client satisfaction 94%\nPatient Experience Team report",
+		"Spring interns 2026\nstarted in March",
+		"We moved to\nLeeds in 2024",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil: no personal data", text, err)
+		}
+	}
+}
+
+// TestCheckPersonalDataSectorWords holds what the third security audit
+// stored (W1): a labelled record of one person whose cue is a word of the
+// sector other than the few the guard knew ("SU", "customer", "claimant",
+// "intern", "candidate", "jobseeker", "trainee"), with a bracket, comma or
+// "name" label between, or after the name ("John Smith (client)"); a
+// postcode right after "resides" or "lives", or after "P/C"; a house
+// number set off by a comma; a National Insurance number with dashes or
+// dots; a record number after the name of a patient record system; a
+// date of birth written year first in one run. The same words fill
+// ordinary notes, which must still pass: cohorts and teams named by them,
+// staff named with their role, standards and systems with their numbers.
+func TestCheckPersonalDataSectorWords(t *testing.T) {
+	t.Parallel()
+	const (
+		cued     = `appears to contain a person's name (a name beside a word for the person, such as "client", "patient" or "Pt")`
+		address  = "appears to contain a home address (a postcode given as where someone lives)"
+		street   = "appears to contain a home address (a house number and street given as where someone lives)"
+		label    = `appears to contain a home address (a postcode after "postcode", with no organisation named before it)`
+		ni       = "appears to contain a National Insurance number"
+		hospital = "appears to contain a hospital number"
+		birth    = "appears to contain a date of birth"
+		titled   = `appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`
+	)
+	for text, want := range map[string]string{
+		"SU: John Smith":                        cued,
+		"su John Smith started work":            cued,
+		"customer John Smith":                   cued,
+		"claimant John Smith":                   cued,
+		"Claimant: J. Smith":                    cued,
+		"intern John Smith":                     cued,
+		"Interns John Smith and Jane Doe began": cued,
+		"candidate John Smith":                  cued,
+		"jobseeker John Smith":                  cued,
+		"trainee Asha Patel":                    cued,
+		"client (John Smith)":                   cued,
+		"our client, John Smith, started work":  cued,
+		"clients John Smith and Jane Doe":       cued,
+		"Client name: John Smith":               cued,
+		"Patient full name - Asha Patel":        cued,
+		"Name: John Smith":                      cued,
+		"Referral form\nName: John Smith":       cued,
+		"client's name is John Smith":           cued,
+		"his name is John Smith":                cued,
+		"John Smith (client)":                   cued,
+		"John Smith (client) started work":      cued,
+		"Asha Patel, patient, started work":     cued,
+		"John Smith - SU":                       cued,
+		"Smith, John (service user)":            cued,
+		"John Smith is the client.":             cued,
+		"Zephaniah Okonkwo-Reyes (participant)": cued,
+		"Intern: Mr T. Williams":                titled, // the title speaks first
+		"resides LS1 4AP":                       address,
+		"lives LS1 4AP":                         address,
+		"Client lives: LE3 8RA":                 address,
+		"P/C LS1 4AP":                           label,
+		"p/c: le3 8ra":                          label,
+		"PC: LS1 4AP":                           label,
+		"lives at 12, High Street":              street,
+		"home address: 7a, Mill Lane":           street,
+		"NI: AB-12-34-56-C":                     ni,
+		"NI: AB.12.34.56.C":                     ni,
+		"AB-12-34-56-C":                         ni,
+		"RiO 1234567":                           hospital,
+		"RiO no. 1234567":                       hospital,
+		"SystmOne 1234567":                      hospital,
+		"EMIS number: 1234567":                  hospital,
+		"PAS 1234567":                           hospital,
+		"PARIS ID 12345678":                     hospital,
+		"CareNotes 123456":                      hospital,
+		"DOB 19800201":                          birth,
+		"date of birth: 19751231":               birth,
+	} {
+		var e *domain.Error
+		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || e.Fields["notes"] != want {
+			t.Errorf("CheckPersonalData(%q) = %v, want notes: %q", text, err, want)
+		}
+	}
+	for _, text := range []string{
+		// Cohorts, teams and counts named by the sector's words.
+		"Spring interns 2026 started in March",
+		"Aspiro interns: 8 so far, 4 graduated",
+		"Interns Cohort 3 began on 01/04/2026",
+		"Customer Services Manager joined the board",
+		"Customer Experience Team feedback",
+		"DWP customers referred: 45",
+		"Claimant Count rose 3% in Leeds",
+		"Claimant Commitment reviews done",
+		"Jobseeker's Allowance claimants: 120",
+		"Candidate Information Pack sent",
+		"Candidates shortlisted: 12",
+		"Trainee Employment Specialist post filled",
+		"Trainee Peer Support Worker started",
+		"SU Jobs Fair at Leeds Beckett",
+		"Service users, carers and staff attended",
+		"Service User Involvement Group",
+		"Clients: 12 in work, 3 in training",
+		"Patients seen: 45; clients supported: 30",
+		"Our customers include Tesco and Asda",
+		"Su Pollard opened the event", // a forename, where SU is in capitals
+		"Our volunteer Su Ann Jones ran the session",
+		"Name the file by quarter",
+		"Name: Q1 return",
+		"The client, who asked not to be named, started work",
+		"Client (self-referred) started work",
+		"Client (aged 34) started work",
+		// Names labelled as someone else's, or staff with their role.
+		"Contact name: Claire Murray, employment specialist",
+		"Staff name: Claire Murray",
+		"Project name: Mary Seacole Ward pilot",
+		"Name of employer: John Lewis",
+		"Employer name: Greggs",
+		"Claire Murray, client services manager, joined",
+		"Mary Jones (Client Lead) chaired",
+		"Meeting with Claire Murray (employment specialist)",
+		"Intern Programme Lead: Claire Murray",
+		"Sainsbury's (customer) took 3 interns",
+		"John Lewis (customer) placements",
+		"customer John Lewis took 2 interns", // an employer that trades under a name
+		// Postcodes, streets, numbers and systems that are no one's.
+		"PC World donated 12 laptops",
+		"PC Smith attended the multi-agency meeting",
+		"Bought 3 PCs for the hub; P/C budget £1,200",
+		"Lives changed: 45 people into work",
+		"She lives 10 minutes away",
+		"Resident of Leeds for 12 years",
+		"Team of 12, Station Road office",
+		"Version 12.34.56 released",
+		"PAS 1192 compliance for the new building",
+		"PAS 2035:2019 retrofit standard",
+		"RiO migration planned for 2026",
+		"RiO notes audited: 1200 records",
+		"EMIS web training for 12 staff",
+		"Paris 2024 volunteering scheme",
+		"Batch 20260401 uploaded",
+		"DOB field added to the form on 20260401",
+		"Grant GR-2026-0042, 12 people into work, £12,345.67",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil: no personal data", text, err)
+		}
+	}
+}
+
+// TestCheckPersonalDataMangledPhonesAndEmails holds what the third
+// security audit stored (W2): a phone number as a spreadsheet leaves it,
+// without its 0 or its + (Excel keeps 07700900123 typed into a cell as
+// 7700900123), copied on after a phone cue; and an address with "at" and
+// "dot" spelled out, as people write one to keep it from being harvested.
+// Without a cue the same digits are as often a reference, and "at" and
+// "dot" fill ordinary sentences: those pass.
+func TestCheckPersonalDataMangledPhonesAndEmails(t *testing.T) {
+	t.Parallel()
+	const phone, spelled = "a phone number", `an email address ("at" and "dot" written as words)`
+	for _, c := range []struct{ text, kind string }{
+		{"mob 7700900123", phone},
+		{"mob 7700 900123", phone},
+		{"Mobile: 7700-900-123", phone},
+		{"tel 447700900123", phone},
+		{"Tel. no: 447700900123", phone},
+		{"call on 7700 900123", phone},
+		{"ring 113 496 0000 after 5", phone},
+		{"text 7700900123 to confirm", phone},
+		{"phone number 2079460018", phone},
+		{"john.smith at gmail dot com", spelled},
+		{"jsmith AT hotmail DOT co DOT uk", spelled},
+		{"write to j.smith at nhs dot net", spelled},
+		{"jo at example.org dot uk", spelled},
+		{"jo at example dot org.", spelled},
+	} {
+		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
+	}
+	for _, text := range []string{
+		"ref 7700900123", // no cue: a reference
+		"7700900123",
+		"PO 447700900123",
+		"call 2 people a week",
+		"phone calls 120 134 1560",
+		"text 12 people, ring 3 employers",
+		"mob team of 12 met 1200 employers",
+		"Phone 1200 people in Q1",
+		"call volumes 1200 1340 1560 1720",
+		"met at the hub",
+		"Job fair at leeds.gov.uk", // a web site: "at" spelled, but no "dot"
+		"Job fair at leeds.gov.uk; see the dot plots",
+		"Details at www.nhs.uk",
+		"held at Leeds dot Arena",
+		"Staff at Leeds Mind dot org stall",
+		"the dot com era",
+		"look at dot plots of the figures",
+		"Spend at £1,200 dot points agreed",
+		"12 people at work; 3 at college",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil: no personal data", text, err)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/auth"
+	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
@@ -98,7 +99,7 @@ func TestAPIIdempotency(t *testing.T) {
 			{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: testkit.GrantBody("Keyed grant changed", f.X, f.A, testkit.GrantPence), Header: key("reuse-1")},
 			{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: testkit.GrantBody("Keyed grant", f.Y, f.B, testkit.GrantPence), Header: key("reuse-1")},
 			// the same bytes sent to another route are another request
-			{Method: "POST", Path: f.p2("/grants"), As: uLead, Body: testkit.GrantBody("Keyed grant", f.X, f.A, testkit.GrantPence), Header: key("reuse-1")},
+			{Method: "POST", Path: f.p1("/funders"), As: uLead, Body: testkit.GrantBody("Keyed grant", f.X, f.A, testkit.GrantPence), Header: key("reuse-1")},
 		} {
 			testkit.WantErr(t, h.Do(t, r), 422, "idempotency_key_reused")
 		}
@@ -106,6 +107,28 @@ func TestAPIIdempotency(t *testing.T) {
 		if got := grantsTitled(t, h, f, "Keyed grant changed"); len(got) != 0 {
 			t.Fatalf("a reused key stored a grant")
 		}
+	})
+
+	t.Run("same key, a programme the caller is not in", func(t *testing.T) {
+		// SPEC: a user with no membership of a programme gets 404 for
+		// everything in it. Whether the caller may make the request is
+		// decided before their key is looked at: a key they used
+		// elsewhere is no 422 there (security3 N3), and a fresh key is the
+		// same 404.
+		body := testkit.GrantBody("Keyed elsewhere", f.X, f.A, testkit.GrantPence)
+		h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("elsewhere-1")})
+		snap := h.Snapshot(t)
+		for _, k := range []string{"elsewhere-1", "elsewhere-fresh"} {
+			for _, path := range []string{f.p2("/grants"), "/programmes/" + domain.NewID() + "/grants"} {
+				r := h.Do(t, testkit.Req{Method: "POST", Path: path, As: uLead, Body: body, Header: key(k)})
+				testkit.WantErr(t, r, http.StatusNotFound, "not_found")
+			}
+		}
+		// The lead's own programme still knows the key: a replay.
+		if r := h.Want(t, 201, testkit.Req{Method: "POST", Path: f.p1("/grants"), As: uLead, Body: body, Header: key("elsewhere-1")}); r.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("the key's own request was not replayed: %s", r)
+		}
+		testkit.SameSnapshot(t, "a non-member's keyed POST", snap, h.Snapshot(t))
 	})
 
 	t.Run("the same JSON written another way", func(t *testing.T) {

@@ -74,6 +74,19 @@ func TestAPIPersonalDataInEveryTextField(t *testing.T) {
 		cases = append(cases, tc{name: "outcome measure " + m, method: "POST", path: f.p1("/projects/" + f.A + "/outcomes"),
 			body: testkit.OutcomeBody(map[string]int{"referrals": 1}, "measures", measure(m)), fields: []string{"measures[1].name"}, as: uPLA})
 	}
+	// An orgId in a register outside the UK, typed freely and published
+	// in 360Giving (security3 N4).
+	for i, id := range []string{"IE-CRO-9434765919", "IE-CRO-07700900123", "NL-KVK-John.Smith.DOB.01-02-1980"} {
+		cases = append(cases,
+			tc{name: "funder orgId " + id, method: "POST", path: f.p1("/funders"), as: uLead, fields: []string{"orgId"},
+				body: testkit.Merge(testkit.FunderBody("F"), map[string]any{"orgId": id})},
+			tc{name: "project orgId " + id, method: "POST", path: f.p1("/projects"), as: uLead, fields: []string{"orgId"},
+				body: testkit.Merge(testkit.ProjectBody("P"), map[string]any{"orgId": id})},
+			tc{name: "programme orgId " + id, method: "POST", path: "/programmes", as: uAdmin, fields: []string{"orgId"},
+				body: testkit.Merge(testkit.ProgrammeBody("P"), map[string]any{"orgId": id})},
+			tc{name: "funder patch orgId " + id, method: "PATCH", path: f.p1("/funders/" + []string{f.X, f.Y}[i%2]), as: uLead,
+				header: map[string]string{"If-Match": "*"}, fields: []string{"orgId"}, body: map[string]any{"orgId": id}})
+	}
 
 	t.Run("refused", func(t *testing.T) {
 		for _, c := range cases {

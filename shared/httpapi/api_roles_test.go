@@ -597,7 +597,7 @@ func TestAPIRoles(t *testing.T) {
 					}
 					switch {
 					case want >= 400:
-						code := map[int]string{403: "forbidden", 404: "not_found"}[want]
+						code := map[int]string{403: "forbidden", 404: "not_found", 409: "conflict"}[want]
 						testkit.WantErr(t, resp, want, code)
 						if c.refused != nil {
 							c.refused(t, h, f, r.name, target)

@@ -27,6 +27,13 @@ func validKey(k string) bool {
 // back, once the route's access check (route.may) finds the caller may
 // still make the request. The answer is saved before it is sent, so an
 // answer that reached the client is always replayable.
+//
+// Whatever the key says (a replay, or a key already used for another
+// request: 422 idempotency_key_reused, or one still running), the route's
+// access check answers first: a caller with no membership of the
+// programme gets its 404, as for everything in it (SPEC), not a 422 about
+// their key (security3 N3). A new request (the common case) is not
+// checked twice: the route's own handler checks it.
 func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c *call, body []byte, rt route) {
 	key := header(r, "Idempotency-Key")
 	if !validKey(key) {
@@ -37,18 +44,21 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c *call, bod
 	idem := s.Service.Idempotency()
 	claim := service.ClaimFor(c.Caller, key)
 	saved, err := idem.Begin(r.Context(), claim, service.RequestHash(r.Method, hashedPath(r), hashedBody(body, rt)), s.Now(), claimLease)
+	if err != nil || saved != nil {
+		// The saved answer holds programme data: it is the caller's only
+		// while the caller may still make the request (SPEC: a non-member
+		// sees 404 for everything in a programme). Nor is what became of
+		// the key theirs to learn where they may not make the request.
+		if merr := rt.may(r, c); merr != nil {
+			s.writeError(w, r, merr)
+			return
+		}
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	if saved != nil {
-		// The saved answer holds programme data: it is the caller's only
-		// while the caller may still make the request (SPEC: a non-member
-		// sees 404 for everything in a programme).
-		if err := rt.may(r, c); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
 		for k, v := range saved.Headers {
 			w.Header().Set(k, v)
 		}

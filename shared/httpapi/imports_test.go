@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -181,10 +182,22 @@ func TestImportRefusals(t *testing.T) {
 		// A workbook that cannot be read is told in our words, naming
 		// the file, never in the reader's (audit N1).
 		"bad cell reference": {domain.MediaXLSX, testkit.HandWorkbook(t, `<row r="1"><c r="A-5" t="inlineStr"><is><t>project</t></is></c></row>`), "?dryRun=true", 400, "validation_failed"},
+		// Personal data as spreadsheets carry it (security3 D1, W2): a
+		// quoted CSV cell broken over lines, and a mobile number a
+		// workbook stores as the number Excel made of it.
+		"broken over lines": {domain.MediaCSV, []byte("Project,Period start,Period end,Referrals,Notes\nProject A,2025-04-01,2025-06-30,1,\"NHS 943 476\n5919\"\n"), "?dryRun=true", 400, "validation_failed"},
+		"a mobile stored as a number": {domain.MediaXLSX, testkit.HandWorkbook(t, `<row r="1">`+inlineCells(1, "Project", "Period start", "Period end", "Referrals", "Notes")+`</row>`+
+			`<row r="2">`+inlineCells(2, "Project A", "2025-04-01", "2025-06-30")+`<c r="D2"><v>1</v></c><c r="E2"><v>7700900123</v></c></row>`), "?dryRun=true", 400, "validation_failed"},
 	} {
 		r := h.Do(t, importReq(testkit.Lead, path+c.query, c.contentType, c.body))
 		e := testkit.WantErr(t, r, c.status, c.code)
 		if name == "personal data" && (!strings.Contains(e.Fields["rows[2].notes"], "email address") || strings.Contains(string(r.Body), "jo@")) {
+			t.Errorf("%s: %s", name, r)
+		}
+		if name == "broken over lines" && (!strings.Contains(e.Fields["rows[2].notes"], "an NHS number") || strings.Contains(string(r.Body), "5919")) {
+			t.Errorf("%s: %s", name, r)
+		}
+		if name == "a mobile stored as a number" && (!strings.Contains(e.Fields["rows[2].notes"], "a phone number") || strings.Contains(string(r.Body), "7700900123")) {
 			t.Errorf("%s: %s", name, r)
 		}
 		if name == "unknown heading" && e.Fields["rows[1].D"] == "" {
@@ -196,6 +209,16 @@ func TestImportRefusals(t *testing.T) {
 		}
 	}
 	testkit.SameSnapshot(t, "refused imports", before, h.Snapshot(t))
+}
+
+// inlineCells are the cells of a hand-made workbook's row from column A
+// on, each an inline string.
+func inlineCells(row int, texts ...string) string {
+	var b strings.Builder
+	for i, s := range texts {
+		b.WriteString(`<c r="` + string(rune('A'+i)) + strconv.Itoa(row) + `" t="inlineStr"><is><t>` + s + `</t></is></c>`)
+	}
+	return b.String()
 }
 
 // dryRun is the switch between checking a file and storing it, so it must

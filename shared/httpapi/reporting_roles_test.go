@@ -14,7 +14,7 @@ import (
 // reviews are the leads'; every member reads schedules and returns (a
 // project lead its own project's, a funder their statuses).
 func reportingRoleCases() []roleCase {
-	const ok, created, forbidden, notFound = 200, 201, 403, 404
+	const ok, created, forbidden, notFound, conflict = 200, 201, 403, 404, 409
 	get := func(path func(f *apiFixture, target string) string) func(*apiFixture, string, string) testkit.Req {
 		return func(f *apiFixture, role, target string) testkit.Req {
 			return testkit.Req{Method: "GET", Path: path(f, target), As: emailOf(role)}
@@ -144,8 +144,27 @@ func reportingRoleCases() []roleCase {
 		{route: "GET /programmes/{programmeId}/returns/{returnId}", name: "not a return's id", want: byRole(notFound, notFound, notFound, notFound, notFound),
 			req: get(func(f *apiFixture, _ string) string { return f.p1("/returns/" + domain.NewID()) })},
 
+		// A funder reads approved figures only: a pending submission is
+		// not there for them, so reviewing it is 404 as reading it is
+		// (security3 N2); an approved one they may read, and may not
+		// review (403).
+		{route: "POST /programmes/{programmeId}/projects/{projectId}/outcomes/{outcomeId}/review", name: "decided already",
+			want: byRole(conflict, conflict, forbidden, forbidden, notFound), write: true,
+			setup: func(t *testing.T, h *apiH, f *apiFixture, role string) string {
+				id := aPending(t, h, f, role)
+				h.Want(t, ok, testkit.Request("POST", f.p1("/projects/"+f.A+"/outcomes/"+id+"/review"), uAdmin, map[string]any{"decision": "approve"}))
+				return id
+			},
+			req: func(f *apiFixture, role, id string) testkit.Req {
+				return testkit.Request("POST", f.p1("/projects/"+f.A+"/outcomes/"+id+"/review"), emailOf(role), map[string]any{"decision": "request-changes", "comment": "Split referrals by source."})
+			},
+			refused: func(t *testing.T, h *apiH, f *apiFixture, _, id string) {
+				if st := outcomeStatus(t, h, f, id); st != domain.OutcomeApproved {
+					t.Fatalf("a refused review changed the approved submission to %s", st)
+				}
+			}},
 		{route: "POST /programmes/{programmeId}/projects/{projectId}/outcomes/{outcomeId}/review", write: true,
-			want: byRole(ok, ok, forbidden, forbidden, notFound), setup: aPending,
+			want: byRole(ok, ok, forbidden, notFound, notFound), setup: aPending,
 			req: func(f *apiFixture, role, id string) testkit.Req {
 				return testkit.Request("POST", f.p1("/projects/"+f.A+"/outcomes/"+id+"/review"), emailOf(role), map[string]any{"decision": "approve"})
 			},

@@ -310,6 +310,10 @@ func TestReportingBadInput(t *testing.T) {
 			400, "validation_failed", []string{"comment"}},
 		{"a comment holding an NHS number", testkit.Request("POST", w.outcomes()+"/"+oid+"/review", w.lead,
 			map[string]any{"decision": "request-changes", "comment": "See 943-476-5919's case"}), 422, "personal_data_detected", []string{"comment"}},
+		// Broken over lines, the comment would go out by email (security3 D1).
+		{"a comment holding an NHS number and a mobile broken over lines", testkit.Request("POST", w.outcomes()+"/"+oid+"/review", w.lead,
+			map[string]any{"decision": "request-changes", "comment": "Take out her NHS number 943 476\n5919 and mobile 07700\n900123"}),
+			422, "personal_data_detected", []string{"comment"}},
 		{"a review of a submission not there", testkit.Request("POST", w.outcomes()+"/"+domain.NewID()+"/review", w.lead, map[string]any{"decision": "approve"}),
 			404, "not_found", nil},
 		{"a programme change with every field wrong", testkit.Request("PATCH", w.path(""), w.lead, map[string]any{"reviewOutcomes": "yes", "name": "",

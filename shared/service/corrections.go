@@ -165,13 +165,8 @@ func (sc *Scope) OutcomeToReview(id string) (ReviewCase, error) {
 	var o domain.Outcome
 	by, err := sc.besideNewest(domain.ProjectRef(domain.EntityOutcome, sc.projectID, id), func() error {
 		// Read as ReviewOutcome reads it, so each role gets its answer.
-		if err := sc.getInProject(domain.EntityOutcome, id, &o, "outcome submission", false); err != nil {
-			return err
-		}
-		if !sc.access.CanManage() {
-			return forbidden("review submissions")
-		}
-		return nil
+		_, err := sc.reviewable(id, &o)
+		return err
 	})
 	if err != nil {
 		return ReviewCase{}, err

@@ -15,10 +15,19 @@ func (sc *Scope) MayReviewOutcome(id string) error {
 
 // reviewable reads the submission id into y, with its dependents
 // revision, once the caller may review it: ReviewOutcome's access check.
+// What the caller may not read is not there for them, before whether they
+// may review is asked (SPEC, Errors: "Not there or not visible: 404"): a
+// funder, who reads approved figures only (storedOutcome), is told a
+// pending or sent-back submission is not found, as reading it would, not
+// that they may not review it, which would tell them it exists.
 func (sc *Scope) reviewable(id string, y *domain.Outcome) (int64, error) {
 	rev, err := sc.getRevInProject(domain.EntityOutcome, id, y, "outcome submission", false)
 	if err != nil {
 		return 0, err
+	}
+	if sc.funderOnly(sc.projectID) && !y.Counted() {
+		*y = domain.Outcome{}
+		return 0, domain.NotFound("outcome submission")
 	}
 	return rev, sc.mayReview()
 }

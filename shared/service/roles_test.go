@@ -623,14 +623,22 @@ func roleCases() []roleCase {
 					t.Errorf("A's accepted returns: %+v", rs)
 				}
 			}},
-		{name: "ReviewOutcome", write: true, want: by(ok, ok, forbidden, notFound, forbidden, forbidden, notFound),
+		// A pending submission is not there for a funder, who reads
+		// approved figures only: asking to review it is 404, as reading it
+		// is, never a 403 that tells it exists (security3 N2). One they
+		// may read (approved) is theirs to see but not to review: 403.
+		{name: "ReviewOutcome", write: true, want: by(ok, ok, forbidden, notFound, notFound, notFound, notFound),
 			run: func(w *world, r role) (any, error) {
 				return w.openA(r).ReviewOutcome(w.OutcomeAPending, body(map[string]any{"decision": "approve"}))
 			}},
-		{name: "MayReviewOutcome", want: by(ok, ok, forbidden, notFound, forbidden, forbidden, notFound),
+		{name: "MayReviewOutcome", want: by(ok, ok, forbidden, notFound, notFound, notFound, notFound),
 			run: func(w *world, r role) (any, error) { return nil, w.openA(r).MayReviewOutcome(w.OutcomeAPending) }},
-		{name: "OutcomeToReview", want: by(ok, ok, forbidden, notFound, forbidden, forbidden, notFound),
+		{name: "OutcomeToReview", want: by(ok, ok, forbidden, notFound, notFound, notFound, notFound),
 			run: func(w *world, r role) (any, error) { return w.openA(r).OutcomeToReview(w.OutcomeAPending) }},
+		{name: "MayReviewOutcome of an approved submission", want: by(ok, ok, forbidden, notFound, forbidden, forbidden, notFound),
+			run: func(w *world, r role) (any, error) { return nil, w.openA(r).MayReviewOutcome(w.OutcomeA) }},
+		{name: "OutcomeToReview of an approved submission", want: by(ok, ok, forbidden, notFound, forbidden, forbidden, notFound),
+			run: func(w *world, r role) (any, error) { return w.openA(r).OutcomeToReview(w.OutcomeA) }},
 		{name: "ListPendingOutcomes", want: leadsOnly,
 			run: func(w *world, r role) (any, error) { return list(w.open(r).ListPendingOutcomes(page)) },
 			check: func(t *testing.T, w *world, r role, got any) {

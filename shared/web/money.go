@@ -42,10 +42,22 @@ func (a *app) grant(w http.ResponseWriter, r *http.Request, q *req) error {
 	a.render(w, r, http.StatusOK, "grant", &view{Title: acc.Grant.Title, Nav: n, Data: map[string]any{
 		"Grant": acc.Grant, "Advice": advice, "Names": names, "Money": acc.Money, "Payments": paymentRows(acc.Payments, acc.Milestones, names),
 		"Spend": acc.Spend, "Bars": budgetBars(acc.Money), "NoBudget": len(acc.Grant.Budget) == 0, "CanSpend": n.Access.CanSubmitSpend(acc.Grant),
-		"SpendReplaced": replacedIDs(acc.Spend, func(s domain.SpendReturn) string { return s.Replaces }), "Paid": r.URL.Query().Get("paid"),
-		"Reported": r.URL.Query().Get("reported"),
+		"SpendReplaced": replacedIDs(acc.Spend, func(s domain.SpendReturn) string { return s.Replaces }),
+		// "Payment recorded as paid" or "cancelled", only just after this
+		// person did so on this grant (flashNote).
+		"Paid": paidFlash(a.flashOf(r, q, "paid", acc.Grant.ID)),
 	}})
 	return nil
+}
+
+// paidFlash is what a payment's note on the grant's page says was done
+// to one of its payments: "paid" or "cancelled", else "".
+func paidFlash(what string) string {
+	switch what {
+	case string(domain.PaymentPaid), string(domain.PaymentCancelled):
+		return what
+	}
+	return ""
 }
 
 // paymentRow is a payment as the grant's page lists it.
@@ -231,7 +243,7 @@ func (a *app) paymentChange(w http.ResponseWriter, r *http.Request, q *req) erro
 			return p, err
 		},
 		Done: func(n *nav, p domain.Payment) string {
-			return base(n) + "/grants/" + gid + "?paid=" + string(p.Status) + "#payments"
+			return a.flashLink(q, base(n)+"/grants/"+gid, "paid", string(p.Status), gid, "#payments")
 		},
 		Data: func(_ *nav, p domain.Payment) (map[string]any, error) {
 			g, err := sc.Grant(gid)
@@ -302,7 +314,7 @@ func (a *app) spendNew(w http.ResponseWriter, r *http.Request, q *req) error {
 		},
 		Resent: "A spend return is not changed in place: to change the spend, correct the return you saved, from its page.",
 		Done: func(n *nav, s domain.SpendReturn) string {
-			return base(n) + "/grants/" + gid + "/spend/" + s.ID + "?reported=1"
+			return a.flashLink(q, base(n)+"/grants/"+gid+"/spend/"+s.ID, "reported", "reported", s.ID, "")
 		},
 		Data: func(*nav, domain.SpendReturn) (map[string]any, error) {
 			// A box for each line of the grant's budget (every category
@@ -327,14 +339,15 @@ func setSpendValues(v url.Values, s domain.SpendReturn) {
 	v.Set("replaces", s.ID)
 }
 
-// spendReturn is one spend return's page. Just reported (?reported=1), it
+// spendReturn is one spend return's page. Just reported by the person
+// reading it (a sealed note in ?reported=, flashNote), it
 // says so, and also when the grant's spend now adds up to more than its
 // amount: returns may overspend a grant, but the person reporting is the
 // one to notice a slip that puts it there (the grant's figures are read
 // for it, beside the grant).
 func (a *app) spendReturn(w http.ResponseWriter, r *http.Request, q *req) error {
 	sc, gid := a.scope(r, q), r.PathValue("gid")
-	reported := r.URL.Query().Get("reported") == "1"
+	reported := a.flashOf(r, q, "reported", r.PathValue("sid")) == "reported"
 	var (
 		g       domain.Grant
 		figures domain.GrantMoneyProgress

@@ -87,7 +87,7 @@ func TestMoneyPages(t *testing.T) {
 	if pg.Status != http.StatusSeeOther || !strings.Contains(pg.Header.Get("Location"), "/spend/") {
 		t.Fatalf("spend: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
-	returned := pl.get(strings.TrimSuffix(pg.Header.Get("Location"), "?reported=1"))
+	returned := pl.get(recordPath(pg.Header.Get("Location")))
 	if !strings.Contains(returned.Body, `data-testid="spend-total">£41,250.50<`) || !strings.Contains(returned.Body, `id="correct-spend"`) {
 		t.Errorf("the spend return's page:\n%s", excerpt(returned.Body))
 	}
@@ -277,7 +277,7 @@ func TestSpendCorrectedTwice(t *testing.T) {
 	if pg.Status != http.StatusSeeOther {
 		t.Fatalf("the correction: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
-	first := strings.TrimSuffix(pg.Header.Get("Location"), "?reported=1")
+	first := recordPath(pg.Header.Get("Location"))
 	// The form's link opened again is the refusal, not a form.
 	pg = pl.get(g + "/spend/new?replaces=" + orig.ID)
 	if pg.Status != http.StatusConflict || !strings.Contains(pg.Body, "This spend return has already been corrected") ||

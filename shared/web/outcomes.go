@@ -237,7 +237,7 @@ func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 		},
 		Resent: "A submission is not changed in place: to change its figures, correct the submission you saved, from its page.",
 		Done: func(n *nav, o domain.Outcome) string {
-			return base(n) + "/projects/" + prid + "/outcomes/" + o.ID + "?submitted=1"
+			return a.flashLink(q, base(n)+"/projects/"+prid+"/outcomes/"+o.ID, "submitted", "submitted", o.ID, "")
 		},
 		Data: func(*nav, domain.Outcome) (map[string]any, error) {
 			project, err := sc.ThisProject()
@@ -394,7 +394,8 @@ func (a *app) outcome(w http.ResponseWriter, r *http.Request, q *req) error {
 	}
 	a.render(w, r, http.StatusOK, "outcome", &view{Title: "Outcome submission", Nav: n, Data: map[string]any{
 		"Outcome": o, "Project": project, "Cohort": cohort, "CanWrite": n.Access.CanWriteProject(prid), "Replaced": replaced,
-		"Submitted": r.URL.Query().Get("submitted") == "1", "Reviewed": r.URL.Query().Get("reviewed") == "1",
+		// Banners only just after this person submitted or decided it (flashNote).
+		"Submitted": a.flashOf(r, q, "submitted", o.ID) == "submitted", "Reviewed": a.flashOf(r, q, "reviewed", o.ID) == "reviewed",
 		"Base": base(n) + "/projects/" + prid,
 	}})
 	return nil

@@ -220,7 +220,7 @@ func TestCorrectionFormRequests(t *testing.T) {
 	if sent.Status != http.StatusSeeOther {
 		t.Fatalf("the correction: %d\n%s", sent.Status, excerpt(sent.Body))
 	}
-	correction := strings.TrimSuffix(sent.Header.Get("Location"), "?submitted=1")
+	correction := recordPath(sent.Header.Get("Location"))
 	open("the correction form of a corrected submission", pa+"/outcomes/new?replaces="+original.ID, http.StatusConflict, "BatchGetItem×1 GetItem×3")
 	if pg := pl.get(pa + "/outcomes/new?replaces=" + original.ID); !strings.Contains(pg.Body, `href="`+correction+`"`) {
 		t.Errorf("the 409 page does not link to the correction %s\n%s", correction, excerpt(pg.Body))

@@ -287,7 +287,9 @@ func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 		// before the form is shown or a decision is saved, or a decision
 		// sent again gets the answer saved for it: a project lead of
 		// another project is not shown the submission (404, as from the
-		// API), its own project's lead and a funder may not decide (403).
+		// API), nor is a funder one not approved (they read approved
+		// figures only); its own project's lead, and a funder an approved
+		// one, may not decide (403).
 		// A lead may review every submission there is: the page's own read
 		// of it (OutcomeToReview, or the decision's) finds one not there,
 		// so the check costs a lead no read of its own.
@@ -304,7 +306,7 @@ func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 			return o, decided(err)
 		},
 		Done: func(n *nav, o domain.Outcome) string {
-			return base(n) + "/projects/" + prid + "/outcomes/" + o.ID + "?reviewed=1"
+			return a.flashLink(q, base(n)+"/projects/"+prid+"/outcomes/"+o.ID, "reviewed", "reviewed", o.ID, "")
 		},
 		Data: func(n *nav, _ domain.Outcome) (map[string]any, error) {
 			c, err := sc.OutcomeToReview(oid)

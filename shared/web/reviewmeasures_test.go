@@ -101,8 +101,9 @@ func TestReviewShowsMeasures(t *testing.T) {
 // TestReviewOfAnotherProject: a project lead opening (or posting) the
 // review of another project's submission gets the not-found page the API
 // gives ("this project's records are not visible to you"), not a refusal
-// that tells the submission is there; its own project's lead and a funder
-// get the 403 page, as from the API.
+// that tells the submission is there; nor does a funder, who reads approved
+// figures only (security3 N2); its own project's lead gets the 403 page,
+// as from the API.
 func TestReviewOfAnotherProject(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
@@ -113,15 +114,15 @@ func TestReviewOfAnotherProject(t *testing.T) {
 	if domain.ErrorCode(api) != domain.CodeNotFound {
 		t.Fatalf("the service answers another project's lead %v, want not found", api)
 	}
-	plb := h.as(t, uPLB)
-	for _, pg := range []page{plb.get(path), plb.post(path, map[string][]string{"decision": {"approve"}})} {
-		if pg.Status != http.StatusNotFound || !strings.Contains(pg.Body, `data-testid="error-title">Page not found<`) {
-			t.Errorf("another project's lead: %d, want the 404 page\n%s", pg.Status, excerpt(pg.Body))
+	for _, who := range []string{uPLB, uFunder} {
+		as := h.as(t, who)
+		for _, pg := range []page{as.get(path), as.post(path, map[string][]string{"decision": {"approve"}})} {
+			if pg.Status != http.StatusNotFound || !strings.Contains(pg.Body, `data-testid="error-title">Page not found<`) {
+				t.Errorf("%s: %d, want the 404 page\n%s", who, pg.Status, excerpt(pg.Body))
+			}
 		}
 	}
-	for _, who := range []string{uPL, uFunder} {
-		if pg := h.as(t, who).get(path); pg.Status != http.StatusForbidden || !strings.Contains(pg.Body, "review submissions") {
-			t.Errorf("%s: %d, want the 403 page\n%s", who, pg.Status, excerpt(pg.Body))
-		}
+	if pg := h.as(t, uPL).get(path); pg.Status != http.StatusForbidden || !strings.Contains(pg.Body, "review submissions") {
+		t.Errorf("%s: %d, want the 403 page\n%s", uPL, pg.Status, excerpt(pg.Body))
 	}
 }

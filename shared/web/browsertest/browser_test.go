@@ -647,6 +647,13 @@ func (tb *tab) path() string {
 	return eval[string](tb, `location.pathname + location.search`)
 }
 
+// recordPath is the page's path alone: the record a change went to,
+// without the sealed note in its query that makes it say what was done.
+func (tb *tab) recordPath() string {
+	tb.t.Helper()
+	return eval[string](tb, `location.pathname`)
+}
+
 // title is the document's title.
 func (tb *tab) title() string {
 	tb.t.Helper()

@@ -33,7 +33,7 @@ func (s *suite) projectLeadCorrectsTwice(t *testing.T) {
 
 	first, second := tabs[0], tabs[1]
 	first.followWant("#submit", 200)
-	correction := strings.TrimSuffix(first.path(), "?submitted=1")
+	correction := first.recordPath()
 	if !strings.HasPrefix(correction, s.base()+"/projects/"+s.fx.ProjectA+"/outcomes/") || correction == page {
 		first.fail("after correcting, the browser is at %s", first.path())
 	}

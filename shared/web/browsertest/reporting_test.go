@@ -204,7 +204,7 @@ func (s *suite) projectLeadSubmitsLate(t *testing.T) {
 	tb.fill("#f-counts-referrals", "40")
 	tb.fill("#f-counts-peopleIntoWork", "14")
 	tb.followWant("#submit", 200)
-	r.submission = strings.TrimSuffix(strings.TrimPrefix(tb.path(), s.rbase()+"/projects/"+r.project+"/outcomes/"), "?submitted=1")
+	r.submission = strings.TrimPrefix(tb.recordPath(), s.rbase()+"/projects/"+r.project+"/outcomes/")
 	if got := tb.text(`[data-testid="outcome-status"]`); !strings.HasPrefix(got, "Pending") {
 		tb.fail("the submission's status is %q", got)
 	}
@@ -276,7 +276,7 @@ func (s *suite) projectLeadCorrects(t *testing.T) {
 	tb.followWant("#correct-outcome", 200)
 	tb.fill("#f-counts-peopleIntoWork", "11")
 	tb.followWant("#submit", 200)
-	r.fix = strings.TrimSuffix(strings.TrimPrefix(tb.path(), s.rbase()+"/projects/"+r.project+"/outcomes/"), "?submitted=1")
+	r.fix = strings.TrimPrefix(tb.recordPath(), s.rbase()+"/projects/"+r.project+"/outcomes/")
 	if r.fix == r.submission || !domain.ValidID(r.fix) {
 		tb.fail("after correcting the browser is at %s", tb.path())
 	}
