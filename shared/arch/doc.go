@@ -26,5 +26,6 @@
 //
 // The packages `make test` runs without the race detector (infra/test.sh,
 // norace) run nothing concurrently, and neither do the fundtrack packages
-// they import (norace_test.go).
+// they import; those it leaves out of go test (notests: the benchmarks)
+// hold no tests (maketest_test.go).
 package arch

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // noRaceList finds the packages `make test` runs without the race
@@ -122,4 +123,53 @@ func concurrency(t *testing.T, f string, tests bool) []string {
 		return true
 	})
 	return found
+}
+
+// noTestsList finds the packages `make test` leaves out of go test as
+// holding no tests: infra/test.sh's notests=(...) array.
+var noTestsList = regexp.MustCompile(`(?m)^\s*notests=\(([^)]*)\)`)
+
+// TestBenchHoldsNoTests: `make test` leaves the packages infra/test.sh
+// lists as notests (the benchmarks, which `make bench` runs) out of its
+// go test, as they hold no tests; so a test, fuzz target or example
+// written there would never run. None may be.
+func TestBenchHoldsNoTests(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, err := os.ReadFile(filepath.Join(root, "infra", "test.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := noTestsList.FindSubmatch(script)
+	if m == nil {
+		t.Fatal("infra/test.sh: no notests=(...) list of the packages go test leaves out")
+	}
+	for _, dir := range strings.Fields(string(m[1])) {
+		files, _ := filepath.Glob(filepath.Join(root, dir, "*_test.go"))
+		if len(files) == 0 {
+			t.Errorf("infra/test.sh: notests names %s, which holds no test files", dir)
+		}
+		for _, f := range files {
+			file, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.SkipObjectResolution)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range file.Decls {
+				fn, ok := d.(*ast.FuncDecl)
+				if !ok || fn.Recv != nil {
+					continue
+				}
+				for _, prefix := range []string{"Test", "Fuzz", "Example"} {
+					// As go test tells them: the prefix, then nothing or not a lower-case letter.
+					rest, ok := strings.CutPrefix(fn.Name.Name, prefix)
+					if ok && (rest == "" || !unicode.IsLower([]rune(rest)[0])) && fn.Name.Name != "TestMain" {
+						t.Errorf("%s: %s would never run: `make test` leaves %s out of go test (infra/test.sh, notests)",
+							filepath.Base(f), fn.Name.Name, dir)
+					}
+				}
+			}
+		}
+	}
 }
