@@ -292,6 +292,18 @@ func TestTranslatedSpecCheckCatchesMistakes(t *testing.T) {
 	logging := obj(obj(obj(cfn.Resources(tpl)["ProgrammesFunction"])["Properties"])["LoggingConfig"])
 	logging["LogGroupName"] = logging["LogGroup"]
 	delete(logging, "LogGroup")
+	// Of the copy, only that function and its log group, without its
+	// routes: SAM passes LoggingConfig through whatever else the template
+	// holds, and the HTTP API's routes are most of a translation's work
+	// (4.3 CPU seconds of python for the whole template, 1.7 for this).
+	res := cfn.Resources(tpl)
+	delete(obj(obj(res["ProgrammesFunction"])["Properties"]), "Events")
+	for id := range res {
+		if id != "ProgrammesFunction" && id != "ProgrammesLogGroup" {
+			delete(res, id)
+		}
+	}
+	delete(tpl, "Outputs")
 	// The broken copy is translated while the template itself is (a
 	// translation is seconds of python), and read once that is done.
 	var out map[string]any

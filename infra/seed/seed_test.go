@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
 
@@ -35,15 +36,22 @@ func runSeed(t *testing.T, s *seeder) string {
 	return out.String()
 }
 
+// TestSeedTwice seeds the demo data through the API (as a deployment with
+// 360Giving settings serves it) and again: the second run finds every
+// programme seeded. Then the seeded data as checkSeeded and
+// checkGivingPackages read it.
 func TestSeedTwice(t *testing.T) {
 	t.Parallel()
-	a := testkit.New(t).API(t) // its tokens are signed with testkit.Secret
+	s := testkit.New(t)
+	// Its tokens are signed with testkit.Secret.
+	a := testkit.NewAPI(t, s.DB, testkit.APIConfig{Config: platform.Config{Table: s.Table, Giving: givingConfig}})
 	runSeed(t, newSeeder(a.URL, testkit.Secret, nil))
 	second := runSeed(t, newSeeder(a.URL, testkit.Secret, nil))
 	if n := strings.Count(second, ": already seeded ("); n != 4 {
 		t.Errorf("second run said %q %d times, want 4", "already seeded", n)
 	}
 	checkSeeded(t, a)
+	t.Run("360Giving packages", func(t *testing.T) { checkGivingPackages(t, a) })
 }
 
 // TestSeedResumes kills a run part way through Working for Wellness, then

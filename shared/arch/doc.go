@@ -23,4 +23,9 @@
 // Lambda event types); the API functions (every function but
 // the notifier and the web function) link neither SES, the SSM client,
 // excelize, the notifier, the web app nor test support.
+//
+// The packages `make test` runs without the race detector (infra/test.sh,
+// norace) run nothing concurrently, and neither do the fundtrack packages
+// they import; those it leaves out of go test (notests: the benchmarks)
+// hold no tests (maketest_test.go).
 package arch

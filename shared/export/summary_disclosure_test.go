@@ -203,15 +203,12 @@ func checkNothingNarrowed(t *testing.T, tables [][]int64) {
 // no "*" in the published summary can be narrowed by the figures around
 // it, the programme total included: each could be any of 1 to 7.
 func TestOutcomeSummaryNoSecondaryDisclosure(t *testing.T) {
-	t.Parallel()
 	for _, n := range []int{1, 2, 3} {
 		t.Run(fmt.Sprintf("%d projects", n), func(t *testing.T) {
-			t.Parallel()
 			checkNothingNarrowed(t, everyTable(n, 40))
 		})
 	}
 	t.Run("4 projects, sampled", func(t *testing.T) {
-		t.Parallel()
 		r := rand.New(rand.NewPCG(4, 40))
 		tables := make([][]int64, 20_000)
 		for i := range tables {
@@ -237,7 +234,6 @@ func TestOutcomeSummaryNoSecondaryDisclosure(t *testing.T) {
 // the 7 values. Only groups whose figures are all 35 or less are judged:
 // the counts behind them are all within 0–39, so the group is complete.
 func TestOutcomeSummaryWithheldTotalsGiveLittleAway(t *testing.T) {
-	t.Parallel()
 	tables := everyTable(3, 40)
 	cols, totals := publishTables(t, tables)
 	type group struct {
@@ -288,7 +284,6 @@ func TestOutcomeSummaryWithheldTotalsGiveLittleAway(t *testing.T) {
 // in that column: in jobs sustained, 3 + 10 + 0 = 13 is shown "*", "10",
 // "0" and "15", which leaves the "*" any of 1..7 (13..17 less 8..12).
 func TestOutcomeSummaryWithholdsRevealingTotal(t *testing.T) {
-	t.Parallel()
 	set := export.OutcomeSet{Totals: domain.NewTotals()}
 	for i, n := range []int64{1, 8, 8} {
 		id := fmt.Sprintf("p%d", i)

@@ -287,7 +287,6 @@ func TestGivingSelection(t *testing.T) {
 // package is. No selection's file is named as the whole programme's or a
 // funder's package. Each validates against the schema.
 func TestGivingSelectionPublisher(t *testing.T) {
-	t.Parallel()
 	const fx, fy, ja = "01jfunderx0000000000000000", "01jfundery0000000000000000", "01jprojecta000000000000000"
 	whole, err := export.GivingFile(givingSet(), givingConfig, "", givingNow)
 	if err != nil {

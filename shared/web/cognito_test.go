@@ -68,8 +68,13 @@ type grantCode struct {
 	challenge, redirectURI, nonce string
 }
 
+// idpKey is the stand-in's signing key, made once per test binary: each
+// RSA key took a fraction of a CPU second to make under the race
+// detector, and every stand-in made one. Tests of a wrong key make their own.
+var idpKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
+
 func newIDP(t *testing.T) *idp {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	key, err := idpKey()
 	if err != nil {
 		t.Fatal(err)
 	}
