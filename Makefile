@@ -4,6 +4,7 @@
 #
 #   make run      local stack (DynamoDB Local :8000, SES emulator :8005) + runner on :8080
 #   make test     gofmt, go vet, cfn-lint (if installed), go test -race against the test stack (:8100, :8105), browser tests included
+#                 (the packages that run nothing concurrently without -race, the benchmarks not at all: infra/test.sh)
 #   make build    build/<function>.zip for every functions/<name>/ (linux/arm64, provided.al2023)
 #   make assets   the web app's front end (nhsuk-frontend from npm) into shared/web/static/
 #   make deploy   build + sam deploy (STACK, PARAMS; twice on a first deploy, infra/deploy.sh) + the web app's static files to S3/CloudFront

@@ -114,7 +114,7 @@ test)
 	# Packages in which nothing runs concurrently (no goroutine in them,
 	# their tests or the fundtrack packages they import; no parallel
 	# tests) run without the race detector, which had nothing there to
-	# find and made them 4-10 times the CPU (BENCHMARKS.md, 10). shared/arch's
+	# find and made them 3-9 times the CPU (BENCHMARKS.md, 10). shared/arch's
 	# TestNoRacePackagesRunNothingConcurrently holds each to that. They
 	# run in a go test of their own beside the main one, reported after it.
 	norace=(./shared/export ./shared/sheet/xlsx)
@@ -123,7 +123,7 @@ test)
 	norace_pid=$!
 	# bench holds benchmarks and no tests (make bench runs them; go vet
 	# has checked them): linking its race test binary to run nothing cost
-	# 2 CPU seconds. shared/arch's TestBenchHoldsNoTests keeps it so.
+	# 2.6 CPU seconds. shared/arch's TestBenchHoldsNoTests keeps it so.
 	notests=(./bench)
 	mod="$(go list -m)"
 	race=()
