@@ -13,9 +13,29 @@ import (
 	"unicode"
 )
 
-// noRaceList finds the packages `make test` runs without the race
-// detector: infra/test.sh's norace=(...) array.
-var noRaceList = regexp.MustCompile(`(?m)^\s*norace=\(([^)]*)\)`)
+// testShList returns the repository's root and the packages of one of
+// infra/test.sh's arrays (name=(...)), which say how `make test` treats
+// them; an array missing or empty fails the test.
+func testShList(t *testing.T, name string) (string, []string) {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, err := os.ReadFile(filepath.Join(root, "infra", "test.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*` + name + `=\(([^)]*)\)`).FindSubmatch(script)
+	if m == nil {
+		t.Fatalf("infra/test.sh: no %s=(...) list", name)
+	}
+	dirs := strings.Fields(string(m[1]))
+	if len(dirs) == 0 {
+		t.Fatalf("infra/test.sh: the %s list is empty", name)
+	}
+	return root, dirs
+}
 
 // TestNoRacePackagesRunNothingConcurrently: `make test` runs a few
 // packages without the race detector (infra/test.sh, norace), as it had
@@ -26,22 +46,7 @@ var noRaceList = regexp.MustCompile(`(?m)^\s*norace=\(([^)]*)\)`)
 // goroutine either. A package that comes to need one goes back under the
 // race detector: take it out of the list.
 func TestNoRacePackagesRunNothingConcurrently(t *testing.T) {
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	script, err := os.ReadFile(filepath.Join(root, "infra", "test.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := noRaceList.FindSubmatch(script)
-	if m == nil {
-		t.Fatal("infra/test.sh: no norace=(...) list of the packages run without the race detector")
-	}
-	dirs := strings.Fields(string(m[1]))
-	if len(dirs) == 0 {
-		t.Fatal("infra/test.sh: the norace list is empty")
-	}
+	root, dirs := testShList(t, "norace")
 
 	// Each package's own files, tests included.
 	for _, dir := range dirs {
@@ -125,28 +130,13 @@ func concurrency(t *testing.T, f string, tests bool) []string {
 	return found
 }
 
-// noTestsList finds the packages `make test` leaves out of go test as
-// holding no tests: infra/test.sh's notests=(...) array.
-var noTestsList = regexp.MustCompile(`(?m)^\s*notests=\(([^)]*)\)`)
-
 // TestBenchHoldsNoTests: `make test` leaves the packages infra/test.sh
 // lists as notests (the benchmarks, which `make bench` runs) out of its
 // go test, as they hold no tests; so a test, fuzz target or example
 // written there would never run. None may be.
 func TestBenchHoldsNoTests(t *testing.T) {
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	script, err := os.ReadFile(filepath.Join(root, "infra", "test.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := noTestsList.FindSubmatch(script)
-	if m == nil {
-		t.Fatal("infra/test.sh: no notests=(...) list of the packages go test leaves out")
-	}
-	for _, dir := range strings.Fields(string(m[1])) {
+	root, dirs := testShList(t, "notests")
+	for _, dir := range dirs {
 		files, _ := filepath.Glob(filepath.Join(root, dir, "*_test.go"))
 		if len(files) == 0 {
 			t.Errorf("infra/test.sh: notests names %s, which holds no test files", dir)
