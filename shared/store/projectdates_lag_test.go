@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -86,29 +85,11 @@ func TestProjectDatesNarrowingReadsReturnsConsistently(t *testing.T) {
 		t.Parallel()
 		db := &lagDB{whenDB: &whenDB{Client: client}}
 		w := newDatesWorld(t, db, table, "2025-06-30", "2027-12-31")
-		db.failNext("RETURN#", errors.New("injected: connection lost"))
-		if err := w.setEnd("2025-12-31"); err != nil {
-			t.Fatalf("the widening: %v", err)
-		}
-		gs := w.pendingGenerations(t)
-		if len(gs) != 1 {
-			t.Fatalf("%d generations pending, want the widening's", len(gs))
-		}
 		// The notifier writes the widening's returns after the narrowing
 		// first read the project and its returns: the narrowing's guard
 		// fails and it plans again, while the indexes do not show them
 		// yet.
-		db.lag()
-		var finished error
-		ran := false
-		db.when("PROJECT#", func() { ran, finished = true, w.svc.CompleteGeneration(w.ctx, gs[0]) })
-		if err := w.setEnd("2025-03-31"); err != nil {
-			t.Fatalf("the narrowing: %v", err)
-		}
-		if !ran || finished != nil {
-			t.Fatalf("the generation meanwhile: ran %v, %v", ran, finished)
-		}
-		w.wantReturns(t, "ending in March, after both", "2025-01-01")
+		returnsLandWhilePlanned(t, db.whenDB, w, projectEnd(w), db.lag)
 	})
 
 	t.Run("planned first just after the widening's returns landed", func(t *testing.T) {
@@ -143,29 +124,11 @@ func TestScheduleShorteningReadsReturnsConsistently(t *testing.T) {
 		t.Parallel()
 		db := &lagDB{whenDB: &whenDB{Client: client}}
 		w := newDatesWorld(t, db, table, "2027-12-31", "2025-06-30")
-		db.failNext("RETURN#", errors.New("injected: connection lost"))
-		if err := w.setLast("2025-12-31"); err != nil {
-			t.Fatalf("the lengthening: %v", err)
-		}
-		gs := w.pendingGenerations(t)
-		if len(gs) != 1 {
-			t.Fatalf("%d generations pending, want the lengthening's", len(gs))
-		}
 		// The notifier writes the lengthening's returns after the
 		// shortening first read the schedule and its returns: the
 		// shortening's guard fails and it plans again, while the indexes
 		// do not show them yet.
-		db.lag()
-		var finished error
-		ran := false
-		db.when("SCHED#", func() { ran, finished = true, w.svc.CompleteGeneration(w.ctx, gs[0]) })
-		if err := w.setLast("2025-03-31"); err != nil {
-			t.Fatalf("the shortening: %v", err)
-		}
-		if !ran || finished != nil {
-			t.Fatalf("the generation meanwhile: ran %v, %v", ran, finished)
-		}
-		w.wantReturns(t, "the last period in March, after both", "2025-01-01")
+		returnsLandWhilePlanned(t, db.whenDB, w, scheduleLast(w), db.lag)
 	})
 
 	t.Run("planned first just after the lengthening's returns landed", func(t *testing.T) {

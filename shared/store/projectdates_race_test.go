@@ -227,28 +227,7 @@ func TestProjectDatesWideningAndNarrowingRace(t *testing.T) {
 		t.Parallel()
 		db := &whenDB{Client: client}
 		w := newDatesWorld(t, db, table, "2025-06-30", "2027-12-31")
-		// The widening's returns are not written with it (the request
-		// died), so its generation waits for the notifier.
-		db.failNext("RETURN#", errors.New("injected: connection lost"))
-		if err := w.setEnd("2025-12-31"); err != nil {
-			t.Fatalf("the widening: %v", err)
-		}
-		gs := w.pendingGenerations(t)
-		if len(gs) != 1 {
-			t.Fatalf("%d generations pending, want the widening's", len(gs))
-		}
-		// The notifier finishes it after the narrowing read the project
-		// and its returns, before the narrowing's transaction.
-		var finished error
-		ran := false
-		db.when("PROJECT#", func() { ran, finished = true, w.svc.CompleteGeneration(w.ctx, gs[0]) })
-		if err := w.setEnd("2025-03-31"); err != nil {
-			t.Fatalf("the narrowing: %v", err)
-		}
-		if !ran || finished != nil {
-			t.Fatalf("the generation meanwhile: ran %v, %v", ran, finished)
-		}
-		w.wantReturns(t, "ending in March, after both", "2025-01-01")
+		returnsLandWhilePlanned(t, db, w, projectEnd(w), func() {})
 	})
 	// The same two ways round for a schedule's last period moved later and
 	// back again: the project runs throughout.
@@ -272,23 +251,53 @@ func TestProjectDatesWideningAndNarrowingRace(t *testing.T) {
 		t.Parallel()
 		db := &whenDB{Client: client}
 		w := newDatesWorld(t, db, table, "2027-12-31", "2025-06-30")
-		db.failNext("RETURN#", errors.New("injected: connection lost"))
-		if err := w.setLast("2025-12-31"); err != nil {
-			t.Fatalf("the lengthening: %v", err)
-		}
-		gs := w.pendingGenerations(t)
-		if len(gs) != 1 {
-			t.Fatalf("%d generations pending, want the lengthening's", len(gs))
-		}
-		var finished error
-		ran := false
-		db.when("SCHED#", func() { ran, finished = true, w.svc.CompleteGeneration(w.ctx, gs[0]) })
-		if err := w.setLast("2025-03-31"); err != nil {
-			t.Fatalf("the shortening: %v", err)
-		}
-		if !ran || finished != nil {
-			t.Fatalf("the generation meanwhile: ran %v, %v", ran, finished)
-		}
-		w.wantReturns(t, "the last period in March, after both", "2025-01-01")
+		returnsLandWhilePlanned(t, db, w, scheduleLast(w), func() {})
 	})
+}
+
+// dateChange is one of the two changes that widen and then narrow which
+// periods owe returns: a project's end date (setEnd, planned on a read of
+// PROJECT#) or a schedule's last period (setLast, on a read of SCHED#).
+type dateChange struct {
+	set             func(end string) error
+	longer, shorter string // what the test calls the widening and the narrowing
+	reads           string // the sort key prefix the narrowing's plan reads
+	left            string // what wantReturns says of the returns left
+}
+
+func projectEnd(w *datesWorld) dateChange {
+	return dateChange{w.setEnd, "the widening", "the narrowing", "PROJECT#", "ending in March, after both"}
+}
+
+func scheduleLast(w *datesWorld) dateChange {
+	return dateChange{w.setLast, "the lengthening", "the shortening", "SCHED#", "the last period in March, after both"}
+}
+
+// returnsLandWhilePlanned: the widening's returns are not written with it
+// (the request died), so its generation waits for the notifier, which
+// finishes it after the narrowing read what it plans on, before the
+// narrowing's transaction. arm runs just before the narrowing (the lag
+// tests hide the returns from the indexes there). Only January's return
+// is left after both.
+func returnsLandWhilePlanned(t *testing.T, db *whenDB, w *datesWorld, c dateChange, arm func()) {
+	t.Helper()
+	db.failNext("RETURN#", errors.New("injected: connection lost"))
+	if err := c.set("2025-12-31"); err != nil {
+		t.Fatalf("%s: %v", c.longer, err)
+	}
+	gs := w.pendingGenerations(t)
+	if len(gs) != 1 {
+		t.Fatalf("%d generations pending, want %s's", len(gs), c.longer)
+	}
+	arm()
+	var finished error
+	ran := false
+	db.when(c.reads, func() { ran, finished = true, w.svc.CompleteGeneration(w.ctx, gs[0]) })
+	if err := c.set("2025-03-31"); err != nil {
+		t.Fatalf("%s: %v", c.shorter, err)
+	}
+	if !ran || finished != nil {
+		t.Fatalf("the generation meanwhile: ran %v, %v", ran, finished)
+	}
+	w.wantReturns(t, c.left, "2025-01-01")
 }
