@@ -98,14 +98,7 @@ func TestProjectDatesNarrowingReadsReturnsConsistently(t *testing.T) {
 		w := newDatesWorld(t, db, table, "2025-06-30", "2027-12-31")
 		// The widening and its returns, which the indexes do not show
 		// yet when the narrowing reads the project a moment later.
-		db.lag()
-		if err := w.setEnd("2025-12-31"); err != nil {
-			t.Fatalf("the widening: %v", err)
-		}
-		if err := w.setEnd("2025-03-31"); err != nil {
-			t.Fatalf("the narrowing: %v", err)
-		}
-		w.wantReturns(t, "ending in March, after both", "2025-01-01")
+		landedJustBeforePlanned(t, w, projectEnd(w), db.lag)
 	})
 }
 
@@ -137,13 +130,21 @@ func TestScheduleShorteningReadsReturnsConsistently(t *testing.T) {
 		w := newDatesWorld(t, db, table, "2027-12-31", "2025-06-30")
 		// The lengthening and its returns, which the indexes do not show
 		// yet when the shortening reads the schedule a moment later.
-		db.lag()
-		if err := w.setLast("2025-12-31"); err != nil {
-			t.Fatalf("the lengthening: %v", err)
-		}
-		if err := w.setLast("2025-03-31"); err != nil {
-			t.Fatalf("the shortening: %v", err)
-		}
-		w.wantReturns(t, "the last period in March, after both", "2025-01-01")
+		landedJustBeforePlanned(t, w, scheduleLast(w), db.lag)
 	})
+}
+
+// landedJustBeforePlanned: with arm run first (the indexes made to lag),
+// the widening and its returns land, and the narrowing is planned a
+// moment later. Only January's return is left after both.
+func landedJustBeforePlanned(t *testing.T, w *datesWorld, c dateChange, arm func()) {
+	t.Helper()
+	arm()
+	if err := c.set("2025-12-31"); err != nil {
+		t.Fatalf("%s: %v", c.longer, err)
+	}
+	if err := c.set("2025-03-31"); err != nil {
+		t.Fatalf("%s: %v", c.shorter, err)
+	}
+	w.wantReturns(t, c.left, "2025-01-01")
 }
