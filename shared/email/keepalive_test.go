@@ -50,6 +50,7 @@ func newKeepAliveSES(t *testing.T, keepAlive time.Duration) *keepAliveSES {
 	s := &keepAliveSES{ln: ln, keepAlive: keepAlive, taken: map[string]int{}, loseAnswer: map[string]bool{}}
 	var wg sync.WaitGroup
 	var open []net.Conn
+	closed := false
 	wg.Go(func() {
 		for {
 			c, err := ln.Accept()
@@ -59,6 +60,9 @@ func newKeepAliveSES(t *testing.T, keepAlive time.Duration) *keepAliveSES {
 			s.mu.Lock()
 			s.conns++
 			open = append(open, c)
+			if closed {
+				c.Close()
+			}
 			s.mu.Unlock()
 			wg.Go(func() { s.serve(c) })
 		}
@@ -66,6 +70,7 @@ func newKeepAliveSES(t *testing.T, keepAlive time.Duration) *keepAliveSES {
 	t.Cleanup(func() {
 		ln.Close()
 		s.mu.Lock()
+		closed = true
 		for _, c := range open {
 			c.Close() // the clients' idle connections too
 		}
