@@ -9,10 +9,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptrace"
 	"net/mail"
 	"strings"
 	"sync/atomic"
+	"time"
 	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -112,6 +114,33 @@ func (s SES) Send(ctx context.Context, m Message) error {
 func NoRetries(o *sesv2.Options) {
 	o.Retryer = aws.NopRetryer{}
 	o.RetryMaxAttempts = 0 // 0: the operation keeps the retryer set here
+}
+
+// IdleConnTimeout is how long the SES client keeps a connection idle for
+// its next send: long enough for the sends of a run, a few DynamoDB calls
+// apart, well under what a server keeps one open (the SES emulator says
+// 5 s in its Keep-Alive header, and closes at 6). A send on a connection
+// the server is closing fails after the request went (the server drops
+// it unread, or its answer never comes), so the email is maybe sent and
+// never retried: lost. With the SDK's 90 s, a connection idle for a
+// minute would be reused; on a loaded machine, where the server's close
+// and the client's reuse meet slowly, a test lost an email so
+// (TestConcurrentRunsSendOnce). Go's HTTP/1 transport measures a
+// connection's idle time by the wall clock when it would reuse it, so a
+// late timer (a loaded machine, a Lambda environment frozen between runs)
+// does not make it reuse an older one.
+const IdleConnTimeout = time.Second
+
+// HTTPClient is the SDK's HTTP client for SES (notifierdeps builds the
+// notifier's SES client with it, and testkit the tests'), keeping idle
+// connections IdleConnTimeout at most. A send is still one request:
+// nothing here resends one (NoRetries; Go's transport resends a POST only
+// when it wrote none of it and the body can be rewound, which the SDK's
+// cannot).
+func HTTPClient() *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+		tr.IdleConnTimeout = IdleConnTimeout
+	})
 }
 
 // MaxSubjectRunes bounds a subject: far above any real one (names are at

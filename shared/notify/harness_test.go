@@ -3,7 +3,6 @@ package notify_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"reflect"
 	"runtime/debug"
@@ -91,6 +90,7 @@ type env struct {
 	// meets the real client's retryer and error parsing.
 	faults *testkit.SESFaults
 	inbox  *testkit.Mailbox
+	log    *slog.Logger // the notifiers' log, in the test's output (testLogger)
 }
 
 // newEnv makes a test's world; optFns adjust its DynamoDB client.
@@ -100,7 +100,38 @@ func newEnv(t *testing.T, optFns ...func(*dynamodb.Options)) *env {
 	s := testkit.New(t, testkit.WithClock("2026-01-05T09:00:00Z"), testkit.WithDBOptions(optFns...))
 	faults := &testkit.SESFaults{}
 	return &env{t: t, st: s.Store, svc: s.Svc, clk: s.Clock, count: s.Count, inbox: inbox,
-		ses: &faultySES{real: testkit.SESWithFaults(t, faults)}, faults: faults}
+		ses: &faultySES{real: testkit.SESWithFaults(t, faults)}, faults: faults, log: testLogger(t)}
+}
+
+// testLogger is a notifier's logger for t: what the notifier logs (each
+// run's report, an email SES did not take or whose outcome is not known,
+// and why) goes to the test's output, shown when the test fails (or with
+// -v), so a failure says what the notifier saw. Lines logged after the
+// test has ended are dropped: its output may not be written then.
+func testLogger(t testing.TB) *slog.Logger {
+	w := &testOutput{t: t}
+	t.Cleanup(func() {
+		w.mu.Lock()
+		w.done = true
+		w.mu.Unlock()
+	})
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// testOutput writes to a test's output until the test ends.
+type testOutput struct {
+	mu   sync.Mutex
+	t    testing.TB
+	done bool
+}
+
+func (w *testOutput) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.done {
+		w.t.Output().Write(p) //nolint:errcheck // the test's output does not fail
+	}
+	return len(p), nil
 }
 
 // inGoroutine is a copy of e whose helpers may be called from a goroutine
@@ -116,7 +147,7 @@ func (e *env) inGoroutine() *env {
 func (e *env) notifier() *notify.Notifier {
 	return &notify.Notifier{Store: e.st, Email: email.SES{Client: e.ses, From: mailFrom, Name: email.SenderName}, Now: e.clk.Now,
 		Links:  notify.Links{Base: webBase},
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Lease: time.Minute}
+		Logger: e.log, Lease: time.Minute}
 }
 
 // run makes one notifier pass and fails the test if it errs.

@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"slices"
 	"strings"
@@ -84,19 +83,20 @@ type memEnv struct {
 	svc  *service.Service
 	clk  *testkit.Clock
 	mail *memMail
+	log  *slog.Logger // the notifiers' log, in the test's output (testLogger)
 }
 
 func newMemEnv(t *testing.T) *memEnv {
 	st := memstore.New()
 	clk := testkit.NewClock("2026-01-05T09:00:00Z")
-	return &memEnv{t: t, st: st, svc: service.New(st, clk.Now), clk: clk, mail: &memMail{}}
+	return &memEnv{t: t, st: st, svc: service.New(st, clk.Now), clk: clk, mail: &memMail{}, log: testLogger(t)}
 }
 
 // notifier runs over storage (the fake, or a wrapper of it); its lease is
 // a minute so tests can step past it with the clock.
 func (e *memEnv) notifier(storage notify.Storage) *notify.Notifier {
 	return &notify.Notifier{Store: storage, Email: e.mail, Now: e.clk.Now, Links: notify.Links{Base: webBase},
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Lease: time.Minute}
+		Logger: e.log, Lease: time.Minute}
 }
 
 func (e *memEnv) run() notify.Report {

@@ -3,8 +3,6 @@ package notify_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -80,7 +78,7 @@ func reminderRuleHistory(t *testing.T, rnd *rand.Rand) {
 	mail := &datedMail{now: e.clk.Now, sent: map[string][]domain.Date{}}
 	notifier := func() *notify.Notifier {
 		return &notify.Notifier{Store: e.st, Email: mail, Now: e.clk.Now, Links: notify.Links{Base: webBase},
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Lease: time.Minute}
+			Logger: e.log, Lease: time.Minute}
 	}
 	type ret struct {
 		id      string

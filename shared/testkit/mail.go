@@ -14,16 +14,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
+	"github.com/fundtrack/fundtrack/shared/email"
 	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
 // SES returns an SES v2 client for the test stack's emulator, after
-// checking that the emulator answers.
+// checking that the emulator answers. It keeps idle connections as the
+// notifier's client does (email.HTTPClient), under the emulator's
+// keep-alive timeout, so no send goes on a connection it is closing.
 func SES(t testing.TB) *sesv2.Client {
 	t.Helper()
 	sesReachable(t)
 	return sesv2.New(sesv2.Options{Region: testenv.Region, BaseEndpoint: aws.String(testenv.SESEndpoint()),
-		Credentials: testenv.Credentials})
+		Credentials: testenv.Credentials, HTTPClient: email.HTTPClient()})
 }
 
 var (

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/fundtrack/fundtrack/shared/email"
 )
 
 // SESFault is what a SESFaults transport does with one SendEmail request.
@@ -46,11 +48,18 @@ type SESFaults struct {
 
 // SESWithFaults returns an SES v2 client for the emulator whose requests
 // go through f, with the SDK's default retryer, as the notifier's client
-// would have it but for the sender's own retry setting.
+// would have it but for the sender's own retry setting. Unless f.Next is
+// set, they go on through a transport of the notifier's own HTTP client
+// (email.HTTPClient), with its short hold on idle connections: through
+// http.DefaultTransport, which all of a package's tests share and which
+// keeps them 90 s, a send could go on a connection the emulator was
+// closing, and be lost.
 func SESWithFaults(t testing.TB, f *SESFaults) *sesv2.Client {
 	t.Helper()
 	if f.Next == nil {
-		f.Next = http.DefaultTransport
+		tr := email.HTTPClient().GetTransport()
+		t.Cleanup(tr.CloseIdleConnections)
+		f.Next = tr
 	}
 	return sesv2.New(SES(t).Options(), func(o *sesv2.Options) {
 		o.HTTPClient = &http.Client{Transport: f}

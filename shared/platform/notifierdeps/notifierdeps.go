@@ -19,10 +19,13 @@ import (
 // SES returns an SES v2 client, pointed at the emulator when configured,
 // that never retries: SendEmail takes no idempotency token, so a request
 // the SDK resent after a lost answer would be a second email (email.SES
-// turns retries off for each send as well: email.NoRetries).
+// turns retries off for each send as well: email.NoRetries). Its idle
+// connections are kept only briefly (email.HTTPClient), so no send goes
+// on a connection SES is closing, which would lose the email.
 func SES(c platform.Config, cfg aws.Config) *sesv2.Client {
 	return sesv2.NewFromConfig(cfg, func(o *sesv2.Options) {
 		o.Retryer, o.RetryMaxAttempts = aws.NopRetryer{}, 0
+		o.HTTPClient = email.HTTPClient()
 		if c.SESEndpoint != "" {
 			o.BaseEndpoint = aws.String(c.SESEndpoint)
 		}
