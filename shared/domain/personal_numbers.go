@@ -350,9 +350,17 @@ func containsPhoneNumber(norm string, gs []digitGroup) bool {
 
 // containsNINumber finds a National Insurance number: two letters, six
 // digits and a letter A to D (AB123456C), as HMRC writes it or spaced in
-// pairs (AB 12 34 56 C), or its pairs set apart by dashes or dots instead
-// (AB-12-34-56-C, AB.12.34.56.C: third security audit, W1), in any case (ab123456c, Ab 12 34 56 c: a note
-// typed in a hurry does not keep HMRC's capitals). The prefix must be one
+// pairs (AB 12 34 56 C), in any case (ab123456c, Ab 12 34 56 c: a note
+// typed in a hurry does not keep HMRC's capitals); or its pairs set apart
+// by dashes or dots instead (AB-12-34-56-C, AB.12.34.56.C: third security
+// audit, W1), but those only after an NI cue ("NI: AB-12-34-56-C"): HMRC
+// never writes a number so, and a code of two letters, pairs and a letter
+// joined by dashes is how programmes write their own references
+// ("GR-12-34-56-A", a grant's; fix-guard). Nor is one that is part of a
+// longer code, tied by a dash, dot, slash or underscore to a letter or
+// digit before its prefix or after its last letter ("PRJ-AB123456C",
+// "AB-12-34-56-A-01", "AB123456C/2026"), unless an NI cue stands right
+// before it. The prefix must be one
 // HMRC issues: no D, F, I, Q, U or V in it, no O second, and not BG, GB,
 // KN, NK, NT, TN or ZZ; so a Scottish or Northern Irish company number
 // (SC123456, NI123456) is not one, nor is any run of six digits without
@@ -398,11 +406,30 @@ func containsNINumber(norm string, gs []digitGroup) bool {
 		if spaced && !upper && !cue && (niWordPrefixes[strings.ToLower(norm[p-2:p])] || !pairs || !suffix) {
 			continue // "on 12 34 56 b": figures after a word
 		}
+		if !cue && (sep != ' ' || codeTie(norm, p-2, -1) || suffix && codeTie(norm, k+1, 1)) {
+			continue // "GR-12-34-56-A", "PRJ-AB123456C": a reference, not HMRC's number
+		}
 		if suffix || cue {
 			return true
 		}
 	}
 	return false
+}
+
+// codeTie reports whether the text at i (the first byte of a code, dir
+// -1; or the byte after its last, dir 1) is tied to a letter or digit
+// beyond it by a dash, dot, slash or underscore, making it part of a
+// longer code ("PRJ-AB123456C", "AB123456C-01"). A full stop that ends a
+// sentence ("… AB123456C. Next") ties nothing: a space or the end follows it.
+func codeTie(norm string, i, dir int) bool {
+	mark, next := i-1, i-2
+	if dir > 0 {
+		mark, next = i, i+1
+	}
+	if mark < 0 || next < 0 || next >= len(norm) || strings.IndexByte("-./_", norm[mark]) < 0 {
+		return false
+	}
+	return isDigit(norm[next]) || letterAt(norm, next)
 }
 
 // niWordPrefixes, lower-cased, are the prefixes HMRC issues that are also

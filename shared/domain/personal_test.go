@@ -1289,7 +1289,8 @@ func TestCheckPersonalDataSectorWords(t *testing.T) {
 		"home address: 7a, Mill Lane":           street,
 		"NI: AB-12-34-56-C":                     ni,
 		"NI: AB.12.34.56.C":                     ni,
-		"AB-12-34-56-C":                         ni,
+		"NINO gr-12-34-56-a":                    ni,
+		"National Insurance no. AB-12-34-56-C.": ni,
 		"RiO 1234567":                           hospital,
 		"RiO no. 1234567":                       hospital,
 		"SystmOne 1234567":                      hospital,
@@ -1364,6 +1365,14 @@ func TestCheckPersonalDataSectorWords(t *testing.T) {
 		"Batch 20260401 uploaded",
 		"DOB field added to the form on 20260401",
 		"Grant GR-2026-0042, 12 people into work, £12,345.67",
+		// NI-shaped references: pairs joined by dashes or dots with no NI
+		// cue (HMRC never writes a number so), or a part of a longer code
+		// (fix-guard).
+		"AB-12-34-56-C",
+		"Grant reference GR-12-34-56-A",
+		"GR.12.34.56.A awarded",
+		"Ref PRJ-AB123456C",
+		"Codes AB-12-34-56-A-01 and AB123456C/2026",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil: no personal data", text, err)
