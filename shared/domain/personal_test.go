@@ -1405,6 +1405,16 @@ func TestCheckPersonalDataMangledPhonesAndEmails(t *testing.T) {
 		{"write to j.smith at nhs dot net", spelled},
 		{"jo at example.org dot uk", spelled},
 		{"jo at example dot org.", spelled},
+		// An address's local part with a web site's words around it
+		// (fix-guard): a mailbox's shape, a personal mail service, or a
+		// word that is none of those written before a site.
+		{"jsmith at gmail dot com", spelled},
+		{"Jo at gmail dot com", spelled},
+		{"sarah1985 at sky dot com", spelled},
+		{"email sarah.jones at leeds dot ac dot uk", spelled},
+		{"JSMITH at example dot org", spelled},
+		{"Jo AT leedsmind DOT org DOT uk", spelled}, // "AT" in capitals: a disguise
+		{"More at leeds dot gov dot uk, or jsmith at leeds dot gov dot uk", spelled},
 	} {
 		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
 	}
@@ -1428,6 +1438,19 @@ func TestCheckPersonalDataMangledPhonesAndEmails(t *testing.T) {
 		"look at dot plots of the figures",
 		"Spend at £1,200 dot points agreed",
 		"12 people at work; 3 at college",
+		// A web site after "at" (fix-guard).
+		"More at leeds dot gov dot uk",
+		"Details at leeds dot gov dot uk",
+		"apply online at leeds dot gov dot uk",
+		"Job fair listed at leeds dot gov dot uk",
+		"Find us at www dot leeds dot gov dot uk",
+		"apprenticeships at www dot leeds dot gov dot uk", // a web site, whatever the word before
+		"Leeds City Council at leeds dot gov dot uk has the vacancies",
+		"info at leeds dot gov dot uk",
+		"Careers at sky dot com: 2 interns applied",
+		"drop-in at leeds dot gov dot uk",
+		"Covid-19 guidance at gov dot uk",
+		"MORE AT LEEDS DOT GOV DOT UK",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil: no personal data", text, err)
