@@ -1300,6 +1300,18 @@ func TestCheckPersonalDataSectorWords(t *testing.T) {
 		"CareNotes 123456":                      hospital,
 		"DOB 19800201":                          birth,
 		"date of birth: 19751231":               birth,
+		// Initials and a surname before the word (fix-guard), as after it.
+		"J Smith (client)":                    cued,
+		"J. A. Khan, patient, asked to pause": cued,
+		"Placements: K Jones (participant)":   cued,
+		"J Smith-Jones - SU":                  cued,
+		// The label "name" alone at a line's start, or under a heading
+		// that is no staff member's, is a person's.
+		"Name: Claire Murray":                                     cued,
+		"Client\nName: John Smith":                                cued,
+		"Referral received\n\nFull name: Asha Patel":              cued,
+		"Referred by the employment specialist. Name: John Smith": cued,
+		"trainees John Smith and Jane Doe began":                  cued,
 	} {
 		var e *domain.Error
 		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || e.Fields["notes"] != want {
@@ -1347,6 +1359,21 @@ func TestCheckPersonalDataSectorWords(t *testing.T) {
 		"Sainsbury's (customer) took 3 interns",
 		"John Lewis (customer) placements",
 		"customer John Lewis took 2 interns", // an employer that trades under a name
+		// A trainee labelled with a colon, dash, bracket or comma is a
+		// role and its holder; a "name" label under a staff heading is a
+		// staff member's; initials that are a business's or a label's
+		// (fix-guard).
+		"Trainee: Claire Murray",
+		"Trainees - Claire Murray and Jane Doe",
+		"Service manager: Jane Doe\nTrainee: Claire Murray",
+		"our trainee, Claire Murray, joined the team",
+		"Post holder\nName: Claire Murray",
+		"Contact:\n\nFull name: Claire Murray",
+		"Employment specialist post.\nName: Claire Murray",
+		"J Sainsbury (client) took two interns",
+		"W H Smith (customer) placements: 3",
+		"Plan B Consulting (client) took two interns",
+		"A Smith (client)",
 		// Postcodes, streets, numbers and systems that are no one's.
 		"PC World donated 12 laptops",
 		"PC Smith attended the multi-agency meeting",
