@@ -179,11 +179,16 @@ func sepKind(sep string) string {
 // figures, not a number. Left alone: dates, and amounts
 // after a currency sign written as amounts are (£9434765919, £1 311 475
 // 000; not £ 943 476 5919), and ten digits tied to more by a bare dash,
-// dot, slash or underscore (partOfLonger). About one in eleven arbitrary
-// ten-digit numbers passes the check digit, so such a reference number is
-// refused too: nothing tells it from an NHS number.
+// dot, slash or underscore (partOfLonger), and a Belgian enterprise number
+// after its org-id.guide code (BE-BCE_KBO-0403170701: belgianOrgID), which
+// is held to its own register's check digits instead. About one in eleven
+// arbitrary ten-digit numbers passes the check digit, so such a reference
+// number is refused too: nothing tells it from an NHS number.
 func containsNHSNumber(norm string, gs []digitGroup) bool {
 	for i := range gs {
+		if belgianOrgID(norm, gs[i]) {
+			continue
+		}
 		money := !gs[i].joined && afterCurrency(norm, gs[i])
 		layout := isThreeThreeFour(gs[i:min(i+3, len(gs))])
 		commas := layout && listMark(sepKind(gs[i+1].sep)) && sepKind(gs[i+2].sep) == sepKind(gs[i+1].sep)
@@ -214,6 +219,18 @@ func containsNHSNumber(norm string, gs []digitGroup) bool {
 		}
 	}
 	return false
+}
+
+// belgianOrgID reports whether g is a Belgian enterprise number (ten
+// digits with its register's check digits: ValidBelgianEnterpriseNumber)
+// right after its org-id.guide code, "BE-BCE_KBO-", as an orgId is written
+// in a note: a register's number, read by that register's rule (see
+// OtherOrgLists), not an NHS number, which one in eleven would pass for,
+// nor a UK phone number (0106271022, 0801665903).
+func belgianOrgID(norm string, g digitGroup) bool {
+	const code = "BE-BCE_KBO-"
+	return g.start >= len(code) && strings.EqualFold(norm[g.start-len(code):g.start], code) &&
+		ValidBelgianEnterpriseNumber(g.digits)
 }
 
 // partOfLonger reports whether groups i to j are tied to a group beyond
@@ -298,9 +315,14 @@ func ValidNHSNumber(digits string) bool {
 // (Excel reads 07700900123 typed into a cell as the number 7700900123,
 // and +447700900123 as 447700900123) and people copy it on: "mob
 // 7700900123", "mob 7700 900123", "tel 447700900123" (third security
-// audit, W2). Without a cue such digits are as often a reference.
+// audit, W2). Without a cue such digits are as often a reference. A
+// Belgian enterprise number after its register's code (belgianOrgID) is
+// none, though a fifth of them start 01 or 08 and are ten digits long.
 func containsPhoneNumber(norm string, gs []digitGroup) bool {
 	for i := range gs {
+		if belgianOrgID(norm, gs[i]) {
+			continue // BE-BCE_KBO-0801665903: no 0800 number
+		}
 		plus := afterPlus(norm, gs[i])
 		d := gs[i].digits
 		cued := false
