@@ -139,6 +139,11 @@ var fzPersonal = []string{
 	// A mobile number as a spreadsheet leaves it, after a phone cue, and an
 	// address with "at" and "dot" spelled out (third security audit, W2).
 	"mob 7700900123", "tel 447700900123", "john.smith at gmail dot com",
+	// An NI number with dashes after its cue, and an address spelled out
+	// at a personal mail service (fix-guard). ("J Smith (client)" is not
+	// here: after a word that labels a letter, "Plan J Smith (client)",
+	// it is read as the plan's letter.)
+	"NI no. GR-12-34-56-A", "jsmith at gmail dot com",
 }
 
 var fzPersonalKinds = map[string]bool{
@@ -197,6 +202,12 @@ func FuzzCheckPersonalData(f *testing.F) {
 		"Postcode: LS1 4AP", "post code LS14AP", "postcode - M1 1AE", "Venue postcode: LS1 3BE", "post-", "post code",
 		strings.Repeat("postcode: ", 40), "01/02/1990 - John Smith (DOB)", "12/03/1985 John Smith", "3 March 1988, Jane Doe",
 		"Review meeting 01/04/2026 with Claire Murray", strings.Repeat("12/03/1985 ", 40) + "John Smith",
+		// What the guard passes since fix-guard, and what it still finds.
+		"GR-12-34-56-A", "PRJ-AB-12-34-56-A", "AB123456C-01", "NI: AB-12-34-56-C", "More at leeds dot gov dot uk",
+		"Find us at www dot leeds dot gov dot uk", "jsmith at gmail dot com", "Trainee: Claire Murray", "trainee John Smith",
+		"Post holder\nName: Claire Murray", "Client\nName: John Smith", "J Smith (client)", "W H Smith (client)",
+		"Plan B J Smith (client)", "BE-BCE_KBO-0403170206", "BE-BCE_KBO-0801665903", "BE-BCE_KBO-9434765919",
+		strings.Repeat("A. ", 40) + "Smith (client)", strings.Repeat("Post holder.\n", 40) + "Name: Claire Murray",
 	} {
 		f.Add("notes", s, uint16(len(s)), uint8(3))
 		f.Add("notes", s, uint16(0), uint8(0))

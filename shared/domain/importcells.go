@@ -43,12 +43,19 @@ func guarded(s string, multiLine bool) string {
 
 // cellKind names the kind of personal data of the people supported an
 // imported cell holds, or "": its text's (personalKind), or a phone number
-// a spreadsheet stored as a number (spreadsheetPhone).
+// a spreadsheet stored as a number (spreadsheetPhone), in a workbook's
+// number cell or in a text cell that holds the number alone, as a CSV
+// saved from a spreadsheet writes it: Excel keeps 07700900123 typed into
+// a cell as the number 7700900123 and saves that into the CSV, where every
+// cell is text (fix-guard). A cell is a count, a date, a project, a cohort
+// or a note, and none is ten digits starting with 7 alone; in a note's
+// words, without a phone cue, such digits are as often a reference and
+// pass ("ref 7700900123").
 func cellKind(c SheetCell) string {
 	if kind := personalKind(c.Text); kind != "" {
 		return kind
 	}
-	if c.Numeric && spreadsheetPhone(c.Text) {
+	if spreadsheetPhone(c.Text) {
 		return kindPhone
 	}
 	return ""
@@ -61,8 +68,8 @@ func cellKind(c SheetCell) string {
 // 7700900123, ten digits starting with 7, and +447700900123 (or
 // +441134960000) the number 447700900123, 44 and a UK number's national
 // digits. No count, date or amount a programme imports looks so: counts
-// stop at 100,000 and dates are serial numbers of five digits. Text is
-// read as written (personalKind): typed as text, a number keeps its 0.
+// stop at 100,000 and dates are serial numbers of five digits. Text with
+// more than the number in it is read as written (personalKind).
 func spreadsheetPhone(stored string) bool {
 	s := strings.TrimSpace(stored)
 	if strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {

@@ -771,9 +771,11 @@ func TestReadImportBlankCells(t *testing.T) {
 // TestReadImportSpreadsheetPhones holds what the third security audit
 // imported (W2): a mobile number typed into a workbook's cell, which Excel
 // keeps as the number 7700900123 (its 0 dropped) or 447700900123 (its +
-// dropped), in the notes or any other cell, is refused as a phone number.
-// Counts, dates and amounts stored as numbers, and the same digits typed
-// as text with no cue (a reference), pass as before.
+// dropped), in the notes or any other cell, is refused as a phone number;
+// and so is the same number alone in a text cell, as a CSV saved from
+// Excel holds it, every CSV cell being text (fix-guard). Counts, dates and
+// amounts stored as numbers, and the digits in a note's words with no cue
+// (a reference), pass as before.
 func TestReadImportSpreadsheetPhones(t *testing.T) {
 	sh := sheetOf(
 		[]string{"Project", "Period start", "Period end", "Referrals", "Notes", "Ref"},
@@ -783,13 +785,15 @@ func TestReadImportSpreadsheetPhones(t *testing.T) {
 		[]string{"Bradford IPS", "2026-07-01", "2026-09-30", "3", "", ""},
 		[]string{"Bradford IPS", "2026-10-01", "2026-12-31", "3", "", "7700900123"},
 		[]string{"Bradford IPS", "2027-01-01", "2027-03-31", "3", "", ""},
+		[]string{"Bradford IPS", "2027-04-01", "2027-06-30", "3", " 7700900123 ", "447700900123"},
+		[]string{"Bradford IPS", "2027-07-01", "2027-09-30", "3", "ref 7700900123", "DWP 7700900123"},
 	)
 	sh.Rows[1].Cells[4] = SheetCell{Text: "7700900123", Numeric: true}
 	sh.Rows[2].Cells[4] = SheetCell{Text: "447700900123", Numeric: true}
 	sh.Rows[3].Cells[5] = SheetCell{Text: "4.47700900123E+11", Numeric: true}
 	sh.Rows[4].Cells[3] = SheetCell{Text: "441134960000", Numeric: true}
 	// Numbers that are no one's: a count, a serial date, an amount, a
-	// reference of another shape; and row 6's reference typed as text.
+	// reference of another shape; and row 9's digits in a note's words.
 	sh.Rows[6].Cells[1] = SheetCell{Text: "46388", Numeric: true} // 2027-01-01
 	sh.Rows[6].Cells[3] = SheetCell{Text: "12", Numeric: true}
 	sh.Rows[6].Cells[5] = SheetCell{Text: "1200000.5", Numeric: true}
@@ -800,6 +804,10 @@ func TestReadImportSpreadsheetPhones(t *testing.T) {
 		"rows[3].notes":     phone,
 		"rows[4].F":         phone,
 		"rows[5].referrals": phone,
+		// Typed as text, alone in their cells (a CSV's).
+		"rows[6].F":     phone,
+		"rows[8].notes": phone,
+		"rows[8].F":     phone,
 	}
 	for k, frag := range want {
 		if got := f.Problems[k]; !strings.Contains(got, frag) || !strings.Contains(got, "counts only") {

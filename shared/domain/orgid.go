@@ -2,6 +2,7 @@ package domain
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -17,10 +18,13 @@ import (
 //     codes); a deprecated list is refused with its replacement where known;
 //   - for the UK lists below, the identifier must have that register's format
 //     (the formats are the registers' own, with org-id.guide's examples);
-//   - for other countries' lists fundtrack does not know the formats, so the
-//     identifier is only checked for shape: refusing a correct Irish charity
-//     number because fundtrack has no table for IE-CHY would stop a lead
-//     recording it at all, while the list code itself is still checked;
+//   - for the other countries' lists in OtherOrgLists (Belgium's
+//     BE-BCE_KBO), likewise;
+//   - for the rest of other countries' lists fundtrack does not know the
+//     formats, so the identifier is only checked for shape: refusing a
+//     correct Irish charity number because fundtrack has no table for
+//     IE-CHY would stop a lead recording it at all, while the list code
+//     itself is still checked;
 //   - "360G-" identifiers are refused: they are what a publisher coins for
 //     an organisation with no register entry, and fundtrack coins those
 //     itself when orgId is left empty.
@@ -38,6 +42,9 @@ type OrgList struct {
 	// issue neither).
 	Number  string
 	pattern func() *regexp.Regexp // nil: no published format, shape only
+	// check, if set, is the register's check digits, which an identifier
+	// of the pattern must also pass.
+	check func(id string) bool
 	// notAllZeros refuses a number whose digits are all 0: the format
 	// allows it, no register entry has it (GB-COH-00000000).
 	notAllZeros bool
@@ -51,7 +58,7 @@ func (l OrgList) Valid(id string) bool {
 	if l.pattern == nil {
 		return orgLocalPattern().MatchString(id)
 	}
-	return l.pattern().MatchString(id)
+	return l.pattern().MatchString(id) && (l.check == nil || l.check(id))
 }
 
 // UKOrgLists are the UK lists of org-id.guide with the format of each
@@ -134,6 +141,50 @@ var UKOrgLists = []OrgList{
 	{Prefix: "GB-COA", Name: "United Kingdom chart of accounts", Format: "an identifier from the UK chart of accounts"},
 }
 
+// OtherOrgLists are the lists outside the UK whose format fundtrack knows
+// and checks, as it does the UK's: an identifier in them must have its
+// register's format, and, so held, has no room for personal data, so the
+// guard does not read it (orgIDText). Belgium's enterprise numbers are ten
+// digits, as NHS numbers are: read as free text, one in eleven would pass
+// the NHS number's check digit and be refused (fix-guard).
+var OtherOrgLists = []OrgList{
+	{Prefix: "BE-BCE_KBO", Name: "Crossroads Bank for Enterprises (Belgium)",
+		// The enterprise number (ondernemingsnummer, numéro d'entreprise):
+		// ten digits starting with 0 or 1, the last two 97 less the
+		// remainder of the first eight divided by 97. org-id.guide writes
+		// it without the dots the register prints (0403.170.701).
+		Format:  "an enterprise number of 10 digits starting with 0 or 1, without dots, whose last two digits are its check digits, like BE-BCE_KBO-0403170701",
+		pattern: lazyRegexp(`^[01][0-9]{9}$`), check: ValidBelgianEnterpriseNumber},
+}
+
+// ValidBelgianEnterpriseNumber reports whether ten digits starting with 0
+// or 1 carry a valid Belgian enterprise number's check digits: the last
+// two are 97 less the remainder of the first eight divided by 97.
+func ValidBelgianEnterpriseNumber(digits string) bool {
+	if len(digits) != 10 || digits[0] != '0' && digits[0] != '1' {
+		return false
+	}
+	if strings.IndexFunc(digits, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+		return false
+	}
+	n, _ := strconv.Atoi(digits)
+	return 97-(n/100)%97 == n%100
+}
+
+// knownOrgList returns the list with the given code whose format fundtrack
+// checks (a UK list, or one of OtherOrgLists).
+func knownOrgList(prefix string) (OrgList, bool) {
+	if l, ok := UKOrgList(prefix); ok {
+		return l, true
+	}
+	for _, l := range OtherOrgLists {
+		if l.Prefix == prefix {
+			return l, true
+		}
+	}
+	return OrgList{}, false
+}
+
 // orgListReplacements points deprecated lists at their successors.
 var orgListReplacements = map[string]string{"GB-GOVUK": "GB-GOR"}
 
@@ -210,7 +261,7 @@ func CheckOrgID(id string) string {
 		}
 		return prefix + " is deprecated on org-id.guide"
 	}
-	if l, ok := UKOrgList(prefix); ok {
+	if l, ok := knownOrgList(prefix); ok {
 		if !l.Valid(local) {
 			return "is not a " + l.Name + " identifier: " + prefix + " identifiers are " + l.Format
 		}
@@ -254,14 +305,16 @@ func OrgIDNumber(id string) (field, number string) {
 // published in 360Giving as the funder's or recipient's id, so a number
 // or name put there ("IE-CRO-9434765919", "NL-KVK-John.Smith.DOB.01-02-1980")
 // is refused as in any other text (security3 N4). An identifier held to
-// its register's format (GB-CHC-1090095), or one CheckOrgID refuses, is
-// none: it has no room for personal data, or is not stored.
+// its register's format (GB-CHC-1090095, BE-BCE_KBO-0403170701), or one
+// CheckOrgID refuses, is none: it has no room for personal data, or is not
+// stored; and a register's number is not read by another's rule (a
+// Belgian enterprise number as an NHS number: fix-guard).
 func orgIDText(field, id string) []TextField {
 	prefix, local, ok := SplitOrgID(id)
 	if !ok || CheckOrgID(id) != "" {
 		return nil
 	}
-	if l, uk := UKOrgList(prefix); uk && l.pattern != nil {
+	if l, known := knownOrgList(prefix); known && l.pattern != nil {
 		return nil
 	}
 	return []TextField{{field, local}}

@@ -2,6 +2,8 @@ package domain_test
 
 import (
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -215,11 +217,74 @@ func TestOrgIDGuarded(t *testing.T) {
 		}
 	}
 	for _, id := range []string{"", "IE-CRO-123456", "IE-CHY-20012345", "NL-KVK-41176284", "US-EIN-12-3456789", "XI-LEI-5493001KJTIIGC8Y1R12",
-		"GB-CHC-1090095", "GB-COH-09506232", "GB-NHS-RT5", "XI-IATI-GB-COH-09506232"} {
+		"GB-CHC-1090095", "GB-COH-09506232", "GB-NHS-RT5", "XI-IATI-GB-COH-09506232",
+		// Belgian enterprise numbers that also pass the NHS number's check
+		// digit: held to their own register's format (fix-guard).
+		"BE-BCE_KBO-0403170206", "BE-BCE_KBO-0403175550"} {
 		for name, in := range inputs(id) {
 			if err := domain.CheckText(in); err != nil {
 				t.Errorf("%s with orgId %q: %v, want it kept", name, id, err)
 			}
 		}
+	}
+}
+
+// TestOrgIDBelgianEnterpriseNumbers: a Belgian enterprise number (org-id.guide's
+// BE-BCE_KBO) is ten digits starting with 0 or 1, its last two 97 less the
+// remainder of the first eight by 97. fundtrack holds it to that format, as
+// it does the UK registers', rather than reading it as free text, where one
+// in eleven passed the NHS number's check digit and was refused as one
+// (fix-guard). Real identifiers (org-id.guide publishers') pass; near misses
+// are 400 naming the format.
+func TestOrgIDBelgianEnterpriseNumbers(t *testing.T) {
+	const format = "an enterprise number of 10 digits starting with 0 or 1"
+	for _, id := range []string{"0403170701", "0546740696", "0264814354", "0474198059", "0410644946", "0423616717"} {
+		if !domain.ValidBelgianEnterpriseNumber(id) {
+			t.Errorf("ValidBelgianEnterpriseNumber(%q) = false, want true", id)
+		}
+		if msg := domain.CheckOrgID("BE-BCE_KBO-" + id); msg != "" {
+			t.Errorf("BE-BCE_KBO-%s refused: %s", id, msg)
+		}
+	}
+	for _, id := range []string{"0403170702", "2403170701", "403170701", "04031707011", "0403.170.701", "BE0403170701", "040317070A", ""} {
+		if domain.ValidBelgianEnterpriseNumber(id) {
+			t.Errorf("ValidBelgianEnterpriseNumber(%q) = true, want false", id)
+		}
+		if msg := domain.CheckOrgID("BE-BCE_KBO-" + id); !strings.Contains(msg, format) {
+			t.Errorf("BE-BCE_KBO-%s: %q, want refused naming the format", id, msg)
+		}
+	}
+	// Every valid number of a sample, about one in eleven of which passes
+	// the NHS check digit, is kept as an orgId, and in a note after its
+	// register's code; the same digits with no code are read as any
+	// ten-digit reference is.
+	r := rand.New(rand.NewPCG(5, 2026))
+	nhsShaped := 0
+	for range 2000 {
+		first8 := r.IntN(20_000_000)
+		id := fmt.Sprintf("%08d%02d", first8, 97-first8%97)
+		if !domain.ValidBelgianEnterpriseNumber(id) {
+			t.Fatalf("ValidBelgianEnterpriseNumber(%q) = false for a number made with its check digits", id)
+		}
+		if domain.ValidNHSNumber(id) {
+			nhsShaped++
+		}
+		in := domain.FunderInput{Name: "Fondation", OrgID: "BE-BCE_KBO-" + id, Contacts: []string{"a@b.org"}}
+		if err := in.Validate(); err != nil {
+			t.Fatalf("orgId BE-BCE_KBO-%s: %v", id, err)
+		}
+		if err := domain.CheckText(in); err != nil {
+			t.Errorf("orgId BE-BCE_KBO-%s: %v, want kept", id, err)
+		}
+		if err := domain.CheckPersonalData("notes", "Co-funded by BE-BCE_KBO-"+id+"."); err != nil {
+			t.Errorf("note with BE-BCE_KBO-%s: %v, want kept", id, err)
+		}
+	}
+	if nhsShaped < 100 {
+		t.Errorf("only %d of 2000 Belgian numbers pass the NHS check digit, want about 1 in 11: the sample tests nothing", nhsShaped)
+	}
+	// An NHS number after the code, which is no enterprise number, is still one.
+	if err := domain.CheckPersonalData("notes", "BE-BCE_KBO-9434765919"); err == nil {
+		t.Error("BE-BCE_KBO-9434765919 kept in a note: an NHS number, no enterprise number")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // fundtrack holds aggregate counts only. Free text is checked for the
@@ -457,24 +458,103 @@ const (
 // audit, W2). Both words must be there, "at" and at least one "dot"
 // (hasSpelledEmail), and the domain must end in a top-level domain
 // people's addresses end in (spacedTLDs), so "met at the hub" and "held
-// at Leeds dot Arena" are none. Group 1 is the domain, up to its TLD.
-var spelledEmailPattern = lazyRegexp(`(?i)(?:^|[^\p{L}\p{M}\p{N}._%+'-])[\p{L}\p{M}\p{N}._%+'-]+ +at +` +
+// at Leeds dot Arena" are none. Group 1 is the local part, group 2 the
+// "at", group 3 the domain, up to its TLD.
+var spelledEmailPattern = lazyRegexp(`(?i)(?:^|[^\p{L}\p{M}\p{N}._%+'-])([\p{L}\p{M}\p{N}._%+'-]+) +(at) +` +
 	`((?:[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?(?: +dot +| *\. *))+)(?:` + spacedTLDs + `)(?:$|[^\p{L}\p{M}\p{N}])`)
 
 // hasSpelledEmail reports whether normalised text holds an address with
 // "at" and "dot" spelled out (spelledEmailPattern). Text with no word
 // "dot" (nearly all) skips the pattern.
+//
+// "at" is also the preposition before a web site ("More at leeds dot gov
+// dot uk", "apply online at leeds dot gov dot uk"), and the word before it
+// is then no local part (fix-guard). So the word before "at" must read as
+// one: shaped as a mailbox is, not a word (mailboxShaped: "john.smith",
+// "j_smith", "jsmith1980"); or "AT" in capitals beside a local part that
+// is not (the harvest-proof disguise: "jsmith AT hotmail DOT co DOT uk");
+// or a domain of the mail services people have their own addresses with
+// (personalMailDomains: "jsmith at gmail dot com"); or else a word in
+// small letters that is none of the words written before "at" and a web
+// site (wordsBeforeSite: "more", "details", "online", "apply", "jobs",
+// "info" …), so "jo at example dot org" is an address and "details at
+// leeds dot gov dot uk" a place. A capitalised word ("More at …", "Leeds
+// City Council at …") starts a sentence or names a place. A domain that
+// starts with "www" is a web site, never an address. The price: an
+// address of a plain capitalised name at an organisation's domain ("Jo at
+// leedsmind dot org dot uk") passes, as an office's own address ("info at
+// leeds dot gov dot uk") does.
 func hasSpelledEmail(norm string) bool {
 	if !hasWordDot(norm) {
 		return false
 	}
 	for _, m := range spelledEmailPattern().FindAllStringSubmatchIndex(norm, -1) {
-		if hasWordDot(norm[m[2]:m[3]]) {
+		local, at, domain := norm[m[2]:m[3]], norm[m[4]:m[5]], norm[m[6]:m[7]]
+		if !hasWordDot(domain) {
+			continue
+		}
+		first, _, _ := strings.Cut(strings.ToLower(domain), " ")
+		first, _, _ = strings.Cut(first, ".")
+		if first == "www" {
+			continue // a web site: "More at www dot leeds dot gov dot uk"
+		}
+		if mailboxShaped(local) || at == "AT" && strings.ToUpper(local) != local || personalMailDomains[first] {
 			return true
+		}
+		lower := strings.ToLower(local)
+		if isWordOf(local, unicode.IsLetter) && !wordsBeforeSite[lower] && (local == lower || local == strings.ToUpper(local)) {
+			return true // "jo at example dot org"
 		}
 	}
 	return false
 }
+
+// isWordOf reports whether s has at least one rune and is reports true
+// for every one.
+func isWordOf(s string, is func(rune) bool) bool {
+	return s != "" && strings.IndexFunc(s, func(r rune) bool { return !is(r) }) < 0
+}
+
+// wordsBeforeSite, lower-cased, are the words people write before "at"
+// and a web site ("more at …", "details at …", "apply online at …",
+// "jobs at …"), or that name an office's own mailbox ("info", "enquiries"):
+// before a spelled-out "at" they make it the preposition, not an
+// address's @ (see hasSpelledEmail).
+var wordsBeforeSite = wordSet("more details detail info information online available found listed advertised posted " +
+	"published apply applications application register registration book booking bookings visit see read us me here " +
+	"there live jobs vacancies careers guidance resources website site page pages everything events courses training " +
+	"support help advice contact enquiries office team hello admin it them this that all anything out up also today " +
+	"now directly form forms report reports figures data news updates minutes papers agenda notes survey link links " +
+	"portal hosted held based stall meet meeting going working work works open opens starts started")
+
+// mailboxShaped reports whether the word before a spelled-out "at" is
+// shaped as an address's local part and no word of a sentence is: a
+// letter first and a letter or digit last, with a dot, underscore, plus
+// or percent sign between ("john.smith", "j_smith"), or three letters or
+// more and then two digits or more ("jsmith1980", "sarah85"). A hyphen or
+// an apostrophe is in words too ("drop-in at", "Covid-19 at", "people's
+// at"), "e.g." ends with its dot, and "Q3" is a quarter.
+func mailboxShaped(local string) bool {
+	first, _ := utf8.DecodeRuneInString(local)
+	last, _ := utf8.DecodeLastRuneInString(local)
+	if !unicode.IsLetter(first) || !unicode.IsLetter(last) && !unicode.IsDigit(last) {
+		return false
+	}
+	if strings.ContainsAny(local, "._+%") {
+		return true
+	}
+	letters := strings.TrimRightFunc(local, unicode.IsDigit)
+	return len(local)-len(letters) >= 2 && utf8.RuneCountInString(letters) >= 3 &&
+		strings.IndexFunc(letters, func(r rune) bool { return !unicode.IsLetter(r) }) < 0
+}
+
+// personalMailDomains, lower-cased, are the first labels of the domains of
+// the mail services people in the UK have their own addresses with
+// (gmail.com, hotmail.co.uk, btinternet.com, …): an address there, spelled
+// out, is a person's, whatever its local part. Those that are also an
+// employer's web site ("Careers at sky dot com") are left out.
+var personalMailDomains = wordSet("gmail googlemail hotmail outlook msn yahoo ymail rocketmail icloud aol btinternet " +
+	"btopenworld talk21 ntlworld blueyonder tiscali plusnet protonmail gmx zoho yandex fastmail hushmail")
 
 // hasWordDot reports whether s holds the word "dot", in any case.
 func hasWordDot(s string) bool {

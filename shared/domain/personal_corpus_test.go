@@ -82,8 +82,12 @@ var corpusKinds = map[string]string{
 // rate on notes holding personal data in the forms people type (every one
 // must be found, as the right kind) and its false-alarm rate on clean notes
 // full of amounts, dates, years, reference and organisation numbers (none
-// may be refused). Run with -v to see the rates. Last measured: caught 385
-// of 385 notes with personal data, false alarms 0 of 480 clean notes (380
+// may be refused). Run with -v to see the rates. Last measured: caught 401
+// of 401 notes with personal data, false alarms 0 of 502 clean notes (385
+// of 385 and 0 of 480 before fix-guard's look-alikes and finds were added,
+// both sides: the guard before it caught 398 of the 401 and refused 17 of
+// the 502, NI-shaped references, web sites spelled out, a trainee or a
+// "name" labelled under a staff heading and Belgian enterprise numbers; 380
 // of 380 and 0 of 477 before the phone numbers without their 0 or + after a
 // phone cue and the addresses spelled out were added, both sides; 358
 // of 358 and 0 of 468 before the sector's other words for the person, the
@@ -105,8 +109,8 @@ func TestPersonalDataCorpus(t *testing.T) {
 	t.Parallel()
 	positive := readCorpus(t, "testdata/personal/personal.txt", true)
 	clean := readCorpus(t, "testdata/personal/clean.txt", false)
-	if len(positive) < 385 || len(clean) < 480 {
-		t.Fatalf("corpus too small: %d with personal data (want 385+), %d clean (want 480+)", len(positive), len(clean))
+	if len(positive) < 401 || len(clean) < 502 {
+		t.Fatalf("corpus too small: %d with personal data (want 401+), %d clean (want 502+)", len(positive), len(clean))
 	}
 
 	hits, rightKind := 0, 0

@@ -423,7 +423,13 @@ var orgEndWords = map[string]bool{"Trust": true, "Trusts": true, "Foundation": t
 // "claimant" (DWP's), "intern", "candidate", "jobseeker" and "trainee"
 // (the programmes' own), and the plurals ("clients John Smith and Jane
 // Doe"). Between the cue and the name may stand a bracket or a comma
-// ("client (John Smith)", "our client, John Smith, started work"). The
+// ("client (John Smith)", "our client, John Smith, started work"), but not
+// after "trainee": a trainee is as often staff (a trainee employment
+// specialist, a trainee peer worker), and "Trainee: Claire Murray", as a
+// colon, dash, bracket or comma writes it, is a role and its holder, as
+// "Service manager: Jane Doe" is on a list of posts (fix-guard); only
+// "trainee John Smith", the word for the person run into the name, is
+// one. The
 // label "name" is a cue where it names no one else (nameLabel: "Name: John
 // Smith", "Client name: John Smith", "client's name is John Smith", "Full
 // name - Asha Patel"; not "Contact name: Claire Murray", "Project name:
@@ -464,6 +470,9 @@ func cuedName(norm, w string, start, end int) bool {
 	}
 	for i < len(norm) && norm[i] == ' ' {
 		i++
+	}
+	if (w == "trainee" || w == "trainees") && i < len(norm) && strings.IndexByte(":-(,", norm[i]) >= 0 {
+		return false // "Trainee: Claire Murray": a role labelling its holder, as on a list of posts
 	}
 	if label {
 		if next, e := wordAfter(norm, i); next == "is" || next == "was" {
@@ -508,10 +517,49 @@ func nameLabel(norm string, start, end int) bool {
 	}
 	w, k := wordBeforeAt(norm, start)
 	if w == "full" || w == "first" {
-		w, _ = wordBeforeAt(norm, k)
+		w, k = wordBeforeAt(norm, k)
+	}
+	if w == "" && staffHeadingBefore(norm, k) {
+		return false // "Post holder\nName: Claire Murray": a staff member's
 	}
 	return w == "" || nameOwners[w]
 }
+
+// staffHeadingBefore reports whether what ends before i, where a "name"
+// label stands with no word of its own before it (starting a line, or
+// after a full stop, colon or dash), is a heading that makes the name a
+// staff member's, as a form lays out a post or a contact: "Post
+// holder\nName: Claire Murray", "Contact:\nName: …", "Employment
+// specialist post. Name: …" (staffHeadings; fix-guard). Line breaks,
+// spaces and a heading's colon, dash or full stop may stand between. A
+// heading is four words at most, from the text's start, a line break or a
+// mark: a sentence that ends in such a word ("Referred by the employment
+// specialist. Name: John Smith") is no heading. Any other heading (a
+// caseload's "Referral received\nName: …", a word for the person:
+// "Client\nName: …"), or none, leaves the label standing alone: a person's.
+func staffHeadingBefore(norm string, i int) bool {
+	for i > 0 && strings.IndexByte(" \r\n:-.", norm[i-1]) >= 0 {
+		i--
+	}
+	w, k := wordBeforeAt(norm, i)
+	if !staffHeadings[w] {
+		return false
+	}
+	for words := 1; words <= 4; words++ {
+		if w, k = wordBeforeAt(norm, k); w == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// staffHeadings, lower-cased, are the last words of a heading for a
+// member of staff or a post (and "trainee", a role as a label: see
+// cuedName): a "name" label on the line after names them.
+var staffHeadings = wordSet("holder holders contact contacts staff manager managers lead leads specialist specialists " +
+	"coordinator coordinators officer officers supervisor supervisors director directors administrator adviser advisers " +
+	"advisor advisors practitioner practitioners therapist therapists psychologist commissioner commissioners chair " +
+	"secretary treasurer trustee trustees referrer post posts role roles trainee trainees")
 
 // nameOwners, lower-cased, are the words before a "name" label that make
 // it the name of one of the people supported: the words for them
@@ -559,7 +607,59 @@ func nameBeforeCue(norm, w string, start, end int) bool {
 	if i == 0 || strings.TrimSpace(norm[i:start]) == "" || !labelEnds(norm, end, bracket) {
 		return false // "John Smith client": no mark or word between, so no label
 	}
-	return nameStartAt(norm, i) >= 0
+	return nameStartAt(norm, i) >= 0 || initialsNameStartAt(norm, i) >= 0
+}
+
+// initialsNameStartAt is where one or two initials and a surname that end
+// at i start, or -1 when none end there: the name as initialSurname reads
+// it after "client" ("J Smith", "J. A. Smith", "Smith-Jones" running on
+// over its hyphen), read back from its end, so that "J Smith (client)" is
+// found as "client J Smith" is (fix-guard). The first initial starts a
+// word, after no label that takes a letter ("Plan B Consulting (client)",
+// "Group A Smith": labelWords), and a business named so passes ("J
+// Sainsbury (client)", "W H Smith (client)": namesBusiness).
+func initialsNameStartAt(norm string, i int) int {
+	_, k := wordBeforeAt(norm, i)
+	if k == i {
+		return -1
+	}
+	for n := 0; n < 3 && k > 1 && norm[k-1] == '-' && letterAt(norm, k-2); n++ {
+		_, k = wordBeforeAt(norm, k-1)
+	}
+	var starts [2]int // where the name starts with one initial, and with two
+	n, p := 0, k
+	for n < 2 {
+		j := p
+		for j > 0 && norm[j-1] == ' ' {
+			j--
+		}
+		dot := j > 0 && norm[j-1] == '.'
+		if dot {
+			j--
+		}
+		if j == p || j == 0 || norm[j-1] < 'A' || norm[j-1] > 'Z' || afterWordChar(norm, j-1) {
+			break
+		}
+		p = j - 1
+		e := initialSurname(norm, p)
+		if e <= 0 || e != i && !(e < i && (norm[e] == '-' || norm[e] == '\'')) {
+			break
+		}
+		starts[n] = p
+		n++
+	}
+	// The longest reading first: "W H Smith" is the shop; "Plan B J Smith"
+	// a plan's letter, then the name.
+	for n--; n >= 0; n-- {
+		switch {
+		case labelWords[wordBefore(norm, starts[n])]:
+		case namesBusiness(norm, starts[n], i):
+			return -1
+		default:
+			return starts[n]
+		}
+	}
+	return -1
 }
 
 // initialSurname is where one or two initials and a surname that start at

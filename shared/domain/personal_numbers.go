@@ -179,11 +179,16 @@ func sepKind(sep string) string {
 // figures, not a number. Left alone: dates, and amounts
 // after a currency sign written as amounts are (£9434765919, £1 311 475
 // 000; not £ 943 476 5919), and ten digits tied to more by a bare dash,
-// dot, slash or underscore (partOfLonger). About one in eleven arbitrary
-// ten-digit numbers passes the check digit, so such a reference number is
-// refused too: nothing tells it from an NHS number.
+// dot, slash or underscore (partOfLonger), and a Belgian enterprise number
+// after its org-id.guide code (BE-BCE_KBO-0403170701: belgianOrgID), which
+// is held to its own register's check digits instead. About one in eleven
+// arbitrary ten-digit numbers passes the check digit, so such a reference
+// number is refused too: nothing tells it from an NHS number.
 func containsNHSNumber(norm string, gs []digitGroup) bool {
 	for i := range gs {
+		if belgianOrgID(norm, gs[i]) {
+			continue
+		}
 		money := !gs[i].joined && afterCurrency(norm, gs[i])
 		layout := isThreeThreeFour(gs[i:min(i+3, len(gs))])
 		commas := layout && listMark(sepKind(gs[i+1].sep)) && sepKind(gs[i+2].sep) == sepKind(gs[i+1].sep)
@@ -214,6 +219,18 @@ func containsNHSNumber(norm string, gs []digitGroup) bool {
 		}
 	}
 	return false
+}
+
+// belgianOrgID reports whether g is a Belgian enterprise number (ten
+// digits with its register's check digits: ValidBelgianEnterpriseNumber)
+// right after its org-id.guide code, "BE-BCE_KBO-", as an orgId is written
+// in a note: a register's number, read by that register's rule (see
+// OtherOrgLists), not an NHS number, which one in eleven would pass for,
+// nor a UK phone number (0106271022, 0801665903).
+func belgianOrgID(norm string, g digitGroup) bool {
+	const code = "BE-BCE_KBO-"
+	return g.start >= len(code) && strings.EqualFold(norm[g.start-len(code):g.start], code) &&
+		ValidBelgianEnterpriseNumber(g.digits)
 }
 
 // partOfLonger reports whether groups i to j are tied to a group beyond
@@ -298,9 +315,14 @@ func ValidNHSNumber(digits string) bool {
 // (Excel reads 07700900123 typed into a cell as the number 7700900123,
 // and +447700900123 as 447700900123) and people copy it on: "mob
 // 7700900123", "mob 7700 900123", "tel 447700900123" (third security
-// audit, W2). Without a cue such digits are as often a reference.
+// audit, W2). Without a cue such digits are as often a reference. A
+// Belgian enterprise number after its register's code (belgianOrgID) is
+// none, though a fifth of them start 01 or 08 and are ten digits long.
 func containsPhoneNumber(norm string, gs []digitGroup) bool {
 	for i := range gs {
+		if belgianOrgID(norm, gs[i]) {
+			continue // BE-BCE_KBO-0801665903: no 0800 number
+		}
 		plus := afterPlus(norm, gs[i])
 		d := gs[i].digits
 		cued := false
@@ -350,9 +372,17 @@ func containsPhoneNumber(norm string, gs []digitGroup) bool {
 
 // containsNINumber finds a National Insurance number: two letters, six
 // digits and a letter A to D (AB123456C), as HMRC writes it or spaced in
-// pairs (AB 12 34 56 C), or its pairs set apart by dashes or dots instead
-// (AB-12-34-56-C, AB.12.34.56.C: third security audit, W1), in any case (ab123456c, Ab 12 34 56 c: a note
-// typed in a hurry does not keep HMRC's capitals). The prefix must be one
+// pairs (AB 12 34 56 C), in any case (ab123456c, Ab 12 34 56 c: a note
+// typed in a hurry does not keep HMRC's capitals); or its pairs set apart
+// by dashes or dots instead (AB-12-34-56-C, AB.12.34.56.C: third security
+// audit, W1), but those only after an NI cue ("NI: AB-12-34-56-C"): HMRC
+// never writes a number so, and a code of two letters, pairs and a letter
+// joined by dashes is how programmes write their own references
+// ("GR-12-34-56-A", a grant's; fix-guard). Nor is one that is part of a
+// longer code, tied by a dash, dot, slash or underscore to a letter or
+// digit before its prefix or after its last letter ("PRJ-AB123456C",
+// "AB-12-34-56-A-01", "AB123456C/2026"), unless an NI cue stands right
+// before it. The prefix must be one
 // HMRC issues: no D, F, I, Q, U or V in it, no O second, and not BG, GB,
 // KN, NK, NT, TN or ZZ; so a Scottish or Northern Irish company number
 // (SC123456, NI123456) is not one, nor is any run of six digits without
@@ -398,11 +428,30 @@ func containsNINumber(norm string, gs []digitGroup) bool {
 		if spaced && !upper && !cue && (niWordPrefixes[strings.ToLower(norm[p-2:p])] || !pairs || !suffix) {
 			continue // "on 12 34 56 b": figures after a word
 		}
+		if !cue && (sep != ' ' || codeTie(norm, p-2, -1) || suffix && codeTie(norm, k+1, 1)) {
+			continue // "GR-12-34-56-A", "PRJ-AB123456C": a reference, not HMRC's number
+		}
 		if suffix || cue {
 			return true
 		}
 	}
 	return false
+}
+
+// codeTie reports whether the text at i (the first byte of a code, dir
+// -1; or the byte after its last, dir 1) is tied to a letter or digit
+// beyond it by a dash, dot, slash or underscore, making it part of a
+// longer code ("PRJ-AB123456C", "AB123456C-01"). A full stop that ends a
+// sentence ("… AB123456C. Next") ties nothing: a space or the end follows it.
+func codeTie(norm string, i, dir int) bool {
+	mark, next := i-1, i-2
+	if dir > 0 {
+		mark, next = i, i+1
+	}
+	if mark < 0 || next < 0 || next >= len(norm) || strings.IndexByte("-./_", norm[mark]) < 0 {
+		return false
+	}
+	return isDigit(norm[next]) || letterAt(norm, next)
 }
 
 // niWordPrefixes, lower-cased, are the prefixes HMRC issues that are also

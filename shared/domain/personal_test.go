@@ -1289,7 +1289,8 @@ func TestCheckPersonalDataSectorWords(t *testing.T) {
 		"home address: 7a, Mill Lane":           street,
 		"NI: AB-12-34-56-C":                     ni,
 		"NI: AB.12.34.56.C":                     ni,
-		"AB-12-34-56-C":                         ni,
+		"NINO gr-12-34-56-a":                    ni,
+		"National Insurance no. AB-12-34-56-C.": ni,
 		"RiO 1234567":                           hospital,
 		"RiO no. 1234567":                       hospital,
 		"SystmOne 1234567":                      hospital,
@@ -1299,6 +1300,18 @@ func TestCheckPersonalDataSectorWords(t *testing.T) {
 		"CareNotes 123456":                      hospital,
 		"DOB 19800201":                          birth,
 		"date of birth: 19751231":               birth,
+		// Initials and a surname before the word (fix-guard), as after it.
+		"J Smith (client)":                    cued,
+		"J. A. Khan, patient, asked to pause": cued,
+		"Placements: K Jones (participant)":   cued,
+		"J Smith-Jones - SU":                  cued,
+		// The label "name" alone at a line's start, or under a heading
+		// that is no staff member's, is a person's.
+		"Name: Claire Murray":                                     cued,
+		"Client\nName: John Smith":                                cued,
+		"Referral received\n\nFull name: Asha Patel":              cued,
+		"Referred by the employment specialist. Name: John Smith": cued,
+		"trainees John Smith and Jane Doe began":                  cued,
 	} {
 		var e *domain.Error
 		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || e.Fields["notes"] != want {
@@ -1346,6 +1359,21 @@ func TestCheckPersonalDataSectorWords(t *testing.T) {
 		"Sainsbury's (customer) took 3 interns",
 		"John Lewis (customer) placements",
 		"customer John Lewis took 2 interns", // an employer that trades under a name
+		// A trainee labelled with a colon, dash, bracket or comma is a
+		// role and its holder; a "name" label under a staff heading is a
+		// staff member's; initials that are a business's or a label's
+		// (fix-guard).
+		"Trainee: Claire Murray",
+		"Trainees - Claire Murray and Jane Doe",
+		"Service manager: Jane Doe\nTrainee: Claire Murray",
+		"our trainee, Claire Murray, joined the team",
+		"Post holder\nName: Claire Murray",
+		"Contact:\n\nFull name: Claire Murray",
+		"Employment specialist post.\nName: Claire Murray",
+		"J Sainsbury (client) took two interns",
+		"W H Smith (customer) placements: 3",
+		"Plan B Consulting (client) took two interns",
+		"A Smith (client)",
 		// Postcodes, streets, numbers and systems that are no one's.
 		"PC World donated 12 laptops",
 		"PC Smith attended the multi-agency meeting",
@@ -1364,6 +1392,14 @@ func TestCheckPersonalDataSectorWords(t *testing.T) {
 		"Batch 20260401 uploaded",
 		"DOB field added to the form on 20260401",
 		"Grant GR-2026-0042, 12 people into work, £12,345.67",
+		// NI-shaped references: pairs joined by dashes or dots with no NI
+		// cue (HMRC never writes a number so), or a part of a longer code
+		// (fix-guard).
+		"AB-12-34-56-C",
+		"Grant reference GR-12-34-56-A",
+		"GR.12.34.56.A awarded",
+		"Ref PRJ-AB123456C",
+		"Codes AB-12-34-56-A-01 and AB123456C/2026",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil: no personal data", text, err)
@@ -1396,6 +1432,16 @@ func TestCheckPersonalDataMangledPhonesAndEmails(t *testing.T) {
 		{"write to j.smith at nhs dot net", spelled},
 		{"jo at example.org dot uk", spelled},
 		{"jo at example dot org.", spelled},
+		// An address's local part with a web site's words around it
+		// (fix-guard): a mailbox's shape, a personal mail service, or a
+		// word that is none of those written before a site.
+		{"jsmith at gmail dot com", spelled},
+		{"Jo at gmail dot com", spelled},
+		{"sarah1985 at sky dot com", spelled},
+		{"email sarah.jones at leeds dot ac dot uk", spelled},
+		{"JSMITH at example dot org", spelled},
+		{"Jo AT leedsmind DOT org DOT uk", spelled}, // "AT" in capitals: a disguise
+		{"More at leeds dot gov dot uk, or jsmith at leeds dot gov dot uk", spelled},
 	} {
 		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
 	}
@@ -1419,6 +1465,19 @@ func TestCheckPersonalDataMangledPhonesAndEmails(t *testing.T) {
 		"look at dot plots of the figures",
 		"Spend at £1,200 dot points agreed",
 		"12 people at work; 3 at college",
+		// A web site after "at" (fix-guard).
+		"More at leeds dot gov dot uk",
+		"Details at leeds dot gov dot uk",
+		"apply online at leeds dot gov dot uk",
+		"Job fair listed at leeds dot gov dot uk",
+		"Find us at www dot leeds dot gov dot uk",
+		"apprenticeships at www dot leeds dot gov dot uk", // a web site, whatever the word before
+		"Leeds City Council at leeds dot gov dot uk has the vacancies",
+		"info at leeds dot gov dot uk",
+		"Careers at sky dot com: 2 interns applied",
+		"drop-in at leeds dot gov dot uk",
+		"Covid-19 guidance at gov dot uk",
+		"MORE AT LEEDS DOT GOV DOT UK",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil: no personal data", text, err)
