@@ -161,3 +161,26 @@ func (a Access) CanReadNotification(funderIDs []string) bool {
 	}
 	return false
 }
+
+// CanReadPaymentNotice reports whether the caller may see n, a payment-due
+// email, whose grant's funder is now funderNow ("" when the grant is not
+// there): leads all; a funder only one about a payment it may read now,
+// of a grant it funds, and only its own: recorded on its behalf (n's
+// FunderIDs), or still pending, for a pending one goes to the grant's
+// funder as it is when sent (the notifier readdresses it). So a grant
+// given to another funder takes its payments' emails out of the former
+// funder's list at once, sent or not, whatever the notifier has done with
+// them yet: a funder's member never reads another funder's money. An
+// email recorded before it named its grant is judged by FunderIDs alone.
+func (a Access) CanReadPaymentNotice(n Notification, funderNow string) bool {
+	if a.CanManage() {
+		return true
+	}
+	if n.GrantID == "" {
+		return a.CanReadNotification(n.FunderIDs)
+	}
+	if funderNow == "" || !a.Funders[funderNow] {
+		return false
+	}
+	return n.Status == NotificationPending || slices.Contains(n.FunderIDs, funderNow)
+}

@@ -116,3 +116,43 @@ func TestSameRoles(t *testing.T) {
 		}
 	}
 }
+
+// A payment-due email is a funder's to read only while its grant is the
+// funder's (funderNow), and only its own: recorded for it, or still
+// pending (then it goes to the grant's funder as it is when sent). Leads
+// read every one; an email recorded before it named its grant is judged by
+// the funders it was recorded for.
+func TestCanReadPaymentNotice(t *testing.T) {
+	const x, y = "funderX", "funderY"
+	person := domain.Identity{Email: "someone@example.org"}
+	funderX := domain.NewAccess(person, []domain.Role{{Role: domain.RoleFunder, FunderID: x}})
+	lead := domain.NewAccess(person, []domain.Role{{Role: domain.RoleLead}})
+	plA := domain.NewAccess(person, []domain.Role{{Role: domain.RoleProjectLead, ProjectID: "projectA"}})
+	note := func(status domain.NotificationStatus, grant string, funders ...string) domain.Notification {
+		return domain.Notification{Kind: domain.KindPaymentDue, Status: status, GrantID: grant, FunderIDs: funders}
+	}
+	pending, sent := domain.NotificationPending, domain.NotificationSent
+	for _, c := range []struct {
+		what      string
+		a         domain.Access
+		n         domain.Notification
+		funderNow string
+		want      bool
+	}{
+		{"X's, pending", funderX, note(pending, "g", x), x, true},
+		{"X's, sent", funderX, note(sent, "g", x), x, true},
+		{"given to Y, pending", funderX, note(pending, "g", x), y, false},
+		{"given to Y, sent to X", funderX, note(sent, "g", x), y, false},
+		{"given to X, pending for Y", funderX, note(pending, "g", y), x, true},
+		{"given to X, sent to Y", funderX, note(sent, "g", y), x, false},
+		{"its grant not there", funderX, note(pending, "g", x), "", false},
+		{"recorded without its grant, for X", funderX, note(sent, "", x), "", true},
+		{"recorded without its grant, for Y", funderX, note(sent, "", y), "", false},
+		{"a lead, given to Y, sent to X", lead, note(sent, "g", x), y, true},
+		{"a project lead", plA, note(pending, "g", x), x, false},
+	} {
+		if got := c.a.CanReadPaymentNotice(c.n, c.funderNow); got != c.want {
+			t.Errorf("%s: %v, want %v", c.what, got, c.want)
+		}
+	}
+}

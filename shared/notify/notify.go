@@ -135,7 +135,8 @@ func (n *Notifier) log() *slog.Logger {
 }
 
 // run is the state of one pass: what has been read, so each programme's
-// records are read once however many of its targets need them.
+// records are read once however many of its targets need them. Not its
+// figures: each decision reads those afresh (see currents).
 type run struct {
 	*Notifier
 	// start is when the run began. Its date is the run's today, by which
@@ -209,8 +210,7 @@ const Workers = 8
 
 type programmeData struct {
 	programme domain.Programme
-	mu        sync.Mutex // guards series: due targets and changed programmes may share it
-	series    map[domain.SeriesKey]domain.DaySeries
+	mu        sync.Mutex // guards grace: due targets and changed programmes may share it
 	// Read only when a milestone needs them (recipients, names), so a
 	// changed programme whose targets call for nothing costs two requests.
 	detailed     bool
@@ -315,16 +315,16 @@ func (r *run) checkProgramme(ctx context.Context, d service.DirtyProgramme) erro
 		return err
 	}
 	r.count(func(rep *Report) { rep.TargetsRead += len(targets) })
-	currents, err := r.currents(ctx, pd, targets)
+	fig, err := r.currents(ctx, pd, targets)
 	if err != nil {
 		return err
 	}
 	for _, t := range targets {
-		if err := r.claimMilestones(ctx, pd, t, currents[t.ID]); err != nil {
+		if err := r.claimMilestones(ctx, pd, t, fig); err != nil {
 			return err
 		}
 	}
-	if err := r.waitingPayments(ctx, pd, d, targets, currents); err != nil {
+	if err := r.waitingPayments(ctx, pd, d, targets, fig.current); err != nil {
 		return err
 	}
 	// Only now, with every milestone claimed and every payment it calls
@@ -353,6 +353,9 @@ func (r *run) due(ctx context.Context) error {
 	return r.eachShard(ctx, r.dueShard)
 }
 
+// dueShard visits a shard's due targets a page at a time: the due
+// targets of one programme on a page are judged together, on one read of
+// their figures made just before (currents).
 func (r *run) dueShard(ctx context.Context, shard int) error {
 	today := domain.UKDate(r.start)
 	p := service.Page{Limit: service.MaxLimit}
@@ -361,32 +364,16 @@ func (r *run) dueShard(ctx context.Context, shard int) error {
 		if err != nil {
 			return err
 		}
+		var order []string // programmes, as the page first names them
+		byProgramme := map[string][]service.DueTarget{}
 		for _, d := range due {
-			r.count(func(rep *Report) { rep.TargetsDue++ })
-			pd, err := r.load(ctx, d.ProgrammeID)
-			if err != nil {
-				return err
+			if byProgramme[d.ProgrammeID] == nil {
+				order = append(order, d.ProgrammeID)
 			}
-			currents, err := r.currents(ctx, pd, []domain.Target{d.Target})
-			if err != nil {
-				return err
-			}
-			if err := r.claimMilestones(ctx, pd, d.Target, currents[d.Target.ID]); err != nil {
-				return err
-			}
-			next := d.Target.NextCheck(pd.programme.StartDate, today)
-			if !next.IsZero() && !next.After(today) {
-				// Past the deadline: looked at again when "missed" may go.
-				grace, err := r.grace(ctx, pd)
-				if err != nil {
-					return err
-				}
-				next = domain.Date{}
-				if notice := d.Target.MissedNoticeDate(grace); today.Before(notice) {
-					next = notice
-				}
-			}
-			if err := r.Store.RescheduleTarget(ctx, d, next); err != nil {
+			byProgramme[d.ProgrammeID] = append(byProgramme[d.ProgrammeID], d)
+		}
+		for _, id := range order {
+			if err := r.dueTargets(ctx, byProgramme[id], today); err != nil {
 				return err
 			}
 		}
@@ -397,8 +384,47 @@ func (r *run) dueShard(ctx context.Context, shard int) error {
 	}
 }
 
-// load reads a programme, once per run (its figures are read by target
-// window, in currents).
+// dueTargets looks at one programme's targets whose time-driven check has
+// come (due), on one read of their figures, and sets each one's next.
+func (r *run) dueTargets(ctx context.Context, due []service.DueTarget, today domain.Date) error {
+	pd, err := r.load(ctx, due[0].ProgrammeID)
+	if err != nil {
+		return err
+	}
+	targets := make([]domain.Target, len(due))
+	for i, d := range due {
+		targets[i] = d.Target
+	}
+	fig, err := r.currents(ctx, pd, targets)
+	if err != nil {
+		return err
+	}
+	for _, d := range due {
+		r.count(func(rep *Report) { rep.TargetsDue++ })
+		if err := r.claimMilestones(ctx, pd, d.Target, fig); err != nil {
+			return err
+		}
+		next := d.Target.NextCheck(pd.programme.StartDate, today)
+		if !next.IsZero() && !next.After(today) {
+			// Past the deadline: looked at again when "missed" may go.
+			grace, err := r.grace(ctx, pd)
+			if err != nil {
+				return err
+			}
+			next = domain.Date{}
+			if notice := d.Target.MissedNoticeDate(grace); today.Before(notice) {
+				next = notice
+			}
+		}
+		if err := r.Store.RescheduleTarget(ctx, d, next); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// load reads a programme, once per run (its figures are read for each
+// decision, in currents).
 func (r *run) load(ctx context.Context, programmeID string) (*programmeData, error) {
 	r.mu.Lock()
 	pd, ok := r.programmes[programmeID]
@@ -410,7 +436,7 @@ func (r *run) load(ctx context.Context, programmeID string) (*programmeData, err
 	if err != nil {
 		return nil, err
 	}
-	pd = &programmeData{programme: prog, series: map[domain.SeriesKey]domain.DaySeries{}}
+	pd = &programmeData{programme: prog}
 	r.mu.Lock()
 	r.programmes[programmeID] = pd
 	r.mu.Unlock()
@@ -510,35 +536,52 @@ func (r *run) readMembers(ctx context.Context, pd *programmeData) error {
 	return nil
 }
 
-// currents is each target's figure over its own window, reading only the
-// years of figures the windows need that this run has not read yet.
-func (r *run) currents(ctx context.Context, pd *programmeData, targets []domain.Target) (map[string]int64, error) {
-	var missing []domain.SeriesKey
-	pd.mu.Lock()
-	for _, k := range domain.SeriesKeys(targets, pd.programme.StartDate) {
-		if _, ok := pd.series[k]; !ok {
-			missing = append(missing, k)
-		}
-	}
-	pd.mu.Unlock()
-	if len(missing) > 0 {
-		got, err := r.Store.Series(ctx, pd.programme.ID, missing)
-		if err != nil {
-			return nil, err
-		}
-		pd.mu.Lock()
-		for k, v := range got {
-			pd.series[k] = v
-		}
-		pd.mu.Unlock()
-	}
-	pd.mu.Lock()
-	defer pd.mu.Unlock()
-	return domain.Currents(targets, pd.programme.StartDate, pd.series), nil
+// figures are the counted figures some decisions of the run are made on,
+// as one read found them: the years of figures (series) and each target's
+// figure over its window on them (current, by target id).
+type figures struct {
+	series  map[domain.SeriesKey]domain.DaySeries
+	current map[string]int64
 }
 
-// claimMilestones records each milestone a target calls for (current is
-// its figure over its window) that has anyone to tell.
+// currents reads the years of figures the targets' windows need, all in
+// one read (a consistent BatchGetItem per 100 years) made just before the
+// decisions taken on them, and each target's figure over its window.
+//
+// It keeps nothing for later in the run. A run lasts seconds to minutes,
+// and figures it read at the start may have been corrected (an approval,
+// a submission counted at once) by the time it claims a milestone, makes a
+// payment due or writes an email about them: kept and reused, they would
+// send a milestone that no longer holds, or miss that a due tranche's
+// milestone no longer does (its email says so: NoLongerMetSentence); and a
+// later decision needing one more year would add it, read then, to years
+// read earlier, a total no counted figures ever made (a correction down in
+// one year and a submission up in the next, read apart). So each decision
+// reads what it needs, together: the milestones and waiting payments of a
+// changed programme on one read as it is looked at, the due targets of one
+// programme on a page of the index on one, a payment-due email's judgement
+// on one as it is posted.
+//
+// What is left is the moment between this read and the claim or write
+// after it, as with any read: a figure changed in it was counted when read,
+// so a milestone claimed on it was crossed on counted figures (the SPEC's
+// "crosses"; a milestone once emailed is never taken back, and a tranche
+// once due stays due), and the change marks the programme changed again,
+// so the next run looks at the figures as they then are. Every figure read
+// is a counted one (approved, where the programme reviews), so nothing a
+// funder is sent was unchecked, and each email still goes at most once:
+// its claim, not this read, decides that.
+func (r *run) currents(ctx context.Context, pd *programmeData, targets []domain.Target) (figures, error) {
+	series, err := r.Store.Series(ctx, pd.programme.ID, domain.SeriesKeys(targets, pd.programme.StartDate))
+	if err != nil {
+		return figures{}, err
+	}
+	return figures{series: series, current: domain.Currents(targets, pd.programme.StartDate, series)}, nil
+}
+
+// claimMilestones records each milestone a target calls for, judged on
+// fig (its figure over its window, read with the years it covers just
+// before: currents), that has anyone to tell.
 //
 // When the figures crossed several of the target's thresholds since it
 // was last looked at, the contacts get one email, naming the highest:
@@ -550,7 +593,8 @@ func (r *run) currents(ctx context.Context, pd *programmeData, targets []domain.
 // and is not mentioned again; and a run that dies around the claim leaves
 // all of them claimed or none, so a covered threshold always names an
 // email that was recorded to go.
-func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.Target, current int64) error {
+func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.Target, fig figures) error {
+	current := fig.current[t.ID]
 	today := domain.UKDate(r.start)
 	tp := t.Evaluate(current, pd.programme.StartDate, today)
 	milestones := t.Milestones(tp)
@@ -584,9 +628,7 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 		return 0
 	})
 	from, to := t.Window(pd.programme.StartDate)
-	pd.mu.Lock()
-	figuresTo := t.LastFigure(pd.programme.StartDate, pd.series) // read by currents
-	pd.mu.Unlock()
+	figuresTo := t.LastFigure(pd.programme.StartDate, fig.series)
 	var reached []domain.Notification // ascending, claimed together
 	for _, m := range milestones {
 		note := domain.Notification{
@@ -1223,11 +1265,12 @@ func (r *run) paymentSettled(ctx context.Context, note domain.Notification) (dom
 }
 
 // milestoneNoLongerMet reports whether pay, a payment due on a milestone,
-// has a target that no longer meets its threshold now, on counted
-// figures (domain.Payment.MilestoneNoLongerMet): the target read by key
-// (one request) and the years of figures its window covers (one more,
-// unless this run read them already). Any other payment, or one whose
-// target is not there, reads nothing and is not flagged.
+// has a target that no longer meets its threshold now, on counted figures
+// (domain.Payment.MilestoneNoLongerMet): the target read by key (one
+// request) and then the years of figures its window covers (one more), as
+// the email is about to go, never figures the run read before (see
+// currents). Any other payment, or one whose target is not there, reads
+// nothing and is not flagged.
 func (r *run) milestoneNoLongerMet(ctx context.Context, pd *programmeData, pay domain.Payment) (bool, error) {
 	if pay.Status != domain.PaymentDue || !pay.OpenMilestone() || !domain.ValidID(pay.Trigger.TargetID) {
 		return false, nil
@@ -1240,11 +1283,11 @@ func (r *run) milestoneNoLongerMet(ctx context.Context, pd *programmeData, pay d
 	if !get.Found {
 		return false, nil
 	}
-	currents, err := r.currents(ctx, pd, []domain.Target{t})
+	fig, err := r.currents(ctx, pd, []domain.Target{t})
 	if err != nil {
 		return false, err
 	}
-	return pay.MilestoneNoLongerMet(&t, currents[t.ID]), nil
+	return pay.MilestoneNoLongerMet(&t, fig.current[t.ID]), nil
 }
 
 // settle finishes a leased notification that is no longer needed, for

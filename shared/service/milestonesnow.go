@@ -186,3 +186,68 @@ func (sc *Scope) ListPaymentsNow(grantID string, page Page) ([]domain.PaymentVie
 	}
 	return views, next, nil
 }
+
+// PaymentNoLongerMet reports whether p, a payment the caller has read
+// (Payment), fell due on a milestone its target no longer meets now, as
+// the grant's page judges its tranches (MilestonesNow.NoLongerMet): for a
+// milestone tranche still to be paid, its target is read (one request)
+// and the target's years of figures (one more); any other payment reads
+// nothing. The page that marks a payment paid or cancels it flags it so.
+func (sc *Scope) PaymentNoLongerMet(p domain.Payment) (bool, error) {
+	m, err := sc.milestonesNow([]domain.Payment{p})
+	if err != nil {
+		return false, err
+	}
+	return m.NoLongerMet(p), nil
+}
+
+// NoticesNoLongerMet says which of notes (notifications the caller has
+// listed) are payment-due emails of a milestone tranche still due whose
+// milestone is no longer met now, as the grant's page judges it
+// (MilestonesNow.NoLongerMet), by notification id: the notifications page
+// flags them. Their payments are read by key with their grants (one
+// request, a payment of a grant the caller may not read left unjudged),
+// then, when any is a milestone tranche still to be paid, the targets
+// (one request) and their years of figures (one more). Nothing is read
+// when notes hold no payment-due email.
+func (sc *Scope) NoticesNoLongerMet(notes []domain.Notification) (map[string]bool, error) {
+	type pair struct{ grant, payment *Get }
+	pairs := map[string]pair{} // by notification id
+	var gets []*Get
+	for _, n := range notes {
+		if n.Kind != domain.KindPaymentDue || !domain.ValidID(n.GrantID) || !domain.ValidID(n.PaymentID) {
+			continue
+		}
+		pr := pair{grant: &Get{Ref: domain.Ref(domain.EntityGrant, n.GrantID), Into: &domain.Grant{}},
+			payment: &Get{Ref: domain.GrantRef(domain.EntityPayment, n.GrantID, n.PaymentID), Into: &domain.Payment{}}}
+		pairs[n.ID] = pr
+		gets = append(gets, pr.grant, pr.payment)
+	}
+	out := map[string]bool{}
+	if len(gets) == 0 {
+		return out, nil
+	}
+	if err := sc.load(gets...); err != nil {
+		return nil, err
+	}
+	readable := map[string]domain.Payment{} // by notification id
+	var payments []domain.Payment
+	for id, pr := range pairs {
+		if !pr.grant.Found || !pr.payment.Found || !sc.access.CanReadGrant(*pr.grant.Into.(*domain.Grant)) {
+			continue
+		}
+		p := *pr.payment.Into.(*domain.Payment)
+		readable[id] = p
+		payments = append(payments, p)
+	}
+	m, err := sc.milestonesNow(payments)
+	if err != nil {
+		return nil, err
+	}
+	for id, p := range readable {
+		if m.NoLongerMet(p) {
+			out[id] = true
+		}
+	}
+	return out, nil
+}

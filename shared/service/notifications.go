@@ -8,7 +8,8 @@ import (
 )
 
 // ListNotifications lists notifications and their delivery state: leads
-// see all, a funder the milestones sent on its behalf, a project lead its
+// see all, a funder the milestones sent on its behalf and the payment-due
+// emails of the grants it funds now (grantFundersNow), a project lead its
 // own project's reporting emails (reminders, overdue returns, submissions
 // awaiting review, changes requested).
 // Leads, who see every notification, are the common case: their page is
@@ -29,11 +30,60 @@ func (sc *Scope) ListNotifications(p Page) ([]domain.Notification, string, error
 	if sc.access.CanManage() {
 		return listErr(items, next, allErr)
 	}
-	items, next, err := sc.s.store.ListNotifications(sc.ctx, sc.programmeID, sc.canReadNotification, p)
+	funders, err := sc.grantFundersNow()
+	if err != nil {
+		return nil, "", err
+	}
+	may := func(n domain.Notification) bool { return sc.canReadNotification(n, funders) }
+	items, next, err = sc.s.store.ListNotifications(sc.ctx, sc.programmeID, may, p)
 	if err != nil {
 		return nil, "", storeErr(err, "", nil)
 	}
-	return items, next, sc.ownContactsOnly(items)
+	return items, next, sc.ownContactsOnly(items, funders)
+}
+
+// grantFundersNow is, by grant id, each of the programme's grants' funder
+// as it is now, for a caller who acts for a funder and does not manage the
+// programme (nil for anyone else, who reads no payment-due email): a
+// payment-due email is a funder's to read only while the payment is of a
+// grant it funds (domain.Access.CanReadPaymentNotice), so a grant given to
+// another funder moves its emails at once, not at the notifier's next
+// turn. Read consistently, from the table and not an index, so the list
+// shows a change of funder made just before: one Query a page of 100
+// grants, after the access check and before the notifications' own.
+func (sc *Scope) grantFundersNow() (map[string]string, error) {
+	if sc.access.CanManage() || len(sc.access.Funders) == 0 {
+		return nil, nil
+	}
+	grants, err := all(func(p Page) ([]domain.Grant, string, error) {
+		return sc.s.store.ListGrants(sc.ctx, sc.programmeID, GrantFilter{}, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(grants))
+	for _, g := range grants {
+		out[g.ID] = g.FunderID
+	}
+	return out, nil
+}
+
+// grantFunderOf is grantFundersNow for one payment-due email n, read only
+// when the caller acts for a funder and does not manage the programme, and
+// n names its grant: one request (the grant, by key).
+func (sc *Scope) grantFunderOf(n domain.Notification) (map[string]string, error) {
+	if n.Kind != domain.KindPaymentDue || sc.access.CanManage() || len(sc.access.Funders) == 0 || !domain.ValidID(n.GrantID) {
+		return nil, nil
+	}
+	var g domain.Grant
+	get := &Get{Ref: domain.Ref(domain.EntityGrant, n.GrantID), Into: &g}
+	if err := sc.load(get); err != nil {
+		return nil, err
+	}
+	if !get.Found {
+		return map[string]string{}, nil
+	}
+	return map[string]string{g.ID: g.FunderID}, nil
 }
 
 // Notification returns one milestone notification the caller may read;
@@ -52,11 +102,15 @@ func (sc *Scope) Notification(id string) (domain.Notification, error) {
 	if !g.Found {
 		return domain.Notification{}, domain.NotFound("notification")
 	}
-	if !sc.access.CanManage() && !sc.canReadNotification(n) {
+	funders, err := sc.grantFunderOf(n)
+	if err != nil {
+		return domain.Notification{}, err
+	}
+	if !sc.access.CanManage() && !sc.canReadNotification(n, funders) {
 		return domain.Notification{}, domain.NotFound("notification")
 	}
 	items := []domain.Notification{n}
-	return items[0], sc.ownContactsOnly(items)
+	return items[0], sc.ownContactsOnly(items, funders)
 }
 
 // canReadNotifications: every member may read some (see
@@ -66,11 +120,16 @@ func (sc *Scope) canReadNotifications() error {
 }
 
 // canReadNotification says whether a caller who does not manage the
-// programme may see n: a funder its milestones, a project lead its
+// programme may see n: a funder its milestones, and the payment-due
+// emails of the payments it may read now (funders: each grant's funder
+// now, by grant id, as grantFundersNow reads them), a project lead its
 // project's reporting emails.
-func (sc *Scope) canReadNotification(n domain.Notification) bool {
-	if n.Kind.Reporting() {
+func (sc *Scope) canReadNotification(n domain.Notification, funders map[string]string) bool {
+	switch {
+	case n.Kind.Reporting():
 		return n.ProjectID != "" && sc.access.Projects[n.ProjectID]
+	case n.Kind == domain.KindPaymentDue:
+		return sc.access.CanReadPaymentNotice(n, funders[n.GrantID])
 	}
 	return sc.access.CanReadNotification(n.FunderIDs)
 }
@@ -81,7 +140,7 @@ func (sc *Scope) canReadNotification(n domain.Notification) bool {
 // (FunderContacts), so a later change of contacts rewrites no past email;
 // only a notification recorded before that was kept is read against the
 // funder's contacts now. Leads see all.
-func (sc *Scope) ownContactsOnly(items []domain.Notification) error {
+func (sc *Scope) ownContactsOnly(items []domain.Notification, funders map[string]string) error {
 	if sc.access.CanManage() {
 		return nil
 	}
@@ -108,7 +167,7 @@ func (sc *Scope) ownContactsOnly(items []domain.Notification) error {
 		return current, nil
 	}
 	notMe := func(e string) bool { return e != sc.caller.Email }
-	readable, err := sc.readableDigests(items)
+	readable, err := sc.readableDigests(items, funders)
 	if err != nil {
 		return err
 	}
@@ -190,12 +249,12 @@ func withdrawnOnly(ws []domain.Withdrawal, hide func(string) bool) []domain.With
 // carried each covered one (CoveredBy). Those among items are judged as
 // they are; the others are read, a hundred a read, and none is read when
 // items name none of their own.
-func (sc *Scope) readableDigests(items []domain.Notification) (map[string]bool, error) {
+func (sc *Scope) readableDigests(items []domain.Notification, funders map[string]string) (map[string]bool, error) {
 	readable := map[string]bool{}
 	known := map[string]bool{} // items, and those named already
 	for _, n := range items {
 		known[n.ID] = true
-		if sc.canReadNotification(n) {
+		if sc.canReadNotification(n, funders) {
 			readable[n.ID] = true
 		}
 	}
@@ -216,7 +275,7 @@ func (sc *Scope) readableDigests(items []domain.Notification) (map[string]bool, 
 		return nil, storeErr(err, "", nil)
 	}
 	for _, n := range notes {
-		if sc.canReadNotification(n) {
+		if sc.canReadNotification(n, funders) {
 			readable[n.ID] = true
 		}
 	}

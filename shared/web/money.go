@@ -247,8 +247,20 @@ func (a *app) paymentChange(w http.ResponseWriter, r *http.Request, q *req) erro
 		},
 		Data: func(_ *nav, p domain.Payment) (map[string]any, error) {
 			g, err := sc.Grant(gid)
+			if err != nil {
+				return nil, err
+			}
+			// A due tranche whose milestone is no longer met is flagged as
+			// on the grant's page: the lead deciding to pay or cancel it
+			// sees why it may not be owed.
+			var noLongerMet string
+			if flag, err := sc.PaymentNoLongerMet(p); err != nil {
+				return nil, err
+			} else if flag {
+				noLongerMet = domain.MilestoneNoLongerMetWords
+			}
 			return map[string]any{"Grant": g, "Payment": p, "Statuses": []string{"paid", "cancelled"},
-				"Paid": p.Status == domain.PaymentPaid, "Cancelled": p.Status == domain.PaymentCancelled}, err
+				"Paid": p.Status == domain.PaymentPaid, "Cancelled": p.Status == domain.PaymentCancelled, "NoLongerMet": noLongerMet}, nil
 		},
 	}.serve(a, w, r, q)
 }
