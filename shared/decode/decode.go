@@ -84,17 +84,24 @@ const (
 var errBadText = errors.New("invalid UTF-8 or unpaired surrogate")
 
 // parseJSON reads data as exactly one JSON value. Syntax errors refuse the
-// whole body; a repeated name or a string that is not valid text is
-// recorded against its path and reading goes on, so the rest of the body is
-// still checked. It returns nil when the body is not JSON at all.
+// whole body, named alone: what was read before the error (a name given
+// twice, a string that is not valid text) is not named beside it, as the
+// merged answer (domain.MergeProblems) names nothing else either
+// (FuzzProgrammeInput/b4fcb576c159aa47: {"":"","":000 named "" and body).
+// In a body that is JSON, a repeated name or a string that is not valid
+// text is recorded against its path and reading goes on, so the rest of
+// the body is still checked. It returns nil when the body is not JSON at
+// all.
 func parseJSON(data []byte, p domain.Problems) *jsonNode {
 	// Duplicate names and bad text are let through the tokenizer so that
 	// they are found here, where the field's path is known.
 	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	root, err := readNode(dec, nil, p)
+	read := domain.Problems{}
+	root, err := readNode(dec, nil, read)
 	if err == nil {
 		// One value only: jsontext reads a stream, so "{}{}" is two values.
 		if _, err = dec.ReadToken(); err == io.EOF {
+			p.AddAll(read)
 			return root
 		}
 	}
