@@ -90,13 +90,14 @@ func TestDecodeJSONReadsOneWay(t *testing.T) {
 	}
 }
 
-// TestDecodeJSONNotJSONNamedAlone: a body that is not JSON is named alone,
-// "body", even when a name given twice or a name or string that is not
-// valid text came before the syntax error: the body is refused as a whole,
-// and the service's merged answer (domain.MergeProblems) names body alone,
-// so the decoder naming more would leave a client two answers for one
-// body (FuzzProgrammeInput/b4fcb576c159aa47 and the other input targets'
-// crashers: {"":"","":000 named "" beside body; {"\xff" named "\ufffd").
+// TestDecodeJSONNotJSONNamedAlone: a body refused as a whole (not JSON,
+// not an object) is named alone, "body", even when a name given twice or a
+// name or string that is not valid text was read before the syntax error
+// or inside the array: the service's merged answer (domain.MergeProblems)
+// names body alone, so the decoder naming more gave one body two answers
+// (FuzzProgrammeInput/b4fcb576c159aa47 and the other input targets'
+// crashers: {"":"","":000 named "" beside body, {"\xff" named "\ufffd";
+// FuzzReviewInput/a04dbc0227b58ba8: [{"":"","":""}] named [0]."").
 func TestDecodeJSONNotJSONNamedAlone(t *testing.T) {
 	t.Parallel()
 	for _, body := range []string{
@@ -108,6 +109,13 @@ func TestDecodeJSONNotJSONNamedAlone(t *testing.T) {
 		`{"leaves":[{"s":"\ud800"}],`,
 		`{"any":[[{"":1,"":2}]]}{}`,
 		`{"counts":{"referrals":1,"referrals":2}},`,
+		`{"body":1,"body":2`,
+		`[{"":"","":""}]`,
+		`[{"name":"\ud800"},{"x":1,"x":2}]`,
+		"\"\xff\"",
+		`null`,
+		`[` + strings.Repeat(`{"a":1,"a":2},`, 150) + `{}]`,
+		`[` + strings.Repeat(`{"a":1,"a":2},`, 150), // past MaxProblems before the syntax error
 	} {
 		var v decodeTree
 		err := decode.JSON([]byte(body), &v)
