@@ -55,6 +55,9 @@ var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 // value of any type, is refused naming the field, in the words the domain's
 // own check uses (domain.RecordedProblem). The JSON is read once, by
 // jsontext's RFC 8259 tokenizer.
+//
+// A body refused as a whole (not JSON, nested too deeply, null, not an
+// object) is named alone, "body" (refuse).
 func JSON(data []byte, v any) error {
 	p := domain.Problems{}
 	root := parseJSON(data, p)
@@ -99,10 +102,10 @@ func parseJSON(data []byte, p domain.Problems) *jsonNode {
 		}
 	}
 	if err == errTooDeep {
-		p.Add(domain.BodyField, "nests arrays and objects more than "+strconv.Itoa(maxDepth)+" levels deep")
+		refuse(p, "", "nests arrays and objects more than "+strconv.Itoa(maxDepth)+" levels deep")
 		return nil
 	}
-	p.Add(domain.BodyField, "is not valid JSON")
+	refuse(p, "", "is not valid JSON")
 	return nil
 }
 
@@ -216,7 +219,7 @@ func readNode(dec *jsontext.Decoder, at *place, p domain.Problems) (*jsonNode, e
 	case '"':
 		s, err := readString(dec)
 		if err == errBadText {
-			p.Add(orBody(at.String()), problemBadText)
+			refuse(p, at.String(), problemBadText)
 		} else if err != nil {
 			return nil, err
 		}
@@ -318,11 +321,22 @@ func fieldPath(parent, name string) string {
 	return parent + "." + name
 }
 
-func orBody(path string) string {
+// refuse records what is wrong with the value at path. At the top (path
+// "") that is the body as a whole: not JSON, nested too deeply, null, not
+// an object. Such a body is named alone, "body" (the last such problem
+// replacing any found before): what was read in it (a name given twice, a
+// name or string that is not valid text) is not named beside it, as the
+// service's merged answer (domain.MergeProblems) names nothing else
+// either, and one body gets one answer (FuzzProgrammeInput/b4fcb576c159aa47:
+// {"":"","":000 named "" beside body; FuzzReviewInput/a04dbc0227b58ba8:
+// [{"":"","":""}] named [0]."").
+func refuse(p domain.Problems, path, problem string) {
 	if path == "" {
-		return "body"
+		clear(p)
+		p[domain.BodyField] = problem
+		return
 	}
-	return path
+	p.Add(path, problem)
 }
 
 func decodeValue(n *jsonNode, v reflect.Value, path string, p domain.Problems) {
@@ -331,13 +345,13 @@ func decodeValue(n *jsonNode, v reflect.Value, path string, p domain.Problems) {
 		case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
 			v.SetZero()
 		default:
-			p.Add(orBody(path), "must not be null")
+			refuse(p, path, "must not be null")
 		}
 		return
 	}
 	if v.Kind() != reflect.Pointer && v.CanAddr() && v.Addr().Type().Implements(textUnmarshaler) {
 		if n.kind != '"' {
-			p.Add(orBody(path), "must be a string")
+			refuse(p, path, "must be a string")
 			return
 		}
 		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.text)); err != nil {
@@ -345,7 +359,7 @@ func decodeValue(n *jsonNode, v reflect.Value, path string, p domain.Problems) {
 			if _, isDate := v.Addr().Interface().(*domain.Date); isDate {
 				problem = domain.DateProblem(n.text) // out of the years, or no date
 			}
-			p.Add(orBody(path), problem)
+			refuse(p, path, problem)
 		}
 		return
 	}
@@ -356,7 +370,7 @@ func decodeValue(n *jsonNode, v reflect.Value, path string, p domain.Problems) {
 		v.Set(elem)
 	case reflect.Struct:
 		if n.kind != '{' {
-			p.Add(orBody(path), "must be a JSON object")
+			refuse(p, path, "must be a JSON object")
 			return
 		}
 		fields := jsonFields(v.Type())
@@ -383,11 +397,11 @@ func decodeValue(n *jsonNode, v reflect.Value, path string, p domain.Problems) {
 		missingRequired(n, v.Type(), path, p)
 	case reflect.Slice:
 		if n.kind != '[' {
-			p.Add(orBody(path), "must be a JSON array")
+			refuse(p, path, "must be a JSON array")
 			return
 		}
 		if len(n.elems) > maxListLen {
-			p.Add(orBody(path), "has too many entries")
+			refuse(p, path, "has too many entries")
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.elems), len(n.elems))
@@ -397,11 +411,11 @@ func decodeValue(n *jsonNode, v reflect.Value, path string, p domain.Problems) {
 		v.Set(s)
 	case reflect.Map:
 		if n.kind != '{' || v.Type().Key().Kind() != reflect.String {
-			p.Add(orBody(path), "must be a JSON object")
+			refuse(p, path, "must be a JSON object")
 			return
 		}
 		if len(n.names) > maxListLen {
-			p.Add(orBody(path), "has too many entries")
+			refuse(p, path, "has too many entries")
 			return
 		}
 		out := reflect.MakeMapWithSize(v.Type(), len(n.names))
@@ -413,13 +427,13 @@ func decodeValue(n *jsonNode, v reflect.Value, path string, p domain.Problems) {
 		v.Set(out)
 	case reflect.String:
 		if n.kind != '"' {
-			p.Add(orBody(path), "must be a string")
+			refuse(p, path, "must be a string")
 			return
 		}
 		v.SetString(n.text)
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		if n.kind != '0' {
-			p.Add(orBody(path), "must be a whole number")
+			refuse(p, path, "must be a whole number")
 			return
 		}
 		i, problem := wholeNumber(n.text)
@@ -427,40 +441,40 @@ func decodeValue(n *jsonNode, v reflect.Value, path string, p domain.Problems) {
 			problem = "is too large"
 		}
 		if problem != "" {
-			p.Add(orBody(path), problem)
+			refuse(p, path, problem)
 			return
 		}
 		v.SetInt(i)
 	case reflect.Float64, reflect.Float32:
 		f, err := strconv.ParseFloat(n.text, 64)
 		if n.kind != '0' || err != nil {
-			p.Add(orBody(path), "must be a number")
+			refuse(p, path, "must be a number")
 			return
 		}
 		// DynamoDB keeps numbers from 1e-130 to 1e126; nothing fundtrack
 		// measures comes near either end.
 		if a := math.Abs(f); a != 0 && (a < 1e-6 || a > 1e12) {
-			p.Add(orBody(path), "is out of range")
+			refuse(p, path, "is out of range")
 			return
 		}
 		v.SetFloat(f)
 	case reflect.Bool:
 		if n.kind != 't' && n.kind != 'f' {
-			p.Add(orBody(path), "must be true or false")
+			refuse(p, path, "must be true or false")
 			return
 		}
 		v.SetBool(n.kind == 't')
 	case reflect.Interface:
 		a, ok := anyOf(n)
 		if !ok || v.NumMethod() > 0 {
-			p.Add(orBody(path), "has the wrong type")
+			refuse(p, path, "has the wrong type")
 			return
 		}
 		if a != nil {
 			v.Set(reflect.ValueOf(a))
 		}
 	default:
-		p.Add(orBody(path), "has the wrong type")
+		refuse(p, path, "has the wrong type")
 	}
 }
 

@@ -333,7 +333,12 @@ const countDigits = "write it in digits alone (such as 1200) or with commas betw
 
 // importCount reads a count: a whole number of people, an empty cell
 // being 0. A workbook's number is the double it stores; text must be
-// written as typedWhole says.
+// written as typedWhole says. A number cell whose text is not a number as
+// stored (decimal) is read as that text: a reader handing over what such
+// a cell shows ("1,000" under a #,##0 format, "0,000" under 0,000) gives
+// what the cell is worth, commas grouping thousands, and the .xlsx reader
+// marks a cell whose stored value is not a number as text anyway
+// (FuzzReadImport/bug-grouped-number-cell).
 func importCount(p Problems, field string, c SheetCell) int64 {
 	s := strings.TrimSpace(c.Text)
 	if s == "" {

@@ -146,6 +146,50 @@ func TestReadImportCountsExactly(t *testing.T) {
 	}
 }
 
+// TestReadImportNumberCellShowingThousands: a workbook's number cell
+// handed over as it shows, its thousands grouped by commas ("0,000" under
+// a 0,000 format, "1,000" under #,##0), counts what it shows, read as the
+// same text typed would be: 0,000 is 0 under either reading of the comma,
+// and 1,000 is 1000 as fundtrack's own advice writes counts
+// (FuzzReadImport/bug-grouped-number-cell: the fuzz oracle wanted such a
+// cell to be a Go float, which no number shown with commas is). What it
+// cannot be read as is still refused.
+func TestReadImportNumberCellShowingThousands(t *testing.T) {
+	sh := sheetOf(
+		[]string{"Project", "Period start", "Period end", "Referrals", "Job starts", "People into work"},
+		[]string{"Bradford IPS", "2025-04-01", "2025-06-30", "0,000", "1,000", "0,000"},
+		[]string{"Bradford IPS", "2025-07-01", "2025-09-30", "12,345.00", "-0,000", "1,000"},
+	)
+	for _, r := range sh.Rows[1:] {
+		for i := 3; i < 5; i++ { // the text cells of the last column are the control
+			r.Cells[i].Numeric = true
+		}
+	}
+	f := ReadImport(sh, importProjects)
+	if len(f.Problems) > 0 {
+		t.Fatalf("problems: %v", f.Problems)
+	}
+	for i, want := range []map[Metric]int64{
+		{MetricReferrals: 0, MetricJobStarts: 1000, MetricPeopleIntoWork: 0},
+		{MetricReferrals: 12345, MetricJobStarts: 0, MetricPeopleIntoWork: 1000},
+	} {
+		if got := f.Rows[i].Counts; !maps.Equal(got, want) {
+			t.Errorf("row %d: counts %v, want %v", f.Rows[i].Row, got, want)
+		}
+	}
+	for text, problem := range map[string]string{
+		"1,000.5": "whole number of people",
+		"1,20":    `not "1,20": write it in digits alone`,
+		"-1,000":  "must not be negative",
+		"200,000": "implausibly large",
+	} {
+		p := Problems{}
+		if got := importCount(p, "n", SheetCell{Text: text, Numeric: true}); !strings.Contains(p["n"], problem) {
+			t.Errorf("number cell %q read as %d, problem %q; want %q", text, got, p["n"], problem)
+		}
+	}
+}
+
 // TestReadImportNeverQuotesPersonalDataInTheHeader: an unknown heading is
 // quoted back, unless it holds personal data (FuzzReadImport/bug-heading-echo).
 func TestReadImportNeverQuotesPersonalDataInTheHeader(t *testing.T) {

@@ -934,8 +934,8 @@ func namesBusiness(norm string, start, end int) bool {
 			i++
 		}
 		w, e := wordAfter(norm, i)
-		if w == "" || e < len(norm) && norm[e] == '-' { // "co-worker"
-			return false
+		if w == "" || e < len(norm) && (norm[e] == '-' || norm[e] == '_' || isDigit(norm[e])) {
+			return false // "co-worker"; "Co0000", a code, is no word "Co" (FuzzCheckPersonalData/2de97e98db0fab88)
 		}
 		if w == "and" && n == 0 {
 			i = e

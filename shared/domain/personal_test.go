@@ -829,6 +829,38 @@ func TestCheckPersonalDataReviewGaps(t *testing.T) {
 	}
 }
 
+// TestCheckPersonalDataCompanyWordIsWholeWord: a name after the word for
+// the person is an employer's only when a company or place word follows it
+// as a word of its own ("J. Smith Co", "J Smith Ltd"); a code that starts
+// with those letters ("Co0000", "Ltd_2", "Ward3") leaves it a person's name
+// (FuzzCheckPersonalData/2de97e98db0fab88: "Pt: J. Smith Co0000" passed).
+func TestCheckPersonalDataCompanyWordIsWholeWord(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{
+		"000000000100 Pt: J. Smith Co0000",
+		"Pt: J. Smith Co0000",
+		"client J Smith Ltd_2 started",
+		"Patient Mary Seacole Ward3",
+		"client J Smith Co1 took two interns",
+	} {
+		var e *domain.Error
+		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || !strings.HasPrefix(e.Fields["notes"], "appears to contain a person's name") {
+			t.Errorf("CheckPersonalData(%q) = %v, want notes: a person's name", text, err)
+		}
+	}
+	for _, text := range []string{
+		"Pt: J. Smith Co",
+		"Pt: J. Smith Co.",
+		"client J Smith Ltd, 2 placements",
+		"client J Bloggs and Co 2 trials",
+		"Patient Mary Seacole Ward 3",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}
+
 // TestCheckPersonalDataLowerCaseAndUnlisted holds the forms the guard
 // missed at stop 34: a house number and street typed in lower case whose
 // street type is an everyday word too (close, drive, way, terrace, hill,
