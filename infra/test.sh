@@ -139,13 +139,15 @@ test)
 	# 190 s and takes 162 s, the cores busy 97% of it (BENCHMARKS.md, 10).
 	long=(./shared/web/browsertest ./shared/httpapi)
 	procs=$((2 * $(nproc)))
-	# Packages in which nothing runs concurrently (no goroutine in them,
-	# their tests or the fundtrack packages they import; no parallel
-	# tests) run without the race detector, which had nothing there to
-	# find and made them 3-9 times the CPU (BENCHMARKS.md, 10). shared/arch's
+	# Packages in which nothing runs concurrently (no goroutine or server
+	# in them, their tests or the fundtrack packages they import; no
+	# parallel tests) run without the race detector, which had nothing
+	# there to find and made them 3-9 times the CPU, and linking a race
+	# binary for each of the small ones cost more than running it
+	# (BENCHMARKS.md, 10). shared/arch's
 	# TestNoRacePackagesRunNothingConcurrently holds each to that. They
 	# run in a go test of their own beside the main one, reported after it.
-	norace=(./shared/export ./shared/sheet/xlsx)
+	norace=(./shared/export ./shared/sheet/xlsx ./shared/sheet ./shared/present ./shared/auth ./shared/arch)
 	norace_out="$(mktemp)"
 	go test -count=1 -timeout 12m "${norace[@]}" >"$norace_out" 2>&1 &
 	norace_pid=$!
