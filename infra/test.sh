@@ -66,6 +66,22 @@ export AWS_SECRET_ACCESS_KEY="${FUNDTRACK_LOCAL_AWS_SECRET:-local}"
 unset AWS_SESSION_TOKEN AWS_PROFILE
 export AWS_EC2_METADATA_DISABLED=true
 
+# cfnlint_resolve sets cfnlint_script to the cfn-lint script that runs, and
+# cfnlint_py to the words of its #! line (the Python that runs it); through
+# pyenv's shim (a shell script), the script the shim would run. It fails
+# when the script is not a Python script.
+cfnlint_resolve() {
+	local line
+	cfnlint_script="$(command -v cfn-lint)" || return 1
+	IFS= read -r line <"$cfnlint_script" || return 1
+	if [[ $line != '#!'*python* ]] && command -v pyenv >/dev/null 2>&1; then
+		cfnlint_script="$(pyenv which cfn-lint 2>/dev/null)" || return 1
+		IFS= read -r line <"$cfnlint_script" || return 1
+	fi
+	[[ $line == '#!'*python* ]] || return 1
+	cfnlint_py="${line#'#!'}"
+}
+
 go_files() {
 	find . \( -path ./.git -o -path ./.fundtrack -o -path ./build -o -path ./infra/node_modules \) -prune \
 		-o -type f -name '*.go' -print
@@ -77,15 +93,27 @@ test)
 	# chromium-headless-shell and read the PDF it prints with poppler-utils'
 	# pdftotext. If either cannot be installed they fail, saying what to do.
 	infra/stack.sh browser || echo "test: could not install chromium-headless-shell or poppler-utils: the browser tests will fail" >&2
-	# cfn-lint (one Python process, 13-16 CPU seconds with its --version)
-	# runs beside gofmt, go vet and go test instead of before them: run
-	# alone it held one core while the other stood idle. Its report and
-	# verdict come after go test's; either failing fails the run.
+	# cfn-lint (one Python process, 9-11 CPU seconds) runs beside gofmt,
+	# go vet and go test instead of before them: run alone it held one
+	# core while the other stood idle. Its report and verdict come after
+	# go test's; either failing fails the run. Its version is read from
+	# its package's metadata by the Python that runs it (cfnlint_resolve):
+	# `cfn-lint --version` imports all of cfn-lint to print one line, 2.0-2.3
+	# CPU seconds, and pyenv's shim costs 0.4 more each time it is run
+	# (BENCHMARKS.md, 10). Anything unexpected falls back to asking cfn-lint.
 	if command -v cfn-lint >/dev/null 2>&1; then
 		lint_out="$(mktemp)"
 		(
-			echo "cfn-lint $(cfn-lint --version 2>&1 | sed 's/^cfn-lint //')"
-			exec cfn-lint -- template.yaml
+			lint=(cfn-lint)
+			# shellcheck disable=SC2086 # the #! line's words: "/usr/bin/env python3", say
+			if cfnlint_resolve && version="$($cfnlint_py -c 'import importlib.metadata as m; print(m.version("cfn-lint"))' 2>/dev/null)" &&
+				[ -n "$version" ]; then
+				lint=("$cfnlint_script") # its #! line runs it, without the shim
+			else
+				version="$(cfn-lint --version 2>&1 | sed 's/^cfn-lint //')"
+			fi
+			echo "cfn-lint $version"
+			exec "${lint[@]}" -- template.yaml
 		) >"$lint_out" 2>&1 &
 		lint_pid=$!
 	fi
@@ -111,13 +139,15 @@ test)
 	# 190 s and takes 162 s, the cores busy 97% of it (BENCHMARKS.md, 10).
 	long=(./shared/web/browsertest ./shared/httpapi)
 	procs=$((2 * $(nproc)))
-	# Packages in which nothing runs concurrently (no goroutine in them,
-	# their tests or the fundtrack packages they import; no parallel
-	# tests) run without the race detector, which had nothing there to
-	# find and made them 3-9 times the CPU (BENCHMARKS.md, 10). shared/arch's
+	# Packages in which nothing runs concurrently (no goroutine or server
+	# in them, their tests or the fundtrack packages they import; no
+	# parallel tests) run without the race detector, which had nothing
+	# there to find and made them 3-9 times the CPU, and linking a race
+	# binary for each of the small ones cost more than running it
+	# (BENCHMARKS.md, 10). shared/arch's
 	# TestNoRacePackagesRunNothingConcurrently holds each to that. They
 	# run in a go test of their own beside the main one, reported after it.
-	norace=(./shared/export ./shared/sheet/xlsx)
+	norace=(./shared/export ./shared/sheet/xlsx ./shared/sheet ./shared/present ./shared/auth ./shared/arch)
 	norace_out="$(mktemp)"
 	go test -count=1 -timeout 12m "${norace[@]}" >"$norace_out" 2>&1 &
 	norace_pid=$!

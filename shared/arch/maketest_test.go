@@ -41,9 +41,10 @@ func testShList(t *testing.T, name string) (string, []string) {
 // packages without the race detector (infra/test.sh, norace), as it had
 // nothing in them to find. That holds only while nothing in them runs
 // concurrently, so for each: no file of it, tests included, starts a
-// goroutine (a go statement, WaitGroup.Go, errgroup) or runs its tests in parallel
-// (t.Parallel), and no fundtrack package it or its tests import starts a
-// goroutine either. A package that comes to need one goes back under the
+// goroutine (a go statement, WaitGroup.Go, errgroup) or a server
+// (httptest's, ListenAndServe) or runs its tests in parallel (t.Parallel),
+// and no fundtrack package it or its tests import starts a goroutine or a
+// server either. A package that comes to need one goes back under the
 // race detector: take it out of the list.
 func TestNoRacePackagesRunNothingConcurrently(t *testing.T) {
 	root, dirs := testShList(t, "norace")
@@ -95,8 +96,8 @@ func TestNoRacePackagesRunNothingConcurrently(t *testing.T) {
 }
 
 // concurrency lists what in file f runs code concurrently: go statements,
-// WaitGroup.Go, time.AfterFunc, errgroup, and (when tests count)
-// t.Parallel calls.
+// WaitGroup.Go, time.AfterFunc, errgroup, servers (httptest's, and
+// ListenAndServe), and (when tests count) t.Parallel calls.
 func concurrency(t *testing.T, f string, tests bool) []string {
 	t.Helper()
 	fset := token.NewFileSet()
@@ -121,6 +122,11 @@ func concurrency(t *testing.T, f string, tests bool) []string {
 			case sel.Sel.Name == "Go" && len(n.Args) == 1, sel.Sel.Name == "AfterFunc":
 				// sync.WaitGroup.Go, time.AfterFunc
 				found = append(found, fset.Position(n.Pos()).String()+" starts a goroutine ("+sel.Sel.Name+")")
+			case isIdent(sel.X, "httptest") && strings.HasSuffix(sel.Sel.Name, "Server"),
+				strings.HasPrefix(sel.Sel.Name, "ListenAndServe"):
+				// A server answers on goroutines of its own, beside the
+				// code that sends it requests.
+				found = append(found, fset.Position(n.Pos()).String()+" starts a server ("+sel.Sel.Name+")")
 			case tests && sel.Sel.Name == "Parallel" && len(n.Args) == 0:
 				found = append(found, fset.Position(n.Pos()).String()+" runs a test in parallel")
 			}
@@ -162,4 +168,9 @@ func TestBenchHoldsNoTests(t *testing.T) {
 			}
 		}
 	}
+}
+
+func isIdent(e ast.Expr, name string) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == name
 }
