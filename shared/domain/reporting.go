@@ -485,6 +485,11 @@ type Review struct {
 	By       string         `json:"by"`
 	At       time.Time      `json:"at"`
 	Comment  string         `json:"comment,omitempty"`
+	// BySubmitter says the lead who decided had sent the figures
+	// themselves, being the programme's only lead (with another lead, a
+	// decision on one's own figures is refused: Outcome.SentBy): nobody
+	// else checked them, and whoever reads the review is told so.
+	BySubmitter bool `json:"bySubmitter,omitempty"`
 }
 
 // ReviewInput is the body of POST …/outcomes/{id}/review.
