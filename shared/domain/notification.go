@@ -88,6 +88,10 @@ const (
 	NotNeededCancelled NotNeededReason = "cancelled" // a lead cancelled the payment
 	NotNeededRemoved   NotNeededReason = "removed"   // the return was removed with its schedule's last periods
 	NotNeededSubmitted NotNeededReason = "submitted" // the project sent the return
+	// The programme's only lead sent the submission awaiting review: the
+	// email would go to nobody but them, about their own figures (an
+	// awaiting-review email goes to the other leads: SentBy).
+	NotNeededOwnSubmission NotNeededReason = "own-submission"
 )
 
 // Withdrawal is a recipient taken off a pending email, and why.
@@ -231,6 +235,15 @@ type Notification struct {
 	AmountPence int64  `json:"amountPence,omitempty"`
 	Because     string `json:"because,omitempty"`
 	Released    string `json:"released,omitempty"`
+	// SentBy is, for an awaiting-review email, the lead who sent the
+	// submission: a lead is not emailed about their own figures (they may
+	// not decide on them while another lead can: Outcome.SentBy), so it
+	// goes to the other leads, and a digest lists one such sender's submissions only (see
+	// the notifier's digests). "" for a project lead's submission, and for
+	// one recorded before this was kept (and for an administrator's who is
+	// no lead: the email goes to the leads). Fixed when it is recorded, so
+	// every run addresses and groups it alike.
+	SentBy string `json:"sentBy,omitempty"`
 }
 
 // Covered reports whether n went in another notification's email, with

@@ -485,6 +485,11 @@ type Review struct {
 	By       string         `json:"by"`
 	At       time.Time      `json:"at"`
 	Comment  string         `json:"comment,omitempty"`
+	// BySubmitter says the lead who decided had sent the figures
+	// themselves, being the programme's only lead (with another lead, a
+	// decision on one's own figures is refused: Outcome.SentBy): nobody
+	// else checked them, and whoever reads the review is told so.
+	BySubmitter bool `json:"bySubmitter,omitempty"`
 }
 
 // ReviewInput is the body of POST …/outcomes/{id}/review.
@@ -772,55 +777,125 @@ func (r Return) View(today Date, funderOnly bool) Return {
 
 // FillFromHistory is the state a new return takes from the submissions
 // already made for its project (a schedule set up part way through a
-// programme): among those for its exact period, the newest that stands
-// (not corrected by another, nor taken over: CurrentSubmissions) fills
-// it, and it was first sent when the earliest of them was.
+// programme, a schedule's last period moved later, a project's dates
+// widened): the state Fill and Reviewed would have given it had it been
+// expected all along (FilledFrom). One history gives one return state,
+// whenever the return was made.
 func (r Return) FillFromHistory(outcomes []Outcome) Return {
 	r, _ = r.FilledFrom(outcomes)
 	return r
 }
 
 // FilledFrom is FillFromHistory with the submission whose status the
-// return took (the newest of its period not corrected), nil when none
-// fills it: what the fill was planned on, and changes when that
-// submission is reviewed.
+// return now follows (its correction under way, else the submission it
+// holds), nil when none fills it: what the fill was planned on, and
+// changes when that submission is reviewed.
+//
+// It replays the history of the return's period, oldest first, through
+// the live rules: each submission as it was sent (pending when a lead
+// decided on it later, else as it stands), through Fill, and each
+// decision, at its time, through Reviewed. So the return is held by the
+// first submission that filled the period, followed through its
+// corrections and the new figures that took it over once sent back, and
+// another team's figures, or another cohort's, sent beside it leave it as
+// it is, as they left the returns expected when they came: not the newest
+// that stands, which may be another chain's. Everything it needs is on the
+// submissions as stored (SubmittedAt, Review.At, Replaces, CorrectedBy),
+// so it reads nothing more; their order in outcomes does not matter.
+//
+// Events are ordered by time; at the same millisecond (the service's clock
+// is truncated to it) a submission comes after what it corrects or took
+// over (its depth in its chain), and a decision after its submission and
+// before any correction of it (a corrected submission cannot be decided,
+// nor one not yet sent back taken over), then by id, which grows as
+// submissions are made.
 func (r Return) FilledFrom(outcomes []Outcome) (Return, *Outcome) {
-	corrected := map[string]bool{}
-	var matching []Outcome
-	for _, o := range outcomes {
-		if o.Replaces != "" {
-			corrected[o.Replaces] = true
-		}
+	var period []*Outcome
+	byID := map[string]*Outcome{}
+	for i := range outcomes {
+		o := &outcomes[i]
 		if o.ProjectID == r.ProjectID && o.PeriodStart == r.PeriodStart && o.PeriodEnd == r.PeriodEnd {
-			matching = append(matching, o)
+			period = append(period, o)
+			byID[o.ID] = o
 		}
 	}
-	if len(matching) == 0 {
+	if len(period) == 0 {
 		return r, nil
 	}
-	first := matching[0].SubmittedAt
-	var head *Outcome
-	for i, o := range matching {
-		if o.SubmittedAt.Before(first) {
-			first = o.SubmittedAt
-		}
-		if !corrected[o.ID] && o.CorrectedBy == "" && (head == nil || !o.SubmittedAt.Before(head.SubmittedAt)) {
-			head = &matching[i]
+	// before is what each submission followed in its chain: the one it
+	// corrects, or the one sent back that it took over.
+	before := map[string]string{}
+	for _, o := range period {
+		if o.Replaces != "" {
+			before[o.ID] = o.Replaces
 		}
 	}
-	if head == nil {
-		return r, nil
-	}
-	r = r.hold(head.ID, head.EffectiveStatus(), head.ReplacesApproved, head.Review)
-	if r.SubmissionID != head.ID {
-		// Accepted on the approved submission head corrects: its review.
-		if i := slices.IndexFunc(matching, func(o Outcome) bool { return o.ID == r.SubmissionID }); i >= 0 {
-			r.Review = matching[i].Review
+	for _, o := range period {
+		if o.CorrectedBy != "" && before[o.CorrectedBy] == "" && byID[o.CorrectedBy] != nil {
+			before[o.CorrectedBy] = o.ID
 		}
 	}
-	r.SubmittedAt = &first
-	r.Late = UKDate(first).After(r.DueDate)
-	return r, head
+	depth := func(id string) int {
+		n := 0
+		for seen := map[string]bool{}; before[id] != "" && !seen[id] && n <= len(period); n++ {
+			seen[id] = true
+			id = before[id]
+		}
+		return n
+	}
+	type event struct {
+		at     time.Time
+		depth  int
+		o      *Outcome
+		review bool
+	}
+	events := make([]event, 0, 2*len(period))
+	for _, o := range period {
+		d := depth(o.ID)
+		events = append(events, event{at: o.SubmittedAt, depth: d, o: o})
+		if o.Review != nil {
+			at := o.Review.At
+			if at.Before(o.SubmittedAt) {
+				at = o.SubmittedAt
+			}
+			events = append(events, event{at: at, depth: d, o: o, review: true})
+		}
+	}
+	slices.SortStableFunc(events, func(a, b event) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		if a.depth != b.depth {
+			return a.depth - b.depth
+		}
+		if c := strings.Compare(a.o.ID, b.o.ID); c != 0 {
+			return c
+		}
+		switch {
+		case a.review == b.review:
+			return 0
+		case b.review:
+			return -1
+		}
+		return 1
+	})
+	for _, e := range events {
+		sent := *e.o
+		if e.o.Review != nil {
+			// Decided later: it was sent to wait for that decision.
+			sent.Status, sent.Review = OutcomePending, nil
+		}
+		if e.review {
+			r, _ = r.Reviewed(sent, *e.o.Review)
+		} else {
+			r, _ = r.Fill(sent)
+		}
+	}
+	follows := r.SubmissionID
+	if r.Correction != nil {
+		follows = r.Correction.SubmissionID
+	}
+	return r, byID[follows]
 }
 
 // ReturnStats are one schedule's counts of returns, by period end, kept up

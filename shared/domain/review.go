@@ -21,6 +21,20 @@ func (o Outcome) EffectiveStatus() OutcomeStatus {
 	return o.Status
 }
 
+// SentBy reports whether the person with address email sent o: a
+// decision of theirs on it would be a review of their own figures. SPEC,
+// reporting cycle: "each project sends its figures …, the network lead
+// checks them, and only then do funders see them": figures approved by
+// whoever entered them have been checked by nobody else. So while the
+// programme has another lead, a decision on one's own submission is
+// refused (that lead reviews it); the programme's only lead (or an
+// administrator of a programme with no lead) may still decide, or the
+// figures could never count, and the review records that the reviewer
+// sent them (Review.BySubmitter), for everyone who reads it.
+func (o Outcome) SentBy(email string) bool {
+	return email != "" && NormaliseEmail(o.SubmittedBy) == NormaliseEmail(email)
+}
+
 // Counted reports whether the submission's figures are in the totals
 // while it is the newest of its corrections: only approved ones are.
 func (o Outcome) Counted() bool { return o.EffectiveStatus() == OutcomeApproved }

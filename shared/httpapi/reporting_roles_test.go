@@ -25,10 +25,12 @@ func reportingRoleCases() []roleCase {
 		id, _ := h.Create(t, uAdmin, f.p1("/schedules"), scheduleBody(h.Uniq("schedule for "+role)))
 		return id
 	}
-	// aPending makes a submission of project A awaiting review, as admin.
+	// aPending makes a submission of project A awaiting review, as its
+	// project lead: no lead, nor the administrator, sent it, so each may
+	// decide on it.
 	aPending := func(t *testing.T, h *apiH, f *apiFixture, role string) string {
 		h.Want(t, ok, testkit.Request("PATCH", f.p1(""), uAdmin, map[string]any{"reviewOutcomes": true}, "If-Match", "*"))
-		id, r := h.Create(t, uAdmin, f.p1("/projects/"+f.A+"/outcomes"), testkit.OutcomeBody(map[string]int{"referrals": 2}))
+		id, r := h.Create(t, uPLA, f.p1("/projects/"+f.A+"/outcomes"), testkit.OutcomeBody(map[string]int{"referrals": 2}))
 		if st := testkit.Decode[domain.Outcome](t, r).Status; st != domain.OutcomePending {
 			t.Fatalf("a submission with review on is %s", st)
 		}

@@ -55,15 +55,22 @@ import (
 const MaxDigest = 1000
 
 // digests sends the awaiting-review notifications of one shard (in the
-// pending index's order, oldest first), one email a programme.
+// pending index's order, oldest first), one email a programme: one for
+// the submissions of those who are no lead (project leads,
+// administrators), and one for each lead who sent some
+// (domain.Notification.SentBy), which goes to the other leads, so nobody
+// is emailed about their own figures. Every run groups them alike, by
+// what each notification records, so the digests' leasing (above) holds
+// for each group as it does for a programme.
 func (r *run) digests(ctx context.Context, awaiting []domain.Notification) error {
 	var order []string
 	byProgramme := map[string][]domain.Notification{}
 	for _, n := range awaiting {
-		if _, ok := byProgramme[n.ProgrammeID]; !ok {
-			order = append(order, n.ProgrammeID)
+		group := n.ProgrammeID + "\x00" + n.SentBy
+		if _, ok := byProgramme[group]; !ok {
+			order = append(order, group)
 		}
-		byProgramme[n.ProgrammeID] = append(byProgramme[n.ProgrammeID], n)
+		byProgramme[group] = append(byProgramme[group], n)
 	}
 	for _, id := range order {
 		group := byProgramme[id]

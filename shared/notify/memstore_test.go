@@ -403,7 +403,8 @@ func TestMemReturnPaymentDueThoughCorrected(t *testing.T) {
 		return in
 	}
 	sub := b.Outcome(w.prog.ID, w.project.ID, q1Figures(4, ""))
-	project := e.svc.OpenProject(t.Context(), testkit.AdminCaller(), w.prog.ID, w.project.ID)
+	// Sent by an administrator (the builder's), reviewed by the lead.
+	project := e.svc.OpenProject(t.Context(), testkit.Caller("network.lead@lpt.example.nhs.uk"), w.prog.ID, w.project.ID)
 	must(project.ReviewOutcome(sub.ID, testkit.Body(obj{"decision": "approve"})))
 	// Corrected before the notifier has seen the acceptance, and sent back.
 	fix := b.Outcome(w.prog.ID, w.project.ID, q1Figures(40, sub.ID))

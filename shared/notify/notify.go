@@ -816,6 +816,11 @@ func (r *run) postOf(ctx context.Context, note domain.Notification, listed []dom
 	if err := r.details(ctx, pd); err != nil {
 		return err
 	}
+	if note.Kind == domain.KindAwaitingReview && note.SentBy != "" && neverSent(note) && len(r.reportingRecipients(pd, note)) == 0 {
+		// Sent by the programme's only lead, who is not emailed about
+		// their own figures: there is nobody else to tell.
+		return r.settle(ctx, note, domain.NotNeededOwnSubmission)
+	}
 	if ok, err := r.address(ctx, pd, &note); err != nil || !ok {
 		return err // !ok: withdrawn meanwhile, or the lease ran out and another run took it over
 	}

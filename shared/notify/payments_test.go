@@ -374,7 +374,7 @@ func TestPaymentsOnApprovedFigures(t *testing.T) {
 	}
 
 	e.clk.Set("2026-04-07T09:00:00Z")
-	if _, err := e.svc.OpenProject(t.Context(), testkit.AdminCaller(), w.prog.ID, w.project.ID).ReviewOutcome(sub.ID,
+	if _, err := e.svc.OpenProject(t.Context(), testkit.Caller(w.lead), w.prog.ID, w.project.ID).ReviewOutcome(sub.ID,
 		testkit.Body(obj{"decision": "approve"})); err != nil {
 		t.Fatal(err)
 	}

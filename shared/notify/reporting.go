@@ -167,12 +167,14 @@ func (r *run) generationsShard(ctx context.Context, svc *service.Service, shard 
 }
 
 // reportingRecipients are who a submission's email goes to, as the roles
-// stand when it is sent: the programme's leads for one awaiting review,
-// the project's leads for changes requested.
+// stand when it is sent: the programme's leads for one awaiting review
+// (but the lead who sent it, who is not asked to review their own
+// figures: domain.Notification.SentBy), the project's leads for changes
+// requested.
 func (r *run) reportingRecipients(pd *programmeData, n domain.Notification) []string {
 	var to []string
 	if n.Kind == domain.KindAwaitingReview {
-		to = slices.Clone(pd.leads)
+		to = slices.DeleteFunc(slices.Clone(pd.leads), func(a string) bool { return n.SentBy != "" && domain.NormaliseEmail(a) == n.SentBy })
 	} else {
 		to = slices.Clone(pd.projectLeads[n.ProjectID])
 	}

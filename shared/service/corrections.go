@@ -1,6 +1,7 @@
 package service
 
 import (
+	"errors"
 	"sync"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -111,6 +112,14 @@ type ReviewCase struct {
 	// cohort (nil when not found): a project with cohorts sends one
 	// submission a period for each, which would otherwise look alike.
 	Cohort *domain.Cohort
+	// Own says the caller sent the submission, awaiting review,
+	// themselves (ownReview): with another lead in the programme a
+	// decision is refused (Refusal says so); as its only lead they may
+	// decide, and the form says their review is recorded as one of their
+	// own figures.
+	Own bool
+	// ownRefusal is ownReview's refusal, when there is another lead.
+	ownRefusal error
 }
 
 // Refusal is what ReviewOutcome would answer a decision on the submission
@@ -129,7 +138,10 @@ func (c ReviewCase) Refusal() error {
 		by.ID = c.CorrectedBy
 		return alreadyCorrected(&AlreadyCorrectedError{Replaced: ref, By: by, NewestDecided: decision(c.NewestStatus)}, "review")
 	}
-	return undecided(o)
+	if err := undecided(o); err != nil {
+		return err
+	}
+	return c.ownRefusal
 }
 
 // decision is st if it is a decision made (approved, sent back), else "".
@@ -216,6 +228,14 @@ func (sc *Scope) OutcomeToReview(id string) (ReviewCase, error) {
 	c.Alongside = domain.Alongside(o, period)
 	if cohortGet != nil && cohortGet.Found {
 		c.Cohort = &cohort
+	}
+	if by == "" {
+		c.Own = o.SentBy(sc.caller.Email)
+		if _, err := sc.ownReview(o); errors.Is(err, ErrOwnSubmission) {
+			c.ownRefusal = err
+		} else if err != nil {
+			return ReviewCase{}, err
+		}
 	}
 	return c, nil
 }

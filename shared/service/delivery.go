@@ -737,6 +737,11 @@ func (sc *Scope) submissionNotice(o domain.Outcome, kind domain.NotificationKind
 	if o.Review != nil {
 		n.Comment = o.Review.Comment
 	}
+	if kind == domain.KindAwaitingReview && sc.access.Lead {
+		// Sent by one of the leads it goes to: not emailed about it. (An
+		// administrator who is no lead is not among them anyway.)
+		n.SentBy = domain.NormaliseEmail(o.SubmittedBy)
+	}
 	return n
 }
 

@@ -71,6 +71,7 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 		return domain.Outcome{}, err
 	}
 	var werr error
+	bySubmitter := false
 	for plan := 1; ; plan++ {
 		if plan > 1 {
 			if err := sc.planAgain(werr, &setup, sc.mayReview); err != nil {
@@ -83,7 +84,12 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 		if undecided(y) != nil {
 			return domain.Outcome{}, sc.refuseDecided(y)
 		}
-		rv, err := sc.planReview(y, in, setup, plan <= releaseTries)
+		if plan == 1 && y.CorrectedBy == "" { // one corrected since is refused as such by the store
+			if bySubmitter, err = sc.ownReview(y); err != nil {
+				return domain.Outcome{}, err
+			}
+		}
+		rv, err := sc.planReview(y, in, bySubmitter, setup, plan <= releaseTries)
 		if err != nil {
 			return domain.Outcome{}, err
 		}
@@ -109,11 +115,57 @@ func (sc *Scope) ReviewOutcome(id string, body Decoder) (domain.Outcome, error) 
 	}
 }
 
+// ErrOwnSubmission is the cause of the refusal of a decision on figures
+// the reviewer sent themselves while the programme has another lead, who
+// must review them (see ownReview).
+var ErrOwnSubmission = errors.New("a lead's decision on figures they sent, while another lead can review them")
+
+// ownReview says whether a decision by the caller on y, awaiting review,
+// is on figures they sent themselves (domain.Outcome.SentBy), and refuses
+// it (409 conflict, wrapping ErrOwnSubmission) while the programme has
+// another lead. The rule a real programme needs: the network lead's check
+// is what lets funders see figures (SPEC, reporting cycle), and a check
+// by whoever entered them is no check, so another lead reviews them, as
+// the review queue lists them for every lead. A programme with one lead
+// still needs its lead's own figures to count: that lead may decide, and
+// the review records that the reviewer sent them (bySubmitter; shown in
+// the API, the audit trail and the submission's page), so whoever reads
+// the figures knows nobody else checked them. This holds for every role
+// that may review: a lead, a lead who is also the project's lead, and an
+// administrator (who is no member: any lead of the programme is another
+// lead). The members are read only for a decision on one's own figures
+// (one Query, every page); the rule is decided on them as read (a lead
+// added or removed at that moment is seen a moment later), and the review
+// says which way it went.
+func (sc *Scope) ownReview(y domain.Outcome) (bySubmitter bool, err error) {
+	if !y.SentBy(sc.caller.Email) {
+		return false, nil
+	}
+	members, err := all(func(p Page) ([]domain.Member, string, error) {
+		return sc.s.store.ListMembers(sc.ctx, sc.programmeID, p)
+	})
+	if err != nil {
+		return false, storeErr(err, "", nil)
+	}
+	me := domain.NormaliseEmail(sc.caller.Email)
+	for _, m := range members {
+		if m.Email != me && hasLead(m.Roles) {
+			return false, &domain.Error{Code: domain.CodeConflict, Err: ErrOwnSubmission,
+				Message: "you sent these figures yourself, so another lead of the programme must review them " +
+					"(figures count for funders only once someone other than whoever entered them has checked them); " +
+					"they wait in the review queue of the programme's other leads"}
+		}
+	}
+	return true, nil
+}
+
 // planReview settles what a decision on y, still undecided (ReviewOutcome
 // refuses one decided first), writes: with release, an approval makes due
 // the payments its figures or the returns it accepts fire (see
-// planRelease); without, it leaves them to the notifier.
-func (sc *Scope) planReview(y domain.Outcome, in domain.ReviewInput, setup ReportingSetup, release bool) (OutcomeReview, error) {
+// planRelease); without, it leaves them to the notifier. bySubmitter
+// says the caller sent y, being the programme's only lead (ownReview):
+// the review records it.
+func (sc *Scope) planReview(y domain.Outcome, in domain.ReviewInput, bySubmitter bool, setup ReportingSetup, release bool) (OutcomeReview, error) {
 	var counted *domain.Outcome
 	if in.Decision == domain.DecisionApprove && y.ReplacesApproved != "" {
 		c, err := sc.readOutcome(y.ReplacesApproved)
@@ -122,7 +174,7 @@ func (sc *Scope) planReview(y domain.Outcome, in domain.ReviewInput, setup Repor
 		}
 		counted = &c
 	}
-	review := domain.Review{Decision: in.Decision, By: sc.caller.Email, At: sc.s.now(), Comment: in.Comment}
+	review := domain.Review{Decision: in.Decision, By: sc.caller.Email, At: sc.s.now(), Comment: in.Comment, BySubmitter: bySubmitter}
 	after := y
 	after.Review = &review
 	after.Status = domain.OutcomeApproved

@@ -150,7 +150,7 @@ func (w *world) addReporting() {
 	must(sc.UpdateProgramme(always, body(map[string]any{"reviewOutcomes": true})))
 	in := outcomeBody(map[string]int64{"referrals": 11, "peopleIntoWork": 3})
 	in["replaces"] = w.OutcomeA
-	w.OutcomeAPending = must(w.openA(admin).SubmitOutcome(body(in))).ID // a new request: review is on
+	w.OutcomeAPending = must(w.openA(plOwn).SubmitOutcome(body(in))).ID // a new request (review is on), sent by A's project lead: any lead may decide on it
 	remindB := domain.Notification{ID: domain.ReturnNotificationID(domain.ReturnID(w.Schedule, w.B, domain.MustDate("2025-07-01")),
 		domain.ReturnNotice{Kind: domain.KindReminder, Reminder: 7}), ProgrammeID: w.P, Kind: domain.KindReminder,
 		Status: domain.NotificationPending, Recipients: []string{emails[plOther], viewer}, ProjectID: w.B, CreatedAt: clock}

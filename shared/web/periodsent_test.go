@@ -136,7 +136,7 @@ func TestOutcomeFormReturnSent(t *testing.T) {
 	}
 	pg := h.as(t, uPL).get(pa + "/outcomes/new?periodStart=2011-07-01&periodEnd=2011-09-30")
 	wantOnPage(t, "the form of a return sent", pg, http.StatusOK, `data-testid="period-sent"`,
-		uAdmin+" sent the figures for July to September 2011 on ", `href="`+pa+`/outcomes/new?replaces=`+pending+`" id="correct-sent"`)
+		"You sent the figures for July to September 2011 on ", `href="`+pa+`/outcomes/new?replaces=`+pending+`" id="correct-sent"`)
 }
 
 // TestOutcomeFormPeriodRequests: what a period already has is read from

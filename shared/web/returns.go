@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"maps"
 	"net/http"
 	"net/url"
@@ -259,8 +260,14 @@ func (a *app) reviews(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
+	// A lead's own submissions are listed as theirs: another lead reviews
+	// them (service.ErrOwnSubmission).
+	own := map[string]bool{}
+	for _, o := range items {
+		own[o.ID] = o.SentBy(q.Caller.Email)
+	}
 	a.render(w, r, http.StatusOK, "reviews", &view{Title: "Submissions to review", Nav: n,
-		Data: map[string]any{"Items": items, "Next": nextURL(r, next), "Names": names, "Cohorts": cohorts, "Base": base(n)}})
+		Data: map[string]any{"Items": items, "Next": nextURL(r, next), "Names": names, "Cohorts": cohorts, "Base": base(n), "Own": own}})
 	return nil
 }
 
@@ -277,7 +284,11 @@ func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 		if domain.ErrorCode(err) != domain.CodeConflict {
 			return err
 		}
-		return seeAlso{err, relatedLink{Lead: "It stays as it was decided —", Text: "see the submission",
+		lead := "It stays as it was decided —"
+		if errors.Is(err, service.ErrOwnSubmission) {
+			lead = "It waits for another lead's review —"
+		}
+		return seeAlso{err, relatedLink{Lead: lead, Text: "see the submission",
 			Href: recordURL(r.PathValue("pid"), domain.ProjectRef(domain.EntityOutcome, prid, oid)), After: true}}
 	}
 	return editForm[domain.Outcome]{
@@ -325,7 +336,8 @@ func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 			}
 			project, err := sc.ThisProject()
 			return map[string]any{"Outcome": c.Outcome, "Counted": c.Counted, "Alongside": c.Alongside, "Cohort": c.Cohort,
-				"MeasureChanges": measureChanges(c.Counted, c.Outcome), "Project": project, "Base": base(n) + "/projects/" + prid}, err
+				"MeasureChanges": measureChanges(c.Counted, c.Outcome), "Project": project, "Base": base(n) + "/projects/" + prid,
+				"Own": c.Own}, err
 		},
 	}.serve(a, w, r, q)
 }

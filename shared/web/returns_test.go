@@ -30,7 +30,10 @@ func (h *webH) reportingFixture(t *testing.T, f fixture) (schedule, pending stri
 	if _, err := admin.UpdateProgramme(func(int64) bool { return true }, body(map[string]any{"reviewOutcomes": true})); err != nil {
 		t.Fatal(err)
 	}
-	o, err := h.Svc.OpenProject(ctx, testkit.AdminCaller(), f.PID, f.ProjectA).SubmitOutcome(body(map[string]any{
+	// Sent by the project's lead: any lead, and an administrator, may
+	// decide on it (no one decides on figures they sent while another
+	// lead can).
+	o, err := h.Svc.OpenProject(ctx, caller(uPL), f.PID, f.ProjectA).SubmitOutcome(body(map[string]any{
 		"periodStart": "2011-07-01", "periodEnd": "2011-09-30", "counts": map[string]int{"referrals": 70, "peopleIntoWork": 15}}))
 	if err != nil {
 		t.Fatal(err)

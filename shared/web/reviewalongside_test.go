@@ -38,7 +38,7 @@ func TestReviewWarnsOfFiguresAlongside(t *testing.T) {
 		"counts": map[string]int{"referrals": 70, "peopleIntoWork": 15}}), true))
 	link := func(o string) string { return `<a class="nhsuk-link" href="` + pa + `/outcomes/` + o + `">sent by ` }
 	wantOnPage(t, "the review of figures sent twice", review(twice.ID), http.StatusOK, warning,
-		"Another submission for July to September 2011 is also waiting for review: "+link(pending)+uAdmin+" on ")
+		"Another submission for July to September 2011 is also waiting for review: "+link(pending)+uPL+" on ")
 	wantOnPage(t, "the review of the first figures", review(pending), http.StatusOK, warning,
 		"Another submission for July to September 2011 is also waiting for review: "+link(twice.ID)+uPL+" on ")
 
@@ -47,7 +47,7 @@ func TestReviewWarnsOfFiguresAlongside(t *testing.T) {
 	}
 	pg := review(twice.ID)
 	wantOnPage(t, "the review of figures sent twice, the first approved", pg, http.StatusOK, warning,
-		"Another submission for July to September 2011 is already counted: "+link(pending)+uAdmin+" on ",
+		"Another submission for July to September 2011 is already counted: "+link(pending)+uPL+" on ",
 		"If you approve this one too, both sets of figures will count.")
 	// A correction of the counted figures replaces them: nothing to warn of.
 	fix := must(pl.SubmitOutcome(body(map[string]any{"periodStart": "2011-07-01", "periodEnd": "2011-09-30",
