@@ -196,7 +196,7 @@ func (sc *Scope) UpdatePost(id string, ifMatch func(int64) bool, body Decoder) (
 			premises = []Premise{paidFrom}
 		}
 		if !ifMatch(before.Version) {
-			return domain.Post{}, stale()
+			return domain.Post{}, versionRefused()
 		}
 		after := before
 		after.Title, after.GrantID, after.FTE, after.Contract = in.Title, in.GrantID, in.FTE, in.Contract
@@ -265,7 +265,7 @@ func (sc *Scope) UpdateCohort(id string, ifMatch func(int64) bool, body Decoder)
 			return domain.Cohort{}, err
 		}
 		if !ifMatch(before.Version) {
-			return domain.Cohort{}, stale()
+			return domain.Cohort{}, versionRefused()
 		}
 		after := before
 		after.Name, after.Places, after.StartDate, after.EndDate = in.Name, in.Places, in.StartDate, in.EndDate

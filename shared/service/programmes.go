@@ -93,7 +93,7 @@ func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain
 					"the targets and schedules must stay within the programme's dates, so look at them again and retry")}
 		}
 		if !ifMatch(before.Version) {
-			return domain.Programme{}, stale()
+			return domain.Programme{}, versionRefused()
 		}
 		after.Postcode, _ = domain.CanonicalPostcode(in.Postcode)
 		ch, changed := sc.changeOf(domain.EntityProgramme, sc.programmeID, before, after)
@@ -551,7 +551,7 @@ func (sc *Scope) UpdateFunder(id string, ifMatch func(int64) bool, body Decoder)
 			return domain.Funder{}, err
 		}
 		if !ifMatch(before.Version) {
-			return domain.Funder{}, stale()
+			return domain.Funder{}, versionRefused()
 		}
 		after := before
 		after.Name, after.OrgID, after.Contacts = in.Name, in.OrgID, normaliseContacts(in.Contacts)
@@ -647,7 +647,7 @@ func (sc *Scope) UpdateProject(id string, ifMatch func(int64) bool, body Decoder
 			return domain.Project{}, err
 		}
 		if !ifMatch(before.Version) {
-			return domain.Project{}, stale()
+			return domain.Project{}, versionRefused()
 		}
 		after := before
 		after.Name, after.LeadOrganisation, after.Area = in.Name, in.LeadOrganisation, in.Area

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -134,6 +135,12 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 		if f.repeated() {
 			break // shown again naming the field; nothing is saved
 		}
+		var match func(int64) bool // nil for a record with no version (a member's roles)
+		if editing && ef.Version != nil {
+			if match, err = versionMatch(q.Form); err != nil {
+				return err
+			}
+		}
 		var to string
 		to, err = a.saveOnce(r, q, func() (string, error) {
 			var (
@@ -141,7 +148,7 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 				err   error
 			)
 			if editing {
-				saved, err = ef.Update(f, versionMatch(q.Form))
+				saved, err = ef.Update(f, match)
 			} else {
 				saved, err = ef.Create(f)
 			}
@@ -266,10 +273,20 @@ func resentMessage(what string) string {
 		"The current details of this " + what + " are shown below: make your changes again."
 }
 
-// versionMatch is the If-Match of a form: the version it was opened at.
-func versionMatch(form url.Values) func(int64) bool {
-	v, err := strconv.ParseInt(form.Get("version"), 10, 64)
-	return func(current int64) bool { return err == nil && v == current }
+// versionMatch is the If-Match of an edit form: the version it was opened
+// at, from its version field, as the page wrote it (decode.Version). A
+// field missing, or holding anything else ("-1", "abc"), is no version
+// of the record the person saw: the post is refused (400) before anything
+// is saved, as the API refuses such an If-Match, rather than compared
+// with the record's (a "-1" was taken for any version, and the change
+// tried again and again: audit-surface W1).
+func versionMatch(form url.Values) (func(int64) bool, error) {
+	v, ok := decode.Version(form.Get("version"))
+	if !ok {
+		return nil, domain.Errorf(domain.CodeValidation,
+			"the form could not be read: its version field is missing or holds no version of this record; open the page again and make your changes there")
+	}
+	return func(current int64) bool { return v == current }, nil
 }
 
 // setDate fills an NHS date input's three boxes.
