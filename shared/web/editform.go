@@ -46,10 +46,13 @@ type editForm[T any] struct {
 	// outside a programme). The service refuses the POST by its own
 	// rules; this decides only what is shown.
 	May func(n *nav) error
-	// RefuseFirst checks May before reading the record: for the records
-	// of a project, which every member may see exists, so a caller who
-	// may not write to it is refused (403) rather than told the record is
-	// not there, as the service answers a POST.
+	// RefuseFirst checks May before reading the record, for a form whose
+	// refusal does not depend on the record (a spend return on a grant
+	// the caller may not report on, a review). Without it the record is
+	// read first, so one the caller may not see, or that is not there, is
+	// not found (404), as reading it is, and only one they read but may
+	// not change is refused (403): a post's or cohort's, as the service
+	// answers its change (audit-surface N2).
 	RefuseFirst bool
 
 	// Read reads the record being changed; Values shows it in the form;

@@ -145,3 +145,42 @@ func TestEditFormsRefuseAVersionNoPageWrote(t *testing.T) {
 		t.Errorf("the post's own version: %d, title %q", pg.Status, title())
 	}
 }
+
+// TestProjectRecordEditAnswersAsItsPage: the edit page of a post or
+// cohort answers as the record's own reading first (audit-surface N2): one
+// that is not there is "Page not found" for a funder too (it was "You
+// cannot do this", where a target not there was not found), another
+// project's is not found to a project lead; a funder, who sees the record,
+// may not change it (403). Its POST answers the same.
+func TestProjectRecordEditAnswersAsItsPage(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	pa := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA
+	nothing := domain.NewID()
+	funder, plB := h.as(t, uFunder), h.as(t, uPLB)
+	for _, c := range []struct {
+		who  *browser
+		name string
+		path string
+		want int
+	}{
+		{funder, "funder", pa + "/posts/" + nothing + "/edit", http.StatusNotFound},
+		{funder, "funder", pa + "/cohorts/" + nothing + "/edit", http.StatusNotFound},
+		{funder, "funder", pa + "/posts/" + f.PostA + "/edit", http.StatusForbidden},
+		{funder, "funder", pa + "/cohorts/" + f.CohortA + "/edit", http.StatusForbidden},
+		{plB, "project lead B", pa + "/posts/" + f.PostA + "/edit", http.StatusNotFound},
+		{plB, "project lead B", pa + "/cohorts/" + f.CohortA + "/edit", http.StatusNotFound},
+		{plB, "project lead B", pa + "/posts/" + nothing + "/edit", http.StatusNotFound},
+	} {
+		if pg := c.who.get(c.path); pg.Status != c.want {
+			t.Errorf("GET %s as %s: %d, want %d\n%s", c.path, c.name, pg.Status, c.want, excerpt(pg.Body))
+		}
+		c.who.get("/app/") // a page with the CSRF token
+		pg := c.who.post(c.path, url.Values{"version": {"1"}, "title": {"Changed"}, "name": {"Changed"}})
+		title := map[int]string{http.StatusNotFound: "Page not found", http.StatusForbidden: "You cannot do this"}[c.want]
+		if pg.Status != c.want || !strings.Contains(pg.Body, title) {
+			t.Errorf("POST %s as %s: %d, want %d %s\n%s", c.path, c.name, pg.Status, c.want, title, excerpt(pg.Body))
+		}
+	}
+}
