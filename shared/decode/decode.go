@@ -708,3 +708,18 @@ func Blank(q url.Values, names ...string) []string {
 	}
 	return blank
 }
+
+// Version reads a record's version as the API writes it in an ETag ("3")
+// and the web app in an edit form's version field: a whole number, 0 or
+// more, in decimal digits, with no sign and no leading zero. Anything else
+// ("-1", "+3", "03", "3.0", "") is no version the server gave out, and ok
+// is false: a client that sends one has not read the record, so it is
+// refused as such, never compared with a version (a version no record
+// can have read as "any version" once: audit-surface W1).
+func Version(s string) (v int64, ok bool) {
+	if s == "" || len(s) > 1 && s[0] == '0' || strings.Trim(s, "0123456789") != "" {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	return v, err == nil
+}

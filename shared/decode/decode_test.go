@@ -446,3 +446,18 @@ func TestCanonical(t *testing.T) {
 		}
 	}
 }
+
+// TestVersion: a version is read only as the server writes it: a whole
+// number, 0 or more, in plain decimal digits.
+func TestVersion(t *testing.T) {
+	for s, want := range map[string]int64{"0": 0, "1": 1, "42": 42, "9223372036854775807": 9223372036854775807} {
+		if v, ok := decode.Version(s); !ok || v != want {
+			t.Errorf("Version(%q) = %d, %v; want %d", s, v, ok, want)
+		}
+	}
+	for _, s := range []string{"", "-1", "-0", "+1", "01", "00", "1.0", "1e3", " 1", "1 ", "0x1", "١", "１", "9223372036854775808", "abc"} {
+		if v, ok := decode.Version(s); ok {
+			t.Errorf("Version(%q) = %d, want refused", s, v)
+		}
+	}
+}

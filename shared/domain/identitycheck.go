@@ -15,7 +15,8 @@ var (
 // email and groups: the one rule, for the API's authenticators and the
 // web's sign-in alike, of which address gets a member's roles. The email
 // is normalised (NormaliseEmail) and must be an address as a member's is
-// (ValidateEmail): anything else could never be a member's, and read
+// (EmailOnRecord: a member's as stored, before addresses had to be
+// deliverable too): anything else could never be a member's, and read
 // loosely could pass for one. The subject is trimmed, as the API's
 // authorizer flattens claims to strings. It refuses an empty subject or email
 // (ErrNoSubjectOrEmail) and an email that is not an address
@@ -26,7 +27,7 @@ func NewIdentity(sub, email string, groups []string) (Identity, error) {
 	if sub == "" || email == "" {
 		return Identity{}, ErrNoSubjectOrEmail
 	}
-	if ValidateEmail("email", email) != nil {
+	if !EmailOnRecord(email) {
 		return Identity{}, ErrEmailNotAddress
 	}
 	return Identity{Subject: sub, Email: email, Groups: groups}, nil

@@ -199,7 +199,8 @@ func (in MemberInput) Validate() error {
 // member's email is a staff contact, not text.
 func (in MemberInput) TextFields() []TextField { return nil }
 
-// ValidateEmail checks an email address given as a member's identity.
+// ValidateEmail checks an email address given as a new member's
+// identity: one email can be delivered to (emailProblem), naming field.
 func ValidateEmail(field, s string) error {
 	p := Problems{}
 	email(p, field, s)
@@ -228,7 +229,22 @@ type FunderInput struct {
 }
 
 // Validate checks a funder before it is stored.
-func (in FunderInput) Validate() error {
+func (in FunderInput) Validate() error { return in.validate(nil) }
+
+// ValidateChange checks in as the change of funder f it is. A contact f
+// has, kept, is held to the rule it was stored under (EmailOnRecord), so a
+// change that leaves it alone (a new name) is not refused for it; one
+// added must be an address email can be delivered to, as Validate asks.
+func (in FunderInput) ValidateChange(f Funder) error {
+	stored := make([]string, len(f.Contacts))
+	for i, c := range f.Contacts {
+		stored[i] = NormaliseEmail(c)
+	}
+	return in.validate(stored)
+}
+
+// validate checks in, with the funder's stored contacts, normalised.
+func (in FunderInput) validate(stored []string) error {
 	p := Problems{}
 	requiredLine(p, "name", in.Name, MaxNameLen)
 	orgID(p, "orgId", in.OrgID)
@@ -243,7 +259,9 @@ func (in FunderInput) Validate() error {
 	seen := map[string]bool{}
 	for i, c := range in.Contacts {
 		field := "contacts[" + strconv.Itoa(i) + "]"
-		email(p, field, c)
+		if !slices.Contains(stored, NormaliseEmail(c)) || !EmailOnRecord(c) {
+			email(p, field, c)
+		}
 		if n := NormaliseEmail(c); n != "" && seen[n] {
 			p.Add(field, "appears twice")
 		} else {
@@ -714,24 +732,93 @@ func fieldWords(name string) string {
 	return b.String()
 }
 
+// email checks an address given for a member or a funder contact
+// (ValidateEmail): one email can be delivered to.
 func email(p Problems, field, s string) {
+	if msg := emailProblem(s, true); msg != "" {
+		p.Add(field, msg)
+	}
+}
+
+// problemEmail is what an address that is no address is told.
+const problemEmail = "must be an email address such as name@example.org"
+
+// emailProblem is what is wrong with s as an email address, or "".
+// net/mail reads it first: one address, nothing but the address (no
+// display name), at most 254 characters, with no character that makes it
+// read as another (TextProblem), at a domain name, not an IP address.
+//
+// deliverable asks more, what SES delivers to (fundtrack emails members
+// and funder contacts through it), since an address it refuses is one a
+// person can never be reached at nor, for want of an account at it, sign
+// in as: the part before the @ in 7-bit ASCII (SES supports no SMTPUTF8),
+// at most 64 characters (RFC 5321); the domain a DNS host name (hostName).
+// net/mail takes any RFC 5322 atom as a domain, "/", "'", "!", "{" and
+// "_" included, so "x@example.org/" and "'jane@gmail.com'", pasted with
+// what surrounded them, passed (audit-surface W2). Without deliverable
+// it is the rule addresses were stored under before, which those already
+// stored still meet: EmailOnRecord.
+func emailProblem(s string, deliverable bool) string {
 	if s == "" {
-		p.Add(field, "required")
-		return
+		return "required"
 	}
 	a, err := mail.ParseAddress(s)
 	// net/mail takes UTF-8 in addresses, bidi and zero-width characters
 	// included, so an address can look like another: refused like in text.
-	host := s[strings.LastIndexByte(s, '@')+1:]
+	at := strings.LastIndexByte(s, '@')
+	local, host := s[:max(at, 0)], s[at+1:]
 	switch {
 	case err != nil || a.Address != s || a.Name != "" || len(s) > 254 || TextProblem(s, false) != "":
-		p.Add(field, "must be an email address such as name@example.org")
+		return problemEmail
 	case ipDomain(host):
-		p.Add(field, "must be an email address at a domain name such as name@example.org, not at an IP address")
+		return "must be an email address at a domain name such as name@example.org, not at an IP address"
 	case !strings.Contains(host, "."):
-		p.Add(field, "must be an email address such as name@example.org")
+		return problemEmail
+	case !deliverable:
+		return ""
+	case strings.IndexFunc(local, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0:
+		return problemEmail + ", with only letters A to Z, digits and punctuation before the @: email cannot be delivered to accented or other letters there"
+	case len(local) > 64:
+		return problemEmail + ", with at most 64 characters before the @"
+	case !hostName(host):
+		return problemEmail + ": what follows the @ must be a domain name, such as example.org: letters A to Z, digits and hyphens, " +
+			"in parts separated by dots (a domain with accented letters in its xn-- form)"
 	}
+	return ""
 }
+
+// hostName reports whether s is a DNS host name email can be delivered
+// to: at most 253 characters; at least two labels separated by dots, each
+// 1 to 63 letters A to Z, digits and hyphens, neither starting nor ending
+// with a hyphen (RFC 1123); the last, the top-level domain, letters only
+// or an internationalised one in its ASCII form ("xn--…").
+func hostName(s string) bool {
+	labels := strings.Split(s, ".")
+	if len(s) > 253 || len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' ||
+			strings.IndexFunc(l, func(r rune) bool { return !asciiLetterOrDigit(r) && r != '-' }) >= 0 {
+			return false
+		}
+	}
+	tld := labels[len(labels)-1]
+	return strings.HasPrefix(strings.ToLower(tld), "xn--") ||
+		len(tld) >= 2 && strings.IndexFunc(tld, func(r rune) bool { return r >= utf8.RuneSelf || !asciiLetter[r] }) < 0
+}
+
+func asciiLetterOrDigit(r rune) bool {
+	return r < utf8.RuneSelf && asciiLetter[r] || r >= '0' && r <= '9'
+}
+
+// EmailOnRecord reports whether s could be an address fundtrack holds: one
+// ValidateEmail takes, or one it took when the address was stored, before
+// addresses had to be deliverable (emailProblem). An address that is not
+// names no member, so reading one costs no read of a member; one that is
+// is read, so a member stored at it can still be read, changed and
+// removed, and a person whose verified address it is can still sign in.
+func EmailOnRecord(s string) bool { return emailProblem(s, false) == "" }
 
 // ipDomain reports whether an address's domain (net/mail has read it)
 // is an IP address: a domain literal ("[127.0.0.1]"), which net/mail

@@ -124,12 +124,19 @@ func fzIDsOnce(t *testing.T, field string, ids []string) {
 }
 
 // fzEmail checks an accepted email: no spaces or control characters around
-// or inside, one @ with a dotted domain, at most 254 bytes.
+// or inside, one @ with a dotted domain, at most 254 bytes; one SES can
+// deliver to: ASCII, at a host name (letters, digits, hyphens and dots).
 func fzEmail(t *testing.T, field, s string) {
 	t.Helper()
 	at := strings.LastIndexByte(s, '@')
 	if at <= 0 || len(s) > 254 || !strings.Contains(s[at+1:], ".") || strings.HasPrefix(s[at+1:], "[") || strings.TrimSpace(s) != s {
 		fzFail(t, "", "%s accepted %q as an email address", field, s)
+	}
+	if at > 0 && strings.Trim(strings.ToLower(s[at+1:]), "abcdefghijklmnopqrstuvwxyz0123456789.-") != "" {
+		fzFail(t, "", "%s accepted %q, at a domain that is no host name", field, s)
+	}
+	if strings.IndexFunc(s, func(r rune) bool { return r > 0x7e }) >= 0 {
+		fzFail(t, "", "%s accepted %q, which is not ASCII: SES delivers to no such address", field, s)
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) || r >= 0x200b && r <= 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0xfeff {

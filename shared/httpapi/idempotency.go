@@ -37,8 +37,8 @@ func validKey(k string) bool {
 func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c *call, body []byte, rt route) {
 	key := header(r, "Idempotency-Key")
 	if !validKey(key) {
-		s.writeError(w, r, &domain.Error{Code: domain.CodeValidation, Message: "the Idempotency-Key header is not valid",
-			Fields: map[string]string{"Idempotency-Key": "must be 1 to 255 printable ASCII characters (spaces allowed)"}})
+		s.writeError(w, r, s.refusal(r, c, &domain.Error{Code: domain.CodeValidation, Message: "the Idempotency-Key header is not valid",
+			Fields: map[string]string{"Idempotency-Key": "must be 1 to 255 printable ASCII characters (spaces allowed)"}}))
 		return
 	}
 	idem := s.Service.Idempotency()
@@ -70,7 +70,7 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, c *call, bod
 	rec := newBuffered()
 	c.claim = &claim // the change's own transaction commits the claim: applied at most once
 	if err := rt.serve(rec, r, c); err != nil {
-		s.writeError(rec, r, err)
+		s.writeError(rec, r, s.refusal(r, c, err))
 	}
 	// Success, and refusals of the request itself (its body), are the
 	// answer for good. Anything that depends on the moment — a 5xx, a role

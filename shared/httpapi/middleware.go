@@ -53,6 +53,9 @@ type Deps struct {
 type call struct {
 	domain.Caller
 	claim *service.Claim
+	// scope is the last scope the route opened (open, openProject), whose
+	// access check, once made, answers refusal without another read.
+	scope *service.Scope
 }
 
 // route is one API route: its pattern and the function serving it.
@@ -338,7 +341,9 @@ func (s *server) plainPath(next http.Handler) http.Handler {
 }
 
 // wrap runs the checks every route shares, in the order that leaks least:
-// who is calling, then the body's size and type, then idempotency.
+// who is calling, then the body's size and type, then idempotency. Each
+// refusal goes through refusal, so a caller with no membership of the
+// request's programme is told 404, whatever else is wrong with the request.
 func (s *server) wrap(rt route) http.Handler {
 	_, path, _ := strings.Cut(rt.pattern, " ")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -358,12 +363,12 @@ func (s *server) wrap(rt route) http.Handler {
 		// Every query string is read one way, whether or not the route
 		// reads it, so "?cursor=%%%" is never quietly the first page.
 		if _, err := decode.Query(r); err != nil {
-			s.writeError(w, r, err)
+			s.writeError(w, r, s.refusal(r, c, err))
 			return
 		}
 		body, err := s.readBody(r, rt.files)
 		if err != nil {
-			s.writeError(w, r, err)
+			s.writeError(w, r, s.refusal(r, c, err))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -375,9 +380,39 @@ func (s *server) wrap(rt route) http.Handler {
 			return
 		}
 		if err := rt.serve(w, r, c); err != nil {
-			s.writeError(w, r, err)
+			s.writeError(w, r, s.refusal(r, c, err))
 		}
 	})
+}
+
+// refusal is the answer to a request refused with err. A caller with no
+// membership of the request's programme gets 404 for everything in it
+// (SPEC, Roles), but what is wrong with a request's form is found before
+// its access is (a query string that cannot be read: 400; a body too
+// large, 413, or not JSON, 415, read only as far as the limit; no
+// If-Match, 428, or one that names no version, 400: audit-surface N1).
+// So a refusal (a 4xx but 401 and 404) of a request in a programme is
+// answered with the access check's 404 when that finds the caller is no
+// member, or the programme is not there. The check is the one the route's
+// scope made, when it made one (no read more: a 403, 409 or 412 comes after
+// it); else one read of the programme and the caller's membership, made
+// only for a refusal, never for a request that succeeds. A member is
+// given the refusal itself, whatever their role (a funder's PATCH without
+// If-Match is 428 before its 403): its form is wrong whoever sends it.
+func (s *server) refusal(r *http.Request, c *call, err error) error {
+	status := present.Status(err)
+	if pid(r) == "" || c.Identity.Email == "" || status < 400 || status >= 500 ||
+		status == http.StatusUnauthorized || status == http.StatusNotFound {
+		return err
+	}
+	sc := c.scope
+	if sc == nil {
+		sc = s.open(r, c)
+	}
+	if _, _, aerr := sc.Access(); domain.ErrorCode(aerr) == domain.CodeNotFound {
+		return aerr
+	}
+	return err
 }
 
 func (s *server) readBody(r *http.Request, files *fileBody) ([]byte, error) {
@@ -434,12 +469,14 @@ func (s *server) readBody(r *http.Request, files *fileBody) ([]byte, error) {
 
 // open is the caller's scope in the request's programme.
 func (s *server) open(r *http.Request, c *call) *service.Scope {
-	return s.Service.Open(r.Context(), c.Caller, pid(r)).WithClaim(c.claim)
+	c.scope = s.Service.Open(r.Context(), c.Caller, pid(r)).WithClaim(c.claim)
+	return c.scope
 }
 
 // openProject is the caller's scope in the request's project.
 func (s *server) openProject(r *http.Request, c *call) *service.Scope {
-	return s.Service.OpenProject(r.Context(), c.Caller, pid(r), r.PathValue("projectId")).WithClaim(c.claim)
+	c.scope = s.Service.OpenProject(r.Context(), c.Caller, pid(r), r.PathValue("projectId")).WithClaim(c.claim)
+	return c.scope
 }
 
 func pid(r *http.Request) string { return r.PathValue("programmeId") }

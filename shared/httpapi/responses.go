@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -101,7 +102,16 @@ func header(r *http.Request, name string) string {
 }
 
 // ifMatch reads the If-Match header as a test of the version a change is
-// based on; "*" accepts whatever version is current.
+// based on: "*" alone accepts whatever version is current; otherwise the
+// header lists entity tags (RFC 9110 8.8.3), and one whose version is
+// the record's lets the change through. Compared strongly (13.1.1), a
+// weak tag (W/"3") never does: the change is then 412, as for a stale
+// tag. A header that is not a list of entity tags ("3" without its
+// quotes, "*" among tags), or a tag holding no version the API gives
+// ("-1", "abc": decode.Version), names no version the client read: it is
+// refused at once, 400 naming If-Match, rather than compared with the
+// record's (a "-1" taken for "*" was tried again and again, audit-surface
+// W1).
 func ifMatch(r *http.Request) (func(current int64) bool, error) {
 	h := header(r, "If-Match")
 	if h == "" {
@@ -110,13 +120,38 @@ func ifMatch(r *http.Request) (func(current int64) bool, error) {
 	if h == "*" {
 		return func(int64) bool { return true }, nil
 	}
-	return func(current int64) bool {
-		// Strong comparison (RFC 9110 13.1.1): a weak tag never matches.
-		for _, tag := range strings.Split(h, ",") {
-			if strings.TrimSpace(tag) == etag(current) {
-				return true
-			}
+	var versions []int64 // of the strong tags
+	tags := 0
+	for _, tag := range strings.Split(h, ",") {
+		tag = strings.TrimSpace(tag)
+		if tag == "" {
+			continue // an empty element of a list (RFC 9110 5.6.1)
 		}
-		return false
-	}, nil
+		weak := strings.HasPrefix(tag, "W/")
+		v, ok := entityTag(strings.TrimPrefix(tag, "W/"))
+		if !ok {
+			tags = 0
+			break
+		}
+		if tags++; !weak {
+			versions = append(versions, v)
+		}
+	}
+	if tags == 0 {
+		return nil, &domain.Error{Code: domain.CodeValidation, Message: "the If-Match header is not valid",
+			Fields: map[string]string{"If-Match": problemIfMatch}}
+	}
+	return func(current int64) bool { return slices.Contains(versions, current) }, nil
+}
+
+// problemIfMatch is what an If-Match that names no version is told.
+const problemIfMatch = `must be the ETag you read, such as "3" (a version in double quotes), several separated by commas, or * alone`
+
+// entityTag reads one strong entity tag of the API's, a version in double
+// quotes ("3"), reporting false for anything else.
+func entityTag(tag string) (int64, bool) {
+	if len(tag) < 2 || tag[0] != '"' || tag[len(tag)-1] != '"' {
+		return 0, false
+	}
+	return decode.Version(tag[1 : len(tag)-1])
 }

@@ -37,7 +37,12 @@ var errProjectRecordsHidden = domain.Errorf(domain.CodeNotFound,
 
 // getInProject reads one record of the scope's project, with the access
 // check when it is not known yet; write says the record is read to change
-// it, which needs the right to write to the project.
+// it, which needs the right to write to the project. The record is judged
+// as a read would judge it first: one a caller may not see (another
+// project's, to a project lead) or that is not there is not found (404),
+// whatever they meant to do with it, so a change and a read of one
+// address agree; only a record the caller reads but may not change is
+// forbidden (403: a funder's).
 func (sc *Scope) getInProject(e domain.Entity, id string, into any, what string, w bool) error {
 	_, err := sc.getRevInProject(e, id, into, what, w)
 	return err
@@ -53,17 +58,22 @@ func (sc *Scope) getRevInProject(e domain.Entity, id string, into any, what stri
 		return 0, domain.NotFound("project")
 	}
 	if !domain.ValidID(id) {
-		if err := sc.inProject(w); err != nil {
+		if err := sc.inProject(false); err != nil {
 			return 0, err
 		}
 		return 0, domain.NotFound(what)
 	}
 	g := &Get{Ref: domain.ProjectRef(e, sc.projectID, id), Into: into}
-	if err := sc.inProject(w, g); err != nil {
+	if err := sc.inProject(false, g); err != nil {
 		return 0, err
 	}
 	if !g.Found {
 		return 0, domain.NotFound(what)
+	}
+	if w {
+		if err := sc.inProject(true); err != nil {
+			return 0, err
+		}
 	}
 	return g.Rev, nil
 }
@@ -196,7 +206,7 @@ func (sc *Scope) UpdatePost(id string, ifMatch func(int64) bool, body Decoder) (
 			premises = []Premise{paidFrom}
 		}
 		if !ifMatch(before.Version) {
-			return domain.Post{}, stale()
+			return domain.Post{}, versionRefused()
 		}
 		after := before
 		after.Title, after.GrantID, after.FTE, after.Contract = in.Title, in.GrantID, in.FTE, in.Contract
@@ -265,7 +275,7 @@ func (sc *Scope) UpdateCohort(id string, ifMatch func(int64) bool, body Decoder)
 			return domain.Cohort{}, err
 		}
 		if !ifMatch(before.Version) {
-			return domain.Cohort{}, stale()
+			return domain.Cohort{}, versionRefused()
 		}
 		after := before
 		after.Name, after.Places, after.StartDate, after.EndDate = in.Name, in.Places, in.StartDate, in.EndDate

@@ -137,6 +137,17 @@ func stale() error {
 	return domain.Errorf(domain.CodePreconditionFailed, "the record has changed since you read it (If-Match is stale)")
 }
 
+// errVersionRefused marks a 412 for a record whose version the client's
+// If-Match does not accept (versionRefused), as against one for a write
+// that lost a race: updateLoop retries only the second.
+var errVersionRefused = errors.New("the version read is not one If-Match names")
+
+// versionRefused is the 412 for a record whose version ifMatch refused.
+func versionRefused() error {
+	return &domain.Error{Code: domain.CodePreconditionFailed, Message: "the record has changed since you read it (If-Match is stale)",
+		Err: errVersionRefused}
+}
+
 // listErr maps a list's storage error.
 func listErr[T any](items []T, next string, err error) ([]T, string, error) {
 	if err != nil {

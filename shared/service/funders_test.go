@@ -78,3 +78,65 @@ func TestRemoveContact(t *testing.T) {
 		t.Errorf("an unknown funder: %v", err)
 	}
 }
+
+// TestAddressesEmailCannotReach: a funder contact or a member at an
+// address no email can be delivered to (its domain no host name, pasted
+// with what surrounded it) is refused naming the field, and nothing is
+// stored (audit-surface W2).
+func TestAddressesEmailCannotReach(t *testing.T) {
+	w := newWorld(t)
+	sc := w.open(lead)
+	err := w.unchanged(func() error {
+		_, err := sc.CreateFunder(body(map[string]any{"name": "Pasted", "contacts": []string{"grants@dwp.example", "b@dwp.example", "'jane@gmail.com'"}}))
+		return err
+	})
+	wantFields(t, "a contact in quotes", err, "contacts[2]")
+	err = w.unchanged(func() error {
+		_, err := sc.UpdateFunder(w.X, always, body(map[string]any{"contacts": []string{"x1@dwp.example", "x@example_org.uk"}}))
+		return err
+	})
+	wantFields(t, "a contact at an underscore", err, "contacts[1]")
+	err = w.unchanged(func() error {
+		_, _, err := sc.PutMember("x@example.org/", body(map[string]any{"roles": []domain.Role{{Role: domain.RoleLead}}}))
+		return err
+	})
+	wantFields(t, "a member at a slash", err, "email")
+}
+
+// TestAddressesStoredBeforeTheRule: a member or funder contact stored
+// before addresses had to be deliverable is still read, changed and
+// removed: a funder keeping the contact can be renamed, the member's
+// roles changed, the member removed.
+func TestAddressesStoredBeforeTheRule(t *testing.T) {
+	w := newWorld(t)
+	sc := w.open(lead)
+	before := must(sc.Funder(w.X))
+	old := before
+	old.Contacts, old.Version = []string{"x1@dwp.example", "'jane@gmail.com'"}, before.Version+1
+	if err := w.st.UpdateFunder(w.ctx, w.P, before, old, service.Change{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := sc.UpdateFunder(w.X, always, body(map[string]any{"name": "Department for Work and Pensions"}))
+	if err != nil || !slices.Equal(got.Contacts, old.Contacts) {
+		t.Errorf("renaming a funder whose contact was stored before the rule: %+v %v", got, err)
+	}
+
+	const pasted = "pasted@example.org/"
+	m := domain.Member{Email: pasted, Roles: []domain.Role{{Role: domain.RoleFunder, FunderID: w.X}}}
+	ev := domain.NewAuditEvent(caller(admin), w.P, domain.EntityMember, pasted, domain.ActionCreate, nil, m, clock)
+	if err := w.st.PutMember(w.ctx, w.P, m, nil, service.Change{Audit: ev}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := sc.Member(pasted); err != nil || m.Email != pasted {
+		t.Errorf("reading the member: %+v %v", m, err)
+	}
+	if m, _, err := sc.PutMember(pasted, body(map[string]any{"roles": []domain.Role{{Role: domain.RoleFunder, FunderID: w.Y}}})); err != nil || m.Roles[0].FunderID != w.Y {
+		t.Errorf("changing the member's roles: %+v %v", m, err)
+	}
+	if err := sc.DeleteMember(pasted); err != nil {
+		t.Errorf("removing the member: %v", err)
+	}
+	if _, err := sc.Member(pasted); code(err) != string(domain.CodeNotFound) {
+		t.Errorf("after removing, the member: %v", err)
+	}
+}

@@ -111,7 +111,7 @@ func (sc *Scope) UpdateGrant(id string, ifMatch func(version int64) bool, body D
 			return domain.Grant{}, sc.withRefs(err, refs)
 		}
 		if !ifMatch(before.Version) {
-			return domain.Grant{}, stale()
+			return domain.Grant{}, versionRefused()
 		}
 		// The rules below read the grant's payments, posts or spend
 		// returns after the grant: one written after that read is not in

@@ -403,7 +403,7 @@ func (sc *Scope) UpdatePayment(grantID, id string, ifMatch func(int64) bool, bod
 				return domain.Payment{}, err
 			}
 			if !ifMatch(before.Version) {
-				return domain.Payment{}, stale()
+				return domain.Payment{}, versionRefused()
 			}
 			after, err := change.Apply(before)
 			if err != nil {

@@ -93,7 +93,7 @@ func (sc *Scope) UpdateProgramme(ifMatch func(int64) bool, body Decoder) (domain
 					"the targets and schedules must stay within the programme's dates, so look at them again and retry")}
 		}
 		if !ifMatch(before.Version) {
-			return domain.Programme{}, stale()
+			return domain.Programme{}, versionRefused()
 		}
 		after.Postcode, _ = domain.CanonicalPostcode(in.Postcode)
 		ch, changed := sc.changeOf(domain.EntityProgramme, sc.programmeID, before, after)
@@ -163,8 +163,13 @@ func (sc *Scope) putMember(email string, body Decoder, onlyNew bool) (domain.Mem
 	if !sc.access.CanManage() {
 		return domain.Member{}, false, forbidden("manage members")
 	}
-	if err := domain.ValidateEmail("email", email); err != nil {
-		return domain.Member{}, false, err
+	// A new member's address must be one email can be delivered to; a
+	// member stored at an address that rule came after keeps it, and
+	// their roles can still be changed.
+	if !found {
+		if err := domain.ValidateEmail("email", email); err != nil {
+			return domain.Member{}, false, err
+		}
 	}
 	in, err := decodeValid[domain.MemberInput](body)
 	refs := memberRefs(in)
@@ -373,10 +378,11 @@ func (sc *Scope) memberRecord(email string) (domain.Member, error) {
 
 // loadMember checks access with the member's record riding along, as get
 // does for records named by id. A member is named by an email address:
-// what is not one names no member, so only access is read (an over-long
-// one would also make a key DynamoDB refuses, a 500 instead of a 404).
+// what is not one, nor was when members were stored (EmailOnRecord),
+// names no member, so only access is read (an over-long one would also
+// make a key DynamoDB refuses, a 500 instead of a 404).
 func (sc *Scope) loadMember(email string, into *domain.Member) (bool, error) {
-	if domain.ValidateEmail("email", email) != nil {
+	if !domain.EmailOnRecord(email) {
 		return false, sc.load()
 	}
 	g := &Get{Ref: domain.Ref(domain.EntityMember, email), Into: into}
@@ -547,11 +553,11 @@ func (sc *Scope) UpdateFunder(id string, ifMatch func(int64) bool, body Decoder)
 			}
 		}
 		in := patch.Apply(before.Input())
-		if err := domain.WithText(domain.MergeProblems(derr, in.Validate()), in); err != nil { // with personal data in the text as it would be stored
+		if err := domain.WithText(domain.MergeProblems(derr, in.ValidateChange(before)), in); err != nil { // with personal data in the text as it would be stored
 			return domain.Funder{}, err
 		}
 		if !ifMatch(before.Version) {
-			return domain.Funder{}, stale()
+			return domain.Funder{}, versionRefused()
 		}
 		after := before
 		after.Name, after.OrgID, after.Contacts = in.Name, in.OrgID, normaliseContacts(in.Contacts)
@@ -647,7 +653,7 @@ func (sc *Scope) UpdateProject(id string, ifMatch func(int64) bool, body Decoder
 			return domain.Project{}, err
 		}
 		if !ifMatch(before.Version) {
-			return domain.Project{}, stale()
+			return domain.Project{}, versionRefused()
 		}
 		after := before
 		after.Name, after.LeadOrganisation, after.Area = in.Name, in.LeadOrganisation, in.Area

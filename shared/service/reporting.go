@@ -179,7 +179,7 @@ func (sc *Scope) UpdateSchedule(id string, ifMatch func(int64) bool, body Decode
 			return domain.Schedule{}, err
 		}
 		if !ifMatch(before.Version) {
-			return domain.Schedule{}, stale()
+			return domain.Schedule{}, versionRefused()
 		}
 		gen = nil
 		ch, changed := sc.changeOf(domain.EntitySchedule, id, before, after)

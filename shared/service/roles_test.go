@@ -46,6 +46,13 @@ var (
 	// member, so a write there is forbidden rather than not found.
 	projectWrite = by(ok, ok, ok, forbidden, forbidden, forbidden, notFound)
 	projectRead  = by(ok, ok, ok, notFound, ok, ok, notFound)
+	// A change of one of them is judged as a read of it first: a project
+	// lead of another project, who may not see it, is told it is not
+	// there, as reading it is; a funder, who reads it, may not change it
+	// (audit-surface N2).
+	projectRecordWrite = by(ok, ok, ok, notFound, forbidden, forbidden, notFound)
+	// And a change of one that is not there is not found, whoever asks.
+	nobodyFinds = by(notFound, notFound, notFound, notFound, notFound, notFound, notFound)
 	// Grant GXA, funded by X for project A: leads, the project lead of A and
 	// funder X read it; anyone else is not shown it.
 	grantXARead = by(ok, ok, ok, notFound, ok, notFound, notFound)
@@ -400,9 +407,13 @@ func roleCases() []roleCase {
 			run: func(w *world, r role) (any, error) { return w.openA(r).Post(w.PostA) }},
 		{name: "ListPosts", want: projectRead,
 			run: func(w *world, r role) (any, error) { return list(w.openA(r).ListPosts(page)) }},
-		{name: "UpdatePost", write: true, want: projectWrite,
+		{name: "UpdatePost", write: true, want: projectRecordWrite,
 			run: func(w *world, r role) (any, error) {
 				return w.openA(r).UpdatePost(w.PostA, always, body(map[string]any{"status": "ended", "endDate": "2025-12-31"}))
+			}},
+		{name: "UpdatePost of nothing", want: nobodyFinds,
+			run: func(w *world, r role) (any, error) {
+				return w.openA(r).UpdatePost(domain.NewID(), always, body(map[string]any{"status": "ended", "endDate": "2025-12-31"}))
 			}},
 		{name: "PostGrants", want: projectWrite,
 			run: func(w *world, r role) (any, error) { return w.openA(r).PostGrants() },
@@ -422,9 +433,13 @@ func roleCases() []roleCase {
 			run: func(w *world, r role) (any, error) { return w.openA(r).Cohort(w.CohortA) }},
 		{name: "ListCohorts", want: projectRead,
 			run: func(w *world, r role) (any, error) { return list(w.openA(r).ListCohorts(page)) }},
-		{name: "UpdateCohort", write: true, want: projectWrite,
+		{name: "UpdateCohort", write: true, want: projectRecordWrite,
 			run: func(w *world, r role) (any, error) {
 				return w.openA(r).UpdateCohort(w.CohortA, version(1), body(map[string]any{"places": 6}))
+			}},
+		{name: "UpdateCohort of nothing", want: nobodyFinds,
+			run: func(w *world, r role) (any, error) {
+				return w.openA(r).UpdateCohort(domain.NewID(), version(1), body(map[string]any{"places": 6}))
 			}},
 		{name: "SubmitOutcome", write: true, want: projectWrite,
 			run: func(w *world, r role) (any, error) {
@@ -446,7 +461,7 @@ func roleCases() []roleCase {
 			run: func(w *world, r role) (any, error) {
 				return w.openA(r).SentForPeriod(domain.MustDate("2025-04-01"), domain.MustDate("2025-06-30"), "")
 			}},
-		{name: "OutcomeToCorrect", want: projectWrite,
+		{name: "OutcomeToCorrect", want: projectRecordWrite,
 			run: func(w *world, r role) (any, error) { return w.openA(r).OutcomeToCorrect(w.OutcomeAPending) }},
 		{name: "Outcome", want: projectRead,
 			run: func(w *world, r role) (any, error) { return w.openA(r).Outcome(w.OutcomeA) }},

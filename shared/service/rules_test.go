@@ -323,6 +323,74 @@ func TestAnyVersionRetriesALostRace(t *testing.T) {
 	}
 }
 
+// TestRefusedVersionIsNotRetried: a change whose If-Match does not accept
+// the record's version is 412 on its first try, for every kind of record
+// that changes by If-Match, whatever the matcher says of versions no
+// record has. A matcher that accepted the probe -1 (what If-Match: "-1"
+// once made) was taken for "*", and its stale change was read and tried
+// sixteen times, with pauses, before the 412 (audit-surface W1).
+func TestRefusedVersionIsNotRetried(t *testing.T) {
+	w := newWorld(t)
+	w.addReporting()
+	for _, c := range []struct {
+		name   string
+		update func(ifMatch func(int64) bool) error
+	}{
+		{"programme", func(m func(int64) bool) error {
+			_, err := w.open(lead).UpdateProgramme(m, body(map[string]any{"name": "Renamed"}))
+			return err
+		}},
+		{"funder", func(m func(int64) bool) error {
+			_, err := w.open(lead).UpdateFunder(w.X, m, body(map[string]any{"name": "Renamed"}))
+			return err
+		}},
+		{"project", func(m func(int64) bool) error {
+			_, err := w.open(lead).UpdateProject(w.A, m, body(map[string]any{"name": "Renamed"}))
+			return err
+		}},
+		{"grant", func(m func(int64) bool) error {
+			_, err := w.open(lead).UpdateGrant(w.GXA, m, body(map[string]any{"title": "Renamed"}))
+			return err
+		}},
+		{"post", func(m func(int64) bool) error {
+			_, err := w.openA(plOwn).UpdatePost(w.PostA, m, body(map[string]any{"title": "Renamed"}))
+			return err
+		}},
+		{"cohort", func(m func(int64) bool) error {
+			_, err := w.openA(plOwn).UpdateCohort(w.CohortA, m, body(map[string]any{"name": "Renamed"}))
+			return err
+		}},
+		{"target", func(m func(int64) bool) error {
+			_, err := w.open(lead).UpdateTarget(w.TargetA, m, body(map[string]any{"value": 70}))
+			return err
+		}},
+		{"schedule", func(m func(int64) bool) error {
+			_, err := w.open(lead).UpdateSchedule(w.Schedule, m, body(map[string]any{"name": "Renamed"}))
+			return err
+		}},
+		{"payment", func(m func(int64) bool) error {
+			_, err := w.open(lead).UpdatePayment(w.GXA, w.PayXA, m, body(map[string]any{"status": "cancelled"}))
+			return err
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w.t = t
+			asked := 0 // about versions a record can have
+			minusOne := func(v int64) bool {
+				if v >= 0 {
+					asked++
+				}
+				return v == -1
+			}
+			err := w.unchanged(func() error { return c.update(minusOne) })
+			wantCode(t, "a change based on version -1", err, domain.CodePreconditionFailed)
+			if asked != 1 {
+				t.Errorf("the record's version was checked %d times, want once: the stale change was tried again", asked)
+			}
+		})
+	}
+}
+
 func TestCorrections(t *testing.T) {
 	w := newWorld(t)
 	correct := func(r role, replaces string, counts map[string]int64) (domain.Outcome, error) {

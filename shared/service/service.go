@@ -412,11 +412,17 @@ func decodeValid[T interface {
 // the fresh record, after a short random pause, instead of answering 412.
 // Each round some writer wins, so maxChangeAttempts covers that many
 // racing writers.
+//
+// A record whose version ifMatch refuses (versionRefused) is answered 412
+// at once, whatever ifMatch says of other versions: a version the client
+// named that is not the record's is stale now and stays stale, so reading
+// the record again could only cost time (a matcher taken for "*" because
+// it accepted the probe -1 once made a stale "-1" sixteen reads).
 func updateLoop[T any](ctx context.Context, ifMatch func(version int64) bool, attempt func(round int) (T, error)) (T, error) {
 	anyVersion := ifMatch(-1) // only "*" matches a version that cannot exist
 	for i := 1; ; i++ {
 		v, err := attempt(i)
-		if !anyVersion || i >= maxChangeAttempts || domain.ErrorCode(err) != domain.CodePreconditionFailed {
+		if !anyVersion || i >= maxChangeAttempts || domain.ErrorCode(err) != domain.CodePreconditionFailed || errors.Is(err, errVersionRefused) {
 			return v, err
 		}
 		if err := Pause(ctx, time.Duration(rand.N(10*i)+1)*time.Millisecond); err != nil {

@@ -120,7 +120,7 @@ func (sc *Scope) UpdateTarget(id string, ifMatch func(int64) bool, body Decoder)
 			return domain.Target{}, sc.withRefs(err, refs)
 		}
 		if !ifMatch(before.Version) {
-			return domain.Target{}, stale()
+			return domain.Target{}, versionRefused()
 		}
 		var premises []Premise
 		var guard *Guard

@@ -18,8 +18,8 @@ func (a *app) cohortForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	return editForm[domain.Cohort]{
 		Page: "cohort_form", Nav: "projects", Fields: cohortFields, ID: id, What: "cohort",
 		Title: titles[domain.Cohort](id, "Add an internship cohort", "Change cohort"),
-		May:   writesProject(sc, prid, "record cohorts for this project"), RefuseFirst: true,
-		Read: sc.Cohort, Values: setCohortValues, Version: func(c domain.Cohort) int64 { return c.Version },
+		May:   writesProject(sc, prid, "record cohorts for this project"),
+		Read:  sc.Cohort, Values: setCohortValues, Version: func(c domain.Cohort) int64 { return c.Version },
 		Create: func(f *form) (domain.Cohort, error) { return sc.CreateCohort(f.decoder()) },
 		Update: func(f *form, ifMatch func(int64) bool) (domain.Cohort, error) {
 			return sc.UpdateCohort(id, ifMatch, f.decoder())

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/present"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -45,10 +46,13 @@ type editForm[T any] struct {
 	// outside a programme). The service refuses the POST by its own
 	// rules; this decides only what is shown.
 	May func(n *nav) error
-	// RefuseFirst checks May before reading the record: for the records
-	// of a project, which every member may see exists, so a caller who
-	// may not write to it is refused (403) rather than told the record is
-	// not there, as the service answers a POST.
+	// RefuseFirst checks May before reading the record, for a form whose
+	// refusal does not depend on the record (a spend return on a grant
+	// the caller may not report on, a review). Without it the record is
+	// read first, so one the caller may not see, or that is not there, is
+	// not found (404), as reading it is, and only one they read but may
+	// not change is refused (403): a post's or cohort's, as the service
+	// answers its change (audit-surface N2).
 	RefuseFirst bool
 
 	// Read reads the record being changed; Values shows it in the form;
@@ -134,6 +138,12 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 		if f.repeated() {
 			break // shown again naming the field; nothing is saved
 		}
+		var match func(int64) bool // nil for a record with no version (a member's roles)
+		if editing && ef.Version != nil {
+			if match, err = versionMatch(q.Form); err != nil {
+				return err
+			}
+		}
 		var to string
 		to, err = a.saveOnce(r, q, func() (string, error) {
 			var (
@@ -141,7 +151,7 @@ func (ef editForm[T]) serve(a *app, w http.ResponseWriter, r *http.Request, q *r
 				err   error
 			)
 			if editing {
-				saved, err = ef.Update(f, versionMatch(q.Form))
+				saved, err = ef.Update(f, match)
 			} else {
 				saved, err = ef.Create(f)
 			}
@@ -266,10 +276,20 @@ func resentMessage(what string) string {
 		"The current details of this " + what + " are shown below: make your changes again."
 }
 
-// versionMatch is the If-Match of a form: the version it was opened at.
-func versionMatch(form url.Values) func(int64) bool {
-	v, err := strconv.ParseInt(form.Get("version"), 10, 64)
-	return func(current int64) bool { return err == nil && v == current }
+// versionMatch is the If-Match of an edit form: the version it was opened
+// at, from its version field, as the page wrote it (decode.Version). A
+// field missing, or holding anything else ("-1", "abc"), is no version
+// of the record the person saw: the post is refused (400) before anything
+// is saved, as the API refuses such an If-Match, rather than compared
+// with the record's (a "-1" was taken for any version, and the change
+// tried again and again: audit-surface W1).
+func versionMatch(form url.Values) (func(int64) bool, error) {
+	v, ok := decode.Version(form.Get("version"))
+	if !ok {
+		return nil, domain.Errorf(domain.CodeValidation,
+			"the form could not be read: its version field is missing or holds no version of this record; open the page again and make your changes there")
+	}
+	return func(current int64) bool { return v == current }, nil
 }
 
 // setDate fills an NHS date input's three boxes.

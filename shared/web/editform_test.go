@@ -102,3 +102,85 @@ func with(v url.Values, kv ...string) url.Values {
 	}
 	return out
 }
+
+// TestEditFormsRefuseAVersionNoPageWrote: an edit form's version field
+// holds the version the page was opened at, as the page wrote it. One
+// missing or holding anything else ("-1", "abc", "01") is no version of
+// the record: 400 at once, nothing saved, never taken for "any version"
+// (audit-surface W1: version=-1 was tried sixteen times before its 412,
+// and under load answered 503). A version that was the record's is
+// stale, as before: 412 with the form shown again.
+func TestEditFormsRefuseAVersionNoPageWrote(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	pa := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA
+	path := pa + "/posts/" + f.PostA + "/edit"
+	form := url.Values{"title": {"Changed title"}, "grantId": {f.GrantX}, "fte": {"1"}, "contract": {"temporary"},
+		"startDate": {"2010-10-01"}, "status": {"filled"}}
+	title := func() string {
+		return must(h.Svc.OpenProject(context.Background(), caller(uAdmin, domain.AdminGroup), f.PID, f.ProjectA).Post(f.PostA)).Title
+	}
+	lead := h.as(t, uLead)
+	for _, v := range []string{"-1", "abc", "01", "+1", "1.0", " 1", "", "none"} {
+		lead.get(path)
+		sent := with(form, "version", v)
+		if v == "none" {
+			sent.Del("version")
+		}
+		pg := lead.post(path, sent)
+		if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, "There is a problem with what was sent") {
+			t.Errorf("version %q: %d, want 400\n%s", v, pg.Status, excerpt(pg.Body))
+		}
+		if got := title(); got != "Employment specialist" {
+			t.Fatalf("version %q: the post's title is %q: it was saved", v, got)
+		}
+	}
+	lead.get(path)
+	if pg := lead.post(path, with(form, "version", "2")); pg.Status != http.StatusPreconditionFailed {
+		t.Errorf("a version the post does not have yet: %d, want 412\n%s", pg.Status, excerpt(pg.Body))
+	}
+	lead.get(path)
+	if pg := lead.post(path, with(form, "version", "1")); pg.Status != http.StatusSeeOther || title() != "Changed title" {
+		t.Errorf("the post's own version: %d, title %q", pg.Status, title())
+	}
+}
+
+// TestProjectRecordEditAnswersAsItsPage: the edit page of a post or
+// cohort answers as the record's own reading first (audit-surface N2): one
+// that is not there is "Page not found" for a funder too (it was "You
+// cannot do this", where a target not there was not found), another
+// project's is not found to a project lead; a funder, who sees the record,
+// may not change it (403). Its POST answers the same.
+func TestProjectRecordEditAnswersAsItsPage(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	pa := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA
+	nothing := domain.NewID()
+	funder, plB := h.as(t, uFunder), h.as(t, uPLB)
+	for _, c := range []struct {
+		who  *browser
+		name string
+		path string
+		want int
+	}{
+		{funder, "funder", pa + "/posts/" + nothing + "/edit", http.StatusNotFound},
+		{funder, "funder", pa + "/cohorts/" + nothing + "/edit", http.StatusNotFound},
+		{funder, "funder", pa + "/posts/" + f.PostA + "/edit", http.StatusForbidden},
+		{funder, "funder", pa + "/cohorts/" + f.CohortA + "/edit", http.StatusForbidden},
+		{plB, "project lead B", pa + "/posts/" + f.PostA + "/edit", http.StatusNotFound},
+		{plB, "project lead B", pa + "/cohorts/" + f.CohortA + "/edit", http.StatusNotFound},
+		{plB, "project lead B", pa + "/posts/" + nothing + "/edit", http.StatusNotFound},
+	} {
+		if pg := c.who.get(c.path); pg.Status != c.want {
+			t.Errorf("GET %s as %s: %d, want %d\n%s", c.path, c.name, pg.Status, c.want, excerpt(pg.Body))
+		}
+		c.who.get("/app/") // a page with the CSRF token
+		pg := c.who.post(c.path, url.Values{"version": {"1"}, "title": {"Changed"}, "name": {"Changed"}})
+		title := map[int]string{http.StatusNotFound: "Page not found", http.StatusForbidden: "You cannot do this"}[c.want]
+		if pg.Status != c.want || !strings.Contains(pg.Body, title) {
+			t.Errorf("POST %s as %s: %d, want %d %s\n%s", c.path, c.name, pg.Status, c.want, title, excerpt(pg.Body))
+		}
+	}
+}

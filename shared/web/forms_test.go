@@ -376,6 +376,12 @@ func TestLeadSetsTargetAndMember(t *testing.T) {
 	if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, `href="#f-roles"`) || !strings.Contains(pg.Body, "At least one role is required") {
 		t.Errorf("member without roles: %d\n%s", pg.Status, excerpt(pg.Body))
 	}
+	// An address pasted with a slash after it: no email can reach it, nor
+	// anyone sign in at it (audit-surface W2). The error is beside the email.
+	pg = lead.post(p+"/members/new", url.Values{"email": {"surf-web@example.org/"}, "funder": {f.FunderY}})
+	if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, `href="#f-email"`) || !strings.Contains(pg.Body, "what follows the @ must be a domain name") {
+		t.Errorf("member at a slash: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
 }
 
 // TestSessionTampering: a session cookie that was changed, forged, cut or

@@ -20,8 +20,8 @@ func (a *app) postForm(w http.ResponseWriter, r *http.Request, q *req) error {
 	return editForm[domain.Post]{
 		Page: "post_form", Nav: "projects", Fields: postFields, ID: id, What: "post",
 		Title: titles[domain.Post](id, "Add a funded post", "Change post"),
-		May:   writesProject(sc, prid, "record posts for this project"), RefuseFirst: true,
-		Read: sc.Post, Values: setPostValues, Version: func(p domain.Post) int64 { return p.Version },
+		May:   writesProject(sc, prid, "record posts for this project"),
+		Read:  sc.Post, Values: setPostValues, Version: func(p domain.Post) int64 { return p.Version },
 		Create: func(f *form) (domain.Post, error) { return sc.CreatePost(f.decoder()) },
 		Update: func(f *form, ifMatch func(int64) bool) (domain.Post, error) {
 			return sc.UpdatePost(id, ifMatch, f.decoder())
