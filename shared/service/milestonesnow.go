@@ -187,13 +187,21 @@ func (sc *Scope) ListPaymentsNow(grantID string, page Page) ([]domain.PaymentVie
 	return views, next, nil
 }
 
-// PaymentNoLongerMet reports whether p, a payment the caller has read
-// (Payment), fell due on a milestone its target no longer meets now, as
-// the grant's page judges its tranches (MilestonesNow.NoLongerMet): for a
-// milestone tranche still to be paid, its target is read (one request)
-// and the target's years of figures (one more); any other payment reads
-// nothing. The page that marks a payment paid or cancels it flags it so.
-func (sc *Scope) PaymentNoLongerMet(p domain.Payment) (bool, error) {
+// PaymentNoLongerMet reports whether p, a payment of grant g the caller
+// has read (Grant, Payment), fell due on a milestone its target no longer
+// meets now, as the grant's page judges its tranches
+// (MilestonesNow.NoLongerMet): for a milestone tranche still to be paid,
+// its target is read (one request) and the target's years of figures (one
+// more); any other payment reads nothing. The page that marks a payment
+// paid or cancels it flags it so. A grant the caller may not read, or a
+// payment not of g, is not found: the answer would tell of its target.
+func (sc *Scope) PaymentNoLongerMet(g domain.Grant, p domain.Payment) (bool, error) {
+	if err := sc.load(); err != nil {
+		return false, err
+	}
+	if p.GrantID != g.ID || !sc.access.CanReadGrant(g) {
+		return false, domain.NotFound("payment")
+	}
 	m, err := sc.milestonesNow([]domain.Payment{p})
 	if err != nil {
 		return false, err
@@ -211,6 +219,11 @@ func (sc *Scope) PaymentNoLongerMet(p domain.Payment) (bool, error) {
 // (one request) and their years of figures (one more). Nothing is read
 // when notes hold no payment-due email.
 func (sc *Scope) NoticesNoLongerMet(notes []domain.Notification) (map[string]bool, error) {
+	// Access first, whatever notes hold: a non-member is not found, not
+	// told nothing is flagged (free once the list has read it).
+	if err := sc.load(); err != nil {
+		return nil, err
+	}
 	type pair struct{ grant, payment *Get }
 	pairs := map[string]pair{} // by notification id
 	var gets []*Get

@@ -307,6 +307,12 @@ func roleCases() []roleCase {
 			}},
 		{name: "ListPayments of another project's grant", want: by(ok, ok, notFound, ok, notFound, ok, notFound),
 			run: func(w *world, r role) (any, error) { return list(w.open(r).ListPayments(w.GYB, page)) }},
+		{name: "PaymentNoLongerMet", want: grantXARead,
+			run: func(w *world, r role) (any, error) {
+				g := must(w.open(admin).Grant(w.GXA))
+				p := must(w.open(admin).Payment(w.GXA, w.PayXA))
+				return w.open(r).PaymentNoLongerMet(g, p)
+			}},
 		{name: "PaymentNow", want: grantXARead,
 			run: func(w *world, r role) (any, error) { return w.open(r).PaymentNow(w.GXA, w.PayXA) }},
 		{name: "ListPaymentsNow", want: grantXARead,
@@ -568,6 +574,11 @@ func roleCases() []roleCase {
 				if slices.Sort(ids); !slices.Equal(ids, sortedIDs(want...)) {
 					t.Errorf("notifications %v, want %v", ids, sortedIDs(want...))
 				}
+			}},
+		{name: "NoticesNoLongerMet", want: everyMember,
+			run: func(w *world, r role) (any, error) {
+				notes, _ := must2(w.open(admin).ListNotifications(page))
+				return w.open(r).NoticesNoLongerMet(notes)
 			}},
 		{name: "Notification", want: by(ok, ok, notFound, notFound, ok, notFound, notFound),
 			run: func(w *world, r role) (any, error) { return w.open(r).Notification(w.NX) }},

@@ -254,7 +254,7 @@ func (a *app) paymentChange(w http.ResponseWriter, r *http.Request, q *req) erro
 			// on the grant's page: the lead deciding to pay or cancel it
 			// sees why it may not be owed.
 			var noLongerMet string
-			if flag, err := sc.PaymentNoLongerMet(p); err != nil {
+			if flag, err := sc.PaymentNoLongerMet(g, p); err != nil {
 				return nil, err
 			} else if flag {
 				noLongerMet = domain.MilestoneNoLongerMetWords
