@@ -50,6 +50,12 @@ func dhExpect(kind dhRouteKind, role string, own bool) int {
 		if manager || (role == uPLA && own) {
 			return okStatus
 		}
+		if kind == dhProjectChange && role == uPLA {
+			// A change is judged as a read of the record first: another
+			// project's records are not visible to a project lead
+			// (audit-surface N2).
+			return http.StatusNotFound
+		}
 		return http.StatusForbidden // funders read only; a project lead may not write another project
 	case dhTargetCreate, dhTargetChange:
 		if manager {
