@@ -327,12 +327,24 @@ func (r *run) checkProgramme(ctx context.Context, d service.DirtyProgramme) erro
 	if err != nil {
 		return err
 	}
+	tomorrow := domain.UKDate(r.start).AddDays(1)
 	for _, t := range targets {
-		// A "missed" held back here is looked at again through the due
-		// index (dueTargets keeps it there while it waits), or when an
-		// approval changes the figures again.
 		if err := r.claimMilestones(ctx, pd, t, fig, waiting[t.ID]); err != nil {
 			return err
+		}
+		if waiting[t.ID] {
+			// A "missed" held back here must be looked at again once the
+			// figures are reviewed: an approval marks the programme
+			// changed, but a request for changes (or a submission sent
+			// back) marks nothing, and a target recorded long after its
+			// deadline, or told nothing on its notice day, is no longer
+			// in the due index (Target.NextCheck). So it is put there for
+			// tomorrow (one request, only while it waits), where
+			// dueTargets keeps it a day at a time until "missed" is
+			// decided.
+			if err := r.Store.WakeTarget(ctx, pd.programme.ID, t.ID, tomorrow); err != nil {
+				return err
+			}
 		}
 	}
 	if err := r.waitingPayments(ctx, pd, d, targets, fig.current); err != nil {
