@@ -1080,7 +1080,7 @@ func (r Return) eventDates(s *Schedule) []Date {
 	dates := []Date{at(r.DueDate.AddDays(-MaxReminderDays))}
 	if s != nil {
 		for _, n := range s.Reminders {
-			if day := r.DueDate.AddDays(-int(n)); r.remindable(*s, n) {
+			if day := r.ReminderDay(n); r.remindable(*s, n) {
 				dates = append(dates, day)
 			}
 		}
@@ -1099,7 +1099,7 @@ func (r Return) eventDates(s *Schedule) []Date {
 // added, or when an edit added the reminder, goes late only as a return's
 // first reminder (NoticeOn): it does not follow one already sent.
 func (r Return) remindable(s Schedule, days int64) bool {
-	day := r.DueDate.AddDays(-int(days))
+	day := r.ReminderDay(days)
 	return !day.Before(UKDate(r.CreatedAt)) && !day.Before(s.ReminderFrom(days))
 }
 
@@ -1172,7 +1172,7 @@ func (r Return) NoticeOn(s Schedule, today Date) (ReturnNotice, bool) {
 	best := int64(-1)
 	first := r.RemindedOn.IsZero() // no reminder of the return has gone
 	for _, n := range s.Reminders {
-		if day := r.DueDate.AddDays(-int(n)); !day.After(today) && (first || r.remindable(s, n)) && (best < 0 || n < best) {
+		if day := r.ReminderDay(n); !day.After(today) && (first || r.remindable(s, n)) && (best < 0 || n < best) {
 			best = n
 		}
 	}
@@ -1183,9 +1183,32 @@ func (r Return) NoticeOn(s Schedule, today Date) (ReturnNotice, bool) {
 }
 
 // RemindedFor reports whether the reminder days before the due date is
-// already covered: a reminder of the return went on or after its day.
+// already covered: a reminder of the return went on or after its day
+// (ReminderDay).
 func (r Return) RemindedFor(days int64) bool {
-	return !r.RemindedOn.IsZero() && !r.RemindedOn.Before(r.DueDate.AddDays(-int(days)))
+	return !r.RemindedOn.IsZero() && !r.RemindedOn.Before(r.ReminderDay(days))
+}
+
+// ReminderDay is the day the reminder days before the return's due date
+// goes: that many days before it, but never before the return's period
+// starts. A reminder set further ahead than the period and its dueDays
+// (45 days before a monthly return due on its period's last day) would
+// otherwise fall before the period has begun, reminding a project of
+// figures for a period it has not started; it waits for the period's
+// first day instead.
+func (r Return) ReminderDay(days int64) Date {
+	return ReminderDay(r.DueDate, r.PeriodStart, days)
+}
+
+// ReminderDay is the day a reminder days before due goes for a return
+// whose period starts on periodStart (Return.ReminderDay): the store's
+// claim of a reminder, which has the notification's dates, not the
+// return, conditions on the same day.
+func ReminderDay(due, periodStart Date, days int64) Date {
+	if day := due.AddDays(-int(days)); periodStart.IsZero() || !day.Before(periodStart) {
+		return day
+	}
+	return periodStart
 }
 
 // TextFields lists the schedule's free text for the personal-data guard.

@@ -933,3 +933,48 @@ func TestReminderNotAgainForADayCovered(t *testing.T) {
 		t.Errorf("reminded, then overdue: %+v %v", n, ok)
 	}
 }
+
+// TestReminderNotBeforeItsPeriod (audit rep2 W3): a reminder set further
+// ahead than the period and its dueDays (60 days before a monthly
+// return due 20 days after its month) would fall before the month has
+// begun; it waits for the month's first day, and is not sent for a
+// period that has not begun. Two reminders both held so go as one, the
+// nearer's; a reminder falling inside the period keeps its day.
+func TestReminderNotBeforeItsPeriod(t *testing.T) {
+	r := Return{ID: "r", PeriodStart: d("2026-03-01"), PeriodEnd: d("2026-03-31"), DueDate: d("2026-04-20"),
+		State: StateExpected, CreatedAt: d("2026-01-05").Time()}
+	s := Schedule{Reminders: []int64{60, 55, 7}}
+	if got := r.ReminderDay(60); got != d("2026-03-01") {
+		t.Errorf("60 days before 20 April (19 February) held until %s, want the period's first day", got)
+	}
+	if got := r.ReminderDay(7); got != d("2026-04-13") {
+		t.Errorf("7-day reminder on %s, want 13 April", got)
+	}
+	for day := d("2026-01-05"); day.Before(r.PeriodStart); day = day.AddDays(1) {
+		if n, ok := r.NoticeOn(s, day); ok {
+			t.Fatalf("on %s, before March has begun: %+v", day, n)
+		}
+	}
+	if got := r.NextCheck(s, r.FirstCheck()); got != d("2026-03-01") {
+		t.Errorf("after the first look (%s) the next is %s, want 1 March", r.FirstCheck(), got)
+	}
+	if n, ok := r.NoticeOn(s, d("2026-03-01")); !ok || n.Kind != KindReminder || n.Reminder != 55 {
+		t.Errorf("on 1 March: %+v %v, want the 55-day reminder (the nearer of the two held)", n, ok)
+	}
+	r.RemindedOn = d("2026-03-01")
+	for day := d("2026-03-01"); day.Before(d("2026-04-13")); day = day.AddDays(1) {
+		if n, ok := r.NoticeOn(s, day); ok {
+			t.Errorf("reminded on 1 March, on %s: %+v", day, n)
+		}
+	}
+	if got := r.NextCheck(s, d("2026-03-01")); got != d("2026-04-13") {
+		t.Errorf("after 1 March the next look is %s, want the 7-day reminder's day", got)
+	}
+	if n, ok := r.NoticeOn(s, d("2026-04-13")); !ok || n.Reminder != 7 {
+		t.Errorf("on 13 April: %+v %v, want the 7-day reminder", n, ok)
+	}
+	// The store conditions a reminder's claim on the same day.
+	if got := ReminderDay(r.DueDate, r.PeriodStart, 60); got != r.ReminderDay(60) {
+		t.Errorf("ReminderDay %s, Return.ReminderDay %s", got, r.ReminderDay(60))
+	}
+}

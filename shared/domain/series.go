@@ -229,6 +229,28 @@ func (t Target) Moves(periodStart Date, fc FigureChange) bool {
 	return false
 }
 
+// CouldReachOnReview reports whether target t, at figure current on the
+// counted figures, could still be reached once the submissions awaiting
+// review (pending) are reviewed: its figure plus every pending figure of
+// its metric, of its project (any project's, for a programme-wide
+// target), whose period ended in its window, reaches its value.
+// Approving a submission adds at most its own figure (a correction also
+// takes out the approved figures it replaces), so when even all of them
+// together fall short, no review can reach the target. A target already
+// reached is reachable.
+func (t Target) CouldReachOnReview(periodStart Date, current int64, pending []Outcome) bool {
+	from, to := t.Window(periodStart)
+	best := current
+	for _, o := range pending {
+		if o.EffectiveStatus() != OutcomePending || (t.ProjectID != "" && t.ProjectID != o.ProjectID) ||
+			o.PeriodEnd.Before(from) || o.PeriodEnd.After(to) {
+			continue
+		}
+		best += max(o.Counts[t.Metric], 0)
+	}
+	return best >= t.Value
+}
+
 // SeriesDeltas are the changes one submission makes to the daily figures
 // (sign +1 to count it, -1 to take it back): the programme's and its
 // project's year of its period end.

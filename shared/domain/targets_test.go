@@ -374,3 +374,45 @@ func TestAtRiskEmailWaitsForHistory(t *testing.T) {
 		t.Error("a target without a creation time waits")
 	}
 }
+
+// TestCouldReachOnReview (audit rep2 W2): a target standing missed could
+// still be reached by a review when its figure plus the pending figures
+// of its metric, of its project, for periods ending in its window, reach
+// its value; figures outside any of those, or short of it together, could
+// not, and "missed" may go.
+func TestCouldReachOnReview(t *testing.T) {
+	tg := domain.Target{ID: "t", Metric: domain.MetricPeopleIntoWork, Value: 60, Deadline: tgtDate("2026-12-31"), ProjectID: "p"}
+	start := tgtDate("2026-01-01")
+	sub := func(project, end string, n int64, st domain.OutcomeStatus) domain.Outcome {
+		e := tgtDate(end)
+		return domain.Outcome{ID: project + end, ProjectID: project, PeriodStart: domain.DateOf(e.Time().AddDate(0, 0, 1-e.Time().Day())),
+			PeriodEnd: e, Status: st, Counts: map[domain.Metric]int64{domain.MetricPeopleIntoWork: n, domain.MetricReferrals: 500}}
+	}
+	pending := domain.OutcomePending
+	for _, c := range []struct {
+		name    string
+		current int64
+		subs    []domain.Outcome
+		want    bool
+	}{
+		{"nothing pending", 10, nil, false},
+		{"pending reaches it", 10, []domain.Outcome{sub("p", "2026-12-31", 50, pending)}, true},
+		{"pending together reach it", 10, []domain.Outcome{sub("p", "2026-11-30", 25, pending), sub("p", "2026-12-31", 25, pending)}, true},
+		{"pending short of it", 10, []domain.Outcome{sub("p", "2026-12-31", 49, pending)}, false},
+		{"after the deadline", 10, []domain.Outcome{sub("p", "2027-01-31", 50, pending)}, false},
+		{"before the window", 10, []domain.Outcome{sub("p", "2025-12-31", 50, pending)}, false},
+		{"another project's", 10, []domain.Outcome{sub("q", "2026-12-31", 50, pending)}, false},
+		{"sent back", 10, []domain.Outcome{sub("p", "2026-12-31", 50, domain.OutcomeChangesRequested)}, false},
+		{"already reached", 60, nil, true},
+	} {
+		if got := tg.CouldReachOnReview(start, c.current, c.subs); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	// A programme-wide target counts every project's pending figures.
+	wide := tg
+	wide.ProjectID = ""
+	if !wide.CouldReachOnReview(start, 10, []domain.Outcome{sub("q", "2026-12-31", 50, pending)}) {
+		t.Error("a programme-wide target does not count another project's pending figures")
+	}
+}

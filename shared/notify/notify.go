@@ -113,6 +113,10 @@ type Report struct {
 	// submissions awaiting review listed in the one email to each lead
 	// (whose carrier counts in Sent).
 	Covered int `json:"covered"`
+	// MissedWaiting are the targets whose "missed" email this run held
+	// back: figures for their window await review that, approved, could
+	// still reach them (see missedWaits). Each is looked at again.
+	MissedWaiting int `json:"missedWaiting"`
 	// StoppedSending is 1 when the run stopped sending early, leaving the
 	// rest to the next run: SES throttled it, refused it for a reason of
 	// the account's (sending paused) or could not be reached, or the
@@ -319,9 +323,28 @@ func (r *run) checkProgramme(ctx context.Context, d service.DirtyProgramme) erro
 	if err != nil {
 		return err
 	}
+	fig, waiting, err := r.missedWaits(ctx, pd, targets, fig)
+	if err != nil {
+		return err
+	}
+	tomorrow := domain.UKDate(r.start).AddDays(1)
 	for _, t := range targets {
-		if err := r.claimMilestones(ctx, pd, t, fig); err != nil {
+		if err := r.claimMilestones(ctx, pd, t, fig, waiting[t.ID]); err != nil {
 			return err
+		}
+		if waiting[t.ID] {
+			// A "missed" held back here must be looked at again once the
+			// figures are reviewed: an approval marks the programme
+			// changed, but a request for changes (or a submission sent
+			// back) marks nothing, and a target recorded long after its
+			// deadline, or told nothing on its notice day, is no longer
+			// in the due index (Target.NextCheck). So it is put there for
+			// tomorrow (one request, only while it waits), where
+			// dueTargets keeps it a day at a time until "missed" is
+			// decided.
+			if err := r.Store.WakeTarget(ctx, pd.programme.ID, t.ID, tomorrow); err != nil {
+				return err
+			}
 		}
 	}
 	if err := r.waitingPayments(ctx, pd, d, targets, fig.current); err != nil {
@@ -399,13 +422,25 @@ func (r *run) dueTargets(ctx context.Context, due []service.DueTarget, today dom
 	if err != nil {
 		return err
 	}
+	fig, waiting, err := r.missedWaits(ctx, pd, targets, fig)
+	if err != nil {
+		return err
+	}
 	for _, d := range due {
 		r.count(func(rep *Report) { rep.TargetsDue++ })
-		if err := r.claimMilestones(ctx, pd, d.Target, fig); err != nil {
+		if err := r.claimMilestones(ctx, pd, d.Target, fig, waiting[d.Target.ID]); err != nil {
 			return err
 		}
 		next := d.Target.NextCheck(pd.programme.StartDate, today)
-		if !next.IsZero() && !next.After(today) {
+		switch {
+		case waiting[d.Target.ID]:
+			// "Missed" waits for figures under review: looked at again
+			// tomorrow, and each day until they are reviewed. An approval
+			// also marks the programme changed, so the next run looks at
+			// once; a request for changes counts nothing and does not, so
+			// this is what has "missed" decided after one.
+			next = today.AddDays(1)
+		case !next.IsZero() && !next.After(today):
 			// Past the deadline: looked at again when "missed" may go.
 			grace, err := r.grace(ctx, pd)
 			if err != nil {
@@ -593,7 +628,10 @@ func (r *run) currents(ctx context.Context, pd *programmeData, targets []domain.
 // and is not mentioned again; and a run that dies around the claim leaves
 // all of them claimed or none, so a covered threshold always names an
 // email that was recorded to go.
-func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.Target, fig figures) error {
+//
+// waiting is that the target's "missed" email, due, waits for figures
+// under review (missedWaits decided it, on fig): it is not claimed.
+func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.Target, fig figures, waiting bool) error {
 	current := fig.current[t.ID]
 	today := domain.UKDate(r.start)
 	tp := t.Evaluate(current, pd.programme.StartDate, today)
@@ -605,12 +643,14 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 		milestones = slices.DeleteFunc(milestones, func(m domain.Milestone) bool { return m.Kind == domain.KindAtRisk })
 	}
 	if tp.Status == domain.StatusMissed {
-		// "Missed" waits until the figures that could still count are due.
-		grace, err := r.grace(ctx, pd)
+		// "Missed" waits until the figures that could still count are
+		// due, and then while any that could reach the target await
+		// review (missedWaits).
+		due, err := r.missedDue(ctx, pd, t)
 		if err != nil {
 			return err
 		}
-		if !t.MissedEmailDue(grace, today) {
+		if !due || waiting {
 			milestones = slices.DeleteFunc(milestones, func(m domain.Milestone) bool { return m.Kind == domain.KindMissed })
 		}
 	}
@@ -667,6 +707,89 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 		}
 	}
 	return r.claimReached(ctx, reached)
+}
+
+// missedDue reports whether, today, the "missed" email of a target
+// standing missed is due (domain.Target.MissedEmailDue, on the
+// programme's grace): before the review queue is asked.
+func (r *run) missedDue(ctx context.Context, pd *programmeData, t domain.Target) (bool, error) {
+	grace, err := r.grace(ctx, pd)
+	if err != nil {
+		return false, err
+	}
+	return t.MissedEmailDue(grace, domain.UKDate(r.start)), nil
+}
+
+// missedWaits decides, for targets judged together on fig, which of them
+// stand missed with their "missed" email due but must wait: figures for
+// the target's window (its project's, or any project's for a
+// programme-wide target) await review, and approved they could still
+// reach it (SPEC, reporting cycle: figures count only once a lead
+// approves them). Once they are reviewed, approved or sent back, a later
+// run decides. It returns the figures the targets are then judged on, and
+// the waiting ones by id.
+//
+// When no target's "missed" is due (nearly every time) it reads nothing
+// and returns fig. Otherwise it reads the programme's review queue (one
+// Query a page), then the targets' years of figures again (currents), and
+// all of them are judged on those: in that order, so a submission
+// approved between the two reads is in the figures if it has left the
+// queue (the approval's one transaction takes it out of the queue and
+// counts it), and one approved after both still shows in the queue,
+// holding "missed" back for a run that sees it counted ("reached"
+// instead). Figures read before the queue (fig) could miss one approved
+// between them: gone from the queue, not yet counted in them. So it costs
+// two requests more for a programme with a target whose "missed" is due:
+// on that day, each day it waits, and, once sent, when the programme's
+// figures change again (its claim then finds it sent).
+//
+// A target could still be reached when its figure plus every pending
+// figure of its metric in its window reaches its value
+// (domain.Target.CouldReachOnReview); when even all of them together fall
+// short, "missed" goes. The queue is an index, read a moment behind: a
+// submission sent in the same moment as the read may not be listed, as it
+// would not be had it come a moment later; either way it was not
+// approved, and the target stood missed on every figure that counted.
+func (r *run) missedWaits(ctx context.Context, pd *programmeData, targets []domain.Target, fig figures) (figures, map[string]bool, error) {
+	today := domain.UKDate(r.start)
+	// missedNow is whether t stands missed on f with its "missed" due.
+	missedNow := func(t domain.Target, f figures) (bool, error) {
+		if t.Evaluate(f.current[t.ID], pd.programme.StartDate, today).Status != domain.StatusMissed {
+			return false, nil
+		}
+		return r.missedDue(ctx, pd, t)
+	}
+	read := false
+	for _, t := range targets {
+		ok, err := missedNow(t, fig)
+		if err != nil {
+			return fig, nil, err
+		}
+		read = read || ok
+	}
+	if !read {
+		return fig, nil, nil
+	}
+	pending, err := service.All(ctx, r.Store.ListPendingOutcomes, pd.programme.ID)
+	if err != nil {
+		return fig, nil, err
+	}
+	fresh, err := r.currents(ctx, pd, targets)
+	if err != nil {
+		return fig, nil, err
+	}
+	waiting := map[string]bool{}
+	for _, t := range targets {
+		ok, err := missedNow(t, fresh)
+		if err != nil {
+			return fig, nil, err
+		}
+		if ok && t.CouldReachOnReview(pd.programme.StartDate, fresh.current[t.ID], pending) {
+			waiting[t.ID] = true
+			r.count(func(rep *Report) { rep.MissedWaiting++ })
+		}
+	}
+	return fresh, waiting, nil
 }
 
 // claimReached claims a target's thresholds reached (ascending) in one

@@ -62,6 +62,12 @@ type Milestones interface {
 	// read (DueKey). Otherwise it moves nothing and returns nil: a change
 	// of the target or another run moved it.
 	RescheduleTarget(ctx context.Context, d service.DueTarget, next domain.Date) error
+	// WakeTarget puts a target in the due index on day, unless it is
+	// there on or before day already or the target is gone (then it
+	// writes nothing and returns nil). A target the notifier looked at
+	// because its programme changed, whose "missed" it held back, is so
+	// looked at again though nothing changes it again.
+	WakeTarget(ctx context.Context, programmeID, targetID string, day domain.Date) error
 	// ClaimNotification records a notification with its creation's audit
 	// event (domain.Notification.ClaimEvent), conditionally: only if no
 	// notification has its id yet. false means one had (this run, an

@@ -32,6 +32,7 @@ func TestContractNotifier(t *testing.T) {
 		{"a recipient's claim on what makes them one", ctClaimPremised},
 		{"pending notifications by shard", ctPending},
 		{"changed programmes and due targets", ctDueTargets},
+		{"waking a target", ctWakeTarget},
 		{"due returns", ctDueReturns},
 		{"returns removed with a schedule's last periods", ctRemovedReturns},
 		{"returns moved with a project's dates", ctProjectDatesReturns},
@@ -553,6 +554,53 @@ func ctDueTargets(c *ct) {
 	c.ok(c.st.RescheduleTarget(c.ctx, due(day.AddDays(30))[0], domain.Date{}))
 	if got := due(day.AddDays(3650)); len(got) != 0 {
 		c.Errorf("moved to no day, still due: %+v", got)
+	}
+}
+
+// ctWakeTarget: a target out of the due index is put in it on the day it
+// is woken for; one due earlier stays where it is, one due later is
+// brought forward; a target that is not there is not made (its item
+// would be listed due, empty).
+func ctWakeTarget(c *ct) {
+	p := c.programme()
+	shard := service.ShardOf(p.ID)
+	day := domain.MustDate("2026-10-02")
+	tg := domain.Target{ID: domain.NewID(), Metric: domain.MetricPeopleIntoWork, Value: 60, Deadline: domain.MustDate("2026-06-30"),
+		Notify: []string{}, Version: 1, CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC()}
+	c.ok(c.st.CreateTarget(c.ctx, p.ID, tg, domain.Date{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionCreate, nil, tg)))
+	due := func(on domain.Date) []service.DueTarget {
+		c.Helper()
+		return ctAll(c, 1, func(pg service.Page) ([]service.DueTarget, string, error) {
+			return c.st.DueTargets(c.ctx, shard, on, pg)
+		})
+	}
+	if got := due(day.AddDays(3650)); len(got) != 0 {
+		c.Fatalf("a target created with no check is due: %+v", got)
+	}
+	c.ok(c.st.WakeTarget(c.ctx, p.ID, tg.ID, day))
+	if got := due(day.AddDays(-1)); len(got) != 0 {
+		c.Errorf("woken for %s, due the day before: %+v", day, got)
+	}
+	got := due(day)
+	if len(got) != 1 || got[0].Target.ID != tg.ID || got[0].Target.Value != 60 {
+		c.Fatalf("woken for %s, due on it: %+v", day, got)
+	}
+	c.ok(c.st.WakeTarget(c.ctx, p.ID, tg.ID, day.AddDays(5))) // due sooner already: stays
+	if again := due(day); len(again) != 1 || again[0].DueKey != got[0].DueKey {
+		c.Errorf("woken for later, moved from %s: %+v", got[0].DueKey, again)
+	}
+	c.ok(c.st.WakeTarget(c.ctx, p.ID, tg.ID, day.AddDays(-2))) // brought forward
+	earlier := due(day.AddDays(-2))
+	if len(earlier) != 1 || earlier[0].DueKey == got[0].DueKey {
+		c.Fatalf("woken for earlier: %+v", earlier)
+	}
+	c.ok(c.st.RescheduleTarget(c.ctx, got[0], domain.Date{})) // read before the wake: moves nothing
+	if still := due(day); len(still) != 1 {
+		c.Errorf("a move read before the wake took the target out: %+v", still)
+	}
+	c.ok(c.st.WakeTarget(c.ctx, p.ID, domain.NewID(), day)) // no such target
+	if all := due(day.AddDays(3650)); len(all) != 1 || all[0].Target.ID != tg.ID {
+		c.Errorf("waking a target that is not there made one: %+v", all)
 	}
 }
 

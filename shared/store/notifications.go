@@ -112,7 +112,7 @@ func (s *Store) remindedUpdate(n domain.Notification) (types.TransactWriteItem, 
 	if !ok || n.On.IsZero() || n.DueDate.IsZero() {
 		return types.TransactWriteItem{}, false, fmt.Errorf("claim reminder %s: not a return's reminder", n.ID)
 	}
-	vals, err := marshal(map[string]any{":on": n.On, ":day": n.DueDate.AddDays(-int(*n.Reminder)), ":expected": domain.StateExpected})
+	vals, err := marshal(map[string]any{":on": n.On, ":day": domain.ReminderDay(n.DueDate, n.PeriodStart, *n.Reminder), ":expected": domain.StateExpected})
 	if err != nil {
 		return types.TransactWriteItem{}, false, err
 	}

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -131,6 +134,31 @@ func (s *Store) RescheduleTarget(ctx context.Context, d service.DueTarget, next 
 	}
 	if err := s.moveDue(ctx, key(pkProgramme(d.ProgrammeID), skTarget(d.Target.ID)), "GSI2", d.DueKey, to); err != nil {
 		return fmt.Errorf("reschedule target %s: %w", d.Target.ID, err)
+	}
+	return nil
+}
+
+// WakeTarget puts a target in the due index on day, unless it is there on
+// or before day already (the notifier looks at it by then anyway) or the
+// target is gone: one UpdateItem, conditioned on both (a refusal is
+// nothing to do, and nil). It is not conditioned on the target's version:
+// a target changed since it was read is put where its change put it or
+// earlier, and the look on day sets its next check afresh (NextCheck).
+// The condition on the item's existence keeps the update from making a
+// target's item of a deleted one.
+func (s *Store) WakeTarget(ctx context.Context, programmeID, targetID string, day domain.Date) error {
+	k := dueKey(programmeID, targetID, day)
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key(pkProgramme(programmeID), skTarget(targetID)),
+		UpdateExpression:    aws.String("SET GSI2PK = :due, GSI2SK = :key"),
+		ConditionExpression: aws.String("attribute_exists(PK) AND (attribute_not_exists(GSI2SK) OR GSI2SK > :key)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":due": str(shardKeyOf(dueIndex, programmeID)), ":key": str(k),
+		},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return fmt.Errorf("wake target %s: %w", targetID, classify(err))
 	}
 	return nil
 }

@@ -144,6 +144,26 @@ func (s *Store) RescheduleTarget(_ context.Context, d service.DueTarget, next do
 	return nil
 }
 
+// WakeTarget puts a target in the due index on day, unless it is there on
+// or before day already or the target is gone (as the DynamoDB store's
+// conditional update).
+func (s *Store) WakeTarget(_ context.Context, programmeID, targetID string, day domain.Date) error {
+	if err := s.enter("WakeTarget"); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	part := s.progs[programmeID]
+	var t domain.Target
+	if ok, _ := part.decode(domain.Ref(domain.EntityTarget, targetID), &t); !ok {
+		return nil
+	}
+	if at, ok := part.targetDue[targetID]; ok && !at.After(day) {
+		return nil
+	}
+	part.setTargetDue(targetID, day)
+	return nil
+}
+
 // setTargetDue puts a target in the due index on day (none when zero), as
 // every write of the target does in the DynamoDB store.
 func (p *partition) setTargetDue(targetID string, day domain.Date) {

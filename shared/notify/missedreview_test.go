@@ -1,0 +1,317 @@
+package notify_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/notify"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/store"
+	"github.com/fundtrack/fundtrack/shared/testkit"
+)
+
+// missedRig is what the "missed waits for review" scenario needs of a
+// test world: the DynamoDB Local one (env) or the in-memory one (memEnv).
+type missedRig struct {
+	t        *testing.T
+	svc      *service.Service
+	clk      *testkit.Clock
+	run      func() notify.Report
+	subjects func() map[string]int // emails sent to the funder's contact, by subject
+	contact  string                // the funder's contact
+	lead     string
+	// count, when set (DynamoDB Local), measures the DynamoDB requests
+	// of the run on the day "missed" may first go.
+	count *testkit.Counter
+}
+
+// missedCase is one run of the scenario: a target of 60 people into work
+// by 31 December 2026 for a project that has 10 counted; on 10 January
+// 2027 figures for a period ending endsOn come in awaiting review (the
+// programme reviews its submissions); they are decided (decision, or ""
+// for never) on 22 January, the day after "missed" could first go (20
+// days' grace, no schedules, then the day after).
+type missedCase struct {
+	pending  int64
+	endsOn   string
+	decision string
+	// waits is whether "missed" waits for the review; sends the subject
+	// ("Target missed" or "Target reached") the funder gets, once, in
+	// the end, and sentOn the UK day it goes.
+	waits  bool
+	sends  string
+	sentOn string
+}
+
+func (rig missedRig) play(c missedCase) {
+	t := rig.t
+	t.Helper()
+	rig.clk.Set("2026-01-05T09:00:00Z")
+	b := testkit.NewBuilder(t, rig.svc)
+	prog := b.Programme(obj{"name": "Working for Wellness", "leadOrganisation": "Bradford District Care NHS Foundation Trust",
+		"startDate": "2026-01-01", "endDate": "2027-12-31"})
+	project := b.Project(prog.ID, obj{"name": "Bradford IPS", "leadOrganisation": "Aspiro", "startDate": "2026-01-01", "endDate": "2027-12-31"})
+	funder := b.Funder(prog.ID, obj{"name": "Department for Work and Pensions", "contacts": []string{rig.contact}})
+	b.Member(prog.ID, rig.lead, testkit.RoleLead())
+	tg := b.Target(prog.ID, obj{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "projectId": project.ID, "notify": []string{funder.ID}})
+	b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "counts": obj{"peopleIntoWork": 10}})
+	if _, err := rig.svc.Open(t.Context(), testkit.AdminCaller(), prog.ID).UpdateProgramme(func(int64) bool { return true },
+		testkit.Body(obj{"reviewOutcomes": true})); err != nil {
+		t.Fatal(err)
+	}
+	rig.run()
+
+	end := domain.MustDate(c.endsOn)
+	rig.clk.Set("2027-01-10T09:00:00Z")
+	sent := b.Outcome(prog.ID, project.ID, obj{"periodStart": domain.DateOf(end.Time().AddDate(0, 0, 1-end.Time().Day())).String(),
+		"periodEnd": c.endsOn, "counts": obj{"peopleIntoWork": c.pending}})
+	if sent.Status != domain.OutcomePending {
+		t.Fatalf("submission %s, want pending", sent.Status)
+	}
+	rig.run()
+
+	missedID := domain.NotificationID(tg.ID, domain.KindMissed, 100)
+	var got []string // what happened, by run
+	look := func(at string) {
+		rig.clk.Set(at)
+		rep := rig.run()
+		if rep.Emails > 0 || rep.MissedWaiting > 0 {
+			got = append(got, fmt.Sprintf("%s: %d emails, %d waiting", at, rep.Emails, rep.MissedWaiting))
+		}
+	}
+	if rig.count == nil {
+		look("2027-01-21T06:00:00Z") // "missed" may go from today
+	} else {
+		used := rig.count.Measure(func() { look("2027-01-21T06:00:00Z") })
+		t.Logf("the run on 21 January: %d requests: %v", used.Requests, used.Ops)
+		rig.checkCost(c, used)
+	}
+	look("2027-01-21T07:00:00Z")
+	if c.waits {
+		if n := rig.subjects(); len(n) != 0 {
+			t.Errorf("while figures that could reach the target await review: %v", n)
+		}
+	}
+	look("2027-01-22T06:00:00Z")
+	rig.clk.Set("2027-01-22T09:00:00Z")
+	if c.decision != "" {
+		if _, err := rig.svc.OpenProject(t.Context(), testkit.Caller(rig.lead), prog.ID, project.ID).ReviewOutcome(sent.ID,
+			testkit.Body(obj{"decision": c.decision, "comment": "Please check the December figure against the caseload log."})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, at := range []string{"2027-01-22T09:05:00Z", "2027-01-22T10:00:00Z", "2027-01-23T06:00:00Z", "2027-01-23T07:00:00Z",
+		"2027-01-30T06:00:00Z", "2027-03-01T06:00:00Z"} {
+		look(at)
+	}
+	t.Logf("runs: %v", got)
+
+	subjects := rig.subjects()
+	want := map[string]int{}
+	if c.sends != "" {
+		want[c.sends] = 1
+	}
+	if len(subjects) != len(want) {
+		t.Errorf("emails by subject %v, want one %q", subjects, c.sends)
+	}
+	for s, n := range subjects {
+		if !strings.HasPrefix(s, c.sends+":") || n != 1 {
+			t.Errorf("%d emails %q, want one %q", n, s, c.sends)
+		}
+	}
+	kind := domain.KindMissed
+	if c.sends == "Target reached" {
+		kind = domain.KindReached
+	}
+	found := false
+	notes, _, err := rig.svc.Open(t.Context(), testkit.AdminCaller(), prog.ID).ListNotifications(service.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range notes {
+		switch {
+		case n.ID == missedID && c.sends != "Target missed":
+			t.Errorf("missed recorded though %q was the outcome: %+v", c.sends, n)
+		case n.TargetID == tg.ID && n.Kind == kind && c.sends != "":
+			found = true
+			if n.Status != domain.NotificationSent || n.On.String() != c.sentOn {
+				t.Errorf("%s notification %s on %s, want sent on %s", n.Kind, n.Status, n.On, c.sentOn)
+			}
+		}
+	}
+	if !found && c.sends != "" {
+		t.Errorf("no %s notification", kind)
+	}
+	if c.waits != slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "2027-01-21T06:00:00Z: 0 emails, 1 waiting") }) {
+		t.Errorf("runs %v: waiting on 21 January %v, want %v", got, !c.waits, c.waits)
+	}
+}
+
+// missedCases are the scenario's cases (audit rep2 W2).
+var missedCases = map[string]missedCase{
+	// 10 + 55 pending could reach 60: "missed" waits; sent back, the
+	// total stays 10, and "missed" goes on the next day's look.
+	"sent back": {pending: 55, endsOn: "2026-12-31", decision: "request-changes", waits: true, sends: "Target missed", sentOn: "2027-01-23"},
+	// Approved, 65 reaches it: "reached" goes on the run after the
+	// approval (the programme's figures changed), never "missed".
+	"approved": {pending: 55, endsOn: "2026-12-31", decision: "approve", waits: true, sends: "Target reached", sentOn: "2027-01-22"},
+	// Never reviewed: "missed" waits for as long.
+	"not reviewed": {pending: 55, endsOn: "2026-12-31", waits: true},
+	// 10 + 5 could not reach 60 whatever the review: "missed" goes on
+	// its day.
+	"pending too small": {pending: 5, endsOn: "2026-12-31", sends: "Target missed", sentOn: "2027-01-21"},
+	// January's figures are outside the target's window.
+	"pending after the deadline": {pending: 55, endsOn: "2027-01-31", sends: "Target missed", sentOn: "2027-01-21"},
+}
+
+// TestMemMissedWaitsForReview: "missed" does not go while figures that
+// could reach the target await review; once they are reviewed a later
+// run decides: "missed" when sent back and still short, "reached" when
+// approved and enough; each once, whatever runs follow. On the in-memory
+// fake.
+func TestMemMissedWaitsForReview(t *testing.T) {
+	t.Parallel()
+	for name, c := range missedCases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := newMemEnv(t)
+			contact := "grants@dwp.example.gov.uk"
+			missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: "network.lead@lpt.example.nhs.uk",
+				subjects: func() map[string]int {
+					out := map[string]int{}
+					for _, m := range e.mail.to()[contact] {
+						out[m.Subject]++
+					}
+					return out
+				}}.play(c)
+		})
+	}
+}
+
+// TestMissedWaitsForReview is TestMemMissedWaitsForReview on DynamoDB
+// Local and the SES emulator, for its three main cases.
+func TestMissedWaitsForReview(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"sent back", "approved", "pending too small"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			contact := e.addr("grants", "dwp.example.gov.uk")
+			missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: e.addr("network.lead", "lpt.example.nhs.uk"), count: e.count,
+				subjects: func() map[string]int {
+					out := map[string]int{}
+					for k, n := range e.inbox.Count(t) {
+						if k[0] == contact {
+							out[k[1]] += n
+						}
+					}
+					return out
+				}}.play(missedCases[name])
+		})
+	}
+}
+
+// approveAtQueue is the notifier's storage for a run during which a lead
+// approves the pending submission just as the run reads the review
+// queue: the approval lands first, so the queue no longer lists it.
+type approveAtQueue struct {
+	notify.Storage
+	once    sync.Once
+	approve func()
+}
+
+func (a *approveAtQueue) ListPendingOutcomes(ctx context.Context, programmeID string, p service.Page) ([]domain.Outcome, string, error) {
+	a.once.Do(a.approve)
+	return a.Storage.ListPendingOutcomes(ctx, programmeID, p)
+}
+
+// TestMemMissedJudgedOnFiguresReadAfterTheQueue: a submission approved
+// between the run's first read of the figures and its read of the review
+// queue is in neither as first read; judged on those, the target would be
+// missed with nothing pending. The run judges on figures read after the
+// queue, which count it: "reached" goes, never "missed".
+func TestMemMissedJudgedOnFiguresReadAfterTheQueue(t *testing.T) {
+	t.Parallel()
+	e := newMemEnv(t)
+	contact, lead := "grants@dwp.example.gov.uk", "network.lead@lpt.example.nhs.uk"
+	b := testkit.NewBuilder(t, e.svc)
+	prog := b.Programme(obj{"name": "Working for Wellness", "leadOrganisation": "Bradford District Care NHS Foundation Trust",
+		"startDate": "2026-01-01", "endDate": "2027-12-31"})
+	project := b.Project(prog.ID, obj{"name": "Bradford IPS", "leadOrganisation": "Aspiro", "startDate": "2026-01-01", "endDate": "2027-12-31"})
+	funder := b.Funder(prog.ID, obj{"name": "Department for Work and Pensions", "contacts": []string{contact}})
+	b.Member(prog.ID, lead, testkit.RoleLead())
+	tg := b.Target(prog.ID, obj{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "projectId": project.ID, "notify": []string{funder.ID}})
+	b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "counts": obj{"peopleIntoWork": 10}})
+	if _, err := e.svc.Open(t.Context(), testkit.AdminCaller(), prog.ID).UpdateProgramme(func(int64) bool { return true },
+		testkit.Body(obj{"reviewOutcomes": true})); err != nil {
+		t.Fatal(err)
+	}
+	e.run()
+	e.clk.Set("2027-01-10T09:00:00Z")
+	sent := b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-12-01", "periodEnd": "2026-12-31", "counts": obj{"peopleIntoWork": 55}})
+	e.run()
+
+	e.clk.Set("2027-01-21T06:00:00Z")
+	st := &approveAtQueue{Storage: e.st, approve: func() {
+		if _, err := e.svc.OpenProject(t.Context(), testkit.Caller(lead), prog.ID, project.ID).ReviewOutcome(sent.ID,
+			testkit.Body(obj{"decision": "approve"})); err != nil {
+			t.Error(err)
+		}
+	}}
+	rep, err := runSafely(t.Context(), e.notifier(st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Emails != 1 || rep.MissedWaiting != 0 {
+		t.Errorf("run with the approval landing as it reads the queue: %+v", rep)
+	}
+	for _, at := range []string{"2027-01-21T07:00:00Z", "2027-01-22T06:00:00Z"} {
+		e.clk.Set(at)
+		e.run()
+	}
+	msgs := e.mail.to()[contact]
+	if len(msgs) != 1 || !strings.HasPrefix(msgs[0].Subject, "Target reached:") {
+		var subjects []string
+		for _, m := range msgs {
+			subjects = append(subjects, m.Subject)
+		}
+		t.Errorf("the funder got %q, want one \"Target reached\"", subjects)
+	}
+	notes, _, err := e.svc.Open(t.Context(), testkit.AdminCaller(), prog.ID).ListNotifications(service.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range notes {
+		if n.ID == domain.NotificationID(tg.ID, domain.KindMissed, 100) {
+			t.Errorf("missed recorded: %+v", n)
+		}
+	}
+}
+
+// checkCost holds the run on the day "missed" may first go to its
+// DynamoDB requests (docs/dynamodb.md, "The notifier"): beside the six
+// index queries a shard, the programme (GetItem), its figures
+// (BatchGetItem), its schedules for the grace "missed" waits (Query), the
+// review queue (a Query of GSI1) and the figures again (BatchGetItem),
+// and the target moved on (UpdateItem): 6 while it waits. When "missed"
+// goes instead: the funders, projects and members (3 Querys), its claim
+// (TransactWriteItems), and its sending to one contact (lease, claim,
+// delivery, finish): 14, two more than before the queue was read.
+func (rig missedRig) checkCost(c missedCase, used testkit.Counts) {
+	rig.t.Helper()
+	idle := 6 * store.Shards
+	want, claims := idle+6, 0
+	if !c.waits {
+		want, claims = idle+14, 3
+	}
+	if used.Requests != want || used.Ops["BatchGetItem"] != 2 || used.Ops["GetItem"] != 1 || used.Ops["Query/GSI1"] != 3*store.Shards+1 ||
+		used.Ops["TransactWriteItems"] != claims || used.Ops["Scan"] != 0 {
+		rig.t.Errorf("the run on 21 January: %d requests %v, want %d: two figure reads, the programme, one more GSI1 Query (the review queue), %d transactions",
+			used.Requests, used.Ops, want, claims)
+	}
+}
