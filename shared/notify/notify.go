@@ -1018,7 +1018,9 @@ func (r *run) postOf(ctx context.Context, note domain.Notification, listed []dom
 
 // claim claims to, one of note's recipients, before its email is sent
 // (ClaimRecipient): on the premise of what makes them a recipient as the
-// run read it (holds), unless that cannot be told (known false); the
+// run read it (holds), unless that cannot be told (known false); each of
+// a payment-due email's on its grant's funder too, as the run read it
+// (service.GrantFunderPremise); the
 // first of a return's reminder or overdue email with its return's check
 // too (checkReturn: ClaimReturnRecipient, whose unneeded it reports). One
 // the run's read does not show as a recipient (on a list another run
@@ -1032,6 +1034,14 @@ func (r *run) claim(ctx context.Context, note domain.Notification, to string, ch
 			return false, "", service.ErrNoLongerRecipient
 		}
 		premises = append(premises, pr)
+	}
+	if note.Kind == domain.KindPaymentDue && note.GrantID != "" && len(note.FunderIDs) == 1 {
+		// Addressed for the grant's funder as the run read it
+		// (grantFunderNow): a grant given to another funder since then
+		// fails the claim, so the former funder's contacts are never
+		// claimed on that read; the run reads the grant again and
+		// readdresses the email (see post).
+		premises = append(premises, service.GrantFunderPremise(note.GrantID, note.FunderIDs[0]))
 	}
 	if checkReturn {
 		return r.Store.ClaimReturnRecipient(ctx, note.ProgrammeID, note.ID, note.Attempts, to, note.ReturnID, premises...)

@@ -118,7 +118,8 @@ type Delivery interface {
 	//
 	// holds, when given, are the premises of what makes email a
 	// recipient as the caller read it (service.ContactPremise, a
-	// funder's contacts; service.MemberPremise, a member's roles): the
+	// funder's contacts; service.MemberPremise, a member's roles;
+	// service.GrantFunderPremise, a payment's grant's funder): the
 	// claim is made only while each still holds, in the same change, so
 	// nobody is claimed (and so emailed) once they have left what made
 	// them a recipient, whenever the caller read it. One no longer

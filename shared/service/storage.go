@@ -919,3 +919,16 @@ func ContactPremise(f domain.Funder) Premise {
 func MemberPremise(m domain.Member) Premise {
 	return Premise{Ref: domain.Ref(domain.EntityMember, m.Email), Record: m, Fields: []string{"Roles"}, Err: ErrNoLongerRecipient}
 }
+
+// GrantFunderPremise is the premise every recipient of a payment-due
+// email is claimed on besides their own (ContactPremise, MemberPremise):
+// the payment's grant is still funded by funderID, the funder the email
+// is addressed for as the notifier read the grant. A grant given to
+// another funder after that read fails it with ErrNoLongerRecipient and
+// writes nothing, so no contact of the former funder is claimed (and so
+// emailed) on a read of the grant that no longer holds: the notifier
+// reads the grant again and readdresses the email to its funder now.
+func GrantFunderPremise(grantID, funderID string) Premise {
+	return Premise{Ref: domain.Ref(domain.EntityGrant, grantID), Record: domain.Grant{ID: grantID, FunderID: funderID},
+		Fields: []string{"FunderID"}, Err: ErrNoLongerRecipient}
+}
