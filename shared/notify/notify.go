@@ -315,7 +315,13 @@ func (r *run) checkProgramme(ctx context.Context, d service.DirtyProgramme) erro
 		return err
 	}
 	r.count(func(rep *Report) { rep.TargetsRead += len(targets) })
-	fig, err := r.currents(ctx, pd, targets)
+	read := r.currents
+	if d.PaymentsWaiting > 0 {
+		// A payment on a target may fall due on these figures: read
+		// with their version, which its FallDue is conditioned on.
+		read = r.currentsAsOf
+	}
+	fig, err := read(ctx, pd, targets)
 	if err != nil {
 		return err
 	}
@@ -324,7 +330,7 @@ func (r *run) checkProgramme(ctx context.Context, d service.DirtyProgramme) erro
 			return err
 		}
 	}
-	if err := r.waitingPayments(ctx, pd, d, targets, fig.current); err != nil {
+	if err := r.waitingPayments(ctx, pd, d, targets, fig); err != nil {
 		return err
 	}
 	// Only now, with every milestone claimed and every payment it calls
@@ -538,10 +544,13 @@ func (r *run) readMembers(ctx context.Context, pd *programmeData) error {
 
 // figures are the counted figures some decisions of the run are made on,
 // as one read found them: the years of figures (series) and each target's
-// figure over its window on them (current, by target id).
+// figure over its window on them (current, by target id); and, when they
+// were read with it (currentsAsOf), the programme's figures version as of
+// that read (version), which a payment made due on them is conditioned on.
 type figures struct {
 	series  map[domain.SeriesKey]domain.DaySeries
 	current map[string]int64
+	version *int64
 }
 
 // currents reads the years of figures the targets' windows need, all in
@@ -577,6 +586,28 @@ func (r *run) currents(ctx context.Context, pd *programmeData, targets []domain.
 		return figures{}, err
 	}
 	return figures{series: series, current: domain.Currents(targets, pd.programme.StartDate, series)}, nil
+}
+
+// currentsAsOf is currents read with the programme's figures version
+// (service.TotalsStore.FiguresAsOf: one transactional read, the same one
+// request as currents' for up to service.MaxFiguresAsOf years), for
+// decisions that make a payment due: its FallDue is conditioned on that
+// version, as the API's release is (service.Release.Figures), so figures
+// corrected down (or a target raised) between this read and that write
+// make nothing due on figures no longer counted. Targets needing more
+// years than one such read holds are read as currents reads them, with
+// no version: a payment on one is judged again on a read of its own
+// target's years, with their version, before it falls due (waitingPayments).
+func (r *run) currentsAsOf(ctx context.Context, pd *programmeData, targets []domain.Target) (figures, error) {
+	keys := domain.SeriesKeys(targets, pd.programme.StartDate)
+	if len(keys) > service.MaxFiguresAsOf {
+		return r.currents(ctx, pd, targets)
+	}
+	series, version, err := r.Store.FiguresAsOf(ctx, pd.programme.ID, keys)
+	if err != nil {
+		return figures{}, err
+	}
+	return figures{series: series, current: domain.Currents(targets, pd.programme.StartDate, series), version: &version}, nil
 }
 
 // claimMilestones records each milestone a target calls for, judged on

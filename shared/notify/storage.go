@@ -221,7 +221,13 @@ type Payments interface {
 	// FallDue makes payment before due (after), records its email (note,
 	// pending) and moves grant g's figures, with ev, in one change,
 	// conditionally: only while the payment is scheduled at before's
-	// version. fell false means it is not (paid, cancelled, or made due
-	// by another run) and nothing was written.
-	FallDue(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent) (fell bool, err error)
+	// version and, when figures is not nil (a payment on a target), while
+	// the programme's figures version is still *figures, the one the
+	// decision was made on (service.TotalsStore.FiguresAsOf), as the
+	// API's own release is conditioned (service.Release.Figures). fell
+	// false means one of those failed (paid, cancelled, or made due by
+	// another run; or the figures, a target or a waiting payment changed
+	// since they were read, which marked the programme changed for the
+	// next run to judge again) and nothing was written.
+	FallDue(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent, figures *int64) (fell bool, err error)
 }

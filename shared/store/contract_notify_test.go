@@ -1039,10 +1039,10 @@ func ctDuePayments(c *ct) {
 	ev := func() domain.AuditEvent {
 		return c.change(p.ID, domain.EntityPayment, dated.ID, domain.ActionChange, dated, after).Audit
 	}
-	if fell, err := c.st.FallDue(c.ctx, p.ID, g, dated, after, note, ev()); err != nil || !fell {
+	if fell, err := c.st.FallDue(c.ctx, p.ID, g, dated, after, note, ev(), nil); err != nil || !fell {
 		c.Fatalf("fall due: %v %v", fell, err)
 	}
-	if fell, err := c.st.FallDue(c.ctx, p.ID, g, dated, after, note, ev()); err != nil || fell {
+	if fell, err := c.st.FallDue(c.ctx, p.ID, g, dated, after, note, ev(), nil); err != nil || fell {
 		c.Errorf("fell due twice: %v %v", fell, err)
 	}
 	if got := due("2030-01-01"); len(got) != 0 {
