@@ -572,7 +572,9 @@ type figures struct {
 // on one as it is posted.
 //
 // What is left is the moment between this read and the claim or write
-// after it, as with any read: a figure changed in it was counted when read,
+// after it, as with any read (not for a payment made due: its write is
+// conditioned on the figures version read with them, see currentsAsOf):
+// a figure changed in it was counted when read,
 // so a milestone claimed on it was crossed on counted figures (the SPEC's
 // "crosses"; a milestone once emailed is never taken back, and a tranche
 // once due stays due), and the change marks the programme changed again,

@@ -22,7 +22,10 @@ import (
 // email to the funder's contacts and the programme's leads are one
 // transaction conditioned on the payment still being scheduled, whoever
 // makes it due, so each payment falls due, and is emailed, at most once
-// however runs and changes overlap; once due it stays due whatever the
+// however runs and changes overlap; and, for a payment on a target, on
+// the figures version its decision was read at (currentsAsOf), as the
+// API's release is, so figures corrected between the read and the write
+// make nothing due on figures no longer counted; once due it stays due whatever the
 // figures do after (an email that goes once they have fallen back below
 // the threshold says so: postOf). The notifier sends every payment-due email, fixing
 // the recipients of those the API recorded (it reads neither funders nor

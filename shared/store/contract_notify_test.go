@@ -278,6 +278,32 @@ func ctClaimPremised(c *ct) {
 	if got, err := c.st.ClaimRecipient(c.ctx, p.ID, m.ID, leasedM.Attempts, l); !got || err != nil {
 		c.Errorf("claim with no premise: %v %v", got, err)
 	}
+
+	// A payment-due email's, on its grant's funder as read too: the grant
+	// given to another funder refuses a claim on the read before (its
+	// contact's premise holding still), one on the read after is made.
+	y := domain.Funder{ID: domain.NewID(), Name: "DH", Contacts: []string{b}, Version: 1, CreatedAt: now}
+	c.ok(c.st.CreateFunder(c.ctx, p.ID, y, c.change(p.ID, domain.EntityFunder, y.ID, domain.ActionCreate, nil, y)))
+	g := c.grant(p.ID, f.ID, "", 100)
+	moved := g
+	moved.FunderID, moved.Version = y.ID, 2
+	pn := ctNote(c, p.ID, 90, a, b)
+	leasedP, ok, err := c.st.LeaseNotification(c.ctx, p.ID, pn.ID, now, time.Minute)
+	if err != nil || !ok {
+		c.Fatalf("lease: %v %v", ok, err)
+	}
+	c.ok(c.st.UpdateGrant(c.ctx, p.ID, g, moved, c.change(p.ID, domain.EntityGrant, g.ID, domain.ActionChange, g, moved)))
+	if got, err := c.st.ClaimRecipient(c.ctx, p.ID, pn.ID, leasedP.Attempts, a, service.ContactPremise(after),
+		service.GrantFunderPremise(g.ID, f.ID)); got || !errors.Is(err, service.ErrNoLongerRecipient) {
+		c.Errorf("claim on the grant's funder before it moved: %v %v", got, err)
+	}
+	if got := c.note(p.ID, pn.ID); got.Sending != nil {
+		c.Errorf("refused claim wrote sending %v", got.Sending)
+	}
+	if got, err := c.st.ClaimRecipient(c.ctx, p.ID, pn.ID, leasedP.Attempts, b, service.ContactPremise(y),
+		service.GrantFunderPremise(g.ID, y.ID)); !got || err != nil {
+		c.Errorf("claim on the grant's funder now: %v %v", got, err)
+	}
 }
 
 // ctReaddress: a leased notification's recipients, those withdrawn and

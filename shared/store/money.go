@@ -314,9 +314,13 @@ var errNotScheduled = errors.New("payment no longer scheduled")
 // FallDue makes a scheduled payment due (after) and records the email
 // about it (note), with its grant's figures and its audit event, in one
 // transaction conditioned on the payment still being scheduled at
-// before's version. It reports false when it is not (paid, cancelled, or
-// made due by another run): so a payment falls due, and is emailed, at
-// most once, however runs overlap.
+// before's version and, with figures (a payment on a target), on the
+// changed marker's count of changes being still *figures, the figures
+// version the decision was read at (see FiguresAsOf), as a change's
+// release is. It reports false when either fails (paid, cancelled, or made
+// due by another run; the figures, a target or a waiting payment changed
+// since the read): so a payment falls due, and is emailed, at most once,
+// however runs overlap, and never on figures no longer counted.
 func (s *Store) FallDue(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent, figures *int64) (bool, error) {
 	item, err := record(after, "payment", paymentKeys(programmeID, after))
 	if err != nil {
