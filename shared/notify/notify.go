@@ -660,8 +660,58 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 		}
 		return 0
 	})
+	// A "reached" or "missed" email is claimed on the target's notify
+	// list as read (service.TargetNotifyPremise): a funder taken off it
+	// (or put on it, or the target removed) since fails the claim, which
+	// wrote nothing; the target is read again (consistently) and the
+	// email addressed to its list then, the judgement kept (made on the
+	// figures and target as read: the change marked the programme
+	// changed, so the next run judges it again). A list that keeps
+	// changing under the run is left after MaxRereads reads: each change
+	// marked the programme changed, so the next run looks again.
+	for rereads := 0; ; rereads++ {
+		err := r.claimMilestonesFor(ctx, pd, t, fig, milestones, current, today)
+		if !errors.Is(err, service.ErrNoLongerRecipient) {
+			return err
+		}
+		if rereads == MaxRereads {
+			r.log().Warn("target's notify list keeps changing; left for the next run", "target", t.ID)
+			return nil
+		}
+		now, found, err := r.targetNow(ctx, pd, t.ID)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return nil // removed since: nobody to tell
+		}
+		t.Notify = now.Notify
+	}
+}
+
+// targetNow reads a target as it now stands (a consistent read), and the
+// programme's funders and members again (reread), after a milestone's
+// claim found its notify list changed since the run read it.
+func (r *run) targetNow(ctx context.Context, pd *programmeData, id string) (domain.Target, bool, error) {
+	var t domain.Target
+	get := &service.Get{Ref: domain.Ref(domain.EntityTarget, id), Into: &t}
+	if err := r.Store.Read(ctx, pd.programme.ID, get); err != nil {
+		return domain.Target{}, false, err
+	}
+	if !get.Found {
+		return domain.Target{}, false, nil
+	}
+	return t, true, r.reread(ctx, pd)
+}
+
+// claimMilestonesFor claims milestones (ascending) of t, judged on fig,
+// each addressed to t.Notify's funders' contacts as the run read them
+// (the at-risk email to the leads), on the premise that t's notify list
+// is still t.Notify (service.ErrNoLongerRecipient when it is not).
+func (r *run) claimMilestonesFor(ctx context.Context, pd *programmeData, t domain.Target, fig figures, milestones []domain.Milestone, current int64, today domain.Date) error {
 	from, to := t.Window(pd.programme.StartDate)
 	figuresTo := t.LastFigure(pd.programme.StartDate, fig.series)
+	notifyAsRead := service.TargetNotifyPremise(t)
 	var reached []domain.Notification // ascending, claimed together
 	for _, m := range milestones {
 		note := domain.Notification{
@@ -670,9 +720,11 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 			Figure: current, Value: t.Value, Metric: t.Metric, ProjectID: t.ProjectID, On: today,
 			PeriodStart: from, PeriodEnd: to, FiguresTo: figuresTo,
 		}
+		var holds []service.Premise
 		if m.Kind == domain.KindAtRisk {
 			note.Recipients = slices.Clone(pd.leads)
 		} else {
+			holds = []service.Premise{notifyAsRead}
 			note.FunderIDs = slices.Clone(t.Notify)
 			note.FunderContacts = map[string][]string{}
 			for _, fid := range t.Notify {
@@ -691,7 +743,7 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 			reached = append(reached, note)
 			continue
 		}
-		claimed, err := r.Store.ClaimNotification(ctx, note)
+		claimed, err := r.Store.ClaimNotification(ctx, note, holds...)
 		if err != nil {
 			return err
 		}
@@ -699,7 +751,7 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 			r.count(func(rep *Report) { rep.Claimed++ })
 		}
 	}
-	return r.claimReached(ctx, reached)
+	return r.claimReached(ctx, reached, notifyAsRead)
 }
 
 // claimReached claims a target's thresholds reached (ascending) in one
@@ -711,7 +763,7 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 // which was recorded (a threshold added to the target after its higher
 // one went). A claim at a time, the rest claimed with the first that
 // fails: at most one request per threshold, as claiming each alone made.
-func (r *run) claimReached(ctx context.Context, group []domain.Notification) error {
+func (r *run) claimReached(ctx context.Context, group []domain.Notification, holds ...service.Premise) error {
 	carrier := ""
 	for len(group) > 0 {
 		if carrier == "" {
@@ -728,7 +780,7 @@ func (r *run) claimReached(ctx context.Context, group []domain.Notification) err
 				top.Covers = append(top.Covers, group[i].Threshold)
 			}
 		}
-		taken, err := r.Store.ClaimNotifications(ctx, group)
+		taken, err := r.Store.ClaimNotifications(ctx, group, holds...)
 		if err != nil {
 			return err
 		}

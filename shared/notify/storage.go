@@ -67,13 +67,23 @@ type Milestones interface {
 	// notification has its id yet. false means one had (this run, an
 	// earlier or a concurrent one claimed it) and nothing was written. A
 	// pending one is then listed by PendingNotifications.
-	ClaimNotification(ctx context.Context, n domain.Notification) (claimed bool, err error)
+	//
+	// holds, when given, are the premises the notification was addressed
+	// on (service.TargetNotifyPremise: a "reached" or "missed" email's
+	// target's notify list as the caller read it), checked in the same
+	// change: one no longer holding, and no notification having the id,
+	// is its Err (service.ErrNoLongerRecipient), claimed false and
+	// nothing written, so no email is ever recorded for funders the
+	// target stopped naming after the caller's read.
+	ClaimNotification(ctx context.Context, n domain.Notification, holds ...service.Premise) (claimed bool, err error)
 	// ClaimNotifications records several notifications, each with its
 	// creation's audit event, in one change: all of them or none. When
 	// one of them has been claimed already, nothing is written and taken
 	// is its id (the first found). A target's thresholds crossed at once
 	// are claimed so: the one email's notification with those it covers.
-	ClaimNotifications(ctx context.Context, ns []domain.Notification) (taken string, err error)
+	// holds are ClaimNotification's, checked in the same change (one
+	// already claimed decides first: taken, nil).
+	ClaimNotifications(ctx context.Context, ns []domain.Notification, holds ...service.Premise) (taken string, err error)
 }
 
 // Delivery sends what is pending: each notification under a lease, each
