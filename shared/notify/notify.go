@@ -1234,7 +1234,12 @@ func (r *run) grantFunderNow(ctx context.Context, note *domain.Notification) (*d
 // now stand (read once a run: details; again when a claim finds them
 // changed since: reread), by its kind: a milestone reached
 // or missed, the contacts of the funders it was recorded for (and, in
-// contacts, each one's); one at risk, the programme's leads; a reporting
+// contacts, each one's: the target's notify list as it stood at the
+// claim, which was conditioned on it, see claimMilestones; the target is
+// not read again as the email goes, so a funder taken off the list after
+// the claim is still emailed, at its contacts as they now are; the SPEC
+// names no rule for that, and this is the rule docs/dynamodb.md states);
+// one at risk, the programme's leads; a reporting
 // email, its own (reportingRecipients); a payment's, its funder's contacts
 // and the leads (paymentRecipients). holds says, for each of them, what
 // makes them one as the run read it, which their claim is premised on
