@@ -13,6 +13,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testkit"
 )
@@ -70,7 +71,7 @@ func (h *apiH) Build(t testing.TB) *testkit.Builder {
 // (no API route makes them), in whichever storage the API runs over.
 func (h *apiH) claimNotification(t testing.TB, n domain.Notification) {
 	t.Helper()
-	var claim func(context.Context, domain.Notification) (bool, error)
+	var claim func(context.Context, domain.Notification, ...service.Premise) (bool, error)
 	if h.mem != nil {
 		claim = h.mem.Store.ClaimNotification
 	} else {

@@ -319,7 +319,13 @@ func (r *run) checkProgramme(ctx context.Context, d service.DirtyProgramme) erro
 		return err
 	}
 	r.count(func(rep *Report) { rep.TargetsRead += len(targets) })
-	fig, err := r.currents(ctx, pd, targets)
+	read := r.currents
+	if d.PaymentsWaiting > 0 {
+		// A payment on a target may fall due on these figures: read
+		// with their version, which its FallDue is conditioned on.
+		read = r.currentsAsOf
+	}
+	fig, err := read(ctx, pd, targets)
 	if err != nil {
 		return err
 	}
@@ -347,7 +353,7 @@ func (r *run) checkProgramme(ctx context.Context, d service.DirtyProgramme) erro
 			}
 		}
 	}
-	if err := r.waitingPayments(ctx, pd, d, targets, fig.current); err != nil {
+	if err := r.waitingPayments(ctx, pd, d, targets, fig); err != nil {
 		return err
 	}
 	// Only now, with every milestone claimed and every payment it calls
@@ -573,10 +579,13 @@ func (r *run) readMembers(ctx context.Context, pd *programmeData) error {
 
 // figures are the counted figures some decisions of the run are made on,
 // as one read found them: the years of figures (series) and each target's
-// figure over its window on them (current, by target id).
+// figure over its window on them (current, by target id); and, when they
+// were read with it (currentsAsOf), the programme's figures version as of
+// that read (version), which a payment made due on them is conditioned on.
 type figures struct {
 	series  map[domain.SeriesKey]domain.DaySeries
 	current map[string]int64
+	version *int64
 }
 
 // currents reads the years of figures the targets' windows need, all in
@@ -598,7 +607,9 @@ type figures struct {
 // on one as it is posted.
 //
 // What is left is the moment between this read and the claim or write
-// after it, as with any read: a figure changed in it was counted when read,
+// after it, as with any read (not for a payment made due: its write is
+// conditioned on the figures version read with them, see currentsAsOf):
+// a figure changed in it was counted when read,
 // so a milestone claimed on it was crossed on counted figures (the SPEC's
 // "crosses"; a milestone once emailed is never taken back, and a tranche
 // once due stays due), and the change marks the programme changed again,
@@ -612,6 +623,28 @@ func (r *run) currents(ctx context.Context, pd *programmeData, targets []domain.
 		return figures{}, err
 	}
 	return figures{series: series, current: domain.Currents(targets, pd.programme.StartDate, series)}, nil
+}
+
+// currentsAsOf is currents read with the programme's figures version
+// (service.TotalsStore.FiguresAsOf: one transactional read, the same one
+// request as currents' for up to service.MaxFiguresAsOf years), for
+// decisions that make a payment due: its FallDue is conditioned on that
+// version, as the API's release is (service.Release.Figures), so figures
+// corrected down (or a target raised) between this read and that write
+// make nothing due on figures no longer counted. Targets needing more
+// years than one such read holds are read as currents reads them, with
+// no version: a payment on one is judged again on a read of its own
+// target's years, with their version, before it falls due (waitingPayments).
+func (r *run) currentsAsOf(ctx context.Context, pd *programmeData, targets []domain.Target) (figures, error) {
+	keys := domain.SeriesKeys(targets, pd.programme.StartDate)
+	if len(keys) > service.MaxFiguresAsOf {
+		return r.currents(ctx, pd, targets)
+	}
+	series, version, err := r.Store.FiguresAsOf(ctx, pd.programme.ID, keys)
+	if err != nil {
+		return figures{}, err
+	}
+	return figures{series: series, current: domain.Currents(targets, pd.programme.StartDate, series), version: &version}, nil
 }
 
 // claimMilestones records each milestone a target calls for, judged on
@@ -667,8 +700,58 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 		}
 		return 0
 	})
+	// A "reached" or "missed" email is claimed on the target's notify
+	// list as read (service.TargetNotifyPremise): a funder taken off it
+	// (or put on it, or the target removed) since fails the claim, which
+	// wrote nothing; the target is read again (consistently) and the
+	// email addressed to its list then, the judgement kept (made on the
+	// figures and target as read: the change marked the programme
+	// changed, so the next run judges it again). A list that keeps
+	// changing under the run is left after MaxRereads reads: each change
+	// marked the programme changed, so the next run looks again.
+	for rereads := 0; ; rereads++ {
+		err := r.claimMilestonesFor(ctx, pd, t, fig, milestones, current, today)
+		if !errors.Is(err, service.ErrNoLongerRecipient) {
+			return err
+		}
+		if rereads == MaxRereads {
+			r.log().Warn("target's notify list keeps changing; left for the next run", "target", t.ID)
+			return nil
+		}
+		now, found, err := r.targetNow(ctx, pd, t.ID)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return nil // removed since: nobody to tell
+		}
+		t.Notify = now.Notify
+	}
+}
+
+// targetNow reads a target as it now stands (a consistent read), and the
+// programme's funders and members again (reread), after a milestone's
+// claim found its notify list changed since the run read it.
+func (r *run) targetNow(ctx context.Context, pd *programmeData, id string) (domain.Target, bool, error) {
+	var t domain.Target
+	get := &service.Get{Ref: domain.Ref(domain.EntityTarget, id), Into: &t}
+	if err := r.Store.Read(ctx, pd.programme.ID, get); err != nil {
+		return domain.Target{}, false, err
+	}
+	if !get.Found {
+		return domain.Target{}, false, nil
+	}
+	return t, true, r.reread(ctx, pd)
+}
+
+// claimMilestonesFor claims milestones (ascending) of t, judged on fig,
+// each addressed to t.Notify's funders' contacts as the run read them
+// (the at-risk email to the leads), on the premise that t's notify list
+// is still t.Notify (service.ErrNoLongerRecipient when it is not).
+func (r *run) claimMilestonesFor(ctx context.Context, pd *programmeData, t domain.Target, fig figures, milestones []domain.Milestone, current int64, today domain.Date) error {
 	from, to := t.Window(pd.programme.StartDate)
 	figuresTo := t.LastFigure(pd.programme.StartDate, fig.series)
+	notifyAsRead := service.TargetNotifyPremise(t)
 	var reached []domain.Notification // ascending, claimed together
 	for _, m := range milestones {
 		note := domain.Notification{
@@ -677,9 +760,11 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 			Figure: current, Value: t.Value, Metric: t.Metric, ProjectID: t.ProjectID, On: today,
 			PeriodStart: from, PeriodEnd: to, FiguresTo: figuresTo,
 		}
+		var holds []service.Premise
 		if m.Kind == domain.KindAtRisk {
 			note.Recipients = slices.Clone(pd.leads)
 		} else {
+			holds = []service.Premise{notifyAsRead}
 			note.FunderIDs = slices.Clone(t.Notify)
 			note.FunderContacts = map[string][]string{}
 			for _, fid := range t.Notify {
@@ -698,7 +783,7 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 			reached = append(reached, note)
 			continue
 		}
-		claimed, err := r.Store.ClaimNotification(ctx, note)
+		claimed, err := r.Store.ClaimNotification(ctx, note, holds...)
 		if err != nil {
 			return err
 		}
@@ -706,7 +791,7 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 			r.count(func(rep *Report) { rep.Claimed++ })
 		}
 	}
-	return r.claimReached(ctx, reached)
+	return r.claimReached(ctx, reached, notifyAsRead)
 }
 
 // missedDue reports whether, today, the "missed" email of a target
@@ -801,7 +886,7 @@ func (r *run) missedWaits(ctx context.Context, pd *programmeData, targets []doma
 // which was recorded (a threshold added to the target after its higher
 // one went). A claim at a time, the rest claimed with the first that
 // fails: at most one request per threshold, as claiming each alone made.
-func (r *run) claimReached(ctx context.Context, group []domain.Notification) error {
+func (r *run) claimReached(ctx context.Context, group []domain.Notification, holds ...service.Premise) error {
 	carrier := ""
 	for len(group) > 0 {
 		if carrier == "" {
@@ -818,7 +903,7 @@ func (r *run) claimReached(ctx context.Context, group []domain.Notification) err
 				top.Covers = append(top.Covers, group[i].Threshold)
 			}
 		}
-		taken, err := r.Store.ClaimNotifications(ctx, group)
+		taken, err := r.Store.ClaimNotifications(ctx, group, holds...)
 		if err != nil {
 			return err
 		}
@@ -1141,7 +1226,9 @@ func (r *run) postOf(ctx context.Context, note domain.Notification, listed []dom
 
 // claim claims to, one of note's recipients, before its email is sent
 // (ClaimRecipient): on the premise of what makes them a recipient as the
-// run read it (holds), unless that cannot be told (known false); the
+// run read it (holds), unless that cannot be told (known false); each of
+// a payment-due email's on its grant's funder too, as the run read it
+// (service.GrantFunderPremise); the
 // first of a return's reminder or overdue email with its return's check
 // too (checkReturn: ClaimReturnRecipient, whose unneeded it reports). One
 // the run's read does not show as a recipient (on a list another run
@@ -1155,6 +1242,14 @@ func (r *run) claim(ctx context.Context, note domain.Notification, to string, ch
 			return false, "", service.ErrNoLongerRecipient
 		}
 		premises = append(premises, pr)
+	}
+	if note.Kind == domain.KindPaymentDue && note.GrantID != "" && len(note.FunderIDs) == 1 {
+		// Addressed for the grant's funder as the run read it
+		// (grantFunderNow): a grant given to another funder since then
+		// fails the claim, so the former funder's contacts are never
+		// claimed on that read; the run reads the grant again and
+		// readdresses the email (see post).
+		premises = append(premises, service.GrantFunderPremise(note.GrantID, note.FunderIDs[0]))
 	}
 	if checkReturn {
 		return r.Store.ClaimReturnRecipient(ctx, note.ProgrammeID, note.ID, note.Attempts, to, note.ReturnID, premises...)
@@ -1262,7 +1357,12 @@ func (r *run) grantFunderNow(ctx context.Context, note *domain.Notification) (*d
 // now stand (read once a run: details; again when a claim finds them
 // changed since: reread), by its kind: a milestone reached
 // or missed, the contacts of the funders it was recorded for (and, in
-// contacts, each one's); one at risk, the programme's leads; a reporting
+// contacts, each one's: the target's notify list as it stood at the
+// claim, which was conditioned on it, see claimMilestones; the target is
+// not read again as the email goes, so a funder taken off the list after
+// the claim is still emailed, at its contacts as they now are; the SPEC
+// names no rule for that, and this is the rule docs/dynamodb.md states);
+// one at risk, the programme's leads; a reporting
 // email, its own (reportingRecipients); a payment's, its funder's contacts
 // and the leads (paymentRecipients). holds says, for each of them, what
 // makes them one as the run read it, which their claim is premised on

@@ -22,7 +22,10 @@ import (
 // email to the funder's contacts and the programme's leads are one
 // transaction conditioned on the payment still being scheduled, whoever
 // makes it due, so each payment falls due, and is emailed, at most once
-// however runs and changes overlap; once due it stays due whatever the
+// however runs and changes overlap; and, for a payment on a target, on
+// the figures version its decision was read at (currentsAsOf), as the
+// API's release is, so figures corrected between the read and the write
+// make nothing due on figures no longer counted; once due it stays due whatever the
 // figures do after (an email that goes once they have fallen back below
 // the threshold says so: postOf). The notifier sends every payment-due email, fixing
 // the recipients of those the API recorded (it reads neither funders nor
@@ -46,7 +49,7 @@ func (r *run) duePaymentsShard(ctx context.Context, shard int) error {
 			if err != nil {
 				return err
 			}
-			if err := r.fallDue(ctx, pd, d.Payment, d.Payment.Due(), domain.TriggerWords{}); err != nil {
+			if err := r.fallDue(ctx, pd, d.Payment, d.Payment.Due(), domain.TriggerWords{}, nil); err != nil {
 				return err
 			}
 		}
@@ -59,11 +62,12 @@ func (r *run) duePaymentsShard(ctx context.Context, shard int) error {
 
 // waitingPayments makes due the payments of a changed programme whose
 // target has reached their threshold, or whose return has been accepted.
-// targets are the programme's, with their figures (currents) as this run
-// counted them; the returns waited on are read by key, a hundred a
-// request. A programme with no payment waiting (the count read with its
-// changed marker) costs nothing.
-func (r *run) waitingPayments(ctx context.Context, pd *programmeData, d service.DirtyProgramme, targets []domain.Target, currents map[string]int64) error {
+// targets are the programme's, with their figures (fig: currentsAsOf) as
+// this run counted them, and the figures version they were read at, which
+// a payment on a target falls due on condition of (fallDue); the returns
+// waited on are read by key, a hundred a request. A programme with no
+// payment waiting (the count read with its changed marker) costs nothing.
+func (r *run) waitingPayments(ctx context.Context, pd *programmeData, d service.DirtyProgramme, targets []domain.Target, fig figures) error {
 	if d.PaymentsWaiting <= 0 {
 		return nil
 	}
@@ -78,11 +82,26 @@ func (r *run) waitingPayments(ctx context.Context, pd *programmeData, d service.
 	today := domain.UKDate(r.start)
 	for _, p := range waiting {
 		var words domain.TriggerWords
+		var version *int64 // the figures version a payment on a target falls due on
 		switch p.Trigger.Kind {
 		case domain.TriggerMilestone:
 			i := slices.IndexFunc(targets, func(t domain.Target) bool { return t.ID == p.Trigger.TargetID })
-			if i < 0 || !p.Trigger.Reached(targets[i], currents[targets[i].ID]) {
+			if i < 0 || !p.Trigger.Reached(targets[i], fig.current[targets[i].ID]) {
 				continue
+			}
+			version = fig.version
+			if version == nil {
+				// Read without a version (more years than one read
+				// holds): judged again on its own target's years, read
+				// with theirs.
+				own, err := r.currentsAsOf(ctx, pd, targets[i:i+1])
+				if err != nil {
+					return err
+				}
+				if own.version == nil || !p.Trigger.Reached(targets[i], own.current[targets[i].ID]) {
+					continue
+				}
+				version = own.version
 			}
 			words.Target = &targets[i]
 		case domain.TriggerReturn:
@@ -94,7 +113,7 @@ func (r *run) waitingPayments(ctx context.Context, pd *programmeData, d service.
 		default:
 			continue
 		}
-		if err := r.fallDue(ctx, pd, p, today, words); err != nil {
+		if err := r.fallDue(ctx, pd, p, today, words, version); err != nil {
 			return err
 		}
 	}
@@ -145,8 +164,12 @@ func (r *run) returnsOf(ctx context.Context, programmeID string, payments []doma
 // A payment on a target records the target it fell due on (in the same
 // write), which may have changed since the payment was made: the grant
 // page names it so once the payment is due, whatever becomes of the
-// target after.
-func (r *run) fallDue(ctx context.Context, pd *programmeData, p domain.Payment, since domain.Date, words domain.TriggerWords) error {
+// target after. figures, for a payment on a target, is the figures
+// version its decision was made on (currentsAsOf): it falls due only
+// while no change of the figures, targets or waiting payments came since
+// (FallDue). One that came leaves it scheduled, and the programme marked
+// changed by it, for the next run to judge on the figures as they then are.
+func (r *run) fallDue(ctx context.Context, pd *programmeData, p domain.Payment, since domain.Date, words domain.TriggerWords, figures *int64) error {
 	// Dated after p was read, so never before it was created.
 	at := r.stamp()
 	after, ok := p.FallDue(since, at)
@@ -177,7 +200,7 @@ func (r *run) fallDue(ctx context.Context, pd *programmeData, p domain.Payment, 
 	// programme's leads.
 	note.Recipients, note.FunderContacts = paymentRecipients(pd, g.FunderID)
 	ev := domain.NewAuditEvent(Actor, pd.programme.ID, domain.EntityPayment, p.ID, domain.ActionChange, p, after, at)
-	fell, err := r.Store.FallDue(ctx, pd.programme.ID, g, p, after, note, ev)
+	fell, err := r.Store.FallDue(ctx, pd.programme.ID, g, p, after, note, ev, figures)
 	if err != nil {
 		return err
 	}

@@ -22,8 +22,8 @@ type afterClaim struct {
 	errs []error
 }
 
-func (a *afterClaim) ClaimNotification(ctx context.Context, n domain.Notification) (bool, error) {
-	claimed, err := a.Storage.ClaimNotification(ctx, n)
+func (a *afterClaim) ClaimNotification(ctx context.Context, n domain.Notification, holds ...service.Premise) (bool, error) {
+	claimed, err := a.Storage.ClaimNotification(ctx, n, holds...)
 	a.mu.Lock()
 	f := a.then[n.ID]
 	delete(a.then, n.ID)

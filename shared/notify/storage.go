@@ -73,13 +73,23 @@ type Milestones interface {
 	// notification has its id yet. false means one had (this run, an
 	// earlier or a concurrent one claimed it) and nothing was written. A
 	// pending one is then listed by PendingNotifications.
-	ClaimNotification(ctx context.Context, n domain.Notification) (claimed bool, err error)
+	//
+	// holds, when given, are the premises the notification was addressed
+	// on (service.TargetNotifyPremise: a "reached" or "missed" email's
+	// target's notify list as the caller read it), checked in the same
+	// change: one no longer holding, and no notification having the id,
+	// is its Err (service.ErrNoLongerRecipient), claimed false and
+	// nothing written, so no email is ever recorded for funders the
+	// target stopped naming after the caller's read.
+	ClaimNotification(ctx context.Context, n domain.Notification, holds ...service.Premise) (claimed bool, err error)
 	// ClaimNotifications records several notifications, each with its
 	// creation's audit event, in one change: all of them or none. When
 	// one of them has been claimed already, nothing is written and taken
 	// is its id (the first found). A target's thresholds crossed at once
 	// are claimed so: the one email's notification with those it covers.
-	ClaimNotifications(ctx context.Context, ns []domain.Notification) (taken string, err error)
+	// holds are ClaimNotification's, checked in the same change (one
+	// already claimed decides first: taken, nil).
+	ClaimNotifications(ctx context.Context, ns []domain.Notification, holds ...service.Premise) (taken string, err error)
 }
 
 // Delivery sends what is pending: each notification under a lease, each
@@ -124,7 +134,8 @@ type Delivery interface {
 	//
 	// holds, when given, are the premises of what makes email a
 	// recipient as the caller read it (service.ContactPremise, a
-	// funder's contacts; service.MemberPremise, a member's roles): the
+	// funder's contacts; service.MemberPremise, a member's roles;
+	// service.GrantFunderPremise, a payment's grant's funder): the
 	// claim is made only while each still holds, in the same change, so
 	// nobody is claimed (and so emailed) once they have left what made
 	// them a recipient, whenever the caller read it. One no longer
@@ -226,7 +237,13 @@ type Payments interface {
 	// FallDue makes payment before due (after), records its email (note,
 	// pending) and moves grant g's figures, with ev, in one change,
 	// conditionally: only while the payment is scheduled at before's
-	// version. fell false means it is not (paid, cancelled, or made due
-	// by another run) and nothing was written.
-	FallDue(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent) (fell bool, err error)
+	// version and, when figures is not nil (a payment on a target), while
+	// the programme's figures version is still *figures, the one the
+	// decision was made on (service.TotalsStore.FiguresAsOf), as the
+	// API's own release is conditioned (service.Release.Figures). fell
+	// false means one of those failed (paid, cancelled, or made due by
+	// another run; or the figures, a target or a waiting payment changed
+	// since they were read, which marked the programme changed for the
+	// next run to judge again) and nothing was written.
+	FallDue(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent, figures *int64) (fell bool, err error)
 }

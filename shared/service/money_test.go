@@ -263,10 +263,10 @@ func TestPaymentLife(t *testing.T) {
 	note := domain.Notification{ID: domain.PaymentNotificationID(ms.ID), Kind: domain.KindPaymentDue, ProgrammeID: w.P,
 		PaymentID: ms.ID, Status: domain.NotificationPending, FunderIDs: []string{w.X}, Recipients: contactsX, CreatedAt: clock}
 	ev := domain.NewAuditEvent(caller(admin), w.P, domain.EntityPayment, ms.ID, domain.ActionChange, ms, due, clock)
-	if ok, err := w.st.FallDue(w.ctx, w.P, g, ms, due, note, ev); !ok || err != nil {
+	if ok, err := w.st.FallDue(w.ctx, w.P, g, ms, due, note, ev, nil); !ok || err != nil {
 		t.Fatalf("falling due: %v %v", ok, err)
 	}
-	if ok, err := w.st.FallDue(w.ctx, w.P, g, ms, due, note, ev); ok || err != nil {
+	if ok, err := w.st.FallDue(w.ctx, w.P, g, ms, due, note, ev, nil); ok || err != nil {
 		t.Errorf("fell due twice: %v %v", ok, err)
 	}
 	money := must(sc.Progress()).Money

@@ -919,3 +919,30 @@ func ContactPremise(f domain.Funder) Premise {
 func MemberPremise(m domain.Member) Premise {
 	return Premise{Ref: domain.Ref(domain.EntityMember, m.Email), Record: m, Fields: []string{"Roles"}, Err: ErrNoLongerRecipient}
 }
+
+// GrantFunderPremise is the premise every recipient of a payment-due
+// email is claimed on besides their own (ContactPremise, MemberPremise):
+// the payment's grant is still funded by funderID, the funder the email
+// is addressed for as the notifier read the grant. A grant given to
+// another funder after that read fails it with ErrNoLongerRecipient and
+// writes nothing, so no contact of the former funder is claimed (and so
+// emailed) on a read of the grant that no longer holds: the notifier
+// reads the grant again and readdresses the email to its funder now.
+func GrantFunderPremise(grantID, funderID string) Premise {
+	return Premise{Ref: domain.Ref(domain.EntityGrant, grantID), Record: domain.Grant{ID: grantID, FunderID: funderID},
+		Fields: []string{"FunderID"}, Err: ErrNoLongerRecipient}
+}
+
+// TargetNotifyPremise is the premise a target's "reached" or "missed"
+// email is claimed on (the notifier's ClaimNotification(s)): the target
+// is still there and its notify list is still t.Notify, the funders the
+// email is addressed for as the notifier read the target. A funder taken
+// off the list (or put on it, or the target removed) after that read
+// fails it with ErrNoLongerRecipient and writes nothing, so no email is
+// recorded for funders the target no longer names: the notifier reads
+// the target again and addresses the email to its list then. Only Notify
+// is compared: a target renamed or retimed meanwhile refuses nothing.
+func TargetNotifyPremise(t domain.Target) Premise {
+	return Premise{Ref: domain.Ref(domain.EntityTarget, t.ID), Record: domain.Target{ID: t.ID, Notify: t.Notify},
+		Fields: []string{"Notify"}, Err: ErrNoLongerRecipient}
+}

@@ -192,13 +192,30 @@ func ctPaymentLife(c *ct) {
 	events := len(ctAll(c, 100, func(pg service.Page) ([]domain.AuditEvent, string, error) {
 		return c.st.History(c.ctx, p.ID, domain.Ref(domain.EntityPayment, ms.ID), pg)
 	}))
-	ok, err := c.st.FallDue(c.ctx, p.ID, g, ms, due, note, ev())
+	// On a target, on the figures version it was judged on: not on one
+	// the figures have moved from (nothing written), on the one they
+	// still have.
+	_, version, err := c.st.FiguresAsOf(c.ctx, p.ID, nil)
+	c.ok(err)
+	unmoved := c.state(p.ID)
+	stale := version + 1
+	if fell, err := c.st.FallDue(c.ctx, p.ID, g, ms, due, note, ev(), &stale); err != nil || fell {
+		c.Errorf("fell due on a figures version that is not the programme's: %v %v", fell, err)
+	}
+	if c.state(p.ID) != unmoved {
+		c.Error("falling due on a stale figures version changed something")
+	}
+	status(g.ID, ms.ID, domain.PaymentScheduled)
+	if _, ok := ctGet[domain.Notification](c, p.ID, domain.Ref(domain.EntityNotification, note.ID)); ok {
+		c.Error("falling due on a stale figures version recorded its email")
+	}
+	ok, err := c.st.FallDue(c.ctx, p.ID, g, ms, due, note, ev(), &version)
 	c.ok(err)
 	if !ok {
 		c.Fatal("a scheduled payment did not fall due")
 	}
 	before := c.state(p.ID)
-	if again, err := c.st.FallDue(c.ctx, p.ID, g, ms, due, note, ev()); err != nil || again {
+	if again, err := c.st.FallDue(c.ctx, p.ID, g, ms, due, note, ev(), nil); err != nil || again {
 		c.Errorf("fell due twice: %v %v", again, err)
 	}
 	if c.state(p.ID) != before {
@@ -231,7 +248,7 @@ func ctPaymentLife(c *ct) {
 		c.Errorf("once paid: %+v", m)
 	}
 	// A paid payment does not fall due, nor does a cancelled one.
-	if again, err := c.st.FallDue(c.ctx, p.ID, g, paid, paid, domain.Notification{ID: "x.payment-due", ProgrammeID: p.ID}, ev()); err != nil || again {
+	if again, err := c.st.FallDue(c.ctx, p.ID, g, paid, paid, domain.Notification{ID: "x.payment-due", ProgrammeID: p.ID}, ev(), nil); err != nil || again {
 		c.Errorf("a paid payment fell due: %v %v", again, err)
 	}
 	gone := ctPayment(g.ID, 10_00, dated, "2025-01-01")
@@ -241,7 +258,7 @@ func ctPaymentLife(c *ct) {
 	c.ok(c.changePayment(p.ID, g, gone, cancelled))
 	status(g.ID, gone.ID, domain.PaymentCancelled)
 	fell, _ := gone.FallDue(domain.DateOf(now), now)
-	if again, err := c.st.FallDue(c.ctx, p.ID, g, gone, fell, domain.Notification{ID: domain.PaymentNotificationID(gone.ID), ProgrammeID: p.ID}, ev()); err != nil || again {
+	if again, err := c.st.FallDue(c.ctx, p.ID, g, gone, fell, domain.Notification{ID: domain.PaymentNotificationID(gone.ID), ProgrammeID: p.ID}, ev(), nil); err != nil || again {
 		c.Errorf("a cancelled payment fell due: %v %v", again, err)
 	}
 }

@@ -30,6 +30,7 @@ func TestContractNotifier(t *testing.T) {
 		{"recipients and finishing", ctFinish},
 		{"readdressing a leased notification", ctReaddress},
 		{"a recipient's claim on what makes them one", ctClaimPremised},
+		{"a milestone's claim on its target's notify list", ctClaimOnNotifyList},
 		{"pending notifications by shard", ctPending},
 		{"changed programmes and due targets", ctDueTargets},
 		{"waking a target", ctWakeTarget},
@@ -278,6 +279,106 @@ func ctClaimPremised(c *ct) {
 	// Without premises it is claimed as ever.
 	if got, err := c.st.ClaimRecipient(c.ctx, p.ID, m.ID, leasedM.Attempts, l); !got || err != nil {
 		c.Errorf("claim with no premise: %v %v", got, err)
+	}
+
+	// A payment-due email's, on its grant's funder as read too: the grant
+	// given to another funder refuses a claim on the read before (its
+	// contact's premise holding still), one on the read after is made.
+	y := domain.Funder{ID: domain.NewID(), Name: "DH", Contacts: []string{b}, Version: 1, CreatedAt: now}
+	c.ok(c.st.CreateFunder(c.ctx, p.ID, y, c.change(p.ID, domain.EntityFunder, y.ID, domain.ActionCreate, nil, y)))
+	g := c.grant(p.ID, f.ID, "", 100)
+	moved := g
+	moved.FunderID, moved.Version = y.ID, 2
+	pn := ctNote(c, p.ID, 90, a, b)
+	leasedP, ok, err := c.st.LeaseNotification(c.ctx, p.ID, pn.ID, now, time.Minute)
+	if err != nil || !ok {
+		c.Fatalf("lease: %v %v", ok, err)
+	}
+	c.ok(c.st.UpdateGrant(c.ctx, p.ID, g, moved, c.change(p.ID, domain.EntityGrant, g.ID, domain.ActionChange, g, moved)))
+	if got, err := c.st.ClaimRecipient(c.ctx, p.ID, pn.ID, leasedP.Attempts, a, service.ContactPremise(after),
+		service.GrantFunderPremise(g.ID, f.ID)); got || !errors.Is(err, service.ErrNoLongerRecipient) {
+		c.Errorf("claim on the grant's funder before it moved: %v %v", got, err)
+	}
+	if got := c.note(p.ID, pn.ID); got.Sending != nil {
+		c.Errorf("refused claim wrote sending %v", got.Sending)
+	}
+	if got, err := c.st.ClaimRecipient(c.ctx, p.ID, pn.ID, leasedP.Attempts, b, service.ContactPremise(y),
+		service.GrantFunderPremise(g.ID, y.ID)); !got || err != nil {
+		c.Errorf("claim on the grant's funder now: %v %v", got, err)
+	}
+}
+
+// ctClaimOnNotifyList: a milestone's claim (ClaimNotification, and
+// ClaimNotifications for thresholds crossed at once) on its target's
+// notify list as read (service.TargetNotifyPremise) is refused with
+// service.ErrNoLongerRecipient once the list has changed, writing
+// nothing, and made on the list as it now stands; one claimed already is
+// answered so (false, "taken") whatever the premise; an empty list read
+// as empty holds.
+func ctClaimOnNotifyList(c *ct) {
+	p := c.programme()
+	x, y := c.funder(p.ID), c.funder(p.ID)
+	tg := domain.Target{ID: domain.NewID(), Metric: domain.MetricPeopleIntoWork, Value: 10, Deadline: domain.MustDate("2026-12-31"),
+		Notify: []string{x.ID}, Version: 1}
+	c.ok(c.st.CreateTarget(c.ctx, p.ID, tg, domain.Date{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionCreate, nil, tg)))
+	moved := tg
+	moved.Notify, moved.Version = []string{y.ID}, 2
+	c.ok(c.st.UpdateTarget(c.ctx, p.ID, tg, moved, domain.Date{}, service.Release{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionChange, tg, moved)))
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	note := func(kind domain.NotificationKind, threshold int64, funder domain.Funder) domain.Notification {
+		return domain.Notification{ID: domain.NotificationID(tg.ID, kind, threshold), ProgrammeID: p.ID, TargetID: tg.ID,
+			Threshold: threshold, Kind: kind, Status: domain.NotificationPending, Recipients: funder.Contacts,
+			FunderIDs: []string{funder.ID}, CreatedAt: now, Metric: tg.Metric, Value: tg.Value, Figure: 11}
+	}
+	absent := func(ids ...string) {
+		c.Helper()
+		for _, id := range ids {
+			if n, ok := ctGet[domain.Notification](c, p.ID, domain.Ref(domain.EntityNotification, id)); ok {
+				c.Errorf("a refused claim wrote %+v", n)
+			}
+		}
+	}
+
+	missed := note(domain.KindMissed, 0, x)
+	if got, err := c.st.ClaimNotification(c.ctx, missed, service.TargetNotifyPremise(tg)); got || !errors.Is(err, service.ErrNoLongerRecipient) {
+		c.Errorf("claim on the notify list before it changed: %v %v", got, err)
+	}
+	absent(missed.ID)
+	low, high := note(domain.KindReached, 50, x), note(domain.KindReached, 100, x)
+	low.Status, low.CoveredBy, high.Covers = domain.NotificationSent, high.ID, []int64{50}
+	if taken, err := c.st.ClaimNotifications(c.ctx, []domain.Notification{low, high}, service.TargetNotifyPremise(tg)); taken != "" || !errors.Is(err, service.ErrNoLongerRecipient) {
+		c.Errorf("claims on the notify list before it changed: %q %v", taken, err)
+	}
+	absent(low.ID, high.ID)
+
+	missed = note(domain.KindMissed, 0, y)
+	if got, err := c.st.ClaimNotification(c.ctx, missed, service.TargetNotifyPremise(moved)); !got || err != nil {
+		c.Errorf("claim on the notify list now: %v %v", got, err)
+	}
+	low, high = note(domain.KindReached, 50, y), note(domain.KindReached, 100, y)
+	low.Status, low.CoveredBy, high.Covers = domain.NotificationSent, high.ID, []int64{50}
+	if taken, err := c.st.ClaimNotifications(c.ctx, []domain.Notification{low, high}, service.TargetNotifyPremise(moved)); taken != "" || err != nil {
+		c.Errorf("claims on the notify list now: %q %v", taken, err)
+	}
+	if got := c.note(p.ID, high.ID); !slices.Equal(got.FunderIDs, []string{y.ID}) {
+		c.Errorf("claimed: %+v", got)
+	}
+	// Claimed already: so answered, the stale premise notwithstanding.
+	if got, err := c.st.ClaimNotification(c.ctx, missed, service.TargetNotifyPremise(tg)); got || err != nil {
+		c.Errorf("claimed again on a stale list: %v %v", got, err)
+	}
+	if taken, err := c.st.ClaimNotifications(c.ctx, []domain.Notification{low, high}, service.TargetNotifyPremise(tg)); taken != low.ID || err != nil {
+		c.Errorf("claims again on a stale list: %q %v", taken, err)
+	}
+
+	// A list read empty holds while it is empty.
+	quiet := domain.Target{ID: domain.NewID(), Metric: domain.MetricPeopleIntoWork, Value: 10, Deadline: domain.MustDate("2026-12-31"),
+		Notify: []string{}, Version: 1}
+	c.ok(c.st.CreateTarget(c.ctx, p.ID, quiet, domain.Date{}, c.change(p.ID, domain.EntityTarget, quiet.ID, domain.ActionCreate, nil, quiet)))
+	n := note(domain.KindMissed, 0, y)
+	n.ID, n.TargetID = domain.NotificationID(quiet.ID, domain.KindMissed, 0), quiet.ID
+	if got, err := c.st.ClaimNotification(c.ctx, n, service.TargetNotifyPremise(quiet)); !got || err != nil {
+		c.Errorf("claim on an empty list still empty: %v %v", got, err)
 	}
 }
 
@@ -1087,10 +1188,10 @@ func ctDuePayments(c *ct) {
 	ev := func() domain.AuditEvent {
 		return c.change(p.ID, domain.EntityPayment, dated.ID, domain.ActionChange, dated, after).Audit
 	}
-	if fell, err := c.st.FallDue(c.ctx, p.ID, g, dated, after, note, ev()); err != nil || !fell {
+	if fell, err := c.st.FallDue(c.ctx, p.ID, g, dated, after, note, ev(), nil); err != nil || !fell {
 		c.Fatalf("fall due: %v %v", fell, err)
 	}
-	if fell, err := c.st.FallDue(c.ctx, p.ID, g, dated, after, note, ev()); err != nil || fell {
+	if fell, err := c.st.FallDue(c.ctx, p.ID, g, dated, after, note, ev(), nil); err != nil || fell {
 		c.Errorf("fell due twice: %v %v", fell, err)
 	}
 	if got := due("2030-01-01"); len(got) != 0 {

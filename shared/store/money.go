@@ -314,10 +314,14 @@ var errNotScheduled = errors.New("payment no longer scheduled")
 // FallDue makes a scheduled payment due (after) and records the email
 // about it (note), with its grant's figures and its audit event, in one
 // transaction conditioned on the payment still being scheduled at
-// before's version. It reports false when it is not (paid, cancelled, or
-// made due by another run): so a payment falls due, and is emailed, at
-// most once, however runs overlap.
-func (s *Store) FallDue(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent) (bool, error) {
+// before's version and, with figures (a payment on a target), on the
+// changed marker's count of changes being still *figures, the figures
+// version the decision was read at (see FiguresAsOf), as a change's
+// release is. It reports false when either fails (paid, cancelled, or made
+// due by another run; the figures, a target or a waiting payment changed
+// since the read): so a payment falls due, and is emailed, at most once,
+// however runs overlap, and never on figures no longer counted.
+func (s *Store) FallDue(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent, figures *int64) (bool, error) {
 	item, err := record(after, "payment", paymentKeys(programmeID, after))
 	if err != nil {
 		return false, err
@@ -337,9 +341,15 @@ func (s *Store) FallDue(ctx context.Context, programmeID string, g domain.Grant,
 		return false, err
 	}
 	s.create(t, noteItem)
+	if figures != nil {
+		// On the figures the decision was made on: the changed marker's
+		// count of changes still as read (its update above, of the count
+		// of waiting payments, carries the condition; no item is added).
+		s.mark(t, programmeID, 0, false, figures)
+	}
 	err = s.write(ctx, service.Change{Audit: ev}, t)
 	switch {
-	case errors.Is(err, errNotScheduled):
+	case errors.Is(err, errNotScheduled), figures != nil && errors.Is(err, service.ErrChanged):
 		return false, nil
 	case err != nil:
 		return false, fmt.Errorf("payment %s falling due: %w", after.ID, err)

@@ -252,7 +252,7 @@ func TestPaymentIndexes(t *testing.T) {
 		after, _ := p.FallDue(today, now)
 		note := domain.Notification{ID: domain.PaymentNotificationID(p.ID), Kind: domain.KindPaymentDue, ProgrammeID: w.P, PaymentID: p.ID,
 			Status: domain.NotificationPending, CreatedAt: now}
-		ok, err := w.st.FallDue(ctx, w.P, g, p, after, note, w.event(domain.EntityPayment, p.ID, domain.ActionChange, after).Audit)
+		ok, err := w.st.FallDue(ctx, w.P, g, p, after, note, w.event(domain.EntityPayment, p.ID, domain.ActionChange, after).Audit, nil)
 		if err != nil || !ok {
 			t.Fatalf("falling due: %v %v", ok, err)
 		}

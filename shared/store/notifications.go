@@ -28,7 +28,13 @@ import (
 // changed (each reminder day has an id of its own) and whatever runs
 // overlap, a return is reminded at most once a day, and never for a day
 // a reminder already went on or after.
-func (s *Store) ClaimNotification(ctx context.Context, n domain.Notification) (bool, error) {
+//
+// holds are the premises the notification was addressed on
+// (service.TargetNotifyPremise: a milestone's target's notify list as
+// read), each a ConditionCheck in the same transaction (the same one
+// request): one no longer holding, and the notification not claimed
+// before, fails the claim with its Err, writing nothing.
+func (s *Store) ClaimNotification(ctx context.Context, n domain.Notification, holds ...service.Premise) (bool, error) {
 	put, err := s.notificationPut(n)
 	if err != nil {
 		return false, err
@@ -39,7 +45,7 @@ func (s *Store) ClaimNotification(ctx context.Context, n domain.Notification) (b
 	} else if ok {
 		t.add(upd, errClaimed)
 	}
-	err = s.write(ctx, service.Change{Audit: n.ClaimEvent()}, t)
+	err = s.write(ctx, service.Change{Audit: n.ClaimEvent(), Premises: holds}, t)
 	switch {
 	case err == nil:
 		return true, nil
@@ -58,7 +64,8 @@ var errClaimed = errors.New("notification claimed already")
 // at once are claimed so, the highest's email with the lower ones it
 // covers, so a covered threshold never names an email that was not
 // recorded (a run dying between separate claims once left them so).
-func (s *Store) ClaimNotifications(ctx context.Context, ns []domain.Notification) (string, error) {
+// holds are ClaimNotification's, checked in the same transaction.
+func (s *Store) ClaimNotifications(ctx context.Context, ns []domain.Notification, holds ...service.Premise) (string, error) {
 	if len(ns) == 0 {
 		return "", nil
 	}
@@ -82,7 +89,7 @@ func (s *Store) ClaimNotifications(ctx context.Context, ns []domain.Notification
 		}
 		t.add(audit, errors.New("audit event exists"))
 	}
-	err := s.write(ctx, service.Change{Audit: ns[0].ClaimEvent()}, t)
+	err := s.write(ctx, service.Change{Audit: ns[0].ClaimEvent(), Premises: holds}, t)
 	var taken *takenError
 	switch {
 	case err == nil:

@@ -73,8 +73,8 @@ type webH struct {
 // page or service call does), which tests make as the notifier would.
 // Both the DynamoDB store and the in-memory one have them.
 type notifierWrites interface {
-	FallDue(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent) (bool, error)
-	ClaimNotification(ctx context.Context, n domain.Notification) (bool, error)
+	FallDue(ctx context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent, figures *int64) (bool, error)
+	ClaimNotification(ctx context.Context, n domain.Notification, holds ...service.Premise) (bool, error)
 	ReaddressNotification(ctx context.Context, n domain.Notification, ev domain.AuditEvent) (bool, error)
 }
 

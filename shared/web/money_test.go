@@ -170,7 +170,7 @@ func TestGrantPageNamesTheTargetAPaymentFellDueOn(t *testing.T) {
 	gr := must(sc.Grant(f.GrantX))
 	if ok, err := h.store.FallDue(ctx, f.PID, gr, due, after, domain.Notification{ID: domain.PaymentNotificationID(due.ID),
 		Kind: domain.KindPaymentDue, ProgrammeID: f.PID, PaymentID: due.ID, Status: domain.NotificationPending, CreatedAt: now},
-		domain.NewAuditEvent(caller(uLead), f.PID, domain.EntityPayment, due.ID, domain.ActionChange, due, after, now)); !ok || err != nil {
+		domain.NewAuditEvent(caller(uLead), f.PID, domain.EntityPayment, due.ID, domain.ActionChange, due, after, now), nil); !ok || err != nil {
 		t.Fatalf("falling due: %v %v", ok, err)
 	}
 	must(sc.UpdatePayment(f.GrantX, paid.ID, func(int64) bool { return true }, body(map[string]any{"status": "paid", "paidDate": "2011-07-01"})))
@@ -218,7 +218,7 @@ func TestMarkPaidOnARace(t *testing.T) {
 	gr := must(h.Svc.Open(context.Background(), caller(uLead), f.PID).Grant(f.GrantX))
 	if ok, err := h.store.FallDue(context.Background(), f.PID, gr, p, due, domain.Notification{ID: domain.PaymentNotificationID(p.ID),
 		Kind: domain.KindPaymentDue, ProgrammeID: f.PID, PaymentID: p.ID, Status: domain.NotificationPending, CreatedAt: now},
-		domain.NewAuditEvent(caller(uLead), f.PID, domain.EntityPayment, p.ID, domain.ActionChange, p, due, now)); !ok || err != nil {
+		domain.NewAuditEvent(caller(uLead), f.PID, domain.EntityPayment, p.ID, domain.ActionChange, p, due, now), nil); !ok || err != nil {
 		t.Fatalf("falling due: %v %v", ok, err)
 	}
 

@@ -323,8 +323,10 @@ func cloneNested(m map[string]map[domain.Metric]int64) map[string]map[domain.Met
 // DynamoDB store: false if it was claimed before. A return's reminder is
 // claimed with its return, as there: only while the return is expected
 // and was not reminded on or after the reminder's day, marking it
-// reminded on n.On.
-func (s *Store) ClaimNotification(_ context.Context, n domain.Notification) (bool, error) {
+// reminded on n.On. A premise of holds no longer holding (and the
+// notification not claimed before) is its Err, nothing written, as the
+// DynamoDB store's ConditionCheck.
+func (s *Store) ClaimNotification(_ context.Context, n domain.Notification, holds ...service.Premise) (bool, error) {
 	if err := s.enter("ClaimNotification"); err != nil {
 		return false, err
 	}
@@ -332,6 +334,9 @@ func (s *Store) ClaimNotification(_ context.Context, n domain.Notification) (boo
 	ref := domain.Ref(domain.EntityNotification, n.ID)
 	if s.progs[n.ProgrammeID].has(ref) {
 		return false, nil
+	}
+	if err := s.holding(n.ProgrammeID, holds); err != nil {
+		return false, err
 	}
 	var ret *memReturn
 	if n.Kind == domain.KindReminder && n.ReturnID != "" && n.Reminder != nil {
@@ -363,8 +368,9 @@ func (s *Store) ClaimNotification(_ context.Context, n domain.Notification) (boo
 
 // ClaimNotifications records several notifications, each with its claim
 // event, all or none, as the DynamoDB store does: when one was claimed
-// before, nothing is written and its id is returned.
-func (s *Store) ClaimNotifications(ctx context.Context, ns []domain.Notification) (string, error) {
+// before, nothing is written and its id is returned; else a premise of
+// holds no longer holding is its Err, nothing written.
+func (s *Store) ClaimNotifications(ctx context.Context, ns []domain.Notification, holds ...service.Premise) (string, error) {
 	if err := s.enter("ClaimNotifications"); err != nil {
 		return "", err
 	}
@@ -376,6 +382,12 @@ func (s *Store) ClaimNotifications(ctx context.Context, ns []domain.Notification
 		if n.Kind == domain.KindReminder {
 			s.mu.Unlock()
 			return "", fmt.Errorf("claim notifications: a reminder is claimed alone (ClaimNotification)")
+		}
+	}
+	if len(ns) > 0 {
+		if err := s.holding(ns[0].ProgrammeID, holds); err != nil {
+			s.mu.Unlock()
+			return "", err
 		}
 	}
 	evs := make([][]byte, len(ns))
@@ -395,6 +407,16 @@ func (s *Store) ClaimNotifications(ctx context.Context, ns []domain.Notification
 	}
 	s.mu.Unlock()
 	return "", nil
+}
+
+// holding is the Err of the first of holds that no longer holds in the
+// programme (nil when all do), checked under the store's lock.
+func (s *Store) holding(programmeID string, holds []service.Premise) error {
+	t := &tx{s: s, pid: programmeID, p: s.progs[programmeID]}
+	for _, pr := range holds {
+		t.premise(pr)
+	}
+	return t.first
 }
 
 // ClaimRecipient records, before the email to one recipient is sent, that

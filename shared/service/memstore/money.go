@@ -259,18 +259,20 @@ func (s *Store) UpdatePayment(_ context.Context, programmeID string, g domain.Gr
 
 // FallDue makes a scheduled payment due and records its email, as the
 // notifier does through the DynamoDB store: false when the payment is no
-// longer as read (paid, cancelled, or made due by another run).
-func (s *Store) FallDue(_ context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent) (bool, error) {
+// longer as read (paid, cancelled, or made due by another run), or, with
+// figures, when the programme's figures version is no longer *figures.
+func (s *Store) FallDue(_ context.Context, programmeID string, g domain.Grant, before, after domain.Payment, note domain.Notification, ev domain.AuditEvent, figures *int64) (bool, error) {
 	err := s.write("FallDue", programmeID, service.Change{Audit: ev}, func(t *tx) {
 		ref := domain.GrantRef(domain.EntityPayment, g.ID, after.ID)
 		var cur domain.Payment
 		ok, _ := t.p.decode(ref, &cur)
 		t.check(ok && cur.Version == before.Version && cur.Status == domain.PaymentScheduled, service.ErrStale)
+		t.figuresStill(figures)
 		t.then(func(p *partition) { p.put(ref, after) })
 		t.money(g, domain.PaymentDelta(&before, after), 0)
 		t.create(domain.Ref(domain.EntityNotification, note.ID), note)
 	})
-	if err == service.ErrStale {
+	if err == service.ErrStale || (figures != nil && err == service.ErrChanged) {
 		return false, nil
 	}
 	return err == nil, err
