@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -310,29 +309,12 @@ func (s *server) unmatched(w http.ResponseWriter, r *http.Request) {
 	s.writeError(w, r, domain.Errorf(domain.CodeNotFound, "no such resource"))
 }
 
-// PlainPath reports whether r's path is in its plain form, as
-// http.ServeMux cleans it: no empty segment ("//"), no "." or "..".
-// ServeMux answers any other path itself, with a redirect to the cleaned
-// one (an HTML 307, before anything checks the caller), which no route of
-// the API serves.
-func PlainPath(r *http.Request) bool {
-	p := r.URL.EscapedPath()
-	if p == "" || p[0] != '/' {
-		return false
-	}
-	clean := path.Clean(p)
-	if strings.HasSuffix(p, "/") && clean != "/" {
-		clean += "/"
-	}
-	return clean == p
-}
-
-// plainPath answers a path not in its plain form (PlainPath) 404 in the
+// plainPath answers a path not in its plain form (decode.PlainPath) 404 in the
 // SPEC's error shape, with every answer's headers: no resource has such
 // a path, and the mux would redirect it.
 func (s *server) plainPath(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !PlainPath(r) {
+		if !decode.PlainPath(r) {
 			s.writeError(w, r, domain.Errorf(domain.CodeNotFound, "no such resource: a path has no empty segment (//) and no . or .. segment"))
 			return
 		}

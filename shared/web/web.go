@@ -252,6 +252,13 @@ func (a *app) outer(next http.Handler) http.Handler {
 			a.errorPage(w, r, present.ErrBadAddress)
 			return
 		}
+		// An address with an empty segment (//) or a . or .. segment is no
+		// page: ServeMux would redirect it to the address it cleans it to,
+		// which the app never links to as such (decode.PlainPath).
+		if !decode.PlainPath(r) {
+			a.errorPage(w, r, domain.NotFound("page"))
+			return
+		}
 		// A codec that fetches its key (the web function's, from Parameter
 		// Store) does so here, on the first request that may need it, once
 		// per process; static assets never need it.
