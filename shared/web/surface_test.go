@@ -35,3 +35,42 @@ func TestPathsNotInPlainFormAreNotFound(t *testing.T) {
 		t.Errorf("GET %s/grants: %d", base, pg.Status)
 	}
 }
+
+// TestPublicRoutesRefuseOtherMethods: the sign-in and sign-out addresses,
+// the static files and /app answer a method they do not serve as every
+// page does: the 405 page with Allow naming what they serve (they were
+// 404, or a 307 to /app/, for any method but their own: audit-surface N4).
+func TestPublicRoutesRefuseOtherMethods(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	routes := []struct{ path, allow string }{
+		{"/app/auth/login", "GET, HEAD"},
+		{"/app/auth/callback", "GET, HEAD, POST"},
+		{"/app/auth/logout", "POST"},
+		{"/app/auth/logout-everywhere", "POST"},
+		{"/app/auth/signed-out", "GET, HEAD"},
+		{"/app/static/0123456789ab/app.css", "GET, HEAD"},
+		{"/app", "GET, HEAD"},
+	}
+	methods := []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions}
+	for _, b := range []*browser{h.as(t, uLead), h.browser(t)} {
+		for _, rt := range routes {
+			for _, m := range methods {
+				served := strings.Contains(rt.allow, m)
+				pg := b.do(m, rt.path, nil)
+				switch {
+				case served && pg.Status == http.StatusMethodNotAllowed:
+					t.Errorf("%s %s: 405, but it serves %s", m, rt.path, rt.allow)
+				case !served && (pg.Status != http.StatusMethodNotAllowed || pg.Header.Get("Allow") != rt.allow):
+					t.Errorf("%s %s: %d Allow %q, want 405 with Allow %q", m, rt.path, pg.Status, pg.Header.Get("Allow"), rt.allow)
+				case !served && m != http.MethodHead && !strings.Contains(pg.Body, "This cannot be done here"):
+					t.Errorf("%s %s: not the 405 page\n%s", m, rt.path, excerpt(pg.Body))
+				}
+			}
+		}
+	}
+	// What they serve still works: /app still leads to /app/.
+	if pg := h.browser(t).get("/app"); pg.Status != http.StatusFound || pg.Header.Get("Location") != "/app/" {
+		t.Errorf("GET /app: %d %q", pg.Status, pg.Header.Get("Location"))
+	}
+}
