@@ -74,3 +74,35 @@ func TestPublicRoutesRefuseOtherMethods(t *testing.T) {
 		t.Errorf("GET /app: %d %q", pg.Status, pg.Header.Get("Location"))
 	}
 }
+
+// TestHistoryOfNoRecordIsNotFound: the history page of an id that names
+// no record is the 404 page, as the API's …/history is, not an empty
+// history (audit-surface N6). The programme's history names the programme
+// by its own id or by none.
+func TestHistoryOfNoRecordIsNotFound(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	lead := h.as(t, uLead)
+	history := "/app/programmes/" + f.PID + "/history?"
+	const none = "01aaaaaaaaaaaaaaaaaaaaaaaa"
+	for _, q := range []string{
+		"entity=programme&id=" + none, "entity=programme&id=nope", "entity=programme&id=",
+		"entity=grant&id=" + none, "entity=project&id=" + none, "entity=funder&id=" + none, "entity=target&id=" + none,
+		"entity=post&id=" + none + "&project=" + f.ProjectA, "entity=cohort&id=" + none + "&project=" + f.ProjectA,
+		"entity=outcome&id=" + none + "&project=" + f.ProjectA, "entity=payment&id=" + none + "&grant=" + f.GrantX,
+		"entity=spend&id=" + none + "&grant=" + f.GrantX, "entity=schedule&id=" + none, "entity=notification&id=" + none,
+		"entity=member&id=nobody@example.org", "entity=post&id=" + f.PostA + "&project=" + none,
+		"entity=nothing&id=" + f.GrantX, "id=" + f.GrantX,
+	} {
+		if pg := lead.get(history + q); pg.Status != http.StatusNotFound || !strings.Contains(pg.Body, "Page not found") {
+			t.Errorf("history?%s: %d, want the 404 page\n%s", q, pg.Status, excerpt(pg.Body))
+		}
+	}
+	for _, q := range []string{"entity=programme", "entity=programme&id=" + f.PID, "entity=grant&id=" + f.GrantX,
+		"entity=post&id=" + f.PostA + "&project=" + f.ProjectA} {
+		if pg := lead.get(history + q); pg.Status != http.StatusOK {
+			t.Errorf("history?%s: %d, want the history\n%s", q, pg.Status, excerpt(pg.Body))
+		}
+	}
+}
