@@ -41,7 +41,7 @@ func (s *server) reportingRoutes() []route {
 			// access check, not read as no filter.
 			return s.open(r, c).ListReturns(service.ReturnQuery{Status: domain.ReturnStatus(q.Get("status")),
 				ProjectID: q.Get("projectId"), ScheduleID: q.Get("scheduleId"), Correction: domain.OutcomeStatus(q.Get("correction")),
-				Blank: decode.Blank(q, "status", "projectId", "scheduleId", "correction")}, pg)
+				Blank: decode.Blank(q, "status", "projectId", "scheduleId", "correction"), FromRequest: true}, pg)
 		})},
 		{pattern: "GET " + p + "/returns/{returnId}", serve: reading(func(r *http.Request, c *call) (domain.Return, error) {
 			return s.open(r, c).Return(r.PathValue("returnId"))
