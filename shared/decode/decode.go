@@ -13,6 +13,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"path"
 	"reflect"
 	"slices"
 	"strconv"
@@ -644,6 +645,23 @@ func Target(r *http.Request) error {
 
 // ProblemTarget is Target's problem with the path.
 const ProblemTarget = "is not a valid URL path: %-encode special characters, each % followed by two hexadecimal digits (%25 for % itself)"
+
+// PlainPath reports whether r's path is in its plain form, as
+// http.ServeMux cleans it: no empty segment ("//"), no "." or "..".
+// ServeMux answers any other path itself, with a redirect to the cleaned
+// one (an HTML 307, before anything checks the caller), which no route of
+// the API and no page of the web app serves: both answer it 404 instead.
+func PlainPath(r *http.Request) bool {
+	p := r.URL.EscapedPath()
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean == p
+}
 
 // Query reads a request's query string strictly. r.URL.Query drops
 // the pairs it cannot unescape, so "?cursor=%%%" read as no cursor and

@@ -36,7 +36,7 @@ var historyRoutes = []struct {
 
 func (s *server) auditRoutes() []route {
 	routes := []route{
-		{pattern: "GET /programmes/{programmeId}/audit", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.AuditEvent, string, error) {
+		{pattern: "GET /programmes/{programmeId}/audit", query: paged.and("entity", "user"), serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.AuditEvent, string, error) {
 			q, err := decode.Query(r)
 			if err != nil {
 				return nil, "", err
@@ -47,7 +47,7 @@ func (s *server) auditRoutes() []route {
 		})},
 	}
 	for _, h := range historyRoutes {
-		routes = append(routes, route{pattern: "GET " + h.path + "/history", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.AuditEvent, string, error) {
+		routes = append(routes, route{pattern: "GET " + h.path + "/history", query: paged, serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.AuditEvent, string, error) {
 			ref := domain.RecordRef{Entity: h.entity, ProjectID: r.PathValue("projectId")}
 			if h.entity == domain.EntityPayment || h.entity == domain.EntitySpend {
 				ref.GrantID = r.PathValue("grantId") // they live under their grant

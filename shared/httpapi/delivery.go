@@ -24,7 +24,7 @@ func (s *server) deliveryRoutes() []route {
 		{pattern: "POST " + projectPath + "/posts", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Post, error) {
 			return s.openProject(r, c).CreatePost(b)
 		}, func(r *http.Request, p domain.Post) string { return here(r) + "/" + p.ID }, postVersion), may: s.mayRecord},
-		{pattern: "GET " + projectPath + "/posts", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Post, string, error) {
+		{pattern: "GET " + projectPath + "/posts", query: paged, serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Post, string, error) {
 			return s.openProject(r, c).ListPosts(p)
 		})},
 		{pattern: "GET " + projectPath + "/posts/{postId}", serve: reading(func(r *http.Request, c *call) (domain.Post, error) {
@@ -37,7 +37,7 @@ func (s *server) deliveryRoutes() []route {
 		{pattern: "POST " + projectPath + "/cohorts", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Cohort, error) {
 			return s.openProject(r, c).CreateCohort(b)
 		}, func(r *http.Request, co domain.Cohort) string { return here(r) + "/" + co.ID }, cohortVersion), may: s.mayRecord},
-		{pattern: "GET " + projectPath + "/cohorts", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Cohort, string, error) {
+		{pattern: "GET " + projectPath + "/cohorts", query: paged, serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Cohort, string, error) {
 			return s.openProject(r, c).ListCohorts(p)
 		})},
 		{pattern: "GET " + projectPath + "/cohorts/{cohortId}", serve: reading(func(r *http.Request, c *call) (domain.Cohort, error) {
@@ -50,7 +50,7 @@ func (s *server) deliveryRoutes() []route {
 		{pattern: "POST " + projectPath + "/outcomes", serve: creating(func(r *http.Request, c *call, b service.Decoder) (domain.Outcome, error) {
 			return s.openProject(r, c).SubmitOutcome(b)
 		}, func(r *http.Request, o domain.Outcome) string { return here(r) + "/" + o.ID }, nil), may: s.mayRecord},
-		{pattern: "GET " + projectPath + "/outcomes", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Outcome, string, error) {
+		{pattern: "GET " + projectPath + "/outcomes", query: paged, serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Outcome, string, error) {
 			return s.openProject(r, c).ListOutcomes(p)
 		})},
 		{pattern: "GET " + projectPath + "/outcomes/{outcomeId}", serve: reading(func(r *http.Request, c *call) (domain.Outcome, error) {

@@ -14,7 +14,7 @@ import (
 func (s *server) exportGrantRoutes() []route {
 	return []route{
 		{pattern: "GET /programmes/{programmeId}/grants.csv", serve: s.grantsCSV},
-		{pattern: "GET /programmes/{programmeId}/grants/360giving", serve: s.grants360},
+		{pattern: "GET /programmes/{programmeId}/grants/360giving", query: params{"funderId"}, serve: s.grants360},
 	}
 }
 

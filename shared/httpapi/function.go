@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
@@ -56,7 +57,7 @@ func Mount(fns []Function) http.Handler {
 	fb := fallback(Deps{}, fns)
 	mux.Handle("/", fb)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !PlainPath(r) {
+		if !decode.PlainPath(r) {
 			fb.ServeHTTP(w, r) // refused as every function refuses it, not redirected by mux
 			return
 		}

@@ -41,7 +41,7 @@ func (s *server) grantsRoutes() []route {
 			return s.withWarnings(s.open(r, c).CreateGrant(b))
 		}, func(r *http.Request, a grantAnswer) string { return here(r) + "/" + a.ID }, answerVersion),
 			may: func(r *http.Request, c *call) error { return s.open(r, c).MayCreateGrant() }},
-		{pattern: "GET /programmes/{programmeId}/grants", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Grant, string, error) {
+		{pattern: "GET /programmes/{programmeId}/grants", query: paged, serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Grant, string, error) {
 			return s.open(r, c).ListGrants(p)
 		})},
 		{pattern: "GET /programmes/{programmeId}/grants/{grantId}", serve: reading(func(r *http.Request, c *call) (domain.Grant, error) {

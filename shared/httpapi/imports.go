@@ -4,8 +4,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/decode"
@@ -38,7 +36,7 @@ func (s *server) importsRoutes() []route {
 	return []route{
 		{pattern: "POST " + importsPath, files: &fileBody{Media: []string{domain.MediaCSV, domain.MediaText, domain.MediaTSV, domain.MediaXLSX},
 			Max: domain.MaxImportBytes, Refuse: "send the spreadsheet as text/csv (or text/plain, as Excel's Unicode Text) or " + domain.MediaXLSX},
-			serve: s.importFile, may: s.mayImport},
+			query: params{"dryRun"}, serve: s.importFile, may: s.mayImport},
 		{pattern: "GET " + importsPath + "/template.csv", serve: s.importTemplate(domain.MediaCSV)},
 		{pattern: "GET " + importsPath + "/template.xlsx", serve: s.importTemplate(domain.MediaXLSX)},
 	}
@@ -97,8 +95,8 @@ func (s *server) mayImport(r *http.Request, c *call) error {
 // exactly "true" or "false" (SPEC: ?dryRun=true|false): it is the switch
 // between checking a file and storing it, so one left out, left empty or
 // misspelt ("dryrun", "dry_run") is refused, naming it, rather than taken
-// for false and the file stored. Other parameters are ignored, as on
-// every route; one that looks like a misspelling is named in the answer.
+// for false and the file stored. A misspelling is a parameter the route
+// does not take, refused before this is read (queryParams), saying so.
 func importDryRun(q url.Values) (bool, error) {
 	v, ok := q["dryRun"]
 	switch {
@@ -110,12 +108,6 @@ func importDryRun(q url.Values) (bool, error) {
 	problem := `must be "true" (check the file, storing nothing) or "false" (import it)`
 	if !ok {
 		problem = "required: send dryRun=true to check the file, storing nothing, or dryRun=false to import it"
-		for k := range q {
-			if k != "dryRun" && strings.EqualFold(strings.NewReplacer("_", "", "-", "").Replace(k), "dryrun") {
-				problem += " (the name is dryRun, not " + strconv.Quote(k) + ")"
-				break
-			}
-		}
 	}
 	return false, &domain.Error{Code: domain.CodeValidation, Message: "dryRun is not valid: nothing was imported",
 		Fields: map[string]string{"dryRun": problem}}

@@ -222,28 +222,29 @@ func inlineCells(row int, texts ...string) string {
 }
 
 // dryRun is the switch between checking a file and storing it, so it must
-// be there and exactly true or false: left out, empty, misspelt or any
-// other value is 400 naming dryRun, and the (good) file is not stored.
+// be there and exactly true or false: left out, empty or any other value
+// is 400 naming dryRun, misspelt 400 naming the misspelling and what it
+// should be, and the (good) file is not stored.
 func TestImportDryRunMustBeGiven(t *testing.T) {
 	t.Parallel()
 	h := newMemAPI(t)
 	f := h.fixture(t)
 	file := []byte("Project,Period start,Period end,Referrals\r\nProject A,2025-04-01,2025-06-30,7\r\n")
 	before := h.Snapshot(t)
-	for query, want := range map[string]string{
-		"?":                         "required",
-		"?limit=5":                  "required",
-		"?dryRun=":                  `"true"`,
-		"?dryrun=true":              `not "dryrun"`,
-		"?dry_run=false":            `not "dry_run"`,
-		"?dryRun=TRUE":              `"true"`,
-		"?dryRun=1":                 `"true"`,
-		"?dryRun=yes":               `"true"`,
-		"?dryRun=true&dryRun=false": "more than once",
+	for query, want := range map[string][2]string{
+		"?":                         {"dryRun", "required"},
+		"?limit=5":                  {"limit", "it takes dryRun"},
+		"?dryRun=":                  {"dryRun", `"true"`},
+		"?dryrun=true":              {"dryrun", `the name is dryRun, not "dryrun"`},
+		"?dry_run=false":            {"dry_run", `the name is dryRun, not "dry_run"`},
+		"?dryRun=TRUE":              {"dryRun", `"true"`},
+		"?dryRun=1":                 {"dryRun", `"true"`},
+		"?dryRun=yes":               {"dryRun", `"true"`},
+		"?dryRun=true&dryRun=false": {"dryRun", "more than once"},
 	} {
 		e := testkit.WantErr(t, h.Do(t, importReq(testkit.Lead, f.p1("/imports")+query, domain.MediaCSV, file)), 400, "validation_failed")
-		if !strings.Contains(e.Fields["dryRun"], want) {
-			t.Errorf("%s: fields %v, want dryRun saying %q", query, e.Fields, want)
+		if !strings.Contains(e.Fields[want[0]], want[1]) {
+			t.Errorf("%s: fields %v, want %s saying %q", query, e.Fields, want[0], want[1])
 		}
 	}
 	// A non-member sees 404 whatever the parameter, as on every route.
@@ -251,10 +252,15 @@ func TestImportDryRunMustBeGiven(t *testing.T) {
 		testkit.WantErr(t, h.Do(t, importReq(testkit.Outsider, f.p1("/imports")+query, domain.MediaCSV, file)), 404, "not_found")
 	}
 	testkit.SameSnapshot(t, "imports without a valid dryRun", before, h.Snapshot(t))
-	// Other parameters are ignored, as on every route.
-	res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, f.p1("/imports")+"?dryRun=true&lang=en", domain.MediaCSV, file)))
+	// Another parameter is refused, as on every route, however good
+	// dryRun is.
+	e := testkit.WantErr(t, h.Do(t, importReq(testkit.Lead, f.p1("/imports")+"?dryRun=true&lang=en", domain.MediaCSV, file)), 400, "validation_failed")
+	if len(e.Fields) != 1 || !strings.Contains(e.Fields["lang"], "is not a parameter of this request") {
+		t.Errorf("a dry run with another parameter: fields %v, want lang alone", e.Fields)
+	}
+	res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, f.p1("/imports")+"?dryRun=true", domain.MediaCSV, file)))
 	if !res.DryRun || res.Created != 1 {
-		t.Errorf("a dry run with another parameter: %+v", res)
+		t.Errorf("a dry run: %+v", res)
 	}
 }
 

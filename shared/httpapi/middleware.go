@@ -8,7 +8,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"path"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -73,7 +73,56 @@ type route struct {
 	// gets what a new request would (404, 403), not the saved answer. Every
 	// POST route has one (newHandler).
 	may mayFunc
+	// query names the query parameters the route reads; any other is
+	// refused (400 naming it) before anything else about the request is
+	// judged (queryParams). TestOpenAPIQueryParameters holds each route's
+	// list to openapi.json's.
+	query params
 }
+
+// params are the names of a route's query parameters.
+type params []string
+
+// paged are a list's parameters: a page's size and where it starts.
+var paged = params{"limit", "cursor"}
+
+// and is p with more names.
+func (p params) and(names ...string) params { return append(slices.Clip(p), names...) }
+
+// queryParams refuses the parameters of q that the route does not read,
+// naming each: a filter misspelt (?projectid=) or meant for another route,
+// read as left out, would answer every record as if they were the filter's
+// answer. (The web app's pages ignore such parameters instead: a person's
+// link may carry a mail client's tracking parameters, and a page shows
+// what it filters by.)
+func queryParams(q url.Values, takes params) error {
+	p := domain.Problems{}
+	for name := range q {
+		if slices.Contains(takes, name) {
+			continue
+		}
+		field := name
+		if field == "" {
+			field = `""`
+		}
+		i := slices.IndexFunc(takes, func(t string) bool { return looseName(t) == looseName(name) })
+		switch {
+		case i >= 0: // a slip of case or of _ and -: say which it meant
+			p.Add(field, "is not a parameter of this request: the name is "+takes[i]+", not "+strconv.Quote(name))
+		case len(takes) == 0:
+			p.Add(field, "is not a parameter of this request: it takes none")
+		default:
+			p.Add(field, "is not a parameter of this request: it takes "+strings.Join(takes, ", "))
+		}
+	}
+	return p.Err()
+}
+
+// looseName is a parameter's name as a slip might spell it: any case,
+// without _ or -.
+func looseName(name string) string { return strings.ToLower(separators.Replace(name)) }
+
+var separators = strings.NewReplacer("_", "", "-", "")
 
 // mayFunc is a route's access check: nil when the caller may make the
 // route's request, else the refusal a new request would get.
@@ -310,29 +359,12 @@ func (s *server) unmatched(w http.ResponseWriter, r *http.Request) {
 	s.writeError(w, r, domain.Errorf(domain.CodeNotFound, "no such resource"))
 }
 
-// PlainPath reports whether r's path is in its plain form, as
-// http.ServeMux cleans it: no empty segment ("//"), no "." or "..".
-// ServeMux answers any other path itself, with a redirect to the cleaned
-// one (an HTML 307, before anything checks the caller), which no route of
-// the API serves.
-func PlainPath(r *http.Request) bool {
-	p := r.URL.EscapedPath()
-	if p == "" || p[0] != '/' {
-		return false
-	}
-	clean := path.Clean(p)
-	if strings.HasSuffix(p, "/") && clean != "/" {
-		clean += "/"
-	}
-	return clean == p
-}
-
-// plainPath answers a path not in its plain form (PlainPath) 404 in the
+// plainPath answers a path not in its plain form (decode.PlainPath) 404 in the
 // SPEC's error shape, with every answer's headers: no resource has such
 // a path, and the mux would redirect it.
 func (s *server) plainPath(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !PlainPath(r) {
+		if !decode.PlainPath(r) {
 			s.writeError(w, r, domain.Errorf(domain.CodeNotFound, "no such resource: a path has no empty segment (//) and no . or .. segment"))
 			return
 		}
@@ -362,7 +394,11 @@ func (s *server) wrap(rt route) http.Handler {
 		}
 		// Every query string is read one way, whether or not the route
 		// reads it, so "?cursor=%%%" is never quietly the first page.
-		if _, err := decode.Query(r); err != nil {
+		q, err := decode.Query(r)
+		if err == nil {
+			err = queryParams(q, rt.query)
+		}
+		if err != nil {
 			s.writeError(w, r, s.refusal(r, c, err))
 			return
 		}

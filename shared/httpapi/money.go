@@ -28,7 +28,7 @@ func (s *server) moneyRoutes() []route {
 			return s.open(r, c).CreatePaymentNow(r.PathValue("grantId"), b)
 		}, func(r *http.Request, p domain.PaymentView) string { return here(r) + "/" + p.ID }, paymentViewVersion),
 			may: func(r *http.Request, c *call) error { return s.open(r, c).MayCreatePayment(r.PathValue("grantId")) }},
-		{pattern: "GET " + grantPath + "/payments", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.PaymentView, string, error) {
+		{pattern: "GET " + grantPath + "/payments", query: paged, serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.PaymentView, string, error) {
 			return s.open(r, c).ListPaymentsNow(r.PathValue("grantId"), p)
 		})},
 		{pattern: "GET " + grantPath + "/payments/{paymentId}", serve: reading(func(r *http.Request, c *call) (domain.PaymentView, error) {
@@ -41,7 +41,7 @@ func (s *server) moneyRoutes() []route {
 			return s.open(r, c).SubmitSpend(r.PathValue("grantId"), b)
 		}, func(r *http.Request, sp domain.SpendReturn) string { return here(r) + "/" + sp.ID }, nil),
 			may: func(r *http.Request, c *call) error { return s.open(r, c).MaySubmitSpend(r.PathValue("grantId")) }},
-		{pattern: "GET " + grantPath + "/spend", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.SpendReturn, string, error) {
+		{pattern: "GET " + grantPath + "/spend", query: paged, serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.SpendReturn, string, error) {
 			return s.open(r, c).ListSpend(r.PathValue("grantId"), p)
 		})},
 		{pattern: "GET " + grantPath + "/spend/{spendId}", serve: reading(func(r *http.Request, c *call) (domain.SpendReturn, error) {

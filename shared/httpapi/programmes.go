@@ -24,12 +24,12 @@ func (s *server) programmesRoutes() []route {
 			return s.Service.CreateProgramme(r.Context(), c.Caller, b, c.claim)
 		}, func(r *http.Request, p domain.Programme) string { return "/programmes/" + p.ID }, programmeVersion),
 			may: func(r *http.Request, c *call) error { return s.Service.MayCreateProgramme(r.Context(), c.Caller) }},
-		{pattern: "GET /programmes", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Programme, string, error) {
+		{pattern: "GET /programmes", query: paged, serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Programme, string, error) {
 			return s.Service.ListProgrammes(r.Context(), c.Caller, p)
 		})},
 		// Every programme the caller belongs to, with its headline
 		// figures as far as the caller may see them.
-		{pattern: "GET /portfolio", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.PortfolioItem, string, error) {
+		{pattern: "GET /portfolio", query: paged, serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.PortfolioItem, string, error) {
 			return s.Service.Portfolio(r.Context(), c.Caller, p)
 		})},
 		{pattern: "GET /programmes/{programmeId}", serve: reading(func(r *http.Request, c *call) (domain.Programme, error) {
@@ -39,7 +39,7 @@ func (s *server) programmesRoutes() []route {
 			return s.open(r, c).UpdateProgramme(m, b)
 		}, programmeVersion)},
 
-		{pattern: "GET /programmes/{programmeId}/members", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Member, string, error) {
+		{pattern: "GET /programmes/{programmeId}/members", query: paged, serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Member, string, error) {
 			return s.open(r, c).ListMembers(p)
 		})},
 		{pattern: "GET /programmes/{programmeId}/members/{email}", serve: reading(func(r *http.Request, c *call) (domain.Member, error) {
@@ -52,7 +52,7 @@ func (s *server) programmesRoutes() []route {
 			return s.open(r, c).CreateFunder(b)
 		}, func(r *http.Request, f domain.Funder) string { return here(r) + "/" + f.ID }, funderVersion),
 			may: func(r *http.Request, c *call) error { return s.open(r, c).MayCreateFunder() }},
-		{pattern: "GET /programmes/{programmeId}/funders", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Funder, string, error) {
+		{pattern: "GET /programmes/{programmeId}/funders", query: paged, serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Funder, string, error) {
 			return s.open(r, c).ListFunders(p)
 		})},
 		{pattern: "GET /programmes/{programmeId}/funders/{funderId}", serve: reading(func(r *http.Request, c *call) (domain.Funder, error) {
@@ -66,7 +66,7 @@ func (s *server) programmesRoutes() []route {
 			return s.open(r, c).CreateProject(b)
 		}, func(r *http.Request, p domain.Project) string { return here(r) + "/" + p.ID }, projectVersion),
 			may: func(r *http.Request, c *call) error { return s.open(r, c).MayCreateProject() }},
-		{pattern: "GET /programmes/{programmeId}/projects", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Project, string, error) {
+		{pattern: "GET /programmes/{programmeId}/projects", query: paged, serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Project, string, error) {
 			return s.open(r, c).ListProjects(p)
 		})},
 		{pattern: "GET /programmes/{programmeId}/projects/{projectId}", serve: reading(func(r *http.Request, c *call) (domain.Project, error) {

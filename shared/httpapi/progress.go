@@ -19,7 +19,7 @@ func (s *server) progressRoutes() []route {
 		{pattern: "GET /programmes/{programmeId}/progress", serve: reading(func(r *http.Request, c *call) (domain.Progress, error) {
 			return s.open(r, c).Progress()
 		}, nil)},
-		{pattern: "GET /programmes/{programmeId}/report", serve: reading(func(r *http.Request, c *call) (domain.Report, error) {
+		{pattern: "GET /programmes/{programmeId}/report", query: params{"from", "to"}, serve: reading(func(r *http.Request, c *call) (domain.Report, error) {
 			q, err := decode.Query(r)
 			if err != nil {
 				return domain.Report{}, err
@@ -30,13 +30,13 @@ func (s *server) progressRoutes() []route {
 			return s.open(r, c).CreateTarget(b)
 		}, func(r *http.Request, t domain.Target) string { return here(r) + "/" + t.ID }, targetVersion),
 			may: func(r *http.Request, c *call) error { return s.open(r, c).MayCreateTarget() }},
-		{pattern: "GET /programmes/{programmeId}/targets", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Target, string, error) {
+		{pattern: "GET /programmes/{programmeId}/targets", query: paged, serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Target, string, error) {
 			return s.open(r, c).ListTargets(p)
 		})},
 		{pattern: "GET /programmes/{programmeId}/targets/{targetId}", serve: reading(func(r *http.Request, c *call) (domain.Target, error) {
 			return s.open(r, c).Target(r.PathValue("targetId"))
 		}, targetVersion)},
-		{pattern: "GET /programmes/{programmeId}/notifications", serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Notification, string, error) {
+		{pattern: "GET /programmes/{programmeId}/notifications", query: paged, serve: listing(func(r *http.Request, c *call, p service.Page) ([]domain.Notification, string, error) {
 			return s.open(r, c).ListNotifications(p)
 		})},
 		{pattern: "GET /programmes/{programmeId}/notifications/{notificationId}", serve: reading(func(r *http.Request, c *call) (domain.Notification, error) {

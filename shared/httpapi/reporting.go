@@ -22,7 +22,7 @@ func (s *server) reportingRoutes() []route {
 			return s.open(r, c).CreateSchedule(b)
 		}, func(r *http.Request, sc domain.Schedule) string { return here(r) + "/" + sc.ID }, scheduleVersion),
 			may: func(r *http.Request, c *call) error { return s.open(r, c).MayCreateSchedule() }},
-		{pattern: "GET " + p + "/schedules", serve: listing(func(r *http.Request, c *call, pg service.Page) ([]domain.Schedule, string, error) {
+		{pattern: "GET " + p + "/schedules", query: paged, serve: listing(func(r *http.Request, c *call, pg service.Page) ([]domain.Schedule, string, error) {
 			return s.open(r, c).ListSchedules(pg)
 		})},
 		{pattern: "GET " + p + "/schedules/{scheduleId}", serve: reading(func(r *http.Request, c *call) (domain.Schedule, error) {
@@ -32,7 +32,7 @@ func (s *server) reportingRoutes() []route {
 			return s.open(r, c).UpdateSchedule(r.PathValue("scheduleId"), m, b)
 		}, scheduleVersion)},
 
-		{pattern: "GET " + p + "/returns", serve: listing(func(r *http.Request, c *call, pg service.Page) ([]domain.Return, string, error) {
+		{pattern: "GET " + p + "/returns", query: paged.and("status", "projectId", "scheduleId", "correction"), serve: listing(func(r *http.Request, c *call, pg service.Page) ([]domain.Return, string, error) {
 			q, err := decode.Query(r)
 			if err != nil {
 				return nil, "", err
@@ -41,7 +41,7 @@ func (s *server) reportingRoutes() []route {
 			// access check, not read as no filter.
 			return s.open(r, c).ListReturns(service.ReturnQuery{Status: domain.ReturnStatus(q.Get("status")),
 				ProjectID: q.Get("projectId"), ScheduleID: q.Get("scheduleId"), Correction: domain.OutcomeStatus(q.Get("correction")),
-				Blank: decode.Blank(q, "status", "projectId", "scheduleId", "correction")}, pg)
+				Blank: decode.Blank(q, "status", "projectId", "scheduleId", "correction"), FromRequest: true}, pg)
 		})},
 		{pattern: "GET " + p + "/returns/{returnId}", serve: reading(func(r *http.Request, c *call) (domain.Return, error) {
 			return s.open(r, c).Return(r.PathValue("returnId"))
@@ -51,7 +51,7 @@ func (s *server) reportingRoutes() []route {
 			may: func(r *http.Request, c *call) error {
 				return s.openProject(r, c).MayReviewOutcome(r.PathValue("outcomeId"))
 			}},
-		{pattern: "GET " + p + "/outcomes/pending", serve: listing(func(r *http.Request, c *call, pg service.Page) ([]domain.Outcome, string, error) {
+		{pattern: "GET " + p + "/outcomes/pending", query: paged, serve: listing(func(r *http.Request, c *call, pg service.Page) ([]domain.Outcome, string, error) {
 			return s.open(r, c).ListPendingOutcomes(pg)
 		})},
 	}

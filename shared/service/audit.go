@@ -62,6 +62,9 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 	switch ref.Entity {
 	case domain.EntityProgramme:
 		_, err = sc.Programme()
+		if err == nil && ref.ID != "" && ref.ID != sc.programmeID {
+			err = domain.NotFound("record") // an id names the programme itself or nothing
+		}
 		id = sc.programmeID
 	case domain.EntityMember:
 		var m domain.Member

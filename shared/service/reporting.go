@@ -763,6 +763,13 @@ type ReturnQuery struct {
 	// a member, rather than read as no filter and answered with every
 	// return. The web app's forms send "" for "all" and leave this out.
 	Blank []string
+	// FromRequest says ProjectID came from the caller (the API's query),
+	// not from a record just read (the web app's pages): it is then read
+	// in the access check, and one that names none of the programme's
+	// projects is refused, naming projectId, rather than answered with no
+	// returns as if none were expected of it. A ScheduleID is always
+	// checked against the schedules the filtered list reads anyway.
+	FromRequest bool
 }
 
 // blankReturnFilter is what each of a list's filters, given empty, is told.
@@ -847,6 +854,11 @@ func (sc *Scope) ListReturns(q ReturnQuery, p Page) ([]domain.Return, string, er
 	var items []domain.Return
 	var next string
 	var speculative, specErr error
+	var gets []*Get
+	project := &Get{Ref: domain.Ref(domain.EntityProject, q.ProjectID)}
+	if q.FromRequest && q.ProjectID != "" && domain.ValidID(q.ProjectID) {
+		gets = append(gets, project) // rides in the access check's read
+	}
 	if err := sc.beside(func() (err error) {
 		switch {
 		case needSetup:
@@ -860,10 +872,20 @@ func (sc *Scope) ListReturns(q ReturnQuery, p Page) ([]domain.Return, string, er
 			speculative = errors.New("read")
 		}
 		return err
-	}, func() error { return sc.load() }); err != nil {
+	}, func() error { return sc.load(gets...) }); err != nil {
 		return nil, "", err
 	}
 	if err := q.Validate(); err != nil {
+		return nil, "", err
+	}
+	missing := domain.Problems{}
+	if len(gets) > 0 && !project.Found {
+		missing.Add("projectId", "must be the id of one of the programme's projects")
+	}
+	if q.ScheduleID != "" && !slices.ContainsFunc(setup.Schedules, func(s domain.Schedule) bool { return s.ID == q.ScheduleID }) {
+		missing.Add("scheduleId", "must be the id of one of the programme's schedules")
+	}
+	if err := missing.Err(); err != nil {
 		return nil, "", err
 	}
 	everyProject := sc.access.SeesEveryReturn()
@@ -904,7 +926,7 @@ func (sc *Scope) ListReturns(q ReturnQuery, p Page) ([]domain.Return, string, er
 			}
 		}
 		if len(f.Ranges) == 0 {
-			return []domain.Return{}, "", nil // no such schedule (yet): nothing is expected
+			return []domain.Return{}, "", nil // no schedule, or none in the range: nothing is expected
 		}
 	}
 	if speculative == nil || !(everyProject || q.ProjectID != "") {

@@ -241,6 +241,20 @@ func TestReturnsFollowProjectsAndHistory(t *testing.T) {
 	wantCode(t, "a project lead listing another project's returns", err, domain.CodeNotFound)
 	_, _, err = w.open(lead).ListReturns(service.ReturnQuery{Status: "late", ProjectID: "x", ScheduleID: "y"}, service.Page{})
 	wantFields(t, "a list with every parameter wrong", err, "status", "projectId", "scheduleId")
+	// Ids that name none of the programme's projects or schedules: asked
+	// for (the API's query) both are refused, naming each; a schedule id
+	// is checked whoever passes it, a project id only when asked for
+	// (audit-surface N5).
+	none := domain.NewID()
+	_, _, err = w.open(lead).ListReturns(service.ReturnQuery{ProjectID: none, ScheduleID: none, FromRequest: true}, service.Page{})
+	wantFields(t, "a list of no project and no schedule", err, "projectId", "scheduleId")
+	_, _, err = w.open(plOwn).ListReturns(service.ReturnQuery{ProjectID: none, FromRequest: true}, service.Page{})
+	wantFields(t, "a project lead's list of no project", err, "projectId")
+	_, _, err = w.open(funderOther).ListReturns(service.ReturnQuery{ScheduleID: none}, service.Page{})
+	wantFields(t, "a list of no schedule", err, "scheduleId")
+	if n := len(returnsOf(t, w, lead, service.ReturnQuery{ProjectID: c.ID, ScheduleID: every.ID, FromRequest: true})); n != 4 {
+		t.Errorf("%d returns of the new project asked for, want 4", n)
+	}
 	if n := len(returnsOf(t, w, funderOther, service.ReturnQuery{})); n != 16 {
 		t.Errorf("a funder lists %d returns, want all 16", n)
 	}

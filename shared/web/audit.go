@@ -40,6 +40,9 @@ func (a *app) audit(w http.ResponseWriter, r *http.Request, q *req) error {
 func (a *app) history(w http.ResponseWriter, r *http.Request, q *req) error {
 	qs := r.URL.Query()
 	ref := domain.RecordRef{Entity: domain.Entity(qs.Get("entity")), ID: qs.Get("id"), ProjectID: qs.Get("project"), GrantID: qs.Get("grant")}
+	if qs.Has("id") && ref.ID == "" {
+		return domain.NotFound("record") // an id given empty names no record, not the programme's
+	}
 	if ref.ProjectID != "" {
 		q.sc = a.Service.OpenProject(r.Context(), q.Caller, r.PathValue("pid"), ref.ProjectID)
 	}

@@ -21,8 +21,9 @@ import (
 // routes of which could serve one request is a mistake a test finds (the
 // test registers the table on a ServeMux, which refuses it).
 //
-// The ServeMux it sits behind still cleans paths and serves the public
-// routes (sign-in, static files).
+// The ServeMux it sits behind serves the public routes (sign-in, static
+// files); paths it would clean (//, . and ..) never reach it (app.outer
+// answers them 404).
 type router struct {
 	routes   []compiledRoute
 	notFound http.Handler

@@ -252,6 +252,13 @@ func (a *app) outer(next http.Handler) http.Handler {
 			a.errorPage(w, r, present.ErrBadAddress)
 			return
 		}
+		// An address with an empty segment (//) or a . or .. segment is no
+		// page: ServeMux would redirect it to the address it cleans it to,
+		// which the app never links to as such (decode.PlainPath).
+		if !decode.PlainPath(r) {
+			a.errorPage(w, r, domain.NotFound("page"))
+			return
+		}
 		// A codec that fetches its key (the web function's, from Parameter
 		// Store) does so here, on the first request that may need it, once
 		// per process; static assets never need it.
@@ -310,30 +317,64 @@ type req struct {
 func (q *req) isAdmin() bool { return q.Caller.IsAdmin() }
 
 func (a *app) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /app", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/app/", http.StatusFound) })
 	notFound := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, r, domain.NotFound("page"))
 	})
+	// The public addresses are registered without a method and answer
+	// the others 405 themselves (only), as the pages do: with a method in
+	// the pattern, ServeMux handed a PUT of the sign-in page to "/app/"
+	// (404), and of /app to its redirect to /app/.
+	mux.Handle("/app", a.only(map[string]http.HandlerFunc{
+		http.MethodGet: func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/app/", http.StatusFound) },
+	}))
 	if a.assets.files != nil {
-		mux.HandleFunc("GET /app/static/{version}/{file...}", func(w http.ResponseWriter, r *http.Request) {
-			a.assets.serve(w, r, notFound)
-		})
+		mux.Handle("/app/static/{version}/{file...}", a.only(map[string]http.HandlerFunc{
+			http.MethodGet: func(w http.ResponseWriter, r *http.Request) { a.assets.serve(w, r, notFound) },
+		}))
 	}
-	mux.HandleFunc("GET /app/auth/login", a.login)
-	mux.HandleFunc("GET /app/auth/callback", a.callback)
-	mux.HandleFunc("POST /app/auth/callback", a.callback)
-	mux.HandleFunc("POST /app/auth/logout", a.logout)
-	mux.HandleFunc("POST /app/auth/logout-everywhere", a.logoutEverywhere)
-	mux.HandleFunc("GET /app/auth/signed-out", a.signedOut)
+	mux.Handle("/app/auth/login", a.only(map[string]http.HandlerFunc{http.MethodGet: a.login}))
+	mux.Handle("/app/auth/callback", a.only(map[string]http.HandlerFunc{http.MethodGet: a.callback, http.MethodPost: a.callback}))
+	mux.Handle("/app/auth/logout", a.only(map[string]http.HandlerFunc{http.MethodPost: a.logout}))
+	mux.Handle("/app/auth/logout-everywhere", a.only(map[string]http.HandlerFunc{http.MethodPost: a.logoutEverywhere}))
+	mux.Handle("/app/auth/signed-out", a.only(map[string]http.HandlerFunc{http.MethodGet: a.signedOut}))
 
 	pages := newRouter(a.pageRoutes(), a.signedIn)
 	pages.notFound = notFound
-	pages.refuse = func(w http.ResponseWriter, r *http.Request, allow []string) {
-		w.Header().Set("Allow", strings.Join(allow, ", "))
-		a.errorPage(w, r, domain.Errorf(domain.CodeMethodNotAllowed, "%s is not allowed here", r.Method))
-	}
+	pages.refuse = a.notAllowed
 	mux.Handle("/app/", pages)
 	mux.Handle("/", notFound)
+}
+
+// only serves each method of handlers with its handler (GET serving HEAD
+// too, as ServeMux's GET patterns do), and any other method with the 405
+// page naming them in Allow.
+func (a *app) only(handlers map[string]http.HandlerFunc) http.Handler {
+	var allow []string
+	for m := range handlers {
+		allow = append(allow, m)
+		if m == http.MethodGet {
+			allow = append(allow, http.MethodHead)
+		}
+	}
+	slices.Sort(allow)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m := r.Method
+		if m == http.MethodHead {
+			m = http.MethodGet
+		}
+		if h, ok := handlers[m]; ok {
+			h(w, r)
+			return
+		}
+		a.notAllowed(w, r, allow)
+	})
+}
+
+// notAllowed is the 405 page for a method the address does not answer,
+// with Allow naming those it does.
+func (a *app) notAllowed(w http.ResponseWriter, r *http.Request, allow []string) {
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	a.errorPage(w, r, domain.Errorf(domain.CodeMethodNotAllowed, "%s is not allowed here", r.Method))
 }
 
 // session reads a valid session from the request, if there is one.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/fundtrack/fundtrack/infra/websignin"
 	"github.com/fundtrack/fundtrack/shared/auth"
+	"github.com/fundtrack/fundtrack/shared/decode"
 	"github.com/fundtrack/fundtrack/shared/httpapi"
 	"github.com/fundtrack/fundtrack/shared/platform"
 	"github.com/fundtrack/fundtrack/shared/platform/webdeps"
@@ -42,9 +43,14 @@ func Handler(c platform.Config, db store.DB, local auth.Local) (http.Handler, er
 	mux.Handle("/", api)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// A path not in its plain form ("//", "/./", "/../") the mux would
-		// redirect: outside the web app it is the API's to refuse.
-		if !httpapi.PlainPath(r) && r.URL.Path != "/app" && !strings.HasPrefix(r.URL.Path, "/app/") {
-			api.ServeHTTP(w, r)
+		// redirect: under /app/ it is the web app's to refuse, elsewhere
+		// the API's, each with its own 404.
+		if !decode.PlainPath(r) {
+			if r.URL.Path == "/app" || strings.HasPrefix(r.URL.Path, "/app/") {
+				webApp.ServeHTTP(w, r)
+			} else {
+				api.ServeHTTP(w, r)
+			}
 			return
 		}
 		mux.ServeHTTP(w, r)

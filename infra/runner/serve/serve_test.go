@@ -65,9 +65,11 @@ func header(body string) string {
 }
 
 // TestPathsNotInPlainFormAreTheAPIs: the runner's own mux would redirect
-// a path with //, /./ or /../ to the cleaned path before the API saw it
-// (an HTML 307 without the API's headers); outside /app/ such a path is
-// the API's, which answers 404 in its error shape.
+// a path with //, /./ or /../ to the cleaned path before the API or the
+// web app saw it (an HTML 307 without their headers); outside /app/ such a
+// path is the API's, which answers 404 in its error shape, and under /app/
+// the web app's, which answers its "Page not found" page (audit-surface
+// N3).
 func TestPathsNotInPlainFormAreTheAPIs(t *testing.T) {
 	h, err := Handler(platform.Config{Table: "fundtrack"}, dynamodb.New(dynamodb.Options{Region: "eu-west-2"}),
 		auth.Local{Secret: []byte("runner-test-secret"), Issuer: auth.LocalIssuer})
@@ -79,6 +81,13 @@ func TestPathsNotInPlainFormAreTheAPIs(t *testing.T) {
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:8080"+p, nil))
 		if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), `"not_found"`) || rec.Header().Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("GET %s: %d %v %s, want the API's 404", p, rec.Code, rec.Header(), rec.Body)
+		}
+	}
+	for _, p := range []string{"/app//programmes", "/app/./programmes", "/app/programmes/../auth/login", "/app/.", "/app/auth//login"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:8080"+p, nil))
+		if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "Page not found") || rec.Header().Get("Location") != "" {
+			t.Errorf("GET %s: %d %v, want the web app's 404 page\n%.300s", p, rec.Code, rec.Header(), rec.Body)
 		}
 	}
 }
