@@ -79,25 +79,63 @@ type stagedRow struct {
 // errCapped is a capped writer's refusal.
 var errCapped = errors.New("staged sheet past its bound")
 
+// stagedLimits are a staged sheet's bounds: its JSON's bytes, and the
+// compressed bytes stored.
+type stagedLimits struct {
+	json, data int
+}
+
 // encodeStaged encodes a sheet, and its preview's plan, for StageFile.
 func encodeStaged(sh domain.Sheet, plan []PreviewedRow) ([]byte, error) {
+	return encodeStagedWithin(sh, plan, stagedLimits{json: maxStagedJSON, data: maxStagedData})
+}
+
+// encodeStagedWithin is encodeStaged within lim (its tests' small bounds
+// reach the capped writers without compressing tens of MB).
+func encodeStagedWithin(sh domain.Sheet, plan []PreviewedRow, lim stagedLimits) ([]byte, error) {
+	// A cell's text is at least its own length in JSON (escaping only
+	// adds), so a sheet whose texts alone pass the bound is refused before
+	// anything is encoded: a small workbook repeating a long text in every
+	// cell (about 100 MB of it) cost seconds of gzip to reach the cap.
+	if stagedTextPast(sh, lim.json) {
+		return nil, errStagedTooLarge()
+	}
 	var out bytes.Buffer
 	// The fastest level: a stage lives an hour, and the default level took
 	// three times the CPU on 4 MiB of text (81 ms against 24 ms on the
 	// machine in BENCHMARKS.md) for the same size.
-	zw, _ := gzip.NewWriterLevel(&capped{w: &out, left: maxStagedData}, gzip.BestSpeed)
-	err := writeStaged(&capped{w: zw, left: maxStagedJSON}, sh, plan)
+	zw, _ := gzip.NewWriterLevel(&capped{w: &out, left: lim.data}, gzip.BestSpeed)
+	err := writeStaged(&capped{w: zw, left: lim.json}, sh, plan)
 	if err == nil {
 		err = zw.Close()
 	}
 	if errors.Is(err, errCapped) {
-		return nil, domain.Errorf(domain.CodeTooLarge,
-			"the file's first sheet holds too much text to keep for the import: send its figures alone, or as CSV")
+		return nil, errStagedTooLarge()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("encode staged sheet: %w", err)
 	}
 	return out.Bytes(), nil
+}
+
+// stagedTextPast reports whether sh's cell texts together are longer
+// than limit bytes.
+func stagedTextPast(sh domain.Sheet, limit int) bool {
+	n := 0
+	for _, r := range sh.Rows {
+		for _, c := range r.Cells {
+			if n += len(c.Text); n > limit {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// errStagedTooLarge is the refusal of a sheet past its bounds.
+func errStagedTooLarge() error {
+	return domain.Errorf(domain.CodeTooLarge,
+		"the file's first sheet holds too much text to keep for the import: send its figures alone, or as CSV")
 }
 
 // writeStaged writes sh as one stagedSheet a row at a time, so that a
