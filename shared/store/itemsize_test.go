@@ -284,7 +284,7 @@ func importAnswerOf(t *testing.T, rows int, most int64, sentBack bool, sender fu
 // of 50 projects would have them, each project's figures sent by one
 // person, and as the worst the SPEC allows: every row's by another person
 // of a 254-character address, every figure six digits, every row sent
-// back for changes before. (TestImportAnswerPastTheItemLimit imports 480
+// back for changes before. (TestImportAnswerPastTheItemLimit imports 450
 // such rows end to end.)
 func TestSavedAnswerItemsStayUnderTheLimit(t *testing.T) {
 	t.Parallel()
