@@ -178,7 +178,7 @@ type Action struct {
 var Actions = []Action{
 	{Name: "home", Function: "web", Route: "GET /portfolio", Requests: 3, RRU: 10.5, RoundTrips: 3},
 	{Name: "dashboard", Function: "web", Route: "GET …/progress", Requests: 9, RRU: 16, RoundTrips: 2},
-	{Name: "returns", Function: "web", Route: "GET …/returns?projectId={j}", Requests: 2, RRU: 5, RoundTrips: 1},
+	{Name: "returns", Function: "web", Route: "GET …/returns?projectId={j}", Requests: 2, RRU: 6, RoundTrips: 1},
 	{Name: "review queue", Function: "web", Route: "GET …/outcomes/pending", Requests: 2, RRU: 2.5, RoundTrips: 1},
 	{Name: "grants", Function: "web", Route: "GET …/grants (a funder's)", Requests: 3, RRU: 4.5, RoundTrips: 2},
 	{Name: "grant", Function: "web", Route: "GET …/grants/{g}/payments", Requests: 2, RRU: 4, RoundTrips: 1},
