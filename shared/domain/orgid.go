@@ -186,7 +186,10 @@ func knownOrgList(prefix string) (OrgList, bool) {
 }
 
 // orgListReplacements points deprecated lists at their successors.
-var orgListReplacements = map[string]string{"GB-GOVUK": "GB-GOR"}
+// SE-ON, Sweden's organisationsnummer, names SE-BLV (Bolagsverket) and
+// SE-KK (Kammarkollegiet) as its former prefixes on org-id.guide: the
+// same numbers, now under one list.
+var orgListReplacements = map[string]string{"GB-GOVUK": "GB-GOR", "SE-BLV": "SE-ON", "SE-KK": "SE-ON"}
 
 // orgLocalPattern is the shape of any identifier within a list: no spaces,
 // starting with a letter or digit.
@@ -299,25 +302,54 @@ func OrgIDNumber(id string) (field, number string) {
 }
 
 // orgIDText is what of an orgId the personal-data guard reads, as the
-// free text field field: the identifier after a list code whose format
-// fundtrack does not check (another country's register, or GB-COA, which
-// publishes none), up to 100 characters typed as the lead likes and
-// published in 360Giving as the funder's or recipient's id, so a number
-// or name put there ("IE-CRO-9434765919", "NL-KVK-John.Smith.DOB.01-02-1980")
-// is refused as in any other text (security3 N4). An identifier held to
-// its register's format (GB-CHC-1090095, BE-BCE_KBO-0403170701), or one
-// CheckOrgID refuses, is none: it has no room for personal data, or is not
-// stored; and a register's number is not read by another's rule (a
-// Belgian enterprise number as an NHS number: fix-guard).
+// free text field field (orgIDKind reads it): an identifier in a list
+// whose format fundtrack does not check (another country's register, or
+// GB-COA, which publishes none), up to 100 characters typed as the lead
+// likes and published in 360Giving as the funder's or recipient's id, so
+// a phone number or a name put there ("IE-CRO-07700900123",
+// "NL-KVK-John.Smith.DOB.01-02-1980") is refused as in any other text
+// (security3 N4). An identifier held to its register's format
+// (GB-CHC-1090095, BE-BCE_KBO-0403170701), or one CheckOrgID refuses, is
+// none: it has no room for personal data, or is not stored; and a
+// register's number is not read by another's rule (a Belgian enterprise
+// number as an NHS number: fix-guard).
 func orgIDText(field, id string) []TextField {
-	prefix, local, ok := SplitOrgID(id)
+	prefix, _, ok := SplitOrgID(id)
 	if !ok || CheckOrgID(id) != "" {
 		return nil
 	}
 	if l, known := knownOrgList(prefix); known && l.pattern != nil {
 		return nil
 	}
-	return []TextField{{field, local}}
+	return []TextField{{field, id}}
+}
+
+// orgIDField reports whether a TextFields path is an orgId, whose text
+// (orgIDText) is the identifier with its list code: orgIDKind reads it.
+func orgIDField(path string) bool {
+	return path == "orgId" || strings.HasSuffix(path, ".orgId")
+}
+
+// orgIDKind is what the guard finds in an orgId (orgIDText): the
+// identifier after its list code, read as free text, but, in a list
+// outside the UK, not by the NHS number's rule. Such a list's identifier
+// is its register's organisation number, and several registers' are ten
+// digits, as an NHS number is: Sweden's organisationsnummer (SE-ON-,
+// formerly SE-BLV-: 556091-2148), Poland's KRS and NIP numbers (PL-KRS-,
+// PL-NIP-). Read by the NHS number's rule, about one in eleven passed its
+// check digit and was refused (fix-guard2): a lead could not record the
+// funder at all. An NHS number has no place in a foreign register's
+// identifier, and every other rule still reads it ("IE-CRO-07700900123"
+// is a phone number). In a GB list (GB-COA, the one whose format is not
+// checked) the rule still reads it, as it does every note: there a ten-
+// digit number with the check digit is as likely an NHS number as in any
+// UK text ("GB-COA-943-476-5919").
+func orgIDKind(id string) string {
+	prefix, local, ok := SplitOrgID(id)
+	if !ok {
+		return personalKind(id)
+	}
+	return guardKind(local, strings.HasPrefix(prefix, "GB-"))
 }
 
 // orgID checks an optional orgId field.
