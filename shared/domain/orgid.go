@@ -331,25 +331,88 @@ func orgIDField(path string) bool {
 }
 
 // orgIDKind is what the guard finds in an orgId (orgIDText): the
-// identifier after its list code, read as free text, but, in a list
-// outside the UK, not by the NHS number's rule. Such a list's identifier
-// is its register's organisation number, and several registers' are ten
-// digits, as an NHS number is: Sweden's organisationsnummer (SE-ON-,
-// formerly SE-BLV-: 556091-2148), Poland's KRS and NIP numbers (PL-KRS-,
-// PL-NIP-). Read by the NHS number's rule, about one in eleven passed its
-// check digit and was refused (fix-guard2): a lead could not record the
-// funder at all. An NHS number has no place in a foreign register's
-// identifier, and every other rule still reads it ("IE-CRO-07700900123"
-// is a phone number). In a GB list (GB-COA, the one whose format is not
-// checked) the rule still reads it, as it does every note: there a ten-
-// digit number with the check digit is as likely an NHS number as in any
-// UK text ("GB-COA-943-476-5919").
+// identifier after its list code, read as free text, by every rule but,
+// for a register's own organisation number (tenDigitOrgNumber), the NHS
+// number's. Several registers' numbers are ten digits, as an NHS number
+// is: Sweden's organisationsnummer (SE-ON-, formerly SE-BLV-:
+// 556091-2148), Poland's KRS and NIP numbers (PL-KRS-, PL-NIP-). Read by
+// the NHS number's rule, about one in eleven passed its check digit and
+// was refused (fix-guard2): a lead could not record the funder at all.
+// Any other list keeps the rule (security3 N4): IE-CRO's numbers are up
+// to six digits, so ten there ("IE-CRO-9434765919") are no company's
+// number and may be an NHS number smuggled in; so are ten after GB-COA
+// ("GB-COA-943-476-5919"), as in any UK text.
 func orgIDKind(id string) string {
 	prefix, local, ok := SplitOrgID(id)
 	if !ok {
 		return personalKind(id)
 	}
-	return guardKind(local, strings.HasPrefix(prefix, "GB-"))
+	return guardKind(local, !tenDigitOrgNumber(prefix, local))
+}
+
+// tenDigitRegisters are the lists on org-id.guide outside the UK whose
+// organisation numbers are ten digits, each with what a number of its
+// register must be (its check digit where it has one): only such a
+// number is spared the NHS number's rule (orgIDKind), so an NHS number
+// under these lists is kept only if it also passes the register's own
+// check. Others of ten digits may be added with their register's rule.
+var tenDigitRegisters = map[string]func(local string) bool{
+	// Organisationsnummer: NNNNNN-NNNN or ten digits, the last a Luhn
+	// check digit; the third digit is 2 or more (a personnummer's is a
+	// month's first digit, 0 or 1).
+	"SE-ON": func(local string) bool {
+		if len(local) == 11 && local[6] == '-' {
+			local = local[:6] + local[7:]
+		}
+		return allDigits(local, 10) && local[2] >= '2' && validLuhn(local)
+	},
+	// KRS numbers are ten digits, zero-padded, with no check digit; the
+	// register has issued about 1.1 million since 2001, so a number is
+	// below 0100000000: ten digits not starting 00 are none.
+	"PL-KRS": func(local string) bool { return allDigits(local, 10) && strings.HasPrefix(local, "00") },
+	// NIP: ten digits, the last the sum of the first nine weighted
+	// 6 5 7 2 3 4 5 6 7, modulo 11 (never 10).
+	"PL-NIP": validPolishNIP,
+}
+
+// tenDigitOrgNumber reports whether local, after the list code prefix, is
+// an organisation number of its register in tenDigitRegisters.
+func tenDigitOrgNumber(prefix, local string) bool {
+	valid, ok := tenDigitRegisters[prefix]
+	return ok && valid(local)
+}
+
+// allDigits reports whether s is n ASCII digits.
+func allDigits(s string, n int) bool {
+	return len(s) == n && strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) < 0
+}
+
+// validLuhn reports whether digits end in their Luhn check digit.
+func validLuhn(digits string) bool {
+	sum := 0
+	for i := range len(digits) {
+		d := int(digits[len(digits)-1-i] - '0')
+		if i%2 == 1 {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return sum%10 == 0
+}
+
+// validPolishNIP reports whether local is a Polish NIP: ten digits, the
+// last the first nine's sum weighted 6 5 7 2 3 4 5 6 7, modulo 11.
+func validPolishNIP(local string) bool {
+	if !allDigits(local, 10) {
+		return false
+	}
+	sum := 0
+	for i, w := range []int{6, 5, 7, 2, 3, 4, 5, 6, 7} {
+		sum += int(local[i]-'0') * w
+	}
+	return sum%11 != 10 && sum%11 == int(local[9]-'0')
 }
 
 // orgID checks an optional orgId field.

@@ -179,10 +179,13 @@ func TestOrgIDFieldsRefused(t *testing.T) {
 // check (any outside the UK) is typed freely and published in 360Giving,
 // so the personal-data guard reads the identifier after its list code, as
 // any other free text (security3 N4): on funders, programmes and projects
-// alike, 422 naming orgId. Real identifiers of such registers pass, ten
-// digits that pass the NHS number's check digit included (an
-// organisation number there: fix-guard2), and a UK identifier, held to
-// its register's format, has no room for any.
+// alike, 422 naming orgId. Ten digits that pass the NHS number's check
+// digit are refused there as in a note ("IE-CRO-9434765919": IE-CRO's
+// numbers are up to six digits), unless the list is a register of
+// ten-digit numbers and they are one of its own, its check digit passed
+// (SE-ON, PL-NIP; PL-KRS, zero-padded: fix-guard2). Real identifiers of
+// such registers pass, and a UK identifier, held to its register's
+// format, has no room for any.
 func TestOrgIDGuarded(t *testing.T) {
 	d := domain.MustDate
 	type input interface {
@@ -200,9 +203,18 @@ func TestOrgIDGuarded(t *testing.T) {
 	}
 	for id, kind := range map[string]string{
 		"NL-KVK-John.Smith.DOB.01-02-1980": "a date of birth",
+		"IE-CRO-9434765919":                "an NHS number", // IE-CRO's numbers are up to 6 digits
 		"IE-CRO-07700900123":               "a phone number",
-		"NL-KVK-Mr.John.Smith":             "a person's name",
-		"GB-COA-943-476-5919":              "an NHS number", // GB-COA publishes no format: shape only
+		// NHS numbers under the ten-digit registers that are not one of
+		// theirs: Luhn fails, a personnummer's shape (third digit 0 or 1),
+		// the NIP check fails, a KRS number far beyond the register's.
+		"SE-ON-943476-5919":    "an NHS number",
+		"SE-ON-9434765919":     "an NHS number",
+		"SE-ON-800101-0449":    "an NHS number",
+		"PL-NIP-9434765919":    "an NHS number",
+		"PL-KRS-9434765919":    "an NHS number",
+		"NL-KVK-Mr.John.Smith": "a person's name",
+		"GB-COA-943-476-5919":  "an NHS number", // GB-COA publishes no format: shape only
 	} {
 		if msg := domain.CheckOrgID(id); msg != "" {
 			t.Fatalf("CheckOrgID(%q) = %q: the case needs an identifier of a valid shape", id, msg)
@@ -223,10 +235,11 @@ func TestOrgIDGuarded(t *testing.T) {
 		// Belgian enterprise numbers that also pass the NHS number's check
 		// digit: held to their own register's format (fix-guard).
 		"BE-BCE_KBO-0403170206", "BE-BCE_KBO-0403175550",
-		// Ten digits with the NHS number's check digit, in a register
-		// outside the UK: its organisation number, which that rule does
-		// not read there (fix-guard2; security3 N4 refused it).
-		"IE-CRO-9434765919", "SE-ON-556091-2148", "SE-ON-5560912148", "PL-KRS-0000012362"} {
+		// Ten digits with the NHS number's check digit that are their
+		// ten-digit register's own number, its check digit passed: an
+		// organisation number, which that rule does not read (fix-guard2).
+		"SE-ON-556091-2148", "SE-ON-5560912148", "PL-KRS-0000012362",
+		"SE-ON-556000-0019", "SE-ON-5560000019", "PL-NIP-5560000191", "PL-KRS-0000012378"} {
 		for name, in := range inputs(id) {
 			if err := domain.CheckText(in); err != nil {
 				t.Errorf("%s with orgId %q: %v, want it kept", name, id, err)
@@ -332,7 +345,8 @@ func polishNIP(digits string) string {
 // passed the NHS number's check digit and was refused as an orgId
 // (fix-guard2, README's "the price"). An orgId in such a register is its
 // organisation number, so none is refused now, while the same digits in a
-// note, or after GB-COA (a UK list), are still read as an NHS number.
+// note, after GB-COA (a UK list) or after a list whose numbers are not
+// ten digits (IE-CRO: security3 N4) are still read as an NHS number.
 func TestOrgIDTenDigitRegisters(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 2026))
 	digits := func(n int) string {
@@ -385,6 +399,9 @@ func TestOrgIDTenDigitRegisters(t *testing.T) {
 			if nhs && domain.CheckPersonalData("notes", "Ref "+local+" sent") == nil {
 				t.Errorf("note with %s kept: the NHS number's rule must still read notes", local)
 			}
+			if nhs && domain.CheckText(domain.FunderInput{Name: "F", OrgID: "IE-CRO-" + local, Contacts: []string{"a@b.org"}}) == nil {
+				t.Errorf("orgId IE-CRO-%s kept: only a ten-digit register's own numbers are spared the NHS number's rule", local)
+			}
 		}
 		t.Logf("%s: %d of %d orgIds refused (%.2f%%); %d (%.1f%%) pass the NHS number's check digit", prefix, refused, n,
 			100*float64(refused)/n, nhsShaped, 100*float64(nhsShaped)/n)
@@ -395,12 +412,12 @@ func TestOrgIDTenDigitRegisters(t *testing.T) {
 			t.Errorf("%s: only %d of %d pass the NHS check digit: the sample tests nothing", prefix, nhsShaped, n)
 		}
 	}
-	// Under a UK list whose format is not checked, the NHS number's rule
-	// still reads it; and an NHS number in a note after a foreign list's
-	// code is still one.
-	for _, text := range []string{"GB-COA-9434765919"} {
+	// Under a UK list whose format is not checked, or a list whose numbers
+	// are not ten digits, the NHS number's rule still reads it; and an NHS
+	// number in a note after a foreign list's code is still one.
+	for _, text := range []string{"GB-COA-9434765919", "IE-CRO-9434765919", "NL-KVK-9434765919"} {
 		if err := domain.CheckText(domain.FunderInput{Name: "F", OrgID: text, Contacts: []string{"a@b.org"}}); err == nil {
-			t.Errorf("orgId %s kept: an NHS number under a UK list", text)
+			t.Errorf("orgId %s kept: an NHS number under a list not of ten-digit numbers", text)
 		}
 	}
 	if err := domain.CheckPersonalData("notes", "Funded via SE-ON-9434765919"); err == nil {
