@@ -187,9 +187,9 @@ func fieldKind(f TextField) string {
 func personalKind(text string) string { return guardKind(text, true) }
 
 // guardKind is personalKind, with the NHS number's rule (containsNHSNumber)
-// read only if nhs is set: an organisation number in its own register
-// outside the UK, ten digits as an NHS number is, is read by every rule
-// but that one (orgIDKind).
+// read only if nhs is set: an organisation number in its own register of
+// ten-digit numbers (tenDigitOrgNumber), ten digits as an NHS number is,
+// is read by every rule but that one (orgIDKind).
 func guardKind(text string, nhs bool) string {
 	norm := normaliseForGuard(text)
 	if kind := normalKind(norm, nhs); kind != "" {
