@@ -58,7 +58,7 @@ var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 // jsontext's RFC 8259 tokenizer.
 //
 // A body refused as a whole (not JSON, nested too deeply, null, not an
-// object) is named alone, "body" (refuse).
+// object) is named alone, domain.BodyField ("$": refuse).
 func JSON(data []byte, v any) error {
 	p := domain.Problems{}
 	root := parseJSON(data, p)
@@ -306,8 +306,13 @@ func readString(dec *jsontext.Decoder) (string, error) {
 const maxNameInPath = 64
 
 func fieldPath(parent, name string) string {
-	if name == "" { // a key "" still needs a visible name in the error
+	switch {
+	case name == "": // a key "" still needs a visible name in the error
 		name = `""`
+	case parent == "" && name == domain.BodyField:
+		// A top-level member named "$" (an unknown field, refused by
+		// name) is not the body as a whole, which "$" names.
+		name = `"$"`
 	}
 	if len(name) > maxNameInPath {
 		cut := maxNameInPath
@@ -324,7 +329,7 @@ func fieldPath(parent, name string) string {
 
 // refuse records what is wrong with the value at path. At the top (path
 // "") that is the body as a whole: not JSON, nested too deeply, null, not
-// an object. Such a body is named alone, "body" (the last such problem
+// an object. Such a body is named alone, domain.BodyField, "$" (the last such problem
 // replacing any found before): what was read in it (a name given twice, a
 // name or string that is not valid text) is not named beside it, as the
 // service's merged answer (domain.MergeProblems) names nothing else

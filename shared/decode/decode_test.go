@@ -69,9 +69,9 @@ func TestDecodeJSONReadsOneWay(t *testing.T) {
 		{`{"name":"\udfff\ud800"}`, []string{"name"}},
 		{`{"name":"\ud800\u0041"}`, []string{"name"}},
 		{`{"any":"\ud800"}`, []string{"any"}},
-		{`{"name":"ok"}{"name":"again"}`, []string{"body"}},
-		{"\ufeff{}", []string{"body"}},
-		{`{"name":"a",}`, []string{"body"}},
+		{`{"name":"ok"}{"name":"again"}`, []string{domain.BodyField}},
+		{"\ufeff{}", []string{domain.BodyField}},
+		{`{"name":"a",}`, []string{domain.BodyField}},
 	}
 	for _, c := range refused {
 		var v decodeTree
@@ -282,7 +282,7 @@ func TestDecodeJSONBoundsHostileBodies(t *testing.T) {
 	}
 	var e *domain.Error
 	if err := decode.JSON([]byte(nested(16)), &v); !errors.As(err, &e) || len(e.Fields) != 1 ||
-		e.Fields["body"] != "nests arrays and objects more than 16 levels deep" {
+		e.Fields[domain.BodyField] != "nests arrays and objects more than 16 levels deep" {
 		t.Errorf("17 levels: %v %v, want body refused as nested too deeply", err, e)
 	}
 
@@ -459,5 +459,40 @@ func TestVersion(t *testing.T) {
 		if v, ok := decode.Version(s); ok {
 			t.Errorf("Version(%q) = %d, want refused", s, v)
 		}
+	}
+}
+
+// TestDecodeJSONWholeBodyNameIsNoField: a body refused as a whole is named
+// domain.BodyField, "$", which no field's path can be. It was "body", so
+// a request with a top-level field "body" could not be told from a body
+// that is not JSON; and a top-level member named "$" is named "\"$\"", as
+// one named "" is "\"\"", not "$".
+func TestDecodeJSONWholeBodyNameIsNoField(t *testing.T) {
+	t.Parallel()
+	type withBody struct {
+		Body string `json:"body"`
+	}
+	for _, c := range []struct {
+		body string
+		want []string
+	}{
+		{`{"body": 5}`, []string{"body"}},
+		{`{"body": "a", "body": "b"}`, []string{"body"}},
+		{`[]`, []string{domain.BodyField}},
+		{`{"body": "a"`, []string{domain.BodyField}},
+		{`{"$": 1}`, []string{`"$"`}},
+		{`{"body": 5, "$": 1}`, []string{`"$"`, "body"}},
+	} {
+		var v withBody
+		if got := fieldsOf(t, decode.JSON([]byte(c.body), &v)); !slices.Equal(got, c.want) {
+			t.Errorf("JSON(%s) names %q, want %q", c.body, got, c.want)
+		}
+	}
+	if domain.BodyField == "body" || domain.BodyField == "" {
+		t.Errorf("BodyField = %q: a field may have that name", domain.BodyField)
+	}
+	var v decodeTree
+	if got := fieldsOf(t, decode.JSON([]byte(`{"leaf": {"$": 1}}`), &v)); !slices.Equal(got, []string{"leaf.$"}) {
+		t.Errorf(`{"leaf": {"$": 1}} names %q, want leaf.$ (only the top level is quoted)`, got)
 	}
 }

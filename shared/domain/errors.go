@@ -196,7 +196,7 @@ func AtLeast(what string) string {
 // range) alike. The first problem reported for a field wins. Any error that
 // is not a validation error is returned as it is.
 //
-// A problem with the body as a whole (field "body": not JSON, not an
+// A problem with the body as a whole (BodyField, "$": not JSON, not an
 // object, empty) is the answer on its own: no field could be read, so the
 // rules' findings ("title": "required" for a title that was sent, before
 // trailing garbage) would tell the client to fix what is not wrong.
@@ -237,5 +237,10 @@ func refProblem(id, required string) string {
 }
 
 // BodyField is the field a validation error names for a problem with a
-// request's body as a whole, such as one that is not JSON.
-const BodyField = "body"
+// request's body as a whole, such as one that is not JSON: "$", the root
+// of the document in JSONPath, whose dotted paths ("roles[0].projectId")
+// every other field's name follows. It was "body", which a request's own
+// top-level field of that name would have shared, so a client could not
+// tell the two apart; no field's path is "$" (decode writes a member
+// named so "\"$\"", as it writes one named "" "\"\"").
+const BodyField = "$"

@@ -320,6 +320,11 @@ var (
 	// point, or have three decimals (1.000, 12.500): it can be read two
 	// ways.
 	pointGrouped = lazyRegexp(`^\d{1,3}\.\d{3}$`)
+	// commaGrouped is the same with a comma (1,000, 12,500): in a file
+	// whose decimal mark is the comma (Sheet.DecimalComma) it can be read
+	// two ways too. With more groups (1,000,000) or a decimal point after
+	// (1,000.00) the commas can only be thousands.
+	commaGrouped = lazyRegexp(`^-?\d{1,3},\d{3}$`)
 	// typedFraction is a number with a decimal part that is not 0: not whole.
 	typedFraction = lazyRegexp(`^-?(\d+|\d{1,3}(?:,\d{3})+)?\.\d*[1-9]\d*$`)
 	// decimal is a number in decimal notation, as a workbook stores it:
@@ -328,8 +333,13 @@ var (
 	decimal = lazyRegexp(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
 )
 
-// countDigits is the advice with a count refused for how it is written.
-const countDigits = "write it in digits alone (such as 1200) or with commas between thousands (1,200)"
+// countDigits is the advice with a count refused for how it is written;
+// countDigitsAlone, in a file whose decimal mark is the comma, where
+// commas between thousands read two ways.
+const (
+	countDigits      = "write it in digits alone (such as 1200) or with commas between thousands (1,200)"
+	countDigitsAlone = "write it in digits alone (such as 1200)"
+)
 
 // importCount reads a count: a whole number of people, an empty cell
 // being 0. A workbook's number is the double it stores; text must be
@@ -339,10 +349,21 @@ const countDigits = "write it in digits alone (such as 1200) or with commas betw
 // what the cell is worth, commas grouping thousands, and the .xlsx reader
 // marks a cell whose stored value is not a number as text anyway
 // (FuzzReadImport/bug-grouped-number-cell).
-func importCount(p Problems, field string, c SheetCell) int64 {
+//
+// In a file separated by semicolons (decimalComma: Sheet.DecimalComma),
+// the comma is the decimal mark where Excel saved it so, and "1,000" is
+// one there as well as a thousand: a count of one comma and three digits
+// is refused, naming both readings, rather than read as a thousand
+// (fix-guard2). "1,000,000" and "1,000.00" can only be thousands, and are
+// read so; the advice in such a file leaves commas out.
+func importCount(p Problems, field string, c SheetCell, decimalComma bool) int64 {
 	s := strings.TrimSpace(c.Text)
 	if s == "" {
 		return 0
+	}
+	advice := countDigits
+	if decimalComma {
+		advice = countDigitsAlone
 	}
 	var n int64
 	switch m := typedWhole().FindStringSubmatch(s); {
@@ -352,6 +373,16 @@ func importCount(p Problems, field string, c SheetCell) int64 {
 			p.Add(field, "must be a whole number of people")
 			return 0
 		}
+	case decimalComma && !c.Numeric && commaGrouped().MatchString(s):
+		sign, digits := "", s
+		if strings.HasPrefix(s, "-") {
+			sign, digits = "-", s[1:]
+		}
+		whole, frac, _ := strings.Cut(digits, ",")
+		point := strings.TrimSuffix(strings.TrimRight(whole+"."+frac, "0"), ".")
+		p.Add(field, "must be a whole number of people, not "+quoteCell(s)+": in a file separated by semicolons the comma may be a decimal mark ("+
+			sign+point+") or group thousands ("+sign+whole+frac+"); write it in digits alone, such as "+sign+whole+frac)
+		return 0
 	case m != nil:
 		v, err := strconv.ParseInt(strings.ReplaceAll(m[2], ",", ""), 10, 64)
 		switch {
@@ -367,7 +398,7 @@ func importCount(p Problems, field string, c SheetCell) int64 {
 		}
 	case pointGrouped().MatchString(s):
 		p.Add(field, "must be a whole number of people, not "+quoteCell(s)+", which could be read as "+
-			strings.TrimRight(strings.TrimRight(s, "0"), ".")+" or as "+strings.ReplaceAll(s, ".", "")+": "+countDigits)
+			strings.TrimRight(strings.TrimRight(s, "0"), ".")+" or as "+strings.ReplaceAll(s, ".", "")+": "+advice)
 		return 0
 	case typedFraction().MatchString(s):
 		p.Add(field, "must be a whole number of people, not "+quoteCell(s))
@@ -379,7 +410,7 @@ func importCount(p Problems, field string, c SheetCell) int64 {
 		if problem := guarded(s, false); problem != "" {
 			p.Add(field, problem)
 		} else {
-			p.Add(field, "must be a whole number of people, not "+quoteCell(s)+": "+countDigits)
+			p.Add(field, "must be a whole number of people, not "+quoteCell(s)+": "+advice)
 		}
 		return 0
 	}

@@ -52,6 +52,11 @@ type Sheet struct {
 	// Sheets is how many sheets the workbook has (0 for a CSV file): with
 	// only one, there is no other sheet the figures could be on.
 	Sheets int
+	// DecimalComma marks a CSV file separated by semicolons, as Excel
+	// saves "CSV" where the comma is the decimal mark (much of Europe):
+	// there "1,000" may be one as well as a thousand, so a count written
+	// so is refused (importCount).
+	DecimalComma bool
 	// What a workbook hides, and its reader left unread: figures no one
 	// can see are never imported (audit import2 D2), and the answer says
 	// what was passed over (SheetNotes). HiddenSheets are the names of the
@@ -578,7 +583,7 @@ func ReadImport(sh Sheet, projects []Project) ImportFile {
 				p.Add(RowField(sr.Number, string(m)), problem)
 				continue
 			}
-			row.Counts[m] = importCount(p, RowField(sr.Number, string(m)), cell(string(m)))
+			row.Counts[m] = importCount(p, RowField(sr.Number, string(m)), cell(string(m)), sh.DecimalComma)
 			row.Blank[m] = strings.TrimSpace(cell(string(m)).Text) == ""
 		}
 		if f.Columns.Cohort {

@@ -139,10 +139,66 @@ func TestReadImportCountsExactly(t *testing.T) {
 		{SheetCell{Text: "1e400", Numeric: true}, 0, "implausibly large"},
 	} {
 		p := Problems{}
-		got := importCount(p, "n", c.cell)
+		got := importCount(p, "n", c.cell, false)
 		if !strings.Contains(p["n"], c.problem) || (c.problem == "") != (len(p) == 0) || (c.problem == "" && got != c.want) {
 			t.Errorf("%+v read as %d, problem %q; want %d, problem %q", c.cell, got, p["n"], c.want, c.problem)
 		}
+	}
+}
+
+// TestReadImportCountsDecimalComma: in a file separated by semicolons,
+// which Excel writes where the comma is the decimal mark, "1,000" may be
+// one as well as a thousand: a count of one comma and three digits is
+// refused naming both readings and saying to write digits alone, rather
+// than read as 1000 (fix-guard2). Counts the comma cannot make two of
+// (digits alone, more than one group, a decimal point after) are read as
+// in any file, and the advice leaves commas out; a workbook's number cell
+// shown with commas (Numeric) is its number.
+func TestReadImportCountsDecimalComma(t *testing.T) {
+	for _, c := range []struct {
+		cell    SheetCell
+		want    int64
+		problem string
+	}{
+		{SheetCell{Text: "1,000"}, 0, `must be a whole number of people, not "1,000": in a file separated by semicolons the comma may be a decimal mark (1) or group thousands (1000); write it in digits alone, such as 1000`},
+		{SheetCell{Text: "12,500"}, 0, `decimal mark (12.5) or group thousands (12500)`},
+		{SheetCell{Text: "100,000"}, 0, `decimal mark (100) or group thousands (100000)`},
+		{SheetCell{Text: "0,000"}, 0, `decimal mark (0) or group thousands (0000)`},
+		{SheetCell{Text: "-1,500"}, 0, `decimal mark (-1.5) or group thousands (-1500)`},
+		{SheetCell{Text: "1,20"}, 0, `not "1,20": write it in digits alone (such as 1200)`},
+		{SheetCell{Text: "1.000"}, 0, `could be read as 1 or as 1000: write it in digits alone (such as 1200)`},
+		{SheetCell{Text: "1000"}, 1000, ""},
+		{SheetCell{Text: "12"}, 12, ""},
+		{SheetCell{Text: "1,000,000"}, 0, "implausibly large"},
+		{SheetCell{Text: "1,000.00"}, 1000, ""},
+		{SheetCell{Text: "1,000", Numeric: true}, 1000, ""},
+		{SheetCell{Text: ""}, 0, ""},
+	} {
+		p := Problems{}
+		got := importCount(p, "n", c.cell, true)
+		if !strings.Contains(p["n"], c.problem) || (c.problem == "") != (len(p) == 0) || (c.problem == "" && got != c.want) {
+			t.Errorf("%+v read as %d, problem %q; want %d, problem %q", c.cell, got, p["n"], c.want, c.problem)
+		}
+		if strings.Contains(p["n"], "commas between thousands") {
+			t.Errorf("%+v: %q advises commas, which read two ways in this file", c.cell, p["n"])
+		}
+	}
+	// ReadImport reads the sheet's mark: the cell is named by its row and
+	// column, and the file stores nothing; the same cell in a file
+	// separated by commas is 1000.
+	sh := sheetOf([]string{"Project", "Period start", "Period end", "Referrals", "People into work"},
+		[]string{"Bradford IPS", "2025-04-01", "2025-06-30", "1,000", "12"})
+	if f := ReadImport(sh, importProjects); len(f.Problems) != 0 || len(f.Rows) != 1 || f.Rows[0].Counts[MetricReferrals] != 1000 {
+		t.Errorf("comma-separated 1,000: problems %v rows %+v, want 1000 referrals", f.Problems, f.Rows)
+	}
+	sh.DecimalComma = true
+	f := ReadImport(sh, importProjects)
+	if got := problemKeys(f.Problems); !slices.Equal(got, []string{RowField(2, "referrals")}) ||
+		!strings.Contains(f.Problems[RowField(2, "referrals")], "decimal mark (1)") {
+		t.Errorf("semicolon-separated 1,000: problems %v, want rows[2].referrals refused", f.Problems)
+	}
+	if err := f.Err(); err == nil {
+		t.Error("semicolon-separated 1,000: no error, want the file refused")
 	}
 }
 
@@ -184,7 +240,7 @@ func TestReadImportNumberCellShowingThousands(t *testing.T) {
 		"200,000": "implausibly large",
 	} {
 		p := Problems{}
-		if got := importCount(p, "n", SheetCell{Text: text, Numeric: true}); !strings.Contains(p["n"], problem) {
+		if got := importCount(p, "n", SheetCell{Text: text, Numeric: true}, false); !strings.Contains(p["n"], problem) {
 			t.Errorf("number cell %q read as %d, problem %q; want %q", text, got, p["n"], problem)
 		}
 	}

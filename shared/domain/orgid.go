@@ -186,7 +186,10 @@ func knownOrgList(prefix string) (OrgList, bool) {
 }
 
 // orgListReplacements points deprecated lists at their successors.
-var orgListReplacements = map[string]string{"GB-GOVUK": "GB-GOR"}
+// SE-ON, Sweden's organisationsnummer, names SE-BLV (Bolagsverket) and
+// SE-KK (Kammarkollegiet) as its former prefixes on org-id.guide: the
+// same numbers, now under one list.
+var orgListReplacements = map[string]string{"GB-GOVUK": "GB-GOR", "SE-BLV": "SE-ON", "SE-KK": "SE-ON"}
 
 // orgLocalPattern is the shape of any identifier within a list: no spaces,
 // starting with a letter or digit.
@@ -299,25 +302,117 @@ func OrgIDNumber(id string) (field, number string) {
 }
 
 // orgIDText is what of an orgId the personal-data guard reads, as the
-// free text field field: the identifier after a list code whose format
-// fundtrack does not check (another country's register, or GB-COA, which
-// publishes none), up to 100 characters typed as the lead likes and
-// published in 360Giving as the funder's or recipient's id, so a number
-// or name put there ("IE-CRO-9434765919", "NL-KVK-John.Smith.DOB.01-02-1980")
-// is refused as in any other text (security3 N4). An identifier held to
-// its register's format (GB-CHC-1090095, BE-BCE_KBO-0403170701), or one
-// CheckOrgID refuses, is none: it has no room for personal data, or is not
-// stored; and a register's number is not read by another's rule (a
-// Belgian enterprise number as an NHS number: fix-guard).
+// free text field field (orgIDKind reads it): an identifier in a list
+// whose format fundtrack does not check (another country's register, or
+// GB-COA, which publishes none), up to 100 characters typed as the lead
+// likes and published in 360Giving as the funder's or recipient's id, so
+// a phone number or a name put there ("IE-CRO-07700900123",
+// "NL-KVK-John.Smith.DOB.01-02-1980") is refused as in any other text
+// (security3 N4). An identifier held to its register's format
+// (GB-CHC-1090095, BE-BCE_KBO-0403170701), or one CheckOrgID refuses, is
+// none: it has no room for personal data, or is not stored; and a
+// register's number is not read by another's rule (a Belgian enterprise
+// number as an NHS number: fix-guard).
 func orgIDText(field, id string) []TextField {
-	prefix, local, ok := SplitOrgID(id)
+	prefix, _, ok := SplitOrgID(id)
 	if !ok || CheckOrgID(id) != "" {
 		return nil
 	}
 	if l, known := knownOrgList(prefix); known && l.pattern != nil {
 		return nil
 	}
-	return []TextField{{field, local}}
+	return []TextField{{field, id}}
+}
+
+// orgIDField reports whether a TextFields path is an orgId, whose text
+// (orgIDText) is the identifier with its list code: orgIDKind reads it.
+func orgIDField(path string) bool {
+	return path == "orgId" || strings.HasSuffix(path, ".orgId")
+}
+
+// orgIDKind is what the guard finds in an orgId (orgIDText): the
+// identifier after its list code, read as free text, by every rule but,
+// for a register's own organisation number (tenDigitOrgNumber), the NHS
+// number's. Several registers' numbers are ten digits, as an NHS number
+// is: Sweden's organisationsnummer (SE-ON-, formerly SE-BLV-:
+// 556091-2148), Poland's KRS and NIP numbers (PL-KRS-, PL-NIP-). Read by
+// the NHS number's rule, about one in eleven passed its check digit and
+// was refused (fix-guard2): a lead could not record the funder at all.
+// Any other list keeps the rule (security3 N4): IE-CRO's numbers are up
+// to six digits, so ten there ("IE-CRO-9434765919") are no company's
+// number and may be an NHS number smuggled in; so are ten after GB-COA
+// ("GB-COA-943-476-5919"), as in any UK text.
+func orgIDKind(id string) string {
+	prefix, local, ok := SplitOrgID(id)
+	if !ok {
+		return personalKind(id)
+	}
+	return guardKind(local, !tenDigitOrgNumber(prefix, local))
+}
+
+// tenDigitRegisters are the lists on org-id.guide outside the UK whose
+// organisation numbers are ten digits, each with what a number of its
+// register must be (its check digit where it has one): only such a
+// number is spared the NHS number's rule (orgIDKind), so an NHS number
+// under these lists is kept only if it also passes the register's own
+// check. Others of ten digits may be added with their register's rule.
+var tenDigitRegisters = map[string]func(local string) bool{
+	// Organisationsnummer: NNNNNN-NNNN or ten digits, the last a Luhn
+	// check digit; the third digit is 2 or more (a personnummer's is a
+	// month's first digit, 0 or 1).
+	"SE-ON": func(local string) bool {
+		if len(local) == 11 && local[6] == '-' {
+			local = local[:6] + local[7:]
+		}
+		return allDigits(local, 10) && local[2] >= '2' && validLuhn(local)
+	},
+	// KRS numbers are ten digits, zero-padded, with no check digit; the
+	// register has issued about 1.1 million since 2001, so a number is
+	// below 0100000000: ten digits not starting 00 are none.
+	"PL-KRS": func(local string) bool { return allDigits(local, 10) && strings.HasPrefix(local, "00") },
+	// NIP: ten digits, the last the sum of the first nine weighted
+	// 6 5 7 2 3 4 5 6 7, modulo 11 (never 10).
+	"PL-NIP": validPolishNIP,
+}
+
+// tenDigitOrgNumber reports whether local, after the list code prefix, is
+// an organisation number of its register in tenDigitRegisters.
+func tenDigitOrgNumber(prefix, local string) bool {
+	valid, ok := tenDigitRegisters[prefix]
+	return ok && valid(local)
+}
+
+// allDigits reports whether s is n ASCII digits.
+func allDigits(s string, n int) bool {
+	return len(s) == n && strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) < 0
+}
+
+// validLuhn reports whether digits end in their Luhn check digit.
+func validLuhn(digits string) bool {
+	sum := 0
+	for i := range len(digits) {
+		d := int(digits[len(digits)-1-i] - '0')
+		if i%2 == 1 {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return sum%10 == 0
+}
+
+// validPolishNIP reports whether local is a Polish NIP: ten digits, the
+// last the first nine's sum weighted 6 5 7 2 3 4 5 6 7, modulo 11.
+func validPolishNIP(local string) bool {
+	if !allDigits(local, 10) {
+		return false
+	}
+	sum := 0
+	for i, w := range []int{6, 5, 7, 2, 3, 4, 5, 6, 7} {
+		sum += int(local[i]-'0') * w
+	}
+	return sum%11 != 10 && sum%11 == int(local[9]-'0')
 }
 
 // orgID checks an optional orgId field.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -178,8 +179,13 @@ func TestOrgIDFieldsRefused(t *testing.T) {
 // check (any outside the UK) is typed freely and published in 360Giving,
 // so the personal-data guard reads the identifier after its list code, as
 // any other free text (security3 N4): on funders, programmes and projects
-// alike, 422 naming orgId. Real identifiers of such registers pass, and a
-// UK identifier, held to its register's format, has no room for any.
+// alike, 422 naming orgId. Ten digits that pass the NHS number's check
+// digit are refused there as in a note ("IE-CRO-9434765919": IE-CRO's
+// numbers are up to six digits), unless the list is a register of
+// ten-digit numbers and they are one of its own, its check digit passed
+// (SE-ON, PL-NIP; PL-KRS, zero-padded: fix-guard2). Real identifiers of
+// such registers pass, and a UK identifier, held to its register's
+// format, has no room for any.
 func TestOrgIDGuarded(t *testing.T) {
 	d := domain.MustDate
 	type input interface {
@@ -197,10 +203,18 @@ func TestOrgIDGuarded(t *testing.T) {
 	}
 	for id, kind := range map[string]string{
 		"NL-KVK-John.Smith.DOB.01-02-1980": "a date of birth",
-		"IE-CRO-9434765919":                "an NHS number",
+		"IE-CRO-9434765919":                "an NHS number", // IE-CRO's numbers are up to 6 digits
 		"IE-CRO-07700900123":               "a phone number",
-		"NL-KVK-Mr.John.Smith":             "a person's name",
-		"GB-COA-943-476-5919":              "an NHS number", // GB-COA publishes no format: shape only
+		// NHS numbers under the ten-digit registers that are not one of
+		// theirs: Luhn fails, a personnummer's shape (third digit 0 or 1),
+		// the NIP check fails, a KRS number far beyond the register's.
+		"SE-ON-943476-5919":    "an NHS number",
+		"SE-ON-9434765919":     "an NHS number",
+		"SE-ON-800101-0449":    "an NHS number",
+		"PL-NIP-9434765919":    "an NHS number",
+		"PL-KRS-9434765919":    "an NHS number",
+		"NL-KVK-Mr.John.Smith": "a person's name",
+		"GB-COA-943-476-5919":  "an NHS number", // GB-COA publishes no format: shape only
 	} {
 		if msg := domain.CheckOrgID(id); msg != "" {
 			t.Fatalf("CheckOrgID(%q) = %q: the case needs an identifier of a valid shape", id, msg)
@@ -220,7 +234,12 @@ func TestOrgIDGuarded(t *testing.T) {
 		"GB-CHC-1090095", "GB-COH-09506232", "GB-NHS-RT5", "XI-IATI-GB-COH-09506232",
 		// Belgian enterprise numbers that also pass the NHS number's check
 		// digit: held to their own register's format (fix-guard).
-		"BE-BCE_KBO-0403170206", "BE-BCE_KBO-0403175550"} {
+		"BE-BCE_KBO-0403170206", "BE-BCE_KBO-0403175550",
+		// Ten digits with the NHS number's check digit that are their
+		// ten-digit register's own number, its check digit passed: an
+		// organisation number, which that rule does not read (fix-guard2).
+		"SE-ON-556091-2148", "SE-ON-5560912148", "PL-KRS-0000012362",
+		"SE-ON-556000-0019", "SE-ON-5560000019", "PL-NIP-5560000191", "PL-KRS-0000012378"} {
 		for name, in := range inputs(id) {
 			if err := domain.CheckText(in); err != nil {
 				t.Errorf("%s with orgId %q: %v, want it kept", name, id, err)
@@ -286,5 +305,126 @@ func TestOrgIDBelgianEnterpriseNumbers(t *testing.T) {
 	// An NHS number after the code, which is no enterprise number, is still one.
 	if err := domain.CheckPersonalData("notes", "BE-BCE_KBO-9434765919"); err == nil {
 		t.Error("BE-BCE_KBO-9434765919 kept in a note: an NHS number, no enterprise number")
+	}
+}
+
+// luhn appends the Luhn check digit to digits, as Sweden's
+// organisationsnummer carries one.
+func luhn(digits string) string {
+	sum := 0
+	for i := range len(digits) {
+		d := int(digits[len(digits)-1-i] - '0')
+		if i%2 == 0 {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return digits + strconv.Itoa((10-sum%10)%10)
+}
+
+// polishNIP appends a Polish NIP's check digit (weights 6 5 7 2 3 4 5 6 7,
+// modulo 11), or returns "" for nine digits whose check would be 10,
+// which the tax office never issues.
+func polishNIP(digits string) string {
+	sum := 0
+	for i, w := range []int{6, 5, 7, 2, 3, 4, 5, 6, 7} {
+		sum += int(digits[i]-'0') * w
+	}
+	if sum%11 == 10 {
+		return ""
+	}
+	return digits + strconv.Itoa(sum%11)
+}
+
+// TestOrgIDTenDigitRegisters: registers outside the UK whose organisation
+// numbers are ten digits, as an NHS number is (Sweden's organisationsnummer,
+// SE-ON, written 556091-2148 or 5560912148; Poland's KRS and NIP numbers),
+// and whose formats fundtrack does not hold: about one number in eleven
+// passed the NHS number's check digit and was refused as an orgId
+// (fix-guard2, README's "the price"). An orgId in such a register is its
+// organisation number, so none is refused now, while the same digits in a
+// note, after GB-COA (a UK list) or after a list whose numbers are not
+// ten digits (IE-CRO: security3 N4) are still read as an NHS number.
+func TestOrgIDTenDigitRegisters(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 2026))
+	digits := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte('0' + r.IntN(10))
+		}
+		return string(b)
+	}
+	samples := map[string]func() string{
+		// Group number (2, 5, 7, 8 or 9), a third digit of 2 or more (no
+		// personnummer's month), a Luhn check digit.
+		"SE-ON": func() string {
+			n := luhn(string("25789"[r.IntN(5)]) + digits(1) + string(byte('2'+r.IntN(8))) + digits(6))
+			if r.IntN(2) == 0 {
+				return n[:6] + "-" + n[6:]
+			}
+			return n
+		},
+		// KRS numbers are ten digits, zero-padded (0000012362).
+		"PL-KRS": func() string { return fmt.Sprintf("%010d", 1+r.IntN(1_100_000)) },
+		"PL-NIP": func() string {
+			for {
+				if n := polishNIP(string(byte('1'+r.IntN(9))) + digits(8)); n != "" {
+					return n
+				}
+			}
+		},
+	}
+	const n = 3000
+	for _, prefix := range []string{"SE-ON", "PL-KRS", "PL-NIP"} {
+		refused, nhsShaped := 0, 0
+		for range n {
+			id := prefix + "-" + samples[prefix]()
+			if msg := domain.CheckOrgID(id); msg != "" {
+				t.Fatalf("CheckOrgID(%q) = %q", id, msg)
+			}
+			local := strings.ReplaceAll(id[len(prefix)+1:], "-", "")
+			nhs := domain.ValidNHSNumber(local)
+			if nhs {
+				nhsShaped++
+			}
+			in := domain.FunderInput{Name: "Stiftelse", OrgID: id, Contacts: []string{"a@b.org"}}
+			if err := domain.CheckText(in); err != nil {
+				refused++
+				if refused <= 3 {
+					t.Errorf("orgId %s: %v, want kept", id, err)
+				}
+			}
+			if nhs && domain.CheckPersonalData("notes", "Ref "+local+" sent") == nil {
+				t.Errorf("note with %s kept: the NHS number's rule must still read notes", local)
+			}
+			if nhs && domain.CheckText(domain.FunderInput{Name: "F", OrgID: "IE-CRO-" + local, Contacts: []string{"a@b.org"}}) == nil {
+				t.Errorf("orgId IE-CRO-%s kept: only a ten-digit register's own numbers are spared the NHS number's rule", local)
+			}
+		}
+		t.Logf("%s: %d of %d orgIds refused (%.2f%%); %d (%.1f%%) pass the NHS number's check digit", prefix, refused, n,
+			100*float64(refused)/n, nhsShaped, 100*float64(nhsShaped)/n)
+		if refused > 0 {
+			t.Errorf("%s: %d of %d orgIds refused, want none", prefix, refused, n)
+		}
+		if nhsShaped < n/20 {
+			t.Errorf("%s: only %d of %d pass the NHS check digit: the sample tests nothing", prefix, nhsShaped, n)
+		}
+	}
+	// Under a UK list whose format is not checked, or a list whose numbers
+	// are not ten digits, the NHS number's rule still reads it; and an NHS
+	// number in a note after a foreign list's code is still one.
+	for _, text := range []string{"GB-COA-9434765919", "IE-CRO-9434765919", "NL-KVK-9434765919"} {
+		if err := domain.CheckText(domain.FunderInput{Name: "F", OrgID: text, Contacts: []string{"a@b.org"}}); err == nil {
+			t.Errorf("orgId %s kept: an NHS number under a list not of ten-digit numbers", text)
+		}
+	}
+	if err := domain.CheckPersonalData("notes", "Funded via SE-ON-9434765919"); err == nil {
+		t.Error("SE-ON-9434765919 kept in a note: free text keeps the NHS number's rule")
+	}
+	// SE-BLV, deprecated, points at SE-ON, which took its numbers.
+	if msg := domain.CheckOrgID("SE-BLV-556091-2148"); !strings.Contains(msg, "use SE-ON") {
+		t.Errorf("CheckOrgID(SE-BLV-…) = %q, want a pointer to SE-ON", msg)
 	}
 }

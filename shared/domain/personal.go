@@ -49,7 +49,7 @@ type TextFielder interface {
 func CheckText(v TextFielder) error {
 	fields := map[string]string{}
 	for _, f := range v.TextFields() {
-		if kind := personalKind(f.Text); kind != "" {
+		if kind := fieldKind(f); kind != "" {
 			fields[f.Path] = foundProblem(kind)
 		}
 	}
@@ -164,6 +164,16 @@ func foundProblem(kind string) string {
 	return "appears to contain " + kind
 }
 
+// fieldKind names the first kind of personal data found in a field, or
+// "": personalKind of its text, but for an orgId (orgIDField), which
+// orgIDKind reads.
+func fieldKind(f TextField) string {
+	if orgIDField(f.Path) {
+		return orgIDKind(f.Text)
+	}
+	return personalKind(f.Text)
+}
+
 // personalKind names the first kind of personal data found in text, or "".
 //
 // Text is read as written, then, when it has lines, again with each single
@@ -174,13 +184,19 @@ func foundProblem(kind string) string {
 // a form lays it out) are found as on one line (security3 D1). A blank
 // line still parts paragraphs. The first reading, where a line break ends
 // a sentence, keeps what it finds: each reading only adds.
-func personalKind(text string) string {
+func personalKind(text string) string { return guardKind(text, true) }
+
+// guardKind is personalKind, with the NHS number's rule (containsNHSNumber)
+// read only if nhs is set: an organisation number in its own register of
+// ten-digit numbers (tenDigitOrgNumber), ten digits as an NHS number is,
+// is read by every rule but that one (orgIDKind).
+func guardKind(text string, nhs bool) string {
 	norm := normaliseForGuard(text)
-	if kind := normalKind(norm); kind != "" {
+	if kind := normalKind(norm, nhs); kind != "" {
 		return kind
 	}
 	if joined, ok := joinLines(norm); ok {
-		return normalKind(joined)
+		return normalKind(joined, nhs)
 	}
 	return ""
 }
@@ -223,7 +239,7 @@ func joinLines(norm string) (string, bool) {
 // The numbers and addresses come first, so text that holds one is named
 // for it as before; the checks by words (peopleKind) read every word once,
 // which costs a large imported sheet about a tenth of the rest.
-func normalKind(norm string) string {
+func normalKind(norm string, nhs bool) string {
 	// Every address, plain, spaced or disguised ("[at]", "'at'"), holds an
 	// @, an opening bracket or a quoted "at": text with none (most notes,
 	// every long cell of an imported sheet) skips both patterns, which are
@@ -235,7 +251,7 @@ func normalKind(norm string) string {
 		return kindSpelledEmail
 	}
 	groups := digitGroups(norm)
-	if containsNHSNumber(norm, groups) {
+	if nhs && containsNHSNumber(norm, groups) {
 		return kindNHS
 	}
 	if containsPhoneNumber(norm, groups) {

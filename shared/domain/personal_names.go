@@ -649,10 +649,14 @@ func initialsNameStartAt(norm string, i int) int {
 		n++
 	}
 	// The longest reading first: "W H Smith" is the shop; "Plan B J Smith"
-	// a plan's letter, then the name.
+	// a plan's letter, then the name. After a label word the letter is
+	// the label's ("Plan B Consulting (client)", "Ward C Annexe (patient)"),
+	// unless the word after it has a surname's own shape: "Plan J Smith
+	// (client)" is a plan for J Smith (fix-guard2), as no plan, ward or
+	// cohort is lettered and then named after a surname.
 	for n--; n >= 0; n-- {
 		switch {
-		case labelWords[wordBefore(norm, starts[n])]:
+		case labelWords[wordBefore(norm, starts[n])] && !strongSurname(surnameAfterInitials(norm, starts[n])):
 		case namesBusiness(norm, starts[n], i):
 			return -1
 		default:
@@ -660,6 +664,17 @@ func initialsNameStartAt(norm string, i int) int {
 		}
 	}
 	return -1
+}
+
+// surnameAfterInitials is the surname of the initials and surname that
+// start at i (initialSurname), as written, or "" when there are none.
+func surnameAfterInitials(norm string, i int) string {
+	e := initialSurname(norm, i)
+	if e <= 0 {
+		return ""
+	}
+	_, s := wordBeforeAt(norm, e)
+	return norm[s:e]
 }
 
 // initialSurname is where one or two initials and a surname that start at

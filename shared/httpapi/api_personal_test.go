@@ -75,8 +75,11 @@ func TestAPIPersonalDataInEveryTextField(t *testing.T) {
 			body: testkit.OutcomeBody(map[string]int{"referrals": 1}, "measures", measure(m)), fields: []string{"measures[1].name"}, as: uPLA})
 	}
 	// An orgId in a register outside the UK, typed freely and published
-	// in 360Giving (security3 N4).
-	for i, id := range []string{"IE-CRO-9434765919", "IE-CRO-07700900123", "NL-KVK-John.Smith.DOB.01-02-1980"} {
+	// in 360Giving (security3 N4); ten digits with the NHS number's check
+	// digit under a UK list (GB-COA) or one whose numbers are not ten
+	// digits (IE-CRO's are up to six): only a ten-digit register's own
+	// number, its check digit passed, is spared that rule (fix-guard2).
+	for i, id := range []string{"IE-CRO-9434765919", "GB-COA-9434765919", "SE-ON-943476-5919", "IE-CRO-07700900123", "NL-KVK-John.Smith.DOB.01-02-1980"} {
 		cases = append(cases,
 			tc{name: "funder orgId " + id, method: "POST", path: f.p1("/funders"), as: uLead, fields: []string{"orgId"},
 				body: testkit.Merge(testkit.FunderBody("F"), map[string]any{"orgId": id})},
@@ -122,6 +125,11 @@ func TestAPIPersonalDataInEveryTextField(t *testing.T) {
 	h.Create(t, uLead, f.p1("/grants"), testkit.Merge(testkit.GrantBody("IPS 2016–2018, £1,311,475 (GB-CHC-1234567)", f.X, f.A, testkit.GrantPence),
 		map[string]any{"description": "Awarded 01/10/2016; ref 9434765918; 31000000 pence over 2009–2012; ODS RT5. " +
 			"Born out of the 2019 pilot; based at LE1 5WW; MS Society referrals; Don't Miss Out."}))
+	// A Swedish funder's organisationsnummer (its Luhn check digit
+	// passed) that also passes the NHS number's check digit, as one in
+	// eleven does, is its orgId (fix-guard2); the same digits after
+	// SE-ON failing Luhn (SE-ON-943476-5919) are refused above.
+	h.Create(t, uLead, f.p1("/funders"), testkit.Merge(testkit.FunderBody("Stiftelsen"), map[string]any{"orgId": "SE-ON-556000-0019"}))
 }
 
 // TestAPIPersonalDataNamedWithOtherProblems: a body with personal data in

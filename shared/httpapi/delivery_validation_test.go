@@ -100,12 +100,12 @@ func TestDeliveryValidation(t *testing.T) {
 	add("everything at once", outcome(map[string]any{"periodStart": "2025-13-01", "periodEnd": 5, "counts": map[string]any{"referrals": -1, "x": 1},
 		"measures": []any{measure(map[string]any{"respondents": 0})}, "notes": true, "replaces": "nope", "extra": 1}),
 		"periodStart", "periodEnd", "counts.referrals", "counts.x", "measures[0].respondents", "notes", "replaces", "extra")
-	// A body that is no object at all names "body" (and may list the
+	// A body that is no object at all names domain.BodyField, "$" (and may list the
 	// required fields it therefore lacks).
-	add("not JSON", dhBad{method: "POST", path: outA, as: uPLA, body: `{"counts": {"referrals": 1}`, atLeast: true}, "body")
-	add("empty body", dhBad{method: "POST", path: outA, as: uPLA, body: " ", hdr: []string{"Content-Type", "application/json"}, atLeast: true}, "body")
-	add("JSON array", dhBad{method: "POST", path: outA, as: uPLA, body: `[1, 2]`, atLeast: true}, "body")
-	add("JSON null", dhBad{method: "POST", path: outA, as: uPLA, body: `null`, atLeast: true}, "body")
+	add("not JSON", dhBad{method: "POST", path: outA, as: uPLA, body: `{"counts": {"referrals": 1}`, atLeast: true}, domain.BodyField)
+	add("empty body", dhBad{method: "POST", path: outA, as: uPLA, body: " ", hdr: []string{"Content-Type", "application/json"}, atLeast: true}, domain.BodyField)
+	add("JSON array", dhBad{method: "POST", path: outA, as: uPLA, body: `[1, 2]`, atLeast: true}, domain.BodyField)
+	add("JSON null", dhBad{method: "POST", path: outA, as: uPLA, body: `null`, atLeast: true}, domain.BodyField)
 
 	// Posts.
 	posts := w.prj(w.A, "/posts")

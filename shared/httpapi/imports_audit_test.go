@@ -57,6 +57,10 @@ func TestImportAuditCellsAndHeaderOverDynamoDB(t *testing.T) {
 		// Excel does not show its sep= line: the rows are numbered from the next.
 		"sep= names the separator (N2)": {domain.MediaCSV, []byte("sep=;\nProject;Period start;Period end;Referrals\nProject A;2025-04-01;2025-04-30;many\n"),
 			"rows[2].referrals", `not "many"`},
+		// Separated by semicolons, the comma may be the decimal mark: 1,200
+		// could be 1.2 (fix-guard2).
+		"1,200 with sep=; (fix-guard2)": {domain.MediaCSV, []byte("sep=;\r\nWest Yorkshire IPS figures;;;\r\n;;;\r\nProject;Period start;Period end;Referrals\r\nProject A;01/04/2025;30/04/2025;1,200\r\n"),
+			"rows[4].referrals", `decimal mark (1.2) or group thousands (1200); write it in digits alone, such as 1200`},
 		"a header below figures (N2)": {domain.MediaCSV, []byte("Project A,2025-04-01,2025-04-30,3\nProject,Period start,Period end,Referrals\nProject A,2025-05-01,2025-05-31,3\n"),
 			"rows", "the header row must be the first row, with at most 3 title rows (text only, no figures or dates) above it; found it on row 2"},
 	} {
@@ -69,7 +73,7 @@ func TestImportAuditCellsAndHeaderOverDynamoDB(t *testing.T) {
 	testkit.SameSnapshot(t, "refused imports", before, h.Snapshot(t))
 
 	// A title, a blank line and Excel's sep= line: read, and stored once.
-	file := []byte("sep=;\r\nWest Yorkshire IPS figures;;;\r\n;;;\r\nProject;Period start;Period end;Referrals\r\nProject A;01/04/2025;30/04/2025;1,200\r\n")
+	file := []byte("sep=;\r\nWest Yorkshire IPS figures;;;\r\n;;;\r\nProject;Period start;Period end;Referrals\r\nProject A;01/04/2025;30/04/2025;1200\r\n")
 	res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, path, domain.MediaCSV, file)))
 	if res.Rows != 1 || res.Created != 1 || len(res.Submissions) != 1 {
 		t.Fatalf("a title and sep=: %+v", res)

@@ -190,3 +190,42 @@ func TestImportTakesUnicodeTextAsPlainText(t *testing.T) {
 		}
 	}
 }
+
+// A CSV file separated by semicolons, as Excel saves "CSV" where the
+// comma is the decimal mark: a count "1,000" there may be one as well as
+// a thousand, so the file is refused naming the cell and what to write,
+// nothing stored, where it was read as 1000 (fix-guard2). The same file
+// with 1000 imports; and in a file separated by commas "1,000" is 1000.
+func TestImportSemicolonCSVRefusesAnAmbiguousComma(t *testing.T) {
+	t.Parallel()
+	h := newMemAPI(t)
+	f := h.fixture(t)
+	path := f.p1("/imports")
+	semicolons := func(referrals string) []byte {
+		return []byte("Project;Period start;Period end;People into work;Referrals\r\n" +
+			"Project A;01/04/2025;30/04/2025;3;" + referrals + "\r\n")
+	}
+
+	before := h.Snapshot(t)
+	e := testkit.WantErr(t, h.Do(t, importReq(testkit.Lead, path, domain.MediaCSV, semicolons("1,000"))), http.StatusBadRequest, "validation_failed")
+	if len(e.Fields) != 1 || !strings.Contains(e.Fields["rows[2].referrals"], `not "1,000"`) ||
+		!strings.Contains(e.Fields["rows[2].referrals"], "decimal mark (1) or group thousands (1000); write it in digits alone, such as 1000") {
+		t.Errorf("fields %v, want rows[2].referrals refused with both readings and what to write", e.Fields)
+	}
+	testkit.SameSnapshot(t, "a semicolon CSV with 1,000", before, h.Snapshot(t))
+
+	res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, path+"?dryRun=true", domain.MediaCSV, semicolons("1000"))))
+	if res.Rows != 1 || res.Created != 1 {
+		t.Errorf("semicolons, 1000: %+v, want one row created", res)
+	}
+	comma := []byte("Project,Period start,Period end,People into work,Referrals\r\nProject A,01/04/2025,30/04/2025,3,\"1,000\"\r\n")
+	res = testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, path, domain.MediaCSV, comma)))
+	if res.Rows != 1 || res.Created != 1 {
+		t.Fatalf("commas, 1,000: %+v", res)
+	}
+	o := testkit.Decode[domain.Outcome](t, h.Want(t, http.StatusOK, testkit.Request(http.MethodGet,
+		f.p1("/projects/"+f.A+"/outcomes/"+res.Submissions[0]), testkit.Lead, nil)))
+	if o.Counts[domain.MetricReferrals] != 1000 {
+		t.Errorf("commas, 1,000: %d referrals, want 1000", o.Counts[domain.MetricReferrals])
+	}
+}

@@ -40,7 +40,7 @@ func TestMoneyBadInputs(t *testing.T) {
 			`{"amountPence": "10", "dueDate": "2025-02-30", "trigger": {"kind": "date", "when": "soon"}, "colour": "red"}`),
 			400, []string{"amountPence", "dueDate", "trigger.when", "colour"}},
 		// No body is named alone: its fields were not sent to be wrong.
-		{"a payment with no body", raw("POST", payments, ``), 400, []string{"body"}},
+		{"a payment with no body", raw("POST", payments, ``), 400, []string{domain.BodyField}},
 		{"a payment with a key twice", raw("POST", payments,
 			`{"amountPence": 100, "amountPence": 1, "dueDate": "2025-06-30", "trigger": {"kind": "date"}}`), 400, []string{"amountPence"}},
 		{"a payment with pence as a fraction", raw("POST", payments,

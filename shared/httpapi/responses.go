@@ -79,7 +79,7 @@ func bodyDecoder(r *http.Request) service.Decoder {
 		}
 		if len(bytes.TrimSpace(data)) == 0 {
 			return &domain.Error{Code: domain.CodeValidation, Message: "the request body is empty",
-				Fields: map[string]string{"body": "required"}}
+				Fields: map[string]string{domain.BodyField: "required"}}
 		}
 		return decode.JSON(data, v)
 	}

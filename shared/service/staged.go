@@ -43,6 +43,9 @@ const (
 // preview keeps only a clean sheet.
 type stagedSheet struct {
 	Date1904 bool `json:"date1904,omitempty"`
+	// DecimalComma is the file's (domain.Sheet.DecimalComma): the
+	// confirmation reads the counts as the preview did.
+	DecimalComma bool `json:"decimalComma,omitempty"`
 	// Name and Sheets are the workbook's sheet read and how many it has,
 	// for a refused confirmation's page to name the sheet (a name kept
 	// only if the personal-data guard passes it, as it is shown).
@@ -143,7 +146,7 @@ func errStagedTooLarge() error {
 // memory holds one row's JSON, not the whole sheet's (a small workbook
 // repeating a long text in every cell would be about 100 MB of it).
 func writeStaged(w io.Writer, sh domain.Sheet, plan []PreviewedRow) error {
-	head, err := json.Marshal(stagedSheet{Date1904: sh.Date1904, Name: domain.ImportFileName(sh.Name), Sheets: sh.Sheets})
+	head, err := json.Marshal(stagedSheet{Date1904: sh.Date1904, DecimalComma: sh.DecimalComma, Name: domain.ImportFileName(sh.Name), Sheets: sh.Sheets})
 	if err != nil {
 		return err
 	}
@@ -214,7 +217,7 @@ func decodeStaged(data []byte) (domain.Sheet, []PreviewedRow, error) {
 
 // stagedRows is a staged sheet's rows as the sheet read.
 func stagedRows(st stagedSheet) (domain.Sheet, error) {
-	sh := domain.Sheet{Date1904: st.Date1904, Name: st.Name, Sheets: st.Sheets, Rows: make([]domain.SheetRow, len(st.Rows))}
+	sh := domain.Sheet{Date1904: st.Date1904, DecimalComma: st.DecimalComma, Name: st.Name, Sheets: st.Sheets, Rows: make([]domain.SheetRow, len(st.Rows))}
 	for i, r := range st.Rows {
 		row := domain.SheetRow{Number: r.Number, Cells: make([]domain.SheetCell, len(r.Cells))}
 		for j, t := range r.Cells {

@@ -14,9 +14,11 @@ import (
 )
 
 // TestStagedSheetRoundTrip: a staged sheet decodes to the sheet read, row
-// numbers, numeric cells, empty cells and the 1904 date system included.
+// numbers, numeric cells, empty cells and the 1904 date system included,
+// and a CSV file's decimal comma, so the confirmation reads its counts as
+// the preview did.
 func TestStagedSheetRoundTrip(t *testing.T) {
-	sh := domain.Sheet{Date1904: true, Name: "Q4 \"draft\"", Sheets: 3, Rows: []domain.SheetRow{
+	sh := domain.Sheet{Date1904: true, DecimalComma: true, Name: "Q4 \"draft\"", Sheets: 3, Rows: []domain.SheetRow{
 		{Number: 1, Cells: []domain.SheetCell{{Text: "Project"}, {Text: "Period start"}, {Text: "Notes"}}},
 		{Number: 4, Cells: []domain.SheetCell{{Text: "Leeds <IPS> & \"co\""}, {Text: "45748", Numeric: true}, {}, {Text: "12", Numeric: true}, {Text: "12", Numeric: true, Merged: true}}},
 		{Number: 5000, Cells: []domain.SheetCell{{Text: "josé\n\x01"}}},

@@ -220,7 +220,7 @@ func body(v any) service.Decoder {
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(into); err != nil {
-			return &domain.Error{Code: domain.CodeValidation, Message: "the body is not valid", Fields: map[string]string{"body": err.Error()}}
+			return &domain.Error{Code: domain.CodeValidation, Message: "the body is not valid", Fields: map[string]string{domain.BodyField: err.Error()}}
 		}
 		return nil
 	}

@@ -87,7 +87,7 @@ func ReadCSV(data []byte) (domain.Sheet, error) {
 		sep = separator(data)
 	}
 	r := csvReader{data: rest, sep: sep}
-	var sh domain.Sheet
+	sh := domain.Sheet{DecimalComma: sep == ';'}
 	// Every record is a row as a spreadsheet numbers them, an empty line
 	// too; a quoted cell's line breaks do not start rows. A sep= line is
 	// not a row: Excel reads it as an instruction and does not show it.

@@ -403,20 +403,52 @@ func TestReadCSVSepLine(t *testing.T) {
 
 // TestReadCSVSeparatorBelowATitle: the header that decides the separator
 // may be below title lines (domain.ImportHeader passes over them), and the
-// sheet then imports from it (audit N2).
+// sheet then imports from it (audit N2). Separated by semicolons, its
+// "1,500" could be 1.5 and is refused naming its cell (fix-guard2); 1500
+// imports.
 func TestReadCSVSeparatorBelowATitle(t *testing.T) {
-	data := "West Yorkshire IPS figures\n\nQuarter ending June, returns\nProject;Period start;Period end;Referrals\nAlpha IPS;01/04/2025;30/06/2025;1,500\n"
-	sh, err := sheet.ReadCSV([]byte(data))
-	if err != nil {
-		t.Fatal(err)
+	for count, want := range map[string]int64{"1500": 1500, "1,500": -1} {
+		data := "West Yorkshire IPS figures\n\nQuarter ending June, returns\nProject;Period start;Period end;Referrals\nAlpha IPS;01/04/2025;30/06/2025;" + count + "\n"
+		sh, err := sheet.ReadCSV([]byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cells := [][]string{{"West Yorkshire IPS figures"}, {"Quarter ending June, returns"},
+			{"Project", "Period start", "Period end", "Referrals"}, {"Alpha IPS", "01/04/2025", "30/06/2025", count}}
+		if got := cellTexts(sh); !slices.EqualFunc(got, cells, slices.Equal) {
+			t.Fatalf("read %q", got)
+		}
+		f := domain.ReadImport(sh, []domain.Project{{ID: "01hq3v7k8m9n0p1q2r3s4t5v6a", Name: "Alpha IPS"}})
+		switch {
+		case want < 0:
+			if len(f.Problems) != 1 || !strings.Contains(f.Problems["rows[5].referrals"], `not "1,500"`) {
+				t.Errorf("%s: problems %v, want rows[5].referrals refused", count, f.Problems)
+			}
+		case len(f.Problems) != 0 || len(f.Rows) != 1 || f.Rows[0].Row != 5 || f.Rows[0].Counts[domain.MetricReferrals] != want:
+			t.Errorf("%s: imported %+v, problems %v", count, f.Rows, f.Problems)
+		}
 	}
-	want := [][]string{{"West Yorkshire IPS figures"}, {"Quarter ending June, returns"},
-		{"Project", "Period start", "Period end", "Referrals"}, {"Alpha IPS", "01/04/2025", "30/06/2025", "1,500"}}
-	if got := cellTexts(sh); !slices.EqualFunc(got, want, slices.Equal) {
-		t.Fatalf("read %q", got)
-	}
-	f := domain.ReadImport(sh, []domain.Project{{ID: "01hq3v7k8m9n0p1q2r3s4t5v6a", Name: "Alpha IPS"}})
-	if len(f.Problems) != 0 || len(f.Rows) != 1 || f.Rows[0].Row != 5 || f.Rows[0].Counts[domain.MetricReferrals] != 1500 {
-		t.Errorf("imported %+v, problems %v", f.Rows, f.Problems)
+}
+
+// TestReadCSVDecimalComma: a file separated by semicolons, by its header
+// or by a "sep=;" line, is one Excel saved where the comma is the decimal
+// mark, and the sheet says so (domain.Sheet.DecimalComma), for the import
+// to refuse a count such as 1,000 that reads two ways there (fix-guard2).
+// One separated by commas or tabs is not.
+func TestReadCSVDecimalComma(t *testing.T) {
+	for data, want := range map[string]bool{
+		"project;periodStart;periodEnd;referrals\nP;2025-06-01;2025-06-30;1,000\n": true,
+		"sep=;\nProject;Notes\nP;n\n": true,
+		"project,periodStart,periodEnd,referrals\nP,2025-06-01,2025-06-30,\"1,000\"\n":   false,
+		"project\tperiodStart\tperiodEnd\treferrals\nP\t2025-06-01\t2025-06-30\t1,000\n": false,
+		"sep=,\nProject;x,notes\nP;1,n\n":                                                false,
+	} {
+		sh, err := sheet.ReadCSV([]byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sh.DecimalComma != want {
+			t.Errorf("ReadCSV(%q).DecimalComma = %v, want %v", data, sh.DecimalComma, want)
+		}
 	}
 }
