@@ -331,24 +331,44 @@ func orgIDField(path string) bool {
 }
 
 // orgIDKind is what the guard finds in an orgId (orgIDText): the
-// identifier after its list code, read as free text, by every rule but,
-// for a register's own organisation number (tenDigitOrgNumber), the NHS
-// number's. Several registers' numbers are ten digits, as an NHS number
-// is: Sweden's organisationsnummer (SE-ON-, formerly SE-BLV-:
-// 556091-2148), Poland's KRS and NIP numbers (PL-KRS-, PL-NIP-). Read by
+// identifier after its list code, read as free text, by every rule; but
+// a register's own organisation number (tenDigitOrgNumber) is read by
+// none, and a person's INN after RU-INN is refused as one (its hyphens,
+// if any, read past). Several registers' numbers are ten digits, as an
+// NHS number is: Sweden's organisationsnummer (SE-ON-, formerly SE-BLV-:
+// 556091-2148), Poland's KRS and NIP numbers (PL-KRS-, PL-NIP-: also
+// 123-456-32-18), Russia's INN of a legal entity (RU-INN-). Read by
 // the NHS number's rule, about one in eleven passed its check digit and
 // was refused (fix-guard2): a lead could not record the funder at all.
 // Any other list keeps the rule (security3 N4): IE-CRO's numbers are up
 // to six digits, so ten there ("IE-CRO-9434765919") are no company's
 // number and may be an NHS number smuggled in; so are ten after GB-COA
-// ("GB-COA-943-476-5919"), as in any UK text.
+// ("GB-COA-943-476-5919"), as in any UK text. The phone number's rule
+// refused 1.8% of Russian INNs more: those of regions 01 to 09 start with
+// 0, and ten digits starting 01 or 08 are a UK number's length.
 func orgIDKind(id string) string {
 	prefix, local, ok := SplitOrgID(id)
 	if !ok {
 		return personalKind(id)
 	}
-	return guardKind(local, !tenDigitOrgNumber(prefix, local))
+	if prefix == "RU-INN" && russianPersonalINN(strings.ReplaceAll(local, "-", "")) {
+		return kindPersonalINN
+	}
+	if tenDigitOrgNumber(prefix, local) {
+		// The whole identifier is the register's number, its check
+		// passed: no room for anything else, and no rule reads it, the
+		// phone number's neither (RU-INN-0104187770, an INN of region
+		// 01, is ten digits starting 01, as a UK number may be).
+		return ""
+	}
+	return personalKind(local)
 }
+
+// kindPersonalINN is a person's INN as an orgId: RU-INN's organisation
+// numbers are ten digits, so twelve with both of a person's check digits
+// (RU-INN-500100732259) name someone, not an organisation; no other rule
+// reads them.
+const kindPersonalINN = "a person's taxpayer number (a Russian INN of 12 digits is an individual's; an organisation's has 10)"
 
 // tenDigitRegisters are the lists on org-id.guide outside the UK whose
 // organisation numbers are ten digits, each with what a number of its
@@ -371,8 +391,14 @@ var tenDigitRegisters = map[string]func(local string) bool{
 	// below 0100000000: ten digits not starting 00 are none.
 	"PL-KRS": func(local string) bool { return allDigits(local, 10) && strings.HasPrefix(local, "00") },
 	// NIP: ten digits, the last the sum of the first nine weighted
-	// 6 5 7 2 3 4 5 6 7, modulo 11 (never 10).
-	"PL-NIP": validPolishNIP,
+	// 6 5 7 2 3 4 5 6 7, modulo 11 (never 10); written plain or, as
+	// firms print it, 123-456-32-18 or 123-45-67-819 (polishNIPDigits).
+	"PL-NIP": func(local string) bool { return validPolishNIP(polishNIPDigits(local)) },
+	// INN (ИНН) of a legal entity: ten digits, the last the first nine's
+	// sum weighted 2 4 10 3 5 9 4 6 8, modulo 11, modulo 10. A person's
+	// INN (an individual entrepreneur's too) is twelve digits: never
+	// spared, and refused as personal data (russianPersonalINN).
+	"RU-INN": validRussianOrgINN,
 }
 
 // tenDigitOrgNumber reports whether local, after the list code prefix, is
@@ -400,6 +426,45 @@ func validLuhn(digits string) bool {
 		sum += d
 	}
 	return sum%10 == 0
+}
+
+// polishNIPDigits is a NIP written in either of its usual hyphenated
+// forms, NNN-NNN-NN-NN or NNN-NN-NN-NNN, as its ten digits; anything else
+// is returned as it is.
+func polishNIPDigits(local string) string {
+	if len(local) != 13 || local[3] != '-' {
+		return local
+	}
+	if local[7] == '-' && local[10] == '-' || local[6] == '-' && local[9] == '-' {
+		return strings.ReplaceAll(local, "-", "")
+	}
+	return local
+}
+
+// validRussianOrgINN reports whether local is a Russian legal entity's
+// INN: ten digits, the last the first nine's sum weighted
+// 2 4 10 3 5 9 4 6 8, modulo 11, modulo 10.
+func validRussianOrgINN(local string) bool {
+	return allDigits(local, 10) && innCheckDigit(local, []int{2, 4, 10, 3, 5, 9, 4, 6, 8}) == local[9]
+}
+
+// russianPersonalINN reports whether local is a person's INN: twelve
+// digits, the eleventh the first ten's sum weighted 7 2 4 10 3 5 9 4 6 8
+// and the twelfth the first eleven's weighted 3 7 2 4 10 3 5 9 4 6 8,
+// each modulo 11, modulo 10.
+func russianPersonalINN(local string) bool {
+	return allDigits(local, 12) &&
+		innCheckDigit(local, []int{7, 2, 4, 10, 3, 5, 9, 4, 6, 8}) == local[10] &&
+		innCheckDigit(local, []int{3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8}) == local[11]
+}
+
+// innCheckDigit is an INN's check digit over the digits weights cover.
+func innCheckDigit(digits string, weights []int) byte {
+	sum := 0
+	for i, w := range weights {
+		sum += int(digits[i]-'0') * w
+	}
+	return byte('0' + sum%11%10)
 }
 
 // validPolishNIP reports whether local is a Polish NIP: ten digits, the

@@ -183,7 +183,9 @@ func TestOrgIDFieldsRefused(t *testing.T) {
 // digit are refused there as in a note ("IE-CRO-9434765919": IE-CRO's
 // numbers are up to six digits), unless the list is a register of
 // ten-digit numbers and they are one of its own, its check digit passed
-// (SE-ON, PL-NIP; PL-KRS, zero-padded: fix-guard2). Real identifiers of
+// (SE-ON, PL-NIP; PL-KRS, zero-padded: fix-guard2; RU-INN, and the NIP
+// hyphenated: fix-guard4), and a person's INN, twelve digits after RU-INN,
+// is refused as one. Real identifiers of
 // such registers pass, and a UK identifier, held to its register's
 // format, has no room for any.
 func TestOrgIDGuarded(t *testing.T) {
@@ -213,8 +215,16 @@ func TestOrgIDGuarded(t *testing.T) {
 		"SE-ON-800101-0449":    "an NHS number",
 		"PL-NIP-9434765919":    "an NHS number",
 		"PL-KRS-9434765919":    "an NHS number",
-		"NL-KVK-Mr.John.Smith": "a person's name",
-		"GB-COA-943-476-5919":  "an NHS number", // GB-COA publishes no format: shape only
+		"PL-NIP-943-476-59-19": "an NHS number",
+		"PL-NIP-943-47-65-919": "an NHS number",
+		"RU-INN-9434765919":    "an NHS number",  // INN check digit 5
+		"RU-INN-0113496000":    "a phone number", // INN check digit 5
+		// A person's INN: twelve digits, both check digits passed.
+		"RU-INN-500100732259":   "a person's taxpayer number",
+		"RU-INN-770708389324":   "a person's taxpayer number",
+		"RU-INN-7707-083893-24": "a person's taxpayer number",
+		"NL-KVK-Mr.John.Smith":  "a person's name",
+		"GB-COA-943-476-5919":   "an NHS number", // GB-COA publishes no format: shape only
 	} {
 		if msg := domain.CheckOrgID(id); msg != "" {
 			t.Fatalf("CheckOrgID(%q) = %q: the case needs an identifier of a valid shape", id, msg)
@@ -239,7 +249,11 @@ func TestOrgIDGuarded(t *testing.T) {
 		// ten-digit register's own number, its check digit passed: an
 		// organisation number, which that rule does not read (fix-guard2).
 		"SE-ON-556091-2148", "SE-ON-5560912148", "PL-KRS-0000012362",
-		"SE-ON-556000-0019", "SE-ON-5560000019", "PL-NIP-5560000191", "PL-KRS-0000012378"} {
+		"SE-ON-556000-0019", "SE-ON-5560000019", "PL-NIP-5560000191", "PL-KRS-0000012378",
+		// The same, written as a NIP is printed; a legal entity's INN
+		// (7707083893 passes only the INN's check) (fix-guard4).
+		"PL-NIP-522-969-73-26", "PL-NIP-563-47-14-060", "RU-INN-7794580730", "RU-INN-7720075323", "RU-INN-7707083893",
+		"RU-INN-0104187770"} { // region 01's INN, a UK phone number's shape
 		for name, in := range inputs(id) {
 			if err := domain.CheckText(in); err != nil {
 				t.Errorf("%s with orgId %q: %v, want it kept", name, id, err)
@@ -338,9 +352,23 @@ func polishNIP(digits string) string {
 	return digits + strconv.Itoa(sum%11)
 }
 
+// russianINN appends an INN's check digit over the weights given (modulo
+// 11, modulo 10): 2 4 10 3 5 9 4 6 8 after nine digits is a legal
+// entity's INN; a person's takes two, 7 2 4 10 3 5 9 4 6 8 after ten,
+// then 3 7 2 4 10 3 5 9 4 6 8.
+func russianINN(digits string, weights ...int) string {
+	sum := 0
+	for i, w := range weights {
+		sum += int(digits[i]-'0') * w
+	}
+	return digits + strconv.Itoa(sum%11%10)
+}
+
 // TestOrgIDTenDigitRegisters: registers outside the UK whose organisation
 // numbers are ten digits, as an NHS number is (Sweden's organisationsnummer,
-// SE-ON, written 556091-2148 or 5560912148; Poland's KRS and NIP numbers),
+// SE-ON, written 556091-2148 or 5560912148; Poland's KRS and NIP numbers,
+// the NIP also as 123-456-32-18 or 123-45-67-819; Russia's INN of a legal
+// entity, RU-INN),
 // and whose formats fundtrack does not hold: about one number in eleven
 // passed the NHS number's check digit and was refused as an orgId
 // (fix-guard2, README's "the price"). An orgId in such a register is its
@@ -356,31 +384,51 @@ func TestOrgIDTenDigitRegisters(t *testing.T) {
 		}
 		return string(b)
 	}
-	samples := map[string]func() string{
+	type sample struct {
+		name, prefix string
+		gen          func() string
+	}
+	nip := func() string {
+		for {
+			if n := polishNIP(string(byte('1'+r.IntN(9))) + digits(8)); n != "" {
+				return n
+			}
+		}
+	}
+	samples := []sample{
 		// Group number (2, 5, 7, 8 or 9), a third digit of 2 or more (no
 		// personnummer's month), a Luhn check digit.
-		"SE-ON": func() string {
+		{"SE-ON", "SE-ON", func() string {
 			n := luhn(string("25789"[r.IntN(5)]) + digits(1) + string(byte('2'+r.IntN(8))) + digits(6))
 			if r.IntN(2) == 0 {
 				return n[:6] + "-" + n[6:]
 			}
 			return n
-		},
+		}},
 		// KRS numbers are ten digits, zero-padded (0000012362).
-		"PL-KRS": func() string { return fmt.Sprintf("%010d", 1+r.IntN(1_100_000)) },
-		"PL-NIP": func() string {
-			for {
-				if n := polishNIP(string(byte('1'+r.IntN(9))) + digits(8)); n != "" {
-					return n
-				}
-			}
-		},
+		{"PL-KRS", "PL-KRS", func() string { return fmt.Sprintf("%010d", 1+r.IntN(1_100_000)) }},
+		{"PL-NIP", "PL-NIP", nip},
+		// The NIP as firms print it: 123-456-32-18, or 123-45-67-819.
+		{"PL-NIP 123-456-32-18", "PL-NIP", func() string {
+			n := nip()
+			return n[:3] + "-" + n[3:6] + "-" + n[6:8] + "-" + n[8:]
+		}},
+		{"PL-NIP 123-45-67-819", "PL-NIP", func() string {
+			n := nip()
+			return n[:3] + "-" + n[3:5] + "-" + n[5:7] + "-" + n[7:]
+		}},
+		// A legal entity's INN: a region code (01 to 99), seven digits,
+		// the check digit.
+		{"RU-INN", "RU-INN", func() string {
+			return russianINN(fmt.Sprintf("%02d", 1+r.IntN(99))+digits(7), 2, 4, 10, 3, 5, 9, 4, 6, 8)
+		}},
 	}
 	const n = 3000
-	for _, prefix := range []string{"SE-ON", "PL-KRS", "PL-NIP"} {
+	for _, s := range samples {
+		prefix := s.prefix
 		refused, nhsShaped := 0, 0
 		for range n {
-			id := prefix + "-" + samples[prefix]()
+			id := prefix + "-" + s.gen()
 			if msg := domain.CheckOrgID(id); msg != "" {
 				t.Fatalf("CheckOrgID(%q) = %q", id, msg)
 			}
@@ -403,13 +451,25 @@ func TestOrgIDTenDigitRegisters(t *testing.T) {
 				t.Errorf("orgId IE-CRO-%s kept: only a ten-digit register's own numbers are spared the NHS number's rule", local)
 			}
 		}
-		t.Logf("%s: %d of %d orgIds refused (%.2f%%); %d (%.1f%%) pass the NHS number's check digit", prefix, refused, n,
+		t.Logf("%s: %d of %d orgIds refused (%.2f%%); %d (%.1f%%) pass the NHS number's check digit", s.name, refused, n,
 			100*float64(refused)/n, nhsShaped, 100*float64(nhsShaped)/n)
 		if refused > 0 {
-			t.Errorf("%s: %d of %d orgIds refused, want none", prefix, refused, n)
+			t.Errorf("%s: %d of %d orgIds refused, want none", s.name, refused, n)
 		}
 		if nhsShaped < n/20 {
-			t.Errorf("%s: only %d of %d pass the NHS check digit: the sample tests nothing", prefix, nhsShaped, n)
+			t.Errorf("%s: only %d of %d pass the NHS check digit: the sample tests nothing", s.name, nhsShaped, n)
+		}
+	}
+	// A person's INN, twelve digits with both check digits, is refused
+	// after RU-INN however the generator draws it; so are ten digits
+	// there that pass the NHS number's check digit but not the INN's.
+	for range n {
+		d := russianINN(fmt.Sprintf("%02d", 1+r.IntN(99))+digits(8), 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+		d = russianINN(d, 3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+		err := domain.CheckText(domain.FunderInput{Name: "F", OrgID: "RU-INN-" + d, Contacts: []string{"a@b.org"}})
+		var e *domain.Error
+		if !errors.As(err, &e) || !strings.Contains(e.Fields["orgId"], "a person's taxpayer number") {
+			t.Fatalf("orgId RU-INN-%s: %v, want refused as a person's INN", d, err)
 		}
 	}
 	// Under a UK list whose format is not checked, or a list whose numbers

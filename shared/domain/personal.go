@@ -184,19 +184,13 @@ func fieldKind(f TextField) string {
 // a form lays it out) are found as on one line (security3 D1). A blank
 // line still parts paragraphs. The first reading, where a line break ends
 // a sentence, keeps what it finds: each reading only adds.
-func personalKind(text string) string { return guardKind(text, true) }
-
-// guardKind is personalKind, with the NHS number's rule (containsNHSNumber)
-// read only if nhs is set: an organisation number in its own register of
-// ten-digit numbers (tenDigitOrgNumber), ten digits as an NHS number is,
-// is read by every rule but that one (orgIDKind).
-func guardKind(text string, nhs bool) string {
+func personalKind(text string) string {
 	norm := normaliseForGuard(text)
-	if kind := normalKind(norm, nhs); kind != "" {
+	if kind := normalKind(norm); kind != "" {
 		return kind
 	}
 	if joined, ok := joinLines(norm); ok {
-		return normalKind(joined, nhs)
+		return normalKind(joined)
 	}
 	return ""
 }
@@ -239,7 +233,7 @@ func joinLines(norm string) (string, bool) {
 // The numbers and addresses come first, so text that holds one is named
 // for it as before; the checks by words (peopleKind) read every word once,
 // which costs a large imported sheet about a tenth of the rest.
-func normalKind(norm string, nhs bool) string {
+func normalKind(norm string) string {
 	// Every address, plain, spaced or disguised ("[at]", "'at'"), holds an
 	// @, an opening bracket or a quoted "at": text with none (most notes,
 	// every long cell of an imported sheet) skips both patterns, which are
@@ -251,7 +245,7 @@ func normalKind(norm string, nhs bool) string {
 		return kindSpelledEmail
 	}
 	groups := digitGroups(norm)
-	if nhs && containsNHSNumber(norm, groups) {
+	if containsNHSNumber(norm, groups) {
 		return kindNHS
 	}
 	if containsPhoneNumber(norm, groups) {

@@ -78,8 +78,11 @@ func TestAPIPersonalDataInEveryTextField(t *testing.T) {
 	// in 360Giving (security3 N4); ten digits with the NHS number's check
 	// digit under a UK list (GB-COA) or one whose numbers are not ten
 	// digits (IE-CRO's are up to six): only a ten-digit register's own
-	// number, its check digit passed, is spared that rule (fix-guard2).
-	for i, id := range []string{"IE-CRO-9434765919", "GB-COA-9434765919", "SE-ON-943476-5919", "IE-CRO-07700900123", "NL-KVK-John.Smith.DOB.01-02-1980"} {
+	// number, its check digit passed, is spared that rule (fix-guard2):
+	// RU-INN-9434765919 fails the INN's; and twelve digits after RU-INN
+	// with both check digits of a person's INN are a person's (fix-guard4).
+	for i, id := range []string{"IE-CRO-9434765919", "GB-COA-9434765919", "SE-ON-943476-5919", "IE-CRO-07700900123", "NL-KVK-John.Smith.DOB.01-02-1980",
+		"RU-INN-9434765919", "RU-INN-500100732259"} {
 		cases = append(cases,
 			tc{name: "funder orgId " + id, method: "POST", path: f.p1("/funders"), as: uLead, fields: []string{"orgId"},
 				body: testkit.Merge(testkit.FunderBody("F"), map[string]any{"orgId": id})},
@@ -130,6 +133,11 @@ func TestAPIPersonalDataInEveryTextField(t *testing.T) {
 	// eleven does, is its orgId (fix-guard2); the same digits after
 	// SE-ON failing Luhn (SE-ON-943476-5919) are refused above.
 	h.Create(t, uLead, f.p1("/funders"), testkit.Merge(testkit.FunderBody("Stiftelsen"), map[string]any{"orgId": "SE-ON-556000-0019"}))
+	// So are a Polish NIP as firms print it and a Russian legal entity's
+	// INN, each passing its own check digit and the NHS number's
+	// (fix-guard4).
+	h.Create(t, uLead, f.p1("/funders"), testkit.Merge(testkit.FunderBody("Fundacja"), map[string]any{"orgId": "PL-NIP-522-969-73-26"}))
+	h.Create(t, uLead, f.p1("/funders"), testkit.Merge(testkit.FunderBody("Fond"), map[string]any{"orgId": "RU-INN-7794580730"}))
 }
 
 // TestAPIPersonalDataNamedWithOtherProblems: a body with personal data in
