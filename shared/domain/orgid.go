@@ -460,11 +460,17 @@ func russianPersonalINN(local string) bool {
 
 // innCheckDigit is an INN's check digit over the digits weights cover.
 func innCheckDigit(digits string, weights []int) byte {
+	return byte('0' + weightedSum(digits, weights)%11%10)
+}
+
+// weightedSum is the sum of digits' first len(weights) digits, each times
+// its weight: the registers' check digits are this sum modulo 11.
+func weightedSum(digits string, weights []int) int {
 	sum := 0
 	for i, w := range weights {
 		sum += int(digits[i]-'0') * w
 	}
-	return byte('0' + sum%11%10)
+	return sum
 }
 
 // validPolishNIP reports whether local is a Polish NIP: ten digits, the
@@ -473,11 +479,8 @@ func validPolishNIP(local string) bool {
 	if !allDigits(local, 10) {
 		return false
 	}
-	sum := 0
-	for i, w := range []int{6, 5, 7, 2, 3, 4, 5, 6, 7} {
-		sum += int(local[i]-'0') * w
-	}
-	return sum%11 != 10 && sum%11 == int(local[9]-'0')
+	check := weightedSum(local, []int{6, 5, 7, 2, 3, 4, 5, 6, 7}) % 11
+	return check != 10 && check == int(local[9]-'0')
 }
 
 // orgID checks an optional orgId field.
