@@ -30,6 +30,37 @@ type missedRig struct {
 	count *testkit.Counter
 }
 
+// memMissedRig is the scenario's rig on the in-memory fake.
+func memMissedRig(t *testing.T) missedRig {
+	e := newMemEnv(t)
+	contact := "grants@dwp.example.gov.uk"
+	return missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: "network.lead@lpt.example.nhs.uk",
+		subjects: func() map[string]int {
+			out := map[string]int{}
+			for _, m := range e.mail.to()[contact] {
+				out[m.Subject]++
+			}
+			return out
+		}}
+}
+
+// localMissedRig is the scenario's rig on DynamoDB Local and the SES
+// emulator, its requests counted.
+func localMissedRig(t *testing.T) missedRig {
+	e := newEnv(t)
+	contact := e.addr("grants", "dwp.example.gov.uk")
+	return missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: e.addr("network.lead", "lpt.example.nhs.uk"), count: e.count,
+		subjects: func() map[string]int {
+			out := map[string]int{}
+			for k, n := range e.inbox.Count(t) {
+				if k[0] == contact {
+					out[k[1]] += n
+				}
+			}
+			return out
+		}}
+}
+
 // missedCase is one run of the scenario: a target of 60 people into work
 // by 31 December 2026 for a project that has 10 counted; on 10 January
 // 2027 figures for a period ending endsOn come in awaiting review (the
@@ -179,16 +210,7 @@ func TestMemMissedWaitsForReview(t *testing.T) {
 	for name, c := range missedCases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			e := newMemEnv(t)
-			contact := "grants@dwp.example.gov.uk"
-			missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: "network.lead@lpt.example.nhs.uk",
-				subjects: func() map[string]int {
-					out := map[string]int{}
-					for _, m := range e.mail.to()[contact] {
-						out[m.Subject]++
-					}
-					return out
-				}}.play(c)
+			memMissedRig(t).play(c)
 		})
 	}
 }
@@ -200,18 +222,7 @@ func TestMissedWaitsForReview(t *testing.T) {
 	for _, name := range []string{"sent back", "approved", "pending too small"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t)
-			contact := e.addr("grants", "dwp.example.gov.uk")
-			missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: e.addr("network.lead", "lpt.example.nhs.uk"), count: e.count,
-				subjects: func() map[string]int {
-					out := map[string]int{}
-					for k, n := range e.inbox.Count(t) {
-						if k[0] == contact {
-							out[k[1]] += n
-						}
-					}
-					return out
-				}}.play(missedCases[name])
+			localMissedRig(t).play(missedCases[name])
 		})
 	}
 }

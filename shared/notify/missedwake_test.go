@@ -178,16 +178,7 @@ func TestMemMissedWaitsOutOfTheDueIndex(t *testing.T) {
 	for name, c := range wakeCases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			e := newMemEnv(t)
-			contact := "grants@dwp.example.gov.uk"
-			missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: "network.lead@lpt.example.nhs.uk",
-				subjects: func() map[string]int {
-					out := map[string]int{}
-					for _, m := range e.mail.to()[contact] {
-						out[m.Subject]++
-					}
-					return out
-				}}.playWake(c)
+			memMissedRig(t).playWake(c)
 		})
 	}
 }
@@ -200,18 +191,7 @@ func TestMissedWaitsOutOfTheDueIndex(t *testing.T) {
 	for name, c := range wakeCases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t)
-			contact := e.addr("grants", "dwp.example.gov.uk")
-			missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: e.addr("network.lead", "lpt.example.nhs.uk"), count: e.count,
-				subjects: func() map[string]int {
-					out := map[string]int{}
-					for k, n := range e.inbox.Count(t) {
-						if k[0] == contact {
-							out[k[1]] += n
-						}
-					}
-					return out
-				}}.playWake(c)
+			localMissedRig(t).playWake(c)
 		})
 	}
 }
