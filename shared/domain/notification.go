@@ -109,6 +109,7 @@ const (
 	WithdrawnNoLongerContact     WithdrawnReason = "no-longer-contact"      // taken off the funder's contacts
 	WithdrawnNoLongerLead        WithdrawnReason = "no-longer-lead"         // no longer a lead of the programme
 	WithdrawnNoLongerProjectLead WithdrawnReason = "no-longer-project-lead" // no longer a lead of the project
+	WithdrawnNoLongerNotified    WithdrawnReason = "no-longer-notified"     // its funder taken off the target's notify list
 )
 
 // Words say why a recipient was withdrawn.
@@ -118,6 +119,8 @@ func (r WithdrawnReason) Words() string {
 		return "no longer a lead of the programme"
 	case WithdrawnNoLongerProjectLead:
 		return "no longer a project lead of the project"
+	case WithdrawnNoLongerNotified:
+		return "the funder was taken off the target's notify list"
 	}
 	return "no longer a contact of the funder"
 }

@@ -187,7 +187,7 @@ func (r *run) digestOf(ctx context.Context, fresh []domain.Notification) error {
 	}
 	// Fixed (or brought up to the leads as they are now) before the
 	// others are covered, so each lists who had it.
-	if ok, err := r.address(ctx, pd, &carrier); err != nil || !ok {
+	if _, ok, err := r.address(ctx, pd, &carrier); err != nil || !ok {
 		return err // !ok: its lease ran out; the rest go when theirs do
 	}
 	ids := make([]string, len(others))

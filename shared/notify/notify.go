@@ -1029,7 +1029,8 @@ func (r *run) postOf(ctx context.Context, note domain.Notification, listed []dom
 		// their own figures: there is nobody else to tell.
 		return r.settle(ctx, note, domain.NotNeededOwnSubmission)
 	}
-	if ok, err := r.address(ctx, pd, &note); err != nil || !ok {
+	notifyHolds, ok, err := r.address(ctx, pd, &note)
+	if err != nil || !ok {
 		return err // !ok: withdrawn meanwhile, or the lease ran out and another run took it over
 	}
 	var msg email.Message
@@ -1106,7 +1107,7 @@ func (r *run) postOf(ctx context.Context, note domain.Notification, listed []dom
 		}
 		// Claimed before SES is called, so a run that dies before
 		// recording the outcome never leads to a second email.
-		claimed, unneeded, err := r.claim(ctx, note, to, checkReturn, holds, known)
+		claimed, unneeded, err := r.claim(ctx, note, to, checkReturn, holds, known, notifyHolds)
 		switch {
 		case errors.Is(err, service.ErrNoLongerRecipient):
 			// to left what made them a recipient after the run read it
@@ -1126,7 +1127,8 @@ func (r *run) postOf(ctx context.Context, note domain.Notification, listed []dom
 			// As the store has it now: those this run refused or had no
 			// answer for are never emailed again, whatever their roles.
 			note.Rejected, note.Sending = slices.Clone(rejected), slices.Clone(unknown)
-			if ok, err := r.address(ctx, pd, &note); err != nil || !ok {
+			notifyHolds, ok, err = r.address(ctx, pd, &note)
+			if err != nil || !ok {
 				return err // !ok: withdrawn meanwhile, or the lease ran out and another run took it over
 			}
 			_, _, holds, known = r.recipientsNow(pd, note)
@@ -1189,6 +1191,11 @@ func (r *run) postOf(ctx context.Context, note domain.Notification, listed []dom
 		// than claim it was sent.
 		note.Status = domain.NotificationFailed
 		note.LastError = "nobody to email: no one holds the role this goes to"
+		if (note.Kind == domain.KindReached || note.Kind == domain.KindMissed) && len(note.FunderIDs) == 0 {
+			// Its funders all taken off the target's notify list since
+			// the claim (notifyNow), none of them emailed.
+			note.LastError = "nobody to email: every funder it was for was taken off the target's notify list before it went"
+		}
 		r.count(func(rep *Report) { rep.Failed++ })
 	case len(rejected) > 0 || len(unknown) > 0 || len(gaveUp) > 0:
 		note.Status = domain.NotificationFailed
@@ -1228,13 +1235,16 @@ func (r *run) postOf(ctx context.Context, note domain.Notification, listed []dom
 // (ClaimRecipient): on the premise of what makes them a recipient as the
 // run read it (holds), unless that cannot be told (known false); each of
 // a payment-due email's on its grant's funder too, as the run read it
-// (service.GrantFunderPremise); the
+// (service.GrantFunderPremise); each of a "reached" or "missed" email's
+// on its target's notify list as the run read it (notifyHolds, from
+// notifyNow; nil for other kinds), so a funder taken off it as the email
+// goes fails the claim and the run readdresses the email; the
 // first of a return's reminder or overdue email with its return's check
 // too (checkReturn: ClaimReturnRecipient, whose unneeded it reports). One
 // the run's read does not show as a recipient (on a list another run
 // fixed from an older read) is not claimed: service.ErrNoLongerRecipient,
 // as one who left since the read.
-func (r *run) claim(ctx context.Context, note domain.Notification, to string, checkReturn bool, holds map[string]service.Premise, known bool) (bool, domain.NotNeededReason, error) {
+func (r *run) claim(ctx context.Context, note domain.Notification, to string, checkReturn bool, holds map[string]service.Premise, known bool, notifyHolds *service.Premise) (bool, domain.NotNeededReason, error) {
 	var premises []service.Premise
 	if known {
 		pr, ok := holds[to]
@@ -1242,6 +1252,9 @@ func (r *run) claim(ctx context.Context, note domain.Notification, to string, ch
 			return false, "", service.ErrNoLongerRecipient
 		}
 		premises = append(premises, pr)
+	}
+	if notifyHolds != nil {
+		premises = append(premises, *notifyHolds)
 	}
 	if note.Kind == domain.KindPaymentDue && note.GrantID != "" && len(note.FunderIDs) == 1 {
 		// Addressed for the grant's funder as the run read it
@@ -1269,15 +1282,33 @@ func (r *run) claim(ctx context.Context, note domain.Notification, to string, ch
 // and whoever has had, refused or is being sent it stays as they are,
 // never emailed again. A change is recorded under the lease, with an
 // audit event of the recipients before and after; none is made when
-// nobody changed. It reports false, sending nothing, when the
-// notification is no longer there (a payment's, withdrawn by the change
-// that marked the payment paid or cancelled) or the lease ran out and
-// another run took it over.
-func (r *run) address(ctx context.Context, pd *programmeData, note *domain.Notification) (bool, error) {
+// nobody changed. A "reached" or "missed" email goes only to the funders
+// still on its target's notify list (notifyNow), whose premise it
+// answers for each claim (nil for other kinds). It reports false,
+// sending nothing, when the notification is no longer there (a
+// payment's, withdrawn by the change that marked the payment paid or
+// cancelled) or the lease ran out and another run took it over.
+func (r *run) address(ctx context.Context, pd *programmeData, note *domain.Notification) (*service.Premise, bool, error) {
 	regranted, err := r.grantFunderNow(ctx, note)
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
+	unlisted, notifyHolds, err := r.notifyNow(ctx, note)
+	if err != nil {
+		return nil, false, err
+	}
+	if unlisted != nil {
+		ok, err := r.unlist(ctx, pd, *unlisted, note)
+		return notifyHolds, ok, err
+	}
+	ok, err := r.addressTo(ctx, pd, note, regranted)
+	return notifyHolds, ok, err
+}
+
+// addressTo is address for the people as they now stand; regranted is
+// the payment's email as recorded before its grant changed funder
+// (grantFunderNow), nil otherwise.
+func (r *run) addressTo(ctx context.Context, pd *programmeData, note *domain.Notification, regranted *domain.Notification) (bool, error) {
 	to, contacts, _, known := r.recipientsNow(pd, *note)
 	if !known {
 		return true, nil
@@ -1334,6 +1365,84 @@ func (r *run) address(ctx context.Context, pd *programmeData, note *domain.Notif
 	return true, nil
 }
 
+// notifyNow keeps a "reached" or "missed" email to the funders of those
+// it was recorded for still on its target's notify list as the target now
+// stands (one GetItem, only for those kinds): a funder taken off the list
+// after the claim (the email not sent then: SES throttled, the run
+// stopped) is not emailed, and one put on it since is not added, the
+// milestone having been judged for the list as it was then. A target
+// removed since keeps none. It answers the notification as recorded
+// when that dropped a funder (note then names those kept), nil
+// otherwise, and the premise on the list as read that each recipient's
+// claim carries (service.TargetNotifyPremise; nil when not read or the
+// target is gone), so a funder taken off it as the email goes fails the
+// claim, and the run reads it again.
+func (r *run) notifyNow(ctx context.Context, note *domain.Notification) (*domain.Notification, *service.Premise, error) {
+	if (note.Kind != domain.KindReached && note.Kind != domain.KindMissed) || len(note.FunderIDs) == 0 {
+		return nil, nil, nil
+	}
+	var t domain.Target
+	get := &service.Get{Ref: domain.Ref(domain.EntityTarget, note.TargetID), Into: &t}
+	if err := r.Store.Read(ctx, note.ProgrammeID, get); err != nil {
+		return nil, nil, err
+	}
+	var holds *service.Premise
+	if get.Found {
+		t.ID = note.TargetID
+		p := service.TargetNotifyPremise(t)
+		holds = &p
+	}
+	kept := slices.DeleteFunc(slices.Clone(note.FunderIDs), func(f string) bool { return !slices.Contains(t.Notify, f) })
+	if len(kept) == len(note.FunderIDs) {
+		return nil, holds, nil
+	}
+	was := *note
+	note.FunderIDs = append([]string{}, kept...) // empty, not nil, when none is kept: recorded so
+	return &was, holds, nil
+}
+
+// unlist readdresses was, a "reached" or "missed" email some of whose
+// funders were taken off its target's notify list (notifyNow; note names
+// those kept), to the contacts of those kept as they now are: the others'
+// contacts not yet emailed are withdrawn (WithdrawnNoLongerNotified, but
+// one still a contact of a funder kept), those who had, refused or are
+// being sent it stay, as in any readdressing (domain.Notification.Readdress).
+// The change, its funders among it, is recorded under the lease with an
+// audit event, as address records one.
+func (r *run) unlist(ctx context.Context, pd *programmeData, was domain.Notification, note *domain.Notification) (bool, error) {
+	var to []string
+	contacts := map[string][]string{}
+	for _, fid := range note.FunderIDs {
+		c := pd.funders[fid].Contacts
+		to = append(to, c...)
+		contacts[fid] = slices.Clone(c)
+	}
+	slices.Sort(to)
+	to = slices.Compact(to)
+	after, _ := was.Readdress(to, contacts)
+	after.FunderIDs = slices.Clone(note.FunderIDs)
+	kept := map[string]bool{} // the kept funders' contacts, as recorded and now
+	for _, fid := range note.FunderIDs {
+		for _, a := range append(slices.Clone(was.FunderContacts[fid]), contacts[fid]...) {
+			kept[domain.NormaliseEmail(a)] = true
+		}
+	}
+	for i, w := range after.Withdrawn {
+		if !slices.Contains(was.Withdrawn, w) && !kept[domain.NormaliseEmail(w.Email)] {
+			after.Withdrawn[i].Reason = domain.WithdrawnNoLongerNotified
+		}
+	}
+	ev := domain.NewAuditEvent(Actor, note.ProgrammeID, domain.EntityNotification, note.ID, domain.ActionChange,
+		was.RecipientsRecord(), after.RecipientsRecord(), r.stamp())
+	ok, err := r.Store.ReaddressNotification(ctx, after, ev)
+	if err != nil || !ok {
+		return false, err
+	}
+	r.count(func(rep *Report) { rep.Readdressed++ })
+	*note = after
+	return true, nil
+}
+
 // grantFunderNow gives a payment's email to its grant's funder as the
 // grant now stands (one GetItem): a grant given to another funder after
 // the payment fell due is the new funder's to pay, and its email is not
@@ -1358,10 +1467,11 @@ func (r *run) grantFunderNow(ctx context.Context, note *domain.Notification) (*d
 // changed since: reread), by its kind: a milestone reached
 // or missed, the contacts of the funders it was recorded for (and, in
 // contacts, each one's: the target's notify list as it stood at the
-// claim, which was conditioned on it, see claimMilestones; the target is
-// not read again as the email goes, so a funder taken off the list after
-// the claim is still emailed, at its contacts as they now are; the SPEC
-// names no rule for that, and this is the rule docs/dynamodb.md states);
+// claim, which was conditioned on it, see claimMilestones, less any taken
+// off the list since, as the email goes: notifyNow; one put on the list
+// after the claim is not added, the milestone having been judged for the
+// list as it was; the SPEC names no rule for either, and this is the rule
+// docs/dynamodb.md states), at their contacts as they now are;
 // one at risk, the programme's leads; a reporting
 // email, its own (reportingRecipients); a payment's, its funder's contacts
 // and the leads (paymentRecipients). holds says, for each of them, what

@@ -454,6 +454,20 @@ func ctReaddress(c *ct) {
 	if got := c.note(p.ID, n.ID); got.Recipients == nil || len(got.Recipients) != 0 {
 		c.Errorf("readdressed to nobody: %#v", got.Recipients)
 	}
+	// Funders given are recorded; an empty list (a milestone's, every
+	// funder taken off its target's notify list) removes them.
+	kept := nobody
+	kept.FunderIDs = []string{"f1"}
+	readdress(kept, true)
+	if got := c.note(p.ID, n.ID); !slices.Equal(got.FunderIDs, []string{"f1"}) {
+		c.Errorf("readdressed to funder f1: funders %v", got.FunderIDs)
+	}
+	none := nobody
+	none.FunderIDs = []string{}
+	readdress(none, true)
+	if got := c.note(p.ID, n.ID); len(got.FunderIDs) != 0 {
+		c.Errorf("readdressed to no funder: funders %v", got.FunderIDs)
+	}
 
 	finished := got
 	finished.Status = domain.NotificationSent

@@ -201,7 +201,9 @@ func (s *Store) SetRecipients(ctx context.Context, programmeID, id string, recip
 // ReaddressNotification records a leased notification's recipients as n
 // has them (domain.Notification.Readdress: who holds its roles now), with
 // those withdrawn and, when n has them, each funder's contacts among
-// them and its funders (a payment's: the grant's funder now), and writes ev, in one transaction, conditioned on it being
+// them and its funders when n names them (a payment's: the grant's funder
+// now; a milestone's: those still on its target's notify list, none
+// removing them), and writes ev, in one transaction, conditioned on it being
 // pending under the lease of n.Attempts. It reports false, writing
 // nothing, otherwise. Claims, deliveries and refusals are not touched:
 // each recipient's claim still decides whether an email goes.
@@ -218,9 +220,16 @@ func (s *Store) ReaddressNotification(ctx context.Context, n domain.Notification
 		values[":fc"] = n.FunderContacts
 		set += ", funderContacts = :fc"
 	}
-	if len(n.FunderIDs) > 0 { // a payment's, given to the grant's funder now
+	switch {
+	case len(n.FunderIDs) > 0: // a payment's, given to the grant's funder now; a milestone's still on its target's notify list
 		values[":f"] = n.FunderIDs
 		set += ", funderIds = :f"
+	case n.FunderIDs != nil: // a milestone's whose funders were all taken off its target's notify list
+		if remove == "" {
+			remove = " REMOVE funderIds"
+		} else {
+			remove += ", funderIds"
+		}
 	}
 	vals, err := marshal(values)
 	if err != nil {

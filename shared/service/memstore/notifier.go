@@ -298,8 +298,11 @@ func (s *Store) ReaddressNotification(_ context.Context, n domain.Notification, 
 				cur.FunderContacts[f] = slices.Clone(c)
 			}
 		}
-		if len(n.FunderIDs) > 0 {
+		switch {
+		case len(n.FunderIDs) > 0:
 			cur.FunderIDs = slices.Clone(n.FunderIDs)
+		case n.FunderIDs != nil:
+			cur.FunderIDs = nil // a milestone's funders all taken off its target's notify list
 		}
 		t.then(func(p *partition) { p.put(ref, cur) })
 	})
