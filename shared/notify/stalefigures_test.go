@@ -54,6 +54,31 @@ func (s *correctAfterFiguresRead) FiguresAsOf(ctx context.Context, programmeID s
 	return series, version, err
 }
 
+// racingCorrection submits January's 30 people into work for projectID
+// through a service that leaves the release to the notifier
+// (leaveReleaseToNotifier), and returns the notifier's storage over st
+// that, when corrected is not 0, corrects that submission to corrected
+// just after the run reads the figures with their version.
+func racingCorrection(t *testing.T, st interface {
+	service.Storer
+	notify.Storage
+}, now func() time.Time, programmeID, projectID string, corrected int64) *correctAfterFiguresRead {
+	t.Helper()
+	leaving := service.New(leaveReleaseToNotifier{st}, now)
+	first := testkit.NewBuilder(t, leaving).Outcome(programmeID, projectID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31",
+		"counts": obj{"peopleIntoWork": 30, "referrals": 120}})
+	racing := &correctAfterFiguresRead{Storage: st}
+	if corrected != 0 {
+		racing.correct = func(ctx context.Context) error {
+			_, err := leaving.OpenProject(ctx, testkit.AdminCaller(), programmeID, projectID).SubmitOutcome(testkit.Body(obj{
+				"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "replaces": first.ID,
+				"counts": obj{"peopleIntoWork": corrected, "referrals": 120}}))
+			return err
+		}
+	}
+	return racing
+}
+
 // staleFiguresCases: 30 of a target of 60 people into work are counted,
 // reaching a tranche's 50%, with the payment left to the notifier; the
 // run reads them, and then they are corrected (or not), the correction
@@ -89,20 +114,9 @@ func TestMilestonePaymentNotDueOnFiguresCorrectedMeanwhile(t *testing.T) {
 			pay := e.build().Payment(w.prog.ID, g.ID, testkit.MilestonePaymentBody(25_000_00, tg.ID, 50))
 			e.run()
 			e.clk.Set("2026-03-02T10:30:00Z")
-			leaving := service.New(leaveReleaseToNotifier{e.st}, e.clk.Now)
-			first := testkit.NewBuilder(t, leaving).Outcome(w.prog.ID, w.project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31",
-				"counts": obj{"peopleIntoWork": 30, "referrals": 120}})
+			racing := racingCorrection(t, e.st, e.clk.Now, w.prog.ID, w.project.ID, c.corrected)
 			if p := e.payment(w.prog.ID, g.ID, pay.ID); p.Status != domain.PaymentScheduled {
 				t.Fatalf("the submission made the tranche %s, want it left to the notifier", p.Status)
-			}
-			racing := &correctAfterFiguresRead{Storage: e.st}
-			if c.corrected != 0 {
-				racing.correct = func(ctx context.Context) error {
-					_, err := leaving.OpenProject(ctx, testkit.AdminCaller(), w.prog.ID, w.project.ID).SubmitOutcome(testkit.Body(obj{
-						"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "replaces": first.ID,
-						"counts": obj{"peopleIntoWork": c.corrected, "referrals": 120}}))
-					return err
-				}
 			}
 			n := e.notifier()
 			n.Store = racing
@@ -158,20 +172,9 @@ func TestMemMilestonePaymentNotDueOnFiguresCorrectedMeanwhile(t *testing.T) {
 			pay := b.Payment(w.prog.ID, g.ID, testkit.MilestonePaymentBody(25_000_00, w.target.ID, 50))
 			e.run()
 			e.clk.Set("2026-03-02T10:30:00Z")
-			leaving := service.New(leaveReleaseToNotifier{e.st}, e.clk.Now)
-			first := testkit.NewBuilder(t, leaving).Outcome(w.prog.ID, w.project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31",
-				"counts": obj{"peopleIntoWork": 30, "referrals": 120}})
+			racing := racingCorrection(t, e.st, e.clk.Now, w.prog.ID, w.project.ID, c.corrected)
 			if p := e.payment(w, g.ID, pay.ID); p.Status != domain.PaymentScheduled {
 				t.Fatalf("the submission made the tranche %s, want it left to the notifier", p.Status)
-			}
-			racing := &correctAfterFiguresRead{Storage: e.st}
-			if c.corrected != 0 {
-				racing.correct = func(ctx context.Context) error {
-					_, err := leaving.OpenProject(ctx, testkit.AdminCaller(), w.prog.ID, w.project.ID).SubmitOutcome(testkit.Body(obj{
-						"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "replaces": first.ID,
-						"counts": obj{"peopleIntoWork": c.corrected, "referrals": 120}}))
-					return err
-				}
 			}
 			rep, err := runSafely(t.Context(), e.notifier(racing))
 			if err != nil || racing.err != nil || !racing.fired.Load() {
