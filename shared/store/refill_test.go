@@ -371,6 +371,13 @@ func TestRefillReturns(t *testing.T) {
 		t.Errorf("B's March, filled, is still in the notifier's index (or gone): %v", item.Item)
 	}
 	consistent("after the refill")
+	// Each change is in the return's history, by the repair.
+	history, _, err := st.History(c.ctx, p.ID, domain.Ref(domain.EntityReturn, id(a.ID, "2025-01-01")), service.Page{Limit: 10})
+	c.ok(err)
+	if len(history) != 1 || history[0].ActorEmail != domain.RepairCaller.Email || history[0].Changes["state"].After != string(domain.StateAccepted) ||
+		history[0].Changes["submissionId"].Before != aJanX.ID {
+		t.Errorf("A's January's history: %+v, want the repair's change from submitted on %s to accepted", history, aJanX.ID)
+	}
 
 	// Again: nothing to put right, the three with payments still left.
 	again, err := st.RefillReturns(c.ctx, p.ID, true)
