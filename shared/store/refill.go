@@ -109,10 +109,13 @@ const refillPlans = 5
 //
 // A write so refused is planned again on fresh reads, up to five reads in
 // all, then left (Left says so); one refused by its schedule's counts
-// being below what it takes is left for infra/recount first. A new
-// submission of the period that writes no return as stored (the return
-// sent, the new one beside it) is not caught: a second run puts right
-// what it changes.
+// being below what it takes is left for infra/recount first. Not caught:
+// a submission of the period that writes no return as stored and checks
+// none of the above, landing between the read and the write (a new one
+// beside the return sent), or planned on the return as it was before the
+// write and landing after it (a correction of the submission the return
+// now follows, which its plan did not see the return hold); a second run
+// puts right what either changes.
 //
 // With write false it only reads, and says what it would put right.
 func (s *Store) RefillReturns(ctx context.Context, programmeID string, write bool) (Refilled, error) {
