@@ -41,7 +41,9 @@ const (
 	EntityNotification Entity = "notification"
 	EntitySchedule     Entity = "schedule"
 	// EntityReturn is a record, not an audited entity: its changes are
-	// the submissions and reviews that fill it, each audited as such.
+	// the submissions and reviews that fill it, each audited as such,
+	// but for an operator's repair of its state (store.RefillReturns),
+	// audited as the return's change by RepairCaller.
 	EntityReturn Entity = "return"
 	// A grant's payments and spend returns live under it (see GrantRef).
 	EntityPayment Entity = "payment"
@@ -60,6 +62,11 @@ const (
 	ActionSend    Action = "send"
 	ActionReview  Action = "review"
 )
+
+// RepairCaller is who the audit trail says made an operator's repair of
+// records (infra/refill): a command run against the table, not a person
+// signed in.
+var RepairCaller = Caller{Identity: Identity{Subject: "fundtrack-repair", Email: "repair@fundtrack"}}
 
 // FieldChange is one field's value before and after a change; a create has
 // no before, a delete no after.

@@ -1,5 +1,5 @@
 // Package repair holds what the one-off repair commands in infra/
-// (recount, backfill) share: the store they run against and the flag
+// (recount, refill, backfill) share: the store they run against and the flag
 // naming programmes.
 package repair
 

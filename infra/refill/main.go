@@ -1,0 +1,73 @@
+// Command refill puts right programmes' returns whose state is not the
+// one the submissions of their periods give them (store.RefillReturns):
+// the returns a schedule made part way through a programme, a schedule's
+// last period moved later or a project's dates widened made before
+// 2026-12, which took the newest submission that stands instead of the
+// first that filled the period (domain.Return.FilledFrom). It prints each
+// return it put right, what it held and holds now, and the returns it
+// left for a person to decide (a payment is made on it, or it would be
+// left with nothing sent), with why; each counts item moves with its
+// return, in the same transaction. Returns that match are left alone,
+// so it is safe to run again, and beside the programme's other writes.
+//
+//	go run ./infra/refill [-n] -programme <id> [-programme <id>…]
+//
+// With -n it only reads, and prints what it would put right.
+//
+// Against the local stack by default (FUNDTRACK_TABLE fundtrack,
+// FUNDTRACK_DYNAMODB_ENDPOINT http://127.0.0.1:8000); with
+// FUNDTRACK_DYNAMODB_ENDPOINT set empty, against DynamoDB itself, with the
+// environment's AWS credentials and region and the stage's FUNDTRACK_TABLE.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/fundtrack/fundtrack/infra/internal/repair"
+	"github.com/fundtrack/fundtrack/shared/store"
+)
+
+func main() {
+	var ids repair.Programmes
+	flag.Var(&ids, "programme", "a programme's id (repeat for several)")
+	dry := flag.Bool("n", false, "only read: say what would be put right, and write nothing")
+	flag.Parse()
+	if len(ids) == 0 || flag.NArg() > 0 {
+		fmt.Fprintln(os.Stderr, "usage: refill [-n] -programme <id> [-programme <id>…]")
+		os.Exit(2)
+	}
+	ctx := context.Background()
+	st, err := repair.Store(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	failed := false
+	for _, id := range ids {
+		did, err := st.RefillReturns(ctx, id, !*dry)
+		out, _ := json.MarshalIndent(map[string]any{"programmeId": id, "dryRun": *dry, "refilled": orNone(did.Refilled), "left": orNone(did.Left)}, "", "  ")
+		os.Stdout.Write(append(out, '\n'))
+		for _, r := range did.Left {
+			log.Printf("programme %s: return %s left as it is: %s", id, r.ReturnID, r.Left)
+		}
+		if err != nil {
+			log.Printf("programme %s: %v", id, err)
+			failed = true
+		}
+	}
+	if failed {
+		os.Exit(1)
+	}
+}
+
+// orNone is rs, or an empty list for none (printed [], not null).
+func orNone(rs []store.Refill) []store.Refill {
+	if rs == nil {
+		return []store.Refill{}
+	}
+	return rs
+}
