@@ -520,6 +520,24 @@ func TestOrgIDTenDigitRegisters(t *testing.T) {
 	if err := domain.CheckPersonalData("notes", "Funded via SE-ON-9434765919"); err == nil {
 		t.Error("SE-ON-9434765919 kept in a note: free text keeps the NHS number's rule")
 	}
+	// An NHS number that also passes the register's check is kept when
+	// written as that register's orgId, and only so: the register's code
+	// decides; in a note, with the code or not, it is an NHS number.
+	for _, id := range []string{"SE-ON-5560000019", "SE-ON-556000-0019", "PL-NIP-5560000191"} {
+		_, local, _ := domain.SplitOrgID(id)
+		local = strings.ReplaceAll(local, "-", "")
+		if !domain.ValidNHSNumber(local) {
+			t.Fatalf("%s: %s is no NHS number, the case tests nothing", id, local)
+		}
+		if err := domain.CheckText(domain.FunderInput{Name: "F", OrgID: id, Contacts: []string{"a@b.org"}}); err != nil {
+			t.Errorf("orgId %s: %v, want kept", id, err)
+		}
+		for _, note := range []string{"Funded via " + id, "Ref " + local} {
+			if err := domain.CheckPersonalData("notes", note); err == nil {
+				t.Errorf("note %q kept: an NHS number in a note is refused whatever register's check it also passes", note)
+			}
+		}
+	}
 	// SE-BLV, deprecated, points at SE-ON, which took its numbers.
 	if msg := domain.CheckOrgID("SE-BLV-556091-2148"); !strings.Contains(msg, "use SE-ON") {
 		t.Errorf("CheckOrgID(SE-BLV-…) = %q, want a pointer to SE-ON", msg)

@@ -1566,6 +1566,8 @@ func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 		// The cue's letters as words, or an INN cue before an OGRNIP and an OGRN cue before an INN.
 		"Premier Inn 500100732259", "tin 500100732259", "Inn 500100732259", "INN 304500116000157", "ОГРН 500100732259",
 		"taxpayers 500100732259", "INN 12 people, 500100732259 refs",
+		// The price: the name only after the number.
+		"500100732259 (ИНН)",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
