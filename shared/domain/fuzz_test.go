@@ -144,25 +144,30 @@ var fzPersonal = []string{
 	// here: after a word that labels a letter, "Plan J Smith (client)",
 	// it is read as the plan's letter.)
 	"NI no. GR-12-34-56-A", "jsmith at gmail dot com",
+	// A Russian person's INN and an entrepreneur's OGRNIP after their
+	// names (fix-guard5).
+	"ИНН 500100732259", "INN: 7707-083893-24", "ОГРНИП 304500116000157",
 }
 
 var fzPersonalKinds = map[string]bool{
-	`appears to contain an email address (for a place, write "at" instead of "@")`:                                   true,
-	`appears to contain an email address ("at" and "dot" written as words)`:                                          true,
-	"appears to contain an NHS number":                                                                               true,
-	"appears to contain a phone number":                                                                              true,
-	`appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`:                                true,
-	"appears to contain a date of birth":                                                                             true,
-	"appears to contain a home address (a postcode given as where someone lives)":                                    true,
-	"appears to contain a home address (a house number and street given as where someone lives)":                     true,
-	`appears to contain a person's name (a name beside a word for the person, such as "client", "patient" or "Pt")`:  true,
-	"appears to contain a hospital number":                                                                           true,
-	"appears to contain a National Insurance number":                                                                 true,
-	"appears to contain a date of birth (a full date right after a person's name)":                                   true,
-	"appears to contain a home address (a house number, street and postcode with no organisation named before them)": true,
-	"appears to contain a home address (a flat, street and postcode)":                                                true,
-	`appears to contain a home address (a postcode after "postcode", with no organisation named before it)`:          true,
-	"appears to contain a date of birth (a full date right before a person's name)":                                  true,
+	`appears to contain an email address (for a place, write "at" instead of "@")`:                                                                     true,
+	`appears to contain an email address ("at" and "dot" written as words)`:                                                                            true,
+	"appears to contain an NHS number":                                                                                                                 true,
+	"appears to contain a phone number":                                                                                                                true,
+	`appears to contain a person's name (a title such as "Mr" or "Ms" before a name)`:                                                                  true,
+	"appears to contain a date of birth":                                                                                                               true,
+	"appears to contain a home address (a postcode given as where someone lives)":                                                                      true,
+	"appears to contain a home address (a house number and street given as where someone lives)":                                                       true,
+	`appears to contain a person's name (a name beside a word for the person, such as "client", "patient" or "Pt")`:                                    true,
+	"appears to contain a hospital number":                                                                                                             true,
+	"appears to contain a National Insurance number":                                                                                                   true,
+	"appears to contain a date of birth (a full date right after a person's name)":                                                                     true,
+	"appears to contain a home address (a house number, street and postcode with no organisation named before them)":                                   true,
+	"appears to contain a home address (a flat, street and postcode)":                                                                                  true,
+	`appears to contain a home address (a postcode after "postcode", with no organisation named before it)`:                                            true,
+	"appears to contain a date of birth (a full date right before a person's name)":                                                                    true,
+	"appears to contain a person's taxpayer number (a Russian INN of 12 digits is an individual's; an organisation's has 10)":                          true,
+	"appears to contain a person's registration number (a Russian OGRNIP of 15 digits is an individual entrepreneur's; an organisation's OGRN has 13)": true,
 }
 
 // FuzzCheckPersonalData checks the personal-data check never panics, answers
@@ -208,6 +213,11 @@ func FuzzCheckPersonalData(f *testing.F) {
 		"Post holder\nName: Claire Murray", "Client\nName: John Smith", "J Smith (client)", "W H Smith (client)",
 		"Plan B J Smith (client)", "BE-BCE_KBO-0403170206", "BE-BCE_KBO-0801665903", "BE-BCE_KBO-9434765919",
 		strings.Repeat("A. ", 40) + "Smith (client)", strings.Repeat("Post holder.\n", 40) + "Name: Claire Murray",
+		// A Russian person's INN and OGRNIP after their names, and the
+		// same digits, or an organisation's, kept (fix-guard5).
+		"ИНН 500100732259", "RU-OGRN-304500116000157", "ref 500100732259", "IMEI 352094100000121", "ИНН 7707083893",
+		"Premier Inn 500100732259", "ИНН 5001 0073 2259 11", "ИНН № 500100732259", "ОГРН ИП: 304500116000157",
+		strings.Repeat("ИНН ", 40) + "500100732259", strings.Repeat("no ", 40) + "500100732259",
 	} {
 		f.Add("notes", s, uint16(len(s)), uint8(3))
 		f.Add("notes", s, uint16(0), uint8(0))

@@ -333,8 +333,9 @@ func orgIDField(path string) bool {
 // orgIDKind is what the guard finds in an orgId (orgIDText): the
 // identifier after its list code, read as free text, by every rule; but
 // a register's own organisation number (tenDigitOrgNumber) is read by
-// none, and a person's INN after RU-INN is refused as one (its hyphens,
-// if any, read past). Several registers' numbers are ten digits, as an
+// none, and a person's INN after RU-INN, or an individual entrepreneur's
+// OGRNIP after RU-OGRN, is refused as one (its hyphens, if any, read
+// past). Several registers' numbers are ten digits, as an
 // NHS number is: Sweden's organisationsnummer (SE-ON-, formerly SE-BLV-:
 // 556091-2148), Poland's KRS and NIP numbers (PL-KRS-, PL-NIP-: also
 // 123-456-32-18), Russia's INN of a legal entity (RU-INN-). Read by
@@ -354,6 +355,9 @@ func orgIDKind(id string) string {
 	if prefix == "RU-INN" && russianPersonalINN(strings.ReplaceAll(local, "-", "")) {
 		return kindPersonalINN
 	}
+	if prefix == "RU-OGRN" && russianOGRNIP(strings.ReplaceAll(local, "-", "")) {
+		return kindOGRNIP
+	}
 	if tenDigitOrgNumber(prefix, local) {
 		// The whole identifier is the register's number, its check
 		// passed: no room for anything else, and no rule reads it, the
@@ -369,6 +373,15 @@ func orgIDKind(id string) string {
 // (RU-INN-500100732259) name someone, not an organisation; no other rule
 // reads them.
 const kindPersonalINN = "a person's taxpayer number (a Russian INN of 12 digits is an individual's; an organisation's has 10)"
+
+// kindOGRNIP is an individual entrepreneur's OGRNIP (ОГРНИП): RU-OGRN's
+// organisation numbers (OGRN) are thirteen digits, so fifteen starting
+// with 3 with their check digit (RU-OGRN-304500116000157) are the state
+// registration of a person trading in their own name, and name them, as
+// their twelve-digit INN does (fix-guard5). Fifteen digits do not pass
+// for an NHS or a phone number, so before this no rule read them and the
+// identifier was published.
+const kindOGRNIP = "a person's registration number (a Russian OGRNIP of 15 digits is an individual entrepreneur's; an organisation's OGRN has 13)"
 
 // tenDigitRegisters are the lists on org-id.guide outside the UK whose
 // organisation numbers are ten digits, each with what a number of its
@@ -456,6 +469,19 @@ func russianPersonalINN(local string) bool {
 	return allDigits(local, 12) &&
 		innCheckDigit(local, []int{7, 2, 4, 10, 3, 5, 9, 4, 6, 8}) == local[10] &&
 		innCheckDigit(local, []int{3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8}) == local[11]
+}
+
+// russianOGRNIP reports whether local is an individual entrepreneur's
+// OGRNIP: fifteen digits, the first 3 (the register's code for an
+// entrepreneur's record; 1 and 5 start an organisation's OGRN of
+// thirteen), the last the remainder of the first fourteen, as a number,
+// divided by 13, modulo 10.
+func russianOGRNIP(local string) bool {
+	if !allDigits(local, 15) || local[0] != '3' {
+		return false
+	}
+	n, _ := strconv.ParseUint(local[:14], 10, 64)
+	return byte('0'+n%13%10) == local[14]
 }
 
 // innCheckDigit is an INN's check digit over the digits weights cover.

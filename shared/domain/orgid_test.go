@@ -185,7 +185,8 @@ func TestOrgIDFieldsRefused(t *testing.T) {
 // ten-digit numbers and they are one of its own, its check digit passed
 // (SE-ON, PL-NIP; PL-KRS, zero-padded: fix-guard2; RU-INN, and the NIP
 // hyphenated: fix-guard4), and a person's INN, twelve digits after RU-INN,
-// is refused as one. Real identifiers of
+// is refused as one, as is an individual entrepreneur's OGRNIP, fifteen
+// digits after RU-OGRN (fix-guard5). Real identifiers of
 // such registers pass, and a UK identifier, held to its register's
 // format, has no room for any.
 func TestOrgIDGuarded(t *testing.T) {
@@ -223,8 +224,13 @@ func TestOrgIDGuarded(t *testing.T) {
 		"RU-INN-500100732259":   "a person's taxpayer number",
 		"RU-INN-770708389324":   "a person's taxpayer number",
 		"RU-INN-7707-083893-24": "a person's taxpayer number",
-		"NL-KVK-Mr.John.Smith":  "a person's name",
-		"GB-COA-943-476-5919":   "an NHS number", // GB-COA publishes no format: shape only
+		// An individual entrepreneur's OGRNIP: fifteen digits starting 3,
+		// its check digit passed (fix-guard5); an organisation's OGRN has
+		// thirteen.
+		"RU-OGRN-304500116000157":    "a person's registration number",
+		"RU-OGRN-3045-0011-6000-157": "a person's registration number",
+		"NL-KVK-Mr.John.Smith":       "a person's name",
+		"GB-COA-943-476-5919":        "an NHS number", // GB-COA publishes no format: shape only
 	} {
 		if msg := domain.CheckOrgID(id); msg != "" {
 			t.Fatalf("CheckOrgID(%q) = %q: the case needs an identifier of a valid shape", id, msg)
@@ -253,7 +259,10 @@ func TestOrgIDGuarded(t *testing.T) {
 		// The same, written as a NIP is printed; a legal entity's INN
 		// (7707083893 passes only the INN's check) (fix-guard4).
 		"PL-NIP-522-969-73-26", "PL-NIP-563-47-14-060", "RU-INN-7794580730", "RU-INN-7720075323", "RU-INN-7707083893",
-		"RU-INN-0104187770"} { // region 01's INN, a UK phone number's shape
+		"RU-INN-0104187770", // region 01's INN, a UK phone number's shape
+		// An organisation's OGRN (thirteen digits), and fifteen digits that
+		// are no OGRNIP: starting 4, or its check digit wrong (fix-guard5).
+		"RU-OGRN-1027700132195", "RU-OGRN-5077746887312", "RU-OGRN-404500116000154", "RU-OGRN-304500116000158"} {
 		for name, in := range inputs(id) {
 			if err := domain.CheckText(in); err != nil {
 				t.Errorf("%s with orgId %q: %v, want it kept", name, id, err)
@@ -472,6 +481,34 @@ func TestOrgIDTenDigitRegisters(t *testing.T) {
 			t.Fatalf("orgId RU-INN-%s: %v, want refused as a person's INN", d, err)
 		}
 	}
+	// An individual entrepreneur's OGRNIP (fifteen digits, 3 first, the
+	// first fourteen's remainder by 13, modulo 10, last) is refused after
+	// RU-OGRN however the generator draws it, and in a note after
+	// "ОГРНИП"; an organisation's OGRN (thirteen digits, 1 or 5 first,
+	// the first twelve's remainder by 11, modulo 10, last) is kept in
+	// both (fix-guard5).
+	for range n {
+		body := "3" + digits(13)
+		b, _ := strconv.ParseUint(body, 10, 64)
+		ogrnip := body + strconv.FormatUint(b%13%10, 10)
+		err := domain.CheckText(domain.FunderInput{Name: "F", OrgID: "RU-OGRN-" + ogrnip, Contacts: []string{"a@b.org"}})
+		var e *domain.Error
+		if !errors.As(err, &e) || !strings.Contains(e.Fields["orgId"], "a person's registration number") {
+			t.Fatalf("orgId RU-OGRN-%s: %v, want refused as an individual entrepreneur's OGRNIP", ogrnip, err)
+		}
+		if domain.CheckPersonalData("notes", "ОГРНИП "+ogrnip) == nil {
+			t.Fatalf("note ОГРНИП %s kept, want refused", ogrnip)
+		}
+		body = []string{"1", "5"}[r.IntN(2)] + digits(11)
+		b, _ = strconv.ParseUint(body, 10, 64)
+		ogrn := body + strconv.FormatUint(b%11%10, 10)
+		if err := domain.CheckText(domain.FunderInput{Name: "F", OrgID: "RU-OGRN-" + ogrn, Contacts: []string{"a@b.org"}}); err != nil {
+			t.Fatalf("orgId RU-OGRN-%s: %v, want an organisation's OGRN kept", ogrn, err)
+		}
+		if err := domain.CheckPersonalData("notes", "ОГРН "+ogrn); err != nil {
+			t.Fatalf("note ОГРН %s: %v, want an organisation's OGRN kept", ogrn, err)
+		}
+	}
 	// Under a UK list whose format is not checked, or a list whose numbers
 	// are not ten digits, the NHS number's rule still reads it; and an NHS
 	// number in a note after a foreign list's code is still one.
@@ -482,6 +519,24 @@ func TestOrgIDTenDigitRegisters(t *testing.T) {
 	}
 	if err := domain.CheckPersonalData("notes", "Funded via SE-ON-9434765919"); err == nil {
 		t.Error("SE-ON-9434765919 kept in a note: free text keeps the NHS number's rule")
+	}
+	// An NHS number that also passes the register's check is kept when
+	// written as that register's orgId, and only so: the register's code
+	// decides; in a note, with the code or not, it is an NHS number.
+	for _, id := range []string{"SE-ON-5560000019", "SE-ON-556000-0019", "PL-NIP-5560000191"} {
+		_, local, _ := domain.SplitOrgID(id)
+		local = strings.ReplaceAll(local, "-", "")
+		if !domain.ValidNHSNumber(local) {
+			t.Fatalf("%s: %s is no NHS number, the case tests nothing", id, local)
+		}
+		if err := domain.CheckText(domain.FunderInput{Name: "F", OrgID: id, Contacts: []string{"a@b.org"}}); err != nil {
+			t.Errorf("orgId %s: %v, want kept", id, err)
+		}
+		for _, note := range []string{"Funded via " + id, "Ref " + local} {
+			if err := domain.CheckPersonalData("notes", note); err == nil {
+				t.Errorf("note %q kept: an NHS number in a note is refused whatever register's check it also passes", note)
+			}
+		}
 	}
 	// SE-BLV, deprecated, points at SE-ON, which took its numbers.
 	if msg := domain.CheckOrgID("SE-BLV-556091-2148"); !strings.Contains(msg, "use SE-ON") {

@@ -254,6 +254,9 @@ func normalKind(norm string) string {
 	if containsNINumber(norm, groups) {
 		return kindNI
 	}
+	if kind := russianPersonalNumber(norm, groups); kind != "" {
+		return kind
+	}
 	if kind := peopleKind(norm); kind != "" {
 		return kind
 	}

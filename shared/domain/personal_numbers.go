@@ -611,3 +611,108 @@ func validUKLength(national string) bool {
 	}
 	return false
 }
+
+// russianPersonalNumber names a Russian number that identifies a person,
+// written in free text after its cue, or "" (fix-guard5): a person's INN
+// (ИНН, twelve digits with both its check digits: russianPersonalINN)
+// after "INN", "ИНН", "TIN" or "taxpayer" (kindPersonalINN), or an
+// individual entrepreneur's OGRNIP (ОГРНИП, fifteen digits starting 3
+// with its check digit: russianOGRNIP) after "OGRNIP", "ОГРНИП", "OGRN"
+// or "ОГРН" (kindOGRNIP); "no.", "number", "ID", "№", a colon or a dash
+// may stand between (russianCueBefore), and "RU-INN-" or "RU-OGRN-", an
+// orgId's code, is such a cue too. The number is one run of digits, or
+// groups joined by spaces or by dashes alone that are the whole number
+// ("ИНН 7707-083893-24").
+//
+// Only after a cue: twelve digits pass both of the INN's check digits
+// about once in a hundred, and a UK programme's notes hold twelve-digit
+// numbers far more often than a Russian's INN (property UPRNs, e-Referral
+// booking numbers, barcodes, purchase orders), which would then be
+// refused with nothing to tell them apart, as ten-digit references are
+// for the NHS number, the guard's own case; fifteen digits starting 3
+// pass the OGRNIP's check one time in ten, and a phone's IMEI is fifteen
+// digits, most starting 35. An INN or OGRNIP is written with its name:
+// forms, invoices and registers print "ИНН" and "ОГРНИП" before it.
+// A legal entity's INN (ten digits) and OGRN (thirteen) name an
+// organisation and are left alone here, as by every other rule but the
+// NHS number's and the phone number's, which read ten digits as they do
+// any reference.
+func russianPersonalNumber(norm string, gs []digitGroup) string {
+	for i := range gs {
+		cue := ""
+		digits, kind := "", ""
+		for j := i; j < len(gs) && len(digits) < 15; j++ {
+			if j > i {
+				k := sepKind(gs[j].sep)
+				if !gs[j].joined || k != " " && k != "-" || kind != "" && k != kind {
+					break
+				}
+				kind = k
+			}
+			digits += gs[j].digits
+			if len(digits) != 12 && len(digits) != 15 {
+				continue
+			}
+			// The whole number: one run tied to nothing more by a bare
+			// mark ("500100732259-01" is part of a longer code), or groups
+			// with no more of their kind after them.
+			whole := !partOfLonger(gs, i, j)
+			if j > i && j+1 < len(gs) && gs[j+1].joined && sepKind(gs[j+1].sep) == kind {
+				whole = false
+			}
+			if !whole {
+				continue
+			}
+			if cue == "" {
+				if cue = russianCueBefore(norm, gs[i].start); cue == "-" {
+					break
+				}
+			}
+			switch {
+			case len(digits) == 12 && cue == "inn" && russianPersonalINN(digits):
+				return kindPersonalINN
+			case len(digits) == 15 && cue == "ogrn" && russianOGRNIP(digits):
+				return kindOGRNIP
+			}
+		}
+	}
+	return ""
+}
+
+// russianCueBefore is the cue that ends just before i, a Russian number's
+// start: "inn" after "INN" or "TIN" (in capitals: "Premier Inn", "tin"
+// are words), "ИНН" or "taxpayer"; "ogrn" after "OGRNIP", "ОГРНИП",
+// "OGRN" or "ОГРН", in any case; with "no", "number", "num", "nr", "ID",
+// "identification", "№", "#" and marks (":", ".", "-", "=") or not
+// between, and "IP" ("ИП", an entrepreneur's: "ОГРН ИП"). "-" when none
+// is there.
+func russianCueBefore(norm string, i int) string {
+	for n := 0; n < 4; n++ {
+		for {
+			if i > 0 && strings.IndexByte(" :.#-=", norm[i-1]) >= 0 {
+				i--
+			} else if strings.HasSuffix(norm[:i], "№") {
+				i -= len("№")
+			} else {
+				break
+			}
+		}
+		w, k := wordBeforeAt(norm, i)
+		switch w {
+		case "inn", "tin":
+			if strings.TrimRight(norm[k:i], " ") == strings.ToUpper(w) {
+				return "inn"
+			}
+			return "-"
+		case "инн", "taxpayer":
+			return "inn"
+		case "ogrnip", "огрнип", "ogrn", "огрн":
+			return "ogrn"
+		case "no", "number", "num", "nr", "id", "identification", "ip", "ип":
+			i = k
+		default:
+			return "-"
+		}
+	}
+	return "-"
+}

@@ -1516,3 +1516,61 @@ func TestCheckPersonalDataMangledPhonesAndEmails(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckPersonalDataRussianPersonalNumbers: a Russian person's INN
+// (twelve digits, both check digits) and an individual entrepreneur's
+// OGRNIP (fifteen digits starting 3, its check digit) are refused in free
+// text after their name, as after RU-INN and RU-OGRN in an orgId
+// (fix-guard5). Without a cue such digits are as often a UK reference (a
+// UPRN, an e-Referral booking number, a barcode, an IMEI), which passes
+// even when its digits happen to pass the checks; so do an
+// organisation's INN and OGRN, digits that fail the checks, a longer
+// code, and "Inn" and "tin" as words.
+func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
+	t.Parallel()
+	const inn, ogrnip = "a person's taxpayer number (a Russian INN of 12 digits", "a person's registration number (a Russian OGRNIP of 15 digits"
+	for _, c := range []struct{ text, kind string }{
+		{"ИНН 500100732259", inn},
+		{"Supplier: sole trader, ИНН: 500100732259, paid in roubles", inn},
+		{"инн 500100732259", inn},
+		{"INN 500100732259", inn},
+		{"INN: 770708389324", inn},
+		{"INN no. 500100732259", inn},
+		{"ИНН № 500100732259", inn},
+		{"INN#500100732259", inn},
+		{"TIN 500100732259", inn},
+		{"taxpayer number 500100732259", inn},
+		{"Taxpayer identification number: 500100732259", inn},
+		{"ИНН 7707-083893-24", inn},
+		{"ИНН 5001 0073 2259", inn},
+		{"ИНН\n500100732259", inn},
+		{"Funded via RU-INN-500100732259", inn},
+		{"ОГРНИП 304500116000157", ogrnip},
+		{"OGRNIP: 304500116000157", ogrnip},
+		{"ОГРН ИП 304500116000157", ogrnip},
+		{"OGRN IP no. 304500116000157", ogrnip},
+		{"ogrnip 304500116000157", ogrnip},
+		{"Registered as RU-OGRN-304500116000157", ogrnip},
+	} {
+		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
+	}
+	for _, text := range []string{
+		// The same digits with no cue: references.
+		"500100732259", "ref 500100732259", "UPRN 100023336909", "UBRN 000012345627", "Barcode 501234502273",
+		"PO 450000012496", "Batch 202603150051 sent", "447700900133", "IMEI 352094100000121", "304500116000157",
+		// An organisation's INN and OGRN, and a person's with a check digit wrong.
+		"ИНН 7707083893", "INN 7707083893 (Sberbank)", "OGRN 1027700132195", "ОГРН 1027700132195",
+		"ИНН 500100732258", "ИНН 500100732269", "ОГРНИП 304500116000158", "ОГРНИП 404500116000154",
+		// Part of a longer code, or not the whole number.
+		"ИНН 500100732259-01", "ИНН 500100732259/2026", "ИНН 5001 0073 2259 11", "INN 1500100732259",
+		// The cue's letters as words, or an INN cue before an OGRNIP and an OGRN cue before an INN.
+		"Premier Inn 500100732259", "tin 500100732259", "Inn 500100732259", "INN 304500116000157", "ОГРН 500100732259",
+		"taxpayers 500100732259", "INN 12 people, 500100732259 refs",
+		// The price: the name only after the number.
+		"500100732259 (ИНН)",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}

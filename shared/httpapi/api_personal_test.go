@@ -31,6 +31,8 @@ func TestAPIPersonalDataInEveryTextField(t *testing.T) {
 		// A name with a title, a date of birth, a home postcode (audit sec31, finding 2).
 		"Leeds Mr John Smith started work", "Leeds Miss K Jones", "Leeds DOB 01/02/1980", "Leeds born on 3rd March 1979",
 		"Leeds lives at LE3 8RA", "Leeds home address LE3 8RA",
+		// A Russian person's INN and an entrepreneur's OGRNIP after their names (fix-guard5).
+		"Leeds ИНН 500100732259", "Leeds OGRNIP 304500116000157",
 	}
 	n := 0
 	next := func() string { n++; return pd[n%len(pd)] }
@@ -80,9 +82,11 @@ func TestAPIPersonalDataInEveryTextField(t *testing.T) {
 	// digits (IE-CRO's are up to six): only a ten-digit register's own
 	// number, its check digit passed, is spared that rule (fix-guard2):
 	// RU-INN-9434765919 fails the INN's; and twelve digits after RU-INN
-	// with both check digits of a person's INN are a person's (fix-guard4).
+	// with both check digits of a person's INN are a person's (fix-guard4),
+	// as are fifteen after RU-OGRN with an entrepreneur's OGRNIP's
+	// (fix-guard5).
 	for i, id := range []string{"IE-CRO-9434765919", "GB-COA-9434765919", "SE-ON-943476-5919", "IE-CRO-07700900123", "NL-KVK-John.Smith.DOB.01-02-1980",
-		"RU-INN-9434765919", "RU-INN-500100732259"} {
+		"RU-INN-9434765919", "RU-INN-500100732259", "RU-OGRN-304500116000157"} {
 		cases = append(cases,
 			tc{name: "funder orgId " + id, method: "POST", path: f.p1("/funders"), as: uLead, fields: []string{"orgId"},
 				body: testkit.Merge(testkit.FunderBody("F"), map[string]any{"orgId": id})},
@@ -138,6 +142,12 @@ func TestAPIPersonalDataInEveryTextField(t *testing.T) {
 	// (fix-guard4).
 	h.Create(t, uLead, f.p1("/funders"), testkit.Merge(testkit.FunderBody("Fundacja"), map[string]any{"orgId": "PL-NIP-522-969-73-26"}))
 	h.Create(t, uLead, f.p1("/funders"), testkit.Merge(testkit.FunderBody("Fond"), map[string]any{"orgId": "RU-INN-7794580730"}))
+	// A Russian organisation's OGRN, thirteen digits, is its orgId, and an
+	// organisation's INN and OGRN after their names are kept in text
+	// (fix-guard5).
+	h.Create(t, uLead, f.p1("/funders"), testkit.Merge(testkit.FunderBody("Fond OGRN"), map[string]any{"orgId": "RU-OGRN-1027700132195"}))
+	h.Create(t, uLead, f.p1("/grants"), testkit.Merge(testkit.GrantBody("Co-funded", f.X, f.A, testkit.GrantPence),
+		map[string]any{"description": "Co-funder ИНН 7707083893, ОГРН 1027700132195; UPRN 100023336909."}))
 }
 
 // TestAPIPersonalDataNamedWithOtherProblems: a body with personal data in
