@@ -28,13 +28,34 @@ type missedRig struct {
 	// count, when set (DynamoDB Local), measures the DynamoDB requests
 	// of the run on the day "missed" may first go.
 	count *testkit.Counter
+	// st is the store under svc, for a service over a wrapper of it.
+	st interface {
+		service.Storer
+		notify.Storage
+	}
+	// ops, when set (the in-memory fake), lists the store's operations
+	// f makes, in order.
+	ops func(f func()) []string
 }
 
 // memMissedRig is the scenario's rig on the in-memory fake.
 func memMissedRig(t *testing.T) missedRig {
 	e := newMemEnv(t)
 	contact := "grants@dwp.example.gov.uk"
-	return missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: "network.lead@lpt.example.nhs.uk",
+	return missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: "network.lead@lpt.example.nhs.uk", st: e.st,
+		ops: func(f func()) []string {
+			var mu sync.Mutex
+			var ops []string
+			e.st.Before = func(op string) error {
+				mu.Lock()
+				ops = append(ops, op)
+				mu.Unlock()
+				return nil
+			}
+			f()
+			e.st.Before = nil
+			return ops
+		},
 		subjects: func() map[string]int {
 			out := map[string]int{}
 			for _, m := range e.mail.to()[contact] {
@@ -49,7 +70,7 @@ func memMissedRig(t *testing.T) missedRig {
 func localMissedRig(t *testing.T) missedRig {
 	e := newEnv(t)
 	contact := e.addr("grants", "dwp.example.gov.uk")
-	return missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: e.addr("network.lead", "lpt.example.nhs.uk"), count: e.count,
+	return missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: e.addr("network.lead", "lpt.example.nhs.uk"), count: e.count, st: e.st,
 		subjects: func() map[string]int {
 			out := map[string]int{}
 			for k, n := range e.inbox.Count(t) {

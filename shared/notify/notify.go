@@ -816,7 +816,10 @@ func (r *run) missedDue(ctx context.Context, pd *programmeData, t domain.Target)
 //
 // When no target's "missed" is due (nearly every time) it reads nothing
 // and returns fig. Otherwise it reads the programme's review queue (one
-// Query a page), then the targets' years of figures again (currents), and
+// Query a page), then the targets' years of figures again (currents, or
+// currentsAsOf when fig was read with the figures version: a tranche
+// waiting in the programme then falls due on the version of the figures
+// it is judged on, with no read of its own), and
 // all of them are judged on those: in that order, so a submission
 // approved between the two reads is in the figures if it has left the
 // queue (the approval's one transaction takes it out of the queue and
@@ -859,7 +862,15 @@ func (r *run) missedWaits(ctx context.Context, pd *programmeData, targets []doma
 	if err != nil {
 		return fig, nil, err
 	}
-	fresh, err := r.currents(ctx, pd, targets)
+	// Read again as fig was: with the figures version when fig has one
+	// (currentsAsOf, read so because a milestone tranche waits in the
+	// programme), so a tranche judged on these falls due on their
+	// version, not on a third read of its own target's years.
+	reread := r.currents
+	if fig.version != nil {
+		reread = r.currentsAsOf
+	}
+	fresh, err := reread(ctx, pd, targets)
 	if err != nil {
 		return fig, nil, err
 	}
