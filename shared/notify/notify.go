@@ -115,7 +115,8 @@ type Report struct {
 	Covered int `json:"covered"`
 	// MissedWaiting are the targets whose "missed" email this run held
 	// back: figures for their window await review that, approved, could
-	// still reach them (see missedWaits). Each is looked at again.
+	// still reach them (see missedWaits). Each is looked at again, each
+	// day, for at most domain.MissedReviewHold days.
 	MissedWaiting int `json:"missedWaiting"`
 	// StoppedSending is 1 when the run stopped sending early, leaving the
 	// rest to the next run: SES throttled it, refused it for a reason of
