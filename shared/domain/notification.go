@@ -198,6 +198,13 @@ type Notification struct {
 	// figure counts: after On when a period not yet over was submitted,
 	// so the email names the range its figures really cover.
 	FiguresTo Date `json:"figuresTo,omitzero"`
+	// AwaitingReview is, for a "missed" email, how many submissions with
+	// figures for the target's window were awaiting review when it was
+	// recorded (Target.AwaitingReview): not counted in Figure. "Missed"
+	// waits for them while they could reach the target, but at most
+	// MissedReviewHold days; after that it goes on the approved figures,
+	// saying so. A count only: their figures are not counted yet.
+	AwaitingReview int64 `json:"awaitingReview,omitempty"`
 	// When one change crosses several thresholds of a target, one email
 	// goes, naming the highest: its notification Covers the lower ones,
 	// and each of those is recorded sent, CoveredBy it, so each threshold
@@ -295,6 +302,9 @@ func (n Notification) ClaimEvent() AuditEvent {
 	}
 	if len(n.Covers) > 0 {
 		rec["covers"] = n.Covers
+	}
+	if n.AwaitingReview > 0 {
+		rec["awaitingReview"] = n.AwaitingReview
 	}
 	return NewAuditEvent(NotifierCaller, n.ProgrammeID, EntityNotification, n.ID, ActionCreate, nil, rec, n.CreatedAt)
 }

@@ -239,16 +239,35 @@ func (t Target) Moves(periodStart Date, fc FigureChange) bool {
 // together fall short, no review can reach the target. A target already
 // reached is reachable.
 func (t Target) CouldReachOnReview(periodStart Date, current int64, pending []Outcome) bool {
-	from, to := t.Window(periodStart)
 	best := current
-	for _, o := range pending {
-		if o.EffectiveStatus() != OutcomePending || (t.ProjectID != "" && t.ProjectID != o.ProjectID) ||
-			o.PeriodEnd.Before(from) || o.PeriodEnd.After(to) {
-			continue
-		}
-		best += max(o.Counts[t.Metric], 0)
+	for _, o := range t.awaitingReview(periodStart, pending) {
+		best += o.Counts[t.Metric]
 	}
 	return best >= t.Value
+}
+
+// AwaitingReview counts the submissions awaiting review (of pending)
+// with figures for target t: of its project (any project's, for a
+// programme-wide target), with a figure of its metric above 0, whose
+// period ended in its window. The "missed" email says how many there
+// were when it went (Notification.AwaitingReview): a count, never their
+// figures, which are not counted yet.
+func (t Target) AwaitingReview(periodStart Date, pending []Outcome) int {
+	return len(t.awaitingReview(periodStart, pending))
+}
+
+// awaitingReview is the submissions AwaitingReview counts.
+func (t Target) awaitingReview(periodStart Date, pending []Outcome) []Outcome {
+	from, to := t.Window(periodStart)
+	var out []Outcome
+	for _, o := range pending {
+		if o.EffectiveStatus() != OutcomePending || (t.ProjectID != "" && t.ProjectID != o.ProjectID) ||
+			o.PeriodEnd.Before(from) || o.PeriodEnd.After(to) || o.Counts[t.Metric] <= 0 {
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
 }
 
 // SeriesDeltas are the changes one submission makes to the daily figures

@@ -263,6 +263,41 @@ func (t Target) MissedEmailDue(grace int64, today Date) bool {
 	return !today.Before(notice) && !UKDate(t.CreatedAt).After(notice.AddDays(OverdueEmailWindow))
 }
 
+// MissedReviewHold is how many days at most a target's "missed" email is
+// held back while figures awaiting review could still reach the target
+// (Target.CouldReachOnReview): from the first day it may go
+// (MissedNoticeDate), or the day the target was recorded when that is
+// later. Funders must hear in the end: a submission left unreviewed (a
+// lead away, a queue forgotten) would otherwise keep "missed" from them
+// for ever. Four weeks is a review cycle and more for a programme that
+// looks at its queue at all, on top of the weeks "missed" already waited
+// for the returns to fall due; after it the email goes on the approved
+// figures as they stand and says how many submissions for the target's
+// window were still awaiting review (Notification.AwaitingReview). It is
+// counted from the notice day, not the deadline: a programme whose
+// returns are due up to MaxDueDays after their period would otherwise
+// have no hold at all.
+const MissedReviewHold = 28
+
+// MissedHoldEnds is the first day a target's "missed" email goes even
+// though figures awaiting review could still reach it: MissedReviewHold
+// days after the first day it may go (MissedNoticeDate on grace), or
+// after the day the target was recorded, if later (a target recorded
+// after its deadline is held from the day it is first judged).
+func (t Target) MissedHoldEnds(grace int64) Date {
+	from := t.MissedNoticeDate(grace)
+	if !t.CreatedAt.IsZero() && UKDate(t.CreatedAt).After(from) {
+		from = UKDate(t.CreatedAt)
+	}
+	return from.AddDays(MissedReviewHold)
+}
+
+// MissedMayWait reports whether, on today, a target's "missed" email may
+// still be held back for figures awaiting review: before MissedHoldEnds.
+func (t Target) MissedMayWait(grace int64, today Date) bool {
+	return today.Before(t.MissedHoldEnds(grace))
+}
+
 // AtRiskGrace is how many days after a target is recorded its "at risk"
 // email waits. A lead often sets a programme up (targets too) before
 // entering its history, by form or import, over the days that follow; a

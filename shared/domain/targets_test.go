@@ -416,3 +416,73 @@ func TestCouldReachOnReview(t *testing.T) {
 		t.Error("a programme-wide target does not count another project's pending figures")
 	}
 }
+
+// TestAwaitingReviewCounts: the submissions a "missed" email says were
+// awaiting review are those CouldReachOnReview adds: pending, of the
+// target's project (any, programme-wide), ending in its window, with a
+// figure of its metric above 0.
+func TestAwaitingReviewCounts(t *testing.T) {
+	t.Parallel()
+	tg := domain.Target{ID: "t", Metric: domain.MetricPeopleIntoWork, Value: 60, Deadline: tgtDate("2026-12-31"), ProjectID: "p"}
+	start := tgtDate("2026-01-01")
+	sub := func(project, end string, n int64, st domain.OutcomeStatus) domain.Outcome {
+		e := tgtDate(end)
+		return domain.Outcome{ID: project + end, ProjectID: project, PeriodStart: domain.DateOf(e.Time().AddDate(0, 0, 1-e.Time().Day())),
+			PeriodEnd: e, Status: st, Counts: map[domain.Metric]int64{domain.MetricPeopleIntoWork: n, domain.MetricReferrals: 500}}
+	}
+	pending := domain.OutcomePending
+	subs := []domain.Outcome{
+		sub("p", "2026-11-30", 5, pending), sub("p", "2026-12-31", 50, pending), // counted
+		sub("p", "2026-10-31", 0, pending),                                       // none of the metric
+		sub("p", "2027-01-31", 50, pending), sub("p", "2025-12-31", 50, pending), // outside the window
+		sub("q", "2026-12-31", 50, pending),                        // another project's
+		sub("p", "2026-09-30", 50, domain.OutcomeChangesRequested), // sent back
+	}
+	if n := tg.AwaitingReview(start, subs); n != 2 {
+		t.Errorf("%d awaiting review, want 2", n)
+	}
+	wide := tg
+	wide.ProjectID = ""
+	if n := wide.AwaitingReview(start, subs); n != 3 {
+		t.Errorf("programme-wide: %d awaiting review, want 3 (another project's too)", n)
+	}
+}
+
+// TestMissedHoldEnds: "missed" is held for review at most
+// MissedReviewHold days from the first day it may go, or from the day the
+// target was recorded when that is later (a target recorded after its
+// deadline); not from the deadline, which with a long grace would leave
+// no hold at all.
+func TestMissedHoldEnds(t *testing.T) {
+	t.Parallel()
+	tg := domain.Target{Value: 60, Deadline: tgtDate("2026-12-31"), CreatedAt: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)}
+	late := tg
+	late.CreatedAt = time.Date(2027, 4, 1, 23, 30, 0, 0, time.UTC) // 2 April in the UK (BST)
+	for _, c := range []struct {
+		name   string
+		target domain.Target
+		grace  int64
+		end    string
+	}{
+		{"20 days' grace: notice 21 January", tg, 20, "2027-02-18"},
+		{"90 days' grace: notice 1 April", tg, 90, "2027-04-29"},
+		{"recorded after its notice day", late, 20, "2027-04-30"},
+		{"stored without its creation time", domain.Target{Value: 60, Deadline: tgtDate("2026-12-31")}, 20, "2027-02-18"},
+	} {
+		end := c.target.MissedHoldEnds(c.grace)
+		if end.String() != c.end {
+			t.Errorf("%s: the hold ends %s, want %s", c.name, end, c.end)
+		}
+		if !c.target.MissedMayWait(c.grace, end.AddDays(-1)) || c.target.MissedMayWait(c.grace, end) {
+			t.Errorf("%s: may wait the day before %s: %v, on it: %v; want true, false", c.name, end,
+				c.target.MissedMayWait(c.grace, end.AddDays(-1)), c.target.MissedMayWait(c.grace, end))
+		}
+		from := c.target.MissedNoticeDate(c.grace)
+		if c.target.CreatedAt == late.CreatedAt {
+			from = domain.UKDate(late.CreatedAt)
+		}
+		if days := from.DaysUntil(end); days != domain.MissedReviewHold {
+			t.Errorf("%s: held %d days, want %d", c.name, days, domain.MissedReviewHold)
+		}
+	}
+}

@@ -28,13 +28,47 @@ type missedRig struct {
 	// count, when set (DynamoDB Local), measures the DynamoDB requests
 	// of the run on the day "missed" may first go.
 	count *testkit.Counter
+	// st is the store under svc, for a service over a wrapper of it.
+	st interface {
+		service.Storer
+		notify.Storage
+	}
+	// ops, when set (the in-memory fake), lists the store's operations
+	// f makes, in order.
+	ops func(f func()) []string
+	// notifier makes a notifier over the rig's store, for runs at once.
+	notifier func() *notify.Notifier
+	// texts are the plain-text bodies of the emails sent to the funder's
+	// contact, by subject.
+	texts func() map[string][]string
 }
 
 // memMissedRig is the scenario's rig on the in-memory fake.
 func memMissedRig(t *testing.T) missedRig {
 	e := newMemEnv(t)
 	contact := "grants@dwp.example.gov.uk"
-	return missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: "network.lead@lpt.example.nhs.uk",
+	return missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: "network.lead@lpt.example.nhs.uk", st: e.st,
+		notifier: func() *notify.Notifier { return e.notifier(e.st) },
+		texts: func() map[string][]string {
+			out := map[string][]string{}
+			for _, m := range e.mail.to()[contact] {
+				out[m.Subject] = append(out[m.Subject], m.Text)
+			}
+			return out
+		},
+		ops: func(f func()) []string {
+			var mu sync.Mutex
+			var ops []string
+			e.st.Before = func(op string) error {
+				mu.Lock()
+				ops = append(ops, op)
+				mu.Unlock()
+				return nil
+			}
+			f()
+			e.st.Before = nil
+			return ops
+		},
 		subjects: func() map[string]int {
 			out := map[string]int{}
 			for _, m := range e.mail.to()[contact] {
@@ -49,7 +83,17 @@ func memMissedRig(t *testing.T) missedRig {
 func localMissedRig(t *testing.T) missedRig {
 	e := newEnv(t)
 	contact := e.addr("grants", "dwp.example.gov.uk")
-	return missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: e.addr("network.lead", "lpt.example.nhs.uk"), count: e.count,
+	return missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: e.addr("network.lead", "lpt.example.nhs.uk"), count: e.count, st: e.st,
+		notifier: e.notifier,
+		texts: func() map[string][]string {
+			out := map[string][]string{}
+			for _, m := range e.inbox.Sent(t) {
+				if m.To() == contact {
+					out[m.Subject] = append(out[m.Subject], m.Body.Text)
+				}
+			}
+			return out
+		},
 		subjects: func() map[string]int {
 			out := map[string]int{}
 			for k, n := range e.inbox.Count(t) {
@@ -191,8 +235,10 @@ var missedCases = map[string]missedCase{
 	// Approved, 65 reaches it: "reached" goes on the run after the
 	// approval (the programme's figures changed), never "missed".
 	"approved": {pending: 55, endsOn: "2026-12-31", decision: "approve", waits: true, sends: "Target reached", sentOn: "2027-01-22"},
-	// Never reviewed: "missed" waits for as long.
-	"not reviewed": {pending: 55, endsOn: "2026-12-31", waits: true},
+	// Never reviewed: "missed" waits, but at most
+	// domain.MissedReviewHold days from 21 January (to 17 February):
+	// it goes on the first look after, 1 March.
+	"not reviewed": {pending: 55, endsOn: "2026-12-31", waits: true, sends: "Target missed", sentOn: "2027-03-01"},
 	// 10 + 5 could not reach 60 whatever the review: "missed" goes on
 	// its day.
 	"pending too small": {pending: 5, endsOn: "2026-12-31", sends: "Target missed", sentOn: "2027-01-21"},

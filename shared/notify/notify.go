@@ -115,7 +115,8 @@ type Report struct {
 	Covered int `json:"covered"`
 	// MissedWaiting are the targets whose "missed" email this run held
 	// back: figures for their window await review that, approved, could
-	// still reach them (see missedWaits). Each is looked at again.
+	// still reach them (see missedWaits). Each is looked at again, each
+	// day, for at most domain.MissedReviewHold days.
 	MissedWaiting int `json:"missedWaiting"`
 	// StoppedSending is 1 when the run stopped sending early, leaving the
 	// rest to the next run: SES throttled it, refused it for a reason of
@@ -329,16 +330,16 @@ func (r *run) checkProgramme(ctx context.Context, d service.DirtyProgramme) erro
 	if err != nil {
 		return err
 	}
-	fig, waiting, err := r.missedWaits(ctx, pd, targets, fig)
+	fig, holds, err := r.missedWaits(ctx, pd, targets, fig)
 	if err != nil {
 		return err
 	}
 	tomorrow := domain.UKDate(r.start).AddDays(1)
 	for _, t := range targets {
-		if err := r.claimMilestones(ctx, pd, t, fig, waiting[t.ID]); err != nil {
+		if err := r.claimMilestones(ctx, pd, t, fig, holds[t.ID]); err != nil {
 			return err
 		}
-		if waiting[t.ID] {
+		if holds[t.ID].waits {
 			// A "missed" held back here must be looked at again once the
 			// figures are reviewed: an approval marks the programme
 			// changed, but a request for changes (or a submission sent
@@ -428,20 +429,21 @@ func (r *run) dueTargets(ctx context.Context, due []service.DueTarget, today dom
 	if err != nil {
 		return err
 	}
-	fig, waiting, err := r.missedWaits(ctx, pd, targets, fig)
+	fig, holds, err := r.missedWaits(ctx, pd, targets, fig)
 	if err != nil {
 		return err
 	}
 	for _, d := range due {
 		r.count(func(rep *Report) { rep.TargetsDue++ })
-		if err := r.claimMilestones(ctx, pd, d.Target, fig, waiting[d.Target.ID]); err != nil {
+		if err := r.claimMilestones(ctx, pd, d.Target, fig, holds[d.Target.ID]); err != nil {
 			return err
 		}
 		next := d.Target.NextCheck(pd.programme.StartDate, today)
 		switch {
-		case waiting[d.Target.ID]:
+		case holds[d.Target.ID].waits:
 			// "Missed" waits for figures under review: looked at again
-			// tomorrow, and each day until they are reviewed. An approval
+			// tomorrow, and each day until they are reviewed or the hold
+			// ends (domain.MissedReviewHold). An approval
 			// also marks the programme changed, so the next run looks at
 			// once; a request for changes counts nothing and does not, so
 			// this is what has "missed" decided after one.
@@ -662,9 +664,11 @@ func (r *run) currentsAsOf(ctx context.Context, pd *programmeData, targets []dom
 // all of them claimed or none, so a covered threshold always names an
 // email that was recorded to go.
 //
-// waiting is that the target's "missed" email, due, waits for figures
-// under review (missedWaits decided it, on fig): it is not claimed.
-func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.Target, fig figures, waiting bool) error {
+// hold is what missedWaits found, on fig, of the target's "missed"
+// email, due: held back for figures under review (waits), it is not
+// claimed; claimed, it says how many submissions for the target's window
+// await review (awaiting).
+func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.Target, fig figures, hold missedHold) error {
 	current := fig.current[t.ID]
 	today := domain.UKDate(r.start)
 	tp := t.Evaluate(current, pd.programme.StartDate, today)
@@ -678,12 +682,12 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 	if tp.Status == domain.StatusMissed {
 		// "Missed" waits until the figures that could still count are
 		// due, and then while any that could reach the target await
-		// review (missedWaits).
+		// review, for at most domain.MissedReviewHold days (missedWaits).
 		due, err := r.missedDue(ctx, pd, t)
 		if err != nil {
 			return err
 		}
-		if !due || waiting {
+		if !due || hold.waits {
 			milestones = slices.DeleteFunc(milestones, func(m domain.Milestone) bool { return m.Kind == domain.KindMissed })
 		}
 	}
@@ -710,7 +714,7 @@ func (r *run) claimMilestones(ctx context.Context, pd *programmeData, t domain.T
 	// changing under the run is left after MaxRereads reads: each change
 	// marked the programme changed, so the next run looks again.
 	for rereads := 0; ; rereads++ {
-		err := r.claimMilestonesFor(ctx, pd, t, fig, milestones, current, today)
+		err := r.claimMilestonesFor(ctx, pd, t, fig, milestones, current, today, hold.awaiting)
 		if !errors.Is(err, service.ErrNoLongerRecipient) {
 			return err
 		}
@@ -748,7 +752,9 @@ func (r *run) targetNow(ctx context.Context, pd *programmeData, id string) (doma
 // each addressed to t.Notify's funders' contacts as the run read them
 // (the at-risk email to the leads), on the premise that t's notify list
 // is still t.Notify (service.ErrNoLongerRecipient when it is not).
-func (r *run) claimMilestonesFor(ctx context.Context, pd *programmeData, t domain.Target, fig figures, milestones []domain.Milestone, current int64, today domain.Date) error {
+// awaiting, for a "missed" email, is how many submissions for t's window
+// await review (missedWaits), which it says.
+func (r *run) claimMilestonesFor(ctx context.Context, pd *programmeData, t domain.Target, fig figures, milestones []domain.Milestone, current int64, today domain.Date, awaiting int) error {
 	from, to := t.Window(pd.programme.StartDate)
 	figuresTo := t.LastFigure(pd.programme.StartDate, fig.series)
 	notifyAsRead := service.TargetNotifyPremise(t)
@@ -759,6 +765,9 @@ func (r *run) claimMilestonesFor(ctx context.Context, pd *programmeData, t domai
 			Status: domain.NotificationPending, CreatedAt: r.stamp(), ProgrammeID: pd.programme.ID,
 			Figure: current, Value: t.Value, Metric: t.Metric, ProjectID: t.ProjectID, On: today,
 			PeriodStart: from, PeriodEnd: to, FiguresTo: figuresTo,
+		}
+		if m.Kind == domain.KindMissed {
+			note.AwaitingReview = int64(awaiting)
 		}
 		var holds []service.Premise
 		if m.Kind == domain.KindAtRisk {
@@ -811,12 +820,20 @@ func (r *run) missedDue(ctx context.Context, pd *programmeData, t domain.Target)
 // programme-wide target) await review, and approved they could still
 // reach it (SPEC, reporting cycle: figures count only once a lead
 // approves them). Once they are reviewed, approved or sent back, a later
-// run decides. It returns the figures the targets are then judged on, and
-// the waiting ones by id.
+// run decides; and once the hold has lasted domain.MissedReviewHold days
+// (Target.MissedMayWait), "missed" goes on the approved figures as they
+// stand, whatever still awaits review. It returns the figures the targets
+// are then judged on, and, by id, what it found of each target standing
+// missed on them with its "missed" due: whether it waits, and how many
+// submissions for its window await review (Target.AwaitingReview), which
+// its email, when it goes, says.
 //
 // When no target's "missed" is due (nearly every time) it reads nothing
 // and returns fig. Otherwise it reads the programme's review queue (one
-// Query a page), then the targets' years of figures again (currents), and
+// Query a page), then the targets' years of figures again (currents, or
+// currentsAsOf when fig was read with the figures version: a tranche
+// waiting in the programme then falls due on the version of the figures
+// it is judged on, with no read of its own), and
 // all of them are judged on those: in that order, so a submission
 // approved between the two reads is in the figures if it has left the
 // queue (the approval's one transaction takes it out of the queue and
@@ -831,11 +848,12 @@ func (r *run) missedDue(ctx context.Context, pd *programmeData, t domain.Target)
 // A target could still be reached when its figure plus every pending
 // figure of its metric in its window reaches its value
 // (domain.Target.CouldReachOnReview); when even all of them together fall
-// short, "missed" goes. The queue is an index, read a moment behind: a
+// short, "missed" goes (saying how many were awaiting review, if any).
+// The queue is an index, read a moment behind: a
 // submission sent in the same moment as the read may not be listed, as it
 // would not be had it come a moment later; either way it was not
 // approved, and the target stood missed on every figure that counted.
-func (r *run) missedWaits(ctx context.Context, pd *programmeData, targets []domain.Target, fig figures) (figures, map[string]bool, error) {
+func (r *run) missedWaits(ctx context.Context, pd *programmeData, targets []domain.Target, fig figures) (figures, map[string]missedHold, error) {
 	today := domain.UKDate(r.start)
 	// missedNow is whether t stands missed on f with its "missed" due.
 	missedNow := func(t domain.Target, f figures) (bool, error) {
@@ -859,22 +877,52 @@ func (r *run) missedWaits(ctx context.Context, pd *programmeData, targets []doma
 	if err != nil {
 		return fig, nil, err
 	}
-	fresh, err := r.currents(ctx, pd, targets)
+	// Read again as fig was: with the figures version when fig has one
+	// (currentsAsOf, read so because a milestone tranche waits in the
+	// programme), so a tranche judged on these falls due on their
+	// version, not on a third read of its own target's years.
+	reread := r.currents
+	if fig.version != nil {
+		reread = r.currentsAsOf
+	}
+	fresh, err := reread(ctx, pd, targets)
 	if err != nil {
 		return fig, nil, err
 	}
-	waiting := map[string]bool{}
+	grace, err := r.grace(ctx, pd)
+	if err != nil {
+		return fig, nil, err
+	}
+	holds := map[string]missedHold{}
 	for _, t := range targets {
 		ok, err := missedNow(t, fresh)
 		if err != nil {
 			return fig, nil, err
 		}
-		if ok && t.CouldReachOnReview(pd.programme.StartDate, fresh.current[t.ID], pending) {
-			waiting[t.ID] = true
+		if !ok {
+			continue
+		}
+		hold := missedHold{awaiting: t.AwaitingReview(pd.programme.StartDate, pending)}
+		if t.CouldReachOnReview(pd.programme.StartDate, fresh.current[t.ID], pending) && t.MissedMayWait(grace, today) {
+			hold.waits = true
 			r.count(func(rep *Report) { rep.MissedWaiting++ })
 		}
+		holds[t.ID] = hold
 	}
-	return fresh, waiting, nil
+	return fresh, holds, nil
+}
+
+// missedHold is what missedWaits found of a target standing missed with
+// its "missed" email due.
+type missedHold struct {
+	// waits is that the email is held back: figures awaiting review
+	// could still reach the target, and the hold has not yet lasted
+	// domain.MissedReviewHold days.
+	waits bool
+	// awaiting is how many submissions with figures for the target's
+	// window await review (domain.Target.AwaitingReview): the email, when
+	// it goes, says so.
+	awaiting int
 }
 
 // claimReached claims a target's thresholds reached (ascending) in one

@@ -82,12 +82,30 @@ func Render(n domain.Notification, p domain.Programme, project domain.Project, l
 		}
 	case domain.KindMissed:
 		m.Sentence = fmt.Sprintf("%s did not reach its target of %s %s by the deadline: %s as of %s.", where, value, metric, figure, on)
+		if n.AwaitingReview > 0 {
+			// A count, never their figures: they are not approved.
+			m.Also = awaitingReviewSentence(n.AwaitingReview, on)
+		}
 	case domain.KindAtRisk:
 		m.Sentence = fmt.Sprintf("%s is projected to fall short of its target of %s %s: %s so far, as of %s.", where, value, metric, figure, on)
 	}
 	m.Link, m.LinkText = links.Programme(n.ProgrammeID), "See the programme's progress in fundtrack"
 	m.ProgrammeLink = m.Link
 	return m.message()
+}
+
+// awaitingReviewSentence says, in a "missed" email, that n submissions
+// with figures for the target's period were still awaiting review on
+// the day it was recorded (Notification.AwaitingReview): "missed" waited
+// for them for as long as it may (domain.MissedReviewHold), and the
+// figure is the approved one.
+func awaitingReviewSentence(n int64, on string) string {
+	what, were := domain.Thousands(n)+" submissions", "were"
+	if n == 1 {
+		what, were = "1 submission", "was"
+	}
+	return fmt.Sprintf("On %s, %s with figures for the target's period %s still awaiting review: "+
+		"the figure above counts only approved figures.", on, what, were)
 }
 
 // subjectWhere is what a subject's brackets hold (Notification.Headline):

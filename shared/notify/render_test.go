@@ -75,6 +75,33 @@ func TestRenderMissedAndAtRisk(t *testing.T) {
 	}
 }
 
+// TestRenderMissedSaysHowManyAwaitReview: a "missed" email recorded with
+// submissions for the target's window still awaiting review (the hold
+// over, domain.MissedReviewHold) says how many, as of its day, in the
+// text and the HTML; one with none says nothing of review.
+func TestRenderMissedSaysHowManyAwaitReview(t *testing.T) {
+	t.Parallel()
+	p, pr := domain.Programme{Name: "Working for Wellness"}, domain.Project{Name: "Bradford IPS"}
+	for awaiting, want := range map[int64]string{
+		0: "",
+		1: "On 2 March 2026, 1 submission with figures for the target's period was still awaiting review: the figure above counts only approved figures.",
+		3: "On 2 March 2026, 3 submissions with figures for the target's period were still awaiting review: the figure above counts only approved figures.",
+	} {
+		n := renderNote(domain.KindMissed, 100, 10)
+		n.AwaitingReview = awaiting
+		m := notify.Render(n, p, pr, links)
+		if want == "" {
+			if strings.Contains(m.Text, "review") || strings.Contains(m.HTML, "review") {
+				t.Errorf("none awaiting review, yet the email speaks of review:\n%s", m.Text)
+			}
+			continue
+		}
+		if !strings.Contains(m.Text, "by the deadline: 10 as of 2 March 2026.\n"+want+"\n") || !strings.Contains(m.HTML, strings.ReplaceAll(want, "'", "&#39;")) {
+			t.Errorf("%d awaiting review: want %q\n%s\n%s", awaiting, want, m.Text, m.HTML)
+		}
+	}
+}
+
 // TestRenderGroupsThousands: large targets and figures are written with
 // thousands grouped, as money is, in the subject and the body.
 func TestRenderGroupsThousands(t *testing.T) {

@@ -134,6 +134,38 @@ func TestNotificationsPage(t *testing.T) {
 	}
 }
 
+// TestNotificationsPageMissedAwaitingReview: a "missed" email that went
+// once its hold for review was over (domain.MissedReviewHold) says, in
+// its row, how many submissions for the target's period were still
+// awaiting review: a count, not their figures; one sent with none says
+// nothing of review.
+func TestNotificationsPageMissedAwaitingReview(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	now := time.Now().UTC()
+	for _, n := range []domain.Notification{
+		{ID: domain.NotificationID(f.TargetID, domain.KindMissed, 100), Kind: domain.KindMissed, TargetID: f.TargetID, Threshold: 100,
+			Figure: 10, AwaitingReview: 2},
+		{ID: domain.NotificationID(f.TargetID, domain.KindAtRisk, 100), Kind: domain.KindAtRisk, TargetID: f.TargetID, Threshold: 100,
+			Figure: 5},
+	} {
+		n.ProgrammeID, n.Metric, n.Value, n.On, n.CreatedAt = f.PID, domain.MetricPeopleIntoWork, 60, domain.MustDate("2011-06-30"), now
+		n.Status, n.Attempts, n.SentAt, n.Recipients = domain.NotificationSent, 1, &now, []string{"dwp@example.org"}
+		if ok, err := h.store.ClaimNotification(context.Background(), n); !ok || err != nil {
+			t.Fatalf("claim %s: %v %v", n.ID, ok, err)
+		}
+	}
+	pg := h.as(t, uLead).get("/app/programmes/" + f.PID + "/notifications")
+	if pg.Status != http.StatusOK {
+		t.Fatalf("notifications: %d\n%s", pg.Status, excerpt(pg.Body))
+	}
+	want := `10 of 60<br><span class="nhsuk-body-s" data-testid="notification-awaiting-review">2 submissions for the target's period still awaiting review, not counted</span>`
+	if !strings.Contains(pg.Body, want) || strings.Count(pg.Body, `data-testid="notification-awaiting-review"`) != 1 {
+		t.Errorf("the page lacks %q once:\n%s", want, excerpt(pg.Body))
+	}
+}
+
 // TestNotificationsPageDigestForProjectLead: a digest's email listed
 // submissions of both projects. The lead's page counts them all; project
 // A's lead's counts only A's, in words that do not pass for the whole
