@@ -55,13 +55,13 @@ func TestImportWriteNeverAnsweredSaysSendTheFileAgain(t *testing.T) {
 			db := &lostTxAnswer{DB: s.DB}
 			h := startAPI(t, s, db, testkit.APIConfig{Now: s.Clock.Now})
 			f := manyRowsFixture(t, s, h)
-			file := manyRows(300, "Project A", "Project B")
+			file := manyRows(cutOffRows, "Project A", "Project B")
 
 			db.at.Store(c.at)
 			e := testkit.WantErr(t, h.Do(t, importReq(testkit.Lead, f.p1("/imports"), domain.MediaCSV, file)),
 				http.StatusServiceUnavailable, "service_unavailable")
 			db.at.Store(0)
-			if !strings.Contains(e.Message, c.want) || !strings.Contains(e.Message, "of its 300") ||
+			if !strings.Contains(e.Message, c.want) || !strings.Contains(e.Message, fmt.Sprintf("of its %d", cutOffRows)) ||
 				!strings.Contains(e.Message, "send the same file again") {
 				t.Fatalf("an import whose write was never answered: %q", e.Message)
 			}
@@ -75,8 +75,13 @@ func TestImportWriteNeverAnsweredSaysSendTheFileAgain(t *testing.T) {
 			res := testkit.Decode[domain.ImportResult](t, h.Want(t, http.StatusOK, importReq(testkit.Lead, f.p1("/imports"), domain.MediaCSV, file)))
 			// The transaction whose answer was lost was made: its rows are
 			// unchanged by the second send, beside those counted stored.
-			if res.Unchanged <= stored || res.Created+res.Unchanged != 300 {
+			if res.Unchanged <= stored || res.Created+res.Unchanged != cutOffRows {
 				t.Errorf("sent again after %d stored and one transaction unanswered: %+v", stored, res)
+			}
+			// The import stopped at the lost answer: rows past it were left
+			// for the second send (the file is longer than the cut).
+			if res.Created == 0 {
+				t.Errorf("sent again after one transaction unanswered: nothing left to create: %+v", res)
 			}
 		})
 	}
