@@ -160,9 +160,9 @@ func TestReturnHistory(t *testing.T) {
 		path, as string
 	}{
 		{repaired, uPLB}, {untouched, uPLA}, {repaired, uOutsider}, {repaired, uLead2},
-		{f.p2("/returns/" + rp.repaired + "/history"), uAdmin},                                                           // another programme's
+		{f.p2("/returns/" + rp.repaired + "/history"), uAdmin},                                                         // another programme's
 		{f.p1("/returns/" + domain.ReturnID(domain.NewID(), f.A, domain.MustDate("2025-04-01")) + "/history"), uAdmin}, // no such return
-		{f.p1("/returns/" + domain.NewID() + "/history"), uAdmin},                                                        // not a return's id
+		{f.p1("/returns/" + domain.NewID() + "/history"), uAdmin},                                                      // not a return's id
 	} {
 		r := h.Do(t, testkit.Request("GET", c.path, c.as, nil))
 		testkit.WantErr(t, r, http.StatusNotFound, "not_found")
