@@ -40,10 +40,11 @@ const (
 	EntityTarget       Entity = "target"
 	EntityNotification Entity = "notification"
 	EntitySchedule     Entity = "schedule"
-	// EntityReturn is a record, not an audited entity: its changes are
-	// the submissions and reviews that fill it, each audited as such,
-	// but for an operator's repair of its state (store.RefillReturns),
-	// audited as the return's change by RepairCaller.
+	// EntityReturn is an audited entity whose events are few: the
+	// submissions and reviews that fill a return are each audited as the
+	// submission's, so its own history holds only an operator's repairs
+	// of its state (store.RefillReturns), each a change by RepairCaller,
+	// and a return never repaired has an empty history.
 	EntityReturn Entity = "return"
 	// A grant's payments and spend returns live under it (see GrantRef).
 	EntityPayment Entity = "payment"
@@ -145,7 +146,7 @@ func asMap(v any) map[string]any {
 
 // auditedEntities lists the entities in the order they are shown.
 var auditedEntities = []Entity{EntityProgramme, EntityMember, EntityFunder, EntityProject, EntityGrant,
-	EntityPost, EntityCohort, EntityOutcome, EntityTarget, EntityNotification, EntitySchedule, EntityPayment, EntitySpend}
+	EntityPost, EntityCohort, EntityOutcome, EntityTarget, EntityNotification, EntitySchedule, EntityReturn, EntityPayment, EntitySpend}
 
 // AuditedEntities lists the audited entities in the order they are shown
 // (a copy: the list is the domain's).

@@ -31,6 +31,7 @@ var historyRoutes = []struct {
 	{grantPath + "/payments/{paymentId}", domain.EntityPayment, "paymentId"},
 	{grantPath + "/spend/{spendId}", domain.EntitySpend, "spendId"},
 	{"/programmes/{programmeId}/schedules/{scheduleId}", domain.EntitySchedule, "scheduleId"},
+	{"/programmes/{programmeId}/returns/{returnId}", domain.EntityReturn, "returnId"},
 	{"/programmes/{programmeId}/notifications/{notificationId}", domain.EntityNotification, "notificationId"},
 }
 

@@ -59,6 +59,7 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 	var visible map[string]bool    // a notification's recipients the caller may see; nil: all
 	var included map[string]bool   // the notifications its digest stood for the caller may see; nil: all
 	hideCarrier := false           // the notification whose email it went in, when the caller may not read that one
+	asFunder := false              // a return, read by a funder (Return.View)
 	switch ref.Entity {
 	case domain.EntityProgramme:
 		_, err = sc.Programme()
@@ -99,6 +100,12 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 		_, err = sc.Spend(ref.GrantID, ref.ID)
 	case domain.EntitySchedule:
 		_, err = sc.Schedule(ref.ID)
+	case domain.EntityReturn:
+		// Read as GET …/returns/{id} reads it: a project lead's own
+		// project's only, every return to leads and funders.
+		var r domain.Return
+		r, err = sc.Return(ref.ID)
+		asFunder = err == nil && sc.funderOnly(r.ProjectID)
 	case domain.EntityNotification:
 		var n domain.Notification
 		n, err = sc.Notification(ref.ID)
@@ -180,6 +187,9 @@ func (sc *Scope) History(ref domain.RecordRef, p Page) ([]domain.AuditEvent, str
 		if hideContacts {
 			delete(ev.Changes, "contacts")
 		}
+		if asFunder {
+			funderReturnChanges(ev.Changes)
+		}
 		if hideReplaced && ev.Action == domain.ActionCorrect {
 			// Funders never see figures not approved, nor the review that
 			// sent them back: the correction's event keeps only what it
@@ -240,6 +250,33 @@ func funderReplaces(changes map[string]domain.FieldChange, o domain.Outcome) {
 		return
 	}
 	changes["replaces"] = c
+}
+
+// funderReturnChanges keeps, of the changes of a return's event, what a
+// funder reads of the return (the same rule as domain.Return.View): its
+// state and when it was sent, never the leads' review nor a correction
+// under way, and the submission only on a side where the return is
+// accepted. A side's state is the event's, or, where the event leaves
+// the state as it was, unknown: its submission is then left out too.
+func funderReturnChanges(changes map[string]domain.FieldChange) {
+	delete(changes, "review")
+	delete(changes, "correction")
+	c, ok := changes["submissionId"]
+	if !ok {
+		return
+	}
+	st := changes["state"]
+	if st.Before != string(domain.StateAccepted) {
+		c.Before = nil
+	}
+	if st.After != string(domain.StateAccepted) {
+		c.After = nil
+	}
+	if c.Before == nil && c.After == nil {
+		delete(changes, "submissionId")
+		return
+	}
+	changes["submissionId"] = c
 }
 
 // isEmptyList says whether v, a value as an audit event holds it, is no

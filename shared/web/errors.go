@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -210,6 +211,11 @@ func recordURL(pid string, ref domain.RecordRef) string {
 		return b + "/funders"
 	case domain.EntitySchedule:
 		return b + "/schedules"
+	case domain.EntityReturn:
+		if schedule, _, _, ok := domain.ParseReturnID(ref.ID); ok {
+			return b + "/returns?" + url.Values{"schedule": {schedule}}.Encode()
+		}
+		return b + "/returns"
 	case domain.EntityNotification:
 		return b + "/notifications"
 	}

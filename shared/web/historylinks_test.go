@@ -29,8 +29,8 @@ func historyLinks(body string) []string {
 // TestHistoryLinks: every record whose history its reader may read links
 // to it from the page that shows the record, for every role that reads
 // the page (the service lets anyone who may read a record read its
-// history): the programme from the dashboard, schedules, payments, the
-// project, its posts and cohorts, and funders. Each link opens the
+// history): the programme from the dashboard, schedules, returns (in the
+// returns grid), payments, the project, its posts and cohorts, and funders. Each link opens the
 // history (200).
 func TestHistoryLinks(t *testing.T) {
 	t.Parallel()
@@ -43,12 +43,14 @@ func TestHistoryLinks(t *testing.T) {
 	pay := h.build.Payment(f.PID, f.GrantX, testkit.DatedPaymentBody(10_000_00, "2011-04-01"))
 	p := "/app/programmes/" + f.PID
 	programme := p + "/history?entity=programme"
+	returnA := domain.ReturnID(sched.ID, f.ProjectA, domain.MustDate("2011-01-01"))
 	pages := []struct {
 		path  string
 		links []string // history links the page must offer
 	}{
 		{p, []string{programme}},
 		{p + "/schedules", []string{p + "/history?entity=schedule&id=" + sched.ID}},
+		{p + "/returns?schedule=" + sched.ID, []string{p + "/history?entity=return&id=" + returnA}},
 		{p + "/grants/" + f.GrantX, []string{p + "/history?entity=payment&grant=" + f.GrantX + "&id=" + pay.ID,
 			p + "/history?entity=grant&id=" + f.GrantX}},
 		{p + "/projects/" + f.ProjectA, []string{p + "/history?entity=project&id=" + f.ProjectA,
@@ -81,6 +83,17 @@ func TestHistoryLinks(t *testing.T) {
 	lead := h.as(t, uLead)
 	if hist := lead.get(p + "/history?entity=schedule&id=" + sched.ID); !strings.Contains(hist.Body, `href="`+p+`/schedules">Back`) {
 		t.Errorf("a schedule's history does not lead back to the schedules\n%s", excerpt(hist.Body))
+	}
+	// A return's, to its schedule's returns; one never repaired (the
+	// return's own events are an operator's repairs) has none.
+	hist := lead.get(p + "/history?entity=return&id=" + returnA)
+	if !strings.Contains(hist.Body, `href="`+p+`/returns?schedule=`+sched.ID+`">Back`) || !strings.Contains(hist.Body, "No changes recorded.") {
+		t.Errorf("a return's history does not lead back to its schedule's returns, or lists changes\n%s", excerpt(hist.Body))
+	}
+	// Another project's project lead reads neither the return nor its
+	// history.
+	if pl := h.as(t, uPL); pl.get(p+"/history?entity=return&id="+domain.ReturnID(sched.ID, f.ProjectB, domain.MustDate("2011-01-01"))).Status != http.StatusNotFound {
+		t.Errorf("the project lead of A reads the history of B's return")
 	}
 }
 

@@ -36,6 +36,10 @@ type gridCell struct {
 	// read it).
 	Correction string
 	Review     bool
+	// History is the return's history: anyone who reads the return reads
+	// it (an operator's repairs of its state; its submissions' own
+	// histories are on their pages).
+	History string
 }
 
 type gridRow struct {
@@ -187,7 +191,7 @@ func (a *app) grid(r *http.Request, q *req, n *nav, names *names, d *returnsPage
 // it is accepted); to the correction of its approved figures under way,
 // for leads to review it while it awaits review.
 func (a *app) returnLinks(n *nav, ret domain.Return) gridCell {
-	var c gridCell
+	c := gridCell{History: base(n) + "/history?" + url.Values{"entity": {string(domain.EntityReturn)}, "id": {ret.ID}}.Encode()}
 	project := base(n) + "/projects/" + ret.ProjectID
 	if ret.SubmissionID != "" {
 		c.Outcome = project + "/outcomes/" + ret.SubmissionID
