@@ -620,7 +620,8 @@ func validUKLength(national string) bool {
 // with its check digit: russianOGRNIP) after "OGRNIP", "ОГРНИП", "OGRN"
 // or "ОГРН" (kindOGRNIP); "no.", "number", "ID", "№", a colon or a dash
 // may stand between (russianCueBefore), and "RU-INN-" or "RU-OGRN-", an
-// orgId's code, is such a cue too. The number is one run of digits, or
+// orgId's code, is such a cue too; or with the cue after it as its label
+// ("500100732259 (ИНН)": russianCueAfter, fix-guard6). The number is one run of digits, or
 // groups joined by spaces or by dashes alone that are the whole number
 // ("ИНН 7707-083893-24").
 //
