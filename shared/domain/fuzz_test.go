@@ -145,8 +145,10 @@ var fzPersonal = []string{
 	// it is read as the plan's letter.)
 	"NI no. GR-12-34-56-A", "jsmith at gmail dot com",
 	// A Russian person's INN and an entrepreneur's OGRNIP after their
-	// names (fix-guard5).
+	// names (fix-guard5), and with their names after them as a label, in
+	// brackets, which close it wherever it is put (fix-guard6).
 	"ИНН 500100732259", "INN: 7707-083893-24", "ОГРНИП 304500116000157",
+	"500100732259 (ИНН)", "304500116000157 (OGRNIP)",
 }
 
 var fzPersonalKinds = map[string]bool{
@@ -218,6 +220,10 @@ func FuzzCheckPersonalData(f *testing.F) {
 		"ИНН 500100732259", "RU-OGRN-304500116000157", "ref 500100732259", "IMEI 352094100000121", "ИНН 7707083893",
 		"Premier Inn 500100732259", "ИНН 5001 0073 2259 11", "ИНН № 500100732259", "ОГРН ИП: 304500116000157",
 		strings.Repeat("ИНН ", 40) + "500100732259", strings.Repeat("no ", 40) + "500100732259",
+		// Their names after them: labels found, and the cue that labels
+		// something else, or a word, kept (fix-guard6).
+		"500100732259 INN", "304500116000157 - ОГРНИП", "500100732259 INN 7707083893", "500100732259 innings",
+		"7707083893 (ИНН)", "500100732259 is the INN", "500100732259" + strings.Repeat(" is", 40) + " INN",
 	} {
 		f.Add("notes", s, uint16(len(s)), uint8(3))
 		f.Add("notes", s, uint16(0), uint8(0))

@@ -86,8 +86,11 @@ var corpusKinds = map[string]string{
 // rate on notes holding personal data in the forms people type (every one
 // must be found, as the right kind) and its false-alarm rate on clean notes
 // full of amounts, dates, years, reference and organisation numbers (none
-// may be refused). Run with -v to see the rates. Last measured: caught 414
-// of 414 notes with personal data, false alarms 0 of 528 clean notes (406
+// may be refused). Run with -v to see the rates. Last measured: caught 419
+// of 419 notes with personal data, false alarms 0 of 533 clean notes (414
+// of 414 and 0 of 528 before fix-guard6's INNs and OGRNIPs with their name
+// after them as a label were added, with references a cue after them does
+// not label, both sides: the guard before it caught 0 of the 5; 406
 // of 406 and 0 of 512 before fix-guard5's Russian INNs and OGRNIPs after
 // their names were added, with twelve- and fifteen-digit references that
 // pass their checks and labelled groups rated or counted by everyday
@@ -119,8 +122,8 @@ func TestPersonalDataCorpus(t *testing.T) {
 	t.Parallel()
 	positive := readCorpus(t, "testdata/personal/personal.txt", true)
 	clean := readCorpus(t, "testdata/personal/clean.txt", false)
-	if len(positive) < 414 || len(clean) < 528 {
-		t.Fatalf("corpus too small: %d with personal data (want 414+), %d clean (want 528+)", len(positive), len(clean))
+	if len(positive) < 419 || len(clean) < 533 {
+		t.Fatalf("corpus too small: %d with personal data (want 419+), %d clean (want 533+)", len(positive), len(clean))
 	}
 
 	hits, rightKind := 0, 0
@@ -202,8 +205,9 @@ func TestPersonalDataArbitraryTenDigitNumbers(t *testing.T) {
 // starting 3 (an IMEI's length; most start 35) the OGRNIP's one in ten,
 // so the checks alone would refuse that many UK references (UPRNs,
 // e-Referral booking numbers, barcodes). With no cue none is refused;
-// after "ИНН" or "ОГРНИП" exactly those that pass the checks, worked out
-// here apart from the guard.
+// after "ИНН" or "ОГРНИП", or with it after them as their label ("(ИНН)":
+// fix-guard6), exactly those that pass the checks, worked out here apart
+// from the guard.
 func TestPersonalDataArbitraryTwelveAndFifteenDigitNumbers(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(12, 2026))
@@ -223,6 +227,9 @@ func TestPersonalDataArbitraryTwelveAndFifteenDigitNumbers(t *testing.T) {
 		} else if cued {
 			innCued++
 		}
+		if labelled := domain.CheckPersonalData("notes", d+" (ИНН)") != nil; labelled != valid {
+			t.Errorf("%s (ИНН): refused %v, want %v", d, labelled, valid)
+		}
 	}
 	ogrnValid, ogrnRefused := 0, 0
 	for range n {
@@ -237,6 +244,9 @@ func TestPersonalDataArbitraryTwelveAndFifteenDigitNumbers(t *testing.T) {
 		}
 		if cued := domain.CheckPersonalData("notes", "ОГРНИП "+d) != nil; cued != valid {
 			t.Errorf("ОГРНИП %s: refused %v, want %v", d, cued, valid)
+		}
+		if labelled := domain.CheckPersonalData("notes", d+" (ОГРНИП)") != nil; labelled != valid {
+			t.Errorf("%s (ОГРНИП): refused %v, want %v", d, labelled, valid)
 		}
 	}
 	t.Logf("twelve digits passing a person's INN checks: %.2f%% (%d of %d; a rule on the checks alone would refuse them); "+

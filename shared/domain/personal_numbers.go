@@ -620,7 +620,8 @@ func validUKLength(national string) bool {
 // with its check digit: russianOGRNIP) after "OGRNIP", "ОГРНИП", "OGRN"
 // or "ОГРН" (kindOGRNIP); "no.", "number", "ID", "№", a colon or a dash
 // may stand between (russianCueBefore), and "RU-INN-" or "RU-OGRN-", an
-// orgId's code, is such a cue too. The number is one run of digits, or
+// orgId's code, is such a cue too; or with the cue after it as its label
+// ("500100732259 (ИНН)": russianCueAfter, fix-guard6). The number is one run of digits, or
 // groups joined by spaces or by dashes alone that are the whole number
 // ("ИНН 7707-083893-24").
 //
@@ -640,14 +641,14 @@ func validUKLength(national string) bool {
 func russianPersonalNumber(norm string, gs []digitGroup) string {
 	for i := range gs {
 		cue := ""
-		digits, kind := "", ""
+		digits, sep := "", ""
 		for j := i; j < len(gs) && len(digits) < 15; j++ {
 			if j > i {
 				k := sepKind(gs[j].sep)
-				if !gs[j].joined || k != " " && k != "-" || kind != "" && k != kind {
+				if !gs[j].joined || k != " " && k != "-" || sep != "" && k != sep {
 					break
 				}
-				kind = k
+				sep = k
 			}
 			digits += gs[j].digits
 			if len(digits) != 12 && len(digits) != 15 {
@@ -657,22 +658,28 @@ func russianPersonalNumber(norm string, gs []digitGroup) string {
 			// mark ("500100732259-01" is part of a longer code), or groups
 			// with no more of their kind after them.
 			whole := !partOfLonger(gs, i, j)
-			if j > i && j+1 < len(gs) && gs[j+1].joined && sepKind(gs[j+1].sep) == kind {
+			if j > i && j+1 < len(gs) && gs[j+1].joined && sepKind(gs[j+1].sep) == sep {
 				whole = false
 			}
 			if !whole {
 				continue
 			}
-			if cue == "" {
-				if cue = russianCueBefore(norm, gs[i].start); cue == "-" {
-					break
-				}
-			}
+			want, kind := "", ""
 			switch {
-			case len(digits) == 12 && cue == "inn" && russianPersonalINN(digits):
-				return kindPersonalINN
-			case len(digits) == 15 && cue == "ogrn" && russianOGRNIP(digits):
-				return kindOGRNIP
+			case len(digits) == 12 && russianPersonalINN(digits):
+				want, kind = "inn", kindPersonalINN
+			case len(digits) == 15 && russianOGRNIP(digits):
+				want, kind = "ogrn", kindOGRNIP
+			default:
+				continue
+			}
+			if cue == "" {
+				cue = russianCueBefore(norm, gs[i].start)
+			}
+			// The cue before the number, or else one after it that labels
+			// it ("500100732259 (ИНН)", "ОГРН 500100732259 INN").
+			if cue == want || russianCueAfter(norm, gs[j].end) == want {
+				return kind
 			}
 		}
 	}
@@ -713,6 +720,52 @@ func russianCueBefore(norm string, i int) string {
 		default:
 			return "-"
 		}
+	}
+	return "-"
+}
+
+// russianCueAfter is the cue written after a Russian number that ends at
+// end, as a label is (fix-guard6): "inn" or "ogrn" for the words
+// russianCueBefore reads ("INN" and "TIN" in capitals only), "IP" (ИП)
+// after an OGRN cue or not, or "-". Read as a date of birth's label after
+// it is (dateBeforeLabel): labelBefore reads back from the cue to the
+// number over spaces, at most two of "( [ - : =" and at most three small
+// words ("500100732259 (ИНН)", "500100732259 INN", "304500116000157 -
+// OGRNIP", "500100732259 is her INN"), and the cue must end its clause
+// (labelEnds). So a cue that starts the next number's label or anything
+// else is none ("100023336909 INN 7707083893", "100023336909 (INN
+// 7707083893)", "100023336909 INN pending"), nor one after a comma
+// ("UPRN 100023336909, INN …"), nor "innings" or "Inn".
+func russianCueAfter(norm string, end int) string {
+	i := end
+	// Three small words and the cue, "client's" two words here.
+	for n := 0; n < 6; n++ {
+		s, e := nextWordAt(norm, i)
+		if s < 0 {
+			return "-"
+		}
+		i = e
+		cue := ""
+		switch w := strings.ToLower(norm[s:e]); w {
+		case "inn", "tin":
+			if norm[s:e] == strings.ToUpper(w) {
+				cue = "inn"
+			}
+		case "инн", "taxpayer":
+			cue = "inn"
+		case "ogrnip", "огрнип", "ogrn", "огрн":
+			cue = "ogrn"
+			if ip, k := wordAfter(norm, e); ip == "ip" || ip == "ип" {
+				e = k
+			}
+		}
+		if cue == "" {
+			continue // a small word between, or none: labelBefore says
+		}
+		if at, bracket := labelBefore(norm, s, false); at != end || !labelEnds(norm, e, bracket) {
+			return "-"
+		}
+		return cue
 	}
 	return "-"
 }

@@ -1525,7 +1525,9 @@ func TestCheckPersonalDataMangledPhonesAndEmails(t *testing.T) {
 // UPRN, an e-Referral booking number, a barcode, an IMEI), which passes
 // even when its digits happen to pass the checks; so do an
 // organisation's INN and OGRN, digits that fail the checks, a longer
-// code, and "Inn" and "tin" as words.
+// code, and "Inn" and "tin" as words. The name may follow the number as
+// its label ("500100732259 (ИНН)": fix-guard6), but only as a label:
+// "500100732259 INN 7707083893" is a reference and an organisation's INN.
 func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 	t.Parallel()
 	const inn, ogrnip = "a person's taxpayer number (a Russian INN of 12 digits", "a person's registration number (a Russian OGRNIP of 15 digits"
@@ -1551,6 +1553,27 @@ func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 		{"OGRN IP no. 304500116000157", ogrnip},
 		{"ogrnip 304500116000157", ogrnip},
 		{"Registered as RU-OGRN-304500116000157", ogrnip},
+		// The name after the number, as a label (fix-guard6): right after
+		// it, in brackets, after a dash, colon or small words, ending its
+		// clause; a cue before for the other number does not stop it.
+		{"500100732259 (ИНН)", inn},
+		{"500100732259 INN", inn},
+		{"Sole trader 500100732259 (INN), paid in roubles", inn},
+		{"500100732259 - TIN.", inn},
+		{"500100732259: taxpayer", inn},
+		{"500100732259 инн", inn},
+		{"500100732259 [ИНН]; invoice 12", inn},
+		{"7707-083893-24 (ИНН)", inn},
+		{"5001 0073 2259 INN", inn},
+		{"500100732259 is her INN.", inn},
+		{"500100732259 is the client's INN", inn},
+		{"500100732259 = ИНН", inn},
+		{"ОГРН 500100732259 (ИНН)", inn},
+		{"304500116000157 (OGRNIP)", ogrnip},
+		{"304500116000157 ОГРНИП", ogrnip},
+		{"304500116000157 (ОГРН ИП)", ogrnip},
+		{"304500116000157 - ogrn", ogrnip},
+		{"INN 304500116000157 (ОГРНИП)", ogrnip},
 	} {
 		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
 	}
@@ -1566,8 +1589,18 @@ func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 		// The cue's letters as words, or an INN cue before an OGRNIP and an OGRN cue before an INN.
 		"Premier Inn 500100732259", "tin 500100732259", "Inn 500100732259", "INN 304500116000157", "ОГРН 500100732259",
 		"taxpayers 500100732259", "INN 12 people, 500100732259 refs",
-		// The price: the name only after the number.
-		"500100732259 (ИНН)",
+		// A cue after the number that is no label of it (fix-guard6): a
+		// word, not the cue, or the cue in other letters; the cue starting
+		// the next number's label or something else, or after a comma; the
+		// cue of the other number; an organisation's INN and OGRN, digits
+		// that fail the check, or a longer code, with the cue after.
+		"500100732259 innings", "500100732259 Inn", "500100732259 at the Premier Inn", "500100732259 tin",
+		"500100732259 INN 7707083893", "UPRN 100023336909 (INN 7707083893)", "UPRN 100023336909, INN 7707083893",
+		"500100732259 INN pending", "500100732259 (ИНН verified by finance)", "500100732259 innovation (INN)",
+		"304500116000157 (INN)", "500100732259 (ОГРНИП)", "7707083893 (ИНН)", "1027700132195 (ОГРН)",
+		"500100732258 (ИНН)", "304500116000158 (OGRNIP)", "500100732259-01 (ИНН)", "5001 0073 2259 11 (ИНН)",
+		// The price: the name nowhere near the number.
+		"500100732259 for the supplier whose INN we hold",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)

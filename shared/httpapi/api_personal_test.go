@@ -33,6 +33,8 @@ func TestAPIPersonalDataInEveryTextField(t *testing.T) {
 		"Leeds lives at LE3 8RA", "Leeds home address LE3 8RA",
 		// A Russian person's INN and an entrepreneur's OGRNIP after their names (fix-guard5).
 		"Leeds ИНН 500100732259", "Leeds OGRNIP 304500116000157",
+		// And with their names after them as a label (fix-guard6).
+		"Leeds 500100732259 (ИНН)",
 	}
 	n := 0
 	next := func() string { n++; return pd[n%len(pd)] }
