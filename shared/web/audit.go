@@ -142,7 +142,7 @@ func (a *app) recordNames(r *http.Request, q *req, events []domain.AuditEvent, p
 	}
 	sc := a.scope(r, q)
 	out := &recordNames{Projects: map[string]string{}, Funders: map[string]string{}, Grants: map[string]string{}, Cohorts: map[string]string{},
-		Targets: map[string]domain.Target{}, Returns: map[string]returnName{}}
+		Targets: map[string]domain.Target{}, Returns: map[string]returnName{}, Base: "/app/programmes/" + r.PathValue("pid")}
 	if len(targets) > 0 {
 		// The programme's targets, once for the page: a milestone
 		// trigger names its target's metric, value and project.

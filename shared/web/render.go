@@ -511,6 +511,21 @@ type recordNames struct {
 	// Returns are the returns the page's events change (and the one whose
 	// history it is), by id, each named by its project and period.
 	Returns map[string]returnName
+	// Base is the programme's pages' path ("/app/programmes/<id>"), for
+	// links to the records events name.
+	Base string
+}
+
+// Link is the page of the record a value v of field of ev names, where
+// there is one to link: a return's submission, on its project's page of
+// it ("" for anything else, or with no names).
+func (n *recordNames) Link(ev domain.AuditEvent, field string, v any) string {
+	id, _ := v.(string)
+	_, project, _, ok := domain.ParseReturnID(ev.EntityID)
+	if n == nil || n.Base == "" || !ok || ev.Entity != domain.EntityReturn || field != "submissionId" || !domain.ValidID(id) {
+		return ""
+	}
+	return n.Base + "/projects/" + project + "/outcomes/" + id
 }
 
 // returnName is a return as people know it: whose it is and its period,

@@ -52,7 +52,8 @@ func repairedReturn(t *testing.T, h *webH, f fixture) (repaired, untouched strin
 // page's title and heading too, changes recorded or none), and write its
 // changes in the grid's words: its status ("Accepted", not "accepted"),
 // when it was sent ("Sent on", as a date), whether late, the review and
-// the correction ("Awaiting review"), never the stored field names.
+// the correction ("Awaiting review"), never the stored field names; the
+// submissions it held and holds link to their pages.
 func TestReturnHistoryNamesIt(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
@@ -68,8 +69,11 @@ func TestReturnHistoryNamesIt(t *testing.T) {
 		"<strong>Late</strong>: no → yes",
 		"<strong>Review</strong>: – → Approved by " + uLead + ", 26 April 2011 11:00 BST",
 		"<strong>Correction</strong>: – → Awaiting review",
-		"<strong>Submission</strong>: 01hq3v7k8m9n0p1q2r3s4t5v6a → 01hq3v7k8m9n0p1q2r3s4t5v6b",
 	}
+	// The submissions it held and holds link to their pages.
+	pa := p + "/projects/" + f.ProjectA + "/outcomes/"
+	changes = append(changes, `<strong>Submission</strong>: <a class="nhsuk-link" href="`+pa+`01hq3v7k8m9n0p1q2r3s4t5v6a">01hq3v7k8m9n0p1q2r3s4t5v6a</a> → `+
+		`<a class="nhsuk-link" href="`+pa+`01hq3v7k8m9n0p1q2r3s4t5v6b">01hq3v7k8m9n0p1q2r3s4t5v6b</a>`)
 	hist := lead.get(p + "/history?entity=return&id=" + repaired)
 	title := "History of Bradford employment service&#39;s return for January to March 2011"
 	if hist.Status != http.StatusOK || !strings.Contains(hist.Body, "<title>"+title) || !strings.Contains(hist.Body, "<h1>"+title+"</h1>") {
