@@ -23,7 +23,7 @@ func (a *app) audit(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	names, err := a.recordNames(r, q, items, "")
+	names, err := a.recordNames(r, q, items, "", domain.RecordRef{})
 	if err != nil {
 		return err
 	}
@@ -43,8 +43,15 @@ func (a *app) history(w http.ResponseWriter, r *http.Request, q *req) error {
 	if qs.Has("id") && ref.ID == "" {
 		return domain.NotFound("record") // an id given empty names no record, not the programme's
 	}
-	if ref.ProjectID != "" {
-		q.sc = a.Service.OpenProject(r.Context(), q.Caller, r.PathValue("pid"), ref.ProjectID)
+	project := ref.ProjectID
+	if _, owner, _, ok := domain.ParseReturnID(ref.ID); ok && ref.Entity == domain.EntityReturn && project == "" {
+		// A return is read through its project's scope too: the page
+		// names the return by its project, which then rides in the
+		// access read (no list of projects to read).
+		project = owner
+	}
+	if project != "" {
+		q.sc = a.Service.OpenProject(r.Context(), q.Caller, r.PathValue("pid"), project)
 	}
 	items, next, err := a.scope(r, q).History(ref, pageOf(r))
 	if err != nil {
@@ -54,26 +61,35 @@ func (a *app) history(w http.ResponseWriter, r *http.Request, q *req) error {
 	if err != nil {
 		return err
 	}
-	names, err := a.recordNames(r, q, items, ref.ProjectID)
+	names, err := a.recordNames(r, q, items, project, ref)
 	if err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "history", &view{Title: "History of this " + string(ref.Entity), Nav: n, Data: map[string]any{
+	title := "History of this " + string(ref.Entity)
+	if ret, ok := names.returnOf(ref.ID); ok && ref.Entity == domain.EntityReturn {
+		title = "History of " + ret.Whose()
+	}
+	a.render(w, r, http.StatusOK, "history", &view{Title: title, Nav: n, Data: map[string]any{
 		"Items": items, "Names": names, "Next": nextURL(r, next), "Ref": ref, "Back": recordURL(n.Programme.ID, ref),
 	}})
 	return nil
 }
 
 // recordNames names the projects, funders, grants and cohorts that events
-// name by id, and the targets their payment triggers wait on, reading only
-// the lists of the kinds they name (one list each, never a read per
-// event), and only what the caller may read.
+// name by id, the targets their payment triggers wait on, and the returns
+// they change (and subject, the record whose history it is, if a return:
+// the page's title names it, events or none), reading only the lists of
+// the kinds they name (one list each, never a read per event), and only
+// what the caller may read. A return is named by its project and period
+// (its id holds its project, schedule and period start; its schedule's
+// frequency, its period's end).
 // Cohorts are named where the scope is the project's (projectID): the
 // history of a record of one project; a project named by a record of that
 // project costs nothing, the scope having read it.
-func (a *app) recordNames(r *http.Request, q *req, events []domain.AuditEvent, projectID string) (*recordNames, error) {
+func (a *app) recordNames(r *http.Request, q *req, events []domain.AuditEvent, projectID string, subject domain.RecordRef) (*recordNames, error) {
 	ids := map[domain.Entity]map[string]bool{}
 	targets := map[string]bool{} // those payment triggers wait on
+	returns := map[string]bool{} // the returns named, by id
 	add := func(e domain.Entity, id string) {
 		if e == "" || id == "" {
 			return
@@ -83,8 +99,16 @@ func (a *app) recordNames(r *http.Request, q *req, events []domain.AuditEvent, p
 		}
 		ids[e][id] = true
 	}
+	addReturn := func(e domain.Entity, id string) {
+		if _, project, _, ok := domain.ParseReturnID(id); ok && e == domain.EntityReturn {
+			returns[id] = true
+			add(domain.EntityProject, project)
+		}
+	}
+	addReturn(subject.Entity, subject.ID)
 	for _, ev := range events {
 		add(ev.Entity, ev.EntityID)
+		addReturn(ev.Entity, ev.EntityID)
 		for field, c := range ev.Changes {
 			for _, v := range []any{c.Before, c.After} {
 				switch x := v.(type) {
@@ -118,7 +142,7 @@ func (a *app) recordNames(r *http.Request, q *req, events []domain.AuditEvent, p
 	}
 	sc := a.scope(r, q)
 	out := &recordNames{Projects: map[string]string{}, Funders: map[string]string{}, Grants: map[string]string{}, Cohorts: map[string]string{},
-		Targets: map[string]domain.Target{}}
+		Targets: map[string]domain.Target{}, Returns: map[string]returnName{}, Base: "/app/programmes/" + r.PathValue("pid")}
 	if len(targets) > 0 {
 		// The programme's targets, once for the page: a milestone
 		// trigger names its target's metric, value and project.
@@ -131,6 +155,16 @@ func (a *app) recordNames(r *http.Request, q *req, events []domain.AuditEvent, p
 				out.Targets[t.ID] = t
 				add(domain.EntityProject, t.ProjectID)
 			}
+		}
+	}
+	frequency := map[string]domain.Frequency{} // of the schedules of the returns named
+	if len(returns) > 0 {
+		ss, err := all(sc.ListSchedules)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range ss {
+			frequency[s.ID] = s.Frequency
 		}
 	}
 	if projects := ids[domain.EntityProject]; len(projects) == 1 && projects[projectID] {
@@ -174,6 +208,10 @@ func (a *app) recordNames(r *http.Request, q *req, events []domain.AuditEvent, p
 		for _, c := range cs {
 			out.Cohorts[c.ID] = c.Name
 		}
+	}
+	for id := range returns {
+		schedule, project, start, _ := domain.ParseReturnID(id)
+		out.Returns[id] = newReturnName(out.Projects[project], frequency[schedule], start)
 	}
 	return out, nil
 }

@@ -126,3 +126,55 @@ func TestChangeWords(t *testing.T) {
 		t.Errorf("with no names, a project is its id: %q", got)
 	}
 }
+
+// TestReturnNames: a return is named by its project and its period, as
+// the returns grid heads it; where the page does not know its schedule,
+// by the period's start (as a payment trigger names it), and where it does
+// not know the project, as "the return". Its fields and status are the
+// grid's words; another record's fields of the same names are not.
+func TestReturnNames(t *testing.T) {
+	start := domain.MustDate("2027-04-01")
+	for _, c := range []struct {
+		r           returnName
+		what, whose string
+	}{
+		{newReturnName("Bradford pilot", domain.Quarterly, start), "Bradford pilot, April to June 2027", "Bradford pilot's return for April to June 2027"},
+		{newReturnName("Bradford pilot", domain.Monthly, start), "Bradford pilot, April 2027", "Bradford pilot's return for April 2027"},
+		{newReturnName("Bradford pilot", "", start), "Bradford pilot, the period from 1 April 2027",
+			"Bradford pilot's return for the period from 1 April 2027"},
+		{newReturnName("", domain.Yearly, start), "April 2027 to March 2028", "the return for April 2027 to March 2028"},
+	} {
+		if c.r.String() != c.what || c.r.Whose() != c.whose {
+			t.Errorf("%+v: %q, %q; want %q, %q", c.r, c.r.String(), c.r.Whose(), c.what, c.whose)
+		}
+	}
+	for _, c := range []struct {
+		e           domain.Entity
+		field, want string
+	}{
+		{domain.EntityReturn, "state", "Status"}, {domain.EntityReturn, "submittedAt", "Sent on"},
+		{domain.EntityReturn, "submissionId", "Submission"}, {domain.EntityOutcome, "submittedAt", "Submitted at"},
+		{domain.EntityReturn, "periodEnd", "Period end"},
+	} {
+		if got := eventField(c.e, c.field); got != c.want {
+			t.Errorf("eventField(%s, %q) = %q, want %q", c.e, c.field, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		e     domain.Entity
+		field string
+		v     any
+		want  string
+	}{
+		{domain.EntityReturn, "state", "expected", "Not sent"},
+		{domain.EntityReturn, "state", "changes-requested", "Changes requested"},
+		{domain.EntityReturn, "state", "lost", "lost"},
+		{domain.EntityReturn, "correction", map[string]any{"submissionId": "s1", "status": "changes-requested"}, "Sent back"},
+		{domain.EntityReturn, "correction", nil, "–"},
+		{domain.EntityOutcome, "state", "expected", "expected"},
+	} {
+		if got := eventValue(nil, c.e, c.field, c.v); got != c.want {
+			t.Errorf("eventValue(%s, %q, %v) = %q, want %q", c.e, c.field, c.v, got, c.want)
+		}
+	}
+}

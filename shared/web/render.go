@@ -158,15 +158,15 @@ func parseTemplates(prefix string) map[string]*template.Template {
 			}
 			return s
 		},
-		"itoa":        strconv.Itoa,
-		"i64":         func(n int64) string { return strconv.FormatInt(n, 10) },
-		"fte":         func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
-		"changeValue": changeValue,
-		"changeField": changeField,
-		"capitalise":  capitalise,
-		"roleText":    roleText,
-		"ownReturns":  ownReturns,
-		"list":        func(s ...string) []string { return s },
+		"itoa":       strconv.Itoa,
+		"i64":        func(n int64) string { return strconv.FormatInt(n, 10) },
+		"fte":        func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
+		"eventField": eventField,
+		"eventValue": eventValue,
+		"capitalise": capitalise,
+		"roleText":   roleText,
+		"ownReturns": ownReturns,
+		"list":       func(s ...string) []string { return s },
 	}
 	base := template.Must(template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html"))
 	pages := map[string]*template.Template{}
@@ -350,6 +350,72 @@ func changeField(name string) string {
 	return capitalise(b.String())
 }
 
+// returnFields are the audited fields of a return in the returns grid's
+// words, where changeField's would not say them so ("State" for its
+// status, "Submitted at" for when it was sent).
+var returnFields = map[string]string{
+	"state": "Status", "submissionId": "Submission", "submittedAt": "Sent on", "late": "Late", "review": "Review",
+	"correction": "Correction", "dueDate": "Due date",
+}
+
+// eventField writes the name of a field an event of entity e changed:
+// a return's in the grid's words, any other's as changeField does.
+func eventField(e domain.Entity, name string) string {
+	if l, ok := returnFields[name]; ok && e == domain.EntityReturn {
+		return l
+	}
+	return changeField(name)
+}
+
+// eventValue writes one value of a field an event of entity e changed:
+// a return's status and its correction in the returns grid's words
+// ("Changes requested", "Awaiting review"), anything else as
+// changeValue does.
+func eventValue(n *recordNames, e domain.Entity, field string, v any) string {
+	if e == domain.EntityReturn {
+		switch x := v.(type) {
+		case string:
+			if field == "state" {
+				if words, ok := returnStateText(domain.ReturnState(x)); ok {
+					return words
+				}
+			}
+		case map[string]any:
+			if field == "correction" {
+				if words, ok := correctionText(x); ok {
+					return words
+				}
+			}
+		}
+	}
+	return changeValue(n, field, v)
+}
+
+// returnStateText is a return's recorded state as the returns grid tags
+// it; a return with nothing sent, which the grid tags by the calendar
+// (upcoming, open or overdue), is "Not sent".
+func returnStateText(s domain.ReturnState) (string, bool) {
+	switch s {
+	case domain.StateExpected:
+		return "Not sent", true
+	case domain.StateSubmitted, domain.StateChangesRequested, domain.StateAccepted:
+		return statusText(string(s)), true
+	}
+	return "", false
+}
+
+// correctionText is a return's recorded correction as the grid writes it
+// beside the return: "Awaiting review", "Sent back".
+func correctionText(m map[string]any) (string, bool) {
+	switch s, _ := m["status"].(string); domain.OutcomeStatus(s) {
+	case domain.OutcomePending:
+		return "Awaiting review", true
+	case domain.OutcomeChangesRequested:
+		return "Sent back", true
+	}
+	return "", false
+}
+
 // changeValue writes one audited value of field for the history tables:
 // pence as pounds, dates and times written out, lists as lists, budget
 // or spend lines, counts by metric and wellbeing measures, roles, payment
@@ -442,6 +508,63 @@ type recordNames struct {
 	// of North IPS's target of 20 referrals is reached"), not by the
 	// target's id.
 	Targets map[string]domain.Target
+	// Returns are the returns the page's events change (and the one whose
+	// history it is), by id, each named by its project and period.
+	Returns map[string]returnName
+	// Base is the programme's pages' path ("/app/programmes/<id>"), for
+	// links to the records events name.
+	Base string
+}
+
+// Link is the page of the record a value v of field of ev names, where
+// there is one to link: a return's submission, on its project's page of
+// it ("" for anything else, or with no names).
+func (n *recordNames) Link(ev domain.AuditEvent, field string, v any) string {
+	id, _ := v.(string)
+	_, project, _, ok := domain.ParseReturnID(ev.EntityID)
+	if n == nil || n.Base == "" || !ok || ev.Entity != domain.EntityReturn || field != "submissionId" || !domain.ValidID(id) {
+		return ""
+	}
+	return n.Base + "/projects/" + project + "/outcomes/" + id
+}
+
+// returnName is a return as people know it: whose it is and its period,
+// as the returns grid shows it ("Bradford pilot", "April to June 2027").
+type returnName struct {
+	Project string // "" where the page does not know the project
+	Period  string
+}
+
+// newReturnName names the return of project (its name, "" if unknown)
+// for the period starting on start of a schedule of frequency f: its
+// months as the grid heads it, or, its schedule unknown, "the period
+// from 1 April 2027" (as a payment trigger names a return's period it
+// did not record).
+func newReturnName(project string, f domain.Frequency, start domain.Date) returnName {
+	period := "the period from " + start.Long()
+	if months := f.Months(); months > 0 {
+		period = domain.PeriodText(start, domain.DateOf(start.Time().AddDate(0, months, -1)))
+	}
+	return returnName{Project: project, Period: period}
+}
+
+// String is the return in the history's What column: "Bradford pilot,
+// April to June 2027".
+func (r returnName) String() string {
+	if r.Project == "" {
+		return r.Period
+	}
+	return r.Project + ", " + r.Period
+}
+
+// Whose is the return in a sentence, as the grid's links name it:
+// "Bradford pilot's return for April to June 2027", "the return for …"
+// where the project is not known.
+func (r returnName) Whose() string {
+	if r.Project == "" {
+		return "the return for " + r.Period
+	}
+	return r.Project + "'s return for " + r.Period
 }
 
 // namedFields are the audited fields that hold the id of a record of a
@@ -498,7 +621,22 @@ func (n *recordNames) list(field string, xs []any) (string, bool) {
 
 // Record is the name of the record ev changed, if the page knows it.
 func (n *recordNames) Record(ev domain.AuditEvent) string {
+	if ev.Entity == domain.EntityReturn {
+		if r, ok := n.returnOf(ev.EntityID); ok {
+			return r.String()
+		}
+		return ""
+	}
 	return n.names(ev.Entity)[ev.EntityID]
+}
+
+// returnOf is the name of return id, if the page knows it.
+func (n *recordNames) returnOf(id string) (returnName, bool) {
+	if n == nil {
+		return returnName{}, false
+	}
+	r, ok := n.Returns[id]
+	return r, ok
 }
 
 // role writes a recorded role in the members page's words (roleText).

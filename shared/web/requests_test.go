@@ -39,6 +39,9 @@ func TestPageRequests(t *testing.T) {
 		sc.ListFunders(service.Page{Limit: 100})
 		sc.ListProjects(service.Page{Limit: 100})
 	}
+	sched := must(h.Svc.Open(ctx, caller(uAdmin, domain.AdminGroup), f.PID).CreateSchedule(body(map[string]any{"name": "Quarterly returns",
+		"frequency": "quarterly", "firstPeriodStart": "2011-01-01", "lastPeriodEnd": "2011-12-31"})))
+	ret := domain.ReturnID(sched.ID, f.ProjectA, domain.MustDate("2011-01-01"))
 	cases := []struct {
 		path string
 		same func()
@@ -83,6 +86,13 @@ func TestPageRequests(t *testing.T) {
 		{p + "/history?entity=outcome&project=" + f.ProjectA + "&id=" + outcome, func() {
 			h.Svc.OpenProject(ctx, who, f.PID, f.ProjectA).History(domain.RecordRef{Entity: domain.EntityOutcome,
 				ProjectID: f.ProjectA, ID: outcome}, service.Page{Limit: 50})
+		}},
+		// A return's history is read through its project's scope, which
+		// names the project; the schedules give its period's end.
+		{p + "/history?entity=return&id=" + ret, func() {
+			sc := h.Svc.OpenProject(ctx, who, f.PID, f.ProjectA)
+			sc.History(domain.RecordRef{Entity: domain.EntityReturn, ID: ret}, service.Page{Limit: 50})
+			sc.ListSchedules(service.Page{Limit: service.MaxLimit})
 		}},
 	}
 	for _, cs := range cases {
