@@ -19,7 +19,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
@@ -64,9 +63,9 @@ func main() {
 	for _, id := range ids {
 		did, err := st.BackfillNameMarkers(ctx, id, !*dry)
 		marked, clashes = marked+len(did.Marked), clashes+len(did.Clashes)
+		// Over every programme, only those with something to say are printed.
 		if !all || err != nil || len(did.Marked) > 0 || len(did.Clashes) > 0 {
-			out, _ := json.MarshalIndent(map[string]any{"programmeId": id, "dryRun": *dry, "marked": did.Marked, "clashes": did.Clashes}, "", "  ")
-			os.Stdout.Write(append(out, '\n'))
+			failed = repair.Report(id, *dry, map[string]any{"marked": did.Marked, "clashes": did.Clashes}, err) || failed
 		}
 		for _, cl := range did.Clashes {
 			var names []string
@@ -78,10 +77,6 @@ func main() {
 				names = append(names, fmt.Sprintf("%q (%s%s)", r.Name, r.ID, held))
 			}
 			log.Printf("programme %s: %ss %s share a name: rename all but one, then run this again", id, cl.Entity, strings.Join(names, ", "))
-		}
-		if err != nil {
-			log.Printf("programme %s: %v", id, err)
-			failed = true
 		}
 	}
 	verb := "marked"

@@ -4,11 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/fundtrack/fundtrack/infra/internal/repair/repairtest"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
@@ -56,10 +53,7 @@ func TestBackfillCommand(t *testing.T) {
 		}
 	}
 
-	bin := filepath.Join(t.TempDir(), "backfill")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	_, command := repairtest.Command(t, table)
 	type report struct {
 		ProgrammeID string             `json:"programmeId"`
 		DryRun      bool               `json:"dryRun"`
@@ -68,21 +62,9 @@ func TestBackfillCommand(t *testing.T) {
 	}
 	run := func(args ...string) (report, string) {
 		t.Helper()
-		cmd := exec.Command(bin, args...)
-		cmd.Env = append(os.Environ(), "FUNDTRACK_TABLE="+table, "FUNDTRACK_DYNAMODB_ENDPOINT="+testenv.Endpoint(), "AWS_REGION="+testenv.Region)
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("backfill %v: %v\n%s", args, err, stderr.String())
-		}
 		var r report
-		if len(out) > 0 {
-			if err := json.Unmarshal(out, &r); err != nil {
-				t.Fatalf("backfill %v printed %s: %v", args, out, err)
-			}
-		}
-		return r, stderr.String()
+		stderr := command(&r, args...)
+		return r, stderr
 	}
 	names := func(rs []store.NameRecord) []string {
 		var out []string

@@ -18,7 +18,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
@@ -32,7 +31,7 @@ func main() {
 	flag.Var(&ids, "programme", "a programme's id (repeat for several)")
 	dry := flag.Bool("n", false, "only read: say what would be put right, and write nothing")
 	flag.Parse()
-	if len(ids) == 0 {
+	if len(ids) == 0 || flag.NArg() > 0 {
 		fmt.Fprintln(os.Stderr, "usage: recount [-n] -programme <id> [-programme <id>…]")
 		os.Exit(2)
 	}
@@ -44,12 +43,7 @@ func main() {
 	failed := false
 	for _, id := range ids {
 		moved, err := st.RecountReturns(ctx, id, !*dry)
-		out, _ := json.MarshalIndent(map[string]any{"programmeId": id, "dryRun": *dry, "recounted": moved}, "", "  ")
-		os.Stdout.Write(append(out, '\n'))
-		if err != nil {
-			log.Printf("programme %s: %v", id, err)
-			failed = true
-		}
+		failed = repair.Report(id, *dry, map[string]any{"recounted": moved}, err) || failed
 	}
 	if failed {
 		os.Exit(1)

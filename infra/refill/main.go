@@ -22,7 +22,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
@@ -49,15 +48,10 @@ func main() {
 	failed := false
 	for _, id := range ids {
 		did, err := st.RefillReturns(ctx, id, !*dry)
-		out, _ := json.MarshalIndent(map[string]any{"programmeId": id, "dryRun": *dry, "refilled": orNone(did.Refilled), "left": orNone(did.Left)}, "", "  ")
-		os.Stdout.Write(append(out, '\n'))
 		for _, r := range did.Left {
 			log.Printf("programme %s: return %s left as it is: %s", id, r.ReturnID, r.Left)
 		}
-		if err != nil {
-			log.Printf("programme %s: %v", id, err)
-			failed = true
-		}
+		failed = repair.Report(id, *dry, map[string]any{"refilled": orNone(did.Refilled), "left": orNone(did.Left)}, err) || failed
 	}
 	if failed {
 		os.Exit(1)

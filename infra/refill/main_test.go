@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/fundtrack/fundtrack/infra/internal/repair/repairtest"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
@@ -79,10 +76,7 @@ func TestRefillCommand(t *testing.T) {
 		return out[0]
 	}
 
-	bin := filepath.Join(t.TempDir(), "refill")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin, command := repairtest.Command(t, table)
 	type report struct {
 		ProgrammeID string         `json:"programmeId"`
 		DryRun      bool           `json:"dryRun"`
@@ -91,22 +85,12 @@ func TestRefillCommand(t *testing.T) {
 	}
 	run := func(args ...string) (report, string) {
 		t.Helper()
-		cmd := exec.Command(bin, args...)
-		cmd.Env = append(os.Environ(), "FUNDTRACK_TABLE="+table, "FUNDTRACK_DYNAMODB_ENDPOINT="+testenv.Endpoint(), "AWS_REGION="+testenv.Region)
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("refill %v: %v\n%s", args, err, stderr.String())
-		}
 		var r report
-		if err := json.Unmarshal(out, &r); err != nil {
-			t.Fatalf("refill %v printed %s: %v", args, out, err)
-		}
+		stderr := command(&r, args...)
 		if r.Refilled == nil || r.Left == nil {
-			t.Errorf("refill %v printed null for an empty list: %s", args, out)
+			t.Errorf("refill %v printed null for an empty list: %+v", args, r)
 		}
-		return r, stderr.String()
+		return r, stderr
 	}
 	putRight := func(r report) bool {
 		return len(r.Refilled) == 1 && len(r.Left) == 0 && r.Refilled[0].ReturnID == rs[0].ID &&

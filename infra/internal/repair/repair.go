@@ -1,11 +1,14 @@
 // Package repair holds what the one-off repair commands in infra/
-// (recount, refill, backfill) share: the store they run against and the flag
-// naming programmes.
+// (recount, refill, backfill) share: the store they run against, the flag
+// naming programmes and the report of each programme.
 package repair
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"log"
+	"os"
 	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/platform"
@@ -35,4 +38,21 @@ func Store(ctx context.Context) (*store.Store, error) {
 		return nil, fmt.Errorf("AWS configuration: %w", err)
 	}
 	return store.New(c.DynamoDB(cfg), c.Table), nil
+}
+
+// Report prints what a repair did in one programme as one JSON object
+// (programmeId, dryRun and fields) on standard output, for an operator's
+// record of the run, and logs err naming the programme. It says whether
+// there was an error, so that the command can exit 1 after the last.
+func Report(id string, dry bool, fields map[string]any, err error) (failed bool) {
+	out := map[string]any{"programmeId": id, "dryRun": dry}
+	for k, v := range fields {
+		out[k] = v
+	}
+	b, _ := json.MarshalIndent(out, "", "  ")
+	os.Stdout.Write(append(b, '\n'))
+	if err != nil {
+		log.Printf("programme %s: %v", id, err)
+	}
+	return err != nil
 }
