@@ -127,18 +127,10 @@ func (rig missedRig) play(c missedCase) {
 	t := rig.t
 	t.Helper()
 	rig.clk.Set("2026-01-05T09:00:00Z")
-	b := testkit.NewBuilder(t, rig.svc)
-	prog := b.Programme(obj{"name": "Working for Wellness", "leadOrganisation": "Bradford District Care NHS Foundation Trust",
-		"startDate": "2026-01-01", "endDate": "2027-12-31"})
-	project := b.Project(prog.ID, obj{"name": "Bradford IPS", "leadOrganisation": "Aspiro", "startDate": "2026-01-01", "endDate": "2027-12-31"})
-	funder := b.Funder(prog.ID, obj{"name": "Department for Work and Pensions", "contacts": []string{rig.contact}})
-	b.Member(prog.ID, rig.lead, testkit.RoleLead())
+	b, prog, project, funder := missedWorld(t, rig.svc, rig.contact, rig.lead)
 	tg := b.Target(prog.ID, obj{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "projectId": project.ID, "notify": []string{funder.ID}})
 	b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "counts": obj{"peopleIntoWork": 10}})
-	if _, err := rig.svc.Open(t.Context(), testkit.AdminCaller(), prog.ID).UpdateProgramme(func(int64) bool { return true },
-		testkit.Body(obj{"reviewOutcomes": true})); err != nil {
-		t.Fatal(err)
-	}
+	reviewOutcomes(t, rig.svc, prog.ID)
 	rig.run()
 
 	end := domain.MustDate(c.endsOn)
@@ -296,18 +288,10 @@ func TestMemMissedJudgedOnFiguresReadAfterTheQueue(t *testing.T) {
 	t.Parallel()
 	e := newMemEnv(t)
 	contact, lead := "grants@dwp.example.gov.uk", "network.lead@lpt.example.nhs.uk"
-	b := testkit.NewBuilder(t, e.svc)
-	prog := b.Programme(obj{"name": "Working for Wellness", "leadOrganisation": "Bradford District Care NHS Foundation Trust",
-		"startDate": "2026-01-01", "endDate": "2027-12-31"})
-	project := b.Project(prog.ID, obj{"name": "Bradford IPS", "leadOrganisation": "Aspiro", "startDate": "2026-01-01", "endDate": "2027-12-31"})
-	funder := b.Funder(prog.ID, obj{"name": "Department for Work and Pensions", "contacts": []string{contact}})
-	b.Member(prog.ID, lead, testkit.RoleLead())
+	b, prog, project, funder := missedWorld(t, e.svc, contact, lead)
 	tg := b.Target(prog.ID, obj{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "projectId": project.ID, "notify": []string{funder.ID}})
 	b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "counts": obj{"peopleIntoWork": 10}})
-	if _, err := e.svc.Open(t.Context(), testkit.AdminCaller(), prog.ID).UpdateProgramme(func(int64) bool { return true },
-		testkit.Body(obj{"reviewOutcomes": true})); err != nil {
-		t.Fatal(err)
-	}
+	reviewOutcomes(t, e.svc, prog.ID)
 	e.run()
 	e.clk.Set("2027-01-10T09:00:00Z")
 	sent := b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-12-01", "periodEnd": "2026-12-31", "counts": obj{"peopleIntoWork": 55}})
@@ -373,5 +357,29 @@ func (rig missedRig) checkCost(c missedCase, used testkit.Counts) {
 		used.Ops["TransactWriteItems"] != claims || used.Ops["Scan"] != 0 {
 		rig.t.Errorf("the run on 21 January: %d requests %v, want %d: two figure reads, the programme (and the target, when it sends), one more GSI1 Query (the review queue), %d transactions",
 			used.Requests, used.Ops, want, claims)
+	}
+}
+
+// missedWorld builds the scene every missed scenario plays in: a programme
+// of 2026–2027 with one project, one funder (contact its address) and a
+// lead.
+func missedWorld(t testing.TB, svc *service.Service, contact, lead string) (*testkit.Builder, domain.Programme, domain.Project, domain.Funder) {
+	t.Helper()
+	b := testkit.NewBuilder(t, svc)
+	prog := b.Programme(obj{"name": "Working for Wellness", "leadOrganisation": "Bradford District Care NHS Foundation Trust",
+		"startDate": "2026-01-01", "endDate": "2027-12-31"})
+	project := b.Project(prog.ID, obj{"name": "Bradford IPS", "leadOrganisation": "Aspiro", "startDate": "2026-01-01", "endDate": "2027-12-31"})
+	funder := b.Funder(prog.ID, obj{"name": "Department for Work and Pensions", "contacts": []string{contact}})
+	b.Member(prog.ID, lead, testkit.RoleLead())
+	return b, prog, project, funder
+}
+
+// reviewOutcomes turns programme pid's review on: submissions from then on
+// count only once a lead approves them.
+func reviewOutcomes(t testing.TB, svc *service.Service, pid string) {
+	t.Helper()
+	if _, err := svc.Open(t.Context(), testkit.AdminCaller(), pid).UpdateProgramme(func(int64) bool { return true },
+		testkit.Body(obj{"reviewOutcomes": true})); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -36,22 +36,14 @@ func (rig missedRig) playTranche() {
 	t := rig.t
 	t.Helper()
 	rig.clk.Set("2026-01-05T09:00:00Z")
-	b := testkit.NewBuilder(t, rig.svc)
-	prog := b.Programme(obj{"name": "Working for Wellness", "leadOrganisation": "Bradford District Care NHS Foundation Trust",
-		"startDate": "2026-01-01", "endDate": "2027-12-31"})
-	project := b.Project(prog.ID, obj{"name": "Bradford IPS", "leadOrganisation": "Aspiro", "startDate": "2026-01-01", "endDate": "2027-12-31"})
-	funder := b.Funder(prog.ID, obj{"name": "Department for Work and Pensions", "contacts": []string{rig.contact}})
-	b.Member(prog.ID, rig.lead, testkit.RoleLead())
+	b, prog, project, funder := missedWorld(t, rig.svc, rig.contact, rig.lead)
 	b.Target(prog.ID, obj{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "projectId": project.ID, "notify": []string{funder.ID}})
 	referrals := b.Target(prog.ID, obj{"metric": "referrals", "value": 100, "deadline": "2027-12-31", "projectId": project.ID, "notify": []string{funder.ID}})
 	g := b.Grant(prog.ID, obj{"funderId": funder.ID, "projectId": project.ID, "title": "Employment specialists",
 		"amountPence": 100_000_00, "currency": "GBP", "awardDate": "2026-01-01", "startDate": "2026-01-01", "endDate": "2027-12-31"})
 	pay := b.Payment(prog.ID, g.ID, testkit.MilestonePaymentBody(25_000_00, referrals.ID, 50))
 	b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "counts": obj{"peopleIntoWork": 10}})
-	if _, err := rig.svc.Open(t.Context(), testkit.AdminCaller(), prog.ID).UpdateProgramme(func(int64) bool { return true },
-		testkit.Body(obj{"reviewOutcomes": true})); err != nil {
-		t.Fatal(err)
-	}
+	reviewOutcomes(t, rig.svc, prog.ID)
 	rig.run()
 
 	rig.clk.Set("2027-01-10T09:00:00Z")

@@ -42,17 +42,9 @@ func (rig missedRig) playWake(c wakeCase) {
 	t := rig.t
 	t.Helper()
 	rig.clk.Set("2026-01-05T09:00:00Z")
-	b := testkit.NewBuilder(t, rig.svc)
-	prog := b.Programme(obj{"name": "Working for Wellness", "leadOrganisation": "Bradford District Care NHS Foundation Trust",
-		"startDate": "2026-01-01", "endDate": "2027-12-31"})
-	project := b.Project(prog.ID, obj{"name": "Bradford IPS", "leadOrganisation": "Aspiro", "startDate": "2026-01-01", "endDate": "2027-12-31"})
-	funder := b.Funder(prog.ID, obj{"name": "Department for Work and Pensions", "contacts": []string{rig.contact}})
-	b.Member(prog.ID, rig.lead, testkit.RoleLead())
+	b, prog, project, funder := missedWorld(t, rig.svc, rig.contact, rig.lead)
 	b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "counts": obj{"peopleIntoWork": 10}})
-	if _, err := rig.svc.Open(t.Context(), testkit.AdminCaller(), prog.ID).UpdateProgramme(func(int64) bool { return true },
-		testkit.Body(obj{"reviewOutcomes": true})); err != nil {
-		t.Fatal(err)
-	}
+	reviewOutcomes(t, rig.svc, prog.ID)
 	target := obj{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-06-30", "projectId": project.ID}
 	var tg domain.Target
 	if c.untold {
