@@ -416,7 +416,12 @@ var orgEndWords = map[string]bool{"Trust": true, "Trusts": true, "Foundation": t
 // name ("client Group A.", "Patient T Level"). A name in full or with
 // initials that names a business passes (namesBusiness): programmes call
 // the employers they work with clients too ("client J Sainsbury", "client
-// John Lewis", "client J Smith Ltd").
+// John Lewis", "client J Smith Ltd"). But initials and a surname after a
+// patient cue (patientCue: "Pt", "patient") are the patient's whatever
+// word follows ("Pt: J. Smith Street", "Pt: J. Smith CiC"; fix-guard7):
+// no employer is called a patient, and a place named after someone is
+// named in full ("Patient Mary Seacole Ward" passes). Only a known
+// employer's name passes after them, being one whatever follows it.
 //
 // The sector's other words for the person are cues too (third security
 // audit, W1): "SU" (service user; not "Su", a forename), "customer" and
@@ -487,14 +492,30 @@ func cuedName(norm, w string, start, end int) bool {
 	if next, _ := wordAfter(norm, i); cueWords[next] == cueTitle {
 		return false // "Intern: Mr T. Williams": the title's, as a name with a title
 	}
-	if e := initialSurname(norm, i); e > 0 && !namesBusiness(norm, i, e) {
-		return true
+	if e := initialSurname(norm, i); e > 0 {
+		// After a patient cue the initials and surname are the patient's,
+		// whatever word follows: no one calls an employer a patient, and a
+		// place named after someone is named in full ("Patient Mary Seacole
+		// Ward", read by forenameSurname below), so "Pt: J. Smith Street"
+		// and "Pt: J. Smith CiC" name a person; only a known employer's
+		// name, which is one whatever follows it, still passes
+		// (FuzzCheckPersonalData/08fa1dc5405ebcee, 96ddc19705a74798).
+		if patientCue(w) && !namesKnownEmployer(norm, i, e) || !namesBusiness(norm, i, e) {
+			return true
+		}
 	}
 	if !verb && forenameInitial(norm, i) {
 		return true
 	}
 	e := forenameSurname(norm, i, !compound)
 	return e > 0 && !namesBusiness(norm, i, e)
+}
+
+// patientCue reports whether the cue w ("pt", "patient", "patients")
+// names a patient, who is always a person: programmes call the employers
+// they work with clients, customers and partners, never patients.
+func patientCue(w string) bool {
+	return w == "pt" || w == "patient" || w == "patients"
 }
 
 // nameLabel reports whether the word "name" (or "names") at start..end
@@ -928,6 +949,13 @@ var hyphenWords = wordSet("self co non re pre post anti multi semi well long sho
 // is the price of letting programmes write about the employers they work
 // with, kept small by a short list of employers, written in full.
 func namesBusiness(norm string, start, end int) bool {
+	return namesKnownEmployer(norm, start, end) || businessWordAfter(norm, end)
+}
+
+// namesKnownEmployer reports whether the name at start..end, its words
+// lower-cased and single-spaced, is a known employer's (knownEmployers:
+// "J Sainsbury", "W. H. Smith", "John Lewis"), whatever follows it.
+func namesKnownEmployer(norm string, start, end int) bool {
 	var key []byte
 	for i := start; i < end; {
 		s, e := nextWordAt(norm, i)
@@ -940,9 +968,14 @@ func namesBusiness(norm string, start, end int) bool {
 		key = append(key, strings.ToLower(norm[s:e])...)
 		i = e
 	}
-	if knownEmployers[string(key)] {
-		return true
-	}
+	return knownEmployers[string(key)]
+}
+
+// businessWordAfter reports whether a company, charity or place word
+// follows a name that ends at end (after spaces, "&", "+" or "and"): a
+// legal form ("Ltd", "CiC"), a trade ("Sons"), a trust's last word
+// ("Foundation") or a place's ("Ward", "Street"); see namesBusiness.
+func businessWordAfter(norm string, end int) bool {
 	i := end
 	for n := 0; n < 2; n++ {
 		for i < len(norm) && (norm[i] == ' ' || norm[i] == '&' || norm[i] == '+') {

@@ -842,6 +842,7 @@ func TestCheckPersonalDataCompanyWordIsWholeWord(t *testing.T) {
 		"client J Smith Ltd_2 started",
 		"Patient Mary Seacole Ward3",
 		"client J Smith Co1 took two interns",
+		"Pt: J. Smith Co", // a patient is no company: see TestCheckPersonalDataPatientBindsInitials
 	} {
 		var e *domain.Error
 		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || !strings.HasPrefix(e.Fields["notes"], "appears to contain a person's name") {
@@ -849,11 +850,61 @@ func TestCheckPersonalDataCompanyWordIsWholeWord(t *testing.T) {
 		}
 	}
 	for _, text := range []string{
-		"Pt: J. Smith Co",
-		"Pt: J. Smith Co.",
+		"client J. Smith Co",
+		"client J. Smith Co.",
 		"client J Smith Ltd, 2 placements",
 		"client J Bloggs and Co 2 trials",
 		"Patient Mary Seacole Ward 3",
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}
+
+// TestCheckPersonalDataPatientBindsInitials: initials and a surname after
+// a patient cue ("Pt", "patient", "patients") are a person's whatever word
+// follows, a street, a ward or a company word: no one calls an employer a
+// patient, and a place named after someone is named in full
+// (FuzzCheckPersonalData/08fa1dc5405ebcee: "Pt: J. Smith  Street 0000000001"
+// passed, "Street" read as a place named after J. Smith; 96ddc19705a74798:
+// "Pt: J. Smith CiC" passed, "CiC" read as a company's legal form). The
+// other cues keep the employer's reading ("client J Smith Ltd"), a known
+// employer's name passes after any cue, a name in full after "patient"
+// before a place word is still the place's ("Patient Mary Seacole Ward"),
+// and a company or a street with no cue is none of the guard's business.
+func TestCheckPersonalDataPatientBindsInitials(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{
+		"000000000 Pt: J. Smith  Street 0000000001",
+		" Pt: J. Smith CiC",
+		"Pt: J. Smith Street",
+		"Pt: J. Smith CIC",
+		"Pt. J. Smith Ltd",
+		"Pt J. A. Smith Ward 3 discharged",
+		"Patient - J. Smith House, seen today",
+		"patient J Smith Trust referral",
+		"patients J Smith & Sons",
+		"Pt: J. Smith and Co",
+		"Pt: J. Smith Foundation",
+	} {
+		var e *domain.Error
+		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || !strings.HasPrefix(e.Fields["notes"], "appears to contain a person's name") {
+			t.Errorf("CheckPersonalData(%q) = %v, want notes: a person's name", text, err)
+		}
+	}
+	for _, text := range []string{
+		"client J Smith Ltd took two interns", // the other cues: an employer
+		"Client J. Smith CiC offered a trial",
+		"customer J Smith Street Garage", // a business named after its street
+		"client A Jones & Sons offered a trial",
+		"Partner: J. Smith CiC", // "partner" is no cue
+		"Delivered with Smith Street Community Hub",
+		"Patient Mary Seacole Ward", // a name in full: a place named after someone
+		"Patient Sam Beare Ward volunteers met the team.",
+		"Pt: W H Smith",                 // a known employer's name, whatever the cue
+		"PT J Smith Ltd evenings",       // part-time, in capitals
+		"Patient T Level placements: 4", // a label's letter, no initial
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
