@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -35,64 +36,61 @@ func TestPageRequests(t *testing.T) {
 	pa := p + "/projects/" + f.ProjectA
 	lead := h.as(t, uLead)
 	who := caller(uLead)
-	names := func(sc *service.Scope) {
-		sc.ListFunders(service.Page{Limit: 100})
-		sc.ListProjects(service.Page{Limit: 100})
+	// The service calls answer their errors: one that failed sends fewer
+	// requests, and the test fails naming that error, not as a page
+	// costing more than its calls.
+	names := func(sc *service.Scope) error {
+		return errors.Join(listErr(sc.ListFunders(service.Page{Limit: 100})), listErr(sc.ListProjects(service.Page{Limit: 100})))
 	}
 	sched := must(h.Svc.Open(ctx, caller(uAdmin, domain.AdminGroup), f.PID).CreateSchedule(body(map[string]any{"name": "Quarterly returns",
 		"frequency": "quarterly", "firstPeriodStart": "2011-01-01", "lastPeriodEnd": "2011-12-31"})))
 	ret := domain.ReturnID(sched.ID, f.ProjectA, domain.MustDate("2011-01-01"))
 	cases := []struct {
 		path string
-		same func()
+		same func() error
 	}{
 		// The grant with its money, payments and spend returns in one
 		// round trip; the names of funders and projects.
-		{p + "/grants/" + f.GrantX, func() {
+		{p + "/grants/" + f.GrantX, func() error {
 			sc := h.Svc.Open(ctx, who, f.PID)
-			sc.GrantAccount(f.GrantX)
-			names(sc)
+			return errors.Join(readErr(sc.GrantAccount(f.GrantX)), names(sc))
 		}},
-		{p + "/grants/" + f.GrantX + "/edit", func() {
+		{p + "/grants/" + f.GrantX + "/edit", func() error {
 			sc := h.Svc.Open(ctx, who, f.PID)
-			sc.Grant(f.GrantX)
-			names(sc)
+			return errors.Join(readErr(sc.Grant(f.GrantX)), names(sc))
 		}},
-		{p + "/targets/" + f.TargetID + "/edit", func() {
+		{p + "/targets/" + f.TargetID + "/edit", func() error {
 			sc := h.Svc.Open(ctx, who, f.PID)
-			sc.Target(f.TargetID)
-			names(sc)
+			return errors.Join(readErr(sc.Target(f.TargetID)), names(sc))
 		}},
 		// A submission, and the project's submissions: only a correction
 		// knows the submission it corrected.
-		{pa + "/outcomes/" + outcome, func() {
+		{pa + "/outcomes/" + outcome, func() error {
 			sc := h.Svc.OpenProject(ctx, who, f.PID, f.ProjectA)
-			sc.Outcome(outcome)
-			sc.ListOutcomes(service.Page{Limit: 100})
+			return errors.Join(readErr(sc.Outcome(outcome)), listErr(sc.ListOutcomes(service.Page{Limit: 100})))
 		}},
-		{p + "/funders", func() { h.Svc.Open(ctx, who, f.PID).ListFunders(service.Page{Limit: 100}) }},
+		{p + "/funders", func() error { return listErr(h.Svc.Open(ctx, who, f.PID).ListFunders(service.Page{Limit: 100})) }},
 		// The portfolio is GET /portfolio's reads; a report GET …/report's
 		// and the projects, to name project targets.
-		{"/app/", func() {
+		{"/app/", func() error {
 			withSession := who
 			withSession.Session = "a-session-id-of-the-test"
-			h.Svc.Portfolio(ctx, withSession, service.Page{Limit: 50})
+			return listErr(h.Svc.Portfolio(ctx, withSession, service.Page{Limit: 50}))
 		}},
-		{p + "/report?period=2011-01-01..2011-03-31", func() {
+		{p + "/report?period=2011-01-01..2011-03-31", func() error {
 			sc := h.Svc.Open(ctx, who, f.PID)
-			sc.Report("2011-01-01", "2011-03-31")
-			sc.ListProjects(service.Page{Limit: 100})
+			return errors.Join(readErr(sc.Report("2011-01-01", "2011-03-31")), listErr(sc.ListProjects(service.Page{Limit: 100})))
 		}},
-		{p + "/history?entity=outcome&project=" + f.ProjectA + "&id=" + outcome, func() {
-			h.Svc.OpenProject(ctx, who, f.PID, f.ProjectA).History(domain.RecordRef{Entity: domain.EntityOutcome,
-				ProjectID: f.ProjectA, ID: outcome}, service.Page{Limit: 50})
+		{p + "/history?entity=outcome&project=" + f.ProjectA + "&id=" + outcome, func() error {
+			return listErr(h.Svc.OpenProject(ctx, who, f.PID, f.ProjectA).History(domain.RecordRef{Entity: domain.EntityOutcome,
+				ProjectID: f.ProjectA, ID: outcome}, service.Page{Limit: 50}))
 		}},
 		// A return's history is read through its project's scope, which
 		// names the project; the schedules give its period's end.
-		{p + "/history?entity=return&id=" + ret, func() {
+		{p + "/history?entity=return&id=" + ret, func() error {
 			sc := h.Svc.OpenProject(ctx, who, f.PID, f.ProjectA)
-			sc.History(domain.RecordRef{Entity: domain.EntityReturn, ID: ret}, service.Page{Limit: 50})
-			sc.ListSchedules(service.Page{Limit: service.MaxLimit})
+			return errors.Join(listErr(sc.History(domain.RecordRef{Entity: domain.EntityReturn, ID: ret}, service.Page{Limit: 50})),
+				listErr(sc.ListSchedules(service.Page{Limit: service.MaxLimit})))
 		}},
 	}
 	for _, cs := range cases {
@@ -101,13 +99,22 @@ func TestPageRequests(t *testing.T) {
 		if pg.Status != http.StatusOK {
 			t.Fatalf("%s: %d\n%s", cs.path, pg.Status, excerpt(pg.Body))
 		}
-		page, want := sent.String(), s.Count.Measure(cs.same).String()
+		var failed error
+		page, want := sent.String(), s.Count.Measure(func() { failed = cs.same() }).String()
+		if failed != nil {
+			t.Fatalf("%s: its service calls alone (%s): %v", cs.path, want, failed)
+		}
 		t.Logf("%s: %s", cs.path, page)
 		if page != want {
 			t.Errorf("%s sent %s; its service calls alone %s", cs.path, page, want)
 		}
 	}
 }
+
+// readErr and listErr are a service call's error alone, for the calls a
+// page's requests are compared with: one that failed sent fewer.
+func readErr[T any](_ T, err error) error           { return err }
+func listErr[T any](_ T, _ string, err error) error { return err }
 
 // countedGet is the DynamoDB requests b's GET of path sent, which must
 // answer 200.
