@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"html"
 	"net/http"
 	"regexp"
@@ -190,11 +191,16 @@ func TestAuditInWords(t *testing.T) {
 			t.Errorf("the submission's history lacks %q\n%s", want, excerpt(pg.Body))
 		}
 	}
+	// The service calls answer their errors, as in TestPageRequests.
+	var failed error
 	alone := s.Count.Measure(func() {
 		sc := h.Svc.OpenProject(ctx, caller(uLead), f.PID, f.ProjectA)
-		sc.History(domain.RecordRef{Entity: domain.EntityOutcome, ProjectID: f.ProjectA, ID: inCohort.ID}, service.Page{Limit: 50})
-		sc.ListCohorts(service.Page{Limit: 100})
+		failed = errors.Join(listErr(sc.History(domain.RecordRef{Entity: domain.EntityOutcome, ProjectID: f.ProjectA, ID: inCohort.ID}, service.Page{Limit: 50})),
+			listErr(sc.ListCohorts(service.Page{Limit: 100})))
 	})
+	if failed != nil {
+		t.Fatalf("the submission's history and the cohorts alone (%s): %v", alone, failed)
+	}
 	if sent.String() != alone.String() {
 		t.Errorf("the history sent %s; its history and the cohorts alone %s", sent, alone)
 	}

@@ -146,7 +146,13 @@ func TestSessionCheckRequests(t *testing.T) {
 		t.Errorf("the New programme page sent %s, want BatchGetItem×1 (the session check)", got)
 	}
 	home := countedGet(t, s, lead, "/app/")
-	alone := s.Count.Measure(func() { h.Svc.Portfolio(context.Background(), caller(uLead), service.Page{Limit: 50}) })
+	var failed error
+	alone := s.Count.Measure(func() {
+		failed = listErr(h.Svc.Portfolio(context.Background(), caller(uLead), service.Page{Limit: 50}))
+	})
+	if failed != nil {
+		t.Fatalf("the portfolio alone (%s): %v", alone, failed)
+	}
 	if home.Requests != alone.Requests+1 || home.Ops["BatchGetItem"] != alone.Ops["BatchGetItem"]+1 || home.Ops["GetItem"] != alone.Ops["GetItem"] {
 		t.Errorf("the home page sent %s; the portfolio alone %s: want one BatchGetItem more", home, alone)
 	}
@@ -286,8 +292,9 @@ func TestProjectLeadReturnsRequests(t *testing.T) {
 	pl := h.as(t, uPL)
 	who := caller(uPL)
 	q1 := domain.ReturnID(sid, f.ProjectA, domain.MustDate("2011-01-01"))
-	toSend := func(sc *service.Scope) {
-		sc.ListReturns(service.ReturnQuery{ToSend: true, ProjectID: f.ProjectA}, service.Page{Limit: service.MaxLimit})
+	// The service calls answer their errors, as in TestPageRequests.
+	toSend := func(sc *service.Scope) error {
+		return listErr(sc.ListReturns(service.ReturnQuery{ToSend: true, ProjectID: f.ProjectA}, service.Page{Limit: service.MaxLimit}))
 	}
 	measure := func(when string) (dashboard, returns string) {
 		t.Helper()
@@ -297,15 +304,20 @@ func TestProjectLeadReturnsRequests(t *testing.T) {
 		if home.Status != http.StatusOK || page.Status != http.StatusOK {
 			t.Fatalf("%s: dashboard %d, returns %d", when, home.Status, page.Status)
 		}
+		var failed error
 		same := s.Count.Measure(func() {
 			sc := h.Svc.Open(ctx, who, f.PID)
-			sc.Progress()
-			toSend(sc)
+			failed = errors.Join(readErr(sc.Progress()), toSend(sc))
 		}).String()
+		if failed != nil {
+			t.Fatalf("%s: progress and the returns to send alone (%s): %v", when, same, failed)
+		}
 		if dashboard != same {
 			t.Errorf("%s: the project lead's dashboard sent %s; progress and the returns to send alone %s", when, dashboard, same)
 		}
-		if got := s.Count.Measure(func() { toSend(h.Svc.Open(ctx, who, f.PID)) }).String(); got != "BatchGetItem×1 Query×1 Query/GSI2×3" {
+		if got := s.Count.Measure(func() { failed = toSend(h.Svc.Open(ctx, who, f.PID)) }).String(); failed != nil {
+			t.Fatalf("%s: the returns to send (%s): %v", when, got, failed)
+		} else if got != "BatchGetItem×1 Query×1 Query/GSI2×3" {
 			t.Errorf("%s: the returns to send cost %s", when, got)
 		}
 		// The access read beside the schedules; the funders and projects
@@ -411,12 +423,16 @@ func TestCohortNameRequests(t *testing.T) {
 
 	page := get(queue)
 	sc = h.Svc.Open(ctx, caller(uLead), f.PID)
+	// The service calls answer their errors, as in TestPageRequests.
+	var failed error
 	want := s.Count.Measure(func() {
-		items, _, _ := sc.ListPendingOutcomes(service.Page{Limit: 50})
-		sc.ListFunders(service.Page{Limit: 100})
-		sc.ListProjects(service.Page{Limit: 100})
-		sc.CohortsOf(items)
+		items, _, err := sc.ListPendingOutcomes(service.Page{Limit: 50})
+		failed = errors.Join(err, listErr(sc.ListFunders(service.Page{Limit: 100})), listErr(sc.ListProjects(service.Page{Limit: 100})),
+			readErr(sc.CohortsOf(items)))
 	})
+	if failed != nil {
+		t.Fatalf("the review queue's service calls alone (%s): %v", want, failed)
+	}
 	if page.String() != want.String() || page.Ops["GetItem"] != 1 {
 		t.Errorf("the review queue sent %s; its service calls %s; want the cohort's GetItem among them", page, want)
 	}
