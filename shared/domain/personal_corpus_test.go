@@ -86,8 +86,13 @@ var corpusKinds = map[string]string{
 // rate on notes holding personal data in the forms people type (every one
 // must be found, as the right kind) and its false-alarm rate on clean notes
 // full of amounts, dates, years, reference and organisation numbers (none
-// may be refused). Run with -v to see the rates. Last measured: caught 419
-// of 419 notes with personal data, false alarms 0 of 533 clean notes (414
+// may be refused). Run with -v to see the rates. Last measured: caught 427
+// of 427 notes with personal data, false alarms 0 of 545 clean notes (423
+// of 423 and 0 of 539 before fix-guard8's initials and surnames after
+// "SU", "service user", "claimant" and "jobseeker" before a company or
+// place word were added, with the cues that can name an organisation
+// before one, both sides: the guard before it caught 0 of the 4; 419 of
+// 419 and 0 of 533 before fix-guard7's, after a patient cue, were added; 414
 // of 414 and 0 of 528 before fix-guard6's INNs and OGRNIPs with their name
 // after them as a label were added, with references a cue after them does
 // not label, both sides: the guard before it caught 0 of the 5; 406
@@ -122,8 +127,8 @@ func TestPersonalDataCorpus(t *testing.T) {
 	t.Parallel()
 	positive := readCorpus(t, "testdata/personal/personal.txt", true)
 	clean := readCorpus(t, "testdata/personal/clean.txt", false)
-	if len(positive) < 419 || len(clean) < 533 {
-		t.Fatalf("corpus too small: %d with personal data (want 419+), %d clean (want 533+)", len(positive), len(clean))
+	if len(positive) < 427 || len(clean) < 545 {
+		t.Fatalf("corpus too small: %d with personal data (want 427+), %d clean (want 545+)", len(positive), len(clean))
 	}
 
 	hits, rightKind := 0, 0

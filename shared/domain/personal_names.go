@@ -417,11 +417,13 @@ var orgEndWords = map[string]bool{"Trust": true, "Trusts": true, "Foundation": t
 // initials that names a business passes (namesBusiness): programmes call
 // the employers they work with clients too ("client J Sainsbury", "client
 // John Lewis", "client J Smith Ltd"). But initials and a surname after a
-// patient cue (patientCue: "Pt", "patient") are the patient's whatever
-// word follows ("Pt: J. Smith Street", "Pt: J. Smith CiC"; fix-guard7):
-// no employer is called a patient, and a place named after someone is
-// named in full ("Patient Mary Seacole Ward" passes). Only a known
-// employer's name passes after them, being one whatever follows it.
+// cue that only ever names a person (personOnlyCue: "Pt", "patient",
+// "SU", "service user", "claimant", "jobseeker") are that person's
+// whatever word follows ("Pt: J. Smith Street", "Pt: J. Smith CiC";
+// fix-guard7; "SU: J. Smith Street", "claimant J Smith Ltd"; fix-guard8):
+// no employer is called a patient or a claimant, and a place named after
+// someone is named in full ("Patient Mary Seacole Ward" passes). Only a
+// known employer's name passes after them, being one whatever follows it.
 //
 // The sector's other words for the person are cues too (third security
 // audit, W1): "SU" (service user; not "Su", a forename), "customer" and
@@ -493,14 +495,15 @@ func cuedName(norm, w string, start, end int) bool {
 		return false // "Intern: Mr T. Williams": the title's, as a name with a title
 	}
 	if e := initialSurname(norm, i); e > 0 {
-		// After a patient cue the initials and surname are the patient's,
-		// whatever word follows: no one calls an employer a patient, and a
-		// place named after someone is named in full ("Patient Mary Seacole
+		// After a cue that only ever names a person the initials and
+		// surname are that person's, whatever word follows: no one calls an
+		// employer a patient, a service user or a claimant, and a place
+		// named after someone is named in full ("Patient Mary Seacole
 		// Ward", read by forenameSurname below), so "Pt: J. Smith Street"
-		// and "Pt: J. Smith CiC" name a person; only a known employer's
+		// and "SU: J. Smith CiC" name a person; only a known employer's
 		// name, which is one whatever follows it, still passes
 		// (FuzzCheckPersonalData/08fa1dc5405ebcee, 96ddc19705a74798).
-		if patientCue(w) && !namesKnownEmployer(norm, i, e) || !namesBusiness(norm, i, e) {
+		if personOnlyCue(w) && !namesKnownEmployer(norm, i, e) || !namesBusiness(norm, i, e) {
 			return true
 		}
 	}
@@ -511,11 +514,26 @@ func cuedName(norm, w string, start, end int) bool {
 	return e > 0 && !namesBusiness(norm, i, e)
 }
 
-// patientCue reports whether the cue w ("pt", "patient", "patients")
-// names a patient, who is always a person: programmes call the employers
-// they work with clients, customers and partners, never patients.
-func patientCue(w string) bool {
-	return w == "pt" || w == "patient" || w == "patients"
+// personOnlyCue reports whether the cue w names someone who is always a
+// person, never an organisation, in the text programmes write: a patient
+// ("pt", "patient", "patients"), a service user ("su", and "user" or
+// "users", which cuedName takes only after "service"), a claimant of
+// benefits ("claimant", "claimants") or a jobseeker ("jobseeker",
+// "jobseekers"). The other cues can name an organisation, so a company or
+// place word after a name still reads it as one (namesBusiness): IPS
+// programmes call the employers they work with clients, DWP calls them
+// customers, a firm bidding for a contract is a candidate, employers
+// take part in jobs fairs and networks as participants, notes list
+// interns and trainees by the employer hosting them ("Interns: J Smith
+// Ltd 2"; a trainee is a cue only run into the name anyway), and
+// "supported" and the label "name" go before employers as readily
+// ("supported J Smith Ltd to recruit", "Name: J Smith Ltd").
+func personOnlyCue(w string) bool {
+	switch w {
+	case "pt", "patient", "patients", "su", "user", "users", "claimant", "claimants", "jobseeker", "jobseekers":
+		return true
+	}
+	return false
 }
 
 // nameLabel reports whether the word "name" (or "names") at start..end

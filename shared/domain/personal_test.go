@@ -842,7 +842,7 @@ func TestCheckPersonalDataCompanyWordIsWholeWord(t *testing.T) {
 		"client J Smith Ltd_2 started",
 		"Patient Mary Seacole Ward3",
 		"client J Smith Co1 took two interns",
-		"Pt: J. Smith Co", // a patient is no company: see TestCheckPersonalDataPatientBindsInitials
+		"Pt: J. Smith Co", // a patient is no company: see TestCheckPersonalDataPersonOnlyCueBindsInitials
 	} {
 		var e *domain.Error
 		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || !strings.HasPrefix(e.Fields["notes"], "appears to contain a person's name") {
@@ -862,18 +862,23 @@ func TestCheckPersonalDataCompanyWordIsWholeWord(t *testing.T) {
 	}
 }
 
-// TestCheckPersonalDataPatientBindsInitials: initials and a surname after
-// a patient cue ("Pt", "patient", "patients") are a person's whatever word
-// follows, a street, a ward or a company word: no one calls an employer a
-// patient, and a place named after someone is named in full
+// TestCheckPersonalDataPersonOnlyCueBindsInitials: initials and a surname
+// after a cue that only ever names a person ("Pt", "patient", "patients";
+// fix-guard8: "SU", "service user", "claimant", "jobseeker" and their
+// plurals) are a person's whatever word follows, a street, a ward or a
+// company word: no one calls an employer a patient or a claimant, and a
+// place named after someone is named in full
 // (FuzzCheckPersonalData/08fa1dc5405ebcee: "Pt: J. Smith  Street 0000000001"
 // passed, "Street" read as a place named after J. Smith; 96ddc19705a74798:
 // "Pt: J. Smith CiC" passed, "CiC" read as a company's legal form). The
-// other cues keep the employer's reading ("client J Smith Ltd"), a known
+// cues that can name an organisation keep the employer's reading ("client
+// J Smith Ltd", "customer J Smith Street Garage", "candidate J Smith Ltd",
+// "participants: J Smith Ltd", "Interns: J Smith Ltd"), a known
 // employer's name passes after any cue, a name in full after "patient"
 // before a place word is still the place's ("Patient Mary Seacole Ward"),
-// and a company or a street with no cue is none of the guard's business.
-func TestCheckPersonalDataPatientBindsInitials(t *testing.T) {
+// "user" binds only after "service", "Su" is a forename, and a company or
+// a street with no cue is none of the guard's business.
+func TestCheckPersonalDataPersonOnlyCueBindsInitials(t *testing.T) {
 	t.Parallel()
 	for _, text := range []string{
 		"000000000 Pt: J. Smith  Street 0000000001",
@@ -887,6 +892,16 @@ func TestCheckPersonalDataPatientBindsInitials(t *testing.T) {
 		"patients J Smith & Sons",
 		"Pt: J. Smith and Co",
 		"Pt: J. Smith Foundation",
+		// fix-guard8: the other cues that only ever name a person.
+		"SU: J. Smith Street",
+		"SU J Smith Ltd started work",
+		"su - J. A. Smith CiC",
+		"Service user: J. Smith Ward 3",
+		"service users J Smith & Sons",
+		"claimant J Smith Ltd",
+		"Claimants: K. Jones House, seen today",
+		"Jobseeker: J. Smith Street",
+		"jobseekers K Patel and Co referral",
 	} {
 		var e *domain.Error
 		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || !strings.HasPrefix(e.Fields["notes"], "appears to contain a person's name") {
@@ -905,6 +920,20 @@ func TestCheckPersonalDataPatientBindsInitials(t *testing.T) {
 		"Pt: W H Smith",                 // a known employer's name, whatever the cue
 		"PT J Smith Ltd evenings",       // part-time, in capitals
 		"Patient T Level placements: 4", // a label's letter, no initial
+		// fix-guard8: the cues that can name an organisation, and the
+		// look-alikes of the person-only ones.
+		"customer J Smith Street Garage", // DWP's employer customers
+		"Customer J. Smith CiC offered a work trial",
+		"candidate J Smith Ltd",     // a firm bidding for a contract
+		"Participants: J Smith Ltd", // employers at a jobs fair
+		"Interns: J Smith Ltd 2",    // interns listed by their host
+		"supported J Smith Ltd to recruit two people",
+		"Name: J Smith Ltd",           // the label names an employer as readily
+		"User: J. Smith Street",       // "user" is a cue only after "service"
+		"Su J Smith Ltd",              // "Su", a forename, is no cue
+		"SU: W H Smith",               // a known employer's name
+		"claimant J Sainsbury Street", // idem, whatever follows it
+		"Claimant Count: 4 in J Smith Street ward",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
