@@ -18,34 +18,14 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
-	"log"
-	"os"
 
 	"github.com/fundtrack/fundtrack/infra/internal/repair"
+	"github.com/fundtrack/fundtrack/shared/store"
 )
 
 func main() {
-	var ids repair.Programmes
-	flag.Var(&ids, "programme", "a programme's id (repeat for several)")
-	dry := flag.Bool("n", false, "only read: say what would be put right, and write nothing")
-	flag.Parse()
-	if len(ids) == 0 || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: recount [-n] -programme <id> [-programme <id>…]")
-		os.Exit(2)
-	}
-	ctx := context.Background()
-	st, err := repair.Store(ctx)
-	if err != nil {
-		log.Fatal(err)
-	}
-	failed := false
-	for _, id := range ids {
-		moved, err := st.RecountReturns(ctx, id, !*dry)
-		failed = repair.Report(id, *dry, map[string]any{"recounted": moved}, err) || failed
-	}
-	if failed {
-		os.Exit(1)
-	}
+	repair.Run("recount", func(ctx context.Context, st *store.Store, id string, write bool) (map[string]any, error) {
+		moved, err := st.RecountReturns(ctx, id, write)
+		return map[string]any{"recounted": moved}, err
+	})
 }

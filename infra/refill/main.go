@@ -22,40 +22,20 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
 	"log"
-	"os"
 
 	"github.com/fundtrack/fundtrack/infra/internal/repair"
 	"github.com/fundtrack/fundtrack/shared/store"
 )
 
 func main() {
-	var ids repair.Programmes
-	flag.Var(&ids, "programme", "a programme's id (repeat for several)")
-	dry := flag.Bool("n", false, "only read: say what would be put right, and write nothing")
-	flag.Parse()
-	if len(ids) == 0 || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: refill [-n] -programme <id> [-programme <id>…]")
-		os.Exit(2)
-	}
-	ctx := context.Background()
-	st, err := repair.Store(ctx)
-	if err != nil {
-		log.Fatal(err)
-	}
-	failed := false
-	for _, id := range ids {
-		did, err := st.RefillReturns(ctx, id, !*dry)
+	repair.Run("refill", func(ctx context.Context, st *store.Store, id string, write bool) (map[string]any, error) {
+		did, err := st.RefillReturns(ctx, id, write)
 		for _, r := range did.Left {
 			log.Printf("programme %s: return %s left as it is: %s", id, r.ReturnID, r.Left)
 		}
-		failed = repair.Report(id, *dry, map[string]any{"refilled": orNone(did.Refilled), "left": orNone(did.Left)}, err) || failed
-	}
-	if failed {
-		os.Exit(1)
-	}
+		return map[string]any{"refilled": orNone(did.Refilled), "left": orNone(did.Left)}, err
+	})
 }
 
 // orNone is rs, or an empty list for none (printed [], not null).

@@ -6,6 +6,7 @@ package repair
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"log"
 	"os"
@@ -55,4 +56,33 @@ func Report(id string, dry bool, fields map[string]any, err error) (failed bool)
 		log.Printf("programme %s: %v", id, err)
 	}
 	return err != nil
+}
+
+// Run is the whole of a repair over named programmes (recount, refill):
+// it reads -programme (repeated, at least one) and -n, exiting 2 with
+// the usage when they are wrong; runs do for each programme against
+// Store, writing only without -n; prints each one's Report; and exits 1
+// after the last if any failed.
+func Run(name string, do func(ctx context.Context, st *store.Store, id string, write bool) (map[string]any, error)) {
+	var ids Programmes
+	flag.Var(&ids, "programme", "a programme's id (repeat for several)")
+	dry := flag.Bool("n", false, "only read: say what would be put right, and write nothing")
+	flag.Parse()
+	if len(ids) == 0 || flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "usage: %s [-n] -programme <id> [-programme <id>…]\n", name)
+		os.Exit(2)
+	}
+	ctx := context.Background()
+	st, err := Store(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	failed := false
+	for _, id := range ids {
+		fields, err := do(ctx, st, id, !*dry)
+		failed = Report(id, *dry, fields, err) || failed
+	}
+	if failed {
+		os.Exit(1)
+	}
 }
