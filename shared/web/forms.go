@@ -41,7 +41,7 @@ const (
 	kDate                  // NHS date input (name-day, -month, -year) or one YYYY-MM-DD field
 	kOptDate               // date; left out when blank
 	kChecks                // checkboxes: []string of the ticked values
-	kIntList               // "50, 100" → [50, 100]
+	kIntList               // "50, 100" → [50, 100]; blank is sent as null
 	kLines                 // one item per line → []string
 	kAreas                 // "E08000032 Bradford" per line → [{geoCode, name}]
 	kOptChecks             // checkboxes: []string of the ticked values; left out when none is
@@ -357,7 +357,10 @@ func (f *form) body() (map[string]any, domain.Problems) {
 			}
 		case kIntList:
 			if raw == "" {
-				continue
+				// null, as kPounds: the API's "not given" when a record is
+				// made (a target's milestones default to [100]), refused
+				// on an edit, which would otherwise keep the old list.
+				break
 			}
 			var ns []int64
 			for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
@@ -716,7 +719,7 @@ func (f *form) message(p, msg string) string {
 	// service says of the missing value ("must not be null", "must be a
 	// whole number from 1 to 1000") is, on the page, that the box needs
 	// filling in.
-	numeric := kind == kInt || kind == kOptInt || kind == kFloat || kind == kOptFloat || kind == kPounds
+	numeric := kind == kInt || kind == kOptInt || kind == kFloat || kind == kOptFloat || kind == kPounds || kind == kIntList
 	if msg == "required" || strings.HasPrefix(msg, "required:") || numeric && blank {
 		return "Enter " + lowerFirst(label)
 	}

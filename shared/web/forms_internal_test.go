@@ -92,7 +92,7 @@ func TestFormBody(t *testing.T) {
 	// A required number left blank is sent as null, for the service to
 	// name; an optional one is left out.
 	if got, bad := newForm(fields, url.Values{"amountPence": {" "}, "fte": {""}, "counts.referrals": {""}}).body(); len(bad) != 0 ||
-		got["amountPence"] != nil || got["fte"] != nil || !hasKeys(got, "amountPence", "fte") || hasKeys(got, "counts") {
+		got["amountPence"] != nil || got["fte"] != nil || got["thresholds"] != nil || !hasKeys(got, "amountPence", "fte", "thresholds") || hasKeys(got, "counts") {
 		t.Errorf("blank numbers: body %v, problems %v", got, bad)
 	}
 	if got, bad := newForm(fields, url.Values{"counts.referrals": {"1,200"}, "fte": {".5"}}).body(); len(bad) != 0 || got["fte"] != 0.5 || got["counts"].(map[string]any)["referrals"] != int64(1200) {

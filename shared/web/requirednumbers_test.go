@@ -18,7 +18,9 @@ import (
 // asking for it, what else was typed is kept, and nothing is saved; the
 // record keeps its old value and version. Emptied, it was once left out of
 // the change, so the old value stayed and the page went on as if saved
-// (audit-b B1). The create forms refuse it blank in the same words.
+// (audit-b B1). The create forms refuse it blank in the same words. A
+// target's milestones are asked for too, as the API refuses them null on
+// a change; a new target's take their default.
 func TestRequiredNumberLeftBlank(t *testing.T) {
 	t.Parallel()
 	h := newWeb(t)
@@ -59,6 +61,13 @@ func TestRequiredNumberLeftBlank(t *testing.T) {
 			}},
 		{what: "target", path: p + "/targets/" + f.TargetID + "/edit", number: "value", text: "thresholds", typed: "50, 100",
 			want: "Enter target figure", was: "60 [100]", stored: func() string {
+				x := must(prog.Target(f.TargetID))
+				return fmt.Sprint(x.Value, " ", x.Thresholds, " v", x.Version)
+			}},
+		// A target's milestones default to 100% when it is set, but a
+		// PATCH may not send them as null: emptied, they are asked for.
+		{what: "target milestones", path: p + "/targets/" + f.TargetID + "/edit", number: "thresholds", text: "value", typed: "65",
+			want: "Enter milestones", was: "60 [100]", stored: func() string {
 				x := must(prog.Target(f.TargetID))
 				return fmt.Sprint(x.Value, " ", x.Thresholds, " v", x.Version)
 			}},
@@ -126,4 +135,27 @@ func TestRequiredNumberLeftBlank(t *testing.T) {
 			}
 		})
 	}
+
+	// Left blank on a new target, the milestones take the API's default.
+	t.Run("new target, no milestones", func(t *testing.T) {
+		path := p + "/targets/new"
+		form := with(formValues(lead.get(path).Body), "metric", "jobStarts", "value", "40", "deadline", "2012-03-31",
+			"notify", f.FunderX, "thresholds", "")
+		if pg := lead.post(path, form); pg.Status != http.StatusSeeOther {
+			t.Fatalf("new target with no milestones: %d\n%s", pg.Status, excerpt(pg.Body))
+		}
+		ts, _, err := prog.ListTargets(service.Page{Limit: service.MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var made []string
+		for _, x := range ts {
+			if x.Metric == domain.MetricJobStarts {
+				made = append(made, fmt.Sprint(x.Thresholds))
+			}
+		}
+		if fmt.Sprint(made) != "[[100]]" {
+			t.Errorf("the job starts targets' milestones: %v, want one target's, [100]", made)
+		}
+	})
 }
