@@ -33,13 +33,15 @@ const (
 	kText      kind = iota // string; "" is sent as ""
 	kOptText               // string; left out when blank
 	kClearText             // string; a blank box is sent as "" (clearing a value a record has), a box not sent is left out
-	kPounds                // "310,000.00" → pence
-	kInt                   // whole number; left out when blank
-	kFloat                 // number; left out when blank
+	kPounds                // "310,000.00" → pence; required: blank is sent as null, for the service to name
+	kInt                   // whole number; required, as kPounds
+	kFloat                 // number; required, as kPounds
+	kOptInt                // whole number; left out when blank
+	kOptFloat              // number; left out when blank
 	kDate                  // NHS date input (name-day, -month, -year) or one YYYY-MM-DD field
 	kOptDate               // date; left out when blank
 	kChecks                // checkboxes: []string of the ticked values
-	kIntList               // "50, 100" → [50, 100]
+	kIntList               // "50, 100" → [50, 100]; blank is sent as null
 	kLines                 // one item per line → []string
 	kAreas                 // "E08000032 Bradford" per line → [{geoCode, name}]
 	kOptChecks             // checkboxes: []string of the ticked values; left out when none is
@@ -263,16 +265,22 @@ func (f *form) body() (map[string]any, domain.Problems) {
 			}
 		case kPounds:
 			if raw == "" {
-				continue
+				// Sent as null (v is nil), which the service refuses
+				// naming the field, as the API does. Left out, an edit
+				// would keep the old value and say it was saved.
+				break
 			}
 			var err error
 			if v, err = parsePounds(raw); err != nil {
 				bad.Add(p, err.Error())
 				ok = false
 			}
-		case kInt:
+		case kInt, kOptInt:
 			if raw == "" {
-				continue
+				if fd.Kind == kOptInt {
+					continue
+				}
+				break // null, as kPounds
 			}
 			n, err := parseWhole(raw)
 			if err != nil {
@@ -280,9 +288,12 @@ func (f *form) body() (map[string]any, domain.Problems) {
 				ok = false
 			}
 			v = n
-		case kFloat:
+		case kFloat, kOptFloat:
 			if raw == "" {
-				continue
+				if fd.Kind == kOptFloat {
+					continue
+				}
+				break // null, as kPounds
 			}
 			n, err := parseDecimal(raw)
 			if err != nil {
@@ -346,7 +357,10 @@ func (f *form) body() (map[string]any, domain.Problems) {
 			}
 		case kIntList:
 			if raw == "" {
-				continue
+				// null, as kPounds: the API's "not given" when a record is
+				// made (a target's milestones default to [100]), refused
+				// on an edit, which would otherwise keep the old list.
+				break
 			}
 			var ns []int64
 			for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
@@ -701,10 +715,11 @@ func (f *form) message(p, msg string) string {
 		}
 		return label + " must be one of the options shown"
 	}
-	// A number box left empty is not sent: what the service says of the
-	// missing value ("must be a whole number from 1 to 1000") is, on the
-	// page, that the box needs filling in.
-	numeric := kind == kInt || kind == kFloat || kind == kPounds
+	// A number box left empty is sent as null, or not at all: what the
+	// service says of the missing value ("must not be null", "must be a
+	// whole number from 1 to 1000") is, on the page, that the box needs
+	// filling in.
+	numeric := kind == kInt || kind == kOptInt || kind == kFloat || kind == kOptFloat || kind == kPounds || kind == kIntList
 	if msg == "required" || strings.HasPrefix(msg, "required:") || numeric && blank {
 		return "Enter " + lowerFirst(label)
 	}

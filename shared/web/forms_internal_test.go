@@ -47,8 +47,8 @@ func TestFormBodyRefusesBytesThatAreNotText(t *testing.T) {
 
 func TestFormBody(t *testing.T) {
 	fields := []field{{"title", kText, "Title"}, {"amountPence", kPounds, "Amount"}, {"startDate", kDate, "Start"},
-		{"endDate", kDate, "End"}, {"counts.referrals", kInt, "Referrals"}, {"counts.jobStarts", kInt, "Job starts"},
-		{"measures[0].name", kOptText, "Name"}, {"measures[0].respondents", kInt, "Respondents"}, {"notify", kChecks, "Notify"},
+		{"endDate", kDate, "End"}, {"counts.referrals", kOptInt, "Referrals"}, {"counts.jobStarts", kOptInt, "Job starts"},
+		{"measures[0].name", kOptText, "Name"}, {"measures[0].respondents", kOptInt, "Respondents"}, {"notify", kChecks, "Notify"},
 		{"thresholds", kIntList, "Milestones"}, {"contacts", kLines, "Contacts"}, {"fte", kFloat, "FTE"}}
 	f := newForm(fields, url.Values{
 		"title": {"A"}, "amountPence": {"1,000.5"}, "startDate-day": {"1"}, "startDate-month": {"2"}, "startDate-year": {"2011"},
@@ -89,6 +89,12 @@ func TestFormBody(t *testing.T) {
 			t.Errorf("%s %q: the body does not encode: %v", c.field, c.value, err)
 		}
 	}
+	// A required number left blank is sent as null, for the service to
+	// name; an optional one is left out.
+	if got, bad := newForm(fields, url.Values{"amountPence": {" "}, "fte": {""}, "counts.referrals": {""}}).body(); len(bad) != 0 ||
+		got["amountPence"] != nil || got["fte"] != nil || got["thresholds"] != nil || !hasKeys(got, "amountPence", "fte", "thresholds") || hasKeys(got, "counts") {
+		t.Errorf("blank numbers: body %v, problems %v", got, bad)
+	}
 	if got, bad := newForm(fields, url.Values{"counts.referrals": {"1,200"}, "fte": {".5"}}).body(); len(bad) != 0 || got["fte"] != 0.5 || got["counts"].(map[string]any)["referrals"] != int64(1200) {
 		t.Errorf("1,200 and .5: body %v, problems %v", got, bad)
 	}
@@ -99,6 +105,15 @@ func TestFormBody(t *testing.T) {
 	if !asDomainError(err, &de) || de.Fields["amountPence"] != "must be an amount in pounds, like 310,000.00" {
 		t.Errorf("decoder: %v", err)
 	}
+}
+
+func hasKeys(m map[string]any, keys ...string) bool {
+	for _, k := range keys {
+		if _, ok := m[k]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func asDomainError(err error, de **domain.Error) bool {

@@ -115,7 +115,7 @@ func budgetBars(m domain.GrantMoneyProgress) []budgetBar {
 
 var paymentFields = []field{
 	{"amountPence", kPounds, "Amount"}, {"trigger.kind", kChoice, "When the payment falls due"}, {"dueDate", kOptDate, "Due date"},
-	{"trigger.targetId", kOptChoice, "Target"}, {"trigger.threshold", kInt, "Share of the target"},
+	{"trigger.targetId", kOptChoice, "Target"}, {"trigger.threshold", kOptInt, "Share of the target"},
 	{"trigger.returnId", kOptChoice, "Return"}, {"reference", kOptText, "Reference"},
 }
 

@@ -16,13 +16,13 @@ const measureRows = 3
 func outcomeFields() []field {
 	fs := []field{{"periodStart", kDate, "Period start"}, {"periodEnd", kDate, "Period end"}, {"cohortId", kChoice, "Cohort"}}
 	for _, m := range domain.Metrics {
-		fs = append(fs, field{"counts." + string(m), kInt, m.Label()})
+		fs = append(fs, field{"counts." + string(m), kOptInt, m.Label()})
 	}
 	for i := range measureRows {
 		p := "measures[" + strconv.Itoa(i) + "]."
 		row := " (measure " + strconv.Itoa(i+1) + ")"
-		fs = append(fs, field{p + "name", kOptText, "Measure name" + row}, field{p + "baselineMean", kFloat, "Baseline mean" + row},
-			field{p + "latestMean", kFloat, "Latest mean" + row}, field{p + "respondents", kInt, "Respondents" + row})
+		fs = append(fs, field{p + "name", kOptText, "Measure name" + row}, field{p + "baselineMean", kOptFloat, "Baseline mean" + row},
+			field{p + "latestMean", kOptFloat, "Latest mean" + row}, field{p + "respondents", kOptInt, "Respondents" + row})
 	}
 	return append(fs, field{"notes", kText, "Notes"}, field{addToSent, kConfirm, "Add these figures to those already sent"},
 		field{"replaces", kOptText, "Submission corrected"})
@@ -220,7 +220,7 @@ func (a *app) outcomeNew(w http.ResponseWriter, r *http.Request, q *req) error {
 		Prepare: func(f *form) {
 			// "counts" names the group's own error ("at least one
 			// count"); it is no input of its own.
-			f.fields["counts"] = field{"counts", kInt, "Counts"}
+			f.fields["counts"] = field{"counts", kOptInt, "Counts"}
 			compactMeasures(f.Values)
 		},
 		Create: func(f *form) (domain.Outcome, error) {

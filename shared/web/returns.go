@@ -367,7 +367,7 @@ func (a *app) schedules(w http.ResponseWriter, r *http.Request, q *req) error {
 
 var scheduleFields = []field{
 	{"name", kText, "Name"}, {"frequency", kChoice, "How often"}, {"firstPeriodStart", kDate, "First period starts"},
-	{"lastPeriodEnd", kDate, "Last period ends"}, {"dueDays", kInt, "Days to send each return"},
+	{"lastPeriodEnd", kDate, "Last period ends"}, {"dueDays", kOptInt, "Days to send each return"},
 	{"reminders", kDays, "Reminders"}, {"projectIds", kOptChecks, "Projects"},
 }
 
