@@ -22,6 +22,15 @@ type Target struct {
 	Version    int64     `json:"version"`
 	CreatedAt  time.Time `json:"createdAt"`
 	UpdatedAt  time.Time `json:"updatedAt"`
+
+	// DueOn is the day the target sits in the notifier's due index as
+	// storage read it (its next time-driven check, or the day a held
+	// "missed" is looked at again): set by the target lists (ListTargets,
+	// DueTargets) from the index's own key, so it is what the index said
+	// at that read and is never stored as a field of its own. Zero means
+	// not in the index, or read some other way (a Get leaves it zero):
+	// nothing may be taken to be due on a zero DueOn.
+	DueOn Date `json:"-"`
 }
 
 // TargetInput is the body of POST …/targets.

@@ -88,12 +88,28 @@ func (rig missedRig) playWake(c wakeCase) {
 	if next := tg.NextCheck(prog.StartDate, domain.MustDate("2026-10-01")); !next.IsZero() {
 		t.Fatalf("the target has a time-driven check (%s): not the case this tests", next)
 	}
-	if rig.count == nil || c.untold {
-		look("2026-10-01T09:05:00Z")
-	} else {
+	if !rig.listed(prog.ID, tg.ID).DueOn.IsZero() {
+		t.Fatalf("the target is in the due index (on %s): not the case this tests", rig.listed(prog.ID, tg.ID).DueOn)
+	}
+	switch {
+	case rig.count != nil && !c.untold:
 		used := rig.count.Measure(func() { look("2026-10-01T09:05:00Z") })
 		t.Logf("the run holding \"missed\": %d requests: %v", used.Requests, used.Ops)
 		rig.checkWakeCost(used)
+	case rig.ops != nil:
+		// Held, it is woken once; untold, "missed" goes and nothing is.
+		want := 1
+		if c.untold {
+			want = 0
+		}
+		if ops := rig.ops(func() { look("2026-10-01T09:05:00Z") }); countOps(ops, "WakeTarget") != want {
+			t.Errorf("the run on 1 October woke the target %d times (%v), want %d", countOps(ops, "WakeTarget"), ops, want)
+		}
+	default:
+		look("2026-10-01T09:05:00Z")
+	}
+	if woken := rig.listed(prog.ID, tg.ID).DueOn; !c.untold && woken != domain.MustDate("2026-10-02") {
+		t.Errorf("held on 1 October, the target is listed due on %s, want 2026-10-02", woken)
 	}
 	if n := rig.subjects(); len(n) != 0 && !c.untold {
 		t.Errorf("while figures that could reach the target await review: %v", n)
@@ -197,4 +213,135 @@ func TestMissedWaitsOutOfTheDueIndex(t *testing.T) {
 			localMissedRig(t).playWake(c)
 		})
 	}
+}
+
+// playDueTomorrow: a target of 60 people into work by 31 December 2026
+// with 10 counted and December's 55 awaiting review. On 21 January 2027,
+// the day "missed" may first go, the due pass holds it back and keeps
+// the target in the due index for the next day. A second target set that
+// morning (nobody to tell) marks the programme changed: the run that
+// looks at it through the changed programme holds "missed" back again,
+// but the target is due tomorrow already, so it is not woken: with count
+// (DynamoDB Local) that run's one UpdateItem is the changed marker
+// cleared; with ops (the in-memory fake) it makes no WakeTarget. The
+// figures are sent back the same day and "missed" goes on 22 January's
+// look, once.
+func (rig missedRig) playDueTomorrow() {
+	t := rig.t
+	t.Helper()
+	rig.clk.Set("2026-01-05T09:00:00Z")
+	b, prog, project, funder := missedWorld(t, rig.svc, rig.contact, rig.lead)
+	tg := b.Target(prog.ID, obj{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "projectId": project.ID, "notify": []string{funder.ID}})
+	b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "counts": obj{"peopleIntoWork": 10}})
+	reviewOutcomes(t, rig.svc, prog.ID)
+	rig.run()
+	rig.clk.Set("2027-01-10T09:00:00Z")
+	sent := b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-12-01", "periodEnd": "2026-12-31", "counts": obj{"peopleIntoWork": 55}})
+	rig.run()
+
+	rig.clk.Set("2027-01-21T06:00:00Z")
+	if rep := rig.run(); rep.TargetsDue != 1 || rep.MissedWaiting != 1 || rep.Emails != 0 {
+		t.Fatalf("the run on 21 January: %+v, want the target due and \"missed\" held back", rep)
+	}
+	tomorrow := domain.MustDate("2027-01-22")
+	if got := rig.listed(prog.ID, tg.ID).DueOn; got != tomorrow {
+		t.Fatalf("held target listed due on %s, want %s", got, tomorrow)
+	}
+	rig.clk.Set("2027-01-21T06:30:00Z")
+	b.Target(prog.ID, obj{"metric": "peopleIntoWork", "value": 200, "deadline": "2027-12-31", "notify": []string{}})
+
+	rig.clk.Set("2027-01-21T07:00:00Z")
+	var rep notify.Report
+	switch {
+	case rig.count != nil:
+		used := rig.count.Measure(func() { rep = rig.run() })
+		t.Logf("the changed programme's run holding \"missed\": %d requests: %v", used.Requests, used.Ops)
+		// checkWakeCost's requests but the wake.
+		if want := 6*store.Shards + 7; used.Requests != want || used.Ops["UpdateItem"] != 1 || used.Ops["TransactWriteItems"] != 0 {
+			t.Errorf("the changed programme's run holding \"missed\": %d requests %v, want %d, one UpdateItem (the changed marker cleared) "+
+				"and no wake: the target is due tomorrow already", used.Requests, used.Ops, want)
+		}
+	case rig.ops != nil:
+		ops := rig.ops(func() { rep = rig.run() })
+		if n := countOps(ops, "WakeTarget"); n != 0 {
+			t.Errorf("the changed programme's run holding \"missed\" woke the target %d times (%v): it is due tomorrow already", n, ops)
+		}
+	default:
+		rep = rig.run()
+	}
+	if rep.ProgrammesChanged != 1 || rep.MissedWaiting != 1 || rep.TargetsDue != 0 || rep.Claimed != 0 {
+		t.Errorf("the changed programme's run: %+v, want it to hold \"missed\" back, claiming nothing", rep)
+	}
+	if got := rig.listed(prog.ID, tg.ID).DueOn; got != tomorrow {
+		t.Errorf("after the changed programme's run, listed due on %s, want %s", got, tomorrow)
+	}
+
+	rig.clk.Set("2027-01-21T09:00:00Z")
+	if _, err := rig.svc.OpenProject(t.Context(), testkit.Caller(rig.lead), prog.ID, project.ID).ReviewOutcome(sent.ID,
+		testkit.Body(obj{"decision": "request-changes", "comment": "Please check the December figure against the caseload log."})); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, at := range []string{"2027-01-21T09:05:00Z", "2027-01-22T06:00:00Z", "2027-01-22T07:00:00Z", "2027-01-29T06:00:00Z"} {
+		rig.clk.Set(at)
+		if rep := rig.run(); rep.Emails > 0 || rep.MissedWaiting > 0 {
+			got = append(got, fmt.Sprintf("%s: %d emails, %d waiting", at, rep.Emails, rep.MissedWaiting))
+		}
+	}
+	if want := "2027-01-22T06:00:00Z: 1 emails, 0 waiting"; strings.Join(got, "; ") != want {
+		t.Errorf("runs %q, want %q", got, want)
+	}
+	if subjects := rig.subjects(); len(subjects) != 1 {
+		t.Errorf("emails by subject %v, want one \"Target missed\"", subjects)
+	} else {
+		for s, n := range subjects {
+			if !strings.HasPrefix(s, "Target missed:") || n != 1 {
+				t.Errorf("%d emails %q, want one \"Target missed\"", n, s)
+			}
+		}
+	}
+}
+
+// listed is target id of programme pid as the store lists it.
+func (rig missedRig) listed(pid, id string) domain.Target {
+	rig.t.Helper()
+	targets, err := service.All(rig.t.Context(), rig.st.ListTargets, pid)
+	if err != nil {
+		rig.t.Fatal(err)
+	}
+	for _, tg := range targets {
+		if tg.ID == id {
+			return tg
+		}
+	}
+	rig.t.Fatalf("target %s not listed", id)
+	return domain.Target{}
+}
+
+// countOps is how many of ops are op.
+func countOps(ops []string, op string) int {
+	n := 0
+	for _, o := range ops {
+		if o == op {
+			n++
+		}
+	}
+	return n
+}
+
+// TestMemHeldTargetDueTomorrowNotWoken: a changed programme's run that
+// holds "missed" back for a target already due tomorrow (the due pass
+// held it today) does not wake it, and "missed" still goes, once, the
+// day after the figures are sent back. On the in-memory fake.
+func TestMemHeldTargetDueTomorrowNotWoken(t *testing.T) {
+	t.Parallel()
+	memMissedRig(t).playDueTomorrow()
+}
+
+// TestHeldTargetDueTomorrowNotWoken is TestMemHeldTargetDueTomorrowNotWoken
+// on DynamoDB Local and the SES emulator, the changed programme's run's
+// requests counted: no UpdateItem but the changed marker's.
+func TestHeldTargetDueTomorrowNotWoken(t *testing.T) {
+	t.Parallel()
+	localMissedRig(t).playDueTomorrow()
 }

@@ -339,16 +339,16 @@ func (r *run) checkProgramme(ctx context.Context, d service.DirtyProgramme) erro
 		if err := r.claimMilestones(ctx, pd, t, fig, holds[t.ID]); err != nil {
 			return err
 		}
-		if holds[t.ID].waits {
+		if holds[t.ID].waits && !dueBy(t, tomorrow) {
 			// A "missed" held back here must be looked at again once the
 			// figures are reviewed: an approval marks the programme
 			// changed, but a request for changes (or a submission sent
 			// back) marks nothing, and a target recorded long after its
 			// deadline, or told nothing on its notice day, is no longer
 			// in the due index (Target.NextCheck). So it is put there for
-			// tomorrow (one request, only while it waits), where
-			// dueTargets keeps it a day at a time until "missed" is
-			// decided.
+			// tomorrow (one request, only while it waits and is not
+			// there by then already: dueBy), where dueTargets keeps it a
+			// day at a time until "missed" is decided.
 			if err := r.Store.WakeTarget(ctx, pd.programme.ID, t.ID, tomorrow); err != nil {
 				return err
 			}
@@ -361,6 +361,30 @@ func (r *run) checkProgramme(ctx context.Context, d service.DirtyProgramme) erro
 	// for made due, may the marker go: a run that dies before this leaves
 	// it for the next run.
 	return r.Store.ClearDirty(ctx, d.ProgrammeID, d.Changes)
+}
+
+// dueBy says the target, as listed, sits in the due index on or before
+// day, so that waking it for day (WakeTarget) would write nothing: a held
+// target due by tomorrow already (dueTargets held it yesterday or today,
+// or its change put it back in the index) costs no request on a day its
+// programme changes.
+//
+// Skipping the wake on the listing is as safe as sending it. The listing
+// is a strongly consistent read of the target's item, and WakeTarget
+// would have written nothing at that moment, so skipping it is as if the
+// wake had been sent then. Since then only two writes move a target
+// later in the index or out of it, and neither loses "missed". A change
+// of the target (UpdateTarget, which may take it out) marks the programme
+// changed, so ClearDirty below is refused and the next run lists the
+// target again, and wakes it if it still waits and is not due. A due
+// pass of an overlapping run (RescheduleTarget, only from where that pass
+// read it) moves a target it judged itself, on figures it read: one whose
+// "missed" still waits to the next day, one that no longer waits to the
+// day "missed" may go (MissedNoticeDate), or out once that look decided
+// it. A target not in the index (DueOn zero, as any read but the lists
+// leaves it), or there only after day, is woken as before.
+func dueBy(t domain.Target, day domain.Date) bool {
+	return !t.DueOn.IsZero() && !t.DueOn.After(day)
 }
 
 // eachShard runs each for every shard of the notifier's indexes at once

@@ -66,7 +66,9 @@ type Milestones interface {
 	// there on or before day already or the target is gone (then it
 	// writes nothing and returns nil). A target the notifier looked at
 	// because its programme changed, whose "missed" it held back, is so
-	// looked at again though nothing changes it again.
+	// looked at again though nothing changes it again. The notifier
+	// does not ask when the target list showed the target due by day
+	// already (domain.Target.DueOn): it would write nothing.
 	WakeTarget(ctx context.Context, programmeID, targetID string, day domain.Date) error
 	// ClaimNotification records a notification with its creation's audit
 	// event (domain.Notification.ClaimEvent), conditionally: only if no

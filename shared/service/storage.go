@@ -648,6 +648,9 @@ type TargetStore interface {
 	// UpdateTarget replaces a target still at before's version, making due
 	// with it the payments rel says its change fires (see Release).
 	UpdateTarget(ctx context.Context, programmeID string, before, after domain.Target, due domain.Date, rel Release, ch Change) error
+	// ListTargets lists a programme's targets, each with the day it sits
+	// in the notifier's due index as read (domain.Target.DueOn; zero when
+	// not there).
 	ListTargets(ctx context.Context, programmeID string, p Page) ([]domain.Target, string, error)
 }
 

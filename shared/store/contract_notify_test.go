@@ -614,7 +614,8 @@ func ctPending(c *ct) {
 
 // ctDueTargets: a changed programme is listed in its shard with its
 // change count; a target is due on its check day, moved only from where
-// it was read, and out of the index when moved to no day.
+// it was read, and out of the index when moved to no day; the due list
+// and the target list both carry the day it sits there (DueOn).
 func ctDueTargets(c *ct) {
 	p := c.programme()
 	shard := service.ShardOf(p.ID)
@@ -643,18 +644,20 @@ func ctDueTargets(c *ct) {
 		c.Errorf("due the day before: %+v", got)
 	}
 	got := due(day)
-	if len(got) != 1 || got[0].ProgrammeID != p.ID || got[0].Target.ID != tg.ID || got[0].DueKey == "" {
+	if len(got) != 1 || got[0].ProgrammeID != p.ID || got[0].Target.ID != tg.ID || got[0].DueKey == "" || got[0].Target.DueOn != day {
 		c.Fatalf("due on the day: %+v", got)
 	}
+	ctListedDue(c, p.ID, tg.ID, day)
 	read := got[0]
 	next := day.AddDays(7)
 	c.ok(c.st.RescheduleTarget(c.ctx, read, next))
 	if got := due(next.AddDays(-1)); len(got) != 0 {
 		c.Errorf("still due before the next check: %+v", got)
 	}
+	ctListedDue(c, p.ID, tg.ID, next)
 	c.ok(c.st.RescheduleTarget(c.ctx, read, domain.Date{})) // moved since read: nothing
 	moved := due(next)
-	if len(moved) != 1 || moved[0].Target.ID != tg.ID {
+	if len(moved) != 1 || moved[0].Target.ID != tg.ID || moved[0].Target.DueOn != next {
 		c.Fatalf("a stale move took the target out: %+v", moved)
 	}
 	// A change of the target puts it where the service says; a move read
@@ -663,19 +666,37 @@ func ctDueTargets(c *ct) {
 	after.Value, after.Version, after.UpdatedAt = 80, 2, tg.UpdatedAt.Add(time.Second)
 	c.ok(c.st.UpdateTarget(c.ctx, p.ID, tg, after, day.AddDays(30), service.Release{}, c.change(p.ID, domain.EntityTarget, tg.ID, domain.ActionChange, tg, after)))
 	c.ok(c.st.RescheduleTarget(c.ctx, moved[0], domain.Date{}))
-	if got := due(day.AddDays(30)); len(got) != 1 || got[0].Target.Value != 80 {
+	if got := due(day.AddDays(30)); len(got) != 1 || got[0].Target.Value != 80 || got[0].Target.DueOn != day.AddDays(30) {
 		c.Fatalf("after the change: %+v", got)
 	}
+	ctListedDue(c, p.ID, tg.ID, day.AddDays(30))
 	c.ok(c.st.RescheduleTarget(c.ctx, due(day.AddDays(30))[0], domain.Date{}))
 	if got := due(day.AddDays(3650)); len(got) != 0 {
 		c.Errorf("moved to no day, still due: %+v", got)
 	}
+	ctListedDue(c, p.ID, tg.ID, domain.Date{})
+}
+
+// ctListedDue checks that target id of programme pid is listed
+// (ListTargets) with the day it sits in the due index, on: what the
+// notifier decides not to wake it on (zero: not in the index).
+func ctListedDue(c *ct, pid, id string, on domain.Date) {
+	c.Helper()
+	for _, tg := range ctAll(c, 1, func(pg service.Page) ([]domain.Target, string, error) { return c.st.ListTargets(c.ctx, pid, pg) }) {
+		if tg.ID == id {
+			if tg.DueOn != on {
+				c.Errorf("target %s listed due on %q, want %q", id, tg.DueOn, on)
+			}
+			return
+		}
+	}
+	c.Errorf("target %s not listed", id)
 }
 
 // ctWakeTarget: a target out of the due index is put in it on the day it
 // is woken for; one due earlier stays where it is, one due later is
 // brought forward; a target that is not there is not made (its item
-// would be listed due, empty).
+// would be listed due, empty). The target list's DueOn follows each.
 func ctWakeTarget(c *ct) {
 	p := c.programme()
 	shard := service.ShardOf(p.ID)
@@ -692,7 +713,9 @@ func ctWakeTarget(c *ct) {
 	if got := due(day.AddDays(3650)); len(got) != 0 {
 		c.Fatalf("a target created with no check is due: %+v", got)
 	}
+	ctListedDue(c, p.ID, tg.ID, domain.Date{})
 	c.ok(c.st.WakeTarget(c.ctx, p.ID, tg.ID, day))
+	ctListedDue(c, p.ID, tg.ID, day)
 	if got := due(day.AddDays(-1)); len(got) != 0 {
 		c.Errorf("woken for %s, due the day before: %+v", day, got)
 	}
@@ -704,11 +727,13 @@ func ctWakeTarget(c *ct) {
 	if again := due(day); len(again) != 1 || again[0].DueKey != got[0].DueKey {
 		c.Errorf("woken for later, moved from %s: %+v", got[0].DueKey, again)
 	}
+	ctListedDue(c, p.ID, tg.ID, day)
 	c.ok(c.st.WakeTarget(c.ctx, p.ID, tg.ID, day.AddDays(-2))) // brought forward
 	earlier := due(day.AddDays(-2))
-	if len(earlier) != 1 || earlier[0].DueKey == got[0].DueKey {
+	if len(earlier) != 1 || earlier[0].DueKey == got[0].DueKey || earlier[0].Target.DueOn != day.AddDays(-2) {
 		c.Fatalf("woken for earlier: %+v", earlier)
 	}
+	ctListedDue(c, p.ID, tg.ID, day.AddDays(-2))
 	c.ok(c.st.RescheduleTarget(c.ctx, got[0], domain.Date{})) // read before the wake: moves nothing
 	if still := due(day); len(still) != 1 {
 		c.Errorf("a move read before the wake took the target out: %+v", still)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -99,11 +100,42 @@ func (s *Store) UpdateTarget(ctx context.Context, programmeID string, before, af
 	return nil
 }
 
-// ListTargets lists a programme's targets, oldest first.
+// ListTargets lists a programme's targets, oldest first, each with the
+// day it sits in the due index (DueOn) as the item read says.
 func (s *Store) ListTargets(ctx context.Context, programmeID string, p service.Page) ([]domain.Target, string, error) {
 	var out []domain.Target
-	next, err := s.listChildren(ctx, programmeID, prefixTarget, p, func(item Item) error { return appendDecoded(item, &out) })
+	next, err := s.listChildren(ctx, programmeID, prefixTarget, p, func(item Item) error {
+		if err := appendDecoded(item, &out); err != nil {
+			return err
+		}
+		out[len(out)-1].DueOn = dueOn(item)
+		return nil
+	})
 	return out, next, err
+}
+
+// dueOn is the day a target's item sits in the due index (targetKeys:
+// the day its GSI2SK starts with), zero when it is not there or its key
+// there is not one (only a bug or a hand-made item writes one; zero is
+// what lets nothing be skipped on it).
+func dueOn(item Item) domain.Date {
+	if !strings.HasPrefix(attrS(item["GSI2PK"]), dueIndex+"#") {
+		return domain.Date{}
+	}
+	return dueKeyDay(attrS(item["GSI2SK"]))
+}
+
+// dueKeyDay is the day of a key in the due index (dueKey), zero when k
+// is not one.
+func dueKeyDay(k string) domain.Date {
+	if _, _, ok := parseDueKey(k, false); !ok {
+		return domain.Date{}
+	}
+	day, err := domain.ParseDate(k[:strings.IndexByte(k, '#')])
+	if err != nil {
+		return domain.Date{}
+	}
+	return day
 }
 
 // DueTargets lists targets whose next check falls on or before today,
@@ -115,6 +147,7 @@ func (s *Store) DueTargets(ctx context.Context, shard int, today domain.Date, p 
 		if err := unmarshal(item, &t); err != nil {
 			return fmt.Errorf("decode due target: %w", err)
 		}
+		t.DueOn = dueKeyDay(dueKey)
 		due = append(due, service.DueTarget{ProgrammeID: programmeID, Target: t, DueKey: dueKey})
 		return nil
 	})

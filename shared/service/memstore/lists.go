@@ -227,9 +227,22 @@ func (s *Store) ListPeriodOutcomes(_ context.Context, programmeID, projectID str
 	return out, nil
 }
 
-// ListTargets implements service.TargetStore.
+// ListTargets implements service.TargetStore: each target with the day
+// it sits in the due index (DueOn, zero when not there), as the DynamoDB
+// store reads it from the item's index key.
 func (s *Store) ListTargets(_ context.Context, programmeID string, p service.Page) ([]domain.Target, string, error) {
-	return listOf[domain.Target](s, "ListTargets", programmeID, domain.EntityTarget, "", nil, p)
+	if err := s.enter("ListTargets"); err != nil {
+		return nil, "", err
+	}
+	defer s.mu.Unlock()
+	part := s.progs[programmeID]
+	out, next, err := page[domain.Target](programmeID+"/"+string(domain.EntityTarget), part.entries(domain.EntityTarget, ""), false, nil, p)
+	if part != nil {
+		for i := range out {
+			out[i].DueOn = part.targetDue[out[i].ID]
+		}
+	}
+	return out, next, err
 }
 
 // ListNotifications implements service.NotificationStore.

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fundtrack/fundtrack/shared/domain"
@@ -110,9 +111,10 @@ func (s *Store) DirtyProgrammes(_ context.Context, shard int, p service.Page) ([
 }
 
 // DueTargets lists one shard of the targets whose next check is on or
-// before today, by that day.
+// before today, by that day, each target with that day (DueOn) as the
+// DynamoDB store has it.
 func (s *Store) DueTargets(_ context.Context, shard int, today domain.Date, p service.Page) ([]service.DueTarget, string, error) {
-	return sharded[service.DueTarget](s, "DueTargets", shard, func(id string, part *partition) []entry {
+	due, next, err := sharded[service.DueTarget](s, "DueTargets", shard, func(id string, part *partition) []entry {
 		var out []entry
 		for tid, day := range part.targetDue {
 			k := indexKey(day.String(), id, tid)
@@ -124,6 +126,10 @@ func (s *Store) DueTargets(_ context.Context, shard int, today domain.Date, p se
 		}
 		return out
 	}, p)
+	for i := range due { // DueOn is not in the entry's JSON: its day is the key's
+		due[i].Target.DueOn, _ = domain.ParseDate(strings.SplitN(due[i].DueKey, "#", 2)[0])
+	}
+	return due, next, err
 }
 
 // RescheduleTarget moves a due target to next (out of the index when zero),
