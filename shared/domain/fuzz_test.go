@@ -149,6 +149,9 @@ var fzPersonal = []string{
 	// brackets, which close it wherever it is put (fix-guard6).
 	"ИНН 500100732259", "INN: 7707-083893-24", "ОГРНИП 304500116000157",
 	"500100732259 (ИНН)", "304500116000157 (OGRNIP)",
+	// A comma after the name before the number, and "no." after the name
+	// in brackets (fix-guard9).
+	"ИНН, 500100732259", "500100732259 (INN no.)",
 }
 
 var fzPersonalKinds = map[string]bool{
@@ -224,6 +227,11 @@ func FuzzCheckPersonalData(f *testing.F) {
 		// something else, or a word, kept (fix-guard6).
 		"500100732259 INN", "304500116000157 - ОГРНИП", "500100732259 INN 7707083893", "500100732259 innings",
 		"7707083893 (ИНН)", "500100732259 is the INN", "500100732259" + strings.Repeat(" is", 40) + " INN",
+		// After a comma or semicolon, with "no." after it, in small
+		// letters as a label; and the look-alikes kept (fix-guard9).
+		"500100732259, INN", "304500116000157; OGRNIP", "500100732259 INN no.", "inn: 500100732259",
+		"500100732259 (inn)", "Hub UPRN 720024500036; INN pending", "at the inn: 500100732259", "500100732259 (the inn)",
+		"500100732259," + strings.Repeat(" is", 40) + " INN", "inn" + strings.Repeat(" no", 40) + " 500100732259",
 	} {
 		f.Add("notes", s, uint16(len(s)), uint8(3))
 		f.Add("notes", s, uint16(0), uint8(0))

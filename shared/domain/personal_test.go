@@ -1606,8 +1606,9 @@ func TestCheckPersonalDataMangledPhonesAndEmails(t *testing.T) {
 // even when its digits happen to pass the checks; so do an
 // organisation's INN and OGRN, digits that fail the checks, a longer
 // code, and "Inn" and "tin" as words. The name may follow the number as
-// its label ("500100732259 (ИНН)": fix-guard6), but only as a label:
-// "500100732259 INN 7707083893" is a reference and an organisation's INN.
+// its label ("500100732259 (ИНН)": fix-guard6; "500100732259, INN":
+// fix-guard9), but only as a label: "500100732259 INN 7707083893" is a
+// reference and an organisation's INN.
 func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 	t.Parallel()
 	const inn, ogrnip = "a person's taxpayer number (a Russian INN of 12 digits", "a person's registration number (a Russian OGRNIP of 15 digits"
@@ -1654,6 +1655,29 @@ func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 		{"304500116000157 (ОГРН ИП)", ogrnip},
 		{"304500116000157 - ogrn", ogrnip},
 		{"INN 304500116000157 (ОГРНИП)", ogrnip},
+		// fix-guard9: the name after a comma or semicolon, as an
+		// apposition; "no." or "№" after it; "inn" and "tin" in small
+		// letters as a label (a colon, "no." or "#" before the number, or
+		// brackets after it); a comma after a cue before the number.
+		{"500100732259, INN", inn},
+		{"Sole trader 500100732259, INN, paid in roubles", inn},
+		{"500100732259; ИНН.", inn},
+		{"500100732259, TIN", inn},
+		{"500100732259, taxpayer", inn},
+		{"304500116000157, OGRNIP", ogrnip},
+		{"304500116000157, ОГРН ИП", ogrnip},
+		{"304500116000157; (OGRNIP)", ogrnip},
+		{"500100732259 (INN no.)", inn},
+		{"500100732259 INN number", inn},
+		{"500100732259 (ИНН №)", inn},
+		{"500100732259 (inn)", inn},
+		{"inn: 500100732259", inn},
+		{"inn no. 500100732259", inn},
+		{"tin # 500100732259", inn},
+		{"INN, 500100732259", inn},
+		{"ИНН, 500100732259", inn},
+		{"INN:\u00a0500100732259.", inn},
+		{"500100732259 \u2013 INN", inn},
 	} {
 		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
 	}
@@ -1671,7 +1695,7 @@ func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 		"taxpayers 500100732259", "INN 12 people, 500100732259 refs",
 		// A cue after the number that is no label of it (fix-guard6): a
 		// word, not the cue, or the cue in other letters; the cue starting
-		// the next number's label or something else, or after a comma; the
+		// the next number's label or something else, after a comma too; the
 		// cue of the other number; an organisation's INN and OGRN, digits
 		// that fail the check, or a longer code, with the cue after.
 		"500100732259 innings", "500100732259 Inn", "500100732259 at the Premier Inn", "500100732259 tin",
@@ -1681,6 +1705,13 @@ func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 		"500100732258 (ИНН)", "304500116000158 (OGRNIP)", "500100732259-01 (ИНН)", "5001 0073 2259 11 (ИНН)",
 		// The price: the name nowhere near the number.
 		"500100732259 for the supplier whose INN we hold",
+		// fix-guard9: after a comma or semicolon the cue must still end
+		// its clause; "no" that starts a phrase is no number word; "inn"
+		// and "Inn" as words, not labels.
+		"Hub UPRN 720024500036; INN pending from the landlord.", "Hub UPRN 720024500036, INN to follow.",
+		"500100732259 INN no longer needed", "500100732259 inn", "the inn 500100732259", "500100732259, Inn",
+		"Premier Inn: 500100732259 booking", "stayed at the inn. 500100732259 is the booking",
+		"UPRN 100023336909; ИНН 7707083893", "500100732258, INN", "7707083893, ИНН", "inn: 7707083893",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
