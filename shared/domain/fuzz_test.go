@@ -232,6 +232,10 @@ func FuzzCheckPersonalData(f *testing.F) {
 		"500100732259, INN", "304500116000157; OGRNIP", "500100732259 INN no.", "inn: 500100732259",
 		"500100732259 (inn)", "Hub UPRN 720024500036; INN pending", "at the inn: 500100732259", "500100732259 (the inn)",
 		"500100732259," + strings.Repeat(" is", 40) + " INN", "inn" + strings.Repeat(" no", 40) + " 500100732259",
+		// A full name after a person-only cue before a company or road
+		// word, and a place, charity or known employer so named (fix-guard9).
+		"Patient John Smith Ltd", "SU: Asha Patel & Sons", "Pt: John Smith Street", "Patient Mary Seacole Ward",
+		"SU: Mary Seacole Court residents", "SU: John Lewis Ltd", "Client John Smith Ltd",
 	} {
 		f.Add("notes", s, uint16(len(s)), uint8(3))
 		f.Add("notes", s, uint16(0), uint8(0))

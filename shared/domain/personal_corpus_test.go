@@ -86,8 +86,14 @@ var corpusKinds = map[string]string{
 // rate on notes holding personal data in the forms people type (every one
 // must be found, as the right kind) and its false-alarm rate on clean notes
 // full of amounts, dates, years, reference and organisation numbers (none
-// may be refused). Run with -v to see the rates. Last measured: caught 433
-// of 433 notes with personal data, false alarms 0 of 551 clean notes (427
+// may be refused). Run with -v to see the rates. Last measured: caught 438
+// of 438 notes with personal data, false alarms 0 of 558 clean notes (433
+// of 433 and 0 of 551 before fix-guard9's forenames and surnames in full
+// after "patient", "Pt", "SU", "service user", "claimant" and "jobseeker"
+// before a company or road word were added, with wards, houses, housing
+// schemes, charities and known employers so named and the cues that can
+// name an organisation, both sides: the guard before it caught 0 of the
+// 5; 427
 // of 427 and 0 of 545 before fix-guard9's INNs and OGRNIPs with their name
 // after a comma or semicolon or with "no." after it, "inn" in small
 // letters as a label, and a comma after the name before the number were
@@ -132,8 +138,8 @@ func TestPersonalDataCorpus(t *testing.T) {
 	t.Parallel()
 	positive := readCorpus(t, "testdata/personal/personal.txt", true)
 	clean := readCorpus(t, "testdata/personal/clean.txt", false)
-	if len(positive) < 433 || len(clean) < 551 {
-		t.Fatalf("corpus too small: %d with personal data (want 433+), %d clean (want 551+)", len(positive), len(clean))
+	if len(positive) < 438 || len(clean) < 558 {
+		t.Fatalf("corpus too small: %d with personal data (want 438+), %d clean (want 558+)", len(positive), len(clean))
 	}
 
 	hits, rightKind := 0, 0

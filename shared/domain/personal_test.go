@@ -941,6 +941,58 @@ func TestCheckPersonalDataPersonOnlyCueBindsInitials(t *testing.T) {
 	}
 }
 
+// TestCheckPersonalDataPersonOnlyCueBindsFullName: a forename and surname
+// in full after a cue that only ever names a person ("Pt", "patient",
+// "SU", "service user", "claimant", "jobseeker") are that person's before
+// a company word or a road's last word too (fix-guard9: "Patient John
+// Smith Ltd" passed, "Ltd" read as an employer named after him). A ward,
+// a house, a housing scheme ("Court") or a charity named in full after
+// someone keeps its reading, as does a known employer's name, and the
+// cues that can name an organisation keep the employer's reading of a
+// company word.
+func TestCheckPersonalDataPersonOnlyCueBindsFullName(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{
+		"Patient John Smith Ltd",
+		"Pt: John Smith Ltd contract ended",
+		"patient john smith ltd",
+		"Patient: Asha Patel & Sons",
+		"Patient Asha Patel Solicitors",
+		"patients John Smith and Co",
+		"SU: John Smith Ltd started work",
+		"Service user Mary Jones CiC volunteer role ended",
+		"claimant John Smith Ltd",
+		"Jobseeker - Asha Patel Transport, seen at the jobcentre",
+		"Patient John Smith Street address on file",
+		"SU: Asha Patel Road, referred by the CMHT",
+		"claimant Mary Jones Avenue",
+	} {
+		var e *domain.Error
+		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || !strings.HasPrefix(e.Fields["notes"], "appears to contain a person's name") {
+			t.Errorf("CheckPersonalData(%q) = %v, want notes: a person's name", text, err)
+		}
+	}
+	for _, text := range []string{
+		"Patient Mary Seacole Ward volunteers met the team.", // a ward named after someone
+		"SU Mary Seacole House residents",                    // a house
+		"SU: Mary Seacole Court residents",                   // a housing scheme
+		"Patient Florence Nightingale Foundation grant",      // a charity
+		"Patient John Lewis Ltd",                             // a known employer
+		"SU: John Lewis Ltd offered two jobs this quarter.",
+		"Jobseekers: Ted Baker Ltd took three on a work trial.",
+		"Patient transport: John Smith Ltd",      // the name is not after the cue
+		"Client John Smith Ltd took two interns", // the cues that can name an organisation
+		"Customer John Smith Transport took a jobseeker",
+		"Candidate Asha Patel Solicitors won the contract",
+		"Worked PT John Smith Ltd evenings", // part-time, in capitals
+		"Patient Experience Team Ltd",       // no forename
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}
+
 // TestCheckPersonalDataLowerCaseAndUnlisted holds the forms the guard
 // missed at stop 34: a house number and street typed in lower case whose
 // street type is an everyday word too (close, drive, way, terrace, hill,
