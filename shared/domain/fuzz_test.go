@@ -236,6 +236,10 @@ func FuzzCheckPersonalData(f *testing.F) {
 		// word, and a place, charity or known employer so named (fix-guard9).
 		"Patient John Smith Ltd", "SU: Asha Patel & Sons", "Pt: John Smith Street", "Patient Mary Seacole Ward",
 		"SU: Mary Seacole Court residents", "SU: John Lewis Ltd", "Client John Smith Ltd",
+		// Brackets between the name and the number, "IP" after the name,
+		// and full-width colons (fix-guard9).
+		"ИНН (500100732259)", "ИНН (ИП) 500100732259", "500100732259 (ИНН ИП)", "(INN 7707083893) 500100732259",
+		"INN\uff1a500100732259", "DOB\uff1a01/02/1980", "ratio 3\uff1a1\uff1b 09\ufe1330", strings.Repeat("(", 40) + "500100732259",
 	} {
 		f.Add("notes", s, uint16(len(s)), uint8(3))
 		f.Add("notes", s, uint16(0), uint8(0))

@@ -693,15 +693,16 @@ func russianPersonalNumber(norm string, gs []digitGroup) string {
 // 500100732259", "inn no. 500100732259"; fix-guard9), "ИНН" or
 // "taxpayer"; "ogrn" after "OGRNIP", "ОГРНИП", "OGRN" or "ОГРН", in any
 // case; with "no", "number", "num", "nr", "ID", "identification", "№",
-// "#" and marks (":", ".", "-", "=", and a comma: "INN, 500100732259",
-// fix-guard9) or not between, and "IP" ("ИП", an entrepreneur's: "ОГРН
-// ИП"). "-" when none is there. A cue in small letters after an article
+// "#" and marks (":", ".", "-", "=", and a comma or brackets: "INN,
+// 500100732259", "ИНН (500100732259)", "Taxpayer Identification Number
+// (TIN) 500100732259"; fix-guard9) or not between, and "IP" ("ИП", an
+// entrepreneur's: "ОГРН ИП", "ИНН (ИП)"). "-" when none is there. A cue in small letters after an article
 // is the word ("at the inn: 500100732259 was the booking").
 func russianCueBefore(norm string, i int) string {
 	labelled := false // a mark or word that makes a cue in small letters a label
 	for n := 0; n < 4; n++ {
 		for {
-			if i > 0 && strings.IndexByte(" :.#-=,", norm[i-1]) >= 0 {
+			if i > 0 && strings.IndexByte(" :.#-=,()", norm[i-1]) >= 0 {
 				labelled = labelled || strings.IndexByte(":#=", norm[i-1]) >= 0
 				i--
 			} else if strings.HasSuffix(norm[:i], "№") {
@@ -738,9 +739,9 @@ func russianCueBefore(norm string, i int) string {
 // russianCueAfter is the cue written after a Russian number that ends at
 // end, as a label is (fix-guard6): "inn" or "ogrn" for the words
 // russianCueBefore reads ("INN" and "TIN" in capitals, or in small letters
-// in brackets of their own: "500100732259 (inn)", not "(the inn)"), "IP" (ИП) after an OGRN cue or not,
-// and "no.", "number", "#" or "№" after it or not ("500100732259 (INN
-// no.)"; fix-guard9), or "-". Read as a date of birth's label after it is
+// in brackets of their own: "500100732259 (inn)", not "(the inn)"), "IP"
+// (ИП) after it or not ("(ИНН ИП)"), and "no.", "number", "#" or "№"
+// after it or not ("500100732259 (INN no.)"; fix-guard9), or "-". Read as a date of birth's label after it is
 // (dateBeforeLabel): labelBefore reads back from the cue to the number
 // over spaces, at most two of "( [ - : =" and at most three small words
 // ("500100732259 (ИНН)", "500100732259 INN", "304500116000157 -
@@ -772,12 +773,12 @@ func russianCueAfter(norm string, end int) string {
 			cue = "inn"
 		case "ogrnip", "огрнип", "ogrn", "огрн":
 			cue = "ogrn"
-			if ip, k := wordAfter(norm, e); ip == "ip" || ip == "ип" {
-				e = k
-			}
 		}
 		if cue == "" {
 			continue // a small word between, or none: labelBefore says
+		}
+		if ip, k := wordAfter(norm, e); ip == "ip" || ip == "ип" {
+			e = k // an entrepreneur's: "(ОГРН ИП)", "(ИНН ИП)"
 		}
 		e = russianNumberWordAfter(norm, e)
 		at, bracket := labelBefore(norm, s, false)

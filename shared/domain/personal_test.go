@@ -993,6 +993,29 @@ func TestCheckPersonalDataPersonOnlyCueBindsFullName(t *testing.T) {
 	}
 }
 
+// TestCheckPersonalDataFullWidthColon: the full-width and small colons
+// and semicolons a CJK keyboard types read as ASCII's (fix-guard9), so a
+// cue's colon typed so is no disguise ("DOB：01/02/1980" passed), and a
+// ratio so typed stays a ratio.
+func TestCheckPersonalDataFullWidthColon(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ text, kind string }{
+		{"DOB\uff1a01/02/1980", "a date of birth"},
+		{"Patient\uff1aJohn Smith", "a person's name"},
+		{"Client\ufe55J. Smith", "a person's name"},
+		{"Postcode\uff1aLS1 4AP", "a home address"},
+		{"INN\uff1a500100732259", "a person's taxpayer number"},
+		{"500100732259\uff1b INN", "a person's taxpayer number"},
+	} {
+		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
+	}
+	for _, text := range []string{"Staff ratio 3\uff1a1 on the ward\uff1b review due", "Timetable 09\uff1a30\ufe1310\uff1a30"} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}
+
 // TestCheckPersonalDataLowerCaseAndUnlisted holds the forms the guard
 // missed at stop 34: a house number and street typed in lower case whose
 // street type is an everyday word too (close, drive, way, terrace, hill,
@@ -1730,6 +1753,14 @@ func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 		{"ИНН, 500100732259", inn},
 		{"INN:\u00a0500100732259.", inn},
 		{"500100732259 \u2013 INN", inn},
+		// fix-guard9: a full-width colon; the number or a gloss of the cue
+		// in brackets; "IP" after an INN label.
+		{"INN\uff1a500100732259", inn},
+		{"ИНН (500100732259)", inn},
+		{"OGRNIP (304500116000157)", ogrnip},
+		{"Taxpayer Identification Number (TIN) 500100732259", inn},
+		{"ИНН (ИП) 500100732259", inn},
+		{"500100732259 (ИНН ИП)", inn},
 	} {
 		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
 	}
@@ -1764,6 +1795,8 @@ func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 		"500100732259 INN no longer needed", "500100732259 inn", "the inn 500100732259", "500100732259, Inn",
 		"Premier Inn: 500100732259 booking", "stayed at the inn. 500100732259 is the booking",
 		"UPRN 100023336909; ИНН 7707083893", "500100732258, INN", "7707083893, ИНН", "inn: 7707083893",
+		"Supplier Sberbank (INN 7707083893) 500100732259 barcode", "Booked (Premier Inn) 500100732259",
+		"UPRN (100023336909)", "ИНН (7707083893)", "500100732259 (ИНН ИП Иванова)",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
