@@ -149,6 +149,9 @@ var fzPersonal = []string{
 	// brackets, which close it wherever it is put (fix-guard6).
 	"ИНН 500100732259", "INN: 7707-083893-24", "ОГРНИП 304500116000157",
 	"500100732259 (ИНН)", "304500116000157 (OGRNIP)",
+	// A comma after the name before the number, and "no." after the name
+	// in brackets (fix-guard9).
+	"ИНН, 500100732259", "500100732259 (INN no.)",
 }
 
 var fzPersonalKinds = map[string]bool{
@@ -224,6 +227,19 @@ func FuzzCheckPersonalData(f *testing.F) {
 		// something else, or a word, kept (fix-guard6).
 		"500100732259 INN", "304500116000157 - ОГРНИП", "500100732259 INN 7707083893", "500100732259 innings",
 		"7707083893 (ИНН)", "500100732259 is the INN", "500100732259" + strings.Repeat(" is", 40) + " INN",
+		// After a comma or semicolon, with "no." after it, in small
+		// letters as a label; and the look-alikes kept (fix-guard9).
+		"500100732259, INN", "304500116000157; OGRNIP", "500100732259 INN no.", "inn: 500100732259",
+		"500100732259 (inn)", "Hub UPRN 720024500036; INN pending", "at the inn: 500100732259", "500100732259 (the inn)",
+		"500100732259," + strings.Repeat(" is", 40) + " INN", "inn" + strings.Repeat(" no", 40) + " 500100732259",
+		// A full name after a person-only cue before a company or road
+		// word, and a place, charity or known employer so named (fix-guard9).
+		"Patient John Smith Ltd", "SU: Asha Patel & Sons", "Pt: John Smith Street", "Patient Mary Seacole Ward",
+		"SU: Mary Seacole Court residents", "SU: John Lewis Ltd", "Client John Smith Ltd",
+		// Brackets between the name and the number, "IP" after the name,
+		// and full-width colons (fix-guard9).
+		"ИНН (500100732259)", "ИНН (ИП) 500100732259", "500100732259 (ИНН ИП)", "(INN 7707083893) 500100732259",
+		"INN\uff1a500100732259", "DOB\uff1a01/02/1980", "ratio 3\uff1a1\uff1b 09\ufe1330", strings.Repeat("(", 40) + "500100732259",
 	} {
 		f.Add("notes", s, uint16(len(s)), uint8(3))
 		f.Add("notes", s, uint16(0), uint8(0))

@@ -279,8 +279,8 @@ func lazyRegexp(pattern string) func() *regexp.Regexp {
 // below need only know ASCII: every decimal digit (full-width ０-９, Arabic-
 // Indic, …) to 0-9, every kind of space to a space, dashes and minus signs
 // to "-", middle dots (943·476·5919) to ".", full-width and ideographic
-// stops, commas, underscores, slashes, brackets, plus and @ to their ASCII
-// forms. Brackets go by Unicode general category rather than a list, so that
+// stops, commas, colons and semicolons (fix-guard9: "INN：500100732259"),
+// underscores, slashes, brackets, plus and @ to their ASCII forms. Brackets go by Unicode general category rather than a list, so that
 // every bracket a keyboard or IME offers reads as one: the full-width and
 // small parentheses and braces and the angle brackets keep their ASCII shape
 // (＜at＞ and 〈at〉 read as <at>), and every other opening (Ps) or closing
@@ -313,6 +313,10 @@ func normaliseForGuard(text string) string {
 			b.WriteByte('.')
 		case r == 0xFF0C || r == 0xFE50 || r == 0x3001:
 			b.WriteByte(',')
+		case r == 0xFF1A || r == 0xFE55 || r == 0xFE13:
+			b.WriteByte(':')
+		case r == 0xFF1B || r == 0xFE54 || r == 0xFE14:
+			b.WriteByte(';')
 		case r == 0xFF3F:
 			b.WriteByte('_')
 		case r == 0xFF0F || r == 0x2215 || r == 0x2044:

@@ -86,8 +86,24 @@ var corpusKinds = map[string]string{
 // rate on notes holding personal data in the forms people type (every one
 // must be found, as the right kind) and its false-alarm rate on clean notes
 // full of amounts, dates, years, reference and organisation numbers (none
-// may be refused). Run with -v to see the rates. Last measured: caught 427
-// of 427 notes with personal data, false alarms 0 of 545 clean notes (423
+// may be refused). Run with -v to see the rates. Last measured: caught 443
+// of 443 notes with personal data, false alarms 0 of 562 clean notes (438
+// of 438 and 0 of 558 before fix-guard9's INNs in brackets after their
+// name or with "IP" after it and cues' full-width colons were added, with
+// an organisation's INN in brackets before a reference, "Inn" in brackets
+// and a ratio and a timetable typed with full-width colons, both sides:
+// the guard before it caught 0 of the 5; 433
+// of 433 and 0 of 551 before fix-guard9's forenames and surnames in full
+// after "patient", "Pt", "SU", "service user", "claimant" and "jobseeker"
+// before a company or road word were added, with wards, houses, housing
+// schemes, charities and known employers so named and the cues that can
+// name an organisation, both sides: the guard before it caught 0 of the
+// 5; 427
+// of 427 and 0 of 545 before fix-guard9's INNs and OGRNIPs with their name
+// after a comma or semicolon or with "no." after it, "inn" in small
+// letters as a label, and a comma after the name before the number were
+// added, with a cue after a comma that ends no clause and "inn" as a word,
+// both sides: the guard before it caught 0 of the 6; 423
 // of 423 and 0 of 539 before fix-guard8's initials and surnames after
 // "SU", "service user", "claimant" and "jobseeker" before a company or
 // place word were added, with the cues that can name an organisation
@@ -127,8 +143,8 @@ func TestPersonalDataCorpus(t *testing.T) {
 	t.Parallel()
 	positive := readCorpus(t, "testdata/personal/personal.txt", true)
 	clean := readCorpus(t, "testdata/personal/clean.txt", false)
-	if len(positive) < 427 || len(clean) < 545 {
-		t.Fatalf("corpus too small: %d with personal data (want 427+), %d clean (want 545+)", len(positive), len(clean))
+	if len(positive) < 443 || len(clean) < 562 {
+		t.Fatalf("corpus too small: %d with personal data (want 443+), %d clean (want 562+)", len(positive), len(clean))
 	}
 
 	hits, rightKind := 0, 0

@@ -424,6 +424,10 @@ var orgEndWords = map[string]bool{"Trust": true, "Trusts": true, "Foundation": t
 // no employer is called a patient or a claimant, and a place named after
 // someone is named in full ("Patient Mary Seacole Ward" passes). Only a
 // known employer's name passes after them, being one whatever follows it.
+// A forename and surname in full after them are that person's before a
+// company word or a road's last word too ("Patient John Smith Ltd", "SU:
+// Asha Patel Road"; fix-guard9), but not before a ward's, a building's or
+// a charity's (companyOrRoadAfter).
 //
 // The sector's other words for the person are cues too (third security
 // audit, W1): "SU" (service user; not "Su", a forename), "customer" and
@@ -511,7 +515,22 @@ func cuedName(norm, w string, start, end int) bool {
 		return true
 	}
 	e := forenameSurname(norm, i, !compound)
-	return e > 0 && !namesBusiness(norm, i, e)
+	if e <= 0 {
+		return false
+	}
+	// A forename and surname in full after a cue that only ever names a
+	// person are that person's before a company or road word too
+	// ("Patient John Smith Ltd", "SU: Asha Patel & Sons", "claimant John
+	// Smith Street address"; fix-guard9): no firm is a patient or a
+	// claimant, and a road named after someone in full is no place a
+	// patient is. A ward, a house or a charity is named in full after
+	// someone ("Patient Mary Seacole Ward", "SU Mary Seacole House
+	// residents", "Joseph Rowntree Foundation"), so such a word keeps its
+	// reading; so does a known employer's name ("SU: John Lewis Ltd").
+	if personOnlyCue(w) && companyOrRoadAfter(norm, e) && !namesKnownEmployer(norm, i, e) {
+		return true
+	}
+	return !namesBusiness(norm, i, e)
 }
 
 // personOnlyCue reports whether the cue w names someone who is always a
@@ -994,6 +1013,29 @@ func namesKnownEmployer(norm string, start, end int) bool {
 // legal form ("Ltd", "CiC"), a trade ("Sons"), a trust's last word
 // ("Foundation") or a place's ("Ward", "Street"); see namesBusiness.
 func businessWordAfter(norm string, end int) bool {
+	w, word := nameEndWord(norm, end)
+	return legalForms[w] || tradeWords[word] || orgEndWords[word] || placeWords[word]
+}
+
+// companyOrRoadAfter reports whether a company or road word follows a
+// name that ends at end, as businessWordAfter reads it: a legal form
+// ("Ltd", "CiC"), a trade ("Sons", "Transport") or a road's last word
+// (roadWords: "Street", "Road"), not a building's, a ward's or a
+// charity's ("House", "Ward", "Court", "Foundation"; fix-guard9).
+func companyOrRoadAfter(norm string, end int) bool {
+	w, word := nameEndWord(norm, end)
+	return legalForms[w] || tradeWords[word] || roadWords[word]
+}
+
+// roadWords, capitalised, end a road's name: of placeWords, those that
+// name no building, ward or housing scheme ("Mary Seacole Court" and
+// "… Gardens" are sheltered housing, "… Place" and "… Square" buildings).
+var roadWords = wordSet("Street Road Avenue Lane Way Terrace Crescent STREET ROAD")
+
+// nameEndWord is the word after a name that ends at end, past spaces, "&",
+// "+" and one "and", lower-cased and as written ("" when there is none
+// or it is part of a compound or code), for businessWordAfter.
+func nameEndWord(norm string, end int) (lower, word string) {
 	i := end
 	for n := 0; n < 2; n++ {
 		for i < len(norm) && (norm[i] == ' ' || norm[i] == '&' || norm[i] == '+') {
@@ -1001,16 +1043,15 @@ func businessWordAfter(norm string, end int) bool {
 		}
 		w, e := wordAfter(norm, i)
 		if w == "" || e < len(norm) && (norm[e] == '-' || norm[e] == '_' || isDigit(norm[e])) {
-			return false // "co-worker"; "Co0000", a code, is no word "Co" (FuzzCheckPersonalData/2de97e98db0fab88)
+			return "", "" // "co-worker"; "Co0000", a code, is no word "Co" (FuzzCheckPersonalData/2de97e98db0fab88)
 		}
 		if w == "and" && n == 0 {
 			i = e
 			continue
 		}
-		word := norm[i:e]
-		return legalForms[w] || tradeWords[word] || orgEndWords[word] || placeWords[word]
+		return w, norm[i:e]
 	}
-	return false
+	return "", ""
 }
 
 // knownEmployers, lower-cased with single spaces, are large UK employers

@@ -688,17 +688,25 @@ func russianPersonalNumber(norm string, gs []digitGroup) string {
 
 // russianCueBefore is the cue that ends just before i, a Russian number's
 // start: "inn" after "INN" or "TIN" (in capitals: "Premier Inn", "tin"
-// are words), "ИНН" or "taxpayer"; "ogrn" after "OGRNIP", "ОГРНИП",
-// "OGRN" or "ОГРН", in any case; with "no", "number", "num", "nr", "ID",
-// "identification", "№", "#" and marks (":", ".", "-", "=") or not
-// between, and "IP" ("ИП", an entrepreneur's: "ОГРН ИП"). "-" when none
-// is there.
+// are words; in small letters only as a label, with a colon, "#", "№",
+// "=" or "no", "number", "ID" and the like before the number: "inn:
+// 500100732259", "inn no. 500100732259"; fix-guard9), "ИНН" or
+// "taxpayer"; "ogrn" after "OGRNIP", "ОГРНИП", "OGRN" or "ОГРН", in any
+// case; with "no", "number", "num", "nr", "ID", "identification", "№",
+// "#" and marks (":", ".", "-", "=", and a comma or brackets: "INN,
+// 500100732259", "ИНН (500100732259)", "Taxpayer Identification Number
+// (TIN) 500100732259"; fix-guard9) or not between, and "IP" ("ИП", an
+// entrepreneur's: "ОГРН ИП", "ИНН (ИП)"). "-" when none is there. A cue in small letters after an article
+// is the word ("at the inn: 500100732259 was the booking").
 func russianCueBefore(norm string, i int) string {
+	labelled := false // a mark or word that makes a cue in small letters a label
 	for n := 0; n < 4; n++ {
 		for {
-			if i > 0 && strings.IndexByte(" :.#-=", norm[i-1]) >= 0 {
+			if i > 0 && strings.IndexByte(" :.#-=,()", norm[i-1]) >= 0 {
+				labelled = labelled || strings.IndexByte(":#=", norm[i-1]) >= 0
 				i--
 			} else if strings.HasSuffix(norm[:i], "№") {
+				labelled = true
 				i -= len("№")
 			} else {
 				break
@@ -707,15 +715,19 @@ func russianCueBefore(norm string, i int) string {
 		w, k := wordBeforeAt(norm, i)
 		switch w {
 		case "inn", "tin":
-			if strings.TrimRight(norm[k:i], " ") == strings.ToUpper(w) {
-				return "inn"
+			if cue := strings.TrimRight(norm[k:i], " "); cue == strings.ToUpper(w) ||
+				labelled && cue == w && !articles[wordBefore(norm, k)] {
+				return "inn" // not "at the inn: 500100732259 was the booking"
 			}
 			return "-"
 		case "инн", "taxpayer":
 			return "inn"
 		case "ogrnip", "огрнип", "ogrn", "огрн":
 			return "ogrn"
-		case "no", "number", "num", "nr", "id", "identification", "ip", "ип":
+		case "no", "number", "num", "nr", "id", "identification":
+			labelled = true
+			i = k
+		case "ip", "ип":
 			i = k
 		default:
 			return "-"
@@ -726,16 +738,20 @@ func russianCueBefore(norm string, i int) string {
 
 // russianCueAfter is the cue written after a Russian number that ends at
 // end, as a label is (fix-guard6): "inn" or "ogrn" for the words
-// russianCueBefore reads ("INN" and "TIN" in capitals only), "IP" (ИП)
-// after an OGRN cue or not, or "-". Read as a date of birth's label after
-// it is (dateBeforeLabel): labelBefore reads back from the cue to the
-// number over spaces, at most two of "( [ - : =" and at most three small
-// words ("500100732259 (ИНН)", "500100732259 INN", "304500116000157 -
-// OGRNIP", "500100732259 is her INN"), and the cue must end its clause
-// (labelEnds). So a cue that starts the next number's label or anything
-// else is none ("100023336909 INN 7707083893", "100023336909 (INN
-// 7707083893)", "100023336909 INN pending"), nor one after a comma
-// ("UPRN 100023336909, INN …"), nor "innings" or "Inn".
+// russianCueBefore reads ("INN" and "TIN" in capitals, or in small letters
+// in brackets of their own: "500100732259 (inn)", not "(the inn)"), "IP"
+// (ИП) after it or not ("(ИНН ИП)"), and "no.", "number", "#" or "№"
+// after it or not ("500100732259 (INN no.)"; fix-guard9), or "-". Read as a date of birth's label after it is
+// (dateBeforeLabel): labelBefore reads back from the cue to the number
+// over spaces, at most two of "( [ - : =" and at most three small words
+// ("500100732259 (ИНН)", "500100732259 INN", "304500116000157 -
+// OGRNIP", "500100732259 is her INN"), and a comma or semicolon may part
+// them as it parts an apposition ("500100732259, INN", "304500116000157;
+// OGRNIP"; fix-guard9); the cue must end its clause (labelEnds). So a cue
+// that starts the next number's label or anything else is none
+// ("100023336909 INN 7707083893", "100023336909 (INN 7707083893)",
+// "UPRN 100023336909, INN 7707083893", "100023336909 INN pending"), nor
+// "innings" or "Inn".
 func russianCueAfter(norm string, end int) string {
 	i := end
 	// Three small words and the cue, "client's" two words here.
@@ -745,27 +761,70 @@ func russianCueAfter(norm string, end int) string {
 			return "-"
 		}
 		i = e
-		cue := ""
+		cue, small := "", false
 		switch w := strings.ToLower(norm[s:e]); w {
 		case "inn", "tin":
 			if norm[s:e] == strings.ToUpper(w) {
 				cue = "inn"
+			} else if norm[s:e] == w {
+				cue, small = "inn", true
 			}
 		case "инн", "taxpayer":
 			cue = "inn"
 		case "ogrnip", "огрнип", "ogrn", "огрн":
 			cue = "ogrn"
-			if ip, k := wordAfter(norm, e); ip == "ip" || ip == "ип" {
-				e = k
-			}
 		}
 		if cue == "" {
 			continue // a small word between, or none: labelBefore says
 		}
-		if at, bracket := labelBefore(norm, s, false); at != end || !labelEnds(norm, e, bracket) {
+		if ip, k := wordAfter(norm, e); ip == "ip" || ip == "ип" {
+			e = k // an entrepreneur's: "(ОГРН ИП)", "(ИНН ИП)"
+		}
+		e = russianNumberWordAfter(norm, e)
+		at, bracket := labelBefore(norm, s, false)
+		// In small letters only in brackets of its own: "500100732259
+		// (the inn)" is a booking at one.
+		if small && (!bracket || wordBefore(norm, s) != "") {
+			return "-"
+		}
+		if at != end && !apposition(norm, end, at) || !labelEnds(norm, e, bracket) {
 			return "-"
 		}
 		return cue
 	}
 	return "-"
 }
+
+// russianNumberWordAfter is where "no", "number", "num", "nr", "#" or "№"
+// after a cue that ends at i ends ("INN no.", "ИНН №"), or i when none
+// follows: a label may name the number so.
+func russianNumberWordAfter(norm string, i int) int {
+	j := i
+	for j < len(norm) && norm[j] == ' ' {
+		j++
+	}
+	if strings.HasPrefix(norm[j:], "№") {
+		return j + len("№")
+	}
+	if j < len(norm) && norm[j] == '#' {
+		return j + 1
+	}
+	if w, k := wordAfter(norm, i); w == "no" || w == "number" || w == "num" || w == "nr" {
+		return k
+	}
+	return i
+}
+
+// apposition reports whether only spaces and one comma or semicolon stand
+// between a number that ends at end and its label's marks and words,
+// which start at at: "500100732259, INN", "304500116000157; (OGRNIP)".
+func apposition(norm string, end, at int) bool {
+	for end < len(norm) && norm[end] == ' ' {
+		end++
+	}
+	return end < len(norm) && (norm[end] == ',' || norm[end] == ';') && at == end+1
+}
+
+// articles, lower-cased, before a word make it a noun, not a label: "the
+// inn".
+var articles = wordSet("a an the this that our their its")

@@ -941,6 +941,81 @@ func TestCheckPersonalDataPersonOnlyCueBindsInitials(t *testing.T) {
 	}
 }
 
+// TestCheckPersonalDataPersonOnlyCueBindsFullName: a forename and surname
+// in full after a cue that only ever names a person ("Pt", "patient",
+// "SU", "service user", "claimant", "jobseeker") are that person's before
+// a company word or a road's last word too (fix-guard9: "Patient John
+// Smith Ltd" passed, "Ltd" read as an employer named after him). A ward,
+// a house, a housing scheme ("Court") or a charity named in full after
+// someone keeps its reading, as does a known employer's name, and the
+// cues that can name an organisation keep the employer's reading of a
+// company word.
+func TestCheckPersonalDataPersonOnlyCueBindsFullName(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{
+		"Patient John Smith Ltd",
+		"Pt: John Smith Ltd contract ended",
+		"patient john smith ltd",
+		"Patient: Asha Patel & Sons",
+		"Patient Asha Patel Solicitors",
+		"patients John Smith and Co",
+		"SU: John Smith Ltd started work",
+		"Service user Mary Jones CiC volunteer role ended",
+		"claimant John Smith Ltd",
+		"Jobseeker - Asha Patel Transport, seen at the jobcentre",
+		"Patient John Smith Street address on file",
+		"SU: Asha Patel Road, referred by the CMHT",
+		"claimant Mary Jones Avenue",
+	} {
+		var e *domain.Error
+		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || !strings.HasPrefix(e.Fields["notes"], "appears to contain a person's name") {
+			t.Errorf("CheckPersonalData(%q) = %v, want notes: a person's name", text, err)
+		}
+	}
+	for _, text := range []string{
+		"Patient Mary Seacole Ward volunteers met the team.", // a ward named after someone
+		"SU Mary Seacole House residents",                    // a house
+		"SU: Mary Seacole Court residents",                   // a housing scheme
+		"Patient Florence Nightingale Foundation grant",      // a charity
+		"Patient John Lewis Ltd",                             // a known employer
+		"SU: John Lewis Ltd offered two jobs this quarter.",
+		"Jobseekers: Ted Baker Ltd took three on a work trial.",
+		"Patient transport: John Smith Ltd",      // the name is not after the cue
+		"Client John Smith Ltd took two interns", // the cues that can name an organisation
+		"Customer John Smith Transport took a jobseeker",
+		"Candidate Asha Patel Solicitors won the contract",
+		"Worked PT John Smith Ltd evenings", // part-time, in capitals
+		"Patient Experience Team Ltd",       // no forename
+	} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}
+
+// TestCheckPersonalDataFullWidthColon: the full-width and small colons
+// and semicolons a CJK keyboard types read as ASCII's (fix-guard9), so a
+// cue's colon typed so is no disguise ("DOB：01/02/1980" passed), and a
+// ratio so typed stays a ratio.
+func TestCheckPersonalDataFullWidthColon(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ text, kind string }{
+		{"DOB\uff1a01/02/1980", "a date of birth"},
+		{"Patient\uff1aJohn Smith", "a person's name"},
+		{"Client\ufe55J. Smith", "a person's name"},
+		{"Postcode\uff1aLS1 4AP", "a home address"},
+		{"INN\uff1a500100732259", "a person's taxpayer number"},
+		{"500100732259\uff1b INN", "a person's taxpayer number"},
+	} {
+		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
+	}
+	for _, text := range []string{"Staff ratio 3\uff1a1 on the ward\uff1b review due", "Timetable 09\uff1a30\ufe1310\uff1a30"} {
+		if err := domain.CheckPersonalData("notes", text); err != nil {
+			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
+		}
+	}
+}
+
 // TestCheckPersonalDataLowerCaseAndUnlisted holds the forms the guard
 // missed at stop 34: a house number and street typed in lower case whose
 // street type is an everyday word too (close, drive, way, terrace, hill,
@@ -1606,8 +1681,9 @@ func TestCheckPersonalDataMangledPhonesAndEmails(t *testing.T) {
 // even when its digits happen to pass the checks; so do an
 // organisation's INN and OGRN, digits that fail the checks, a longer
 // code, and "Inn" and "tin" as words. The name may follow the number as
-// its label ("500100732259 (ИНН)": fix-guard6), but only as a label:
-// "500100732259 INN 7707083893" is a reference and an organisation's INN.
+// its label ("500100732259 (ИНН)": fix-guard6; "500100732259, INN":
+// fix-guard9), but only as a label: "500100732259 INN 7707083893" is a
+// reference and an organisation's INN.
 func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 	t.Parallel()
 	const inn, ogrnip = "a person's taxpayer number (a Russian INN of 12 digits", "a person's registration number (a Russian OGRNIP of 15 digits"
@@ -1654,6 +1730,37 @@ func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 		{"304500116000157 (ОГРН ИП)", ogrnip},
 		{"304500116000157 - ogrn", ogrnip},
 		{"INN 304500116000157 (ОГРНИП)", ogrnip},
+		// fix-guard9: the name after a comma or semicolon, as an
+		// apposition; "no." or "№" after it; "inn" and "tin" in small
+		// letters as a label (a colon, "no." or "#" before the number, or
+		// brackets after it); a comma after a cue before the number.
+		{"500100732259, INN", inn},
+		{"Sole trader 500100732259, INN, paid in roubles", inn},
+		{"500100732259; ИНН.", inn},
+		{"500100732259, TIN", inn},
+		{"500100732259, taxpayer", inn},
+		{"304500116000157, OGRNIP", ogrnip},
+		{"304500116000157, ОГРН ИП", ogrnip},
+		{"304500116000157; (OGRNIP)", ogrnip},
+		{"500100732259 (INN no.)", inn},
+		{"500100732259 INN number", inn},
+		{"500100732259 (ИНН №)", inn},
+		{"500100732259 (inn)", inn},
+		{"inn: 500100732259", inn},
+		{"inn no. 500100732259", inn},
+		{"tin # 500100732259", inn},
+		{"INN, 500100732259", inn},
+		{"ИНН, 500100732259", inn},
+		{"INN:\u00a0500100732259.", inn},
+		{"500100732259 \u2013 INN", inn},
+		// fix-guard9: a full-width colon; the number or a gloss of the cue
+		// in brackets; "IP" after an INN label.
+		{"INN\uff1a500100732259", inn},
+		{"ИНН (500100732259)", inn},
+		{"OGRNIP (304500116000157)", ogrnip},
+		{"Taxpayer Identification Number (TIN) 500100732259", inn},
+		{"ИНН (ИП) 500100732259", inn},
+		{"500100732259 (ИНН ИП)", inn},
 	} {
 		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
 	}
@@ -1671,7 +1778,7 @@ func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 		"taxpayers 500100732259", "INN 12 people, 500100732259 refs",
 		// A cue after the number that is no label of it (fix-guard6): a
 		// word, not the cue, or the cue in other letters; the cue starting
-		// the next number's label or something else, or after a comma; the
+		// the next number's label or something else, after a comma too; the
 		// cue of the other number; an organisation's INN and OGRN, digits
 		// that fail the check, or a longer code, with the cue after.
 		"500100732259 innings", "500100732259 Inn", "500100732259 at the Premier Inn", "500100732259 tin",
@@ -1681,6 +1788,15 @@ func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 		"500100732258 (ИНН)", "304500116000158 (OGRNIP)", "500100732259-01 (ИНН)", "5001 0073 2259 11 (ИНН)",
 		// The price: the name nowhere near the number.
 		"500100732259 for the supplier whose INN we hold",
+		// fix-guard9: after a comma or semicolon the cue must still end
+		// its clause; "no" that starts a phrase is no number word; "inn"
+		// and "Inn" as words, not labels.
+		"Hub UPRN 720024500036; INN pending from the landlord.", "Hub UPRN 720024500036, INN to follow.",
+		"500100732259 INN no longer needed", "500100732259 inn", "the inn 500100732259", "500100732259, Inn",
+		"Premier Inn: 500100732259 booking", "stayed at the inn. 500100732259 is the booking",
+		"UPRN 100023336909; ИНН 7707083893", "500100732258, INN", "7707083893, ИНН", "inn: 7707083893",
+		"Supplier Sberbank (INN 7707083893) 500100732259 barcode", "Booked (Premier Inn) 500100732259",
+		"UPRN (100023336909)", "ИНН (7707083893)", "500100732259 (ИНН ИП Иванова)",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
