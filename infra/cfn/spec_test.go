@@ -264,12 +264,16 @@ func TestSpecCheckCatchesMistakes(t *testing.T) {
 			p["AllowedValues"] = append(list(p["AllowedValues"]), 45)
 		}},
 	}
+	// The template read once and checked unbroken once; each case breaks a
+	// copy of it (reading template.yaml and checking it unbroken again for
+	// each, as this did, was the same work twenty times over).
+	unbroken := loadTemplate(t)
+	if problems, _ := s.Check(deepCopy(unbroken).(map[string]any)); len(problems) != 0 {
+		t.Fatalf("the unbroken template already has problems: %v", problems)
+	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tpl := loadTemplate(t)
-			if problems, _ := s.Check(tpl); len(problems) != 0 {
-				t.Fatalf("the unbroken template already has problems: %v", problems)
-			}
+			tpl := deepCopy(unbroken).(map[string]any)
 			tc.breakIt(tpl)
 			problems, _ := s.Check(tpl)
 			for _, p := range problems {
@@ -279,6 +283,27 @@ func TestSpecCheckCatchesMistakes(t *testing.T) {
 			}
 			t.Errorf("no problem mentions %q; found %v", tc.want, problems)
 		})
+	}
+}
+
+// deepCopy copies a template as cfn.Load gives it: its mappings and lists
+// anew, each scalar as it is.
+func deepCopy(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = deepCopy(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = deepCopy(e)
+		}
+		return out
+	default:
+		return v
 	}
 }
 

@@ -85,6 +85,26 @@ func TestCloneProgramme(t *testing.T) {
 		}
 	}
 
+	// Without the audit trail: the data table's items alone, ids fresh.
+	data := s.CloneProgrammeData(t, p, 1, func(_ int, v string) string {
+		return strings.ReplaceAll(v, "Cloned 0", "Cloned 3")
+	})[0]
+	back := map[string]string{}
+	for from, to := range data {
+		back[to] = from
+	}
+	got := partitionLinesIn(t, s, data[p], func(item map[string]types.AttributeValue) map[string]types.AttributeValue {
+		item = cloneItem(item, func(v string, _ bool) string {
+			return strings.ReplaceAll(replaceIDs(v, back), "Cloned 3", "Cloned 0")
+		})
+		Reshard(item, p)
+		return item
+	}, s.Table, s.AuditTable())
+	if want := partitionLinesIn(t, s, p, nil, s.Table); len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("the copy without the audit trail, its ids read back:\n%s\nthe original's data table:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	copies = append(copies, data)
+
 	items, _, err := s.Svc.Portfolio(context.Background(), Caller(dwp), service.Page{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +117,7 @@ func TestCloneProgramme(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	if !slices.Equal(names, []string{"Cloned 0", "Cloned 1", "Cloned 2"}) {
+	if !slices.Equal(names, []string{"Cloned 0", "Cloned 1", "Cloned 2", "Cloned 3"}) {
 		t.Errorf("the funder's portfolio %q", names)
 	}
 	for c, fresh := range copies {
@@ -111,8 +131,14 @@ func TestCloneProgramme(t *testing.T) {
 // tables, each passed through f when f is not nil, as sorted JSON lines.
 func partitionLines(t *testing.T, s *Stack, pid string, f func(map[string]types.AttributeValue) map[string]types.AttributeValue) []string {
 	t.Helper()
+	return partitionLinesIn(t, s, pid, f, s.Table, s.AuditTable())
+}
+
+// partitionLinesIn is partitionLines over the tables named.
+func partitionLinesIn(t *testing.T, s *Stack, pid string, f func(map[string]types.AttributeValue) map[string]types.AttributeValue, tables ...string) []string {
+	t.Helper()
 	var lines []string
-	for _, table := range []string{s.Table, s.AuditTable()} {
+	for _, table := range tables {
 		for _, item := range s.ScanItems(t, table) {
 			if pk, ok := item["PK"].(*types.AttributeValueMemberS); !ok || pk.Value != "PROG#"+pid {
 				continue
