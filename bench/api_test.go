@@ -142,7 +142,7 @@ func grantBody(f fixture, i int) map[string]any {
 
 func outcomeBody(i int) map[string]any {
 	return map[string]any{"periodStart": "2025-04-01", "periodEnd": "2025-04-30",
-		"counts":   map[string]int{"referrals": 12 + i%5, "peopleIntoWork": 1 + i%3, "jobStarts": 2},
+		"counts":   map[string]int{"referrals": 12 + i%5, "peopleIntoWork": 1 + i%3, "jobStarts": 2 + i%3},
 		"measures": []map[string]any{{"name": "self-confidence", "baselineMean": 3.0, "latestMean": 6.5, "respondents": 8}}}
 }
 

@@ -295,9 +295,12 @@ func (c *loadClient) act(kind int) int {
 		}
 		q := c.rng.IntN(begun)
 		start := time.Date(2025, time.Month(4+3*q), 1, 0, 0, 0, 0, time.UTC)
+		// Everyone into work has a job start, some a second: no more
+		// people into work than job starts in one submission.
+		referrals, into := 10+c.rng.IntN(20), c.rng.IntN(6)
 		_, raw, ok := c.timed(kind, 201, "POST", pp+"/projects/"+p.projects[c.project]+"/outcomes", map[string]any{
 			"periodStart": start.Format(time.DateOnly), "periodEnd": start.AddDate(0, 3, -1).Format(time.DateOnly),
-			"counts":   map[string]int{"referrals": 10 + c.rng.IntN(20), "peopleIntoWork": c.rng.IntN(6), "jobStarts": c.rng.IntN(8)},
+			"counts":   map[string]int{"referrals": referrals, "peopleIntoWork": into, "jobStarts": into + c.rng.IntN(3)},
 			"measures": []map[string]any{{"name": "self-confidence", "baselineMean": 3.1, "latestMean": 6.4, "respondents": 9}},
 			"notes":    "Two employment specialists in post all quarter; referrals from the community mental health team."}, "")
 		var o struct{ ID string }

@@ -373,7 +373,7 @@ func newNetwork(t *testing.T) *network {
 	b.InParallel(len(n.projects)+len(n.grants), workers, func(b *testkit.Builder, i int) {
 		for _, q := range quarters[:3] {
 			if i < len(n.projects) {
-				b.Outcome(n.pid, n.projects[i], testkit.OutcomeBody(map[string]int{"referrals": 12, "peopleIntoWork": 3, "jobStarts": 2},
+				b.Outcome(n.pid, n.projects[i], testkit.OutcomeBody(map[string]int{"referrals": 12, "peopleIntoWork": 3, "jobStarts": 4},
 					"periodStart", q[0], "periodEnd", q[1]))
 			} else {
 				b.Spend(n.pid, n.grants[i-len(n.projects)], testkit.SpendBody(q[0], q[1], "staff", 250_000, "training", 40_000))
@@ -500,7 +500,7 @@ func TestModelMatchesMeasurement(t *testing.T) {
 	var sub string
 	got["submit return"] = n.measure(t, func() {
 		sub, _ = n.api.Create(t, pl, n.path("/projects/"+j+"/outcomes"), testkit.OutcomeBody(
-			map[string]int{"referrals": 12, "peopleIntoWork": 3, "jobStarts": 2}, "periodStart", quarters[3][0], "periodEnd", quarters[3][1]))
+			map[string]int{"referrals": 12, "peopleIntoWork": 3, "jobStarts": 4}, "periodStart", quarters[3][0], "periodEnd", quarters[3][1]))
 	})
 	got["notifier, after a return"] = n.measure(t, func() { n.run(t) })
 	got["approve"] = n.measure(t, func() {

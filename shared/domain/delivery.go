@@ -267,6 +267,9 @@ func (in OutcomeInput) Validate() error {
 			p.Add(f, "is implausibly large (over "+strconv.Itoa(MaxCount)+" people in one period)")
 		}
 	}
+	if into, starts, ok := IntoWorkBeyondJobStarts(in.Counts); ok {
+		p.Add("counts."+string(MetricPeopleIntoWork), intoWorkProblem(into, starts, ""))
+	}
 	if len(in.Measures) > MaxMeasures {
 		p.Add("measures", "at most "+strconv.Itoa(MaxMeasures)+" measures")
 	}
@@ -291,6 +294,27 @@ func (in OutcomeInput) Validate() error {
 	}
 	optionalMultiLine(p, "notes", in.Notes, MaxNotesLen)
 	return p.Err()
+}
+
+// IntoWorkBeyondJobStarts reports whether counts, one submission's
+// figures as they will be stored, count more people into work than job
+// starts, giving both. Everyone starting paid work for the first time in a
+// period has a paid job start in it (SPEC, Metrics), so that cannot be.
+// Job starts not given, or given as 0, are read as not reported: a
+// project may count only people into work, and an imported sheet's blank
+// cell is stored as 0 (and 0 or no key count the same everywhere).
+func IntoWorkBeyondJobStarts(counts map[Metric]int64) (into, starts int64, beyond bool) {
+	into, starts = counts[MetricPeopleIntoWork], counts[MetricJobStarts]
+	return into, starts, starts > 0 && into > starts
+}
+
+// intoWorkProblem words IntoWorkBeyondJobStarts's refusal, of the people
+// into work; kept, when not "", says where the job starts were taken from
+// (", kept from the submission it corrects").
+func intoWorkProblem(into, starts int64, kept string) string {
+	return "cannot be more than the job starts (" + strconv.FormatInt(starts, 10) + kept + ") in the same submission: " +
+		"everyone starting paid work for the first time also has a paid job start, so " + strconv.FormatInt(into, 10) +
+		" people into work need at least " + strconv.FormatInt(into, 10) + " job starts"
 }
 
 // TextFields lists the submission's free text: each measure's name and

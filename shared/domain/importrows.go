@@ -379,6 +379,33 @@ func PlanRow(row ImportRow, cols ImportColumns, current []Outcome) (ImportAction
 	return ImportCorrect, in, newest
 }
 
+// KeptCountsProblem is the problem, keyed by the row's cell, of a row
+// planned by PlanRow as a correction (in, the figures it will store) whose
+// people into work would be more than its job starts once the one of the
+// two the sheet has no column for is kept from the corrected submission
+// (IntoWorkBeyondJobStarts); "", "" when there is none. A row's own
+// figures are held to the rule when the file is read (ReadImport, as
+// OutcomeInput.Validate): this is the rule on the figures as they will
+// stand. Both kept, the row changes neither, and a sheet without either
+// column cannot put them right: the row is not refused for them.
+func KeptCountsProblem(row ImportRow, cols ImportColumns, in OutcomeInput) (field, problem string) {
+	into, starts, beyond := IntoWorkBeyondJobStarts(in.Counts)
+	if !beyond {
+		return "", ""
+	}
+	hasInto, hasStarts := slices.Contains(cols.Metrics, MetricPeopleIntoWork), slices.Contains(cols.Metrics, MetricJobStarts)
+	switch {
+	case hasInto && !hasStarts:
+		return RowField(row.Row, string(MetricPeopleIntoWork)),
+			intoWorkProblem(into, starts, ", kept from the submission it corrects, as the sheet has no "+MetricJobStarts.Label()+" column")
+	case hasStarts && !hasInto:
+		return RowField(row.Row, string(MetricJobStarts)), "cannot be fewer than the people into work (" + strconv.FormatInt(into, 10) +
+			", kept from the submission it corrects, as the sheet has no " + MetricPeopleIntoWork.Label() + " column) in the same " +
+			"submission: everyone starting paid work for the first time also has a paid job start"
+	}
+	return "", ""
+}
+
 // sameFigures reports whether o holds the row's figures in every column
 // the sheet has (a metric o lacks counts 0).
 func sameFigures(row ImportRow, cols ImportColumns, o Outcome) bool {

@@ -929,3 +929,76 @@ func TestReadImportSpreadsheetPhones(t *testing.T) {
 		}
 	}
 }
+
+// TestImportRowIntoWorkBeyondJobStarts: a row is held to the API's rule
+// that people into work cannot be more than job starts in one submission
+// (audit-c W2: such a row was imported), its problem keyed by the row's
+// People into work cell; a blank Job starts cell (0) leaves a project
+// counting only people into work free to.
+func TestImportRowIntoWorkBeyondJobStarts(t *testing.T) {
+	f := ReadImport(sheetOf(
+		[]string{"Project", "Period start", "Period end", "People into work", "Job starts"},
+		[]string{"Bradford IPS", "2025-04-01", "2025-06-30", "9", "2"},
+		[]string{"Leeds IPS", "2025-04-01", "2025-06-30", "9", ""},
+		[]string{"Bradford IPS", "2025-07-01", "2025-09-30", "2", "2"},
+	), importProjects)
+	if got := problemKeys(f.Problems); !slices.Equal(got, []string{"rows[2].peopleIntoWork"}) {
+		t.Fatalf("problems %v, want rows[2].peopleIntoWork only", f.Problems)
+	}
+	if msg := f.Problems["rows[2].peopleIntoWork"]; !strings.HasPrefix(msg, "cannot be more than the job starts (2) in the same submission") {
+		t.Errorf("rows[2].peopleIntoWork: %q", msg)
+	}
+}
+
+// TestKeptCountsProblem: a row correcting a submission keeps the metrics
+// the sheet has no column for (PlanRow), so the rule is on the figures as
+// they will stand: a sheet of people into work only, correcting figures
+// with 2 job starts to 9 into work, is refused at its People into work
+// cell; one of job starts only, lowering them below the people into work
+// kept, at its Job starts cell. The row's own figures are ReadImport's
+// (both columns: no problem here, so none is named twice), and a row that
+// changes neither figure is not refused for them.
+func TestKeptCountsProblem(t *testing.T) {
+	pid := importProjects[0].ID
+	start, end := MustDate("2025-04-01"), MustDate("2025-06-30")
+	old := Outcome{ID: "a", ProjectID: pid, PeriodStart: start, PeriodEnd: end, SubmittedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+		Counts: map[Metric]int64{MetricReferrals: 20, MetricPeopleIntoWork: 2, MetricJobStarts: 2}}
+	plan := func(counts map[Metric]int64, metrics ...Metric) (string, string) {
+		row := ImportRow{Row: 5, ProjectID: pid, PeriodStart: start, PeriodEnd: end, Counts: counts}
+		cols := ImportColumns{Metrics: metrics}
+		a, in, _ := PlanRow(row, cols, []Outcome{old})
+		if a != ImportCorrect {
+			t.Fatalf("%v: %s, want a correction", counts, a)
+		}
+		return KeptCountsProblem(row, cols, in)
+	}
+	field, problem := plan(map[Metric]int64{MetricPeopleIntoWork: 9}, MetricPeopleIntoWork)
+	if field != "rows[5].peopleIntoWork" || !strings.HasPrefix(problem, "cannot be more than the job starts (2, kept from the submission it corrects, as the sheet has no Job starts column)") {
+		t.Errorf("into work only: %s %q", field, problem)
+	}
+	field, problem = plan(map[Metric]int64{MetricJobStarts: 1}, MetricJobStarts)
+	if field != "rows[5].jobStarts" || !strings.HasPrefix(problem, "cannot be fewer than the people into work (2, kept from the submission it corrects, as the sheet has no People into work column)") {
+		t.Errorf("job starts only: %s %q", field, problem)
+	}
+	for _, c := range []struct {
+		counts  map[Metric]int64
+		metrics []Metric
+	}{
+		{map[Metric]int64{MetricPeopleIntoWork: 1}, nil},                                                                 // fewer than the job starts kept
+		{map[Metric]int64{MetricPeopleIntoWork: 9, MetricJobStarts: 2}, []Metric{MetricPeopleIntoWork, MetricJobStarts}}, // the row's own: ReadImport's
+		{map[Metric]int64{MetricJobStarts: 0}, []Metric{MetricJobStarts}},                                                // blank: no job starts reported
+		{map[Metric]int64{MetricReferrals: 30}, []Metric{MetricReferrals}},                                               // neither changed
+	} {
+		if c.metrics == nil {
+			c.metrics = []Metric{MetricPeopleIntoWork}
+		}
+		if field, problem := plan(c.counts, c.metrics...); problem != "" {
+			t.Errorf("%v: %s %q, want none", c.counts, field, problem)
+		}
+	}
+	// Neither changed, of figures stored before the rule: not refused.
+	old.Counts = map[Metric]int64{MetricReferrals: 20, MetricPeopleIntoWork: 9, MetricJobStarts: 2}
+	if field, problem := plan(map[Metric]int64{MetricReferrals: 30}, MetricReferrals); problem != "" {
+		t.Errorf("neither in the sheet: %s %q", field, problem)
+	}
+}

@@ -334,7 +334,8 @@ func manyRowsFixture(t *testing.T, s *testkit.Stack, h *apiH) *apiFixture {
 // past the cut cost CPU and proved nothing more.)
 const cutOffRows = 200
 
-// manyRows is a CSV file of n rows over projects, three metrics a row, a
+// manyRows is a CSV file of n rows over projects, three metrics a row (no
+// more people into work than job starts, as a submission must have), a
 // period a month from 2020 on (to 2036 for 400 rows over two projects; see
 // manyRowsFixture).
 func manyRows(n int, projects ...string) []byte {
@@ -344,7 +345,7 @@ func manyRows(n int, projects ...string) []byte {
 		p := projects[i%len(projects)]
 		m := i / len(projects)
 		start := time.Date(2020, time.Month(1+m), 1, 0, 0, 0, 0, time.UTC)
-		fmt.Fprintf(&b, "%s,%s,%s,%d,%d,%d\r\n", p, start.Format(time.DateOnly), start.AddDate(0, 1, -1).Format(time.DateOnly), 5+i%7, i%3, 1+i%2)
+		fmt.Fprintf(&b, "%s,%s,%s,%d,%d,%d\r\n", p, start.Format(time.DateOnly), start.AddDate(0, 1, -1).Format(time.DateOnly), 5+i%7, i%3, i%3+1+i%2)
 	}
 	return []byte(b.String())
 }

@@ -500,6 +500,11 @@ func (sc *Scope) periodProblems(file domain.ImportFile, rows []int) ([]domain.Pr
 				periods = append(periods, own)
 			}
 		}
+		if action == domain.ImportCorrect {
+			if field, problem := domain.KeptCountsProblem(row, file.Columns, in); problem != "" {
+				periods = append(periods, domain.Problems{field: problem})
+			}
+		}
 	}
 	return periods, nil
 }
@@ -620,8 +625,10 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 	var subs []*Submission
 	var subRows []int // the index in file.Rows of each of subs
 	// The rows whose periods the API would refuse, or that hold two
-	// submissions, counted past the problems an answer names.
-	periods := file.Blank()
+	// submissions, counted past the problems an answer names; and those
+	// whose figures would contradict each other once a correction keeps
+	// those the sheet has no column for (domain.KeptCountsProblem).
+	periods, figures := file.Blank(), file.Blank()
 	for _, i := range todo {
 		row := file.Rows[i]
 		if field, problem := domain.HeldTwice(row, current[row.ProjectID]); problem != "" {
@@ -644,6 +651,12 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 		if own := sc.rowPeriodProblems(row, in, old, domain.UKDate(now)); own != nil {
 			periods.AddProblems(own)
 			continue
+		}
+		if action == domain.ImportCorrect {
+			if field, problem := domain.KeptCountsProblem(row, file.Columns, in); problem != "" {
+				figures.AddProblems(domain.Problems{field: problem})
+				continue
+			}
 		}
 		base := domain.Outcome{ID: domain.NewID(), ProjectID: row.ProjectID, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd,
 			CohortID: in.CohortID, Counts: in.Counts, Measures: in.Measures, Notes: in.Notes, Replaces: in.Replaces,
@@ -671,6 +684,12 @@ func (sc *Scope) replan(file domain.ImportFile, setup ReportingSetup, only []int
 		}
 		subs = append(subs, sub)
 		subRows = append(subRows, i)
+	}
+	if len(figures.Problems) > 0 {
+		// One answer naming every row: the figures' problems are the
+		// file's own (ImportFile.Err), the periods' named with them.
+		figures.AddProblems(periods.Problems)
+		return importPlan{}, figures.Err()
 	}
 	if err := periods.PeriodsErr(); err != nil {
 		return importPlan{}, err
