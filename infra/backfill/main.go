@@ -9,7 +9,8 @@
 //	go run ./infra/backfill [-n] [-programme <id>…]
 //
 // Without -programme, every programme. With -n it only reads, and prints
-// what it would mark.
+// what it would mark. A programme named that is not there is reported so,
+// with an error, and the run exits 1 once the others are done.
 //
 // Against the local stack by default (FUNDTRACK_TABLE fundtrack,
 // FUNDTRACK_DYNAMODB_ENDPOINT http://127.0.0.1:8000); with
@@ -33,9 +34,13 @@ func main() {
 	var ids repair.Programmes
 	flag.Var(&ids, "programme", "a programme's id (repeat for several; none: every programme)")
 	dry := flag.Bool("n", false, "only read: say what would be marked, and write nothing")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: backfill [-n] [-programme <id>…]")
+		flag.PrintDefaults()
+	}
 	flag.Parse()
 	if flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: backfill [-n] [-programme <id>…]")
+		flag.Usage()
 		os.Exit(2)
 	}
 	ctx := context.Background()
@@ -61,6 +66,12 @@ func main() {
 	}
 	failed, marked, clashes := false, 0, 0
 	for _, id := range ids {
+		if !all { // a programme named, perhaps mistyped: said so, as recount and refill do
+			if err := repair.Exists(ctx, st, id); err != nil {
+				failed = repair.Report(id, *dry, nil, err) || failed
+				continue
+			}
+		}
 		did, err := st.BackfillNameMarkers(ctx, id, !*dry)
 		marked, clashes = marked+len(did.Marked), clashes+len(did.Clashes)
 		// Over every programme, only those with something to say are printed.

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/fundtrack/fundtrack/infra/internal/repair"
 	"github.com/fundtrack/fundtrack/infra/internal/repair/repairtest"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -53,7 +54,7 @@ func TestBackfillCommand(t *testing.T) {
 		}
 	}
 
-	_, command := repairtest.Command(t, table)
+	bin, command := repairtest.Command(t, table)
 	type report struct {
 		ProgrammeID string             `json:"programmeId"`
 		DryRun      bool               `json:"dryRun"`
@@ -97,6 +98,22 @@ func TestBackfillCommand(t *testing.T) {
 	var taken *service.NameTakenError
 	if _, err := project("derby  PATHWAYS"); !errors.As(err, &taken) {
 		t.Errorf("a new project named as the old one: %v, want *service.NameTakenError", err)
+	}
+	// A programme named is looked for: an id one letter off is reported
+	// as no programme, the run fails; an empty one is the usage.
+	typo := p.ID[:len(p.ID)-1] + "X"
+	out, stderr, code := repairtest.Exit(t, bin, table, "-n", "-programme", typo)
+	type failed struct {
+		report
+		Error string `json:"error"`
+	}
+	if reports := repairtest.Reports[failed](t, out); code != 1 || len(reports) != 1 || reports[0].ProgrammeID != typo ||
+		reports[0].Error != repair.ErrNoProgramme.Error() || reports[0].Marked != nil {
+		t.Errorf("a mistyped id: exit status %d, printed %s\n%s\nwant 1, reported as no programme", code, out, stderr)
+	}
+	if out, stderr, code := repairtest.Exit(t, bin, table, "-programme="); code != 2 || len(out) != 0 ||
+		!strings.Contains(stderr, "for flag -programme: a programme's id is needed") || !strings.Contains(stderr, "usage: backfill") {
+		t.Errorf("an empty id: exit status %d, printed %s\n%s\nwant 2 with the usage", code, out, stderr)
 	}
 	// Every programme: nothing more to mark, only the clash again.
 	again, stderr := run()

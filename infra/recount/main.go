@@ -8,7 +8,9 @@
 //
 //	go run ./infra/recount [-n] -programme <id> [-programme <id>…]
 //
-// With -n it only reads, and prints what it would put right.
+// With -n it only reads, and prints what it would put right. An id no
+// programme has is reported so, with an error, and the run exits 1 once
+// the others are done (repair.Run).
 //
 // Against the local stack by default (FUNDTRACK_TABLE fundtrack,
 // FUNDTRACK_DYNAMODB_ENDPOINT http://127.0.0.1:8000); with
@@ -26,6 +28,6 @@ import (
 func main() {
 	repair.Run("recount", func(ctx context.Context, st *store.Store, id string, write bool) (map[string]any, error) {
 		moved, err := st.RecountReturns(ctx, id, write)
-		return map[string]any{"recounted": moved}, err
+		return map[string]any{"recounted": repair.List(moved)}, err
 	})
 }

@@ -12,7 +12,9 @@
 //
 //	go run ./infra/refill [-n] -programme <id> [-programme <id>…]
 //
-// With -n it only reads, and prints what it would put right.
+// With -n it only reads, and prints what it would put right. An id no
+// programme has is reported so, with an error, and the run exits 1 once
+// the others are done (repair.Run).
 //
 // Against the local stack by default (FUNDTRACK_TABLE fundtrack,
 // FUNDTRACK_DYNAMODB_ENDPOINT http://127.0.0.1:8000); with
@@ -34,14 +36,6 @@ func main() {
 		for _, r := range did.Left {
 			log.Printf("programme %s: return %s left as it is: %s", id, r.ReturnID, r.Left)
 		}
-		return map[string]any{"refilled": orNone(did.Refilled), "left": orNone(did.Left)}, err
+		return map[string]any{"refilled": repair.List(did.Refilled), "left": repair.List(did.Left)}, err
 	})
-}
-
-// orNone is rs, or an empty list for none (printed [], not null).
-func orNone(rs []store.Refill) []store.Refill {
-	if rs == nil {
-		return []store.Refill{}
-	}
-	return rs
 }

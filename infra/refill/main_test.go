@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/fundtrack/fundtrack/infra/internal/repair"
 	"github.com/fundtrack/fundtrack/infra/internal/repair/repairtest"
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
@@ -92,6 +94,10 @@ func TestRefillCommand(t *testing.T) {
 		}
 		return r, stderr
 	}
+	type failed struct {
+		report
+		Error string `json:"error"`
+	}
 	putRight := func(r report) bool {
 		return len(r.Refilled) == 1 && len(r.Left) == 0 && r.Refilled[0].ReturnID == rs[0].ID &&
 			r.Refilled[0].Held.State == domain.StateSubmitted && r.Refilled[0].Held.SubmissionID == second.ID &&
@@ -105,9 +111,22 @@ func TestRefillCommand(t *testing.T) {
 	if r := held(); r.State != domain.StateSubmitted || r.Version != 1 {
 		t.Errorf("-n wrote: %+v", r)
 	}
-	did, _ := run("-programme", p.ID)
-	if did.DryRun || !putRight(did) {
-		t.Errorf("the refill: %+v, want the return put right", did)
+	// Beside an id one letter off, which no programme has: that one is
+	// reported so, and the run fails, but the programme named is put right.
+	typo := p.ID[:len(p.ID)-1] + "X"
+	out, stderr, code := repairtest.Exit(t, bin, table, "-programme", typo, "-programme", p.ID)
+	reports := repairtest.Reports[failed](t, out)
+	if code != 1 || len(reports) != 2 || reports[0].ProgrammeID != typo || reports[0].Error != repair.ErrNoProgramme.Error() ||
+		reports[0].Refilled != nil || reports[1].Error != "" {
+		t.Errorf("a mistyped id beside the programme: exit status %d, %s\n%s\nwant 1, the first reported as no programme", code, out, stderr)
+	}
+	if !strings.Contains(stderr, "programme "+typo+": "+repair.ErrNoProgramme.Error()) {
+		t.Errorf("the mistyped id is not logged: %s", stderr)
+	}
+	if len(reports) == 2 {
+		if did := reports[1].report; did.DryRun || !putRight(did) {
+			t.Errorf("the refill: %+v, want the return put right", did)
+		}
 	}
 	if r := held(); r.State != domain.StateAccepted || r.SubmissionID != first.ID || r.Review == nil {
 		t.Errorf("after the refill: %+v, want accepted on %s with its review", r, first.ID)
@@ -118,5 +137,20 @@ func TestRefillCommand(t *testing.T) {
 	}
 	if err := exec.Command(bin).Run(); err == nil {
 		t.Error("without -programme: it ran, want the usage and exit status 2")
+	}
+	// An empty or blank id names no programme: the usage, and nothing
+	// printed that could pass for a clean programme.
+	for _, blank := range [][]string{{"-programme="}, {"-programme", " "}, {"-n", "-programme", p.ID, "-programme", "\t"}} {
+		if out, stderr, code := repairtest.Exit(t, bin, table, blank...); code != 2 || len(out) != 0 ||
+			!strings.Contains(stderr, "for flag -programme: a programme's id is needed, not an empty or blank value") ||
+			!strings.Contains(stderr, "usage: refill [-n] -programme <id>") {
+			t.Errorf("refill %q: exit status %d, printed %s\n%s\nwant 2 with the usage and nothing printed", blank, code, out, stderr)
+		}
+	}
+	// A failure is in the record printed, not only in the log.
+	out, stderr, code = repairtest.Exit(t, bin, table+"-not-there", "-programme", p.ID)
+	if reports := repairtest.Reports[failed](t, out); code != 1 || len(reports) != 1 || reports[0].ProgrammeID != p.ID ||
+		!strings.Contains(reports[0].Error, "ResourceNotFound") || !strings.Contains(stderr, reports[0].Error) {
+		t.Errorf("against a table not there: exit status %d, printed %s\n%s\nwant 1 and the error in the report", code, out, stderr)
 	}
 }

@@ -72,7 +72,10 @@ func (in *TargetInput) Validate() error {
 	seen := map[string]bool{}
 	for i, f := range in.Notify {
 		if !ValidID(f) {
-			p.Add("notify["+strconv.Itoa(i)+"]", "must be the id of one of the programme's funders")
+			// As for an id of no funder of the programme (the service's
+			// answer, another programme's funder's included): one
+			// explanation, which says nothing of funders elsewhere.
+			p.Add("notify["+strconv.Itoa(i)+"]", ProblemNotFoundRef)
 		} else if seen[f] {
 			p.Add("notify["+strconv.Itoa(i)+"]", "appears twice")
 		}

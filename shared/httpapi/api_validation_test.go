@@ -387,7 +387,8 @@ func mustJSON(v any) string {
 // TestAPIFieldWording: each field is told what is wrong with it. A body
 // that cannot be read is named alone (its fields were sent, not missing);
 // an id that was sent but is none of the programme's is "not found", as a
-// well-formed unknown one is, not "required"; and a missing amountPence is
+// well-formed unknown one is, not "required" (and as another programme's
+// record's is, which says nothing of it); and a missing amountPence is
 // "required" like every other missing field.
 func TestAPIFieldWording(t *testing.T) {
 	t.Parallel()
@@ -414,6 +415,17 @@ func TestAPIFieldWording(t *testing.T) {
 			map[string]string{"funderId": domain.ProblemNotFoundRef}},
 		{"target that is no id", "POST", payments, mustJSON(testkit.MilestonePaymentBody(1000, "nope", 100)),
 			map[string]string{"trigger.targetId": domain.ProblemNotFoundRef}},
+		// A target's notify list: no id, an id of no funder, another
+		// programme's funder's, told alike (that funder is not disclosed).
+		{"notify: no id", "POST", f.p1("/targets"), mustJSON(atTargetBody(10, "nope")),
+			map[string]string{"notify[0]": domain.ProblemNotFoundRef}},
+		{"notify: no funder's id", "POST", f.p1("/targets"), mustJSON(atTargetBody(10, domain.NewID())),
+			map[string]string{"notify[0]": domain.ProblemNotFoundRef}},
+		{"notify: another programme's funder", "POST", f.p1("/targets"), mustJSON(atTargetBody(10, f.Z)),
+			map[string]string{"notify[0]": domain.ProblemNotFoundRef}},
+		{"notify: all at once", "POST", f.p1("/targets"), mustJSON(atTargetBody(10, f.X, f.X, "nope", f.Z, domain.NewID())),
+			map[string]string{"notify[1]": "appears twice", "notify[2]": domain.ProblemNotFoundRef, "notify[3]": domain.ProblemNotFoundRef,
+				"notify[4]": domain.ProblemNotFoundRef}},
 		{"grant's amount missing", "POST", f.p1("/grants"), strings.Replace(grant, fmt.Sprintf(`"amountPence":%d,`, testkit.GrantPence), "", 1),
 			map[string]string{"amountPence": "required"}},
 		{"payment's amount missing", "POST", payments, `{"dueDate":"2025-06-01","trigger":{"kind":"date"}}`,

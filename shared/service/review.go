@@ -216,10 +216,25 @@ func (sc *Scope) refuseDecided(y domain.Outcome) error {
 	return ReviewCase{Outcome: y, CorrectedBy: by, NewestStatus: st}.Refusal()
 }
 
+// ErrNotForReview is the cause of the refusal of a decision on a
+// submission sent while its programme did not review submissions: its
+// figures counted when it was sent, and no lead approved it, so "already
+// approved" would not say why there is nothing to decide.
+var ErrNotForReview = errors.New("a decision on a submission sent without review")
+
 // undecided refuses a decision on y once it has one: only a submission
-// awaiting review can be reviewed.
+// awaiting review can be reviewed. One approved with no review was sent
+// while the programme did not review submissions (domain.NewSubmission,
+// the only approval without one), and is refused as such, wrapping
+// ErrNotForReview: whether the programme reviews now or not, what was
+// true when it was sent is what answers for it.
 func undecided(y domain.Outcome) error {
 	if st := y.EffectiveStatus(); st != domain.OutcomePending {
+		if st == domain.OutcomeApproved && y.Review == nil {
+			return &domain.Error{Code: domain.CodeConflict, Err: ErrNotForReview,
+				Message: "this submission was sent while the programme did not review submissions, so its figures counted " +
+					"when it was sent; only a submission awaiting review can be reviewed"}
+		}
 		what := "approved"
 		if st == domain.OutcomeChangesRequested {
 			what = "sent back for changes"

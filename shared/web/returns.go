@@ -289,8 +289,11 @@ func (a *app) reviewForm(w http.ResponseWriter, r *http.Request, q *req) error {
 			return err
 		}
 		lead := "It stays as it was decided —"
-		if errors.Is(err, service.ErrOwnSubmission) {
+		switch {
+		case errors.Is(err, service.ErrOwnSubmission):
 			lead = "It waits for another lead's review —"
+		case errors.Is(err, service.ErrNotForReview):
+			lead = "It counts as it was sent —"
 		}
 		return seeAlso{err, relatedLink{Lead: lead, Text: "see the submission",
 			Href: recordURL(r.PathValue("pid"), domain.ProjectRef(domain.EntityOutcome, prid, oid)), After: true}}

@@ -115,3 +115,38 @@ func TestReviewFormOnceDealtWith(t *testing.T) {
 		t.Errorf("an expected refusal was logged as a failure:\n%s", logs)
 	}
 }
+
+// TestReviewFormWithoutReview: in a programme that does not review
+// submissions, nothing leads to a submission's review form (its page
+// offers no review, the queue is empty), but its address typed in, or a
+// decision posted to it, gets the 409 page saying the programme did not
+// review it and its figures counted when it was sent, not "already
+// approved": no lead approved it.
+func TestReviewFormWithoutReview(t *testing.T) {
+	t.Parallel()
+	h := newWeb(t)
+	f := h.fixture(t)
+	pa := "/app/programmes/" + f.PID + "/projects/" + f.ProjectA
+	pl := h.Svc.OpenProject(context.Background(), caller(uPL), f.PID, f.ProjectA)
+	sent := must(pl.SubmitOutcome(body(map[string]any{"periodStart": "2011-07-01", "periodEnd": "2011-09-30",
+		"counts": map[string]int{"referrals": 70}})))
+	lead := h.as(t, uLead)
+	review := pa + "/outcomes/" + sent.ID + "/review"
+	if pg := lead.get(pa + "/outcomes/" + sent.ID); pg.Status != http.StatusOK || strings.Contains(pg.Body, review) {
+		t.Errorf("the submission's page: %d, want no link to its review\n%s", pg.Status, excerpt(pg.Body))
+	}
+	if pg := lead.get("/app/programmes/" + f.PID + "/reviews"); pg.Status != http.StatusOK || strings.Contains(pg.Body, review) {
+		t.Errorf("the review queue: %d, want it without the submission\n%s", pg.Status, excerpt(pg.Body))
+	}
+	const why = "This submission was sent while the programme did not review submissions, so its figures counted when it was sent"
+	toIt := `data-testid="related-link" href="` + pa + `/outcomes/` + sent.ID + `">see the submission</a>`
+	for what, pg := range map[string]page{
+		"opened": lead.get(review),
+		"sent":   lead.post(review, url.Values{"decision": {"approve"}}),
+	} {
+		if pg.Status != http.StatusConflict || strings.Contains(pg.Body, `data-testid="review-form"`) || !strings.Contains(pg.Body, why) ||
+			strings.Contains(pg.Body, "already been approved") || !strings.Contains(pg.Body, "It counts as it was sent") || !strings.Contains(pg.Body, toIt) {
+			t.Errorf("the review form %s: %d, want the 409 page saying why, linking to the submission\n%s", what, pg.Status, excerpt(pg.Body))
+		}
+	}
+}

@@ -6,6 +6,7 @@ package repair
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -13,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/fundtrack/fundtrack/shared/platform"
+	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
 )
 
@@ -22,8 +24,40 @@ type Programmes []string
 // String is the ids as given, comma-separated (flag.Value).
 func (p *Programmes) String() string { return strings.Join(*p, ",") }
 
-// Set adds one id (flag.Value).
-func (p *Programmes) Set(v string) error { *p = append(*p, v); return nil }
+// Set adds one id (flag.Value). An empty or blank one is refused, so the
+// command exits 2 with the usage: it names no programme, and a repair of
+// none would print a report that looks like a programme with nothing to
+// put right.
+func (p *Programmes) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("a programme's id is needed, not an empty or blank value")
+	}
+	*p = append(*p, v)
+	return nil
+}
+
+// ErrNoProgramme is the failure of a repair of a programme id that no
+// programme has (a mistyped id, say), reported as such rather than as a
+// programme with nothing to put right.
+var ErrNoProgramme = errors.New("no programme has this id: nothing was read or changed")
+
+// Exists is nil when the programme id is stored, ErrNoProgramme when it
+// is not, or the error reading it: one GetItem.
+func Exists(ctx context.Context, st *store.Store, id string) error {
+	_, err := st.Programme(ctx, id)
+	if errors.Is(err, service.ErrNotFound) {
+		return ErrNoProgramme
+	}
+	return err
+}
+
+// List is xs, or an empty list for none: a report prints [], not null.
+func List[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}
 
 // Store is the records' store a repair runs against: the local stack
 // unless the environment names another (platform.FromLocalEnv), and with
@@ -43,12 +77,18 @@ func Store(ctx context.Context) (*store.Store, error) {
 
 // Report prints what a repair did in one programme as one JSON object
 // (programmeId, dryRun and fields) on standard output, for an operator's
-// record of the run, and logs err naming the programme. It says whether
-// there was an error, so that the command can exit 1 after the last.
+// record of the run, and logs err naming the programme. A failure is in
+// the object too, as its "error" (fields then say what was done before
+// it), so the record alone tells a failed run from a clean one. It says
+// whether there was an error, so that the command can exit 1 after the
+// last.
 func Report(id string, dry bool, fields map[string]any, err error) (failed bool) {
 	out := map[string]any{"programmeId": id, "dryRun": dry}
 	for k, v := range fields {
 		out[k] = v
+	}
+	if err != nil {
+		out["error"] = err.Error()
 	}
 	b, _ := json.MarshalIndent(out, "", "  ")
 	os.Stdout.Write(append(b, '\n'))
@@ -61,15 +101,20 @@ func Report(id string, dry bool, fields map[string]any, err error) (failed bool)
 // Run is the whole of a repair over named programmes (recount, refill):
 // it reads -programme (repeated, at least one) and -n, exiting 2 with
 // the usage when they are wrong; runs do for each programme against
-// Store, writing only without -n; prints each one's Report; and exits 1
-// after the last if any failed.
+// Store, writing only without -n, once it is found (Exists: an id no
+// programme has is reported failed, with ErrNoProgramme and no fields);
+// prints each one's Report; and exits 1 after the last if any failed.
 func Run(name string, do func(ctx context.Context, st *store.Store, id string, write bool) (map[string]any, error)) {
 	var ids Programmes
 	flag.Var(&ids, "programme", "a programme's id (repeat for several)")
 	dry := flag.Bool("n", false, "only read: say what would be put right, and write nothing")
+	flag.Usage = func() {
+		fmt.Fprintf(os.Stderr, "usage: %s [-n] -programme <id> [-programme <id>…]\n", name)
+		flag.PrintDefaults()
+	}
 	flag.Parse()
 	if len(ids) == 0 || flag.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "usage: %s [-n] -programme <id> [-programme <id>…]\n", name)
+		flag.Usage()
 		os.Exit(2)
 	}
 	ctx := context.Background()
@@ -79,6 +124,10 @@ func Run(name string, do func(ctx context.Context, st *store.Store, id string, w
 	}
 	failed := false
 	for _, id := range ids {
+		if err := Exists(ctx, st, id); err != nil {
+			failed = Report(id, *dry, nil, err) || failed
+			continue
+		}
 		fields, err := do(ctx, st, id, !*dry)
 		failed = Report(id, *dry, fields, err) || failed
 	}

@@ -3,7 +3,10 @@
 package repairtest
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,19 +33,50 @@ func Command(t *testing.T, table string) (bin string, run func(into any, args ..
 	}
 	return bin, func(into any, args ...string) string {
 		t.Helper()
-		cmd := exec.Command(bin, args...)
-		cmd.Env = append(os.Environ(), "FUNDTRACK_TABLE="+table, "FUNDTRACK_DYNAMODB_ENDPOINT="+testenv.Endpoint(), "AWS_REGION="+testenv.Region)
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("%s %v: %v\n%s", filepath.Base(bin), args, err, stderr.String())
+		out, stderr, code := Exit(t, bin, table, args...)
+		if code != 0 {
+			t.Fatalf("%s %v: exit status %d\n%s", filepath.Base(bin), args, code, stderr)
 		}
 		if len(out) > 0 {
 			if err := json.Unmarshal(out, into); err != nil {
 				t.Fatalf("%s %v printed %s: %v", filepath.Base(bin), args, out, err)
 			}
 		}
-		return stderr.String()
+		return stderr
+	}
+}
+
+// Exit runs bin, built by Command, against table as Command's runner
+// does, whatever the outcome: it returns what the command printed and
+// logged, and its exit status, for a run that is meant to fail.
+func Exit(t *testing.T, bin, table string, args ...string) (stdout []byte, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "FUNDTRACK_TABLE="+table, "FUNDTRACK_DYNAMODB_ENDPOINT="+testenv.Endpoint(), "AWS_REGION="+testenv.Region)
+	var errs strings.Builder
+	cmd.Stderr = &errs
+	out, err := cmd.Output()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("%s %v: %v", filepath.Base(bin), args, err)
+	}
+	return out, errs.String(), code
+}
+
+// Reports decodes what a command printed: one JSON object a programme.
+func Reports[T any](t *testing.T, stdout []byte) []T {
+	t.Helper()
+	var out []T
+	for d := json.NewDecoder(bytes.NewReader(stdout)); ; {
+		var r T
+		if err := d.Decode(&r); errors.Is(err, io.EOF) {
+			return out
+		} else if err != nil {
+			t.Fatalf("the reports %s: %v", stdout, err)
+		}
+		out = append(out, r)
 	}
 }
