@@ -28,8 +28,16 @@ func bigImportFile(projects []string, months, seed int, notes string) []byte {
 		for m := range months {
 			start := time.Date(2020, time.Month(1+m), 1, 0, 0, 0, 0, time.UTC)
 			fmt.Fprintf(&b, "%s,%s,%s,%s", p, start.Format(time.DateOnly), start.AddDate(0, 1, -1).Format(time.DateOnly), notes)
-			for i := range domain.Metrics {
-				fmt.Fprintf(&b, ",%d", 10_000+(seed*7919+j*104_729+m*31+i*17)%90_000)
+			counts := map[domain.Metric]int{}
+			for i, metric := range domain.Metrics {
+				counts[metric] = 10_000 + (seed*7919+j*104_729+m*31+i*17)%90_000
+			}
+			// Everyone into work for the first time is a job start too.
+			if pi, js := counts[domain.MetricPeopleIntoWork], counts[domain.MetricJobStarts]; pi > js {
+				counts[domain.MetricPeopleIntoWork], counts[domain.MetricJobStarts] = js, pi
+			}
+			for _, metric := range domain.Metrics {
+				fmt.Fprintf(&b, ",%d", counts[metric])
 			}
 			b.WriteString("\r\n")
 		}
