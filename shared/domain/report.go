@@ -242,7 +242,7 @@ func reportReturns(schedules []Schedule, stats map[string]ReturnStats, p Period,
 		}
 	}
 	if past > 0 {
-		pct := round1(float64(r.OnTime) * 100 / float64(past))
+		pct := Percent(r.OnTime, past) // 1,999 of 2,000 on time is 99.9%, not 100.0%
 		r.OnTimePercent = &pct
 	}
 	return r

@@ -226,6 +226,24 @@ func TestReportReturnsOfProjectLead(t *testing.T) {
 	}
 }
 
+// TestReportOnTimeShareShortOfAll: 1,999 of 2,000 returns on time is
+// 99.9%, not 100.0%, as a target's percent (domain.Percent).
+func TestReportOnTimeShareShortOfAll(t *testing.T) {
+	t.Parallel()
+	d := domain.MustDate
+	in := reportWorld()
+	in.Stats = map[string]domain.ReturnStats{"q": {ScheduleID: "q",
+		Expected: map[domain.Date]int64{d("2010-12-31"): 2000}, OnTime: map[domain.Date]int64{d("2010-12-31"): 1999}}}
+	r := domain.BuildReport(in, domain.Access{Lead: true}).Returns
+	if r.OnTime != 1999 || r.OnTimePercent == nil || *r.OnTimePercent != 99.9 {
+		var pct any = r.OnTimePercent
+		if r.OnTimePercent != nil {
+			pct = *r.OnTimePercent
+		}
+		t.Errorf("returns %+v (%v%%), want 1,999 on time (99.9%%)", r, pct)
+	}
+}
+
 // TestReportReturnsNotYetDue: returns due in the period but not yet past
 // their due date count as due and are left out of the on-time share.
 func TestReportReturnsNotYetDue(t *testing.T) {

@@ -1051,7 +1051,7 @@ func CountReturns(schedules []Schedule, stats map[string]ReturnStats, today Date
 		}
 	}
 	if past > 0 {
-		pct := round1(float64(onTime) * 100 / float64(past))
+		pct := Percent(onTime, past) // 1,999 of 2,000 on time is 99.9%, not 100.0%
 		c.OnTimePercent = &pct
 	}
 	return c

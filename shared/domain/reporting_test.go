@@ -718,6 +718,17 @@ func TestCountReturns(t *testing.T) {
 	if c.Overdue != 3 || c.Due != 0 || *c.OnTimePercent != 25 {
 		t.Fatalf("counts on 2026-07-21: %+v (on time %v)", c, *c.OnTimePercent)
 	}
+	// All but one of 2,000 on time is 99.9%, not 100.0% (Percent), and one
+	// of 16 is 6.3%.
+	for _, c := range []struct {
+		onTime, past int64
+		want         float64
+	}{{1999, 2000, 99.9}, {2000, 2000, 100}, {1, 16, 6.3}} {
+		many := ReturnStats{Expected: map[Date]int64{d("2026-03-31"): c.past}, OnTime: map[Date]int64{d("2026-03-31"): c.onTime}}
+		if got := CountReturns([]Schedule{s}, map[string]ReturnStats{"s": many}, d("2026-07-21")); got.OnTimePercent == nil || *got.OnTimePercent != c.want {
+			t.Errorf("%d of %d on time: %+v, want %v%%", c.onTime, c.past, got, c.want)
+		}
+	}
 	if c := CountReturns([]Schedule{s}, map[string]ReturnStats{}, d("2026-07-21")); c.OnTimePercent != nil {
 		t.Errorf("no returns past due, yet an on-time rate: %v", *c.OnTimePercent)
 	}

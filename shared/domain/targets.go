@@ -216,7 +216,7 @@ func (t Target) Evaluate(current int64, periodStart, today Date) TargetProgress 
 		periodStart = t.StartDate
 	}
 	tp := TargetProgress{TargetID: t.ID, Metric: t.Metric, Value: t.Value, Deadline: t.Deadline, StartDate: periodStart, Current: current,
-		Percent: round1(float64(current) * 100 / float64(t.Value))}
+		Percent: Percent(current, t.Value)}
 	if t.ProjectID != "" {
 		id := t.ProjectID
 		tp.ProjectID = &id
@@ -335,6 +335,40 @@ func (t Target) AtRiskEmailDay() Date {
 // to be emailed as at risk: from its AtRiskEmailDay.
 func (t Target) AtRiskEmailDue(today Date) bool {
 	return !today.Before(t.AtRiskEmailDay())
+}
+
+// Percent is current as a percentage of value to one decimal place, as
+// progress, the web pages and the emails all show a target's figure (61 of
+// 60 is 101.7, 2 of 3 is 66.7): rounded half away from zero, except that
+// short of value it is at most 99.9, so 1,999 of 2,000 is 99.9 and never
+// 100.0, which would read as reached beside an "on track" or "missed"
+// status. A value below 1 (no target) gives 0. Worked out in whole
+// numbers, so that halves (1 of 16: 6.25) round the same on every path,
+// where float64 and %.1f would not.
+func Percent(current, value int64) float64 {
+	if value < 1 {
+		return 0
+	}
+	const scale = 1000 // tenths of a percent
+	var tenths int64
+	if current > math.MaxInt64/scale || current < math.MinInt64/scale {
+		// No count comes near this (MaxCount); keep the rule all the same.
+		tenths = int64(math.Round(float64(current) * scale / float64(value)))
+	} else {
+		n := current * scale
+		q, r := n/value, n%value // r has n's sign: Go truncates toward zero
+		switch {
+		case r > 0 && r >= value-r:
+			q++
+		case r < 0 && -r >= value+r:
+			q--
+		}
+		tenths = q
+	}
+	if current < value && tenths >= 100*10 {
+		tenths = 100*10 - 1
+	}
+	return float64(tenths) / 10
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }

@@ -2,6 +2,8 @@ package domain_test
 
 import (
 	"errors"
+	"math"
+	"math/big"
 	"reflect"
 	"slices"
 	"testing"
@@ -55,6 +57,14 @@ func TestTargetEvaluate(t *testing.T) {
 			"2026-12-30", domain.StatusAtRisk, 66.7, 2},
 		{"far over", domain.Target{ID: "t4", Value: 8, Deadline: tgtDate("2026-12-31")}, 24, "", "2026-02-01",
 			domain.StatusReached, 300, 24 * 364 / 31},
+		// 99.95% would round to 100.0 beside "on track": short of the
+		// target it stays 99.9 (audit W1).
+		{"one short of 2,000 is not 100%", domain.Target{ID: "t5", Value: 2000, Deadline: tgtDate("2026-12-31")}, 1999, "",
+			"2026-06-01", domain.StatusOnTrack, 99.9, 1999 * 364 / 151},
+		{"one short of 2,000 after the deadline", domain.Target{ID: "t5", Value: 2000, Deadline: tgtDate("2026-12-31")}, 1999, "",
+			"2027-01-01", domain.StatusMissed, 99.9, 1999},
+		{"2,000 of 2,000", domain.Target{ID: "t5", Value: 2000, Deadline: tgtDate("2026-12-31")}, 2000, "",
+			"2026-06-01", domain.StatusReached, 100, 2000 * 364 / 151},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -75,6 +85,49 @@ func TestTargetEvaluate(t *testing.T) {
 				t.Errorf("identity fields not copied: %+v", got)
 			}
 		})
+	}
+}
+
+// TestPercent: one decimal place, halves away from zero whatever their
+// binary form (1 of 16 is 6.25: 6.3, where %.1f says 6.2), and below 100
+// until the target is reached (audit W1, N1).
+func TestPercent(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		current, value int64
+		want           float64
+	}{
+		{61, 60, 101.7}, {60, 60, 100}, {59, 60, 98.3}, {0, 60, 0},
+		{1, 16, 6.3}, {3, 16, 18.8}, {13, 16, 81.3}, {1, 80, 1.3}, {2, 3, 66.7}, {1, 3, 33.3},
+		{1, 2000, 0.1}, {1, 20000, 0}, {3, 20000, 0},
+		{1999, 2000, 99.9}, {1998, 2000, 99.9}, {1997, 2000, 99.9}, {1996, 2000, 99.8},
+		{19999, 20000, 99.9}, {9_999_999, 10_000_000, 99.9}, {2001, 2000, 100.1}, {20001, 20000, 100},
+		{-1, 16, -6.3}, {5, 0, 0}, {5, -4, 0},
+		// Past int64 in tenths: the float path keeps the rule.
+		{math.MaxInt64 - 1, math.MaxInt64, 99.9}, {math.MaxInt64, math.MaxInt64, 100},
+	} {
+		if got := domain.Percent(c.current, c.value); got != c.want {
+			t.Errorf("Percent(%d, %d) = %v, want %v", c.current, c.value, got, c.want)
+		}
+	}
+	// Everywhere else it is the exact quotient rounded half up: checked
+	// against big.Rat over every figure up to twice a range of values.
+	for value := int64(1); value <= 400; value++ {
+		for current := int64(0); current <= 2*value; current++ {
+			got := domain.Percent(current, value)
+			q := new(big.Rat).SetFrac64(current*1000, value)
+			q.Add(q, big.NewRat(1, 2))
+			tenths := new(big.Int).Quo(q.Num(), q.Denom()).Int64() // floor, as q ≥ 0
+			if current < value {
+				tenths = min(tenths, 999)
+			}
+			if want := float64(tenths) / 10; got != want {
+				t.Fatalf("Percent(%d, %d) = %v, want %v", current, value, got, want)
+			}
+			if current < value && got >= 100 {
+				t.Fatalf("Percent(%d, %d) = %v: 100%% before the target is reached", current, value, got)
+			}
+		}
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
@@ -92,11 +94,15 @@ func Date(d domain.Date) string { return d.String() }
 // Slug turns a name into a short file-name part of lower-case ASCII letters,
 // digits and single hyphens ("Working for Wellness (2025)" becomes
 // "working-for-wellness-2025"); a name with none of those gives "programme".
+// Letters with accents lose them, and letters ASCII lacks are written as
+// English writes them (foldASCII), so "Côr Ysbyty" is "cor-ysbyty" and
+// "Ælfric" "aelfric", not "c-r-ysbyty" and "lfric".
 func Slug(name string) string {
 	const max = 60
 	var b strings.Builder
 	hyphen := false
-	for _, r := range strings.ToLower(name) {
+	// Lower case before folding (Æ to æ to ae) and after (№ to No).
+	for _, r := range strings.ToLower(foldASCII(strings.ToLower(name))) {
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			if hyphen && b.Len() > 0 {
@@ -116,4 +122,21 @@ func Slug(name string) string {
 		return "programme"
 	}
 	return s
+}
+
+// asciiLetters are the lower-case letters that NFKD does not take apart
+// into an ASCII letter and accents, written as English writes them.
+var asciiLetters = strings.NewReplacer("æ", "ae", "ø", "o", "ß", "ss", "œ", "oe", "ð", "d", "þ", "th", "ł", "l", "đ", "d", "ı", "i")
+
+// foldASCII takes the accents off letters (NFKD, then dropping the
+// combining marks: "ŵ" is "w"), and writes the letters of asciiLetters as
+// ASCII. What is still not ASCII is left for Slug to drop.
+func foldASCII(s string) string {
+	s = norm.NFKD.String(asciiLetters.Replace(s))
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) {
+			return -1
+		}
+		return r
+	}, s)
 }

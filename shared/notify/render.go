@@ -30,7 +30,11 @@ func Render(n domain.Notification, p domain.Programme, project domain.Project, l
 		m.Rows = append(m.Rows, row{"Project", project.Name})
 	}
 	figure, value := domain.Thousands(n.Figure), domain.Thousands(n.Value) // "100,000", as money is grouped
-	m.Rows = append(m.Rows, row{"Figure", fmt.Sprintf("%s %s against a target of %s (%.1f%%)", figure, metric, value, float64(n.Figure)*100/float64(n.Value))})
+	// The percent progress and the web show (domain.Percent), not worked out
+	// again: %.1f of the quotient rounds 6.25 to 6.2 where they say 6.3, and
+	// says 100.0% for 1,999 of 2,000.
+	pct := strconv.FormatFloat(domain.Percent(n.Figure, n.Value), 'f', 1, 64)
+	m.Rows = append(m.Rows, row{"Figure", fmt.Sprintf("%s %s against a target of %s (%s%%)", figure, metric, value, pct)})
 	if !n.PeriodStart.IsZero() && !n.PeriodEnd.IsZero() {
 		// The figures are the counted submissions whose periods end in
 		// the target's window, up to the end of the latest one counted

@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -117,6 +118,34 @@ func TestRenderGroupsThousands(t *testing.T) {
 		m := notify.Render(n, p, domain.Project{}, links)
 		if m.Subject != want[0] || !strings.Contains(m.Text, want[1]) || !strings.Contains(m.Text, "123,456 referrals against a target of 100,000 (123.5%)") {
 			t.Errorf("%s: %q\n%s", kind, m.Subject, m.Text)
+		}
+	}
+}
+
+// TestRenderPercentIsProgressPercent: the email's percent is the one
+// progress and the web publish (domain.Percent, via Target.Evaluate), not
+// worked out again: 1 of 16 is 6.3% (%.1f of 6.25 says 6.2%), and 1,999 of
+// 2,000 missed is 99.9%, never 100.0% (audit W1, N1).
+func TestRenderPercentIsProgressPercent(t *testing.T) {
+	t.Parallel()
+	p := domain.Programme{Name: "Working for Wellness"}
+	for _, c := range []struct {
+		kind          domain.NotificationKind
+		figure, value int64
+		want          string
+	}{
+		{domain.KindReached, 1, 16, "1 people into work against a target of 16 (6.3%)"},
+		{domain.KindAtRisk, 3, 16, "3 people into work against a target of 16 (18.8%)"},
+		{domain.KindMissed, 1999, 2000, "1,999 people into work against a target of 2,000 (99.9%)"},
+		{domain.KindReached, 2000, 2000, "2,000 people into work against a target of 2,000 (100.0%)"},
+	} {
+		n := renderNote(c.kind, 100, c.figure)
+		n.Value = c.value
+		m := notify.Render(n, p, domain.Project{}, links)
+		tp := domain.Target{Value: c.value, Deadline: domain.MustDate("2026-12-31")}.Evaluate(c.figure, domain.MustDate("2026-01-01"), domain.MustDate("2026-06-01"))
+		progress := strconv.FormatFloat(tp.Percent, 'f', 1, 64) + "%)"
+		if !strings.Contains(m.Text, "Figure: "+c.want+"\n") || !strings.HasSuffix(c.want, "("+progress) || !strings.Contains(m.HTML, ">"+c.want+"</td>") {
+			t.Errorf("%d of %d: want %q (progress says %s)\n%s", c.figure, c.value, c.want, progress, m.Text)
 		}
 	}
 }

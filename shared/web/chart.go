@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
 )
 
 // chartFrame is what the dashboard's chart and the period report's draw
@@ -51,10 +53,19 @@ func (f chartFrame) open(b *strings.Builder, id, testID, title, desc string) {
 	for i := 0; i <= 4; i++ {
 		v := f.yMax * float64(i) / 4
 		fmt.Fprintf(b, `<line class="app-chart__grid" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, f.left, f.w-f.right, f.y(v), f.y(v))
-		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`, f.left-8, f.y(v)+4, strconv.FormatFloat(v, 'f', -1, 64))
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`, f.left-8, f.y(v)+4, axisText(v))
 	}
 	fmt.Fprintf(b, `<line class="app-chart__axis" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, f.left, f.w-f.right, f.base(), f.base())
 	fmt.Fprintf(b, `<line class="app-chart__axis" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, f.left, f.left, f.top, f.base())
+}
+
+// axisText is a y-axis value: a whole number with its thousands grouped,
+// as the page's counts are ("2,500"); a fraction as it is.
+func axisText(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return domain.Thousands(int64(v))
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 // monthStep is the gap between month labels for n months: every
@@ -77,7 +88,7 @@ func (f chartFrame) monthLabel(b *strings.Builder, x float64, anchor string, m t
 func (f chartFrame) target(b *strings.Builder, value int64, testID string) {
 	ty := f.y(float64(value))
 	fmt.Fprintf(b, `<line class="app-chart__target" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" data-testid="%s"/>`, f.left, f.w-f.right, ty, ty, testID)
-	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="end">Target %d</text>`, f.w-f.right, ty-6, value)
+	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="end">Target %s</text>`, f.w-f.right, ty-6, domain.Thousands(value))
 }
 
 // line draws a series as a line through points (x, y in the plot's

@@ -169,9 +169,13 @@ func TestChartGridWholeNumbers(t *testing.T) {
 		f.open(&b, "c", "c", "title", "desc")
 		var got []int64
 		for _, m := range label.FindAllStringSubmatch(b.String(), -1) {
-			n, err := strconv.ParseInt(m[1], 10, 64)
+			n, err := strconv.ParseInt(strings.ReplaceAll(m[1], ",", ""), 10, 64)
 			if err != nil {
 				t.Errorf("max %d: grid label %q is not a whole number", c.maxY, m[1])
+			}
+			// Thousands grouped, as the page's counts are ("2,000").
+			if want := domain.Thousands(n); m[1] != want {
+				t.Errorf("max %d: grid label %q, want %q", c.maxY, m[1], want)
 			}
 			got = append(got, n)
 		}

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"html/template"
-	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -68,7 +67,9 @@ func dashboardData(n *nav, pr domain.Progress) dashboard {
 			row.Project = d.Projects[*t.ProjectID]
 		}
 		if t.Value > 0 {
-			row.ProjectionPct = math.Round(float64(t.ProjectedAtDeadline)*1000/float64(t.Value)) / 10
+			// As the target's own percent: a projection one short of the
+			// value is 99.9%, not 100.0% (domain.Percent).
+			row.ProjectionPct = domain.Percent(t.ProjectedAtDeadline, t.Value)
 			row.Projection = barWidth(row.ProjectionPct)
 		}
 		d.Targets = append(d.Targets, row)
@@ -213,7 +214,7 @@ func (c *chart) draw(last time.Time) template.HTML {
 	title := domain.MetricPeopleIntoWork.Label() + " over time"
 	desc := fmt.Sprintf("Cumulative %s by month, %s to %s", domain.MetricPeopleIntoWork.Phrase(), c.Rows[0].Month, last.Format("January 2006"))
 	if c.Target > 0 {
-		desc += fmt.Sprintf(", against a target of %d", c.Target)
+		desc += ", against a target of " + domain.Thousands(c.Target)
 	}
 	desc += ". The figures are also in the table below."
 	f.open(&b, "chart", "people-into-work-chart", title, desc)

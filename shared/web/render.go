@@ -131,6 +131,7 @@ func parseTemplates(prefix string) map[string]*template.Template {
 	funcs := template.FuncMap{
 		"asset":        (&assets{prefix: prefix}).URL,
 		"money":        domain.Pounds,
+		"count":        countText,
 		"date":         domain.Date.Long,
 		"period":       domain.PeriodText,
 		"daterange":    domain.DateRange, // "X to Y", one day as "X"
@@ -233,6 +234,24 @@ func datetimeText(t time.Time) string {
 		return ""
 	}
 	return domain.InUK(t).Format("2 January 2006 15:04 MST")
+}
+
+// countText is a count of people, figures or rows as pages show it, its
+// thousands grouped ("1,999 of 2,000"), as emails (domain.Thousands) and
+// money are: the NHS and GOV.UK styles write numbers over 999 with commas.
+// Form values, CSV, JSON and the API keep plain digits. It takes any whole
+// number type, as templates pass int64 counts and int lengths alike; any
+// other value fails the page's render rather than print something wrong.
+func countText(n any) (string, error) {
+	switch v := n.(type) {
+	case int64:
+		return domain.Thousands(v), nil
+	case int:
+		return domain.Thousands(int64(v)), nil
+	case int32:
+		return domain.Thousands(int64(v)), nil
+	}
+	return "", fmt.Errorf("count: %T is not a whole number", n)
 }
 
 // barWidth is a percentage for a progress bar, 0-100.

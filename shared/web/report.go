@@ -308,7 +308,7 @@ func reportChart(rep domain.Report) (template.HTML, int64) {
 	title := domain.MetricPeopleIntoWork.Label() + " by month"
 	desc := fmt.Sprintf("%s in each month of the period, %s to %s", domain.MetricPeopleIntoWork.Label(), monthName(rep.ByMonth[0].Month), monthName(rep.ByMonth[n-1].Month))
 	if target != nil {
-		desc += fmt.Sprintf(", with the programme's target of %d", target.Value)
+		desc += ", with the programme's target of " + domain.Thousands(target.Value)
 		if len(trend) > 0 {
 			desc += fmt.Sprintf(" and its counted figure at the end of each month to %s", monthName(rep.ByMonth[len(trend)-1].Month))
 		}

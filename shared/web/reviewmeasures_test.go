@@ -39,7 +39,7 @@ func TestReviewShowsMeasures(t *testing.T) {
 		`<th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col">Baseline mean</th>`,
 		`<th class="nhsuk-table__header" scope="row">warwick-edinburgh</th>`,
 		`data-testid="measure-warwick-edinburgh-baseline">2.5<`, `data-testid="measure-warwick-edinburgh-latest">9<`,
-		`data-testid="measure-warwick-edinburgh-respondents">3131<`,
+		`data-testid="measure-warwick-edinburgh-respondents">3,131<`,
 		`data-testid="measure-confidence-baseline">4<`, `data-testid="measure-confidence-latest">0<`,
 		`data-testid="measure-confidence-respondents">12<`,
 	} {
@@ -54,8 +54,8 @@ func TestReviewShowsMeasures(t *testing.T) {
 	queue := lead.get(p + "/reviews")
 	row := queue.Body[strings.Index(queue.Body, `data-testid="pending-`+o.ID+`"`):]
 	row = row[:strings.Index(row, "</tr>")]
-	for _, want := range []string{"warwick-edinburgh: baseline mean 2.5, latest mean 9, 3131 respondents",
-		"confidence: baseline mean 4, latest mean 0, 12 respondents", "People into work: 4747"} {
+	for _, want := range []string{"warwick-edinburgh: baseline mean 2.5, latest mean 9, 3,131 respondents",
+		"confidence: baseline mean 4, latest mean 0, 12 respondents", "People into work: 4,747"} {
 		if !strings.Contains(row, want) {
 			t.Errorf("the queue's row lacks %q\n%s", want, row)
 		}
@@ -83,7 +83,7 @@ func TestReviewShowsMeasures(t *testing.T) {
 		`data-testid="counted-measures"`, `The wellbeing measures that count now</caption>`,
 		`scope="row">warwick-edinburgh: latest mean</th>`,
 		`data-testid="counted-measure-warwick-edinburgh-latest">9<`, `data-testid="corrected-measure-warwick-edinburgh-latest">8.75<`,
-		`data-testid="counted-measure-warwick-edinburgh-respondents">3131<`, `data-testid="corrected-measure-warwick-edinburgh-respondents">3000<`,
+		`data-testid="counted-measure-warwick-edinburgh-respondents">3,131<`, `data-testid="corrected-measure-warwick-edinburgh-respondents">3,000<`,
 		`data-testid="counted-measure-confidence-baseline">4<`, `data-testid="corrected-measure-confidence-baseline">Not reported<`,
 		`data-testid="counted-measure-resilience-respondents">Not reported<`, `data-testid="corrected-measure-resilience-respondents">5<`,
 	} {
