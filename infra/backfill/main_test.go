@@ -18,7 +18,6 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
-	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
 // TestBackfillCommand runs the command over a table on DynamoDB Local
@@ -27,17 +26,11 @@ import (
 // over every programme, again, it marks nothing.
 func TestBackfillCommand(t *testing.T) {
 	t.Parallel()
-	db, table := testenv.Table(t)
-	st := store.New(db, table)
+	w := repairtest.NewWorld(t)
+	db, table, st, p := w.DB, w.Table, w.Store, w.Programme
 	ctx := context.Background()
-	who := domain.Caller{Identity: domain.Identity{Subject: "sub-lead", Email: "lead@example.org"}}
 	change := func(pid string, e domain.Entity, id string, v any) service.Change {
-		return service.Change{Audit: domain.NewAuditEvent(who, pid, e, id, domain.ActionCreate, nil, v, time.Now())}
-	}
-	p := domain.Programme{ID: domain.NewID(), Name: "Working for Wellness", LeadOrganisation: "LPT",
-		StartDate: domain.MustDate("2025-01-01"), EndDate: domain.MustDate("2027-12-31"), CreatedAt: time.Now().UTC()}
-	if err := st.CreateProgramme(ctx, p, change(p.ID, domain.EntityProgramme, p.ID, p)); err != nil {
-		t.Fatal(err)
+		return repairtest.Change(pid, e, id, domain.ActionCreate, nil, v)
 	}
 	project := func(name string) (domain.Project, error) {
 		pr := domain.Project{ID: domain.NewID(), Name: name, LeadOrganisation: "BDCFT", StartDate: domain.MustDate("2025-01-01"),

@@ -1,17 +1,12 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fundtrack/fundtrack/infra/internal/repair"
 	"github.com/fundtrack/fundtrack/infra/internal/repair/repairtest"
-	"github.com/fundtrack/fundtrack/shared/domain"
-	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
-	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
 // TestRecountArguments runs the command over a table on DynamoDB Local
@@ -22,16 +17,8 @@ import (
 // not only in the log.
 func TestRecountArguments(t *testing.T) {
 	t.Parallel()
-	db, table := testenv.Table(t)
-	st := store.New(db, table)
-	ctx := context.Background()
-	who := domain.Caller{Identity: domain.Identity{Subject: "sub-lead", Email: "lead@example.org"}}
-	p := domain.Programme{ID: domain.NewID(), Name: "Working for Wellness", LeadOrganisation: "LPT",
-		StartDate: domain.MustDate("2025-01-01"), EndDate: domain.MustDate("2027-12-31"), CreatedAt: time.Now().UTC()}
-	if err := st.CreateProgramme(ctx, p, service.Change{Audit: domain.NewAuditEvent(who, p.ID, domain.EntityProgramme, p.ID,
-		domain.ActionCreate, nil, p, time.Now())}); err != nil {
-		t.Fatal(err)
-	}
+	w := repairtest.NewWorld(t)
+	table, p := w.Table, w.Programme
 	type report struct {
 		ProgrammeID string           `json:"programmeId"`
 		DryRun      bool             `json:"dryRun"`

@@ -12,7 +12,6 @@ import (
 	"github.com/fundtrack/fundtrack/shared/domain"
 	"github.com/fundtrack/fundtrack/shared/service"
 	"github.com/fundtrack/fundtrack/shared/store"
-	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
 // TestRefillCommand runs the command over a table on DynamoDB Local
@@ -23,13 +22,10 @@ import (
 // put right.
 func TestRefillCommand(t *testing.T) {
 	t.Parallel()
-	db, table := testenv.Table(t)
-	st := store.New(db, table)
+	w := repairtest.NewWorld(t)
+	table, st, p := w.Table, w.Store, w.Programme
 	ctx := context.Background()
-	who := domain.Caller{Identity: domain.Identity{Subject: "sub-lead", Email: "lead@example.org"}}
-	change := func(pid string, e domain.Entity, id string, a domain.Action, before, after any) service.Change {
-		return service.Change{Audit: domain.NewAuditEvent(who, pid, e, id, a, before, after, time.Now())}
-	}
+	change := repairtest.Change
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -37,9 +33,6 @@ func TestRefillCommand(t *testing.T) {
 		}
 	}
 	now := time.Now().UTC()
-	p := domain.Programme{ID: domain.NewID(), Name: "Working for Wellness", LeadOrganisation: "LPT",
-		StartDate: domain.MustDate("2025-01-01"), EndDate: domain.MustDate("2027-12-31"), CreatedAt: now}
-	must(st.CreateProgramme(ctx, p, change(p.ID, domain.EntityProgramme, p.ID, domain.ActionCreate, nil, p)))
 	pr := domain.Project{ID: domain.NewID(), Name: "Derby Pathways", LeadOrganisation: "BDCFT", StartDate: domain.MustDate("2025-01-01"),
 		EndDate: domain.MustDate("2026-12-31"), Version: 1, CreatedAt: now}
 	must(st.CreateProject(ctx, p.ID, pr, nil, change(p.ID, domain.EntityProject, pr.ID, domain.ActionCreate, nil, pr)))

@@ -4,6 +4,7 @@ package repairtest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -12,7 +13,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/fundtrack/fundtrack/shared/domain"
+	"github.com/fundtrack/fundtrack/shared/service"
+	"github.com/fundtrack/fundtrack/shared/store"
 	"github.com/fundtrack/fundtrack/shared/testenv"
 )
 
@@ -79,4 +86,35 @@ func Reports[T any](t *testing.T, stdout []byte) []T {
 		}
 		out = append(out, r)
 	}
+}
+
+// Lead is the caller whose audit events the command tests' fixtures carry.
+var Lead = domain.Caller{Identity: domain.Identity{Subject: "sub-lead", Email: "lead@example.org"}}
+
+// Change is a fixture write's audit event, by Lead, now.
+func Change(programmeID string, e domain.Entity, id string, a domain.Action, before, after any) service.Change {
+	return service.Change{Audit: domain.NewAuditEvent(Lead, programmeID, e, id, a, before, after, time.Now())}
+}
+
+// World is what every command test starts from: a table of its own on
+// DynamoDB Local holding one programme, Working for Wellness (2025 to 2027).
+type World struct {
+	DB        *dynamodb.Client
+	Table     string
+	Store     *store.Store
+	Programme domain.Programme
+}
+
+// NewWorld makes a World.
+func NewWorld(t *testing.T) World {
+	t.Helper()
+	db, table := testenv.Table(t)
+	w := World{DB: db, Table: table, Store: store.New(db, table),
+		Programme: domain.Programme{ID: domain.NewID(), Name: "Working for Wellness", LeadOrganisation: "LPT",
+			StartDate: domain.MustDate("2025-01-01"), EndDate: domain.MustDate("2027-12-31"), CreatedAt: time.Now().UTC()}}
+	p := w.Programme
+	if err := w.Store.CreateProgramme(context.Background(), p, Change(p.ID, domain.EntityProgramme, p.ID, domain.ActionCreate, nil, p)); err != nil {
+		t.Fatal(err)
+	}
+	return w
 }
