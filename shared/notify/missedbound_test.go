@@ -25,15 +25,8 @@ import (
 func (rig missedRig) playBound() {
 	t := rig.t
 	t.Helper()
-	rig.clk.Set("2026-01-05T09:00:00Z")
-	b, prog, project, funder := missedWorld(t, rig.svc, rig.contact, rig.lead)
-	tg := b.Target(prog.ID, obj{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "projectId": project.ID, "notify": []string{funder.ID}})
-	b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "counts": obj{"peopleIntoWork": 10}})
-	reviewOutcomes(t, rig.svc, prog.ID)
-	rig.run()
-	rig.clk.Set("2027-01-10T09:00:00Z")
-	sent := b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-12-01", "periodEnd": "2026-12-31", "counts": obj{"peopleIntoWork": 55}})
-	rig.run()
+	b, prog, project, tg := rig.shortOfTarget()
+	sent := rig.sendDecember(b, prog, project)
 	if end := tg.MissedHoldEnds(domain.DefaultDueDays); end.String() != "2027-02-18" {
 		t.Fatalf("the hold ends %s, want 2027-02-18: not the case this tests", end)
 	}

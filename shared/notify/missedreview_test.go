@@ -126,12 +126,7 @@ type missedCase struct {
 func (rig missedRig) play(c missedCase) {
 	t := rig.t
 	t.Helper()
-	rig.clk.Set("2026-01-05T09:00:00Z")
-	b, prog, project, funder := missedWorld(t, rig.svc, rig.contact, rig.lead)
-	tg := b.Target(prog.ID, obj{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "projectId": project.ID, "notify": []string{funder.ID}})
-	b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "counts": obj{"peopleIntoWork": 10}})
-	reviewOutcomes(t, rig.svc, prog.ID)
-	rig.run()
+	b, prog, project, tg := rig.shortOfTarget()
 
 	end := domain.MustDate(c.endsOn)
 	rig.clk.Set("2027-01-10T09:00:00Z")
@@ -288,14 +283,9 @@ func TestMemMissedJudgedOnFiguresReadAfterTheQueue(t *testing.T) {
 	t.Parallel()
 	e := newMemEnv(t)
 	contact, lead := "grants@dwp.example.gov.uk", "network.lead@lpt.example.nhs.uk"
-	b, prog, project, funder := missedWorld(t, e.svc, contact, lead)
-	tg := b.Target(prog.ID, obj{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "projectId": project.ID, "notify": []string{funder.ID}})
-	b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "counts": obj{"peopleIntoWork": 10}})
-	reviewOutcomes(t, e.svc, prog.ID)
-	e.run()
-	e.clk.Set("2027-01-10T09:00:00Z")
-	sent := b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-12-01", "periodEnd": "2026-12-31", "counts": obj{"peopleIntoWork": 55}})
-	e.run()
+	rig := missedRig{t: t, svc: e.svc, clk: e.clk, run: e.run, contact: contact, lead: lead}
+	b, prog, project, tg := rig.shortOfTarget()
+	sent := rig.sendDecember(b, prog, project)
 
 	e.clk.Set("2027-01-21T06:00:00Z")
 	st := &approveAtQueue{Storage: e.st, approve: func() {
@@ -372,6 +362,33 @@ func missedWorld(t testing.TB, svc *service.Service, contact, lead string) (*tes
 	funder := b.Funder(prog.ID, obj{"name": "Department for Work and Pensions", "contacts": []string{contact}})
 	b.Member(prog.ID, lead, testkit.RoleLead())
 	return b, prog, project, funder
+}
+
+// shortOfTarget is the start most "missed" scenarios share: on 5 January
+// 2026, a target of 60 into work by 31 December 2026 for the project,
+// told to the funder's contact; 10 counted for January; then review
+// turned on, and a notifier run.
+func (rig missedRig) shortOfTarget() (*testkit.Builder, domain.Programme, domain.Project, domain.Target) {
+	t := rig.t
+	t.Helper()
+	rig.clk.Set("2026-01-05T09:00:00Z")
+	b, prog, project, funder := missedWorld(t, rig.svc, rig.contact, rig.lead)
+	tg := b.Target(prog.ID, obj{"metric": "peopleIntoWork", "value": 60, "deadline": "2026-12-31", "projectId": project.ID, "notify": []string{funder.ID}})
+	b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-01-01", "periodEnd": "2026-01-31", "counts": obj{"peopleIntoWork": 10}})
+	reviewOutcomes(t, rig.svc, prog.ID)
+	rig.run()
+	return b, prog, project, tg
+}
+
+// sendDecember sends, on 10 January 2027, 55 into work for December,
+// which await review (approved, they reach shortOfTarget's target), and
+// runs the notifier.
+func (rig missedRig) sendDecember(b *testkit.Builder, prog domain.Programme, project domain.Project) domain.Outcome {
+	rig.t.Helper()
+	rig.clk.Set("2027-01-10T09:00:00Z")
+	sent := b.Outcome(prog.ID, project.ID, obj{"periodStart": "2026-12-01", "periodEnd": "2026-12-31", "counts": obj{"peopleIntoWork": 55}})
+	rig.run()
+	return sent
 }
 
 // reviewOutcomes turns programme pid's review on: submissions from then on
