@@ -34,10 +34,7 @@ func TestChangeText(t *testing.T) {
 		// 00:30 on 1 July.
 		{"submittedAt", "2026-06-30T23:30:00Z", "1 July 2026 00:30 BST"},
 		{"title", "Employment specialists", "Employment specialists"},
-		{"reviewOutcomes", true, "yes"},
 		{"recipients", []any{"a@example.org", "b@example.org"}, "a@example.org, b@example.org"},
-		{"reminders", []any{float64(14), float64(7)}, "14, 7"},
-		{"reminders", []any{}, "none"},
 		{"counts", map[string]any{"peopleIntoWork": float64(3), "referrals": float64(12)}, "Referrals 12, People into work 3"},
 		{"lines", []any{map[string]any{"category": "staff", "amountPence": float64(30000000)},
 			map[string]any{"category": "travel", "amountPence": float64(1000050)}}, "Staff £300,000.00, Travel £10,000.50"},
@@ -172,9 +169,88 @@ func TestReturnNames(t *testing.T) {
 		{domain.EntityReturn, "correction", map[string]any{"submissionId": "s1", "status": "changes-requested"}, "Sent back"},
 		{domain.EntityReturn, "correction", nil, "–"},
 		{domain.EntityOutcome, "state", "expected", "expected"},
+		// Any other record's status as its tag says it.
+		{domain.EntityOutcome, "status", "changes-requested", "Changes requested"},
+		{domain.EntityPost, "status", "filled", "Filled"},
+		{domain.EntityPayment, "status", "due", "Due"},
+		{domain.EntityNotification, "status", "sent", "Sent"},
+		{domain.EntityPost, "status", nil, "–"},
 	} {
 		if got := eventValue(nil, c.e, c.field, c.v); got != c.want {
 			t.Errorf("eventValue(%s, %q, %v) = %q, want %q", c.e, c.field, c.v, got, c.want)
+		}
+	}
+}
+
+// TestChangeNumbers: the audited numbers, flags and records the rest of
+// the pages write in words are written so in the history too, not as the
+// raw numbers or the JSON they were recorded as: counts with their
+// thousands grouped (as the count func), milestones as percentages, a
+// schedule's days and reminders as the schedules page says them, metrics
+// and areas by name, the programme's review setting as its settings page
+// says it. A value not as its field records it is written as recorded.
+func TestChangeNumbers(t *testing.T) {
+	n := &recordNames{Funders: map[string]string{"f1": "DWP", "f2": "East Midlands SHA"}}
+	for _, c := range []struct {
+		field string
+		v     any
+		want  string
+	}{
+		// Counts, grouped wherever they are: a target's value, a cohort's
+		// places, a milestone email's figure, value, awaiting review and
+		// attempts, counts by metric, a measure's respondents.
+		{"value", float64(2000), "2,000"},
+		{"value", float64(60), "60"},
+		{"places", float64(12500), "12,500"},
+		{"figure", float64(1999), "1,999"},
+		{"awaitingReview", float64(1001), "1,001"},
+		{"attempts", float64(3), "3"},
+		{"counts", map[string]any{"peopleIntoWork": float64(1200), "referrals": float64(12000)}, "Referrals 12,000, People into work 1,200"},
+		{"measures", []any{map[string]any{"name": "health", "baselineMean": 3.5, "latestMean": 7.25, "respondents": float64(1500)}},
+			"health 3.5 → 7.25 (1,500 respondents)"},
+		{"recipients", []any{float64(1000), "a@example.org"}, "1,000, a@example.org"},
+		// Not a whole number: as it is (FTE as the posts table writes it).
+		{"fte", 0.5, "0.5"},
+		{"fte", float64(1), "1"},
+		// Milestones, as the targets page writes them.
+		{"thresholds", []any{float64(25), float64(50), float64(100)}, "25%, 50%, 100%"},
+		{"thresholds", []any{}, "none"},
+		{"threshold", float64(50), "50%"},
+		{"covers", []any{float64(25), float64(50)}, "25%, 50%"},
+		// A schedule's days, as the schedules page says them.
+		{"dueDays", float64(30), "30 days after each period ends"},
+		{"dueDays", float64(1), "1 day after each period ends"},
+		{"reminders", []any{float64(14), float64(7)}, "14, 7 days before"},
+		{"reminders", []any{float64(1)}, "1 day before"},
+		{"reminders", []any{}, "none"},
+		{"reminderDays", float64(7), "7 days before"},
+		// Metrics by their labels.
+		{"metric", "peopleIntoWork", "People into work"},
+		{"targetMetric", "referrals", "Referrals"},
+		// The programme's review setting, as its settings page says it.
+		{"reviewOutcomes", true, "A lead approves each submission before it counts"},
+		{"reviewOutcomes", false, "Submissions count as soon as they are sent"},
+		// Any other flag, yes or no.
+		{"late", true, "yes"},
+		{"late", false, "no"},
+		// Areas by name and code.
+		{"beneficiaryLocations", []any{map[string]any{"geoCode": "E08000035", "name": "Leeds"},
+			map[string]any{"geoCode": "E08000032", "name": "Bradford"}}, "Leeds (E08000035), Bradford (E08000032)"},
+		{"beneficiaryLocations", []any{}, "none"},
+		// A notification's funders' addresses, by funder name.
+		{"funderContacts", map[string]any{"f2": []any{"c@emsha.example"}, "f1": []any{"a@dwp.example", "b@dwp.example"}, "f9": []any{"d@x.example"}},
+			"DWP: a@dwp.example, b@dwp.example; East Midlands SHA: c@emsha.example; f9: d@x.example"},
+		// Anything else, as recorded.
+		{"thresholds", []any{float64(25), "half"}, "25, half"}, // a list as a list
+		{"threshold", 12.5, "12.5"},
+		{"metric", "smiles", "smiles"},
+		{"dueDays", "soon", "soon"},
+		{"reviewOutcomes", "maybe", "maybe"},
+		{"beneficiaryLocations", []any{map[string]any{"geoCode": "E08000035"}}, `[{"geoCode":"E08000035"}]`},
+		{"funderContacts", map[string]any{"f1": "a@dwp.example"}, `{"f1":"a@dwp.example"}`},
+	} {
+		if got := changeValue(n, c.field, c.v); got != c.want {
+			t.Errorf("changeValue(%q, %v) = %q, want %q", c.field, c.v, got, c.want)
 		}
 	}
 }

@@ -388,9 +388,13 @@ func eventField(e domain.Entity, name string) string {
 
 // eventValue writes one value of a field an event of entity e changed:
 // a return's status and its correction in the returns grid's words
-// ("Changes requested", "Awaiting review"), anything else as
-// changeValue does.
+// ("Changes requested", "Awaiting review"), any other record's status as
+// its tag says it ("Filled", "Changes requested", "Due"), anything else
+// as changeValue does.
 func eventValue(n *recordNames, e domain.Entity, field string, v any) string {
+	if s, ok := v.(string); ok && s != "" && field == "status" && e != domain.EntityReturn {
+		return statusText(s)
+	}
 	if e == domain.EntityReturn {
 		switch x := v.(type) {
 		case string:
@@ -435,13 +439,20 @@ func correctionText(m map[string]any) (string, bool) {
 	return "", false
 }
 
-// changeValue writes one audited value of field for the history tables:
-// pence as pounds, dates and times written out, lists as lists, budget
-// or spend lines, counts by metric and wellbeing measures, roles, payment
-// triggers and reviews in words; projects, funders, grants and cohorts by
-// name where n knows them (nil n: by id); anything else as the JSON it
-// was recorded as.
+// changeValue writes one audited value of field for the history tables
+// as the rest of the pages write it: pence as pounds, whole numbers with
+// their thousands grouped (a target's value, a cohort's places: "2,000",
+// as the count func does), milestones as percentages, a schedule's days
+// and reminders, metrics and areas in words, dates and times written out,
+// lists as lists, budget or spend lines, counts by metric and wellbeing
+// measures, roles, payment triggers and reviews in words, the programme's
+// review setting as its settings page says it; projects, funders, grants
+// and cohorts by name where n knows them (nil n: by id); anything else as
+// the JSON it was recorded as.
 func changeValue(n *recordNames, field string, v any) string {
+	if words, ok := fieldWords(n, field, v); ok {
+		return words
+	}
 	switch field {
 	case "roles":
 		if xs, ok := v.([]any); ok {
@@ -489,7 +500,7 @@ func changeValue(n *recordNames, field string, v any) string {
 		if p, ok := pence(x); ok && strings.HasSuffix(field, "Pence") {
 			return domain.Pounds(p)
 		}
-		return strconv.FormatFloat(x, 'f', -1, 64)
+		return number(x)
 	case bool:
 		if x {
 			return "yes"
@@ -515,6 +526,150 @@ func changeValue(n *recordNames, field string, v any) string {
 	}
 	b, _ := jsonCompact(v)
 	return b
+}
+
+// Words of the programme's review setting, as its settings page's radios
+// say them.
+const (
+	reviewOn  = "A lead approves each submission before it counts"
+	reviewOff = "Submissions count as soon as they are sent"
+)
+
+// fieldWords writes a value of the audited fields whose numbers, flags
+// and records the pages write in words of their own (see changeValue), or
+// reports false for any other field, or a value not as such a field
+// records it (which changeValue then writes as any other).
+func fieldWords(n *recordNames, field string, v any) (string, bool) {
+	switch field {
+	case "reviewOutcomes": // the programme's
+		if on, ok := v.(bool); ok {
+			if on {
+				return reviewOn, true
+			}
+			return reviewOff, true
+		}
+	case "thresholds", "covers": // a target's milestones; those a milestone email also told of
+		if xs, ok := v.([]any); ok {
+			return wholeList(xs, func(w int64) string { return domain.Thousands(w) + "%" }, "")
+		}
+	case "threshold": // a milestone email's
+		if w, ok := whole(v); ok {
+			return domain.Thousands(w) + "%", true
+		}
+	case "dueDays": // a schedule's, as its page says it
+		if w, ok := whole(v); ok {
+			return days(w) + " after each period ends", true
+		}
+	case "reminders": // a schedule's, as the schedules page says them
+		if xs, ok := v.([]any); ok {
+			unit := " days before"
+			if len(xs) == 1 && xs[0] == float64(1) {
+				unit = " day before"
+			}
+			return wholeList(xs, domain.Thousands, unit)
+		}
+	case "reminderDays": // a reminder email's
+		if w, ok := whole(v); ok {
+			return days(w) + " before", true
+		}
+	case "metric", "targetMetric":
+		if m, ok := v.(string); ok && domain.ValidMetric(domain.Metric(m)) {
+			return domain.Metric(m).Label(), true
+		}
+	case "beneficiaryLocations": // a programme's or project's areas
+		if xs, ok := v.([]any); ok {
+			if len(xs) == 0 {
+				return "none", true
+			}
+			return recordList(xs, ", ", location)
+		}
+	case "funderContacts": // a notification's funders' addresses, by funder
+		if m, ok := v.(map[string]any); ok {
+			return funderContacts(n, m)
+		}
+	}
+	return "", false
+}
+
+// number writes a recorded number: a whole one with its thousands grouped
+// ("2,000"), as the pages' count func writes counts; any other as it is
+// ("0.5").
+func number(x float64) string {
+	if w, ok := pence(x); ok {
+		return domain.Thousands(w)
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64)
+}
+
+// whole reads a recorded whole number (JSON's float64).
+func whole(v any) (int64, bool) {
+	x, ok := v.(float64)
+	if !ok {
+		return 0, false
+	}
+	return pence(x)
+}
+
+// wholeList writes a recorded list of whole numbers, each as one writes
+// it, then unit: "25%, 50%", "14, 7 days before"; an empty one as "none".
+func wholeList(xs []any, one func(int64) string, unit string) (string, bool) {
+	if len(xs) == 0 {
+		return "none", true
+	}
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		w, ok := whole(x)
+		if !ok {
+			return "", false
+		}
+		parts[i] = one(w)
+	}
+	return strings.Join(parts, ", ") + unit, true
+}
+
+// days writes a number of days: "1 day", "14 days".
+func days(n int64) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return domain.Thousands(n) + " days"
+}
+
+// location writes a recorded area: its name, then its code, "Leeds
+// (E08000035)".
+func location(l map[string]any) (string, bool) {
+	code, okc := l["geoCode"].(string)
+	name, okn := l["name"].(string)
+	if len(l) != 2 || !okc || !okn {
+		return "", false
+	}
+	if name == "" {
+		return code, true
+	}
+	return name + " (" + code + ")", true
+}
+
+// funderContacts writes a notification's recorded addresses by funder,
+// each funder by name where n knows it, in their names' order: "DWP:
+// ann@dwp.example, bob@dwp.example; East Midlands SHA: …".
+func funderContacts(n *recordNames, m map[string]any) (string, bool) {
+	if len(m) == 0 {
+		return "none", true
+	}
+	parts := make([]string, 0, len(m))
+	for id, x := range m {
+		xs, ok := x.([]any)
+		if !ok {
+			return "", false
+		}
+		emails, ok := wordList(xs)
+		if !ok {
+			return "", false
+		}
+		parts = append(parts, cmp.Or(n.names(domain.EntityFunder)[id], id)+": "+emails)
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, "; "), true
 }
 
 // recordNames are the names of the records a page's audit events name by
@@ -762,7 +917,7 @@ func wordList(xs []any) (string, bool) {
 		case string:
 			words[i] = w
 		case float64:
-			words[i] = strconv.FormatFloat(w, 'f', -1, 64)
+			words[i] = number(w)
 		default:
 			return "", false
 		}
@@ -818,7 +973,7 @@ func measure(m map[string]any) (string, bool) {
 		return "", false
 	}
 	num := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-	return fmt.Sprintf("%s %s → %s (%s respondents)", name, num(base), num(latest), num(n)), true
+	return fmt.Sprintf("%s %s → %s (%s respondents)", name, num(base), num(latest), number(n)), true
 }
 
 // pence reads a recorded number of pence (JSON's float64), if it is a
@@ -840,7 +995,7 @@ func metricCounts(m map[string]any) (string, bool) {
 			if !isNum {
 				return "", false
 			}
-			parts = append(parts, metric.Label()+" "+strconv.FormatFloat(f, 'f', -1, 64))
+			parts = append(parts, metric.Label()+" "+number(f))
 		}
 	}
 	return strings.Join(parts, ", "), len(parts) == len(m) && len(parts) > 0
