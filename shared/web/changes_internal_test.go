@@ -237,9 +237,6 @@ func TestChangeNumbers(t *testing.T) {
 		{"beneficiaryLocations", []any{map[string]any{"geoCode": "E08000035", "name": "Leeds"},
 			map[string]any{"geoCode": "E08000032", "name": "Bradford"}}, "Leeds (E08000035), Bradford (E08000032)"},
 		{"beneficiaryLocations", []any{}, "none"},
-		// A notification's funders' addresses, by funder name.
-		{"funderContacts", map[string]any{"f2": []any{"c@emsha.example"}, "f1": []any{"a@dwp.example", "b@dwp.example"}, "f9": []any{"d@x.example"}},
-			"DWP: a@dwp.example, b@dwp.example; East Midlands SHA: c@emsha.example; f9: d@x.example"},
 		// Anything else, as recorded.
 		{"thresholds", []any{float64(25), "half"}, "25, half"}, // a list as a list
 		{"threshold", 12.5, "12.5"},
@@ -247,7 +244,6 @@ func TestChangeNumbers(t *testing.T) {
 		{"dueDays", "soon", "soon"},
 		{"reviewOutcomes", "maybe", "maybe"},
 		{"beneficiaryLocations", []any{map[string]any{"geoCode": "E08000035"}}, `[{"geoCode":"E08000035"}]`},
-		{"funderContacts", map[string]any{"f1": "a@dwp.example"}, `{"f1":"a@dwp.example"}`},
 	} {
 		if got := changeValue(n, c.field, c.v); got != c.want {
 			t.Errorf("changeValue(%q, %v) = %q, want %q", c.field, c.v, got, c.want)

@@ -450,7 +450,7 @@ func correctionText(m map[string]any) (string, bool) {
 // and cohorts by name where n knows them (nil n: by id); anything else as
 // the JSON it was recorded as.
 func changeValue(n *recordNames, field string, v any) string {
-	if words, ok := fieldWords(n, field, v); ok {
+	if words, ok := fieldWords(field, v); ok {
 		return words
 	}
 	switch field {
@@ -539,7 +539,7 @@ const (
 // and records the pages write in words of their own (see changeValue), or
 // reports false for any other field, or a value not as such a field
 // records it (which changeValue then writes as any other).
-func fieldWords(n *recordNames, field string, v any) (string, bool) {
+func fieldWords(field string, v any) (string, bool) {
 	switch field {
 	case "reviewOutcomes": // the programme's
 		if on, ok := v.(bool); ok {
@@ -582,10 +582,6 @@ func fieldWords(n *recordNames, field string, v any) (string, bool) {
 				return "none", true
 			}
 			return recordList(xs, ", ", location)
-		}
-	case "funderContacts": // a notification's funders' addresses, by funder
-		if m, ok := v.(map[string]any); ok {
-			return funderContacts(n, m)
 		}
 	}
 	return "", false
@@ -647,29 +643,6 @@ func location(l map[string]any) (string, bool) {
 		return code, true
 	}
 	return name + " (" + code + ")", true
-}
-
-// funderContacts writes a notification's recorded addresses by funder,
-// each funder by name where n knows it, in their names' order: "DWP:
-// ann@dwp.example, bob@dwp.example; East Midlands SHA: …".
-func funderContacts(n *recordNames, m map[string]any) (string, bool) {
-	if len(m) == 0 {
-		return "none", true
-	}
-	parts := make([]string, 0, len(m))
-	for id, x := range m {
-		xs, ok := x.([]any)
-		if !ok {
-			return "", false
-		}
-		emails, ok := wordList(xs)
-		if !ok {
-			return "", false
-		}
-		parts = append(parts, cmp.Or(n.names(domain.EntityFunder)[id], id)+": "+emails)
-	}
-	slices.Sort(parts)
-	return strings.Join(parts, "; "), true
 }
 
 // recordNames are the names of the records a page's audit events name by
