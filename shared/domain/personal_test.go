@@ -1761,6 +1761,22 @@ func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 		{"Taxpayer Identification Number (TIN) 500100732259", inn},
 		{"ИНН (ИП) 500100732259", inn},
 		{"500100732259 (ИНН ИП)", inn},
+		// fix-guard10: an invoice's "ИНН/КПП" column (a person has no
+		// KPP, so a person's INN stands alone under it); "физлица" (an
+		// individual's) between the name and the number; whose number it
+		// is, a person's, after the name as a label; "Tax ID" in English.
+		{"ИНН/КПП 500100732259", inn},
+		{"ИНН / КПП: 500100732259", inn},
+		{"ИНН физлица 500100732259", inn},
+		{"ИНН физ. лица: 500100732259", inn},
+		{"ИНН физического лица 500100732259", inn},
+		{"500100732259 (INN of the sole trader)", inn},
+		{"500100732259 (ИНН of an individual)", inn},
+		{"500100732259, INN of the individual entrepreneur.", inn},
+		{"Tax ID 500100732259", inn},
+		{"tax ID: 500100732259", inn},
+		{"Tax identification number 500100732259", inn},
+		{"tax no. 500100732259", inn},
 	} {
 		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
 	}
@@ -1797,6 +1813,13 @@ func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 		"UPRN 100023336909; ИНН 7707083893", "500100732258, INN", "7707083893, ИНН", "inn: 7707083893",
 		"Supplier Sberbank (INN 7707083893) 500100732259 barcode", "Booked (Premier Inn) 500100732259",
 		"UPRN (100023336909)", "ИНН (7707083893)", "500100732259 (ИНН ИП Иванова)",
+		// fix-guard10: an organisation's INN and KPP under "ИНН/КПП", a
+		// KPP's label alone; "tax" with no word that makes it a label, a
+		// council tax account; an owner after the cue who is no person,
+		// or the cue not ending its clause after one.
+		"ИНН/КПП 7707083893/770701001", "КПП 500100732259", "ИНН/КПП 500100732258", "tax 500100732259",
+		"Council tax ID 500100732259", "500100732259 tax ID", "500100732259 (INN of the supplier)",
+		"500100732259 INN of the sole trader 7707083893", "500100732259 (the inn of the sole trader)",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
