@@ -949,7 +949,9 @@ func TestCheckPersonalDataPersonOnlyCueBindsInitials(t *testing.T) {
 // a house, a housing scheme ("Court") or a charity named in full after
 // someone keeps its reading, as does a known employer's name, and the
 // cues that can name an organisation keep the employer's reading of a
-// company word.
+// company word. A forename no list holds counts before a surname of a
+// surname's own shape, and "Court" before a court's business is a
+// person's matter, not a housing scheme (fix-guard10).
 func TestCheckPersonalDataPersonOnlyCueBindsFullName(t *testing.T) {
 	t.Parallel()
 	for _, text := range []string{
@@ -966,6 +968,16 @@ func TestCheckPersonalDataPersonOnlyCueBindsFullName(t *testing.T) {
 		"Patient John Smith Street address on file",
 		"SU: Asha Patel Road, referred by the CMHT",
 		"claimant Mary Jones Avenue",
+		// fix-guard10: a forename no list holds before a surname of a
+		// surname's own shape; "Court" before a court's business.
+		"Patient Zephaniah Okonkwo-Reyes Ltd",
+		"SU: Zephaniah Okonkwo-Reyes Street",
+		"Jobseeker Zephaniah McAllister & Sons",
+		"claimant John Smith Court hearing",
+		"Pt John Smith Court case on Monday",
+		"Jobseeker Asha Patel Court Order",
+		"claimant John Smith Court date 12 May",
+		"claimant Zephaniah Okonkwo-Reyes Court appearance",
 	} {
 		var e *domain.Error
 		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || !strings.HasPrefix(e.Fields["notes"], "appears to contain a person's name") {
@@ -986,6 +998,17 @@ func TestCheckPersonalDataPersonOnlyCueBindsFullName(t *testing.T) {
 		"Candidate Asha Patel Solicitors won the contract",
 		"Worked PT John Smith Ltd evenings", // part-time, in capitals
 		"Patient Experience Team Ltd",       // no forename
+		// fix-guard10: a company named so, a house or ward after an
+		// unlisted forename, the name no cue of a person's, and a housing
+		// scheme's hearing loop, case study and residents.
+		"Patient Knows Best Ltd",
+		"SU Zephaniah Okonkwo-Reyes House residents",
+		"Patient Zephaniah Okonkwo-Reyes Ward",
+		"Client Zephaniah Okonkwo-Reyes Ltd",
+		"Patient Reported Outcome-Measures Ltd",
+		"SU: Mary Seacole Court hearing loop fitted",
+		"SU: Mary Seacole Court case study for the funder",
+		"SU: Mary Seacole Court residents",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
