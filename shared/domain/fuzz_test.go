@@ -240,6 +240,15 @@ func FuzzCheckPersonalData(f *testing.F) {
 		// and full-width colons (fix-guard9).
 		"ИНН (500100732259)", "ИНН (ИП) 500100732259", "500100732259 (ИНН ИП)", "(INN 7707083893) 500100732259",
 		"INN\uff1a500100732259", "DOB\uff1a01/02/1980", "ratio 3\uff1a1\uff1b 09\ufe1330", strings.Repeat("(", 40) + "500100732259",
+		// "ИНН/КПП", "физлица", an owner after the name, "Tax ID", and
+		// their look-alikes (fix-guard10).
+		"ИНН/КПП 500100732259", "ИНН/КПП 7707083893/770701001", "ИНН физлица 500100732259", "/КПП 500100732259",
+		"500100732259 (INN of the sole trader)", "500100732259 INN of", "Tax ID 500100732259", "Council tax ID 500100732259",
+		strings.Repeat("/КПП ", 40) + "500100732259", "500100732259 INN" + strings.Repeat(" of the", 40),
+		// An unlisted forename before a company word, "Court" before a
+		// court's business, and their look-alikes (fix-guard10).
+		"Patient Zephaniah Okonkwo-Reyes Ltd", "Patient Knows Best Ltd", "claimant John Smith Court hearing",
+		"SU: Mary Seacole Court hearing loop", "Pt Zeph Okonkwo-Reyes Court", strings.Repeat("SU Zeph O'Neil Court ", 30),
 	} {
 		f.Add("notes", s, uint16(len(s)), uint8(3))
 		f.Add("notes", s, uint16(0), uint8(0))

@@ -86,8 +86,17 @@ var corpusKinds = map[string]string{
 // rate on notes holding personal data in the forms people type (every one
 // must be found, as the right kind) and its false-alarm rate on clean notes
 // full of amounts, dates, years, reference and organisation numbers (none
-// may be refused). Run with -v to see the rates. Last measured: caught 443
-// of 443 notes with personal data, false alarms 0 of 562 clean notes (438
+// may be refused). Run with -v to see the rates. Last measured: caught 452
+// of 452 notes with personal data, false alarms 0 of 570 clean notes (443
+// of 443 and 0 of 562 before fix-guard10's INNs under "ИНН/КПП", with
+// "физлица" after the name, with a person as their owner after it and
+// after "Tax ID", and, after "patient", "SU", "claimant" and "jobseeker",
+// an unlisted forename and a surname of a surname's own shape before a
+// company or road word and a full name before "Court" and a court's
+// business were added, with an organisation's INN/KPP, a council tax ID,
+// an owner who is no person, "tax" with no label word, a company and a
+// house named after the cue and a housing scheme's hearing loop and case
+// study, both sides: the guard before it caught 0 of the 9; 438
 // of 438 and 0 of 558 before fix-guard9's INNs in brackets after their
 // name or with "IP" after it and cues' full-width colons were added, with
 // an organisation's INN in brackets before a reference, "Inn" in brackets
@@ -143,8 +152,8 @@ func TestPersonalDataCorpus(t *testing.T) {
 	t.Parallel()
 	positive := readCorpus(t, "testdata/personal/personal.txt", true)
 	clean := readCorpus(t, "testdata/personal/clean.txt", false)
-	if len(positive) < 443 || len(clean) < 562 {
-		t.Fatalf("corpus too small: %d with personal data (want 443+), %d clean (want 562+)", len(positive), len(clean))
+	if len(positive) < 452 || len(clean) < 570 {
+		t.Fatalf("corpus too small: %d with personal data (want 452+), %d clean (want 570+)", len(positive), len(clean))
 	}
 
 	hits, rightKind := 0, 0

@@ -426,8 +426,11 @@ var orgEndWords = map[string]bool{"Trust": true, "Trusts": true, "Foundation": t
 // known employer's name passes after them, being one whatever follows it.
 // A forename and surname in full after them are that person's before a
 // company word or a road's last word too ("Patient John Smith Ltd", "SU:
-// Asha Patel Road"; fix-guard9), but not before a ward's, a building's or
-// a charity's (companyOrRoadAfter).
+// Asha Patel Road"; fix-guard9), with a forename no list holds if the
+// surname has a surname's own shape ("Patient Zephaniah Okonkwo-Reyes
+// Ltd"), and before "Court" when a court's business follows ("claimant
+// John Smith Court hearing"; fix-guard10), but not before a ward's, a
+// building's or a charity's (personalWordAfter).
 //
 // The sector's other words for the person are cues too (third security
 // audit, W1): "SU" (service user; not "Su", a forename), "customer" and
@@ -515,6 +518,12 @@ func cuedName(norm, w string, start, end int) bool {
 		return true
 	}
 	e := forenameSurname(norm, i, !compound)
+	if e <= 0 && personOnlyCue(w) && !compound {
+		// A forename no list holds, a surname of a surname's own shape,
+		// then a company, road or court word: "Patient Zephaniah
+		// Okonkwo-Reyes Ltd" (fix-guard10), read as below.
+		e = fullName(norm, i, true, true)
+	}
 	if e <= 0 {
 		return false
 	}
@@ -527,10 +536,45 @@ func cuedName(norm, w string, start, end int) bool {
 	// someone ("Patient Mary Seacole Ward", "SU Mary Seacole House
 	// residents", "Joseph Rowntree Foundation"), so such a word keeps its
 	// reading; so does a known employer's name ("SU: John Lewis Ltd").
-	if personOnlyCue(w) && companyOrRoadAfter(norm, e) && !namesKnownEmployer(norm, i, e) {
+	// "Court" keeps its housing scheme's reading, but not before a court's
+	// business: "claimant John Smith Court hearing" is his hearing
+	// (courtMatterAfter; fix-guard10).
+	if personOnlyCue(w) && personalWordAfter(norm, e) && !namesKnownEmployer(norm, i, e) {
 		return true
 	}
 	return !namesBusiness(norm, i, e)
+}
+
+// personalWordAfter reports whether what follows a name in full that ends
+// at end makes it a person's after a cue that only ever names one: a
+// company or road word (companyOrRoadAfter) or a court's business
+// (courtMatterAfter).
+func personalWordAfter(norm string, end int) bool {
+	return companyOrRoadAfter(norm, end) || courtMatterAfter(norm, end)
+}
+
+// courtMatterAfter reports whether "Court" and then "hearing", "case",
+// "date", "appearance" or "order" (in any case) follow a name that ends at
+// end: "claimant John Smith Court hearing" is the person's court matter,
+// not a housing scheme's, which "Court" alone names ("SU: Mary Seacole
+// Court residents"; fix-guard10). A hearing loop or aid and a case study
+// are a scheme's ("SU: Mary Seacole Court hearing loop fitted").
+func courtMatterAfter(norm string, end int) bool {
+	w, e := wordAfter(norm, end)
+	if w != "court" {
+		return false
+	}
+	w, e = wordAfter(norm, e)
+	next, _ := wordAfter(norm, e)
+	switch w {
+	case "hearing":
+		return next != "loop" && next != "loops" && next != "aid" && next != "aids"
+	case "case":
+		return next != "study" && next != "studies"
+	case "date", "appearance", "order":
+		return true
+	}
+	return false
 }
 
 // personOnlyCue reports whether the cue w names someone who is always a
@@ -802,6 +846,16 @@ func initialSurname(norm string, i int) int {
 // forename. "Client Services Manager" and "Patient Advice and Liaison
 // Service" start with words that are no forename and end in no surname.
 func forenameSurname(norm string, i int, unknown bool) int {
+	return fullName(norm, i, unknown, false)
+}
+
+// fullName is forenameSurname, but with personal set a forename not on
+// the list and a surname of a surname's own shape may stand before a
+// capitalised word that makes a name after a person-only cue a person's
+// (personalWordAfter: "Patient Zephaniah Okonkwo-Reyes Ltd"; fix-guard10):
+// no team, form or survey is named so with a company or road word after
+// it. Before any other capitalised word it is still a title's start.
+func fullName(norm string, i int, unknown, personal bool) int {
 	s, e := nextWordAt(norm, i)
 	if s != i || e-s > 12 {
 		return 0
@@ -852,7 +906,7 @@ func forenameSurname(norm string, i int, unknown bool) int {
 	switch {
 	case !upper && !lowerSurname(strings.ToLower(surname)):
 		return 0
-	case !listed && (!strongSurname(surname) || capitalisedWordAt(norm, e)):
+	case !listed && (!strongSurname(surname) || capitalisedWordAt(norm, e) && !(personal && personalWordAfter(norm, e))):
 		return 0
 	}
 	return e

@@ -696,10 +696,16 @@ func russianPersonalNumber(norm string, gs []digitGroup) string {
 // "#" and marks (":", ".", "-", "=", and a comma or brackets: "INN,
 // 500100732259", "ИНН (500100732259)", "Taxpayer Identification Number
 // (TIN) 500100732259"; fix-guard9) or not between, and "IP" ("ИП", an
-// entrepreneur's: "ОГРН ИП", "ИНН (ИП)"). "-" when none is there. A cue in small letters after an article
-// is the word ("at the inn: 500100732259 was the booking").
+// entrepreneur's: "ОГРН ИП", "ИНН (ИП)"), or "физлица" ("ИНН физлица",
+// "ИНН физ. лица": an individual's). "inn" too after "ИНН/КПП", an
+// invoice's heading (a person has no KPP, so their INN stands alone under
+// it), and after "tax" with "ID", "number" or "no" (not after "council":
+// "Tax ID 500100732259"; fix-guard10). "-" when none is there. A cue in
+// small letters after an article is the word ("at the inn: 500100732259
+// was the booking").
 func russianCueBefore(norm string, i int) string {
 	labelled := false // a mark or word that makes a cue in small letters a label
+	named := false    // "ID", "number" or "no" read: "tax" before them is a label
 	for n := 0; n < 4; n++ {
 		for {
 			if i > 0 && strings.IndexByte(" :.#-=,()", norm[i-1]) >= 0 {
@@ -725,10 +731,26 @@ func russianCueBefore(norm string, i int) string {
 		case "ogrnip", "огрнип", "ogrn", "огрн":
 			return "ogrn"
 		case "no", "number", "num", "nr", "id", "identification":
-			labelled = true
+			labelled, named = true, true
 			i = k
-		case "ip", "ип":
-			i = k
+		case "ip", "ип", "физлица", "лица", "физического", "физ":
+			i = k // an entrepreneur's, an individual's: "ИНН ИП", "ИНН физлица", "ИНН физ. лица"
+		case "кпп":
+			// "ИНН/КПП", the heading of an invoice's column: an
+			// organisation's INN and its KPP, or a person's INN alone.
+			if j := strings.TrimRight(norm[:k], " "); strings.HasSuffix(j, "/") {
+				if w, _ := wordBeforeAt(norm, len(strings.TrimRight(j[:len(j)-1], " "))); w == "инн" || w == "inn" {
+					return "inn"
+				}
+			}
+			return "-"
+		case "tax":
+			// "Tax ID", "tax number", "Tax identification no.": a
+			// taxpayer's number, as "TIN" is; not a council tax account's.
+			if named && wordBefore(norm, k) != "council" {
+				return "inn"
+			}
+			return "-"
 		default:
 			return "-"
 		}
@@ -741,7 +763,9 @@ func russianCueBefore(norm string, i int) string {
 // russianCueBefore reads ("INN" and "TIN" in capitals, or in small letters
 // in brackets of their own: "500100732259 (inn)", not "(the inn)"), "IP"
 // (ИП) after it or not ("(ИНН ИП)"), and "no.", "number", "#" or "№"
-// after it or not ("500100732259 (INN no.)"; fix-guard9), or "-". Read as a date of birth's label after it is
+// after it or not ("500100732259 (INN no.)"; fix-guard9), and an owner
+// who is a person after that or not ("(INN of the sole trader)":
+// russianOwnerAfter, fix-guard10), or "-". Read as a date of birth's label after it is
 // (dateBeforeLabel): labelBefore reads back from the cue to the number
 // over spaces, at most two of "( [ - : =" and at most three small words
 // ("500100732259 (ИНН)", "500100732259 INN", "304500116000157 -
@@ -780,7 +804,7 @@ func russianCueAfter(norm string, end int) string {
 		if ip, k := wordAfter(norm, e); ip == "ip" || ip == "ип" {
 			e = k // an entrepreneur's: "(ОГРН ИП)", "(ИНН ИП)"
 		}
-		e = russianNumberWordAfter(norm, e)
+		e = russianOwnerAfter(norm, russianNumberWordAfter(norm, e))
 		at, bracket := labelBefore(norm, s, false)
 		// In small letters only in brackets of its own: "500100732259
 		// (the inn)" is a booking at one.
@@ -811,6 +835,43 @@ func russianNumberWordAfter(norm string, i int) int {
 	}
 	if w, k := wordAfter(norm, i); w == "no" || w == "number" || w == "num" || w == "nr" {
 		return k
+	}
+	return i
+}
+
+// russianOwnerAfter is where "of the sole trader", "of an individual",
+// "of the (individual) entrepreneur" or "of the self-employed" after a
+// cue that ends at i ends ("500100732259 (INN of the sole trader)"), or i
+// when none follows: a label may name whose number it is, and these are
+// words for a person. Any other owner ("INN of the supplier") ends no
+// label, as before.
+func russianOwnerAfter(norm string, i int) int {
+	w, k := wordAfter(norm, i)
+	if w != "of" {
+		return i
+	}
+	if w, e := wordAfter(norm, k); articles[w] {
+		k = e
+	}
+	w, k = wordAfter(norm, k)
+	switch w {
+	case "sole":
+		if t, e := wordAfter(norm, k); t == "trader" || t == "proprietor" {
+			return e
+		}
+	case "individual":
+		if t, e := wordAfter(norm, k); t == "entrepreneur" {
+			return e
+		}
+		return k
+	case "entrepreneur", "person":
+		return k
+	case "self":
+		if k < len(norm) && norm[k] == '-' {
+			if t, e := wordAfter(norm, k+1); t == "employed" {
+				return e
+			}
+		}
 	}
 	return i
 }

@@ -949,7 +949,9 @@ func TestCheckPersonalDataPersonOnlyCueBindsInitials(t *testing.T) {
 // a house, a housing scheme ("Court") or a charity named in full after
 // someone keeps its reading, as does a known employer's name, and the
 // cues that can name an organisation keep the employer's reading of a
-// company word.
+// company word. A forename no list holds counts before a surname of a
+// surname's own shape, and "Court" before a court's business is a
+// person's matter, not a housing scheme (fix-guard10).
 func TestCheckPersonalDataPersonOnlyCueBindsFullName(t *testing.T) {
 	t.Parallel()
 	for _, text := range []string{
@@ -966,6 +968,16 @@ func TestCheckPersonalDataPersonOnlyCueBindsFullName(t *testing.T) {
 		"Patient John Smith Street address on file",
 		"SU: Asha Patel Road, referred by the CMHT",
 		"claimant Mary Jones Avenue",
+		// fix-guard10: a forename no list holds before a surname of a
+		// surname's own shape; "Court" before a court's business.
+		"Patient Zephaniah Okonkwo-Reyes Ltd",
+		"SU: Zephaniah Okonkwo-Reyes Street",
+		"Jobseeker Zephaniah McAllister & Sons",
+		"claimant John Smith Court hearing",
+		"Pt John Smith Court case on Monday",
+		"Jobseeker Asha Patel Court Order",
+		"claimant John Smith Court date 12 May",
+		"claimant Zephaniah Okonkwo-Reyes Court appearance",
 	} {
 		var e *domain.Error
 		if err := domain.CheckPersonalData("notes", text); !errors.As(err, &e) || !strings.HasPrefix(e.Fields["notes"], "appears to contain a person's name") {
@@ -986,6 +998,17 @@ func TestCheckPersonalDataPersonOnlyCueBindsFullName(t *testing.T) {
 		"Candidate Asha Patel Solicitors won the contract",
 		"Worked PT John Smith Ltd evenings", // part-time, in capitals
 		"Patient Experience Team Ltd",       // no forename
+		// fix-guard10: a company named so, a house or ward after an
+		// unlisted forename, the name no cue of a person's, and a housing
+		// scheme's hearing loop, case study and residents.
+		"Patient Knows Best Ltd",
+		"SU Zephaniah Okonkwo-Reyes House residents",
+		"Patient Zephaniah Okonkwo-Reyes Ward",
+		"Client Zephaniah Okonkwo-Reyes Ltd",
+		"Patient Reported Outcome-Measures Ltd",
+		"SU: Mary Seacole Court hearing loop fitted",
+		"SU: Mary Seacole Court case study for the funder",
+		"SU: Mary Seacole Court residents",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
@@ -1761,6 +1784,22 @@ func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 		{"Taxpayer Identification Number (TIN) 500100732259", inn},
 		{"ИНН (ИП) 500100732259", inn},
 		{"500100732259 (ИНН ИП)", inn},
+		// fix-guard10: an invoice's "ИНН/КПП" column (a person has no
+		// KPP, so a person's INN stands alone under it); "физлица" (an
+		// individual's) between the name and the number; whose number it
+		// is, a person's, after the name as a label; "Tax ID" in English.
+		{"ИНН/КПП 500100732259", inn},
+		{"ИНН / КПП: 500100732259", inn},
+		{"ИНН физлица 500100732259", inn},
+		{"ИНН физ. лица: 500100732259", inn},
+		{"ИНН физического лица 500100732259", inn},
+		{"500100732259 (INN of the sole trader)", inn},
+		{"500100732259 (ИНН of an individual)", inn},
+		{"500100732259, INN of the individual entrepreneur.", inn},
+		{"Tax ID 500100732259", inn},
+		{"tax ID: 500100732259", inn},
+		{"Tax identification number 500100732259", inn},
+		{"tax no. 500100732259", inn},
 	} {
 		wantPersonal(t, domain.CheckPersonalData("notes", c.text), "notes", c.kind, c.text)
 	}
@@ -1797,6 +1836,13 @@ func TestCheckPersonalDataRussianPersonalNumbers(t *testing.T) {
 		"UPRN 100023336909; ИНН 7707083893", "500100732258, INN", "7707083893, ИНН", "inn: 7707083893",
 		"Supplier Sberbank (INN 7707083893) 500100732259 barcode", "Booked (Premier Inn) 500100732259",
 		"UPRN (100023336909)", "ИНН (7707083893)", "500100732259 (ИНН ИП Иванова)",
+		// fix-guard10: an organisation's INN and KPP under "ИНН/КПП", a
+		// KPP's label alone; "tax" with no word that makes it a label, a
+		// council tax account; an owner after the cue who is no person,
+		// or the cue not ending its clause after one.
+		"ИНН/КПП 7707083893/770701001", "КПП 500100732259", "ИНН/КПП 500100732258", "tax 500100732259",
+		"Council tax ID 500100732259", "500100732259 tax ID", "500100732259 (INN of the supplier)",
+		"500100732259 INN of the sole trader 7707083893", "500100732259 (the inn of the sole trader)",
 	} {
 		if err := domain.CheckPersonalData("notes", text); err != nil {
 			t.Errorf("CheckPersonalData(%q) = %v, want nil", text, err)
