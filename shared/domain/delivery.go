@@ -247,11 +247,15 @@ func (in OutcomeInput) Validate() error {
 	if !in.PeriodStart.IsZero() && !in.PeriodEnd.IsZero() && in.PeriodStart.DaysUntil(in.PeriodEnd) > 366 {
 		p.Add("periodEnd", "a period is at most a year; submit longer spans as several periods")
 	}
+	// An id that could never be one is told as one of no cohort or
+	// submission of the project is (the service's answer, another
+	// project's or programme's included): one wording, which says nothing
+	// of records elsewhere.
 	if in.CohortID != "" && !ValidID(in.CohortID) {
-		p.Add("cohortId", "must be the id of one of the project's cohorts")
+		p.Add("cohortId", ProblemNotFoundRef)
 	}
 	if in.Replaces != "" && !ValidID(in.Replaces) {
-		p.Add("replaces", "must be the id of an earlier submission of this project")
+		p.Add("replaces", ProblemNotFoundRef)
 	}
 	if len(in.Counts) == 0 {
 		p.Add("counts", "at least one count is required, e.g. {\"referrals\": 12}")

@@ -221,10 +221,19 @@ func MergeProblems(errs ...error) error {
 	return p.Err()
 }
 
-// ProblemNotFoundRef is what a field naming a record is told when no record
-// of the programme (or project) has that id: whether the id is well formed
-// but unknown (the service finds it missing) or could never be an id.
+// ProblemNotFoundRef is what a field or query parameter naming a record is
+// told when no record of the programme (or project) has that id: whether
+// the id is well formed but unknown (the service finds it missing), is
+// another programme's (or, where the caller works within a project,
+// another project's) record's, or could never be an id. One wording for
+// all three, so that the answer says nothing of what exists elsewhere.
 const ProblemNotFoundRef = "not found in this programme or project"
+
+// ProblemNotGrantSpend is what a spend return's replaces is told when it
+// names none of the grant's own spend returns: an id that could never be
+// one, one of nothing, another programme's, or one of another grant's
+// (which the caller may read, but which is not this grant's to correct).
+const ProblemNotGrantSpend = "not a spend return of this grant"
 
 // refProblem is what is wrong with a reference field whose value is no
 // id: required when it was not sent, or ProblemNotFoundRef when it was

@@ -448,7 +448,9 @@ func (in GrantInput) Validate() error {
 		p.Add("funderId", refProblem(in.FunderID, "required: the id of one of the programme's funders"))
 	}
 	if in.ProjectID != "" && !ValidID(in.ProjectID) {
-		p.Add("projectId", "must be the id of one of the programme's projects")
+		// Told as an id of no project of the programme is (the service's
+		// answer, another programme's project's included).
+		p.Add("projectId", ProblemNotFoundRef)
 	}
 	requiredLine(p, "title", in.Title, MaxNameLen)
 	optionalMultiLine(p, "description", in.Description, MaxDescriptionLen)

@@ -220,7 +220,9 @@ func (in *ScheduleInput) Validate() error {
 			f := "projectIds[" + strconv.Itoa(i) + "]"
 			switch {
 			case !ValidID(id):
-				p.Add(f, "must be the id of one of the programme's projects")
+				// As an id of no project of the programme is told (the
+				// service's unknownProjects).
+				p.Add(f, ProblemNotFoundRef)
 			case seen[id]:
 				p.Add(f, "appears twice")
 			}

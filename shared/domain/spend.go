@@ -52,7 +52,7 @@ func (in SpendInput) Validate() error {
 		lines(p, "lines", in.Lines, 0)
 	}
 	if in.Replaces != "" && !ValidID(in.Replaces) {
-		p.Add("replaces", "must be the id of an earlier spend return of this grant")
+		p.Add("replaces", ProblemNotGrantSpend)
 	}
 	optionalMultiLine(p, "notes", in.Notes, MaxNotesLen)
 	return p.Err()

@@ -61,7 +61,9 @@ func (in *TargetInput) Validate() error {
 		p.Add("startDate", "must be before the deadline")
 	}
 	if in.ProjectID != "" && !ValidID(in.ProjectID) {
-		p.Add("projectId", "must be the id of one of the programme's projects")
+		// Told as an id of no project of the programme is (the service's
+		// answer, another programme's project's included).
+		p.Add("projectId", ProblemNotFoundRef)
 	}
 	if in.Notify == nil {
 		p.Add("notify", "required: the ids of the funders to email, or [] for none")

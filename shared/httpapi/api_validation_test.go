@@ -1,9 +1,11 @@
 package httpapi_test
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -435,6 +437,130 @@ func TestAPIFieldWording(t *testing.T) {
 		e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed")
 		if fmt.Sprint(e.Fields) != fmt.Sprint(c.want) {
 			t.Errorf("%s: fields %v, want %v", c.name, e.Fields, c.want)
+		}
+	}
+	testReferenceWording(t, h, f)
+}
+
+// testReferenceWording walks every field and query parameter that names
+// another record with an id that is no id, a well-formed id of nothing,
+// and (where there is one) the id of a record the caller may not reach
+// there (another programme's, another project's): each is told one thing,
+// so the answer says nothing of what exists elsewhere, and the wording is
+// the same whatever was wrong with the id.
+func testReferenceWording(t *testing.T, h *apiH, f *apiFixture) {
+	t.Helper()
+	// Records elsewhere: another programme's target and schedule, and
+	// project B's cohort and submission (project A's lead cannot see them).
+	targetP2, _ := h.Create(t, uLead2, "/programmes/"+f.P2+"/targets", atTargetBody(10))
+	schedule := func(projectIDs ...string) map[string]any {
+		b := map[string]any{"name": "Quarterly", "frequency": "quarterly", "firstPeriodStart": "2025-04-01",
+			"lastPeriodEnd": "2026-03-31", "reminders": []int{}}
+		if projectIDs != nil {
+			b["projectIds"] = projectIDs
+		}
+		return b
+	}
+	scheduleP2, _ := h.Create(t, uLead2, "/programmes/"+f.P2+"/schedules", schedule())
+	cohortB, _ := h.Create(t, uLead, f.p1("/projects/"+f.B+"/cohorts"), testkit.CohortBody(4))
+	outcomeB, _ := h.Create(t, uLead, f.p1("/projects/"+f.B+"/outcomes"), testkit.OutcomeBody(map[string]int{"referrals": 1}))
+
+	type ref struct {
+		field, as, method, path string
+		body                    func(id string) any // nil: a query's id
+		elsewhere               []string            // ids of records not reachable here
+		want                    string              // ProblemNotFoundRef unless set
+		also                    map[string]string   // the body's other problems, for every id
+	}
+	grant := func(funder, project string) func(string) any {
+		return func(id string) any {
+			return testkit.GrantBody("Worded grant", cmp.Or(funder, id), cmp.Or(project, id), testkit.GrantPence)
+		}
+	}
+	outcome := func(field string) func(string) any {
+		return func(id string) any { return testkit.OutcomeBody(map[string]int{"referrals": 1}, field, id) }
+	}
+	outcomeAt := f.p1("/projects/" + f.A + "/outcomes")
+	spendAt := f.p1("/grants/" + f.GrantXA + "/spend")
+	spend := func(id string) any {
+		return testkit.Merge(testkit.SpendBody("2025-04-01", "2025-06-30", "staff", 400_000), map[string]any{"replaces": id})
+	}
+	refs := []ref{
+		{field: "roles[0].projectId", method: "PUT", path: f.p1("/members/new@example.org"),
+			body: func(id string) any { return testkit.RolesBody(testkit.RoleProjectLead(id)) }, elsewhere: []string{f.C}},
+		{field: "roles[0].funderId", method: "PUT", path: f.p1("/members/new@example.org"),
+			body: func(id string) any { return testkit.RolesBody(testkit.RoleFunder(id)) }, elsewhere: []string{f.Z}},
+		{field: "funderId", method: "POST", path: f.p1("/grants"), body: grant("", f.A), elsewhere: []string{f.Z}},
+		{field: "projectId", method: "POST", path: f.p1("/grants"), body: grant(f.X, ""), elsewhere: []string{f.C}},
+		{field: "projectId", method: "POST", path: f.p1("/targets"),
+			body: func(id string) any { return testkit.Merge(atTargetBody(10), map[string]any{"projectId": id}) }, elsewhere: []string{f.C}},
+		{field: "trigger.targetId", method: "POST", path: f.p1("/grants/" + f.GrantXA + "/payments"),
+			body: func(id string) any { return testkit.MilestonePaymentBody(1000, id, 100) }, elsewhere: []string{targetP2}},
+		{field: "trigger.returnId", method: "POST", path: f.p1("/grants/" + f.GrantXA + "/payments"),
+			body: func(id string) any {
+				return map[string]any{"amountPence": 1000, "trigger": map[string]any{"kind": "return", "returnId": id}}
+			},
+			// Well formed: of no schedule, for the grant's project and for
+			// another (its project is judged only of a return there is),
+			// and another programme's.
+			elsewhere: []string{domain.ReturnID(domain.NewID(), f.A, domain.MustDate("2025-04-01")),
+				domain.ReturnID(domain.NewID(), f.B, domain.MustDate("2025-04-01")),
+				domain.ReturnID(scheduleP2, f.C, domain.MustDate("2025-04-01"))}},
+		{field: "grantId", method: "POST", path: f.p1("/projects/" + f.A + "/posts"),
+			body: func(id string) any { return testkit.PostBody(id, "vacant") }, elsewhere: []string{f.GrantZC}},
+		{field: "cohortId", as: uPLA, method: "POST", path: outcomeAt, body: outcome("cohortId"), elsewhere: []string{cohortB}},
+		{field: "replaces", as: uPLA, method: "POST", path: outcomeAt, body: outcome("replaces"), elsewhere: []string{outcomeB}},
+		// With another problem too, a replaced submission is named alike.
+		{field: "replaces", as: uPLA, method: "POST", path: outcomeAt, elsewhere: []string{outcomeB},
+			body: func(id string) any {
+				return testkit.OutcomeBody(map[string]int{"referrals": -1}, "replaces", id)
+			}, also: map[string]string{"counts.referrals": "must not be negative"}},
+		// A spend return is the grant's own: another grant's, which the
+		// lead may read, is not one of this grant's, and so is any other id.
+		{field: "replaces", method: "POST", path: spendAt, body: spend, elsewhere: []string{f.SpendYB}, want: domain.ProblemNotGrantSpend},
+		{field: "replaces", method: "POST", path: spendAt, want: domain.ProblemNotGrantSpend,
+			body: func(id string) any {
+				return testkit.Merge(testkit.SpendBody("2025-04-01", "2025-06-30", "staff", -1), map[string]any{"replaces": id})
+			}, elsewhere: []string{f.SpendYB}, also: map[string]string{"lines[0].amountPence": "must not be negative"}},
+		{field: "projectIds[0]", method: "POST", path: f.p1("/schedules"),
+			body: func(id string) any { return schedule(id) }, elsewhere: []string{f.C}},
+		{field: "projectId", method: "GET", path: f.p1("/returns?projectId="), elsewhere: []string{f.C}},
+		{field: "scheduleId", method: "GET", path: f.p1("/returns?scheduleId="), elsewhere: []string{scheduleP2}},
+	}
+	for _, c := range refs {
+		for _, id := range append([]string{"nope", domain.NewID()}, c.elsewhere...) {
+			req := testkit.Req{Method: c.method, Path: c.path, As: cmp.Or(c.as, uLead)}
+			if c.body == nil {
+				req.Path += url.QueryEscape(id)
+			} else {
+				req.Body = mustJSON(c.body(id))
+			}
+			want := map[string]string{c.field: cmp.Or(c.want, domain.ProblemNotFoundRef)}
+			maps.Copy(want, c.also)
+			r := h.Do(t, req)
+			e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed")
+			if fmt.Sprint(e.Fields) != fmt.Sprint(want) {
+				t.Errorf("%s %s, %s %q: fields %v, want %v", c.method, c.path, c.field, id, e.Fields, want)
+			}
+		}
+	}
+	// A record the programme has, which the caller may see, but of another
+	// project is a problem of its own, and says so.
+	scheduleP1, _ := h.Create(t, uLead, f.p1("/schedules"), schedule())
+	for _, c := range []struct {
+		path, field, want string
+		body              any
+	}{
+		{f.p1("/projects/" + f.A + "/posts"), "grantId", "must be a grant of this project or of the programme as a whole",
+			testkit.PostBody(f.GrantYB, "vacant")},
+		{f.p1("/grants/" + f.GrantXA + "/payments"), "trigger.returnId", "must be a return of the grant's project",
+			map[string]any{"amountPence": 1000, "trigger": map[string]any{"kind": "return",
+				"returnId": domain.ReturnID(scheduleP1, f.B, domain.MustDate("2025-04-01"))}}},
+	} {
+		r := h.Do(t, testkit.Req{Method: "POST", Path: c.path, As: uLead, Body: mustJSON(c.body)})
+		e := testkit.WantErr(t, r, http.StatusBadRequest, "validation_failed")
+		if want := map[string]string{c.field: c.want}; fmt.Sprint(e.Fields) != fmt.Sprint(want) {
+			t.Errorf("POST %s: fields %v, want %v", c.path, e.Fields, want)
 		}
 	}
 }

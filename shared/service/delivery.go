@@ -144,7 +144,13 @@ func (sc *Scope) postGrant(grantID string) (Premise, error) {
 	if err := sc.load(gt); err != nil {
 		return Premise{}, err
 	}
-	if !gt.Found || (g.ProjectID != "" && g.ProjectID != sc.projectID) {
+	if !gt.Found {
+		// As an id that is none is told (another programme's included):
+		// only a grant the programme has is said to be another project's.
+		return Premise{}, &domain.Error{Code: domain.CodeValidation, Message: "the request refers to something that is not there",
+			Fields: map[string]string{"grantId": domain.ProblemNotFoundRef}}
+	}
+	if g.ProjectID != "" && g.ProjectID != sc.projectID {
 		return Premise{}, &domain.Error{Code: domain.CodeValidation, Message: "the grant does not fund this project",
 			Fields: map[string]string{"grantId": "must be a grant of this project or of the programme as a whole"}}
 	}
@@ -534,7 +540,7 @@ func (sc *Scope) planSubmission(base domain.Outcome, setup ReportingSetup, relea
 		}
 		if !g.Found {
 			return Submission{}, &domain.Error{Code: domain.CodeValidation, Message: "there is no such submission to correct",
-				Fields: map[string]string{"replaces": "not a submission of this project"}}
+				Fields: map[string]string{"replaces": domain.ProblemNotFoundRef}}
 		}
 		old = &o
 	}

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strconv"
@@ -18,6 +19,10 @@ var ErrUnavailable = errors.New("storage unavailable")
 type refField struct {
 	ref   domain.RecordRef
 	field string
+	// problem is what the field is told when the record is not there:
+	// domain.ProblemNotFoundRef if empty. A spend return's replaces names
+	// one of the grant's (domain.ProblemNotGrantSpend).
+	problem string
 }
 
 // refFields are the references of one input, by field.
@@ -53,7 +58,7 @@ func storeErr(err error, what string, refs refFields) error {
 		for _, m := range missing.Refs {
 			for _, r := range refs {
 				if r.ref == m {
-					p.Add(r.field, domain.ProblemNotFoundRef)
+					p.Add(r.field, cmp.Or(r.problem, domain.ProblemNotFoundRef))
 				}
 			}
 		}

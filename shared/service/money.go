@@ -177,12 +177,16 @@ func (sc *Scope) createPayment(grantID string, body Decoder) (domain.Payment, *d
 				Fields: map[string]string{"amountPence": "is more than the grant's amount of " + domain.Pounds(g.AmountPence)}})
 		}
 		err = domain.MergeProblems(err, in.CheckDueDate(g))
-		if in.Trigger != nil {
+		// A return not there is not found (withRefs, or the write's
+		// condition on it), as one that is no id is: whose project its id
+		// names is judged only of a return the programme has, so an id of
+		// nothing is told one thing whatever it names.
+		if t := in.Trigger; t != nil && (t.Kind != domain.TriggerReturn || rg != nil && rg.Found) {
 			var now *domain.Target // a target not there is refused by the write's condition on it
 			if tg != nil && tg.Found {
 				now = &target
 			}
-			err = domain.MergeProblems(err, in.Trigger.CheckGrant(g, now))
+			err = domain.MergeProblems(err, t.CheckGrant(g, now))
 		}
 	}
 	refs := paymentRefs(in)
@@ -527,7 +531,8 @@ func (sc *Scope) SubmitSpend(grantID string, body Decoder) (domain.SpendReturn, 
 			err = domain.MergeProblems(err, in.CheckBegun(domain.UKDate(sc.s.now())))
 		}
 		if domain.ValidID(in.Replaces) {
-			err = sc.withRefs(err, refFields{{ref: domain.GrantRef(domain.EntitySpend, g.ID, in.Replaces), field: "replaces"}})
+			err = sc.withRefs(err, refFields{{ref: domain.GrantRef(domain.EntitySpend, g.ID, in.Replaces), field: "replaces",
+				problem: domain.ProblemNotGrantSpend}})
 		}
 		return domain.SpendReturn{}, err
 	}
@@ -537,7 +542,7 @@ func (sc *Scope) SubmitSpend(grantID string, body Decoder) (domain.SpendReturn, 
 		i := slices.IndexFunc(reported, func(s domain.SpendReturn) bool { return s.ID == in.Replaces })
 		if i < 0 {
 			return domain.SpendReturn{}, domain.MergeProblems(in.CheckGrant(g), &domain.Error{Code: domain.CodeValidation,
-				Message: "there is no such spend return to correct", Fields: map[string]string{"replaces": "not a spend return of this grant"}})
+				Message: "there is no such spend return to correct", Fields: map[string]string{"replaces": domain.ProblemNotGrantSpend}})
 		}
 		o := reported[i]
 		old = &o
@@ -562,7 +567,7 @@ func (sc *Scope) SubmitSpend(grantID string, body Decoder) (domain.SpendReturn, 
 	ch.Premises = append(ch.Premises, withinGrant(g))
 	refs := refFields{}.add(domain.EntityGrant, g.ID, "grantId")
 	if old != nil {
-		refs = append(refs, refField{ref: domain.GrantRef(domain.EntitySpend, g.ID, old.ID), field: "replaces"})
+		refs = append(refs, refField{ref: domain.GrantRef(domain.EntitySpend, g.ID, old.ID), field: "replaces", problem: domain.ProblemNotGrantSpend})
 	}
 	for plan := 1; ; plan++ {
 		if r, ok := in.ReportedAlready(reported); ok {

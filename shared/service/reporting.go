@@ -120,7 +120,7 @@ func unknownProjects(ids []string, projects []domain.Project) error {
 	p := domain.Problems{}
 	for i, id := range ids {
 		if domain.ValidID(id) && !slices.ContainsFunc(projects, func(pr domain.Project) bool { return pr.ID == id }) {
-			p.Add("projectIds["+strconv.Itoa(i)+"]", "not found in this programme")
+			p.Add("projectIds["+strconv.Itoa(i)+"]", domain.ProblemNotFoundRef)
 		}
 	}
 	return p.Err()
@@ -803,11 +803,13 @@ func (q ReturnQuery) Validate() error {
 	if q.ToSend && (q.Status != "" || q.Correction != "") {
 		p.Add("status", "the returns to send are a list of their own: ask for them without a status or correction")
 	}
+	// Told as an id of no project or schedule of the programme is (by
+	// ListReturns), another programme's included.
 	if q.ProjectID != "" && !domain.ValidID(q.ProjectID) {
-		p.Add("projectId", "must be the id of one of the programme's projects")
+		p.Add("projectId", domain.ProblemNotFoundRef)
 	}
 	if q.ScheduleID != "" && !domain.ValidID(q.ScheduleID) {
-		p.Add("scheduleId", "must be the id of one of the programme's schedules")
+		p.Add("scheduleId", domain.ProblemNotFoundRef)
 	}
 	return p.Err()
 }
@@ -880,10 +882,10 @@ func (sc *Scope) ListReturns(q ReturnQuery, p Page) ([]domain.Return, string, er
 	}
 	missing := domain.Problems{}
 	if len(gets) > 0 && !project.Found {
-		missing.Add("projectId", "must be the id of one of the programme's projects")
+		missing.Add("projectId", domain.ProblemNotFoundRef)
 	}
 	if q.ScheduleID != "" && !slices.ContainsFunc(setup.Schedules, func(s domain.Schedule) bool { return s.ID == q.ScheduleID }) {
-		missing.Add("scheduleId", "must be the id of one of the programme's schedules")
+		missing.Add("scheduleId", domain.ProblemNotFoundRef)
 	}
 	if err := missing.Err(); err != nil {
 		return nil, "", err

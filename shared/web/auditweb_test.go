@@ -81,8 +81,8 @@ func TestListPagesRefuseWhatTheyCannotRead(t *testing.T) {
 		base + "/audit?cursor=zz":      "cursor: not a cursor this list handed out",
 		base + "/audit?entity=nope":    "entity: must be one of",
 		base + "/returns?status=bogus": "status: must be one of upcoming, open, overdue, submitted, changes-requested, accepted",
-		base + "/returns?projectId=zzz&scheduleId=zzz": "projectId: must be the id of one of the programme&#39;s projects; " +
-			"scheduleId: must be the id of one of the programme&#39;s schedules",
+		base + "/returns?projectId=zzz&scheduleId=zzz": "projectId: " + domain.ProblemNotFoundRef + "; " +
+			"scheduleId: " + domain.ProblemNotFoundRef,
 	} {
 		pg := lead.get(path)
 		if pg.Status != http.StatusBadRequest || !strings.Contains(pg.Body, "There is a problem with what was sent") ||

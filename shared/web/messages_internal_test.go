@@ -28,6 +28,9 @@ func TestMessagesInThePagesWords(t *testing.T) {
 		{"contract", `must be "temporary" or "permanent"`, "Contract must be one of the options shown"},
 		// A choice's own rule, in words already, is kept.
 		{"grantId", "must be a grant of this project or of the programme as a whole", "Paid by grant must be a grant of this project or of the programme as a whole"},
+		// A record that is not there, whatever was sent (no id, an id of
+		// nothing, another programme's), reads as the API words it.
+		{"grantId", domain.ProblemNotFoundRef, "Paid by grant not found in this programme or project"},
 		// Pence stay pence where the field is not typed in pounds.
 		{"fte", "must be a positive whole number of pence", "Full-time equivalent must be a positive whole number of pence"},
 		// A number box left empty is not sent: the rule that then refuses
