@@ -434,13 +434,7 @@ func TestAtRiskEmailWaitsForHistory(t *testing.T) {
 // its value; figures outside any of those, or short of it together, could
 // not, and "missed" may go.
 func TestCouldReachOnReview(t *testing.T) {
-	tg := domain.Target{ID: "t", Metric: domain.MetricPeopleIntoWork, Value: 60, Deadline: tgtDate("2026-12-31"), ProjectID: "p"}
-	start := tgtDate("2026-01-01")
-	sub := func(project, end string, n int64, st domain.OutcomeStatus) domain.Outcome {
-		e := tgtDate(end)
-		return domain.Outcome{ID: project + end, ProjectID: project, PeriodStart: domain.DateOf(e.Time().AddDate(0, 0, 1-e.Time().Day())),
-			PeriodEnd: e, Status: st, Counts: map[domain.Metric]int64{domain.MetricPeopleIntoWork: n, domain.MetricReferrals: 500}}
-	}
+	tg, start, sub := reviewTarget(), tgtDate("2026-01-01"), monthSubmission
 	pending := domain.OutcomePending
 	for _, c := range []struct {
 		name    string
@@ -476,13 +470,7 @@ func TestCouldReachOnReview(t *testing.T) {
 // figure of its metric above 0.
 func TestAwaitingReviewCounts(t *testing.T) {
 	t.Parallel()
-	tg := domain.Target{ID: "t", Metric: domain.MetricPeopleIntoWork, Value: 60, Deadline: tgtDate("2026-12-31"), ProjectID: "p"}
-	start := tgtDate("2026-01-01")
-	sub := func(project, end string, n int64, st domain.OutcomeStatus) domain.Outcome {
-		e := tgtDate(end)
-		return domain.Outcome{ID: project + end, ProjectID: project, PeriodStart: domain.DateOf(e.Time().AddDate(0, 0, 1-e.Time().Day())),
-			PeriodEnd: e, Status: st, Counts: map[domain.Metric]int64{domain.MetricPeopleIntoWork: n, domain.MetricReferrals: 500}}
-	}
+	tg, start, sub := reviewTarget(), tgtDate("2026-01-01"), monthSubmission
 	pending := domain.OutcomePending
 	subs := []domain.Outcome{
 		sub("p", "2026-11-30", 5, pending), sub("p", "2026-12-31", 50, pending), // counted
@@ -538,4 +526,18 @@ func TestMissedHoldEnds(t *testing.T) {
 			t.Errorf("%s: held %d days, want %d", c.name, days, domain.MissedReviewHold)
 		}
 	}
+}
+
+// reviewTarget is the target the review-hold tests judge: 60 into work by
+// 31 December 2026, of project "p", its window from 1 January 2026.
+func reviewTarget() domain.Target {
+	return domain.Target{ID: "t", Metric: domain.MetricPeopleIntoWork, Value: 60, Deadline: tgtDate("2026-12-31"), ProjectID: "p"}
+}
+
+// monthSubmission is project's submission of n into work (and 500
+// referrals, another metric) for the month ending end, in state st.
+func monthSubmission(project, end string, n int64, st domain.OutcomeStatus) domain.Outcome {
+	e := tgtDate(end)
+	return domain.Outcome{ID: project + end, ProjectID: project, PeriodStart: domain.DateOf(e.Time().AddDate(0, 0, 1-e.Time().Day())),
+		PeriodEnd: e, Status: st, Counts: map[domain.Metric]int64{domain.MetricPeopleIntoWork: n, domain.MetricReferrals: 500}}
 }
