@@ -44,13 +44,7 @@ func TestRecountArguments(t *testing.T) {
 		t.Errorf("the mistyped id is not logged: %s", stderr)
 	}
 
-	for _, blank := range [][]string{{"-programme="}, {"-programme", "  "}} {
-		if out, stderr, code := repairtest.Exit(t, bin, table, blank...); code != 2 || len(out) != 0 ||
-			!strings.Contains(stderr, "for flag -programme: a programme's id is needed, not an empty or blank value") ||
-			!strings.Contains(stderr, "usage: recount [-n] -programme <id>") {
-			t.Errorf("recount %q: exit status %d, printed %s\n%s\nwant 2 with the usage and nothing printed", blank, code, out, stderr)
-		}
-	}
+	repairtest.RefusesBlankProgramme(t, bin, table, []string{"-programme="}, []string{"-programme", "  "})
 
 	out, stderr, code = repairtest.Exit(t, bin, table+"-not-there", "-programme", p.ID)
 	if reports := repairtest.Reports[report](t, out); code != 1 || len(reports) != 1 || reports[0].ProgrammeID != p.ID ||

@@ -133,13 +133,8 @@ func TestRefillCommand(t *testing.T) {
 	}
 	// An empty or blank id names no programme: the usage, and nothing
 	// printed that could pass for a clean programme.
-	for _, blank := range [][]string{{"-programme="}, {"-programme", " "}, {"-n", "-programme", p.ID, "-programme", "\t"}} {
-		if out, stderr, code := repairtest.Exit(t, bin, table, blank...); code != 2 || len(out) != 0 ||
-			!strings.Contains(stderr, "for flag -programme: a programme's id is needed, not an empty or blank value") ||
-			!strings.Contains(stderr, "usage: refill [-n] -programme <id>") {
-			t.Errorf("refill %q: exit status %d, printed %s\n%s\nwant 2 with the usage and nothing printed", blank, code, out, stderr)
-		}
-	}
+	repairtest.RefusesBlankProgramme(t, bin, table, []string{"-programme="}, []string{"-programme", " "},
+		[]string{"-n", "-programme", p.ID, "-programme", "\t"})
 	// A failure is in the record printed, not only in the log.
 	out, stderr, code = repairtest.Exit(t, bin, table+"-not-there", "-programme", p.ID)
 	if reports := repairtest.Reports[failed](t, out); code != 1 || len(reports) != 1 || reports[0].ProgrammeID != p.ID ||

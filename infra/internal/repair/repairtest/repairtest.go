@@ -73,6 +73,22 @@ func Exit(t *testing.T, bin, table string, args ...string) (stdout []byte, stder
 	return out, errs.String(), code
 }
 
+// RefusesBlankProgramme runs bin, built by Command, with each args, each
+// naming an empty or blank programme: each must exit 2 with the flag's
+// complaint and the command's usage, and print nothing that could pass
+// for a clean programme's report.
+func RefusesBlankProgramme(t *testing.T, bin, table string, args ...[]string) {
+	t.Helper()
+	name := filepath.Base(bin)
+	for _, blank := range args {
+		if out, stderr, code := Exit(t, bin, table, blank...); code != 2 || len(out) != 0 ||
+			!strings.Contains(stderr, "for flag -programme: a programme's id is needed, not an empty or blank value") ||
+			!strings.Contains(stderr, "usage: "+name+" [-n] -programme <id>") {
+			t.Errorf("%s %q: exit status %d, printed %s\n%s\nwant 2 with the usage and nothing printed", name, blank, code, out, stderr)
+		}
+	}
+}
+
 // Reports decodes what a command printed: one JSON object a programme.
 func Reports[T any](t *testing.T, stdout []byte) []T {
 	t.Helper()
