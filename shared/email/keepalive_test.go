@@ -171,27 +171,41 @@ func TestSendAfterAnIdleSpellGoesOnce(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newKeepAliveSES(t, email.IdleConnTimeout+100*time.Millisecond)
-			s := srv.sender(c.hc)
-			if err := s.Send(t.Context(), message("first@dwp.example.org")); err != nil {
-				t.Fatal(err)
+			play := func(hc sesv2.HTTPClient) (err error, taken map[string]int, dropped, conns int) {
+				srv := newKeepAliveSES(t, email.IdleConnTimeout+100*time.Millisecond)
+				s := srv.sender(hc)
+				if err := s.Send(t.Context(), message("first@dwp.example.org")); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(email.IdleConnTimeout + 300*time.Millisecond) // idle longer than both keep it
+				err = s.Send(t.Context(), message("second@dwp.example.org"))
+				taken, dropped, conns = srv.counts()
+				return err, taken, dropped, conns
 			}
-			time.Sleep(email.IdleConnTimeout + 300*time.Millisecond) // idle longer than both keep it
-			err := s.Send(t.Context(), message("second@dwp.example.org"))
-			taken, dropped, conns := srv.counts()
 			if c.fixed {
+				err, taken, dropped, conns := play(c.hc)
 				if err != nil || taken["second@dwp.example.org"] != 1 || dropped != 0 || conns != 2 {
 					t.Errorf("after an idle spell: %v; taken %v, %d dropped, on %d connections (want the email taken once, on a second connection)",
 						err, taken, dropped, conns)
 				}
 				return
 			}
-			// The fault is real: the old connection is reused and the email lost.
-			t.Logf("the SDK's client: %v", err)
-			var maybe *email.MaybeSentError
-			if !errors.As(err, &maybe) || taken["second@dwp.example.org"] != 0 || dropped != 1 || conns != 1 {
-				t.Errorf("the SDK's client after an idle spell: %T %v; taken %v, %d dropped, on %d connections (want the email dropped, maybe sent)",
-					err, err, taken, dropped, conns)
+			// The fault is real: the old connection is reused and the email
+			// lost. Once in a CI run (machine busy) the SDK's client dialled
+			// afresh instead and the email went; so the fault must show in
+			// one of three plays (each with a client of its own), and a
+			// play that does not show it must have sent the email, once.
+			for attempt := 1; ; attempt++ {
+				err, taken, dropped, conns := play(awshttp.NewBuildableClient())
+				t.Logf("the SDK's client, play %d: %v", attempt, err)
+				var maybe *email.MaybeSentError
+				if errors.As(err, &maybe) && taken["second@dwp.example.org"] == 0 && dropped == 1 && conns == 1 {
+					return // the email dropped on the reused connection, reported maybe sent
+				}
+				if err != nil || taken["second@dwp.example.org"] != 1 || dropped != 0 || attempt == 3 {
+					t.Fatalf("the SDK's client after an idle spell, play %d: %T %v; taken %v, %d dropped, on %d connections (want the email dropped, maybe sent)",
+						attempt, err, err, taken, dropped, conns)
+				}
 			}
 		})
 	}
